@@ -1,0 +1,46 @@
+package main
+
+import (
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+func newRootCmd() *cobra.Command {
+	var logLevel string
+	root := &cobra.Command{
+		Use:   "vigil",
+		Short: "Multi-cloud security: posture, IaC, identity, detection and response for AWS, Azure and GCP",
+		Long: `vigil gives a security team one consistent view of AWS, Azure and GCP.
+
+  vigil scan examples/org             check a multi-cloud inventory against the built-in rules
+  vigil rules                         list the built-in and custom rules
+  vigil logs ingest PATH...           load audit logs into the embedded lake
+  vigil query "SELECT ..."            query audit logs across clouds with SQL
+  vigil detect PATH... --rules DIR    run Sigma detections on audit logs`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			var lvl slog.Level
+			if err := lvl.UnmarshalText([]byte(logLevel)); err != nil {
+				return usageErr(err)
+			}
+			slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
+			return nil
+		},
+	}
+	root.PersistentFlags().StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn, error")
+	// One line per command; each command lives in its own file.
+	root.AddCommand(
+		newScanCmd(),
+		newRulesCmd(),
+		newLogsCmd(),
+		newQueryCmd(),
+		newDetectCmd(),
+		newBenchCmd(),
+	)
+	return root
+}
+
+func usageErr(err error) error { return &exitError{code: exitUsage, err: err} }

@@ -1,0 +1,231 @@
+package resource
+
+// Facts are the normalized cross-cloud facts of a resource. At most the
+// sub-struct matching the resource's Class is set. Every leaf is optional:
+// nil (omitted in JSON, undefined in Rego) means the input did not carry it,
+// and rules report UNKNOWN rather than PASS or FAIL for it.
+type Facts struct {
+	Storage        *ObjectStorage  `json:"storage,omitempty"`
+	Firewall       *Firewall       `json:"firewall,omitempty"`
+	Compute        *Compute        `json:"compute,omitempty"`
+	Database       *Database       `json:"database,omitempty"`
+	Key            *Key            `json:"key,omitempty"`
+	AuditLog       *AuditLog       `json:"audit_log,omitempty"`
+	Identity       *Identity       `json:"identity,omitempty"`
+	Binding        *Binding        `json:"binding,omitempty"`
+	Account        *Account        `json:"account,omitempty"`
+	PasswordPolicy *PasswordPolicy `json:"password_policy,omitempty"`
+	KeyVault       *KeyVault       `json:"key_vault,omitempty"`
+	Network        *Network        `json:"network,omitempty"`
+}
+
+// ObjectStorage: S3 bucket, Azure storage account, GCS bucket.
+type ObjectStorage struct {
+	// PublicAccess is true when the ACL, policy or IAM binding grants anonymous
+	// or all-authenticated-users access (S3 policy Principal "*" without
+	// condition, ACL AllUsers; Azure container publicAccess; GCS allUsers).
+	PublicAccess *bool `json:"public_access,omitempty"`
+	// PublicAccessBlocked is true when a guard prevents public access whatever
+	// the ACLs say (S3 Block Public Access all four settings; Azure
+	// allowBlobPublicAccess=false; GCS publicAccessPrevention=enforced).
+	PublicAccessBlocked *bool `json:"public_access_blocked,omitempty"`
+	Encrypted           *bool `json:"encrypted,omitempty"`
+	// KeyManager is "provider" (cloud-managed key) or "customer" (CMK/CMEK).
+	KeyManager    string `json:"key_manager,omitempty"`
+	Versioning    *bool  `json:"versioning,omitempty"`
+	AccessLogging *bool  `json:"access_logging,omitempty"`
+	// SecureTransportOnly is true when plain HTTP is refused (S3 policy
+	// aws:SecureTransport deny; Azure supportsHttpsTrafficOnly).
+	SecureTransportOnly *bool `json:"secure_transport_only,omitempty"`
+	// MinTLSVersion such as "1.2" (Azure minimumTlsVersion TLS1_2 -> "1.2").
+	MinTLSVersion string `json:"min_tls_version,omitempty"`
+	// UniformAccess: GCS uniform bucket-level access; S3 ObjectOwnership BucketOwnerEnforced.
+	UniformAccess *bool `json:"uniform_access,omitempty"`
+	// SoftDelete / MFA delete / retention protection against deletion.
+	DeleteProtection *bool `json:"delete_protection,omitempty"`
+	// NetworkDefaultDeny: Azure networkAcls.defaultAction == Deny.
+	NetworkDefaultDeny *bool `json:"network_default_deny,omitempty"`
+}
+
+// Firewall: AWS security group, Azure network security group, GCP firewall rule.
+type Firewall struct {
+	Rules []FirewallRule `json:"rules"`
+	// Default is true for a default security group / default network rule.
+	Default *bool `json:"default,omitempty"`
+	// InUse is true when attached to something (ENI, subnet, NIC, instances).
+	InUse *bool `json:"in_use,omitempty"`
+}
+
+// FirewallRule is one normalized rule. Ports: FromPort..ToPort inclusive;
+// 0..65535 for all ports (and for protocols without ports, Protocol "all").
+type FirewallRule struct {
+	Direction string   `json:"direction"` // "ingress" | "egress"
+	Action    string   `json:"action"`    // "allow" | "deny"
+	Protocol  string   `json:"protocol"`  // "tcp" | "udp" | "icmp" | "all" | other name/number
+	FromPort  int      `json:"from_port"`
+	ToPort    int      `json:"to_port"`
+	Sources   []string `json:"sources"` // CIDRs; "0.0.0.0/0" and "::/0" for any ("*", "Internet", "Any" are normalized to both)
+	Priority  int      `json:"priority,omitempty"`
+	Disabled  bool     `json:"disabled,omitempty"`
+}
+
+// Compute: EC2 instance, Azure VM, GCE instance.
+type Compute struct {
+	PublicIP *bool `json:"public_ip,omitempty"`
+	// Identity attached: instance profile ARN, managed identity type, service account email.
+	Identity string `json:"identity,omitempty"`
+	// DefaultServiceAccount is true when a GCE VM uses the default compute SA.
+	DefaultServiceAccount *bool `json:"default_service_account,omitempty"`
+	// DefaultServiceAccountFullAccess: default SA with cloud-platform scope.
+	DefaultServiceAccountFullAccess *bool `json:"default_service_account_full_access,omitempty"`
+	DiskEncrypted                   *bool `json:"disk_encrypted,omitempty"`
+	// MetadataV2Required: AWS IMDSv2 HttpTokens=required.
+	MetadataV2Required *bool `json:"metadata_v2_required,omitempty"`
+	// SerialPortEnabled: GCE serial-port-enable metadata.
+	SerialPortEnabled *bool `json:"serial_port_enabled,omitempty"`
+	// IPForwarding: GCE canIpForward.
+	IPForwarding *bool `json:"ip_forwarding,omitempty"`
+	// ShieldedVM / secure boot.
+	SecureBoot *bool  `json:"secure_boot,omitempty"`
+	State      string `json:"state,omitempty"`
+}
+
+// Database: RDS instance, Azure SQL server / PostgreSQL / MySQL server, Cloud SQL instance.
+type Database struct {
+	Engine              string `json:"engine,omitempty"`
+	PublicEndpoint      *bool  `json:"public_endpoint,omitempty"`
+	Encrypted           *bool  `json:"encrypted,omitempty"`
+	KeyManager          string `json:"key_manager,omitempty"`
+	BackupEnabled       *bool  `json:"backup_enabled,omitempty"`
+	BackupRetentionDays *int   `json:"backup_retention_days,omitempty"`
+	SSLRequired         *bool  `json:"ssl_required,omitempty"`
+	AuditingEnabled     *bool  `json:"auditing_enabled,omitempty"`
+	// AuthorizedNetworks lists CIDRs allowed to reach the endpoint (Cloud SQL
+	// authorized networks, Azure SQL firewall rules).
+	AuthorizedNetworks []string `json:"authorized_networks,omitempty"`
+	MultiAZ            *bool    `json:"multi_az,omitempty"`
+	DeletionProtection *bool    `json:"deletion_protection,omitempty"`
+	AutoMinorUpgrade   *bool    `json:"auto_minor_upgrade,omitempty"`
+}
+
+// Key: KMS key, Key Vault key, Cloud KMS crypto key.
+type Key struct {
+	// CustomerManaged is false for AWS-managed keys, which rotation rules skip.
+	CustomerManaged    *bool  `json:"customer_managed,omitempty"`
+	RotationEnabled    *bool  `json:"rotation_enabled,omitempty"`
+	RotationPeriodDays *int   `json:"rotation_period_days,omitempty"`
+	Enabled            *bool  `json:"enabled,omitempty"`
+	Symmetric          *bool  `json:"symmetric,omitempty"`
+	Expires            string `json:"expires,omitempty"` // RFC 3339, when the key has an expiry
+	PublicAccess       *bool  `json:"public_access,omitempty"`
+}
+
+// AuditLog: CloudTrail trail; Azure subscription activity-log diagnostic
+// setting; GCP project audit config (from the project's IAM policy auditConfigs).
+type AuditLog struct {
+	Enabled     *bool `json:"enabled,omitempty"`
+	MultiRegion *bool `json:"multi_region,omitempty"`
+	// AllServices: GCP auditConfig for allServices with DATA_READ+DATA_WRITE+ADMIN_READ;
+	// Azure diagnostic setting with every category; CloudTrail management events read+write.
+	AllServices       *bool  `json:"all_services,omitempty"`
+	RetentionDays     *int   `json:"retention_days,omitempty"`
+	FileValidation    *bool  `json:"file_validation,omitempty"`
+	EncryptedWithCMK  *bool  `json:"encrypted_with_cmk,omitempty"`
+	Destination       string `json:"destination,omitempty"`
+	DestinationPublic *bool  `json:"destination_public,omitempty"`
+}
+
+// Identity: IAM user / role / root, Entra user / service principal, GCP service account.
+type Identity struct {
+	// Kind: root | user | role | group | service_principal | service_account | managed_identity
+	Kind          string `json:"kind"`
+	ConsoleAccess *bool  `json:"console_access,omitempty"`
+	MFAEnabled    *bool  `json:"mfa_enabled,omitempty"`
+	// PasswordLastUsed / LastActivity, RFC 3339.
+	PasswordLastUsed string      `json:"password_last_used,omitempty"`
+	LastActivity     string      `json:"last_activity,omitempty"`
+	AccessKeys       []AccessKey `json:"access_keys,omitempty"`
+	// AccessKeysKnown is true when the input enumerates the identity's keys
+	// (so an empty AccessKeys means "none", not "not exported").
+	AccessKeysKnown *bool `json:"access_keys_known,omitempty"`
+	// Admin is true when the identity holds full administrative rights
+	// (AdministratorAccess / "*:*" policy, Owner, roles/owner).
+	Admin *bool `json:"admin,omitempty"`
+	// AttachedPolicies / directly attached policy names or ARNs.
+	AttachedPolicies []string `json:"attached_policies,omitempty"`
+	// InlinePolicies names, and whether any grants "*" on "*".
+	InlinePolicies []string `json:"inline_policies,omitempty"`
+	// TrustsExternal: a role whose trust policy allows another account / "*".
+	TrustsExternal []string `json:"trusts_external,omitempty"`
+	Disabled       *bool    `json:"disabled,omitempty"`
+	Guest          *bool    `json:"guest,omitempty"`
+}
+
+// AccessKey: IAM access key, service-account key, service-principal credential.
+type AccessKey struct {
+	ID       string `json:"id,omitempty"`
+	Active   bool   `json:"active"`
+	Created  string `json:"created,omitempty"`   // RFC 3339
+	LastUsed string `json:"last_used,omitempty"` // RFC 3339, "" when never or unknown
+	// UserManaged is false for GCP system-managed SA keys.
+	UserManaged *bool `json:"user_managed,omitempty"`
+}
+
+// Binding is one grant of a role to a principal at a scope.
+type Binding struct {
+	Principal     string `json:"principal"`                // arn / objectId / "user:x@y", "allUsers"
+	PrincipalType string `json:"principal_type,omitempty"` // User, Group, ServicePrincipal, serviceAccount, ...
+	Role          string `json:"role"`                     // role name or ARN or roles/owner
+	RoleName      string `json:"role_name,omitempty"`      // human name: Owner, Contributor
+	Scope         string `json:"scope"`                    // resource ID the grant applies to
+	// ScopeLevel: organization | account (subscription/project) | resource_group | resource
+	ScopeLevel string `json:"scope_level,omitempty"`
+	// Primitive is true for GCP basic roles (owner/editor/viewer) and Azure
+	// classic admin / Owner / Contributor at subscription scope.
+	Primitive *bool `json:"primitive,omitempty"`
+	// Privileged is true for full-admin roles (Owner, roles/owner,
+	// AdministratorAccess, User Access Administrator).
+	Privileged *bool `json:"privileged,omitempty"`
+	// Public is true when the principal is allUsers / allAuthenticatedUsers / "*".
+	Public *bool `json:"public,omitempty"`
+}
+
+// Account: AWS account, Azure subscription, GCP project.
+type Account struct {
+	// SecurityContacts configured (AWS alternate contact SECURITY, Azure
+	// security contact email, GCP essential contacts).
+	SecurityContact *bool `json:"security_contact,omitempty"`
+	// Defender / GuardDuty / Security Command Center enabled.
+	ThreatDetection *bool `json:"threat_detection,omitempty"`
+	// AuditLogging is set by the importer when it can tell from the account's
+	// own export whether audit logging is configured (for GCP from auditConfigs).
+	AuditLogging *bool `json:"audit_logging,omitempty"`
+	// EBSDefaultEncryption etc.
+	DefaultEncryption *bool `json:"default_encryption,omitempty"`
+}
+
+// PasswordPolicy: AWS account password policy; Entra password policy.
+type PasswordPolicy struct {
+	MinLength       *int  `json:"min_length,omitempty"`
+	ReusePrevention *int  `json:"reuse_prevention,omitempty"`
+	MaxAgeDays      *int  `json:"max_age_days,omitempty"`
+	RequireSymbols  *bool `json:"require_symbols,omitempty"`
+	RequireNumbers  *bool `json:"require_numbers,omitempty"`
+	RequireUpper    *bool `json:"require_upper,omitempty"`
+	RequireLower    *bool `json:"require_lower,omitempty"`
+}
+
+// KeyVault: Azure Key Vault; (future: AWS Secrets Manager, GCP Secret Manager).
+type KeyVault struct {
+	SoftDelete        *bool `json:"soft_delete,omitempty"`
+	PurgeProtection   *bool `json:"purge_protection,omitempty"`
+	RBACAuthorization *bool `json:"rbac_authorization,omitempty"`
+	PublicNetwork     *bool `json:"public_network,omitempty"`
+}
+
+// Network: VPC, VNet, GCP network/subnetwork.
+type Network struct {
+	FlowLogs *bool `json:"flow_logs,omitempty"`
+	Default  *bool `json:"default,omitempty"`
+	// PrivateGoogleAccess etc. may be added as rules need them.
+}
