@@ -1,0 +1,38 @@
+package logs
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkRead measures reading and splitting the invictus CloudTrail files
+// (from memory, so disk speed does not count) and reports events/s.
+func BenchmarkRead(b *testing.B) {
+	dir := corpus(b, "aws_cloudtrail", "invictus-aws_dataset")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	var datas [][]byte
+	var size int64
+	for _, f := range files {
+		d, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		datas = append(datas, d)
+		size += int64(len(d))
+	}
+	b.SetBytes(size)
+	b.ResetTimer()
+	events := 0
+	for i := 0; i < b.N; i++ {
+		for j, d := range datas {
+			err := Read(context.Background(), files[j], bytes.NewReader(d), func(Record) error { events++; return nil }, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}

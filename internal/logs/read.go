@@ -1,0 +1,172 @@
+package logs
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/klauspost/compress/gzip"
+)
+
+// ErrNotAuditLog marks an input (a file, or events inside a file) whose
+// content is not an audit log format vigil reads. InputErrors wrapping it have
+// Skipped set: they are reported, not failures.
+var ErrNotAuditLog = errors.New("not a recognised audit log format")
+
+// ErrMalformed marks JSON that is malformed or truncated.
+var ErrMalformed = errors.New("malformed JSON")
+
+// InputError locates a problem in one input: a file that cannot be read, a
+// truncated gzip stream, a malformed line or element, or (Skipped) content that
+// is not an audit log. The records before and after it are still delivered
+// where the input allows.
+type InputError struct {
+	File string
+	// Line is 1-based, 0 when unknown. Offset is the byte offset in the
+	// decompressed stream, -1 when the error is not at a position.
+	Line   int
+	Offset int64
+	Err    error
+	// Skipped is true when the input was passed over because it is not an
+	// audit log (a README, an unrelated JSON file, unknown events) rather than
+	// because it is broken.
+	Skipped bool
+}
+
+func (e *InputError) Error() string {
+	var b bytes.Buffer
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Offset >= 0 {
+		fmt.Fprintf(&b, " (offset %d)", e.Offset)
+	}
+	if e.Skipped {
+		b.WriteString(": skipped")
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *InputError) Unwrap() error { return e.Err }
+
+// Walk reads every file under paths (files are read directly, directories
+// walked recursively in lexical order, hidden entries below a directory
+// skipped) and calls fn for each audit event, in input order, from the calling
+// goroutine. Problems with one input are passed to onErr (may be nil) and the
+// walk goes on. Walk returns only fn's error or the context's.
+func Walk(ctx context.Context, paths []string, fn func(Record) error, onErr func(InputError)) error {
+	if onErr == nil {
+		onErr = func(InputError) {}
+	}
+	for _, root := range paths {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		st, err := os.Stat(root)
+		if err != nil {
+			onErr(InputError{File: root, Offset: -1, Err: err})
+			continue
+		}
+		if !st.IsDir() {
+			if err := ReadFile(ctx, root, fn, onErr); err != nil {
+				return err
+			}
+			continue
+		}
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				onErr(InputError{File: p, Offset: -1, Err: err})
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if p != root && len(d.Name()) > 0 && d.Name()[0] == '.' {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				// Follow symlinks to regular files; skip devices, sockets etc.
+				st, err := os.Stat(p)
+				if err != nil || !st.Mode().IsRegular() {
+					return nil
+				}
+			}
+			return ReadFile(ctx, p, fn, onErr)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReadFile reads one log file (gzip-compressed or not, detected from the
+// content) and calls fn for each audit event. See Read.
+func ReadFile(ctx context.Context, path string, fn func(Record) error, onErr func(InputError)) error {
+	if onErr == nil {
+		onErr = func(InputError) {}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		onErr(InputError{File: path, Offset: -1, Err: err})
+		return nil
+	}
+	defer f.Close()
+	return Read(ctx, path, f, fn, onErr)
+}
+
+// Read reads audit events from r (named name in records and errors). The
+// stream may be gzip-compressed; the format is detected from the content:
+//
+//   - CloudTrail log files {"Records":[...]} and Azure diagnostic files
+//     {"records":[...]} (one line or pretty-printed),
+//   - JSON lines, one event per line, or JSON arrays of events: CloudTrail
+//     events (bare, as CloudTrail Lake exports them, or in an EventBridge
+//     envelope whose detail is the CloudTrail event), Azure Activity Log,
+//     Entra ID sign-in and audit records, GCP LogEntry with an AuditLog
+//     protoPayload.
+//
+// Record.Raw is a slice of a buffer the reader never reuses or modifies, so
+// fn may keep it. Read returns only fn's error or the context's; everything
+// else goes to onErr.
+func Read(ctx context.Context, name string, r io.Reader, fn func(Record) error, onErr func(InputError)) error {
+	if onErr == nil {
+		onErr = func(InputError) {}
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			onErr(InputError{File: name, Offset: -1, Err: fmt.Errorf("gzip: %w", err)})
+			return nil
+		}
+		defer zr.Close()
+		r = zr
+	} else {
+		r = br
+	}
+	s := &splitter{ctx: ctx, name: name, fn: fn, onErr: onErr}
+	return s.run(r)
+}
+
+// readErr reports a stream read error (e.g. truncated gzip) at offset off.
+func (s *splitter) readErr(err error, off int64) {
+	s.onErr(InputError{File: s.name, Offset: off, Err: fmt.Errorf("read: %w", err)})
+}

@@ -1,0 +1,458 @@
+package logs
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Chunks start small (most log files are small) and grow to chunkSize;
+// a line longer than that doubles the next chunk.
+const (
+	firstChunk = 64 << 10
+	chunkSize  = 256 << 10
+)
+
+// lineReader hands out lines as slices of chunk buffers that are never
+// reused, so a line stays valid after the next call. There is no line length
+// limit: a line longer than a chunk grows the next chunk.
+type lineReader struct {
+	r     io.Reader
+	buf   []byte
+	start int
+	end   int
+	off   int64 // stream offset of buf[start]
+	line  int   // line number of the line starting at buf[start] minus 1
+	err   error // sticky read error (io.EOF at the end)
+}
+
+// next returns the next line without its '\n', its stream offset and 1-based
+// number. ok is false at the end of the stream (check lr.err).
+func (lr *lineReader) next() (line []byte, off int64, n int, ok bool) {
+	scanFrom := lr.start
+	for {
+		if i := bytes.IndexByte(lr.buf[scanFrom:lr.end], '\n'); i >= 0 {
+			e := scanFrom + i
+			line, off = lr.buf[lr.start:e], lr.off
+			lr.off += int64(e + 1 - lr.start)
+			lr.start = e + 1
+			lr.line++
+			return line, off, lr.line, true
+		}
+		if lr.err != nil {
+			if lr.start < lr.end {
+				line, off = lr.buf[lr.start:lr.end], lr.off
+				lr.off += int64(lr.end - lr.start)
+				lr.start = lr.end
+				lr.line++
+				return line, off, lr.line, true
+			}
+			return nil, lr.off, lr.line, false
+		}
+		scanFrom = lr.end - lr.start
+		lr.fill()
+	}
+}
+
+// fill moves the pending bytes into a fresh buffer with free room and reads
+// into it once. lr.start0 reports how far the pending bytes
+// moved (so callers can translate indexes).
+func (lr *lineReader) fill() {
+	pending := lr.end - lr.start
+	size := chunkSize
+	if lr.buf == nil {
+		size = firstChunk
+	}
+	if pending*2 > size {
+		// A long line: grow geometrically so it is copied O(log n) times.
+		size = pending * 2
+	}
+	nb := make([]byte, size)
+	copy(nb, lr.buf[lr.start:lr.end])
+	lr.buf, lr.start, lr.end = nb, 0, pending
+	for lr.end < len(lr.buf) && lr.err == nil {
+		n, err := lr.r.Read(lr.buf[lr.end:])
+		lr.end += n
+		if err != nil {
+			lr.err = err
+		}
+		if n > 0 {
+			break
+		}
+	}
+}
+
+// rest returns all remaining bytes of the stream (after the last line
+// returned) in one fresh buffer, reading to the end.
+func (lr *lineReader) rest() []byte {
+	for lr.err == nil {
+		lr.fill()
+		for lr.end < len(lr.buf) && lr.err == nil {
+			n, err := lr.r.Read(lr.buf[lr.end:])
+			lr.end += n
+			if err != nil {
+				lr.err = err
+			}
+		}
+	}
+	b := lr.buf[lr.start:lr.end]
+	lr.start = lr.end
+	return b
+}
+
+type splitter struct {
+	ctx   context.Context
+	name  string
+	fn    func(Record) error
+	onErr func(InputError)
+
+	// base is the stream offset of doc[0]; doc is the buffer positions refer
+	// to in document mode, with lineAt/lineOff caching line counting.
+	doc     []byte
+	base    int64
+	line0   int // line number of doc[0]
+	lineAt  int
+	lineNum int
+	lineMode bool
+	curLine int // in line mode, the current line number
+
+	events   int
+	unknown  int
+	unkLine  int
+	unkOff   int64
+	stopErr  error
+}
+
+var errStop = errors.New("stop")
+
+func (s *splitter) run(r io.Reader) error {
+	lr := &lineReader{r: r}
+	// Find the first non-blank line to choose between line and document mode.
+	var (
+		first []byte
+		off   int64
+		n     int
+		ok    bool
+	)
+	for {
+		first, off, n, ok = lr.next()
+		if !ok {
+			s.finish(lr, off)
+			return s.stopErr
+		}
+		if n == 1 && bytes.HasPrefix(first, []byte("\xef\xbb\xbf")) {
+			first, off = first[3:], off+3
+		}
+		lead := skipWS(first, 0)
+		if lead < len(first) {
+			first, off = first[lead:], off+int64(lead)
+			break
+		}
+	}
+	if first[0] != '{' && first[0] != '[' {
+		s.onErr(InputError{File: s.name, Line: n, Offset: off, Err: ErrNotAuditLog, Skipped: true})
+		return nil
+	}
+	if end := valueEnd(first, 0); end > 0 && skipWS(first, end) == len(first) {
+		// Line mode: each line is one JSON value.
+		s.lineMode = true
+		if s.value(first, 0, off, n) != nil {
+			return s.stopErr
+		}
+		if !s.lines(lr) {
+			return s.stopErr
+		}
+		s.finish(lr, lr.off)
+		return s.stopErr
+	}
+	// Document mode: the first value spans lines; read the whole stream.
+	rest := lr.rest()
+	doc := make([]byte, 0, len(first)+1+len(rest))
+	doc = append(append(append(doc, first...), '\n'), rest...)
+	s.doc, s.base, s.line0, s.lineAt, s.lineNum = doc, off, n, 0, n
+	pos := 0
+	for {
+		pos = skipWS(doc, pos)
+		if pos >= len(doc) {
+			break
+		}
+		end, err := s.top(doc, pos)
+		if err != nil {
+			if errors.Is(err, errStop) {
+				return s.stopErr
+			}
+			if !errors.Is(err, errReported) {
+				s.onErr(InputError{File: s.name, Line: s.lineOf(pos), Offset: s.base + int64(pos), Err: err})
+			}
+			break
+		}
+		pos = end
+	}
+	s.finish(lr, -1)
+	return s.stopErr
+}
+
+// lines processes the remaining lines in line mode; false means stop.
+func (s *splitter) lines(lr *lineReader) bool {
+	for {
+		line, off, n, ok := lr.next()
+		if !ok {
+			return true
+		}
+		lead := skipWS(line, 0)
+		if lead == len(line) {
+			continue
+		}
+		if n&1023 == 0 {
+			if err := s.ctx.Err(); err != nil {
+				s.stopErr = err
+				return false
+			}
+		}
+		v := bytes.TrimRight(line[lead:], " \t\r")
+		if end := valueEnd(v, 0); end != len(v) {
+			if lr.err != nil && lr.err != io.EOF && lr.start == lr.end {
+				// The last, partial line of a stream that failed: the read
+				// error is reported by finish.
+				return true
+			}
+			s.onErr(InputError{File: s.name, Line: n, Offset: off + int64(lead), Err: fmt.Errorf("%w: not one complete JSON value on the line", ErrMalformed)})
+			continue
+		}
+		if s.value(v, 0, off+int64(lead), n) != nil {
+			return false
+		}
+	}
+}
+
+// finish reports a read error and the count of unknown events.
+func (s *splitter) finish(lr *lineReader, off int64) {
+	if lr.err != nil && lr.err != io.EOF {
+		if off < 0 {
+			off = lr.off
+		}
+		s.readErr(lr.err, off)
+	}
+	if s.unknown > 0 {
+		var err error = ErrNotAuditLog
+		if s.events > 0 {
+			err = fmt.Errorf("%d events of an unknown kind: %w", s.unknown, ErrNotAuditLog)
+		}
+		s.onErr(InputError{File: s.name, Line: s.unkLine, Offset: s.unkOff, Err: err, Skipped: true})
+	}
+}
+
+// value handles one complete top-level JSON value in line mode (v is the
+// line, pos 0; off is its stream offset).
+func (s *splitter) value(v []byte, pos int, off int64, line int) error {
+	s.doc, s.base, s.line0, s.lineAt, s.lineNum = v, off, line, 0, line
+	s.curLine = line
+	if _, err := s.top(v, pos); err != nil {
+		if errors.Is(err, errStop) {
+			return err
+		}
+		if !errors.Is(err, errReported) {
+			s.onErr(InputError{File: s.name, Line: line, Offset: off, Err: err})
+		}
+	}
+	return nil
+}
+
+// lineOf returns the line number of doc position pos (monotonic calls are
+// cheap).
+func (s *splitter) lineOf(pos int) int {
+	if pos < s.lineAt {
+		s.lineAt, s.lineNum = 0, s.line0
+	}
+	s.lineNum += bytes.Count(s.doc[s.lineAt:pos], []byte{'\n'})
+	s.lineAt = pos
+	return s.lineNum
+}
+
+// top handles the top-level value at b[pos]: a wrapper object, an array of
+// events or a single event. It returns the end of the value.
+func (s *splitter) top(b []byte, pos int) (int, error) {
+	switch b[pos] {
+	case '[':
+		return s.array(b, pos, kindAny)
+	case '{':
+		end, err := s.object(b, pos)
+		return end, err
+	default:
+		end := valueEnd(b, pos)
+		if end < 0 {
+			return 0, fmt.Errorf("%w: unterminated value", ErrMalformed)
+		}
+		s.unknownAt(pos)
+		return end, nil
+	}
+}
+
+type kind uint8
+
+const (
+	kindAny kind = iota
+	kindCloudTrail
+	kindAzure
+)
+
+// array iterates the elements of the array at b[pos], emitting each as an
+// event of kind k. Elements before a truncation are delivered.
+func (s *splitter) array(b []byte, pos int, k kind) (int, error) {
+	i := skipWS(b, pos+1)
+	if i < len(b) && b[i] == ']' {
+		return i + 1, nil
+	}
+	for {
+		if i >= len(b) {
+			return 0, fmt.Errorf("%w: truncated array", ErrMalformed)
+		}
+		end := valueEnd(b, i)
+		if end < 0 {
+			return 0, s.posErr(i, fmt.Errorf("%w: truncated or unterminated element", ErrMalformed))
+		}
+		if err := s.element(b, i, end, k); err != nil {
+			return 0, err
+		}
+		i = skipWS(b, end)
+		if i >= len(b) {
+			return 0, fmt.Errorf("%w: truncated array", ErrMalformed)
+		}
+		switch b[i] {
+		case ',':
+			i = skipWS(b, i+1)
+		case ']':
+			return i + 1, nil
+		default:
+			return 0, s.posErr(i, fmt.Errorf("%w: expected ',' or ']' in array, found %q", ErrMalformed, b[i]))
+		}
+	}
+}
+
+// posErr reports err at position i right away (so it carries the precise
+// position) and returns a sentinel that ends the current value quietly.
+func (s *splitter) posErr(i int, err error) error {
+	s.onErr(InputError{File: s.name, Line: s.lineOf(i), Offset: s.base + int64(i), Err: err})
+	return errReported
+}
+
+var errReported = errors.New("reported")
+
+// object handles a top-level object: {"Records":[...]}, {"records":[...]} or
+// a single event.
+func (s *splitter) object(b []byte, pos int) (int, error) {
+	// Look for a wrapper key. CloudTrail and Azure write it first; scan the
+	// first key only so single events are not walked twice.
+	i := skipWS(b, pos+1)
+	if i < len(b) && b[i] == '"' {
+		ke := stringEnd(b, i)
+		if ke > 0 {
+			key := b[i+1 : ke-1]
+			isCT, isAz := string(key) == "Records", string(key) == "records"
+			if isCT || isAz {
+				j := skipWS(b, ke)
+				if j < len(b) && b[j] == ':' {
+					j = skipWS(b, j+1)
+					if j < len(b) && b[j] == '[' {
+						k := kindCloudTrail
+						if isAz {
+							k = kindAzure
+						}
+						end, err := s.array(b, j, k)
+						if err != nil {
+							return 0, err
+						}
+						// Skip any further keys of the wrapper.
+						return s.closeObject(b, end)
+					}
+				}
+			}
+		}
+	}
+	end := valueEnd(b, pos)
+	if end < 0 {
+		return 0, s.posErr(pos, fmt.Errorf("%w: truncated or unterminated object", ErrMalformed))
+	}
+	return end, s.element(b, pos, end, kindAny)
+}
+
+// closeObject skips the remaining members of an object after a value ending
+// at i and returns the position after its '}'.
+func (s *splitter) closeObject(b []byte, i int) (int, error) {
+	for {
+		i = skipWS(b, i)
+		if i >= len(b) {
+			return 0, fmt.Errorf("%w: truncated object", ErrMalformed)
+		}
+		switch b[i] {
+		case '}':
+			return i + 1, nil
+		case ',':
+			i = skipWS(b, i+1)
+			ke := stringEnd(b, i)
+			if ke < 0 {
+				return 0, s.posErr(i, fmt.Errorf("%w: bad object key", ErrMalformed))
+			}
+			i = skipWS(b, ke)
+			if i >= len(b) || b[i] != ':' {
+				return 0, s.posErr(i, fmt.Errorf("%w: expected ':'", ErrMalformed))
+			}
+			i = skipWS(b, i+1)
+			e := valueEnd(b, i)
+			if e < 0 {
+				return 0, s.posErr(i, fmt.Errorf("%w: truncated value", ErrMalformed))
+			}
+			i = e
+		default:
+			return 0, s.posErr(i, fmt.Errorf("%w: expected ',' or '}', found %q", ErrMalformed, b[i]))
+		}
+	}
+}
+
+// element validates and classifies one event b[start:end] and emits it.
+func (s *splitter) element(b []byte, start, end int, k kind) error {
+	ev := b[start:end:end]
+	if ev[0] != '{' {
+		s.unknownAt(start)
+		return nil
+	}
+	if !validJSON(ev) {
+		s.onErr(InputError{File: s.name, Line: s.lineOf(start), Offset: s.base + int64(start), Err: fmt.Errorf("%w: invalid event object", ErrMalformed)})
+		return nil
+	}
+	src, inner, innerOff := classify(ev, k)
+	if src == "" {
+		s.unknownAt(start)
+		return nil
+	}
+	if inner != nil {
+		ev, start = inner, start+innerOff
+	}
+	if s.events&4095 == 4095 {
+		if err := s.ctx.Err(); err != nil {
+			s.stopErr = err
+			return errStop
+		}
+	}
+	s.events++
+	rec := Record{Source: src, Raw: ev, File: s.name, Offset: s.base + int64(start)}
+	if s.lineMode {
+		rec.Line = s.curLine
+	} else {
+		rec.Line = s.lineOf(start)
+	}
+	if err := s.fn(rec); err != nil {
+		s.stopErr = err
+		return errStop
+	}
+	return nil
+}
+
+func (s *splitter) unknownAt(pos int) {
+	if s.unknown == 0 {
+		s.unkLine, s.unkOff = s.lineOf(pos), s.base+int64(pos)
+	}
+	s.unknown++
+}
