@@ -110,19 +110,19 @@ type splitter struct {
 
 	// base is the stream offset of doc[0]; doc is the buffer positions refer
 	// to in document mode, with lineAt/lineOff caching line counting.
-	doc     []byte
-	base    int64
-	line0   int // line number of doc[0]
-	lineAt  int
-	lineNum int
+	doc      []byte
+	base     int64
+	line0    int // line number of doc[0]
+	lineAt   int
+	lineNum  int
 	lineMode bool
-	curLine int // in line mode, the current line number
+	curLine  int // in line mode, the current line number
 
-	events   int
-	unknown  int
-	unkLine  int
-	unkOff   int64
-	stopErr  error
+	events  int
+	unknown int
+	unkLine int
+	unkOff  int64
+	stopErr error
 }
 
 var errStop = errors.New("stop")
