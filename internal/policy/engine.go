@@ -1,9 +1,7 @@
 package policy
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"sort"
@@ -11,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
@@ -103,28 +102,68 @@ type ruleView struct {
 	Facts         resource.Facts          `json:"facts"`
 }
 
-// NewInput converts an inventory into the rules' input document.
+// NewInput converts an inventory into the rules' input document. Classes
+// are converted in parallel.
 func NewInput(resources []*resource.Resource, now time.Time) (*Input, error) {
 	in := &Input{byID: make(map[string]*resource.Resource, len(resources)), byClass: map[resource.Class][]*resource.Resource{}}
-	views := map[resource.Class][]ruleView{}
 	for _, r := range resources {
 		in.byID[r.ID] = r
 		in.byClass[r.Class] = append(in.byClass[r.Class], r)
-		views[r.Class] = append(views[r.Class], ruleView{
+	}
+	classes := make([]resource.Class, 0, len(in.byClass))
+	for c := range in.byClass {
+		classes = append(classes, c)
+	}
+	sort.Slice(classes, func(i, j int) bool { return classes[i] < classes[j] })
+	vals := make([]*ast.Term, len(classes))
+	errs := make([]error, len(classes))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, c := range classes {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			vals[i], errs[i] = classValue(in.byClass[c])
+		}()
+	}
+	wg.Wait()
+	byClass := ast.NewObject()
+	for i, c := range classes {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("building rule input for %s: %w", c, errs[i])
+		}
+		byClass.Insert(ast.StringTerm(string(c)), vals[i])
+	}
+	in.value = ast.NewObject(
+		[2]*ast.Term{ast.StringTerm("now"), ast.StringTerm(now.UTC().Format(time.RFC3339))},
+		[2]*ast.Term{ast.StringTerm("resources"), ast.NewTerm(byClass)},
+	)
+	return in, nil
+}
+
+// classValue converts the resources of one class to a Rego array.
+func classValue(rs []*resource.Resource) (*ast.Term, error) {
+	views := make([]ruleView, len(rs))
+	for i, r := range rs {
+		views[i] = ruleView{
 			Provider: r.Provider, Account: r.Account, Region: r.Region, Type: r.Type, ID: r.ID, Name: r.Name,
 			Tags: r.Tags, Relationships: r.Relationships, Class: r.Class, Facts: r.Facts,
-		})
+		}
 	}
-	data, err := json.Marshal(map[string]any{"now": now.UTC().Format(time.RFC3339), "resources": views})
+	data, err := gojson.Marshal(views)
 	if err != nil {
-		return nil, fmt.Errorf("building rule input: %w", err)
+		return nil, err
 	}
-	v, err := ast.ValueFromReader(bytes.NewReader(data))
+	var generic any
+	if err := gojson.UnmarshalNoEscape(data, &generic); err != nil {
+		return nil, err
+	}
+	v, err := ast.InterfaceToValue(generic)
 	if err != nil {
-		return nil, fmt.Errorf("building rule input: %w", err)
+		return nil, err
 	}
-	in.value = v
-	return in, nil
+	return ast.NewTerm(v), nil
 }
 
 // Evaluate runs every rule over the inventory and returns the findings, in
@@ -184,7 +223,7 @@ func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Find
 		return nil, fmt.Errorf("rule %s: unexpected result", rule.ID)
 	}
 	b := rs[0].Bindings
-	fail, err := idSet(b["fail"])
+	fail, msgs, err := failSet(b["fail"])
 	if err != nil {
 		return nil, fmt.Errorf("rule %s: fail: %w", rule.ID, err)
 	}
@@ -192,7 +231,6 @@ func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Find
 	if err != nil {
 		return nil, fmt.Errorf("rule %s: pass: %w", rule.ID, err)
 	}
-	msgs, _ := b["message"].(map[string]any)
 
 	// The resources the rule covers: `applicable` when the rule defines it,
 	// otherwise every resource of its class from its providers.
@@ -256,8 +294,8 @@ func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Find
 			RuleID: rule.ID, Title: rule.Title, Category: rule.Category, Severity: rule.Severity, Status: st,
 			Resource: r.Ref(), Frameworks: refs, Remediation: rule.Remediation,
 		}
-		if m, ok := msgs[r.ID].(string); ok && st == finding.Fail {
-			f.Message = m
+		if st == finding.Fail {
+			f.Message = msgs[r.ID]
 		}
 		if st == finding.Unknown {
 			f.Message = "the input does not carry the data this rule needs"
@@ -299,10 +337,14 @@ func ruleNames(m *ast.Module) map[string]bool {
 }
 
 // buildQuery queries the result rules a rule package defines: fail and pass
-// (sets of ids), applicable (set of ids) and message (id -> text).
+// (sets of ids) and applicable (set of ids).
 func buildQuery(pkg string, names map[string]bool) string {
 	var parts []string
-	for _, n := range []string{"fail", "pass", "applicable", "message"} {
+	// `message` partial objects are not queried: OPA checks every key of a
+	// partial object for collisions as it grows, which is quadratic over a
+	// large inventory. Messages come from `fail` elements of the form
+	// {"id": ..., "message": ...} instead.
+	for _, n := range []string{"fail", "pass", "applicable"} {
 		if names[n] {
 			parts = append(parts, fmt.Sprintf("%s := %s.%s", n, pkg, n))
 		}
@@ -311,4 +353,36 @@ func buildQuery(pkg string, names map[string]bool) string {
 		return "true"
 	}
 	return strings.Join(parts, "; ")
+}
+
+// failSet reads a rule's fail set, whose elements are resource ids or
+// objects {"id": ..., "message": ...}.
+func failSet(v any) (map[string]bool, map[string]string, error) {
+	ids := map[string]bool{}
+	msgs := map[string]string{}
+	if v == nil {
+		return ids, msgs, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, nil, fmt.Errorf("want a set of resource ids, got %T", v)
+	}
+	for _, x := range list {
+		switch x := x.(type) {
+		case string:
+			ids[x] = true
+		case map[string]any:
+			id, ok := x["id"].(string)
+			if !ok {
+				return nil, nil, fmt.Errorf("fail element %v has no string id", x)
+			}
+			ids[id] = true
+			if m, ok := x["message"].(string); ok {
+				msgs[id] = m
+			}
+		default:
+			return nil, nil, fmt.Errorf("want resource ids or {id, message} objects, got %T", x)
+		}
+	}
+	return ids, msgs, nil
 }

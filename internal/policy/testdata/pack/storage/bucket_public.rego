@@ -14,7 +14,7 @@
 #     soc2: ["CC6.1"]
 package vigil.rules.test_bucket_public
 
-fail contains r.id if {
+fail contains {"id": r.id, "message": sprintf("%s is public", [r.name])} if {
 	some r in input.resources.object_storage
 	r.facts.storage.public_access == true
 }
@@ -24,7 +24,3 @@ pass contains r.id if {
 	r.facts.storage.public_access == false
 }
 
-message[r.id] := sprintf("%s is public", [r.name]) if {
-	some r in input.resources.object_storage
-	r.facts.storage.public_access == true
-}
