@@ -1,17 +1,153 @@
 package main
 
 import (
-	"errors"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vigil-sec/vigil/internal/policy"
+	"github.com/vigil-sec/vigil/internal/rules"
 )
 
+// ruleSources is the built-in pack plus every --rules directory.
+func ruleSources(dirs []string) ([]policy.Source, error) {
+	srcs := []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}}
+	for _, d := range dirs {
+		st, err := os.Stat(d)
+		if err != nil {
+			return nil, usageErr(fmt.Errorf("--rules %s: %w", d, err))
+		}
+		if !st.IsDir() {
+			return nil, usageErr(fmt.Errorf("--rules %s: not a directory", d))
+		}
+		srcs = append(srcs, policy.DirSource(d))
+	}
+	return srcs, nil
+}
+
 func newRulesCmd() *cobra.Command {
-	return &cobra.Command{
+	var dirs []string
+	var format string
+	cmd := &cobra.Command{
 		Use:   "rules",
-		Short: "(not yet implemented)",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageErr(errors.New("rules: not yet implemented"))
+		Short: "List the built-in and custom posture rules",
+		Long: `List every posture rule vigil evaluates: the built-in pack and the custom packs given
+with --rules, with severity, providers and framework references.`,
+		Example: `  vigil rules
+  vigil rules --rules ./my-rules --format json
+  vigil rules test ./my-rules`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			srcs, err := ruleSources(dirs)
+			if err != nil {
+				return err
+			}
+			e, err := policy.New(cmd.Context(), srcs)
+			if err != nil {
+				return usageErr(err)
+			}
+			return writeRules(cmd.OutOrStdout(), format, e.Rules())
 		},
 	}
+	cmd.Flags().StringArrayVar(&dirs, "rules", nil, "directory of custom Rego rules (repeatable)")
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	cmd.AddCommand(newRulesTestCmd())
+	return cmd
+}
+
+func writeRules(w io.Writer, format string, rs []*policy.Rule) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"rules": rs})
+	case "table", "":
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tSEVERITY\tPROVIDERS\tCLASS\tSOURCE\tFRAMEWORKS\tTITLE")
+		for _, r := range rs {
+			src := "builtin"
+			if !r.Builtin {
+				src = r.File
+			}
+			var fw []string
+			for _, ref := range r.References() {
+				fw = append(fw, ref.Framework+":"+ref.Control)
+			}
+			ps := make([]string, len(r.Providers))
+			for i, p := range r.Providers {
+				ps[i] = string(p)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, strings.Join(ps, ","), r.Class, src, strings.Join(fw, " "), r.Title)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\n%d rules\n", len(rs))
+		return nil
+	}
+	return usageErr(fmt.Errorf("unknown --format %q (want table or json)", format))
+}
+
+func newRulesTestCmd() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "test DIR...",
+		Short: "Run a custom rule pack's own Rego test cases, as opa test does",
+		Long: `Run the *_test.rego test cases of custom rule packs, as 'opa test' does. The built-in
+libraries (data.vigil.lib.*) are available to the tests. Exit status 1 when a test fails.`,
+		Example: `  vigil rules test ./my-rules
+  vigil rules test ./my-rules --format json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			srcs, err := ruleSources(args)
+			if err != nil {
+				return err
+			}
+			res, err := policy.RunTests(cmd.Context(), srcs, false)
+			if err != nil {
+				return usageErr(err)
+			}
+			failed := 0
+			for _, r := range res {
+				if !r.Pass {
+					failed++
+				}
+			}
+			w := cmd.OutOrStdout()
+			if format == "json" {
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(map[string]any{"tests": res, "passed": len(res) - failed, "failed": failed}); err != nil {
+					return err
+				}
+			} else {
+				for _, r := range res {
+					st := "PASS"
+					if !r.Pass {
+						st = "FAIL"
+					}
+					fmt.Fprintf(w, "%s  %s.%s", st, r.Package, r.Name)
+					if r.Error != "" {
+						fmt.Fprintf(w, "  (%s: %s)", r.File, r.Error)
+					}
+					fmt.Fprintln(w)
+				}
+				fmt.Fprintf(w, "\nPASS: %d/%d\n", len(res)-failed, len(res))
+			}
+			if len(res) == 0 {
+				return usageErr(fmt.Errorf("no *_test.rego test cases found in %s", strings.Join(args, ", ")))
+			}
+			if failed > 0 {
+				return &exitError{code: exitFindings}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	return cmd
 }
