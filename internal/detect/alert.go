@@ -1,0 +1,250 @@
+package detect
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/vigil-sec/vigil/internal/logs"
+	"github.com/vigil-sec/vigil/internal/ocsf"
+)
+
+// RuleInfo is what an alert says about the rule that raised it. Author and
+// References are kept on every alert: SigmaHQ's Detection Rule License
+// requires that messages based on matches retain the rule's author.
+type RuleInfo struct {
+	ID, Name, Title, Description, Author, Status, Path string
+	// Level is the rule's own level, before tuning.
+	Level          string
+	Tags           []string
+	References     []string
+	FalsePositives []string
+	License        string
+	// Builtin is set for vigil's own rules; Correlation for correlation rules.
+	Builtin     bool
+	Correlation bool
+}
+
+// Key returns the rule's identity for counts and tuning: its id, else its
+// name, else its title.
+func (r *RuleInfo) Key() string {
+	switch {
+	case r.ID != "":
+		return r.ID
+	case r.Name != "":
+		return r.Name
+	}
+	return r.Title
+}
+
+// Event is one matched event: the record as read and, when the engine
+// normalized it, its OCSF JSON.
+type Event struct {
+	Record logs.Record
+	OCSF   json.RawMessage
+	Time   time.Time
+}
+
+// Alert is one detection: the rule, its effective level after tuning, the
+// events that matched, and the OCSF Detection Finding written out.
+type Alert struct {
+	Rule    *RuleInfo
+	Level   Level
+	Events  []Event
+	Finding ocsf.DetectionFinding
+}
+
+// AlertID returns the deterministic id of an alert raised by rule over
+// events: the same rule on the same events always has the same id, which is
+// what lets a resumed follow run recognise alerts it already wrote.
+func AlertID(rule string, group string, events []Event) string {
+	h := sha256.New()
+	h.Write([]byte(rule))
+	h.Write([]byte{0})
+	h.Write([]byte(group))
+	for _, ev := range events {
+		h.Write([]byte{0})
+		sum := sha256.Sum256(ev.Record.Raw)
+		h.Write(sum[:])
+	}
+	s := hex.EncodeToString(h.Sum(nil)[:16])
+	return s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:32]
+}
+
+// NewAlert builds the alert and its OCSF Detection Finding. group names the
+// correlation group ("" for single-event rules); version is vigil's version
+// for metadata.product.
+func NewAlert(rule *RuleInfo, level Level, group string, events []Event, version string) Alert {
+	id := AlertID(rule.Key(), group, events)
+	f := ocsf.DetectionFinding{
+		ActivityID:   1,
+		ActivityName: "Create",
+		CategoryUID:  ocsf.FindingsCategoryUID,
+		CategoryName: "Findings",
+		ClassUID:     ocsf.DetectionFindingClassUID,
+		ClassName:    "Detection Finding",
+		TypeUID:      ocsf.DetectionFindingCreate,
+		TypeName:     "Detection Finding: Create",
+		SeverityID:   level.SeverityID(),
+		Severity:     ocsf.SeverityName(level.SeverityID()),
+		StatusID:     1,
+		Status:       "New",
+		IsAlert:      true,
+		Metadata: ocsf.Metadata{
+			Version: ocsf.Version,
+			Product: ocsf.VigilProduct(version),
+			UID:     id,
+			Labels:  []string{"sigma"},
+		},
+		FindingInfo: ocsf.FindingInfo{
+			UID:   id,
+			Title: rule.Title,
+			Desc:  rule.Description,
+			Analytic: &ocsf.Analytic{
+				UID:    rule.ID,
+				Name:   firstNonEmpty(rule.Name, rule.Title),
+				Type:   "Rule",
+				TypeID: 1,
+				Desc:   rule.Description,
+			},
+			Attacks: Attacks(rule.Tags),
+		},
+	}
+	if rule.Correlation {
+		f.FindingInfo.Types = []string{"Sigma Correlation"}
+	} else {
+		f.FindingInfo.Types = []string{"Sigma"}
+	}
+	for i, ev := range events {
+		ms := ev.Time.UnixMilli()
+		if ev.Time.IsZero() {
+			ms = 0
+		}
+		if i == 0 || (ms != 0 && ms < f.FindingInfo.FirstSeenTime) {
+			f.FindingInfo.FirstSeenTime = ms
+		}
+		if ms > f.FindingInfo.LastSeenTime {
+			f.FindingInfo.LastSeenTime = ms
+		}
+		f.Evidences = append(f.Evidences, evidenceOf(ev))
+	}
+	f.Time = f.FindingInfo.LastSeenTime
+	if len(events) > 0 {
+		first := events[0]
+		f.RawData = string(first.Record.Raw)
+		if len(first.OCSF) > 0 {
+			o := gjson.ParseBytes(first.OCSF)
+			f.Cloud = decodeAt[ocsf.Cloud](o, "cloud")
+			f.Actor = decodeAt[ocsf.Actor](o, "actor")
+			f.SrcEndpoint = decodeAt[ocsf.Endpoint](o, "src_endpoint")
+			f.API = decodeAt[ocsf.API](o, "api")
+		}
+	}
+	f.Message = message(rule, level, f.Actor, f.SrcEndpoint, len(events))
+	unmapped := map[string]any{"rule": ruleMeta(rule, level)}
+	if group != "" {
+		unmapped["correlation_group"] = group
+	}
+	f.Unmapped, _ = json.Marshal(unmapped)
+	return Alert{Rule: rule, Level: level, Events: events, Finding: f}
+}
+
+func ruleMeta(r *RuleInfo, level Level) map[string]any {
+	m := map[string]any{
+		"id":     r.ID,
+		"title":  r.Title,
+		"author": r.Author,
+		"level":  r.Level,
+	}
+	if level.String() != strings.ToLower(r.Level) {
+		m["tuned_level"] = level.String()
+	}
+	add := func(k string, v any, ok bool) {
+		if ok {
+			m[k] = v
+		}
+	}
+	add("name", r.Name, r.Name != "")
+	add("status", r.Status, r.Status != "")
+	add("references", r.References, len(r.References) > 0)
+	add("tags", r.Tags, len(r.Tags) > 0)
+	add("falsepositives", r.FalsePositives, len(r.FalsePositives) > 0)
+	add("path", r.Path, r.Path != "")
+	add("license", r.License, r.License != "")
+	add("builtin", true, r.Builtin)
+	return m
+}
+
+func evidenceOf(ev Event) ocsf.Evidence {
+	var e ocsf.Evidence
+	data := map[string]any{
+		"source": string(ev.Record.Source),
+		"file":   ev.Record.File,
+		"offset": ev.Record.Offset,
+		"event":  json.RawMessage(ev.Record.Raw),
+	}
+	if ev.Record.Line > 0 {
+		data["line"] = ev.Record.Line
+	}
+	if len(ev.OCSF) > 0 {
+		o := gjson.ParseBytes(ev.OCSF)
+		e.Actor = decodeAt[ocsf.Actor](o, "actor")
+		e.API = decodeAt[ocsf.API](o, "api")
+		e.SrcEndpoint = decodeAt[ocsf.Endpoint](o, "src_endpoint")
+	}
+	e.Data, _ = json.Marshal(data)
+	return e
+}
+
+func decodeAt[T any](o gjson.Result, path string) *T {
+	v := o.Get(path)
+	if !v.IsObject() {
+		return nil
+	}
+	var t T
+	if err := json.Unmarshal([]byte(v.Raw), &t); err != nil {
+		return nil
+	}
+	return &t
+}
+
+func message(r *RuleInfo, level Level, actor *ocsf.Actor, src *ocsf.Endpoint, n int) string {
+	var b strings.Builder
+	b.WriteString(r.Title)
+	b.WriteString(" [")
+	b.WriteString(level.String())
+	b.WriteString("]")
+	if actor != nil && actor.User != nil {
+		who := firstNonEmpty(actor.User.Name, actor.User.EmailAddr, actor.User.UID)
+		if who != "" {
+			b.WriteString(" by ")
+			b.WriteString(who)
+		}
+	}
+	if src != nil && src.IP != "" {
+		b.WriteString(" from ")
+		b.WriteString(src.IP)
+	}
+	if n > 1 {
+		b.WriteString(" (")
+		b.WriteString(itoa(n))
+		b.WriteString(" events)")
+	}
+	return b.String()
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,238 @@
+package detect
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/gobwas/glob"
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed default_tuning.yml
+var defaultTuningYAML []byte
+
+// DefaultTuningYAML returns the embedded default tuning configuration.
+func DefaultTuningYAML() []byte { return bytes.Clone(defaultTuningYAML) }
+
+// TuningConfig is the YAML tuning file: it silences or re-rates alerts
+// without editing rule files.
+//
+//	extends: default            # layer on top of vigil's default tuning
+//	min_level: low              # alerts below this level are suppressed
+//	allow_identities:           # automation never alerted on (globs, * = any text)
+//	  - "arn:aws:sts::*:assumed-role/terraform-ci/*"
+//	rules:
+//	  - id: 905d389b-b853-46d0-9d3d-dea0d3a3cd49   # or title:
+//	    level: informational    # re-rate the rule's alerts
+//	    allow_identities: ["*:role/aws-service-role/*"]
+//	    disabled: false
+//	    reason: fires on every action of every assumed role
+type TuningConfig struct {
+	Extends         string       `yaml:"extends"`
+	MinLevel        string       `yaml:"min_level"`
+	AllowIdentities []string     `yaml:"allow_identities"`
+	Rules           []RuleTuning `yaml:"rules"`
+}
+
+// RuleTuning tunes one rule, named by id or title.
+type RuleTuning struct {
+	ID              string   `yaml:"id"`
+	Title           string   `yaml:"title"`
+	Level           string   `yaml:"level"`
+	AllowIdentities []string `yaml:"allow_identities"`
+	Disabled        bool     `yaml:"disabled"`
+	Reason          string   `yaml:"reason"`
+}
+
+// Tuning is a compiled TuningConfig.
+type Tuning struct {
+	MinLevel Level
+	allow    []*glob.Pattern
+	byID     map[string]*ruleTuning
+	byTitle  map[string]*ruleTuning
+}
+
+type ruleTuning struct {
+	level    Level
+	allow    []*glob.Pattern
+	disabled bool
+}
+
+// Suppression reasons reported per rule.
+const (
+	SuppressedNone     = ""
+	SuppressedLevel    = "level"
+	SuppressedIdentity = "allow-listed identity"
+	SuppressedDisabled = "disabled"
+)
+
+// ParseTuning parses a tuning YAML document; name labels errors. A document
+// with "extends: default" is layered over the embedded default: its
+// min_level replaces the default's, its allow_identities add to them and
+// its rule entries replace the default's entries for the same rule.
+func ParseTuning(name string, data []byte) (*Tuning, error) {
+	var cfg TuningConfig
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("tuning %s: %w", name, err)
+	}
+	switch strings.ToLower(cfg.Extends) {
+	case "":
+	case "default":
+		var base TuningConfig
+		if err := yaml.Unmarshal(defaultTuningYAML, &base); err != nil {
+			return nil, fmt.Errorf("default tuning: %w", err)
+		}
+		if cfg.MinLevel == "" {
+			cfg.MinLevel = base.MinLevel
+		}
+		cfg.AllowIdentities = append(base.AllowIdentities, cfg.AllowIdentities...)
+		cfg.Rules = append(base.Rules, cfg.Rules...)
+	default:
+		return nil, fmt.Errorf("tuning %s: extends: only %q is supported, not %q", name, "default", cfg.Extends)
+	}
+	return compileTuning(name, &cfg)
+}
+
+// LoadTuning reads a tuning file.
+func LoadTuning(path string) (*Tuning, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("tuning: %w", err)
+	}
+	return ParseTuning(path, data)
+}
+
+// DefaultTuning returns the embedded default tuning.
+func DefaultTuning() *Tuning {
+	t, err := ParseTuning("default_tuning.yml", defaultTuningYAML)
+	if err != nil {
+		panic(err) // the embedded file is tested
+	}
+	return t
+}
+
+// NoTuning suppresses nothing.
+func NoTuning() *Tuning {
+	return &Tuning{byID: map[string]*ruleTuning{}, byTitle: map[string]*ruleTuning{}}
+}
+
+func compileTuning(name string, cfg *TuningConfig) (*Tuning, error) {
+	t := NoTuning()
+	if cfg.MinLevel != "" {
+		l, err := ParseLevel(cfg.MinLevel)
+		if err != nil {
+			return nil, fmt.Errorf("tuning %s: min_level: %w", name, err)
+		}
+		t.MinLevel = l
+	}
+	var err error
+	if t.allow, err = compileGlobs(cfg.AllowIdentities); err != nil {
+		return nil, fmt.Errorf("tuning %s: allow_identities: %w", name, err)
+	}
+	for i, r := range cfg.Rules {
+		if r.ID == "" && r.Title == "" {
+			return nil, fmt.Errorf("tuning %s: rules[%d]: needs id or title", name, i)
+		}
+		rt := &ruleTuning{disabled: r.Disabled}
+		if r.Level != "" {
+			if rt.level, err = ParseLevel(r.Level); err != nil {
+				return nil, fmt.Errorf("tuning %s: rules[%d] (%s): %w", name, i, r.ID+r.Title, err)
+			}
+		}
+		if rt.allow, err = compileGlobs(r.AllowIdentities); err != nil {
+			return nil, fmt.Errorf("tuning %s: rules[%d] (%s): %w", name, i, r.ID+r.Title, err)
+		}
+		if r.ID != "" {
+			t.byID[r.ID] = rt
+		} else {
+			t.byTitle[r.Title] = rt
+		}
+	}
+	return t, nil
+}
+
+func compileGlobs(pats []string) ([]*glob.Pattern, error) {
+	out := make([]*glob.Pattern, 0, len(pats))
+	for _, p := range pats {
+		g, err := glob.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("pattern %q: %w", p, err)
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+func (t *Tuning) rule(r *RuleInfo) *ruleTuning {
+	if rt, ok := t.byID[r.ID]; ok && r.ID != "" {
+		return rt
+	}
+	if rt, ok := t.byID[r.Name]; ok && r.Name != "" {
+		return rt
+	}
+	return t.byTitle[r.Title]
+}
+
+// Disabled reports whether the tuning turns rule r off entirely.
+func (t *Tuning) Disabled(r *RuleInfo) bool {
+	rt := t.rule(r)
+	return rt != nil && rt.disabled
+}
+
+// Decide returns the effective level of an alert of rule r over events and,
+// when the tuning suppresses it, why. An alert is suppressed when every one
+// of its events was made by an allow-listed identity (global or for the
+// rule), or when its level is below the minimum.
+func (t *Tuning) Decide(r *RuleInfo, events []Event) (Level, string) {
+	level := levelOf(r.Level)
+	rt := t.rule(r)
+	if rt != nil {
+		if rt.disabled {
+			return level, SuppressedDisabled
+		}
+		if rt.level != LevelUnknown {
+			level = rt.level
+		}
+	}
+	if len(events) > 0 && (len(t.allow) > 0 || (rt != nil && len(rt.allow) > 0)) {
+		all := true
+		for _, ev := range events {
+			if !t.allowed(rt, Identities(ev.Record)) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return level, SuppressedIdentity
+		}
+	}
+	if level < t.MinLevel {
+		return level, SuppressedLevel
+	}
+	return level, SuppressedNone
+}
+
+func (t *Tuning) allowed(rt *ruleTuning, ids []string) bool {
+	for _, id := range ids {
+		for _, g := range t.allow {
+			if g.Match(id) {
+				return true
+			}
+		}
+		if rt != nil {
+			for _, g := range rt.allow {
+				if g.Match(id) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

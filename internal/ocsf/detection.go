@@ -1,0 +1,77 @@
+package ocsf
+
+import "encoding/json"
+
+// Detection Finding class constants (OCSF 1.3.0, Findings category).
+const (
+	DetectionFindingClassUID = 2004
+	FindingsCategoryUID      = 2
+	// DetectionFindingCreate is type_uid for activity Create (class_uid*100 + activity_id).
+	DetectionFindingCreate = DetectionFindingClassUID*100 + 1
+)
+
+// DetectionFinding is the OCSF 1.3.0 Detection Finding class (class_uid
+// 2004): an alert raised by a detection rule over one or more events.
+type DetectionFinding struct {
+	ActivityID   int    `json:"activity_id"`
+	ActivityName string `json:"activity_name,omitempty"`
+	CategoryUID  int    `json:"category_uid"`
+	CategoryName string `json:"category_name,omitempty"`
+	ClassUID     int    `json:"class_uid"`
+	ClassName    string `json:"class_name,omitempty"`
+	TypeUID      int    `json:"type_uid"`
+	TypeName     string `json:"type_name,omitempty"`
+	// Time is the event time (ms since the epoch) of the last matched event.
+	Time       int64    `json:"time"`
+	Message    string   `json:"message,omitempty"`
+	SeverityID int      `json:"severity_id"`
+	Severity   string   `json:"severity,omitempty"`
+	StatusID   int      `json:"status_id,omitempty"`
+	Status     string   `json:"status,omitempty"`
+	IsAlert    bool     `json:"is_alert"`
+	Metadata   Metadata `json:"metadata"`
+	// FindingInfo names the finding and the rule (analytic) that raised it.
+	FindingInfo FindingInfo `json:"finding_info"`
+	Cloud       *Cloud      `json:"cloud,omitempty"`
+	Actor       *Actor      `json:"actor,omitempty"`
+	SrcEndpoint *Endpoint   `json:"src_endpoint,omitempty"`
+	API         *API        `json:"api,omitempty"`
+	// Evidences holds one artifact per matched event.
+	Evidences []Evidence `json:"evidences,omitempty"`
+	// RawData is the matched event's original JSON (the first event for a
+	// correlation finding; all events are in Evidences).
+	RawData    string          `json:"raw_data,omitempty"`
+	Unmapped   json.RawMessage `json:"unmapped,omitempty"`
+	Confidence string          `json:"confidence,omitempty"`
+}
+
+// Evidence is the OCSF evidences object: the artifacts of one matched event.
+type Evidence struct {
+	Actor       *Actor    `json:"actor,omitempty"`
+	API         *API      `json:"api,omitempty"`
+	SrcEndpoint *Endpoint `json:"src_endpoint,omitempty"`
+	// Data holds the matched event: its original JSON and, when it was
+	// normalized, its OCSF form.
+	Data json.RawMessage `json:"data,omitempty"`
+}
+
+// SeverityName returns the OCSF caption of a severity_id.
+func SeverityName(id int) string {
+	switch id {
+	case SeverityInformational:
+		return "Informational"
+	case SeverityLow:
+		return "Low"
+	case SeverityMedium:
+		return "Medium"
+	case SeverityHigh:
+		return "High"
+	case SeverityCritical:
+		return "Critical"
+	case 6:
+		return "Fatal"
+	case 99:
+		return "Other"
+	}
+	return "Unknown"
+}
