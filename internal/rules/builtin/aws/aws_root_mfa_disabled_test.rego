@@ -1,0 +1,39 @@
+package vigil.rules.aws_root_mfa_disabled_test
+
+import data.vigil.rules.aws_root_mfa_disabled as rule
+
+now := "2026-11-24T00:00:00Z"
+
+one(provider, facts) := {"now": now, "resources": {"identity": [{"id": "r1", "provider": provider, "facts": facts}]}}
+
+test_fail_mfa_enabled_aws if {
+	"r1" in rule.fail with input as one("aws", {"identity": {"kind": "root", "mfa_enabled": false}})
+}
+
+test_pass_mfa_enabled if {
+	inp := one("aws", {"identity": {"kind": "root", "mfa_enabled": true}})
+	"r1" in rule.pass with input as inp
+	not "r1" in rule.fail with input as inp
+}
+
+test_unknown_when_mfa_enabled_absent if {
+	inp := one("aws", {"identity": {"kind": "root"}})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.pass with input as inp
+}
+
+test_unknown_without_facts if {
+	inp := one("aws", {})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.pass with input as inp
+}
+
+test_ignores_other_providers if {
+	not "r1" in rule.fail with input as one("azure", {"identity": {"kind": "root", "mfa_enabled": false}})
+}
+
+test_not_applicable_to_users if {
+	inp := one("aws", {"identity": {"kind": "user", "mfa_enabled": false}})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.applicable with input as inp
+}

@@ -1,0 +1,33 @@
+package vigil.rules.aws_vpc_flow_logs_disabled_test
+
+import data.vigil.rules.aws_vpc_flow_logs_disabled as rule
+
+now := "2026-11-24T00:00:00Z"
+
+one(provider, facts) := {"now": now, "resources": {"network": [{"id": "r1", "provider": provider, "facts": facts}]}}
+
+test_fail_flow_logs_aws if {
+	"r1" in rule.fail with input as one("aws", {"network": {"flow_logs": false}})
+}
+
+test_pass_flow_logs if {
+	inp := one("aws", {"network": {"flow_logs": true}})
+	"r1" in rule.pass with input as inp
+	not "r1" in rule.fail with input as inp
+}
+
+test_unknown_when_flow_logs_absent if {
+	inp := one("aws", {"network": {}})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.pass with input as inp
+}
+
+test_unknown_without_facts if {
+	inp := one("aws", {})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.pass with input as inp
+}
+
+test_ignores_other_providers if {
+	not "r1" in rule.fail with input as one("azure", {"network": {"flow_logs": false}})
+}

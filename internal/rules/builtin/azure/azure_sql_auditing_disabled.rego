@@ -1,0 +1,36 @@
+# METADATA
+# title: "Azure SQL server auditing is disabled"
+# description: "Server-level auditing is off, so database access and changes are not recorded."
+# scope: package
+# custom:
+#   id: azure-sql-auditing-disabled
+#   severity: MEDIUM
+#   category: logging
+#   class: database
+#   providers: [azure]
+#   remediation: "Enable auditing on the SQL server to a storage account, Log Analytics workspace or Event Hub with 90+ days retention."
+#   frameworks:
+#     soc2: ["CC7.2"]
+#     iso27001-2022: ["A.8.15"]
+#     pci-dss-4.0: ["10.2.1"]
+#     hipaa: ["164.312(b)"]
+#     nist-800-53-r5: ["AU-2", "AU-12"]
+package vigil.rules.azure_sql_auditing_disabled
+
+fail contains r.id if {
+	some r in input.resources.database
+	r.provider == "azure"
+	r.facts.database.auditing_enabled == false
+}
+
+pass contains r.id if {
+	some r in input.resources.database
+	r.provider == "azure"
+	r.facts.database.auditing_enabled == true
+}
+
+message[r.id] := "server auditing is disabled" if {
+	some r in input.resources.database
+	r.provider == "azure"
+	r.facts.database.auditing_enabled == false
+}

@@ -1,0 +1,36 @@
+# METADATA
+# title: "Storage account soft delete is disabled"
+# description: "Blob and container soft delete are off, so deleted data cannot be recovered within a retention period."
+# scope: package
+# custom:
+#   id: azure-storage-soft-delete-disabled
+#   severity: LOW
+#   category: resilience
+#   class: object_storage
+#   providers: [azure]
+#   remediation: "Enable soft delete for blobs and containers (7 days or more) on the storage account's blob service."
+#   frameworks:
+#     cis-azure-6.0: ["9.2.1", "9.2.2"]
+#     soc2: ["A1.2"]
+#     iso27001-2022: ["A.8.13"]
+#     hipaa: ["164.308(a)(7)(ii)(A)"]
+#     nist-800-53-r5: ["CP-9"]
+package vigil.rules.azure_storage_soft_delete_disabled
+
+fail contains r.id if {
+	some r in input.resources.object_storage
+	r.provider == "azure"
+	r.facts.storage.delete_protection == false
+}
+
+pass contains r.id if {
+	some r in input.resources.object_storage
+	r.provider == "azure"
+	r.facts.storage.delete_protection == true
+}
+
+message[r.id] := "soft delete is not enabled" if {
+	some r in input.resources.object_storage
+	r.provider == "azure"
+	r.facts.storage.delete_protection == false
+}

@@ -1,0 +1,33 @@
+# METADATA
+# title: "Compute instance has a public IP address"
+# description: "The instance has a public IP address and is directly addressable from the internet; access should go through load balancers, bastions or IAP."
+# scope: package
+# custom:
+#   id: compute-public-ip
+#   severity: LOW
+#   category: exposure
+#   class: compute
+#   providers: [aws, azure, gcp]
+#   remediation: "Remove the public IP / external access config and reach the instance through a load balancer, bastion host, Session Manager or IAP."
+#   frameworks:
+#     cis-gcp-5.0: ["4.9"]
+#     soc2: ["CC6.6"]
+#     iso27001-2022: ["A.8.20"]
+#     pci-dss-4.0: ["1.3.1"]
+#     nist-800-53-r5: ["SC-7"]
+package vigil.rules.compute_public_ip
+
+fail contains r.id if {
+	some r in input.resources.compute
+	r.facts.compute.public_ip == true
+}
+
+pass contains r.id if {
+	some r in input.resources.compute
+	r.facts.compute.public_ip == false
+}
+
+message[r.id] := "the instance has a public IP address" if {
+	some r in input.resources.compute
+	r.facts.compute.public_ip == true
+}

@@ -1,0 +1,37 @@
+# METADATA
+# title: "Managed database does not require TLS"
+# description: "The database accepts unencrypted client connections, so queries, results and credentials may cross the network in clear text."
+# scope: package
+# custom:
+#   id: database-ssl-not-required
+#   severity: MEDIUM
+#   category: encryption
+#   class: database
+#   providers: [azure, gcp]
+#   remediation: "Enforce SSL/TLS connections (Azure require_secure_transport / sslEnforcement=Enabled, Cloud SQL sslMode=ENCRYPTED_ONLY or requireSsl=true)."
+#   frameworks:
+#     cis-gcp-5.0: ["6.4"]
+#     soc2: ["CC6.7"]
+#     iso27001-2022: ["A.8.24"]
+#     pci-dss-4.0: ["4.2.1"]
+#     hipaa: ["164.312(e)(1)"]
+#     nist-800-53-r5: ["SC-8"]
+package vigil.rules.database_ssl_not_required
+
+fail contains r.id if {
+	some r in input.resources.database
+	r.provider in {"azure", "gcp"}
+	r.facts.database.ssl_required == false
+}
+
+pass contains r.id if {
+	some r in input.resources.database
+	r.provider in {"azure", "gcp"}
+	r.facts.database.ssl_required == true
+}
+
+message[r.id] := "unencrypted client connections are accepted" if {
+	some r in input.resources.database
+	r.provider in {"azure", "gcp"}
+	r.facts.database.ssl_required == false
+}

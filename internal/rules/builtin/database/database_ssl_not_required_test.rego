@@ -1,0 +1,37 @@
+package vigil.rules.database_ssl_not_required_test
+
+import data.vigil.rules.database_ssl_not_required as rule
+
+now := "2026-11-24T00:00:00Z"
+
+one(provider, facts) := {"now": now, "resources": {"database": [{"id": "r1", "provider": provider, "facts": facts}]}}
+
+test_fail_ssl_required_azure if {
+	"r1" in rule.fail with input as one("azure", {"database": {"ssl_required": false}})
+}
+
+test_fail_ssl_required_gcp if {
+	"r1" in rule.fail with input as one("gcp", {"database": {"ssl_required": false}})
+}
+
+test_pass_ssl_required if {
+	inp := one("azure", {"database": {"ssl_required": true}})
+	"r1" in rule.pass with input as inp
+	not "r1" in rule.fail with input as inp
+}
+
+test_unknown_when_ssl_required_absent if {
+	inp := one("azure", {"database": {}})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.pass with input as inp
+}
+
+test_unknown_without_facts if {
+	inp := one("azure", {})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.pass with input as inp
+}
+
+test_ignores_other_providers if {
+	not "r1" in rule.fail with input as one("aws", {"database": {"ssl_required": false}})
+}

@@ -1,0 +1,35 @@
+# METADATA
+# title: "The default VPC network exists"
+# description: "The auto-created default network comes with permissive firewall rules (SSH, RDP, ICMP from anywhere) and an auto-mode subnet in every region."
+# scope: package
+# custom:
+#   id: gcp-default-network
+#   severity: MEDIUM
+#   category: network
+#   class: network
+#   providers: [gcp]
+#   remediation: "Create custom-mode VPC networks for workloads and delete the default network."
+#   frameworks:
+#     cis-gcp-5.0: ["3.1"]
+#     soc2: ["CC6.6"]
+#     iso27001-2022: ["A.8.22"]
+#     nist-800-53-r5: ["SC-7", "CM-7"]
+package vigil.rules.gcp_default_network
+
+fail contains r.id if {
+	some r in input.resources.network
+	r.provider == "gcp"
+	r.facts.network.default == true
+}
+
+pass contains r.id if {
+	some r in input.resources.network
+	r.provider == "gcp"
+	r.facts.network.default == false
+}
+
+message[r.id] := "the project still has the default network" if {
+	some r in input.resources.network
+	r.provider == "gcp"
+	r.facts.network.default == true
+}

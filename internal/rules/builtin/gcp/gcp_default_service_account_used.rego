@@ -1,0 +1,36 @@
+# METADATA
+# title: "Instance uses the default compute service account"
+# description: "The VM runs as the Compute Engine default service account, which holds the Editor role on the project by default."
+# scope: package
+# custom:
+#   id: gcp-default-service-account-used
+#   severity: MEDIUM
+#   category: identity
+#   class: compute
+#   providers: [gcp]
+#   remediation: "Create a dedicated service account with only the roles the workload needs and attach it to the instance."
+#   frameworks:
+#     cis-gcp-5.0: ["4.1"]
+#     soc2: ["CC6.3"]
+#     iso27001-2022: ["A.8.2"]
+#     pci-dss-4.0: ["7.2.2"]
+#     nist-800-53-r5: ["AC-6"]
+package vigil.rules.gcp_default_service_account_used
+
+fail contains r.id if {
+	some r in input.resources.compute
+	r.provider == "gcp"
+	r.facts.compute.default_service_account == true
+}
+
+pass contains r.id if {
+	some r in input.resources.compute
+	r.provider == "gcp"
+	r.facts.compute.default_service_account == false
+}
+
+message[r.id] := "the Compute Engine default service account is attached" if {
+	some r in input.resources.compute
+	r.provider == "gcp"
+	r.facts.compute.default_service_account == true
+}

@@ -1,0 +1,35 @@
+# METADATA
+# title: "Instance has IP forwarding enabled"
+# description: "canIpForward lets the instance send and receive packets with non-matching addresses, so it can route traffic around network controls."
+# scope: package
+# custom:
+#   id: gcp-ip-forwarding-enabled
+#   severity: MEDIUM
+#   category: network
+#   class: compute
+#   providers: [gcp]
+#   remediation: "Recreate the instance with canIpForward=false unless it is a deliberate network appliance."
+#   frameworks:
+#     cis-gcp-5.0: ["4.6"]
+#     soc2: ["CC6.6"]
+#     iso27001-2022: ["A.8.20"]
+#     nist-800-53-r5: ["SC-7", "CM-7"]
+package vigil.rules.gcp_ip_forwarding_enabled
+
+fail contains r.id if {
+	some r in input.resources.compute
+	r.provider == "gcp"
+	r.facts.compute.ip_forwarding == true
+}
+
+pass contains r.id if {
+	some r in input.resources.compute
+	r.provider == "gcp"
+	r.facts.compute.ip_forwarding == false
+}
+
+message[r.id] := "IP forwarding (canIpForward) is enabled" if {
+	some r in input.resources.compute
+	r.provider == "gcp"
+	r.facts.compute.ip_forwarding == true
+}

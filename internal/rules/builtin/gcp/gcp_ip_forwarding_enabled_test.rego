@@ -1,0 +1,33 @@
+package vigil.rules.gcp_ip_forwarding_enabled_test
+
+import data.vigil.rules.gcp_ip_forwarding_enabled as rule
+
+now := "2026-11-24T00:00:00Z"
+
+one(provider, facts) := {"now": now, "resources": {"compute": [{"id": "r1", "provider": provider, "facts": facts}]}}
+
+test_fail_ip_forwarding_gcp if {
+	"r1" in rule.fail with input as one("gcp", {"compute": {"ip_forwarding": true}})
+}
+
+test_pass_ip_forwarding if {
+	inp := one("gcp", {"compute": {"ip_forwarding": false}})
+	"r1" in rule.pass with input as inp
+	not "r1" in rule.fail with input as inp
+}
+
+test_unknown_when_ip_forwarding_absent if {
+	inp := one("gcp", {"compute": {}})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.pass with input as inp
+}
+
+test_unknown_without_facts if {
+	inp := one("gcp", {})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.pass with input as inp
+}
+
+test_ignores_other_providers if {
+	not "r1" in rule.fail with input as one("aws", {"compute": {"ip_forwarding": true}})
+}

@@ -1,0 +1,37 @@
+# METADATA
+# title: "Cloud KMS key is publicly accessible"
+# description: "The crypto key's IAM policy grants a role to allUsers or allAuthenticatedUsers."
+# scope: package
+# custom:
+#   id: gcp-kms-key-public
+#   severity: CRITICAL
+#   category: exposure
+#   class: key
+#   providers: [gcp]
+#   remediation: "Remove allUsers and allAuthenticatedUsers bindings from the key's IAM policy."
+#   frameworks:
+#     cis-gcp-5.0: ["1.10"]
+#     soc2: ["CC6.1"]
+#     iso27001-2022: ["A.5.15", "A.8.24"]
+#     pci-dss-4.0: ["3.6.1"]
+#     hipaa: ["164.312(a)(1)"]
+#     nist-800-53-r5: ["AC-3", "SC-12"]
+package vigil.rules.gcp_kms_key_public
+
+fail contains r.id if {
+	some r in input.resources.key
+	r.provider == "gcp"
+	r.facts.key.public_access == true
+}
+
+pass contains r.id if {
+	some r in input.resources.key
+	r.provider == "gcp"
+	r.facts.key.public_access == false
+}
+
+message[r.id] := "the key's IAM policy grants access to allUsers / allAuthenticatedUsers" if {
+	some r in input.resources.key
+	r.provider == "gcp"
+	r.facts.key.public_access == true
+}

@@ -1,0 +1,33 @@
+package vigil.rules.gcp_kms_key_public_test
+
+import data.vigil.rules.gcp_kms_key_public as rule
+
+now := "2026-11-24T00:00:00Z"
+
+one(provider, facts) := {"now": now, "resources": {"key": [{"id": "r1", "provider": provider, "facts": facts}]}}
+
+test_fail_public_access_gcp if {
+	"r1" in rule.fail with input as one("gcp", {"key": {"public_access": true}})
+}
+
+test_pass_public_access if {
+	inp := one("gcp", {"key": {"public_access": false}})
+	"r1" in rule.pass with input as inp
+	not "r1" in rule.fail with input as inp
+}
+
+test_unknown_when_public_access_absent if {
+	inp := one("gcp", {"key": {}})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.pass with input as inp
+}
+
+test_unknown_without_facts if {
+	inp := one("gcp", {})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.pass with input as inp
+}
+
+test_ignores_other_providers if {
+	not "r1" in rule.fail with input as one("aws", {"key": {"public_access": true}})
+}

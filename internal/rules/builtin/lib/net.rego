@@ -1,0 +1,97 @@
+# METADATA
+# title: Network helpers
+# description: Shared helpers for firewall rules over the normalized facts.firewall.rules entries.
+# scope: package
+package vigil.lib.net
+
+# Source addresses that mean "anywhere on the internet". Importers normalize
+# "*", "Internet" and "Any" to both 0.0.0.0/0 and ::/0; the raw spellings are
+# accepted too so custom importers and IaC input behave the same.
+internet_sources := {"0.0.0.0/0", "::/0", "*", "Internet", "internet", "Any", "any", "0.0.0.0-255.255.255.255"}
+
+# Protocol spellings that carry TCP traffic (AWS uses "-1" for all, "6" for TCP).
+tcp_protocols := {"tcp", "TCP", "Tcp", "6", "all", "ALL", "All", "*", "-1"}
+
+all_protocols := {"all", "ALL", "All", "*", "-1"}
+
+# internet_source(s) is true when the CIDR or tag s means any address.
+internet_source(s) if s in internet_sources
+
+# from_internet(r) is true when one of the rule's sources is the internet.
+from_internet(r) if {
+	some s in r.sources
+	internet_source(s)
+}
+
+# active_ingress(r) is an enabled inbound rule.
+active_ingress(r) if {
+	r.direction == "ingress"
+	not r.disabled == true
+}
+
+# covers_port(r, port) is true when a TCP (or all-protocol) rule's port range
+# includes port. An all-protocol rule covers every port whatever its range.
+covers_port(r, _) if r.protocol in all_protocols
+
+covers_port(r, port) if {
+	r.protocol in tcp_protocols
+	r.from_port <= port
+	port <= r.to_port
+}
+
+# covers_all_ports(r) is true for protocol "all" or a full 0-65535 range.
+covers_all_ports(r) if r.protocol in all_protocols
+
+covers_all_ports(r) if {
+	r.from_port <= 0
+	r.to_port >= 65535
+}
+
+# open_to_internet(r) is an enabled ingress allow rule from any address.
+open_to_internet(r) if {
+	active_ingress(r)
+	r.action == "allow"
+	from_internet(r)
+}
+
+# shadowed(rules, allow, port) is true when a deny rule that takes precedence
+# (a lower priority number, as in Azure NSGs) blocks the same port from the
+# internet before the allow rule is reached.
+shadowed(rules, allow, port) if {
+	some d in rules
+	active_ingress(d)
+	d.action == "deny"
+	from_internet(d)
+	covers_port(d, port)
+	is_number(d.priority)
+	is_number(allow.priority)
+	d.priority > 0
+	d.priority < allow.priority
+}
+
+# exposes_port(fw, port) is true when the firewall facts allow port from the internet.
+exposes_port(fw, port) if {
+	some r in fw.rules
+	open_to_internet(r)
+	covers_port(r, port)
+	not shadowed(fw.rules, r, port)
+}
+
+# exposes_any_port(fw, ports) is true when any of ports is open from the internet.
+exposes_any_port(fw, ports) if {
+	some port in ports
+	exposes_port(fw, port)
+}
+
+# exposes_all_ports(fw) is true when an allow rule opens every port (or
+# every protocol) from the internet.
+exposes_all_ports(fw) if {
+	some r in fw.rules
+	open_to_internet(r)
+	covers_all_ports(r)
+	not shadowed(fw.rules, r, 0)
+}
+
+# rules_known(fw) is true when the firewall's rules were exported (an empty
+# list means "no rules", a missing one means "not known").
+rules_known(fw) if is_array(fw.rules)

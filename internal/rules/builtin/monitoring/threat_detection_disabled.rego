@@ -1,0 +1,33 @@
+# METADATA
+# title: "Threat detection service is not enabled"
+# description: "GuardDuty (AWS), Microsoft Defender for Cloud plans (Azure) or Security Command Center (GCP) is not enabled for the account, so known attack patterns go undetected."
+# scope: package
+# custom:
+#   id: threat-detection-disabled
+#   severity: MEDIUM
+#   category: monitoring
+#   class: account
+#   providers: [aws, azure, gcp]
+#   remediation: "Enable GuardDuty in every region / turn on Microsoft Defender for Cloud plans / activate Security Command Center for the project or organization."
+#   frameworks:
+#     soc2: ["CC7.2"]
+#     iso27001-2022: ["A.8.16"]
+#     pci-dss-4.0: ["11.5.1"]
+#     hipaa: ["164.308(a)(1)(ii)(D)"]
+#     nist-800-53-r5: ["SI-4"]
+package vigil.rules.threat_detection_disabled
+
+fail contains r.id if {
+	some r in input.resources.account
+	r.facts.account.threat_detection == false
+}
+
+pass contains r.id if {
+	some r in input.resources.account
+	r.facts.account.threat_detection == true
+}
+
+message[r.id] := "no threat detection service is enabled" if {
+	some r in input.resources.account
+	r.facts.account.threat_detection == false
+}

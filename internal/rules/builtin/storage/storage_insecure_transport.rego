@@ -1,0 +1,38 @@
+# METADATA
+# title: "Object storage accepts unencrypted HTTP"
+# description: "The bucket or storage account does not refuse plain-HTTP requests, so data and credentials can travel unencrypted."
+# scope: package
+# custom:
+#   id: storage-insecure-transport
+#   severity: MEDIUM
+#   category: encryption
+#   class: object_storage
+#   providers: [aws, azure]
+#   remediation: "Add a bucket policy statement denying requests where aws:SecureTransport is false (S3) / enable 'Secure transfer required' (supportsHttpsTrafficOnly) on the storage account."
+#   frameworks:
+#     cis-aws-7.0: ["3.1.1"]
+#     cis-azure-6.0: ["9.3.4"]
+#     soc2: ["CC6.7"]
+#     iso27001-2022: ["A.8.24"]
+#     pci-dss-4.0: ["4.2.1"]
+#     hipaa: ["164.312(e)(1)"]
+#     nist-800-53-r5: ["SC-8"]
+package vigil.rules.storage_insecure_transport
+
+fail contains r.id if {
+	some r in input.resources.object_storage
+	r.provider in {"aws", "azure"}
+	r.facts.storage.secure_transport_only == false
+}
+
+pass contains r.id if {
+	some r in input.resources.object_storage
+	r.provider in {"aws", "azure"}
+	r.facts.storage.secure_transport_only == true
+}
+
+message[r.id] := "plain HTTP requests are not refused" if {
+	some r in input.resources.object_storage
+	r.provider in {"aws", "azure"}
+	r.facts.storage.secure_transport_only == false
+}

@@ -1,0 +1,37 @@
+package vigil.rules.storage_unencrypted_test
+
+import data.vigil.rules.storage_unencrypted as rule
+
+now := "2026-11-24T00:00:00Z"
+
+one(provider, facts) := {"now": now, "resources": {"object_storage": [{"id": "r1", "provider": provider, "facts": facts}]}}
+
+test_fail_encrypted_aws if {
+	"r1" in rule.fail with input as one("aws", {"storage": {"encrypted": false}})
+}
+
+test_fail_encrypted_azure if {
+	"r1" in rule.fail with input as one("azure", {"storage": {"encrypted": false}})
+}
+
+test_fail_encrypted_gcp if {
+	"r1" in rule.fail with input as one("gcp", {"storage": {"encrypted": false}})
+}
+
+test_pass_encrypted if {
+	inp := one("aws", {"storage": {"encrypted": true}})
+	"r1" in rule.pass with input as inp
+	not "r1" in rule.fail with input as inp
+}
+
+test_unknown_when_encrypted_absent if {
+	inp := one("aws", {"storage": {}})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.pass with input as inp
+}
+
+test_unknown_without_facts if {
+	inp := one("aws", {})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.pass with input as inp
+}

@@ -1,0 +1,33 @@
+# METADATA
+# title: "Object storage versioning is disabled"
+# description: "Without object versioning an overwritten or deleted object cannot be recovered, which turns mistakes and ransomware into data loss."
+# scope: package
+# custom:
+#   id: storage-versioning-disabled
+#   severity: LOW
+#   category: resilience
+#   class: object_storage
+#   providers: [aws, azure, gcp]
+#   remediation: "Enable bucket versioning (S3, GCS) / blob versioning on the storage account (Azure)."
+#   frameworks:
+#     cis-azure-6.0: ["9.2.3"]
+#     soc2: ["A1.2"]
+#     iso27001-2022: ["A.8.13"]
+#     hipaa: ["164.308(a)(7)(ii)(A)"]
+#     nist-800-53-r5: ["CP-9"]
+package vigil.rules.storage_versioning_disabled
+
+fail contains r.id if {
+	some r in input.resources.object_storage
+	r.facts.storage.versioning == false
+}
+
+pass contains r.id if {
+	some r in input.resources.object_storage
+	r.facts.storage.versioning == true
+}
+
+message[r.id] := "object versioning is disabled" if {
+	some r in input.resources.object_storage
+	r.facts.storage.versioning == false
+}

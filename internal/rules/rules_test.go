@@ -1,0 +1,434 @@
+package rules
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/tester"
+)
+
+var update = flag.Bool("update", false, "rewrite the rules table in docs/rules.md from the rule metadata")
+
+// ruleFile is one parsed .rego file of the built-in pack.
+type ruleFile struct {
+	path   string
+	module *ast.Module
+}
+
+// meta is a rule's package METADATA, as the tests read it.
+type meta struct {
+	file        string
+	pkg         string
+	title       string
+	description string
+	id          string
+	severity    string
+	category    string
+	class       string
+	providers   []string
+	remediation string
+	frameworks  map[string][]string
+}
+
+var (
+	validSeverities = []string{"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO"}
+	validCategories = []string{"exposure", "encryption", "logging", "identity", "resilience", "monitoring", "network"}
+	validClasses    = []string{"object_storage", "firewall", "compute", "database", "key", "audit_log", "identity",
+		"iam_binding", "account", "password_policy", "key_vault", "network", "other"}
+	validProviders  = []string{"aws", "azure", "gcp"}
+	validFrameworks = []string{"cis-aws-7.0", "cis-azure-6.0", "cis-gcp-5.0", "soc2", "iso27001-2022", "pci-dss-4.0",
+		"hipaa", "nist-800-53-r5"}
+	// cisCorpus maps a CIS framework key to its control list in the shared corpus.
+	cisCorpus = map[string]string{
+		"cis-aws-7.0":   "cis_7.0_aws.tsv",
+		"cis-azure-6.0": "cis_6.0_azure.tsv",
+		"cis-gcp-5.0":   "cis_5.0_gcp.tsv",
+	}
+)
+
+// catalogue is the fixed list of built-in rule IDs (the sample organization in
+// examples/ plants misconfigurations keyed to them), so none may go missing.
+var catalogue = []string{
+	"storage-public-access", "storage-public-access-not-blocked", "storage-unencrypted",
+	"storage-versioning-disabled", "storage-access-logging-disabled", "storage-insecure-transport",
+	"firewall-ssh-open-to-internet", "firewall-rdp-open-to-internet", "firewall-all-ports-open-to-internet",
+	"firewall-database-ports-open-to-internet", "database-public-endpoint", "database-unencrypted",
+	"database-backups-disabled", "database-ssl-not-required", "database-open-to-any-ip", "key-rotation-disabled",
+	"audit-logging-disabled", "compute-public-ip", "compute-disk-unencrypted", "identity-stale-access-keys",
+	"identity-unused-credentials", "iam-primitive-role-broad", "iam-public-binding", "threat-detection-disabled",
+	"aws-root-access-keys", "aws-root-mfa-disabled", "aws-user-console-without-mfa", "aws-user-multiple-active-keys",
+	"aws-user-direct-admin", "aws-password-policy-weak", "aws-cloudtrail-not-multi-region",
+	"aws-cloudtrail-log-validation-disabled", "aws-cloudtrail-not-encrypted-with-kms", "aws-ec2-imdsv1-allowed",
+	"aws-default-security-group-not-restricted", "aws-vpc-flow-logs-disabled", "aws-ebs-default-encryption-disabled",
+	"azure-storage-min-tls", "azure-storage-network-not-restricted", "azure-storage-soft-delete-disabled",
+	"azure-keyvault-purge-protection-disabled", "azure-keyvault-public-network", "azure-keyvault-rbac-disabled",
+	"azure-key-no-expiry", "azure-sql-auditing-disabled", "azure-activity-log-retention-short",
+	"azure-security-contact-missing", "azure-vm-no-managed-identity", "azure-network-flow-logs-disabled",
+	"gcp-default-service-account-full-access", "gcp-default-service-account-used", "gcp-service-account-admin",
+	"gcp-service-account-user-managed-keys", "gcp-serial-port-enabled", "gcp-ip-forwarding-enabled",
+	"gcp-shielded-vm-disabled", "gcp-bucket-uniform-access-disabled", "gcp-default-network", "gcp-kms-key-public",
+	"gcp-audit-config-incomplete", "gcp-subnet-flow-logs-disabled",
+}
+
+func loadFiles(t *testing.T) []ruleFile {
+	t.Helper()
+	var out []ruleFile
+	err := fs.WalkDir(FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			return err
+		}
+		data, err := fs.ReadFile(FS(), p)
+		if err != nil {
+			return err
+		}
+		m, err := ast.ParseModuleWithOpts(p, string(data), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		if err != nil {
+			return fmt.Errorf("parsing %s: %w", p, err)
+		}
+		out = append(out, ruleFile{path: p, module: m})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) == 0 {
+		t.Fatal("no .rego files embedded under builtin/")
+	}
+	return out
+}
+
+// loadRules returns the metadata of every rule (non-test module with a
+// custom.id) and the test modules by package path.
+func loadRules(t *testing.T) ([]meta, map[string]*ast.Module, []error) {
+	t.Helper()
+	var rules []meta
+	tests := map[string]*ast.Module{}
+	var errs []error
+	for _, f := range loadFiles(t) {
+		pkg := strings.TrimPrefix(f.module.Package.Path.String(), "data.")
+		if strings.HasSuffix(f.path, "_test.rego") {
+			tests[pkg] = f.module
+			continue
+		}
+		if strings.HasPrefix(pkg, "vigil.lib.") {
+			continue
+		}
+		m, err := readMeta(f)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		rules = append(rules, m)
+	}
+	sort.Slice(rules, func(i, j int) bool { return rules[i].id < rules[j].id })
+	return rules, tests, errs
+}
+
+func readMeta(f ruleFile) (meta, error) {
+	m := meta{file: f.path, pkg: strings.TrimPrefix(f.module.Package.Path.String(), "data.")}
+	var ann *ast.Annotations
+	for _, a := range f.module.Annotations {
+		if a.Scope == "package" {
+			ann = a
+		}
+	}
+	if ann == nil {
+		return m, fmt.Errorf("%s: no package-scoped METADATA block", f.path)
+	}
+	m.title, m.description = ann.Title, strings.TrimSpace(ann.Description)
+	c := ann.Custom
+	str := func(k string) string { s, _ := c[k].(string); return strings.TrimSpace(s) }
+	m.id, m.severity, m.category, m.class, m.remediation = str("id"), str("severity"), str("category"), str("class"), str("remediation")
+	if ps, ok := c["providers"].([]any); ok {
+		for _, p := range ps {
+			m.providers = append(m.providers, fmt.Sprint(p))
+		}
+	}
+	if fw, ok := c["frameworks"].(map[string]any); ok {
+		m.frameworks = map[string][]string{}
+		for k, v := range fw {
+			list, ok := v.([]any)
+			if !ok {
+				return m, fmt.Errorf("%s: custom.frameworks.%s is not a list", f.path, k)
+			}
+			for _, x := range list {
+				s, ok := x.(string)
+				if !ok {
+					return m, fmt.Errorf("%s: custom.frameworks.%s: control %v is not a string (quote it)", f.path, k, x)
+				}
+				m.frameworks[k] = append(m.frameworks[k], s)
+			}
+		}
+	}
+	return m, nil
+}
+
+// TestRegoTests runs every *_test.rego of the pack, as `opa test` does.
+func TestRegoTests(t *testing.T) {
+	mods := map[string]*ast.Module{}
+	for _, f := range loadFiles(t) {
+		mods[f.path] = f.module
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	ch, err := tester.NewRunner().SetDefaultRegoVersion(ast.RegoV1).RaiseBuiltinErrors(true).Run(ctx, mods)
+	if err != nil {
+		t.Fatalf("compiling the rule pack with its tests: %v", err)
+	}
+	n, failed := 0, 0
+	for r := range ch {
+		n++
+		name := r.Package + "." + r.Name
+		switch {
+		case r.Error != nil:
+			failed++
+			t.Errorf("ERROR %s (%s): %v", name, r.Location, r.Error)
+		case r.Fail:
+			failed++
+			t.Errorf("FAIL %s (%s)", name, r.Location)
+		case r.Skip:
+			t.Logf("SKIP %s", name)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no Rego tests were run")
+	}
+	t.Logf("%d Rego tests, %d failed", n, failed)
+}
+
+// TestRuleMetadata checks every rule's METADATA and that it has tests.
+func TestRuleMetadata(t *testing.T) {
+	rules, tests, errs := loadRules(t)
+	for _, err := range errs {
+		t.Error(err)
+	}
+	seen := map[string]string{}
+	for _, m := range rules {
+		t.Run(m.file, func(t *testing.T) {
+			if m.id == "" {
+				t.Fatal("custom.id is missing")
+			}
+			if prev, dup := seen[m.id]; dup {
+				t.Errorf("id %q also used by %s", m.id, prev)
+			}
+			seen[m.id] = m.file
+			under := strings.ReplaceAll(m.id, "-", "_")
+			if want := "vigil.rules." + under; m.pkg != want {
+				t.Errorf("package is %s, want %s", m.pkg, want)
+			}
+			if base := path.Base(m.file); base != under+".rego" {
+				t.Errorf("file name is %s, want %s.rego", base, under)
+			}
+			for k, v := range map[string]string{"title": m.title, "description": m.description,
+				"custom.remediation": m.remediation, "custom.category": m.category} {
+				if v == "" {
+					t.Errorf("%s is missing", k)
+				}
+			}
+			if !slices.Contains(validSeverities, m.severity) {
+				t.Errorf("custom.severity %q not one of %v", m.severity, validSeverities)
+			}
+			if !slices.Contains(validCategories, m.category) {
+				t.Errorf("custom.category %q not one of %v", m.category, validCategories)
+			}
+			if !slices.Contains(validClasses, m.class) {
+				t.Errorf("custom.class %q not one of %v", m.class, validClasses)
+			}
+			if len(m.providers) == 0 {
+				t.Error("custom.providers is missing or empty")
+			}
+			for _, p := range m.providers {
+				if !slices.Contains(validProviders, p) {
+					t.Errorf("custom.providers: %q not one of %v", p, validProviders)
+				}
+			}
+			if m.frameworks == nil {
+				t.Error("custom.frameworks is missing")
+			}
+			for k, ids := range m.frameworks {
+				if !slices.Contains(validFrameworks, k) {
+					t.Errorf("custom.frameworks: unknown framework key %q (want one of %v)", k, validFrameworks)
+				}
+				if len(ids) == 0 {
+					t.Errorf("custom.frameworks.%s is empty", k)
+				}
+				if p, ok := strings.CutPrefix(k, "cis-"); ok && !slices.ContainsFunc(m.providers, func(x string) bool { return strings.HasPrefix(p, x+"-") }) {
+					t.Errorf("custom.frameworks.%s maps a cloud the rule does not cover (providers %v)", k, m.providers)
+				}
+			}
+			checkRuleBody(t, m)
+			tm := tests[m.pkg+"_test"]
+			if tm == nil {
+				t.Fatalf("no test module in package %s_test (want %s_test.rego next to the rule)", m.pkg, under)
+			}
+			var hasFail, hasPass bool
+			for _, r := range tm.Rules {
+				name := r.Head.Name.String()
+				if name == "" && len(r.Head.Reference) > 0 {
+					name = r.Head.Reference[0].String()
+				}
+				hasFail = hasFail || strings.HasPrefix(name, "test_fail_")
+				hasPass = hasPass || strings.HasPrefix(name, "test_pass_")
+			}
+			if !hasFail || !hasPass {
+				t.Errorf("tests in %s_test: want at least one test_fail_* and one test_pass_* (fail %v, pass %v)", m.pkg, hasFail, hasPass)
+			}
+		})
+	}
+}
+
+// checkRuleBody checks the rule defines fail and pass, and reads only its own
+// class array under input.resources (so each rule walks one class: the
+// engine's performance depends on it), except account-level lookups.
+func checkRuleBody(t *testing.T, m meta) {
+	t.Helper()
+	var mod *ast.Module
+	for _, f := range loadFilesCached(t) {
+		if f.path == m.file {
+			mod = f.module
+		}
+	}
+	defined := map[string]bool{}
+	for _, r := range mod.Rules {
+		defined[r.Head.Name.String()] = true
+		if len(r.Head.Reference) > 0 {
+			defined[r.Head.Reference[0].String()] = true
+		}
+	}
+	for _, n := range []string{"fail", "pass"} {
+		if !defined[n] {
+			t.Errorf("rule does not define %q", n)
+		}
+	}
+	prefix := ast.MustParseRef("input.resources")
+	ast.WalkRefs(mod, func(r ast.Ref) bool {
+		if len(r) > 2 && r.HasPrefix(prefix) {
+			cls, ok := r[2].Value.(ast.String)
+			if !ok {
+				t.Errorf("%s: reads input.resources with a computed class (%v): iterate only input.resources.%s", r[0].Location, r, m.class)
+			} else if string(cls) != m.class && string(cls) != "account" {
+				t.Errorf("reads input.resources.%s but the rule's class is %s", cls, m.class)
+			}
+		}
+		return false
+	})
+}
+
+var cachedFiles []ruleFile
+
+func loadFilesCached(t *testing.T) []ruleFile {
+	if cachedFiles == nil {
+		cachedFiles = loadFiles(t)
+	}
+	return cachedFiles
+}
+
+// TestCISControlsExist checks every CIS control ID a rule references is a
+// control of the benchmark version named by its framework key.
+func TestCISControlsExist(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "corpus", "cis")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("CIS control lists not available (%s): %v; skipping the control ID check", dir, err)
+	}
+	controls := map[string]map[string]bool{}
+	for key, file := range cisCorpus {
+		ids, err := readControlIDs(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		controls[key] = ids
+	}
+	rules, _, _ := loadRules(t)
+	mapped := 0
+	for _, m := range rules {
+		for key, ids := range m.frameworks {
+			known, ok := controls[key]
+			if !ok {
+				continue
+			}
+			for _, id := range ids {
+				mapped++
+				if !known[id] {
+					t.Errorf("%s (%s): %s control %q is not in %s", m.id, m.file, key, id, cisCorpus[key])
+				}
+			}
+		}
+	}
+	if mapped == 0 {
+		t.Error("no rule references a CIS control")
+	}
+}
+
+func readControlIDs(file string) (map[string]bool, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ids := map[string]bool{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		if line == 1 {
+			if !strings.HasPrefix(sc.Text(), "control_id\t") {
+				return nil, fmt.Errorf("%s:1: header does not start with control_id", file)
+			}
+			continue
+		}
+		id, _, _ := strings.Cut(sc.Text(), "\t")
+		if id = strings.TrimSpace(id); id != "" {
+			ids[id] = true
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if len(ids) == 0 {
+		return nil, errors.New(file + ": no controls")
+	}
+	return ids, nil
+}
+
+// TestRuleCounts checks the size of the pack: at least 45 rules, at least 12
+// per cloud (cross-cloud rules count for each of their providers), and that
+// every catalogue ID exists.
+func TestRuleCounts(t *testing.T) {
+	rules, _, _ := loadRules(t)
+	per := map[string]int{}
+	ids := map[string]bool{}
+	for _, m := range rules {
+		ids[m.id] = true
+		for _, p := range m.providers {
+			per[p]++
+		}
+	}
+	t.Logf("%d rules; per provider: %v", len(rules), per)
+	if len(rules) < 45 {
+		t.Errorf("%d rules, want at least 45", len(rules))
+	}
+	for _, p := range validProviders {
+		if per[p] < 12 {
+			t.Errorf("%d rules cover %s, want at least 12", per[p], p)
+		}
+	}
+	for _, id := range catalogue {
+		if !ids[id] {
+			t.Errorf("catalogue rule %q is missing", id)
+		}
+	}
+}
