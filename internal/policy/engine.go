@@ -3,13 +3,13 @@ package policy
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	gojson "github.com/goccy/go-json"
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
@@ -144,26 +144,18 @@ func NewInput(resources []*resource.Resource, now time.Time) (*Input, error) {
 
 // classValue converts the resources of one class to a Rego array.
 func classValue(rs []*resource.Resource) (*ast.Term, error) {
-	views := make([]ruleView, len(rs))
+	terms := make([]*ast.Term, len(rs))
 	for i, r := range rs {
-		views[i] = ruleView{
+		t, err := toTerm(reflect.ValueOf(ruleView{
 			Provider: r.Provider, Account: r.Account, Region: r.Region, Type: r.Type, ID: r.ID, Name: r.Name,
 			Tags: r.Tags, Relationships: r.Relationships, Class: r.Class, Facts: r.Facts,
+		}))
+		if err != nil {
+			return nil, fmt.Errorf("resource %s: %w", r.ID, err)
 		}
+		terms[i] = t
 	}
-	data, err := gojson.Marshal(views)
-	if err != nil {
-		return nil, err
-	}
-	var generic any
-	if err := gojson.UnmarshalNoEscape(data, &generic); err != nil {
-		return nil, err
-	}
-	v, err := ast.InterfaceToValue(generic)
-	if err != nil {
-		return nil, err
-	}
-	return ast.NewTerm(v), nil
+	return ast.ArrayTerm(terms...), nil
 }
 
 // Evaluate runs every rule over the inventory and returns the findings, in

@@ -1,0 +1,126 @@
+package policy
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// toTerm converts a Go value to a Rego term directly, following the same
+// rules as encoding/json (json tags, omitempty, nil pointers omitted) without
+// the JSON round trip ast.InterfaceToValue makes for structs. It handles the
+// kinds the resource model uses: structs, pointers, slices, string maps,
+// strings, bools and integers.
+func toTerm(v reflect.Value) (*ast.Term, error) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return ast.NullTerm(), nil
+		}
+		return toTerm(v.Elem())
+	case reflect.String:
+		return ast.StringTerm(v.String()), nil
+	case reflect.Bool:
+		return ast.BooleanTerm(v.Bool()), nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return ast.IntNumberTerm(int(v.Int())), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return ast.UIntNumberTerm(v.Uint()), nil
+	case reflect.Float32, reflect.Float64:
+		return ast.FloatNumberTerm(v.Float()), nil
+	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.IsNil() {
+			return ast.NullTerm(), nil
+		}
+		terms := make([]*ast.Term, v.Len())
+		for i := range terms {
+			t, err := toTerm(v.Index(i))
+			if err != nil {
+				return nil, err
+			}
+			terms[i] = t
+		}
+		return ast.ArrayTerm(terms...), nil
+	case reflect.Map:
+		if v.IsNil() {
+			return ast.NullTerm(), nil
+		}
+		if v.Type().Key().Kind() != reflect.String {
+			return nil, fmt.Errorf("map key %s is not a string", v.Type().Key())
+		}
+		pairs := make([][2]*ast.Term, 0, v.Len())
+		it := v.MapRange()
+		for it.Next() {
+			t, err := toTerm(it.Value())
+			if err != nil {
+				return nil, err
+			}
+			pairs = append(pairs, [2]*ast.Term{ast.StringTerm(it.Key().String()), t})
+		}
+		return ast.ObjectTerm(pairs...), nil
+	case reflect.Struct:
+		fields := structFields(v.Type())
+		pairs := make([][2]*ast.Term, 0, len(fields))
+		for _, f := range fields {
+			fv := v.Field(f.index)
+			if f.omitEmpty && isEmptyValue(fv) {
+				continue
+			}
+			t, err := toTerm(fv)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", f.name, err)
+			}
+			pairs = append(pairs, [2]*ast.Term{ast.StringTerm(f.name), t})
+		}
+		return ast.ObjectTerm(pairs...), nil
+	}
+	return nil, fmt.Errorf("cannot convert %s to Rego", v.Type())
+}
+
+type fieldInfo struct {
+	name      string
+	index     int
+	omitEmpty bool
+}
+
+var fieldCache sync.Map // reflect.Type -> []fieldInfo; a cache of immutable type facts
+
+func structFields(t reflect.Type) []fieldInfo {
+	if f, ok := fieldCache.Load(t); ok {
+		return f.([]fieldInfo)
+	}
+	var out []fieldInfo
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		if !sf.IsExported() {
+			continue
+		}
+		tag := sf.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "" {
+			name = sf.Name
+		}
+		out = append(out, fieldInfo{name: name, index: i, omitEmpty: strings.Contains(opts, "omitempty")})
+	}
+	fieldCache.Store(t, out)
+	return out
+}
+
+// isEmptyValue is encoding/json's notion of empty for omitempty.
+func isEmptyValue(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Interface, reflect.Pointer:
+		return v.IsZero()
+	}
+	return false
+}

@@ -1,0 +1,42 @@
+package policy
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// TestToTermMatchesJSON checks the direct conversion gives the same Rego value
+// as the JSON encoding of the resource would.
+func TestToTermMatchesJSON(t *testing.T) {
+	views := []ruleView{
+		{Provider: resource.AWS, ID: "sg-1", Class: resource.ClassFirewall, Tags: map[string]string{"a": "b"},
+			Relationships: []resource.Relationship{{Type: "attached_to", TargetID: "i-1"}},
+			Facts: resource.Facts{Firewall: &resource.Firewall{Default: resource.Bool(false), Rules: []resource.FirewallRule{
+				{Direction: "ingress", Action: "allow", Protocol: "tcp", FromPort: 22, ToPort: 22, Sources: []string{"0.0.0.0/0"}},
+				{Direction: "egress", Action: "allow", Protocol: "all", ToPort: 65535},
+			}}}},
+		{Provider: resource.AWS, ID: "u", Class: resource.ClassIdentity, Facts: resource.Facts{Identity: &resource.Identity{
+			Kind: "user", MFAEnabled: resource.Bool(false), AccessKeys: []resource.AccessKey{{ID: "k", Active: true, Created: "2020-01-01T00:00:00Z"}}}}},
+		{Provider: resource.GCP, ID: "db", Class: resource.ClassDatabase, Facts: resource.Facts{Database: &resource.Database{
+			BackupRetentionDays: resource.Int(0), AuthorizedNetworks: []string{}}}},
+	}
+	for _, v := range views {
+		got, err := toTerm(reflect.ValueOf(v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := json.Marshal(v)
+		want, err := ast.ParseTerm(string(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Value.Compare(want.Value) != 0 {
+			t.Errorf("%s:\n got %v\nwant %v", v.ID, got, want)
+		}
+	}
+}
