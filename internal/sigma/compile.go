@@ -1,20 +1,988 @@
 package sigma
 
-import "errors"
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
 
-// Matcher is a compiled rule. It is safe for concurrent use.
+// Matcher is a compiled rule: its condition is a tree of compiled nodes,
+// values are lower-cased and regular expressions compiled once. A Matcher
+// is safe for concurrent use.
 type Matcher struct {
-	rule *Rule
+	rule   *Rule
+	root   node
+	paths  []string           // every event path the matcher may read
+	req    map[string][]string // path -> literal values one of which is required (lower-cased)
+	source string
 }
 
 // Compile compiles a rule (and its attached filters) for events of the log
-// source fm describes.
+// source fm describes. Errors name the search identifier and field.
 func Compile(r *Rule, fm FieldMap) (*Matcher, error) {
-	return nil, errors.New("not implemented yet")
+	if r == nil || r.Detection == nil {
+		return nil, fmt.Errorf("rule has no detection")
+	}
+	c := &compiler{fm: fm, paths: map[string]bool{}}
+	root, err := c.detection(r.Detection)
+	if err != nil {
+		return nil, err
+	}
+	m := &Matcher{rule: r, root: root, source: fm.Name}
+	m.req = required(root)
+	for _, f := range r.Filters {
+		fr, err := c.detection(f.Detection)
+		if err != nil {
+			return nil, fmt.Errorf("filter %q (%s): %w", f.Title, f.Path, err)
+		}
+		root = andNode{root, notNode{fr}}
+	}
+	m.root = root
+	for p := range c.paths {
+		m.paths = append(m.paths, p)
+	}
+	return m, nil
 }
 
 // Rule returns the compiled rule.
 func (m *Matcher) Rule() *Rule { return m.rule }
 
+// Paths returns the event paths the matcher may read.
+func (m *Matcher) Paths() []string { return m.paths }
+
 // Match reports whether the event matches the rule.
-func (m *Matcher) Match(ev Event) bool { return false }
+func (m *Matcher) Match(ev Event) bool { return m.root.eval(ev) }
+
+type compiler struct {
+	fm    FieldMap
+	paths map[string]bool
+}
+
+func (c *compiler) detection(d *Detection) (node, error) {
+	if d.Condition == nil {
+		return nil, fmt.Errorf("detection has no condition")
+	}
+	searches := map[string]node{}
+	for _, name := range d.Order {
+		n, err := c.search(d.Searches[name])
+		if err != nil {
+			return nil, fmt.Errorf("search %q: %w", name, err)
+		}
+		searches[name] = n
+	}
+	return c.cond(d.Condition, d, searches)
+}
+
+func (c *compiler) cond(x *Cond, d *Detection, searches map[string]node) (node, error) {
+	switch x.Op {
+	case CondRef:
+		n, ok := searches[x.Ident]
+		if !ok {
+			return nil, fmt.Errorf("condition references unknown search identifier %q", x.Ident)
+		}
+		return n, nil
+	case CondNot:
+		n, err := c.cond(x.Args[0], d, searches)
+		if err != nil {
+			return nil, err
+		}
+		return notNode{n}, nil
+	case CondAnd, CondOr:
+		kids := make([]node, 0, len(x.Args))
+		for _, a := range x.Args {
+			n, err := c.cond(a, d, searches)
+			if err != nil {
+				return nil, err
+			}
+			kids = append(kids, n)
+		}
+		if x.Op == CondAnd {
+			return andNode(kids), nil
+		}
+		return orNode(kids), nil
+	case CondOneOf, CondAllOf:
+		var kids []node
+		for _, name := range d.Order {
+			if x.Ident == "them" {
+				if strings.HasPrefix(name, "_") {
+					continue
+				}
+			} else if !globMatch(x.Ident, name) {
+				continue
+			}
+			kids = append(kids, searches[name])
+		}
+		if len(kids) == 0 {
+			return nil, fmt.Errorf("condition %q matches no search identifier", x.String())
+		}
+		if x.Op == CondAllOf {
+			return andNode(kids), nil
+		}
+		return orNode(kids), nil
+	}
+	return nil, fmt.Errorf("bad condition node")
+}
+
+func (c *compiler) search(s *Search) (node, error) {
+	var alts []node
+	for _, alt := range s.Alternatives {
+		var items []node
+		for _, it := range alt {
+			n, err := c.item(it)
+			if err != nil {
+				if it.Field != "" {
+					return nil, fmt.Errorf("line %d: field %q: %w", it.Line, it.Field, err)
+				}
+				return nil, fmt.Errorf("line %d: %w", it.Line, err)
+			}
+			items = append(items, n)
+		}
+		if len(items) == 1 {
+			alts = append(alts, items[0])
+		} else {
+			alts = append(alts, andNode(items))
+		}
+	}
+	if len(alts) == 0 {
+		// An empty map: matches every event (no constraint).
+		return andNode(nil), nil
+	}
+	if len(alts) == 1 {
+		return alts[0], nil
+	}
+	return orNode(alts), nil
+}
+
+// --- nodes ---
+
+type node interface{ eval(Event) bool }
+
+type andNode []node
+
+func (a andNode) eval(ev Event) bool {
+	for _, n := range a {
+		if !n.eval(ev) {
+			return false
+		}
+	}
+	return true
+}
+
+type orNode []node
+
+func (o orNode) eval(ev Event) bool {
+	for _, n := range o {
+		if n.eval(ev) {
+			return true
+		}
+	}
+	return false
+}
+
+type notNode struct{ n node }
+
+func (n notNode) eval(ev Event) bool { return !n.n.eval(ev) }
+
+// fieldNode matches one field against values.
+type fieldNode struct {
+	paths  []string
+	vals   []*vmatch
+	all    bool // every value must match (|all)
+	neq    bool // none of the values may match (|neq)
+	exists int  // 0: not an exists test; 1: must exist; -1: must not exist
+}
+
+func (f *fieldNode) get(ev Event) (Value, bool) {
+	for _, p := range f.paths {
+		if v, ok := ev.Field(p); ok {
+			return v, true
+		}
+	}
+	return Value{}, false
+}
+
+func (f *fieldNode) eval(ev Event) bool {
+	v, ok := f.get(ev)
+	if f.exists != 0 {
+		return ok == (f.exists > 0)
+	}
+	if f.neq {
+		if !ok {
+			return false
+		}
+		for _, m := range f.vals {
+			if m.match(ev, v, true) {
+				return false
+			}
+		}
+		return true
+	}
+	if f.all {
+		for _, m := range f.vals {
+			if !m.match(ev, v, ok) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, m := range f.vals {
+		if m.match(ev, v, ok) {
+			return true
+		}
+	}
+	return false
+}
+
+// keywordNode is a full-text search over every scalar of the event.
+type keywordNode struct {
+	vals []*vmatch
+	all  bool
+}
+
+func (k *keywordNode) eval(ev Event) bool {
+	if k.all {
+		for _, m := range k.vals {
+			if !k.one(ev, m) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, m := range k.vals {
+		if k.one(ev, m) {
+			return true
+		}
+	}
+	return false
+}
+
+func (k *keywordNode) one(ev Event, m *vmatch) bool {
+	for s := range ev.Keywords() {
+		if m.matchScalar(ev, Value{Kind: KindString, Str: s}) {
+			return true
+		}
+	}
+	return false
+}
+
+// --- value matchers ---
+
+type vkind uint8
+
+const (
+	vStr vkind = iota
+	vNull
+	vRegex
+	vCIDR
+	vCmp
+	vFieldRef
+)
+
+type strOp uint8
+
+const (
+	opEq strOp = iota
+	opPrefix
+	opSuffix
+	opContains
+	opAny // "*"
+	opGlob
+)
+
+type vmatch struct {
+	kind  vkind
+	op    strOp
+	s     string // lower-cased unless cased
+	cased bool
+	re    *regexp.Regexp
+	pfx   netip.Prefix
+	cmp   string // gt, gte, lt, lte
+	num   float64
+	isNum bool // literal was a YAML number: also equal numerically
+	ref   []string
+}
+
+// match matches a field value (ok=false: field absent).
+func (m *vmatch) match(ev Event, v Value, ok bool) bool {
+	if m.kind == vNull {
+		return !ok || v.Kind == KindNull
+	}
+	if !ok {
+		return false
+	}
+	if v.Kind == KindArray && len(v.Elems) > 0 {
+		for _, e := range v.Elems {
+			if m.matchScalar(ev, e) {
+				return true
+			}
+		}
+		return false
+	}
+	return m.matchScalar(ev, v)
+}
+
+func (m *vmatch) matchScalar(ev Event, v Value) bool {
+	switch m.kind {
+	case vNull:
+		return v.Kind == KindNull
+	case vStr:
+		if v.Kind == KindNull {
+			return false
+		}
+		if m.isNum && v.Kind == KindNumber {
+			return v.Num == m.num
+		}
+		return m.matchString(v.Str)
+	case vRegex:
+		if v.Kind == KindNull {
+			return false
+		}
+		return m.re.MatchString(v.Str)
+	case vCIDR:
+		a, err := netip.ParseAddr(v.Str)
+		if err != nil {
+			return false
+		}
+		return m.pfx.Contains(a.Unmap())
+	case vCmp:
+		var n float64
+		switch v.Kind {
+		case KindNumber:
+			n = v.Num
+		case KindString:
+			f, err := strconv.ParseFloat(strings.TrimSpace(v.Str), 64)
+			if err != nil {
+				return false
+			}
+			n = f
+		default:
+			return false
+		}
+		switch m.cmp {
+		case "gt":
+			return n > m.num
+		case "gte":
+			return n >= m.num
+		case "lt":
+			return n < m.num
+		default:
+			return n <= m.num
+		}
+	case vFieldRef:
+		for _, p := range m.ref {
+			if o, ok := ev.Field(p); ok {
+				return o.Kind == v.Kind && (m.cased && o.Str == v.Str || !m.cased && strings.EqualFold(o.Str, v.Str))
+			}
+		}
+		return false
+	}
+	return false
+}
+
+func (m *vmatch) matchString(s string) bool {
+	if m.cased {
+		switch m.op {
+		case opEq:
+			return s == m.s
+		case opPrefix:
+			return strings.HasPrefix(s, m.s)
+		case opSuffix:
+			return strings.HasSuffix(s, m.s)
+		case opContains:
+			return strings.Contains(s, m.s)
+		case opAny:
+			return true
+		}
+		return m.re.MatchString(s)
+	}
+	switch m.op {
+	case opEq:
+		return len(s) == len(m.s) && equalFoldLower(s, m.s) || len(s) != len(m.s) && !isASCII(s) && strings.EqualFold(s, m.s)
+	case opPrefix:
+		return len(s) >= len(m.s) && equalFoldLower(s[:len(m.s)], m.s) || !isASCII(s) && strings.HasPrefix(strings.ToLower(s), m.s)
+	case opSuffix:
+		return len(s) >= len(m.s) && equalFoldLower(s[len(s)-len(m.s):], m.s) || !isASCII(s) && strings.HasSuffix(strings.ToLower(s), m.s)
+	case opContains:
+		if isASCII(s) {
+			return containsFoldLower(s, m.s)
+		}
+		return strings.Contains(strings.ToLower(s), m.s)
+	case opAny:
+		return true
+	}
+	return m.re.MatchString(s)
+}
+
+// equalFoldLower compares s with lower-cased ASCII-or-not p, folding s.
+func equalFoldLower(s, p string) bool {
+	if len(s) != len(p) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != p[i] {
+			if c >= utf8.RuneSelf || p[i] >= utf8.RuneSelf {
+				return strings.EqualFold(s, p)
+			}
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// containsFoldLower reports whether ASCII s contains lower-cased p, folding s.
+func containsFoldLower(s, p string) bool {
+	if len(p) == 0 {
+		return true
+	}
+	if len(p) > len(s) {
+		return false
+	}
+	first := p[0]
+	up := first
+	if first >= 'a' && first <= 'z' {
+		up = first - ('a' - 'A')
+	}
+	for i := 0; i+len(p) <= len(s); i++ {
+		c := s[i]
+		if c != first && c != up {
+			continue
+		}
+		if equalFoldLower(s[i:i+len(p)], p) {
+			return true
+		}
+	}
+	return false
+}
+
+// --- item compilation ---
+
+var knownModifiers = map[string]bool{
+	"contains": true, "startswith": true, "endswith": true, "all": true, "re": true, "i": true, "m": true, "s": true,
+	"cidr": true, "base64": true, "base64offset": true, "utf16": true, "utf16le": true, "utf16be": true, "wide": true,
+	"windash": true, "exists": true, "cased": true, "gt": true, "gte": true, "lt": true, "lte": true, "neq": true,
+	"expand": true, "fieldref": true,
+}
+
+func (c *compiler) item(it *Item) (node, error) {
+	mods := map[string]bool{}
+	for _, m := range it.Modifiers {
+		if !knownModifiers[m] {
+			switch m {
+			case "minute", "hour", "day", "week", "month", "year":
+				return nil, fmt.Errorf("time modifier %q is not supported", m)
+			}
+			return nil, fmt.Errorf("unknown modifier %q", m)
+		}
+		mods[m] = true
+	}
+	if (mods["i"] || mods["m"] || mods["s"]) && !mods["re"] {
+		return nil, fmt.Errorf("modifiers i/m/s apply only with re")
+	}
+	if mods["all"] && len(it.Values) < 2 && it.Field != "" {
+		// The spec forbids |all on a single value; it means the same as without.
+		delete(mods, "all")
+	}
+	values := it.Values
+	if mods["expand"] {
+		var err error
+		values, err = c.expand(values)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if mods["exists"] {
+		if it.Field == "" || len(values) != 1 || values[0].Kind != KindBool && values[0].Kind != KindString {
+			return nil, fmt.Errorf("exists takes one boolean")
+		}
+		b, err := strconv.ParseBool(values[0].S)
+		if err != nil {
+			return nil, fmt.Errorf("exists takes a boolean, got %q", values[0].S)
+		}
+		f := &fieldNode{paths: c.fieldPaths(it.Field), exists: -1}
+		if b {
+			f.exists = 1
+		}
+		return f, nil
+	}
+	var vms []*vmatch
+	for _, v := range values {
+		ms, err := c.value(it, v, mods)
+		if err != nil {
+			return nil, err
+		}
+		vms = append(vms, ms...)
+	}
+	if it.Field == "" {
+		if mods["fieldref"] || mods["exists"] || mods["neq"] {
+			return nil, fmt.Errorf("keyword search cannot use %v", it.Modifiers)
+		}
+		for _, v := range values {
+			if v.Kind == KindNull {
+				return nil, fmt.Errorf("keyword search cannot be null")
+			}
+		}
+		return &keywordNode{vals: vms, all: mods["all"]}, nil
+	}
+	all := mods["all"]
+	if all && len(vms) != len(values) {
+		// Encodings produced several variants per value: |all over the
+		// variants would be wrong, group variants per value instead.
+		return c.allGrouped(it, values, mods)
+	}
+	return &fieldNode{paths: c.fieldPaths(it.Field), vals: vms, all: all, neq: mods["neq"]}, nil
+}
+
+func (c *compiler) allGrouped(it *Item, values []Lit, mods map[string]bool) (node, error) {
+	var and andNode
+	paths := c.fieldPaths(it.Field)
+	for _, v := range values {
+		ms, err := c.value(it, v, mods)
+		if err != nil {
+			return nil, err
+		}
+		and = append(and, &fieldNode{paths: paths, vals: ms, neq: mods["neq"]})
+	}
+	return and, nil
+}
+
+func (c *compiler) fieldPaths(field string) []string {
+	ps := c.fm.Paths(field)
+	for _, p := range ps {
+		c.paths[p] = true
+	}
+	return ps
+}
+
+var placeholderRe = regexp.MustCompile(`%[A-Za-z0-9_.-]+%`)
+
+func (c *compiler) expand(values []Lit) ([]Lit, error) {
+	var out []Lit
+	for _, v := range values {
+		ph := placeholderRe.FindAllString(v.S, -1)
+		if len(ph) == 0 {
+			out = append(out, v)
+			continue
+		}
+		if len(ph) > 1 || ph[0] != v.S {
+			return nil, fmt.Errorf("expand: only whole-value placeholders are supported, got %q", v.S)
+		}
+		name := strings.Trim(ph[0], "%")
+		vals, ok := c.fm.Placeholders[name]
+		if !ok {
+			return nil, fmt.Errorf("expand: placeholder %s has no value (configure it in the field map's placeholders)", ph[0])
+		}
+		for _, s := range vals {
+			out = append(out, Lit{Kind: KindString, S: s})
+		}
+	}
+	return out, nil
+}
+
+// value compiles one literal into one or more value matchers (encodings and
+// windash produce variants).
+func (c *compiler) value(it *Item, v Lit, mods map[string]bool) ([]*vmatch, error) {
+	cased := mods["cased"]
+	if v.Kind == KindNull {
+		if len(it.Modifiers) > 0 {
+			return nil, fmt.Errorf("null cannot take modifiers")
+		}
+		return []*vmatch{{kind: vNull}}, nil
+	}
+	switch {
+	case mods["fieldref"]:
+		if v.Kind != KindString || v.S == "" {
+			return nil, fmt.Errorf("fieldref takes a field name")
+		}
+		return []*vmatch{{kind: vFieldRef, ref: c.fieldPaths(v.S), cased: cased}}, nil
+	case mods["re"]:
+		flags := ""
+		if mods["i"] {
+			flags += "i"
+		}
+		if mods["m"] {
+			flags += "m"
+		}
+		if mods["s"] {
+			flags += "s"
+		}
+		pat := v.S
+		if flags != "" {
+			pat = "(?" + flags + ")" + pat
+		}
+		re, err := regexp.Compile(pat)
+		if err != nil {
+			return nil, fmt.Errorf("re: %w", err)
+		}
+		return []*vmatch{{kind: vRegex, re: re}}, nil
+	case mods["cidr"]:
+		p, err := netip.ParsePrefix(strings.TrimSpace(v.S))
+		if err != nil {
+			return nil, fmt.Errorf("cidr: %w", err)
+		}
+		return []*vmatch{{kind: vCIDR, pfx: p.Masked()}}, nil
+	case mods["gt"] || mods["gte"] || mods["lt"] || mods["lte"]:
+		n := 0
+		op := ""
+		for _, k := range []string{"gt", "gte", "lt", "lte"} {
+			if mods[k] {
+				n++
+				op = k
+			}
+		}
+		if n > 1 {
+			return nil, fmt.Errorf("only one of gt/gte/lt/lte per field")
+		}
+		f, err := strconv.ParseFloat(v.S, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s needs a number, got %q", op, v.S)
+		}
+		return []*vmatch{{kind: vCmp, cmp: op, num: f}}, nil
+	}
+
+	// String matching. Encoding modifiers work on the plain value; the
+	// result is a literal (no wildcards).
+	var variants [][]globTok
+	enc := mods["base64"] || mods["base64offset"] || mods["utf16"] || mods["utf16le"] || mods["utf16be"] || mods["wide"]
+	if enc {
+		plain := unescapePlain(v.S)
+		var bs [][]byte
+		switch {
+		case mods["utf16le"] || mods["wide"]:
+			bs = [][]byte{utf16Enc(plain, binary.LittleEndian, false)}
+		case mods["utf16be"]:
+			bs = [][]byte{utf16Enc(plain, binary.BigEndian, false)}
+		case mods["utf16"]:
+			bs = [][]byte{utf16Enc(plain, binary.LittleEndian, true)}
+		default:
+			bs = [][]byte{[]byte(plain)}
+		}
+		var strs []string
+		switch {
+		case mods["base64offset"]:
+			for _, b := range bs {
+				strs = append(strs, base64Offsets(b)...)
+			}
+		case mods["base64"]:
+			for _, b := range bs {
+				strs = append(strs, base64.StdEncoding.EncodeToString(b))
+			}
+		default:
+			if !mods["base64"] {
+				// utf16 without base64: compare the decoded bytes as a string.
+				for _, b := range bs {
+					strs = append(strs, string(b))
+				}
+			}
+		}
+		for _, s := range strs {
+			variants = append(variants, []globTok{{lit: s}})
+		}
+		if mods["base64offset"] && !mods["contains"] {
+			return nil, fmt.Errorf("base64offset needs contains")
+		}
+		// Base64 is case-sensitive by nature.
+		cased = cased || mods["base64"] || mods["base64offset"]
+	} else {
+		s := v.S
+		if mods["windash"] {
+			for _, w := range windash(s) {
+				variants = append(variants, parseGlob(w))
+			}
+		} else {
+			variants = [][]globTok{parseGlob(s)}
+		}
+	}
+	var out []*vmatch
+	for _, toks := range variants {
+		if mods["contains"] || mods["endswith"] {
+			toks = append([]globTok{{star: true}}, toks...)
+		}
+		if mods["contains"] || mods["startswith"] {
+			toks = append(toks, globTok{star: true})
+		}
+		m := &vmatch{kind: vStr, cased: cased}
+		if v.Kind == KindNumber && len(it.Modifiers) == 0 {
+			m.isNum, m.num = true, v.N
+		}
+		if err := m.setPattern(toks); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// globTok is a literal run, '*' (star) or '?' (one).
+type globTok struct {
+	lit  string
+	star bool
+	one  bool
+}
+
+// parseGlob splits a Sigma value into literals and wildcards, honouring the
+// escapes of the specification: \* and \? are literal, \\ before a wildcard
+// is one backslash, a backslash before anything else is itself.
+func parseGlob(s string) []globTok {
+	var toks []globTok
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			toks = append(toks, globTok{lit: b.String()})
+			b.Reset()
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '\\':
+			if i+1 < len(s) && (s[i+1] == '*' || s[i+1] == '?') {
+				b.WriteByte(s[i+1])
+				i++
+			} else if i+1 < len(s) && s[i+1] == '\\' {
+				b.WriteByte('\\')
+				i++
+			} else {
+				b.WriteByte('\\')
+			}
+		case '*':
+			flush()
+			if len(toks) == 0 || !toks[len(toks)-1].star {
+				toks = append(toks, globTok{star: true})
+			}
+		case '?':
+			flush()
+			toks = append(toks, globTok{one: true})
+		default:
+			b.WriteByte(c)
+		}
+	}
+	flush()
+	return toks
+}
+
+func unescapePlain(s string) string {
+	var b strings.Builder
+	for _, t := range parseGlob(s) {
+		switch {
+		case t.star:
+			b.WriteByte('*')
+		case t.one:
+			b.WriteByte('?')
+		default:
+			b.WriteString(t.lit)
+		}
+	}
+	return b.String()
+}
+
+func (m *vmatch) setPattern(toks []globTok) error {
+	// Collapse adjacent stars (contains on a value that already has them).
+	var t2 []globTok
+	for _, t := range toks {
+		if t.star && len(t2) > 0 && t2[len(t2)-1].star {
+			continue
+		}
+		t2 = append(t2, t)
+	}
+	toks = t2
+	low := func(s string) string {
+		if m.cased {
+			return s
+		}
+		return strings.ToLower(s)
+	}
+	hasOne := false
+	nLit := 0
+	for _, t := range toks {
+		if t.one {
+			hasOne = true
+		}
+		if !t.star && !t.one {
+			nLit++
+		}
+	}
+	switch {
+	case len(toks) == 0:
+		m.op, m.s = opEq, ""
+		return nil
+	case !hasOne && len(toks) == 1 && toks[0].star:
+		m.op = opAny
+		return nil
+	case !hasOne && nLit == 1 && len(toks) == 1:
+		m.op, m.s = opEq, low(toks[0].lit)
+		return nil
+	case !hasOne && nLit == 1 && len(toks) == 2 && toks[1].star:
+		m.op, m.s = opPrefix, low(toks[0].lit)
+		return nil
+	case !hasOne && nLit == 1 && len(toks) == 2 && toks[0].star:
+		m.op, m.s = opSuffix, low(toks[1].lit)
+		return nil
+	case !hasOne && nLit == 1 && len(toks) == 3 && toks[0].star && toks[2].star:
+		m.op, m.s = opContains, low(toks[1].lit)
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("(?s")
+	if !m.cased {
+		b.WriteString("i")
+	}
+	b.WriteString(")^")
+	for _, t := range toks {
+		switch {
+		case t.star:
+			b.WriteString(".*")
+		case t.one:
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(t.lit))
+		}
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return err
+	}
+	m.op, m.re = opGlob, re
+	return nil
+}
+
+func utf16Enc(s string, order binary.AppendByteOrder, bom bool) []byte {
+	u := utf16.Encode([]rune(s))
+	var out []byte
+	if bom {
+		if order == binary.AppendByteOrder(binary.LittleEndian) {
+			out = append(out, 0xFF, 0xFE)
+		} else {
+			out = append(out, 0xFE, 0xFF)
+		}
+	}
+	for _, c := range u {
+		out = order.AppendUint16(out, c)
+	}
+	return out
+}
+
+// base64Offsets returns the three encodings of b as it appears at offsets 0,
+// 1 and 2 within a larger base64-encoded text, as pySigma does: the stable
+// middle part of each.
+func base64Offsets(b []byte) []string {
+	start := []int{0, 2, 3}
+	end := []int{0, 3, 2}
+	var out []string
+	for i := 0; i < 3; i++ {
+		padded := append(make([]byte, i), b...)
+		enc := base64.StdEncoding.EncodeToString(padded)
+		e := len(enc) - end[(len(b)+i)%3]
+		s := start[i]
+		if s > e {
+			continue
+		}
+		out = append(out, enc[s:e])
+	}
+	return out
+}
+
+// windash returns every variant of s with each of its first four dash-like
+// characters (- / – — ―) replaced by each of them (5^n variants).
+func windash(s string) []string {
+	dashes := []string{"-", "/", "–", "—", "―"}
+	isDash := func(r rune) bool { return r == '-' || r == '/' || r == '–' || r == '—' || r == '―' }
+	out := []string{""}
+	n := 0
+	for _, r := range s {
+		if isDash(r) && n < 4 {
+			n++
+			var next []string
+			for _, o := range out {
+				for _, d := range dashes {
+					next = append(next, o+d)
+				}
+			}
+			out = next
+			continue
+		}
+		for i := range out {
+			out[i] += string(r)
+		}
+	}
+	return out
+}
+
+// required derives, from a compiled node, literal values one of which some
+// field must equal (exact, case-insensitive) for the node to match: path ->
+// values. Only exact string matches with no wildcard are used.
+func required(n node) map[string][]string {
+	switch t := n.(type) {
+	case andNode:
+		out := map[string][]string{}
+		for _, k := range t {
+			for p, vs := range required(k) {
+				if _, ok := out[p]; !ok || len(vs) < len(out[p]) {
+					out[p] = vs
+				}
+			}
+		}
+		return out
+	case orNode:
+		var acc map[string][]string
+		for i, k := range t {
+			r := required(k)
+			if i == 0 {
+				acc = r
+				continue
+			}
+			next := map[string][]string{}
+			for p, vs := range acc {
+				if ws, ok := r[p]; ok {
+					next[p] = append(append([]string(nil), vs...), ws...)
+				}
+			}
+			acc = next
+		}
+		return acc
+	case *fieldNode:
+		if t.exists != 0 || t.neq || len(t.paths) != 1 {
+			return nil
+		}
+		var vs []string
+		if t.all {
+			// Every value must match: any one of them is required.
+			for _, m := range t.vals {
+				if m.kind == vStr && m.op == opEq && !m.cased && !m.isNum {
+					return map[string][]string{t.paths[0]: {m.s}}
+				}
+			}
+			return nil
+		}
+		for _, m := range t.vals {
+			if m.kind != vStr || m.op != opEq || m.cased || m.isNum {
+				return nil
+			}
+			vs = append(vs, m.s)
+		}
+		if len(vs) == 0 {
+			return nil
+		}
+		return map[string][]string{t.paths[0]: vs}
+	}
+	return nil
+}

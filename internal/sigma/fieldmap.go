@@ -93,18 +93,21 @@ func FieldMapFor(source string) FieldMap {
 		return FieldMap{
 			Name: source,
 			Fields: map[string][]string{
-				"resulttype":               {"resultType", "properties.status.errorCode"},
-				"resultdescription":        {"resultDescription", "properties.status.failureReason"},
-				"status":                   {"properties.status.additionalDetails", "resultSignature"},
-				"username":                 {"properties.userPrincipalName"},
-				"userprincipalname":        {"properties.userPrincipalName"},
-				"clientapp":                {"properties.clientAppUsed"},
-				"ipaddress":                {"callerIpAddress", "properties.ipAddress"},
-				"properties.message":       {"properties.authenticationProtocol", "properties.message"},
-				"appdisplayname":           {"properties.appDisplayName"},
-				"resourcedisplayname":      {"properties.resourceDisplayName"},
+				"resulttype":                {"resultType", "properties.status.errorCode"},
+				"resultdescription":         {"resultDescription", "properties.status.failureReason"},
+				"status":                    {"properties.status.additionalDetails", "resultSignature"},
+				"username":                  {"properties.userPrincipalName"},
+				"userprincipalname":         {"properties.userPrincipalName"},
+				"clientapp":                 {"properties.clientAppUsed"},
+				"ipaddress":                 {"callerIpAddress", "properties.ipAddress"},
+				"properties.message":        {"properties.authenticationProtocol", "properties.message"},
+				"appdisplayname":            {"properties.appDisplayName"},
+				"resourcedisplayname":       {"properties.resourceDisplayName"},
 				"authenticationrequirement": {"properties.authenticationRequirement"},
-				"activitydetails":          {"operationName"},
+				"activitydetails":           {"operationName"},
+				// Identity Protection risk detections: sign-in records carry
+				// riskEventTypes_v2; UserRiskEvents records riskEventType.
+				"riskeventtype": {"properties.riskEventType", "properties.riskEventTypes_v2", "properties.riskEventTypes"},
 			},
 			Fallbacks: []string{"properties."},
 		}
@@ -112,16 +115,16 @@ func FieldMapFor(source string) FieldMap {
 		return FieldMap{
 			Name: source,
 			Fields: map[string][]string{
-				"category":              {"properties.category", "category"},
-				"operationname":         {"operationName", "properties.activityDisplayName"},
-				"activitydisplayname":   {"properties.activityDisplayName", "operationName"},
-				"activitytype":          {"properties.activityDisplayName", "operationName"},
-				"properties.message":    {"properties.activityDisplayName", "operationName"},
-				"status":                {"properties.result", "resultType"},
-				"loggedbyservice":       {"properties.loggedByService"},
-				"initiatedby":           {"properties.initiatedBy.user.userPrincipalName", "properties.initiatedBy.app.displayName"},
-				"target":                {"properties.targetResources.userPrincipalName", "properties.targetResources.displayName"},
-				"failure_status_reason": {"properties.resultReason", "resultDescription"},
+				"category":                         {"properties.category", "category"},
+				"operationname":                    {"operationName", "properties.activityDisplayName"},
+				"activitydisplayname":              {"properties.activityDisplayName", "operationName"},
+				"activitytype":                     {"properties.activityDisplayName", "operationName"},
+				"properties.message":               {"properties.activityDisplayName", "operationName"},
+				"status":                           {"properties.result", "resultType"},
+				"loggedbyservice":                  {"properties.loggedByService"},
+				"initiatedby":                      {"properties.initiatedBy.user.userPrincipalName", "properties.initiatedBy.app.displayName"},
+				"target":                           {"properties.targetResources.userPrincipalName", "properties.targetResources.displayName"},
+				"failure_status_reason":            {"properties.resultReason", "resultDescription"},
 				"additionaldetails.additionalinfo": {"properties.additionalDetails.value"},
 				"consentcontext.isadminconsent":    {"properties.targetResources.modifiedProperties.newValue"},
 			},
@@ -132,13 +135,13 @@ func FieldMapFor(source string) FieldMap {
 			Name: source,
 			Fields: map[string][]string{
 				// Elastic ECS names used by some SigmaHQ rules.
-				"gcp.audit.method_name":                        {"protoPayload.methodName"},
-				"gcp.audit.service_name":                       {"protoPayload.serviceName"},
-				"gcp.audit.resource_name":                      {"protoPayload.resourceName"},
+				"gcp.audit.method_name":                         {"protoPayload.methodName"},
+				"gcp.audit.service_name":                        {"protoPayload.serviceName"},
+				"gcp.audit.resource_name":                       {"protoPayload.resourceName"},
 				"gcp.audit.authentication_info.principal_email": {"protoPayload.authenticationInfo.principalEmail"},
-				"gcp.audit.type":                               {"protoPayload.@type"},
-				"data.protopayload.logname":                    {"logName"},
-				"data.protopayload.resource.type":              {"resource.type"},
+				"gcp.audit.type":                                {"protoPayload.@type"},
+				"data.protopayload.logname":                     {"logName"},
+				"data.protopayload.resource.type":               {"resource.type"},
 			},
 			Prefixes: map[string]string{
 				"data.protopayload.": "protoPayload.",
@@ -167,7 +170,7 @@ func MapLogSource(ls LogSource) (string, error) {
 		switch ls.Service {
 		case "activitylogs", "activitylog":
 			return SourceAzureActivity, nil
-		case "signinlogs", "signinlog":
+		case "signinlogs", "signinlog", "riskdetection":
 			return SourceAzureSignIn, nil
 		case "auditlogs", "auditlog":
 			return SourceAzureAudit, nil
