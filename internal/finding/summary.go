@@ -1,0 +1,274 @@
+package finding
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// RuleInfo is what the summary and the reports need to know about a rule.
+// The policy engine's rule metadata maps onto it one to one.
+type RuleInfo struct {
+	ID          string              `json:"id"`
+	Title       string              `json:"title"`
+	Description string              `json:"description,omitempty"`
+	Severity    Severity            `json:"severity"`
+	Category    string              `json:"category,omitempty"`
+	Providers   []resource.Provider `json:"providers,omitempty"`
+	Remediation string              `json:"remediation,omitempty"`
+	// Frameworks maps a framework key (cis-aws-7.0, soc2, ...) to control IDs.
+	Frameworks map[string][]string `json:"frameworks,omitempty"`
+}
+
+// Counts tallies findings by outcome. Fail counts only active failures: a
+// FAIL muted by a suppression is counted in Suppressed instead. Unknown is
+// never folded into Pass or Fail.
+type Counts struct {
+	Total      int `json:"total"`
+	Fail       int `json:"fail"`
+	Pass       int `json:"pass"`
+	Unknown    int `json:"unknown"`
+	Suppressed int `json:"suppressed"`
+}
+
+// Add counts one finding.
+func (c *Counts) Add(f *Finding) {
+	c.Total++
+	switch {
+	case f.Status == Fail && f.Suppressed != nil:
+		c.Suppressed++
+	case f.Status == Fail:
+		c.Fail++
+	case f.Status == Pass:
+		c.Pass++
+	default:
+		c.Unknown++
+	}
+}
+
+// Merge adds the counts of o.
+func (c *Counts) Merge(o Counts) {
+	c.Total += o.Total
+	c.Fail += o.Fail
+	c.Pass += o.Pass
+	c.Unknown += o.Unknown
+	c.Suppressed += o.Suppressed
+}
+
+// Score is the posture score in percent: pass / (pass + fail). UNKNOWN and
+// suppressed findings are left out. It is nil when nothing passed or failed.
+func (c Counts) Score() *float64 {
+	if c.Pass+c.Fail == 0 {
+		return nil
+	}
+	s := float64(c.Pass) * 100 / float64(c.Pass+c.Fail)
+	s = float64(int(s*10+0.5)) / 10 // one decimal, stable in golden files
+	return &s
+}
+
+// ProviderSummary is the posture of one cloud.
+type ProviderSummary struct {
+	Provider resource.Provider `json:"provider"`
+	// Resources counts distinct resources with at least one finding.
+	Resources int `json:"resources"`
+	Accounts  int `json:"accounts"`
+	Counts
+	// PostureScore is pass/(pass+fail) in percent, UNKNOWN excluded.
+	PostureScore *float64 `json:"posture_score"`
+}
+
+// RuleSummary is the outcome of one rule over the inventory.
+type RuleSummary struct {
+	RuleID   string   `json:"rule_id"`
+	Title    string   `json:"title,omitempty"`
+	Severity Severity `json:"severity,omitempty"`
+	Counts
+}
+
+// InventorySummary is the importer's account of its input: what was read,
+// what was not modelled and what could not be read. It mirrors
+// importer.Inventory without the resources.
+type InventorySummary struct {
+	Resources   int            `json:"resources"`
+	Files       map[string]int `json:"files"`
+	Unsupported map[string]int `json:"unsupported,omitempty"`
+	Skipped     []SkippedInput `json:"skipped,omitempty"`
+	Errors      []InputError   `json:"errors,omitempty"`
+}
+
+// SkippedInput is an input that is not a recognised export.
+type SkippedInput struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+// InputError is an input that could not be read.
+type InputError struct {
+	Path   string `json:"path"`
+	Line   int    `json:"line,omitempty"`
+	Offset int64  `json:"offset,omitempty"`
+	Error  string `json:"error"`
+}
+
+// SuppressionReport says what a suppressions file did in this scan.
+type SuppressionReport struct {
+	// File is the suppressions file applied.
+	File string `json:"file"`
+	// Muted lists the suppressions that muted at least one finding.
+	Muted []SuppressionUse `json:"muted"`
+	// Expired lists suppressions past their expiry date: they no longer
+	// mute anything, and the findings they would match are active again.
+	Expired []SuppressionUse `json:"expired"`
+	// Unused lists active suppressions that matched no failing finding.
+	Unused []SuppressionUse `json:"unused"`
+}
+
+// SuppressionUse is one suppression entry and the findings it concerns.
+type SuppressionUse struct {
+	// Entry is the 1-based position of the entry in the file; Line its line.
+	Entry    int    `json:"entry"`
+	Line     int    `json:"line,omitempty"`
+	Rule     string `json:"rule"`
+	Resource string `json:"resource"`
+	Reason   string `json:"reason"`
+	Expires  string `json:"expires,omitempty"`
+	// Findings counts the failing findings the entry muted (or, when
+	// expired, would have muted); Resources lists their resource IDs.
+	Findings  int      `json:"findings"`
+	Resources []string `json:"resources,omitempty"`
+	// Message is a human sentence, e.g. "suppression for X expired on D;
+	// findings are active again".
+	Message string `json:"message"`
+}
+
+// Summary is the scan summary every report carries.
+type Summary struct {
+	Counts
+	Resources  int                `json:"resources"`
+	BySeverity map[Severity]Counts `json:"by_severity"`
+	// PostureScore is the overall pass/(pass+fail) in percent.
+	PostureScore *float64          `json:"posture_score"`
+	Providers    []ProviderSummary `json:"providers"`
+	Rules        []RuleSummary     `json:"rules"`
+	Inventory    *InventorySummary `json:"inventory,omitempty"`
+	// Suppressions is set when a suppressions file was applied.
+	Suppressions *SuppressionReport `json:"suppressions,omitempty"`
+}
+
+// Summarize computes the summary of findings. Every rule in rules appears in
+// Summary.Rules, with zero counts when it produced no finding; rules that
+// produced findings but are not in the list are added from the findings.
+func Summarize(findings []Finding, rules []RuleInfo) Summary {
+	s := Summary{BySeverity: map[Severity]Counts{}}
+	byRule := map[string]*RuleSummary{}
+	var order []string
+	for _, r := range rules {
+		if _, ok := byRule[r.ID]; ok {
+			continue
+		}
+		byRule[r.ID] = &RuleSummary{RuleID: r.ID, Title: r.Title, Severity: r.Severity}
+		order = append(order, r.ID)
+	}
+	type provAcc struct {
+		ps        ProviderSummary
+		resources map[string]bool
+		accounts  map[string]bool
+	}
+	byProv := map[resource.Provider]*provAcc{}
+	allRes := map[string]bool{}
+	for i := range findings {
+		f := &findings[i]
+		s.Counts.Add(f)
+		c := s.BySeverity[f.Severity]
+		c.Add(f)
+		s.BySeverity[f.Severity] = c
+		allRes[string(f.Resource.Provider)+"\x00"+f.Resource.ID] = true
+
+		rs, ok := byRule[f.RuleID]
+		if !ok {
+			rs = &RuleSummary{RuleID: f.RuleID, Title: f.Title, Severity: f.Severity}
+			byRule[f.RuleID] = rs
+			order = append(order, f.RuleID)
+		}
+		rs.Counts.Add(f)
+
+		p := byProv[f.Resource.Provider]
+		if p == nil {
+			p = &provAcc{ps: ProviderSummary{Provider: f.Resource.Provider}, resources: map[string]bool{}, accounts: map[string]bool{}}
+			byProv[f.Resource.Provider] = p
+		}
+		p.ps.Counts.Add(f)
+		p.resources[f.Resource.ID] = true
+		if f.Resource.Account != "" {
+			p.accounts[f.Resource.Account] = true
+		}
+	}
+	s.Resources = len(allRes)
+	s.PostureScore = s.Counts.Score()
+	for _, p := range byProv {
+		p.ps.Resources = len(p.resources)
+		p.ps.Accounts = len(p.accounts)
+		p.ps.PostureScore = p.ps.Counts.Score()
+		s.Providers = append(s.Providers, p.ps)
+	}
+	sort.Slice(s.Providers, func(i, j int) bool { return s.Providers[i].Provider < s.Providers[j].Provider })
+	sort.Strings(order)
+	s.Rules = make([]RuleSummary, 0, len(order))
+	for _, id := range order {
+		s.Rules = append(s.Rules, *byRule[id])
+	}
+	if s.Providers == nil {
+		s.Providers = []ProviderSummary{}
+	}
+	return s
+}
+
+// StatusRank orders statuses for "worst first": an active FAIL first, then a
+// suppressed FAIL, then UNKNOWN, then PASS.
+func (f *Finding) StatusRank() int {
+	switch {
+	case f.Status == Fail && f.Suppressed == nil:
+		return 4
+	case f.Status == Fail:
+		return 3
+	case f.Status == Unknown:
+		return 2
+	case f.Status == Pass:
+		return 1
+	}
+	return 0
+}
+
+// Worse reports whether a sorts before b in "worst first" order: severity
+// descending, then FAIL before UNKNOWN before PASS, then rule ID, then
+// resource ID.
+func Worse(a, b *Finding) bool {
+	if ra, rb := a.Severity.Rank(), b.Severity.Rank(); ra != rb {
+		return ra > rb
+	}
+	if ra, rb := a.StatusRank(), b.StatusRank(); ra != rb {
+		return ra > rb
+	}
+	if a.RuleID != b.RuleID {
+		return a.RuleID < b.RuleID
+	}
+	if a.Resource.ID != b.Resource.ID {
+		return a.Resource.ID < b.Resource.ID
+	}
+	return a.Resource.Provider < b.Resource.Provider
+}
+
+// SortWorstFirst sorts findings in place, worst first (see Worse).
+func SortWorstFirst(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		switch {
+		case Worse(&a, &b):
+			return -1
+		case Worse(&b, &a):
+			return 1
+		}
+		return strings.Compare(a.Message, b.Message)
+	})
+}
