@@ -18,7 +18,7 @@ import (
 type Matcher struct {
 	rule   *Rule
 	root   node
-	paths  []string           // every event path the matcher may read
+	paths  []string            // every event path the matcher may read
 	req    map[string][]string // path -> literal values one of which is required (lower-cased)
 	source string
 }

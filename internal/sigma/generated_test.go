@@ -96,7 +96,10 @@ type eventBuilder struct {
 	pieces map[string]*pieces
 }
 
-type pieces struct{ prefix, suffix string; mids []string }
+type pieces struct {
+	prefix, suffix string
+	mids           []string
+}
 
 func (p *pieces) value() string {
 	return p.prefix + " " + strings.Join(p.mids, " ") + " " + p.suffix
