@@ -35,6 +35,8 @@ covers_port(r, _) if r.protocol in all_protocols
 
 covers_port(r, port) if {
 	r.protocol in tcp_protocols
+	is_number(r.from_port)
+	is_number(r.to_port)
 	r.from_port <= port
 	port <= r.to_port
 }
@@ -43,6 +45,8 @@ covers_port(r, port) if {
 covers_all_ports(r) if r.protocol in all_protocols
 
 covers_all_ports(r) if {
+	is_number(r.from_port)
+	is_number(r.to_port)
 	r.from_port <= 0
 	r.to_port >= 65535
 }

@@ -1,0 +1,35 @@
+package vigil.rules.database_open_to_any_ip_test
+
+import data.vigil.rules.database_open_to_any_ip as rule
+
+now := "2026-11-24T00:00:00Z"
+
+one(provider, facts) := {"now": now, "resources": {"database": [{"id": "r1", "provider": provider, "facts": facts}]}}
+
+test_fail_gcp_authorized_any if {
+	"r1" in rule.fail with input as one("gcp", {"database": {"authorized_networks": ["203.0.113.0/24", "0.0.0.0/0"]}})
+}
+
+test_fail_azure_allow_all_rule if {
+	"r1" in rule.fail with input as one("azure", {"database": {"authorized_networks": ["0.0.0.0/0"], "public_endpoint": true}})
+}
+
+test_pass_specific_ranges if {
+	inp := one("gcp", {"database": {"authorized_networks": ["203.0.113.0/24"]}})
+	"r1" in rule.pass with input as inp
+	not "r1" in rule.fail with input as inp
+}
+
+test_pass_private_only if {
+	"r1" in rule.pass with input as one("azure", {"database": {"public_endpoint": false}})
+}
+
+test_unknown_public_without_networks if {
+	inp := one("gcp", {"database": {"public_endpoint": true}})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.pass with input as inp
+}
+
+test_ignores_aws if {
+	not "r1" in rule.fail with input as one("aws", {"database": {"authorized_networks": ["0.0.0.0/0"]}})
+}
