@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -306,6 +307,7 @@ type vmatch struct {
 	num   float64
 	isNum bool // literal was a YAML number: also equal numerically
 	ref   []string
+	must  []string // literals a regex match must contain (prefilter)
 }
 
 // match matches a field value (ok=false: field absent).
@@ -342,6 +344,11 @@ func (m *vmatch) matchScalar(ev Event, v Value) bool {
 	case vRegex:
 		if v.Kind == KindNull {
 			return false
+		}
+		for _, l := range m.must {
+			if !strings.Contains(v.Str, l) {
+				return false
+			}
 		}
 		return m.re.MatchString(v.Str)
 	case vCIDR:
@@ -632,7 +639,7 @@ func (c *compiler) value(it *Item, v Lit, mods map[string]bool) ([]*vmatch, erro
 		if err != nil {
 			return nil, fmt.Errorf("re: %w", err)
 		}
-		return []*vmatch{{kind: vRegex, re: re}}, nil
+		return []*vmatch{{kind: vRegex, re: re, must: requiredLiterals(pat)}}, nil
 	case mods["cidr"]:
 		p, err := netip.ParsePrefix(strings.TrimSpace(v.S))
 		if err != nil {
@@ -986,3 +993,31 @@ func required(n node) map[string][]string {
 	}
 	return nil
 }
+
+// requiredLiterals returns case-sensitive literals every match of the
+// regular expression contains (those concatenated at its top level).
+func requiredLiterals(pat string) []string {
+	re, err := syntax.Parse(pat, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	var subs []*syntax.Regexp
+	switch re.Op {
+	case syntax.OpConcat:
+		subs = re.Sub
+	case syntax.OpLiteral:
+		subs = []*syntax.Regexp{re}
+	}
+	var out []string
+	for _, s := range subs {
+		if s.Op == syntax.OpLiteral && s.Flags&syntax.FoldCase == 0 && len(s.Rune) > 1 {
+			out = append(out, string(s.Rune))
+		}
+	}
+	return out
+}
+
+func lower(s string) string { return strings.ToLower(s) }

@@ -47,10 +47,12 @@ type Event interface {
 }
 
 // JSONEvent is an Event over the raw bytes of one JSON object. It does not
-// decode the event into maps: the top-level keys are indexed once on first
-// use and nested paths are resolved inside the (small) sub-objects with gjson.
-// A JSONEvent may be reused with Reset to avoid allocations. The raw bytes
-// must not be modified while the event is in use.
+// decode the event into maps: on first use the top-level members are located
+// with one skip-scan (no value decoding), and a path is resolved by scanning
+// only the sub-objects on the way; strings with escapes are decoded with
+// gjson. A JSONEvent may be reused with Reset to avoid allocations. The raw
+// bytes must not be modified while the event is in use. Lookups are cached
+// per event. Not safe for concurrent use.
 type JSONEvent struct {
 	raw    string
 	top    []kv
@@ -59,8 +61,8 @@ type JSONEvent struct {
 }
 
 type kv struct {
-	key string
-	val gjson.Result
+	key string // raw key text (escapes not decoded)
+	val string // raw JSON value
 }
 
 type cached struct {
@@ -86,8 +88,8 @@ func (e *JSONEvent) Reset(raw []byte) {
 
 func (e *JSONEvent) index() {
 	e.parsed = true
-	gjson.Parse(e.raw).ForEach(func(k, v gjson.Result) bool {
-		e.top = append(e.top, kv{key: k.Str, val: v})
+	members(e.raw, func(k, v string) bool {
+		e.top = append(e.top, kv{key: k, val: v})
 		return true
 	})
 }
@@ -112,7 +114,7 @@ func (e *JSONEvent) Field(path string) (Value, bool) {
 func (e *JSONEvent) lookup(path string) (Value, bool) {
 	// A top-level key may itself contain dots: try the whole path first.
 	if r, ok := findKey(e.top, path); ok {
-		return toValue(r), true
+		return rawValue(r), true
 	}
 	head, rest, hasRest := strings.Cut(path, ".")
 	if !hasRest {
@@ -130,11 +132,11 @@ func (e *JSONEvent) lookup(path string) (Value, bool) {
 		if !hasRest {
 			return Value{}, false
 		}
-		head = head + "." + seg
+		head = path[:len(head)+1+len(seg)]
 	}
 }
 
-func findKey(top []kv, key string) (gjson.Result, bool) {
+func findKey(top []kv, key string) (string, bool) {
 	for i := range top {
 		if top[i].key == key {
 			return top[i].val, true
@@ -145,19 +147,19 @@ func findKey(top []kv, key string) (gjson.Result, bool) {
 			return top[i].val, true
 		}
 	}
-	return gjson.Result{}, false
+	return "", false
 }
 
-// childKey finds key in object r: exact first, then case-insensitively.
-func childKey(r gjson.Result, key string) (gjson.Result, bool) {
-	var found, fold gjson.Result
+// childKey finds key in the raw object r: exact first, then case-insensitively.
+func childKey(r, key string) (string, bool) {
+	var found, fold string
 	var ok, okFold bool
-	r.ForEach(func(k, v gjson.Result) bool {
-		if k.Str == key {
+	members(r, func(k, v string) bool {
+		if k == key {
 			found, ok = v, true
 			return false
 		}
-		if !okFold && strings.EqualFold(k.Str, key) {
+		if !okFold && strings.EqualFold(k, key) {
 			fold, okFold = v, true
 		}
 		return true
@@ -168,14 +170,15 @@ func childKey(r gjson.Result, key string) (gjson.Result, bool) {
 	return fold, okFold
 }
 
-// resolve walks a dotted path below r; arrays on the way are flattened.
-func resolve(r gjson.Result, path string) (Value, bool) {
+// resolve walks a dotted path below the raw value r; arrays on the way are
+// flattened.
+func resolve(r, path string) (Value, bool) {
 	if path == "" {
-		return toValue(r), true
+		return rawValue(r), true
 	}
-	if r.IsArray() {
+	if len(r) > 0 && r[0] == '[' {
 		var out []Value
-		r.ForEach(func(_, el gjson.Result) bool {
+		elements(r, func(el string) bool {
 			if v, ok := resolve(el, path); ok {
 				out = appendFlat(out, v)
 			}
@@ -186,11 +189,11 @@ func resolve(r gjson.Result, path string) (Value, bool) {
 		}
 		return Value{Kind: KindArray, Elems: out}, true
 	}
-	if !r.IsObject() {
+	if len(r) == 0 || r[0] != '{' {
 		return Value{}, false
 	}
 	if c, ok := childKey(r, path); ok { // key containing dots
-		return toValue(c), true
+		return rawValue(c), true
 	}
 	head, rest, _ := strings.Cut(path, ".")
 	for {
@@ -215,29 +218,36 @@ func appendFlat(out []Value, v Value) []Value {
 	return append(out, v)
 }
 
-func toValue(r gjson.Result) Value {
-	switch r.Type {
-	case gjson.String:
-		return Value{Kind: KindString, Str: r.Str}
-	case gjson.Number:
-		return Value{Kind: KindNumber, Str: r.Raw, Num: r.Num}
-	case gjson.True:
-		return Value{Kind: KindBool, Str: "true", Num: 1}
-	case gjson.False:
-		return Value{Kind: KindBool, Str: "false"}
-	case gjson.Null:
+// rawValue converts one raw JSON value.
+func rawValue(r string) Value {
+	if r == "" {
 		return Value{Kind: KindNull}
 	}
-	if r.IsArray() {
+	switch r[0] {
+	case '"':
+		if strings.IndexByte(r, '\\') < 0 {
+			return Value{Kind: KindString, Str: r[1 : len(r)-1]}
+		}
+		return Value{Kind: KindString, Str: gjson.Parse(r).Str}
+	case '{':
+		return Value{Kind: KindObject, Str: r}
+	case '[':
 		var out []Value
-		r.ForEach(func(_, el gjson.Result) bool {
-			out = append(out, toValue(el))
+		elements(r, func(el string) bool {
+			out = append(out, rawValue(el))
 			return true
 		})
 		// An empty array still exists; its text form is "[]".
-		return Value{Kind: KindArray, Elems: out, Str: r.Raw}
+		return Value{Kind: KindArray, Elems: out, Str: r}
+	case 't':
+		return Value{Kind: KindBool, Str: "true", Num: 1}
+	case 'f':
+		return Value{Kind: KindBool, Str: "false"}
+	case 'n':
+		return Value{Kind: KindNull}
 	}
-	return Value{Kind: KindObject, Str: r.Raw}
+	f, _ := strconv.ParseFloat(r, 64)
+	return Value{Kind: KindNumber, Str: r, Num: f}
 }
 
 // Keywords implements Event: every scalar leaf (strings, numbers, booleans).
@@ -262,6 +272,136 @@ func walkLeaves(r gjson.Result, yield func(string) bool) bool {
 		return true
 	default:
 		return yield(r.Raw)
+	}
+}
+
+// --- a skip-scanner over JSON text: finds value bounds without decoding.
+// Input that is not valid JSON yields fewer members, never a panic.
+
+func skipWS(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index after the closing quote of the string at s[i].
+func stringEnd(s string, i int) int {
+	j := i + 1
+	for {
+		k := strings.IndexByte(s[j:], '"')
+		if k < 0 {
+			return -1
+		}
+		q := j + k
+		n := 0
+		for p := q - 1; p > i && s[p] == '\\'; p-- {
+			n++
+		}
+		if n&1 == 0 {
+			return q + 1
+		}
+		j = q + 1
+	}
+}
+
+// valueEnd returns the index just past the JSON value starting at s[i].
+func valueEnd(s string, i int) int {
+	if i >= len(s) {
+		return -1
+	}
+	switch s[i] {
+	case '"':
+		return stringEnd(s, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(s); j++ {
+			switch s[j] {
+			case '"':
+				e := stringEnd(s, j)
+				if e < 0 {
+					return -1
+				}
+				j = e - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return -1
+	}
+	j := i
+	for j < len(s) {
+		c := s[j]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ']' || c == '}' || c == ':' {
+			break
+		}
+		j++
+	}
+	if j == i {
+		return -1
+	}
+	return j
+}
+
+// members calls f with the raw key (no quotes) and raw value of each member
+// of the object s.
+func members(s string, f func(k, v string) bool) {
+	i := skipWS(s, 0)
+	if i >= len(s) || s[i] != '{' {
+		return
+	}
+	i = skipWS(s, i+1)
+	for i < len(s) && s[i] == '"' {
+		ke := stringEnd(s, i)
+		if ke < 0 {
+			return
+		}
+		key := s[i+1 : ke-1]
+		j := skipWS(s, ke)
+		if j >= len(s) || s[j] != ':' {
+			return
+		}
+		vs := skipWS(s, j+1)
+		ve := valueEnd(s, vs)
+		if ve < 0 {
+			return
+		}
+		if !f(key, s[vs:ve]) {
+			return
+		}
+		i = skipWS(s, ve)
+		if i >= len(s) || s[i] != ',' {
+			return
+		}
+		i = skipWS(s, i+1)
+	}
+}
+
+// elements calls f with each raw element of the array s.
+func elements(s string, f func(v string) bool) {
+	i := skipWS(s, 0)
+	if i >= len(s) || s[i] != '[' {
+		return
+	}
+	i = skipWS(s, i+1)
+	for i < len(s) && s[i] != ']' {
+		ve := valueEnd(s, i)
+		if ve < 0 {
+			return
+		}
+		if !f(s[i:ve]) {
+			return
+		}
+		i = skipWS(s, ve)
+		if i >= len(s) || s[i] != ',' {
+			return
+		}
+		i = skipWS(s, i+1)
 	}
 }
 
