@@ -1,0 +1,43 @@
+package vigil.rules.gcp_service_account_admin_test
+
+import data.vigil.rules.gcp_service_account_admin as rule
+
+now := "2026-11-24T00:00:00Z"
+
+one(provider, facts) := {"now": now, "resources": {"iam_binding": [{"id": "r1", "provider": provider, "facts": facts}]}}
+
+sa := "serviceAccount:app@proj.iam.gserviceaccount.com"
+
+test_fail_editor_on_project if {
+	"r1" in rule.fail with input as one("gcp", {"binding": {"principal": sa, "role": "roles/editor", "scope_level": "account"}})
+}
+
+test_fail_admin_role if {
+	inp := one("gcp", {"binding": {"principal": sa, "principal_type": "serviceAccount", "role": "roles/iam.securityAdmin", "scope_level": "organization"}})
+	"r1" in rule.fail with input as inp
+	rule.message.r1 == sprintf("%s holds roles/iam.securityAdmin at organization scope", [sa]) with input as inp
+}
+
+test_pass_narrow_role if {
+	inp := one("gcp", {"binding": {"principal": sa, "role": "roles/storage.objectViewer", "scope_level": "account"}})
+	"r1" in rule.pass with input as inp
+	not "r1" in rule.fail with input as inp
+}
+
+test_pass_admin_on_single_resource if {
+	inp := one("gcp", {"binding": {"principal": sa, "role": "roles/storage.admin", "scope_level": "resource"}})
+	"r1" in rule.pass with input as inp
+	not "r1" in rule.fail with input as inp
+}
+
+test_users_not_applicable if {
+	inp := one("gcp", {"binding": {"principal": "user:bob@example.com", "role": "roles/owner", "scope_level": "account"}})
+	not "r1" in rule.applicable with input as inp
+	not "r1" in rule.fail with input as inp
+}
+
+test_unknown_scope_absent if {
+	inp := one("gcp", {"binding": {"principal": sa, "role": "roles/owner"}})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.pass with input as inp
+}

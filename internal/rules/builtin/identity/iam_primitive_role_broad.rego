@@ -1,0 +1,78 @@
+# METADATA
+# title: "Primitive role granted to people at subscription, project or organization scope"
+# description: "A user or group holds a primitive role (GCP roles/owner or roles/editor, Azure Owner or Contributor) on a whole subscription, project or organization, instead of narrower predefined roles."
+# scope: package
+# custom:
+#   id: iam-primitive-role-broad
+#   severity: HIGH
+#   category: identity
+#   class: iam_binding
+#   providers: [azure, gcp]
+#   remediation: "Replace the basic/Owner grant with least-privilege predefined roles on the narrowest scope, granted to groups and reviewed regularly; keep subscription Owners to a small break-glass set."
+#   frameworks:
+#     soc2: ["CC6.3"]
+#     iso27001-2022: ["A.5.15", "A.8.2"]
+#     pci-dss-4.0: ["7.2.2"]
+#     hipaa: ["164.308(a)(4)"]
+#     nist-800-53-r5: ["AC-6"]
+package vigil.rules.iam_primitive_role_broad
+
+# principal_type(b) is the lower-cased principal type, from the fact or
+# from the member prefix ("user:", "group:", "serviceAccount:", "domain:").
+principal_type(b) := lower(b.principal_type) if {
+	is_string(b.principal_type)
+	b.principal_type != ""
+}
+
+principal_type(b) := lower(split(b.principal, ":")[0]) if {
+	not has_principal_type(b)
+	contains(b.principal, ":")
+}
+
+has_principal_type(b) if {
+	is_string(b.principal_type)
+	b.principal_type != ""
+}
+
+people := {"user", "group", "domain"}
+
+broad_scopes := {"account", "organization"}
+
+fail contains r.id if {
+	some r in input.resources.iam_binding
+	r.provider in {"azure", "gcp"}
+	r.facts.binding.primitive == true
+	principal_type(r.facts.binding) in people
+	r.facts.binding.scope_level in broad_scopes
+}
+
+pass contains r.id if {
+	some r in input.resources.iam_binding
+	r.provider in {"azure", "gcp"}
+	r.facts.binding.primitive == false
+}
+
+pass contains r.id if {
+	some r in input.resources.iam_binding
+	r.provider in {"azure", "gcp"}
+	r.facts.binding.primitive == true
+	not principal_type(r.facts.binding) in people
+	principal_type(r.facts.binding)
+}
+
+pass contains r.id if {
+	some r in input.resources.iam_binding
+	r.provider in {"azure", "gcp"}
+	r.facts.binding.primitive == true
+	is_string(r.facts.binding.scope_level)
+	not r.facts.binding.scope_level in broad_scopes
+}
+
+message[r.id] := sprintf("%s is granted to %s at %s scope", [role, r.facts.binding.principal, r.facts.binding.scope_level]) if {
+	some r in input.resources.iam_binding
+	r.provider in {"azure", "gcp"}
+	r.facts.binding.primitive == true
+	principal_type(r.facts.binding) in people
+	r.facts.binding.scope_level in broad_scopes
+	role := object.get(r.facts.binding, "role_name", r.facts.binding.role)
+}
