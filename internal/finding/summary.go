@@ -146,7 +146,7 @@ type SuppressionUse struct {
 // Summary is the scan summary every report carries.
 type Summary struct {
 	Counts
-	Resources  int                `json:"resources"`
+	Resources  int                 `json:"resources"`
 	BySeverity map[Severity]Counts `json:"by_severity"`
 	// PostureScore is the overall pass/(pass+fail) in percent.
 	PostureScore *float64          `json:"posture_score"`
