@@ -5,15 +5,16 @@ const Version = "1.3.0"
 
 // Metadata is the OCSF metadata object.
 type Metadata struct {
-	Version      string   `json:"version"`
-	Product      Product  `json:"product"`
-	UID          string   `json:"uid,omitempty"`
-	LogName      string   `json:"log_name,omitempty"`
-	LogProvider  string   `json:"log_provider,omitempty"`
-	OriginalTime string   `json:"original_time,omitempty"`
-	EventCode    string   `json:"event_code,omitempty"`
-	Profiles     []string `json:"profiles,omitempty"`
-	Labels       []string `json:"labels,omitempty"`
+	Version        string   `json:"version"`
+	Product        Product  `json:"product"`
+	UID            string   `json:"uid,omitempty"`
+	CorrelationUID string   `json:"correlation_uid,omitempty"`
+	LogName        string   `json:"log_name,omitempty"`
+	LogProvider    string   `json:"log_provider,omitempty"`
+	OriginalTime   string   `json:"original_time,omitempty"`
+	EventCode      string   `json:"event_code,omitempty"`
+	Profiles       []string `json:"profiles,omitempty"`
+	Labels         []string `json:"labels,omitempty"`
 }
 
 // Product is the OCSF product object.
@@ -47,7 +48,9 @@ type Account struct {
 // User is the OCSF user object.
 type User struct {
 	UID           string   `json:"uid,omitempty"`
+	UIDAlt        string   `json:"uid_alt,omitempty"`
 	Name          string   `json:"name,omitempty"`
+	FullName      string   `json:"full_name,omitempty"`
 	Type          string   `json:"type,omitempty"`
 	TypeID        int      `json:"type_id,omitempty"`
 	EmailAddr     string   `json:"email_addr,omitempty"`
@@ -69,6 +72,7 @@ type Actor struct {
 	Session   *Session `json:"session,omitempty"`
 	InvokedBy string   `json:"invoked_by,omitempty"`
 	AppName   string   `json:"app_name,omitempty"`
+	AppUID    string   `json:"app_uid,omitempty"`
 	IDP       *IDP     `json:"idp,omitempty"`
 }
 
@@ -90,6 +94,7 @@ type Endpoint struct {
 type Location struct {
 	City    string `json:"city,omitempty"`
 	Country string `json:"country,omitempty"`
+	Region  string `json:"region,omitempty"`
 }
 
 // API is the OCSF api object.
