@@ -1,0 +1,48 @@
+# METADATA
+# title: "Default security group does not restrict all traffic"
+# description: "A VPC's default security group has inbound or outbound rules; resources launched without an explicit group land in it and get that access."
+# scope: package
+# custom:
+#   id: aws-default-security-group-not-restricted
+#   severity: MEDIUM
+#   category: network
+#   class: firewall
+#   providers: [aws]
+#   remediation: "Remove every inbound and outbound rule from the default security group and attach purpose-built security groups instead."
+#   frameworks:
+#     cis-aws-7.0: ["6.5"]
+#     soc2: ["CC6.6"]
+#     iso27001-2022: ["A.8.20"]
+#     pci-dss-4.0: ["1.3.1"]
+#     nist-800-53-r5: ["SC-7"]
+package vigil.rules.aws_default_security_group_not_restricted
+
+applicable contains r.id if {
+	some r in input.resources.firewall
+	r.provider == "aws"
+	not r.facts.firewall.default == false
+}
+
+enabled_rules(fw) := [x | some x in fw.rules; not x.disabled == true]
+
+fail contains r.id if {
+	some r in input.resources.firewall
+	r.provider == "aws"
+	r.facts.firewall.default == true
+	count(enabled_rules(r.facts.firewall)) > 0
+}
+
+pass contains r.id if {
+	some r in input.resources.firewall
+	r.provider == "aws"
+	r.facts.firewall.default == true
+	is_array(r.facts.firewall.rules)
+	count(enabled_rules(r.facts.firewall)) == 0
+}
+
+message[r.id] := sprintf("the default security group has %d rule(s)", [count(enabled_rules(r.facts.firewall))]) if {
+	some r in input.resources.firewall
+	r.provider == "aws"
+	r.facts.firewall.default == true
+	count(enabled_rules(r.facts.firewall)) > 0
+}

@@ -1,0 +1,47 @@
+# METADATA
+# title: "IAM password policy is weak"
+# description: "The account password policy allows passwords shorter than 14 characters or lets users reuse one of their last 24 passwords."
+# scope: package
+# custom:
+#   id: aws-password-policy-weak
+#   severity: MEDIUM
+#   category: identity
+#   class: password_policy
+#   providers: [aws]
+#   remediation: "Set the account password policy to MinimumPasswordLength >= 14 and PasswordReusePrevention = 24 (aws iam update-account-password-policy)."
+#   frameworks:
+#     cis-aws-7.0: ["2.8", "2.9"]
+#     soc2: ["CC6.1"]
+#     iso27001-2022: ["A.5.17"]
+#     pci-dss-4.0: ["8.3.6", "8.3.7"]
+#     hipaa: ["164.308(a)(5)(ii)(D)"]
+#     nist-800-53-r5: ["IA-5(1)"]
+package vigil.rules.aws_password_policy_weak
+
+min_length := 14
+
+min_reuse_prevention := 24
+
+problems(p) := array.concat(
+	[sprintf("minimum length %d (< %d)", [p.min_length, min_length]) | is_number(p.min_length); p.min_length < min_length],
+	[sprintf("reuse prevention %d (< %d)", [p.reuse_prevention, min_reuse_prevention]) | is_number(p.reuse_prevention); p.reuse_prevention < min_reuse_prevention],
+)
+
+fail contains r.id if {
+	some r in input.resources.password_policy
+	r.provider == "aws"
+	count(problems(r.facts.password_policy)) > 0
+}
+
+pass contains r.id if {
+	some r in input.resources.password_policy
+	r.provider == "aws"
+	r.facts.password_policy.min_length >= min_length
+	r.facts.password_policy.reuse_prevention >= min_reuse_prevention
+}
+
+message[r.id] := concat("; ", problems(r.facts.password_policy)) if {
+	some r in input.resources.password_policy
+	r.provider == "aws"
+	count(problems(r.facts.password_policy)) > 0
+}

@@ -1,0 +1,56 @@
+# METADATA
+# title: "IAM user with console password has no MFA"
+# description: "An IAM user can sign in to the AWS Management Console with a password alone."
+# scope: package
+# custom:
+#   id: aws-user-console-without-mfa
+#   severity: HIGH
+#   category: identity
+#   class: identity
+#   providers: [aws]
+#   remediation: "Enable an MFA device for the user (or remove the console password), and enforce MFA with an IAM policy condition aws:MultiFactorAuthPresent."
+#   frameworks:
+#     cis-aws-7.0: ["2.10"]
+#     soc2: ["CC6.1"]
+#     iso27001-2022: ["A.8.5"]
+#     pci-dss-4.0: ["8.4.2"]
+#     hipaa: ["164.312(d)"]
+#     nist-800-53-r5: ["IA-2(1)"]
+package vigil.rules.aws_user_console_without_mfa
+
+user(r) if {
+	r.provider == "aws"
+	r.facts.identity.kind == "user"
+}
+
+applicable contains r.id if {
+	some r in input.resources.identity
+	user(r)
+}
+
+fail contains r.id if {
+	some r in input.resources.identity
+	user(r)
+	r.facts.identity.console_access == true
+	r.facts.identity.mfa_enabled == false
+}
+
+pass contains r.id if {
+	some r in input.resources.identity
+	user(r)
+	r.facts.identity.console_access == false
+}
+
+pass contains r.id if {
+	some r in input.resources.identity
+	user(r)
+	r.facts.identity.console_access == true
+	r.facts.identity.mfa_enabled == true
+}
+
+message[r.id] := "console password without an MFA device" if {
+	some r in input.resources.identity
+	user(r)
+	r.facts.identity.console_access == true
+	r.facts.identity.mfa_enabled == false
+}

@@ -1,0 +1,47 @@
+# METADATA
+# title: "Key Vault key has no expiration date"
+# description: "A Key Vault key has no expiration date set, so it can stay in use indefinitely instead of being rotated."
+# scope: package
+# custom:
+#   id: azure-key-no-expiry
+#   severity: MEDIUM
+#   category: encryption
+#   class: key
+#   providers: [azure]
+#   remediation: "Set an expiration date on the key (and a rotation policy that renews it before expiry)."
+#   frameworks:
+#     cis-azure-6.0: ["8.3.1", "8.3.2"]
+#     soc2: ["CC6.1"]
+#     iso27001-2022: ["A.8.24"]
+#     pci-dss-4.0: ["3.7.4"]
+#     nist-800-53-r5: ["SC-12"]
+package vigil.rules.azure_key_no_expiry
+
+has_expiry(k) if {
+	is_string(k.expires)
+	k.expires != ""
+}
+
+# The export shows the key's attributes when it carries its enabled flag;
+# only then does a missing expiry mean "no expiry".
+attributes_known(k) if is_boolean(k.enabled)
+
+fail contains r.id if {
+	some r in input.resources.key
+	r.provider == "azure"
+	attributes_known(r.facts.key)
+	not has_expiry(r.facts.key)
+}
+
+pass contains r.id if {
+	some r in input.resources.key
+	r.provider == "azure"
+	has_expiry(r.facts.key)
+}
+
+message[r.id] := "the key has no expiration date" if {
+	some r in input.resources.key
+	r.provider == "azure"
+	attributes_known(r.facts.key)
+	not has_expiry(r.facts.key)
+}

@@ -1,0 +1,42 @@
+# METADATA
+# title: "Virtual machine has no managed identity"
+# description: "The VM has no system- or user-assigned managed identity, so workloads on it tend to carry stored secrets or connection strings to reach Azure services."
+# scope: package
+# custom:
+#   id: azure-vm-no-managed-identity
+#   severity: LOW
+#   category: identity
+#   class: compute
+#   providers: [azure]
+#   remediation: "Assign a system- or user-assigned managed identity to the VM and grant it the roles the workload needs instead of embedding credentials."
+#   frameworks:
+#     soc2: ["CC6.1"]
+#     iso27001-2022: ["A.5.17"]
+#     nist-800-53-r5: ["IA-5"]
+package vigil.rules.azure_vm_no_managed_identity
+
+has_identity(c) if {
+	is_string(c.identity)
+	c.identity != ""
+	lower(c.identity) != "none"
+}
+
+fail contains r.id if {
+	some r in input.resources.compute
+	r.provider == "azure"
+	is_object(r.facts.compute)
+	not has_identity(r.facts.compute)
+}
+
+pass contains r.id if {
+	some r in input.resources.compute
+	r.provider == "azure"
+	has_identity(r.facts.compute)
+}
+
+message[r.id] := "no managed identity is assigned" if {
+	some r in input.resources.compute
+	r.provider == "azure"
+	is_object(r.facts.compute)
+	not has_identity(r.facts.compute)
+}

@@ -1,0 +1,36 @@
+package vigil.rules.gcp_service_account_user_managed_keys_test
+
+import data.vigil.rules.gcp_service_account_user_managed_keys as rule
+
+now := "2026-11-24T00:00:00Z"
+
+one(provider, facts) := {"now": now, "resources": {"identity": [{"id": "r1", "provider": provider, "facts": facts}]}}
+
+test_fail_user_managed_key if {
+	inp := one("gcp", {"identity": {"kind": "service_account", "access_keys": [
+		{"id": "k1", "active": true, "user_managed": true},
+		{"id": "k2", "active": true, "user_managed": false},
+	]}})
+	"r1" in rule.fail with input as inp
+	rule.message.r1 == "1 active user-managed key(s)" with input as inp
+}
+
+test_pass_only_system_managed if {
+	inp := one("gcp", {"identity": {"kind": "service_account", "access_keys": [{"id": "k2", "active": true, "user_managed": false}]}})
+	"r1" in rule.pass with input as inp
+	not "r1" in rule.fail with input as inp
+}
+
+test_pass_no_keys if {
+	"r1" in rule.pass with input as one("gcp", {"identity": {"kind": "service_account", "access_keys_known": true}})
+}
+
+test_unknown_key_type_absent if {
+	inp := one("gcp", {"identity": {"kind": "service_account", "access_keys": [{"id": "k1", "active": true}]}})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.pass with input as inp
+}
+
+test_users_not_applicable if {
+	not "r1" in rule.applicable with input as one("gcp", {"identity": {"kind": "user"}})
+}
