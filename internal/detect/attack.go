@@ -44,9 +44,9 @@ func TacticFamily(tag string) string {
 	return t
 }
 
-// Attacks builds OCSF attack objects from a rule's tags: one per technique
-// tag (attack.tNNNN[.NNN]) paired with each tactic tag, or one per tactic
-// when the rule names no technique. Other tags are ignored.
+// Attacks builds OCSF attack objects from a rule's attack.* tags: with one
+// tactic, one object per technique under that tactic; with several, one
+// object per tactic and one per technique. Other tags are ignored.
 func Attacks(tags []string) []ocsf.Attack {
 	var tacs []ocsf.Technique
 	var techs []ocsf.Technique
@@ -65,21 +65,23 @@ func Attacks(tags []string) []ocsf.Attack {
 		}
 	}
 	var out []ocsf.Attack
-	switch {
-	case len(techs) == 0:
-		for i := range tacs {
-			out = append(out, ocsf.Attack{Tactic: &tacs[i]})
-		}
-	case len(tacs) == 0:
+	if len(tacs) == 1 {
+		// One tactic: every technique is under it.
 		for i := range techs {
-			out = append(out, ocsf.Attack{Technique: &techs[i]})
+			out = append(out, ocsf.Attack{Tactic: &tacs[0], Technique: &techs[i]})
 		}
-	default:
-		for i := range techs {
-			for j := range tacs {
-				out = append(out, ocsf.Attack{Tactic: &tacs[j], Technique: &techs[i]})
-			}
+		if len(techs) == 0 {
+			out = append(out, ocsf.Attack{Tactic: &tacs[0]})
 		}
+		return out
+	}
+	// Several tactics: a rule's tags do not say which technique belongs to
+	// which tactic, so list them separately rather than invent pairs.
+	for i := range tacs {
+		out = append(out, ocsf.Attack{Tactic: &tacs[i]})
+	}
+	for i := range techs {
+		out = append(out, ocsf.Attack{Technique: &techs[i]})
 	}
 	return out
 }

@@ -1,0 +1,498 @@
+package detect
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/vigil-sec/vigil/internal/logs"
+	"github.com/vigil-sec/vigil/internal/sigma"
+)
+
+// Normalizer turns one record into the JSON of its OCSF event (API
+// Activity, Authentication, ...). The engine calls it only for events that
+// matched a rule or that an OCSF rule may match.
+type Normalizer func(rec logs.Record) (json.RawMessage, error)
+
+// OCSFNormalizer normalizes a record with vigil's per-source OCSF 1.3.0
+// normalizers (logs.Normalize) and returns the event's JSON.
+func OCSFNormalizer(rec logs.Record) (json.RawMessage, error) {
+	ev, err := logs.Normalize(rec)
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return nil, fmt.Errorf("encode OCSF event: %w", err)
+	}
+	return b, nil
+}
+
+// OCSFSource is the vigil log source name of rules whose logsource is
+// "product: vigil, service: ocsf": they are matched against the OCSF JSON of
+// an event of any source, with field names that are OCSF attribute paths.
+const OCSFSource = "ocsf"
+
+// OCSFFieldPrefix marks correlation group-by (and value_count) fields that
+// are read from the OCSF form of an event rather than its own JSON, so a
+// correlation can group events of different clouds by a common field:
+// "ocsf.actor.user.name". "ocsf.vigil.identity" is the canonical identity
+// (see Identity).
+const OCSFFieldPrefix = "ocsf."
+
+// Config configures an Engine.
+type Config struct {
+	// RuleDirs are folders of Sigma rules, correlations and filters.
+	RuleDirs []string
+	// NoBuiltins leaves out vigil's built-in detections.
+	NoBuiltins bool
+	// Tuning decides suppression; nil means DefaultTuning().
+	Tuning *Tuning
+	// MinLevel, when set, overrides the tuning's minimum level.
+	MinLevel Level
+	// Normalize produces OCSF events; nil means OCSFNormalizer (vigil's
+	// normalizers, logs.Normalize).
+	Normalize Normalizer
+	// Version is vigil's version for alert metadata.
+	Version string
+	Logger  *slog.Logger
+}
+
+// Engine evaluates compiled rules on records. Matching (Match) is safe for
+// concurrent use; Emit, which runs correlations and tuning, is not.
+type Engine struct {
+	cfg       Config
+	tuning    *Tuning
+	sets      map[logs.Source]*sigma.RuleSet
+	fieldMaps map[logs.Source]sigma.FieldMap
+	ocsfSet   *sigma.RuleSet
+	gate      opGate
+	info      map[*sigma.Rule]*RuleInfo
+	silent    map[*sigma.Rule]bool // referenced only by non-generating correlations
+	corr      *sigma.Correlator
+	corrRule  map[*sigma.Rule][]string // fields to extract for Observe
+	corrInfo  map[*sigma.Correlation]*RuleInfo
+	stats     *Stats
+	log       *slog.Logger
+	// LoadErrors lists the rule files (or documents) that could not be
+	// loaded, with reasons.
+	LoadErrors []sigma.LoadError
+	// Rules is the number of detection rules loaded (built-in included),
+	// Correlations the number of correlation rules.
+	Rules, Correlations int
+}
+
+// New loads and compiles the built-in rules and every rule under
+// cfg.RuleDirs. Rules that cannot load are listed in LoadErrors and the
+// others still run; New fails only when a rule folder cannot be read at all.
+func New(ctx context.Context, cfg Config) (*Engine, error) {
+	e := &Engine{
+		cfg:       cfg,
+		tuning:    cfg.Tuning,
+		sets:      map[logs.Source]*sigma.RuleSet{},
+		fieldMaps: map[logs.Source]sigma.FieldMap{},
+		info:      map[*sigma.Rule]*RuleInfo{},
+		silent:    map[*sigma.Rule]bool{},
+		corrRule:  map[*sigma.Rule][]string{},
+		corrInfo:  map[*sigma.Correlation]*RuleInfo{},
+		stats:     NewStats(),
+		log:       cfg.Logger,
+	}
+	if e.tuning == nil {
+		e.tuning = DefaultTuning()
+	}
+	if e.cfg.Normalize == nil {
+		e.cfg.Normalize = OCSFNormalizer
+	}
+	if cfg.MinLevel != LevelUnknown {
+		t := *e.tuning
+		t.MinLevel = cfg.MinLevel
+		e.tuning = &t
+	}
+	if e.log == nil {
+		e.log = slog.Default()
+	}
+	var rules []*sigma.Rule
+	var corrs []*sigma.Correlation
+	var filters []*sigma.Filter
+	builtin := map[*sigma.Rule]bool{}
+	builtinCorr := map[*sigma.Correlation]bool{}
+	if !cfg.NoBuiltins {
+		br, bc, bf, errs := LoadBuiltins()
+		e.LoadErrors = append(e.LoadErrors, errs...)
+		for _, r := range br {
+			builtin[r] = true
+		}
+		for _, c := range bc {
+			builtinCorr[c] = true
+		}
+		rules, corrs, filters = append(rules, br...), append(corrs, bc...), append(filters, bf...)
+	}
+	for _, dir := range cfg.RuleDirs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		r, c, f, errs := sigma.LoadDir(ctx, dir)
+		if len(r) == 0 && len(c) == 0 && len(f) == 0 && len(errs) == 1 && errs[0].Path == dir {
+			return nil, fmt.Errorf("rules %s: %s", dir, errs[0].Reason)
+		}
+		e.LoadErrors = append(e.LoadErrors, errs...)
+		rules, corrs, filters = append(rules, r...), append(corrs, c...), append(filters, f...)
+	}
+	// Filters attach to rules as shallow copies; keep the built-in marks.
+	origOf := map[string]bool{}
+	for r := range builtin {
+		origOf[r.Path+"\x00"+r.ID+"\x00"+r.Title] = true
+	}
+	filtered, ferrs := sigma.ApplyFilters(rules, filters)
+	e.LoadErrors = append(e.LoadErrors, ferrs...)
+	rules = filtered
+
+	// Rules referenced by correlations that do not generate base alerts
+	// stay silent (Sigma correlation spec: generate defaults to false).
+	refGen := map[string]bool{}
+	for _, c := range corrs {
+		for _, ref := range c.Rules {
+			refGen[ref] = refGen[ref] || c.Generate
+		}
+	}
+
+	bySource := map[logs.Source][]*sigma.Matcher{}
+	var ocsfMatchers []*sigma.Matcher
+	var kept []*sigma.Rule
+	for _, r := range rules {
+		isBuiltin := origOf[r.Path+"\x00"+r.ID+"\x00"+r.Title]
+		info := ruleInfo(r, isBuiltin)
+		if e.tuning.Disabled(info) {
+			continue
+		}
+		src, fm, err := sourceOf(r)
+		if err != nil {
+			e.LoadErrors = append(e.LoadErrors, sigma.LoadError{Path: r.Path, Line: r.Line, Reason: err.Error()})
+			continue
+		}
+		m, err := sigma.Compile(r, fm)
+		if err != nil {
+			e.LoadErrors = append(e.LoadErrors, sigma.LoadError{Path: r.Path, Line: r.Line, Reason: err.Error()})
+			continue
+		}
+		e.info[r] = info
+		e.stats.register(info)
+		kept = append(kept, r)
+		if gen, ok := refGenOf(refGen, r); ok && !gen {
+			e.silent[r] = true
+		}
+		if src == OCSFSource {
+			ocsfMatchers = append(ocsfMatchers, m)
+			continue
+		}
+		bySource[logs.Source(src)] = append(bySource[logs.Source(src)], m)
+		e.fieldMaps[logs.Source(src)] = fm
+	}
+	for src, ms := range bySource {
+		e.sets[src] = sigma.NewRuleSet(ms)
+	}
+	if len(ocsfMatchers) > 0 {
+		if e.cfg.Normalize == nil {
+			for _, m := range ocsfMatchers {
+				r := m.Rule()
+				e.LoadErrors = append(e.LoadErrors, sigma.LoadError{Path: r.Path, Line: r.Line,
+					Reason: "OCSF rule (logsource product: vigil, service: ocsf) needs OCSF normalization, which is not available"})
+				delete(e.info, r)
+			}
+		} else {
+			e.ocsfSet = sigma.NewRuleSet(ocsfMatchers)
+			e.gate = newOpGate(ocsfMatchers)
+		}
+	}
+	e.Rules = len(e.info)
+	if len(corrs) > 0 {
+		c, cerrs := sigma.NewCorrelator(corrs, kept)
+		e.LoadErrors = append(e.LoadErrors, cerrs...)
+		e.corr = c
+		bad := map[string]bool{}
+		for _, le := range cerrs {
+			bad[le.Path] = true
+		}
+		for _, co := range corrs {
+			info := correlationInfo(co, builtinCorr[co])
+			if e.tuning.Disabled(info) {
+				continue
+			}
+			e.corrInfo[co] = info
+			e.stats.register(info)
+		}
+		e.Correlations = len(e.corrInfo)
+		for _, r := range kept {
+			if f := c.Fields(r); f != nil || refGenHas(refGen, r) {
+				e.corrRule[r] = f
+			}
+		}
+	}
+	sort.SliceStable(e.LoadErrors, func(i, j int) bool {
+		if e.LoadErrors[i].Path != e.LoadErrors[j].Path {
+			return e.LoadErrors[i].Path < e.LoadErrors[j].Path
+		}
+		return e.LoadErrors[i].Line < e.LoadErrors[j].Line
+	})
+	return e, nil
+}
+
+func refGenOf(refGen map[string]bool, r *sigma.Rule) (gen, ok bool) {
+	for _, k := range []string{r.ID, r.Name} {
+		if k == "" {
+			continue
+		}
+		if g, found := refGen[k]; found {
+			gen, ok = gen || g, true
+		}
+	}
+	return gen, ok
+}
+
+func refGenHas(refGen map[string]bool, r *sigma.Rule) bool {
+	_, ok := refGenOf(refGen, r)
+	return ok
+}
+
+// sourceOf returns the rule's vigil source and field map, treating
+// "product: vigil, service: ocsf" as OCSF (identity field map).
+func sourceOf(r *sigma.Rule) (string, sigma.FieldMap, error) {
+	if strings.EqualFold(r.LogSource.Product, "vigil") && strings.EqualFold(r.LogSource.Service, "ocsf") {
+		return OCSFSource, sigma.FieldMapFor(OCSFSource), nil
+	}
+	src, err := r.Source()
+	if err != nil {
+		return "", sigma.FieldMap{}, err
+	}
+	return src, sigma.FieldMapFor(src), nil
+}
+
+func ruleInfo(r *sigma.Rule, builtin bool) *RuleInfo {
+	return &RuleInfo{
+		ID: r.ID, Name: r.Name, Title: r.Title, Description: r.Description,
+		Author: r.Author, Status: r.Status, Path: r.Path, Level: r.Level,
+		Tags: r.Tags, References: r.References, FalsePositives: r.FalsePositives,
+		License: r.License, Builtin: builtin,
+	}
+}
+
+func correlationInfo(c *sigma.Correlation, builtin bool) *RuleInfo {
+	return &RuleInfo{
+		ID: c.ID, Name: c.Name, Title: c.Title, Description: c.Description,
+		Author: c.Author, Status: c.Status, Path: c.Path, Level: c.Level,
+		Tags: c.Tags, References: c.References, FalsePositives: c.FalsePositives,
+		Builtin: builtin, Correlation: true,
+	}
+}
+
+// Stats returns the per-rule counts so far.
+func (e *Engine) Stats() *Stats { return e.stats }
+
+// Hit is the result of matching one record: the rules it matched, its OCSF
+// form when it was normalized, and the correlation fields extracted.
+type Hit struct {
+	Record logs.Record
+	Time   time.Time
+	OCSF   json.RawMessage
+	Rules  []*sigma.Rule
+	// Values holds, per correlated rule (parallel to Rules), the fields
+	// Correlator.Fields asked for.
+	Values []map[string]string
+}
+
+// Matcher is per-goroutine matching state (a reusable event accessor).
+type Matcher struct {
+	e    *Engine
+	ev   *sigma.JSONEvent
+	oev  *sigma.JSONEvent
+	hits []*sigma.Rule
+}
+
+// NewMatcher returns matching state for one goroutine.
+func (e *Engine) NewMatcher() *Matcher {
+	return &Matcher{e: e, ev: sigma.NewJSONEvent(nil), oev: sigma.NewJSONEvent(nil)}
+}
+
+// Match evaluates every rule of the record's source (and the OCSF rules, for
+// events whose operation an OCSF rule names) and returns whether anything
+// matched. Records that match nothing are not normalized.
+func (m *Matcher) Match(rec logs.Record, out *Hit) bool {
+	e := m.e
+	m.hits = m.hits[:0]
+	m.ev.Reset(rec.Raw)
+	if set := e.sets[rec.Source]; set != nil {
+		set.Match(m.ev, func(mm *sigma.Matcher) { m.hits = append(m.hits, mm.Rule()) })
+	}
+	var ocsfJSON json.RawMessage
+	normalized := false
+	normalize := func() {
+		if normalized || e.cfg.Normalize == nil {
+			return
+		}
+		normalized = true
+		o, err := e.cfg.Normalize(rec)
+		if err != nil {
+			e.log.Debug("normalize", "file", rec.File, "offset", rec.Offset, "err", err)
+			return
+		}
+		ocsfJSON = withIdentity(o)
+	}
+	if e.ocsfSet != nil && e.gate.pass(rec) {
+		normalize()
+		if ocsfJSON != nil {
+			m.oev.Reset(ocsfJSON)
+			e.ocsfSet.Match(m.oev, func(mm *sigma.Matcher) { m.hits = append(m.hits, mm.Rule()) })
+		}
+	}
+	if len(m.hits) == 0 {
+		return false
+	}
+	normalize()
+	*out = Hit{Record: rec, Time: EventTime(rec), OCSF: ocsfJSON, Rules: slices.Clone(m.hits)}
+	if e.corr != nil {
+		out.Values = make([]map[string]string, len(out.Rules))
+		for i, r := range out.Rules {
+			fields, ok := e.corrRule[r]
+			if !ok || len(fields) == 0 {
+				continue
+			}
+			vals := make(map[string]string, len(fields))
+			for _, f := range fields {
+				if v, ok := m.fieldValue(r, rec, ocsfJSON, f); ok {
+					vals[f] = v
+				}
+			}
+			out.Values[i] = vals
+		}
+	}
+	return true
+}
+
+// fieldValue reads a correlation field: "ocsf."-prefixed fields from the
+// OCSF event, others through the rule's field map from the event itself
+// (OCSF rules read the OCSF event).
+func (m *Matcher) fieldValue(r *sigma.Rule, rec logs.Record, ocsfJSON json.RawMessage, field string) (string, bool) {
+	if p, ok := strings.CutPrefix(field, OCSFFieldPrefix); ok || isOCSFRule(r) {
+		if !ok {
+			p = field
+		}
+		if ocsfJSON == nil {
+			return "", false
+		}
+		v := gjson.GetBytes(ocsfJSON, p)
+		if !v.Exists() || v.Type == gjson.Null {
+			return "", false
+		}
+		return v.String(), true
+	}
+	fm := m.e.fieldMaps[rec.Source]
+	for _, p := range fm.Paths(field) {
+		if v, ok := m.ev.Field(p); ok && v.Kind != sigma.KindNull {
+			return v.Str, true
+		}
+	}
+	return "", false
+}
+
+func isOCSFRule(r *sigma.Rule) bool {
+	return strings.EqualFold(r.LogSource.Product, "vigil") && strings.EqualFold(r.LogSource.Service, "ocsf")
+}
+
+// Emit turns a hit into alerts: one per matched rule that generates alerts,
+// plus one per correlation that fires. Tuning decides each alert's level and
+// whether it is suppressed; emitted alerts go to fn in order. Emit must be
+// called in event order from one goroutine.
+func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error {
+	ev := Event{Record: h.Record, OCSF: h.OCSF, Time: h.Time}
+	for i, r := range h.Rules {
+		if !e.silent[r] {
+			info := e.info[r]
+			if info != nil {
+				if err := e.raise(info, "", []Event{ev}, fn); err != nil {
+					return err
+				}
+			}
+		}
+		if e.corr == nil {
+			continue
+		}
+		if _, ok := e.corrRule[r]; !ok {
+			continue
+		}
+		var vals map[string]string
+		if h.Values != nil {
+			vals = h.Values[i]
+		}
+		for _, hit := range e.corr.Observe(r, h.Time, vals) {
+			info := e.corrInfo[hit.Correlation]
+			if info == nil {
+				continue
+			}
+			if err := e.raise(info, groupKey(hit), []Event{ev}, fn); err != nil {
+				return err
+			}
+		}
+	}
+	return ctx.Err()
+}
+
+func groupKey(h sigma.CorrelationHit) string {
+	keys := make([]string, 0, len(h.Group))
+	for k := range h.Group {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(k)
+		b.WriteString("=")
+		b.WriteString(h.Group[k])
+	}
+	fmt.Fprintf(&b, ";count=%d;first=%s;last=%s", h.Count, h.First.UTC().Format(time.RFC3339Nano), h.Last.UTC().Format(time.RFC3339Nano))
+	return b.String()
+}
+
+func (e *Engine) raise(info *RuleInfo, group string, events []Event, fn func(*Alert) error) error {
+	level, why := e.tuning.Decide(info, events)
+	if why != SuppressedNone {
+		e.stats.suppress(info, why)
+		return nil
+	}
+	a := NewAlert(info, level, group, events, e.cfg.Version)
+	e.stats.emit(info, level)
+	return fn(&a)
+}
+
+// Snapshot returns the correlation state (nil when no correlation runs).
+func (e *Engine) Snapshot() (json.RawMessage, error) {
+	if e.corr == nil {
+		return nil, nil
+	}
+	b, err := e.corr.Snapshot()
+	if err != nil {
+		return nil, fmt.Errorf("correlation snapshot: %w", err)
+	}
+	return b, nil
+}
+
+// Restore loads correlation state saved by Snapshot.
+func (e *Engine) Restore(state json.RawMessage) error {
+	if e.corr == nil || len(state) == 0 {
+		return nil
+	}
+	if err := e.corr.Restore(state); err != nil {
+		return fmt.Errorf("correlation restore: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,255 @@
+package detect
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/logs"
+)
+
+// FollowOptions configures Follow.
+type FollowOptions struct {
+	// Dir is watched (recursively) for new and grown log files.
+	Dir string
+	// Checkpoint is the state file (written atomically: temp file, fsync,
+	// rename).
+	Checkpoint string
+	// OutputPath is the JSON lines alert file the sink appends to, used on
+	// resume to drop alerts already written after the last checkpoint. Empty
+	// when alerts go elsewhere (then delivery is at-least-once).
+	OutputPath string
+	// Poll is the directory polling interval (default 2s).
+	Poll time.Duration
+	// CommitEvery is the number of events between checkpoints inside a file
+	// (default 5000); a checkpoint is also written after every file.
+	CommitEvery int
+	// OnInputError receives input problems.
+	OnInputError func(logs.InputError)
+	// Once makes Follow return after the first pass over files that are
+	// ready, instead of polling until ctx is done.
+	Once bool
+}
+
+// Checkpoint is the follow-mode state: how far each file was processed, the
+// size of the alert file at that point and the correlation state.
+type Checkpoint struct {
+	Version int                  `json:"version"`
+	Files   map[string]FileState `json:"files"`
+	// OutputSize is the alert file's size when the checkpoint was written:
+	// alerts after it may have been written without the checkpoint catching up.
+	OutputSize  int64           `json:"output_size"`
+	Correlation json.RawMessage `json:"correlation,omitempty"`
+}
+
+// FileState records one input file's progress. Next is the offset from
+// which records are new (records with Offset >= Next); Size and ModTime
+// are those of the file when it was last fully processed.
+type FileState struct {
+	Size    int64 `json:"size"`
+	ModTime int64 `json:"mtime_ns"`
+	Next    int64 `json:"next"`
+}
+
+// LoadCheckpoint reads a checkpoint; a missing file is an empty checkpoint.
+func LoadCheckpoint(path string) (*Checkpoint, error) {
+	ck := &Checkpoint{Version: 1, Files: map[string]FileState{}}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return ck, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	if err := json.Unmarshal(data, ck); err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	if ck.Version != 1 {
+		return nil, fmt.Errorf("checkpoint %s: unsupported version %d", path, ck.Version)
+	}
+	if ck.Files == nil {
+		ck.Files = map[string]FileState{}
+	}
+	return ck, nil
+}
+
+// Save writes the checkpoint atomically: a temporary file in the same
+// directory, fsynced, renamed over path, and the directory fsynced.
+func (ck *Checkpoint) Save(path string) error {
+	data, err := json.Marshal(ck)
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	serr := f.Sync()
+	cerr := f.Close()
+	if err := errors.Join(werr, serr, cerr); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// dedupSink drops alerts whose id was already written after the last
+// checkpoint (found in the alert file's tail on resume).
+type dedupSink struct {
+	Sink
+	seen    map[string]bool
+	Skipped int
+}
+
+func (d *dedupSink) Write(ctx context.Context, a *Alert) error {
+	if d.seen[a.Finding.FindingInfo.UID] {
+		d.Skipped++
+		return nil
+	}
+	return d.Sink.Write(ctx, a)
+}
+
+// Follow processes log files as they land in opt.Dir until ctx is done.
+// A file is read once its size and modification time are unchanged across
+// two polls (so half-copied files are not read); files that grow later are
+// read again from where processing stopped. Every CommitEvery events and
+// after each file the sink is flushed (the alert file fsynced) and only then
+// the checkpoint is saved, so after a crash or kill: no event is lost (the
+// checkpoint never runs ahead of the alerts) and no alert is written twice
+// (alerts have deterministic ids, and those already in the alert file after
+// the checkpoint's output_size are skipped on replay).
+func (e *Engine) Follow(ctx context.Context, sink Sink, opt FollowOptions) error {
+	if opt.Poll <= 0 {
+		opt.Poll = 2 * time.Second
+	}
+	if opt.CommitEvery <= 0 {
+		opt.CommitEvery = 5000
+	}
+	onErr := opt.OnInputError
+	if onErr == nil {
+		onErr = func(logs.InputError) {}
+	}
+	ck, err := LoadCheckpoint(opt.Checkpoint)
+	if err != nil {
+		return err
+	}
+	if err := e.Restore(ck.Correlation); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", opt.Checkpoint, err)
+	}
+	ds := &dedupSink{Sink: sink, seen: map[string]bool{}}
+	if opt.OutputPath != "" {
+		size, err := RepairJSONL(opt.OutputPath)
+		if err != nil {
+			return err
+		}
+		from := min(ck.OutputSize, size)
+		if ds.seen, err = AlertIDsSince(opt.OutputPath, from); err != nil {
+			return err
+		}
+		if len(ds.seen) > 0 {
+			e.log.Info("resuming: alerts written after the last checkpoint will not be repeated", "alerts", len(ds.seen))
+		}
+	}
+	commit := func() error {
+		if err := ds.Flush(ctx); err != nil {
+			return err
+		}
+		if opt.OutputPath != "" {
+			st, err := os.Stat(opt.OutputPath)
+			if err != nil {
+				return fmt.Errorf("alert output: %w", err)
+			}
+			ck.OutputSize = st.Size()
+		}
+		snap, err := e.Snapshot()
+		if err != nil {
+			return err
+		}
+		ck.Correlation = snap
+		return ck.Save(opt.Checkpoint)
+	}
+	type stamp struct{ size, mtime int64 }
+	prev := map[string]stamp{}
+	m := e.NewMatcher()
+	emit := func(a *Alert) error { return ds.Write(ctx, a) }
+	for {
+		files := ListFiles([]string{opt.Dir}, onErr)
+		for _, path := range files {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			st, err := os.Stat(path)
+			if err != nil {
+				continue // removed meanwhile
+			}
+			rel, err := filepath.Rel(opt.Dir, path)
+			if err != nil {
+				rel = path
+			}
+			now := stamp{st.Size(), st.ModTime().UnixNano()}
+			fs, known := ck.Files[rel]
+			if known && fs.Size == now.size && fs.ModTime == now.mtime {
+				continue
+			}
+			if p, ok := prev[rel]; !ok || p != now {
+				prev[rel] = now // not settled yet
+				if !opt.Once {
+					continue
+				}
+			}
+			n := 0
+			err = logs.ReadFile(ctx, path, func(rec logs.Record) error {
+				if rec.Offset < fs.Next {
+					return nil
+				}
+				e.stats.mu.Lock()
+				e.stats.Events++
+				e.stats.mu.Unlock()
+				var h Hit
+				if m.Match(rec, &h) {
+					if err := e.Emit(ctx, &h, emit); err != nil {
+						return err
+					}
+				}
+				fs.Next = rec.Offset + 1
+				n++
+				if n%opt.CommitEvery == 0 {
+					ck.Files[rel] = fs
+					return commit()
+				}
+				return nil
+			}, onErr)
+			if err != nil {
+				return err
+			}
+			fs.Size, fs.ModTime = now.size, now.mtime
+			ck.Files[rel] = fs
+			if err := commit(); err != nil {
+				return err
+			}
+		}
+		if opt.Once {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(opt.Poll):
+		}
+	}
+}

@@ -1,0 +1,148 @@
+package detect
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/vigil-sec/vigil/internal/logs"
+	"github.com/vigil-sec/vigil/internal/sigma"
+)
+
+// Identity returns the canonical identity of an OCSF event's actor, the
+// value vigil correlates on across clouds: the user's email address, else
+// name, else uid, lower-cased; for an AWS assumed-role ARN
+// (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION) the session name, which
+// for federated (SAML, IAM Identity Center) users is their email.
+func Identity(ocsfJSON []byte) string {
+	r := gjson.GetManyBytes(ocsfJSON, "actor.user.email_addr", "actor.user.name", "actor.user.uid")
+	var id string
+	for _, v := range r {
+		if v.Type == gjson.String && v.Str != "" {
+			id = v.Str
+			break
+		}
+	}
+	if strings.Contains(id, ":assumed-role/") {
+		if i := strings.LastIndexByte(id, '/'); i >= 0 {
+			id = id[i+1:]
+		}
+	}
+	return strings.ToLower(id)
+}
+
+// withIdentity adds vigil's extension attribute {"vigil":{"identity":...}}
+// to an OCSF event object (when it has an identity), for OCSF rules and
+// correlations ("ocsf.vigil.identity").
+func withIdentity(o json.RawMessage) json.RawMessage {
+	id := Identity(o)
+	s := strings.TrimLeft(string(o), " \t\r\n")
+	if id == "" || !strings.HasPrefix(s, "{") {
+		return o
+	}
+	ext, _ := json.Marshal(map[string]map[string]string{"vigil": {"identity": id}})
+	rest := strings.TrimLeft(s[1:], " \t\r\n")
+	var b strings.Builder
+	b.Grow(len(s) + len(ext))
+	b.Write(ext[:len(ext)-1])
+	if rest != "}" {
+		b.WriteByte(',')
+	}
+	b.WriteString(rest)
+	return json.RawMessage(b.String())
+}
+
+// opPaths are where each source keeps the API operation OCSF maps to
+// api.operation.
+var opPaths = map[logs.Source]string{
+	logs.AWSCloudTrail: "eventName",
+	logs.AzureActivity: "operationName",
+	logs.AzureSignIn:   "operationName",
+	logs.AzureAudit:    "operationName",
+	logs.GCPAudit:      "protoPayload.methodName",
+}
+
+// opGate decides which events OCSF rules may match without normalizing
+// them: when every OCSF rule requires api.operation to be one of some
+// literal values (or to end with some suffix) in every selection (searches
+// named filter* excepted), only events whose own operation is one of those
+// are normalized. Otherwise the gate is open and every event is normalized.
+type opGate struct {
+	open     bool
+	exact    map[string]bool
+	suffixes []string
+}
+
+func newOpGate(ms []*sigma.Matcher) opGate {
+	g := opGate{exact: map[string]bool{}}
+	for _, m := range ms {
+		if !collectOps(m.Rule(), &g) {
+			return opGate{open: true}
+		}
+	}
+	return g
+}
+
+// collectOps adds the api.operation values rule r names; false when r names
+// none or uses a modifier the gate cannot honour.
+func collectOps(r *sigma.Rule, g *opGate) bool {
+	if r.Detection == nil {
+		return false
+	}
+	found := false
+	for name, s := range r.Detection.Searches {
+		filter := strings.HasPrefix(strings.ToLower(name), "filter")
+		for _, alt := range s.Alternatives {
+			has := false
+			for _, it := range alt {
+				if !strings.EqualFold(it.Field, "api.operation") {
+					continue
+				}
+				switch {
+				case len(it.Modifiers) == 0:
+					for _, v := range it.Values {
+						g.exact[strings.ToLower(v.S)] = true
+					}
+				case len(it.Modifiers) == 1 && it.Modifiers[0] == "endswith":
+					for _, v := range it.Values {
+						g.suffixes = append(g.suffixes, strings.ToLower(v.S))
+					}
+				default:
+					return false
+				}
+				has = true
+			}
+			if !has && !filter {
+				// A selection that does not constrain the operation
+				// could match any event.
+				return false
+			}
+			found = found || has
+		}
+	}
+	return found
+}
+
+func (g *opGate) pass(rec logs.Record) bool {
+	if g.open {
+		return true
+	}
+	p, ok := opPaths[rec.Source]
+	if !ok {
+		return true
+	}
+	op := strings.ToLower(gjson.GetBytes(rec.Raw, p).String())
+	if op == "" {
+		return false
+	}
+	if g.exact[op] {
+		return true
+	}
+	for _, s := range g.suffixes {
+		if strings.HasSuffix(op, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,173 @@
+package detect
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"github.com/vigil-sec/vigil/internal/logs"
+)
+
+// RunOptions tunes a batch run.
+type RunOptions struct {
+	// Workers is the number of files read and matched in parallel (default
+	// GOMAXPROCS).
+	Workers int
+	// OnInputError receives problems with inputs (unreadable files,
+	// malformed events), in input order, from the calling goroutine.
+	OnInputError func(logs.InputError)
+}
+
+// ListFiles expands paths as logs.Walk does: files as given, directories
+// walked recursively in lexical order, hidden entries below a directory
+// skipped. Paths that cannot be read are reported to onErr.
+func ListFiles(paths []string, onErr func(logs.InputError)) []string {
+	var out []string
+	for _, root := range paths {
+		st, err := os.Stat(root)
+		if err != nil {
+			onErr(logs.InputError{File: root, Offset: -1, Err: err})
+			continue
+		}
+		if !st.IsDir() {
+			out = append(out, root)
+			continue
+		}
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				onErr(logs.InputError{File: p, Offset: -1, Err: err})
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if p != root && len(d.Name()) > 0 && d.Name()[0] == '.' {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+					return nil
+				}
+			}
+			out = append(out, p)
+			return nil
+		})
+	}
+	return out
+}
+
+type fileResult struct {
+	hits   []Hit
+	errs   []logs.InputError
+	events int64
+	err    error
+}
+
+// Run reads every audit event under paths, matches them on Workers
+// goroutines (one file at a time per worker) and emits alerts to sink in
+// input order, so output is deterministic. Only input errors are reported
+// through OnInputError; Run returns the sink's, the context's or an internal
+// error.
+func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOptions) error {
+	onErr := opt.OnInputError
+	if onErr == nil {
+		onErr = func(logs.InputError) {}
+	}
+	files := ListFiles(paths, onErr)
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, max(len(files), 1))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	results := make([]chan fileResult, len(files))
+	for i := range results {
+		results[i] = make(chan fileResult, 1)
+	}
+	jobs := make(chan int)
+	window := make(chan struct{}, 4*workers) // bounds how far workers run ahead
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m := e.NewMatcher()
+			for i := range jobs {
+				results[i] <- e.matchFile(ctx, m, files[i])
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range files {
+			select {
+			case window <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	defer wg.Wait()
+
+	emit := func(a *Alert) error { return sink.Write(ctx, a) }
+	for i := range files {
+		var r fileResult
+		select {
+		case r = <-results[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		<-window
+		for _, ie := range r.errs {
+			onErr(ie)
+		}
+		if r.err != nil {
+			return r.err
+		}
+		e.stats.mu.Lock()
+		e.stats.Events += r.events
+		e.stats.mu.Unlock()
+		for j := range r.hits {
+			if err := e.Emit(ctx, &r.hits[j], emit); err != nil {
+				return err
+			}
+		}
+	}
+	return sink.Flush(ctx)
+}
+
+// matchFile reads one file and keeps the records that matched a rule.
+func (e *Engine) matchFile(ctx context.Context, m *Matcher, path string) fileResult {
+	var r fileResult
+	err := logs.ReadFile(ctx, path, func(rec logs.Record) error {
+		r.events++
+		var h Hit
+		if m.Match(rec, &h) {
+			r.hits = append(r.hits, h)
+		}
+		return nil
+	}, func(ie logs.InputError) { r.errs = append(r.errs, ie) })
+	if err != nil && !errors.Is(err, context.Canceled) {
+		r.err = err
+	} else if err != nil {
+		r.err = err
+	}
+	return r
+}
