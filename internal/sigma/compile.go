@@ -530,6 +530,10 @@ func (c *compiler) item(it *Item) (node, error) {
 		}
 		return f, nil
 	}
+	if it.Field == "" && !mods["startswith"] && !mods["endswith"] && !mods["re"] && !mods["cidr"] {
+		// Keywords are full-text: a keyword matches anywhere in a value.
+		mods["contains"] = true
+	}
 	var vms []*vmatch
 	for _, v := range values {
 		ms, err := c.value(it, v, mods)

@@ -62,7 +62,7 @@ type window struct {
 	Group map[string]string `json:"group"`
 	// Events: times (and value for value_count, rule index for temporal).
 	Events []entry    `json:"events,omitempty"`
-	Start  time.Time  `json:"start,omitzero"` // upper-bound mode: window start
+	Start  time.Time  `json:"start,omitzero"`  // upper-bound mode: window start
 	Chain  []*chainAt `json:"chain,omitempty"` // temporal_ordered: per rule index, start time of the best chain reaching it
 }
 
