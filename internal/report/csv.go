@@ -1,0 +1,55 @@
+package report
+
+import (
+	"encoding/csv"
+	"io"
+	"strings"
+)
+
+// CSVColumns are the CSV format's columns, in order. They are stable:
+// new columns are only ever appended.
+var CSVColumns = []string{
+	"rule_id", "title", "category", "severity", "status", "suppressed", "suppression_reason",
+	"provider", "account", "region", "resource_type", "resource_id", "resource_name",
+	"message", "frameworks", "remediation",
+}
+
+func writeCSV(w io.Writer, r *Report) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVColumns); err != nil {
+		return err
+	}
+	for _, f := range r.Findings {
+		refs := make([]string, 0, len(f.Frameworks))
+		for _, ref := range f.Frameworks {
+			refs = append(refs, ref.Framework+":"+ref.Control)
+		}
+		suppressed, reason := "false", ""
+		if f.Suppressed != nil {
+			suppressed, reason = "true", f.Suppressed.Reason
+		}
+		row := []string{
+			f.RuleID, f.Title, f.Category, string(f.Severity), string(f.Status), suppressed, reason,
+			string(f.Resource.Provider), f.Resource.Account, f.Resource.Region, f.Resource.Type,
+			f.Resource.ID, f.Resource.Name, f.Message, strings.Join(refs, ";"), f.Remediation,
+		}
+		for i := range row {
+			row[i] = csvSafe(row[i])
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvSafe defuses spreadsheet formula injection: a cell that starts with
+// = + - @ or a tab/CR (resource names and tags come from the cloud and may
+// be chosen by an attacker) is prefixed with a single quote.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,176 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"sort"
+
+	"github.com/vigil-sec/vigil/internal/compliance"
+	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/ocsf"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// FindingUID is a stable identifier of a finding: the same rule on the
+// same resource gives the same UID in every scan.
+func FindingUID(f *finding.Finding) string {
+	h := sha256.Sum256([]byte(f.RuleID + "\x00" + string(f.Resource.Provider) + "\x00" + f.Resource.ID))
+	return "vigil-" + hex.EncodeToString(h[:16])
+}
+
+func ocsfSeverity(s finding.Severity) int {
+	switch s {
+	case finding.Critical:
+		return ocsf.SeverityCritical
+	case finding.High:
+		return ocsf.SeverityHigh
+	case finding.Medium:
+		return ocsf.SeverityMedium
+	case finding.Low:
+		return ocsf.SeverityLow
+	case finding.Info:
+		return ocsf.SeverityInformational
+	}
+	return ocsf.SeverityUnknown
+}
+
+func ocsfComplianceStatus(s finding.Status) int {
+	switch s {
+	case finding.Pass:
+		return ocsf.ComplianceStatusPass
+	case finding.Fail:
+		return ocsf.ComplianceStatusFail
+	}
+	return ocsf.ComplianceStatusWarning // UNKNOWN: no result, missing information
+}
+
+// ocsfCloud builds the cloud object: provider caption and the account with
+// its OCSF account type (AWS Account, Azure Subscription, GCP Project).
+func ocsfCloud(ref resource.Ref) *ocsf.Cloud {
+	c := &ocsf.Cloud{Region: ref.Region}
+	acct := &ocsf.Account{UID: ref.Account}
+	switch ref.Provider {
+	case resource.AWS:
+		c.Provider, acct.TypeID, acct.Type = "AWS", 10, "AWS Account"
+	case resource.Azure:
+		c.Provider, acct.TypeID, acct.Type = "Azure", 13, "Azure Subscription"
+	case resource.GCP:
+		c.Provider, acct.TypeID, acct.Type = "GCP", 11, "GCP Project"
+	default:
+		c.Provider = string(ref.Provider)
+	}
+	if ref.Account != "" {
+		c.Account = acct
+	}
+	return c
+}
+
+// ToOCSF converts a finding to an OCSF 1.3.0 Compliance Finding.
+func ToOCSF(f *finding.Finding, rule finding.RuleInfo, r *Report) ocsf.ComplianceFinding {
+	ms := r.GeneratedAt.UnixMilli()
+	sev := ocsfSeverity(f.Severity)
+	status := ocsf.FindingStatusNew
+	if f.Suppressed != nil {
+		status = ocsf.FindingStatusSuppressed
+	}
+	var standards, reqs []string
+	seen := map[string]bool{}
+	for _, ref := range f.Frameworks {
+		if !seen[ref.Framework] {
+			seen[ref.Framework] = true
+			standards = append(standards, compliance.FrameworkName(ref.Framework))
+		}
+		reqs = append(reqs, ref.Framework+":"+ref.Control)
+	}
+	sort.Strings(standards)
+	if len(standards) == 0 {
+		standards = []string{"vigil built-in rules"}
+	}
+	cst := ocsfComplianceStatus(f.Status)
+	desc := rule.Description
+	if desc == "" {
+		desc = f.Message
+	}
+	msg := f.Message
+	if msg == "" {
+		msg = f.Title
+	}
+	cf := ocsf.ComplianceFinding{
+		ActivityID:   ocsf.FindingActivityCreate,
+		ActivityName: "Create",
+		CategoryUID:  ocsf.FindingsCategoryUID,
+		CategoryName: "Findings",
+		ClassUID:     ocsf.ComplianceFindingClassUID,
+		ClassName:    "Compliance Finding",
+		TypeUID:      ocsf.ComplianceFindingCreate,
+		TypeName:     "Compliance Finding: Create",
+		Time:         ms,
+		Message:      msg,
+		SeverityID:   sev,
+		Severity:     ocsf.SeverityName(sev),
+		StatusID:     status,
+		Status:       ocsf.FindingStatusName(status),
+		Metadata: ocsf.Metadata{
+			Version: ocsf.Version,
+			Product: ocsf.VigilProduct(r.Version),
+			Labels:  []string{"posture"},
+		},
+		Compliance: ocsf.Compliance{
+			Standards:    standards,
+			Requirements: reqs,
+			Control:      f.RuleID,
+			StatusID:     cst,
+			Status:       ocsf.ComplianceStatusName(cst),
+			StatusCode:   string(f.Status),
+			StatusDetail: f.Message,
+		},
+		FindingInfo: ocsf.FindingInfo{
+			UID:         FindingUID(f),
+			Title:       f.Title,
+			Desc:        desc,
+			CreatedTime: ms,
+			Analytic:    &ocsf.Analytic{UID: f.RuleID, Name: f.Title, Type: "Rule", TypeID: 1},
+		},
+		Resources: []ocsf.ResourceDetails{{
+			UID:    f.Resource.ID,
+			Name:   f.Resource.Name,
+			Type:   f.Resource.Type,
+			Region: f.Resource.Region,
+		}},
+		Cloud: ocsfCloud(f.Resource),
+	}
+	if f.Category != "" {
+		cf.FindingInfo.Types = []string{f.Category}
+	}
+	if f.Remediation != "" {
+		cf.Remediation = &ocsf.Remediation{Desc: f.Remediation}
+	}
+	if f.Suppressed != nil {
+		cf.Unmapped = map[string]any{"suppression": f.Suppressed}
+	}
+	return cf
+}
+
+func writeOCSF(w io.Writer, r *Report, lines bool) error {
+	rules := r.ruleByID()
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if lines {
+		for i := range r.Findings {
+			f := &r.Findings[i]
+			if err := enc.Encode(ToOCSF(f, rules[f.RuleID], r)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	out := make([]ocsf.ComplianceFinding, 0, len(r.Findings))
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		out = append(out, ToOCSF(f, rules[f.RuleID], r))
+	}
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

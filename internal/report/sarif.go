@@ -1,0 +1,297 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/compliance"
+	"github.com/vigil-sec/vigil/internal/finding"
+)
+
+// SARIF 2.1.0 (OASIS), the subset GitHub code scanning reads.
+const (
+	sarifVersion = "2.1.0"
+	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
+)
+
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations,omitempty"`
+	Results     []sarifResult     `json:"results"`
+	Properties  map[string]any    `json:"properties,omitempty"`
+}
+
+type sarifInvocation struct {
+	ExecutionSuccessful bool   `json:"executionSuccessful"`
+	EndTimeUTC          string `json:"endTimeUtc,omitempty"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
+	SemanticVer    string      `json:"semanticVersion,omitempty"`
+	InformationURI string      `json:"informationUri,omitempty"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifText struct {
+	Text     string `json:"text"`
+	Markdown string `json:"markdown,omitempty"`
+}
+
+type sarifRule struct {
+	ID                   string            `json:"id"`
+	Name                 string            `json:"name,omitempty"`
+	ShortDescription     sarifText         `json:"shortDescription"`
+	FullDescription      sarifText         `json:"fullDescription"`
+	Help                 sarifText         `json:"help"`
+	DefaultConfiguration *sarifRuleConfig  `json:"defaultConfiguration,omitempty"`
+	Properties           sarifRuleProperty `json:"properties"`
+}
+
+type sarifRuleConfig struct {
+	Level string `json:"level"`
+}
+
+type sarifRuleProperty struct {
+	SecuritySeverity string   `json:"security-severity"`
+	Tags             []string `json:"tags"`
+	Precision        string   `json:"precision,omitempty"`
+	ProblemSeverity  string   `json:"problem.severity,omitempty"`
+}
+
+type sarifResult struct {
+	RuleID              string             `json:"ruleId"`
+	RuleIndex           int                `json:"ruleIndex"`
+	Level               string             `json:"level"`
+	Message             sarifText          `json:"message"`
+	Locations           []sarifLocation    `json:"locations"`
+	PartialFingerprints map[string]string  `json:"partialFingerprints"`
+	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
+	Properties          map[string]any     `json:"properties,omitempty"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation *sarifPhysical `json:"physicalLocation,omitempty"`
+	LogicalLocations []sarifLogical `json:"logicalLocations,omitempty"`
+	Message          *sarifText     `json:"message,omitempty"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+}
+
+type sarifRegion struct {
+	StartLine int `json:"startLine"`
+}
+
+type sarifLogical struct {
+	Name               string `json:"name,omitempty"`
+	FullyQualifiedName string `json:"fullyQualifiedName"`
+	Kind               string `json:"kind"`
+}
+
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Status        string `json:"status"`
+	Justification string `json:"justification"`
+}
+
+// sarifLevel maps a severity to a SARIF level.
+func sarifLevel(s finding.Severity) string {
+	switch s {
+	case finding.Critical, finding.High:
+		return "error"
+	case finding.Medium:
+		return "warning"
+	}
+	return "note"
+}
+
+// securitySeverity is GitHub's security-severity score: >= 9.0 critical,
+// 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
+func securitySeverity(s finding.Severity) string {
+	switch s {
+	case finding.Critical:
+		return "9.5"
+	case finding.High:
+		return "8.0"
+	case finding.Medium:
+		return "5.5"
+	case finding.Low:
+		return "3.0"
+	}
+	return "1.0"
+}
+
+// writeSARIF writes a SARIF 2.1.0 log. Results are the failing findings
+// (muted ones carry an accepted external suppression); PASS and UNKNOWN
+// findings are not results — their counts are in run.properties.
+func writeSARIF(w io.Writer, r *Report) error {
+	infos := r.ruleInfos()
+	index := map[string]int{}
+	rules := make([]sarifRule, 0, len(infos))
+	for i, ri := range infos {
+		index[ri.ID] = i
+		rules = append(rules, sarifRuleFrom(ri))
+	}
+	results := []sarifResult{}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Status != finding.Fail {
+			continue
+		}
+		msg := f.Title
+		if f.Message != "" {
+			msg = f.Title + ": " + f.Message
+		}
+		msg = fmt.Sprintf("%s (%s %s", msg, f.Resource.Provider, f.Resource.ID)
+		if f.Resource.Account != "" {
+			msg += ", account " + f.Resource.Account
+		}
+		if f.Resource.Region != "" {
+			msg += ", " + f.Resource.Region
+		}
+		msg += ")"
+		loc := sarifLocation{LogicalLocations: []sarifLogical{{
+			Name: f.Resource.Name, FullyQualifiedName: f.Resource.ID, Kind: "resource",
+		}}}
+		if src := r.Sources[f.Resource.ID]; src != "" {
+			loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(src)}}
+		}
+		res := sarifResult{
+			RuleID:              f.RuleID,
+			RuleIndex:           index[f.RuleID],
+			Level:               sarifLevel(f.Severity),
+			Message:             sarifText{Text: msg},
+			Locations:           []sarifLocation{loc},
+			PartialFingerprints: map[string]string{"vigilFindingId/v1": FindingUID(f)},
+			Properties: map[string]any{
+				"provider": f.Resource.Provider, "account": f.Resource.Account, "region": f.Resource.Region,
+				"resourceType": f.Resource.Type, "severity": f.Severity,
+			},
+		}
+		if f.Suppressed != nil {
+			just := f.Suppressed.Reason
+			if f.Suppressed.Expires != "" {
+				just += " (until " + f.Suppressed.Expires + ")"
+			}
+			res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: just}}
+		}
+		results = append(results, res)
+	}
+	log := sarifLog{
+		Schema:  sarifSchema,
+		Version: sarifVersion,
+		Runs: []sarifRun{{
+			Tool: sarifTool{Driver: sarifDriver{
+				Name: "vigil", Version: r.Version, InformationURI: "https://github.com/vigil-sec/vigil", Rules: rules,
+			}},
+			Invocations: []sarifInvocation{{ExecutionSuccessful: true, EndTimeUTC: r.GeneratedAt.UTC().Format("2006-01-02T15:04:05Z")}},
+			Results:     results,
+			Properties: map[string]any{
+				"fail": r.Summary.Fail, "pass": r.Summary.Pass, "unknown": r.Summary.Unknown,
+				"suppressed": r.Summary.Suppressed,
+			},
+		}},
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(log)
+}
+
+func sarifRuleFrom(ri finding.RuleInfo) sarifRule {
+	title := ri.Title
+	if title == "" {
+		title = ri.ID
+	}
+	full := ri.Description
+	if full == "" {
+		full = title
+	}
+	tags := []string{"security"}
+	if ri.Category != "" {
+		tags = append(tags, ri.Category)
+	}
+	for _, p := range ri.Providers {
+		tags = append(tags, string(p))
+	}
+	var fws []string
+	for k := range ri.Frameworks {
+		fws = append(fws, k)
+	}
+	sort.Strings(fws)
+	var refLines []string
+	for _, k := range fws {
+		ctrls := append([]string(nil), ri.Frameworks[k]...)
+		sort.Slice(ctrls, func(i, j int) bool { return compliance.ControlLess(ctrls[i], ctrls[j]) })
+		for _, c := range ctrls {
+			tags = append(tags, k+"/"+c)
+		}
+		refLines = append(refLines, fmt.Sprintf("- %s: %s", compliance.FrameworkName(k), strings.Join(ctrls, ", ")))
+	}
+	helpText := full
+	md := "**" + title + "**\n\n" + full
+	if ri.Remediation != "" {
+		helpText += "\n\nRemediation: " + ri.Remediation
+		md += "\n\n**Remediation:** " + ri.Remediation
+	}
+	if len(refLines) > 0 {
+		helpText += "\n\nFramework references:\n" + strings.Join(refLines, "\n")
+		md += "\n\n**Framework references:**\n\n" + strings.Join(refLines, "\n")
+	}
+	return sarifRule{
+		ID:                   ri.ID,
+		Name:                 ruleName(ri.ID),
+		ShortDescription:     sarifText{Text: title},
+		FullDescription:      sarifText{Text: full},
+		Help:                 sarifText{Text: helpText, Markdown: md},
+		DefaultConfiguration: &sarifRuleConfig{Level: sarifLevel(ri.Severity)},
+		Properties: sarifRuleProperty{
+			SecuritySeverity: securitySeverity(ri.Severity),
+			Tags:             tags,
+			Precision:        "high",
+			ProblemSeverity:  sarifProblemSeverity(ri.Severity),
+		},
+	}
+}
+
+func sarifProblemSeverity(s finding.Severity) string {
+	switch sarifLevel(s) {
+	case "error":
+		return "error"
+	case "warning":
+		return "warning"
+	}
+	return "recommendation"
+}
+
+// ruleName turns a rule ID into a PascalCase name (storage-public-access ->
+// StoragePublicAccess), as SARIF's reportingDescriptor.name suggests.
+func ruleName(id string) string {
+	var b strings.Builder
+	for _, part := range strings.FieldsFunc(id, func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}

@@ -1,0 +1,256 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"golang.org/x/term"
+
+	"github.com/vigil-sec/vigil/internal/finding"
+)
+
+// ANSI colours. All codes have the same length so that tabwriter's column
+// widths stay right when every cell of a column is coloured.
+const (
+	ansiReset   = "\x1b[0m"
+	ansiRed     = "\x1b[31m"
+	ansiBrRed   = "\x1b[91m"
+	ansiYellow  = "\x1b[33m"
+	ansiCyan    = "\x1b[36m"
+	ansiGreen   = "\x1b[32m"
+	ansiGrey    = "\x1b[90m"
+	ansiMagenta = "\x1b[35m"
+)
+
+func useColor(w io.Writer, mode ColorMode) bool {
+	switch mode {
+	case ColorAlways:
+		return true
+	case ColorNever:
+		return false
+	}
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func sevColor(s finding.Severity) string {
+	switch s {
+	case finding.Critical:
+		return ansiBrRed
+	case finding.High:
+		return ansiRed
+	case finding.Medium:
+		return ansiYellow
+	case finding.Low:
+		return ansiCyan
+	}
+	return ansiGrey
+}
+
+func statusLabel(f *finding.Finding) string {
+	if f.Status == finding.Fail && f.Suppressed != nil {
+		return "MUTED"
+	}
+	return string(f.Status)
+}
+
+func statusColor(f *finding.Finding) string {
+	switch {
+	case f.Status == finding.Fail && f.Suppressed != nil:
+		return ansiGrey
+	case f.Status == finding.Fail:
+		return ansiRed
+	case f.Status == finding.Pass:
+		return ansiGreen
+	}
+	return ansiMagenta
+}
+
+// writeTable writes the human view: failing and unknown findings worst
+// first (passing ones only with ListPassing), then a short summary footer.
+func writeTable(w io.Writer, r *Report) error {
+	color := useColor(w, r.Color)
+	paint := func(code, s string) string {
+		if !color {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	listed, hidden := 0, 0
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Status == finding.Pass && !r.ListPassing {
+			hidden++
+			continue
+		}
+		if listed == 0 {
+			fmt.Fprintln(tw, "SEVERITY\tSTATUS\tRULE\tPROVIDER\tACCOUNT\tREGION\tRESOURCE\tDETAIL")
+		}
+		listed++
+		detail := f.Message
+		if detail == "" {
+			detail = f.Title
+		}
+		if f.Suppressed != nil {
+			detail = "muted: " + f.Suppressed.Reason
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			paint(sevColor(f.Severity), fmt.Sprintf("%-8s", f.Severity)),
+			paint(statusColor(f), fmt.Sprintf("%-7s", statusLabel(f))),
+			f.RuleID, f.Resource.Provider, cell(f.Resource.Account), cell(f.Resource.Region),
+			cell(resourceLabel(f)), oneLine(detail))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if listed == 0 {
+		fmt.Fprintln(w, "No failing or unknown findings.")
+	}
+	fmt.Fprintln(w)
+	return writeFooter(w, r, hidden, paint)
+}
+
+func writeFooter(w io.Writer, r *Report, hidden int, paint func(code, s string) string) error {
+	s := r.Summary
+	var sev []string
+	for _, sv := range severities {
+		if n := s.BySeverity[sv].Fail; n > 0 {
+			sev = append(sev, fmt.Sprintf("%d %s", n, strings.ToLower(string(sv))))
+		}
+	}
+	failText := fmt.Sprintf("%d failing", s.Fail)
+	if len(sev) > 0 {
+		failText += " (" + strings.Join(sev, ", ") + ")"
+	}
+	if s.Fail > 0 {
+		failText = paint(ansiRed, failText)
+	}
+	fmt.Fprintf(w, "Findings: %d on %d resources: %s, %d unknown, %d passing, %d muted\n",
+		s.Total, s.Resources, failText, s.Unknown, s.Pass, s.Suppressed)
+	if hidden > 0 {
+		fmt.Fprintf(w, "  (%d passing findings not listed; use --format json, csv or html for all)\n", hidden)
+	}
+	if len(s.Providers) > 0 {
+		var parts []string
+		for _, p := range s.Providers {
+			parts = append(parts, fmt.Sprintf("%s %s", p.Provider, scoreText(p.PostureScore)))
+		}
+		fmt.Fprintf(w, "Posture score (pass / (pass+fail), unknown excluded): %s\n", strings.Join(parts, ", "))
+	}
+	if len(r.Compliance) > 0 {
+		fmt.Fprintln(w, "Compliance:")
+		cw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, fw := range r.Compliance {
+			line := fmt.Sprintf("  %s\t%s\t%d passed\t%d failed\t%d not evaluated", fw.Framework,
+				scoreText(fw.Score), fw.Passed, fw.Failed, fw.NotEvaluated)
+			if fw.Catalogued {
+				line += fmt.Sprintf("\t%d manual / not covered", fw.NotCovered)
+			}
+			fmt.Fprintln(cw, line)
+		}
+		if err := cw.Flush(); err != nil {
+			return err
+		}
+	}
+	if unk := unknownRules(s.Rules); len(unk) > 0 {
+		fmt.Fprintf(w, "Unknown (data absent from the input) per rule: %s\n", strings.Join(unk, ", "))
+	}
+	if inv := s.Inventory; inv != nil {
+		fmt.Fprintf(w, "Inventory: %d resources from %d files", inv.Resources, sumMap(inv.Files))
+		if n := sumMap(inv.Unsupported); n > 0 {
+			fmt.Fprintf(w, "; %d resources of %d unsupported types", n, len(inv.Unsupported))
+		}
+		if len(inv.Skipped) > 0 {
+			fmt.Fprintf(w, "; %d inputs skipped (not a recognised export)", len(inv.Skipped))
+		}
+		fmt.Fprintln(w)
+		for _, e := range inv.Errors {
+			fmt.Fprintln(w, paint(ansiRed, "  input error: "+inputErrorText(e)))
+		}
+	}
+	if sup := s.Suppressions; sup != nil {
+		for _, u := range sup.Expired {
+			fmt.Fprintln(w, paint(ansiYellow, "  "+u.Message))
+		}
+		if len(sup.Muted) > 0 {
+			fmt.Fprintf(w, "Suppressions (%s): %d entries muted %d findings\n", sup.File, len(sup.Muted), s.Suppressed)
+		}
+	}
+	return nil
+}
+
+func unknownRules(rs []finding.RuleSummary) []string {
+	var out []string
+	sorted := append([]finding.RuleSummary(nil), rs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Unknown > sorted[j].Unknown })
+	for _, r := range sorted {
+		if r.Unknown > 0 {
+			out = append(out, fmt.Sprintf("%s %d", r.RuleID, r.Unknown))
+		}
+	}
+	if len(out) > 8 {
+		out = append(out[:8], fmt.Sprintf("and %d more rules", len(out)-8))
+	}
+	return out
+}
+
+func inputErrorText(e finding.InputError) string {
+	switch {
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Error)
+	case e.Offset > 0:
+		return fmt.Sprintf("%s: at byte %d: %s", e.Path, e.Offset, e.Error)
+	}
+	return e.Path + ": " + e.Error
+}
+
+func scoreText(s *float64) string {
+	if s == nil {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f%%", *s)
+}
+
+func sumMap(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+func resourceLabel(f *finding.Finding) string {
+	if f.Resource.ID != "" {
+		return f.Resource.ID
+	}
+	return f.Resource.Name
+}
+
+func cell(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return oneLine(s)
+}
+
+// oneLine keeps a table cell on one line and free of control characters
+// (which could reset the terminal or spoof output).
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return ' '
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, s)
+}
