@@ -69,22 +69,36 @@ func Walk(ctx context.Context, paths []string, fn func(Record) error, onErr func
 	if onErr == nil {
 		onErr = func(InputError) {}
 	}
-	for _, root := range paths {
+	for _, p := range ListFiles(paths, onErr) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if err := ReadFile(ctx, p, fn, onErr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ListFiles expands paths as Walk does: files as given, directories
+// recursively in lexical order without hidden entries and non-regular files.
+// Paths that cannot be read are reported to onErr.
+func ListFiles(paths []string, onErr func(InputError)) []string {
+	if onErr == nil {
+		onErr = func(InputError) {}
+	}
+	var out []string
+	for _, root := range paths {
 		st, err := os.Stat(root)
 		if err != nil {
 			onErr(InputError{File: root, Offset: -1, Err: err})
 			continue
 		}
 		if !st.IsDir() {
-			if err := ReadFile(ctx, root, fn, onErr); err != nil {
-				return err
-			}
+			out = append(out, root)
 			continue
 		}
-		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				onErr(InputError{File: p, Offset: -1, Err: err})
 				if d != nil && d.IsDir() {
@@ -108,13 +122,11 @@ func Walk(ctx context.Context, paths []string, fn func(Record) error, onErr func
 					return nil
 				}
 			}
-			return ReadFile(ctx, p, fn, onErr)
+			out = append(out, p)
+			return nil
 		})
-		if err != nil {
-			return err
-		}
 	}
-	return nil
+	return out
 }
 
 // ReadFile reads one log file (gzip-compressed or not, detected from the

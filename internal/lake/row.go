@@ -1,0 +1,127 @@
+package lake
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/logs"
+	"github.com/vigil-sec/vigil/internal/ocsf"
+)
+
+// Row is one event as stored: flat, queryable columns, the original event
+// (raw) and the full OCSF event (ocsf). The partition columns source and date
+// are not stored in the files; they come from the directory names, as Hive,
+// Athena, Trino, Spark and DuckDB expect.
+type Row struct {
+	Time          time.Time `parquet:"time,timestamp(millisecond)"`
+	ClassUID      int32     `parquet:"class_uid"`
+	ClassName     string    `parquet:"class_name,dict"`
+	ActivityID    int32     `parquet:"activity_id"`
+	Activity      string    `parquet:"activity,dict"`
+	SeverityID    int32     `parquet:"severity_id"`
+	Severity      string    `parquet:"severity,dict"`
+	StatusID      int32     `parquet:"status_id"`
+	Status        string    `parquet:"status,dict"`
+	CloudProvider string    `parquet:"cloud_provider,dict"`
+	AccountUID    string    `parquet:"account_uid,optional,dict"`
+	Region        string    `parquet:"region,optional,dict"`
+	ActorUserUID  string    `parquet:"actor_user_uid,optional,dict"`
+	ActorUserName string    `parquet:"actor_user_name,optional,dict"`
+	ActorUserType string    `parquet:"actor_user_type,optional,dict"`
+	SrcIP         string    `parquet:"src_ip,optional,dict"`
+	UserAgent     string    `parquet:"user_agent,optional,dict"`
+	APIService    string    `parquet:"api_service,optional,dict"`
+	APIOperation  string    `parquet:"api_operation,optional,dict"`
+	ResourceUIDs  []string  `parquet:"resource_uids,list"`
+	// EventUID is the source's event id (OCSF metadata.uid), or the event
+	// hash when the source gives none.
+	EventUID string `parquet:"event_uid"`
+	// EventHash is the SHA-256 of the raw event: the deduplication key.
+	EventHash string `parquet:"event_hash"`
+	Raw       string `parquet:"raw,zstd"`
+	OCSF      string `parquet:"ocsf,zstd"`
+
+	source logs.Source
+}
+
+// Columns lists the queryable columns of the events view, in order, with
+// their SQL types (partition columns last).
+var Columns = []struct{ Name, Type string }{
+	{"time", "TIMESTAMP WITH TIME ZONE"}, {"class_uid", "INTEGER"}, {"class_name", "VARCHAR"},
+	{"activity_id", "INTEGER"}, {"activity", "VARCHAR"}, {"severity_id", "INTEGER"}, {"severity", "VARCHAR"},
+	{"status_id", "INTEGER"}, {"status", "VARCHAR"}, {"cloud_provider", "VARCHAR"}, {"account_uid", "VARCHAR"},
+	{"region", "VARCHAR"}, {"actor_user_uid", "VARCHAR"}, {"actor_user_name", "VARCHAR"},
+	{"actor_user_type", "VARCHAR"}, {"src_ip", "VARCHAR"}, {"user_agent", "VARCHAR"}, {"api_service", "VARCHAR"},
+	{"api_operation", "VARCHAR"}, {"resource_uids", "VARCHAR[]"}, {"event_uid", "VARCHAR"},
+	{"event_hash", "VARCHAR"}, {"raw", "VARCHAR"}, {"ocsf", "VARCHAR"},
+	{"source", "VARCHAR"}, {"date", "DATE"},
+}
+
+// EventHash returns the deduplication key of a raw event.
+func EventHash(raw []byte) string {
+	h := sha256.Sum256(raw)
+	return hex.EncodeToString(h[:16])
+}
+
+// NewRow flattens a normalized event of source src with its raw JSON.
+func NewRow(src logs.Source, raw []byte, ev ocsf.Event) (Row, error) {
+	b := ev.Common()
+	full, err := json.Marshal(ev)
+	if err != nil {
+		return Row{}, fmt.Errorf("encode OCSF: %w", err)
+	}
+	r := Row{
+		Time:       time.UnixMilli(b.Time).UTC(),
+		ClassUID:   int32(b.ClassUID),
+		ClassName:  b.ClassName,
+		ActivityID: int32(b.ActivityID),
+		Activity:   b.ActivityName,
+		SeverityID: int32(b.SeverityID),
+		Severity:   b.Severity,
+		StatusID:   int32(b.StatusID),
+		Status:     b.Status,
+		EventHash:  EventHash(raw),
+		EventUID:   b.Metadata.UID,
+		Raw:        string(raw),
+		OCSF:       string(full),
+		source:     src,
+	}
+	if r.EventUID == "" {
+		r.EventUID = "sha256:" + r.EventHash
+	}
+	if c := b.Cloud; c != nil {
+		r.CloudProvider, r.Region = c.Provider, c.Region
+		if c.Account != nil {
+			r.AccountUID = c.Account.UID
+		}
+	}
+	if a := b.Actor; a != nil && a.User != nil {
+		r.ActorUserUID, r.ActorUserName, r.ActorUserType = a.User.UID, a.User.Name, a.User.Type
+	}
+	if e := b.SrcEndpoint; e != nil {
+		r.SrcIP = e.IP
+	}
+	if h := b.HTTPRequest; h != nil {
+		r.UserAgent = h.UserAgent
+	}
+	if api := b.API; api != nil {
+		r.APIOperation = api.Operation
+		if api.Service != nil {
+			r.APIService = api.Service.Name
+		}
+	}
+	r.ResourceUIDs = ev.ResourceUIDs()
+	return r, nil
+}
+
+// partition is the directory of a row relative to the lake root.
+func (r *Row) partition() string {
+	return partitionDir(r.source, r.Time)
+}
+
+func partitionDir(src logs.Source, t time.Time) string {
+	return "source=" + string(src) + "/date=" + t.UTC().Format("2006-01-02")
+}

@@ -1,0 +1,201 @@
+package lake
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/zstd"
+)
+
+// rowGroupSize bounds the rows per Parquet row group.
+const rowGroupSize = 128 * 1024
+
+// writePart writes rows (all of one partition) to a new part file under dir
+// atomically: a hidden temporary file in the same directory is written,
+// synced and renamed, then the directory is synced. Readers never see a
+// partial file; a crash leaves at most a hidden .tmp file that no query reads.
+// The file name is derived from the rows' event hashes, so writing the same
+// rows again yields the same name. It returns the file's path.
+func writePart(dir string, rows []Row) (string, error) {
+	if len(rows) == 0 {
+		return "", nil
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		if !rows[i].Time.Equal(rows[j].Time) {
+			return rows[i].Time.Before(rows[j].Time)
+		}
+		return rows[i].EventHash < rows[j].EventHash
+	})
+	h := sha256.New()
+	for i := range rows {
+		io.WriteString(h, rows[i].EventHash)
+	}
+	name := "part-" + hex.EncodeToString(h.Sum(nil)[:12]) + ".parquet"
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("lake: %w", err)
+	}
+	final := filepath.Join(dir, name)
+	if _, err := os.Stat(final); err == nil {
+		return final, nil // same content already stored
+	}
+	tmp, err := os.CreateTemp(dir, ".tmp-"+name+"-*")
+	if err != nil {
+		return "", fmt.Errorf("lake: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	w := parquet.NewGenericWriter[Row](tmp,
+		parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
+		parquet.MaxRowsPerRowGroup(rowGroupSize),
+		parquet.CreatedBy("vigil", "", ""),
+	)
+	for off := 0; off < len(rows); off += rowGroupSize {
+		end := min(off+rowGroupSize, len(rows))
+		if _, err := w.Write(rows[off:end]); err != nil {
+			return "", fmt.Errorf("lake: write %s: %w", final, err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		return "", fmt.Errorf("lake: write %s: %w", final, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return "", fmt.Errorf("lake: sync %s: %w", final, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", fmt.Errorf("lake: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return "", fmt.Errorf("lake: %w", err)
+	}
+	ok = true
+	syncDir(dir)
+	return final, nil
+}
+
+// syncDir makes a rename durable (best effort: not every OS supports it).
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+}
+
+// writeFileAtomic writes data to path through a temporary file and rename.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	syncDir(dir)
+	return nil
+}
+
+// partFiles lists the committed part files of a partition directory.
+func partFiles(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range ents {
+		n := e.Name()
+		if !e.IsDir() && strings.HasSuffix(n, ".parquet") && !strings.HasPrefix(n, ".") {
+			out = append(out, filepath.Join(dir, n))
+		}
+	}
+	return out, nil
+}
+
+// readHashes adds the event_hash values stored in a part file to set.
+func readHashes(path string, set map[string]struct{}) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		return fmt.Errorf("lake: %s: %w", path, err)
+	}
+	leaf, ok := pf.Schema().Lookup("event_hash")
+	if !ok {
+		return fmt.Errorf("lake: %s: no event_hash column", path)
+	}
+	buf := make([]parquet.Value, 4096)
+	for _, rg := range pf.RowGroups() {
+		pages := rg.ColumnChunks()[leaf.ColumnIndex].Pages()
+		for {
+			p, err := pages.ReadPage()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				pages.Close()
+				return fmt.Errorf("lake: %s: %w", path, err)
+			}
+			vr := p.Values()
+			for {
+				n, err := vr.ReadValues(buf)
+				for _, v := range buf[:n] {
+					set[string(v.ByteArray())] = struct{}{}
+				}
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					parquet.Release(p)
+					pages.Close()
+					return fmt.Errorf("lake: %s: %w", path, err)
+				}
+				if n == 0 {
+					break
+				}
+			}
+			parquet.Release(p)
+		}
+		pages.Close()
+	}
+	return nil
+}
