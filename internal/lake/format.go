@@ -141,7 +141,10 @@ type tableWriter struct {
 	rows [][]string
 }
 
-func (t *tableWriter) Header(cols []string) error { t.cols = append([]string(nil), cols...); return nil }
+func (t *tableWriter) Header(cols []string) error {
+	t.cols = append([]string(nil), cols...)
+	return nil
+}
 func (t *tableWriter) Row(vals []any) error {
 	r := make([]string, len(vals))
 	for i, v := range vals {

@@ -221,4 +221,3 @@ func (in *ingester) flush() error {
 	in.bufBytes = 0
 	return nil
 }
-

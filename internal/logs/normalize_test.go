@@ -113,7 +113,7 @@ func checkEvent(t *testing.T, r Record, ev ocsf.Event) {
 func TestNormalizeMappings(t *testing.T) {
 	type want struct {
 		class, activity, status int
-		actor, ip, account   string
+		actor, ip, account      string
 	}
 	cases := map[string][]want{
 		"testdata/samples/aws_eventbridge.json": {{ocsf.ClassAccountChange, ocsf.AccountOther, ocsf.StatusSuccess, "OpsAdmin/ops-session", "203.0.113.10", "111122223333"}},
