@@ -1,0 +1,108 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+
+	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+)
+
+var bom = []byte("\xef\xbb\xbf")
+
+// parseData detects the format of one input from its content and parses it.
+func parseData(ctx context.Context, path string, data []byte) fileResult {
+	data = bytes.TrimPrefix(data, bom)
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	lead := int64(len(data) - len(trimmed))
+	if len(trimmed) == 0 {
+		return fileResult{skip: "empty file"}
+	}
+	if awsconfig.IsCredentialReport(trimmed) {
+		return fileResult{format: awsconfig.FormatCredentialReport, res: awsconfig.ParseCredentialReport(path, trimmed)}
+	}
+	if c := trimmed[0]; c != '{' && c != '[' {
+		return fileResult{skip: "not JSON, NDJSON or an IAM credential report"}
+	}
+	if format, ok := detectNDJSON(trimmed); ok {
+		if format == "" {
+			return fileResult{skip: "newline-delimited JSON that is not a Cloud Asset Inventory export"}
+		}
+		return parseNDJSON(ctx, path, format, data)
+	}
+	var doc any
+	if err := attr.Decode(trimmed, &doc); err != nil {
+		off := attr.ErrorOffset(err)
+		if off < 0 {
+			off = 0
+		}
+		return fileResult{err: &InputError{Path: path, Offset: off + lead, Err: "malformed JSON: " + err.Error()}}
+	}
+	for _, f := range documentFormats {
+		if format := f.detect(doc); format != "" {
+			res := f.parse(ctx, path, doc)
+			res.Format = format
+			return fileResult{format: format, res: res}
+		}
+	}
+	return fileResult{skip: "JSON that is not a recognised export"}
+}
+
+type documentFormat struct {
+	detect func(any) string
+	parse  func(context.Context, string, any) *attr.Result
+}
+
+// documentFormats are tried in order on a decoded JSON document.
+var documentFormats = []documentFormat{
+	{awsconfig.Detect, awsconfig.Parse},
+}
+
+// detectNDJSON reports whether data is newline-delimited JSON (a complete
+// JSON value on the first line and more content after it, or a first line
+// that names Cloud Asset fields), and if so which format ("" if none).
+func detectNDJSON(data []byte) (format string, ok bool) {
+	first, rest, found := bytes.Cut(data, []byte("\n"))
+	first = bytes.TrimSpace(first)
+	var v any
+	complete := attr.Decode(first, &v) == nil
+	if complete && (!found || len(bytes.TrimSpace(rest)) == 0) {
+		return "", false // one JSON document on one line
+	}
+	if !complete && !found {
+		return "", false
+	}
+	for _, f := range ndjsonFormats {
+		if complete {
+			if format := f.detect(v); format != "" {
+				return format, true
+			}
+		} else if f.sniff(first) {
+			return f.name, true
+		}
+	}
+	if complete {
+		if _, isObj := v.(attr.M); isObj {
+			return "", true
+		}
+	}
+	return "", false
+}
+
+type ndjsonFormat struct {
+	name   string
+	detect func(any) string // on the decoded first line
+	sniff  func([]byte) bool // on a first line that does not decode
+	parse  func(ctx context.Context, path string, data []byte) *attr.Result
+}
+
+var ndjsonFormats []ndjsonFormat
+
+func parseNDJSON(ctx context.Context, path, format string, data []byte) fileResult {
+	for _, f := range ndjsonFormats {
+		if f.name == format {
+			return fileResult{format: format, res: f.parse(ctx, path, data)}
+		}
+	}
+	return fileResult{skip: "unknown NDJSON format " + format}
+}

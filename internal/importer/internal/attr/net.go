@@ -1,0 +1,83 @@
+package attr
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Any-address forms of the clouds, normalized to both "0.0.0.0/0" and "::/0".
+var anySource = map[string]bool{"*": true, "internet": true, "any": true, "0.0.0.0": true, "0.0.0.0/0": true, "::/0": true}
+
+// NormSources normalizes firewall source addresses: "*", "Internet", "Any"
+// and "0.0.0.0" become "0.0.0.0/0" and "::/0"; other values are kept
+// (service tags, CIDRs, host addresses). The result has no duplicates.
+func NormSources(in []string) []string {
+	out := make([]string, 0, len(in))
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, s := range in {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		l := strings.ToLower(s)
+		switch {
+		case l == "0.0.0.0/0":
+			add("0.0.0.0/0")
+		case l == "::/0":
+			add("::/0")
+		case anySource[l]:
+			add("0.0.0.0/0")
+			add("::/0")
+		default:
+			add(s)
+		}
+	}
+	return out
+}
+
+// PortRange parses "22", "1000-2000", "*" or "" (all). ok is false when the
+// text is not a port or range.
+func PortRange(s string) (from, to int, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "*" {
+		return 0, 65535, true
+	}
+	a, b, isRange := strings.Cut(s, "-")
+	f, err := strconv.Atoi(strings.TrimSpace(a))
+	if err != nil || f < 0 || f > 65535 {
+		return 0, 0, false
+	}
+	if !isRange {
+		return f, f, true
+	}
+	t, err := strconv.Atoi(strings.TrimSpace(b))
+	if err != nil || t < f || t > 65535 {
+		return 0, 0, false
+	}
+	return f, t, true
+}
+
+// Protocol normalizes a protocol name or number: "-1", "*", "all" -> "all";
+// "6" -> "tcp", "17" -> "udp", "1" -> "icmp"; names are lower-cased.
+func Protocol(p string) string {
+	switch l := strings.ToLower(strings.TrimSpace(p)); l {
+	case "-1", "*", "all", "any", "":
+		return "all"
+	case "6":
+		return "tcp"
+	case "17":
+		return "udp"
+	case "1":
+		return "icmp"
+	case "58":
+		return "icmpv6"
+	default:
+		return l
+	}
+}

@@ -1,0 +1,132 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+func byID(inv *Inventory) map[string]*resource.Resource {
+	m := make(map[string]*resource.Resource, len(inv.Resources))
+	for _, r := range inv.Resources {
+		m[r.ID] = r
+	}
+	return m
+}
+
+func TestLoadMixedDirectory(t *testing.T) {
+	dir := filepath.Join("testdata", "mixed")
+	inv, err := Load(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	skipped := map[string]string{}
+	for _, s := range inv.Skipped {
+		skipped[filepath.Base(s.Path)] = s.Reason
+	}
+	for _, name := range []string{"README.md", "cloudtrail-digest.json", "package.json", "other.csv"} {
+		if skipped[name] == "" {
+			t.Errorf("%s not skipped (skipped: %v)", name, skipped)
+		}
+	}
+	if len(inv.Errors) != 1 {
+		t.Fatalf("errors: %+v", inv.Errors)
+	}
+	e := inv.Errors[0]
+	if filepath.Base(e.Path) != "broken-snapshot.json" || e.Offset == 0 {
+		t.Errorf("error should name the file and a byte offset: %+v", e)
+	}
+	// The offset points into the line with the missing comma.
+	if !strings.Contains(e.Error(), "broken-snapshot.json: at byte") {
+		t.Errorf("error text: %s", e.Error())
+	}
+	// The gzip snapshot is still imported.
+	if inv.Files["aws-config"] != 1 {
+		t.Errorf("files: %v", inv.Files)
+	}
+	m := byID(inv)
+	if _, ok := m["arn:aws:ec2:us-east-1:111122223333:volume/vol-0gz"]; !ok {
+		t.Error("gzip snapshot not imported")
+	}
+	if inv.Unsupported["AWS::SNS::Topic"] != 2 {
+		t.Errorf("unsupported: %v", inv.Unsupported)
+	}
+	if acct := m["aws-account/111122223333"]; acct == nil || acct.Class != resource.ClassAccount {
+		t.Error("account resource not synthesized")
+	}
+}
+
+func TestLoadErrorOffset(t *testing.T) {
+	data := []byte("{\"configurationItems\": [\n  {\"resourceType\": \"AWS::S3::Bucket\",, \"awsRegion\": \"x\"}]}")
+	fr := parseData(context.Background(), "x.json", data)
+	if fr.err == nil {
+		t.Fatal("no error")
+	}
+	want := int64(bytes.Index(data, []byte(",,")))
+	if fr.err.Offset < want || fr.err.Offset > want+2 {
+		t.Errorf("offset %d, want about %d", fr.err.Offset, want)
+	}
+}
+
+func TestLoadMergesConfigAndCredentialReport(t *testing.T) {
+	aws := filepath.Join("awsconfig", "testdata")
+	inv, err := Load(context.Background(), []string{filepath.Join(aws, "snapshot.json"), filepath.Join(aws, "credential-report.csv")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Errors) != 0 {
+		t.Fatalf("errors: %+v", inv.Errors)
+	}
+	m := byID(inv)
+	alice := m["arn:aws:iam::111122223333:user/alice"]
+	if alice == nil {
+		t.Fatal("alice missing")
+	}
+	id := alice.Facts.Identity
+	if id.Admin == nil || !*id.Admin || id.MFAEnabled == nil || *id.MFAEnabled || len(id.AccessKeys) != 2 {
+		t.Errorf("merged alice: %+v", id)
+	}
+	if !strings.Contains(alice.Source, "snapshot.json") || !strings.Contains(alice.Source, "credential-report.csv") {
+		t.Errorf("source: %q", alice.Source)
+	}
+	if alice.Raw["configuration"] == nil || alice.Raw["mfa_active"] == nil {
+		t.Error("raw attributes not merged")
+	}
+	n := 0
+	for _, r := range inv.Resources {
+		if r.ID == "arn:aws:iam::111122223333:user/alice" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("alice appears %d times", n)
+	}
+	if root := m["arn:aws:iam::111122223333:root"]; root == nil || root.Facts.Identity.Kind != "root" {
+		t.Error("root identity missing")
+	}
+	if inv.Files["aws-config"] != 1 || inv.Files["aws-credential-report"] != 1 {
+		t.Errorf("files: %v", inv.Files)
+	}
+}
+
+func TestLoadMissingPath(t *testing.T) {
+	inv, err := Load(context.Background(), []string{filepath.Join("testdata", "does-not-exist")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Errors) != 1 || !strings.Contains(inv.Errors[0].Path, "does-not-exist") {
+		t.Errorf("errors: %+v", inv.Errors)
+	}
+}
+
+func TestLoadCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Load(ctx, []string{"testdata"}); err == nil {
+		t.Error("want an error for a cancelled context")
+	}
+}

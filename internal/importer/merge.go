@@ -1,0 +1,141 @@
+package importer
+
+import (
+	"reflect"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// merger folds resources with the same identity (the same resource seen in
+// several files, e.g. an IAM user from AWS Config and from the credential
+// report, or a Cloud Asset and its IAM policy line) into one.
+type merger struct {
+	byKey       map[string]*resource.Resource
+	list        []*resource.Resource
+	unsupported map[string]string // merge key -> native type
+}
+
+func newMerger(capacity int) *merger {
+	return &merger{byKey: make(map[string]*resource.Resource, capacity), unsupported: map[string]string{}}
+}
+
+// mergeKeyOf is the identity of a resource: Azure resource IDs are
+// case-insensitive, ARNs and Cloud Asset names are not.
+func mergeKeyOf(p resource.Provider, id string) string {
+	if p == resource.Azure {
+		id = strings.ToLower(id)
+	}
+	return string(p) + "\x00" + id
+}
+
+func providerOf(format string) resource.Provider {
+	switch {
+	case strings.HasPrefix(format, "aws"):
+		return resource.AWS
+	case strings.HasPrefix(format, "azure"):
+		return resource.Azure
+	}
+	return resource.GCP
+}
+
+func (m *merger) add(r *resource.Resource) {
+	k := mergeKeyOf(r.Provider, r.ID)
+	if old, ok := m.byKey[k]; ok {
+		mergeInto(old, r)
+		return
+	}
+	m.byKey[k] = r
+	m.list = append(m.list, r)
+}
+
+// mergeInto completes dst with what src knows and dst does not: empty
+// fields, missing tags, relationships and raw attributes, and facts left
+// unknown. Where both know a fact, dst's value stays.
+func mergeInto(dst, src *resource.Resource) {
+	fillString(&dst.Account, src.Account)
+	fillString(&dst.Region, src.Region)
+	fillString(&dst.Type, src.Type)
+	fillString(&dst.Name, src.Name)
+	if dst.Class == "" || dst.Class == resource.ClassOther {
+		dst.Class = src.Class
+	}
+	for k, v := range src.Tags {
+		if dst.Tags == nil {
+			dst.Tags = map[string]string{}
+		}
+		if _, ok := dst.Tags[k]; !ok {
+			dst.Tags[k] = v
+		}
+	}
+	for _, rel := range src.Relationships {
+		dup := false
+		for _, have := range dst.Relationships {
+			if have == rel {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			dst.Relationships = append(dst.Relationships, rel)
+		}
+	}
+	if dst.Raw == nil {
+		dst.Raw = src.Raw
+	} else {
+		for k, v := range src.Raw {
+			if _, ok := dst.Raw[k]; !ok {
+				dst.Raw[k] = v
+			}
+		}
+	}
+	if src.Source != "" && dst.Source != src.Source && !strings.Contains(dst.Source, src.Source) {
+		if dst.Source == "" {
+			dst.Source = src.Source
+		} else {
+			dst.Source += ", " + src.Source
+		}
+	}
+	if dst.CapturedAt == nil || (src.CapturedAt != nil && src.CapturedAt.After(*dst.CapturedAt)) {
+		if src.CapturedAt != nil {
+			dst.CapturedAt = src.CapturedAt
+		}
+	}
+	fillValue(reflect.ValueOf(&dst.Facts).Elem(), reflect.ValueOf(&src.Facts).Elem())
+}
+
+func fillString(dst *string, src string) {
+	if *dst == "" {
+		*dst = src
+	}
+}
+
+// fillValue sets every zero (unknown) leaf of dst to src's value, recursing
+// into structs and pointers to structs. Only used on merges, which are rare.
+func fillValue(dst, src reflect.Value) {
+	switch dst.Kind() {
+	case reflect.Struct:
+		for i := range dst.NumField() {
+			fillValue(dst.Field(i), src.Field(i))
+		}
+	case reflect.Pointer:
+		if src.IsNil() {
+			return
+		}
+		if dst.IsNil() {
+			dst.Set(src)
+			return
+		}
+		if dst.Elem().Kind() == reflect.Struct {
+			fillValue(dst.Elem(), src.Elem())
+		}
+	case reflect.Slice, reflect.Map:
+		if dst.Len() == 0 && src.Len() > 0 {
+			dst.Set(src)
+		}
+	case reflect.String:
+		if dst.String() == "" {
+			dst.SetString(src.String())
+		}
+	}
+}
