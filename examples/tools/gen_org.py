@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Generate the Northwind Analytics sample organization under examples/org.
+
+Usage (from the repository root):  python3 examples/tools/gen_org.py
+
+Writes the cloud exports (aws/, azure/, gcp/), expected.json and EXPECTED.md.
+The output is deterministic; the committed files are this script's output.
+It checks that every built-in rule id (read from the custom.id annotations
+under internal/rules/builtin) has at least one planted misconfiguration.
+"""
+
+import collections
+import json
+import os
+import re
+import shutil
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import org_aws  # noqa: E402
+import org_azure  # noqa: E402
+import org_gcp  # noqa: E402
+from orglib import CLEAN, PLANTED, write_json, write_text  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(HERE))
+OUT = os.path.join(REPO, "examples", "org")
+
+# The catalogue of built-in rule ids the sample must cover.
+RULE_IDS = """
+storage-public-access storage-public-access-not-blocked storage-unencrypted storage-versioning-disabled
+storage-access-logging-disabled storage-insecure-transport firewall-ssh-open-to-internet
+firewall-rdp-open-to-internet firewall-all-ports-open-to-internet firewall-database-ports-open-to-internet
+database-public-endpoint database-unencrypted database-backups-disabled database-ssl-not-required
+database-open-to-any-ip key-rotation-disabled audit-logging-disabled compute-public-ip compute-disk-unencrypted
+identity-stale-access-keys identity-unused-credentials iam-primitive-role-broad iam-public-binding
+threat-detection-disabled
+aws-root-access-keys aws-root-mfa-disabled aws-user-console-without-mfa aws-user-multiple-active-keys
+aws-user-direct-admin aws-password-policy-weak aws-cloudtrail-not-multi-region aws-cloudtrail-log-validation-disabled
+aws-cloudtrail-not-encrypted-with-kms aws-ec2-imdsv1-allowed aws-default-security-group-not-restricted
+aws-vpc-flow-logs-disabled aws-ebs-default-encryption-disabled
+azure-storage-min-tls azure-storage-network-not-restricted azure-storage-soft-delete-disabled
+azure-keyvault-purge-protection-disabled azure-keyvault-public-network azure-keyvault-rbac-disabled
+azure-key-no-expiry azure-sql-auditing-disabled azure-activity-log-retention-short azure-security-contact-missing
+azure-custom-owner-role azure-vm-no-managed-identity azure-network-flow-logs-disabled
+gcp-default-service-account-full-access gcp-default-service-account-used gcp-service-account-admin
+gcp-service-account-user-managed-keys gcp-serial-port-enabled gcp-ip-forwarding-enabled gcp-shielded-vm-disabled
+gcp-bucket-uniform-access-disabled gcp-default-network gcp-kms-key-public gcp-audit-config-incomplete
+gcp-subnet-flow-logs-disabled
+""".split()
+
+
+def builtin_rule_ids():
+    ids = set()
+    d = os.path.join(REPO, "internal", "rules", "builtin")
+    for dirpath, _, files in os.walk(d):
+        for f in files:
+            if f.endswith(".rego") and not f.endswith("_test.rego"):
+                with open(os.path.join(dirpath, f), encoding="utf-8") as fh:
+                    m = re.search(r"^#\s+id:\s*(\S+)", fh.read(), re.M)
+                    if m:
+                        ids.add(m.group(1))
+    return ids
+
+
+def main():
+    for sub in ("aws", "azure", "gcp"):
+        shutil.rmtree(os.path.join(OUT, sub), ignore_errors=True)
+    counts = collections.OrderedDict()
+    counts["aws/" + org_aws.PROD] = org_aws.build_prod(OUT)
+    counts["aws/" + org_aws.DEV] = org_aws.build_dev(OUT)
+    counts["azure/" + org_azure.SUB] = org_azure.build(OUT)
+    counts["gcp/" + org_gcp.PROJECT] = org_gcp.build(OUT)
+
+    # consistency checks
+    planted_ids = {(p["rule_id"], p["resource_id"]) for p in PLANTED}
+    assert len(planted_ids) == len(PLANTED), "duplicate planted entry"
+    failing = {p["resource_id"] for p in PLANTED}
+    for c in CLEAN:
+        assert c["resource_id"] not in failing, "clean resource also planted: " + c["resource_id"]
+    assert len({c["resource_id"] for c in CLEAN}) == len(CLEAN), "duplicate clean entry"
+    wanted = set(RULE_IDS) | builtin_rule_ids()
+    missing = sorted(wanted - {p["rule_id"] for p in PLANTED})
+    if missing:
+        sys.exit("rules with no planted misconfiguration: " + ", ".join(missing))
+    unknown = sorted({p["rule_id"] for p in PLANTED} - wanted)
+    if unknown:
+        sys.exit("planted rule ids not in the catalogue: " + ", ".join(unknown))
+
+    planted = sorted(PLANTED, key=lambda p: (p["rule_id"], p["provider"], p["resource_id"]))
+    cleans = sorted(CLEAN, key=lambda c: (c["provider"], c["class"], c["resource_id"]))
+    write_json(os.path.join(OUT, "expected.json"), {
+        "scan_time": "2026-11-24T06:00:00Z",
+        "planted": [{"rule_id": p["rule_id"], "resource_id": p["resource_id"], "provider": p["provider"],
+                     "why": p["why"]} for p in planted],
+        "clean": [{"resource_id": c["resource_id"], "provider": c["provider"], "class": c["class"],
+                   "note": c["note"]} for c in cleans],
+    })
+    write_text(os.path.join(OUT, "EXPECTED.md"), expected_md(planted, cleans, counts))
+    total = sum(counts.values())
+    print("records per export: %s; total %d; planted %d (%d rules); clean %d"
+          % (dict(counts), total, len(planted), len({p["rule_id"] for p in planted}), len(cleans)))
+
+
+def expected_md(planted, cleans, counts):
+    L = ["# Northwind Analytics: expected scan results", "",
+         "Generated by `examples/tools/gen_org.py` together with the exports; the machine-readable twin is",
+         "[`expected.json`](expected.json). Ages are relative to the collection time 2026-11-24T06:00:00Z, so scan",
+         "with `--now 2026-11-24T06:00:00Z` (or any date in the following weeks) to reproduce them.", "",
+         "Records per export (configuration items, ARG rows, CAI assets, credential-report root rows):", ""]
+    for k, v in counts.items():
+        L.append("- `%s`: %d" % (k, v))
+    L += ["", "## Planted misconfigurations (%d, covering %d rules)" % (len(planted),
+                                                                       len({p["rule_id"] for p in planted})),
+          "", "Each must be reported as FAIL.", "",
+          "| rule | cloud | resource | why |", "|---|---|---|---|"]
+    for p in planted:
+        L.append("| `%s` | %s | `%s` | %s |" % (p["rule_id"], p["provider"], p["resource_id"], p["why"]))
+    L += ["", "## Documented-clean resources (%d)" % len(cleans), "",
+          "None of these may have a FAIL from any rule (PASS or UNKNOWN only).", "",
+          "| cloud | class | resource | why it is clean |", "|---|---|---|---|"]
+    for c in cleans:
+        L.append("| %s | %s | `%s` | %s |" % (c["provider"], c["class"], c["resource_id"], c["note"]))
+    L += ["", "## Identifier conventions", "",
+          "- AWS resources: the configuration item `ARN` (S3 `arn:aws:s3:::<bucket>`, security groups",
+          "  `arn:aws:ec2:<region>:<account>:security-group/sg-...`); IAM users and root: the ARN in the credential",
+          "  report (`arn:aws:iam::<account>:root` for `<root_account>`).",
+          "- AWS account-level findings: `aws-account:<account>`; the account password policy:",
+          "  `arn:aws:iam::<account>:account-password-policy`.",
+          "- Azure: the Resource Graph `id` as exported; subscription-level findings: `/subscriptions/<id>`.",
+          "- GCP: the Cloud Asset `name`; the project (also its audit configuration):",
+          "  `//cloudresourcemanager.googleapis.com/projects/<number>`; one IAM grant:",
+          "  `<asset name>/iamPolicy/<role>/<member>`.", ""]
+    return "\n".join(L)
+
+
+if __name__ == "__main__":
+    main()
