@@ -17,6 +17,8 @@ type Facts struct {
 	PasswordPolicy *PasswordPolicy `json:"password_policy,omitempty"`
 	KeyVault       *KeyVault       `json:"key_vault,omitempty"`
 	Network        *Network        `json:"network,omitempty"`
+	// Role is set on role definitions (class other): Azure role definitions.
+	Role *RoleDefinition `json:"role,omitempty"`
 }
 
 // ObjectStorage: S3 bucket, Azure storage account, GCS bucket.
@@ -228,4 +230,18 @@ type Network struct {
 	FlowLogs *bool `json:"flow_logs,omitempty"`
 	Default  *bool `json:"default,omitempty"`
 	// PrivateGoogleAccess etc. may be added as rules need them.
+}
+
+// RoleDefinition: an Azure role definition (authorizationresources
+// roledefinitions). Assignments of it are iam_binding resources.
+type RoleDefinition struct {
+	// Custom is true for a customer-defined role (Azure CustomRole).
+	Custom *bool `json:"custom,omitempty"`
+	// FullAdmin is true when the role allows every action ("*").
+	FullAdmin        *bool    `json:"full_admin,omitempty"`
+	Actions          []string `json:"actions,omitempty"`
+	AssignableScopes []string `json:"assignable_scopes,omitempty"`
+	// SubscriptionScope is true when an assignable scope is a subscription,
+	// a management group or the root ("/").
+	SubscriptionScope *bool `json:"subscription_scope,omitempty"`
 }
