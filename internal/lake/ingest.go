@@ -63,6 +63,9 @@ type IngestOptions struct {
 	// Force re-reads files whose content was ingested before (events are
 	// still deduplicated).
 	Force bool
+	// FlushBytes bounds the event bytes buffered in memory before part files
+	// are written (default 64 MiB).
+	FlushBytes int
 }
 
 type manifestEntry struct {
@@ -79,6 +82,7 @@ type ingester struct {
 	stats    *IngestStats
 	buf      map[string][]Row
 	bufBytes int
+	flushAt  int
 	seen     map[string]map[string]struct{}
 }
 
@@ -101,7 +105,10 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 			opts.OnError(e)
 		}
 	}
-	in := &ingester{lake: l, stats: &st, buf: map[string][]Row{}, seen: map[string]map[string]struct{}{}}
+	in := &ingester{lake: l, stats: &st, buf: map[string][]Row{}, seen: map[string]map[string]struct{}{}, flushAt: opts.FlushBytes}
+	if in.flushAt <= 0 {
+		in.flushAt = flushBytes
+	}
 	var pending []manifestEntry
 	var pendingHash []string
 	for _, path := range logs.ListFiles(paths, report) {
@@ -194,7 +201,7 @@ func (in *ingester) add(r Row) error {
 	seen[r.EventHash] = struct{}{}
 	in.buf[part] = append(in.buf[part], r)
 	in.bufBytes += len(r.Raw) + len(r.OCSF) + 256
-	if in.bufBytes >= flushBytes {
+	if in.bufBytes >= in.flushAt {
 		return in.flush()
 	}
 	return nil
