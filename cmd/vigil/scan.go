@@ -2,16 +2,188 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/vigil-sec/vigil/internal/compliance"
+	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/policy"
+	"github.com/vigil-sec/vigil/internal/report"
+	"github.com/vigil-sec/vigil/internal/scan"
+	"github.com/vigil-sec/vigil/internal/suppress"
 )
 
+type scanFlags struct {
+	format, output, failOn, severity, suppressions, now string
+	providers, frameworks, rules, statuses, ruleDirs, catalogues []string
+	listPassing                                                 bool
+}
+
 func newScanCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "scan",
-		Short: "(not yet implemented)",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageErr(errors.New("scan: not yet implemented"))
-		},
+	var f scanFlags
+	cmd := &cobra.Command{
+		Use:   "scan PATH...",
+		Short: "Check cloud inventories (AWS Config, Azure Resource Graph, GCP Cloud Asset exports) against the rules",
+		Long: `Import the clouds' own inventory exports — AWS Config snapshots and configuration items, the IAM
+credential report, Azure Resource Graph results, GCP Cloud Asset Inventory exports — from files or directories
+(.gz read transparently; the format is detected from content), evaluate the built-in rules and any --rules packs,
+and report findings: FAIL, PASS, or UNKNOWN when the input does not carry what a rule needs.
+
+Exit status: 0 done; 1 a FAIL finding at or above --fail-on exists; 2 usage error or an input that could not be
+read (the rest of the input is still scanned and reported).`,
+		Example: `  vigil scan examples/org
+  vigil scan exports/ --format json --output findings.json
+  vigil scan exports/ --provider aws --severity high --fail-on high
+  vigil scan exports/ --framework cis-azure-6.0 --format html --output report.html
+  vigil scan exports/ --format sarif --output vigil.sarif --suppressions suppressions.yaml`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runScan(cmd, args, f) },
 	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(report.Formats, ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout")
+	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when an unsuppressed FAIL at or above this severity exists (critical, high, medium, low, info)")
+	fl.StringSliceVar(&f.providers, "provider", nil, "only these providers: aws, azure, gcp (repeatable or comma-separated)")
+	fl.StringVar(&f.severity, "severity", "", "only findings at or above this severity")
+	fl.StringSliceVar(&f.frameworks, "framework", nil, "only findings mapped to these frameworks (e.g. cis-aws-7.0, soc2, or a prefix such as cis)")
+	fl.StringSliceVar(&f.rules, "rule", nil, "only these rule IDs (globs allowed: gcp-*)")
+	fl.StringSliceVar(&f.statuses, "status", nil, "only these statuses: fail, pass, unknown")
+	fl.StringArrayVar(&f.ruleDirs, "rules", nil, "directory of custom Rego rules, evaluated with the built-in ones (repeatable)")
+	fl.StringVar(&f.suppressions, "suppressions", "", "YAML suppressions file (rule, resource pattern, reason, expires)")
+	fl.StringArrayVar(&f.catalogues, "catalogue", nil, "CIS control list (TSV) so the compliance summary lists controls no rule covers (repeatable)")
+	fl.StringVar(&f.now, "now", "", "evaluate as of this time (RFC 3339 or YYYY-MM-DD) instead of now: key ages, suppression expiry")
+	fl.BoolVar(&f.listPassing, "list-passing", false, "table format: list PASS findings too")
+	return cmd
+}
+
+func runScan(cmd *cobra.Command, args []string, f scanFlags) error {
+	ctx := cmd.Context()
+	if !slices.Contains(report.Formats, f.format) {
+		return usageErr(fmt.Errorf("unknown --format %q (want one of %s)", f.format, strings.Join(report.Formats, ", ")))
+	}
+	opts := scan.Options{Paths: args}
+	var err error
+	if opts.Filter, err = buildFilter(f); err != nil {
+		return usageErr(err)
+	}
+	var failOn finding.Severity
+	if f.failOn != "" {
+		if failOn, err = finding.ParseSeverity(f.failOn); err != nil {
+			return usageErr(fmt.Errorf("--fail-on: %w", err))
+		}
+	}
+	if f.now != "" {
+		if opts.Now, err = parseTime(f.now); err != nil {
+			return usageErr(fmt.Errorf("--now: %w", err))
+		}
+	}
+	if f.suppressions != "" {
+		if opts.Suppressions, err = suppress.Load(f.suppressions); err != nil {
+			return usageErr(err)
+		}
+	}
+	for _, c := range f.catalogues {
+		cat, err := compliance.LoadCatalogue(c)
+		if err != nil {
+			return usageErr(err)
+		}
+		opts.Catalogues = append(opts.Catalogues, cat)
+	}
+	for _, p := range args {
+		if _, err := os.Stat(p); err != nil {
+			return usageErr(err)
+		}
+	}
+	srcs, err := ruleSources(f.ruleDirs)
+	if err != nil {
+		return err
+	}
+	stderr := cmd.ErrOrStderr()
+	if file, ok := stderr.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
+		opts.Progress = func(stage string) { fmt.Fprintf(stderr, "vigil: %s...\n", stage) }
+	}
+	engine, err := policy.New(ctx, srcs)
+	if err != nil {
+		return usageErr(err)
+	}
+	res, err := scan.Run(ctx, engine, opts)
+	if err != nil {
+		return err
+	}
+	res.Report.ListPassing = f.listPassing
+
+	var w io.Writer = cmd.OutOrStdout()
+	var out *os.File
+	if f.output != "" {
+		if out, err = os.Create(f.output); err != nil {
+			return usageErr(err)
+		}
+		w = out
+	}
+	if err := report.Write(ctx, w, f.format, res.Report); err != nil {
+		if out != nil {
+			out.Close()
+		}
+		return err
+	}
+	if out != nil {
+		if err := out.Close(); err != nil {
+			return err
+		}
+	}
+	for _, ie := range res.Inventory.Errors {
+		fmt.Fprintln(stderr, "vigil: input error:", ie.Error())
+	}
+	if n := len(res.Inventory.Errors); n > 0 {
+		return &exitError{code: exitUsage, err: fmt.Errorf("%d input(s) could not be read; the rest was scanned", n)}
+	}
+	if failOn != "" && scan.FailsAt(res.Report.Findings, failOn) {
+		return &exitError{code: exitFindings}
+	}
+	return nil
+}
+
+func buildFilter(f scanFlags) (report.Filter, error) {
+	var flt report.Filter
+	for _, p := range f.providers {
+		p = strings.ToLower(strings.TrimSpace(p))
+		if p != "aws" && p != "azure" && p != "gcp" {
+			return flt, fmt.Errorf("--provider %q: want aws, azure or gcp", p)
+		}
+		flt.Providers = append(flt.Providers, p)
+	}
+	if f.severity != "" {
+		s, err := finding.ParseSeverity(f.severity)
+		if err != nil {
+			return flt, fmt.Errorf("--severity: %w", err)
+		}
+		flt.MinSeverity = s
+	}
+	flt.Frameworks = f.frameworks
+	flt.Rules = f.rules
+	for _, s := range f.statuses {
+		st := finding.Status(strings.ToUpper(strings.TrimSpace(s)))
+		if st != finding.Fail && st != finding.Pass && st != finding.Unknown {
+			return flt, fmt.Errorf("--status %q: want fail, pass or unknown", s)
+		}
+		flt.Statuses = append(flt.Statuses, st)
+	}
+	return flt, nil
+}
+
+func parseTime(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t.UTC(), nil
+	}
+	return time.Time{}, errors.New("want RFC 3339 (2026-11-24T00:00:00Z) or a date (2026-11-24)")
 }

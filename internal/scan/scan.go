@@ -1,0 +1,118 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/compliance"
+	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/importer"
+	"github.com/vigil-sec/vigil/internal/policy"
+	"github.com/vigil-sec/vigil/internal/report"
+	"github.com/vigil-sec/vigil/internal/suppress"
+)
+
+// Options configure a scan.
+type Options struct {
+	Paths []string
+	// Now is the scan time: key ages and suppression expiry are measured
+	// against it. Zero means time.Now().
+	Now          time.Time
+	Suppressions *suppress.Set
+	Filter       report.Filter
+	Catalogues   []*compliance.Catalogue
+	Logger       *slog.Logger
+	// Progress, when set, is told what the scan is doing.
+	Progress func(stage string)
+}
+
+// Result is a finished scan.
+type Result struct {
+	Report    *report.Report
+	Inventory *importer.Inventory
+	// Timings of the stages.
+	ImportTime, EvalTime time.Duration
+}
+
+// Run imports opts.Paths and evaluates the engine's rules over them.
+func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	progress := opts.Progress
+	if progress == nil {
+		progress = func(string) {}
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+
+	progress("importing " + fmt.Sprint(opts.Paths))
+	t0 := time.Now()
+	inv, err := importer.Load(ctx, opts.Paths, importer.WithLogger(log))
+	if err != nil {
+		return nil, fmt.Errorf("importing: %w", err)
+	}
+	importTime := time.Since(t0)
+	log.Info("imported", "resources", len(inv.Resources), "errors", len(inv.Errors), "skipped", len(inv.Skipped), "took", importTime)
+	for _, ie := range inv.Errors {
+		log.Warn("input error", "error", ie.Error())
+	}
+
+	progress(fmt.Sprintf("evaluating %d rules over %d resources", len(e.Rules()), len(inv.Resources)))
+	t1 := time.Now()
+	fs, err := e.Evaluate(ctx, inv.Resources, now)
+	if err != nil {
+		return nil, fmt.Errorf("evaluating rules: %w", err)
+	}
+	evalTime := time.Since(t1)
+	log.Info("evaluated", "rules", len(e.Rules()), "findings", len(fs), "took", evalTime)
+
+	var srep *finding.SuppressionReport
+	if opts.Suppressions != nil {
+		r := opts.Suppressions.Apply(fs, now)
+		srep = &r
+	}
+	fs = opts.Filter.Apply(fs)
+
+	infos := RuleInfos(e.Rules())
+	rep := report.Build(fs, infos, now, opts.Catalogues...)
+	rep.Inputs = opts.Paths
+	rep.Summary.Inventory = report.InventoryFrom(inv)
+	rep.Summary.Suppressions = srep
+	rep.Sources = make(map[string]string, len(inv.Resources))
+	for _, r := range inv.Resources {
+		if r.Source != "" {
+			rep.Sources[r.ID] = r.Source
+		}
+	}
+	return &Result{Report: rep, Inventory: inv, ImportTime: importTime, EvalTime: evalTime}, nil
+}
+
+// RuleInfos converts the engine's rule metadata for the reports.
+func RuleInfos(rs []*policy.Rule) []finding.RuleInfo {
+	out := make([]finding.RuleInfo, len(rs))
+	for i, r := range rs {
+		out[i] = finding.RuleInfo{
+			ID: r.ID, Title: r.Title, Description: r.Description, Severity: r.Severity, Category: r.Category,
+			Providers: r.Providers, Remediation: r.Remediation, Frameworks: r.Frameworks,
+		}
+	}
+	return out
+}
+
+// FailsAt reports whether a failing, unsuppressed finding at or above min
+// exists: the --fail-on condition.
+func FailsAt(fs []finding.Finding, min finding.Severity) bool {
+	for i := range fs {
+		f := &fs[i]
+		if f.Status == finding.Fail && f.Suppressed == nil && f.Severity.Rank() >= min.Rank() {
+			return true
+		}
+	}
+	return false
+}
