@@ -889,7 +889,6 @@ def build_dev(out):
     r_root = iam.root(mfa=False, pw_used=20, key1=(True, 700, 5, "s3"))
     plant("aws", "aws-root-mfa-disabled", r_root, "<root_account> mfa_active false")
     plant("aws", "aws-root-access-keys", r_root, "<root_account> access_key_1_active true")
-    plant("aws", "identity-stale-access-keys", r_root, "root access key last rotated 700 days ago")
     u = iam.user("dev-admin-shared", inline={"full-access": ADMIN_DOC}, password=True, pw_used=2, pw_changed=400,
                  mfa=False, created_days=1300)
     plant("aws", "aws-user-direct-admin", u, "inline policy full-access allows Action * on Resource *")
@@ -931,7 +930,9 @@ def build_dev(out):
 def _batch_get_us_west_2(root, acct):
     """`aws configservice batch-get-resource-config --region us-west-2` output."""
     snap = Snapshot(acct, "us-west-2")
-    v, _ = vpc(snap, "nw-dev-oregon", "10.60.0.0/16", tags={"Environment": "dev"})
+    v, v_arn = vpc(snap, "nw-dev-oregon", "10.60.0.0/16", tags={"Environment": "dev"})
+    plant("aws", "aws-vpc-flow-logs-disabled", v_arn,
+          "no flow log targets this VPC (the account's Config records flow logs for its other VPC)")
     sn = subnet(snap, v, "nw-dev-oregon-a", "10.60.1.0/24", "us-west-2a", public=True)
     g, sg_arn = security_group(snap, "oregon-ssh", v, "quick ssh", [perm("tcp", 22, 22, v4=["0.0.0.0/0"])])
     plant("aws", "firewall-ssh-open-to-internet", sg_arn, "tcp/22 from 0.0.0.0/0 (batch-get-resource-config input)")

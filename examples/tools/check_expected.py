@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Compare a `vigil scan examples/org --format json` result with expected.json.
+
+Usage:  go run ./cmd/vigil scan examples/org --format json > /tmp/scan.json
+        python3 examples/tools/check_expected.py /tmp/scan.json [--extra]
+
+Reports planted misconfigurations that are not FAIL (with the status the scan
+gave, or "absent"), documented-clean resources that have a FAIL, and with
+--extra the FAILs that expected.json does not mention. Exit status 1 when a
+planted finding is missing or a clean resource fails.
+"""
+
+import collections
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EXPECTED = os.path.join(os.path.dirname(HERE), "org", "expected.json")
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    with open(sys.argv[1], encoding="utf-8") as f:
+        scan = json.load(f)
+    with open(EXPECTED, encoding="utf-8") as f:
+        exp = json.load(f)
+    status = {}
+    fails = collections.defaultdict(list)
+    ids = set()
+    for fd in scan.get("findings") or []:
+        rid = fd["resource"]["id"]
+        ids.add(rid)
+        status[(fd["rule_id"], rid)] = fd["status"]
+        if fd["status"] == "FAIL":
+            fails[rid].append(fd["rule_id"])
+    bad = 0
+    missing = [p for p in exp["planted"] if status.get((p["rule_id"], p["resource_id"])) != "FAIL"]
+    for p in missing:
+        st = status.get((p["rule_id"], p["resource_id"]))
+        if st is None:
+            st = "absent (resource %s)" % ("seen" if p["resource_id"] in ids else "not in findings")
+        print("MISSING  %-45s %-8s %s  [%s]" % (p["rule_id"], st, p["resource_id"], p["why"]))
+    for c in exp["clean"]:
+        if fails.get(c["resource_id"]):
+            print("NOTCLEAN %s: %s" % (c["resource_id"], ", ".join(sorted(fails[c["resource_id"]]))))
+            bad += 1
+    planted = {(p["rule_id"], p["resource_id"]) for p in exp["planted"]}
+    if "--extra" in sys.argv:
+        for (rule, rid), st in sorted(status.items()):
+            if st == "FAIL" and (rule, rid) not in planted:
+                print("EXTRA    %-45s %s" % (rule, rid))
+    print("planted flagged %d/%d; clean resources with a FAIL %d/%d"
+          % (len(exp["planted"]) - len(missing), len(exp["planted"]), bad, len(exp["clean"])))
+    return 1 if missing or bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
