@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/resource"
 )
 
 // Rule is the part of a rule's metadata the compliance summary needs.
@@ -91,20 +92,42 @@ func FrameworkName(key string) string {
 	return key
 }
 
+// AppliesTo reports whether findings on a provider's resources count
+// towards a framework: a cloud's CIS benchmark (cis-aws-*, cis-azure-*,
+// cis-gcp-*) only concerns that cloud, other frameworks concern every cloud.
+// A cross-cloud rule mapped to CIS AWS, Azure and GCP controls therefore
+// decides each benchmark's control with its own cloud's resources only.
+func AppliesTo(framework string, provider resource.Provider) bool {
+	fw := strings.ToLower(framework)
+	for _, p := range []resource.Provider{resource.AWS, resource.Azure, resource.GCP} {
+		if strings.HasPrefix(fw, "cis-"+string(p)+"-") {
+			return provider == p
+		}
+	}
+	return true
+}
+
 // Summarize computes, for each framework key present in the rules' metadata
 // (and each catalogue given), the status of every control. A finding counts
 // towards a control through its rule: the findings of every rule mapped to
-// the control decide it. Catalogues are optional; when one is given for a
+// the control decide it, counting for a cloud's CIS benchmark only that
+// cloud's resources (see AppliesTo). Catalogues are optional; when one is given for a
 // framework, its controls that no rule maps to are listed as NOT_COVERED and
 // controls are listed in catalogue order.
 func Summarize(rules []Rule, findings []finding.Finding, catalogues ...*Catalogue) []FrameworkSummary {
-	byRule := map[string]*finding.Counts{}
+	// rule -> provider -> counts
+	byRule := map[string]map[resource.Provider]*finding.Counts{}
 	for i := range findings {
 		f := &findings[i]
-		c := byRule[f.RuleID]
+		m := byRule[f.RuleID]
+		if m == nil {
+			m = map[resource.Provider]*finding.Counts{}
+			byRule[f.RuleID] = m
+		}
+		c := m[f.Resource.Provider]
 		if c == nil {
 			c = &finding.Counts{}
-			byRule[f.RuleID] = c
+			m[f.Resource.Provider] = c
 		}
 		c.Add(f)
 	}
@@ -146,8 +169,10 @@ func Summarize(rules []Rule, findings []finding.Finding, catalogues ...*Catalogu
 		fs := FrameworkSummary{Framework: fw, Name: FrameworkName(fw), Controls: []Control{}}
 		decide := func(c *Control) {
 			for _, rid := range c.Rules {
-				if rc := byRule[rid]; rc != nil {
-					c.Counts.Merge(*rc)
+				for p, rc := range byRule[rid] {
+					if AppliesTo(fw, p) {
+						c.Counts.Merge(*rc)
+					}
 				}
 			}
 			c.Status = controlStatus(c)

@@ -185,3 +185,21 @@ func TestControlLess(t *testing.T) {
 		}
 	}
 }
+
+func TestCISCountsOnlyItsCloud(t *testing.T) {
+	rules := []Rule{{ID: "storage-public", Frameworks: map[string][]string{
+		"cis-aws-7.0": {"3.1.4"}, "cis-gcp-5.0": {"5.1"}, "soc2": {"CC6.1"}}}}
+	gcpFail := f("storage-public", "gs://b", finding.Fail)
+	gcpFail.Resource.Provider = resource.GCP
+	out := Summarize(rules, []finding.Finding{f("storage-public", "arn:aws:s3:::a", finding.Pass), gcpFail})
+	got := map[string]Status{}
+	for _, fw := range out {
+		got[fw.Framework] = fw.Controls[0].Status
+	}
+	if got["cis-aws-7.0"] != Passed || got["cis-gcp-5.0"] != Failed || got["soc2"] != Failed {
+		t.Errorf("got %v", got)
+	}
+	if !AppliesTo("cis-azure-6.0", resource.Azure) || AppliesTo("cis-azure-6.0", resource.AWS) || !AppliesTo("hipaa", resource.GCP) {
+		t.Error("AppliesTo")
+	}
+}

@@ -21,7 +21,7 @@ func writeCSV(w io.Writer, r *Report) error {
 	}
 	for _, f := range r.Findings {
 		refs := make([]string, 0, len(f.Frameworks))
-		for _, ref := range f.Frameworks {
+		for _, ref := range refsFor(&f) {
 			refs = append(refs, ref.Framework+":"+ref.Control)
 		}
 		suppressed, reason := "false", ""

@@ -38,13 +38,15 @@ type htmlGroup struct {
 }
 
 type htmlData struct {
-	R          *Report
-	Generated  string
-	Groups     []htmlGroup
-	Muted      []htmlFinding
-	Unknown    []finding.RuleSummary
-	Rules      []finding.RuleSummary
-	Severities []htmlSeverity
+	R         *Report
+	Generated string
+	Groups    []htmlGroup
+	Muted     []htmlFinding
+	// UnknownFindings are the findings a rule could not decide.
+	UnknownFindings []htmlFinding
+	Unknown         []finding.RuleSummary
+	Rules           []finding.RuleSummary
+	Severities      []htmlSeverity
 }
 
 type htmlSeverity struct {
@@ -56,11 +58,15 @@ func writeHTML(w io.Writer, r *Report) error {
 	d := htmlData{R: r, Generated: r.GeneratedAt.UTC().Format("2006-01-02 15:04 UTC")}
 	bySev := map[finding.Severity][]htmlFinding{}
 	for _, f := range r.Findings {
+		if f.Status == finding.Unknown {
+			d.UnknownFindings = append(d.UnknownFindings, htmlFinding{Finding: f})
+			continue
+		}
 		if f.Status != finding.Fail {
 			continue
 		}
 		hf := htmlFinding{Finding: f}
-		for _, ref := range f.Frameworks {
+		for _, ref := range refsFor(&f) {
 			hf.Refs = append(hf.Refs, ref.Framework+" "+ref.Control)
 		}
 		if f.Suppressed != nil {

@@ -77,7 +77,7 @@ func ToOCSF(f *finding.Finding, rule finding.RuleInfo, r *Report) ocsf.Complianc
 	}
 	var standards, reqs []string
 	seen := map[string]bool{}
-	for _, ref := range f.Frameworks {
+	for _, ref := range refsFor(f) {
 		if !seen[ref.Framework] {
 			seen[ref.Framework] = true
 			standards = append(standards, compliance.FrameworkName(ref.Framework))

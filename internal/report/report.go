@@ -162,12 +162,25 @@ func (f Filter) Match(x *finding.Finding) bool {
 	if len(f.Rules) > 0 && !slices.ContainsFunc(f.Rules, func(r string) bool { return globMatch(r, x.RuleID) }) {
 		return false
 	}
-	if len(f.Frameworks) > 0 && !slices.ContainsFunc(x.Frameworks, func(ref finding.Reference) bool {
+	if len(f.Frameworks) > 0 && !slices.ContainsFunc(refsFor(x), func(ref finding.Reference) bool {
 		return slices.ContainsFunc(f.Frameworks, func(k string) bool { return frameworkMatch(k, ref.Framework) })
 	}) {
 		return false
 	}
 	return true
+}
+
+// refsFor returns the finding's framework references that concern its
+// cloud: a cross-cloud rule's CIS AWS control is not reported on a GCP
+// resource (see compliance.AppliesTo).
+func refsFor(f *finding.Finding) []finding.Reference {
+	out := make([]finding.Reference, 0, len(f.Frameworks))
+	for _, ref := range f.Frameworks {
+		if compliance.AppliesTo(ref.Framework, f.Resource.Provider) {
+			out = append(out, ref)
+		}
+	}
+	return out
 }
 
 func frameworkMatch(want, key string) bool {
