@@ -82,6 +82,21 @@ func InventoryFrom(inv *importer.Inventory) *finding.InventorySummary {
 	return s
 }
 
+// SourcesFrom maps each imported resource's ID to the file it came from,
+// for Report.Sources.
+func SourcesFrom(inv *importer.Inventory) map[string]string {
+	if inv == nil {
+		return nil
+	}
+	m := make(map[string]string, len(inv.Resources))
+	for _, r := range inv.Resources {
+		if r != nil && r.Source != "" && r.Source != "live" {
+			m[r.ID] = r.Source
+		}
+	}
+	return m
+}
+
 // Formats lists the output formats Write accepts.
 var Formats = []string{"table", "json", "csv", "ocsf", "ocsf-jsonl", "sarif", "html"}
 

@@ -16,7 +16,9 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/ocsf"
+	"github.com/vigil-sec/vigil/internal/resource"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -515,5 +517,31 @@ func TestGlobMatch(t *testing.T) {
 		if globMatch(c.p, c.s) != c.ok {
 			t.Errorf("globMatch(%q, %q) != %v", c.p, c.s, c.ok)
 		}
+	}
+}
+
+func TestArtifactURI(t *testing.T) {
+	if got := artifactURI(filepath.Join("examples", "org", "a b.json")); got != "examples/org/a%20b.json" {
+		t.Errorf("relative: %s", got)
+	}
+	if got := artifactURI("/data/exports/snap.json"); got != "file:///data/exports/snap.json" {
+		t.Errorf("absolute: %s", got)
+	}
+}
+
+func TestSourcesAndInventoryFrom(t *testing.T) {
+	inv := &importer.Inventory{
+		Resources: []*resource.Resource{{ID: "a", Source: "x/a.json"}, {ID: "b", Source: "live"}, {ID: "c"}},
+		Files:     map[string]int{"aws-config": 1},
+		Skipped:   []importer.Skipped{{Path: "README.md", Reason: "not JSON"}},
+		Errors:    []importer.InputError{{Path: "bad.json", Offset: 12, Err: "unexpected EOF"}},
+	}
+	src := SourcesFrom(inv)
+	if len(src) != 1 || src["a"] != "x/a.json" {
+		t.Errorf("sources %v", src)
+	}
+	s := InventoryFrom(inv)
+	if s.Resources != 3 || s.Files["aws-config"] != 1 || s.Skipped[0].Path != "README.md" || inputErrorText(s.Errors[0]) != "bad.json: at byte 12: unexpected EOF" {
+		t.Errorf("inventory %+v", s)
 	}
 }

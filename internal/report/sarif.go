@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -176,7 +177,7 @@ func writeSARIF(w io.Writer, r *Report) error {
 			Name: f.Resource.Name, FullyQualifiedName: f.Resource.ID, Kind: "resource",
 		}}}
 		if src := r.Sources[f.Resource.ID]; src != "" {
-			loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(src)}}
+			loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifactURI(src)}}
 		}
 		res := sarifResult{
 			RuleID:              f.RuleID,
@@ -294,4 +295,15 @@ func ruleName(id string) string {
 		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
 	}
 	return b.String()
+}
+
+// artifactURI turns an input path into a SARIF artifact URI: relative paths
+// stay relative (to the repository root GitHub resolves them against),
+// absolute ones become file:// URIs.
+func artifactURI(path string) string {
+	if filepath.IsAbs(path) {
+		u := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
+		return u.String()
+	}
+	return (&url.URL{Path: filepath.ToSlash(path)}).String()
 }
