@@ -17,5 +17,8 @@
 //	set := sigma.NewRuleSet(matchersOfOneSource)   // indexes by literal eventName etc.
 //	ev := sigma.NewJSONEvent(record.Raw)
 //	set.Match(ev, func(m *sigma.Matcher) { ... alert ... })
-//	hits := correlator.Observe(ruleID, eventTime, groupValues)
+//	corr, cerrs := sigma.NewCorrelator(corrs, rules)
+//	hits := corr.Observe(rule, eventTime, valuesOf(corr.Fields(rule)))
+//
+// See docs/sigma.md for the semantics, field maps and figures.
 package sigma
