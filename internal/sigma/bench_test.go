@@ -66,3 +66,37 @@ func BenchmarkMatchCloudTrail(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
 }
+
+// TestRuleSetEquivalent: the indexed RuleSet reports exactly what
+// evaluating every matcher reports, on the invictus events.
+func TestRuleSetEquivalent(t *testing.T) {
+	evs := invictusEvents(t)
+	set := cloudTrailSet(t)
+	key, idx, always := set.IndexField()
+	if key != "eventName" || idx < 40 {
+		t.Errorf("index %q: %d indexed, %d always", key, idx, always)
+	}
+	total := 0
+	for _, raw := range evs {
+		var got, want []*Matcher
+		set.Match(NewJSONEvent(raw), func(m *Matcher) { got = append(got, m) })
+		ev := NewJSONEvent(raw)
+		for _, m := range set.Matchers() {
+			if m.Match(ev) {
+				want = append(want, m)
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("event %s: indexed %d hits, full %d", raw[:80], len(got), len(want))
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("hit order differs")
+			}
+		}
+		total += len(got)
+	}
+	if total == 0 {
+		t.Fatal("no hits at all on the invictus events")
+	}
+}

@@ -62,7 +62,17 @@ func (s *RuleSet) Matchers() []*Matcher { return s.all }
 func (s *RuleSet) Match(ev Event, hit func(*Matcher)) {
 	var cand []int
 	if s.key != "" {
-		if v, ok := ev.Field(s.key); ok && v.Kind == KindString {
+		v, ok := ev.Field(s.key)
+		if ok && v.Kind == KindArray {
+			// A multi-valued key field can match several entries: no index.
+			for _, m := range s.all {
+				if m.Match(ev) {
+					hit(m)
+				}
+			}
+			return
+		}
+		if ok && v.Kind == KindString {
 			var buf [128]byte
 			b := buf[:0]
 			ascii := true
