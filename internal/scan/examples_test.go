@@ -1,0 +1,100 @@
+package scan
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/policy"
+	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/rules"
+)
+
+// expected is examples/org/expected.json: the planted misconfigurations and
+// the documented-clean resources of the sample organization.
+type expected struct {
+	ScanTime time.Time `json:"scan_time"`
+	Planted  []struct {
+		RuleID     string `json:"rule_id"`
+		ResourceID string `json:"resource_id"`
+		Why        string `json:"why"`
+	} `json:"planted"`
+	Clean []struct {
+		ResourceID string `json:"resource_id"`
+		Note       string `json:"note"`
+	} `json:"clean"`
+}
+
+// TestSampleOrganization is the acceptance test of the bundled sample
+// organization: every planted misconfiguration is flagged, every
+// documented-clean resource has no FAIL, and every built-in rule fails at
+// least once somewhere in the org.
+func TestSampleOrganization(t *testing.T) {
+	dir := filepath.Join("..", "..", "examples", "org")
+	data, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exp expected
+	if err := json.Unmarshal(data, &exp); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	e, err := policy.New(ctx, []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(ctx, e, Options{Paths: []string{dir}, Now: exp.ScanTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(res.Inventory.Errors); n > 0 {
+		t.Errorf("sample org has %d input errors, first: %v", n, res.Inventory.Errors[0])
+	}
+	if n := len(res.Inventory.Resources); n < 150 {
+		t.Errorf("sample org has %d resources, want at least 150", n)
+	}
+	accounts := map[resource.Provider]map[string]bool{}
+	for _, r := range res.Inventory.Resources {
+		if accounts[r.Provider] == nil {
+			accounts[r.Provider] = map[string]bool{}
+		}
+		accounts[r.Provider][r.Account] = true
+	}
+	if len(accounts[resource.AWS]) < 2 || len(accounts[resource.Azure]) < 1 || len(accounts[resource.GCP]) < 1 {
+		t.Errorf("want >= 2 AWS accounts, 1 Azure subscription, 1 GCP project; got %v", accounts)
+	}
+
+	status := map[[2]string]finding.Status{}
+	failsOn := map[string][]string{}
+	failedRules := map[string]bool{}
+	for _, f := range res.Report.Findings {
+		status[[2]string{f.RuleID, f.Resource.ID}] = f.Status
+		if f.Status == finding.Fail {
+			failsOn[f.Resource.ID] = append(failsOn[f.Resource.ID], f.RuleID)
+			failedRules[f.RuleID] = true
+		}
+	}
+	for _, p := range exp.Planted {
+		if got := status[[2]string{p.RuleID, p.ResourceID}]; got != finding.Fail {
+			t.Errorf("planted %s on %s (%s): status %q, want FAIL", p.RuleID, p.ResourceID, p.Why, got)
+		}
+	}
+	for _, c := range exp.Clean {
+		if rs := failsOn[c.ResourceID]; len(rs) > 0 {
+			t.Errorf("clean resource %s (%s) fails %v", c.ResourceID, c.Note, rs)
+		}
+	}
+	for _, r := range e.Rules() {
+		if !failedRules[r.ID] {
+			t.Errorf("built-in rule %s fails nowhere in the sample org: plant a misconfiguration for it", r.ID)
+		}
+	}
+	if len(exp.Planted) == 0 || len(exp.Clean) == 0 {
+		t.Fatal("expected.json lists no planted or no clean resources")
+	}
+}
