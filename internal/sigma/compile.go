@@ -9,6 +9,7 @@ import (
 	"regexp/syntax"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -22,6 +23,7 @@ type Matcher struct {
 	paths  []string            // every event path the matcher may read
 	req    map[string][]string // path -> literal values one of which is required (lower-cased)
 	source string
+	fm     FieldMap
 }
 
 // Compile compiles a rule (and its attached filters) for events of the log
@@ -35,7 +37,7 @@ func Compile(r *Rule, fm FieldMap) (*Matcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Matcher{rule: r, root: root, source: fm.Name}
+	m := &Matcher{rule: r, root: root, source: fm.Name, fm: fm}
 	m.req = required(root)
 	for _, f := range r.Filters {
 		fr, err := c.detection(f.Detection)
@@ -56,6 +58,32 @@ func (m *Matcher) Rule() *Rule { return m.rule }
 
 // Paths returns the event paths the matcher may read.
 func (m *Matcher) Paths() []string { return m.paths }
+
+// FieldMap returns the field map the matcher was compiled with.
+func (m *Matcher) FieldMap() FieldMap { return m.fm }
+
+// Value returns the text of a field of ev, the field named as a rule would
+// (mapped with the matcher's FieldMap) or as an event path; arrays give
+// their JSON text. Use it to extract correlation group-by values and alert
+// context.
+func (m *Matcher) Value(ev Event, field string) (string, bool) {
+	for _, p := range m.fm.Paths(field) {
+		if v, ok := ev.Field(p); ok {
+			switch {
+			case v.Kind == KindNull:
+				return "", true
+			case v.Kind == KindArray && v.Str == "":
+				parts := make([]string, len(v.Elems))
+				for i, e := range v.Elems {
+					parts[i] = e.Str
+				}
+				return strings.Join(parts, ","), true
+			}
+			return v.Str, true
+		}
+	}
+	return "", false
+}
 
 // Match reports whether the event matches the rule.
 func (m *Matcher) Match(ev Event) bool { return m.root.eval(ev) }
@@ -308,6 +336,9 @@ type vmatch struct {
 	isNum bool // literal was a YAML number: also equal numerically
 	ref   []string
 	must  []string // literals a regex match must contain (prefilter)
+	// timePart: minute, hour, day, week, month or year of a date value
+	// compared with num (cmp "" = equal).
+	timePart string
 }
 
 // match matches a field value (ok=false: field absent).
@@ -359,10 +390,16 @@ func (m *vmatch) matchScalar(ev Event, v Value) bool {
 		return m.pfx.Contains(a.Unmap())
 	case vCmp:
 		var n float64
-		switch v.Kind {
-		case KindNumber:
+		switch {
+		case m.timePart != "":
+			tp, ok := timePart(v.Str, m.timePart)
+			if !ok {
+				return false
+			}
+			n = float64(tp)
+		case v.Kind == KindNumber:
 			n = v.Num
-		case KindString:
+		case v.Kind == KindString:
 			f, err := strconv.ParseFloat(strings.TrimSpace(v.Str), 64)
 			if err != nil {
 				return false
@@ -378,8 +415,10 @@ func (m *vmatch) matchScalar(ev Event, v Value) bool {
 			return n >= m.num
 		case "lt":
 			return n < m.num
-		default:
+		case "lte":
 			return n <= m.num
+		default:
+			return n == m.num
 		}
 	case vFieldRef:
 		for _, p := range m.ref {
@@ -487,15 +526,16 @@ var knownModifiers = map[string]bool{
 	"cidr": true, "base64": true, "base64offset": true, "utf16": true, "utf16le": true, "utf16be": true, "wide": true,
 	"windash": true, "exists": true, "cased": true, "gt": true, "gte": true, "lt": true, "lte": true, "neq": true,
 	"expand": true, "fieldref": true,
+	"minute": true, "hour": true, "day": true, "week": true, "month": true, "year": true,
 }
+
+var timeParts = []string{"minute", "hour", "day", "week", "month", "year"}
 
 func (c *compiler) item(it *Item) (node, error) {
 	mods := map[string]bool{}
 	for _, m := range it.Modifiers {
 		if !knownModifiers[m] {
 			switch m {
-			case "minute", "hour", "day", "week", "month", "year":
-				return nil, fmt.Errorf("time modifier %q is not supported", m)
 			}
 			return nil, fmt.Errorf("unknown modifier %q", m)
 		}
@@ -650,6 +690,27 @@ func (c *compiler) value(it *Item, v Lit, mods map[string]bool) ([]*vmatch, erro
 			return nil, fmt.Errorf("cidr: %w", err)
 		}
 		return []*vmatch{{kind: vCIDR, pfx: p.Masked()}}, nil
+	case mods["minute"] || mods["hour"] || mods["day"] || mods["week"] || mods["month"] || mods["year"]:
+		part := ""
+		for _, p := range timeParts {
+			if mods[p] {
+				if part != "" {
+					return nil, fmt.Errorf("only one time modifier per field")
+				}
+				part = p
+			}
+		}
+		op := ""
+		for _, k := range []string{"gt", "gte", "lt", "lte"} {
+			if mods[k] {
+				op = k
+			}
+		}
+		f, err := strconv.ParseFloat(v.S, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s needs a number, got %q", part, v.S)
+		}
+		return []*vmatch{{kind: vCmp, cmp: op, num: f, timePart: part}}, nil
 	case mods["gt"] || mods["gte"] || mods["lt"] || mods["lte"]:
 		n := 0
 		op := ""
@@ -1022,6 +1083,40 @@ func requiredLiterals(pat string) []string {
 		}
 	}
 	return out
+}
+
+// timeLayouts are the date formats the time modifiers read (the clouds'
+// event times are RFC 3339).
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05", "2006-01-02"}
+
+// timePart extracts a component of a date, as the time modifiers define it
+// (no time zone conversion).
+func timePart(s, part string) (int, bool) {
+	var t time.Time
+	ok := false
+	for _, l := range timeLayouts {
+		if x, err := time.Parse(l, strings.TrimSpace(s)); err == nil {
+			t, ok = x, true
+			break
+		}
+	}
+	if !ok {
+		return 0, false
+	}
+	switch part {
+	case "minute":
+		return t.Minute(), true
+	case "hour":
+		return t.Hour(), true
+	case "day":
+		return t.Day(), true
+	case "week":
+		_, w := t.ISOWeek()
+		return w, true
+	case "month":
+		return int(t.Month()), true
+	}
+	return t.Year(), true
 }
 
 func lower(s string) string { return strings.ToLower(s) }

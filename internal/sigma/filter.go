@@ -73,6 +73,9 @@ func ApplyFilters(rules []*Rule, filters []*Filter) ([]*Rule, []LoadError) {
 				continue
 			}
 			for _, f := range byRef[ref] {
+				if !logSourceCovers(f.LogSource, r.LogSource) {
+					continue
+				}
 				if !seen[f] {
 					seen[f] = true
 					fs = append(fs, f)
@@ -95,11 +98,19 @@ func ApplyFilters(rules []*Rule, filters []*Filter) ([]*Rule, []LoadError) {
 	for _, f := range filters {
 		for _, ref := range f.Rules {
 			if !used[f][ref] {
-				errs = append(errs, LoadError{Path: f.Path, Line: f.Line, Reason: fmt.Sprintf("filter %q references rule %q which is not loaded", f.Title, ref)})
+				errs = append(errs, LoadError{Path: f.Path, Line: f.Line, Reason: fmt.Sprintf("filter %q references rule %q which is not loaded or has another logsource than the filter", f.Title, ref)})
 			}
 		}
 	}
 	return out, errs
+}
+
+// logSourceCovers reports whether a filter's logsource applies to a rule's:
+// every attribute the filter sets must equal the rule's.
+func logSourceCovers(f, r LogSource) bool {
+	return (f.Product == "" || f.Product == r.Product) &&
+		(f.Service == "" || f.Service == r.Service) &&
+		(f.Category == "" || f.Category == r.Category)
 }
 
 // Levels in increasing severity.

@@ -86,6 +86,16 @@ func TestFilters(t *testing.T) {
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "tuning.yml") {
 		t.Errorf("stale filter reference: %v", errs)
 	}
+	// A filter whose logsource differs from the rule's does not apply.
+	other := *col.Filters[0]
+	other.LogSource = LogSource{Product: "gcp"}
+	if fr, errs := ApplyFilters(col.Rules, []*Filter{&other}); len(fr[0].Filters) != 0 || len(errs) != 2 {
+		t.Errorf("logsource mismatch: filters %d errs %v", len(fr[0].Filters), errs)
+	}
+	// Value extracts fields for alerts and correlations.
+	if v, ok := m.Value(ev("arn:x"), "userIdentity.arn"); !ok || v != "arn:x" {
+		t.Errorf("Value: %q %v", v, ok)
+	}
 	// Level floor.
 	if got := MinLevel(col.Rules, "medium"); len(got) != 1 || got[0].Title != "access key created" {
 		t.Errorf("MinLevel: %v", got)

@@ -155,6 +155,16 @@ func TestModifiers(t *testing.T) {
 		{"lt-miss", "sel: {n|lt: 10}\n" + sel, `{"n":10}`, false},
 		{"lte", "sel: {n|lte: 10}\n" + sel, `{"n":10}`, true},
 		{"gt-not-number", "sel: {n|gt: 10}\n" + sel, `{"n":"many"}`, false},
+		// time modifiers
+		{"hour", "sel: {t|hour: 3}\n" + sel, `{"t":"2023-07-10T03:42:36Z"}`, true},
+		{"hour-miss", "sel: {t|hour: 3}\n" + sel, `{"t":"2023-07-10T04:42:36Z"}`, false},
+		{"hour-gte", "sel: {t|hour|gte: 22}\n" + sel, `{"t":"2023-07-10T23:00:00Z"}`, true},
+		{"minute", "sel: {t|minute: 42}\n" + sel, `{"t":"2023-07-10T03:42:36Z"}`, true},
+		{"day", "sel: {t|day: 10}\n" + sel, `{"t":"2023-07-10T03:42:36Z"}`, true},
+		{"week", "sel: {t|week: 28}\n" + sel, `{"t":"2023-07-10T03:42:36Z"}`, true},
+		{"month-lt", "sel: {t|month|lt: 7}\n" + sel, `{"t":"2023-07-10T03:42:36Z"}`, false},
+		{"year", "sel: {t|year: 2023}\n" + sel, `{"t":"2023-07-10"}`, true},
+		{"time-not-date", "sel: {t|year: 2023}\n" + sel, `{"t":"yesterday"}`, false},
 		// neq
 		{"neq", "sel: {a|neq: [x, y]}\n" + sel, `{"a":"z"}`, true},
 		{"neq-miss", "sel: {a|neq: [x, y]}\n" + sel, `{"a":"Y"}`, false},
@@ -256,7 +266,8 @@ func TestCompileErrors(t *testing.T) {
 		"sel: {a|base64offset: x}",
 		"sel: {a|i: x}",
 		"sel: {a|contains: null}",
-		"sel: {a|hour: 3}",
+		"sel: {a|hour|day: 3}",
+		"sel: {a|hour: noon}",
 	} {
 		rs, err := ParseRule([]byte("title: t\nlogsource: {product: aws}\ndetection:\n  " + d + "\n  condition: sel\n"))
 		if err != nil {
