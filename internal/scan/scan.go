@@ -60,7 +60,7 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 	importTime := time.Since(t0)
 	log.Info("imported", "resources", len(inv.Resources), "errors", len(inv.Errors), "skipped", len(inv.Skipped), "took", importTime)
 	for _, ie := range inv.Errors {
-		log.Warn("input error", "error", ie.Error())
+		log.Info("input error", "error", ie.Error())
 	}
 
 	progress(fmt.Sprintf("evaluating %d rules over %d resources", len(e.Rules()), len(inv.Resources)))

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs vigil in-process and returns its exit status and stdout.
+func runCLI(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "stdout")
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stdout
+	os.Stdout = f
+	code := run(context.Background(), args)
+	os.Stdout = old
+	f.Close()
+	data, _ := os.ReadFile(out)
+	return code, string(data)
+}
+
+const sampleOrg = "../../examples/org"
+
+func TestScanJSONFields(t *testing.T) {
+	code, out := runCLI(t, "scan", sampleOrg, "--format", "json", "--now", "2026-11-24")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0", code)
+	}
+	var doc struct {
+		Findings []struct {
+			RuleID   string `json:"rule_id"`
+			Status   string `json:"status"`
+			Severity string `json:"severity"`
+			Resource struct {
+				ID       string `json:"id"`
+				Provider string `json:"provider"`
+			} `json:"resource"`
+		} `json:"findings"`
+		Summary map[string]any `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("output is not the JSON document: %v", err)
+	}
+	if len(doc.Findings) == 0 || doc.Summary == nil {
+		t.Fatal("no findings or no summary")
+	}
+	providers := map[string]bool{}
+	for _, f := range doc.Findings {
+		if f.RuleID == "" || f.Status == "" || f.Severity == "" || f.Resource.ID == "" || f.Resource.Provider == "" {
+			t.Fatalf("finding missing a required field: %+v", f)
+		}
+		providers[f.Resource.Provider] = true
+	}
+	for _, p := range []string{"aws", "azure", "gcp"} {
+		if !providers[p] {
+			t.Errorf("no findings for %s", p)
+		}
+	}
+}
+
+func TestScanFailOnAndFilters(t *testing.T) {
+	if code, _ := runCLI(t, "scan", sampleOrg, "--fail-on", "critical", "--format", "csv"); code != exitFindings {
+		t.Errorf("--fail-on critical: exit %d, want %d", code, exitFindings)
+	}
+	// Filtering to a status with no failures, the gate does not trip.
+	if code, _ := runCLI(t, "scan", sampleOrg, "--fail-on", "low", "--status", "pass", "--format", "csv"); code != 0 {
+		t.Errorf("--status pass --fail-on low: exit %d, want 0", code)
+	}
+	code, out := runCLI(t, "scan", sampleOrg, "--provider", "gcp", "--severity", "critical", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for _, l := range lines[1:] {
+		if !strings.Contains(l, "gcp") || !strings.Contains(l, "CRITICAL") {
+			t.Errorf("filtered CSV has a row outside --provider gcp --severity critical: %s", l)
+		}
+	}
+	if code, _ := runCLI(t, "scan", sampleOrg, "--format", "yaml"); code != exitUsage {
+		t.Errorf("bad --format: exit %d, want %d", code, exitUsage)
+	}
+	if code, _ := runCLI(t, "scan", "does-not-exist"); code != exitUsage {
+		t.Errorf("missing input: exit %d, want %d", code, exitUsage)
+	}
+}
+
+func TestScanMalformedInputContinues(t *testing.T) {
+	dir := t.TempDir()
+	good := `{"fileVersion":"1.0","configSnapshotId":"x","configurationItems":[{"configurationItemVersion":"1.3","configurationItemCaptureTime":"2026-11-23T00:00:00.000Z","configurationItemStatus":"OK","awsAccountId":"111122223333","awsRegion":"us-east-1","resourceType":"AWS::S3::Bucket","resourceId":"good-bucket","resourceName":"good-bucket","ARN":"arn:aws:s3:::good-bucket","configuration":{"name":"good-bucket"},"supplementaryConfiguration":{"PublicAccessBlockConfiguration":{"blockPublicAcls":false,"ignorePublicAcls":false,"blockPublicPolicy":false,"restrictPublicBuckets":false}}}]}`
+	os.WriteFile(filepath.Join(dir, "good.json"), []byte(good), 0o644)
+	os.WriteFile(filepath.Join(dir, "broken.json"), []byte(`{"fileVersion":"1.0","configurationItems":[{"resourceType":"AWS::S3::Bucket",`), 0o644)
+	code, out := runCLI(t, "scan", dir, "--format", "json")
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d for an unreadable input", code, exitUsage)
+	}
+	if !strings.Contains(out, "arn:aws:s3:::good-bucket") {
+		t.Error("the readable file was not scanned")
+	}
+	if !strings.Contains(out, "broken.json") {
+		t.Error("the summary does not name the broken file")
+	}
+}
+
+func TestCustomRulesPickedUp(t *testing.T) {
+	dir := t.TempDir()
+	rule := `# METADATA
+# title: Buckets carry a data-classification tag
+# scope: package
+# custom:
+#   id: org-bucket-classification-tag
+#   severity: low
+#   category: governance
+#   class: object_storage
+#   providers: [aws, azure, gcp]
+package vigil.rules.org_bucket_classification_tag
+
+fail contains r.id if {
+	some r in input.resources.object_storage
+	not r.tags["data-classification"]
+}
+
+pass contains r.id if {
+	some r in input.resources.object_storage
+	r.tags["data-classification"]
+}
+`
+	test := `package vigil.rules.org_bucket_classification_tag_test
+
+import data.vigil.rules.org_bucket_classification_tag as rule
+
+test_fail_untagged if {
+	"b" in rule.fail with input as {"resources": {"object_storage": [{"id": "b", "tags": {}}]}}
+}
+
+test_pass_tagged if {
+	"b" in rule.pass with input as {"resources": {"object_storage": [{"id": "b", "tags": {"data-classification": "public"}}]}}
+}
+`
+	os.WriteFile(filepath.Join(dir, "classification.rego"), []byte(rule), 0o644)
+	os.WriteFile(filepath.Join(dir, "classification_test.rego"), []byte(test), 0o644)
+
+	code, out := runCLI(t, "rules", "--rules", dir, "--format", "json")
+	if code != 0 || !strings.Contains(out, `"org-bucket-classification-tag"`) {
+		t.Fatalf("vigil rules --rules: exit %d, custom rule listed: %v", code, strings.Contains(out, "org-bucket"))
+	}
+	code, out = runCLI(t, "scan", sampleOrg, "--rules", dir, "--rule", "org-bucket-classification-tag", "--format", "json")
+	if code != 0 || !strings.Contains(out, `"rule_id": "org-bucket-classification-tag"`) && !strings.Contains(out, `"rule_id":"org-bucket-classification-tag"`) {
+		t.Fatalf("scan --rules: exit %d; custom rule produced no findings", code)
+	}
+	if code, out = runCLI(t, "rules", "test", dir); code != 0 || !strings.Contains(out, "PASS: 2/2") {
+		t.Fatalf("rules test: exit %d, output:\n%s", code, out)
+	}
+	os.WriteFile(filepath.Join(dir, "broken_test.rego"), []byte("package vigil.rules.broken_test\ntest_fail_wrong if { 1 == 2 }\n"), 0o644)
+	if code, _ = runCLI(t, "rules", "test", dir); code != exitFindings {
+		t.Fatalf("rules test with a failing case: exit %d, want %d", code, exitFindings)
+	}
+}
+
+func TestRulesList(t *testing.T) {
+	code, out := runCLI(t, "rules", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var doc struct {
+		Rules []struct {
+			ID         string              `json:"id"`
+			Severity   string              `json:"severity"`
+			Providers  []string            `json:"providers"`
+			Frameworks map[string][]string `json:"frameworks"`
+		} `json:"rules"`
+	}
+	if err := json.NewDecoder(bytes.NewReader([]byte(out))).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Rules) < 45 {
+		t.Errorf("%d built-in rules, want at least 45", len(doc.Rules))
+	}
+	perProvider := map[string]int{}
+	for _, r := range doc.Rules {
+		for _, p := range r.Providers {
+			perProvider[p]++
+		}
+	}
+	for _, p := range []string{"aws", "azure", "gcp"} {
+		if perProvider[p] < 12 {
+			t.Errorf("%s: %d rules, want at least 12", p, perProvider[p])
+		}
+	}
+}
