@@ -5,6 +5,7 @@ import (
 	"context"
 
 	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
+	"github.com/vigil-sec/vigil/internal/importer/azure"
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 )
 
@@ -56,6 +57,7 @@ type documentFormat struct {
 // documentFormats are tried in order on a decoded JSON document.
 var documentFormats = []documentFormat{
 	{awsconfig.Detect, awsconfig.Parse},
+	{azure.Detect, azure.Parse},
 }
 
 // detectNDJSON reports whether data is newline-delimited JSON (a complete
@@ -91,7 +93,7 @@ func detectNDJSON(data []byte) (format string, ok bool) {
 
 type ndjsonFormat struct {
 	name   string
-	detect func(any) string // on the decoded first line
+	detect func(any) string  // on the decoded first line
 	sniff  func([]byte) bool // on a first line that does not decode
 	parse  func(ctx context.Context, path string, data []byte) *attr.Result
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
+	"github.com/vigil-sec/vigil/internal/importer/azure"
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
@@ -152,6 +153,7 @@ func problemError(path string, p attr.Problem) InputError {
 // facts, synthesized account resources).
 var finalizers = []func([]*resource.Resource) ([]*resource.Resource, []attr.Problem){
 	awsconfig.Finalize,
+	azure.Finalize,
 }
 
 type fileResult struct {

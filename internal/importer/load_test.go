@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -128,5 +129,43 @@ func TestLoadCancelled(t *testing.T) {
 	cancel()
 	if _, err := Load(ctx, []string{"testdata"}); err == nil {
 		t.Error("want an error for a cancelled context")
+	}
+}
+
+func TestLoadAzureMergesCaseInsensitively(t *testing.T) {
+	dir := t.TempDir()
+	a := `{"count":1,"data":[{"id":"/subscriptions/S1/resourceGroups/RG/providers/Microsoft.Storage/storageAccounts/st1","name":"st1","type":"microsoft.storage/storageaccounts","subscriptionId":"s1","location":"westeurope","properties":{"allowBlobPublicAccess":false}}],"skip_token":null,"total_records":1}`
+	b := `[{"id":"/subscriptions/s1/resourcegroups/rg/providers/microsoft.storage/storageaccounts/st1","name":"st1","type":"Microsoft.Storage/storageAccounts","properties":{"supportsHttpsTrafficOnly":true}}]`
+	writeFile(t, filepath.Join(dir, "a.json"), a)
+	writeFile(t, filepath.Join(dir, "b.json"), b)
+	inv, err := Load(context.Background(), []string{dir, filepath.Join("azure", "testdata")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Errors) != 0 || inv.Files["azure-resource-graph"] != 6 {
+		t.Fatalf("errors %+v files %v", inv.Errors, inv.Files)
+	}
+	var st []*resource.Resource
+	for _, r := range inv.Resources {
+		if strings.EqualFold(r.ID, "/subscriptions/s1/resourceGroups/RG/providers/Microsoft.Storage/storageAccounts/st1") {
+			st = append(st, r)
+		}
+	}
+	if len(st) != 1 {
+		t.Fatalf("storage account appears %d times", len(st))
+	}
+	s := st[0].Facts.Storage
+	if s.PublicAccessBlocked == nil || !*s.PublicAccessBlocked || s.SecureTransportOnly == nil || !*s.SecureTransportOnly {
+		t.Errorf("merged facts: %+v", s)
+	}
+	if inv.Unsupported["microsoft.web/sites"] != 1 {
+		t.Errorf("unsupported: %v", inv.Unsupported)
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

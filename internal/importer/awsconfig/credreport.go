@@ -47,7 +47,10 @@ func ParseCredentialReport(path string, data []byte) *attr.Result {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
+		line := 0
+		if err == nil && len(rec) > 0 {
+			line, _ = cr.FieldPos(0)
+		}
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {

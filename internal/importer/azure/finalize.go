@@ -1,0 +1,276 @@
+package azure
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// SubscriptionID is the ID of a subscription's account resource.
+func SubscriptionID(sub string) string { return "/subscriptions/" + sub }
+
+// Finalize completes the Azure resources of a merged inventory with facts
+// that need several rows (role names from definitions, SQL firewall rules
+// and auditing, VM public IPs through NICs, VNet flow logs, blob service
+// settings) and returns one account resource per subscription seen that
+// has no subscription row, with the subscription's account facts set on
+// every account resource.
+func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []attr.Problem) {
+	byType := map[string][]*resource.Resource{}
+	byID := map[string]*resource.Resource{}
+	subs := map[string]bool{}
+	for _, r := range all {
+		if r.Provider != resource.Azure {
+			continue
+		}
+		byType[r.Type] = append(byType[r.Type], r)
+		byID[strings.ToLower(r.ID)] = r
+		if r.Account != "" {
+			subs[r.Account] = true
+		}
+	}
+	if len(byID) == 0 {
+		return nil, nil
+	}
+	parent := func(id, childSeg string) *resource.Resource {
+		l := strings.ToLower(id)
+		if i := strings.Index(l, "/"+strings.ToLower(childSeg)+"/"); i > 0 {
+			return byID[l[:i]]
+		}
+		return nil
+	}
+
+	// Role assignments: role names and privilege from the definitions.
+	defs := map[string]*resource.Resource{}
+	for _, d := range byType[TypeRoleDefinition] {
+		defs[roleGUID(d.ID)] = d
+	}
+	for _, a := range byType[TypeRoleAssignment] {
+		b := a.Facts.Binding
+		if b == nil || b.Role == "" {
+			continue
+		}
+		def := defs[roleGUID(b.Role)]
+		if def != nil && def.Name != "" && !looksLikeGUID(def.Name) {
+			b.RoleName = def.Name
+		}
+		privileged := b.RoleName == "Owner" || b.RoleName == "User Access Administrator"
+		if def != nil && def.Facts.Role != nil && attr.Any(def.Facts.Role.FullAdmin) {
+			privileged = true
+		}
+		if b.RoleName != "" || def != nil {
+			b.Privileged = resource.Bool(privileged)
+			b.Primitive = resource.Bool(b.RoleName == "Owner" || b.RoleName == "Contributor")
+		}
+	}
+
+	// Database servers: firewall rules and auditing settings given as rows.
+	for _, t := range []string{TypeSQLFirewallRule, TypePostgresFirewallRule, TypeMySQLFirewallRule} {
+		for _, fr := range byType[t] {
+			if srv := parent(fr.ID, "firewallRules"); srv != nil && srv.Facts.Database != nil {
+				addFirewallRange(srv.Facts.Database, fr.Raw)
+			}
+		}
+	}
+	for _, as := range byType[TypeSQLAuditing] {
+		if srv := parent(as.ID, "auditingSettings"); srv != nil && srv.Facts.Database != nil {
+			on := strings.EqualFold(attr.Str(attr.Obj(as.Raw, "properties"), "state"), "Enabled")
+			if srv.Facts.Database.AuditingEnabled == nil || on {
+				srv.Facts.Database.AuditingEnabled = resource.Bool(on)
+			}
+		}
+	}
+
+	// Storage accounts: blob service versioning and soft delete.
+	for _, bs := range byType[TypeBlobService] {
+		acct := parent(bs.ID, "blobServices")
+		if acct == nil || acct.Facts.Storage == nil {
+			continue
+		}
+		p := attr.Obj(bs.Raw, "properties")
+		if v := attr.Bool(p, "isVersioningEnabled"); v != nil {
+			acct.Facts.Storage.Versioning = v
+		} else if p != nil {
+			acct.Facts.Storage.Versioning = resource.Bool(false)
+		}
+		if d := attr.Bool(p, "deleteRetentionPolicy", "enabled"); d != nil {
+			acct.Facts.Storage.DeleteProtection = d
+		}
+	}
+
+	// VMs: public IP through their NICs, when the NICs are in the input.
+	for _, v := range byType[TypeVM] {
+		c := v.Facts.Compute
+		if c == nil {
+			continue
+		}
+		nics, known, public := 0, 0, false
+		for _, rel := range v.Relationships {
+			if rel.Type != "uses_nic" {
+				continue
+			}
+			nics++
+			nic := byID[strings.ToLower(rel.TargetID)]
+			if nic == nil {
+				continue
+			}
+			known++
+			for _, ipc := range attr.Objs(attr.Obj(nic.Raw, "properties"), "ipConfigurations") {
+				p := attr.Obj(ipc, "properties")
+				if p == nil {
+					p = ipc
+				}
+				if attr.Str(p, "publicIPAddress", "id") != "" {
+					public = true
+				}
+			}
+		}
+		switch {
+		case public:
+			c.PublicIP = resource.Bool(true)
+		case nics > 0 && known == nics:
+			c.PublicIP = resource.Bool(false)
+		}
+	}
+
+	// Networks: flow logs (on the VNet, or on an NSG of one of its subnets).
+	flowTargets := map[string]bool{}
+	flowEvidence := map[string]bool{}
+	for _, t := range []string{TypeFlowLog, TypeNetworkWatcher} {
+		for _, fl := range byType[t] {
+			flowEvidence[fl.Account] = true
+			if t == TypeFlowLog {
+				p := attr.Obj(fl.Raw, "properties")
+				if on := attr.Bool(p, "enabled"); on == nil || *on {
+					flowTargets[strings.ToLower(attr.Str(p, "targetResourceId"))] = true
+				}
+			}
+		}
+	}
+	for _, vn := range byType[TypeVNet] {
+		n := vn.Facts.Network
+		if n == nil {
+			continue
+		}
+		on := flowTargets[strings.ToLower(vn.ID)]
+		for _, rel := range vn.Relationships {
+			if rel.Type == "subnet_nsg" && flowTargets[strings.ToLower(rel.TargetID)] {
+				on = true
+			}
+		}
+		switch {
+		case on:
+			n.FlowLogs = resource.Bool(true)
+		case flowEvidence[vn.Account]:
+			n.FlowLogs = resource.Bool(false)
+		}
+	}
+
+	// Subscription facts.
+	type subFacts struct {
+		diagAny, diagSub, diagSubOn bool
+		pricings, standard          int
+		contacts, contactsWithEmail int
+	}
+	facts := map[string]*subFacts{}
+	get := func(s string) *subFacts {
+		if facts[s] == nil {
+			facts[s] = &subFacts{}
+		}
+		return facts[s]
+	}
+	for _, d := range byType[TypeDiagnosticSetting] {
+		f := get(d.Account)
+		f.diagAny = true
+		if a := d.Facts.AuditLog; a != nil {
+			f.diagSub = true
+			if attr.Any(a.Enabled) {
+				f.diagSubOn = true
+			}
+		}
+	}
+	for _, p := range byType[TypePricing] {
+		f := get(p.Account)
+		f.pricings++
+		if strings.EqualFold(attr.Str(attr.Obj(p.Raw, "properties"), "pricingTier"), "Standard") {
+			f.standard++
+		}
+	}
+	for _, c := range byType[TypeSecurityContact] {
+		f := get(c.Account)
+		f.contacts++
+		p := attr.Obj(c.Raw, "properties")
+		if strings.TrimSpace(attr.Str(p, "emails")) != "" || strings.TrimSpace(attr.Str(p, "email")) != "" {
+			f.contactsWithEmail++
+		}
+	}
+	accountRes := map[string]*resource.Resource{}
+	for _, s := range byType[TypeSubscription] {
+		accountRes[s.Account] = s
+	}
+	ids := make([]string, 0, len(subs))
+	for s := range subs {
+		ids = append(ids, s)
+	}
+	sort.Strings(ids)
+	for _, s := range ids {
+		r := accountRes[s]
+		if r == nil {
+			r = &resource.Resource{
+				Provider: resource.Azure, Account: s, Region: "global", Type: TypeSubscription, ID: SubscriptionID(s),
+				Name: s, Source: "synthesized", Class: resource.ClassAccount,
+			}
+			added = append(added, r)
+		}
+		if r.Facts.Account == nil {
+			r.Facts.Account = &resource.Account{}
+		}
+		af, f := r.Facts.Account, get(s)
+		switch {
+		case f.diagSubOn:
+			af.AuditLogging = resource.Bool(true)
+		case f.diagAny:
+			af.AuditLogging = resource.Bool(false)
+		}
+		if f.pricings > 0 {
+			af.ThreatDetection = resource.Bool(f.standard > 0)
+		}
+		if f.contacts > 0 {
+			af.SecurityContact = resource.Bool(f.contactsWithEmail > 0)
+		}
+	}
+	return added, nil
+}
+
+var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+func looksLikeGUID(s string) bool { return guidRE.MatchString(s) }
+
+func unixRFC3339(sec int64) string { return time.Unix(sec, 0).UTC().Format(time.RFC3339) }
+
+var isoDur = regexp.MustCompile(`^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$`)
+
+// isoDays converts an ISO 8601 duration of years, months and days
+// (P90D, P1Y, P2M) to days (a year is 365 days, a month 30).
+func isoDays(s string) *int {
+	m := isoDur.FindStringSubmatch(strings.ToUpper(s))
+	if m == nil || s == "P" {
+		return nil
+	}
+	days := 0
+	for i, mult := range []int{365, 30, 1} {
+		if m[i+1] != "" {
+			n, err := strconv.Atoi(m[i+1])
+			if err != nil || n > 100000 {
+				return nil
+			}
+			days += n * mult
+		}
+	}
+	return &days
+}
