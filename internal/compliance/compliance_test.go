@@ -203,3 +203,29 @@ func TestCISCountsOnlyItsCloud(t *testing.T) {
 		t.Error("AppliesTo")
 	}
 }
+
+func FuzzReadCatalogue(f *testing.F) {
+	f.Add("control_id\ttitle\tassessment\n1.1\tA\tManual\n")
+	f.Add("control_id\ttitle\n1.1\tA\n1.1\tB\n")
+	f.Add("title\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		cat, err := ReadCatalogue("cis-aws-7.0", "fuzz.tsv", strings.NewReader(in))
+		if err != nil {
+			if !strings.Contains(err.Error(), "fuzz.tsv") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, c := range cat.Controls {
+			if c.ID == "" || seen[c.ID] {
+				t.Fatalf("bad control %+v", c)
+			}
+			seen[c.ID] = true
+		}
+		out := Summarize(nil, nil, cat)
+		if len(out) != 1 || out[0].NotCovered != len(cat.Controls) {
+			t.Fatalf("summary %+v", out)
+		}
+	})
+}

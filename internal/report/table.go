@@ -105,7 +105,7 @@ func writeTable(w io.Writer, r *Report) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 			paint(sevColor(f.Severity), fmt.Sprintf("%-8s", f.Severity)),
 			paint(statusColor(f), fmt.Sprintf("%-7s", statusLabel(f))),
-			f.RuleID, f.Resource.Provider, cell(f.Resource.Account), cell(f.Resource.Region),
+			oneLine(f.RuleID), f.Resource.Provider, cell(f.Resource.Account), cell(f.Resource.Region),
 			cell(resourceLabel(f)), oneLine(detail))
 	}
 	if err := tw.Flush(); err != nil {
@@ -173,15 +173,15 @@ func writeFooter(w io.Writer, r *Report, hidden int, paint func(code, s string) 
 		}
 		fmt.Fprintln(w)
 		for _, e := range inv.Errors {
-			fmt.Fprintln(w, paint(ansiRed, "  input error: "+inputErrorText(e)))
+			fmt.Fprintln(w, paint(ansiRed, "  input error: "+oneLine(inputErrorText(e))))
 		}
 	}
 	if sup := s.Suppressions; sup != nil {
 		for _, u := range sup.Expired {
-			fmt.Fprintln(w, paint(ansiYellow, "  "+u.Message))
+			fmt.Fprintln(w, paint(ansiYellow, "  "+oneLine(u.Message)))
 		}
 		if len(sup.Muted) > 0 {
-			fmt.Fprintf(w, "Suppressions (%s): %d entries muted %d findings\n", sup.File, len(sup.Muted), s.Suppressed)
+			fmt.Fprintf(w, "Suppressions (%s): %d entries muted %d findings\n", oneLine(sup.File), len(sup.Muted), s.Suppressed)
 		}
 	}
 	return nil
@@ -193,7 +193,7 @@ func unknownRules(rs []finding.RuleSummary) []string {
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Unknown > sorted[j].Unknown })
 	for _, r := range sorted {
 		if r.Unknown > 0 {
-			out = append(out, fmt.Sprintf("%s %d", r.RuleID, r.Unknown))
+			out = append(out, fmt.Sprintf("%s %d", oneLine(r.RuleID), r.Unknown))
 		}
 	}
 	if len(out) > 8 {
