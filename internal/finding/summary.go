@@ -272,3 +272,16 @@ func SortWorstFirst(fs []Finding) {
 		return strings.Compare(a.Message, b.Message)
 	})
 }
+
+// FailsAt reports whether any active (not suppressed) FAIL finding has a
+// severity at or above min — the `--fail-on SEVERITY` test. UNKNOWN and
+// muted findings never trip it.
+func FailsAt(fs []Finding, min Severity) bool {
+	for i := range fs {
+		f := &fs[i]
+		if f.Status == Fail && f.Suppressed == nil && f.Severity.Rank() >= min.Rank() {
+			return true
+		}
+	}
+	return false
+}

@@ -105,3 +105,15 @@ func TestSortWorstFirst(t *testing.T) {
 		t.Errorf("order:\n got %s\nwant %s", strings.Join(got, " "), want)
 	}
 }
+
+func TestFailsAt(t *testing.T) {
+	muted := fx("r", Critical, Fail, resource.AWS, "", "m")
+	muted.Suppressed = &Suppression{Reason: "x"}
+	fs := []Finding{muted, fx("r", Critical, Unknown, resource.AWS, "", "u"), fx("r", Medium, Fail, resource.AWS, "", "f")}
+	if FailsAt(fs, High) || FailsAt(fs, Critical) {
+		t.Error("muted or unknown findings must not trip --fail-on")
+	}
+	if !FailsAt(fs, Medium) || !FailsAt(fs, Low) {
+		t.Error("an active MEDIUM failure must trip --fail-on medium and low")
+	}
+}
