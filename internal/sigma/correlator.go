@@ -249,12 +249,19 @@ func (c *Correlator) Observe(r *Rule, t time.Time, values map[string]string) []C
 }
 
 // Flush evaluates windows that closed before now (upper-bound conditions)
-// and returns their hits; call it at the end of a batch with the time of
-// the last event (or later) and periodically in follow mode.
+// and returns their hits, and drops state that can no longer contribute to
+// a hit; call it at the end of a batch with the time of the last event (or
+// later) and periodically in follow mode to bound memory.
 func (c *Correlator) Flush(now time.Time) []CorrelationHit {
 	var hits []CorrelationHit
 	for i, x := range c.corrs {
 		if !upperMode(x) {
+			// Drop groups whose matches have all left the window.
+			for k, w := range c.st.Groups[corrKey(x)] {
+				if !w.newest().IsZero() && now.Sub(w.newest()) > x.Timespan {
+					delete(c.st.Groups[corrKey(x)], k)
+				}
+			}
 			continue
 		}
 		groups := c.st.Groups[corrKey(x)]
@@ -275,6 +282,28 @@ func (c *Correlator) Flush(now time.Time) []CorrelationHit {
 		}
 	}
 	return hits
+}
+
+func (w *window) newest() time.Time {
+	var t time.Time
+	if n := len(w.Events); n > 0 {
+		t = w.Events[n-1].T
+	}
+	for _, ch := range w.Chain {
+		if ch != nil && ch.Last.After(t) {
+			t = ch.Last
+		}
+	}
+	return t
+}
+
+// Groups returns how many groups hold state (for metrics and tests).
+func (c *Correlator) Groups() int {
+	n := 0
+	for _, g := range c.st.Groups {
+		n += len(g)
+	}
+	return n
 }
 
 func upperMode(x *Correlation) bool {

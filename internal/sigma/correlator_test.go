@@ -167,6 +167,19 @@ correlation:
 	if hits[0].Last.Sub(hits[0].First) != 9*time.Minute {
 		t.Errorf("first/last: %v %v", hits[0].First, hits[0].Last)
 	}
+	// Flush drops groups whose matches left the window.
+	col := parseAll(t, corrRules+"---\n"+corr)
+	c, _ := NewCorrelator(col.Correlations, col.Rules)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c.Observe(col.Rules[0], t0, user("alice"))
+	c.Flush(t0.Add(5 * time.Minute))
+	if c.Groups() != 1 {
+		t.Errorf("group dropped too early")
+	}
+	c.Flush(t0.Add(11 * time.Minute))
+	if c.Groups() != 0 {
+		t.Errorf("stale group kept: %d", c.Groups())
+	}
 	// Outside: the first failure is 11 minutes before the third.
 	hits = runCorr(t, corr, []obs{
 		{"failed_login", 0, user("alice")},

@@ -169,6 +169,20 @@ func hasMod(it *Item, m string) bool {
 	return false
 }
 
+// genPath is where a generated event carries a rule field: where the cloud
+// puts it (the mapped path, or the source's fallback prefix such as Azure's
+// "properties."), so the field map's lookups are exercised.
+func genPath(fm FieldMap, field string) string {
+	if ps := fm.Fields[strings.ToLower(field)]; len(ps) > 0 {
+		return ps[0]
+	}
+	paths := fm.Paths(field)
+	if len(fm.Fallbacks) > 0 && paths[0] == field {
+		return paths[len(paths)-1]
+	}
+	return paths[0]
+}
+
 // plainOf turns a Sigma value with wildcards into a string it matches.
 func plainOf(s string) string {
 	var sb strings.Builder
@@ -231,7 +245,7 @@ func satisfy(t testing.TB, it *Item, fm FieldMap) (any, map[string]any, bool) {
 	one := func(l Lit) any {
 		switch {
 		case hasMod(it, "fieldref"):
-			extra[fm.Paths(l.S)[0]] = "vigil-ref-value"
+			extra[genPath(fm, l.S)] = "vigil-ref-value"
 			return "vigil-ref-value"
 		case hasMod(it, "re"):
 			flags := syntax.Perl
@@ -320,7 +334,7 @@ func (b *eventBuilder) applyTrue(t testing.TB, s *Search, alt int, fm FieldMap) 
 			b.put(fmt.Sprintf("vigil_keyword_%d", b.kw), v)
 			continue
 		}
-		p := fm.Paths(it.Field)[0]
+		p := genPath(fm, it.Field)
 		if ps, ok := pieceOf(it); ok {
 			cur := b.pieces[p]
 			if cur == nil {
@@ -391,14 +405,15 @@ func (b *eventBuilder) applyFalse(s *Search, fm FieldMap) bool {
 				break
 			}
 			paths := fm.Paths(it.Field)
-			if b.set[paths[0]] {
+			gp := genPath(fm, it.Field)
+			if b.set[gp] {
 				continue
 			}
 			switch {
 			case hasMod(it, "exists") && it.Values[0].S == "false", it.Values[0].Kind == KindNull:
-				b.put(paths[0], "vigil-miss")
+				b.put(gp, "vigil-miss")
 			case hasMod(it, "neq"):
-				b.put(paths[0], plainOf(it.Values[0].S))
+				b.put(gp, plainOf(it.Values[0].S))
 			default:
 				for _, p := range paths {
 					b.remove(p)
@@ -441,7 +456,7 @@ func mutate(t testing.TB, base *eventBuilder, d *Detection, from, to map[string]
 			for _, alt := range d.Searches[n].Alternatives[:1] {
 				for _, it := range alt {
 					if it.Field != "" {
-						b.set[fm.Paths(it.Field)[0]] = true
+						b.set[genPath(fm, it.Field)] = true
 					}
 				}
 			}
