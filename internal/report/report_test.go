@@ -545,3 +545,27 @@ func TestSourcesAndInventoryFrom(t *testing.T) {
 		t.Errorf("inventory %+v", s)
 	}
 }
+
+func TestEmptyReport(t *testing.T) {
+	r := Build(nil, nil, fixedNow)
+	for _, format := range Formats {
+		out := render(t, format, r)
+		if len(out) == 0 && format != "ocsf-jsonl" { // no findings: no lines
+			t.Errorf("%s: empty output", format)
+		}
+	}
+	var doc struct {
+		Findings []any          `json:"findings"`
+		Summary  map[string]any `json:"summary"`
+	}
+	if err := json.Unmarshal(render(t, "json", r), &doc); err != nil || doc.Findings == nil || doc.Summary["posture_score"] != nil {
+		t.Errorf("json: %v %+v", err, doc)
+	}
+	if !strings.Contains(string(render(t, "table", r)), "No failing or unknown findings.") {
+		t.Error("table for an empty scan")
+	}
+	var arr []any
+	if err := json.Unmarshal(render(t, "ocsf", r), &arr); err != nil || arr == nil || len(arr) != 0 {
+		t.Errorf("ocsf of nothing must be []: %v %v", err, arr)
+	}
+}
