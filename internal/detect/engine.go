@@ -79,6 +79,9 @@ type Engine struct {
 	corr      *sigma.Correlator
 	corrRule  map[*sigma.Rule][]string // fields to extract for Observe
 	corrInfo  map[*sigma.Correlation]*RuleInfo
+	// bursts holds, per correlation and group, the last event time of the
+	// last hit, so that one burst raises one alert.
+	bursts map[string]time.Time
 	stats     *Stats
 	log       *slog.Logger
 	// LoadErrors lists the rule files (or documents) that could not be
@@ -102,6 +105,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		silent:    map[*sigma.Rule]bool{},
 		corrRule:  map[*sigma.Rule][]string{},
 		corrInfo:  map[*sigma.Correlation]*RuleInfo{},
+		bursts:    map[string]time.Time{},
 		stats:     NewStats(),
 		log:       cfg.Logger,
 	}
@@ -303,6 +307,9 @@ type Hit struct {
 	Time   time.Time
 	OCSF   json.RawMessage
 	Rules  []*sigma.Rule
+	// normalized is set once normalization was attempted (OCSF may still
+	// be nil when it failed).
+	normalized bool
 	// Values holds, per correlated rule (parallel to Rules), the fields
 	// Correlator.Fields asked for.
 	Values []map[string]string
@@ -314,11 +321,14 @@ type Matcher struct {
 	ev   *sigma.JSONEvent
 	oev  *sigma.JSONEvent
 	hits []*sigma.Rule
+	hit  func(*sigma.Matcher)
 }
 
 // NewMatcher returns matching state for one goroutine.
 func (e *Engine) NewMatcher() *Matcher {
-	return &Matcher{e: e, ev: sigma.NewJSONEvent(nil), oev: sigma.NewJSONEvent(nil)}
+	m := &Matcher{e: e, ev: sigma.NewJSONEvent(nil), oev: sigma.NewJSONEvent(nil)}
+	m.hit = func(mm *sigma.Matcher) { m.hits = append(m.hits, mm.Rule()) }
+	return m
 }
 
 // Match evaluates every rule of the record's source (and the OCSF rules, for
@@ -329,34 +339,21 @@ func (m *Matcher) Match(rec logs.Record, out *Hit) bool {
 	m.hits = m.hits[:0]
 	m.ev.Reset(rec.Raw)
 	if set := e.sets[rec.Source]; set != nil {
-		set.Match(m.ev, func(mm *sigma.Matcher) { m.hits = append(m.hits, mm.Rule()) })
+		set.Match(m.ev, m.hit)
 	}
 	var ocsfJSON json.RawMessage
 	normalized := false
-	normalize := func() {
-		if normalized || e.cfg.Normalize == nil {
-			return
-		}
-		normalized = true
-		o, err := e.cfg.Normalize(rec)
-		if err != nil {
-			e.log.Debug("normalize", "file", rec.File, "offset", rec.Offset, "err", err)
-			return
-		}
-		ocsfJSON = withIdentity(o)
-	}
 	if e.ocsfSet != nil && e.gate.pass(rec) {
-		normalize()
+		ocsfJSON, normalized = e.normalize(rec), true
 		if ocsfJSON != nil {
 			m.oev.Reset(ocsfJSON)
-			e.ocsfSet.Match(m.oev, func(mm *sigma.Matcher) { m.hits = append(m.hits, mm.Rule()) })
+			e.ocsfSet.Match(m.oev, m.hit)
 		}
 	}
 	if len(m.hits) == 0 {
 		return false
 	}
-	normalize()
-	*out = Hit{Record: rec, Time: EventTime(rec), OCSF: ocsfJSON, Rules: slices.Clone(m.hits)}
+	*out = Hit{Record: rec, Time: EventTime(rec), OCSF: ocsfJSON, normalized: normalized, Rules: slices.Clone(m.hits)}
 	if e.corr != nil {
 		out.Values = make([]map[string]string, len(out.Rules))
 		for i, r := range out.Rules {
@@ -366,7 +363,10 @@ func (m *Matcher) Match(rec logs.Record, out *Hit) bool {
 			}
 			vals := make(map[string]string, len(fields))
 			for _, f := range fields {
-				if v, ok := m.fieldValue(r, rec, ocsfJSON, f); ok {
+				if !out.normalized && strings.HasPrefix(f, OCSFFieldPrefix) {
+					out.OCSF, out.normalized = e.normalize(rec), true
+				}
+				if v, ok := m.fieldValue(r, rec, out.OCSF, f); ok {
 					vals[f] = v
 				}
 			}
@@ -374,6 +374,17 @@ func (m *Matcher) Match(rec logs.Record, out *Hit) bool {
 		}
 	}
 	return true
+}
+
+// normalize returns the record's OCSF JSON with vigil's identity extension,
+// or nil when it cannot be normalized.
+func (e *Engine) normalize(rec logs.Record) json.RawMessage {
+	o, err := e.cfg.Normalize(rec)
+	if err != nil {
+		e.log.Debug("normalize", "file", rec.File, "offset", rec.Offset, "err", err)
+		return nil
+	}
+	return withIdentity(o)
 }
 
 // fieldValue reads a correlation field: "ocsf."-prefixed fields from the
@@ -411,12 +422,19 @@ func isOCSFRule(r *sigma.Rule) bool {
 // whether it is suppressed; emitted alerts go to fn in order. Emit must be
 // called in event order from one goroutine.
 func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error {
-	ev := Event{Record: h.Record, OCSF: h.OCSF, Time: h.Time}
+	// The OCSF form is only needed in alerts that tuning lets through, so
+	// it is made here, lazily, for those.
+	events := func() []Event {
+		if !h.normalized {
+			h.OCSF, h.normalized = e.normalize(h.Record), true
+		}
+		return []Event{{Record: h.Record, OCSF: h.OCSF, Time: h.Time}}
+	}
 	for i, r := range h.Rules {
 		if !e.silent[r] {
 			info := e.info[r]
 			if info != nil {
-				if err := e.raise(info, "", []Event{ev}, fn); err != nil {
+				if err := e.raise(info, "", h.Record, events, fn); err != nil {
 					return err
 				}
 			}
@@ -436,12 +454,37 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 			if info == nil {
 				continue
 			}
-			if err := e.raise(info, groupKey(hit), []Event{ev}, fn); err != nil {
+			// A sliding window fires again on every further event of a
+			// burst: raise one alert per burst (per group), not one per
+			// event, until the window stops matching.
+			bk := info.Key() + "\x00" + groupOnly(hit)
+			if last, ok := e.bursts[bk]; ok && !hit.First.After(last) {
+				e.bursts[bk] = hit.Last
+				continue
+			}
+			e.bursts[bk] = hit.Last
+			if err := e.raise(info, groupKey(hit), h.Record, events, fn); err != nil {
 				return err
 			}
 		}
 	}
 	return ctx.Err()
+}
+
+func groupOnly(h sigma.CorrelationHit) string {
+	keys := make([]string, 0, len(h.Group))
+	for k := range h.Group {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(k)
+		b.WriteString("=")
+		b.WriteString(h.Group[k])
+		b.WriteString(";")
+	}
+	return b.String()
 }
 
 func groupKey(h sigma.CorrelationHit) string {
@@ -463,15 +506,24 @@ func groupKey(h sigma.CorrelationHit) string {
 	return b.String()
 }
 
-func (e *Engine) raise(info *RuleInfo, group string, events []Event, fn func(*Alert) error) error {
-	level, why := e.tuning.Decide(info, events)
+func (e *Engine) raise(info *RuleInfo, group string, rec logs.Record, events func() []Event, fn func(*Alert) error) error {
+	// Tuning looks at the records only (identities); the OCSF form is
+	// made after, for alerts that go out.
+	level, why := e.tuning.Decide(info, []Event{{Record: rec}})
 	if why != SuppressedNone {
 		e.stats.suppress(info, why)
 		return nil
 	}
-	a := NewAlert(info, level, group, events, e.cfg.Version)
+	a := NewAlert(info, level, group, events(), e.cfg.Version)
 	e.stats.emit(info, level)
 	return fn(&a)
+}
+
+// engineState is what Snapshot saves: the correlator's state and the
+// burst marks.
+type engineState struct {
+	Sigma  json.RawMessage      `json:"sigma,omitempty"`
+	Bursts map[string]time.Time `json:"bursts,omitempty"`
 }
 
 // Snapshot returns the correlation state (nil when no correlation runs).
@@ -483,7 +535,7 @@ func (e *Engine) Snapshot() (json.RawMessage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("correlation snapshot: %w", err)
 	}
-	return b, nil
+	return json.Marshal(engineState{Sigma: b, Bursts: e.bursts})
 }
 
 // Restore loads correlation state saved by Snapshot.
@@ -491,8 +543,17 @@ func (e *Engine) Restore(state json.RawMessage) error {
 	if e.corr == nil || len(state) == 0 {
 		return nil
 	}
-	if err := e.corr.Restore(state); err != nil {
+	var st engineState
+	if err := json.Unmarshal(state, &st); err != nil {
 		return fmt.Errorf("correlation restore: %w", err)
+	}
+	if len(st.Sigma) > 0 {
+		if err := e.corr.Restore(st.Sigma); err != nil {
+			return fmt.Errorf("correlation restore: %w", err)
+		}
+	}
+	if st.Bursts != nil {
+		e.bursts = st.Bursts
 	}
 	return nil
 }

@@ -16,15 +16,17 @@ import (
 // (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION) the session name, which
 // for federated (SAML, IAM Identity Center) users is their email.
 func Identity(ocsfJSON []byte) string {
-	r := gjson.GetManyBytes(ocsfJSON, "actor.user.email_addr", "actor.user.name", "actor.user.uid")
+	r := gjson.GetManyBytes(ocsfJSON, "actor.user.email_addr", "actor.user.name", "actor.user.uid", "actor.user.type")
 	var id string
-	for _, v := range r {
+	for _, v := range r[:3] {
 		if v.Type == gjson.String && v.Str != "" {
 			id = v.Str
 			break
 		}
 	}
-	if strings.Contains(id, ":assumed-role/") {
+	// AWS assumed roles: the user is the session (ROLE/SESSION in the name,
+	// arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION in the uid).
+	if strings.EqualFold(r[3].Str, "AssumedRole") || strings.Contains(id, ":assumed-role/") {
 		if i := strings.LastIndexByte(id, '/'); i >= 0 {
 			id = id[i+1:]
 		}

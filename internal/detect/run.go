@@ -26,6 +26,9 @@ type RunOptions struct {
 // walked recursively in lexical order, hidden entries below a directory
 // skipped. Paths that cannot be read are reported to onErr.
 func ListFiles(paths []string, onErr func(logs.InputError)) []string {
+	if onErr == nil {
+		onErr = func(logs.InputError) {}
+	}
 	var out []string
 	for _, root := range paths {
 		st, err := os.Stat(root)
