@@ -569,3 +569,14 @@ func TestEmptyReport(t *testing.T) {
 		t.Errorf("ocsf of nothing must be []: %v %v", err, arr)
 	}
 }
+
+func TestShorten(t *testing.T) {
+	id := "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/app/providers/Microsoft.Sql/servers/acme-sql"
+	got := shorten(id, 40)
+	if len([]rune(got)) != 40 || !strings.HasPrefix(got, "/subscriptions/") || !strings.HasSuffix(got, "servers/acme-sql") {
+		t.Errorf("shorten = %q", got)
+	}
+	if shorten("short", 40) != "short" {
+		t.Error("short strings unchanged")
+	}
+}

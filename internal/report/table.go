@@ -227,11 +227,29 @@ func sumMap(m map[string]int) int {
 	return n
 }
 
+// maxResourceWidth bounds the RESOURCE column: long IDs (Azure resource IDs
+// run to 150+ characters) are shortened in the middle, keeping the start
+// (account/subscription) and the end (the resource's own name). Full IDs
+// are in every other format.
+const maxResourceWidth = 80
+
 func resourceLabel(f *finding.Finding) string {
-	if f.Resource.ID != "" {
-		return f.Resource.ID
+	id := f.Resource.ID
+	if id == "" {
+		id = f.Resource.Name
 	}
-	return f.Resource.Name
+	return shorten(oneLine(id), maxResourceWidth)
+}
+
+// shorten cuts s to at most n runes by replacing its middle with "…".
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	head := (n - 1) * 2 / 5
+	tail := n - 1 - head
+	return string(r[:head]) + "…" + string(r[len(r)-tail:])
 }
 
 func cell(s string) string {
