@@ -973,15 +973,22 @@ func base64Offsets(b []byte) []string {
 	return out
 }
 
-// windash returns every variant of s with each of its first four dash-like
-// characters (- / – — ―) replaced by each of them (5^n variants).
+// windash returns the variants of s in which every dash-like character
+// (- / – — ―) that starts a word (preceded by start or a non-word character,
+// followed by a word character), as pySigma's windash modifier picks them,
+// is replaced by each of them; at most four positions vary (5^4 variants).
 func windash(s string) []string {
 	dashes := []string{"-", "/", "–", "—", "―"}
 	isDash := func(r rune) bool { return r == '-' || r == '/' || r == '–' || r == '—' || r == '―' }
+	isWord := func(r rune) bool {
+		return r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= utf8.RuneSelf
+	}
+	rs := []rune(s)
 	out := []string{""}
 	n := 0
-	for _, r := range s {
-		if isDash(r) && n < 4 {
+	for i, r := range rs {
+		flag := isDash(r) && (i == 0 || !isWord(rs[i-1])) && i+1 < len(rs) && isWord(rs[i+1])
+		if flag && n < 4 {
 			n++
 			var next []string
 			for _, o := range out {
@@ -992,8 +999,8 @@ func windash(s string) []string {
 			out = next
 			continue
 		}
-		for i := range out {
-			out[i] += string(r)
+		for j := range out {
+			out[j] += string(r)
 		}
 	}
 	return out
@@ -1001,7 +1008,8 @@ func windash(s string) []string {
 
 // required derives, from a compiled node, literal values one of which some
 // field must equal (exact, case-insensitive) for the node to match: path ->
-// values. Only exact string matches with no wildcard are used.
+// values; the key is the field's candidate paths joined by NUL. Only exact
+// string matches with no wildcard are used.
 func required(n node) map[string][]string {
 	switch t := n.(type) {
 	case andNode:
@@ -1032,15 +1040,16 @@ func required(n node) map[string][]string {
 		}
 		return acc
 	case *fieldNode:
-		if t.exists != 0 || t.neq || len(t.paths) != 1 {
+		if t.exists != 0 || t.neq {
 			return nil
 		}
+		key := strings.Join(t.paths, "\x00")
 		var vs []string
 		if t.all {
 			// Every value must match: any one of them is required.
 			for _, m := range t.vals {
 				if m.kind == vStr && m.op == opEq && !m.cased && !m.isNum {
-					return map[string][]string{t.paths[0]: {m.s}}
+					return map[string][]string{key: {m.s}}
 				}
 			}
 			return nil
@@ -1054,7 +1063,7 @@ func required(n node) map[string][]string {
 		if len(vs) == 0 {
 			return nil
 		}
-		return map[string][]string{t.paths[0]: vs}
+		return map[string][]string{key: vs}
 	}
 	return nil
 }

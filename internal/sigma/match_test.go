@@ -141,6 +141,8 @@ func TestModifiers(t *testing.T) {
 		// windash
 		{"windash-slash", "sel: {a|windash|contains: ' -exec'}\n" + sel, `{"a":"x /exec y"}`, true},
 		{"windash-endash", "sel: {a|windash|contains: ' -exec'}\n" + sel, `{"a":"x –exec y"}`, true},
+		{"windash-in-path-kept", "sel: {a|windash: 'c:/x/-y'}\n" + sel, `{"a":"c:/x//y"}`, true},
+		{"windash-not-word-start", "sel: {a|windash: 'a/b'}\n" + sel, `{"a":"a-b"}`, false},
 		{"windash-miss", "sel: {a|windash|contains: ' -exec'}\n" + sel, `{"a":"x +exec y"}`, false},
 		// exists
 		{"exists-true", "sel: {a|exists: true}\n" + sel, `{"a":null}`, true},

@@ -1,5 +1,7 @@
 package sigma
 
+import "strings"
+
 // RuleSet evaluates the matchers of one log source against events. It
 // indexes matchers by the field most of them require an exact literal of
 // (CloudTrail's eventName, Azure's operationName, ...): per event only the
@@ -7,7 +9,8 @@ package sigma
 // could not be indexed, are evaluated. A RuleSet is safe for concurrent use.
 type RuleSet struct {
 	all   []*Matcher
-	key   string
+	key   string   // index key: the candidate paths joined by NUL
+	paths []string // the candidate paths, first present wins
 	byVal map[string][]int
 	rest  []int
 }
@@ -30,6 +33,9 @@ func NewRuleSet(ms []*Matcher) *RuleSet {
 	if best < 2 {
 		s.key = ""
 	}
+	if s.key != "" {
+		s.paths = strings.Split(s.key, "\x00")
+	}
 	s.byVal = map[string][]int{}
 	for i, m := range ms {
 		vals, ok := m.req[s.key]
@@ -51,7 +57,7 @@ func NewRuleSet(ms []*Matcher) *RuleSet {
 // IndexField returns the event path the set is indexed on ("" if none) and
 // how many matchers are indexed / always evaluated.
 func (s *RuleSet) IndexField() (path string, indexed, always int) {
-	return s.key, len(s.all) - len(s.rest), len(s.rest)
+	return strings.ReplaceAll(s.key, "\x00", ","), len(s.all) - len(s.rest), len(s.rest)
 }
 
 // Matchers returns the matchers of the set.
@@ -62,7 +68,13 @@ func (s *RuleSet) Matchers() []*Matcher { return s.all }
 func (s *RuleSet) Match(ev Event, hit func(*Matcher)) {
 	var cand []int
 	if s.key != "" {
-		v, ok := ev.Field(s.key)
+		var v Value
+		var ok bool
+		for _, p := range s.paths {
+			if v, ok = ev.Field(p); ok {
+				break
+			}
+		}
 		if ok && v.Kind == KindArray {
 			// A multi-valued key field can match several entries: no index.
 			for _, m := range s.all {
