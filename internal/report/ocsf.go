@@ -93,9 +93,13 @@ func ToOCSF(f *finding.Finding, rule finding.RuleInfo, r *Report) ocsf.Complianc
 	if desc == "" {
 		desc = f.Message
 	}
+	title := f.Title
+	if title == "" {
+		title = f.RuleID
+	}
 	msg := f.Message
 	if msg == "" {
-		msg = f.Title
+		msg = title
 	}
 	cf := ocsf.ComplianceFinding{
 		ActivityID:   ocsf.FindingActivityCreate,
@@ -128,10 +132,10 @@ func ToOCSF(f *finding.Finding, rule finding.RuleInfo, r *Report) ocsf.Complianc
 		},
 		FindingInfo: ocsf.FindingInfo{
 			UID:         FindingUID(f),
-			Title:       f.Title,
+			Title:       title,
 			Desc:        desc,
 			CreatedTime: ms,
-			Analytic:    &ocsf.Analytic{UID: f.RuleID, Name: f.Title, Type: "Rule", TypeID: 1},
+			Analytic:    &ocsf.Analytic{UID: f.RuleID, Name: title, Type: "Rule", TypeID: 1},
 		},
 		Resources: []ocsf.ResourceDetails{{
 			UID:    f.Resource.ID,
