@@ -144,7 +144,7 @@ func runScan(cmd *cobra.Command, args []string, f scanFlags) error {
 	if n := len(res.Inventory.Errors); n > 0 {
 		return &exitError{code: exitUsage, err: fmt.Errorf("%d input(s) could not be read; the rest was scanned", n)}
 	}
-	if failOn != "" && scan.FailsAt(res.Report.Findings, failOn) {
+	if failOn != "" && finding.FailsAt(res.Report.Findings, failOn) {
 		return &exitError{code: exitFindings}
 	}
 	return nil

@@ -127,15 +127,15 @@ type APIResponse struct {
 
 // ResourceDetails is the OCSF resource_details object.
 type ResourceDetails struct {
-	UID    string            `json:"uid,omitempty"`
-	Name   string            `json:"name,omitempty"`
-	Type   string            `json:"type,omitempty"`
-	Region string            `json:"region,omitempty"`
-	Cloud  *Cloud            `json:"cloud_partition,omitempty"`
-	Labels []string          `json:"labels,omitempty"`
-	Data   map[string]any    `json:"data,omitempty"`
-	Owner  *User             `json:"owner,omitempty"`
-	Tags   map[string]string `json:"-"`
+	UID            string            `json:"uid,omitempty"`
+	Name           string            `json:"name,omitempty"`
+	Type           string            `json:"type,omitempty"`
+	Region         string            `json:"region,omitempty"`
+	CloudPartition string            `json:"cloud_partition,omitempty"`
+	Labels         []string          `json:"labels,omitempty"`
+	Data           map[string]any    `json:"data,omitempty"`
+	Owner          *User             `json:"owner,omitempty"`
+	Tags           map[string]string `json:"-"`
 }
 
 // Remediation is the OCSF remediation object.

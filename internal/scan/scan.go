@@ -104,15 +104,3 @@ func RuleInfos(rs []*policy.Rule) []finding.RuleInfo {
 	}
 	return out
 }
-
-// FailsAt reports whether a failing, unsuppressed finding at or above min
-// exists: the --fail-on condition.
-func FailsAt(fs []finding.Finding, min finding.Severity) bool {
-	for i := range fs {
-		f := &fs[i]
-		if f.Status == finding.Fail && f.Suppressed == nil && f.Severity.Rank() >= min.Rank() {
-			return true
-		}
-	}
-	return false
-}
