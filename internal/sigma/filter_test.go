@@ -201,3 +201,18 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		}
 	}
 }
+
+func TestYAMLAliases(t *testing.T) {
+	doc := "title: t\nlogsource: {product: aws}\ndetection:\n  sel: &s\n    eventName: &n [A, B]\n  sel2:\n    eventSource: *n\n  again: *s\n  condition: again and sel2\n"
+	rs, err := ParseRule([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Compile(rs[0], FieldMap{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Match(NewJSONEvent([]byte(`{"eventName":"b","eventSource":"a"}`))) {
+		t.Error("aliases not followed")
+	}
+}

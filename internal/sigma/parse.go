@@ -279,7 +279,16 @@ func parseDetection(n *yaml.Node, needCond bool) (*Detection, error) {
 	return d, nil
 }
 
+// deref follows YAML aliases (bounded, to survive alias cycles).
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && n.Alias != nil && i < 16; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
 func parseSearch(name string, v *yaml.Node) (*Search, error) {
+	v = deref(v)
 	s := &Search{Name: name}
 	switch v.Kind {
 	case yaml.MappingNode:
@@ -292,6 +301,7 @@ func parseSearch(name string, v *yaml.Node) (*Search, error) {
 		var kw []Lit
 		nMaps := 0
 		for _, el := range v.Content {
+			el = deref(el)
 			switch el.Kind {
 			case yaml.MappingNode:
 				items, err := parseMap(el)
@@ -334,7 +344,7 @@ func parseSearch(name string, v *yaml.Node) (*Search, error) {
 func parseMap(m *yaml.Node) ([]*Item, error) {
 	var items []*Item
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := m.Content[i], m.Content[i+1]
+		k, v := m.Content[i], deref(m.Content[i+1])
 		if k.Kind != yaml.ScalarNode {
 			return nil, fmt.Errorf("line %d: field name must be a string", k.Line)
 		}
@@ -355,6 +365,7 @@ func parseMap(m *yaml.Node) ([]*Item, error) {
 			it.Values = []Lit{l}
 		case yaml.SequenceNode:
 			for _, el := range v.Content {
+				el = deref(el)
 				if el.Kind != yaml.ScalarNode {
 					return nil, fmt.Errorf("line %d: value of %q must be a scalar", el.Line, k.Value)
 				}
