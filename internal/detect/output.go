@@ -52,7 +52,11 @@ func OpenJSONLFile(path string) (*JSONLSink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open alert output: %w", err)
 	}
-	return &JSONLSink{w: bufio.NewWriterSize(f, 64<<10), f: f, sync: true}, nil
+	s := &JSONLSink{w: bufio.NewWriterSize(f, 64<<10), f: f}
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		s.sync = true // not for /dev/null, pipes, ...
+	}
+	return s, nil
 }
 
 // MarshalFinding encodes a's finding as one JSON line (no trailing newline).

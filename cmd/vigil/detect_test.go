@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const detectTestTrail = `{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333","userName":"alice"},"eventTime":"2024-03-01T10:00:00Z","eventSource":"organizations.amazonaws.com","eventName":"LeaveOrganization","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"aws-cli/2","eventID":"11111111-1111-4111-8111-111111111111","eventType":"AwsApiCall","recipientAccountId":"111122223333"}]}`
+
+func TestDetectExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	logs := filepath.Join(dir, "logs")
+	os.Mkdir(logs, 0o755)
+	writeFile(t, filepath.Join(logs, "trail.json"), detectTestTrail)
+	rules := filepath.Join(dir, "rules")
+	os.Mkdir(rules, 0o755)
+	writeFile(t, filepath.Join(rules, "broken.yml"), "title: broken\ndetection: [\n")
+	out := filepath.Join(dir, "alerts.jsonl")
+	ctx := context.Background()
+
+	// Alerts fire (built-in "AWS Account Leaves Organization", high): exit 0;
+	// the broken rule is reported and the rest runs.
+	if code := run(ctx, []string{"detect", logs, "--rules", rules, "--output", out}); code != 0 {
+		t.Fatalf("exit %d, want 0", code)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 16<<20)
+	for sc.Scan() {
+		var finding struct {
+			ClassUID    int `json:"class_uid"`
+			FindingInfo struct {
+				Title string `json:"title"`
+			} `json:"finding_info"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &finding); err != nil || finding.ClassUID != 2004 {
+			t.Fatalf("line %d: %v %+v", n+1, err, finding)
+		}
+		n++
+	}
+	f.Close()
+	if n != 1 {
+		t.Errorf("%d alerts written, want 1", n)
+	}
+	os.Remove(out)
+
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"detect", logs, "--output", out, "--fail-on", "high"}, 1},
+		{[]string{"detect", logs, "--output", out, "--fail-on", "critical"}, 0},
+		{[]string{"detect", logs, "--output", out, "--min-level", "critical", "--fail-on", "low"}, 0},
+		{[]string{"detect", filepath.Join(dir, "missing"), "--output", out}, 2},
+		{[]string{"detect"}, 2},
+		{[]string{"detect", logs, "--fail-on", "loud"}, 2},
+		{[]string{"detect", logs, "--format", "csv"}, 2},
+		{[]string{"detect", "--follow", logs}, 2},
+		{[]string{"detect", logs, "--rules", filepath.Join(dir, "nope")}, 2},
+		{[]string{"detect", logs, "--tuning", filepath.Join(dir, "nope.yml")}, 2},
+	} {
+		if code := run(ctx, tc.args); code != tc.want {
+			t.Errorf("%v: exit %d, want %d", tc.args, code, tc.want)
+		}
+	}
+}
