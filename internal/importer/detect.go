@@ -6,6 +6,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
 	"github.com/vigil-sec/vigil/internal/importer/azure"
+	"github.com/vigil-sec/vigil/internal/importer/gcp"
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 )
 
@@ -58,6 +59,7 @@ type documentFormat struct {
 var documentFormats = []documentFormat{
 	{awsconfig.Detect, awsconfig.Parse},
 	{azure.Detect, azure.Parse},
+	{gcp.Detect, gcp.Parse},
 }
 
 // detectNDJSON reports whether data is newline-delimited JSON (a complete
@@ -98,7 +100,9 @@ type ndjsonFormat struct {
 	parse  func(ctx context.Context, path string, data []byte) *attr.Result
 }
 
-var ndjsonFormats []ndjsonFormat
+var ndjsonFormats = []ndjsonFormat{
+	{name: gcp.Format, detect: gcp.DetectLine, sniff: gcp.Sniff, parse: gcp.ParseNDJSON},
+}
 
 func parseNDJSON(ctx context.Context, path, format string, data []byte) fileResult {
 	for _, f := range ndjsonFormats {

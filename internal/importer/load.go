@@ -15,6 +15,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
 	"github.com/vigil-sec/vigil/internal/importer/azure"
+	"github.com/vigil-sec/vigil/internal/importer/gcp"
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
@@ -154,6 +155,7 @@ func problemError(path string, p attr.Problem) InputError {
 var finalizers = []func([]*resource.Resource) ([]*resource.Resource, []attr.Problem){
 	awsconfig.Finalize,
 	azure.Finalize,
+	gcp.Finalize,
 }
 
 type fileResult struct {

@@ -169,3 +169,50 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+func TestLoadGCPNDJSONWithBadLine(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join("gcp", "testdata", "assets.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(src), "\n")
+	// Break line 5 and split the export in two files, as a multi-part
+	// export is: the iam_policy lines still merge with their resources.
+	lines[4] = `{"name": "//storage.googleapis.com/acme-logs", "asset_type": ` + "\n"
+	writeFile(t, filepath.Join(dir, "part-1.json"), strings.Join(lines[:12], ""))
+	writeFile(t, filepath.Join(dir, "part-2.json"), strings.Join(lines[12:], ""))
+	inv, err := Load(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Errors) != 1 || inv.Errors[0].Line != 5 || filepath.Base(inv.Errors[0].Path) != "part-1.json" {
+		t.Fatalf("errors: %+v", inv.Errors)
+	}
+	if !strings.HasPrefix(inv.Errors[0].Error(), filepath.Join(dir, "part-1.json")+":5: ") {
+		t.Errorf("error text: %s", inv.Errors[0].Error())
+	}
+	if inv.Files["gcp-cloud-asset"] != 2 || inv.Unsupported["pubsub.googleapis.com/Topic"] != 1 {
+		t.Errorf("files %v unsupported %v", inv.Files, inv.Unsupported)
+	}
+	m := byID(inv)
+	pub := m["//storage.googleapis.com/acme-public-web"]
+	if pub == nil || pub.Facts.Storage.PublicAccess == nil || !*pub.Facts.Storage.PublicAccess || pub.Facts.Storage.UniformAccess == nil {
+		t.Fatalf("merged public bucket: %+v", pub)
+	}
+	// The broken line was acme-logs' resource line: its policy line still
+	// made a bucket, with only what the policy decides.
+	logs := m["//storage.googleapis.com/acme-logs"]
+	if logs == nil || logs.Facts.Storage.PublicAccess == nil || logs.Facts.Storage.Versioning != nil {
+		t.Errorf("acme-logs: %+v", logs)
+	}
+	proj := m["//cloudresourcemanager.googleapis.com/projects/487615239784"]
+	if proj == nil || proj.Account != "acme-prod" || proj.Facts.Account.AuditLogging == nil || !*proj.Facts.Account.AuditLogging {
+		t.Errorf("project: %+v", proj)
+	}
+	for _, r := range inv.Resources {
+		if r.Provider == resource.GCP && r.Account != "acme-prod" {
+			t.Errorf("%s has account %q", r.ID, r.Account)
+		}
+	}
+}

@@ -272,8 +272,8 @@ func TestMissingFieldsDoNotPanic(t *testing.T) {
 func TestDetect(t *testing.T) {
 	for doc, want := range map[string]string{
 		`{"count":0,"data":[],"skip_token":null,"total_records":0}`: Format,
-		`{"value":[]}`:                       "",
-		`[{"id":"x","type":"y"}]`:            "",
+		`{"value":[]}`:            "",
+		`[{"id":"x","type":"y"}]`: "",
 		`{"id":"/subscriptions/s","type":"microsoft.resources/subscriptions"}`: Format,
 		`{"data":{"columns":[],"rows":[]},"count":0}`:                          "",
 	} {

@@ -1,0 +1,153 @@
+package gcp
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// ProjectID is the asset name of a project, as Cloud Asset Inventory names it.
+func ProjectID(project string) string {
+	return "//cloudresourcemanager.googleapis.com/projects/" + project
+}
+
+// Finalize completes the GCP resources of a merged inventory: accounts are
+// project IDs wherever the input shows the project number's ID, service
+// accounts get their keys, projects their essential contacts, and every
+// project seen has a resource of class account (the Project asset when the
+// export has it, else a synthesized one).
+func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []attr.Problem) {
+	var rs []*resource.Resource
+	numToID := map[string]string{}
+	for _, r := range all {
+		if r.Provider != resource.GCP {
+			continue
+		}
+		rs = append(rs, r)
+		if r.Type == TypeProject {
+			d := assetData(r)
+			if id, num := attr.Str(d, "projectId"), attr.Str(d, "projectNumber"); id != "" && num != "" {
+				numToID[num] = id
+			}
+		}
+		if id := projectInName(r.ID); id != "" && !isNumber(id) {
+			for _, anc := range attr.Strs(r.Raw, "ancestors") {
+				if num, ok := strings.CutPrefix(anc, "projects/"); ok {
+					if _, have := numToID[num]; !have {
+						numToID[num] = id
+					}
+					break
+				}
+			}
+		}
+	}
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	byType := map[string][]*resource.Resource{}
+	projects := map[string]bool{}
+	for _, r := range rs {
+		if id, ok := numToID[r.Account]; ok {
+			r.Account = id
+		}
+		if r.Region == "" {
+			r.Region = "global"
+		}
+		byType[r.Type] = append(byType[r.Type], r)
+		if r.Account != "" {
+			projects[r.Account] = true
+		}
+	}
+
+	// Service accounts: their keys, found by the account's asset name,
+	// unique ID or email.
+	sas := map[string]*resource.Resource{}
+	for _, sa := range byType[TypeServiceAccount] {
+		sas[sa.ID] = sa
+		d := assetData(sa)
+		for _, k := range []string{"uniqueId", "email"} {
+			if v := attr.Str(d, k); v != "" {
+				sas[v] = sa
+			}
+		}
+	}
+	keyed := map[string]bool{}
+	for _, k := range byType[TypeServiceAccountKey] {
+		keyed[k.Account] = true
+		d := assetData(k)
+		var owner *resource.Resource
+		if i := strings.Index(k.ID, "/keys/"); i > 0 {
+			owner = sas[k.ID[:i]]
+			if owner == nil {
+				owner = sas[shortName(k.ID[:i])]
+			}
+		}
+		if owner == nil {
+			if n := attr.Str(d, "name"); strings.Contains(n, "/keys/") {
+				owner = sas[shortName(n[:strings.Index(n, "/keys/")])]
+			}
+		}
+		if owner == nil || owner.Facts.Identity == nil || d == nil {
+			continue
+		}
+		owner.Facts.Identity.AccessKeys = append(owner.Facts.Identity.AccessKeys, resource.AccessKey{
+			ID:          shortName(k.ID),
+			Active:      !attr.Any(attr.Bool(d, "disabled")),
+			Created:     attr.Str(d, "validAfterTime"),
+			UserManaged: resource.Bool(attr.Str(d, "keyType") == "USER_MANAGED"),
+		})
+		attr.Relate(owner, "has_key", k.ID)
+	}
+	for _, sa := range byType[TypeServiceAccount] {
+		if keyed[sa.Account] && sa.Facts.Identity != nil {
+			sa.Facts.Identity.AccessKeysKnown = resource.Bool(true)
+		}
+	}
+
+	// Essential contacts for security notifications.
+	contact := map[string]bool{}
+	for _, c := range byType[TypeContact] {
+		d := assetData(c)
+		for _, cat := range attr.Strs(d, "notificationCategorySubscriptions") {
+			if cat == "SECURITY" || cat == "ALL" {
+				contact[c.Account] = true
+			}
+		}
+	}
+
+	acct := map[string]*resource.Resource{}
+	for _, p := range byType[TypeProject] {
+		if id := attr.Str(assetData(p), "projectId"); id != "" {
+			p.Name = id
+		}
+		acct[p.Account] = p
+	}
+	ids := make([]string, 0, len(projects))
+	for p := range projects {
+		ids = append(ids, p)
+	}
+	sort.Strings(ids)
+	for _, p := range ids {
+		r := acct[p]
+		if r == nil {
+			r = &resource.Resource{
+				Provider: resource.GCP, Account: p, Region: "global", Type: TypeProject, ID: ProjectID(p), Name: p,
+				Source: "synthesized", Class: resource.ClassAccount,
+			}
+			added = append(added, r)
+		}
+		if r.Facts.Account == nil {
+			r.Facts.Account = &resource.Account{}
+		}
+		if contact[p] {
+			r.Facts.Account.SecurityContact = resource.Bool(true)
+		}
+	}
+	return added, nil
+}
+
+func assetData(r *resource.Resource) attr.M {
+	return attr.Obj(r.Raw, "resource", "data")
+}
