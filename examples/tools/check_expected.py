@@ -47,10 +47,12 @@ def main():
             print("NOTCLEAN %s: %s" % (c["resource_id"], ", ".join(sorted(fails[c["resource_id"]]))))
             bad += 1
     planted = {(p["rule_id"], p["resource_id"]) for p in exp["planted"]}
+    incidental = exp.get("incidental") or []
     if "--extra" in sys.argv:
         for (rule, rid), st in sorted(status.items()):
             if st == "FAIL" and (rule, rid) not in planted:
-                print("EXTRA    %-45s %s" % (rule, rid))
+                known = any(i["rule_id"] == rule and i["resource_id_contains"] in rid for i in incidental)
+                print("%s %-45s %s" % ("INCIDENT" if known else "EXTRA   ", rule, rid))
     print("planted flagged %d/%d; clean resources with a FAIL %d/%d"
           % (len(exp["planted"]) - len(missing), len(exp["planted"]), bad, len(exp["clean"])))
     return 1 if missing or bad else 0

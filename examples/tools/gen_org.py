@@ -22,7 +22,7 @@ sys.path.insert(0, HERE)
 import org_aws  # noqa: E402
 import org_azure  # noqa: E402
 import org_gcp  # noqa: E402
-from orglib import CLEAN, PLANTED, write_json, write_text  # noqa: E402
+from orglib import CLEAN, INCIDENTAL, PLANTED, write_json, write_text  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(REPO, "examples", "org")
@@ -96,6 +96,7 @@ def main():
                      "why": p["why"]} for p in planted],
         "clean": [{"resource_id": c["resource_id"], "provider": c["provider"], "class": c["class"],
                    "note": c["note"]} for c in cleans],
+        "incidental": INCIDENTAL,
     })
     write_text(os.path.join(OUT, "EXPECTED.md"), expected_md(planted, cleans, counts))
     total = sum(counts.values())
@@ -123,16 +124,22 @@ def expected_md(planted, cleans, counts):
           "| cloud | class | resource | why it is clean |", "|---|---|---|---|"]
     for c in cleans:
         L.append("| %s | %s | `%s` | %s |" % (c["provider"], c["class"], c["resource_id"], c["note"]))
+    L += ["", "## Incidental failures", "",
+          "Not planted for their own sake but consequences of the scenario; a scan may report them (resource IDs",
+          "containing the given text).", "", "| rule | cloud | resource ID contains | why |", "|---|---|---|---|"]
+    for i in INCIDENTAL:
+        L.append("| `%s` | %s | `%s` | %s |" % (i["rule_id"], i["provider"], i["resource_id_contains"], i["why"]))
     L += ["", "## Identifier conventions", "",
           "- AWS resources: the configuration item `ARN` (S3 `arn:aws:s3:::<bucket>`, security groups",
           "  `arn:aws:ec2:<region>:<account>:security-group/sg-...`); IAM users and root: the ARN in the credential",
           "  report (`arn:aws:iam::<account>:root` for `<root_account>`).",
-          "- AWS account-level findings: `aws-account:<account>`; the account password policy:",
+          "- AWS account-level findings: `aws-account/<account>`; the account password policy:",
           "  `arn:aws:iam::<account>:account-password-policy`.",
           "- Azure: the Resource Graph `id` as exported; subscription-level findings: `/subscriptions/<id>`.",
           "- GCP: the Cloud Asset `name`; the project (also its audit configuration):",
-          "  `//cloudresourcemanager.googleapis.com/projects/<number>`; one IAM grant:",
-          "  `<asset name>/iamPolicy/<role>/<member>`.", ""]
+          "  `//cloudresourcemanager.googleapis.com/projects/<number>`, its audit configuration",
+          "  `//cloudresourcemanager.googleapis.com/projects/<number>#auditConfigs`; one IAM grant:",
+          "  `<asset name>#iam/<role>/<member>`.", ""]
     return "\n".join(L)
 
 

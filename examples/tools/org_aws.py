@@ -19,7 +19,7 @@ import json
 import os
 import urllib.parse
 
-from orglib import (NOW, ago, clean, digits, epoch_ms, hexid, iso, iso_offset, plant, uid, upper_id,
+from orglib import (NOW, ago, clean, incidental, digits, epoch_ms, hexid, iso, iso_offset, plant, uid, upper_id,
                     write_json, write_text)
 
 PROD = "111122223333"
@@ -550,7 +550,7 @@ ADMIN_DOC = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action"
 
 
 def acct_id(acct):
-    return "aws-account:" + acct
+    return "aws-account/" + acct
 
 
 # ================================================================ the accounts
@@ -721,6 +721,8 @@ def build_prod(out):
     clean("aws", "identity", u, "programmatic only, one key rotated 60 days ago, used today")
     iam.user("priya.raman", groups=["Administrators"], password=True, pw_used=4, pw_changed=60, mfa=True,
              created_days=1100)
+    incidental("aws", "aws-user-direct-admin", "user/priya.raman",
+               "AdministratorAccess through the Administrators group, which a rule may count as direct")
     u = iam.user("carol.diaz", groups=["DataEngineers"], password=True, pw_used=3, pw_changed=50, mfa=False,
                  created_days=300)
     plant("aws", "aws-user-console-without-mfa", u, "password_enabled=true, mfa_active=false")

@@ -11,7 +11,7 @@ update_time) around the API's own camelCase resource representation.
 
 import os
 
-from orglib import NOW, ago, clean, digits, hexid, iso, plant, write_ndjson, write_text
+from orglib import NOW, ago, clean, digits, hexid, incidental, iso, plant, write_ndjson, write_text
 
 PROJECT = "nw-analytics-prod"
 NUMBER = "418273645091"
@@ -69,7 +69,7 @@ def rfc3339_pst(t):
 
 def binding_id(resource_name, role, member):
     # How an importer names one grant: the policy's resource, the role, the member.
-    return "%s/iamPolicy/%s/%s" % (resource_name, role, member)
+    return "%s#iam/%s/%s" % (resource_name, role, member)
 
 
 # ---------------------------------------------------------------- storage
@@ -375,6 +375,7 @@ def build(out):
     n_def, d_def = network("default", True)
     n_vpc, d_vpc = network("nw-vpc", False)
     plant(G, "gcp-default-network", n_def, "the auto-mode network named default still exists")
+    incidental(G, "gcp-default-network", "subnetworks/default", "the subnetworks of the default network are part of it")
     clean(G, "network", n_vpc, "custom-mode VPC")
     for region, cidr in (("us-central1", "10.128.0.0/20"), ("us-east1", "10.142.0.0/20"),
                          ("europe-west1", "10.132.0.0/20")):
@@ -494,7 +495,7 @@ def build(out):
           "predefined non-admin role to a group")
     clean(G, "iam_binding", binding_id(PROJECT_NAME, "roles/iam.securityReviewer", "group:security@" + DOMAIN),
           "predefined read-only role to a group")
-    plant(G, "gcp-audit-config-incomplete", PROJECT_NAME,
+    plant(G, "gcp-audit-config-incomplete", PROJECT_NAME + "#auditConfigs",
           "auditConfigs for allServices enable ADMIN_READ only (no DATA_READ/DATA_WRITE)")
 
     write_ndjson(os.path.join(root, "resource.json"), RES)

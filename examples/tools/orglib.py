@@ -28,6 +28,13 @@ def plant(provider, rule_id, resource_id, why):
     PLANTED.append({"rule_id": rule_id, "resource_id": resource_id, "why": why, "provider": provider})
 
 
+INCIDENTAL = []  # {"rule_id","resource_id_contains","why","provider"}: may FAIL as a side effect
+
+
+def incidental(provider, rule_id, id_contains, why):
+    INCIDENTAL.append({"rule_id": rule_id, "resource_id_contains": id_contains, "why": why, "provider": provider})
+
+
 def clean(provider, cls, resource_id, note):
     CLEAN.append({"resource_id": resource_id, "note": note, "provider": provider, "class": cls})
 
