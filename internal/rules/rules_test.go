@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/format"
 	"github.com/open-policy-agent/opa/v1/tester"
 )
 
@@ -430,5 +431,31 @@ func TestRuleCounts(t *testing.T) {
 		if !ids[id] {
 			t.Errorf("catalogue rule %q is missing", id)
 		}
+	}
+}
+
+// TestRegoFormatted checks every file is in `opa fmt` form (v1 syntax);
+// -update rewrites the files that are not.
+func TestRegoFormatted(t *testing.T) {
+	for _, f := range loadFiles(t) {
+		src, err := fs.ReadFile(FS(), f.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := format.SourceWithOpts(f.path, src, format.Opts{RegoVersion: ast.RegoV1})
+		if err != nil {
+			t.Errorf("%s: formatting: %v", f.path, err)
+			continue
+		}
+		if string(out) == string(src) {
+			continue
+		}
+		if *update {
+			if err := os.WriteFile(filepath.Join("builtin", filepath.FromSlash(f.path)), out, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		t.Errorf("%s is not formatted as `opa fmt` would (run go test ./internal/rules -run TestRegoFormatted -update)", f.path)
 	}
 }

@@ -30,8 +30,4 @@ pass contains r.id if {
 	r.facts.audit_log.file_validation == true
 }
 
-message[r.id] := "log file validation is disabled" if {
-	some r in input.resources.audit_log
-	r.provider == "aws"
-	r.facts.audit_log.file_validation == false
-}
+message[id] := "log file validation is disabled" if some id in fail

@@ -30,8 +30,4 @@ pass contains r.id if {
 	r.facts.audit_log.encrypted_with_cmk == true
 }
 
-message[r.id] := "the trail is not encrypted with a customer-managed KMS key" if {
-	some r in input.resources.audit_log
-	r.provider == "aws"
-	r.facts.audit_log.encrypted_with_cmk == false
-}
+message[id] := "the trail is not encrypted with a customer-managed KMS key" if some id in fail

@@ -30,8 +30,4 @@ pass contains r.id if {
 	r.facts.audit_log.multi_region == true
 }
 
-message[r.id] := "the trail logs a single region" if {
-	some r in input.resources.audit_log
-	r.provider == "aws"
-	r.facts.audit_log.multi_region == false
-}
+message[id] := "the trail logs a single region" if some id in fail

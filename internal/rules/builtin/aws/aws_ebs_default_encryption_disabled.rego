@@ -30,8 +30,4 @@ pass contains r.id if {
 	r.facts.account.default_encryption == true
 }
 
-message[r.id] := "EBS encryption by default is disabled" if {
-	some r in input.resources.account
-	r.provider == "aws"
-	r.facts.account.default_encryption == false
-}
+message[id] := "EBS encryption by default is disabled" if some id in fail

@@ -28,8 +28,4 @@ pass contains r.id if {
 	r.facts.compute.metadata_v2_required == true
 }
 
-message[r.id] := "IMDSv1 (HttpTokens=optional) is allowed" if {
-	some r in input.resources.compute
-	r.provider == "aws"
-	r.facts.compute.metadata_v2_required == false
-}
+message[id] := "IMDSv1 (HttpTokens=optional) is allowed" if some id in fail

@@ -23,26 +23,24 @@ keys_known(i) if i.access_keys_known == true
 
 keys_known(i) if count(i.access_keys) > 0
 
-root(r) if {
+applicable contains r.id if {
+	some r in input.resources.identity
 	r.provider == "aws"
 	r.facts.identity.kind == "root"
 }
 
-applicable contains r.id if {
-	some r in input.resources.identity
-	root(r)
-}
-
 fail contains r.id if {
 	some r in input.resources.identity
-	root(r)
+	r.provider == "aws"
+	r.facts.identity.kind == "root"
 	some k in r.facts.identity.access_keys
 	k.active == true
 }
 
 pass contains r.id if {
 	some r in input.resources.identity
-	root(r)
+	r.provider == "aws"
+	r.facts.identity.kind == "root"
 	keys_known(r.facts.identity)
 	every k in object.get(r.facts.identity, "access_keys", []) {
 		k.active == false
@@ -51,7 +49,8 @@ pass contains r.id if {
 
 message[r.id] := sprintf("the root user has %d active access key(s)", [n]) if {
 	some r in input.resources.identity
-	root(r)
+	r.provider == "aws"
+	r.facts.identity.kind == "root"
 	n := count([k | some k in r.facts.identity.access_keys; k.active == true])
 	n > 0
 }

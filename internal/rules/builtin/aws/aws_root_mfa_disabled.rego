@@ -38,9 +38,4 @@ pass contains r.id if {
 	r.facts.identity.mfa_enabled == true
 }
 
-message[r.id] := "the root user has no MFA device" if {
-	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "root"
-	r.facts.identity.mfa_enabled == false
-}
+message[id] := "the root user has no MFA device" if some id in fail

@@ -18,39 +18,39 @@
 #     nist-800-53-r5: ["IA-2(1)"]
 package vigil.rules.aws_user_console_without_mfa
 
-user(r) if {
+applicable contains r.id if {
+	some r in input.resources.identity
 	r.provider == "aws"
 	r.facts.identity.kind == "user"
 }
 
-applicable contains r.id if {
-	some r in input.resources.identity
-	user(r)
-}
-
 fail contains r.id if {
 	some r in input.resources.identity
-	user(r)
+	r.provider == "aws"
+	r.facts.identity.kind == "user"
 	r.facts.identity.console_access == true
 	r.facts.identity.mfa_enabled == false
 }
 
 pass contains r.id if {
 	some r in input.resources.identity
-	user(r)
+	r.provider == "aws"
+	r.facts.identity.kind == "user"
 	r.facts.identity.console_access == false
 }
 
 pass contains r.id if {
 	some r in input.resources.identity
-	user(r)
+	r.provider == "aws"
+	r.facts.identity.kind == "user"
 	r.facts.identity.console_access == true
 	r.facts.identity.mfa_enabled == true
 }
 
 message[r.id] := "console password without an MFA device" if {
 	some r in input.resources.identity
-	user(r)
+	r.provider == "aws"
+	r.facts.identity.kind == "user"
 	r.facts.identity.console_access == true
 	r.facts.identity.mfa_enabled == false
 }

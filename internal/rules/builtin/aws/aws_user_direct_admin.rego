@@ -37,9 +37,4 @@ pass contains r.id if {
 	r.facts.identity.admin == false
 }
 
-message[r.id] := "the user has a full-admin (*:*) policy attached" if {
-	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "user"
-	r.facts.identity.admin == true
-}
+message[id] := "the user has a full-admin (*:*) policy attached" if some id in fail

@@ -20,33 +20,32 @@ keys_known(i) if i.access_keys_known == true
 
 keys_known(i) if count(i.access_keys) > 0
 
-user(r) if {
-	r.provider == "aws"
-	r.facts.identity.kind == "user"
-}
-
 active_count(i) := count([k | some k in object.get(i, "access_keys", []); k.active == true])
 
 applicable contains r.id if {
 	some r in input.resources.identity
-	user(r)
+	r.provider == "aws"
+	r.facts.identity.kind == "user"
 }
 
 fail contains r.id if {
 	some r in input.resources.identity
-	user(r)
+	r.provider == "aws"
+	r.facts.identity.kind == "user"
 	active_count(r.facts.identity) > 1
 }
 
 pass contains r.id if {
 	some r in input.resources.identity
-	user(r)
+	r.provider == "aws"
+	r.facts.identity.kind == "user"
 	keys_known(r.facts.identity)
 	active_count(r.facts.identity) <= 1
 }
 
 message[r.id] := sprintf("%d access keys are active", [active_count(r.facts.identity)]) if {
 	some r in input.resources.identity
-	user(r)
+	r.provider == "aws"
+	r.facts.identity.kind == "user"
 	active_count(r.facts.identity) > 1
 }

@@ -30,8 +30,4 @@ pass contains r.id if {
 	r.facts.network.flow_logs == true
 }
 
-message[r.id] := "no flow log is configured for the VPC" if {
-	some r in input.resources.network
-	r.provider == "aws"
-	r.facts.network.flow_logs == false
-}
+message[id] := "no flow log is configured for the VPC" if some id in fail

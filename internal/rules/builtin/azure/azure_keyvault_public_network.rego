@@ -29,8 +29,4 @@ pass contains r.id if {
 	r.facts.key_vault.public_network == false
 }
 
-message[r.id] := "public network access is enabled" if {
-	some r in input.resources.key_vault
-	r.provider == "azure"
-	r.facts.key_vault.public_network == true
-}
+message[id] := "public network access is enabled" if some id in fail

@@ -29,8 +29,4 @@ pass contains r.id if {
 	r.facts.key_vault.purge_protection == true
 }
 
-message[r.id] := "purge protection is disabled" if {
-	some r in input.resources.key_vault
-	r.provider == "azure"
-	r.facts.key_vault.purge_protection == false
-}
+message[id] := "purge protection is disabled" if some id in fail

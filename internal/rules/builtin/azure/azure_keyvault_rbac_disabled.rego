@@ -29,8 +29,4 @@ pass contains r.id if {
 	r.facts.key_vault.rbac_authorization == true
 }
 
-message[r.id] := "the vault uses legacy access policies" if {
-	some r in input.resources.key_vault
-	r.provider == "azure"
-	r.facts.key_vault.rbac_authorization == false
-}
+message[id] := "the vault uses legacy access policies" if some id in fail

@@ -30,8 +30,4 @@ pass contains r.id if {
 	r.facts.network.flow_logs == true
 }
 
-message[r.id] := "no flow log is configured" if {
-	some r in input.resources.network
-	r.provider == "azure"
-	r.facts.network.flow_logs == false
-}
+message[id] := "no flow log is configured" if some id in fail

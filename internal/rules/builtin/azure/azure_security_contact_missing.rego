@@ -30,8 +30,4 @@ pass contains r.id if {
 	r.facts.account.security_contact == true
 }
 
-message[r.id] := "no security contact email is configured" if {
-	some r in input.resources.account
-	r.provider == "azure"
-	r.facts.account.security_contact == false
-}
+message[id] := "no security contact email is configured" if some id in fail

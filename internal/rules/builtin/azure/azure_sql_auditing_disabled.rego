@@ -29,8 +29,4 @@ pass contains r.id if {
 	r.facts.database.auditing_enabled == true
 }
 
-message[r.id] := "server auditing is disabled" if {
-	some r in input.resources.database
-	r.provider == "azure"
-	r.facts.database.auditing_enabled == false
-}
+message[id] := "server auditing is disabled" if some id in fail

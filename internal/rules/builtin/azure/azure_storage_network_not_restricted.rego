@@ -29,8 +29,4 @@ pass contains r.id if {
 	r.facts.storage.network_default_deny == true
 }
 
-message[r.id] := "the default network access rule is Allow" if {
-	some r in input.resources.object_storage
-	r.provider == "azure"
-	r.facts.storage.network_default_deny == false
-}
+message[id] := "the default network access rule is Allow" if some id in fail

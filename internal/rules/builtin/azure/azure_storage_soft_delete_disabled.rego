@@ -29,8 +29,4 @@ pass contains r.id if {
 	r.facts.storage.delete_protection == true
 }
 
-message[r.id] := "soft delete is not enabled" if {
-	some r in input.resources.object_storage
-	r.provider == "azure"
-	r.facts.storage.delete_protection == false
-}
+message[id] := "soft delete is not enabled" if some id in fail

@@ -27,7 +27,4 @@ pass contains r.id if {
 	r.facts.compute.disk_encrypted == true
 }
 
-message[r.id] := "an attached disk is not encrypted" if {
-	some r in input.resources.compute
-	r.facts.compute.disk_encrypted == false
-}
+message[id] := "an attached disk is not encrypted" if some id in fail

@@ -27,7 +27,4 @@ pass contains r.id if {
 	r.facts.compute.public_ip == false
 }
 
-message[r.id] := "the instance has a public IP address" if {
-	some r in input.resources.compute
-	r.facts.compute.public_ip == true
-}
+message[id] := "the instance has a public IP address" if some id in fail

@@ -29,7 +29,4 @@ pass contains r.id if {
 	r.facts.database.public_endpoint == false
 }
 
-message[r.id] := "the database endpoint is publicly reachable" if {
-	some r in input.resources.database
-	r.facts.database.public_endpoint == true
-}
+message[id] := "the database endpoint is publicly reachable" if some id in fail

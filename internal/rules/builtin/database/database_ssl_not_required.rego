@@ -30,8 +30,4 @@ pass contains r.id if {
 	r.facts.database.ssl_required == true
 }
 
-message[r.id] := "unencrypted client connections are accepted" if {
-	some r in input.resources.database
-	r.provider in {"azure", "gcp"}
-	r.facts.database.ssl_required == false
-}
+message[id] := "unencrypted client connections are accepted" if some id in fail

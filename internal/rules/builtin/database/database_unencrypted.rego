@@ -28,7 +28,4 @@ pass contains r.id if {
 	r.facts.database.encrypted == true
 }
 
-message[r.id] := "storage encryption is not enabled" if {
-	some r in input.resources.database
-	r.facts.database.encrypted == false
-}
+message[id] := "storage encryption is not enabled" if some id in fail

@@ -30,8 +30,4 @@ pass contains r.id if {
 	r.facts.audit_log.all_services == true
 }
 
-message[r.id] := "audit logs are not enabled for all services and log types" if {
-	some r in input.resources.audit_log
-	r.provider == "gcp"
-	r.facts.audit_log.all_services == false
-}
+message[id] := "audit logs are not enabled for all services and log types" if some id in fail

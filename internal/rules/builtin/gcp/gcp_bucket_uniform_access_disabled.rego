@@ -29,8 +29,4 @@ pass contains r.id if {
 	r.facts.storage.uniform_access == true
 }
 
-message[r.id] := "uniform bucket-level access is disabled" if {
-	some r in input.resources.object_storage
-	r.provider == "gcp"
-	r.facts.storage.uniform_access == false
-}
+message[id] := "uniform bucket-level access is disabled" if some id in fail

@@ -28,8 +28,4 @@ pass contains r.id if {
 	r.facts.network.default == false
 }
 
-message[r.id] := "the project still has the default network" if {
-	some r in input.resources.network
-	r.provider == "gcp"
-	r.facts.network.default == true
-}
+message[id] := "the project still has the default network" if some id in fail

@@ -29,8 +29,4 @@ pass contains r.id if {
 	r.facts.compute.default_service_account_full_access == false
 }
 
-message[r.id] := "the default service account is attached with the cloud-platform scope" if {
-	some r in input.resources.compute
-	r.provider == "gcp"
-	r.facts.compute.default_service_account_full_access == true
-}
+message[id] := "the default service account is attached with the cloud-platform scope" if some id in fail

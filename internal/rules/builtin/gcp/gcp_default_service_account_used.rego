@@ -29,8 +29,4 @@ pass contains r.id if {
 	r.facts.compute.default_service_account == false
 }
 
-message[r.id] := "the Compute Engine default service account is attached" if {
-	some r in input.resources.compute
-	r.provider == "gcp"
-	r.facts.compute.default_service_account == true
-}
+message[id] := "the Compute Engine default service account is attached" if some id in fail

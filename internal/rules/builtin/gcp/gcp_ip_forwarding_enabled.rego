@@ -28,8 +28,4 @@ pass contains r.id if {
 	r.facts.compute.ip_forwarding == false
 }
 
-message[r.id] := "IP forwarding (canIpForward) is enabled" if {
-	some r in input.resources.compute
-	r.provider == "gcp"
-	r.facts.compute.ip_forwarding == true
-}
+message[id] := "IP forwarding (canIpForward) is enabled" if some id in fail

@@ -30,8 +30,4 @@ pass contains r.id if {
 	r.facts.key.public_access == false
 }
 
-message[r.id] := "the key's IAM policy grants access to allUsers / allAuthenticatedUsers" if {
-	some r in input.resources.key
-	r.provider == "gcp"
-	r.facts.key.public_access == true
-}
+message[id] := "the key's IAM policy grants access to allUsers / allAuthenticatedUsers" if some id in fail

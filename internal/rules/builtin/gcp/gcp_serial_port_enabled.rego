@@ -28,8 +28,4 @@ pass contains r.id if {
 	r.facts.compute.serial_port_enabled == false
 }
 
-message[r.id] := "interactive serial port access is enabled" if {
-	some r in input.resources.compute
-	r.provider == "gcp"
-	r.facts.compute.serial_port_enabled == true
-}
+message[id] := "interactive serial port access is enabled" if some id in fail

@@ -19,19 +19,17 @@ package vigil.rules.gcp_service_account_admin
 
 # principal_type(b) is the lower-cased principal type, from the fact or
 # from the member prefix ("user:", "group:", "serviceAccount:", "domain:").
-principal_type(b) := lower(b.principal_type) if {
-	is_string(b.principal_type)
-	b.principal_type != ""
+principal_type(b) := ptype(object.get(b, "principal_type", ""), object.get(b, "principal", ""))
+
+ptype(t, _) := lower(t) if {
+	is_string(t)
+	t != ""
 }
 
-principal_type(b) := lower(split(b.principal, ":")[0]) if {
-	not has_principal_type(b)
-	contains(b.principal, ":")
-}
-
-has_principal_type(b) if {
-	is_string(b.principal_type)
-	b.principal_type != ""
+ptype(t, p) := lower(split(p, ":")[0]) if {
+	t == ""
+	is_string(p)
+	contains(p, ":")
 }
 
 broad_scopes := {"account", "organization", "folder"}
@@ -40,40 +38,40 @@ admin_role(role) if role in {"roles/owner", "roles/editor"}
 
 admin_role(role) if endswith(lower(role), "admin")
 
-service_account(r) if {
+applicable contains r.id if {
+	some r in input.resources.iam_binding
 	r.provider == "gcp"
 	principal_type(r.facts.binding) == "serviceaccount"
 }
 
-applicable contains r.id if {
-	some r in input.resources.iam_binding
-	service_account(r)
-}
-
 fail contains r.id if {
 	some r in input.resources.iam_binding
-	service_account(r)
+	r.provider == "gcp"
+	principal_type(r.facts.binding) == "serviceaccount"
 	admin_role(r.facts.binding.role)
 	r.facts.binding.scope_level in broad_scopes
 }
 
 pass contains r.id if {
 	some r in input.resources.iam_binding
-	service_account(r)
+	r.provider == "gcp"
+	principal_type(r.facts.binding) == "serviceaccount"
 	is_string(r.facts.binding.role)
 	not admin_role(r.facts.binding.role)
 }
 
 pass contains r.id if {
 	some r in input.resources.iam_binding
-	service_account(r)
+	r.provider == "gcp"
+	principal_type(r.facts.binding) == "serviceaccount"
 	is_string(r.facts.binding.scope_level)
 	not r.facts.binding.scope_level in broad_scopes
 }
 
 message[r.id] := sprintf("%s holds %s at %s scope", [r.facts.binding.principal, r.facts.binding.role, r.facts.binding.scope_level]) if {
 	some r in input.resources.iam_binding
-	service_account(r)
+	r.provider == "gcp"
+	principal_type(r.facts.binding) == "serviceaccount"
 	admin_role(r.facts.binding.role)
 	r.facts.binding.scope_level in broad_scopes
 }

@@ -21,11 +21,6 @@ keys_known(i) if i.access_keys_known == true
 
 keys_known(i) if count(i.access_keys) > 0
 
-service_account(r) if {
-	r.provider == "gcp"
-	r.facts.identity.kind == "service_account"
-}
-
 user_key(k) if {
 	k.active == true
 	k.user_managed == true
@@ -37,19 +32,22 @@ fine(k) if k.user_managed == false
 
 applicable contains r.id if {
 	some r in input.resources.identity
-	service_account(r)
+	r.provider == "gcp"
+	r.facts.identity.kind == "service_account"
 }
 
 fail contains r.id if {
 	some r in input.resources.identity
-	service_account(r)
+	r.provider == "gcp"
+	r.facts.identity.kind == "service_account"
 	some k in r.facts.identity.access_keys
 	user_key(k)
 }
 
 pass contains r.id if {
 	some r in input.resources.identity
-	service_account(r)
+	r.provider == "gcp"
+	r.facts.identity.kind == "service_account"
 	keys_known(r.facts.identity)
 	every k in object.get(r.facts.identity, "access_keys", []) {
 		fine(k)
@@ -58,7 +56,8 @@ pass contains r.id if {
 
 message[r.id] := sprintf("%d active user-managed key(s)", [n]) if {
 	some r in input.resources.identity
-	service_account(r)
+	r.provider == "gcp"
+	r.facts.identity.kind == "service_account"
 	n := count([k | some k in r.facts.identity.access_keys; user_key(k)])
 	n > 0
 }

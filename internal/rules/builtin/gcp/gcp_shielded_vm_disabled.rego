@@ -28,8 +28,4 @@ pass contains r.id if {
 	r.facts.compute.secure_boot == true
 }
 
-message[r.id] := "Secure Boot is disabled" if {
-	some r in input.resources.compute
-	r.provider == "gcp"
-	r.facts.compute.secure_boot == false
-}
+message[id] := "Secure Boot is disabled" if some id in fail

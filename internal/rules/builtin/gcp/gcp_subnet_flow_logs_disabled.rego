@@ -30,8 +30,4 @@ pass contains r.id if {
 	r.facts.network.flow_logs == true
 }
 
-message[r.id] := "VPC flow logs are disabled on the subnet" if {
-	some r in input.resources.network
-	r.provider == "gcp"
-	r.facts.network.flow_logs == false
-}
+message[id] := "VPC flow logs are disabled on the subnet" if some id in fail

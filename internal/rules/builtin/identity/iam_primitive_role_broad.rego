@@ -19,19 +19,17 @@ package vigil.rules.iam_primitive_role_broad
 
 # principal_type(b) is the lower-cased principal type, from the fact or
 # from the member prefix ("user:", "group:", "serviceAccount:", "domain:").
-principal_type(b) := lower(b.principal_type) if {
-	is_string(b.principal_type)
-	b.principal_type != ""
+principal_type(b) := ptype(object.get(b, "principal_type", ""), object.get(b, "principal", ""))
+
+ptype(t, _) := lower(t) if {
+	is_string(t)
+	t != ""
 }
 
-principal_type(b) := lower(split(b.principal, ":")[0]) if {
-	not has_principal_type(b)
-	contains(b.principal, ":")
-}
-
-has_principal_type(b) if {
-	is_string(b.principal_type)
-	b.principal_type != ""
+ptype(t, p) := lower(split(p, ":")[0]) if {
+	t == ""
+	is_string(p)
+	contains(p, ":")
 }
 
 people := {"user", "group", "domain"}

@@ -29,8 +29,4 @@ pass contains r.id if {
 	r.facts.binding.public == false
 }
 
-message[r.id] := "a role is granted to allUsers / allAuthenticatedUsers" if {
-	some r in input.resources.iam_binding
-	r.provider in {"azure", "gcp"}
-	r.facts.binding.public == true
-}
+message[id] := "a role is granted to allUsers / allAuthenticatedUsers" if some id in fail

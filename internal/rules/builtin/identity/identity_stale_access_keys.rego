@@ -68,7 +68,7 @@ pass contains r.id if {
 
 message[r.id] := sprintf("active key(s) older than %d days: %s", [max_age_days, concat(", ", keys)]) if {
 	some r in input.resources.identity
-	r.facts.identity.kind in key_holders
+	r.id in fail
 	keys := sort([sprintf("%s (%d days)", [object.get(k, "id", "?"), t.age_days(k.created)]) |
 		some k in r.facts.identity.access_keys
 		stale(k)

@@ -64,32 +64,31 @@ key_fine(k) if {
 	t.within(k.created, max_unused_days)
 }
 
-user(r) if {
+applicable contains r.id if {
+	some r in input.resources.identity
 	r.provider == "aws"
 	r.facts.identity.kind == "user"
 }
 
-applicable contains r.id if {
-	some r in input.resources.identity
-	user(r)
-}
-
 fail contains r.id if {
 	some r in input.resources.identity
-	user(r)
+	r.provider == "aws"
+	r.facts.identity.kind == "user"
 	password_stale(r.facts.identity)
 }
 
 fail contains r.id if {
 	some r in input.resources.identity
-	user(r)
+	r.provider == "aws"
+	r.facts.identity.kind == "user"
 	some k in r.facts.identity.access_keys
 	key_stale(k)
 }
 
 pass contains r.id if {
 	some r in input.resources.identity
-	user(r)
+	r.provider == "aws"
+	r.facts.identity.kind == "user"
 	password_fine(r.facts.identity)
 	keys_known(r.facts.identity)
 	every k in object.get(r.facts.identity, "access_keys", []) {
@@ -99,7 +98,8 @@ pass contains r.id if {
 
 message[r.id] := concat("; ", problems) if {
 	some r in input.resources.identity
-	user(r)
+	r.id in fail
+	r.provider == "aws"
 	problems := array.concat(
 		[sprintf("console password last used %d days ago", [t.age_days(r.facts.identity.password_last_used)]) | password_stale(r.facts.identity)],
 		sort([sprintf("access key %s unused for more than %d days", [object.get(k, "id", "?"), max_unused_days]) |

@@ -41,6 +41,17 @@ covers_port(r, port) if {
 	port <= r.to_port
 }
 
+# port_range(r) is [from, to] of the ports a TCP or all-protocol rule
+# admits (all protocols: 0-65535); undefined for other protocols.
+port_range(r) := [0, 65535] if r.protocol in all_protocols
+
+port_range(r) := [r.from_port, r.to_port] if {
+	not r.protocol in all_protocols
+	r.protocol in tcp_protocols
+	is_number(r.from_port)
+	is_number(r.to_port)
+}
+
 # covers_all_ports(r) is true for protocol "all" or a full 0-65535 range.
 covers_all_ports(r) if r.protocol in all_protocols
 

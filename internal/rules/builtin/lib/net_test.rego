@@ -43,10 +43,13 @@ test_deny_with_higher_precedence_shadows_allow if {
 }
 
 test_deny_with_lower_precedence_does_not_shadow if {
-	net.exposes_port({"rules": [
-		{"direction": "ingress", "action": "deny", "protocol": "all", "from_port": 0, "to_port": 65535, "sources": ["0.0.0.0/0"], "priority": 4000},
-		{"direction": "ingress", "action": "allow", "protocol": "tcp", "from_port": 22, "to_port": 22, "sources": ["0.0.0.0/0"], "priority": 200},
-	]}, 22)
+	net.exposes_port(
+		{"rules": [
+			{"direction": "ingress", "action": "deny", "protocol": "all", "from_port": 0, "to_port": 65535, "sources": ["0.0.0.0/0"], "priority": 4000},
+			{"direction": "ingress", "action": "allow", "protocol": "tcp", "from_port": 22, "to_port": 22, "sources": ["0.0.0.0/0"], "priority": 200},
+		]},
+		22,
+	)
 }
 
 test_exposes_all_ports if {
@@ -58,4 +61,11 @@ test_rules_known if {
 	net.rules_known({"rules": []})
 	not net.rules_known({})
 	not net.rules_known({"rules": null})
+}
+
+test_port_range if {
+	net.port_range({"protocol": "all", "from_port": 0, "to_port": 0}) == [0, 65535]
+	net.port_range({"protocol": "tcp", "from_port": 20, "to_port": 25}) == [20, 25]
+	not net.port_range({"protocol": "udp", "from_port": 20, "to_port": 25})
+	not net.port_range({"protocol": "tcp"})
 }

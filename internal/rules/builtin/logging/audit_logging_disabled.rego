@@ -30,7 +30,4 @@ pass contains r.id if {
 	r.facts.account.audit_logging == true
 }
 
-message[r.id] := "audit logging is not configured" if {
-	some r in input.resources.account
-	r.facts.account.audit_logging == false
-}
+message[id] := "audit logging is not configured" if some id in fail

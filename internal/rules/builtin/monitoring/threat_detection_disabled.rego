@@ -27,7 +27,4 @@ pass contains r.id if {
 	r.facts.account.threat_detection == true
 }
 
-message[r.id] := "no threat detection service is enabled" if {
-	some r in input.resources.account
-	r.facts.account.threat_detection == false
-}
+message[id] := "no threat detection service is enabled" if some id in fail

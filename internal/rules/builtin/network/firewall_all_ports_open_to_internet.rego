@@ -22,18 +22,24 @@ package vigil.rules.firewall_all_ports_open_to_internet
 
 import data.vigil.lib.net
 
-fail contains r.id if {
+# exposed is computed once per evaluation; fail, pass and message look it up.
+exposed contains r.id if {
 	some r in input.resources.firewall
-	net.exposes_all_ports(r.facts.firewall)
+	some x in r.facts.firewall.rules
+	x.direction == "ingress"
+	x.action == "allow"
+	not x.disabled == true
+	net.from_internet(x)
+	net.covers_all_ports(x)
+	not net.shadowed(r.facts.firewall.rules, x, 0)
 }
+
+fail contains id if some id in exposed
 
 pass contains r.id if {
 	some r in input.resources.firewall
 	net.rules_known(r.facts.firewall)
-	not net.exposes_all_ports(r.facts.firewall)
+	not r.id in exposed
 }
 
-message[r.id] := "ingress from the internet is allowed on all ports" if {
-	some r in input.resources.firewall
-	net.exposes_all_ports(r.facts.firewall)
-}
+message[id] := "ingress from the internet is allowed on all ports" if some id in exposed

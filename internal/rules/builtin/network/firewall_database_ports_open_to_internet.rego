@@ -22,19 +22,31 @@ import data.vigil.lib.net
 # Well-known database listener ports.
 db_ports := {1433, 1521, 3306, 5432, 6379, 9200, 27017}
 
-fail contains r.id if {
+# exposed holds [firewall id, port] pairs, computed once per evaluation.
+exposed contains [r.id, port] if {
 	some r in input.resources.firewall
-	net.exposes_any_port(r.facts.firewall, db_ports)
+	some x in r.facts.firewall.rules
+	x.direction == "ingress"
+	x.action == "allow"
+	not x.disabled == true
+	net.from_internet(x)
+	[lo, hi] := net.port_range(x)
+	some port in db_ports
+	lo <= port
+	port <= hi
+	not net.shadowed(r.facts.firewall.rules, x, port)
 }
+
+fail contains id if some [id, _] in exposed
 
 pass contains r.id if {
 	some r in input.resources.firewall
 	net.rules_known(r.facts.firewall)
-	not net.exposes_any_port(r.facts.firewall, db_ports)
+	not r.id in fail
 }
 
-message[r.id] := sprintf("ingress from the internet is allowed to database port(s) %s", [concat(", ", open)]) if {
-	some r in input.resources.firewall
-	open := sort([sprintf("%d", [p]) | some p in db_ports; net.exposes_port(r.facts.firewall, p)])
-	count(open) > 0
+message[id] := sprintf("ingress from the internet is allowed to database port(s) %s", [concat(", ", ports)]) if {
+	some id in fail
+	nums := sort([x[1] | some x in exposed; x[0] == id])
+	ports := [sprintf("%d", [p]) | some p in nums]
 }

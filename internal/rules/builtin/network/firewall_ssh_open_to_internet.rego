@@ -22,18 +22,24 @@ package vigil.rules.firewall_ssh_open_to_internet
 
 import data.vigil.lib.net
 
-fail contains r.id if {
+# exposed is computed once per evaluation; fail, pass and message look it up.
+exposed contains r.id if {
 	some r in input.resources.firewall
-	net.exposes_port(r.facts.firewall, 22)
+	some x in r.facts.firewall.rules
+	x.direction == "ingress"
+	x.action == "allow"
+	not x.disabled == true
+	net.from_internet(x)
+	net.covers_port(x, 22)
+	not net.shadowed(r.facts.firewall.rules, x, 22)
 }
+
+fail contains id if some id in exposed
 
 pass contains r.id if {
 	some r in input.resources.firewall
 	net.rules_known(r.facts.firewall)
-	not net.exposes_port(r.facts.firewall, 22)
+	not r.id in exposed
 }
 
-message[r.id] := "ingress from the internet (0.0.0.0/0 or ::/0) is allowed to TCP port 22 (SSH)" if {
-	some r in input.resources.firewall
-	net.exposes_port(r.facts.firewall, 22)
-}
+message[id] := "ingress from the internet (0.0.0.0/0 or ::/0) is allowed to TCP port 22 (SSH)" if some id in exposed

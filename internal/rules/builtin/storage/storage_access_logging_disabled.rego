@@ -29,8 +29,4 @@ pass contains r.id if {
 	r.facts.storage.access_logging == true
 }
 
-message[r.id] := "access logging is not enabled" if {
-	some r in input.resources.object_storage
-	r.provider in {"aws", "gcp"}
-	r.facts.storage.access_logging == false
-}
+message[id] := "access logging is not enabled" if some id in fail

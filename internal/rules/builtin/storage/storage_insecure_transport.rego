@@ -31,8 +31,4 @@ pass contains r.id if {
 	r.facts.storage.secure_transport_only == true
 }
 
-message[r.id] := "plain HTTP requests are not refused" if {
-	some r in input.resources.object_storage
-	r.provider in {"aws", "azure"}
-	r.facts.storage.secure_transport_only == false
-}
+message[id] := "plain HTTP requests are not refused" if some id in fail

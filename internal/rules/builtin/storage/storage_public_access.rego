@@ -30,7 +30,4 @@ pass contains r.id if {
 	r.facts.storage.public_access == false
 }
 
-message[r.id] := "storage grants anonymous or all-authenticated-users access" if {
-	some r in input.resources.object_storage
-	r.facts.storage.public_access == true
-}
+message[id] := "storage grants anonymous or all-authenticated-users access" if some id in fail

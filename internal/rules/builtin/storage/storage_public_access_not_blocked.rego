@@ -29,7 +29,4 @@ pass contains r.id if {
 	r.facts.storage.public_access_blocked == true
 }
 
-message[r.id] := "no public access block / prevention is enforced" if {
-	some r in input.resources.object_storage
-	r.facts.storage.public_access_blocked == false
-}
+message[id] := "no public access block / prevention is enforced" if some id in fail

@@ -27,7 +27,4 @@ pass contains r.id if {
 	r.facts.storage.encrypted == true
 }
 
-message[r.id] := "server-side encryption at rest is not enabled" if {
-	some r in input.resources.object_storage
-	r.facts.storage.encrypted == false
-}
+message[id] := "server-side encryption at rest is not enabled" if some id in fail

@@ -27,7 +27,4 @@ pass contains r.id if {
 	r.facts.storage.versioning == true
 }
 
-message[r.id] := "object versioning is disabled" if {
-	some r in input.resources.object_storage
-	r.facts.storage.versioning == false
-}
+message[id] := "object versioning is disabled" if some id in fail
