@@ -55,7 +55,7 @@ func viewSQL(name, dir, source string) string {
 		}
 		return fmt.Sprintf("CREATE OR REPLACE VIEW %q AS SELECT %s WHERE false", name, strings.Join(cols, ", "))
 	}
-	return fmt.Sprintf("CREATE OR REPLACE VIEW %q AS SELECT * FROM read_parquet(%s, hive_partitioning = true, hive_types = {'source': VARCHAR, 'date': DATE}, union_by_name = true)",
+	return fmt.Sprintf("CREATE OR REPLACE VIEW %q AS SELECT * FROM read_parquet(%s, hive_partitioning = true, hive_types = {'source': VARCHAR, 'date': DATE})",
 		name, sqlString(pattern))
 }
 
