@@ -43,6 +43,8 @@ def main():
             st = "absent (resource %s)" % ("seen" if p["resource_id"] in ids else "not in findings")
         print("MISSING  %-45s %-8s %s  [%s]" % (p["rule_id"], st, p["resource_id"], p["why"]))
     for c in exp["clean"]:
+        if c["resource_id"] not in ids:
+            print("UNSEEN   clean resource has no finding at all (ID mismatch?): %s" % c["resource_id"])
         if fails.get(c["resource_id"]):
             print("NOTCLEAN %s: %s" % (c["resource_id"], ", ".join(sorted(fails[c["resource_id"]]))))
             bad += 1

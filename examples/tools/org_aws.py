@@ -486,15 +486,20 @@ class IAM:
 
 
 def cred_row(user, arn, created, password, pw_used, pw_changed, mfa, key1, key2):
-    def t(d):
-        return iso_offset(ago(d)) if d is not None else "N/A"
+    n = [0]
 
-    row = [user, arn, iso_offset(created)]
+    def t(d):
+        # a deterministic time of day (up to ~5.5 hours earlier), so the report does not look synthetic
+        n[0] += 1
+        jitter = __import__("datetime").timedelta(seconds=int(digits(5, user, n[0])) % 20000)
+        return iso_offset(ago(d) - jitter) if d is not None else "N/A"
+
+    row = [user, arn, t((NOW - created).days)]
     if password == "not_supported":
-        row += ["not_supported", iso_offset(ago(pw_used)) if pw_used is not None else "no_information",
+        row += ["not_supported", t(pw_used) if pw_used is not None else "no_information",
                 "not_supported", "not_supported"]
     elif password:
-        row += ["true", iso_offset(ago(pw_used)) if pw_used is not None else "no_information", t(pw_changed),
+        row += ["true", t(pw_used) if pw_used is not None else "no_information", t(pw_changed),
                 "N/A"]
     else:
         row += ["false", "N/A", "N/A", "N/A"]

@@ -5,7 +5,8 @@ which prints {"count","data","skip_token","total_records"}):
   resources.json               Resources table
   authorizationresources.json  AuthorizationResources (role assignments and definitions)
   securityresources.json       SecurityResources (Defender plans, security contact)
-  resourcecontainers.json      ResourceContainers (the subscription and its resource groups)
+  resourcecontainers.json      ResourceContainers (the subscription and its resource groups), printed
+                               with `--query data`, so a bare JSON array of rows
 ARG lowercases `type` and `resourceGroup`; `id` keeps the ARM casing.
 """
 
@@ -656,7 +657,8 @@ def build(out):
     write_json(os.path.join(root, "resources.json"), out_doc(RESOURCES))
     write_json(os.path.join(root, "authorizationresources.json"), out_doc(AUTH))
     write_json(os.path.join(root, "securityresources.json"), out_doc(SECURITY))
-    write_json(os.path.join(root, "resourcecontainers.json"), out_doc(CONTAINERS))
+    # `--query data` prints the bare array of rows instead of the envelope.
+    write_json(os.path.join(root, "resourcecontainers.json"), CONTAINERS)
     write_text(os.path.join(root, "collect.sh"), COLLECT % {"sub": SUB})
     return len(RESOURCES) + len(AUTH) + len(SECURITY) + len(CONTAINERS)
 
@@ -674,5 +676,6 @@ az graph query --subscriptions "$SUB" --first 1000 -o json \\
 az graph query --subscriptions "$SUB" --first 1000 -o json \\
   -q "SecurityResources | where type in~ ('microsoft.security/pricings','microsoft.security/securitycontacts')" \\
   > securityresources.json
-az graph query --subscriptions "$SUB" --first 1000 -o json -q "ResourceContainers" > resourcecontainers.json
+az graph query --subscriptions "$SUB" --first 1000 -o json -q "ResourceContainers" --query data \\
+  > resourcecontainers.json
 """
