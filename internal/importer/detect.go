@@ -67,15 +67,12 @@ var documentFormats = []documentFormat{
 // that names Cloud Asset fields), and if so which format ("" if none).
 func detectNDJSON(data []byte) (format string, ok bool) {
 	first, rest, found := bytes.Cut(data, []byte("\n"))
+	if !found || len(bytes.TrimSpace(rest)) == 0 {
+		return "", false // one line: a JSON document, decoded once by the caller
+	}
 	first = bytes.TrimSpace(first)
 	var v any
 	complete := attr.Decode(first, &v) == nil
-	if complete && (!found || len(bytes.TrimSpace(rest)) == 0) {
-		return "", false // one JSON document on one line
-	}
-	if !complete && !found {
-		return "", false
-	}
 	for _, f := range ndjsonFormats {
 		if complete {
 			if format := f.detect(v); format != "" {

@@ -11,22 +11,27 @@ import (
 // several files, e.g. an IAM user from AWS Config and from the credential
 // report, or a Cloud Asset and its IAM policy line) into one.
 type merger struct {
-	byKey       map[string]*resource.Resource
+	byKey       map[mergeKey]*resource.Resource
 	list        []*resource.Resource
-	unsupported map[string]string // merge key -> native type
+	unsupported map[mergeKey]string // native type of unmodelled resources
+}
+
+type mergeKey struct {
+	provider resource.Provider
+	id       string
 }
 
 func newMerger(capacity int) *merger {
-	return &merger{byKey: make(map[string]*resource.Resource, capacity), unsupported: map[string]string{}}
+	return &merger{byKey: make(map[mergeKey]*resource.Resource, capacity), unsupported: map[mergeKey]string{}}
 }
 
 // mergeKeyOf is the identity of a resource: Azure resource IDs are
 // case-insensitive, ARNs and Cloud Asset names are not.
-func mergeKeyOf(p resource.Provider, id string) string {
+func mergeKeyOf(p resource.Provider, id string) mergeKey {
 	if p == resource.Azure {
 		id = strings.ToLower(id)
 	}
-	return string(p) + "\x00" + id
+	return mergeKey{p, id}
 }
 
 func providerOf(format string) resource.Provider {

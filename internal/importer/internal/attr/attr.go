@@ -67,7 +67,7 @@ func Get(m M, key string) (any, bool) {
 		return v, true
 	}
 	for k, v := range m {
-		if strings.EqualFold(k, key) {
+		if len(k) == len(key) && strings.EqualFold(k, key) {
 			return v, true
 		}
 	}
