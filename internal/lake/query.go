@@ -55,8 +55,12 @@ func viewSQL(name, dir, source string) string {
 		}
 		return fmt.Sprintf("CREATE OR REPLACE VIEW %q AS SELECT %s WHERE false", name, strings.Join(cols, ", "))
 	}
-	return fmt.Sprintf("CREATE OR REPLACE VIEW %q AS SELECT * FROM read_parquet(%s, hive_partitioning = true, hive_types = {'source': VARCHAR, 'date': DATE})",
-		name, sqlString(pattern))
+	names := make([]string, len(Columns))
+	for i, c := range Columns {
+		names[i] = fmt.Sprintf("%q", c.Name)
+	}
+	return fmt.Sprintf("CREATE OR REPLACE VIEW %q AS SELECT %s FROM read_parquet(%s, hive_partitioning = true, hive_types = {'source': VARCHAR, 'date': DATE})",
+		name, strings.Join(names, ", "), sqlString(pattern))
 }
 
 // Query runs one SQL statement against the lake's views and calls row for
