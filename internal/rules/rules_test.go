@@ -459,3 +459,114 @@ func TestRegoFormatted(t *testing.T) {
 		t.Errorf("%s is not formatted as `opa fmt` would (run go test ./internal/rules -run TestRegoFormatted -update)", f.path)
 	}
 }
+
+const (
+	docsFile   = "../../docs/rules.md"
+	tableBegin = "<!-- BEGIN RULES TABLE (generated: go test ./internal/rules -run TestDocsRulesTable -update) -->"
+	tableEnd   = "<!-- END RULES TABLE -->"
+)
+
+// rulesTable renders the Markdown table of the built-in rules.
+func rulesTable(rules []meta) string {
+	var b strings.Builder
+	per := map[string]int{}
+	for _, m := range rules {
+		for _, p := range m.providers {
+			per[p]++
+		}
+	}
+	fmt.Fprintf(&b, "%d rules (AWS %d, Azure %d, GCP %d; cross-cloud rules count for each of their clouds).\n\n",
+		len(rules), per["aws"], per["azure"], per["gcp"])
+	b.WriteString("| ID | Title | Severity | Class | Providers | CIS AWS 7.0 | CIS Azure 6.0 | CIS GCP 5.0 | Other frameworks |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
+	other := []struct{ key, label string }{{"soc2", "SOC 2"}, {"iso27001-2022", "ISO 27001"}, {"pci-dss-4.0", "PCI DSS"},
+		{"hipaa", "HIPAA"}, {"nist-800-53-r5", "NIST"}}
+	for _, m := range rules {
+		var o []string
+		for _, x := range other {
+			if ids := m.frameworks[x.key]; len(ids) > 0 {
+				o = append(o, x.label+" "+strings.Join(ids, ", "))
+			}
+		}
+		cis := func(k string) string { return strings.Join(m.frameworks[k], ", ") }
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n", m.id, strings.ReplaceAll(m.title, "|", "\\|"),
+			m.severity, m.class, strings.Join(m.providers, ", "), cis("cis-aws-7.0"), cis("cis-azure-6.0"), cis("cis-gcp-5.0"),
+			strings.Join(o, "; "))
+	}
+	return b.String()
+}
+
+// TestDocsRulesTable checks docs/rules.md lists every rule as its metadata
+// says; -update regenerates the table between the markers.
+func TestDocsRulesTable(t *testing.T) {
+	rules, _, errs := loadRules(t)
+	if len(errs) > 0 {
+		t.Fatal(errors.Join(errs...))
+	}
+	data, err := os.ReadFile(docsFile)
+	if err != nil {
+		t.Fatalf("reading %s: %v", docsFile, err)
+	}
+	doc := string(data)
+	i, j := strings.Index(doc, tableBegin), strings.Index(doc, tableEnd)
+	if i < 0 || j < i {
+		t.Fatalf("%s: markers %q and %q not found in order", docsFile, tableBegin, tableEnd)
+	}
+	want := doc[:i+len(tableBegin)] + "\n" + rulesTable(rules) + doc[j:]
+	if want == doc {
+		return
+	}
+	if *update {
+		if err := os.WriteFile(docsFile, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("%s: the rules table is out of date (run go test ./internal/rules -run TestDocsRulesTable -update)", docsFile)
+}
+
+// TestDocsExample compiles the Rego examples of docs/rules.md ("Writing your
+// own rules") on their own and runs their tests, so the documented contract
+// stays valid.
+func TestDocsExample(t *testing.T) {
+	data, err := os.ReadFile(docsFile)
+	if err != nil {
+		t.Fatalf("reading %s: %v", docsFile, err)
+	}
+	mods := map[string]*ast.Module{}
+	parts := strings.Split(string(data), "```rego\n")
+	for i, p := range parts[1:] {
+		src, _, ok := strings.Cut(p, "```")
+		if !ok {
+			t.Fatalf("%s: unterminated rego block %d", docsFile, i+1)
+		}
+		name := fmt.Sprintf("docs/rules.md#%d", i+1)
+		m, err := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		mods[name] = m
+		if !strings.HasSuffix(m.Package.Path.String(), "_test") {
+			if _, err := readMeta(ruleFile{path: name, module: m}); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	if len(mods) < 2 {
+		t.Fatalf("%s: want a rule and a test example, found %d rego blocks", docsFile, len(mods))
+	}
+	ch, err := tester.NewRunner().SetDefaultRegoVersion(ast.RegoV1).RaiseBuiltinErrors(true).Run(context.Background(), mods)
+	if err != nil {
+		t.Fatalf("compiling the docs examples: %v", err)
+	}
+	n := 0
+	for r := range ch {
+		n++
+		if r.Error != nil || r.Fail {
+			t.Errorf("docs example test %s failed: %v", r.Name, r.Error)
+		}
+	}
+	if n < 3 {
+		t.Errorf("ran %d docs example tests, want 3", n)
+	}
+}
