@@ -95,6 +95,11 @@ type ingester struct {
 // ingested; the returned error is for the lake itself (or cancellation).
 func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (IngestStats, error) {
 	st := IngestStats{Read: map[logs.Source]int{}, Stored: map[logs.Source]int{}}
+	unlock, err := l.lock()
+	if err != nil {
+		return st, err
+	}
+	defer unlock()
 	report := func(e logs.InputError) {
 		if e.Skipped {
 			st.Skipped++

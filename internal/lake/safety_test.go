@@ -3,6 +3,7 @@ package lake
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -179,4 +180,19 @@ func TestKillMidIngest(t *testing.T) {
 		t.Fatalf("%s duplicate events", d)
 	}
 	t.Logf("killed with %d of %d events stored; re-ingest stored %d, skipped %d duplicates", before, files*per, st.Stored["aws_cloudtrail"], st.Duplicates)
+}
+
+func TestIngestLock(t *testing.T) {
+	l, _ := Open(t.TempDir())
+	unlock, err := l.lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Ingest(context.Background(), []string{samples}, IngestOptions{}); !errors.Is(err, ErrBusy) {
+		t.Fatalf("concurrent ingest: %v", err)
+	}
+	unlock()
+	if _, err := l.Ingest(context.Background(), []string{samples}, IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
 }
