@@ -16,6 +16,7 @@ import re
 import shutil
 import sys
 
+sys.dont_write_bytecode = True  # keep examples/tools free of __pycache__
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 

@@ -15,6 +15,7 @@ plus files an importer must skip (ConfigWritabilityCheckFile, a CloudTrail
 digest, a README.txt).
 """
 
+import datetime as dt
 import json
 import os
 import urllib.parse
@@ -491,7 +492,7 @@ def cred_row(user, arn, created, password, pw_used, pw_changed, mfa, key1, key2)
     def t(d):
         # a deterministic time of day (up to ~5.5 hours earlier), so the report does not look synthetic
         n[0] += 1
-        jitter = __import__("datetime").timedelta(seconds=int(digits(5, user, n[0])) % 20000)
+        jitter = dt.timedelta(seconds=int(digits(5, user, n[0])) % 20000)
         return iso_offset(ago(d) - jitter) if d is not None else "N/A"
 
     row = [user, arn, t((NOW - created).days)]
@@ -546,7 +547,7 @@ def rotation_status(root, acct, key_arn, enabled, period=365):
     if enabled:
         doc["RotationPeriodInDays"] = period
         doc["NextRotationDate"] = (NOW.replace(hour=0, minute=0, second=0) +
-                                   __import__("datetime").timedelta(days=int(digits(3, kid)) % period)
+                                   dt.timedelta(days=int(digits(3, kid)) % period)
                                    ).strftime("%Y-%m-%dT%H:%M:%S+00:00")
     write_json(os.path.join(root, "cli", "kms-key-rotation-status", kid + ".json"), doc, indent=4)
 

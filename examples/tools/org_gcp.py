@@ -9,6 +9,7 @@ discovery_document_uri, discovery_name, parent, data, location} or iam_policy,
 update_time) around the API's own camelCase resource representation.
 """
 
+import datetime as dt
 import os
 
 from orglib import NOW, ago, clean, digits, hexid, incidental, iso, plant, write_ndjson, write_text
@@ -63,7 +64,7 @@ def policy(name, asset_type, bindings, audit=None, days=5):
 
 def rfc3339_pst(t):
     # Compute API timestamps are RFC 3339 with the -07:00/-08:00 offset of US Pacific.
-    return (t - __import__("datetime").timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M:%S.") + "%03d-08:00" % (
+    return (t - dt.timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M:%S.") + "%03d-08:00" % (
         t.microsecond // 1000)
 
 
@@ -77,15 +78,15 @@ def binding_id(resource_name, role, member):
 def bucket(name, *, pap="enforced", uniform=True, versioning=True, log_to="nw-analytics-prod-access-logs",
            kms=None, labels=None, members=None, location="US-CENTRAL1"):
     created = ago(600)
+    ubla = {"enabled": uniform}
+    if uniform:
+        ubla["lockedTime"] = iso(created + dt.timedelta(days=90))
     data = {
         "kind": "storage#bucket", "selfLink": "https://www.googleapis.com/storage/v1/b/" + name, "id": name,
         "name": name, "projectNumber": NUMBER, "generation": digits(16, "gen", name), "metageneration": "4",
         "location": location, "storageClass": "STANDARD", "etag": "CAQ=", "timeCreated": iso(created),
         "updated": iso(ago(30)), "locationType": "region",
-        "iamConfiguration": {"bucketPolicyOnly": {"enabled": uniform, **({"lockedTime": iso(created + __import__(
-            "datetime").timedelta(days=90))} if uniform else {})},
-                             "uniformBucketLevelAccess": {"enabled": uniform, **({"lockedTime": iso(
-                                 created + __import__("datetime").timedelta(days=90))} if uniform else {})},
+        "iamConfiguration": {"bucketPolicyOnly": dict(ubla), "uniformBucketLevelAccess": dict(ubla),
                              "publicAccessPrevention": pap},
         "versioning": {"enabled": versioning},
         "softDeletePolicy": {"retentionDurationSeconds": "604800", "effectiveTime": iso(ago(400))},
@@ -279,7 +280,7 @@ def crypto_key(ring, name, rotation_days, members=None):
             "destroyScheduledDuration": "2592000s"}
     if rotation_days:
         data["rotationPeriod"] = "%ds" % (rotation_days * 86400)
-        data["nextRotationTime"] = iso(NOW + __import__("datetime").timedelta(days=rotation_days // 3))
+        data["nextRotationTime"] = iso(NOW + dt.timedelta(days=rotation_days // 3))
     n = asset("//cloudkms.googleapis.com/" + path, "cloudkms.googleapis.com/CryptoKey", "CryptoKey", data,
               version="v1", doc="https://cloudkms.googleapis.com/$discovery/rest?version=v1",
               parent="//cloudkms.googleapis.com/projects/%s/locations/%s/keyRings/%s" % (PROJECT, REGION, ring))
@@ -303,7 +304,7 @@ def service_account(account_id, display, keys=()):
     for kid, ktype, age in keys:
         kid = hexid(40, "key", email, kid)
         start = ago(age)
-        end = start + __import__("datetime").timedelta(days=3650 if ktype == "USER_MANAGED" else 730)
+        end = start + dt.timedelta(days=3650 if ktype == "USER_MANAGED" else 730)
         asset(n + "/keys/" + kid, "iam.googleapis.com/ServiceAccountKey", "ServiceAccountKey", {
             "name": "projects/%s/serviceAccounts/%s/keys/%s" % (PROJECT, email, kid),
             "validAfterTime": iso(start, ms=False), "validBeforeTime": iso(end, ms=False),
