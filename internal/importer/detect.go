@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 
 	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
 	"github.com/vigil-sec/vigil/internal/importer/azure"
@@ -30,7 +31,12 @@ func parseData(ctx context.Context, path string, data []byte) fileResult {
 		if format == "" {
 			return fileResult{skip: "newline-delimited JSON that is not a Cloud Asset Inventory export"}
 		}
-		return parseNDJSON(ctx, path, format, data)
+		fr := parseNDJSON(ctx, path, format, data)
+		// A JSON document whose first line happened to look like an asset
+		// line: if no line was readable but the whole decodes, it is a document.
+		if fr.res == nil || len(fr.res.Resources) > 0 || !json.Valid(trimmed) {
+			return fr
+		}
 	}
 	var doc any
 	if err := attr.Decode(trimmed, &doc); err != nil {
@@ -78,7 +84,7 @@ func detectNDJSON(data []byte) (format string, ok bool) {
 			if format := f.detect(v); format != "" {
 				return format, true
 			}
-		} else if f.sniff(first) {
+		} else if len(first) > 0 && first[0] == '{' && f.sniff(first) {
 			return f.name, true
 		}
 	}

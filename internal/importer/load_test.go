@@ -216,3 +216,50 @@ func TestLoadGCPNDJSONWithBadLine(t *testing.T) {
 		}
 	}
 }
+
+func TestDetection(t *testing.T) {
+	asset := `{"name":"//storage.googleapis.com/b","asset_type":"storage.googleapis.com/Bucket","resource":{"data":{"name":"b"}},"ancestors":["projects/1"]}`
+	cases := []struct {
+		name, data string
+		format     string // "" when skipped
+		errLine    int
+		resources  int
+	}{
+		{"single-line asset", asset, "gcp-cloud-asset", 0, 1},
+		{"asset with BOM and blank lines", "\ufeff\n\n" + asset + "\n" + asset + "\n{oops\n", "gcp-cloud-asset", 5, 2},
+		{"pretty single asset", "{\"name\": \"//storage.googleapis.com/b\", \"asset_type\": \"storage.googleapis.com/Bucket\",\n \"resource\": {\"data\": {}}}\n", "gcp-cloud-asset", 0, 1},
+		{"NDJSON of other objects", "{\"a\":1}\n{\"b\":2}\n", "", 0, 0},
+		{"JSON array of config items", `[{"resourceType":"AWS::EC2::VPC","awsRegion":"us-east-1","awsAccountId":"111122223333","resourceId":"vpc-1","configuration":{"isDefault":true}}]`, "aws-config", 0, 1},
+		{"password policy", `{"PasswordPolicy":{"MinimumPasswordLength":14}}`, "aws-password-policy", 0, 1},
+		{"azure bare row", `{"id":"/subscriptions/s/resourceGroups/r/providers/Microsoft.KeyVault/vaults/v","type":"microsoft.keyvault/vaults","properties":{}}`, "azure-resource-graph", 0, 1},
+		{"text", "hello\n", "", 0, 0},
+		{"empty", " \n", "", 0, 0},
+		{"csv", "a,b\n1,2\n", "", 0, 0},
+	}
+	for _, c := range cases {
+		fr := parseData(context.Background(), c.name, []byte(c.data))
+		if fr.err != nil {
+			t.Errorf("%s: error %v", c.name, fr.err)
+			continue
+		}
+		if fr.format != c.format || (c.format == "") != (fr.skip != "") {
+			t.Errorf("%s: format %q skip %q, want %q", c.name, fr.format, fr.skip, c.format)
+			continue
+		}
+		if fr.res == nil {
+			continue
+		}
+		n := 0
+		for _, r := range fr.res.Resources {
+			if r.Class != resource.ClassIAMBinding && r.Class != resource.ClassAuditLog {
+				n++
+			}
+		}
+		if n != c.resources {
+			t.Errorf("%s: %d resources, want %d", c.name, n, c.resources)
+		}
+		if c.errLine > 0 && (len(fr.res.Problems) != 1 || fr.res.Problems[0].Line != c.errLine) {
+			t.Errorf("%s: problems %+v, want one at line %d", c.name, fr.res.Problems, c.errLine)
+		}
+	}
+}
