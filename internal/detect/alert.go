@@ -135,10 +135,12 @@ func NewAlert(rule *RuleInfo, level Level, group string, events []Event, version
 	}
 	f.Time = f.FindingInfo.LastSeenTime
 	if len(events) > 0 {
-		first := events[0]
-		f.RawData = string(first.Record.Raw)
-		if len(first.OCSF) > 0 {
-			o := gjson.ParseBytes(first.OCSF)
+		// The last event completed the detection (for a correlation, the
+		// others are in Evidences, oldest first).
+		last := events[len(events)-1]
+		f.RawData = string(last.Record.Raw)
+		if len(last.OCSF) > 0 {
+			o := gjson.ParseBytes(last.OCSF)
 			f.Cloud = decodeAt[ocsf.Cloud](o, "cloud")
 			f.Actor = decodeAt[ocsf.Actor](o, "actor")
 			f.SrcEndpoint = decodeAt[ocsf.Endpoint](o, "src_endpoint")

@@ -142,6 +142,10 @@ func TestCrossCloudPrivilegeChange(t *testing.T) {
 	if a.Finding.Cloud == nil || a.Finding.Cloud.Provider != "Azure" {
 		t.Errorf("alert cloud = %+v, want the triggering Azure event", a.Finding.Cloud)
 	}
+	// Evidence: alice's AWS change, then the Azure one (not bob's).
+	if len(a.Finding.Evidences) != 2 || a.Finding.Evidences[0].API == nil || a.Finding.Evidences[0].API.Operation != "AttachUserPolicy" {
+		t.Errorf("evidences = %d, first %+v", len(a.Finding.Evidences), a.Finding.Evidences[0].API)
+	}
 
 	// The same two changes two hours apart are not correlated.
 	dir = t.TempDir()
@@ -171,8 +175,14 @@ func TestLoggingDisabledThenDataAccess(t *testing.T) {
 	}
 	if got := alertsOf(as, title); len(got) != 1 {
 		t.Fatalf("%d sequence alerts, want 1", len(got))
-	} else if got[0].Finding.API == nil || got[0].Finding.API.Operation != "GetObject" {
-		t.Errorf("sequence alert should point at the data access, got %+v", got[0].Finding.API)
+	} else {
+		f := got[0].Finding
+		if f.API == nil || f.API.Operation != "GetObject" {
+			t.Errorf("sequence alert should point at the data access, got %+v", f.API)
+		}
+		if len(f.Evidences) != 2 || f.Evidences[0].API.Operation != "StopLogging" {
+			t.Errorf("evidences: %d, want StopLogging then GetObject", len(f.Evidences))
+		}
 	}
 
 	// Data access more than an hour later, or before, does not complete it.

@@ -82,6 +82,13 @@ type Engine struct {
 	// bursts holds, per correlation and group, the last event time of the
 	// last hit, so that one burst raises one alert.
 	bursts map[string]time.Time
+	// members lists the correlations each rule feeds; evbuf keeps recent
+	// events per correlation group as alert evidence.
+	members map[*sigma.Rule][]corrMember
+	evbuf   map[string][]bufEvent
+	newest  time.Time
+	maxSpan time.Duration
+	emitted int
 	stats     *Stats
 	log       *slog.Logger
 	// LoadErrors lists the rule files (or documents) that could not be
@@ -106,6 +113,8 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		corrRule:  map[*sigma.Rule][]string{},
 		corrInfo:  map[*sigma.Correlation]*RuleInfo{},
 		bursts:    map[string]time.Time{},
+		members:   map[*sigma.Rule][]corrMember{},
+		evbuf:     map[string][]bufEvent{},
 		stats:     NewStats(),
 		log:       cfg.Logger,
 	}
@@ -237,6 +246,11 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		for _, r := range kept {
 			if f := c.Fields(r); f != nil || refGenHas(refGen, r) {
 				e.corrRule[r] = f
+			}
+			for _, co := range corrs {
+				if refersTo(co, r) {
+					e.members[r] = append(e.members[r], memberOf(co, r))
+				}
 			}
 		}
 	}
@@ -449,6 +463,7 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 		if h.Values != nil {
 			vals = h.Values[i]
 		}
+		e.remember(r, h, vals)
 		for _, hit := range e.corr.Observe(r, h.Time, vals) {
 			info := e.corrInfo[hit.Correlation]
 			if info == nil {
@@ -463,10 +478,13 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 				continue
 			}
 			e.bursts[bk] = hit.Last
-			if err := e.raise(info, groupKey(hit), h.Record, events, fn); err != nil {
+			if err := e.raise(info, groupKey(hit), h.Record, func() []Event { return e.evidence(hit, h) }, fn); err != nil {
 				return err
 			}
 		}
+	}
+	if e.emitted++; e.emitted%10000 == 0 {
+		e.pruneEvidence()
 	}
 	return ctx.Err()
 }
@@ -522,8 +540,12 @@ func (e *Engine) raise(info *RuleInfo, group string, rec logs.Record, events fun
 // engineState is what Snapshot saves: the correlator's state and the
 // burst marks.
 type engineState struct {
-	Sigma  json.RawMessage      `json:"sigma,omitempty"`
-	Bursts map[string]time.Time `json:"bursts,omitempty"`
+	Sigma    json.RawMessage       `json:"sigma,omitempty"`
+	Bursts   map[string]time.Time  `json:"bursts,omitempty"`
+	Evidence map[string][]bufEvent `json:"evidence,omitempty"`
+	Newest   time.Time             `json:"newest,omitzero"`
+	Hits     int                   `json:"hits,omitempty"`
+	MaxSpan  time.Duration         `json:"max_span,omitempty"`
 }
 
 // Snapshot returns the correlation state (nil when no correlation runs).
@@ -535,7 +557,10 @@ func (e *Engine) Snapshot() (json.RawMessage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("correlation snapshot: %w", err)
 	}
-	return json.Marshal(engineState{Sigma: b, Bursts: e.bursts})
+	// No pruning here: pruning happens every 10,000 hits, counted in the
+	// state, so that a resumed run prunes exactly where an uninterrupted
+	// one would and raises the same alerts.
+	return json.Marshal(engineState{Sigma: b, Bursts: e.bursts, Evidence: e.evbuf, Newest: e.newest, Hits: e.emitted, MaxSpan: e.maxSpan})
 }
 
 // Restore loads correlation state saved by Snapshot.
@@ -555,5 +580,9 @@ func (e *Engine) Restore(state json.RawMessage) error {
 	if st.Bursts != nil {
 		e.bursts = st.Bursts
 	}
+	if st.Evidence != nil {
+		e.evbuf = st.Evidence
+	}
+	e.newest, e.emitted, e.maxSpan = st.Newest, st.Hits, st.MaxSpan
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 
 const catchAllRule = `title: Every IAM Call
 id: 5f0c2a11-0000-4000-8000-00000000000a
+name: every_iam_call
 status: test
 author: vigil tests
 logsource:
@@ -76,6 +78,26 @@ func countLines(t *testing.T, path string) int {
 // TestFollowKillResume builds the real vigil binary, follows a directory
 // while files land, SIGKILLs it mid-ingest, restarts it, and checks that
 // every event raised exactly one alert: none lost, none duplicated.
+// burstCorrelation correlates the catch-all rule, so the kill/resume test
+// also covers correlation state in the checkpoint.
+const burstCorrelation = `
+---
+title: Busy IAM User
+id: 5f0c2a11-0000-4000-8000-00000000000b
+status: test
+correlation:
+    type: event_count
+    rules:
+        - every_iam_call
+    group-by:
+        - userIdentity.arn
+    timespan: 5s
+    condition:
+        gte: 3
+    generate: true
+level: medium
+`
+
 func TestFollowKillResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the vigil binary")
@@ -91,7 +113,7 @@ func TestFollowKillResume(t *testing.T) {
 	rules := filepath.Join(tmp, "rules")
 	os.MkdirAll(watch, 0o755)
 	os.MkdirAll(rules, 0o755)
-	os.WriteFile(filepath.Join(rules, "all.yml"), []byte(catchAllRule), 0o644)
+	os.WriteFile(filepath.Join(rules, "all.yml"), []byte(catchAllRule+burstCorrelation), 0o644)
 	out := filepath.Join(tmp, "alerts.jsonl")
 	ck := filepath.Join(tmp, "detect.ckpt")
 
@@ -136,9 +158,6 @@ func TestFollowKillResume(t *testing.T) {
 	}
 	p.Wait()
 	atKill = countLines(t, out)
-	if atKill >= total {
-		t.Fatalf("ingest finished (%d alerts) before the kill: the test did not kill mid-ingest", atKill)
-	}
 	t.Logf("killed with %d of %d alerts written", atKill, total)
 
 	// Second life: kill again quickly, then a third run finishes.
@@ -149,7 +168,25 @@ func TestFollowKillResume(t *testing.T) {
 	t.Logf("killed again with %d alerts written", countLines(t, out))
 
 	p = start()
-	got := waitLines(total, 120*time.Second)
+	// The reference: one uninterrupted batch run over the same files.
+	ref := filepath.Join(tmp, "reference.jsonl")
+	batch := exec.Command(bin, "detect", watch, "--output", ref, "--rules", rules, "--no-builtin")
+	if outp, err := batch.CombinedOutput(); err != nil {
+		t.Fatalf("batch reference: %v\n%s", err, outp)
+	}
+	refIDs := map[string]bool{}
+	refData, _ := os.ReadFile(ref)
+	for _, l := range strings.Split(strings.TrimSpace(string(refData)), "\n") {
+		refIDs[gjson.Get(l, "finding_info.uid").Str] = true
+	}
+	if len(refIDs) <= total {
+		t.Fatalf("reference has %d alerts: the correlation never fired", len(refIDs))
+	}
+	if atKill >= len(refIDs) {
+		t.Fatalf("ingest finished (%d alerts) before the kill: the test did not kill mid-ingest", atKill)
+	}
+
+	got := waitLines(len(refIDs), 120*time.Second)
 	time.Sleep(200 * time.Millisecond) // several more polls: nothing else may appear
 	p.Process.Signal(syscall.SIGTERM)
 	p.Wait()
@@ -169,7 +206,9 @@ func TestFollowKillResume(t *testing.T) {
 			t.Fatalf("invalid alert line: %.200s", line)
 		}
 		uids[gjson.GetBytes(line, "finding_info.uid").Str]++
-		seen[gjson.GetBytes(line, "evidences.0.data.event.eventID").Str]++
+		if gjson.GetBytes(line, "finding_info.title").Str == "Every IAM Call" {
+			seen[gjson.GetBytes(line, "evidences.0.data.event.eventID").Str]++
+		}
 	}
 	for id, n := range uids {
 		if n > 1 {
@@ -182,8 +221,30 @@ func TestFollowKillResume(t *testing.T) {
 			lost++
 		}
 	}
-	if lost > 0 || got != total {
-		t.Errorf("%d alerts for %d events, %d events lost", got, total, lost)
+	if lost > 0 || len(seen) != total {
+		t.Errorf("%d event alerts for %d events, %d events lost", len(seen), total, lost)
+	}
+	// Same alerts (events and correlations) as the uninterrupted run.
+	if got != len(refIDs) {
+		t.Errorf("%d alerts after kills, %d in one uninterrupted run", got, len(refIDs))
+	}
+	missing := 0
+	for id := range refIDs {
+		if uids[id] == 0 {
+			if missing == 0 {
+				t.Errorf("alert %s of the uninterrupted run is missing: %.600s", id, lineWith(refData, id))
+			}
+			missing++
+		}
+	}
+	for id := range uids {
+		if !refIDs[id] {
+			t.Errorf("alert not in the uninterrupted run: %.600s", lineWith(data, id))
+			break
+		}
+	}
+	if missing > 0 {
+		t.Errorf("%d alerts of the uninterrupted run missing", missing)
 	}
 	// The checkpoint covers every file.
 	ckp, err := LoadCheckpoint(ck)
@@ -244,4 +305,13 @@ func TestFollowOnceInProcess(t *testing.T) {
 	if n := countLines(t, out); n != 3 {
 		t.Fatalf("after growth: %d alerts, want 3", n)
 	}
+}
+
+func lineWith(data []byte, id string) string {
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.Contains(l, id) {
+			return l
+		}
+	}
+	return ""
 }

@@ -38,8 +38,8 @@ type DetectionFinding struct {
 	API         *API        `json:"api,omitempty"`
 	// Evidences holds one artifact per matched event.
 	Evidences []Evidence `json:"evidences,omitempty"`
-	// RawData is the matched event's original JSON (the first event for a
-	// correlation finding; all events are in Evidences).
+	// RawData is the matched event's original JSON (for a correlation, the
+	// event that completed it; all events are in Evidences).
 	RawData    string          `json:"raw_data,omitempty"`
 	Unmapped   json.RawMessage `json:"unmapped,omitempty"`
 	Confidence string          `json:"confidence,omitempty"`

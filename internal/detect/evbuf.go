@@ -1,0 +1,136 @@
+package detect
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/logs"
+	"github.com/vigil-sec/vigil/internal/sigma"
+)
+
+// maxGroupEvents bounds the events kept per correlation group as evidence.
+const maxGroupEvents = 10
+
+// corrMember says that a rule feeds correlation co, whose group-by names
+// read the rule's fields (aliases resolved).
+type corrMember struct {
+	co     *sigma.Correlation
+	names  []string // group-by names, sorted
+	fields []string // parallel: the rule's field for each name
+}
+
+// bufEvent is an event kept as correlation evidence (and in checkpoints).
+type bufEvent struct {
+	T      time.Time       `json:"t"`
+	Source logs.Source     `json:"source"`
+	File   string          `json:"file,omitempty"`
+	Line   int             `json:"line,omitempty"`
+	Offset int64           `json:"offset"`
+	Raw    json.RawMessage `json:"raw"`
+}
+
+func (b bufEvent) record() logs.Record {
+	return logs.Record{Source: b.Source, Raw: b.Raw, File: b.File, Line: b.Line, Offset: b.Offset}
+}
+
+// memberOf builds the corrMember of rule r in co.
+func memberOf(co *sigma.Correlation, r *sigma.Rule) corrMember {
+	m := corrMember{co: co, names: append([]string(nil), co.GroupBy...)}
+	sort.Strings(m.names)
+	for _, g := range m.names {
+		f := g
+		if al, ok := co.Aliases[g]; ok {
+			for _, k := range []string{r.Name, r.ID} {
+				if v, ok := al[k]; ok && k != "" {
+					f = v
+					break
+				}
+			}
+		}
+		m.fields = append(m.fields, f)
+	}
+	return m
+}
+
+// refersTo reports whether co references r by id or name.
+func refersTo(co *sigma.Correlation, r *sigma.Rule) bool {
+	for _, ref := range co.Rules {
+		if ref != "" && (ref == r.ID || ref == r.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// groupString renders group values as groupOnly does for hits.
+func groupString(names []string, vals func(i int) string) string {
+	var b strings.Builder
+	for i, n := range names {
+		b.WriteString(n)
+		b.WriteString("=")
+		b.WriteString(vals(i))
+		b.WriteString(";")
+	}
+	return b.String()
+}
+
+// remember keeps h's event as evidence for every correlation its rule r
+// feeds, in the group its values put it in.
+func (e *Engine) remember(r *sigma.Rule, h *Hit, vals map[string]string) {
+	for _, m := range e.members[r] {
+		key := corrKey(m.co) + "\x00" + groupString(m.names, func(i int) string { return vals[m.fields[i]] })
+		buf := e.evbuf[key]
+		// Keep the newest events within the timespan, at most maxGroupEvents.
+		cut := 0
+		for cut < len(buf) && h.Time.Sub(buf[cut].T) > m.co.Timespan {
+			cut++
+		}
+		buf = append(buf[cut:], bufEvent{T: h.Time, Source: h.Record.Source, File: h.Record.File,
+			Line: h.Record.Line, Offset: h.Record.Offset, Raw: h.Record.Raw})
+		if len(buf) > maxGroupEvents {
+			buf = buf[len(buf)-maxGroupEvents:]
+		}
+		e.evbuf[key] = buf
+		if h.Time.After(e.newest) {
+			e.newest = h.Time
+		}
+		e.maxSpan = max(e.maxSpan, m.co.Timespan)
+	}
+}
+
+// evidence returns the kept events of a correlation hit's group inside the
+// hit's window, oldest first, ending with the current event.
+func (e *Engine) evidence(hit sigma.CorrelationHit, cur *Hit) []Event {
+	key := corrKey(hit.Correlation) + "\x00" + groupOnly(hit)
+	var out []Event
+	for _, b := range e.evbuf[key] {
+		if b.T.Before(hit.First) || b.T.After(hit.Last) {
+			continue
+		}
+		if b.Offset == cur.Record.Offset && b.File == cur.Record.File {
+			continue // the current event is added last, with its OCSF form
+		}
+		rec := b.record()
+		out = append(out, Event{Record: rec, OCSF: e.normalize(rec), Time: b.T})
+	}
+	if !cur.normalized {
+		cur.OCSF, cur.normalized = e.normalize(cur.Record), true
+	}
+	return append(out, Event{Record: cur.Record, OCSF: cur.OCSF, Time: cur.Time})
+}
+
+// pruneEvidence drops groups whose newest event is older than the longest
+// timespan.
+func (e *Engine) pruneEvidence() {
+	for k, buf := range e.evbuf {
+		if len(buf) == 0 || e.newest.Sub(buf[len(buf)-1].T) > e.maxSpan {
+			delete(e.evbuf, k)
+		}
+	}
+}
+
+func corrKey(co *sigma.Correlation) string {
+	return co.Path + "\x00" + co.ID + "\x00" + co.Name + "\x00" + co.Title
+}
