@@ -272,8 +272,8 @@ func s3Bucket(r *resource.Resource, cfg, supp attr.M) {
 	r.Class = resource.ClassObjectStorage
 	s := &resource.ObjectStorage{}
 	r.Facts.Storage = s
-	if supp == nil {
-		return
+	if len(supp) == 0 {
+		return // the item does not carry the bucket's settings
 	}
 	// Block Public Access: all four settings on the bucket. Account-level
 	// settings are applied in Finalize.
