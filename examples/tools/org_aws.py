@@ -650,7 +650,7 @@ def build_prod(out):
     for a, n in ((sg_alb, "only 80/443 open to the internet"), (sg_db, "5432 only from the app security group"),
                  (sg_bas, "SSH only from 203.0.113.0/24"), (sg_app, "8080 only from the ALB security group")):
         clean("aws", "firewall", a, n)
-    plant("aws", "firewall-database-ports-open-to-internet", sg_redis, "tcp/6379 (Redis) from 0.0.0.0/0")
+    plant("aws", "firewall-database-ports-open-to-internet", sg_redis, "nw-prod-redis-temp: tcp/6379 (Redis) from 0.0.0.0/0")
 
     # IAM roles / profiles
     iam = IAM(ue1)
@@ -681,7 +681,7 @@ def build_prod(out):
                         public_ip="3.91.22.147", profile=prof_app, kms=k_ebs, itype="t3.micro", tags=tags)
     clean("aws", "compute", a_app1, "private, IMDSv2 required, encrypted EBS, instance profile")
     clean("aws", "compute", a_etl1, "private, IMDSv2 required, encrypted EBS, instance profile")
-    plant("aws", "compute-public-ip", a_bas, "bastion host has public IPv4 3.91.22.147")
+    plant("aws", "compute-public-ip", a_bas, "nw-prod-bastion: public IPv4 3.91.22.147")
 
     # databases
     a_orders = rds(ue1, "nw-prod-orders-pg", "postgres", "16.4", "us-east-1a", kms=k_rds, sgs=[g_db], tags=tags)
@@ -793,7 +793,7 @@ def build_dev(out):
 
     _, k_app = kms_key(ue1, "alias/nw-dev-app", "dev application data")
     rotation_status(root, acct, k_app, False)
-    plant("aws", "key-rotation-disabled", k_app, "customer-managed symmetric key, KeyRotationEnabled=false")
+    plant("aws", "key-rotation-disabled", k_app, "alias/nw-dev-app: customer-managed symmetric key, KeyRotationEnabled=false (cli/kms-key-rotation-status)")
     _, k_dev_ok = kms_key(ue1, "alias/nw-dev-datalake", "dev data lake")
     rotation_status(root, acct, k_dev_ok, True)
     clean("aws", "key", k_dev_ok, "customer-managed key with annual rotation")
@@ -835,22 +835,22 @@ def build_dev(out):
     g_defsg, sg_defsg = security_group(ue1, "default", v_def, "default VPC security group",
                                        [perm("-1", groups=[sg_id(acct, "default-" + v_def)])])
     plant("aws", "aws-default-security-group-not-restricted", sg_defsg,
-          "default security group still has its default allow-all-from-self and allow-all-egress rules")
+          "default SG of the default VPC still has its allow-all-from-self and allow-all-egress rules")
     security_group(ue1, "default", v_dev, "default VPC security group", [], egress=[])
     g_ssh, sg_ssh = security_group(ue1, "dev-bastion-ssh", v_def, "ssh", [
         perm("tcp", 22, 22, v4=["0.0.0.0/0"])], tags=tags)
-    plant("aws", "firewall-ssh-open-to-internet", sg_ssh, "tcp/22 from 0.0.0.0/0")
+    plant("aws", "firewall-ssh-open-to-internet", sg_ssh, "dev-bastion-ssh: tcp/22 from 0.0.0.0/0")
     g_rdp, sg_rdp = security_group(ue1, "dev-windows-rdp", v_def, "RDP for the BI desktop", [
         perm("tcp", 3389, 3389, v4=["0.0.0.0/0"], v6=["::/0"])], tags=tags)
-    plant("aws", "firewall-rdp-open-to-internet", sg_rdp, "tcp/3389 from 0.0.0.0/0 and ::/0")
+    plant("aws", "firewall-rdp-open-to-internet", sg_rdp, "dev-windows-rdp: tcp/3389 from 0.0.0.0/0 and ::/0")
     g_any, sg_any = security_group(ue1, "dev-debug-any", v_dev, "launch-wizard-3 created 2025-06-02", [
         perm("-1", v4=["0.0.0.0/0"])], tags=tags)
     for r in ("firewall-all-ports-open-to-internet", "firewall-ssh-open-to-internet", "firewall-rdp-open-to-internet",
               "firewall-database-ports-open-to-internet"):
-        plant("aws", r, sg_any, "ipProtocol -1 (all traffic) from 0.0.0.0/0")
+        plant("aws", r, sg_any, "dev-debug-any: ipProtocol -1 (all traffic) from 0.0.0.0/0")
     g_my, sg_my = security_group(ue1, "dev-mysql-public", v_def, "MySQL for the BI tool", [
         perm("tcp", 3306, 3306, v6=["::/0"])], tags=tags)
-    plant("aws", "firewall-database-ports-open-to-internet", sg_my, "tcp/3306 from ::/0")
+    plant("aws", "firewall-database-ports-open-to-internet", sg_my, "dev-mysql-public: tcp/3306 from ::/0")
     g_app, sg_app = security_group(ue1, "nw-dev-app", v_dev, "dev app", [
         perm("tcp", 8080, 8080, v4=["10.50.0.0/16"])], tags=tags)
     clean("aws", "firewall", sg_app, "8080 only from the VPC CIDR")
@@ -863,9 +863,9 @@ def build_dev(out):
     _, a_nb = instance(ue1, "nw-dev-notebook", v_def, s_def, "us-east-1a", [("dev-bastion-ssh", g_ssh)],
                        public_ip="54.210.83.19", profile=prof, imds="optional", encrypted=False,
                        itype="g5.xlarge", tags=tags)
-    plant("aws", "compute-public-ip", a_nb, "public IPv4 54.210.83.19")
-    plant("aws", "aws-ec2-imdsv1-allowed", a_nb, "metadataOptions.httpTokens optional")
-    plant("aws", "compute-disk-unencrypted", a_nb, "root EBS volume encrypted=false")
+    plant("aws", "compute-public-ip", a_nb, "nw-dev-notebook: public IPv4 54.210.83.19")
+    plant("aws", "aws-ec2-imdsv1-allowed", a_nb, "nw-dev-notebook: metadataOptions.httpTokens optional")
+    plant("aws", "compute-disk-unencrypted", a_nb, "nw-dev-notebook: root EBS volume encrypted=false")
     _, a_win = instance(ue1, "nw-dev-bi-desktop", v_def, s_def, "us-east-1a", [("dev-windows-rdp", g_rdp)],
                         profile=prof, kms=k_dev_ok, itype="t3.large", tags=tags)
     _, a_dapp = instance(ue1, "nw-dev-app-1", v_dev, s_dev, "us-east-1a", [("nw-dev-app", g_app)], profile=prof,
@@ -895,8 +895,8 @@ def build_dev(out):
         {"Effect": "Allow", "Action": ["ecs:*", "ecr:*", "logs:*"], "Resource": "*"}]}, "CI deployments")
     iam.group("Developers", [READONLY_ARN, p_ci])
     r_root = iam.root(mfa=False, pw_used=20, key1=(True, 700, 5, "s3"))
-    plant("aws", "aws-root-mfa-disabled", r_root, "<root_account> mfa_active false")
-    plant("aws", "aws-root-access-keys", r_root, "<root_account> access_key_1_active true")
+    plant("aws", "aws-root-mfa-disabled", r_root, "`<root_account>` mfa_active false")
+    plant("aws", "aws-root-access-keys", r_root, "`<root_account>` access_key_1_active true")
     u = iam.user("dev-admin-shared", inline={"full-access": ADMIN_DOC}, password=True, pw_used=2, pw_changed=400,
                  mfa=False, created_days=1300)
     plant("aws", "aws-user-direct-admin", u, "inline policy full-access allows Action * on Resource *")
@@ -943,10 +943,10 @@ def _batch_get_us_west_2(root, acct):
           "no flow log targets this VPC (the account's Config records flow logs for its other VPC)")
     sn = subnet(snap, v, "nw-dev-oregon-a", "10.60.1.0/24", "us-west-2a", public=True)
     g, sg_arn = security_group(snap, "oregon-ssh", v, "quick ssh", [perm("tcp", 22, 22, v4=["0.0.0.0/0"])])
-    plant("aws", "firewall-ssh-open-to-internet", sg_arn, "tcp/22 from 0.0.0.0/0 (batch-get-resource-config input)")
+    plant("aws", "firewall-ssh-open-to-internet", sg_arn, "oregon-ssh: tcp/22 from 0.0.0.0/0 (batch-get-resource-config input)")
     _, a = instance(snap, "nw-dev-oregon-gpu", v, sn, "us-west-2a", [("oregon-ssh", g)], imds="optional",
                     itype="g5.2xlarge", tags={"Environment": "dev"}, kms="alias/aws/ebs")
-    plant("aws", "aws-ec2-imdsv1-allowed", a, "httpTokens optional (batch-get-resource-config input)")
+    plant("aws", "aws-ec2-imdsv1-allowed", a, "nw-dev-oregon-gpu: httpTokens optional (batch-get-resource-config input)")
     items = []
     for it in snap.items:
         if it["resourceType"] == "AWS::EC2::Volume":
