@@ -81,7 +81,7 @@ var catalogue = []string{
 	"gcp-default-service-account-full-access", "gcp-default-service-account-used", "gcp-service-account-admin",
 	"gcp-service-account-user-managed-keys", "gcp-serial-port-enabled", "gcp-ip-forwarding-enabled",
 	"gcp-shielded-vm-disabled", "gcp-bucket-uniform-access-disabled", "gcp-default-network", "gcp-kms-key-public",
-	"gcp-audit-config-incomplete", "gcp-subnet-flow-logs-disabled",
+	"gcp-audit-config-incomplete", "gcp-subnet-flow-logs-disabled", "azure-custom-owner-role",
 }
 
 func loadFiles(t *testing.T) []ruleFile {

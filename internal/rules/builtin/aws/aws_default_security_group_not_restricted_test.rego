@@ -4,7 +4,9 @@ import data.vigil.rules.aws_default_security_group_not_restricted as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"firewall": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"firewall": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_default_with_rules if {
 	inp := one("aws", {"firewall": {"default": true, "rules": [

@@ -4,7 +4,9 @@ import data.vigil.rules.aws_password_policy_weak as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"password_policy": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"password_policy": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_short_length if {
 	inp := one("aws", {"password_policy": {"min_length": 8, "reuse_prevention": 24}})

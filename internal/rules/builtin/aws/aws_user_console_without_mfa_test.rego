@@ -4,7 +4,9 @@ import data.vigil.rules.aws_user_console_without_mfa as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"identity": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"identity": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_console_without_mfa if {
 	"r1" in rule.fail with input as one("aws", {"identity": {"kind": "user", "console_access": true, "mfa_enabled": false}})

@@ -4,7 +4,9 @@ import data.vigil.rules.aws_user_multiple_active_keys as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"identity": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"identity": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_two_active if {
 	inp := one("aws", {"identity": {"kind": "user", "access_keys": [{"id": "A1", "active": true}, {"id": "A2", "active": true}]}})

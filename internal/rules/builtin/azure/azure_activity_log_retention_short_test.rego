@@ -4,7 +4,9 @@ import data.vigil.rules.azure_activity_log_retention_short as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"audit_log": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"audit_log": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_90_days if {
 	inp := one("azure", {"audit_log": {"enabled": true, "retention_days": 90}})

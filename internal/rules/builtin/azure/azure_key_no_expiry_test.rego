@@ -4,7 +4,9 @@ import data.vigil.rules.azure_key_no_expiry as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"key": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"key": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_no_expiry if {
 	inp := one("azure", {"key": {"enabled": true, "rotation_enabled": false}})

@@ -4,7 +4,9 @@ import data.vigil.rules.azure_keyvault_rbac_disabled as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"key_vault": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"key_vault": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_rbac_authorization_azure if {
 	"r1" in rule.fail with input as one("azure", {"key_vault": {"rbac_authorization": false}})

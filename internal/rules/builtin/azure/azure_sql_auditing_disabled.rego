@@ -17,15 +17,23 @@
 #     nist-800-53-r5: ["AU-2", "AU-12"]
 package vigil.rules.azure_sql_auditing_disabled
 
+applicable contains r.id if {
+	some r in input.resources.database
+	r.provider == "azure"
+	startswith(lower(r.type), "microsoft.sql/servers")
+}
+
 fail contains r.id if {
 	some r in input.resources.database
 	r.provider == "azure"
+	startswith(lower(r.type), "microsoft.sql/servers")
 	r.facts.database.auditing_enabled == false
 }
 
 pass contains r.id if {
 	some r in input.resources.database
 	r.provider == "azure"
+	startswith(lower(r.type), "microsoft.sql/servers")
 	r.facts.database.auditing_enabled == true
 }
 

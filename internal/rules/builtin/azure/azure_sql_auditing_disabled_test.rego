@@ -4,7 +4,9 @@ import data.vigil.rules.azure_sql_auditing_disabled as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"database": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "Microsoft.Sql/servers", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"database": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_auditing_enabled_azure if {
 	"r1" in rule.fail with input as one("azure", {"database": {"auditing_enabled": false}})
@@ -30,4 +32,10 @@ test_unknown_without_facts if {
 
 test_ignores_other_providers if {
 	not "r1" in rule.fail with input as one("aws", {"database": {"auditing_enabled": false}})
+}
+
+test_postgres_not_applicable if {
+	inp := typed("azure", "Microsoft.DBforPostgreSQL/flexibleServers", {"database": {"auditing_enabled": false}})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.applicable with input as inp
 }

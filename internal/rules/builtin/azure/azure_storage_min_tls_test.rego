@@ -4,7 +4,9 @@ import data.vigil.rules.azure_storage_min_tls as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"object_storage": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"object_storage": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_tls_1_0 if {
 	inp := one("azure", {"storage": {"min_tls_version": "1.0"}})

@@ -4,7 +4,9 @@ import data.vigil.rules.azure_vm_no_managed_identity as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"compute": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"compute": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_no_identity if {
 	inp := one("azure", {"compute": {"public_ip": false, "disk_encrypted": true}})

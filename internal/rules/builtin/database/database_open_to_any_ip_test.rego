@@ -4,7 +4,9 @@ import data.vigil.rules.database_open_to_any_ip as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"database": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"database": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_gcp_authorized_any if {
 	"r1" in rule.fail with input as one("gcp", {"database": {"authorized_networks": ["203.0.113.0/24", "0.0.0.0/0"]}})

@@ -4,7 +4,9 @@ import data.vigil.rules.database_ssl_not_required as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"database": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"database": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_ssl_required_azure if {
 	"r1" in rule.fail with input as one("azure", {"database": {"ssl_required": false}})

@@ -16,15 +16,23 @@
 #     nist-800-53-r5: ["SC-7", "CM-7"]
 package vigil.rules.gcp_default_network
 
+applicable contains r.id if {
+	some r in input.resources.network
+	r.provider == "gcp"
+	r.type != "compute.googleapis.com/Subnetwork"
+}
+
 fail contains r.id if {
 	some r in input.resources.network
 	r.provider == "gcp"
+	r.type != "compute.googleapis.com/Subnetwork"
 	r.facts.network.default == true
 }
 
 pass contains r.id if {
 	some r in input.resources.network
 	r.provider == "gcp"
+	r.type != "compute.googleapis.com/Subnetwork"
 	r.facts.network.default == false
 }
 

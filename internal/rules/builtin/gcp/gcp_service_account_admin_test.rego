@@ -4,7 +4,9 @@ import data.vigil.rules.gcp_service_account_admin as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"iam_binding": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"iam_binding": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 sa := "serviceAccount:app@proj.iam.gserviceaccount.com"
 

@@ -4,7 +4,9 @@ import data.vigil.rules.gcp_shielded_vm_disabled as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"compute": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"compute": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_secure_boot_gcp if {
 	"r1" in rule.fail with input as one("gcp", {"compute": {"secure_boot": false}})

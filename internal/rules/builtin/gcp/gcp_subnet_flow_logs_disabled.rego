@@ -18,15 +18,23 @@
 #     nist-800-53-r5: ["AU-12", "SI-4"]
 package vigil.rules.gcp_subnet_flow_logs_disabled
 
+applicable contains r.id if {
+	some r in input.resources.network
+	r.provider == "gcp"
+	r.type != "compute.googleapis.com/Network"
+}
+
 fail contains r.id if {
 	some r in input.resources.network
 	r.provider == "gcp"
+	r.type != "compute.googleapis.com/Network"
 	r.facts.network.flow_logs == false
 }
 
 pass contains r.id if {
 	some r in input.resources.network
 	r.provider == "gcp"
+	r.type != "compute.googleapis.com/Network"
 	r.facts.network.flow_logs == true
 }
 

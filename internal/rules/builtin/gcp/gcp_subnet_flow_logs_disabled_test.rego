@@ -4,7 +4,9 @@ import data.vigil.rules.gcp_subnet_flow_logs_disabled as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"network": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "compute.googleapis.com/Subnetwork", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"network": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_flow_logs_gcp if {
 	"r1" in rule.fail with input as one("gcp", {"network": {"flow_logs": false}})
@@ -30,4 +32,10 @@ test_unknown_without_facts if {
 
 test_ignores_other_providers if {
 	not "r1" in rule.fail with input as one("aws", {"network": {"flow_logs": false}})
+}
+
+test_networks_not_applicable if {
+	inp := typed("gcp", "compute.googleapis.com/Network", {"network": {"flow_logs": false}})
+	not "r1" in rule.fail with input as inp
+	not "r1" in rule.applicable with input as inp
 }

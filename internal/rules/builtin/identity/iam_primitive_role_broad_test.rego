@@ -4,7 +4,9 @@ import data.vigil.rules.iam_primitive_role_broad as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"iam_binding": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"iam_binding": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_gcp_user_owner_on_project if {
 	inp := one("gcp", {"binding": {"principal": "user:alice@example.com", "role": "roles/owner", "primitive": true, "scope_level": "account"}})

@@ -4,7 +4,9 @@ import data.vigil.rules.identity_stale_access_keys as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"identity": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"identity": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 key(id, active, created) := {"id": id, "active": active, "created": created}
 

@@ -4,7 +4,9 @@ import data.vigil.rules.identity_unused_credentials as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"identity": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"identity": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_password_unused if {
 	inp := one("aws", {"identity": {"kind": "user", "console_access": true, "password_last_used": "2026-09-01T08:00:00Z", "access_keys_known": true}})

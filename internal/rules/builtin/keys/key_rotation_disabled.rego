@@ -22,11 +22,18 @@ package vigil.rules.key_rotation_disabled
 # Longest acceptable rotation period per provider (CIS GCP 1.11 asks for 90 days).
 max_period_days := {"aws": 365, "azure": 365, "gcp": 90}
 
-# Keys the rule is about: not AWS-managed, not asymmetric, not disabled.
+# Keys the rule is about: not AWS-managed, not disabled, and for AWS and GCP
+# not asymmetric (only symmetric keys rotate automatically there; Key Vault
+# rotation policies cover RSA and EC keys too).
 in_scope(r) if {
 	not r.facts.key.customer_managed == false
-	not r.facts.key.symmetric == false
 	not r.facts.key.enabled == false
+	not asymmetric_without_rotation(r)
+}
+
+asymmetric_without_rotation(r) if {
+	r.provider in {"aws", "gcp"}
+	r.facts.key.symmetric == false
 }
 
 # AWS keys must be known to be customer managed (AWS rotates its own keys).

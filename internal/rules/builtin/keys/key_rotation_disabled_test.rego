@@ -4,7 +4,9 @@ import data.vigil.rules.key_rotation_disabled as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"key": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"key": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_aws_cmk_without_rotation if {
 	"r1" in rule.fail with input as one("aws", {"key": {"customer_managed": true, "symmetric": true, "rotation_enabled": false}})
@@ -40,6 +42,10 @@ test_aws_managed_key_not_applicable if {
 test_asymmetric_and_disabled_keys_not_applicable if {
 	not "r1" in rule.applicable with input as one("aws", {"key": {"customer_managed": true, "symmetric": false, "rotation_enabled": false}})
 	not "r1" in rule.applicable with input as one("gcp", {"key": {"enabled": false, "rotation_enabled": false}})
+}
+
+test_fail_azure_rsa_key_without_rotation if {
+	"r1" in rule.fail with input as one("azure", {"key": {"customer_managed": true, "symmetric": false, "enabled": true, "rotation_enabled": false}})
 }
 
 test_unknown_aws_key_manager_absent if {

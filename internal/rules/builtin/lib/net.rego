@@ -14,6 +14,10 @@ tcp_protocols := {"tcp", "TCP", "Tcp", "6", "all", "ALL", "All", "*", "-1"}
 
 all_protocols := {"all", "ALL", "All", "*", "-1"}
 
+# Protocols with ports (a full 0-65535 range of these opens every port;
+# ICMP rules carry 0-65535 too but have no ports).
+port_protocols := tcp_protocols | {"udp", "UDP", "Udp", "17"}
+
 # internet_source(s) is true when the CIDR or tag s means any address.
 internet_source(s) if s in internet_sources
 
@@ -52,10 +56,11 @@ port_range(r) := [r.from_port, r.to_port] if {
 	is_number(r.to_port)
 }
 
-# covers_all_ports(r) is true for protocol "all" or a full 0-65535 range.
+# covers_all_ports(r) is true for protocol "all" or a full 0-65535 TCP/UDP range.
 covers_all_ports(r) if r.protocol in all_protocols
 
 covers_all_ports(r) if {
+	r.protocol in port_protocols
 	is_number(r.from_port)
 	is_number(r.to_port)
 	r.from_port <= 0

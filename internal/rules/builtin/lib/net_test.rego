@@ -69,3 +69,8 @@ test_port_range if {
 	not net.port_range({"protocol": "udp", "from_port": 20, "to_port": 25})
 	not net.port_range({"protocol": "tcp"})
 }
+
+test_icmp_full_range_is_not_all_ports if {
+	not net.exposes_all_ports({"rules": [{"direction": "ingress", "action": "allow", "protocol": "icmp", "from_port": 0, "to_port": 65535, "sources": ["0.0.0.0/0"]}]})
+	net.exposes_all_ports({"rules": [{"direction": "ingress", "action": "allow", "protocol": "udp", "from_port": 0, "to_port": 65535, "sources": ["0.0.0.0/0"]}]})
+}

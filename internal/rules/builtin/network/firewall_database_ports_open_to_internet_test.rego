@@ -4,7 +4,9 @@ import data.vigil.rules.firewall_database_ports_open_to_internet as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"firewall": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"firewall": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 ingress(proto, from, to, sources) := {"direction": "ingress", "action": "allow", "protocol": proto, "from_port": from, "to_port": to, "sources": sources}
 

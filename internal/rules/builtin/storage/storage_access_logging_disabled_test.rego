@@ -4,7 +4,9 @@ import data.vigil.rules.storage_access_logging_disabled as rule
 
 now := "2026-11-24T00:00:00Z"
 
-one(provider, facts) := {"now": now, "resources": {"object_storage": [{"id": "r1", "provider": provider, "facts": facts}]}}
+one(provider, facts) := typed(provider, "T", facts)
+
+typed(provider, type, facts) := {"now": now, "resources": {"object_storage": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_access_logging_aws if {
 	"r1" in rule.fail with input as one("aws", {"storage": {"access_logging": false}})

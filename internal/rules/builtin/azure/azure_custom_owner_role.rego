@@ -1,0 +1,60 @@
+# METADATA
+# title: "Custom role grants subscription-wide administrator rights"
+# description: "A custom Azure role definition allows every action (\"*\") and is assignable at subscription (or management group) scope, creating an Owner-equivalent role outside the built-in, reviewed roles."
+# scope: package
+# custom:
+#   id: azure-custom-owner-role
+#   severity: HIGH
+#   category: identity
+#   class: other
+#   providers: [azure]
+#   remediation: "Delete the custom role or replace its \"*\" action with the specific actions needed; use the built-in Owner role with Privileged Identity Management for administrators."
+#   frameworks:
+#     cis-azure-6.0: ["5.4"]
+#     soc2: ["CC6.3"]
+#     iso27001-2022: ["A.8.2"]
+#     pci-dss-4.0: ["7.2.2"]
+#     hipaa: ["164.308(a)(4)"]
+#     nist-800-53-r5: ["AC-6"]
+package vigil.rules.azure_custom_owner_role
+
+# Role definitions are resources of class other carrying facts.role.
+role_definition(r) if {
+	r.provider == "azure"
+	is_object(r.facts.role)
+}
+
+applicable contains r.id if {
+	some r in input.resources.other
+	role_definition(r)
+}
+
+fail contains r.id if {
+	some r in input.resources.other
+	role_definition(r)
+	r.facts.role.custom == true
+	r.facts.role.full_admin == true
+	r.facts.role.subscription_scope == true
+}
+
+pass contains r.id if {
+	some r in input.resources.other
+	role_definition(r)
+	r.facts.role.custom == false
+}
+
+pass contains r.id if {
+	some r in input.resources.other
+	role_definition(r)
+	r.facts.role.custom == true
+	r.facts.role.full_admin == false
+}
+
+pass contains r.id if {
+	some r in input.resources.other
+	role_definition(r)
+	r.facts.role.custom == true
+	r.facts.role.subscription_scope == false
+}
+
+message[id] := "custom role allows \"*\" and is assignable at subscription scope" if some id in fail
