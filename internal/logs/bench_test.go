@@ -3,6 +3,7 @@ package logs
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -29,6 +30,42 @@ func BenchmarkRead(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		for j, d := range datas {
 			err := Read(context.Background(), files[j], bytes.NewReader(d), func(Record) error { events++; return nil }, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkReadNormalize measures reading, splitting and normalizing the
+// invictus CloudTrail files to OCSF (JSON encoding of the result included).
+func BenchmarkReadNormalize(b *testing.B) {
+	dir := corpus(b, "aws_cloudtrail", "invictus-aws_dataset")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	var datas [][]byte
+	for _, f := range files {
+		d, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		datas = append(datas, d)
+	}
+	b.ResetTimer()
+	events := 0
+	for i := 0; i < b.N; i++ {
+		for j, d := range datas {
+			err := Read(context.Background(), files[j], bytes.NewReader(d), func(r Record) error {
+				ev, err := Normalize(r)
+				if err != nil {
+					return err
+				}
+				if _, err := json.Marshal(ev); err != nil {
+					return err
+				}
+				events++
+				return nil
+			}, nil)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -141,8 +141,15 @@ func ReadFile(ctx context.Context, path string, fn func(Record) error, onErr fun
 		return nil
 	}
 	defer f.Close()
-	return Read(ctx, path, f, fn, onErr)
+	hint := 0
+	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+		hint = int(min(st.Size(), maxHint))
+	}
+	return read(ctx, path, f, hint, fn, onErr)
 }
+
+// maxHint caps the first buffer allocated from a file's size.
+const maxHint = 16 << 20
 
 // Read reads audit events from r (named name in records and errors). The
 // stream may be gzip-compressed; the format is detected from the content:
@@ -159,6 +166,16 @@ func ReadFile(ctx context.Context, path string, fn func(Record) error, onErr fun
 // fn may keep it. Read returns only fn's error or the context's; everything
 // else goes to onErr.
 func Read(ctx context.Context, name string, r io.Reader, fn func(Record) error, onErr func(InputError)) error {
+	hint := 0
+	if l, ok := r.(interface{ Len() int }); ok { // bytes.Reader, strings.Reader, bytes.Buffer
+		hint = min(l.Len(), maxHint)
+	}
+	return read(ctx, name, r, hint, fn, onErr)
+}
+
+// read is Read with a size hint for the first buffer (the compressed size
+// for gzip streams).
+func read(ctx context.Context, name string, r io.Reader, hint int, fn func(Record) error, onErr func(InputError)) error {
 	if onErr == nil {
 		onErr = func(InputError) {}
 	}
@@ -171,11 +188,12 @@ func Read(ctx context.Context, name string, r io.Reader, fn func(Record) error, 
 		}
 		defer zr.Close()
 		r = zr
+		hint = min(hint*8, maxHint)
 	} else {
 		r = br
 	}
 	s := &splitter{ctx: ctx, name: name, fn: fn, onErr: onErr}
-	return s.run(r)
+	return s.run(r, hint)
 }
 
 // readErr reports a stream read error (e.g. truncated gzip) at offset off.

@@ -26,6 +26,7 @@ type lineReader struct {
 	off   int64 // stream offset of buf[start]
 	line  int   // line number of the line starting at buf[start] minus 1
 	err   error // sticky read error (io.EOF at the end)
+	first int   // size of the first buffer (0: firstChunk)
 }
 
 // next returns the next line without its '\n', its stream offset and 1-based
@@ -51,8 +52,9 @@ func (lr *lineReader) next() (line []byte, off int64, n int, ok bool) {
 			}
 			return nil, lr.off, lr.line, false
 		}
-		scanFrom = lr.end - lr.start
+		scanned := lr.end - lr.start
 		lr.fill()
+		scanFrom = lr.start + scanned
 	}
 }
 
@@ -60,10 +62,21 @@ func (lr *lineReader) next() (line []byte, off int64, n int, ok bool) {
 // into it once. lr.start0 reports how far the pending bytes
 // moved (so callers can translate indexes).
 func (lr *lineReader) fill() {
+	if lr.buf != nil && lr.end < len(lr.buf) {
+		// Room left: append to the current buffer (bytes past end were never
+		// handed out).
+		lr.readOnce()
+		return
+	}
 	pending := lr.end - lr.start
 	size := chunkSize
 	if lr.buf == nil {
 		size = firstChunk
+		if lr.first > 0 {
+			// Room for the whole (small) file plus one byte to see EOF
+			// without growing.
+			size = lr.first + 1
+		}
 	}
 	if pending*2 > size {
 		// A long line: grow geometrically so it is copied O(log n) times.
@@ -72,6 +85,11 @@ func (lr *lineReader) fill() {
 	nb := make([]byte, size)
 	copy(nb, lr.buf[lr.start:lr.end])
 	lr.buf, lr.start, lr.end = nb, 0, pending
+	lr.readOnce()
+}
+
+// readOnce reads into the free room of buf until it gets bytes or an error.
+func (lr *lineReader) readOnce() {
 	for lr.end < len(lr.buf) && lr.err == nil {
 		n, err := lr.r.Read(lr.buf[lr.end:])
 		lr.end += n
@@ -127,8 +145,8 @@ type splitter struct {
 
 var errStop = errors.New("stop")
 
-func (s *splitter) run(r io.Reader) error {
-	lr := &lineReader{r: r}
+func (s *splitter) run(r io.Reader, hint int) error {
+	lr := &lineReader{r: r, first: hint}
 	// Find the first non-blank line to choose between line and document mode.
 	var (
 		first []byte
