@@ -103,6 +103,29 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		}
 	}
 
+	// Storage accounts: public access from their containers' access level,
+	// when the containers are in the input and the account allows it.
+	containers := map[*resource.Resource][2]int{} // account -> (containers, public ones)
+	for _, c := range byType[TypeBlobContainer] {
+		acct := parent(c.ID, "blobServices")
+		if acct == nil || acct.Facts.Storage == nil {
+			continue
+		}
+		n := containers[acct]
+		n[0]++
+		if lvl := attr.Str(attr.Obj(c.Raw, "properties"), "publicAccess"); lvl != "" && !strings.EqualFold(lvl, "None") {
+			n[1]++
+		}
+		containers[acct] = n
+	}
+	for acct, n := range containers {
+		s := acct.Facts.Storage
+		if s.PublicAccessBlocked != nil && *s.PublicAccessBlocked {
+			continue // public access is disallowed whatever the containers say
+		}
+		s.PublicAccess = resource.Bool(n[1] > 0)
+	}
+
 	// VMs: public IP through their NICs, when the NICs are in the input.
 	for _, v := range byType[TypeVM] {
 		c := v.Facts.Compute

@@ -17,7 +17,7 @@ var canonical = map[string]string{}
 
 func init() {
 	for _, t := range []string{
-		TypeStorageAccount, TypeBlobService, TypeNSG, TypeVM, TypeNIC, TypePublicIP, TypeDisk,
+		TypeStorageAccount, TypeBlobService, TypeBlobContainer, TypeNSG, TypeVM, TypeNIC, TypePublicIP, TypeDisk,
 		TypeSQLServer, TypeSQLFirewallRule, TypeSQLAuditing, TypePostgresFlexible, TypeMySQLFlexible,
 		TypePostgresFirewallRule, TypeMySQLFirewallRule, TypeKeyVault, TypeKeyVaultKey, TypeVNet,
 		TypeNetworkWatcher, TypeFlowLog, TypeDiagnosticSetting, TypePricing, TypeSecurityContact,
@@ -31,6 +31,7 @@ func init() {
 const (
 	TypeStorageAccount       = "Microsoft.Storage/storageAccounts"
 	TypeBlobService          = "Microsoft.Storage/storageAccounts/blobServices"
+	TypeBlobContainer        = "Microsoft.Storage/storageAccounts/blobServices/containers"
 	TypeNSG                  = "Microsoft.Network/networkSecurityGroups"
 	TypeVM                   = "Microsoft.Compute/virtualMachines"
 	TypeNIC                  = "Microsoft.Network/networkInterfaces"
@@ -196,6 +197,7 @@ func noFacts(*resource.Resource, attr.M, attr.M) {}
 var normalizers = map[string]normalizer{
 	TypeStorageAccount:       storageAccount,
 	TypeBlobService:          noFacts,
+	TypeBlobContainer:        noFacts,
 	TypeNSG:                  nsg,
 	TypeVM:                   vm,
 	TypeNIC:                  noFacts,

@@ -83,7 +83,7 @@ func TestStorageAndNetwork(t *testing.T) {
 	}
 	s := st.Facts.Storage
 	eqBool(t, "public.blocked", s.PublicAccessBlocked, b(false))
-	eqBool(t, "public.public_access (containers not in export)", s.PublicAccess, nil)
+	eqBool(t, "public.public_access (a container has Blob access)", s.PublicAccess, b(true))
 	eqBool(t, "public.https", s.SecureTransportOnly, b(false))
 	eqBool(t, "public.network_default_deny", s.NetworkDefaultDeny, b(false))
 	eqBool(t, "public.encrypted", s.Encrypted, b(true))
@@ -93,6 +93,7 @@ func TestStorageAndNetwork(t *testing.T) {
 	eqBool(t, "public.versioning (no blob service row)", s.Versioning, nil)
 	sec := get(t, m, rg+"/Microsoft.Storage/storageAccounts/stsecure").Facts.Storage
 	eqBool(t, "secure.public_access", sec.PublicAccess, b(false))
+	eqBool(t, "secure.blocked", sec.PublicAccessBlocked, b(true))
 	eqBool(t, "secure.versioning", sec.Versioning, b(true))
 	eqBool(t, "secure.delete_protection", sec.DeleteProtection, b(true))
 	if sec.MinTLSVersion != "1.2" || sec.KeyManager != "customer" {
