@@ -263,3 +263,24 @@ func TestDetection(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadMergesKeyRotationStatus(t *testing.T) {
+	aws := filepath.Join("awsconfig", "testdata")
+	inv, err := Load(context.Background(), []string{filepath.Join(aws, "snapshot.json"), filepath.Join(aws, "kms-rotation-status.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range inv.Resources {
+		if r.ID == "arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-1111-2222-3333-444455556666" {
+			n++
+			k := r.Facts.Key
+			if k.RotationEnabled == nil || *k.RotationEnabled || k.CustomerManaged == nil || !*k.CustomerManaged {
+				t.Errorf("merged key: %+v", k)
+			}
+		}
+	}
+	if n != 1 || inv.Files["aws-kms-key-rotation-status"] != 1 {
+		t.Errorf("key appears %d times; files %v", n, inv.Files)
+	}
+}

@@ -17,6 +17,8 @@ const (
 	FormatPasswordPolicy   = "aws-password-policy"
 	FormatEBSDefault       = "aws-ebs-encryption-by-default"
 	FormatFlowLogs         = "aws-flow-logs"
+	FormatKeyRotation      = "aws-kms-key-rotation-status"
+	FormatAlternateContact = "aws-alternate-contact"
 )
 
 // Synthetic native types for inputs that are not AWS Config items.
@@ -26,6 +28,8 @@ const (
 	TypePasswordPolicy = "AWS::IAM::AccountPasswordPolicy"
 	TypeEBSDefault     = "AWS::EC2::EBSEncryptionByDefault"
 	TypeFlowLog        = "AWS::EC2::FlowLog"
+	TypeKeyRotation    = "AWS::KMS::KeyRotationStatus"
+	TypeSecContact     = "AWS::Account::AlternateContact"
 )
 
 // Detect returns the format of a decoded JSON document when it is an AWS
@@ -52,6 +56,12 @@ func Detect(doc any) string {
 		}
 		if attr.Arr(d, "FlowLogs") != nil {
 			return FormatFlowLogs
+		}
+		if b := attr.Bool(d, "KeyRotationEnabled"); b != nil && attr.Str(d, "KeyId") != "" {
+			return FormatKeyRotation
+		}
+		if c := attr.Obj(d, "AlternateContact"); c != nil && attr.Has(c, "AlternateContactType") {
+			return FormatAlternateContact
 		}
 		if isConfigItem(d) {
 			return FormatConfig
@@ -93,6 +103,12 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		return res
 	case FormatFlowLogs:
 		parseFlowLogs(res, path, d)
+		return res
+	case FormatKeyRotation:
+		parseKeyRotation(res, path, d)
+		return res
+	case FormatAlternateContact:
+		parseAlternateContact(res, path, d)
 		return res
 	}
 	var items []any
@@ -648,4 +664,31 @@ func parseFlowLogs(res *attr.Result, path string, d attr.M) {
 		attr.Relate(r, "flow_log_of", attr.Str(fl, "ResourceId"))
 		res.Resources = append(res.Resources, r)
 	}
+}
+
+// parseKeyRotation reads `aws kms get-key-rotation-status` output. With a
+// key ARN it is the key itself (and merges with its Config item); with a
+// bare key ID it is matched to the key in Finalize.
+func parseKeyRotation(res *attr.Result, path string, d attr.M) {
+	keyID := attr.Str(d, "KeyId")
+	k := &resource.Key{RotationEnabled: attr.Bool(d, "KeyRotationEnabled"), RotationPeriodDays: attr.Int(d, "RotationPeriodInDays")}
+	r := &resource.Resource{Provider: resource.AWS, Raw: d, Source: path}
+	if strings.HasPrefix(keyID, "arn:") {
+		parts := strings.SplitN(keyID, ":", 6)
+		r.Type, r.ID, r.Class, r.Facts.Key = "AWS::KMS::Key", keyID, resource.ClassKey, k
+		r.Account, r.Region, r.Name = parts[4], parts[3], strings.TrimPrefix(parts[5], "key/")
+	} else {
+		r.Type, r.ID, r.Name, r.Class = TypeKeyRotation, "aws-kms-rotation:"+keyID+"#"+path, keyID, resource.ClassOther
+	}
+	res.Resources = append(res.Resources, r)
+}
+
+// parseAlternateContact reads `aws account get-alternate-contact` output.
+func parseAlternateContact(res *attr.Result, path string, d attr.M) {
+	c := attr.Obj(d, "AlternateContact")
+	typ := attr.Str(c, "AlternateContactType")
+	res.Resources = append(res.Resources, &resource.Resource{
+		Provider: resource.AWS, Account: accountOf(attr.Str(d, "AccountId")), Region: "global", Type: TypeSecContact,
+		ID: "aws-alternate-contact:" + typ + "#" + path, Name: strings.ToLower(typ) + "-contact", Raw: d, Source: path, Class: resource.ClassOther,
+	})
 }

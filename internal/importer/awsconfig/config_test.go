@@ -372,3 +372,22 @@ func TestMissingFieldsDoNotPanic(t *testing.T) {
 		}
 	}
 }
+
+func TestKeyRotationAndSecurityContact(t *testing.T) {
+	m, _, _ := load(t, "snapshot.json", "kms-rotation-status.json", "111122223333/alternate-contact-security.json")
+	// The rotation status with an ARN is a second view of the key: here, not
+	// merged, it is its own resource with the key's facts.
+	k := m["arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-1111-2222-3333-444455556666"]
+	if k == nil || k.Class != resource.ClassKey || k.Account != "111122223333" || k.Region != "us-east-1" {
+		t.Fatalf("rotation status: %+v", k)
+	}
+	eqBool(t, "acct.security_contact", mustGet(t, m, AccountID("111122223333")).Facts.Account.SecurityContact, b(true))
+
+	m, _, _ = load(t, "snapshot.json", "111122223333/kms-rotation-by-id.json")
+	key := mustGet(t, m, "arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-1111-2222-3333-444455556666").Facts.Key
+	eqBool(t, "key.rotation (by key ID)", key.RotationEnabled, b(true))
+	if key.RotationPeriodDays == nil || *key.RotationPeriodDays != 365 {
+		t.Errorf("rotation period %v", key.RotationPeriodDays)
+	}
+	eqBool(t, "acct.security_contact (no contact file)", mustGet(t, m, AccountID("111122223333")).Facts.Account.SecurityContact, nil)
+}

@@ -38,7 +38,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 	}
 	// Account-less CLI outputs: the account comes from a 12-digit path
 	// element, else from the only account in the input.
-	for _, t := range []string{TypePasswordPolicy, TypeEBSDefault} {
+	for _, t := range []string{TypePasswordPolicy, TypeEBSDefault, TypeSecContact} {
 		for _, r := range byType[t] {
 			if r.Account != "" {
 				continue
@@ -57,6 +57,28 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 			if t == TypePasswordPolicy {
 				r.ID = passwordPolicyID(r.Account)
 			}
+		}
+	}
+
+	// KMS keys: rotation status given with a bare key ID.
+	keysByID := map[string]*resource.Resource{}
+	for _, k := range byType["AWS::KMS::Key"] {
+		keysByID[attr.Str(k.Raw, "resourceId")] = k
+		if i := strings.LastIndex(k.ID, "/"); i >= 0 {
+			keysByID[k.ID[i+1:]] = k
+		}
+	}
+	for _, st := range byType[TypeKeyRotation] {
+		k := keysByID[attr.Str(st.Raw, "KeyId")]
+		if k == nil || k.Facts.Key == nil {
+			continue
+		}
+		st.Account, st.Region = k.Account, k.Region
+		if k.Facts.Key.RotationEnabled == nil {
+			k.Facts.Key.RotationEnabled = attr.Bool(st.Raw, "KeyRotationEnabled")
+		}
+		if k.Facts.Key.RotationPeriodDays == nil {
+			k.Facts.Key.RotationPeriodDays = attr.Int(st.Raw, "RotationPeriodInDays")
 		}
 	}
 
@@ -212,6 +234,13 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 			f.detectorOn++
 		}
 	}
+	securityContact := map[string]bool{}
+	for _, c := range byType[TypeSecContact] {
+		if strings.EqualFold(attr.Str(attr.Obj(c.Raw, "AlternateContact"), "AlternateContactType"), "SECURITY") &&
+			attr.Str(attr.Obj(c.Raw, "AlternateContact"), "EmailAddress") != "" {
+			securityContact[c.Account] = true
+		}
+	}
 	for _, e := range byType[TypeEBSDefault] {
 		f := get(e.Account)
 		f.ebs++
@@ -236,6 +265,9 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		}
 		if f.detectors > 0 {
 			af.ThreatDetection = resource.Bool(f.detectorOn > 0)
+		}
+		if securityContact[a] {
+			af.SecurityContact = resource.Bool(true)
 		}
 		if f.ebs > 0 {
 			af.DefaultEncryption = resource.Bool(f.ebsOff == 0)
