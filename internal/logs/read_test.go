@@ -179,8 +179,8 @@ func TestS3LayoutGzipAndTruncation(t *testing.T) {
 		t.Fatalf("truncated gzip: %d records delivered", len(c.recs))
 	}
 	f := c.failures()
-	if len(f) == 0 || f[0].File != p {
-		t.Fatalf("truncated gzip not reported: %v", c.errs)
+	if len(f) != 1 || f[0].File != p || f[0].Offset <= 0 {
+		t.Fatalf("truncated gzip: want one error with its offset, got %v", c.errs)
 	}
 	for i, r := range c.recs {
 		if string(r.Raw) != recs[i] {

@@ -136,11 +136,12 @@ type splitter struct {
 	lineMode bool
 	curLine  int // in line mode, the current line number
 
-	events  int
-	unknown int
-	unkLine int
-	unkOff  int64
-	stopErr error
+	events    int
+	unknown   int
+	unkLine   int
+	unkOff    int64
+	stopErr   error
+	truncated bool
 }
 
 var errStop = errors.New("stop")
@@ -187,6 +188,9 @@ func (s *splitter) run(r io.Reader, hint int) error {
 	}
 	// Document mode: the first value spans lines; read the whole stream.
 	rest := lr.rest()
+	// A failed stream (truncated gzip) explains a truncated document: only
+	// the read error is reported, by finish.
+	s.truncated = lr.err != nil && lr.err != io.EOF
 	doc := make([]byte, 0, len(first)+1+len(rest))
 	doc = append(append(append(doc, first...), '\n'), rest...)
 	s.doc, s.base, s.line0, s.lineAt, s.lineNum = doc, off, n, 0, n
@@ -201,7 +205,7 @@ func (s *splitter) run(r io.Reader, hint int) error {
 			if errors.Is(err, errStop) {
 				return s.stopErr
 			}
-			if !errors.Is(err, errReported) {
+			if !errors.Is(err, errReported) && !s.truncated {
 				s.onErr(InputError{File: s.name, Line: s.lineOf(pos), Offset: s.base + int64(pos), Err: err})
 			}
 			break
@@ -352,6 +356,9 @@ func (s *splitter) array(b []byte, pos int, k kind) (int, error) {
 // posErr reports err at position i right away (so it carries the precise
 // position) and returns a sentinel that ends the current value quietly.
 func (s *splitter) posErr(i int, err error) error {
+	if s.truncated {
+		return errReported
+	}
 	s.onErr(InputError{File: s.name, Line: s.lineOf(i), Offset: s.base + int64(i), Err: err})
 	return errReported
 }
