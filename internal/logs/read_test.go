@@ -304,3 +304,22 @@ func TestStopAndCancel(t *testing.T) {
 		t.Fatalf("cancelled walk: %v", err)
 	}
 }
+
+func TestTruncatedGzipJSONLines(t *testing.T) {
+	var lines []string
+	for i := 0; i < 2000; i++ {
+		lines = append(lines, ct("GetUser", "id-"+strings.Repeat("9", i%17)+string(rune('a'+i%26))))
+	}
+	z := gz(t, []byte(strings.Join(lines, "\n")+"\n"))
+	p := writeFile(t, t.TempDir(), "lines.jsonl.gz", z[:len(z)/2])
+	c := collect(t, p)
+	f := c.failures()
+	if len(c.recs) == 0 || len(c.recs) >= 2000 || len(f) != 1 || !strings.Contains(f[0].Error(), "unexpected EOF") {
+		t.Fatalf("%d records, failures %v", len(c.recs), f)
+	}
+	for i, r := range c.recs {
+		if string(r.Raw) != lines[i] || r.Line != i+1 {
+			t.Fatalf("record %d: line %d differs", i, r.Line)
+		}
+	}
+}
