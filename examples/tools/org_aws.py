@@ -754,6 +754,10 @@ def build_prod(out):
     for r in ("us-east-1", "eu-west-1"):
         write_json(os.path.join(root, "cli", "ebs-encryption-by-default.%s.json" % r),
                    {"EbsEncryptionByDefault": True}, indent=4)
+    write_json(os.path.join(root, "cli", "alternate-contact-security.json"), {"AlternateContact": {
+        "AlternateContactType": "SECURITY", "EmailAddress": "security@northwind-analytics.com",
+        "Name": "Northwind Security Operations", "PhoneNumber": "+1-206-555-0142", "Title": "SecOps on-call"}},
+        indent=4)
     clean("aws", "account", acct_id(acct), "multi-region trail, GuardDuty on, EBS encryption by default")
     write_cred_report(os.path.join(root, "cli", "credential-report.csv"), iam.report)
     n = ue1.write(root)

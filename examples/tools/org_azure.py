@@ -66,7 +66,7 @@ def ts(days):
 # ---------------------------------------------------------------- storage
 
 def storage(rg, name, *, public_blob=False, tls="TLS1_2", https=True, net_deny=True, cmk=None, versioning=True,
-            soft_delete=True, hns=False, tags=None):
+            soft_delete=True, hns=False, tags=None, containers=(("data", "None"),)):
     id_ = rid(rg, "Microsoft.Storage/storageAccounts", name)
     enc = {"requireInfrastructureEncryption": True,
            "services": {s: {"keyType": "Account", "enabled": True, "lastEnabledTime": ts(900)}
@@ -114,6 +114,15 @@ def storage(rg, name, *, public_blob=False, tls="TLS1_2", https=True, net_deny=T
         "isVersioningEnabled": versioning,
         "changeFeed": {"enabled": versioning, **({"retentionInDays": 30} if versioning else {})},
     }, rg=rg, name="default", sku={"name": "Standard_ZRS", "tier": "Standard"}, location="")
+    for cname, access in containers:
+        row(RESOURCES, id_ + "/blobServices/default/containers/" + cname,
+            "Microsoft.Storage/storageAccounts/blobServices/containers", {
+                "publicAccess": access, "leaseStatus": "Unlocked", "leaseState": "Available",
+                "hasImmutabilityPolicy": False, "hasLegalHold": False,
+                "defaultEncryptionScope": "$account-encryption-key", "denyEncryptionScopeOverride": False,
+                "immutableStorageWithVersioning": {"enabled": False}, "deleted": False,
+                "remainingRetentionDays": 0, "lastModifiedTime": ts(200)},
+            rg=rg, name=cname, location="")
     return id_
 
 
@@ -486,16 +495,20 @@ def build(out):
     plant(A, "key-rotation-disabled", k4, "rotationPolicy has only a Notify action, no Rotate")
 
     # storage
-    s1 = storage("rg-nw-analytics-prod", "nwdatalakeprod", cmk=("kv-nw-prod-cmk", "cmk-storage"), hns=True)
+    s1 = storage("rg-nw-analytics-prod", "nwdatalakeprod", cmk=("kv-nw-prod-cmk", "cmk-storage"), hns=True,
+                 containers=(("raw", "None"), ("curated", "None"), ("sandbox", "None")))
     s2 = storage("rg-nw-core-prod", "nwcoreprodsa")
     s3 = storage("rg-nw-core-prod", "nwbackupsprod", cmk=("kv-nw-prod-cmk", "cmk-storage"))
-    s_audit = storage("rg-nw-security", "nwauditlogsprod")
+    s_audit = storage("rg-nw-security", "nwauditlogsprod", containers=(
+        ("insights-activity-logs", "None"), ("insights-logs-networksecuritygroupflowevent", "None")))
     clean(A, "object_storage", s1, "no blob public access, TLS 1.2, HTTPS only, network deny, CMK, versioning, "
                                    "soft delete")
     clean(A, "object_storage", s2, "no blob public access, TLS 1.2, HTTPS only, network deny, versioning, "
                                    "soft delete")
     clean(A, "object_storage", s3, "as above, with CMK")
-    s_web = storage("rg-nw-core-prod", "nwpublicweb", public_blob=True, net_deny=False)
+    s_web = storage("rg-nw-core-prod", "nwpublicweb", public_blob=True, net_deny=False,
+                    containers=(("$web", "None"), ("public-downloads", "Blob")))
+    plant(A, "storage-public-access", s_web, "container public-downloads has publicAccess Blob (anonymous read)")
     plant(A, "storage-public-access-not-blocked", s_web, "allowBlobPublicAccess true")
     plant(A, "azure-storage-network-not-restricted", s_web, "networkAcls.defaultAction Allow")
     s_ftp = storage("rg-nw-legacy", "nwlegacyftp", tls="TLS1_0", https=False, net_deny=False, versioning=False,
