@@ -228,3 +228,51 @@ func TestAccessKeyNewNetwork(t *testing.T) {
 		t.Errorf("%d other-user key alerts, want 1", n)
 	}
 }
+
+func TestGCPServiceAccountKeyNewNetwork(t *testing.T) {
+	const title = "GCP Service Account Key Created And Used From Another Network"
+	const sa = "backup@acme-prod-4821.iam.gserviceaccount.com"
+	create := gcpSetIamPolicy(t0, "admin@example.com")
+	pp := create["protoPayload"].(map[string]any)
+	pp["serviceName"] = "iam.googleapis.com"
+	pp["methodName"] = "google.iam.admin.v1.CreateServiceAccountKey"
+	pp["resourceName"] = "projects/-/serviceAccounts/" + sa
+	pp["request"] = map[string]any{"@type": "type.googleapis.com/google.iam.admin.v1.CreateServiceAccountKeyRequest", "name": "projects/-/serviceAccounts/" + sa}
+	pp["response"] = map[string]any{"@type": "type.googleapis.com/google.iam.admin.v1.ServiceAccountKey",
+		"name": "projects/acme-prod-4821/serviceAccounts/" + sa + "/keys/4f2d8e1a9b7c6d5e"}
+	use := func(i int, ip string) map[string]any {
+		u := gcpSetIamPolicy(t0.Add(time.Duration(i)*time.Minute), sa)
+		p := u["protoPayload"].(map[string]any)
+		p["serviceName"] = "storage.googleapis.com"
+		p["methodName"] = "storage.objects.list"
+		p["resourceName"] = "projects/_/buckets/acme-backups"
+		p["authenticationInfo"] = map[string]any{"principalEmail": sa,
+			"serviceAccountKeyName": "//iam.googleapis.com/projects/acme-prod-4821/serviceAccounts/" + sa + "/keys/4f2d8e1a9b7c6d5e"}
+		p["requestMetadata"] = map[string]any{"callerIp": ip}
+		return u
+	}
+	lines := func(evs ...map[string]any) string {
+		var b strings.Builder
+		for _, ev := range evs {
+			j, _ := json.Marshal(ev)
+			b.Write(j)
+			b.WriteByte('\n')
+		}
+		return b.String()
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "gcp.jsonl"), []byte(lines(create, use(5, "203.0.113.88"))), 0o644)
+	if _, as := runBuiltins(t, dir); len(alertsOf(as, title)) != 0 {
+		t.Errorf("key used from the creating network alerted")
+	}
+	dir = t.TempDir()
+	os.WriteFile(filepath.Join(dir, "gcp.jsonl"), []byte(lines(create, use(5, "203.0.113.88"), use(9, "192.0.2.66"))), 0o644)
+	_, as := runBuiltins(t, dir)
+	got := alertsOf(as, title)
+	if len(got) != 1 {
+		t.Fatalf("%d alerts, want 1", len(got))
+	}
+	if f := got[0].Finding; len(f.Evidences) != 3 || f.SrcEndpoint == nil || f.SrcEndpoint.IP != "192.0.2.66" {
+		t.Errorf("evidences %d, src %+v", len(f.Evidences), f.SrcEndpoint)
+	}
+}

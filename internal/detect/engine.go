@@ -89,8 +89,8 @@ type Engine struct {
 	newest  time.Time
 	maxSpan time.Duration
 	emitted int
-	stats     *Stats
-	log       *slog.Logger
+	stats   *Stats
+	log     *slog.Logger
 	// LoadErrors lists the rule files (or documents) that could not be
 	// loaded, with reasons.
 	LoadErrors []sigma.LoadError
@@ -135,14 +135,10 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	var rules []*sigma.Rule
 	var corrs []*sigma.Correlation
 	var filters []*sigma.Filter
-	builtin := map[*sigma.Rule]bool{}
 	builtinCorr := map[*sigma.Correlation]bool{}
 	if !cfg.NoBuiltins {
 		br, bc, bf, errs := LoadBuiltins()
 		e.LoadErrors = append(e.LoadErrors, errs...)
-		for _, r := range br {
-			builtin[r] = true
-		}
 		for _, c := range bc {
 			builtinCorr[c] = true
 		}
@@ -159,11 +155,8 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		e.LoadErrors = append(e.LoadErrors, errs...)
 		rules, corrs, filters = append(rules, r...), append(corrs, c...), append(filters, f...)
 	}
-	// Filters attach to rules as shallow copies; keep the built-in marks.
-	origOf := map[string]bool{}
-	for r := range builtin {
-		origOf[r.Path+"\x00"+r.ID+"\x00"+r.Title] = true
-	}
+	// Filters attach to rules as shallow copies: built-ins are known by
+	// their path.
 	filtered, ferrs := sigma.ApplyFilters(rules, filters)
 	e.LoadErrors = append(e.LoadErrors, ferrs...)
 	rules = filtered
@@ -181,7 +174,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	var ocsfMatchers []*sigma.Matcher
 	var kept []*sigma.Rule
 	for _, r := range rules {
-		isBuiltin := origOf[r.Path+"\x00"+r.ID+"\x00"+r.Title]
+		isBuiltin := strings.HasPrefix(r.Path, BuiltinPrefix)
 		info := ruleInfo(r, isBuiltin)
 		if e.tuning.Disabled(info) {
 			continue

@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -94,6 +95,36 @@ func TestInvictusGolden(t *testing.T) {
 			t.Logf("%s: %d alerts (%s)", want, len(tactics[want]), strings.Join(uniq(tactics[want]), "; "))
 		}
 	}
+	// The full finding of one single-event alert and one correlation alert.
+	var shown bytes.Buffer
+	for _, title := range []string{"AWS Account Leaves Organization", "Audit Logging Disabled Then Data Accessed"} {
+		for _, a := range sink.alerts {
+			if a.Rule.Title != title {
+				continue
+			}
+			line, err := MarshalFinding(a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Indent(&shown, line, "", "  "); err != nil {
+				t.Fatal(err)
+			}
+			shown.WriteString("\n")
+			break
+		}
+	}
+	alertsGolden := filepath.Join("testdata", "invictus_alerts.golden")
+	if *update {
+		if err := os.WriteFile(alertsGolden, shown.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want, err := os.ReadFile(alertsGolden); err != nil {
+		t.Fatalf("%v (run with -update to create)", err)
+	} else if !bytes.Equal(want, shown.Bytes()) {
+		t.Errorf("alert findings differ from %s (-update to accept):\n%s", alertsGolden, shown.String())
+	}
+
 	// Output order and ids are deterministic: a second run gives the same ids.
 	eng2, err := New(ctx, Config{RuleDirs: []string{rules}, Version: "test"})
 	if err != nil {

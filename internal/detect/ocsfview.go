@@ -34,20 +34,43 @@ func Identity(ocsfJSON []byte) string {
 	return strings.ToLower(id)
 }
 
-// withIdentity adds vigil's extension attribute {"vigil":{"identity":...}}
-// to an OCSF event object (when it has an identity), for OCSF rules and
-// correlations ("ocsf.vigil.identity").
+// KeyID returns the id of the credential an OCSF event is about: the key
+// an Account Change created or deleted (user.credential_uid), else the key
+// the actor signed with (actor.user.credential_uid); for GCP key names
+// (projects/P/serviceAccounts/SA/keys/ID, //iam.googleapis.com/...) the ID
+// after "/keys/", so that a key's creation and its uses carry one value.
+func KeyID(ocsfJSON []byte) string {
+	r := gjson.GetManyBytes(ocsfJSON, "user.credential_uid", "actor.user.credential_uid")
+	id := r[0].Str
+	if id == "" {
+		id = r[1].Str
+	}
+	if i := strings.LastIndex(id, "/keys/"); i >= 0 {
+		id = id[i+len("/keys/"):]
+	}
+	return id
+}
+
+// withIdentity adds vigil's extension object to an OCSF event object:
+// {"vigil":{"identity":..., "key_id":...}} (empty members left out), for OCSF
+// rules and correlations ("ocsf.vigil.identity", "ocsf.vigil.key_id").
 func withIdentity(o json.RawMessage) json.RawMessage {
-	id := Identity(o)
+	ext := map[string]string{}
+	if id := Identity(o); id != "" {
+		ext["identity"] = id
+	}
+	if k := KeyID(o); k != "" {
+		ext["key_id"] = k
+	}
 	s := strings.TrimLeft(string(o), " \t\r\n")
-	if id == "" || !strings.HasPrefix(s, "{") {
+	if len(ext) == 0 || !strings.HasPrefix(s, "{") {
 		return o
 	}
-	ext, _ := json.Marshal(map[string]map[string]string{"vigil": {"identity": id}})
+	enc, _ := json.Marshal(map[string]map[string]string{"vigil": ext})
 	rest := strings.TrimLeft(s[1:], " \t\r\n")
 	var b strings.Builder
-	b.Grow(len(s) + len(ext))
-	b.Write(ext[:len(ext)-1])
+	b.Grow(len(s) + len(enc))
+	b.Write(enc[:len(enc)-1])
 	if rest != "}" {
 		b.WriteByte(',')
 	}

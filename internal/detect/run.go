@@ -3,6 +3,7 @@ package detect
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -157,8 +158,15 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 }
 
 // matchFile reads one file and keeps the records that matched a rule.
-func (e *Engine) matchFile(ctx context.Context, m *Matcher, path string) fileResult {
-	var r fileResult
+func (e *Engine) matchFile(ctx context.Context, m *Matcher, path string) (r fileResult) {
+	// A bug tripped by one input must not take the whole run down: report
+	// it against the file and go on with the others.
+	defer func() {
+		if p := recover(); p != nil {
+			r.hits = nil
+			r.errs = append(r.errs, logs.InputError{File: path, Offset: -1, Err: fmt.Errorf("internal error reading this file: %v", p)})
+		}
+	}()
 	err := logs.ReadFile(ctx, path, func(rec logs.Record) error {
 		r.events++
 		var h Hit
