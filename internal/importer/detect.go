@@ -44,16 +44,32 @@ func parseData(ctx context.Context, path string, data []byte) fileResult {
 		if off < 0 {
 			off = 0
 		}
-		return fileResult{err: &InputError{Path: path, Offset: off + lead, Err: "malformed JSON: " + err.Error()}}
+		fr := fileResult{err: &InputError{Path: path, Offset: off + lead, Err: "malformed JSON: " + err.Error()}}
+		// Still import the complete items before the damage.
+		if part := salvage(trimmed); part != nil {
+			if format, res := parseDocument(ctx, path, part); res != nil {
+				fr.format, fr.res = format, res
+			}
+		}
+		return fr
 	}
+	if format, res := parseDocument(ctx, path, doc); res != nil {
+		return fileResult{format: format, res: res}
+	}
+	return fileResult{skip: "JSON that is not a recognised export"}
+}
+
+// parseDocument parses a decoded JSON document with the first format that
+// recognises it; res is nil when none does.
+func parseDocument(ctx context.Context, path string, doc any) (format string, res *attr.Result) {
 	for _, f := range documentFormats {
 		if format := f.detect(doc); format != "" {
 			res := f.parse(ctx, path, doc)
 			res.Format = format
-			return fileResult{format: format, res: res}
+			return format, res
 		}
 	}
-	return fileResult{skip: "JSON that is not a recognised export"}
+	return "", nil
 }
 
 type documentFormat struct {

@@ -81,7 +81,7 @@ func Load(ctx context.Context, paths []string, opts ...Option) (*Inventory, erro
 				results[i] = parseFile(ctx, files[i])
 				fr := results[i]
 				switch {
-				case fr.err != nil:
+				case fr.err != nil && fr.res == nil:
 					o.logger.Debug("input error", "path", files[i], "error", fr.err.Err)
 				case fr.skip != "":
 					o.logger.Debug("skipped file", "path", files[i], "reason", fr.skip)
@@ -108,10 +108,13 @@ feed:
 	m := newMerger(len(files) * 64)
 	for i, fr := range results {
 		path := files[i]
-		switch {
-		case fr.err != nil:
+		if fr.err != nil {
 			inv.Errors = append(inv.Errors, *fr.err)
-			continue
+			if fr.res == nil {
+				continue
+			}
+		}
+		switch {
 		case fr.skip != "":
 			inv.Skipped = append(inv.Skipped, Skipped{Path: path, Reason: fr.skip})
 			continue

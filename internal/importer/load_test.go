@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -282,5 +283,52 @@ func TestLoadMergesKeyRotationStatus(t *testing.T) {
 	}
 	if n != 1 || inv.Files["aws-kms-key-rotation-status"] != 1 {
 		t.Errorf("key appears %d times; files %v", n, inv.Files)
+	}
+}
+
+func TestLoadTruncatedSnapshotKeepsCompleteItems(t *testing.T) {
+	full, err := os.ReadFile(filepath.Join("awsconfig", "testdata", "snapshot.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Cut inside the RDS item (the 11th): the ten before it are complete.
+	cut := bytes.Index(full, []byte(`"dBInstanceClass"`))
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "snap.json"), string(full[:cut]))
+	inv, err := Load(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Errors) != 1 || inv.Errors[0].Offset == 0 || filepath.Base(inv.Errors[0].Path) != "snap.json" {
+		t.Fatalf("errors: %+v", inv.Errors)
+	}
+	m := byID(inv)
+	if m["arn:aws:s3:::acme-public-assets"] == nil || m["arn:aws:ec2:us-east-1:111122223333:vpc/vpc-0def"] == nil {
+		t.Error("items before the damage not imported")
+	}
+	if m["arn:aws:rds:us-east-1:111122223333:db:orders-db"] != nil {
+		t.Error("the cut item must not be imported half-read")
+	}
+	if inv.Files["aws-config"] != 1 {
+		t.Errorf("files: %v", inv.Files)
+	}
+}
+
+func TestSalvage(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"a":[1,2,{"b":`:          `{"a":[1,2]}`,
+		`[{"x":1},{"y":2},{"z"`:    `[{"x":1},{"y":2}]`,
+		`{"k":"v","o":{"p":1`:      `{"k":"v"}`,
+		`{"a":[[1,2],[3,`:          `{"a":[[1,2],[3]]}`,
+		`]`:                        `null`,
+		`{"a":1,"b":[1,2],"c":tru`: `{"a":1,"b":[1,2]}`,
+	} {
+		got, err := json.Marshal(salvage([]byte(in)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want {
+			t.Errorf("salvage(%s) = %s, want %s", in, got, want)
+		}
 	}
 }
