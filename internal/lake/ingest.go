@@ -1,16 +1,19 @@
 package lake
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/vigil-sec/vigil/internal/logs"
@@ -19,8 +22,9 @@ import (
 // DefaultDir is the lake directory used when none is given.
 const DefaultDir = ".vigil/lake"
 
-// manifestDir holds one marker per ingested input file, named by the SHA-256
-// of the file's bytes. It starts with "_" so query globs never read it.
+// manifestDir holds the record of ingested input files: one JSON-lines file
+// per ingest run, one line per input file with the SHA-256 of its bytes. It
+// starts with "_" so query globs never read it.
 const manifestDir = "_vigil/ingested"
 
 // flushBytes bounds the raw+OCSF bytes buffered before part files are
@@ -69,6 +73,7 @@ type IngestOptions struct {
 }
 
 type manifestEntry struct {
+	SHA256   string    `json:"sha256"`
 	Path     string    `json:"path"`
 	Size     int64     `json:"size"`
 	Events   int       `json:"events"`
@@ -114,8 +119,11 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 	if in.flushAt <= 0 {
 		in.flushAt = flushBytes
 	}
+	done, err := l.ingestedFiles()
+	if err != nil {
+		return st, err
+	}
 	var pending []manifestEntry
-	var pendingHash []string
 	for _, path := range logs.ListFiles(paths, report) {
 		if err := ctx.Err(); err != nil {
 			return st, err
@@ -125,9 +133,8 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 			report(logs.InputError{File: path, Offset: -1, Err: err})
 			continue
 		}
-		marker := filepath.Join(l.Dir, manifestDir, sum+".json")
 		if !opts.Force {
-			if _, err := os.Stat(marker); err == nil {
+			if done[sum] {
 				st.AlreadyDone++
 				slog.Debug("lake: already ingested", "file", path, "sha256", sum)
 				continue
@@ -153,20 +160,62 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 		if err != nil {
 			return st, err
 		}
-		pending = append(pending, manifestEntry{Path: path, Size: size, Events: events, Ingested: time.Now().UTC()})
-		pendingHash = append(pendingHash, sum)
+		pending = append(pending, manifestEntry{SHA256: sum, Path: path, Size: size, Events: events, Ingested: time.Now().UTC()})
+		done[sum] = true // the same content twice in one run is read once
 	}
 	if err := in.flush(); err != nil {
 		return st, err
 	}
 	// Only now are the files' events durable: record the files.
-	for i, m := range pending {
-		data, _ := json.Marshal(m)
-		if err := writeFileAtomic(filepath.Join(l.Dir, manifestDir, pendingHash[i]+".json"), data); err != nil {
+	if len(pending) > 0 {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		for _, m := range pending {
+			_ = enc.Encode(m)
+		}
+		h := sha256.Sum256(b.Bytes())
+		name := time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(h[:8]) + ".jsonl"
+		if err := writeFileAtomic(filepath.Join(l.Dir, manifestDir, name), b.Bytes()); err != nil {
 			return st, fmt.Errorf("lake: manifest: %w", err)
 		}
 	}
 	return st, nil
+}
+
+// ingestedFiles reads the manifest: the SHA-256 of every file ingested.
+func (l *Lake) ingestedFiles() (map[string]bool, error) {
+	done := map[string]bool{}
+	dir := filepath.Join(l.Dir, manifestDir)
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return done, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lake: manifest: %w", err)
+	}
+	for _, e := range ents {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".jsonl") || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("lake: manifest: %w", err)
+		}
+		for i, line := range bytes.Split(data, []byte("\n")) {
+			if len(bytes.TrimSpace(line)) == 0 {
+				continue
+			}
+			var m manifestEntry
+			if err := json.Unmarshal(line, &m); err != nil || m.SHA256 == "" {
+				// A damaged manifest only costs a re-read (events are
+				// deduplicated), so it is not fatal.
+				slog.Warn("lake: ignoring bad manifest line", "file", e.Name(), "line", i+1)
+				continue
+			}
+			done[m.SHA256] = true
+		}
+	}
+	return done, nil
 }
 
 func fileHash(path string) (string, int64, error) {
