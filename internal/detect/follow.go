@@ -25,8 +25,9 @@ type FollowOptions struct {
 	OutputPath string
 	// Poll is the directory polling interval (default 2s).
 	Poll time.Duration
-	// CommitEvery is the number of events between checkpoints inside a file
-	// (default 5000); a checkpoint is also written after every file.
+	// CommitEvery is the number of events between checkpoints (default
+	// 5000); a checkpoint is also written after a file when the last one is
+	// older than a second, and at the end of every pass over the directory.
 	CommitEvery int
 	// OnInputError receives input problems.
 	OnInputError func(logs.InputError)
@@ -34,6 +35,10 @@ type FollowOptions struct {
 	// ready, instead of polling until ctx is done.
 	Once bool
 }
+
+// commitInterval is the longest time finished files wait for a checkpoint
+// while a pass goes on.
+const commitInterval = time.Second
 
 // Checkpoint is the follow-mode state: how far each file was processed, the
 // size of the alert file at that point and the correlation state.
@@ -127,9 +132,9 @@ func (d *dedupSink) Write(ctx context.Context, a *Alert) error {
 // Follow processes log files as they land in opt.Dir until ctx is done.
 // A file is read once its size and modification time are unchanged across
 // two polls (so half-copied files are not read); files that grow later are
-// read again from where processing stopped. Every CommitEvery events and
-// after each file the sink is flushed (the alert file fsynced) and only then
-// the checkpoint is saved, so after a crash or kill: no event is lost (the
+// read again from where processing stopped, files that disappear are
+// forgotten. At every checkpoint (see CommitEvery) the sink is flushed (the
+// alert file fsynced) and only then the checkpoint is saved, so after a crash or kill: no event is lost (the
 // checkpoint never runs ahead of the alerts) and no alert is written twice
 // (alerts have deterministic ids, and those already in the alert file after
 // the checkpoint's output_size are skipped on replay).
@@ -165,7 +170,13 @@ func (e *Engine) Follow(ctx context.Context, sink Sink, opt FollowOptions) error
 			e.log.Info("resuming: alerts written after the last checkpoint will not be repeated", "alerts", len(ds.seen))
 		}
 	}
+	var (
+		dirty      bool
+		pending    int
+		lastCommit = time.Now()
+	)
 	commit := func() error {
+		dirty, pending, lastCommit = false, 0, time.Now()
 		if err := ds.Flush(ctx); err != nil {
 			return err
 		}
@@ -189,6 +200,7 @@ func (e *Engine) Follow(ctx context.Context, sink Sink, opt FollowOptions) error
 	emit := func(a *Alert) error { return ds.Write(ctx, a) }
 	for {
 		files := ListFiles([]string{opt.Dir}, onErr)
+		listed := make(map[string]bool, len(files))
 		for _, path := range files {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -201,6 +213,7 @@ func (e *Engine) Follow(ctx context.Context, sink Sink, opt FollowOptions) error
 			if err != nil {
 				rel = path
 			}
+			listed[rel] = true
 			now := stamp{st.Size(), st.ModTime().UnixNano()}
 			fs, known := ck.Files[rel]
 			if known && fs.Size == now.size && fs.ModTime == now.mtime {
@@ -212,7 +225,9 @@ func (e *Engine) Follow(ctx context.Context, sink Sink, opt FollowOptions) error
 					continue
 				}
 			}
-			n := 0
+			if known && now.size < fs.Size {
+				fs.Next = 0 // replaced by a shorter file: read it all
+			}
 			err = logs.ReadFile(ctx, path, func(rec logs.Record) error {
 				if rec.Offset < fs.Next {
 					return nil
@@ -227,9 +242,9 @@ func (e *Engine) Follow(ctx context.Context, sink Sink, opt FollowOptions) error
 					}
 				}
 				fs.Next = rec.Offset + 1
-				n++
-				if n%opt.CommitEvery == 0 {
-					ck.Files[rel] = fs
+				ck.Files[rel] = fs
+				dirty = true
+				if pending++; pending >= opt.CommitEvery {
 					return commit()
 				}
 				return nil
@@ -239,6 +254,23 @@ func (e *Engine) Follow(ctx context.Context, sink Sink, opt FollowOptions) error
 			}
 			fs.Size, fs.ModTime = now.size, now.mtime
 			ck.Files[rel] = fs
+			dirty = true
+			if time.Since(lastCommit) >= commitInterval {
+				if err := commit(); err != nil {
+					return err
+				}
+			}
+		}
+		// Forget files that are gone (rotated away), so the checkpoint does
+		// not grow without bound.
+		for rel := range ck.Files {
+			if !listed[rel] {
+				delete(ck.Files, rel)
+				delete(prev, rel)
+				dirty = true
+			}
+		}
+		if dirty {
 			if err := commit(); err != nil {
 				return err
 			}

@@ -305,6 +305,18 @@ func TestFollowOnceInProcess(t *testing.T) {
 	if n := countLines(t, out); n != 3 {
 		t.Fatalf("after growth: %d alerts, want 3", n)
 	}
+	// Replaced by a shorter file: read from the start.
+	os.WriteFile(lp, []byte(line(4)), 0o644)
+	run()
+	if n := countLines(t, out); n != 4 {
+		t.Fatalf("after replacement: %d alerts, want 4", n)
+	}
+	// A file that is gone is forgotten.
+	os.Remove(lp)
+	run()
+	if ckp, err := LoadCheckpoint(ck); err != nil || len(ckp.Files) != 0 {
+		t.Errorf("checkpoint after removal: %+v %v", ckp, err)
+	}
 }
 
 func lineWith(data []byte, id string) string {
