@@ -276,3 +276,49 @@ func TestGCPServiceAccountKeyNewNetwork(t *testing.T) {
 		t.Errorf("evidences %d, src %+v", len(f.Evidences), f.SrcEndpoint)
 	}
 }
+
+// An upper-bound correlation is decided when its window closes: at the end
+// of a batch the open windows are flushed.
+func TestUpperBoundCorrelationFlushedAtEnd(t *testing.T) {
+	rules := t.TempDir()
+	os.WriteFile(filepath.Join(rules, "r.yml"), []byte(catchAllRule+`
+---
+title: Quiet IAM User
+id: 5f0c2a11-0000-4000-8000-00000000000c
+status: test
+correlation:
+    type: event_count
+    rules:
+        - every_iam_call
+    group-by:
+        - userIdentity.arn
+    timespan: 1h
+    condition:
+        lt: 2
+level: low
+`), 0o644)
+	dir := t.TempDir()
+	writeTrail(t, dir, "a.json",
+		ctEvent(1, "GetUser", "arn:aws:iam::111122223333:user/busy", "198.51.100.7"),
+		ctEvent(2, "GetUser", "arn:aws:iam::111122223333:user/quiet", "198.51.100.7"),
+		ctEvent(3, "GetUser", "arn:aws:iam::111122223333:user/busy", "198.51.100.7"),
+	)
+	eng, err := New(context.Background(), Config{RuleDirs: []string{rules}, NoBuiltins: true, Tuning: NoTuning()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &collectSink{}
+	if err := eng.Run(context.Background(), []string{dir}, sink, RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := alertsOf(sink.alerts, "Quiet IAM User")
+	if len(got) != 1 {
+		t.Fatalf("%d quiet-user alerts, want 1", len(got))
+	}
+	if g := string(got[0].Finding.Unmapped); !strings.Contains(g, "user/quiet") {
+		t.Errorf("alert for the wrong group: %s", g)
+	}
+	if len(got[0].Finding.Evidences) != 1 {
+		t.Errorf("evidences: %d, want the quiet user's event", len(got[0].Finding.Evidences))
+	}
+}

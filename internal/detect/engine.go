@@ -89,6 +89,10 @@ type Engine struct {
 	newest  time.Time
 	maxSpan time.Duration
 	emitted int
+	// latest is the newest event time emitted; corrSpan the longest
+	// correlation timespan.
+	latest   time.Time
+	corrSpan time.Duration
 	stats   *Stats
 	log     *slog.Logger
 	// LoadErrors lists the rule files (or documents) that could not be
@@ -228,6 +232,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 			bad[le.Path] = true
 		}
 		for _, co := range corrs {
+			e.corrSpan = max(e.corrSpan, co.Timespan)
 			info := correlationInfo(co, builtinCorr[co])
 			if e.tuning.Disabled(info) {
 				continue
@@ -437,6 +442,9 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 		}
 		return []Event{{Record: h.Record, OCSF: h.OCSF, Time: h.Time}}
 	}
+	if h.Time.After(e.latest) {
+		e.latest = h.Time
+	}
 	for i, r := range h.Rules {
 		if !e.silent[r] {
 			info := e.info[r]
@@ -481,6 +489,44 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 	}
 	return ctx.Err()
 }
+
+// Flush asks the correlator for windows that closed before now
+// (correlations with upper-bound conditions are decided when their window
+// closes) and emits their alerts, with the group's kept events as
+// evidence. It also lets the correlator drop state that can no longer
+// matter.
+func (e *Engine) Flush(ctx context.Context, now time.Time, fn func(*Alert) error) error {
+	if e.corr == nil {
+		return nil
+	}
+	for _, hit := range e.corr.Flush(now) {
+		info := e.corrInfo[hit.Correlation]
+		if info == nil {
+			continue
+		}
+		events := e.evidence(hit, nil)
+		var rec logs.Record
+		if len(events) > 0 {
+			rec = events[len(events)-1].Record
+		}
+		if err := e.raise(info, groupKey(hit), rec, func() []Event { return events }, fn); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// FinishBatch flushes every correlation window at the end of a finite
+// input (as if the input were followed by silence).
+func (e *Engine) FinishBatch(ctx context.Context, fn func(*Alert) error) error {
+	if e.corr == nil || e.latest.IsZero() {
+		return nil
+	}
+	return e.Flush(ctx, e.latest.Add(e.corrSpan+time.Nanosecond), fn)
+}
+
+// Latest returns the newest event time seen.
+func (e *Engine) Latest() time.Time { return e.latest }
 
 func groupOnly(h sigma.CorrelationHit) string {
 	keys := make([]string, 0, len(h.Group))
@@ -538,6 +584,7 @@ type engineState struct {
 	Evidence map[string][]bufEvent `json:"evidence,omitempty"`
 	Newest   time.Time             `json:"newest,omitzero"`
 	Hits     int                   `json:"hits,omitempty"`
+	Latest   time.Time             `json:"latest,omitzero"`
 	MaxSpan  time.Duration         `json:"max_span,omitempty"`
 }
 
@@ -553,7 +600,7 @@ func (e *Engine) Snapshot() (json.RawMessage, error) {
 	// No pruning here: pruning happens every 10,000 hits, counted in the
 	// state, so that a resumed run prunes exactly where an uninterrupted
 	// one would and raises the same alerts.
-	return json.Marshal(engineState{Sigma: b, Bursts: e.bursts, Evidence: e.evbuf, Newest: e.newest, Hits: e.emitted, MaxSpan: e.maxSpan})
+	return json.Marshal(engineState{Sigma: b, Bursts: e.bursts, Evidence: e.evbuf, Newest: e.newest, Hits: e.emitted, MaxSpan: e.maxSpan, Latest: e.latest})
 }
 
 // Restore loads correlation state saved by Snapshot.
@@ -576,6 +623,6 @@ func (e *Engine) Restore(state json.RawMessage) error {
 	if st.Evidence != nil {
 		e.evbuf = st.Evidence
 	}
-	e.newest, e.emitted, e.maxSpan = st.Newest, st.Hits, st.MaxSpan
+	e.newest, e.emitted, e.maxSpan, e.latest = st.Newest, st.Hits, st.MaxSpan, st.Latest
 	return nil
 }

@@ -101,7 +101,8 @@ func (e *Engine) remember(r *sigma.Rule, h *Hit, vals map[string]string) {
 }
 
 // evidence returns the kept events of a correlation hit's group inside the
-// hit's window, oldest first, ending with the current event.
+// hit's window, oldest first, ending with the current event (cur may be nil
+// for hits of windows that closed without a new event).
 func (e *Engine) evidence(hit sigma.CorrelationHit, cur *Hit) []Event {
 	key := corrKey(hit.Correlation) + "\x00" + groupOnly(hit)
 	var out []Event
@@ -109,11 +110,14 @@ func (e *Engine) evidence(hit sigma.CorrelationHit, cur *Hit) []Event {
 		if b.T.Before(hit.First) || b.T.After(hit.Last) {
 			continue
 		}
-		if b.Offset == cur.Record.Offset && b.File == cur.Record.File {
+		if cur != nil && b.Offset == cur.Record.Offset && b.File == cur.Record.File {
 			continue // the current event is added last, with its OCSF form
 		}
 		rec := b.record()
 		out = append(out, Event{Record: rec, OCSF: e.normalize(rec), Time: b.T})
+	}
+	if cur == nil {
+		return out
 	}
 	if !cur.normalized {
 		cur.OCSF, cur.normalized = e.normalize(cur.Record), true

@@ -261,6 +261,11 @@ func (e *Engine) Follow(ctx context.Context, sink Sink, opt FollowOptions) error
 				}
 			}
 		}
+		// Let the correlator close windows and drop state that can no longer
+		// matter (same results as without: only memory is bounded).
+		if err := e.Flush(ctx, e.Latest(), emit); err != nil {
+			return err
+		}
 		// Forget files that are gone (rotated away), so the checkpoint does
 		// not grow without bound.
 		for rel := range ck.Files {

@@ -154,6 +154,9 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 			}
 		}
 	}
+	if err := e.FinishBatch(ctx, emit); err != nil {
+		return err
+	}
 	return sink.Flush(ctx)
 }
 
