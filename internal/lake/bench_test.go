@@ -39,6 +39,7 @@ func syntheticLake(b *testing.B) (string, int) {
 func benchQuery(b *testing.B, q string) {
 	dir, n := syntheticLake(b)
 	b.ResetTimer()
+	var worst float64
 	for i := 0; i < b.N; i++ {
 		d, rows, err := TimeQuery(context.Background(), dir, q)
 		if err != nil {
@@ -47,8 +48,9 @@ func benchQuery(b *testing.B, q string) {
 		if rows == 0 {
 			b.Fatal("no result rows")
 		}
-		b.ReportMetric(d.Seconds(), "s/query")
+		worst = max(worst, d.Seconds())
 	}
+	b.ReportMetric(worst, "worst-s/query")
 	b.ReportMetric(float64(n), "events")
 }
 
