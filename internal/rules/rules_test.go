@@ -10,8 +10,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -266,6 +268,11 @@ func TestRuleMetadata(t *testing.T) {
 				if len(ids) == 0 {
 					t.Errorf("custom.frameworks.%s is empty", k)
 				}
+				for _, id := range ids {
+					if err := checkControlID(k, id); err != nil {
+						t.Errorf("custom.frameworks.%s: %v", k, err)
+					}
+				}
 				if p, ok := strings.CutPrefix(k, "cis-"); ok && !slices.ContainsFunc(m.providers, func(x string) bool { return strings.HasPrefix(p, x+"-") }) {
 					t.Errorf("custom.frameworks.%s maps a cloud the rule does not cover (providers %v)", k, m.providers)
 				}
@@ -275,7 +282,7 @@ func TestRuleMetadata(t *testing.T) {
 			if tm == nil {
 				t.Fatalf("no test module in package %s_test (want %s_test.rego next to the rule)", m.pkg, under)
 			}
-			var hasFail, hasPass bool
+			var hasFail, hasPass, hasUnknown bool
 			for _, r := range tm.Rules {
 				name := r.Head.Name.String()
 				if name == "" && len(r.Head.Reference) > 0 {
@@ -283,9 +290,11 @@ func TestRuleMetadata(t *testing.T) {
 				}
 				hasFail = hasFail || strings.HasPrefix(name, "test_fail_")
 				hasPass = hasPass || strings.HasPrefix(name, "test_pass_")
+				hasUnknown = hasUnknown || strings.HasPrefix(name, "test_unknown_")
 			}
-			if !hasFail || !hasPass {
-				t.Errorf("tests in %s_test: want at least one test_fail_* and one test_pass_* (fail %v, pass %v)", m.pkg, hasFail, hasPass)
+			if !hasFail || !hasPass || !hasUnknown {
+				t.Errorf("tests in %s_test: want at least one test_fail_*, test_pass_* and test_unknown_* (fail %v, pass %v, unknown %v)",
+					m.pkg, hasFail, hasPass, hasUnknown)
 			}
 		})
 	}
@@ -326,6 +335,67 @@ func checkRuleBody(t *testing.T, m meta) {
 		}
 		return false
 	})
+}
+
+var (
+	// Control ID forms of the non-CIS frameworks.
+	controlForms = map[string]*regexp.Regexp{
+		"soc2":           regexp.MustCompile(`^(CC([1-9])\.(\d+)|A1\.[1-3]|C1\.[12]|PI1\.[1-5]|P[1-8]\.\d)$`),
+		"iso27001-2022":  regexp.MustCompile(`^A\.([5-8])\.(\d+)$`),
+		"pci-dss-4.0":    regexp.MustCompile(`^(1[0-2]|[1-9])(\.\d+){1,3}$`),
+		"hipaa":          regexp.MustCompile(`^164\.3(08|10|12|14|16)(\([a-zA-Z0-9]+\))*$`),
+		"nist-800-53-r5": regexp.MustCompile(`^(AC|AT|AU|CA|CM|CP|IA|IR|MA|MP|PE|PL|PM|PS|PT|RA|SA|SC|SI|SR)-\d+(\(\d+\))?$`),
+	}
+	// Number of criteria per SOC 2 common-criteria series (CC1.1-CC1.5, ...).
+	soc2Series = map[string]int{"1": 5, "2": 3, "3": 4, "4": 2, "5": 3, "6": 8, "7": 5, "8": 1, "9": 2}
+	// Number of controls per ISO/IEC 27001:2022 Annex A theme.
+	isoThemes = map[string]int{"5": 37, "6": 8, "7": 14, "8": 34}
+)
+
+// checkControlID checks the form (and for SOC 2 and ISO 27001 the range) of
+// a non-CIS control ID; CIS IDs are checked against the corpus.
+func checkControlID(framework, id string) error {
+	re := controlForms[framework]
+	if re == nil {
+		return nil
+	}
+	m := re.FindStringSubmatch(id)
+	if m == nil {
+		return fmt.Errorf("control %q does not look like a %s control ID", id, framework)
+	}
+	limit := 0
+	switch framework {
+	case "soc2":
+		if m[2] != "" {
+			limit = soc2Series[m[2]]
+			if n, _ := strconv.Atoi(m[3]); n < 1 || n > limit {
+				return fmt.Errorf("control %q: SOC 2 CC%s has criteria 1-%d", id, m[2], limit)
+			}
+		}
+	case "iso27001-2022":
+		limit = isoThemes[m[1]]
+		if n, _ := strconv.Atoi(m[2]); n < 1 || n > limit {
+			return fmt.Errorf("control %q: ISO 27001:2022 Annex A.%s has controls 1-%d", id, m[1], limit)
+		}
+	}
+	return nil
+}
+
+func TestCheckControlID(t *testing.T) {
+	for _, c := range []struct {
+		fw, id string
+		ok     bool
+	}{
+		{"soc2", "CC6.1", true}, {"soc2", "CC6.9", false}, {"soc2", "A1.2", true}, {"soc2", "6.1", false},
+		{"iso27001-2022", "A.8.24", true}, {"iso27001-2022", "A.8.35", false}, {"iso27001-2022", "A.9.1", false},
+		{"pci-dss-4.0", "10.2.1", true}, {"pci-dss-4.0", "13.1", false},
+		{"hipaa", "164.312(a)(2)(iv)", true}, {"hipaa", "164.999", false},
+		{"nist-800-53-r5", "IA-2(1)", true}, {"nist-800-53-r5", "IA2", false},
+	} {
+		if err := checkControlID(c.fw, c.id); (err == nil) != c.ok {
+			t.Errorf("checkControlID(%s, %s) = %v, want ok=%v", c.fw, c.id, err, c.ok)
+		}
+	}
 }
 
 var cachedFiles []ruleFile
