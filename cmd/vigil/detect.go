@@ -33,6 +33,7 @@ func newDetectCmd() *cobra.Command {
 		commitEvery int
 		noBuiltin   bool
 		allRules    bool
+		printTuning bool
 	)
 	cmd := &cobra.Command{
 		Use:   "detect PATH... [--rules DIR]... | detect --follow DIR --checkpoint FILE",
@@ -63,6 +64,7 @@ input.`,
   vigil detect AWSLogs/ --rules sigma/rules/cloud --output alerts.jsonl
 
   # fail a pipeline on high or critical alerts, with your own tuning
+  vigil detect --print-tuning > tuning.yml    # start from the default
   vigil detect logs/ --rules sigma/rules/cloud --tuning tuning.yml --fail-on high
 
   # follow a landing directory, alerts to a file and a webhook
@@ -70,6 +72,10 @@ input.`,
       --rules sigma/rules/cloud --output alerts.jsonl --webhook https://siem.example/hook`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if printTuning {
+				_, err := cmd.OutOrStdout().Write(detect.DefaultTuningYAML())
+				return err
+			}
 			if format != "jsonl" {
 				return usageErr(fmt.Errorf("--format: only jsonl is supported, not %q", format))
 			}
@@ -193,6 +199,7 @@ input.`,
 	f.IntVar(&commitEvery, "commit-every", 5000, "follow mode: checkpoint every N events inside a file")
 	f.BoolVar(&noBuiltin, "no-builtin", false, "do not run vigil's built-in detections")
 	f.BoolVar(&allRules, "summary-all", false, "list every loaded rule in the summary, not only those that raised alerts")
+	f.BoolVar(&printTuning, "print-tuning", false, "print the embedded default tuning (a starting point for --tuning) and exit")
 	_ = f.MarkHidden("commit-every")
 	return cmd
 }
