@@ -85,6 +85,9 @@ type Engine struct {
 	// members lists the correlations each rule feeds; evbuf keeps recent
 	// events per correlation group as alert evidence.
 	members map[*sigma.Rule][]corrMember
+	// filtered maps the filter-less copy of a rule with Sigma filters to
+	// the rule and its full matcher.
+	filtered map[*sigma.Rule]filteredRule
 	evbuf   map[string][]bufEvent
 	newest  time.Time
 	maxSpan time.Duration
@@ -118,6 +121,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		corrInfo:  map[*sigma.Correlation]*RuleInfo{},
 		bursts:    map[string]time.Time{},
 		members:   map[*sigma.Rule][]corrMember{},
+		filtered:  map[*sigma.Rule]filteredRule{},
 		evbuf:     map[string][]bufEvent{},
 		stats:     NewStats(),
 		log:       cfg.Logger,
@@ -192,6 +196,16 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		if err != nil {
 			e.LoadErrors = append(e.LoadErrors, sigma.LoadError{Path: r.Path, Line: r.Line, Reason: err.Error()})
 			continue
+		}
+		if len(r.Filters) > 0 {
+			// Match the rule without its Sigma filters first, then with
+			// them, so the summary can count what the filters suppress.
+			bare := *r
+			bare.Filters = nil
+			if mb, err := sigma.Compile(&bare, fm); err == nil {
+				e.filtered[&bare] = filteredRule{orig: r, full: m}
+				m = mb
+			}
 		}
 		e.info[r] = info
 		e.stats.register(info)
@@ -319,6 +333,9 @@ type Hit struct {
 	Time   time.Time
 	OCSF   json.RawMessage
 	Rules  []*sigma.Rule
+	// Filtered are rules that matched but whose Sigma filters dropped the
+	// event (counted as suppressed).
+	Filtered []*sigma.Rule
 	// normalized is set once normalization was attempted (OCSF may still
 	// be nil when it failed).
 	normalized bool
@@ -327,19 +344,36 @@ type Hit struct {
 	Values []map[string]string
 }
 
+type filteredRule struct {
+	orig *sigma.Rule
+	full *sigma.Matcher
+}
+
 // Matcher is per-goroutine matching state (a reusable event accessor).
 type Matcher struct {
-	e    *Engine
-	ev   *sigma.JSONEvent
-	oev  *sigma.JSONEvent
-	hits []*sigma.Rule
-	hit  func(*sigma.Matcher)
+	e        *Engine
+	ev       *sigma.JSONEvent
+	oev      *sigma.JSONEvent
+	cur      sigma.Event
+	hits     []*sigma.Rule
+	filtered []*sigma.Rule
+	hit      func(*sigma.Matcher)
 }
 
 // NewMatcher returns matching state for one goroutine.
 func (e *Engine) NewMatcher() *Matcher {
 	m := &Matcher{e: e, ev: sigma.NewJSONEvent(nil), oev: sigma.NewJSONEvent(nil)}
-	m.hit = func(mm *sigma.Matcher) { m.hits = append(m.hits, mm.Rule()) }
+	m.hit = func(mm *sigma.Matcher) {
+		r := mm.Rule()
+		if f, ok := e.filtered[r]; ok {
+			if !f.full.Match(m.cur) {
+				m.filtered = append(m.filtered, f.orig)
+				return
+			}
+			r = f.orig
+		}
+		m.hits = append(m.hits, r)
+	}
 	return m
 }
 
@@ -348,9 +382,10 @@ func (e *Engine) NewMatcher() *Matcher {
 // matched. Records that match nothing are not normalized.
 func (m *Matcher) Match(rec logs.Record, out *Hit) bool {
 	e := m.e
-	m.hits = m.hits[:0]
+	m.hits, m.filtered = m.hits[:0], m.filtered[:0]
 	m.ev.Reset(rec.Raw)
 	if set := e.sets[rec.Source]; set != nil {
+		m.cur = m.ev
 		set.Match(m.ev, m.hit)
 	}
 	var ocsfJSON json.RawMessage
@@ -359,13 +394,17 @@ func (m *Matcher) Match(rec logs.Record, out *Hit) bool {
 		ocsfJSON, normalized = e.normalize(rec), true
 		if ocsfJSON != nil {
 			m.oev.Reset(ocsfJSON)
+			m.cur = m.oev
 			e.ocsfSet.Match(m.oev, m.hit)
 		}
 	}
-	if len(m.hits) == 0 {
+	if len(m.hits) == 0 && len(m.filtered) == 0 {
 		return false
 	}
 	*out = Hit{Record: rec, Time: EventTime(rec), OCSF: ocsfJSON, normalized: normalized, Rules: slices.Clone(m.hits)}
+	if len(m.filtered) > 0 {
+		out.Filtered = slices.Clone(m.filtered)
+	}
 	if e.corr != nil {
 		out.Values = make([]map[string]string, len(out.Rules))
 		for i, r := range out.Rules {
@@ -444,6 +483,11 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 	}
 	if h.Time.After(e.latest) {
 		e.latest = h.Time
+	}
+	for _, r := range h.Filtered {
+		if info := e.info[r]; info != nil && !e.silent[r] {
+			e.stats.suppress(info, SuppressedFilter)
+		}
 	}
 	for i, r := range h.Rules {
 		if !e.silent[r] {

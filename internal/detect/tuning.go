@@ -69,6 +69,7 @@ const (
 	SuppressedLevel    = "level"
 	SuppressedIdentity = "allow-listed identity"
 	SuppressedDisabled = "disabled"
+	SuppressedFilter   = "sigma filter"
 )
 
 // ParseTuning parses a tuning YAML document; name labels errors. A document

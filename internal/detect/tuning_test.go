@@ -154,9 +154,12 @@ rules:
 	}
 
 	// A Sigma filter in the rule folder removes carol's call (office IP).
-	_, as = runTuned(t, NoTuning(), true)
+	eng, as = runTuned(t, NoTuning(), true)
 	if got := strings.Join(actors(as), ","); got != "alice,terraform" {
 		t.Errorf("sigma filter: alerts by %s, want alice,terraform", got)
+	}
+	if rs := eng.Stats().Rules()[0]; rs.Raised != 3 || rs.Suppressed[SuppressedFilter] != 1 {
+		t.Errorf("sigma filter stats = %+v, want 3 raised, 1 suppressed by the filter", rs)
 	}
 
 	// A disabled rule does not run.
