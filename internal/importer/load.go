@@ -114,8 +114,7 @@ feed:
 				continue
 			}
 		}
-		switch {
-		case fr.skip != "":
+		if fr.skip != "" {
 			inv.Skipped = append(inv.Skipped, Skipped{Path: path, Reason: fr.skip})
 			continue
 		}

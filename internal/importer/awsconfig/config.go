@@ -633,6 +633,11 @@ func parsePasswordPolicy(res *attr.Result, path string, d attr.M) {
 		}},
 	}
 	r.ID = passwordPolicyID(acct)
+	if acct == "" {
+		// Unique until Finalize knows the account: two accounts' policies
+		// must not merge.
+		r.ID += "#" + path
+	}
 	res.Resources = append(res.Resources, r)
 }
 

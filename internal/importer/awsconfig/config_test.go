@@ -391,3 +391,21 @@ func TestKeyRotationAndSecurityContact(t *testing.T) {
 	}
 	eqBool(t, "acct.security_contact (no contact file)", mustGet(t, m, AccountID("111122223333")).Facts.Account.SecurityContact, nil)
 }
+
+func TestPasswordPoliciesOfTwoAccountsStayApart(t *testing.T) {
+	pp := func(path string) *resource.Resource {
+		var doc any
+		if err := attr.Decode([]byte(`{"PasswordPolicy":{"MinimumPasswordLength":8}}`), &doc); err != nil {
+			t.Fatal(err)
+		}
+		return Parse(context.Background(), path, doc).Resources[0]
+	}
+	a, b := pp("exports/111122223333/pp.json"), pp("exports/444455556666/pp.json")
+	if a.ID == b.ID {
+		t.Fatal("account-less policies of two files share an ID and would merge")
+	}
+	_, problems := Finalize([]*resource.Resource{a, b})
+	if len(problems) != 0 || a.ID != "arn:aws:iam::111122223333:account-password-policy" || b.ID != "arn:aws:iam::444455556666:account-password-policy" {
+		t.Errorf("ids %s %s problems %+v", a.ID, b.ID, problems)
+	}
+}
