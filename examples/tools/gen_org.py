@@ -40,7 +40,8 @@ threat-detection-disabled
 aws-root-access-keys aws-root-mfa-disabled aws-user-console-without-mfa aws-user-multiple-active-keys
 aws-user-direct-admin aws-password-policy-weak aws-cloudtrail-not-multi-region aws-cloudtrail-log-validation-disabled
 aws-cloudtrail-not-encrypted-with-kms aws-ec2-imdsv1-allowed aws-default-security-group-not-restricted
-aws-vpc-flow-logs-disabled aws-ebs-default-encryption-disabled
+aws-vpc-flow-logs-disabled aws-ebs-default-encryption-disabled aws-rds-auto-minor-upgrade-disabled
+aws-security-contact-missing
 azure-storage-min-tls azure-storage-network-not-restricted azure-storage-soft-delete-disabled
 azure-keyvault-purge-protection-disabled azure-keyvault-public-network azure-keyvault-rbac-disabled
 azure-key-no-expiry azure-sql-auditing-disabled azure-activity-log-retention-short azure-security-contact-missing

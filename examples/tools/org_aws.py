@@ -325,7 +325,7 @@ def instance(snap, name, vid, sid, az, sgs, *, public_ip=None, profile=None, imd
 # ---------------------------------------------------------------- RDS / KMS / trail / GuardDuty
 
 def rds(snap, ident, engine, version, az, *, public=False, encrypted=True, kms=None, retention=14,
-        multi_az=True, deletion=True, sgs=(), tags=None):
+        multi_az=True, deletion=True, sgs=(), tags=None, minor_upgrade=True):
     dbi = "db-" + upper_id("", 26, "rds", snap.acct, ident)
     port = {"postgres": 5432, "mysql": 3306}[engine]
     arn = "arn:aws:rds:%s:%s:db:%s" % (snap.region, snap.acct, ident)
@@ -344,7 +344,7 @@ def rds(snap, ident, engine, version, az, *, public=False, encrypted=True, kms=N
                                                   "subnetGroupStatus": "Complete"},
         "preferredMaintenanceWindow": "sun:05:00-sun:05:30", "pendingModifiedValues": {},
         "latestRestorableTime": iso(ago(0, minutes=5)) if retention else None,
-        "multiAZ": multi_az, "engineVersion": version, "autoMinorVersionUpgrade": True,
+        "multiAZ": multi_az, "engineVersion": version, "autoMinorVersionUpgrade": minor_upgrade,
         "readReplicaDBInstanceIdentifiers": [], "licenseModel": "postgresql-license" if engine == "postgres"
         else "general-public-license", "optionGroupMemberships": [
             {"optionGroupName": "default:%s-%s" % (engine, version.split(".")[0]), "status": "in-sync"}],
@@ -879,8 +879,9 @@ def build_dev(out):
              kms=k_dev_ok, tags=tags, state="stopped")
 
     a_my = rds(ue1, "nw-dev-mysql", "mysql", "8.0.39", "us-east-1a", public=True, encrypted=False, retention=0,
-               multi_az=False, deletion=False, sgs=[g_my], tags=tags)
+               multi_az=False, deletion=False, sgs=[g_my], tags=tags, minor_upgrade=False)
     plant("aws", "database-public-endpoint", a_my, "publiclyAccessible true")
+    plant("aws", "aws-rds-auto-minor-upgrade-disabled", a_my, "autoMinorVersionUpgrade false")
     plant("aws", "database-unencrypted", a_my, "storageEncrypted false")
     plant("aws", "database-backups-disabled", a_my, "backupRetentionPeriod 0 (automated backups off)")
     a_dpg = rds(ue1, "nw-dev-pg", "postgres", "16.4", "us-east-1a", kms=k_dev_ok, retention=7, multi_az=False,
@@ -927,6 +928,15 @@ def build_dev(out):
           "MinimumPasswordLength 8 (< 14) and no PasswordReusePrevention")
     write_json(os.path.join(root, "cli", "ebs-encryption-by-default.us-east-1.json"),
                {"EbsEncryptionByDefault": False}, indent=4)
+    # BILLING and OPERATIONS contacts exist; SECURITY returned ResourceNotFoundException (no file).
+    write_json(os.path.join(root, "cli", "alternate-contact-billing.json"), {"AlternateContact": {
+        "AlternateContactType": "BILLING", "EmailAddress": "ap@northwind-analytics.com", "Name": "Accounts Payable",
+        "PhoneNumber": "+1-206-555-0100", "Title": "Finance"}}, indent=4)
+    write_json(os.path.join(root, "cli", "alternate-contact-operations.json"), {"AlternateContact": {
+        "AlternateContactType": "OPERATIONS", "EmailAddress": "data-eng@northwind-analytics.com",
+        "Name": "Data Engineering", "PhoneNumber": "+1-206-555-0177", "Title": "Dev account owners"}}, indent=4)
+    plant("aws", "aws-security-contact-missing", acct_id(acct),
+          "alternate contacts were collected (BILLING, OPERATIONS) but there is no SECURITY contact")
     plant("aws", "aws-ebs-default-encryption-disabled", acct_id(acct), "EbsEncryptionByDefault false in us-east-1")
     write_cred_report(os.path.join(root, "cli", "credential-report.csv"), iam.report)
     n = ue1.write(root)
