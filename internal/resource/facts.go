@@ -119,6 +119,9 @@ type Key struct {
 	Enabled            *bool  `json:"enabled,omitempty"`
 	Symmetric          *bool  `json:"symmetric,omitempty"`
 	Expires            string `json:"expires,omitempty"` // RFC 3339, when the key has an expiry
+	// ExpirySet is true when the key has an expiry date, false when the
+	// export shows the key's attributes without one, nil when unknown.
+	ExpirySet *bool `json:"expiry_set,omitempty"`
 	PublicAccess       *bool  `json:"public_access,omitempty"`
 }
 

@@ -462,6 +462,7 @@ func vaultKey(r *resource.Resource, _, p attr.M) {
 		if exp := attr.Int(a, "exp"); exp != nil && *exp > 0 {
 			k.Expires = unixRFC3339(int64(*exp))
 		}
+		k.ExpirySet = resource.Bool(k.Expires != "")
 	}
 	if kty := attr.Str(p, "kty"); kty != "" {
 		k.Symmetric = resource.Bool(strings.HasPrefix(strings.ToLower(kty), "oct"))

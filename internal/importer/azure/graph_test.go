@@ -176,6 +176,7 @@ func TestComputeDatabasesKeys(t *testing.T) {
 	k := get(t, m, rg+"/Microsoft.KeyVault/vaults/kv-prod/keys/cmk").Facts.Key
 	eqBool(t, "key.rotation", k.RotationEnabled, b(true))
 	eqBool(t, "key.enabled", k.Enabled, b(true))
+	eqBool(t, "key.expiry_set", k.ExpirySet, b(false))
 	if k.Expires != "" || k.RotationPeriodDays == nil || *k.RotationPeriodDays != 90 {
 		t.Errorf("key: %+v", k)
 	}
