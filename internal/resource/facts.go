@@ -121,8 +121,8 @@ type Key struct {
 	Expires            string `json:"expires,omitempty"` // RFC 3339, when the key has an expiry
 	// ExpirySet is true when the key has an expiry date, false when the
 	// export shows the key's attributes without one, nil when unknown.
-	ExpirySet *bool `json:"expiry_set,omitempty"`
-	PublicAccess       *bool  `json:"public_access,omitempty"`
+	ExpirySet    *bool `json:"expiry_set,omitempty"`
+	PublicAccess *bool `json:"public_access,omitempty"`
 }
 
 // AuditLog: CloudTrail trail; Azure subscription activity-log diagnostic
