@@ -678,8 +678,7 @@ func parseKeyRotation(res *attr.Result, path string, d attr.M) {
 	keyID := attr.Str(d, "KeyId")
 	k := &resource.Key{RotationEnabled: attr.Bool(d, "KeyRotationEnabled"), RotationPeriodDays: attr.Int(d, "RotationPeriodInDays")}
 	r := &resource.Resource{Provider: resource.AWS, Raw: d, Source: path}
-	if strings.HasPrefix(keyID, "arn:") {
-		parts := strings.SplitN(keyID, ":", 6)
+	if parts := strings.SplitN(keyID, ":", 6); len(parts) == 6 && parts[0] == "arn" {
 		r.Type, r.ID, r.Class, r.Facts.Key = "AWS::KMS::Key", keyID, resource.ClassKey, k
 		r.Account, r.Region, r.Name = parts[4], parts[3], strings.TrimPrefix(parts[5], "key/")
 	} else {

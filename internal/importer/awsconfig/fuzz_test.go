@@ -35,6 +35,9 @@ func FuzzAWSConfig(f *testing.F) {
 	addSeeds(f, "snapshot.json", "history-api.json", "batch.json", "select.json", "password-policy.json")
 	f.Add([]byte(`{"FlowLogs":[{"FlowLogId":"fl-1","ResourceId":"vpc-1","FlowLogStatus":"ACTIVE"}]}`))
 	f.Add([]byte(`{"EbsEncryptionByDefault":false}`))
+	f.Add([]byte(`{"KeyRotationEnabled":true,"KeyId":"arn:aws:kms:us-east-1:111122223333:key/k","RotationPeriodInDays":90}`))
+	f.Add([]byte(`{"KeyRotationEnabled":true,"KeyId":"arn:x"}`))
+	f.Add([]byte(`{"AlternateContact":{"AlternateContactType":"SECURITY","EmailAddress":"a@b"}}`))
 	f.Add([]byte(`[{"resourceType":"AWS::EC2::Instance","awsRegion":"x","configuration":"{\"publicIpAddress\":\"1.2.3.4\"}"}]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var doc any
