@@ -1,0 +1,33 @@
+# METADATA
+# title: "No security contact is registered for the AWS account"
+# description: "The account has no SECURITY alternate contact, so AWS security notifications reach only the root email address."
+# scope: package
+# custom:
+#   id: aws-security-contact-missing
+#   severity: LOW
+#   category: monitoring
+#   class: account
+#   providers: [aws]
+#   remediation: "Register a security alternate contact (aws account put-alternate-contact --alternate-contact-type SECURITY)."
+#   frameworks:
+#     cis-aws-7.0: ["2.3"]
+#     soc2: ["CC7.4"]
+#     iso27001-2022: ["A.5.24"]
+#     pci-dss-4.0: ["12.10.1"]
+#     hipaa: ["164.308(a)(6)(ii)"]
+#     nist-800-53-r5: ["IR-6"]
+package vigil.rules.aws_security_contact_missing
+
+fail contains r.id if {
+	some r in input.resources.account
+	r.provider == "aws"
+	r.facts.account.security_contact == false
+}
+
+pass contains r.id if {
+	some r in input.resources.account
+	r.provider == "aws"
+	r.facts.account.security_contact == true
+}
+
+message[id] := "no security alternate contact is registered" if some id in fail
