@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -42,6 +44,9 @@ Output: table (default; long cells are cut), csv, or json (one object per line).
 			w, err := lake.NewResultWriter(cmd.OutOrStdout(), format)
 			if err != nil {
 				return usageErr(err)
+			}
+			if _, err := os.Stat(dir); err != nil {
+				return usageErr(fmt.Errorf("no lake at %s (run vigil logs ingest first, or give --lake): %w", dir, err))
 			}
 			l, err := lake.Open(dir)
 			if err != nil {

@@ -3,6 +3,7 @@ package lake
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -90,4 +91,23 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(benchLake.dir)
 	}
 	os.Exit(code)
+}
+
+// BenchmarkIngest measures vigil logs ingest on the invictus CloudTrail files
+// into a new lake: read, normalize, OCSF encoding, Parquet, fsync.
+func BenchmarkIngest(b *testing.B) {
+	dir := filepath.Join(corpusLogs(b), "aws_cloudtrail", "invictus-aws_dataset")
+	events := 0
+	for i := 0; i < b.N; i++ {
+		l, err := Open(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		st, err := l.Ingest(context.Background(), []string{dir}, IngestOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		events += st.Stored["aws_cloudtrail"]
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 }

@@ -12,9 +12,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/vigil-sec/vigil/internal/logs"
 )
@@ -105,7 +109,12 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 		return st, err
 	}
 	defer unlock()
+	// Input problems are reported from the reading and the normalizing
+	// goroutines; OnError is called under mu, one call at a time.
+	var mu sync.Mutex
 	report := func(e logs.InputError) {
+		mu.Lock()
+		defer mu.Unlock()
 		if e.Skipped {
 			st.Skipped++
 		} else {
@@ -123,45 +132,128 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 	if err != nil {
 		return st, err
 	}
-	var pending []manifestEntry
-	for _, path := range logs.ListFiles(paths, report) {
-		if err := ctx.Err(); err != nil {
-			return st, err
+
+	// Pipeline: one goroutine reads and splits files in order, workers
+	// normalize batches of records, this goroutine stores the rows.
+	type batch struct {
+		recs []logs.Record
+		rows []Row
+		ok   []bool
+	}
+	const batchSize = 256
+	workers := max(1, runtime.GOMAXPROCS(0))
+	g, gctx := errgroup.WithContext(ctx)
+	toWork := make(chan *batch, workers*2)
+	toStore := make(chan *batch, workers*2)
+	var (
+		pending []manifestEntry
+		read    = map[logs.Source]int{}
+		files   int
+		already int
+	)
+	g.Go(func() error {
+		defer close(toWork)
+		cur := &batch{}
+		send := func() error {
+			if len(cur.recs) == 0 {
+				return nil
+			}
+			select {
+			case toWork <- cur:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+			cur = &batch{}
+			return nil
 		}
-		sum, size, err := fileHash(path)
-		if err != nil {
-			report(logs.InputError{File: path, Offset: -1, Err: err})
-			continue
-		}
-		if !opts.Force {
-			if done[sum] {
-				st.AlreadyDone++
+		for _, path := range logs.ListFiles(paths, report) {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			sum, size, err := fileHash(path)
+			if err != nil {
+				report(logs.InputError{File: path, Offset: -1, Err: err})
+				continue
+			}
+			if !opts.Force && done[sum] {
+				already++
 				slog.Debug("lake: already ingested", "file", path, "sha256", sum)
 				continue
 			}
-		}
-		st.Files++
-		events := 0
-		err = logs.ReadFile(ctx, path, func(r logs.Record) error {
-			st.Read[r.Source]++
-			ev, err := logs.Normalize(r)
-			if err != nil {
-				report(logs.InputError{File: r.File, Line: r.Line, Offset: r.Offset, Err: fmt.Errorf("normalize: %w", err)})
+			done[sum] = true // the same content twice in one run is read once
+			files++
+			err = logs.ReadFile(gctx, path, func(r logs.Record) error {
+				read[r.Source]++
+				cur.recs = append(cur.recs, r)
+				if len(cur.recs) == batchSize {
+					return send()
+				}
 				return nil
-			}
-			row, err := NewRow(r.Source, r.Raw, ev)
+			}, report)
 			if err != nil {
-				report(logs.InputError{File: r.File, Line: r.Line, Offset: r.Offset, Err: err})
-				return nil
+				return err
 			}
-			events++
-			return in.add(row)
-		}, report)
-		if err != nil {
-			return st, err
+			pending = append(pending, manifestEntry{SHA256: sum, Path: path, Size: size, Ingested: time.Now().UTC()})
 		}
-		pending = append(pending, manifestEntry{SHA256: sum, Path: path, Size: size, Events: events, Ingested: time.Now().UTC()})
-		done[sum] = true // the same content twice in one run is read once
+		return send()
+	})
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		g.Go(func() error {
+			defer wg.Done()
+			for b := range toWork {
+				b.rows = make([]Row, len(b.recs))
+				b.ok = make([]bool, len(b.recs))
+				for i, r := range b.recs {
+					ev, err := logs.Normalize(r)
+					if err == nil {
+						b.rows[i], err = NewRow(r.Source, r.Raw, ev)
+					}
+					if err != nil {
+						report(logs.InputError{File: r.File, Line: r.Line, Offset: r.Offset, Err: fmt.Errorf("normalize: %w", err)})
+						continue
+					}
+					b.ok[i] = true
+				}
+				select {
+				case toStore <- b:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			}
+			return nil
+		})
+	}
+	go func() { wg.Wait(); close(toStore) }()
+	events := map[string]int{}
+	storeErr := func() error {
+		for b := range toStore {
+			for i := range b.rows {
+				if !b.ok[i] {
+					continue
+				}
+				events[b.recs[i].File]++
+				if err := in.add(b.rows[i]); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}()
+	if storeErr != nil {
+		// Stop the readers and workers, and let them drain.
+		g.Go(func() error { return storeErr })
+		for range toStore {
+		}
+	}
+	err = g.Wait()
+	st.Files, st.AlreadyDone = files, already
+	for s, n := range read {
+		st.Read[s] = n
+	}
+	if err != nil {
+		return st, err
 	}
 	if err := in.flush(); err != nil {
 		return st, err
@@ -171,6 +263,7 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 		var b bytes.Buffer
 		enc := json.NewEncoder(&b)
 		for _, m := range pending {
+			m.Events = events[m.Path]
 			_ = enc.Encode(m)
 		}
 		h := sha256.Sum256(b.Bytes())
