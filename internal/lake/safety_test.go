@@ -196,3 +196,29 @@ func TestIngestLock(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A lake that cannot be written fails the ingest with an error (no hang) and
+// records no input file as ingested.
+func TestIngestLakeWriteError(t *testing.T) {
+	dir := t.TempDir()
+	l, _ := Open(dir)
+	if err := os.WriteFile(filepath.Join(dir, "source=gcp_audit"), []byte("not a directory"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := l.Ingest(context.Background(), []string{samples}, IngestOptions{})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "source=gcp_audit") {
+			t.Fatalf("want an error naming the partition, got %v", err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("ingest hung after a write error")
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, manifestDir, "*.jsonl")); len(m) != 0 {
+		t.Fatalf("files recorded as ingested after a failed ingest: %v", m)
+	}
+}
