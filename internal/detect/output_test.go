@@ -3,6 +3,8 @@ package detect
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -187,5 +189,33 @@ func TestCheckpointAtomicSave(t *testing.T) {
 	os.WriteFile(p, []byte("{not json"), 0o644)
 	if _, err := LoadCheckpoint(p); err == nil || !strings.Contains(err.Error(), p) {
 		t.Errorf("corrupt checkpoint error = %v, want one naming the file", err)
+	}
+}
+
+type failingSink struct{ collectSink }
+
+func (f *failingSink) Write(context.Context, *Alert) error { return errors.New("disk full") }
+
+// A sink error stops the run and is returned (no hang with workers ahead).
+func TestRunSinkError(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 40 {
+		ev := ctEvent(i, "LeaveOrganization", "arn:aws:iam::111122223333:user/a", "198.51.100.7")
+		ev["eventSource"] = "organizations.amazonaws.com"
+		writeTrail(t, dir, fmt.Sprintf("f%02d.json", i), ev)
+	}
+	eng, err := New(context.Background(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- eng.Run(context.Background(), []string{dir}, &failingSink{}, RunOptions{Workers: 2}) }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "disk full") {
+			t.Errorf("err = %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Run hangs after a sink error")
 	}
 }

@@ -128,7 +128,11 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 			}
 		}
 	}()
-	defer wg.Wait()
+	// On any return: stop the feeder and the workers, then wait for them.
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
 
 	emit := func(a *Alert) error { return sink.Write(ctx, a) }
 	for i := range files {
