@@ -322,3 +322,48 @@ level: low
 		t.Errorf("evidences: %d, want the quiet user's event", len(got[0].Finding.Evidences))
 	}
 }
+
+// Users can write OCSF rules too: one rule for every cloud's sign-in or
+// API call by a given person, on OCSF fields.
+func TestUserOCSFRule(t *testing.T) {
+	rules := t.TempDir()
+	os.WriteFile(filepath.Join(rules, "ocsf.yml"), []byte(`title: Contractor Changes IAM In Any Cloud
+id: 7e2b7c1a-0000-4000-8000-0000000000d1
+status: test
+author: vigil tests
+logsource:
+    product: vigil
+    service: ocsf
+detection:
+    selection:
+        api.operation|endswith:
+            - AttachUserPolicy
+            - roleAssignments/write
+            - SetIamPolicy
+        vigil.identity|endswith: '@example.com'
+    condition: selection
+level: high
+`), 0o644)
+	dir := t.TempDir()
+	writeJSON(t, filepath.Join(dir, "1_aws.json"), map[string]any{"Records": []any{awsPrivChange(t0, "alice@example.com", "AttachUserPolicy")}})
+	writeJSON(t, filepath.Join(dir, "2_azure.json"), map[string]any{"records": []any{azureRoleAssignment(t0.Add(time.Hour), "bob@other.org")}})
+	writeJSON(t, filepath.Join(dir, "3_gcp.json"), gcpSetIamPolicy(t0.Add(2*time.Hour), "carol@example.com"))
+	eng, err := New(context.Background(), Config{RuleDirs: []string{rules}, NoBuiltins: true, Tuning: NoTuning()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(eng.LoadErrors) != 0 || eng.Rules != 1 {
+		t.Fatalf("rules %d, load errors %v", eng.Rules, eng.LoadErrors)
+	}
+	sink := &collectSink{}
+	if err := eng.Run(context.Background(), []string{dir}, sink, RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var who []string
+	for _, a := range sink.alerts {
+		who = append(who, a.Finding.Cloud.Provider)
+	}
+	if strings.Join(who, ",") != "AWS,GCP" {
+		t.Errorf("alerts in %v, want AWS and GCP (the Azure change is by another domain)", who)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -160,8 +161,10 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		if len(r) == 0 && len(c) == 0 && len(f) == 0 && len(errs) == 1 && errs[0].Path == dir {
 			return nil, fmt.Errorf("rules %s: %s", dir, errs[0].Reason)
 		}
+		ocsfRules, errs := ocsfRulesOf(errs)
 		e.LoadErrors = append(e.LoadErrors, errs...)
 		rules, corrs, filters = append(rules, r...), append(corrs, c...), append(filters, f...)
+		rules = append(rules, ocsfRules...)
 	}
 	// Filters attach to rules as shallow copies: built-ins are known by
 	// their path.
@@ -273,6 +276,42 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		return e.LoadErrors[i].Line < e.LoadErrors[j].Line
 	})
 	return e, nil
+}
+
+// ocsfRulesOf picks up OCSF rules (logsource product: vigil, service: ocsf)
+// that sigma.LoadDir reported as having no reader: it re-parses their files
+// and returns those rules, with the load errors that remain.
+func ocsfRulesOf(errs []sigma.LoadError) ([]*sigma.Rule, []sigma.LoadError) {
+	parsed := map[string]bool{}
+	found := map[string]bool{} // path:line of OCSF rules
+	var out []*sigma.Rule
+	for _, le := range errs {
+		if le.Line == 0 || parsed[le.Path] || !strings.Contains(le.Reason, "vigil") {
+			continue
+		}
+		parsed[le.Path] = true
+		data, err := os.ReadFile(le.Path)
+		if err != nil {
+			continue
+		}
+		c, _ := sigma.Parse(le.Path, data)
+		for _, r := range c.Rules {
+			if isOCSFRule(r) {
+				out = append(out, r)
+				found[fmt.Sprintf("%s:%d", r.Path, r.Line)] = true
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, errs
+	}
+	kept := errs[:0:0]
+	for _, le := range errs {
+		if !found[fmt.Sprintf("%s:%d", le.Path, le.Line)] {
+			kept = append(kept, le)
+		}
+	}
+	return out, kept
 }
 
 func refGenOf(refGen map[string]bool, r *sigma.Rule) (gen, ok bool) {
