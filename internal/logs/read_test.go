@@ -323,3 +323,18 @@ func TestTruncatedGzipJSONLines(t *testing.T) {
 		}
 	}
 }
+
+// S3 event notifications share CloudTrail's {"Records":[...]} wrapper and
+// eventVersion; they are not audit events.
+func TestS3NotificationIsNotCloudTrail(t *testing.T) {
+	n := `{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1","eventTime":"2024-01-01T00:00:00.000Z","eventName":"ObjectCreated:Put","userIdentity":{"principalId":"AWS:AIDAEXAMPLE"},"s3":{"bucket":{"name":"b"},"object":{"key":"k"}}}]}`
+	p := writeFile(t, t.TempDir(), "notification.json", []byte(n))
+	c := collect(t, p)
+	if len(c.recs) != 0 || len(c.errs) != 1 || !c.errs[0].Skipped {
+		t.Fatalf("records %d, errors %v", len(c.recs), c.errs)
+	}
+	p = writeFile(t, t.TempDir(), "line.jsonl", []byte(`{"eventVersion":"2.1","eventSource":"aws:sqs","eventName":"x"}`+"\n"))
+	if c := collect(t, p); len(c.recs) != 0 {
+		t.Fatalf("SQS record taken as CloudTrail")
+	}
+}

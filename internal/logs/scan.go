@@ -170,6 +170,7 @@ func classify(ev []byte, k kind) (src Source, inner []byte, innerOff int) {
 	}
 	var (
 		ctVersion, ctSource, ctName bool
+		notCT                       bool
 		detailType                  bool
 		detailS, detailE            int
 		protoS, protoE              int
@@ -182,7 +183,11 @@ func classify(ev []byte, k kind) (src Source, inner []byte, innerOff int) {
 		case "eventVersion":
 			ctVersion = true
 		case "eventSource":
-			ctSource = true
+			// CloudTrail sources are service hosts (iam.amazonaws.com); S3,
+			// SQS and SNS event notifications, which share the Records
+			// wrapper and eventVersion, use "aws:s3" and the like.
+			ctSource = !bytes.HasPrefix(ev[vs:ve], []byte(`"aws:`))
+			notCT = !ctSource
 		case "eventName":
 			ctName = true
 		case "detail-type":
@@ -201,10 +206,10 @@ func classify(ev []byte, k kind) (src Source, inner []byte, innerOff int) {
 			azRes = true
 		}
 		// Stop early once a CloudTrail event is certain.
-		return !(ctVersion && (ctSource || ctName) && k == kindAny)
+		return !(ctVersion && ctSource && k == kindAny)
 	})
 	if k != kindAzure {
-		if ctVersion && (ctSource || ctName) {
+		if ctVersion && (ctSource || ctName) && !notCT {
 			return AWSCloudTrail, nil, 0
 		}
 		if detailType && detailE > detailS && ev[detailS] == '{' {

@@ -327,13 +327,20 @@ func (s *splitter) array(b []byte, pos int, k kind) (int, error) {
 	if i < len(b) && b[i] == ']' {
 		return i + 1, nil
 	}
-	for {
+	for first := true; ; first = false {
 		if i >= len(b) {
 			return 0, fmt.Errorf("%w: truncated array", ErrMalformed)
 		}
 		end := valueEnd(b, i)
 		if end < 0 {
 			return 0, s.posErr(i, fmt.Errorf("%w: truncated or unterminated element", ErrMalformed))
+		}
+		if first && k == kindCloudTrail && b[i] == '{' {
+			// Trust the Records wrapper only if its first event is
+			// CloudTrail's: S3/SQS/SNS notifications share the wrapper.
+			if src, _, _ := classify(b[i:end], kindAny); src != AWSCloudTrail {
+				k = kindAny
+			}
 		}
 		if err := s.element(b, i, end, k); err != nil {
 			return 0, err
