@@ -3,6 +3,8 @@ package logs
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"encoding/json"
 	"flag"
 	"os"
@@ -62,6 +64,14 @@ func TestNormalizeGolden(t *testing.T) {
 			}
 			if len(events) == 0 {
 				t.Fatal("no events")
+			}
+			// raw_data is checked against the input by checkEvent; the golden
+			// files hold its size and hash only, so no corpus event is copied
+			// into the repository.
+			for _, ev := range events {
+				b := ev.Common()
+				sum := sha256.Sum256([]byte(b.RawData))
+				b.RawData = fmt.Sprintf("(%d bytes, sha256 %x)", len(b.RawData), sum[:8])
 			}
 			got, err := json.MarshalIndent(events, "", "  ")
 			if err != nil {
