@@ -145,6 +145,9 @@ func NewAlert(rule *RuleInfo, level Level, group string, events []Event, version
 			f.Actor = decodeAt[ocsf.Actor](o, "actor")
 			f.SrcEndpoint = decodeAt[ocsf.Endpoint](o, "src_endpoint")
 			f.API = decodeAt[ocsf.API](o, "api")
+			if rs := o.Get("resources"); rs.IsArray() {
+				_ = json.Unmarshal([]byte(rs.Raw), &f.Resources)
+			}
 		}
 	}
 	f.Message = message(rule, level, f.Actor, f.SrcEndpoint, len(events))

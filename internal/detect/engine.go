@@ -89,16 +89,16 @@ type Engine struct {
 	// filtered maps the filter-less copy of a rule with Sigma filters to
 	// the rule and its full matcher.
 	filtered map[*sigma.Rule]filteredRule
-	evbuf   map[string][]bufEvent
-	newest  time.Time
-	maxSpan time.Duration
-	emitted int
+	evbuf    map[string][]bufEvent
+	newest   time.Time
+	maxSpan  time.Duration
+	emitted  int
 	// latest is the newest event time emitted; corrSpan the longest
 	// correlation timespan.
 	latest   time.Time
 	corrSpan time.Duration
-	stats   *Stats
-	log     *slog.Logger
+	stats    *Stats
+	log      *slog.Logger
 	// LoadErrors lists the rule files (or documents) that could not be
 	// loaded, with reasons.
 	LoadErrors []sigma.LoadError

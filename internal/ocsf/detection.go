@@ -36,6 +36,8 @@ type DetectionFinding struct {
 	Actor       *Actor      `json:"actor,omitempty"`
 	SrcEndpoint *Endpoint   `json:"src_endpoint,omitempty"`
 	API         *API        `json:"api,omitempty"`
+	// Resources are the resources the (last) matched event acted on.
+	Resources []ResourceDetails `json:"resources,omitempty"`
 	// Evidences holds one artifact per matched event.
 	Evidences []Evidence `json:"evidences,omitempty"`
 	// RawData is the matched event's original JSON (for a correlation, the
