@@ -219,3 +219,28 @@ func TestRunSinkError(t *testing.T) {
 		t.Fatal("Run hangs after a sink error")
 	}
 }
+
+func TestRunStdin(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stdin
+	os.Stdin = r
+	defer func() { os.Stdin = old }()
+	ev := ctEvent(1, "LeaveOrganization", "arn:aws:iam::111122223333:user/a", "198.51.100.7")
+	ev["eventSource"] = "organizations.amazonaws.com"
+	b, _ := json.Marshal(ev)
+	go func() { w.Write(append(b, '\n')); w.Close() }()
+	eng, err := New(context.Background(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &collectSink{}
+	if err := eng.Run(context.Background(), []string{Stdin}, sink, RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(sink.alerts) != 1 || sink.alerts[0].Events[0].Record.File != "stdin" {
+		t.Errorf("alerts from stdin: %d", len(sink.alerts))
+	}
+}

@@ -23,7 +23,10 @@ type RunOptions struct {
 	OnInputError func(logs.InputError)
 }
 
-// ListFiles expands paths as logs.Walk does: files as given, directories
+// Stdin as a path reads standard input.
+const Stdin = "-"
+
+// ListFiles expands paths as logs.Walk does ("-" is kept: standard input): files as given, directories
 // walked recursively in lexical order, hidden entries below a directory
 // skipped. Paths that cannot be read are reported to onErr.
 func ListFiles(paths []string, onErr func(logs.InputError)) []string {
@@ -32,6 +35,10 @@ func ListFiles(paths []string, onErr func(logs.InputError)) []string {
 	}
 	var out []string
 	for _, root := range paths {
+		if root == Stdin {
+			out = append(out, root)
+			continue
+		}
 		st, err := os.Stat(root)
 		if err != nil {
 			onErr(logs.InputError{File: root, Offset: -1, Err: err})
@@ -174,14 +181,21 @@ func (e *Engine) matchFile(ctx context.Context, m *Matcher, path string) (r file
 			r.errs = append(r.errs, logs.InputError{File: path, Offset: -1, Err: fmt.Errorf("internal error reading this file: %v", p)})
 		}
 	}()
-	err := logs.ReadFile(ctx, path, func(rec logs.Record) error {
+	fn := func(rec logs.Record) error {
 		r.events++
 		var h Hit
 		if m.Match(rec, &h) {
 			r.hits = append(r.hits, h)
 		}
 		return nil
-	}, func(ie logs.InputError) { r.errs = append(r.errs, ie) })
+	}
+	onErr := func(ie logs.InputError) { r.errs = append(r.errs, ie) }
+	var err error
+	if path == Stdin {
+		err = logs.Read(ctx, "stdin", os.Stdin, fn, onErr)
+	} else {
+		err = logs.ReadFile(ctx, path, fn, onErr)
+	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		r.err = err
 	} else if err != nil {
