@@ -390,6 +390,10 @@ func TestKeyRotationAndSecurityContact(t *testing.T) {
 		t.Errorf("rotation period %v", key.RotationPeriodDays)
 	}
 	eqBool(t, "acct.security_contact (no contact file)", mustGet(t, m, AccountID("111122223333")).Facts.Account.SecurityContact, nil)
+
+	// Only a BILLING contact exported for 444455556666: no security contact.
+	m, _, _ = load(t, "history-api.json", "444455556666/alternate-contact-billing.json")
+	eqBool(t, "444455556666.security_contact (billing only)", mustGet(t, m, AccountID("444455556666")).Facts.Account.SecurityContact, b(false))
 }
 
 func TestPasswordPoliciesOfTwoAccountsStayApart(t *testing.T) {

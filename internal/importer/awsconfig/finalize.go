@@ -234,12 +234,14 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 			f.detectorOn++
 		}
 	}
+	// Security contact: a SECURITY alternate contact with an email. The
+	// account's other alternate contacts in the input, without a SECURITY
+	// one, show it has none (the API answers "not found" for a missing type).
 	securityContact := map[string]bool{}
 	for _, c := range byType[TypeSecContact] {
-		if strings.EqualFold(attr.Str(attr.Obj(c.Raw, "AlternateContact"), "AlternateContactType"), "SECURITY") &&
-			attr.Str(attr.Obj(c.Raw, "AlternateContact"), "EmailAddress") != "" {
-			securityContact[c.Account] = true
-		}
+		ac := attr.Obj(c.Raw, "AlternateContact")
+		ok := strings.EqualFold(attr.Str(ac, "AlternateContactType"), "SECURITY") && attr.Str(ac, "EmailAddress") != ""
+		securityContact[c.Account] = securityContact[c.Account] || ok
 	}
 	for _, e := range byType[TypeEBSDefault] {
 		f := get(e.Account)
@@ -266,8 +268,8 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		if f.detectors > 0 {
 			af.ThreatDetection = resource.Bool(f.detectorOn > 0)
 		}
-		if securityContact[a] {
-			af.SecurityContact = resource.Bool(true)
+		if has, seen := securityContact[a]; seen {
+			af.SecurityContact = resource.Bool(has)
 		}
 		if f.ebs > 0 {
 			af.DefaultEncryption = resource.Bool(f.ebsOff == 0)
