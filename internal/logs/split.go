@@ -142,6 +142,10 @@ type splitter struct {
 	unkOff    int64
 	stopErr   error
 	truncated bool
+	// In line mode, whether the current line (one whole value) is valid
+	// JSON is known before it is split: lineKnown, lineValid.
+	lineKnown bool
+	lineValid bool
 }
 
 var errStop = errors.New("stop")
@@ -174,10 +178,12 @@ func (s *splitter) run(r io.Reader, hint int) error {
 		s.onErr(InputError{File: s.name, Line: n, Offset: off, Err: ErrNotAuditLog, Skipped: true})
 		return nil
 	}
-	if end := valueEnd(first, 0); end > 0 && skipWS(first, end) == len(first) {
+	firstV := bytes.TrimRight(first, " \t\r")
+	if end, valid := span(firstV, 0); end == len(firstV) {
 		// Line mode: each line is one JSON value.
 		s.lineMode = true
-		if s.value(first, 0, off, n) != nil {
+		s.lineKnown, s.lineValid = true, valid
+		if s.value(firstV, 0, off, n) != nil {
 			return s.stopErr
 		}
 		if !s.lines(lr) {
@@ -234,7 +240,8 @@ func (s *splitter) lines(lr *lineReader) bool {
 			}
 		}
 		v := bytes.TrimRight(line[lead:], " \t\r")
-		if end := valueEnd(v, 0); end != len(v) {
+		end, valid := span(v, 0)
+		if end != len(v) {
 			if lr.err != nil && lr.err != io.EOF && lr.start == lr.end {
 				// The last, partial line of a stream that failed: the read
 				// error is reported by finish.
@@ -243,6 +250,7 @@ func (s *splitter) lines(lr *lineReader) bool {
 			s.onErr(InputError{File: s.name, Line: n, Offset: off + int64(lead), Err: fmt.Errorf("%w: not one complete JSON value on the line", ErrMalformed)})
 			continue
 		}
+		s.lineKnown, s.lineValid = true, valid
 		if s.value(v, 0, off+int64(lead), n) != nil {
 			return false
 		}
@@ -271,6 +279,7 @@ func (s *splitter) finish(lr *lineReader, off int64) {
 func (s *splitter) value(v []byte, pos int, off int64, line int) error {
 	s.doc, s.base, s.line0, s.lineAt, s.lineNum = v, off, line, 0, line
 	s.curLine = line
+	defer func() { s.lineKnown = false }()
 	if _, err := s.top(v, pos); err != nil {
 		if errors.Is(err, errStop) {
 			return err
@@ -331,7 +340,16 @@ func (s *splitter) array(b []byte, pos int, k kind) (int, error) {
 		if i >= len(b) {
 			return 0, fmt.Errorf("%w: truncated array", ErrMalformed)
 		}
-		end := valueEnd(b, i)
+		var (
+			end   int
+			valid bool
+		)
+		if s.lineKnown && s.lineValid {
+			// The whole line is valid JSON: only the boundary is needed.
+			end, valid = valueEnd(b, i), true
+		} else {
+			end, valid = span(b, i)
+		}
 		if end < 0 {
 			return 0, s.posErr(i, fmt.Errorf("%w: truncated or unterminated element", ErrMalformed))
 		}
@@ -342,7 +360,7 @@ func (s *splitter) array(b []byte, pos int, k kind) (int, error) {
 				k = kindAny
 			}
 		}
-		if err := s.element(b, i, end, k); err != nil {
+		if err := s.element(b, i, end, k, valid); err != nil {
 			return 0, err
 		}
 		i = skipWS(b, end)
@@ -403,11 +421,19 @@ func (s *splitter) object(b []byte, pos int) (int, error) {
 			}
 		}
 	}
-	end := valueEnd(b, pos)
+	var (
+		end   int
+		valid bool
+	)
+	if s.lineKnown && pos == 0 {
+		end, valid = len(b), s.lineValid
+	} else {
+		end, valid = span(b, pos)
+	}
 	if end < 0 {
 		return 0, s.posErr(pos, fmt.Errorf("%w: truncated or unterminated object", ErrMalformed))
 	}
-	return end, s.element(b, pos, end, kindAny)
+	return end, s.element(b, pos, end, kindAny, valid)
 }
 
 // closeObject skips the remaining members of an object after a value ending
@@ -443,14 +469,15 @@ func (s *splitter) closeObject(b []byte, i int) (int, error) {
 	}
 }
 
-// element validates and classifies one event b[start:end] and emits it.
-func (s *splitter) element(b []byte, start, end int, k kind) error {
+// element classifies one event b[start:end] (valid tells whether it is
+// valid JSON) and emits it.
+func (s *splitter) element(b []byte, start, end int, k kind, valid bool) error {
 	ev := b[start:end:end]
 	if ev[0] != '{' {
 		s.unknownAt(start)
 		return nil
 	}
-	if !validJSON(ev) {
+	if !valid {
 		s.onErr(InputError{File: s.name, Line: s.lineOf(start), Offset: s.base + int64(start), Err: fmt.Errorf("%w: invalid event object", ErrMalformed)})
 		return nil
 	}
@@ -487,4 +514,14 @@ func (s *splitter) unknownAt(pos int) {
 		s.unkLine, s.unkOff = s.lineOf(pos), s.base+int64(pos)
 	}
 	s.unknown++
+}
+
+// span returns the end of the JSON value at b[i] and whether it is valid:
+// one validating pass, and for malformed values a second, tolerant one that
+// still finds where the value ends (-1 when it does not end).
+func span(b []byte, i int) (end int, valid bool) {
+	if e, ok := validEnd(b, i); ok {
+		return e, true
+	}
+	return valueEnd(b, i), false
 }

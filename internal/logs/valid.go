@@ -1,0 +1,218 @@
+package logs
+
+// validEnd validates the JSON value (RFC 8259) starting at b[i], after any
+// leading whitespace has been skipped by the caller, and returns the index
+// just past it. ok is false when the value is malformed or truncated; the
+// caller then falls back to valueEnd to find where it ends. One pass does
+// both jobs the hot path needs: the element's boundary and its validity.
+func validEnd(b []byte, i int) (end int, ok bool) {
+	// An explicit stack of open containers keeps deep nesting from
+	// recursing: '{' or '['.
+	var stackBuf [64]byte
+	stack := stackBuf[:0]
+	for {
+		// Expect a value at i.
+		if i >= len(b) {
+			return 0, false
+		}
+		switch c := b[i]; c {
+		case '{':
+			i = skipWS(b, i+1)
+			if i < len(b) && b[i] == '}' {
+				i++
+				break
+			}
+			stack = append(stack, '{')
+			// Expect a key.
+			if i >= len(b) || b[i] != '"' {
+				return 0, false
+			}
+			e, ok := validString(b, i)
+			if !ok {
+				return 0, false
+			}
+			i = skipWS(b, e)
+			if i >= len(b) || b[i] != ':' {
+				return 0, false
+			}
+			i = skipWS(b, i+1)
+			continue
+		case '[':
+			i = skipWS(b, i+1)
+			if i < len(b) && b[i] == ']' {
+				i++
+				break
+			}
+			stack = append(stack, '[')
+			continue
+		case '"':
+			e, ok := validString(b, i)
+			if !ok {
+				return 0, false
+			}
+			i = e
+		case 't':
+			if !hasLit(b, i, "true") {
+				return 0, false
+			}
+			i += 4
+		case 'f':
+			if !hasLit(b, i, "false") {
+				return 0, false
+			}
+			i += 5
+		case 'n':
+			if !hasLit(b, i, "null") {
+				return 0, false
+			}
+			i += 4
+		default:
+			e, ok := validNumber(b, i)
+			if !ok {
+				return 0, false
+			}
+			i = e
+		}
+		// After a value: close containers or move to the next member.
+		for {
+			if len(stack) == 0 {
+				return i, true
+			}
+			i = skipWS(b, i)
+			if i >= len(b) {
+				return 0, false
+			}
+			top := stack[len(stack)-1]
+			c := b[i]
+			if c == ',' {
+				i = skipWS(b, i+1)
+				if top == '{' {
+					if i >= len(b) || b[i] != '"' {
+						return 0, false
+					}
+					e, ok := validString(b, i)
+					if !ok {
+						return 0, false
+					}
+					i = skipWS(b, e)
+					if i >= len(b) || b[i] != ':' {
+						return 0, false
+					}
+					i = skipWS(b, i+1)
+				}
+				break // next value
+			}
+			if (top == '{' && c == '}') || (top == '[' && c == ']') {
+				stack = stack[:len(stack)-1]
+				i++
+				continue
+			}
+			return 0, false
+		}
+	}
+}
+
+func hasLit(b []byte, i int, lit string) bool {
+	return len(b)-i >= len(lit) && string(b[i:i+len(lit)]) == lit
+}
+
+// strSafe marks the bytes a string may hold without further checks: not a
+// control character, not '"', not '\\'.
+var strSafe = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return
+}()
+
+var hexDigit = func() (t [256]bool) {
+	for _, c := range "0123456789abcdefABCDEF" {
+		t[c] = true
+	}
+	return
+}()
+
+// validString validates the string starting at b[i] == '"' and returns the
+// index after its closing quote.
+func validString(b []byte, i int) (int, bool) {
+	i++
+	for {
+		// Fast path: runs of ordinary bytes, 8 at a time.
+		for i+8 <= len(b) && strSafe[b[i]] && strSafe[b[i+1]] && strSafe[b[i+2]] && strSafe[b[i+3]] &&
+			strSafe[b[i+4]] && strSafe[b[i+5]] && strSafe[b[i+6]] && strSafe[b[i+7]] {
+			i += 8
+		}
+		for i < len(b) && strSafe[b[i]] {
+			i++
+		}
+		if i >= len(b) {
+			return 0, false
+		}
+		switch b[i] {
+		case '"':
+			return i + 1, true
+		case '\\':
+			if i+1 >= len(b) {
+				return 0, false
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > len(b) || !hexDigit[b[i+2]] || !hexDigit[b[i+3]] || !hexDigit[b[i+4]] || !hexDigit[b[i+5]] {
+					return 0, false
+				}
+				i += 6
+			default:
+				return 0, false
+			}
+		default: // control character
+			return 0, false
+		}
+	}
+}
+
+// validNumber validates the number starting at b[i]:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func validNumber(b []byte, i int) (int, bool) {
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	if i >= len(b) {
+		return 0, false
+	}
+	switch {
+	case b[i] == '0':
+		i++
+	case b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return 0, false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		s := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == s {
+			return 0, false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		s := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == s {
+			return 0, false
+		}
+	}
+	return i, true
+}
