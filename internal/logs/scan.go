@@ -96,7 +96,6 @@ func valueEnd(b []byte, i int) int {
 	}
 }
 
-
 // members calls f for each member of the (valid) object at b[0] with the raw
 // key (without quotes, not unescaped) and the value's bounds; f returns false
 // to stop.
