@@ -56,9 +56,21 @@ func severity(level string) int {
 	return ocsf.SeverityInformational
 }
 
+// asciiLower lowercases ASCII letters only, so byte offsets in the result
+// are offsets in s (strings.ToLower may change the length of invalid UTF-8).
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
 // subscription extracts the subscription id from an ARM resource id.
 func subscription(resourceID string) string {
-	l := strings.ToLower(resourceID)
+	l := asciiLower(resourceID)
 	const p = "/subscriptions/"
 	i := strings.Index(l, p)
 	if i < 0 {
@@ -68,7 +80,7 @@ func subscription(resourceID string) string {
 	if j := strings.IndexByte(rest, '/'); j >= 0 {
 		rest = rest[:j]
 	}
-	return strings.ToLower(rest)
+	return asciiLower(rest)
 }
 
 // provider extracts "Microsoft.Compute" from an operation name such as
@@ -157,7 +169,7 @@ func NormalizeActivity(raw []byte) (ocsf.Event, error) {
 
 // resourceType returns "Microsoft.Storage/storageAccounts" for an ARM id.
 func resourceType(rid string) string {
-	l := strings.ToLower(rid)
+	l := asciiLower(rid)
 	i := strings.LastIndex(l, "/providers/")
 	if i < 0 {
 		return ""
