@@ -43,11 +43,31 @@ func (r *RuleInfo) Key() string {
 }
 
 // Event is one matched event: the record as read and, when the engine
-// normalized it, its OCSF JSON.
+// normalized it, its OCSF event (Norm) or the JSON of it (OCSF).
 type Event struct {
 	Record logs.Record
+	Norm   ocsf.Event
 	OCSF   json.RawMessage
 	Time   time.Time
+}
+
+// context returns the OCSF objects an alert and its evidence show.
+func (ev Event) context() (cloud *ocsf.Cloud, actor *ocsf.Actor, src *ocsf.Endpoint, api *ocsf.API, res []ocsf.ResourceDetails) {
+	if ev.Norm != nil {
+		b := ev.Norm.Common()
+		if aa, ok := ev.Norm.(*ocsf.APIActivity); ok {
+			res = aa.Resources
+		}
+		return b.Cloud, b.Actor, b.SrcEndpoint, b.API, res
+	}
+	if len(ev.OCSF) == 0 {
+		return nil, nil, nil, nil, nil
+	}
+	r := gjson.GetManyBytes(ev.OCSF, "cloud", "actor", "src_endpoint", "api", "resources")
+	if r[4].IsArray() {
+		_ = json.Unmarshal([]byte(r[4].Raw), &res)
+	}
+	return decodeRes[ocsf.Cloud](r[0]), decodeRes[ocsf.Actor](r[1]), decodeRes[ocsf.Endpoint](r[2]), decodeRes[ocsf.API](r[3]), res
 }
 
 // Alert is one detection: the rule, its effective level after tuning, the
@@ -57,6 +77,19 @@ type Alert struct {
 	Level   Level
 	Events  []Event
 	Finding ocsf.DetectionFinding
+	// encoded is the finding's JSON line, when prepared ahead (Encode).
+	encoded []byte
+}
+
+// Encode encodes the finding once (so that parallel workers, not the
+// writer, pay for it); sinks use the result.
+func (a *Alert) Encode() error {
+	b, err := MarshalFinding(a)
+	if err != nil {
+		return err
+	}
+	a.encoded = b
+	return nil
 }
 
 // AlertID returns the deterministic id of an alert raised by rule over
@@ -139,16 +172,7 @@ func NewAlert(rule *RuleInfo, level Level, group string, events []Event, version
 		// others are in Evidences, oldest first).
 		last := events[len(events)-1]
 		f.RawData = string(last.Record.Raw)
-		if len(last.OCSF) > 0 {
-			o := gjson.ParseBytes(last.OCSF)
-			f.Cloud = decodeAt[ocsf.Cloud](o, "cloud")
-			f.Actor = decodeAt[ocsf.Actor](o, "actor")
-			f.SrcEndpoint = decodeAt[ocsf.Endpoint](o, "src_endpoint")
-			f.API = decodeAt[ocsf.API](o, "api")
-			if rs := o.Get("resources"); rs.IsArray() {
-				_ = json.Unmarshal([]byte(rs.Raw), &f.Resources)
-			}
-		}
+		f.Cloud, f.Actor, f.SrcEndpoint, f.API, f.Resources = last.context()
 	}
 	f.Message = message(rule, level, f.Actor, f.SrcEndpoint, len(events))
 	unmapped := map[string]any{"rule": ruleMeta(rule, level)}
@@ -185,29 +209,29 @@ func ruleMeta(r *RuleInfo, level Level) map[string]any {
 	return m
 }
 
+// evidenceData is the data of one evidence: where the event was read and
+// the event itself.
+type evidenceData struct {
+	Source string          `json:"source"`
+	File   string          `json:"file"`
+	Line   int             `json:"line,omitempty"`
+	Offset int64           `json:"offset"`
+	Event  json.RawMessage `json:"event"`
+}
+
 func evidenceOf(ev Event) ocsf.Evidence {
 	var e ocsf.Evidence
-	data := map[string]any{
-		"source": string(ev.Record.Source),
-		"file":   ev.Record.File,
-		"offset": ev.Record.Offset,
-		"event":  json.RawMessage(ev.Record.Raw),
+	_, e.Actor, e.SrcEndpoint, e.API, _ = ev.context()
+	raw := ev.Record.Raw
+	if !json.Valid(raw) {
+		raw, _ = json.Marshal(string(raw))
 	}
-	if ev.Record.Line > 0 {
-		data["line"] = ev.Record.Line
-	}
-	if len(ev.OCSF) > 0 {
-		o := gjson.ParseBytes(ev.OCSF)
-		e.Actor = decodeAt[ocsf.Actor](o, "actor")
-		e.API = decodeAt[ocsf.API](o, "api")
-		e.SrcEndpoint = decodeAt[ocsf.Endpoint](o, "src_endpoint")
-	}
-	e.Data, _ = json.Marshal(data)
+	e.Data, _ = json.Marshal(evidenceData{Source: string(ev.Record.Source), File: ev.Record.File,
+		Line: ev.Record.Line, Offset: ev.Record.Offset, Event: raw})
 	return e
 }
 
-func decodeAt[T any](o gjson.Result, path string) *T {
-	v := o.Get(path)
+func decodeRes[T any](v gjson.Result) *T {
 	if !v.IsObject() {
 		return nil
 	}

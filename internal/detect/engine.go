@@ -14,27 +14,18 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/vigil-sec/vigil/internal/logs"
+	"github.com/vigil-sec/vigil/internal/ocsf"
 	"github.com/vigil-sec/vigil/internal/sigma"
 )
 
-// Normalizer turns one record into the JSON of its OCSF event (API
-// Activity, Authentication, ...). The engine calls it only for events that
-// matched a rule or that an OCSF rule may match.
-type Normalizer func(rec logs.Record) (json.RawMessage, error)
+// Normalizer turns one record into its OCSF event (API Activity,
+// Authentication, ...). The engine calls it only for events that matched a
+// rule or that an OCSF rule may match.
+type Normalizer func(rec logs.Record) (ocsf.Event, error)
 
 // OCSFNormalizer normalizes a record with vigil's per-source OCSF 1.3.0
-// normalizers (logs.Normalize) and returns the event's JSON.
-func OCSFNormalizer(rec logs.Record) (json.RawMessage, error) {
-	ev, err := logs.Normalize(rec)
-	if err != nil {
-		return nil, err
-	}
-	b, err := json.Marshal(ev)
-	if err != nil {
-		return nil, fmt.Errorf("encode OCSF event: %w", err)
-	}
-	return b, nil
-}
+// normalizers.
+func OCSFNormalizer(rec logs.Record) (ocsf.Event, error) { return logs.Normalize(rec) }
 
 // OCSFSource is the vigil log source name of rules whose logsource is
 // "product: vigil, service: ocsf": they are matched against the OCSF JSON of
@@ -370,8 +361,15 @@ func (e *Engine) Stats() *Stats { return e.stats }
 type Hit struct {
 	Record logs.Record
 	Time   time.Time
-	OCSF   json.RawMessage
-	Rules  []*sigma.Rule
+	// Norm is the OCSF event (nil until normalized or when normalization
+	// failed); OCSF its JSON with vigil's extension, made only when an OCSF
+	// rule or an "ocsf." correlation field needs it.
+	Norm  ocsf.Event
+	OCSF  json.RawMessage
+	Rules []*sigma.Rule
+	// prepared holds, parallel to Rules, the tuning decision and the built
+	// alert of each rule, when a worker prepared them (batch runs).
+	prepared []prepared
 	// Filtered are rules that matched but whose Sigma filters dropped the
 	// event (counted as suppressed).
 	Filtered []*sigma.Rule
@@ -381,6 +379,39 @@ type Hit struct {
 	// Values holds, per correlated rule (parallel to Rules), the fields
 	// Correlator.Fields asked for.
 	Values []map[string]string
+}
+
+// prepared is a worker's tuning decision and alert for one matched rule.
+type prepared struct {
+	level Level
+	why   string
+	alert *Alert
+}
+
+// Prepare makes the tuning decision for every alerting rule h matched and
+// builds and encodes the alerts that go out. It only reads engine state,
+// so batch workers run it in parallel; Emit then only counts and writes.
+func (e *Engine) Prepare(h *Hit) {
+	h.prepared = make([]prepared, len(h.Rules))
+	for i, r := range h.Rules {
+		info := e.info[r]
+		if info == nil || e.silent[r] {
+			continue
+		}
+		p := &h.prepared[i]
+		p.level, p.why = e.tuning.Decide(info, []Event{{Record: h.Record}})
+		if p.why != SuppressedNone {
+			continue
+		}
+		if !h.normalized {
+			h.Norm, h.normalized = e.normalize(h.Record), true
+		}
+		a := NewAlert(info, p.level, "", []Event{{Record: h.Record, Norm: h.Norm, OCSF: h.OCSF, Time: h.Time}}, e.cfg.Version)
+		if err := a.Encode(); err != nil {
+			e.log.Debug("encode alert", "err", err)
+		}
+		p.alert = &a
+	}
 }
 
 type filteredRule struct {
@@ -428,9 +459,11 @@ func (m *Matcher) Match(rec logs.Record, out *Hit) bool {
 		set.Match(m.ev, m.hit)
 	}
 	var ocsfJSON json.RawMessage
+	var norm ocsf.Event
 	normalized := false
 	if e.ocsfSet != nil && e.gate.pass(rec) {
-		ocsfJSON, normalized = e.normalize(rec), true
+		norm, normalized = e.normalize(rec), true
+		ocsfJSON = e.ocsfJSON(norm)
 		if ocsfJSON != nil {
 			m.oev.Reset(ocsfJSON)
 			m.cur = m.oev
@@ -440,7 +473,7 @@ func (m *Matcher) Match(rec logs.Record, out *Hit) bool {
 	if len(m.hits) == 0 && len(m.filtered) == 0 {
 		return false
 	}
-	*out = Hit{Record: rec, Time: EventTime(rec), OCSF: ocsfJSON, normalized: normalized, Rules: slices.Clone(m.hits)}
+	*out = Hit{Record: rec, Time: EventTime(rec), Norm: norm, OCSF: ocsfJSON, normalized: normalized, Rules: slices.Clone(m.hits)}
 	if len(m.filtered) > 0 {
 		out.Filtered = slices.Clone(m.filtered)
 	}
@@ -453,8 +486,11 @@ func (m *Matcher) Match(rec logs.Record, out *Hit) bool {
 			}
 			vals := make(map[string]string, len(fields))
 			for _, f := range fields {
-				if !out.normalized && strings.HasPrefix(f, OCSFFieldPrefix) {
-					out.OCSF, out.normalized = e.normalize(rec), true
+				if strings.HasPrefix(f, OCSFFieldPrefix) && out.OCSF == nil {
+					if !out.normalized {
+						out.Norm, out.normalized = e.normalize(rec), true
+					}
+					out.OCSF = e.ocsfJSON(out.Norm)
 				}
 				if v, ok := m.fieldValue(r, rec, out.OCSF, f); ok {
 					vals[f] = v
@@ -466,15 +502,28 @@ func (m *Matcher) Match(rec logs.Record, out *Hit) bool {
 	return true
 }
 
-// normalize returns the record's OCSF JSON with vigil's identity extension,
-// or nil when it cannot be normalized.
-func (e *Engine) normalize(rec logs.Record) json.RawMessage {
-	o, err := e.cfg.Normalize(rec)
-	if err != nil {
+// normalize returns the record's OCSF event, or nil when it cannot be
+// normalized.
+func (e *Engine) normalize(rec logs.Record) ocsf.Event {
+	ev, err := e.cfg.Normalize(rec)
+	if err != nil || ev == nil {
 		e.log.Debug("normalize", "file", rec.File, "offset", rec.Offset, "err", err)
 		return nil
 	}
-	return withIdentity(o)
+	return ev
+}
+
+// ocsfJSON encodes an OCSF event with vigil's extension (nil for nil).
+func (e *Engine) ocsfJSON(ev ocsf.Event) json.RawMessage {
+	if ev == nil {
+		return nil
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		e.log.Debug("encode OCSF event", "err", err)
+		return nil
+	}
+	return withIdentity(b)
 }
 
 // fieldValue reads a correlation field: "ocsf."-prefixed fields from the
@@ -516,9 +565,9 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 	// it is made here, lazily, for those.
 	events := func() []Event {
 		if !h.normalized {
-			h.OCSF, h.normalized = e.normalize(h.Record), true
+			h.Norm, h.normalized = e.normalize(h.Record), true
 		}
-		return []Event{{Record: h.Record, OCSF: h.OCSF, Time: h.Time}}
+		return []Event{{Record: h.Record, Norm: h.Norm, Time: h.Time}}
 	}
 	if h.Time.After(e.latest) {
 		e.latest = h.Time
@@ -529,12 +578,21 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 		}
 	}
 	for i, r := range h.Rules {
-		if !e.silent[r] {
-			info := e.info[r]
-			if info != nil {
-				if err := e.raise(info, "", h.Record, events, fn); err != nil {
+		switch info := e.info[r]; {
+		case info == nil || e.silent[r]:
+		case h.prepared != nil:
+			p := h.prepared[i]
+			if p.why != SuppressedNone {
+				e.stats.suppress(info, p.why)
+			} else if p.alert != nil {
+				e.stats.emit(info, p.level)
+				if err := fn(p.alert); err != nil {
 					return err
 				}
+			}
+		default:
+			if err := e.raise(info, "", h.Record, events, fn); err != nil {
+				return err
 			}
 		}
 		if e.corr == nil {

@@ -114,15 +114,15 @@ func (e *Engine) evidence(hit sigma.CorrelationHit, cur *Hit) []Event {
 			continue // the current event is added last, with its OCSF form
 		}
 		rec := b.record()
-		out = append(out, Event{Record: rec, OCSF: e.normalize(rec), Time: b.T})
+		out = append(out, Event{Record: rec, Norm: e.normalize(rec), Time: b.T})
 	}
 	if cur == nil {
 		return out
 	}
 	if !cur.normalized {
-		cur.OCSF, cur.normalized = e.normalize(cur.Record), true
+		cur.Norm, cur.normalized = e.normalize(cur.Record), true
 	}
-	return append(out, Event{Record: cur.Record, OCSF: cur.OCSF, Time: cur.Time})
+	return append(out, Event{Record: cur.Record, Norm: cur.Norm, Time: cur.Time})
 }
 
 // pruneEvidence drops groups whose newest event is older than the longest

@@ -185,6 +185,7 @@ func (e *Engine) matchFile(ctx context.Context, m *Matcher, path string) (r file
 		r.events++
 		var h Hit
 		if m.Match(rec, &h) {
+			e.Prepare(&h)
 			r.hits = append(r.hits, h)
 		}
 		return nil
