@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/tidwall/gjson"
 
 	"github.com/vigil-sec/vigil/internal/logs"
@@ -518,7 +519,7 @@ func (e *Engine) ocsfJSON(ev ocsf.Event) json.RawMessage {
 	if ev == nil {
 		return nil
 	}
-	b, err := json.Marshal(ev)
+	b, err := gojson.Marshal(ev)
 	if err != nil {
 		e.log.Debug("encode OCSF event", "err", err)
 		return nil
