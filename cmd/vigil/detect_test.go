@@ -59,6 +59,20 @@ func TestDetectExitCodes(t *testing.T) {
 	}
 	os.Remove(out)
 
+	// A malformed file next to a good one: reported, exit 2, and the good
+	// file's alert is still written.
+	bad := filepath.Join(dir, "mixed")
+	os.Mkdir(bad, 0o755)
+	writeFile(t, filepath.Join(bad, "a_good.json"), detectTestTrail)
+	writeFile(t, filepath.Join(bad, "b_bad.json"), `{"Records":[{"eventName":"X",`)
+	if code := run(ctx, []string{"detect", bad, "--output", out}); code != 2 {
+		t.Errorf("malformed input: exit %d, want 2", code)
+	}
+	if data, _ := os.ReadFile(out); len(data) == 0 {
+		t.Error("the good file's alert was not written")
+	}
+	os.Remove(out)
+
 	for _, tc := range []struct {
 		args []string
 		want int
