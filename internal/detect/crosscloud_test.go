@@ -367,3 +367,30 @@ level: high
 		t.Errorf("alerts in %v, want AWS and GCP (the Azure change is by another domain)", who)
 	}
 }
+
+func TestBadCorrelationReported(t *testing.T) {
+	rules := t.TempDir()
+	os.WriteFile(filepath.Join(rules, "r.yml"), []byte(catchAllRule+`
+---
+title: Refers To Nothing
+id: 5f0c2a11-0000-4000-8000-00000000000e
+status: test
+correlation:
+    type: event_count
+    rules:
+        - no_such_rule
+    group-by:
+        - userIdentity.arn
+    timespan: 1h
+    condition:
+        gte: 2
+level: low
+`), 0o644)
+	eng, err := New(context.Background(), Config{RuleDirs: []string{rules}, NoBuiltins: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if eng.Correlations != 0 || len(eng.LoadErrors) != 1 || !strings.Contains(eng.LoadErrors[0].Error(), "r.yml") {
+		t.Errorf("correlations %d, load errors %v", eng.Correlations, eng.LoadErrors)
+	}
+}

@@ -219,17 +219,8 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		e.sets[src] = sigma.NewRuleSet(ms)
 	}
 	if len(ocsfMatchers) > 0 {
-		if e.cfg.Normalize == nil {
-			for _, m := range ocsfMatchers {
-				r := m.Rule()
-				e.LoadErrors = append(e.LoadErrors, sigma.LoadError{Path: r.Path, Line: r.Line,
-					Reason: "OCSF rule (logsource product: vigil, service: ocsf) needs OCSF normalization, which is not available"})
-				delete(e.info, r)
-			}
-		} else {
-			e.ocsfSet = sigma.NewRuleSet(ocsfMatchers)
-			e.gate = newOpGate(ocsfMatchers)
-		}
+		e.ocsfSet = sigma.NewRuleSet(ocsfMatchers)
+		e.gate = newOpGate(ocsfMatchers)
 	}
 	e.Rules = len(e.info)
 	if len(corrs) > 0 {
@@ -238,13 +229,13 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		e.corr = c
 		bad := map[string]bool{}
 		for _, le := range cerrs {
-			bad[le.Path] = true
+			bad[fmt.Sprintf("%s:%d", le.Path, le.Line)] = true
 		}
 		for _, co := range corrs {
 			e.corrSpan = max(e.corrSpan, co.Timespan)
 			info := correlationInfo(co, builtinCorr[co])
-			if e.tuning.Disabled(info) {
-				continue
+			if e.tuning.Disabled(info) || bad[fmt.Sprintf("%s:%d", co.Path, co.Line)] {
+				continue // not counted as loaded
 			}
 			e.corrInfo[co] = info
 			e.stats.register(info)
