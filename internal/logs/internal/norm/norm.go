@@ -152,5 +152,5 @@ var verbPrefixes = []struct {
 	{"attach", ocsf.APIUpdate}, {"detach", ocsf.APIUpdate}, {"associate", ocsf.APIUpdate}, {"disassociate", ocsf.APIUpdate},
 	{"tag", ocsf.APIUpdate}, {"untag", ocsf.APIUpdate}, {"reset", ocsf.APIUpdate}, {"replace", ocsf.APIUpdate},
 	{"start", ocsf.APIUpdate}, {"stop", ocsf.APIUpdate}, {"reboot", ocsf.APIUpdate}, {"apply", ocsf.APIUpdate},
-	{"write", ocsf.APIUpdate}, {"resize", ocsf.APIUpdate}, {"restore", ocsf.APIUpdate},
+	{"write", ocsf.APIUpdate}, {"resize", ocsf.APIUpdate}, {"restore", ocsf.APIUpdate}, {"authorize", ocsf.APIUpdate},
 }
