@@ -3,9 +3,12 @@ package lake
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"time"
+
+	// goccy/go-json encodes the OCSF events about 1.3x faster than
+	// encoding/json, with the same output (TestOCSFEncodingMatchesStdlib).
+	json "github.com/goccy/go-json"
 
 	"github.com/vigil-sec/vigil/internal/logs"
 	"github.com/vigil-sec/vigil/internal/ocsf"
