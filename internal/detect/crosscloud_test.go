@@ -3,6 +3,7 @@ package detect
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -200,10 +201,12 @@ func TestLoggingDisabledThenDataAccess(t *testing.T) {
 func TestAccessKeyNewNetwork(t *testing.T) {
 	const title = "AWS Access Key Created And Used From Another Network"
 	create := ctEvent(1, "CreateAccessKey", "arn:aws:iam::111122223333:user/admin", "198.51.100.7")
+	create["eventTime"] = t0.Add(-time.Minute).Format(time.RFC3339)
 	create["responseElements"] = map[string]any{"accessKey": map[string]any{
 		"accessKeyId": "AKIAEXAMPLENEWKEY001", "userName": "bob", "status": "Active"}}
 	use := func(i int, ip string) map[string]any {
 		e := ctEvent(i, "ListBuckets", "arn:aws:iam::111122223333:user/bob", ip)
+		e["eventTime"] = t0.Add(time.Duration(i) * time.Minute).Format(time.RFC3339)
 		e["eventSource"] = "s3.amazonaws.com"
 		e["userIdentity"].(map[string]any)["accessKeyId"] = "AKIAEXAMPLENEWKEY001"
 		return e
@@ -223,6 +226,45 @@ func TestAccessKeyNewNetwork(t *testing.T) {
 	if got[0].Finding.SrcEndpoint == nil || got[0].Finding.SrcEndpoint.IP != "203.0.113.200" {
 		t.Errorf("alert src = %+v", got[0].Finding.SrcEndpoint)
 	}
+	// A key used all day from its creation address, then once from
+	// elsewhere: one alert (repeated observations are not re-counted, so
+	// this stays linear).
+	dir = t.TempDir()
+	evs := []map[string]any{create}
+	for i := range 3000 {
+		ev := use(0, "198.51.100.7")
+		ev["eventTime"] = t0.Add(time.Duration(i) * 10 * time.Second).Format(time.RFC3339)
+		ev["eventID"] = fmt.Sprintf("use-%d", i)
+		evs = append(evs, ev)
+	}
+	late := use(0, "192.0.2.99")
+	late["eventTime"] = t0.Add(9 * time.Hour).Format(time.RFC3339)
+	evs = append(evs, late)
+	writeTrail(t, dir, "a.json", evs...)
+	start := time.Now()
+	_, as2 := runBuiltins(t, dir)
+	if n := len(alertsOf(as2, title)); n != 1 {
+		t.Errorf("busy key: %d alerts, want 1", n)
+	}
+	t.Logf("3,002 events in %v", time.Since(start))
+
+	// A key used from two networks without a creation in sight: no alert.
+	dir = t.TempDir()
+	writeTrail(t, dir, "a.json", use(2, "198.51.100.7"), use(3, "203.0.113.200"))
+	if _, as3 := runBuiltins(t, dir); len(alertsOf(as3, title)) != 0 {
+		t.Errorf("alert without a key creation")
+	}
+	// Creation more than a day before the new network: no alert.
+	dir = t.TempDir()
+	old := use(2, "198.51.100.7")
+	old["eventTime"] = t0.Add(30 * time.Hour).Format(time.RFC3339)
+	old2 := use(3, "203.0.113.200")
+	old2["eventTime"] = t0.Add(31 * time.Hour).Format(time.RFC3339)
+	writeTrail(t, dir, "a.json", create, old, old2)
+	if _, as4 := runBuiltins(t, dir); len(alertsOf(as4, title)) != 0 {
+		t.Errorf("alert for a key created more than a day earlier")
+	}
+
 	// And the other-user key creation fires on its own.
 	if n := len(alertsOf(as, "AWS Access Key Created For Another IAM User")); n != 1 {
 		t.Errorf("%d other-user key alerts, want 1", n)
@@ -272,7 +314,9 @@ func TestGCPServiceAccountKeyNewNetwork(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("%d alerts, want 1", len(got))
 	}
-	if f := got[0].Finding; len(f.Evidences) != 3 || f.SrcEndpoint == nil || f.SrcEndpoint.IP != "192.0.2.66" {
+	// Evidence: the creation, then the use from the new address.
+	if f := got[0].Finding; len(f.Evidences) != 2 || f.Evidences[0].API == nil ||
+		!strings.HasSuffix(f.Evidences[0].API.Operation, "CreateServiceAccountKey") || f.SrcEndpoint == nil || f.SrcEndpoint.IP != "192.0.2.66" {
 		t.Errorf("evidences %d, src %+v", len(f.Evidences), f.SrcEndpoint)
 	}
 }

@@ -72,6 +72,8 @@ type Engine struct {
 	corr      *sigma.Correlator
 	corrRule  map[*sigma.Rule][]string // fields to extract for Observe
 	corrInfo  map[*sigma.Correlation]*RuleInfo
+	// silentCorr marks correlations that only feed other correlations.
+	silentCorr map[*sigma.Correlation]bool
 	// bursts holds, per correlation and group, the last event time of the
 	// last hit, so that one burst raises one alert.
 	bursts map[string]time.Time
@@ -85,6 +87,12 @@ type Engine struct {
 	newest   time.Time
 	maxSpan  time.Duration
 	emitted  int
+	// refresh is, for rules that only feed value_count correlations, the
+	// interval within which a repeated observation (same rule, same
+	// field values) is not passed to the correlator again; seen holds the
+	// last one passed per rule and values.
+	refresh map[*sigma.Rule]time.Duration
+	seen    map[string]time.Time
 	// latest is the newest event time emitted; corrSpan the longest
 	// correlation timespan.
 	latest   time.Time
@@ -104,20 +112,23 @@ type Engine struct {
 // others still run; New fails only when a rule folder cannot be read at all.
 func New(ctx context.Context, cfg Config) (*Engine, error) {
 	e := &Engine{
-		cfg:       cfg,
-		tuning:    cfg.Tuning,
-		sets:      map[logs.Source]*sigma.RuleSet{},
-		fieldMaps: map[logs.Source]sigma.FieldMap{},
-		info:      map[*sigma.Rule]*RuleInfo{},
-		silent:    map[*sigma.Rule]bool{},
-		corrRule:  map[*sigma.Rule][]string{},
-		corrInfo:  map[*sigma.Correlation]*RuleInfo{},
-		bursts:    map[string]time.Time{},
-		members:   map[*sigma.Rule][]corrMember{},
-		filtered:  map[*sigma.Rule]filteredRule{},
-		evbuf:     map[string][]bufEvent{},
-		stats:     NewStats(),
-		log:       cfg.Logger,
+		cfg:        cfg,
+		tuning:     cfg.Tuning,
+		sets:       map[logs.Source]*sigma.RuleSet{},
+		fieldMaps:  map[logs.Source]sigma.FieldMap{},
+		info:       map[*sigma.Rule]*RuleInfo{},
+		silent:     map[*sigma.Rule]bool{},
+		corrRule:   map[*sigma.Rule][]string{},
+		corrInfo:   map[*sigma.Correlation]*RuleInfo{},
+		silentCorr: map[*sigma.Correlation]bool{},
+		bursts:     map[string]time.Time{},
+		members:    map[*sigma.Rule][]corrMember{},
+		filtered:   map[*sigma.Rule]filteredRule{},
+		evbuf:      map[string][]bufEvent{},
+		refresh:    map[*sigma.Rule]time.Duration{},
+		seen:       map[string]time.Time{},
+		stats:      NewStats(),
+		log:        cfg.Logger,
 	}
 	if e.tuning == nil {
 		e.tuning = DefaultTuning()
@@ -231,6 +242,21 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		for _, le := range cerrs {
 			bad[fmt.Sprintf("%s:%d", le.Path, le.Line)] = true
 		}
+		// Correlations referenced by other correlations (chains) stay silent
+		// unless a referencing correlation says generate: true.
+		for _, co := range corrs {
+			referenced, gen := false, false
+			for _, outer := range corrs {
+				for _, ref := range outer.Rules {
+					if ref != "" && (ref == co.ID || ref == co.Name) {
+						referenced, gen = true, gen || outer.Generate
+					}
+				}
+			}
+			if referenced && !gen {
+				e.silentCorr[co] = true
+			}
+		}
 		for _, co := range corrs {
 			e.corrSpan = max(e.corrSpan, co.Timespan)
 			info := correlationInfo(co, builtinCorr[co])
@@ -245,10 +271,18 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 			if f := c.Fields(r); f != nil || refGenHas(refGen, r) {
 				e.corrRule[r] = f
 			}
+			onlyValueCount, span := true, time.Duration(0)
 			for _, co := range corrs {
 				if refersTo(co, r) {
 					e.members[r] = append(e.members[r], memberOf(co, r))
+					onlyValueCount = onlyValueCount && co.Type == sigma.ValueCount
+					if span == 0 || co.Timespan < span {
+						span = co.Timespan
+					}
 				}
+			}
+			if onlyValueCount && span > 0 && len(e.members[r]) > 0 {
+				e.refresh[r] = span / repeatDivisor
 			}
 		}
 	}
@@ -598,9 +632,12 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 			vals = h.Values[i]
 		}
 		e.remember(r, h, vals)
+		if e.repeat(r, h.Time, vals) {
+			continue
+		}
 		for _, hit := range e.corr.Observe(r, h.Time, vals) {
 			info := e.corrInfo[hit.Correlation]
-			if info == nil {
+			if info == nil || e.silentCorr[hit.Correlation] {
 				continue
 			}
 			// A sliding window fires again on every further event of a
@@ -619,6 +656,11 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 	}
 	if e.emitted++; e.emitted%10000 == 0 {
 		e.pruneEvidence()
+		for k, t := range e.seen {
+			if e.latest.Sub(t) > e.corrSpan {
+				delete(e.seen, k)
+			}
+		}
 	}
 	return ctx.Err()
 }
@@ -634,7 +676,7 @@ func (e *Engine) Flush(ctx context.Context, now time.Time, fn func(*Alert) error
 	}
 	for _, hit := range e.corr.Flush(now) {
 		info := e.corrInfo[hit.Correlation]
-		if info == nil {
+		if info == nil || e.silentCorr[hit.Correlation] {
 			continue
 		}
 		events := e.evidence(hit, nil)
@@ -660,6 +702,47 @@ func (e *Engine) FinishBatch(ctx context.Context, fn func(*Alert) error) error {
 
 // Latest returns the newest event time seen.
 func (e *Engine) Latest() time.Time { return e.latest }
+
+// repeatDivisor sets how often a repeated value_count observation is passed
+// on anyway: every timespan/100.
+const repeatDivisor = 100
+
+// repeat reports whether rule r's match at t with these field values
+// repeats one passed to the correlator less than refresh ago. value_count
+// counts distinct values: a repeat only moves the value's last-seen time,
+// so skipping it changes when a value leaves the window by at most
+// timespan/100, and keeps the correlator's windows small when one group
+// sees the same value over and over (one access key used all day from one
+// address). Other correlation types see every match.
+func (e *Engine) repeat(r *sigma.Rule, t time.Time, vals map[string]string) bool {
+	every, ok := e.refresh[r]
+	if !ok {
+		return false
+	}
+	keys := make([]string, 0, len(vals))
+	for k := range vals {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(r.Path)
+	b.WriteString("\x00")
+	b.WriteString(r.ID)
+	b.WriteString("\x00")
+	b.WriteString(r.Title)
+	for _, k := range keys {
+		b.WriteString("\x00")
+		b.WriteString(k)
+		b.WriteString("=")
+		b.WriteString(vals[k])
+	}
+	key := b.String()
+	if last, ok := e.seen[key]; ok && !t.Before(last) && t.Sub(last) < every {
+		return true
+	}
+	e.seen[key] = t
+	return false
+}
 
 func groupOnly(h sigma.CorrelationHit) string {
 	keys := make([]string, 0, len(h.Group))
@@ -718,6 +801,7 @@ type engineState struct {
 	Newest   time.Time             `json:"newest,omitzero"`
 	Hits     int                   `json:"hits,omitempty"`
 	Latest   time.Time             `json:"latest,omitzero"`
+	Seen     map[string]time.Time  `json:"seen,omitempty"`
 	MaxSpan  time.Duration         `json:"max_span,omitempty"`
 }
 
@@ -733,7 +817,7 @@ func (e *Engine) Snapshot() (json.RawMessage, error) {
 	// No pruning here: pruning happens every 10,000 hits, counted in the
 	// state, so that a resumed run prunes exactly where an uninterrupted
 	// one would and raises the same alerts.
-	return json.Marshal(engineState{Sigma: b, Bursts: e.bursts, Evidence: e.evbuf, Newest: e.newest, Hits: e.emitted, MaxSpan: e.maxSpan, Latest: e.latest})
+	return json.Marshal(engineState{Sigma: b, Bursts: e.bursts, Evidence: e.evbuf, Newest: e.newest, Hits: e.emitted, MaxSpan: e.maxSpan, Latest: e.latest, Seen: e.seen})
 }
 
 // Restore loads correlation state saved by Snapshot.
@@ -757,5 +841,8 @@ func (e *Engine) Restore(state json.RawMessage) error {
 		e.evbuf = st.Evidence
 	}
 	e.newest, e.emitted, e.maxSpan, e.latest = st.Newest, st.Hits, st.MaxSpan, st.Latest
+	if st.Seen != nil {
+		e.seen = st.Seen
+	}
 	return nil
 }
