@@ -549,7 +549,7 @@ func (e *Engine) ocsfJSON(ev ocsf.Event) json.RawMessage {
 		e.log.Debug("encode OCSF event", "err", err)
 		return nil
 	}
-	return withIdentity(b)
+	return withVigil(b, identityOf(ev), keyIDOf(ev))
 }
 
 // fieldValue reads a correlation field: "ocsf."-prefixed fields from the

@@ -7,6 +7,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/vigil-sec/vigil/internal/logs"
+	"github.com/vigil-sec/vigil/internal/ocsf"
 	"github.com/vigil-sec/vigil/internal/sigma"
 )
 
@@ -51,16 +52,47 @@ func KeyID(ocsfJSON []byte) string {
 	return id
 }
 
-// withIdentity adds vigil's extension object to an OCSF event object:
-// {"vigil":{"identity":..., "key_id":...}} (empty members left out), for OCSF
-// rules and correlations ("ocsf.vigil.identity", "ocsf.vigil.key_id").
-func withIdentity(o json.RawMessage) json.RawMessage {
-	ext := map[string]string{}
-	if id := Identity(o); id != "" {
-		ext["identity"] = id
+// identityOf and keyIDOf are Identity and KeyID on the event structs.
+func identityOf(ev ocsf.Event) string {
+	a := ev.Common().Actor
+	if a == nil || a.User == nil {
+		return ""
 	}
-	if k := KeyID(o); k != "" {
-		ext["key_id"] = k
+	u := a.User
+	id := firstNonEmpty(u.EmailAddr, u.Name, u.UID)
+	if strings.EqualFold(u.Type, "AssumedRole") || strings.Contains(id, ":assumed-role/") {
+		if i := strings.LastIndexByte(id, '/'); i >= 0 {
+			id = id[i+1:]
+		}
+	}
+	return strings.ToLower(id)
+}
+
+func keyIDOf(ev ocsf.Event) string {
+	var id string
+	if ac, ok := ev.(*ocsf.AccountChange); ok && ac.User != nil {
+		id = ac.User.CredentialUID
+	}
+	if a := ev.Common().Actor; id == "" && a != nil && a.User != nil {
+		id = a.User.CredentialUID
+	}
+	if i := strings.LastIndex(id, "/keys/"); i >= 0 {
+		id = id[i+len("/keys/"):]
+	}
+	return id
+}
+
+// withVigil adds vigil's extension object to the JSON of an OCSF event
+// object: {"vigil":{"identity":..., "key_id":...}} (empty members left out),
+// for OCSF rules and correlations ("ocsf.vigil.identity",
+// "ocsf.vigil.key_id").
+func withVigil(o json.RawMessage, identity, keyID string) json.RawMessage {
+	ext := map[string]string{}
+	if identity != "" {
+		ext["identity"] = identity
+	}
+	if keyID != "" {
+		ext["key_id"] = keyID
 	}
 	s := strings.TrimLeft(string(o), " \t\r\n")
 	if len(ext) == 0 || !strings.HasPrefix(s, "{") {
