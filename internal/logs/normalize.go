@@ -6,6 +6,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/logs/azure"
 	"github.com/vigil-sec/vigil/internal/logs/cloudtrail"
 	"github.com/vigil-sec/vigil/internal/logs/gcp"
+	"github.com/vigil-sec/vigil/internal/logs/m365"
 	"github.com/vigil-sec/vigil/internal/ocsf"
 )
 
@@ -23,6 +24,8 @@ func Normalize(r Record) (ocsf.Event, error) {
 		return azure.NormalizeAudit(r.Raw)
 	case GCPAudit:
 		return gcp.Normalize(r.Raw)
+	case M365Audit:
+		return m365.Normalize(r.Raw)
 	}
 	return nil, fmt.Errorf("no normalizer for source %q", r.Source)
 }

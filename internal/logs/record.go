@@ -9,6 +9,9 @@ const (
 	AzureSignIn   Source = "azure_signinlogs"
 	AzureAudit    Source = "azure_auditlogs"
 	GCPAudit      Source = "gcp_audit"
+	// M365Audit is the Microsoft 365 unified audit log as the Office 365
+	// Management Activity API delivers it.
+	M365Audit Source = "m365_audit"
 )
 
 // Record is one audit event as delivered.

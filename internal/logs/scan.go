@@ -175,6 +175,8 @@ func classify(ev []byte, k kind) (src Source, inner []byte, innerOff int) {
 		logName                     string
 		category                    string
 		azOp, azRes                 bool
+		m365Time, m365Op, m365Type  bool
+		m365Org                     bool
 	)
 	members(ev, func(key []byte, vs, ve int) bool {
 		switch string(key) {
@@ -202,6 +204,15 @@ func classify(ev []byte, k kind) (src Source, inner []byte, innerOff int) {
 			azOp = true
 		case "resourceId", "ResourceId", "_ResourceId":
 			azRes = true
+		// Office 365 Management Activity API common schema.
+		case "CreationTime":
+			m365Time = true
+		case "Operation":
+			m365Op = true
+		case "RecordType":
+			m365Type = true
+		case "Workload", "OrganizationId":
+			m365Org = true
 		}
 		// Stop early once a CloudTrail event is certain.
 		return !(ctVersion && ctSource && k == kindAny)
@@ -232,6 +243,9 @@ func classify(ev []byte, k kind) (src Source, inner []byte, innerOff int) {
 				return GCPAudit, nil, 0
 			}
 		}
+	}
+	if k == kindAny && m365Time && m365Op && m365Type && m365Org {
+		return M365Audit, nil, 0
 	}
 	if category != "" {
 		if s, ok := azureCategories[category]; ok {

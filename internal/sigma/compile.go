@@ -548,7 +548,7 @@ func (c *compiler) item(it *Item) (node, error) {
 		// The spec forbids |all on a single value; it means the same as without.
 		delete(mods, "all")
 	}
-	values := it.Values
+	values := c.mapValues(it, mods)
 	if mods["expand"] {
 		var err error
 		values, err = c.expand(values)
@@ -613,6 +613,27 @@ func (c *compiler) allGrouped(it *Item, values []Lit, mods map[string]bool) (nod
 		and = append(and, &fieldNode{paths: paths, vals: ms, neq: mods["neq"]})
 	}
 	return and, nil
+}
+
+// mapValues applies the field map's value mapping (FieldMap.Values) to the
+// plain (modifier-less) string values of a field item: a rule's "success"
+// becomes the raw words the source writes ("Succeeded", "True", ...).
+func (c *compiler) mapValues(it *Item, mods map[string]bool) []Lit {
+	vm := c.fm.Values[strings.ToLower(it.Field)]
+	if it.Field == "" || vm == nil || len(mods) > 0 {
+		return it.Values
+	}
+	var out []Lit
+	for _, v := range it.Values {
+		if raw, ok := vm[strings.ToLower(v.S)]; ok && v.Kind == KindString {
+			for _, r := range raw {
+				out = append(out, Lit{Kind: KindString, S: r})
+			}
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 func (c *compiler) fieldPaths(field string) []string {

@@ -112,11 +112,21 @@ func (e *JSONEvent) Field(path string) (Value, bool) {
 }
 
 func (e *JSONEvent) lookup(path string) (Value, bool) {
+	if path == RawPath {
+		return Value{Kind: KindString, Str: e.raw}, true
+	}
 	// A top-level key may itself contain dots: try the whole path first.
 	if r, ok := findKey(e.top, path); ok {
 		return rawValue(r), true
 	}
 	head, rest, hasRest := strings.Cut(path, ".")
+	if key, fk, fv, ok := selector(head); ok {
+		r, ok := findKey(e.top, key)
+		if !ok {
+			return Value{}, false
+		}
+		return resolveSelected(r, fk, fv, rest)
+	}
 	if !hasRest {
 		return Value{}, false
 	}
@@ -196,6 +206,13 @@ func resolve(r, path string) (Value, bool) {
 		return rawValue(c), true
 	}
 	head, rest, _ := strings.Cut(path, ".")
+	if key, fk, fv, ok := selector(head); ok {
+		c, ok := childKey(r, key)
+		if !ok {
+			return Value{}, false
+		}
+		return resolveSelected(c, fk, fv, rest)
+	}
 	for {
 		if c, ok := childKey(r, head); ok {
 			if v, ok := resolve(c, rest); ok {
@@ -209,6 +226,60 @@ func resolve(r, path string) (Value, bool) {
 		seg, rest, _ = strings.Cut(rest, ".")
 		head = head + "." + seg
 	}
+}
+
+// RawPath is the event path of the whole event's JSON text, for rule
+// fields that stand for the raw event (e.g. "Payload").
+const RawPath = "@raw"
+
+// selector parses a path segment of the form key[field=value]: the elements
+// of the array key whose member field equals value (case-insensitively),
+// e.g. ExtendedProperties[Name=RequestType].Value or
+// parameter[name=SETTING_NAME].value for name/value lists.
+func selector(seg string) (key, field, value string, ok bool) {
+	i := strings.IndexByte(seg, '[')
+	if i <= 0 || !strings.HasSuffix(seg, "]") {
+		return "", "", "", false
+	}
+	field, value, ok = strings.Cut(seg[i+1:len(seg)-1], "=")
+	if !ok || field == "" {
+		return "", "", "", false
+	}
+	return seg[:i], field, value, true
+}
+
+// resolveSelected resolves rest below the elements of the raw array (or
+// single object) r whose member field equals value.
+func resolveSelected(r, field, value, rest string) (Value, bool) {
+	var out []Value
+	one := func(el string) {
+		if len(el) == 0 || el[0] != '{' {
+			return
+		}
+		c, ok := childKey(el, field)
+		if !ok {
+			return
+		}
+		if k := rawValue(c); k.Kind != KindString || !strings.EqualFold(k.Str, value) {
+			return
+		}
+		if v, ok := resolve(el, rest); ok {
+			out = appendFlat(out, v)
+		}
+	}
+	switch {
+	case len(r) > 0 && r[0] == '[':
+		elements(r, func(el string) bool { one(el); return true })
+	default:
+		one(r)
+	}
+	switch len(out) {
+	case 0:
+		return Value{}, false
+	case 1:
+		return out[0], true
+	}
+	return Value{Kind: KindArray, Elems: out}, true
 }
 
 func appendFlat(out []Value, v Value) []Value {
@@ -411,12 +482,29 @@ type MapEvent map[string]any
 
 // Field implements Event.
 func (m MapEvent) Field(path string) (Value, bool) {
+	if path == RawPath {
+		data, err := json.Marshal(map[string]any(m))
+		if err != nil {
+			return Value{}, false
+		}
+		return Value{Kind: KindString, Str: string(data)}, true
+	}
 	return resolveAny(map[string]any(m), path)
 }
 
 func resolveAny(x any, path string) (Value, bool) {
 	if path == "" {
 		return anyValue(x), true
+	}
+	if head, rest, _ := strings.Cut(path, "."); strings.HasSuffix(head, "]") {
+		if key, fk, fv, ok := selector(head); ok {
+			if t, isMap := x.(map[string]any); isMap {
+				if c, ok := mapKey(t, key); ok {
+					return resolveAnySelected(c, fk, fv, rest)
+				}
+				return Value{}, false
+			}
+		}
 	}
 	switch t := x.(type) {
 	case []any:
@@ -450,6 +538,34 @@ func resolveAny(x any, path string) (Value, bool) {
 		}
 	}
 	return Value{}, false
+}
+
+func resolveAnySelected(c any, field, value, rest string) (Value, bool) {
+	els, isArr := c.([]any)
+	if !isArr {
+		els = []any{c}
+	}
+	var out []Value
+	for _, el := range els {
+		o, isMap := el.(map[string]any)
+		if !isMap {
+			continue
+		}
+		f, ok := mapKey(o, field)
+		if s, isStr := f.(string); !ok || !isStr || !strings.EqualFold(s, value) {
+			continue
+		}
+		if v, ok := resolveAny(o, rest); ok {
+			out = appendFlat(out, v)
+		}
+	}
+	switch len(out) {
+	case 0:
+		return Value{}, false
+	case 1:
+		return out[0], true
+	}
+	return Value{Kind: KindArray, Elems: out}, true
 }
 
 func mapKey(m map[string]any, key string) (any, bool) {

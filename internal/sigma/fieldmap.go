@@ -12,6 +12,7 @@ const (
 	SourceAzureSignIn   = "azure_signinlogs"
 	SourceAzureAudit    = "azure_auditlogs"
 	SourceGCPAudit      = "gcp_audit"
+	SourceM365Audit     = "m365_audit"
 )
 
 // FieldMap maps the field names Sigma rules use for one log source to JSON
@@ -33,6 +34,10 @@ type FieldMap struct {
 	Fallbacks []string
 	// Placeholders are the values for the expand modifier (%name% -> values).
 	Placeholders map[string][]string
+	// Values maps a lower-cased rule field and a lower-cased plain rule value
+	// to the values the source writes (pySigma's value mapping), e.g.
+	// status "success" -> ResultStatus "Succeeded", "Success", "True".
+	Values map[string]map[string][]string
 }
 
 // Paths returns the event paths a rule field is read from, in order.
@@ -142,12 +147,51 @@ func FieldMapFor(source string) FieldMap {
 				"gcp.audit.type":                                {"protoPayload.@type"},
 				"data.protopayload.logname":                     {"logName"},
 				"data.protopayload.resource.type":               {"resource.type"},
+				// Google Workspace audit logs shared with Cloud Logging
+				// (serviceName admin.googleapis.com, login.googleapis.com):
+				// the Reports API activity is in protoPayload.metadata, its
+				// events in event[] with name/value parameter lists. The
+				// rule names are those of the Reports API / OpenSearch's
+				// gworkspace mapping.
+				"eventservice": {"protoPayload.serviceName"},
+				"eventname":    {"protoPayload.metadata.event.eventName"},
+				"eventtype":    {"protoPayload.metadata.event.eventType"},
+				"setting_name": {"protoPayload.metadata.event.parameter[name=SETTING_NAME].value"},
+				"new_value":    {"protoPayload.metadata.event.parameter[name=NEW_VALUE].value"},
+				"old_value":    {"protoPayload.metadata.event.parameter[name=OLD_VALUE].value"},
 			},
 			Prefixes: map[string]string{
 				"data.protopayload.": "protoPayload.",
 				"data.":              "",
 			},
 			Fallbacks: []string{"protoPayload."},
+		}
+	case SourceM365Audit:
+		// Office 365 Management Activity API records: the "audit" rules use
+		// the records' own names; the exchange, threat_management and
+		// threat_detection rules use eventSource/eventName/status (the
+		// Workload, the alert name of SecurityComplianceAlerts records or
+		// else the Operation, and the outcome).
+		return FieldMap{
+			Name: source,
+			Fields: map[string][]string{
+				"eventsource": {"Workload"},
+				"eventname":   {"Name", "Operation"},
+				"status":      {"ResultStatus"},
+				// Entra ID sign-in records carry RequestType, UserAgent etc.
+				// in ExtendedProperties name/value pairs.
+				"requesttype": {"ExtendedProperties[Name=RequestType].Value"},
+				"useragent":   {"ExtendedProperties[Name=UserAgent].Value"},
+				// Payload is the raw event text (as in QRadar): cmdlet name
+				// and parameters of Security & Compliance cmdlet records.
+				"payload": {RawPath},
+			},
+			Values: map[string]map[string][]string{
+				"status": {
+					"success": {"Succeeded", "Success", "True"},
+					"failure": {"Failed", "Failure", "False"},
+				},
+			},
 		}
 	}
 	return FieldMap{Name: source}
@@ -176,11 +220,22 @@ func MapLogSource(ls LogSource) (string, error) {
 			return SourceAzureAudit, nil
 		}
 	case "gcp":
-		if ls.Service == "gcp.audit" {
+		switch ls.Service {
+		case "gcp.audit":
+			return SourceGCPAudit, nil
+		case "google_workspace.admin", "google_workspace.login":
+			// Workspace audit logs shared with Google Cloud are Cloud Audit
+			// Logs entries (AuditLog protoPayload), read as gcp_audit.
 			return SourceGCPAudit, nil
 		}
 	case "m365":
-		return "", fmt.Errorf("unsupported log source product=m365 service=%s: vigil has no Microsoft 365 reader", ls.Service)
+		switch ls.Service {
+		case "audit", "exchange", "threat_management", "threat_detection":
+			return SourceM365Audit, nil
+		}
+	}
+	if ls.Product == "azure" && ls.Service == "pim" {
+		return "", fmt.Errorf("unsupported log source product=azure service=pim: the rules match riskEventType values that are Microsoft Graph PIM alert incident types (unifiedRoleManagementAlertIncident, beta API /identityGovernance/roleManagementAlerts), which no Azure diagnostic setting, Entra ID log category or export delivers; vigil reads delivered logs only")
 	}
 	return "", fmt.Errorf("unsupported log source product=%s service=%s category=%s: no vigil reader produces these events", ls.Product, ls.Service, ls.Category)
 }

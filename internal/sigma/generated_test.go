@@ -129,25 +129,47 @@ func (b *eventBuilder) put(path string, v any) {
 	parts := strings.Split(path, ".")
 	m := b.m
 	for _, p := range parts[:len(parts)-1] {
-		next, ok := m[p].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			m[p] = next
-		}
-		m = next
+		m = childObject(m, p, true)
 	}
 	m[parts[len(parts)-1]] = v
+}
+
+// childObject returns the object at segment p of m (creating it when
+// create): a plain key, or a key[field=value] selector, which the event
+// carries as an array of name/value objects.
+func childObject(m map[string]any, p string, create bool) map[string]any {
+	if key, fk, fv, ok := selector(p); ok {
+		arr, _ := m[key].([]any)
+		for _, el := range arr {
+			if o, ok := el.(map[string]any); ok && o[fk] == fv {
+				return o
+			}
+		}
+		if !create {
+			return nil
+		}
+		o := map[string]any{fk: fv}
+		m[key] = append(arr, o)
+		return o
+	}
+	next, ok := m[p].(map[string]any)
+	if !ok {
+		if !create {
+			return nil
+		}
+		next = map[string]any{}
+		m[p] = next
+	}
+	return next
 }
 
 func (b *eventBuilder) remove(path string) {
 	parts := strings.Split(path, ".")
 	m := b.m
 	for _, p := range parts[:len(parts)-1] {
-		next, ok := m[p].(map[string]any)
-		if !ok {
+		if m = childObject(m, p, false); m == nil {
 			return
 		}
-		m = next
 	}
 	delete(m, parts[len(parts)-1])
 }
@@ -279,6 +301,12 @@ func satisfy(t testing.TB, it *Item, fm FieldMap) (any, map[string]any, bool) {
 		}
 		if hasMod(it, "base64") || hasMod(it, "base64offset") {
 			return base64.StdEncoding.EncodeToString(raw)
+		}
+		if len(it.Modifiers) == 0 && l.Kind == KindString {
+			// The source writes its own words for some values (FieldMap.Values).
+			if raw := fm.Values[strings.ToLower(it.Field)][strings.ToLower(l.S)]; len(raw) > 0 {
+				return raw[0]
+			}
 		}
 		if len(it.Modifiers) == 0 {
 			switch l.Kind {
