@@ -14,7 +14,7 @@ func BenchmarkLoad(b *testing.B) {
 	for _, n := range []int{30000, 100000} {
 		b.Run(itoa(n), func(b *testing.B) {
 			dir := b.TempDir()
-			if _, err := synth.Generate(context.Background(), dir, n); err != nil {
+			if _, err := synth.Generate(context.Background(), dir, n, synth.RuleHeavy); err != nil {
 				b.Fatal(err)
 			}
 			b.ResetTimer()

@@ -81,11 +81,53 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 func (e *Engine) Rules() []*Rule { return e.rules }
 
 // Input is the document rules see as `input`, built once per evaluation.
+// Each rule sees only the resources of its own providers: a rule for Azure
+// storage walks Azure storage accounts, not every bucket of every cloud.
 type Input struct {
-	value ast.Value
-	byID  map[string]*resource.Resource
-	// byClass lists resources per class, in input order.
+	now  *ast.Term
+	byID map[string]*resource.Resource
+	// byClass lists resources per class, in input order, with their terms.
 	byClass map[resource.Class][]*resource.Resource
+	terms   map[resource.Class][]*ast.Term
+
+	mu    sync.Mutex
+	views map[string]ast.Value // provider set -> input document
+}
+
+// view returns the input document restricted to the given providers.
+func (in *Input) view(providers []resource.Provider) ast.Value {
+	key := fmt.Sprint(providers)
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if v, ok := in.views[key]; ok {
+		return v
+	}
+	want := map[resource.Provider]bool{}
+	for _, p := range providers {
+		want[p] = true
+	}
+	classes := make([]resource.Class, 0, len(in.byClass))
+	for c := range in.byClass {
+		classes = append(classes, c)
+	}
+	sort.Slice(classes, func(i, j int) bool { return classes[i] < classes[j] })
+	byClass := ast.NewObject()
+	for _, c := range classes {
+		rs, ts := in.byClass[c], in.terms[c]
+		sel := make([]*ast.Term, 0, len(ts))
+		for i, r := range rs {
+			if want[r.Provider] {
+				sel = append(sel, ts[i])
+			}
+		}
+		byClass.Insert(ast.StringTerm(string(c)), ast.ArrayTerm(sel...))
+	}
+	v := ast.NewObject(
+		[2]*ast.Term{ast.StringTerm("now"), in.now},
+		[2]*ast.Term{ast.StringTerm("resources"), ast.NewTerm(byClass)},
+	)
+	in.views[key] = v
+	return v
 }
 
 // ruleView is the part of a resource rules see (no raw attributes).
@@ -102,70 +144,95 @@ type ruleView struct {
 	Facts         resource.Facts          `json:"facts"`
 }
 
-// NewInput converts an inventory into the rules' input document. Classes
-// are converted in parallel.
-func NewInput(resources []*resource.Resource, now time.Time) (*Input, error) {
-	in := &Input{byID: make(map[string]*resource.Resource, len(resources)), byClass: map[resource.Class][]*resource.Resource{}}
-	for _, r := range resources {
-		in.byID[r.ID] = r
-		in.byClass[r.Class] = append(in.byClass[r.Class], r)
+// NewInput converts an inventory into the rules' input document, using
+// every core. When classes are given, only resources of those classes are
+// converted (the classes the loaded rules declare, plus account): the
+// others are never walked by a rule.
+func NewInput(resources []*resource.Resource, now time.Time, classes ...resource.Class) (*Input, error) {
+	if len(classes) > 0 {
+		want := map[resource.Class]bool{}
+		for _, c := range classes {
+			want[c] = true
+		}
+		sel := make([]*resource.Resource, 0, len(resources))
+		for _, r := range resources {
+			if want[r.Class] {
+				sel = append(sel, r)
+			}
+		}
+		resources = sel
 	}
-	classes := make([]resource.Class, 0, len(in.byClass))
-	for c := range in.byClass {
-		classes = append(classes, c)
-	}
-	sort.Slice(classes, func(i, j int) bool { return classes[i] < classes[j] })
-	vals := make([]*ast.Term, len(classes))
-	errs := make([]error, len(classes))
+	terms := make([]*ast.Term, len(resources))
+	workers := runtime.GOMAXPROCS(0)
+	chunk := (len(resources) + workers - 1) / max(workers, 1)
+	errs := make([]error, workers)
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, c := range classes {
+	for w := range workers {
+		lo, hi := w*chunk, min((w+1)*chunk, len(resources))
+		if lo >= hi {
+			break
+		}
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
-			vals[i], errs[i] = classValue(in.byClass[c])
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				r := resources[i]
+				t, err := toTerm(reflect.ValueOf(ruleView{
+					Provider: r.Provider, Account: r.Account, Region: r.Region, Type: r.Type, ID: r.ID, Name: r.Name,
+					Tags: r.Tags, Relationships: r.Relationships, Class: r.Class, Facts: r.Facts,
+				}))
+				if err != nil {
+					errs[w] = fmt.Errorf("building rule input for %s: %w", r.ID, err)
+					return
+				}
+				terms[i] = t
+			}
 		}()
 	}
 	wg.Wait()
-	byClass := ast.NewObject()
-	for i, c := range classes {
-		if errs[i] != nil {
-			return nil, fmt.Errorf("building rule input for %s: %w", c, errs[i])
-		}
-		byClass.Insert(ast.StringTerm(string(c)), vals[i])
-	}
-	in.value = ast.NewObject(
-		[2]*ast.Term{ast.StringTerm("now"), ast.StringTerm(now.UTC().Format(time.RFC3339))},
-		[2]*ast.Term{ast.StringTerm("resources"), ast.NewTerm(byClass)},
-	)
-	return in, nil
-}
-
-// classValue converts the resources of one class to a Rego array.
-func classValue(rs []*resource.Resource) (*ast.Term, error) {
-	terms := make([]*ast.Term, len(rs))
-	for i, r := range rs {
-		t, err := toTerm(reflect.ValueOf(ruleView{
-			Provider: r.Provider, Account: r.Account, Region: r.Region, Type: r.Type, ID: r.ID, Name: r.Name,
-			Tags: r.Tags, Relationships: r.Relationships, Class: r.Class, Facts: r.Facts,
-		}))
+	for _, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("resource %s: %w", r.ID, err)
+			return nil, err
 		}
-		terms[i] = t
 	}
-	return ast.ArrayTerm(terms...), nil
+	in := &Input{
+		now:     ast.StringTerm(now.UTC().Format(time.RFC3339)),
+		byID:    make(map[string]*resource.Resource, len(resources)),
+		byClass: map[resource.Class][]*resource.Resource{},
+		terms:   map[resource.Class][]*ast.Term{},
+		views:   map[string]ast.Value{},
+	}
+	for i, r := range resources {
+		in.byID[r.ID] = r
+		in.byClass[r.Class] = append(in.byClass[r.Class], r)
+		in.terms[r.Class] = append(in.terms[r.Class], terms[i])
+	}
+	return in, nil
 }
 
 // Evaluate runs every rule over the inventory and returns the findings, in
 // rule order then input order.
 func (e *Engine) Evaluate(ctx context.Context, resources []*resource.Resource, now time.Time) ([]finding.Finding, error) {
-	in, err := NewInput(resources, now)
+	in, err := NewInput(resources, now, e.Classes()...)
 	if err != nil {
 		return nil, err
 	}
 	return e.EvaluateInput(ctx, in)
+}
+
+// Classes lists the classes the loaded rules declare, plus account (which
+// rules of every class may read).
+func (e *Engine) Classes() []resource.Class {
+	set := map[resource.Class]bool{resource.ClassAccount: true}
+	for _, r := range e.rules {
+		set[r.Class] = true
+	}
+	out := make([]resource.Class, 0, len(set))
+	for c := range set {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }
 
 // EvaluateInput runs every rule over a prepared input.
@@ -195,11 +262,15 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Findin
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var out []finding.Finding
+	total := 0
 	for i, r := range results {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
+		total += len(r)
+	}
+	out := make([]finding.Finding, 0, total)
+	for _, r := range results {
 		out = append(out, r...)
 	}
 	return out, nil
@@ -207,7 +278,7 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Findin
 
 func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Finding, error) {
 	rule := e.rules[i]
-	rs, err := e.prepared[i].Eval(ctx, rego.EvalParsedInput(in.value))
+	rs, err := e.prepared[i].Eval(ctx, rego.EvalParsedInput(in.view(rule.Providers)))
 	if err != nil {
 		return nil, fmt.Errorf("rule %s (%s): %w", rule.ID, rule.File, err)
 	}
@@ -251,23 +322,32 @@ func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Find
 		}
 	}
 	// A rule may fail or pass a resource outside the covered set (e.g. of
-	// another class); report those too.
-	inCovered := make(map[string]bool, len(covered))
+	// another class); report those too. Most rules do not, which is cheap
+	// to tell: every fail and pass id was found among the covered.
+	seen := 0
 	for _, r := range covered {
-		inCovered[r.ID] = true
-	}
-	for _, set := range []map[string]bool{fail, pass} {
-		extra := make([]string, 0)
-		for id := range set {
-			if !inCovered[id] {
-				extra = append(extra, id)
-			}
+		if fail[r.ID] || pass[r.ID] {
+			seen++
 		}
-		sort.Strings(extra)
-		for _, id := range extra {
-			if r := in.byID[id]; r != nil && rule.HasProvider(r.Provider) {
-				covered = append(covered, r)
-				inCovered[id] = true
+	}
+	if seen < len(fail)+len(pass) {
+		inCovered := make(map[string]bool, len(covered))
+		for _, r := range covered {
+			inCovered[r.ID] = true
+		}
+		for _, set := range []map[string]bool{fail, pass} {
+			extra := make([]string, 0)
+			for id := range set {
+				if !inCovered[id] {
+					extra = append(extra, id)
+				}
+			}
+			sort.Strings(extra)
+			for _, id := range extra {
+				if r := in.byID[id]; r != nil && rule.HasProvider(r.Provider) {
+					covered = append(covered, r)
+					inCovered[id] = true
+				}
 			}
 		}
 	}

@@ -35,8 +35,8 @@ func (b BenchResult) String() string {
 
 // Bench generates about n synthetic resources in the clouds' native export
 // formats under dir, then imports and evaluates them with e, timing both.
-func Bench(ctx context.Context, e *policy.Engine, dir string, n int) (BenchResult, error) {
-	if _, err := synth.Generate(ctx, dir, n); err != nil {
+func Bench(ctx context.Context, e *policy.Engine, dir string, n int, mix synth.Mix) (BenchResult, error) {
+	if _, err := synth.Generate(ctx, dir, n, mix); err != nil {
 		return BenchResult{}, fmt.Errorf("generating synthetic inventory: %w", err)
 	}
 	runtime.GC()

@@ -6,6 +6,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/rules"
+	"github.com/vigil-sec/vigil/internal/synth"
 )
 
 // BenchmarkScan measures import + the whole built-in pack over a synthetic
@@ -19,7 +20,7 @@ func BenchmarkScan(b *testing.B) {
 	n := benchSize()
 	var last BenchResult
 	for range b.N {
-		res, err := Bench(ctx, e, b.TempDir(), n)
+		res, err := Bench(ctx, e, b.TempDir(), n, synth.Realistic)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -8,12 +8,27 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
+)
+
+// Mix says which resource types a synthetic inventory holds.
+type Mix int
+
+const (
+	// Realistic: about half the resources are of types that no built-in
+	// rule evaluates (network interfaces, subnets, route tables, functions,
+	// disks, addresses), as in real AWS Config, Resource Graph and Cloud
+	// Asset inventories.
+	Realistic Mix = iota
+	// RuleHeavy: every resource is of a type that rules evaluate (buckets,
+	// security groups, instances, databases, keys, users): the worst case.
+	RuleHeavy
 )
 
 // Generate writes about n resources, split evenly across AWS, Azure and GCP
 // and across several accounts, into dir. It returns the number written.
-// The output is deterministic for a given n.
-func Generate(ctx context.Context, dir string, n int) (int, error) {
+// The output is deterministic for a given n and mix.
+func Generate(ctx context.Context, dir string, n int, mix Mix) (int, error) {
 	rng := rand.New(rand.NewPCG(uint64(n), 42))
 	per := n / 3
 	written := 0
@@ -24,7 +39,7 @@ func Generate(ctx context.Context, dir string, n int) (int, error) {
 		}
 		k := min(perFile, per-i)
 		acct := fmt.Sprintf("%012d", 100000000000+file%20)
-		if err := writeJSON(filepath.Join(dir, "aws", fmt.Sprintf("config-snapshot-%03d.json", file)), awsSnapshot(rng, acct, i, k)); err != nil {
+		if err := writeJSON(filepath.Join(dir, "aws", fmt.Sprintf("config-snapshot-%03d.json", file)), awsSnapshot(rng, acct, i, k, mix)); err != nil {
 			return written, err
 		}
 		written += k
@@ -32,7 +47,7 @@ func Generate(ctx context.Context, dir string, n int) (int, error) {
 	for i, file := 0, 0; i < per; i, file = i+perFile, file+1 {
 		k := min(perFile, per-i)
 		sub := fmt.Sprintf("00000000-0000-4000-8000-%012d", file%10)
-		if err := writeJSON(filepath.Join(dir, "azure", fmt.Sprintf("resources-%03d.json", file)), azureGraph(rng, sub, i, k)); err != nil {
+		if err := writeJSON(filepath.Join(dir, "azure", fmt.Sprintf("resources-%03d.json", file)), azureGraph(rng, sub, i, k, mix)); err != nil {
 			return written, err
 		}
 		written += k
@@ -40,7 +55,7 @@ func Generate(ctx context.Context, dir string, n int) (int, error) {
 	for i, file := 0, 0; i < n-2*per; i, file = i+perFile, file+1 {
 		k := min(perFile, n-2*per-i)
 		project := fmt.Sprintf("synth-project-%02d", file%10)
-		if err := writeNDJSON(filepath.Join(dir, "gcp", fmt.Sprintf("assets-%03d.json", file)), gcpAssets(rng, project, i, k)); err != nil {
+		if err := writeNDJSON(filepath.Join(dir, "gcp", fmt.Sprintf("assets-%03d.json", file)), gcpAssets(rng, project, i, k, mix)); err != nil {
 			return written, err
 		}
 		written += k
@@ -50,7 +65,7 @@ func Generate(ctx context.Context, dir string, n int) (int, error) {
 
 type obj = map[string]any
 
-func awsSnapshot(rng *rand.Rand, acct string, start, k int) obj {
+func awsSnapshot(rng *rand.Rand, acct string, start, k int, mix Mix) obj {
 	items := make([]any, 0, k)
 	regions := []string{"us-east-1", "eu-west-1", "eu-central-1", "us-west-2"}
 	for j := range k {
@@ -68,7 +83,20 @@ func awsSnapshot(rng *rand.Rand, acct string, start, k int) obj {
 			"relatedEvents":                []any{},
 			"relationships":                []any{},
 		}
-		switch i % 6 {
+		kind := i % 6
+		if mix == Realistic {
+			kind = i % 12
+		}
+		switch kind {
+		case 6, 7, 8, 9, 10, 11:
+			types := map[int][2]string{6: {"AWS::EC2::NetworkInterface", "eni"}, 7: {"AWS::EC2::Subnet", "subnet"}, 8: {"AWS::EC2::RouteTable", "rtb"},
+				9: {"AWS::Lambda::Function", "function"}, 10: {"AWS::EC2::NetworkInterface", "eni"}, 11: {"AWS::EC2::Subnet", "subnet"}}
+			t := types[kind]
+			id := fmt.Sprintf("%s-%017x", t[1], i)
+			base["resourceType"] = t[0]
+			base["resourceId"], base["resourceName"] = id, id
+			base["ARN"] = "arn:aws:ec2:" + region + ":" + acct + ":" + t[1] + "/" + id
+			base["configuration"] = obj{"id": id, "vpcId": "vpc-1", "description": "synthetic " + t[1]}
 		case 0:
 			name := fmt.Sprintf("synth-bucket-%d", i)
 			pub := rng.IntN(10) == 0
@@ -97,7 +125,7 @@ func awsSnapshot(rng *rand.Rand, acct string, start, k int) obj {
 			base["resourceId"], base["resourceName"] = id, "synth-sg-"+fmt.Sprint(i)
 			base["ARN"] = "arn:aws:ec2:" + region + ":" + acct + ":security-group/" + id
 			base["configuration"] = obj{"groupId": id, "groupName": "synth-sg-" + fmt.Sprint(i), "description": "synthetic", "vpcId": "vpc-1",
-				"ipPermissions": []any{obj{"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipRanges": []any{cidr}, "ipv4Ranges": []any{obj{"cidrIp": cidr}}, "ipv6Ranges": []any{}}},
+				"ipPermissions":       []any{obj{"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipRanges": []any{cidr}, "ipv4Ranges": []any{obj{"cidrIp": cidr}}, "ipv6Ranges": []any{}}},
 				"ipPermissionsEgress": []any{obj{"ipProtocol": "-1", "ipRanges": []any{"0.0.0.0/0"}, "ipv4Ranges": []any{obj{"cidrIp": "0.0.0.0/0"}}}}}
 		case 2:
 			id := fmt.Sprintf("i-%017x", i)
@@ -139,7 +167,7 @@ func awsSnapshot(rng *rand.Rand, acct string, start, k int) obj {
 	return obj{"fileVersion": "1.0", "configSnapshotId": fmt.Sprintf("synth-%d", start), "configurationItems": items}
 }
 
-func azureGraph(rng *rand.Rand, sub string, start, k int) obj {
+func azureGraph(rng *rand.Rand, sub string, start, k int, mix Mix) obj {
 	rows := make([]any, 0, k)
 	locs := []string{"westeurope", "northeurope", "eastus"}
 	for j := range k {
@@ -149,13 +177,23 @@ func azureGraph(rng *rand.Rand, sub string, start, k int) obj {
 		row := obj{"tenantId": "11111111-2222-4333-8444-555555555555", "subscriptionId": sub, "resourceGroup": rg, "location": loc,
 			"tags": obj{"env": "prod"}, "managedBy": "", "zones": nil, "plan": nil, "extendedLocation": nil}
 		prefix := "/subscriptions/" + sub + "/resourceGroups/" + rg + "/providers/"
-		switch i % 3 {
+		kind := i % 3
+		if mix == Realistic {
+			kind = i % 6
+		}
+		switch kind {
+		case 3, 4, 5:
+			types := map[int][2]string{3: {"Microsoft.Network/networkInterfaces", "nic"}, 4: {"Microsoft.Compute/disks", "disk"}, 5: {"Microsoft.Network/publicIPAddresses", "pip"}}
+			t := types[kind]
+			name := fmt.Sprintf("synth-%s-%d", t[1], i)
+			row["id"], row["name"], row["type"] = prefix+t[0]+"/"+name, name, strings.ToLower(t[0])
+			row["properties"] = obj{"provisioningState": "Succeeded"}
 		case 0:
 			name := fmt.Sprintf("synthsa%d", i)
 			row["id"], row["name"], row["type"], row["kind"] = prefix+"Microsoft.Storage/storageAccounts/"+name, name, "microsoft.storage/storageaccounts", "StorageV2"
 			row["sku"] = obj{"name": "Standard_LRS", "tier": "Standard"}
 			row["properties"] = obj{"allowBlobPublicAccess": rng.IntN(8) == 0, "supportsHttpsTrafficOnly": true, "minimumTlsVersion": []string{"TLS1_2", "TLS1_0"}[rng.IntN(2)],
-				"encryption": obj{"keySource": "Microsoft.Storage", "services": obj{"blob": obj{"enabled": true}}},
+				"encryption":  obj{"keySource": "Microsoft.Storage", "services": obj{"blob": obj{"enabled": true}}},
 				"networkAcls": obj{"defaultAction": []string{"Deny", "Allow"}[rng.IntN(2)]}, "provisioningState": "Succeeded"}
 		case 1:
 			name := fmt.Sprintf("synth-nsg-%d", i)
@@ -180,13 +218,24 @@ func azureGraph(rng *rand.Rand, sub string, start, k int) obj {
 	return obj{"count": k, "data": rows, "skip_token": nil, "total_records": k}
 }
 
-func gcpAssets(rng *rand.Rand, project string, start, k int) []any {
+func gcpAssets(rng *rand.Rand, project string, start, k int, mix Mix) []any {
 	lines := make([]any, 0, k)
 	for j := range k {
 		i := start + j
 		anc := []string{"projects/" + fmt.Sprint(900000000000+len(project)), "folders/1", "organizations/2"}
 		a := obj{"ancestors": anc, "update_time": "2026-11-23T02:00:00Z"}
-		switch i % 3 {
+		kind := i % 3
+		if mix == Realistic {
+			kind = i % 6
+		}
+		switch kind {
+		case 3, 4, 5:
+			types := map[int][2]string{3: {"compute.googleapis.com/Disk", "disks"}, 4: {"compute.googleapis.com/Address", "addresses"}, 5: {"compute.googleapis.com/Route", "routes"}}
+			t := types[kind]
+			name := fmt.Sprintf("synth-%s-%d", t[1], i)
+			a["name"], a["asset_type"] = "//compute.googleapis.com/projects/"+project+"/regions/europe-west1/"+t[1]+"/"+name, t[0]
+			a["resource"] = obj{"version": "v1", "discovery_name": t[1], "parent": "//cloudresourcemanager.googleapis.com/projects/" + project, "location": "europe-west1",
+				"data": obj{"name": name, "status": "READY"}}
 		case 0:
 			name := fmt.Sprintf("synth-gcs-%d", i)
 			a["name"], a["asset_type"] = "//storage.googleapis.com/"+name, "storage.googleapis.com/Bucket"
@@ -213,7 +262,7 @@ func gcpAssets(rng *rand.Rand, project string, start, k int) []any {
 			}
 			a["resource"] = obj{"version": "v1", "discovery_name": "Instance", "parent": "//cloudresourcemanager.googleapis.com/projects/" + project, "location": "europe-west1-b",
 				"data": obj{"name": name, "status": "RUNNING", "canIpForward": false, "networkInterfaces": []any{ni},
-					"serviceAccounts": []any{obj{"email": "app@" + project + ".iam.gserviceaccount.com", "scopes": []any{"https://www.googleapis.com/auth/devstorage.read_only"}}},
+					"serviceAccounts":        []any{obj{"email": "app@" + project + ".iam.gserviceaccount.com", "scopes": []any{"https://www.googleapis.com/auth/devstorage.read_only"}}},
 					"shieldedInstanceConfig": obj{"enableSecureBoot": true}, "metadata": obj{"items": []any{}}}}
 		}
 		lines = append(lines, a)

@@ -29,7 +29,8 @@ exposed contains [r.id, port] if {
 	x.direction == "ingress"
 	x.action == "allow"
 	not x.disabled == true
-	net.from_internet(x)
+	some src in x.sources
+	src in net.internet_sources
 	[lo, hi] := net.port_range(x)
 	some port in db_ports
 	lo <= port
@@ -41,7 +42,7 @@ fail contains id if some [id, _] in exposed
 
 pass contains r.id if {
 	some r in input.resources.firewall
-	net.rules_known(r.facts.firewall)
+	is_array(r.facts.firewall.rules)
 	not r.id in fail
 }
 

@@ -29,7 +29,8 @@ exposed contains r.id if {
 	x.direction == "ingress"
 	x.action == "allow"
 	not x.disabled == true
-	net.from_internet(x)
+	some src in x.sources
+	src in net.internet_sources
 	net.covers_port(x, 3389)
 	not net.shadowed(r.facts.firewall.rules, x, 3389)
 }
@@ -38,7 +39,7 @@ fail contains id if some id in exposed
 
 pass contains r.id if {
 	some r in input.resources.firewall
-	net.rules_known(r.facts.firewall)
+	is_array(r.facts.firewall.rules)
 	not r.id in exposed
 }
 
