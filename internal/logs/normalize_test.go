@@ -119,6 +119,9 @@ func checkEvent(t *testing.T, r Record, ev ocsf.Event) {
 	}
 }
 
+// m365Org is the tenant (OrganizationId) of the Microsoft 365 samples.
+const m365Org = "4b2d7c1e-9f3a-4e8b-a6d5-0c1f2e3d4a5b"
+
 // Specific mappings, independent of the golden files.
 func TestNormalizeMappings(t *testing.T) {
 	type want struct {
@@ -147,6 +150,16 @@ func TestNormalizeMappings(t *testing.T) {
 			{ocsf.ClassAPIActivity, ocsf.APIOther, ocsf.StatusSuccess, "", "198.51.100.77", "6b3f0c2a-1d4e-4f5a-9b8c-7d6e5f4a3b2c"},
 			{ocsf.ClassAPIActivity, ocsf.APIDelete, ocsf.StatusFailure, "j.smith@contoso.com", "2001:db8:85a3::8a2e:370:7334", "6b3f0c2a-1d4e-4f5a-9b8c-7d6e5f4a3b2c"},
 			{ocsf.ClassAPIActivity, ocsf.APIDelete, ocsf.StatusOther, "adaeze.okafor@contoso.com", "203.0.113.45", "6b3f0c2a-1d4e-4f5a-9b8c-7d6e5f4a3b2c"},
+		},
+		"testdata/samples/m365_audit.json": {
+			{ocsf.ClassAuthentication, ocsf.AuthLogon, ocsf.StatusSuccess, "megan.bowen@contoso.com", "185.220.101.34", m365Org},
+			{ocsf.ClassAuthentication, ocsf.AuthLogon, ocsf.StatusFailure, "megan.bowen@contoso.com", "185.220.101.34", m365Org},
+			{ocsf.ClassAccountChange, ocsf.AccountMFADisable, ocsf.StatusSuccess, "it-admin@contoso.com", "", m365Org},
+			{ocsf.ClassAPIActivity, ocsf.APICreate, ocsf.StatusSuccess, "it-admin@contoso.com", "", m365Org},
+			{ocsf.ClassAPIActivity, ocsf.APICreate, ocsf.StatusSuccess, "it-admin@contoso.com", "2001:db8:4a1::1f", m365Org},
+			{ocsf.ClassAPIActivity, ocsf.APICreate, ocsf.StatusSuccess, "it-admin@contoso.com", "203.0.113.45", m365Org},
+			{ocsf.ClassAPIActivity, ocsf.APIOther, ocsf.StatusUnknown, "ThreatIntel", "45.133.1.20", m365Org},
+			{ocsf.ClassAPIActivity, ocsf.APIRead, ocsf.StatusSuccess, "megan.bowen@contoso.com", "185.220.101.34", m365Org},
 		},
 		"testdata/samples/gcp_audit.jsonl": {
 			{ocsf.ClassAPIActivity, ocsf.APIUpdate, ocsf.StatusSuccess, "priya.n@example.org", "203.0.113.88", "acme-prod-4821"},
@@ -204,6 +217,8 @@ func TestNormalizeMissingFields(t *testing.T) {
 		{AzureAudit, `{"category":"AuditLogs","time":"2024-01-01T00:00:00Z"}`},
 		{GCPAudit, `{"protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog"},"timestamp":"2024-01-01T00:00:00Z"}`},
 		{GCPAudit, `[1,2]`},
+		{M365Audit, `{"CreationTime":"2024-05-06T08:12:41","RecordType":15,"Workload":"AzureActiveDirectory"}`},
+		{M365Audit, `{"CreationTime":"last week","Operation":"UserLoggedIn","RecordType":15}`},
 	}
 	for _, c := range cases {
 		if _, err := Normalize(Record{Source: c.src, Raw: []byte(c.raw)}); err == nil {

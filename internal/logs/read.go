@@ -160,7 +160,9 @@ const maxHint = 16 << 20
 //     events (bare, as CloudTrail Lake exports them, or in an EventBridge
 //     envelope whose detail is the CloudTrail event), Azure Activity Log,
 //     Entra ID sign-in and audit records, GCP LogEntry with an AuditLog
-//     protoPayload.
+//     protoPayload (Google Workspace audit logs shared with Cloud Logging
+//     included), Microsoft 365 audit records as the Office 365 Management
+//     Activity API delivers them (content blobs are JSON arrays).
 //
 // Record.Raw is a slice of a buffer the reader never reuses or modifies, so
 // fn may keep it. Read returns only fn's error or the context's; everything

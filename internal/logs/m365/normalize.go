@@ -183,6 +183,19 @@ func activity(op string) int {
 			return ocsf.APIDelete
 		}
 	}
+	// SharePoint/OneDrive file operations: FileDownloaded, FileDeleted, ...
+	if rest, ok := strings.CutPrefix(op, "File"); ok {
+		switch rest {
+		case "Accessed", "AccessedExtended", "Downloaded", "Previewed", "SyncDownloadedFull":
+			return ocsf.APIRead
+		case "Uploaded", "Copied", "SyncUploadedFull":
+			return ocsf.APICreate
+		case "Modified", "ModifiedExtended", "Renamed", "Moved", "Restored":
+			return ocsf.APIUpdate
+		case "Deleted", "DeletedFirstStageRecycleBin", "DeletedSecondStageRecycleBin", "Recycled":
+			return ocsf.APIDelete
+		}
+	}
 	return norm.Verb(strings.TrimSuffix(op, "."))
 }
 
