@@ -21,6 +21,8 @@ import (
 type Engine struct {
 	rules    []*Rule
 	prepared []rego.PreparedEvalQuery
+	// messages holds, per rule, a query of its `message` object, or nil.
+	messages []*rego.PreparedEvalQuery
 	workers  int
 }
 
@@ -73,6 +75,15 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 			return nil, fmt.Errorf("%s: preparing rule %s: %w", r.File, r.ID, err)
 		}
 		e.prepared = append(e.prepared, pq)
+		var mq *rego.PreparedEvalQuery
+		if defined[r.ID]["message"] {
+			q, err := rego.New(rego.Compiler(c), rego.Query("message := "+r.Package+".message")).PrepareForEval(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("%s: preparing rule %s: %w", r.File, r.ID, err)
+			}
+			mq = &q
+		}
+		e.messages = append(e.messages, mq)
 	}
 	return e, nil
 }
@@ -278,7 +289,10 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Findin
 
 func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Finding, error) {
 	rule := e.rules[i]
-	rs, err := e.prepared[i].Eval(ctx, rego.EvalParsedInput(in.view(rule.Providers)))
+	rs, err := e.prepared[i].Eval(ctx, rego.EvalParsedInput(in.view(rule.Providers)),
+		// Keep results as Rego terms: converting large id sets to sorted Go
+		// values costs more than reading them directly.
+		rego.EvalSortSets(false), rego.EvalGenerateJSON(keepTerm))
 	if err != nil {
 		return nil, fmt.Errorf("rule %s (%s): %w", rule.ID, rule.File, err)
 	}
@@ -293,6 +307,11 @@ func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Find
 	pass, err := idSet(b["pass"])
 	if err != nil {
 		return nil, fmt.Errorf("rule %s: pass: %w", rule.ID, err)
+	}
+	if e.messages[i] != nil && len(fail) > 0 {
+		if err := e.ruleMessages(ctx, i, in, fail, msgs); err != nil {
+			return nil, err
+		}
 	}
 
 	// The resources the rule covers: `applicable` when the rule defines it,
@@ -377,23 +396,55 @@ func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Find
 	return out, nil
 }
 
+func keepTerm(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }
+
+// idSet reads a set of resource ids.
 func idSet(v any) (map[string]bool, error) {
-	out := map[string]bool{}
+	ids, _, err := failSet(v)
+	return ids, err
+}
+
+// failSet reads a rule's fail set, whose elements are resource ids or
+// objects {"id": ..., "message": ...}.
+func failSet(v any) (map[string]bool, map[string]string, error) {
+	ids := map[string]bool{}
+	msgs := map[string]string{}
 	if v == nil {
-		return out, nil
+		return ids, msgs, nil
 	}
-	list, ok := v.([]any)
+	t, ok := v.(*ast.Term)
 	if !ok {
-		return nil, fmt.Errorf("want a set of resource ids, got %T", v)
+		return nil, nil, fmt.Errorf("want a set of resource ids, got %T", v)
 	}
-	for _, x := range list {
-		s, ok := x.(string)
-		if !ok {
-			return nil, fmt.Errorf("want resource ids (strings), got %T", x)
+	set, ok := t.Value.(ast.Set)
+	if !ok {
+		return nil, nil, fmt.Errorf("want a set of resource ids, got %v", ast.ValueName(t.Value))
+	}
+	var err error
+	set.Foreach(func(x *ast.Term) {
+		switch x := x.Value.(type) {
+		case ast.String:
+			ids[string(x)] = true
+		case ast.Object:
+			id, ok := x.Get(ast.StringTerm("id")).Value.(ast.String)
+			if !ok {
+				err = fmt.Errorf("fail element %v has no string id", x)
+				return
+			}
+			ids[string(id)] = true
+			if m := x.Get(ast.StringTerm("message")); m != nil {
+				if ms, ok := m.Value.(ast.String); ok {
+					msgs[string(id)] = string(ms)
+				}
+			}
+		default:
+			err = fmt.Errorf("want resource ids or {id, message} objects, got %v", x)
 		}
-		out[s] = true
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	return out, nil
+	return ids, msgs, nil
 }
 
 // ruleNames lists the names of the rules a module defines.
@@ -412,10 +463,9 @@ func ruleNames(m *ast.Module) map[string]bool {
 // (sets of ids) and applicable (set of ids).
 func buildQuery(pkg string, names map[string]bool) string {
 	var parts []string
-	// `message` partial objects are not queried: OPA checks every key of a
-	// partial object for collisions as it grows, which is quadratic over a
-	// large inventory. Messages come from `fail` elements of the form
-	// {"id": ..., "message": ...} instead.
+	// `message` is queried separately, over failing resources only (see
+	// ruleMessages): OPA checks a partial object's keys for conflicts as it
+	// grows, which is quadratic over a large inventory.
 	for _, n := range []string{"fail", "pass", "applicable"} {
 		if names[n] {
 			parts = append(parts, fmt.Sprintf("%s := %s.%s", n, pkg, n))
@@ -427,34 +477,59 @@ func buildQuery(pkg string, names map[string]bool) string {
 	return strings.Join(parts, "; ")
 }
 
-// failSet reads a rule's fail set, whose elements are resource ids or
-// objects {"id": ..., "message": ...}.
-func failSet(v any) (map[string]bool, map[string]string, error) {
-	ids := map[string]bool{}
-	msgs := map[string]string{}
-	if v == nil {
-		return ids, msgs, nil
-	}
-	list, ok := v.([]any)
-	if !ok {
-		return nil, nil, fmt.Errorf("want a set of resource ids, got %T", v)
-	}
-	for _, x := range list {
-		switch x := x.(type) {
-		case string:
-			ids[x] = true
-		case map[string]any:
-			id, ok := x["id"].(string)
-			if !ok {
-				return nil, nil, fmt.Errorf("fail element %v has no string id", x)
-			}
-			ids[id] = true
-			if m, ok := x["message"].(string); ok {
-				msgs[id] = m
-			}
-		default:
-			return nil, nil, fmt.Errorf("want resource ids or {id, message} objects, got %T", x)
+// messageBatch bounds how many failing resources one `message` query sees:
+// OPA checks a partial object's keys for conflicts as it grows, which is
+// quadratic in its size.
+const messageBatch = 500
+
+// ruleMessages evaluates a rule's `message` object over its failing
+// resources only, in batches, and adds the messages to msgs. Other classes
+// of the input stay whole, so cross-resource rules see what they need.
+func (e *Engine) ruleMessages(ctx context.Context, i int, in *Input, fail map[string]bool, msgs map[string]string) error {
+	rule := e.rules[i]
+	base := in.view(rule.Providers).(ast.Object)
+	resources := base.Get(ast.StringTerm("resources")).Value.(ast.Object)
+	var failing []*ast.Term
+	for j, r := range in.byClass[rule.Class] {
+		if fail[r.ID] && rule.HasProvider(r.Provider) {
+			failing = append(failing, in.terms[rule.Class][j])
 		}
 	}
-	return ids, msgs, nil
+	for lo := 0; lo < len(failing); lo += messageBatch {
+		batch := failing[lo:min(lo+messageBatch, len(failing))]
+		classes := ast.NewObject()
+		resources.Foreach(func(k, v *ast.Term) {
+			if k.Value.Compare(ast.String(rule.Class)) == 0 {
+				v = ast.ArrayTerm(batch...)
+			}
+			classes.Insert(k, v)
+		})
+		doc := ast.NewObject(
+			[2]*ast.Term{ast.StringTerm("now"), in.now},
+			[2]*ast.Term{ast.StringTerm("resources"), ast.NewTerm(classes)},
+		)
+		rs, err := e.messages[i].Eval(ctx, rego.EvalParsedInput(doc), rego.EvalGenerateJSON(keepTerm))
+		if err != nil {
+			return fmt.Errorf("rule %s (%s): message: %w", rule.ID, rule.File, err)
+		}
+		if len(rs) != 1 {
+			continue
+		}
+		t, ok := rs[0].Bindings["message"].(*ast.Term)
+		if !ok {
+			continue
+		}
+		obj, ok := t.Value.(ast.Object)
+		if !ok {
+			return fmt.Errorf("rule %s: message must be an object of resource id to text", rule.ID)
+		}
+		obj.Foreach(func(k, v *ast.Term) {
+			id, ok1 := k.Value.(ast.String)
+			m, ok2 := v.Value.(ast.String)
+			if ok1 && ok2 && msgs[string(id)] == "" {
+				msgs[string(id)] = string(m)
+			}
+		})
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -181,5 +182,69 @@ func TestRunTests(t *testing.T) {
 	}
 	if len(res) != 1 || res[0].Pass || res[0].Name != "test_fail_wrong" {
 		t.Fatalf("want one failing custom test, got %+v", res)
+	}
+}
+
+// TestMessageObject checks `message` objects reach failing findings, also
+// across several message batches.
+func TestMessageObject(t *testing.T) {
+	dir := t.TempDir()
+	rule := `# METADATA
+# title: Versioning
+# scope: package
+# custom:
+#   id: msg-versioning
+#   severity: low
+#   category: resilience
+#   class: object_storage
+#   providers: [aws]
+package vigil.rules.msg_versioning
+
+fail contains r.id if {
+	some r in input.resources.object_storage
+	r.facts.storage.versioning == false
+}
+
+pass contains r.id if {
+	some r in input.resources.object_storage
+	r.facts.storage.versioning == true
+}
+
+message[r.id] := sprintf("%s has versioning off", [r.name]) if {
+	some r in input.resources.object_storage
+	r.id in fail
+}
+`
+	os.WriteFile(filepath.Join(dir, "v.rego"), []byte(rule), 0o644)
+	e, err := New(context.Background(), []Source{DirSource(dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inv []*resource.Resource
+	for i := range 2*messageBatch + 7 {
+		b := bucket(fmt.Sprintf("b%d", i), resource.AWS, nil)
+		b.Facts.Storage.Versioning = resource.Bool(i%3 != 0)
+		inv = append(inv, b)
+	}
+	fs, err := e.Evaluate(context.Background(), inv, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fails := 0
+	for _, f := range fs {
+		switch f.Status {
+		case finding.Fail:
+			fails++
+			if want := f.Resource.ID + " has versioning off"; f.Message != want {
+				t.Fatalf("%s: message %q, want %q", f.Resource.ID, f.Message, want)
+			}
+		case finding.Pass:
+			if f.Message != "" {
+				t.Fatalf("%s: passing finding has message %q", f.Resource.ID, f.Message)
+			}
+		}
+	}
+	if fails < messageBatch {
+		t.Fatalf("only %d failures; the test needs more than one batch", fails)
 	}
 }

@@ -73,7 +73,7 @@ func toTerm(v reflect.Value) (*ast.Term, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", f.name, err)
 			}
-			pairs = append(pairs, [2]*ast.Term{ast.StringTerm(f.name), t})
+			pairs = append(pairs, [2]*ast.Term{f.key, t})
 		}
 		return ast.ObjectTerm(pairs...), nil
 	}
@@ -82,6 +82,7 @@ func toTerm(v reflect.Value) (*ast.Term, error) {
 
 type fieldInfo struct {
 	name      string
+	key       *ast.Term // shared by every object of the type: terms are immutable
 	index     int
 	omitEmpty bool
 }
@@ -106,7 +107,7 @@ func structFields(t reflect.Type) []fieldInfo {
 		if name == "" {
 			name = sf.Name
 		}
-		out = append(out, fieldInfo{name: name, index: i, omitEmpty: strings.Contains(opts, "omitempty")})
+		out = append(out, fieldInfo{name: name, key: ast.StringTerm(name), index: i, omitEmpty: strings.Contains(opts, "omitempty")})
 	}
 	fieldCache.Store(t, out)
 	return out

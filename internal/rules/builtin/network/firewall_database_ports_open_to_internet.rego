@@ -28,7 +28,7 @@ exposed contains [r.id, port] if {
 	some x in r.facts.firewall.rules
 	x.direction == "ingress"
 	x.action == "allow"
-	not x.disabled == true
+	object.get(x, "disabled", false) != true
 	some src in x.sources
 	src in net.internet_sources
 	[lo, hi] := net.port_range(x)
@@ -42,8 +42,9 @@ fail contains id if some [id, _] in exposed
 
 pass contains r.id if {
 	some r in input.resources.firewall
+
+	# FAIL takes precedence over PASS in the engine, so pass needs no negation.
 	is_array(r.facts.firewall.rules)
-	not r.id in fail
 }
 
 message[id] := sprintf("ingress from the internet is allowed to database port(s) %s", [concat(", ", ports)]) if {

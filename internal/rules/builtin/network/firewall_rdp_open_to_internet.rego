@@ -28,7 +28,7 @@ exposed contains r.id if {
 	some x in r.facts.firewall.rules
 	x.direction == "ingress"
 	x.action == "allow"
-	not x.disabled == true
+	object.get(x, "disabled", false) != true
 	some src in x.sources
 	src in net.internet_sources
 	net.covers_port(x, 3389)
@@ -39,8 +39,9 @@ fail contains id if some id in exposed
 
 pass contains r.id if {
 	some r in input.resources.firewall
+
+	# FAIL takes precedence over PASS in the engine, so pass needs no negation.
 	is_array(r.facts.firewall.rules)
-	not r.id in exposed
 }
 
 message[id] := "ingress from the internet (0.0.0.0/0 or ::/0) is allowed to TCP port 3389 (RDP)" if some id in exposed
