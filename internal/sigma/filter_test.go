@@ -190,7 +190,7 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "good.yml"), []byte("title: g\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  s: {eventName: X}\n  condition: s\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "bad.yml"), []byte("title: b\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  s: {eventName|nope: X}\n  condition: s\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "m365.yml"), []byte("title: m\nlogsource: {product: m365, service: audit}\ndetection:\n  s: {Operation: X}\n  condition: s\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "pim.yml"), []byte("title: m\nlogsource: {product: azure, service: pim}\ndetection:\n  s: {riskEventType: X}\n  condition: s\n"), 0o644)
 	rules, _, _, errs := LoadDir(context.Background(), dir)
 	if len(rules) != 1 || rules[0].Title != "g" || len(errs) != 2 {
 		t.Fatalf("rules %v errs %v", rules, errs)

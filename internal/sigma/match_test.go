@@ -311,6 +311,12 @@ func TestFieldMaps(t *testing.T) {
 		{SourceAzureAudit, "properties.message", `{"properties":{"activityDisplayName":"storage.buckets.list"}}`},
 		{SourceAzureSignIn, "AuthenticationRequirement", `{"properties":{"authenticationRequirement":"storage.buckets.list"}}`},
 		{SourceAzureSignIn, "riskEventType", `{"properties":{"riskEventTypes_v2":["x","storage.buckets.list"]}}`},
+		{SourceGCPAudit, "eventName", `{"protoPayload":{"metadata":{"event":[{"eventName":"storage.buckets.list"}]}}}`},
+		{SourceGCPAudit, "new_value", `{"protoPayload":{"metadata":{"event":[{"parameter":[{"name":"OLD_VALUE","value":"x"},{"name":"NEW_VALUE","value":"storage.buckets.list"}]}]}}}`},
+		{SourceM365Audit, "eventName", `{"Name":"storage.buckets.list","Operation":"AlertTriggered"}`},
+		{SourceM365Audit, "eventName", `{"Operation":"storage.buckets.list"}`},
+		{SourceM365Audit, "eventSource", `{"Workload":"storage.buckets.list"}`},
+		{SourceM365Audit, "RequestType", `{"ExtendedProperties":[{"Name":"UserAgent","Value":"x"},{"Name":"RequestType","Value":"storage.buckets.list"}]}`},
 	}
 	for _, c := range cases {
 		rs, err := ParseRule([]byte("title: t\nlogsource: {product: x}\ndetection:\n  sel: {'" + c.field + "': storage.buckets.list}\n  condition: sel\n"))
@@ -326,18 +332,42 @@ func TestFieldMaps(t *testing.T) {
 		}
 	}
 	for ls, want := range map[LogSource]string{
-		{Product: "aws", Service: "cloudtrail"}:      SourceAWSCloudTrail,
-		{Product: "azure", Service: "activitylogs"}:  SourceAzureActivity,
-		{Product: "azure", Service: "signinlogs"}:    SourceAzureSignIn,
-		{Product: "azure", Service: "riskdetection"}: SourceAzureSignIn,
-		{Product: "azure", Service: "auditlogs"}:     SourceAzureAudit,
-		{Product: "gcp", Service: "gcp.audit"}:       SourceGCPAudit,
-		{Product: "m365", Service: "audit"}:          "",
-		{Product: "azure", Service: "pim"}:           "",
+		{Product: "aws", Service: "cloudtrail"}:             SourceAWSCloudTrail,
+		{Product: "azure", Service: "activitylogs"}:         SourceAzureActivity,
+		{Product: "azure", Service: "signinlogs"}:           SourceAzureSignIn,
+		{Product: "azure", Service: "riskdetection"}:        SourceAzureSignIn,
+		{Product: "azure", Service: "auditlogs"}:            SourceAzureAudit,
+		{Product: "gcp", Service: "gcp.audit"}:              SourceGCPAudit,
+		{Product: "m365", Service: "audit"}:                 SourceM365Audit,
+		{Product: "m365", Service: "threat_management"}:     SourceM365Audit,
+		{Product: "gcp", Service: "google_workspace.admin"}: SourceGCPAudit,
+		{Product: "m365", Service: "unknown"}:               "",
+		{Product: "azure", Service: "pim"}:                  "",
 	} {
 		got, err := MapLogSource(ls)
 		if got != want || (want == "") != (err != nil) {
 			t.Errorf("%+v: %q %v, want %q", ls, got, err, want)
+		}
+	}
+}
+
+// TestValueMaps: a rule's status: success matches each word the Microsoft
+// 365 workloads write, and not a failure.
+func TestValueMaps(t *testing.T) {
+	rs, err := ParseRule([]byte("title: t\nlogsource: {product: m365, service: exchange}\ndetection:\n  sel: {status: success}\n  condition: sel\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Compile(rs[0], FieldMapFor(SourceM365Audit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ev, want := range map[string]bool{
+		`{"ResultStatus":"Succeeded"}`: true, `{"ResultStatus":"True"}`: true, `{"ResultStatus":"Success"}`: true,
+		`{"ResultStatus":"Failed"}`: false, `{"ResultStatus":"False"}`: false, `{}`: false,
+	} {
+		if m.Match(NewJSONEvent([]byte(ev))) != want {
+			t.Errorf("%s: want match=%v", ev, want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package sigma
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
@@ -75,6 +76,8 @@ func TestNewSourcesOnSamples(t *testing.T) {
 		t.Errorf("%d rule files, %d expectations", len(files), len(want))
 	}
 	ev := NewJSONEvent(nil)
+	bySource := map[string][]*Matcher{}
+	direct := map[string]bool{} // "rule path|record key" matched one by one
 	for _, f := range files {
 		rules, _, _, errs := LoadFile(f)
 		if len(errs) > 0 || len(rules) != 1 {
@@ -87,10 +90,12 @@ func TestNewSourcesOnSamples(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		bySource[src] = append(bySource[src], m)
 		var got []string
 		for _, rec := range recs {
 			ev.Reset(rec.Raw)
 			if m.Match(ev) {
+				direct[r.Path+"|"+rec.File+":"+itoa(int(rec.Offset))] = true
 				if string(rec.Source) != src {
 					t.Errorf("%s matched a %s record, rule source is %s", filepath.Base(f), rec.Source, src)
 				}
@@ -101,6 +106,28 @@ func TestNewSourcesOnSamples(t *testing.T) {
 		w := want[filepath.Base(f)]
 		if strings.Join(got, " ") != strings.Join(w, " ") {
 			t.Errorf("%s: matched %v, want %v", filepath.Base(f), got, w)
+		}
+	}
+	// The indexed RuleSet the detect pipeline uses finds the same matches.
+	viaSet := map[string]bool{}
+	for src, ms := range bySource {
+		set := NewRuleSet(ms)
+		for _, rec := range recs {
+			if string(rec.Source) != src {
+				continue
+			}
+			ev.Reset(rec.Raw)
+			set.Match(ev, func(m *Matcher) {
+				viaSet[m.Rule().Path+"|"+rec.File+":"+itoa(int(rec.Offset))] = true
+			})
+		}
+	}
+	if len(viaSet) != len(direct) {
+		t.Errorf("RuleSet found %d matches, matchers one by one %d", len(viaSet), len(direct))
+	}
+	for k := range direct {
+		if !viaSet[k] {
+			t.Errorf("RuleSet missed %s", k)
 		}
 	}
 }
@@ -117,4 +144,51 @@ func recordIndex(recs []logs.Record, rec logs.Record) int {
 		}
 	}
 	return 0
+}
+
+// TestSelectorPaths: key[field=value] segments and @raw resolve the same on
+// JSONEvent and MapEvent.
+func TestSelectorPaths(t *testing.T) {
+	raw := `{"ExtendedProperties":[{"Name":"UserAgent","Value":"curl/8"},{"Name":"RequestType","Value":"Cmsi:Cmsi"},7,null],
+	"p":{"event":[{"eventName":"A","parameter":[{"name":"NEW_VALUE","value":"false"},{"name":"OLD_VALUE","value":"true"}]},
+	              {"eventName":"B","parameter":[{"name":"NEW_VALUE","value":"x"}]}]},
+	"one":{"name":"k","value":"v"}}`
+	var m map[string]any
+	if err := json.Unmarshal([]byte(raw), &m); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		path string
+		want []string // nil: absent
+	}{
+		{"ExtendedProperties[Name=RequestType].Value", []string{"Cmsi:Cmsi"}},
+		{"extendedproperties[name=requesttype].value", []string{"Cmsi:Cmsi"}},
+		{"ExtendedProperties[Name=Missing].Value", nil},
+		{"p.event.parameter[name=NEW_VALUE].value", []string{"false", "x"}},
+		{"p.event.parameter[name=OLD_VALUE].value", []string{"true"}},
+		{"one[name=k].value", []string{"v"}},
+		{"one[name=other].value", nil},
+		{"p[name=x]", nil},
+	}
+	for _, ev := range []Event{NewJSONEvent([]byte(raw)), MapEvent(m)} {
+		for _, c := range cases {
+			v, ok := ev.Field(c.path)
+			var got []string
+			if ok {
+				if v.Kind == KindArray {
+					for _, e := range v.Elems {
+						got = append(got, e.Str)
+					}
+				} else {
+					got = []string{v.Str}
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(c.want, ",") || ok != (c.want != nil) {
+				t.Errorf("%T %s: got %v (%v), want %v", ev, c.path, got, ok, c.want)
+			}
+		}
+		if v, ok := ev.Field(RawPath); !ok || !strings.Contains(v.Str, "Cmsi:Cmsi") {
+			t.Errorf("%T @raw: %v %v", ev, v, ok)
+		}
+	}
 }
