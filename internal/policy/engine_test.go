@@ -221,7 +221,7 @@ message[r.id] := sprintf("%s has versioning off", [r.name]) if {
 		t.Fatal(err)
 	}
 	var inv []*resource.Resource
-	for i := range 2*messageBatch + 7 {
+	for i := range 4*messageBatch + 7 {
 		b := bucket(fmt.Sprintf("b%d", i), resource.AWS, nil)
 		b.Facts.Storage.Versioning = resource.Bool(i%3 != 0)
 		inv = append(inv, b)
