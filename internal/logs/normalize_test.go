@@ -161,6 +161,23 @@ func TestNormalizeMappings(t *testing.T) {
 			{ocsf.ClassAPIActivity, ocsf.APIOther, ocsf.StatusUnknown, "ThreatIntel", "45.133.1.20", m365Org},
 			{ocsf.ClassAPIActivity, ocsf.APIRead, ocsf.StatusSuccess, "megan.bowen@contoso.com", "185.220.101.34", m365Org},
 		},
+		// Google Workspace audit logs shared with Cloud Logging (gcp_audit).
+		"testdata/samples/gcp_workspace.jsonl": {
+			{ocsf.ClassAPIActivity, ocsf.APIUpdate, ocsf.StatusSuccess, "gw-admin@example.org", "203.0.113.88", "684915227091"},
+			{ocsf.ClassAPIActivity, ocsf.APIDelete, ocsf.StatusSuccess, "gw-admin@example.org", "203.0.113.88", "684915227091"},
+			{ocsf.ClassAPIActivity, ocsf.APIUpdate, ocsf.StatusSuccess, "gw-admin@example.org", "203.0.113.88", "684915227091"},
+			{ocsf.ClassAPIActivity, ocsf.APIOther, ocsf.StatusSuccess, "gw-admin@example.org", "203.0.113.88", "684915227091"},
+			{ocsf.ClassAPIActivity, ocsf.APIOther, ocsf.StatusSuccess, "gw-admin@example.org", "203.0.113.88", "684915227091"},
+			{ocsf.ClassAPIActivity, ocsf.APIDelete, ocsf.StatusSuccess, "gw-admin@example.org", "203.0.113.88", "684915227091"},
+			{ocsf.ClassAPIActivity, ocsf.APIDelete, ocsf.StatusSuccess, "gw-admin@example.org", "203.0.113.88", "684915227091"},
+			{ocsf.ClassAPIActivity, ocsf.APIOther, ocsf.StatusSuccess, "gw-admin@example.org", "203.0.113.88", "684915227091"},
+			{ocsf.ClassAPIActivity, ocsf.APICreate, ocsf.StatusSuccess, "gw-admin@example.org", "203.0.113.88", "684915227091"},
+			{ocsf.ClassAPIActivity, ocsf.APIOther, ocsf.StatusSuccess, "j.doe@example.org", "198.51.100.23", "684915227091"},
+			{ocsf.ClassAPIActivity, ocsf.APIOther, ocsf.StatusSuccess, "j.doe@example.org", "45.133.1.20", "684915227091"},
+			{ocsf.ClassAPIActivity, ocsf.APIOther, ocsf.StatusSuccess, "j.doe@example.org", "45.133.1.20", "684915227091"},
+			{ocsf.ClassAuthentication, ocsf.AuthLogon, ocsf.StatusSuccess, "j.doe@example.org", "198.51.100.23", "684915227091"},
+			{ocsf.ClassAuthentication, ocsf.AuthLogon, ocsf.StatusFailure, "j.doe@example.org", "45.133.1.20", "684915227091"},
+		},
 		"testdata/samples/gcp_audit.jsonl": {
 			{ocsf.ClassAPIActivity, ocsf.APIUpdate, ocsf.StatusSuccess, "priya.n@example.org", "203.0.113.88", "acme-prod-4821"},
 			{ocsf.ClassAccountChange, ocsf.AccountOther, ocsf.StatusSuccess, "ci-deployer@acme-prod-4821.iam.gserviceaccount.com", "203.0.113.88", "acme-prod-4821"},

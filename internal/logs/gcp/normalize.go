@@ -57,6 +57,11 @@ func Normalize(raw []byte) (ocsf.Event, error) {
 	b.Cloud = &ocsf.Cloud{Provider: "GCP", Region: region(v, labels, pp)}
 	if project != "" {
 		b.Cloud.Account = &ocsf.Account{UID: project, Type: "GCP Project", TypeID: 11}
+	} else if rest, ok := strings.CutPrefix(logName, "organizations/"); ok {
+		// Organization-level logs, e.g. Google Workspace audit logs shared
+		// with Google Cloud.
+		org, _, _ := strings.Cut(rest, "/")
+		b.Cloud.Account = &ocsf.Account{UID: org, Type: "GCP Organization", TypeID: 99}
 	}
 	b.API = &ocsf.API{Operation: method}
 	if svc != "" {
@@ -85,6 +90,9 @@ func Normalize(raw []byte) (ocsf.Event, error) {
 
 	if ac := accountChange(b, pp, svc, method, resName); ac != nil {
 		return ac, nil
+	}
+	if au := workspaceLogin(b, svc, method); au != nil {
+		return au, nil
 	}
 	a := &ocsf.APIActivity{Base: b}
 	a.SetClass(ocsf.ClassAPIActivity, norm.Verb(method))
@@ -203,5 +211,32 @@ func accountChange(b ocsf.Base, pp *fastjson.Value, svc, method, resName string)
 			a.User.CredentialUID = resName
 		}
 	}
+	return a
+}
+
+// workspaceLogin maps Google Workspace sign-ins shared with Cloud Logging
+// (serviceName login.googleapis.com, methodName
+// google.login.LoginService.loginSuccess / loginFailure / logout) to OCSF
+// Authentication; the other login events (suspicious_login, ...) stay API
+// Activity.
+func workspaceLogin(b ocsf.Base, svc, method string) *ocsf.Authentication {
+	if svc != "login.googleapis.com" {
+		return nil
+	}
+	act := ocsf.AuthLogon
+	switch method[strings.LastIndexByte(method, '.')+1:] {
+	case "loginSuccess":
+	case "loginFailure":
+		b.SetStatus(ocsf.StatusFailure, "")
+	case "logout":
+		act = ocsf.AuthLogoff
+	default:
+		return nil
+	}
+	a := &ocsf.Authentication{Base: b, Service: &ocsf.Service{Name: "Google Workspace"}}
+	if b.Actor != nil {
+		a.User = b.Actor.User
+	}
+	a.SetClass(ocsf.ClassAuthentication, act)
 	return a
 }
