@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -64,6 +65,36 @@ type window struct {
 	Events []entry    `json:"events,omitempty"`
 	Start  time.Time  `json:"start,omitzero"`  // upper-bound mode: window start
 	Chain  []*chainAt `json:"chain,omitempty"` // temporal_ordered: per rule index, start time of the best chain reaching it
+	// distinct counts the window's events per distinct key (value_count:
+	// the value; temporal: the rule), maintained as events enter and leave
+	// so a count costs O(1) rather than a walk of the window. It is derived
+	// from Events and rebuilt after a restore.
+	distinct map[string]int
+}
+
+// distinctKey is what value_count and temporal count distinct values of.
+func distinctKey(x *Correlation, e entry) (string, bool) {
+	switch x.Type {
+	case ValueCount:
+		return e.Value, e.Value != ""
+	case Temporal:
+		return strconv.Itoa(e.Rule), e.Rule >= 0
+	}
+	return "", false
+}
+
+func (w *window) add(x *Correlation, e entry) {
+	if k, ok := distinctKey(x, e); ok {
+		w.distinct[k]++
+	}
+}
+
+func (w *window) remove(x *Correlation, e entry) {
+	if k, ok := distinctKey(x, e); ok {
+		if w.distinct[k]--; w.distinct[k] <= 0 {
+			delete(w.distinct, k)
+		}
+	}
 }
 
 type entry struct {
@@ -411,14 +442,25 @@ func (c *Correlator) step(i int, w *window, e entry, first time.Time) (Correlati
 	}
 	switch x.Type {
 	case EventCount, ValueCount, Temporal:
+		if w.distinct == nil {
+			w.distinct = map[string]int{}
+			for _, old := range w.Events {
+				w.add(x, old)
+			}
+		}
 		w.Events = insertSorted(w.Events, e)
+		w.add(x, e)
 		newest := w.Events[len(w.Events)-1].T
 		cut := 0
 		for cut < len(w.Events) && newest.Sub(w.Events[cut].T) > span {
+			w.remove(x, w.Events[cut])
 			cut++
 		}
 		w.Events = w.Events[cut:]
-		n := countOf(x, w.Events)
+		n := len(w.Events)
+		if x.Type != EventCount {
+			n = len(w.distinct)
+		}
 		if len(w.Events) == 0 || !x.Condition.Match(float64(n)) {
 			return CorrelationHit{}, false
 		}

@@ -372,3 +372,43 @@ correlation: {type: event_count, rules: [a], group-by: [x], timespan: 5m, condit
 		}
 	}
 }
+
+// TestValueCountLinear checks value_count keeps its distinct count
+// incrementally: 200,000 events in one group must not rescan the window on
+// each event (that was quadratic: minutes), and the count stays right as
+// values leave the window.
+func TestValueCountLinear(t *testing.T) {
+	col := parseAll(t, corrRules+`---
+title: many source IPs
+correlation:
+  type: value_count
+  rules: [failed_login]
+  group-by: [userIdentity.arn]
+  timespan: 1h
+  condition: {field: sourceIPAddress, gte: 3}
+`)
+	c, errs := NewCorrelator(col.Correlations, col.Rules)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var rule *Rule
+	for _, r := range col.Rules {
+		if r.Name == "failed_login" {
+			rule = r
+		}
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	hits := 0
+	for i := range 200_000 {
+		// One event a second from two alternating addresses: never 3 distinct.
+		ip := []string{"10.0.0.1", "10.0.0.2"}[i%2]
+		hits += len(c.Observe(rule, t0.Add(time.Duration(i)*time.Second), map[string]string{"userIdentity.arn": "u", "sourceIPAddress": ip}))
+	}
+	if hits != 0 {
+		t.Fatalf("%d hits with only 2 distinct values", hits)
+	}
+	got := c.Observe(rule, t0.Add(200_000*time.Second), map[string]string{"userIdentity.arn": "u", "sourceIPAddress": "10.0.0.3"})
+	if len(got) != 1 || got[0].Count != 3 {
+		t.Fatalf("third distinct value: %+v, want one hit counting 3", got)
+	}
+}
