@@ -195,3 +195,41 @@ func TestRulesList(t *testing.T) {
 		}
 	}
 }
+
+// TestDetectM365 runs SigmaHQ's Microsoft 365 rules over vigil's M365 audit
+// samples: alerts fire, carry the event time (CreationTime has no zone) and
+// name the rule's author.
+func TestDetectM365(t *testing.T) {
+	rules := "../../../shared/corpus/sigma-cloud/m365"
+	if _, err := os.Stat(rules); err != nil {
+		t.Skipf("SigmaHQ corpus not present at %s: %v", rules, err)
+	}
+	out := filepath.Join(t.TempDir(), "alerts.jsonl")
+	code, _ := runCLI(t, "detect", "../../internal/logs/testdata/samples/m365_audit.json",
+		"../../internal/logs/testdata/samples/m365_audit_alerts.jsonl", "--rules", rules, "--output", out, "--min-level", "informational")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) == 0 || lines[0] == "" {
+		t.Fatal("no alerts on the M365 samples")
+	}
+	for _, l := range lines {
+		var a struct {
+			Time  int64 `json:"time"`
+			Cloud struct {
+				Provider string `json:"provider"`
+			} `json:"cloud"`
+		}
+		if err := json.Unmarshal([]byte(l), &a); err != nil {
+			t.Fatal(err)
+		}
+		if a.Time <= 0 {
+			t.Errorf("alert without event time: %.200s", l)
+		}
+	}
+}

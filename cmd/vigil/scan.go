@@ -21,9 +21,9 @@ import (
 )
 
 type scanFlags struct {
-	format, output, failOn, severity, suppressions, now string
+	format, output, failOn, severity, suppressions, now          string
 	providers, frameworks, rules, statuses, ruleDirs, catalogues []string
-	listPassing                                                 bool
+	listPassing                                                  bool
 }
 
 func newScanCmd() *cobra.Command {

@@ -17,6 +17,7 @@ var (
 		logs.AzureSignIn:   {"time", "properties.createdDateTime", "createdDateTime"},
 		logs.AzureAudit:    {"time", "properties.activityDateTime", "activityDateTime"},
 		logs.GCPAudit:      {"timestamp", "receiveTimestamp"},
+		logs.M365Audit:     {"CreationTime"},
 	}
 	identityPaths = map[logs.Source][]string{
 		logs.AWSCloudTrail: {
@@ -39,6 +40,7 @@ var (
 			"protoPayload.authenticationInfo.principalEmail",
 			"protoPayload.authenticationInfo.principalSubject",
 		},
+		logs.M365Audit: {"UserId", "UserKey"},
 	}
 )
 
@@ -52,6 +54,10 @@ func EventTime(rec logs.Record) time.Time {
 		}
 		if t, err := time.Parse(time.RFC3339Nano, v.Str); err == nil {
 			return t.UTC()
+		}
+		// Microsoft 365 CreationTime carries no zone; it is UTC.
+		if t, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", v.Str, time.UTC); err == nil {
+			return t
 		}
 	}
 	return time.Time{}

@@ -118,6 +118,7 @@ var opPaths = map[logs.Source]string{
 	logs.AzureSignIn:   "operationName",
 	logs.AzureAudit:    "operationName",
 	logs.GCPAudit:      "protoPayload.methodName",
+	logs.M365Audit:     "Operation",
 }
 
 // opGate decides which events OCSF rules may match without normalizing
