@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/vigil-sec/vigil/internal/logs"
 )
@@ -59,29 +58,7 @@ func BenchmarkDetectCloudTrailLarge(b *testing.B) {
 		noBuiltins bool
 	}{{"sigmahq", true}, {"sigmahq+builtin", false}} {
 		b.Run(bc.name, func(b *testing.B) {
-			cfg := Config{RuleDirs: []string{rules}, NoBuiltins: bc.noBuiltins}
-			var events int64
-			var cpu time.Duration
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				eng, err := New(ctx, cfg)
-				if err != nil {
-					b.Fatal(err)
-				}
-				c0 := cpuTime()
-				b.StartTimer()
-				if err := eng.Run(ctx, files, &discardSink{}, RunOptions{}); err != nil {
-					b.Fatal(err)
-				}
-				b.StopTimer()
-				cpu += cpuTime() - c0
-				b.StartTimer()
-				events += eng.Stats().Events
-			}
-			b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
-			b.ReportMetric(float64(events)/cpu.Seconds(), "events/cpu-s")
-
+			benchRun(b, files, Config{RuleDirs: []string{rules}, NoBuiltins: bc.noBuiltins})
 		})
 	}
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
 	"sync"
 
@@ -30,51 +28,18 @@ const Stdin = "-"
 // walked recursively in lexical order, hidden entries below a directory
 // skipped. Paths that cannot be read are reported to onErr.
 func ListFiles(paths []string, onErr func(logs.InputError)) []string {
-	if onErr == nil {
-		onErr = func(logs.InputError) {}
-	}
-	var out []string
-	for _, root := range paths {
-		if root == Stdin {
-			out = append(out, root)
-			continue
-		}
-		st, err := os.Stat(root)
-		if err != nil {
-			onErr(logs.InputError{File: root, Offset: -1, Err: err})
-			continue
-		}
-		if !st.IsDir() {
-			out = append(out, root)
-			continue
-		}
-		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				onErr(logs.InputError{File: p, Offset: -1, Err: err})
-				if d != nil && d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if p != root && len(d.Name()) > 0 && d.Name()[0] == '.' {
-				if d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() {
-				return nil
-			}
-			if !d.Type().IsRegular() {
-				if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
-					return nil
-				}
-			}
+	var out, rest []string
+	for _, p := range paths {
+		if p == Stdin {
+			// Keep stdin where it was given, before what follows it.
+			out = append(out, logs.ListFiles(rest, onErr)...)
 			out = append(out, p)
-			return nil
-		})
+			rest = nil
+			continue
+		}
+		rest = append(rest, p)
 	}
-	return out
+	return append(out, logs.ListFiles(rest, onErr)...)
 }
 
 type fileResult struct {
