@@ -163,8 +163,8 @@ func uniq(ss []string) []string {
 	return out
 }
 
-// redactRawData replaces every "raw_data" string in a JSON document by its
-// length and hash.
+// redactRawData replaces every "raw_data" string and "event" object in a
+// JSON document by its size and hash.
 func redactRawData(doc []byte) ([]byte, error) {
 	var v any
 	if err := json.Unmarshal(doc, &v); err != nil {
@@ -178,6 +178,12 @@ func redactRawData(doc []byte) ([]byte, error) {
 				if s, ok := val.(string); ok && k == "raw_data" {
 					sum := sha256.Sum256([]byte(s))
 					x[k] = fmt.Sprintf("(%d bytes, sha256 %x)", len(s), sum[:8])
+					continue
+				}
+				if ev, ok := val.(map[string]any); ok && k == "event" {
+					b, _ := json.Marshal(ev)
+					sum := sha256.Sum256(b)
+					x[k] = fmt.Sprintf("(event of %d fields, sha256 %x)", len(ev), sum[:8])
 					continue
 				}
 				walk(val)
