@@ -68,7 +68,7 @@ func runScan(cmd *cobra.Command, args []string, f scanFlags) error {
 	if !slices.Contains(report.Formats, f.format) {
 		return usageErr(fmt.Errorf("unknown --format %q (want one of %s)", f.format, strings.Join(report.Formats, ", ")))
 	}
-	opts := scan.Options{Paths: args}
+	opts := scan.Options{Paths: args, TuneGC: true}
 	var err error
 	if opts.Filter, err = buildFilter(f); err != nil {
 		return usageErr(err)

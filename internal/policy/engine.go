@@ -262,7 +262,16 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Findin
 			}
 		}()
 	}
-	for i := range e.rules {
+	// Hand out the rules over the largest classes first, so the workers
+	// finish together rather than one waiting on a late large rule.
+	order := make([]int, len(e.rules))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		return len(in.byClass[e.rules[order[a]].Class]) > len(in.byClass[e.rules[order[b]].Class])
+	})
+	for _, i := range order {
 		if ctx.Err() != nil {
 			break
 		}

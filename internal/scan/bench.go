@@ -40,11 +40,14 @@ func Bench(ctx context.Context, e *policy.Engine, dir string, n int, mix synth.M
 		return BenchResult{}, fmt.Errorf("generating synthetic inventory: %w", err)
 	}
 	runtime.GC()
+	gc := tuneGC() // as vigil scan does
+	defer gc.restore()
 	t0 := time.Now()
 	inv, err := importer.Load(ctx, []string{dir})
 	if err != nil {
 		return BenchResult{}, err
 	}
+	gc.grow()
 	if len(inv.Errors) > 0 {
 		return BenchResult{}, fmt.Errorf("synthetic inventory did not import cleanly: %v", inv.Errors[0])
 	}

@@ -26,6 +26,10 @@ type Options struct {
 	Logger       *slog.Logger
 	// Progress, when set, is told what the scan is doing.
 	Progress func(stage string)
+	// TuneGC collects garbage by memory limit during the scan (see
+	// gcTuning): about a third less CPU. For the CLI; a library caller
+	// sharing the process may prefer to leave the runtime alone.
+	TuneGC bool
 }
 
 // Result is a finished scan.
@@ -51,6 +55,12 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 		now = time.Now().UTC()
 	}
 
+	var gc *gcTuning
+	if opts.TuneGC {
+		gc = tuneGC()
+		defer gc.restore()
+	}
+
 	progress("importing " + fmt.Sprint(opts.Paths))
 	t0 := time.Now()
 	inv, err := importer.Load(ctx, opts.Paths, importer.WithLogger(log))
@@ -58,6 +68,7 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("importing: %w", err)
 	}
 	importTime := time.Since(t0)
+	gc.grow()
 	log.Info("imported", "resources", len(inv.Resources), "errors", len(inv.Errors), "skipped", len(inv.Skipped), "took", importTime)
 	for _, ie := range inv.Errors {
 		log.Info("input error", "error", ie.Error())
