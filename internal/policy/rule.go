@@ -55,7 +55,7 @@ var validClasses = map[resource.Class]bool{
 	resource.ClassDatabase: true, resource.ClassKey: true, resource.ClassAuditLog: true,
 	resource.ClassIdentity: true, resource.ClassIAMBinding: true, resource.ClassAccount: true,
 	resource.ClassPasswordPolicy: true, resource.ClassKeyVault: true, resource.ClassNetwork: true,
-	resource.ClassOther: true,
+	resource.ClassRole: true, resource.ClassOther: true,
 }
 
 // ruleFromModule reads the package-scoped METADATA of a rule module. It

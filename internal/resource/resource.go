@@ -33,6 +33,7 @@ const (
 	ClassPasswordPolicy Class = "password_policy"
 	ClassKeyVault       Class = "key_vault" // Azure Key Vault (container of keys/secrets)
 	ClassNetwork        Class = "network"   // VPC / VNet / subnet (flow logs)
+	ClassRole           Class = "role"      // a role definition (Azure role definitions; facts.role)
 	ClassOther          Class = "other"
 )
 

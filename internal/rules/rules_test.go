@@ -50,7 +50,7 @@ var (
 	validSeverities = []string{"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO"}
 	validCategories = []string{"exposure", "encryption", "logging", "identity", "resilience", "monitoring", "network"}
 	validClasses    = []string{"object_storage", "firewall", "compute", "database", "key", "audit_log", "identity",
-		"iam_binding", "account", "password_policy", "key_vault", "network", "other"}
+		"iam_binding", "account", "password_policy", "key_vault", "network", "role", "other"}
 	validProviders  = []string{"aws", "azure", "gcp"}
 	validFrameworks = []string{"cis-aws-7.0", "cis-azure-6.0", "cis-gcp-5.0", "soc2", "iso27001-2022", "pci-dss-4.0",
 		"hipaa", "nist-800-53-r5"}

@@ -608,6 +608,7 @@ func scopeLevel(scope string) string {
 
 func roleDefinition(r *resource.Resource, _, p attr.M) {
 	r.Region = "global"
+	r.Class = resource.ClassRole
 	rd := &resource.RoleDefinition{}
 	r.Facts.Role = rd
 	if p == nil {

@@ -6,7 +6,7 @@
 #   id: azure-custom-owner-role
 #   severity: HIGH
 #   category: identity
-#   class: other
+#   class: role
 #   providers: [azure]
 #   remediation: "Delete the custom role or replace its \"*\" action with the specific actions needed; use the built-in Owner role with Privileged Identity Management for administrators."
 #   frameworks:
@@ -18,19 +18,19 @@
 #     nist-800-53-r5: ["AC-6"]
 package vigil.rules.azure_custom_owner_role
 
-# Role definitions are resources of class other carrying facts.role.
+# Role definitions are resources of class role carrying facts.role.
 role_definition(r) if {
 	r.provider == "azure"
 	is_object(r.facts.role)
 }
 
 applicable contains r.id if {
-	some r in input.resources.other
+	some r in input.resources.role
 	role_definition(r)
 }
 
 fail contains r.id if {
-	some r in input.resources.other
+	some r in input.resources.role
 	role_definition(r)
 	r.facts.role.custom == true
 	r.facts.role.full_admin == true
@@ -38,20 +38,20 @@ fail contains r.id if {
 }
 
 pass contains r.id if {
-	some r in input.resources.other
+	some r in input.resources.role
 	role_definition(r)
 	r.facts.role.custom == false
 }
 
 pass contains r.id if {
-	some r in input.resources.other
+	some r in input.resources.role
 	role_definition(r)
 	r.facts.role.custom == true
 	r.facts.role.full_admin == false
 }
 
 pass contains r.id if {
-	some r in input.resources.other
+	some r in input.resources.role
 	role_definition(r)
 	r.facts.role.custom == true
 	r.facts.role.subscription_scope == false

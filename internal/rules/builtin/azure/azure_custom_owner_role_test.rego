@@ -6,7 +6,7 @@ now := "2026-11-24T00:00:00Z"
 
 one(provider, facts) := typed(provider, "T", facts)
 
-typed(provider, type, facts) := {"now": now, "resources": {"other": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
+typed(provider, type, facts) := {"now": now, "resources": {"role": [{"id": "r1", "provider": provider, "type": type, "facts": facts}]}}
 
 test_fail_custom_star_at_subscription if {
 	inp := one("azure", {"role": {"custom": true, "full_admin": true, "actions": ["*"], "assignable_scopes": ["/subscriptions/s1"], "subscription_scope": true}})
