@@ -309,6 +309,132 @@ func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Find
 		return nil, fmt.Errorf("rule %s: unexpected result", rule.ID)
 	}
 	b := rs[0].Bindings
+	res, err := fastResults(rule, in, b)
+	if err != nil {
+		return nil, err
+	}
+	if res == nil { // a result set holds more than ids of the rule's class
+		if res, err = slowResults(rule, in, b); err != nil {
+			return nil, err
+		}
+	}
+	if e.messages[i] != nil && res.fails > 0 {
+		if err := e.ruleMessages(ctx, i, in, res.failed, res.msgs); err != nil {
+			return nil, err
+		}
+	}
+
+	refs := rule.References()
+	out := make([]finding.Finding, 0, len(res.covered))
+	for k, r := range res.covered {
+		f := finding.Finding{
+			RuleID: rule.ID, Title: rule.Title, Category: rule.Category, Severity: rule.Severity, Status: res.status[k],
+			Resource: r.Ref(), Frameworks: refs, Remediation: rule.Remediation,
+		}
+		switch f.Status {
+		case finding.Fail:
+			f.Message = res.msgs[r.ID]
+		case finding.Unknown:
+			f.Message = "the input does not carry the data this rule needs"
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// ruleResults are a rule's statuses for the resources it covers.
+type ruleResults struct {
+	covered []*resource.Resource
+	status  []finding.Status
+	fails   int
+	failed  func(id string) bool
+	msgs    map[string]string
+}
+
+// resultSet returns a binding's set, or nil when the rule did not define it.
+func resultSet(v any, name string) (ast.Set, error) {
+	if v == nil {
+		return nil, nil
+	}
+	t, ok := v.(*ast.Term)
+	if !ok {
+		return nil, fmt.Errorf("%s: want a set of resource ids, got %T", name, v)
+	}
+	set, ok := t.Value.(ast.Set)
+	if !ok {
+		return nil, fmt.Errorf("%s: want a set of resource ids, got %v", name, ast.ValueName(t.Value))
+	}
+	return set, nil
+}
+
+// fastResults decides statuses by looking each covered resource's id up in
+// the fail and pass sets. Iterating an OPA set sorts it first, which over a
+// large inventory costs more than the rule; lookups do not. It returns nil
+// when some element of a set is not the id of a covered resource (an
+// {id, message} object, a resource of another class): slowResults handles
+// those.
+func fastResults(rule *Rule, in *Input, b rego.Vars) (*ruleResults, error) {
+	fail, err := resultSet(b["fail"], "fail")
+	if err != nil {
+		return nil, fmt.Errorf("rule %s: %w", rule.ID, err)
+	}
+	pass, err := resultSet(b["pass"], "pass")
+	if err != nil {
+		return nil, fmt.Errorf("rule %s: %w", rule.ID, err)
+	}
+	app, err := resultSet(b["applicable"], "applicable")
+	if err != nil {
+		return nil, fmt.Errorf("rule %s: %w", rule.ID, err)
+	}
+	has := func(s ast.Set, k *ast.Term) bool { return s != nil && s.Contains(k) }
+	size := func(s ast.Set) int {
+		if s == nil {
+			return 0
+		}
+		return s.Len()
+	}
+	res := &ruleResults{msgs: map[string]string{}}
+	hitsF, hitsP, hitsA := 0, 0, 0
+	failedIDs := map[string]bool{}
+	for _, r := range in.byClass[rule.Class] {
+		if !rule.HasProvider(r.Provider) {
+			continue
+		}
+		k := ast.StringTerm(r.ID)
+		if app != nil {
+			if !app.Contains(k) {
+				continue
+			}
+			hitsA++
+		}
+		st := finding.Unknown
+		inF, inP := has(fail, k), has(pass, k)
+		if inF {
+			hitsF++
+			st = finding.Fail
+			failedIDs[r.ID] = true
+		}
+		if inP {
+			hitsP++
+			if !inF {
+				st = finding.Pass
+			}
+		}
+		res.covered = append(res.covered, r)
+		res.status = append(res.status, st)
+	}
+	if hitsF != size(fail) || hitsP != size(pass) || hitsA != size(app) {
+		return nil, nil
+	}
+	res.fails = hitsF
+	res.failed = func(id string) bool { return failedIDs[id] }
+	return res, nil
+}
+
+// slowResults reads the fail, pass and applicable sets element by element:
+// fail elements may be {"id": ..., "message": ...} objects, and a rule may
+// judge resources outside its class.
+func slowResults(rule *Rule, in *Input, b rego.Vars) (*ruleResults, error) {
 	fail, msgs, err := failSet(b["fail"])
 	if err != nil {
 		return nil, fmt.Errorf("rule %s: fail: %w", rule.ID, err)
@@ -317,12 +443,6 @@ func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Find
 	if err != nil {
 		return nil, fmt.Errorf("rule %s: pass: %w", rule.ID, err)
 	}
-	if e.messages[i] != nil && len(fail) > 0 {
-		if err := e.ruleMessages(ctx, i, in, fail, msgs); err != nil {
-			return nil, err
-		}
-	}
-
 	// The resources the rule covers: `applicable` when the rule defines it,
 	// otherwise every resource of its class from its providers.
 	var covered []*resource.Resource
@@ -337,7 +457,12 @@ func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Find
 				delete(app, r.ID)
 			}
 		}
+		extra := make([]string, 0, len(app))
 		for id := range app { // applicable resources of other classes
+			extra = append(extra, id)
+		}
+		sort.Strings(extra)
+		for _, id := range extra {
 			if r := in.byID[id]; r != nil {
 				covered = append(covered, r)
 			}
@@ -350,59 +475,39 @@ func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Find
 		}
 	}
 	// A rule may fail or pass a resource outside the covered set (e.g. of
-	// another class); report those too. Most rules do not, which is cheap
-	// to tell: every fail and pass id was found among the covered.
-	seen := 0
+	// another class); report those too.
+	inCovered := make(map[string]bool, len(covered))
 	for _, r := range covered {
-		if fail[r.ID] || pass[r.ID] {
-			seen++
-		}
+		inCovered[r.ID] = true
 	}
-	if seen < len(fail)+len(pass) {
-		inCovered := make(map[string]bool, len(covered))
-		for _, r := range covered {
-			inCovered[r.ID] = true
-		}
-		for _, set := range []map[string]bool{fail, pass} {
-			extra := make([]string, 0)
-			for id := range set {
-				if !inCovered[id] {
-					extra = append(extra, id)
-				}
+	for _, set := range []map[string]bool{fail, pass} {
+		extra := make([]string, 0)
+		for id := range set {
+			if !inCovered[id] {
+				extra = append(extra, id)
 			}
-			sort.Strings(extra)
-			for _, id := range extra {
-				if r := in.byID[id]; r != nil && rule.HasProvider(r.Provider) {
-					covered = append(covered, r)
-					inCovered[id] = true
-				}
+		}
+		sort.Strings(extra)
+		for _, id := range extra {
+			if r := in.byID[id]; r != nil && rule.HasProvider(r.Provider) {
+				covered = append(covered, r)
+				inCovered[id] = true
 			}
 		}
 	}
-
-	refs := rule.References()
-	out := make([]finding.Finding, 0, len(covered))
+	res := &ruleResults{covered: covered, msgs: msgs, failed: func(id string) bool { return fail[id] }}
 	for _, r := range covered {
 		st := finding.Unknown
 		switch {
 		case fail[r.ID]:
 			st = finding.Fail
+			res.fails++
 		case pass[r.ID]:
 			st = finding.Pass
 		}
-		f := finding.Finding{
-			RuleID: rule.ID, Title: rule.Title, Category: rule.Category, Severity: rule.Severity, Status: st,
-			Resource: r.Ref(), Frameworks: refs, Remediation: rule.Remediation,
-		}
-		if st == finding.Fail {
-			f.Message = msgs[r.ID]
-		}
-		if st == finding.Unknown {
-			f.Message = "the input does not carry the data this rule needs"
-		}
-		out = append(out, f)
+		res.status = append(res.status, st)
 	}
-	return out, nil
+	return res, nil
 }
 
 func keepTerm(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }
@@ -494,13 +599,13 @@ const messageBatch = 500
 // ruleMessages evaluates a rule's `message` object over its failing
 // resources only, in batches, and adds the messages to msgs. Other classes
 // of the input stay whole, so cross-resource rules see what they need.
-func (e *Engine) ruleMessages(ctx context.Context, i int, in *Input, fail map[string]bool, msgs map[string]string) error {
+func (e *Engine) ruleMessages(ctx context.Context, i int, in *Input, failed func(string) bool, msgs map[string]string) error {
 	rule := e.rules[i]
 	base := in.view(rule.Providers).(ast.Object)
 	resources := base.Get(ast.StringTerm("resources")).Value.(ast.Object)
 	var failing []*ast.Term
 	for j, r := range in.byClass[rule.Class] {
-		if fail[r.ID] && rule.HasProvider(r.Provider) {
+		if failed(r.ID) && rule.HasProvider(r.Provider) {
 			failing = append(failing, in.terms[rule.Class][j])
 		}
 	}
