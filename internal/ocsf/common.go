@@ -188,3 +188,25 @@ const (
 	SeverityHigh          = 4
 	SeverityCritical      = 5
 )
+
+// FindingHeader holds the fields every OCSF finding class starts with:
+// classification (activity, category, class, type), time, message, severity
+// and status. Finding classes embed it.
+type FindingHeader struct {
+	ActivityID   int    `json:"activity_id"`
+	ActivityName string `json:"activity_name,omitempty"`
+	CategoryUID  int    `json:"category_uid"`
+	CategoryName string `json:"category_name,omitempty"`
+	ClassUID     int    `json:"class_uid"`
+	ClassName    string `json:"class_name,omitempty"`
+	TypeUID      int    `json:"type_uid"`
+	TypeName     string `json:"type_name,omitempty"`
+	// Time is milliseconds since the epoch: when a compliance finding was
+	// created, or the event time of a detection's last matched event.
+	Time       int64  `json:"time"`
+	Message    string `json:"message,omitempty"`
+	SeverityID int    `json:"severity_id"`
+	Severity   string `json:"severity,omitempty"`
+	StatusID   int    `json:"status_id,omitempty"`
+	Status     string `json:"status,omitempty"`
+}

@@ -30,22 +30,8 @@ const (
 // ComplianceFinding is the OCSF 1.3.0 Compliance Finding class (class_uid
 // 2003): the result of evaluating a resource against a control.
 type ComplianceFinding struct {
-	ActivityID   int    `json:"activity_id"`
-	ActivityName string `json:"activity_name,omitempty"`
-	CategoryUID  int    `json:"category_uid"`
-	CategoryName string `json:"category_name,omitempty"`
-	ClassUID     int    `json:"class_uid"`
-	ClassName    string `json:"class_name,omitempty"`
-	TypeUID      int    `json:"type_uid"`
-	TypeName     string `json:"type_name,omitempty"`
-	// Time is when the finding was created (ms since the epoch).
-	Time       int64    `json:"time"`
-	Message    string   `json:"message,omitempty"`
-	SeverityID int      `json:"severity_id"`
-	Severity   string   `json:"severity,omitempty"`
-	StatusID   int      `json:"status_id,omitempty"`
-	Status     string   `json:"status,omitempty"`
-	Metadata   Metadata `json:"metadata"`
+	FindingHeader
+	Metadata Metadata `json:"metadata"`
 	// Compliance is the control evaluated and its outcome.
 	Compliance  Compliance        `json:"compliance"`
 	FindingInfo FindingInfo       `json:"finding_info"`

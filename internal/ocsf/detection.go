@@ -13,23 +13,9 @@ const (
 // DetectionFinding is the OCSF 1.3.0 Detection Finding class (class_uid
 // 2004): an alert raised by a detection rule over one or more events.
 type DetectionFinding struct {
-	ActivityID   int    `json:"activity_id"`
-	ActivityName string `json:"activity_name,omitempty"`
-	CategoryUID  int    `json:"category_uid"`
-	CategoryName string `json:"category_name,omitempty"`
-	ClassUID     int    `json:"class_uid"`
-	ClassName    string `json:"class_name,omitempty"`
-	TypeUID      int    `json:"type_uid"`
-	TypeName     string `json:"type_name,omitempty"`
-	// Time is the event time (ms since the epoch) of the last matched event.
-	Time       int64    `json:"time"`
-	Message    string   `json:"message,omitempty"`
-	SeverityID int      `json:"severity_id"`
-	Severity   string   `json:"severity,omitempty"`
-	StatusID   int      `json:"status_id,omitempty"`
-	Status     string   `json:"status,omitempty"`
-	IsAlert    bool     `json:"is_alert"`
-	Metadata   Metadata `json:"metadata"`
+	FindingHeader
+	IsAlert  bool     `json:"is_alert"`
+	Metadata Metadata `json:"metadata"`
 	// FindingInfo names the finding and the rule (analytic) that raised it.
 	FindingInfo FindingInfo `json:"finding_info"`
 	Cloud       *Cloud      `json:"cloud,omitempty"`
