@@ -17,8 +17,8 @@ func newQueryCmd() *cobra.Command {
 		Short: "Query the audit log lake with SQL (DuckDB) across all clouds",
 		Long: `query runs one SQL statement (DuckDB dialect) over the lake written by
 "vigil logs ingest". The view events holds every event of every cloud; the views
-aws_cloudtrail, azure_activitylogs, azure_signinlogs, azure_auditlogs and
-gcp_audit hold one source each.
+aws_cloudtrail, azure_activitylogs, azure_signinlogs, azure_auditlogs,
+gcp_audit and m365_audit hold one source each.
 
 Columns: time, class_uid, class_name, activity_id, activity, severity_id,
 severity, status_id, status, cloud_provider, account_uid, region,

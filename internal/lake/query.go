@@ -13,11 +13,11 @@ import (
 )
 
 // Sources are the per-source views created next to events.
-var Sources = []logs.Source{logs.AWSCloudTrail, logs.AzureActivity, logs.AzureSignIn, logs.AzureAudit, logs.GCPAudit}
+var Sources = []logs.Source{logs.AWSCloudTrail, logs.AzureActivity, logs.AzureSignIn, logs.AzureAudit, logs.GCPAudit, logs.M365Audit}
 
 // DB opens an in-memory DuckDB database with the view events over every
 // part file of the lake and one view per source (aws_cloudtrail,
-// azure_activitylogs, azure_signinlogs, azure_auditlogs, gcp_audit). Views
+// azure_activitylogs, azure_signinlogs, azure_auditlogs, gcp_audit, m365_audit). Views
 // over no files are empty with the same columns. Close the DB when done.
 func (l *Lake) DB(ctx context.Context) (*sql.DB, error) {
 	db, err := sql.Open("duckdb", "")
