@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -223,13 +222,4 @@ func (s *levelSink) Write(ctx context.Context, a *detect.Alert) error {
 func writeSummary(w io.Writer, eng *detect.Engine, all bool) {
 	fmt.Fprintln(w, "vigil: alerts per rule (raised = matched; suppressed by tuning are not written):")
 	_ = eng.Stats().WriteSummary(w, all)
-}
-
-// buildVersion is the module version vigil was built at ("dev" for a
-// working-tree build).
-func buildVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"log/slog"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
@@ -19,6 +20,7 @@ func newRootCmd() *cobra.Command {
   vigil logs ingest PATH...           load audit logs into the embedded lake
   vigil query "SELECT ..."            query audit logs across clouds with SQL
   vigil detect PATH... --rules DIR    run Sigma detections on audit logs`,
+		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -44,3 +46,12 @@ func newRootCmd() *cobra.Command {
 }
 
 func usageErr(err error) error { return &exitError{code: exitUsage, err: err} }
+
+// buildVersion is the module version vigil was built at ("dev" for a
+// working-tree build).
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}

@@ -118,6 +118,7 @@ func runScan(cmd *cobra.Command, args []string, f scanFlags) error {
 		return err
 	}
 	res.Report.ListPassing = f.listPassing
+	res.Report.Version = buildVersion()
 
 	var w io.Writer = cmd.OutOrStdout()
 	var out *os.File
