@@ -38,11 +38,11 @@ half the resources are of types no built-in rule evaluates (network interfaces, 
 			if err != nil {
 				return err
 			}
-			dir, cleanup, err := scan.TempDir()
+			dir, err := os.MkdirTemp("", "vigil-bench-")
 			if err != nil {
 				return err
 			}
-			defer cleanup()
+			defer os.RemoveAll(dir)
 			if cpuProfile != "" {
 				f, err := os.Create(cpuProfile)
 				if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -107,7 +108,9 @@ type Input struct {
 
 // view returns the input document restricted to the given providers.
 func (in *Input) view(providers []resource.Provider) ast.Value {
-	key := fmt.Sprint(providers)
+	sorted := slices.Clone(providers)
+	slices.Sort(sorted)
+	key := fmt.Sprint(sorted) // [aws gcp] and [gcp aws] share one view
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if v, ok := in.views[key]; ok {

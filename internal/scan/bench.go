@@ -3,7 +3,6 @@ package scan
 import (
 	"context"
 	"fmt"
-	"os"
 	"runtime"
 	"syscall"
 	"time"
@@ -72,13 +71,4 @@ func peakRSS() int64 {
 		return 0
 	}
 	return ru.Maxrss * 1024 // Linux reports KiB
-}
-
-// TempDir is a helper for callers that want a throwaway directory.
-func TempDir() (string, func(), error) {
-	d, err := os.MkdirTemp("", "vigil-bench-")
-	if err != nil {
-		return "", nil, err
-	}
-	return d, func() { os.RemoveAll(d) }, nil
 }
