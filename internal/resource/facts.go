@@ -17,8 +17,25 @@ type Facts struct {
 	PasswordPolicy *PasswordPolicy `json:"password_policy,omitempty"`
 	KeyVault       *KeyVault       `json:"key_vault,omitempty"`
 	Network        *Network        `json:"network,omitempty"`
-	// Role is set on role definitions (class other): Azure role definitions.
+	// Role is set on role definitions (class role): Azure role definitions,
+	// GCP custom and predefined roles.
 	Role *RoleDefinition `json:"role,omitempty"`
+
+	Disk         *Disk         `json:"disk,omitempty"`
+	Snapshot     *Snapshot     `json:"snapshot,omitempty"`
+	Policy       *Policy       `json:"policy,omitempty"`
+	Group        *Group        `json:"group,omitempty"`
+	Function     *Function     `json:"function,omitempty"`
+	Kubernetes   *Kubernetes   `json:"kubernetes,omitempty"`
+	LoadBalancer *LoadBalancer `json:"load_balancer,omitempty"`
+	Queue        *Queue        `json:"queue,omitempty"`
+	Secret       *Secret       `json:"secret,omitempty"`
+	Registry     *Registry     `json:"registry,omitempty"`
+	DNS          *DNSZone      `json:"dns,omitempty"`
+	CDN          *CDN          `json:"cdn,omitempty"`
+	APIGateway   *APIGateway   `json:"api_gateway,omitempty"`
+	FlowLog      *FlowLog      `json:"flow_log,omitempty"`
+	OrgUnit      *OrgUnit      `json:"org_unit,omitempty"`
 }
 
 // ObjectStorage: S3 bucket, Azure storage account, GCS bucket.
@@ -164,6 +181,20 @@ type Identity struct {
 	TrustsExternal []string `json:"trusts_external,omitempty"`
 	Disabled       *bool    `json:"disabled,omitempty"`
 	Guest          *bool    `json:"guest,omitempty"`
+
+	// Typed identity data for effective-permission evaluation (AWS).
+	// InlineDocuments are the identity's inline policies, parsed.
+	InlineDocuments []NamedPolicy `json:"inline_documents,omitempty"`
+	// Groups the identity is a member of (IDs or names; also RelMemberOf).
+	Groups []string `json:"groups,omitempty"`
+	// TrustPolicy is a role's assume-role policy document.
+	TrustPolicy *PolicyDocument `json:"trust_policy,omitempty"`
+	// PermissionsBoundary is the ARN of the boundary policy, "" when none.
+	PermissionsBoundary string `json:"permissions_boundary,omitempty"`
+	// InstanceProfiles are the instance profile ARNs a role is in.
+	InstanceProfiles []string `json:"instance_profiles,omitempty"`
+	// PolicyErrors lists the identity's policies that did not parse.
+	PolicyErrors []string `json:"policy_errors,omitempty"`
 }
 
 // AccessKey: IAM access key, service-account key, service-principal credential.
@@ -193,6 +224,23 @@ type Binding struct {
 	Privileged *bool `json:"privileged,omitempty"`
 	// Public is true when the principal is allUsers / allAuthenticatedUsers / "*".
 	Public *bool `json:"public,omitempty"`
+	// Condition restricts the grant (GCP IAM condition; Azure ABAC
+	// condition, whose Title is empty and Expression the condition text).
+	Condition *BindingCondition `json:"condition,omitempty"`
+	// Deny is true for an Azure deny assignment: DenyPermissions are denied
+	// to Principal at Scope except to ExcludedPrincipals.
+	Deny               *bool            `json:"deny,omitempty"`
+	DenyPermissions    []RolePermission `json:"deny_permissions,omitempty"`
+	ExcludedPrincipals []string         `json:"excluded_principals,omitempty"`
+}
+
+// BindingCondition is a condition on a grant.
+type BindingCondition struct {
+	Title       string `json:"title,omitempty"`
+	Description string `json:"description,omitempty"`
+	Expression  string `json:"expression"`
+	// Version is the condition language version (Azure conditionVersion).
+	Version string `json:"version,omitempty"`
 }
 
 // Account: AWS account, Azure subscription, GCP project.
@@ -207,6 +255,13 @@ type Account struct {
 	AuditLogging *bool `json:"audit_logging,omitempty"`
 	// EBSDefaultEncryption etc.
 	DefaultEncryption *bool `json:"default_encryption,omitempty"`
+	// StoragePublicAccessBlocked: an account-wide guard against public
+	// object storage (S3 account-level Block Public Access, all four
+	// settings). Derivation carries it onto the account's buckets.
+	StoragePublicAccessBlocked *bool `json:"storage_public_access_blocked,omitempty"`
+	// Parent is the ID of the organization node above the account (GCP
+	// folder/organization, Azure management group, AWS OU); also RelChildOf.
+	Parent string `json:"parent,omitempty"`
 }
 
 // PasswordPolicy: AWS account password policy; Entra password policy.
@@ -247,4 +302,22 @@ type RoleDefinition struct {
 	// SubscriptionScope is true when an assignable scope is a subscription,
 	// a management group or the root ("/").
 	SubscriptionScope *bool `json:"subscription_scope,omitempty"`
+	// Permissions are the role's permission blocks as defined (Azure:
+	// actions, notActions, dataActions, notDataActions per block).
+	Permissions []RolePermission `json:"permissions,omitempty"`
+	// IncludedPermissions are a GCP role's permissions.
+	IncludedPermissions []string `json:"included_permissions,omitempty"`
+	// Stage is a GCP role's launch stage (GA, BETA, DISABLED, ...).
+	Stage string `json:"stage,omitempty"`
+	// Name of the role (Azure roleName, GCP title).
+	RoleName string `json:"role_name,omitempty"`
+}
+
+// RolePermission is one Azure permission block of a role definition or a
+// deny assignment.
+type RolePermission struct {
+	Actions        []string `json:"actions,omitempty"`
+	NotActions     []string `json:"not_actions,omitempty"`
+	DataActions    []string `json:"data_actions,omitempty"`
+	NotDataActions []string `json:"not_data_actions,omitempty"`
 }

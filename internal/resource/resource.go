@@ -14,28 +14,9 @@ const (
 
 // Class names a normalized cross-cloud resource class. Rules select the
 // resources they evaluate by class, so a rule written once for object_storage
-// evaluates S3 buckets, Azure storage accounts and GCS buckets.
+// evaluates S3 buckets, Azure storage accounts and GCS buckets. The list of
+// classes is kept once, in classes.go.
 type Class string
-
-// Classes of the normalized model. A resource whose native type maps to none
-// of them has ClassOther and is kept in the inventory (rules may still read it
-// through its native type and raw attributes).
-const (
-	ClassObjectStorage  Class = "object_storage"
-	ClassFirewall       Class = "firewall"    // security group / NSG / VPC firewall rule
-	ClassCompute        Class = "compute"     // VM instance
-	ClassDatabase       Class = "database"    // managed SQL database server/instance
-	ClassKey            Class = "key"         // KMS key / Key Vault key / Cloud KMS crypto key
-	ClassAuditLog       Class = "audit_log"   // CloudTrail trail / activity-log diagnostic setting / audit config
-	ClassIdentity       Class = "identity"    // user, role, service principal, service account, root
-	ClassIAMBinding     Class = "iam_binding" // a grant: role assignment / IAM binding / attached policy
-	ClassAccount        Class = "account"     // an AWS account, Azure subscription or GCP project itself
-	ClassPasswordPolicy Class = "password_policy"
-	ClassKeyVault       Class = "key_vault" // Azure Key Vault (container of keys/secrets)
-	ClassNetwork        Class = "network"   // VPC / VNet / subnet (flow logs)
-	ClassRole           Class = "role"      // a role definition (Azure role definitions; facts.role)
-	ClassOther          Class = "other"
-)
 
 // Resource is one cloud resource in vigil's model.
 type Resource struct {
@@ -59,15 +40,59 @@ type Resource struct {
 	Source string `json:"source,omitempty"`
 	// CapturedAt is when the export captured the resource, if it says.
 	CapturedAt *time.Time `json:"captured_at,omitempty"`
+	// Location is where in a source file the resource is defined (IaC).
+	Location *Location `json:"location,omitempty"`
+	// Aliases are other identifiers the same resource is referred to by in
+	// relationships (an AWS resourceId beside its ARN, a GCP email beside
+	// the asset name). Derivation resolves relationship targets through them.
+	Aliases []string `json:"aliases,omitempty"`
 
 	Class Class `json:"class"`
 	Facts Facts `json:"facts"`
 }
 
-// Relationship links a resource to another.
+// Relationship links a resource to another. TargetID is the target's ID or
+// one of its Aliases.
 type Relationship struct {
-	Type     string `json:"type"` // e.g. "attached_to", "member_of", "contains", "uses_key"
+	Type     string `json:"type"` // one of the Rel* constants, or a source's own
 	TargetID string `json:"target_id"`
+}
+
+// Relationship types that cross-resource derivation reads. Every source
+// states these the same way, whatever its export calls them.
+const (
+	// RelUsesDisk: a compute instance → a block disk it has attached.
+	RelUsesDisk = "uses_disk"
+	// RelHasPolicy: a user, group or role → a managed policy attached to it.
+	RelHasPolicy = "has_policy"
+	// RelMemberOf: a user (or group) → a group it belongs to.
+	RelMemberOf = "member_of"
+	// RelFlowLogsOf: a flow-log resource → the network, subnet, interface
+	// or firewall whose traffic it records.
+	RelFlowLogsOf = "flow_logs_of"
+	// RelInNetwork: a subnet, interface or instance → its network.
+	RelInNetwork = "in_network"
+	// RelUsesInterface: a compute instance → a network interface.
+	RelUsesInterface = "uses_interface"
+	// RelUsesPublicIP: an instance, interface or load balancer → a public IP.
+	RelUsesPublicIP = "uses_public_ip"
+	// RelUsesKey: a resource → the encryption key protecting it.
+	RelUsesKey = "uses_key"
+	// RelChildOf: a project, subscription, folder or account → its parent
+	// in the organization hierarchy.
+	RelChildOf = "child_of"
+	// RelRunsAs: a principal → an identity it runs as (instance profile
+	// role, managed identity, service account).
+	RelRunsAs = "runs_as"
+	// RelLogsTo: an audit log → the bucket or workspace it delivers to.
+	RelLogsTo = "logs_to"
+)
+
+// Location is where a resource is defined in a source file (1-based lines).
+type Location struct {
+	File      string `json:"file"`
+	StartLine int    `json:"start_line,omitempty"`
+	EndLine   int    `json:"end_line,omitempty"`
 }
 
 // Ref is the short identity of a resource as it appears in findings.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,6 +28,40 @@ type expected struct {
 		ResourceID string `json:"resource_id"`
 		Note       string `json:"note"`
 	} `json:"clean"`
+	Incidental []struct {
+		RuleID             string `json:"rule_id"`
+		ResourceIDContains string `json:"resource_id_contains"`
+		Why                string `json:"why"`
+	} `json:"incidental"`
+}
+
+// readExpected merges examples/org/expected.json with every other
+// expected*.json beside it (one per area of the sample, so each can grow on
+// its own); the scan time comes from expected.json.
+func readExpected(t *testing.T, dir string) expected {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "expected*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no expected*.json in %s: %v", dir, err)
+	}
+	var all expected
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var exp expected
+		if err := json.Unmarshal(data, &exp); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if filepath.Base(f) == "expected.json" {
+			all.ScanTime = exp.ScanTime
+		}
+		all.Planted = append(all.Planted, exp.Planted...)
+		all.Clean = append(all.Clean, exp.Clean...)
+		all.Incidental = append(all.Incidental, exp.Incidental...)
+	}
+	return all
 }
 
 // TestSampleOrganization is the acceptance test of the bundled sample
@@ -35,14 +70,7 @@ type expected struct {
 // least once somewhere in the org.
 func TestSampleOrganization(t *testing.T) {
 	dir := filepath.Join("..", "..", "examples", "org")
-	data, err := os.ReadFile(filepath.Join(dir, "expected.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var exp expected
-	if err := json.Unmarshal(data, &exp); err != nil {
-		t.Fatal(err)
-	}
+	exp := readExpected(t, dir)
 	ctx := context.Background()
 	e, err := policy.New(ctx, []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
 	if err != nil {
@@ -84,9 +112,38 @@ func TestSampleOrganization(t *testing.T) {
 			t.Errorf("planted %s on %s (%s): status %q, want FAIL", p.RuleID, p.ResourceID, p.Why, got)
 		}
 	}
+	passes := map[string]bool{}
+	for _, f := range res.Report.Findings {
+		if f.Status == finding.Pass {
+			passes[f.Resource.ID] = true
+		}
+	}
 	for _, c := range exp.Clean {
 		if rs := failsOn[c.ResourceID]; len(rs) > 0 {
 			t.Errorf("clean resource %s (%s) fails %v", c.ResourceID, c.Note, rs)
+		}
+		if !passes[c.ResourceID] {
+			t.Errorf("clean resource %s (%s) has no PASS finding: it is missing from the inventory or no rule judges it", c.ResourceID, c.Note)
+		}
+	}
+	// Two-sided: every FAIL is planted or listed as incidental.
+	planted := map[[2]string]bool{}
+	for _, p := range exp.Planted {
+		planted[[2]string{p.RuleID, p.ResourceID}] = true
+	}
+	for _, f := range res.Report.Findings {
+		if f.Status != finding.Fail || planted[[2]string{f.RuleID, f.Resource.ID}] {
+			continue
+		}
+		incidental := false
+		for _, in := range exp.Incidental {
+			if in.RuleID == f.RuleID && strings.Contains(f.Resource.ID, in.ResourceIDContains) {
+				incidental = true
+				break
+			}
+		}
+		if !incidental {
+			t.Errorf("unexpected FAIL %s on %s: neither planted nor listed as incidental in examples/org/expected*.json", f.RuleID, f.Resource.ID)
 		}
 	}
 	for _, r := range e.Rules() {

@@ -19,7 +19,11 @@ type Problem struct {
 	Path   string // set when the problem is not in the file being parsed (Finalize)
 	Line   int    // 1-based line for line-oriented inputs (NDJSON, CSV), else 0
 	Offset int64  // byte offset for JSON documents, else 0
-	Err    string
+	// Resource and Field name the resource and the attribute a problem is
+	// about (a field of the wrong type), when it is about one.
+	Resource string
+	Field    string
+	Err      string
 }
 
 // Result is what one input file produced.
