@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -97,9 +98,13 @@ func newRulesTestCmd() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "test DIR...",
-		Short: "Run a custom rule pack's own Rego test cases, as opa test does",
-		Long: `Run the *_test.rego test cases of custom rule packs, as 'opa test' does. The built-in
-libraries (data.vigil.lib.*) are available to the tests. Exit status 1 when a test fails.`,
+		Short: "Run a custom rule pack's Rego tests and check each test case through the engine",
+		Long: `Run the *_test.rego tests of custom rule packs, as 'opa test' does, then run the input of
+every test_fail_*, test_pass_* and test_unknown_* assertion ("r1" in rule.fail with input as ...,
+or its negation) through the real engine with that rule, and check the resource gets FAIL,
+PASS or UNKNOWN as the test's prefix says. Every rule needs at least one test_fail_ and one
+test_pass_ test, and a test_unknown_ test when it has custom.requires. The built-in libraries
+(data.vigil.lib.*) are available to the tests. Exit status 1 when a check fails.`,
 		Example: `  vigil rules test ./my-rules
   vigil rules test ./my-rules --format json`,
 		Args: cobra.MinimumNArgs(1),
@@ -108,38 +113,22 @@ libraries (data.vigil.lib.*) are available to the tests. Exit status 1 when a te
 			if err != nil {
 				return err
 			}
-			res, err := policy.RunTests(cmd.Context(), srcs, false)
+			rep, err := policy.RunTests(cmd.Context(), srcs, false)
 			if err != nil {
 				return usageErr(err)
 			}
-			failed := 0
-			for _, r := range res {
-				if !r.Pass {
-					failed++
-				}
-			}
+			failed := rep.Failed()
 			w := cmd.OutOrStdout()
 			if format == "json" {
 				enc := json.NewEncoder(w)
 				enc.SetIndent("", "  ")
-				if err := enc.Encode(map[string]any{"tests": res, "passed": len(res) - failed, "failed": failed}); err != nil {
+				if err := enc.Encode(map[string]any{"tests": rep.Tests, "rules": rep.Rules, "failed": failed}); err != nil {
 					return err
 				}
-			} else {
-				for _, r := range res {
-					st := "PASS"
-					if !r.Pass {
-						st = "FAIL"
-					}
-					fmt.Fprintf(w, "%s  %s.%s", st, r.Package, r.Name)
-					if r.Error != "" {
-						fmt.Fprintf(w, "  (%s: %s)", r.File, r.Error)
-					}
-					fmt.Fprintln(w)
-				}
-				fmt.Fprintf(w, "\nPASS: %d/%d\n", len(res)-failed, len(res))
+			} else if err := writeTestReport(w, rep); err != nil {
+				return err
 			}
-			if len(res) == 0 {
+			if len(rep.Tests) == 0 {
 				return usageErr(fmt.Errorf("no *_test.rego test cases found in %s", strings.Join(args, ", ")))
 			}
 			if failed > 0 {
@@ -150,4 +139,44 @@ libraries (data.vigil.lib.*) are available to the tests. Exit status 1 when a te
 	}
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
 	return cmd
+}
+
+func writeTestReport(w io.Writer, rep *policy.TestReport) error {
+	bw := bufio.NewWriter(w)
+	passed := 0
+	for _, r := range rep.Tests {
+		st := "PASS"
+		if !r.Pass {
+			st = "FAIL"
+		} else {
+			passed++
+		}
+		fmt.Fprintf(bw, "%s  %s.%s", st, r.Package, r.Name)
+		if len(r.Cases) > 0 {
+			var got []string
+			for _, c := range r.Cases {
+				if c.Got != "" {
+					got = append(got, c.Resource+" "+c.Got)
+				}
+			}
+			if len(got) > 0 {
+				fmt.Fprintf(bw, "  [engine: %s]", strings.Join(got, ", "))
+			}
+		}
+		if r.Error != "" {
+			fmt.Fprintf(bw, "\n      %s: %s", r.File, r.Error)
+		}
+		fmt.Fprintln(bw)
+	}
+	incomplete := 0
+	for _, c := range rep.Rules {
+		if len(c.Missing) == 0 {
+			continue
+		}
+		incomplete++
+		fmt.Fprintf(bw, "FAIL  rule %s (%s): no %s test asserting on it\n", c.Rule, c.File, strings.Join(c.Missing, ", "))
+	}
+	fmt.Fprintf(bw, "\nPASS: %d/%d tests; %d/%d rules with fail, pass and unknown cases\n", passed, len(rep.Tests),
+		len(rep.Rules)-incomplete, len(rep.Rules))
+	return bw.Flush()
 }

@@ -2,6 +2,7 @@ package finding
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -81,4 +82,43 @@ type Reference struct {
 type Suppression struct {
 	Reason  string `json:"reason"`
 	Expires string `json:"expires,omitempty"`
+}
+
+// References lists the rule's framework references in a stable order
+// (framework key, then the controls as the rule lists them).
+func (r *RuleInfo) References() []Reference {
+	keys := make([]string, 0, len(r.Frameworks))
+	for k := range r.Frameworks {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var refs []Reference
+	for _, k := range keys {
+		for _, c := range r.Frameworks[k] {
+			refs = append(refs, Reference{Framework: k, Control: c})
+		}
+	}
+	return refs
+}
+
+// New returns the finding of rule r on a resource. refs are r.References(),
+// which callers making many findings compute once and share.
+func (r *RuleInfo) New(res resource.Ref, status Status, message string, refs []Reference) Finding {
+	return Finding{
+		RuleID: r.ID, Title: r.Title, Category: r.Category, Severity: r.Severity, Status: status, Message: message,
+		Resource: res, Frameworks: refs, Remediation: r.Remediation,
+	}
+}
+
+// Rule returns what the finding says about its rule (the reports use it for
+// rules they have no metadata for).
+func (f *Finding) Rule() RuleInfo {
+	ri := RuleInfo{ID: f.RuleID, Title: f.Title, Severity: f.Severity, Category: f.Category, Remediation: f.Remediation}
+	if len(f.Frameworks) > 0 {
+		ri.Frameworks = map[string][]string{}
+		for _, ref := range f.Frameworks {
+			ri.Frameworks[ref.Framework] = append(ri.Frameworks[ref.Framework], ref.Control)
+		}
+	}
+	return ri
 }

@@ -61,8 +61,18 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 		}
 		seen[r.ID] = f.name
 		r.Builtin = f.builtin
+		names := ruleNames(f.module)
+		switch {
+		case !names["fail"]:
+			return nil, fmt.Errorf("%s: rule %q defines no `fail` set (the resources that break the rule)", f.name, r.ID)
+		case names["pass"]:
+			r.Legacy = true // first contract; see Rule.Legacy
+		case names["applicable"]:
+			return nil, fmt.Errorf("%s: rule %q defines `applicable`, which the rule contract no longer reads: "+
+				"put the resources the rule does not apply to in `skip`", f.name, r.ID)
+		}
 		e.rules = append(e.rules, r)
-		defined[r.ID] = ruleNames(f.module)
+		defined[r.ID] = names
 	}
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
 	c, err := compile(files, false)
@@ -70,7 +80,7 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	for _, r := range e.rules {
-		q := buildQuery(r.Package, defined[r.ID])
+		q := buildQuery(r.Package, defined[r.ID], r.Legacy)
 		pq, err := rego.New(rego.Compiler(c), rego.Query(q)).PrepareForEval(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("%s: preparing rule %s: %w", r.File, r.ID, err)
@@ -101,6 +111,8 @@ type Input struct {
 	// byClass lists resources per class, in input order, with their terms.
 	byClass map[resource.Class][]*resource.Resource
 	terms   map[resource.Class][]*ast.Term
+	// ids holds each resource's id as a term, for set lookups.
+	ids map[resource.Class][]*ast.Term
 
 	mu    sync.Mutex
 	views map[string]ast.Value // provider set -> input document
@@ -214,12 +226,14 @@ func NewInput(resources []*resource.Resource, now time.Time, classes ...resource
 		byID:    make(map[string]*resource.Resource, len(resources)),
 		byClass: map[resource.Class][]*resource.Resource{},
 		terms:   map[resource.Class][]*ast.Term{},
+		ids:     map[resource.Class][]*ast.Term{},
 		views:   map[string]ast.Value{},
 	}
 	for i, r := range resources {
 		in.byID[r.ID] = r
 		in.byClass[r.Class] = append(in.byClass[r.Class], r)
 		in.terms[r.Class] = append(in.terms[r.Class], terms[i])
+		in.ids[r.Class] = append(in.ids[r.Class], ast.StringTerm(r.ID))
 	}
 	return in, nil
 }
@@ -302,56 +316,116 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Findin
 func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Finding, error) {
 	rule := e.rules[i]
 	rs, err := e.prepared[i].Eval(ctx, rego.EvalParsedInput(in.view(rule.Providers)),
-		// Keep results as Rego terms: converting large id sets to sorted Go
-		// values costs more than reading them directly.
+		// Keep results as Rego terms: converting id sets to sorted Go values
+		// costs more than looking ids up in them.
 		rego.EvalSortSets(false), rego.EvalGenerateJSON(keepTerm))
 	if err != nil {
 		return nil, fmt.Errorf("rule %s (%s): %w", rule.ID, rule.File, err)
 	}
 	if len(rs) != 1 {
-		return nil, fmt.Errorf("rule %s: unexpected result", rule.ID)
+		return nil, fmt.Errorf("rule %s (%s): the query of fail and skip has %d results, want 1", rule.ID, rule.File, len(rs))
 	}
-	b := rs[0].Bindings
-	res, err := fastResults(rule, in, b)
+	if rule.Legacy {
+		return e.legacyFindings(ctx, i, in, rs[0].Bindings)
+	}
+	fail, err := resultSet(rs[0].Bindings["fail"], "fail")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("rule %s (%s): %w", rule.ID, rule.File, err)
 	}
-	if res == nil { // a result set holds more than ids of the rule's class
-		if res, err = slowResults(rule, in, b); err != nil {
+	skip, err := resultSet(rs[0].Bindings["skip"], "skip")
+	if err != nil {
+		return nil, fmt.Errorf("rule %s (%s): %w", rule.ID, rule.File, err)
+	}
+	nFail, nSkip := setLen(fail), setLen(skip)
+	resources, ids := in.byClass[rule.Class], in.ids[rule.Class]
+	out := make([]finding.Finding, 0, len(resources))
+	hitsFail, hitsSkip := 0, 0
+	var failIdx []int // indexes into out of the failing findings
+	for j, r := range resources {
+		if !rule.HasProvider(r.Provider) {
+			continue
+		}
+		// Look each id up rather than iterating the sets: OPA sorts a set to
+		// iterate it, and a lookup costs one hash of a term built once.
+		st, msg := finding.Pass, ""
+		switch {
+		case nFail > 0 && fail.Contains(ids[j]):
+			hitsFail++
+			st = finding.Fail
+			failIdx = append(failIdx, len(out))
+		case nSkip > 0 && skip.Contains(ids[j]):
+			hitsSkip++
+			continue
+		default:
+			if k := rule.missing(&r.Facts); k >= 0 {
+				st, msg = finding.Unknown, rule.unknowns[k]
+			}
+		}
+		out = append(out, rule.New(r.Ref(), st, msg, rule.refs))
+	}
+	if hitsFail < nFail {
+		return nil, fmt.Errorf("rule %s (%s): %s", rule.ID, rule.File, strayElement("fail", fail, rule, in))
+	}
+	if hitsSkip < nSkip {
+		return nil, fmt.Errorf("rule %s (%s): %s", rule.ID, rule.File, strayElement("skip", skip, rule, in))
+	}
+	if e.messages[i] != nil && len(failIdx) > 0 {
+		failed := make(map[string]bool, len(failIdx))
+		for _, k := range failIdx {
+			failed[out[k].Resource.ID] = true
+		}
+		msgs := map[string]string{}
+		if err := e.ruleMessages(ctx, i, in, func(id string) bool { return failed[id] }, msgs); err != nil {
 			return nil, err
 		}
-	}
-	if e.messages[i] != nil && res.fails > 0 {
-		if err := e.ruleMessages(ctx, i, in, res.failed, res.msgs); err != nil {
-			return nil, err
+		for _, k := range failIdx {
+			out[k].Message = msgs[out[k].Resource.ID]
 		}
-	}
-
-	refs := rule.References()
-	out := make([]finding.Finding, 0, len(res.covered))
-	for k, r := range res.covered {
-		f := finding.Finding{
-			RuleID: rule.ID, Title: rule.Title, Category: rule.Category, Severity: rule.Severity, Status: res.status[k],
-			Resource: r.Ref(), Frameworks: refs, Remediation: rule.Remediation,
-		}
-		switch f.Status {
-		case finding.Fail:
-			f.Message = res.msgs[r.ID]
-		case finding.Unknown:
-			f.Message = "the input does not carry the data this rule needs"
-		}
-		out = append(out, f)
 	}
 	return out, nil
 }
 
-// ruleResults are a rule's statuses for the resources it covers.
-type ruleResults struct {
-	covered []*resource.Resource
-	status  []finding.Status
-	fails   int
-	failed  func(id string) bool
-	msgs    map[string]string
+// setLen is the size of a result set, 0 when the rule did not define it.
+func setLen(s ast.Set) int {
+	if s == nil {
+		return 0
+	}
+	return s.Len()
+}
+
+// strayElement describes the first element of a rule's fail or skip set
+// that is not the id of a resource the rule judges (only called when there
+// is one: a rule bug worth a clear error rather than a silent drop).
+func strayElement(name string, set ast.Set, rule *Rule, in *Input) string {
+	covered := map[string]bool{}
+	for _, r := range in.byClass[rule.Class] {
+		if rule.HasProvider(r.Provider) {
+			covered[r.ID] = true
+		}
+	}
+	var stray *ast.Term
+	n := 0
+	set.Foreach(func(t *ast.Term) {
+		if s, ok := t.Value.(ast.String); ok && covered[string(s)] {
+			return
+		}
+		if stray == nil {
+			stray = t
+		}
+		n++
+	})
+	if stray == nil {
+		return name + " holds duplicate resource ids"
+	}
+	what := "not a resource id"
+	if s, ok := stray.Value.(ast.String); ok {
+		what = "not the id of a " + string(rule.Class) + " resource from " + fmt.Sprint(rule.Providers)
+		if r := in.byID[string(s)]; r != nil {
+			what += " (it is a " + string(r.Class) + " resource from " + string(r.Provider) + ")"
+		}
+	}
+	return fmt.Sprintf("%s holds %d element(s) the rule does not judge, e.g. %v: %s; %s must be a set of ids of input.resources.%s",
+		name, n, stray, what, name, rule.Class)
 }
 
 // resultSet returns a binding's set, or nil when the rule did not define it.
@@ -370,199 +444,7 @@ func resultSet(v any, name string) (ast.Set, error) {
 	return set, nil
 }
 
-// fastResults decides statuses by looking each covered resource's id up in
-// the fail and pass sets. Iterating an OPA set sorts it first, which over a
-// large inventory costs more than the rule; lookups do not. It returns nil
-// when some element of a set is not the id of a covered resource (an
-// {id, message} object, a resource of another class): slowResults handles
-// those.
-func fastResults(rule *Rule, in *Input, b rego.Vars) (*ruleResults, error) {
-	fail, err := resultSet(b["fail"], "fail")
-	if err != nil {
-		return nil, fmt.Errorf("rule %s: %w", rule.ID, err)
-	}
-	pass, err := resultSet(b["pass"], "pass")
-	if err != nil {
-		return nil, fmt.Errorf("rule %s: %w", rule.ID, err)
-	}
-	app, err := resultSet(b["applicable"], "applicable")
-	if err != nil {
-		return nil, fmt.Errorf("rule %s: %w", rule.ID, err)
-	}
-	has := func(s ast.Set, k *ast.Term) bool { return s != nil && s.Contains(k) }
-	size := func(s ast.Set) int {
-		if s == nil {
-			return 0
-		}
-		return s.Len()
-	}
-	res := &ruleResults{msgs: map[string]string{}}
-	hitsF, hitsP, hitsA := 0, 0, 0
-	failedIDs := map[string]bool{}
-	for _, r := range in.byClass[rule.Class] {
-		if !rule.HasProvider(r.Provider) {
-			continue
-		}
-		k := ast.StringTerm(r.ID)
-		if app != nil {
-			if !app.Contains(k) {
-				continue
-			}
-			hitsA++
-		}
-		st := finding.Unknown
-		inF, inP := has(fail, k), has(pass, k)
-		if inF {
-			hitsF++
-			st = finding.Fail
-			failedIDs[r.ID] = true
-		}
-		if inP {
-			hitsP++
-			if !inF {
-				st = finding.Pass
-			}
-		}
-		res.covered = append(res.covered, r)
-		res.status = append(res.status, st)
-	}
-	if hitsF != size(fail) || hitsP != size(pass) || hitsA != size(app) {
-		return nil, nil
-	}
-	res.fails = hitsF
-	res.failed = func(id string) bool { return failedIDs[id] }
-	return res, nil
-}
-
-// slowResults reads the fail, pass and applicable sets element by element:
-// fail elements may be {"id": ..., "message": ...} objects, and a rule may
-// judge resources outside its class.
-func slowResults(rule *Rule, in *Input, b rego.Vars) (*ruleResults, error) {
-	fail, msgs, err := failSet(b["fail"])
-	if err != nil {
-		return nil, fmt.Errorf("rule %s: fail: %w", rule.ID, err)
-	}
-	pass, err := idSet(b["pass"])
-	if err != nil {
-		return nil, fmt.Errorf("rule %s: pass: %w", rule.ID, err)
-	}
-	// The resources the rule covers: `applicable` when the rule defines it,
-	// otherwise every resource of its class from its providers.
-	var covered []*resource.Resource
-	if b["applicable"] != nil {
-		app, err := idSet(b["applicable"])
-		if err != nil {
-			return nil, fmt.Errorf("rule %s: applicable: %w", rule.ID, err)
-		}
-		for _, r := range in.byClass[rule.Class] {
-			if app[r.ID] {
-				covered = append(covered, r)
-				delete(app, r.ID)
-			}
-		}
-		extra := make([]string, 0, len(app))
-		for id := range app { // applicable resources of other classes
-			extra = append(extra, id)
-		}
-		sort.Strings(extra)
-		for _, id := range extra {
-			if r := in.byID[id]; r != nil {
-				covered = append(covered, r)
-			}
-		}
-	} else {
-		for _, r := range in.byClass[rule.Class] {
-			if rule.HasProvider(r.Provider) {
-				covered = append(covered, r)
-			}
-		}
-	}
-	// A rule may fail or pass a resource outside the covered set (e.g. of
-	// another class); report those too.
-	inCovered := make(map[string]bool, len(covered))
-	for _, r := range covered {
-		inCovered[r.ID] = true
-	}
-	for _, set := range []map[string]bool{fail, pass} {
-		extra := make([]string, 0)
-		for id := range set {
-			if !inCovered[id] {
-				extra = append(extra, id)
-			}
-		}
-		sort.Strings(extra)
-		for _, id := range extra {
-			if r := in.byID[id]; r != nil && rule.HasProvider(r.Provider) {
-				covered = append(covered, r)
-				inCovered[id] = true
-			}
-		}
-	}
-	res := &ruleResults{covered: covered, msgs: msgs, failed: func(id string) bool { return fail[id] }}
-	for _, r := range covered {
-		st := finding.Unknown
-		switch {
-		case fail[r.ID]:
-			st = finding.Fail
-			res.fails++
-		case pass[r.ID]:
-			st = finding.Pass
-		}
-		res.status = append(res.status, st)
-	}
-	return res, nil
-}
-
 func keepTerm(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }
-
-// idSet reads a set of resource ids.
-func idSet(v any) (map[string]bool, error) {
-	ids, _, err := failSet(v)
-	return ids, err
-}
-
-// failSet reads a rule's fail set, whose elements are resource ids or
-// objects {"id": ..., "message": ...}.
-func failSet(v any) (map[string]bool, map[string]string, error) {
-	ids := map[string]bool{}
-	msgs := map[string]string{}
-	if v == nil {
-		return ids, msgs, nil
-	}
-	t, ok := v.(*ast.Term)
-	if !ok {
-		return nil, nil, fmt.Errorf("want a set of resource ids, got %T", v)
-	}
-	set, ok := t.Value.(ast.Set)
-	if !ok {
-		return nil, nil, fmt.Errorf("want a set of resource ids, got %v", ast.ValueName(t.Value))
-	}
-	var err error
-	set.Foreach(func(x *ast.Term) {
-		switch x := x.Value.(type) {
-		case ast.String:
-			ids[string(x)] = true
-		case ast.Object:
-			id, ok := x.Get(ast.StringTerm("id")).Value.(ast.String)
-			if !ok {
-				err = fmt.Errorf("fail element %v has no string id", x)
-				return
-			}
-			ids[string(id)] = true
-			if m := x.Get(ast.StringTerm("message")); m != nil {
-				if ms, ok := m.Value.(ast.String); ok {
-					msgs[string(id)] = string(ms)
-				}
-			}
-		default:
-			err = fmt.Errorf("want resource ids or {id, message} objects, got %v", x)
-		}
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return ids, msgs, nil
-}
 
 // ruleNames lists the names of the rules a module defines.
 func ruleNames(m *ast.Module) map[string]bool {
@@ -576,14 +458,18 @@ func ruleNames(m *ast.Module) map[string]bool {
 	return out
 }
 
-// buildQuery queries the result rules a rule package defines: fail and pass
-// (sets of ids) and applicable (set of ids).
-func buildQuery(pkg string, names map[string]bool) string {
+// buildQuery queries the result sets a rule package defines: fail and skip,
+// or for a legacy rule fail, pass and applicable.
+func buildQuery(pkg string, names map[string]bool, legacy bool) string {
 	var parts []string
 	// `message` is queried separately, over failing resources only (see
 	// ruleMessages): OPA checks a partial object's keys for conflicts as it
 	// grows, which is quadratic over a large inventory.
-	for _, n := range []string{"fail", "pass", "applicable"} {
+	results := []string{"fail", "skip"}
+	if legacy {
+		results = []string{"fail", "pass", "applicable"}
+	}
+	for _, n := range results {
 		if names[n] {
 			parts = append(parts, fmt.Sprintf("%s := %s.%s", n, pkg, n))
 		}

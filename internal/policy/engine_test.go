@@ -97,11 +97,6 @@ fail contains r.id if {
 	some r in input.resources.object_storage
 	not r.tags.owner
 }
-
-pass contains r.id if {
-	some r in input.resources.object_storage
-	r.tags.owner
-}
 `
 	if err := os.WriteFile(filepath.Join(dir, "owner.rego"), []byte(rule), 0o644); err != nil {
 		t.Fatal(err)
@@ -161,27 +156,42 @@ func TestDuplicateRuleID(t *testing.T) {
 }
 
 func TestRunTests(t *testing.T) {
-	res, err := RunTests(context.Background(), []Source{testPack(t)}, true)
+	rep, err := RunTests(context.Background(), []Source{testPack(t)}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res) != 2 {
-		t.Fatalf("ran %d tests, want 2: %+v", len(res), res)
+	if len(rep.Tests) != 7 {
+		t.Fatalf("ran %d tests, want 7: %+v", len(rep.Tests), rep.Tests)
 	}
-	for _, r := range res {
+	cases := 0
+	for _, r := range rep.Tests {
 		if !r.Pass {
 			t.Errorf("%s.%s failed: %s", r.Package, r.Name, r.Error)
 		}
+		cases += len(r.Cases)
+	}
+	if cases != 6 {
+		t.Errorf("%d engine checks, want 6 (one per test_fail_/test_pass_/test_unknown_ assertion)", cases)
+	}
+	want := []RuleCheck{
+		{Rule: "test-bucket-public", File: "testpack/storage/bucket_public.rego", Fail: 1, Pass: 1, Unknown: 1},
+		{Rule: "test-root-keys", File: "testpack/storage/root_keys.rego", Fail: 1, Pass: 1, Unknown: 1},
+	}
+	if diff := cmp.Diff(want, rep.Rules); diff != "" {
+		t.Errorf("rule checks (-want +got):\n%s", diff)
+	}
+	if rep.Failed() != 0 {
+		t.Errorf("Failed() = %d, want 0", rep.Failed())
 	}
 	// A failing custom test is reported as failing.
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "x_test.rego"), []byte("package vigil.rules.x_test\nimport data.vigil.lib.testnet\ntest_fail_wrong if { testnet.internet(\"10.0.0.0/8\") }\n"), 0o644)
-	res, err = RunTests(context.Background(), []Source{testPack(t), DirSource(dir)}, false)
+	rep, err = RunTests(context.Background(), []Source{testPack(t), DirSource(dir)}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res) != 1 || res[0].Pass || res[0].Name != "test_fail_wrong" {
-		t.Fatalf("want one failing custom test, got %+v", res)
+	if len(rep.Tests) != 1 || rep.Tests[0].Pass || rep.Tests[0].Name != "test_fail_wrong" {
+		t.Fatalf("want one failing custom test, got %+v", rep.Tests)
 	}
 }
 
@@ -198,16 +208,12 @@ func TestMessageObject(t *testing.T) {
 #   category: resilience
 #   class: object_storage
 #   providers: [aws]
+#   requires: [facts.storage.versioning]
 package vigil.rules.msg_versioning
 
 fail contains r.id if {
 	some r in input.resources.object_storage
 	r.facts.storage.versioning == false
-}
-
-pass contains r.id if {
-	some r in input.resources.object_storage
-	r.facts.storage.versioning == true
 }
 
 message[r.id] := sprintf("%s has versioning off", [r.name]) if {

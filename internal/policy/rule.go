@@ -3,7 +3,6 @@ package policy
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -12,50 +11,64 @@ import (
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
-// Rule is a posture rule's metadata, read from its package's METADATA block.
+// Rule is a posture rule: its metadata (finding.RuleInfo, the one rule info
+// type the findings, the compliance summary and the reports share), the
+// class it judges and the facts it needs, read from its package's METADATA
+// block.
 type Rule struct {
-	ID          string              `json:"id"`
-	Title       string              `json:"title"`
-	Description string              `json:"description,omitempty"`
-	Severity    finding.Severity    `json:"severity"`
-	Category    string              `json:"category"`
-	Class       resource.Class      `json:"class"`
-	Providers   []resource.Provider `json:"providers"`
-	Remediation string              `json:"remediation,omitempty"`
-	// Frameworks maps a framework key (cis-aws-7.0, soc2, ...) to control IDs.
-	Frameworks map[string][]string `json:"frameworks,omitempty"`
+	finding.RuleInfo
+	Class resource.Class `json:"class"`
+	// Requires lists the facts the rule needs (custom.requires), as fact
+	// paths such as facts.storage.public_access. An entry with several paths
+	// is satisfied when any one of them is present. A resource of the rule's
+	// class that does not fail and lacks a required fact is UNKNOWN.
+	Requires [][]string `json:"requires,omitempty"`
 	// Package is the Rego package path, e.g. data.vigil.rules.storage_public_access.
 	Package string `json:"package"`
 	// File is where the rule was read from; Builtin tells built-in from custom.
 	File    string `json:"file"`
 	Builtin bool   `json:"builtin"`
-}
+	// Legacy is set for a rule in the first contract (it defines `pass`,
+	// maybe `applicable`): its statuses come from its fail and pass sets and
+	// custom.requires is not read. Kept while the built-in pack migrates.
+	Legacy bool `json:"legacy,omitempty"`
 
-// References lists the rule's framework references in a stable order.
-func (r *Rule) References() []finding.Reference {
-	keys := make([]string, 0, len(r.Frameworks))
-	for k := range r.Frameworks {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var refs []finding.Reference
-	for _, k := range keys {
-		for _, c := range r.Frameworks[k] {
-			refs = append(refs, finding.Reference{Framework: k, Control: c})
-		}
-	}
-	return refs
+	// Compiled at load: presence checks per requires entry, the message an
+	// UNKNOWN finding carries per entry, the framework references.
+	checks   [][]*factCheck
+	unknowns []string
+	refs     []finding.Reference
 }
 
 // HasProvider reports whether the rule covers p.
 func (r *Rule) HasProvider(p resource.Provider) bool { return slices.Contains(r.Providers, p) }
 
-var validClasses = map[resource.Class]bool{
-	resource.ClassObjectStorage: true, resource.ClassFirewall: true, resource.ClassCompute: true,
-	resource.ClassDatabase: true, resource.ClassKey: true, resource.ClassAuditLog: true,
-	resource.ClassIdentity: true, resource.ClassIAMBinding: true, resource.ClassAccount: true,
-	resource.ClassPasswordPolicy: true, resource.ClassKeyVault: true, resource.ClassNetwork: true,
-	resource.ClassRole: true, resource.ClassOther: true,
+// missing returns the index of the first requires entry none of whose paths
+// is present on f, or -1 when every required fact is present.
+func (r *Rule) missing(f *resource.Facts) int {
+	for i, alts := range r.checks {
+		ok := false
+		for _, c := range alts {
+			if c.present(f) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// Infos returns the rules' metadata, as the reports and the compliance
+// summary take it.
+func Infos(rs []*Rule) []finding.RuleInfo {
+	out := make([]finding.RuleInfo, len(rs))
+	for i, r := range rs {
+		out[i] = r.RuleInfo
+	}
+	return out
 }
 
 // ruleFromModule reads the package-scoped METADATA of a rule module. It
@@ -73,10 +86,9 @@ func ruleFromModule(file string, m *ast.Module) (*Rule, error) {
 	}
 	c := ann.Custom
 	r := &Rule{
-		Title:       ann.Title,
-		Description: strings.TrimSpace(ann.Description),
-		Package:     m.Package.Path.String(),
-		File:        file,
+		RuleInfo: finding.RuleInfo{Title: ann.Title, Description: strings.TrimSpace(ann.Description)},
+		Package:  m.Package.Path.String(),
+		File:     file,
 	}
 	var errs []string
 	str := func(key string, required bool) string {
@@ -101,8 +113,8 @@ func ruleFromModule(file string, m *ast.Module) (*Rule, error) {
 	r.Severity = sev
 	r.Category = str("category", true)
 	r.Class = resource.Class(str("class", true))
-	if r.Class != "" && !validClasses[r.Class] {
-		errs = append(errs, fmt.Sprintf("custom.class %q is not a known class", r.Class))
+	if r.Class != "" && !resource.KnownClass(r.Class) {
+		errs = append(errs, fmt.Sprintf("custom.class %q is not a known class (want one of %s)", r.Class, classNames()))
 	}
 	r.Remediation = str("remediation", false)
 	if r.Title == "" {
@@ -137,8 +149,81 @@ func ruleFromModule(file string, m *ast.Module) (*Rule, error) {
 	} else if c["frameworks"] != nil {
 		errs = append(errs, "custom.frameworks must be a map of framework to control IDs")
 	}
+	errs = append(errs, r.readRequires(c["requires"])...)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%s: rule %q: %s", file, r.ID, strings.Join(errs, "; "))
 	}
+	r.refs = r.References()
 	return r, nil
+}
+
+// readRequires reads and compiles custom.requires: a list whose entries are
+// fact paths or lists of fact paths (any one present is enough).
+func (r *Rule) readRequires(v any) []string {
+	if v == nil {
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return []string{fmt.Sprintf("custom.requires must be a list of fact paths, got %v", v)}
+	}
+	var errs []string
+	key := resource.FactsKey(r.Class)
+	for _, e := range list {
+		var paths []string
+		switch e := e.(type) {
+		case string:
+			paths = []string{e}
+		case []any:
+			for _, x := range e {
+				s, ok := x.(string)
+				if !ok {
+					errs = append(errs, fmt.Sprintf("custom.requires: %v is not a fact path", x))
+					continue
+				}
+				paths = append(paths, s)
+			}
+		default:
+			errs = append(errs, fmt.Sprintf("custom.requires: %v is not a fact path or a list of fact paths", e))
+			continue
+		}
+		if len(paths) == 0 {
+			errs = append(errs, "custom.requires: an entry is an empty list")
+			continue
+		}
+		var alts []*factCheck
+		for _, p := range paths {
+			p = strings.TrimSpace(p)
+			c, err := compileFactPath(p)
+			if err != nil {
+				errs = append(errs, "custom.requires: "+err.Error())
+				continue
+			}
+			if key != "" && !strings.HasPrefix(p, "facts."+key+".") && p != "facts."+key {
+				errs = append(errs, fmt.Sprintf("custom.requires: %s is not a fact of class %s (its facts are facts.%s.*)", p, r.Class, key))
+				continue
+			}
+			alts = append(alts, c)
+		}
+		if len(alts) != len(paths) {
+			continue
+		}
+		r.Requires = append(r.Requires, paths)
+		r.checks = append(r.checks, alts)
+		what := paths[0]
+		if len(paths) > 1 {
+			what = "any of " + strings.Join(paths, ", ")
+		}
+		r.unknowns = append(r.unknowns, "the input does not carry "+what+", which this rule needs")
+	}
+	return errs
+}
+
+// classNames lists the classes rules may declare.
+func classNames() string {
+	var out []string
+	for _, ci := range resource.Classes() {
+		out = append(out, string(ci.Class))
+	}
+	return strings.Join(out, ", ")
 }

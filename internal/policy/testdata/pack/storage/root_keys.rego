@@ -7,30 +7,20 @@
 #   category: identity
 #   class: identity
 #   providers: [aws]
+#   requires:
+#     - [facts.identity.access_keys_known, facts.identity.access_keys]
 package vigil.rules.test_root_keys
 
 import data.vigil.lib.testnet
 
-applicable contains r.id if {
+skip contains r.id if {
 	some r in input.resources.identity
-	r.facts.identity.kind == "root"
+	not r.facts.identity.kind == "root"
 }
 
 fail contains r.id if {
 	some r in input.resources.identity
 	r.facts.identity.kind == "root"
-	some k in r.facts.identity.access_keys
-	k.active
-}
-
-pass contains r.id if {
-	some r in input.resources.identity
-	r.facts.identity.kind == "root"
-	r.facts.identity.access_keys_known
-	not any_active(r)
-}
-
-any_active(r) if {
 	some k in r.facts.identity.access_keys
 	k.active
 }
