@@ -91,9 +91,10 @@ func (r *TestReport) Failed() int {
 
 // Status names the engine check uses besides FAIL, PASS and UNKNOWN.
 const (
-	wantNotFail = "not FAIL"
-	gotSkipped  = "skipped"
-	gotNone     = "no finding"
+	wantNotFail    = "not FAIL"
+	wantNotSkipped = "not skipped"
+	gotSkipped     = "skipped"
+	gotNone        = "no finding"
 )
 
 // RunTests runs the *_test.rego tests of the sources, as `opa test` does,
@@ -273,9 +274,11 @@ func (c *caseChecker) cases(ctx context.Context, f parsedFile) []testCase {
 				tc.results = append(tc.results, CaseResult{Line: a.line, Error: fmt.Sprintf("line %d: %s", a.line, a.err)})
 				continue
 			}
-			if a.negated {
+			switch {
+			case a.set != "fail":
+			case a.negated:
 				negative++
-			} else if a.set == "fail" {
+			default:
 				positive++
 			}
 			if !seen[a.rule.ID] {
@@ -403,6 +406,8 @@ func (c *caseChecker) check(ctx context.Context, m *ast.Module, before ast.Body,
 	switch {
 	case a.set == "skip" && !a.negated:
 		res.Want = gotSkipped
+	case a.set == "skip":
+		res.Want = wantNotSkipped
 	case !a.negated:
 		res.Want = string(finding.Fail)
 	case kind == PrefixPass:
@@ -450,6 +455,8 @@ func (c *caseChecker) check(ctx context.Context, m *ast.Module, before ast.Body,
 	switch res.Want {
 	case wantNotFail:
 		res.Pass = res.Got != string(finding.Fail)
+	case wantNotSkipped:
+		res.Pass = res.Got != gotSkipped
 	default:
 		res.Pass = res.Got == res.Want
 	}
