@@ -16,13 +16,7 @@ const Format = "azure-resource-graph"
 var canonical = map[string]string{}
 
 func init() {
-	for _, t := range []string{
-		TypeStorageAccount, TypeBlobService, TypeBlobContainer, TypeNSG, TypeVM, TypeNIC, TypePublicIP, TypeDisk,
-		TypeSQLServer, TypeSQLFirewallRule, TypeSQLAuditing, TypePostgresFlexible, TypeMySQLFlexible,
-		TypePostgresFirewallRule, TypeMySQLFirewallRule, TypeKeyVault, TypeKeyVaultKey, TypeVNet,
-		TypeNetworkWatcher, TypeFlowLog, TypeDiagnosticSetting, TypePricing, TypeSecurityContact,
-		TypeRoleAssignment, TypeRoleDefinition, TypeSubscription, TypeResourceGroup, TypeManagedIdentity,
-	} {
+	for t := range normalizers {
 		canonical[strings.ToLower(t)] = t
 	}
 }
@@ -97,7 +91,11 @@ func isRow(o attr.M) bool {
 	return attr.Str(o, "type") != ""
 }
 
-// Parse imports the rows of a decoded document Detect accepted.
+// Parse imports the rows of a decoded document Detect accepted. A field of
+// the wrong type is a problem naming the resource and the field, and the
+// facts that depend on it are left unset. Every resource no rule evaluates
+// (an unmodelled type, or one kept as class other for derivation, such as
+// a network interface) is listed as unsupported.
 func Parse(ctx context.Context, path string, doc any) *attr.Result {
 	res := &attr.Result{Format: Format}
 	var rows []any
@@ -124,13 +122,14 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 			res.Problems = append(res.Problems, attr.Problemf(0, 0, "row %d is not an object", i))
 			continue
 		}
-		r, supported := normalize(path, row)
+		r, problems := normalize(path, row)
+		res.Problems = append(res.Problems, problems...)
 		if r == nil {
 			res.Problems = append(res.Problems, attr.Problemf(0, 0, "row %d has no id", i))
 			continue
 		}
 		res.Resources = append(res.Resources, r)
-		if !supported {
+		if r.Class == resource.ClassOther {
 			res.AddUnsupported(r)
 		}
 	}
@@ -158,41 +157,60 @@ func SubscriptionOf(id string) string {
 	return strings.ToLower(rest)
 }
 
-func normalize(path string, row attr.M) (*resource.Resource, bool) {
-	id := attr.Str(row, "id")
-	if id == "" {
-		return nil, false
+func normalize(path string, raw attr.M) (*resource.Resource, []attr.Problem) {
+	id, _ := attr.Get(raw, "id")
+	ids, _ := id.(string)
+	if ids == "" {
+		return nil, nil
 	}
-	typ := CanonicalType(attr.Str(row, "type"))
-	sub := strings.ToLower(attr.Str(row, "subscriptionId"))
+	c := &checker{id: ids}
+	row := node{m: raw, c: c}
+	rawType := row.s("type")
+	typ := CanonicalType(rawType)
+	sub := strings.ToLower(row.s("subscriptionId"))
 	if sub == "" {
-		sub = SubscriptionOf(id)
+		sub = SubscriptionOf(ids)
 	}
-	region := strings.ToLower(attr.Str(row, "location"))
+	region := strings.ToLower(row.s("location"))
 	if region == "" {
 		region = "global"
 	}
 	r := &resource.Resource{
-		Provider: resource.Azure, Account: sub, Region: region, Type: typ, ID: id, Name: attr.Str(row, "name"),
-		Tags: attr.Tags(getv(row, "tags")), Raw: row, Source: path, Class: resource.ClassOther,
+		Provider: resource.Azure, Account: sub, Region: region, Type: typ, ID: ids, Name: row.s("name"),
+		Raw: raw, Source: path, Class: resource.ClassOther,
 	}
-	if rg := attr.Str(row, "resourceGroup"); rg != "" && sub != "" {
+	if tv, st := row.lookup("tags"); st == ok {
+		if attr.AsObj(tv) == nil {
+			if _, isArr := tv.([]any); !isArr {
+				c.wrong("tags", "object", tv)
+			}
+		}
+		r.Tags = attr.Tags(tv)
+	}
+	if rg := row.s("resourceGroup"); rg != "" && sub != "" {
 		attr.Relate(r, "contained_in", "/subscriptions/"+sub+"/resourceGroups/"+rg)
 	}
-	fill, ok := normalizers[typ]
-	if !ok {
-		return r, false
+	fill, known := normalizers[typ]
+	if !known {
+		return r, c.problems
 	}
-	props := attr.Obj(row, "properties")
+	props, _ := row.obj("properties")
 	fill(r, row, props)
-	return r, true
+	if r.Class == resource.ClassOther && typ != rawType && canonicalOnlyWhenModelled[typ] {
+		r.Type = rawType // a web app that is not a function app: not modelled
+	}
+	return r, c.problems
 }
 
-func getv(m attr.M, k string) any { v, _ := attr.Get(m, k); return v }
+// canonicalOnlyWhenModelled lists types whose rows are modelled only for
+// some kinds (Microsoft.Web/sites: function apps); the others keep the
+// spelling of the row, as unmodelled types do.
+var canonicalOnlyWhenModelled = map[string]bool{TypeWebSite: true}
 
-type normalizer func(r *resource.Resource, row, props attr.M)
+type normalizer func(r *resource.Resource, row, props node)
 
-func noFacts(*resource.Resource, attr.M, attr.M) {}
+// noFacts keeps a row as class other: read for derivation, judged by no rule.
+func noFacts(*resource.Resource, node, node) {}
 
 var normalizers = map[string]normalizer{
 	TypeStorageAccount:       storageAccount,
@@ -200,9 +218,9 @@ var normalizers = map[string]normalizer{
 	TypeBlobContainer:        noFacts,
 	TypeNSG:                  nsg,
 	TypeVM:                   vm,
-	TypeNIC:                  noFacts,
+	TypeNIC:                  nic,
 	TypePublicIP:             noFacts,
-	TypeDisk:                 noFacts,
+	TypeDisk:                 disk,
 	TypeSQLServer:            sqlServer,
 	TypeSQLFirewallRule:      noFacts,
 	TypeSQLAuditing:          noFacts,
@@ -214,165 +232,295 @@ var normalizers = map[string]normalizer{
 	TypeKeyVaultKey:          vaultKey,
 	TypeVNet:                 vnet,
 	TypeNetworkWatcher:       noFacts,
-	TypeFlowLog:              noFacts,
+	TypeFlowLog:              flowLog,
 	TypeDiagnosticSetting:    diagnosticSetting,
 	TypePricing:              noFacts,
 	TypeSecurityContact:      noFacts,
 	TypeRoleAssignment:       roleAssignment,
 	TypeRoleDefinition:       roleDefinition,
+	TypeDenyAssignment:       denyAssignment,
 	TypeSubscription:         subscription,
 	TypeResourceGroup:        noFacts,
+	TypeManagementGroup:      managementGroup,
 	TypeManagedIdentity:      managedIdentity,
+
+	TypeSnapshot:           snapshot,
+	TypeImage:              image,
+	TypeWebSite:            webSite,
+	TypeManagedCluster:     managedCluster,
+	TypeLoadBalancer:       loadBalancer,
+	TypeAppGateway:         appGateway,
+	TypeServiceBus:         messaging("queue"),
+	TypeEventHub:           messaging("topic"),
+	TypeKeyVaultSecret:     vaultSecret,
+	TypeContainerRegistry:  containerRegistry,
+	TypeDNSZone:            dnsZone(true),
+	TypePrivateDNSZone:     dnsZone(false),
+	TypeCDNProfile:         cdnProfile,
+	TypeCDNEndpoint:        cdnEndpoint,
+	TypeFrontDoor:          frontDoor,
+	TypeAPIManagement:      apiManagement,
 }
 
-func storageAccount(r *resource.Resource, _, p attr.M) {
+// tlsVersion normalizes "TLS1_2", "1.2", "TLSv1_2", "Tls12", "TLS12" to "1.2".
+func tlsVersion(v string) string {
+	u := strings.ToUpper(strings.TrimSpace(v))
+	u = strings.TrimPrefix(u, "TLSV")
+	u = strings.TrimPrefix(u, "TLS")
+	u = strings.ReplaceAll(u, "_", ".")
+	if len(u) == 2 && u[0] >= '0' && u[0] <= '9' && u[1] >= '0' && u[1] <= '9' {
+		u = u[:1] + "." + u[1:]
+	}
+	return u
+}
+
+func storageAccount(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassObjectStorage
 	s := &resource.ObjectStorage{}
 	r.Facts.Storage = s
-	if p == nil {
+	if p.m == nil {
 		return
 	}
-	if allow := attr.Bool(p, "allowBlobPublicAccess"); allow != nil {
+	if allow := p.b("allowBlobPublicAccess"); allow != nil {
 		s.PublicAccessBlocked = resource.Bool(!*allow)
 		if !*allow {
 			s.PublicAccess = resource.Bool(false)
 		}
 	}
-	s.SecureTransportOnly = attr.Bool(p, "supportsHttpsTrafficOnly")
-	if v := attr.Str(p, "minimumTlsVersion"); v != "" {
-		s.MinTLSVersion = strings.ReplaceAll(strings.TrimPrefix(strings.ToUpper(v), "TLS"), "_", ".")
+	s.SecureTransportOnly = p.b("supportsHttpsTrafficOnly")
+	if v := p.s("minimumTlsVersion"); v != "" {
+		s.MinTLSVersion = tlsVersion(v)
 	}
-	if enc := attr.Obj(p, "encryption"); enc != nil {
+	if enc, st := p.obj("encryption"); st == ok {
 		// Azure Storage encrypts all data at rest; the key source says whose key.
 		s.Encrypted = resource.Bool(true)
-		if on := attr.Bool(enc, "services", "blob", "enabled"); on != nil {
+		on, est := enc.boolean("services", "blob", "enabled")
+		switch est {
+		case ok:
 			s.Encrypted = on
+		case bad:
+			s.Encrypted = nil
 		}
-		switch strings.ToLower(attr.Str(enc, "keySource")) {
-		case "microsoft.keyvault":
+		switch enc.enum(k("keySource"), "Microsoft.Keyvault", "Microsoft.Storage") {
+		case 0:
 			s.KeyManager = "customer"
-		case "microsoft.storage":
+		case 1:
 			s.KeyManager = "provider"
 		}
 	}
-	if acl := attr.Obj(p, "networkAcls"); acl != nil {
-		s.NetworkDefaultDeny = resource.Bool(strings.EqualFold(attr.Str(acl, "defaultAction"), "Deny"))
-	}
-	if strings.EqualFold(attr.Str(p, "publicNetworkAccess"), "Disabled") {
+	acl, aclSt := p.obj("networkAcls")
+	_, pnaSt := p.str("publicNetworkAccess")
+	switch {
+	case p.enum(k("publicNetworkAccess"), "Disabled") == 0:
 		s.NetworkDefaultDeny = resource.Bool(true)
+	case aclSt == bad || pnaSt == bad:
+	case aclSt == ok:
+		da, dst := acl.str("defaultAction")
+		if dst != bad {
+			s.NetworkDefaultDeny = resource.Bool(strings.EqualFold(da, "Deny"))
+		}
 	}
 }
 
-func nsg(r *resource.Resource, _, p attr.M) {
+func nsg(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassFirewall
 	fw := &resource.Firewall{Default: resource.Bool(false)}
 	r.Facts.Firewall = fw
-	if p == nil {
+	if p.m == nil {
 		return
 	}
-	fw.Rules = []resource.FirewallRule{}
+	rules := []resource.FirewallRule{}
 	for _, key := range []string{"securityRules", "defaultSecurityRules"} {
-		for _, sr := range attr.Objs(p, key) {
-			fw.Rules = append(fw.Rules, nsgRule(sr)...)
+		srs, st := p.objs(key)
+		if st == bad {
+			rules = nil
+			break
+		}
+		for _, sr := range srs {
+			nr, good := nsgRule(sr)
+			if !good {
+				rules = nil
+				break
+			}
+			rules = append(rules, nr...)
+		}
+		if rules == nil {
+			break
 		}
 	}
-	_, hasNICs := attr.Get(p, "networkInterfaces")
-	_, hasSubnets := attr.Get(p, "subnets")
-	if hasNICs || hasSubnets {
-		fw.InUse = resource.Bool(len(attr.Arr(p, "networkInterfaces")) > 0 || len(attr.Arr(p, "subnets")) > 0)
+	fw.Rules = rules
+	nics, nst := p.objs("networkInterfaces")
+	subnets, sst := p.objs("subnets")
+	if nst != bad && sst != bad && (p.has("networkInterfaces") || p.has("subnets")) {
+		fw.InUse = resource.Bool(len(nics) > 0 || len(subnets) > 0)
 	}
 }
 
 // nsgRule normalizes one security rule (ARM shape with nested properties,
-// or flat): one FirewallRule per destination port range.
-func nsgRule(sr attr.M) []resource.FirewallRule {
-	p := attr.Obj(sr, "properties")
-	if p == nil {
+// or flat): one FirewallRule per destination port range. good is false
+// when a field the rule depends on has the wrong type: the caller then
+// drops every rule, since a missing rule could hide an open port.
+func nsgRule(sr node) (out []resource.FirewallRule, good bool) {
+	p, st := sr.obj("properties")
+	if st == bad {
+		return nil, false
+	}
+	if st == absent {
 		p = sr
 	}
 	dir := "ingress"
-	if strings.EqualFold(attr.Str(p, "direction"), "Outbound") {
+	d, dst := p.str("direction")
+	if strings.EqualFold(d, "Outbound") {
 		dir = "egress"
 	}
-	action := strings.ToLower(attr.Str(p, "access"))
-	srcs := attr.Strs(p, "sourceAddressPrefixes")
-	if s := attr.Str(p, "sourceAddressPrefix"); s != "" {
+	action, ast := p.str("access")
+	srcs, s1 := p.strs("sourceAddressPrefixes")
+	s, s2 := p.str("sourceAddressPrefix")
+	if s != "" {
 		srcs = append(srcs, s)
 	}
-	for _, asg := range attr.Objs(p, "sourceApplicationSecurityGroups") {
-		srcs = append(srcs, attr.Str(asg, "id"))
+	asgs, s3 := p.objs("sourceApplicationSecurityGroups")
+	for _, asg := range asgs {
+		srcs = append(srcs, asg.s("id"))
 	}
-	ports := attr.Strs(p, "destinationPortRanges")
-	if s := attr.Str(p, "destinationPortRange"); s != "" {
-		ports = append(ports, s)
+	ports, p1 := p.strs("destinationPortRanges")
+	pr, p2 := p.str("destinationPortRange")
+	if pr != "" {
+		ports = append(ports, pr)
+	}
+	proto, pst := p.str("protocol")
+	prio, prst := p.integer("priority")
+	for _, x := range []state{dst, ast, s1, s2, s3, p1, p2, pst, prst} {
+		if x == bad {
+			return nil, false
+		}
 	}
 	if len(ports) == 0 {
 		ports = []string{"*"}
 	}
-	prio := 0
-	if v := attr.Int(p, "priority"); v != nil {
-		prio = *v
-	}
 	base := resource.FirewallRule{
-		Direction: dir, Action: action, Protocol: attr.Protocol(attr.Str(p, "protocol")),
-		Sources: attr.NormSources(srcs), Priority: prio,
+		Direction: dir, Action: strings.ToLower(action), Protocol: attr.Protocol(proto),
+		Sources: attr.NormSources(srcs),
 	}
-	out := make([]resource.FirewallRule, 0, len(ports))
+	if prio != nil {
+		base.Priority = *prio
+	}
+	out = make([]resource.FirewallRule, 0, len(ports))
 	for _, pr := range ports {
-		from, to, ok := attr.PortRange(pr)
-		if !ok {
+		from, to, valid := attr.PortRange(pr)
+		if !valid {
 			continue
 		}
 		rule := base
 		rule.FromPort, rule.ToPort = from, to
 		out = append(out, rule)
 	}
-	return out
+	return out, true
 }
 
-func vm(r *resource.Resource, row, p attr.M) {
+func vm(r *resource.Resource, row, p node) {
 	r.Class = resource.ClassCompute
 	c := &resource.Compute{}
 	r.Facts.Compute = c
-	if t := attr.Str(row, "identity", "type"); t != "" && !strings.EqualFold(t, "None") {
+	if t := row.s("identity", "type"); t != "" && !strings.EqualFold(t, "None") {
 		c.Identity = t
 	}
-	if p == nil {
+	for _, uai := range userAssigned(row) {
+		attr.Relate(r, resource.RelRunsAs, uai)
+	}
+	if p.m == nil {
 		return
 	}
-	if os := attr.Obj(p, "storageProfile", "osDisk"); os != nil {
+	if os, st := p.obj("storageProfile", "osDisk"); st == ok {
+		ade, ast := os.boolean("encryptionSettings", "enabled")
+		eah, est := p.boolean("securityProfile", "encryptionAtHost")
+		_, mst := os.obj("managedDisk")
 		switch {
-		case attr.Any(attr.Bool(os, "encryptionSettings", "enabled"), attr.Bool(p, "securityProfile", "encryptionAtHost")):
+		case attr.Any(ade, eah):
 			c.DiskEncrypted = resource.Bool(true)
-		case attr.Obj(os, "managedDisk") != nil:
+		case mst == ok:
 			// Managed disks are always encrypted at rest (platform- or customer-managed key).
 			c.DiskEncrypted = resource.Bool(true)
+		case ast == bad || est == bad || mst == bad:
 		}
-		if id := attr.Str(os, "managedDisk", "id"); id != "" {
-			attr.Relate(r, "uses_disk", id)
+		if id := os.s("managedDisk", "id"); id != "" {
+			attr.Relate(r, resource.RelUsesDisk, id)
 		}
 	}
-	c.SecureBoot = attr.Bool(p, "securityProfile", "uefiSettings", "secureBootEnabled")
-	if code := attr.Str(p, "extended", "instanceView", "powerState", "code"); code != "" {
+	dds, _ := p.objs("storageProfile", "dataDisks")
+	for _, dd := range dds {
+		if id := dd.s("managedDisk", "id"); id != "" {
+			attr.Relate(r, resource.RelUsesDisk, id)
+		}
+	}
+	c.SecureBoot = p.b("securityProfile", "uefiSettings", "secureBootEnabled")
+	if code := p.s("extended", "instanceView", "powerState", "code"); code != "" {
 		c.State = strings.TrimPrefix(code, "PowerState/")
 	}
-	for _, nic := range attr.Objs(p, "networkProfile", "networkInterfaces") {
-		attr.Relate(r, "uses_nic", attr.Str(nic, "id"))
+	nics, _ := p.objs("networkProfile", "networkInterfaces")
+	for _, n := range nics {
+		id := n.s("id")
+		attr.Relate(r, resource.RelUsesInterface, id)
+		attr.Relate(r, "uses_nic", id) // read by finalize.go until derivation reads RelUsesInterface
 	}
 }
 
-func sqlServer(r *resource.Resource, _, p attr.M) {
+// userAssigned returns the IDs of a row's user-assigned managed identities.
+func userAssigned(row node) []string {
+	uai, st := row.obj("identity", "userAssignedIdentities")
+	if st != ok {
+		return nil
+	}
+	out := make([]string, 0, len(uai.m))
+	for id := range uai.m {
+		out = append(out, id)
+	}
+	sortStrings(out)
+	return out
+}
+
+// nic keeps a network interface as class other with the relationships a
+// derivation step follows: its public IPs and its network.
+func nic(r *resource.Resource, _, p node) {
+	ipcs, _ := p.objs("ipConfigurations")
+	for _, ipc := range ipcs {
+		q, st := ipc.obj("properties")
+		if st == absent {
+			q = ipc
+		}
+		attr.Relate(r, resource.RelUsesPublicIP, q.ref("publicIPAddress"))
+		if sn := q.ref("subnet"); sn != "" {
+			attr.Relate(r, resource.RelInNetwork, vnetOfSubnet(sn))
+		}
+	}
+	attr.Relate(r, "uses_nsg", p.ref("networkSecurityGroup"))
+}
+
+// vnetOfSubnet returns the VNet ID of a subnet ID.
+func vnetOfSubnet(id string) string {
+	l := strings.ToLower(id)
+	if i := strings.LastIndex(l, "/subnets/"); i > 0 {
+		return id[:i]
+	}
+	return id
+}
+
+func sqlServer(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassDatabase
 	d := &resource.Database{Engine: "sqlserver"}
 	r.Facts.Database = d
-	if p == nil {
+	if p.m == nil {
 		return
 	}
-	if pna := attr.Str(p, "publicNetworkAccess"); pna != "" {
-		d.PublicEndpoint = resource.Bool(strings.EqualFold(pna, "Enabled"))
+	switch p.enum(k("publicNetworkAccess"), "Enabled", "Disabled") {
+	case 0:
+		d.PublicEndpoint = resource.Bool(true)
+	case 1, -1:
+		d.PublicEndpoint = resource.Bool(false)
 	}
-	for _, fr := range attr.Objs(p, "firewallRules") {
-		addFirewallRange(d, fr)
+	frs, _ := p.objs("firewallRules")
+	for _, fr := range frs {
+		addFirewallRange(d, fr.m)
 	}
 }
 
@@ -405,87 +553,117 @@ func addFirewallRange(d *resource.Database, fr attr.M) {
 }
 
 func flexibleServer(engine string) normalizer {
-	return func(r *resource.Resource, _, p attr.M) {
+	return func(r *resource.Resource, _, p node) {
 		r.Class = resource.ClassDatabase
 		d := &resource.Database{Engine: engine}
 		r.Facts.Database = d
-		if p == nil {
+		if p.m == nil {
 			return
 		}
-		if pna := attr.Str(p, "network", "publicNetworkAccess"); pna != "" {
-			d.PublicEndpoint = resource.Bool(strings.EqualFold(pna, "Enabled"))
+		switch p.enum(k("network", "publicNetworkAccess"), "Enabled", "Disabled") {
+		case 0:
+			d.PublicEndpoint = resource.Bool(true)
+		case 1, -1:
+			d.PublicEndpoint = resource.Bool(false)
 		}
 		// Flexible servers always encrypt storage; the data encryption type says whose key.
 		d.Encrypted = resource.Bool(true)
-		d.KeyManager = "provider"
-		if strings.EqualFold(attr.Str(p, "dataEncryption", "type"), "AzureKeyVault") {
+		switch p.enum(k("dataEncryption", "type"), "AzureKeyVault") {
+		case 0:
 			d.KeyManager = "customer"
+		case -1:
+			d.KeyManager = "provider"
+		case -2:
+			if _, st := p.str("dataEncryption", "type"); st == absent {
+				d.KeyManager = "provider"
+			}
 		}
-		if days := attr.Int(p, "backup", "backupRetentionDays"); days != nil {
+		if days, _ := p.integer("backup", "backupRetentionDays"); days != nil {
 			d.BackupRetentionDays = days
 			d.BackupEnabled = resource.Bool(*days > 0)
 		}
-		if ha := attr.Str(p, "highAvailability", "mode"); ha != "" {
-			d.MultiAZ = resource.Bool(!strings.EqualFold(ha, "Disabled"))
+		switch p.enum(k("highAvailability", "mode"), "Disabled") {
+		case 0:
+			d.MultiAZ = resource.Bool(false)
+		case -1:
+			d.MultiAZ = resource.Bool(true)
 		}
 	}
 }
 
-func keyVault(r *resource.Resource, _, p attr.M) {
+func keyVault(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassKeyVault
 	kv := &resource.KeyVault{}
 	r.Facts.KeyVault = kv
-	if p == nil {
+	if p.m == nil {
 		return
 	}
 	// Since 2020 soft delete cannot be turned off; purge protection and
 	// RBAC are omitted from the properties when they were never enabled.
-	kv.SoftDelete = attr.BoolOr(attr.Bool(p, "enableSoftDelete"), true)
-	kv.PurgeProtection = attr.BoolOr(attr.Bool(p, "enablePurgeProtection"), false)
-	kv.RBACAuthorization = attr.BoolOr(attr.Bool(p, "enableRbacAuthorization"), false)
-	public := !strings.EqualFold(attr.Str(p, "publicNetworkAccess"), "Disabled")
-	if acl := attr.Obj(p, "networkAcls"); acl != nil && strings.EqualFold(attr.Str(acl, "defaultAction"), "Deny") {
-		public = false
+	if v, st := p.boolean("enableSoftDelete"); st != bad {
+		kv.SoftDelete = attr.BoolOr(v, true)
 	}
-	kv.PublicNetwork = resource.Bool(public)
+	if v, st := p.boolean("enablePurgeProtection"); st != bad {
+		kv.PurgeProtection = attr.BoolOr(v, false)
+	}
+	if v, st := p.boolean("enableRbacAuthorization"); st != bad {
+		kv.RBACAuthorization = attr.BoolOr(v, false)
+	}
+	pna, pst := p.str("publicNetworkAccess")
+	acl, ast := p.obj("networkAcls")
+	da, dst := acl.str("defaultAction")
+	switch {
+	case strings.EqualFold(pna, "Disabled"), strings.EqualFold(da, "Deny"):
+		kv.PublicNetwork = resource.Bool(false)
+	case pst == bad || ast == bad || dst == bad:
+	default:
+		kv.PublicNetwork = resource.Bool(true)
+	}
 }
 
-func vaultKey(r *resource.Resource, _, p attr.M) {
+func vaultKey(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassKey
 	k := &resource.Key{CustomerManaged: resource.Bool(true)}
 	r.Facts.Key = k
-	if p == nil {
+	if p.m == nil {
 		return
 	}
-	if a := attr.Obj(p, "attributes"); a != nil {
-		k.Enabled = attr.Bool(a, "enabled")
-		if exp := attr.Int(a, "exp"); exp != nil && *exp > 0 {
+	if a, st := p.obj("attributes"); st == ok {
+		k.Enabled = a.b("enabled")
+		exp, est := a.integer("exp")
+		if exp != nil && *exp > 0 {
 			k.Expires = unixRFC3339(int64(*exp))
 		}
-		k.ExpirySet = resource.Bool(k.Expires != "")
+		if est != bad {
+			k.ExpirySet = resource.Bool(k.Expires != "")
+		}
 	}
-	if kty := attr.Str(p, "kty"); kty != "" {
+	if kty := p.s("kty"); kty != "" {
 		k.Symmetric = resource.Bool(strings.HasPrefix(strings.ToLower(kty), "oct"))
 	}
-	if rp, ok := attr.Get(p, "rotationPolicy"); ok {
+	if rp, st := p.obj("rotationPolicy"); st == ok || (st == absent && p.has("rotationPolicy")) {
 		rotate := false
-		for _, la := range attr.Objs(attr.AsObj(rp), "lifetimeActions") {
-			if strings.EqualFold(attr.Str(la, "action", "type"), "rotate") {
+		las, lst := rp.objs("lifetimeActions")
+		for _, la := range las {
+			if strings.EqualFold(la.s("action", "type"), "rotate") {
 				rotate = true
-				if d := isoDays(attr.Str(la, "trigger", "timeAfterCreate")); d != nil {
+				if d := isoDays(la.s("trigger", "timeAfterCreate")); d != nil {
 					k.RotationPeriodDays = d
 				}
 			}
 		}
-		k.RotationEnabled = resource.Bool(rotate)
+		if lst != bad {
+			k.RotationEnabled = resource.Bool(rotate)
+		}
 	}
 }
 
-func vnet(r *resource.Resource, _, p attr.M) {
+func vnet(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassNetwork
 	r.Facts.Network = &resource.Network{}
-	for _, sn := range attr.Objs(p, "subnets") {
-		if id := attr.Str(sn, "properties", "networkSecurityGroup", "id"); id != "" {
+	sns, _ := p.objs("subnets")
+	for _, sn := range sns {
+		if id := sn.s("properties", "networkSecurityGroup", "id"); id != "" {
 			attr.Relate(r, "subnet_nsg", id)
 		}
 	}
@@ -503,71 +681,88 @@ func subscriptionDiagnosticSetting(id string) bool {
 // a subscription diagnostic setting to capture.
 var cisActivityCategories = []string{"Administrative", "Alert", "Policy", "Security"}
 
-func diagnosticSetting(r *resource.Resource, row, p attr.M) {
+func diagnosticSetting(r *resource.Resource, row, p node) {
 	if !subscriptionDiagnosticSetting(r.ID) {
 		return // a resource's own diagnostic setting: kept as class other
 	}
-	if p == nil {
+	if p.m == nil {
 		p = row // `az monitor diagnostic-settings subscription list` is flat
 	}
 	r.Class = resource.ClassAuditLog
 	r.Region = "global"
 	a := &resource.AuditLog{}
 	r.Facts.AuditLog = a
+	logs, lst := p.objs("logs")
+	if lst == bad {
+		return
+	}
 	enabled := map[string]bool{}
-	any := false
+	any, broken := false, false
 	var retention *int
-	for _, l := range attr.Objs(p, "logs") {
-		if !attr.Any(attr.Bool(l, "enabled")) {
+	for _, l := range logs {
+		on, st := l.boolean("enabled")
+		if st == bad {
+			broken = true
+		}
+		if !attr.Any(on) {
 			continue
 		}
 		any = true
-		enabled[strings.ToLower(attr.Str(l, "category"))] = true
-		if g := strings.ToLower(attr.Str(l, "categoryGroup")); g == "alllogs" || g == "audit" {
+		enabled[strings.ToLower(l.s("category"))] = true
+		if g := strings.ToLower(l.s("categoryGroup")); g == "alllogs" || g == "audit" {
 			for _, c := range cisActivityCategories {
 				enabled[strings.ToLower(c)] = true
 			}
 		}
-		if attr.Any(attr.Bool(l, "retentionPolicy", "enabled")) {
-			if d := attr.Int(l, "retentionPolicy", "days"); d != nil && *d > 0 && (retention == nil || *d < *retention) {
+		if attr.Any(l.b("retentionPolicy", "enabled")) {
+			if d, _ := l.integer("retentionPolicy", "days"); d != nil && *d > 0 && (retention == nil || *d < *retention) {
 				retention = d
 			}
 		}
+	}
+	if broken && !any {
+		return
 	}
 	a.Enabled = resource.Bool(any)
 	all := true
 	for _, c := range cisActivityCategories {
 		all = all && enabled[strings.ToLower(c)]
 	}
-	a.AllServices = resource.Bool(all)
+	if !broken || all {
+		a.AllServices = resource.Bool(all)
+	}
 	a.RetentionDays = retention
-	for _, k := range []string{"storageAccountId", "workspaceId", "eventHubAuthorizationRuleId"} {
-		if d := attr.Str(p, k); d != "" {
+	for _, key := range []string{"storageAccountId", "workspaceId", "eventHubAuthorizationRuleId"} {
+		if d := p.s(key); d != "" {
 			a.Destination = d
 			attr.Relate(r, "delivers_to", d)
+			attr.Relate(r, resource.RelLogsTo, d)
 			break
 		}
 	}
 }
 
-func roleAssignment(r *resource.Resource, _, p attr.M) {
+func roleAssignment(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassIAMBinding
 	r.Region = "global"
 	b := &resource.Binding{}
 	r.Facts.Binding = b
-	if p == nil {
+	if p.m == nil {
 		return
 	}
-	b.Principal = attr.Str(p, "principalId")
-	b.PrincipalType = attr.Str(p, "principalType")
-	b.Role = attr.Str(p, "roleDefinitionId")
-	b.Scope = attr.Str(p, "scope")
+	b.Principal = p.s("principalId")
+	b.PrincipalType = p.s("principalType")
+	b.Role = p.s("roleDefinitionId")
+	b.Scope = p.s("scope")
 	b.ScopeLevel = scopeLevel(b.Scope)
 	b.Public = resource.Bool(false)
 	if r.Account == "" {
 		r.Account = SubscriptionOf(b.Scope)
 	}
 	b.RoleName = builtinRoles[roleGUID(b.Role)]
+	if cond := p.s("condition"); strings.TrimSpace(cond) != "" {
+		b.Condition = &resource.BindingCondition{Expression: cond, Version: p.s("conditionVersion")}
+	}
 	attr.Relate(r, "grants_on", b.Scope)
 	attr.Relate(r, "uses_role", b.Role)
 }
@@ -606,32 +801,65 @@ func scopeLevel(scope string) string {
 	return "resource"
 }
 
-func roleDefinition(r *resource.Resource, _, p attr.M) {
+// permissions reads Azure permission blocks (role definitions and deny
+// assignments); ok is false when a block or one of its lists is of the
+// wrong type (the whole set is then unknown).
+func permissions(p node) (perms []resource.RolePermission, good bool) {
+	blocks, st := p.objs("permissions")
+	if st == bad {
+		return nil, false
+	}
+	for _, bl := range blocks {
+		var rp resource.RolePermission
+		var s1, s2, s3, s4 state
+		rp.Actions, s1 = bl.strs("actions")
+		rp.NotActions, s2 = bl.strs("notActions")
+		rp.DataActions, s3 = bl.strs("dataActions")
+		rp.NotDataActions, s4 = bl.strs("notDataActions")
+		if s1 == bad || s2 == bad || s3 == bad || s4 == bad {
+			return nil, false
+		}
+		perms = append(perms, rp)
+	}
+	return perms, true
+}
+
+func roleDefinition(r *resource.Resource, _, p node) {
 	r.Region = "global"
 	r.Class = resource.ClassRole
 	rd := &resource.RoleDefinition{}
 	r.Facts.Role = rd
-	if p == nil {
+	if p.m == nil {
 		return
 	}
-	if n := attr.Str(p, "roleName"); n != "" {
+	if n := p.s("roleName"); n != "" {
 		r.Name = n
+		rd.RoleName = n
 	}
-	if t := attr.Str(p, "type"); t != "" {
-		rd.Custom = resource.Bool(strings.EqualFold(t, "CustomRole"))
+	switch p.enum(k("type"), "CustomRole", "BuiltInRole") {
+	case 0:
+		rd.Custom = resource.Bool(true)
+	case 1:
+		rd.Custom = resource.Bool(false)
 	}
-	full := false
-	for _, perm := range attr.Objs(p, "permissions") {
-		acts := attr.Strs(perm, "actions")
-		rd.Actions = append(rd.Actions, acts...)
-		for _, a := range acts {
-			if a == "*" {
-				full = true
+	if perms, good := permissions(p); good {
+		rd.Permissions = perms
+		full := false
+		for _, perm := range perms {
+			rd.Actions = append(rd.Actions, perm.Actions...)
+			for _, a := range perm.Actions {
+				if a == "*" {
+					full = true
+				}
 			}
 		}
+		rd.FullAdmin = resource.Bool(full)
 	}
-	rd.FullAdmin = resource.Bool(full)
-	rd.AssignableScopes = attr.Strs(p, "assignableScopes")
+	scopes, st := p.strs("assignableScopes")
+	if st == bad {
+		return
+	}
+	rd.AssignableScopes = scopes
 	sub := false
 	for _, s := range rd.AssignableScopes {
 		if l := scopeLevel(s); l == "account" || l == "organization" {
@@ -641,16 +869,26 @@ func roleDefinition(r *resource.Resource, _, p attr.M) {
 	rd.SubscriptionScope = resource.Bool(sub)
 }
 
-func subscription(r *resource.Resource, row, p attr.M) {
+func subscription(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassAccount
 	r.Region = "global"
-	r.Facts.Account = &resource.Account{}
-	if dn := attr.Str(p, "displayName"); dn != "" && r.Name == "" {
+	a := &resource.Account{}
+	r.Facts.Account = a
+	if dn := p.s("displayName"); dn != "" && r.Name == "" {
 		r.Name = dn
+	}
+	// managementGroupAncestorsChain lists the management groups above the
+	// subscription, from its immediate parent to the tenant root group.
+	chain, st := p.objs("managementGroupAncestorsChain")
+	if st == ok && len(chain) > 0 {
+		if name := chain[0].s("name"); name != "" {
+			a.Parent = managementGroupID(name)
+			attr.Relate(r, resource.RelChildOf, a.Parent)
+		}
 	}
 }
 
-func managedIdentity(r *resource.Resource, _, p attr.M) {
+func managedIdentity(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassIdentity
 	r.Facts.Identity = &resource.Identity{Kind: "managed_identity"}
 }

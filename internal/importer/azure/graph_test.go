@@ -135,8 +135,19 @@ func TestStorageAndNetwork(t *testing.T) {
 	if res.Unsupported["/subscriptions/"+sub+rg+"/Microsoft.Web/sites/app-orders"] != "microsoft.web/sites" {
 		t.Errorf("unsupported: %v", res.Unsupported)
 	}
-	if len(res.Unsupported) != 1 {
-		t.Errorf("unsupported: %v", res.Unsupported)
+	// Rows kept as class other for derivation are listed too: no rule judges them.
+	for id, typ := range res.Unsupported {
+		if r := m[strings.ToLower(id)]; r == nil || r.Class != resource.ClassOther {
+			t.Errorf("unsupported %s (%s) is not class other", id, typ)
+		}
+	}
+	for _, r := range m {
+		if r.Class == resource.ClassOther && r.Source != "synthesized" && res.Unsupported[r.ID] == "" {
+			t.Errorf("%s is class other but not listed as unsupported", r.ID)
+		}
+	}
+	if res.Unsupported["/subscriptions/"+sub+rg+"/Microsoft.Network/networkInterfaces/nic-web"] != TypeNIC {
+		t.Errorf("NIC not listed: %v", res.Unsupported)
 	}
 }
 

@@ -1,0 +1,981 @@
+package azure
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// Native types of the classes beyond the original core.
+const (
+	TypeDenyAssignment    = "Microsoft.Authorization/denyAssignments"
+	TypeManagementGroup   = "Microsoft.Management/managementGroups"
+	TypeSnapshot          = "Microsoft.Compute/snapshots"
+	TypeImage             = "Microsoft.Compute/images"
+	TypeWebSite           = "Microsoft.Web/sites"
+	TypeManagedCluster    = "Microsoft.ContainerService/managedClusters"
+	TypeLoadBalancer      = "Microsoft.Network/loadBalancers"
+	TypeAppGateway        = "Microsoft.Network/applicationGateways"
+	TypeServiceBus        = "Microsoft.ServiceBus/namespaces"
+	TypeEventHub          = "Microsoft.EventHub/namespaces"
+	TypeKeyVaultSecret    = "Microsoft.KeyVault/vaults/secrets"
+	TypeContainerRegistry = "Microsoft.ContainerRegistry/registries"
+	TypeDNSZone           = "Microsoft.Network/dnszones"
+	TypePrivateDNSZone    = "Microsoft.Network/privateDnsZones"
+	TypeCDNProfile        = "Microsoft.Cdn/profiles"
+	TypeCDNEndpoint       = "Microsoft.Cdn/profiles/endpoints"
+	TypeFrontDoor         = "Microsoft.Network/frontDoors"
+	TypeAPIManagement     = "Microsoft.ApiManagement/service"
+)
+
+func sortStrings(s []string) { sort.Strings(s) }
+
+// managementGroupID is the ARM ID of a management group by name.
+func managementGroupID(name string) string {
+	return "/providers/Microsoft.Management/managementGroups/" + name
+}
+
+// managementGroup: resourcecontainers microsoft.management/managementgroups.
+// properties.details.parent names the parent group; the tenant root group
+// has none.
+func managementGroup(r *resource.Resource, _, p node) {
+	r.Class = resource.ClassOrgUnit
+	r.Region = "global"
+	ou := &resource.OrgUnit{Kind: "management_group"}
+	r.Facts.OrgUnit = ou
+	if dn := p.s("displayName"); dn != "" && r.Name == "" {
+		r.Name = dn
+	}
+	parent := p.s("details", "parent", "id")
+	if parent == "" {
+		if chain, st := p.objs("details", "managementGroupAncestorsChain"); st == ok && len(chain) > 0 {
+			if name := chain[0].s("name"); name != "" {
+				parent = managementGroupID(name)
+			}
+		}
+	}
+	ou.Parent = parent
+	attr.Relate(r, resource.RelChildOf, parent)
+}
+
+// denyAssignment: authorizationresources microsoft.authorization/denyassignments.
+func denyAssignment(r *resource.Resource, _, p node) {
+	r.Class = resource.ClassIAMBinding
+	r.Region = "global"
+	b := &resource.Binding{Deny: resource.Bool(true)}
+	r.Facts.Binding = b
+	if p.m == nil {
+		return
+	}
+	b.RoleName = p.s("denyAssignmentName")
+	b.Scope = p.s("scope")
+	b.ScopeLevel = scopeLevel(b.Scope)
+	if r.Account == "" {
+		r.Account = SubscriptionOf(b.Scope)
+	}
+	// A deny assignment takes access away: it is never a public grant,
+	// nor a privileged or primitive one.
+	b.Public, b.Privileged, b.Primitive = resource.Bool(false), resource.Bool(false), resource.Bool(false)
+	if prs, st := p.objs("principals"); st == ok && len(prs) > 0 {
+		b.Principal = prs[0].s("id")
+		b.PrincipalType = prs[0].s("type")
+	}
+	if ex, st := p.objs("excludePrincipals"); st == ok {
+		for _, e := range ex {
+			if id := e.s("id"); id != "" {
+				b.ExcludedPrincipals = append(b.ExcludedPrincipals, id)
+			}
+		}
+	}
+	if perms, good := permissions(p); good {
+		b.DenyPermissions = perms
+	}
+	if cond := p.s("condition"); strings.TrimSpace(cond) != "" {
+		b.Condition = &resource.BindingCondition{Expression: cond, Version: p.s("conditionVersion")}
+	}
+	attr.Relate(r, "grants_on", b.Scope)
+}
+
+// keyManagerOfDiskEncryption maps a disk or snapshot encryption.type.
+func keyManagerOfDiskEncryption(t string) string {
+	switch strings.ToLower(t) {
+	case "encryptionatrestwithplatformkey":
+		return "provider"
+	case "encryptionatrestwithcustomerkey", "encryptionatrestwithplatformandcustomerkeys":
+		return "customer"
+	}
+	return ""
+}
+
+// diskPublicAccess: whether a disk or snapshot can be exported or imported
+// over a SAS URI from any network. publicNetworkAccess Disabled closes it;
+// otherwise networkAccessPolicy AllowAll opens it and AllowPrivate or
+// DenyAll close it. nil when neither field says (or one is of the wrong type).
+func diskPublicAccess(p node) *bool {
+	pna, pst := p.str("publicNetworkAccess")
+	nap, nst := p.str("networkAccessPolicy")
+	switch {
+	case strings.EqualFold(pna, "Disabled"):
+		return resource.Bool(false)
+	case pst == bad || nst == bad:
+		return nil
+	case strings.EqualFold(nap, "AllowAll"):
+		return resource.Bool(true)
+	case strings.EqualFold(nap, "AllowPrivate"), strings.EqualFold(nap, "DenyAll"):
+		return resource.Bool(false)
+	}
+	return nil
+}
+
+// disk: microsoft.compute/disks. Azure managed disks are always encrypted at
+// rest (server-side encryption cannot be turned off), so Encrypted is true
+// whenever the row has its properties; encryption.type says whose key.
+func disk(r *resource.Resource, row, p node) {
+	r.Class = resource.ClassDisk
+	d := &resource.Disk{}
+	r.Facts.Disk = d
+	if p.m == nil {
+		return
+	}
+	d.Encrypted = resource.Bool(true)
+	d.KeyManager = keyManagerOfDiskEncryption(p.s("encryption", "type"))
+	d.PublicNetworkAccess = diskPublicAccess(p)
+	d.SizeGB, _ = p.integer("diskSizeGB")
+	managedBy, mst := row.str("managedBy")
+	if managedBy != "" {
+		d.AttachedTo = append(d.AttachedTo, managedBy)
+	}
+	if extra, st := row.strs("managedByExtended"); st == ok {
+		for _, m := range extra {
+			if m != managedBy {
+				d.AttachedTo = append(d.AttachedTo, m)
+			}
+		}
+	}
+	state, sst := p.str("diskState")
+	switch {
+	case sst == bad || mst == bad:
+	case strings.EqualFold(state, "Attached"), strings.EqualFold(state, "Reserved"), len(d.AttachedTo) > 0:
+		// Reserved: attached to a stopped-deallocated VM.
+		d.Attached = resource.Bool(true)
+	case state != "", mst == ok:
+		d.Attached = resource.Bool(false)
+	}
+	for _, vm := range d.AttachedTo {
+		attr.Relate(r, "attached_to", vm)
+	}
+}
+
+// snapshot: microsoft.compute/snapshots, encrypted like disks.
+func snapshot(r *resource.Resource, _, p node) {
+	r.Class = resource.ClassSnapshot
+	s := &resource.Snapshot{Kind: "snapshot"}
+	r.Facts.Snapshot = s
+	if p.m == nil {
+		return
+	}
+	s.Encrypted = resource.Bool(true)
+	s.KeyManager = keyManagerOfDiskEncryption(p.s("encryption", "type"))
+	s.Public = diskPublicAccess(p)
+	s.Created = p.s("timeCreated")
+	attr.Relate(r, "created_from", p.s("creationData", "sourceResourceId"))
+}
+
+// image: microsoft.compute/images (managed images). They are stored as
+// managed snapshots, so always encrypted at rest; a disk encryption set on
+// a disk means a customer-managed key. Managed images cannot be shared
+// outside their subscription (galleries are another type).
+func image(r *resource.Resource, _, p node) {
+	r.Class = resource.ClassSnapshot
+	s := &resource.Snapshot{Kind: "image"}
+	r.Facts.Snapshot = s
+	if p.m == nil {
+		return
+	}
+	s.Encrypted = resource.Bool(true)
+	s.Public = resource.Bool(false)
+	sp, st := p.obj("storageProfile")
+	if st != ok {
+		return
+	}
+	disks := []node{}
+	if os, ost := sp.obj("osDisk"); ost == ok {
+		disks = append(disks, os)
+	} else if ost == bad {
+		return
+	}
+	dds, dst := sp.objs("dataDisks")
+	if dst == bad {
+		return
+	}
+	disks = append(disks, dds...)
+	km := "provider"
+	for _, d := range disks {
+		des, dst := d.str("diskEncryptionSet", "id")
+		if dst == bad {
+			return
+		}
+		if des != "" {
+			km = "customer"
+		}
+	}
+	s.KeyManager = km
+	attr.Relate(r, "created_from", p.ref("sourceVirtualMachine"))
+}
+
+// webSite: microsoft.web/sites. Function apps (kind contains functionapp)
+// are class function; other web apps are not modelled yet.
+func webSite(r *resource.Resource, row, p node) {
+	kind := strings.ToLower(row.s("kind"))
+	if !strings.Contains(kind, "functionapp") {
+		return
+	}
+	r.Class = resource.ClassFunction
+	f := &resource.Function{}
+	r.Facts.Function = f
+	f.Identity = managedIdentityOf(row)
+	for _, id := range userAssigned(row) {
+		attr.Relate(r, resource.RelRunsAs, id)
+	}
+	if p.m == nil {
+		return
+	}
+	f.HTTPSOnly = p.b("httpsOnly")
+	f.Runtime = functionRuntime(p)
+	f.RuntimeDeprecated = runtimeDeprecated(f.Runtime, now())
+	// Whether an HTTP trigger allows anonymous calls is in the function's
+	// own configuration, not in the row: only a closed network says no.
+	if pna, st := p.str("publicNetworkAccess"); st == ok && strings.EqualFold(pna, "Disabled") {
+		f.PublicInvocation = resource.Bool(false)
+	}
+	if sn, st := p.str("virtualNetworkSubnetId"); st == ok {
+		f.InVPC = resource.Bool(sn != "")
+	} else if st == absent && p.has("virtualNetworkSubnetId") {
+		f.InVPC = resource.Bool(false)
+	}
+}
+
+// managedIdentityOf: "" without a managed identity, the user-assigned
+// identity ID when there is exactly one, else the identity type.
+func managedIdentityOf(row node) string {
+	t := row.s("identity", "type")
+	if t == "" || strings.EqualFold(t, "None") {
+		return ""
+	}
+	if ids := userAssigned(row); len(ids) == 1 && !strings.Contains(strings.ToLower(t), "system") {
+		return ids[0]
+	}
+	return t
+}
+
+// functionRuntime: the LinuxFxVersion site property (what Resource Graph
+// carries), siteConfig.linuxFxVersion, a Flex Consumption
+// functionAppConfig.runtime, or a Windows .NET siteConfig.netFrameworkVersion,
+// as "STACK|version".
+func functionRuntime(p node) string {
+	props, _ := p.objs("siteProperties", "properties")
+	for _, sp := range props {
+		if strings.EqualFold(sp.s("name"), "LinuxFxVersion") {
+			if v := sp.s("value"); v != "" {
+				return v
+			}
+		}
+	}
+	if v := p.s("siteConfig", "linuxFxVersion"); v != "" {
+		return v
+	}
+	if name := p.s("functionAppConfig", "runtime", "name"); name != "" {
+		return strings.ToUpper(name) + "|" + p.s("functionAppConfig", "runtime", "version")
+	}
+	if v := p.s("siteConfig", "netFrameworkVersion"); v != "" {
+		return "DOTNET|" + strings.TrimPrefix(strings.ToLower(v), "v")
+	}
+	return ""
+}
+
+// now is the clock runtime end of support is compared with.
+var now = time.Now
+
+// runtimeEOL: end of support of Azure Functions language versions (the
+// language's own end of life, which Functions follows), by stack and version.
+var runtimeEOL = map[string]map[string]string{
+	"python": {"3.6": "2022-09-30", "3.7": "2023-06-27", "3.8": "2024-10-07", "3.9": "2025-10-31",
+		"3.10": "2026-10-31", "3.11": "2027-10-31", "3.12": "2028-10-31", "3.13": "2029-10-31"},
+	"node": {"8": "2019-12-31", "10": "2021-04-30", "12": "2022-04-30", "14": "2023-04-30", "16": "2023-09-11",
+		"18": "2025-04-30", "20": "2026-04-30", "22": "2027-04-30", "24": "2028-04-30"},
+	"dotnet": {"2.1": "2021-08-21", "3.1": "2022-12-13", "5.0": "2022-05-10", "6.0": "2024-11-12", "7.0": "2024-05-14",
+		"8.0": "2026-11-10", "9.0": "2026-11-10", "10.0": "2028-11-14"},
+	"powershell": {"6.0": "2020-09-04", "7.0": "2022-12-03", "7.2": "2024-11-08", "7.4": "2026-11-10"},
+	"java": {"17": "2031-09-30", "21": "2031-09-30"},
+}
+
+// runtimeDeprecated reports whether a "STACK|version" runtime is past its
+// end of support at t; nil for custom containers and versions the table
+// does not know.
+func runtimeDeprecated(rt string, t time.Time) *bool {
+	stack, ver, found := strings.Cut(rt, "|")
+	if !found {
+		return nil
+	}
+	stack = strings.ToLower(strings.TrimSpace(stack))
+	if stack == "dotnet-isolated" {
+		stack = "dotnet"
+	}
+	ver = strings.ToLower(strings.TrimSpace(ver))
+	ver = strings.TrimPrefix(strings.TrimPrefix(ver, "~"), "v")
+	ver = strings.TrimSuffix(ver, "-lts")
+	table := runtimeEOL[stack]
+	if table == nil || ver == "" {
+		return nil
+	}
+	eol, known := table[ver]
+	if !known && !strings.Contains(ver, ".") {
+		eol, known = table[ver+".0"]
+	}
+	if !known {
+		if maj, _, _ := strings.Cut(ver, "."); stack == "node" || stack == "java" {
+			eol, known = table[maj]
+		}
+	}
+	if !known {
+		return nil
+	}
+	end, err := time.Parse("2006-01-02", eol)
+	if err != nil {
+		return nil
+	}
+	return resource.Bool(!t.Before(end))
+}
+
+// managedCluster: microsoft.containerservice/managedclusters (AKS).
+// Documented defaults apply where the API omits a profile: a cluster
+// without apiServerAccessProfile has a public API server open to any
+// address, one without securityProfile.azureKeyVaultKms has no KMS
+// encryption of secrets.
+func managedCluster(r *resource.Resource, _, p node) {
+	r.Class = resource.ClassKubernetes
+	kc := &resource.Kubernetes{}
+	r.Facts.Kubernetes = kc
+	if p.m == nil {
+		return
+	}
+	kc.Version = p.s("currentKubernetesVersion")
+	if kc.Version == "" {
+		kc.Version = p.s("kubernetesVersion")
+	}
+	if api, st := p.obj("apiServerAccessProfile"); st != bad {
+		private, pst := api.boolean("enablePrivateCluster")
+		ranges, rst := api.strs("authorizedIPRanges")
+		if pst != bad {
+			kc.PublicEndpoint = resource.Bool(!attr.Any(private))
+			if !attr.Any(private) && rst != bad {
+				if len(ranges) == 0 {
+					ranges = []string{"0.0.0.0/0"}
+				}
+				kc.EndpointAllowedCIDRs = attr.NormSources(ranges)
+			}
+		}
+	}
+	kc.RBAC = p.b("enableRBAC")
+	// Local accounts (the cluster admin certificate) are legacy
+	// authentication unless they are disabled with Entra ID integration.
+	dla, dst := p.boolean("disableLocalAccounts")
+	_, ast := p.obj("aadProfile")
+	if dst != bad && ast != bad && (dst == ok || ast == absent) {
+		kc.LegacyAuth = resource.Bool(!(attr.Any(dla) && ast == ok))
+	}
+	if np, st := p.obj("networkProfile"); st == ok {
+		pol, pst := np.str("networkPolicy")
+		if pst != bad {
+			kc.NetworkPolicy = resource.Bool(pol != "" && !strings.EqualFold(pol, "none"))
+		}
+	}
+	if au, st := p.obj("autoUpgradeProfile"); st == ok {
+		ch, cst := au.str("upgradeChannel")
+		os, ost := au.str("nodeOSUpgradeChannel")
+		if cst != bad && ost != bad {
+			on := (ch != "" && !strings.EqualFold(ch, "none")) ||
+				strings.EqualFold(os, "NodeImage") || strings.EqualFold(os, "SecurityPatch")
+			kc.NodeAutoUpgrade = resource.Bool(on)
+		}
+	}
+	kms, kst := p.boolean("securityProfile", "azureKeyVaultKms", "enabled")
+	if kst != bad {
+		kc.SecretsEncrypted = resource.Bool(attr.Any(kms))
+	}
+	if pools, st := p.objs("agentPoolProfiles"); st == ok && len(pools) > 0 {
+		publicNodes, broken := false, false
+		for _, pool := range pools {
+			v, vst := pool.boolean("enableNodePublicIP")
+			broken = broken || vst == bad
+			publicNodes = publicNodes || attr.Any(v)
+		}
+		if !broken || publicNodes {
+			kc.PrivateNodes = resource.Bool(!publicNodes)
+		}
+	}
+}
+
+// frontendsPublic reads frontendIPConfigurations: whether one has a public
+// IP (nil when the list is of the wrong type), relating each public IP.
+func frontendsPublic(r *resource.Resource, p node) *bool {
+	fes, st := p.objs("frontendIPConfigurations")
+	if st != ok {
+		return nil
+	}
+	public, broken := false, false
+	for _, fe := range fes {
+		q, qst := fe.obj("properties")
+		if qst == absent {
+			q = fe
+		}
+		id, ist := q.str("publicIPAddress", "id")
+		broken = broken || qst == bad || ist == bad
+		if id != "" {
+			public = true
+			attr.Relate(r, resource.RelUsesPublicIP, id)
+		}
+	}
+	if broken && !public {
+		return nil
+	}
+	return resource.Bool(public)
+}
+
+// props returns an ARM sub-resource's properties (or the object itself
+// when flat), ok false when properties is of the wrong type.
+func props(n node) (node, bool) {
+	q, st := n.obj("properties")
+	switch st {
+	case bad:
+		return q, false
+	case absent:
+		return n, true
+	}
+	return q, true
+}
+
+// loadBalancer: microsoft.network/loadbalancers, a layer-4 balancer: its
+// listeners are its load-balancing rules; it can have no WAF.
+func loadBalancer(r *resource.Resource, _, p node) {
+	r.Class = resource.ClassLoadBalancer
+	lb := &resource.LoadBalancer{}
+	r.Facts.LoadBalancer = lb
+	if p.m == nil {
+		return
+	}
+	lb.Public = frontendsPublic(r, p)
+	lb.WAF = resource.Bool(false)
+	rules, st := p.objs("loadBalancingRules")
+	if st != ok {
+		return
+	}
+	listeners := []resource.Listener{}
+	for _, rule := range rules {
+		q, good := props(rule)
+		proto, pst := q.str("protocol")
+		port, rst := q.integer("frontendPort")
+		if !good || pst == bad || rst == bad {
+			return
+		}
+		l := resource.Listener{Protocol: strings.ToUpper(proto)}
+		if port != nil {
+			l.Port = *port
+		}
+		listeners = append(listeners, l)
+	}
+	lb.Listeners = listeners
+}
+
+// appGwPolicyMinTLS: the minimum TLS version of Application Gateway
+// predefined SSL policies.
+var appGwPolicyMinTLS = map[string]string{
+	"appgwsslpolicy20150501":  "1.0",
+	"appgwsslpolicy20170401":  "1.1",
+	"appgwsslpolicy20170401s": "1.2",
+	"appgwsslpolicy20220101":  "1.2",
+	"appgwsslpolicy20220101s": "1.2",
+}
+
+// sslPolicyMin reads an sslPolicy object: its name and minimum TLS version.
+func sslPolicyMin(pol node) (name, min string, good bool) {
+	name, s1 := pol.str("policyName")
+	mpv, s2 := pol.str("minProtocolVersion")
+	if s1 == bad || s2 == bad {
+		return "", "", false
+	}
+	if name == "" {
+		name = pol.s("policyType")
+	}
+	switch {
+	case mpv != "":
+		min = tlsVersion(mpv)
+	default:
+		min = appGwPolicyMinTLS[strings.ToLower(name)]
+	}
+	return name, min, true
+}
+
+// appGateway: microsoft.network/applicationgateways, a layer-7 balancer.
+func appGateway(r *resource.Resource, _, p node) {
+	r.Class = resource.ClassLoadBalancer
+	lb := &resource.LoadBalancer{}
+	r.Facts.LoadBalancer = lb
+	if p.m == nil {
+		return
+	}
+	lb.Public = frontendsPublic(r, p)
+	wafOn, wst := p.boolean("webApplicationFirewallConfiguration", "enabled")
+	fwp, fst := p.str("firewallPolicy", "id")
+	switch {
+	case attr.Any(wafOn) || fwp != "":
+		lb.WAF = resource.Bool(true)
+	case wst != bad && fst != bad:
+		lb.WAF = resource.Bool(false)
+	}
+
+	byID := func(key string) (map[string]node, bool) {
+		items, st := p.objs(key)
+		if st == bad {
+			return nil, false
+		}
+		m := map[string]node{}
+		for _, it := range items {
+			m[strings.ToLower(it.s("id"))] = it
+		}
+		return m, true
+	}
+	ports, g1 := byID("frontendPorts")
+	profiles, g2 := byID("sslProfiles")
+	redirects, g3 := byID("redirectConfigurations")
+	listenerNodes, lst := p.objs("httpListeners")
+	rrules, rst := p.objs("requestRoutingRules")
+	gwPol, gst := p.obj("sslPolicy")
+	_, gwMin, g4 := sslPolicyMin(gwPol)
+	gwName, _, _ := sslPolicyMin(gwPol)
+	if !g1 || !g2 || !g3 || !g4 || lst != ok || rst == bad || gst == bad {
+		return
+	}
+	// Which listeners redirect to HTTPS.
+	redirecting := map[string]bool{}
+	isHTTPS := map[string]bool{}
+	for _, ln := range listenerNodes {
+		q, _ := props(ln)
+		isHTTPS[strings.ToLower(ln.s("id"))] = strings.EqualFold(q.s("protocol"), "Https")
+	}
+	for _, rr := range rrules {
+		q, good := props(rr)
+		if !good {
+			return
+		}
+		rc := redirects[strings.ToLower(q.ref("redirectConfiguration"))]
+		if rc.m == nil {
+			continue
+		}
+		rq, _ := props(rc)
+		target := rq.ref("targetListener")
+		url := strings.ToLower(rq.s("targetUrl"))
+		if isHTTPS[strings.ToLower(target)] || strings.HasPrefix(url, "https://") {
+			redirecting[strings.ToLower(q.ref("httpListener"))] = true
+		}
+	}
+	listeners := make([]resource.Listener, 0, len(listenerNodes))
+	httpOpen, weak, unknownTLS := false, false, false
+	for _, ln := range listenerNodes {
+		q, good := props(ln)
+		proto, pst := q.str("protocol")
+		if !good || pst == bad {
+			return
+		}
+		l := resource.Listener{Protocol: strings.ToUpper(proto)}
+		if pt := ports[strings.ToLower(q.ref("frontendPort"))]; pt.m != nil {
+			pq, _ := props(pt)
+			if port, _ := pq.integer("port"); port != nil {
+				l.Port = *port
+			}
+		}
+		switch strings.ToUpper(proto) {
+		case "HTTP":
+			red := redirecting[strings.ToLower(ln.s("id"))]
+			l.RedirectsToHTTPS = resource.Bool(red)
+			if !red {
+				httpOpen = true
+			}
+		case "HTTPS":
+			l.TLSPolicy, l.MinTLSVersion = gwName, gwMin
+			if prof := profiles[strings.ToLower(q.ref("sslProfile"))]; prof.m != nil {
+				pq, _ := props(prof)
+				name, min, good := sslPolicyMin(pq.o("sslPolicy"))
+				if !good {
+					return
+				}
+				if name != "" || min != "" {
+					l.TLSPolicy, l.MinTLSVersion = name, min
+				}
+			}
+			switch {
+			case l.MinTLSVersion == "":
+				unknownTLS = true
+			case tlsBelow12(l.MinTLSVersion):
+				weak = true
+			}
+		}
+		listeners = append(listeners, l)
+	}
+	lb.Listeners = listeners
+	lb.HTTPListener = resource.Bool(httpOpen)
+	switch {
+	case weak:
+		lb.WeakTLS = resource.Bool(true)
+	case !unknownTLS:
+		lb.WeakTLS = resource.Bool(false)
+	}
+}
+
+// tlsBelow12 reports whether a "1.x" version is older than TLS 1.2.
+func tlsBelow12(v string) bool {
+	f, err := strconv.ParseFloat(v, 64)
+	return err == nil && f < 1.2
+}
+
+// messaging: microsoft.servicebus/namespaces and microsoft.eventhub/namespaces.
+// Both encrypt at rest with Microsoft-managed keys unless encryption names
+// a Key Vault key.
+func messaging(kind string) normalizer {
+	return func(r *resource.Resource, _, p node) {
+		r.Class = resource.ClassQueue
+		q := &resource.Queue{Kind: kind}
+		r.Facts.Queue = q
+		if p.m == nil {
+			return
+		}
+		if v := p.s("minimumTlsVersion"); v != "" {
+			q.MinTLSVersion = tlsVersion(v)
+		}
+		q.LocalAuth = not(p.b("disableLocalAuth"))
+		switch p.enum(k("publicNetworkAccess"), "Enabled", "Disabled", "SecuredByPerimeter") {
+		case 0:
+			q.PublicNetwork = resource.Bool(true)
+		case 1, 2:
+			q.PublicNetwork = resource.Bool(false)
+		}
+		enc, est := p.obj("encryption")
+		switch est {
+		case absent:
+			q.Encrypted, q.KeyManager = resource.Bool(true), "provider"
+		case ok:
+			q.Encrypted = resource.Bool(true)
+			switch enc.enum(k("keySource"), "Microsoft.KeyVault") {
+			case 0:
+				q.KeyManager = "customer"
+			case -1:
+				q.KeyManager = "provider"
+			}
+		}
+		// publicNetworkAccess Enabled still leaves network rule sets
+		// (a child resource) to restrict it: only their absence from the
+		// row is known here.
+	}
+}
+
+// vaultSecret: microsoft.keyvault/vaults/secrets (attributes as in ARM:
+// enabled, exp and nbf in Unix seconds).
+func vaultSecret(r *resource.Resource, _, p node) {
+	r.Class = resource.ClassSecret
+	s := &resource.Secret{}
+	r.Facts.Secret = s
+	a, st := p.obj("attributes")
+	if st != ok {
+		return
+	}
+	s.Enabled = a.b("enabled")
+	exp, est := a.integer("exp")
+	if exp != nil && *exp > 0 {
+		s.Expires = unixRFC3339(int64(*exp))
+	}
+	if est != bad {
+		s.ExpirySet = resource.Bool(s.Expires != "")
+	}
+	if up, _ := a.integer("updated"); up != nil && *up > 0 {
+		s.LastRotated = unixRFC3339(int64(*up))
+	}
+}
+
+// containerRegistry: microsoft.containerregistry/registries.
+func containerRegistry(r *resource.Resource, _, p node) {
+	r.Class = resource.ClassContainerRegistry
+	g := &resource.Registry{}
+	r.Facts.Registry = g
+	if p.m == nil {
+		return
+	}
+	g.AdminUser = p.b("adminUserEnabled")
+	// anonymousPullEnabled: anyone can pull images without credentials.
+	if v, st := p.boolean("anonymousPullEnabled"); st == ok {
+		g.Public = v
+	} else if st == absent && p.has("anonymousPullEnabled") {
+		g.Public = resource.Bool(false)
+	}
+	pna, pst := p.str("publicNetworkAccess")
+	da, dst := p.str("networkRuleSet", "defaultAction")
+	switch {
+	case strings.EqualFold(pna, "Disabled"):
+		g.PublicNetwork = resource.Bool(false)
+	case pst == bad || dst == bad:
+	case strings.EqualFold(da, "Deny"):
+		g.PublicNetwork = resource.Bool(false)
+	case strings.EqualFold(pna, "Enabled"):
+		g.PublicNetwork = resource.Bool(true)
+	}
+	switch p.enum(k("encryption", "status"), "enabled", "disabled") {
+	case 0:
+		g.KeyManager = "customer"
+	case 1:
+		g.KeyManager = "provider"
+	}
+}
+
+// dnsZone: microsoft.network/dnszones (public unless zoneType Private, the
+// legacy private zones) and microsoft.network/privatednszones. DNSSEC is a
+// child resource (dnssecConfigs) the row does not carry.
+func dnsZone(public bool) normalizer {
+	return func(r *resource.Resource, _, p node) {
+		r.Class = resource.ClassDNSZone
+		z := &resource.DNSZone{}
+		r.Facts.DNS = z
+		r.Region = "global"
+		if !public {
+			z.Public = resource.Bool(false)
+			return
+		}
+		if p.m == nil {
+			return
+		}
+		switch p.enum(k("zoneType"), "Public", "Private") {
+		case 0:
+			z.Public = resource.Bool(true)
+		case 1:
+			z.Public = resource.Bool(false)
+		case -2:
+			if _, st := p.str("zoneType"); st == absent {
+				z.Public = resource.Bool(true) // zoneType defaults to Public
+			}
+		}
+	}
+}
+
+// cdnProfile: microsoft.cdn/profiles (Front Door Standard/Premium and CDN
+// profiles). TLS, HTTPS redirect and WAF are on child resources (custom
+// domains, routes, security policies) that Resource Graph does not carry,
+// so the profile's facts stay unknown unless those rows are given.
+func cdnProfile(r *resource.Resource, row, _ node) {
+	r.Class = resource.ClassCDN
+	r.Facts.CDN = &resource.CDN{}
+	r.Region = "global"
+}
+
+// cdnEndpoint: microsoft.cdn/profiles/endpoints (Azure CDN classic).
+func cdnEndpoint(r *resource.Resource, _, p node) {
+	r.Class = resource.ClassCDN
+	c := &resource.CDN{}
+	r.Facts.CDN = c
+	if p.m == nil {
+		return
+	}
+	httpAllowed, hst := p.boolean("isHttpAllowed")
+	switch {
+	case hst == ok && !*httpAllowed:
+		c.ViewerHTTPSOnly = resource.Bool(true)
+	case hst == ok:
+		red, good := cdnHTTPSRedirect(p)
+		if good {
+			c.ViewerHTTPSOnly = resource.Bool(red)
+		}
+	}
+	if waf, st := p.str("webApplicationFirewallPolicyLink", "id"); st == ok {
+		c.WAF = resource.Bool(waf != "")
+	} else if st == absent {
+		c.WAF = resource.Bool(false)
+	}
+}
+
+// cdnHTTPSRedirect reports whether a classic CDN endpoint's delivery policy
+// redirects every request (or every HTTP request) to HTTPS.
+func cdnHTTPSRedirect(p node) (redirect, good bool) {
+	rules, st := p.objs("deliveryPolicy", "rules")
+	if st == bad {
+		return false, false
+	}
+	for _, rule := range rules {
+		acts, ast := rule.objs("actions")
+		conds, cst := rule.objs("conditions")
+		if ast == bad || cst == bad {
+			return false, false
+		}
+		toHTTPS := false
+		for _, a := range acts {
+			if strings.EqualFold(a.s("name"), "UrlRedirect") && strings.EqualFold(a.s("parameters", "destinationProtocol"), "Https") {
+				toHTTPS = true
+			}
+		}
+		if !toHTTPS {
+			continue
+		}
+		onlyScheme := true
+		for _, c := range conds {
+			if !strings.EqualFold(c.s("name"), "RequestScheme") {
+				onlyScheme = false
+			}
+		}
+		if onlyScheme {
+			return true, true
+		}
+	}
+	return false, true
+}
+
+// frontDoor: microsoft.network/frontdoors (Front Door classic), whose row
+// carries its routing rules and frontend endpoints.
+func frontDoor(r *resource.Resource, _, p node) {
+	r.Class = resource.ClassCDN
+	c := &resource.CDN{}
+	r.Facts.CDN = c
+	r.Region = "global"
+	if p.m == nil {
+		return
+	}
+	if fes, st := p.objs("frontendEndpoints"); st == ok && len(fes) > 0 {
+		waf, broken := true, false
+		min := ""
+		for _, fe := range fes {
+			q, good := props(fe)
+			id, ist := q.str("webApplicationFirewallPolicyLink", "id")
+			v, vst := q.str("customHttpsConfiguration", "minimumTlsVersion")
+			if !good || ist == bad || vst == bad {
+				broken = true
+				continue
+			}
+			if id == "" {
+				waf = false
+			}
+			if v != "" && (min == "" || tlsVersion(v) < min) {
+				min = tlsVersion(v)
+			}
+		}
+		if !broken || !waf {
+			c.WAF = resource.Bool(waf)
+		}
+		if !broken {
+			c.MinTLSVersion = min
+		}
+	}
+	rules, st := p.objs("routingRules")
+	if st != ok {
+		return
+	}
+	viewerHTTPS, originHTTPS, broken := true, true, false
+	forwards := 0
+	for _, rule := range rules {
+		q, good := props(rule)
+		accepted, ast := q.strs("acceptedProtocols")
+		rc, rst := q.obj("routeConfiguration")
+		if !good || ast == bad || rst == bad {
+			broken = true
+			continue
+		}
+		if strings.EqualFold(q.s("enabledState"), "Disabled") {
+			continue
+		}
+		odata := strings.ToLower(rc.s("@odata.type"))
+		isRedirect := strings.Contains(odata, "redirectconfiguration")
+		acceptsHTTP := false
+		for _, a := range accepted {
+			if strings.EqualFold(a, "Http") {
+				acceptsHTTP = true
+			}
+		}
+		if acceptsHTTP && !(isRedirect && strings.EqualFold(rc.s("redirectProtocol"), "HttpsOnly")) {
+			viewerHTTPS = false
+		}
+		if !isRedirect {
+			forwards++
+			if !strings.EqualFold(rc.s("forwardingProtocol"), "HttpsOnly") {
+				originHTTPS = false
+			}
+		}
+	}
+	if !broken || !viewerHTTPS {
+		c.ViewerHTTPSOnly = resource.Bool(viewerHTTPS)
+	}
+	if forwards > 0 && (!broken || !originHTTPS) {
+		c.OriginHTTPSOnly = resource.Bool(originHTTPS)
+	}
+}
+
+// apimProtocol is the customProperties prefix of API Management's gateway
+// (client-side) protocol switches.
+const apimProtocol = "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols."
+
+// apiManagement: microsoft.apimanagement/service. The minimum client TLS
+// version comes from customProperties Tls10/Tls11 switches (both must be
+// present: their defaults depend on the service's creation date).
+func apiManagement(r *resource.Resource, _, p node) {
+	r.Class = resource.ClassAPIGateway
+	g := &resource.APIGateway{}
+	r.Facts.APIGateway = g
+	if p.m == nil {
+		return
+	}
+	pna, pst := p.str("publicNetworkAccess")
+	vnt, vst := p.str("virtualNetworkType")
+	switch {
+	case strings.EqualFold(pna, "Disabled"), strings.EqualFold(vnt, "Internal"):
+		g.Public = resource.Bool(false)
+	case pst == bad || vst == bad:
+	case vnt != "" || pna != "":
+		g.Public = resource.Bool(true)
+	}
+	cp, st := p.obj("customProperties")
+	if st != ok {
+		return
+	}
+	tls10, s1 := cp.boolean(apimProtocol + "Tls10")
+	tls11, s2 := cp.boolean(apimProtocol + "Tls11")
+	if s1 == ok && s2 == ok {
+		switch {
+		case *tls10:
+			g.MinTLSVersion = "1.0"
+		case *tls11:
+			g.MinTLSVersion = "1.1"
+		default:
+			g.MinTLSVersion = "1.2"
+		}
+	}
+}
+
+// flowLog: microsoft.network/networkwatchers/flowlogs, recording the
+// traffic of its target (an NSG, a VNet, a subnet or a NIC).
+func flowLog(r *resource.Resource, _, p node) {
+	r.Class = resource.ClassFlowLog
+	f := &resource.FlowLog{}
+	r.Facts.FlowLog = f
+	if p.m == nil {
+		return
+	}
+	f.Enabled = p.b("enabled")
+	if t := p.s("targetResourceId"); t != "" {
+		f.Targets = []string{t}
+		attr.Relate(r, resource.RelFlowLogsOf, t)
+	}
+	// Retention disabled (or 0 days) keeps the logs forever: no day count.
+	if on, _ := p.boolean("retentionPolicy", "enabled"); attr.Any(on) {
+		if d, _ := p.integer("retentionPolicy", "days"); d != nil && *d > 0 {
+			f.RetentionDays = d
+		}
+	}
+	attr.Relate(r, resource.RelLogsTo, p.s("storageId"))
+}
