@@ -166,6 +166,14 @@ func writeTestReport(w io.Writer, rep *policy.TestReport) error {
 		if r.Error != "" {
 			fmt.Fprintf(bw, "\n      %s: %s", r.File, r.Error)
 		}
+		if r.CaseError != "" {
+			fmt.Fprintf(bw, "\n      %s: %s", r.File, r.CaseError)
+		}
+		for _, c := range r.Cases {
+			if !c.Pass {
+				fmt.Fprintf(bw, "\n      %s: %s", r.File, c.Error)
+			}
+		}
 		fmt.Fprintln(bw)
 	}
 	incomplete := 0

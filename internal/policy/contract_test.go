@@ -238,12 +238,16 @@ test_pass_good if {
 		}
 		if w == "" {
 			if !r.Pass {
-				t.Errorf("%s: failed: %s", r.Name, r.Error)
+				t.Errorf("%s: failed: %s %s %+v", r.Name, r.Error, r.CaseError, r.Cases)
 			}
 			continue
 		}
-		if r.Pass || !strings.Contains(r.Error, w) {
-			t.Errorf("%s: pass=%v error %q, want a failure containing %q", r.Name, r.Pass, r.Error, w)
+		msg := r.CaseError
+		for _, c := range r.Cases {
+			msg += c.Error
+		}
+		if r.Pass || !strings.Contains(msg, w) {
+			t.Errorf("%s: pass=%v errors %q, want a failure containing %q", r.Name, r.Pass, msg, w)
 		}
 	}
 	if len(rep.Rules) != 1 || rep.Rules[0].Rule != "tagged" || len(rep.Rules[0].Missing) != 0 {

@@ -37,6 +37,10 @@ type TestResult struct {
 	Error   string `json:"error,omitempty"`
 	// Cases are the engine checks of the test's assertions.
 	Cases []CaseResult `json:"cases,omitempty"`
+	// CaseError says what a prefixed test lacks: a test_fail_ test must
+	// assert a resource is in the rule's fail set, a test_pass_ or
+	// test_unknown_ test that one is not.
+	CaseError string `json:"case_error,omitempty"`
 }
 
 // CaseResult is the engine's verdict on one assertion of a rule test
@@ -164,14 +168,7 @@ func RunTests(ctx context.Context, srcs []Source, withBuiltinTests bool) (*TestR
 			}
 			tr := &rep.Tests[k]
 			tr.Cases = append(tr.Cases, tc.results...)
-			if tc.err != "" {
-				tr.Error = strings.TrimPrefix(tr.Error+"; "+tc.err, "; ")
-			}
-			for _, cr := range tc.results {
-				if !cr.Pass && cr.Error != "" {
-					tr.Error = strings.TrimPrefix(tr.Error+"; "+cr.Error, "; ")
-				}
-			}
+			tr.CaseError = tc.err
 			if tc.err != "" || !allPass(tc.results) {
 				tr.Pass = false
 			}
@@ -473,12 +470,17 @@ func (c *caseChecker) check(ctx context.Context, m *ast.Module, before ast.Body,
 const caseInputVar = ast.Var("__vigil_case_input__")
 
 // inputOf evaluates an assertion's `with input as` value in the test's
-// package, after the expressions of the body that precede the assertion
+// package, after the assignments of the body that precede the assertion
 // (which may bind it, as in `inp := one("aws", {...})`).
 func (c *caseChecker) inputOf(ctx context.Context, m *ast.Module, before ast.Body, value *ast.Term) (any, error) {
+	// Keep the expressions that may bind variables (x := ..., x = ...,
+	// some x), not the test's other assertions: an assertion on another set
+	// that is false must not hide this one's input.
 	body := make(ast.Body, 0, len(before)+1)
 	for _, e := range before {
-		body = append(body, e.Copy())
+		if _, some := e.Terms.(*ast.SomeDecl); some || (!e.Negated && (e.IsAssignment() || e.IsEquality())) {
+			body = append(body, e.Copy())
+		}
 	}
 	body = append(body, ast.Equality.Expr(ast.NewTerm(caseInputVar), value.Copy()))
 	for i, e := range body {
@@ -490,7 +492,7 @@ func (c *caseChecker) inputOf(ctx context.Context, m *ast.Module, before ast.Bod
 		return nil, fmt.Errorf("evaluating the test input: %w", err)
 	}
 	if len(rs) == 0 {
-		return nil, fmt.Errorf("the test input is undefined at the assertion (an earlier expression of the test is false)")
+		return nil, fmt.Errorf("the test input is undefined at the assertion")
 	}
 	v, ok := rs[0].Bindings[string(caseInputVar)]
 	if !ok {

@@ -125,6 +125,62 @@ func TestPackOnTypedFacts(t *testing.T) {
 	}
 }
 
+// TestRuleCasesThroughEngine runs every built-in rule test's
+// test_fail_/test_pass_/test_unknown_ assertions through the engine (as
+// `vigil rules test` does for a custom pack) and enforces the contract's
+// test coverage: every rule is fail-only with custom.requires, and has at
+// least one case of each kind; every test_pass_ and test_unknown_ test
+// asserts its resource is not in the rule's fail set.
+func TestRuleCasesThroughEngine(t *testing.T) {
+	ctx := context.Background()
+	src := policy.Source{FS: rules.FS(), Name: "builtin", Builtin: true}
+	rep, err := policy.RunTests(ctx, []policy.Source{src}, true)
+	if err != nil {
+		t.Fatalf("running the built-in rule tests: %v", err)
+	}
+	byRule := map[string]policy.RuleCheck{}
+	for _, rc := range rep.Rules {
+		byRule[rc.Rule] = rc
+	}
+	for _, r := range engine(t).Rules() {
+		rc := byRule[r.ID]
+		var problems []string
+		if r.Legacy {
+			problems = append(problems, "still defines pass (first contract): define only fail (and skip)")
+		}
+		if len(r.Requires) == 0 {
+			problems = append(problems, "has no custom.requires (the facts it needs), so it can never be UNKNOWN")
+		}
+		for _, k := range []struct {
+			prefix string
+			n      int
+		}{{policy.PrefixFail, rc.Fail}, {policy.PrefixPass, rc.Pass}, {policy.PrefixUnknown, rc.Unknown}} {
+			if k.n == 0 {
+				problems = append(problems, "has no "+k.prefix+" test asserting on it")
+			}
+		}
+		for _, p := range problems {
+			t.Errorf("%s (%s): %s", r.ID, r.File, p)
+		}
+	}
+	checked := 0
+	for _, tr := range rep.Tests {
+		if tr.CaseError != "" {
+			t.Errorf("%s.%s (%s): %s", tr.Package, tr.Name, tr.File, tr.CaseError)
+		}
+		for _, c := range tr.Cases {
+			checked++
+			if !c.Pass {
+				t.Errorf("%s.%s (%s): %s", tr.Package, tr.Name, tr.File, c.Error)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no test case was checked through the engine")
+	}
+	t.Logf("%d assertions of %d tests checked through the engine", checked, len(rep.Tests))
+}
+
 // BenchmarkBuiltinPack evaluates the whole built-in pack over a synthetic
 // inventory spread across classes and clouds, reporting resources/s.
 func BenchmarkBuiltinPack(b *testing.B) {
