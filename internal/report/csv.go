@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/csv"
 	"io"
 	"strings"
@@ -15,24 +16,30 @@ var CSVColumns = []string{
 }
 
 func writeCSV(w io.Writer, r *Report) error {
-	cw := csv.NewWriter(w)
+	// csv.Writer buffers through bw itself (bufio reuses a large enough
+	// *bufio.Writer), so cw.Flush flushes bw.
+	bw := bufio.NewWriterSize(w, writeBufferSize)
+	cw := csv.NewWriter(bw)
 	if err := cw.Write(CSVColumns); err != nil {
 		return err
 	}
-	for _, f := range r.Findings {
-		refs := make([]string, 0, len(f.Frameworks))
-		for _, ref := range refsFor(&f) {
+	var refs []string
+	row := make([]string, len(CSVColumns))
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		refs = refs[:0]
+		for _, ref := range refsFor(f) {
 			refs = append(refs, ref.Framework+":"+ref.Control)
 		}
 		suppressed, reason := "false", ""
 		if f.Suppressed != nil {
 			suppressed, reason = "true", f.Suppressed.Reason
 		}
-		row := []string{
+		row = append(row[:0],
 			f.RuleID, f.Title, f.Category, string(f.Severity), string(f.Status), suppressed, reason,
 			string(f.Resource.Provider), f.Resource.Account, f.Resource.Region, f.Resource.Type,
 			f.Resource.ID, f.Resource.Name, f.Message, strings.Join(refs, ";"), f.Remediation,
-		}
+		)
 		for i := range row {
 			row[i] = csvSafe(row[i])
 		}

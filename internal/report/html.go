@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	_ "embed"
 	"fmt"
 	"html/template"
@@ -28,22 +29,29 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 }).Parse(htmlSource))
 
 type htmlFinding struct {
-	finding.Finding
+	*finding.Finding
 	Refs []string
 }
 
+// htmlFindings yields the report's findings of one section one at a time,
+// so the template streams them (range over a function) instead of the
+// writer copying them all. It is nil when the section is empty, so
+// {{if}} and {{with}} in the template read it as a slice.
+type htmlFindings func(yield func(htmlFinding) bool)
+
 type htmlGroup struct {
 	Severity finding.Severity
-	Findings []htmlFinding
+	Count    int
+	Findings htmlFindings
 }
 
 type htmlData struct {
 	R         *Report
 	Generated string
 	Groups    []htmlGroup
-	Muted     []htmlFinding
+	Muted     htmlFindings
 	// UnknownFindings are the findings a rule could not decide.
-	UnknownFindings []htmlFinding
+	UnknownFindings htmlFindings
 	Unknown         []finding.RuleSummary
 	Rules           []finding.RuleSummary
 	Severities      []htmlSeverity
@@ -54,36 +62,83 @@ type htmlSeverity struct {
 	Counts   finding.Counts
 }
 
+// htmlSection is the section of the HTML report a finding is listed in.
+type htmlSection int
+
+const (
+	htmlNone htmlSection = iota
+	htmlFailing
+	htmlMuted
+	htmlUnknown
+)
+
+func htmlSectionOf(f *finding.Finding) htmlSection {
+	switch {
+	case f.Status == finding.Unknown:
+		return htmlUnknown
+	case f.Status != finding.Fail:
+		return htmlNone
+	case f.Suppressed != nil:
+		return htmlMuted
+	}
+	return htmlFailing
+}
+
+// htmlSelect yields the findings of section (and, for failing findings, of
+// severity sev), in report order, with their framework references.
+func (r *Report) htmlSelect(section htmlSection, sev finding.Severity) htmlFindings {
+	return func(yield func(htmlFinding) bool) {
+		for i := range r.Findings {
+			f := &r.Findings[i]
+			if htmlSectionOf(f) != section || (section == htmlFailing && f.Severity != sev) {
+				continue
+			}
+			hf := htmlFinding{Finding: f}
+			if section != htmlUnknown {
+				for _, ref := range refsFor(f) {
+					hf.Refs = append(hf.Refs, ref.Framework+" "+ref.Control)
+				}
+			}
+			if !yield(hf) {
+				return
+			}
+		}
+	}
+}
+
 func writeHTML(w io.Writer, r *Report) error {
 	d := htmlData{R: r, Generated: r.GeneratedAt.UTC().Format("2006-01-02 15:04 UTC")}
-	bySev := map[finding.Severity][]htmlFinding{}
-	for _, f := range r.Findings {
-		if f.Status == finding.Unknown {
-			d.UnknownFindings = append(d.UnknownFindings, htmlFinding{Finding: f})
-			continue
+	bySev := map[finding.Severity]int{}
+	muted, unknown := 0, 0
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		switch htmlSectionOf(f) {
+		case htmlFailing:
+			bySev[f.Severity]++
+		case htmlMuted:
+			muted++
+		case htmlUnknown:
+			unknown++
 		}
-		if f.Status != finding.Fail {
-			continue
-		}
-		hf := htmlFinding{Finding: f}
-		for _, ref := range refsFor(&f) {
-			hf.Refs = append(hf.Refs, ref.Framework+" "+ref.Control)
-		}
-		if f.Suppressed != nil {
-			d.Muted = append(d.Muted, hf)
-			continue
-		}
-		bySev[f.Severity] = append(bySev[f.Severity], hf)
+	}
+	if muted > 0 {
+		d.Muted = r.htmlSelect(htmlMuted, "")
+	}
+	if unknown > 0 {
+		d.UnknownFindings = r.htmlSelect(htmlUnknown, "")
 	}
 	sevs := append([]finding.Severity(nil), severities...)
+	var odd []finding.Severity
 	for s := range bySev {
 		if s.Rank() == 0 {
-			sevs = append(sevs, s)
+			odd = append(odd, s)
 		}
 	}
+	sort.Slice(odd, func(i, j int) bool { return odd[i] < odd[j] })
+	sevs = append(sevs, odd...)
 	for _, s := range sevs {
-		if len(bySev[s]) > 0 {
-			d.Groups = append(d.Groups, htmlGroup{Severity: s, Findings: bySev[s]})
+		if n := bySev[s]; n > 0 {
+			d.Groups = append(d.Groups, htmlGroup{Severity: s, Count: n, Findings: r.htmlSelect(htmlFailing, s)})
 		}
 		if c, ok := r.Summary.BySeverity[s]; ok {
 			d.Severities = append(d.Severities, htmlSeverity{Severity: s, Counts: c})
@@ -103,7 +158,11 @@ func writeHTML(w io.Writer, r *Report) error {
 		}
 	}
 	sort.SliceStable(d.Unknown, func(i, j int) bool { return d.Unknown[i].Unknown > d.Unknown[j].Unknown })
-	return htmlTemplate.Execute(w, d)
+	bw := bufio.NewWriterSize(w, writeBufferSize)
+	if err := htmlTemplate.Execute(bw, d); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // pct is a score as an integer width for a CSS bar (0 when nil).

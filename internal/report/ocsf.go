@@ -1,9 +1,11 @@
 package report
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"sort"
 
@@ -161,22 +163,28 @@ func ToOCSF(f *finding.Finding, rule finding.RuleInfo, r *Report) ocsf.Complianc
 
 func writeOCSF(w io.Writer, r *Report, lines bool) error {
 	rules := r.ruleByID()
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+	bw := bufio.NewWriterSize(w, writeBufferSize)
 	if lines {
+		enc := json.NewEncoder(bw)
+		enc.SetEscapeHTML(false)
 		for i := range r.Findings {
 			f := &r.Findings[i]
-			if err := enc.Encode(ToOCSF(f, rules[f.RuleID], r)); err != nil {
+			cf := ToOCSF(f, rules[f.RuleID], r)
+			if err := enc.Encode(&cf); err != nil {
+				return err
+			}
+		}
+		return bw.Flush()
+	}
+	err := writeJSONStream(bw, streamSlot{}, "  ", func(emit func(v any) error) error {
+		for i := range r.Findings {
+			f := &r.Findings[i]
+			cf := ToOCSF(f, rules[f.RuleID], r)
+			if err := emit(&cf); err != nil {
 				return err
 			}
 		}
 		return nil
-	}
-	out := make([]ocsf.ComplianceFinding, 0, len(r.Findings))
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		out = append(out, ToOCSF(f, rules[f.RuleID], r))
-	}
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	})
+	return errors.Join(err, bw.Flush())
 }

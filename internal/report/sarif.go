@@ -1,7 +1,8 @@
 package report
 
 import (
-	"encoding/json"
+	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -28,7 +29,7 @@ type sarifLog struct {
 type sarifRun struct {
 	Tool        sarifTool         `json:"tool"`
 	Invocations []sarifInvocation `json:"invocations,omitempty"`
-	Results     []sarifResult     `json:"results"`
+	Results     streamSlot        `json:"results"` // streamed: the failing findings
 	Properties  map[string]any    `json:"properties,omitempty"`
 }
 
@@ -155,50 +156,17 @@ func writeSARIF(w io.Writer, r *Report) error {
 		index[ri.ID] = i
 		rules = append(rules, sarifRuleFrom(ri))
 	}
-	results := []sarifResult{}
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		if f.Status != finding.Fail {
-			continue
-		}
-		msg := f.Title
-		if f.Message != "" {
-			msg = f.Title + ": " + f.Message
-		}
-		msg = fmt.Sprintf("%s (%s %s", msg, f.Resource.Provider, f.Resource.ID)
-		if f.Resource.Account != "" {
-			msg += ", account " + f.Resource.Account
-		}
-		if f.Resource.Region != "" {
-			msg += ", " + f.Resource.Region
-		}
-		msg += ")"
-		loc := sarifLocation{LogicalLocations: []sarifLogical{{
-			Name: f.Resource.Name, FullyQualifiedName: f.Resource.ID, Kind: "resource",
-		}}}
-		if src := r.Sources[f.Resource.ID]; src != "" {
-			loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifactURI(src)}}
-		}
-		res := sarifResult{
-			RuleID:              f.RuleID,
-			RuleIndex:           index[f.RuleID],
-			Level:               sarifLevel(f.Severity),
-			Message:             sarifText{Text: msg},
-			Locations:           []sarifLocation{loc},
-			PartialFingerprints: map[string]string{"vigilFindingId/v1": FindingUID(f)},
-			Properties: map[string]any{
-				"provider": f.Resource.Provider, "account": f.Resource.Account, "region": f.Resource.Region,
-				"resourceType": f.Resource.Type, "severity": f.Severity,
-			},
-		}
-		if f.Suppressed != nil {
-			just := f.Suppressed.Reason
-			if f.Suppressed.Expires != "" {
-				just += " (until " + f.Suppressed.Expires + ")"
+	results := func(emit func(v any) error) error {
+		for i := range r.Findings {
+			f := &r.Findings[i]
+			if f.Status != finding.Fail {
+				continue
 			}
-			res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: just}}
+			if err := emit(sarifResultFrom(f, index[f.RuleID], r.Sources[f.Resource.ID])); err != nil {
+				return err
+			}
 		}
-		results = append(results, res)
+		return nil
 	}
 	log := sarifLog{
 		Schema:  sarifSchema,
@@ -208,17 +176,58 @@ func writeSARIF(w io.Writer, r *Report) error {
 				Name: "vigil", Version: r.Version, InformationURI: "https://github.com/vigil-sec/vigil", Rules: rules,
 			}},
 			Invocations: []sarifInvocation{{ExecutionSuccessful: true, EndTimeUTC: r.GeneratedAt.UTC().Format("2006-01-02T15:04:05Z")}},
-			Results:     results,
 			Properties: map[string]any{
 				"fail": r.Summary.Fail, "pass": r.Summary.Pass, "unknown": r.Summary.Unknown,
 				"suppressed": r.Summary.Suppressed,
 			},
 		}},
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(log)
+	bw := bufio.NewWriterSize(w, writeBufferSize)
+	err := writeJSONStream(bw, log, "  ", results)
+	return errors.Join(err, bw.Flush())
+}
+
+// sarifResultFrom is the SARIF result of a failing finding; src is the input
+// file the resource came from, if known.
+func sarifResultFrom(f *finding.Finding, ruleIndex int, src string) *sarifResult {
+	msg := f.Title
+	if f.Message != "" {
+		msg = f.Title + ": " + f.Message
+	}
+	msg = fmt.Sprintf("%s (%s %s", msg, f.Resource.Provider, f.Resource.ID)
+	if f.Resource.Account != "" {
+		msg += ", account " + f.Resource.Account
+	}
+	if f.Resource.Region != "" {
+		msg += ", " + f.Resource.Region
+	}
+	msg += ")"
+	loc := sarifLocation{LogicalLocations: []sarifLogical{{
+		Name: f.Resource.Name, FullyQualifiedName: f.Resource.ID, Kind: "resource",
+	}}}
+	if src != "" {
+		loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifactURI(src)}}
+	}
+	res := &sarifResult{
+		RuleID:              f.RuleID,
+		RuleIndex:           ruleIndex,
+		Level:               sarifLevel(f.Severity),
+		Message:             sarifText{Text: msg},
+		Locations:           []sarifLocation{loc},
+		PartialFingerprints: map[string]string{"vigilFindingId/v1": FindingUID(f)},
+		Properties: map[string]any{
+			"provider": f.Resource.Provider, "account": f.Resource.Account, "region": f.Resource.Region,
+			"resourceType": f.Resource.Type, "severity": f.Severity,
+		},
+	}
+	if f.Suppressed != nil {
+		just := f.Suppressed.Reason
+		if f.Suppressed.Expires != "" {
+			just += " (until " + f.Suppressed.Expires + ")"
+		}
+		res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: just}}
+	}
+	return res
 }
 
 func sarifRuleFrom(ri finding.RuleInfo) sarifRule {

@@ -1,12 +1,14 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"golang.org/x/term"
 
@@ -73,8 +75,23 @@ func statusColor(f *finding.Finding) string {
 	return ansiMagenta
 }
 
+// tableHeader is the first row of the table.
+var tableHeader = [tableColumns]string{"SEVERITY", "STATUS", "RULE", "PROVIDER", "ACCOUNT", "REGION", "RESOURCE", "DETAIL"}
+
+const tableColumns = 8
+
+// tablePadding is the space between columns.
+const tablePadding = 2
+
 // writeTable writes the human view: failing and unknown findings worst
 // first (passing ones only with ListPassing), then a short summary footer.
+//
+// The table streams: a first pass over the findings measures the columns,
+// a second writes the rows through a buffer, so memory stays bounded and
+// system calls few whatever the number of findings. The layout is what
+// text/tabwriter produces with padding 2 (each column as wide as its widest
+// cell plus 2 spaces, in runes; the last column not padded), without
+// holding the whole table in memory as tabwriter does.
 func writeTable(w io.Writer, r *Report) error {
 	color := useColor(w, r.Color)
 	paint := func(code, s string) string {
@@ -83,40 +100,80 @@ func writeTable(w io.Writer, r *Report) error {
 		}
 		return code + s + ansiReset
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	listed, hidden := 0, 0
+	bw := bufio.NewWriterSize(w, writeBufferSize)
+	listed := func(f *finding.Finding) bool { return f.Status != finding.Pass || r.ListPassing }
+
+	var widths [tableColumns - 1]int
+	var cells [tableColumns]string
+	rows, hidden := 0, 0
 	for i := range r.Findings {
 		f := &r.Findings[i]
-		if f.Status == finding.Pass && !r.ListPassing {
+		if !listed(f) {
 			hidden++
 			continue
 		}
-		if listed == 0 {
-			fmt.Fprintln(tw, "SEVERITY\tSTATUS\tRULE\tPROVIDER\tACCOUNT\tREGION\tRESOURCE\tDETAIL")
+		rows++
+		tableRow(&cells, f, paint)
+		for c := range widths {
+			widths[c] = max(widths[c], utf8.RuneCountInString(cells[c]))
 		}
-		listed++
-		detail := f.Message
-		if detail == "" {
-			detail = f.Title
-		}
-		if f.Suppressed != nil {
-			detail = "muted: " + f.Suppressed.Reason
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-			paint(sevColor(f.Severity), fmt.Sprintf("%-8s", f.Severity)),
-			paint(statusColor(f), fmt.Sprintf("%-7s", statusLabel(f))),
-			oneLine(f.RuleID), f.Resource.Provider, cell(f.Resource.Account), cell(f.Resource.Region),
-			cell(resourceLabel(f)), oneLine(detail))
 	}
-	if err := tw.Flush(); err != nil {
+	if rows > 0 {
+		for c := range widths {
+			widths[c] = max(widths[c], utf8.RuneCountInString(tableHeader[c])) + tablePadding
+		}
+		writeTableLine(bw, &tableHeader, &widths)
+		for i := range r.Findings {
+			f := &r.Findings[i]
+			if !listed(f) {
+				continue
+			}
+			tableRow(&cells, f, paint)
+			if err := writeTableLine(bw, &cells, &widths); err != nil {
+				return err
+			}
+		}
+	} else {
+		fmt.Fprintln(bw, "No failing or unknown findings.")
+	}
+	fmt.Fprintln(bw)
+	if err := writeFooter(bw, r, hidden, paint); err != nil {
 		return err
 	}
-	if listed == 0 {
-		fmt.Fprintln(w, "No failing or unknown findings.")
-	}
-	fmt.Fprintln(w)
-	return writeFooter(w, r, hidden, paint)
+	return bw.Flush()
 }
+
+// tableRow fills cells with the table row of f.
+func tableRow(cells *[tableColumns]string, f *finding.Finding, paint func(code, s string) string) {
+	detail := f.Message
+	if detail == "" {
+		detail = f.Title
+	}
+	if f.Suppressed != nil {
+		detail = "muted: " + f.Suppressed.Reason
+	}
+	*cells = [tableColumns]string{
+		paint(sevColor(f.Severity), fmt.Sprintf("%-8s", oneLine(string(f.Severity)))),
+		paint(statusColor(f), fmt.Sprintf("%-7s", oneLine(statusLabel(f)))),
+		oneLine(f.RuleID), oneLine(string(f.Resource.Provider)), cell(f.Resource.Account), cell(f.Resource.Region),
+		cell(resourceLabel(f)), oneLine(detail),
+	}
+}
+
+// writeTableLine writes one line: every cell but the last padded with
+// spaces to its column's width.
+func writeTableLine(w *bufio.Writer, cells *[tableColumns]string, widths *[tableColumns - 1]int) error {
+	for c, width := range widths {
+		w.WriteString(cells[c])
+		for n := width - utf8.RuneCountInString(cells[c]); n > 0; n -= len(spaces) {
+			w.WriteString(spaces[:min(n, len(spaces))])
+		}
+	}
+	w.WriteString(cells[tableColumns-1])
+	return w.WriteByte('\n')
+}
+
+const spaces = "                                                                "
 
 func writeFooter(w io.Writer, r *Report, hidden int, paint func(code, s string) string) error {
 	s := r.Summary
@@ -243,6 +300,9 @@ func resourceLabel(f *finding.Finding) string {
 
 // shorten cuts s to at most n runes by replacing its middle with "…".
 func shorten(s string, n int) string {
+	if len(s) <= n || utf8.RuneCountInString(s) <= n {
+		return s
+	}
 	r := []rune(s)
 	if len(r) <= n {
 		return s

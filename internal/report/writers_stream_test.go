@@ -1,0 +1,217 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"text/tabwriter"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/compliance"
+	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/ocsf"
+)
+
+// The streaming writers must produce byte for byte what encoding the whole
+// report in memory produced (and what text/tabwriter laid out), on reports
+// larger and stranger than the golden fixture.
+
+func streamReports() map[string]*Report {
+	weird := fixture()
+	weird.Findings = append(weird.Findings, finding.Finding{RuleID: "r\tx", Title: "tab\tand\nnewline ü “quotes” <b>&amp;",
+		Severity: "ODD", Status: finding.Fail, Message: "héllo\u2028wörld \x1b[31m", Resource: weird.Findings[0].Resource})
+	empty := Build(nil, nil, fixedNow)
+	return map[string]*Report{"fixture": fixture(), "large": largeReport(3000), "weird": weird, "empty": empty}
+}
+
+func TestJSONStreamMatchesInMemory(t *testing.T) {
+	for name, r := range streamReports() {
+		// The JSON format as it was encoded in memory.
+		doc := struct {
+			Findings []finding.Finding `json:"findings"`
+			Summary  jsonSummary       `json:"summary"`
+		}{r.Findings, jsonSummary{GeneratedAt: r.GeneratedAt.UTC().Format(time.RFC3339), Version: r.Version,
+			Summary: r.Summary, Compliance: r.Compliance}}
+		if doc.Findings == nil {
+			doc.Findings = []finding.Finding{}
+		}
+		if doc.Summary.Compliance == nil {
+			doc.Summary.Compliance = []compliance.FrameworkSummary{}
+		}
+		if doc.Summary.Rules == nil {
+			doc.Summary.Rules = []finding.RuleSummary{}
+		}
+		if doc.Summary.Providers == nil {
+			doc.Summary.Providers = []finding.ProviderSummary{}
+		}
+		want := encodeIndented(t, doc)
+		if got := render(t, "json", r); !bytes.Equal(got, want) {
+			t.Errorf("%s: streamed JSON differs from the in-memory encoding:\n%s", name, firstDiff(got, want))
+		}
+
+		rules := r.ruleByID()
+		all := make([]ocsf.ComplianceFinding, 0, len(r.Findings))
+		for i := range r.Findings {
+			all = append(all, ToOCSF(&r.Findings[i], rules[r.Findings[i].RuleID], r))
+		}
+		want = encodeIndented(t, all)
+		if got := render(t, "ocsf", r); !bytes.Equal(got, want) {
+			t.Errorf("%s: streamed OCSF differs from the in-memory encoding:\n%s", name, firstDiff(got, want))
+		}
+	}
+}
+
+func encodeIndented(t *testing.T, v any) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestSARIFStreamIsValid(t *testing.T) {
+	for name, r := range streamReports() {
+		got := render(t, "sarif", r)
+		var log struct {
+			Runs []struct {
+				Results []json.RawMessage `json:"results"`
+			} `json:"runs"`
+		}
+		if err := json.Unmarshal(got, &log); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		fails := 0
+		for _, f := range r.Findings {
+			if f.Status == finding.Fail {
+				fails++
+			}
+		}
+		if len(log.Runs) != 1 || len(log.Runs[0].Results) != fails {
+			t.Errorf("%s: %d runs, want 1 with %d results", name, len(log.Runs), fails)
+		}
+		var re bytes.Buffer
+		if err := json.Indent(&re, got, "", "  "); err != nil || !bytes.Equal(re.Bytes(), got) {
+			t.Errorf("%s: SARIF is not indented as encoding/json indents it", name)
+		}
+	}
+}
+
+// TestTableMatchesTabwriter lays the rows out with text/tabwriter, as the
+// table writer did before it streamed, and compares.
+func TestTableMatchesTabwriter(t *testing.T) {
+	for name, r := range streamReports() {
+		for _, color := range []ColorMode{ColorNever, ColorAlways} {
+			for _, passing := range []bool{false, true} {
+				r.Color, r.ListPassing = color, passing
+				got := render(t, "table", r)
+				var want bytes.Buffer
+				paint := func(code, s string) string {
+					if color == ColorNever {
+						return s
+					}
+					return code + s + ansiReset
+				}
+				tw := tabwriter.NewWriter(&want, 0, 0, 2, ' ', 0)
+				listed, hidden := 0, 0
+				var cells [tableColumns]string
+				for i := range r.Findings {
+					f := &r.Findings[i]
+					if f.Status == finding.Pass && !r.ListPassing {
+						hidden++
+						continue
+					}
+					if listed == 0 {
+						fmt.Fprintln(tw, strings.Join(tableHeader[:], "\t"))
+					}
+					listed++
+					tableRow(&cells, f, paint)
+					fmt.Fprintln(tw, strings.Join(cells[:], "\t"))
+				}
+				tw.Flush()
+				if listed == 0 {
+					fmt.Fprintln(&want, "No failing or unknown findings.")
+				}
+				fmt.Fprintln(&want)
+				bw := bufio.NewWriter(&want)
+				if err := writeFooter(bw, r, hidden, paint); err != nil {
+					t.Fatal(err)
+				}
+				bw.Flush()
+				if !bytes.Equal(got, want.Bytes()) {
+					t.Errorf("%s (colour %v, passing %v): table differs from tabwriter's layout:\n%s", name, color, passing, firstDiff(got, want.Bytes()))
+				}
+			}
+		}
+	}
+}
+
+func TestIndentCompactMatchesIndent(t *testing.T) {
+	for name, r := range streamReports() {
+		for _, format := range []string{"json", "ocsf", "sarif", "ocsf-jsonl"} {
+			data := render(t, format, r)
+			for _, line := range bytes.Split(data, []byte("\n")) {
+				if format != "ocsf-jsonl" {
+					line = data
+				}
+				if len(bytes.TrimSpace(line)) == 0 {
+					continue
+				}
+				checkIndent(t, name+"/"+format, line)
+				if format != "ocsf-jsonl" {
+					break
+				}
+			}
+		}
+	}
+}
+
+func checkIndent(t *testing.T, name string, doc []byte) {
+	t.Helper()
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, doc); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	for _, pi := range [][2]string{{"", "  "}, {"    ", "  "}, {"", "\t"}} {
+		var want bytes.Buffer
+		if err := json.Indent(&want, compact.Bytes(), pi[0], pi[1]); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendIndentCompact(nil, compact.Bytes(), pi[0], pi[1]); !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("%s %q: appendIndentCompact differs from json.Indent:\n%s", name, pi, firstDiff(got, want.Bytes()))
+		}
+	}
+}
+
+func FuzzIndentCompact(f *testing.F) {
+	f.Add(`{"a":[1,{"b":"c\"]}"},[],{}],"d":null}`)
+	f.Add(`["\\",""]`)
+	f.Fuzz(func(t *testing.T, s string) {
+		var compact bytes.Buffer
+		if json.Compact(&compact, []byte(s)) != nil {
+			return
+		}
+		checkIndent(t, "fuzz", compact.Bytes())
+	})
+}
+
+// TestWriteErrorsSurface: a failing destination is reported by every writer.
+func TestWriteErrorsSurface(t *testing.T) {
+	r := largeReport(2000)
+	for _, format := range Formats {
+		if err := Write(context.Background(), failingWriter{}, format, r); err == nil {
+			t.Errorf("%s: no error from a failing writer", format)
+		}
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, fmt.Errorf("disk full") }
