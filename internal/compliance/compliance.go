@@ -9,21 +9,14 @@ import (
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
-// Rule is the part of a rule's metadata the compliance summary needs.
-type Rule struct {
-	ID string
-	// Frameworks maps a framework key (cis-aws-7.0, soc2, ...) to control IDs.
-	Frameworks map[string][]string
-}
+// Rule is what the summary reads of a rule (its ID and Frameworks): the one
+// rule info type the engine, the findings and the reports share.
+type Rule = finding.RuleInfo
 
-// RulesFrom converts the reports' rule list to compliance rules.
-func RulesFrom(infos []finding.RuleInfo) []Rule {
-	out := make([]Rule, 0, len(infos))
-	for _, r := range infos {
-		out = append(out, Rule{ID: r.ID, Frameworks: r.Frameworks})
-	}
-	return out
-}
+// RulesFrom returns the rules unchanged.
+//
+// Deprecated: pass the rules' finding.RuleInfo to Summarize directly.
+func RulesFrom(infos []finding.RuleInfo) []Rule { return infos }
 
 // Status is the outcome of one control.
 type Status string
