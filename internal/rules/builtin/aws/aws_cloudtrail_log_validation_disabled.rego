@@ -8,6 +8,7 @@
 #   category: logging
 #   class: audit_log
 #   providers: [aws]
+#   requires: [facts.audit_log.file_validation]
 #   remediation: "Enable log file validation on the trail (aws cloudtrail update-trail --enable-log-file-validation)."
 #   frameworks:
 #     cis-aws-7.0: ["4.2"]
@@ -20,14 +21,7 @@ package vigil.rules.aws_cloudtrail_log_validation_disabled
 
 fail contains r.id if {
 	some r in input.resources.audit_log
-	r.provider == "aws"
 	r.facts.audit_log.file_validation == false
-}
-
-pass contains r.id if {
-	some r in input.resources.audit_log
-	r.provider == "aws"
-	r.facts.audit_log.file_validation == true
 }
 
 message[id] := "log file validation is disabled" if some id in fail

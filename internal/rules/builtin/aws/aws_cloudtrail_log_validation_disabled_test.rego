@@ -14,22 +14,15 @@ test_fail_file_validation_aws if {
 
 test_pass_file_validation if {
 	inp := one("aws", {"audit_log": {"file_validation": true}})
-	"r1" in rule.pass with input as inp
 	not "r1" in rule.fail with input as inp
 }
 
 test_unknown_when_file_validation_absent if {
 	inp := one("aws", {"audit_log": {}})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }
 
 test_unknown_without_facts if {
 	inp := one("aws", {})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
-}
-
-test_ignores_other_providers if {
-	not "r1" in rule.fail with input as one("azure", {"audit_log": {"file_validation": false}})
 }

@@ -8,6 +8,7 @@
 #   category: logging
 #   class: audit_log
 #   providers: [aws]
+#   requires: [facts.audit_log.encrypted_with_cmk]
 #   remediation: "Configure the trail with a customer-managed KMS key (--kms-key-id) whose policy lets CloudTrail encrypt and only log readers decrypt."
 #   frameworks:
 #     cis-aws-7.0: ["4.5"]
@@ -20,14 +21,7 @@ package vigil.rules.aws_cloudtrail_not_encrypted_with_kms
 
 fail contains r.id if {
 	some r in input.resources.audit_log
-	r.provider == "aws"
 	r.facts.audit_log.encrypted_with_cmk == false
-}
-
-pass contains r.id if {
-	some r in input.resources.audit_log
-	r.provider == "aws"
-	r.facts.audit_log.encrypted_with_cmk == true
 }
 
 message[id] := "the trail is not encrypted with a customer-managed KMS key" if some id in fail

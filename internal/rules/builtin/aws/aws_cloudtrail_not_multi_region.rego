@@ -8,6 +8,7 @@
 #   category: logging
 #   class: audit_log
 #   providers: [aws]
+#   requires: [facts.audit_log.multi_region]
 #   remediation: "Update the trail with --is-multi-region-trail (or create an organization multi-region trail)."
 #   frameworks:
 #     cis-aws-7.0: ["4.1"]
@@ -20,14 +21,7 @@ package vigil.rules.aws_cloudtrail_not_multi_region
 
 fail contains r.id if {
 	some r in input.resources.audit_log
-	r.provider == "aws"
 	r.facts.audit_log.multi_region == false
-}
-
-pass contains r.id if {
-	some r in input.resources.audit_log
-	r.provider == "aws"
-	r.facts.audit_log.multi_region == true
 }
 
 message[id] := "the trail logs a single region" if some id in fail

@@ -8,6 +8,7 @@
 #   category: network
 #   class: firewall
 #   providers: [aws]
+#   requires: [facts.firewall.default, facts.firewall.rules]
 #   remediation: "Remove every inbound and outbound rule from the default security group and attach purpose-built security groups instead."
 #   frameworks:
 #     cis-aws-7.0: ["6.5"]
@@ -17,32 +18,21 @@
 #     nist-800-53-r5: ["SC-7"]
 package vigil.rules.aws_default_security_group_not_restricted
 
-applicable contains r.id if {
+# Non-default security groups are not this rule's business.
+skip contains r.id if {
 	some r in input.resources.firewall
-	r.provider == "aws"
-	not r.facts.firewall.default == false
+	r.facts.firewall.default == false
 }
 
 enabled_rules(fw) := [x | some x in fw.rules; not x.disabled == true]
 
 fail contains r.id if {
 	some r in input.resources.firewall
-	r.provider == "aws"
 	r.facts.firewall.default == true
 	count(enabled_rules(r.facts.firewall)) > 0
-}
-
-pass contains r.id if {
-	some r in input.resources.firewall
-	r.provider == "aws"
-	r.facts.firewall.default == true
-	is_array(r.facts.firewall.rules)
-	count(enabled_rules(r.facts.firewall)) == 0
 }
 
 message[r.id] := sprintf("the default security group has %d rule(s)", [count(enabled_rules(r.facts.firewall))]) if {
 	some r in input.resources.firewall
-	r.provider == "aws"
-	r.facts.firewall.default == true
-	count(enabled_rules(r.facts.firewall)) > 0
+	r.id in fail
 }

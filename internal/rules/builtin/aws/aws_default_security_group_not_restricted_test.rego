@@ -19,26 +19,22 @@ test_fail_default_with_rules if {
 
 test_pass_default_without_rules if {
 	inp := one("aws", {"firewall": {"default": true, "rules": []}})
-	"r1" in rule.pass with input as inp
 	not "r1" in rule.fail with input as inp
 }
 
-test_non_default_not_applicable if {
+test_skip_non_default if {
 	inp := one("aws", {"firewall": {"default": false, "rules": [{"direction": "ingress", "action": "allow", "protocol": "tcp", "from_port": 443, "to_port": 443, "sources": ["0.0.0.0/0"]}]}})
-	not "r1" in rule.applicable with input as inp
+	"r1" in rule.skip with input as inp
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }
 
 test_unknown_default_flag_absent if {
 	inp := one("aws", {"firewall": {"rules": []}})
-	"r1" in rule.applicable with input as inp
+	not "r1" in rule.skip with input as inp
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }
 
 test_unknown_default_rules_absent if {
 	inp := one("aws", {"firewall": {"default": true}})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }

@@ -8,6 +8,7 @@
 #   category: encryption
 #   class: account
 #   providers: [aws]
+#   requires: [facts.account.default_encryption]
 #   remediation: "Enable EBS encryption by default in every region (aws ec2 enable-ebs-encryption-by-default)."
 #   frameworks:
 #     cis-aws-7.0: ["6.1.1"]
@@ -20,14 +21,7 @@ package vigil.rules.aws_ebs_default_encryption_disabled
 
 fail contains r.id if {
 	some r in input.resources.account
-	r.provider == "aws"
 	r.facts.account.default_encryption == false
-}
-
-pass contains r.id if {
-	some r in input.resources.account
-	r.provider == "aws"
-	r.facts.account.default_encryption == true
 }
 
 message[id] := "EBS encryption by default is disabled" if some id in fail

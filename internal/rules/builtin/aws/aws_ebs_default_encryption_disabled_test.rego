@@ -14,22 +14,15 @@ test_fail_default_encryption_aws if {
 
 test_pass_default_encryption if {
 	inp := one("aws", {"account": {"default_encryption": true}})
-	"r1" in rule.pass with input as inp
 	not "r1" in rule.fail with input as inp
 }
 
 test_unknown_when_default_encryption_absent if {
 	inp := one("aws", {"account": {}})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }
 
 test_unknown_without_facts if {
 	inp := one("aws", {})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
-}
-
-test_ignores_other_providers if {
-	not "r1" in rule.fail with input as one("azure", {"account": {"default_encryption": false}})
 }

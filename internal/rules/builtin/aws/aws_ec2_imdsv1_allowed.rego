@@ -8,6 +8,7 @@
 #   category: exposure
 #   class: compute
 #   providers: [aws]
+#   requires: [facts.compute.metadata_v2_required]
 #   remediation: "Set HttpTokens=required on the instance (aws ec2 modify-instance-metadata-options --http-tokens required)."
 #   frameworks:
 #     cis-aws-7.0: ["6.7"]
@@ -18,14 +19,7 @@ package vigil.rules.aws_ec2_imdsv1_allowed
 
 fail contains r.id if {
 	some r in input.resources.compute
-	r.provider == "aws"
 	r.facts.compute.metadata_v2_required == false
-}
-
-pass contains r.id if {
-	some r in input.resources.compute
-	r.provider == "aws"
-	r.facts.compute.metadata_v2_required == true
 }
 
 message[id] := "IMDSv1 (HttpTokens=optional) is allowed" if some id in fail

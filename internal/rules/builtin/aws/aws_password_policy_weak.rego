@@ -8,6 +8,7 @@
 #   category: identity
 #   class: password_policy
 #   providers: [aws]
+#   requires: [facts.password_policy.min_length, facts.password_policy.reuse_prevention]
 #   remediation: "Set the account password policy to MinimumPasswordLength >= 14 and PasswordReusePrevention = 24 (aws iam update-account-password-policy)."
 #   frameworks:
 #     cis-aws-7.0: ["2.8", "2.9"]
@@ -29,19 +30,10 @@ problems(p) := array.concat(
 
 fail contains r.id if {
 	some r in input.resources.password_policy
-	r.provider == "aws"
 	count(problems(r.facts.password_policy)) > 0
-}
-
-pass contains r.id if {
-	some r in input.resources.password_policy
-	r.provider == "aws"
-	r.facts.password_policy.min_length >= min_length
-	r.facts.password_policy.reuse_prevention >= min_reuse_prevention
 }
 
 message[r.id] := concat("; ", problems(r.facts.password_policy)) if {
 	some r in input.resources.password_policy
-	r.provider == "aws"
 	count(problems(r.facts.password_policy)) > 0
 }

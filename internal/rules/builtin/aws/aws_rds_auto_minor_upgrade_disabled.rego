@@ -8,6 +8,7 @@
 #   category: resilience
 #   class: database
 #   providers: [aws]
+#   requires: [facts.database.auto_minor_upgrade]
 #   remediation: "Enable AutoMinorVersionUpgrade on the instance (aws rds modify-db-instance --auto-minor-version-upgrade)."
 #   frameworks:
 #     cis-aws-7.0: ["3.2.2"]
@@ -19,14 +20,7 @@ package vigil.rules.aws_rds_auto_minor_upgrade_disabled
 
 fail contains r.id if {
 	some r in input.resources.database
-	r.provider == "aws"
 	r.facts.database.auto_minor_upgrade == false
-}
-
-pass contains r.id if {
-	some r in input.resources.database
-	r.provider == "aws"
-	r.facts.database.auto_minor_upgrade == true
 }
 
 message[id] := "automatic minor version upgrade is disabled" if some id in fail

@@ -8,6 +8,7 @@
 #   category: identity
 #   class: identity
 #   providers: [aws]
+#   requires: [[facts.identity.access_keys_known, facts.identity.access_keys]]
 #   remediation: "Delete the root user's access keys (IAM console, Security credentials of the root user) and use IAM roles instead."
 #   frameworks:
 #     cis-aws-7.0: ["2.4"]
@@ -18,39 +19,21 @@
 #     nist-800-53-r5: ["AC-6", "AC-2"]
 package vigil.rules.aws_root_access_keys
 
-# keys_known(i) is true when the identity's access keys were enumerated.
-keys_known(i) if i.access_keys_known == true
+import data.vigil.lib.identity
 
-keys_known(i) if count(i.access_keys) > 0
-
-applicable contains r.id if {
+# Only the root user.
+skip contains r.id if {
 	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "root"
+	not r.facts.identity.kind == "root"
 }
 
 fail contains r.id if {
 	some r in input.resources.identity
-	r.provider == "aws"
 	r.facts.identity.kind == "root"
-	some k in r.facts.identity.access_keys
-	k.active == true
+	count(identity.active_keys(r.facts.identity)) > 0
 }
 
-pass contains r.id if {
+message[r.id] := sprintf("the root user has %d active access key(s)", [count(identity.active_keys(r.facts.identity))]) if {
 	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "root"
-	keys_known(r.facts.identity)
-	every k in object.get(r.facts.identity, "access_keys", []) {
-		k.active == false
-	}
-}
-
-message[r.id] := sprintf("the root user has %d active access key(s)", [n]) if {
-	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "root"
-	n := count([k | some k in r.facts.identity.access_keys; k.active == true])
-	n > 0
+	r.id in fail
 }

@@ -8,6 +8,7 @@
 #   category: identity
 #   class: identity
 #   providers: [aws]
+#   requires: [facts.identity.mfa_enabled]
 #   remediation: "Enable MFA (preferably hardware) for the root user, or centralize root access in AWS Organizations."
 #   frameworks:
 #     cis-aws-7.0: ["2.5"]
@@ -18,24 +19,16 @@
 #     nist-800-53-r5: ["IA-2(1)"]
 package vigil.rules.aws_root_mfa_disabled
 
-applicable contains r.id if {
+# Only the root user.
+skip contains r.id if {
 	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "root"
+	not r.facts.identity.kind == "root"
 }
 
 fail contains r.id if {
 	some r in input.resources.identity
-	r.provider == "aws"
 	r.facts.identity.kind == "root"
 	r.facts.identity.mfa_enabled == false
-}
-
-pass contains r.id if {
-	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "root"
-	r.facts.identity.mfa_enabled == true
 }
 
 message[id] := "the root user has no MFA device" if some id in fail

@@ -14,28 +14,21 @@ test_fail_mfa_enabled_aws if {
 
 test_pass_mfa_enabled if {
 	inp := one("aws", {"identity": {"kind": "root", "mfa_enabled": true}})
-	"r1" in rule.pass with input as inp
 	not "r1" in rule.fail with input as inp
 }
 
 test_unknown_when_mfa_enabled_absent if {
 	inp := one("aws", {"identity": {"kind": "root"}})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }
 
 test_unknown_without_facts if {
 	inp := one("aws", {})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }
 
-test_ignores_other_providers if {
-	not "r1" in rule.fail with input as one("azure", {"identity": {"kind": "root", "mfa_enabled": false}})
-}
-
-test_not_applicable_to_users if {
+test_skip_users if {
 	inp := one("aws", {"identity": {"kind": "user", "mfa_enabled": false}})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.applicable with input as inp
+	"r1" in rule.skip with input as inp
 }

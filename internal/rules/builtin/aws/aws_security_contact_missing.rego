@@ -8,6 +8,7 @@
 #   category: monitoring
 #   class: account
 #   providers: [aws]
+#   requires: [facts.account.security_contact]
 #   remediation: "Register a security alternate contact (aws account put-alternate-contact --alternate-contact-type SECURITY)."
 #   frameworks:
 #     cis-aws-7.0: ["2.3"]
@@ -20,14 +21,7 @@ package vigil.rules.aws_security_contact_missing
 
 fail contains r.id if {
 	some r in input.resources.account
-	r.provider == "aws"
 	r.facts.account.security_contact == false
-}
-
-pass contains r.id if {
-	some r in input.resources.account
-	r.provider == "aws"
-	r.facts.account.security_contact == true
 }
 
 message[id] := "no security alternate contact is registered" if some id in fail

@@ -8,6 +8,7 @@
 #   category: identity
 #   class: identity
 #   providers: [aws]
+#   requires: [facts.identity.console_access, facts.identity.mfa_enabled]
 #   remediation: "Enable an MFA device for the user (or remove the console password), and enforce MFA with an IAM policy condition aws:MultiFactorAuthPresent."
 #   frameworks:
 #     cis-aws-7.0: ["2.10"]
@@ -18,39 +19,17 @@
 #     nist-800-53-r5: ["IA-2(1)"]
 package vigil.rules.aws_user_console_without_mfa
 
-applicable contains r.id if {
+# Only IAM users.
+skip contains r.id if {
 	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "user"
+	not r.facts.identity.kind == "user"
 }
 
 fail contains r.id if {
 	some r in input.resources.identity
-	r.provider == "aws"
 	r.facts.identity.kind == "user"
 	r.facts.identity.console_access == true
 	r.facts.identity.mfa_enabled == false
 }
 
-pass contains r.id if {
-	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "user"
-	r.facts.identity.console_access == false
-}
-
-pass contains r.id if {
-	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "user"
-	r.facts.identity.console_access == true
-	r.facts.identity.mfa_enabled == true
-}
-
-message[r.id] := "console password without an MFA device" if {
-	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "user"
-	r.facts.identity.console_access == true
-	r.facts.identity.mfa_enabled == false
-}
+message[id] := "console password without an MFA device" if some id in fail

@@ -8,6 +8,7 @@
 #   category: identity
 #   class: identity
 #   providers: [aws]
+#   requires: [facts.identity.admin]
 #   remediation: "Detach the administrative policy from the user; grant least-privilege permissions through groups or roles, and use federated roles for administration."
 #   frameworks:
 #     cis-aws-7.0: ["2.13", "2.14"]
@@ -17,24 +18,16 @@
 #     nist-800-53-r5: ["AC-6"]
 package vigil.rules.aws_user_direct_admin
 
-applicable contains r.id if {
+# Only IAM users.
+skip contains r.id if {
 	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "user"
+	not r.facts.identity.kind == "user"
 }
 
 fail contains r.id if {
 	some r in input.resources.identity
-	r.provider == "aws"
 	r.facts.identity.kind == "user"
 	r.facts.identity.admin == true
-}
-
-pass contains r.id if {
-	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "user"
-	r.facts.identity.admin == false
 }
 
 message[id] := "the user has a full-admin (*:*) policy attached" if some id in fail

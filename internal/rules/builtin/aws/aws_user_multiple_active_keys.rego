@@ -8,6 +8,7 @@
 #   category: identity
 #   class: identity
 #   providers: [aws]
+#   requires: [[facts.identity.access_keys_known, facts.identity.access_keys]]
 #   remediation: "Deactivate and delete the unused access key, keeping at most one active key per user."
 #   frameworks:
 #     soc2: ["CC6.1"]
@@ -15,37 +16,21 @@
 #     nist-800-53-r5: ["IA-5", "AC-2"]
 package vigil.rules.aws_user_multiple_active_keys
 
-# keys_known(i) is true when the identity's access keys were enumerated.
-keys_known(i) if i.access_keys_known == true
+import data.vigil.lib.identity
 
-keys_known(i) if count(i.access_keys) > 0
-
-active_count(i) := count([k | some k in object.get(i, "access_keys", []); k.active == true])
-
-applicable contains r.id if {
+# Only IAM users.
+skip contains r.id if {
 	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "user"
+	not r.facts.identity.kind == "user"
 }
 
 fail contains r.id if {
 	some r in input.resources.identity
-	r.provider == "aws"
 	r.facts.identity.kind == "user"
-	active_count(r.facts.identity) > 1
+	count(identity.active_keys(r.facts.identity)) > 1
 }
 
-pass contains r.id if {
+message[r.id] := sprintf("%d access keys are active", [count(identity.active_keys(r.facts.identity))]) if {
 	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "user"
-	keys_known(r.facts.identity)
-	active_count(r.facts.identity) <= 1
-}
-
-message[r.id] := sprintf("%d access keys are active", [active_count(r.facts.identity)]) if {
-	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "user"
-	active_count(r.facts.identity) > 1
+	r.id in fail
 }

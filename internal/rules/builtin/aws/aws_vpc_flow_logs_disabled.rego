@@ -8,6 +8,7 @@
 #   category: logging
 #   class: network
 #   providers: [aws]
+#   requires: [facts.network.flow_logs]
 #   remediation: "Create a VPC flow log (at least REJECT traffic) to CloudWatch Logs or S3."
 #   frameworks:
 #     cis-aws-7.0: ["4.7"]
@@ -20,14 +21,7 @@ package vigil.rules.aws_vpc_flow_logs_disabled
 
 fail contains r.id if {
 	some r in input.resources.network
-	r.provider == "aws"
 	r.facts.network.flow_logs == false
-}
-
-pass contains r.id if {
-	some r in input.resources.network
-	r.provider == "aws"
-	r.facts.network.flow_logs == true
 }
 
 message[id] := "no flow log is configured for the VPC" if some id in fail

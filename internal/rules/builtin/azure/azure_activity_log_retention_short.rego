@@ -8,6 +8,7 @@
 #   category: logging
 #   class: audit_log
 #   providers: [azure]
+#   requires: [facts.audit_log.retention_days]
 #   remediation: "Set the retention of the activity-log destination to 365 days or more (or 0 for indefinite retention in the storage account)."
 #   frameworks:
 #     soc2: ["CC7.2"]
@@ -20,28 +21,13 @@ min_days := 365
 
 fail contains r.id if {
 	some r in input.resources.audit_log
-	r.provider == "azure"
 	is_number(r.facts.audit_log.retention_days)
 	r.facts.audit_log.retention_days > 0
 	r.facts.audit_log.retention_days < min_days
 }
 
-pass contains r.id if {
-	some r in input.resources.audit_log
-	r.provider == "azure"
-	r.facts.audit_log.retention_days == 0
-}
-
-pass contains r.id if {
-	some r in input.resources.audit_log
-	r.provider == "azure"
-	is_number(r.facts.audit_log.retention_days)
-	r.facts.audit_log.retention_days >= min_days
-}
-
 message[r.id] := sprintf("activity logs are retained %d days (minimum %d)", [r.facts.audit_log.retention_days, min_days]) if {
 	some r in input.resources.audit_log
-	r.provider == "azure"
 	is_number(r.facts.audit_log.retention_days)
 	r.facts.audit_log.retention_days > 0
 	r.facts.audit_log.retention_days < min_days

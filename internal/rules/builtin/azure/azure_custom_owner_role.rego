@@ -8,6 +8,7 @@
 #   category: identity
 #   class: role
 #   providers: [azure]
+#   requires: [facts.role.custom, facts.role.full_admin, facts.role.subscription_scope]
 #   remediation: "Delete the custom role or replace its \"*\" action with the specific actions needed; use the built-in Owner role with Privileged Identity Management for administrators."
 #   frameworks:
 #     cis-azure-6.0: ["5.4"]
@@ -18,43 +19,20 @@
 #     nist-800-53-r5: ["AC-6"]
 package vigil.rules.azure_custom_owner_role
 
-# Role definitions are resources of class role carrying facts.role.
-role_definition(r) if {
-	r.provider == "azure"
-	is_object(r.facts.role)
-}
+# Role definitions are resources of class role carrying facts.role; anything
+# else of the class is not a role definition.
+definition(r) if is_object(r.facts.role)
 
-applicable contains r.id if {
+skip contains r.id if {
 	some r in input.resources.role
-	role_definition(r)
+	not definition(r)
 }
 
 fail contains r.id if {
 	some r in input.resources.role
-	role_definition(r)
 	r.facts.role.custom == true
 	r.facts.role.full_admin == true
 	r.facts.role.subscription_scope == true
-}
-
-pass contains r.id if {
-	some r in input.resources.role
-	role_definition(r)
-	r.facts.role.custom == false
-}
-
-pass contains r.id if {
-	some r in input.resources.role
-	role_definition(r)
-	r.facts.role.custom == true
-	r.facts.role.full_admin == false
-}
-
-pass contains r.id if {
-	some r in input.resources.role
-	role_definition(r)
-	r.facts.role.custom == true
-	r.facts.role.subscription_scope == false
 }
 
 message[id] := "custom role allows \"*\" and is assignable at subscription scope" if some id in fail

@@ -8,6 +8,7 @@
 #   category: encryption
 #   class: key
 #   providers: [azure]
+#   requires: [facts.key.expires]
 #   remediation: "Set an expiration date on the key (and a rotation policy that renews it before expiry)."
 #   frameworks:
 #     cis-azure-6.0: ["8.3.1", "8.3.2"]
@@ -28,20 +29,12 @@ attributes_known(k) if is_boolean(k.enabled)
 
 fail contains r.id if {
 	some r in input.resources.key
-	r.provider == "azure"
 	attributes_known(r.facts.key)
 	not has_expiry(r.facts.key)
 }
 
-pass contains r.id if {
-	some r in input.resources.key
-	r.provider == "azure"
-	has_expiry(r.facts.key)
-}
-
 message[r.id] := "the key has no expiration date" if {
 	some r in input.resources.key
-	r.provider == "azure"
 	attributes_known(r.facts.key)
 	not has_expiry(r.facts.key)
 }

@@ -8,6 +8,7 @@
 #   category: exposure
 #   class: key_vault
 #   providers: [azure]
+#   requires: [facts.key_vault.public_network]
 #   remediation: "Set publicNetworkAccess to Disabled and use private endpoints (or restrict the vault firewall to selected networks)."
 #   frameworks:
 #     cis-azure-6.0: ["8.3.7"]
@@ -19,14 +20,7 @@ package vigil.rules.azure_keyvault_public_network
 
 fail contains r.id if {
 	some r in input.resources.key_vault
-	r.provider == "azure"
 	r.facts.key_vault.public_network == true
-}
-
-pass contains r.id if {
-	some r in input.resources.key_vault
-	r.provider == "azure"
-	r.facts.key_vault.public_network == false
 }
 
 message[id] := "public network access is enabled" if some id in fail

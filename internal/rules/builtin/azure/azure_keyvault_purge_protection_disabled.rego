@@ -8,6 +8,7 @@
 #   category: resilience
 #   class: key_vault
 #   providers: [azure]
+#   requires: [facts.key_vault.purge_protection]
 #   remediation: "Enable purge protection (and soft delete) on the key vault (az keyvault update --enable-purge-protection true)."
 #   frameworks:
 #     cis-azure-6.0: ["8.3.5"]
@@ -19,14 +20,7 @@ package vigil.rules.azure_keyvault_purge_protection_disabled
 
 fail contains r.id if {
 	some r in input.resources.key_vault
-	r.provider == "azure"
 	r.facts.key_vault.purge_protection == false
-}
-
-pass contains r.id if {
-	some r in input.resources.key_vault
-	r.provider == "azure"
-	r.facts.key_vault.purge_protection == true
 }
 
 message[id] := "purge protection is disabled" if some id in fail

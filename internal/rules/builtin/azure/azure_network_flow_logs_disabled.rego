@@ -8,6 +8,7 @@
 #   category: logging
 #   class: network
 #   providers: [azure]
+#   requires: [facts.network.flow_logs]
 #   remediation: "Create a Network Watcher virtual network flow log sending to a storage account and Traffic Analytics / Log Analytics."
 #   frameworks:
 #     cis-azure-6.0: ["6.1.1.5", "6.1.1.6"]
@@ -20,14 +21,7 @@ package vigil.rules.azure_network_flow_logs_disabled
 
 fail contains r.id if {
 	some r in input.resources.network
-	r.provider == "azure"
 	r.facts.network.flow_logs == false
-}
-
-pass contains r.id if {
-	some r in input.resources.network
-	r.provider == "azure"
-	r.facts.network.flow_logs == true
 }
 
 message[id] := "no flow log is configured" if some id in fail

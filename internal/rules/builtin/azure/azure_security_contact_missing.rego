@@ -8,6 +8,7 @@
 #   category: monitoring
 #   class: account
 #   providers: [azure]
+#   requires: [facts.account.security_contact]
 #   remediation: "Configure security contact emails (and alert notifications) in Microsoft Defender for Cloud environment settings."
 #   frameworks:
 #     cis-azure-6.0: ["8.1.13"]
@@ -20,14 +21,7 @@ package vigil.rules.azure_security_contact_missing
 
 fail contains r.id if {
 	some r in input.resources.account
-	r.provider == "azure"
 	r.facts.account.security_contact == false
-}
-
-pass contains r.id if {
-	some r in input.resources.account
-	r.provider == "azure"
-	r.facts.account.security_contact == true
 }
 
 message[id] := "no security contact email is configured" if some id in fail

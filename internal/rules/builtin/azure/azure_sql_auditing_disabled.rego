@@ -8,6 +8,7 @@
 #   category: logging
 #   class: database
 #   providers: [azure]
+#   requires: [facts.database.auditing_enabled]
 #   remediation: "Enable auditing on the SQL server to a storage account, Log Analytics workspace or Event Hub with 90+ days retention."
 #   frameworks:
 #     soc2: ["CC7.2"]
@@ -17,24 +18,18 @@
 #     nist-800-53-r5: ["AU-2", "AU-12"]
 package vigil.rules.azure_sql_auditing_disabled
 
-applicable contains r.id if {
+sql_server(r) if startswith(lower(r.type), "microsoft.sql/servers")
+
+# Only Azure SQL servers (not PostgreSQL / MySQL servers).
+skip contains r.id if {
 	some r in input.resources.database
-	r.provider == "azure"
-	startswith(lower(r.type), "microsoft.sql/servers")
+	not sql_server(r)
 }
 
 fail contains r.id if {
 	some r in input.resources.database
-	r.provider == "azure"
-	startswith(lower(r.type), "microsoft.sql/servers")
+	sql_server(r)
 	r.facts.database.auditing_enabled == false
-}
-
-pass contains r.id if {
-	some r in input.resources.database
-	r.provider == "azure"
-	startswith(lower(r.type), "microsoft.sql/servers")
-	r.facts.database.auditing_enabled == true
 }
 
 message[id] := "server auditing is disabled" if some id in fail

@@ -14,28 +14,21 @@ test_fail_auditing_enabled_azure if {
 
 test_pass_auditing_enabled if {
 	inp := one("azure", {"database": {"auditing_enabled": true}})
-	"r1" in rule.pass with input as inp
 	not "r1" in rule.fail with input as inp
 }
 
 test_unknown_when_auditing_enabled_absent if {
 	inp := one("azure", {"database": {}})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }
 
 test_unknown_without_facts if {
 	inp := one("azure", {})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }
 
-test_ignores_other_providers if {
-	not "r1" in rule.fail with input as one("aws", {"database": {"auditing_enabled": false}})
-}
-
-test_postgres_not_applicable if {
+test_skip_postgres if {
 	inp := typed("azure", "Microsoft.DBforPostgreSQL/flexibleServers", {"database": {"auditing_enabled": false}})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.applicable with input as inp
+	"r1" in rule.skip with input as inp
 }

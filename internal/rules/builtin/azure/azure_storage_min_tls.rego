@@ -8,6 +8,7 @@
 #   category: encryption
 #   class: object_storage
 #   providers: [azure]
+#   requires: [facts.storage.min_tls_version]
 #   remediation: "Set the storage account's minimumTlsVersion to TLS1_2 (az storage account update --min-tls-version TLS1_2)."
 #   frameworks:
 #     cis-azure-6.0: ["9.3.6"]
@@ -25,18 +26,10 @@ version(r) := to_number(r.facts.storage.min_tls_version) if {
 
 fail contains r.id if {
 	some r in input.resources.object_storage
-	r.provider == "azure"
 	version(r) < 1.2
-}
-
-pass contains r.id if {
-	some r in input.resources.object_storage
-	r.provider == "azure"
-	version(r) >= 1.2
 }
 
 message[r.id] := sprintf("minimum TLS version is %s", [r.facts.storage.min_tls_version]) if {
 	some r in input.resources.object_storage
-	r.provider == "azure"
 	version(r) < 1.2
 }

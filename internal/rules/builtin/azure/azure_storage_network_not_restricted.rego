@@ -8,6 +8,7 @@
 #   category: network
 #   class: object_storage
 #   providers: [azure]
+#   requires: [facts.storage.network_default_deny]
 #   remediation: "Set the storage account's networkAcls.defaultAction to Deny and allow only the needed virtual networks, IP ranges or private endpoints."
 #   frameworks:
 #     cis-azure-6.0: ["9.3.2.3"]
@@ -19,14 +20,7 @@ package vigil.rules.azure_storage_network_not_restricted
 
 fail contains r.id if {
 	some r in input.resources.object_storage
-	r.provider == "azure"
 	r.facts.storage.network_default_deny == false
-}
-
-pass contains r.id if {
-	some r in input.resources.object_storage
-	r.provider == "azure"
-	r.facts.storage.network_default_deny == true
 }
 
 message[id] := "the default network access rule is Allow" if some id in fail

@@ -14,22 +14,15 @@ test_fail_network_default_deny_azure if {
 
 test_pass_network_default_deny if {
 	inp := one("azure", {"storage": {"network_default_deny": true}})
-	"r1" in rule.pass with input as inp
 	not "r1" in rule.fail with input as inp
 }
 
 test_unknown_when_network_default_deny_absent if {
 	inp := one("azure", {"storage": {}})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }
 
 test_unknown_without_facts if {
 	inp := one("azure", {})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
-}
-
-test_ignores_other_providers if {
-	not "r1" in rule.fail with input as one("aws", {"storage": {"network_default_deny": false}})
 }

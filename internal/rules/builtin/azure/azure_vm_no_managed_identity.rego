@@ -8,6 +8,7 @@
 #   category: identity
 #   class: compute
 #   providers: [azure]
+#   requires: [facts.compute.identity]
 #   remediation: "Assign a system- or user-assigned managed identity to the VM and grant it the roles the workload needs instead of embedding credentials."
 #   frameworks:
 #     soc2: ["CC6.1"]
@@ -23,20 +24,12 @@ has_identity(c) if {
 
 fail contains r.id if {
 	some r in input.resources.compute
-	r.provider == "azure"
 	is_object(r.facts.compute)
 	not has_identity(r.facts.compute)
 }
 
-pass contains r.id if {
-	some r in input.resources.compute
-	r.provider == "azure"
-	has_identity(r.facts.compute)
-}
-
 message[r.id] := "no managed identity is assigned" if {
 	some r in input.resources.compute
-	r.provider == "azure"
 	is_object(r.facts.compute)
 	not has_identity(r.facts.compute)
 }

@@ -8,6 +8,7 @@
 #   category: encryption
 #   class: compute
 #   providers: [aws, azure, gcp]
+#   requires: [facts.compute.disk_encrypted]
 #   remediation: "Encrypt the volumes (EBS encryption, Azure disk encryption / encryption at host, GCE CMEK) and replace unencrypted disks."
 #   frameworks:
 #     soc2: ["CC6.1"]
@@ -20,11 +21,6 @@ package vigil.rules.compute_disk_unencrypted
 fail contains r.id if {
 	some r in input.resources.compute
 	r.facts.compute.disk_encrypted == false
-}
-
-pass contains r.id if {
-	some r in input.resources.compute
-	r.facts.compute.disk_encrypted == true
 }
 
 message[id] := "an attached disk is not encrypted" if some id in fail

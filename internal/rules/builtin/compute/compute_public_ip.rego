@@ -8,6 +8,7 @@
 #   category: exposure
 #   class: compute
 #   providers: [aws, azure, gcp]
+#   requires: [facts.compute.public_ip]
 #   remediation: "Remove the public IP / external access config and reach the instance through a load balancer, bastion host, Session Manager or IAP."
 #   frameworks:
 #     cis-gcp-5.0: ["4.9"]
@@ -20,11 +21,6 @@ package vigil.rules.compute_public_ip
 fail contains r.id if {
 	some r in input.resources.compute
 	r.facts.compute.public_ip == true
-}
-
-pass contains r.id if {
-	some r in input.resources.compute
-	r.facts.compute.public_ip == false
 }
 
 message[id] := "the instance has a public IP address" if some id in fail

@@ -8,6 +8,7 @@
 #   category: resilience
 #   class: database
 #   providers: [aws, azure, gcp]
+#   requires: [facts.database.backup_enabled]
 #   remediation: "Enable automated backups with a retention of at least 7 days (RDS BackupRetentionPeriod, Azure backupRetentionDays, Cloud SQL backupConfiguration.enabled with retainedBackups)."
 #   frameworks:
 #     cis-gcp-5.0: ["6.8"]
@@ -32,12 +33,6 @@ fail contains r.id if {
 fail contains r.id if {
 	some r in input.resources.database
 	short_retention(r.facts.database)
-}
-
-pass contains r.id if {
-	some r in input.resources.database
-	r.facts.database.backup_enabled == true
-	not short_retention(r.facts.database)
 }
 
 message[r.id] := "automated backups are disabled" if {

@@ -8,6 +8,7 @@
 #   category: exposure
 #   class: database
 #   providers: [azure, gcp]
+#   requires: [facts.database.authorized_networks]
 #   remediation: "Remove 0.0.0.0/0 from Cloud SQL authorized networks / delete the Azure SQL firewall rule covering 0.0.0.0-255.255.255.255; allow only specific ranges or use private connectivity."
 #   frameworks:
 #     cis-gcp-5.0: ["6.5"]
@@ -29,27 +30,10 @@ networks_known(db) if is_array(db.authorized_networks)
 
 fail contains r.id if {
 	some r in input.resources.database
-	r.provider in {"azure", "gcp"}
 	open_to_all(r.facts.database)
-}
-
-pass contains r.id if {
-	some r in input.resources.database
-	r.provider in {"azure", "gcp"}
-	networks_known(r.facts.database)
-	not open_to_all(r.facts.database)
-}
-
-# Without a public endpoint the authorized networks cannot admit the internet.
-pass contains r.id if {
-	some r in input.resources.database
-	r.provider in {"azure", "gcp"}
-	not networks_known(r.facts.database)
-	r.facts.database.public_endpoint == false
 }
 
 message[r.id] := "authorized networks / firewall rules admit 0.0.0.0/0" if {
 	some r in input.resources.database
-	r.provider in {"azure", "gcp"}
 	open_to_all(r.facts.database)
 }

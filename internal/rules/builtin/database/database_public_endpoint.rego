@@ -8,6 +8,7 @@
 #   category: exposure
 #   class: database
 #   providers: [aws, azure, gcp]
+#   requires: [facts.database.public_endpoint]
 #   remediation: "Disable public accessibility (RDS PubliclyAccessible=false / Azure publicNetworkAccess=Disabled with private endpoints / Cloud SQL private IP only)."
 #   frameworks:
 #     cis-aws-7.0: ["3.2.3"]
@@ -22,11 +23,6 @@ package vigil.rules.database_public_endpoint
 fail contains r.id if {
 	some r in input.resources.database
 	r.facts.database.public_endpoint == true
-}
-
-pass contains r.id if {
-	some r in input.resources.database
-	r.facts.database.public_endpoint == false
 }
 
 message[id] := "the database endpoint is publicly reachable" if some id in fail

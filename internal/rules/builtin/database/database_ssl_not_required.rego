@@ -8,6 +8,7 @@
 #   category: encryption
 #   class: database
 #   providers: [azure, gcp]
+#   requires: [facts.database.ssl_required]
 #   remediation: "Enforce SSL/TLS connections (Azure require_secure_transport / sslEnforcement=Enabled, Cloud SQL sslMode=ENCRYPTED_ONLY or requireSsl=true)."
 #   frameworks:
 #     cis-gcp-5.0: ["6.4"]
@@ -20,14 +21,7 @@ package vigil.rules.database_ssl_not_required
 
 fail contains r.id if {
 	some r in input.resources.database
-	r.provider in {"azure", "gcp"}
 	r.facts.database.ssl_required == false
-}
-
-pass contains r.id if {
-	some r in input.resources.database
-	r.provider in {"azure", "gcp"}
-	r.facts.database.ssl_required == true
 }
 
 message[id] := "unencrypted client connections are accepted" if some id in fail

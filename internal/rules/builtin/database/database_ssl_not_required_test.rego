@@ -18,22 +18,15 @@ test_fail_ssl_required_gcp if {
 
 test_pass_ssl_required if {
 	inp := one("azure", {"database": {"ssl_required": true}})
-	"r1" in rule.pass with input as inp
 	not "r1" in rule.fail with input as inp
 }
 
 test_unknown_when_ssl_required_absent if {
 	inp := one("azure", {"database": {}})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }
 
 test_unknown_without_facts if {
 	inp := one("azure", {})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
-}
-
-test_ignores_other_providers if {
-	not "r1" in rule.fail with input as one("aws", {"database": {"ssl_required": false}})
 }

@@ -8,6 +8,7 @@
 #   category: encryption
 #   class: database
 #   providers: [aws, azure, gcp]
+#   requires: [facts.database.encrypted]
 #   remediation: "Create the RDS instance with StorageEncrypted=true (restore an encrypted snapshot copy) / enable Transparent Data Encryption / use Cloud SQL encryption (default or CMEK)."
 #   frameworks:
 #     cis-aws-7.0: ["3.2.1"]
@@ -21,11 +22,6 @@ package vigil.rules.database_unencrypted
 fail contains r.id if {
 	some r in input.resources.database
 	r.facts.database.encrypted == false
-}
-
-pass contains r.id if {
-	some r in input.resources.database
-	r.facts.database.encrypted == true
 }
 
 message[id] := "storage encryption is not enabled" if some id in fail

@@ -8,6 +8,7 @@
 #   category: logging
 #   class: audit_log
 #   providers: [gcp]
+#   requires: [facts.audit_log.all_services]
 #   remediation: "Add an auditConfigs entry for service allServices with log types ADMIN_READ, DATA_READ and DATA_WRITE and no exempted members."
 #   frameworks:
 #     cis-gcp-5.0: ["2.1"]
@@ -20,14 +21,7 @@ package vigil.rules.gcp_audit_config_incomplete
 
 fail contains r.id if {
 	some r in input.resources.audit_log
-	r.provider == "gcp"
 	r.facts.audit_log.all_services == false
-}
-
-pass contains r.id if {
-	some r in input.resources.audit_log
-	r.provider == "gcp"
-	r.facts.audit_log.all_services == true
 }
 
 message[id] := "audit logs are not enabled for all services and log types" if some id in fail

@@ -8,6 +8,7 @@
 #   category: identity
 #   class: object_storage
 #   providers: [gcp]
+#   requires: [facts.storage.uniform_access]
 #   remediation: "Enable uniform bucket-level access on the bucket (gcloud storage buckets update --uniform-bucket-level-access)."
 #   frameworks:
 #     cis-gcp-5.0: ["5.2"]
@@ -19,14 +20,7 @@ package vigil.rules.gcp_bucket_uniform_access_disabled
 
 fail contains r.id if {
 	some r in input.resources.object_storage
-	r.provider == "gcp"
 	r.facts.storage.uniform_access == false
-}
-
-pass contains r.id if {
-	some r in input.resources.object_storage
-	r.provider == "gcp"
-	r.facts.storage.uniform_access == true
 }
 
 message[id] := "uniform bucket-level access is disabled" if some id in fail

@@ -8,6 +8,7 @@
 #   category: network
 #   class: network
 #   providers: [gcp]
+#   requires: [facts.network.default]
 #   remediation: "Create custom-mode VPC networks for workloads and delete the default network."
 #   frameworks:
 #     cis-gcp-5.0: ["3.1"]
@@ -16,24 +17,20 @@
 #     nist-800-53-r5: ["SC-7", "CM-7"]
 package vigil.rules.gcp_default_network
 
-applicable contains r.id if {
+subnetwork := "compute.googleapis.com/Subnetwork"
+
+# Networks only; subnetworks are gcp-subnet-flow-logs-disabled's.
+applies(r) if r.type != subnetwork
+
+skip contains r.id if {
 	some r in input.resources.network
-	r.provider == "gcp"
-	r.type != "compute.googleapis.com/Subnetwork"
+	not applies(r)
 }
 
 fail contains r.id if {
 	some r in input.resources.network
-	r.provider == "gcp"
-	r.type != "compute.googleapis.com/Subnetwork"
+	applies(r)
 	r.facts.network.default == true
-}
-
-pass contains r.id if {
-	some r in input.resources.network
-	r.provider == "gcp"
-	r.type != "compute.googleapis.com/Subnetwork"
-	r.facts.network.default == false
 }
 
 message[id] := "the project still has the default network" if some id in fail

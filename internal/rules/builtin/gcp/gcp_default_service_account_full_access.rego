@@ -8,6 +8,7 @@
 #   category: identity
 #   class: compute
 #   providers: [gcp]
+#   requires: [facts.compute.default_service_account_full_access]
 #   remediation: "Attach a dedicated least-privilege service account to the instance (or at least restrict the access scopes)."
 #   frameworks:
 #     cis-gcp-5.0: ["4.2"]
@@ -19,14 +20,7 @@ package vigil.rules.gcp_default_service_account_full_access
 
 fail contains r.id if {
 	some r in input.resources.compute
-	r.provider == "gcp"
 	r.facts.compute.default_service_account_full_access == true
-}
-
-pass contains r.id if {
-	some r in input.resources.compute
-	r.provider == "gcp"
-	r.facts.compute.default_service_account_full_access == false
 }
 
 message[id] := "the default service account is attached with the cloud-platform scope" if some id in fail

@@ -8,6 +8,7 @@
 #   category: identity
 #   class: compute
 #   providers: [gcp]
+#   requires: [facts.compute.default_service_account]
 #   remediation: "Create a dedicated service account with only the roles the workload needs and attach it to the instance."
 #   frameworks:
 #     cis-gcp-5.0: ["4.1"]
@@ -19,14 +20,7 @@ package vigil.rules.gcp_default_service_account_used
 
 fail contains r.id if {
 	some r in input.resources.compute
-	r.provider == "gcp"
 	r.facts.compute.default_service_account == true
-}
-
-pass contains r.id if {
-	some r in input.resources.compute
-	r.provider == "gcp"
-	r.facts.compute.default_service_account == false
 }
 
 message[id] := "the Compute Engine default service account is attached" if some id in fail

@@ -8,6 +8,7 @@
 #   category: network
 #   class: compute
 #   providers: [gcp]
+#   requires: [facts.compute.ip_forwarding]
 #   remediation: "Recreate the instance with canIpForward=false unless it is a deliberate network appliance."
 #   frameworks:
 #     cis-gcp-5.0: ["4.6"]
@@ -18,14 +19,7 @@ package vigil.rules.gcp_ip_forwarding_enabled
 
 fail contains r.id if {
 	some r in input.resources.compute
-	r.provider == "gcp"
 	r.facts.compute.ip_forwarding == true
-}
-
-pass contains r.id if {
-	some r in input.resources.compute
-	r.provider == "gcp"
-	r.facts.compute.ip_forwarding == false
 }
 
 message[id] := "IP forwarding (canIpForward) is enabled" if some id in fail

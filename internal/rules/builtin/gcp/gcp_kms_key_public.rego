@@ -8,6 +8,7 @@
 #   category: exposure
 #   class: key
 #   providers: [gcp]
+#   requires: [facts.key.public_access]
 #   remediation: "Remove allUsers and allAuthenticatedUsers bindings from the key's IAM policy."
 #   frameworks:
 #     cis-gcp-5.0: ["1.10"]
@@ -20,14 +21,7 @@ package vigil.rules.gcp_kms_key_public
 
 fail contains r.id if {
 	some r in input.resources.key
-	r.provider == "gcp"
 	r.facts.key.public_access == true
-}
-
-pass contains r.id if {
-	some r in input.resources.key
-	r.provider == "gcp"
-	r.facts.key.public_access == false
 }
 
 message[id] := "the key's IAM policy grants access to allUsers / allAuthenticatedUsers" if some id in fail

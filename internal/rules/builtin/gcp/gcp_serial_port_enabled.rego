@@ -8,6 +8,7 @@
 #   category: exposure
 #   class: compute
 #   providers: [gcp]
+#   requires: [facts.compute.serial_port_enabled]
 #   remediation: "Remove the serial-port-enable metadata key (or set it to false) on the instance and the project."
 #   frameworks:
 #     cis-gcp-5.0: ["4.5"]
@@ -18,14 +19,7 @@ package vigil.rules.gcp_serial_port_enabled
 
 fail contains r.id if {
 	some r in input.resources.compute
-	r.provider == "gcp"
 	r.facts.compute.serial_port_enabled == true
-}
-
-pass contains r.id if {
-	some r in input.resources.compute
-	r.provider == "gcp"
-	r.facts.compute.serial_port_enabled == false
 }
 
 message[id] := "interactive serial port access is enabled" if some id in fail

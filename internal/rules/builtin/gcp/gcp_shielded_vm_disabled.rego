@@ -8,6 +8,7 @@
 #   category: exposure
 #   class: compute
 #   providers: [gcp]
+#   requires: [facts.compute.secure_boot]
 #   remediation: "Stop the instance and enable Shielded VM options (Secure Boot, vTPM, integrity monitoring), using a Shielded VM image."
 #   frameworks:
 #     cis-gcp-5.0: ["4.8"]
@@ -18,14 +19,7 @@ package vigil.rules.gcp_shielded_vm_disabled
 
 fail contains r.id if {
 	some r in input.resources.compute
-	r.provider == "gcp"
 	r.facts.compute.secure_boot == false
-}
-
-pass contains r.id if {
-	some r in input.resources.compute
-	r.provider == "gcp"
-	r.facts.compute.secure_boot == true
 }
 
 message[id] := "Secure Boot is disabled" if some id in fail

@@ -8,6 +8,7 @@
 #   category: logging
 #   class: network
 #   providers: [gcp]
+#   requires: [facts.network.flow_logs]
 #   remediation: "Enable flow logs on the subnet (gcloud compute networks subnets update --enable-flow-logs)."
 #   frameworks:
 #     cis-gcp-5.0: ["3.10"]
@@ -18,24 +19,20 @@
 #     nist-800-53-r5: ["AU-12", "SI-4"]
 package vigil.rules.gcp_subnet_flow_logs_disabled
 
-applicable contains r.id if {
+network := "compute.googleapis.com/Network"
+
+# Subnetworks only; networks are gcp-default-network's.
+applies(r) if r.type != network
+
+skip contains r.id if {
 	some r in input.resources.network
-	r.provider == "gcp"
-	r.type != "compute.googleapis.com/Network"
+	not applies(r)
 }
 
 fail contains r.id if {
 	some r in input.resources.network
-	r.provider == "gcp"
-	r.type != "compute.googleapis.com/Network"
+	applies(r)
 	r.facts.network.flow_logs == false
-}
-
-pass contains r.id if {
-	some r in input.resources.network
-	r.provider == "gcp"
-	r.type != "compute.googleapis.com/Network"
-	r.facts.network.flow_logs == true
 }
 
 message[id] := "VPC flow logs are disabled on the subnet" if some id in fail

@@ -14,28 +14,21 @@ test_fail_flow_logs_gcp if {
 
 test_pass_flow_logs if {
 	inp := one("gcp", {"network": {"flow_logs": true}})
-	"r1" in rule.pass with input as inp
 	not "r1" in rule.fail with input as inp
 }
 
 test_unknown_when_flow_logs_absent if {
 	inp := one("gcp", {"network": {}})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }
 
 test_unknown_without_facts if {
 	inp := one("gcp", {})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }
 
-test_ignores_other_providers if {
-	not "r1" in rule.fail with input as one("aws", {"network": {"flow_logs": false}})
-}
-
-test_networks_not_applicable if {
+test_skip_networks if {
 	inp := typed("gcp", "compute.googleapis.com/Network", {"network": {"flow_logs": false}})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.applicable with input as inp
+	"r1" in rule.skip with input as inp
 }

@@ -8,6 +8,7 @@
 #   category: identity
 #   class: iam_binding
 #   providers: [azure, gcp]
+#   requires: [facts.binding.primitive, facts.binding.principal_type, facts.binding.scope_level]
 #   remediation: "Replace the basic/Owner grant with least-privilege predefined roles on the narrowest scope, granted to groups and reviewed regularly; keep subscription Owners to a small break-glass set."
 #   frameworks:
 #     soc2: ["CC6.3"]
@@ -17,60 +18,19 @@
 #     nist-800-53-r5: ["AC-6"]
 package vigil.rules.iam_primitive_role_broad
 
-# principal_type(b) is the lower-cased principal type, from the fact or
-# from the member prefix ("user:", "group:", "serviceAccount:", "domain:").
-principal_type(b) := ptype(object.get(b, "principal_type", ""), object.get(b, "principal", ""))
-
-ptype(t, _) := lower(t) if {
-	is_string(t)
-	t != ""
-}
-
-ptype(t, p) := lower(split(p, ":")[0]) if {
-	t == ""
-	is_string(p)
-	contains(p, ":")
-}
-
-people := {"user", "group", "domain"}
+import data.vigil.lib.principal
 
 broad_scopes := {"account", "organization"}
 
 fail contains r.id if {
 	some r in input.resources.iam_binding
-	r.provider in {"azure", "gcp"}
 	r.facts.binding.primitive == true
-	principal_type(r.facts.binding) in people
+	principal.person(r.facts.binding)
 	r.facts.binding.scope_level in broad_scopes
-}
-
-pass contains r.id if {
-	some r in input.resources.iam_binding
-	r.provider in {"azure", "gcp"}
-	r.facts.binding.primitive == false
-}
-
-pass contains r.id if {
-	some r in input.resources.iam_binding
-	r.provider in {"azure", "gcp"}
-	r.facts.binding.primitive == true
-	not principal_type(r.facts.binding) in people
-	principal_type(r.facts.binding)
-}
-
-pass contains r.id if {
-	some r in input.resources.iam_binding
-	r.provider in {"azure", "gcp"}
-	r.facts.binding.primitive == true
-	is_string(r.facts.binding.scope_level)
-	not r.facts.binding.scope_level in broad_scopes
 }
 
 message[r.id] := sprintf("%s is granted to %s at %s scope", [role, r.facts.binding.principal, r.facts.binding.scope_level]) if {
 	some r in input.resources.iam_binding
-	r.provider in {"azure", "gcp"}
-	r.facts.binding.primitive == true
-	principal_type(r.facts.binding) in people
-	r.facts.binding.scope_level in broad_scopes
+	r.id in fail
 	role := object.get(r.facts.binding, "role_name", r.facts.binding.role)
 }

@@ -8,6 +8,7 @@
 #   category: exposure
 #   class: iam_binding
 #   providers: [azure, gcp]
+#   requires: [facts.binding.public]
 #   remediation: "Remove the binding for allUsers / allAuthenticatedUsers and grant the role to specific principals."
 #   frameworks:
 #     soc2: ["CC6.1"]
@@ -19,14 +20,7 @@ package vigil.rules.iam_public_binding
 
 fail contains r.id if {
 	some r in input.resources.iam_binding
-	r.provider in {"azure", "gcp"}
 	r.facts.binding.public == true
-}
-
-pass contains r.id if {
-	some r in input.resources.iam_binding
-	r.provider in {"azure", "gcp"}
-	r.facts.binding.public == false
 }
 
 message[id] := "a role is granted to allUsers / allAuthenticatedUsers" if some id in fail

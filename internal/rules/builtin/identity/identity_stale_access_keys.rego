@@ -8,6 +8,7 @@
 #   category: identity
 #   class: identity
 #   providers: [aws, azure, gcp]
+#   requires: [[facts.identity.access_keys_known, facts.identity.access_keys]]
 #   remediation: "Rotate the key: create a new one, move consumers to it, deactivate and delete the old one; prefer roles, workload identity or managed identities over keys."
 #   frameworks:
 #     cis-aws-7.0: ["2.12"]
@@ -19,51 +20,32 @@
 #     nist-800-53-r5: ["IA-5(1)"]
 package vigil.rules.identity_stale_access_keys
 
+import data.vigil.lib.identity
 import data.vigil.lib.time as t
 
 max_age_days := 90
 
-key_holders := {"user", "service_account", "service_principal"}
-
-# keys_known(i) is true when the identity's access keys were enumerated.
-keys_known(i) if i.access_keys_known == true
-
-keys_known(i) if count(i.access_keys) > 0
-
-# System-managed keys (GCP) are rotated by the cloud and not counted.
-user_managed(k) if not k.user_managed == false
-
 stale(k) if {
 	k.active == true
-	user_managed(k)
+	identity.user_managed(k)
 	t.older_than(k.created, max_age_days)
 }
 
-fine(k) if k.active == false
+# holder(r) is true for the identities the rule is about. The others hold no
+# long-lived keys of their own (roles, managed identities, groups), or have
+# their own rule (root: aws-root-access-keys).
+holder(r) if r.facts.identity.kind in identity.key_holders
 
-fine(k) if k.user_managed == false
-
-fine(k) if t.within(k.created, max_age_days)
-
-applicable contains r.id if {
+skip contains r.id if {
 	some r in input.resources.identity
-	r.facts.identity.kind in key_holders
+	not holder(r)
 }
 
 fail contains r.id if {
 	some r in input.resources.identity
-	r.facts.identity.kind in key_holders
+	holder(r)
 	some k in r.facts.identity.access_keys
 	stale(k)
-}
-
-pass contains r.id if {
-	some r in input.resources.identity
-	r.facts.identity.kind in key_holders
-	keys_known(r.facts.identity)
-	every k in object.get(r.facts.identity, "access_keys", []) {
-		fine(k)
-	}
 }
 
 message[r.id] := sprintf("active key(s) older than %d days: %s", [max_age_days, concat(", ", keys)]) if {
@@ -73,5 +55,4 @@ message[r.id] := sprintf("active key(s) older than %d days: %s", [max_age_days, 
 		some k in r.facts.identity.access_keys
 		stale(k)
 	])
-	count(keys) > 0
 }

@@ -8,6 +8,7 @@
 #   category: identity
 #   class: identity
 #   providers: [aws]
+#   requires: [facts.identity.console_access, facts.identity.password_last_used, [facts.identity.access_keys_known, facts.identity.access_keys]]
 #   remediation: "Disable the console password and deactivate access keys that have not been used in 45 days; remove the user if it is no longer needed."
 #   frameworks:
 #     cis-aws-7.0: ["2.11"]
@@ -22,21 +23,9 @@ import data.vigil.lib.time as t
 
 max_unused_days := 45
 
-# keys_known(i) is true when the identity's access keys were enumerated.
-keys_known(i) if i.access_keys_known == true
-
-keys_known(i) if count(i.access_keys) > 0
-
 password_stale(i) if {
 	i.console_access == true
 	t.older_than(i.password_last_used, max_unused_days)
-}
-
-password_fine(i) if i.console_access == false
-
-password_fine(i) if {
-	i.console_access == true
-	t.within(i.password_last_used, max_unused_days)
 }
 
 key_stale(k) if {
@@ -55,51 +44,28 @@ key_stale(k) if {
 	t.older_than(k.created, max_unused_days)
 }
 
-key_fine(k) if k.active == false
-
-key_fine(k) if t.within(k.last_used, max_unused_days)
-
-key_fine(k) if {
-	not last_used_known(k)
-	t.within(k.created, max_unused_days)
-}
-
-applicable contains r.id if {
+# Only IAM users.
+skip contains r.id if {
 	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "user"
+	not r.facts.identity.kind == "user"
 }
 
 fail contains r.id if {
 	some r in input.resources.identity
-	r.provider == "aws"
 	r.facts.identity.kind == "user"
 	password_stale(r.facts.identity)
 }
 
 fail contains r.id if {
 	some r in input.resources.identity
-	r.provider == "aws"
 	r.facts.identity.kind == "user"
 	some k in r.facts.identity.access_keys
 	key_stale(k)
 }
 
-pass contains r.id if {
-	some r in input.resources.identity
-	r.provider == "aws"
-	r.facts.identity.kind == "user"
-	password_fine(r.facts.identity)
-	keys_known(r.facts.identity)
-	every k in object.get(r.facts.identity, "access_keys", []) {
-		key_fine(k)
-	}
-}
-
 message[r.id] := concat("; ", problems) if {
 	some r in input.resources.identity
 	r.id in fail
-	r.provider == "aws"
 	problems := array.concat(
 		[sprintf("console password last used %d days ago", [t.age_days(r.facts.identity.password_last_used)]) | password_stale(r.facts.identity)],
 		sort([sprintf("access key %s unused for more than %d days", [object.get(k, "id", "?"), max_unused_days]) |
@@ -107,5 +73,4 @@ message[r.id] := concat("; ", problems) if {
 			key_stale(k)
 		]),
 	)
-	count(problems) > 0
 }

@@ -8,6 +8,7 @@
 #   category: encryption
 #   class: key
 #   providers: [aws, azure, gcp]
+#   requires: [facts.key.customer_managed, facts.key.rotation_enabled]
 #   remediation: "Enable automatic rotation: aws kms enable-key-rotation (365 days or less) / a Key Vault key rotation policy / a Cloud KMS rotation period of 90 days or less."
 #   frameworks:
 #     cis-aws-7.0: ["4.6"]
@@ -25,18 +26,22 @@ max_period_days := {"aws": 365, "azure": 365, "gcp": 90}
 # Keys the rule is about: not AWS-managed, not disabled, and for AWS and GCP
 # not asymmetric (only symmetric keys rotate automatically there; Key Vault
 # rotation policies cover RSA and EC keys too).
-in_scope(r) if {
-	not r.facts.key.customer_managed == false
-	not r.facts.key.enabled == false
-	not asymmetric_without_rotation(r)
-}
+out_of_scope(r) if r.facts.key.customer_managed == false
 
-asymmetric_without_rotation(r) if {
+out_of_scope(r) if r.facts.key.enabled == false
+
+out_of_scope(r) if {
 	r.provider in {"aws", "gcp"}
 	r.facts.key.symmetric == false
 }
 
-# AWS keys must be known to be customer managed (AWS rotates its own keys).
+skip contains r.id if {
+	some r in input.resources.key
+	out_of_scope(r)
+}
+
+# AWS keys must be known to be customer managed (AWS rotates its own keys);
+# requires makes the others UNKNOWN.
 decidable(r) if r.provider != "aws"
 
 decidable(r) if r.facts.key.customer_managed == true
@@ -46,44 +51,29 @@ period_too_long(r) if {
 	r.facts.key.rotation_period_days > max_period_days[r.provider]
 }
 
-applicable contains r.id if {
-	some r in input.resources.key
-	in_scope(r)
-}
-
 fail contains r.id if {
 	some r in input.resources.key
-	in_scope(r)
+	not out_of_scope(r)
 	decidable(r)
 	r.facts.key.rotation_enabled == false
 }
 
 fail contains r.id if {
 	some r in input.resources.key
-	in_scope(r)
+	not out_of_scope(r)
 	decidable(r)
 	period_too_long(r)
 }
 
-pass contains r.id if {
-	some r in input.resources.key
-	in_scope(r)
-	decidable(r)
-	r.facts.key.rotation_enabled == true
-	not period_too_long(r)
-}
-
 message[r.id] := "automatic rotation is disabled" if {
 	some r in input.resources.key
-	in_scope(r)
-	decidable(r)
+	r.id in fail
 	r.facts.key.rotation_enabled == false
 }
 
 message[r.id] := sprintf("rotation period is %d days (maximum %d)", [r.facts.key.rotation_period_days, max_period_days[r.provider]]) if {
 	some r in input.resources.key
-	in_scope(r)
-	decidable(r)
+	r.id in fail
 	not r.facts.key.rotation_enabled == false
 	period_too_long(r)
 }

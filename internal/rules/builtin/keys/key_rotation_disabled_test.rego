@@ -15,7 +15,6 @@ test_fail_aws_cmk_without_rotation if {
 test_fail_gcp_period_over_90_days if {
 	inp := one("gcp", {"key": {"rotation_enabled": true, "rotation_period_days": 365}})
 	"r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 	rule.message.r1 == "rotation period is 365 days (maximum 90)" with input as inp
 }
 
@@ -25,23 +24,22 @@ test_fail_azure_no_rotation_policy if {
 
 test_pass_aws_yearly_rotation if {
 	inp := one("aws", {"key": {"customer_managed": true, "symmetric": true, "rotation_enabled": true, "rotation_period_days": 365}})
-	"r1" in rule.pass with input as inp
 	not "r1" in rule.fail with input as inp
 }
 
 test_pass_gcp_90_days if {
-	"r1" in rule.pass with input as one("gcp", {"key": {"rotation_enabled": true, "rotation_period_days": 90}})
+	not "r1" in rule.fail with input as one("gcp", {"key": {"rotation_enabled": true, "rotation_period_days": 90}})
 }
 
-test_aws_managed_key_not_applicable if {
+test_skip_aws_managed_key if {
 	inp := one("aws", {"key": {"customer_managed": false, "rotation_enabled": false}})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.applicable with input as inp
+	"r1" in rule.skip with input as inp
 }
 
-test_asymmetric_and_disabled_keys_not_applicable if {
-	not "r1" in rule.applicable with input as one("aws", {"key": {"customer_managed": true, "symmetric": false, "rotation_enabled": false}})
-	not "r1" in rule.applicable with input as one("gcp", {"key": {"enabled": false, "rotation_enabled": false}})
+test_skip_asymmetric_and_disabled_keys if {
+	"r1" in rule.skip with input as one("aws", {"key": {"customer_managed": true, "symmetric": false, "rotation_enabled": false}})
+	"r1" in rule.skip with input as one("gcp", {"key": {"enabled": false, "rotation_enabled": false}})
 }
 
 test_fail_azure_rsa_key_without_rotation if {
@@ -50,13 +48,11 @@ test_fail_azure_rsa_key_without_rotation if {
 
 test_unknown_aws_key_manager_absent if {
 	inp := one("aws", {"key": {"rotation_enabled": false}})
-	"r1" in rule.applicable with input as inp
+	not "r1" in rule.skip with input as inp
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }
 
 test_unknown_rotation_absent if {
 	inp := one("gcp", {"key": {"enabled": true}})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }

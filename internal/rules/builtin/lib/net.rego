@@ -103,6 +103,10 @@ exposes_any_port(fw, ports) if {
 	exposes_port(fw, port)
 }
 
+# exposed_ports(fw, ports) is the set of the given ports that the firewall
+# facts allow from the internet.
+exposed_ports(fw, ports) := {port | some port in ports; exposes_port(fw, port)}
+
 # exposes_all_ports(fw) is true when an allow rule opens every port (or
 # every protocol) from the internet.
 exposes_all_ports(fw) if {

@@ -8,6 +8,7 @@
 #   category: logging
 #   class: account
 #   providers: [aws, azure, gcp]
+#   requires: [facts.account.audit_logging]
 #   remediation: "Create a multi-region CloudTrail trail / add a diagnostic setting exporting the subscription activity log / add an auditConfigs entry for allServices to the project IAM policy."
 #   frameworks:
 #     cis-aws-7.0: ["4.1"]
@@ -23,11 +24,6 @@ package vigil.rules.audit_logging_disabled
 fail contains r.id if {
 	some r in input.resources.account
 	r.facts.account.audit_logging == false
-}
-
-pass contains r.id if {
-	some r in input.resources.account
-	r.facts.account.audit_logging == true
 }
 
 message[id] := "audit logging is not configured" if some id in fail

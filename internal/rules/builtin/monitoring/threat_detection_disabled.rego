@@ -8,6 +8,7 @@
 #   category: monitoring
 #   class: account
 #   providers: [aws, azure, gcp]
+#   requires: [facts.account.threat_detection]
 #   remediation: "Enable GuardDuty in every region / turn on Microsoft Defender for Cloud plans / activate Security Command Center for the project or organization."
 #   frameworks:
 #     soc2: ["CC7.2"]
@@ -20,11 +21,6 @@ package vigil.rules.threat_detection_disabled
 fail contains r.id if {
 	some r in input.resources.account
 	r.facts.account.threat_detection == false
-}
-
-pass contains r.id if {
-	some r in input.resources.account
-	r.facts.account.threat_detection == true
 }
 
 message[id] := "no threat detection service is enabled" if some id in fail

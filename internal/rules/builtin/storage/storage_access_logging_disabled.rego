@@ -8,6 +8,7 @@
 #   category: logging
 #   class: object_storage
 #   providers: [aws, gcp]
+#   requires: [facts.storage.access_logging]
 #   remediation: "Enable S3 server access logging to a separate log bucket / configure GCS usage and storage logs (or Data Access audit logs)."
 #   frameworks:
 #     soc2: ["CC7.2"]
@@ -19,14 +20,7 @@ package vigil.rules.storage_access_logging_disabled
 
 fail contains r.id if {
 	some r in input.resources.object_storage
-	r.provider in {"aws", "gcp"}
 	r.facts.storage.access_logging == false
-}
-
-pass contains r.id if {
-	some r in input.resources.object_storage
-	r.provider in {"aws", "gcp"}
-	r.facts.storage.access_logging == true
 }
 
 message[id] := "access logging is not enabled" if some id in fail

@@ -8,6 +8,7 @@
 #   category: encryption
 #   class: object_storage
 #   providers: [aws, azure]
+#   requires: [facts.storage.secure_transport_only]
 #   remediation: "Add a bucket policy statement denying requests where aws:SecureTransport is false (S3) / enable 'Secure transfer required' (supportsHttpsTrafficOnly) on the storage account."
 #   frameworks:
 #     cis-aws-7.0: ["3.1.1"]
@@ -21,14 +22,7 @@ package vigil.rules.storage_insecure_transport
 
 fail contains r.id if {
 	some r in input.resources.object_storage
-	r.provider in {"aws", "azure"}
 	r.facts.storage.secure_transport_only == false
-}
-
-pass contains r.id if {
-	some r in input.resources.object_storage
-	r.provider in {"aws", "azure"}
-	r.facts.storage.secure_transport_only == true
 }
 
 message[id] := "plain HTTP requests are not refused" if some id in fail

@@ -8,6 +8,7 @@
 #   category: exposure
 #   class: object_storage
 #   providers: [aws, azure, gcp]
+#   requires: [facts.storage.public_access]
 #   remediation: "Remove the public grant: drop Principal \"*\" statements and AllUsers ACLs (S3), set container access level to private (Azure), remove allUsers/allAuthenticatedUsers bindings (GCS)."
 #   frameworks:
 #     cis-aws-7.0: ["2.21"]
@@ -23,11 +24,6 @@ package vigil.rules.storage_public_access
 fail contains r.id if {
 	some r in input.resources.object_storage
 	r.facts.storage.public_access == true
-}
-
-pass contains r.id if {
-	some r in input.resources.object_storage
-	r.facts.storage.public_access == false
 }
 
 message[id] := "storage grants anonymous or all-authenticated-users access" if some id in fail

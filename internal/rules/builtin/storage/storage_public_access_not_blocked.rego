@@ -8,6 +8,7 @@
 #   category: exposure
 #   class: object_storage
 #   providers: [aws, azure, gcp]
+#   requires: [facts.storage.public_access_blocked]
 #   remediation: "Enable all four S3 Block Public Access settings / set allowBlobPublicAccess to false on the storage account / set publicAccessPrevention to enforced on the bucket."
 #   frameworks:
 #     cis-aws-7.0: ["3.1.4"]
@@ -22,11 +23,6 @@ package vigil.rules.storage_public_access_not_blocked
 fail contains r.id if {
 	some r in input.resources.object_storage
 	r.facts.storage.public_access_blocked == false
-}
-
-pass contains r.id if {
-	some r in input.resources.object_storage
-	r.facts.storage.public_access_blocked == true
 }
 
 message[id] := "no public access block / prevention is enforced" if some id in fail

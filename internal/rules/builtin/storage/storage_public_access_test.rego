@@ -22,18 +22,15 @@ test_fail_public_access_gcp if {
 
 test_pass_public_access if {
 	inp := one("aws", {"storage": {"public_access": false}})
-	"r1" in rule.pass with input as inp
 	not "r1" in rule.fail with input as inp
 }
 
 test_unknown_when_public_access_absent if {
 	inp := one("aws", {"storage": {}})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }
 
 test_unknown_without_facts if {
 	inp := one("aws", {})
 	not "r1" in rule.fail with input as inp
-	not "r1" in rule.pass with input as inp
 }

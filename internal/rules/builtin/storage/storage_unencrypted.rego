@@ -8,6 +8,7 @@
 #   category: encryption
 #   class: object_storage
 #   providers: [aws, azure, gcp]
+#   requires: [facts.storage.encrypted]
 #   remediation: "Enable default server-side encryption (SSE-S3 or SSE-KMS / Azure Storage Service Encryption / Google-managed or CMEK encryption)."
 #   frameworks:
 #     soc2: ["CC6.1"]
@@ -20,11 +21,6 @@ package vigil.rules.storage_unencrypted
 fail contains r.id if {
 	some r in input.resources.object_storage
 	r.facts.storage.encrypted == false
-}
-
-pass contains r.id if {
-	some r in input.resources.object_storage
-	r.facts.storage.encrypted == true
 }
 
 message[id] := "server-side encryption at rest is not enabled" if some id in fail

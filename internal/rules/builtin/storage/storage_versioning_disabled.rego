@@ -8,6 +8,7 @@
 #   category: resilience
 #   class: object_storage
 #   providers: [aws, azure, gcp]
+#   requires: [facts.storage.versioning]
 #   remediation: "Enable bucket versioning (S3, GCS) / blob versioning on the storage account (Azure)."
 #   frameworks:
 #     cis-azure-6.0: ["9.2.3"]
@@ -20,11 +21,6 @@ package vigil.rules.storage_versioning_disabled
 fail contains r.id if {
 	some r in input.resources.object_storage
 	r.facts.storage.versioning == false
-}
-
-pass contains r.id if {
-	some r in input.resources.object_storage
-	r.facts.storage.versioning == true
 }
 
 message[id] := "object versioning is disabled" if some id in fail
