@@ -16,12 +16,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/format"
 	"github.com/open-policy-agent/opa/v1/tester"
 
+	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -586,48 +588,92 @@ func TestDocsRulesTable(t *testing.T) {
 	t.Errorf("%s: the rules table is out of date (run go test ./internal/rules -run TestDocsRulesTable -update)", docsFile)
 }
 
-// TestDocsExample compiles the Rego examples of docs/rules.md ("Writing your
-// own rules") on their own and runs their tests, so the documented contract
-// stays valid.
+// TestDocsExample loads the Rego examples of docs/rules.md ("Writing your
+// own rules") as a custom pack and runs their tests as `vigil rules test`
+// does, engine check included, so the documented contract stays valid.
 func TestDocsExample(t *testing.T) {
 	data, err := os.ReadFile(docsFile)
 	if err != nil {
 		t.Fatalf("reading %s: %v", docsFile, err)
 	}
-	mods := map[string]*ast.Module{}
+	pack := fstest.MapFS{}
 	parts := strings.Split(string(data), "```rego\n")
 	for i, p := range parts[1:] {
 		src, _, ok := strings.Cut(p, "```")
 		if !ok {
 			t.Fatalf("%s: unterminated rego block %d", docsFile, i+1)
 		}
-		name := fmt.Sprintf("docs/rules.md#%d", i+1)
+		name := fmt.Sprintf("example%d.rego", i+1)
 		m, err := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
 		if err != nil {
-			t.Fatalf("%s: %v", name, err)
+			t.Fatalf("%s: rego block %d: %v", docsFile, i+1, err)
 		}
-		mods[name] = m
-		if !strings.HasSuffix(m.Package.Path.String(), "_test") {
-			if _, err := readMeta(ruleFile{path: name, module: m}); err != nil {
-				t.Error(err)
-			}
+		if strings.HasSuffix(m.Package.Path.String(), "_test") {
+			name = fmt.Sprintf("example%d_test.rego", i+1)
+		} else if _, err := readMeta(ruleFile{path: name, module: m}); err != nil {
+			t.Error(err)
 		}
+		pack[name] = &fstest.MapFile{Data: []byte(src)}
 	}
-	if len(mods) < 2 {
-		t.Fatalf("%s: want a rule and a test example, found %d rego blocks", docsFile, len(mods))
+	if len(pack) < 2 {
+		t.Fatalf("%s: want a rule and a test example, found %d rego blocks", docsFile, len(pack))
 	}
-	ch, err := tester.NewRunner().SetDefaultRegoVersion(ast.RegoV1).RaiseBuiltinErrors(true).Run(context.Background(), mods)
+	rep, err := policy.RunTests(context.Background(), []policy.Source{{FS: pack, Name: "docs/rules.md"}}, false)
 	if err != nil {
-		t.Fatalf("compiling the docs examples: %v", err)
+		t.Fatalf("loading the docs examples as a pack: %v", err)
 	}
-	n := 0
-	for r := range ch {
-		n++
-		if r.Error != nil || r.Fail {
-			t.Errorf("docs example test %s failed: %v", r.Name, r.Error)
+	cases := 0
+	for _, r := range rep.Tests {
+		cases += len(r.Cases)
+		if !r.Pass {
+			t.Errorf("docs example test %s failed: %s %s %+v", r.Name, r.Error, r.CaseError, r.Cases)
 		}
 	}
-	if n < 3 {
-		t.Errorf("ran %d docs example tests, want 3", n)
+	for _, rc := range rep.Rules {
+		if len(rc.Missing) > 0 {
+			t.Errorf("docs example rule %s has no %v test", rc.Rule, rc.Missing)
+		}
 	}
+	if len(rep.Tests) < 3 || cases < 3 {
+		t.Errorf("ran %d docs example tests with %d engine checks, want 3 and 3", len(rep.Tests), cases)
+	}
+}
+
+const (
+	classesBegin = "<!-- BEGIN CLASSES TABLE (generated: go test ./internal/rules -run TestDocsClassesTable -update) -->"
+	classesEnd   = "<!-- END CLASSES TABLE -->"
+)
+
+// TestDocsClassesTable checks docs/rules.md lists the classes of
+// internal/resource (the one class list); -update regenerates the table.
+func TestDocsClassesTable(t *testing.T) {
+	data, err := os.ReadFile(docsFile)
+	if err != nil {
+		t.Fatalf("reading %s: %v", docsFile, err)
+	}
+	doc := string(data)
+	i, j := strings.Index(doc, classesBegin), strings.Index(doc, classesEnd)
+	if i < 0 || j < i {
+		t.Fatalf("%s: markers %q and %q not found in order", docsFile, classesBegin, classesEnd)
+	}
+	var b strings.Builder
+	b.WriteString("| Class | Facts | What it holds |\n|---|---|---|\n")
+	for _, c := range resource.Classes() {
+		facts := ""
+		if c.FactsKey != "" {
+			facts = "`facts." + c.FactsKey + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", c.Class, facts, strings.ReplaceAll(c.Doc, "|", "\\|"))
+	}
+	want := doc[:i+len(classesBegin)] + "\n" + b.String() + doc[j:]
+	if want == doc {
+		return
+	}
+	if *update {
+		if err := os.WriteFile(docsFile, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("%s: the classes table is out of date (run go test ./internal/rules -run TestDocsClassesTable -update)", docsFile)
 }
