@@ -189,6 +189,10 @@ func RunTests(ctx context.Context, srcs []Source, withBuiltinTests bool) (*TestR
 			}
 		}
 	}
+	sort.SliceStable(rep.Tests, func(i, j int) bool {
+		a, b := rep.Tests[i], rep.Tests[j]
+		return a.Package < b.Package || a.Package == b.Package && a.Name < b.Name
+	})
 	for _, r := range e.rules {
 		if r.Builtin && !withBuiltinTests {
 			continue
