@@ -22,9 +22,10 @@ test_unknown_when_mfa_enabled_absent if {
 	not "r1" in rule.fail with input as inp
 }
 
-test_unknown_without_facts if {
+test_skip_without_facts if {
 	inp := one("aws", {})
 	not "r1" in rule.fail with input as inp
+	"r1" in rule.skip with input as inp
 }
 
 test_skip_users if {

@@ -19,9 +19,13 @@
 #     nist-800-53-r5: ["SC-8"]
 package vigil.rules.azure_storage_min_tls
 
-version(r) := to_number(r.facts.storage.min_tls_version) if {
+# version(r) is the minimum TLS version as a number. Importers normalize the
+# export's TLS1_2 to "1.2"; the export's own spellings (TLS1_2, TLSv1.2) are
+# read too, so an input that was not normalized is not taken for a pass.
+version(r) := to_number(v) if {
 	is_string(r.facts.storage.min_tls_version)
-	regex.match(`^[0-9]+(\.[0-9]+)?$`, r.facts.storage.min_tls_version)
+	v := replace(trim_prefix(trim_prefix(trim_space(lower(r.facts.storage.min_tls_version)), "tls"), "v"), "_", ".")
+	regex.match(`^[0-9]+(\.[0-9]+)?$`, v)
 }
 
 fail contains r.id if {
@@ -31,5 +35,5 @@ fail contains r.id if {
 
 message[r.id] := sprintf("minimum TLS version is %s", [r.facts.storage.min_tls_version]) if {
 	some r in input.resources.object_storage
-	version(r) < 1.2
+	r.id in fail
 }

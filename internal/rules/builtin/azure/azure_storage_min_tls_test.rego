@@ -27,7 +27,14 @@ test_pass_tls_1_3 if {
 	not "r1" in rule.fail with input as one("azure", {"storage": {"min_tls_version": "1.3"}})
 }
 
-test_unknown_absent_or_unparsable if {
+test_unknown_absent if {
 	not "r1" in rule.fail with input as one("azure", {"storage": {}})
-	not "r1" in rule.fail with input as one("azure", {"storage": {"min_tls_version": "TLS1_0"}})
+}
+
+test_fail_export_spelling if {
+	"r1" in rule.fail with input as one("azure", {"storage": {"min_tls_version": "TLS1_0"}})
+}
+
+test_pass_export_spelling if {
+	not "r1" in rule.fail with input as one("azure", {"storage": {"min_tls_version": "TLS1_2"}})
 }

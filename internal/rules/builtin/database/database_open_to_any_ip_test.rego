@@ -21,7 +21,10 @@ test_pass_specific_ranges if {
 	not "r1" in rule.fail with input as inp
 }
 
-test_pass_private_only if {
+# The contract cannot say "PASS when the endpoint is private even if the
+# networks are unknown" without also passing public endpoints whose networks
+# are unknown, so a private endpoint without networks is UNKNOWN too.
+test_unknown_private_networks_absent if {
 	not "r1" in rule.fail with input as one("azure", {"database": {"public_endpoint": false}})
 }
 

@@ -19,7 +19,7 @@ test_fail_azure_group_owner_on_subscription if {
 }
 
 test_pass_predefined_role if {
-	inp := one("gcp", {"binding": {"principal": "user:alice@example.com", "role": "roles/storage.objectViewer", "primitive": false, "scope_level": "account"}})
+	inp := one("gcp", {"binding": {"principal": "user:alice@example.com", "principal_type": "user", "role": "roles/storage.objectViewer", "primitive": false, "scope_level": "account"}})
 	not "r1" in rule.fail with input as inp
 }
 
@@ -29,7 +29,7 @@ test_pass_owner_on_resource_group if {
 }
 
 test_pass_service_account_editor_is_other_rule if {
-	not "r1" in rule.fail with input as one("gcp", {"binding": {"principal": "serviceAccount:ci@p.iam.gserviceaccount.com", "role": "roles/editor", "primitive": true, "scope_level": "account"}})
+	not "r1" in rule.fail with input as one("gcp", {"binding": {"principal": "serviceAccount:ci@p.iam.gserviceaccount.com", "principal_type": "serviceAccount", "role": "roles/editor", "primitive": true, "scope_level": "account"}})
 }
 
 test_unknown_without_primitive_fact if {

@@ -35,8 +35,16 @@ test_pass_recent_use if {
 	not "r1" in rule.fail with input as inp
 }
 
-test_pass_programmatic_user_without_keys if {
+# Without a console password the credential report has no password_last_used
+# ("N/A"). custom.requires cannot make it required only for console users, and
+# leaving it out would PASS console users whose password was never used, so a
+# programmatic user is UNKNOWN.
+test_unknown_programmatic_user_without_password_date if {
 	not "r1" in rule.fail with input as one("aws", {"identity": {"kind": "user", "console_access": false, "access_keys_known": true}})
+}
+
+test_pass_programmatic_user_without_keys if {
+	not "r1" in rule.fail with input as one("aws", {"identity": {"kind": "user", "console_access": false, "password_last_used": "2026-06-01T00:00:00Z", "access_keys_known": true}})
 }
 
 test_unknown_password_never_used_date_absent if {
@@ -45,7 +53,8 @@ test_unknown_password_never_used_date_absent if {
 }
 
 test_unknown_keys_not_exported if {
-	inp := one("aws", {"identity": {"kind": "user", "console_access": false}})
+	inp := one("aws", {"identity": {"kind": "user", "console_access": true, "password_last_used": "2026-11-20T00:00:00Z"}})
+	not "r1" in rule.fail with input as inp
 }
 
 test_skip_roots_and_roles if {

@@ -28,7 +28,7 @@ test_pass_aws_yearly_rotation if {
 }
 
 test_pass_gcp_90_days if {
-	not "r1" in rule.fail with input as one("gcp", {"key": {"rotation_enabled": true, "rotation_period_days": 90}})
+	not "r1" in rule.fail with input as one("gcp", {"key": {"customer_managed": true, "rotation_enabled": true, "rotation_period_days": 90}})
 }
 
 test_skip_aws_managed_key if {
