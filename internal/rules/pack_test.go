@@ -47,7 +47,7 @@ func TestPackOnTypedFacts(t *testing.T) {
 		res(resource.AWS, resource.ClassFirewall, "sg-default", resource.Facts{Firewall: &resource.Firewall{Rules: []resource.FirewallRule{https}, Default: yes}}),
 		res(resource.GCP, resource.ClassDatabase, "sql-open", resource.Facts{Database: &resource.Database{PublicEndpoint: yes, AuthorizedNetworks: []string{"0.0.0.0/0"}, BackupEnabled: yes, BackupRetentionDays: resource.Int(3), SSLRequired: no}}),
 		res(resource.AWS, resource.ClassKey, "kms-norotate", resource.Facts{Key: &resource.Key{CustomerManaged: yes, Symmetric: yes, Enabled: yes, RotationEnabled: no}}),
-		res(resource.Azure, resource.ClassKey, "kv-key", resource.Facts{Key: &resource.Key{Enabled: yes, RotationEnabled: yes}}),
+		res(resource.Azure, resource.ClassKey, "kv-key", resource.Facts{Key: &resource.Key{CustomerManaged: yes, Enabled: yes, RotationEnabled: yes}}),
 		res(resource.AWS, resource.ClassIdentity, "root", resource.Facts{Identity: &resource.Identity{Kind: "root", MFAEnabled: no, AccessKeysKnown: yes,
 			AccessKeys: []resource.AccessKey{{ID: "AKIAROOT", Active: true, Created: "2026-11-01T00:00:00Z"}}}}),
 		res(resource.AWS, resource.ClassIdentity, "user-old-key", resource.Facts{Identity: &resource.Identity{Kind: "user", ConsoleAccess: yes, MFAEnabled: no, Admin: no,
