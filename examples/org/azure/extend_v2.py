@@ -1,0 +1,653 @@
+#!/usr/bin/env python3
+"""Azure rows of the classes added by issue 6 (disks, snapshots and images,
+function apps, AKS, load balancers and application gateways, Service Bus and
+Event Hubs, Key Vault secrets, container registries, DNS zones, Front Door and
+CDN, API Management, deny assignments, conditional role assignments,
+management groups), added to the Resource Graph exports of the sample
+subscription, and examples/org/expected-azure.json.
+
+Not an export: vigil skips this file. Run from the repository root after
+examples/tools/gen_org.py (which rewrites examples/org/azure):
+
+    python3 examples/org/azure/extend_v2.py
+
+It is idempotent (rows it owns are replaced, not duplicated) and
+deterministic. It uses the helpers of examples/tools/org_azure.py so the rows
+have exactly the shape of the others; it belongs in org_azure.build().
+"""
+
+import json
+import os
+import sys
+
+sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+sys.path.insert(0, os.path.join(REPO, "examples", "tools"))
+
+import org_azure as az  # noqa: E402
+from orglib import NOW, uid  # noqa: E402
+
+SUB, SUB_ID, TENANT, LOC = az.SUB, az.SUB_ID, az.TENANT, az.LOC
+ROOT = os.path.join(HERE, SUB)
+PLANTED_TAG = dict(az.TAGS, sample="planted")
+CLEAN_TAG = dict(az.TAGS, sample="clean")
+CLEAN = []      # {"resource_id","provider","class","note"}
+PLANTED = []    # {"resource_id","class","bad": [facts]}: rule ids are added when the rules exist
+RES, AUTH, CONT = [], [], []
+
+
+def clean(cls, id_, note):
+    CLEAN.append({"resource_id": id_, "provider": "azure", "class": cls, "note": note})
+
+
+def planted(cls, id_, bad):
+    PLANTED.append({"resource_id": id_, "class": cls, "bad": bad})
+
+
+def unix(days_from_now):
+    return int(NOW.timestamp()) + days_from_now * 86400
+
+
+KV_CMK = az.rid("rg-nw-security", "Microsoft.KeyVault/vaults", "kv-nw-prod-cmk")
+DES = az.rid("rg-nw-security", "Microsoft.Compute/diskEncryptionSets", "des-nw-prod")
+SNET = az.rid("rg-nw-network", "Microsoft.Network/virtualNetworks", "vnet-nw-prod") + "/subnets/"
+VM_APP01 = az.rid("rg-nw-core-prod", "Microsoft.Compute/virtualMachines", "vm-nw-app-01")
+UAMI = az.rid("rg-nw-core-prod", "Microsoft.ManagedIdentity/userAssignedIdentities", "id-nw-etl")
+
+
+# ---------------------------------------------------------------- disks, snapshots, images
+
+def disk(rg, name, *, cmk, attached_to, public, tags):
+    props = {
+        "osType": None, "hyperVGeneration": None, "creationData": {"createOption": "Empty"},
+        "diskSizeGB": 256, "diskIOPSReadWrite": 1100, "diskMBpsReadWrite": 125,
+        "encryption": ({"type": "EncryptionAtRestWithCustomerKey", "diskEncryptionSetId": DES} if cmk
+                       else {"type": "EncryptionAtRestWithPlatformKey"}),
+        "networkAccessPolicy": "AllowAll" if public else "DenyAll",
+        "publicNetworkAccess": "Enabled" if public else "Disabled",
+        "timeCreated": az.ts(200), "provisioningState": "Succeeded",
+        "diskState": "Attached" if attached_to else "Unattached",
+        "diskSizeBytes": 274877906944, "uniqueId": uid("disk", name), "tier": "P15",
+    }
+    return az.row(RES, az.rid(rg, "Microsoft.Compute/disks", name), "Microsoft.Compute/disks", props, rg=rg,
+                  sku={"name": "Premium_LRS", "tier": "Premium"}, tags=tags, zones=["1"],
+                  managed_by=attached_to or "")["id"]
+
+
+def snapshot(rg, name, source, *, cmk, public, sas, tags):
+    props = {
+        "osType": None, "creationData": {"createOption": "Copy", "sourceResourceId": source,
+                                         "sourceUniqueId": uid("disk", source)},
+        "diskSizeGB": 256, "incremental": True,
+        "encryption": ({"type": "EncryptionAtRestWithCustomerKey", "diskEncryptionSetId": DES} if cmk
+                       else {"type": "EncryptionAtRestWithPlatformKey"}),
+        "networkAccessPolicy": "AllowAll" if public else "DenyAll",
+        "publicNetworkAccess": "Enabled" if public else "Disabled",
+        "timeCreated": az.ts(23), "provisioningState": "Succeeded",
+        "diskState": "ActiveSAS" if sas else "Unattached", "diskSizeBytes": 274877906944,
+        "uniqueId": uid("snap", name),
+    }
+    return az.row(RES, az.rid(rg, "Microsoft.Compute/snapshots", name), "Microsoft.Compute/snapshots", props,
+                  rg=rg, sku={"name": "Standard_ZRS", "tier": "Standard"}, tags=tags)["id"]
+
+
+def image(rg, name, source_vm, tags):
+    props = {
+        "sourceVirtualMachine": {"id": source_vm},
+        "storageProfile": {
+            "osDisk": {"osType": "Linux", "osState": "Generalized", "diskSizeGB": 128,
+                       "managedDisk": {"id": source_vm.replace("virtualMachines", "disks") + "-osdisk"},
+                       "caching": "ReadWrite", "storageAccountType": "Premium_LRS",
+                       "diskEncryptionSet": {"id": DES}},
+            "dataDisks": [], "zoneResilient": True},
+        "provisioningState": "Succeeded", "hyperVGeneration": "V2",
+    }
+    return az.row(RES, az.rid(rg, "Microsoft.Compute/images", name), "Microsoft.Compute/images", props, rg=rg,
+                  tags=tags)["id"]
+
+
+# ---------------------------------------------------------------- function apps
+
+def function_app(rg, name, *, runtime, https, public, identity, vnet, tags):
+    props = {
+        "name": name, "state": "Running", "hostNames": [name + ".azurewebsites.net"],
+        "webSpace": rg + "-EastUSwebspace-Linux", "repositorySiteName": name, "owner": None,
+        "usageState": "Normal", "enabled": True, "adminEnabled": True, "afdEnabled": False,
+        "enabledHostNames": [name + ".azurewebsites.net", name + ".scm.azurewebsites.net"],
+        "siteProperties": {"metadata": None, "properties": [
+            {"name": "LinuxFxVersion", "value": runtime}, {"name": "WindowsFxVersion", "value": None}],
+            "appSettings": None},
+        "availabilityState": "Normal", "sslCertificates": None, "csrs": [], "cers": None, "siteMode": None,
+        "hostNameSslStates": [{"name": name + ".azurewebsites.net", "sslState": "Disabled", "ipBasedSslResult": None,
+                               "virtualIP": None, "thumbprint": None, "toUpdate": None, "toUpdateIpBasedSsl": None,
+                               "ipBasedSslState": "NotConfigured", "hostType": "Standard"}],
+        "serverFarmId": az.rid(rg, "Microsoft.Web/serverfarms", "asp-" + name),
+        "reserved": True, "isXenon": False, "hyperV": False, "lastModifiedTimeUtc": "2026-10-02T09:14:11.21",
+        "siteConfig": {"numberOfWorkers": 1, "linuxFxVersion": "", "windowsFxVersion": None,
+                       "netFrameworkVersion": None, "minTlsVersion": None, "ftpsState": None,
+                       "acrUseManagedIdentityCreds": False, "alwaysOn": False, "http20Enabled": False,
+                       "functionAppScaleLimit": 200, "minimumElasticInstanceCount": 0},
+        "deploymentId": name, "sku": "Dynamic", "scmSiteAlsoStopped": False, "clientAffinityEnabled": False,
+        "clientCertEnabled": False, "clientCertMode": "Required", "hostNamesDisabled": False,
+        "customDomainVerificationId": uid("cdv", name).replace("-", "").upper(),
+        "outboundIpAddresses": "20.119.0.31,20.119.0.32", "possibleOutboundIpAddresses": "20.119.0.31,20.119.0.32",
+        "containerSize": 1536, "dailyMemoryTimeQuota": 0, "defaultHostName": name + ".azurewebsites.net",
+        "httpsOnly": https, "redundancyMode": "None", "storageAccountRequired": False,
+        "keyVaultReferenceIdentity": "SystemAssigned",
+        "virtualNetworkSubnetId": SNET + "snet-app" if vnet else None,
+        "publicNetworkAccess": "Enabled" if public else "Disabled",
+    }
+    ident = None
+    if identity:
+        ident = {"type": "UserAssigned", "tenantId": TENANT,
+                 "userAssignedIdentities": {UAMI: {"principalId": uid("mi", "id-nw-etl"),
+                                                   "clientId": uid("client", "id-nw-etl")}}}
+    return az.row(RES, az.rid(rg, "Microsoft.Web/sites", name), "Microsoft.Web/sites", props, rg=rg,
+                  kind="functionapp,linux", tags=tags, identity=ident)["id"]
+
+
+# ---------------------------------------------------------------- AKS
+
+def aks(rg, name, *, private, rbac, aad, local_accounts, policy, upgrade, kms, node_public_ip, tags):
+    pool = {"name": "system", "count": 3, "vmSize": "Standard_D4ds_v5", "osDiskSizeGB": 128,
+            "osDiskType": "Ephemeral", "kubeletDiskType": "OS", "vnetSubnetID": SNET + "snet-app",
+            "maxPods": 110, "type": "VirtualMachineScaleSets", "availabilityZones": ["1", "2", "3"],
+            "enableAutoScaling": False, "provisioningState": "Succeeded",
+            "powerState": {"code": "Running"}, "orchestratorVersion": "1.33.3",
+            "currentOrchestratorVersion": "1.33.3", "enableNodePublicIP": node_public_ip, "mode": "System",
+            "enableEncryptionAtHost": not node_public_ip, "osType": "Linux", "osSKU": "AzureLinux",
+            "nodeImageVersion": "AKSAzureLinux-V3gen2-202611.03.0", "enableFIPS": False}
+    props = {
+        "provisioningState": "Succeeded", "powerState": {"code": "Running"},
+        "kubernetesVersion": "1.33.3" if rbac else "1.30.9",
+        "currentKubernetesVersion": "1.33.3" if rbac else "1.30.9",
+        "dnsPrefix": name, "fqdn": None if private else name + "-dns-6f1c2a4e.hcp.eastus.azmk8s.io",
+        "azurePortalFQDN": name + "-dns-6f1c2a4e.portal.hcp.eastus.azmk8s.io",
+        "agentPoolProfiles": [pool],
+        "servicePrincipalProfile": {"clientId": "msi"},
+        "addonProfiles": {"azureKeyvaultSecretsProvider": {"enabled": kms, "config": None}},
+        "nodeResourceGroup": "MC_%s_%s_eastus" % (rg, name),
+        "enableRBAC": rbac, "supportPlan": "KubernetesOfficial",
+        "networkProfile": {"networkPlugin": "azure" if policy else "kubenet", "loadBalancerSku": "standard",
+                           "podCidr": None if policy else "10.244.0.0/16", "serviceCidr": "10.0.0.0/16",
+                           "dnsServiceIP": "10.0.0.10", "outboundType": "loadBalancer",
+                           "ipFamilies": ["IPv4"]},
+        "maxAgentPools": 100,
+        "autoUpgradeProfile": {"upgradeChannel": "stable" if upgrade else "none",
+                               "nodeOSUpgradeChannel": "NodeImage" if upgrade else "None"},
+        "disableLocalAccounts": not local_accounts,
+        "securityProfile": {},
+        "storageProfile": {"diskCSIDriver": {"enabled": True}, "fileCSIDriver": {"enabled": True}},
+        "oidcIssuerProfile": {"enabled": True},
+        "resourceUID": uid("aks", name).replace("-", "")[:24],
+    }
+    if policy:
+        props["networkProfile"]["networkPolicy"] = policy
+        props["networkProfile"]["networkPluginMode"] = "overlay"
+    if private:
+        props["apiServerAccessProfile"] = {"enablePrivateCluster": True, "privateDNSZone": "system",
+                                           "enablePrivateClusterPublicFQDN": False}
+        props["privateFQDN"] = name + "-dns-6f1c2a4e.privatelink.eastus.azmk8s.io"
+    if aad:
+        props["aadProfile"] = {"managed": True, "enableAzureRBAC": True, "tenantID": TENANT,
+                               "adminGroupObjectIDs": [uid("group", "aks-admins")]}
+    if kms:
+        props["securityProfile"]["azureKeyVaultKms"] = {
+            "enabled": True, "keyId": "https://kv-nw-prod-cmk.vault.azure.net/keys/cmk-aks/" + uid("kv", "aks")[:32].replace("-", ""),
+            "keyVaultNetworkAccess": "Private", "keyVaultResourceId": KV_CMK}
+        props["securityProfile"]["defender"] = {"securityMonitoring": {"enabled": True}}
+    ident = {"type": "SystemAssigned", "principalId": uid("mi", name), "tenantId": TENANT}
+    return az.row(RES, az.rid(rg, "Microsoft.ContainerService/managedClusters", name),
+                  "Microsoft.ContainerService/managedClusters", props, rg=rg,
+                  sku={"name": "Base", "tier": "Standard"}, tags=tags, identity=ident)["id"]
+
+
+# ---------------------------------------------------------------- load balancers
+
+def internal_lb(rg, name, tags):
+    id_ = az.rid(rg, "Microsoft.Network/loadBalancers", name)
+    fe = id_ + "/frontendIPConfigurations/fe-internal"
+    props = {
+        "provisioningState": "Succeeded", "resourceGuid": uid("lb", name),
+        "frontendIPConfigurations": [{"name": "fe-internal", "id": fe,
+                                      "type": "Microsoft.Network/loadBalancers/frontendIPConfigurations",
+                                      "properties": {"provisioningState": "Succeeded",
+                                                     "privateIPAddress": "10.20.1.200",
+                                                     "privateIPAllocationMethod": "Static",
+                                                     "subnet": {"id": SNET + "snet-app"},
+                                                     "privateIPAddressVersion": "IPv4"}, "zones": ["1", "2", "3"]}],
+        "backendAddressPools": [{"name": "be-app", "id": id_ + "/backendAddressPools/be-app",
+                                 "properties": {"provisioningState": "Succeeded"}}],
+        "loadBalancingRules": [{"name": "https", "id": id_ + "/loadBalancingRules/https",
+                                "properties": {"provisioningState": "Succeeded",
+                                               "frontendIPConfiguration": {"id": fe}, "frontendPort": 443,
+                                               "backendPort": 443, "enableFloatingIP": False,
+                                               "idleTimeoutInMinutes": 4, "protocol": "Tcp",
+                                               "enableTcpReset": True, "loadDistribution": "Default",
+                                               "disableOutboundSnat": True,
+                                               "backendAddressPool": {"id": id_ + "/backendAddressPools/be-app"}}}],
+        "probes": [], "inboundNatRules": [], "outboundRules": [], "inboundNatPools": [],
+    }
+    return az.row(RES, id_, "Microsoft.Network/loadBalancers", props, rg=rg,
+                  sku={"name": "Standard", "tier": "Regional"}, tags=tags)["id"]
+
+
+def public_ip(rg, name, tags):
+    props = {"provisioningState": "Succeeded", "resourceGuid": uid("pip", name), "ipAddress": "20.121.%d.%d" % (
+        len(name) * 3 % 250, len(name) * 7 % 250), "publicIPAddressVersion": "IPv4", "publicIPAllocationMethod": "Static",
+             "idleTimeoutInMinutes": 4, "ipTags": []}
+    return az.row(RES, az.rid(rg, "Microsoft.Network/publicIPAddresses", name),
+                  "Microsoft.Network/publicIPAddresses", props, rg=rg, sku={"name": "Standard", "tier": "Regional"},
+                  tags=tags, zones=["1", "2", "3"])["id"]
+
+
+def app_gateway(rg, name, *, waf, redirect, ssl_policy, tags):
+    id_ = az.rid(rg, "Microsoft.Network/applicationGateways", name)
+    sub = lambda kind, n: "%s/%s/%s" % (id_, kind, n)  # noqa: E731
+    pip = public_ip(rg, "pip-" + name, az.TAGS)
+    listeners = [
+        {"name": "l-http", "id": sub("httpListeners", "l-http"), "properties": {
+            "provisioningState": "Succeeded", "protocol": "Http", "hostNames": [], "requireServerNameIndication": False,
+            "frontendIPConfiguration": {"id": sub("frontendIPConfigurations", "fe-public")},
+            "frontendPort": {"id": sub("frontendPorts", "port-80")}}},
+        {"name": "l-https", "id": sub("httpListeners", "l-https"), "properties": {
+            "provisioningState": "Succeeded", "protocol": "Https", "hostNames": [], "requireServerNameIndication": False,
+            "frontendIPConfiguration": {"id": sub("frontendIPConfigurations", "fe-public")},
+            "frontendPort": {"id": sub("frontendPorts", "port-443")},
+            "sslCertificate": {"id": sub("sslCertificates", "cert-web")}}},
+    ]
+    rules = [{"name": "r-https", "id": sub("requestRoutingRules", "r-https"), "properties": {
+        "provisioningState": "Succeeded", "ruleType": "Basic", "priority": 100,
+        "httpListener": {"id": sub("httpListeners", "l-https")},
+        "backendAddressPool": {"id": sub("backendAddressPools", "be-web")},
+        "backendHttpSettings": {"id": sub("backendHttpSettingsCollection", "bs-https")}}}]
+    redirects = []
+    if redirect:
+        redirects.append({"name": "http-to-https", "id": sub("redirectConfigurations", "http-to-https"), "properties": {
+            "provisioningState": "Succeeded", "redirectType": "Permanent",
+            "targetListener": {"id": sub("httpListeners", "l-https")}, "includePath": True,
+            "includeQueryString": True, "requestRoutingRules": [{"id": sub("requestRoutingRules", "r-http")}]}})
+        rules.append({"name": "r-http", "id": sub("requestRoutingRules", "r-http"), "properties": {
+            "provisioningState": "Succeeded", "ruleType": "Basic", "priority": 200,
+            "httpListener": {"id": sub("httpListeners", "l-http")},
+            "redirectConfiguration": {"id": sub("redirectConfigurations", "http-to-https")}}})
+    else:
+        rules.append({"name": "r-http", "id": sub("requestRoutingRules", "r-http"), "properties": {
+            "provisioningState": "Succeeded", "ruleType": "Basic", "priority": 200,
+            "httpListener": {"id": sub("httpListeners", "l-http")},
+            "backendAddressPool": {"id": sub("backendAddressPools", "be-web")},
+            "backendHttpSettings": {"id": sub("backendHttpSettingsCollection", "bs-http")}}})
+    props = {
+        "provisioningState": "Succeeded", "resourceGuid": uid("agw", name), "operationalState": "Running",
+        "sku": {"name": "WAF_v2" if waf else "Standard_v2", "tier": "WAF_v2" if waf else "Standard_v2",
+                "family": "Generation_1"},
+        "autoscaleConfiguration": {"minCapacity": 1, "maxCapacity": 4},
+        "gatewayIPConfigurations": [{"name": "gw-ip", "id": sub("gatewayIPConfigurations", "gw-ip"),
+                                     "properties": {"subnet": {"id": SNET + "snet-appgw"}}}],
+        "sslCertificates": [{"name": "cert-web", "id": sub("sslCertificates", "cert-web"),
+                             "properties": {"provisioningState": "Succeeded",
+                                            "keyVaultSecretId": "https://kv-nw-apps-prod.vault.azure.net/secrets/cert-web"}}],
+        "frontendIPConfigurations": [{"name": "fe-public", "id": sub("frontendIPConfigurations", "fe-public"),
+                                      "properties": {"provisioningState": "Succeeded",
+                                                     "privateIPAllocationMethod": "Dynamic",
+                                                     "publicIPAddress": {"id": pip}}}],
+        "frontendPorts": [{"name": "port-80", "id": sub("frontendPorts", "port-80"), "properties": {"port": 80}},
+                          {"name": "port-443", "id": sub("frontendPorts", "port-443"), "properties": {"port": 443}}],
+        "backendAddressPools": [{"name": "be-web", "id": sub("backendAddressPools", "be-web"),
+                                 "properties": {"backendAddresses": [{"fqdn": "app-web.internal.northwind.example"}]}}],
+        "backendHttpSettingsCollection": [
+            {"name": "bs-https", "id": sub("backendHttpSettingsCollection", "bs-https"),
+             "properties": {"port": 443, "protocol": "Https", "cookieBasedAffinity": "Disabled", "requestTimeout": 30}},
+            {"name": "bs-http", "id": sub("backendHttpSettingsCollection", "bs-http"),
+             "properties": {"port": 80, "protocol": "Http", "cookieBasedAffinity": "Disabled", "requestTimeout": 30}}],
+        "httpListeners": listeners, "requestRoutingRules": rules, "redirectConfigurations": redirects,
+        "probes": [], "urlPathMaps": [], "rewriteRuleSets": [], "sslProfiles": [],
+        "sslPolicy": ssl_policy, "enableHttp2": True,
+    }
+    if waf:
+        props["firewallPolicy"] = {"id": az.rid(rg, "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
+                                                "wafp-" + name)}
+    return az.row(RES, id_, "Microsoft.Network/applicationGateways", props, rg=rg, tags=tags,
+                  zones=["1", "2", "3"])["id"]
+
+
+# ---------------------------------------------------------------- messaging
+
+def namespace(rg, name, type_, *, tls, local_auth, public, cmk, tags, sku):
+    props = {
+        "minimumTlsVersion": tls, "provisioningState": "Succeeded", "status": "Active",
+        "createdAt": az.ts(500), "updatedAt": az.ts(40),
+        "serviceBusEndpoint": "https://%s.servicebus.windows.net:443/" % name,
+        "metricId": "%s:%s" % (SUB, name), "zoneRedundant": True, "disableLocalAuth": not local_auth,
+        "publicNetworkAccess": "Enabled" if public else "Disabled", "privateEndpointConnections": [],
+    }
+    if type_.startswith("Microsoft.EventHub"):
+        props.update({"kafkaEnabled": True, "isAutoInflateEnabled": False, "maximumThroughputUnits": 0})
+    if cmk:
+        props["encryption"] = {"keySource": "Microsoft.KeyVault", "requireInfrastructureEncryption": True,
+                               "keyVaultProperties": [{"keyName": "cmk-messaging",
+                                                       "keyVaultUri": "https://kv-nw-prod-cmk.vault.azure.net",
+                                                       "keyVersion": "", "identity": {
+                                                           "userAssignedIdentity": UAMI}}]}
+    return az.row(RES, az.rid(rg, type_, name), type_, props, rg=rg, sku=sku, tags=tags)["id"]
+
+
+# ---------------------------------------------------------------- secrets, registries, DNS
+
+def kv_secret(vault_rg, vault, name, *, expires_days, tags):
+    attrs = {"enabled": True, "created": unix(-300), "updated": unix(-60), "recoveryLevel": "Recoverable+Purgeable",
+             "nbf": None, "exp": unix(expires_days) if expires_days else None}
+    props = {"attributes": attrs, "contentType": "text/plain",
+             "secretUri": "https://%s.vault.azure.net/secrets/%s" % (vault, name),
+             "secretUriWithVersion": "https://%s.vault.azure.net/secrets/%s/%s" % (vault, name,
+                                                                                   uid("sv", name).replace("-", ""))}
+    id_ = az.rid(vault_rg, "Microsoft.KeyVault/vaults", vault) + "/secrets/" + name
+    return az.row(RES, id_, "Microsoft.KeyVault/vaults/secrets", props, rg=vault_rg, name=name,
+                  tags=tags)["id"]
+
+
+def registry(rg, name, *, admin, public, anonymous, cmk, tags):
+    premium = not public
+    props = {
+        "loginServer": name + ".azurecr.io", "creationDate": az.ts(600), "provisioningState": "Succeeded",
+        "adminUserEnabled": admin,
+        "networkRuleSet": {"defaultAction": "Deny", "ipRules": []} if premium else None,
+        "policies": {"quarantinePolicy": {"status": "disabled"},
+                     "trustPolicy": {"type": "Notary", "status": "disabled"},
+                     "retentionPolicy": {"days": 7, "status": "enabled" if premium else "disabled"},
+                     "exportPolicy": {"status": "disabled" if premium else "enabled"}},
+        "encryption": {"status": "enabled", "keyVaultProperties": {
+            "keyIdentifier": "https://kv-nw-prod-cmk.vault.azure.net/keys/cmk-acr", "identity": uid("client", "acr")}}
+        if cmk else {"status": "disabled"},
+        "dataEndpointEnabled": False, "dataEndpointHostNames": [], "privateEndpointConnections": [],
+        "publicNetworkAccess": "Enabled" if public else "Disabled",
+        "networkRuleBypassOptions": "AzureServices", "zoneRedundancy": "Enabled" if premium else "Disabled",
+        "anonymousPullEnabled": anonymous,
+    }
+    return az.row(RES, az.rid(rg, "Microsoft.ContainerRegistry/registries", name),
+                  "Microsoft.ContainerRegistry/registries", props, rg=rg,
+                  sku={"name": "Premium" if premium else "Standard", "tier": "Premium" if premium else "Standard"},
+                  tags=tags)["id"]
+
+
+def dns_zone(rg, name, private, tags):
+    if private:
+        props = {"maxNumberOfRecordSets": 25000, "numberOfRecordSets": 4, "maxNumberOfVirtualNetworkLinks": 1000,
+                 "numberOfVirtualNetworkLinks": 1, "maxNumberOfVirtualNetworkLinksWithRegistration": 100,
+                 "numberOfVirtualNetworkLinksWithRegistration": 0, "provisioningState": "Succeeded",
+                 "internalId": uid("pdns", name)}
+        t = "Microsoft.Network/privateDnsZones"
+    else:
+        props = {"maxNumberOfRecordSets": 10000, "numberOfRecordSets": 9, "zoneType": "Public",
+                 "nameServers": ["ns1-07.azure-dns.com.", "ns2-07.azure-dns.net.", "ns3-07.azure-dns.org.",
+                                 "ns4-07.azure-dns.info."]}
+        t = "Microsoft.Network/dnszones"
+    return az.row(RES, az.rid(rg, t, name), t, props, rg=rg, location="global", tags=tags)["id"]
+
+
+# ---------------------------------------------------------------- Front Door, API Management
+
+def front_door(rg, name, *, waf, https_redirect, origin_https, tls, tags):
+    id_ = az.rid(rg, "Microsoft.Network/frontDoors", name)
+    fe = id_ + "/frontendEndpoints/www"
+    fwd = {"@odata.type": "#Microsoft.Azure.FrontDoor.Models.FrontdoorForwardingConfiguration",
+           "forwardingProtocol": "HttpsOnly" if origin_https else "MatchRequest",
+           "backendPool": {"id": id_ + "/backendPools/web"}, "cacheConfiguration": None}
+    rules = [{"id": id_ + "/routingRules/forward", "name": "forward", "type": "Microsoft.Network/Frontdoors/RoutingRules",
+              "properties": {"resourceState": "Enabled", "enabledState": "Enabled", "patternsToMatch": ["/*"],
+                             "acceptedProtocols": ["Https"] if https_redirect else ["Http", "Https"],
+                             "frontendEndpoints": [{"id": fe}], "routeConfiguration": fwd}}]
+    if https_redirect:
+        rules.append({"id": id_ + "/routingRules/http-to-https", "name": "http-to-https",
+                      "type": "Microsoft.Network/Frontdoors/RoutingRules",
+                      "properties": {"resourceState": "Enabled", "enabledState": "Enabled", "patternsToMatch": ["/*"],
+                                     "acceptedProtocols": ["Http"], "frontendEndpoints": [{"id": fe}],
+                                     "routeConfiguration": {
+                                         "@odata.type": "#Microsoft.Azure.FrontDoor.Models.FrontdoorRedirectConfiguration",
+                                         "redirectType": "Moved", "redirectProtocol": "HttpsOnly",
+                                         "customHost": "", "customPath": "", "customFragment": None,
+                                         "customQueryString": None}}})
+    props = {
+        "resourceState": "Enabled", "provisioningState": "Succeeded", "cname": name + ".azurefd.net",
+        "frontdoorId": uid("fd", name), "friendlyName": name, "enabledState": "Enabled",
+        "routingRules": rules,
+        "frontendEndpoints": [{"id": fe, "name": "www", "type": "Microsoft.Network/Frontdoors/FrontendEndpoints",
+                               "properties": {"resourceState": "Enabled", "hostName": "www-%s.northwind.example" % name,
+                                              "sessionAffinityEnabledState": "Disabled",
+                                              "sessionAffinityTtlSeconds": 0,
+                                              "webApplicationFirewallPolicyLink": {"id": az.rid(
+                                                  rg, "Microsoft.Network/frontdoorWebApplicationFirewallPolicies",
+                                                  "wafnwfd")} if waf else None,
+                                              "customHttpsProvisioningState": "Enabled",
+                                              "customHttpsProvisioningSubstate": "CertificateDeployed",
+                                              "customHttpsConfiguration": {"certificateSource": "FrontDoor",
+                                                                           "protocolType": "ServerNameIndication",
+                                                                           "minimumTlsVersion": tls,
+                                                                           "frontDoorCertificateSourceParameters": {
+                                                                               "certificateType": "Dedicated"}}}}],
+        "backendPools": [{"id": id_ + "/backendPools/web", "name": "web", "properties": {
+            "resourceState": "Enabled", "backends": [{"address": "agw-nw-web-prod.northwind.example", "httpPort": 80,
+                                                      "httpsPort": 443, "priority": 1, "weight": 50,
+                                                      "enabledState": "Enabled"}]}}],
+        "backendPoolsSettings": {"enforceCertificateNameCheck": "Enabled", "sendRecvTimeoutSeconds": 30},
+    }
+    return az.row(RES, id_, "Microsoft.Network/frontDoors", props, rg=rg, location="global", tags=tags)["id"]
+
+
+def apim(rg, name, *, internal, tls10, tags):
+    prefix = "Microsoft.WindowsAzure.ApiManagement.Gateway.Security."
+    props = {
+        "publisherEmail": "platform@northwind.example", "publisherName": "Northwind Analytics",
+        "notificationSenderEmail": "apimgmt-noreply@mail.windowsazure.com", "provisioningState": "Succeeded",
+        "targetProvisioningState": "", "createdAtUtc": az.ts(800),
+        "gatewayUrl": "https://%s.azure-api.net" % name, "portalUrl": "https://%s.portal.azure-api.net" % name,
+        "managementApiUrl": "https://%s.management.azure-api.net" % name,
+        "publicIPAddresses": ["20.121.9.%d" % (len(name) * 5 % 250)], "privateIPAddresses": ["10.20.4.5"] if internal else None,
+        "virtualNetworkConfiguration": {"subnetResourceId": SNET + "snet-mgmt"} if internal else None,
+        "virtualNetworkType": "Internal" if internal else "None",
+        "customProperties": {
+            prefix + "Protocols.Tls10": "True" if tls10 else "False",
+            prefix + "Protocols.Tls11": "True" if tls10 else "False",
+            prefix + "Backend.Protocols.Tls10": "False", prefix + "Backend.Protocols.Tls11": "False",
+            prefix + "Backend.Protocols.Ssl30": "False", prefix + "Protocols.Server.Http2": "True"},
+        "disableGateway": False, "natGatewayState": "Disabled", "apiVersionConstraint": {"minApiVersion": "2021-08-01"},
+        "publicNetworkAccess": "Enabled", "platformVersion": "stv2",
+    }
+    return az.row(RES, az.rid(rg, "Microsoft.ApiManagement/service", name), "Microsoft.ApiManagement/service", props,
+                  rg=rg, sku={"name": "Premium" if internal else "Developer", "capacity": 1}, tags=tags,
+                  identity={"type": "SystemAssigned", "principalId": uid("mi", name), "tenantId": TENANT})["id"]
+
+
+# ---------------------------------------------------------------- authorization, containers
+
+def deny_assignment(name, scope, excluded):
+    guid = uid("deny", name)
+    id_ = scope + "/providers/Microsoft.Authorization/denyAssignments/" + guid
+    props = {
+        "denyAssignmentName": name,
+        "description": "Created by the deployment stack stack-nw-core to protect its managed resources.",
+        "permissions": [{"actions": ["*/delete"], "notActions": [], "dataActions": [], "notDataActions": []}],
+        "scope": scope, "doNotApplyToChildScopes": False,
+        "principals": [{"id": "00000000-0000-0000-0000-000000000000", "type": "SystemDefined"}],
+        "excludePrincipals": [{"id": uid("principal", p), "type": "ServicePrincipal"} for p in excluded],
+        "isSystemProtected": True, "createdOn": az.ts(120), "updatedOn": az.ts(120),
+        "createdBy": None, "updatedBy": None,
+    }
+    rg = scope.split("/resourceGroups/")[1].split("/")[0] if "/resourceGroups/" in scope else ""
+    return az.row(AUTH, id_, "Microsoft.Authorization/denyAssignments", props, rg=rg, name=guid, location="")["id"]
+
+
+def conditional_assignment(role_guid, principal, scope, condition):
+    guid = uid("ra", role_guid, principal, scope)
+    id_ = scope + "/providers/Microsoft.Authorization/roleAssignments/" + guid
+    rg = scope.split("/resourceGroups/")[1].split("/")[0] if "/resourceGroups/" in scope else ""
+    az.row(AUTH, id_, "Microsoft.Authorization/roleAssignments", {
+        "roleDefinitionId": SUB_ID + "/providers/Microsoft.Authorization/roleDefinitions/" + role_guid,
+        "principalId": uid("principal", principal), "principalType": "ServicePrincipal", "scope": scope,
+        "condition": condition, "conditionVersion": "2.0", "createdOn": az.ts(90), "updatedOn": az.ts(90),
+        "createdBy": uid("principal", "maria.lopez"), "updatedBy": uid("principal", "maria.lopez"),
+        "delegatedManagedIdentityResourceId": None, "description": "ETL reads only the landing container"},
+        rg=rg, name=guid, location="")
+    return id_
+
+
+def management_group(name, display, parent, chain):
+    id_ = "/providers/Microsoft.Management/managementGroups/" + name
+    details = {"version": 3, "updatedTime": az.ts(400), "updatedBy": uid("principal", "maria.lopez"),
+               "managementGroupAncestorsChain": chain}
+    if parent:
+        details["parent"] = {"id": "/providers/Microsoft.Management/managementGroups/" + parent[0],
+                             "name": parent[0], "displayName": parent[1]}
+    else:
+        details["parent"] = None
+    return az.row(CONT, id_, "Microsoft.Management/managementGroups",
+                  {"displayName": display, "tenantId": TENANT, "details": details},
+                  name=name, location="", sub="")["id"]
+
+
+# ================================================================ the rows
+
+def build():
+    P, C = PLANTED_TAG, CLEAN_TAG
+    # disks: a customer-key data disk attached to vm-nw-app-01; an orphaned legacy disk open to any network
+    d_ok = disk("rg-nw-core-prod", "vm-nw-app-01-data01", cmk=True, attached_to=VM_APP01, public=False, tags=C)
+    clean("disk", d_ok, "customer-managed key (disk encryption set), attached to vm-nw-app-01, network access DenyAll")
+    d_bad = disk("rg-nw-legacy", "disk-nw-legacy-orphan", cmk=False, attached_to=None, public=True, tags=P)
+    planted("disk", d_bad, ["attached=false (Unattached)", "public_network_access=true (AllowAll, publicNetworkAccess Enabled)",
+                            "key_manager=provider"])
+    # snapshots and images
+    s_ok = snapshot("rg-nw-core-prod", "snap-nw-app-01-data01-20261101", d_ok, cmk=True, public=False, sas=False, tags=C)
+    clean("snapshot", s_ok, "customer-managed key, network access DenyAll")
+    s_bad = snapshot("rg-nw-legacy", "snap-nw-legacy-db-export", d_bad, cmk=False, public=True, sas=True, tags=P)
+    planted("snapshot", s_bad, ["public=true (AllowAll, publicNetworkAccess Enabled, an active SAS export)",
+                                "key_manager=provider"])
+    i_ok = image("rg-nw-core-prod", "img-nw-app-base-2026-10", VM_APP01, C)
+    clean("snapshot", i_ok, "managed image: never public, OS disk encrypted with a disk encryption set")
+    # function apps
+    f_ok = function_app("rg-nw-core-prod", "func-nw-etl-prod", runtime="PYTHON|3.12", https=True, public=False,
+                        identity=True, vnet=True, tags=C)
+    clean("function", f_ok, "Python 3.12, HTTPS only, public network access disabled, user-assigned identity, VNet-integrated")
+    f_bad = function_app("rg-nw-legacy", "func-nw-legacy-webhook", runtime="NODE|16", https=False, public=True,
+                         identity=False, vnet=False, tags=P)
+    planted("function", f_bad, ["runtime_deprecated=true (NODE|16)", "https_only=false", "identity=\"\" (none)",
+                                "in_vpc=false"])
+    # AKS
+    k_ok = aks("rg-nw-core-prod", "aks-nw-analytics", private=True, rbac=True, aad=True, local_accounts=False,
+               policy="calico", upgrade=True, kms=True, node_public_ip=False, tags=C)
+    clean("kubernetes_cluster", k_ok, "private API server, RBAC with Entra ID, local accounts disabled, Calico network "
+                                      "policy, stable auto-upgrade, KMS secrets encryption, no node public IPs")
+    k_bad = aks("rg-nw-legacy", "aks-nw-legacy", private=False, rbac=False, aad=False, local_accounts=True,
+                policy=None, upgrade=False, kms=False, node_public_ip=True, tags=P)
+    planted("kubernetes_cluster", k_bad, ["public_endpoint=true with endpoint_allowed_cidrs [0.0.0.0/0] (no authorized IP ranges)",
+                                          "rbac=false", "legacy_auth=true (local accounts, no Entra ID)",
+                                          "network_policy=false", "node_auto_upgrade=false",
+                                          "secrets_encrypted=false", "private_nodes=false"])
+    # load balancers
+    lb_ok = internal_lb("rg-nw-core-prod", "lb-nw-app-internal", C)
+    clean("load_balancer", lb_ok, "internal (private frontend only), TCP 443")
+    agw_ok = app_gateway("rg-nw-network", "agw-nw-web-prod", waf=True, redirect=True,
+                         ssl_policy={"policyType": "Predefined", "policyName": "AppGwSslPolicy20220101S"}, tags=C)
+    clean("load_balancer", agw_ok, "WAF_v2 with a WAF policy, HTTP redirected to HTTPS, AppGwSslPolicy20220101S (TLS 1.2)")
+    agw_bad = app_gateway("rg-nw-legacy", "agw-nw-legacy", waf=False, redirect=False,
+                          ssl_policy={"policyType": "Predefined", "policyName": "AppGwSslPolicy20150501"}, tags=P)
+    planted("load_balancer", agw_bad, ["waf=false (Standard_v2, no policy)", "http_listener=true (port 80 served, no redirect)",
+                                       "weak_tls=true (AppGwSslPolicy20150501: TLS 1.0)", "public=true"])
+    # messaging
+    sb_ok = namespace("rg-nw-core-prod", "sb-nw-events-prod", "Microsoft.ServiceBus/namespaces", tls="1.2",
+                      local_auth=False, public=False, cmk=True, tags=C,
+                      sku={"name": "Premium", "tier": "Premium", "capacity": 1})
+    clean("queue", sb_ok, "TLS 1.2, SAS keys disabled, public network disabled, customer-managed key")
+    eh_ok = namespace("rg-nw-core-prod", "evh-nw-telemetry", "Microsoft.EventHub/namespaces", tls="1.2",
+                      local_auth=False, public=False, cmk=True, tags=C,
+                      sku={"name": "Premium", "tier": "Premium", "capacity": 1})
+    clean("queue", eh_ok, "TLS 1.2, SAS keys disabled, public network disabled, customer-managed key")
+    sb_bad = namespace("rg-nw-legacy", "sb-nw-legacy", "Microsoft.ServiceBus/namespaces", tls="1.0",
+                       local_auth=True, public=True, cmk=False, tags=P,
+                       sku={"name": "Standard", "tier": "Standard"})
+    planted("queue", sb_bad, ["min_tls_version=1.0", "local_auth=true (disableLocalAuth false)",
+                              "public_network=true", "key_manager=provider"])
+    # Key Vault secrets
+    sec_ok = kv_secret("rg-nw-core-prod", "kv-nw-apps-prod", "etl-db-password", expires_days=80, tags=C)
+    clean("secret", sec_ok, "enabled, expires in 80 days")
+    sec_bad = kv_secret("rg-nw-legacy", "kv-nw-legacy", "legacy-api-key", expires_days=None, tags=P)
+    planted("secret", sec_bad, ["expiry_set=false (no exp attribute)"])
+    # container registries
+    acr_ok = registry("rg-nw-core-prod", "acrnwprod", admin=False, public=False, anonymous=False, cmk=True, tags=C)
+    clean("container_registry", acr_ok, "admin user disabled, public network disabled, no anonymous pull, customer-managed key")
+    acr_bad = registry("rg-nw-legacy", "acrnwlegacy", admin=True, public=True, anonymous=True, cmk=False, tags=P)
+    planted("container_registry", acr_bad, ["admin_user=true", "public=true (anonymousPullEnabled)",
+                                            "public_network=true", "key_manager=provider"])
+    # DNS zones: Resource Graph carries no DNSSEC or record sets, so neither is judged on them
+    dns_zone("rg-nw-network", "northwind-analytics.example", False, az.TAGS)
+    dns_zone("rg-nw-network", "privatelink.vaultcore.azure.net", True, az.TAGS)
+    # Front Door (classic)
+    fd_ok = front_door("rg-nw-network", "fd-nw-web", waf=True, https_redirect=True, origin_https=True, tls="1.2", tags=C)
+    clean("cdn", fd_ok, "WAF policy linked, HTTP redirected to HTTPS, HTTPS to origin, minimum TLS 1.2")
+    fd_bad = front_door("rg-nw-legacy", "fd-nw-legacy", waf=False, https_redirect=False, origin_https=False, tls="1.0",
+                        tags=P)
+    planted("cdn", fd_bad, ["waf=false", "viewer_https_only=false (accepts and forwards HTTP)",
+                            "origin_https_only=false (MatchRequest)", "min_tls_version=1.0"])
+    # API Management
+    apim_ok = apim("rg-nw-core-prod", "apim-nw-prod", internal=True, tls10=False, tags=C)
+    clean("api_gateway", apim_ok, "internal VNet mode, TLS 1.0 and 1.1 disabled on the gateway")
+    apim_bad = apim("rg-nw-legacy", "apim-nw-legacy", internal=False, tls10=True, tags=P)
+    planted("api_gateway", apim_bad, ["public=true (virtualNetworkType None)", "min_tls_version=1.0 (Tls10/Tls11 True)"])
+    # flow logs already in the export: fl-vnet-nw-prod enabled 90 days; fl-vnet-nw-legacy disabled
+    clean("flow_log", az.rid("NetworkWatcherRG", "Microsoft.Network/networkWatchers", "NetworkWatcher_eastus")
+          + "/flowLogs/fl-vnet-nw-prod", "enabled, 90 days retention")
+    planted("flow_log", az.rid("NetworkWatcherRG", "Microsoft.Network/networkWatchers", "NetworkWatcher_eastus")
+            + "/flowLogs/fl-vnet-nw-legacy", ["enabled=false"])
+    # authorization: a deployment-stack deny assignment and an ABAC-conditioned data role
+    da = deny_assignment("Deny delete by stack-nw-core", SUB_ID + "/resourceGroups/rg-nw-core-prod", ["github-deploy"])
+    clean("iam_binding", da, "deny assignment (Everyone, delete), never a public or primitive grant")
+    cond = ("((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'})) OR "
+            "(@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals 'landing'))")
+    ra = conditional_assignment("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", "etl-identity",
+                                SUB_ID + "/resourceGroups/rg-nw-analytics-prod", cond)
+    clean("iam_binding", ra, "Storage Blob Data Reader limited by an ABAC condition to the landing container")
+    # management groups above the subscription (its managementGroupAncestorsChain names them)
+    root = ("3c9a7e21-6d4f-4b8a-a1e5-0f2d9c7b8e46", "Tenant Root Group")
+    management_group(root[0], root[1], None, [])
+    management_group("mg-nw-prod", "Northwind Production", root, [{"name": root[0], "displayName": root[1]}])
+
+    # the data disk is attached to vm-nw-app-01: add it to the VM's storage profile
+    return d_ok
+
+
+def merge(path, rows, envelope):
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    data = doc["data"] if envelope else doc
+    ids = {r["id"] for r in rows}
+    data[:] = [r for r in data if r["id"] not in ids] + rows
+    if envelope:
+        doc["count"] = doc["total_records"] = len(data)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    return doc
+
+
+def main():
+    data_disk = build()
+    doc = merge(os.path.join(ROOT, "resources.json"), RES, True)
+    for r in doc["data"]:
+        if r["id"] == VM_APP01:
+            r["properties"]["storageProfile"]["dataDisks"] = [{
+                "lun": 0, "name": "vm-nw-app-01-data01", "createOption": "Attach", "caching": "ReadOnly",
+                "managedDisk": {"storageAccountType": "Premium_LRS", "id": data_disk}, "deleteOption": "Detach",
+                "diskSizeGB": 256, "toBeDetached": False}]
+    with open(os.path.join(ROOT, "resources.json"), "w", encoding="utf-8") as f:
+        f.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    merge(os.path.join(ROOT, "authorizationresources.json"), AUTH, True)
+    merge(os.path.join(ROOT, "resourcecontainers.json"), CONT, False)
+    exp = {"planted": [], "clean": CLEAN, "incidental": [],
+           "planted_pending_rules": PLANTED}
+    with open(os.path.join(REPO, "examples", "org", "expected-azure.json"), "w", encoding="utf-8") as f:
+        f.write(json.dumps(exp, indent=2, ensure_ascii=False) + "\n")
+    print("%d resources, %d authorization, %d container rows added; %d clean, %d planted" % (
+        len(RES), len(AUTH), len(CONT), len(CLEAN), len(PLANTED)))
+
+
+if __name__ == "__main__":
+    main()
