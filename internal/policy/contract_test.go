@@ -42,7 +42,7 @@ func TestLoadErrors(t *testing.T) {
 		{"empty any-of", header("x", "object_storage", "#   requires: [[]]\n") + fail, "an entry is an empty list"},
 		{"no fail", header("x", "object_storage", ""), "defines no `fail` set"},
 		{"applicable", header("x", "object_storage", "") + fail + "applicable contains r.id if some r in input.resources.object_storage\n",
-			"defines `applicable`, which the rule contract no longer reads"},
+			"defines `pass` or `applicable`, which the rule contract no longer reads"},
 		{"class other", header("x", "other", "") + fail, `custom.class "other" is not a known class`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -122,9 +122,10 @@ func TestStrayFailElement(t *testing.T) {
 	}
 }
 
-// TestLegacyPass checks a rule still in the first contract (fail and pass)
-// keeps its statuses while the pack migrates.
-func TestLegacyPass(t *testing.T) {
+// TestPassRefused checks a rule in the first contract (fail and pass) is
+// refused with a message saying what to do, rather than read with its pass
+// set ignored (which would turn its UNKNOWN resources into PASS).
+func TestPassRefused(t *testing.T) {
 	src := header("legacy", "object_storage", "") + `fail contains r.id if {
 	some r in input.resources.object_storage
 	r.facts.storage.public_access == true
@@ -135,22 +136,9 @@ pass contains r.id if {
 	r.facts.storage.public_access == false
 }
 `
-	e, err := New(context.Background(), []Source{DirSource(writePack(t, map[string]string{"l.rego": src}))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !e.Rules()[0].Legacy {
-		t.Fatal("a rule defining pass is not marked legacy")
-	}
-	fs, err := e.Evaluate(context.Background(), []*resource.Resource{
-		bucket("pub", resource.AWS, resource.Bool(true)), bucket("priv", resource.AWS, resource.Bool(false)), bucket("nodata", resource.AWS, nil),
-	}, testNow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := statuses(fs)
-	if got["legacy pub"] != "FAIL" || got["legacy priv"] != "PASS" || got["legacy nodata"] != "UNKNOWN" {
-		t.Errorf("legacy statuses: %v", got)
+	_, err := New(context.Background(), []Source{DirSource(writePack(t, map[string]string{"l.rego": src}))})
+	if err == nil || !strings.Contains(err.Error(), "l.rego: rule \"legacy\" defines `pass` or `applicable`") || !strings.Contains(err.Error(), "custom.requires") {
+		t.Fatalf("got %v", err)
 	}
 }
 

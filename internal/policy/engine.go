@@ -65,11 +65,10 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 		switch {
 		case !names["fail"]:
 			return nil, fmt.Errorf("%s: rule %q defines no `fail` set (the resources that break the rule)", f.name, r.ID)
-		case names["pass"]:
-			r.Legacy = true // first contract; see Rule.Legacy
-		case names["applicable"]:
-			return nil, fmt.Errorf("%s: rule %q defines `applicable`, which the rule contract no longer reads: "+
-				"put the resources the rule does not apply to in `skip`", f.name, r.ID)
+		case names["pass"] || names["applicable"]:
+			return nil, fmt.Errorf("%s: rule %q defines `pass` or `applicable`, which the rule contract no longer reads: "+
+				"define only `fail` (and `skip` for resources the rule does not apply to), and list the facts the rule "+
+				"needs in custom.requires so the engine reports UNKNOWN when they are absent (docs/rules.md)", f.name, r.ID)
 		}
 		e.rules = append(e.rules, r)
 		defined[r.ID] = names
@@ -80,7 +79,7 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	for _, r := range e.rules {
-		q := buildQuery(r.Package, defined[r.ID], r.Legacy)
+		q := buildQuery(r.Package, defined[r.ID])
 		pq, err := rego.New(rego.Compiler(c), rego.Query(q)).PrepareForEval(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("%s: preparing rule %s: %w", r.File, r.ID, err)
@@ -325,9 +324,6 @@ func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Find
 	if len(rs) != 1 {
 		return nil, fmt.Errorf("rule %s (%s): the query of fail and skip has %d results, want 1", rule.ID, rule.File, len(rs))
 	}
-	if rule.Legacy {
-		return e.legacyFindings(ctx, i, in, rs[0].Bindings)
-	}
 	fail, err := resultSet(rs[0].Bindings["fail"], "fail")
 	if err != nil {
 		return nil, fmt.Errorf("rule %s (%s): %w", rule.ID, rule.File, err)
@@ -458,18 +454,13 @@ func ruleNames(m *ast.Module) map[string]bool {
 	return out
 }
 
-// buildQuery queries the result sets a rule package defines: fail and skip,
-// or for a legacy rule fail, pass and applicable.
-func buildQuery(pkg string, names map[string]bool, legacy bool) string {
+// buildQuery queries the result sets a rule package defines: fail and skip.
+func buildQuery(pkg string, names map[string]bool) string {
 	var parts []string
 	// `message` is queried separately, over failing resources only (see
 	// ruleMessages): OPA checks a partial object's keys for conflicts as it
 	// grows, which is quadratic over a large inventory.
-	results := []string{"fail", "skip"}
-	if legacy {
-		results = []string{"fail", "pass", "applicable"}
-	}
-	for _, n := range results {
+	for _, n := range []string{"fail", "skip"} {
 		if names[n] {
 			parts = append(parts, fmt.Sprintf("%s := %s.%s", n, pkg, n))
 		}

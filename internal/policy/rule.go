@@ -28,10 +28,6 @@ type Rule struct {
 	// File is where the rule was read from; Builtin tells built-in from custom.
 	File    string `json:"file"`
 	Builtin bool   `json:"builtin"`
-	// Legacy is set for a rule in the first contract (it defines `pass`,
-	// maybe `applicable`): its statuses come from its fail and pass sets and
-	// custom.requires is not read. Kept while the built-in pack migrates.
-	Legacy bool `json:"legacy,omitempty"`
 
 	// Compiled at load: presence checks per requires entry, the message an
 	// UNKNOWN finding carries per entry, the framework references.

@@ -128,7 +128,7 @@ func TestPackOnTypedFacts(t *testing.T) {
 // TestRuleCasesThroughEngine runs every built-in rule test's
 // test_fail_/test_pass_/test_unknown_ assertions through the engine (as
 // `vigil rules test` does for a custom pack) and enforces the contract's
-// test coverage: every rule is fail-only with custom.requires, and has at
+// test coverage: every rule has custom.requires, and has at
 // least one case of each kind; every test_pass_ and test_unknown_ test
 // asserts its resource is not in the rule's fail set.
 func TestRuleCasesThroughEngine(t *testing.T) {
@@ -145,9 +145,6 @@ func TestRuleCasesThroughEngine(t *testing.T) {
 	for _, r := range engine(t).Rules() {
 		rc := byRule[r.ID]
 		var problems []string
-		if r.Legacy {
-			problems = append(problems, "still defines pass (first contract): define only fail (and skip)")
-		}
 		if len(r.Requires) == 0 {
 			problems = append(problems, "has no custom.requires (the facts it needs), so it can never be UNKNOWN")
 		}
