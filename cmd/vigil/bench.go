@@ -5,34 +5,65 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
+	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vigil-sec/vigil/internal/policy"
+	"github.com/vigil-sec/vigil/internal/report"
+	"github.com/vigil-sec/vigil/internal/rules"
 	"github.com/vigil-sec/vigil/internal/scan"
 	"github.com/vigil-sec/vigil/internal/synth"
 )
 
 func newBenchCmd() *cobra.Command {
-	var n int
-	var format, cpuProfile, mix string
+	var n, copies int
+	var format, cpuProfile, mix, reportFormat string
 	cmd := &cobra.Command{
 		Use:   "bench",
-		Short: "Measure scan throughput: import + all built-in rules over a synthetic inventory",
+		Short: "Measure scan throughput: import + all built-in rules + report over a synthetic inventory",
 		Long: `Generate a synthetic multi-cloud inventory in the clouds' native export formats (AWS Config snapshots,
-Azure Resource Graph results, GCP Cloud Asset NDJSON) in a temporary directory, then import it and evaluate the
-whole built-in rule pack, and print resources per second and peak memory. The default mix is realistic: about
-half the resources are of types no built-in rule evaluates (network interfaces, subnets, route tables, disks...);
---mix rule-heavy makes every resource one that rules evaluate.`,
+Azure Resource Graph results, GCP Cloud Asset NDJSON) in a temporary directory, then scan it as vigil scan does:
+import it, evaluate the whole built-in rule pack, build the report and write it (--report, JSON by default, to
+nowhere), and print resources per second, peak memory and the evaluation's cost per (rule × resource of the
+rule's class). The default mix is realistic: about half the resources are of types no built-in rule evaluates
+(network interfaces, subnets, route tables...); --mix rule-heavy makes every resource one that rules evaluate.
+--rule-copies N evaluates the built-in pack copied N times (renamed copies) to measure how evaluation scales
+with the number of rules.`,
 		Example: `  vigil bench
-  vigil bench --resources 100000 --format json
-  vigil bench --mix rule-heavy`,
+  vigil bench --resources 1000000 --format json
+  vigil bench --mix rule-heavy
+  vigil bench --rule-copies 8 --report none`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			var m synth.Mix
+			switch mix {
+			case "realistic":
+				m = synth.Realistic
+			case "rule-heavy":
+				m = synth.RuleHeavy
+			default:
+				return usageErr(fmt.Errorf("unknown --mix %q (want realistic or rule-heavy)", mix))
+			}
+			if reportFormat == "none" {
+				reportFormat = ""
+			} else if !slices.Contains(report.Formats, reportFormat) {
+				return usageErr(fmt.Errorf("unknown --report %q (want none or one of %v)", reportFormat, report.Formats))
+			}
+			if copies < 1 {
+				return usageErr(fmt.Errorf("--rule-copies must be at least 1"))
+			}
 			srcs, err := ruleSources(nil)
 			if err != nil {
 				return err
+			}
+			if copies > 1 {
+				pack, err := scan.CopyPack(rules.FS(), copies)
+				if err != nil {
+					return err
+				}
+				srcs[0].FS = pack
 			}
 			e, err := policy.New(ctx, srcs)
 			if err != nil {
@@ -54,16 +85,12 @@ half the resources are of types no built-in rule evaluates (network interfaces, 
 				}
 				defer pprof.StopCPUProfile()
 			}
-			var m synth.Mix
-			switch mix {
-			case "realistic":
-				m = synth.Realistic
-			case "rule-heavy":
-				m = synth.RuleHeavy
-			default:
-				return usageErr(fmt.Errorf("unknown --mix %q (want realistic or rule-heavy)", mix))
+			out, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+			if err != nil {
+				return err
 			}
-			res, err := scan.Bench(ctx, e, dir, n, m)
+			defer out.Close()
+			res, err := scan.Bench(ctx, e, scan.BenchOptions{Resources: n, Mix: m, Dir: dir, Format: reportFormat, Output: out})
 			if err != nil {
 				return err
 			}
@@ -77,6 +104,8 @@ half the resources are of types no built-in rule evaluates (network interfaces, 
 	cmd.Flags().IntVar(&n, "resources", 100_000, "number of synthetic resources")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	cmd.Flags().StringVar(&mix, "mix", "realistic", "resource mix: realistic (about half the resources of types no rule evaluates, as in real inventories) or rule-heavy (every resource evaluated by rules: the worst case)")
+	cmd.Flags().StringVar(&reportFormat, "report", "json", "report format written (to "+os.DevNull+") as part of the measured scan, or none")
+	cmd.Flags().IntVar(&copies, "rule-copies", 1, "evaluate the built-in pack copied N times (renamed copies): how evaluation scales with the number of rules")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to FILE (for go tool pprof)")
 	return cmd
 }

@@ -3,66 +3,192 @@ package scan
 import (
 	"context"
 	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"path"
+	"regexp"
 	"runtime"
+	"strings"
 	"syscall"
+	"testing/fstest"
 	"time"
 
-	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/policy"
+	"github.com/vigil-sec/vigil/internal/report"
+	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/synth"
 )
 
+// BenchTime is the scan time of every benchmark scan.
+var BenchTime = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+
+// BenchOptions say what Bench measures.
+type BenchOptions struct {
+	// Resources is about how many synthetic resources to generate.
+	Resources int
+	Mix       synth.Mix
+	// Dir receives the synthetic inventory (it should be empty).
+	Dir string
+	// Format, when set, writes the report in this format (report.Formats)
+	// to Output (discarded when nil) as part of the measured scan.
+	Format string
+	Output io.Writer
+}
+
 // BenchResult is one measured scan of a synthetic inventory.
 type BenchResult struct {
-	Resources       int           `json:"resources"`
-	Rules           int           `json:"rules"`
-	Findings        int           `json:"findings"`
-	Import          time.Duration `json:"import_ns"`
-	Evaluate        time.Duration `json:"evaluate_ns"`
+	Resources int `json:"resources"`
+	Rules     int `json:"rules"`
+	Findings  int `json:"findings"`
+	// Pairs counts (rule × resource of the rule's class and providers): the
+	// work the rules were given.
+	Pairs    int64         `json:"rule_resource_pairs"`
+	Import   time.Duration `json:"import_ns"`
+	Evaluate time.Duration `json:"evaluate_ns"`
+	// Report is building the report and writing it (zero without Format).
+	Report          time.Duration `json:"report_ns"`
+	Format          string        `json:"report_format,omitempty"`
 	Total           time.Duration `json:"total_ns"`
 	ResourcesPerSec float64       `json:"resources_per_second"`
+	// MicrosPerPair is the evaluation's wall time per (rule × resource of
+	// its class), in microseconds.
+	MicrosPerPair float64 `json:"us_per_rule_resource"`
 	// PeakRSS is the process's maximum resident set size in bytes.
 	PeakRSS int64 `json:"peak_rss_bytes"`
 	CPUs    int   `json:"cpus"`
 }
 
 func (b BenchResult) String() string {
-	return fmt.Sprintf("%d resources, %d rules, %d findings: import %s + evaluate %s = %s => %.0f resources/s on %d CPUs, peak RSS %.0f MiB",
-		b.Resources, b.Rules, b.Findings, b.Import.Round(time.Millisecond), b.Evaluate.Round(time.Millisecond),
-		b.Total.Round(time.Millisecond), b.ResourcesPerSec, b.CPUs, float64(b.PeakRSS)/(1<<20))
+	rep := ""
+	if b.Format != "" {
+		rep = fmt.Sprintf(" + %s report %s", b.Format, b.Report.Round(time.Millisecond))
+	}
+	return fmt.Sprintf("%d resources, %d rules, %d findings: import %s + evaluate %s%s = %s => %.0f resources/s on %d CPUs, peak RSS %.0f MiB; %.3f µs per (rule × resource of its class) over %d pairs",
+		b.Resources, b.Rules, b.Findings, b.Import.Round(time.Millisecond), b.Evaluate.Round(time.Millisecond), rep,
+		b.Total.Round(time.Millisecond), b.ResourcesPerSec, b.CPUs, float64(b.PeakRSS)/(1<<20), b.MicrosPerPair, b.Pairs)
 }
 
-// Bench generates about n synthetic resources in the clouds' native export
-// formats under dir, then imports and evaluates them with e, timing both.
-func Bench(ctx context.Context, e *policy.Engine, dir string, n int, mix synth.Mix) (BenchResult, error) {
-	if _, err := synth.Generate(ctx, dir, n, mix); err != nil {
+// Bench generates about opts.Resources synthetic resources in the clouds'
+// native export formats under opts.Dir, then scans them with e as vigil
+// scan does (import, evaluation, report with opts.Format), timing each
+// stage.
+func Bench(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchResult, error) {
+	if _, err := synth.Generate(ctx, opts.Dir, opts.Resources, opts.Mix); err != nil {
 		return BenchResult{}, fmt.Errorf("generating synthetic inventory: %w", err)
 	}
 	runtime.GC()
-	gc := tuneGC() // as vigil scan does
-	defer gc.restore()
 	t0 := time.Now()
-	inv, err := importer.Load(ctx, []string{dir})
+	res, err := Run(ctx, e, Options{Paths: []string{opts.Dir}, Now: BenchTime, TuneGC: true,
+		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return BenchResult{}, err
 	}
-	gc.grow()
-	if len(inv.Errors) > 0 {
-		return BenchResult{}, fmt.Errorf("synthetic inventory did not import cleanly: %v", inv.Errors[0])
+	if len(res.Inventory.Errors) > 0 {
+		return BenchResult{}, fmt.Errorf("synthetic inventory did not import cleanly: %v", res.Inventory.Errors[0])
 	}
-	t1 := time.Now()
-	fs, err := e.Evaluate(ctx, inv.Resources, time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		return BenchResult{}, err
+	if opts.Format != "" {
+		out := opts.Output
+		if out == nil {
+			out = io.Discard
+		}
+		if err := report.Write(ctx, out, opts.Format, res.Report); err != nil {
+			return BenchResult{}, err
+		}
 	}
-	t2 := time.Now()
-	res := BenchResult{
-		Resources: len(inv.Resources), Rules: len(e.Rules()), Findings: len(fs),
-		Import: t1.Sub(t0), Evaluate: t2.Sub(t1), Total: t2.Sub(t0), CPUs: runtime.GOMAXPROCS(0),
+	total := time.Since(t0)
+	b := BenchResult{
+		Resources: len(res.Inventory.Resources), Rules: len(e.Rules()), Findings: len(res.Report.Findings),
+		Pairs:  RuleResourcePairs(e.Rules(), res.Inventory.Resources),
+		Import: res.ImportTime, Evaluate: res.EvalTime, Total: total, CPUs: runtime.GOMAXPROCS(0),
 		PeakRSS: peakRSS(),
 	}
-	res.ResourcesPerSec = float64(res.Resources) / res.Total.Seconds()
-	return res, nil
+	if opts.Format != "" {
+		b.Format = opts.Format
+		b.Report = total - b.Import - b.Evaluate
+	}
+	b.ResourcesPerSec = float64(b.Resources) / b.Total.Seconds()
+	if b.Pairs > 0 {
+		b.MicrosPerPair = float64(b.Evaluate.Microseconds()) / float64(b.Pairs)
+	}
+	return b, nil
+}
+
+// RuleResourcePairs counts (rule × resource of the rule's class and of one
+// of its providers): what the rules are asked to judge. A rule that names
+// no provider covers all.
+func RuleResourcePairs(rs []*policy.Rule, resources []*resource.Resource) int64 {
+	type key struct {
+		c resource.Class
+		p resource.Provider
+	}
+	byClass := map[resource.Class]int64{}
+	byKey := map[key]int64{}
+	for _, r := range resources {
+		byClass[r.Class]++
+		byKey[key{r.Class, r.Provider}]++
+	}
+	var n int64
+	for _, rule := range rs {
+		if len(rule.Providers) == 0 {
+			n += byClass[rule.Class]
+			continue
+		}
+		for _, p := range rule.Providers {
+			n += byKey[key{rule.Class, p}]
+		}
+	}
+	return n
+}
+
+var (
+	packageLine = regexp.MustCompile(`(?m)^package[ \t]+([A-Za-z0-9_.]+)[ \t]*$`)
+	idLine      = regexp.MustCompile(`(?m)^(#[ \t]+id:[ \t]*)"?([A-Za-z0-9_.\-]+)"?[ \t]*$`)
+)
+
+// CopyPack returns a rule pack with the rules of pack copies times: the
+// pack itself, then copies-1 renamed copies of every rule (a copy of the
+// rule in package P with custom.id I is package P_copyN with id I-copyN, in
+// copyN/<its path>), so that all compile and run side by side. Libraries
+// (modules with no custom.id) are not copied and tests are left out of the
+// copies. It measures how evaluation scales with the number of rules.
+func CopyPack(pack fs.FS, copies int) (fs.FS, error) {
+	out := fstest.MapFS{}
+	err := fs.WalkDir(pack, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			return err
+		}
+		data, err := fs.ReadFile(pack, p)
+		if err != nil {
+			return err
+		}
+		out[p] = &fstest.MapFile{Data: data, Mode: 0o644}
+		if strings.HasSuffix(p, "_test.rego") {
+			return nil
+		}
+		text := string(data)
+		id := idLine.FindStringSubmatchIndex(text)
+		pkg := packageLine.FindStringSubmatchIndex(text)
+		if id == nil || pkg == nil {
+			return nil // a library
+		}
+		for n := 2; n <= copies; n++ {
+			suffix := fmt.Sprintf("copy%d", n)
+			c := text[:id[5]] + "-" + suffix + text[id[5]:]
+			// The package line follows the METADATA block that holds the id.
+			shift := len(c) - len(text)
+			if pkg[0] < id[0] {
+				shift = 0
+			}
+			c = c[:pkg[3]+shift] + "_" + suffix + c[pkg[3]+shift:]
+			out[path.Join(suffix, p)] = &fstest.MapFile{Data: []byte(c), Mode: 0o644}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func peakRSS() int64 {
