@@ -219,21 +219,19 @@ func (n node) objs(keys ...string) ([]node, state) {
 	return out, ok
 }
 
-// strs reads an array of strings (a single string is a one-element list).
-// An element of another type makes the whole list bad.
+// strs reads an array of strings. An element of another type makes the
+// whole list bad.
 func (n node) strs(keys ...string) ([]string, state) {
 	v, st := n.lookup(keys...)
 	if st != ok {
 		return nil, st
 	}
 	if s, isStr := v.(string); isStr {
+		// Resource Graph writes lists as arrays; a string is accepted only
+		// when it holds a JSON array (a single value where a list belongs
+		// could drop a "*" and turn a FAIL into a PASS).
 		if a := attr.AsArr(s); a != nil {
 			v = a
-		} else {
-			if s == "" {
-				return []string{}, ok
-			}
-			return []string{s}, ok
 		}
 	}
 	a, isArr := v.([]any)
