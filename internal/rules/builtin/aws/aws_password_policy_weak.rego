@@ -35,5 +35,5 @@ fail contains r.id if {
 
 message[r.id] := concat("; ", problems(r.facts.password_policy)) if {
 	some r in input.resources.password_policy
-	count(problems(r.facts.password_policy)) > 0
+	r.id in fail
 }

@@ -28,7 +28,5 @@ fail contains r.id if {
 
 message[r.id] := sprintf("activity logs are retained %d days (minimum %d)", [r.facts.audit_log.retention_days, min_days]) if {
 	some r in input.resources.audit_log
-	is_number(r.facts.audit_log.retention_days)
-	r.facts.audit_log.retention_days > 0
-	r.facts.audit_log.retention_days < min_days
+	r.id in fail
 }

@@ -22,14 +22,12 @@ has_identity(c) if {
 	lower(c.identity) != "none"
 }
 
+# A VM whose compute facts were exported but name no identity fails; one
+# without compute facts is UNKNOWN (custom.requires: facts.compute.identity).
 fail contains r.id if {
 	some r in input.resources.compute
 	is_object(r.facts.compute)
 	not has_identity(r.facts.compute)
 }
 
-message[r.id] := "no managed identity is assigned" if {
-	some r in input.resources.compute
-	is_object(r.facts.compute)
-	not has_identity(r.facts.compute)
-}
+message[id] := "no managed identity is assigned" if some id in fail

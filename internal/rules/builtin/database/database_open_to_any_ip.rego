@@ -26,14 +26,9 @@ open_to_all(db) if {
 	net.internet_source(cidr)
 }
 
-networks_known(db) if is_array(db.authorized_networks)
-
 fail contains r.id if {
 	some r in input.resources.database
 	open_to_all(r.facts.database)
 }
 
-message[r.id] := "authorized networks / firewall rules admit 0.0.0.0/0" if {
-	some r in input.resources.database
-	open_to_all(r.facts.database)
-}
+message[id] := "authorized networks / firewall rules admit 0.0.0.0/0" if some id in fail
