@@ -40,3 +40,9 @@ test_unknown_scope_absent if {
 	inp := one("gcp", {"binding": {"principal": sa, "role": "roles/owner"}})
 	not "r1" in rule.fail with input as inp
 }
+
+test_skip_principal_kind_unknown if {
+	inp := one("gcp", {"binding": {"principal": "0000-guid", "role": "roles/owner", "scope_level": "account"}})
+	not "r1" in rule.fail with input as inp
+	"r1" in rule.skip with input as inp
+}

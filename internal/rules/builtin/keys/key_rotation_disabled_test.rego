@@ -56,3 +56,11 @@ test_unknown_rotation_absent if {
 	inp := one("gcp", {"key": {"enabled": true}})
 	not "r1" in rule.fail with input as inp
 }
+
+# custom.requires cannot depend on the provider: a key of any cloud needs its
+# customer_managed fact (the Azure and GCP importers always set it).
+test_unknown_customer_managed_absent if {
+	inp := one("azure", {"key": {"enabled": true, "rotation_enabled": true}})
+	not "r1" in rule.skip with input as inp
+	not "r1" in rule.fail with input as inp
+}
