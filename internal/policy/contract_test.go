@@ -44,6 +44,8 @@ func TestLoadErrors(t *testing.T) {
 		{"applicable", header("x", "object_storage", "") + fail + "applicable contains r.id if some r in input.resources.object_storage\n",
 			"defines `pass` or `applicable`, which the rule contract no longer reads"},
 		{"class other", header("x", "other", "") + fail, `custom.class "other" is not a known class`},
+		{"unquoted control", header("x", "object_storage", "#   frameworks:\n#     cis-aws-7.0: [2.10]\n") + fail,
+			"custom.frameworks.cis-aws-7.0: control 2.1 is not a string (quote it"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writePack(t, map[string]string{"rule.rego": tc.src})

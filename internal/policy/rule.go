@@ -139,7 +139,13 @@ func ruleFromModule(file string, m *ast.Module) (*Rule, error) {
 				continue
 			}
 			for _, x := range list {
-				r.Frameworks[k] = append(r.Frameworks[k], fmt.Sprint(x))
+				c, ok := x.(string)
+				if !ok {
+					// YAML reads 2.10 as the number 2.1: only strings keep a control ID as written.
+					errs = append(errs, fmt.Sprintf("custom.frameworks.%s: control %v is not a string (quote it: \"2.10\")", k, x))
+					continue
+				}
+				r.Frameworks[k] = append(r.Frameworks[k], strings.TrimSpace(c))
 			}
 		}
 	} else if c["frameworks"] != nil {

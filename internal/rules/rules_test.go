@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,7 +34,7 @@ type ruleFile struct {
 	module *ast.Module
 }
 
-// meta is a rule's package METADATA, as the tests read it.
+// meta is a rule's metadata as the tests use it, from policy.Rule.
 type meta struct {
 	file        string
 	pkg         string
@@ -115,70 +114,34 @@ func loadFiles(t *testing.T) []ruleFile {
 	return out
 }
 
-// loadRules returns the metadata of every rule (non-test module with a
-// custom.id) and the test modules by package path.
+// loadRules returns the metadata of every rule, as the engine reads it
+// (internal/policy is the one reader of rule METADATA), and the test
+// modules by package path.
 func loadRules(t *testing.T) ([]meta, map[string]*ast.Module, []error) {
 	t.Helper()
-	var rules []meta
 	tests := map[string]*ast.Module{}
-	var errs []error
-	for _, f := range loadFiles(t) {
-		pkg := strings.TrimPrefix(f.module.Package.Path.String(), "data.")
+	for _, f := range loadFilesCached(t) {
 		if strings.HasSuffix(f.path, "_test.rego") {
-			tests[pkg] = f.module
-			continue
+			tests[strings.TrimPrefix(f.module.Package.Path.String(), "data.")] = f.module
 		}
-		if strings.HasPrefix(pkg, "vigil.lib.") {
-			continue
+	}
+	e, err := policy.New(context.Background(), []policy.Source{{FS: FS(), Name: "builtin", Builtin: true}})
+	if err != nil {
+		return nil, tests, []error{err}
+	}
+	var rules []meta
+	for _, r := range e.Rules() {
+		m := meta{
+			file: strings.TrimPrefix(r.File, "builtin/"), pkg: strings.TrimPrefix(r.Package, "data."),
+			title: r.Title, description: r.Description, id: r.ID, severity: string(r.Severity), category: r.Category,
+			class: string(r.Class), remediation: r.Remediation, frameworks: r.Frameworks,
 		}
-		m, err := readMeta(f)
-		if err != nil {
-			errs = append(errs, err)
-			continue
+		for _, p := range r.Providers {
+			m.providers = append(m.providers, string(p))
 		}
 		rules = append(rules, m)
 	}
-	sort.Slice(rules, func(i, j int) bool { return rules[i].id < rules[j].id })
-	return rules, tests, errs
-}
-
-func readMeta(f ruleFile) (meta, error) {
-	m := meta{file: f.path, pkg: strings.TrimPrefix(f.module.Package.Path.String(), "data.")}
-	var ann *ast.Annotations
-	for _, a := range f.module.Annotations {
-		if a.Scope == "package" {
-			ann = a
-		}
-	}
-	if ann == nil {
-		return m, fmt.Errorf("%s: no package-scoped METADATA block", f.path)
-	}
-	m.title, m.description = ann.Title, strings.TrimSpace(ann.Description)
-	c := ann.Custom
-	str := func(k string) string { s, _ := c[k].(string); return strings.TrimSpace(s) }
-	m.id, m.severity, m.category, m.class, m.remediation = str("id"), str("severity"), str("category"), str("class"), str("remediation")
-	if ps, ok := c["providers"].([]any); ok {
-		for _, p := range ps {
-			m.providers = append(m.providers, fmt.Sprint(p))
-		}
-	}
-	if fw, ok := c["frameworks"].(map[string]any); ok {
-		m.frameworks = map[string][]string{}
-		for k, v := range fw {
-			list, ok := v.([]any)
-			if !ok {
-				return m, fmt.Errorf("%s: custom.frameworks.%s is not a list", f.path, k)
-			}
-			for _, x := range list {
-				s, ok := x.(string)
-				if !ok {
-					return m, fmt.Errorf("%s: custom.frameworks.%s: control %v is not a string (quote it)", f.path, k, x)
-				}
-				m.frameworks[k] = append(m.frameworks[k], s)
-			}
-		}
-	}
-	return m, nil
+	return rules, tests, nil
 }
 
 // TestRegoTests runs every *_test.rego of the pack, as `opa test` does.
@@ -610,8 +573,6 @@ func TestDocsExample(t *testing.T) {
 		}
 		if strings.HasSuffix(m.Package.Path.String(), "_test") {
 			name = fmt.Sprintf("example%d_test.rego", i+1)
-		} else if _, err := readMeta(ruleFile{path: name, module: m}); err != nil {
-			t.Error(err)
 		}
 		pack[name] = &fstest.MapFile{Data: []byte(src)}
 	}
