@@ -642,17 +642,19 @@ func vaultKey(r *resource.Resource, _, p node) {
 		k.Symmetric = resource.Bool(strings.HasPrefix(strings.ToLower(kty), "oct"))
 	}
 	if rp, st := p.obj("rotationPolicy"); st == ok || (st == absent && p.has("rotationPolicy")) {
-		rotate := false
+		rotate, broken := false, false
 		las, lst := rp.objs("lifetimeActions")
 		for _, la := range las {
-			if strings.EqualFold(la.s("action", "type"), "rotate") {
+			typ, tst := la.str("action", "type")
+			broken = broken || tst == bad
+			if strings.EqualFold(typ, "rotate") {
 				rotate = true
 				if d := isoDays(la.s("trigger", "timeAfterCreate")); d != nil {
 					k.RotationPeriodDays = d
 				}
 			}
 		}
-		if lst != bad {
+		if lst != bad && (rotate || !broken) {
 			k.RotationEnabled = resource.Bool(rotate)
 		}
 	}
@@ -685,13 +687,28 @@ func diagnosticSetting(r *resource.Resource, row, p node) {
 	if !subscriptionDiagnosticSetting(r.ID) {
 		return // a resource's own diagnostic setting: kept as class other
 	}
-	if p.m == nil {
-		p = row // `az monitor diagnostic-settings subscription list` is flat
-	}
 	r.Class = resource.ClassAuditLog
 	r.Region = "global"
 	a := &resource.AuditLog{}
 	r.Facts.AuditLog = a
+	if p.m == nil {
+		if _, st := row.obj("properties"); st == bad {
+			return
+		}
+		p = row // `az monitor diagnostic-settings subscription list` is flat
+	}
+	mark := p.c.count()
+	defer func() {
+		if p.c.count() != mark { // keep only what a wrong-typed field cannot have produced
+			if !attr.Any(a.Enabled) {
+				a.Enabled = nil
+			}
+			if !attr.Any(a.AllServices) {
+				a.AllServices = nil
+			}
+			a.RetentionDays = nil
+		}
+	}()
 	logs, lst := p.objs("logs")
 	if lst == bad {
 		return
@@ -733,7 +750,11 @@ func diagnosticSetting(r *resource.Resource, row, p node) {
 	}
 	a.RetentionDays = retention
 	for _, key := range []string{"storageAccountId", "workspaceId", "eventHubAuthorizationRuleId"} {
-		if d := p.s(key); d != "" {
+		d, st := p.str(key)
+		if st == bad {
+			break
+		}
+		if d != "" {
 			a.Destination = d
 			attr.Relate(r, "delivers_to", d)
 			attr.Relate(r, resource.RelLogsTo, d)

@@ -29,6 +29,11 @@ type checker struct {
 	seen     map[string]bool
 }
 
+// count is the number of problems so far: a normalizer compares it before
+// and after reading a group of fields to drop the facts the group gives
+// when one of them had the wrong type.
+func (c *checker) count() int { return len(c.problems) }
+
 func (c *checker) wrong(field, want string, got any) {
 	if c.seen == nil {
 		c.seen = map[string]bool{}

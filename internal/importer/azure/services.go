@@ -85,10 +85,15 @@ func denyAssignment(r *resource.Resource, _, p node) {
 		b.PrincipalType = prs[0].s("type")
 	}
 	if ex, st := p.objs("excludePrincipals"); st == ok {
+		mark := p.c.count()
+		var ids []string
 		for _, e := range ex {
 			if id := e.s("id"); id != "" {
-				b.ExcludedPrincipals = append(b.ExcludedPrincipals, id)
+				ids = append(ids, id)
 			}
+		}
+		if p.c.count() == mark {
+			b.ExcludedPrincipals = ids
 		}
 	}
 	if perms, good := permissions(p); good {
@@ -266,6 +271,9 @@ func managedIdentityOf(row node) string {
 	if t == "" || strings.EqualFold(t, "None") {
 		return ""
 	}
+	if _, st := row.obj("identity", "userAssignedIdentities"); st == bad {
+		return ""
+	}
 	if ids := userAssigned(row); len(ids) == 1 && !strings.Contains(strings.ToLower(t), "system") {
 		return ids[0]
 	}
@@ -288,8 +296,10 @@ func functionRuntime(p node) string {
 	if v := p.s("siteConfig", "linuxFxVersion"); v != "" {
 		return v
 	}
-	if name := p.s("functionAppConfig", "runtime", "name"); name != "" {
-		return strings.ToUpper(name) + "|" + p.s("functionAppConfig", "runtime", "version")
+	name, nst := p.str("functionAppConfig", "runtime", "name")
+	ver, vst := p.str("functionAppConfig", "runtime", "version")
+	if name != "" && nst == ok && vst != bad {
+		return strings.ToUpper(name) + "|" + ver
 	}
 	if v := p.s("siteConfig", "netFrameworkVersion"); v != "" {
 		return "DOTNET|" + strings.TrimPrefix(strings.ToLower(v), "v")
@@ -549,6 +559,7 @@ func appGateway(r *resource.Resource, _, p node) {
 		}
 		return m, true
 	}
+	mark := p.c.count()
 	ports, g1 := byID("frontendPorts")
 	profiles, g2 := byID("sslProfiles")
 	redirects, g3 := byID("redirectConfigurations")
@@ -625,6 +636,9 @@ func appGateway(r *resource.Resource, _, p node) {
 			}
 		}
 		listeners = append(listeners, l)
+	}
+	if p.c.count() != mark {
+		return // a field of a listener, port, profile or redirect had the wrong type
 	}
 	lb.Listeners = listeners
 	lb.HTTPListener = resource.Bool(httpOpen)
@@ -806,6 +820,12 @@ func cdnEndpoint(r *resource.Resource, _, p node) {
 // cdnHTTPSRedirect reports whether a classic CDN endpoint's delivery policy
 // redirects every request (or every HTTP request) to HTTPS.
 func cdnHTTPSRedirect(p node) (redirect, good bool) {
+	mark := p.c.count()
+	defer func() {
+		if p.c.count() != mark {
+			redirect, good = false, false
+		}
+	}()
 	rules, st := p.objs("deliveryPolicy", "rules")
 	if st == bad {
 		return false, false
@@ -873,6 +893,7 @@ func frontDoor(r *resource.Resource, _, p node) {
 			c.MinTLSVersion = min
 		}
 	}
+	mark := p.c.count()
 	rules, st := p.objs("routingRules")
 	if st != ok {
 		return
@@ -908,10 +929,11 @@ func frontDoor(r *resource.Resource, _, p node) {
 			}
 		}
 	}
-	if !broken || !viewerHTTPS {
-		c.ViewerHTTPSOnly = resource.Bool(viewerHTTPS)
+	if broken || p.c.count() != mark {
+		return // a routing rule field had the wrong type
 	}
-	if forwards > 0 && (!broken || !originHTTPS) {
+	c.ViewerHTTPSOnly = resource.Bool(viewerHTTPS)
+	if forwards > 0 {
 		c.OriginHTTPSOnly = resource.Bool(originHTTPS)
 	}
 }
