@@ -113,6 +113,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		rows = d
 	}
 	res.Resources = make([]*resource.Resource, 0, len(rows))
+	classed := map[string]bool{}
 	for i, raw := range rows {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return res
@@ -129,7 +130,11 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 			continue
 		}
 		res.Resources = append(res.Resources, r)
-		if r.Class == resource.ClassOther {
+		switch {
+		case r.Class != resource.ClassOther:
+			classed[r.ID] = true
+			delete(res.Unsupported, r.ID) // rows of one ID merge into the classed one
+		case !classed[r.ID]:
 			res.AddUnsupported(r)
 		}
 	}
