@@ -26,6 +26,8 @@ type factCheck struct {
 	path  string
 	steps []accessStep
 	leaf  leafKind
+	// elem is the kind of the value reached (after a last pointer).
+	elem reflect.Kind
 }
 
 // accessStep moves to the field at off in the current struct and, when
@@ -64,6 +66,22 @@ func (c *factCheck) present(f *resource.Facts) bool {
 		return *(*unsafe.Pointer)(p) != nil
 	}
 	return true
+}
+
+// str returns the value of a string fact (string or *string), "" when
+// absent. Only call it on a check whose elem is reflect.String.
+func (c *factCheck) str(f *resource.Facts) string {
+	p := unsafe.Pointer(f)
+	for _, s := range c.steps {
+		p = unsafe.Add(p, s.off)
+		if s.deref {
+			p = *(*unsafe.Pointer)(p)
+			if p == nil {
+				return ""
+			}
+		}
+	}
+	return *(*string)(p)
 }
 
 // compileFactPath compiles a fact path of the form facts.<key>.<field>...
@@ -110,6 +128,7 @@ func compileFactPath(path string) (*factCheck, error) {
 			return nil, fmt.Errorf("%q: %s is a %s, which a fact path cannot descend into", path, strings.Join(parts[:i+2], "."), kindName(sf.Type))
 		}
 		c.steps = append(c.steps, step)
+		c.elem = ft.Kind()
 		t = ft
 	}
 	return c, nil

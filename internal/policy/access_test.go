@@ -118,6 +118,37 @@ func TestFactChecksMatchReflection(t *testing.T) {
 			seen[c.path] = s
 		}
 	}
+	// str reads the same value as reflection.
+	for range 500 {
+		var f resource.Facts
+		fill(reflect.ValueOf(&f).Elem(), rng, 0)
+		for _, c := range checks {
+			if c.elem != reflect.String {
+				continue
+			}
+			want := ""
+			if presentByReflection(&f, c.path) {
+				v := reflect.ValueOf(&f).Elem()
+				for _, name := range strings.Split(c.path, ".")[1:] {
+					for v.Kind() == reflect.Pointer {
+						v = v.Elem()
+					}
+					for _, fi := range structFields(v.Type()) {
+						if fi.name == name {
+							v = v.Field(fi.index)
+						}
+					}
+				}
+				for v.Kind() == reflect.Pointer {
+					v = v.Elem()
+				}
+				want = v.String()
+			}
+			if got := c.str(&f); got != want {
+				t.Fatalf("%s: str = %q, reflection says %q", c.path, got, want)
+			}
+		}
+	}
 	for _, c := range checks {
 		if s := seen[c.path]; !s[0] {
 			t.Errorf("%s: never absent in the random facts; the test does not cover it", c.path)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
@@ -270,5 +272,75 @@ func TestFindingsCarryRuleInfo(t *testing.T) {
 	ri := fs[0].Rule()
 	if ri.ID != infos[0].ID || ri.Title != infos[0].Title || ri.Severity != infos[0].Severity || len(ri.Frameworks) != len(infos[0].Frameworks) {
 		t.Errorf("finding's rule %+v differs from the rule %+v", ri, infos[0])
+	}
+}
+
+func identity(id string, p resource.Provider, kind string, mfa *bool) *resource.Resource {
+	return &resource.Resource{ID: id, Provider: p, Type: "AWS::IAM::User", Class: resource.ClassIdentity,
+		Facts: resource.Facts{Identity: &resource.Identity{Kind: kind, MFAEnabled: mfa}}}
+}
+
+// TestAppliesTo checks custom.applies_to narrows a rule to the selected
+// resources of its class: the others get no finding and are not in the
+// rule's input, while other classes stay whole.
+func TestAppliesTo(t *testing.T) {
+	src := header("root-mfa", "identity", "#   applies_to:\n#     facts.identity.kind: [root]\n#   requires: [facts.identity.mfa_enabled]\n") + `fail contains r.id if {
+	some r in input.resources.identity
+	not r.facts.identity.mfa_enabled == true
+	r.facts.identity.mfa_enabled == false
+}
+`
+	// Fails what it sees only when it sees the three roots and the account.
+	sees := header("sees", "identity", "#   applies_to:\n#     facts.identity.kind: [root]\n") + `fail contains r.id if {
+	some r in input.resources.identity
+	count(input.resources.identity) == 3
+	count(input.resources.account) == 1
+}
+`
+	typed := header("typed", "identity", "#   applies_to:\n#     type: [AWS::IAM::Root]\n") +
+		"fail contains r.id if some r in input.resources.identity\n"
+	e, err := New(context.Background(), []Source{DirSource(writePack(t, map[string]string{"r.rego": src, "t.rego": typed, "s.rego": sees}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := []*resource.Resource{
+		identity("root1", resource.AWS, "root", resource.Bool(false)),
+		identity("root2", resource.GCP, "root", resource.Bool(true)),
+		identity("root3", resource.AWS, "root", nil),
+		identity("user1", resource.AWS, "user", resource.Bool(false)),
+		identity("nokind", resource.AWS, "", resource.Bool(false)),
+		{ID: "111", Provider: resource.AWS, Class: resource.ClassAccount, Facts: resource.Facts{Account: &resource.Account{}}},
+	}
+	inv[2].Type = "AWS::IAM::Root"
+	fs, err := e.Evaluate(context.Background(), inv, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"root-mfa root1": "FAIL", "root-mfa root2": "PASS", "root-mfa root3": "UNKNOWN", "typed root3": "FAIL",
+		"sees root1": "FAIL", "sees root2": "FAIL", "sees root3": "FAIL"}
+	if diff := cmp.Diff(want, statuses(fs)); diff != "" {
+		t.Errorf("statuses (-want +got):\n%s", diff)
+	}
+	if got := e.Rules()[0].AppliesTo; !cmp.Equal(got, map[string][]string{"facts.identity.kind": {"root"}}) {
+		t.Errorf("AppliesTo = %v", got)
+	}
+}
+
+func TestAppliesToErrors(t *testing.T) {
+	fail := "fail contains r.id if some r in input.resources.identity\n"
+	for _, tc := range []struct{ name, extra, want string }{
+		{"not a map", "#   applies_to: [root]\n", "custom.applies_to must map type or a string fact path"},
+		{"not a list", "#   applies_to:\n#     type: AWS::IAM::User\n", "custom.applies_to.type must be a non-empty list"},
+		{"unknown fact", "#   applies_to:\n#     facts.identity.knd: [root]\n", `facts.identity has no field "knd"`},
+		{"other class", "#   applies_to:\n#     facts.storage.key_manager: [customer]\n", "is not a fact of class identity"},
+		{"not text", "#   applies_to:\n#     facts.identity.mfa_enabled: [true]\n", "is not a string fact"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writePack(t, map[string]string{"rule.rego": header("x", "identity", tc.extra) + fail})
+			_, err := New(context.Background(), []Source{DirSource(dir)})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
 	}
 }

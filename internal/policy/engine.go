@@ -117,18 +117,24 @@ type Input struct {
 	views map[string]ast.Value // provider set -> input document
 }
 
-// view returns the input document restricted to the given providers.
-func (in *Input) view(providers []resource.Provider) ast.Value {
-	sorted := slices.Clone(providers)
+// view returns the input document a rule sees: every class restricted to
+// the rule's providers, and the rule's own class further to the resources
+// its custom.applies_to selects. Views are built once per scan and shared
+// by the rules with the same providers (and selection).
+func (in *Input) view(rule *Rule) ast.Value {
+	sorted := slices.Clone(rule.Providers)
 	slices.Sort(sorted)
 	key := fmt.Sprint(sorted) // [aws gcp] and [gcp aws] share one view
+	if rule.sel != nil {
+		key += "|" + string(rule.Class) + "|" + rule.sel.key
+	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if v, ok := in.views[key]; ok {
 		return v
 	}
 	want := map[resource.Provider]bool{}
-	for _, p := range providers {
+	for _, p := range rule.Providers {
 		want[p] = true
 	}
 	classes := make([]resource.Class, 0, len(in.byClass))
@@ -141,7 +147,7 @@ func (in *Input) view(providers []resource.Provider) ast.Value {
 		rs, ts := in.byClass[c], in.terms[c]
 		sel := make([]*ast.Term, 0, len(ts))
 		for i, r := range rs {
-			if want[r.Provider] {
+			if want[r.Provider] && (c != rule.Class || rule.sel.match(r)) {
 				sel = append(sel, ts[i])
 			}
 		}
@@ -314,7 +320,7 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Findin
 
 func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Finding, error) {
 	rule := e.rules[i]
-	rs, err := e.prepared[i].Eval(ctx, rego.EvalParsedInput(in.view(rule.Providers)),
+	rs, err := e.prepared[i].Eval(ctx, rego.EvalParsedInput(in.view(rule)),
 		// Keep results as Rego terms: converting id sets to sorted Go values
 		// costs more than looking ids up in them.
 		rego.EvalSortSets(false), rego.EvalGenerateJSON(keepTerm))
@@ -338,7 +344,7 @@ func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Find
 	hitsFail, hitsSkip := 0, 0
 	var failIdx []int // indexes into out of the failing findings
 	for j, r := range resources {
-		if !rule.HasProvider(r.Provider) {
+		if !rule.HasProvider(r.Provider) || !rule.sel.match(r) {
 			continue
 		}
 		// Look each id up rather than iterating the sets: OPA sorts a set to
@@ -395,7 +401,7 @@ func setLen(s ast.Set) int {
 func strayElement(name string, set ast.Set, rule *Rule, in *Input) string {
 	covered := map[string]bool{}
 	for _, r := range in.byClass[rule.Class] {
-		if rule.HasProvider(r.Provider) {
+		if rule.HasProvider(r.Provider) && rule.sel.match(r) {
 			covered[r.ID] = true
 		}
 	}
@@ -416,7 +422,9 @@ func strayElement(name string, set ast.Set, rule *Rule, in *Input) string {
 	what := "not a resource id"
 	if s, ok := stray.Value.(ast.String); ok {
 		what = "not the id of a " + string(rule.Class) + " resource from " + fmt.Sprint(rule.Providers)
-		if r := in.byID[string(s)]; r != nil {
+		if r := in.byID[string(s)]; r != nil && r.Class == rule.Class && rule.HasProvider(r.Provider) {
+			what += " (custom.applies_to does not select it)"
+		} else if r != nil {
 			what += " (it is a " + string(r.Class) + " resource from " + string(r.Provider) + ")"
 		}
 	}
@@ -481,11 +489,11 @@ const messageBatch = 500
 // of the input stay whole, so cross-resource rules see what they need.
 func (e *Engine) ruleMessages(ctx context.Context, i int, in *Input, failed func(string) bool, msgs map[string]string) error {
 	rule := e.rules[i]
-	base := in.view(rule.Providers).(ast.Object)
+	base := in.view(rule).(ast.Object)
 	resources := base.Get(ast.StringTerm("resources")).Value.(ast.Object)
 	var failing []*ast.Term
 	for j, r := range in.byClass[rule.Class] {
-		if failed(r.ID) && rule.HasProvider(r.Provider) {
+		if failed(r.ID) && rule.HasProvider(r.Provider) && rule.sel.match(r) {
 			failing = append(failing, in.terms[rule.Class][j])
 		}
 	}

@@ -449,6 +449,8 @@ func (c *caseChecker) check(ctx context.Context, m *ast.Module, before ast.Body,
 			res.Got = gotNone + " (no resource with this id in input.resources." + string(a.rule.Class) + ")"
 		} else if r.Class != a.rule.Class || !a.rule.HasProvider(r.Provider) {
 			res.Got = fmt.Sprintf("%s (a %s resource from %q; the rule judges %s resources from %v)", gotNone, r.Class, r.Provider, a.rule.Class, a.rule.Providers)
+		} else if !a.rule.sel.match(r) {
+			res.Got = gotNone + " (custom.applies_to does not select it)"
 		} else {
 			res.Got = gotSkipped
 		}
