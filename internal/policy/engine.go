@@ -113,18 +113,22 @@ type Input struct {
 	// ids holds each resource's id as a term, for set lookups.
 	ids map[resource.Class][]*ast.Term
 
-	mu    sync.Mutex
-	views map[string]ast.Value // provider set -> input document
+	mu     sync.Mutex
+	views  map[string]ast.Value // provider set (and selection) -> input document
+	arrays map[string]*ast.Term // provider set and class -> the class's resources from those providers
 }
 
 // view returns the input document a rule sees: every class restricted to
 // the rule's providers, and the rule's own class further to the resources
 // its custom.applies_to selects. Views are built once per scan and shared
-// by the rules with the same providers (and selection).
+// by the rules with the same providers (and selection); the arrays of a
+// class restricted to a provider set are shared by every view that has them,
+// so a selection costs one array of its class only.
 func (in *Input) view(rule *Rule) ast.Value {
 	sorted := slices.Clone(rule.Providers)
 	slices.Sort(sorted)
-	key := fmt.Sprint(sorted) // [aws gcp] and [gcp aws] share one view
+	pkey := fmt.Sprint(sorted) // [aws gcp] and [gcp aws] share one view
+	key := pkey
 	if rule.sel != nil {
 		key += "|" + string(rule.Class) + "|" + rule.sel.key
 	}
@@ -144,14 +148,17 @@ func (in *Input) view(rule *Rule) ast.Value {
 	sort.Slice(classes, func(i, j int) bool { return classes[i] < classes[j] })
 	byClass := ast.NewObject()
 	for _, c := range classes {
-		rs, ts := in.byClass[c], in.terms[c]
-		sel := make([]*ast.Term, 0, len(ts))
-		for i, r := range rs {
-			if want[r.Provider] && (c != rule.Class || rule.sel.match(r)) {
-				sel = append(sel, ts[i])
-			}
+		if c == rule.Class && rule.sel != nil {
+			byClass.Insert(ast.StringTerm(string(c)), in.array(c, func(r *resource.Resource) bool { return want[r.Provider] && rule.sel.match(r) }))
+			continue
 		}
-		byClass.Insert(ast.StringTerm(string(c)), ast.ArrayTerm(sel...))
+		akey := pkey + "|" + string(c)
+		arr, ok := in.arrays[akey]
+		if !ok {
+			arr = in.array(c, func(r *resource.Resource) bool { return want[r.Provider] })
+			in.arrays[akey] = arr
+		}
+		byClass.Insert(ast.StringTerm(string(c)), arr)
 	}
 	v := ast.NewObject(
 		[2]*ast.Term{ast.StringTerm("now"), in.now},
@@ -159,6 +166,18 @@ func (in *Input) view(rule *Rule) ast.Value {
 	)
 	in.views[key] = v
 	return v
+}
+
+// array returns the terms of the resources of class c that keep selects.
+func (in *Input) array(c resource.Class, keep func(*resource.Resource) bool) *ast.Term {
+	rs, ts := in.byClass[c], in.terms[c]
+	sel := make([]*ast.Term, 0, len(ts))
+	for i, r := range rs {
+		if keep(r) {
+			sel = append(sel, ts[i])
+		}
+	}
+	return ast.ArrayTerm(sel...)
 }
 
 // ruleView is the part of a resource rules see (no raw attributes).
@@ -233,6 +252,7 @@ func NewInput(resources []*resource.Resource, now time.Time, classes ...resource
 		terms:   map[resource.Class][]*ast.Term{},
 		ids:     map[resource.Class][]*ast.Term{},
 		views:   map[string]ast.Value{},
+		arrays:  map[string]*ast.Term{},
 	}
 	for i, r := range resources {
 		in.byID[r.ID] = r
