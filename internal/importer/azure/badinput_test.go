@@ -422,3 +422,23 @@ func TestRowIdentityOfTheWrongType(t *testing.T) {
 }
 
 func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
+
+// A role definition with a million actions is read whole, without a panic.
+func TestRoleWithAMillionActions(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString(`[{"id":"/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/r","type":"microsoft.authorization/roledefinitions","properties":{"roleName":"huge","type":"CustomRole","assignableScopes":["/subscriptions/s"],"permissions":[{"actions":[`)
+	const n = 1_000_000
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&sb, `"Microsoft.Fake/r%d/read",`, i)
+	}
+	sb.WriteString(`"*"],"notActions":[]}]}}]`)
+	res := parseDoc(t, sb.String())
+	if len(res.Problems) != 0 || len(res.Resources) != 1 {
+		t.Fatalf("problems %+v", res.Problems)
+	}
+	rd := res.Resources[0].Facts.Role
+	if len(rd.Actions) != n+1 || len(rd.Permissions[0].Actions) != n+1 {
+		t.Errorf("actions: %d", len(rd.Actions))
+	}
+	eqBool(t, "full_admin", rd.FullAdmin, b(true))
+}
