@@ -13,7 +13,10 @@ examples/tools/gen_org.py (which rewrites examples/org/azure):
 
 It is idempotent (rows it owns are replaced, not duplicated) and
 deterministic. It uses the helpers of examples/tools/org_azure.py so the rows
-have exactly the shape of the others; it belongs in org_azure.build().
+have exactly the shape of the others. gen_org.py deletes examples/org/azure
+before writing it, so this file belongs in examples/tools (as
+org_azure_v2.py, its main() called at the end of gen_org.main()); it runs
+unchanged from there.
 """
 
 import json
@@ -22,14 +25,16 @@ import sys
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+REPO = HERE
+while not os.path.exists(os.path.join(REPO, "go.mod")):  # works from examples/org/azure or examples/tools
+    REPO = os.path.dirname(REPO)
 sys.path.insert(0, os.path.join(REPO, "examples", "tools"))
 
 import org_azure as az  # noqa: E402
 from orglib import NOW, uid  # noqa: E402
 
 SUB, SUB_ID, TENANT, LOC = az.SUB, az.SUB_ID, az.TENANT, az.LOC
-ROOT = os.path.join(HERE, SUB)
+ROOT = os.path.join(REPO, "examples", "org", "azure", SUB)
 PLANTED_TAG = dict(az.TAGS, sample="planted")
 CLEAN_TAG = dict(az.TAGS, sample="clean")
 CLEAN = []      # {"resource_id","provider","class","note"}
