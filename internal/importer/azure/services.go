@@ -566,8 +566,7 @@ func appGateway(r *resource.Resource, _, p node) {
 	listenerNodes, lst := p.objs("httpListeners")
 	rrules, rst := p.objs("requestRoutingRules")
 	gwPol, gst := p.obj("sslPolicy")
-	_, gwMin, g4 := sslPolicyMin(gwPol)
-	gwName, _, _ := sslPolicyMin(gwPol)
+	gwName, gwMin, g4 := sslPolicyMin(gwPol)
 	if !g1 || !g2 || !g3 || !g4 || lst != ok || rst == bad || gst == bad {
 		return
 	}
@@ -786,7 +785,7 @@ func dnsZone(public bool) normalizer {
 // profiles). TLS, HTTPS redirect and WAF are on child resources (custom
 // domains, routes, security policies) that Resource Graph does not carry,
 // so the profile's facts stay unknown unless those rows are given.
-func cdnProfile(r *resource.Resource, row, _ node) {
+func cdnProfile(r *resource.Resource, _, _ node) {
 	r.Class = resource.ClassCDN
 	r.Facts.CDN = &resource.CDN{}
 	r.Region = "global"
