@@ -2,304 +2,438 @@ package synth
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"embed"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
+	"sync"
 )
 
 // Mix says which resource types a synthetic inventory holds.
 type Mix int
 
 const (
-	// Realistic: about half the resources are of types that no built-in
-	// rule evaluates (network interfaces, subnets, route tables, functions,
-	// disks, addresses), as in real AWS Config, Resource Graph and Cloud
-	// Asset inventories.
+	// Realistic: every resource of the sample organization (examples/org),
+	// in its proportions: disks, snapshots, network interfaces, subnets,
+	// functions, clusters, load balancers, queues, secrets, registries, DNS
+	// zones, CDN, API gateways, IAM policies and groups beside the buckets,
+	// instances and databases; a good share of them of types no built-in
+	// rule evaluates, as in real AWS Config, Resource Graph and Cloud Asset
+	// inventories.
 	Realistic Mix = iota
-	// RuleHeavy: every resource is of a type that rules evaluate (buckets,
-	// security groups, instances, databases, keys, users): the worst case.
+	// RuleHeavy: only the sample organization's resources of types the
+	// built-in rules evaluate: the worst case.
 	RuleHeavy
 )
 
-// Generate writes about n resources, split evenly across AWS, Azure and GCP
-// and across several accounts, into dir. It returns the number written.
-// The output is deterministic for a given n and mix.
+func (m Mix) String() string {
+	if m == RuleHeavy {
+		return "rule-heavy"
+	}
+	return "realistic"
+}
+
+// Generate writes about n resources, split evenly across AWS, Azure and GCP,
+// into dir, in the clouds' native export formats: AWS Config snapshots,
+// Azure Resource Graph results and GCP Cloud Asset Inventory NDJSON (resource
+// and IAM policy exports). It returns the number of resources written.
+//
+// The resources are copies ("replicas") of the sample organization's
+// (internal/synth/templates, extracted from examples/org, planted
+// misconfigurations included): each replica renames every resource ID with
+// its own suffix, references between the resources of a replica included,
+// so that relationships (a VM's disks, a key's bindings) resolve within it,
+// and maps the sample's accounts, subscription and project onto 20
+// synthetic AWS accounts, 10 subscriptions and 10 projects. The output is
+// deterministic for a given n and mix.
 func Generate(ctx context.Context, dir string, n int, mix Mix) (int, error) {
-	rng := rand.New(rand.NewPCG(uint64(n), 42))
+	clouds, err := loadTemplates()
+	if err != nil {
+		return 0, err
+	}
 	per := n / 3
 	written := 0
-	const perFile = 5000
-	for i, file := 0, 0; i < per; i, file = i+perFile, file+1 {
-		if err := ctx.Err(); err != nil {
-			return written, err
+	for ci, c := range clouds {
+		target := per
+		if ci == len(clouds)-1 {
+			target = n - 2*per
 		}
-		k := min(perFile, per-i)
-		acct := fmt.Sprintf("%012d", 100000000000+file%20)
-		if err := writeJSON(filepath.Join(dir, "aws", fmt.Sprintf("config-snapshot-%03d.json", file)), awsSnapshot(rng, acct, i, k, mix)); err != nil {
-			return written, err
-		}
+		k, err := c.generate(ctx, dir, target, mix)
 		written += k
-	}
-	for i, file := 0, 0; i < per; i, file = i+perFile, file+1 {
-		k := min(perFile, per-i)
-		sub := fmt.Sprintf("00000000-0000-4000-8000-%012d", file%10)
-		if err := writeJSON(filepath.Join(dir, "azure", fmt.Sprintf("resources-%03d.json", file)), azureGraph(rng, sub, i, k, mix)); err != nil {
+		if err != nil {
 			return written, err
 		}
-		written += k
-	}
-	for i, file := 0, 0; i < n-2*per; i, file = i+perFile, file+1 {
-		k := min(perFile, n-2*per-i)
-		project := fmt.Sprintf("synth-project-%02d", file%10)
-		if err := writeNDJSON(filepath.Join(dir, "gcp", fmt.Sprintf("assets-%03d.json", file)), gcpAssets(rng, project, i, k, mix)); err != nil {
-			return written, err
-		}
-		written += k
 	}
 	return written, nil
 }
 
-type obj = map[string]any
+// perFile is how many resources a generated file holds at most.
+const perFile = 5000
 
-func awsSnapshot(rng *rand.Rand, acct string, start, k int, mix Mix) obj {
-	items := make([]any, 0, k)
-	regions := []string{"us-east-1", "eu-west-1", "eu-central-1", "us-west-2"}
-	for j := range k {
-		i := start + j
-		region := regions[i%len(regions)]
-		base := obj{
-			"configurationItemVersion":     "1.3",
-			"configurationItemCaptureTime": "2026-11-23T02:00:00.000Z",
-			"configurationItemStatus":      "OK",
-			"configurationStateId":         fmt.Sprint(1700000000000 + i),
-			"awsAccountId":                 acct,
-			"awsRegion":                    region,
-			"availabilityZone":             "Not Applicable",
-			"tags":                         obj{"env": []string{"prod", "dev"}[i%2], "team": "synth"},
-			"relatedEvents":                []any{},
-			"relationships":                []any{},
-		}
-		kind := i % 6
-		if mix == Realistic {
-			kind = i % 12
-		}
-		switch kind {
-		case 6, 7, 8, 9, 10, 11:
-			types := map[int][2]string{6: {"AWS::EC2::NetworkInterface", "eni"}, 7: {"AWS::EC2::Subnet", "subnet"}, 8: {"AWS::EC2::RouteTable", "rtb"},
-				9: {"AWS::Lambda::Function", "function"}, 10: {"AWS::EC2::NetworkInterface", "eni"}, 11: {"AWS::EC2::Subnet", "subnet"}}
-			t := types[kind]
-			id := fmt.Sprintf("%s-%017x", t[1], i)
-			base["resourceType"] = t[0]
-			base["resourceId"], base["resourceName"] = id, id
-			base["ARN"] = "arn:aws:ec2:" + region + ":" + acct + ":" + t[1] + "/" + id
-			base["configuration"] = obj{"id": id, "vpcId": "vpc-1", "description": "synthetic " + t[1]}
-		case 0:
-			name := fmt.Sprintf("synth-bucket-%d", i)
-			pub := rng.IntN(10) == 0
-			base["resourceType"] = "AWS::S3::Bucket"
-			base["resourceId"], base["resourceName"] = name, name
-			base["ARN"] = "arn:aws:s3:::" + name
-			base["configuration"] = obj{"name": name, "owner": obj{"id": "abc"}, "creationDate": "2025-01-01T00:00:00.000Z"}
-			sup := obj{
-				"BucketVersioningConfiguration": obj{"status": []string{"Enabled", "Off"}[rng.IntN(2)]},
-				"BucketLoggingConfiguration":    obj{"destinationBucketName": nil},
-				"ServerSideEncryptionConfiguration": obj{"rules": []any{obj{"applyServerSideEncryptionByDefault": obj{
-					"sseAlgorithm": "aws:kms", "kmsMasterKeyID": "arn:aws:kms:" + region + ":" + acct + ":key/x"}}}},
-				"PublicAccessBlockConfiguration": obj{"blockPublicAcls": !pub, "ignorePublicAcls": !pub, "blockPublicPolicy": !pub, "restrictPublicBuckets": !pub},
-			}
-			if pub {
-				sup["BucketPolicy"] = obj{"policyText": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::` + name + `/*"}]}`}
-			}
-			base["supplementaryConfiguration"] = sup
-		case 1:
-			id := fmt.Sprintf("sg-%017x", i)
-			cidr := "10.0.0.0/8"
-			if rng.IntN(8) == 0 {
-				cidr = "0.0.0.0/0"
-			}
-			base["resourceType"] = "AWS::EC2::SecurityGroup"
-			base["resourceId"], base["resourceName"] = id, "synth-sg-"+fmt.Sprint(i)
-			base["ARN"] = "arn:aws:ec2:" + region + ":" + acct + ":security-group/" + id
-			base["configuration"] = obj{"groupId": id, "groupName": "synth-sg-" + fmt.Sprint(i), "description": "synthetic", "vpcId": "vpc-1",
-				"ipPermissions":       []any{obj{"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipRanges": []any{cidr}, "ipv4Ranges": []any{obj{"cidrIp": cidr}}, "ipv6Ranges": []any{}}},
-				"ipPermissionsEgress": []any{obj{"ipProtocol": "-1", "ipRanges": []any{"0.0.0.0/0"}, "ipv4Ranges": []any{obj{"cidrIp": "0.0.0.0/0"}}}}}
-		case 2:
-			id := fmt.Sprintf("i-%017x", i)
-			base["resourceType"] = "AWS::EC2::Instance"
-			base["resourceId"], base["resourceName"] = id, id
-			base["ARN"] = "arn:aws:ec2:" + region + ":" + acct + ":instance/" + id
-			conf := obj{"instanceId": id, "instanceType": "t3.micro", "state": obj{"name": "running"},
-				"metadataOptions": obj{"httpTokens": []string{"required", "optional"}[rng.IntN(2)], "httpEndpoint": "enabled"}}
-			if rng.IntN(4) == 0 {
-				conf["publicIpAddress"] = fmt.Sprintf("52.1.%d.%d", i%250, j%250)
-			}
-			base["configuration"] = conf
-		case 3:
-			id := fmt.Sprintf("synth-db-%d", i)
-			base["resourceType"] = "AWS::RDS::DBInstance"
-			base["resourceId"], base["resourceName"] = "db-"+fmt.Sprint(i), id
-			base["ARN"] = "arn:aws:rds:" + region + ":" + acct + ":db:" + id
-			base["configuration"] = obj{"dBInstanceIdentifier": id, "engine": "postgres", "publiclyAccessible": rng.IntN(10) == 0,
-				"storageEncrypted": rng.IntN(10) != 0, "backupRetentionPeriod": []int{0, 7, 14}[rng.IntN(3)], "multiAZ": true}
-		case 4:
-			id := fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i)
-			base["resourceType"] = "AWS::KMS::Key"
-			base["resourceId"], base["resourceName"] = id, id
-			base["ARN"] = "arn:aws:kms:" + region + ":" + acct + ":key/" + id
-			base["configuration"] = obj{"keyId": id, "keyManager": "CUSTOMER", "keyState": "Enabled", "keySpec": "SYMMETRIC_DEFAULT", "keyUsage": "ENCRYPT_DECRYPT", "enabled": true}
-			base["supplementaryConfiguration"] = obj{"KeyRotationStatus": rng.IntN(3) != 0}
-		default:
-			name := fmt.Sprintf("synth-user-%d", i)
-			base["resourceType"] = "AWS::IAM::User"
-			base["resourceId"], base["resourceName"] = fmt.Sprintf("AIDA%016X", i), name
-			base["ARN"] = "arn:aws:iam::" + acct + ":user/" + name
-			base["awsRegion"] = "global"
-			base["configuration"] = obj{"userName": name, "path": "/", "userId": fmt.Sprintf("AIDA%016X", i), "arn": base["ARN"],
-				"createDate": "2024-01-01T00:00:00.000Z", "attachedManagedPolicies": []any{obj{"policyName": "ReadOnlyAccess", "policyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}},
-				"userPolicyList": []any{}, "groupList": []any{}}
-		}
-		items = append(items, base)
-	}
-	return obj{"fileVersion": "1.0", "configSnapshotId": fmt.Sprintf("synth-%d", start), "configurationItems": items}
+// template is one resource of the sample organization, as its export
+// carries it, cut at the identifiers a replica renames.
+type template struct {
+	Rule bool            `json:"rule"`
+	Type string          `json:"type"`
+	Doc  json.RawMessage `json:"doc"`
+	// IAM marks a GCP IAM policy export line (written to its own files).
+	IAM bool `json:"iam,omitempty"`
+
+	parts []part
 }
 
-func azureGraph(rng *rand.Rand, sub string, start, k int, mix Mix) obj {
-	rows := make([]any, 0, k)
-	locs := []string{"westeurope", "northeurope", "eastus"}
-	for j := range k {
-		i := start + j
-		rg := fmt.Sprintf("rg-synth-%d", i%50)
-		loc := locs[i%len(locs)]
-		row := obj{"tenantId": "11111111-2222-4333-8444-555555555555", "subscriptionId": sub, "resourceGroup": rg, "location": loc,
-			"tags": obj{"env": "prod"}, "managedBy": "", "zones": nil, "plan": nil, "extendedLocation": nil}
-		prefix := "/subscriptions/" + sub + "/resourceGroups/" + rg + "/providers/"
-		kind := i % 3
-		if mix == Realistic {
-			kind = i % 6
-		}
-		switch kind {
-		case 3, 4, 5:
-			types := map[int][2]string{3: {"Microsoft.Network/networkInterfaces", "nic"}, 4: {"Microsoft.Compute/disks", "disk"}, 5: {"Microsoft.Network/publicIPAddresses", "pip"}}
-			t := types[kind]
-			name := fmt.Sprintf("synth-%s-%d", t[1], i)
-			row["id"], row["name"], row["type"] = prefix+t[0]+"/"+name, name, strings.ToLower(t[0])
-			row["properties"] = obj{"provisioningState": "Succeeded"}
-		case 0:
-			name := fmt.Sprintf("synthsa%d", i)
-			row["id"], row["name"], row["type"], row["kind"] = prefix+"Microsoft.Storage/storageAccounts/"+name, name, "microsoft.storage/storageaccounts", "StorageV2"
-			row["sku"] = obj{"name": "Standard_LRS", "tier": "Standard"}
-			row["properties"] = obj{"allowBlobPublicAccess": rng.IntN(8) == 0, "supportsHttpsTrafficOnly": true, "minimumTlsVersion": []string{"TLS1_2", "TLS1_0"}[rng.IntN(2)],
-				"encryption":  obj{"keySource": "Microsoft.Storage", "services": obj{"blob": obj{"enabled": true}}},
-				"networkAcls": obj{"defaultAction": []string{"Deny", "Allow"}[rng.IntN(2)]}, "provisioningState": "Succeeded"}
-		case 1:
-			name := fmt.Sprintf("synth-nsg-%d", i)
-			src := "10.0.0.0/8"
-			if rng.IntN(8) == 0 {
-				src = "*"
-			}
-			row["id"], row["name"], row["type"] = prefix+"Microsoft.Network/networkSecurityGroups/"+name, name, "microsoft.network/networksecuritygroups"
-			row["properties"] = obj{"securityRules": []any{obj{"name": "allow-ssh", "properties": obj{"protocol": "Tcp", "sourcePortRange": "*",
-				"destinationPortRange": "22", "sourceAddressPrefix": src, "destinationAddressPrefix": "*", "access": "Allow", "priority": 100, "direction": "Inbound"}}}}
-		default:
-			name := fmt.Sprintf("synth-vm-%d", i)
-			row["id"], row["name"], row["type"] = prefix+"Microsoft.Compute/virtualMachines/"+name, name, "microsoft.compute/virtualmachines"
-			row["properties"] = obj{"hardwareProfile": obj{"vmSize": "Standard_B2s"}, "storageProfile": obj{"osDisk": obj{"osType": "Linux",
-				"managedDisk": obj{"storageAccountType": "Premium_LRS"}}}, "provisioningState": "Succeeded"}
-			if rng.IntN(2) == 0 {
-				row["identity"] = obj{"type": "SystemAssigned", "principalId": "p"}
-			}
-		}
-		rows = append(rows, row)
-	}
-	return obj{"count": k, "data": rows, "skip_token": nil, "total_records": k}
+// part is a literal piece of a template's text, or an anchor to rename.
+type part struct {
+	lit    string
+	anchor int // index into cloud.anchors, or -1
 }
 
-func gcpAssets(rng *rand.Rand, project string, start, k int, mix Mix) []any {
-	lines := make([]any, 0, k)
-	for j := range k {
-		i := start + j
-		anc := []string{"projects/" + fmt.Sprint(900000000000+len(project)), "folders/1", "organizations/2"}
-		a := obj{"ancestors": anc, "update_time": "2026-11-23T02:00:00Z"}
-		kind := i % 3
-		if mix == Realistic {
-			kind = i % 6
-		}
-		switch kind {
-		case 3, 4, 5:
-			types := map[int][2]string{3: {"compute.googleapis.com/Disk", "disks"}, 4: {"compute.googleapis.com/Address", "addresses"}, 5: {"compute.googleapis.com/Route", "routes"}}
-			t := types[kind]
-			name := fmt.Sprintf("synth-%s-%d", t[1], i)
-			a["name"], a["asset_type"] = "//compute.googleapis.com/projects/"+project+"/regions/europe-west1/"+t[1]+"/"+name, t[0]
-			a["resource"] = obj{"version": "v1", "discovery_name": t[1], "parent": "//cloudresourcemanager.googleapis.com/projects/" + project, "location": "europe-west1",
-				"data": obj{"name": name, "status": "READY"}}
-		case 0:
-			name := fmt.Sprintf("synth-gcs-%d", i)
-			a["name"], a["asset_type"] = "//storage.googleapis.com/"+name, "storage.googleapis.com/Bucket"
-			a["resource"] = obj{"version": "v1", "discovery_name": "Bucket", "parent": "//cloudresourcemanager.googleapis.com/projects/" + project, "location": "eu",
-				"data": obj{"name": name, "id": name, "projectNumber": "900000000000", "location": "EU", "storageClass": "STANDARD",
-					"versioning": obj{"enabled": rng.IntN(2) == 0}, "iamConfiguration": obj{"uniformBucketLevelAccess": obj{"enabled": rng.IntN(4) != 0},
-						"publicAccessPrevention": []string{"enforced", "inherited"}[rng.IntN(2)]}}}
-		case 1:
-			name := fmt.Sprintf("synth-fw-%d", i)
-			src := "10.0.0.0/8"
-			if rng.IntN(8) == 0 {
-				src = "0.0.0.0/0"
-			}
-			a["name"], a["asset_type"] = "//compute.googleapis.com/projects/"+project+"/global/firewalls/"+name, "compute.googleapis.com/Firewall"
-			a["resource"] = obj{"version": "v1", "discovery_name": "Firewall", "parent": "//cloudresourcemanager.googleapis.com/projects/" + project, "location": "global",
-				"data": obj{"name": name, "network": "https://www.googleapis.com/compute/v1/projects/" + project + "/global/networks/default",
-					"direction": "INGRESS", "priority": 1000, "sourceRanges": []any{src}, "allowed": []any{obj{"IPProtocol": "tcp", "ports": []any{"22", "3389"}}}, "disabled": false}}
-		default:
-			name := fmt.Sprintf("synth-vm-%d", i)
-			a["name"], a["asset_type"] = "//compute.googleapis.com/projects/"+project+"/zones/europe-west1-b/instances/"+name, "compute.googleapis.com/Instance"
-			ni := obj{"network": "default", "networkIP": "10.0.0.2"}
-			if rng.IntN(4) == 0 {
-				ni["accessConfigs"] = []any{obj{"name": "External NAT", "natIP": "34.1.1.1", "type": "ONE_TO_ONE_NAT"}}
-			}
-			a["resource"] = obj{"version": "v1", "discovery_name": "Instance", "parent": "//cloudresourcemanager.googleapis.com/projects/" + project, "location": "europe-west1-b",
-				"data": obj{"name": name, "status": "RUNNING", "canIpForward": false, "networkInterfaces": []any{ni},
-					"serviceAccounts":        []any{obj{"email": "app@" + project + ".iam.gserviceaccount.com", "scopes": []any{"https://www.googleapis.com/auth/devstorage.read_only"}}},
-					"shieldedInstanceConfig": obj{"enableSecureBoot": true}, "metadata": obj{"items": []any{}}}}
-		}
-		lines = append(lines, a)
-	}
-	return lines
+// templateFile is templates/<cloud>.json.
+type templateFile struct {
+	Cloud string `json:"cloud"`
+	// Accounts are the sample's account identifiers (AWS account IDs, the
+	// Azure subscription ID, the GCP project ID and number), mapped onto
+	// synthetic ones in each replica.
+	Accounts  []string   `json:"accounts"`
+	Templates []template `json:"templates"`
 }
 
-func writeJSON(path string, v any) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	data, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(path, data, 0o644)
+type cloud struct {
+	templateFile
+	// anchors are the strings a replica renames: the accounts, then every
+	// resource identifier (with a suffix per replica).
+	anchors []string
+	// account is, per anchor, the index of the account it is (-1: a
+	// resource identifier).
+	account []int
 }
 
-func writeNDJSON(path string, lines []any) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
+//go:embed templates/*.json
+var templateFS embed.FS
+
+var (
+	loadOnce sync.Once
+	loaded   []*cloud
+	loadErr  error
+)
+
+func loadTemplates() ([]*cloud, error) {
+	loadOnce.Do(func() {
+		for _, name := range []string{"aws", "azure", "gcp"} {
+			data, err := templateFS.ReadFile("templates/" + name + ".json")
+			if err != nil {
+				loadErr = err
+				return
+			}
+			c := &cloud{}
+			if err := json.Unmarshal(data, &c.templateFile); err != nil {
+				loadErr = fmt.Errorf("synth templates %s: %w", name, err)
+				return
+			}
+			if len(c.Templates) == 0 {
+				loadErr = fmt.Errorf("synth templates %s: none", name)
+				return
+			}
+			c.prepare()
+			loaded = append(loaded, c)
+		}
+	})
+	return loaded, loadErr
+}
+
+// prepare finds the anchors and cuts every template at them.
+func (c *cloud) prepare() {
+	seen := map[string]bool{}
+	add := func(s string, account int) {
+		if len(s) >= 6 && !seen[s] {
+			seen[s] = true
+			c.anchors = append(c.anchors, s)
+			c.account = append(c.account, account)
+		}
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
+	for j, a := range c.Accounts {
+		add(a, j)
 	}
-	w := bufio.NewWriter(f)
-	enc := json.NewEncoder(w)
-	for _, l := range lines {
-		if err := enc.Encode(l); err != nil {
-			f.Close()
+	for i := range c.Templates {
+		t := &c.Templates[i]
+		var b bytes.Buffer
+		if json.Compact(&b, t.Doc) == nil {
+			t.Doc = b.Bytes()
+		}
+	next:
+		for _, id := range identifiers(c.Cloud, t.Doc) {
+			// An account's own resource ("projects/<number>") keeps its
+			// name: it is the account every replica's resources sit in.
+			for _, a := range c.Accounts {
+				if strings.Contains(id, a) && len(id)-len(a) < 10 {
+					continue next
+				}
+			}
+			add(id, -1)
+		}
+	}
+	for i := range c.Templates {
+		t := &c.Templates[i]
+		t.parts = cut(string(t.Doc), c.anchors)
+	}
+}
+
+// cut splits text at the anchors' occurrences: leftmost first, the longest
+// of those at a position (an ARN is renamed whole, not as the account or
+// resource ID inside it).
+func cut(text string, anchors []string) []part {
+	type hit struct{ pos, anchor int }
+	var hits []hit
+	for a, s := range anchors {
+		for off := 0; ; {
+			i := strings.Index(text[off:], s)
+			if i < 0 {
+				break
+			}
+			hits = append(hits, hit{off + i, a})
+			off += i + 1
+		}
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].pos != hits[j].pos {
+			return hits[i].pos < hits[j].pos
+		}
+		return len(anchors[hits[i].anchor]) > len(anchors[hits[j].anchor])
+	})
+	var parts []part
+	start := 0
+	for _, h := range hits {
+		if h.pos < start {
+			continue
+		}
+		if h.pos > start {
+			parts = append(parts, part{lit: text[start:h.pos], anchor: -1})
+		}
+		parts = append(parts, part{anchor: h.anchor})
+		start = h.pos + len(anchors[h.anchor])
+	}
+	if start < len(text) {
+		parts = append(parts, part{lit: text[start:], anchor: -1})
+	}
+	return parts
+}
+
+// identifiers are a resource's own identifiers, renamed in each replica.
+func identifiers(cloud string, doc json.RawMessage) []string {
+	var m map[string]any
+	if json.Unmarshal(doc, &m) != nil {
+		return nil
+	}
+	s := func(k string) string { v, _ := m[k].(string); return v }
+	switch cloud {
+	case "aws":
+		return []string{s("ARN"), s("resourceId")}
+	case "azure":
+		return []string{s("id")}
+	case "gcp":
+		// The asset name without its //service/ prefix: it is also the tail
+		// of selfLinks and of other assets' references.
+		name := strings.TrimPrefix(s("name"), "//")
+		if i := strings.IndexByte(name, '/'); i >= 0 {
+			name = name[i+1:]
+		}
+		return []string{name}
+	}
+	return nil
+}
+
+// replica holds the renamed anchors of one copy of the sample.
+type replica []string
+
+func (c *cloud) replica(g int) replica {
+	r := make(replica, len(c.anchors))
+	accounts := make([]string, len(c.Accounts))
+	for j, a := range c.Accounts {
+		accounts[j] = syntheticAccount(c.Cloud, a, g*len(c.Accounts)+j)
+	}
+	suffix := "-s" + strconv.FormatInt(int64(g), 36)
+	for i, a := range c.anchors {
+		if j := c.account[i]; j >= 0 {
+			r[i] = accounts[j]
+			continue
+		}
+		s := a
+		for j, acct := range c.Accounts {
+			if len(acct) >= 6 {
+				s = strings.ReplaceAll(s, acct, accounts[j])
+			}
+		}
+		r[i] = s + suffix
+	}
+	return r
+}
+
+// syntheticAccount maps an account identifier of the sample: the k-th one
+// of the generation is one of 20 AWS accounts, 10 Azure subscriptions or 10
+// GCP projects.
+func syntheticAccount(cloud, orig string, k int) string {
+	switch cloud {
+	case "aws":
+		return fmt.Sprintf("%012d", 100000000000+k%20)
+	case "azure":
+		return fmt.Sprintf("00000000-0000-4000-8000-%012d", k%10)
+	}
+	// GCP: a project ID or a project number (a project's both map to the
+	// same synthetic project).
+	if _, err := strconv.Atoi(orig); err == nil {
+		return fmt.Sprintf("%d", 900000000000+(k/2)%10)
+	}
+	return fmt.Sprintf("synth-project-%02d", (k/2)%10)
+}
+
+func (t *template) appendTo(b []byte, r replica) []byte {
+	for _, p := range t.parts {
+		if p.anchor < 0 {
+			b = append(b, p.lit...)
+		} else {
+			b = append(b, r[p.anchor]...)
+		}
+	}
+	return b
+}
+
+// generate writes about target resources of the cloud.
+func (c *cloud) generate(ctx context.Context, dir string, target int, mix Mix) (int, error) {
+	var cycle, iam []*template
+	for i := range c.Templates {
+		t := &c.Templates[i]
+		if mix == RuleHeavy && !t.Rule {
+			continue
+		}
+		if t.IAM {
+			iam = append(iam, t)
+		} else {
+			cycle = append(cycle, t)
+		}
+	}
+	if len(cycle)+len(iam) == 0 {
+		return 0, nil
+	}
+	w := &fileWriter{dir: filepath.Join(dir, c.Cloud), cloud: c.Cloud}
+	written := 0
+	for g := 0; written < target; g++ {
+		if err := ctx.Err(); err != nil {
+			return written, err
+		}
+		r := c.replica(g)
+		for _, t := range cycle {
+			if written == target {
+				break
+			}
+			if err := w.add(t, r, false); err != nil {
+				return written, err
+			}
+			written++
+		}
+		for _, t := range iam {
+			if written == target {
+				break
+			}
+			if err := w.add(t, r, true); err != nil {
+				return written, err
+			}
+			written++
+		}
+	}
+	return written, w.close()
+}
+
+// fileWriter writes a cloud's resources into files of perFile resources:
+// AWS Config snapshots, Resource Graph results, Cloud Asset NDJSON (IAM
+// policy lines in files of their own).
+type fileWriter struct {
+	dir   string
+	cloud string
+	open  [2]*openFile // resources, IAM policies
+	files int
+	buf   []byte
+}
+
+type openFile struct {
+	f *os.File
+	w *bufio.Writer
+	n int
+}
+
+func (fw *fileWriter) add(t *template, r replica, iamLine bool) error {
+	k := 0
+	if iamLine {
+		k = 1
+	}
+	of := fw.open[k]
+	if of != nil && of.n == perFile {
+		if err := fw.finish(of); err != nil {
 			return err
 		}
+		of = nil
 	}
-	if err := w.Flush(); err != nil {
-		f.Close()
+	if of == nil {
+		if err := os.MkdirAll(fw.dir, 0o755); err != nil {
+			return err
+		}
+		name := map[string]string{"aws": "config-snapshot-%03d.json", "azure": "resources-%03d.json", "gcp": "assets-%03d.json"}[fw.cloud]
+		if iamLine {
+			name = "iam-policies-%03d.json"
+		}
+		f, err := os.Create(filepath.Join(fw.dir, fmt.Sprintf(name, fw.files)))
+		if err != nil {
+			return err
+		}
+		fw.files++
+		of = &openFile{f: f, w: bufio.NewWriterSize(f, 256<<10)}
+		fw.open[k] = of
+		switch fw.cloud {
+		case "aws":
+			fmt.Fprintf(of.w, `{"fileVersion":"1.0","configSnapshotId":"synth-%d","configurationItems":[`, fw.files)
+		case "azure":
+			of.w.WriteString(`{"data":[`)
+		}
+	}
+	if of.n > 0 && fw.cloud != "gcp" {
+		of.w.WriteByte(',')
+	}
+	fw.buf = t.appendTo(fw.buf[:0], r)
+	of.w.Write(fw.buf)
+	if fw.cloud == "gcp" {
+		of.w.WriteByte('\n')
+	}
+	of.n++
+	return nil
+}
+
+func (fw *fileWriter) finish(of *openFile) error {
+	switch fw.cloud {
+	case "aws":
+		of.w.WriteString("]}")
+	case "azure":
+		fmt.Fprintf(of.w, `],"count":%d,"skip_token":null,"total_records":%d}`, of.n, of.n)
+	}
+	if err := of.w.Flush(); err != nil {
+		of.f.Close()
 		return err
 	}
-	return f.Close()
+	return of.f.Close()
+}
+
+func (fw *fileWriter) close() error {
+	for i, of := range fw.open {
+		if of != nil {
+			if err := fw.finish(of); err != nil {
+				return err
+			}
+			fw.open[i] = nil
+		}
+	}
+	return nil
 }
