@@ -84,6 +84,29 @@ func (c *factCheck) str(f *resource.Facts) string {
 	return *(*string)(p)
 }
 
+// text returns the value of a string or boolean fact as text: the string,
+// "true" or "false"; "" when absent. Only call it on a check whose elem is
+// reflect.String or reflect.Bool.
+func (c *factCheck) text(f *resource.Facts) string {
+	p := unsafe.Pointer(f)
+	for _, s := range c.steps {
+		p = unsafe.Add(p, s.off)
+		if s.deref {
+			p = *(*unsafe.Pointer)(p)
+			if p == nil {
+				return ""
+			}
+		}
+	}
+	if c.elem == reflect.Bool {
+		if *(*bool)(p) {
+			return "true"
+		}
+		return "false"
+	}
+	return *(*string)(p)
+}
+
 // compileFactPath compiles a fact path of the form facts.<key>.<field>...
 // (JSON names, as in internal/resource) against resource.Facts. A path may
 // descend through structs and pointers to structs, not into lists or maps.

@@ -326,14 +326,44 @@ func TestAppliesTo(t *testing.T) {
 	}
 }
 
+// TestAppliesToBoolean checks a boolean fact selects by true and false, and
+// null selects the resources where the fact is absent.
+func TestAppliesToBoolean(t *testing.T) {
+	src := header("no-mfa", "identity", "#   applies_to:\n#     facts.identity.mfa_enabled: [false, null]\n") +
+		"fail contains r.id if some r in input.resources.identity\n"
+	e, err := New(context.Background(), []Source{DirSource(writePack(t, map[string]string{"r.rego": src}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := []*resource.Resource{
+		identity("off", resource.AWS, "user", resource.Bool(false)),
+		identity("on", resource.AWS, "user", resource.Bool(true)),
+		identity("absent", resource.AWS, "user", nil),
+		{ID: "nofacts", Provider: resource.AWS, Class: resource.ClassIdentity},
+	}
+	fs, err := e.Evaluate(context.Background(), inv, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"no-mfa off": "FAIL", "no-mfa absent": "FAIL", "no-mfa nofacts": "FAIL"}
+	if diff := cmp.Diff(want, statuses(fs)); diff != "" {
+		t.Errorf("statuses (-want +got):\n%s", diff)
+	}
+	if got := e.Rules()[0].AppliesTo; !cmp.Equal(got, map[string][]string{"facts.identity.mfa_enabled": {"", "false"}}) {
+		t.Errorf("AppliesTo = %v", got)
+	}
+}
+
 func TestAppliesToErrors(t *testing.T) {
 	fail := "fail contains r.id if some r in input.resources.identity\n"
 	for _, tc := range []struct{ name, extra, want string }{
-		{"not a map", "#   applies_to: [root]\n", "custom.applies_to must map type or a string fact path"},
+		{"not a map", "#   applies_to: [root]\n", "custom.applies_to must map type or a string or boolean fact path"},
 		{"not a list", "#   applies_to:\n#     type: AWS::IAM::User\n", "custom.applies_to.type must be a non-empty list"},
 		{"unknown fact", "#   applies_to:\n#     facts.identity.knd: [root]\n", `facts.identity has no field "knd"`},
 		{"other class", "#   applies_to:\n#     facts.storage.key_manager: [customer]\n", "is not a fact of class identity"},
-		{"not text", "#   applies_to:\n#     facts.identity.mfa_enabled: [true]\n", "is not a string fact"},
+		{"not text", "#   applies_to:\n#     facts.identity.access_keys: [x]\n", "is not a string or boolean fact"},
+		{"text for a boolean", "#   applies_to:\n#     facts.identity.mfa_enabled: [yes]\n", `"yes" is not true, false or null`},
+		{"boolean for text", "#   applies_to:\n#     facts.identity.kind: [true]\n", "true is not a string"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writePack(t, map[string]string{"rule.rego": header("x", "identity", tc.extra) + fail})

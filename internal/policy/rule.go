@@ -50,8 +50,10 @@ type selector struct {
 }
 
 type selCond struct {
-	typ    bool       // the resource's native type
-	fact   *factCheck // else a string fact
+	typ  bool       // the resource's native type
+	fact *factCheck // else a string or boolean fact
+	// values holds the selected values as text ("true"/"false" for a
+	// boolean fact); "" selects resources where the fact is absent.
 	values map[string]bool
 }
 
@@ -63,7 +65,7 @@ func (s *selector) match(r *resource.Resource) bool {
 	for _, c := range s.conds {
 		v := r.Type
 		if !c.typ {
-			v = c.fact.str(&r.Facts)
+			v = c.fact.text(&r.Facts)
 		}
 		if !c.values[v] {
 			return false
@@ -259,15 +261,15 @@ func (r *Rule) readRequires(v any) []string {
 }
 
 // readAppliesTo reads and compiles custom.applies_to: a map of `type` or a
-// string fact path of the rule's class to the list of values the rule
-// applies to.
+// string or boolean fact path of the rule's class to the list of values the
+// rule applies to (null: the fact is absent).
 func (r *Rule) readAppliesTo(v any) []string {
 	if v == nil {
 		return nil
 	}
 	m, ok := v.(map[string]any)
 	if !ok || len(m) == 0 {
-		return []string{fmt.Sprintf("custom.applies_to must map type or a string fact path to a list of values, got %v", v)}
+		return []string{fmt.Sprintf("custom.applies_to must map type or a string or boolean fact path to a list of values, got %v", v)}
 	}
 	var errs []string
 	keys := make([]string, 0, len(m))
@@ -294,16 +296,30 @@ func (r *Rule) readAppliesTo(v any) []string {
 			case factsKey != "" && !strings.HasPrefix(k, "facts."+factsKey+"."):
 				errs = append(errs, fmt.Sprintf("custom.applies_to: %s is not a fact of class %s (its facts are facts.%s.*)", k, r.Class, factsKey))
 				continue
-			case c.elem != reflect.String:
-				errs = append(errs, fmt.Sprintf("custom.applies_to: %s is not a string fact (applies_to compares text values)", k))
+			case c.elem != reflect.String && c.elem != reflect.Bool:
+				errs = append(errs, fmt.Sprintf("custom.applies_to: %s is not a string or boolean fact (applies_to compares text values and true/false)", k))
 				continue
 			}
 			cond.fact = c
 		}
 		var vals []string
 		for _, x := range list {
-			s, ok := x.(string)
-			if !ok {
+			var s string
+			switch x := x.(type) {
+			case nil: // absent
+			case string:
+				if cond.fact != nil && cond.fact.elem == reflect.Bool {
+					errs = append(errs, fmt.Sprintf("custom.applies_to.%s: %q is not true, false or null (%s is a boolean fact)", k, x, k))
+					continue
+				}
+				s = x
+			case bool:
+				if cond.fact == nil || cond.fact.elem != reflect.Bool {
+					errs = append(errs, fmt.Sprintf("custom.applies_to.%s: %v is not a string", k, x))
+					continue
+				}
+				s = fmt.Sprint(x)
+			default:
 				errs = append(errs, fmt.Sprintf("custom.applies_to.%s: %v is not a string", k, x))
 				continue
 			}

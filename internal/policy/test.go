@@ -19,11 +19,14 @@ import (
 
 // Test case prefixes: a test named test_fail_* asserts a resource fails, a
 // test_pass_* or test_unknown_* test asserts it does not, on an input that
-// has every fact the rule requires (pass) or lacks one (unknown).
+// has every fact the rule requires (pass) or lacks one (unknown); a
+// test_skip_* test asserting a resource does not fail wants no finding for
+// it at all (in the rule's skip set, or not selected by custom.applies_to).
 const (
 	PrefixFail    = "test_fail_"
 	PrefixPass    = "test_pass_"
 	PrefixUnknown = "test_unknown_"
+	PrefixSkip    = "test_skip_"
 )
 
 // TestResult is one Rego test's outcome: the Rego test itself and, for a
@@ -51,7 +54,7 @@ type CaseResult struct {
 	Rule     string `json:"rule"`
 	Resource string `json:"resource"`
 	Line     int    `json:"line,omitempty"`
-	Want     string `json:"want"` // FAIL, PASS, UNKNOWN, "not FAIL" or "skipped"
+	Want     string `json:"want"` // FAIL, PASS, UNKNOWN, "not FAIL", "skipped" or "no finding"
 	Got      string `json:"got,omitempty"`
 	Message  string `json:"message,omitempty"` // the finding's message
 	Pass     bool   `json:"pass"`
@@ -99,6 +102,7 @@ const (
 	wantNotSkipped = "not skipped"
 	gotSkipped     = "skipped"
 	gotNone        = "no finding"
+	gotNotSelected = gotNone + " (custom.applies_to does not select it)"
 )
 
 // RunTests runs the *_test.rego tests of the sources, as `opa test` does,
@@ -241,7 +245,7 @@ type testCase struct {
 
 // caseKind returns the test's prefix, or "".
 func caseKind(name string) string {
-	for _, p := range []string{PrefixFail, PrefixPass, PrefixUnknown} {
+	for _, p := range []string{PrefixFail, PrefixPass, PrefixUnknown, PrefixSkip} {
 		if strings.HasPrefix(name, p) {
 			return p
 		}
@@ -291,7 +295,7 @@ func (c *caseChecker) cases(ctx context.Context, f parsedFile) []testCase {
 		switch {
 		case kind == PrefixFail && positive == 0:
 			tc.err = `a test_fail_ test must assert "<id>" in <rule>.fail with input as ...`
-		case kind != PrefixFail && negative == 0:
+		case (kind == PrefixPass || kind == PrefixUnknown) && negative == 0:
 			tc.err = fmt.Sprintf(`a %s test must assert not "<id>" in <rule>.fail with input as ... (checking pass or skip alone lets a failing resource through)`, kind)
 		}
 		out = append(out, tc)
@@ -415,6 +419,8 @@ func (c *caseChecker) check(ctx context.Context, m *ast.Module, before ast.Body,
 		res.Want = string(finding.Pass)
 	case kind == PrefixUnknown:
 		res.Want = string(finding.Unknown)
+	case kind == PrefixSkip:
+		res.Want = gotNone
 	default:
 		res.Want = wantNotFail
 	}
@@ -450,7 +456,7 @@ func (c *caseChecker) check(ctx context.Context, m *ast.Module, before ast.Body,
 		} else if r.Class != a.rule.Class || !a.rule.HasProvider(r.Provider) {
 			res.Got = fmt.Sprintf("%s (a %s resource from %q; the rule judges %s resources from %v)", gotNone, r.Class, r.Provider, a.rule.Class, a.rule.Providers)
 		} else if !a.rule.sel.match(r) {
-			res.Got = gotNone + " (custom.applies_to does not select it)"
+			res.Got = gotNotSelected
 		} else {
 			res.Got = gotSkipped
 		}
@@ -460,6 +466,8 @@ func (c *caseChecker) check(ctx context.Context, m *ast.Module, before ast.Body,
 		res.Pass = res.Got != string(finding.Fail)
 	case wantNotSkipped:
 		res.Pass = res.Got != gotSkipped
+	case gotNone: // skipped, or not selected by custom.applies_to
+		res.Pass = res.Got == gotSkipped || res.Got == gotNotSelected
 	default:
 		res.Pass = res.Got == res.Want
 	}

@@ -56,7 +56,7 @@ func TestPackOnTypedFacts(t *testing.T) {
 		res(resource.GCP, resource.ClassIdentity, "sa", resource.Facts{Identity: &resource.Identity{Kind: "service_account",
 			AccessKeys: []resource.AccessKey{{ID: "k1", Active: true, Created: "2026-11-01T00:00:00Z", UserManaged: yes}}}}),
 		res(resource.GCP, resource.ClassIAMBinding, "owner-binding", resource.Facts{Binding: &resource.Binding{Principal: "user:a@example.com", Role: "roles/owner", Primitive: yes, ScopeLevel: "account", Public: no}}),
-		res(resource.GCP, resource.ClassIAMBinding, "sa-editor", resource.Facts{Binding: &resource.Binding{Principal: "serviceAccount:x@p.iam.gserviceaccount.com", Role: "roles/editor", Primitive: yes, ScopeLevel: "account"}}),
+		res(resource.GCP, resource.ClassIAMBinding, "sa-editor", resource.Facts{Binding: &resource.Binding{Principal: "serviceAccount:x@p.iam.gserviceaccount.com", PrincipalType: "serviceAccount", Role: "roles/editor", Primitive: yes, ScopeLevel: "account"}}),
 		res(resource.AWS, resource.ClassPasswordPolicy, "pwpol", resource.Facts{PasswordPolicy: &resource.PasswordPolicy{MinLength: resource.Int(8), ReusePrevention: resource.Int(24)}}),
 		res(resource.Azure, resource.ClassAuditLog, "diag", resource.Facts{AuditLog: &resource.AuditLog{RetentionDays: resource.Int(90)}}),
 		res(resource.Azure, resource.ClassCompute, "vm", resource.Facts{Compute: &resource.Compute{PublicIP: yes}}),

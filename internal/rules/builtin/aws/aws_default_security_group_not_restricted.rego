@@ -8,6 +8,8 @@
 #   category: network
 #   class: firewall
 #   providers: [aws]
+#   applies_to:
+#     facts.firewall.default: [true, null]
 #   requires: [facts.firewall.default, facts.firewall.rules]
 #   remediation: "Remove every inbound and outbound rule from the default security group and attach purpose-built security groups instead."
 #   frameworks:
@@ -17,12 +19,6 @@
 #     pci-dss-4.0: ["1.3.1"]
 #     nist-800-53-r5: ["SC-7"]
 package vigil.rules.aws_default_security_group_not_restricted
-
-# Non-default security groups are not this rule's business.
-skip contains r.id if {
-	some r in input.resources.firewall
-	r.facts.firewall.default == false
-}
 
 enabled_rules(fw) := [x | some x in fw.rules; not x.disabled == true]
 

@@ -24,13 +24,11 @@ test_pass_default_without_rules if {
 
 test_skip_non_default if {
 	inp := one("aws", {"firewall": {"default": false, "rules": [{"direction": "ingress", "action": "allow", "protocol": "tcp", "from_port": 443, "to_port": 443, "sources": ["0.0.0.0/0"]}]}})
-	"r1" in rule.skip with input as inp
 	not "r1" in rule.fail with input as inp
 }
 
 test_unknown_default_flag_absent if {
 	inp := one("aws", {"firewall": {"rules": []}})
-	not "r1" in rule.skip with input as inp
 	not "r1" in rule.fail with input as inp
 }
 

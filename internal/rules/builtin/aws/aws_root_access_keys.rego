@@ -8,6 +8,8 @@
 #   category: identity
 #   class: identity
 #   providers: [aws]
+#   applies_to:
+#     facts.identity.kind: [root]
 #   requires: [[facts.identity.access_keys_known, facts.identity.access_keys]]
 #   remediation: "Delete the root user's access keys (IAM console, Security credentials of the root user) and use IAM roles instead."
 #   frameworks:
@@ -20,12 +22,6 @@
 package vigil.rules.aws_root_access_keys
 
 import data.vigil.lib.identity
-
-# Only the root user.
-skip contains r.id if {
-	some r in input.resources.identity
-	not r.facts.identity.kind == "root"
-}
 
 fail contains r.id if {
 	some r in input.resources.identity

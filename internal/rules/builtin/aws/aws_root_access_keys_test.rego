@@ -30,6 +30,5 @@ test_unknown_keys_not_exported if {
 
 test_skip_users if {
 	inp := one("aws", {"identity": {"kind": "user", "access_keys": [{"id": "AKIA1", "active": true}]}})
-	"r1" in rule.skip with input as inp
 	not "r1" in rule.fail with input as inp
 }

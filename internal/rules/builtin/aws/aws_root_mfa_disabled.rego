@@ -8,6 +8,8 @@
 #   category: identity
 #   class: identity
 #   providers: [aws]
+#   applies_to:
+#     facts.identity.kind: [root]
 #   requires: [facts.identity.mfa_enabled]
 #   remediation: "Enable MFA (preferably hardware) for the root user, or centralize root access in AWS Organizations."
 #   frameworks:
@@ -18,12 +20,6 @@
 #     hipaa: ["164.312(d)"]
 #     nist-800-53-r5: ["IA-2(1)"]
 package vigil.rules.aws_root_mfa_disabled
-
-# Only the root user.
-skip contains r.id if {
-	some r in input.resources.identity
-	not r.facts.identity.kind == "root"
-}
 
 fail contains r.id if {
 	some r in input.resources.identity

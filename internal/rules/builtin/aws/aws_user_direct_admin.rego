@@ -8,6 +8,8 @@
 #   category: identity
 #   class: identity
 #   providers: [aws]
+#   applies_to:
+#     facts.identity.kind: [user]
 #   requires: [facts.identity.admin]
 #   remediation: "Detach the administrative policy from the user; grant least-privilege permissions through groups or roles, and use federated roles for administration."
 #   frameworks:
@@ -17,12 +19,6 @@
 #     pci-dss-4.0: ["7.2.2"]
 #     nist-800-53-r5: ["AC-6"]
 package vigil.rules.aws_user_direct_admin
-
-# Only IAM users.
-skip contains r.id if {
-	some r in input.resources.identity
-	not r.facts.identity.kind == "user"
-}
 
 fail contains r.id if {
 	some r in input.resources.identity

@@ -25,11 +25,9 @@ test_unknown_when_admin_absent if {
 test_skip_without_facts if {
 	inp := one("aws", {})
 	not "r1" in rule.fail with input as inp
-	"r1" in rule.skip with input as inp
 }
 
 test_skip_roles if {
 	inp := one("aws", {"identity": {"kind": "role", "admin": true}})
 	not "r1" in rule.fail with input as inp
-	"r1" in rule.skip with input as inp
 }

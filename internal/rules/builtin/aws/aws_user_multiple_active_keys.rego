@@ -8,6 +8,8 @@
 #   category: identity
 #   class: identity
 #   providers: [aws]
+#   applies_to:
+#     facts.identity.kind: [user]
 #   requires: [[facts.identity.access_keys_known, facts.identity.access_keys]]
 #   remediation: "Deactivate and delete the unused access key, keeping at most one active key per user."
 #   frameworks:
@@ -17,12 +19,6 @@
 package vigil.rules.aws_user_multiple_active_keys
 
 import data.vigil.lib.identity
-
-# Only IAM users.
-skip contains r.id if {
-	some r in input.resources.identity
-	not r.facts.identity.kind == "user"
-}
 
 fail contains r.id if {
 	some r in input.resources.identity

@@ -8,6 +8,8 @@
 #   category: logging
 #   class: database
 #   providers: [azure]
+#   applies_to:
+#     type: [Microsoft.Sql/servers]
 #   requires: [facts.database.auditing_enabled]
 #   remediation: "Enable auditing on the SQL server to a storage account, Log Analytics workspace or Event Hub with 90+ days retention."
 #   frameworks:
@@ -18,13 +20,9 @@
 #     nist-800-53-r5: ["AU-2", "AU-12"]
 package vigil.rules.azure_sql_auditing_disabled
 
-sql_server(r) if startswith(lower(r.type), "microsoft.sql/servers")
-
-# Only Azure SQL servers (not PostgreSQL / MySQL servers).
-skip contains r.id if {
-	some r in input.resources.database
-	not sql_server(r)
-}
+# Only Azure SQL servers (not PostgreSQL / MySQL servers): custom.applies_to
+# gives the rule only these, so the check here only matters to its Rego tests.
+sql_server(r) if r.type == "Microsoft.Sql/servers"
 
 fail contains r.id if {
 	some r in input.resources.database

@@ -30,5 +30,4 @@ test_unknown_without_facts if {
 test_skip_postgres if {
 	inp := typed("azure", "Microsoft.DBforPostgreSQL/flexibleServers", {"database": {"auditing_enabled": false}})
 	not "r1" in rule.fail with input as inp
-	"r1" in rule.skip with input as inp
 }

@@ -8,6 +8,8 @@
 #   category: network
 #   class: network
 #   providers: [gcp]
+#   applies_to:
+#     type: [compute.googleapis.com/Network]
 #   requires: [facts.network.default]
 #   remediation: "Create custom-mode VPC networks for workloads and delete the default network."
 #   frameworks:
@@ -17,15 +19,9 @@
 #     nist-800-53-r5: ["SC-7", "CM-7"]
 package vigil.rules.gcp_default_network
 
-subnetwork := "compute.googleapis.com/Subnetwork"
-
-# Networks only; subnetworks are gcp-subnet-flow-logs-disabled's.
-applies(r) if r.type != subnetwork
-
-skip contains r.id if {
-	some r in input.resources.network
-	not applies(r)
-}
+# Networks only (custom.applies_to); subnetworks are
+# gcp-subnet-flow-logs-disabled's.
+applies(r) if r.type == "compute.googleapis.com/Network"
 
 fail contains r.id if {
 	some r in input.resources.network

@@ -30,5 +30,4 @@ test_unknown_without_facts if {
 test_skip_subnetworks if {
 	inp := typed("gcp", "compute.googleapis.com/Subnetwork", {"network": {"default": true}})
 	not "r1" in rule.fail with input as inp
-	"r1" in rule.skip with input as inp
 }

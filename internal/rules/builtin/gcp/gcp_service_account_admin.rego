@@ -8,6 +8,8 @@
 #   category: identity
 #   class: iam_binding
 #   providers: [gcp]
+#   applies_to:
+#     facts.binding.principal_type: [serviceAccount]
 #   requires: [facts.binding.role, facts.binding.scope_level]
 #   remediation: "Replace the grant with the narrowest predefined or custom role the workload needs, on the specific resources it uses."
 #   frameworks:
@@ -18,21 +20,16 @@
 #     nist-800-53-r5: ["AC-6"]
 package vigil.rules.gcp_service_account_admin
 
-import data.vigil.lib.principal
-
 broad_scopes := {"account", "organization", "folder"}
 
 admin_role(role) if role in {"roles/owner", "roles/editor"}
 
 admin_role(role) if endswith(lower(role), "admin")
 
-# Grants to service accounts only (people: iam-primitive-role-broad).
-to_service_account(r) if principal.service_account(r.facts.binding)
-
-skip contains r.id if {
-	some r in input.resources.iam_binding
-	not to_service_account(r)
-}
+# Grants to service accounts only (people: iam-primitive-role-broad):
+# custom.applies_to gives the rule only grants whose principal_type is
+# serviceAccount (the GCP importer sets it from the member's prefix).
+to_service_account(r) if r.facts.binding.principal_type == "serviceAccount"
 
 fail contains r.id if {
 	some r in input.resources.iam_binding

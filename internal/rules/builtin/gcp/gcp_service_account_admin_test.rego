@@ -11,7 +11,7 @@ typed(provider, type, facts) := {"now": now, "resources": {"iam_binding": [{"id"
 sa := "serviceAccount:app@proj.iam.gserviceaccount.com"
 
 test_fail_editor_on_project if {
-	"r1" in rule.fail with input as one("gcp", {"binding": {"principal": sa, "role": "roles/editor", "scope_level": "account"}})
+	"r1" in rule.fail with input as one("gcp", {"binding": {"principal": sa, "principal_type": "serviceAccount", "role": "roles/editor", "scope_level": "account"}})
 }
 
 test_fail_admin_role if {
@@ -21,28 +21,34 @@ test_fail_admin_role if {
 }
 
 test_pass_narrow_role if {
-	inp := one("gcp", {"binding": {"principal": sa, "role": "roles/storage.objectViewer", "scope_level": "account"}})
+	inp := one("gcp", {"binding": {"principal": sa, "principal_type": "serviceAccount", "role": "roles/storage.objectViewer", "scope_level": "account"}})
 	not "r1" in rule.fail with input as inp
 }
 
 test_pass_admin_on_single_resource if {
-	inp := one("gcp", {"binding": {"principal": sa, "role": "roles/storage.admin", "scope_level": "resource"}})
+	inp := one("gcp", {"binding": {"principal": sa, "principal_type": "serviceAccount", "role": "roles/storage.admin", "scope_level": "resource"}})
 	not "r1" in rule.fail with input as inp
 }
 
 test_skip_users if {
 	inp := one("gcp", {"binding": {"principal": "user:bob@example.com", "role": "roles/owner", "scope_level": "account"}})
-	"r1" in rule.skip with input as inp
 	not "r1" in rule.fail with input as inp
 }
 
 test_unknown_scope_absent if {
-	inp := one("gcp", {"binding": {"principal": sa, "role": "roles/owner"}})
+	inp := one("gcp", {"binding": {"principal": sa, "principal_type": "serviceAccount", "role": "roles/owner"}})
 	not "r1" in rule.fail with input as inp
 }
 
 test_skip_principal_kind_unknown if {
 	inp := one("gcp", {"binding": {"principal": "0000-guid", "role": "roles/owner", "scope_level": "account"}})
 	not "r1" in rule.fail with input as inp
-	"r1" in rule.skip with input as inp
+}
+
+# The engine gives the rule only grants whose principal_type is
+# serviceAccount (custom.applies_to), as the GCP importer sets it from the
+# member's prefix.
+test_skip_principal_type_absent if {
+	inp := one("gcp", {"binding": {"principal": sa, "role": "roles/owner", "scope_level": "account"}})
+	not "r1" in rule.fail with input as inp
 }

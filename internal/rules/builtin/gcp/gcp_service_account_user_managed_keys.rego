@@ -8,6 +8,8 @@
 #   category: identity
 #   class: identity
 #   providers: [gcp]
+#   applies_to:
+#     facts.identity.kind: [service_account]
 #   requires: [[facts.identity.access_keys_known, facts.identity.access_keys]]
 #   remediation: "Delete the user-managed keys and use attached service accounts, Workload Identity Federation or short-lived credentials instead; block creation with the iam.disableServiceAccountKeyCreation policy."
 #   frameworks:
@@ -20,12 +22,6 @@ package vigil.rules.gcp_service_account_user_managed_keys
 user_key(k) if {
 	k.active == true
 	k.user_managed == true
-}
-
-# Service accounts only.
-skip contains r.id if {
-	some r in input.resources.identity
-	not r.facts.identity.kind == "service_account"
 }
 
 fail contains r.id if {

@@ -35,7 +35,7 @@ test_pass_key_type_absent if {
 }
 
 test_skip_users if {
-	"r1" in rule.skip with input as one("gcp", {"identity": {"kind": "user"}})
+	not "r1" in rule.fail with input as one("gcp", {"identity": {"kind": "user"}})
 }
 
 test_unknown_keys_not_exported if {

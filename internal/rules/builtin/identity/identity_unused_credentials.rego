@@ -8,6 +8,8 @@
 #   category: identity
 #   class: identity
 #   providers: [aws]
+#   applies_to:
+#     facts.identity.kind: [user]
 #   requires: [facts.identity.console_access, facts.identity.password_last_used, [facts.identity.access_keys_known, facts.identity.access_keys]]
 #   remediation: "Disable the console password and deactivate access keys that have not been used in 45 days; remove the user if it is no longer needed."
 #   frameworks:
@@ -42,12 +44,6 @@ key_stale(k) if {
 	k.active == true
 	not last_used_known(k)
 	t.older_than(k.created, max_unused_days)
-}
-
-# Only IAM users.
-skip contains r.id if {
-	some r in input.resources.identity
-	not r.facts.identity.kind == "user"
 }
 
 fail contains r.id if {

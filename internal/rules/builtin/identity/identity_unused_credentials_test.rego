@@ -58,6 +58,6 @@ test_unknown_keys_not_exported if {
 }
 
 test_skip_roots_and_roles if {
-	"r1" in rule.skip with input as one("aws", {"identity": {"kind": "root"}})
-	"r1" in rule.skip with input as one("aws", {"identity": {"kind": "role"}})
+	not "r1" in rule.fail with input as one("aws", {"identity": {"kind": "root"}})
+	not "r1" in rule.fail with input as one("aws", {"identity": {"kind": "role"}})
 }
