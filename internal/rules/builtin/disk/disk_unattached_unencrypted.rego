@@ -1,0 +1,26 @@
+# METADATA
+# title: "Unattached block disk is not encrypted"
+# description: "An EBS volume attached to no instance is not encrypted: an orphaned copy of data, outside any instance's controls and often forgotten, stored in clear text. An unattached volume that is encrypted is not reported."
+# scope: package
+# custom:
+#   id: disk-unattached-unencrypted
+#   severity: MEDIUM
+#   category: encryption
+#   class: disk
+#   providers: [aws]
+#   requires: [facts.disk.attached, facts.disk.encrypted]
+#   remediation: "Delete the volume if it is no longer needed (after an encrypted snapshot if its data must be kept); otherwise restore it from an encrypted snapshot and delete the unencrypted volume."
+#   frameworks:
+#     soc2: ["CC6.1"]
+#     iso27001-2022: ["A.5.9", "A.8.24"]
+#     pci-dss-4.0: ["3.5.1"]
+#     nist-800-53-r5: ["CM-8", "SC-28"]
+package vigil.rules.disk_unattached_unencrypted
+
+fail contains r.id if {
+	some r in input.resources.disk
+	r.facts.disk.attached == false
+	r.facts.disk.encrypted == false
+}
+
+message[id] := "volume is attached to no instance and is not encrypted" if some id in fail
