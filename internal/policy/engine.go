@@ -24,6 +24,10 @@ type Engine struct {
 	prepared []rego.PreparedEvalQuery
 	// messages holds, per rule, a query of its `message` object, or nil.
 	messages []*rego.PreparedEvalQuery
+	// direct holds, per rule, its fail set's direct form (see direct), or
+	// nil when OPA evaluates it.
+	direct   []*direct
+	noDirect bool
 	workers  int
 }
 
@@ -32,6 +36,9 @@ type Option func(*Engine)
 
 // WithWorkers sets how many rules are evaluated at once (default: GOMAXPROCS).
 func WithWorkers(n int) Option { return func(e *Engine) { e.workers = n } }
+
+// withoutDirect makes OPA evaluate every rule (tests compare both ways).
+func withoutDirect() Option { return func(e *Engine) { e.noDirect = true } }
 
 // New parses, validates and compiles the rules of all sources once.
 func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
@@ -45,6 +52,13 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 	}
 	seen := map[string]string{}
 	defined := map[string]map[string]bool{}
+	modules := map[string]*ast.Module{} // rule id -> its module
+	pkgFiles := map[string]int{}        // package path -> number of (non-test) files
+	for _, f := range files {
+		if !f.test {
+			pkgFiles[f.module.Package.Path.String()]++
+		}
+	}
 	for _, f := range files {
 		if f.test {
 			continue
@@ -72,6 +86,7 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 		}
 		e.rules = append(e.rules, r)
 		defined[r.ID] = names
+		modules[r.ID] = f.module
 	}
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
 	c, err := compile(files, false)
@@ -94,6 +109,11 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 			mq = &q
 		}
 		e.messages = append(e.messages, mq)
+		var d *direct
+		if m := modules[r.ID]; !e.noDirect && pkgFiles[m.Package.Path.String()] == 1 {
+			d = directRule(m, string(r.Class))
+		}
+		e.direct = append(e.direct, d)
 	}
 	return e, nil
 }
@@ -290,7 +310,7 @@ func (e *Engine) Classes() []resource.Class {
 
 // EvaluateInput runs every rule over a prepared input.
 func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Finding, error) {
-	results := make([][]finding.Finding, len(e.rules))
+	results := make([]judgement, len(e.rules))
 	errs := make([]error, len(e.rules))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -300,7 +320,7 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Findin
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i], errs[i] = e.evalRule(ctx, i, in)
+				results[i], errs[i] = e.judge(ctx, i, in)
 			}
 		}()
 	}
@@ -324,87 +344,166 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Findin
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// The findings are built once, into the one slice returned: each
+	// rule's judgement is a compact list of (resource, status), and a
+	// finding is about 250 bytes.
 	total := 0
+	offsets := make([]int, len(results))
 	for i, r := range results {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
-		total += len(r)
+		offsets[i] = total
+		total += len(r.verdicts)
 	}
-	out := make([]finding.Finding, 0, total)
-	for _, r := range results {
-		out = append(out, r...)
+	out := make([]finding.Finding, total)
+	next = make(chan int)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				e.build(i, in, results[i], out[offsets[i]:offsets[i]+len(results[i].verdicts)])
+			}
+		}()
 	}
+	for i := range results {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	return out, nil
 }
 
-func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Finding, error) {
+// A judgement is what a rule says about the resources of its class: one
+// verdict per resource it reports on, in input order, and the messages of
+// failing resources.
+type judgement struct {
+	verdicts []verdict
+	messages map[int32]string // by index into the class's resources
+}
+
+// verdict is a rule's status for one resource: the resource's index in its
+// class, and FAIL, PASS, or UNKNOWN for want of the requires entry missing.
+type verdict struct {
+	j       int32
+	status  uint8
+	missing int16
+}
+
+const (
+	vPass uint8 = iota
+	vFail
+	vUnknown
+)
+
+// build writes the findings of rule i's judgement into out.
+func (e *Engine) build(i int, in *Input, jd judgement, out []finding.Finding) {
 	rule := e.rules[i]
-	rs, err := e.prepared[i].Eval(ctx, rego.EvalParsedInput(in.view(rule)),
-		// Keep results as Rego terms: converting id sets to sorted Go values
-		// costs more than looking ids up in them.
-		rego.EvalSortSets(false), rego.EvalGenerateJSON(keepTerm))
+	resources := in.byClass[rule.Class]
+	for k, v := range jd.verdicts {
+		st, msg := finding.Pass, ""
+		switch v.status {
+		case vFail:
+			st, msg = finding.Fail, jd.messages[v.j]
+		case vUnknown:
+			st, msg = finding.Unknown, rule.unknowns[v.missing]
+		}
+		out[k] = rule.New(resources[v.j].Ref(), st, msg, rule.refs)
+	}
+}
+
+// evalRule evaluates one rule and returns its findings.
+func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Finding, error) {
+	jd, err := e.judge(ctx, i, in)
 	if err != nil {
-		return nil, fmt.Errorf("rule %s (%s): %w", rule.ID, rule.File, err)
+		return nil, err
 	}
-	if len(rs) != 1 {
-		return nil, fmt.Errorf("rule %s (%s): the query of fail and skip has %d results, want 1", rule.ID, rule.File, len(rs))
+	out := make([]finding.Finding, len(jd.verdicts))
+	e.build(i, in, jd, out)
+	return out, nil
+}
+
+// judge evaluates rule i over its class: FAIL for the resources in its fail
+// set, nothing for those in its skip set, UNKNOWN for those lacking a
+// required fact, PASS for the others.
+func (e *Engine) judge(ctx context.Context, i int, in *Input) (judgement, error) {
+	rule := e.rules[i]
+	resources, ids, terms := in.byClass[rule.Class], in.ids[rule.Class], in.terms[rule.Class]
+	var isFail, isSkip func(j int) bool
+	var fail, skip ast.Set
+	d := e.direct[i]
+	if d != nil {
+		isFail = func(j int) bool { return d.fails(terms[j]) }
+		isSkip = func(int) bool { return false }
+	} else {
+		rs, err := e.prepared[i].Eval(ctx, rego.EvalParsedInput(in.view(rule)),
+			// Keep results as Rego terms: converting id sets to sorted Go values
+			// costs more than looking ids up in them.
+			rego.EvalSortSets(false), rego.EvalGenerateJSON(keepTerm))
+		if err != nil {
+			return judgement{}, fmt.Errorf("rule %s (%s): %w", rule.ID, rule.File, err)
+		}
+		if len(rs) != 1 {
+			return judgement{}, fmt.Errorf("rule %s (%s): the query of fail and skip has %d results, want 1", rule.ID, rule.File, len(rs))
+		}
+		if fail, err = resultSet(rs[0].Bindings["fail"], "fail"); err != nil {
+			return judgement{}, fmt.Errorf("rule %s (%s): %w", rule.ID, rule.File, err)
+		}
+		if skip, err = resultSet(rs[0].Bindings["skip"], "skip"); err != nil {
+			return judgement{}, fmt.Errorf("rule %s (%s): %w", rule.ID, rule.File, err)
+		}
+		// Look each id up rather than iterating the sets: OPA sorts a set
+		// to iterate it, and a lookup costs one hash of a term built once.
+		isFail = func(j int) bool { return setLen(fail) > 0 && fail.Contains(ids[j]) }
+		isSkip = func(j int) bool { return setLen(skip) > 0 && skip.Contains(ids[j]) }
 	}
-	fail, err := resultSet(rs[0].Bindings["fail"], "fail")
-	if err != nil {
-		return nil, fmt.Errorf("rule %s (%s): %w", rule.ID, rule.File, err)
-	}
-	skip, err := resultSet(rs[0].Bindings["skip"], "skip")
-	if err != nil {
-		return nil, fmt.Errorf("rule %s (%s): %w", rule.ID, rule.File, err)
-	}
-	nFail, nSkip := setLen(fail), setLen(skip)
-	resources, ids := in.byClass[rule.Class], in.ids[rule.Class]
-	out := make([]finding.Finding, 0, len(resources))
+	out := make([]verdict, 0, len(resources))
 	hitsFail, hitsSkip := 0, 0
-	var failIdx []int // indexes into out of the failing findings
+	var failed []int32
 	for j, r := range resources {
 		if !rule.HasProvider(r.Provider) || !rule.sel.match(r) {
 			continue
 		}
-		// Look each id up rather than iterating the sets: OPA sorts a set to
-		// iterate it, and a lookup costs one hash of a term built once.
-		st, msg := finding.Pass, ""
+		v := verdict{j: int32(j)}
 		switch {
-		case nFail > 0 && fail.Contains(ids[j]):
+		case isFail(j):
 			hitsFail++
-			st = finding.Fail
-			failIdx = append(failIdx, len(out))
-		case nSkip > 0 && skip.Contains(ids[j]):
+			v.status = vFail
+			failed = append(failed, int32(j))
+		case isSkip(j):
 			hitsSkip++
 			continue
 		default:
 			if k := rule.missing(&r.Facts); k >= 0 {
-				st, msg = finding.Unknown, rule.unknowns[k]
+				v.status, v.missing = vUnknown, int16(k)
 			}
 		}
-		out = append(out, rule.New(r.Ref(), st, msg, rule.refs))
+		out = append(out, v)
 	}
-	if hitsFail < nFail {
-		return nil, fmt.Errorf("rule %s (%s): %s", rule.ID, rule.File, strayElement("fail", fail, rule, in))
-	}
-	if hitsSkip < nSkip {
-		return nil, fmt.Errorf("rule %s (%s): %s", rule.ID, rule.File, strayElement("skip", skip, rule, in))
-	}
-	if e.messages[i] != nil && len(failIdx) > 0 {
-		failed := make(map[string]bool, len(failIdx))
-		for _, k := range failIdx {
-			failed[out[k].Resource.ID] = true
+	if d == nil {
+		if hitsFail < setLen(fail) {
+			return judgement{}, fmt.Errorf("rule %s (%s): %s", rule.ID, rule.File, strayElement("fail", fail, rule, in))
 		}
-		msgs := map[string]string{}
-		if err := e.ruleMessages(ctx, i, in, func(id string) bool { return failed[id] }, msgs); err != nil {
-			return nil, err
-		}
-		for _, k := range failIdx {
-			out[k].Message = msgs[out[k].Resource.ID]
+		if hitsSkip < setLen(skip) {
+			return judgement{}, fmt.Errorf("rule %s (%s): %s", rule.ID, rule.File, strayElement("skip", skip, rule, in))
 		}
 	}
-	return out, nil
+	jd := judgement{verdicts: out}
+	switch {
+	case len(failed) == 0:
+	case d != nil && d.hasMessage:
+		jd.messages = make(map[int32]string, len(failed))
+		for _, j := range failed {
+			jd.messages[j] = d.message
+		}
+	case e.messages[i] != nil:
+		jd.messages = make(map[int32]string, len(failed))
+		if err := e.ruleMessages(ctx, i, in, failed, jd.messages); err != nil {
+			return judgement{}, err
+		}
+	}
+	return jd, nil
 }
 
 // setLen is the size of a result set, 0 when the rule did not define it.
@@ -505,18 +604,18 @@ func buildQuery(pkg string, names map[string]bool) string {
 const messageBatch = 500
 
 // ruleMessages evaluates a rule's `message` object over its failing
-// resources only, in batches, and adds the messages to msgs. Other classes
-// of the input stay whole, so cross-resource rules see what they need.
-func (e *Engine) ruleMessages(ctx context.Context, i int, in *Input, failed func(string) bool, msgs map[string]string) error {
+// resources only (failed: their indexes in the class, in input order), in
+// batches, and adds the messages to msgs. Other classes of the input stay
+// whole, so cross-resource rules see what they need.
+func (e *Engine) ruleMessages(ctx context.Context, i int, in *Input, failed []int32, msgs map[int32]string) error {
 	rule := e.rules[i]
 	base := in.view(rule).(ast.Object)
 	resources := base.Get(ast.StringTerm("resources")).Value.(ast.Object)
-	var failing []*ast.Term
-	for j, r := range in.byClass[rule.Class] {
-		if failed(r.ID) && rule.HasProvider(r.Provider) && rule.sel.match(r) {
-			failing = append(failing, in.terms[rule.Class][j])
-		}
+	failing := make([]*ast.Term, len(failed))
+	for k, j := range failed {
+		failing[k] = in.terms[rule.Class][j]
 	}
+	byID := make(map[string]string, len(failed))
 	for lo := 0; lo < len(failing); lo += messageBatch {
 		batch := failing[lo:min(lo+messageBatch, len(failing))]
 		classes := ast.NewObject()
@@ -548,10 +647,18 @@ func (e *Engine) ruleMessages(ctx context.Context, i int, in *Input, failed func
 		obj.Foreach(func(k, v *ast.Term) {
 			id, ok1 := k.Value.(ast.String)
 			m, ok2 := v.Value.(ast.String)
-			if ok1 && ok2 && msgs[string(id)] == "" {
-				msgs[string(id)] = string(m)
+			if !ok1 || !ok2 {
+				return
+			}
+			if byID[string(id)] == "" {
+				byID[string(id)] = string(m)
 			}
 		})
+	}
+	for _, j := range failed {
+		if m, ok := byID[in.byClass[rule.Class][j].ID]; ok {
+			msgs[j] = m
+		}
 	}
 	return nil
 }

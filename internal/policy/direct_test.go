@@ -1,0 +1,148 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/importer"
+	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/rules"
+)
+
+// TestDirectForms checks which rules the engine evaluates directly: the
+// fact comparisons, in any order and under not, and nothing else.
+func TestDirectForms(t *testing.T) {
+	each := "fail contains r.id if {\n\tsome r in input.resources.object_storage\n\t"
+	for _, tc := range []struct {
+		name, body string
+		direct     bool
+	}{
+		{"eq", each + "r.facts.storage.public_access == true\n}\n", true},
+		{"swapped and negated", each + "not 3 > r.facts.storage.retention_days\n\tr.facts.storage.min_tls_version != \"1.2\"\n}\n", true},
+		{"two bodies", each + "r.facts.storage.encrypted == false\n}\n" + each + "r.type == null\n}\n", true},
+		{"helper", each + "pub(r)\n}\npub(r) if r.facts.storage.public_access == true\n", false},
+		{"other var", each + "x := r.facts.storage.public_access\n\tx == true\n}\n", false},
+		{"other class", "fail contains r.id if {\n\tsome r in input.resources.key\n\tr.facts.storage.public_access == true\n}\n", false},
+		{"index by var", each + "some k\n\tr.facts.storage[k] == true\n}\n", false},
+		{"composite constant", each + "r.facts.storage.public_access == [true]\n}\n", false},
+		{"skip", each + "r.facts.storage.public_access == true\n}\nskip contains r.id if {\n\tsome r in input.resources.object_storage\n\tr.type == \"x\"\n}\n", false},
+		{"with", each + "r.facts.storage.public_access == true with input.now as 1\n}\n", false},
+		{"bare ref", each + "r.facts.storage.public_access\n}\n", false},
+		{"head not id", "fail contains r.name if {\n\tsome r in input.resources.object_storage\n\tr.type == \"x\"\n}\n", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writePack(t, map[string]string{"r.rego": header("r", "object_storage", "") + tc.body})
+			e, err := New(context.Background(), []Source{DirSource(dir)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := e.direct[0] != nil; got != tc.direct {
+				t.Errorf("direct = %v, want %v", got, tc.direct)
+			}
+		})
+	}
+}
+
+// TestDirectMatchesOPA checks the direct evaluation gives the findings OPA
+// gives: comparison rules over facts of every type, present and absent,
+// and the built-in pack over the sample organization.
+func TestDirectMatchesOPA(t *testing.T) {
+	ctx := context.Background()
+	values := []string{"true", "false", "null", `"1.2"`, `"1.0"`, `""`, "0", "1", "1.0", "7", "365", "-1"}
+	ops := []string{"==", "!=", "<", "<=", ">", ">="}
+	paths := []string{"r.facts.database.public_endpoint", "r.facts.database.engine", "r.facts.database.backup_retention_days",
+		"r.facts.database", "r.facts.database.missing", "r.type", "r.tags.env", "r.facts.database.authorized_networks"}
+	files := map[string]string{}
+	n := 0
+	for _, p := range paths {
+		for _, op := range ops {
+			for _, v := range values {
+				for _, neg := range []string{"", "not "} {
+					n++
+					id := fmt.Sprintf("c%d", n)
+					cond := neg + p + " " + op + " " + v
+					if n%3 == 0 { // the constant first
+						cond = neg + v + " " + map[string]string{"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}[op] + " " + p
+					}
+					files[id+".rego"] = header(id, "database", "#   requires: [facts.database.public_endpoint]\n") +
+						"fail contains r.id if {\n\tsome r in input.resources.database\n\t" + cond + "\n}\n" +
+						"message[id] := \"" + strings.ReplaceAll(cond, `"`, `'`) + "\" if some id in fail\n"
+				}
+			}
+		}
+	}
+	dir := writePack(t, files)
+	direct, err := New(ctx, []Source{DirSource(dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opa, err := New(ctx, []Source{DirSource(dir)}, withoutDirect())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range direct.rules {
+		if direct.direct[i] == nil {
+			t.Fatalf("rule %s is not direct", direct.rules[i].ID)
+		}
+	}
+	db := func(id string, d *resource.Database) *resource.Resource {
+		return &resource.Resource{ID: id, Provider: resource.AWS, Class: resource.ClassDatabase, Type: "T", Facts: resource.Facts{Database: d}}
+	}
+	inv := []*resource.Resource{
+		db("pub", &resource.Database{PublicEndpoint: resource.Bool(true)}),
+		db("priv", &resource.Database{PublicEndpoint: resource.Bool(false), Engine: "1.2"}),
+		db("absent", &resource.Database{Engine: "1.0"}),
+		db("empty", &resource.Database{Engine: "", AuthorizedNetworks: []string{}}),
+		db("nets", &resource.Database{AuthorizedNetworks: []string{"0.0.0.0/0"}}),
+		{ID: "nofacts", Provider: resource.GCP, Class: resource.ClassDatabase, Type: "x", Tags: map[string]string{"env": "1"}},
+	}
+	for _, days := range []int{0, 1, 7, 365, -1} {
+		inv = append(inv, db(fmt.Sprintf("days-%d", days), &resource.Database{BackupRetentionDays: resource.Int(days)}))
+	}
+	compareEngines(t, direct, opa, inv)
+
+	// The built-in pack over the sample organization.
+	dirOrg := filepath.Join("..", "..", "examples", "org")
+	org, err := importer.Load(ctx, []string{dirOrg})
+	if err != nil {
+		t.Skipf("sample organization does not import: %v", err)
+	}
+	src := Source{FS: rules.FS(), Name: "builtin", Builtin: true}
+	bd, err := New(ctx, []Source{src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bo, err := New(ctx, []Source{src}, withoutDirect())
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareEngines(t, bd, bo, org.Resources)
+}
+
+func compareEngines(t *testing.T, a, b *Engine, inv []*resource.Resource) {
+	t.Helper()
+	fa, err := a.Evaluate(context.Background(), inv, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb, err := b.Evaluate(context.Background(), inv, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(fb, fa); diff != "" {
+		t.Errorf("findings differ (-OPA +direct):\n%s", diff)
+	}
+	fails := 0
+	for _, f := range fa {
+		if f.Status == finding.Fail {
+			fails++
+		}
+	}
+	t.Logf("%d findings, %d FAIL, agree", len(fa), fails)
+}

@@ -1,0 +1,153 @@
+//go:build packbench
+
+package policy
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/importer"
+	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/rules"
+	"github.com/vigil-sec/vigil/internal/synth"
+)
+
+var synthInv struct {
+	sync.Mutex
+	byMix map[synth.Mix][]*resource.Resource
+}
+
+// synthInventory imports a synthetic inventory of about n resources (the
+// one vigil bench scans), once per mix and test binary.
+func synthInventory(tb testing.TB, n int, mix synth.Mix) []*resource.Resource {
+	tb.Helper()
+	synthInv.Lock()
+	defer synthInv.Unlock()
+	if rs, ok := synthInv.byMix[mix]; ok {
+		return rs
+	}
+	dir, err := os.MkdirTemp("", "vigil-policy-bench-")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	if _, err := synth.Generate(ctx, dir, n, mix); err != nil {
+		tb.Fatal(err)
+	}
+	inv, err := importer.Load(ctx, []string{dir})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if synthInv.byMix == nil {
+		synthInv.byMix = map[synth.Mix][]*resource.Resource{}
+	}
+	synthInv.byMix[mix] = inv.Resources
+	return inv.Resources
+}
+
+func builtinEngine(tb testing.TB) *Engine {
+	tb.Helper()
+	e, err := New(context.Background(), []Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e
+}
+
+// BenchmarkPackRules evaluates each built-in rule alone over the rule-heavy
+// synthetic inventory of vigil bench (100,000 resources; VIGIL_BENCH_N
+// overrides), and logs the rules by cost: wall time per resource of the
+// rule's class (and providers), one core. Run with -v to see the table:
+//
+//	go test ./internal/policy -run '^$' -bench PackRules -benchtime 1x -v
+func BenchmarkPackRules(b *testing.B) {
+	n := 100_000
+	if s := os.Getenv("VIGIL_BENCH_N"); s != "" {
+		fmt.Sscan(s, &n)
+	}
+	rs := synthInventory(b, n, synth.RuleHeavy)
+	e := builtinEngine(b)
+	ctx := context.Background()
+	t0 := time.Now()
+	in, err := NewInput(rs, testNow, e.Classes()...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("NewInput: %s for %d resources (%.2f µs each)", time.Since(t0).Round(time.Millisecond), len(rs), float64(time.Since(t0).Microseconds())/float64(len(rs)))
+	type cost struct {
+		id    string
+		n     int
+		total time.Duration
+	}
+	costs := make([]cost, len(e.rules))
+	// Warm up: build every view once, so no rule pays for one.
+	for i := range e.rules {
+		if _, err := e.evalRule(ctx, i, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.GC()
+	b.ResetTimer()
+	for range b.N {
+		for i, r := range e.rules {
+			judged := 0
+			for _, x := range in.byClass[r.Class] {
+				if r.HasProvider(x.Provider) && r.sel.match(x) {
+					judged++
+				}
+			}
+			t := time.Now()
+			if _, err := e.evalRule(ctx, i, in); err != nil {
+				b.Fatal(err)
+			}
+			costs[i].id, costs[i].n = r.ID, judged
+			costs[i].total += time.Since(t)
+		}
+	}
+	b.StopTimer()
+	sort.Slice(costs, func(i, j int) bool { return costs[i].total > costs[j].total })
+	var sb strings.Builder
+	var sum time.Duration
+	pairs := 0
+	for _, c := range costs {
+		sum += c.total
+		pairs += c.n
+		per := 0.0
+		if c.n > 0 {
+			per = float64(c.total.Nanoseconds()) / 1e3 / float64(c.n*b.N)
+		}
+		fmt.Fprintf(&sb, "%-45s %7d resources %8s %6.2f µs/resource\n", c.id, c.n, (c.total / time.Duration(b.N)).Round(time.Millisecond), per)
+	}
+	b.Logf("per rule, one core:\n%sall rules: %s for %d pairs (%.2f µs/pair)", sb.String(), (sum / time.Duration(b.N)).Round(time.Millisecond), pairs,
+		float64(sum.Nanoseconds())/1e3/float64(pairs*b.N))
+}
+
+// BenchmarkPackEvaluate evaluates the whole built-in pack (NewInput
+// included) over the synthetic inventory of vigil bench, as a scan does.
+func BenchmarkPackEvaluate(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		mix  synth.Mix
+	}{{"realistic", synth.Realistic}, {"rule-heavy", synth.RuleHeavy}} {
+		b.Run(tc.name, func(b *testing.B) {
+			rs := synthInventory(b, 100_000, tc.mix)
+			e := builtinEngine(b)
+			ctx := context.Background()
+			b.ResetTimer()
+			for range b.N {
+				if _, err := e.Evaluate(ctx, rs, testNow); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(rs)*b.N)/b.Elapsed().Seconds(), "resources/s")
+		})
+	}
+}
