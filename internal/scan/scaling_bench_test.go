@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/policy"
@@ -81,14 +79,6 @@ func copiedEngine(tb testing.TB, copies int) *policy.Engine {
 		tb.Fatal(err)
 	}
 	return e
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // TestCopyPack: a copied pack holds every rule copies times, each copy
