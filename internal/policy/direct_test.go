@@ -3,14 +3,12 @@ package policy
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil-sec/vigil/internal/finding"
-	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/rules"
 )
@@ -106,23 +104,77 @@ func TestDirectMatchesOPA(t *testing.T) {
 		inv = append(inv, db(fmt.Sprintf("days-%d", days), &resource.Database{BackupRetentionDays: resource.Int(days)}))
 	}
 	compareEngines(t, direct, opa, inv)
+}
 
-	// The built-in pack over the sample organization.
-	dirOrg := filepath.Join("..", "..", "examples", "org")
-	org, err := importer.Load(ctx, []string{dirOrg})
-	if err != nil {
-		t.Skipf("sample organization does not import: %v", err)
-	}
+// TestDirectMatchesOPAOnRuleTests evaluates the built-in pack, directly and
+// with OPA only, over the input of every assertion of the built-in rule
+// tests (inputs written around each rule's edge cases), and compares.
+func TestDirectMatchesOPAOnRuleTests(t *testing.T) {
+	ctx := context.Background()
 	src := Source{FS: rules.FS(), Name: "builtin", Builtin: true}
-	bd, err := New(ctx, []Source{src})
+	direct, err := New(ctx, []Source{src})
 	if err != nil {
 		t.Fatal(err)
 	}
-	bo, err := New(ctx, []Source{src}, withoutDirect())
+	opa, err := New(ctx, []Source{src}, withoutDirect())
 	if err != nil {
 		t.Fatal(err)
 	}
-	compareEngines(t, bd, bo, org.Resources)
+	files, err := parseSources(ctx, []Source{src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := compile(files, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chk := &caseChecker{e: direct, compiler: c, byPkg: map[string]int{}}
+	for i, r := range direct.rules {
+		chk.byPkg[r.Package] = i
+	}
+	inputs := 0
+	for _, f := range files {
+		if !f.test {
+			continue
+		}
+		m := f.module
+		for _, r := range m.Rules {
+			for k, expr := range r.Body {
+				a, ok := chk.assertion(m, expr)
+				if !ok || a.err != "" {
+					continue
+				}
+				doc, err := chk.inputOf(ctx, m, r.Body[:k], a.input)
+				if err != nil {
+					continue
+				}
+				resources, now, err := decodeCaseInput(doc)
+				if err != nil {
+					continue
+				}
+				in, err := NewInput(resources, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fd, err := direct.EvaluateInput(ctx, in)
+				if err != nil {
+					t.Fatalf("%s line %d: %v", f.name, a.line, err)
+				}
+				fo, err := opa.EvaluateInput(ctx, in)
+				if err != nil {
+					t.Fatalf("%s line %d: %v", f.name, a.line, err)
+				}
+				if diff := cmp.Diff(fo, fd); diff != "" {
+					t.Errorf("%s line %d: findings differ (-OPA +direct):\n%s", f.name, a.line, diff)
+				}
+				inputs++
+			}
+		}
+	}
+	if inputs < 100 {
+		t.Fatalf("compared only %d inputs", inputs)
+	}
+	t.Logf("%d rule test inputs, same findings", inputs)
 }
 
 func compareEngines(t *testing.T, a, b *Engine, inv []*resource.Resource) {

@@ -131,23 +131,55 @@ func BenchmarkPackRules(b *testing.B) {
 }
 
 // BenchmarkPackEvaluate evaluates the whole built-in pack (NewInput
-// included) over the synthetic inventory of vigil bench, as a scan does.
+// included) over the synthetic inventory of vigil bench, as a scan does,
+// with the direct evaluation of comparison rules and without (OPA only).
 func BenchmarkPackEvaluate(b *testing.B) {
 	for _, tc := range []struct {
 		name string
 		mix  synth.Mix
 	}{{"realistic", synth.Realistic}, {"rule-heavy", synth.RuleHeavy}} {
-		b.Run(tc.name, func(b *testing.B) {
-			rs := synthInventory(b, 100_000, tc.mix)
-			e := builtinEngine(b)
-			ctx := context.Background()
-			b.ResetTimer()
-			for range b.N {
-				if _, err := e.Evaluate(ctx, rs, testNow); err != nil {
+		for _, eng := range []struct {
+			name string
+			opts []Option
+		}{{"direct", nil}, {"opa", []Option{withoutDirect()}}} {
+			b.Run(tc.name+"/"+eng.name, func(b *testing.B) {
+				rs := synthInventory(b, 100_000, tc.mix)
+				e, err := New(context.Background(), []Source{{FS: rules.FS(), Name: "builtin", Builtin: true}}, eng.opts...)
+				if err != nil {
 					b.Fatal(err)
 				}
-			}
-			b.ReportMetric(float64(len(rs)*b.N)/b.Elapsed().Seconds(), "resources/s")
-		})
+				ctx := context.Background()
+				runtime.GC()
+				b.ResetTimer()
+				for range b.N {
+					if _, err := e.Evaluate(ctx, rs, testNow); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(len(rs)*b.N)/b.Elapsed().Seconds(), "resources/s")
+			})
+		}
 	}
+}
+
+// TestDirectMatchesOPAOnSampleOrg compares direct and OPA-only evaluation
+// of the built-in pack over the sample organization and the synthetic
+// inventories.
+func TestDirectMatchesOPAOnSampleOrg(t *testing.T) {
+	ctx := context.Background()
+	org, err := importer.Load(ctx, []string{"../../examples/org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := Source{FS: rules.FS(), Name: "builtin", Builtin: true}
+	d, err := New(ctx, []Source{src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := New(ctx, []Source{src}, withoutDirect())
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareEngines(t, d, o, org.Resources)
+	compareEngines(t, d, o, synthInventory(t, 20_000, synth.Realistic))
 }
