@@ -1,0 +1,33 @@
+# METADATA
+# title: "Serverless function runs on a deprecated runtime"
+# description: "A Lambda function, Azure Function App or Cloud Function uses a language runtime past its end of support, which no longer receives security patches (and eventually cannot be updated or deployed)."
+# scope: package
+# custom:
+#   id: function-runtime-deprecated
+#   severity: MEDIUM
+#   category: resilience
+#   class: function
+#   providers: [aws, azure, gcp]
+#   requires: [facts.function.runtime_deprecated]
+#   remediation: "Upgrade the function to a supported runtime version (for example Python 3.12, Node.js 20 or later, Java 21, .NET 8), test it and redeploy."
+#   frameworks:
+#     soc2: ["CC7.1"]
+#     iso27001-2022: ["A.8.8"]
+#     pci-dss-4.0: ["6.3.3"]
+#     nist-800-53-r5: ["SI-2", "SA-22"]
+package vigil.rules.function_runtime_deprecated
+
+fail contains r.id if {
+	some r in input.resources.function
+	r.facts.function.runtime_deprecated == true
+}
+
+message[r.id] := msg if {
+	some r in input.resources.function
+	r.id in fail
+	msg := runtime_message(r.facts.function)
+}
+
+runtime_message(f) := sprintf("runtime %s is past its end of support", [f.runtime]) if f.runtime != ""
+
+else := "runtime is past its end of support"
