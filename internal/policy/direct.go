@@ -15,7 +15,8 @@ import (
 //	}
 //
 // with a scalar constant (string, number, boolean, null) and fields named by
-// string constants, and which defines no `skip`. Most rules are of this form
+// string constants, and whose `skip` definitions, if any, have the same
+// form. Most rules are of this form
 // (a fact compared with a value). The engine reads the same Rego terms OPA
 // would (the resource's term in the input) and compares them as OPA's
 // comparison built-ins do (ast.Value.Compare; == and != by term equality),
@@ -26,10 +27,11 @@ import (
 //
 // A `message` of the form `message[id] := "<text>" if some id in fail`
 // gives every failing resource that text, without a query. Any other form
-// (a helper function, iteration over a list, another class, a skip set)
-// is evaluated by OPA as before.
+// (a helper function, iteration over a list, another class) is evaluated by
+// OPA as before.
 type direct struct {
 	bodies [][]directCond // fail: any body whose conditions all hold
+	skips  [][]directCond // skip: likewise
 	// message is the constant message of every failing resource, when the
 	// rule's message has the constant form (hasMessage).
 	message    string
@@ -76,8 +78,14 @@ func (o cmpOp) swapped() cmpOp {
 
 // fails reports whether the resource whose input term is t is in the
 // rule's fail set.
-func (d *direct) fails(t *ast.Term) bool {
-	for _, body := range d.bodies {
+func (d *direct) fails(t *ast.Term) bool { return anyBody(d.bodies, t) }
+
+// skipped reports whether the resource whose input term is t is in the
+// rule's skip set.
+func (d *direct) skipped(t *ast.Term) bool { return anyBody(d.skips, t) }
+
+func anyBody(bodies [][]directCond, t *ast.Term) bool {
+	for _, body := range bodies {
 		ok := true
 		for i := range body {
 			if !body[i].holds(t) {
@@ -139,14 +147,14 @@ func directRule(m *ast.Module, class string) *direct {
 				return nil
 			}
 			d.bodies = append(d.bodies, body)
-		case "message":
-			messages = append(messages, r)
-		default:
-			// Helpers are fine only if fail does not use them, which
-			// directBody ensures; but skip and other result sets are not.
-			if name == "skip" {
+		case "skip":
+			body := directBody(r, class)
+			if body == nil {
 				return nil
 			}
+			d.skips = append(d.skips, body)
+		case "message":
+			messages = append(messages, r)
 		}
 	}
 	if len(d.bodies) == 0 {

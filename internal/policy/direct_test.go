@@ -29,7 +29,8 @@ func TestDirectForms(t *testing.T) {
 		{"other class", "fail contains r.id if {\n\tsome r in input.resources.key\n\tr.facts.storage.public_access == true\n}\n", false},
 		{"index by var", each + "some k\n\tr.facts.storage[k] == true\n}\n", false},
 		{"composite constant", each + "r.facts.storage.public_access == [true]\n}\n", false},
-		{"skip", each + "r.facts.storage.public_access == true\n}\nskip contains r.id if {\n\tsome r in input.resources.object_storage\n\tr.type == \"x\"\n}\n", false},
+		{"skip", each + "r.facts.storage.public_access == true\n}\nskip contains r.id if {\n\tsome r in input.resources.object_storage\n\tr.type == \"x\"\n}\n", true},
+		{"skip with a helper", each + "r.facts.storage.public_access == true\n}\nskip contains r.id if {\n\tsome r in input.resources.object_storage\n\tx(r)\n}\nx(r) if r.type == 1\n", false},
 		{"with", each + "r.facts.storage.public_access == true with input.now as 1\n}\n", false},
 		{"bare ref", each + "r.facts.storage.public_access\n}\n", false},
 		{"head not id", "fail contains r.name if {\n\tsome r in input.resources.object_storage\n\tr.type == \"x\"\n}\n", false},
@@ -71,6 +72,9 @@ func TestDirectMatchesOPA(t *testing.T) {
 					files[id+".rego"] = header(id, "database", "#   requires: [facts.database.public_endpoint]\n") +
 						"fail contains r.id if {\n\tsome r in input.resources.database\n\t" + cond + "\n}\n" +
 						"message[id] := \"" + strings.ReplaceAll(cond, `"`, `'`) + "\" if some id in fail\n"
+					if n%5 == 0 {
+						files[id+".rego"] += "skip contains r.id if {\n\tsome r in input.resources.database\n\tr.facts.database.engine == \"1.0\"\n}\n"
+					}
 				}
 			}
 		}

@@ -435,7 +435,7 @@ func (e *Engine) judge(ctx context.Context, i int, in *Input) (judgement, error)
 	d := e.direct[i]
 	if d != nil {
 		isFail = func(j int) bool { return d.fails(terms[j]) }
-		isSkip = func(int) bool { return false }
+		isSkip = func(j int) bool { return len(d.skips) > 0 && d.skipped(terms[j]) }
 	} else {
 		rs, err := e.prepared[i].Eval(ctx, rego.EvalParsedInput(in.view(rule)),
 			// Keep results as Rego terms: converting id sets to sorted Go values
@@ -471,6 +471,9 @@ func (e *Engine) judge(ctx context.Context, i int, in *Input) (judgement, error)
 			hitsFail++
 			v.status = vFail
 			failed = append(failed, int32(j))
+			if d == nil && isSkip(j) { // FAIL comes first; the id is still one of skip's
+				hitsSkip++
+			}
 		case isSkip(j):
 			hitsSkip++
 			continue

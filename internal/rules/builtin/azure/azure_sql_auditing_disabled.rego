@@ -21,12 +21,12 @@
 package vigil.rules.azure_sql_auditing_disabled
 
 # Only Azure SQL servers (not PostgreSQL / MySQL servers): custom.applies_to
-# gives the rule only these, so the check here only matters to its Rego tests.
-sql_server(r) if r.type == "Microsoft.Sql/servers"
-
+# gives the rule only these, so the type test here only matters to its Rego
+# tests. (Comparisons of facts with constants, with no helper functions, are
+# evaluated by the engine in Go: see docs/rules.md.)
 fail contains r.id if {
 	some r in input.resources.database
-	sql_server(r)
+	r.type == "Microsoft.Sql/servers"
 	r.facts.database.auditing_enabled == false
 }
 

@@ -20,11 +20,11 @@ package vigil.rules.database_backups_disabled
 
 min_retention_days := 7
 
-short_retention(db) if {
-	is_number(db.backup_retention_days)
-	db.backup_retention_days < min_retention_days
-}
+# backup_retention_days is a number whenever present (the facts are typed).
+short_retention(db) if db.backup_retention_days < min_retention_days
 
+# The fail set compares facts with constants only, so the engine evaluates
+# it in Go (docs/rules.md): 7 is min_retention_days.
 fail contains r.id if {
 	some r in input.resources.database
 	r.facts.database.backup_enabled == false
@@ -32,7 +32,7 @@ fail contains r.id if {
 
 fail contains r.id if {
 	some r in input.resources.database
-	short_retention(r.facts.database)
+	r.facts.database.backup_retention_days < 7
 }
 
 message[r.id] := "automated backups are disabled" if {

@@ -21,11 +21,9 @@ package vigil.rules.gcp_default_network
 
 # Networks only (custom.applies_to); subnetworks are
 # gcp-subnet-flow-logs-disabled's.
-applies(r) if r.type == "compute.googleapis.com/Network"
-
 fail contains r.id if {
 	some r in input.resources.network
-	applies(r)
+	r.type == "compute.googleapis.com/Network"
 	r.facts.network.default == true
 }
 

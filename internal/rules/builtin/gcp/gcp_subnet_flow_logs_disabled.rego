@@ -22,11 +22,9 @@
 package vigil.rules.gcp_subnet_flow_logs_disabled
 
 # Subnetworks only (custom.applies_to); networks are gcp-default-network's.
-applies(r) if r.type == "compute.googleapis.com/Subnetwork"
-
 fail contains r.id if {
 	some r in input.resources.network
-	applies(r)
+	r.type == "compute.googleapis.com/Subnetwork"
 	r.facts.network.flow_logs == false
 }
 

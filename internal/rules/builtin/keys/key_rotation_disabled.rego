@@ -20,49 +20,91 @@
 #     nist-800-53-r5: ["SC-12"]
 package vigil.rules.key_rotation_disabled
 
+# The rule is written as comparisons of facts with constants only, one body
+# per cloud, which the engine evaluates in Go (docs/rules.md).
+
 # Longest acceptable rotation period per provider (CIS GCP 1.11 asks for 90 days).
 max_period_days := {"aws": 365, "azure": 365, "gcp": 90}
 
-# Keys the rule is about: not AWS-managed, not disabled, and for AWS and GCP
-# not asymmetric (only symmetric keys rotate automatically there; Key Vault
-# rotation policies cover RSA and EC keys too).
-out_of_scope(r) if r.facts.key.customer_managed == false
+# Keys the rule is not about: AWS-managed keys, disabled keys, and for AWS
+# and GCP asymmetric keys (only symmetric keys rotate automatically there;
+# Key Vault rotation policies cover RSA and EC keys too).
+skip contains r.id if {
+	some r in input.resources.key
+	r.facts.key.customer_managed == false
+}
 
-out_of_scope(r) if r.facts.key.enabled == false
+skip contains r.id if {
+	some r in input.resources.key
+	r.facts.key.enabled == false
+}
 
-out_of_scope(r) if {
-	r.provider in {"aws", "gcp"}
+skip contains r.id if {
+	some r in input.resources.key
+	r.provider == "aws"
 	r.facts.key.symmetric == false
 }
 
 skip contains r.id if {
 	some r in input.resources.key
-	out_of_scope(r)
+	r.provider == "gcp"
+	r.facts.key.symmetric == false
 }
 
-# AWS keys must be known to be customer managed (AWS rotates its own keys);
-# requires makes the others UNKNOWN.
-decidable(r) if r.provider != "aws"
-
-decidable(r) if r.facts.key.customer_managed == true
-
-period_too_long(r) if {
-	is_number(r.facts.key.rotation_period_days)
-	r.facts.key.rotation_period_days > max_period_days[r.provider]
-}
-
+# A key fails when it is in scope (none of the skip conditions) and its
+# rotation is disabled or its period too long. AWS keys must be known to be
+# customer managed (AWS rotates its own keys); requires makes the others
+# UNKNOWN.
 fail contains r.id if {
 	some r in input.resources.key
-	not out_of_scope(r)
-	decidable(r)
 	r.facts.key.rotation_enabled == false
+	r.provider == "aws"
+	r.facts.key.customer_managed == true
+	not r.facts.key.enabled == false
+	not r.facts.key.symmetric == false
 }
 
 fail contains r.id if {
 	some r in input.resources.key
-	not out_of_scope(r)
-	decidable(r)
-	period_too_long(r)
+	r.facts.key.rotation_enabled == false
+	r.provider == "gcp"
+	not r.facts.key.customer_managed == false
+	not r.facts.key.enabled == false
+	not r.facts.key.symmetric == false
+}
+
+fail contains r.id if {
+	some r in input.resources.key
+	r.facts.key.rotation_enabled == false
+	r.provider == "azure"
+	not r.facts.key.customer_managed == false
+	not r.facts.key.enabled == false
+}
+
+fail contains r.id if {
+	some r in input.resources.key
+	r.facts.key.rotation_period_days > 365 # max_period_days.aws
+	r.provider == "aws"
+	r.facts.key.customer_managed == true
+	not r.facts.key.enabled == false
+	not r.facts.key.symmetric == false
+}
+
+fail contains r.id if {
+	some r in input.resources.key
+	r.facts.key.rotation_period_days > 90 # max_period_days.gcp
+	r.provider == "gcp"
+	not r.facts.key.customer_managed == false
+	not r.facts.key.enabled == false
+	not r.facts.key.symmetric == false
+}
+
+fail contains r.id if {
+	some r in input.resources.key
+	r.facts.key.rotation_period_days > 365 # max_period_days.azure
+	r.provider == "azure"
+	not r.facts.key.customer_managed == false
+	not r.facts.key.enabled == false
 }
 
 message[r.id] := "automatic rotation is disabled" if {
@@ -75,5 +117,4 @@ message[r.id] := sprintf("rotation period is %d days (maximum %d)", [r.facts.key
 	some r in input.resources.key
 	r.id in fail
 	not r.facts.key.rotation_enabled == false
-	period_too_long(r)
 }
