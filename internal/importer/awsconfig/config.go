@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
@@ -168,7 +169,8 @@ func parseItems(ctx context.Context, res *attr.Result, path string, items []any)
 		case "ResourceDeleted", "ResourceDeletedNotRecorded":
 			continue
 		}
-		r, supported := normalize(path, l.item)
+		r, supported, problems := normalize(path, l.item)
+		res.Problems = append(res.Problems, problems...)
 		if l.at.IsZero() {
 			r.CapturedAt = nil
 		} else {
@@ -193,8 +195,23 @@ func itemKey(it attr.M) string {
 	return t + "|" + attr.Str(it, "awsAccountId") + attr.Str(it, "accountId") + "|" + attr.Str(it, "awsRegion") + "|" + id
 }
 
-// normalize turns one configuration item into a resource.
-func normalize(path string, it attr.M) (*resource.Resource, bool) {
+// item is one configuration item being normalized: its resource, the item
+// as a typed-read node, and its configuration and supplementary
+// configuration (zero nodes when absent or of the wrong type, which the
+// checker reports).
+type item struct {
+	r    *resource.Resource
+	root node
+	cfg  node
+	supp node
+	// at is the capture time, zero when the item does not say.
+	at time.Time
+}
+
+// normalize turns one configuration item into a resource. supported is
+// false when its type has no class (the resource is kept for derivation
+// and listed as unsupported).
+func normalize(path string, it attr.M) (r *resource.Resource, supported bool, problems []attr.Problem) {
 	acct := attr.Str(it, "awsAccountId")
 	if acct == "" {
 		acct = attr.Str(it, "accountId")
@@ -218,14 +235,20 @@ func normalize(path string, it attr.M) (*resource.Resource, bool) {
 	if name == "" {
 		name = resID
 	}
-	cfg := attr.Obj(it, "configuration")
+	c := &checker{id: id}
+	root := node{m: it, c: c}
+	cfg := root.o("configuration")
+	supp := root.o("supplementaryConfiguration")
 	tags := attr.Tags(getv(it, "tags"))
-	if tags == nil && cfg != nil {
-		tags = attr.Tags(getv(cfg, "tags"))
+	if tags == nil && cfg.m != nil {
+		tags = attr.Tags(getv(cfg.m, "tags"))
 	}
-	r := &resource.Resource{
+	r = &resource.Resource{
 		Provider: resource.AWS, Account: acct, Region: region, Type: typ, ID: id, Name: name,
 		Tags: tags, Raw: it, Source: path, Class: resource.ClassOther,
+	}
+	if resID != "" && resID != id {
+		r.Aliases = append(r.Aliases, resID)
 	}
 	for _, rel := range attr.Objs(it, "relationships") {
 		target := attr.Str(rel, "resourceId")
@@ -238,43 +261,57 @@ func normalize(path string, it attr.M) (*resource.Resource, bool) {
 		}
 		attr.Relate(r, rt, target)
 	}
-	supp := attr.Obj(it, "supplementaryConfiguration")
-	fill, ok := normalizers[typ]
-	if !ok {
-		return r, false
+	at, _ := time.Parse(time.RFC3339, attr.Str(it, "configurationItemCaptureTime"))
+	if fill, ok := normalizers[typ]; ok {
+		fill(&item{r: r, root: root, cfg: cfg, supp: supp, at: at})
 	}
-	fill(r, cfg, supp)
-	return r, true
+	return r, r.Class != resource.ClassOther, c.problems
 }
 
-type normalizer func(r *resource.Resource, cfg, supp attr.M)
+type normalizer func(it *item)
 
-// normalizers maps the AWS Config resource types vigil models to the
-// function that fills their class and facts. Types without facts of their
-// own (volumes, policies, detectors) feed other resources' facts in Finalize.
+// normalizers maps the AWS Config resource types vigil reads to the
+// function that fills their class and facts. A type whose resources stay
+// of class other (a GuardDuty detector, read for the account's facts) is
+// listed as unsupported; so is every type missing here.
 var normalizers = map[string]normalizer{
-	"AWS::S3::Bucket":                   s3Bucket,
-	"AWS::EC2::SecurityGroup":           securityGroup,
-	"AWS::EC2::Instance":                instance,
-	"AWS::EC2::VPC":                     vpc,
-	"AWS::EC2::Volume":                  func(r *resource.Resource, _, _ attr.M) {},
-	"AWS::EC2::FlowLog":                 func(r *resource.Resource, _, _ attr.M) {},
-	"AWS::RDS::DBInstance":              rdsInstance,
-	"AWS::KMS::Key":                     kmsKey,
-	"AWS::CloudTrail::Trail":            trail,
-	"AWS::IAM::User":                    iamPrincipal("user"),
-	"AWS::IAM::Role":                    iamPrincipal("role"),
-	"AWS::IAM::Group":                   iamPrincipal("group"),
-	"AWS::IAM::Policy":                  func(r *resource.Resource, _, _ attr.M) {},
-	"AWS::GuardDuty::Detector":          func(r *resource.Resource, _, _ attr.M) {},
-	"AWS::S3::AccountPublicAccessBlock": func(r *resource.Resource, _, _ attr.M) {},
+	"AWS::S3::Bucket":                           s3Bucket,
+	"AWS::EC2::SecurityGroup":                   securityGroup,
+	"AWS::EC2::Instance":                        instance,
+	"AWS::EC2::VPC":                             vpc,
+	"AWS::EC2::Volume":                          volume,
+	"AWS::EC2::FlowLog":                         flowLog,
+	"AWS::RDS::DBInstance":                      rdsInstance,
+	"AWS::KMS::Key":                             kmsKey,
+	"AWS::CloudTrail::Trail":                    trail,
+	"AWS::IAM::User":                            iamPrincipal("user"),
+	"AWS::IAM::Role":                            iamPrincipal("role"),
+	"AWS::IAM::Group":                           iamGroup,
+	"AWS::IAM::Policy":                          iamPolicy,
+	"AWS::GuardDuty::Detector":                  func(*item) {},
+	"AWS::S3::AccountPublicAccessBlock":         accountPublicAccessBlock,
+	"AWS::Lambda::Function":                     lambdaFunction,
+	"AWS::EKS::Cluster":                         eksCluster,
+	"AWS::ElasticLoadBalancingV2::LoadBalancer": elbv2LoadBalancer,
+	"AWS::ElasticLoadBalancingV2::Listener":     elbv2Listener,
+	"AWS::ElasticLoadBalancing::LoadBalancer":   classicLoadBalancer,
+	"AWS::SQS::Queue":                           sqsQueue,
+	"AWS::SNS::Topic":                           snsTopic,
+	"AWS::SecretsManager::Secret":               secret,
+	"AWS::ECR::Repository":                      ecrRepository,
+	"AWS::Route53::HostedZone":                  hostedZone,
+	"AWS::CloudFront::Distribution":             distribution,
+	"AWS::ApiGateway::Stage":                    apiStage,
+	"AWS::ApiGatewayV2::Stage":                  apiStageV2,
 }
 
-// Supported lists the AWS Config resource types this package models.
+// Supported lists the AWS Config resource types this package gives a class.
 func Supported() []string {
 	out := make([]string, 0, len(normalizers))
 	for t := range normalizers {
-		out = append(out, t)
+		if t != "AWS::GuardDuty::Detector" {
+			out = append(out, t)
+		}
 	}
 	return out
 }
@@ -284,111 +321,206 @@ const (
 	authUsersURI = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
 )
 
-func s3Bucket(r *resource.Resource, cfg, supp attr.M) {
+// and3 and or3 combine facts that may be unknown (nil).
+func and3(a, b *bool) *bool {
+	if (a != nil && !*a) || (b != nil && !*b) {
+		return boolp(false)
+	}
+	if a == nil || b == nil {
+		return nil
+	}
+	return boolp(true)
+}
+
+func or3(bs ...*bool) *bool {
+	unknown := false
+	for _, b := range bs {
+		if b == nil {
+			unknown = true
+		} else if *b {
+			return boolp(true)
+		}
+	}
+	if unknown {
+		return nil
+	}
+	return boolp(false)
+}
+
+func s3Bucket(it *item) {
+	r, supp := it.r, it.supp
 	r.Class = resource.ClassObjectStorage
 	s := &resource.ObjectStorage{}
 	r.Facts.Storage = s
-	if len(supp) == 0 {
+	if len(supp.m) == 0 {
 		return // the item does not carry the bucket's settings
 	}
 	// Block Public Access: all four settings on the bucket. Account-level
-	// settings are applied in Finalize.
-	pab := attr.Obj(supp, "PublicAccessBlockConfiguration")
-	var ignoreACLs, restrictPolicy bool
-	if pab != nil {
+	// settings are carried onto buckets by derivation.
+	var ignoreACLs, restrictPolicy *bool
+	switch pab, st := supp.obj("PublicAccessBlockConfiguration"); st {
+	case ok:
+		before := pab.c.count()
 		all := true
 		for _, k := range []string{"blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy", "restrictPublicBuckets"} {
-			if b := attr.Bool(pab, k); b == nil || !*b {
+			if b := pab.b(k); b == nil || !*b {
 				all = false
 			}
 		}
-		s.PublicAccessBlocked = resource.Bool(all)
-		ignoreACLs = attr.Any(attr.Bool(pab, "ignorePublicAcls"))
-		restrictPolicy = attr.Any(attr.Bool(pab, "restrictPublicBuckets"))
-	} else {
-		s.PublicAccessBlocked = resource.Bool(false)
+		if pab.c.count() == before {
+			s.PublicAccessBlocked = boolp(all)
+			ignoreACLs = attr.BoolOr(pab.b("ignorePublicAcls"), false)
+			restrictPolicy = attr.BoolOr(pab.b("restrictPublicBuckets"), false)
+		}
+	case absent:
+		s.PublicAccessBlocked = boolp(false)
+		ignoreACLs, restrictPolicy = boolp(false), boolp(false)
 	}
-	// Public access: a policy allowing "*" unconditionally, or an ACL grant
-	// to AllUsers/AuthenticatedUsers, unless Block Public Access neutralizes it.
-	_, policyKnown := attr.Get(supp, "BucketPolicy")
-	stmts := policyDoc(getv(attr.Obj(supp, "BucketPolicy"), "policyText"))
-	aclPublic := false
-	if acl := attr.Obj(supp, "AccessControlList"); acl != nil {
-		for _, g := range attr.Objs(acl, "grantList") {
-			gr := attr.Obj(g, "grantee")
-			uri := attr.Str(gr, "uri")
-			if uri == "" {
-				uri = attr.Str(gr, "URI")
-			}
-			if uri == "" {
-				uri = attr.Str(g, "grantee") // older shape: grantee as a string
-			}
-			if uri == allUsersURI || uri == authUsersURI || strings.EqualFold(uri, "AllUsers") || strings.EqualFold(uri, "AuthenticatedUsers") {
-				aclPublic = true
+	// The bucket policy: its text is a JSON string in policyText (null when
+	// the bucket has none). A policy of the wrong type or that does not
+	// parse leaves everything it decides unknown.
+	var policyPublic, transport *bool
+	policyKnown := false
+	switch pol, st := supp.obj("BucketPolicy"); st {
+	case ok:
+		v, vst := pol.lookup("policyText")
+		switch vst {
+		case absent:
+			policyKnown, policyPublic, transport = true, boolp(false), boolp(false)
+		case ok:
+			switch v.(type) {
+			case string, attr.M:
+				doc := awspolicy.Parse(v)
+				if doc == nil {
+					policyKnown, policyPublic, transport = true, boolp(false), boolp(false)
+				} else if doc.Error != "" {
+					pol.c.problems = append(pol.c.problems, attr.Problem{Resource: r.ID, Field: pol.field("policyText"),
+						Err: fmt.Sprintf("%s: bucket policy of %s does not parse: %s", r.ID, r.Name, doc.Error)})
+				} else {
+					policyKnown = true
+					policyPublic, transport = awspolicy.Public(doc), awspolicy.DeniesInsecureTransport(doc)
+				}
+			default:
+				pol.c.wrong(pol.field("policyText"), "string", v)
 			}
 		}
+	case absent:
+		if supp.has("BucketPolicy") {
+			policyKnown, policyPublic, transport = true, boolp(false), boolp(false)
+		}
+	}
+	// ACL grants to everyone. AWS Config writes the ACL as a JSON string.
+	aclPublic := boolp(false)
+	switch acl, st := supp.obj("AccessControlList"); st {
+	case ok:
+		grants, gst := acl.objs("grantList")
+		if gst == bad {
+			aclPublic = nil
+		}
+		for _, g := range grants {
+			var uri string
+			switch gv, _ := g.lookup("grantee"); gv.(type) {
+			case string:
+				uri = gv.(string) // the shape Config writes for group grantees
+			default:
+				gr := g.o("grantee")
+				if uri = gr.s("uri"); uri == "" {
+					uri = gr.s("URI")
+				}
+			}
+			if uri == allUsersURI || uri == authUsersURI || strings.EqualFold(uri, "AllUsers") || strings.EqualFold(uri, "AuthenticatedUsers") {
+				aclPublic = boolp(true)
+			}
+		}
+	case bad:
+		aclPublic = nil
+	}
+	public := or3(and3(policyPublic, not(restrictPolicy)), and3(aclPublic, not(ignoreACLs)))
+	if policyKnown || (public != nil && *public) {
+		s.PublicAccess = public
 	}
 	if policyKnown {
-		public := (publicPolicy(stmts) && !restrictPolicy) || (aclPublic && !ignoreACLs)
-		s.PublicAccess = resource.Bool(public)
-		s.SecureTransportOnly = resource.Bool(denyInsecureTransport(stmts))
-	} else if aclPublic && !ignoreACLs {
-		s.PublicAccess = resource.Bool(true)
+		s.SecureTransportOnly = transport
 	}
 	// Default encryption. Config records ServerSideEncryptionConfiguration
 	// whenever the bucket has one; an item with supplementary configuration
 	// but none means no default encryption.
-	if sse := attr.Obj(supp, "ServerSideEncryptionConfiguration"); sse != nil {
-		rules := attr.Objs(sse, "rules")
-		s.Encrypted = resource.Bool(len(rules) > 0)
+	switch sse, st := supp.obj("ServerSideEncryptionConfiguration"); st {
+	case ok:
+		rules, rst := sse.objs("rules")
+		if rst == bad {
+			break
+		}
+		before := sse.c.count()
+		enc, km := len(rules) > 0, ""
 		for _, rule := range rules {
-			def := attr.Obj(rule, "applyServerSideEncryptionByDefault")
-			alg := attr.Str(def, "sseAlgorithm")
-			key := attr.Str(def, "kmsMasterKeyID")
+			def := rule.o("applyServerSideEncryptionByDefault")
+			alg, key := def.s("sseAlgorithm"), def.s("kmsMasterKeyID")
 			switch {
 			case strings.HasPrefix(alg, "aws:kms") && key != "" && !strings.Contains(key, "alias/aws/"):
-				s.KeyManager = "customer"
+				km = "customer"
 			case alg != "":
-				s.KeyManager = "provider"
+				km = "provider"
 			}
 		}
-	} else {
-		s.Encrypted = resource.Bool(false)
+		if sse.c.count() == before {
+			s.Encrypted, s.KeyManager = boolp(enc), km
+		}
+	case absent:
+		s.Encrypted = boolp(false)
 	}
-	if v := attr.Obj(supp, "BucketVersioningConfiguration"); v != nil {
-		s.Versioning = resource.Bool(strings.EqualFold(attr.Str(v, "status"), "Enabled"))
-		if mfa := attr.Bool(v, "isMfaDeleteEnabled"); mfa != nil {
-			s.DeleteProtection = mfa
+	if v, st := supp.obj("BucketVersioningConfiguration"); st == ok {
+		if status, sst := v.str("status"); sst == ok {
+			s.Versioning = boolp(strings.EqualFold(status, "Enabled"))
+		} else if sst == absent {
+			s.Versioning = boolp(false) // status null: never enabled
+		}
+		s.DeleteProtection = v.b("isMfaDeleteEnabled")
+	}
+	switch l, st := supp.obj("BucketLoggingConfiguration"); st {
+	case ok:
+		if dest, dst := l.str("destinationBucketName"); dst != bad {
+			s.AccessLogging = boolp(dest != "")
+		}
+	case absent:
+		if supp.has("BucketLoggingConfiguration") {
+			s.AccessLogging = boolp(false)
 		}
 	}
-	if l := attr.Obj(supp, "BucketLoggingConfiguration"); l != nil {
-		s.AccessLogging = resource.Bool(attr.Str(l, "destinationBucketName") != "")
-	} else if _, ok := attr.Get(supp, "BucketLoggingConfiguration"); ok {
-		s.AccessLogging = resource.Bool(false)
-	}
-	if oc := attr.Obj(supp, "BucketOwnershipControls"); oc != nil {
-		for _, rule := range attr.Objs(oc, "rules") {
-			s.UniformAccess = resource.Bool(attr.Str(rule, "objectOwnership") == "BucketOwnerEnforced")
+	if oc, st := supp.obj("BucketOwnershipControls"); st == ok {
+		rules, _ := oc.objs("rules")
+		for _, rule := range rules {
+			if own, ost := rule.str("objectOwnership"); ost == ok {
+				s.UniformAccess = boolp(own == "BucketOwnerEnforced")
+			}
 		}
 	}
 }
 
-func securityGroup(r *resource.Resource, cfg, _ attr.M) {
+func securityGroup(it *item) {
+	r, cfg := it.r, it.cfg
 	r.Class = resource.ClassFirewall
-	fw := &resource.Firewall{Rules: []resource.FirewallRule{}}
+	fw := &resource.Firewall{}
 	r.Facts.Firewall = fw
-	if cfg == nil {
-		fw.Rules = nil
+	if cfg.m == nil {
 		return
 	}
-	if name := attr.Str(cfg, "groupName"); name != "" {
-		fw.Default = resource.Bool(name == "default")
+	if name, st := cfg.str("groupName"); st == ok && name != "" {
+		fw.Default = boolp(name == "default")
 		if r.Name == "" || strings.HasPrefix(r.Name, "sg-") {
 			r.Name = name
 		}
 	}
-	fw.Rules = append(fw.Rules, sgRules("ingress", attr.Objs(cfg, "ipPermissions"))...)
-	fw.Rules = append(fw.Rules, sgRules("egress", attr.Objs(cfg, "ipPermissionsEgress"))...)
+	before := cfg.c.count()
+	rules := []resource.FirewallRule{}
+	rules = append(rules, sgRules("ingress", cfg, "ipPermissions")...)
+	rules = append(rules, sgRules("egress", cfg, "ipPermissionsEgress")...)
+	if cfg.c.count() == before {
+		fw.Rules = rules // a rule of the wrong shape could hide an open port: all unknown
+	}
+	if vpcID, st := cfg.str("vpcId"); st == ok {
+		attr.Relate(r, resource.RelInNetwork, vpcID)
+	}
 	if _, ok := attr.Get(r.Raw, "relationships"); ok {
 		inUse := false
 		for _, rel := range r.Relationships {
@@ -397,20 +529,21 @@ func securityGroup(r *resource.Resource, cfg, _ attr.M) {
 				inUse = true
 			}
 		}
-		fw.InUse = resource.Bool(inUse)
+		fw.InUse = boolp(inUse)
 	}
 }
 
-func sgRules(dir string, perms []attr.M) []resource.FirewallRule {
+func sgRules(dir string, cfg node, key string) []resource.FirewallRule {
+	perms, _ := cfg.objs(key)
 	var out []resource.FirewallRule
 	for _, p := range perms {
-		proto := attr.Protocol(attr.Str(p, "ipProtocol"))
+		proto := attr.Protocol(p.s("ipProtocol"))
 		from, to := 0, 65535
 		if proto != "all" {
-			if f := attr.Int(p, "fromPort"); f != nil && *f >= 0 {
+			if f := p.integerOrNil("fromPort"); f != nil && *f >= 0 {
 				from = *f
 			}
-			if t := attr.Int(p, "toPort"); t != nil && *t >= 0 {
+			if t := p.integerOrNil("toPort"); t != nil && *t >= 0 {
 				to = *t
 			}
 			if proto == "icmp" || proto == "icmpv6" {
@@ -418,18 +551,23 @@ func sgRules(dir string, perms []attr.M) []resource.FirewallRule {
 			}
 		}
 		var srcs []string
-		for _, rg := range attr.Objs(p, "ipv4Ranges") {
-			srcs = append(srcs, attr.Str(rg, "cidrIp"))
+		v4, _ := p.objs("ipv4Ranges")
+		for _, rg := range v4 {
+			srcs = append(srcs, rg.s("cidrIp"))
 		}
-		for _, rg := range attr.Objs(p, "ipv6Ranges") {
-			srcs = append(srcs, attr.Str(rg, "cidrIpv6"))
+		v6, _ := p.objs("ipv6Ranges")
+		for _, rg := range v6 {
+			srcs = append(srcs, rg.s("cidrIpv6"))
 		}
-		srcs = append(srcs, attr.Strs(p, "ipRanges")...)
-		for _, g := range attr.Objs(p, "userIdGroupPairs") {
-			srcs = append(srcs, attr.Str(g, "groupId"))
+		old, _ := p.strs("ipRanges")
+		srcs = append(srcs, old...)
+		groups, _ := p.objs("userIdGroupPairs")
+		for _, g := range groups {
+			srcs = append(srcs, g.s("groupId"))
 		}
-		for _, pl := range attr.Objs(p, "prefixListIds") {
-			srcs = append(srcs, attr.Str(pl, "prefixListId"))
+		pls, _ := p.objs("prefixListIds")
+		for _, pl := range pls {
+			srcs = append(srcs, pl.s("prefixListId"))
 		}
 		out = append(out, resource.FirewallRule{
 			Direction: dir, Action: "allow", Protocol: proto, FromPort: from, ToPort: to,
@@ -439,180 +577,150 @@ func sgRules(dir string, perms []attr.M) []resource.FirewallRule {
 	return out
 }
 
-func instance(r *resource.Resource, cfg, _ attr.M) {
+// integerOrNil reads an integer, nil when absent or wrong (reported).
+func (n node) integerOrNil(keys ...string) *int { v, _ := n.integer(keys...); return v }
+
+func instance(it *item) {
+	r, cfg := it.r, it.cfg
 	r.Class = resource.ClassCompute
 	c := &resource.Compute{}
 	r.Facts.Compute = c
-	if cfg == nil {
+	if cfg.m == nil {
 		return
 	}
-	public := attr.Str(cfg, "publicIpAddress") != ""
-	for _, ni := range attr.Objs(cfg, "networkInterfaces") {
-		if attr.Str(ni, "association", "publicIp") != "" {
+	before := cfg.c.count()
+	public := cfg.s("publicIpAddress") != ""
+	nis, _ := cfg.objs("networkInterfaces")
+	for _, ni := range nis {
+		if ni.s("association", "publicIp") != "" {
 			public = true
 		}
+		attr.Relate(r, resource.RelUsesInterface, ni.s("networkInterfaceId"))
 	}
-	c.PublicIP = resource.Bool(public)
-	c.Identity = attr.Str(cfg, "iamInstanceProfile", "arn")
-	if tok := attr.Str(cfg, "metadataOptions", "httpTokens"); tok != "" {
-		c.MetadataV2Required = resource.Bool(tok == "required")
+	if cfg.c.count() == before {
+		c.PublicIP = boolp(public)
 	}
-	c.State = attr.Str(cfg, "state", "name")
-	for _, bd := range attr.Objs(cfg, "blockDeviceMappings") {
-		attr.Relate(r, "uses_volume", attr.Str(bd, "ebs", "volumeId"))
+	c.Identity = cfg.s("iamInstanceProfile", "arn")
+	if tok := cfg.s("metadataOptions", "httpTokens"); tok != "" {
+		c.MetadataV2Required = boolp(tok == "required")
 	}
+	c.State = cfg.s("state", "name")
+	bds, _ := cfg.objs("blockDeviceMappings")
+	for _, bd := range bds {
+		attr.Relate(r, resource.RelUsesDisk, bd.s("ebs", "volumeId"))
+	}
+	attr.Relate(r, resource.RelInNetwork, cfg.s("vpcId"))
 }
 
-func vpc(r *resource.Resource, cfg, _ attr.M) {
+func vpc(it *item) {
+	r := it.r
 	r.Class = resource.ClassNetwork
 	n := &resource.Network{}
 	r.Facts.Network = n
-	if cfg != nil {
-		n.Default = attr.Bool(cfg, "isDefault")
-	}
+	n.Default = it.cfg.b("isDefault")
 }
 
-func rdsInstance(r *resource.Resource, cfg, _ attr.M) {
+func rdsInstance(it *item) {
+	r, cfg := it.r, it.cfg
 	r.Class = resource.ClassDatabase
 	d := &resource.Database{}
 	r.Facts.Database = d
-	if cfg == nil {
+	if cfg.m == nil {
 		return
 	}
-	d.Engine = attr.Str(cfg, "engine")
-	d.PublicEndpoint = attr.Bool(cfg, "publiclyAccessible")
-	d.Encrypted = attr.Bool(cfg, "storageEncrypted")
-	if d.Encrypted != nil && *d.Encrypted {
-		if k := attr.Str(cfg, "kmsKeyId"); k != "" && !strings.Contains(k, "alias/aws/") {
+	d.Engine = cfg.s("engine")
+	d.PublicEndpoint = cfg.b("publiclyAccessible")
+	d.Encrypted = cfg.b("storageEncrypted")
+	kms, kst := cfg.str("kmsKeyId")
+	if d.Encrypted != nil && *d.Encrypted && kst != bad {
+		if kms != "" && !strings.Contains(kms, "alias/aws/") {
 			d.KeyManager = "customer"
 		} else {
 			d.KeyManager = "provider"
 		}
 	}
-	if days := attr.Int(cfg, "backupRetentionPeriod"); days != nil {
+	if days := cfg.integerOrNil("backupRetentionPeriod"); days != nil {
 		d.BackupRetentionDays = days
-		d.BackupEnabled = resource.Bool(*days > 0)
+		d.BackupEnabled = boolp(*days > 0)
 	}
-	d.MultiAZ = attr.Bool(cfg, "multiAZ")
-	d.DeletionProtection = attr.Bool(cfg, "deletionProtection")
-	d.AutoMinorUpgrade = attr.Bool(cfg, "autoMinorVersionUpgrade")
-	if kms := attr.Str(cfg, "kmsKeyId"); kms != "" {
-		attr.Relate(r, "uses_key", kms)
-	}
+	d.MultiAZ = cfg.b("multiAZ")
+	d.DeletionProtection = cfg.b("deletionProtection")
+	d.AutoMinorUpgrade = cfg.b("autoMinorVersionUpgrade")
+	attr.Relate(r, resource.RelUsesKey, kms)
 }
 
-func kmsKey(r *resource.Resource, cfg, supp attr.M) {
+func kmsKey(it *item) {
+	r, cfg, supp := it.r, it.cfg, it.supp
 	r.Class = resource.ClassKey
 	k := &resource.Key{}
 	r.Facts.Key = k
-	if cfg == nil {
+	if cfg.m == nil {
 		return
 	}
-	if m := attr.Str(cfg, "keyManager"); m != "" {
-		k.CustomerManaged = resource.Bool(strings.EqualFold(m, "CUSTOMER"))
+	if m := cfg.s("keyManager"); m != "" {
+		k.CustomerManaged = boolp(strings.EqualFold(m, "CUSTOMER"))
 	}
-	if st := attr.Str(cfg, "keyState"); st != "" {
-		k.Enabled = resource.Bool(strings.EqualFold(st, "Enabled"))
-	} else {
-		k.Enabled = attr.Bool(cfg, "enabled")
+	if st, sst := cfg.str("keyState"); sst == ok && st != "" {
+		k.Enabled = boolp(strings.EqualFold(st, "Enabled"))
+	} else if sst == absent {
+		k.Enabled = cfg.b("enabled")
 	}
-	spec := attr.Str(cfg, "keySpec")
+	spec := cfg.s("keySpec")
 	if spec == "" {
-		spec = attr.Str(cfg, "customerMasterKeySpec")
+		spec = cfg.s("customerMasterKeySpec")
 	}
 	if spec != "" {
-		k.Symmetric = resource.Bool(spec == "SYMMETRIC_DEFAULT")
+		k.Symmetric = boolp(spec == "SYMMETRIC_DEFAULT")
 	}
 	// Rotation is not part of the Config item itself; accept it where an
 	// export adds it (configuration or supplementary configuration).
-	for _, src := range []attr.M{cfg, supp} {
+	for _, src := range []node{cfg, supp} {
 		for _, key := range []string{"keyRotationEnabled", "KeyRotationStatus"} {
-			if b := attr.Bool(src, key); b != nil {
+			v, st := src.lookup(key)
+			if st != ok {
+				continue
+			}
+			if b := attr.AsBool(v); b != nil {
 				k.RotationEnabled = b
-			} else if o := attr.Obj(src, key); o != nil {
+			} else if o := attr.AsObj(v); o != nil {
 				if b := attr.Bool(o, "keyRotationEnabled"); b != nil {
 					k.RotationEnabled = b
 				}
+			} else {
+				src.c.wrong(src.field(key), "boolean", v)
 			}
 		}
 	}
-	if days := attr.Int(cfg, "rotationPeriodInDays"); days != nil {
-		k.RotationPeriodDays = days
-	}
+	k.RotationPeriodDays = cfg.integerOrNil("rotationPeriodInDays")
 }
 
-func trail(r *resource.Resource, cfg, supp attr.M) {
+func trail(it *item) {
+	r, cfg, supp := it.r, it.cfg, it.supp
 	r.Class = resource.ClassAuditLog
 	a := &resource.AuditLog{}
 	r.Facts.AuditLog = a
-	if cfg == nil {
+	if cfg.m == nil {
 		return
 	}
-	a.MultiRegion = attr.Bool(cfg, "isMultiRegionTrail")
-	a.FileValidation = attr.Bool(cfg, "logFileValidationEnabled")
+	a.MultiRegion = cfg.b("isMultiRegionTrail")
+	a.FileValidation = cfg.b("logFileValidationEnabled")
 	if a.FileValidation == nil {
-		a.FileValidation = attr.Bool(cfg, "enableLogFileValidation")
+		a.FileValidation = cfg.b("enableLogFileValidation")
 	}
-	kms := attr.Str(cfg, "kmsKeyId")
-	a.EncryptedWithCMK = resource.Bool(kms != "")
-	a.Destination = attr.Str(cfg, "s3BucketName")
-	a.Enabled = attr.Bool(cfg, "isLogging")
+	if kms, st := cfg.str("kmsKeyId"); st != bad {
+		a.EncryptedWithCMK = boolp(kms != "")
+	}
+	a.Destination = cfg.s("s3BucketName")
+	a.Enabled = cfg.b("isLogging")
 	if a.Enabled == nil {
-		a.Enabled = attr.Bool(supp, "isLogging")
+		a.Enabled = supp.b("isLogging")
 	}
 	if a.Enabled == nil {
-		a.Enabled = attr.Bool(attr.Obj(supp, "TrailStatus"), "isLogging")
+		a.Enabled = supp.b("TrailStatus", "isLogging")
 	}
 	if a.Destination != "" {
 		attr.Relate(r, "delivers_to", a.Destination)
-	}
-}
-
-const adminPolicyARN = "arn:aws:iam::aws:policy/AdministratorAccess"
-
-// iamPrincipal fills identity facts for users, roles and groups from their
-// inline and attached policies. Admin is decided here when the answer is in
-// the item; attached customer-managed policies are resolved in Finalize.
-func iamPrincipal(kind string) normalizer {
-	return func(r *resource.Resource, cfg, _ attr.M) {
-		r.Class = resource.ClassIdentity
-		id := &resource.Identity{Kind: kind}
-		r.Facts.Identity = id
-		if cfg == nil {
-			return
-		}
-		admin := false
-		for _, p := range attr.Objs(cfg, "attachedManagedPolicies") {
-			arn := attr.Str(p, "policyArn")
-			if arn == "" {
-				continue
-			}
-			id.AttachedPolicies = append(id.AttachedPolicies, arn)
-			if arn == adminPolicyARN {
-				admin = true
-			}
-		}
-		for _, key := range []string{"userPolicyList", "rolePolicyList", "groupPolicyList"} {
-			for _, p := range attr.Objs(cfg, key) {
-				id.InlinePolicies = append(id.InlinePolicies, attr.Str(p, "policyName"))
-				if grantsAdmin(policyDoc(getv(p, "policyDocument"))) {
-					admin = true
-				}
-			}
-		}
-		id.Admin = resource.Bool(admin)
-		if kind == "role" {
-			stmts := policyDoc(getv(cfg, "assumeRolePolicyDocument"))
-			if stmts != nil {
-				id.TrustsExternal = externalTrust(stmts, r.Account)
-			}
-		}
-		for _, g := range attr.Strs(cfg, "groupList") {
-			attr.Relate(r, "member_of", g)
-		}
-		if name := attr.Str(cfg, kind+"Name"); name != "" {
-			r.Name = name
-		}
+		attr.Relate(r, resource.RelLogsTo, "arn:aws:s3:::"+a.Destination)
 	}
 }
 

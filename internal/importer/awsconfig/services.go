@@ -1,0 +1,674 @@
+package awsconfig
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// keyManager tells a KMS key reference of an AWS-managed key (alias/aws/...)
+// from a customer key; "" when there is no reference.
+func keyManager(ref string) string {
+	switch {
+	case ref == "":
+		return ""
+	case strings.Contains(ref, "alias/aws/"):
+		return "provider"
+	}
+	return "customer"
+}
+
+// docAt parses the policy document at key (JSON text or an object); nil
+// when absent. A document of the wrong type or that does not parse is
+// reported and returned with its error.
+func docAt(n node, key, owner string) (*resource.PolicyDocument, state) {
+	v, st := n.lookup(key)
+	if st != ok {
+		return nil, st
+	}
+	switch v.(type) {
+	case string, attr.M:
+	default:
+		n.c.wrong(n.field(key), "string", v)
+		return nil, bad
+	}
+	d := awspolicy.Parse(v)
+	if d != nil && d.Error != "" {
+		policyProblem(n, n.field(key), owner, key, d)
+		return d, bad
+	}
+	return d, ok
+}
+
+func volume(it *item) {
+	r, cfg := it.r, it.cfg
+	r.Class = resource.ClassDisk
+	d := &resource.Disk{}
+	r.Facts.Disk = d
+	if cfg.m == nil {
+		return
+	}
+	d.Encrypted = cfg.b("encrypted")
+	if kms, st := cfg.str("kmsKeyId"); st == ok && kms != "" {
+		attr.Relate(r, resource.RelUsesKey, kms)
+		if strings.Contains(kms, "alias/aws/") {
+			d.KeyManager = "provider"
+		}
+	} else if st == absent && d.Encrypted != nil && *d.Encrypted {
+		d.KeyManager = "provider"
+	}
+	if atts, st := cfg.objs("attachments"); st == ok {
+		before := cfg.c.count()
+		for _, a := range atts {
+			if s := a.s("state"); s != "" && s != "attached" && s != "attaching" {
+				continue
+			}
+			if in := a.s("instanceId"); in != "" {
+				d.AttachedTo = append(d.AttachedTo, in)
+			}
+		}
+		if cfg.c.count() == before {
+			d.Attached = boolp(len(d.AttachedTo) > 0)
+		} else {
+			d.AttachedTo = nil
+		}
+	}
+	d.SizeGB = cfg.integerOrNil("size")
+}
+
+// flowLog: a Config AWS::EC2::FlowLog item. A flow log exists only while it
+// is on: without a status it counts as enabled.
+func flowLog(it *item) {
+	r, cfg := it.r, it.cfg
+	r.Class = resource.ClassFlowLog
+	f := &resource.FlowLog{}
+	r.Facts.FlowLog = f
+	if cfg.m == nil {
+		return
+	}
+	if st, sst := cfg.str("flowLogStatus"); sst == ok {
+		f.Enabled = boolp(strings.EqualFold(st, "ACTIVE"))
+	} else if sst == absent {
+		f.Enabled = boolp(true)
+	}
+	if t := cfg.s("resourceId"); t != "" {
+		f.Targets = []string{t}
+		attr.Relate(r, resource.RelFlowLogsOf, t)
+	}
+}
+
+// accountPublicAccessBlock: the account-level S3 Block Public Access
+// settings become the account's storage_public_access_blocked fact (the
+// item is the account resource, merged with the one derivation adds).
+func accountPublicAccessBlock(it *item) {
+	r, cfg := it.r, it.cfg
+	r.ID, r.Type, r.Name, r.Region, r.Aliases = AccountID(r.Account), TypeAccount, r.Account, "global", nil
+	r.Class = resource.ClassAccount
+	a := &resource.Account{}
+	r.Facts.Account = a
+	if cfg.m == nil {
+		return
+	}
+	before := cfg.c.count()
+	all := true
+	for _, k := range []string{"blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy", "restrictPublicBuckets"} {
+		if b := cfg.b(k); b == nil || !*b {
+			all = false
+		}
+	}
+	if cfg.c.count() == before {
+		a.StoragePublicAccessBlocked = boolp(all)
+	}
+}
+
+// deprecatedRuntimes maps Lambda runtime identifiers to the date AWS
+// deprecates them, from the "Deprecated runtimes" and "Upcoming runtime
+// deprecations" tables of https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html.
+var deprecatedRuntimes = map[string]string{
+	"nodejs": "2016-10-31", "nodejs4.3": "2020-03-05", "nodejs4.3-edge": "2019-04-30", "nodejs6.10": "2019-08-12",
+	"nodejs8.10": "2020-03-06", "nodejs10.x": "2021-07-30", "nodejs12.x": "2023-03-31", "nodejs14.x": "2023-12-04",
+	"nodejs16.x": "2024-06-12", "nodejs18.x": "2025-09-01", "nodejs20.x": "2026-04-30",
+	"python2.7": "2021-07-15", "python3.6": "2022-07-18", "python3.7": "2023-12-04", "python3.8": "2024-10-14",
+	"python3.9": "2025-12-15", "python3.10": "2026-06-30",
+	"java8": "2024-01-08", "go1.x": "2024-01-08", "provided": "2024-01-08",
+	"dotnetcore1.0": "2019-07-30", "dotnetcore2.0": "2019-05-30", "dotnetcore2.1": "2022-01-05",
+	"dotnetcore3.1": "2023-04-03", "dotnet5.0": "2022-05-10", "dotnet6": "2024-12-20", "dotnet7": "2024-05-14",
+	"dotnet8": "2026-11-10",
+	"ruby2.5": "2021-07-30", "ruby2.7": "2023-12-07", "ruby3.2": "2026-03-31",
+}
+
+// RuntimeDeprecated reports whether a Lambda runtime is deprecated at t:
+// nil for a runtime AWS does not list (a current or unknown one is false
+// only when it is one vigil knows is supported: any other identifier is
+// unknown).
+func RuntimeDeprecated(runtime string, t time.Time) *bool {
+	if d, ok := deprecatedRuntimes[runtime]; ok {
+		day, _ := time.Parse(time.DateOnly, d)
+		return boolp(!t.Before(day))
+	}
+	if supportedRuntime.MatchString(runtime) {
+		return boolp(false)
+	}
+	return nil
+}
+
+var supportedRuntime = regexp.MustCompile(`^(nodejs(2[2-9]|[3-9][0-9])\.x|python3\.(1[1-9]|[2-9][0-9])|java(8\.al2|1[1-9]|[2-9][0-9])|dotnet([89]|[1-9][0-9])|ruby3\.[3-9]|provided\.al20(2[3-9]|2))$`)
+
+// secretName matches environment variable names that hold credentials.
+var secretName = regexp.MustCompile(`(?i)(secret|passw(or)?d|passwd|pwd|token|api[_-]?key|private[_-]?key|access[_-]?key|credential|auth)`)
+
+// secretValue matches values that are credentials whatever the name (AWS
+// access key IDs, private keys).
+var secretValue = regexp.MustCompile(`(AKIA|ASIA)[A-Z0-9]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----`)
+
+func lambdaFunction(it *item) {
+	r, cfg := it.r, it.cfg
+	r.Class = resource.ClassFunction
+	f := &resource.Function{}
+	r.Facts.Function = f
+	if cfg.m == nil {
+		return
+	}
+	if name := cfg.s("functionName"); name != "" {
+		r.Name = name
+	}
+	f.Runtime = cfg.s("runtime")
+	when := it.at
+	if when.IsZero() {
+		when = time.Now()
+	}
+	if f.Runtime != "" {
+		f.RuntimeDeprecated = RuntimeDeprecated(f.Runtime, when)
+	} else if strings.EqualFold(cfg.s("packageType"), "Image") {
+		f.RuntimeDeprecated = boolp(false) // a container image brings its own runtime
+	}
+	if role := cfg.s("role"); role != "" {
+		f.Identity = role
+		attr.Relate(r, resource.RelRunsAs, role)
+	}
+	switch env, st := cfg.obj("environment"); st {
+	case ok:
+		switch vars, vst := env.obj("variables"); vst {
+		case ok:
+			before := cfg.c.count()
+			for name, v := range vars.m {
+				val, isStr := v.(string)
+				if !isStr && v != nil {
+					vars.c.wrong(vars.field(name), "string", v)
+					continue
+				}
+				if secretName.MatchString(name) || secretValue.MatchString(val) {
+					f.SecretVariables = append(f.SecretVariables, name)
+				}
+			}
+			if cfg.c.count() == before {
+				f.EnvironmentSecrets = boolp(len(f.SecretVariables) > 0)
+			} else {
+				f.SecretVariables = nil
+			}
+		case absent:
+			f.EnvironmentSecrets = boolp(false)
+		}
+	case absent:
+		f.EnvironmentSecrets = boolp(false) // GetFunctionConfiguration omits an empty environment
+	}
+	if subnets, st := cfg.strs("vpcConfig", "subnetIds"); st == ok {
+		f.InVPC = boolp(len(subnets) > 0)
+	} else if st == absent {
+		f.InVPC = boolp(false)
+	}
+	if mode := cfg.s("tracingConfig", "mode"); mode != "" {
+		f.Tracing = boolp(strings.EqualFold(mode, "Active"))
+	}
+	if d, st := docAt(it.supp, "Policy", "function "+r.Name); st == ok && d != nil {
+		f.PublicInvocation = awspolicy.Public(d)
+	}
+}
+
+func eksCluster(it *item) {
+	r, cfg := it.r, it.cfg
+	r.Class = resource.ClassKubernetes
+	k := &resource.Kubernetes{}
+	r.Facts.Kubernetes = k
+	if cfg.m == nil {
+		return
+	}
+	k.Version = cfg.s("Version")
+	vc := cfg.o("ResourcesVpcConfig")
+	k.PublicEndpoint = vc.b("EndpointPublicAccess")
+	if cidrs, st := vc.strs("PublicAccessCidrs"); st == ok {
+		k.EndpointAllowedCIDRs = cidrs
+	}
+	// Logging: the CloudFormation-shaped item lists the enabled log types;
+	// no Logging means none.
+	switch lg, st := cfg.obj("Logging"); st {
+	case ok:
+		types, tst := lg.objs("ClusterLogging", "EnabledTypes")
+		if tst == bad {
+			break
+		}
+		audit, api := false, false
+		for _, t := range types {
+			switch strings.ToLower(t.s("Type")) {
+			case "audit":
+				audit = true
+			case "api":
+				api = true
+			}
+		}
+		k.ControlPlaneLogging, k.AuditLogging = boolp(len(types) > 0 && (api || audit)), boolp(audit)
+	case absent:
+		k.ControlPlaneLogging, k.AuditLogging = boolp(false), boolp(false)
+	}
+	switch enc, st := cfg.objs("EncryptionConfig"); st {
+	case ok:
+		secrets := false
+		for _, e := range enc {
+			res, _ := e.strs("Resources")
+			for _, x := range res {
+				if x == "secrets" && e.s("Provider", "KeyArn") != "" {
+					secrets = true
+					attr.Relate(r, resource.RelUsesKey, e.s("Provider", "KeyArn"))
+				}
+			}
+		}
+		k.SecretsEncrypted = boolp(secrets)
+	case absent:
+		k.SecretsEncrypted = boolp(false)
+	}
+	k.RBAC = boolp(true) // EKS always authorizes with Kubernetes RBAC
+	if role := cfg.s("RoleArn"); role != "" {
+		attr.Relate(r, resource.RelRunsAs, role)
+	}
+}
+
+// tlsOfPolicy gives the lowest TLS version an ELB security policy allows:
+// "1.0", "1.1", "1.2" or "1.3"; "" for a name vigil does not know.
+func tlsOfPolicy(name string) string {
+	n := strings.ToUpper(name)
+	switch {
+	case n == "":
+		return ""
+	case strings.Contains(n, "TLS13-1-3") || strings.Contains(n, "TLS-1-3"):
+		return "1.3"
+	case strings.Contains(n, "TLS13-1-2") || strings.Contains(n, "TLS-1-2") || strings.Contains(n, "FS-1-2"):
+		return "1.2"
+	case strings.Contains(n, "TLS13-1-1") || strings.Contains(n, "TLS-1-1") || strings.Contains(n, "FS-1-1"):
+		return "1.1"
+	case strings.Contains(n, "TLS13-1-0") || strings.Contains(n, "TLS-1-0") || n == "ELBSECURITYPOLICY-2016-08" ||
+		n == "ELBSECURITYPOLICY-2015-05" || n == "ELBSECURITYPOLICY-FS-2018-06" || strings.HasPrefix(n, "ELBSAMPLE"):
+		return "1.0"
+	}
+	return ""
+}
+
+func weak(v string) *bool {
+	if v == "" {
+		return nil
+	}
+	return boolp(v < "1.2")
+}
+
+func elbv2LoadBalancer(it *item) {
+	r, cfg := it.r, it.cfg
+	r.Class = resource.ClassLoadBalancer
+	lb := &resource.LoadBalancer{}
+	r.Facts.LoadBalancer = lb
+	if cfg.m == nil {
+		return
+	}
+	if s := cfg.s("scheme"); s != "" {
+		lb.Public = boolp(strings.EqualFold(s, "internet-facing"))
+	}
+	attr.Relate(r, resource.RelInNetwork, cfg.s("vpcId"))
+}
+
+// elbv2Listener: each listener item is judged on its own (class
+// load_balancer with its one listener) and linked to its load balancer.
+func elbv2Listener(it *item) {
+	r, cfg := it.r, it.cfg
+	r.Class = resource.ClassLoadBalancer
+	lb := &resource.LoadBalancer{}
+	r.Facts.LoadBalancer = lb
+	if cfg.m == nil {
+		return
+	}
+	before := cfg.c.count()
+	l := resource.Listener{Protocol: strings.ToUpper(cfg.s("Protocol")), TLSPolicy: cfg.s("SslPolicy")}
+	if p := cfg.integerOrNil("Port"); p != nil {
+		l.Port = *p
+	}
+	l.MinTLSVersion = tlsOfPolicy(l.TLSPolicy)
+	acts, ast := cfg.objs("DefaultActions")
+	if l.Protocol == "HTTP" && ast == ok {
+		redirect := false
+		for _, a := range acts {
+			if strings.EqualFold(a.s("Type"), "redirect") && strings.EqualFold(a.s("RedirectConfig", "Protocol"), "HTTPS") {
+				redirect = true
+			}
+		}
+		l.RedirectsToHTTPS = boolp(redirect)
+	}
+	if cfg.c.count() != before || l.Protocol == "" {
+		return
+	}
+	lb.Listeners = []resource.Listener{l}
+	switch l.Protocol {
+	case "HTTP":
+		if l.RedirectsToHTTPS != nil {
+			lb.HTTPListener = not(l.RedirectsToHTTPS)
+		}
+	case "HTTPS", "TLS":
+		lb.HTTPListener = boolp(false)
+		lb.WeakTLS = weak(l.MinTLSVersion)
+	default:
+		lb.HTTPListener = boolp(false)
+	}
+	attr.Relate(r, "listener_of", cfg.s("LoadBalancerArn"))
+}
+
+func classicLoadBalancer(it *item) {
+	r, cfg, supp := it.r, it.cfg, it.supp
+	r.Class = resource.ClassLoadBalancer
+	lb := &resource.LoadBalancer{}
+	r.Facts.LoadBalancer = lb
+	if cfg.m == nil {
+		return
+	}
+	if s := cfg.s("scheme"); s != "" {
+		lb.Public = boolp(strings.EqualFold(s, "internet-facing"))
+	}
+	// TLS: the SSL negotiation policies in the supplementary configuration.
+	minTLS := ""
+	pols, pst := supp.objs("LoadBalancerPolicies")
+	for _, p := range pols {
+		attrs, _ := p.objs("policyAttributeDescriptions")
+		for _, a := range attrs {
+			name, val := a.s("attributeName"), a.s("attributeValue")
+			if !strings.EqualFold(val, "true") {
+				if name == "Reference-Security-Policy" && minTLS == "" {
+					minTLS = tlsOfPolicy(val)
+				}
+				continue
+			}
+			v := map[string]string{"Protocol-SSLv3": "0.3", "Protocol-TLSv1": "1.0", "Protocol-TLSv1.1": "1.1", "Protocol-TLSv1.2": "1.2"}[name]
+			if v != "" && (minTLS == "" || v < minTLS) {
+				minTLS = v
+			}
+		}
+	}
+	before := cfg.c.count()
+	lds, lst := cfg.objs("listenerDescriptions")
+	httpL, tls := false, false
+	for _, ld := range lds {
+		l := ld.o("listener")
+		proto := strings.ToUpper(l.s("protocol"))
+		li := resource.Listener{Protocol: proto}
+		if p := l.integerOrNil("loadBalancerPort"); p != nil {
+			li.Port = *p
+		}
+		switch proto {
+		case "HTTP":
+			httpL = true
+			li.RedirectsToHTTPS = boolp(false) // a classic load balancer cannot redirect
+		case "HTTPS", "SSL":
+			tls = true
+			li.MinTLSVersion = minTLS
+		}
+		lb.Listeners = append(lb.Listeners, li)
+	}
+	if lst != ok || cfg.c.count() != before {
+		lb.Listeners = nil
+		return
+	}
+	lb.HTTPListener = boolp(httpL)
+	if tls && pst == ok {
+		lb.WeakTLS = weak(minTLS)
+	} else if !tls {
+		lb.WeakTLS = boolp(false)
+	}
+}
+
+func queueOrTopic(it *item, kind string) {
+	r, cfg := it.r, it.cfg
+	r.Class = resource.ClassQueue
+	q := &resource.Queue{Kind: kind}
+	r.Facts.Queue = q
+	if cfg.m == nil {
+		return
+	}
+	kms, kst := cfg.str("KmsMasterKeyId")
+	sqsSSE := cfg.b("SqsManagedSseEnabled")
+	switch {
+	case kst == ok && kms != "":
+		q.Encrypted, q.KeyManager = boolp(true), keyManager(kms)
+		attr.Relate(r, resource.RelUsesKey, kms)
+	case sqsSSE != nil && *sqsSSE:
+		q.Encrypted, q.KeyManager = boolp(true), "provider"
+	case kst == absent && (kind == "topic" || sqsSSE != nil):
+		q.Encrypted = boolp(false)
+	}
+	if d, st := docAt(cfg, "Policy", kind+" "+r.Name); st == ok && d != nil {
+		q.PublicPolicy = awspolicy.Public(d)
+	}
+}
+
+func sqsQueue(it *item) {
+	queueOrTopic(it, "queue")
+	if n := it.cfg.s("QueueName"); n != "" {
+		it.r.Name = n
+	}
+}
+
+func snsTopic(it *item) { queueOrTopic(it, "topic") }
+
+func secret(it *item) {
+	r, cfg := it.r, it.cfg
+	r.Class = resource.ClassSecret
+	s := &resource.Secret{}
+	r.Facts.Secret = s
+	if cfg.m == nil {
+		return
+	}
+	if n := cfg.s("Name"); n != "" {
+		r.Name = n
+	}
+	s.RotationEnabled = cfg.b("RotationEnabled")
+	if s.RotationEnabled != nil && *s.RotationEnabled {
+		s.RotationPeriodDays = cfg.integerOrNil("RotationRules", "AutomaticallyAfterDays")
+	}
+	switch kms, st := cfg.str("KMSKeyId"); st {
+	case ok:
+		s.KeyManager = keyManager(kms)
+		if s.KeyManager == "customer" {
+			attr.Relate(r, resource.RelUsesKey, kms)
+		}
+	case absent:
+		s.KeyManager = "provider" // aws/secretsmanager
+	}
+	s.LastRotated = cfg.s("LastRotatedDate")
+	for _, key := range []string{"ResourcePolicy", "Policy"} {
+		if d, st := docAt(cfg, key, "secret "+r.Name); st == ok && d != nil {
+			s.PublicAccess = awspolicy.Public(d)
+		}
+	}
+}
+
+func ecrRepository(it *item) {
+	r, cfg := it.r, it.cfg
+	r.Class = resource.ClassContainerRegistry
+	g := &resource.Registry{}
+	r.Facts.Registry = g
+	if cfg.m == nil {
+		return
+	}
+	if n := cfg.s("RepositoryName"); n != "" {
+		r.Name = n
+	}
+	g.ImageScanning = cfg.b("ImageScanningConfiguration", "ScanOnPush")
+	if m := cfg.s("ImageTagMutability"); m != "" {
+		g.TagImmutable = boolp(strings.EqualFold(m, "IMMUTABLE"))
+	}
+	switch enc := cfg.s("EncryptionConfiguration", "EncryptionType"); strings.ToUpper(enc) {
+	case "KMS":
+		g.KeyManager = keyManager(cfg.s("EncryptionConfiguration", "KmsKey"))
+		if g.KeyManager == "" {
+			g.KeyManager = "provider" // aws/ecr
+		}
+	case "AES256":
+		g.KeyManager = "provider"
+	}
+	switch d, st := docAt(cfg, "RepositoryPolicyText", "repository "+r.Name); st {
+	case ok:
+		if d == nil {
+			g.Public = boolp(false)
+		} else {
+			g.Public = awspolicy.Public(d)
+		}
+	}
+}
+
+func hostedZone(it *item) {
+	r, cfg := it.r, it.cfg
+	r.Class = resource.ClassDNSZone
+	z := &resource.DNSZone{}
+	r.Facts.DNS = z
+	if cfg.m == nil {
+		return
+	}
+	if n := cfg.s("Name"); n != "" {
+		r.Name = n
+	}
+	switch vpcs, st := cfg.objs("VPCs"); st {
+	case ok:
+		z.Public = boolp(len(vpcs) == 0)
+	case absent:
+		z.Public = boolp(true)
+	}
+	switch ql, st := cfg.obj("QueryLoggingConfig"); st {
+	case ok:
+		z.QueryLogging = boolp(ql.s("CloudWatchLogsLogGroupArn") != "" || len(ql.m) > 0)
+	case absent:
+		z.QueryLogging = boolp(false)
+	}
+}
+
+// cloudFrontTLS maps a viewer certificate's minimumProtocolVersion to a
+// TLS version.
+func cloudFrontTLS(v string) string {
+	switch {
+	case strings.HasPrefix(v, "TLSv1.2"):
+		return "1.2"
+	case strings.HasPrefix(v, "TLSv1.1"):
+		return "1.1"
+	case strings.HasPrefix(v, "TLSv1"):
+		return "1.0"
+	case strings.HasPrefix(v, "SSLv3"):
+		return "0.3"
+	}
+	return ""
+}
+
+func distribution(it *item) {
+	r, cfg := it.r, it.cfg
+	r.Class = resource.ClassCDN
+	c := &resource.CDN{}
+	r.Facts.CDN = c
+	dc := cfg.o("distributionConfig")
+	if dc.m == nil {
+		return
+	}
+	before := cfg.c.count()
+	https := func(p string) bool { return p == "redirect-to-https" || p == "https-only" }
+	only := https(dc.s("defaultCacheBehavior", "viewerProtocolPolicy"))
+	cbs, _ := dc.objs("cacheBehaviors", "items")
+	for _, cb := range cbs {
+		only = only && https(cb.s("viewerProtocolPolicy"))
+	}
+	if cfg.c.count() == before {
+		c.ViewerHTTPSOnly = boolp(only)
+	}
+	vc := dc.o("viewerCertificate")
+	if def := vc.b("cloudFrontDefaultCertificate"); def != nil && *def {
+		c.MinTLSVersion = "1.0" // the *.cloudfront.net certificate allows TLSv1
+	} else {
+		c.MinTLSVersion = cloudFrontTLS(vc.s("minimumProtocolVersion"))
+	}
+	if waf, st := dc.str("webACLId"); st != bad {
+		c.WAF = boolp(waf != "")
+	}
+	c.AccessLogs = dc.b("logging", "enabled")
+	before = cfg.c.count()
+	origins, ost := dc.objs("origins", "items")
+	originHTTPS, s3, oac := true, 0, 0
+	for _, o := range origins {
+		if co := o.o("customOriginConfig"); co.m != nil {
+			if co.s("originProtocolPolicy") != "https-only" {
+				originHTTPS = false
+			}
+			continue
+		}
+		s3++
+		if o.s("originAccessControlId") != "" || o.s("s3OriginConfig", "originAccessIdentity") != "" {
+			oac++
+		}
+	}
+	if ost == ok && cfg.c.count() == before {
+		c.OriginHTTPSOnly = boolp(originHTTPS)
+		if s3 > 0 {
+			c.OriginAccessControl = boolp(oac == s3)
+		}
+	}
+}
+
+func apiStage(it *item) {
+	r, cfg := it.r, it.cfg
+	r.Class = resource.ClassAPIGateway
+	a := &resource.APIGateway{}
+	r.Facts.APIGateway = a
+	if cfg.m == nil {
+		return
+	}
+	access, ast := cfg.str("accessLogSettings", "destinationArn")
+	exec := false
+	if ms, st := cfg.obj("methodSettings"); st == ok {
+		for k := range ms.m {
+			lvl := ms.o(k).s("loggingLevel")
+			if lvl == "INFO" || lvl == "ERROR" {
+				exec = true
+			}
+		}
+	}
+	if ast != bad {
+		a.Logging = boolp(access != "" || exec)
+	}
+	if waf, st := cfg.str("webAclArn"); st != bad {
+		a.WAF = boolp(waf != "")
+	}
+	if cc, st := cfg.str("clientCertificateId"); st != bad {
+		a.ClientCertificate = boolp(cc != "")
+	}
+	a.Tracing = cfg.b("tracingEnabled")
+}
+
+func apiStageV2(it *item) {
+	r, cfg := it.r, it.cfg
+	r.Class = resource.ClassAPIGateway
+	a := &resource.APIGateway{}
+	r.Facts.APIGateway = a
+	if cfg.m == nil {
+		return
+	}
+	access, ast := cfg.str("accessLogSettings", "destinationArn")
+	lvl := cfg.s("defaultRouteSettings", "loggingLevel")
+	if ast != bad {
+		a.Logging = boolp(access != "" || lvl == "INFO" || lvl == "ERROR")
+	}
+	if cc, st := cfg.str("clientCertificateId"); st != bad {
+		a.ClientCertificate = boolp(cc != "")
+	}
+}
