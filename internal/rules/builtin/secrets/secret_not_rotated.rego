@@ -1,0 +1,33 @@
+# METADATA
+# title: "Secret has not been changed for more than 90 days"
+# description: "The value of an enabled Secrets Manager, Key Vault or Secret Manager secret was last rotated or updated more than 90 days before the scan, so a leaked copy of it is still valid."
+# scope: package
+# custom:
+#   id: secret-not-rotated
+#   severity: LOW
+#   category: identity
+#   class: secret
+#   providers: [aws, azure, gcp]
+#   requires: [facts.secret.last_rotated]
+#   remediation: "Rotate the secret (and the credential it holds at its source), and automate rotation on a schedule of 90 days or less."
+#   frameworks:
+#     soc2: ["CC6.1"]
+#     iso27001-2022: ["A.5.17"]
+#     pci-dss-4.0: ["8.6.3"]
+#     nist-800-53-r5: ["IA-5"]
+package vigil.rules.secret_not_rotated
+
+import data.vigil.lib.time
+
+max_age_days := 90
+
+fail contains r.id if {
+	some r in input.resources.secret
+	not r.facts.secret.enabled == false
+	time.older_than(r.facts.secret.last_rotated, max_age_days)
+}
+
+message[r.id] := sprintf("last rotated %d days ago", [time.age_days(r.facts.secret.last_rotated)]) if {
+	some r in input.resources.secret
+	r.id in fail
+}
