@@ -74,6 +74,10 @@ type Function struct {
 	SecretVariables    []string `json:"secret_variables,omitempty"`
 	// InVPC: attached to a private network.
 	InVPC *bool `json:"in_vpc,omitempty"`
+	// PublicNetwork: reachable from the internet whoever may invoke it
+	// (Cloud Functions / Cloud Run ingress ALLOW_ALL; false for internal
+	// only or internal and Cloud Load Balancing).
+	PublicNetwork *bool `json:"public_network,omitempty"`
 	// HTTPSOnly: Function App httpsOnly; Cloud Functions ingress/security level.
 	HTTPSOnly *bool `json:"https_only,omitempty"`
 	Tracing   *bool `json:"tracing,omitempty"`
