@@ -8,10 +8,13 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"reflect"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vigil-sec/vigil/internal/compliance"
 	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/resource"
 )
 
 // jsonSummary is the summary object of the JSON format: the finding summary
@@ -46,8 +49,14 @@ func writeJSON(w io.Writer, r *Report) error {
 	}
 	bw := bufio.NewWriterSize(w, writeBufferSize)
 	err := writeJSONStream(bw, doc, "  ", func(emit func(v any) error) error {
+		var fb []byte
 		for i := range r.Findings {
-			if err := emit(&r.Findings[i]); err != nil {
+			var v any = &r.Findings[i]
+			if fastFindingJSON {
+				fb = appendFinding(fb[:0], &r.Findings[i])
+				v = compactJSON(fb)
+			}
+			if err := emit(v); err != nil {
 				return err
 			}
 		}
@@ -55,6 +64,10 @@ func writeJSON(w io.Writer, r *Report) error {
 	})
 	return errors.Join(err, bw.Flush())
 }
+
+// compactJSON is JSON text already encoded compactly: writeJSONStream
+// indents it without re-encoding.
+type compactJSON []byte
 
 // writeBufferSize is the buffer every writer puts between itself and the
 // destination, so that a report of any size costs few system calls.
@@ -112,11 +125,16 @@ func writeJSONStream(w *bufio.Writer, doc any, indent string, each func(emit fun
 	ee.SetEscapeHTML(false)
 	n := 0
 	emit := func(v any) error {
-		buf.Reset()
-		if err := ee.Encode(v); err != nil {
-			return err
+		var b []byte
+		if c, ok := v.(compactJSON); ok {
+			b = c
+		} else {
+			buf.Reset()
+			if err := ee.Encode(v); err != nil {
+				return err
+			}
+			b = bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
 		}
-		b := bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
 		if indent != "" {
 			ind = appendIndentCompact(ind[:0], b, elemPrefix, indent)
 			b = ind
@@ -201,4 +219,153 @@ func appendIndentCompact(dst, src []byte, prefix, indent string) []byte {
 		}
 	}
 	return dst
+}
+
+// The JSON report encodes each finding with appendFinding, several times
+// faster than encoding/json's reflection, when finding.Finding has exactly
+// the shape appendFinding knows (fastFindingJSON); otherwise (a field added
+// to the model) it falls back to encoding/json, so the output is always
+// what encoding/json writes. TestFindingJSONMatches and FuzzFindingJSON
+// compare the two.
+var fastFindingJSON = sameShape(reflect.TypeFor[finding.Finding](),
+	"RuleID string rule_id", "Title string title", "Category string category", "Severity string severity",
+	"Status string status", "Message string message,omitempty", "Resource struct resource",
+	"Frameworks slice frameworks,omitempty", "Remediation string remediation,omitempty",
+	"Suppressed ptr suppressed,omitempty") &&
+	sameShape(reflect.TypeFor[resource.Ref](), "ID string id", "Type string type", "Provider string provider",
+		"Account string account", "Region string region", "Name string name") &&
+	sameShape(reflect.TypeFor[finding.Reference](), "Framework string framework", "Control string control") &&
+	sameShape(reflect.TypeFor[finding.Suppression](), "Reason string reason", "Expires string expires,omitempty")
+
+// sameShape reports whether struct type t has exactly these fields, each
+// given as "Name kind jsontag".
+func sameShape(t reflect.Type, fields ...string) bool {
+	if t.Kind() != reflect.Struct || t.NumField() != len(fields) {
+		return false
+	}
+	for i, want := range fields {
+		f := t.Field(i)
+		if got := f.Name + " " + f.Type.Kind().String() + " " + f.Tag.Get("json"); got != want {
+			return false
+		}
+	}
+	return true
+}
+
+// appendFinding appends f as compact JSON, as encoding/json encodes it with
+// HTML escaping off.
+func appendFinding(b []byte, f *finding.Finding) []byte {
+	b = append(b, `{"rule_id":`...)
+	b = appendJSONString(b, f.RuleID)
+	b = append(b, `,"title":`...)
+	b = appendJSONString(b, f.Title)
+	b = append(b, `,"category":`...)
+	b = appendJSONString(b, f.Category)
+	b = append(b, `,"severity":`...)
+	b = appendJSONString(b, string(f.Severity))
+	b = append(b, `,"status":`...)
+	b = appendJSONString(b, string(f.Status))
+	if f.Message != "" {
+		b = append(b, `,"message":`...)
+		b = appendJSONString(b, f.Message)
+	}
+	r := &f.Resource
+	b = append(b, `,"resource":{"id":`...)
+	b = appendJSONString(b, r.ID)
+	b = append(b, `,"type":`...)
+	b = appendJSONString(b, r.Type)
+	b = append(b, `,"provider":`...)
+	b = appendJSONString(b, string(r.Provider))
+	b = append(b, `,"account":`...)
+	b = appendJSONString(b, r.Account)
+	b = append(b, `,"region":`...)
+	b = appendJSONString(b, r.Region)
+	b = append(b, `,"name":`...)
+	b = appendJSONString(b, r.Name)
+	b = append(b, '}')
+	if len(f.Frameworks) > 0 {
+		b = append(b, `,"frameworks":[`...)
+		for i, ref := range f.Frameworks {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"framework":`...)
+			b = appendJSONString(b, ref.Framework)
+			b = append(b, `,"control":`...)
+			b = appendJSONString(b, ref.Control)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	if f.Remediation != "" {
+		b = append(b, `,"remediation":`...)
+		b = appendJSONString(b, f.Remediation)
+	}
+	if s := f.Suppressed; s != nil {
+		b = append(b, `,"suppressed":{"reason":`...)
+		b = appendJSONString(b, s.Reason)
+		if s.Expires != "" {
+			b = append(b, `,"expires":`...)
+			b = appendJSONString(b, s.Expires)
+		}
+		b = append(b, '}')
+	}
+	return append(b, '}')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string exactly as encoding/json does
+// with HTML escaping off: \" \\ \b \f \n \r \t, other control characters as
+// \u00XX, invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }

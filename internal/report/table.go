@@ -322,6 +322,16 @@ func cell(s string) string {
 // oneLine keeps a table cell on one line and free of control characters
 // (which could reset the terminal or spoof output).
 func oneLine(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			clean = false // a control character, or non-ASCII to check
+			break
+		}
+	}
+	if clean {
+		return s
+	}
 	return strings.Map(func(r rune) rune {
 		if r == '\t' || r == '\n' || r == '\r' {
 			return ' '
