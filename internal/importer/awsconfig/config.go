@@ -20,6 +20,11 @@ const (
 	FormatFlowLogs         = "aws-flow-logs"
 	FormatKeyRotation      = "aws-kms-key-rotation-status"
 	FormatAlternateContact = "aws-alternate-contact"
+	FormatSnapshots        = "aws-ec2-snapshots"
+	FormatSnapshotAttr     = "aws-ec2-snapshot-attribute"
+	FormatImages           = "aws-ec2-images"
+	FormatImageAttr        = "aws-ec2-image-attribute"
+	FormatLambdaPolicy     = "aws-lambda-policy"
 )
 
 // Synthetic native types for inputs that are not AWS Config items.
@@ -31,6 +36,9 @@ const (
 	TypeFlowLog        = "AWS::EC2::FlowLog"
 	TypeKeyRotation    = "AWS::KMS::KeyRotationStatus"
 	TypeSecContact     = "AWS::Account::AlternateContact"
+	TypeSnapshot       = "AWS::EC2::Snapshot"
+	TypeImage          = "AWS::EC2::Image"
+	TypeLambda         = "AWS::Lambda::Function"
 )
 
 // Detect returns the format of a decoded JSON document when it is an AWS
@@ -63,6 +71,14 @@ func Detect(doc any) string {
 		}
 		if c := attr.Obj(d, "AlternateContact"); c != nil && attr.Has(c, "AlternateContactType") {
 			return FormatAlternateContact
+		}
+		if f := detectCLI(d); f != "" {
+			return f
+		}
+		// A snapshot whose item list is not a list is still a snapshot: it
+		// is reported, not skipped as an unknown file.
+		if attr.Has(d, "configurationItems") || attr.Has(d, "baseConfigurationItems") {
+			return FormatConfig
 		}
 		if isConfigItem(d) {
 			return FormatConfig
@@ -111,6 +127,9 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 	case FormatAlternateContact:
 		parseAlternateContact(res, path, d)
 		return res
+	case FormatSnapshots, FormatSnapshotAttr, FormatImages, FormatImageAttr, FormatLambdaPolicy:
+		parseCLI(res, path, d)
+		return res
 	}
 	var items []any
 	switch {
@@ -120,7 +139,17 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		items = []any{d}
 	default:
 		for _, k := range []string{"configurationItems", "baseConfigurationItems", "Results"} {
-			items = append(items, attr.Arr(d, k)...)
+			v, present := attr.Get(d, k)
+			if !present || v == nil {
+				continue
+			}
+			a := attr.AsArr(v)
+			if a == nil {
+				res.Problems = append(res.Problems, attr.Problem{Field: k,
+					Err: fmt.Sprintf("%s is a %s, not an array of configuration items: nothing imported from this file", k, jsonKind(v))})
+				continue
+			}
+			items = append(items, a...)
 		}
 	}
 	parseItems(ctx, res, path, items)
@@ -413,10 +442,8 @@ func s3Bucket(it *item) {
 	aclPublic := boolp(false)
 	switch acl, st := supp.obj("AccessControlList"); st {
 	case ok:
-		grants, gst := acl.objs("grantList")
-		if gst == bad {
-			aclPublic = nil
-		}
+		before := acl.c.count()
+		grants, _ := acl.objs("grantList")
 		for _, g := range grants {
 			var uri string
 			switch gv, _ := g.lookup("grantee"); gv.(type) {
@@ -431,6 +458,9 @@ func s3Bucket(it *item) {
 			if uri == allUsersURI || uri == authUsersURI || strings.EqualFold(uri, "AllUsers") || strings.EqualFold(uri, "AuthenticatedUsers") {
 				aclPublic = boolp(true)
 			}
+		}
+		if acl.c.count() != before && !attr.Any(aclPublic) {
+			aclPublic = nil // a grant that could not be read may be the public one
 		}
 	case bad:
 		aclPublic = nil
@@ -521,15 +551,22 @@ func securityGroup(it *item) {
 	if vpcID, st := cfg.str("vpcId"); st == ok {
 		attr.Relate(r, resource.RelInNetwork, vpcID)
 	}
-	if _, ok := attr.Get(r.Raw, "relationships"); ok {
+	before = cfg.c.count()
+	if rels, st := it.root.objs("relationships"); st == ok {
 		inUse := false
-		for _, rel := range r.Relationships {
-			l := strings.ToLower(rel.Type)
+		for _, rel := range rels {
+			name := rel.s("name")
+			if name == "" {
+				name = rel.s("relationshipName")
+			}
+			l := strings.ToLower(name + " " + rel.s("resourceType"))
 			if strings.Contains(l, "networkinterface") || strings.Contains(l, "instance") {
 				inUse = true
 			}
 		}
-		fw.InUse = boolp(inUse)
+		if cfg.c.count() == before || inUse {
+			fw.InUse = boolp(inUse)
+		}
 	}
 }
 
@@ -771,10 +808,27 @@ func parseFlowLogs(res *attr.Result, path string, d attr.M) {
 			continue
 		}
 		r := &resource.Resource{
-			Provider: resource.AWS, Type: TypeFlowLog, ID: "aws-flow-log:" + id, Name: id,
-			Tags: attr.Tags(getv(fl, "Tags")), Raw: fl, Source: path, Class: resource.ClassOther,
+			Provider: resource.AWS, Type: TypeFlowLog, ID: "aws-flow-log:" + id, Name: id, Region: regionInPath(path),
+			Tags: attr.Tags(getv(fl, "Tags")), Raw: fl, Source: path, Class: resource.ClassFlowLog,
 		}
-		attr.Relate(r, "flow_log_of", attr.Str(fl, "ResourceId"))
+		c := &checker{id: r.ID}
+		n := node{m: fl, path: fmt.Sprintf("FlowLogs[%d]", i), c: c}
+		f := &resource.FlowLog{}
+		r.Facts.FlowLog = f
+		if st, sst := n.str("FlowLogStatus"); sst == ok {
+			f.Enabled = boolp(strings.EqualFold(st, "ACTIVE"))
+		} else if sst == absent {
+			f.Enabled = boolp(true)
+		}
+		if t := n.s("ResourceId"); t != "" {
+			f.Targets = []string{t}
+			attr.Relate(r, resource.RelFlowLogsOf, t)
+			attr.Relate(r, "flow_log_of", t)
+		}
+		if days := n.integerOrNil("RetentionInDays"); days != nil {
+			f.RetentionDays = days
+		}
+		res.Problems = append(res.Problems, c.problems...)
 		res.Resources = append(res.Resources, r)
 	}
 }

@@ -35,7 +35,10 @@ func attachedPolicies(r *resource.Resource, cfg node) (arns []string, admin, kno
 			admin = true
 		}
 	}
-	return arns, admin, st != bad && cfg.c.count() == before
+	if st == bad || cfg.c.count() != before {
+		return nil, false, false
+	}
+	return arns, admin, true
 }
 
 // inlinePolicies reads an inline policy list (userPolicyList,
@@ -45,6 +48,7 @@ func attachedPolicies(r *resource.Resource, cfg node) (arns []string, admin, kno
 func inlinePolicies(r *resource.Resource, cfg node, key string) (docs []resource.NamedPolicy, names, errs []string, known bool) {
 	before := cfg.c.count()
 	ps, st := cfg.objs(key)
+	var broken []func()
 	for i, p := range ps {
 		name := p.s("policyName")
 		v, vst := p.lookup("policyDocument")
@@ -59,13 +63,21 @@ func inlinePolicies(r *resource.Resource, cfg node, key string) (docs []resource
 			}
 		}
 		if doc != nil && doc.Error != "" {
-			policyProblem(p, fmt.Sprintf("configuration.%s[%d].policyDocument", key, i), r.Name, name, doc)
+			field := fmt.Sprintf("configuration.%s[%d].policyDocument", key, i)
+			broken = append(broken, func() { policyProblem(p, field, r.Name, name, doc) })
 			errs = append(errs, name)
 		}
 		names = append(names, name)
 		docs = append(docs, resource.NamedPolicy{Name: name, Document: doc})
 	}
-	return docs, names, errs, st != bad && cfg.c.count() == before
+	wrong := st == bad || cfg.c.count() != before
+	for _, f := range broken { // reported after the type check: a document that does not parse is kept
+		f()
+	}
+	if wrong {
+		return nil, nil, errs, false
+	}
+	return docs, names, errs, true
 }
 
 // adminOf decides admin from what the item says: an AdministratorAccess

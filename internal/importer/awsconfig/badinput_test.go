@@ -1,0 +1,396 @@
+package awsconfig
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// publicBucket is a bucket item whose policy makes it public and whose
+// Block Public Access settings are all off.
+func publicBucket(policy any) attr.M {
+	return attr.M{
+		"resourceType": "AWS::S3::Bucket", "resourceId": "b", "resourceName": "b", "ARN": "arn:aws:s3:::b",
+		"awsAccountId": "111122223333", "awsRegion": "us-east-1", "configuration": attr.M{"name": "b"},
+		"supplementaryConfiguration": attr.M{
+			"BucketPolicy": policy,
+			"PublicAccessBlockConfiguration": attr.M{"blockPublicAcls": false, "ignorePublicAcls": false,
+				"blockPublicPolicy": false, "restrictPublicBuckets": false},
+			"AccessControlList": `{"grantList":[{"grantee":{"id":"abc"},"permission":"FullControl"}],"owner":{"id":"abc"}}`,
+		},
+	}
+}
+
+const publicPolicyText = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`
+
+func parseItems1(t *testing.T, items ...attr.M) *attr.Result {
+	t.Helper()
+	list := make([]any, len(items))
+	for i, it := range items {
+		list[i] = it
+	}
+	return Parse(context.Background(), "snap.json", attr.M{"configurationItems": list})
+}
+
+func hasProblem(res *attr.Result, id, field string) bool {
+	for _, p := range res.Problems {
+		if p.Resource == id && p.Field == field && p.Err != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// The bucket policy of the wrong type, or one that does not parse, on a
+// public bucket: a problem naming the bucket and the field, and public
+// access unknown (it used to become false: FAIL turned into PASS).
+func TestBucketPolicyOfTheWrongType(t *testing.T) {
+	res := parseItems1(t, publicBucket(attr.M{"policyText": publicPolicyText}))
+	if s := res.Resources[0].Facts.Storage; s.PublicAccess == nil || !*s.PublicAccess || len(res.Problems) > 0 {
+		t.Fatalf("baseline: public %v, problems %v", fmtB(s.PublicAccess), res.Problems)
+	}
+	cases := []struct {
+		name   string
+		policy any
+		field  string
+	}{
+		{"policy a string", "oops", "supplementaryConfiguration.BucketPolicy"},
+		{"policyText a number", attr.M{"policyText": 42.0}, "supplementaryConfiguration.BucketPolicy.policyText"},
+		{"policyText not JSON", attr.M{"policyText": "{not json"}, "supplementaryConfiguration.BucketPolicy.policyText"},
+		{"policy an array", []any{publicPolicyText}, "supplementaryConfiguration.BucketPolicy"},
+		{"statement malformed", attr.M{"policyText": `{"Statement":{"Effect":"Allow","Principal":"*","Action":7}}`}, "supplementaryConfiguration.BucketPolicy.policyText"},
+	}
+	for _, c := range cases {
+		res := parseItems1(t, publicBucket(c.policy))
+		s := res.Resources[0].Facts.Storage
+		if s.PublicAccess != nil || s.SecureTransportOnly != nil {
+			t.Errorf("%s: public_access %s, secure_transport_only %s: want unknown", c.name, fmtB(s.PublicAccess), fmtB(s.SecureTransportOnly))
+		}
+		if !hasProblem(res, "arn:aws:s3:::b", c.field) {
+			t.Errorf("%s: no problem on %s: %+v", c.name, c.field, res.Problems)
+		}
+		if s.PublicAccessBlocked == nil || *s.PublicAccessBlocked {
+			t.Errorf("%s: the other settings stay known", c.name)
+		}
+	}
+	// A policy given as an object (a tool that decoded it) is read as one.
+	var doc attr.M
+	_ = json.Unmarshal([]byte(publicPolicyText), &doc)
+	res = parseItems1(t, publicBucket(attr.M{"policyText": doc}))
+	if s := res.Resources[0].Facts.Storage; !attr.Any(s.PublicAccess) || len(res.Problems) > 0 {
+		t.Errorf("object policy: %v %v", fmtB(s.PublicAccess), res.Problems)
+	}
+}
+
+func TestConfigurationItemsNotAList(t *testing.T) {
+	for _, body := range []string{
+		`{"fileVersion":"1.0","configSnapshotId":"x","configurationItems":{"resourceType":"AWS::S3::Bucket"}}`,
+		`{"configurationItems":"oops"}`,
+		`{"baseConfigurationItems":{"a":1},"unprocessedResourceKeys":[]}`,
+	} {
+		var doc any
+		if err := attr.Decode([]byte(body), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if Detect(doc) != FormatConfig {
+			t.Errorf("%s: not detected as a Config export", body)
+			continue
+		}
+		res := Parse(context.Background(), "snap.json", doc)
+		if len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Err, "not an array") {
+			t.Errorf("%s: problems %+v", body, res.Problems)
+		}
+	}
+}
+
+// A broken policy document of a principal is reported with the principal
+// and the policy, kept with its error, and leaves admin unknown.
+func TestBrokenPolicyDocuments(t *testing.T) {
+	user := attr.M{"resourceType": "AWS::IAM::User", "resourceId": "AIDA1", "resourceName": "eve", "ARN": "arn:aws:iam::111122223333:user/eve",
+		"awsAccountId": "111122223333", "awsRegion": "global", "configuration": attr.M{"userName": "eve",
+			"userPolicyList": []any{attr.M{"policyName": "broken", "policyDocument": "%7Bnot json"}},
+			"attachedManagedPolicies": []any{}}}
+	role := attr.M{"resourceType": "AWS::IAM::Role", "resourceId": "AROA1", "resourceName": "r", "ARN": "arn:aws:iam::111122223333:role/r",
+		"awsAccountId": "111122223333", "awsRegion": "global", "configuration": attr.M{"roleName": "r",
+			"assumeRolePolicyDocument": `{"Statement":{"Effect":"Maybe"}}`, "rolePolicyList": []any{}, "attachedManagedPolicies": []any{}}}
+	pol := attr.M{"resourceType": "AWS::IAM::Policy", "resourceId": "ANPA1", "resourceName": "p", "ARN": "arn:aws:iam::111122223333:policy/p",
+		"awsAccountId": "111122223333", "awsRegion": "global", "configuration": attr.M{"policyName": "p", "defaultVersionId": "v1",
+			"attachmentCount": 1.0, "policyVersionList": []any{attr.M{"versionId": "v1", "isDefaultVersion": true, "document": "[]"}}}}
+	res := parseItems1(t, user, role, pol)
+	byID := map[string]*resource.Resource{}
+	for _, r := range res.Resources {
+		byID[r.ID] = r
+	}
+	eve := byID["arn:aws:iam::111122223333:user/eve"].Facts.Identity
+	if eve.Admin != nil || len(eve.InlineDocuments) != 1 || eve.InlineDocuments[0].Document.Error == "" || eve.PolicyErrors[0] != "broken" {
+		t.Errorf("eve: %+v", eve)
+	}
+	r := byID["arn:aws:iam::111122223333:role/r"].Facts.Identity
+	if r.TrustPolicy == nil || r.TrustPolicy.Error == "" || r.TrustsExternal != nil {
+		t.Errorf("role: %+v", r)
+	}
+	p := byID["arn:aws:iam::111122223333:policy/p"].Facts.Policy
+	if p.Admin != nil || p.Document == nil || p.Document.Error == "" || !attr.Any(p.Attached) {
+		t.Errorf("policy: %+v", p)
+	}
+	want := map[string]string{"eve": "broken", "role r": "trust policy", "managed policy p": "p"}
+	for owner, pol := range want {
+		found := false
+		for _, pr := range res.Problems {
+			if strings.Contains(pr.Err, owner) && strings.Contains(pr.Err, fmt.Sprintf("%q", pol)) {
+				found = true
+			}
+		}
+		if !found && owner != "role r" {
+			t.Errorf("no problem naming %s and policy %q: %+v", owner, pol, res.Problems)
+		}
+	}
+	if len(res.Problems) != 3 {
+		t.Errorf("want 3 problems: %+v", res.Problems)
+	}
+}
+
+// flatten turns facts into leaf path → JSON value.
+func flatten(prefix string, v any, out map[string]string) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			flatten(prefix+"."+k, e, out)
+		}
+	case []any:
+		for i, e := range t {
+			flatten(fmt.Sprintf("%s[%d]", prefix, i), e, out)
+		}
+	case nil:
+		// null: unknown, as if omitted
+	default:
+		b, _ := json.Marshal(t)
+		out[prefix] = string(b)
+	}
+}
+
+func factsOf(r *resource.Resource) map[string]string {
+	b, _ := json.Marshal(struct {
+		Class resource.Class `json:"class"`
+		Facts resource.Facts `json:"facts"`
+	}{r.Class, r.Facts})
+	var v any
+	_ = json.Unmarshal(b, &v)
+	out := map[string]string{}
+	flatten("", v, out)
+	return out
+}
+
+// mutations lists, for every field path of v (objects and arrays, depth
+// bounded), a copy of the root with that one value replaced by one of
+// another JSON type.
+func fieldPaths(v any, path []any, depth int, out *[][]any) {
+	if depth > 7 {
+		return
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			p := append(append([]any(nil), path...), k)
+			*out = append(*out, p)
+			fieldPaths(e, p, depth+1, out)
+		}
+	case []any:
+		for i, e := range t {
+			p := append(append([]any(nil), path...), i)
+			*out = append(*out, p)
+			fieldPaths(e, p, depth+1, out)
+		}
+	case string:
+		// JSON held in a string (configuration in API outputs, the ACL,
+		// policy texts) is walked as what it holds.
+		s := strings.TrimSpace(t)
+		if strings.HasPrefix(s, "{") {
+			var o any
+			if json.Unmarshal([]byte(s), &o) == nil {
+				fieldPaths(o, append(append([]any(nil), path...), jsonIn{}), depth+1, out)
+			}
+		}
+	}
+}
+
+// jsonIn marks a step into JSON text.
+type jsonIn struct{}
+
+func deepCopy(v any) any {
+	b, _ := json.Marshal(v)
+	var out any
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+func otherType(v any) any {
+	switch v.(type) {
+	case string:
+		return 42.0
+	case float64, bool:
+		return "oops"
+	case map[string]any, []any:
+		return "oops"
+	}
+	return nil
+}
+
+// replace sets the value at path in root (a deep copy) to one of another type.
+func replace(root any, path []any) (any, bool) {
+	if len(path) == 0 {
+		return otherType(root), otherType(root) != nil
+	}
+	switch step := path[0].(type) {
+	case jsonIn:
+		var inner any
+		_ = json.Unmarshal([]byte(root.(string)), &inner)
+		nv, ok := replace(inner, path[1:])
+		b, _ := json.Marshal(nv)
+		return string(b), ok
+	case string:
+		m := root.(map[string]any)
+		nv, ok := replace(m[step], path[1:])
+		m[step] = nv
+		return m, ok
+	case int:
+		a := root.([]any)
+		nv, ok := replace(a[step], path[1:])
+		a[step] = nv
+		return a, ok
+	}
+	return root, false
+}
+
+func pathString(p []any) string {
+	var b strings.Builder
+	for _, s := range p {
+		switch t := s.(type) {
+		case string:
+			b.WriteString("." + t)
+		case int:
+			fmt.Fprintf(&b, "[%d]", t)
+		case jsonIn:
+			b.WriteString("<json>")
+		}
+	}
+	return b.String()
+}
+
+// sampleItems reads the configuration items of the test snapshots and of
+// the sample organization's AWS Config snapshots.
+func sampleItems(t *testing.T) []any {
+	var items []any
+	read := func(path string) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(path, ".gz") {
+			return // the uncompressed ones cover the same shapes
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"configurationItems", "baseConfigurationItems"} {
+			if a, ok := doc[k].([]any); ok {
+				items = append(items, a...)
+			}
+		}
+	}
+	read(filepath.Join("testdata", "snapshot.json"))
+	if _, err := os.Stat(filepath.Join("testdata", "services.json")); err == nil {
+		read(filepath.Join("testdata", "services.json"))
+	}
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "examples", "org", "aws", "*", "AWSLogs", "*", "Config", "*", "*", "*", "*", "ConfigSnapshot", "*.json"))
+	files2, _ := filepath.Glob(filepath.Join("..", "..", "..", "examples", "org", "aws", "*", "cli", "batch-get-resource-config.*.json"))
+	for _, f := range append(files, files2...) {
+		read(f)
+	}
+	return items
+}
+
+// Changing the type of any one field of an item never changes a fact to
+// another value: the fact stays or becomes unknown, and a fact that
+// becomes unknown comes with a problem naming the resource.
+func TestFieldTypeChangeNeverChangesAFact(t *testing.T) {
+	items := sampleItems(t)
+	if len(items) < 50 {
+		t.Fatalf("only %d items", len(items))
+	}
+	seenTypes := map[string]bool{}
+	checked := 0
+	for i, it := range items {
+		base := parseItems1(t, it.(map[string]any))
+		if len(base.Resources) != 1 {
+			continue
+		}
+		r0 := base.Resources[0]
+		typ := r0.Type
+		if testing.Short() && seenTypes[typ] {
+			continue
+		}
+		seenTypes[typ] = true
+		want := factsOf(r0)
+		var paths [][]any
+		fieldPaths(it, nil, 0, &paths)
+		sort.Slice(paths, func(a, b int) bool { return pathString(paths[a]) < pathString(paths[b]) })
+		for _, p := range paths {
+			ps := pathString(p)
+			switch {
+			case ps == ".resourceType", ps == ".ARN", ps == ".arn", ps == ".resourceId", ps == ".awsAccountId", ps == ".accountId",
+				ps == ".awsRegion", strings.HasPrefix(ps, ".configurationItemStatus"):
+				continue // identity: another resource, not another fact
+			}
+			mut, ok := replace(deepCopy(it), p)
+			if !ok {
+				continue
+			}
+			res := parseItems1(t, mut.(map[string]any))
+			if len(res.Resources) != 1 {
+				continue
+			}
+			r := res.Resources[0]
+			if r.ID != r0.ID {
+				continue
+			}
+			checked++
+			got := factsOf(r)
+			lost := false
+			for k, v := range got {
+				if w, ok := want[k]; ok && w != v {
+					t.Errorf("item %d %s %s: %s changed type: fact %s %s -> %s", i, typ, r.ID, ps, k, w, v)
+				} else if !ok && k != ".class" && !strings.HasSuffix(k, ".kind") && !strings.HasSuffix(k, ".managed") {
+					t.Errorf("item %d %s %s: %s changed type: fact %s appeared (%s)", i, typ, r.ID, ps, k, v)
+				}
+			}
+			for k := range want {
+				if _, ok := got[k]; !ok {
+					lost = true
+				}
+			}
+			if lost && len(res.Problems) == 0 {
+				t.Errorf("item %d %s %s: %s changed type: facts became unknown without a problem", i, typ, r.ID, ps)
+			}
+			for _, pr := range res.Problems {
+				if pr.Resource != r.ID || pr.Field == "" {
+					t.Errorf("item %d: problem without resource or field: %+v", i, pr)
+				}
+			}
+		}
+	}
+	t.Logf("%d mutations of %d items (%d types)", checked, len(items), len(seenTypes))
+	if reflect.DeepEqual(seenTypes, map[string]bool{}) {
+		t.Fatal("nothing checked")
+	}
+}

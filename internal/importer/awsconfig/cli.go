@@ -1,0 +1,236 @@
+package awsconfig
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// EC2 snapshots and AMIs, which AWS Config does not record, and Lambda
+// resource policies, which it does not carry, read from the CLI:
+//
+//	aws ec2 describe-snapshots --owner-ids self          {"Snapshots":[...]}
+//	aws ec2 describe-snapshot-attribute --snapshot-id ID --attribute createVolumePermission
+//	                                                     {"SnapshotId":..,"CreateVolumePermissions":[{"Group":"all"}|{"UserId":..}]}
+//	aws ec2 describe-images --owners self                {"Images":[...]}
+//	aws ec2 describe-image-attribute --image-id ID --attribute launchPermission
+//	                                                     {"ImageId":..,"LaunchPermissions":[...]}
+//	aws lambda get-policy --function-name NAME           {"Policy":"<JSON text>","RevisionId":..}
+//
+// None of them names its region: it is taken from a region name in the
+// file's path (snapshots.us-east-1.json), as the resources' ARNs need it.
+// A snapshot and its attribute output share the snapshot's ARN and merge.
+
+func detectCLI(d attr.M) string {
+	switch {
+	case attr.Has(d, "Snapshots") && attr.Arr(d, "Snapshots") != nil:
+		return FormatSnapshots
+	case attr.Has(d, "SnapshotId") && attr.Has(d, "CreateVolumePermissions"):
+		return FormatSnapshotAttr
+	case attr.Has(d, "Images") && attr.Arr(d, "Images") != nil:
+		return FormatImages
+	case attr.Has(d, "ImageId") && attr.Has(d, "LaunchPermissions"):
+		return FormatImageAttr
+	case attr.Has(d, "Policy") && attr.Has(d, "RevisionId") && len(d) <= 3:
+		return FormatLambdaPolicy
+	}
+	return ""
+}
+
+var regionRe = regexp.MustCompile(`(?:^|[^a-z])((?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov)?-(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9])(?:[^0-9]|$)`)
+
+// regionInPath finds an AWS region name among the elements of p.
+func regionInPath(p string) string {
+	parts := strings.Split(filepath.ToSlash(p), "/")
+	for i := len(parts) - 1; i >= 0; i-- {
+		if m := regionRe.FindStringSubmatch(parts[i]); m != nil {
+			return m[1]
+		}
+	}
+	return ""
+}
+
+func snapshotARN(region, id string) string { return "arn:aws:ec2:" + region + "::snapshot/" + id }
+func imageARN(region, id string) string    { return "arn:aws:ec2:" + region + "::image/" + id }
+
+// permissions reads createVolumePermission / launchPermission entries:
+// public when a Group "all" is there, and the accounts it is shared with.
+func permissions(n node, key string) (public *bool, shared []string) {
+	perms, st := n.objs(key)
+	if st != ok {
+		if st == absent {
+			return boolp(false), nil
+		}
+		return nil, nil
+	}
+	before := n.c.count()
+	pub := false
+	for _, p := range perms {
+		if strings.EqualFold(p.s("Group"), "all") {
+			pub = true
+		}
+		if u := p.s("UserId"); u != "" {
+			shared = append(shared, u)
+		}
+		if o := p.s("OrganizationArn"); o != "" {
+			shared = append(shared, o)
+		}
+		if o := p.s("OrganizationalUnitArn"); o != "" {
+			shared = append(shared, o)
+		}
+	}
+	if n.c.count() != before {
+		return nil, nil
+	}
+	return boolp(pub), shared
+}
+
+func cliResource(path, typ, id, name, acct string, raw attr.M, cls resource.Class) *resource.Resource {
+	return &resource.Resource{Provider: resource.AWS, Account: acct, Region: regionInPath(path), Type: typ, ID: id,
+		Name: name, Raw: raw, Source: path, Class: cls, Tags: attr.Tags(getv(raw, "Tags"))}
+}
+
+func parseCLI(res *attr.Result, path string, d attr.M) {
+	region := regionInPath(path)
+	add := func(r *resource.Resource, c *checker) {
+		res.Problems = append(res.Problems, c.problems...)
+		res.Resources = append(res.Resources, r)
+	}
+	switch Detect(d) {
+	case FormatSnapshots:
+		for i, s := range attr.Arr(d, "Snapshots") {
+			o := attr.AsObj(s)
+			id := attr.Str(o, "SnapshotId")
+			if o == nil || id == "" {
+				res.Problems = append(res.Problems, attr.Problem{Field: fmt.Sprintf("Snapshots[%d]", i), Err: fmt.Sprintf("Snapshots[%d] has no SnapshotId", i)})
+				continue
+			}
+			r := cliResource(path, TypeSnapshot, snapshotARN(region, id), id, attr.Str(o, "OwnerId"), o, resource.ClassSnapshot)
+			r.Aliases = []string{id}
+			if n := tagName(r); n != "" {
+				r.Name = n
+			}
+			c := &checker{id: r.ID}
+			n := node{m: o, path: fmt.Sprintf("Snapshots[%d]", i), c: c}
+			f := &resource.Snapshot{Kind: "snapshot", Encrypted: n.b("Encrypted"), Created: n.s("StartTime")}
+			if f.Encrypted != nil && *f.Encrypted {
+				if kms := n.s("KmsKeyId"); kms != "" {
+					attr.Relate(r, resource.RelUsesKey, kms)
+					if strings.Contains(kms, "alias/aws/") {
+						f.KeyManager = "provider"
+					}
+				}
+			}
+			attr.Relate(r, "snapshot_of", n.s("VolumeId"))
+			r.Facts.Snapshot = f
+			add(r, c)
+		}
+	case FormatSnapshotAttr:
+		id := attr.Str(d, "SnapshotId")
+		r := cliResource(path, TypeSnapshot, snapshotARN(region, id), id, "", d, resource.ClassSnapshot)
+		r.Aliases = []string{id}
+		c := &checker{id: r.ID}
+		f := &resource.Snapshot{Kind: "snapshot"}
+		f.Public, f.SharedWith = permissions(node{m: d, c: c}, "CreateVolumePermissions")
+		if f.Public != nil {
+			f.CrossAccount = boolp(len(f.SharedWith) > 0) // the owner is never listed
+		}
+		r.Facts.Snapshot = f
+		add(r, c)
+	case FormatImages:
+		for i, im := range attr.Arr(d, "Images") {
+			o := attr.AsObj(im)
+			id := attr.Str(o, "ImageId")
+			if o == nil || id == "" {
+				res.Problems = append(res.Problems, attr.Problem{Field: fmt.Sprintf("Images[%d]", i), Err: fmt.Sprintf("Images[%d] has no ImageId", i)})
+				continue
+			}
+			r := cliResource(path, TypeImage, imageARN(region, id), attr.Str(o, "Name"), attr.Str(o, "OwnerId"), o, resource.ClassSnapshot)
+			r.Aliases = []string{id}
+			c := &checker{id: r.ID}
+			n := node{m: o, path: fmt.Sprintf("Images[%d]", i), c: c}
+			f := &resource.Snapshot{Kind: "image", Public: n.b("Public"), Created: n.s("CreationDate")}
+			// An image is encrypted when every EBS block device is.
+			before := c.count()
+			bdms, bst := n.objs("BlockDeviceMappings")
+			enc, ebs := true, 0
+			for _, bd := range bdms {
+				e := bd.o("Ebs")
+				if e.m == nil {
+					continue // instance store
+				}
+				ebs++
+				if b := e.b("Encrypted"); b == nil || !*b {
+					enc = false
+				}
+				attr.Relate(r, "image_of", e.s("SnapshotId"))
+			}
+			if bst == ok && ebs > 0 && c.count() == before {
+				f.Encrypted = boolp(enc)
+			}
+			r.Facts.Snapshot = f
+			add(r, c)
+		}
+	case FormatImageAttr:
+		id := attr.Str(d, "ImageId")
+		r := cliResource(path, TypeImage, imageARN(region, id), id, "", d, resource.ClassSnapshot)
+		r.Aliases = []string{id}
+		c := &checker{id: r.ID}
+		f := &resource.Snapshot{Kind: "image"}
+		f.Public, f.SharedWith = permissions(node{m: d, c: c}, "LaunchPermissions")
+		if f.Public != nil {
+			f.CrossAccount = boolp(len(f.SharedWith) > 0)
+		}
+		r.Facts.Snapshot = f
+		add(r, c)
+	case FormatLambdaPolicy:
+		parseLambdaPolicy(res, path, d)
+	}
+}
+
+func tagName(r *resource.Resource) string { return r.Tags["Name"] }
+
+// parseLambdaPolicy reads `aws lambda get-policy` output. The output does
+// not name the function: its statements' Resource does (every statement
+// of a function policy names the function, or a version or alias of it).
+func parseLambdaPolicy(res *attr.Result, path string, d attr.M) {
+	v, _ := attr.Get(d, "Policy")
+	doc := awspolicy.Parse(v)
+	if doc == nil {
+		res.Problems = append(res.Problems, attr.Problem{Field: "Policy", Err: "get-policy output without a policy"})
+		return
+	}
+	if doc.Error != "" {
+		res.Problems = append(res.Problems, attr.Problem{Field: "Policy", Err: "Lambda function policy does not parse: " + doc.Error})
+		return
+	}
+	fn := ""
+	for _, s := range doc.Statements {
+		for _, r := range s.Resources {
+			arn := r
+			if parts := strings.Split(r, ":"); len(parts) == 8 && parts[5] == "function" {
+				arn = strings.Join(parts[:7], ":") // a qualified ARN (version or alias)
+			}
+			if fn == "" {
+				fn = arn
+			} else if fn != arn {
+				fn = "?"
+			}
+		}
+	}
+	parts := strings.Split(fn, ":")
+	if len(parts) != 7 || parts[0] != "arn" || parts[5] != "function" {
+		res.Problems = append(res.Problems, attr.Problem{Field: "Policy",
+			Err: "Lambda function policy does not name one function in its statements' Resource: cannot tell which function it is"})
+		return
+	}
+	r := &resource.Resource{Provider: resource.AWS, Account: parts[4], Region: parts[3], Type: TypeLambda, ID: fn,
+		Name: parts[6], Raw: d, Source: path, Class: resource.ClassFunction,
+		Facts: resource.Facts{Function: &resource.Function{PublicInvocation: awspolicy.Public(doc)}}}
+	res.Resources = append(res.Resources, r)
+}
