@@ -117,7 +117,7 @@ func TestConfigurationItemsNotAList(t *testing.T) {
 func TestBrokenPolicyDocuments(t *testing.T) {
 	user := attr.M{"resourceType": "AWS::IAM::User", "resourceId": "AIDA1", "resourceName": "eve", "ARN": "arn:aws:iam::111122223333:user/eve",
 		"awsAccountId": "111122223333", "awsRegion": "global", "configuration": attr.M{"userName": "eve",
-			"userPolicyList": []any{attr.M{"policyName": "broken", "policyDocument": "%7Bnot json"}},
+			"userPolicyList":          []any{attr.M{"policyName": "broken", "policyDocument": "%7Bnot json"}},
 			"attachedManagedPolicies": []any{}}}
 	role := attr.M{"resourceType": "AWS::IAM::Role", "resourceId": "AROA1", "resourceName": "r", "ARN": "arn:aws:iam::111122223333:role/r",
 		"awsAccountId": "111122223333", "awsRegion": "global", "configuration": attr.M{"roleName": "r",
