@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -126,15 +127,31 @@ var (
 func loadTemplates() ([]*cloud, error) {
 	loadOnce.Do(func() {
 		for _, name := range []string{"aws", "azure", "gcp"} {
-			data, err := templateFS.ReadFile("templates/" + name + ".json")
-			if err != nil {
-				loadErr = err
-				return
-			}
 			c := &cloud{}
-			if err := json.Unmarshal(data, &c.templateFile); err != nil {
-				loadErr = fmt.Errorf("synth templates %s: %w", name, err)
-				return
+			// <cloud>.json is extracted from examples/org; <cloud>-extra.json
+			// adds resources of classes the sample does not have in that
+			// cloud yet (templates/extra.py).
+			for _, file := range []string{name + ".json", name + "-extra.json"} {
+				data, err := templateFS.ReadFile("templates/" + file)
+				if err != nil {
+					if file != name+".json" {
+						continue
+					}
+					loadErr = err
+					return
+				}
+				var tf templateFile
+				if err := json.Unmarshal(data, &tf); err != nil {
+					loadErr = fmt.Errorf("synth templates %s: %w", file, err)
+					return
+				}
+				c.Cloud = tf.Cloud
+				for _, a := range tf.Accounts {
+					if !slices.Contains(c.Accounts, a) {
+						c.Accounts = append(c.Accounts, a)
+					}
+				}
+				c.Templates = append(c.Templates, tf.Templates...)
 			}
 			if len(c.Templates) == 0 {
 				loadErr = fmt.Errorf("synth templates %s: none", name)

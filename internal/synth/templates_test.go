@@ -143,6 +143,9 @@ func TestExtractTemplates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, cloud := range []string{"aws", "azure", "gcp"} {
+		markExtra(t, e, cloud)
+	}
 	for _, tf := range []*templFile{&aws, &azure, &gcp} {
 		for a := range accounts[tf.Cloud] {
 			if a != "" {
@@ -167,6 +170,70 @@ func TestExtractTemplates(t *testing.T) {
 			}
 		}
 		t.Logf("%s: %d templates (%d of types rules evaluate), accounts %v", tf.Cloud, len(tf.Templates), rule, tf.Accounts)
+	}
+}
+
+// markExtra sets the rule flags of templates/<cloud>-extra.json: a
+// template's type is one rules evaluate when scanning the extra resources
+// alone gives a finding on it.
+func markExtra(t *testing.T, e *policy.Engine, cloud string) {
+	path := filepath.Join("templates", cloud+"-extra.json")
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	var tf templFile
+	if err := json.Unmarshal(data, &tf); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	switch cloud {
+	case "aws":
+		buf.WriteString(`{"fileVersion":"1.0","configSnapshotId":"x","configurationItems":[`)
+	case "azure":
+		buf.WriteString(`{"data":[`)
+	}
+	for i, x := range tf.Templates {
+		if i > 0 && cloud != "gcp" {
+			buf.WriteByte(',')
+		}
+		buf.Write(compact(t, x.Doc))
+		if cloud == "gcp" {
+			buf.WriteByte('\n')
+		}
+	}
+	if cloud != "gcp" {
+		buf.WriteString("]}")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "export.json"), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := scan.Run(context.Background(), e, scan.Options{Paths: []string{dir}, Now: time.Date(2026, 11, 24, 6, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ie := range res.Inventory.Errors {
+		t.Errorf("%s: %v", path, ie)
+	}
+	judged := map[string]bool{}
+	for _, f := range res.Report.Findings {
+		judged[strings.ToLower(f.Resource.Type)] = true
+	}
+	for i := range tf.Templates {
+		tf.Templates[i].Rule = judged[strings.ToLower(tf.Templates[i].Type)]
+		if !tf.Templates[i].Rule {
+			t.Logf("%s: no rule judges %s", path, tf.Templates[i].Type)
+		}
+	}
+	out, err := json.MarshalIndent(tf, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append(out, '\n'), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
