@@ -30,6 +30,8 @@ const (
 	TypeFolder            = "cloudresourcemanager.googleapis.com/Folder"
 	TypeOrganization      = "cloudresourcemanager.googleapis.com/Organization"
 	TypeContact           = "essentialcontacts.googleapis.com/Contact"
+	TypeRole              = "iam.googleapis.com/Role"
+	TypeGroup             = "cloudidentity.googleapis.com/Group"
 	// TypeBinding is synthesized: one per (role, member) of an IAM policy.
 	TypeBinding = "iam.googleapis.com/Binding"
 	// TypeAuditConfig is synthesized from a project's IAM policy auditConfigs.
@@ -99,6 +101,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 			assets = attr.Arr(d, "assets")
 		}
 	}
+	f := newFile(res, path)
 	for i, a := range assets {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return res
@@ -108,10 +111,15 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 			res.Problems = append(res.Problems, attr.Problemf(0, 0, "asset %d is not an object", i))
 			continue
 		}
-		if err := addAsset(res, path, m); err != "" {
+		problems, err := f.addAsset(m)
+		for _, p := range problems {
+			res.Problems = append(res.Problems, p)
+		}
+		if err != "" {
 			res.Problems = append(res.Problems, attr.Problemf(0, 0, "asset %d: %s", i, err))
 		}
 	}
+	f.finish()
 	return res
 }
 
@@ -120,6 +128,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 // still imported.
 func ParseNDJSON(ctx context.Context, path string, data []byte) *attr.Result {
 	res := &attr.Result{Format: Format}
+	f := newFile(res, path)
 	line := 0
 	for len(data) > 0 {
 		line++
@@ -141,52 +150,95 @@ func ParseNDJSON(ctx context.Context, path string, data []byte) *attr.Result {
 			res.Problems = append(res.Problems, attr.Problemf(line, 0, "malformed JSON: %v", err))
 			continue
 		}
-		if err := addAsset(res, path, m); err != "" {
+		problems, err := f.addAsset(m)
+		for _, p := range problems {
+			p.Line = line
+			res.Problems = append(res.Problems, p)
+		}
+		if err != "" {
 			res.Problems = append(res.Problems, attr.Problemf(line, 0, "%s", err))
 		}
 	}
+	f.finish()
 	return res
 }
 
+// file is the state of one input file: its result, and what the load
+// balancer pieces of the file say, joined when the file is read (lb.go).
+type file struct {
+	res  *attr.Result
+	path string
+	lb   *lbParts
+}
+
+func newFile(res *attr.Result, path string) *file {
+	return &file{res: res, path: path, lb: newLBParts()}
+}
+
+// finish completes what needs the whole file: load balancers are joined
+// with their proxies, URL maps, SSL policies and backend services.
+func (f *file) finish() { f.lb.join() }
+
 // addAsset normalizes one asset (a resource line, an iam_policy line or
-// both) into res.
-func addAsset(res *attr.Result, path string, a attr.M) string {
-	name := attr.AsStr(a["name"])
-	typ := assetType(a)
+// both) into the file's result. It returns the problems of fields of the
+// wrong type, and a message when the asset cannot be read at all.
+func (f *file) addAsset(a attr.M) ([]attr.Problem, string) {
+	res := f.res
+	name, _ := a["name"].(string)
+	typ, _ := first(a, "asset_type", "assetType").(string)
 	if name == "" || typ == "" {
-		return "asset without name or asset type"
+		return nil, "asset without name or asset type"
 	}
-	rsrc := attr.AsObj(a["resource"])
-	data := attr.AsObj(first(rsrc, "data"))
-	policy := attr.AsObj(first(a, "iam_policy", "iamPolicy"))
+	c := &checker{name: name}
+	asset := node{m: a, c: c}
+	rsrc, rst := asset.obj("resource")
+	data, _ := rsrc.obj("data")
+	var policy node
+	if attr.Has(a, "iam_policy") {
+		policy, _ = asset.obj("iam_policy")
+	} else {
+		policy, _ = asset.obj("iamPolicy")
+	}
 	r := &resource.Resource{
 		Provider: resource.GCP, Type: typ, ID: name, Name: shortName(name),
-		Region: strings.ToLower(attr.Str(rsrc, "location")), Raw: a, Source: path, Class: resource.ClassOther,
+		Region: strings.ToLower(rsrc.s("location")), Raw: a, Source: f.path, Class: resource.ClassOther,
 	}
-	r.Account = projectOf(a, data)
-	if t, err := time.Parse(time.RFC3339Nano, attr.AsStr(first(a, "update_time", "updateTime"))); err == nil {
+	r.Account = projectOf(asset, data)
+	if t, err := time.Parse(time.RFC3339Nano, asset.s(firstKey(a, "update_time", "updateTime"))); err == nil {
 		r.CapturedAt = &t
 	}
-	if data != nil {
-		r.Tags = attr.Tags(data["labels"])
-		if n := attr.Str(data, "name"); n != "" && !strings.Contains(n, "/") {
+	if data.present() {
+		if labels, st := data.strMap("labels"); st == ok && len(labels) > 0 {
+			r.Tags = labels
+		}
+		if n := data.s("name"); n != "" && !strings.Contains(n, "/") {
 			r.Name = n
 		}
 	}
-	if p := attr.Str(rsrc, "parent"); p != "" {
-		attr.Relate(r, "child_of", p)
+	if p := rsrc.s("parent"); p != "" && !hierarchyTypes[typ] {
+		attr.Relate(r, "contained_in", p)
 	}
 	n, supported := normalizers[typ]
 	if supported {
-		n(r, data)
-	} else if rsrc != nil {
+		n(f, r, data, asset)
+	}
+	if r.Class == resource.ClassOther && rst == ok {
 		res.AddUnsupported(r)
 	}
 	res.Resources = append(res.Resources, r)
-	if policy != nil {
+	if policy.present() {
 		iamPolicy(res, r, policy)
 	}
-	return ""
+	return c.problems, ""
+}
+
+func firstKey(m attr.M, keys ...string) string {
+	for _, k := range keys {
+		if _, found := m[k]; found {
+			return k
+		}
+	}
+	return keys[0]
 }
 
 // shortName is the last element of an asset name.
@@ -201,24 +253,26 @@ func shortName(name string) string {
 // says it (a Project's data.projectId, a projects/<id>/ element of the
 // name), else the project number from its ancestors. Finalize maps numbers
 // to IDs when the input shows both.
-func projectOf(a, data attr.M) string {
-	if assetType(a) == TypeProject {
-		if id := attr.Str(data, "projectId"); id != "" {
+func projectOf(a, data node) string {
+	name := a.s("name")
+	if a.s(firstKey(a.m, "asset_type", "assetType")) == TypeProject {
+		if id := data.s("projectId"); id != "" {
 			return id
 		}
 	}
-	if id := projectInName(attr.AsStr(a["name"])); id != "" && !isNumber(id) {
+	if id := projectInName(name); id != "" && !isNumber(id) {
 		return id
 	}
-	for _, anc := range attr.Strs(a, "ancestors") {
+	ancestors, _ := a.strs("ancestors")
+	for _, anc := range ancestors {
 		if n, ok := strings.CutPrefix(anc, "projects/"); ok {
 			return n
 		}
 	}
-	if id := projectInName(attr.AsStr(a["name"])); id != "" {
+	if id := projectInName(name); id != "" {
 		return id
 	}
-	if n := attr.Str(data, "projectNumber"); n != "" {
+	if n := data.s("projectNumber"); n != "" {
 		return n
 	}
 	return ""
@@ -248,7 +302,15 @@ func isNumber(s string) bool {
 	return true
 }
 
-type normalizer func(r *resource.Resource, data attr.M)
+// normalizer fills the class and facts of one asset from its resource
+// data (a zero node when the line carries only an IAM policy: then only the
+// class and an empty facts struct are set, so that the merge with the
+// resource line keeps the resource line's facts). asset is the whole line.
+type normalizer func(f *file, r *resource.Resource, data, asset node)
+
+// keep is a type read for derivation and judged by no rule (class other,
+// listed as unsupported).
+func keep(*file, *resource.Resource, node, node) {}
 
 var normalizers = map[string]normalizer{
 	TypeBucket:            bucket,
@@ -258,105 +320,138 @@ var normalizers = map[string]normalizer{
 	TypeSubnetwork:        subnetwork,
 	TypeSQLInstance:       sqlInstance,
 	TypeCryptoKey:         cryptoKey,
-	TypeKeyRing:           func(*resource.Resource, attr.M) {},
+	TypeKeyRing:           keep,
 	TypeServiceAccount:    serviceAccount,
-	TypeServiceAccountKey: func(*resource.Resource, attr.M) {},
+	TypeServiceAccountKey: keep,
 	TypeProject:           project,
-	TypeFolder:            func(*resource.Resource, attr.M) {},
-	TypeOrganization:      func(*resource.Resource, attr.M) {},
-	TypeContact:           func(*resource.Resource, attr.M) {},
+	TypeFolder:            orgNode("folder"),
+	TypeOrganization:      orgNode("organization"),
+	TypeContact:           keep,
+	TypeRole:              customRole,
+	TypeGroup:             group,
 }
 
-// Google APIs omit boolean fields that are false: inside a present object,
-// an absent boolean reads as false (attr.BoolOr).
+func init() {
+	for t, n := range serviceNormalizers {
+		normalizers[t] = n
+	}
+}
 
-func bucket(r *resource.Resource, d attr.M) {
+// hierarchyTypes are the assets whose parent is their place in the
+// resource hierarchy (RelChildOf); other assets are contained_in theirs.
+var hierarchyTypes = map[string]bool{TypeProject: true, TypeFolder: true, TypeOrganization: true}
+
+// Google APIs omit boolean fields that are false: inside a present object,
+// an absent boolean reads as false (node.flag).
+
+func bucket(_ *file, r *resource.Resource, d, _ node) {
 	r.Class = resource.ClassObjectStorage
 	s := &resource.ObjectStorage{}
 	r.Facts.Storage = s
-	if d == nil {
+	if !d.present() {
 		return
 	}
-	ic := attr.Obj(d, "iamConfiguration")
-	if ic != nil {
-		s.UniformAccess = attr.BoolOr(attr.Bool(ic, "uniformBucketLevelAccess", "enabled"), false)
-		if pap := attr.Str(ic, "publicAccessPrevention"); pap != "" {
-			s.PublicAccessBlocked = resource.Bool(strings.EqualFold(pap, "enforced"))
+	if ic, st := d.obj("iamConfiguration"); st == ok {
+		s.UniformAccess = ic.flag("uniformBucketLevelAccess", "enabled")
+		if pap := ic.s("publicAccessPrevention"); pap != "" {
+			s.PublicAccessBlocked = boolp(strings.EqualFold(pap, "enforced"))
 		}
 	}
-	s.Versioning = attr.BoolOr(attr.Bool(d, "versioning", "enabled"), false)
-	s.AccessLogging = resource.Bool(attr.Str(d, "logging", "logBucket") != "")
+	s.Versioning = d.flag("versioning", "enabled")
+	if lb, st := d.str("logging", "logBucket"); st != bad {
+		s.AccessLogging = boolp(lb != "")
+	}
 	// Cloud Storage always encrypts at rest; a default KMS key makes it CMEK.
-	s.Encrypted = resource.Bool(true)
-	s.KeyManager = "provider"
-	if attr.Str(d, "encryption", "defaultKmsKeyName") != "" {
+	s.Encrypted = boolp(true)
+	switch key, st := d.str("encryption", "defaultKmsKeyName"); {
+	case st == bad:
+	case key != "":
 		s.KeyManager = "customer"
-		attr.Relate(r, "uses_key", attr.Str(d, "encryption", "defaultKmsKeyName"))
+		attr.Relate(r, resource.RelUsesKey, key)
+	default:
+		s.KeyManager = "provider"
 	}
-	if sd := attr.Obj(d, "softDeletePolicy"); sd != nil {
-		secs := attr.Int(sd, "retentionDurationSeconds")
-		s.DeleteProtection = resource.Bool(secs != nil && *secs > 0)
+	before := d.c.count()
+	protected, known := false, false
+	if sd, st := d.obj("softDeletePolicy"); st == ok {
+		secs := sd.i("retentionDurationSeconds")
+		known, protected = true, secs != nil && *secs > 0
 	}
-	if attr.Any(attr.Bool(d, "retentionPolicy", "isLocked")) {
-		s.DeleteProtection = resource.Bool(true)
+	if locked := d.b("retentionPolicy", "isLocked"); locked != nil {
+		known = true
+		protected = protected || *locked
+	}
+	switch {
+	case protected:
+		s.DeleteProtection = boolp(true) // what was read protects, whatever the rest says
+	case known && d.c.count() == before:
+		s.DeleteProtection = boolp(false)
 	}
 }
 
-func firewall(r *resource.Resource, d attr.M) {
+func firewall(_ *file, r *resource.Resource, d, _ node) {
 	r.Class = resource.ClassFirewall
 	fw := &resource.Firewall{}
 	r.Facts.Firewall = fw
-	if d == nil {
+	if !d.present() {
 		return
 	}
-	fw.Rules = []resource.FirewallRule{}
+	if net := d.s("network"); net != "" {
+		name := d.s("name")
+		fw.Default = boolp(strings.HasSuffix(net, "/networks/default") && strings.HasPrefix(name, "default-allow-"))
+		attr.Relate(r, resource.RelInNetwork, net)
+	}
+	before := d.c.count()
 	dir := "ingress"
-	if strings.EqualFold(attr.Str(d, "direction"), "EGRESS") {
+	switch d.enum(k("direction"), "INGRESS", "EGRESS") {
+	case 1:
 		dir = "egress"
+	case -1:
+		d.c.wrong(d.field("direction"), "INGRESS or EGRESS", d.s("direction"))
 	}
 	var addrs []string
 	if dir == "ingress" {
-		addrs = attr.Strs(d, "sourceRanges")
-		addrs = append(addrs, attr.Strs(d, "sourceTags")...)
-		addrs = append(addrs, attr.Strs(d, "sourceServiceAccounts")...)
+		for _, key := range []string{"sourceRanges", "sourceTags", "sourceServiceAccounts"} {
+			l, _ := d.strs(key)
+			addrs = append(addrs, l...)
+		}
 	} else {
-		addrs = attr.Strs(d, "destinationRanges")
+		addrs, _ = d.strs("destinationRanges")
 	}
 	sources := attr.NormSources(addrs)
 	prio := 1000
-	if p := attr.Int(d, "priority"); p != nil {
+	if p := d.i("priority"); p != nil {
 		prio = *p
 	}
-	disabled := attr.Any(attr.Bool(d, "disabled"))
+	disabled, _ := d.boolean("disabled")
+	rules := []resource.FirewallRule{}
 	for _, kind := range []string{"allowed", "denied"} {
 		action := "allow"
 		if kind == "denied" {
 			action = "deny"
 		}
-		for _, e := range attr.Objs(d, kind) {
-			proto := attr.Protocol(attr.Str(e, "IPProtocol"))
-			if proto == "all" && attr.Str(e, "IPProtocol") == "" {
-				proto = attr.Protocol(attr.Str(e, "ip_protocol"))
-			}
-			ports := attr.Strs(e, "ports")
+		entries, _ := d.objs(kind)
+		for _, e := range entries {
+			proto := attr.Protocol(e.s("IPProtocol"))
+			ports, _ := e.strs("ports")
 			if len(ports) == 0 {
 				ports = []string{""}
 			}
 			for _, p := range ports {
-				from, to, ok := attr.PortRange(p)
-				if !ok {
+				from, to, good := attr.PortRange(p)
+				if !good {
+					e.c.wrong(e.field("ports"), "port or port range", p)
 					continue
 				}
-				fw.Rules = append(fw.Rules, resource.FirewallRule{
+				rules = append(rules, resource.FirewallRule{
 					Direction: dir, Action: action, Protocol: proto, FromPort: from, ToPort: to,
-					Sources: sources, Priority: prio, Disabled: disabled,
+					Sources: sources, Priority: prio, Disabled: attr.Any(disabled),
 				})
 			}
 		}
 	}
-	if net := attr.Str(d, "network"); net != "" {
-		fw.Default = resource.Bool(strings.HasSuffix(net, "/networks/default") && strings.HasPrefix(attr.Str(d, "name"), "default-allow-"))
-		attr.Relate(r, "in_network", net)
+	if d.c.count() == before {
+		fw.Rules = rules // a rule read in part could hide an open port
 	}
 }
 
@@ -365,215 +460,505 @@ const (
 	cloudPlatformAuth = "https://www.googleapis.com/auth/cloud-platform"
 )
 
-func instance(r *resource.Resource, d attr.M) {
+func instance(_ *file, r *resource.Resource, d, _ node) {
 	r.Class = resource.ClassCompute
 	c := &resource.Compute{}
 	r.Facts.Compute = c
-	if d == nil {
+	if !d.present() {
 		return
 	}
+	before := d.c.count()
 	public := false
-	for _, ni := range attr.Objs(d, "networkInterfaces") {
-		if len(attr.Objs(ni, "accessConfigs")) > 0 || len(attr.Objs(ni, "ipv6AccessConfigs")) > 0 {
-			public = true
+	nics, _ := d.objs("networkInterfaces")
+	for _, ni := range nics {
+		for _, key := range []string{"accessConfigs", "ipv6AccessConfigs"} {
+			if acs, _ := ni.objs(key); len(acs) > 0 {
+				public = true
+			}
+		}
+		if net := ni.s("network"); net != "" {
+			attr.Relate(r, resource.RelInNetwork, net)
 		}
 	}
-	c.PublicIP = resource.Bool(public)
-	sas := attr.Objs(d, "serviceAccounts")
-	c.DefaultServiceAccount = resource.Bool(false)
-	c.DefaultServiceAccountFullAccess = resource.Bool(false)
+	if d.c.count() == before || public {
+		c.PublicIP = boolp(public)
+	}
+	before = d.c.count()
+	sas, _ := d.objs("serviceAccounts")
+	def, full := false, false
 	for _, sa := range sas {
-		email := attr.Str(sa, "email")
+		email := sa.s("email")
 		if c.Identity == "" {
 			c.Identity = email
 		}
+		if email != "" {
+			attr.Relate(r, resource.RelRunsAs, email)
+		}
 		if strings.HasSuffix(email, defaultSASuffix) {
-			c.DefaultServiceAccount = resource.Bool(true)
-			for _, s := range attr.Strs(sa, "scopes") {
+			def = true
+			scopes, _ := sa.strs("scopes")
+			for _, s := range scopes {
 				if s == cloudPlatformAuth {
-					c.DefaultServiceAccountFullAccess = resource.Bool(true)
+					full = true
 				}
 			}
 		}
 	}
+	if d.c.count() == before {
+		c.DefaultServiceAccount, c.DefaultServiceAccountFullAccess = boolp(def), boolp(full)
+	} else {
+		if def {
+			c.DefaultServiceAccount = boolp(true)
+		}
+		if full {
+			c.DefaultServiceAccountFullAccess = boolp(true)
+		}
+	}
+	before = d.c.count()
 	serial := false
-	for _, it := range attr.Objs(d, "metadata", "items") {
-		if attr.Str(it, "key") == "serial-port-enable" {
-			v := strings.ToLower(attr.Str(it, "value"))
+	items, _ := d.objs("metadata", "items")
+	for _, it := range items {
+		if it.s("key") == "serial-port-enable" {
+			v := strings.ToLower(it.s("value"))
 			serial = v == "true" || v == "1"
 		}
 	}
-	c.SerialPortEnabled = resource.Bool(serial)
-	c.IPForwarding = attr.BoolOr(attr.Bool(d, "canIpForward"), false)
-	if sh := attr.Obj(d, "shieldedInstanceConfig"); sh != nil {
-		c.SecureBoot = attr.BoolOr(attr.Bool(sh, "enableSecureBoot"), false)
+	if d.c.count() == before || serial {
+		c.SerialPortEnabled = boolp(serial)
 	}
-	// Compute Engine encrypts every disk at rest.
-	if len(attr.Objs(d, "disks")) > 0 {
-		c.DiskEncrypted = resource.Bool(true)
+	c.IPForwarding = d.flag("canIpForward")
+	if sh, st := d.obj("shieldedInstanceConfig"); st == ok {
+		c.SecureBoot = sh.flag("enableSecureBoot")
 	}
-	c.State = strings.ToLower(attr.Str(d, "status"))
+	// Compute Engine encrypts every disk at rest; the disks themselves are
+	// disk resources (RelUsesDisk), by the URL the instance names them with.
+	disks, st := d.objs("disks")
+	if st == ok && len(disks) > 0 {
+		c.DiskEncrypted = boolp(true)
+	}
+	for _, dk := range disks {
+		if src := dk.s("source"); src != "" {
+			attr.Relate(r, resource.RelUsesDisk, src)
+		}
+	}
+	c.State = strings.ToLower(d.s("status"))
+	if self := d.s("selfLink"); self != "" {
+		r.Aliases = appendAliases(r.Aliases, computeAliases(self)...)
+	}
 }
 
-func network(r *resource.Resource, d attr.M) {
+func network(_ *file, r *resource.Resource, d, _ node) {
 	r.Class = resource.ClassNetwork
 	n := &resource.Network{}
 	r.Facts.Network = n
-	if d != nil {
-		n.Default = resource.Bool(attr.Str(d, "name") == "default")
-	}
-}
-
-func subnetwork(r *resource.Resource, d attr.M) {
-	r.Class = resource.ClassNetwork
-	n := &resource.Network{}
-	r.Facts.Network = n
-	if d == nil {
+	if !d.present() {
 		return
 	}
-	flow := attr.Bool(d, "logConfig", "enable")
-	if flow == nil {
-		flow = attr.Bool(d, "enableFlowLogs")
+	if name, st := d.str("name"); st == ok {
+		n.Default = boolp(name == "default")
 	}
-	n.FlowLogs = attr.BoolOr(flow, false)
-	n.Default = resource.Bool(strings.HasSuffix(attr.Str(d, "network"), "/networks/default"))
-	if net := attr.Str(d, "network"); net != "" {
-		attr.Relate(r, "in_network", net)
+	if self := d.s("selfLink"); self != "" {
+		r.Aliases = appendAliases(r.Aliases, computeAliases(self)...)
 	}
 }
 
-func sqlInstance(r *resource.Resource, d attr.M) {
+func subnetwork(_ *file, r *resource.Resource, d, _ node) {
+	r.Class = resource.ClassNetwork
+	n := &resource.Network{}
+	r.Facts.Network = n
+	if !d.present() {
+		return
+	}
+	if lc, st := d.obj("logConfig"); st == ok {
+		n.FlowLogs = lc.flag("enable")
+	} else if st == absent {
+		n.FlowLogs = d.flag("enableFlowLogs")
+	}
+	if net, st := d.str("network"); st == ok {
+		n.Default = boolp(strings.HasSuffix(net, "/networks/default"))
+		attr.Relate(r, resource.RelInNetwork, net)
+	}
+	if self := d.s("selfLink"); self != "" {
+		r.Aliases = appendAliases(r.Aliases, computeAliases(self)...)
+	}
+}
+
+func sqlInstance(_ *file, r *resource.Resource, d, _ node) {
 	r.Class = resource.ClassDatabase
 	db := &resource.Database{}
 	r.Facts.Database = db
-	if d == nil {
+	if !d.present() {
 		return
 	}
-	db.Engine = strings.ToLower(attr.Str(d, "databaseVersion"))
+	db.Engine = strings.ToLower(d.s("databaseVersion"))
 	// Cloud SQL always encrypts at rest; a KMS key name makes it CMEK.
-	db.Encrypted = resource.Bool(true)
-	db.KeyManager = "provider"
-	if attr.Str(d, "diskEncryptionConfiguration", "kmsKeyName") != "" {
+	db.Encrypted = boolp(true)
+	switch key, st := d.str("diskEncryptionConfiguration", "kmsKeyName"); {
+	case st == bad:
+	case key != "":
 		db.KeyManager = "customer"
+		attr.Relate(r, resource.RelUsesKey, key)
+	default:
+		db.KeyManager = "provider"
 	}
-	s := attr.Obj(d, "settings")
-	if s == nil {
+	s, st := d.obj("settings")
+	if st != ok {
 		return
 	}
-	if ip := attr.Obj(s, "ipConfiguration"); ip != nil {
-		db.PublicEndpoint = attr.BoolOr(attr.Bool(ip, "ipv4Enabled"), false)
-		for _, n := range attr.Objs(ip, "authorizedNetworks") {
-			if v := attr.Str(n, "value"); v != "" {
-				db.AuthorizedNetworks = append(db.AuthorizedNetworks, v)
+	if ip, st := s.obj("ipConfiguration"); st == ok {
+		db.PublicEndpoint = ip.flag("ipv4Enabled")
+		before := ip.c.count()
+		nets, _ := ip.objs("authorizedNetworks")
+		var cidrs []string
+		for _, n := range nets {
+			if v := n.s("value"); v != "" {
+				cidrs = append(cidrs, v)
 			}
 		}
-		switch mode := attr.Str(ip, "sslMode"); mode {
-		case "":
-			db.SSLRequired = attr.BoolOr(attr.Bool(ip, "requireSsl"), false)
+		if ip.c.count() == before {
+			db.AuthorizedNetworks = cidrs
+		}
+		switch mode, st := ip.str("sslMode"); {
+		case st == bad:
+		case mode == "":
+			db.SSLRequired = ip.flag("requireSsl")
 		default:
-			db.SSLRequired = resource.Bool(mode == "ENCRYPTED_ONLY" || mode == "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
+			db.SSLRequired = boolp(mode == "ENCRYPTED_ONLY" || mode == "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
 		}
 	}
-	bc := attr.Obj(s, "backupConfiguration")
-	db.BackupEnabled = attr.BoolOr(attr.Bool(bc, "enabled"), false)
-	if *db.BackupEnabled {
-		rs := attr.Obj(bc, "backupRetentionSettings")
-		if n := attr.Int(rs, "retainedBackups"); n != nil && (attr.Str(rs, "retentionUnit") == "" || attr.Str(rs, "retentionUnit") == "COUNT") {
+	bc, _ := s.obj("backupConfiguration")
+	db.BackupEnabled = s.flag("backupConfiguration", "enabled")
+	if attr.Any(db.BackupEnabled) {
+		rs := bc.o("backupRetentionSettings")
+		unit := rs.s("retentionUnit")
+		if n := rs.i("retainedBackups"); n != nil && (unit == "" || unit == "COUNT") {
 			db.BackupRetentionDays = n // one automated backup a day
 		}
 	}
-	db.DeletionProtection = attr.BoolOr(attr.Bool(s, "deletionProtectionEnabled"), false)
-	if av := attr.Str(s, "availabilityType"); av != "" {
-		db.MultiAZ = resource.Bool(av == "REGIONAL")
+	db.DeletionProtection = s.flag("deletionProtectionEnabled")
+	if av := s.s("availabilityType"); av != "" {
+		db.MultiAZ = boolp(av == "REGIONAL")
 	}
 }
 
-func cryptoKey(r *resource.Resource, d attr.M) {
+func cryptoKey(_ *file, r *resource.Resource, d, _ node) {
 	r.Class = resource.ClassKey
-	k := &resource.Key{CustomerManaged: resource.Bool(true)}
-	r.Facts.Key = k
-	if d == nil {
+	key := &resource.Key{CustomerManaged: boolp(true)}
+	r.Facts.Key = key
+	if !d.present() {
 		return
 	}
-	if p := attr.Str(d, "purpose"); p != "" {
-		k.Symmetric = resource.Bool(p == "ENCRYPT_DECRYPT")
+	if p := d.s("purpose"); p != "" {
+		key.Symmetric = boolp(p == "ENCRYPT_DECRYPT")
 	}
-	rp := attr.Str(d, "rotationPeriod")
-	k.RotationEnabled = resource.Bool(rp != "")
+	rp, st := d.str("rotationPeriod")
+	if st != bad {
+		key.RotationEnabled = boolp(rp != "")
+	}
 	if secs, err := strconv.ParseFloat(strings.TrimSuffix(rp, "s"), 64); err == nil && rp != "" && secs >= 0 && secs < 1e12 {
-		k.RotationPeriodDays = resource.Int(int(secs / 86400))
+		key.RotationPeriodDays = resource.Int(int(secs / 86400))
+	} else if rp != "" {
+		d.c.wrong(d.field("rotationPeriod"), "duration", rp)
+		key.RotationEnabled = nil
 	}
-	if st := attr.Str(d, "primary", "state"); st != "" {
-		k.Enabled = resource.Bool(st == "ENABLED")
+	if st := d.s("primary", "state"); st != "" {
+		key.Enabled = boolp(st == "ENABLED")
 	}
 }
 
-func serviceAccount(r *resource.Resource, d attr.M) {
+func serviceAccount(_ *file, r *resource.Resource, d, _ node) {
 	r.Class = resource.ClassIdentity
 	id := &resource.Identity{Kind: "service_account"}
 	r.Facts.Identity = id
-	if d == nil {
+	if !d.present() {
 		return
 	}
-	id.Disabled = attr.BoolOr(attr.Bool(d, "disabled"), false)
-	if e := attr.Str(d, "email"); e != "" {
+	id.Disabled = d.flag("disabled")
+	if e := d.s("email"); e != "" {
 		r.Name = e
+		r.Aliases = appendAliases(r.Aliases, e, "serviceAccount:"+e)
+	}
+	if u := d.s("uniqueId"); u != "" {
+		r.Aliases = appendAliases(r.Aliases, u)
 	}
 }
 
-func project(r *resource.Resource, d attr.M) {
+func project(_ *file, r *resource.Resource, d, asset node) {
 	r.Class = resource.ClassAccount
 	r.Region = "global"
 	if r.Facts.Account == nil {
 		r.Facts.Account = &resource.Account{}
 	}
-	if id := attr.Str(d, "projectId"); id != "" {
+	if id := d.s("projectId"); id != "" {
 		r.Name = id
+		r.Aliases = appendAliases(r.Aliases, "projects/"+id)
 	}
+	if n := d.s("projectNumber"); n != "" {
+		r.Aliases = appendAliases(r.Aliases, "projects/"+n)
+	}
+	if p := hierarchyParent(d, asset); p != "" {
+		r.Facts.Account.Parent = p
+		attr.Relate(r, resource.RelChildOf, p)
+	}
+}
+
+// hierarchyParent is the asset name of the organization or folder above a
+// project or folder: the resource's parent, else data.parent ({type, id} in
+// Resource Manager v1, "folders/N" in v2/v3), else the second ancestor.
+func hierarchyParent(d, asset node) string {
+	if p := asset.s("resource", "parent"); p != "" {
+		return p
+	}
+	if v, st := d.lookup("parent"); st == ok {
+		switch t := v.(type) {
+		case string:
+			return crmName(t)
+		case attr.M:
+			pn := node{m: t, path: d.field("parent"), c: d.c}
+			typ, id := pn.s("type"), pn.s("id")
+			if typ != "" && id != "" {
+				return crmName(typ + "s/" + id)
+			}
+		default:
+			d.c.wrong(d.field("parent"), "string or object", v)
+			return ""
+		}
+	}
+	ancestors, _ := asset.strs("ancestors")
+	if len(ancestors) > 1 {
+		return crmName(ancestors[1])
+	}
+	return ""
+}
+
+// crmName is the asset name of a Resource Manager resource ("folders/1").
+func crmName(rel string) string {
+	if rel == "" || strings.HasPrefix(rel, "//") {
+		return rel
+	}
+	return "//cloudresourcemanager.googleapis.com/" + rel
+}
+
+// orgNode fills an organization or folder: class org_unit with its kind and
+// parent (an organization has none).
+func orgNode(kind string) normalizer {
+	return func(_ *file, r *resource.Resource, d, asset node) {
+		r.Class = resource.ClassOrgUnit
+		r.Region = "global"
+		ou := &resource.OrgUnit{Kind: kind}
+		r.Facts.OrgUnit = ou
+		if !d.present() {
+			return
+		}
+		if dn := d.s("displayName"); dn != "" {
+			r.Name = dn
+		}
+		if rel := d.s("name"); strings.Contains(rel, "/") {
+			r.Aliases = appendAliases(r.Aliases, rel)
+		}
+		if kind == "folder" {
+			if p := hierarchyParent(d, asset); p != "" {
+				ou.Parent = p
+				attr.Relate(r, resource.RelChildOf, p)
+			}
+		}
+	}
+}
+
+// adminPermissions: a role holding one of these can change the IAM policy
+// of the organization, a folder or a project where it is granted, so it can
+// grant itself or anyone any role there, roles/owner included: it is as
+// powerful as roles/owner at that scope, and FullAdmin marks it.
+var adminPermissions = map[string]bool{
+	"resourcemanager.organizations.setIamPolicy": true,
+	"resourcemanager.folders.setIamPolicy":       true,
+	"resourcemanager.projects.setIamPolicy":      true,
+}
+
+// customRole fills a custom role (iam.googleapis.com/Role): its permissions,
+// launch stage and title. Cloud Asset Inventory exports custom roles only.
+func customRole(_ *file, r *resource.Resource, d, _ node) {
+	r.Class = resource.ClassRole
+	rd := &resource.RoleDefinition{Custom: boolp(true)}
+	r.Facts.Role = rd
+	if !d.present() {
+		return
+	}
+	rd.RoleName = d.s("title")
+	rd.Stage = d.s("stage")
+	if rel := d.s("name"); rel != "" {
+		r.Aliases = appendAliases(r.Aliases, rel) // bindings name the role so
+	}
+	perms, st := d.strs("includedPermissions")
+	switch st {
+	case ok:
+		rd.IncludedPermissions = perms
+		admin := false
+		for _, p := range perms {
+			if adminPermissions[p] {
+				admin = true
+			}
+		}
+		rd.FullAdmin = boolp(admin)
+	case absent:
+		rd.FullAdmin = boolp(false) // a role without permissions
+	}
+}
+
+// group fills a Google group (Cloud Identity): its email is how IAM
+// bindings name it ("group:<email>").
+func group(_ *file, r *resource.Resource, d, _ node) {
+	r.Class = resource.ClassGroup
+	r.Region = "global"
+	r.Facts.Group = &resource.Group{}
+	if !d.present() {
+		return
+	}
+	if e := d.s("groupKey", "id"); e != "" {
+		r.Name = e
+		r.Aliases = appendAliases(r.Aliases, e, "group:"+e)
+	}
+}
+
+func appendAliases(have []string, add ...string) []string {
+	for _, a := range add {
+		if a == "" {
+			continue
+		}
+		dup := false
+		for _, h := range have {
+			if h == a {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			have = append(have, a)
+		}
+	}
+	return have
+}
+
+// computeAliases are the forms a Compute Engine resource is referred to by
+// in other resources: its selfLink as written, the same URL on the other
+// API host and version, and the relative "projects/..." path.
+func computeAliases(self string) []string {
+	out := []string{self}
+	rel := self
+	for _, prefix := range []string{"https://www.googleapis.com/compute/", "https://compute.googleapis.com/compute/"} {
+		if rest, found := strings.CutPrefix(self, prefix); found {
+			if i := strings.IndexByte(rest, '/'); i >= 0 {
+				rel = rest[i+1:] // drop the API version
+			}
+		}
+	}
+	if rel != self && strings.HasPrefix(rel, "projects/") {
+		out = append(out, rel,
+			"https://www.googleapis.com/compute/v1/"+rel,
+			"https://compute.googleapis.com/compute/v1/"+rel,
+			"https://www.googleapis.com/compute/beta/"+rel)
+	}
+	return out
 }
 
 var primitiveRoles = map[string]bool{"roles/owner": true, "roles/editor": true, "roles/viewer": true}
 
+// publicRoles are, per class, the roles whose grant to allUsers or
+// allAuthenticatedUsers makes the resource public in the sense of its
+// class's public fact; nil means any role.
+var publicRoles = map[string]map[string]bool{
+	TypeCloudFunction:   {"roles/cloudfunctions.invoker": true, "roles/run.invoker": true},
+	TypeCloudFunctionV2: {"roles/cloudfunctions.invoker": true, "roles/run.invoker": true},
+	TypeRunService:      {"roles/run.invoker": true},
+}
+
 // iamPolicy turns an asset's IAM policy into one iam_binding resource per
-// (role, member), sets the facts the policy decides on the asset itself
-// (public bucket or key) and, for a project, its audit configuration.
-func iamPolicy(res *attr.Result, r *resource.Resource, p attr.M) {
+// (role, member, condition), sets the facts the policy decides on the
+// asset itself (a public bucket, key, snapshot, topic, secret, repository
+// or function) and, for a project, its audit configuration.
+func iamPolicy(res *attr.Result, r *resource.Resource, p node) {
 	public := false
 	level := scopeLevel(r.Type)
-	for _, b := range attr.Objs(p, "bindings") {
-		role := attr.Str(b, "role")
-		conditional := attr.Obj(b, "condition") != nil
-		for _, member := range attr.Strs(b, "members") {
+	before := p.c.count()
+	bindings, bst := p.objs("bindings")
+	for _, b := range bindings {
+		role := b.s("role")
+		var cond *resource.BindingCondition
+		if cn, st := b.obj("condition"); st == ok {
+			cond = &resource.BindingCondition{Title: cn.s("title"), Description: cn.s("description"), Expression: cn.s("expression")}
+		} else if st == bad {
+			// A condition that cannot be read restricts the grant in a way
+			// nobody can tell: keep the grant, with an unreadable condition.
+			cond = &resource.BindingCondition{Expression: "<unreadable>"}
+		}
+		members, _ := b.strs("members")
+		for _, member := range members {
 			isPublic := member == "allUsers" || member == "allAuthenticatedUsers"
-			if isPublic && !conditional {
-				public = true
+			if isPublic && cond == nil {
+				if roles := publicRoles[r.Type]; roles == nil || roles[role] {
+					public = true
+				}
 			}
 			ptype, _, found := strings.Cut(member, ":")
 			if !found {
 				ptype = member
 			}
+			id := r.ID + "#iam/" + role + "/" + member
+			if cond != nil {
+				id += "#condition/" + cond.Title
+			}
 			bind := &resource.Resource{
 				Provider: resource.GCP, Account: r.Account, Region: "global", Type: TypeBinding,
-				ID: r.ID + "#iam/" + role + "/" + member, Name: role + " " + member, Source: r.Source,
-				Raw:   attr.M{"resource": r.ID, "role": role, "member": member, "condition": b["condition"]},
+				ID: id, Name: role + " " + member, Source: r.Source,
+				Raw:   attr.M{"resource": r.ID, "role": role, "member": member, "condition": b.m["condition"]},
 				Class: resource.ClassIAMBinding,
 				Facts: resource.Facts{Binding: &resource.Binding{
 					Principal: member, PrincipalType: ptype, Role: role, RoleName: role, Scope: r.ID, ScopeLevel: level,
-					Primitive:  resource.Bool(primitiveRoles[role]),
-					Privileged: resource.Bool(role == "roles/owner"),
-					Public:     resource.Bool(isPublic),
+					Primitive:  boolp(primitiveRoles[role]),
+					Privileged: boolp(role == "roles/owner"),
+					Public:     boolp(isPublic),
+					Condition:  cond,
 				}},
 			}
 			attr.Relate(bind, "grants_on", r.ID)
+			if strings.HasPrefix(role, "projects/") || strings.HasPrefix(role, "organizations/") {
+				attr.Relate(bind, "grants_role", role)
+			}
+			if id, found := strings.CutPrefix(member, "serviceAccount:"); found {
+				attr.Relate(bind, "grants_to", id)
+			} else if found {
+				attr.Relate(bind, "grants_to", member)
+			}
 			res.Resources = append(res.Resources, bind)
 		}
 	}
-	switch r.Type {
-	case TypeBucket:
-		r.Facts.Storage.PublicAccess = resource.Bool(public)
-	case TypeCryptoKey:
-		r.Facts.Key.PublicAccess = resource.Bool(public)
-	case TypeProject:
+	// The resource is public when a binding says so, not public when every
+	// binding was read, unknown when one could not be read.
+	var pub *bool
+	if public {
+		pub = boolp(true)
+	} else if p.c.count() == before && bst != bad {
+		pub = boolp(false)
+	}
+	switch {
+	case r.Facts.Storage != nil:
+		r.Facts.Storage.PublicAccess = pub
+	case r.Facts.Key != nil:
+		r.Facts.Key.PublicAccess = pub
+	case r.Facts.Snapshot != nil:
+		r.Facts.Snapshot.Public = pub
+	case r.Facts.Function != nil:
+		r.Facts.Function.PublicInvocation = pub
+	case r.Facts.Queue != nil:
+		r.Facts.Queue.PublicPolicy = pub
+	case r.Facts.Secret != nil:
+		r.Facts.Secret.PublicAccess = pub
+	case r.Facts.Registry != nil:
+		r.Facts.Registry.Public = pub
+	case r.Facts.APIGateway != nil && r.Type == TypeAPIGatewayAPI:
+		// an API's policy says who may manage it, not who may call it
+	}
+	if r.Type == TypeProject {
 		auditConfig(res, r, p)
 	}
 }
@@ -595,37 +980,42 @@ var logTypes = map[string]string{"1": "ADMIN_READ", "2": "DATA_WRITE", "3": "DAT
 
 // auditConfig records a project's audit configuration as an audit_log
 // resource, and whether it covers allServices on the project itself.
-func auditConfig(res *attr.Result, r *resource.Resource, p attr.M) {
-	configs := attr.Objs(attr.M{"c": first(p, "audit_configs", "auditConfigs")}, "c")
+func auditConfig(res *attr.Result, r *resource.Resource, p node) {
+	before := p.c.count()
+	configs, _ := p.objs(firstKey(p.m, "audit_configs", "auditConfigs"))
 	allServices, complete := false, false
 	for _, c := range configs {
-		if attr.Str(c, "service") != "allServices" {
+		if c.s("service") != "allServices" {
 			continue
 		}
 		allServices = true
 		have := map[string]bool{}
 		exempt := false
-		for _, lc := range attr.Objs(attr.M{"c": first(c, "audit_log_configs", "auditLogConfigs")}, "c") {
-			lt := attr.AsStr(first(lc, "log_type", "logType"))
-			if n, ok := logTypes[lt]; ok {
+		lcs, _ := c.objs(firstKey(c.m, "audit_log_configs", "auditLogConfigs"))
+		for _, lc := range lcs {
+			v, _ := lc.lookup(firstKey(lc.m, "log_type", "logType"))
+			lt := attr.AsStr(v)
+			if n, found := logTypes[lt]; found {
 				lt = n
 			}
 			have[lt] = true
-			if len(attr.Strs(attr.M{"c": first(lc, "exempted_members", "exemptedMembers")}, "c")) > 0 {
+			if ex, _ := lc.strs(firstKey(lc.m, "exempted_members", "exemptedMembers")); len(ex) > 0 {
 				exempt = true
 			}
 		}
 		complete = have["ADMIN_READ"] && have["DATA_READ"] && have["DATA_WRITE"] && !exempt
 	}
-	r.Facts.Account.AuditLogging = resource.Bool(allServices)
+	al := &resource.AuditLog{MultiRegion: boolp(true)}
+	if p.c.count() == before {
+		r.Facts.Account.AuditLogging = boolp(allServices)
+		al.Enabled, al.AllServices = boolp(len(configs) > 0), boolp(complete)
+	}
 	res.Resources = append(res.Resources, &resource.Resource{
 		Provider: resource.GCP, Account: r.Account, Region: "global", Type: TypeAuditConfig,
 		ID: r.ID + "#auditConfigs", Name: "audit-config", Source: r.Source,
-		Raw:   attr.M{"resource": r.ID, "audit_configs": first(p, "audit_configs", "auditConfigs")},
-		Class: resource.ClassAuditLog,
-		Facts: resource.Facts{AuditLog: &resource.AuditLog{
-			Enabled: resource.Bool(len(configs) > 0), AllServices: resource.Bool(complete), MultiRegion: resource.Bool(true),
-		}},
+		Raw:           attr.M{"resource": r.ID, "audit_configs": first(p.m, "audit_configs", "auditConfigs")},
+		Class:         resource.ClassAuditLog,
+		Facts:         resource.Facts{AuditLog: al},
 		Relationships: []resource.Relationship{{Type: "configures", TargetID: r.ID}},
 	})
 }

@@ -2,6 +2,7 @@ package gcp
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -212,8 +213,18 @@ func TestComputeNetworkDatabase(t *testing.T) {
 	if bl.BackupRetentionDays == nil || *bl.BackupRetentionDays != 14 || bl.KeyManager != "customer" {
 		t.Errorf("billing: %+v", bl)
 	}
-	if results[0].Unsupported["//pubsub.googleapis.com/projects/acme-prod/topics/events"] != "pubsub.googleapis.com/Topic" || len(results[0].Unsupported) != 1 {
+	// Service-account keys are kept for derivation (they become the keys of
+	// their account) and listed as unsupported; topics are classed now.
+	for id, typ := range results[0].Unsupported {
+		if typ != TypeServiceAccountKey {
+			t.Errorf("unsupported %s %s", id, typ)
+		}
+	}
+	if len(results[0].Unsupported) != 2 {
 		t.Errorf("unsupported: %v", results[0].Unsupported)
+	}
+	if tp := must(t, m, "//pubsub.googleapis.com/projects/acme-prod/topics/events"); tp.Class != resource.ClassQueue {
+		t.Errorf("topic: %+v", tp)
 	}
 }
 
@@ -303,11 +314,26 @@ not json at all
 `)
 	res := ParseNDJSON(context.Background(), "x.ndjson", data)
 	lines := []int{}
+	fields := []string{}
 	for _, p := range res.Problems {
 		lines = append(lines, p.Line)
+		if p.Line == 8 {
+			if p.Resource != "//compute.googleapis.com/projects/p/zones/z/instances/i" {
+				t.Errorf("problem without its resource: %+v", p)
+			}
+			fields = append(fields, p.Field)
+		}
 	}
-	if len(lines) != 4 || lines[0] != 2 || lines[1] != 3 || lines[2] != 6 || lines[3] != 7 {
+	if fmt.Sprint(lines) != "[2 3 6 7 8 8 8]" {
 		t.Errorf("problem lines %v: %+v", lines, res.Problems)
+	}
+	if fmt.Sprint(fields) != "[resource.data.networkInterfaces resource.data.serviceAccounts[1].email resource.data.metadata.items]" {
+		t.Errorf("fields %v", fields)
+	}
+	// The facts those fields decide are unknown, never a value.
+	inst := res.Resources[2].Facts.Compute
+	if inst.PublicIP != nil || inst.SerialPortEnabled != nil || inst.DefaultServiceAccount != nil {
+		t.Errorf("instance facts from wrong-typed fields: %+v", inst)
 	}
 	if len(res.Resources) != 3 {
 		t.Fatalf("resources: %d", len(res.Resources))
