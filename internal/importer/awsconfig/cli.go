@@ -21,6 +21,10 @@ import (
 //	aws ec2 describe-image-attribute --image-id ID --attribute launchPermission
 //	                                                     {"ImageId":..,"LaunchPermissions":[...]}
 //	aws lambda get-policy --function-name NAME           {"Policy":"<JSON text>","RevisionId":..}
+//	aws sqs get-queue-attributes --attribute-names All   {"Attributes":{"QueueArn":..,"Policy":..,"KmsMasterKeyId":..}}
+//	aws sns get-topic-attributes --topic-arn ARN         {"Attributes":{"TopicArn":..,"Policy":..,"KmsMasterKeyId":..}}
+//	aws secretsmanager get-resource-policy --secret-id ID {"ARN":..,"Name":..,"ResourcePolicy":"<JSON text>"}
+//	aws ecr get-repository-policy --repository-name NAME {"registryId":..,"repositoryName":..,"policyText":"<JSON text>"}
 //
 // None of them names its region: it is taken from a region name in the
 // file's path (snapshots.us-east-1.json), as the resources' ARNs need it.
@@ -38,6 +42,12 @@ func detectCLI(d attr.M) string {
 		return FormatImageAttr
 	case attr.Has(d, "Policy") && attr.Has(d, "RevisionId") && len(d) <= 3:
 		return FormatLambdaPolicy
+	case attr.Obj(d, "Attributes") != nil && (attr.Has(attr.Obj(d, "Attributes"), "QueueArn") || attr.Has(attr.Obj(d, "Attributes"), "TopicArn")):
+		return FormatQueueAttrs
+	case attr.Has(d, "ARN") && attr.Has(d, "Name") && len(d) <= 3 && strings.Contains(attr.Str(d, "ARN"), ":secretsmanager:"):
+		return FormatSecretPolicy
+	case attr.Has(d, "registryId") && attr.Has(d, "repositoryName") && attr.Has(d, "policyText"):
+		return FormatRepoPolicy
 	}
 	return ""
 }
@@ -190,7 +200,76 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		add(r, c)
 	case FormatLambdaPolicy:
 		parseLambdaPolicy(res, path, d)
+	case FormatQueueAttrs:
+		a := attr.Obj(d, "Attributes")
+		arn, typ, kind := attr.Str(a, "QueueArn"), "AWS::SQS::Queue", "queue"
+		if arn == "" {
+			arn, typ, kind = attr.Str(a, "TopicArn"), "AWS::SNS::Topic", "topic"
+		}
+		r := arnResource(path, typ, arn, d, resource.ClassQueue)
+		c := &checker{id: arn}
+		n := node{m: a, path: "Attributes", c: c}
+		q := &resource.Queue{Kind: kind}
+		kms := n.s("KmsMasterKeyId")
+		sse := n.b("SqsManagedSseEnabled")
+		switch {
+		case kms != "":
+			q.Encrypted, q.KeyManager = boolp(true), keyManager(kms)
+		case sse != nil && *sse:
+			q.Encrypted, q.KeyManager = boolp(true), "provider"
+		case c.count() == 0:
+			q.Encrypted = boolp(false) // the attributes list every setting: no key is no encryption
+		}
+		if doc, st := docAt(n, "Policy", kind+" "+r.Name); st == ok && doc != nil {
+			q.PublicPolicy = awspolicy.Public(doc)
+		} else if st == absent {
+			q.PublicPolicy = boolp(false)
+		}
+		r.Facts.Queue = q
+		add(r, c)
+	case FormatSecretPolicy:
+		arn := attr.Str(d, "ARN")
+		r := arnResource(path, "AWS::SecretsManager::Secret", arn, d, resource.ClassSecret)
+		r.Name = attr.Str(d, "Name")
+		c := &checker{id: arn}
+		s := &resource.Secret{}
+		// Without a ResourcePolicy the secret has none: only its account's
+		// identity policies reach it.
+		if doc, st := docAt(node{m: d, c: c}, "ResourcePolicy", "secret "+r.Name); st == ok && doc != nil {
+			s.PublicAccess = awspolicy.Public(doc)
+		} else if st == absent {
+			s.PublicAccess = boolp(false)
+		}
+		r.Facts.Secret = s
+		add(r, c)
+	case FormatRepoPolicy:
+		reg, name := attr.Str(d, "registryId"), attr.Str(d, "repositoryName")
+		arn := "arn:aws:ecr:" + region + ":" + reg + ":repository/" + name
+		r := arnResource(path, "AWS::ECR::Repository", arn, d, resource.ClassContainerRegistry)
+		r.Name = name
+		c := &checker{id: arn}
+		g := &resource.Registry{}
+		if doc, st := docAt(node{m: d, c: c}, "policyText", "repository "+name); st == ok && doc != nil {
+			g.Public = awspolicy.Public(doc)
+		}
+		r.Facts.Registry = g
+		add(r, c)
 	}
+}
+
+// arnResource is a resource named by an ARN in a CLI output.
+func arnResource(path, typ, arn string, raw attr.M, cls resource.Class) *resource.Resource {
+	r := &resource.Resource{Provider: resource.AWS, Type: typ, ID: arn, Raw: raw, Source: path, Class: cls}
+	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 {
+		r.Region, r.Account, r.Name = parts[3], parts[4], parts[5]
+		if i := strings.LastIndexAny(r.Name, ":/"); i >= 0 {
+			r.Name = r.Name[i+1:]
+		}
+	}
+	if r.Region == "" {
+		r.Region = regionInPath(path)
+	}
+	return r
 }
 
 func tagName(r *resource.Resource) string { return r.Tags["Name"] }

@@ -25,6 +25,9 @@ const (
 	FormatImages           = "aws-ec2-images"
 	FormatImageAttr        = "aws-ec2-image-attribute"
 	FormatLambdaPolicy     = "aws-lambda-policy"
+	FormatQueueAttrs       = "aws-queue-attributes"
+	FormatSecretPolicy     = "aws-secret-resource-policy"
+	FormatRepoPolicy       = "aws-ecr-repository-policy"
 )
 
 // Synthetic native types for inputs that are not AWS Config items.
@@ -127,7 +130,8 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 	case FormatAlternateContact:
 		parseAlternateContact(res, path, d)
 		return res
-	case FormatSnapshots, FormatSnapshotAttr, FormatImages, FormatImageAttr, FormatLambdaPolicy:
+	case FormatSnapshots, FormatSnapshotAttr, FormatImages, FormatImageAttr, FormatLambdaPolicy,
+		FormatQueueAttrs, FormatSecretPolicy, FormatRepoPolicy:
 		parseCLI(res, path, d)
 		return res
 	}
@@ -191,6 +195,7 @@ func parseItems(ctx context.Context, res *attr.Result, path string, items []any)
 		byID[key] = &latest{item: it, at: at, idx: i}
 		order = append(order, key)
 	}
+	defer foldListeners(res)
 	res.Resources = make([]*resource.Resource, 0, len(order))
 	for _, key := range order {
 		l := byID[key]

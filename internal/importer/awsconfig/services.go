@@ -672,3 +672,50 @@ func apiStageV2(it *item) {
 		a.ClientCertificate = boolp(cc != "")
 	}
 }
+
+// foldListeners puts the ELBv2 listeners of a file on their load balancer
+// (listener_of) in the same file: the load balancer is judged with all its
+// listeners, the listener items themselves stay class other (unsupported).
+// A listener whose load balancer is not in the file keeps its own facts.
+func foldListeners(res *attr.Result) {
+	lbs := map[string]*resource.Resource{}
+	for _, r := range res.Resources {
+		if r.Type == "AWS::ElasticLoadBalancingV2::LoadBalancer" && r.Facts.LoadBalancer != nil {
+			lbs[r.ID] = r
+		}
+	}
+	if len(lbs) == 0 {
+		return
+	}
+	for _, r := range res.Resources {
+		if r.Type != "AWS::ElasticLoadBalancingV2::Listener" {
+			continue
+		}
+		var lb *resource.Resource
+		for _, rel := range r.Relationships {
+			if rel.Type == "listener_of" {
+				lb = lbs[rel.TargetID]
+			}
+		}
+		if lb == nil {
+			continue
+		}
+		f, l := lb.Facts.LoadBalancer, r.Facts.LoadBalancer
+		if l == nil || l.Listeners == nil {
+			f.HTTPListener, f.WeakTLS = nil, nil // a listener that could not be read
+			f.Listeners = append(f.Listeners, resource.Listener{})
+			continue
+		}
+		if f.Listeners == nil && f.HTTPListener == nil && f.WeakTLS == nil {
+			f.HTTPListener, f.WeakTLS = boolp(false), boolp(false)
+		}
+		f.Listeners = append(f.Listeners, l.Listeners...)
+		f.HTTPListener = or3(f.HTTPListener, l.HTTPListener)
+		if l.WeakTLS != nil || l.Listeners[0].Protocol == "HTTPS" || l.Listeners[0].Protocol == "TLS" {
+			f.WeakTLS = or3(f.WeakTLS, l.WeakTLS)
+		}
+		attr.Relate(lb, "has_listener", r.ID)
+		r.Class, r.Facts.LoadBalancer = resource.ClassOther, nil
+		res.AddUnsupported(r)
+	}
+}
