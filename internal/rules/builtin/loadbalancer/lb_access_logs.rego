@@ -25,4 +25,25 @@ fail contains r.id if {
 	r.facts.load_balancer.access_logs == false
 }
 
+# Access logging is a setting of the load balancer, not of its listener
+# resources.
+skip contains r.id if {
+	some r in input.resources.load_balancer
+	listener_item(r)
+}
+
+listener_type := "listener_of"
+
+# IDs of load balancers whose listeners are resources of their own.
+parents contains rel.target_id if {
+	some r in input.resources.load_balancer
+	some rel in r.relationships
+	rel.type == listener_type
+}
+
+listener_item(r) if {
+	some rel in r.relationships
+	rel.type == listener_type
+}
+
 message[id] := "access logging is disabled" if some id in fail

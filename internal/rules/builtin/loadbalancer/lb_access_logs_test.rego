@@ -19,6 +19,11 @@ test_pass_logs_on if {
 	not "r1" in rule.fail with input as inp
 }
 
+test_skip_listener_resource if {
+	inp := {"now": "2026-11-24T00:00:00Z", "resources": {"load_balancer": [{"id": "l443", "provider": "aws", "type": "AWS::ElasticLoadBalancingV2::Listener", "relationships": [{"type": "listener_of", "target_id": "lb1"}], "facts": {"load_balancer": {"listeners": [{"protocol": "HTTPS", "port": 443}]}}}]}}
+	not "l443" in rule.fail with input as inp
+}
+
 test_unknown_attributes_not_exported if {
 	inp := one("gcp", {"public": true})
 	not "r1" in rule.fail with input as inp

@@ -8,7 +8,7 @@
 #   category: encryption
 #   class: load_balancer
 #   providers: [aws, azure, gcp]
-#   requires: [facts.load_balancer.public, facts.load_balancer.http_listener]
+#   requires: [facts.load_balancer.http_listener]
 #   remediation: "Change the HTTP listener's default action to a redirect to HTTPS (ALB redirect action, Application Gateway redirect configuration, GCP URL map httpsRedirect), or remove it and serve HTTPS only."
 #   frameworks:
 #     soc2: ["CC6.7"]
@@ -20,8 +20,8 @@ package vigil.rules.lb_http_listener
 
 fail contains r.id if {
 	some r in input.resources.load_balancer
-	r.facts.load_balancer.public == true
 	serves_http(r.facts.load_balancer)
+	exposure(r) == true
 }
 
 serves_http(lb) if lb.http_listener == true
@@ -31,5 +31,63 @@ serves_http(lb) if {
 	upper(l.protocol) == "HTTP"
 	l.redirects_to_https == false
 }
+
+# Not judged: a resource whose exposure is unknown (neither its own public
+# fact nor its load balancer's says), and a load balancer whose listeners
+# are judged as resources of their own.
+skip contains r.id if {
+	some r in input.resources.load_balancer
+	not exposure_known(r)
+}
+
+skip contains r.id if {
+	some r in input.resources.load_balancer
+	r.id in parents
+	not judged(r.facts.load_balancer)
+}
+
+judged(lb) if is_boolean(lb.http_listener)
+
+listener_type := "listener_of"
+
+# IDs of load balancers whose listeners are resources of their own.
+parents contains rel.target_id if {
+	some r in input.resources.load_balancer
+	some rel in r.relationships
+	rel.type == listener_type
+}
+
+listener_item(r) if {
+	some rel in r.relationships
+	rel.type == listener_type
+}
+
+public_ids contains r.id if {
+	some r in input.resources.load_balancer
+	r.facts.load_balancer.public == true
+}
+
+internal_ids contains r.id if {
+	some r in input.resources.load_balancer
+	r.facts.load_balancer.public == false
+}
+
+# exposure(r) is whether r faces the internet: its own public fact, or for a
+# listener resource that of its load balancer.
+exposure(r) := r.facts.load_balancer.public if is_boolean(r.facts.load_balancer.public)
+
+else if {
+	some rel in r.relationships
+	rel.type == listener_type
+	rel.target_id in public_ids
+}
+
+else := false if {
+	some rel in r.relationships
+	rel.type == listener_type
+	rel.target_id in internal_ids
+}
+
+exposure_known(r) if is_boolean(exposure(r))
 
 message[id] := "an internet-facing HTTP listener serves requests without redirecting to HTTPS" if some id in fail

@@ -8,7 +8,7 @@
 #   category: network
 #   class: load_balancer
 #   providers: [aws, azure, gcp]
-#   requires: [facts.load_balancer.public, facts.load_balancer.waf, facts.load_balancer.listeners]
+#   requires: [facts.load_balancer.public, facts.load_balancer.waf]
 #   remediation: "Associate a WAF: an AWS WAF web ACL with the managed core rule set on the ALB, the WAF_v2 tier with a WAF policy in Prevention mode on the Application Gateway, a Cloud Armor security policy on the backend services."
 #   frameworks:
 #     cis-azure-6.0: ["7.10"]
@@ -24,8 +24,56 @@ fail contains r.id if {
 	some r in input.resources.load_balancer
 	r.facts.load_balancer.public == true
 	r.facts.load_balancer.waf == false
+	r.id in web
+}
+
+# Load balancers with an HTTP(S) listener, their own or a listener resource.
+web contains r.id if {
+	some r in input.resources.load_balancer
 	some l in r.facts.load_balancer.listeners
 	upper(l.protocol) in web_protocols
+}
+
+web contains rel.target_id if {
+	some r in input.resources.load_balancer
+	some rel in r.relationships
+	rel.type == listener_type
+	some l in r.facts.load_balancer.listeners
+	upper(l.protocol) in web_protocols
+}
+
+# with_listeners are the load balancers whose listeners are known.
+with_listeners contains r.id if {
+	some r in input.resources.load_balancer
+	count(r.facts.load_balancer.listeners) > 0
+}
+
+# The WAF is associated with the load balancer, not with its listener
+# resources; a load balancer whose listeners are unknown cannot be told
+# from a layer-4 one.
+skip contains r.id if {
+	some r in input.resources.load_balancer
+	listener_item(r)
+}
+
+skip contains r.id if {
+	some r in input.resources.load_balancer
+	not r.id in with_listeners
+	not r.id in parents
+}
+
+listener_type := "listener_of"
+
+# IDs of load balancers whose listeners are resources of their own.
+parents contains rel.target_id if {
+	some r in input.resources.load_balancer
+	some rel in r.relationships
+	rel.type == listener_type
+}
+
+listener_item(r) if {
+	some rel in r.relationships
+	rel.type == listener_type
 }
 
 message[id] := "internet-facing web listeners have no WAF" if some id in fail

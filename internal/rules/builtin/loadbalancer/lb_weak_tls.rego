@@ -31,6 +31,30 @@ fail contains r.id if {
 	weak_tls(l.min_tls_version)
 }
 
+# A load balancer whose listeners are resources of their own is judged
+# through them.
+skip contains r.id if {
+	some r in input.resources.load_balancer
+	r.id in parents
+	not judged(r.facts.load_balancer)
+}
+
+judged(lb) if is_boolean(lb.weak_tls)
+
+listener_type := "listener_of"
+
+# IDs of load balancers whose listeners are resources of their own.
+parents contains rel.target_id if {
+	some r in input.resources.load_balancer
+	some rel in r.relationships
+	rel.type == listener_type
+}
+
+listener_item(r) if {
+	some rel in r.relationships
+	rel.type == listener_type
+}
+
 # weak_tls(v) is true for a minimum TLS version below 1.2 ("1.0", "1.1",
 # and the raw spellings TLS1_0, TLSv1.1, ...).
 weak_tls(v) if {
