@@ -9,22 +9,17 @@ import (
 	gojson "github.com/goccy/go-json"
 
 	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/source"
 )
 
 // M is a decoded JSON object.
 type M = map[string]any
 
-// Problem is a located error inside one input file.
-type Problem struct {
-	Path   string // set when the problem is not in the file being parsed (Finalize)
-	Line   int    // 1-based line for line-oriented inputs (NDJSON, CSV), else 0
-	Offset int64  // byte offset for JSON documents, else 0
-	// Resource and Field name the resource and the attribute a problem is
-	// about (a field of the wrong type), when it is about one.
-	Resource string
-	Field    string
-	Err      string
-}
+// Problem is a located error inside one input file: the seam's
+// source.Problem (Path is set when the problem is not in the file being
+// parsed, as in Finalize; Resource and Field name the resource and the
+// attribute a problem is about).
+type Problem = source.Problem
 
 // Result is what one input file produced.
 type Result struct {
