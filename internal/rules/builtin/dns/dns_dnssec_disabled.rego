@@ -9,6 +9,8 @@
 #   class: dns_zone
 #   providers: [aws, gcp]
 #   requires: [facts.dns.public, facts.dns.dnssec]
+#   applies_to:
+#     facts.dns.public: [true, null]
 #   remediation: "Enable DNSSEC signing on the zone (Route 53: a KMS-backed key-signing key and EnableHostedZoneDNSSEC; Cloud DNS: dnssecConfig state on) and publish the DS record at the registrar."
 #   frameworks:
 #     cis-gcp-5.0: ["3.3"]
@@ -16,11 +18,6 @@
 #     iso27001-2022: ["A.8.20", "A.8.21"]
 #     nist-800-53-r5: ["SC-20", "SC-21"]
 package vigil.rules.dns_dnssec_disabled
-
-skip contains r.id if {
-	some r in input.resources.dns_zone
-	r.facts.dns.public == false
-}
 
 fail contains r.id if {
 	some r in input.resources.dns_zone

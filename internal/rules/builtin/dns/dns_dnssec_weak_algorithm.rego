@@ -9,6 +9,8 @@
 #   class: dns_zone
 #   providers: [gcp]
 #   requires: [facts.dns.dnssec_algorithm]
+#   applies_to:
+#     facts.dns.dnssec: [true, null]
 #   remediation: "Turn DNSSEC off, change the key specs to RSASHA256 or ECDSAP256SHA256 (gcloud dns managed-zones update --ksk-algorithm / --zsk-algorithm), turn it on again and update the DS record."
 #   frameworks:
 #     cis-gcp-5.0: ["3.4", "3.5"]
@@ -18,12 +20,6 @@
 package vigil.rules.dns_dnssec_weak_algorithm
 
 weak_algorithms := {"rsasha1", "rsasha1-nsec3-sha1"}
-
-# Unsigned zones have no algorithm to judge (dns-dnssec-disabled reports them).
-skip contains r.id if {
-	some r in input.resources.dns_zone
-	r.facts.dns.dnssec == false
-}
 
 fail contains r.id if {
 	some r in input.resources.dns_zone

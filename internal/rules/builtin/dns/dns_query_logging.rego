@@ -9,6 +9,8 @@
 #   class: dns_zone
 #   providers: [aws, gcp]
 #   requires: [facts.dns.public, facts.dns.query_logging]
+#   applies_to:
+#     facts.dns.public: [true, null]
 #   remediation: "Enable query logging: a Route 53 query logging configuration to CloudWatch Logs (us-east-1); cloudLoggingConfig.enableLogging on the Cloud DNS zone."
 #   frameworks:
 #     soc2: ["CC7.2"]
@@ -17,11 +19,6 @@
 #     hipaa: ["164.312(b)"]
 #     nist-800-53-r5: ["AU-2", "AU-12"]
 package vigil.rules.dns_query_logging
-
-skip contains r.id if {
-	some r in input.resources.dns_zone
-	r.facts.dns.public == false
-}
 
 fail contains r.id if {
 	some r in input.resources.dns_zone

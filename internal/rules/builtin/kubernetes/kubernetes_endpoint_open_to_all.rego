@@ -9,6 +9,8 @@
 #   class: kubernetes_cluster
 #   providers: [aws, azure, gcp]
 #   requires: [facts.kubernetes.public_endpoint, facts.kubernetes.endpoint_allowed_cidrs]
+#   applies_to:
+#     facts.kubernetes.public_endpoint: [true, null]
 #   remediation: "Restrict the public endpoint to known ranges (EKS publicAccessCidrs, AKS authorized IP ranges, GKE master authorized networks), or make it private."
 #   frameworks:
 #     soc2: ["CC6.6"]
@@ -19,12 +21,6 @@
 package vigil.rules.kubernetes_endpoint_open_to_all
 
 import data.vigil.lib.net
-
-# The rule is about public endpoints; private ones have no allow-list to judge.
-skip contains r.id if {
-	some r in input.resources.kubernetes_cluster
-	r.facts.kubernetes.public_endpoint == false
-}
 
 fail contains r.id if {
 	some r in input.resources.kubernetes_cluster

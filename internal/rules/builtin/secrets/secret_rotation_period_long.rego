@@ -9,6 +9,8 @@
 #   class: secret
 #   providers: [aws, gcp]
 #   requires: [facts.secret.rotation_enabled, facts.secret.rotation_period_days]
+#   applies_to:
+#     facts.secret.rotation_enabled: [true, null]
 #   remediation: "Shorten the rotation schedule to 90 days or less (RotationRules AutomaticallyAfterDays / the Secret Manager rotation period)."
 #   frameworks:
 #     soc2: ["CC6.1"]
@@ -18,12 +20,6 @@
 package vigil.rules.secret_rotation_period_long
 
 max_days := 90
-
-# Secrets without rotation are reported by secret-rotation-disabled.
-skip contains r.id if {
-	some r in input.resources.secret
-	r.facts.secret.rotation_enabled == false
-}
 
 fail contains r.id if {
 	some r in input.resources.secret
