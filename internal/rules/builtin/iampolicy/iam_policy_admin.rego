@@ -41,19 +41,33 @@ fail contains r.id if {
 	some r in input.resources.iam_policy
 	customer(r.facts.policy)
 	not admin_known(r.facts.policy)
-	some s in r.facts.policy.document.statements
-	grants_all(s)
+	grants_all(r.facts.policy.document)
 }
 
-conditional(s) if count(s.conditions) > 0
-
-grants_all(s) if {
+# As the importers judge it: an Allow of every action on every resource,
+# conditions or not (an admin grant behind MFA is still an admin grant),
+# that no unconditional Deny of everything takes back.
+grants_all(d) if {
+	some s in d.statements
 	s.effect == "Allow"
-	not conditional(s)
+	everything(s)
+	not denies_all(d)
+}
+
+everything(s) if {
 	some a in s.actions
 	a in admin_actions
 	"*" in s.resources
 }
+
+denies_all(d) if {
+	some s in d.statements
+	s.effect == "Deny"
+	not conditional(s)
+	everything(s)
+}
+
+conditional(s) if count(s.conditions) > 0
 
 message[r.id] := msg if {
 	some r in input.resources.iam_policy

@@ -23,8 +23,12 @@ test_pass_scoped_policy if {
 	not "r1" in rule.fail with input as inp
 }
 
-test_pass_document_with_condition if {
-	inp := one("aws", {"managed": "customer", "document": {"statements": [{"effect": "Allow", "actions": ["*"], "resources": ["*"], "conditions": [{"operator": "Bool", "key": "aws:MultiFactorAuthPresent", "values": ["true"]}]}]}})
+test_fail_document_admin_behind_mfa if {
+	"r1" in rule.fail with input as one("aws", {"managed": "customer", "document": {"statements": [{"effect": "Allow", "actions": ["*"], "resources": ["*"], "conditions": [{"operator": "Bool", "key": "aws:MultiFactorAuthPresent", "values": ["true"]}]}]}})
+}
+
+test_pass_document_allow_then_deny_all if {
+	inp := one("aws", {"managed": "customer", "document": {"statements": [{"effect": "Allow", "actions": ["*:*"], "resources": ["*"]}, {"effect": "Deny", "actions": ["*"], "resources": ["*"]}]}})
 	not "r1" in rule.fail with input as inp
 }
 
