@@ -1,7 +1,15 @@
 package policy
 
 import (
+	"cmp"
+	"reflect"
+	"strconv"
+	"strings"
+	"unsafe"
+
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/vigil-sec/vigil/internal/resource"
 )
 
 // A direct rule is a rule whose fail set the engine computes itself, in Go,
@@ -36,6 +44,9 @@ type direct struct {
 	// rule's message has the constant form (hasMessage).
 	message    string
 	hasMessage bool
+	// onGo: every condition reads a scalar from the Go fields, so the
+	// rule needs no Rego terms of its class.
+	onGo bool
 }
 
 type directCond struct {
@@ -43,6 +54,8 @@ type directCond struct {
 	op      cmpOp
 	value   ast.Value
 	negated bool
+	g       *goPath // the value from the Go fields, when it is a scalar there
+	k       constant
 }
 
 type cmpOp uint8
@@ -79,6 +92,10 @@ func (o cmpOp) swapped() cmpOp {
 // fails reports whether the resource whose input term is t is in the
 // rule's fail set.
 func (d *direct) fails(t *ast.Term) bool { return anyBody(d.bodies, t) }
+
+// failsGo and skippedGo are fails and skipped on the Go fields (onGo).
+func (d *direct) failsGo(r *resource.Resource) bool   { return anyBodyGo(d.bodies, r) }
+func (d *direct) skippedGo(r *resource.Resource) bool { return anyBodyGo(d.skips, r) }
 
 // skipped reports whether the resource whose input term is t is in the
 // rule's skip set.
@@ -163,6 +180,16 @@ func directRule(m *ast.Module, class string) *direct {
 	if len(messages) == 1 {
 		d.message, d.hasMessage = constantMessage(messages[0])
 	}
+	d.onGo = true
+	for _, bodies := range [][][]directCond{d.bodies, d.skips} {
+		for _, b := range bodies {
+			for _, c := range b {
+				if c.g == nil {
+					d.onGo = false
+				}
+			}
+		}
+	}
 	return d
 }
 
@@ -243,7 +270,7 @@ func directCondition(e *ast.Expr, v ast.Var) (directCond, bool) {
 	default:
 		return directCond{}, false
 	}
-	return directCond{path: ref[1:], op: op, value: b.Value, negated: e.Negated}, true
+	return directCond{path: ref[1:], op: op, value: b.Value, negated: e.Negated, g: compileGoPath(ref[1:]), k: newConstant(b.Value)}, true
 }
 
 // constantMessage reads `message[id] := "<text>" if some id in fail`.
@@ -271,4 +298,251 @@ func constantMessage(r *ast.Rule) (string, bool) {
 		return "", false
 	}
 	return string(text), true
+}
+
+// A goPath reads the value at a path below a resource (r.type,
+// r.tags.env, r.facts.storage.public_access) from the resource's Go fields
+// rather than its Rego term, with the term's rules (toTerm): a field tagged
+// omitempty that is empty is undefined, a nil pointer is undefined (or
+// null without omitempty), indexing anything but an object is undefined.
+// Only scalar leaves (strings, booleans, integers) are read this way; a
+// rule with any other condition walks the terms.
+type goPath struct {
+	steps []goStep
+	tags  bool // r.tags.<key>: a map lookup
+	key   string
+	leaf  reflect.Kind
+	// omit: the leaf field is tagged omitempty (and is not a pointer).
+	omit bool
+}
+
+type goStep struct {
+	off  uintptr
+	ptr  bool // the field is a pointer, followed
+	omit bool
+}
+
+var (
+	resourceType = reflect.TypeFor[resource.Resource]()
+	viewType     = reflect.TypeFor[ruleView]()
+)
+
+// compileGoPath compiles a path of string keys below a resource, or returns
+// nil when the value is not a scalar the Go fields give directly.
+func compileGoPath(path []*ast.Term) *goPath {
+	names := make([]string, len(path))
+	for i, t := range path {
+		s, ok := t.Value.(ast.String)
+		if !ok {
+			return nil
+		}
+		names[i] = string(s)
+	}
+	var top *fieldInfo
+	for _, fi := range structFields(viewType) {
+		if fi.name == names[0] {
+			top = &fi
+			break
+		}
+	}
+	if top == nil {
+		return nil
+	}
+	vf := viewType.Field(top.index)
+	rf, ok := resourceType.FieldByName(vf.Name)
+	if !ok || rf.Type != vf.Type || len(rf.Index) != 1 {
+		return nil
+	}
+	g := &goPath{}
+	if vf.Name == "Tags" {
+		if len(names) != 2 {
+			return nil
+		}
+		g.tags, g.key, g.leaf = true, names[1], reflect.String
+		return g
+	}
+	g.steps = append(g.steps, goStep{off: rf.Offset, omit: top.omitEmpty})
+	t := rf.Type
+	for _, name := range names[1:] {
+		if t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return nil
+		}
+		var fi *fieldInfo
+		for _, f := range structFields(t) {
+			if f.name == name {
+				fi = &f
+				break
+			}
+		}
+		if fi == nil {
+			return nil
+		}
+		sf := t.Field(fi.index)
+		g.steps = append(g.steps, goStep{off: sf.Offset, ptr: sf.Type.Kind() == reflect.Pointer, omit: fi.omitEmpty})
+		t = sf.Type
+	}
+	last := g.steps[len(g.steps)-1]
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	} else {
+		g.omit = last.omit
+	}
+	switch t.Kind() {
+	case reflect.Bool, reflect.String, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		g.leaf = t.Kind()
+	default:
+		return nil
+	}
+	// A pointer before the leaf must point to a struct (checked above); a
+	// struct by value is never empty, so only the leaf can be omitted.
+	return g
+}
+
+// scalar is a Go value as a Rego scalar.
+type scalar struct {
+	kind uint8 // rank in OPA's order of types: 0 null, 1 boolean, 2 number, 3 string
+	b    bool
+	i    int64
+	s    string
+}
+
+// get reads the value at g below r; ok is false when it is undefined.
+func (g *goPath) get(r *resource.Resource) (v scalar, ok bool) {
+	if g.tags {
+		if len(r.Tags) == 0 {
+			return v, false
+		}
+		s, ok := r.Tags[g.key]
+		return scalar{kind: 3, s: s}, ok
+	}
+	p := unsafe.Pointer(r)
+	n := len(g.steps)
+	for k, s := range g.steps {
+		p = unsafe.Add(p, s.off)
+		if s.ptr {
+			q := *(*unsafe.Pointer)(p)
+			if q == nil {
+				if s.omit || k < n-1 {
+					return v, false // omitted, or null indexed
+				}
+				return scalar{kind: 0}, true
+			}
+			p = q
+		}
+	}
+	switch g.leaf {
+	case reflect.Bool:
+		v = scalar{kind: 1, b: *(*bool)(p)}
+		return v, !(g.omit && !v.b)
+	case reflect.String:
+		v = scalar{kind: 3, s: *(*string)(p)}
+		return v, !(g.omit && v.s == "")
+	case reflect.Int, reflect.Int64:
+		v = scalar{kind: 2, i: *(*int64)(p)}
+	case reflect.Int32:
+		v = scalar{kind: 2, i: int64(*(*int32)(p))}
+	case reflect.Int16:
+		v = scalar{kind: 2, i: int64(*(*int16)(p))}
+	case reflect.Int8:
+		v = scalar{kind: 2, i: int64(*(*int8)(p))}
+	}
+	return v, !(g.omit && v.i == 0)
+}
+
+// constant is a condition's constant, prepared for comparing scalars.
+type constant struct {
+	v     ast.Value
+	kind  uint8
+	b     bool
+	s     string
+	i     int64
+	isInt bool
+}
+
+func newConstant(v ast.Value) constant {
+	c := constant{v: v}
+	switch x := v.(type) {
+	case ast.Null:
+		c.kind = 0
+	case ast.Boolean:
+		c.kind, c.b = 1, bool(x)
+	case ast.Number:
+		c.kind = 2
+		c.i, c.isInt = x.Int64()
+		if c.isInt && ast.Number(strconv.FormatInt(c.i, 10)) != x {
+			c.isInt = false // 1.0, 1e3: compared as OPA compares numbers
+		}
+	case ast.String:
+		c.kind, c.s = 3, string(x)
+	}
+	return c
+}
+
+// compare orders v and c as ast.Value.Compare does for scalars.
+func (c *constant) compare(v scalar) int {
+	if v.kind != c.kind {
+		return cmp.Compare(v.kind, c.kind)
+	}
+	switch v.kind {
+	case 1:
+		if v.b == c.b {
+			return 0
+		}
+		if !v.b {
+			return -1
+		}
+		return 1
+	case 2:
+		if c.isInt {
+			return cmp.Compare(v.i, c.i)
+		}
+		return ast.NumberCompare(ast.Number(strconv.FormatInt(v.i, 10)), c.v.(ast.Number))
+	case 3:
+		return strings.Compare(v.s, c.s)
+	}
+	return 0
+}
+
+// holdsGo is holds on the resource's Go fields (every condition of the
+// rule has a goPath).
+func (c *directCond) holdsGo(r *resource.Resource) bool {
+	v, ok := c.g.get(r)
+	if !ok {
+		return c.op == opEq && c.negated // see holds
+	}
+	var res bool
+	switch k := c.k.compare(v); c.op {
+	case opEq:
+		res = k == 0
+	case opNeq:
+		res = k != 0
+	case opLt:
+		res = k < 0
+	case opLte:
+		res = k <= 0
+	case opGt:
+		res = k > 0
+	case opGte:
+		res = k >= 0
+	}
+	return res != c.negated
+}
+
+func anyBodyGo(bodies [][]directCond, r *resource.Resource) bool {
+	for _, body := range bodies {
+		ok := true
+		for i := range body {
+			if !body[i].holdsGo(r) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }

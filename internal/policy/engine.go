@@ -28,7 +28,12 @@ type Engine struct {
 	// nil when OPA evaluates it.
 	direct   []*direct
 	noDirect bool
-	workers  int
+	// reads lists the classes the modules OPA evaluates read under
+	// input.resources (nil: any, a module reads input dynamically);
+	// opaMessages is set when some rule's message is evaluated by OPA.
+	reads       map[resource.Class]bool
+	opaMessages bool
+	workers     int
 }
 
 // Option configures an Engine.
@@ -114,7 +119,11 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 			d = directRule(m, string(r.Class))
 		}
 		e.direct = append(e.direct, d)
+		if mq != nil && (d == nil || !d.hasMessage) {
+			e.opaMessages = true
+		}
 	}
+	e.reads = e.readClasses(c, files)
 	return e, nil
 }
 
@@ -124,27 +133,110 @@ func (e *Engine) Rules() []*Rule { return e.rules }
 // Input is the document rules see as `input`, built once per evaluation.
 // Each rule sees only the resources of its own providers: a rule for Azure
 // storage walks Azure storage accounts, not every bucket of every cloud.
+//
+// The Rego terms of a class's resources are built when a rule evaluated by
+// OPA first needs them (see ensure): a class judged only by rules the
+// engine evaluates directly on the Go fields (see direct) is never
+// converted, which saves most of the input's cost in time and memory.
 type Input struct {
 	now  *ast.Term
 	byID map[string]*resource.Resource
-	// byClass lists resources per class, in input order, with their terms.
+	// byClass lists resources per class, in input order.
 	byClass map[resource.Class][]*resource.Resource
-	terms   map[resource.Class][]*ast.Term
-	// ids holds each resource's id as a term, for set lookups.
-	ids map[resource.Class][]*ast.Term
 
-	mu     sync.Mutex
-	views  map[string]ast.Value // provider set (and selection) -> input document
-	arrays map[string]*ast.Term // provider set and class -> the class's resources from those providers
+	mu sync.Mutex
+	// classes holds each class's terms, built on demand.
+	classes map[resource.Class]*classTerms
+	views   map[string]ast.Value // provider set (and selection) -> input document
+	arrays  map[string]*ast.Term // provider set and class -> the class's resources from those providers
+	// reads lists the classes views hold (nil: every class): the classes
+	// the rules OPA evaluates can read (see Engine.reads).
+	reads  map[resource.Class]bool
+	engine *Engine // whose reads these are
 }
 
-// view returns the input document a rule sees: every class restricted to
-// the rule's providers, and the rule's own class further to the resources
-// its custom.applies_to selects. Views are built once per scan and shared
-// by the rules with the same providers (and selection); the arrays of a
-// class restricted to a provider set are shared by every view that has them,
-// so a selection costs one array of its class only.
-func (in *Input) view(rule *Rule) ast.Value {
+// classTerms are the Rego terms of a class's resources, in input order,
+// and their ids as terms (for set lookups).
+type classTerms struct {
+	once  sync.Once
+	terms []*ast.Term
+	ids   []*ast.Term
+	err   error
+}
+
+// ensure builds the terms of the given classes that are not built yet,
+// using every core, and returns the terms of the first.
+func (in *Input) ensure(classes ...resource.Class) (*classTerms, error) {
+	var first *classTerms
+	for k, c := range classes {
+		in.mu.Lock()
+		ct := in.classes[c]
+		if ct == nil {
+			ct = &classTerms{}
+			in.classes[c] = ct
+		}
+		in.mu.Unlock()
+		ct.once.Do(func() { ct.terms, ct.ids, ct.err = buildTerms(in.byClass[c]) })
+		if ct.err != nil {
+			return nil, ct.err
+		}
+		if k == 0 {
+			first = ct
+		}
+	}
+	return first, nil
+}
+
+// buildTerms converts resources to the terms rules see, using every core.
+func buildTerms(resources []*resource.Resource) ([]*ast.Term, []*ast.Term, error) {
+	terms := make([]*ast.Term, len(resources))
+	ids := make([]*ast.Term, len(resources))
+	workers := runtime.GOMAXPROCS(0)
+	if len(resources) < 1000 {
+		workers = 1
+	}
+	chunk := (len(resources) + workers - 1) / max(workers, 1)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*chunk, min((w+1)*chunk, len(resources))
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				r := resources[i]
+				t, err := toTerm(reflect.ValueOf(ruleView{
+					Provider: r.Provider, Account: r.Account, Region: r.Region, Type: r.Type, ID: r.ID, Name: r.Name,
+					Tags: r.Tags, Relationships: r.Relationships, Class: r.Class, Facts: r.Facts,
+				}))
+				if err != nil {
+					errs[w] = fmt.Errorf("building rule input for %s: %w", r.ID, err)
+					return
+				}
+				terms[i] = t
+				ids[i] = ast.StringTerm(r.ID)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return terms, ids, nil
+}
+
+// view returns the input document a rule sees: every class it can read
+// restricted to the rule's providers, and the rule's own class further to
+// the resources its custom.applies_to selects. Views are built once per
+// scan and shared by the rules with the same providers (and selection);
+// the arrays of a class restricted to a provider set are shared by every
+// view that has them, so a selection costs one array of its class only.
+func (in *Input) view(rule *Rule) (ast.Value, error) {
 	sorted := slices.Clone(rule.Providers)
 	slices.Sort(sorted)
 	pkey := fmt.Sprint(sorted) // [aws gcp] and [gcp aws] share one view
@@ -153,19 +245,30 @@ func (in *Input) view(rule *Rule) ast.Value {
 		key += "|" + string(rule.Class) + "|" + rule.sel.key
 	}
 	in.mu.Lock()
-	defer in.mu.Unlock()
-	if v, ok := in.views[key]; ok {
-		return v
+	v, ok := in.views[key]
+	in.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	classes := make([]resource.Class, 0, len(in.byClass))
+	for c := range in.byClass {
+		if in.reads == nil || in.reads[c] || c == rule.Class {
+			classes = append(classes, c)
+		}
+	}
+	sort.Slice(classes, func(i, j int) bool { return classes[i] < classes[j] })
+	if _, err := in.ensure(classes...); err != nil {
+		return nil, err
 	}
 	want := map[resource.Provider]bool{}
 	for _, p := range rule.Providers {
 		want[p] = true
 	}
-	classes := make([]resource.Class, 0, len(in.byClass))
-	for c := range in.byClass {
-		classes = append(classes, c)
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if v, ok := in.views[key]; ok {
+		return v, nil
 	}
-	sort.Slice(classes, func(i, j int) bool { return classes[i] < classes[j] })
 	byClass := ast.NewObject()
 	for _, c := range classes {
 		if c == rule.Class && rule.sel != nil {
@@ -180,17 +283,18 @@ func (in *Input) view(rule *Rule) ast.Value {
 		}
 		byClass.Insert(ast.StringTerm(string(c)), arr)
 	}
-	v := ast.NewObject(
+	v = ast.NewObject(
 		[2]*ast.Term{ast.StringTerm("now"), in.now},
 		[2]*ast.Term{ast.StringTerm("resources"), ast.NewTerm(byClass)},
 	)
 	in.views[key] = v
-	return v
+	return v, nil
 }
 
-// array returns the terms of the resources of class c that keep selects.
+// array returns the terms of the resources of class c that keep selects
+// (the class's terms are built; in.mu is held).
 func (in *Input) array(c resource.Class, keep func(*resource.Resource) bool) *ast.Term {
-	rs, ts := in.byClass[c], in.terms[c]
+	rs, ts := in.byClass[c], in.classes[c].terms
 	sel := make([]*ast.Term, 0, len(ts))
 	for i, r := range rs {
 		if keep(r) {
@@ -214,71 +318,32 @@ type ruleView struct {
 	Facts         resource.Facts          `json:"facts"`
 }
 
-// NewInput converts an inventory into the rules' input document, using
-// every core. When classes are given, only resources of those classes are
-// converted (the classes the loaded rules declare, plus account): the
-// others are never walked by a rule.
+// NewInput groups an inventory by class for the rules. When classes are
+// given, only resources of those classes are kept (the classes the loaded
+// rules declare, plus account): the others are never walked by a rule. The
+// Rego terms are built later, per class, when a rule needs them.
 func NewInput(resources []*resource.Resource, now time.Time, classes ...resource.Class) (*Input, error) {
+	var want map[resource.Class]bool
 	if len(classes) > 0 {
-		want := map[resource.Class]bool{}
+		want = map[resource.Class]bool{}
 		for _, c := range classes {
 			want[c] = true
-		}
-		sel := make([]*resource.Resource, 0, len(resources))
-		for _, r := range resources {
-			if want[r.Class] {
-				sel = append(sel, r)
-			}
-		}
-		resources = sel
-	}
-	terms := make([]*ast.Term, len(resources))
-	workers := runtime.GOMAXPROCS(0)
-	chunk := (len(resources) + workers - 1) / max(workers, 1)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := w*chunk, min((w+1)*chunk, len(resources))
-		if lo >= hi {
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				r := resources[i]
-				t, err := toTerm(reflect.ValueOf(ruleView{
-					Provider: r.Provider, Account: r.Account, Region: r.Region, Type: r.Type, ID: r.ID, Name: r.Name,
-					Tags: r.Tags, Relationships: r.Relationships, Class: r.Class, Facts: r.Facts,
-				}))
-				if err != nil {
-					errs[w] = fmt.Errorf("building rule input for %s: %w", r.ID, err)
-					return
-				}
-				terms[i] = t
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
 		}
 	}
 	in := &Input{
 		now:     ast.StringTerm(now.UTC().Format(time.RFC3339)),
 		byID:    make(map[string]*resource.Resource, len(resources)),
 		byClass: map[resource.Class][]*resource.Resource{},
-		terms:   map[resource.Class][]*ast.Term{},
-		ids:     map[resource.Class][]*ast.Term{},
+		classes: map[resource.Class]*classTerms{},
 		views:   map[string]ast.Value{},
 		arrays:  map[string]*ast.Term{},
 	}
-	for i, r := range resources {
+	for _, r := range resources {
+		if want != nil && !want[r.Class] {
+			continue
+		}
 		in.byID[r.ID] = r
 		in.byClass[r.Class] = append(in.byClass[r.Class], r)
-		in.terms[r.Class] = append(in.terms[r.Class], terms[i])
-		in.ids[r.Class] = append(in.ids[r.Class], ast.StringTerm(r.ID))
 	}
 	return in, nil
 }
@@ -310,6 +375,39 @@ func (e *Engine) Classes() []resource.Class {
 
 // EvaluateInput runs every rule over a prepared input.
 func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Finding, error) {
+	in.mu.Lock()
+	if in.engine != e {
+		// Views hold the classes an engine's rules read: another engine's
+		// may lack some.
+		in.engine, in.reads, in.views = e, e.reads, map[string]ast.Value{}
+	}
+	in.mu.Unlock()
+	// Build the terms the rules evaluated by OPA need first, using every
+	// core; the classes judged only on Go fields get none.
+	var need []resource.Class
+	seen := map[resource.Class]bool{}
+	add := func(c resource.Class) {
+		if !seen[c] && len(in.byClass[c]) > 0 {
+			seen[c] = true
+			need = append(need, c)
+		}
+	}
+	for i, r := range e.rules {
+		if d := e.direct[i]; d == nil || !d.onGo {
+			add(r.Class)
+		}
+	}
+	if len(need) > 0 || e.opaMessages {
+		for c := range in.byClass {
+			if e.reads == nil || e.reads[c] {
+				add(c)
+			}
+		}
+	}
+	slices.SortFunc(need, func(a, b resource.Class) int { return strings.Compare(string(a), string(b)) })
+	if _, err := in.ensure(need...); err != nil {
+		return nil, err
+	}
 	results := make([]judgement, len(e.rules))
 	errs := make([]error, len(e.rules))
 	next := make(chan int)
@@ -429,15 +527,32 @@ func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Find
 // required fact, PASS for the others.
 func (e *Engine) judge(ctx context.Context, i int, in *Input) (judgement, error) {
 	rule := e.rules[i]
-	resources, ids, terms := in.byClass[rule.Class], in.ids[rule.Class], in.terms[rule.Class]
+	resources := in.byClass[rule.Class]
 	var isFail, isSkip func(j int) bool
 	var fail, skip ast.Set
 	d := e.direct[i]
-	if d != nil {
-		isFail = func(j int) bool { return d.fails(terms[j]) }
-		isSkip = func(j int) bool { return len(d.skips) > 0 && d.skipped(terms[j]) }
-	} else {
-		rs, err := e.prepared[i].Eval(ctx, rego.EvalParsedInput(in.view(rule)),
+	switch {
+	case d != nil && d.onGo:
+		isFail = func(j int) bool { return d.failsGo(resources[j]) }
+		isSkip = func(j int) bool { return len(d.skips) > 0 && d.skippedGo(resources[j]) }
+	case d != nil:
+		ct, err := in.ensure(rule.Class)
+		if err != nil {
+			return judgement{}, err
+		}
+		isFail = func(j int) bool { return d.fails(ct.terms[j]) }
+		isSkip = func(j int) bool { return len(d.skips) > 0 && d.skipped(ct.terms[j]) }
+	default:
+		ct, err := in.ensure(rule.Class)
+		if err != nil {
+			return judgement{}, err
+		}
+		ids := ct.ids
+		view, err := in.view(rule)
+		if err != nil {
+			return judgement{}, err
+		}
+		rs, err := e.prepared[i].Eval(ctx, rego.EvalParsedInput(view),
 			// Keep results as Rego terms: converting id sets to sorted Go values
 			// costs more than looking ids up in them.
 			rego.EvalSortSets(false), rego.EvalGenerateJSON(keepTerm))
@@ -612,11 +727,18 @@ const messageBatch = 500
 // whole, so cross-resource rules see what they need.
 func (e *Engine) ruleMessages(ctx context.Context, i int, in *Input, failed []int32, msgs map[int32]string) error {
 	rule := e.rules[i]
-	base := in.view(rule).(ast.Object)
-	resources := base.Get(ast.StringTerm("resources")).Value.(ast.Object)
+	view, err := in.view(rule)
+	if err != nil {
+		return err
+	}
+	ct, err := in.ensure(rule.Class)
+	if err != nil {
+		return err
+	}
+	resources := view.(ast.Object).Get(ast.StringTerm("resources")).Value.(ast.Object)
 	failing := make([]*ast.Term, len(failed))
 	for k, j := range failed {
-		failing[k] = in.terms[rule.Class][j]
+		failing[k] = ct.terms[j]
 	}
 	byID := make(map[string]string, len(failed))
 	for lo := 0; lo < len(failing); lo += messageBatch {
@@ -664,4 +786,74 @@ func (e *Engine) ruleMessages(ctx context.Context, i int, in *Input, failed []in
 		}
 	}
 	return nil
+}
+
+// readClasses lists the classes that the modules OPA evaluates read as
+// input.resources.<class>, or nil when one reads the input otherwise
+// (input, input.resources, or a computed class). The modules of rules the
+// engine evaluates entirely itself (see direct) are not evaluated, unless
+// another module refers to their package.
+func (e *Engine) readClasses(c *ast.Compiler, files []parsedFile) map[resource.Class]bool {
+	skipped := map[string]bool{} // file name -> module never evaluated
+	for i, r := range e.rules {
+		if d := e.direct[i]; d != nil && d.onGo && (d.hasMessage || e.messages[i] == nil) {
+			skipped[r.File] = true
+		}
+	}
+	type pkg struct {
+		path ast.Ref
+		file string
+	}
+	var pkgs []pkg
+	for _, f := range files {
+		if skipped[f.name] {
+			pkgs = append(pkgs, pkg{f.module.Package.Path, f.name})
+		}
+	}
+	input := ast.InputRootRef
+	resources := ast.StringTerm("resources")
+	out := map[resource.Class]bool{}
+	all := false
+	for name, m := range c.Modules {
+		ast.WalkRefs(m, func(r ast.Ref) bool {
+			if r.HasPrefix(ast.DefaultRootRef) {
+				for _, p := range pkgs {
+					if p.file != name && (r.HasPrefix(p.path) || p.path.HasPrefix(r)) {
+						delete(skipped, p.file) // referred to: evaluated
+					}
+				}
+			}
+			return false
+		})
+	}
+	for name, m := range c.Modules {
+		if skipped[name] {
+			continue
+		}
+		ast.WalkRefs(m, func(r ast.Ref) bool {
+			if !r[0].Equal(input[0]) {
+				return false
+			}
+			switch {
+			case len(r) == 1:
+				all = true
+			case !r[1].IsGround():
+				all = true
+			case !r[1].Equal(resources):
+			case len(r) == 2:
+				all = true
+			default:
+				if cls, ok := r[2].Value.(ast.String); ok {
+					out[resource.Class(cls)] = true
+				} else {
+					all = true
+				}
+			}
+			return false
+		})
+	}
+	if all {
+		return nil
+	}
+	return out
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -73,7 +74,11 @@ func BenchmarkPackRules(b *testing.B) {
 	if s := os.Getenv("VIGIL_BENCH_N"); s != "" {
 		fmt.Sscan(s, &n)
 	}
-	rs := synthInventory(b, n, synth.RuleHeavy)
+	mix := synth.RuleHeavy
+	if os.Getenv("VIGIL_BENCH_MIX") == "realistic" {
+		mix = synth.Realistic
+	}
+	rs := synthInventory(b, n, mix)
 	e := builtinEngine(b)
 	ctx := context.Background()
 	t0 := time.Now()
@@ -124,7 +129,11 @@ func BenchmarkPackRules(b *testing.B) {
 		if c.n > 0 {
 			per = float64(c.total.Nanoseconds()) / 1e3 / float64(c.n*b.N)
 		}
-		fmt.Fprintf(&sb, "%-45s %7d resources %8s %6.2f µs/resource\n", c.id, c.n, (c.total / time.Duration(b.N)).Round(time.Millisecond), per)
+		kind := "OPA"
+		if e.direct[slices.IndexFunc(e.rules, func(r *Rule) bool { return r.ID == c.id })] != nil {
+			kind = "direct"
+		}
+		fmt.Fprintf(&sb, "%-45s %-6s %7d resources %8s %6.2f µs/resource\n", c.id, kind, c.n, (c.total / time.Duration(b.N)).Round(time.Millisecond), per)
 	}
 	b.Logf("per rule, one core:\n%sall rules: %s for %d pairs (%.2f µs/pair)", sb.String(), (sum / time.Duration(b.N)).Round(time.Millisecond), pairs,
 		float64(sum.Nanoseconds())/1e3/float64(pairs*b.N))
