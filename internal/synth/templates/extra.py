@@ -130,3 +130,106 @@ for bad in (False, True):
 
 json.dump({"cloud": "aws", "accounts": [ACCT], "templates": [{"rule": True, "type": it["resourceType"], "doc": it} for it in aws]},
           open(os.path.join(here, "aws-extra.json"), "w"), indent=1)
+
+# GCP: Cloud Asset Inventory resource lines (project nw-analytics-prod, 418273645091).
+PROJ, NUM = "nw-analytics-prod", "418273645091"
+ANC = [f"projects/{NUM}", "folders/771245098310", "organizations/583920174615"]
+
+def asset(svc, path, atype, disc, data, location):
+    return {"name": f"//{svc}/{path}", "asset_type": atype,
+            "resource": {"version": "v1", "discovery_document_uri": f"https://www.googleapis.com/discovery/v1/apis/{svc.split('.')[0]}/v1/rest",
+                         "discovery_name": disc, "parent": f"//cloudresourcemanager.googleapis.com/projects/{NUM}", "data": data, "location": location},
+            "ancestors": ANC, "update_time": "2026-11-21T03:00:00.352932Z"}
+
+CMEK = f"projects/{PROJ}/locations/us-central1/keyRings/nw-prod-ring/cryptoKeys/synth-cmek"
+gcp = []
+for bad in (False, True):
+    sfx = "-bad" if bad else "-ok"
+    n = "synth-snap" + sfx
+    p = f"projects/{PROJ}/global/snapshots/{n}"
+    d = {"kind": "compute#snapshot", "id": "1234567890123" + ("1" if bad else "0"), "name": n, "status": "READY",
+         "creationTimestamp": "2026-11-01T00:00:00.000-08:00", "diskSizeGb": "100", "storageBytes": "1073741824",
+         "sourceDisk": f"https://www.googleapis.com/compute/v1/projects/{PROJ}/zones/us-central1-a/disks/nw-etl-worker-1",
+         "selfLink": f"https://www.googleapis.com/compute/v1/{p}", "storageLocations": ["us"]}
+    if not bad:
+        d["snapshotEncryptionKey"] = {"kmsKeyName": CMEK + "/cryptoKeyVersions/1"}
+    gcp.append(asset("compute.googleapis.com", p, "compute.googleapis.com/Snapshot", "Snapshot", d, "global"))
+
+    n = "synth-fn" + sfx
+    p = f"projects/{PROJ}/locations/us-central1/functions/{n}"
+    d = {"name": p, "runtime": "python37" if bad else "python312", "entryPoint": "handler", "status": "ACTIVE",
+         "serviceAccountEmail": f"{NUM}-compute@developer.gserviceaccount.com" if bad else f"sa-fn@{PROJ}.iam.gserviceaccount.com",
+         "httpsTrigger": {"url": f"https://us-central1-{PROJ}.cloudfunctions.net/{n}", "securityLevel": "SECURE_OPTIONAL" if bad else "SECURE_ALWAYS"},
+         "ingressSettings": "ALLOW_ALL" if bad else "ALLOW_INTERNAL_ONLY", "availableMemoryMb": 256, "timeout": "60s",
+         "updateTime": "2026-10-01T00:00:00Z", "versionId": "3"}
+    if bad:
+        d["environmentVariables"] = {"API_SECRET": "s3cr3t", "STAGE": "prod"}
+    else:
+        d["vpcConnector"] = f"projects/{PROJ}/locations/us-central1/connectors/synth-conn"
+        d["kmsKeyName"] = CMEK
+    gcp.append(asset("cloudfunctions.googleapis.com", p, "cloudfunctions.googleapis.com/CloudFunction", "CloudFunction", d, "us-central1"))
+
+    n = "synth-gke" + sfx
+    p = f"projects/{PROJ}/locations/us-central1/clusters/{n}"
+    d = {"name": n, "location": "us-central1", "currentMasterVersion": "1.24.17-gke.100" if bad else "1.33.4-gke.1000",
+         "status": "RUNNING", "network": "default", "subnetwork": "default",
+         "loggingService": "none" if bad else "logging.googleapis.com/kubernetes",
+         "monitoringService": "monitoring.googleapis.com/kubernetes",
+         "networkPolicy": {"enabled": not bad, "provider": "CALICO"} if not bad else {},
+         "legacyAbac": {"enabled": bad},
+         "masterAuth": {"clusterCaCertificate": "LS0t", **({"clientCertificate": "LS0tLS1CRUdJTg=="} if bad else {})},
+         "privateClusterConfig": {"enablePrivateNodes": not bad, "enablePrivateEndpoint": not bad, "masterIpv4CidrBlock": "172.16.0.0/28"},
+         "masterAuthorizedNetworksConfig": {"enabled": not bad, "cidrBlocks": [] if bad else [{"displayName": "corp", "cidrBlock": "10.0.0.0/8"}]},
+         "nodePools": [{"name": "default-pool", "initialNodeCount": 3, "management": {"autoUpgrade": not bad, "autoRepair": True},
+                        "config": {"machineType": "e2-standard-4", "serviceAccount": "default" if bad else f"gke-nodes@{PROJ}.iam.gserviceaccount.com",
+                                   "shieldedInstanceConfig": {"enableSecureBoot": not bad, "enableIntegrityMonitoring": True}}}],
+         "databaseEncryption": {"state": "DECRYPTED"} if bad else {"state": "ENCRYPTED", "keyName": CMEK},
+         "selfLink": f"https://container.googleapis.com/v1/{p}"}
+    gcp.append(asset("container.googleapis.com", p, "container.googleapis.com/Cluster", "Cluster", d, "us-central1"))
+
+    n = "synth-topic" + sfx
+    p = f"projects/{PROJ}/topics/{n}"
+    d = {"name": p, "messageRetentionDuration": "604800s"}
+    if not bad:
+        d["kmsKeyName"] = CMEK
+    gcp.append(asset("pubsub.googleapis.com", p, "pubsub.googleapis.com/Topic", "Topic", d, "global"))
+
+    n = "synth-secret" + sfx
+    p = f"projects/{NUM}/secrets/{n}"
+    d = {"name": p, "createTime": "2025-01-01T00:00:00Z", "etag": "\"1\""}
+    if bad:
+        d["replication"] = {"automatic": {}}
+    else:
+        d["replication"] = {"automatic": {"customerManagedEncryption": {"kmsKeyName": CMEK}}}
+        d["rotation"] = {"rotationPeriod": "2592000s", "nextRotationTime": "2026-12-01T00:00:00Z"}
+        d["topics"] = [{"name": f"projects/{PROJ}/topics/secret-rotation"}]
+        d["expireTime"] = "2027-06-01T00:00:00Z"
+    gcp.append(asset("secretmanager.googleapis.com", p, "secretmanager.googleapis.com/Secret", "Secret", d, "global"))
+
+    n = "synth-repo" + sfx
+    p = f"projects/{PROJ}/locations/us-central1/repositories/{n}"
+    d = {"name": p, "format": "DOCKER", "mode": "STANDARD_REPOSITORY", "createTime": "2025-01-01T00:00:00Z",
+         "vulnerabilityScanningConfig": {"enablementConfig": "DISABLED" if bad else "AUTOMATIC",
+                                         "enablementState": "SCANNING_DISABLED" if bad else "SCANNING_ACTIVE"}}
+    if not bad:
+        d["kmsKeyName"] = CMEK
+    gcp.append(asset("artifactregistry.googleapis.com", p, "artifactregistry.googleapis.com/Repository", "Repository", d, "us-central1"))
+
+    n = "synth-zone" + sfx
+    p = f"projects/{PROJ}/managedZones/{n}"
+    d = {"name": n, "dnsName": ("bad" if bad else "ok") + ".synth.example.", "visibility": "public", "id": "7000000000000" + ("1" if bad else "0"),
+         "nameServers": ["ns-cloud-a1.googledomains.com."], "creationTime": "2025-01-01T00:00:00.000Z",
+         "dnssecConfig": {"state": "on", "nonExistence": "nsec3",
+                          "defaultKeySpecs": [{"keyType": "keySigning", "algorithm": "rsasha1" if bad else "rsasha256", "keyLength": 2048},
+                                              {"keyType": "zoneSigning", "algorithm": "rsasha1" if bad else "rsasha256", "keyLength": 1024}]}
+                         if not bad else {"state": "off"}}
+    gcp.append(asset("dns.googleapis.com", p, "dns.googleapis.com/ManagedZone", "ManagedZone", d, "global"))
+
+    n = "synth-gw" + sfx
+    p = f"projects/{PROJ}/locations/us-central1/gateways/{n}"
+    d = {"name": p, "apiConfig": f"projects/{PROJ}/locations/global/apis/synth-api/configs/v1", "state": "ACTIVE",
+         "defaultHostname": f"{n}-abc.uc.gateway.dev", "createTime": "2025-01-01T00:00:00Z"}
+    gcp.append(asset("apigateway.googleapis.com", p, "apigateway.googleapis.com/Gateway", "Gateway", d, "us-central1"))
+
+json.dump({"cloud": "gcp", "accounts": [NUM, PROJ], "templates": [{"rule": True, "type": a["asset_type"], "doc": a} for a in gcp]},
+          open(os.path.join(here, "gcp-extra.json"), "w"), indent=1)
