@@ -9,6 +9,8 @@
 #   class: iam_binding
 #   providers: [azure]
 #   requires: [facts.binding.role, facts.binding.scope_level]
+#   applies_to:
+#     facts.binding.deny: [false, null]
 #   remediation: "Remove the User Access Administrator assignment (for the root scope: az role assignment delete --role \"User Access Administrator\" --scope \"/\", or turn off 'Access management for Azure resources' in Entra ID properties); use PIM for time-bound elevation."
 #   frameworks:
 #     cis-azure-6.0: ["5.3.3"]
