@@ -24,6 +24,11 @@ test_pass_reader_on_subscription if {
 	not "r1" in rule.fail with input as inp
 }
 
+test_skip_deny_assignment if {
+	inp := one("azure", {"principal": "00000000-0000-0000-0000-000000000000", "role": "", "role_name": "deny-delete", "scope": "/subscriptions/s", "scope_level": "account", "deny": true})
+	not "r1" in rule.fail with input as inp
+}
+
 test_unknown_scope_level_not_known if {
 	inp := one("azure", {"principal": "7a1b", "role": "/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7", "scope": "x"})
 	not "r1" in rule.fail with input as inp
