@@ -76,6 +76,10 @@ const (
 	RelUsesInterface = "uses_interface"
 	// RelUsesPublicIP: an instance, interface or load balancer → a public IP.
 	RelUsesPublicIP = "uses_public_ip"
+	// RelUsesFirewall: a network, subnet, interface or instance → a
+	// firewall (security group, NSG) applied to it; on a network, applied
+	// to one of its subnets (a flow log on it counts for the network).
+	RelUsesFirewall = "uses_firewall"
 	// RelUsesKey: a resource → the encryption key protecting it.
 	RelUsesKey = "uses_key"
 	// RelChildOf: a project, subscription, folder or account → its parent
