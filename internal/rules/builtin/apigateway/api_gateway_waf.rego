@@ -1,6 +1,6 @@
 # METADATA
-# title: "Public API Gateway stage has no web application firewall"
-# description: "An edge-optimized or regional (public) API Gateway REST API stage has no AWS WAF web ACL, so injection attempts, abusive clients and request floods reach the backend unfiltered. Private APIs are not reported."
+# title: "API Gateway stage has no web application firewall"
+# description: "An API Gateway REST API stage has no AWS WAF web ACL, so injection attempts, abusive clients and request floods reach the backend unfiltered. Stages of APIs known to be private (endpoint type PRIVATE) are not reported."
 # scope: package
 # custom:
 #   id: api-gateway-waf
@@ -8,7 +8,7 @@
 #   category: network
 #   class: api_gateway
 #   providers: [aws]
-#   requires: [facts.api_gateway.public, facts.api_gateway.waf]
+#   requires: [facts.api_gateway.waf]
 #   remediation: "Associate an AWS WAF web ACL (REGIONAL scope) with the stage, with the managed core rule set and rate-based rules."
 #   frameworks:
 #     soc2: ["CC6.6"]
@@ -19,8 +19,8 @@ package vigil.rules.api_gateway_waf
 
 fail contains r.id if {
 	some r in input.resources.api_gateway
-	r.facts.api_gateway.public == true
 	r.facts.api_gateway.waf == false
+	not r.facts.api_gateway.public == false
 }
 
-message[id] := "the public stage has no WAF web ACL" if some id in fail
+message[id] := "the stage has no WAF web ACL" if some id in fail

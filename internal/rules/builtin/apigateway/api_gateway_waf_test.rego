@@ -10,6 +10,10 @@ test_fail_regional_no_waf if {
 	"r1" in rule.fail with input as one("aws", {"public": true, "waf": false})
 }
 
+test_fail_endpoint_type_unknown if {
+	"r1" in rule.fail with input as one("aws", {"waf": false, "logging": true})
+}
+
 test_pass_web_acl if {
 	inp := one("aws", {"public": true, "waf": true})
 	not "r1" in rule.fail with input as inp
