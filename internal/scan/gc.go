@@ -49,9 +49,16 @@ func tuneGC() *gcTuning {
 	return t
 }
 
-// gcLimit is the memory limit for a live heap of live bytes.
+// gcLimit is the memory limit for a live heap of live bytes: twice the live
+// heap, at least gcFloor, but no more than three quarters of the machine's
+// memory while the live heap leaves room (then a quarter above the live
+// heap), so that a large scan collects more often rather than swap.
 func gcLimit(live uint64) int64 {
-	return max(gcFloor, 2*int64(live))
+	limit := max(gcFloor, 2*int64(live))
+	if ram := int64(physicalMemory()); ram > 0 {
+		limit = min(limit, max(ram/4*3, int64(live)+int64(live)/4))
+	}
+	return limit
 }
 
 var liveSample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
