@@ -17,10 +17,12 @@ import (
 	"github.com/vigil-sec/vigil/internal/importer/azure"
 	"github.com/vigil-sec/vigil/internal/importer/gcp"
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+	"github.com/vigil-sec/vigil/internal/inventory"
 	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/source"
 )
 
-// Option configures Load.
+// Option configures Files (and Load).
 type Option func(*options)
 
 type options struct {
@@ -28,29 +30,52 @@ type options struct {
 	workers int
 }
 
-// WithLogger sets the logger Load reports progress to (debug level).
+// WithLogger sets the logger the file source reports progress to (debug level).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
 // WithWorkers sets how many files are parsed at once (default GOMAXPROCS).
 func WithWorkers(n int) Option { return func(o *options) { o.workers = n } }
 
-// Load imports every file under paths (files, or directories walked
-// recursively). Each file's format is detected from its content; gzip is
-// decompressed transparently. Files that are not a recognised export are
-// listed in Inventory.Skipped; unreadable or malformed inputs in
-// Inventory.Errors, with the rest of the input still imported. The returned
-// error is non-nil only when ctx is cancelled.
-func Load(ctx context.Context, paths []string, opts ...Option) (*Inventory, error) {
+// Files returns a source over every file under paths (files, or
+// directories walked recursively). Each file's format is detected from its
+// content; gzip is decompressed transparently; files are parsed in
+// parallel and emitted in path order, one batch per file. Files that are
+// not a recognised export are skipped batches; unreadable or malformed
+// inputs are batches with problems, with what could be read still in them.
+// The source is also a source.Finisher: the formats' own completion of the
+// merged inventory (account-less CLI outputs, child rows joined to their
+// parents, synthesized account resources).
+func Files(paths []string, opts ...Option) *FileSource {
 	o := options{logger: slog.New(slog.DiscardHandler), workers: runtime.GOMAXPROCS(0)}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	inv := &Inventory{Files: map[string]int{}, Unsupported: map[string]int{}}
+	return &FileSource{paths: paths, o: o}
+}
+
+// FileSource reads the clouds' export files: see Files.
+type FileSource struct {
+	paths []string
+	o     options
+}
+
+var (
+	_ source.Source   = (*FileSource)(nil)
+	_ source.Finisher = (*FileSource)(nil)
+)
+
+// Name returns "files".
+func (s *FileSource) Name() string { return "files" }
+
+// Read parses the files and emits one batch per file, in path order.
+func (s *FileSource) Read(ctx context.Context, emit func(source.Batch) error) error {
 	var files []string
-	for _, p := range paths {
+	for _, p := range s.paths {
 		err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				inv.Errors = append(inv.Errors, InputError{Path: path, Err: err.Error()})
+				if eerr := emit(source.Batch{Input: path, Problems: []source.Problem{{Path: path, Err: err.Error()}}}); eerr != nil {
+					return eerr
+				}
 				if d != nil && d.IsDir() {
 					return fs.SkipDir
 				}
@@ -66,11 +91,11 @@ func Load(ctx context.Context, paths []string, opts ...Option) (*Inventory, erro
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("walking %s: %w", p, err)
+			return fmt.Errorf("walking %s: %w", p, err)
 		}
 	}
 	results := make([]fileResult, len(files))
-	workers := max(1, min(o.workers, len(files)))
+	workers := max(1, min(s.o.workers, len(files)))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range workers {
@@ -82,11 +107,11 @@ func Load(ctx context.Context, paths []string, opts ...Option) (*Inventory, erro
 				fr := results[i]
 				switch {
 				case fr.err != nil && fr.res == nil:
-					o.logger.Debug("input error", "path", files[i], "error", fr.err.Err)
+					s.o.logger.Debug("input error", "path", files[i], "error", fr.err.Err)
 				case fr.skip != "":
-					o.logger.Debug("skipped file", "path", files[i], "reason", fr.skip)
+					s.o.logger.Debug("skipped file", "path", files[i], "reason", fr.skip)
 				default:
-					o.logger.Debug("imported file", "path", files[i], "format", fr.format, "resources", len(fr.res.Resources))
+					s.o.logger.Debug("imported file", "path", files[i], "format", fr.format, "resources", len(fr.res.Resources))
 				}
 			}
 		}()
@@ -102,58 +127,53 @@ feed:
 	close(next)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("importing: %w", err)
+		return fmt.Errorf("importing: %w", err)
 	}
-
-	m := newMerger(len(files) * 64)
 	for i, fr := range results {
-		path := files[i]
-		if fr.err != nil {
-			inv.Errors = append(inv.Errors, *fr.err)
-			if fr.res == nil {
-				continue
-			}
+		if err := emit(fr.batch(files[i])); err != nil {
+			return err
 		}
-		if fr.skip != "" {
-			inv.Skipped = append(inv.Skipped, Skipped{Path: path, Reason: fr.skip})
-			continue
-		}
-		inv.Files[fr.format]++
-		for _, p := range fr.res.Problems {
-			inv.Errors = append(inv.Errors, problemError(path, p))
-		}
-		for _, r := range fr.res.Resources {
-			m.add(r)
-		}
-		for id, typ := range fr.res.Unsupported {
-			m.unsupported[mergeKeyOf(providerOf(fr.format), id)] = typ
-		}
+		results[i] = fileResult{} // the merge holds the resources now
 	}
+	return nil
+}
+
+// batch converts a parsed file to the seam's batch.
+func (fr fileResult) batch(path string) source.Batch {
+	b := source.Batch{Input: path, Skipped: fr.skip}
+	if fr.err != nil {
+		b.Problems = append(b.Problems, *fr.err)
+	}
+	if fr.res != nil && fr.skip == "" {
+		b.Format = fr.format
+		b.Resources = fr.res.Resources
+		b.Unsupported = fr.res.Unsupported
+		b.Problems = append(b.Problems, fr.res.Problems...)
+	}
+	return b
+}
+
+// Finish runs each format's completion of the merged inventory.
+func (s *FileSource) Finish(_ context.Context, all []*resource.Resource) (added []*resource.Resource, problems []source.Problem) {
 	for _, fin := range finalizers {
-		added, problems := fin(m.list)
-		for _, r := range added {
-			m.add(r)
-		}
-		for _, p := range problems {
-			inv.Errors = append(inv.Errors, problemError(p.Path, p))
-		}
+		a, ps := fin(all)
+		added = append(added, a...)
+		all = append(all[:len(all):len(all)], a...)
+		problems = append(problems, ps...)
 	}
-	for _, typ := range m.unsupported {
-		inv.Unsupported[typ]++
-	}
-	inv.Resources = m.list
-	return inv, nil
+	return added, problems
 }
 
-func problemError(path string, p attr.Problem) InputError {
-	if p.Path != "" {
-		path = p.Path
-	}
-	return InputError{Path: path, Line: p.Line, Offset: p.Offset, Err: p.Err}
+// Load imports every file under paths into a merged, derived inventory:
+// inventory.Collect over Files(paths). Input problems are in
+// Inventory.Errors, with the rest of the input still imported; the error
+// is non-nil only when ctx is cancelled.
+func Load(ctx context.Context, paths []string, opts ...Option) (*Inventory, error) {
+	return inventory.Collect(ctx, Files(paths, opts...))
 }
 
-// finalizers complete the merged inventory per provider (cross-resource
-// facts, synthesized account resources).
+// finalizers complete the merged inventory per provider (export-specific
+// joins, account-less outputs, synthesized account resources).
 var finalizers = []func([]*resource.Resource) ([]*resource.Resource, []attr.Problem){
 	awsconfig.Finalize,
 	azure.Finalize,

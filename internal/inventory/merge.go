@@ -1,15 +1,16 @@
-package importer
+package inventory
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
 // merger folds resources with the same identity (the same resource seen in
-// several files, e.g. an IAM user from AWS Config and from the credential
-// report, or a Cloud Asset and its IAM policy line) into one.
+// several inputs or sources, e.g. an IAM user from AWS Config and from the
+// credential report, or a Cloud Asset and its IAM policy line) into one.
 type merger struct {
 	byKey       map[mergeKey]*resource.Resource
 	list        []*resource.Resource
@@ -34,16 +35,6 @@ func mergeKeyOf(p resource.Provider, id string) mergeKey {
 	return mergeKey{p, id}
 }
 
-func providerOf(format string) resource.Provider {
-	switch {
-	case strings.HasPrefix(format, "aws"):
-		return resource.AWS
-	case strings.HasPrefix(format, "azure"):
-		return resource.Azure
-	}
-	return resource.GCP
-}
-
 func (m *merger) add(r *resource.Resource) {
 	k := mergeKeyOf(r.Provider, r.ID)
 	if old, ok := m.byKey[k]; ok {
@@ -62,6 +53,14 @@ func mergeInto(dst, src *resource.Resource) {
 	fillString(&dst.Region, src.Region)
 	fillString(&dst.Type, src.Type)
 	fillString(&dst.Name, src.Name)
+	if dst.Location == nil {
+		dst.Location = src.Location
+	}
+	for _, a := range src.Aliases {
+		if !slices.Contains(dst.Aliases, a) {
+			dst.Aliases = append(dst.Aliases, a)
+		}
+	}
 	if dst.Class == "" || dst.Class == resource.ClassOther {
 		dst.Class = src.Class
 	}

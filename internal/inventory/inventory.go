@@ -1,0 +1,125 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/source"
+)
+
+// Inventory is what a collection produced: the resources and the summary
+// of the inputs (what was read, not modelled, skipped or unreadable).
+type Inventory struct {
+	Resources []*resource.Resource `json:"-"`
+	Summary
+}
+
+// Summary is the one account of an inventory's inputs: the report, the CLI
+// and the logs all read it.
+type Summary struct {
+	// Resources is the number of resources after merging.
+	Resources int `json:"resources"`
+	// Providers and Classes count the resources by provider and by class.
+	Providers map[string]int `json:"providers,omitempty"`
+	Classes   map[string]int `json:"classes,omitempty"`
+	// Files counts the inputs read, by format name.
+	Files map[string]int `json:"files"`
+	// Unsupported counts resources of native types vigil does not model,
+	// by type. They are not errors.
+	Unsupported map[string]int `json:"unsupported,omitempty"`
+	// Skipped lists inputs that are not something a source reads (a
+	// README, a digest file, other JSON). They are not errors.
+	Skipped []source.Skipped `json:"skipped,omitempty"`
+	// Errors lists the input problems: unreadable or malformed inputs and
+	// fields of the wrong type, located by file, line or offset, resource
+	// and field. The rest of the input is still collected.
+	Errors []source.Problem `json:"errors,omitempty"`
+}
+
+// Collect reads every source, merges the resources by provider and ID (Azure
+// IDs case-insensitively), runs the finishing step of each source that has
+// one (source.Finisher), then derives the cross-resource facts (Derive).
+// Input problems are in the summary; the error is non-nil only when a
+// source fails outright or ctx is cancelled.
+func Collect(ctx context.Context, srcs ...source.Source) (*Inventory, error) {
+	inv := &Inventory{Summary: Summary{Files: map[string]int{}, Unsupported: map[string]int{}}}
+	m := newMerger(1024)
+	var mu sync.Mutex
+	for _, src := range srcs {
+		err := src.Read(ctx, func(b source.Batch) error {
+			mu.Lock()
+			defer mu.Unlock()
+			inv.addBatch(m, b)
+			return ctx.Err()
+		})
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", src.Name(), err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("collecting: %w", err)
+	}
+	for _, src := range srcs {
+		f, ok := src.(source.Finisher)
+		if !ok {
+			continue
+		}
+		added, problems := f.Finish(ctx, m.list)
+		for _, r := range added {
+			m.add(r)
+		}
+		inv.Errors = append(inv.Errors, problems...)
+	}
+	Derive(m.list)
+	inv.Resources = m.list
+	inv.count(m)
+	return inv, nil
+}
+
+func (inv *Inventory) addBatch(m *merger, b source.Batch) {
+	for _, p := range b.Problems {
+		if p.Path == "" {
+			p.Path = b.Input
+		}
+		inv.Errors = append(inv.Errors, p)
+	}
+	if b.Skipped != "" {
+		inv.Skipped = append(inv.Skipped, source.Skipped{Path: b.Input, Reason: b.Skipped})
+		return
+	}
+	if b.Format != "" {
+		inv.Files[b.Format]++
+	}
+	for _, r := range b.Resources {
+		if r == nil || r.ID == "" {
+			continue
+		}
+		if typ, ok := b.Unsupported[r.ID]; ok {
+			m.unsupported[mergeKeyOf(r.Provider, r.ID)] = typ
+		}
+		m.add(r)
+	}
+}
+
+// count fills the summary's counts from the merged resources.
+func (inv *Inventory) count(m *merger) {
+	inv.Summary.Resources = len(inv.Resources)
+	inv.Providers = map[string]int{}
+	inv.Classes = map[string]int{}
+	for _, r := range inv.Resources {
+		inv.Providers[string(r.Provider)]++
+		c := r.Class
+		if c == "" {
+			c = resource.ClassOther
+		}
+		inv.Classes[string(c)]++
+	}
+	for k, typ := range m.unsupported {
+		if r := m.byKey[k]; r != nil && r.Class != "" && r.Class != resource.ClassOther {
+			continue // another input classed it
+		}
+		inv.Unsupported[typ]++
+	}
+}
