@@ -46,9 +46,18 @@ skip contains r.id if {
 	not judged(r.facts.load_balancer)
 }
 
+skip contains r.id if {
+	some r in input.resources.load_balancer
+	r.type in backend_types
+}
+
 judged(lb) if is_boolean(lb.http_listener)
 
 listener_type := "listener_of"
+
+# GCP backend services are load_balancer resources without frontends: their
+# listeners are the forwarding rules that reach them.
+backend_types := {"compute.googleapis.com/BackendService", "compute.googleapis.com/RegionBackendService"}
 
 # IDs of load balancers whose listeners are resources of their own.
 parents contains rel.target_id if {

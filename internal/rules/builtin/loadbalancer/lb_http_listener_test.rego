@@ -33,6 +33,11 @@ test_skip_exposure_unknown if {
 	not "r1" in rule.fail with input as inp
 }
 
+test_skip_gcp_backend_service if {
+	inp := typed("gcp", "compute.googleapis.com/BackendService", {"public": true, "access_logs": false, "waf": false})
+	not "r1" in rule.fail with input as inp
+}
+
 test_fail_alb_listener_of_public_lb if {
 	"l80" in rule.fail with input as {"now": "2026-11-24T00:00:00Z", "resources": {"load_balancer": [{"id": "lb1", "provider": "aws", "type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "facts": {"load_balancer": {"public": true}}}, {"id": "l80", "provider": "aws", "type": "AWS::ElasticLoadBalancingV2::Listener", "relationships": [{"type": "listener_of", "target_id": "lb1"}], "facts": {"load_balancer": {"http_listener": true, "listeners": [{"protocol": "HTTP", "port": 80, "redirects_to_https": false}]}}}]}}
 }

@@ -64,6 +64,10 @@ skip contains r.id if {
 
 listener_type := "listener_of"
 
+# GCP backend services are load_balancer resources without frontends: their
+# listeners are the forwarding rules that reach them.
+backend_types := {"compute.googleapis.com/BackendService", "compute.googleapis.com/RegionBackendService"}
+
 # IDs of load balancers whose listeners are resources of their own.
 parents contains rel.target_id if {
 	some r in input.resources.load_balancer

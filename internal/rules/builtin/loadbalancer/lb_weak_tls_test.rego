@@ -28,6 +28,11 @@ test_pass_no_tls_listener if {
 	not "r1" in rule.fail with input as inp
 }
 
+test_skip_gcp_backend_service if {
+	inp := typed("gcp", "compute.googleapis.com/RegionBackendService", {"public": true, "access_logs": true})
+	not "r1" in rule.fail with input as inp
+}
+
 test_skip_alb_judged_through_listeners if {
 	inp := {"now": "2026-11-24T00:00:00Z", "resources": {"load_balancer": [{"id": "lb1", "provider": "aws", "type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "facts": {"load_balancer": {"public": true}}}, {"id": "l443", "provider": "aws", "type": "AWS::ElasticLoadBalancingV2::Listener", "relationships": [{"type": "listener_of", "target_id": "lb1"}], "facts": {"load_balancer": {"weak_tls": true, "listeners": [{"protocol": "HTTPS", "port": 443, "min_tls_version": "1.0"}]}}}]}}
 	not "lb1" in rule.fail with input as inp
