@@ -309,9 +309,6 @@ func sampleItems(t *testing.T) []any {
 		}
 	}
 	read(filepath.Join("testdata", "snapshot.json"))
-	if _, err := os.Stat(filepath.Join("testdata", "services.json")); err == nil {
-		read(filepath.Join("testdata", "services.json"))
-	}
 	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "examples", "org", "aws", "*", "AWSLogs", "*", "Config", "*", "*", "*", "*", "ConfigSnapshot", "*.json"))
 	files2, _ := filepath.Glob(filepath.Join("..", "..", "..", "examples", "org", "aws", "*", "cli", "batch-get-resource-config.*.json"))
 	for _, f := range append(files, files2...) {

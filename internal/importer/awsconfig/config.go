@@ -299,6 +299,12 @@ func normalize(path string, it attr.M) (r *resource.Resource, supported bool, pr
 	if fill, ok := normalizers[typ]; ok {
 		fill(&item{r: r, root: root, cfg: cfg, supp: supp, at: at})
 	}
+	if r.ID != id { // the item became another resource (the account): its problems name it
+		for i := range c.problems {
+			c.problems[i].Resource = r.ID
+			c.problems[i].Err = strings.Replace(c.problems[i].Err, id, r.ID, 1)
+		}
+	}
 	return r, r.Class != resource.ClassOther, c.problems
 }
 

@@ -246,16 +246,20 @@ func iamPolicy(it *item) {
 		break
 	}
 	p.Admin = awspolicy.Admin(p.Document)
+	before := cfg.c.count()
 	rels, _ := it.root.objs("relationships")
 	for _, rel := range rels {
 		switch rel.s("resourceType") {
 		case "AWS::IAM::User", "AWS::IAM::Role", "AWS::IAM::Group":
-			if t := rel.s("resourceId"); t != "" {
+			if t, st := rel.str("resourceId"); st == ok && t != "" {
 				p.AttachedTo = append(p.AttachedTo, t)
-			} else if t := rel.s("resourceName"); t != "" {
+			} else if t := rel.s("resourceName"); st == absent && t != "" {
 				p.AttachedTo = append(p.AttachedTo, t)
 			}
 		}
+	}
+	if cfg.c.count() != before {
+		p.AttachedTo = nil
 	}
 	if len(p.AttachedTo) > 0 {
 		p.Attached = boolp(true)

@@ -2,6 +2,7 @@ package awsconfig
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -94,6 +95,12 @@ func flowLog(it *item) {
 		f.Enabled = boolp(strings.EqualFold(st, "ACTIVE"))
 	} else if sst == absent {
 		f.Enabled = boolp(true)
+	}
+	// A flow log whose delivery fails records nothing.
+	if del, dst := cfg.str("deliverLogsStatus"); dst == ok && strings.EqualFold(del, "FAILED") && f.Enabled != nil {
+		f.Enabled = boolp(false)
+	} else if dst == bad {
+		f.Enabled = nil
 	}
 	if t := cfg.s("resourceId"); t != "" {
 		f.Targets = []string{t}
@@ -205,6 +212,7 @@ func lambdaFunction(it *item) {
 					f.SecretVariables = append(f.SecretVariables, name)
 				}
 			}
+			sort.Strings(f.SecretVariables)
 			if cfg.c.count() == before {
 				f.EnvironmentSecrets = boolp(len(f.SecretVariables) > 0)
 			} else {
@@ -247,10 +255,8 @@ func eksCluster(it *item) {
 	// no Logging means none.
 	switch lg, st := cfg.obj("Logging"); st {
 	case ok:
+		before := cfg.c.count()
 		types, tst := lg.objs("ClusterLogging", "EnabledTypes")
-		if tst == bad {
-			break
-		}
 		audit, api := false, false
 		for _, t := range types {
 			switch strings.ToLower(t.s("Type")) {
@@ -260,12 +266,16 @@ func eksCluster(it *item) {
 				api = true
 			}
 		}
+		if tst == bad || cfg.c.count() != before {
+			break
+		}
 		k.ControlPlaneLogging, k.AuditLogging = boolp(len(types) > 0 && (api || audit)), boolp(audit)
 	case absent:
 		k.ControlPlaneLogging, k.AuditLogging = boolp(false), boolp(false)
 	}
 	switch enc, st := cfg.objs("EncryptionConfig"); st {
 	case ok:
+		before := cfg.c.count()
 		secrets := false
 		for _, e := range enc {
 			res, _ := e.strs("Resources")
@@ -276,7 +286,9 @@ func eksCluster(it *item) {
 				}
 			}
 		}
-		k.SecretsEncrypted = boolp(secrets)
+		if cfg.c.count() == before {
+			k.SecretsEncrypted = boolp(secrets)
+		}
 	case absent:
 		k.SecretsEncrypted = boolp(false)
 	}
@@ -551,7 +563,7 @@ func hostedZone(it *item) {
 	}
 	switch ql, st := cfg.obj("QueryLoggingConfig"); st {
 	case ok:
-		z.QueryLogging = boolp(ql.s("CloudWatchLogsLogGroupArn") != "" || len(ql.m) > 0)
+		z.QueryLogging = boolp(len(ql.m) > 0)
 	case absent:
 		z.QueryLogging = boolp(false)
 	}
