@@ -750,9 +750,6 @@ func orgNode(kind string) normalizer {
 		if !d.present() {
 			return
 		}
-		if dn := d.s("displayName"); dn != "" {
-			r.Name = dn
-		}
 		if rel := d.s("name"); strings.Contains(rel, "/") {
 			r.Aliases = appendAliases(r.Aliases, rel)
 		}
@@ -882,7 +879,7 @@ func iamPolicy(res *attr.Result, r *resource.Resource, p node) {
 	before := p.c.count()
 	bindings, bst := p.objs("bindings")
 	for _, b := range bindings {
-		role := b.s("role")
+		role, rst := b.str("role")
 		var cond *resource.BindingCondition
 		if cn, st := b.obj("condition"); st == ok {
 			cond = &resource.BindingCondition{Title: cn.s("title"), Description: cn.s("description"), Expression: cn.s("expression")}
@@ -914,11 +911,13 @@ func iamPolicy(res *attr.Result, r *resource.Resource, p node) {
 				Class: resource.ClassIAMBinding,
 				Facts: resource.Facts{Binding: &resource.Binding{
 					Principal: member, PrincipalType: ptype, Role: role, RoleName: role, Scope: r.ID, ScopeLevel: level,
-					Primitive:  boolp(primitiveRoles[role]),
-					Privileged: boolp(role == "roles/owner"),
-					Public:     boolp(isPublic),
-					Condition:  cond,
+					Public:    boolp(isPublic),
+					Condition: cond,
 				}},
+			}
+			if rst == ok { // what the role is cannot be told from a role that cannot be read
+				bind.Facts.Binding.Primitive = boolp(primitiveRoles[role])
+				bind.Facts.Binding.Privileged = boolp(role == "roles/owner")
 			}
 			attr.Relate(bind, "grants_on", r.ID)
 			if strings.HasPrefix(role, "projects/") || strings.HasPrefix(role, "organizations/") {

@@ -271,11 +271,14 @@ func backendBucket(f *file, r *resource.Resource, d, _ node) {
 	if !d.present() {
 		return
 	}
-	b := &backendInfo{r: r}
+	// Requests to backend buckets are always logged: "for external
+	// Application Load Balancers with backend buckets, logging is
+	// automatically enabled and cannot be disabled".
+	b := &backendInfo{r: r, logs: boolp(true)}
 	if attr.Any(d.b("enableCdn")) {
 		b.cdn = true
 		r.Class = resource.ClassCDN
-		c := &resource.CDN{OriginHTTPSOnly: boolp(true)} // Google's network to Cloud Storage
+		c := &resource.CDN{OriginHTTPSOnly: boolp(true), AccessLogs: boolp(true)} // Google's network to Cloud Storage
 		r.Facts.CDN = c
 		if esp, st := d.str("edgeSecurityPolicy"); st != bad {
 			c.WAF = boolp(esp != "")

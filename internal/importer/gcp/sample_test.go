@@ -1,0 +1,287 @@
+package gcp
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+const sampleDir = "../../../examples/org/gcp"
+
+// loadSample imports the sample organization's GCP exports as the importer
+// does: every file parsed, resources with the same name merged (unknown
+// facts filled from the other file), then finalized.
+func loadSample(t *testing.T) map[string]*resource.Resource {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(sampleDir, "*", "*.json"))
+	sort.Strings(files)
+	if len(files) < 4 {
+		t.Fatalf("sample files: %v", files)
+	}
+	m := map[string]*resource.Resource{}
+	var all []*resource.Resource
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := ParseNDJSON(context.Background(), f, data)
+		for _, p := range res.Problems {
+			t.Errorf("%s: %+v", f, p)
+		}
+		for _, r := range res.Resources {
+			if old := m[r.ID]; old != nil {
+				fill(reflect.ValueOf(&old.Facts).Elem(), reflect.ValueOf(&r.Facts).Elem())
+				if old.Class == resource.ClassOther {
+					old.Class = r.Class
+				}
+				old.Aliases = appendAliases(old.Aliases, r.Aliases...)
+				old.Relationships = append(old.Relationships, r.Relationships...)
+				continue
+			}
+			m[r.ID] = r
+			all = append(all, r)
+		}
+	}
+	added, _ := Finalize(all)
+	for _, r := range added {
+		m[r.ID] = r
+	}
+	return m
+}
+
+// fill sets the unknown leaves of dst from src, as the importer's merge.
+func fill(dst, src reflect.Value) {
+	switch dst.Kind() {
+	case reflect.Struct:
+		for i := range dst.NumField() {
+			fill(dst.Field(i), src.Field(i))
+		}
+	case reflect.Pointer:
+		if src.IsNil() {
+			return
+		}
+		if dst.IsNil() {
+			dst.Set(src)
+			return
+		}
+		if dst.Elem().Kind() == reflect.Struct {
+			fill(dst.Elem(), src.Elem())
+		}
+	case reflect.Slice, reflect.Map:
+		if dst.Len() == 0 && src.Len() > 0 {
+			dst.Set(src)
+		}
+	case reflect.String:
+		if dst.String() == "" {
+			dst.SetString(src.String())
+		}
+	}
+}
+
+type sampleExpected struct {
+	Clean []struct {
+		ResourceID string `json:"resource_id"`
+		Class      string `json:"class"`
+	} `json:"clean"`
+	Pending []struct {
+		ResourceID string   `json:"resource_id"`
+		Class      string   `json:"class"`
+		Bad        []string `json:"bad"`
+	} `json:"planted_pending_rules"`
+}
+
+// Every resource expected-gcp.json lists is imported with its class; the
+// planted ones have their bad facts and the clean ones none of them.
+func TestSampleOrganizationFacts(t *testing.T) {
+	m := loadSample(t)
+	data, err := os.ReadFile("../../../examples/org/expected-gcp.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exp sampleExpected
+	if err := json.Unmarshal(data, &exp); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range exp.Clean {
+		if r := m[c.ResourceID]; r == nil || string(r.Class) != c.Class {
+			t.Errorf("clean %s: %v", c.ResourceID, r)
+		}
+	}
+	for _, p := range exp.Pending {
+		if r := m[p.ResourceID]; r == nil || string(r.Class) != p.Class {
+			t.Errorf("planted %s: %v", p.ResourceID, r)
+		}
+	}
+
+	const pj = "nw-analytics-prod"
+	comp := "//compute.googleapis.com/projects/" + pj
+	get := func(id string) *resource.Resource {
+		t.Helper()
+		r := m[id]
+		if r == nil {
+			t.Fatalf("missing %s", id)
+		}
+		return r
+	}
+	// disks and instances
+	w1 := get(comp + "/zones/us-central1-a/disks/nw-etl-worker-1").Facts.Disk
+	if w1.KeyManager != "customer" || !isTrue(w1.Attached) || len(w1.AttachedTo) != 1 {
+		t.Errorf("worker disk: %+v", w1)
+	}
+	scratch := get(comp + "/zones/us-central1-a/disks/nw-legacy-scratch")
+	if d := scratch.Facts.Disk; d.KeyManager != "provider" || d.Attached == nil || *d.Attached {
+		t.Errorf("scratch disk: %+v", d)
+	}
+	inst := get(comp + "/zones/us-central1-a/instances/nw-etl-worker-1")
+	disk := get(comp + "/zones/us-central1-a/disks/nw-etl-worker-1")
+	found := false
+	for _, rel := range inst.Relationships {
+		if rel.Type == resource.RelUsesDisk {
+			for _, a := range disk.Aliases {
+				found = found || a == rel.TargetID
+			}
+		}
+	}
+	if !found {
+		t.Errorf("instance %v does not reach its disk by an alias %v", inst.Relationships, disk.Aliases)
+	}
+	// snapshots and images
+	for id, want := range map[string][2]any{
+		comp + "/global/snapshots/nw-etl-worker-1-20261120": {false, "customer"},
+		comp + "/global/snapshots/nw-jupyter-legacy-export": {true, "provider"},
+		comp + "/global/images/nw-etl-base-2026-10":         {false, "customer"},
+		comp + "/global/images/nw-jupyter-base-2024":        {true, "provider"},
+	} {
+		s := get(id).Facts.Snapshot
+		if s.Public == nil || *s.Public != want[0] || s.KeyManager != want[1] {
+			t.Errorf("%s: %+v", id, s)
+		}
+	}
+	// functions
+	fn := "//cloudfunctions.googleapis.com/projects/" + pj + "/locations/us-central1/functions/"
+	bad := get(fn + "nw-legacy-webhook").Facts.Function
+	if !isTrue(bad.RuntimeDeprecated) || !isTrue(bad.PublicInvocation) || !isTrue(bad.PublicNetwork) || isTrue(bad.HTTPSOnly) ||
+		bad.HTTPSOnly == nil || !isTrue(bad.EnvironmentSecrets) || len(bad.SecretVariables) != 2 || bad.InVPC == nil || *bad.InVPC {
+		t.Errorf("legacy function: %+v", bad)
+	}
+	good := get(fn + "nw-etl-trigger").Facts.Function
+	if good.RuntimeDeprecated == nil || *good.RuntimeDeprecated || good.PublicInvocation == nil || *good.PublicInvocation ||
+		good.PublicNetwork == nil || *good.PublicNetwork || !isTrue(good.HTTPSOnly) || good.EnvironmentSecrets == nil ||
+		*good.EnvironmentSecrets || !isTrue(good.InVPC) || good.Identity == "" {
+		t.Errorf("etl function: %+v", good)
+	}
+	// GKE
+	gke := "//container.googleapis.com/projects/" + pj + "/locations/us-central1/clusters/"
+	kb := get(gke + "nw-legacy-gke").Facts.Kubernetes
+	if !isTrue(kb.PublicEndpoint) || len(kb.EndpointAllowedCIDRs) != 1 || kb.EndpointAllowedCIDRs[0] != "0.0.0.0/0" ||
+		isTrue(kb.ControlPlaneLogging) || isTrue(kb.NetworkPolicy) || !isTrue(kb.LegacyAuth) || isTrue(kb.NodeAutoUpgrade) ||
+		isTrue(kb.SecretsEncrypted) || isTrue(kb.PrivateNodes) {
+		t.Errorf("legacy cluster: %+v", kb)
+	}
+	kg := get(gke + "nw-analytics-gke").Facts.Kubernetes
+	if isTrue(kg.PublicEndpoint) || !isTrue(kg.ControlPlaneLogging) || !isTrue(kg.NetworkPolicy) || isTrue(kg.LegacyAuth) ||
+		!isTrue(kg.NodeAutoUpgrade) || !isTrue(kg.SecretsEncrypted) || !isTrue(kg.PrivateNodes) || !isTrue(kg.RBAC) {
+		t.Errorf("analytics cluster: %+v", kg)
+	}
+	// load balancers and CDN
+	fr := comp + "/global/forwardingRules/"
+	https := get(fr + "nw-web-https").Facts.LoadBalancer
+	if !isTrue(https.Public) || isTrue(https.WeakTLS) || isTrue(https.HTTPListener) || !isTrue(https.AccessLogs) || !isTrue(https.WAF) ||
+		len(https.Listeners) != 1 || https.Listeners[0].MinTLSVersion != "1.2" || https.Listeners[0].Port != 443 {
+		t.Errorf("nw-web-https: %+v", https)
+	}
+	redirect := get(fr + "nw-web-http").Facts.LoadBalancer
+	if isTrue(redirect.HTTPListener) || redirect.HTTPListener == nil || !isTrue(redirect.Listeners[0].RedirectsToHTTPS) {
+		t.Errorf("nw-web-http: %+v", redirect)
+	}
+	lh := get(fr + "nw-legacy-http").Facts.LoadBalancer
+	if !isTrue(lh.HTTPListener) || isTrue(lh.AccessLogs) || lh.AccessLogs == nil || isTrue(lh.WAF) || lh.WAF == nil {
+		t.Errorf("nw-legacy-http: %+v", lh)
+	}
+	ls := get(fr + "nw-legacy-https").Facts.LoadBalancer
+	if !isTrue(ls.WeakTLS) || ls.Listeners[0].MinTLSVersion != "1.0" {
+		t.Errorf("nw-legacy-https: %+v", ls)
+	}
+	cdnBad := get(comp + "/global/backendServices/nw-legacy-cdn-backend")
+	if c := cdnBad.Facts.CDN; cdnBad.Class != resource.ClassCDN || c.ViewerHTTPSOnly == nil || *c.ViewerHTTPSOnly ||
+		isTrue(c.OriginHTTPSOnly) || c.OriginHTTPSOnly == nil || isTrue(c.WAF) || c.MinTLSVersion != "1.0" {
+		t.Errorf("legacy CDN: %+v", cdnBad.Facts.CDN)
+	}
+	cdnOK := get(comp + "/global/backendBuckets/nw-static-assets").Facts.CDN
+	if !isTrue(cdnOK.ViewerHTTPSOnly) || !isTrue(cdnOK.WAF) || cdnOK.MinTLSVersion != "1.2" || !isTrue(cdnOK.OriginHTTPSOnly) {
+		t.Errorf("static CDN: %+v", cdnOK)
+	}
+	// topics, secrets, registries, DNS
+	tp := get("//pubsub.googleapis.com/projects/" + pj + "/topics/nw-partner-feed").Facts.Queue
+	if !isTrue(tp.PublicPolicy) || tp.KeyManager != "provider" {
+		t.Errorf("partner topic: %+v", tp)
+	}
+	sec := get("//secretmanager.googleapis.com/projects/418273645091/secrets/legacy-partner-api-key").Facts.Secret
+	if !isTrue(sec.PublicAccess) || sec.RotationEnabled == nil || *sec.RotationEnabled || sec.KeyManager != "provider" {
+		t.Errorf("legacy secret: %+v", sec)
+	}
+	secOK := get("//secretmanager.googleapis.com/projects/418273645091/secrets/etl-db-password").Facts.Secret
+	if !isTrue(secOK.RotationEnabled) || secOK.RotationPeriodDays == nil || *secOK.RotationPeriodDays != 30 || secOK.KeyManager != "customer" ||
+		secOK.PublicAccess == nil || *secOK.PublicAccess {
+		t.Errorf("etl secret: %+v", secOK)
+	}
+	ar := "//artifactregistry.googleapis.com/projects/" + pj + "/locations/us-central1/repositories/"
+	if r := get(ar + "nw-public-images").Facts.Registry; !isTrue(r.Public) || isTrue(r.ImageScanning) || r.ImageScanning == nil || isTrue(r.TagImmutable) {
+		t.Errorf("public registry: %+v", r)
+	}
+	if r := get(ar + "nw-containers").Facts.Registry; isTrue(r.Public) || !isTrue(r.ImageScanning) || !isTrue(r.TagImmutable) || r.KeyManager != "customer" {
+		t.Errorf("registry: %+v", r)
+	}
+	dns := "//dns.googleapis.com/projects/" + pj + "/managedZones/"
+	if z := get(dns + "nw-legacy-zone").Facts.DNS; !isTrue(z.DNSSEC) || z.DNSSECAlgorithm != "rsasha1" || isTrue(z.QueryLogging) {
+		t.Errorf("legacy zone: %+v", z)
+	}
+	if z := get(dns + "northwind-analytics-com").Facts.DNS; !isTrue(z.DNSSEC) || z.DNSSECAlgorithm != "rsasha256" || !isTrue(z.QueryLogging) {
+		t.Errorf("zone: %+v", z)
+	}
+	if z := get(dns + "nw-internal").Facts.DNS; isTrue(z.Public) || z.DNSSEC != nil {
+		t.Errorf("private zone: %+v", z)
+	}
+	// hierarchy, roles, bindings
+	proj := get("//cloudresourcemanager.googleapis.com/projects/418273645091")
+	if proj.Facts.Account.Parent != "//cloudresourcemanager.googleapis.com/folders/771245098310" {
+		t.Errorf("project parent: %+v", proj.Facts.Account)
+	}
+	folder := get("//cloudresourcemanager.googleapis.com/folders/771245098310")
+	if folder.Class != resource.ClassOrgUnit || folder.Facts.OrgUnit.Kind != "folder" ||
+		folder.Facts.OrgUnit.Parent != "//cloudresourcemanager.googleapis.com/organizations/583920174615" {
+		t.Errorf("folder: %+v %+v", folder, folder.Facts.OrgUnit)
+	}
+	org := get("//cloudresourcemanager.googleapis.com/organizations/583920174615")
+	if org.Class != resource.ClassOrgUnit || org.Facts.OrgUnit.Kind != "organization" || org.Facts.OrgUnit.Parent != "" {
+		t.Errorf("organization: %+v", org.Facts.OrgUnit)
+	}
+	owner := get("//cloudresourcemanager.googleapis.com/organizations/583920174615#iam/roles/owner/user:maria.lopez@northwind-analytics.com")
+	if b := owner.Facts.Binding; b.ScopeLevel != "organization" || !isTrue(b.Privileged) {
+		t.Errorf("org owner: %+v", b)
+	}
+	cond := get("//cloudresourcemanager.googleapis.com/folders/771245098310#iam/roles/compute.networkAdmin/group:sre@northwind-analytics.com#condition/business-hours")
+	if b := cond.Facts.Binding; b.ScopeLevel != "folder" || b.Condition == nil || b.Condition.Title != "business-hours" || b.Condition.Expression == "" {
+		t.Errorf("conditional binding: %+v", b)
+	}
+	bg := get("//iam.googleapis.com/organizations/583920174615/roles/breakGlassAdmin").Facts.Role
+	if !isTrue(bg.Custom) || !isTrue(bg.FullAdmin) || bg.Stage != "GA" || len(bg.IncludedPermissions) != 4 {
+		t.Errorf("break-glass role: %+v", bg)
+	}
+	if rd := get("//iam.googleapis.com/projects/" + pj + "/roles/etlDeployer").Facts.Role; isTrue(rd.FullAdmin) || rd.FullAdmin == nil {
+		t.Errorf("etl role: %+v", rd)
+	}
+	sa := get("//iam.googleapis.com/projects/" + pj + "/serviceAccounts/594896556845197899488")
+	if len(sa.Aliases) == 0 || sa.Aliases[0] != "sa-etl@nw-analytics-prod.iam.gserviceaccount.com" {
+		t.Errorf("service account aliases: %v", sa.Aliases)
+	}
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }
