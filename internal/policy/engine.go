@@ -28,12 +28,11 @@ type Engine struct {
 	// nil when OPA evaluates it.
 	direct   []*direct
 	noDirect bool
-	// reads lists the classes the modules OPA evaluates read under
-	// input.resources (nil: any, a module reads input dynamically);
-	// opaMessages is set when some rule's message is evaluated by OPA.
-	reads       map[resource.Class]bool
-	opaMessages bool
-	workers     int
+	// reads lists, per rule, the classes its module (with the libraries
+	// and the rule packages it refers to) reads under input.resources:
+	// the classes of its view. nil: any (it reads input dynamically).
+	reads   []map[resource.Class]bool
+	workers int
 }
 
 // Option configures an Engine.
@@ -119,11 +118,8 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 			d = directRule(m, string(r.Class))
 		}
 		e.direct = append(e.direct, d)
-		if mq != nil && (d == nil || !d.hasMessage) {
-			e.opaMessages = true
-		}
 	}
-	e.reads = e.readClasses(c, files)
+	e.reads = readClasses(c, e.rules)
 	return e, nil
 }
 
@@ -149,10 +145,6 @@ type Input struct {
 	classes map[resource.Class]*classTerms
 	views   map[string]ast.Value // provider set (and selection) -> input document
 	arrays  map[string]*ast.Term // provider set and class -> the class's resources from those providers
-	// reads lists the classes views hold (nil: every class): the classes
-	// the rules OPA evaluates can read (see Engine.reads).
-	reads  map[resource.Class]bool
-	engine *Engine // whose reads these are
 }
 
 // classTerms are the Rego terms of a class's resources, in input order,
@@ -185,6 +177,32 @@ func (in *Input) ensure(classes ...resource.Class) (*classTerms, error) {
 		}
 	}
 	return first, nil
+}
+
+// termsOf returns the terms of the resources of class c at the given
+// indexes: the class's, when built, or else converted one by one (a rule's
+// failing resources, for its messages).
+func (in *Input) termsOf(c resource.Class, idx []int32) ([]*ast.Term, error) {
+	in.mu.Lock()
+	ct := in.classes[c]
+	in.mu.Unlock()
+	out := make([]*ast.Term, len(idx))
+	if ct != nil {
+		if ct, err := in.ensure(c); err != nil {
+			return nil, err
+		} else {
+			for k, j := range idx {
+				out[k] = ct.terms[j]
+			}
+			return out, nil
+		}
+	}
+	rs := make([]*resource.Resource, len(idx))
+	for k, j := range idx {
+		rs[k] = in.byClass[c][j]
+	}
+	terms, _, err := buildTerms(rs)
+	return terms, err
 }
 
 // buildTerms converts resources to the terms rules see, using every core.
@@ -236,12 +254,22 @@ func buildTerms(resources []*resource.Resource) ([]*ast.Term, []*ast.Term, error
 // scan and shared by the rules with the same providers (and selection);
 // the arrays of a class restricted to a provider set are shared by every
 // view that has them, so a selection costs one array of its class only.
-func (in *Input) view(rule *Rule) (ast.Value, error) {
+//
+// reads lists the classes the view holds besides the rule's own (nil:
+// every class); without own, the view lacks the rule's own class.
+func (in *Input) view(rule *Rule, reads map[resource.Class]bool, own bool) (ast.Value, error) {
+	classes := make([]resource.Class, 0, len(in.byClass))
+	for c := range in.byClass {
+		if c == rule.Class && own || c != rule.Class && (reads == nil || reads[c]) {
+			classes = append(classes, c)
+		}
+	}
+	sort.Slice(classes, func(i, j int) bool { return classes[i] < classes[j] })
 	sorted := slices.Clone(rule.Providers)
 	slices.Sort(sorted)
 	pkey := fmt.Sprint(sorted) // [aws gcp] and [gcp aws] share one view
-	key := pkey
-	if rule.sel != nil {
+	key := pkey + fmt.Sprint(classes)
+	if rule.sel != nil && own {
 		key += "|" + string(rule.Class) + "|" + rule.sel.key
 	}
 	in.mu.Lock()
@@ -250,13 +278,6 @@ func (in *Input) view(rule *Rule) (ast.Value, error) {
 	if ok {
 		return v, nil
 	}
-	classes := make([]resource.Class, 0, len(in.byClass))
-	for c := range in.byClass {
-		if in.reads == nil || in.reads[c] || c == rule.Class {
-			classes = append(classes, c)
-		}
-	}
-	sort.Slice(classes, func(i, j int) bool { return classes[i] < classes[j] })
 	if _, err := in.ensure(classes...); err != nil {
 		return nil, err
 	}
@@ -375,13 +396,6 @@ func (e *Engine) Classes() []resource.Class {
 
 // EvaluateInput runs every rule over a prepared input.
 func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Finding, error) {
-	in.mu.Lock()
-	if in.engine != e {
-		// Views hold the classes an engine's rules read: another engine's
-		// may lack some.
-		in.engine, in.reads, in.views = e, e.reads, map[string]ast.Value{}
-	}
-	in.mu.Unlock()
 	// Build the terms the rules evaluated by OPA need first, using every
 	// core; the classes judged only on Go fields get none.
 	var need []resource.Class
@@ -393,14 +407,16 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Findin
 		}
 	}
 	for i, r := range e.rules {
-		if d := e.direct[i]; d == nil || !d.onGo {
+		d := e.direct[i]
+		opaFail := d == nil || !d.onGo
+		if opaFail {
 			add(r.Class)
 		}
-	}
-	if len(need) > 0 || e.opaMessages {
-		for c := range in.byClass {
-			if e.reads == nil || e.reads[c] {
-				add(c)
+		if opaFail || e.messages[i] != nil && !d.hasMessage {
+			for c := range in.byClass {
+				if c != r.Class && (e.reads[i] == nil || e.reads[i][c]) {
+					add(c)
+				}
 			}
 		}
 	}
@@ -548,7 +564,7 @@ func (e *Engine) judge(ctx context.Context, i int, in *Input) (judgement, error)
 			return judgement{}, err
 		}
 		ids := ct.ids
-		view, err := in.view(rule)
+		view, err := in.view(rule, e.reads[i], true)
 		if err != nil {
 			return judgement{}, err
 		}
@@ -727,29 +743,21 @@ const messageBatch = 500
 // whole, so cross-resource rules see what they need.
 func (e *Engine) ruleMessages(ctx context.Context, i int, in *Input, failed []int32, msgs map[int32]string) error {
 	rule := e.rules[i]
-	view, err := in.view(rule)
-	if err != nil {
-		return err
-	}
-	ct, err := in.ensure(rule.Class)
+	view, err := in.view(rule, e.reads[i], false)
 	if err != nil {
 		return err
 	}
 	resources := view.(ast.Object).Get(ast.StringTerm("resources")).Value.(ast.Object)
-	failing := make([]*ast.Term, len(failed))
-	for k, j := range failed {
-		failing[k] = ct.terms[j]
+	failing, err := in.termsOf(rule.Class, failed)
+	if err != nil {
+		return err
 	}
 	byID := make(map[string]string, len(failed))
 	for lo := 0; lo < len(failing); lo += messageBatch {
 		batch := failing[lo:min(lo+messageBatch, len(failing))]
 		classes := ast.NewObject()
-		resources.Foreach(func(k, v *ast.Term) {
-			if k.Value.Compare(ast.String(rule.Class)) == 0 {
-				v = ast.ArrayTerm(batch...)
-			}
-			classes.Insert(k, v)
-		})
+		resources.Foreach(func(k, v *ast.Term) { classes.Insert(k, v) })
+		classes.Insert(ast.StringTerm(string(rule.Class)), ast.ArrayTerm(batch...))
 		doc := ast.NewObject(
 			[2]*ast.Term{ast.StringTerm("now"), in.now},
 			[2]*ast.Term{ast.StringTerm("resources"), ast.NewTerm(classes)},
@@ -788,72 +796,103 @@ func (e *Engine) ruleMessages(ctx context.Context, i int, in *Input, failed []in
 	return nil
 }
 
-// readClasses lists the classes that the modules OPA evaluates read as
-// input.resources.<class>, or nil when one reads the input otherwise
-// (input, input.resources, or a computed class). The modules of rules the
-// engine evaluates entirely itself (see direct) are not evaluated, unless
-// another module refers to their package.
-func (e *Engine) readClasses(c *ast.Compiler, files []parsedFile) map[resource.Class]bool {
-	skipped := map[string]bool{} // file name -> module never evaluated
-	for i, r := range e.rules {
-		if d := e.direct[i]; d != nil && d.onGo && (d.hasMessage || e.messages[i] == nil) {
-			skipped[r.File] = true
-		}
+// readClasses lists, per rule, the classes its view must hold: those its
+// module reads as input.resources.<class>, with the classes every library
+// module (a module that is no rule) reads and those of the rule packages
+// it refers to; nil when one of them reads the input otherwise (input,
+// input.resources, or a computed class).
+func readClasses(c *ast.Compiler, rules []*Rule) []map[resource.Class]bool {
+	type modReads struct {
+		classes map[resource.Class]bool
+		all     bool
+		refs    []ast.Ref // data refs
 	}
-	type pkg struct {
-		path ast.Ref
-		file string
-	}
-	var pkgs []pkg
-	for _, f := range files {
-		if skipped[f.name] {
-			pkgs = append(pkgs, pkg{f.module.Package.Path, f.name})
-		}
-	}
+	byFile := map[string]*modReads{}
 	input := ast.InputRootRef
 	resources := ast.StringTerm("resources")
-	out := map[resource.Class]bool{}
-	all := false
 	for name, m := range c.Modules {
+		mr := &modReads{classes: map[resource.Class]bool{}}
+		byFile[name] = mr
 		ast.WalkRefs(m, func(r ast.Ref) bool {
 			if r.HasPrefix(ast.DefaultRootRef) {
-				for _, p := range pkgs {
-					if p.file != name && (r.HasPrefix(p.path) || p.path.HasPrefix(r)) {
-						delete(skipped, p.file) // referred to: evaluated
-					}
-				}
+				mr.refs = append(mr.refs, r)
+				return false
 			}
-			return false
-		})
-	}
-	for name, m := range c.Modules {
-		if skipped[name] {
-			continue
-		}
-		ast.WalkRefs(m, func(r ast.Ref) bool {
 			if !r[0].Equal(input[0]) {
 				return false
 			}
 			switch {
-			case len(r) == 1:
-				all = true
-			case !r[1].IsGround():
-				all = true
+			case len(r) == 1 || !r[1].IsGround():
+				mr.all = true
 			case !r[1].Equal(resources):
 			case len(r) == 2:
-				all = true
+				mr.all = true
 			default:
 				if cls, ok := r[2].Value.(ast.String); ok {
-					out[resource.Class(cls)] = true
+					mr.classes[resource.Class(cls)] = true
 				} else {
-					all = true
+					mr.all = true
 				}
 			}
 			return false
 		})
 	}
-	if all {
-		return nil
+	ruleFile := map[string]bool{}
+	pkgFile := map[string]ast.Ref{} // rule file -> its package
+	for _, r := range rules {
+		ruleFile[r.File] = true
+	}
+	for name, m := range c.Modules {
+		if ruleFile[name] {
+			pkgFile[name] = m.Package.Path
+		}
+	}
+	// Libraries: every module that is no rule.
+	lib := &modReads{classes: map[resource.Class]bool{}}
+	for name, mr := range byFile {
+		if !ruleFile[name] {
+			lib.all = lib.all || mr.all
+			for cls := range mr.classes {
+				lib.classes[cls] = true
+			}
+		}
+	}
+	out := make([]map[resource.Class]bool, len(rules))
+	for i, r := range rules {
+		classes := map[resource.Class]bool{}
+		all := lib.all
+		for cls := range lib.classes {
+			classes[cls] = true
+		}
+		// The rule's module and the rule modules it refers to, transitively.
+		seen := map[string]bool{}
+		queue := []string{r.File}
+		for len(queue) > 0 {
+			f := queue[0]
+			queue = queue[1:]
+			if seen[f] {
+				continue
+			}
+			seen[f] = true
+			mr := byFile[f]
+			if mr == nil {
+				continue
+			}
+			all = all || mr.all
+			for cls := range mr.classes {
+				classes[cls] = true
+			}
+			for _, ref := range mr.refs {
+				for other, pkg := range pkgFile {
+					if !seen[other] && (ref.HasPrefix(pkg) || pkg.HasPrefix(ref)) {
+						queue = append(queue, other)
+					}
+				}
+			}
+		}
+		if !all {
+			out[i] = classes
+		}
 	}
 	return out
 }
