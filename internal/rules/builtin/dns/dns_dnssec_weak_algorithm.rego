@@ -19,12 +19,17 @@
 #     nist-800-53-r5: ["SC-20", "SC-21"]
 package vigil.rules.dns_dnssec_weak_algorithm
 
-weak_algorithms := {"rsasha1", "rsasha1-nsec3-sha1"}
+# SHA-1 based algorithms (importers write the algorithm in lower case).
+fail contains r.id if {
+	some r in input.resources.dns_zone
+	not r.facts.dns.dnssec == false
+	r.facts.dns.dnssec_algorithm == "rsasha1"
+}
 
 fail contains r.id if {
 	some r in input.resources.dns_zone
 	not r.facts.dns.dnssec == false
-	lower(r.facts.dns.dnssec_algorithm) in weak_algorithms
+	r.facts.dns.dnssec_algorithm == "rsasha1-nsec3-sha1"
 }
 
 message[r.id] := sprintf("DNSSEC uses %s", [r.facts.dns.dnssec_algorithm]) if {

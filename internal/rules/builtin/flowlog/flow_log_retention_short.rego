@@ -18,16 +18,13 @@
 #     nist-800-53-r5: ["AU-11"]
 package vigil.rules.flow_log_retention_short
 
-min_days := 90
-
 # Importers set retention_days only when a retention limit applies (days >
-# 0); without it the logs are kept forever.
+# 0); without it the logs are kept forever. The minimum is 90 days.
 fail contains r.id if {
 	some r in input.resources.flow_log
 	r.facts.flow_log.enabled == true
-	is_number(r.facts.flow_log.retention_days)
 	r.facts.flow_log.retention_days > 0
-	r.facts.flow_log.retention_days < min_days
+	r.facts.flow_log.retention_days < 90
 }
 
 message[r.id] := sprintf("flow logs are kept %d days", [r.facts.flow_log.retention_days]) if {

@@ -18,12 +18,17 @@
 #     nist-800-53-r5: ["AC-6"]
 package vigil.rules.iam_privileged_binding_org_scope
 
-high_scopes := {"organization", "folder"}
+fail contains r.id if {
+	some r in input.resources.iam_binding
+	r.facts.binding.privileged == true
+	r.facts.binding.scope_level == "organization"
+	not r.facts.binding.deny == true
+}
 
 fail contains r.id if {
 	some r in input.resources.iam_binding
 	r.facts.binding.privileged == true
-	r.facts.binding.scope_level in high_scopes
+	r.facts.binding.scope_level == "folder"
 	not r.facts.binding.deny == true
 }
 

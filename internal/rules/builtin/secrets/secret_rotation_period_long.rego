@@ -19,12 +19,11 @@
 #     nist-800-53-r5: ["IA-5"]
 package vigil.rules.secret_rotation_period_long
 
-max_days := 90
-
+# Longest acceptable rotation period: 90 days.
 fail contains r.id if {
 	some r in input.resources.secret
 	r.facts.secret.rotation_enabled == true
-	r.facts.secret.rotation_period_days > max_days
+	r.facts.secret.rotation_period_days > 90
 }
 
 message[r.id] := sprintf("the secret rotates every %d days", [r.facts.secret.rotation_period_days]) if {
