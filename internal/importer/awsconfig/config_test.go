@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+	"github.com/vigil-sec/vigil/internal/inventory"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -47,6 +48,7 @@ func load(t *testing.T, names ...string) (map[string]*resource.Resource, []*reso
 		t.Fatalf("finalize problems: %+v", problems)
 	}
 	all = append(all, added...)
+	inventory.Derive(all) // the cross-resource facts, as the importer's inventory does
 	byID := map[string]*resource.Resource{}
 	for _, r := range all {
 		byID[r.ID] = r

@@ -13,11 +13,14 @@ import (
 // AccountID is the ID of the synthesized resource for an AWS account.
 func AccountID(acct string) string { return "aws-account/" + acct }
 
-// Finalize completes the AWS resources of a merged inventory with facts that
-// need several resources (instance disks from volumes, admin rights from
-// customer-managed policies, account-level Block Public Access, VPC flow
-// logs), attributes account-less CLI outputs, and returns one synthesized
-// resource of class account per AWS account seen, with its account facts.
+// Finalize completes the AWS resources of a merged inventory with what
+// needs this export's own shapes: it attributes account-less CLI outputs,
+// joins KMS rotation statuses given by bare key ID to their keys, and
+// returns one synthesized resource of class account per AWS account seen,
+// with its account facts (trails, GuardDuty, security contact, EBS default
+// encryption). Cross-resource facts read from typed facts (disks, admin
+// through policies and groups, account-level Block Public Access, flow
+// logs, trail destinations) are derived by inventory.Derive after it.
 // It returns the new resources and any input it could not attribute.
 func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []attr.Problem) {
 	var rs []*resource.Resource
@@ -82,118 +85,11 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		}
 	}
 
-	// Instances: disk encryption from their volumes.
-	volEnc := map[string]*bool{}
-	for _, v := range byType["AWS::EC2::Volume"] {
-		volEnc[attr.Str(v.Raw, "resourceId")] = attr.Bool(attr.Obj(v.Raw, "configuration"), "encrypted")
-	}
-	for _, in := range byType["AWS::EC2::Instance"] {
-		if in.Facts.Compute == nil {
-			continue
-		}
-		var vols []string
-		for _, rel := range in.Relationships {
-			if strings.HasPrefix(rel.TargetID, "vol-") {
-				vols = append(vols, rel.TargetID)
-			}
-		}
-		in.Facts.Compute.DiskEncrypted = allTrue(vols, volEnc)
-	}
-
-	// Identities: admin rights through attached customer-managed policies.
-	policyAdmin := map[string]bool{}
-	for _, p := range byType["AWS::IAM::Policy"] {
-		cfg := attr.Obj(p.Raw, "configuration")
-		def := attr.Str(cfg, "defaultVersionId")
-		for _, v := range attr.Objs(cfg, "policyVersionList") {
-			if attr.Any(attr.Bool(v, "isDefaultVersion")) || (def != "" && attr.Str(v, "versionId") == def) {
-				policyAdmin[p.ID] = grantsAdmin(policyDoc(getv(v, "document")))
-			}
-		}
-	}
-	for _, t := range []string{"AWS::IAM::User", "AWS::IAM::Role", "AWS::IAM::Group"} {
-		for _, r := range byType[t] {
-			id := r.Facts.Identity
-			if id == nil || id.Admin == nil || *id.Admin {
-				continue
-			}
-			for _, arn := range id.AttachedPolicies {
-				if strings.HasPrefix(arn, "arn:aws:iam::aws:policy/") {
-					continue
-				}
-				admin, known := policyAdmin[arn]
-				switch {
-				case admin:
-					id.Admin = resource.Bool(true)
-				case !known && id.Admin != nil && !*id.Admin:
-					id.Admin = nil // depends on a policy the input does not carry
-				}
-				if id.Admin != nil && *id.Admin {
-					break
-				}
-			}
-		}
-	}
-
-	// Buckets: account-level Block Public Access.
-	acctBlocked := map[string]bool{}
-	for _, b := range byType["AWS::S3::AccountPublicAccessBlock"] {
-		cfg := attr.Obj(b.Raw, "configuration")
-		all := cfg != nil
-		for _, k := range []string{"blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy", "restrictPublicBuckets"} {
-			if !attr.Any(attr.Bool(cfg, k)) {
-				all = false
-			}
-		}
-		if all {
-			acctBlocked[b.Account] = true
-		}
-	}
-	bucketByName := map[string]*resource.Resource{}
-	for _, b := range byType["AWS::S3::Bucket"] {
-		bucketByName[b.Name] = b
-		if s := b.Facts.Storage; s != nil && acctBlocked[b.Account] {
-			s.PublicAccessBlocked = resource.Bool(true)
-			if s.PublicAccess != nil && *s.PublicAccess {
-				s.PublicAccess = resource.Bool(false)
-			}
-		}
-	}
-
-	// VPCs: flow logs, from Config FlowLog items or describe-flow-logs output.
-	vpcs := map[string]*resource.Resource{}
-	for _, v := range byType["AWS::EC2::VPC"] {
-		vpcs[attr.Str(v.Raw, "resourceId")] = v
-	}
-	flowEvidence := map[string]bool{}
-	flowFor := map[string]bool{}
-	for _, fl := range byType[TypeFlowLog] {
-		target, status := attr.Str(attr.Obj(fl.Raw, "configuration"), "resourceId"), attr.Str(attr.Obj(fl.Raw, "configuration"), "flowLogStatus")
-		if fl.Raw != nil && attr.Has(fl.Raw, "FlowLogId") { // describe-flow-logs shape
-			target, status = attr.Str(fl.Raw, "ResourceId"), attr.Str(fl.Raw, "FlowLogStatus")
-		}
-		if v, ok := vpcs[target]; ok && fl.Account == "" {
-			fl.Account, fl.Region = v.Account, v.Region
-		}
-		if fl.Account != "" {
-			flowEvidence[fl.Account] = true
-		}
-		if status == "" || strings.EqualFold(status, "ACTIVE") {
-			flowFor[target] = true
-		}
-	}
-	for id, v := range vpcs {
-		if v.Facts.Network == nil {
-			continue
-		}
-		if flowFor[id] {
-			v.Facts.Network.FlowLogs = resource.Bool(true)
-		} else if flowEvidence[v.Account] {
-			v.Facts.Network.FlowLogs = resource.Bool(false)
-		}
-	}
-
-	// Trails: whether the destination bucket is public; organization trails.
+	// Trails: organization trails and multi-region trails for the account
+	// facts. (Whether a trail's destination bucket is public, an instance's
+	// disks encrypted, an identity admin through its policies and groups,
+	// a bucket under the account's Block Public Access, a VPC's flow logs
+	// are derived from typed facts by inventory.Derive.)
 	orgTrail := false
 	type acctFacts struct{ trails, goodTrail, detectors, detectorOn, ebs, ebsOff int }
 	facts := map[string]*acctFacts{}
@@ -207,9 +103,6 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		a := t.Facts.AuditLog
 		if a == nil {
 			continue
-		}
-		if b := bucketByName[a.Destination]; b != nil && b.Facts.Storage != nil && b.Facts.Storage.PublicAccess != nil {
-			a.DestinationPublic = b.Facts.Storage.PublicAccess
 		}
 		f := get(t.Account)
 		f.trails++
@@ -280,27 +173,6 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		})
 	}
 	return added, problems
-}
-
-func allTrue(keys []string, known map[string]*bool) *bool {
-	if len(keys) == 0 {
-		return nil
-	}
-	all := true
-	for _, k := range keys {
-		b, ok := known[k]
-		if !ok || b == nil {
-			all = false
-			continue
-		}
-		if !*b {
-			return resource.Bool(false)
-		}
-	}
-	if !all {
-		return nil
-	}
-	return resource.Bool(true)
 }
 
 var acctInPath = regexp.MustCompile(`(^|[^0-9])([0-9]{12})([^0-9]|$)`)

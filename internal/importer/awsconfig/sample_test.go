@@ -17,6 +17,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+	"github.com/vigil-sec/vigil/internal/inventory"
 	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/rules"
@@ -94,6 +95,7 @@ func loadSampleAWS(t *testing.T) ([]*resource.Resource, map[string]string) {
 		}
 		order = append(order, r)
 	}
+	inventory.Derive(order) // the cross-resource facts, as the importer's inventory does
 	return order, unsupported
 }
 

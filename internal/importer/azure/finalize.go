@@ -14,12 +14,13 @@ import (
 // SubscriptionID is the ID of a subscription's account resource.
 func SubscriptionID(sub string) string { return "/subscriptions/" + sub }
 
-// Finalize completes the Azure resources of a merged inventory with facts
-// that need several rows (role names from definitions, SQL firewall rules
-// and auditing, VM public IPs through NICs, VNet flow logs, blob service
-// settings) and returns one account resource per subscription seen that
-// has no subscription row, with the subscription's account facts set on
-// every account resource.
+// Finalize completes the Azure resources of a merged inventory with what
+// needs this export's own rows (role names from definitions, SQL firewall
+// rules and auditing, blob service settings and containers joined to their
+// parents) and returns one account resource per subscription seen that has
+// no subscription row, with the subscription's account facts set on every
+// account resource. VM public IPs through NICs and VNet flow logs are
+// derived from typed relationships by inventory.Derive after it.
 func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []attr.Problem) {
 	byType := map[string][]*resource.Resource{}
 	byID := map[string]*resource.Resource{}
@@ -124,74 +125,6 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 			continue // public access is disallowed whatever the containers say
 		}
 		s.PublicAccess = resource.Bool(n[1] > 0)
-	}
-
-	// VMs: public IP through their NICs, when the NICs are in the input.
-	for _, v := range byType[TypeVM] {
-		c := v.Facts.Compute
-		if c == nil {
-			continue
-		}
-		nics, known, public := 0, 0, false
-		for _, rel := range v.Relationships {
-			if rel.Type != "uses_nic" {
-				continue
-			}
-			nics++
-			nic := byID[strings.ToLower(rel.TargetID)]
-			if nic == nil {
-				continue
-			}
-			known++
-			for _, ipc := range attr.Objs(attr.Obj(nic.Raw, "properties"), "ipConfigurations") {
-				p := attr.Obj(ipc, "properties")
-				if p == nil {
-					p = ipc
-				}
-				if attr.Str(p, "publicIPAddress", "id") != "" {
-					public = true
-				}
-			}
-		}
-		switch {
-		case public:
-			c.PublicIP = resource.Bool(true)
-		case nics > 0 && known == nics:
-			c.PublicIP = resource.Bool(false)
-		}
-	}
-
-	// Networks: flow logs (on the VNet, or on an NSG of one of its subnets).
-	flowTargets := map[string]bool{}
-	flowEvidence := map[string]bool{}
-	for _, t := range []string{TypeFlowLog, TypeNetworkWatcher} {
-		for _, fl := range byType[t] {
-			flowEvidence[fl.Account] = true
-			if t == TypeFlowLog {
-				p := attr.Obj(fl.Raw, "properties")
-				if on := attr.Bool(p, "enabled"); on == nil || *on {
-					flowTargets[strings.ToLower(attr.Str(p, "targetResourceId"))] = true
-				}
-			}
-		}
-	}
-	for _, vn := range byType[TypeVNet] {
-		n := vn.Facts.Network
-		if n == nil {
-			continue
-		}
-		on := flowTargets[strings.ToLower(vn.ID)]
-		for _, rel := range vn.Relationships {
-			if rel.Type == "subnet_nsg" && flowTargets[strings.ToLower(rel.TargetID)] {
-				on = true
-			}
-		}
-		switch {
-		case on:
-			n.FlowLogs = resource.Bool(true)
-		case flowEvidence[vn.Account]:
-			n.FlowLogs = resource.Bool(false)
-		}
 	}
 
 	// Subscription facts.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+	"github.com/vigil-sec/vigil/internal/inventory"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -37,6 +38,7 @@ func load(t *testing.T, names ...string) (map[string]*resource.Resource, *attr.R
 	}
 	added, _ := Finalize(all)
 	all = append(all, added...)
+	inventory.Derive(all) // the cross-resource facts, as the importer's inventory does
 	m := map[string]*resource.Resource{}
 	for _, r := range all {
 		m[strings.ToLower(r.ID)] = r
