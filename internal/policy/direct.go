@@ -56,6 +56,7 @@ type directCond struct {
 	negated bool
 	g       *goPath // the value from the Go fields, when it is a scalar there
 	k       constant
+	set     []constant // opIn
 }
 
 type cmpOp uint8
@@ -67,6 +68,8 @@ const (
 	opLte
 	opGt
 	opGte
+	opIn      // <ref> in {<strings and booleans>}
+	opDefined // <ref> alone: defined and not false
 )
 
 var cmpOps = map[string]cmpOp{
@@ -125,16 +128,21 @@ func (c *directCond) holds(t *ast.Term) bool {
 			x = obj.Get(k)
 		}
 		if x == nil {
-			// Undefined. OPA compiles == into unification, which fails
-			// (true under not); the other comparisons are calls, whose
-			// reference argument the compiler evaluates first, outside
-			// the not: the whole body is undefined.
-			return c.op == opEq && c.negated
+			return c.undefined()
 		}
 		v = x.Value
 	}
 	var r bool
 	switch c.op {
+	case opDefined:
+		r = !ast.ValueEqual(v, ast.Boolean(false))
+	case opIn:
+		for _, k := range c.set {
+			if ast.ValueEqual(v, k.v) {
+				r = true
+				break
+			}
+		}
 	case opEq:
 		r = ast.ValueEqual(v, c.value)
 	case opNeq:
@@ -149,6 +157,15 @@ func (c *directCond) holds(t *ast.Term) bool {
 		r = v.Compare(c.value) >= 0
 	}
 	return r != c.negated
+}
+
+// undefined is the condition's outcome when its reference is undefined.
+// OPA compiles == into unification, which fails (true under not), and a
+// bare reference is false (true under not); the other comparisons and `in`
+// are calls, whose reference argument the compiler evaluates first, outside
+// the not: the whole body is undefined.
+func (c *directCond) undefined() bool {
+	return (c.op == opEq || c.op == opDefined) && c.negated
 }
 
 // directRule returns the direct form of a rule whose package is the module
@@ -244,8 +261,38 @@ func directBody(r *ast.Rule, class string) []directCond {
 // directCondition reads `<v>.a.b... <op> <scalar>` (either way round),
 // possibly under `not`.
 func directCondition(e *ast.Expr, v ast.Var) (directCond, bool) {
-	if len(e.With) > 0 || !e.IsCall() || len(e.Operands()) != 2 {
+	if len(e.With) > 0 {
 		return directCond{}, false
+	}
+	if t, ok := e.Terms.(*ast.Term); ok {
+		// A bare reference: true when defined and not false.
+		ref, ok := t.Value.(ast.Ref)
+		if !ok || !directRef(ref, v) {
+			return directCond{}, false
+		}
+		return directCond{path: ref[1:], op: opDefined, negated: e.Negated, g: compileGoPresence(ref[1:])}, true
+	}
+	if !e.IsCall() || len(e.Operands()) != 2 {
+		return directCond{}, false
+	}
+	if e.Operator().String() == ast.Member.Ref().String() {
+		// <ref> in {<constants>}
+		ref, ok := e.Operands()[0].Value.(ast.Ref)
+		set, isSet := e.Operands()[1].Value.(ast.Set)
+		if !ok || !isSet || !directRef(ref, v) {
+			return directCond{}, false
+		}
+		c := directCond{path: ref[1:], op: opIn, negated: e.Negated, g: compileGoPath(ref[1:])}
+		ok = true
+		set.Foreach(func(t *ast.Term) {
+			switch t.Value.(type) {
+			case ast.String, ast.Boolean:
+				c.set = append(c.set, newConstant(t.Value))
+			default:
+				ok = false
+			}
+		})
+		return c, ok && len(c.set) > 0
 	}
 	op, ok := cmpOps[e.Operator().String()]
 	if !ok {
@@ -257,13 +304,8 @@ func directCondition(e *ast.Expr, v ast.Var) (directCond, bool) {
 		op = op.swapped()
 	}
 	ref, ok := a.Value.(ast.Ref)
-	if !ok || len(ref) < 2 || !ref[0].Equal(ast.VarTerm(string(v))) {
+	if !ok || !directRef(ref, v) {
 		return directCond{}, false
-	}
-	for _, k := range ref[1:] {
-		if _, ok := k.Value.(ast.String); !ok {
-			return directCond{}, false
-		}
 	}
 	switch b.Value.(type) {
 	case ast.String, ast.Boolean, ast.Number, ast.Null:
@@ -271,6 +313,19 @@ func directCondition(e *ast.Expr, v ast.Var) (directCond, bool) {
 		return directCond{}, false
 	}
 	return directCond{path: ref[1:], op: op, value: b.Value, negated: e.Negated, g: compileGoPath(ref[1:]), k: newConstant(b.Value)}, true
+}
+
+// directRef reports whether ref is <v>.<string>...
+func directRef(ref ast.Ref, v ast.Var) bool {
+	if len(ref) < 2 || !ref[0].Equal(ast.VarTerm(string(v))) {
+		return false
+	}
+	for _, k := range ref[1:] {
+		if _, ok := k.Value.(ast.String); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // constantMessage reads `message[id] := "<text>" if some id in fail`.
@@ -312,6 +367,7 @@ type goPath struct {
 	tags  bool // r.tags.<key>: a map lookup
 	key   string
 	leaf  reflect.Kind
+	typ   reflect.Type // the leaf's type
 	// omit: the leaf field is tagged omitempty (and is not a pointer).
 	omit bool
 }
@@ -329,7 +385,9 @@ var (
 
 // compileGoPath compiles a path of string keys below a resource, or returns
 // nil when the value is not a scalar the Go fields give directly.
-func compileGoPath(path []*ast.Term) *goPath {
+func compileGoPath(path []*ast.Term) *goPath { return compileGo(path, false) }
+
+func compileGo(path []*ast.Term, presence bool) *goPath {
 	names := make([]string, len(path))
 	for i, t := range path {
 		s, ok := t.Value.(ast.String)
@@ -393,6 +451,11 @@ func compileGoPath(path []*ast.Term) *goPath {
 	switch t.Kind() {
 	case reflect.Bool, reflect.String, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		g.leaf = t.Kind()
+	case reflect.Struct, reflect.Slice, reflect.Map:
+		if !presence {
+			return nil
+		}
+		g.leaf, g.typ = t.Kind(), t
 	default:
 		return nil
 	}
@@ -401,9 +464,13 @@ func compileGoPath(path []*ast.Term) *goPath {
 	return g
 }
 
+// compileGoPresence compiles a path whose value a bare reference tests:
+// a scalar, or an object or list of which only presence counts.
+func compileGoPresence(path []*ast.Term) *goPath { return compileGo(path, true) }
+
 // scalar is a Go value as a Rego scalar.
 type scalar struct {
-	kind uint8 // rank in OPA's order of types: 0 null, 1 boolean, 2 number, 3 string
+	kind uint8 // rank in OPA's order of types: 0 null, 1 boolean, 2 number, 3 string; 4 any other (presence only)
 	b    bool
 	i    int64
 	s    string
@@ -448,6 +515,11 @@ func (g *goPath) get(r *resource.Resource) (v scalar, ok bool) {
 		v = scalar{kind: 2, i: int64(*(*int16)(p))}
 	case reflect.Int8:
 		v = scalar{kind: 2, i: int64(*(*int8)(p))}
+	case reflect.Struct: // an object: present
+		return scalar{kind: 4}, true
+	case reflect.Slice, reflect.Map: // present unless omitted when empty
+		n := reflect.NewAt(g.typ, p).Elem().Len()
+		return scalar{kind: 4}, !(g.omit && n == 0)
 	}
 	return v, !(g.omit && v.i == 0)
 }
@@ -511,9 +583,22 @@ func (c *constant) compare(v scalar) int {
 func (c *directCond) holdsGo(r *resource.Resource) bool {
 	v, ok := c.g.get(r)
 	if !ok {
-		return c.op == opEq && c.negated // see holds
+		return c.undefined()
 	}
 	var res bool
+	switch c.op {
+	case opDefined:
+		res = !(v.kind == 1 && !v.b)
+		return res != c.negated
+	case opIn:
+		for i := range c.set {
+			if c.set[i].compare(v) == 0 {
+				res = true
+				break
+			}
+		}
+		return res != c.negated
+	}
 	switch k := c.k.compare(v); c.op {
 	case opEq:
 		res = k == 0

@@ -32,7 +32,10 @@ func TestDirectForms(t *testing.T) {
 		{"skip", each + "r.facts.storage.public_access == true\n}\nskip contains r.id if {\n\tsome r in input.resources.object_storage\n\tr.type == \"x\"\n}\n", true},
 		{"skip with a helper", each + "r.facts.storage.public_access == true\n}\nskip contains r.id if {\n\tsome r in input.resources.object_storage\n\tx(r)\n}\nx(r) if r.type == 1\n", false},
 		{"with", each + "r.facts.storage.public_access == true with input.now as 1\n}\n", false},
-		{"bare ref", each + "r.facts.storage.public_access\n}\n", false},
+		{"bare ref", each + "r.facts.storage\n\tnot r.facts.storage.public_access\n}\n", true},
+		{"in a set", each + "r.facts.storage.min_tls_version in {\"1.0\", \"1.1\"}\n\tnot r.type in {\"x\"}\n}\n", true},
+		{"in a set of numbers", each + "r.facts.storage.min_tls_version in {1, 2}\n}\n", false},
+		{"in a package set", each + "r.facts.storage.min_tls_version in old\n}\nold := {\"1.0\"}\n", false},
 		{"head not id", "fail contains r.name if {\n\tsome r in input.resources.object_storage\n\tr.type == \"x\"\n}\n", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -68,6 +71,12 @@ func TestDirectMatchesOPA(t *testing.T) {
 					cond := neg + p + " " + op + " " + v
 					if n%3 == 0 { // the constant first
 						cond = neg + v + " " + map[string]string{"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}[op] + " " + p
+					}
+					if op == "==" && v == "true" { // also: bare references, and membership
+						cond = neg + p
+					}
+					if op == "!=" && v == "true" {
+						cond = neg + p + ` in {"1.2", true, "", "1.0"}`
 					}
 					files[id+".rego"] = header(id, "database", "#   requires: [facts.database.public_endpoint]\n") +
 						"fail contains r.id if {\n\tsome r in input.resources.database\n\t" + cond + "\n}\n" +
