@@ -374,7 +374,7 @@ func bucket(_ *file, r *resource.Resource, d, _ node) {
 	before := d.c.count()
 	protected, known := false, false
 	if sd, st := d.obj("softDeletePolicy"); st == ok {
-		secs := sd.i("retentionDurationSeconds")
+		secs := sd.i64("retentionDurationSeconds")
 		known, protected = true, secs != nil && *secs > 0
 	}
 	if locked := d.b("retentionPolicy", "isLocked"); locked != nil {
@@ -397,8 +397,9 @@ func firewall(_ *file, r *resource.Resource, d, _ node) {
 		return
 	}
 	if net := d.s("network"); net != "" {
-		name := d.s("name")
-		fw.Default = boolp(strings.HasSuffix(net, "/networks/default") && strings.HasPrefix(name, "default-allow-"))
+		if name, st := d.str("name"); st == ok {
+			fw.Default = boolp(strings.HasSuffix(net, "/networks/default") && strings.HasPrefix(name, "default-allow-"))
+		}
 		attr.Relate(r, resource.RelInNetwork, net)
 	}
 	before := d.c.count()
@@ -706,7 +707,10 @@ func project(_ *file, r *resource.Resource, d, asset node) {
 // project or folder: the resource's parent, else data.parent ({type, id} in
 // Resource Manager v1, "folders/N" in v2/v3), else the second ancestor.
 func hierarchyParent(d, asset node) string {
-	if p := asset.s("resource", "parent"); p != "" {
+	switch p, st := asset.str("resource", "parent"); {
+	case st == bad:
+		return ""
+	case p != "":
 		return p
 	}
 	if v, st := d.lookup("parent"); st == ok {

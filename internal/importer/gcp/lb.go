@@ -24,7 +24,10 @@ import (
 // unsupported.
 
 type lbParts struct {
-	rules    []*frontend
+	// unresolved: some frontend's way to its backends could not be read,
+	// so no backend can be said to be reached only by HTTPS frontends.
+	unresolved bool
+	rules      []*frontend
 	proxies  map[string]*proxyInfo
 	policies map[string]*sslInfo
 	urlMaps  map[string]*urlMapInfo
@@ -33,6 +36,7 @@ type lbParts struct {
 
 type frontend struct {
 	r        *resource.Resource
+	bad      bool   // a field of the rule could not be read
 	target   string // a target proxy
 	backend  string // a backend service (passthrough load balancers)
 	listener resource.Listener
@@ -94,11 +98,14 @@ func tlsVersion(v string) string {
 	return strings.ReplaceAll(v, "_", ".")
 }
 
-func forwardingRule(f *file, r *resource.Resource, d, _ node) {
+func forwardingRule(f *file, r *resource.Resource, d, asset node) {
 	r.Class = resource.ClassLoadBalancer
 	lb := &resource.LoadBalancer{}
 	r.Facts.LoadBalancer = lb
 	if !d.present() {
+		if asset.has("resource") {
+			f.lb.unresolved = true // a frontend that cannot be read may reach any backend
+		}
 		return
 	}
 	// loadBalancingScheme defaults to EXTERNAL.
@@ -112,6 +119,7 @@ func forwardingRule(f *file, r *resource.Resource, d, _ node) {
 			lb.Public = boolp(true)
 		}
 	}
+	before := d.c.count()
 	fe := &frontend{r: r, target: d.s("target"), backend: d.s("backendService")}
 	fe.listener.Protocol = strings.ToUpper(d.s("IPProtocol"))
 	switch {
@@ -126,9 +134,15 @@ func forwardingRule(f *file, r *resource.Resource, d, _ node) {
 		from, _, _ := strings.Cut(pr, "-")
 		if p, err := strconv.Atoi(from); err == nil {
 			fe.listener.Port = p
+		} else {
+			d.c.wrong(d.field("portRange"), "port range", pr)
 		}
 	} else if ports, _ := d.strs("ports"); len(ports) == 1 {
 		fe.listener.Port, _ = strconv.Atoi(ports[0])
+	}
+	if d.c.count() != before {
+		fe.bad = true
+		f.lb.unresolved = true
 	}
 	if fe.target != "" {
 		attr.Relate(r, "targets", fe.target)
@@ -136,7 +150,7 @@ func forwardingRule(f *file, r *resource.Resource, d, _ node) {
 	if fe.backend != "" {
 		attr.Relate(r, "targets", fe.backend)
 	}
-	if ip := d.s("IPAddress"); ip != "" && attr.Any(lb.Public) {
+	if ip := d.s("IPAddress"); ip != "" && isTrue(lb.Public) {
 		attr.Relate(r, resource.RelUsesPublicIP, ip)
 	}
 	f.lb.rules = append(f.lb.rules, fe)
@@ -145,9 +159,14 @@ func forwardingRule(f *file, r *resource.Resource, d, _ node) {
 	}
 }
 
+func isTrue(b *bool) bool { return b != nil && *b }
+
 func targetProxy(https bool) normalizer {
-	return func(f *file, r *resource.Resource, d, _ node) {
+	return func(f *file, r *resource.Resource, d, asset node) {
 		if !d.present() {
+			if asset.has("resource") {
+				f.lb.unresolved = true
+			}
 			return
 		}
 		before := d.c.count()
@@ -156,6 +175,9 @@ func targetProxy(https bool) normalizer {
 			p.sslPolicy = d.s("sslPolicy")
 		}
 		p.readable = d.c.count() == before
+		if !p.readable {
+			f.lb.unresolved = true
+		}
 		register(f.lb.proxies, p, r, d.s("selfLink"))
 		attr.Relate(r, "routes_by", p.urlMap)
 	}
@@ -180,8 +202,11 @@ func sslPolicy(f *file, r *resource.Resource, d, _ node) {
 	register(f.lb.policies, s, r, d.s("selfLink"))
 }
 
-func urlMap(f *file, r *resource.Resource, d, _ node) {
+func urlMap(f *file, r *resource.Resource, d, asset node) {
 	if !d.present() {
+		if asset.has("resource") {
+			f.lb.unresolved = true
+		}
 		return
 	}
 	before := d.c.count()
@@ -210,6 +235,9 @@ func urlMap(f *file, r *resource.Resource, d, _ node) {
 		}
 	}
 	u.readable = d.c.count() == before
+	if !u.readable {
+		f.lb.unresolved = true
+	}
 	for _, s := range u.services {
 		attr.Relate(r, "routes_to", s)
 	}
@@ -220,7 +248,12 @@ func backendService(f *file, r *resource.Resource, d, _ node) {
 	if !d.present() {
 		return // its class depends on the data: an IAM policy line leaves it to the resource line
 	}
-	cdn := attr.Any(d.b("enableCDN"))
+	cdnFlag, cst := d.boolean("enableCDN")
+	if cst == bad {
+		f.lb.unresolved = true
+		return // a backend whose kind cannot be read: unsupported, every fact unknown
+	}
+	cdn := isTrue(cdnFlag)
 	b := &backendInfo{r: r, cdn: cdn}
 	if cdn {
 		r.Class = resource.ClassCDN
@@ -275,7 +308,12 @@ func backendBucket(f *file, r *resource.Resource, d, _ node) {
 	// Application Load Balancers with backend buckets, logging is
 	// automatically enabled and cannot be disabled".
 	b := &backendInfo{r: r, logs: boolp(true)}
-	if attr.Any(d.b("enableCdn")) {
+	cdnFlag, cst := d.boolean("enableCdn")
+	if cst == bad {
+		f.lb.unresolved = true
+		return
+	}
+	if isTrue(cdnFlag) {
 		b.cdn = true
 		r.Class = resource.ClassCDN
 		c := &resource.CDN{OriginHTTPSOnly: boolp(true), AccessLogs: boolp(true)} // Google's network to Cloud Storage
@@ -292,22 +330,29 @@ func backendBucket(f *file, r *resource.Resource, d, _ node) {
 }
 
 // join fills each forwarding rule from its proxy, URL map, SSL policy and
-// backends, and each CDN backend from the frontends reaching it.
+// backends, and each CDN backend from the frontends reaching it. A fact
+// whose pieces are missing or unreadable stays unknown; so does a listener
+// not wholly known (a list is judged whole).
 func (p *lbParts) join() {
 	for _, fe := range p.rules {
+		if fe.bad {
+			continue
+		}
 		lb := fe.r.Facts.LoadBalancer
 		l := fe.listener
 		var backends []string
-		protocolKnown := true
+		resolved, listenerKnown := true, true
 		switch {
 		case fe.target != "" && (l.Protocol == "HTTP" || l.Protocol == "HTTPS"):
 			px := p.proxies[relKey(fe.target)]
 			if px == nil || !px.readable {
-				protocolKnown = false
+				resolved, listenerKnown = false, false
 				break
 			}
 			um := p.urlMaps[relKey(px.urlMap)]
-			if um != nil && um.readable {
+			if um == nil || !um.readable {
+				resolved = false
+			} else {
 				backends = um.services
 			}
 			if px.https {
@@ -321,40 +366,45 @@ func (p *lbParts) join() {
 					l.TLSPolicy, l.MinTLSVersion = pol.name, tlsVersion(pol.minTLS)
 					lb.WeakTLS = boolp(l.MinTLSVersion < "1.2" || pol.profile == "COMPATIBLE")
 				default:
-					protocolKnown = false
+					listenerKnown = false
 				}
 				break
 			}
-			if um == nil || !um.readable || um.redirect == nil {
-				protocolKnown = false
+			if !resolved || um.redirect == nil {
+				listenerKnown = false
 				break
 			}
 			l.RedirectsToHTTPS = um.redirect
 			lb.HTTPListener = boolp(!*um.redirect)
 		case fe.target != "":
-			protocolKnown = false // SSL/TCP proxies and other targets: no HTTP facts
+			// SSL/TCP proxies and other targets: no HTTP facts, backends not followed.
+			resolved = false
 		case fe.backend != "":
 			backends = []string{fe.backend}
 			lb.HTTPListener = boolp(false)
 		}
-		if l.Protocol != "" {
+		if !resolved {
+			p.unresolved = true
+		}
+		if l.Protocol != "" && listenerKnown {
 			lb.Listeners = []resource.Listener{l}
 		}
 		// Logging and Cloud Armor are set on the backends: every backend must say.
-		if len(backends) > 0 {
+		if resolved && len(backends) > 0 {
 			logs, waf := boolp(true), boolp(true)
 			for _, s := range backends {
 				b := p.backends[relKey(s)]
 				if b == nil {
 					logs, waf = nil, nil
-					break
+					p.unresolved = true
+					continue
 				}
 				logs, waf = and(logs, b.logs), and(waf, b.waf)
 				b.reached = true
-				if !protocolKnown {
+				if !listenerKnown {
 					b.unknownF = true
 				}
-				if l.Protocol == "HTTP" && attr.Any(lb.HTTPListener) {
+				if l.Protocol == "HTTP" && isTrue(lb.HTTPListener) {
 					b.viaHTTP = true
 				}
 				if l.MinTLSVersion != "" && (b.minTLS == "" || l.MinTLSVersion < b.minTLS) {
@@ -371,12 +421,14 @@ func (p *lbParts) join() {
 		}
 		seen[b] = true
 		c := b.r.Facts.CDN
-		c.MinTLSVersion = b.minTLS
 		switch {
 		case b.viaHTTP:
-			c.ViewerHTTPSOnly = boolp(false)
-		case !b.unknownF:
+			c.ViewerHTTPSOnly = boolp(false) // whatever else reaches it
+		case !b.unknownF && !p.unresolved:
 			c.ViewerHTTPSOnly = boolp(true)
+		}
+		if !b.unknownF && !p.unresolved {
+			c.MinTLSVersion = b.minTLS
 		}
 	}
 }

@@ -28,6 +28,7 @@ const (
 // checker collects the problems of one asset.
 type checker struct {
 	name     string
+	bad      int // wrong-typed reads, counting repeated reads of one field
 	problems []attr.Problem
 	seen     map[string]bool
 }
@@ -35,9 +36,10 @@ type checker struct {
 // count is the number of problems so far: a normalizer compares it before
 // and after reading a group of fields to drop the facts the group gives
 // when one of them had the wrong type.
-func (c *checker) count() int { return len(c.problems) }
+func (c *checker) count() int { return c.bad }
 
 func (c *checker) wrong(field, want string, got any) {
+	c.bad++
 	if c.seen == nil {
 		c.seen = map[string]bool{}
 	}
@@ -173,8 +175,7 @@ func (n node) flag(keys ...string) *bool {
 	return nil
 }
 
-// integer reads a whole JSON number or a numeric text (Google APIs write
-// int64 fields as text).
+// integer reads an int32 field: a whole JSON number.
 func (n node) integer(keys ...string) (*int, state) {
 	v, st := n.lookup(keys...)
 	if st != ok {
@@ -191,17 +192,28 @@ func (n node) integer(keys ...string) (*int, state) {
 			x := int(i)
 			return &x, ok
 		}
-	case string:
-		if i, err := strconv.Atoi(strings.TrimSpace(t)); err == nil {
-			return &i, ok
-		}
 	}
 	n.c.wrong(n.field(keys...), "integer", v)
 	return nil, bad
 }
 
-// i reads an integer, nil when absent or of the wrong type (reported).
+// i reads an int32 field, nil when absent or of the wrong type (reported).
 func (n node) i(keys ...string) *int { v, _ := n.integer(keys...); return v }
+
+// i64 reads an int64 field, which Google APIs write as text ("100").
+func (n node) i64(keys ...string) *int {
+	s, st := n.str(keys...)
+	if st != ok {
+		return nil
+	}
+	v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || v > 1e15 || v < -1e15 {
+		n.c.wrong(n.field(keys...), "integer text", s)
+		return nil
+	}
+	i := int(v)
+	return &i
+}
 
 // obj reads a nested object; the returned node is zero unless ok.
 func (n node) obj(keys ...string) (node, state) {

@@ -284,4 +284,3 @@ func TestSampleOrganizationFacts(t *testing.T) {
 	}
 }
 
-func isTrue(b *bool) bool { return b != nil && *b }

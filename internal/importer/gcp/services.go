@@ -130,7 +130,7 @@ func disk(_ *file, r *resource.Resource, d, _ node) {
 		dk.Attached = boolp(len(users) > 0)
 		dk.AttachedTo = users
 	}
-	dk.SizeGB = d.i("sizeGb")
+	dk.SizeGB = d.i64("sizeGb")
 	if self := d.s("selfLink"); self != "" {
 		r.Aliases = appendAliases(r.Aliases, computeAliases(self)...)
 	}
@@ -398,11 +398,16 @@ func cluster(_ *file, r *resource.Resource, d, _ node) {
 	} else if st != bad && attr.Any(public) {
 		kc.EndpointAllowedCIDRs = []string{"0.0.0.0/0"}
 	}
-	if private := pc.b("enablePrivateNodes"); private != nil {
+	before = d.c.count()
+	private, _ := pc.boolean("enablePrivateNodes")
+	defaultPrivate, _ := d.boolean("networkConfig", "defaultEnablePrivateNodes")
+	switch {
+	case d.c.count() != before || pst == bad:
+	case private != nil:
 		kc.PrivateNodes = private
-	} else if dp := d.b("networkConfig", "defaultEnablePrivateNodes"); dp != nil {
-		kc.PrivateNodes = dp
-	} else if pst != bad {
+	case defaultPrivate != nil:
+		kc.PrivateNodes = defaultPrivate
+	default:
 		kc.PrivateNodes = boolp(false)
 	}
 
@@ -421,12 +426,14 @@ func cluster(_ *file, r *resource.Resource, d, _ node) {
 
 	// Network policy: the Calico add-on, or GKE Dataplane V2 (which
 	// always enforces network policies).
-	if dp := d.s("networkConfig", "datapathProvider"); dp == "ADVANCED_DATAPATH" {
+	if dp, st := d.str("networkConfig", "datapathProvider"); dp == "ADVANCED_DATAPATH" {
 		kc.NetworkPolicy = boolp(true)
-	} else if np, st := d.obj("networkPolicy"); st == ok {
-		kc.NetworkPolicy = np.flag("enabled")
-	} else if st == absent {
-		kc.NetworkPolicy = boolp(false)
+	} else if st != bad {
+		if np, st := d.obj("networkPolicy"); st == ok {
+			kc.NetworkPolicy = np.flag("enabled")
+		} else if st == absent {
+			kc.NetworkPolicy = boolp(false)
+		}
 	}
 
 	// Legacy authorization and authentication: ABAC, basic auth, client
