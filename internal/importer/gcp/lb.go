@@ -28,10 +28,10 @@ type lbParts struct {
 	// so no backend can be said to be reached only by HTTPS frontends.
 	unresolved bool
 	rules      []*frontend
-	proxies  map[string]*proxyInfo
-	policies map[string]*sslInfo
-	urlMaps  map[string]*urlMapInfo
-	backends map[string]*backendInfo
+	proxies    map[string]*proxyInfo
+	policies   map[string]*sslInfo
+	urlMaps    map[string]*urlMapInfo
+	backends   map[string]*backendInfo
 }
 
 type frontend struct {

@@ -283,4 +283,3 @@ func TestSampleOrganizationFacts(t *testing.T) {
 		t.Errorf("service account aliases: %v", sa.Aliases)
 	}
 }
-
