@@ -3,8 +3,8 @@ package awsconfig
 import (
 	"context"
 	"os"
-	"strings"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
