@@ -21,11 +21,9 @@ package vigil.rules.azure_custom_owner_role
 
 # Role definitions are resources of class role carrying facts.role; anything
 # else of the class is not a role definition.
-definition(r) if is_object(r.facts.role)
-
 skip contains r.id if {
 	some r in input.resources.role
-	not definition(r)
+	not r.facts.role
 }
 
 fail contains r.id if {

@@ -18,20 +18,14 @@
 #     nist-800-53-r5: ["SC-12"]
 package vigil.rules.azure_key_no_expiry
 
-has_expiry(k) if {
-	is_string(k.expires)
-	k.expires != ""
-}
-
 # The export shows the key's attributes when it carries its enabled flag;
 # only then does a missing expiry mean "no expiry". Without either the key is
-# UNKNOWN (custom.requires: facts.key.expires).
-attributes_known(k) if is_boolean(k.enabled)
-
+# UNKNOWN (custom.requires: facts.key.expires). An empty expires is absent
+# (not r.facts.key.expires).
 fail contains r.id if {
 	some r in input.resources.key
-	attributes_known(r.facts.key)
-	not has_expiry(r.facts.key)
+	r.facts.key.enabled in {true, false}
+	not r.facts.key.expires
 }
 
 message[id] := "the key has no expiration date" if some id in fail

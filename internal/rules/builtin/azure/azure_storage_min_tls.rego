@@ -19,18 +19,25 @@
 #     nist-800-53-r5: ["SC-8"]
 package vigil.rules.azure_storage_min_tls
 
-# version(r) is the minimum TLS version as a number. Importers normalize the
-# export's TLS1_2 to "1.2"; the export's own spellings (TLS1_2, TLSv1.2) are
-# read too, so an input that was not normalized is not taken for a pass.
-version(r) := to_number(v) if {
-	is_string(r.facts.storage.min_tls_version)
-	v := replace(trim_prefix(trim_prefix(trim_space(lower(r.facts.storage.min_tls_version)), "tls"), "v"), "_", ".")
-	regex.match(`^[0-9]+(\.[0-9]+)?$`, v)
+# Importers normalize the export's TLS1_2 to "1.2"; the export's own
+# spellings of the versions below 1.2 (TLS1_0, TLSv1.1...) fail too, so an
+# input that was not normalized is not taken for a pass. The fail set
+# compares the fact with constants only, so the engine evaluates it in Go:
+# the normalized versions ("1.0" ... "1.3") compare as strings as they do
+# as numbers.
+fail contains r.id if {
+	some r in input.resources.object_storage
+	r.facts.storage.min_tls_version < "1.2"
 }
 
 fail contains r.id if {
 	some r in input.resources.object_storage
-	version(r) < 1.2
+	r.facts.storage.min_tls_version in {
+		"TLS1_0", "TLS1_1", "tls1_0", "tls1_1", "Tls1_0", "Tls1_1",
+		"TLS1.0", "TLS1.1", "tls1.0", "tls1.1",
+		"TLSv1.0", "TLSv1.1", "tlsv1.0", "tlsv1.1", "TLSv1_0", "TLSv1_1", "tlsv1_0", "tlsv1_1",
+		"TLS10", "TLS11", "tls10", "tls11", "v1.0", "v1.1",
+	}
 }
 
 message[r.id] := sprintf("minimum TLS version is %s", [r.facts.storage.min_tls_version]) if {

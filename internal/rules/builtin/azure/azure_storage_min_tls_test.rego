@@ -38,3 +38,13 @@ test_fail_export_spelling if {
 test_pass_export_spelling if {
 	not "r1" in rule.fail with input as one("azure", {"storage": {"min_tls_version": "TLS1_2"}})
 }
+
+test_fail_other_export_spellings if {
+	"r1" in rule.fail with input as one("azure", {"storage": {"min_tls_version": "tlsv1.1"}})
+	"r1" in rule.fail with input as one("azure", {"storage": {"min_tls_version": "TLS1.0"}})
+	"r1" in rule.fail with input as one("azure", {"storage": {"min_tls_version": "1"}})
+}
+
+test_pass_tls_1_3_export_spelling if {
+	not "r1" in rule.fail with input as one("azure", {"storage": {"min_tls_version": "TLS1_3"}})
+}

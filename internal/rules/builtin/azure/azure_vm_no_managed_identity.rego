@@ -16,18 +16,20 @@
 #     nist-800-53-r5: ["IA-5"]
 package vigil.rules.azure_vm_no_managed_identity
 
-has_identity(c) if {
-	is_string(c.identity)
-	c.identity != ""
-	lower(c.identity) != "none"
-}
-
 # A VM whose compute facts were exported but name no identity fails; one
 # without compute facts is UNKNOWN (custom.requires: facts.compute.identity).
+# The importer leaves identity absent for an identity type of None; other
+# sources may write None themselves. (Comparisons only: the engine
+# evaluates the rule in Go.)
 fail contains r.id if {
 	some r in input.resources.compute
-	is_object(r.facts.compute)
-	not has_identity(r.facts.compute)
+	r.facts.compute
+	not r.facts.compute.identity
+}
+
+fail contains r.id if {
+	some r in input.resources.compute
+	r.facts.compute.identity in {"None", "none", "NONE"}
 }
 
 message[id] := "no managed identity is assigned" if some id in fail
