@@ -151,8 +151,8 @@ func runScan(cmd *cobra.Command, args []string, f scanFlags) error {
 	return nil
 }
 
-func buildFilter(f scanFlags) (report.Filter, error) {
-	var flt report.Filter
+func buildFilter(f scanFlags) (finding.Filter, error) {
+	var flt finding.Filter
 	for _, p := range f.providers {
 		p = strings.ToLower(strings.TrimSpace(p))
 		if p != "aws" && p != "azure" && p != "gcp" {

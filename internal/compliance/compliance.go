@@ -91,13 +91,7 @@ func FrameworkName(key string) string {
 // A cross-cloud rule mapped to CIS AWS, Azure and GCP controls therefore
 // decides each benchmark's control with its own cloud's resources only.
 func AppliesTo(framework string, provider resource.Provider) bool {
-	fw := strings.ToLower(framework)
-	for _, p := range []resource.Provider{resource.AWS, resource.Azure, resource.GCP} {
-		if strings.HasPrefix(fw, "cis-"+string(p)+"-") {
-			return provider == p
-		}
-	}
-	return true
+	return finding.FrameworkAppliesTo(framework, provider)
 }
 
 // Summarize computes, for each framework key present in the rules' metadata

@@ -5,7 +5,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/vigil-sec/vigil/internal/inventory"
 	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/source"
 )
 
 // RuleInfo is what the summary and the reports need to know about a rule.
@@ -87,30 +89,17 @@ type RuleSummary struct {
 	Counts
 }
 
-// InventorySummary is the importer's account of its input: what was read,
-// what was not modelled and what could not be read. It mirrors
-// importer.Inventory without the resources.
-type InventorySummary struct {
-	Resources   int            `json:"resources"`
-	Files       map[string]int `json:"files"`
-	Unsupported map[string]int `json:"unsupported,omitempty"`
-	Skipped     []SkippedInput `json:"skipped,omitempty"`
-	Errors      []InputError   `json:"errors,omitempty"`
-}
+// InventorySummary is the inventory's account of its input (what was read,
+// by provider, class and format; what was not modelled, skipped or could
+// not be read): inventory.Summary itself, the one source of truth.
+type InventorySummary = inventory.Summary
 
 // SkippedInput is an input that is not a recognised export.
-type SkippedInput struct {
-	Path   string `json:"path"`
-	Reason string `json:"reason"`
-}
+type SkippedInput = source.Skipped
 
-// InputError is an input that could not be read.
-type InputError struct {
-	Path   string `json:"path"`
-	Line   int    `json:"line,omitempty"`
-	Offset int64  `json:"offset,omitempty"`
-	Error  string `json:"error"`
-}
+// InputError is an input problem, located by file, line or offset,
+// resource and field.
+type InputError = source.Problem
 
 // SuppressionReport says what a suppressions file did in this scan.
 type SuppressionReport struct {

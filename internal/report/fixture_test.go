@@ -123,7 +123,7 @@ func fixture() *Report {
 		Resources: 11, Files: map[string]int{"aws-config-snapshot": 2, "azure-resource-graph": 1, "gcp-cloud-asset": 1},
 		Unsupported: map[string]int{"AWS::Lambda::Function": 3},
 		Skipped:     []finding.SkippedInput{{Path: "examples/org/README.md", Reason: "not JSON"}},
-		Errors:      []finding.InputError{{Path: "examples/org/gcp/broken.ndjson", Line: 7, Error: "invalid character '}'"}},
+		Errors:      []finding.InputError{{Path: "examples/org/gcp/broken.ndjson", Line: 7, Err: "invalid character '}'"}},
 	}
 	r.Summary.Suppressions = &finding.SuppressionReport{
 		File: "suppressions.yaml",

@@ -16,9 +16,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/vigil-sec/vigil/internal/finding"
-	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/ocsf"
-	"github.com/vigil-sec/vigil/internal/resource"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -469,54 +467,39 @@ func TestUnknownFormat(t *testing.T) {
 
 func TestFilter(t *testing.T) {
 	fs := fixture().Findings
-	count := func(f Filter) int { return len(f.Apply(fs)) }
-	if n := count(Filter{}); n != len(fs) {
+	count := func(f finding.Filter) int { return len(f.Apply(fs)) }
+	if n := count(finding.Filter{}); n != len(fs) {
 		t.Errorf("empty filter kept %d", n)
 	}
-	if n := count(Filter{Providers: []string{"GCP"}}); n != 3 {
+	if n := count(finding.Filter{Providers: []string{"GCP"}}); n != 3 {
 		t.Errorf("gcp: %d", n)
 	}
-	if n := count(Filter{MinSeverity: finding.High}); n != 8 {
+	if n := count(finding.Filter{MinSeverity: finding.High}); n != 8 {
 		t.Errorf("high+: %d", n)
 	}
-	if n := count(Filter{Statuses: []finding.Status{finding.Unknown}}); n != 2 {
+	if n := count(finding.Filter{Statuses: []finding.Status{finding.Unknown}}); n != 2 {
 		t.Errorf("unknown: %d", n)
 	}
-	if n := count(Filter{Rules: []string{"network-*"}}); n != 3 {
+	if n := count(finding.Filter{Rules: []string{"network-*"}}); n != 3 {
 		t.Errorf("network-*: %d", n)
 	}
-	if n := count(Filter{Rules: []string{"keys-rotation", "db-backups"}}); n != 4 {
+	if n := count(finding.Filter{Rules: []string{"keys-rotation", "db-backups"}}); n != 4 {
 		t.Errorf("rules: %d", n)
 	}
-	if n := count(Filter{Frameworks: []string{"pci-dss-4.0"}}); n != 3 {
+	if n := count(finding.Filter{Frameworks: []string{"pci-dss-4.0"}}); n != 3 {
 		t.Errorf("pci: %d", n)
 	}
-	if n := count(Filter{Frameworks: []string{"cis"}}); n != 6 { // CIS AWS controls select AWS findings only
+	if n := count(finding.Filter{Frameworks: []string{"cis"}}); n != 6 { // CIS AWS controls select AWS findings only
 		t.Errorf("cis prefix: %d", n)
 	}
-	if n := count(Filter{Frameworks: []string{"cis-aws"}, Providers: []string{"azure"}}); n != 0 {
+	if n := count(finding.Filter{Frameworks: []string{"cis-aws"}, Providers: []string{"azure"}}); n != 0 {
 		t.Errorf("cis-aws on azure: %d", n)
 	}
-	if n := count(Filter{Frameworks: []string{"cis-aws"}, Providers: []string{"aws"}, MinSeverity: finding.Critical}); n != 3 {
+	if n := count(finding.Filter{Frameworks: []string{"cis-aws"}, Providers: []string{"aws"}, MinSeverity: finding.Critical}); n != 3 {
 		t.Errorf("combined: %d", n)
 	}
-	if n := count(Filter{Frameworks: []string{"ci"}}); n != 0 {
+	if n := count(finding.Filter{Frameworks: []string{"ci"}}); n != 0 {
 		t.Errorf("partial word must not match: %d", n)
-	}
-}
-
-func TestGlobMatch(t *testing.T) {
-	cases := []struct {
-		p, s string
-		ok   bool
-	}{
-		{"a*", "abc", true}, {"*c", "abc", true}, {"a*c", "abc", true}, {"a*d", "abc", false},
-		{"abc", "abc", true}, {"ab", "abc", false}, {"*", "", true}, {"a*b*c", "aXbYc", true}, {"a*b*c", "acb", false},
-	}
-	for _, c := range cases {
-		if globMatch(c.p, c.s) != c.ok {
-			t.Errorf("globMatch(%q, %q) != %v", c.p, c.s, c.ok)
-		}
 	}
 }
 
@@ -526,23 +509,6 @@ func TestArtifactURI(t *testing.T) {
 	}
 	if got := artifactURI("/data/exports/snap.json"); got != "file:///data/exports/snap.json" {
 		t.Errorf("absolute: %s", got)
-	}
-}
-
-func TestSourcesAndInventoryFrom(t *testing.T) {
-	inv := &importer.Inventory{
-		Resources: []*resource.Resource{{ID: "a", Source: "x/a.json"}, {ID: "b", Source: "live"}, {ID: "c"}},
-		Files:     map[string]int{"aws-config": 1},
-		Skipped:   []importer.Skipped{{Path: "README.md", Reason: "not JSON"}},
-		Errors:    []importer.InputError{{Path: "bad.json", Offset: 12, Err: "unexpected EOF"}},
-	}
-	src := SourcesFrom(inv)
-	if len(src) != 1 || src["a"] != "x/a.json" {
-		t.Errorf("sources %v", src)
-	}
-	s := InventoryFrom(inv)
-	if s.Resources != 3 || s.Files["aws-config"] != 1 || s.Skipped[0].Path != "README.md" || inputErrorText(s.Errors[0]) != "bad.json: at byte 12: unexpected EOF" {
-		t.Errorf("inventory %+v", s)
 	}
 }
 

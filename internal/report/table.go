@@ -259,15 +259,7 @@ func unknownRules(rs []finding.RuleSummary) []string {
 	return out
 }
 
-func inputErrorText(e finding.InputError) string {
-	switch {
-	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Error)
-	case e.Offset > 0:
-		return fmt.Sprintf("%s: at byte %d: %s", e.Path, e.Offset, e.Error)
-	}
-	return e.Path + ": " + e.Error
-}
+func inputErrorText(e finding.InputError) string { return e.Error() }
 
 func scoreText(s *float64) string {
 	if s == nil {

@@ -4,24 +4,31 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/vigil-sec/vigil/internal/compliance"
 	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/importer"
+	"github.com/vigil-sec/vigil/internal/inventory"
 	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/report"
+	"github.com/vigil-sec/vigil/internal/source"
 	"github.com/vigil-sec/vigil/internal/suppress"
 )
 
 // Options configure a scan.
 type Options struct {
+	// Sources are read and collected into one inventory (inventory.Collect).
+	Sources []source.Source
+	// Paths are export files or directories, read by one file source
+	// (importer.Files) after Sources.
 	Paths []string
 	// Now is the scan time: key ages and suppression expiry are measured
 	// against it. Zero means time.Now().
 	Now          time.Time
 	Suppressions *suppress.Set
-	Filter       report.Filter
+	Filter       finding.Filter
 	Catalogues   []*compliance.Catalogue
 	Logger       *slog.Logger
 	// Progress, when set, is told what the scan is doing.
@@ -35,12 +42,25 @@ type Options struct {
 // Result is a finished scan.
 type Result struct {
 	Report    *report.Report
-	Inventory *importer.Inventory
+	Inventory *inventory.Inventory
 	// Timings of the stages.
 	ImportTime, EvalTime time.Duration
 }
 
-// Run imports opts.Paths and evaluates the engine's rules over them.
+// sourceNames says what a scan reads, for progress.
+func sourceNames(srcs []source.Source, paths []string) string {
+	names := make([]string, 0, len(srcs))
+	for _, s := range srcs {
+		if _, files := s.(*importer.FileSource); files {
+			names = append(names, fmt.Sprint(paths))
+			continue
+		}
+		names = append(names, s.Name())
+	}
+	return strings.Join(names, ", ")
+}
+
+// Run collects opts.Sources and opts.Paths into one inventory and evaluates the engine's rules over them.
 func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 	log := opts.Logger
 	if log == nil {
@@ -61,15 +81,19 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 		defer gc.restore()
 	}
 
-	progress("importing " + fmt.Sprint(opts.Paths))
+	srcs := opts.Sources
+	if len(opts.Paths) > 0 {
+		srcs = append(srcs[:len(srcs):len(srcs)], importer.Files(opts.Paths, importer.WithLogger(log)))
+	}
+	progress("importing " + sourceNames(srcs, opts.Paths))
 	t0 := time.Now()
-	inv, err := importer.Load(ctx, opts.Paths, importer.WithLogger(log))
+	inv, err := inventory.Collect(ctx, srcs...)
 	if err != nil {
 		return nil, fmt.Errorf("importing: %w", err)
 	}
 	importTime := time.Since(t0)
 	gc.grow()
-	log.Info("imported", "resources", len(inv.Resources), "errors", len(inv.Errors), "skipped", len(inv.Skipped), "took", importTime)
+	log.Info("imported", "resources", inv.Summary.Resources, "errors", len(inv.Errors), "skipped", len(inv.Skipped), "took", importTime)
 	for _, ie := range inv.Errors {
 		log.Info("input error", "error", ie.Error())
 	}
@@ -93,11 +117,16 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 	infos := RuleInfos(e.Rules())
 	rep := report.Build(fs, infos, now, opts.Catalogues...)
 	rep.Inputs = opts.Paths
-	rep.Summary.Inventory = report.InventoryFrom(inv)
+	for _, src := range opts.Sources {
+		rep.Inputs = append(rep.Inputs, src.Name())
+	}
+	rep.Summary.Inventory = &inv.Summary
 	rep.Summary.Suppressions = srep
 	rep.Sources = make(map[string]string, len(inv.Resources))
 	for _, r := range inv.Resources {
-		if r.Source != "" {
+		if r.Location != nil && r.Location.File != "" {
+			rep.Sources[r.ID] = r.Location.File
+		} else if r.Source != "" && r.Source != "live" && r.Source != "synthesized" {
 			rep.Sources[r.ID] = r.Source
 		}
 	}
