@@ -639,7 +639,7 @@ def build_dev(ue1):
         "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}, ptg)
     plant("secret-rotation-disabled", sa, "RotationEnabled false")
     plant("secret-public", sa, "resource policy allows AWS \"*\" secretsmanager:GetSecretValue")
-    pending("secret", sa, ["key_manager=provider (no KMSKeyId: aws/secretsmanager)"])
+    plant("secret-not-customer-key", sa, "no KMSKeyId: encrypted with the AWS-managed aws/secretsmanager key")
 
     r = ecr(ue1, "nw-dev/notebooks", False, "MUTABLE", {"Version": "2012-10-17", "Statement": [{
         "Sid": "pull-from-anywhere", "Effect": "Allow", "Principal": "*",

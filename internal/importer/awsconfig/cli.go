@@ -100,7 +100,23 @@ func permissions(n node, key string) (public *bool, shared []string) {
 	return boolp(pub), shared
 }
 
+var acctElem = regexp.MustCompile(`(^|[^0-9])([0-9]{12})([^0-9]|$)`)
+
+// accountOfPath finds a 12-digit account ID among the elements of p (the
+// sample's and collect scripts' <account>/cli/... layout).
+func accountOfPath(p string) string {
+	for _, el := range strings.Split(filepath.ToSlash(p), "/") {
+		if m := acctElem.FindStringSubmatch(el); m != nil {
+			return m[2]
+		}
+	}
+	return ""
+}
+
 func cliResource(path, typ, id, name, acct string, raw attr.M, cls resource.Class) *resource.Resource {
+	if acct == "" {
+		acct = accountOfPath(path)
+	}
 	return &resource.Resource{Provider: resource.AWS, Account: acct, Region: regionInPath(path), Type: typ, ID: id,
 		Name: name, Raw: raw, Source: path, Class: cls, Tags: attr.Tags(getv(raw, "Tags"))}
 }

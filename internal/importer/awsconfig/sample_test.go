@@ -69,6 +69,11 @@ func loadSampleAWS(t *testing.T) ([]*resource.Resource, map[string]string) {
 		}
 		for _, r := range res.Resources {
 			if old := byID[r.ID]; old != nil {
+				for _, f := range [][2]*string{{&old.Account, &r.Account}, {&old.Region, &r.Region}, {&old.Name, &r.Name}} {
+					if *f[0] == "" {
+						*f[0] = *f[1]
+					}
+				}
 				fill(reflect.ValueOf(&old.Facts).Elem(), reflect.ValueOf(&r.Facts).Elem())
 				if old.Class == resource.ClassOther {
 					old.Class = r.Class

@@ -1,0 +1,210 @@
+package awsconfig_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+func bp(b *bool) string {
+	if b == nil {
+		return "nil"
+	}
+	if *b {
+		return "true"
+	}
+	return "false"
+}
+
+func hasRel(r *resource.Resource, typ, target string) bool {
+	for _, rel := range r.Relationships {
+		if rel.Type == typ && rel.TargetID == target {
+			return true
+		}
+	}
+	return false
+}
+
+// The facts of the sample organization's AWS resources of the classes
+// added by issue 6, as the importer reads them from the real export shapes.
+func TestSampleOrgAWSFacts(t *testing.T) {
+	rs, unsupported := loadSampleAWS(t)
+	byID, byName := map[string]*resource.Resource{}, map[string]*resource.Resource{}
+	for _, r := range rs {
+		byID[r.ID] = r
+		byName[r.Type+"|"+r.Name] = r
+	}
+	get := func(typ, name string) *resource.Resource {
+		t.Helper()
+		r := byName[typ+"|"+name]
+		if r == nil {
+			t.Fatalf("no %s named %s", typ, name)
+		}
+		return r
+	}
+	want := func(what string, got *bool, w string) {
+		t.Helper()
+		if bp(got) != w {
+			t.Errorf("%s = %s, want %s", what, bp(got), w)
+		}
+	}
+
+	// Disks: instances point at their volumes by volume ID, the volume's alias.
+	app1 := get("AWS::EC2::Instance", "nw-prod-app-1")
+	root := get("AWS::EC2::Volume", "nw-prod-app-1-root")
+	volID := root.Aliases[0]
+	if !strings.HasPrefix(volID, "vol-") || !hasRel(app1, resource.RelUsesDisk, volID) {
+		t.Errorf("instance → disk: %v, aliases %v", app1.Relationships, root.Aliases)
+	}
+	d := root.Facts.Disk
+	want("root.encrypted", d.Encrypted, "true")
+	want("root.attached", d.Attached, "true")
+	if len(d.AttachedTo) != 1 || !strings.HasPrefix(d.AttachedTo[0], "i-") || len(root.Relationships) == 0 {
+		t.Errorf("root disk: %+v %v", d, root.Relationships)
+	}
+	scratch := get("AWS::EC2::Volume", "nw-dev-scratch-old").Facts.Disk
+	want("scratch.attached", scratch.Attached, "false")
+	want("scratch.encrypted", scratch.Encrypted, "false")
+
+	// IAM: managed policies, attachments, groups, trust, profiles.
+	full := byID["arn:aws:iam::444455556666:policy/NW-DevFullAccess"]
+	if full == nil || full.Class != resource.ClassIAMPolicy {
+		t.Fatalf("policy: %+v", full)
+	}
+	p := full.Facts.Policy
+	want("policy.admin", p.Admin, "true")
+	want("policy.attached", p.Attached, "true")
+	if p.Managed != "customer" || p.Document == nil || len(p.Document.Statements) != 1 || len(p.AttachedTo) != 1 {
+		t.Errorf("policy facts: %+v", p)
+	}
+	sandbox := get("AWS::IAM::Role", "nw-dev-sandbox")
+	if !hasRel(sandbox, resource.RelHasPolicy, full.ID) {
+		t.Errorf("role → policy: %v", sandbox.Relationships)
+	}
+	if tp := sandbox.Facts.Identity.TrustPolicy; tp == nil || tp.Statements[0].Principals[0] != (resource.Principal{Type: "Service", ID: "ec2.amazonaws.com"}) {
+		t.Errorf("trust policy: %+v", tp)
+	}
+	if ip := get("AWS::IAM::Role", "nw-prod-app-instance").Facts.Identity.InstanceProfiles; len(ip) != 1 {
+		t.Errorf("instance profiles: %v", ip)
+	}
+	alice := get("AWS::IAM::User", "alice.nguyen")
+	if !reflect.DeepEqual(alice.Facts.Identity.Groups, []string{"DataEngineers"}) ||
+		!hasRel(alice, resource.RelMemberOf, "arn:aws:iam::111122223333:group/DataEngineers") {
+		t.Errorf("alice groups: %v %v", alice.Facts.Identity.Groups, alice.Relationships)
+	}
+	if byID["arn:aws:iam::111122223333:group/DataEngineers"].Class != resource.ClassGroup {
+		t.Error("IAM groups are class group")
+	}
+	dev := get("AWS::IAM::User", "dev-admin-shared").Facts.Identity
+	if len(dev.InlineDocuments) != 1 || dev.InlineDocuments[0].Document.Statements[0].Actions[0] != "*" {
+		t.Errorf("inline documents: %+v", dev.InlineDocuments)
+	}
+	want("dev-admin-shared.admin", dev.Admin, "true")
+	pg := get("AWS::IAM::Group", "dev-power-users-planted").Facts.Group
+	want("group.admin", pg.Admin, "true")
+	admins := get("AWS::IAM::Group", "Administrators").Facts.Group
+	want("Administrators.admin (AdministratorAccess)", admins.Admin, "true")
+
+	// Functions.
+	ok := get("AWS::Lambda::Function", "nw-prod-curated-indexer").Facts.Function
+	want("clean fn deprecated", ok.RuntimeDeprecated, "false")
+	want("clean fn public", ok.PublicInvocation, "false")
+	want("clean fn secrets", ok.EnvironmentSecrets, "false")
+	want("clean fn vpc", ok.InVPC, "true")
+	want("clean fn tracing", ok.Tracing, "true")
+	bad := get("AWS::Lambda::Function", "nw-dev-report-mailer").Facts.Function
+	want("bad fn deprecated", bad.RuntimeDeprecated, "true")
+	want("bad fn public", bad.PublicInvocation, "true")
+	if !reflect.DeepEqual(bad.SecretVariables, []string{"REPORT_API_TOKEN", "SMTP_PASSWORD"}) || bad.Identity == "" {
+		t.Errorf("bad fn: %+v", bad)
+	}
+
+	// Load balancers: the listeners are on their load balancer.
+	web := get("AWS::ElasticLoadBalancingV2::LoadBalancer", "nw-prod-web").Facts.LoadBalancer
+	if len(web.Listeners) != 2 {
+		t.Errorf("listeners: %+v", web.Listeners)
+	}
+	want("web.public", web.Public, "true")
+	want("web.http_listener", web.HTTPListener, "false")
+	want("web.weak_tls", web.WeakTLS, "false")
+	tools := get("AWS::ElasticLoadBalancingV2::LoadBalancer", "nw-dev-tools").Facts.LoadBalancer
+	want("tools.http_listener", tools.HTTPListener, "true")
+	want("tools.weak_tls", tools.WeakTLS, "true")
+	elb := get("AWS::ElasticLoadBalancing::LoadBalancer", "nw-dev-legacy-elb").Facts.LoadBalancer
+	want("elb.http_listener", elb.HTTPListener, "true")
+	want("elb.weak_tls", elb.WeakTLS, "true")
+	for id, typ := range unsupported {
+		if typ == "AWS::ElasticLoadBalancingV2::Listener" && byID[id].Class != resource.ClassOther {
+			t.Errorf("folded listener %s keeps a class", id)
+		}
+	}
+
+	// Snapshots and images from the CLI, merged with their permissions.
+	var public, shared, images int
+	for _, r := range rs {
+		s := r.Facts.Snapshot
+		if r.Account != "444455556666" || s == nil {
+			continue
+		}
+		if s.Public != nil && *s.Public {
+			public++
+		}
+		if s.CrossAccount != nil && *s.CrossAccount && reflect.DeepEqual(s.SharedWith, []string{"999988887777"}) {
+			shared++
+		}
+		if s.Kind == "image" {
+			images++
+		}
+	}
+	if public != 2 || shared != 1 || images != 1 {
+		t.Errorf("dev snapshots: %d public, %d shared, %d images", public, shared, images)
+	}
+
+	// Queues, secrets, registries from Config and their CLI policies.
+	q := byID["arn:aws:sqs:us-east-1:444455556666:nw-dev-jobs"].Facts.Queue
+	want("queue.encrypted", q.Encrypted, "false")
+	want("queue.public", q.PublicPolicy, "true")
+	cq := byID["arn:aws:sqs:us-east-1:111122223333:nw-prod-ingest-events"].Facts.Queue
+	want("clean queue.public", cq.PublicPolicy, "false")
+	if cq.KeyManager != "customer" {
+		t.Errorf("clean queue key manager %q", cq.KeyManager)
+	}
+	ct := byID["arn:aws:sns:us-east-1:111122223333:nw-prod-ingest-notify"].Facts.Queue
+	want("default topic policy (owner condition) public", ct.PublicPolicy, "false")
+	sec := get("AWS::SecretsManager::Secret", "nw-dev/mysql/admin").Facts.Secret
+	want("secret.public", sec.PublicAccess, "true")
+	want("secret.rotation", sec.RotationEnabled, "false")
+	reg := get("AWS::ECR::Repository", "nw-dev/notebooks").Facts.Registry
+	want("registry.public", reg.Public, "true")
+
+	// The account-level Block Public Access is on the account.
+	acct := byID[awsconfig.AccountID("444455556666")]
+	if acct == nil || acct.Type != awsconfig.TypeAccount {
+		t.Fatalf("account: %+v", acct)
+	}
+	want("account.storage_public_access_blocked", acct.Facts.Account.StoragePublicAccessBlocked, "false")
+
+	// Flow logs point at what they record.
+	for _, r := range rs {
+		if f := r.Facts.FlowLog; f != nil && len(f.Targets) == 1 && !hasRel(r, resource.RelFlowLogsOf, f.Targets[0]) {
+			t.Errorf("flow log %s: %v", r.ID, r.Relationships)
+		}
+	}
+}
+
+func TestRuntimeDeprecated(t *testing.T) {
+	at := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	for rt, w := range map[string]string{"python3.8": "true", "nodejs20.x": "true", "python3.12": "false",
+		"nodejs22.x": "false", "java21": "false", "provided.al2023": "false", "python3.9": "true", "cobol1.0": "nil"} {
+		if got := bp(awsconfig.RuntimeDeprecated(rt, at)); got != w {
+			t.Errorf("%s: %s, want %s", rt, got, w)
+		}
+	}
+	if got := bp(awsconfig.RuntimeDeprecated("python3.9", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))); got != "false" {
+		t.Errorf("python3.9 before its date: %s", got)
+	}
+}
