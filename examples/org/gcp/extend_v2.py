@@ -44,7 +44,7 @@ CRM = "//cloudresourcemanager.googleapis.com/"
 PLANTED_LABELS = {"env": "legacy", "sample": "planted"}
 CLEAN_LABELS = {"env": "prod", "sample": "clean"}
 CLEAN = []      # {"resource_id","provider","class","note"}
-PLANTED = []    # {"resource_id","class","bad": [facts]}: rule ids are added when the rules exist
+PLANTED = []    # {"resource_id","class","bad": [facts],"rules": [rule ids that fail on it]}
 KEYS = "projects/%s/locations/%s/keyRings/nw-prod-ring/cryptoKeys/" % (PROJECT, REGION)
 E_ETL = "sa-etl@%s.iam.gserviceaccount.com" % PROJECT
 APPSPOT_SA = "%s@appspot.gserviceaccount.com" % PROJECT
@@ -55,8 +55,14 @@ def clean(cls, id_, note):
     CLEAN.append({"resource_id": id_, "provider": "gcp", "class": cls, "note": note})
 
 
-def planted(cls, id_, bad):
-    PLANTED.append({"resource_id": id_, "class": cls, "bad": bad})
+def planted(cls, id_, bad, *rules):
+    PLANTED.append({"resource_id": id_, "class": cls, "bad": bad, "rules": list(rules)})
+
+
+def public_binding(resource_id, role, member):
+    """The allUsers / allAuthenticatedUsers grant that makes a planted resource public."""
+    planted("iam_binding", g.binding_id(resource_id, role, member), ["public=true (%s)" % member],
+            "iam-public-binding")
 
 
 def pst(days):
@@ -466,9 +472,11 @@ def build_project():
         clean("disk", "//compute.googleapis.com/projects/%s/zones/%s/disks/%s" % (PROJECT, ZONE, w),
               "CMEK (disk-cmek), attached to %s" % w)
     d_bad = disk("nw-legacy-scratch", kms=None, users=None, labels=P, size=500)
-    planted("disk", d_bad, ["key_manager=provider (no diskEncryptionKey)", "attached=false (no users)"])
+    planted("disk", d_bad, ["key_manager=provider (no diskEncryptionKey)", "attached=false (no users)"],
+            "disk-not-customer-key")
     planted("disk", "//compute.googleapis.com/projects/%s/zones/%s/disks/nw-jupyter-legacy" % (PROJECT, ZONE),
-            ["key_manager=provider (the legacy Jupyter VM's boot disk has no diskEncryptionKey)"])
+            ["key_manager=provider (the legacy Jupyter VM's boot disk has no diskEncryptionKey)"],
+            "disk-not-customer-key")
 
     # snapshots and images
     s_ok = snapshot("nw-etl-worker-1-20261120", "nw-etl-worker-1", kms="disk-cmek", labels=C, days=4)
@@ -477,13 +485,16 @@ def build_project():
     s_bad = snapshot("nw-jupyter-legacy-export", "nw-jupyter-legacy", kms=None, labels=P, days=380)
     policy(s_bad, "compute.googleapis.com/Snapshot", [("roles/compute.storageAdmin", ["allAuthenticatedUsers"])])
     planted("snapshot", s_bad, ["public=true (allAuthenticatedUsers roles/compute.storageAdmin)",
-                                "key_manager=provider"])
+                                "key_manager=provider"], "snapshot-public", "snapshot-not-customer-key")
+    public_binding(s_bad, "roles/compute.storageAdmin", "allAuthenticatedUsers")
     i_ok = image("nw-etl-base-2026-10", "nw-etl-worker-1", kms="disk-cmek", labels=C, family="nw-etl-base")
     policy(i_ok, "compute.googleapis.com/Image", [("roles/compute.imageUser", ["serviceAccount:" + E_ETL])])
     clean("snapshot", i_ok, "image with CMEK, used only by sa-etl")
     i_bad = image("nw-jupyter-base-2024", "nw-jupyter-legacy", kms=None, labels=P, family="nw-jupyter")
     policy(i_bad, "compute.googleapis.com/Image", [("roles/compute.imageUser", ["allUsers"])])
-    planted("snapshot", i_bad, ["public=true (allUsers roles/compute.imageUser)", "key_manager=provider"])
+    planted("snapshot", i_bad, ["public=true (allUsers roles/compute.imageUser)", "key_manager=provider"],
+            "snapshot-public", "snapshot-not-customer-key")
+    public_binding(i_bad, "roles/compute.imageUser", "allUsers")
 
     # functions
     connector = "projects/%s/locations/%s/connectors/nw-serverless" % (PROJECT, REGION)
@@ -503,7 +514,10 @@ def build_project():
                                 "public_network=true (ingress ALLOW_ALL)",
                                 "https_only=false (securityLevel SECURE_OPTIONAL)",
                                 "environment_secrets=true (DB_PASSWORD, PARTNER_API_TOKEN)", "in_vpc=false",
-                                "identity=App Engine default service account"])
+                                "identity=App Engine default service account"],
+            "function-runtime-deprecated", "function-public-invocation", "function-public-network",
+            "function-https-only", "function-env-secrets", "function-not-in-vpc", "function-default-service-account")
+    public_binding(f_bad, "roles/cloudfunctions.invoker", "allUsers")
 
     # GKE
     k_ok = cluster("nw-analytics-gke", private=True, logging=True, dataplane_v2=True, abac=False, client_cert=False,
@@ -518,7 +532,10 @@ def build_project():
                                           "control_plane_logging=false (loggingService none)",
                                           "network_policy=false", "legacy_auth=true (legacy ABAC, client certificate)",
                                           "node_auto_upgrade=false", "secrets_encrypted=false (DECRYPTED)",
-                                          "private_nodes=false"])
+                                          "private_nodes=false"],
+            "kubernetes-public-endpoint", "kubernetes-endpoint-open-to-all", "kubernetes-control-plane-logging",
+            "kubernetes-network-policy", "kubernetes-legacy-auth", "kubernetes-node-auto-upgrade",
+            "kubernetes-secrets-not-encrypted", "kubernetes-node-public-ip")
 
     # load balancing: a hardened web load balancer and a legacy one
     security_policy("nw-armor-default", "CLOUD_ARMOR")
@@ -542,11 +559,13 @@ def build_project():
     clean("load_balancer", fr2, "HTTP frontend that only redirects to HTTPS")
 
     be_bad = backend_service("nw-legacy-backend", logs=False, armor=None, cdn=False, protocol="HTTP")
-    planted("load_balancer", be_bad, ["access_logs=false (logConfig.enable false)", "waf=false (no securityPolicy)"])
+    planted("load_balancer", be_bad, ["access_logs=false (logConfig.enable false)", "waf=false (no securityPolicy)"],
+            "lb-access-logs")
     cdn_bad = backend_service("nw-legacy-cdn-backend", logs=False, armor=None, cdn=True, protocol="HTTP")
     planted("cdn", cdn_bad, ["viewer_https_only=false (served by the plain-HTTP frontend nw-legacy-http)",
                              "origin_https_only=false (protocol HTTP)", "waf=false", "access_logs=false",
-                             "min_tls_version=1.0 (the HTTPS frontend has no SSL policy: Google's default)"])
+                             "min_tls_version=1.0 (the HTTPS frontend has no SSL policy: Google's default)"],
+            "cdn-http-allowed", "cdn-origin-http", "cdn-waf", "cdn-access-logs", "cdn-weak-tls")
     url_map("nw-legacy", default_service=gurl("backendServices", "nw-legacy-backend"),
             paths=[("/assets/*", gurl("backendServices", "nw-legacy-cdn-backend"))])
     https_proxy("nw-legacy-https-proxy", "nw-legacy", None, "nw-legacy-cert")
@@ -554,9 +573,10 @@ def build_project():
     fr3 = forwarding_rule("nw-legacy-http", "34.107.201.77", 80, "targetHttpProxies", "nw-legacy-http-proxy", P)
     fr4 = forwarding_rule("nw-legacy-https", "34.107.201.77", 443, "targetHttpsProxies", "nw-legacy-https-proxy", P)
     planted("load_balancer", fr3, ["http_listener=true (port 80 served by the URL map, no HTTPS redirect)",
-                                   "access_logs=false", "waf=false (backends without Cloud Armor)"])
+                                   "access_logs=false", "waf=false (backends without Cloud Armor)"],
+            "lb-http-listener", "lb-access-logs", "lb-waf")
     planted("load_balancer", fr4, ["weak_tls=true (no SSL policy: Google's default COMPATIBLE, TLS 1.0)",
-                                   "access_logs=false", "waf=false"])
+                                   "access_logs=false", "waf=false"], "lb-weak-tls", "lb-access-logs", "lb-waf")
 
     # Pub/Sub
     t_ok = topic("nw-etl-events", kms="datalake-cmek", labels=C)
@@ -565,7 +585,9 @@ def build_project():
     t_bad = topic("nw-partner-feed", kms=None, labels=P)
     policy(t_bad, "pubsub.googleapis.com/Topic", [("roles/pubsub.subscriber", ["allUsers"]),
                                                   ("roles/pubsub.publisher", ["serviceAccount:" + E_ETL])])
-    planted("queue", t_bad, ["public_policy=true (allUsers roles/pubsub.subscriber)", "key_manager=provider"])
+    planted("queue", t_bad, ["public_policy=true (allUsers roles/pubsub.subscriber)", "key_manager=provider"],
+            "queue-public-policy", "queue-not-customer-key")
+    public_binding(t_bad, "roles/pubsub.subscriber", "allUsers")
 
     # Secret Manager
     s1 = secret("etl-db-password", rotation_days=30, kms="datalake-cmek", expire_days=None, labels=C)
@@ -576,7 +598,9 @@ def build_project():
     policy(s2, "secretmanager.googleapis.com/Secret",
            [("roles/secretmanager.secretAccessor", ["allAuthenticatedUsers"])])
     planted("secret", s2, ["public_access=true (allAuthenticatedUsers roles/secretmanager.secretAccessor)",
-                           "rotation_enabled=false (no rotation)", "expiry_set=false", "key_manager=provider"])
+                           "rotation_enabled=false (no rotation)", "expiry_set=false", "key_manager=provider"],
+            "secret-public", "secret-rotation-disabled", "secret-not-customer-key")
+    public_binding(s2, "roles/secretmanager.secretAccessor", "allAuthenticatedUsers")
 
     # Artifact Registry
     r_ok = repository("nw-containers", kms="datalake-cmek", scanning=True, immutable=True, labels=C)
@@ -587,7 +611,9 @@ def build_project():
     policy(r_bad, "artifactregistry.googleapis.com/Repository", [("roles/artifactregistry.reader", ["allUsers"])])
     planted("container_registry", r_bad, ["public=true (allUsers roles/artifactregistry.reader)",
                                           "image_scanning=false (SCANNING_DISABLED)", "tag_immutable=false",
-                                          "key_manager=provider"])
+                                          "key_manager=provider"],
+            "registry-public", "registry-image-scanning", "registry-tag-mutable", "registry-not-customer-key")
+    public_binding(r_bad, "roles/artifactregistry.reader", "allUsers")
 
     # Cloud DNS
     z_ok = managed_zone("northwind-analytics-com", DOMAIN + ".", visibility="public", dnssec="on",
@@ -595,10 +621,12 @@ def build_project():
     clean("dns_zone", z_ok, "public zone, DNSSEC on (RSASHA256 key signing, ECDSAP256SHA256 zone signing), query logging")
     z_weak = managed_zone("nw-legacy-zone", "legacy." + DOMAIN + ".", visibility="public", dnssec="on",
                           algorithms=("rsasha1", "rsasha1"), logging=False, labels=P)
-    planted("dns_zone", z_weak, ["dnssec_algorithm=rsasha1", "query_logging=false"])
+    planted("dns_zone", z_weak, ["dnssec_algorithm=rsasha1", "query_logging=false"], "dns-dnssec-weak-algorithm",
+            "dns-query-logging")
     z_off = managed_zone("nw-marketing-zone", "go." + DOMAIN + ".", visibility="public", dnssec="off",
                          logging=False, labels=P)
-    planted("dns_zone", z_off, ["dnssec=false (state off)", "query_logging=false"])
+    planted("dns_zone", z_off, ["dnssec=false (state off)", "query_logging=false"], "dns-dnssec-disabled",
+            "dns-query-logging")
     managed_zone("nw-internal", "internal.%s." % DOMAIN, visibility="private", dnssec=None, logging=True,
                  labels={"env": "prod"})
 
@@ -640,9 +668,10 @@ def extend_project_policy(lines):
     clean("iam_binding", bid(project, "roles/storage.objectViewer", "group:analysts@" + DOMAIN)
           + "#condition/curated-objects-only", "conditional read of the curated zone only")
     planted("iam_binding", bid(project, "roles/bigquery.dataViewer", "user:jordan.miles.nw@gmail.com"),
-            ["principal is a consumer (gmail.com) account"])
+            ["principal is a consumer (gmail.com) account"], "gcp-consumer-account-binding")
     planted("iam_binding", bid(project, "roles/iam.serviceAccountUser", "user:tom.becker@" + DOMAIN),
-            ["roles/iam.serviceAccountUser granted to a user at project level (can act as every service account)"])
+            ["roles/iam.serviceAccountUser granted to a user at project level (can act as every service account)"],
+            "gcp-service-account-role-to-users")
 
 
 # ================================================================ the organization export
@@ -691,7 +720,8 @@ def build_org():
                              "resourcemanager.organizations.setIamPolicy", "resourcemanager.projects.list"])
     role_bad = org_asset(res, "//iam.googleapis.com/" + rel, "iam.googleapis.com/Role", "Role", data, org_anc,
                          parent=org, doc="https://iam.googleapis.com/$discovery/rest")
-    planted("role", role_bad, ["full_admin=true (resourcemanager.organizations.setIamPolicy: can grant itself any role)"])
+    planted("role", role_bad, ["full_admin=true (resourcemanager.organizations.setIamPolicy: can grant itself any role)"],
+            "role-custom-iam-admin")
     rel, data = custom_role("organizations/" + ORG, "securityReviewerPlus", "Security reviewer plus",
                             ["resourcemanager.organizations.getIamPolicy", "resourcemanager.folders.getIamPolicy",
                              "resourcemanager.projects.getIamPolicy", "iam.roles.list", "iam.roles.get"])
@@ -716,7 +746,8 @@ def build_org():
     ], folder_anc)
     bid = g.binding_id
     planted("iam_binding", bid(org, "roles/owner", "user:maria.lopez@" + DOMAIN),
-            ["privileged=true (roles/owner) at scope_level organization"])
+            ["privileged=true (roles/owner) at scope_level organization"], "iam-privileged-binding-org-scope",
+            "iam-primitive-role-broad")
     clean("iam_binding", bid(folder, "roles/compute.networkAdmin", "group:sre@" + DOMAIN) + "#condition/business-hours",
           "folder-level grant to a group, restricted by a time condition")
     clean("iam_binding", bid(org, "roles/iam.securityReviewer", "group:security@" + DOMAIN),
@@ -766,7 +797,12 @@ def main():
                 "      --output-path=gs://nw-cai-exports/2026-11-24/org-iam_policy.json\n"
                 "then copied here with gcloud storage cp as resource.json and iam_policy.json.\n"
                 % (ORG, DOMAIN, ORG, ORG))
-    exp = {"planted": [], "clean": CLEAN, "incidental": [], "planted_pending_rules": PLANTED}
+    # planted: one entry per rule that fails on a planted resource (the rules of the issue-6 pack as of
+    # 2026-12-04); planted_facts: the facts each planted resource has bad, rule or not.
+    rows = [{"rule_id": r, "resource_id": p["resource_id"], "provider": "gcp", "why": "; ".join(p["bad"])}
+            for p in PLANTED for r in p["rules"]]
+    exp = {"planted": rows, "clean": CLEAN, "incidental": [],
+           "planted_facts": [{k: p[k] for k in ("resource_id", "class", "bad")} for p in PLANTED]}
     with open(os.path.join(REPO, "examples", "org", "expected-gcp.json"), "w", encoding="utf-8") as f:
         f.write(json.dumps(exp, indent=2, ensure_ascii=False) + "\n")
     print("%d resource and %d IAM policy lines added to %s; %d + %d in the organization export; %d clean, %d planted"

@@ -94,7 +94,7 @@ type sampleExpected struct {
 		ResourceID string   `json:"resource_id"`
 		Class      string   `json:"class"`
 		Bad        []string `json:"bad"`
-	} `json:"planted_pending_rules"`
+	} `json:"planted_facts"`
 }
 
 // Every resource expected-gcp.json lists is imported with its class; the
