@@ -91,10 +91,10 @@ def iam_policy(snap, name, doc, desc, attached_to, tg):
     return arn
 
 
-def iam_role(snap, name, service, managed, tg):
+def iam_role(snap, name, service, managed, tg, trust_doc=None):
     rid = upper_id("AROA", 17, snap.acct, "role", name)
     arn = "arn:aws:iam::%s:role/%s" % (snap.acct, name)
-    trust = aws.trust(service)
+    trust = trust_doc or aws.trust(service)
     cfg = {"path": "/", "roleName": name, "roleId": rid, "arn": arn, "createDate": iso(ago(150)),
            "assumeRolePolicyDocument": aws.urlenc(trust), "instanceProfileList": [], "rolePolicyList": [],
            "attachedManagedPolicies": [{"policyName": a.split("/")[-1], "policyArn": a} for a in managed],
@@ -267,7 +267,12 @@ def sns_default_policy(arn, acct):
         "Resource": arn, "Condition": {"StringEquals": {"AWS:SourceOwner": acct}}}]}
 
 
-def secret(snap, name, rotation_days, kms, policy, tg):
+def iso_cli(t):
+    """2026-11-24T06:00:00.123000+00:00, as the AWS CLI prints timestamps"""
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + "%06d+00:00" % t.microsecond
+
+
+def secret(snap, name, rotation_days, kms, policy, tg, last_rotated=10):
     suffix = hexid(6, "secret", name)
     arn = "arn:aws:secretsmanager:%s:%s:secret:%s-%s" % (snap.region, snap.acct, name, suffix)
     cfg = {"ARN": arn, "Name": name, "Description": "", "RotationEnabled": bool(rotation_days)}
@@ -278,6 +283,22 @@ def secret(snap, name, rotation_days, kms, policy, tg):
             snap.region, snap.acct)
         cfg["RotationRules"] = {"AutomaticallyAfterDays": rotation_days}
     snap.ci("AWS::SecretsManager::Secret", arn, name, arn, cfg, {}, tg, [], created=ago(400))
+    # aws secretsmanager describe-secret: what Config does not record (the rotation dates)
+    desc = {"ARN": arn, "Name": name, "Description": ""}
+    if kms:
+        desc["KmsKeyId"] = kms
+    if rotation_days:
+        desc["RotationEnabled"] = True
+        desc["RotationLambdaARN"] = cfg["RotationLambdaARN"]
+        desc["RotationRules"] = {"AutomaticallyAfterDays": rotation_days}
+        desc["LastRotatedDate"] = iso_cli(ago(last_rotated))
+        desc["NextRotationDate"] = iso_cli(ago(last_rotated - rotation_days))
+    desc["LastChangedDate"] = iso_cli(ago(last_rotated if rotation_days else 400))
+    desc["LastAccessedDate"] = iso_cli(ago(1).replace(hour=0, minute=0, second=0))
+    desc["Tags"] = [{"Key": k, "Value": v} for k, v in tg.items()]
+    desc["VersionIdsToStages"] = {uid("ver", name): ["AWSCURRENT"]}
+    desc["CreatedDate"] = iso_cli(ago(400))
+    cli(snap.acct, "secretsmanager-describe-secret/%s.%s.json" % (name.replace("/", "_"), snap.region), desc)
     out = {"ARN": arn, "Name": name}
     if policy:
         out["ResourcePolicy"] = enc(policy)
@@ -640,6 +661,19 @@ def build_dev(ue1):
     plant("secret-rotation-disabled", sa, "RotationEnabled false")
     plant("secret-public", sa, "resource policy allows AWS \"*\" secretsmanager:GetSecretValue")
     plant("secret-not-customer-key", sa, "no KMSKeyId: encrypted with the AWS-managed aws/secretsmanager key")
+    plant("secret-not-rotated", sa, "never rotated: created 400 days ago (describe-secret has no LastRotatedDate)")
+    sk = secret(ue1, "nw-dev/partner/api-key", 365, key_arn(acct, region, "alias/nw-dev-app"), None, ptg,
+                last_rotated=200)
+    plant("secret-rotation-period-long", sk, "RotationRules AutomaticallyAfterDays 365")
+    plant("secret-not-rotated", sk, "LastRotatedDate 200 days ago")
+    vr, _ = iam_role(ue1, "nw-dev-vendor-debug", None, [], ptg, trust_doc={"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]})
+    plant("iam-role-trust-anyone", vr, "trust policy allows AWS \"*\" sts:AssumeRole without condition")
+    pe = iam_policy(ue1, "NW-DevSelfService", {"Version": "2012-10-17", "Statement": [{
+        "Sid": "LetDevelopersFixTheirAccess", "Effect": "Allow",
+        "Action": ["iam:AttachUserPolicy", "iam:CreateAccessKey", "iam:PutUserPolicy", "iam:GetUser"], "Resource": "*"}]},
+        "developers manage their own IAM user", [], ptg)
+    plant("iam-policy-privilege-escalation", pe, "allows iam:AttachUserPolicy, iam:PutUserPolicy and iam:CreateAccessKey on \"*\"")
 
     r = ecr(ue1, "nw-dev/notebooks", False, "MUTABLE", {"Version": "2012-10-17", "Statement": [{
         "Sid": "pull-from-anywhere", "Effect": "Allow", "Principal": "*",

@@ -24,6 +24,7 @@ import (
 //	aws sqs get-queue-attributes --attribute-names All   {"Attributes":{"QueueArn":..,"Policy":..,"KmsMasterKeyId":..}}
 //	aws sns get-topic-attributes --topic-arn ARN         {"Attributes":{"TopicArn":..,"Policy":..,"KmsMasterKeyId":..}}
 //	aws secretsmanager get-resource-policy --secret-id ID {"ARN":..,"Name":..,"ResourcePolicy":"<JSON text>"}
+//	aws secretsmanager describe-secret --secret-id ID    {"ARN":..,"RotationEnabled":..,"LastRotatedDate":..,...}
 //	aws ecr get-repository-policy --repository-name NAME {"registryId":..,"repositoryName":..,"policyText":"<JSON text>"}
 //
 // None of them names its region: it is taken from a region name in the
@@ -46,6 +47,9 @@ func detectCLI(d attr.M) string {
 		return FormatQueueAttrs
 	case attr.Has(d, "ARN") && attr.Has(d, "Name") && len(d) <= 3 && strings.Contains(attr.Str(d, "ARN"), ":secretsmanager:"):
 		return FormatSecretPolicy
+	case attr.Has(d, "ARN") && strings.Contains(attr.Str(d, "ARN"), ":secretsmanager:") &&
+		(attr.Has(d, "LastChangedDate") || attr.Has(d, "VersionIdsToStages") || attr.Has(d, "RotationEnabled")):
+		return FormatSecretDescribe
 	case attr.Has(d, "registryId") && attr.Has(d, "repositoryName") && attr.Has(d, "policyText"):
 		return FormatRepoPolicy
 	}
@@ -257,6 +261,36 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 			s.PublicAccess = boolp(false)
 		}
 		r.Facts.Secret = s
+		add(r, c)
+	case FormatSecretDescribe:
+		arn := attr.Str(d, "ARN")
+		r := arnResource(path, "AWS::SecretsManager::Secret", arn, d, resource.ClassSecret)
+		r.Name = attr.Str(d, "Name")
+		r.Tags = attr.Tags(getv(d, "Tags"))
+		c := &checker{id: arn}
+		n := node{m: d, c: c}
+		// describe-secret omits RotationEnabled when rotation was never set up.
+		sec := &resource.Secret{RotationEnabled: attr.BoolOr(n.b("RotationEnabled"), false)}
+		if c.count() > 0 {
+			sec.RotationEnabled = nil
+		}
+		if sec.RotationEnabled != nil && *sec.RotationEnabled {
+			sec.RotationPeriodDays = n.integerOrNil("RotationRules", "AutomaticallyAfterDays")
+		}
+		sec.LastRotated = n.s("LastRotatedDate")
+		if sec.LastRotated == "" && c.count() == 0 {
+			sec.LastRotated = n.s("CreatedDate") // never rotated: as old as the secret
+		}
+		switch kms, st := n.str("KmsKeyId"); st {
+		case ok:
+			sec.KeyManager = keyManager(kms)
+		case absent:
+			sec.KeyManager = "provider"
+		}
+		if dd := n.s("DeletedDate"); dd != "" {
+			sec.Enabled = boolp(false)
+		}
+		r.Facts.Secret = sec
 		add(r, c)
 	case FormatRepoPolicy:
 		reg, name := attr.Str(d, "registryId"), attr.Str(d, "repositoryName")

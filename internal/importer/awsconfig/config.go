@@ -28,6 +28,7 @@ const (
 	FormatQueueAttrs       = "aws-queue-attributes"
 	FormatSecretPolicy     = "aws-secret-resource-policy"
 	FormatRepoPolicy       = "aws-ecr-repository-policy"
+	FormatSecretDescribe   = "aws-secret-description"
 )
 
 // Synthetic native types for inputs that are not AWS Config items.
@@ -131,7 +132,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		parseAlternateContact(res, path, d)
 		return res
 	case FormatSnapshots, FormatSnapshotAttr, FormatImages, FormatImageAttr, FormatLambdaPolicy,
-		FormatQueueAttrs, FormatSecretPolicy, FormatRepoPolicy:
+		FormatQueueAttrs, FormatSecretPolicy, FormatRepoPolicy, FormatSecretDescribe:
 		parseCLI(res, path, d)
 		return res
 	}
