@@ -391,3 +391,75 @@ func TestFieldTypeChangeNeverChangesAFact(t *testing.T) {
 		t.Fatal("nothing checked")
 	}
 }
+
+// Every supplementaryConfiguration object of every sample item turned into
+// a string at once (it used to flip 39 PASS to FAIL and 1 FAIL to PASS):
+// no fact takes another value, and every fact lost comes with a problem.
+func TestEverySupplementaryObjectAString(t *testing.T) {
+	for i, it := range sampleItems(t) {
+		item := it.(map[string]any)
+		base := parseItems1(t, item)
+		if len(base.Resources) != 1 {
+			continue
+		}
+		mut := deepCopy(item).(map[string]any)
+		supp, _ := mut["supplementaryConfiguration"].(map[string]any)
+		changed := false
+		for k, v := range supp {
+			switch v.(type) {
+			case map[string]any, []any:
+				supp[k] = "oops"
+				changed = true
+			}
+		}
+		if !changed {
+			continue
+		}
+		res := parseItems1(t, mut)
+		want, got := factsOf(base.Resources[0]), factsOf(res.Resources[0])
+		lost := false
+		for k, w := range want {
+			g, ok := got[k]
+			if ok && g != w {
+				t.Errorf("item %d %s: fact %s %s -> %s", i, base.Resources[0].ID, k, w, g)
+			}
+			lost = lost || !ok
+		}
+		for k, g := range got {
+			if _, ok := want[k]; !ok {
+				t.Errorf("item %d %s: fact %s appeared (%s)", i, base.Resources[0].ID, k, g)
+			}
+		}
+		if lost && len(res.Problems) == 0 {
+			t.Errorf("item %d %s: facts lost without a problem", i, base.Resources[0].ID)
+		}
+	}
+}
+
+// A role whose inline policy has a million actions: reported, admin
+// unknown, nothing else lost, and no blow-up.
+func TestRoleWithAMillionActions(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Resource":"*","Action":[`)
+	for i := range 1_000_000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"s3:GetObject%d"`, i%7)
+	}
+	b.WriteString(`]}]}`)
+	role := attr.M{"resourceType": "AWS::IAM::Role", "resourceId": "AROA9", "resourceName": "huge", "ARN": "arn:aws:iam::111122223333:role/huge",
+		"awsAccountId": "111122223333", "awsRegion": "global", "configuration": attr.M{"roleName": "huge",
+			"assumeRolePolicyDocument": `{"Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`,
+			"rolePolicyList":           []any{attr.M{"policyName": "everything-listed", "policyDocument": b.String()}},
+			"attachedManagedPolicies":  []any{}}}
+	res := parseItems1(t, role)
+	id := res.Resources[0].Facts.Identity
+	if id.Admin != nil || len(id.PolicyErrors) != 1 || id.InlineDocuments[0].Document.Error == "" ||
+		len(id.InlineDocuments[0].Document.Raw) > 4096 || id.TrustPolicy == nil || id.TrustPolicy.Error != "" {
+		t.Errorf("identity: admin %s, errors %v, trust %+v", fmtB(id.Admin), id.PolicyErrors, id.TrustPolicy)
+	}
+	if len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Err, "everything-listed") || !strings.Contains(res.Problems[0].Err, "huge") {
+		t.Errorf("problems: %+v", res.Problems)
+	}
+}
