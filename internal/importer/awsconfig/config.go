@@ -151,7 +151,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 			a := attr.AsArr(v)
 			if a == nil {
 				res.Problems = append(res.Problems, attr.Problem{Field: k,
-					Err: fmt.Sprintf("%s is a %s, not an array of configuration items: nothing imported from this file", k, jsonKind(v))})
+					Err: fmt.Sprintf("%s is %s, not an array of configuration items: nothing imported from this file", k, withArticle(jsonKind(v)))})
 				continue
 			}
 			items = append(items, a...)
@@ -869,4 +869,11 @@ func parseAlternateContact(res *attr.Result, path string, d attr.M) {
 		Provider: resource.AWS, Account: accountOf(attr.Str(d, "AccountId")), Region: "global", Type: TypeSecContact,
 		ID: "aws-alternate-contact:" + typ + "#" + path, Name: strings.ToLower(typ) + "-contact", Raw: d, Source: path, Class: resource.ClassOther,
 	})
+}
+
+func withArticle(kind string) string {
+	if strings.IndexByte("aeiou", kind[0]) >= 0 {
+		return "an " + kind
+	}
+	return "a " + kind
 }
