@@ -54,8 +54,8 @@ func TestLoadMixedDirectory(t *testing.T) {
 	if _, ok := m["arn:aws:ec2:us-east-1:111122223333:volume/vol-0gz"]; !ok {
 		t.Error("gzip snapshot not imported")
 	}
-	if inv.Unsupported["AWS::SNS::Topic"] != 2 {
-		t.Errorf("unsupported: %v", inv.Unsupported)
+	if inv.Classes["queue"] != 2 || inv.Unsupported["AWS::SNS::Topic"] != 0 {
+		t.Errorf("SNS topics: classes %v, unsupported %v", inv.Classes, inv.Unsupported)
 	}
 	if acct := m["aws-account/111122223333"]; acct == nil || acct.Class != resource.ClassAccount {
 		t.Error("account resource not synthesized")
@@ -193,8 +193,8 @@ func TestLoadGCPNDJSONWithBadLine(t *testing.T) {
 	if !strings.HasPrefix(inv.Errors[0].Error(), filepath.Join(dir, "part-1.json")+":5: ") {
 		t.Errorf("error text: %s", inv.Errors[0].Error())
 	}
-	if inv.Files["gcp-cloud-asset"] != 2 || inv.Unsupported["pubsub.googleapis.com/Topic"] != 1 {
-		t.Errorf("files %v unsupported %v", inv.Files, inv.Unsupported)
+	if inv.Files["gcp-cloud-asset"] != 2 || inv.Classes["queue"] != 1 {
+		t.Errorf("files %v classes %v", inv.Files, inv.Classes)
 	}
 	m := byID(inv)
 	pub := m["//storage.googleapis.com/acme-public-web"]
@@ -330,5 +330,48 @@ func TestSalvage(t *testing.T) {
 		if string(got) != want {
 			t.Errorf("salvage(%s) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// TestLoadProblemsNameFileResourceAndField: a field of the wrong type is
+// reported through the seam with the file, the resource and the field, and
+// the rest of the file is still imported.
+func TestLoadProblemsNameFileResourceAndField(t *testing.T) {
+	dir := t.TempDir()
+	snap := `{"fileVersion":"1.0","configSnapshotId":"x","configurationItems":[
+{"resourceType":"AWS::EC2::Volume","resourceId":"vol-1","ARN":"arn:aws:ec2:us-east-1:111122223333:volume/vol-1","awsAccountId":"111122223333","awsRegion":"us-east-1","configuration":{"encrypted":"yes","size":8}},
+{"resourceType":"AWS::EC2::Volume","resourceId":"vol-2","ARN":"arn:aws:ec2:us-east-1:111122223333:volume/vol-2","awsAccountId":"111122223333","awsRegion":"us-east-1","configuration":{"encrypted":true,"size":8}}]}`
+	azure := `[{"id":"/subscriptions/s1/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1","name":"kv1","type":"microsoft.keyvault/vaults","subscriptionId":"s1","properties":{"enableSoftDelete":"yes"}}]`
+	writeFile(t, filepath.Join(dir, "snap.json"), snap)
+	writeFile(t, filepath.Join(dir, "graph.json"), azure)
+	inv, err := Load(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{ // file -> resource
+		"snap.json":  "arn:aws:ec2:us-east-1:111122223333:volume/vol-1",
+		"graph.json": "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1",
+	}
+	for _, p := range inv.Errors {
+		file := filepath.Base(p.Path)
+		if want[file] == "" {
+			t.Errorf("unexpected problem %v", p)
+			continue
+		}
+		if !strings.EqualFold(p.Resource, want[file]) || p.Field == "" || !strings.Contains(p.Error(), p.Field) ||
+			!strings.HasPrefix(p.Error(), p.Path+": ") {
+			t.Errorf("%s: problem %+v (%s) does not name the file, resource and field", file, p, p.Error())
+		}
+		delete(want, file)
+	}
+	if len(want) > 0 {
+		t.Errorf("no problem reported for %v; errors %+v", want, inv.Errors)
+	}
+	m := byID(inv)
+	if v := m["arn:aws:ec2:us-east-1:111122223333:volume/vol-1"]; v == nil || v.Facts.Disk == nil || v.Facts.Disk.Encrypted != nil {
+		t.Errorf("wrong-typed encrypted must leave the fact unknown: %+v", v)
+	}
+	if v := m["arn:aws:ec2:us-east-1:111122223333:volume/vol-2"]; v == nil || v.Facts.Disk == nil || v.Facts.Disk.Encrypted == nil {
+		t.Error("the rest of the file is not imported")
 	}
 }
