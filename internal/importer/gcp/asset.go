@@ -878,7 +878,7 @@ var publicRoles = map[string]map[string]bool{
 // asset itself (a public bucket, key, snapshot, topic, secret, repository
 // or function) and, for a project, its audit configuration.
 func iamPolicy(res *attr.Result, r *resource.Resource, p node) {
-	public := false
+	public, condPublic := false, false
 	level := scopeLevel(r.Type)
 	before := p.c.count()
 	bindings, bst := p.objs("bindings")
@@ -895,9 +895,13 @@ func iamPolicy(res *attr.Result, r *resource.Resource, p node) {
 		members, _ := b.strs("members")
 		for _, member := range members {
 			isPublic := member == "allUsers" || member == "allAuthenticatedUsers"
-			if isPublic && cond == nil {
-				if roles := publicRoles[r.Type]; roles == nil || roles[role] {
+			if roles := publicRoles[r.Type]; isPublic && (roles == nil || roles[role]) {
+				if cond == nil {
 					public = true
+				} else {
+					// IAM refuses conditions on allUsers and allAuthenticatedUsers;
+					// one in the input cannot be judged statically either way.
+					condPublic = true
 				}
 			}
 			ptype, _, found := strings.Cut(member, ":")
@@ -940,7 +944,7 @@ func iamPolicy(res *attr.Result, r *resource.Resource, p node) {
 	var pub *bool
 	if public {
 		pub = boolp(true)
-	} else if p.c.count() == before && bst != bad {
+	} else if p.c.count() == before && bst != bad && !condPublic {
 		pub = boolp(false)
 	}
 	switch {
