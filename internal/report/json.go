@@ -53,8 +53,10 @@ func writeJSON(w io.Writer, r *Report) error {
 		for i := range r.Findings {
 			var v any = &r.Findings[i]
 			if fastFindingJSON {
-				fb = appendFinding(fb[:0], &r.Findings[i])
-				v = compactJSON(fb)
+				// The findings array sits one level into the document:
+				// its elements are indented by two levels.
+				fb = appendFindingIndented(fb[:0], &r.Findings[i], "    ", "  ")
+				v = indentedJSON(fb)
 			}
 			if err := emit(v); err != nil {
 				return err
@@ -68,6 +70,10 @@ func writeJSON(w io.Writer, r *Report) error {
 // compactJSON is JSON text already encoded compactly: writeJSONStream
 // indents it without re-encoding.
 type compactJSON []byte
+
+// indentedJSON is JSON text already encoded and indented as an element of
+// the streamed array: writeJSONStream writes it as it is.
+type indentedJSON []byte
 
 // writeBufferSize is the buffer every writer puts between itself and the
 // destination, so that a report of any size costs few system calls.
@@ -126,16 +132,20 @@ func writeJSONStream(w *bufio.Writer, doc any, indent string, each func(emit fun
 	n := 0
 	emit := func(v any) error {
 		var b []byte
-		if c, ok := v.(compactJSON); ok {
+		indented := false
+		switch c := v.(type) {
+		case indentedJSON:
+			b, indented = c, true
+		case compactJSON:
 			b = c
-		} else {
+		default:
 			buf.Reset()
 			if err := ee.Encode(v); err != nil {
 				return err
 			}
 			b = bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
 		}
-		if indent != "" {
+		if indent != "" && !indented {
 			ind = appendIndentCompact(ind[:0], b, elemPrefix, indent)
 			b = ind
 		}
@@ -310,6 +320,84 @@ func appendFinding(b []byte, f *finding.Finding) []byte {
 		}
 		b = append(b, '}')
 	}
+	return append(b, '}')
+}
+
+// appendFindingIndented appends f as json.MarshalIndent(f, prefix, indent)
+// writes it with HTML escaping off (the first line without the prefix).
+func appendFindingIndented(b []byte, f *finding.Finding, prefix, indent string) []byte {
+	nl := func(b []byte, depth int) []byte {
+		b = append(b, '\n')
+		b = append(b, prefix...)
+		for range depth {
+			b = append(b, indent...)
+		}
+		return b
+	}
+	field := func(b []byte, depth int, first bool, key, v string) []byte {
+		if !first {
+			b = append(b, ',')
+		}
+		b = nl(b, depth)
+		b = append(b, '"')
+		b = append(b, key...)
+		b = append(b, `": `...)
+		return appendJSONString(b, v)
+	}
+	b = append(b, '{')
+	b = field(b, 1, true, "rule_id", f.RuleID)
+	b = field(b, 1, false, "title", f.Title)
+	b = field(b, 1, false, "category", f.Category)
+	b = field(b, 1, false, "severity", string(f.Severity))
+	b = field(b, 1, false, "status", string(f.Status))
+	if f.Message != "" {
+		b = field(b, 1, false, "message", f.Message)
+	}
+	r := &f.Resource
+	b = append(b, ',')
+	b = nl(b, 1)
+	b = append(b, `"resource": {`...)
+	b = field(b, 2, true, "id", r.ID)
+	b = field(b, 2, false, "type", r.Type)
+	b = field(b, 2, false, "provider", string(r.Provider))
+	b = field(b, 2, false, "account", r.Account)
+	b = field(b, 2, false, "region", r.Region)
+	b = field(b, 2, false, "name", r.Name)
+	b = nl(b, 1)
+	b = append(b, '}')
+	if len(f.Frameworks) > 0 {
+		b = append(b, ',')
+		b = nl(b, 1)
+		b = append(b, `"frameworks": [`...)
+		for i, ref := range f.Frameworks {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = nl(b, 2)
+			b = append(b, '{')
+			b = field(b, 3, true, "framework", ref.Framework)
+			b = field(b, 3, false, "control", ref.Control)
+			b = nl(b, 2)
+			b = append(b, '}')
+		}
+		b = nl(b, 1)
+		b = append(b, ']')
+	}
+	if f.Remediation != "" {
+		b = field(b, 1, false, "remediation", f.Remediation)
+	}
+	if s := f.Suppressed; s != nil {
+		b = append(b, ',')
+		b = nl(b, 1)
+		b = append(b, `"suppressed": {`...)
+		b = field(b, 2, true, "reason", s.Reason)
+		if s.Expires != "" {
+			b = field(b, 2, false, "expires", s.Expires)
+		}
+		b = nl(b, 1)
+		b = append(b, '}')
+	}
+	b = nl(b, 0)
 	return append(b, '}')
 }
 

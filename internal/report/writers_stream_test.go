@@ -239,9 +239,11 @@ func TestFindingJSONMatches(t *testing.T) {
 	for name, r := range streamReports() {
 		for i := range r.Findings {
 			f := &r.Findings[i]
-			if got, want := appendFinding(nil, f), marshalNoHTML(t, f); !bytes.Equal(got, want) {
+			want := marshalNoHTML(t, f)
+			if got := appendFinding(nil, f); !bytes.Equal(got, want) {
 				t.Fatalf("%s: finding %d:\n got %s\nwant %s", name, i, got, want)
 			}
+			checkIndented(t, f, want)
 		}
 	}
 }
@@ -258,8 +260,25 @@ func FuzzFindingJSON(f *testing.F) {
 		if suppressed {
 			x.Suppressed = &finding.Suppression{Reason: e, Expires: a}
 		}
-		if got, want := appendFinding(nil, &x), marshalNoHTML(t, &x); !bytes.Equal(got, want) {
+		want := marshalNoHTML(t, &x)
+		if got := appendFinding(nil, &x); !bytes.Equal(got, want) {
 			t.Fatalf("got %s\nwant %s", got, want)
 		}
+		checkIndented(t, &x, want)
 	})
+}
+
+// checkIndented compares appendFindingIndented with json.Indent of the
+// compact encoding.
+func checkIndented(t *testing.T, f *finding.Finding, compact []byte) {
+	t.Helper()
+	for _, pi := range [][2]string{{"    ", "  "}, {"", "\t"}} {
+		var want bytes.Buffer
+		if err := json.Indent(&want, compact, pi[0], pi[1]); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendFindingIndented(nil, f, pi[0], pi[1]); !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("indented %q:\n%s", pi, firstDiff(got, want.Bytes()))
+		}
+	}
 }
