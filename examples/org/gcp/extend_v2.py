@@ -480,8 +480,14 @@ def build_project():
 
     # snapshots and images
     s_ok = snapshot("nw-etl-worker-1-20261120", "nw-etl-worker-1", kms="disk-cmek", labels=C, days=4)
-    policy(s_ok, "compute.googleapis.com/Snapshot", [("roles/compute.storageAdmin", ["group:sre@" + DOMAIN])])
-    clean("snapshot", s_ok, "CMEK (disk-cmek), IAM grants only the SRE group")
+    policy(s_ok, "compute.googleapis.com/Snapshot", [("roles/compute.storageAdmin", ["serviceAccount:" + E_ETL])])
+    clean("snapshot", s_ok, "CMEK (disk-cmek), IAM grants only sa-etl of the same project")
+    s_x = snapshot("nw-warehouse-partner-share", "nw-etl-worker-2", kms="disk-cmek", labels=P, days=60)
+    policy(s_x, "compute.googleapis.com/Snapshot", [
+        ("roles/compute.storageAdmin", ["serviceAccount:" + E_ETL]),
+        ("roles/compute.storageAdmin", ["serviceAccount:loader@partner-bi-prod.iam.gserviceaccount.com"])])
+    planted("snapshot", s_x, ["cross_account=true (shared_with partner-bi-prod: its loader service account may use it)"],
+            "snapshot-cross-account-shared")
     s_bad = snapshot("nw-jupyter-legacy-export", "nw-jupyter-legacy", kms=None, labels=P, days=380)
     policy(s_bad, "compute.googleapis.com/Snapshot", [("roles/compute.storageAdmin", ["allAuthenticatedUsers"])])
     planted("snapshot", s_bad, ["public=true (allAuthenticatedUsers roles/compute.storageAdmin)",

@@ -954,6 +954,9 @@ func iamPolicy(res *attr.Result, r *resource.Resource, p node) {
 		r.Facts.Key.PublicAccess = pub
 	case r.Facts.Snapshot != nil:
 		r.Facts.Snapshot.Public = pub
+		if p.c.count() == before && bst != bad {
+			sharing(r.Facts.Snapshot, r.Account, bindings)
+		}
 	case r.Facts.Function != nil:
 		r.Facts.Function.PublicInvocation = pub
 	case r.Facts.Queue != nil:
@@ -1025,4 +1028,48 @@ func auditConfig(res *attr.Result, r *resource.Resource, p node) {
 		Facts:         resource.Facts{AuditLog: al},
 		Relationships: []resource.Relationship{{Type: "configures", TargetID: r.ID}},
 	})
+}
+
+// sharing fills a snapshot's or image's sharing from its IAM members: the
+// projects of the service accounts it is granted to. cross_account is true
+// when one belongs to another project, false when every member is a service
+// account or a project role (projectOwner:<p>) of the owner's project, and
+// unknown otherwise (users, groups and domains belong to no project).
+func sharing(s *resource.Snapshot, owner string, bindings []node) {
+	if owner == "" {
+		return
+	}
+	foreign, unknown := map[string]bool{}, false
+	for _, b := range bindings {
+		members, _ := b.strs("members")
+		for _, m := range members {
+			kind, id, _ := strings.Cut(m, ":")
+			switch kind {
+			case "serviceAccount":
+				proj, found := strings.CutSuffix(id[strings.IndexByte(id, '@')+1:], ".iam.gserviceaccount.com")
+				switch {
+				case !found || !strings.Contains(id, "@"):
+					unknown = true // Google-managed service agents and App Engine accounts
+				case proj != owner:
+					foreign[proj] = true
+				}
+			case "projectOwner", "projectEditor", "projectViewer":
+				if id != owner {
+					unknown = true // the project may be named by number
+				}
+			default:
+				unknown = true
+			}
+		}
+	}
+	for proj := range foreign {
+		s.SharedWith = append(s.SharedWith, proj)
+	}
+	sortStrings(s.SharedWith)
+	switch {
+	case len(foreign) > 0:
+		s.CrossAccount = boolp(true)
+	case !unknown:
+		s.CrossAccount = boolp(false)
+	}
 }

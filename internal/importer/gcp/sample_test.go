@@ -164,6 +164,13 @@ func TestSampleOrganizationFacts(t *testing.T) {
 			t.Errorf("%s: %+v", id, s)
 		}
 	}
+	x := get(comp + "/global/snapshots/nw-warehouse-partner-share").Facts.Snapshot
+	if !isTrue(x.CrossAccount) || len(x.SharedWith) != 1 || x.SharedWith[0] != "partner-bi-prod" || isTrue(x.Public) {
+		t.Errorf("partner snapshot: %+v", x)
+	}
+	if s := get(comp + "/global/snapshots/nw-etl-worker-1-20261120").Facts.Snapshot; s.CrossAccount == nil || *s.CrossAccount {
+		t.Errorf("own-project snapshot: %+v", s)
+	}
 	// functions
 	fn := "//cloudfunctions.googleapis.com/projects/" + pj + "/locations/us-central1/functions/"
 	bad := get(fn + "nw-legacy-webhook").Facts.Function
