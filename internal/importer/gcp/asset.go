@@ -109,6 +109,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		m, _ := a.(attr.M)
 		if m == nil {
 			res.Problems = append(res.Problems, attr.Problemf(0, 0, "asset %d is not an object", i))
+			f.lb.unresolved = true
 			continue
 		}
 		problems, err := f.addAsset(m)
@@ -148,6 +149,7 @@ func ParseNDJSON(ctx context.Context, path string, data []byte) *attr.Result {
 		var m attr.M
 		if err := attr.Decode(l, &m); err != nil {
 			res.Problems = append(res.Problems, attr.Problemf(line, 0, "malformed JSON: %v", err))
+			f.lb.unresolved = true
 			continue
 		}
 		problems, err := f.addAsset(m)
@@ -187,6 +189,7 @@ func (f *file) addAsset(a attr.M) ([]attr.Problem, string) {
 	name, _ := a["name"].(string)
 	typ, _ := first(a, "asset_type", "assetType").(string)
 	if name == "" || typ == "" {
+		f.lb.unresolved = true // it may have been a piece of a load balancer
 		return nil, "asset without name or asset type"
 	}
 	c := &checker{name: name}
