@@ -680,6 +680,15 @@ def extend_project_policy(lines):
             "gcp-service-account-role-to-users")
 
 
+def label_existing(lines):
+    """Labels the disks org_gcp.py writes that expected-gcp.json lists."""
+    marks = {p["resource_id"]: "planted" for p in PLANTED}
+    marks.update({c["resource_id"]: "clean" for c in CLEAN})
+    for a in lines:
+        if a["asset_type"] == "compute.googleapis.com/Disk" and a["name"] in marks:
+            a["resource"]["data"].setdefault("labels", {})["sample"] = marks[a["name"]]
+
+
 # ================================================================ the organization export
 
 def org_asset(rows, name, asset_type, discovery, data, ancestors, parent=None, version="v1", doc=None):
@@ -785,6 +794,7 @@ def main():
     res = merge_ndjson(os.path.join(ROOT, "resource.json"), list(g.RES))
     iam = merge_ndjson(os.path.join(ROOT, "iam_policy.json"), list(g.IAM))
     extend_project_policy(iam)
+    label_existing(res)
     write(os.path.join(ROOT, "resource.json"), res)
     write(os.path.join(ROOT, "iam_policy.json"), iam)
     ores, oiam = build_org()

@@ -968,8 +968,6 @@ func iamPolicy(res *attr.Result, r *resource.Resource, p node) {
 		r.Facts.Secret.PublicAccess = pub
 	case r.Facts.Registry != nil:
 		r.Facts.Registry.Public = pub
-	case r.Facts.APIGateway != nil && r.Type == TypeAPIGatewayAPI:
-		// an API's policy says who may manage it, not who may call it
 	}
 	if r.Type == TypeProject {
 		auditConfig(res, r, p)
