@@ -56,8 +56,13 @@ type BenchResult struct {
 	Format string        `json:"report_format,omitempty"`
 	Total  time.Duration `json:"total_ns"`
 	// CPU is the process's CPU time (user + system) during the scan: on a
-	// shared machine a steadier measure than wall time.
+	// shared machine a steadier measure than wall time. CPUImport is the
+	// import's share, CPUEvaluate the evaluation's and the report's
+	// building, CPUWrite the writing.
 	CPU             time.Duration `json:"cpu_ns"`
+	CPUImport       time.Duration `json:"cpu_import_ns"`
+	CPUEvaluate     time.Duration `json:"cpu_evaluate_ns"`
+	CPUWrite        time.Duration `json:"cpu_write_ns"`
 	ResourcesPerSec float64       `json:"resources_per_second"`
 	// MicrosPerPair is the evaluation's wall time per (rule × resource of
 	// its class), in microseconds.
@@ -75,9 +80,11 @@ func (b BenchResult) String() string {
 	if b.Format != "" {
 		rep = fmt.Sprintf(" + report (build + %s) %s", b.Format, b.Report.Round(time.Millisecond))
 	}
-	return fmt.Sprintf("%d resources, %d rules, %d findings: import %s + evaluate %s%s = %s (CPU %s) => %.0f resources/s on %d CPUs, peak RSS %.0f MiB; %.3f µs per (rule × resource of its class) over %d pairs",
-		b.Resources, b.Rules, b.Findings, b.Import.Round(time.Millisecond), b.Evaluate.Round(time.Millisecond), rep,
-		b.Total.Round(time.Millisecond), b.CPU.Round(time.Millisecond), b.ResourcesPerSec, b.CPUs, float64(b.PeakRSS)/(1<<20), b.MicrosPerPair, b.Pairs) + b.runsText()
+	ms := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
+	return fmt.Sprintf("%d resources, %d rules, %d findings: import %s + evaluate %s%s = %s (CPU %s: import %s, evaluate and build the report %s, write %s) => %.0f resources/s on %d CPUs, peak RSS %.0f MiB; %.3f µs per (rule × resource of its class) over %d pairs",
+		b.Resources, b.Rules, b.Findings, ms(b.Import), ms(b.Evaluate), rep, ms(b.Total),
+		ms(b.CPU), ms(b.CPUImport), ms(b.CPUEvaluate), ms(b.CPUWrite),
+		b.ResourcesPerSec, b.CPUs, float64(b.PeakRSS)/(1<<20), b.MicrosPerPair, b.Pairs) + b.runsText()
 }
 
 func (b BenchResult) runsText() string {
@@ -123,9 +130,16 @@ func Bench(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchResul
 func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchResult, error) {
 	runtime.GC()
 	cpu0 := cpuTime()
+	cpuEval := cpu0
+	progress := func(stage string) {
+		if strings.HasPrefix(stage, "evaluating") {
+			cpuEval = cpuTime()
+		}
+	}
 	t0 := time.Now()
 	res, err := Run(ctx, e, Options{Paths: []string{opts.Dir}, Now: BenchTime, TuneGC: true,
-		Logger: slog.New(slog.DiscardHandler)})
+		Logger: slog.New(slog.DiscardHandler), Progress: progress})
+	cpuBuilt := cpuTime()
 	if err != nil {
 		return BenchResult{}, err
 	}
@@ -147,6 +161,7 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 		Resources: len(res.Inventory.Resources), Rules: len(e.Rules()), Findings: len(res.Report.Findings),
 		Pairs:  RuleResourcePairs(e.Rules(), res.Inventory.Resources),
 		Import: res.ImportTime, Evaluate: res.EvalTime, Total: total, CPU: cpu, CPUs: runtime.GOMAXPROCS(0),
+		CPUImport: cpuEval - cpu0, CPUEvaluate: cpuBuilt - cpuEval, CPUWrite: cpu0 + cpu - cpuBuilt,
 		PeakRSS: peakRSS(),
 	}
 	if opts.Format != "" {
