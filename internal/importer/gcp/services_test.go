@@ -146,3 +146,23 @@ func TestHierarchyV3AndGroups(t *testing.T) {
 		t.Errorf("folder binding: %+v", b)
 	}
 }
+
+func TestServiceAccountKeyReader(t *testing.T) {
+	const sa = "//iam.googleapis.com/projects/p/serviceAccounts/123"
+	for data, want := range map[string]bool{
+		`{"keyType":"USER_MANAGED","validAfterTime":"2024-01-01T00:00:00Z"}`: true,
+		`{"keyType":7}`: false,
+		`"oops"`:        false,
+		`{"keyType":"USER_MANAGED","disabled":1}`: false,
+		`{}`: false,
+	} {
+		res := ParseNDJSON(context.Background(), "x.json", []byte(line(sa+"/keys/k1", TypeServiceAccountKey, data)))
+		key, owner, ok := ServiceAccountKey(res.Resources[0])
+		if ok != want || owner != sa {
+			t.Errorf("%s: ok %v owner %q", data, ok, owner)
+		}
+		if ok && (!isTrue(key.UserManaged) || !key.Active || key.Created == "" || key.ID != "k1") {
+			t.Errorf("%s: %+v", data, key)
+		}
+	}
+}
