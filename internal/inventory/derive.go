@@ -5,6 +5,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
 	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/source"
 )
 
 // Derive completes facts that need several resources, reading only typed
@@ -27,8 +28,21 @@ import (
 // A derived fact is set only when the resources it depends on decide it:
 // a relationship to a resource missing from the inventory leaves it
 // unknown, never false. Derive is idempotent.
-func Derive(rs []*resource.Resource) {
+func Derive(rs []*resource.Resource) { derive(rs, nil) }
+
+// derive is Derive knowing the input problems: a resource a problem names
+// (a field of the wrong type) may lack relationships or facts, so what it
+// would decide in the passing direction is unknown instead.
+func derive(rs []*resource.Resource, problems []source.Problem) {
 	d := newDeriver(rs)
+	for _, p := range problems {
+		if p.Resource != "" {
+			if d.troubled == nil {
+				d.troubled = map[string]bool{}
+			}
+			d.troubled[strings.ToLower(p.Resource)] = true
+		}
+	}
 	d.disks()
 	d.publicIPs()
 	d.admin()
@@ -42,6 +56,13 @@ type deriver struct {
 	index map[mergeKey]*resource.Resource
 	// byClass lists the resources of each class.
 	byClass map[resource.Class][]*resource.Resource
+	// troubled holds the (lower-case) IDs of resources with input problems.
+	troubled map[string]bool
+}
+
+// doubtful reports whether an input problem names r.
+func (d *deriver) doubtful(r *resource.Resource) bool {
+	return d.troubled != nil && d.troubled[strings.ToLower(r.ID)]
 }
 
 func newDeriver(rs []*resource.Resource) *deriver {
@@ -121,9 +142,13 @@ func (d *deriver) disks() {
 				t.add(nil)
 				continue
 			}
+			if d.doubtful(disk) && attrTrue(disk.Facts.Disk.Encrypted) {
+				t.add(nil)
+				continue
+			}
 			t.add(disk.Facts.Disk.Encrypted)
 		}
-		if v := t.all(); v != nil {
+		if v := t.all(); v != nil && !(*v && d.doubtful(in)) {
 			c.DiskEncrypted = v
 		}
 	}
@@ -145,7 +170,7 @@ func (d *deriver) publicIPs() {
 		known, public := 0, false
 		for _, id := range nics {
 			nic := d.resolve(in, id)
-			if nic == nil {
+			if nic == nil || (d.doubtful(nic) && len(targets(nic, resource.RelUsesPublicIP)) == 0) {
 				continue
 			}
 			known++
@@ -156,7 +181,7 @@ func (d *deriver) publicIPs() {
 		switch {
 		case public:
 			c.PublicIP = resource.Bool(true)
-		case known == len(nics) && c.PublicIP == nil:
+		case known == len(nics) && c.PublicIP == nil && !d.doubtful(in):
 			c.PublicIP = resource.Bool(false)
 		}
 	}
@@ -174,6 +199,9 @@ func (d *deriver) policyAdmin(owner *resource.Resource, target string) *bool {
 	if p != nil && p.Facts.Policy != nil {
 		if p.Facts.Policy.Admin == nil && p.Facts.Policy.Document != nil {
 			p.Facts.Policy.Admin = awspolicy.Admin(p.Facts.Policy.Document)
+		}
+		if d.doubtful(p) && !attrTrue(p.Facts.Policy.Admin) {
+			return nil
 		}
 		return p.Facts.Policy.Admin
 	}
@@ -237,6 +265,8 @@ func (d *deriver) admin() {
 		g := d.resolve(r, target)
 		switch {
 		case g == nil:
+			return nil
+		case d.doubtful(g) && g.Facts.Group != nil && !attrTrue(g.Facts.Group.Admin):
 			return nil
 		case g.Facts.Group != nil:
 			return g.Facts.Group.Admin
@@ -359,6 +389,8 @@ const relSubnetNSG = "subnet_nsg"
 func subnetLike(r *resource.Resource) bool {
 	return r.Class == resource.ClassNetwork || strings.Contains(strings.ToLower(r.Type), "subnet")
 }
+
+func attrTrue(b *bool) bool { return b != nil && *b }
 
 func contains(list []string, s string) bool {
 	for _, x := range list {

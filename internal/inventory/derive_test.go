@@ -3,9 +3,11 @@ package inventory
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/source"
 )
 
 func b(v bool) *bool { return &v }
@@ -246,5 +248,39 @@ func TestDeriveKeepsSourceAnswers(t *testing.T) {
 	if show(vm.Facts.Compute.DiskEncrypted) != "true" || show(vm.Facts.Compute.PublicIP) != "true" || show(admin.Facts.Identity.Admin) != "true" {
 		t.Errorf("source answers overwritten: disk %s ip %s admin %s", show(vm.Facts.Compute.DiskEncrypted),
 			show(vm.Facts.Compute.PublicIP), show(admin.Facts.Identity.Admin))
+	}
+}
+
+// TestDeriveDoubtsResourcesWithProblems: a resource an input problem names
+// may have lost relationships or facts to a wrong-typed field, so it never
+// decides a derived fact in the passing direction.
+func TestDeriveDoubtsResourcesWithProblems(t *testing.T) {
+	const nicID = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic"
+	nic := &resource.Resource{Provider: resource.Azure, ID: nicID, Class: resource.ClassOther}
+	vm := &resource.Resource{Provider: resource.Azure, ID: "vm", Class: resource.ClassCompute,
+		Facts: resource.Facts{Compute: &resource.Compute{}}, Relationships: []resource.Relationship{rel(resource.RelUsesInterface, nicID)}}
+	vol := &resource.Resource{Provider: resource.AWS, ID: "vol-1", Class: resource.ClassDisk, Facts: resource.Facts{Disk: &resource.Disk{Encrypted: b(true)}}}
+	inst := &resource.Resource{Provider: resource.AWS, ID: "i-1", Class: resource.ClassCompute,
+		Facts: resource.Facts{Compute: &resource.Compute{}}, Relationships: []resource.Relationship{rel(resource.RelUsesDisk, "vol-1")}}
+	pol := &resource.Resource{Provider: resource.AWS, ID: "arn:aws:iam::1:policy/p", Class: resource.ClassIAMPolicy,
+		Facts: resource.Facts{Policy: &resource.Policy{Admin: b(false)}}}
+	user := &resource.Resource{Provider: resource.AWS, ID: "u", Class: resource.ClassIdentity,
+		Facts: resource.Facts{Identity: &resource.Identity{Admin: b(false)}}, Relationships: []resource.Relationship{rel(resource.RelHasPolicy, pol.ID)}}
+	all := []*resource.Resource{nic, vm, vol, inst, pol, user}
+
+	Derive(all) // without problems every fact is decided
+	if show(vm.Facts.Compute.PublicIP) != "false" || show(inst.Facts.Compute.DiskEncrypted) != "true" || show(user.Facts.Identity.Admin) != "false" {
+		t.Fatalf("without problems: ip %s disk %s admin %s", show(vm.Facts.Compute.PublicIP),
+			show(inst.Facts.Compute.DiskEncrypted), show(user.Facts.Identity.Admin))
+	}
+	vm.Facts.Compute.PublicIP, inst.Facts.Compute.DiskEncrypted, user.Facts.Identity.Admin = nil, nil, b(false)
+	derive(all, []source.Problem{
+		{Path: "r.json", Resource: strings.ToUpper(nicID), Field: "type", Err: "want string"},
+		{Path: "s.json", Resource: "vol-1", Field: "configuration.size", Err: "want number"},
+		{Path: "s.json", Resource: pol.ID, Field: "configuration.policyVersionList", Err: "want array"},
+	})
+	if show(vm.Facts.Compute.PublicIP) != "unknown" || show(inst.Facts.Compute.DiskEncrypted) != "unknown" || show(user.Facts.Identity.Admin) != "unknown" {
+		t.Errorf("with problems: ip %s disk %s admin %s, want all unknown", show(vm.Facts.Compute.PublicIP),
+			show(inst.Facts.Compute.DiskEncrypted), show(user.Facts.Identity.Admin))
 	}
 }

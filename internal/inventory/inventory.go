@@ -40,7 +40,8 @@ type Summary struct {
 
 // Collect reads every source, merges the resources by provider and ID (Azure
 // IDs case-insensitively), runs the finishing step of each source that has
-// one (source.Finisher), then derives the cross-resource facts (Derive).
+// one (source.Finisher), then derives the cross-resource facts (Derive; a
+// resource an input problem names decides nothing in the passing direction).
 // Input problems are in the summary; the error is non-nil only when a
 // source fails outright or ctx is cancelled.
 func Collect(ctx context.Context, srcs ...source.Source) (*Inventory, error) {
@@ -72,7 +73,7 @@ func Collect(ctx context.Context, srcs ...source.Source) (*Inventory, error) {
 		}
 		inv.Errors = append(inv.Errors, problems...)
 	}
-	Derive(m.list)
+	derive(m.list, inv.Errors)
 	inv.Resources = m.list
 	inv.count(m)
 	return inv, nil

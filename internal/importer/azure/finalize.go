@@ -70,20 +70,65 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		}
 	}
 
+	// Child rows are read typed: a field of the wrong type is a problem
+	// naming the row and the field, and the parent's fact is unknown.
+	unknownNets, unknownAudit := map[*resource.Resource]bool{}, map[*resource.Resource]bool{}
+	read := func(r *resource.Resource) (node, func() bool) {
+		c := &checker{id: r.ID}
+		row := node{m: r.Raw, c: c}
+		p, st := row.obj("properties")
+		if st == absent {
+			p = row
+		}
+		return p, func() bool {
+			for _, pr := range c.problems {
+				pr.Path = r.Source
+				problems = append(problems, pr)
+			}
+			return len(c.problems) > 0
+		}
+	}
+
 	// Database servers: firewall rules and auditing settings given as rows.
 	for _, t := range []string{TypeSQLFirewallRule, TypePostgresFirewallRule, TypeMySQLFirewallRule} {
 		for _, fr := range byType[t] {
-			if srv := parent(fr.ID, "firewallRules"); srv != nil && srv.Facts.Database != nil {
+			srv := parent(fr.ID, "firewallRules")
+			p, failed := read(fr)
+			p.str("startIpAddress")
+			p.str("endIpAddress")
+			if failed() && srv != nil {
+				unknownNets[srv] = true
+			}
+			if srv != nil && srv.Facts.Database != nil {
 				addFirewallRange(srv.Facts.Database, fr.Raw)
 			}
 		}
 	}
 	for _, as := range byType[TypeSQLAuditing] {
-		if srv := parent(as.ID, "auditingSettings"); srv != nil && srv.Facts.Database != nil {
-			on := strings.EqualFold(attr.Str(attr.Obj(as.Raw, "properties"), "state"), "Enabled")
+		srv := parent(as.ID, "auditingSettings")
+		p, failed := read(as)
+		state, _ := p.str("state")
+		if failed() {
+			if srv != nil {
+				unknownAudit[srv] = true
+			}
+			continue
+		}
+		if srv != nil && srv.Facts.Database != nil {
+			on := strings.EqualFold(state, "Enabled")
 			if srv.Facts.Database.AuditingEnabled == nil || on {
 				srv.Facts.Database.AuditingEnabled = resource.Bool(on)
 			}
+		}
+	}
+	for srv := range unknownNets {
+		if d := srv.Facts.Database; d != nil {
+			d.AuthorizedNetworks = nil
+		}
+	}
+	for srv := range unknownAudit {
+		if d := srv.Facts.Database; d != nil && !attr.Any(d.AuditingEnabled) {
+			d.AuditingEnabled = nil
 		}
 	}
 
@@ -132,6 +177,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		diagAny, diagSub, diagSubOn bool
 		pricings, standard          int
 		contacts, contactsWithEmail int
+		contactsBad                 int
 	}
 	facts := map[string]*subFacts{}
 	get := func(s string) *subFacts {
@@ -160,8 +206,14 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 	for _, c := range byType[TypeSecurityContact] {
 		f := get(c.Account)
 		f.contacts++
-		p := attr.Obj(c.Raw, "properties")
-		if strings.TrimSpace(attr.Str(p, "emails")) != "" || strings.TrimSpace(attr.Str(p, "email")) != "" {
+		p, failed := read(c)
+		emails, _ := p.str("emails")
+		email, _ := p.str("email")
+		if failed() {
+			f.contactsBad++
+			continue
+		}
+		if strings.TrimSpace(emails) != "" || strings.TrimSpace(email) != "" {
 			f.contactsWithEmail++
 		}
 	}
@@ -196,11 +248,14 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		if f.pricings > 0 {
 			af.ThreatDetection = resource.Bool(f.standard > 0)
 		}
-		if f.contacts > 0 {
-			af.SecurityContact = resource.Bool(f.contactsWithEmail > 0)
+		switch {
+		case f.contactsWithEmail > 0:
+			af.SecurityContact = resource.Bool(true)
+		case f.contacts > 0 && f.contactsBad == 0:
+			af.SecurityContact = resource.Bool(false)
 		}
 	}
-	return added, nil
+	return added, problems
 }
 
 var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
