@@ -49,7 +49,7 @@ func (c *checker) wrong(field, want string, got any) {
 	c.seen[field] = true
 	c.problems = append(c.problems, attr.Problem{
 		Resource: c.name, Field: field,
-		Err: fmt.Sprintf("%s: %s: want %s, got %s", c.name, field, want, jsonKind(got)),
+		Err: fmt.Sprintf("%s: want %s, got %s", field, want, jsonKind(got)),
 	})
 }
 
