@@ -225,7 +225,7 @@ func (f *file) addAsset(a attr.M) ([]attr.Problem, string) {
 	if supported {
 		n(f, r, data, asset)
 	}
-	if r.Class == resource.ClassOther && rst == ok {
+	if r.Class == resource.ClassOther && rst != absent {
 		res.AddUnsupported(r)
 	}
 	res.Resources = append(res.Resources, r)
