@@ -61,7 +61,7 @@ func Detect(doc any) string {
 		if attr.Has(d, "configSnapshotId") && attr.Has(d, "fileVersion") {
 			return FormatConfig
 		}
-		if attr.Obj(d, "PasswordPolicy") != nil {
+		if attr.Obj(d, "PasswordPolicy") != nil || (len(d) == 1 && attr.Has(d, "PasswordPolicy")) {
 			return FormatPasswordPolicy
 		}
 		if _, ok := attr.Get(d, "EbsEncryptionByDefault"); ok {
@@ -70,10 +70,10 @@ func Detect(doc any) string {
 		if attr.Arr(d, "FlowLogs") != nil {
 			return FormatFlowLogs
 		}
-		if b := attr.Bool(d, "KeyRotationEnabled"); b != nil && attr.Str(d, "KeyId") != "" {
+		if attr.Has(d, "KeyRotationEnabled") && attr.Str(d, "KeyId") != "" {
 			return FormatKeyRotation
 		}
-		if c := attr.Obj(d, "AlternateContact"); c != nil && attr.Has(c, "AlternateContactType") {
+		if c := attr.Obj(d, "AlternateContact"); (c != nil && attr.Has(c, "AlternateContactType")) || (len(d) == 1 && attr.Has(d, "AlternateContact")) {
 			return FormatAlternateContact
 		}
 		if f := detectCLI(d); f != "" {
@@ -272,6 +272,15 @@ func normalize(path string, it attr.M) (r *resource.Resource, supported bool, pr
 	}
 	c := &checker{id: id}
 	root := node{m: it, c: c}
+	// The item's identity: text of another type would make it another
+	// resource (an ARN 42) or none (a type 42): reported.
+	for _, k := range []string{"ARN", "arn", "resourceType", "resourceId", "resourceName", "awsRegion", "awsAccountId", "accountId"} {
+		if v, present := it[k]; present && v != nil {
+			if _, isStr := v.(string); !isStr {
+				c.wrong(k, "string", v)
+			}
+		}
+	}
 	cfg := root.o("configuration")
 	supp := root.o("supplementaryConfiguration")
 	tags := attr.Tags(getv(it, "tags"))
@@ -774,20 +783,10 @@ func trail(it *item) {
 }
 
 func parsePasswordPolicy(res *attr.Result, path string, d attr.M) {
-	p := attr.Obj(d, "PasswordPolicy")
 	acct := attr.Str(d, "AccountId") // not in the CLI output; accepted when a wrapper adds it
 	r := &resource.Resource{
 		Provider: resource.AWS, Account: acct, Region: "global", Type: TypePasswordPolicy,
 		Name: "account-password-policy", Raw: d, Source: path, Class: resource.ClassPasswordPolicy,
-		Facts: resource.Facts{PasswordPolicy: &resource.PasswordPolicy{
-			MinLength:       attr.Int(p, "MinimumPasswordLength"),
-			ReusePrevention: attr.Int(p, "PasswordReusePrevention"),
-			MaxAgeDays:      attr.Int(p, "MaxPasswordAge"),
-			RequireSymbols:  attr.Bool(p, "RequireSymbols"),
-			RequireNumbers:  attr.Bool(p, "RequireNumbers"),
-			RequireUpper:    attr.Bool(p, "RequireUppercaseCharacters"),
-			RequireLower:    attr.Bool(p, "RequireLowercaseCharacters"),
-		}},
 	}
 	r.ID = passwordPolicyID(acct)
 	if acct == "" {
@@ -795,6 +794,18 @@ func parsePasswordPolicy(res *attr.Result, path string, d attr.M) {
 		// must not merge.
 		r.ID += "#" + path
 	}
+	c := &checker{id: r.ID}
+	p := node{m: d, c: c}.o("PasswordPolicy")
+	r.Facts.PasswordPolicy = &resource.PasswordPolicy{
+		MinLength:       p.integerOrNil("MinimumPasswordLength"),
+		ReusePrevention: p.integerOrNil("PasswordReusePrevention"),
+		MaxAgeDays:      p.integerOrNil("MaxPasswordAge"),
+		RequireSymbols:  p.b("RequireSymbols"),
+		RequireNumbers:  p.b("RequireNumbers"),
+		RequireUpper:    p.b("RequireUppercaseCharacters"),
+		RequireLower:    p.b("RequireLowercaseCharacters"),
+	}
+	res.Problems = append(res.Problems, c.problems...)
 	res.Resources = append(res.Resources, r)
 }
 
@@ -802,10 +813,19 @@ func passwordPolicyID(acct string) string { return "arn:aws:iam::" + acct + ":ac
 
 func parseEBSDefault(res *attr.Result, path string, d attr.M) {
 	acct, region := attr.Str(d, "AccountId"), attr.Str(d, "Region")
-	res.Resources = append(res.Resources, &resource.Resource{
+	if region == "" {
+		region = regionInPath(path)
+	}
+	r := &resource.Resource{
 		Provider: resource.AWS, Account: acct, Region: region, Type: TypeEBSDefault,
 		ID: ebsDefaultID(acct, region, path), Name: "ebs-encryption-by-default", Raw: d, Source: path, Class: resource.ClassOther,
-	})
+	}
+	c := &checker{id: r.ID}
+	if _, st := (node{m: d, c: c}).boolean("EbsEncryptionByDefault"); st == bad {
+		delete(d, "EbsEncryptionByDefault") // unknown, not "off"
+	}
+	res.Problems = append(res.Problems, c.problems...)
+	res.Resources = append(res.Resources, r)
 }
 
 func ebsDefaultID(acct, region, path string) string {
@@ -850,7 +870,13 @@ func parseFlowLogs(res *attr.Result, path string, d attr.M) {
 // bare key ID it is matched to the key in Finalize.
 func parseKeyRotation(res *attr.Result, path string, d attr.M) {
 	keyID := attr.Str(d, "KeyId")
-	k := &resource.Key{RotationEnabled: attr.Bool(d, "KeyRotationEnabled"), RotationPeriodDays: attr.Int(d, "RotationPeriodInDays")}
+	c := &checker{id: keyID}
+	n := node{m: d, c: c}
+	k := &resource.Key{RotationEnabled: n.b("KeyRotationEnabled"), RotationPeriodDays: n.integerOrNil("RotationPeriodInDays")}
+	if c.count() > 0 {
+		delete(d, "KeyRotationEnabled") // unknown for the key matched by ID too
+	}
+	res.Problems = append(res.Problems, c.problems...)
 	r := &resource.Resource{Provider: resource.AWS, Raw: d, Source: path}
 	if parts := strings.SplitN(keyID, ":", 6); len(parts) == 6 && parts[0] == "arn" {
 		r.Type, r.ID, r.Class, r.Facts.Key = "AWS::KMS::Key", keyID, resource.ClassKey, k
@@ -863,7 +889,15 @@ func parseKeyRotation(res *attr.Result, path string, d attr.M) {
 
 // parseAlternateContact reads `aws account get-alternate-contact` output.
 func parseAlternateContact(res *attr.Result, path string, d attr.M) {
-	c := attr.Obj(d, "AlternateContact")
+	ck := &checker{id: "aws-alternate-contact#" + path}
+	cn := node{m: d, c: ck}.o("AlternateContact")
+	cn.s("AlternateContactType")
+	cn.s("EmailAddress")
+	res.Problems = append(res.Problems, ck.problems...)
+	if ck.count() > 0 {
+		return // which contact this is, or whether it has an email, is unknown
+	}
+	c := cn.m
 	typ := attr.Str(c, "AlternateContactType")
 	res.Resources = append(res.Resources, &resource.Resource{
 		Provider: resource.AWS, Account: accountOf(attr.Str(d, "AccountId")), Region: "global", Type: TypeSecContact,

@@ -346,6 +346,19 @@ func elbv2Listener(it *item) {
 	r.Class = resource.ClassLoadBalancer
 	lb := &resource.LoadBalancer{}
 	r.Facts.LoadBalancer = lb
+	// Its load balancer, from the configuration or else the item's
+	// relationships: a listener that cannot be read still makes its load
+	// balancer's listener facts unknown.
+	lbARN := cfg.s("LoadBalancerArn")
+	if lbARN == "" {
+		rels, _ := it.root.objs("relationships")
+		for _, rel := range rels {
+			if rel.s("resourceType") == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
+				lbARN = rel.s("resourceId")
+			}
+		}
+	}
+	attr.Relate(r, "listener_of", lbARN)
 	if cfg.m == nil {
 		return
 	}
@@ -369,6 +382,7 @@ func elbv2Listener(it *item) {
 		return
 	}
 	lb.Listeners = []resource.Listener{l}
+	lb.Public = nil
 	switch l.Protocol {
 	case "HTTP":
 		if l.RedirectsToHTTPS != nil {
@@ -380,7 +394,6 @@ func elbv2Listener(it *item) {
 	default:
 		lb.HTTPListener = boolp(false)
 	}
-	attr.Relate(r, "listener_of", cfg.s("LoadBalancerArn"))
 }
 
 func classicLoadBalancer(it *item) {
@@ -690,6 +703,29 @@ func apiStageV2(it *item) {
 // listeners, the listener items themselves stay class other (unsupported).
 // A listener whose load balancer is not in the file keeps its own facts.
 func foldListeners(res *attr.Result) {
+	// An item of the file that could not be read at all may be one of the
+	// listeners: then only a listener that is known bad decides.
+	unreadable := false
+	for _, p := range res.Problems {
+		if p.Resource == "" {
+			unreadable = true
+		}
+	}
+	defer func() {
+		if !unreadable {
+			return
+		}
+		for _, r := range res.Resources {
+			if f := r.Facts.LoadBalancer; f != nil && r.Type == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
+				if f.HTTPListener != nil && !*f.HTTPListener {
+					f.HTTPListener = nil
+				}
+				if f.WeakTLS != nil && !*f.WeakTLS {
+					f.WeakTLS = nil
+				}
+			}
+		}
+	}()
 	lbs := map[string]*resource.Resource{}
 	for _, r := range res.Resources {
 		if r.Type == "AWS::ElasticLoadBalancingV2::LoadBalancer" && r.Facts.LoadBalancer != nil {
