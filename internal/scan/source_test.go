@@ -40,9 +40,10 @@ func (m *memSource) Read(ctx context.Context, emit func(source.Batch) error) err
 
 // TestInMemorySourceScansLikeFiles scans the sample organization twice:
 // from its export files, and from an in-memory source holding the same
-// resources with no Raw attributes (a copy, split across batches so that
-// some resources arrive in two halves to merge). The findings are the same:
-// nothing after the seam reads an export's own shape.
+// resources with no Raw attributes and without the facts derivation
+// computes (a copy, split across batches so that some resources arrive in
+// two halves to merge). The findings are the same: nothing after the seam
+// reads an export's own shape, and derivation recomputes what it must.
 func TestInMemorySourceScansLikeFiles(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join("..", "..", "examples", "org")
@@ -70,8 +71,10 @@ func TestInMemorySourceScansLikeFiles(t *testing.T) {
 	}
 	mem := &memSource{batches: make([][]*resource.Resource, 3)}
 	halves := 0
+	cleared := 0
 	for i, r := range copied {
 		r.Raw = nil
+		cleared += clearDerived(r)
 		b := i % 3
 		// Every seventh resource with tags arrives as two halves: identity and
 		// facts in one batch, its tags in another.
@@ -82,6 +85,9 @@ func TestInMemorySourceScansLikeFiles(t *testing.T) {
 			halves++
 		}
 		mem.batches[b] = append(mem.batches[b], r)
+	}
+	if cleared < 10 {
+		t.Fatalf("only %d derived facts cleared: the test does not exercise the derivation", cleared)
 	}
 	if halves == 0 {
 		t.Fatal("no resource split in halves: the test does not exercise the merge")
@@ -107,6 +113,30 @@ func TestInMemorySourceScansLikeFiles(t *testing.T) {
 	for _, k := range diff(got, want) {
 		t.Errorf("from memory only: %s", k)
 	}
+}
+
+// clearDerived forgets the facts no importer sets and inventory.Derive
+// computes from other resources; it returns how many it cleared.
+func clearDerived(r *resource.Resource) int {
+	n := 0
+	clear := func(p **bool) {
+		if *p != nil {
+			*p = nil
+			n++
+		}
+	}
+	f := &r.Facts
+	switch {
+	case r.Provider == resource.AWS && f.Compute != nil:
+		clear(&f.Compute.DiskEncrypted)
+	case r.Provider == resource.Azure && f.Compute != nil:
+		clear(&f.Compute.PublicIP)
+	case r.Provider != resource.GCP && f.Network != nil:
+		clear(&f.Network.FlowLogs)
+	case f.AuditLog != nil:
+		clear(&f.AuditLog.DestinationPublic)
+	}
+	return n
 }
 
 func findingSet(fs []finding.Finding) map[string]bool {
