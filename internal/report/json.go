@@ -184,32 +184,48 @@ func writeJSONStream(w *bufio.Writer, doc any, indent string, each func(emit fun
 // than json.Indent, which validates as it goes.
 func appendIndentCompact(dst, src []byte, prefix, indent string) []byte {
 	depth := 0
+	// pad is a newline, the prefix and indent repeated: each line starts
+	// with a slice of it.
+	pad := make([]byte, 0, 1+len(prefix)+8*len(indent))
+	pad = append(append(pad, '\n'), prefix...)
 	newline := func() {
-		dst = append(dst, '\n')
-		dst = append(dst, prefix...)
-		for range depth {
-			dst = append(dst, indent...)
+		for n := 1 + len(prefix) + depth*len(indent); len(pad) < n; {
+			pad = append(pad, indent...)
 		}
+		dst = append(dst, pad[:1+len(prefix)+depth*len(indent)]...)
 	}
-	for i := 0; i < len(src); i++ {
+	for i := 0; i < len(src); {
 		c := src[i]
 		switch c {
 		case '"':
 			// Copy the string through its closing quote.
 			j := i + 1
-			for j < len(src) && src[j] != '"' {
-				if src[j] == '\\' {
-					j++
+			for {
+				k := bytes.IndexByte(src[j:], '"')
+				if k < 0 {
+					j = len(src)
+					break
+				}
+				j += k
+				// The quote closes the string unless an odd number of
+				// backslashes precede it.
+				bs := 0
+				for b := j - 1; b > i && src[b] == '\\'; b-- {
+					bs++
+				}
+				if bs%2 == 0 {
+					break
 				}
 				j++
 			}
 			end := min(j+1, len(src))
 			dst = append(dst, src[i:end]...)
-			i = end - 1
+			i = end
 		case '{', '[':
 			dst = append(dst, c)
-			if i+1 < len(src) && (src[i+1] == '}' || src[i+1] == ']') {
-				dst = append(dst, src[i+1])
+			i++
+			if i < len(src) && (src[i] == '}' || src[i] == ']') {
+				dst = append(dst, src[i])
 				i++
 				continue
 			}
@@ -219,13 +235,23 @@ func appendIndentCompact(dst, src []byte, prefix, indent string) []byte {
 			depth--
 			newline()
 			dst = append(dst, c)
+			i++
 		case ',':
 			dst = append(dst, c)
+			i++
 			newline()
 		case ':':
 			dst = append(dst, ':', ' ')
+			i++
 		default:
-			dst = append(dst, c)
+			// A number, true, false or null: copy up to the next
+			// structural character.
+			j := i + 1
+			for j < len(src) && src[j] != ',' && src[j] != '}' && src[j] != ']' {
+				j++
+			}
+			dst = append(dst, src[i:j]...)
+			i = j
 		}
 	}
 	return dst
