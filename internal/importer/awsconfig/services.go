@@ -166,7 +166,7 @@ func RuntimeDeprecated(runtime string, t time.Time) *bool {
 var supportedRuntime = regexp.MustCompile(`^(nodejs(2[2-9]|[3-9][0-9])\.x|python3\.(1[1-9]|[2-9][0-9])|java(8\.al2|1[1-9]|[2-9][0-9])|dotnet([89]|[1-9][0-9])|ruby3\.[3-9]|provided\.al20(2[3-9]|2))$`)
 
 // secretName matches environment variable names that hold credentials.
-var secretName = regexp.MustCompile(`(?i)(secret|passw(or)?d|passwd|pwd|token|api[_-]?key|private[_-]?key|access[_-]?key|credential|auth)`)
+var secretName = regexp.MustCompile(`(?i)(secret|passw(or)?d|(^|_)pwd($|_)|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)`)
 
 // secretValue matches values that are credentials whatever the name (AWS
 // access key IDs, private keys).

@@ -208,3 +208,18 @@ func TestRuntimeDeprecated(t *testing.T) {
 		t.Errorf("python3.9 before its date: %s", got)
 	}
 }
+
+func TestSecretVariableNames(t *testing.T) {
+	fn := func(env map[string]any) []string {
+		item := map[string]any{"resourceType": "AWS::Lambda::Function", "ARN": "arn:aws:lambda:us-east-1:1:function:f", "awsRegion": "us-east-1",
+			"configuration": map[string]any{"functionName": "f", "runtime": "python3.12", "environment": map[string]any{"variables": env}}}
+		res := awsconfig.Parse(t.Context(), "x.json", map[string]any{"configurationItems": []any{item}})
+		return res.Resources[0].Facts.Function.SecretVariables
+	}
+	got := fn(map[string]any{"DB_PASSWORD": "x", "DB_PWD": "x", "STRIPE_API_KEY": "x", "GITHUB_TOKEN": "x", "CLIENT_SECRET": "x",
+		"LOG_LEVEL": "INFO", "AUTHOR": "me", "OAUTH_CALLBACK_URL": "https://x", "PWD_HISTORY": "3", "BUCKET": "AKIAABCDEFGHIJKLMNOP"})
+	want := []string{"BUCKET", "CLIENT_SECRET", "DB_PASSWORD", "DB_PWD", "GITHUB_TOKEN", "PWD_HISTORY", "STRIPE_API_KEY"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("secret variables %v, want %v", got, want)
+	}
+}
