@@ -168,13 +168,14 @@ func ParseNDJSON(ctx context.Context, path string, data []byte) *attr.Result {
 // file is the state of one input file: its result, and what the load
 // balancer pieces of the file say, joined when the file is read (lb.go).
 type file struct {
-	res  *attr.Result
-	path string
-	lb   *lbParts
+	res     *attr.Result
+	path    string
+	lb      *lbParts
+	classed map[string]bool // asset names with a classed resource
 }
 
 func newFile(res *attr.Result, path string) *file {
-	return &file{res: res, path: path, lb: newLBParts()}
+	return &file{res: res, path: path, lb: newLBParts(), classed: map[string]bool{}}
 }
 
 // finish completes what needs the whole file: load balancers are joined
@@ -225,7 +226,13 @@ func (f *file) addAsset(a attr.M) ([]attr.Problem, string) {
 	if supported {
 		n(f, r, data, asset)
 	}
-	if r.Class == resource.ClassOther && rst != absent {
+	// An asset name seen twice (a resource line of another type, say)
+	// is unsupported only when no line of it is classed.
+	switch {
+	case r.Class != resource.ClassOther:
+		f.classed[name] = true
+		delete(res.Unsupported, name)
+	case rst != absent && !f.classed[name]:
 		res.AddUnsupported(r)
 	}
 	res.Resources = append(res.Resources, r)
