@@ -3,6 +3,7 @@ package gcp
 import (
 	"bytes"
 	"context"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -1073,7 +1074,7 @@ func sharing(s *resource.Snapshot, owner string, bindings []node) {
 	for proj := range foreign {
 		s.SharedWith = append(s.SharedWith, proj)
 	}
-	sortStrings(s.SharedWith)
+	sort.Strings(s.SharedWith)
 	switch {
 	case len(foreign) > 0:
 		s.CrossAccount = boolp(true)

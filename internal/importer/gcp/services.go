@@ -2,6 +2,7 @@ package gcp
 
 import (
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -217,7 +218,7 @@ func envSecrets(fn *resource.Function, env node, field string) {
 			names = append(names, name)
 		}
 	}
-	sortStrings(names)
+	sort.Strings(names)
 	fn.EnvironmentSecrets = boolp(len(names) > 0)
 	fn.SecretVariables = names
 }
@@ -682,13 +683,5 @@ func apiGateway(_ *file, r *resource.Resource, d, _ node) {
 	g.Public = boolp(true)
 	if cfg := d.s("apiConfig"); cfg != "" {
 		attr.Relate(r, "serves", cfg)
-	}
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
 	}
 }
