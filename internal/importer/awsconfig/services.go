@@ -149,9 +149,8 @@ var deprecatedRuntimes = map[string]string{
 }
 
 // RuntimeDeprecated reports whether a Lambda runtime is deprecated at t:
-// nil for a runtime AWS does not list (a current or unknown one is false
-// only when it is one vigil knows is supported: any other identifier is
-// unknown).
+// from AWS's dates when the runtime has one, false for a runtime vigil
+// knows is supported, nil (unknown) for any other identifier.
 func RuntimeDeprecated(runtime string, t time.Time) *bool {
 	if d, ok := deprecatedRuntimes[runtime]; ok {
 		day, _ := time.Parse(time.DateOnly, d)
@@ -163,7 +162,11 @@ func RuntimeDeprecated(runtime string, t time.Time) *bool {
 	return nil
 }
 
-var supportedRuntime = regexp.MustCompile(`^(nodejs(2[2-9]|[3-9][0-9])\.x|python3\.(1[1-9]|[2-9][0-9])|java(8\.al2|1[1-9]|[2-9][0-9])|dotnet([89]|[1-9][0-9])|ruby3\.[3-9]|provided\.al20(2[3-9]|2))$`)
+// supportedRuntime matches the runtimes vigil knows to be supported well
+// after the sample's collection date (Amazon Linux 2023 based, with language
+// support into 2027 or later); others not in the table above (the Amazon
+// Linux 2 ones, whose dates AWS has moved) are unknown.
+var supportedRuntime = regexp.MustCompile(`^(nodejs(2[2-9]|[3-9][0-9])\.x|python3\.(1[2-9]|[2-9][0-9])|java(2[1-9]|[3-9][0-9])|dotnet(9|[1-9][0-9])|ruby3\.[4-9]|provided\.al20(2[3-9]))$`)
 
 // secretName matches environment variable names that hold credentials.
 var secretName = regexp.MustCompile(`(?i)(secret|passw(or)?d|(^|_)pwd($|_)|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)`)
