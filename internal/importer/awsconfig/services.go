@@ -710,8 +710,8 @@ func foldListeners(res *attr.Result) {
 	// listeners: then only a listener that is known bad decides.
 	unreadable := false
 	for _, p := range res.Problems {
-		if p.Resource == "" {
-			unreadable = true
+		if p.Resource == "" || p.Field == "resourceType" {
+			unreadable = true // an item of unknown type
 		}
 	}
 	defer func() {
