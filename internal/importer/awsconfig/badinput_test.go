@@ -463,3 +463,56 @@ func TestRoleWithAMillionActions(t *testing.T) {
 		t.Errorf("problems: %+v", res.Problems)
 	}
 }
+
+// A load balancer judged with its listeners: a listener item that cannot
+// be read (the whole item, its configuration, its type) never lets the
+// load balancer's HTTP-listener fact become false.
+func TestUnreadableListenerKeepsLoadBalancerUnknown(t *testing.T) {
+	const lbARN = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/web/1"
+	lb := func() any {
+		return attr.M{"resourceType": "AWS::ElasticLoadBalancingV2::LoadBalancer", "ARN": lbARN, "resourceId": lbARN, "awsRegion": "us-east-1",
+			"configuration": attr.M{"scheme": "internet-facing", "loadBalancerArn": lbARN}}
+	}
+	listener := func(port float64, proto string, actions []any) any {
+		arn := fmt.Sprintf("arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/web/1/%v", port)
+		return attr.M{"resourceType": "AWS::ElasticLoadBalancingV2::Listener", "ARN": arn, "resourceId": arn, "awsRegion": "us-east-1",
+			"relationships": []any{attr.M{"resourceType": "AWS::ElasticLoadBalancingV2::LoadBalancer", "resourceId": lbARN, "name": "Is attached to LoadBalancer"}},
+			"configuration": attr.M{"LoadBalancerArn": lbARN, "Port": port, "Protocol": proto, "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "DefaultActions": actions}}
+	}
+	forward := []any{attr.M{"Type": "forward", "TargetGroupArn": "tg"}}
+	parse := func(items ...any) *resource.LoadBalancer {
+		res := Parse(context.Background(), "s.json", attr.M{"configurationItems": items})
+		for _, r := range res.Resources {
+			if r.ID == lbARN {
+				return r.Facts.LoadBalancer
+			}
+		}
+		t.Fatal("no load balancer")
+		return nil
+	}
+	if f := parse(lb(), listener(80, "HTTP", forward), listener(443, "HTTPS", forward)); !attr.Any(f.HTTPListener) || len(f.Listeners) != 2 {
+		t.Fatalf("baseline: %+v", f)
+	}
+	if f := parse(lb(), listener(443, "HTTPS", forward)); f.HTTPListener == nil || *f.HTTPListener || f.WeakTLS == nil || *f.WeakTLS {
+		t.Fatalf("HTTPS only: %+v", f)
+	}
+	broken := map[string]func(attr.M){
+		"item a string":          nil,
+		"configuration a string": func(m attr.M) { m["configuration"] = "oops" },
+		"type a number":          func(m attr.M) { m["resourceType"] = 42.0 },
+		"actions an object":      func(m attr.M) { m["configuration"].(attr.M)["DefaultActions"] = attr.M{"Type": "forward"} },
+		"protocol a number":      func(m attr.M) { m["configuration"].(attr.M)["Protocol"] = 80.0 },
+	}
+	for name, mutate := range broken {
+		var bad any = "oops"
+		if mutate != nil {
+			m := listener(80, "HTTP", forward).(attr.M)
+			mutate(m)
+			bad = m
+		}
+		f := parse(lb(), bad, listener(443, "HTTPS", forward))
+		if f.HTTPListener != nil && !*f.HTTPListener {
+			t.Errorf("%s: http_listener false", name)
+		}
+	}
+}
