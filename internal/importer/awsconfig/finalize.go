@@ -53,7 +53,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 					r.Account = a
 				}
 			} else {
-				problems = append(problems, attr.Problem{Path: r.Source, Err: "cannot tell which AWS account this " + t + " belongs to (put it under a directory named after the account ID)"})
+				problems = append(problems, attr.Problem{Path: r.Source, Resource: r.ID, Err: "cannot tell which AWS account this " + t + " belongs to (put it under a directory named after the account ID)"})
 				continue
 			}
 			accounts[r.Account] = true

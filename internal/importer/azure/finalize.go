@@ -138,44 +138,61 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		if acct == nil || acct.Facts.Storage == nil {
 			continue
 		}
-		p := attr.Obj(bs.Raw, "properties")
-		if v := attr.Bool(p, "isVersioningEnabled"); v != nil {
+		p, failed := read(bs)
+		v, vst := p.boolean("isVersioningEnabled")
+		del, dst := p.boolean("deleteRetentionPolicy", "enabled")
+		failed()
+		switch {
+		case vst == ok:
 			acct.Facts.Storage.Versioning = v
-		} else if p != nil {
+		case vst == absent && p.m != nil:
 			acct.Facts.Storage.Versioning = resource.Bool(false)
 		}
-		if d := attr.Bool(p, "deleteRetentionPolicy", "enabled"); d != nil {
-			acct.Facts.Storage.DeleteProtection = d
+		if dst == ok {
+			acct.Facts.Storage.DeleteProtection = del
 		}
 	}
 
 	// Storage accounts: public access from their containers' access level,
 	// when the containers are in the input and the account allows it.
-	containers := map[*resource.Resource][2]int{} // account -> (containers, public ones)
+	containers := map[*resource.Resource][3]int{} // account -> (containers, public ones, unreadable ones)
 	for _, c := range byType[TypeBlobContainer] {
 		acct := parent(c.ID, "blobServices")
+		p, failed := read(c)
+		lvl, _ := p.str("publicAccess")
+		bad := failed()
 		if acct == nil || acct.Facts.Storage == nil {
 			continue
 		}
 		n := containers[acct]
 		n[0]++
-		if lvl := attr.Str(attr.Obj(c.Raw, "properties"), "publicAccess"); lvl != "" && !strings.EqualFold(lvl, "None") {
+		switch {
+		case bad:
+			n[2]++
+		case lvl != "" && !strings.EqualFold(lvl, "None"):
 			n[1]++
 		}
 		containers[acct] = n
 	}
 	for acct, n := range containers {
 		s := acct.Facts.Storage
-		if s.PublicAccessBlocked != nil && *s.PublicAccessBlocked {
-			continue // public access is disallowed whatever the containers say
+		switch {
+		case s.PublicAccessBlocked != nil && *s.PublicAccessBlocked:
+			// public access is disallowed whatever the containers say
+		case n[1] > 0:
+			s.PublicAccess = resource.Bool(true)
+		case n[2] == 0:
+			s.PublicAccess = resource.Bool(false)
+		default:
+			s.PublicAccess = nil // a container whose access level could not be read
 		}
-		s.PublicAccess = resource.Bool(n[1] > 0)
 	}
 
 	// Subscription facts.
 	type subFacts struct {
 		diagAny, diagSub, diagSubOn bool
 		pricings, standard          int
+		pricingsBad                 int
 		contacts, contactsWithEmail int
 		contactsBad                 int
 	}
@@ -199,7 +216,11 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 	for _, p := range byType[TypePricing] {
 		f := get(p.Account)
 		f.pricings++
-		if strings.EqualFold(attr.Str(attr.Obj(p.Raw, "properties"), "pricingTier"), "Standard") {
+		props, failed := read(p)
+		tier, _ := props.str("pricingTier")
+		if failed() {
+			f.pricingsBad++
+		} else if strings.EqualFold(tier, "Standard") {
 			f.standard++
 		}
 	}
@@ -245,8 +266,11 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		case f.diagAny:
 			af.AuditLogging = resource.Bool(false)
 		}
-		if f.pricings > 0 {
-			af.ThreatDetection = resource.Bool(f.standard > 0)
+		switch {
+		case f.standard > 0:
+			af.ThreatDetection = resource.Bool(true)
+		case f.pricings > 0 && f.pricingsBad == 0:
+			af.ThreatDetection = resource.Bool(false)
 		}
 		switch {
 		case f.contactsWithEmail > 0:

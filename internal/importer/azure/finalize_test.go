@@ -1,0 +1,94 @@
+package azure
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// TestFinalizeChildRowsOfTheWrongType: a child row joined to its parent
+// with a field of the wrong type is a problem naming the row and the field,
+// and leaves the parent's fact unknown instead of deciding it.
+func TestFinalizeChildRowsOfTheWrongType(t *testing.T) {
+	const sub = "/subscriptions/s1"
+	const rg = sub + "/resourceGroups/rg/providers/"
+	rows := func(fwStart, access, emails, tier string) string {
+		return `[
+{"id":"` + rg + `Microsoft.Sql/servers/sql1","name":"sql1","type":"microsoft.sql/servers","subscriptionId":"s1","properties":{"publicNetworkAccess":"Enabled"}},
+{"id":"` + rg + `Microsoft.Sql/servers/sql1/firewallRules/all","name":"all","type":"microsoft.sql/servers/firewallrules","subscriptionId":"s1","properties":{"startIpAddress":` + fwStart + `,"endIpAddress":"255.255.255.255"}},
+{"id":"` + rg + `Microsoft.Storage/storageAccounts/st1","name":"st1","type":"microsoft.storage/storageaccounts","subscriptionId":"s1","properties":{"supportsHttpsTrafficOnly":true}},
+{"id":"` + rg + `Microsoft.Storage/storageAccounts/st1/blobServices/default/containers/c1","name":"c1","type":"microsoft.storage/storageaccounts/blobservices/containers","subscriptionId":"s1","properties":{"publicAccess":` + access + `}},
+{"id":"` + sub + `/providers/Microsoft.Security/securityContacts/default","name":"default","type":"microsoft.security/securitycontacts","subscriptionId":"s1","properties":{"emails":` + emails + `}},
+{"id":"` + sub + `/providers/Microsoft.Security/pricings/VirtualMachines","name":"VirtualMachines","type":"microsoft.security/pricings","subscriptionId":"s1","properties":{"pricingTier":` + tier + `}}
+]`
+	}
+	load := func(t *testing.T, data string) (map[string]*resource.Resource, []attr.Problem) {
+		t.Helper()
+		var doc any
+		if err := attr.Decode([]byte(data), &doc); err != nil {
+			t.Fatal(err)
+		}
+		res := Parse(context.Background(), "rows.json", doc)
+		if len(res.Problems) > 0 {
+			t.Fatalf("parse problems: %+v", res.Problems)
+		}
+		added, problems := Finalize(res.Resources)
+		m := map[string]*resource.Resource{}
+		for _, r := range append(res.Resources, added...) {
+			m[strings.ToLower(r.ID)] = r
+		}
+		return m, problems
+	}
+	get := func(t *testing.T, m map[string]*resource.Resource, id string) *resource.Resource {
+		t.Helper()
+		r := m[strings.ToLower(id)]
+		if r == nil {
+			t.Fatalf("no %s", id)
+		}
+		return r
+	}
+
+	// Well typed: every fact decided.
+	m, problems := load(t, rows(`"0.0.0.0"`, `"Container"`, `"sec@example.com"`, `"Standard"`))
+	if len(problems) > 0 {
+		t.Fatalf("problems: %+v", problems)
+	}
+	db := get(t, m, rg+"Microsoft.Sql/servers/sql1").Facts.Database
+	st := get(t, m, rg+"Microsoft.Storage/storageAccounts/st1").Facts.Storage
+	acct := get(t, m, sub).Facts.Account
+	if len(db.AuthorizedNetworks) != 1 || db.AuthorizedNetworks[0] != "0.0.0.0/0" || !attr.Any(st.PublicAccess) ||
+		!attr.Any(acct.SecurityContact) || !attr.Any(acct.ThreatDetection) {
+		t.Fatalf("well-typed rows: networks %v public %v contact %v detection %v", db.AuthorizedNetworks, st.PublicAccess,
+			acct.SecurityContact, acct.ThreatDetection)
+	}
+
+	// Each child field of the wrong type.
+	m, problems = load(t, rows(`0`, `5`, `42`, `true`))
+	fields := map[string]string{}
+	for _, p := range problems {
+		if p.Path != "rows.json" || p.Resource == "" || p.Field == "" {
+			t.Errorf("problem without file, resource or field: %+v", p)
+		}
+		fields[p.Field] = p.Resource
+	}
+	for field, row := range map[string]string{
+		"properties.startIpAddress": rg + "Microsoft.Sql/servers/sql1/firewallRules/all",
+		"properties.publicAccess":   rg + "Microsoft.Storage/storageAccounts/st1/blobServices/default/containers/c1",
+		"properties.emails":         sub + "/providers/Microsoft.Security/securityContacts/default",
+		"properties.pricingTier":    sub + "/providers/Microsoft.Security/pricings/VirtualMachines",
+	} {
+		if !strings.EqualFold(fields[field], row) {
+			t.Errorf("no problem for %s of %s (problems %+v)", field, row, problems)
+		}
+	}
+	db = get(t, m, rg+"Microsoft.Sql/servers/sql1").Facts.Database
+	st = get(t, m, rg+"Microsoft.Storage/storageAccounts/st1").Facts.Storage
+	acct = get(t, m, sub).Facts.Account
+	if db.AuthorizedNetworks != nil || st.PublicAccess != nil || acct.SecurityContact != nil || acct.ThreatDetection != nil {
+		t.Errorf("facts from wrong-typed rows must be unknown: networks %v public %v contact %v detection %v",
+			db.AuthorizedNetworks, st.PublicAccess, acct.SecurityContact, acct.ThreatDetection)
+	}
+}
