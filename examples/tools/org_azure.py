@@ -3,10 +3,12 @@
 One subscription, exported with Azure Resource Graph (`az graph query ... -o json`,
 which prints {"count","data","skip_token","total_records"}):
   resources.json               Resources table
-  authorizationresources.json  AuthorizationResources (role assignments and definitions)
+  authorizationresources.json  AuthorizationResources (role assignments and definitions, deny assignments)
   securityresources.json       SecurityResources (Defender plans, security contact)
-  resourcecontainers.json      ResourceContainers (the subscription and its resource groups), printed
+  resourcecontainers.json      ResourceContainers (the management groups above the subscription, queried at
+                               the tenant root group, the subscription and its resource groups), printed
                                with `--query data`, so a bare JSON array of rows
+The rows of the classes added by issue 6 are added by org_azure_v2.py.
 ARG lowercases `type` and `resourceGroup`; `id` keeps the ARM casing.
 """
 
@@ -672,7 +674,7 @@ def build(out):
     write_json(os.path.join(root, "securityresources.json"), out_doc(SECURITY))
     # `--query data` prints the bare array of rows instead of the envelope.
     write_json(os.path.join(root, "resourcecontainers.json"), CONTAINERS)
-    write_text(os.path.join(root, "collect.sh"), COLLECT % {"sub": SUB})
+    write_text(os.path.join(root, "collect.sh"), COLLECT % {"sub": SUB, "tenant": TENANT})
     return len(RESOURCES) + len(AUTH) + len(SECURITY) + len(CONTAINERS)
 
 
@@ -681,14 +683,16 @@ COLLECT = """#!/bin/sh
 # Not an export itself: vigil skips this file.
 set -eu
 SUB=%(sub)s
+TENANT=%(tenant)s  # the tenant root group
 az graph query --subscriptions "$SUB" --first 1000 -o json \\
   -q "Resources | where subscriptionId == '$SUB'" > resources.json
 az graph query --subscriptions "$SUB" --first 1000 -o json \\
-  -q "AuthorizationResources | where type in~ ('microsoft.authorization/roleassignments','microsoft.authorization/roledefinitions')" \\
+  -q "AuthorizationResources | where type in~ ('microsoft.authorization/roleassignments','microsoft.authorization/roledefinitions','microsoft.authorization/denyassignments')" \\
   > authorizationresources.json
 az graph query --subscriptions "$SUB" --first 1000 -o json \\
   -q "SecurityResources | where type in~ ('microsoft.security/pricings','microsoft.security/securitycontacts')" \\
   > securityresources.json
-az graph query --subscriptions "$SUB" --first 1000 -o json -q "ResourceContainers" --query data \\
+az graph query --management-groups "$TENANT" --first 1000 -o json --query data \\
+  -q "ResourceContainers | where type =~ 'microsoft.management/managementgroups' or subscriptionId == '$SUB'" \\
   > resourcecontainers.json
 """

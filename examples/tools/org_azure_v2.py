@@ -1,22 +1,22 @@
 #!/usr/bin/env python3
 """Azure rows of the classes added by issue 6 (disks, snapshots and images,
 function apps, AKS, load balancers and application gateways, Service Bus and
-Event Hubs, Key Vault secrets, container registries, DNS zones, Front Door and
-CDN, API Management, deny assignments, conditional role assignments,
-management groups), added to the Resource Graph exports of the sample
-subscription, and examples/org/expected-azure.json.
+Event Hubs, Key Vault secrets, container registries, DNS zones, Front Door,
+API Management, an NSG flow log, deny assignments, conditional and User
+Access Administrator role assignments, management groups), added to the
+Resource Graph exports of the sample subscription, and
+examples/org/expected-azure.json (the planted findings of the rules of those
+classes, with the resources they are planted on, and the clean resources).
 
-Not an export: vigil skips this file. Run from the repository root after
-examples/tools/gen_org.py (which rewrites examples/org/azure):
+examples/tools/gen_org.py calls main() after writing examples/org/azure; run
+on its own (from anywhere) it extends the files already there:
 
-    python3 examples/org/azure/extend_v2.py
+    python3 examples/tools/org_azure_v2.py [ORG_DIR]
 
 It is idempotent (rows it owns are replaced, not duplicated) and
-deterministic. It uses the helpers of examples/tools/org_azure.py so the rows
-have exactly the shape of the others. gen_org.py deletes examples/org/azure
-before writing it, so this file belongs in examples/tools (as
-org_azure_v2.py, its main() called at the end of gen_org.main()); it runs
-unchanged from there.
+deterministic. It uses the helpers of org_azure.py so the rows have exactly
+the shape of the others. Planted resources carry the tag sample=planted,
+clean ones sample=clean.
 """
 
 import json
@@ -25,20 +25,19 @@ import sys
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = HERE
-while not os.path.exists(os.path.join(REPO, "go.mod")):  # works from examples/org/azure or examples/tools
-    REPO = os.path.dirname(REPO)
-sys.path.insert(0, os.path.join(REPO, "examples", "tools"))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
 
 import org_azure as az  # noqa: E402
 from orglib import NOW, uid  # noqa: E402
 
 SUB, SUB_ID, TENANT, LOC = az.SUB, az.SUB_ID, az.TENANT, az.LOC
-ROOT = os.path.join(REPO, "examples", "org", "azure", SUB)
+ORG = os.path.join(REPO, "examples", "org")
 PLANTED_TAG = dict(az.TAGS, sample="planted")
 CLEAN_TAG = dict(az.TAGS, sample="clean")
-CLEAN = []      # {"resource_id","provider","class","note"}
-PLANTED = []    # {"resource_id","class","bad": [facts]}: rule ids are added when the rules exist
+CLEAN = []       # {"resource_id","provider","class","note"}
+PLANTED = []     # {"rule_id","resource_id","provider","why"}
+INCIDENTAL = []  # {"rule_id","resource_id_contains","provider","why"}
 RES, AUTH, CONT = [], [], []
 
 
@@ -46,8 +45,8 @@ def clean(cls, id_, note):
     CLEAN.append({"resource_id": id_, "provider": "azure", "class": cls, "note": note})
 
 
-def planted(cls, id_, bad):
-    PLANTED.append({"resource_id": id_, "class": cls, "bad": bad})
+def plant(rule_id, id_, why):
+    PLANTED.append({"rule_id": rule_id, "resource_id": id_, "provider": "azure", "why": why})
 
 
 def unix(days_from_now):
@@ -340,8 +339,10 @@ def namespace(rg, name, type_, *, tls, local_auth, public, cmk, tags, sku):
 
 # ---------------------------------------------------------------- secrets, registries, DNS
 
-def kv_secret(vault_rg, vault, name, *, expires_days, tags):
-    attrs = {"enabled": True, "created": unix(-300), "updated": unix(-60), "recoveryLevel": "Recoverable+Purgeable",
+def kv_secret(vault_rg, vault, name, *, expires_days, tags, created=300, updated=60):
+    """created, updated: days before the collection (updated is when the value last changed)."""
+    attrs = {"enabled": True, "created": unix(-created), "updated": unix(-updated),
+             "recoveryLevel": "Recoverable+Purgeable",
              "nbf": None, "exp": unix(expires_days) if expires_days else None}
     props = {"attributes": attrs, "contentType": "text/plain",
              "secretUri": "https://%s.vault.azure.net/secrets/%s" % (vault, name),
@@ -511,22 +512,77 @@ def management_group(name, display, parent, chain):
                   name=name, location="", sub="")["id"]
 
 
+def builtin_role_def(name, guid, actions, desc):
+    """A built-in role definition row, as org_azure.role_def_builtin writes them."""
+    az.row(AUTH, "/providers/Microsoft.Authorization/RoleDefinitions/" + guid,
+           "Microsoft.Authorization/roleDefinitions", {
+               "roleName": name, "type": "BuiltInRole", "description": desc, "assignableScopes": ["/"],
+               "permissions": [{"actions": actions, "notActions": [], "dataActions": [], "notDataActions": []}],
+               "createdOn": "2015-02-02T21:55:09.8806423Z", "updatedOn": "2022-05-27T19:47:41.2519315Z",
+               "createdBy": None, "updatedBy": None}, name=guid, location="", sub="")
+    return SUB_ID + "/providers/Microsoft.Authorization/roleDefinitions/" + guid
+
+
+def assignment(role_def_id, principal, ptype, scope, desc, created):
+    """A role assignment row, as org_azure.assign writes them."""
+    guid = uid("ra", role_def_id, principal, scope)
+    id_ = scope + "/providers/Microsoft.Authorization/roleAssignments/" + guid
+    rg = scope.split("/resourceGroups/")[1].split("/")[0] if "/resourceGroups/" in scope else ""
+    az.row(AUTH, id_, "Microsoft.Authorization/roleAssignments", {
+        "roleDefinitionId": role_def_id, "principalId": uid("principal", principal), "principalType": ptype,
+        "scope": scope, "condition": None, "conditionVersion": None, "createdOn": az.ts(created),
+        "updatedOn": az.ts(created), "createdBy": uid("principal", "maria.lopez"),
+        "updatedBy": uid("principal", "maria.lopez"), "delegatedManagedIdentityResourceId": None,
+        "description": desc}, rg=rg, name=guid, location="")
+    return id_
+
+
+NETWORK_WATCHER = az.rid("NetworkWatcherRG", "Microsoft.Network/networkWatchers", "NetworkWatcher_eastus")
+AUDIT_SA = az.rid("rg-nw-security", "Microsoft.Storage/storageAccounts", "nwauditlogsprod")
+
+
+def nsg_flow_log(nsg_rg, nsg_name, *, retention_days, tags):
+    """An NSG flow log (version 2) as the portal names them, without traffic analytics."""
+    nsg_id = az.rid(nsg_rg, "Microsoft.Network/networkSecurityGroups", nsg_name)
+    id_ = "%s/flowLogs/%s-%s-flowlog" % (NETWORK_WATCHER, nsg_name, nsg_rg)
+    az.row(RES, id_, "Microsoft.Network/networkWatchers/flowLogs", {
+        "targetResourceId": nsg_id, "targetResourceGuid": uid("guid", nsg_id), "storageId": AUDIT_SA,
+        "enabled": True,
+        "flowAnalyticsConfiguration": {"networkWatcherFlowAnalyticsConfiguration": {
+            "enabled": False, "trafficAnalyticsInterval": 60}},
+        "retentionPolicy": {"days": retention_days, "enabled": True},
+        "format": {"type": "JSON", "version": 2}, "provisioningState": "Succeeded"},
+        rg="NetworkWatcherRG", tags=tags)
+    return id_
+
+
 # ================================================================ the rows
 
 def build():
+    for rows in (CLEAN, PLANTED, INCIDENTAL, RES, AUTH, CONT):
+        del rows[:]
     P, C = PLANTED_TAG, CLEAN_TAG
     # disks: a customer-key data disk attached to vm-nw-app-01; an orphaned legacy disk open to any network
     d_ok = disk("rg-nw-core-prod", "vm-nw-app-01-data01", cmk=True, attached_to=VM_APP01, public=False, tags=C)
     clean("disk", d_ok, "customer-managed key (disk encryption set), attached to vm-nw-app-01, network access DenyAll")
     d_bad = disk("rg-nw-legacy", "disk-nw-legacy-orphan", cmk=False, attached_to=None, public=True, tags=P)
-    planted("disk", d_bad, ["attached=false (Unattached)", "public_network_access=true (AllowAll, publicNetworkAccess Enabled)",
-                            "key_manager=provider"])
+    plant("disk-public-network-access", d_bad, "networkAccessPolicy AllowAll and publicNetworkAccess Enabled: the "
+          "unattached disk can be exported through a SAS URL from any network")
+    plant("disk-not-customer-key", d_bad, "encryption.type EncryptionAtRestWithPlatformKey (no disk encryption set)")
+    # the OS disks of the VMs of org_azure.py: platform-managed keys (only the data disk above uses the DES)
+    for rg, vm in (("rg-nw-core-prod", "vm-nw-app-01"), ("rg-nw-core-prod", "vm-nw-app-02"),
+                   ("rg-nw-core-prod", "vm-nw-build-01"), ("rg-nw-network", "vm-nw-jumpbox"),
+                   ("rg-nw-legacy", "vm-nw-legacy-win01")):
+        plant("disk-not-customer-key", az.rid(rg, "Microsoft.Compute/disks", vm + "-osdisk"),
+              "OS disk of %s: encryption.type EncryptionAtRestWithPlatformKey (encryption at host is on, but "
+              "with platform-managed keys)" % vm)
     # snapshots and images
     s_ok = snapshot("rg-nw-core-prod", "snap-nw-app-01-data01-20261101", d_ok, cmk=True, public=False, sas=False, tags=C)
     clean("snapshot", s_ok, "customer-managed key, network access DenyAll")
     s_bad = snapshot("rg-nw-legacy", "snap-nw-legacy-db-export", d_bad, cmk=False, public=True, sas=True, tags=P)
-    planted("snapshot", s_bad, ["public=true (AllowAll, publicNetworkAccess Enabled, an active SAS export)",
-                                "key_manager=provider"])
+    plant("snapshot-public", s_bad, "networkAccessPolicy AllowAll, publicNetworkAccess Enabled and diskState "
+          "ActiveSAS: a SAS download URL is live and usable from any network")
+    plant("snapshot-not-customer-key", s_bad, "encryption.type EncryptionAtRestWithPlatformKey")
     i_ok = image("rg-nw-core-prod", "img-nw-app-base-2026-10", VM_APP01, C)
     clean("snapshot", i_ok, "managed image: never public, OS disk encrypted with a disk encryption set")
     # function apps
@@ -535,8 +591,10 @@ def build():
     clean("function", f_ok, "Python 3.12, HTTPS only, public network access disabled, user-assigned identity, VNet-integrated")
     f_bad = function_app("rg-nw-legacy", "func-nw-legacy-webhook", runtime="NODE|16", https=False, public=True,
                          identity=False, vnet=False, tags=P)
-    planted("function", f_bad, ["runtime_deprecated=true (NODE|16)", "https_only=false", "identity=\"\" (none)",
-                                "in_vpc=false"])
+    plant("function-runtime-deprecated", f_bad, "LinuxFxVersion NODE|16: Node.js 16 is past its end of support")
+    plant("function-https-only", f_bad, "httpsOnly false")
+    plant("function-not-in-vpc", f_bad, "no virtualNetworkSubnetId (no VNet integration)")
+    plant("function-public-network", f_bad, "publicNetworkAccess Enabled, no access restrictions in the row")
     # AKS
     k_ok = aks("rg-nw-core-prod", "aks-nw-analytics", private=True, rbac=True, aad=True, local_accounts=False,
                policy="calico", upgrade=True, kms=True, node_public_ip=False, tags=C)
@@ -544,10 +602,14 @@ def build():
                                       "policy, stable auto-upgrade, KMS secrets encryption, no node public IPs")
     k_bad = aks("rg-nw-legacy", "aks-nw-legacy", private=False, rbac=False, aad=False, local_accounts=True,
                 policy=None, upgrade=False, kms=False, node_public_ip=True, tags=P)
-    planted("kubernetes_cluster", k_bad, ["public_endpoint=true with endpoint_allowed_cidrs [0.0.0.0/0] (no authorized IP ranges)",
-                                          "rbac=false", "legacy_auth=true (local accounts, no Entra ID)",
-                                          "network_policy=false", "node_auto_upgrade=false",
-                                          "secrets_encrypted=false", "private_nodes=false"])
+    plant("kubernetes-public-endpoint", k_bad, "no apiServerAccessProfile: the API server has a public FQDN")
+    plant("kubernetes-endpoint-open-to-all", k_bad, "public API server with no authorizedIPRanges")
+    plant("kubernetes-rbac-disabled", k_bad, "enableRBAC false")
+    plant("kubernetes-legacy-auth", k_bad, "local accounts enabled (disableLocalAccounts false) and no aadProfile")
+    plant("kubernetes-network-policy", k_bad, "kubenet without networkPolicy")
+    plant("kubernetes-node-auto-upgrade", k_bad, "autoUpgradeProfile upgradeChannel none, nodeOSUpgradeChannel None")
+    plant("kubernetes-secrets-not-encrypted", k_bad, "no securityProfile.azureKeyVaultKms")
+    plant("kubernetes-node-public-ip", k_bad, "agent pool system has enableNodePublicIP true")
     # load balancers
     lb_ok = internal_lb("rg-nw-core-prod", "lb-nw-app-internal", C)
     clean("load_balancer", lb_ok, "internal (private frontend only), TCP 443")
@@ -556,8 +618,9 @@ def build():
     clean("load_balancer", agw_ok, "WAF_v2 with a WAF policy, HTTP redirected to HTTPS, AppGwSslPolicy20220101S (TLS 1.2)")
     agw_bad = app_gateway("rg-nw-legacy", "agw-nw-legacy", waf=False, redirect=False,
                           ssl_policy={"policyType": "Predefined", "policyName": "AppGwSslPolicy20150501"}, tags=P)
-    planted("load_balancer", agw_bad, ["waf=false (Standard_v2, no policy)", "http_listener=true (port 80 served, no redirect)",
-                                       "weak_tls=true (AppGwSslPolicy20150501: TLS 1.0)", "public=true"])
+    plant("lb-waf", agw_bad, "Standard_v2 SKU, no WAF configuration or firewall policy, on a public frontend")
+    plant("lb-http-listener", agw_bad, "listener l-http (port 80) routes to the backend instead of redirecting to HTTPS")
+    plant("lb-weak-tls", agw_bad, "sslPolicy AppGwSslPolicy20150501 accepts TLS 1.0")
     # messaging
     sb_ok = namespace("rg-nw-core-prod", "sb-nw-events-prod", "Microsoft.ServiceBus/namespaces", tls="1.2",
                       local_auth=False, public=False, cmk=True, tags=C,
@@ -570,19 +633,25 @@ def build():
     sb_bad = namespace("rg-nw-legacy", "sb-nw-legacy", "Microsoft.ServiceBus/namespaces", tls="1.0",
                        local_auth=True, public=True, cmk=False, tags=P,
                        sku={"name": "Standard", "tier": "Standard"})
-    planted("queue", sb_bad, ["min_tls_version=1.0", "local_auth=true (disableLocalAuth false)",
-                              "public_network=true", "key_manager=provider"])
+    plant("queue-weak-tls", sb_bad, "minimumTlsVersion 1.0")
+    plant("queue-local-auth", sb_bad, "disableLocalAuth false: SAS keys accepted")
+    plant("queue-public-network", sb_bad, "publicNetworkAccess Enabled")
+    plant("queue-not-customer-key", sb_bad, "no encryption block: Microsoft-managed key (Standard tier)")
     # Key Vault secrets
     sec_ok = kv_secret("rg-nw-core-prod", "kv-nw-apps-prod", "etl-db-password", expires_days=80, tags=C)
-    clean("secret", sec_ok, "enabled, expires in 80 days")
-    sec_bad = kv_secret("rg-nw-legacy", "kv-nw-legacy", "legacy-api-key", expires_days=None, tags=P)
-    planted("secret", sec_bad, ["expiry_set=false (no exp attribute)"])
+    clean("secret", sec_ok, "enabled, expires in 80 days, changed 60 days ago")
+    sec_bad = kv_secret("rg-nw-legacy", "kv-nw-legacy", "legacy-api-key", expires_days=None, tags=P,
+                        created=1100, updated=700)
+    plant("secret-no-expiry", sec_bad, "attributes.exp null")
+    plant("secret-not-rotated", sec_bad, "attributes.updated 700 days before the collection")
     # container registries
     acr_ok = registry("rg-nw-core-prod", "acrnwprod", admin=False, public=False, anonymous=False, cmk=True, tags=C)
     clean("container_registry", acr_ok, "admin user disabled, public network disabled, no anonymous pull, customer-managed key")
     acr_bad = registry("rg-nw-legacy", "acrnwlegacy", admin=True, public=True, anonymous=True, cmk=False, tags=P)
-    planted("container_registry", acr_bad, ["admin_user=true", "public=true (anonymousPullEnabled)",
-                                            "public_network=true", "key_manager=provider"])
+    plant("registry-admin-user", acr_bad, "adminUserEnabled true")
+    plant("registry-public", acr_bad, "anonymousPullEnabled true")
+    plant("registry-public-network", acr_bad, "publicNetworkAccess Enabled, no networkRuleSet")
+    plant("registry-not-customer-key", acr_bad, "encryption.status disabled (Microsoft-managed key)")
     # DNS zones: Resource Graph carries no DNSSEC or record sets, so neither is judged on them
     dns_zone("rg-nw-network", "northwind-analytics.example", False, az.TAGS)
     dns_zone("rg-nw-network", "privatelink.vaultcore.azure.net", True, az.TAGS)
@@ -591,18 +660,22 @@ def build():
     clean("cdn", fd_ok, "WAF policy linked, HTTP redirected to HTTPS, HTTPS to origin, minimum TLS 1.2")
     fd_bad = front_door("rg-nw-legacy", "fd-nw-legacy", waf=False, https_redirect=False, origin_https=False, tls="1.0",
                         tags=P)
-    planted("cdn", fd_bad, ["waf=false", "viewer_https_only=false (accepts and forwards HTTP)",
-                            "origin_https_only=false (MatchRequest)", "min_tls_version=1.0"])
+    plant("cdn-waf", fd_bad, "frontend endpoint www links no webApplicationFirewallPolicy")
+    plant("cdn-http-allowed", fd_bad, "routing rule forward accepts Http and Https, no redirect to HTTPS")
+    plant("cdn-origin-http", fd_bad, "forwardingProtocol MatchRequest: HTTP requests reach the origin over HTTP")
+    plant("cdn-weak-tls", fd_bad, "customHttpsConfiguration.minimumTlsVersion 1.0")
     # API Management
     apim_ok = apim("rg-nw-core-prod", "apim-nw-prod", internal=True, tls10=False, tags=C)
     clean("api_gateway", apim_ok, "internal VNet mode, TLS 1.0 and 1.1 disabled on the gateway")
     apim_bad = apim("rg-nw-legacy", "apim-nw-legacy", internal=False, tls10=True, tags=P)
-    planted("api_gateway", apim_bad, ["public=true (virtualNetworkType None)", "min_tls_version=1.0 (Tls10/Tls11 True)"])
-    # flow logs already in the export: fl-vnet-nw-prod enabled 90 days; fl-vnet-nw-legacy disabled
-    clean("flow_log", az.rid("NetworkWatcherRG", "Microsoft.Network/networkWatchers", "NetworkWatcher_eastus")
-          + "/flowLogs/fl-vnet-nw-prod", "enabled, 90 days retention")
-    planted("flow_log", az.rid("NetworkWatcherRG", "Microsoft.Network/networkWatchers", "NetworkWatcher_eastus")
-            + "/flowLogs/fl-vnet-nw-legacy", ["enabled=false"])
+    plant("api-gateway-weak-tls", apim_bad, "customProperties ...Gateway.Security.Protocols.Tls10 and Tls11 True "
+          "(public gateway, virtualNetworkType None)")
+    # flow logs: fl-vnet-nw-prod (enabled, 90 days) and fl-vnet-nw-legacy (disabled) are written by org_azure.py;
+    # an NSG flow log left from before the VNet flow log keeps 30 days
+    clean("flow_log", NETWORK_WATCHER + "/flowLogs/fl-vnet-nw-prod", "enabled, 90 days retention")
+    plant("flow-log-disabled", NETWORK_WATCHER + "/flowLogs/fl-vnet-nw-legacy", "enabled false")
+    fl_short = nsg_flow_log("rg-nw-network", "nsg-nw-jumpbox", retention_days=30, tags=P)
+    plant("flow-log-retention-short", fl_short, "retentionPolicy enabled with 30 days (< 90)")
     # authorization: a deployment-stack deny assignment and an ABAC-conditioned data role
     da = deny_assignment("Deny delete by stack-nw-core", SUB_ID + "/resourceGroups/rg-nw-core-prod", ["github-deploy"])
     clean("iam_binding", da, "deny assignment (Everyone, delete), never a public or primitive grant")
@@ -611,12 +684,24 @@ def build():
     ra = conditional_assignment("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", "etl-identity",
                                 SUB_ID + "/resourceGroups/rg-nw-analytics-prod", cond)
     clean("iam_binding", ra, "Storage Blob Data Reader limited by an ABAC condition to the landing container")
+    # User Access Administrator given to a person at the subscription for a one-off task and never removed
+    uaa = builtin_role_def("User Access Administrator", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+                           ["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"],
+                           "Lets you manage user access to Azure resources.")
+    ra = assignment(uaa, "kevin.brandt@northwind-analytics.com", "User", SUB_ID,
+                    "temporary: onboarding of the data-engineering groups (CHG-4471)", created=210)
+    plant("azure-user-access-admin-assigned", ra, "User Access Administrator assigned to the user kevin.brandt at "
+          "subscription scope (210 days ago, described as temporary)")
+    # the custom role of org_azure.py with Actions ["*"] also includes Microsoft.Authorization/roleAssignments/write
+    plant("role-custom-iam-admin", az.SUB_ID + "/providers/Microsoft.Authorization/roleDefinitions/"
+          + uid("roledef", "NW Legacy Ops Full Access"),
+          "NW Legacy Ops Full Access: Actions [\"*\"] include Microsoft.Authorization/roleAssignments/write")
     # management groups above the subscription (its managementGroupAncestorsChain names them)
     root = ("3c9a7e21-6d4f-4b8a-a1e5-0f2d9c7b8e46", "Tenant Root Group")
     management_group(root[0], root[1], None, [])
     management_group("mg-nw-prod", "Northwind Production", root, [{"name": root[0], "displayName": root[1]}])
 
-    # the data disk is attached to vm-nw-app-01: add it to the VM's storage profile
+    # the data disk is attached to vm-nw-app-01: main() adds it to the VM's storage profile
     return d_ok
 
 
@@ -633,26 +718,33 @@ def merge(path, rows, envelope):
     return doc
 
 
-def main():
+def main(org=ORG):
+    """Extend the Azure exports under org (examples/org), write org/expected-azure.json and return the
+    number of rows added."""
+    root = os.path.join(org, "azure", SUB)
     data_disk = build()
-    doc = merge(os.path.join(ROOT, "resources.json"), RES, True)
+    doc = merge(os.path.join(root, "resources.json"), RES, True)
     for r in doc["data"]:
         if r["id"] == VM_APP01:
             r["properties"]["storageProfile"]["dataDisks"] = [{
                 "lun": 0, "name": "vm-nw-app-01-data01", "createOption": "Attach", "caching": "ReadOnly",
                 "managedDisk": {"storageAccountType": "Premium_LRS", "id": data_disk}, "deleteOption": "Detach",
                 "diskSizeGB": 256, "toBeDetached": False}]
-    with open(os.path.join(ROOT, "resources.json"), "w", encoding="utf-8") as f:
+    with open(os.path.join(root, "resources.json"), "w", encoding="utf-8") as f:
         f.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
-    merge(os.path.join(ROOT, "authorizationresources.json"), AUTH, True)
-    merge(os.path.join(ROOT, "resourcecontainers.json"), CONT, False)
-    exp = {"planted": [], "clean": CLEAN, "incidental": [],
-           "planted_pending_rules": PLANTED}
-    with open(os.path.join(REPO, "examples", "org", "expected-azure.json"), "w", encoding="utf-8") as f:
+    merge(os.path.join(root, "authorizationresources.json"), AUTH, True)
+    merge(os.path.join(root, "resourcecontainers.json"), CONT, False)
+    ids = [(p["rule_id"], p["resource_id"]) for p in PLANTED]
+    assert len(set(ids)) == len(ids), "duplicate planted entry"
+    assert not {c["resource_id"] for c in CLEAN} & {p["resource_id"] for p in PLANTED}, "clean resource also planted"
+    exp = {"planted": sorted(PLANTED, key=lambda p: (p["rule_id"], p["resource_id"])),
+           "clean": CLEAN, "incidental": INCIDENTAL}
+    with open(os.path.join(org, "expected-azure.json"), "w", encoding="utf-8") as f:
         f.write(json.dumps(exp, indent=2, ensure_ascii=False) + "\n")
-    print("%d resources, %d authorization, %d container rows added; %d clean, %d planted" % (
-        len(RES), len(AUTH), len(CONT), len(CLEAN), len(PLANTED)))
+    print("azure v2: %d resources, %d authorization, %d container rows added; %d clean, %d planted (%d rules)" % (
+        len(RES), len(AUTH), len(CONT), len(CLEAN), len(PLANTED), len({p["rule_id"] for p in PLANTED})))
+    return len(RES) + len(AUTH) + len(CONT)
 
 
 if __name__ == "__main__":
-    main()
+    main(*sys.argv[1:2])

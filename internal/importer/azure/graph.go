@@ -797,7 +797,7 @@ func roleAssignment(r *resource.Resource, _, p node) {
 var builtinRoles = map[string]string{
 	"8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
 	"b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
-	"18d7d88d-d35e-4fb5-a5c3-7773c2a72d9d": "User Access Administrator",
+	"18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
 	"acdd72a7-3385-48ef-bd42-f606fba81ae7": "Reader",
 }
 

@@ -254,8 +254,17 @@ func webSite(r *resource.Resource, row, p node) {
 	f.RuntimeDeprecated = runtimeDeprecated(f.Runtime, now())
 	// Whether an HTTP trigger allows anonymous calls is in the function's
 	// own configuration, not in the row: only a closed network says no.
-	if pna, st := p.str("publicNetworkAccess"); st == ok && strings.EqualFold(pna, "Disabled") {
-		f.PublicInvocation = resource.Bool(false)
+	// publicNetworkAccess says whether the app is reachable from the
+	// internet at all (null: the default, which depends on private
+	// endpoints the row does not carry, so unknown).
+	if pna, st := p.str("publicNetworkAccess"); st == ok {
+		switch {
+		case strings.EqualFold(pna, "Disabled"):
+			f.PublicInvocation = resource.Bool(false)
+			f.PublicNetwork = resource.Bool(false)
+		case strings.EqualFold(pna, "Enabled"):
+			f.PublicNetwork = resource.Bool(true)
+		}
 	}
 	if sn, st := p.str("virtualNetworkSubnetId"); st == ok {
 		f.InVPC = resource.Bool(sn != "")

@@ -280,6 +280,7 @@ func TestServiceClasses(t *testing.T) {
 	}
 	eqBool(t, "fn.public_invocation (auth level not in the row)", fn.Facts.Function.PublicInvocation, nil)
 	eqBool(t, "fn.in_vpc (null subnet)", fn.Facts.Function.InVPC, b(false))
+	eqBool(t, "fn.public_network (publicNetworkAccess Enabled)", fn.Facts.Function.PublicNetwork, b(true))
 	if app := m["app"]; app.Class != resource.ClassOther || app.Type != "microsoft.web/sites" || res.Unsupported[app.ID] != "microsoft.web/sites" {
 		t.Errorf("web app: %s %s %v", app.Class, app.Type, res.Unsupported)
 	}
@@ -380,18 +381,22 @@ func TestSampleOrgFacts(t *testing.T) {
 			ResourceID string `json:"resource_id"`
 			Class      string `json:"class"`
 		} `json:"clean"`
-		Pending []struct {
+		Planted []struct {
 			ResourceID string `json:"resource_id"`
-			Class      string `json:"class"`
-		} `json:"planted_pending_rules"`
+		} `json:"planted"`
 	}
 	if err := json.Unmarshal(data, &exp); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range append(exp.Clean, exp.Pending...) {
+	for _, c := range exp.Clean {
 		r := m[strings.ToLower(c.ResourceID)]
 		if r == nil || string(r.Class) != c.Class {
 			t.Errorf("%s: want class %s, got %+v", c.ResourceID, c.Class, r)
+		}
+	}
+	for _, p := range exp.Planted {
+		if r := m[strings.ToLower(p.ResourceID)]; r == nil || r.Class == resource.ClassOther {
+			t.Errorf("planted %s: not in the sample or of no class (%+v)", p.ResourceID, r)
 		}
 	}
 	facts := func(name string) string {
@@ -405,15 +410,17 @@ func TestSampleOrgFacts(t *testing.T) {
 		return ""
 	}
 	for name, want := range map[string]string{
-		"disk-nw-legacy-orphan":  `{"disk":{"encrypted":true,"key_manager":"provider","attached":false,"public_network_access":true,"size_gb":256}}`,
-		"func-nw-legacy-webhook": `{"function":{"runtime":"NODE|16","runtime_deprecated":true,"in_vpc":false,"https_only":false}}`,
-		"aks-nw-legacy":          `{"kubernetes":{"version":"1.30.9","public_endpoint":true,"endpoint_allowed_cidrs":["0.0.0.0/0"],"network_policy":false,"rbac":false,"legacy_auth":true,"node_auto_upgrade":false,"secrets_encrypted":false,"private_nodes":false}}`,
-		"aks-nw-analytics":       `{"kubernetes":{"version":"1.33.3","public_endpoint":false,"network_policy":true,"rbac":true,"legacy_auth":false,"node_auto_upgrade":true,"secrets_encrypted":true,"private_nodes":true}}`,
-		"sb-nw-legacy":           `{"queue":{"kind":"queue","encrypted":true,"key_manager":"provider","public_network":true,"local_auth":true,"min_tls_version":"1.0"}}`,
-		"acrnwlegacy":            `{"registry":{"public":true,"admin_user":true,"public_network":true,"key_manager":"provider"}}`,
-		"fd-nw-legacy":           `{"cdn":{"viewer_https_only":false,"min_tls_version":"1.0","waf":false,"origin_https_only":false}}`,
-		"fd-nw-web":              `{"cdn":{"viewer_https_only":true,"min_tls_version":"1.2","waf":true,"origin_https_only":true}}`,
-		"apim-nw-legacy":         `{"api_gateway":{"public":true,"min_tls_version":"1.0"}}`,
+		"disk-nw-legacy-orphan":                `{"disk":{"encrypted":true,"key_manager":"provider","attached":false,"public_network_access":true,"size_gb":256}}`,
+		"func-nw-legacy-webhook":               `{"function":{"runtime":"NODE|16","runtime_deprecated":true,"in_vpc":false,"public_network":true,"https_only":false}}`,
+		"legacy-api-key":                       `{"secret":{"last_rotated":"2024-12-24T06:00:00Z","expiry_set":false,"enabled":true}}`,
+		"nsg-nw-jumpbox-rg-nw-network-flowlog": `{"flow_log":{"enabled":true,"targets":["/subscriptions/8f2d6c3e-5b1a-4e7d-9c0f-2a4b6d8e1f37/resourceGroups/rg-nw-network/providers/Microsoft.Network/networkSecurityGroups/nsg-nw-jumpbox"],"retention_days":30}}`,
+		"aks-nw-legacy":                        `{"kubernetes":{"version":"1.30.9","public_endpoint":true,"endpoint_allowed_cidrs":["0.0.0.0/0"],"network_policy":false,"rbac":false,"legacy_auth":true,"node_auto_upgrade":false,"secrets_encrypted":false,"private_nodes":false}}`,
+		"aks-nw-analytics":                     `{"kubernetes":{"version":"1.33.3","public_endpoint":false,"network_policy":true,"rbac":true,"legacy_auth":false,"node_auto_upgrade":true,"secrets_encrypted":true,"private_nodes":true}}`,
+		"sb-nw-legacy":                         `{"queue":{"kind":"queue","encrypted":true,"key_manager":"provider","public_network":true,"local_auth":true,"min_tls_version":"1.0"}}`,
+		"acrnwlegacy":                          `{"registry":{"public":true,"admin_user":true,"public_network":true,"key_manager":"provider"}}`,
+		"fd-nw-legacy":                         `{"cdn":{"viewer_https_only":false,"min_tls_version":"1.0","waf":false,"origin_https_only":false}}`,
+		"fd-nw-web":                            `{"cdn":{"viewer_https_only":true,"min_tls_version":"1.2","waf":true,"origin_https_only":true}}`,
+		"apim-nw-legacy":                       `{"api_gateway":{"public":true,"min_tls_version":"1.0"}}`,
 	} {
 		if got := facts(name); got != want {
 			t.Errorf("%s facts\n got %s\nwant %s", name, got, want)
