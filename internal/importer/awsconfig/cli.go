@@ -131,7 +131,22 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		res.Problems = append(res.Problems, c.problems...)
 		res.Resources = append(res.Resources, r)
 	}
-	switch Detect(d) {
+	format := Detect(d)
+	// The outputs about one resource must name it.
+	need := map[string]string{FormatSnapshotAttr: "SnapshotId", FormatImageAttr: "ImageId", FormatSecretPolicy: "ARN",
+		FormatSecretDescribe: "ARN", FormatRepoPolicy: "repositoryName"}
+	if k, ok := need[format]; ok && attr.Str(d, k) == "" {
+		res.Problems = append(res.Problems, attr.Problem{Field: k, Err: k + " is missing or empty: cannot tell which resource this output is about"})
+		return
+	}
+	if format == FormatQueueAttrs {
+		a := attr.Obj(d, "Attributes")
+		if attr.Str(a, "QueueArn") == "" && attr.Str(a, "TopicArn") == "" {
+			res.Problems = append(res.Problems, attr.Problem{Field: "Attributes", Err: "Attributes names no QueueArn or TopicArn: cannot tell which queue or topic this is"})
+			return
+		}
+	}
+	switch format {
 	case FormatSnapshots:
 		for i, s := range attr.Arr(d, "Snapshots") {
 			o := attr.AsObj(s)

@@ -870,20 +870,21 @@ func parseFlowLogs(res *attr.Result, path string, d attr.M) {
 // bare key ID it is matched to the key in Finalize.
 func parseKeyRotation(res *attr.Result, path string, d attr.M) {
 	keyID := attr.Str(d, "KeyId")
-	c := &checker{id: keyID}
-	n := node{m: d, c: c}
-	k := &resource.Key{RotationEnabled: n.b("KeyRotationEnabled"), RotationPeriodDays: n.integerOrNil("RotationPeriodInDays")}
-	if c.count() > 0 {
-		delete(d, "KeyRotationEnabled") // unknown for the key matched by ID too
-	}
-	res.Problems = append(res.Problems, c.problems...)
 	r := &resource.Resource{Provider: resource.AWS, Raw: d, Source: path}
+	k := &resource.Key{}
 	if parts := strings.SplitN(keyID, ":", 6); len(parts) == 6 && parts[0] == "arn" {
 		r.Type, r.ID, r.Class, r.Facts.Key = "AWS::KMS::Key", keyID, resource.ClassKey, k
 		r.Account, r.Region, r.Name = parts[4], parts[3], strings.TrimPrefix(parts[5], "key/")
 	} else {
 		r.Type, r.ID, r.Name, r.Class = TypeKeyRotation, "aws-kms-rotation:"+keyID+"#"+path, keyID, resource.ClassOther
 	}
+	c := &checker{id: r.ID}
+	n := node{m: d, c: c}
+	k.RotationEnabled, k.RotationPeriodDays = n.b("KeyRotationEnabled"), n.integerOrNil("RotationPeriodInDays")
+	if c.count() > 0 {
+		delete(d, "KeyRotationEnabled") // unknown for the key matched by ID too
+	}
+	res.Problems = append(res.Problems, c.problems...)
 	res.Resources = append(res.Resources, r)
 }
 
