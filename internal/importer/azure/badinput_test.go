@@ -423,6 +423,20 @@ func TestRowIdentityOfTheWrongType(t *testing.T) {
 
 func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
 
+// A Resource Graph result whose data is not a list is detected and
+// reported, never skipped as an unknown file nor read as zero resources.
+func TestEnvelopeDataOfTheWrongType(t *testing.T) {
+	for _, data := range []string{`{"columns":[],"rows":[]}`, `{"0":{"id":"/subscriptions/s/providers/Microsoft.Storage/storageAccounts/a","type":"microsoft.storage/storageaccounts"}}`, `"oops"`, `null`, `7`} {
+		res := parseDoc(t, `{"count":1,"data":`+data+`,"skip_token":null,"total_records":1}`)
+		if len(res.Resources) != 0 || len(res.Problems) != 1 || res.Problems[0].Field != "data" {
+			t.Errorf("data %s: %d resources, problems %+v", data, len(res.Resources), res.Problems)
+		}
+	}
+	if res := parseDoc(t, `{"count":0,"data":[],"skip_token":null,"total_records":0}`); len(res.Problems) != 0 {
+		t.Errorf("empty result: %+v", res.Problems)
+	}
+}
+
 // A role definition with a million actions is read whole, without a panic.
 func TestRoleWithAMillionActions(t *testing.T) {
 	var sb strings.Builder

@@ -2,6 +2,7 @@ package azure
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
@@ -58,10 +59,11 @@ const (
 func Detect(doc any) string {
 	switch d := doc.(type) {
 	case attr.M:
-		if attr.Has(d, "data") && (attr.Has(d, "count") || attr.Has(d, "total_records") || attr.Has(d, "totalRecords") || attr.Has(d, "skip_token")) {
-			if attr.Arr(d, "data") != nil {
-				return Format
-			}
+		// A result envelope whose data is not a list is still a Resource
+		// Graph result: Parse reports it, rather than the file being
+		// skipped as an unknown one.
+		if isEnvelope(d) {
+			return Format
 		}
 		if v := attr.Arr(d, "value"); v != nil && isRowList(v) {
 			return Format
@@ -75,6 +77,12 @@ func Detect(doc any) string {
 		}
 	}
 	return ""
+}
+
+// isEnvelope: the {"count","data","skip_token","total_records"} object az
+// graph query prints (totalRecords in the REST API's camel case).
+func isEnvelope(d attr.M) bool {
+	return attr.Has(d, "data") && (attr.Has(d, "count") || attr.Has(d, "total_records") || attr.Has(d, "totalRecords") || attr.Has(d, "skip_token"))
 }
 
 func isRowList(a []any) bool { return len(a) > 0 && isRow(attr.AsObj(a[0])) }
@@ -106,6 +114,14 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 			rows = []any{d}
 		case attr.Arr(d, "data") != nil:
 			rows = attr.Arr(d, "data")
+		case isEnvelope(d):
+			v, _ := attr.Get(d, "data")
+			msg := fmt.Sprintf("data is %s, not an array of rows: nothing imported from this file", jsonKind(v))
+			if t := attr.AsObj(v); t != nil && attr.Has(t, "columns") && attr.Has(t, "rows") {
+				msg = "data is in the table result format (columns and rows), which is not read: query with the " +
+					"objectArray result format (az graph query's default); nothing imported from this file"
+			}
+			res.Problems = append(res.Problems, attr.Problem{Field: "data", Err: msg})
 		default:
 			rows = attr.Arr(d, "value")
 		}
