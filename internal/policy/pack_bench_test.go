@@ -5,6 +5,8 @@ package policy
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"testing/fstest"
 	"os"
 	"runtime"
 	"slices"
@@ -103,6 +105,9 @@ func BenchmarkPackRules(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		for i, r := range e.rules {
+			if only := os.Getenv("VIGIL_BENCH_RULE"); only != "" && r.ID != only {
+				continue
+			}
 			judged := 0
 			for _, x := range in.byClass[r.Class] {
 				if r.HasProvider(x.Provider) && r.sel.match(x) {
@@ -123,6 +128,9 @@ func BenchmarkPackRules(b *testing.B) {
 	var sum time.Duration
 	pairs := 0
 	for _, c := range costs {
+		if c.id == "" {
+			continue
+		}
 		sum += c.total
 		pairs += c.n
 		per := 0.0
@@ -191,4 +199,44 @@ func TestDirectMatchesOPAOnSampleOrg(t *testing.T) {
 	}
 	compareEngines(t, d, o, org.Resources)
 	compareEngines(t, d, o, synthInventory(t, 20_000, synth.Realistic))
+}
+
+// BenchmarkFirewallForms compares two writings of the SSH firewall rule
+// over the synthetic inventory's firewalls: with the lib/net helper
+// (exposes_port(r.facts.firewall, 22)), and with the helper's tests inline.
+func BenchmarkFirewallForms(b *testing.B) {
+	rs := synthInventory(b, 100_000, synth.Realistic)
+	head := "# METADATA\n# title: T\n# scope: package\n# custom:\n#   id: %s\n#   severity: low\n#   category: network\n#   class: firewall\n#   providers: [aws, azure, gcp]\n#   requires: [facts.firewall.rules]\npackage vigil.rules.%s\n\nimport data.vigil.lib.net\n\n"
+	forms := map[string]string{
+		"helper": "fail contains r.id if {\n\tsome r in input.resources.firewall\n\tnet.exposes_port(r.facts.firewall, 22)\n}\n",
+		"inline": "fail contains r.id if {\n\tsome r in input.resources.firewall\n\tsome x in r.facts.firewall.rules\n\tx.direction == \"ingress\"\n\tx.action == \"allow\"\n\tsome s in x.sources\n\ts in net.internet_sources\n\tnot x.disabled == true\n\tnet.covers_port(x, 22)\n\tnot net.shadowed(r.facts.firewall.rules, x, 22)\n}\n",
+	}
+	lib, err := fs.Sub(rules.FS(), "lib")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range []string{"helper", "inline"} {
+		b.Run(name, func(b *testing.B) {
+			pack := fstest.MapFS{"r.rego": {Data: []byte(fmt.Sprintf(head, "fw-"+name, "fw_"+name) + forms[name])}}
+			e, err := New(context.Background(), []Source{{FS: lib, Name: "lib"}, {FS: pack, Name: "p"}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			in, err := NewInput(rs, testNow, resource.ClassFirewall)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := e.evalRule(context.Background(), 0, in); err != nil {
+				b.Fatal(err)
+			}
+			n := len(in.byClass[resource.ClassFirewall])
+			b.ResetTimer()
+			for range b.N {
+				if _, err := e.evalRule(context.Background(), 0, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(b.Elapsed().Seconds()*1e6/float64(n*b.N), "µs/firewall")
+		})
+	}
 }
