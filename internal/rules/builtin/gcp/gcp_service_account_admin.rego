@@ -33,9 +33,9 @@ to_service_account(r) if r.facts.binding.principal_type == "serviceAccount"
 
 fail contains r.id if {
 	some r in input.resources.iam_binding
-	to_service_account(r)
-	admin_role(r.facts.binding.role)
+	r.facts.binding.principal_type == "serviceAccount" # to_service_account(r), inline
 	r.facts.binding.scope_level in broad_scopes
+	admin_role(r.facts.binding.role) # a function call last: it costs the most
 }
 
 message[r.id] := sprintf("%s holds %s at %s scope", [r.facts.binding.principal, r.facts.binding.role, r.facts.binding.scope_level]) if {
