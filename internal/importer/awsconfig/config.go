@@ -196,6 +196,7 @@ func parseItems(ctx context.Context, res *attr.Result, path string, items []any)
 		byID[key] = &latest{item: it, at: at, idx: i}
 		order = append(order, key)
 	}
+	defer resolveKeys(res)
 	defer foldListeners(res)
 	res.Resources = make([]*resource.Resource, 0, len(order))
 	for _, key := range order {
@@ -691,11 +692,9 @@ func rdsInstance(it *item) {
 	d.Encrypted = cfg.b("storageEncrypted")
 	kms, kst := cfg.str("kmsKeyId")
 	if d.Encrypted != nil && *d.Encrypted && kst != bad {
-		if kms != "" && !strings.Contains(kms, "alias/aws/") {
-			d.KeyManager = "customer"
-		} else {
-			d.KeyManager = "provider"
-		}
+		// RDS names even its default aws/rds key by ARN: the key's own
+		// item decides (resolveKeys), unless the reference is an alias.
+		d.KeyManager = keyManager(kms)
 	}
 	if days := cfg.integerOrNil("backupRetentionPeriod"); days != nil {
 		d.BackupRetentionDays = days

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
@@ -426,5 +427,43 @@ func TestPasswordPoliciesOfTwoAccountsStayApart(t *testing.T) {
 	_, problems := Finalize([]*resource.Resource{a, b})
 	if len(problems) != 0 || a.ID != "arn:aws:iam::111122223333:account-password-policy" || b.ID != "arn:aws:iam::444455556666:account-password-policy" {
 		t.Errorf("ids %s %s problems %+v", a.ID, b.ID, problems)
+	}
+}
+
+// A KMS key named by ARN says nothing of who manages it: the key's own
+// item in the file decides (RDS names even its default aws/rds key by ARN).
+func TestKeyManagerFromTheKeysItem(t *testing.T) {
+	const awsKey = "arn:aws:kms:us-east-1:111122223333:key/aaaa"
+	const cmk = "arn:aws:kms:us-east-1:111122223333:key/bbbb"
+	key := func(arn, manager string) any {
+		return attr.M{"resourceType": "AWS::KMS::Key", "ARN": arn, "resourceId": arn[len(arn)-4:], "awsRegion": "us-east-1",
+			"configuration": attr.M{"keyManager": manager, "keyState": "Enabled", "keySpec": "SYMMETRIC_DEFAULT"}}
+	}
+	db := func(name, kms string) any {
+		return attr.M{"resourceType": "AWS::RDS::DBInstance", "ARN": "arn:aws:rds:us-east-1:111122223333:db:" + name, "awsRegion": "us-east-1",
+			"configuration": attr.M{"storageEncrypted": true, "kmsKeyId": kms}}
+	}
+	vol := func(name, kms string) any {
+		return attr.M{"resourceType": "AWS::EC2::Volume", "ARN": "arn:aws:ec2:us-east-1:111122223333:volume/" + name, "awsRegion": "us-east-1",
+			"configuration": attr.M{"encrypted": true, "kmsKeyId": kms, "attachments": []any{}}}
+	}
+	res := Parse(context.Background(), "s.json", attr.M{"configurationItems": []any{
+		db("default-key", awsKey), db("cmk", cmk), db("by-id", "bbbb"), db("elsewhere", "arn:aws:kms:us-east-1:111122223333:key/cccc"),
+		vol("vol-a", awsKey), vol("vol-b", cmk), key(awsKey, "AWS"), key(cmk, "CUSTOMER")}})
+	got := map[string]string{}
+	for _, r := range res.Resources {
+		switch {
+		case r.Facts.Database != nil:
+			got[r.ID[strings.LastIndex(r.ID, ":")+1:]] = r.Facts.Database.KeyManager
+		case r.Facts.Disk != nil:
+			got[r.ID[strings.LastIndex(r.ID, "/")+1:]] = r.Facts.Disk.KeyManager
+		}
+	}
+	want := map[string]string{"default-key": "provider", "cmk": "customer", "by-id": "customer", "elsewhere": "",
+		"vol-a": "provider", "vol-b": "customer"}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: key manager %q, want %q", k, got[k], w)
+		}
 	}
 }

@@ -11,16 +11,70 @@ import (
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
-// keyManager tells a KMS key reference of an AWS-managed key (alias/aws/...)
-// from a customer key; "" when there is no reference.
+// keyManager tells an AWS-managed key (alias/aws/...) from a customer key
+// when the reference says: any other alias is a customer's (aliases under
+// aws/ are AWS's own). A key ID or ARN does not say: "" until the key's
+// own item decides it (resolveKeys, through the uses_key relationship).
 func keyManager(ref string) string {
 	switch {
 	case ref == "":
 		return ""
 	case strings.Contains(ref, "alias/aws/"):
 		return "provider"
+	case strings.HasPrefix(ref, "alias/") || strings.Contains(ref, ":alias/"):
+		return "customer"
 	}
-	return "customer"
+	return ""
+}
+
+// resolveKeys decides the key manager of the resources of a file that
+// name their KMS key by ID or ARN (uses_key) from that key's item in the
+// same file (AWS Config snapshots are per region, like keys).
+func resolveKeys(res *attr.Result) {
+	keys := map[string]*bool{}
+	for _, r := range res.Resources {
+		if k := r.Facts.Key; k != nil && k.CustomerManaged != nil {
+			keys[r.ID] = k.CustomerManaged
+			for _, a := range r.Aliases {
+				keys[a] = k.CustomerManaged
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return
+	}
+	for _, r := range res.Resources {
+		var km *string
+		switch f := r.Facts; {
+		case f.Disk != nil:
+			km = &f.Disk.KeyManager
+		case f.Queue != nil:
+			km = &f.Queue.KeyManager
+		case f.Secret != nil:
+			km = &f.Secret.KeyManager
+		case f.Registry != nil:
+			km = &f.Registry.KeyManager
+		case f.Database != nil:
+			km = &f.Database.KeyManager
+		case f.Snapshot != nil:
+			km = &f.Snapshot.KeyManager
+		}
+		if km == nil || *km != "" {
+			continue
+		}
+		for _, rel := range r.Relationships {
+			if rel.Type != resource.RelUsesKey {
+				continue
+			}
+			if cm, ok := keys[rel.TargetID]; ok {
+				if *cm {
+					*km = "customer"
+				} else {
+					*km = "provider"
+				}
+			}
+		}
+	}
 }
 
 // docAt parses the policy document at key (JSON text or an object); nil
@@ -512,9 +566,7 @@ func secret(it *item) {
 	switch kms, st := cfg.str("KMSKeyId"); st {
 	case ok:
 		s.KeyManager = keyManager(kms)
-		if s.KeyManager == "customer" {
-			attr.Relate(r, resource.RelUsesKey, kms)
-		}
+		attr.Relate(r, resource.RelUsesKey, kms)
 	case absent:
 		s.KeyManager = "provider" // aws/secretsmanager
 	}
@@ -543,8 +595,10 @@ func ecrRepository(it *item) {
 	}
 	switch enc := cfg.s("EncryptionConfiguration", "EncryptionType"); strings.ToUpper(enc) {
 	case "KMS":
-		g.KeyManager = keyManager(cfg.s("EncryptionConfiguration", "KmsKey"))
-		if g.KeyManager == "" {
+		if key := cfg.s("EncryptionConfiguration", "KmsKey"); key != "" {
+			g.KeyManager = keyManager(key)
+			attr.Relate(r, resource.RelUsesKey, key)
+		} else {
 			g.KeyManager = "provider" // aws/ecr
 		}
 	case "AES256":
