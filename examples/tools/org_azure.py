@@ -686,8 +686,9 @@ SUB=%(sub)s
 TENANT=%(tenant)s  # the tenant root group
 az graph query --subscriptions "$SUB" --first 1000 -o json \\
   -q "Resources | where subscriptionId == '$SUB'" > resources.json
-az graph query --subscriptions "$SUB" --first 1000 -o json \\
-  -q "AuthorizationResources | where type in~ ('microsoft.authorization/roleassignments','microsoft.authorization/roledefinitions','microsoft.authorization/denyassignments')" \\
+# at the tenant root group, so that the assignments of the management groups above the subscription come too
+az graph query --management-groups "$TENANT" --first 1000 -o json \\
+  -q "AuthorizationResources | where type in~ ('microsoft.authorization/roleassignments','microsoft.authorization/roledefinitions','microsoft.authorization/denyassignments') | where subscriptionId in ('$SUB', '')" \\
   > authorizationresources.json
 az graph query --subscriptions "$SUB" --first 1000 -o json \\
   -q "SecurityResources | where type in~ ('microsoft.security/pricings','microsoft.security/securitycontacts')" \\

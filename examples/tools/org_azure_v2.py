@@ -2,8 +2,9 @@
 """Azure rows of the classes added by issue 6 (disks, snapshots and images,
 function apps, AKS, load balancers and application gateways, Service Bus and
 Event Hubs, Key Vault secrets, container registries, DNS zones, Front Door,
-API Management, an NSG flow log, deny assignments, conditional and User
-Access Administrator role assignments, management groups), added to the
+API Management, an NSG flow log, deny assignments, conditional, User
+Access Administrator and management-group role assignments, management
+groups), added to the
 Resource Graph exports of the sample subscription, and
 examples/org/expected-azure.json (the planted findings of the rules of those
 classes, with the resources they are planted on, and the clean resources).
@@ -524,16 +525,17 @@ def builtin_role_def(name, guid, actions, desc):
 
 
 def assignment(role_def_id, principal, ptype, scope, desc, created):
-    """A role assignment row, as org_azure.assign writes them."""
+    """A role assignment row, as org_azure.assign writes them (at a management group: no subscription)."""
     guid = uid("ra", role_def_id, principal, scope)
     id_ = scope + "/providers/Microsoft.Authorization/roleAssignments/" + guid
     rg = scope.split("/resourceGroups/")[1].split("/")[0] if "/resourceGroups/" in scope else ""
+    sub = SUB if scope.startswith(SUB_ID) else ""
     az.row(AUTH, id_, "Microsoft.Authorization/roleAssignments", {
         "roleDefinitionId": role_def_id, "principalId": uid("principal", principal), "principalType": ptype,
         "scope": scope, "condition": None, "conditionVersion": None, "createdOn": az.ts(created),
         "updatedOn": az.ts(created), "createdBy": uid("principal", "maria.lopez"),
         "updatedBy": uid("principal", "maria.lopez"), "delegatedManagedIdentityResourceId": None,
-        "description": desc}, rg=rg, name=guid, location="")
+        "description": desc}, rg=rg, name=guid, location="", sub=sub)
     return id_
 
 
@@ -692,6 +694,15 @@ def build():
                     "temporary: onboarding of the data-engineering groups (CHG-4471)", created=210)
     plant("azure-user-access-admin-assigned", ra, "User Access Administrator assigned to the user kevin.brandt at "
           "subscription scope (210 days ago, described as temporary)")
+    # Owner given to a person at the management group above the subscription (the tenant-scope query of
+    # collect.sh returns the assignments of the management groups too)
+    mg_prod = "/providers/Microsoft.Management/managementGroups/mg-nw-prod"
+    ra = assignment("/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+                    "li.wei@northwind-analytics.com", "User", mg_prod, "platform lead: landing-zone changes",
+                    created=520)
+    plant("iam-privileged-binding-org-scope", ra, "Owner assigned to the user li.wei at the management group "
+          "mg-nw-prod (every subscription below it)")
+    plant("iam-primitive-role-broad", ra, "Owner assigned to a user at management-group scope")
     # the custom role of org_azure.py with Actions ["*"] also includes Microsoft.Authorization/roleAssignments/write
     plant("role-custom-iam-admin", az.SUB_ID + "/providers/Microsoft.Authorization/roleDefinitions/"
           + uid("roledef", "NW Legacy Ops Full Access"),
