@@ -16,11 +16,11 @@ func TestParseShapes(t *testing.T) {
 	 {"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/r"},"NotAction":["s3:Get*"],"NotResource":"arn:aws:s3:::b/*"}]}`
 	want := &resource.PolicyDocument{Version: "2012-10-17", ID: "p1", Statements: []resource.Statement{
 		{Sid: "A", Effect: "Allow", Actions: []string{"sts:AssumeRole"},
-			Principals: []resource.Principal{{"AWS", "arn:aws:iam::999988887777:root"}, {"AWS", "111122223333"}, {"Service", "ec2.amazonaws.com"}},
-			Conditions: []resource.Condition{{"Bool", "aws:MultiFactorAuthPresent", []string{"true"}},
-				{"NumericLessThan", "aws:MultiFactorAuthAge", []string{"3600"}}, {"StringEquals", "sts:ExternalId", []string{"x"}}}},
+			Principals: []resource.Principal{{Type: "AWS", ID: "arn:aws:iam::999988887777:root"}, {Type: "AWS", ID: "111122223333"}, {Type: "Service", ID: "ec2.amazonaws.com"}},
+			Conditions: []resource.Condition{{Operator: "Bool", Key: "aws:MultiFactorAuthPresent", Values: []string{"true"}},
+				{Operator: "NumericLessThan", Key: "aws:MultiFactorAuthAge", Values: []string{"3600"}}, {Operator: "StringEquals", Key: "sts:ExternalId", Values: []string{"x"}}}},
 		{Effect: "Deny", NotActions: []string{"s3:Get*"}, NotResources: []string{"arn:aws:s3:::b/*"},
-			NotPrincipals: []resource.Principal{{"AWS", "arn:aws:iam::111122223333:role/r"}}},
+			NotPrincipals: []resource.Principal{{Type: "AWS", ID: "arn:aws:iam::111122223333:role/r"}}},
 	}}
 	for name, in := range map[string]any{
 		"text":         text,
