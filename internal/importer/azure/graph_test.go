@@ -307,3 +307,20 @@ func TestDetect(t *testing.T) {
 		t.Error("scopeLevel")
 	}
 }
+
+// The built-in roles vigil names without their definitions, by their real
+// GUIDs (az role definition list --name ... --query [].name).
+func TestBuiltinRoleNamesWithoutDefinitions(t *testing.T) {
+	for guid, want := range map[string]string{
+		"8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
+		"b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
+		"18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
+		"acdd72a7-3385-48ef-bd42-f606fba81ae7": "Reader",
+	} {
+		res := parseDoc(t, `[{"id":"/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/a1","name":"a1","type":"microsoft.authorization/roleassignments","properties":{
+			"roleDefinitionId":"/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/`+guid+`","principalId":"p","principalType":"User","scope":"/subscriptions/s"}}]`)
+		if b := res.Resources[0].Facts.Binding; b.RoleName != want || b.ScopeLevel != "account" {
+			t.Errorf("%s: role name %q, scope level %q; want %q", guid, b.RoleName, b.ScopeLevel, want)
+		}
+	}
+}
