@@ -278,9 +278,9 @@ func lambdaFunction(it *item) {
 		case absent:
 			f.EnvironmentSecrets = boolp(false)
 		}
-	case absent:
-		f.EnvironmentSecrets = boolp(false) // GetFunctionConfiguration omits an empty environment
 	}
+	// No environment in the item: AWS Config's schema does not list the
+	// variables, so their absence is no evidence there are none (unknown).
 	if subnets, st := cfg.strs("vpcConfig", "subnetIds"); st == ok {
 		f.InVPC = boolp(len(subnets) > 0)
 	} else if st == absent {
