@@ -393,6 +393,28 @@ def rest_stage(snap, api_id, stage, access_log, level, waf, cert, tracing, tg):
     return arn
 
 
+def rest_api(snap, api_id, name, endpoint, methods, tg):
+    """The AWS::ApiGateway::RestApi item, and `aws apigateway get-resources
+    --rest-api-id <id> --embed methods` output in cli/apigateway-get-resources/<id>.<region>.json."""
+    arn = "arn:aws:apigateway:%s::/restapis/%s" % (snap.region, api_id)
+    cfg = {"id": api_id, "name": name, "description": "", "createdDate": iso(ago(300)), "apiKeySource": "HEADER",
+           "endpointConfiguration": {"types": [endpoint]}, "binaryMediaTypes": [], "disableExecuteApiEndpoint": False,
+           "tags": tg}
+    snap.ci("AWS::ApiGateway::RestApi", api_id, name, arn, cfg, {}, tg, [], created=ago(300))
+    root = hexid(10, "res", api_id, "/")
+    items = [{"id": root, "path": "/"}]
+    for path_part, verbs in methods.items():
+        rid = hexid(6, "res", api_id, path_part)
+        items.append({"id": rid, "parentId": root, "pathPart": path_part, "path": "/" + path_part, "resourceMethods": {
+            verb: {"httpMethod": verb, "authorizationType": auth, "apiKeyRequired": False,
+                   "methodIntegration": {"type": "AWS_PROXY", "httpMethod": "POST", "uri": "arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/arn:aws:lambda:%s:%s:function:%s/invocations" % (
+                       snap.region, snap.region, snap.acct, name), "passthroughBehavior": "WHEN_NO_MATCH",
+                       "timeoutInMillis": 29000, "cacheNamespace": rid, "cacheKeyParameters": []}}
+            for verb, auth in verbs.items()}})
+    cli(snap.acct, "apigateway-get-resources/%s.%s.json" % (api_id, snap.region), {"items": items})
+    return arn
+
+
 def http_stage(snap, api_id, stage, access_log, tg):
     arn = "arn:aws:apigateway:%s::/apis/%s/stages/%s" % (snap.region, api_id, stage)
     cfg = {"stageName": stage, "autoDeploy": True, "apiGatewayManaged": False, "createdDate": iso(ago(100)),
@@ -541,6 +563,9 @@ def build_prod(ue1):
                     "INFO", "arn:aws:wafv2:us-east-1:%s:regional/webacl/nw-prod-api/%s" % (acct, uid("waf", "api")),
                     hexid(6, "cc", api), True, ctg)
     clean("api_gateway", st, "access and execution logging, WAF, X-Ray, client certificate")
+    ra = rest_api(ue1, api, "nw-prod-orders-api", "REGIONAL",
+                  {"orders": {"GET": "AWS_IAM", "POST": "AWS_IAM", "OPTIONS": "NONE"}}, ctg)
+    clean("api_gateway", ra, "every method but CORS OPTIONS authorizes with IAM")
 
     fl = flow_log(ue1, sub_a, "AWS::EC2::Subnet", "nw-prod-vpc-flow-logs", "SUCCESS", ctg)
     clean("flow_log", fl, "subnet flow log, ACTIVE, delivering to S3")
@@ -702,6 +727,9 @@ def build_dev(ue1):
     plant("api-gateway-logging", st, "no accessLogSettings and no execution logging")
     plant("api-gateway-tracing", st, "tracingEnabled false")
     plant("api-gateway-waf", st, "no webAclArn on the stage")
+    ra = rest_api(ue1, api, "nw-dev-tools-api", "EDGE",
+                  {"reports": {"GET": "NONE"}, "admin": {"POST": "COGNITO_USER_POOLS"}}, ptg)
+    plant("api-gateway-no-auth", ra, "GET /reports has authorizationType NONE and no API key (edge-optimized, public)")
     plant("api-gateway-client-certificate", st, "no clientCertificateId: the backend cannot tell the stage's calls apart")
     hapi = upper_id("", 10, "api", "dev-hooks").lower()
     h = http_stage(ue1, hapi, "$default", None, ptg)

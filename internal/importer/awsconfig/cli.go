@@ -25,6 +25,9 @@ import (
 //	aws sns get-topic-attributes --topic-arn ARN         {"Attributes":{"TopicArn":..,"Policy":..,"KmsMasterKeyId":..}}
 //	aws secretsmanager get-resource-policy --secret-id ID {"ARN":..,"Name":..,"ResourcePolicy":"<JSON text>"}
 //	aws secretsmanager describe-secret --secret-id ID    {"ARN":..,"RotationEnabled":..,"LastRotatedDate":..,...}
+//	aws apigateway get-resources --rest-api-id ID --embed methods
+//	                                                     {"items":[{"id":..,"path":..,"resourceMethods":{..}}]}, in a file
+//	                                                     named <rest-api-id>.<region>.json (the output does not name the API)
 //	aws ecr get-repository-policy --repository-name NAME {"registryId":..,"repositoryName":..,"policyText":"<JSON text>"}
 //
 // None of them names its region: it is taken from a region name in the
@@ -52,6 +55,8 @@ func detectCLI(d attr.M) string {
 		return FormatSecretDescribe
 	case attr.Has(d, "registryId") && attr.Has(d, "repositoryName") && attr.Has(d, "policyText"):
 		return FormatRepoPolicy
+	case isAPIResourceList(d):
+		return FormatAPIResources
 	}
 	return ""
 }
@@ -307,6 +312,8 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		}
 		r.Facts.Secret = sec
 		add(r, c)
+	case FormatAPIResources:
+		parseAPIResources(res, path, d)
 	case FormatRepoPolicy:
 		reg, name := attr.Str(d, "registryId"), attr.Str(d, "repositoryName")
 		arn := "arn:aws:ecr:" + region + ":" + reg + ":repository/" + name
@@ -376,5 +383,62 @@ func parseLambdaPolicy(res *attr.Result, path string, d attr.M) {
 	r := &resource.Resource{Provider: resource.AWS, Account: parts[4], Region: parts[3], Type: TypeLambda, ID: fn,
 		Name: parts[6], Raw: d, Source: path, Class: resource.ClassFunction,
 		Facts: resource.Facts{Function: &resource.Function{PublicInvocation: awspolicy.Public(doc)}}}
+	res.Resources = append(res.Resources, r)
+}
+
+// isAPIResourceList recognizes `aws apigateway get-resources` output: an
+// items array of API resources (id and path).
+func isAPIResourceList(d attr.M) bool {
+	items := attr.Arr(d, "items")
+	if len(items) == 0 || len(d) > 2 {
+		return false
+	}
+	o := attr.AsObj(items[0])
+	return o != nil && attr.Has(o, "path") && attr.Has(o, "id")
+}
+
+var apiIDRe = regexp.MustCompile(`^[a-z0-9]{10}$`)
+
+// parseAPIResources reads `aws apigateway get-resources --embed methods`:
+// the API needs authorization when every method but OPTIONS has an
+// authorizer (authorizationType other than NONE) or requires an API key.
+// The API is named by the file (<rest-api-id>.<region>.json).
+func parseAPIResources(res *attr.Result, path string, d attr.M) {
+	base := filepath.Base(path)
+	apiID, _, _ := strings.Cut(base, ".")
+	region := regionInPath(path)
+	if !apiIDRe.MatchString(apiID) || region == "" {
+		res.Problems = append(res.Problems, attr.Problem{Err: "API Gateway resources output: name the file <rest-api-id>.<region>.json, as the output does not say which API it lists"})
+		return
+	}
+	arn := "arn:aws:apigateway:" + region + "::/restapis/" + apiID
+	r := &resource.Resource{Provider: resource.AWS, Account: accountOfPath(path), Region: region, Type: "AWS::ApiGateway::RestApi",
+		ID: arn, Name: apiID, Raw: d, Source: path, Class: resource.ClassAPIGateway, Aliases: []string{apiID}}
+	c := &checker{id: arn}
+	items, _ := node{m: d, c: c}.objs("items")
+	auth := true
+	for _, it := range items {
+		methods, st := it.obj("resourceMethods")
+		if st != ok {
+			continue
+		}
+		for verb := range methods.m {
+			if strings.EqualFold(verb, "OPTIONS") {
+				continue
+			}
+			m := methods.o(verb)
+			at, ast := m.str("authorizationType")
+			key := m.b("apiKeyRequired")
+			if ast == ok && strings.EqualFold(at, "NONE") && (key == nil || !*key) {
+				auth = false
+			}
+		}
+	}
+	g := &resource.APIGateway{}
+	if c.count() == 0 || !auth {
+		g.AuthRequired = boolp(auth)
+	}
+	r.Facts.APIGateway = g
+	res.Problems = append(res.Problems, c.problems...)
 	res.Resources = append(res.Resources, r)
 }

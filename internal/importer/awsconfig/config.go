@@ -29,6 +29,7 @@ const (
 	FormatSecretPolicy     = "aws-secret-resource-policy"
 	FormatRepoPolicy       = "aws-ecr-repository-policy"
 	FormatSecretDescribe   = "aws-secret-description"
+	FormatAPIResources     = "aws-apigateway-resources"
 )
 
 // Synthetic native types for inputs that are not AWS Config items.
@@ -132,7 +133,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		parseAlternateContact(res, path, d)
 		return res
 	case FormatSnapshots, FormatSnapshotAttr, FormatImages, FormatImageAttr, FormatLambdaPolicy,
-		FormatQueueAttrs, FormatSecretPolicy, FormatRepoPolicy, FormatSecretDescribe:
+		FormatQueueAttrs, FormatSecretPolicy, FormatRepoPolicy, FormatSecretDescribe, FormatAPIResources:
 		parseCLI(res, path, d)
 		return res
 	}

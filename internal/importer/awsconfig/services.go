@@ -737,6 +737,31 @@ func apiStage(it *item) {
 	a.Tracing = cfg.b("tracingEnabled")
 }
 
+// restAPI: an API Gateway REST API is public unless every endpoint type is
+// PRIVATE; whether its methods need authorization comes from
+// `aws apigateway get-resources --embed methods` output (cli.go).
+func restAPI(it *item) {
+	r, cfg := it.r, it.cfg
+	r.Class = resource.ClassAPIGateway
+	a := &resource.APIGateway{}
+	r.Facts.APIGateway = a
+	if cfg.m == nil {
+		return
+	}
+	if n := cfg.s("name"); n != "" {
+		r.Name = n
+	}
+	if types, st := cfg.strs("endpointConfiguration", "types"); st == ok && len(types) > 0 {
+		public := false
+		for _, t := range types {
+			if !strings.EqualFold(t, "PRIVATE") {
+				public = true
+			}
+		}
+		a.Public = boolp(public)
+	}
+}
+
 func apiStageV2(it *item) {
 	r, cfg := it.r, it.cfg
 	r.Class = resource.ClassAPIGateway
