@@ -52,6 +52,8 @@ func FuzzAWSConfig(f *testing.F) {
 	f.Add([]byte(`{"Attributes":{"QueueArn":"arn:aws:sqs:us-east-1:1:q","Policy":"x"}}`))
 	f.Add([]byte(`{"ARN":"arn:aws:secretsmanager:us-east-1:1:secret:s","Name":"s","ResourcePolicy":5}`))
 	f.Add([]byte(`{"registryId":"1","repositoryName":"r","policyText":"{}"}`))
+	f.Add([]byte(`{"items":[{"id":"r","path":"/x","resourceMethods":{"GET":{"authorizationType":"NONE"}}}]}`))
+	f.Add([]byte(`{"ARN":"arn:aws:secretsmanager:us-east-1:1:secret:s","Name":"s","RotationEnabled":true,"RotationRules":{"AutomaticallyAfterDays":400},"LastRotatedDate":"2025-01-01T00:00:00Z"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var doc any
 		if attr.Decode(data, &doc) != nil || Detect(doc) == "" {

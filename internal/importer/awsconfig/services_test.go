@@ -1,6 +1,7 @@
 package awsconfig_test
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -221,5 +222,34 @@ func TestSecretVariableNames(t *testing.T) {
 	want := []string{"BUCKET", "CLIENT_SECRET", "DB_PASSWORD", "DB_PWD", "GITHUB_TOKEN", "PWD_HISTORY", "STRIPE_API_KEY"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("secret variables %v, want %v", got, want)
+	}
+}
+
+func TestAPIGatewayResources(t *testing.T) {
+	parse := func(path, body string) (*resource.Resource, int) {
+		var doc any
+		if err := json.Unmarshal([]byte(body), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if f := awsconfig.Detect(doc); f != awsconfig.FormatAPIResources {
+			t.Fatalf("detected %q", f)
+		}
+		res := awsconfig.Parse(t.Context(), path, doc)
+		if len(res.Resources) == 0 {
+			return nil, len(res.Problems)
+		}
+		return res.Resources[0], len(res.Problems)
+	}
+	const iam = `{"items":[{"id":"r1","path":"/"},{"id":"r2","path":"/x","resourceMethods":{"GET":{"authorizationType":"AWS_IAM"},"OPTIONS":{"authorizationType":"NONE"}}}]}`
+	const open = `{"items":[{"id":"r1","path":"/"},{"id":"r2","path":"/x","resourceMethods":{"GET":{"authorizationType":"NONE","apiKeyRequired":false}}}]}`
+	const keyed = `{"items":[{"id":"r2","path":"/x","resourceMethods":{"GET":{"authorizationType":"NONE","apiKeyRequired":true}}}]}`
+	for body, want := range map[string]string{iam: "true", open: "false", keyed: "true"} {
+		r, _ := parse("111122223333/cli/apigateway-get-resources/ab12cd34ef.us-east-1.json", body)
+		if r == nil || r.ID != "arn:aws:apigateway:us-east-1::/restapis/ab12cd34ef" || r.Account != "111122223333" || bp(r.Facts.APIGateway.AuthRequired) != want {
+			t.Errorf("%s: %+v", body, r)
+		}
+	}
+	if r, n := parse("resources.json", iam); r != nil || n != 1 {
+		t.Errorf("a file that does not name the API: %v, %d problems", r, n)
 	}
 }
