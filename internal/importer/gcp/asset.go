@@ -3,6 +3,7 @@ package gcp
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -111,9 +112,10 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		if m == nil {
 			res.Problems = append(res.Problems, attr.Problemf(0, 0, "asset %d is not an object", i))
 			f.lb.unresolved = true
+			f.unreadable(nil, "", "", fmt.Sprintf("asset %d", i))
 			continue
 		}
-		problems, err := f.addAsset(m)
+		problems, err := f.addAsset(m, fmt.Sprintf("asset %d", i))
 		for _, p := range problems {
 			res.Problems = append(res.Problems, p)
 		}
@@ -151,9 +153,10 @@ func ParseNDJSON(ctx context.Context, path string, data []byte) *attr.Result {
 		if err := attr.Decode(l, &m); err != nil {
 			res.Problems = append(res.Problems, attr.Problemf(line, 0, "malformed JSON: %v", err))
 			f.lb.unresolved = true
+			f.unreadable(nil, "", "", fmt.Sprintf("line %d", line))
 			continue
 		}
-		problems, err := f.addAsset(m)
+		problems, err := f.addAsset(m, fmt.Sprintf("line %d", line))
 		for _, p := range problems {
 			p.Line = line
 			res.Problems = append(res.Problems, p)
@@ -185,13 +188,15 @@ func (f *file) finish() { f.lb.join() }
 
 // addAsset normalizes one asset (a resource line, an iam_policy line or
 // both) into the file's result. It returns the problems of fields of the
-// wrong type, and a message when the asset cannot be read at all.
-func (f *file) addAsset(a attr.M) ([]attr.Problem, string) {
+// wrong type, and a message when the asset cannot be read at all. pos is
+// where the asset is in the file ("line 3", "asset 2").
+func (f *file) addAsset(a attr.M, pos string) ([]attr.Problem, string) {
 	res := f.res
 	name, _ := a["name"].(string)
 	typ, _ := first(a, "asset_type", "assetType").(string)
 	if name == "" || typ == "" {
 		f.lb.unresolved = true // it may have been a piece of a load balancer
+		f.unreadable(a, name, typ, pos)
 		return nil, "asset without name or asset type"
 	}
 	c := &checker{name: name}
@@ -241,6 +246,42 @@ func (f *file) addAsset(a attr.M) ([]attr.Problem, string) {
 		iamPolicy(res, r, policy)
 	}
 	return c.problems, ""
+}
+
+// unreadable keeps a trace of an asset without a readable name or asset
+// type that may be a service-account key (its type says so, or it cannot
+// be read and its name, when there is one, is a key's): a resource of
+// class other whose Type is the asset type it could read ("" when none)
+// and whose ID is its name, or, when it has none, a name made from the file
+// and pos (not a Cloud Asset name: it does not start with "//"). Finalize
+// then leaves its service account's keys, or those of every service
+// account of its project when its owner cannot be told, unknown: a key
+// that cannot be read may be a user-managed one.
+func (f *file) unreadable(a attr.M, name, typ, pos string) {
+	switch {
+	case typ == TypeServiceAccountKey:
+	case typ == "" && name == "":
+	case typ == "" && isKeyName(name):
+	default:
+		return
+	}
+	id := name
+	if id == "" {
+		id = f.path + "#" + pos
+	}
+	asset := node{m: a, c: &checker{name: id}} // the asset's problem is reported once, by the caller
+	rsrc := asset.o("resource")
+	f.res.Resources = append(f.res.Resources, &resource.Resource{
+		Provider: resource.GCP, Type: typ, ID: id, Name: shortName(id), Account: projectOf(asset, rsrc.o("data")),
+		Raw: a, Source: f.path, Class: resource.ClassOther,
+	})
+}
+
+// isKeyName reports whether an asset name is a service-account key's
+// (//iam.googleapis.com/projects/P/serviceAccounts/SA/keys/K).
+func isKeyName(name string) bool {
+	i := strings.Index(name, "/serviceAccounts/")
+	return i >= 0 && strings.Contains(name[i:], "/keys/")
 }
 
 func firstKey(m attr.M, keys ...string) string {
@@ -323,6 +364,16 @@ type normalizer func(f *file, r *resource.Resource, data, asset node)
 // listed as unsupported).
 func keep(*file, *resource.Resource, node, node) {}
 
+// serviceAccountKey reads the fields Finalize gives the key's service
+// account (ServiceAccountKey), so that a wrong type is reported with the
+// line; the key itself is judged by no rule (class other, unsupported).
+func serviceAccountKey(_ *file, _ *resource.Resource, d, _ node) {
+	d.str("name")
+	d.str("validAfterTime")
+	d.boolean("disabled")
+	d.str("keyType")
+}
+
 var normalizers = map[string]normalizer{
 	TypeBucket:            bucket,
 	TypeFirewall:          firewall,
@@ -333,7 +384,7 @@ var normalizers = map[string]normalizer{
 	TypeCryptoKey:         cryptoKey,
 	TypeKeyRing:           keep,
 	TypeServiceAccount:    serviceAccount,
-	TypeServiceAccountKey: keep,
+	TypeServiceAccountKey: serviceAccountKey,
 	TypeProject:           project,
 	TypeFolder:            orgNode("folder"),
 	TypeOrganization:      orgNode("organization"),

@@ -62,7 +62,12 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 	}
 
 	// Service accounts: their keys, found by the account's asset name,
-	// unique ID or email.
+	// unique ID or email. A key that cannot be read (a field of the wrong
+	// type, or an asset whose name or type could not be read: Type "")
+	// leaves its account's keys unknown, and those of every service
+	// account of its project (of every project when its project cannot be
+	// told either) when its owner cannot be told: it may be a user-managed
+	// key, so the list is not complete.
 	sas := map[string]*resource.Resource{}
 	for _, sa := range byType[TypeServiceAccount] {
 		sas[sa.ID] = sa
@@ -74,35 +79,50 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		}
 	}
 	keyed := map[string]bool{}
-	for _, k := range byType[TypeServiceAccountKey] {
-		keyed[k.Account] = true
-		d := assetData(k)
+	unknown := map[*resource.Resource]bool{}
+	unknownProject := map[string]bool{}
+	allUnknown := false
+	for _, k := range append(byType[TypeServiceAccountKey][:len(byType[TypeServiceAccountKey]):len(byType[TypeServiceAccountKey])], byType[""]...) {
+		if k.Account != "" {
+			keyed[k.Account] = true
+		}
+		key, ownerName, good := ServiceAccountKey(k)
 		var owner *resource.Resource
-		if i := strings.Index(k.ID, "/keys/"); i > 0 {
-			owner = sas[k.ID[:i]]
+		if ownerName != "" {
+			owner = sas[ownerName]
 			if owner == nil {
-				owner = sas[shortName(k.ID[:i])]
+				owner = sas[shortName(ownerName)]
 			}
 		}
-		if owner == nil {
-			if n := attr.Str(d, "name"); strings.Contains(n, "/keys/") {
-				owner = sas[shortName(n[:strings.Index(n, "/keys/")])]
-			}
+		switch {
+		case !good && owner != nil:
+			unknown[owner] = true
+		case !good && ownerName == "" && k.Account != "":
+			unknownProject[k.Account] = true
+		case !good && ownerName == "":
+			allUnknown = true
 		}
-		if owner == nil || owner.Facts.Identity == nil || d == nil {
-			continue
+		if owner == nil || owner.Facts.Identity == nil {
+			continue // a service account the inventory does not hold
 		}
-		owner.Facts.Identity.AccessKeys = append(owner.Facts.Identity.AccessKeys, resource.AccessKey{
-			ID:          shortName(k.ID),
-			Active:      !attr.Any(attr.Bool(d, "disabled")),
-			Created:     attr.Str(d, "validAfterTime"),
-			UserManaged: resource.Bool(attr.Str(d, "keyType") == "USER_MANAGED"),
-		})
-		attr.Relate(owner, "has_key", k.ID)
+		if good {
+			owner.Facts.Identity.AccessKeys = append(owner.Facts.Identity.AccessKeys, key)
+		}
+		if isKeyName(k.ID) {
+			attr.Relate(owner, "has_key", k.ID)
+		}
 	}
 	for _, sa := range byType[TypeServiceAccount] {
-		if keyed[sa.Account] && sa.Facts.Identity != nil {
-			sa.Facts.Identity.AccessKeysKnown = resource.Bool(true)
+		id := sa.Facts.Identity
+		if id == nil {
+			continue
+		}
+		if unknown[sa] || unknownProject[sa.Account] || allUnknown {
+			id.AccessKeys, id.AccessKeysKnown = nil, nil
+			continue
+		}
+		if keyed[sa.Account] {
+			id.AccessKeysKnown = resource.Bool(true)
 		}
 	}
 
