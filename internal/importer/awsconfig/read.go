@@ -264,21 +264,6 @@ func (n node) strs(keys ...string) ([]string, state) {
 	return out, ok
 }
 
-// enum reads text and compares it case-insensitively with the values: the
-// index of the match, -1 for other text, -2 when absent or bad.
-func (n node) enum(keys []string, values ...string) int {
-	s, st := n.str(keys...)
-	if st != ok {
-		return -2
-	}
-	for i, v := range values {
-		if strings.EqualFold(s, v) {
-			return i
-		}
-	}
-	return -1
-}
-
 func boolp(v bool) *bool { return &v }
 
 // not negates a fact, keeping nil.
