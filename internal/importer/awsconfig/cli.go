@@ -389,12 +389,23 @@ func parseLambdaPolicy(res *attr.Result, path string, d attr.M) {
 // isAPIResourceList recognizes `aws apigateway get-resources` output: an
 // items array of API resources (id and path).
 func isAPIResourceList(d attr.M) bool {
-	items := attr.Arr(d, "items")
-	if len(items) == 0 || len(d) > 2 {
+	v, ok := d["items"]
+	if !ok || len(d) > 2 || (len(d) == 2 && !attr.Has(d, "position")) {
 		return false
 	}
-	o := attr.AsObj(items[0])
-	return o != nil && attr.Has(o, "path") && attr.Has(o, "id")
+	items, isArr := v.([]any)
+	if !isArr {
+		// {"items": <not a list>} and nothing else: this output with its
+		// list broken, reported rather than skipped.
+		_, isObj := v.(attr.M)
+		return isObj
+	}
+	for _, e := range items {
+		if o := attr.AsObj(e); o != nil && attr.Has(o, "path") && attr.Has(o, "id") {
+			return true
+		}
+	}
+	return false
 }
 
 var apiIDRe = regexp.MustCompile(`^[a-z0-9]{10}$`)

@@ -253,3 +253,23 @@ func TestAPIGatewayResources(t *testing.T) {
 		t.Errorf("a file that does not name the API: %v, %d problems", r, n)
 	}
 }
+
+func TestAPIGatewayResourcesBroken(t *testing.T) {
+	for _, body := range []string{`{"items":{"a":1}}`, `{"items":["oops",{"id":"r2","path":"/x","resourceMethods":{"GET":{"authorizationType":"NONE"}}}]}`} {
+		var doc any
+		_ = json.Unmarshal([]byte(body), &doc)
+		if awsconfig.Detect(doc) != awsconfig.FormatAPIResources {
+			t.Errorf("%s: not detected", body)
+			continue
+		}
+		res := awsconfig.Parse(t.Context(), "111122223333/cli/apigateway-get-resources/ab12cd34ef.us-east-1.json", doc)
+		if len(res.Problems) == 0 {
+			t.Errorf("%s: no problem", body)
+		}
+		for _, r := range res.Resources {
+			if a := r.Facts.APIGateway; a != nil && a.AuthRequired != nil && *a.AuthRequired {
+				t.Errorf("%s: auth_required true from a broken list", body)
+			}
+		}
+	}
+}
