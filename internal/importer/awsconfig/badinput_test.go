@@ -516,3 +516,19 @@ func TestUnreadableListenerKeepsLoadBalancerUnknown(t *testing.T) {
 		}
 	}
 }
+
+// A CLI output whose list is not a list is reported, not skipped.
+func TestCLIListNotAList(t *testing.T) {
+	for _, body := range []string{`{"Snapshots":{"SnapshotId":"snap-1"}}`, `{"Images":"oops"}`, `{"FlowLogs":{"a":1}}`} {
+		var doc any
+		_ = attr.Decode([]byte(body), &doc)
+		if Detect(doc) == "" {
+			t.Errorf("%s: not detected", body)
+			continue
+		}
+		res := Parse(context.Background(), "111122223333/cli/x.us-east-1.json", doc)
+		if len(res.Problems) != 1 || len(res.Resources) != 0 {
+			t.Errorf("%s: %d problems, %d resources", body, len(res.Problems), len(res.Resources))
+		}
+	}
+}

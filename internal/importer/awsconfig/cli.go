@@ -36,11 +36,11 @@ import (
 
 func detectCLI(d attr.M) string {
 	switch {
-	case attr.Has(d, "Snapshots") && attr.Arr(d, "Snapshots") != nil:
+	case attr.Has(d, "Snapshots") && (attr.Arr(d, "Snapshots") != nil || len(d) <= 2):
 		return FormatSnapshots
 	case attr.Has(d, "SnapshotId") && attr.Has(d, "CreateVolumePermissions"):
 		return FormatSnapshotAttr
-	case attr.Has(d, "Images") && attr.Arr(d, "Images") != nil:
+	case attr.Has(d, "Images") && (attr.Arr(d, "Images") != nil || len(d) <= 2):
 		return FormatImages
 	case attr.Has(d, "ImageId") && attr.Has(d, "LaunchPermissions"):
 		return FormatImageAttr
@@ -137,6 +137,14 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		res.Resources = append(res.Resources, r)
 	}
 	format := Detect(d)
+	for f, k := range map[string]string{FormatSnapshots: "Snapshots", FormatImages: "Images"} {
+		if format == f && attr.Arr(d, k) == nil {
+			if v, _ := attr.Get(d, k); v != nil {
+				res.Problems = append(res.Problems, attr.Problem{Field: k, Err: k + " is " + withArticle(jsonKind(v)) + ", not an array: nothing imported from this file"})
+			}
+			return
+		}
+	}
 	// The outputs about one resource must name it.
 	need := map[string]string{FormatSnapshotAttr: "SnapshotId", FormatImageAttr: "ImageId", FormatSecretPolicy: "ARN",
 		FormatSecretDescribe: "ARN", FormatRepoPolicy: "repositoryName"}

@@ -68,7 +68,7 @@ func Detect(doc any) string {
 		if _, ok := attr.Get(d, "EbsEncryptionByDefault"); ok {
 			return FormatEBSDefault
 		}
-		if attr.Arr(d, "FlowLogs") != nil {
+		if attr.Arr(d, "FlowLogs") != nil || (attr.Has(d, "FlowLogs") && len(d) <= 2) {
 			return FormatFlowLogs
 		}
 		if attr.Has(d, "KeyRotationEnabled") && attr.Str(d, "KeyId") != "" {
@@ -833,6 +833,10 @@ func ebsDefaultID(acct, region, path string) string {
 }
 
 func parseFlowLogs(res *attr.Result, path string, d attr.M) {
+	if v, _ := attr.Get(d, "FlowLogs"); v != nil && attr.AsArr(v) == nil {
+		res.Problems = append(res.Problems, attr.Problem{Field: "FlowLogs", Err: "FlowLogs is " + withArticle(jsonKind(v)) + ", not an array: nothing imported from this file"})
+		return
+	}
 	for i, fl := range attr.Objs(d, "FlowLogs") {
 		id := attr.Str(fl, "FlowLogId")
 		if id == "" {
