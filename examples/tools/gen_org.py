@@ -78,6 +78,7 @@ def main():
     # checks below, so that examples/org/azure is complete even when a check stops the script)
     counts["azure/" + org_azure.SUB] += org_azure_v2.main(OUT)
     counts["gcp/" + org_gcp.PROJECT] = org_gcp.build(OUT)
+    __import__("org_gcp_v2").main(OUT)  # GCP issue-6 assets, the organization export, expected-gcp.json
 
     # consistency checks
     planted_ids = {(p["rule_id"], p["resource_id"]) for p in PLANTED}

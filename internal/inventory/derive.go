@@ -23,7 +23,10 @@ import (
 //   - network.flow_logs from enabled flow_log resources recording the
 //     network, one of its subnets, or a firewall on one of its subnets
 //     (RelFlowLogsOf, RelInNetwork, RelUsesFirewall);
-//   - audit_log.destination_public from the destination bucket.
+//   - audit_log.destination_public from the destination bucket;
+//   - binding.privileged from the role a binding grants when the inventory
+//     holds it (a grants_role relationship, or the binding's role naming a
+//     role resource): true when the role's role.full_admin is.
 //
 // A derived fact is set only when the resources it depends on decide it:
 // a relationship to a resource missing from the inventory leaves it
@@ -43,6 +46,7 @@ func derive(rs []*resource.Resource, problems []source.Problem) {
 			d.troubled[strings.ToLower(p.Resource)] = true
 		}
 	}
+	d.bindingRoles()
 	d.disks()
 	d.publicIPs()
 	d.admin()
@@ -376,6 +380,41 @@ func (d *deriver) flowLogs() {
 			nf.FlowLogs = resource.Bool(true)
 		case evidence[mergeKey{n.Provider, n.Account}]:
 			nf.FlowLogs = resource.Bool(false)
+		}
+	}
+}
+
+// relGrantsRole links a binding to the (custom) role it grants, by the
+// role's ID or an alias.
+const relGrantsRole = "grants_role"
+
+// bindingRoles: a binding that grants a full-admin role (a custom role
+// whose role.full_admin is true) is privileged, whatever the source said;
+// one that grants a role the inventory holds and knows not to be full-admin
+// is not, when the source did not say. A role missing from the inventory
+// leaves the source's answer (unknown for a custom role it cannot judge).
+func (d *deriver) bindingRoles() {
+	for _, bnd := range d.byClass[resource.ClassIAMBinding] {
+		b := bnd.Facts.Binding
+		if b == nil || attrTrue(b.Privileged) || attrTrue(b.Deny) {
+			continue
+		}
+		var role *resource.Resource
+		for _, t := range append(targets(bnd, relGrantsRole), b.Role) {
+			if r := d.resolve(bnd, t); r != nil && r != bnd && r.Facts.Role != nil {
+				role = r
+				break
+			}
+		}
+		if role == nil {
+			continue
+		}
+		full := role.Facts.Role.FullAdmin
+		switch {
+		case attrTrue(full):
+			b.Privileged = resource.Bool(true)
+		case b.Privileged == nil && full != nil && !d.doubtful(role) && !d.doubtful(bnd):
+			b.Privileged = resource.Bool(false)
 		}
 	}
 }

@@ -284,3 +284,54 @@ func TestDeriveDoubtsResourcesWithProblems(t *testing.T) {
 			show(inst.Facts.Compute.DiskEncrypted), show(user.Facts.Identity.Admin))
 	}
 }
+
+// A binding to a custom role the inventory holds is privileged when the
+// role is full-admin, whichever cloud and whichever way the binding names
+// the role (a grants_role relationship to an alias, or its role ID); a role
+// missing from the inventory leaves it unknown, and a role with an input
+// problem decides nothing in the passing direction.
+func TestDeriveBindingPrivilegeFromRole(t *testing.T) {
+	role := func(p resource.Provider, id, alias string, full *bool) *resource.Resource {
+		r := &resource.Resource{Provider: p, ID: id, Class: resource.ClassRole,
+			Facts: resource.Facts{Role: &resource.RoleDefinition{Custom: b(true), FullAdmin: full}}}
+		if alias != "" {
+			r.Aliases = []string{alias}
+		}
+		return r
+	}
+	binding := func(p resource.Provider, id, roleID string, own *bool, rels ...resource.Relationship) *resource.Resource {
+		return &resource.Resource{Provider: p, ID: id, Class: resource.ClassIAMBinding, Relationships: rels,
+			Facts: resource.Facts{Binding: &resource.Binding{Principal: "x", Role: roleID, Privileged: own}}}
+	}
+	const gAdmin, gRead = "//iam.googleapis.com/organizations/1/roles/admin", "//iam.googleapis.com/organizations/1/roles/read"
+	const aAdmin = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/AAAA"
+	rs := []*resource.Resource{
+		role(resource.GCP, gAdmin, "organizations/1/roles/admin", b(true)),
+		role(resource.GCP, gRead, "organizations/1/roles/read", b(false)),
+		role(resource.GCP, "//iam.googleapis.com/projects/p/roles/odd", "projects/p/roles/odd", nil),
+		role(resource.GCP, "//iam.googleapis.com/projects/p/roles/troubled", "projects/p/roles/troubled", b(false)),
+		role(resource.Azure, aAdmin, "", b(true)),
+		binding(resource.GCP, "g-admin", "organizations/1/roles/admin", nil, rel(relGrantsRole, "organizations/1/roles/admin")),
+		binding(resource.GCP, "g-read", "organizations/1/roles/read", nil, rel(relGrantsRole, "organizations/1/roles/read")),
+		binding(resource.GCP, "g-missing", "organizations/1/roles/gone", nil, rel(relGrantsRole, "organizations/1/roles/gone")),
+		binding(resource.GCP, "g-odd", "projects/p/roles/odd", nil, rel(relGrantsRole, "projects/p/roles/odd")),
+		binding(resource.GCP, "g-troubled", "projects/p/roles/troubled", nil, rel(relGrantsRole, "projects/p/roles/troubled")),
+		binding(resource.GCP, "g-owner", "roles/owner", b(true)),
+		binding(resource.GCP, "g-viewer", "roles/viewer", b(false)),
+		// Azure: the role ID in another case, and a source that said false.
+		binding(resource.Azure, "a-admin", strings.ToLower(aAdmin), b(false)),
+		binding(resource.Azure, "a-missing", "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/BBBB", nil),
+	}
+	derive(rs, []source.Problem{{Resource: "//iam.googleapis.com/projects/p/roles/troubled", Field: "includedPermissions"}})
+	want := map[string]string{
+		"g-admin": "true", "g-read": "false", "g-missing": "unknown", "g-odd": "unknown", "g-troubled": "unknown",
+		"g-owner": "true", "g-viewer": "false", "a-admin": "true", "a-missing": "unknown",
+	}
+	for _, r := range rs {
+		if w, ok := want[r.ID]; ok {
+			if got := show(r.Facts.Binding.Privileged); got != w {
+				t.Errorf("%s: privileged %s, want %s", r.ID, got, w)
+			}
+		}
+	}
+}

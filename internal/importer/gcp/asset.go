@@ -985,12 +985,15 @@ func iamPolicy(res *attr.Result, r *resource.Resource, p node) {
 					Condition: cond,
 				}},
 			}
+			custom := strings.HasPrefix(role, "projects/") || strings.HasPrefix(role, "organizations/")
 			if rst == ok { // what the role is cannot be told from a role that cannot be read
 				bind.Facts.Binding.Primitive = boolp(primitiveRoles[role])
-				bind.Facts.Binding.Privileged = boolp(role == "roles/owner")
+				if !custom {
+					bind.Facts.Binding.Privileged = boolp(role == "roles/owner")
+				} // a custom role's: from the role, when the inventory holds it (inventory.Derive)
 			}
 			attr.Relate(bind, "grants_on", r.ID)
-			if strings.HasPrefix(role, "projects/") || strings.HasPrefix(role, "organizations/") {
+			if custom {
 				attr.Relate(bind, "grants_role", role)
 			}
 			if id, found := strings.CutPrefix(member, "serviceAccount:"); found {

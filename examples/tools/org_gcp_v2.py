@@ -9,16 +9,16 @@ organization-level export above it (the organization, the folder, an
 organization custom role and their IAM policies); and
 examples/org/expected-gcp.json.
 
-Not an export: vigil skips this file. Run from the repository root after
-examples/tools/gen_org.py (which rewrites examples/org/gcp):
+examples/tools/gen_org.py calls main() at the end, after writing
+examples/org/gcp (which it deletes first); run on its own (from anywhere)
+it extends the files already there:
 
-    python3 examples/org/gcp/extend_v2.py
+    python3 examples/tools/org_gcp_v2.py [ORG_DIR]
 
 It is idempotent (assets it owns are replaced, not duplicated) and
 deterministic. It uses the helpers of examples/tools/org_gcp.py so the assets
-have exactly the shape of the others. gen_org.py deletes examples/org/gcp
-before writing it, so this file belongs in examples/tools (as org_gcp_v2.py,
-its main() called at the end of gen_org.main()); it runs unchanged from there.
+have exactly the shape of the others. Planted resources carry the label
+sample=planted, clean ones sample=clean.
 """
 
 import datetime as dt
@@ -28,18 +28,15 @@ import sys
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = HERE
-while not os.path.exists(os.path.join(REPO, "go.mod")):  # works from examples/org/gcp or examples/tools
-    REPO = os.path.dirname(REPO)
-sys.path.insert(0, os.path.join(REPO, "examples", "tools"))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
 
 import org_gcp as g  # noqa: E402
 from orglib import NOW, ago, digits, hexid, iso  # noqa: E402
 
 PROJECT, NUMBER, FOLDER, ORG = g.PROJECT, g.NUMBER, g.FOLDER, g.ORG
 REGION, ZONE, COMPUTE, DOMAIN = g.REGION, g.ZONE, g.COMPUTE, g.DOMAIN
-ROOT = os.path.join(REPO, "examples", "org", "gcp", PROJECT)
-ORG_ROOT = os.path.join(REPO, "examples", "org", "gcp", "organization-" + ORG)
+ORG_DIR = os.path.join(REPO, "examples", "org")
 CRM = "//cloudresourcemanager.googleapis.com/"
 PLANTED_LABELS = {"env": "legacy", "sample": "planted"}
 CLEAN_LABELS = {"env": "prod", "sample": "clean"}
@@ -763,6 +760,10 @@ def build_org():
     planted("iam_binding", bid(org, "roles/owner", "user:maria.lopez@" + DOMAIN),
             ["privileged=true (roles/owner) at scope_level organization"], "iam-privileged-binding-org-scope",
             "iam-primitive-role-broad")
+    planted("iam_binding", bid(org, "organizations/%s/roles/breakGlassAdmin" % ORG, "group:gcp-break-glass@" + DOMAIN),
+            ["privileged=true (custom role breakGlassAdmin, full_admin: it holds "
+             "resourcemanager.organizations.setIamPolicy, so it can grant itself roles/owner) at scope_level "
+             "organization, a standing grant"], "iam-privileged-binding-org-scope")
     clean("iam_binding", bid(folder, "roles/compute.networkAdmin", "group:sre@" + DOMAIN) + "#condition/business-hours",
           "folder-level grant to a group, restricted by a time condition")
     clean("iam_binding", bid(org, "roles/iam.securityReviewer", "group:security@" + DOMAIN),
@@ -787,20 +788,24 @@ def write(path, lines):
             f.write(json.dumps(r, separators=(",", ":"), ensure_ascii=False) + "\n")
 
 
-def main():
+def main(org=ORG_DIR):
+    """Extend the GCP exports under org (examples/org), write the organization export and
+    org/expected-gcp.json."""
+    root = os.path.join(org, "gcp", PROJECT)
+    org_root = os.path.join(org, "gcp", "organization-" + ORG)
     g.RES.clear()
     g.IAM.clear()
     build_project()
-    res = merge_ndjson(os.path.join(ROOT, "resource.json"), list(g.RES))
-    iam = merge_ndjson(os.path.join(ROOT, "iam_policy.json"), list(g.IAM))
+    res = merge_ndjson(os.path.join(root, "resource.json"), list(g.RES))
+    iam = merge_ndjson(os.path.join(root, "iam_policy.json"), list(g.IAM))
     extend_project_policy(iam)
     label_existing(res)
-    write(os.path.join(ROOT, "resource.json"), res)
-    write(os.path.join(ROOT, "iam_policy.json"), iam)
+    write(os.path.join(root, "resource.json"), res)
+    write(os.path.join(root, "iam_policy.json"), iam)
     ores, oiam = build_org()
-    write(os.path.join(ORG_ROOT, "resource.json"), ores)
-    write(os.path.join(ORG_ROOT, "iam_policy.json"), oiam)
-    with open(os.path.join(ORG_ROOT, "README.txt"), "w", encoding="utf-8") as f:
+    write(os.path.join(org_root, "resource.json"), ores)
+    write(os.path.join(org_root, "iam_policy.json"), oiam)
+    with open(os.path.join(org_root, "README.txt"), "w", encoding="utf-8") as f:
         f.write("Cloud Asset Inventory exports of organization %s (%s), taken 2026-11-24: the organization, its\n"
                 "folders and organization-level custom roles, with their IAM policies:\n"
                 "  gcloud asset export --organization=%s --content-type=resource \\\n"
@@ -819,11 +824,11 @@ def main():
             for p in PLANTED for r in p["rules"]]
     exp = {"planted": rows, "clean": CLEAN, "incidental": [],
            "planted_facts": [{k: p[k] for k in ("resource_id", "class", "bad")} for p in PLANTED]}
-    with open(os.path.join(REPO, "examples", "org", "expected-gcp.json"), "w", encoding="utf-8") as f:
+    with open(os.path.join(org, "expected-gcp.json"), "w", encoding="utf-8") as f:
         f.write(json.dumps(exp, indent=2, ensure_ascii=False) + "\n")
     print("%d resource and %d IAM policy lines added to %s; %d + %d in the organization export; %d clean, %d planted"
           % (len(g.RES), len(g.IAM), PROJECT, len(ores), len(oiam), len(CLEAN), len(PLANTED)))
 
 
 if __name__ == "__main__":
-    main()
+    main(*sys.argv[1:2])
