@@ -26,8 +26,9 @@ type Summary struct {
 	Classes   map[string]int `json:"classes,omitempty"`
 	// Files counts the inputs read, by format name.
 	Files map[string]int `json:"files"`
-	// Unsupported counts resources of native types vigil does not model,
-	// by type. They are not errors.
+	// Unsupported counts resources that no rule evaluates (class other),
+	// by native type: types vigil does not model, and inputs kept only to
+	// complete other resources' facts. They are not errors.
 	Unsupported map[string]int `json:"unsupported,omitempty"`
 	// Skipped lists inputs that are not something a source reads (a
 	// README, a digest file, other JSON). They are not errors.
@@ -122,5 +123,16 @@ func (inv *Inventory) count(m *merger) {
 			continue // another input classed it
 		}
 		inv.Unsupported[typ]++
+	}
+	// Whatever no source flagged, a resource left without a class is
+	// evaluated by no rule: it is listed too (CLI outputs folded into
+	// their account's facts, rows kept only for derivation).
+	for _, r := range inv.Resources {
+		if r.Class != "" && r.Class != resource.ClassOther {
+			continue
+		}
+		if _, flagged := m.unsupported[mergeKeyOf(r.Provider, r.ID)]; !flagged {
+			inv.Unsupported[r.Type]++
+		}
 	}
 }
