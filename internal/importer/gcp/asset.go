@@ -112,7 +112,6 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		if m == nil {
 			res.Problems = append(res.Problems, attr.Problemf(0, 0, "asset %d is not an object", i))
 			f.lb.unresolved = true
-			f.unreadable(nil, "", "", fmt.Sprintf("asset %d", i))
 			continue
 		}
 		problems, err := f.addAsset(m, fmt.Sprintf("asset %d", i))
@@ -153,7 +152,6 @@ func ParseNDJSON(ctx context.Context, path string, data []byte) *attr.Result {
 		if err := attr.Decode(l, &m); err != nil {
 			res.Problems = append(res.Problems, attr.Problemf(line, 0, "malformed JSON: %v", err))
 			f.lb.unresolved = true
-			f.unreadable(nil, "", "", fmt.Sprintf("line %d", line))
 			continue
 		}
 		problems, err := f.addAsset(m, fmt.Sprintf("line %d", line))
@@ -248,15 +246,16 @@ func (f *file) addAsset(a attr.M, pos string) ([]attr.Problem, string) {
 	return c.problems, ""
 }
 
-// unreadable keeps a trace of an asset without a readable name or asset
-// type that may be a service-account key (its type says so, or it cannot
-// be read and its name, when there is one, is a key's): a resource of
-// class other whose Type is the asset type it could read ("" when none)
-// and whose ID is its name, or, when it has none, a name made from the file
-// and pos (not a Cloud Asset name: it does not start with "//"). Finalize
-// then leaves its service account's keys, or those of every service
-// account of its project when its owner cannot be told, unknown: a key
-// that cannot be read may be a user-managed one.
+// unreadable keeps a trace of an asset (a JSON object) without a readable
+// name or asset type that may be a service-account key (its type says so,
+// or it cannot be read and its name, when there is one, is a key's): a
+// resource of class other whose Type is the asset type it could read (""
+// when none) and whose ID is its name, or, when it has none, a name made
+// from the file and pos (not a Cloud Asset name: it does not start with
+// "//"). Finalize then leaves its service account's keys, or those of every
+// service account of its project when its owner cannot be told, unknown: a
+// key that cannot be read may be a user-managed one. A line that is not
+// JSON leaves no trace: the file is reported as an input error.
 func (f *file) unreadable(a attr.M, name, typ, pos string) {
 	switch {
 	case typ == TypeServiceAccountKey:
