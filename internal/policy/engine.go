@@ -515,15 +515,19 @@ const (
 func (e *Engine) build(i int, in *Input, jd judgement, out []finding.Finding) {
 	rule := e.rules[i]
 	resources := in.byClass[rule.Class]
+	proto := rule.New(resource.Ref{}, finding.Pass, "", rule.refs)
 	for k, v := range jd.verdicts {
-		st, msg := finding.Pass, ""
+		// Fill the finding in place (out is fresh and zeroed): one write
+		// of each field rather than building a copy and copying it.
+		f := &out[k]
+		*f = proto
+		f.Resource = resources[v.j].Ref()
 		switch v.status {
 		case vFail:
-			st, msg = finding.Fail, jd.messages[v.j]
+			f.Status, f.Message = finding.Fail, jd.messages[v.j]
 		case vUnknown:
-			st, msg = finding.Unknown, rule.unknowns[v.missing]
+			f.Status, f.Message = finding.Unknown, rule.unknowns[v.missing]
 		}
-		out[k] = rule.New(resources[v.j].Ref(), st, msg, rule.refs)
 	}
 }
 
