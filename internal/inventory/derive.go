@@ -53,6 +53,7 @@ func derive(rs []*resource.Resource, problems []source.Problem) {
 	d.accountStorageBlock()
 	d.flowLogs()
 	d.trailDestinations()
+	d.danglingRecords() // dangling.go
 }
 
 type deriver struct {

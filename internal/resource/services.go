@@ -181,6 +181,23 @@ type DNSZone struct {
 	// DanglingRecords lists records pointing at resources that no longer
 	// exist (a CNAME to a deleted bucket or app), where the data allows.
 	DanglingRecords []string `json:"dangling_records,omitempty"`
+	// Records are the zone's record sets, when the input lists them (nil:
+	// not exported). inventory.Derive reads them for DanglingRecords.
+	Records []DNSRecord `json:"records,omitempty"`
+}
+
+// DNSRecord is one record set of a DNS zone.
+type DNSRecord struct {
+	// Name is the fully qualified name, lower case, without the final dot.
+	Name string `json:"name"`
+	// Type is the record type: A, AAAA, CNAME, TXT, ...
+	Type string `json:"type"`
+	// Targets are the values (for a CNAME or an alias, the host names it
+	// points at, lower case, without the final dot).
+	Targets []string `json:"targets,omitempty"`
+	// Alias: an alias record (Route 53 alias, Azure alias record set) whose
+	// target is a host name or a resource rather than literal values.
+	Alias bool `json:"alias,omitempty"`
 }
 
 // CDN: CloudFront distribution, Front Door / CDN endpoint, Cloud CDN backend.

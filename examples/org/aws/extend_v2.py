@@ -317,18 +317,38 @@ def ecr(snap, name, scan, mutability, policy, tg):
     return arn
 
 
-def zone(snap, name, log_group, tg):
+def zone(snap, name, log_group, tg, records=()):
+    """The AWS::Route53::HostedZone item, and `aws route53 list-resource-record-sets
+    --hosted-zone-id <id>` output in cli/route53-list-resource-record-sets/<id>.json
+    (AWS Config does not record the records; the output does not name the zone, so
+    the file name does). records: (name relative to the zone or "", type, values
+    [, alias target DNS name]) after the SOA and NS records."""
     zid = "Z0" + upper_id("", 19, "zone", name)
     arn = "arn:aws:route53:::hostedzone/" + zid
-    cfg = {"Id": zid, "Name": name,
-           "NameServers": ["ns-%d.awsdns-%02d.%s" % (n, n % 64, tld) for n, tld in
-                           ((int(hexid(3, name, 1), 16) % 2000, "org"), (int(hexid(3, name, 2), 16) % 2000, "co.uk"),
-                            (int(hexid(3, name, 3), 16) % 2000, "com"), (int(hexid(3, name, 4), 16) % 2000, "net"))],
+    ns = ["ns-%d.awsdns-%02d.%s" % (n, n % 64, tld) for n, tld in
+          ((int(hexid(3, name, 1), 16) % 2000, "org"), (int(hexid(3, name, 2), 16) % 2000, "co.uk"),
+           (int(hexid(3, name, 3), 16) % 2000, "com"), (int(hexid(3, name, 4), 16) % 2000, "net"))]
+    cfg = {"Id": zid, "Name": name, "NameServers": ns,
            "HostedZoneConfig": {"Comment": ""}, "HostedZoneTags": aws.tagset(tg)}
     if log_group:
         cfg["QueryLoggingConfig"] = {"CloudWatchLogsLogGroupArn": {
             "CloudWatchLogsLogGroupArn": log_group, "HostedZoneId": zid, "Id": uid("qlc", name)}}
     snap.ci("AWS::Route53::HostedZone", zid, name, arn, cfg, {}, tg, [], region="global", created=ago(900))
+    sets = [{"Name": name, "Type": "NS", "TTL": 172800, "ResourceRecords": [{"Value": n + "."} for n in ns]},
+            {"Name": name, "Type": "SOA", "TTL": 900, "ResourceRecords": [{
+                "Value": "%s. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400" % ns[0]}]}]
+    for rec in records:
+        rname, rtype, values = rec[0], rec[1], rec[2]
+        rs = {"Name": (rname + "." + name) if rname else name, "Type": rtype}
+        if len(rec) > 3:
+            rs["AliasTarget"] = {"HostedZoneId": values, "DNSName": rec[3], "EvaluateTargetHealth": True}
+        else:
+            rs["TTL"] = 300
+            rs["ResourceRecords"] = [{"Value": v} for v in values]
+        sets.append(rs)
+    # Route 53 lists record sets sorted by name (labels reversed) and type
+    sets.sort(key=lambda r: (list(reversed(r["Name"].rstrip(".").split("."))), r["Type"]))
+    cli(snap.acct, "route53-list-resource-record-sets/%s.json" % zid, {"ResourceRecordSets": sets})
     return arn
 
 
@@ -546,8 +566,15 @@ def build_prod(ue1):
     r = ecr(ue1, "nw-prod/etl-worker", True, "IMMUTABLE", None, ctg)
     clean("container_registry", r, "scan on push, immutable tags, no repository policy")
 
-    z = zone(ue1, "northwind-analytics.com.", "arn:aws:logs:us-east-1:%s:log-group:/aws/route53/northwind-analytics.com" % acct, ctg)
-    clean("dns_zone", z, "public zone with query logging to CloudWatch Logs")
+    web_dns = "%s-%s.%s.elb.amazonaws.com" % ("nw-prod-web", hexid(10, "nw-prod-web"), region)
+    z = zone(ue1, "northwind-analytics.com.", "arn:aws:logs:us-east-1:%s:log-group:/aws/route53/northwind-analytics.com" % acct,
+             ctg, [("", "MX", ["10 inbound-smtp.us-east-1.amazonaws.com."]),
+                   ("", "TXT", ['"v=spf1 include:amazonses.com -all"']),
+                   ("www", "A", "Z35SXDOTRQ7X7K", "dualstack.%s." % web_dns),
+                   ("assets", "CNAME", ["nw-public-assets.s3.us-east-1.amazonaws.com."]),
+                   ("static", "CNAME", ["d%s.cloudfront.net." % hexid(13, "cf", "E" + upper_id("", 13, "cf", "prod-static"))])])
+    clean("dns_zone", z, "public zone with query logging to CloudWatch Logs; its CNAME to S3 names the existing "
+                         "bucket nw-public-assets (no dangling record)")
 
     cf = distribution(ue1, "E" + upper_id("", 13, "cf", "prod-static"), "static site", "redirect-to-https", {
         "cloudFrontDefaultCertificate": False, "acmCertificateArn": "arn:aws:acm:us-east-1:%s:certificate/%s" % (
@@ -707,8 +734,14 @@ def build_dev(ue1):
     plant("registry-tag-mutable", r, "ImageTagMutability MUTABLE")
     plant("registry-public", r, "repository policy allows Principal \"*\" to pull")
 
-    z = zone(ue1, "dev.northwind-analytics.com.", None, ptg)
+    z = zone(ue1, "dev.northwind-analytics.com.", None, ptg, [
+        ("share", "CNAME", ["nw-dev-partner-share.s3.amazonaws.com."]),
+        ("partner-portal", "CNAME", ["nw-dev-partner-portal.s3-website-us-east-1.amazonaws.com."]),
+        ("notebooks", "A", ["203.0.113.24"])])
     plant("dns-query-logging", z, "public zone without a query logging configuration")
+    plant("dns-dangling-record", z, "CNAME partner-portal.dev.northwind-analytics.com to the website endpoint of "
+                                    "nw-dev-partner-portal, a bucket deleted from the account: whoever creates a bucket "
+                                    "of that name serves the subdomain")
 
     cf = distribution(ue1, "E" + upper_id("", 13, "cf", "dev-notebooks"), "notebook preview", "allow-all",
                       {"cloudFrontDefaultCertificate": True, "minimumProtocolVersion": "TLSv1",

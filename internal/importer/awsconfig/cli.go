@@ -29,6 +29,10 @@ import (
 //	                                                     {"items":[{"id":..,"path":..,"resourceMethods":{..}}]}, in a file
 //	                                                     named <rest-api-id>.<region>.json (the output does not name the API)
 //	aws ecr get-repository-policy --repository-name NAME {"registryId":..,"repositoryName":..,"policyText":"<JSON text>"}
+//	aws route53 list-resource-record-sets --hosted-zone-id ID
+//	                                                     {"ResourceRecordSets":[{"Name":..,"Type":..,"ResourceRecords":[{"Value":..}],
+//	                                                     "AliasTarget":{"DNSName":..}}]}, in a file named <hosted-zone-id>.json
+//	                                                     (the output does not name the zone; Route 53 is global)
 //
 // None of them names its region: it is taken from a region name in the
 // file's path (snapshots.us-east-1.json), as the resources' ARNs need it.
@@ -57,6 +61,8 @@ func detectCLI(d attr.M) string {
 		return FormatRepoPolicy
 	case isAPIResourceList(d):
 		return FormatAPIResources
+	case attr.Has(d, "ResourceRecordSets") && (attr.Arr(d, "ResourceRecordSets") != nil || len(d) <= 5):
+		return FormatRecordSets
 	}
 	return ""
 }
@@ -322,6 +328,8 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		add(r, c)
 	case FormatAPIResources:
 		parseAPIResources(res, path, d)
+	case FormatRecordSets:
+		parseRecordSets(res, path, d)
 	case FormatRepoPolicy:
 		reg, name := attr.Str(d, "registryId"), attr.Str(d, "repositoryName")
 		arn := "arn:aws:ecr:" + region + ":" + reg + ":repository/" + name
@@ -461,3 +469,77 @@ func parseAPIResources(res *attr.Result, path string, d attr.M) {
 	res.Problems = append(res.Problems, c.problems...)
 	res.Resources = append(res.Resources, r)
 }
+
+var zoneIDRe = regexp.MustCompile(`^Z[A-Z0-9]{1,32}$`)
+
+// hostedZoneARN is the ARN of a Route 53 hosted zone (AWS Config's ARN of
+// an AWS::Route53::HostedZone item).
+func hostedZoneARN(id string) string { return "arn:aws:route53:::hostedzone/" + id }
+
+// parseRecordSets reads `aws route53 list-resource-record-sets` output onto
+// its hosted zone (dns.records): the zone is named by the file
+// (<hosted-zone-id>.json), its account by a 12-digit element of the path
+// or, in Finalize, by the zone's AWS Config item or the only account.
+func parseRecordSets(res *attr.Result, path string, d attr.M) {
+	zid, _, _ := strings.Cut(filepath.Base(path), ".")
+	if !zoneIDRe.MatchString(zid) {
+		res.Problems = append(res.Problems, attr.Problem{Err: "Route 53 record sets output: name the file <hosted-zone-id>.json, as the output does not say which hosted zone it lists"})
+		return
+	}
+	arn := hostedZoneARN(zid)
+	r := &resource.Resource{Provider: resource.AWS, Account: accountOfPath(path), Region: "global", Type: TypeHostedZone,
+		ID: arn, Raw: d, Source: path, Class: resource.ClassDNSZone, Aliases: []string{zid}}
+	c := &checker{id: arn}
+	z := &resource.DNSZone{}
+	r.Facts.DNS = z
+	sets, st := node{m: d, c: c}.objs("ResourceRecordSets")
+	if st == ok {
+		z.Records = make([]resource.DNSRecord, 0, len(sets))
+		for _, s := range sets {
+			rec := resource.DNSRecord{Name: dnsName(s.s("Name")), Type: strings.ToUpper(s.s("Type"))}
+			values, _ := s.objs("ResourceRecords")
+			for _, v := range values {
+				val := v.s("Value")
+				if val == "" {
+					continue
+				}
+				if rec.Type == "CNAME" {
+					val = dnsName(val)
+				}
+				rec.Targets = append(rec.Targets, val)
+			}
+			if at, ast := s.obj("AliasTarget"); ast == ok {
+				rec.Alias = true
+				if t := dnsName(at.s("DNSName")); t != "" {
+					rec.Targets = append(rec.Targets, t)
+				}
+			}
+			if rec.Type == "SOA" && r.Name == "" {
+				r.Name = rec.Name + "."
+			}
+			z.Records = append(z.Records, rec)
+		}
+	}
+	res.Problems = append(res.Problems, c.problems...)
+	res.Resources = append(res.Resources, r)
+}
+
+// dnsName normalizes a host name as Route 53 prints it: lower case,
+// without the final dot, octal escapes (\052 for "*") decoded.
+func dnsName(s string) string {
+	if strings.Contains(s, `\`) {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			if s[i] == '\\' && i+3 < len(s) && isOctal(s[i+1]) && isOctal(s[i+2]) && isOctal(s[i+3]) {
+				b.WriteByte((s[i+1]-'0')<<6 | (s[i+2]-'0')<<3 | (s[i+3] - '0'))
+				i += 3
+				continue
+			}
+			b.WriteByte(s[i])
+		}
+		s = b.String()
+	}
+	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".")
+}
+
+func isOctal(c byte) bool { return c >= '0' && c <= '7' }

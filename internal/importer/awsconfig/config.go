@@ -30,6 +30,7 @@ const (
 	FormatRepoPolicy       = "aws-ecr-repository-policy"
 	FormatSecretDescribe   = "aws-secret-description"
 	FormatAPIResources     = "aws-apigateway-resources"
+	FormatRecordSets       = "aws-route53-record-sets"
 )
 
 // Synthetic native types for inputs that are not AWS Config items.
@@ -44,6 +45,7 @@ const (
 	TypeSnapshot       = "AWS::EC2::Snapshot"
 	TypeImage          = "AWS::EC2::Image"
 	TypeLambda         = "AWS::Lambda::Function"
+	TypeHostedZone     = "AWS::Route53::HostedZone"
 )
 
 // Detect returns the format of a decoded JSON document when it is an AWS
@@ -133,7 +135,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		parseAlternateContact(res, path, d)
 		return res
 	case FormatSnapshots, FormatSnapshotAttr, FormatImages, FormatImageAttr, FormatLambdaPolicy,
-		FormatQueueAttrs, FormatSecretPolicy, FormatRepoPolicy, FormatSecretDescribe, FormatAPIResources:
+		FormatQueueAttrs, FormatSecretPolicy, FormatRepoPolicy, FormatSecretDescribe, FormatAPIResources, FormatRecordSets:
 		parseCLI(res, path, d)
 		return res
 	}
@@ -351,7 +353,7 @@ var normalizers = map[string]normalizer{
 	"AWS::SNS::Topic":                           snsTopic,
 	"AWS::SecretsManager::Secret":               secret,
 	"AWS::ECR::Repository":                      ecrRepository,
-	"AWS::Route53::HostedZone":                  hostedZone,
+	TypeHostedZone:                              hostedZone,
 	"AWS::CloudFront::Distribution":             distribution,
 	"AWS::ApiGateway::Stage":                    apiStage,
 	"AWS::ApiGatewayV2::Stage":                  apiStageV2,

@@ -40,8 +40,9 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		return nil, nil
 	}
 	// Account-less CLI outputs: the account comes from a 12-digit path
-	// element, else from the only account in the input.
-	for _, t := range []string{TypePasswordPolicy, TypeEBSDefault, TypeSecContact} {
+	// element, else from the only account in the input. (Route 53 record
+	// sets merged with their zone's AWS Config item have its account.)
+	for _, t := range []string{TypePasswordPolicy, TypeEBSDefault, TypeSecContact, TypeHostedZone} {
 		for _, r := range byType[t] {
 			if r.Account != "" {
 				continue

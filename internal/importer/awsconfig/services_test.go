@@ -273,3 +273,61 @@ func TestAPIGatewayResourcesBroken(t *testing.T) {
 		}
 	}
 }
+
+func TestRoute53RecordSets(t *testing.T) {
+	parse := func(path, body string) (*resource.Resource, int) {
+		t.Helper()
+		var doc any
+		if err := json.Unmarshal([]byte(body), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if f := awsconfig.Detect(doc); f != awsconfig.FormatRecordSets {
+			t.Fatalf("%s: detected %q", body, f)
+		}
+		res := awsconfig.Parse(t.Context(), path, doc)
+		if len(res.Resources) == 0 {
+			return nil, len(res.Problems)
+		}
+		return res.Resources[0], len(res.Problems)
+	}
+	const body = `{"ResourceRecordSets":[
+	{"Name":"example.com.","Type":"SOA","TTL":900,"ResourceRecords":[{"Value":"ns-1.awsdns-01.org. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400"}]},
+	{"Name":"\\052.example.com.","Type":"CNAME","TTL":300,"ResourceRecords":[{"Value":"Old.S3-Website-US-East-1.amazonaws.com."}]},
+	{"Name":"www.example.com.","Type":"A","AliasTarget":{"HostedZoneId":"Z3AQBSTGFYJSTF","DNSName":"s3-website-us-east-1.amazonaws.com.","EvaluateTargetHealth":false}},
+	{"Name":"api.example.com.","Type":"A","TTL":60,"ResourceRecords":[{"Value":"203.0.113.10"},{"Value":"203.0.113.11"}]}]}`
+	r, n := parse("111122223333/cli/route53-list-resource-record-sets/Z0123456789ABCDEFGHIJ.json", body)
+	if r == nil || n != 0 {
+		t.Fatalf("%v, %d problems", r, n)
+	}
+	if r.ID != "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ" || r.Account != "111122223333" || r.Type != "AWS::Route53::HostedZone" ||
+		r.Class != resource.ClassDNSZone || r.Name != "example.com." || !reflect.DeepEqual(r.Aliases, []string{"Z0123456789ABCDEFGHIJ"}) {
+		t.Errorf("zone %+v", r)
+	}
+	want := []resource.DNSRecord{
+		{Name: "example.com", Type: "SOA", Targets: []string{"ns-1.awsdns-01.org. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400"}},
+		{Name: "*.example.com", Type: "CNAME", Targets: []string{"old.s3-website-us-east-1.amazonaws.com"}},
+		{Name: "www.example.com", Type: "A", Alias: true, Targets: []string{"s3-website-us-east-1.amazonaws.com"}},
+		{Name: "api.example.com", Type: "A", Targets: []string{"203.0.113.10", "203.0.113.11"}},
+	}
+	if got := r.Facts.DNS.Records; !reflect.DeepEqual(got, want) {
+		t.Errorf("records\n got %+v\nwant %+v", got, want)
+	}
+	if r.Facts.DNS.DanglingRecords != nil || r.Facts.DNS.Public != nil {
+		t.Errorf("the record sets decide nothing else: %+v", r.Facts.DNS)
+	}
+	if r, _ := parse("x/Z1.json", `{"ResourceRecordSets":[]}`); r == nil || r.Facts.DNS.Records == nil {
+		t.Errorf("an empty listing is a known empty list: %+v", r)
+	}
+	if r, n := parse("records.json", body); r != nil || n != 1 {
+		t.Errorf("a file that does not name the zone: %v, %d problems", r, n)
+	}
+	for _, broken := range []string{`{"ResourceRecordSets":"oops"}`, `{"ResourceRecordSets":[{"Name":"a.","Type":"A"},7]}`} {
+		r, n := parse("x/Z1.json", broken)
+		if n == 0 || r == nil || r.Facts.DNS.Records != nil {
+			t.Errorf("%s: %d problems, %+v", broken, n, r)
+		}
+	}
+	if r, n := parse("x/Z1.json", `{"ResourceRecordSets":[{"Name":"a.example.com.","Type":"CNAME","ResourceRecords":[{"Value":5}]}]}`); n != 1 || r == nil {
+		t.Errorf("a value of the wrong type: %d problems", n)
+	}
+}
