@@ -1,21 +1,20 @@
 #!/usr/bin/env python3
 """AWS resources of the classes added by issue 6 (EBS volumes and snapshots,
 AMIs, IAM managed policies and groups, Lambda, EKS, load balancers and
-listeners, SQS, SNS, Secrets Manager, ECR, Route 53, CloudFront, API Gateway
-stages, flow logs, account-level S3 Block Public Access), added to the AWS
-Config snapshots of the sample accounts and as the CLI outputs that carry
-what AWS Config does not record; writes examples/org/expected-aws.json.
+listeners, SQS, SNS, Secrets Manager, ECR, Route 53 zones and their record
+sets, CloudFront, API Gateway stages, flow logs, account-level S3 Block
+Public Access), added to the AWS Config snapshots of the sample accounts and
+as the CLI outputs that carry what AWS Config does not record; writes
+examples/org/expected-aws.json.
 
-Not an export: vigil skips this file. Run from anywhere after
-examples/tools/gen_org.py (which rewrites examples/org/aws):
+gen_org.py calls main() right after it writes examples/org/aws (which it
+deletes first); it also runs on its own, on the files gen_org.py wrote:
 
-    python3 examples/org/aws/extend_v2.py
+    python3 examples/tools/org_aws_v2.py
 
 Idempotent (items it owns are replaced, not duplicated) and deterministic.
 It uses the helpers of examples/tools/org_aws.py so the items have exactly
-the shape of the others; gen_org.py deletes examples/org/aws before writing
-it, so this file belongs in examples/tools (as org_aws_v2.py, its main()
-called at the end of gen_org.main()); it runs unchanged from there.
+the shape of the others.
 
 Planted resources carry the tag sample=planted, clean ones sample=clean
 (IAM groups cannot be tagged: their names say it).
@@ -28,16 +27,15 @@ import sys
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = HERE
-while not os.path.exists(os.path.join(REPO, "go.mod")):
-    REPO = os.path.dirname(REPO)
-sys.path.insert(0, os.path.join(REPO, "examples", "tools"))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
 
 import org_aws as aws  # noqa: E402
 from orglib import ago, hexid, iso, upper_id, uid, write_json  # noqa: E402
 
 PROD, DEV = aws.PROD, aws.DEV
-ROOT = os.path.join(REPO, "examples", "org", "aws")
+ORG = os.path.join(REPO, "examples", "org")
+ROOT = os.path.join(ORG, "aws")  # set by main()
 PLANTED_TAG = {"sample": "planted"}
 CLEAN_TAG = {"sample": "clean"}
 CLEAN = []    # {"resource_id","provider","class","note"}
@@ -827,7 +825,13 @@ class Snap(aws.Snapshot):
         return it
 
 
-def main():
+def main(org=ORG):
+    """Adds the items and CLI outputs to org/aws and writes org/expected-aws.json."""
+    global ROOT
+    ROOT = os.path.join(org, "aws")
+    for lst in (CLEAN, PLANTED, PENDING):
+        del lst[:]
+    CLI.clear()
     prod, dev = Snap(PROD, "us-east-1"), Snap(DEV, "us-east-1")
     build_prod(prod)
     build_dev(dev)
@@ -842,7 +846,7 @@ def main():
     exp = {"planted": PLANTED, "clean": CLEAN, "incidental": []}
     if PENDING:
         exp["planted_pending_rules"] = PENDING
-    with open(os.path.join(REPO, "examples", "org", "expected-aws.json"), "w", encoding="utf-8") as f:
+    with open(os.path.join(org, "expected-aws.json"), "w", encoding="utf-8") as f:
         f.write(json.dumps(exp, indent=2, ensure_ascii=False) + "\n")
     print("%d prod, %d dev items; %d CLI files; %d clean, %d planted, %d pending" % (
         len(prod.items), len(dev.items), len(CLI), len(CLEAN), len(PLANTED), len(PENDING)))
