@@ -4,7 +4,7 @@
 Usage:  go run ./cmd/vigil scan examples/org --format json > /tmp/scan.json
         python3 examples/tools/check_expected.py /tmp/scan.json [--extra]
 
-Reports planted misconfigurations that are not FAIL (with the status the scan
+Reads expected.json and every expected-<cloud>.json beside it. Reports planted misconfigurations that are not FAIL (with the status the scan
 gave, or "absent"), documented-clean resources that have a FAIL, and with
 --extra the FAILs that expected.json does not mention. Exit status 1 when a
 planted finding is missing or a clean resource fails.
@@ -24,8 +24,15 @@ def main():
         sys.exit(__doc__)
     with open(sys.argv[1], encoding="utf-8") as f:
         scan = json.load(f)
-    with open(EXPECTED, encoding="utf-8") as f:
-        exp = json.load(f)
+    # expected.json and the per-cloud expected-<cloud>.json beside it
+    exp = {"planted": [], "clean": [], "incidental": []}
+    folder = os.path.dirname(EXPECTED)
+    for name in sorted(os.listdir(folder)):
+        if name == "expected.json" or (name.startswith("expected-") and name.endswith(".json")):
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                part = json.load(f)
+            for key in exp:
+                exp[key] += part.get(key) or []
     status = {}
     fails = collections.defaultdict(list)
     ids = set()
