@@ -86,30 +86,30 @@ func imageARN(region, id string) string    { return "arn:aws:ec2:" + region + ":
 // permissions reads createVolumePermission / launchPermission entries:
 // public when a Group "all" is there, and the accounts it is shared with.
 func permissions(n node, key string) (public *bool, shared []string) {
-	perms, st := n.objs(key)
+	perms, st := n.Objs(key)
 	if st != ok {
 		if st == absent {
 			return boolp(false), nil
 		}
 		return nil, nil
 	}
-	before := n.c.count()
+	before := n.C.Count()
 	pub := false
 	for _, p := range perms {
-		if strings.EqualFold(p.s("Group"), "all") {
+		if strings.EqualFold(p.S("Group"), "all") {
 			pub = true
 		}
-		if u := p.s("UserId"); u != "" {
+		if u := p.S("UserId"); u != "" {
 			shared = append(shared, u)
 		}
-		if o := p.s("OrganizationArn"); o != "" {
+		if o := p.S("OrganizationArn"); o != "" {
 			shared = append(shared, o)
 		}
-		if o := p.s("OrganizationalUnitArn"); o != "" {
+		if o := p.S("OrganizationalUnitArn"); o != "" {
 			shared = append(shared, o)
 		}
 	}
-	if n.c.count() != before {
+	if n.C.Count() != before {
 		return nil, nil
 	}
 	return boolp(pub), shared
@@ -139,14 +139,14 @@ func cliResource(path, typ, id, name, acct string, raw attr.M, cls resource.Clas
 func parseCLI(res *attr.Result, path string, d attr.M) {
 	region := regionInPath(path)
 	add := func(r *resource.Resource, c *checker) {
-		res.Problems = append(res.Problems, c.problems...)
+		res.Problems = append(res.Problems, c.Problems...)
 		res.Resources = append(res.Resources, r)
 	}
 	format := Detect(d)
 	for f, k := range map[string]string{FormatSnapshots: "Snapshots", FormatImages: "Images"} {
 		if format == f && attr.Arr(d, k) == nil {
 			if v, _ := attr.Get(d, k); v != nil {
-				res.Problems = append(res.Problems, attr.Problem{Field: k, Err: k + " is " + withArticle(jsonKind(v)) + ", not an array: nothing imported from this file"})
+				res.Problems = append(res.Problems, attr.Problem{Field: k, Err: k + " is " + withArticle(attr.Kind(v)) + ", not an array: nothing imported from this file"})
 			}
 			return
 		}
@@ -179,18 +179,18 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 			if n := tagName(r); n != "" {
 				r.Name = n
 			}
-			c := &checker{id: r.ID}
-			n := node{m: o, path: fmt.Sprintf("Snapshots[%d]", i), c: c}
-			f := &resource.Snapshot{Kind: "snapshot", Encrypted: n.b("Encrypted"), Created: n.s("StartTime")}
+			c := &checker{ID: r.ID}
+			n := node{M: o, Path: fmt.Sprintf("Snapshots[%d]", i), C: c}
+			f := &resource.Snapshot{Kind: "snapshot", Encrypted: n.B("Encrypted"), Created: n.S("StartTime")}
 			if f.Encrypted != nil && *f.Encrypted {
-				if kms := n.s("KmsKeyId"); kms != "" {
+				if kms := n.S("KmsKeyId"); kms != "" {
 					attr.Relate(r, resource.RelUsesKey, kms)
 					if strings.Contains(kms, "alias/aws/") {
 						f.KeyManager = "provider"
 					}
 				}
 			}
-			attr.Relate(r, "snapshot_of", n.s("VolumeId"))
+			attr.Relate(r, "snapshot_of", n.S("VolumeId"))
 			r.Facts.Snapshot = f
 			add(r, c)
 		}
@@ -198,9 +198,9 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		id := attr.Str(d, "SnapshotId")
 		r := cliResource(path, TypeSnapshot, snapshotARN(region, id), id, "", d, resource.ClassSnapshot)
 		r.Aliases = []string{id}
-		c := &checker{id: r.ID}
+		c := &checker{ID: r.ID}
 		f := &resource.Snapshot{Kind: "snapshot"}
-		f.Public, f.SharedWith = permissions(node{m: d, c: c}, "CreateVolumePermissions")
+		f.Public, f.SharedWith = permissions(node{M: d, C: c}, "CreateVolumePermissions")
 		if f.Public != nil {
 			f.CrossAccount = boolp(len(f.SharedWith) > 0) // the owner is never listed
 		}
@@ -216,25 +216,25 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 			}
 			r := cliResource(path, TypeImage, imageARN(region, id), attr.Str(o, "Name"), attr.Str(o, "OwnerId"), o, resource.ClassSnapshot)
 			r.Aliases = []string{id}
-			c := &checker{id: r.ID}
-			n := node{m: o, path: fmt.Sprintf("Images[%d]", i), c: c}
-			f := &resource.Snapshot{Kind: "image", Public: n.b("Public"), Created: n.s("CreationDate")}
+			c := &checker{ID: r.ID}
+			n := node{M: o, Path: fmt.Sprintf("Images[%d]", i), C: c}
+			f := &resource.Snapshot{Kind: "image", Public: n.B("Public"), Created: n.S("CreationDate")}
 			// An image is encrypted when every EBS block device is.
-			before := c.count()
-			bdms, bst := n.objs("BlockDeviceMappings")
+			before := c.Count()
+			bdms, bst := n.Objs("BlockDeviceMappings")
 			enc, ebs := true, 0
 			for _, bd := range bdms {
-				e := bd.o("Ebs")
-				if e.m == nil {
+				e := bd.O("Ebs")
+				if e.M == nil {
 					continue // instance store
 				}
 				ebs++
-				if b := e.b("Encrypted"); b == nil || !*b {
+				if b := e.B("Encrypted"); b == nil || !*b {
 					enc = false
 				}
-				attr.Relate(r, "image_of", e.s("SnapshotId"))
+				attr.Relate(r, "image_of", e.S("SnapshotId"))
 			}
-			if bst == ok && ebs > 0 && c.count() == before {
+			if bst == ok && ebs > 0 && c.Count() == before {
 				f.Encrypted = boolp(enc)
 			}
 			r.Facts.Snapshot = f
@@ -244,9 +244,9 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		id := attr.Str(d, "ImageId")
 		r := cliResource(path, TypeImage, imageARN(region, id), id, "", d, resource.ClassSnapshot)
 		r.Aliases = []string{id}
-		c := &checker{id: r.ID}
+		c := &checker{ID: r.ID}
 		f := &resource.Snapshot{Kind: "image"}
-		f.Public, f.SharedWith = permissions(node{m: d, c: c}, "LaunchPermissions")
+		f.Public, f.SharedWith = permissions(node{M: d, C: c}, "LaunchPermissions")
 		if f.Public != nil {
 			f.CrossAccount = boolp(len(f.SharedWith) > 0)
 		}
@@ -261,17 +261,17 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 			arn, typ, kind = attr.Str(a, "TopicArn"), "AWS::SNS::Topic", "topic"
 		}
 		r := arnResource(path, typ, arn, d, resource.ClassQueue)
-		c := &checker{id: arn}
-		n := node{m: a, path: "Attributes", c: c}
+		c := &checker{ID: arn}
+		n := node{M: a, Path: "Attributes", C: c}
 		q := &resource.Queue{Kind: kind}
-		kms := n.s("KmsMasterKeyId")
-		sse := n.b("SqsManagedSseEnabled")
+		kms := n.S("KmsMasterKeyId")
+		sse := n.B("SqsManagedSseEnabled")
 		switch {
 		case kms != "":
 			q.Encrypted, q.KeyManager = boolp(true), keyManager(kms)
 		case sse != nil && *sse:
 			q.Encrypted, q.KeyManager = boolp(true), "provider"
-		case c.count() == 0:
+		case c.Count() == 0:
 			q.Encrypted = boolp(false) // the attributes list every setting: no key is no encryption
 		}
 		if doc, st := docAt(n, "Policy", kind+" "+r.Name); st == ok && doc != nil {
@@ -285,11 +285,11 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		arn := attr.Str(d, "ARN")
 		r := arnResource(path, "AWS::SecretsManager::Secret", arn, d, resource.ClassSecret)
 		r.Name = attr.Str(d, "Name")
-		c := &checker{id: arn}
+		c := &checker{ID: arn}
 		s := &resource.Secret{}
 		// Without a ResourcePolicy the secret has none: only its account's
 		// identity policies reach it.
-		if doc, st := docAt(node{m: d, c: c}, "ResourcePolicy", "secret "+r.Name); st == ok && doc != nil {
+		if doc, st := docAt(node{M: d, C: c}, "ResourcePolicy", "secret "+r.Name); st == ok && doc != nil {
 			s.PublicAccess = awspolicy.Public(doc)
 		} else if st == absent {
 			s.PublicAccess = boolp(false)
@@ -301,27 +301,27 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		r := arnResource(path, "AWS::SecretsManager::Secret", arn, d, resource.ClassSecret)
 		r.Name = attr.Str(d, "Name")
 		r.Tags = attr.Tags(getv(d, "Tags"))
-		c := &checker{id: arn}
-		n := node{m: d, c: c}
+		c := &checker{ID: arn}
+		n := node{M: d, C: c}
 		// describe-secret omits RotationEnabled when rotation was never set up.
-		sec := &resource.Secret{RotationEnabled: attr.BoolOr(n.b("RotationEnabled"), false)}
-		if c.count() > 0 {
+		sec := &resource.Secret{RotationEnabled: attr.BoolOr(n.B("RotationEnabled"), false)}
+		if c.Count() > 0 {
 			sec.RotationEnabled = nil
 		}
 		if sec.RotationEnabled != nil && *sec.RotationEnabled {
-			sec.RotationPeriodDays = n.integerOrNil("RotationRules", "AutomaticallyAfterDays")
+			sec.RotationPeriodDays = n.I("RotationRules", "AutomaticallyAfterDays")
 		}
-		sec.LastRotated = n.s("LastRotatedDate")
-		if sec.LastRotated == "" && c.count() == 0 {
-			sec.LastRotated = n.s("CreatedDate") // never rotated: as old as the secret
+		sec.LastRotated = n.S("LastRotatedDate")
+		if sec.LastRotated == "" && c.Count() == 0 {
+			sec.LastRotated = n.S("CreatedDate") // never rotated: as old as the secret
 		}
-		switch kms, st := n.str("KmsKeyId"); st {
+		switch kms, st := n.Str("KmsKeyId"); st {
 		case ok:
 			sec.KeyManager = keyManager(kms)
 		case absent:
 			sec.KeyManager = "provider"
 		}
-		if dd := n.s("DeletedDate"); dd != "" {
+		if dd := n.S("DeletedDate"); dd != "" {
 			sec.Enabled = boolp(false)
 		}
 		r.Facts.Secret = sec
@@ -335,9 +335,9 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		arn := "arn:aws:ecr:" + region + ":" + reg + ":repository/" + name
 		r := arnResource(path, "AWS::ECR::Repository", arn, d, resource.ClassContainerRegistry)
 		r.Name = name
-		c := &checker{id: arn}
+		c := &checker{ID: arn}
 		g := &resource.Registry{}
-		if doc, st := docAt(node{m: d, c: c}, "policyText", "repository "+name); st == ok && doc != nil {
+		if doc, st := docAt(node{M: d, C: c}, "policyText", "repository "+name); st == ok && doc != nil {
 			g.Public = awspolicy.Public(doc)
 		}
 		r.Facts.Registry = g
@@ -441,32 +441,32 @@ func parseAPIResources(res *attr.Result, path string, d attr.M) {
 	arn := "arn:aws:apigateway:" + region + "::/restapis/" + apiID
 	r := &resource.Resource{Provider: resource.AWS, Account: accountOfPath(path), Region: region, Type: "AWS::ApiGateway::RestApi",
 		ID: arn, Name: apiID, Raw: d, Source: path, Class: resource.ClassAPIGateway, Aliases: []string{apiID}}
-	c := &checker{id: arn}
-	items, _ := node{m: d, c: c}.objs("items")
+	c := &checker{ID: arn}
+	items, _ := node{M: d, C: c}.Objs("items")
 	auth := true
 	for _, it := range items {
-		methods, st := it.obj("resourceMethods")
+		methods, st := it.Obj("resourceMethods")
 		if st != ok {
 			continue
 		}
-		for verb := range methods.m {
+		for verb := range methods.M {
 			if strings.EqualFold(verb, "OPTIONS") {
 				continue
 			}
-			m := methods.o(verb)
-			at, ast := m.str("authorizationType")
-			key := m.b("apiKeyRequired")
+			m := methods.O(verb)
+			at, ast := m.Str("authorizationType")
+			key := m.B("apiKeyRequired")
 			if ast == ok && strings.EqualFold(at, "NONE") && (key == nil || !*key) {
 				auth = false
 			}
 		}
 	}
 	g := &resource.APIGateway{}
-	if c.count() == 0 || !auth {
+	if c.Count() == 0 || !auth {
 		g.AuthRequired = boolp(auth)
 	}
 	r.Facts.APIGateway = g
-	res.Problems = append(res.Problems, c.problems...)
+	res.Problems = append(res.Problems, c.Problems...)
 	res.Resources = append(res.Resources, r)
 }
 
@@ -489,17 +489,17 @@ func parseRecordSets(res *attr.Result, path string, d attr.M) {
 	arn := hostedZoneARN(zid)
 	r := &resource.Resource{Provider: resource.AWS, Account: accountOfPath(path), Region: "global", Type: TypeHostedZone,
 		ID: arn, Raw: d, Source: path, Class: resource.ClassDNSZone, Aliases: []string{zid}}
-	c := &checker{id: arn}
+	c := &checker{ID: arn}
 	z := &resource.DNSZone{}
 	r.Facts.DNS = z
-	sets, st := node{m: d, c: c}.objs("ResourceRecordSets")
+	sets, st := node{M: d, C: c}.Objs("ResourceRecordSets")
 	if st == ok {
 		z.Records = make([]resource.DNSRecord, 0, len(sets))
 		for _, s := range sets {
-			rec := resource.DNSRecord{Name: dnsName(s.s("Name")), Type: strings.ToUpper(s.s("Type"))}
-			values, _ := s.objs("ResourceRecords")
+			rec := resource.DNSRecord{Name: dnsName(s.S("Name")), Type: strings.ToUpper(s.S("Type"))}
+			values, _ := s.Objs("ResourceRecords")
 			for _, v := range values {
-				val := v.s("Value")
+				val := v.S("Value")
 				if val == "" {
 					continue
 				}
@@ -508,9 +508,9 @@ func parseRecordSets(res *attr.Result, path string, d attr.M) {
 				}
 				rec.Targets = append(rec.Targets, val)
 			}
-			if at, ast := s.obj("AliasTarget"); ast == ok {
+			if at, ast := s.Obj("AliasTarget"); ast == ok {
 				rec.Alias = true
-				if t := dnsName(at.s("DNSName")); t != "" {
+				if t := dnsName(at.S("DNSName")); t != "" {
 					rec.Targets = append(rec.Targets, t)
 				}
 			}
@@ -520,7 +520,7 @@ func parseRecordSets(res *attr.Result, path string, d attr.M) {
 			z.Records = append(z.Records, rec)
 		}
 	}
-	res.Problems = append(res.Problems, c.problems...)
+	res.Problems = append(res.Problems, c.Problems...)
 	res.Resources = append(res.Resources, r)
 }
 

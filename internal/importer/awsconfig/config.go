@@ -154,7 +154,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 			a := attr.AsArr(v)
 			if a == nil {
 				res.Problems = append(res.Problems, attr.Problem{Field: k,
-					Err: fmt.Sprintf("%s is %s, not an array of configuration items: nothing imported from this file", k, withArticle(jsonKind(v)))})
+					Err: fmt.Sprintf("%s is %s, not an array of configuration items: nothing imported from this file", k, withArticle(attr.Kind(v)))})
 				continue
 			}
 			items = append(items, a...)
@@ -274,22 +274,22 @@ func normalize(path string, it attr.M) (r *resource.Resource, supported bool, pr
 	if name == "" {
 		name = resID
 	}
-	c := &checker{id: id}
-	root := node{m: it, c: c}
+	c := &checker{ID: id}
+	root := node{M: it, C: c}
 	// The item's identity: text of another type would make it another
 	// resource (an ARN 42) or none (a type 42): reported.
 	for _, k := range []string{"ARN", "arn", "resourceType", "resourceId", "resourceName", "awsRegion", "awsAccountId", "accountId"} {
 		if v, present := it[k]; present && v != nil {
 			if _, isStr := v.(string); !isStr {
-				c.wrong(k, "string", v)
+				c.Wrong(k, "string", v)
 			}
 		}
 	}
-	cfg := root.o("configuration")
-	supp := root.o("supplementaryConfiguration")
+	cfg := root.O("configuration")
+	supp := root.O("supplementaryConfiguration")
 	tags := attr.Tags(getv(it, "tags"))
-	if tags == nil && cfg.m != nil {
-		tags = attr.Tags(getv(cfg.m, "tags"))
+	if tags == nil && cfg.M != nil {
+		tags = attr.Tags(getv(cfg.M, "tags"))
 	}
 	r = &resource.Resource{
 		Provider: resource.AWS, Account: acct, Region: region, Type: typ, ID: id, Name: name,
@@ -314,12 +314,12 @@ func normalize(path string, it attr.M) (r *resource.Resource, supported bool, pr
 		fill(&item{r: r, root: root, cfg: cfg, supp: supp, at: at})
 	}
 	if r.ID != id { // the item became another resource (the account): its problems name it
-		for i := range c.problems {
-			c.problems[i].Resource = r.ID
-			c.problems[i].Err = strings.Replace(c.problems[i].Err, id, r.ID, 1)
+		for i := range c.Problems {
+			c.Problems[i].Resource = r.ID
+			c.Problems[i].Err = strings.Replace(c.Problems[i].Err, id, r.ID, 1)
 		}
 	}
-	return r, r.Class != resource.ClassOther, c.problems
+	return r, r.Class != resource.ClassOther, c.Problems
 }
 
 type normalizer func(it *item)
@@ -406,25 +406,25 @@ func s3Bucket(it *item) {
 	r.Class = resource.ClassObjectStorage
 	s := &resource.ObjectStorage{}
 	r.Facts.Storage = s
-	if len(supp.m) == 0 {
+	if len(supp.M) == 0 {
 		return // the item does not carry the bucket's settings
 	}
 	// Block Public Access: all four settings on the bucket. Account-level
 	// settings are carried onto buckets by derivation.
 	var ignoreACLs, restrictPolicy *bool
-	switch pab, st := supp.obj("PublicAccessBlockConfiguration"); st {
+	switch pab, st := supp.Obj("PublicAccessBlockConfiguration"); st {
 	case ok:
-		before := pab.c.count()
+		before := pab.C.Count()
 		all := true
 		for _, k := range []string{"blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy", "restrictPublicBuckets"} {
-			if b := pab.b(k); b == nil || !*b {
+			if b := pab.B(k); b == nil || !*b {
 				all = false
 			}
 		}
-		if pab.c.count() == before {
+		if pab.C.Count() == before {
 			s.PublicAccessBlocked = boolp(all)
-			ignoreACLs = attr.BoolOr(pab.b("ignorePublicAcls"), false)
-			restrictPolicy = attr.BoolOr(pab.b("restrictPublicBuckets"), false)
+			ignoreACLs = attr.BoolOr(pab.B("ignorePublicAcls"), false)
+			restrictPolicy = attr.BoolOr(pab.B("restrictPublicBuckets"), false)
 		}
 	case absent:
 		s.PublicAccessBlocked = boolp(false)
@@ -435,9 +435,9 @@ func s3Bucket(it *item) {
 	// parse leaves everything it decides unknown.
 	var policyPublic, transport *bool
 	policyKnown := false
-	switch pol, st := supp.obj("BucketPolicy"); st {
+	switch pol, st := supp.Obj("BucketPolicy"); st {
 	case ok:
-		v, vst := pol.lookup("policyText")
+		v, vst := pol.Lookup("policyText")
 		switch vst {
 		case absent:
 			policyKnown, policyPublic, transport = true, boolp(false), boolp(false)
@@ -448,49 +448,49 @@ func s3Bucket(it *item) {
 				if doc == nil {
 					policyKnown, policyPublic, transport = true, boolp(false), boolp(false)
 				} else if doc.Error != "" {
-					pol.c.problems = append(pol.c.problems, attr.Problem{Resource: r.ID, Field: pol.field("policyText"),
+					pol.C.Problems = append(pol.C.Problems, attr.Problem{Resource: r.ID, Field: pol.Field("policyText"),
 						Err: fmt.Sprintf("%s: bucket policy of %s does not parse: %s", r.ID, r.Name, doc.Error)})
 				} else {
 					policyKnown = true
 					policyPublic, transport = awspolicy.Public(doc), awspolicy.DeniesInsecureTransport(doc)
 				}
 			default:
-				pol.c.wrong(pol.field("policyText"), "string", v)
+				pol.C.Wrong(pol.Field("policyText"), "string", v)
 			}
 		}
 	case absent:
-		if supp.has("BucketPolicy") {
+		if supp.Has("BucketPolicy") {
 			policyKnown, policyPublic, transport = true, boolp(false), boolp(false)
 		}
 	}
 	// ACL grants to everyone. AWS Config writes the ACL as a JSON string.
 	aclPublic := boolp(false)
-	switch acl, st := supp.obj("AccessControlList"); st {
+	switch acl, st := supp.Obj("AccessControlList"); st {
 	case ok:
-		before := acl.c.count()
-		grants, _ := acl.objs("grantList")
+		before := acl.C.Count()
+		grants, _ := acl.Objs("grantList")
 		for _, g := range grants {
 			var uri string
-			switch gv, _ := g.lookup("grantee"); gv.(type) {
+			switch gv, _ := g.Lookup("grantee"); gv.(type) {
 			case string:
 				uri = gv.(string) // the shape Config writes for group grantees
 			default:
-				gr := g.o("grantee")
-				if uri = gr.s("uri"); uri == "" {
-					uri = gr.s("URI")
+				gr := g.O("grantee")
+				if uri = gr.S("uri"); uri == "" {
+					uri = gr.S("URI")
 				}
 			}
 			if uri == allUsersURI || uri == authUsersURI || strings.EqualFold(uri, "AllUsers") || strings.EqualFold(uri, "AuthenticatedUsers") {
 				aclPublic = boolp(true)
 			}
 		}
-		if acl.c.count() != before && !attr.Any(aclPublic) {
+		if acl.C.Count() != before && !attr.Any(aclPublic) {
 			aclPublic = nil // a grant that could not be read may be the public one
 		}
 	case bad:
 		aclPublic = nil
 	}
-	public := or3(and3(policyPublic, not(restrictPolicy)), and3(aclPublic, not(ignoreACLs)))
+	public := or3(and3(policyPublic, attr.Not(restrictPolicy)), and3(aclPublic, attr.Not(ignoreACLs)))
 	if policyKnown || (public != nil && *public) {
 		s.PublicAccess = public
 	}
@@ -500,17 +500,17 @@ func s3Bucket(it *item) {
 	// Default encryption. Config records ServerSideEncryptionConfiguration
 	// whenever the bucket has one; an item with supplementary configuration
 	// but none means no default encryption.
-	switch sse, st := supp.obj("ServerSideEncryptionConfiguration"); st {
+	switch sse, st := supp.Obj("ServerSideEncryptionConfiguration"); st {
 	case ok:
-		rules, rst := sse.objs("rules")
+		rules, rst := sse.Objs("rules")
 		if rst == bad {
 			break
 		}
-		before := sse.c.count()
+		before := sse.C.Count()
 		enc, km := len(rules) > 0, ""
 		for _, rule := range rules {
-			def := rule.o("applyServerSideEncryptionByDefault")
-			alg, key := def.s("sseAlgorithm"), def.s("kmsMasterKeyID")
+			def := rule.O("applyServerSideEncryptionByDefault")
+			alg, key := def.S("sseAlgorithm"), def.S("kmsMasterKeyID")
 			switch {
 			case strings.HasPrefix(alg, "aws:kms") && key != "" && !strings.Contains(key, "alias/aws/"):
 				km = "customer"
@@ -518,34 +518,34 @@ func s3Bucket(it *item) {
 				km = "provider"
 			}
 		}
-		if sse.c.count() == before {
+		if sse.C.Count() == before {
 			s.Encrypted, s.KeyManager = boolp(enc), km
 		}
 	case absent:
 		s.Encrypted = boolp(false)
 	}
-	if v, st := supp.obj("BucketVersioningConfiguration"); st == ok {
-		if status, sst := v.str("status"); sst == ok {
+	if v, st := supp.Obj("BucketVersioningConfiguration"); st == ok {
+		if status, sst := v.Str("status"); sst == ok {
 			s.Versioning = boolp(strings.EqualFold(status, "Enabled"))
 		} else if sst == absent {
 			s.Versioning = boolp(false) // status null: never enabled
 		}
-		s.DeleteProtection = v.b("isMfaDeleteEnabled")
+		s.DeleteProtection = v.B("isMfaDeleteEnabled")
 	}
-	switch l, st := supp.obj("BucketLoggingConfiguration"); st {
+	switch l, st := supp.Obj("BucketLoggingConfiguration"); st {
 	case ok:
-		if dest, dst := l.str("destinationBucketName"); dst != bad {
+		if dest, dst := l.Str("destinationBucketName"); dst != bad {
 			s.AccessLogging = boolp(dest != "")
 		}
 	case absent:
-		if supp.has("BucketLoggingConfiguration") {
+		if supp.Has("BucketLoggingConfiguration") {
 			s.AccessLogging = boolp(false)
 		}
 	}
-	if oc, st := supp.obj("BucketOwnershipControls"); st == ok {
-		rules, _ := oc.objs("rules")
+	if oc, st := supp.Obj("BucketOwnershipControls"); st == ok {
+		rules, _ := oc.Objs("rules")
 		for _, rule := range rules {
-			if own, ost := rule.str("objectOwnership"); ost == ok {
+			if own, ost := rule.Str("objectOwnership"); ost == ok {
 				s.UniformAccess = boolp(own == "BucketOwnerEnforced")
 			}
 		}
@@ -557,55 +557,55 @@ func securityGroup(it *item) {
 	r.Class = resource.ClassFirewall
 	fw := &resource.Firewall{}
 	r.Facts.Firewall = fw
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	if name, st := cfg.str("groupName"); st == ok && name != "" {
+	if name, st := cfg.Str("groupName"); st == ok && name != "" {
 		fw.Default = boolp(name == "default")
 		if r.Name == "" || strings.HasPrefix(r.Name, "sg-") {
 			r.Name = name
 		}
 	}
-	before := cfg.c.count()
+	before := cfg.C.Count()
 	rules := []resource.FirewallRule{}
 	rules = append(rules, sgRules("ingress", cfg, "ipPermissions")...)
 	rules = append(rules, sgRules("egress", cfg, "ipPermissionsEgress")...)
-	if cfg.c.count() == before {
+	if cfg.C.Count() == before {
 		fw.Rules = rules // a rule of the wrong shape could hide an open port: all unknown
 	}
-	if vpcID, st := cfg.str("vpcId"); st == ok {
+	if vpcID, st := cfg.Str("vpcId"); st == ok {
 		attr.Relate(r, resource.RelInNetwork, vpcID)
 	}
-	before = cfg.c.count()
-	if rels, st := it.root.objs("relationships"); st == ok {
+	before = cfg.C.Count()
+	if rels, st := it.root.Objs("relationships"); st == ok {
 		inUse := false
 		for _, rel := range rels {
-			name := rel.s("name")
+			name := rel.S("name")
 			if name == "" {
-				name = rel.s("relationshipName")
+				name = rel.S("relationshipName")
 			}
-			l := strings.ToLower(name + " " + rel.s("resourceType"))
+			l := strings.ToLower(name + " " + rel.S("resourceType"))
 			if strings.Contains(l, "networkinterface") || strings.Contains(l, "instance") {
 				inUse = true
 			}
 		}
-		if cfg.c.count() == before || inUse {
+		if cfg.C.Count() == before || inUse {
 			fw.InUse = boolp(inUse)
 		}
 	}
 }
 
 func sgRules(dir string, cfg node, key string) []resource.FirewallRule {
-	perms, _ := cfg.objs(key)
+	perms, _ := cfg.Objs(key)
 	var out []resource.FirewallRule
 	for _, p := range perms {
-		proto := attr.Protocol(p.s("ipProtocol"))
+		proto := attr.Protocol(p.S("ipProtocol"))
 		from, to := 0, 65535
 		if proto != "all" {
-			if f := p.integerOrNil("fromPort"); f != nil && *f >= 0 {
+			if f := p.I("fromPort"); f != nil && *f >= 0 {
 				from = *f
 			}
-			if t := p.integerOrNil("toPort"); t != nil && *t >= 0 {
+			if t := p.I("toPort"); t != nil && *t >= 0 {
 				to = *t
 			}
 			if proto == "icmp" || proto == "icmpv6" {
@@ -613,23 +613,23 @@ func sgRules(dir string, cfg node, key string) []resource.FirewallRule {
 			}
 		}
 		var srcs []string
-		v4, _ := p.objs("ipv4Ranges")
+		v4, _ := p.Objs("ipv4Ranges")
 		for _, rg := range v4 {
-			srcs = append(srcs, rg.s("cidrIp"))
+			srcs = append(srcs, rg.S("cidrIp"))
 		}
-		v6, _ := p.objs("ipv6Ranges")
+		v6, _ := p.Objs("ipv6Ranges")
 		for _, rg := range v6 {
-			srcs = append(srcs, rg.s("cidrIpv6"))
+			srcs = append(srcs, rg.S("cidrIpv6"))
 		}
-		old, _ := p.strs("ipRanges")
+		old, _ := p.Strs("ipRanges")
 		srcs = append(srcs, old...)
-		groups, _ := p.objs("userIdGroupPairs")
+		groups, _ := p.Objs("userIdGroupPairs")
 		for _, g := range groups {
-			srcs = append(srcs, g.s("groupId"))
+			srcs = append(srcs, g.S("groupId"))
 		}
-		pls, _ := p.objs("prefixListIds")
+		pls, _ := p.Objs("prefixListIds")
 		for _, pl := range pls {
-			srcs = append(srcs, pl.s("prefixListId"))
+			srcs = append(srcs, pl.S("prefixListId"))
 		}
 		out = append(out, resource.FirewallRule{
 			Direction: dir, Action: "allow", Protocol: proto, FromPort: from, ToPort: to,
@@ -639,39 +639,36 @@ func sgRules(dir string, cfg node, key string) []resource.FirewallRule {
 	return out
 }
 
-// integerOrNil reads an integer, nil when absent or wrong (reported).
-func (n node) integerOrNil(keys ...string) *int { v, _ := n.integer(keys...); return v }
-
 func instance(it *item) {
 	r, cfg := it.r, it.cfg
 	r.Class = resource.ClassCompute
 	c := &resource.Compute{}
 	r.Facts.Compute = c
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	before := cfg.c.count()
-	public := cfg.s("publicIpAddress") != ""
-	nis, _ := cfg.objs("networkInterfaces")
+	before := cfg.C.Count()
+	public := cfg.S("publicIpAddress") != ""
+	nis, _ := cfg.Objs("networkInterfaces")
 	for _, ni := range nis {
-		if ni.s("association", "publicIp") != "" {
+		if ni.S("association", "publicIp") != "" {
 			public = true
 		}
-		attr.Relate(r, resource.RelUsesInterface, ni.s("networkInterfaceId"))
+		attr.Relate(r, resource.RelUsesInterface, ni.S("networkInterfaceId"))
 	}
-	if cfg.c.count() == before {
+	if cfg.C.Count() == before {
 		c.PublicIP = boolp(public)
 	}
-	c.Identity = cfg.s("iamInstanceProfile", "arn")
-	if tok := cfg.s("metadataOptions", "httpTokens"); tok != "" {
+	c.Identity = cfg.S("iamInstanceProfile", "arn")
+	if tok := cfg.S("metadataOptions", "httpTokens"); tok != "" {
 		c.MetadataV2Required = boolp(tok == "required")
 	}
-	c.State = cfg.s("state", "name")
-	bds, _ := cfg.objs("blockDeviceMappings")
+	c.State = cfg.S("state", "name")
+	bds, _ := cfg.Objs("blockDeviceMappings")
 	for _, bd := range bds {
-		attr.Relate(r, resource.RelUsesDisk, bd.s("ebs", "volumeId"))
+		attr.Relate(r, resource.RelUsesDisk, bd.S("ebs", "volumeId"))
 	}
-	attr.Relate(r, resource.RelInNetwork, cfg.s("vpcId"))
+	attr.Relate(r, resource.RelInNetwork, cfg.S("vpcId"))
 }
 
 func vpc(it *item) {
@@ -679,7 +676,7 @@ func vpc(it *item) {
 	r.Class = resource.ClassNetwork
 	n := &resource.Network{}
 	r.Facts.Network = n
-	n.Default = it.cfg.b("isDefault")
+	n.Default = it.cfg.B("isDefault")
 }
 
 func rdsInstance(it *item) {
@@ -687,25 +684,25 @@ func rdsInstance(it *item) {
 	r.Class = resource.ClassDatabase
 	d := &resource.Database{}
 	r.Facts.Database = d
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	d.Engine = cfg.s("engine")
-	d.PublicEndpoint = cfg.b("publiclyAccessible")
-	d.Encrypted = cfg.b("storageEncrypted")
-	kms, kst := cfg.str("kmsKeyId")
+	d.Engine = cfg.S("engine")
+	d.PublicEndpoint = cfg.B("publiclyAccessible")
+	d.Encrypted = cfg.B("storageEncrypted")
+	kms, kst := cfg.Str("kmsKeyId")
 	if d.Encrypted != nil && *d.Encrypted && kst != bad {
 		// RDS names even its default aws/rds key by ARN: the key's own
 		// item decides (resolveKeys), unless the reference is an alias.
 		d.KeyManager = keyManager(kms)
 	}
-	if days := cfg.integerOrNil("backupRetentionPeriod"); days != nil {
+	if days := cfg.I("backupRetentionPeriod"); days != nil {
 		d.BackupRetentionDays = days
 		d.BackupEnabled = boolp(*days > 0)
 	}
-	d.MultiAZ = cfg.b("multiAZ")
-	d.DeletionProtection = cfg.b("deletionProtection")
-	d.AutoMinorUpgrade = cfg.b("autoMinorVersionUpgrade")
+	d.MultiAZ = cfg.B("multiAZ")
+	d.DeletionProtection = cfg.B("deletionProtection")
+	d.AutoMinorUpgrade = cfg.B("autoMinorVersionUpgrade")
 	attr.Relate(r, resource.RelUsesKey, kms)
 }
 
@@ -714,20 +711,20 @@ func kmsKey(it *item) {
 	r.Class = resource.ClassKey
 	k := &resource.Key{}
 	r.Facts.Key = k
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	if m := cfg.s("keyManager"); m != "" {
+	if m := cfg.S("keyManager"); m != "" {
 		k.CustomerManaged = boolp(strings.EqualFold(m, "CUSTOMER"))
 	}
-	if st, sst := cfg.str("keyState"); sst == ok && st != "" {
+	if st, sst := cfg.Str("keyState"); sst == ok && st != "" {
 		k.Enabled = boolp(strings.EqualFold(st, "Enabled"))
 	} else if sst == absent {
-		k.Enabled = cfg.b("enabled")
+		k.Enabled = cfg.B("enabled")
 	}
-	spec := cfg.s("keySpec")
+	spec := cfg.S("keySpec")
 	if spec == "" {
-		spec = cfg.s("customerMasterKeySpec")
+		spec = cfg.S("customerMasterKeySpec")
 	}
 	if spec != "" {
 		k.Symmetric = boolp(spec == "SYMMETRIC_DEFAULT")
@@ -736,7 +733,7 @@ func kmsKey(it *item) {
 	// export adds it (configuration or supplementary configuration).
 	for _, src := range []node{cfg, supp} {
 		for _, key := range []string{"keyRotationEnabled", "KeyRotationStatus"} {
-			v, st := src.lookup(key)
+			v, st := src.Lookup(key)
 			if st != ok {
 				continue
 			}
@@ -747,11 +744,11 @@ func kmsKey(it *item) {
 					k.RotationEnabled = b
 				}
 			} else {
-				src.c.wrong(src.field(key), "boolean", v)
+				src.C.Wrong(src.Field(key), "boolean", v)
 			}
 		}
 	}
-	k.RotationPeriodDays = cfg.integerOrNil("rotationPeriodInDays")
+	k.RotationPeriodDays = cfg.I("rotationPeriodInDays")
 }
 
 func trail(it *item) {
@@ -759,24 +756,24 @@ func trail(it *item) {
 	r.Class = resource.ClassAuditLog
 	a := &resource.AuditLog{}
 	r.Facts.AuditLog = a
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	a.MultiRegion = cfg.b("isMultiRegionTrail")
-	a.FileValidation = cfg.b("logFileValidationEnabled")
+	a.MultiRegion = cfg.B("isMultiRegionTrail")
+	a.FileValidation = cfg.B("logFileValidationEnabled")
 	if a.FileValidation == nil {
-		a.FileValidation = cfg.b("enableLogFileValidation")
+		a.FileValidation = cfg.B("enableLogFileValidation")
 	}
-	if kms, st := cfg.str("kmsKeyId"); st != bad {
+	if kms, st := cfg.Str("kmsKeyId"); st != bad {
 		a.EncryptedWithCMK = boolp(kms != "")
 	}
-	a.Destination = cfg.s("s3BucketName")
-	a.Enabled = cfg.b("isLogging")
+	a.Destination = cfg.S("s3BucketName")
+	a.Enabled = cfg.B("isLogging")
 	if a.Enabled == nil {
-		a.Enabled = supp.b("isLogging")
+		a.Enabled = supp.B("isLogging")
 	}
 	if a.Enabled == nil {
-		a.Enabled = supp.b("TrailStatus", "isLogging")
+		a.Enabled = supp.B("TrailStatus", "isLogging")
 	}
 	if a.Destination != "" {
 		attr.Relate(r, "delivers_to", a.Destination)
@@ -796,18 +793,18 @@ func parsePasswordPolicy(res *attr.Result, path string, d attr.M) {
 		// must not merge.
 		r.ID += "#" + path
 	}
-	c := &checker{id: r.ID}
-	p := node{m: d, c: c}.o("PasswordPolicy")
+	c := &checker{ID: r.ID}
+	p := node{M: d, C: c}.O("PasswordPolicy")
 	r.Facts.PasswordPolicy = &resource.PasswordPolicy{
-		MinLength:       p.integerOrNil("MinimumPasswordLength"),
-		ReusePrevention: p.integerOrNil("PasswordReusePrevention"),
-		MaxAgeDays:      p.integerOrNil("MaxPasswordAge"),
-		RequireSymbols:  p.b("RequireSymbols"),
-		RequireNumbers:  p.b("RequireNumbers"),
-		RequireUpper:    p.b("RequireUppercaseCharacters"),
-		RequireLower:    p.b("RequireLowercaseCharacters"),
+		MinLength:       p.I("MinimumPasswordLength"),
+		ReusePrevention: p.I("PasswordReusePrevention"),
+		MaxAgeDays:      p.I("MaxPasswordAge"),
+		RequireSymbols:  p.B("RequireSymbols"),
+		RequireNumbers:  p.B("RequireNumbers"),
+		RequireUpper:    p.B("RequireUppercaseCharacters"),
+		RequireLower:    p.B("RequireLowercaseCharacters"),
 	}
-	res.Problems = append(res.Problems, c.problems...)
+	res.Problems = append(res.Problems, c.Problems...)
 	res.Resources = append(res.Resources, r)
 }
 
@@ -822,11 +819,11 @@ func parseEBSDefault(res *attr.Result, path string, d attr.M) {
 		Provider: resource.AWS, Account: acct, Region: region, Type: TypeEBSDefault,
 		ID: ebsDefaultID(acct, region, path), Name: "ebs-encryption-by-default", Raw: d, Source: path, Class: resource.ClassOther,
 	}
-	c := &checker{id: r.ID}
-	if _, st := (node{m: d, c: c}).boolean("EbsEncryptionByDefault"); st == bad {
+	c := &checker{ID: r.ID}
+	if _, st := (node{M: d, C: c}).Boolean("EbsEncryptionByDefault"); st == bad {
 		delete(d, "EbsEncryptionByDefault") // unknown, not "off"
 	}
-	res.Problems = append(res.Problems, c.problems...)
+	res.Problems = append(res.Problems, c.Problems...)
 	res.Resources = append(res.Resources, r)
 }
 
@@ -836,7 +833,7 @@ func ebsDefaultID(acct, region, path string) string {
 
 func parseFlowLogs(res *attr.Result, path string, d attr.M) {
 	if v, _ := attr.Get(d, "FlowLogs"); v != nil && attr.AsArr(v) == nil {
-		res.Problems = append(res.Problems, attr.Problem{Field: "FlowLogs", Err: "FlowLogs is " + withArticle(jsonKind(v)) + ", not an array: nothing imported from this file"})
+		res.Problems = append(res.Problems, attr.Problem{Field: "FlowLogs", Err: "FlowLogs is " + withArticle(attr.Kind(v)) + ", not an array: nothing imported from this file"})
 		return
 	}
 	for i, fl := range attr.Objs(d, "FlowLogs") {
@@ -849,24 +846,24 @@ func parseFlowLogs(res *attr.Result, path string, d attr.M) {
 			Provider: resource.AWS, Type: TypeFlowLog, ID: "aws-flow-log:" + id, Name: id, Region: regionInPath(path),
 			Tags: attr.Tags(getv(fl, "Tags")), Raw: fl, Source: path, Class: resource.ClassFlowLog,
 		}
-		c := &checker{id: r.ID}
-		n := node{m: fl, path: fmt.Sprintf("FlowLogs[%d]", i), c: c}
+		c := &checker{ID: r.ID}
+		n := node{M: fl, Path: fmt.Sprintf("FlowLogs[%d]", i), C: c}
 		f := &resource.FlowLog{}
 		r.Facts.FlowLog = f
-		if st, sst := n.str("FlowLogStatus"); sst == ok {
+		if st, sst := n.Str("FlowLogStatus"); sst == ok {
 			f.Enabled = boolp(strings.EqualFold(st, "ACTIVE"))
 		} else if sst == absent {
 			f.Enabled = boolp(true)
 		}
-		if t := n.s("ResourceId"); t != "" {
+		if t := n.S("ResourceId"); t != "" {
 			f.Targets = []string{t}
 			attr.Relate(r, resource.RelFlowLogsOf, t)
 			attr.Relate(r, "flow_log_of", t)
 		}
-		if days := n.integerOrNil("RetentionInDays"); days != nil {
+		if days := n.I("RetentionInDays"); days != nil {
 			f.RetentionDays = days
 		}
-		res.Problems = append(res.Problems, c.problems...)
+		res.Problems = append(res.Problems, c.Problems...)
 		res.Resources = append(res.Resources, r)
 	}
 }
@@ -884,27 +881,27 @@ func parseKeyRotation(res *attr.Result, path string, d attr.M) {
 	} else {
 		r.Type, r.ID, r.Name, r.Class = TypeKeyRotation, "aws-kms-rotation:"+keyID+"#"+path, keyID, resource.ClassOther
 	}
-	c := &checker{id: r.ID}
-	n := node{m: d, c: c}
-	k.RotationEnabled, k.RotationPeriodDays = n.b("KeyRotationEnabled"), n.integerOrNil("RotationPeriodInDays")
-	if c.count() > 0 {
+	c := &checker{ID: r.ID}
+	n := node{M: d, C: c}
+	k.RotationEnabled, k.RotationPeriodDays = n.B("KeyRotationEnabled"), n.I("RotationPeriodInDays")
+	if c.Count() > 0 {
 		delete(d, "KeyRotationEnabled") // unknown for the key matched by ID too
 	}
-	res.Problems = append(res.Problems, c.problems...)
+	res.Problems = append(res.Problems, c.Problems...)
 	res.Resources = append(res.Resources, r)
 }
 
 // parseAlternateContact reads `aws account get-alternate-contact` output.
 func parseAlternateContact(res *attr.Result, path string, d attr.M) {
-	ck := &checker{id: "aws-alternate-contact#" + path}
-	cn := node{m: d, c: ck}.o("AlternateContact")
-	cn.s("AlternateContactType")
-	cn.s("EmailAddress")
-	res.Problems = append(res.Problems, ck.problems...)
-	if ck.count() > 0 {
+	ck := &checker{ID: "aws-alternate-contact#" + path}
+	cn := node{M: d, C: ck}.O("AlternateContact")
+	cn.S("AlternateContactType")
+	cn.S("EmailAddress")
+	res.Problems = append(res.Problems, ck.Problems...)
+	if ck.Count() > 0 {
 		return // which contact this is, or whether it has an email, is unknown
 	}
-	c := cn.m
+	c := cn.M
 	typ := attr.Str(c, "AlternateContactType")
 	res.Resources = append(res.Resources, &resource.Resource{
 		Provider: resource.AWS, Account: accountOf(attr.Str(d, "AccountId")), Region: "global", Type: TypeSecContact,

@@ -14,18 +14,18 @@ const adminPolicyARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 // policyProblem reports a policy document that did not parse, naming the
 // principal (or policy) and the policy.
 func policyProblem(n node, field, owner, policy string, doc *resource.PolicyDocument) {
-	n.c.problems = append(n.c.problems, attr.Problem{Resource: n.c.id, Field: field,
-		Err: fmt.Sprintf("%s: policy %q of %s does not parse: %s", n.c.id, policy, owner, doc.Error)})
+	n.C.Problems = append(n.C.Problems, attr.Problem{Resource: n.C.ID, Field: field,
+		Err: fmt.Sprintf("%s: policy %q of %s does not parse: %s", n.C.ID, policy, owner, doc.Error)})
 }
 
 // attachedPolicies reads attachedManagedPolicies: the ARNs, with a
 // has_policy relationship to each. ok is false when the list is of the
 // wrong shape.
 func attachedPolicies(r *resource.Resource, cfg node) (arns []string, admin, known bool) {
-	before := cfg.c.count()
-	ps, st := cfg.objs("attachedManagedPolicies")
+	before := cfg.C.Count()
+	ps, st := cfg.Objs("attachedManagedPolicies")
 	for _, p := range ps {
-		arn := p.s("policyArn")
+		arn := p.S("policyArn")
 		if arn == "" {
 			continue
 		}
@@ -35,7 +35,7 @@ func attachedPolicies(r *resource.Resource, cfg node) (arns []string, admin, kno
 			admin = true
 		}
 	}
-	if st == bad || cfg.c.count() != before {
+	if st == bad || cfg.C.Count() != before {
 		return nil, false, false
 	}
 	return arns, admin, true
@@ -46,12 +46,12 @@ func attachedPolicies(r *resource.Resource, cfg node) (arns []string, admin, kno
 // document that does not parse is reported and named in errs. known is
 // false when the list is of the wrong shape.
 func inlinePolicies(r *resource.Resource, cfg node, key string) (docs []resource.NamedPolicy, names, errs []string, known bool) {
-	before := cfg.c.count()
-	ps, st := cfg.objs(key)
+	before := cfg.C.Count()
+	ps, st := cfg.Objs(key)
 	var broken []func()
 	for i, p := range ps {
-		name := p.s("policyName")
-		v, vst := p.lookup("policyDocument")
+		name := p.S("policyName")
+		v, vst := p.Lookup("policyDocument")
 		var doc *resource.PolicyDocument
 		switch vst {
 		case ok:
@@ -59,7 +59,7 @@ func inlinePolicies(r *resource.Resource, cfg node, key string) (docs []resource
 			case string, attr.M:
 				doc = awspolicy.Parse(v)
 			default:
-				p.c.wrong(p.field("policyDocument"), "string", v)
+				p.C.Wrong(p.Field("policyDocument"), "string", v)
 			}
 		}
 		if doc != nil && doc.Error != "" {
@@ -70,7 +70,7 @@ func inlinePolicies(r *resource.Resource, cfg node, key string) (docs []resource
 		names = append(names, name)
 		docs = append(docs, resource.NamedPolicy{Name: name, Document: doc})
 	}
-	wrong := st == bad || cfg.c.count() != before
+	wrong := st == bad || cfg.C.Count() != before
 	for _, f := range broken { // reported after the type check: a document that does not parse is kept
 		f()
 	}
@@ -119,10 +119,10 @@ func iamPrincipal(kind string) normalizer {
 		r.Class = resource.ClassIdentity
 		id := &resource.Identity{Kind: kind}
 		r.Facts.Identity = id
-		if cfg.m == nil {
+		if cfg.M == nil {
 			return
 		}
-		if name := cfg.s(kind + "Name"); name != "" {
+		if name := cfg.S(kind + "Name"); name != "" {
 			r.Name = name
 		}
 		arns, attAdmin, attKnown := attachedPolicies(r, cfg)
@@ -131,13 +131,13 @@ func iamPrincipal(kind string) normalizer {
 		id.InlineDocuments, id.InlinePolicies, id.PolicyErrors = docs, names, errs
 		id.Admin = adminOf(attAdmin, attKnown, docs, inKnown)
 		if kind == "role" {
-			v, st := cfg.lookup("assumeRolePolicyDocument")
+			v, st := cfg.Lookup("assumeRolePolicyDocument")
 			if st == ok {
 				switch v.(type) {
 				case string, attr.M:
 					id.TrustPolicy = awspolicy.Parse(v)
 				default:
-					cfg.c.wrong(cfg.field("assumeRolePolicyDocument"), "string", v)
+					cfg.C.Wrong(cfg.Field("assumeRolePolicyDocument"), "string", v)
 				}
 			}
 			if tp := id.TrustPolicy; tp != nil {
@@ -148,15 +148,15 @@ func iamPrincipal(kind string) normalizer {
 					id.TrustsExternal = awspolicy.ExternalPrincipals(tp, r.Account)
 				}
 			}
-			ips, _ := cfg.objs("instanceProfileList")
+			ips, _ := cfg.Objs("instanceProfileList")
 			for _, ip := range ips {
-				if arn := ip.s("arn"); arn != "" {
+				if arn := ip.S("arn"); arn != "" {
 					id.InstanceProfiles = append(id.InstanceProfiles, arn)
 				}
 			}
 		}
-		id.PermissionsBoundary = cfg.s("permissionsBoundary", "permissionsBoundaryArn")
-		if groups, st := cfg.strs("groupList"); st == ok {
+		id.PermissionsBoundary = cfg.S("permissionsBoundary", "permissionsBoundaryArn")
+		if groups, st := cfg.Strs("groupList"); st == ok {
 			id.Groups = groups
 			for _, g := range groups {
 				target := g
@@ -176,10 +176,10 @@ func iamGroup(it *item) {
 	r.Class = resource.ClassGroup
 	g := &resource.Group{}
 	r.Facts.Group = g
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	if name := cfg.s("groupName"); name != "" {
+	if name := cfg.S("groupName"); name != "" {
 		r.Name = name
 		if alias := groupARN(r.Account, name); alias != r.ID {
 			r.Aliases = append(r.Aliases, alias)
@@ -190,14 +190,14 @@ func iamGroup(it *item) {
 	docs, _, _, inKnown := inlinePolicies(r, cfg, "groupPolicyList")
 	g.InlineDocuments = docs
 	g.Admin = adminOf(attAdmin, attKnown, docs, inKnown)
-	rels, _ := it.root.objs("relationships")
+	rels, _ := it.root.Objs("relationships")
 	for _, rel := range rels {
-		if rel.s("resourceType") != "AWS::IAM::User" {
+		if rel.S("resourceType") != "AWS::IAM::User" {
 			continue
 		}
-		if m := rel.s("resourceName"); m != "" {
+		if m := rel.S("resourceName"); m != "" {
 			g.Members = append(g.Members, m)
-		} else if m := rel.s("resourceId"); m != "" {
+		} else if m := rel.S("resourceId"); m != "" {
 			g.Members = append(g.Members, m)
 		}
 	}
@@ -213,23 +213,23 @@ func iamPolicy(it *item) {
 		p.Managed = "aws"
 	}
 	r.Facts.Policy = p
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	if name := cfg.s("policyName"); name != "" {
+	if name := cfg.S("policyName"); name != "" {
 		r.Name = name
 	}
-	if n, st := cfg.integer("attachmentCount"); st == ok {
+	if n, st := cfg.Integer("attachmentCount"); st == ok {
 		p.Attached = boolp(*n > 0)
 	}
-	def := cfg.s("defaultVersionId")
-	versions, _ := cfg.objs("policyVersionList")
+	def := cfg.S("defaultVersionId")
+	versions, _ := cfg.Objs("policyVersionList")
 	for i, v := range versions {
-		isDef := v.b("isDefaultVersion")
-		if !(isDef != nil && *isDef) && (def == "" || v.s("versionId") != def) {
+		isDef := v.B("isDefaultVersion")
+		if !(isDef != nil && *isDef) && (def == "" || v.S("versionId") != def) {
 			continue
 		}
-		dv, st := v.lookup("document")
+		dv, st := v.Lookup("document")
 		if st != ok {
 			continue
 		}
@@ -237,7 +237,7 @@ func iamPolicy(it *item) {
 		case string, attr.M:
 			p.Document = awspolicy.Parse(dv)
 		default:
-			v.c.wrong(v.field("document"), "string", dv)
+			v.C.Wrong(v.Field("document"), "string", dv)
 			continue
 		}
 		if p.Document != nil && p.Document.Error != "" {
@@ -246,19 +246,19 @@ func iamPolicy(it *item) {
 		break
 	}
 	p.Admin = awspolicy.Admin(p.Document)
-	before := cfg.c.count()
-	rels, _ := it.root.objs("relationships")
+	before := cfg.C.Count()
+	rels, _ := it.root.Objs("relationships")
 	for _, rel := range rels {
-		switch rel.s("resourceType") {
+		switch rel.S("resourceType") {
 		case "AWS::IAM::User", "AWS::IAM::Role", "AWS::IAM::Group":
-			if t, st := rel.str("resourceId"); st == ok && t != "" {
+			if t, st := rel.Str("resourceId"); st == ok && t != "" {
 				p.AttachedTo = append(p.AttachedTo, t)
-			} else if t := rel.s("resourceName"); st == absent && t != "" {
+			} else if t := rel.S("resourceName"); st == absent && t != "" {
 				p.AttachedTo = append(p.AttachedTo, t)
 			}
 		}
 	}
-	if cfg.c.count() != before {
+	if cfg.C.Count() != before {
 		p.AttachedTo = nil
 	}
 	if len(p.AttachedTo) > 0 {

@@ -81,19 +81,19 @@ func resolveKeys(res *attr.Result) {
 // when absent. A document of the wrong type or that does not parse is
 // reported and returned with its error.
 func docAt(n node, key, owner string) (*resource.PolicyDocument, state) {
-	v, st := n.lookup(key)
+	v, st := n.Lookup(key)
 	if st != ok {
 		return nil, st
 	}
 	switch v.(type) {
 	case string, attr.M:
 	default:
-		n.c.wrong(n.field(key), "string", v)
+		n.C.Wrong(n.Field(key), "string", v)
 		return nil, bad
 	}
 	d := awspolicy.Parse(v)
 	if d != nil && d.Error != "" {
-		policyProblem(n, n.field(key), owner, key, d)
+		policyProblem(n, n.Field(key), owner, key, d)
 		return d, bad
 	}
 	return d, ok
@@ -104,11 +104,11 @@ func volume(it *item) {
 	r.Class = resource.ClassDisk
 	d := &resource.Disk{}
 	r.Facts.Disk = d
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	d.Encrypted = cfg.b("encrypted")
-	if kms, st := cfg.str("kmsKeyId"); st == ok && kms != "" {
+	d.Encrypted = cfg.B("encrypted")
+	if kms, st := cfg.Str("kmsKeyId"); st == ok && kms != "" {
 		attr.Relate(r, resource.RelUsesKey, kms)
 		if strings.Contains(kms, "alias/aws/") {
 			d.KeyManager = "provider"
@@ -116,23 +116,23 @@ func volume(it *item) {
 	} else if st == absent && d.Encrypted != nil && *d.Encrypted {
 		d.KeyManager = "provider"
 	}
-	if atts, st := cfg.objs("attachments"); st == ok {
-		before := cfg.c.count()
+	if atts, st := cfg.Objs("attachments"); st == ok {
+		before := cfg.C.Count()
 		for _, a := range atts {
-			if s := a.s("state"); s != "" && s != "attached" && s != "attaching" {
+			if s := a.S("state"); s != "" && s != "attached" && s != "attaching" {
 				continue
 			}
-			if in := a.s("instanceId"); in != "" {
+			if in := a.S("instanceId"); in != "" {
 				d.AttachedTo = append(d.AttachedTo, in)
 			}
 		}
-		if cfg.c.count() == before {
+		if cfg.C.Count() == before {
 			d.Attached = boolp(len(d.AttachedTo) > 0)
 		} else {
 			d.AttachedTo = nil
 		}
 	}
-	d.SizeGB = cfg.integerOrNil("size")
+	d.SizeGB = cfg.I("size")
 }
 
 // flowLog: a Config AWS::EC2::FlowLog item. A flow log exists only while it
@@ -142,21 +142,21 @@ func flowLog(it *item) {
 	r.Class = resource.ClassFlowLog
 	f := &resource.FlowLog{}
 	r.Facts.FlowLog = f
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	if st, sst := cfg.str("flowLogStatus"); sst == ok {
+	if st, sst := cfg.Str("flowLogStatus"); sst == ok {
 		f.Enabled = boolp(strings.EqualFold(st, "ACTIVE"))
 	} else if sst == absent {
 		f.Enabled = boolp(true)
 	}
 	// A flow log whose delivery fails records nothing.
-	if del, dst := cfg.str("deliverLogsStatus"); dst == ok && strings.EqualFold(del, "FAILED") && f.Enabled != nil {
+	if del, dst := cfg.Str("deliverLogsStatus"); dst == ok && strings.EqualFold(del, "FAILED") && f.Enabled != nil {
 		f.Enabled = boolp(false)
 	} else if dst == bad {
 		f.Enabled = nil
 	}
-	if t := cfg.s("resourceId"); t != "" {
+	if t := cfg.S("resourceId"); t != "" {
 		f.Targets = []string{t}
 		attr.Relate(r, resource.RelFlowLogsOf, t)
 	}
@@ -171,17 +171,17 @@ func accountPublicAccessBlock(it *item) {
 	r.Class = resource.ClassAccount
 	a := &resource.Account{}
 	r.Facts.Account = a
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	before := cfg.c.count()
+	before := cfg.C.Count()
 	all := true
 	for _, k := range []string{"blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy", "restrictPublicBuckets"} {
-		if b := cfg.b(k); b == nil || !*b {
+		if b := cfg.B(k); b == nil || !*b {
 			all = false
 		}
 	}
-	if cfg.c.count() == before {
+	if cfg.C.Count() == before {
 		a.StoragePublicAccessBlocked = boolp(all)
 	}
 }
@@ -234,35 +234,35 @@ func lambdaFunction(it *item) {
 	r.Class = resource.ClassFunction
 	f := &resource.Function{}
 	r.Facts.Function = f
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	if name := cfg.s("functionName"); name != "" {
+	if name := cfg.S("functionName"); name != "" {
 		r.Name = name
 	}
-	f.Runtime = cfg.s("runtime")
+	f.Runtime = cfg.S("runtime")
 	when := it.at
 	if when.IsZero() {
 		when = time.Now()
 	}
 	if f.Runtime != "" {
 		f.RuntimeDeprecated = RuntimeDeprecated(f.Runtime, when)
-	} else if strings.EqualFold(cfg.s("packageType"), "Image") {
+	} else if strings.EqualFold(cfg.S("packageType"), "Image") {
 		f.RuntimeDeprecated = boolp(false) // a container image brings its own runtime
 	}
-	if role := cfg.s("role"); role != "" {
+	if role := cfg.S("role"); role != "" {
 		f.Identity = role
 		attr.Relate(r, resource.RelRunsAs, role)
 	}
-	switch env, st := cfg.obj("environment"); st {
+	switch env, st := cfg.Obj("environment"); st {
 	case ok:
-		switch vars, vst := env.obj("variables"); vst {
+		switch vars, vst := env.Obj("variables"); vst {
 		case ok:
-			before := cfg.c.count()
-			for name, v := range vars.m {
+			before := cfg.C.Count()
+			for name, v := range vars.M {
 				val, isStr := v.(string)
 				if !isStr && v != nil {
-					vars.c.wrong(vars.field(name), "string", v)
+					vars.C.Wrong(vars.Field(name), "string", v)
 					continue
 				}
 				if secretName.MatchString(name) || secretValue.MatchString(val) {
@@ -270,7 +270,7 @@ func lambdaFunction(it *item) {
 				}
 			}
 			sort.Strings(f.SecretVariables)
-			if cfg.c.count() == before {
+			if cfg.C.Count() == before {
 				f.EnvironmentSecrets = boolp(len(f.SecretVariables) > 0)
 			} else {
 				f.SecretVariables = nil
@@ -281,12 +281,12 @@ func lambdaFunction(it *item) {
 	}
 	// No environment in the item: AWS Config's schema does not list the
 	// variables, so their absence is no evidence there are none (unknown).
-	if subnets, st := cfg.strs("vpcConfig", "subnetIds"); st == ok {
+	if subnets, st := cfg.Strs("vpcConfig", "subnetIds"); st == ok {
 		f.InVPC = boolp(len(subnets) > 0)
 	} else if st == absent {
 		f.InVPC = boolp(false)
 	}
-	if mode := cfg.s("tracingConfig", "mode"); mode != "" {
+	if mode := cfg.S("tracingConfig", "mode"); mode != "" {
 		f.Tracing = boolp(strings.EqualFold(mode, "Active"))
 	}
 	if d, st := docAt(it.supp, "Policy", "function "+r.Name); st == ok && d != nil {
@@ -299,58 +299,58 @@ func eksCluster(it *item) {
 	r.Class = resource.ClassKubernetes
 	k := &resource.Kubernetes{}
 	r.Facts.Kubernetes = k
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	k.Version = cfg.s("Version")
-	vc := cfg.o("ResourcesVpcConfig")
-	k.PublicEndpoint = vc.b("EndpointPublicAccess")
-	if cidrs, st := vc.strs("PublicAccessCidrs"); st == ok {
+	k.Version = cfg.S("Version")
+	vc := cfg.O("ResourcesVpcConfig")
+	k.PublicEndpoint = vc.B("EndpointPublicAccess")
+	if cidrs, st := vc.Strs("PublicAccessCidrs"); st == ok {
 		k.EndpointAllowedCIDRs = cidrs
 	}
 	// Logging: the CloudFormation-shaped item lists the enabled log types;
 	// no Logging means none.
-	switch lg, st := cfg.obj("Logging"); st {
+	switch lg, st := cfg.Obj("Logging"); st {
 	case ok:
-		before := cfg.c.count()
-		types, tst := lg.objs("ClusterLogging", "EnabledTypes")
+		before := cfg.C.Count()
+		types, tst := lg.Objs("ClusterLogging", "EnabledTypes")
 		audit, api := false, false
 		for _, t := range types {
-			switch strings.ToLower(t.s("Type")) {
+			switch strings.ToLower(t.S("Type")) {
 			case "audit":
 				audit = true
 			case "api":
 				api = true
 			}
 		}
-		if tst == bad || cfg.c.count() != before {
+		if tst == bad || cfg.C.Count() != before {
 			break
 		}
 		k.ControlPlaneLogging, k.AuditLogging = boolp(len(types) > 0 && (api || audit)), boolp(audit)
 	case absent:
 		k.ControlPlaneLogging, k.AuditLogging = boolp(false), boolp(false)
 	}
-	switch enc, st := cfg.objs("EncryptionConfig"); st {
+	switch enc, st := cfg.Objs("EncryptionConfig"); st {
 	case ok:
-		before := cfg.c.count()
+		before := cfg.C.Count()
 		secrets := false
 		for _, e := range enc {
-			res, _ := e.strs("Resources")
+			res, _ := e.Strs("Resources")
 			for _, x := range res {
-				if x == "secrets" && e.s("Provider", "KeyArn") != "" {
+				if x == "secrets" && e.S("Provider", "KeyArn") != "" {
 					secrets = true
-					attr.Relate(r, resource.RelUsesKey, e.s("Provider", "KeyArn"))
+					attr.Relate(r, resource.RelUsesKey, e.S("Provider", "KeyArn"))
 				}
 			}
 		}
-		if cfg.c.count() == before {
+		if cfg.C.Count() == before {
 			k.SecretsEncrypted = boolp(secrets)
 		}
 	case absent:
 		k.SecretsEncrypted = boolp(false)
 	}
 	k.RBAC = boolp(true) // EKS always authorizes with Kubernetes RBAC
-	if role := cfg.s("RoleArn"); role != "" {
+	if role := cfg.S("RoleArn"); role != "" {
 		attr.Relate(r, resource.RelRunsAs, role)
 	}
 }
@@ -387,13 +387,13 @@ func elbv2LoadBalancer(it *item) {
 	r.Class = resource.ClassLoadBalancer
 	lb := &resource.LoadBalancer{}
 	r.Facts.LoadBalancer = lb
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	if s := cfg.s("scheme"); s != "" {
+	if s := cfg.S("scheme"); s != "" {
 		lb.Public = boolp(strings.EqualFold(s, "internet-facing"))
 	}
-	attr.Relate(r, resource.RelInNetwork, cfg.s("vpcId"))
+	attr.Relate(r, resource.RelInNetwork, cfg.S("vpcId"))
 }
 
 // elbv2Listener: each listener item is judged on its own (class
@@ -406,36 +406,36 @@ func elbv2Listener(it *item) {
 	// Its load balancer, from the configuration or else the item's
 	// relationships: a listener that cannot be read still makes its load
 	// balancer's listener facts unknown.
-	lbARN := cfg.s("LoadBalancerArn")
+	lbARN := cfg.S("LoadBalancerArn")
 	if lbARN == "" {
-		rels, _ := it.root.objs("relationships")
+		rels, _ := it.root.Objs("relationships")
 		for _, rel := range rels {
-			if rel.s("resourceType") == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
-				lbARN = rel.s("resourceId")
+			if rel.S("resourceType") == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
+				lbARN = rel.S("resourceId")
 			}
 		}
 	}
 	attr.Relate(r, "listener_of", lbARN)
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	before := cfg.c.count()
-	l := resource.Listener{Protocol: strings.ToUpper(cfg.s("Protocol")), TLSPolicy: cfg.s("SslPolicy")}
-	if p := cfg.integerOrNil("Port"); p != nil {
+	before := cfg.C.Count()
+	l := resource.Listener{Protocol: strings.ToUpper(cfg.S("Protocol")), TLSPolicy: cfg.S("SslPolicy")}
+	if p := cfg.I("Port"); p != nil {
 		l.Port = *p
 	}
 	l.MinTLSVersion = tlsOfPolicy(l.TLSPolicy)
-	acts, ast := cfg.objs("DefaultActions")
+	acts, ast := cfg.Objs("DefaultActions")
 	if l.Protocol == "HTTP" && ast == ok {
 		redirect := false
 		for _, a := range acts {
-			if strings.EqualFold(a.s("Type"), "redirect") && strings.EqualFold(a.s("RedirectConfig", "Protocol"), "HTTPS") {
+			if strings.EqualFold(a.S("Type"), "redirect") && strings.EqualFold(a.S("RedirectConfig", "Protocol"), "HTTPS") {
 				redirect = true
 			}
 		}
 		l.RedirectsToHTTPS = boolp(redirect)
 	}
-	if cfg.c.count() != before || l.Protocol == "" {
+	if cfg.C.Count() != before || l.Protocol == "" {
 		return
 	}
 	lb.Listeners = []resource.Listener{l}
@@ -443,7 +443,7 @@ func elbv2Listener(it *item) {
 	switch l.Protocol {
 	case "HTTP":
 		if l.RedirectsToHTTPS != nil {
-			lb.HTTPListener = not(l.RedirectsToHTTPS)
+			lb.HTTPListener = attr.Not(l.RedirectsToHTTPS)
 		}
 	case "HTTPS", "TLS":
 		lb.HTTPListener = boolp(false)
@@ -458,19 +458,19 @@ func classicLoadBalancer(it *item) {
 	r.Class = resource.ClassLoadBalancer
 	lb := &resource.LoadBalancer{}
 	r.Facts.LoadBalancer = lb
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	if s := cfg.s("scheme"); s != "" {
+	if s := cfg.S("scheme"); s != "" {
 		lb.Public = boolp(strings.EqualFold(s, "internet-facing"))
 	}
 	// TLS: the SSL negotiation policies in the supplementary configuration.
 	minTLS := ""
-	pols, pst := supp.objs("LoadBalancerPolicies")
+	pols, pst := supp.Objs("LoadBalancerPolicies")
 	for _, p := range pols {
-		attrs, _ := p.objs("policyAttributeDescriptions")
+		attrs, _ := p.Objs("policyAttributeDescriptions")
 		for _, a := range attrs {
-			name, val := a.s("attributeName"), a.s("attributeValue")
+			name, val := a.S("attributeName"), a.S("attributeValue")
 			if !strings.EqualFold(val, "true") {
 				if name == "Reference-Security-Policy" && minTLS == "" {
 					minTLS = tlsOfPolicy(val)
@@ -483,14 +483,14 @@ func classicLoadBalancer(it *item) {
 			}
 		}
 	}
-	before := cfg.c.count()
-	lds, lst := cfg.objs("listenerDescriptions")
+	before := cfg.C.Count()
+	lds, lst := cfg.Objs("listenerDescriptions")
 	httpL, tls := false, false
 	for _, ld := range lds {
-		l := ld.o("listener")
-		proto := strings.ToUpper(l.s("protocol"))
+		l := ld.O("listener")
+		proto := strings.ToUpper(l.S("protocol"))
 		li := resource.Listener{Protocol: proto}
-		if p := l.integerOrNil("loadBalancerPort"); p != nil {
+		if p := l.I("loadBalancerPort"); p != nil {
 			li.Port = *p
 		}
 		switch proto {
@@ -503,7 +503,7 @@ func classicLoadBalancer(it *item) {
 		}
 		lb.Listeners = append(lb.Listeners, li)
 	}
-	if lst != ok || cfg.c.count() != before {
+	if lst != ok || cfg.C.Count() != before {
 		lb.Listeners = nil
 		return
 	}
@@ -520,11 +520,11 @@ func queueOrTopic(it *item, kind string) {
 	r.Class = resource.ClassQueue
 	q := &resource.Queue{Kind: kind}
 	r.Facts.Queue = q
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	kms, kst := cfg.str("KmsMasterKeyId")
-	sqsSSE := cfg.b("SqsManagedSseEnabled")
+	kms, kst := cfg.Str("KmsMasterKeyId")
+	sqsSSE := cfg.B("SqsManagedSseEnabled")
 	switch {
 	case kst == ok && kms != "":
 		q.Encrypted, q.KeyManager = boolp(true), keyManager(kms)
@@ -541,7 +541,7 @@ func queueOrTopic(it *item, kind string) {
 
 func sqsQueue(it *item) {
 	queueOrTopic(it, "queue")
-	if n := it.cfg.s("QueueName"); n != "" {
+	if n := it.cfg.S("QueueName"); n != "" {
 		it.r.Name = n
 	}
 }
@@ -553,24 +553,24 @@ func secret(it *item) {
 	r.Class = resource.ClassSecret
 	s := &resource.Secret{}
 	r.Facts.Secret = s
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	if n := cfg.s("Name"); n != "" {
+	if n := cfg.S("Name"); n != "" {
 		r.Name = n
 	}
-	s.RotationEnabled = cfg.b("RotationEnabled")
+	s.RotationEnabled = cfg.B("RotationEnabled")
 	if s.RotationEnabled != nil && *s.RotationEnabled {
-		s.RotationPeriodDays = cfg.integerOrNil("RotationRules", "AutomaticallyAfterDays")
+		s.RotationPeriodDays = cfg.I("RotationRules", "AutomaticallyAfterDays")
 	}
-	switch kms, st := cfg.str("KMSKeyId"); st {
+	switch kms, st := cfg.Str("KMSKeyId"); st {
 	case ok:
 		s.KeyManager = keyManager(kms)
 		attr.Relate(r, resource.RelUsesKey, kms)
 	case absent:
 		s.KeyManager = "provider" // aws/secretsmanager
 	}
-	s.LastRotated = cfg.s("LastRotatedDate")
+	s.LastRotated = cfg.S("LastRotatedDate")
 	for _, key := range []string{"ResourcePolicy", "Policy"} {
 		if d, st := docAt(cfg, key, "secret "+r.Name); st == ok && d != nil {
 			s.PublicAccess = awspolicy.Public(d)
@@ -583,19 +583,19 @@ func ecrRepository(it *item) {
 	r.Class = resource.ClassContainerRegistry
 	g := &resource.Registry{}
 	r.Facts.Registry = g
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	if n := cfg.s("RepositoryName"); n != "" {
+	if n := cfg.S("RepositoryName"); n != "" {
 		r.Name = n
 	}
-	g.ImageScanning = cfg.b("ImageScanningConfiguration", "ScanOnPush")
-	if m := cfg.s("ImageTagMutability"); m != "" {
+	g.ImageScanning = cfg.B("ImageScanningConfiguration", "ScanOnPush")
+	if m := cfg.S("ImageTagMutability"); m != "" {
 		g.TagImmutable = boolp(strings.EqualFold(m, "IMMUTABLE"))
 	}
-	switch enc := cfg.s("EncryptionConfiguration", "EncryptionType"); strings.ToUpper(enc) {
+	switch enc := cfg.S("EncryptionConfiguration", "EncryptionType"); strings.ToUpper(enc) {
 	case "KMS":
-		if key := cfg.s("EncryptionConfiguration", "KmsKey"); key != "" {
+		if key := cfg.S("EncryptionConfiguration", "KmsKey"); key != "" {
 			g.KeyManager = keyManager(key)
 			attr.Relate(r, resource.RelUsesKey, key)
 		} else {
@@ -619,21 +619,21 @@ func hostedZone(it *item) {
 	r.Class = resource.ClassDNSZone
 	z := &resource.DNSZone{}
 	r.Facts.DNS = z
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	if n := cfg.s("Name"); n != "" {
+	if n := cfg.S("Name"); n != "" {
 		r.Name = n
 	}
-	switch vpcs, st := cfg.objs("VPCs"); st {
+	switch vpcs, st := cfg.Objs("VPCs"); st {
 	case ok:
 		z.Public = boolp(len(vpcs) == 0)
 	case absent:
 		z.Public = boolp(true)
 	}
-	switch ql, st := cfg.obj("QueryLoggingConfig"); st {
+	switch ql, st := cfg.Obj("QueryLoggingConfig"); st {
 	case ok:
-		z.QueryLogging = boolp(len(ql.m) > 0)
+		z.QueryLogging = boolp(len(ql.M) > 0)
 	case absent:
 		z.QueryLogging = boolp(false)
 	}
@@ -660,46 +660,46 @@ func distribution(it *item) {
 	r.Class = resource.ClassCDN
 	c := &resource.CDN{}
 	r.Facts.CDN = c
-	dc := cfg.o("distributionConfig")
-	if dc.m == nil {
+	dc := cfg.O("distributionConfig")
+	if dc.M == nil {
 		return
 	}
-	before := cfg.c.count()
+	before := cfg.C.Count()
 	https := func(p string) bool { return p == "redirect-to-https" || p == "https-only" }
-	only := https(dc.s("defaultCacheBehavior", "viewerProtocolPolicy"))
-	cbs, _ := dc.objs("cacheBehaviors", "items")
+	only := https(dc.S("defaultCacheBehavior", "viewerProtocolPolicy"))
+	cbs, _ := dc.Objs("cacheBehaviors", "items")
 	for _, cb := range cbs {
-		only = only && https(cb.s("viewerProtocolPolicy"))
+		only = only && https(cb.S("viewerProtocolPolicy"))
 	}
-	if cfg.c.count() == before {
+	if cfg.C.Count() == before {
 		c.ViewerHTTPSOnly = boolp(only)
 	}
-	vc := dc.o("viewerCertificate")
-	if def := vc.b("cloudFrontDefaultCertificate"); def != nil && *def {
+	vc := dc.O("viewerCertificate")
+	if def := vc.B("cloudFrontDefaultCertificate"); def != nil && *def {
 		c.MinTLSVersion = "1.0" // the *.cloudfront.net certificate allows TLSv1
 	} else {
-		c.MinTLSVersion = cloudFrontTLS(vc.s("minimumProtocolVersion"))
+		c.MinTLSVersion = cloudFrontTLS(vc.S("minimumProtocolVersion"))
 	}
-	if waf, st := dc.str("webACLId"); st != bad {
+	if waf, st := dc.Str("webACLId"); st != bad {
 		c.WAF = boolp(waf != "")
 	}
-	c.AccessLogs = dc.b("logging", "enabled")
-	before = cfg.c.count()
-	origins, ost := dc.objs("origins", "items")
+	c.AccessLogs = dc.B("logging", "enabled")
+	before = cfg.C.Count()
+	origins, ost := dc.Objs("origins", "items")
 	originHTTPS, s3, oac := true, 0, 0
 	for _, o := range origins {
-		if co := o.o("customOriginConfig"); co.m != nil {
-			if co.s("originProtocolPolicy") != "https-only" {
+		if co := o.O("customOriginConfig"); co.M != nil {
+			if co.S("originProtocolPolicy") != "https-only" {
 				originHTTPS = false
 			}
 			continue
 		}
 		s3++
-		if o.s("originAccessControlId") != "" || o.s("s3OriginConfig", "originAccessIdentity") != "" {
+		if o.S("originAccessControlId") != "" || o.S("s3OriginConfig", "originAccessIdentity") != "" {
 			oac++
 		}
 	}
-	if ost == ok && cfg.c.count() == before {
+	if ost == ok && cfg.C.Count() == before {
 		c.OriginHTTPSOnly = boolp(originHTTPS)
 		if s3 > 0 {
 			c.OriginAccessControl = boolp(oac == s3)
@@ -712,14 +712,14 @@ func apiStage(it *item) {
 	r.Class = resource.ClassAPIGateway
 	a := &resource.APIGateway{}
 	r.Facts.APIGateway = a
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	access, ast := cfg.str("accessLogSettings", "destinationArn")
+	access, ast := cfg.Str("accessLogSettings", "destinationArn")
 	exec := false
-	if ms, st := cfg.obj("methodSettings"); st == ok {
-		for k := range ms.m {
-			lvl := ms.o(k).s("loggingLevel")
+	if ms, st := cfg.Obj("methodSettings"); st == ok {
+		for k := range ms.M {
+			lvl := ms.O(k).S("loggingLevel")
 			if lvl == "INFO" || lvl == "ERROR" {
 				exec = true
 			}
@@ -728,13 +728,13 @@ func apiStage(it *item) {
 	if ast != bad {
 		a.Logging = boolp(access != "" || exec)
 	}
-	if waf, st := cfg.str("webAclArn"); st != bad {
+	if waf, st := cfg.Str("webAclArn"); st != bad {
 		a.WAF = boolp(waf != "")
 	}
-	if cc, st := cfg.str("clientCertificateId"); st != bad {
+	if cc, st := cfg.Str("clientCertificateId"); st != bad {
 		a.ClientCertificate = boolp(cc != "")
 	}
-	a.Tracing = cfg.b("tracingEnabled")
+	a.Tracing = cfg.B("tracingEnabled")
 }
 
 // restAPI: an API Gateway REST API is public unless every endpoint type is
@@ -745,13 +745,13 @@ func restAPI(it *item) {
 	r.Class = resource.ClassAPIGateway
 	a := &resource.APIGateway{}
 	r.Facts.APIGateway = a
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	if n := cfg.s("name"); n != "" {
+	if n := cfg.S("name"); n != "" {
 		r.Name = n
 	}
-	if types, st := cfg.strs("endpointConfiguration", "types"); st == ok && len(types) > 0 {
+	if types, st := cfg.Strs("endpointConfiguration", "types"); st == ok && len(types) > 0 {
 		public := false
 		for _, t := range types {
 			if !strings.EqualFold(t, "PRIVATE") {
@@ -767,15 +767,15 @@ func apiStageV2(it *item) {
 	r.Class = resource.ClassAPIGateway
 	a := &resource.APIGateway{}
 	r.Facts.APIGateway = a
-	if cfg.m == nil {
+	if cfg.M == nil {
 		return
 	}
-	access, ast := cfg.str("accessLogSettings", "destinationArn")
-	lvl := cfg.s("defaultRouteSettings", "loggingLevel")
+	access, ast := cfg.Str("accessLogSettings", "destinationArn")
+	lvl := cfg.S("defaultRouteSettings", "loggingLevel")
 	if ast != bad {
 		a.Logging = boolp(access != "" || lvl == "INFO" || lvl == "ERROR")
 	}
-	if cc, st := cfg.str("clientCertificateId"); st != bad {
+	if cc, st := cfg.Str("clientCertificateId"); st != bad {
 		a.ClientCertificate = boolp(cc != "")
 	}
 }

@@ -45,7 +45,7 @@ func TestWrongTypeIsALocatedProblem(t *testing.T) {
 		{"key vault purge protection", "microsoft.keyvault/vaults", `{"enablePurgeProtection":1,"publicNetworkAccess":"Disabled"}`,
 			"properties.enablePurgeProtection", func(r *resource.Resource) string {
 				kv := r.Facts.KeyVault
-				if kv.PurgeProtection != nil || !attr.Any(not(kv.PublicNetwork)) {
+				if kv.PurgeProtection != nil || !attr.Any(attr.Not(kv.PublicNetwork)) {
 					return fmt.Sprintf("%+v", kv)
 				}
 				return ""

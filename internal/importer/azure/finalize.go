@@ -74,18 +74,18 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 	// naming the row and the field, and the parent's fact is unknown.
 	unknownNets, unknownAudit := map[*resource.Resource]bool{}, map[*resource.Resource]bool{}
 	read := func(r *resource.Resource) (node, func() bool) {
-		c := &checker{id: r.ID}
-		row := node{m: r.Raw, c: c}
-		p, st := row.obj("properties")
+		c := &checker{ID: r.ID}
+		row := node{M: r.Raw, C: c}
+		p, st := row.Obj("properties")
 		if st == absent {
 			p = row
 		}
 		return p, func() bool {
-			for _, pr := range c.problems {
+			for _, pr := range c.Problems {
 				pr.Path = r.Source
 				problems = append(problems, pr)
 			}
-			return len(c.problems) > 0
+			return len(c.Problems) > 0
 		}
 	}
 
@@ -94,8 +94,8 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		for _, fr := range byType[t] {
 			srv := parent(fr.ID, "firewallRules")
 			p, failed := read(fr)
-			p.str("startIpAddress")
-			p.str("endIpAddress")
+			p.Str("startIpAddress")
+			p.Str("endIpAddress")
 			if failed() && srv != nil {
 				unknownNets[srv] = true
 			}
@@ -107,7 +107,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 	for _, as := range byType[TypeSQLAuditing] {
 		srv := parent(as.ID, "auditingSettings")
 		p, failed := read(as)
-		state, _ := p.str("state")
+		state, _ := p.Str("state")
 		if failed() {
 			if srv != nil {
 				unknownAudit[srv] = true
@@ -139,13 +139,13 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 			continue
 		}
 		p, failed := read(bs)
-		v, vst := p.boolean("isVersioningEnabled")
-		del, dst := p.boolean("deleteRetentionPolicy", "enabled")
+		v, vst := p.Boolean("isVersioningEnabled")
+		del, dst := p.Boolean("deleteRetentionPolicy", "enabled")
 		failed()
 		switch {
 		case vst == ok:
 			acct.Facts.Storage.Versioning = v
-		case vst == absent && p.m != nil:
+		case vst == absent && p.M != nil:
 			acct.Facts.Storage.Versioning = resource.Bool(false)
 		}
 		if dst == ok {
@@ -159,7 +159,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 	for _, c := range byType[TypeBlobContainer] {
 		acct := parent(c.ID, "blobServices")
 		p, failed := read(c)
-		lvl, _ := p.str("publicAccess")
+		lvl, _ := p.Str("publicAccess")
 		bad := failed()
 		if acct == nil || acct.Facts.Storage == nil {
 			continue
@@ -217,7 +217,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		f := get(p.Account)
 		f.pricings++
 		props, failed := read(p)
-		tier, _ := props.str("pricingTier")
+		tier, _ := props.Str("pricingTier")
 		if failed() {
 			f.pricingsBad++
 		} else if strings.EqualFold(tier, "Standard") {
@@ -228,8 +228,8 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		f := get(c.Account)
 		f.contacts++
 		p, failed := read(c)
-		emails, _ := p.str("emails")
-		email, _ := p.str("email")
+		emails, _ := p.Str("emails")
+		email, _ := p.Str("email")
 		if failed() {
 			f.contactsBad++
 			continue

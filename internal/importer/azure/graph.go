@@ -116,7 +116,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 			rows = attr.Arr(d, "data")
 		case isEnvelope(d):
 			v, _ := attr.Get(d, "data")
-			msg := fmt.Sprintf("data is %s, not an array of rows: nothing imported from this file", jsonKind(v))
+			msg := fmt.Sprintf("data is %s, not an array of rows: nothing imported from this file", attr.Kind(v))
 			if t := attr.AsObj(v); t != nil && attr.Has(t, "columns") && attr.Has(t, "rows") {
 				msg = "data is in the table result format (columns and rows), which is not read: query with the " +
 					"objectArray result format (az graph query's default); nothing imported from this file"
@@ -184,43 +184,43 @@ func normalize(path string, raw attr.M) (*resource.Resource, []attr.Problem) {
 	if ids == "" {
 		return nil, nil
 	}
-	c := &checker{id: ids}
-	row := node{m: raw, c: c}
-	rawType := row.s("type")
+	c := &checker{ID: ids}
+	row := node{M: raw, C: c}
+	rawType := row.S("type")
 	typ := CanonicalType(rawType)
-	sub := strings.ToLower(row.s("subscriptionId"))
+	sub := strings.ToLower(row.S("subscriptionId"))
 	if sub == "" {
 		sub = SubscriptionOf(ids)
 	}
-	region := strings.ToLower(row.s("location"))
+	region := strings.ToLower(row.S("location"))
 	if region == "" {
 		region = "global"
 	}
 	r := &resource.Resource{
-		Provider: resource.Azure, Account: sub, Region: region, Type: typ, ID: ids, Name: row.s("name"),
+		Provider: resource.Azure, Account: sub, Region: region, Type: typ, ID: ids, Name: row.S("name"),
 		Raw: raw, Source: path, Class: resource.ClassOther,
 	}
-	if tv, st := row.lookup("tags"); st == ok {
+	if tv, st := row.Lookup("tags"); st == ok {
 		if attr.AsObj(tv) == nil {
 			if _, isArr := tv.([]any); !isArr {
-				c.wrong("tags", "object", tv)
+				c.Wrong("tags", "object", tv)
 			}
 		}
 		r.Tags = attr.Tags(tv)
 	}
-	if rg := row.s("resourceGroup"); rg != "" && sub != "" {
+	if rg := row.S("resourceGroup"); rg != "" && sub != "" {
 		attr.Relate(r, "contained_in", "/subscriptions/"+sub+"/resourceGroups/"+rg)
 	}
 	fill, known := normalizers[typ]
 	if !known {
-		return r, c.problems
+		return r, c.Problems
 	}
-	props, _ := row.obj("properties")
+	props, _ := row.Obj("properties")
 	fill(r, row, props)
 	if r.Class == resource.ClassOther && typ != rawType && canonicalOnlyWhenModelled[typ] {
 		r.Type = rawType // a web app that is not a function app: not modelled
 	}
-	return r, c.problems
+	return r, c.Problems
 }
 
 // canonicalOnlyWhenModelled lists types whose rows are modelled only for
@@ -299,44 +299,44 @@ func storageAccount(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassObjectStorage
 	s := &resource.ObjectStorage{}
 	r.Facts.Storage = s
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
-	if allow := p.b("allowBlobPublicAccess"); allow != nil {
+	if allow := p.B("allowBlobPublicAccess"); allow != nil {
 		s.PublicAccessBlocked = resource.Bool(!*allow)
 		if !*allow {
 			s.PublicAccess = resource.Bool(false)
 		}
 	}
-	s.SecureTransportOnly = p.b("supportsHttpsTrafficOnly")
-	if v := p.s("minimumTlsVersion"); v != "" {
+	s.SecureTransportOnly = p.B("supportsHttpsTrafficOnly")
+	if v := p.S("minimumTlsVersion"); v != "" {
 		s.MinTLSVersion = tlsVersion(v)
 	}
-	if enc, st := p.obj("encryption"); st == ok {
+	if enc, st := p.Obj("encryption"); st == ok {
 		// Azure Storage encrypts all data at rest; the key source says whose key.
 		s.Encrypted = resource.Bool(true)
-		on, est := enc.boolean("services", "blob", "enabled")
+		on, est := enc.Boolean("services", "blob", "enabled")
 		switch est {
 		case ok:
 			s.Encrypted = on
 		case bad:
 			s.Encrypted = nil
 		}
-		switch enc.enum(k("keySource"), "Microsoft.Keyvault", "Microsoft.Storage") {
+		switch enc.Enum(k("keySource"), "Microsoft.Keyvault", "Microsoft.Storage") {
 		case 0:
 			s.KeyManager = "customer"
 		case 1:
 			s.KeyManager = "provider"
 		}
 	}
-	acl, aclSt := p.obj("networkAcls")
-	_, pnaSt := p.str("publicNetworkAccess")
+	acl, aclSt := p.Obj("networkAcls")
+	_, pnaSt := p.Str("publicNetworkAccess")
 	switch {
-	case p.enum(k("publicNetworkAccess"), "Disabled") == 0:
+	case p.Enum(k("publicNetworkAccess"), "Disabled") == 0:
 		s.NetworkDefaultDeny = resource.Bool(true)
 	case aclSt == bad || pnaSt == bad:
 	case aclSt == ok:
-		da, dst := acl.str("defaultAction")
+		da, dst := acl.Str("defaultAction")
 		if dst != bad {
 			s.NetworkDefaultDeny = resource.Bool(strings.EqualFold(da, "Deny"))
 		}
@@ -347,12 +347,12 @@ func nsg(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassFirewall
 	fw := &resource.Firewall{Default: resource.Bool(false)}
 	r.Facts.Firewall = fw
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
 	rules := []resource.FirewallRule{}
 	for _, key := range []string{"securityRules", "defaultSecurityRules"} {
-		srs, st := p.objs(key)
+		srs, st := p.Objs(key)
 		if st == bad {
 			rules = nil
 			break
@@ -370,9 +370,9 @@ func nsg(r *resource.Resource, _, p node) {
 		}
 	}
 	fw.Rules = rules
-	nics, nst := p.objs("networkInterfaces")
-	subnets, sst := p.objs("subnets")
-	if nst != bad && sst != bad && (p.has("networkInterfaces") || p.has("subnets")) {
+	nics, nst := p.Objs("networkInterfaces")
+	subnets, sst := p.Objs("subnets")
+	if nst != bad && sst != bad && (p.Has("networkInterfaces") || p.Has("subnets")) {
 		fw.InUse = resource.Bool(len(nics) > 0 || len(subnets) > 0)
 	}
 }
@@ -382,7 +382,7 @@ func nsg(r *resource.Resource, _, p node) {
 // when a field the rule depends on has the wrong type: the caller then
 // drops every rule, since a missing rule could hide an open port.
 func nsgRule(sr node) (out []resource.FirewallRule, good bool) {
-	p, st := sr.obj("properties")
+	p, st := sr.Obj("properties")
 	if st == bad {
 		return nil, false
 	}
@@ -390,27 +390,27 @@ func nsgRule(sr node) (out []resource.FirewallRule, good bool) {
 		p = sr
 	}
 	dir := "ingress"
-	d, dst := p.str("direction")
+	d, dst := p.Str("direction")
 	if strings.EqualFold(d, "Outbound") {
 		dir = "egress"
 	}
-	action, ast := p.str("access")
-	srcs, s1 := p.strs("sourceAddressPrefixes")
-	s, s2 := p.str("sourceAddressPrefix")
+	action, ast := p.Str("access")
+	srcs, s1 := p.Strs("sourceAddressPrefixes")
+	s, s2 := p.Str("sourceAddressPrefix")
 	if s != "" {
 		srcs = append(srcs, s)
 	}
-	asgs, s3 := p.objs("sourceApplicationSecurityGroups")
+	asgs, s3 := p.Objs("sourceApplicationSecurityGroups")
 	for _, asg := range asgs {
-		srcs = append(srcs, asg.s("id"))
+		srcs = append(srcs, asg.S("id"))
 	}
-	ports, p1 := p.strs("destinationPortRanges")
-	pr, p2 := p.str("destinationPortRange")
+	ports, p1 := p.Strs("destinationPortRanges")
+	pr, p2 := p.Str("destinationPortRange")
 	if pr != "" {
 		ports = append(ports, pr)
 	}
-	proto, pst := p.str("protocol")
-	prio, prst := p.integer("priority")
+	proto, pst := p.Str("protocol")
+	prio, prst := p.Integer("priority")
 	for _, x := range []state{dst, ast, s1, s2, s3, p1, p2, pst, prst} {
 		if x == bad {
 			return nil, false
@@ -443,19 +443,19 @@ func vm(r *resource.Resource, row, p node) {
 	r.Class = resource.ClassCompute
 	c := &resource.Compute{}
 	r.Facts.Compute = c
-	if t := row.s("identity", "type"); t != "" && !strings.EqualFold(t, "None") {
+	if t := row.S("identity", "type"); t != "" && !strings.EqualFold(t, "None") {
 		c.Identity = t
 	}
 	for _, uai := range userAssigned(row) {
 		attr.Relate(r, resource.RelRunsAs, uai)
 	}
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
-	if os, st := p.obj("storageProfile", "osDisk"); st == ok {
-		ade, ast := os.boolean("encryptionSettings", "enabled")
-		eah, est := p.boolean("securityProfile", "encryptionAtHost")
-		_, mst := os.obj("managedDisk")
+	if os, st := p.Obj("storageProfile", "osDisk"); st == ok {
+		ade, ast := os.Boolean("encryptionSettings", "enabled")
+		eah, est := p.Boolean("securityProfile", "encryptionAtHost")
+		_, mst := os.Obj("managedDisk")
 		switch {
 		case attr.Any(ade, eah):
 			c.DiskEncrypted = resource.Bool(true)
@@ -464,23 +464,23 @@ func vm(r *resource.Resource, row, p node) {
 			c.DiskEncrypted = resource.Bool(true)
 		case ast == bad || est == bad || mst == bad:
 		}
-		if id := os.s("managedDisk", "id"); id != "" {
+		if id := os.S("managedDisk", "id"); id != "" {
 			attr.Relate(r, resource.RelUsesDisk, id)
 		}
 	}
-	dds, _ := p.objs("storageProfile", "dataDisks")
+	dds, _ := p.Objs("storageProfile", "dataDisks")
 	for _, dd := range dds {
-		if id := dd.s("managedDisk", "id"); id != "" {
+		if id := dd.S("managedDisk", "id"); id != "" {
 			attr.Relate(r, resource.RelUsesDisk, id)
 		}
 	}
-	c.SecureBoot = p.b("securityProfile", "uefiSettings", "secureBootEnabled")
-	if code := p.s("extended", "instanceView", "powerState", "code"); code != "" {
+	c.SecureBoot = p.B("securityProfile", "uefiSettings", "secureBootEnabled")
+	if code := p.S("extended", "instanceView", "powerState", "code"); code != "" {
 		c.State = strings.TrimPrefix(code, "PowerState/")
 	}
-	nics, _ := p.objs("networkProfile", "networkInterfaces")
+	nics, _ := p.Objs("networkProfile", "networkInterfaces")
 	for _, n := range nics {
-		id := n.s("id")
+		id := n.S("id")
 		attr.Relate(r, resource.RelUsesInterface, id)
 		attr.Relate(r, "uses_nic", id) // read by finalize.go until derivation reads RelUsesInterface
 	}
@@ -488,12 +488,12 @@ func vm(r *resource.Resource, row, p node) {
 
 // userAssigned returns the IDs of a row's user-assigned managed identities.
 func userAssigned(row node) []string {
-	uai, st := row.obj("identity", "userAssignedIdentities")
+	uai, st := row.Obj("identity", "userAssignedIdentities")
 	if st != ok {
 		return nil
 	}
-	out := make([]string, 0, len(uai.m))
-	for id := range uai.m {
+	out := make([]string, 0, len(uai.M))
+	for id := range uai.M {
 		out = append(out, id)
 	}
 	sortStrings(out)
@@ -503,18 +503,18 @@ func userAssigned(row node) []string {
 // nic keeps a network interface as class other with the relationships a
 // derivation step follows: its public IPs and its network.
 func nic(r *resource.Resource, _, p node) {
-	ipcs, _ := p.objs("ipConfigurations")
+	ipcs, _ := p.Objs("ipConfigurations")
 	for _, ipc := range ipcs {
-		q, st := ipc.obj("properties")
+		q, st := ipc.Obj("properties")
 		if st == absent {
 			q = ipc
 		}
-		attr.Relate(r, resource.RelUsesPublicIP, q.ref("publicIPAddress"))
-		if sn := q.ref("subnet"); sn != "" {
+		attr.Relate(r, resource.RelUsesPublicIP, q.Ref("publicIPAddress"))
+		if sn := q.Ref("subnet"); sn != "" {
 			attr.Relate(r, resource.RelInNetwork, vnetOfSubnet(sn))
 		}
 	}
-	attr.Relate(r, "uses_nsg", p.ref("networkSecurityGroup"))
+	attr.Relate(r, "uses_nsg", p.Ref("networkSecurityGroup"))
 }
 
 // vnetOfSubnet returns the VNet ID of a subnet ID.
@@ -530,18 +530,18 @@ func sqlServer(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassDatabase
 	d := &resource.Database{Engine: "sqlserver"}
 	r.Facts.Database = d
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
-	switch p.enum(k("publicNetworkAccess"), "Enabled", "Disabled") {
+	switch p.Enum(k("publicNetworkAccess"), "Enabled", "Disabled") {
 	case 0:
 		d.PublicEndpoint = resource.Bool(true)
 	case 1, -1:
 		d.PublicEndpoint = resource.Bool(false)
 	}
-	frs, _ := p.objs("firewallRules")
+	frs, _ := p.Objs("firewallRules")
 	for _, fr := range frs {
-		addFirewallRange(d, fr.m)
+		addFirewallRange(d, fr.M)
 	}
 }
 
@@ -578,10 +578,10 @@ func flexibleServer(engine string) normalizer {
 		r.Class = resource.ClassDatabase
 		d := &resource.Database{Engine: engine}
 		r.Facts.Database = d
-		if p.m == nil {
+		if p.M == nil {
 			return
 		}
-		switch p.enum(k("network", "publicNetworkAccess"), "Enabled", "Disabled") {
+		switch p.Enum(k("network", "publicNetworkAccess"), "Enabled", "Disabled") {
 		case 0:
 			d.PublicEndpoint = resource.Bool(true)
 		case 1, -1:
@@ -589,21 +589,21 @@ func flexibleServer(engine string) normalizer {
 		}
 		// Flexible servers always encrypt storage; the data encryption type says whose key.
 		d.Encrypted = resource.Bool(true)
-		switch p.enum(k("dataEncryption", "type"), "AzureKeyVault") {
+		switch p.Enum(k("dataEncryption", "type"), "AzureKeyVault") {
 		case 0:
 			d.KeyManager = "customer"
 		case -1:
 			d.KeyManager = "provider"
 		case -2:
-			if _, st := p.str("dataEncryption", "type"); st == absent {
+			if _, st := p.Str("dataEncryption", "type"); st == absent {
 				d.KeyManager = "provider"
 			}
 		}
-		if days, _ := p.integer("backup", "backupRetentionDays"); days != nil {
+		if days, _ := p.Integer("backup", "backupRetentionDays"); days != nil {
 			d.BackupRetentionDays = days
 			d.BackupEnabled = resource.Bool(*days > 0)
 		}
-		switch p.enum(k("highAvailability", "mode"), "Disabled") {
+		switch p.Enum(k("highAvailability", "mode"), "Disabled") {
 		case 0:
 			d.MultiAZ = resource.Bool(false)
 		case -1:
@@ -616,23 +616,23 @@ func keyVault(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassKeyVault
 	kv := &resource.KeyVault{}
 	r.Facts.KeyVault = kv
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
 	// Since 2020 soft delete cannot be turned off; purge protection and
 	// RBAC are omitted from the properties when they were never enabled.
-	if v, st := p.boolean("enableSoftDelete"); st != bad {
+	if v, st := p.Boolean("enableSoftDelete"); st != bad {
 		kv.SoftDelete = attr.BoolOr(v, true)
 	}
-	if v, st := p.boolean("enablePurgeProtection"); st != bad {
+	if v, st := p.Boolean("enablePurgeProtection"); st != bad {
 		kv.PurgeProtection = attr.BoolOr(v, false)
 	}
-	if v, st := p.boolean("enableRbacAuthorization"); st != bad {
+	if v, st := p.Boolean("enableRbacAuthorization"); st != bad {
 		kv.RBACAuthorization = attr.BoolOr(v, false)
 	}
-	pna, pst := p.str("publicNetworkAccess")
-	acl, ast := p.obj("networkAcls")
-	da, dst := acl.str("defaultAction")
+	pna, pst := p.Str("publicNetworkAccess")
+	acl, ast := p.Obj("networkAcls")
+	da, dst := acl.Str("defaultAction")
 	switch {
 	case strings.EqualFold(pna, "Disabled"), strings.EqualFold(da, "Deny"):
 		kv.PublicNetwork = resource.Bool(false)
@@ -646,12 +646,12 @@ func vaultKey(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassKey
 	k := &resource.Key{CustomerManaged: resource.Bool(true)}
 	r.Facts.Key = k
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
-	if a, st := p.obj("attributes"); st == ok {
-		k.Enabled = a.b("enabled")
-		exp, est := a.integer("exp")
+	if a, st := p.Obj("attributes"); st == ok {
+		k.Enabled = a.B("enabled")
+		exp, est := a.Integer("exp")
 		if exp != nil && *exp > 0 {
 			k.Expires = unixRFC3339(int64(*exp))
 		}
@@ -659,18 +659,18 @@ func vaultKey(r *resource.Resource, _, p node) {
 			k.ExpirySet = resource.Bool(k.Expires != "")
 		}
 	}
-	if kty := p.s("kty"); kty != "" {
+	if kty := p.S("kty"); kty != "" {
 		k.Symmetric = resource.Bool(strings.HasPrefix(strings.ToLower(kty), "oct"))
 	}
-	if rp, st := p.obj("rotationPolicy"); st == ok || (st == absent && p.has("rotationPolicy")) {
+	if rp, st := p.Obj("rotationPolicy"); st == ok || (st == absent && p.Has("rotationPolicy")) {
 		rotate, broken := false, false
-		las, lst := rp.objs("lifetimeActions")
+		las, lst := rp.Objs("lifetimeActions")
 		for _, la := range las {
-			typ, tst := la.str("action", "type")
+			typ, tst := la.Str("action", "type")
 			broken = broken || tst == bad
 			if strings.EqualFold(typ, "rotate") {
 				rotate = true
-				if d := isoDays(la.s("trigger", "timeAfterCreate")); d != nil {
+				if d := isoDays(la.S("trigger", "timeAfterCreate")); d != nil {
 					k.RotationPeriodDays = d
 				}
 			}
@@ -684,9 +684,9 @@ func vaultKey(r *resource.Resource, _, p node) {
 func vnet(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassNetwork
 	r.Facts.Network = &resource.Network{}
-	sns, _ := p.objs("subnets")
+	sns, _ := p.Objs("subnets")
 	for _, sn := range sns {
-		if id := sn.s("properties", "networkSecurityGroup", "id"); id != "" {
+		if id := sn.S("properties", "networkSecurityGroup", "id"); id != "" {
 			attr.Relate(r, "subnet_nsg", id)
 		}
 	}
@@ -712,15 +712,15 @@ func diagnosticSetting(r *resource.Resource, row, p node) {
 	r.Region = "global"
 	a := &resource.AuditLog{}
 	r.Facts.AuditLog = a
-	if p.m == nil {
-		if _, st := row.obj("properties"); st == bad {
+	if p.M == nil {
+		if _, st := row.Obj("properties"); st == bad {
 			return
 		}
 		p = row // `az monitor diagnostic-settings subscription list` is flat
 	}
-	mark := p.c.count()
+	mark := p.C.Count()
 	defer func() {
-		if p.c.count() != mark { // keep only what a wrong-typed field cannot have produced
+		if p.C.Count() != mark { // keep only what a wrong-typed field cannot have produced
 			if !attr.Any(a.Enabled) {
 				a.Enabled = nil
 			}
@@ -730,7 +730,7 @@ func diagnosticSetting(r *resource.Resource, row, p node) {
 			a.RetentionDays = nil
 		}
 	}()
-	logs, lst := p.objs("logs")
+	logs, lst := p.Objs("logs")
 	if lst == bad {
 		return
 	}
@@ -738,7 +738,7 @@ func diagnosticSetting(r *resource.Resource, row, p node) {
 	any, broken := false, false
 	var retention *int
 	for _, l := range logs {
-		on, st := l.boolean("enabled")
+		on, st := l.Boolean("enabled")
 		if st == bad {
 			broken = true
 		}
@@ -746,14 +746,14 @@ func diagnosticSetting(r *resource.Resource, row, p node) {
 			continue
 		}
 		any = true
-		enabled[strings.ToLower(l.s("category"))] = true
-		if g := strings.ToLower(l.s("categoryGroup")); g == "alllogs" || g == "audit" {
+		enabled[strings.ToLower(l.S("category"))] = true
+		if g := strings.ToLower(l.S("categoryGroup")); g == "alllogs" || g == "audit" {
 			for _, c := range cisActivityCategories {
 				enabled[strings.ToLower(c)] = true
 			}
 		}
-		if attr.Any(l.b("retentionPolicy", "enabled")) {
-			if d, _ := l.integer("retentionPolicy", "days"); d != nil && *d > 0 && (retention == nil || *d < *retention) {
+		if attr.Any(l.B("retentionPolicy", "enabled")) {
+			if d, _ := l.Integer("retentionPolicy", "days"); d != nil && *d > 0 && (retention == nil || *d < *retention) {
 				retention = d
 			}
 		}
@@ -771,7 +771,7 @@ func diagnosticSetting(r *resource.Resource, row, p node) {
 	}
 	a.RetentionDays = retention
 	for _, key := range []string{"storageAccountId", "workspaceId", "eventHubAuthorizationRuleId"} {
-		d, st := p.str(key)
+		d, st := p.Str(key)
 		if st == bad {
 			break
 		}
@@ -789,21 +789,21 @@ func roleAssignment(r *resource.Resource, _, p node) {
 	r.Region = "global"
 	b := &resource.Binding{}
 	r.Facts.Binding = b
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
-	b.Principal = p.s("principalId")
-	b.PrincipalType = p.s("principalType")
-	b.Role = p.s("roleDefinitionId")
-	b.Scope = p.s("scope")
+	b.Principal = p.S("principalId")
+	b.PrincipalType = p.S("principalType")
+	b.Role = p.S("roleDefinitionId")
+	b.Scope = p.S("scope")
 	b.ScopeLevel = scopeLevel(b.Scope)
 	b.Public = resource.Bool(false)
 	if r.Account == "" {
 		r.Account = SubscriptionOf(b.Scope)
 	}
 	b.RoleName = builtinRoles[roleGUID(b.Role)]
-	if cond := p.s("condition"); strings.TrimSpace(cond) != "" {
-		b.Condition = &resource.BindingCondition{Expression: cond, Version: p.s("conditionVersion")}
+	if cond := p.S("condition"); strings.TrimSpace(cond) != "" {
+		b.Condition = &resource.BindingCondition{Expression: cond, Version: p.S("conditionVersion")}
 	}
 	attr.Relate(r, "grants_on", b.Scope)
 	attr.Relate(r, "uses_role", b.Role)
@@ -847,17 +847,17 @@ func scopeLevel(scope string) string {
 // assignments); ok is false when a block or one of its lists is of the
 // wrong type (the whole set is then unknown).
 func permissions(p node) (perms []resource.RolePermission, good bool) {
-	blocks, st := p.objs("permissions")
+	blocks, st := p.Objs("permissions")
 	if st == bad {
 		return nil, false
 	}
 	for _, bl := range blocks {
 		var rp resource.RolePermission
 		var s1, s2, s3, s4 state
-		rp.Actions, s1 = bl.strs("actions")
-		rp.NotActions, s2 = bl.strs("notActions")
-		rp.DataActions, s3 = bl.strs("dataActions")
-		rp.NotDataActions, s4 = bl.strs("notDataActions")
+		rp.Actions, s1 = bl.Strs("actions")
+		rp.NotActions, s2 = bl.Strs("notActions")
+		rp.DataActions, s3 = bl.Strs("dataActions")
+		rp.NotDataActions, s4 = bl.Strs("notDataActions")
 		if s1 == bad || s2 == bad || s3 == bad || s4 == bad {
 			return nil, false
 		}
@@ -871,14 +871,14 @@ func roleDefinition(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassRole
 	rd := &resource.RoleDefinition{}
 	r.Facts.Role = rd
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
-	if n := p.s("roleName"); n != "" {
+	if n := p.S("roleName"); n != "" {
 		r.Name = n
 		rd.RoleName = n
 	}
-	switch p.enum(k("type"), "CustomRole", "BuiltInRole") {
+	switch p.Enum(k("type"), "CustomRole", "BuiltInRole") {
 	case 0:
 		rd.Custom = resource.Bool(true)
 	case 1:
@@ -897,7 +897,7 @@ func roleDefinition(r *resource.Resource, _, p node) {
 		}
 		rd.FullAdmin = resource.Bool(full)
 	}
-	scopes, st := p.strs("assignableScopes")
+	scopes, st := p.Strs("assignableScopes")
 	if st == bad {
 		return
 	}
@@ -916,14 +916,14 @@ func subscription(r *resource.Resource, _, p node) {
 	r.Region = "global"
 	a := &resource.Account{}
 	r.Facts.Account = a
-	if dn := p.s("displayName"); dn != "" && r.Name == "" {
+	if dn := p.S("displayName"); dn != "" && r.Name == "" {
 		r.Name = dn
 	}
 	// managementGroupAncestorsChain lists the management groups above the
 	// subscription, from its immediate parent to the tenant root group.
-	chain, st := p.objs("managementGroupAncestorsChain")
+	chain, st := p.Objs("managementGroupAncestorsChain")
 	if st == ok && len(chain) > 0 {
-		if name := chain[0].s("name"); name != "" {
+		if name := chain[0].S("name"); name != "" {
 			a.Parent = managementGroupID(name)
 			attr.Relate(r, resource.RelChildOf, a.Parent)
 		}

@@ -47,13 +47,13 @@ func managementGroup(r *resource.Resource, _, p node) {
 	r.Region = "global"
 	ou := &resource.OrgUnit{Kind: "management_group"}
 	r.Facts.OrgUnit = ou
-	if dn := p.s("displayName"); dn != "" && r.Name == "" {
+	if dn := p.S("displayName"); dn != "" && r.Name == "" {
 		r.Name = dn
 	}
-	parent := p.s("details", "parent", "id")
+	parent := p.S("details", "parent", "id")
 	if parent == "" {
-		if chain, st := p.objs("details", "managementGroupAncestorsChain"); st == ok && len(chain) > 0 {
-			if name := chain[0].s("name"); name != "" {
+		if chain, st := p.Objs("details", "managementGroupAncestorsChain"); st == ok && len(chain) > 0 {
+			if name := chain[0].S("name"); name != "" {
 				parent = managementGroupID(name)
 			}
 		}
@@ -68,11 +68,11 @@ func denyAssignment(r *resource.Resource, _, p node) {
 	r.Region = "global"
 	b := &resource.Binding{Deny: resource.Bool(true)}
 	r.Facts.Binding = b
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
-	b.RoleName = p.s("denyAssignmentName")
-	b.Scope = p.s("scope")
+	b.RoleName = p.S("denyAssignmentName")
+	b.Scope = p.S("scope")
 	b.ScopeLevel = scopeLevel(b.Scope)
 	if r.Account == "" {
 		r.Account = SubscriptionOf(b.Scope)
@@ -80,27 +80,27 @@ func denyAssignment(r *resource.Resource, _, p node) {
 	// A deny assignment takes access away: it is never a public grant,
 	// nor a privileged or primitive one.
 	b.Public, b.Privileged, b.Primitive = resource.Bool(false), resource.Bool(false), resource.Bool(false)
-	if prs, st := p.objs("principals"); st == ok && len(prs) > 0 {
-		b.Principal = prs[0].s("id")
-		b.PrincipalType = prs[0].s("type")
+	if prs, st := p.Objs("principals"); st == ok && len(prs) > 0 {
+		b.Principal = prs[0].S("id")
+		b.PrincipalType = prs[0].S("type")
 	}
-	if ex, st := p.objs("excludePrincipals"); st == ok {
-		mark := p.c.count()
+	if ex, st := p.Objs("excludePrincipals"); st == ok {
+		mark := p.C.Count()
 		var ids []string
 		for _, e := range ex {
-			if id := e.s("id"); id != "" {
+			if id := e.S("id"); id != "" {
 				ids = append(ids, id)
 			}
 		}
-		if p.c.count() == mark {
+		if p.C.Count() == mark {
 			b.ExcludedPrincipals = ids
 		}
 	}
 	if perms, good := permissions(p); good {
 		b.DenyPermissions = perms
 	}
-	if cond := p.s("condition"); strings.TrimSpace(cond) != "" {
-		b.Condition = &resource.BindingCondition{Expression: cond, Version: p.s("conditionVersion")}
+	if cond := p.S("condition"); strings.TrimSpace(cond) != "" {
+		b.Condition = &resource.BindingCondition{Expression: cond, Version: p.S("conditionVersion")}
 	}
 	attr.Relate(r, "grants_on", b.Scope)
 }
@@ -121,8 +121,8 @@ func keyManagerOfDiskEncryption(t string) string {
 // otherwise networkAccessPolicy AllowAll opens it and AllowPrivate or
 // DenyAll close it. nil when neither field says (or one is of the wrong type).
 func diskPublicAccess(p node) *bool {
-	pna, pst := p.str("publicNetworkAccess")
-	nap, nst := p.str("networkAccessPolicy")
+	pna, pst := p.Str("publicNetworkAccess")
+	nap, nst := p.Str("networkAccessPolicy")
 	switch {
 	case strings.EqualFold(pna, "Disabled"):
 		return resource.Bool(false)
@@ -143,25 +143,25 @@ func disk(r *resource.Resource, row, p node) {
 	r.Class = resource.ClassDisk
 	d := &resource.Disk{}
 	r.Facts.Disk = d
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
 	d.Encrypted = resource.Bool(true)
-	d.KeyManager = keyManagerOfDiskEncryption(p.s("encryption", "type"))
+	d.KeyManager = keyManagerOfDiskEncryption(p.S("encryption", "type"))
 	d.PublicNetworkAccess = diskPublicAccess(p)
-	d.SizeGB, _ = p.integer("diskSizeGB")
-	managedBy, mst := row.str("managedBy")
+	d.SizeGB, _ = p.Integer("diskSizeGB")
+	managedBy, mst := row.Str("managedBy")
 	if managedBy != "" {
 		d.AttachedTo = append(d.AttachedTo, managedBy)
 	}
-	if extra, st := row.strs("managedByExtended"); st == ok {
+	if extra, st := row.Strs("managedByExtended"); st == ok {
 		for _, m := range extra {
 			if m != managedBy {
 				d.AttachedTo = append(d.AttachedTo, m)
 			}
 		}
 	}
-	state, sst := p.str("diskState")
+	state, sst := p.Str("diskState")
 	switch {
 	case sst == bad || mst == bad:
 	case strings.EqualFold(state, "Attached"), strings.EqualFold(state, "Reserved"), len(d.AttachedTo) > 0:
@@ -180,14 +180,14 @@ func snapshot(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassSnapshot
 	s := &resource.Snapshot{Kind: "snapshot"}
 	r.Facts.Snapshot = s
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
 	s.Encrypted = resource.Bool(true)
-	s.KeyManager = keyManagerOfDiskEncryption(p.s("encryption", "type"))
+	s.KeyManager = keyManagerOfDiskEncryption(p.S("encryption", "type"))
 	s.Public = diskPublicAccess(p)
-	s.Created = p.s("timeCreated")
-	attr.Relate(r, "created_from", p.s("creationData", "sourceResourceId"))
+	s.Created = p.S("timeCreated")
+	attr.Relate(r, "created_from", p.S("creationData", "sourceResourceId"))
 }
 
 // image: microsoft.compute/images (managed images). They are stored as
@@ -198,29 +198,29 @@ func image(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassSnapshot
 	s := &resource.Snapshot{Kind: "image"}
 	r.Facts.Snapshot = s
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
 	s.Encrypted = resource.Bool(true)
 	s.Public = resource.Bool(false)
-	sp, st := p.obj("storageProfile")
+	sp, st := p.Obj("storageProfile")
 	if st != ok {
 		return
 	}
 	disks := []node{}
-	if os, ost := sp.obj("osDisk"); ost == ok {
+	if os, ost := sp.Obj("osDisk"); ost == ok {
 		disks = append(disks, os)
 	} else if ost == bad {
 		return
 	}
-	dds, dst := sp.objs("dataDisks")
+	dds, dst := sp.Objs("dataDisks")
 	if dst == bad {
 		return
 	}
 	disks = append(disks, dds...)
 	km := "provider"
 	for _, d := range disks {
-		des, dst := d.str("diskEncryptionSet", "id")
+		des, dst := d.Str("diskEncryptionSet", "id")
 		if dst == bad {
 			return
 		}
@@ -229,13 +229,13 @@ func image(r *resource.Resource, _, p node) {
 		}
 	}
 	s.KeyManager = km
-	attr.Relate(r, "created_from", p.ref("sourceVirtualMachine"))
+	attr.Relate(r, "created_from", p.Ref("sourceVirtualMachine"))
 }
 
 // webSite: microsoft.web/sites. Function apps (kind contains functionapp)
 // are class function; other web apps are not modelled yet.
 func webSite(r *resource.Resource, row, p node) {
-	kind := strings.ToLower(row.s("kind"))
+	kind := strings.ToLower(row.S("kind"))
 	if !strings.Contains(kind, "functionapp") {
 		return
 	}
@@ -246,10 +246,10 @@ func webSite(r *resource.Resource, row, p node) {
 	for _, id := range userAssigned(row) {
 		attr.Relate(r, resource.RelRunsAs, id)
 	}
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
-	f.HTTPSOnly = p.b("httpsOnly")
+	f.HTTPSOnly = p.B("httpsOnly")
 	f.Runtime = functionRuntime(p)
 	f.RuntimeDeprecated = runtimeDeprecated(f.Runtime, now())
 	// Whether an HTTP trigger allows anonymous calls is in the function's
@@ -257,7 +257,7 @@ func webSite(r *resource.Resource, row, p node) {
 	// publicNetworkAccess says whether the app is reachable from the
 	// internet at all (null: the default, which depends on private
 	// endpoints the row does not carry, so unknown).
-	if pna, st := p.str("publicNetworkAccess"); st == ok {
+	if pna, st := p.Str("publicNetworkAccess"); st == ok {
 		switch {
 		case strings.EqualFold(pna, "Disabled"):
 			f.PublicInvocation = resource.Bool(false)
@@ -266,9 +266,9 @@ func webSite(r *resource.Resource, row, p node) {
 			f.PublicNetwork = resource.Bool(true)
 		}
 	}
-	if sn, st := p.str("virtualNetworkSubnetId"); st == ok {
+	if sn, st := p.Str("virtualNetworkSubnetId"); st == ok {
 		f.InVPC = resource.Bool(sn != "")
-	} else if st == absent && p.has("virtualNetworkSubnetId") {
+	} else if st == absent && p.Has("virtualNetworkSubnetId") {
 		f.InVPC = resource.Bool(false)
 	}
 }
@@ -276,11 +276,11 @@ func webSite(r *resource.Resource, row, p node) {
 // managedIdentityOf: "" without a managed identity, the user-assigned
 // identity ID when there is exactly one, else the identity type.
 func managedIdentityOf(row node) string {
-	t := row.s("identity", "type")
+	t := row.S("identity", "type")
 	if t == "" || strings.EqualFold(t, "None") {
 		return ""
 	}
-	if _, st := row.obj("identity", "userAssignedIdentities"); st == bad {
+	if _, st := row.Obj("identity", "userAssignedIdentities"); st == bad {
 		return ""
 	}
 	if ids := userAssigned(row); len(ids) == 1 && !strings.Contains(strings.ToLower(t), "system") {
@@ -294,23 +294,23 @@ func managedIdentityOf(row node) string {
 // functionAppConfig.runtime, or a Windows .NET siteConfig.netFrameworkVersion,
 // as "STACK|version".
 func functionRuntime(p node) string {
-	props, _ := p.objs("siteProperties", "properties")
+	props, _ := p.Objs("siteProperties", "properties")
 	for _, sp := range props {
-		if strings.EqualFold(sp.s("name"), "LinuxFxVersion") {
-			if v := sp.s("value"); v != "" {
+		if strings.EqualFold(sp.S("name"), "LinuxFxVersion") {
+			if v := sp.S("value"); v != "" {
 				return v
 			}
 		}
 	}
-	if v := p.s("siteConfig", "linuxFxVersion"); v != "" {
+	if v := p.S("siteConfig", "linuxFxVersion"); v != "" {
 		return v
 	}
-	name, nst := p.str("functionAppConfig", "runtime", "name")
-	ver, vst := p.str("functionAppConfig", "runtime", "version")
+	name, nst := p.Str("functionAppConfig", "runtime", "name")
+	ver, vst := p.Str("functionAppConfig", "runtime", "version")
 	if name != "" && nst == ok && vst != bad {
 		return strings.ToUpper(name) + "|" + ver
 	}
-	if v := p.s("siteConfig", "netFrameworkVersion"); v != "" {
+	if v := p.S("siteConfig", "netFrameworkVersion"); v != "" {
 		return "DOTNET|" + strings.TrimPrefix(strings.ToLower(v), "v")
 	}
 	return ""
@@ -379,16 +379,16 @@ func managedCluster(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassKubernetes
 	kc := &resource.Kubernetes{}
 	r.Facts.Kubernetes = kc
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
-	kc.Version = p.s("currentKubernetesVersion")
+	kc.Version = p.S("currentKubernetesVersion")
 	if kc.Version == "" {
-		kc.Version = p.s("kubernetesVersion")
+		kc.Version = p.S("kubernetesVersion")
 	}
-	if api, st := p.obj("apiServerAccessProfile"); st != bad {
-		private, pst := api.boolean("enablePrivateCluster")
-		ranges, rst := api.strs("authorizedIPRanges")
+	if api, st := p.Obj("apiServerAccessProfile"); st != bad {
+		private, pst := api.Boolean("enablePrivateCluster")
+		ranges, rst := api.Strs("authorizedIPRanges")
 		if pst != bad {
 			kc.PublicEndpoint = resource.Bool(!attr.Any(private))
 			if !attr.Any(private) && rst != bad {
@@ -399,37 +399,37 @@ func managedCluster(r *resource.Resource, _, p node) {
 			}
 		}
 	}
-	kc.RBAC = p.b("enableRBAC")
+	kc.RBAC = p.B("enableRBAC")
 	// Local accounts (the cluster admin certificate) are legacy
 	// authentication unless they are disabled with Entra ID integration.
-	dla, dst := p.boolean("disableLocalAccounts")
-	_, ast := p.obj("aadProfile")
+	dla, dst := p.Boolean("disableLocalAccounts")
+	_, ast := p.Obj("aadProfile")
 	if dst != bad && ast != bad && (dst == ok || ast == absent) {
 		kc.LegacyAuth = resource.Bool(!(attr.Any(dla) && ast == ok))
 	}
-	if np, st := p.obj("networkProfile"); st == ok {
-		pol, pst := np.str("networkPolicy")
+	if np, st := p.Obj("networkProfile"); st == ok {
+		pol, pst := np.Str("networkPolicy")
 		if pst != bad {
 			kc.NetworkPolicy = resource.Bool(pol != "" && !strings.EqualFold(pol, "none"))
 		}
 	}
-	if au, st := p.obj("autoUpgradeProfile"); st == ok {
-		ch, cst := au.str("upgradeChannel")
-		os, ost := au.str("nodeOSUpgradeChannel")
+	if au, st := p.Obj("autoUpgradeProfile"); st == ok {
+		ch, cst := au.Str("upgradeChannel")
+		os, ost := au.Str("nodeOSUpgradeChannel")
 		if cst != bad && ost != bad {
 			on := (ch != "" && !strings.EqualFold(ch, "none")) ||
 				strings.EqualFold(os, "NodeImage") || strings.EqualFold(os, "SecurityPatch")
 			kc.NodeAutoUpgrade = resource.Bool(on)
 		}
 	}
-	kms, kst := p.boolean("securityProfile", "azureKeyVaultKms", "enabled")
+	kms, kst := p.Boolean("securityProfile", "azureKeyVaultKms", "enabled")
 	if kst != bad {
 		kc.SecretsEncrypted = resource.Bool(attr.Any(kms))
 	}
-	if pools, st := p.objs("agentPoolProfiles"); st == ok && len(pools) > 0 {
+	if pools, st := p.Objs("agentPoolProfiles"); st == ok && len(pools) > 0 {
 		publicNodes, broken := false, false
 		for _, pool := range pools {
-			v, vst := pool.boolean("enableNodePublicIP")
+			v, vst := pool.Boolean("enableNodePublicIP")
 			broken = broken || vst == bad
 			publicNodes = publicNodes || attr.Any(v)
 		}
@@ -442,17 +442,17 @@ func managedCluster(r *resource.Resource, _, p node) {
 // frontendsPublic reads frontendIPConfigurations: whether one has a public
 // IP (nil when the list is of the wrong type), relating each public IP.
 func frontendsPublic(r *resource.Resource, p node) *bool {
-	fes, st := p.objs("frontendIPConfigurations")
+	fes, st := p.Objs("frontendIPConfigurations")
 	if st != ok {
 		return nil
 	}
 	public, broken := false, false
 	for _, fe := range fes {
-		q, qst := fe.obj("properties")
+		q, qst := fe.Obj("properties")
 		if qst == absent {
 			q = fe
 		}
-		id, ist := q.str("publicIPAddress", "id")
+		id, ist := q.Str("publicIPAddress", "id")
 		broken = broken || qst == bad || ist == bad
 		if id != "" {
 			public = true
@@ -468,7 +468,7 @@ func frontendsPublic(r *resource.Resource, p node) *bool {
 // props returns an ARM sub-resource's properties (or the object itself
 // when flat), ok false when properties is of the wrong type.
 func props(n node) (node, bool) {
-	q, st := n.obj("properties")
+	q, st := n.Obj("properties")
 	switch st {
 	case bad:
 		return q, false
@@ -484,20 +484,20 @@ func loadBalancer(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassLoadBalancer
 	lb := &resource.LoadBalancer{}
 	r.Facts.LoadBalancer = lb
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
 	lb.Public = frontendsPublic(r, p)
 	lb.WAF = resource.Bool(false)
-	rules, st := p.objs("loadBalancingRules")
+	rules, st := p.Objs("loadBalancingRules")
 	if st != ok {
 		return
 	}
 	listeners := []resource.Listener{}
 	for _, rule := range rules {
 		q, good := props(rule)
-		proto, pst := q.str("protocol")
-		port, rst := q.integer("frontendPort")
+		proto, pst := q.Str("protocol")
+		port, rst := q.Integer("frontendPort")
 		if !good || pst == bad || rst == bad {
 			return
 		}
@@ -522,13 +522,13 @@ var appGwPolicyMinTLS = map[string]string{
 
 // sslPolicyMin reads an sslPolicy object: its name and minimum TLS version.
 func sslPolicyMin(pol node) (name, min string, good bool) {
-	name, s1 := pol.str("policyName")
-	mpv, s2 := pol.str("minProtocolVersion")
+	name, s1 := pol.Str("policyName")
+	mpv, s2 := pol.Str("minProtocolVersion")
 	if s1 == bad || s2 == bad {
 		return "", "", false
 	}
 	if name == "" {
-		name = pol.s("policyType")
+		name = pol.S("policyType")
 	}
 	switch {
 	case mpv != "":
@@ -544,12 +544,12 @@ func appGateway(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassLoadBalancer
 	lb := &resource.LoadBalancer{}
 	r.Facts.LoadBalancer = lb
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
 	lb.Public = frontendsPublic(r, p)
-	wafOn, wst := p.boolean("webApplicationFirewallConfiguration", "enabled")
-	fwp, fst := p.str("firewallPolicy", "id")
+	wafOn, wst := p.Boolean("webApplicationFirewallConfiguration", "enabled")
+	fwp, fst := p.Str("firewallPolicy", "id")
 	switch {
 	case attr.Any(wafOn) || fwp != "":
 		lb.WAF = resource.Bool(true)
@@ -558,23 +558,23 @@ func appGateway(r *resource.Resource, _, p node) {
 	}
 
 	byID := func(key string) (map[string]node, bool) {
-		items, st := p.objs(key)
+		items, st := p.Objs(key)
 		if st == bad {
 			return nil, false
 		}
 		m := map[string]node{}
 		for _, it := range items {
-			m[strings.ToLower(it.s("id"))] = it
+			m[strings.ToLower(it.S("id"))] = it
 		}
 		return m, true
 	}
-	mark := p.c.count()
+	mark := p.C.Count()
 	ports, g1 := byID("frontendPorts")
 	profiles, g2 := byID("sslProfiles")
 	redirects, g3 := byID("redirectConfigurations")
-	listenerNodes, lst := p.objs("httpListeners")
-	rrules, rst := p.objs("requestRoutingRules")
-	gwPol, gst := p.obj("sslPolicy")
+	listenerNodes, lst := p.Objs("httpListeners")
+	rrules, rst := p.Objs("requestRoutingRules")
+	gwPol, gst := p.Obj("sslPolicy")
 	gwName, gwMin, g4 := sslPolicyMin(gwPol)
 	if !g1 || !g2 || !g3 || !g4 || lst != ok || rst == bad || gst == bad {
 		return
@@ -584,51 +584,51 @@ func appGateway(r *resource.Resource, _, p node) {
 	isHTTPS := map[string]bool{}
 	for _, ln := range listenerNodes {
 		q, _ := props(ln)
-		isHTTPS[strings.ToLower(ln.s("id"))] = strings.EqualFold(q.s("protocol"), "Https")
+		isHTTPS[strings.ToLower(ln.S("id"))] = strings.EqualFold(q.S("protocol"), "Https")
 	}
 	for _, rr := range rrules {
 		q, good := props(rr)
 		if !good {
 			return
 		}
-		rc := redirects[strings.ToLower(q.ref("redirectConfiguration"))]
-		if rc.m == nil {
+		rc := redirects[strings.ToLower(q.Ref("redirectConfiguration"))]
+		if rc.M == nil {
 			continue
 		}
 		rq, _ := props(rc)
-		target := rq.ref("targetListener")
-		url := strings.ToLower(rq.s("targetUrl"))
+		target := rq.Ref("targetListener")
+		url := strings.ToLower(rq.S("targetUrl"))
 		if isHTTPS[strings.ToLower(target)] || strings.HasPrefix(url, "https://") {
-			redirecting[strings.ToLower(q.ref("httpListener"))] = true
+			redirecting[strings.ToLower(q.Ref("httpListener"))] = true
 		}
 	}
 	listeners := make([]resource.Listener, 0, len(listenerNodes))
 	httpOpen, weak, unknownTLS := false, false, false
 	for _, ln := range listenerNodes {
 		q, good := props(ln)
-		proto, pst := q.str("protocol")
+		proto, pst := q.Str("protocol")
 		if !good || pst == bad {
 			return
 		}
 		l := resource.Listener{Protocol: strings.ToUpper(proto)}
-		if pt := ports[strings.ToLower(q.ref("frontendPort"))]; pt.m != nil {
+		if pt := ports[strings.ToLower(q.Ref("frontendPort"))]; pt.M != nil {
 			pq, _ := props(pt)
-			if port, _ := pq.integer("port"); port != nil {
+			if port, _ := pq.Integer("port"); port != nil {
 				l.Port = *port
 			}
 		}
 		switch strings.ToUpper(proto) {
 		case "HTTP":
-			red := redirecting[strings.ToLower(ln.s("id"))]
+			red := redirecting[strings.ToLower(ln.S("id"))]
 			l.RedirectsToHTTPS = resource.Bool(red)
 			if !red {
 				httpOpen = true
 			}
 		case "HTTPS":
 			l.TLSPolicy, l.MinTLSVersion = gwName, gwMin
-			if prof := profiles[strings.ToLower(q.ref("sslProfile"))]; prof.m != nil {
+			if prof := profiles[strings.ToLower(q.Ref("sslProfile"))]; prof.M != nil {
 				pq, _ := props(prof)
-				name, min, good := sslPolicyMin(pq.o("sslPolicy"))
+				name, min, good := sslPolicyMin(pq.O("sslPolicy"))
 				if !good {
 					return
 				}
@@ -645,7 +645,7 @@ func appGateway(r *resource.Resource, _, p node) {
 		}
 		listeners = append(listeners, l)
 	}
-	if p.c.count() != mark {
+	if p.C.Count() != mark {
 		return // a field of a listener, port, profile or redirect had the wrong type
 	}
 	lb.Listeners = listeners
@@ -672,26 +672,26 @@ func messaging(kind string) normalizer {
 		r.Class = resource.ClassQueue
 		q := &resource.Queue{Kind: kind}
 		r.Facts.Queue = q
-		if p.m == nil {
+		if p.M == nil {
 			return
 		}
-		if v := p.s("minimumTlsVersion"); v != "" {
+		if v := p.S("minimumTlsVersion"); v != "" {
 			q.MinTLSVersion = tlsVersion(v)
 		}
-		q.LocalAuth = not(p.b("disableLocalAuth"))
-		switch p.enum(k("publicNetworkAccess"), "Enabled", "Disabled", "SecuredByPerimeter") {
+		q.LocalAuth = attr.Not(p.B("disableLocalAuth"))
+		switch p.Enum(k("publicNetworkAccess"), "Enabled", "Disabled", "SecuredByPerimeter") {
 		case 0:
 			q.PublicNetwork = resource.Bool(true)
 		case 1, 2:
 			q.PublicNetwork = resource.Bool(false)
 		}
-		enc, est := p.obj("encryption")
+		enc, est := p.Obj("encryption")
 		switch est {
 		case absent:
 			q.Encrypted, q.KeyManager = resource.Bool(true), "provider"
 		case ok:
 			q.Encrypted = resource.Bool(true)
-			switch enc.enum(k("keySource"), "Microsoft.KeyVault") {
+			switch enc.Enum(k("keySource"), "Microsoft.KeyVault") {
 			case 0:
 				q.KeyManager = "customer"
 			case -1:
@@ -710,19 +710,19 @@ func vaultSecret(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassSecret
 	s := &resource.Secret{}
 	r.Facts.Secret = s
-	a, st := p.obj("attributes")
+	a, st := p.Obj("attributes")
 	if st != ok {
 		return
 	}
-	s.Enabled = a.b("enabled")
-	exp, est := a.integer("exp")
+	s.Enabled = a.B("enabled")
+	exp, est := a.Integer("exp")
 	if exp != nil && *exp > 0 {
 		s.Expires = unixRFC3339(int64(*exp))
 	}
 	if est != bad {
 		s.ExpirySet = resource.Bool(s.Expires != "")
 	}
-	if up, _ := a.integer("updated"); up != nil && *up > 0 {
+	if up, _ := a.Integer("updated"); up != nil && *up > 0 {
 		s.LastRotated = unixRFC3339(int64(*up))
 	}
 }
@@ -732,18 +732,18 @@ func containerRegistry(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassContainerRegistry
 	g := &resource.Registry{}
 	r.Facts.Registry = g
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
-	g.AdminUser = p.b("adminUserEnabled")
+	g.AdminUser = p.B("adminUserEnabled")
 	// anonymousPullEnabled: anyone can pull images without credentials.
-	if v, st := p.boolean("anonymousPullEnabled"); st == ok {
+	if v, st := p.Boolean("anonymousPullEnabled"); st == ok {
 		g.Public = v
-	} else if st == absent && p.has("anonymousPullEnabled") {
+	} else if st == absent && p.Has("anonymousPullEnabled") {
 		g.Public = resource.Bool(false)
 	}
-	pna, pst := p.str("publicNetworkAccess")
-	da, dst := p.str("networkRuleSet", "defaultAction")
+	pna, pst := p.Str("publicNetworkAccess")
+	da, dst := p.Str("networkRuleSet", "defaultAction")
 	switch {
 	case strings.EqualFold(pna, "Disabled"):
 		g.PublicNetwork = resource.Bool(false)
@@ -753,7 +753,7 @@ func containerRegistry(r *resource.Resource, _, p node) {
 	case strings.EqualFold(pna, "Enabled"):
 		g.PublicNetwork = resource.Bool(true)
 	}
-	switch p.enum(k("encryption", "status"), "enabled", "disabled") {
+	switch p.Enum(k("encryption", "status"), "enabled", "disabled") {
 	case 0:
 		g.KeyManager = "customer"
 	case 1:
@@ -774,16 +774,16 @@ func dnsZone(public bool) normalizer {
 			z.Public = resource.Bool(false)
 			return
 		}
-		if p.m == nil {
+		if p.M == nil {
 			return
 		}
-		switch p.enum(k("zoneType"), "Public", "Private") {
+		switch p.Enum(k("zoneType"), "Public", "Private") {
 		case 0:
 			z.Public = resource.Bool(true)
 		case 1:
 			z.Public = resource.Bool(false)
 		case -2:
-			if _, st := p.str("zoneType"); st == absent {
+			if _, st := p.Str("zoneType"); st == absent {
 				z.Public = resource.Bool(true) // zoneType defaults to Public
 			}
 		}
@@ -805,10 +805,10 @@ func cdnEndpoint(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassCDN
 	c := &resource.CDN{}
 	r.Facts.CDN = c
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
-	httpAllowed, hst := p.boolean("isHttpAllowed")
+	httpAllowed, hst := p.Boolean("isHttpAllowed")
 	switch {
 	case hst == ok && !*httpAllowed:
 		c.ViewerHTTPSOnly = resource.Bool(true)
@@ -818,7 +818,7 @@ func cdnEndpoint(r *resource.Resource, _, p node) {
 			c.ViewerHTTPSOnly = resource.Bool(red)
 		}
 	}
-	if waf, st := p.str("webApplicationFirewallPolicyLink", "id"); st == ok {
+	if waf, st := p.Str("webApplicationFirewallPolicyLink", "id"); st == ok {
 		c.WAF = resource.Bool(waf != "")
 	} else if st == absent {
 		c.WAF = resource.Bool(false)
@@ -828,25 +828,25 @@ func cdnEndpoint(r *resource.Resource, _, p node) {
 // cdnHTTPSRedirect reports whether a classic CDN endpoint's delivery policy
 // redirects every request (or every HTTP request) to HTTPS.
 func cdnHTTPSRedirect(p node) (redirect, good bool) {
-	mark := p.c.count()
+	mark := p.C.Count()
 	defer func() {
-		if p.c.count() != mark {
+		if p.C.Count() != mark {
 			redirect, good = false, false
 		}
 	}()
-	rules, st := p.objs("deliveryPolicy", "rules")
+	rules, st := p.Objs("deliveryPolicy", "rules")
 	if st == bad {
 		return false, false
 	}
 	for _, rule := range rules {
-		acts, ast := rule.objs("actions")
-		conds, cst := rule.objs("conditions")
+		acts, ast := rule.Objs("actions")
+		conds, cst := rule.Objs("conditions")
 		if ast == bad || cst == bad {
 			return false, false
 		}
 		toHTTPS := false
 		for _, a := range acts {
-			if strings.EqualFold(a.s("name"), "UrlRedirect") && strings.EqualFold(a.s("parameters", "destinationProtocol"), "Https") {
+			if strings.EqualFold(a.S("name"), "UrlRedirect") && strings.EqualFold(a.S("parameters", "destinationProtocol"), "Https") {
 				toHTTPS = true
 			}
 		}
@@ -855,7 +855,7 @@ func cdnHTTPSRedirect(p node) (redirect, good bool) {
 		}
 		onlyScheme := true
 		for _, c := range conds {
-			if !strings.EqualFold(c.s("name"), "RequestScheme") {
+			if !strings.EqualFold(c.S("name"), "RequestScheme") {
 				onlyScheme = false
 			}
 		}
@@ -873,16 +873,16 @@ func frontDoor(r *resource.Resource, _, p node) {
 	c := &resource.CDN{}
 	r.Facts.CDN = c
 	r.Region = "global"
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
-	if fes, st := p.objs("frontendEndpoints"); st == ok && len(fes) > 0 {
+	if fes, st := p.Objs("frontendEndpoints"); st == ok && len(fes) > 0 {
 		waf, broken := true, false
 		min := ""
 		for _, fe := range fes {
 			q, good := props(fe)
-			id, ist := q.str("webApplicationFirewallPolicyLink", "id")
-			v, vst := q.str("customHttpsConfiguration", "minimumTlsVersion")
+			id, ist := q.Str("webApplicationFirewallPolicyLink", "id")
+			v, vst := q.Str("customHttpsConfiguration", "minimumTlsVersion")
 			if !good || ist == bad || vst == bad {
 				broken = true
 				continue
@@ -901,8 +901,8 @@ func frontDoor(r *resource.Resource, _, p node) {
 			c.MinTLSVersion = min
 		}
 	}
-	mark := p.c.count()
-	rules, st := p.objs("routingRules")
+	mark := p.C.Count()
+	rules, st := p.Objs("routingRules")
 	if st != ok {
 		return
 	}
@@ -910,16 +910,16 @@ func frontDoor(r *resource.Resource, _, p node) {
 	forwards := 0
 	for _, rule := range rules {
 		q, good := props(rule)
-		accepted, ast := q.strs("acceptedProtocols")
-		rc, rst := q.obj("routeConfiguration")
+		accepted, ast := q.Strs("acceptedProtocols")
+		rc, rst := q.Obj("routeConfiguration")
 		if !good || ast == bad || rst == bad {
 			broken = true
 			continue
 		}
-		if strings.EqualFold(q.s("enabledState"), "Disabled") {
+		if strings.EqualFold(q.S("enabledState"), "Disabled") {
 			continue
 		}
-		odata := strings.ToLower(rc.s("@odata.type"))
+		odata := strings.ToLower(rc.S("@odata.type"))
 		isRedirect := strings.Contains(odata, "redirectconfiguration")
 		acceptsHTTP := false
 		for _, a := range accepted {
@@ -927,17 +927,17 @@ func frontDoor(r *resource.Resource, _, p node) {
 				acceptsHTTP = true
 			}
 		}
-		if acceptsHTTP && !(isRedirect && strings.EqualFold(rc.s("redirectProtocol"), "HttpsOnly")) {
+		if acceptsHTTP && !(isRedirect && strings.EqualFold(rc.S("redirectProtocol"), "HttpsOnly")) {
 			viewerHTTPS = false
 		}
 		if !isRedirect {
 			forwards++
-			if !strings.EqualFold(rc.s("forwardingProtocol"), "HttpsOnly") {
+			if !strings.EqualFold(rc.S("forwardingProtocol"), "HttpsOnly") {
 				originHTTPS = false
 			}
 		}
 	}
-	if broken || p.c.count() != mark {
+	if broken || p.C.Count() != mark {
 		return // a routing rule field had the wrong type
 	}
 	c.ViewerHTTPSOnly = resource.Bool(viewerHTTPS)
@@ -957,11 +957,11 @@ func apiManagement(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassAPIGateway
 	g := &resource.APIGateway{}
 	r.Facts.APIGateway = g
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
-	pna, pst := p.str("publicNetworkAccess")
-	vnt, vst := p.str("virtualNetworkType")
+	pna, pst := p.Str("publicNetworkAccess")
+	vnt, vst := p.Str("virtualNetworkType")
 	switch {
 	case strings.EqualFold(pna, "Disabled"), strings.EqualFold(vnt, "Internal"):
 		g.Public = resource.Bool(false)
@@ -969,12 +969,12 @@ func apiManagement(r *resource.Resource, _, p node) {
 	case vnt != "" || pna != "":
 		g.Public = resource.Bool(true)
 	}
-	cp, st := p.obj("customProperties")
+	cp, st := p.Obj("customProperties")
 	if st != ok {
 		return
 	}
-	tls10, s1 := cp.boolean(apimProtocol + "Tls10")
-	tls11, s2 := cp.boolean(apimProtocol + "Tls11")
+	tls10, s1 := cp.Boolean(apimProtocol + "Tls10")
+	tls11, s2 := cp.Boolean(apimProtocol + "Tls11")
 	if s1 == ok && s2 == ok {
 		switch {
 		case *tls10:
@@ -993,19 +993,19 @@ func flowLog(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassFlowLog
 	f := &resource.FlowLog{}
 	r.Facts.FlowLog = f
-	if p.m == nil {
+	if p.M == nil {
 		return
 	}
-	f.Enabled = p.b("enabled")
-	if t := p.s("targetResourceId"); t != "" {
+	f.Enabled = p.B("enabled")
+	if t := p.S("targetResourceId"); t != "" {
 		f.Targets = []string{t}
 		attr.Relate(r, resource.RelFlowLogsOf, t)
 	}
 	// Retention disabled (or 0 days) keeps the logs forever: no day count.
-	if on, _ := p.boolean("retentionPolicy", "enabled"); attr.Any(on) {
-		if d, _ := p.integer("retentionPolicy", "days"); d != nil && *d > 0 {
+	if on, _ := p.Boolean("retentionPolicy", "enabled"); attr.Any(on) {
+		if d, _ := p.Integer("retentionPolicy", "days"); d != nil && *d > 0 {
 			f.RetentionDays = d
 		}
 	}
-	attr.Relate(r, resource.RelLogsTo, p.s("storageId"))
+	attr.Relate(r, resource.RelLogsTo, p.S("storageId"))
 }

@@ -1,0 +1,308 @@
+package attr
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	gojson "github.com/goccy/go-json"
+)
+
+// The typed reader the format importers share (AWS Config items, Resource
+// Graph rows): a field of the wrong type (a string where the export has an
+// object, a number where it has text) is reported once as a Problem naming
+// the resource and the field path, and the facts that depend on it are
+// left unset (UNKNOWN): a wrong type never gives a value. A "row" is one
+// exported resource (a configuration item, a Resource Graph row, a CLI
+// output).
+
+// State is what a typed read of a row field found.
+type State int
+
+const (
+	Absent State = iota // missing or JSON null: the row did not say
+	OK                  // present with the expected type
+	Bad                 // present with another type: reported as a problem
+)
+
+// Checker collects the problems of one row: every field read with the
+// wrong type is reported once, with the resource ID and the field path,
+// and the fact that depends on it is left unset (UNKNOWN).
+type Checker struct {
+	ID       string
+	Problems []Problem
+	seen     map[string]bool
+	bad      int
+}
+
+// Count is the number of wrong-typed reads so far (a field read twice
+// counts twice, though it is reported once): a normalizer compares it
+// before and after reading a group of fields to drop the facts the group
+// gives when one of them had the wrong type.
+func (c *Checker) Count() int { return c.bad }
+
+// Wrong reports a field of the wrong type (want: what the reader expected;
+// got: the value found).
+func (c *Checker) Wrong(field, want string, got any) {
+	c.bad++
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
+	if c.seen[field] {
+		return
+	}
+	c.seen[field] = true
+	c.Problems = append(c.Problems, Problem{
+		Resource: c.ID, Field: field,
+		Err: fmt.Sprintf("%s: want %s, got %s", field, want, Kind(got)),
+	})
+}
+
+// Kind names the JSON type of a decoded value, for problem messages.
+func Kind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case float64, gojson.Number, int:
+		return "number"
+	case []any:
+		return "array"
+	case M:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// Node is an object of a row with its field path from the row ("" for the
+// row itself) and the row's Checker. A zero Node (M nil) reads as Absent.
+type Node struct {
+	M    M
+	Path string
+	C    *Checker
+}
+
+// Field is the path of the field at keys below the node.
+func (n Node) Field(keys ...string) string {
+	p := n.Path
+	for _, k := range keys {
+		if p == "" {
+			p = k
+		} else {
+			p += "." + k
+		}
+	}
+	return p
+}
+
+// Lookup follows keys through nested objects. A value on the way that is
+// neither an object (nor a string holding one) nor null is reported.
+func (n Node) Lookup(keys ...string) (any, State) {
+	if n.M == nil {
+		return nil, Absent
+	}
+	var cur any = n.M
+	for i, k := range keys {
+		var o M
+		switch t := cur.(type) {
+		case M:
+			o = t
+		case nil:
+			return nil, Absent
+		default:
+			if o = AsObj(t); o == nil {
+				n.C.Wrong(n.Field(keys[:i]...), "object", t)
+				return nil, Bad
+			}
+		}
+		v, found := Get(o, k)
+		if !found || v == nil {
+			return nil, Absent
+		}
+		cur = v
+	}
+	return cur, OK
+}
+
+// Has reports whether the key is present, even as null.
+func (n Node) Has(key string) bool { return n.M != nil && Has(n.M, key) }
+
+// Present reports whether the node is an object the row carried.
+func (n Node) Present() bool { return n.M != nil }
+
+// Str reads text. A number, boolean, object or array where text belongs
+// is a problem.
+func (n Node) Str(keys ...string) (string, State) {
+	v, st := n.Lookup(keys...)
+	if st != OK {
+		return "", st
+	}
+	s, isStr := v.(string)
+	if !isStr {
+		n.C.Wrong(n.Field(keys...), "string", v)
+		return "", Bad
+	}
+	return s, OK
+}
+
+// S reads text, "" when Absent or of the wrong type (reported).
+func (n Node) S(keys ...string) string { v, _ := n.Str(keys...); return v }
+
+// Boolean reads a JSON boolean or the text "true"/"false".
+func (n Node) Boolean(keys ...string) (*bool, State) {
+	v, st := n.Lookup(keys...)
+	if st != OK {
+		return nil, st
+	}
+	if b := AsBool(v); b != nil {
+		return b, OK
+	}
+	n.C.Wrong(n.Field(keys...), "boolean", v)
+	return nil, Bad
+}
+
+// B reads a boolean, nil when Absent or of the wrong type (reported).
+func (n Node) B(keys ...string) *bool { v, _ := n.Boolean(keys...); return v }
+
+// Integer reads a whole JSON number or a numeric text.
+func (n Node) Integer(keys ...string) (*int, State) {
+	v, st := n.Lookup(keys...)
+	if st != OK {
+		return nil, st
+	}
+	switch t := v.(type) {
+	case float64:
+		if t == math.Trunc(t) && math.Abs(t) <= 1e15 {
+			i := int(t)
+			return &i, OK
+		}
+	case gojson.Number:
+		if i, err := t.Int64(); err == nil && i <= 1e15 && i >= -1e15 {
+			x := int(i)
+			return &x, OK
+		}
+	case string:
+		if i, err := strconv.Atoi(strings.TrimSpace(t)); err == nil {
+			return &i, OK
+		}
+	}
+	n.C.Wrong(n.Field(keys...), "integer", v)
+	return nil, Bad
+}
+
+// I reads an integer, nil when Absent or of the wrong type (reported).
+func (n Node) I(keys ...string) *int { v, _ := n.Integer(keys...); return v }
+
+// Obj reads a nested object; the returned Node is zero unless OK.
+func (n Node) Obj(keys ...string) (Node, State) {
+	v, st := n.Lookup(keys...)
+	if st != OK {
+		return Node{C: n.C}, st
+	}
+	o := AsObj(v)
+	if o == nil {
+		n.C.Wrong(n.Field(keys...), "object", v)
+		return Node{C: n.C}, Bad
+	}
+	return Node{M: o, Path: n.Field(keys...), C: n.C}, OK
+}
+
+// O reads a nested object, a zero Node when Absent or wrong (reported).
+func (n Node) O(keys ...string) Node { v, _ := n.Obj(keys...); return v }
+
+// Objs reads an array of objects. An element of another type makes the
+// whole list Bad (a partial list could turn a FAIL into a PASS); null
+// elements are skipped.
+func (n Node) Objs(keys ...string) ([]Node, State) {
+	v, st := n.Lookup(keys...)
+	if st != OK {
+		return nil, st
+	}
+	a := AsArr(v)
+	if a == nil {
+		n.C.Wrong(n.Field(keys...), "array", v)
+		return nil, Bad
+	}
+	out := make([]Node, 0, len(a))
+	base := n.Field(keys...)
+	for i, e := range a {
+		if e == nil {
+			continue
+		}
+		o := AsObj(e)
+		if o == nil {
+			n.C.Wrong(fmt.Sprintf("%s[%d]", base, i), "object", e)
+			return nil, Bad
+		}
+		out = append(out, Node{M: o, Path: fmt.Sprintf("%s[%d]", base, i), C: n.C})
+	}
+	return out, OK
+}
+
+// Strs reads an array of strings. An element of another type makes the
+// whole list Bad.
+func (n Node) Strs(keys ...string) ([]string, State) {
+	v, st := n.Lookup(keys...)
+	if st != OK {
+		return nil, st
+	}
+	if s, isStr := v.(string); isStr {
+		// Exports write lists as arrays; a string is accepted only
+		// when it holds a JSON array (a single value where a list belongs
+		// could drop a "*" and turn a FAIL into a PASS).
+		if a := AsArr(s); a != nil {
+			v = a
+		}
+	}
+	a, isArr := v.([]any)
+	if !isArr {
+		n.C.Wrong(n.Field(keys...), "array of strings", v)
+		return nil, Bad
+	}
+	out := make([]string, 0, len(a))
+	for i, e := range a {
+		if e == nil {
+			continue
+		}
+		s, isStr := e.(string)
+		if !isStr {
+			n.C.Wrong(fmt.Sprintf("%s[%d]", n.Field(keys...), i), "string", e)
+			return nil, Bad
+		}
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out, OK
+}
+
+// Ref reads the "id" of a reference object at the path ({"id": "..."}).
+func (n Node) Ref(keys ...string) string { return n.S(append(keys, "id")...) }
+
+// Enum reads text and compares it case-insensitively with the values: the
+// index of the match, -1 for other text, -2 when Absent or Bad.
+func (n Node) Enum(keys []string, values ...string) int {
+	s, st := n.Str(keys...)
+	if st != OK {
+		return -2
+	}
+	for i, v := range values {
+		if strings.EqualFold(s, v) {
+			return i
+		}
+	}
+	return -1
+}
+
+// Not negates a fact, keeping nil (unknown).
+func Not(b *bool) *bool {
+	if b == nil {
+		return nil
+	}
+	v := !*b
+	return &v
+}
