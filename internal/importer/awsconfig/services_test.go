@@ -331,3 +331,21 @@ func TestRoute53RecordSets(t *testing.T) {
 		t.Errorf("a value of the wrong type: %d problems", n)
 	}
 }
+
+func TestRoute53RecordSetsAccount(t *testing.T) {
+	var doc any
+	_ = json.Unmarshal([]byte(`{"ResourceRecordSets":[{"Name":"a.example.com.","Type":"CNAME","ResourceRecords":[{"Value":"b.example.com"}]}]}`), &doc)
+	zone := awsconfig.Parse(t.Context(), "exports/route53/Z1ABC.json", doc).Resources[0]
+	if zone.Account != "" {
+		t.Fatalf("account %q from a path without one", zone.Account)
+	}
+	other := &resource.Resource{Provider: resource.AWS, Account: "111122223333", ID: "arn:aws:s3:::b", Type: "AWS::S3::Bucket"}
+	if _, problems := awsconfig.Finalize([]*resource.Resource{zone, other}); len(problems) != 0 || zone.Account != "111122223333" {
+		t.Errorf("the only account: %q, %v", zone.Account, problems)
+	}
+	zone.Account = ""
+	two := &resource.Resource{Provider: resource.AWS, Account: "444455556666", ID: "arn:aws:s3:::c", Type: "AWS::S3::Bucket"}
+	if _, problems := awsconfig.Finalize([]*resource.Resource{zone, other, two}); len(problems) != 1 || zone.Account != "" {
+		t.Errorf("two accounts: %q, %v", zone.Account, problems)
+	}
+}
