@@ -1,6 +1,7 @@
 package finding
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strings"
@@ -149,10 +150,13 @@ type Summary struct {
 // Summarize computes the summary of findings. Every rule in rules appears in
 // Summary.Rules, with zero counts when it produced no finding; rules that
 // produced findings but are not in the list are added from the findings.
+//
+// It is one pass over the findings; the rule, severity and provider of the
+// previous finding are remembered, as findings come grouped by rule.
 func Summarize(findings []Finding, rules []RuleInfo) Summary {
 	s := Summary{BySeverity: map[Severity]Counts{}}
-	byRule := map[string]*RuleSummary{}
-	var order []string
+	byRule := make(map[string]*RuleSummary, len(rules))
+	order := make([]string, 0, len(rules))
 	for _, r := range rules {
 		if _, ok := byRule[r.ID]; ok {
 			continue
@@ -161,45 +165,71 @@ func Summarize(findings []Finding, rules []RuleInfo) Summary {
 		order = append(order, r.ID)
 	}
 	type provAcc struct {
-		ps        ProviderSummary
-		resources map[string]bool
-		accounts  map[string]bool
+		ps ProviderSummary
+		// resources and accounts are sets of IDs; the provider is the
+		// other half of a resource's identity.
+		resources map[string]struct{}
+		accounts  map[string]struct{}
+		lastID    string
+		lastAcct  string
 	}
 	byProv := map[resource.Provider]*provAcc{}
-	allRes := map[string]bool{}
+	bySev := map[Severity]*Counts{}
+	var (
+		rs *RuleSummary
+		sc *Counts
+		p  *provAcc
+	)
 	for i := range findings {
 		f := &findings[i]
 		s.Counts.Add(f)
-		c := s.BySeverity[f.Severity]
-		c.Add(f)
-		s.BySeverity[f.Severity] = c
-		allRes[string(f.Resource.Provider)+"\x00"+f.Resource.ID] = true
 
-		rs, ok := byRule[f.RuleID]
-		if !ok {
-			rs = &RuleSummary{RuleID: f.RuleID, Title: f.Title, Severity: f.Severity}
-			byRule[f.RuleID] = rs
-			order = append(order, f.RuleID)
+		if sc == nil || f.Severity != findings[i-1].Severity {
+			if sc = bySev[f.Severity]; sc == nil {
+				sc = &Counts{}
+				bySev[f.Severity] = sc
+			}
+		}
+		sc.Add(f)
+
+		if rs == nil || f.RuleID != rs.RuleID {
+			var ok bool
+			if rs, ok = byRule[f.RuleID]; !ok {
+				rs = &RuleSummary{RuleID: f.RuleID, Title: f.Title, Severity: f.Severity}
+				byRule[f.RuleID] = rs
+				order = append(order, f.RuleID)
+			}
 		}
 		rs.Counts.Add(f)
 
-		p := byProv[f.Resource.Provider]
-		if p == nil {
-			p = &provAcc{ps: ProviderSummary{Provider: f.Resource.Provider}, resources: map[string]bool{}, accounts: map[string]bool{}}
-			byProv[f.Resource.Provider] = p
+		if p == nil || f.Resource.Provider != p.ps.Provider {
+			if p = byProv[f.Resource.Provider]; p == nil {
+				p = &provAcc{ps: ProviderSummary{Provider: f.Resource.Provider},
+					resources: map[string]struct{}{}, accounts: map[string]struct{}{}}
+				byProv[f.Resource.Provider] = p
+			}
 		}
 		p.ps.Counts.Add(f)
-		p.resources[f.Resource.ID] = true
-		if f.Resource.Account != "" {
-			p.accounts[f.Resource.Account] = true
+		if id := f.Resource.ID; id != p.lastID || len(p.resources) == 0 {
+			p.resources[id] = struct{}{}
+			p.lastID = id
+		}
+		if a := f.Resource.Account; a != "" && a != p.lastAcct {
+			p.accounts[a] = struct{}{}
+			p.lastAcct = a
 		}
 	}
-	s.Resources = len(allRes)
+	for sev, c := range bySev {
+		s.BySeverity[sev] = *c
+	}
 	s.PostureScore = s.Counts.Score()
+	s.Providers = make([]ProviderSummary, 0, len(byProv))
 	for _, p := range byProv {
 		p.ps.Resources = len(p.resources)
 		p.ps.Accounts = len(p.accounts)
 		p.ps.PostureScore = p.ps.Counts.Score()
+		// A resource is its provider and ID: the providers' sets are disjoint.
+		s.Resources += p.ps.Resources
 		s.Providers = append(s.Providers, p.ps)
 	}
 	sort.Slice(s.Providers, func(i, j int) bool { return s.Providers[i].Provider < s.Providers[j].Provider })
@@ -207,9 +237,6 @@ func Summarize(findings []Finding, rules []RuleInfo) Summary {
 	s.Rules = make([]RuleSummary, 0, len(order))
 	for _, id := range order {
 		s.Rules = append(s.Rules, *byRule[id])
-	}
-	if s.Providers == nil {
-		s.Providers = []ProviderSummary{}
 	}
 	return s
 }
@@ -249,17 +276,90 @@ func Worse(a, b *Finding) bool {
 	return a.Resource.Provider < b.Resource.Provider
 }
 
-// SortWorstFirst sorts findings in place, worst first (see Worse).
+// SortWorstFirst sorts findings in place, worst first (see Worse), then by
+// message; findings equal in all of these keep their order (a stable sort).
+//
+// The findings are large structs: the sort orders small keys (severity,
+// status and the rule's rank packed in one integer, the resource ID,
+// provider and message, the original position) and then moves each finding
+// once to its place, instead of swapping findings while comparing them.
 func SortWorstFirst(fs []Finding) {
-	slices.SortStableFunc(fs, func(a, b Finding) int {
-		switch {
-		case Worse(&a, &b):
-			return -1
-		case Worse(&b, &a):
-			return 1
+	if len(fs) < 2 {
+		return
+	}
+	// Rank the rule IDs in string order: one integer comparison replaces
+	// comparing IDs. Findings arrive grouped by rule: the last ID is cached.
+	rank := map[string]uint64{}
+	var last string
+	for i := range fs {
+		id := fs[i].RuleID
+		if i > 0 && id == last {
+			continue
 		}
-		return strings.Compare(a.Message, b.Message)
+		last = id
+		rank[id] = 0
+	}
+	ids := make([]string, 0, len(rank))
+	for id := range rank {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for i, id := range ids {
+		rank[id] = uint64(i)
+	}
+	type sortKey struct {
+		hi  uint64 // worse severity and status sort first, then the rule's rank
+		id  string // the resource ID
+		pos int    // the finding's position: provider and message, then stability
+	}
+	keys := make([]sortKey, len(fs))
+	var r uint64
+	for i := range fs {
+		f := &fs[i]
+		if i == 0 || f.RuleID != last {
+			last, r = f.RuleID, rank[f.RuleID]
+		}
+		// Severity ranks 0..5 and status ranks 0..4: inverted so that
+		// ascending order puts the worst first.
+		keys[i] = sortKey{hi: uint64(7-f.Severity.Rank())<<61 | uint64(7-f.StatusRank())<<58 | r, id: f.Resource.ID, pos: i}
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if a.hi != b.hi {
+			return cmp.Compare(a.hi, b.hi)
+		}
+		if c := strings.Compare(a.id, b.id); c != 0 {
+			return c
+		}
+		// The same rule, status and resource ID: rare.
+		fa, fb := &fs[a.pos], &fs[b.pos]
+		if c := strings.Compare(string(fa.Resource.Provider), string(fb.Resource.Provider)); c != 0 {
+			return c
+		}
+		if c := strings.Compare(fa.Message, fb.Message); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.pos, b.pos)
 	})
+	// Apply the permutation in place, one cycle at a time: position i
+	// receives the finding at keys[i].pos; a done position is marked -1.
+	for i := range keys {
+		if keys[i].pos < 0 || keys[i].pos == i {
+			keys[i].pos = -1
+			continue
+		}
+		tmp := fs[i]
+		j := i
+		for {
+			src := keys[j].pos
+			keys[j].pos = -1
+			if src == i {
+				fs[j] = tmp
+				break
+			}
+			fs[j] = fs[src]
+			j = src
+		}
+	}
 }
 
 // FailsAt reports whether any active (not suppressed) FAIL finding has a

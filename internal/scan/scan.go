@@ -112,7 +112,7 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 		r := opts.Suppressions.Apply(fs, now)
 		srep = &r
 	}
-	fs = opts.Filter.Apply(fs)
+	fs = filterInPlace(fs, opts.Filter)
 
 	infos := RuleInfos(e.Rules())
 	rep := report.Build(fs, infos, now, opts.Catalogues...)
@@ -131,6 +131,22 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 		}
 	}
 	return &Result{Report: rep, Inventory: inv, ImportTime: importTime, EvalTime: evalTime}, nil
+}
+
+// filterInPlace keeps the findings f selects, in their order, in fs's own
+// array (finding.Filter.Apply copies them: the scan owns fs).
+func filterInPlace(fs []finding.Finding, f finding.Filter) []finding.Finding {
+	n := 0
+	for i := range fs {
+		if f.Match(&fs[i]) {
+			if n != i {
+				fs[n] = fs[i]
+			}
+			n++
+		}
+	}
+	clear(fs[n:])
+	return fs[:n]
 }
 
 // RuleInfos converts the engine's rule metadata for the reports.
