@@ -28,6 +28,7 @@ type Option func(*options)
 type options struct {
 	logger  *slog.Logger
 	workers int
+	keepRaw bool
 }
 
 // WithLogger sets the logger the file source reports progress to (debug level).
@@ -35,6 +36,11 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l 
 
 // WithWorkers sets how many files are parsed at once (default GOMAXPROCS).
 func WithWorkers(n int) Option { return func(o *options) { o.workers = n } }
+
+// KeepRaw makes Load keep every resource's Raw attributes (see
+// inventory.Options.KeepRaw); without it they are dropped once the formats'
+// finishers ran.
+func KeepRaw() Option { return func(o *options) { o.keepRaw = true } }
 
 // Files returns a source over every file under paths (files, or
 // directories walked recursively). Each file's format is detected from its
@@ -167,9 +173,11 @@ func (s *FileSource) Finish(_ context.Context, all []*resource.Resource) (added 
 // Load imports every file under paths into a merged, derived inventory:
 // inventory.Collect over Files(paths). Input problems are in
 // Inventory.Errors, with the rest of the input still imported; the error
-// is non-nil only when ctx is cancelled.
+// is non-nil only when ctx is cancelled. Resources' Raw attributes are
+// dropped after the finishers unless KeepRaw is given.
 func Load(ctx context.Context, paths []string, opts ...Option) (*Inventory, error) {
-	return inventory.Collect(ctx, Files(paths, opts...))
+	src := Files(paths, opts...)
+	return inventory.CollectWith(ctx, inventory.Options{KeepRaw: src.o.keepRaw}, src)
 }
 
 // finalizers complete the merged inventory per provider (export-specific

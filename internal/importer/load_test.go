@@ -76,7 +76,7 @@ func TestLoadErrorOffset(t *testing.T) {
 
 func TestLoadMergesConfigAndCredentialReport(t *testing.T) {
 	aws := filepath.Join("awsconfig", "testdata")
-	inv, err := Load(context.Background(), []string{filepath.Join(aws, "snapshot.json"), filepath.Join(aws, "credential-report.csv")})
+	inv, err := Load(context.Background(), []string{filepath.Join(aws, "snapshot.json"), filepath.Join(aws, "credential-report.csv")}, KeepRaw())
 	if err != nil {
 		t.Fatal(err)
 	}

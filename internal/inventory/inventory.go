@@ -45,7 +45,24 @@ type Summary struct {
 // resource an input problem names decides nothing in the passing direction).
 // Input problems are in the summary; the error is non-nil only when a
 // source fails outright or ctx is cancelled.
+//
+// The resources' Raw attributes are dropped once the finishers ran: the
+// derivation and the rules read typed facts only, and Raw is most of an
+// inventory's memory. CollectWith(ctx, Options{KeepRaw: true}, ...) keeps it.
 func Collect(ctx context.Context, srcs ...source.Source) (*Inventory, error) {
+	return CollectWith(ctx, Options{}, srcs...)
+}
+
+// Options configure CollectWith.
+type Options struct {
+	// KeepRaw keeps every resource's Raw attributes (decoded export maps)
+	// after collection, for callers that read them (a debugging dump,
+	// tests of an export's attributes). Without it Raw is nil afterwards.
+	KeepRaw bool
+}
+
+// CollectWith is Collect with options.
+func CollectWith(ctx context.Context, o Options, srcs ...source.Source) (*Inventory, error) {
 	inv := &Inventory{Summary: Summary{Files: map[string]int{}, Unsupported: map[string]int{}}}
 	m := newMerger(1024)
 	var mu sync.Mutex
@@ -73,6 +90,13 @@ func Collect(ctx context.Context, srcs ...source.Source) (*Inventory, error) {
 			m.add(r)
 		}
 		inv.Errors = append(inv.Errors, problems...)
+	}
+	if !o.KeepRaw {
+		// Only the finishers read Raw: free it before the derivation and
+		// the evaluation allocate.
+		for _, r := range m.list {
+			r.Raw = nil
+		}
 	}
 	derive(m.list, inv.Errors)
 	inv.Resources = m.list
