@@ -30,8 +30,11 @@ func TestSortWorstFirstMatchesStableSort(t *testing.T) {
 	sevs := []Severity{Critical, High, Medium, Low, Info, "", "weird"}
 	sts := []Status{Fail, Pass, Unknown, ""}
 	provs := []resource.Provider{resource.AWS, resource.Azure, resource.GCP}
-	for round := range 200 {
+	for round := range 203 {
 		n := rng.IntN(300)
+		if round >= 200 {
+			n = 25000 + rng.IntN(10000) // sorted on several workers
+		}
 		fs := make([]Finding, n)
 		for i := range fs {
 			f := Finding{

@@ -2,9 +2,12 @@ package finding
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/vigil-sec/vigil/internal/inventory"
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -279,25 +282,23 @@ func Worse(a, b *Finding) bool {
 // SortWorstFirst sorts findings in place, worst first (see Worse), then by
 // message; findings equal in all of these keep their order (a stable sort).
 //
-// The findings are large structs: the sort orders small keys (severity,
-// status and the rule's rank packed in one integer, the resource ID,
-// provider and message, the original position) and then moves each finding
-// once to its place, instead of swapping findings while comparing them.
+// The findings are large structs and fall in few groups (severity, status,
+// rule): a counting sort places small keys (resource ID, position) by group,
+// each group's keys are sorted on its own (on GOMAXPROCS workers), and each
+// finding is then moved once to its place.
 func SortWorstFirst(fs []Finding) {
 	if len(fs) < 2 {
 		return
 	}
-	// Rank the rule IDs in string order: one integer comparison replaces
-	// comparing IDs. Findings arrive grouped by rule: the last ID is cached.
-	rank := map[string]uint64{}
+	// Rank the rule IDs in string order. Findings arrive grouped by rule:
+	// the last ID is cached.
+	rank := map[string]int{}
 	var last string
 	for i := range fs {
-		id := fs[i].RuleID
-		if i > 0 && id == last {
-			continue
+		if id := fs[i].RuleID; i == 0 || id != last {
+			last = id
+			rank[id] = 0
 		}
-		last = id
-		rank[id] = 0
 	}
 	ids := make([]string, 0, len(rank))
 	for id := range rank {
@@ -305,28 +306,39 @@ func SortWorstFirst(fs []Finding) {
 	}
 	slices.Sort(ids)
 	for i, id := range ids {
-		rank[id] = uint64(i)
+		rank[id] = i
 	}
-	type sortKey struct {
-		hi  uint64 // worse severity and status sort first, then the rule's rank
-		id  string // the resource ID
-		pos int    // the finding's position: provider and message, then stability
-	}
-	keys := make([]sortKey, len(fs))
-	var r uint64
+	// A finding's group: worse severity (rank 5..0), then worse status
+	// (rank 4..0), then the rule; groups ascend in worst-first order.
+	nr := len(ids)
+	group := make([]int32, len(fs))
+	starts := make([]int, 6*5*nr+1)
+	r := 0
 	for i := range fs {
 		f := &fs[i]
 		if i == 0 || f.RuleID != last {
 			last, r = f.RuleID, rank[f.RuleID]
 		}
-		// Severity ranks 0..5 and status ranks 0..4: inverted so that
-		// ascending order puts the worst first.
-		keys[i] = sortKey{hi: uint64(7-f.Severity.Rank())<<61 | uint64(7-f.StatusRank())<<58 | r, id: f.Resource.ID, pos: i}
+		g := ((5-f.Severity.Rank())*5+(4-f.StatusRank()))*nr + r
+		group[i] = int32(g)
+		starts[g+1]++
 	}
-	slices.SortFunc(keys, func(a, b sortKey) int {
-		if a.hi != b.hi {
-			return cmp.Compare(a.hi, b.hi)
-		}
+	for g := 1; g < len(starts); g++ {
+		starts[g] += starts[g-1]
+	}
+	type sortKey struct {
+		id  string // the resource ID
+		pos int    // the finding's position: provider and message, then stability
+	}
+	keys := make([]sortKey, len(fs))
+	next := slices.Clone(starts[:len(starts)-1])
+	for i := range fs {
+		g := group[i]
+		keys[next[g]] = sortKey{id: fs[i].Resource.ID, pos: i}
+		next[g]++
+	}
+	group, next = nil, nil
+	cmpKeys := func(a, b sortKey) int {
 		if c := strings.Compare(a.id, b.id); c != 0 {
 			return c
 		}
@@ -339,7 +351,31 @@ func SortWorstFirst(fs []Finding) {
 			return c
 		}
 		return cmp.Compare(a.pos, b.pos)
-	})
+	}
+	sortGroup := func(g int) {
+		if starts[g+1]-starts[g] > 1 {
+			slices.SortFunc(keys[starts[g]:starts[g+1]], cmpKeys)
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 || len(fs) < 20000 {
+		for g := range len(starts) - 1 {
+			sortGroup(g)
+		}
+	} else {
+		var nextGroup atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for g := int(nextGroup.Add(1) - 1); g < len(starts)-1; g = int(nextGroup.Add(1) - 1) {
+					sortGroup(g)
+				}
+			}()
+		}
+		wg.Wait()
+	}
 	// Apply the permutation in place, one cycle at a time: position i
 	// receives the finding at keys[i].pos; a done position is marked -1.
 	for i := range keys {
