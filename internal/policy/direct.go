@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -57,6 +58,16 @@ type directCond struct {
 	g       *goPath // the value from the Go fields, when it is a scalar there
 	k       constant
 	set     []constant // opIn
+	// onElem: the path starts at the element of the enclosing opSome, not
+	// at the resource.
+	onElem bool
+	// cnt: the condition compares count(<ref>) with a number (op is the
+	// comparison; never negated).
+	cnt bool
+	// sub: opSome's conditions on each element of the collection at path
+	// (and on the resource); the condition holds when one element
+	// satisfies them all.
+	sub []directCond
 }
 
 type cmpOp uint8
@@ -70,6 +81,7 @@ const (
 	opGte
 	opIn      // <ref> in {<strings and booleans>}
 	opDefined // <ref> alone: defined and not false
+	opSome    // some x in <ref>; conditions on x (sub)
 )
 
 var cmpOps = map[string]cmpOp{
@@ -106,22 +118,29 @@ func (d *direct) skipped(t *ast.Term) bool { return anyBody(d.skips, t) }
 
 func anyBody(bodies [][]directCond, t *ast.Term) bool {
 	for _, body := range bodies {
-		ok := true
-		for i := range body {
-			if !body[i].holds(t) {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if allHold(body, t, nil) {
 			return true
 		}
 	}
 	return false
 }
 
-func (c *directCond) holds(t *ast.Term) bool {
+func allHold(conds []directCond, t, elem *ast.Term) bool {
+	for i := range conds {
+		if !conds[i].holds(t, elem) {
+			return false
+		}
+	}
+	return true
+}
+
+// holds evaluates the condition on the resource's term t (and elem, the
+// current element of an enclosing opSome).
+func (c *directCond) holds(t, elem *ast.Term) bool {
 	v := t.Value
+	if c.onElem {
+		v = elem.Value
+	}
 	for _, k := range c.path {
 		var x *ast.Term
 		if obj, ok := v.(ast.Object); ok {
@@ -131,6 +150,38 @@ func (c *directCond) holds(t *ast.Term) bool {
 			return c.undefined()
 		}
 		v = x.Value
+	}
+	if c.op == opSome {
+		// some x in v: the elements of an array or set, the values of an
+		// object; nothing else has any.
+		found := false
+		switch coll := v.(type) {
+		case *ast.Array:
+			for i := 0; i < coll.Len() && !found; i++ {
+				found = allHold(c.sub, t, coll.Elem(i))
+			}
+		case ast.Set:
+			found = coll.Until(func(x *ast.Term) bool { return allHold(c.sub, t, x) })
+		case ast.Object:
+			found = coll.Until(func(_, x *ast.Term) bool { return allHold(c.sub, t, x) })
+		}
+		return found
+	}
+	if c.cnt {
+		var n int
+		switch x := v.(type) {
+		case *ast.Array:
+			n = x.Len()
+		case ast.Set:
+			n = x.Len()
+		case ast.Object:
+			n = x.Len()
+		case ast.String:
+			n = utf8.RuneCountInString(string(x))
+		default:
+			return false // count's type error: the expression is undefined
+		}
+		v = ast.Number(strconv.Itoa(n))
 	}
 	var r bool
 	switch c.op {
@@ -201,7 +252,7 @@ func directRule(m *ast.Module, class string) *direct {
 	for _, bodies := range [][][]directCond{d.bodies, d.skips} {
 		for _, b := range bodies {
 			for _, c := range b {
-				if c.g == nil {
+				if c.g == nil || c.cnt || c.op == opSome {
 					d.onGo = false
 				}
 			}
@@ -248,41 +299,118 @@ func directBody(r *ast.Rule, class string) []directCond {
 		return nil
 	}
 	var conds []directCond
+	var some *directCond // the enclosing some x in r.<path>, once declared
+	var elem ast.Var
 	for _, e := range r.Body[1:] {
-		c, ok := directCondition(e, v)
+		if x, path, ok := someIn(e, v); ok {
+			if some != nil || x == v {
+				return nil // one level of some
+			}
+			conds = append(conds, directCond{path: path, op: opSome})
+			some, elem = &conds[len(conds)-1], x
+			continue
+		}
+		c, ok := directCondition(e, v, elem)
 		if !ok {
 			return nil
 		}
+		if some != nil {
+			// Every condition after `some x in ...` is checked per x (those
+			// on r alone are the same for every x).
+			some.sub = append(some.sub, c)
+			continue
+		}
 		conds = append(conds, c)
+	}
+	if some != nil && len(some.sub) == 0 {
+		return nil
 	}
 	return conds
 }
 
+// someIn reads `some x in <v>.<string>...`.
+func someIn(e *ast.Expr, v ast.Var) (ast.Var, []*ast.Term, bool) {
+	sd, ok := e.Terms.(*ast.SomeDecl)
+	if !ok || e.Negated || len(e.With) > 0 || len(sd.Symbols) != 1 {
+		return "", nil, false
+	}
+	call, ok := sd.Symbols[0].Value.(ast.Call)
+	if !ok || len(call) != 3 || call[0].String() != ast.Member.Ref().String() {
+		return "", nil, false
+	}
+	x, ok := call[1].Value.(ast.Var)
+	ref, isRef := call[2].Value.(ast.Ref)
+	if !ok || !isRef || x.IsWildcard() || !directRef(ref, v) {
+		return "", nil, false
+	}
+	return x, ref[1:], true
+}
+
 // directCondition reads `<v>.a.b... <op> <scalar>` (either way round),
 // possibly under `not`.
-func directCondition(e *ast.Expr, v ast.Var) (directCond, bool) {
+// With elem, the variable of an enclosing `some elem in ...`, the
+// reference may also start at elem (or be elem).
+func directCondition(e *ast.Expr, v, elem ast.Var) (directCond, bool) {
+	c, ok := directCondition1(e, v, elem)
+	if ok && c.onElem {
+		c.g = nil
+	}
+	return c, ok
+}
+
+// asRef reads a term as a reference to facts: <v>.<string>... or
+// <elem>.<string>... (onElem), or the variable elem itself.
+func asRef(t *ast.Term, v, elem ast.Var) (path []*ast.Term, onElem, ok bool) {
+	switch x := t.Value.(type) {
+	case ast.Var:
+		if elem != "" && x == elem {
+			return nil, true, true
+		}
+	case ast.Ref:
+		if directRef(x, v) {
+			return x[1:], false, true
+		}
+		if elem != "" && directRefFrom(x, elem) {
+			return x[1:], true, true
+		}
+	}
+	return nil, false, false
+}
+
+func directCondition1(e *ast.Expr, v, elem ast.Var) (directCond, bool) {
 	if len(e.With) > 0 {
 		return directCond{}, false
 	}
 	if t, ok := e.Terms.(*ast.Term); ok {
 		// A bare reference: true when defined and not false.
 		ref, ok := t.Value.(ast.Ref)
-		if !ok || !directRef(ref, v) {
+		if !ok {
 			return directCond{}, false
 		}
-		return directCond{path: ref[1:], op: opDefined, negated: e.Negated, g: compileGoPresence(ref[1:])}, true
+		path, onElem, ok := asRef(t, v, elem)
+		if !ok || len(path) == 0 {
+			return directCond{}, false
+		}
+		c := directCond{path: path, op: opDefined, negated: e.Negated, onElem: onElem}
+		if !onElem {
+			c.g = compileGoPresence(ref[1:])
+		}
+		return c, true
 	}
 	if !e.IsCall() || len(e.Operands()) != 2 {
 		return directCond{}, false
 	}
 	if e.Operator().String() == ast.Member.Ref().String() {
 		// <ref> in {<constants>}
-		ref, ok := e.Operands()[0].Value.(ast.Ref)
+		path, onElem, ok := asRef(e.Operands()[0], v, elem)
 		set, isSet := e.Operands()[1].Value.(ast.Set)
-		if !ok || !isSet || !directRef(ref, v) {
+		if !ok || !isSet {
 			return directCond{}, false
 		}
-		c := directCond{path: ref[1:], op: opIn, negated: e.Negated, g: compileGoPath(ref[1:])}
+		c := directCond{path: path, op: opIn, negated: e.Negated, onElem: onElem}
+		if !onElem {
+			c.g = compileGoPath(path)
+		}
 		ok = true
 		set.Foreach(func(t *ast.Term) {
 			switch t.Value.(type) {
@@ -299,24 +427,44 @@ func directCondition(e *ast.Expr, v ast.Var) (directCond, bool) {
 		return directCond{}, false
 	}
 	a, b := e.Operands()[0], e.Operands()[1]
-	if _, isRef := b.Value.(ast.Ref); isRef {
+	switch b.Value.(type) {
+	case ast.String, ast.Boolean, ast.Number, ast.Null:
+	default:
 		a, b = b, a
 		op = op.swapped()
-	}
-	ref, ok := a.Value.(ast.Ref)
-	if !ok || !directRef(ref, v) {
-		return directCond{}, false
 	}
 	switch b.Value.(type) {
 	case ast.String, ast.Boolean, ast.Number, ast.Null:
 	default:
 		return directCond{}, false
 	}
-	return directCond{path: ref[1:], op: op, value: b.Value, negated: e.Negated, g: compileGoPath(ref[1:]), k: newConstant(b.Value)}, true
+	if call, ok := a.Value.(ast.Call); ok {
+		// count(<ref>) <op> <number>, not negated (count's errors and
+		// undefined references under not are left to OPA).
+		if _, isNum := b.Value.(ast.Number); !isNum || e.Negated || len(call) != 2 || call[0].String() != ast.Count.Ref().String() {
+			return directCond{}, false
+		}
+		path, onElem, ok := asRef(call[1], v, elem)
+		if !ok || len(path) == 0 && !onElem {
+			return directCond{}, false
+		}
+		return directCond{path: path, op: op, value: b.Value, onElem: onElem, cnt: true, k: newConstant(b.Value)}, true
+	}
+	path, onElem, ok := asRef(a, v, elem)
+	if !ok || len(path) == 0 && !onElem {
+		return directCond{}, false
+	}
+	c := directCond{path: path, op: op, value: b.Value, negated: e.Negated, onElem: onElem, k: newConstant(b.Value)}
+	if !onElem {
+		c.g = compileGoPath(path)
+	}
+	return c, true
 }
 
 // directRef reports whether ref is <v>.<string>...
-func directRef(ref ast.Ref, v ast.Var) bool {
+func directRef(ref ast.Ref, v ast.Var) bool { return directRefFrom(ref, v) }
+
+func directRefFrom(ref ast.Ref, v ast.Var) bool {
 	if len(ref) < 2 || !ref[0].Equal(ast.VarTerm(string(v))) {
 		return false
 	}

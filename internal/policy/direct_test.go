@@ -36,6 +36,14 @@ func TestDirectForms(t *testing.T) {
 		{"in a set", each + "r.facts.storage.min_tls_version in {\"1.0\", \"1.1\"}\n\tnot r.type in {\"x\"}\n}\n", true},
 		{"in a set of numbers", each + "r.facts.storage.min_tls_version in {1, 2}\n}\n", false},
 		{"in a package set", each + "r.facts.storage.min_tls_version in old\n}\nold := {\"1.0\"}\n", false},
+		{"some in a list", each + "r.type == \"x\"\n\tsome k in r.facts.storage.x\n\tk.a == true\n\tnot k.b in {\"y\"}\n\tr.tags.env != \"p\"\n}\n", true},
+		{"some on the element itself", each + "some k in r.facts.storage.x\n\tk == \"y\"\n}\n", true},
+		{"some nested", each + "some k in r.facts.storage.x\n\tsome j in r.facts.storage.y\n\tk == j\n}\n", false},
+		{"some alone", each + "some k in r.facts.storage.x\n}\n", false},
+		{"some key value", each + "some i, k in r.facts.storage.x\n\tk == 1\n}\n", false},
+		{"count", each + "count(r.facts.storage.x) > 0\n\t1 <= count(r.facts.storage.y)\n}\n", true},
+		{"count negated", each + "not count(r.facts.storage.x) > 0\n}\n", false},
+		{"count of a string constant", each + "count(r.facts.storage.x) > \"a\"\n}\n", false},
 		{"head not id", "fail contains r.name if {\n\tsome r in input.resources.object_storage\n\tr.type == \"x\"\n}\n", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -188,6 +196,69 @@ func TestDirectMatchesOPAOnRuleTests(t *testing.T) {
 		t.Fatalf("compared only %d inputs", inputs)
 	}
 	t.Logf("%d rule test inputs, same findings", inputs)
+}
+
+// TestDirectSomeAndCountMatchOPA checks `some x in <list>` with conditions
+// on x, and count(<ref>) compared with a number, against OPA: lists of
+// objects and of strings, empty, absent and of the wrong type.
+func TestDirectSomeAndCountMatchOPA(t *testing.T) {
+	ctx := context.Background()
+	conds := []string{
+		"k.active == true", "not k.active == false", "k.user_managed == true", "not k.user_managed", "k.user_managed",
+		"k.id == \"a\"", "k.id in {\"a\", \"b\"}", "not k.id in {\"a\"}", "k.created < \"2020\"", "not k.created >= \"2020\"",
+		"k.missing.x == 1", "not k.missing == 1", "k == \"0.0.0.0/0\"", "not k == \"a\"", "k.id != \"a\"",
+		"r.facts.identity.kind == \"user\"", "count(k) > 1",
+	}
+	lists := []string{"r.facts.identity.access_keys", "r.facts.identity.kind", "r.facts.identity.missing", "r.facts.identity"}
+	counts := []string{"count(r.facts.identity.access_keys) > 0", "count(r.facts.identity.access_keys) == 2", "0 < count(r.facts.identity.kind)",
+		"count(r.facts.identity.missing) >= 0", "count(r.facts.identity.access_keys) != 1", "count(r.facts.identity.access_keys) > 1.5",
+		"count(r.facts.identity.access_keys_known) > 0", "count(r.facts.identity) > 2"}
+	files := map[string]string{}
+	n := 0
+	add := func(body string) {
+		n++
+		id := fmt.Sprintf("s%d", n)
+		files[id+".rego"] = header(id, "identity", "") + "fail contains r.id if {\n\tsome r in input.resources.identity\n\t" + body + "\n}\n"
+		if n%4 == 0 {
+			files[id+".rego"] += "skip contains r.id if {\n\tsome r in input.resources.identity\n\tsome k in r.facts.identity.access_keys\n\tk.id == \"b\"\n}\n"
+		}
+	}
+	for _, l := range lists {
+		for i, c := range conds {
+			add("some k in " + l + "\n\t" + c)
+			add("r.type == \"T\"\n\tsome k in " + l + "\n\t" + c + "\n\t" + conds[(i+3)%len(conds)])
+		}
+	}
+	for _, c := range counts {
+		add(c)
+	}
+	dir := writePack(t, files)
+	direct, err := New(ctx, []Source{DirSource(dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opa, err := New(ctx, []Source{DirSource(dir)}, withoutDirect())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range direct.rules {
+		if direct.direct[i] == nil {
+			t.Fatalf("rule %s is not direct", direct.rules[i].ID)
+		}
+	}
+	id := func(name, kind string, keys ...resource.AccessKey) *resource.Resource {
+		return &resource.Resource{ID: name, Provider: resource.AWS, Class: resource.ClassIdentity, Type: "T",
+			Facts: resource.Facts{Identity: &resource.Identity{Kind: kind, AccessKeys: keys}}}
+	}
+	inv := []*resource.Resource{
+		id("none", "user"),
+		id("one", "user", resource.AccessKey{ID: "a", Active: true, Created: "2019-01-01"}),
+		id("two", "service_account", resource.AccessKey{ID: "b", Active: false, UserManaged: resource.Bool(true), Created: "2021-01-01"},
+			resource.AccessKey{ID: "c", Active: true, UserManaged: resource.Bool(false)}),
+		id("three", "", resource.AccessKey{}, resource.AccessKey{ID: "a"}, resource.AccessKey{ID: "0.0.0.0/0", Active: true}),
+		{ID: "nofacts", Provider: resource.GCP, Class: resource.ClassIdentity, Type: "x"},
+	}
+	compareEngines(t, direct, opa, inv)
 }
 
 func compareEngines(t *testing.T, a, b *Engine, inv []*resource.Resource) {
