@@ -60,8 +60,11 @@ type Group struct {
 // Function: Lambda function, Azure Function App, Cloud Function.
 type Function struct {
 	Runtime string `json:"runtime,omitempty"`
-	// RuntimeDeprecated is true when the runtime is past its end of support.
-	RuntimeDeprecated *bool `json:"runtime_deprecated,omitempty"`
+	// RuntimeEndOfSupport is the runtime's end-of-support (deprecation)
+	// date as the provider publishes it, RFC 3339 ("2024-06-12T00:00:00Z");
+	// "" when the importer's table does not know the runtime. Rules compare
+	// it with the scan time (input.now).
+	RuntimeEndOfSupport string `json:"runtime_end_of_support,omitempty"`
 	// PublicInvocation is true when anyone can invoke it (resource policy
 	// Principal "*", function URL with auth NONE, allUsers invoker,
 	// anonymous HTTP trigger with public network access).

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
@@ -186,41 +185,39 @@ func accountPublicAccessBlock(it *item) {
 	}
 }
 
-// deprecatedRuntimes maps Lambda runtime identifiers to the date AWS
-// deprecates them, from the "Deprecated runtimes" and "Upcoming runtime
-// deprecations" tables of https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html.
-var deprecatedRuntimes = map[string]string{
-	"nodejs": "2016-10-31", "nodejs4.3": "2020-03-05", "nodejs4.3-edge": "2019-04-30", "nodejs6.10": "2019-08-12",
+// runtimeDeprecation maps Lambda runtime identifiers to the date AWS
+// deprecates them (the "Deprecation date" column of the supported and
+// deprecated runtimes tables of
+// https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html).
+// Identifiers not listed are unknown.
+var runtimeDeprecation = map[string]string{
+	"nodejs": "2016-10-31", "nodejs4.3": "2020-03-05", "nodejs4.3-edge": "2020-03-05", "nodejs6.10": "2019-08-12",
 	"nodejs8.10": "2020-03-06", "nodejs10.x": "2021-07-30", "nodejs12.x": "2023-03-31", "nodejs14.x": "2023-12-04",
-	"nodejs16.x": "2024-06-12", "nodejs18.x": "2025-09-01", "nodejs20.x": "2026-04-30",
+	"nodejs16.x": "2024-06-12", "nodejs18.x": "2025-09-01", "nodejs20.x": "2026-04-30", "nodejs22.x": "2027-04-30",
+	"nodejs24.x": "2028-04-30",
 	"python2.7": "2021-07-15", "python3.6": "2022-07-18", "python3.7": "2023-12-04", "python3.8": "2024-10-14",
-	"python3.9": "2025-12-15", "python3.10": "2026-06-30",
-	"java8": "2024-01-08", "go1.x": "2024-01-08", "provided": "2024-01-08",
-	"dotnetcore1.0": "2019-07-30", "dotnetcore2.0": "2019-05-30", "dotnetcore2.1": "2022-01-05",
+	"python3.9": "2025-12-15", "python3.10": "2026-06-30", "python3.11": "2026-06-30", "python3.12": "2028-10-31",
+	"python3.13": "2029-06-30", "python3.14": "2029-06-30",
+	"java8": "2024-01-08", "java8.al2": "2026-06-30", "java11": "2026-06-30", "java17": "2026-06-30",
+	"java21": "2029-06-30", "java25": "2029-06-30",
+	"go1.x": "2024-01-08", "provided": "2024-01-08", "provided.al2": "2026-06-30", "provided.al2023": "2029-06-30",
+	"dotnetcore1.0": "2019-06-27", "dotnetcore2.0": "2019-05-30", "dotnetcore2.1": "2022-01-05",
 	"dotnetcore3.1": "2023-04-03", "dotnet5.0": "2022-05-10", "dotnet6": "2024-12-20", "dotnet7": "2024-05-14",
-	"dotnet8": "2026-11-10",
-	"ruby2.5": "2021-07-30", "ruby2.7": "2023-12-07", "ruby3.2": "2026-03-31",
+	"dotnet8": "2026-11-10", "dotnet10": "2028-11-14",
+	"ruby2.5": "2021-07-30", "ruby2.7": "2023-12-07", "ruby3.2": "2026-03-31", "ruby3.3": "2027-03-31",
+	"ruby3.4": "2028-03-31",
 }
 
-// RuntimeDeprecated reports whether a Lambda runtime is deprecated at t:
-// from AWS's dates when the runtime has one, false for a runtime vigil
-// knows is supported, nil (unknown) for any other identifier.
-func RuntimeDeprecated(runtime string, t time.Time) *bool {
-	if d, ok := deprecatedRuntimes[runtime]; ok {
-		day, _ := time.Parse(time.DateOnly, d)
-		return boolp(!t.Before(day))
+// RuntimeEndOfSupport is the deprecation date of a Lambda runtime as RFC
+// 3339 (midnight UTC), "" for an identifier the table does not know. It is
+// a property of the runtime, not of a clock: rules compare it with the
+// scan time.
+func RuntimeEndOfSupport(runtime string) string {
+	if d, ok := runtimeDeprecation[runtime]; ok {
+		return d + "T00:00:00Z"
 	}
-	if supportedRuntime.MatchString(runtime) {
-		return boolp(false)
-	}
-	return nil
+	return ""
 }
-
-// supportedRuntime matches the runtimes vigil knows to be supported well
-// after the sample's collection date (Amazon Linux 2023 based, with language
-// support into 2027 or later); others not in the table above (the Amazon
-// Linux 2 ones, whose dates AWS has moved) are unknown.
-var supportedRuntime = regexp.MustCompile(`^(nodejs(2[2-9]|[3-9][0-9])\.x|python3\.(1[2-9]|[2-9][0-9])|java(2[1-9]|[3-9][0-9])|dotnet(9|[1-9][0-9])|ruby3\.[4-9]|provided\.al20(2[3-9]))$`)
 
 // secretName matches environment variable names that hold credentials.
 var secretName = regexp.MustCompile(`(?i)(secret|passw(or)?d|(^|_)pwd($|_)|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)`)
@@ -241,15 +238,9 @@ func lambdaFunction(it *item) {
 		r.Name = name
 	}
 	f.Runtime = cfg.S("runtime")
-	when := it.at
-	if when.IsZero() {
-		when = time.Now()
-	}
-	if f.Runtime != "" {
-		f.RuntimeDeprecated = RuntimeDeprecated(f.Runtime, when)
-	} else if strings.EqualFold(cfg.S("packageType"), "Image") {
-		f.RuntimeDeprecated = boolp(false) // a container image brings its own runtime
-	}
+	// A container image brings its own runtime, which Lambda does not
+	// deprecate: no date, so the fact stays unknown.
+	f.RuntimeEndOfSupport = RuntimeEndOfSupport(f.Runtime)
 	if role := cfg.S("role"); role != "" {
 		f.Identity = role
 		attr.Relate(r, resource.RelRunsAs, role)

@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -112,13 +111,17 @@ func TestSampleOrgAWSFacts(t *testing.T) {
 
 	// Functions.
 	ok := get("AWS::Lambda::Function", "nw-prod-curated-indexer").Facts.Function
-	want("clean fn deprecated", ok.RuntimeDeprecated, "false")
+	if ok.RuntimeEndOfSupport != "2028-10-31T00:00:00Z" {
+		t.Errorf("clean fn (python3.12) end of support: %q", ok.RuntimeEndOfSupport)
+	}
 	want("clean fn public", ok.PublicInvocation, "false")
 	want("clean fn secrets", ok.EnvironmentSecrets, "false")
 	want("clean fn vpc", ok.InVPC, "true")
 	want("clean fn tracing", ok.Tracing, "true")
 	bad := get("AWS::Lambda::Function", "nw-dev-report-mailer").Facts.Function
-	want("bad fn deprecated", bad.RuntimeDeprecated, "true")
+	if bad.RuntimeEndOfSupport != "2024-10-14T00:00:00Z" {
+		t.Errorf("bad fn (python3.8) end of support: %q", bad.RuntimeEndOfSupport)
+	}
 	want("bad fn public", bad.PublicInvocation, "true")
 	if !reflect.DeepEqual(bad.SecretVariables, []string{"REPORT_API_TOKEN", "SMTP_PASSWORD"}) || bad.Identity == "" {
 		t.Errorf("bad fn: %+v", bad)
@@ -197,16 +200,13 @@ func TestSampleOrgAWSFacts(t *testing.T) {
 	}
 }
 
-func TestRuntimeDeprecated(t *testing.T) {
-	at := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
-	for rt, w := range map[string]string{"python3.8": "true", "nodejs20.x": "true", "python3.12": "false",
-		"nodejs22.x": "false", "java21": "false", "provided.al2023": "false", "python3.9": "true", "cobol1.0": "nil"} {
-		if got := bp(awsconfig.RuntimeDeprecated(rt, at)); got != w {
-			t.Errorf("%s: %s, want %s", rt, got, w)
+func TestRuntimeEndOfSupport(t *testing.T) {
+	for rt, w := range map[string]string{"python3.8": "2024-10-14T00:00:00Z", "nodejs20.x": "2026-04-30T00:00:00Z",
+		"python3.12": "2028-10-31T00:00:00Z", "java21": "2029-06-30T00:00:00Z", "dotnet6": "2024-12-20T00:00:00Z",
+		"provided.al2023": "2029-06-30T00:00:00Z", "cobol1.0": "", "": ""} {
+		if got := awsconfig.RuntimeEndOfSupport(rt); got != w {
+			t.Errorf("%q: %q, want %q", rt, got, w)
 		}
-	}
-	if got := bp(awsconfig.RuntimeDeprecated("python3.9", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))); got != "false" {
-		t.Errorf("python3.9 before its date: %s", got)
 	}
 }
 

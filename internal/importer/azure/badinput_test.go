@@ -146,7 +146,7 @@ func TestWrongTypeIsALocatedProblem(t *testing.T) {
 		}},
 		{"function runtime", "microsoft.web/sites", `{"siteProperties":{"properties":[{"name":"LinuxFxVersion","value":3.8}]}}`,
 			"properties.siteProperties.properties[0].value", func(r *resource.Resource) string {
-				if f := r.Facts.Function; f.Runtime != "" || f.RuntimeDeprecated != nil {
+				if f := r.Facts.Function; f.Runtime != "" || f.RuntimeEndOfSupport != "" {
 					return fmt.Sprintf("%+v", f)
 				}
 				return ""

@@ -4,7 +4,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -251,7 +250,7 @@ func webSite(r *resource.Resource, row, p node) {
 	}
 	f.HTTPSOnly = p.B("httpsOnly")
 	f.Runtime = functionRuntime(p)
-	f.RuntimeDeprecated = runtimeDeprecated(f.Runtime, now())
+	f.RuntimeEndOfSupport = runtimeEndOfSupport(f.Runtime)
 	// Whether an HTTP trigger allows anonymous calls is in the function's
 	// own configuration, not in the row: only a closed network says no.
 	// publicNetworkAccess says whether the app is reachable from the
@@ -316,29 +315,33 @@ func functionRuntime(p node) string {
 	return ""
 }
 
-// now is the clock runtime end of support is compared with.
-var now = time.Now
-
-// runtimeEOL: end of support of Azure Functions language versions (the
-// language's own end of life, which Functions follows), by stack and version.
+// runtimeEOL: end of support of Azure Functions language versions, by
+// stack and version, from "Supported languages in Azure Functions" (the
+// expected end-of-support dates) and the language runtime support policy
+// (learn.microsoft.com/azure/azure-functions/language-support-policy): where
+// Functions kept a version supported past its community end of life (Python
+// 3.6 and 3.7, Node.js 14 and 16) the date is Functions' own retirement
+// date. Versions published by month only (Java 11, 17, 21: "September
+// 2027/2028") take the month's last day.
 var runtimeEOL = map[string]map[string]string{
-	"python": {"3.6": "2022-09-30", "3.7": "2023-06-27", "3.8": "2024-10-07", "3.9": "2025-10-31",
+	"python": {"3.6": "2022-09-30", "3.7": "2023-09-30", "3.8": "2024-10-07", "3.9": "2025-10-31",
 		"3.10": "2026-10-31", "3.11": "2027-10-31", "3.12": "2028-10-31", "3.13": "2029-10-31"},
-	"node": {"8": "2019-12-31", "10": "2021-04-30", "12": "2022-04-30", "14": "2023-04-30", "16": "2023-09-11",
+	"node": {"8": "2019-12-31", "10": "2021-04-30", "12": "2022-04-30", "14": "2024-06-30", "16": "2024-06-30",
 		"18": "2025-04-30", "20": "2026-04-30", "22": "2027-04-30", "24": "2028-04-30"},
 	"dotnet": {"2.1": "2021-08-21", "3.1": "2022-12-13", "5.0": "2022-05-10", "6.0": "2024-11-12", "7.0": "2024-05-14",
 		"8.0": "2026-11-10", "9.0": "2026-11-10", "10.0": "2028-11-14"},
 	"powershell": {"6.0": "2020-09-04", "7.0": "2022-12-03", "7.2": "2024-11-08", "7.4": "2026-11-10"},
-	"java":       {"17": "2031-09-30", "21": "2031-09-30"},
+	"java":       {"8": "2026-11-30", "1.8": "2026-11-30", "11": "2027-09-30", "17": "2027-09-30", "21": "2028-09-30"},
 }
 
-// runtimeDeprecated reports whether a "STACK|version" runtime is past its
-// end of support at t; nil for custom containers and versions the table
-// does not know.
-func runtimeDeprecated(rt string, t time.Time) *bool {
+// runtimeEndOfSupport is the end-of-support date (RFC 3339, midnight UTC)
+// of a "STACK|version" runtime; "" for custom containers and versions the
+// table does not know. It is a property of the runtime, not of a clock:
+// rules compare it with the scan time.
+func runtimeEndOfSupport(rt string) string {
 	stack, ver, found := strings.Cut(rt, "|")
 	if !found {
-		return nil
+		return ""
 	}
 	stack = strings.ToLower(strings.TrimSpace(stack))
 	if stack == "dotnet-isolated" {
@@ -347,9 +350,12 @@ func runtimeDeprecated(rt string, t time.Time) *bool {
 	ver = strings.ToLower(strings.TrimSpace(ver))
 	ver = strings.TrimPrefix(strings.TrimPrefix(ver, "~"), "v")
 	ver = strings.TrimSuffix(ver, "-lts")
+	if stack == "java" {
+		ver, _, _ = strings.Cut(ver, "-") // "17-java17"
+	}
 	table := runtimeEOL[stack]
 	if table == nil || ver == "" {
-		return nil
+		return ""
 	}
 	eol, known := table[ver]
 	if !known && !strings.Contains(ver, ".") {
@@ -361,13 +367,9 @@ func runtimeDeprecated(rt string, t time.Time) *bool {
 		}
 	}
 	if !known {
-		return nil
+		return ""
 	}
-	end, err := time.Parse("2006-01-02", eol)
-	if err != nil {
-		return nil
-	}
-	return resource.Bool(!t.Before(end))
+	return eol + "T00:00:00Z"
 }
 
 // managedCluster: microsoft.containerservice/managedclusters (AKS).

@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -235,14 +234,20 @@ func TestDisksSnapshotsAndVMRelationships(t *testing.T) {
 	eqBool(t, "image.public", img.Public, b(false))
 }
 
-func TestRuntimeDeprecated(t *testing.T) {
-	at := time.Date(2026, 11, 24, 6, 0, 0, 0, time.UTC)
-	for rt, want := range map[string]*bool{
-		"PYTHON|3.8": b(true), "Python|3.12": b(false), "NODE|16": b(true), "node|22-lts": b(false), "NODE|~20": b(true),
-		"DOTNET-ISOLATED|8.0": b(true), "DOTNET|10.0": b(false), "dotnet-isolated|10": b(false), "POWERSHELL|7.2": b(true),
-		"JAVA|17": b(false), "JAVA|11": nil, "DOCKER|myacr.azurecr.io/app:1": nil, "": nil, "PYTHON|": nil,
+func TestRuntimeEndOfSupport(t *testing.T) {
+	for rt, want := range map[string]string{
+		"PYTHON|3.8": "2024-10-07", "Python|3.12": "2028-10-31", "NODE|16": "2024-06-30", "node|22-lts": "2027-04-30",
+		"NODE|~20": "2026-04-30", "DOTNET-ISOLATED|8.0": "2026-11-10", "DOTNET|10.0": "2028-11-14",
+		"dotnet-isolated|10": "2028-11-14", "POWERSHELL|7.2": "2024-11-08", "JAVA|17": "2027-09-30",
+		"JAVA|11-java11": "2027-09-30", "Java|1.8": "2026-11-30", "JAVA|25": "", "DOCKER|myacr.azurecr.io/app:1": "",
+		"": "", "PYTHON|": "", "PYTHON|2.7": "",
 	} {
-		eqBool(t, rt, runtimeDeprecated(rt, at), want)
+		if want != "" {
+			want += "T00:00:00Z"
+		}
+		if got := runtimeEndOfSupport(rt); got != want {
+			t.Errorf("%q: %q, want %q", rt, got, want)
+		}
 	}
 }
 
@@ -411,7 +416,7 @@ func TestSampleOrgFacts(t *testing.T) {
 	}
 	for name, want := range map[string]string{
 		"disk-nw-legacy-orphan":                `{"disk":{"encrypted":true,"key_manager":"provider","attached":false,"public_network_access":true,"size_gb":256}}`,
-		"func-nw-legacy-webhook":               `{"function":{"runtime":"NODE|16","runtime_deprecated":true,"in_vpc":false,"public_network":true,"https_only":false}}`,
+		"func-nw-legacy-webhook":               `{"function":{"runtime":"NODE|16","runtime_end_of_support":"2024-06-30T00:00:00Z","in_vpc":false,"public_network":true,"https_only":false}}`,
 		"legacy-api-key":                       `{"secret":{"last_rotated":"2024-12-24T06:00:00Z","expiry_set":false,"enabled":true}}`,
 		"nsg-nw-jumpbox-rg-nw-network-flowlog": `{"flow_log":{"enabled":true,"targets":["/subscriptions/8f2d6c3e-5b1a-4e7d-9c0f-2a4b6d8e1f37/resourceGroups/rg-nw-network/providers/Microsoft.Network/networkSecurityGroups/nsg-nw-jumpbox"],"retention_days":30}}`,
 		"aks-nw-legacy":                        `{"kubernetes":{"version":"1.30.9","public_endpoint":true,"endpoint_allowed_cidrs":["0.0.0.0/0"],"network_policy":false,"rbac":false,"legacy_auth":true,"node_auto_upgrade":false,"secrets_encrypted":false,"private_nodes":false}}`,

@@ -174,12 +174,12 @@ func TestSampleOrganizationFacts(t *testing.T) {
 	// functions
 	fn := "//cloudfunctions.googleapis.com/projects/" + pj + "/locations/us-central1/functions/"
 	bad := get(fn + "nw-legacy-webhook").Facts.Function
-	if !isTrue(bad.RuntimeDeprecated) || !isTrue(bad.PublicInvocation) || !isTrue(bad.PublicNetwork) || isTrue(bad.HTTPSOnly) ||
+	if bad.RuntimeEndOfSupport != "2024-01-30T00:00:00Z" || !isTrue(bad.PublicInvocation) || !isTrue(bad.PublicNetwork) || isTrue(bad.HTTPSOnly) ||
 		bad.HTTPSOnly == nil || !isTrue(bad.EnvironmentSecrets) || len(bad.SecretVariables) != 2 || bad.InVPC == nil || *bad.InVPC {
 		t.Errorf("legacy function: %+v", bad)
 	}
 	good := get(fn + "nw-etl-trigger").Facts.Function
-	if good.RuntimeDeprecated == nil || *good.RuntimeDeprecated || good.PublicInvocation == nil || *good.PublicInvocation ||
+	if good.RuntimeEndOfSupport != "2027-04-30T00:00:00Z" || good.PublicInvocation == nil || *good.PublicInvocation ||
 		good.PublicNetwork == nil || *good.PublicNetwork || !isTrue(good.HTTPSOnly) || good.EnvironmentSecrets == nil ||
 		*good.EnvironmentSecrets || !isTrue(good.InVPC) || good.Identity == "" {
 		t.Errorf("etl function: %+v", good)

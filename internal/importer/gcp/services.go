@@ -164,8 +164,12 @@ func snapshot(kind, keyField string) normalizer {
 
 // runtimeDeprecation is the deprecation date of each Cloud Run functions
 // (Cloud Functions) runtime in Google's runtime support schedule
-// (cloud.google.com/functions/docs/runtime-support); a runtime is
-// deprecated from that date on. Runtimes not listed are unknown.
+// (cloud.google.com/functions/docs/runtime-support and the per-language
+// pages under cloud.google.com/run/docs/runtimes): the start of the
+// deprecation period. Dates published by month only (Java 17 "October
+// 2027", Java 21 "September 2031", Java 25 "October 2031") take the month's
+// last day. Runtimes without a published date (go126 and later, the Preview
+// ones) and runtimes not listed are unknown.
 var runtimeDeprecation = map[string]string{
 	"nodejs6": "2019-04-17", "nodejs8": "2020-06-05", "nodejs10": "2024-01-30", "nodejs12": "2024-01-30",
 	"nodejs14": "2024-01-30", "nodejs16": "2024-01-30", "nodejs18": "2025-04-30", "nodejs20": "2026-04-30",
@@ -173,25 +177,24 @@ var runtimeDeprecation = map[string]string{
 	"python37": "2023-06-27", "python38": "2024-10-14", "python39": "2025-10-05", "python310": "2026-10-04",
 	"python311": "2027-10-24", "python312": "2028-10-02", "python313": "2029-10-10", "python314": "2030-10-10",
 	"go111": "2020-08-05", "go113": "2024-01-30", "go116": "2024-01-30", "go118": "2024-01-30",
-	"java11": "2024-10-31",
-	"ruby26": "2024-01-30", "ruby27": "2024-01-30", "ruby30": "2024-03-31",
-	"php74": "2024-01-30", "php81": "2024-11-25",
-	"dotnet3": "2024-01-30", "dotnet6": "2024-11-12",
+	"go122": "2026-01-28", "go123": "2026-02-21", "go124": "2026-09-02", "go125": "2026-10-01",
+	"java11": "2024-10-31", "java17": "2027-10-31", "java21": "2031-09-30", "java25": "2031-10-31",
+	"ruby26": "2024-01-30", "ruby27": "2024-01-30", "ruby30": "2024-03-31", "ruby32": "2026-03-31",
+	"ruby33": "2027-03-31", "ruby34": "2028-03-31", "ruby40": "2029-03-31",
+	"php74": "2024-01-30", "php81": "2025-12-31", "php82": "2026-12-31", "php83": "2027-12-31", "php84": "2028-12-31",
+	"php85": "2029-12-31",
+	"dotnet3": "2024-01-30", "dotnet6": "2024-11-12", "dotnet8": "2026-11-10", "dotnet10": "2028-11-14",
 }
 
-// runtimeDeprecated tells whether the runtime was deprecated at t (the
-// time the export captured the function; now when it does not say).
-func runtimeDeprecated(runtime string, t *time.Time) *bool {
-	day, known := runtimeDeprecation[strings.ToLower(runtime)]
-	if !known {
-		return nil
+// runtimeEndOfSupport is the runtime's deprecation date as RFC 3339
+// (midnight UTC), "" for a runtime the schedule does not date. It is a
+// property of the runtime, not of a clock: rules compare it with the scan
+// time.
+func runtimeEndOfSupport(runtime string) string {
+	if day, known := runtimeDeprecation[strings.ToLower(runtime)]; known {
+		return day + "T00:00:00Z"
 	}
-	dep, _ := time.Parse("2006-01-02", day)
-	at := time.Now()
-	if t != nil {
-		at = *t
-	}
-	return boolp(!at.Before(dep))
+	return ""
 }
 
 // secretName matches the names of environment variables that hold a
@@ -245,7 +248,7 @@ func cloudFunctionV1(_ *file, r *resource.Resource, d, _ node) {
 		return
 	}
 	fn.Runtime = d.s("runtime")
-	fn.RuntimeDeprecated = runtimeDeprecated(fn.Runtime, r.CapturedAt)
+	fn.RuntimeEndOfSupport = runtimeEndOfSupport(fn.Runtime)
 	fn.Identity = d.s("serviceAccountEmail")
 	if fn.Identity != "" {
 		attr.Relate(r, resource.RelRunsAs, fn.Identity)
@@ -285,7 +288,7 @@ func cloudFunctionV2(_ *file, r *resource.Resource, d, _ node) {
 		return
 	}
 	fn.Runtime = d.s("buildConfig", "runtime")
-	fn.RuntimeDeprecated = runtimeDeprecated(fn.Runtime, r.CapturedAt)
+	fn.RuntimeEndOfSupport = runtimeEndOfSupport(fn.Runtime)
 	sc, st := d.obj("serviceConfig")
 	if st != ok {
 		return

@@ -45,7 +45,7 @@ func TestCloudRunServiceAndFunctionV2(t *testing.T) {
 	// not the invoker; the public invoker grant is conditional (which IAM
 	// refuses, so no static answer): public invocation unknown.
 	f := m[fn].Facts.Function
-	if !isTrue(f.RuntimeDeprecated) || !isTrue(f.PublicNetwork) || f.InVPC == nil || *f.InVPC || f.EnvironmentSecrets == nil || *f.EnvironmentSecrets {
+	if f.RuntimeEndOfSupport != "2025-10-05T00:00:00Z" || !isTrue(f.PublicNetwork) || f.InVPC == nil || *f.InVPC || f.EnvironmentSecrets == nil || *f.EnvironmentSecrets {
 		t.Errorf("function: %+v", f)
 	}
 	res := ParseNDJSON(context.Background(), "x.json", []byte(`{"name":"`+fn+`","asset_type":"`+TypeCloudFunctionV2+`","iam_policy":{"bindings":[{"role":"roles/cloudfunctions.viewer","members":["allUsers"]},{"role":"roles/run.invoker","members":["allAuthenticatedUsers"],"condition":{"title":"office","expression":"request.time < timestamp('2027-01-01T00:00:00Z')"}}]}}`))
@@ -64,23 +64,26 @@ func TestCloudRunServiceAndFunctionV2(t *testing.T) {
 	}
 }
 
-func TestRuntimeDeprecation(t *testing.T) {
+func TestRuntimeEndOfSupport(t *testing.T) {
 	at := func(s string) *resource.Resource {
 		m := parse(t, `{"name":"//cloudfunctions.googleapis.com/projects/p/locations/l/functions/f","asset_type":"`+TypeCloudFunction+`","resource":{"data":{"runtime":"nodejs20","httpsTrigger":{}}},"update_time":"`+s+`"}`)
 		return m["//cloudfunctions.googleapis.com/projects/p/locations/l/functions/f"]
 	}
-	if f := at("2026-04-29T23:00:00Z").Facts.Function; f.RuntimeDeprecated == nil || *f.RuntimeDeprecated {
-		t.Errorf("nodejs20 the day before its deprecation: %+v", f.RuntimeDeprecated)
+	// The date is the runtime's, whatever the asset's update time.
+	for _, ts := range []string{"2026-04-29T23:00:00Z", "2026-04-30T00:00:00Z"} {
+		if f := at(ts).Facts.Function; f.RuntimeEndOfSupport != "2026-04-30T00:00:00Z" {
+			t.Errorf("nodejs20 updated %s: %q", ts, f.RuntimeEndOfSupport)
+		}
 	}
 	f := at("2026-04-30T00:00:00Z").Facts.Function
-	if !isTrue(f.RuntimeDeprecated) {
-		t.Errorf("nodejs20 on its deprecation date: %+v", f.RuntimeDeprecated)
-	}
 	if f.HTTPSOnly == nil || *f.HTTPSOnly {
 		t.Errorf("an HTTPS trigger without security level is SECURE_OPTIONAL: %+v", f.HTTPSOnly)
 	}
-	if runtimeDeprecated("cobol85", nil) != nil {
-		t.Error("a runtime not in the schedule is unknown")
+	for rt, want := range map[string]string{"php81": "2025-12-31T00:00:00Z", "Python312": "2028-10-02T00:00:00Z",
+		"java21": "2031-09-30T00:00:00Z", "cobol85": "", "go126": "", "": ""} {
+		if got := runtimeEndOfSupport(rt); got != want {
+			t.Errorf("%q: %q, want %q", rt, got, want)
+		}
 	}
 }
 

@@ -8,7 +8,7 @@
 #   category: resilience
 #   class: function
 #   providers: [aws, azure, gcp]
-#   requires: [facts.function.runtime_deprecated]
+#   requires: [facts.function.runtime_end_of_support]
 #   remediation: "Upgrade the function to a supported runtime version (for example Python 3.12, Node.js 20 or later, Java 21, .NET 8), test it and redeploy."
 #   frameworks:
 #     soc2: ["CC7.1"]
@@ -17,9 +17,19 @@
 #     nist-800-53-r5: ["SI-2", "SA-22"]
 package vigil.rules.function_runtime_deprecated
 
+import data.vigil.lib.time as t
+
+# A runtime is past its end of support from its provider's end-of-support
+# (deprecation) date on. The instants are compared, not whole days: age_days
+# rounds a date less than a day ahead to 0.
 fail contains r.id if {
 	some r in input.resources.function
-	r.facts.function.runtime_deprecated == true
+	ended(r.facts.function.runtime_end_of_support)
+}
+
+ended(ts) if {
+	t.valid(ts)
+	time.parse_rfc3339_ns(ts) <= t.now_ns
 }
 
 message[r.id] := msg if {
@@ -28,6 +38,6 @@ message[r.id] := msg if {
 	msg := runtime_message(r.facts.function)
 }
 
-runtime_message(f) := sprintf("runtime %s is past its end of support", [f.runtime]) if f.runtime != ""
+runtime_message(f) := sprintf("runtime %s reached its end of support on %s", [f.runtime, substring(f.runtime_end_of_support, 0, 10)]) if f.runtime != ""
 
-else := "runtime is past its end of support"
+else := sprintf("runtime reached its end of support on %s", [substring(f.runtime_end_of_support, 0, 10)])
