@@ -3,6 +3,7 @@ package policy
 import (
 	"cmp"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -82,6 +83,8 @@ const (
 	opIn      // <ref> in {<strings and booleans>}
 	opDefined // <ref> alone: defined and not false
 	opSome    // some x in <ref>; conditions on x (sub)
+	opExists  // <ref> is defined (a helper's argument)
+	opNotAll  // not helper(<ref>): <ref> is defined and not all of sub hold
 )
 
 var cmpOps = map[string]cmpOp{
@@ -150,6 +153,12 @@ func (c *directCond) holds(t, elem *ast.Term) bool {
 			return c.undefined()
 		}
 		v = x.Value
+	}
+	switch c.op {
+	case opExists:
+		return true
+	case opNotAll:
+		return !allHold(c.sub, t, elem)
 	}
 	if c.op == opSome {
 		// some x in v: the elements of an array or set, the values of an
@@ -224,16 +233,27 @@ func (c *directCond) undefined() bool {
 func directRule(m *ast.Module, class string) *direct {
 	d := &direct{}
 	var messages []*ast.Rule
+	helpers := map[string]*ast.Rule{}
+	for _, r := range m.Rules {
+		if len(r.Head.Args) > 0 {
+			name := ruleName(r)
+			if _, dup := helpers[name]; dup {
+				helpers[name] = nil // more than one definition: left to OPA
+			} else {
+				helpers[name] = r
+			}
+		}
+	}
 	for _, r := range m.Rules {
 		switch name := ruleName(r); name {
 		case "fail":
-			body := directBody(r, class)
+			body := directBody(r, class, helpers)
 			if body == nil {
 				return nil
 			}
 			d.bodies = append(d.bodies, body)
 		case "skip":
-			body := directBody(r, class)
+			body := directBody(r, class, helpers)
 			if body == nil {
 				return nil
 			}
@@ -272,7 +292,7 @@ func ruleName(r *ast.Rule) string {
 
 // directBody returns the conditions of `fail contains r.id if { some r in
 // input.resources.<class>; <conditions> }`, or nil.
-func directBody(r *ast.Rule, class string) []directCond {
+func directBody(r *ast.Rule, class string, helpers map[string]*ast.Rule) []directCond {
 	h := r.Head
 	if r.Else != nil || r.Default || h.Value != nil || len(h.Reference) != 1 || h.Key == nil || len(h.Args) > 0 || len(r.Body) < 2 {
 		return nil
@@ -310,22 +330,92 @@ func directBody(r *ast.Rule, class string) []directCond {
 			some, elem = &conds[len(conds)-1], x
 			continue
 		}
-		c, ok := directCondition(e, v, elem)
+		cs, ok := helperCall(e, v, elem, helpers)
 		if !ok {
-			return nil
+			c, ok := directCondition(e, v, elem)
+			if !ok {
+				return nil
+			}
+			cs = []directCond{c}
 		}
 		if some != nil {
 			// Every condition after `some x in ...` is checked per x (those
 			// on r alone are the same for every x).
-			some.sub = append(some.sub, c)
+			some.sub = append(some.sub, cs...)
 			continue
 		}
-		conds = append(conds, c)
+		conds = append(conds, cs...)
 	}
 	if some != nil && len(some.sub) == 0 {
 		return nil
 	}
 	return conds
+}
+
+// helperCall reads `f(<ref>)` or `not f(<ref>)`, where f is a function
+// of the module with one definition, one parameter and a body of
+// comparisons on that parameter: its conditions on <ref> (behind a check
+// that <ref> is defined, as the call is undefined otherwise), or under not
+// one opNotAll condition.
+func helperCall(e *ast.Expr, v, elem ast.Var, helpers map[string]*ast.Rule) ([]directCond, bool) {
+	if len(e.With) > 0 || !e.IsCall() || len(e.Operands()) != 1 {
+		return nil, false
+	}
+	op := e.Operator()
+	if len(op) != 1 {
+		return nil, false
+	}
+	name, ok := op[0].Value.(ast.Var)
+	if !ok {
+		return nil, false
+	}
+	h := helpers[string(name)]
+	if h == nil || h.Else != nil || h.Default || len(h.Head.Args) != 1 || len(h.Body) == 0 {
+		return nil, false
+	}
+	if h.Head.Value != nil && !h.Head.Value.Equal(ast.BooleanTerm(true)) {
+		return nil, false
+	}
+	param, ok := h.Head.Args[0].Value.(ast.Var)
+	if !ok || param.IsWildcard() {
+		return nil, false
+	}
+	path, onElem, ok := asRef(e.Operands()[0], v, elem)
+	if !ok || len(path) == 0 && !onElem {
+		return nil, false
+	}
+	var sub []directCond
+	for _, he := range h.Body {
+		// The body's conditions are on param, which we read as a fresh
+		// root; then prefix them with the argument's path.
+		c, ok := directCondition(he, "", param)
+		if !ok || c.cnt && len(c.path) == 0 {
+			return nil, false
+		}
+		c.path = append(slices.Clone(path), c.path...)
+		c.onElem = onElem
+		c.g = nil
+		if !onElem && !c.cnt && c.op != opSome {
+			if c.op == opDefined {
+				c.g = compileGoPresence(c.path)
+			} else {
+				c.g = compileGoPath(c.path)
+			}
+		}
+		sub = append(sub, c)
+	}
+	arg := directCond{path: path, op: opExists, onElem: onElem}
+	if !onElem {
+		arg.g = compileGoPresence(path)
+	}
+	if e.Negated {
+		arg.op, arg.sub, arg.g = opNotAll, sub, nil
+		return []directCond{arg}, true
+	}
+	if len(path) == 0 {
+		return sub, true // the element itself, always defined
+	}
+	return append([]directCond{arg}, sub...), true
 }
 
 // someIn reads `some x in <v>.<string>...`.
@@ -735,6 +825,8 @@ func (c *directCond) holdsGo(r *resource.Resource) bool {
 	}
 	var res bool
 	switch c.op {
+	case opExists:
+		return true
 	case opDefined:
 		res = !(v.kind == 1 && !v.b)
 		return res != c.negated

@@ -44,6 +44,9 @@ func TestDirectForms(t *testing.T) {
 		{"count", each + "count(r.facts.storage.x) > 0\n\t1 <= count(r.facts.storage.y)\n}\n", true},
 		{"count negated", each + "not count(r.facts.storage.x) > 0\n}\n", false},
 		{"count of a string constant", each + "count(r.facts.storage.x) > \"a\"\n}\n", false},
+		{"helper on an element", each + "some k in r.facts.storage.x\n\tnot h(k)\n\th(r.facts.storage)\n}\nh(p) if p.a == 1\n", true},
+		{"helper with two definitions", each + "h(r.facts.storage)\n}\nh(p) if p.a == 1\nh(p) if p.a == 2\n", false},
+		{"helper with another variable", each + "h(r.facts.storage)\n}\nh(p) if {\n\tsome q in p.x\n\tq == 1\n}\n", false},
 		{"head not id", "fail contains r.name if {\n\tsome r in input.resources.object_storage\n\tr.type == \"x\"\n}\n", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -231,6 +234,19 @@ func TestDirectSomeAndCountMatchOPA(t *testing.T) {
 	}
 	for _, c := range counts {
 		add(c)
+	}
+	// Helpers of one definition whose body compares their parameter.
+	helperBodies := []string{"p.active == true\n\tp.user_managed == true", "count(p.conditions) > 0", "not p.active == false", "p.id in {\"a\"}\n\tnot p.created",
+		"p == \"user\"", "p.kind == \"user\"\n\tcount(p.access_keys) > 1", "not p.missing == 1", "p.active"}
+	for i, hb := range helperBodies {
+		for _, call := range []string{"some k in r.facts.identity.access_keys\n\th(k)", "some k in r.facts.identity.access_keys\n\tnot h(k)",
+			"h(r.facts.identity)", "not h(r.facts.identity)", "h(r.facts.identity.kind)", "not h(r.facts.identity.kind)",
+			"not h(r.facts.identity.missing)", "h(r.facts.identity.missing)", "r.type == \"T\"\n\tnot h(r.facts.identity.access_keys)"} {
+			add(call)
+			id := fmt.Sprintf("s%d", n)
+			files[id+".rego"] += fmt.Sprintf("h(p) if {\n\t%s\n}\n", hb)
+			_ = i
+		}
 	}
 	dir := writePack(t, files)
 	direct, err := New(ctx, []Source{DirSource(dir)})
