@@ -85,6 +85,7 @@ const (
 	opSome    // some x in <ref>; conditions on x (sub)
 	opExists  // <ref> is defined (a helper's argument)
 	opNotAll  // not helper(<ref>): <ref> is defined and not all of sub hold
+	opHas     // <constant> in <ref>
 )
 
 var cmpOps = map[string]cmpOp{
@@ -159,6 +160,18 @@ func (c *directCond) holds(t, elem *ast.Term) bool {
 		return true
 	case opNotAll:
 		return !allHold(c.sub, t, elem)
+	}
+	if c.op == opHas {
+		var r bool
+		switch coll := v.(type) {
+		case *ast.Array:
+			r = coll.Until(func(x *ast.Term) bool { return ast.ValueEqual(x.Value, c.value) })
+		case ast.Set:
+			r = coll.Contains(ast.NewTerm(c.value))
+		case ast.Object:
+			r = coll.Until(func(_, x *ast.Term) bool { return ast.ValueEqual(x.Value, c.value) })
+		}
+		return r != c.negated
 	}
 	if c.op == opSome {
 		// some x in v: the elements of an array or set, the values of an
@@ -491,6 +504,16 @@ func directCondition1(e *ast.Expr, v, elem ast.Var) (directCond, bool) {
 		return directCond{}, false
 	}
 	if e.Operator().String() == ast.Member.Ref().String() {
+		switch k := e.Operands()[0].Value.(type) {
+		case ast.String, ast.Boolean:
+			// <string or boolean> in <ref>: an element of an array or set,
+			// or a value of an object, equals it.
+			path, onElem, ok := asRef(e.Operands()[1], v, elem)
+			if !ok || len(path) == 0 && !onElem {
+				return directCond{}, false
+			}
+			return directCond{path: path, op: opHas, value: k, negated: e.Negated, onElem: onElem}, true
+		}
 		// <ref> in {<constants>}
 		path, onElem, ok := asRef(e.Operands()[0], v, elem)
 		set, isSet := e.Operands()[1].Value.(ast.Set)

@@ -211,6 +211,8 @@ func TestDirectSomeAndCountMatchOPA(t *testing.T) {
 		"k.id == \"a\"", "k.id in {\"a\", \"b\"}", "not k.id in {\"a\"}", "k.created < \"2020\"", "not k.created >= \"2020\"",
 		"k.missing.x == 1", "not k.missing == 1", "k == \"0.0.0.0/0\"", "not k == \"a\"", "k.id != \"a\"",
 		"r.facts.identity.kind == \"user\"", "count(k) > 1",
+		"\"a\" in k", "not \"a\" in k", "true in k", "not true in k", "\"user\" in r.facts.identity", "not \"x\" in r.facts.identity.missing",
+		"\"a\" in r.facts.identity.kind",
 	}
 	lists := []string{"r.facts.identity.access_keys", "r.facts.identity.kind", "r.facts.identity.missing", "r.facts.identity"}
 	counts := []string{"count(r.facts.identity.access_keys) > 0", "count(r.facts.identity.access_keys) == 2", "0 < count(r.facts.identity.kind)",
