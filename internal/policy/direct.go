@@ -59,9 +59,14 @@ type directCond struct {
 	g       *goPath // the value from the Go fields, when it is a scalar there
 	k       constant
 	set     []constant // opIn
-	// onElem: the path starts at the element of the enclosing opSome, not
-	// at the resource.
-	onElem bool
+	// root: 0 when the path starts at the resource, k when it starts at
+	// the element bound by the enclosing opSome of level k.
+	root uint8
+	// level: the level of the element an opSome binds.
+	level uint8
+	// alts: opAny and opNone's alternatives (the definitions of a helper
+	// function), each a list of conditions.
+	alts [][]directCond
 	// cnt: the condition compares count(<ref>) with a number (op is the
 	// comparison; never negated).
 	cnt bool
@@ -84,7 +89,8 @@ const (
 	opDefined // <ref> alone: defined and not false
 	opSome    // some x in <ref>; conditions on x (sub)
 	opExists  // <ref> is defined (a helper's argument)
-	opNotAll  // not helper(<ref>): <ref> is defined and not all of sub hold
+	opAny     // helper(<ref>): <ref> is defined and one of alts holds
+	opNone    // not helper(<ref>): <ref> is defined and none of alts holds
 	opHas     // <constant> in <ref>
 )
 
@@ -121,29 +127,37 @@ func (d *direct) skippedGo(r *resource.Resource) bool { return anyBodyGo(d.skips
 func (d *direct) skipped(t *ast.Term) bool { return anyBody(d.skips, t) }
 
 func anyBody(bodies [][]directCond, t *ast.Term) bool {
+	var env elems
 	for _, body := range bodies {
-		if allHold(body, t, nil) {
+		if allHold(body, t, &env) {
 			return true
 		}
 	}
 	return false
 }
 
-func allHold(conds []directCond, t, elem *ast.Term) bool {
+// maxLevels bounds the nesting of some (and of helper calls).
+const maxLevels = 8
+
+// elems holds the elements bound by the enclosing opSome conditions, by
+// level (1...).
+type elems [maxLevels + 1]*ast.Term
+
+func allHold(conds []directCond, t *ast.Term, env *elems) bool {
 	for i := range conds {
-		if !conds[i].holds(t, elem) {
+		if !conds[i].holds(t, env) {
 			return false
 		}
 	}
 	return true
 }
 
-// holds evaluates the condition on the resource's term t (and elem, the
-// current element of an enclosing opSome).
-func (c *directCond) holds(t, elem *ast.Term) bool {
+// holds evaluates the condition on the resource's term t (and env, the
+// elements of the enclosing opSome conditions).
+func (c *directCond) holds(t *ast.Term, env *elems) bool {
 	v := t.Value
-	if c.onElem {
-		v = elem.Value
+	if c.root > 0 {
+		v = env[c.root].Value
 	}
 	for _, k := range c.path {
 		var x *ast.Term
@@ -158,8 +172,15 @@ func (c *directCond) holds(t, elem *ast.Term) bool {
 	switch c.op {
 	case opExists:
 		return true
-	case opNotAll:
-		return !allHold(c.sub, t, elem)
+	case opAny, opNone:
+		any := false
+		for _, alt := range c.alts {
+			if allHold(alt, t, env) {
+				any = true
+				break
+			}
+		}
+		return any == (c.op == opAny)
 	}
 	if c.op == opHas {
 		var r bool
@@ -176,16 +197,20 @@ func (c *directCond) holds(t, elem *ast.Term) bool {
 	if c.op == opSome {
 		// some x in v: the elements of an array or set, the values of an
 		// object; nothing else has any.
+		each := func(x *ast.Term) bool {
+			env[c.level] = x
+			return allHold(c.sub, t, env)
+		}
 		found := false
 		switch coll := v.(type) {
 		case *ast.Array:
 			for i := 0; i < coll.Len() && !found; i++ {
-				found = allHold(c.sub, t, coll.Elem(i))
+				found = each(coll.Elem(i))
 			}
 		case ast.Set:
-			found = coll.Until(func(x *ast.Term) bool { return allHold(c.sub, t, x) })
+			found = coll.Until(each)
 		case ast.Object:
-			found = coll.Until(func(_, x *ast.Term) bool { return allHold(c.sub, t, x) })
+			found = coll.Until(func(_, x *ast.Term) bool { return each(x) })
 		}
 		return found
 	}
@@ -246,15 +271,11 @@ func (c *directCond) undefined() bool {
 func directRule(m *ast.Module, class string) *direct {
 	d := &direct{}
 	var messages []*ast.Rule
-	helpers := map[string]*ast.Rule{}
+	helpers := map[string][]*ast.Rule{}
 	for _, r := range m.Rules {
 		if len(r.Head.Args) > 0 {
 			name := ruleName(r)
-			if _, dup := helpers[name]; dup {
-				helpers[name] = nil // more than one definition: left to OPA
-			} else {
-				helpers[name] = r
-			}
+			helpers[name] = append(helpers[name], r)
 		}
 	}
 	for _, r := range m.Rules {
@@ -305,7 +326,7 @@ func ruleName(r *ast.Rule) string {
 
 // directBody returns the conditions of `fail contains r.id if { some r in
 // input.resources.<class>; <conditions> }`, or nil.
-func directBody(r *ast.Rule, class string, helpers map[string]*ast.Rule) []directCond {
+func directBody(r *ast.Rule, class string, helpers map[string][]*ast.Rule) []directCond {
 	h := r.Head
 	if r.Else != nil || r.Default || h.Value != nil || len(h.Reference) != 1 || h.Key == nil || len(h.Args) > 0 || len(r.Body) < 2 {
 		return nil
@@ -331,47 +352,87 @@ func directBody(r *ast.Rule, class string, helpers map[string]*ast.Rule) []direc
 	if !call[1].Equal(ast.VarTerm(string(v))) || !call[2].Equal(ast.RefTerm(ast.InputRootDocument, ast.StringTerm("resources"), ast.StringTerm(class))) {
 		return nil
 	}
-	var conds []directCond
-	var some *directCond // the enclosing some x in r.<path>, once declared
-	var elem ast.Var
-	for _, e := range r.Body[1:] {
-		if x, path, ok := someIn(e, v); ok {
-			if some != nil || x == v {
-				return nil // one level of some
-			}
-			conds = append(conds, directCond{path: path, op: opSome})
-			some, elem = &conds[len(conds)-1], x
-			continue
-		}
-		cs, ok := helperCall(e, v, elem, helpers)
-		if !ok {
-			c, ok := directCondition(e, v, elem)
-			if !ok {
-				return nil
-			}
-			cs = []directCond{c}
-		}
-		if some != nil {
-			// Every condition after `some x in ...` is checked per x (those
-			// on r alone are the same for every x).
-			some.sub = append(some.sub, cs...)
-			continue
-		}
-		conds = append(conds, cs...)
-	}
-	if some != nil && len(some.sub) == 0 {
+	sc := &scope{res: v, vars: map[ast.Var]uint8{}, helpers: helpers}
+	conds, ok := sc.conds(r.Body[1:], 0)
+	if !ok {
 		return nil
 	}
+	setGoPaths(conds)
 	return conds
 }
 
-// helperCall reads `f(<ref>)` or `not f(<ref>)`, where f is a function
-// of the module with one definition, one parameter and a body of
-// comparisons on that parameter: its conditions on <ref> (behind a check
-// that <ref> is defined, as the call is undefined otherwise), or under not
-// one opNotAll condition.
-func helperCall(e *ast.Expr, v, elem ast.Var, helpers map[string]*ast.Rule) ([]directCond, bool) {
-	if len(e.With) > 0 || !e.IsCall() || len(e.Operands()) != 1 {
+// A scope is what a body's conditions may refer to: the resource's
+// variable, the elements bound by some (by level) and the module's helper
+// functions.
+type scope struct {
+	res     ast.Var
+	vars    map[ast.Var]uint8
+	helpers map[string][]*ast.Rule
+	calls   int // helper calls being read (bounds recursion)
+}
+
+// conds reads a list of conditions at some-level depth: every condition
+// after `some x in ...` is checked per x (those not on x are the same for
+// every x), so it becomes that some's sub.
+func (sc *scope) conds(exprs []*ast.Expr, depth uint8) ([]directCond, bool) {
+	var out []directCond
+	for i, e := range exprs {
+		if x, path, root, ok := sc.someIn(e); ok {
+			if _, taken := sc.vars[x]; taken || x == sc.res || depth+1 > maxLevels {
+				return nil, false
+			}
+			sc.vars[x] = depth + 1
+			sub, ok := sc.conds(exprs[i+1:], depth+1)
+			delete(sc.vars, x)
+			if !ok || len(sub) == 0 {
+				return nil, false
+			}
+			return append(out, directCond{path: path, root: root, op: opSome, level: depth + 1, sub: sub}), true
+		}
+		cs, ok := sc.helperCall(e, depth)
+		if !ok {
+			c, ok := sc.condition(e)
+			if !ok {
+				return nil, false
+			}
+			cs = []directCond{c}
+		}
+		out = append(out, cs...)
+	}
+	return out, true
+}
+
+// someIn reads `some x in <ref>`.
+func (sc *scope) someIn(e *ast.Expr) (ast.Var, []*ast.Term, uint8, bool) {
+	sd, ok := e.Terms.(*ast.SomeDecl)
+	if !ok || e.Negated || len(e.With) > 0 || len(sd.Symbols) != 1 {
+		return "", nil, 0, false
+	}
+	call, ok := sd.Symbols[0].Value.(ast.Call)
+	if !ok || len(call) != 3 || call[0].String() != ast.Member.Ref().String() {
+		return "", nil, 0, false
+	}
+	x, ok := call[1].Value.(ast.Var)
+	if !ok || x.IsWildcard() {
+		return "", nil, 0, false
+	}
+	path, root, ok := sc.ref(call[2])
+	if !ok || len(path) == 0 && root == 0 {
+		return "", nil, 0, false
+	}
+	return x, path, root, true
+}
+
+// placeholder is the root of a helper's parameter while its body is read.
+const placeholder = 255
+
+// helperCall reads `f(<ref>)` or `not f(<ref>)`, where f is a function of
+// the module with one parameter, no else, and bodies of conditions on that
+// parameter (and the elements they bind): with one definition, not
+// negated, its conditions on <ref> behind a check that <ref> is defined
+// (the call is undefined otherwise); else one opAny or opNone condition.
+func (sc *scope) helperCall(e *ast.Expr, depth uint8) ([]directCond, bool) {
+	if len(e.With) > 0 || !e.IsCall() || len(e.Operands()) != 1 || sc.calls >= maxLevels {
 		return nil, false
 	}
 	op := e.Operator()
@@ -382,123 +443,121 @@ func helperCall(e *ast.Expr, v, elem ast.Var, helpers map[string]*ast.Rule) ([]d
 	if !ok {
 		return nil, false
 	}
-	h := helpers[string(name)]
-	if h == nil || h.Else != nil || h.Default || len(h.Head.Args) != 1 || len(h.Body) == 0 {
+	defs := sc.helpers[string(name)]
+	if len(defs) == 0 {
 		return nil, false
 	}
-	if h.Head.Value != nil && !h.Head.Value.Equal(ast.BooleanTerm(true)) {
+	path, root, ok := sc.ref(e.Operands()[0])
+	if !ok || len(path) == 0 && root == 0 {
 		return nil, false
 	}
-	param, ok := h.Head.Args[0].Value.(ast.Var)
-	if !ok || param.IsWildcard() {
-		return nil, false
-	}
-	path, onElem, ok := asRef(e.Operands()[0], v, elem)
-	if !ok || len(path) == 0 && !onElem {
-		return nil, false
-	}
-	var sub []directCond
-	for _, he := range h.Body {
-		// The body's conditions are on param, which we read as a fresh
-		// root; then prefix them with the argument's path.
-		c, ok := directCondition(he, "", param)
-		if !ok || c.cnt && len(c.path) == 0 {
+	var alts [][]directCond
+	for _, h := range defs {
+		if h.Else != nil || h.Default || len(h.Head.Args) != 1 || len(h.Body) == 0 {
 			return nil, false
 		}
-		c.path = append(slices.Clone(path), c.path...)
-		c.onElem = onElem
-		c.g = nil
-		if !onElem && !c.cnt && c.op != opSome {
-			if c.op == opDefined {
-				c.g = compileGoPresence(c.path)
-			} else {
-				c.g = compileGoPath(c.path)
-			}
+		if h.Head.Value != nil && !h.Head.Value.Equal(ast.BooleanTerm(true)) {
+			return nil, false
 		}
-		sub = append(sub, c)
+		param, ok := h.Head.Args[0].Value.(ast.Var)
+		if !ok || param.IsWildcard() {
+			return nil, false
+		}
+		// The body sees the parameter and the helpers, not the rule's
+		// variables.
+		inner := &scope{res: "", vars: map[ast.Var]uint8{param: placeholder}, helpers: sc.helpers, calls: sc.calls + 1}
+		body, ok := inner.conds(h.Body, depth)
+		if !ok {
+			return nil, false
+		}
+		rebase(body, path, root)
+		alts = append(alts, body)
 	}
-	arg := directCond{path: path, op: opExists, onElem: onElem}
-	if !onElem {
-		arg.g = compileGoPresence(path)
+	if len(alts) == 1 && !e.Negated {
+		if len(path) == 0 {
+			return alts[0], true // an element itself is always defined
+		}
+		return append([]directCond{{path: path, root: root, op: opExists}}, alts[0]...), true
 	}
+	c := directCond{path: path, root: root, op: opAny, alts: alts}
 	if e.Negated {
-		arg.op, arg.sub, arg.g = opNotAll, sub, nil
-		return []directCond{arg}, true
+		c.op = opNone
 	}
-	if len(path) == 0 {
-		return sub, true // the element itself, always defined
-	}
-	return append([]directCond{arg}, sub...), true
+	return []directCond{c}, true
 }
 
-// someIn reads `some x in <v>.<string>...`.
-func someIn(e *ast.Expr, v ast.Var) (ast.Var, []*ast.Term, bool) {
-	sd, ok := e.Terms.(*ast.SomeDecl)
-	if !ok || e.Negated || len(e.With) > 0 || len(sd.Symbols) != 1 {
-		return "", nil, false
+// rebase makes the conditions on a helper's parameter conditions on its
+// argument (path from root).
+func rebase(conds []directCond, path []*ast.Term, root uint8) {
+	for i := range conds {
+		c := &conds[i]
+		if c.root == placeholder {
+			c.root = root
+			c.path = append(slices.Clone(path), c.path...)
+		}
+		rebase(c.sub, path, root)
+		for _, alt := range c.alts {
+			rebase(alt, path, root)
+		}
 	}
-	call, ok := sd.Symbols[0].Value.(ast.Call)
-	if !ok || len(call) != 3 || call[0].String() != ast.Member.Ref().String() {
-		return "", nil, false
-	}
-	x, ok := call[1].Value.(ast.Var)
-	ref, isRef := call[2].Value.(ast.Ref)
-	if !ok || !isRef || x.IsWildcard() || !directRef(ref, v) {
-		return "", nil, false
-	}
-	return x, ref[1:], true
 }
 
-// directCondition reads `<v>.a.b... <op> <scalar>` (either way round),
-// possibly under `not`.
-// With elem, the variable of an enclosing `some elem in ...`, the
-// reference may also start at elem (or be elem).
-func directCondition(e *ast.Expr, v, elem ast.Var) (directCond, bool) {
-	c, ok := directCondition1(e, v, elem)
-	if ok && c.onElem {
+// setGoPaths compiles the Go path of every top-level condition on the
+// resource that reads a scalar (or, bare, any value) there.
+func setGoPaths(conds []directCond) {
+	for i := range conds {
+		c := &conds[i]
 		c.g = nil
+		if c.root != 0 || c.cnt {
+			continue
+		}
+		switch c.op {
+		case opDefined, opExists:
+			c.g = compileGoPresence(c.path)
+		case opEq, opNeq, opLt, opLte, opGt, opGte, opIn:
+			c.g = compileGoPath(c.path)
+		}
 	}
-	return c, ok
 }
 
-// asRef reads a term as a reference to facts: <v>.<string>... or
-// <elem>.<string>... (onElem), or the variable elem itself.
-func asRef(t *ast.Term, v, elem ast.Var) (path []*ast.Term, onElem, ok bool) {
+// ref reads a term as a reference to facts: <resource>.<string>... (root
+// 0), <x>.<string>... or x itself, for an element x (root: its level).
+func (sc *scope) ref(t *ast.Term) (path []*ast.Term, root uint8, ok bool) {
 	switch x := t.Value.(type) {
 	case ast.Var:
-		if elem != "" && x == elem {
-			return nil, true, true
+		if l, ok := sc.vars[x]; ok {
+			return nil, l, true
 		}
 	case ast.Ref:
-		if directRef(x, v) {
-			return x[1:], false, true
+		if sc.res != "" && directRef(x, sc.res) {
+			return x[1:], 0, true
 		}
-		if elem != "" && directRefFrom(x, elem) {
-			return x[1:], true, true
+		if v, isVar := x[0].Value.(ast.Var); isVar {
+			if l, ok := sc.vars[v]; ok && directRefFrom(x, v) {
+				return x[1:], l, true
+			}
 		}
 	}
-	return nil, false, false
+	return nil, 0, false
 }
 
-func directCondition1(e *ast.Expr, v, elem ast.Var) (directCond, bool) {
+// condition reads `<ref> <op> <scalar>` (either way round), a bare
+// reference, `<ref> in {<constants>}`, `<constant> in <ref>` or
+// `count(<ref>) <op> <number>`, possibly under not.
+func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 	if len(e.With) > 0 {
 		return directCond{}, false
 	}
 	if t, ok := e.Terms.(*ast.Term); ok {
 		// A bare reference: true when defined and not false.
-		ref, ok := t.Value.(ast.Ref)
-		if !ok {
+		if _, ok := t.Value.(ast.Ref); !ok {
 			return directCond{}, false
 		}
-		path, onElem, ok := asRef(t, v, elem)
+		path, root, ok := sc.ref(t)
 		if !ok || len(path) == 0 {
 			return directCond{}, false
 		}
-		c := directCond{path: path, op: opDefined, negated: e.Negated, onElem: onElem}
-		if !onElem {
-			c.g = compileGoPresence(ref[1:])
-		}
-		return c, true
+		return directCond{path: path, root: root, op: opDefined, negated: e.Negated}, true
 	}
 	if !e.IsCall() || len(e.Operands()) != 2 {
 		return directCond{}, false
@@ -508,22 +567,19 @@ func directCondition1(e *ast.Expr, v, elem ast.Var) (directCond, bool) {
 		case ast.String, ast.Boolean:
 			// <string or boolean> in <ref>: an element of an array or set,
 			// or a value of an object, equals it.
-			path, onElem, ok := asRef(e.Operands()[1], v, elem)
-			if !ok || len(path) == 0 && !onElem {
+			path, root, ok := sc.ref(e.Operands()[1])
+			if !ok || len(path) == 0 && root == 0 {
 				return directCond{}, false
 			}
-			return directCond{path: path, op: opHas, value: k, negated: e.Negated, onElem: onElem}, true
+			return directCond{path: path, root: root, op: opHas, value: k, negated: e.Negated}, true
 		}
 		// <ref> in {<constants>}
-		path, onElem, ok := asRef(e.Operands()[0], v, elem)
+		path, root, ok := sc.ref(e.Operands()[0])
 		set, isSet := e.Operands()[1].Value.(ast.Set)
-		if !ok || !isSet {
+		if !ok || !isSet || len(path) == 0 && root == 0 {
 			return directCond{}, false
 		}
-		c := directCond{path: path, op: opIn, negated: e.Negated, onElem: onElem}
-		if !onElem {
-			c.g = compileGoPath(path)
-		}
+		c := directCond{path: path, root: root, op: opIn, negated: e.Negated}
 		ok = true
 		set.Foreach(func(t *ast.Term) {
 			switch t.Value.(type) {
@@ -557,21 +613,17 @@ func directCondition1(e *ast.Expr, v, elem ast.Var) (directCond, bool) {
 		if _, isNum := b.Value.(ast.Number); !isNum || e.Negated || len(call) != 2 || call[0].String() != ast.Count.Ref().String() {
 			return directCond{}, false
 		}
-		path, onElem, ok := asRef(call[1], v, elem)
-		if !ok || len(path) == 0 && !onElem {
+		path, root, ok := sc.ref(call[1])
+		if !ok || len(path) == 0 && root == 0 {
 			return directCond{}, false
 		}
-		return directCond{path: path, op: op, value: b.Value, onElem: onElem, cnt: true, k: newConstant(b.Value)}, true
+		return directCond{path: path, root: root, op: op, value: b.Value, cnt: true, k: newConstant(b.Value)}, true
 	}
-	path, onElem, ok := asRef(a, v, elem)
-	if !ok || len(path) == 0 && !onElem {
+	path, root, ok := sc.ref(a)
+	if !ok || len(path) == 0 && root == 0 {
 		return directCond{}, false
 	}
-	c := directCond{path: path, op: op, value: b.Value, negated: e.Negated, onElem: onElem, k: newConstant(b.Value)}
-	if !onElem {
-		c.g = compileGoPath(path)
-	}
-	return c, true
+	return directCond{path: path, root: root, op: op, value: b.Value, negated: e.Negated, k: newConstant(b.Value)}, true
 }
 
 // directRef reports whether ref is <v>.<string>...

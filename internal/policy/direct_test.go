@@ -45,8 +45,10 @@ func TestDirectForms(t *testing.T) {
 		{"count negated", each + "not count(r.facts.storage.x) > 0\n}\n", false},
 		{"count of a string constant", each + "count(r.facts.storage.x) > \"a\"\n}\n", false},
 		{"helper on an element", each + "some k in r.facts.storage.x\n\tnot h(k)\n\th(r.facts.storage)\n}\nh(p) if p.a == 1\n", true},
-		{"helper with two definitions", each + "h(r.facts.storage)\n}\nh(p) if p.a == 1\nh(p) if p.a == 2\n", false},
-		{"helper with another variable", each + "h(r.facts.storage)\n}\nh(p) if {\n\tsome q in p.x\n\tq == 1\n}\n", false},
+		{"helper with two definitions", each + "h(r.facts.storage)\n}\nh(p) if p.a == 1\nh(p) if p.a == 2\n", true},
+		{"helper with some", each + "h(r.facts.storage)\n}\nh(p) if {\n\tsome q in p.x\n\tq == 1\n}\n", true},
+		{"helper reading the input", each + "h(r.facts.storage)\n}\nh(p) if input.now == 1\n", false},
+		{"helper with else", each + "h(r.facts.storage)\n}\nh(p) if p.a == 1\nelse := false\n", false},
 		{"head not id", "fail contains r.name if {\n\tsome r in input.resources.object_storage\n\tr.type == \"x\"\n}\n", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -248,6 +250,21 @@ func TestDirectSomeAndCountMatchOPA(t *testing.T) {
 			id := fmt.Sprintf("s%d", n)
 			files[id+".rego"] += fmt.Sprintf("h(p) if {\n\t%s\n}\n", hb)
 			_ = i
+		}
+	}
+	// Helpers of two definitions, with some inside, calling helpers.
+	multi := []string{
+		"h(p) if p.active == true\nh(p) if count(p.access_keys) > 1\n",
+		"h(p) if {\n\tsome q in p.access_keys\n\tq.id == \"a\"\n\tnot g(q)\n}\nh(p) if p == \"user\"\ng(q) if q.active == true\n",
+		"h(p) if {\n\tsome q in p\n\tq == \"user\"\n}\nh(p) if {\n\tsome q in p\n\tq.user_managed == false\n}\n",
+		"h(p) if {\n\tsome q in p.access_keys\n\tsome x in q\n\tx == \"a\"\n}\nh(p) if p.missing\n",
+	}
+	for _, hb := range multi {
+		for _, call := range []string{"some k in r.facts.identity.access_keys\n\th(k)", "some k in r.facts.identity.access_keys\n\tnot h(k)",
+			"h(r.facts.identity)", "not h(r.facts.identity)", "h(r.facts.identity.kind)", "not h(r.facts.identity.kind)",
+			"not h(r.facts.identity.missing)", "h(r.facts.identity.missing)", "some k in r.facts.identity\n\th(k)"} {
+			add(call)
+			files[fmt.Sprintf("s%d.rego", n)] += hb
 		}
 	}
 	dir := writePack(t, files)
