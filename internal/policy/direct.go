@@ -268,16 +268,14 @@ func (c *directCond) undefined() bool {
 
 // directRule returns the direct form of a rule whose package is the module
 // m alone, or nil when the rule is not of that form.
-func directRule(m *ast.Module, class string) *direct {
+//
+// lib returns the module of a library package (data.vigil.lib.net) when
+// it is one file, or nil; a rule's calls of its functions are read as
+// those of the module's own.
+func directRule(m *ast.Module, class string, lib func(pkg string) *ast.Module) *direct {
 	d := &direct{}
 	var messages []*ast.Rule
-	helpers := map[string][]*ast.Rule{}
-	for _, r := range m.Rules {
-		if len(r.Head.Args) > 0 {
-			name := ruleName(r)
-			helpers[name] = append(helpers[name], r)
-		}
-	}
+	helpers := newModCtx(m, lib, 0)
 	for _, r := range m.Rules {
 		switch name := ruleName(r); name {
 		case "fail":
@@ -326,7 +324,7 @@ func ruleName(r *ast.Rule) string {
 
 // directBody returns the conditions of `fail contains r.id if { some r in
 // input.resources.<class>; <conditions> }`, or nil.
-func directBody(r *ast.Rule, class string, helpers map[string][]*ast.Rule) []directCond {
+func directBody(r *ast.Rule, class string, helpers *modCtx) []directCond {
 	h := r.Head
 	if r.Else != nil || r.Default || h.Value != nil || len(h.Reference) != 1 || h.Key == nil || len(h.Args) > 0 || len(r.Body) < 2 {
 		return nil
@@ -367,8 +365,76 @@ func directBody(r *ast.Rule, class string, helpers map[string][]*ast.Rule) []dir
 type scope struct {
 	res     ast.Var
 	vars    map[ast.Var]uint8
-	helpers map[string][]*ast.Rule
+	helpers *modCtx
 	calls   int // helper calls being read (bounds recursion)
+}
+
+// A modCtx is what a module's bodies may call: its functions (by name,
+// every definition), its constant sets of strings and booleans, and the
+// library modules it imports (by alias).
+type modCtx struct {
+	funcs   map[string][]*ast.Rule
+	sets    map[string][]constant
+	imports map[string]*modCtx
+}
+
+func newModCtx(m *ast.Module, lib func(string) *ast.Module, depth int) *modCtx {
+	mc := &modCtx{funcs: map[string][]*ast.Rule{}, sets: map[string][]constant{}, imports: map[string]*modCtx{}}
+	defined := map[string]int{}
+	for _, r := range m.Rules {
+		defined[ruleName(r)]++
+	}
+	for _, r := range m.Rules {
+		name := ruleName(r)
+		if len(r.Head.Args) > 0 {
+			mc.funcs[name] = append(mc.funcs[name], r)
+			continue
+		}
+		// name := {<strings and booleans>}, one definition
+		if defined[name] != 1 || r.Else != nil || r.Default || len(r.Head.Reference) != 1 || r.Head.Key != nil || r.Head.Value == nil ||
+			len(r.Body) != 1 || !r.Body[0].Equal(ast.NewExpr(ast.BooleanTerm(true))) {
+			continue
+		}
+		set, ok := r.Head.Value.Value.(ast.Set)
+		if !ok || set.Len() == 0 {
+			continue
+		}
+		var ks []constant
+		set.Foreach(func(t *ast.Term) {
+			switch t.Value.(type) {
+			case ast.String, ast.Boolean:
+				ks = append(ks, newConstant(t.Value))
+			default:
+				ok = false
+			}
+		})
+		if ok {
+			mc.sets[name] = ks
+		}
+	}
+	if lib == nil || depth > 2 {
+		return mc
+	}
+	for _, imp := range m.Imports {
+		ref, ok := imp.Path.Value.(ast.Ref)
+		if !ok || !ref.HasPrefix(ast.DefaultRootRef) || len(ref) < 2 {
+			continue
+		}
+		lm := lib(ref.String())
+		if lm == nil {
+			continue
+		}
+		alias := string(imp.Alias)
+		if alias == "" {
+			s, ok := ref[len(ref)-1].Value.(ast.String)
+			if !ok {
+				continue
+			}
+			alias = string(s)
+		}
+		mc.imports[alias] = newModCtx(lm, lib, depth+1)
+	}
+	return mc
 }
 
 // conds reads a list of conditions at some-level depth: every condition
@@ -436,14 +502,23 @@ func (sc *scope) helperCall(e *ast.Expr, depth uint8) ([]directCond, bool) {
 		return nil, false
 	}
 	op := e.Operator()
-	if len(op) != 1 {
+	if len(op) != 1 && len(op) != 2 {
 		return nil, false
 	}
 	name, ok := op[0].Value.(ast.Var)
 	if !ok {
 		return nil, false
 	}
-	defs := sc.helpers[string(name)]
+	mod := sc.helpers
+	if len(op) == 2 {
+		// <import>.<function>
+		fn, ok := op[1].Value.(ast.String)
+		if mod = sc.helpers.imports[string(name)]; mod == nil || !ok {
+			return nil, false
+		}
+		name = ast.Var(fn)
+	}
+	defs := mod.funcs[string(name)]
 	if len(defs) == 0 {
 		return nil, false
 	}
@@ -465,7 +540,7 @@ func (sc *scope) helperCall(e *ast.Expr, depth uint8) ([]directCond, bool) {
 		}
 		// The body sees the parameter and the helpers, not the rule's
 		// variables.
-		inner := &scope{res: "", vars: map[ast.Var]uint8{param: placeholder}, helpers: sc.helpers, calls: sc.calls + 1}
+		inner := &scope{res: "", vars: map[ast.Var]uint8{param: placeholder}, helpers: mod, calls: sc.calls + 1}
 		body, ok := inner.conds(h.Body, depth)
 		if !ok {
 			return nil, false
@@ -518,6 +593,31 @@ func setGoPaths(conds []directCond) {
 			c.g = compileGoPath(c.path)
 		}
 	}
+}
+
+// constSet returns the constants of a module's constant set named by t
+// (not shadowed by a variable in scope), or nil.
+func (sc *scope) constSet(t *ast.Term) []constant {
+	var name ast.Var
+	switch x := t.Value.(type) {
+	case ast.Var:
+		name = x
+	case ast.Ref:
+		if len(x) != 1 {
+			return nil
+		}
+		v, ok := x[0].Value.(ast.Var)
+		if !ok {
+			return nil
+		}
+		name = v
+	default:
+		return nil
+	}
+	if _, shadowed := sc.vars[name]; shadowed || name == sc.res {
+		return nil
+	}
+	return sc.helpers.sets[string(name)]
 }
 
 // ref reads a term as a reference to facts: <resource>.<string>... (root
@@ -573,13 +673,20 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 			}
 			return directCond{path: path, root: root, op: opHas, value: k, negated: e.Negated}, true
 		}
-		// <ref> in {<constants>}
+		// <ref> in {<constants>}, or in a constant set of the module
 		path, root, ok := sc.ref(e.Operands()[0])
-		set, isSet := e.Operands()[1].Value.(ast.Set)
-		if !ok || !isSet || len(path) == 0 && root == 0 {
+		if !ok || len(path) == 0 && root == 0 {
 			return directCond{}, false
 		}
 		c := directCond{path: path, root: root, op: opIn, negated: e.Negated}
+		if ks := sc.constSet(e.Operands()[1]); ks != nil {
+			c.set = ks
+			return c, true
+		}
+		set, isSet := e.Operands()[1].Value.(ast.Set)
+		if !isSet {
+			return directCond{}, false
+		}
 		ok = true
 		set.Foreach(func(t *ast.Term) {
 			switch t.Value.(type) {

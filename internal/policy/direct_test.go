@@ -35,7 +35,6 @@ func TestDirectForms(t *testing.T) {
 		{"bare ref", each + "r.facts.storage\n\tnot r.facts.storage.public_access\n}\n", true},
 		{"in a set", each + "r.facts.storage.min_tls_version in {\"1.0\", \"1.1\"}\n\tnot r.type in {\"x\"}\n}\n", true},
 		{"in a set of numbers", each + "r.facts.storage.min_tls_version in {1, 2}\n}\n", false},
-		{"in a package set", each + "r.facts.storage.min_tls_version in old\n}\nold := {\"1.0\"}\n", false},
 		{"some in a list", each + "r.type == \"x\"\n\tsome k in r.facts.storage.x\n\tk.a == true\n\tnot k.b in {\"y\"}\n\tr.tags.env != \"p\"\n}\n", true},
 		{"some on the element itself", each + "some k in r.facts.storage.x\n\tk == \"y\"\n}\n", true},
 		{"some nested", each + "some k in r.facts.storage.x\n\tsome j in r.facts.storage.y\n\tk == j\n}\n", false},
@@ -49,6 +48,10 @@ func TestDirectForms(t *testing.T) {
 		{"helper with some", each + "h(r.facts.storage)\n}\nh(p) if {\n\tsome q in p.x\n\tq == 1\n}\n", true},
 		{"helper reading the input", each + "h(r.facts.storage)\n}\nh(p) if input.now == 1\n", false},
 		{"helper with else", each + "h(r.facts.storage)\n}\nh(p) if p.a == 1\nelse := false\n", false},
+		{"in a constant set", each + "r.facts.storage.min_tls_version in old\n\tnot r.type in old\n}\nold := {\"1.0\", true}\n", true},
+		{"in a set defined twice", each + "r.type in old\n}\nold := {\"1.0\"} if input.now\nold := {\"2\"} if not input.now\n", false},
+		{"in a set with numbers", each + "r.type in old\n}\nold := {\"1.0\", 1}\n", false},
+		{"in a shadowed set", each + "some old in r.facts.storage.x\n\tr.type in old\n}\nold := {\"1.0\"}\n", false},
 		{"head not id", "fail contains r.name if {\n\tsome r in input.resources.object_storage\n\tr.type == \"x\"\n}\n", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -266,6 +269,17 @@ func TestDirectSomeAndCountMatchOPA(t *testing.T) {
 			add(call)
 			files[fmt.Sprintf("s%d.rego", n)] += hb
 		}
+	}
+	// Constant sets, and calls of a library's functions.
+	files["lib.rego"] = "package vigil.lib.t\n\nnames := {\"a\", \"0.0.0.0/0\", true}\n\nnamed(p) if p in names\n\n" +
+		"active_named(p) if {\n\tp.active == true\n\tnamed(p.id)\n}\nactive_named(p) if not p.id in names\n"
+	for _, call := range []string{"some k in r.facts.identity.access_keys\n\tt.named(k.id)", "some k in r.facts.identity.access_keys\n\tnot t.named(k)",
+		"some k in r.facts.identity.access_keys\n\tt.active_named(k)", "some k in r.facts.identity.access_keys\n\tnot t.active_named(k)",
+		"t.named(r.facts.identity.kind)", "not t.active_named(r.facts.identity.missing)", "some k in r.facts.identity.access_keys\n\tk.id in kinds",
+		"r.facts.identity.kind in kinds", "not r.facts.identity.kind in kinds", "not r.facts.identity.missing in kinds"} {
+		add(call)
+		id := fmt.Sprintf("s%d", n)
+		files[id+".rego"] = strings.Replace(files[id+".rego"], "\n\nfail", "\n\nimport data.vigil.lib.t\n\nkinds := {\"user\", \"a\"}\n\nfail", 1)
 	}
 	dir := writePack(t, files)
 	direct, err := New(ctx, []Source{DirSource(dir)})

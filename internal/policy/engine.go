@@ -97,6 +97,14 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Library packages of one file, which direct rules may call.
+	libMods := map[string]*ast.Module{}
+	for _, f := range files {
+		if p := f.module.Package.Path.String(); !f.test && pkgFiles[p] == 1 {
+			libMods[p] = f.module
+		}
+	}
+	libs := func(pkg string) *ast.Module { return libMods[pkg] }
 	for _, r := range e.rules {
 		q := buildQuery(r.Package, defined[r.ID])
 		pq, err := rego.New(rego.Compiler(c), rego.Query(q)).PrepareForEval(ctx)
@@ -115,7 +123,7 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 		e.messages = append(e.messages, mq)
 		var d *direct
 		if m := modules[r.ID]; !e.noDirect && pkgFiles[m.Package.Path.String()] == 1 {
-			d = directRule(m, string(r.Class))
+			d = directRule(m, string(r.Class), libs)
 		}
 		e.direct = append(e.direct, d)
 	}
