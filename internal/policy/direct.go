@@ -70,6 +70,9 @@ type directCond struct {
 	// cnt: the condition compares count(<ref>) with a number (op is the
 	// comparison; never negated).
 	cnt bool
+	// xf: lower or upper applied to the value before comparing (a
+	// string; anything else is a type error: the expression is undefined).
+	xf uint8
 	// sub: opSome's conditions on each element of the collection at path
 	// (and on the resource); the condition holds when one element
 	// satisfies them all.
@@ -92,6 +95,15 @@ const (
 	opAny     // helper(<ref>): <ref> is defined and one of alts holds
 	opNone    // not helper(<ref>): <ref> is defined and none of alts holds
 	opHas     // <constant> in <ref>
+	opStarts  // startswith(<ref>, <string>)
+	opEnds    // endswith(<ref>, <string>)
+	opContains
+)
+
+const (
+	xfNone uint8 = iota
+	xfLower
+	xfUpper
 )
 
 var cmpOps = map[string]cmpOp{
@@ -213,6 +225,37 @@ func (c *directCond) holds(t *ast.Term, env *elems) bool {
 			found = coll.Until(func(_, x *ast.Term) bool { return each(x) })
 		}
 		return found
+	}
+	if c.xf != xfNone {
+		str, ok := v.(ast.String)
+		if !ok {
+			// lower's type error: OPA evaluates the nested call before
+			// the not, so the body is undefined either way.
+			return false
+		}
+		if c.xf == xfLower {
+			v = ast.String(strings.ToLower(string(str)))
+		} else {
+			v = ast.String(strings.ToUpper(string(str)))
+		}
+	}
+	switch c.op {
+	case opStarts, opEnds, opContains:
+		str, ok := v.(ast.String)
+		if !ok {
+			return c.negated // a type error: undefined, true under not
+		}
+		k := string(c.value.(ast.String))
+		var r bool
+		switch c.op {
+		case opStarts:
+			r = strings.HasPrefix(string(str), k)
+		case opEnds:
+			r = strings.HasSuffix(string(str), k)
+		default:
+			r = strings.Contains(string(str), k)
+		}
+		return r != c.negated
 	}
 	if c.cnt {
 		var n int
@@ -375,11 +418,12 @@ type scope struct {
 type modCtx struct {
 	funcs   map[string][]*ast.Rule
 	sets    map[string][]constant
+	strs    map[string]ast.String // constant strings
 	imports map[string]*modCtx
 }
 
 func newModCtx(m *ast.Module, lib func(string) *ast.Module, depth int) *modCtx {
-	mc := &modCtx{funcs: map[string][]*ast.Rule{}, sets: map[string][]constant{}, imports: map[string]*modCtx{}}
+	mc := &modCtx{funcs: map[string][]*ast.Rule{}, sets: map[string][]constant{}, strs: map[string]ast.String{}, imports: map[string]*modCtx{}}
 	defined := map[string]int{}
 	for _, r := range m.Rules {
 		defined[ruleName(r)]++
@@ -393,6 +437,10 @@ func newModCtx(m *ast.Module, lib func(string) *ast.Module, depth int) *modCtx {
 		// name := {<strings and booleans>}, one definition
 		if defined[name] != 1 || r.Else != nil || r.Default || len(r.Head.Reference) != 1 || r.Head.Key != nil || r.Head.Value == nil ||
 			len(r.Body) != 1 || !r.Body[0].Equal(ast.NewExpr(ast.BooleanTerm(true))) {
+			continue
+		}
+		if str, ok := r.Head.Value.Value.(ast.String); ok {
+			mc.strs[name] = str
 			continue
 		}
 		set, ok := r.Head.Value.Value.(ast.Set)
@@ -583,7 +631,7 @@ func setGoPaths(conds []directCond) {
 	for i := range conds {
 		c := &conds[i]
 		c.g = nil
-		if c.root != 0 || c.cnt {
+		if c.root != 0 || c.cnt || c.xf != xfNone {
 			continue
 		}
 		switch c.op {
@@ -593,6 +641,59 @@ func setGoPaths(conds []directCond) {
 			c.g = compileGoPath(c.path)
 		}
 	}
+}
+
+var strOps = map[string]cmpOp{
+	ast.StartsWith.Name: opStarts, ast.EndsWith.Name: opEnds, ast.Contains.Name: opContains,
+}
+
+// constant returns t's value when it is a scalar, or a constant string of
+// the module it names; nil otherwise.
+func (sc *scope) constant(t *ast.Term) ast.Value {
+	switch x := t.Value.(type) {
+	case ast.String, ast.Boolean, ast.Number, ast.Null:
+		return x
+	}
+	var name ast.Var
+	switch x := t.Value.(type) {
+	case ast.Var:
+		name = x
+	case ast.Ref:
+		v, ok := x[0].Value.(ast.Var)
+		if len(x) != 1 || !ok {
+			return nil
+		}
+		name = v
+	default:
+		return nil
+	}
+	if _, shadowed := sc.vars[name]; shadowed || name == sc.res {
+		return nil
+	}
+	if s, ok := sc.helpers.strs[string(name)]; ok {
+		return s
+	}
+	return nil
+}
+
+// valueRef reads a reference to facts (ref), or lower / upper of one.
+func (sc *scope) valueRef(t *ast.Term) (path []*ast.Term, root, xf uint8, ok bool) {
+	if call, isCall := t.Value.(ast.Call); isCall {
+		if len(call) != 2 {
+			return nil, 0, 0, false
+		}
+		switch call[0].String() {
+		case ast.Lower.Ref().String():
+			xf = xfLower
+		case ast.Upper.Ref().String():
+			xf = xfUpper
+		default:
+			return nil, 0, 0, false
+		}
+		t = call[1]
+	}
+	path, root, ok = sc.ref(t)
+	return path, root, xf, ok
 }
 
 // constSet returns the constants of a module's constant set named by t
@@ -662,6 +763,15 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 	if !e.IsCall() || len(e.Operands()) != 2 {
 		return directCond{}, false
 	}
+	if op, ok := strOps[e.Operator().String()]; ok {
+		// startswith / endswith / contains(<ref or lower/upper of it>, <string>)
+		path, root, xf, ok := sc.valueRef(e.Operands()[0])
+		k, isStr := sc.constant(e.Operands()[1]).(ast.String)
+		if !ok || !isStr || len(path) == 0 && root == 0 {
+			return directCond{}, false
+		}
+		return directCond{path: path, root: root, xf: xf, op: op, value: k, negated: e.Negated}, true
+	}
 	if e.Operator().String() == ast.Member.Ref().String() {
 		switch k := e.Operands()[0].Value.(type) {
 		case ast.String, ast.Boolean:
@@ -674,11 +784,11 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 			return directCond{path: path, root: root, op: opHas, value: k, negated: e.Negated}, true
 		}
 		// <ref> in {<constants>}, or in a constant set of the module
-		path, root, ok := sc.ref(e.Operands()[0])
+		path, root, xf, ok := sc.valueRef(e.Operands()[0])
 		if !ok || len(path) == 0 && root == 0 {
 			return directCond{}, false
 		}
-		c := directCond{path: path, root: root, op: opIn, negated: e.Negated}
+		c := directCond{path: path, root: root, op: opIn, negated: e.Negated, xf: xf}
 		if ks := sc.constSet(e.Operands()[1]); ks != nil {
 			c.set = ks
 			return c, true
@@ -703,17 +813,15 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 		return directCond{}, false
 	}
 	a, b := e.Operands()[0], e.Operands()[1]
-	switch b.Value.(type) {
-	case ast.String, ast.Boolean, ast.Number, ast.Null:
-	default:
-		a, b = b, a
+	bv := sc.constant(b)
+	if bv == nil {
+		a, bv = b, sc.constant(a)
 		op = op.swapped()
 	}
-	switch b.Value.(type) {
-	case ast.String, ast.Boolean, ast.Number, ast.Null:
-	default:
+	if bv == nil {
 		return directCond{}, false
 	}
+	b = ast.NewTerm(bv)
 	if call, ok := a.Value.(ast.Call); ok {
 		// count(<ref>) <op> <number>, not negated (count's errors and
 		// undefined references under not are left to OPA).

@@ -218,6 +218,11 @@ func TestDirectSomeAndCountMatchOPA(t *testing.T) {
 		"r.facts.identity.kind == \"user\"", "count(k) > 1",
 		"\"a\" in k", "not \"a\" in k", "true in k", "not true in k", "\"user\" in r.facts.identity", "not \"x\" in r.facts.identity.missing",
 		"\"a\" in r.facts.identity.kind",
+		"startswith(k.id, \"0.\")", "not startswith(k.id, \"a\")", "endswith(lower(k.id), \"/0\")", "not endswith(upper(k.id), \"A\")",
+		"contains(k, \"0.0\")", "not contains(k.missing, \"a\")",
+		"upper(k.id) in {\"A\", \"B\"}", "not lower(k.active) in {\"true\"}", "lower(k) in {\"user\"}",
+		"endswith(r.facts.identity.kind, \"account\")", "not startswith(lower(r.facts.identity.kind), \"us\")", "not endswith(k.active, \"e\")",
+		"startswith(k.id, suffix)", "k.id == suffix", "not k.id != suffix",
 	}
 	lists := []string{"r.facts.identity.access_keys", "r.facts.identity.kind", "r.facts.identity.missing", "r.facts.identity"}
 	counts := []string{"count(r.facts.identity.access_keys) > 0", "count(r.facts.identity.access_keys) == 2", "0 < count(r.facts.identity.kind)",
@@ -278,8 +283,10 @@ func TestDirectSomeAndCountMatchOPA(t *testing.T) {
 		"t.named(r.facts.identity.kind)", "not t.active_named(r.facts.identity.missing)", "some k in r.facts.identity.access_keys\n\tk.id in kinds",
 		"r.facts.identity.kind in kinds", "not r.facts.identity.kind in kinds", "not r.facts.identity.missing in kinds"} {
 		add(call)
-		id := fmt.Sprintf("s%d", n)
-		files[id+".rego"] = strings.Replace(files[id+".rego"], "\n\nfail", "\n\nimport data.vigil.lib.t\n\nkinds := {\"user\", \"a\"}\n\nfail", 1)
+	}
+	for i := 1; i <= n; i++ {
+		id := fmt.Sprintf("s%d", i)
+		files[id+".rego"] = strings.Replace(files[id+".rego"], "\n\nfail", "\n\nimport data.vigil.lib.t\n\nkinds := {\"user\", \"a\"}\n\nsuffix := \"a\"\n\nfail", 1)
 	}
 	dir := writePack(t, files)
 	direct, err := New(ctx, []Source{DirSource(dir)})
@@ -305,6 +312,7 @@ func TestDirectSomeAndCountMatchOPA(t *testing.T) {
 		id("two", "service_account", resource.AccessKey{ID: "b", Active: false, UserManaged: resource.Bool(true), Created: "2021-01-01"},
 			resource.AccessKey{ID: "c", Active: true, UserManaged: resource.Bool(false)}),
 		id("three", "", resource.AccessKey{}, resource.AccessKey{ID: "a"}, resource.AccessKey{ID: "0.0.0.0/0", Active: true}),
+		id("four", "User", resource.AccessKey{ID: "A"}, resource.AccessKey{ID: "b", Created: "2020-05-01"}),
 		{ID: "nofacts", Provider: resource.GCP, Class: resource.ClassIdentity, Type: "x"},
 	}
 	compareEngines(t, direct, opa, inv)
