@@ -35,10 +35,23 @@ import (
 // resources this way costs a few tens of nanoseconds per resource instead of
 // OPA's iteration, reference resolution and set building (about 0.7 µs).
 //
+// The conditions may also be (each shape compared with OPA by
+// TestDirectSomeAndCountMatchOPA and on every built-in rule test input):
+//
+//	some x in r.<path>            # the conditions after it hold for one x (nested too)
+//	x.<field>... <op> <constant>  # on such an element, or x itself
+//	count(<ref>) <op> <number>    # not negated
+//	"<string>" in <ref>           # an element (or object value) equals it
+//	<ref> in <constant set>       # a set literal or a set constant of the module
+//	startswith / endswith / contains(<ref>, <string>), lower / upper(<ref>) in those and in sets
+//	f(<ref>), not f(<ref>)        # a function of the module, or of an imported one-file
+//	                              # library package (net.internet_source), whose every
+//	                              # definition has one parameter and a body of such conditions
+//
 // A `message` of the form `message[id] := "<text>" if some id in fail`
 // gives every failing resource that text, without a query. Any other form
-// (a helper function, iteration over a list, another class) is evaluated by
-// OPA as before.
+// (variables compared with each other, other built-ins, `else`, another
+// class) is evaluated by OPA as before.
 type direct struct {
 	bodies [][]directCond // fail: any body whose conditions all hold
 	skips  [][]directCond // skip: likewise
