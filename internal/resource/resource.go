@@ -34,7 +34,9 @@ type Resource struct {
 	Tags map[string]string `json:"tags,omitempty"`
 	// Relationships to other resources, by their IDs.
 	Relationships []Relationship `json:"relationships,omitempty"`
-	// Raw holds the resource's attributes exactly as the export carried them.
+	// Raw holds the resource's attributes exactly as the export carried them,
+	// for the sources' own finishers: inventory.Collect drops it once they
+	// ran (inventory.Options.KeepRaw keeps it); no rule or derivation reads it.
 	Raw map[string]any `json:"raw,omitempty"`
 	// Source names the input the resource came from (file path, or "live").
 	Source string `json:"source,omitempty"`

@@ -92,7 +92,10 @@ func (t *gcTuning) adjust() bool {
 	if t.stopped {
 		return false
 	}
-	if want := gcLimit(liveHeap()); want != t.cur {
+	// The limit only rises: once the raw exports are freed after the
+	// import the live heap shrinks, and a falling limit would make the
+	// collector run again and again during the evaluation.
+	if want := max(t.cur, gcLimit(liveHeap())); want != t.cur {
 		t.cur = want
 		debug.SetMemoryLimit(want)
 	}
