@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"reflect"
 	"sort"
 	"testing"
 
+	"github.com/vigil-sec/vigil/internal/inventory"
 	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/source"
 )
 
 const sampleDir = "../../../examples/org/gcp"
@@ -24,65 +25,38 @@ func loadSample(t *testing.T) map[string]*resource.Resource {
 	if len(files) < 4 {
 		t.Fatalf("sample files: %v", files)
 	}
-	m := map[string]*resource.Resource{}
-	var all []*resource.Resource
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res := ParseNDJSON(context.Background(), f, data)
-		for _, p := range res.Problems {
-			t.Errorf("%s: %+v", f, p)
-		}
-		for _, r := range res.Resources {
-			if old := m[r.ID]; old != nil {
-				fill(reflect.ValueOf(&old.Facts).Elem(), reflect.ValueOf(&r.Facts).Elem())
-				if old.Class == resource.ClassOther {
-					old.Class = r.Class
-				}
-				old.Aliases = appendAliases(old.Aliases, r.Aliases...)
-				old.Relationships = append(old.Relationships, r.Relationships...)
-				continue
+	src := sampleSource{source.Func{SourceName: "gcp sample", ReadFunc: func(ctx context.Context, emit func(source.Batch) error) error {
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				return err
 			}
-			m[r.ID] = r
-			all = append(all, r)
+			res := ParseNDJSON(ctx, f, data)
+			if err := emit(source.Batch{Input: f, Format: "gcp", Resources: res.Resources, Problems: res.Problems}); err != nil {
+				return err
+			}
 		}
+		return nil
+	}}}
+	inv, err := inventory.CollectWith(context.Background(), inventory.Options{KeepRaw: true}, src)
+	if err != nil {
+		t.Fatal(err)
 	}
-	added, _ := Finalize(all)
-	for _, r := range added {
+	for _, p := range inv.Errors {
+		t.Errorf("%+v", p)
+	}
+	m := map[string]*resource.Resource{}
+	for _, r := range inv.Resources {
 		m[r.ID] = r
 	}
 	return m
 }
 
-// fill sets the unknown leaves of dst from src, as the importer's merge.
-func fill(dst, src reflect.Value) {
-	switch dst.Kind() {
-	case reflect.Struct:
-		for i := range dst.NumField() {
-			fill(dst.Field(i), src.Field(i))
-		}
-	case reflect.Pointer:
-		if src.IsNil() {
-			return
-		}
-		if dst.IsNil() {
-			dst.Set(src)
-			return
-		}
-		if dst.Elem().Kind() == reflect.Struct {
-			fill(dst.Elem(), src.Elem())
-		}
-	case reflect.Slice, reflect.Map:
-		if dst.Len() == 0 && src.Len() > 0 {
-			dst.Set(src)
-		}
-	case reflect.String:
-		if dst.String() == "" {
-			dst.SetString(src.String())
-		}
-	}
+// sampleSource reads the sample files and finalizes them as the file source does.
+type sampleSource struct{ source.Func }
+
+func (sampleSource) Finish(_ context.Context, all []*resource.Resource) ([]*resource.Resource, []source.Problem) {
+	return Finalize(all)
 }
 
 type sampleExpected struct {
