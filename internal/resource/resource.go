@@ -95,10 +95,19 @@ const (
 )
 
 // Location is where a resource is defined in a source file (1-based lines).
+// IaC sources set it; File is relative to the scanned root, with slashes.
 type Location struct {
 	File      string `json:"file"`
 	StartLine int    `json:"start_line,omitempty"`
 	EndLine   int    `json:"end_line,omitempty"`
+	// Address names the resource in its source: a Terraform address
+	// (module.x.aws_s3_bucket.y["key"]), a CloudFormation logical ID, an
+	// ARM resource name, a Kubernetes kind/namespace/name.
+	Address string `json:"address,omitempty"`
+	// Calls are the call sites that instantiate the resource, outermost
+	// first (the Terraform module blocks it comes through), so an inline
+	// suppression on a module block covers the module's resources.
+	Calls []Location `json:"calls,omitempty"`
 }
 
 // Ref is the short identity of a resource as it appears in findings.
@@ -109,11 +118,13 @@ type Ref struct {
 	Account  string   `json:"account"`
 	Region   string   `json:"region"`
 	Name     string   `json:"name"`
+	// Location is where the resource is defined (IaC sources), nil otherwise.
+	Location *Location `json:"location,omitempty"`
 }
 
 // Ref returns the resource's short identity.
 func (r *Resource) Ref() Ref {
-	return Ref{ID: r.ID, Type: r.Type, Provider: r.Provider, Account: r.Account, Region: r.Region, Name: r.Name}
+	return Ref{ID: r.ID, Type: r.Type, Provider: r.Provider, Account: r.Account, Region: r.Region, Name: r.Name, Location: r.Location}
 }
 
 // Bool returns a pointer to b, for filling optional facts.

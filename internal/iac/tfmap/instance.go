@@ -1,0 +1,33 @@
+package tfmap
+
+import "github.com/vigil-sec/vigil/internal/resource"
+
+// Instance is one evaluated Terraform resource instance: a resource block
+// after count/for_each expansion, or one resource of a plan or state.
+type Instance struct {
+	// Type is the Terraform resource type (aws_s3_bucket), Name its block
+	// label and Address its full address (module.x.aws_s3_bucket.y["k"]).
+	Type, Name, Address string
+	// Mode is "managed" for resource blocks, "data" for data sources.
+	Mode string
+	// Attrs are the evaluated arguments. Values are string, float64, bool,
+	// nil, []any and map[string]any; a nested block is always a []any of
+	// map[string]any (one element per block), as in plan JSON; a value not
+	// known before apply is an Unknown.
+	Attrs map[string]any
+	// Region is the region or location of the provider configuration that
+	// manages the resource, "" when not known.
+	Region string
+	// Location is where the resource block is (File relative to the
+	// scanned root, lines, Address, module call sites).
+	Location resource.Location
+}
+
+// Unknown is a value that cannot be known before apply (a computed
+// attribute, a variable without a value). Refs are the addresses of the
+// resources the expression refers to (aws_s3_bucket.b, module.m.aws_kms_key.k["x"]),
+// so a split resource whose bucket = aws_s3_bucket.b.id can be joined onto
+// aws_s3_bucket.b although the ID itself is unknown.
+type Unknown struct {
+	Refs []string
+}
