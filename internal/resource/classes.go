@@ -32,6 +32,11 @@ const (
 	ClassAPIGateway        Class = "api_gateway"        // API Gateway stage / API, API Management, GCP API Gateway
 	ClassFlowLog           Class = "flow_log"           // a flow-log configuration (AWS FlowLog, NSG/VNet flow log)
 	ClassOrgUnit           Class = "org_unit"           // organization, folder, management group, AWS OU
+	// Kubernetes objects from manifests and Helm charts (provider kubernetes).
+	ClassKubernetesWorkload  Class = "kubernetes_workload"  // Pod, Deployment, DaemonSet, StatefulSet, ReplicaSet, Job, CronJob
+	ClassKubernetesRBAC      Class = "kubernetes_rbac"      // Role, ClusterRole, RoleBinding, ClusterRoleBinding
+	ClassKubernetesService   Class = "kubernetes_service"   // Service
+	ClassKubernetesNamespace Class = "kubernetes_namespace" // a namespace with its network-policy coverage
 	// ClassOther is a resource a source keeps for derivation (a network
 	// interface, a CLI output being joined) that no rule evaluates. Types
 	// that end up with it are listed as unsupported in the summary.
@@ -75,6 +80,10 @@ var classInfo = []ClassInfo{
 	{ClassAPIGateway, "API gateway: API Gateway stage, API Management service, GCP API Gateway", "api_gateway"},
 	{ClassFlowLog, "flow log configuration: AWS flow log, NSG / VNet flow log", "flow_log"},
 	{ClassOrgUnit, "organization node: AWS organization/OU, Azure management group, GCP organization/folder", "org_unit"},
+	{ClassKubernetesWorkload, "Kubernetes workload: Pod, Deployment, DaemonSet, StatefulSet, ReplicaSet, ReplicationController, Job, CronJob (pod spec per container)", "workload"},
+	{ClassKubernetesRBAC, "Kubernetes RBAC object: Role, ClusterRole (rules), RoleBinding, ClusterRoleBinding (role and subjects)", "rbac"},
+	{ClassKubernetesService, "Kubernetes Service: type, external IPs, load balancer source ranges", "k8s_service"},
+	{ClassKubernetesNamespace, "Kubernetes namespace: declared or used by the scanned manifests, with its default-deny NetworkPolicy coverage", "namespace"},
 }
 
 // Classes lists every class rules may declare, in a stable order (ClassOther

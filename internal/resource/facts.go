@@ -36,6 +36,12 @@ type Facts struct {
 	APIGateway   *APIGateway   `json:"api_gateway,omitempty"`
 	FlowLog      *FlowLog      `json:"flow_log,omitempty"`
 	OrgUnit      *OrgUnit      `json:"org_unit,omitempty"`
+
+	// Kubernetes objects (kubernetes.go).
+	Workload   *KubernetesWorkload  `json:"workload,omitempty"`
+	RBAC       *KubernetesRBAC      `json:"rbac,omitempty"`
+	K8sService *KubernetesService   `json:"k8s_service,omitempty"`
+	Namespace  *KubernetesNamespace `json:"namespace,omitempty"`
 }
 
 // ObjectStorage: S3 bucket, Azure storage account, GCS bucket.

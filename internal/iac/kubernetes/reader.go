@@ -1,0 +1,307 @@
+package kubernetes
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/source"
+)
+
+// Format is the batches' format name.
+const Format = "kubernetes"
+
+// Detect reports whether the file at path (relative to the scanned root,
+// slash-separated), whose first bytes are head (at most 8 KiB), is a
+// Kubernetes manifest: a .yaml, .yml or .json file with apiVersion and kind
+// at the top level of a document (CloudFormation, ARM and Compose files
+// have no such pair). Files of a Helm chart (a directory holding a
+// Chart.yaml) are the Helm reader's: the caller leaves them out.
+func Detect(p string, head []byte) bool {
+	switch strings.ToLower(path.Ext(p)) {
+	case ".yaml", ".yml":
+		return yamlTopLevel(head)
+	case ".json":
+		return jsonTopLevel(head)
+	}
+	return false
+}
+
+func yamlTopLevel(head []byte) bool {
+	api, kind := false, false
+	for line := range bytes.Lines(head) {
+		switch {
+		case bytes.HasPrefix(line, []byte("apiVersion:")):
+			api = true
+		case bytes.HasPrefix(line, []byte("kind:")):
+			kind = true
+		}
+		if api && kind {
+			return true
+		}
+	}
+	return false
+}
+
+func jsonTopLevel(head []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(head))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return false
+	}
+	api, kind := false, false
+	for dec.More() && !(api && kind) {
+		k, err := dec.Token()
+		if err != nil {
+			break
+		}
+		key, _ := k.(string)
+		api = api || key == "apiVersion"
+		kind = kind || key == "kind"
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			break
+		}
+	}
+	return api && kind
+}
+
+// Options are the reader's options; the zero value is usable.
+type Options struct {
+	// MaxFileBytes: a larger file is reported and not read; 0 means
+	// DefaultMaxFileBytes.
+	MaxFileBytes int64
+}
+
+// New returns the source reading the manifests files (relative to root,
+// slash-separated) under root. Each file is a batch; the namespaces,
+// whose facts need every file, come with the last one.
+func New(root string, files []string, opts Options) source.Source {
+	return &reader{root: root, files: files, opts: opts}
+}
+
+type reader struct {
+	root  string
+	files []string
+	opts  Options
+}
+
+func (r *reader) Name() string { return "kubernetes" }
+
+func (r *reader) Read(ctx context.Context, emit func(source.Batch) error) error {
+	limit := r.opts.MaxFileBytes
+	if limit <= 0 {
+		limit = DefaultMaxFileBytes
+	}
+	b := NewBuilder()
+	var pending *source.Batch
+	for _, f := range r.files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		batch := source.Batch{Input: f, Format: Format}
+		data, err := readLimited(filepath.Join(r.root, filepath.FromSlash(f)), limit)
+		if err != nil {
+			batch.Problems = append(batch.Problems, source.Problem{Path: f, Err: err.Error()})
+		} else {
+			b.AddFile(f, data, &batch)
+		}
+		if pending != nil {
+			if err := emit(*pending); err != nil {
+				return err
+			}
+		}
+		pending = &batch
+	}
+	if pending == nil {
+		return nil
+	}
+	pending.Resources = append(pending.Resources, b.Namespaces()...)
+	return emit(*pending)
+}
+
+// readLimited reads a file of at most limit bytes.
+func readLimited(name string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("file is larger than %d MiB; not read", limit>>20)
+	}
+	return data, nil
+}
+
+// Builder maps the objects of a set of manifests to resources, keeping IDs
+// unique and what the namespaces' facts need (their NetworkPolicies and
+// workloads); the Helm reader uses one per chart.
+type Builder struct {
+	ids   map[string]int
+	ns    map[string]*nsInfo
+	order []string
+}
+
+type nsInfo struct {
+	name        string
+	declared    *resource.Resource
+	first       *resource.Resource // first workload in it
+	workloads   int
+	policies    int
+	denyIngress bool
+	denyEgress  bool
+}
+
+// NewBuilder returns an empty builder.
+func NewBuilder() *Builder { return &Builder{ids: map[string]int{}, ns: map[string]*nsInfo{}} }
+
+// AddFile parses a manifest file's documents and adds their objects to
+// batch: resources, unsupported kinds and problems.
+func (b *Builder) AddFile(file string, data []byte, batch *source.Batch) {
+	for _, doc := range SplitDocuments(data) {
+		objs, probs := ParseDocument(file, doc)
+		batch.Problems = append(batch.Problems, probs...)
+		for _, o := range objs {
+			r, probs := b.Add(file, o, batch)
+			batch.Problems = append(batch.Problems, probs...)
+			if r != nil {
+				batch.Resources = append(batch.Resources, r)
+			}
+		}
+	}
+}
+
+// Add maps one object of file. It returns the resource to emit (nil for an
+// unsupported kind, listed in batch.Unsupported, and for a Namespace,
+// which Namespaces returns).
+func (b *Builder) Add(file string, o Object, batch *source.Batch) (*resource.Resource, []source.Problem) {
+	if o.Kind() == "" || o.APIVersion() == "" {
+		return nil, []source.Problem{{Path: file, Line: o.StartLine, Err: "document has no apiVersion or kind: not a Kubernetes object"}}
+	}
+	r, probs := Map(file, o)
+	id := file + ":" + Address(o)
+	if r != nil {
+		id = r.ID
+	}
+	if n := b.ids[id]; n > 0 {
+		probs = append(probs, source.Problem{Path: file, Line: o.StartLine, Resource: Address(o), Err: fmt.Sprintf("%s is defined more than once in the file", Address(o))})
+		id = fmt.Sprintf("%s#%d", id, n+1)
+	}
+	b.ids[strings.SplitN(id, "#", 2)[0]]++
+	typ := TypeName(o.APIVersion(), o.Kind())
+	if typ == "NetworkPolicy.networking.k8s.io" {
+		b.networkPolicy(o)
+	}
+	if r == nil {
+		if batch.Unsupported == nil {
+			batch.Unsupported = map[string]string{}
+		}
+		batch.Unsupported[id] = typ
+		return nil, probs
+	}
+	r.ID = id
+	switch r.Class {
+	case resource.ClassKubernetesNamespace:
+		ns := b.namespace(o.Name())
+		if ns.declared == nil {
+			ns.declared = r
+		}
+		return nil, probs
+	case resource.ClassKubernetesWorkload:
+		ns := b.namespace(o.Namespace())
+		ns.workloads++
+		if ns.first == nil {
+			ns.first = r
+		}
+	}
+	return r, probs
+}
+
+func (b *Builder) namespace(name string) *nsInfo {
+	ns := b.ns[name]
+	if ns == nil {
+		ns = &nsInfo{name: name}
+		b.ns[name] = ns
+		b.order = append(b.order, name)
+	}
+	return ns
+}
+
+// networkPolicy records a NetworkPolicy: whether it denies all ingress or
+// egress of its namespace (it selects every pod, has the direction among
+// its policy types and allows nothing in it).
+func (b *Builder) networkPolicy(o Object) {
+	ns := b.namespace(o.Namespace())
+	ns.policies++
+	spec, _ := o.Fields["spec"].(map[string]any)
+	sel, _ := spec["podSelector"].(map[string]any)
+	if len(sel) > 0 {
+		if ml, _ := sel["matchLabels"].(map[string]any); len(ml) > 0 {
+			return
+		}
+		if me, _ := sel["matchExpressions"].([]any); len(me) > 0 {
+			return
+		}
+	}
+	types, ok := strings_(spec["policyTypes"])
+	if !ok {
+		return
+	}
+	if types == nil {
+		// Without policyTypes: Ingress, plus Egress when it has egress rules.
+		types = []string{"Ingress"}
+		if spec["egress"] != nil {
+			types = append(types, "Egress")
+		}
+	}
+	empty := func(k string) bool { l, _ := spec[k].([]any); return len(l) == 0 }
+	if slices.Contains(types, "Ingress") && empty("ingress") {
+		ns.denyIngress = true
+	}
+	if slices.Contains(types, "Egress") && empty("egress") {
+		ns.denyEgress = true
+	}
+}
+
+// Namespaces returns the namespaces seen so far: each Namespace object and
+// each namespace a workload runs in ("" when the manifests leave it to the
+// client), with their NetworkPolicy facts. An undeclared namespace is
+// located at its first workload.
+func (b *Builder) Namespaces() []*resource.Resource {
+	var out []*resource.Resource
+	for _, name := range b.order {
+		ns := b.ns[name]
+		r := ns.declared
+		if r == nil {
+			if ns.first == nil {
+				continue
+			}
+			loc := *ns.first.Location
+			loc.Address = "Namespace//" + name
+			loc.Calls = nil
+			r = &resource.Resource{
+				Provider: resource.K8s, Type: "Namespace", ID: loc.File + ":" + loc.Address, Name: name,
+				Source: ns.first.Source, Location: &loc, Class: resource.ClassKubernetesNamespace,
+				Facts: resource.Facts{Namespace: &resource.KubernetesNamespace{Declared: resource.Bool(false)}},
+			}
+		}
+		f := r.Facts.Namespace
+		f.DefaultDenyIngress = resource.Bool(ns.denyIngress)
+		f.DefaultDenyEgress = resource.Bool(ns.denyEgress)
+		f.NetworkPolicies = resource.Int(ns.policies)
+		f.Workloads = resource.Int(ns.workloads)
+		out = append(out, r)
+	}
+	return out
+}
