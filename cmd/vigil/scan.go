@@ -155,8 +155,8 @@ func buildFilter(f scanFlags) (finding.Filter, error) {
 	var flt finding.Filter
 	for _, p := range f.providers {
 		p = strings.ToLower(strings.TrimSpace(p))
-		if p != "aws" && p != "azure" && p != "gcp" {
-			return flt, fmt.Errorf("--provider %q: want aws, azure or gcp", p)
+		if p != "aws" && p != "azure" && p != "gcp" && p != "kubernetes" {
+			return flt, fmt.Errorf("--provider %q: want aws, azure, gcp or kubernetes", p)
 		}
 		flt.Providers = append(flt.Providers, p)
 	}

@@ -75,6 +75,10 @@ var frameworkNames = map[string]string{
 	"pci-dss-4.0":    "PCI DSS v4.0",
 	"hipaa":          "HIPAA Security Rule (45 CFR 164)",
 	"nist-800-53-r5": "NIST SP 800-53 Rev. 5",
+	// Kubernetes manifests and Helm charts.
+	"cis-kubernetes-1.10": "CIS Kubernetes Benchmark v1.10.0",
+	"pss-baseline":        "Kubernetes Pod Security Standards: Baseline",
+	"pss-restricted":      "Kubernetes Pod Security Standards: Restricted",
 }
 
 // FrameworkName returns the human name of a framework key, or the key.

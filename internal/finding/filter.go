@@ -80,7 +80,7 @@ func (f *Finding) ApplicableFrameworks() []Reference {
 // concern every cloud.
 func FrameworkAppliesTo(framework string, provider resource.Provider) bool {
 	fw := strings.ToLower(framework)
-	for _, p := range []resource.Provider{resource.AWS, resource.Azure, resource.GCP} {
+	for _, p := range []resource.Provider{resource.AWS, resource.Azure, resource.GCP, resource.K8s} {
 		if strings.HasPrefix(fw, "cis-"+string(p)+"-") {
 			return provider == p
 		}

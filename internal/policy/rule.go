@@ -159,14 +159,14 @@ func ruleFromModule(file string, m *ast.Module) (*Rule, error) {
 		for _, p := range ps {
 			s, _ := p.(string)
 			switch resource.Provider(s) {
-			case resource.AWS, resource.Azure, resource.GCP:
+			case resource.AWS, resource.Azure, resource.GCP, resource.K8s:
 				r.Providers = append(r.Providers, resource.Provider(s))
 			default:
 				errs = append(errs, fmt.Sprintf("custom.providers: unknown provider %v", p))
 			}
 		}
 	default:
-		errs = append(errs, "custom.providers must be a list of aws, azure, gcp")
+		errs = append(errs, "custom.providers must be a list of aws, azure, gcp, kubernetes")
 	}
 	if fw, ok := c["frameworks"].(map[string]any); ok {
 		r.Frameworks = map[string][]string{}

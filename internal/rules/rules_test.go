@@ -52,9 +52,9 @@ type meta struct {
 var (
 	validSeverities = []string{"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO"}
 	validCategories = []string{"exposure", "encryption", "logging", "identity", "resilience", "monitoring", "network"}
-	validProviders  = []string{"aws", "azure", "gcp"}
+	validProviders  = []string{"aws", "azure", "gcp", "kubernetes"}
 	validFrameworks = []string{"cis-aws-7.0", "cis-azure-6.0", "cis-gcp-5.0", "soc2", "iso27001-2022", "pci-dss-4.0",
-		"hipaa", "nist-800-53-r5"}
+		"hipaa", "nist-800-53-r5", "cis-kubernetes-1.10", "pss-baseline", "pss-restricted"}
 	// cisCorpus maps a CIS framework key to its control list in the shared corpus.
 	cisCorpus = map[string]string{
 		"cis-aws-7.0":   "cis_7.0_aws.tsv",
@@ -301,6 +301,11 @@ var (
 		"pci-dss-4.0":    regexp.MustCompile(`^(1[0-2]|[1-9])(\.\d+){1,3}$`),
 		"hipaa":          regexp.MustCompile(`^164\.3(08|10|12|14|16)(\([a-zA-Z0-9]+\))*$`),
 		"nist-800-53-r5": regexp.MustCompile(`^(AC|AT|AU|CA|CM|CP|IA|IR|MA|MP|PE|PL|PM|PS|PT|RA|SA|SC|SI|SR)-\d+(\(\d+\))?$`),
+		// CIS Kubernetes Benchmark v1.10 section 5 (Policies), the one a manifest can show.
+		"cis-kubernetes-1.10": regexp.MustCompile(`^5\.[1-7]\.\d{1,2}$`),
+		// Pod Security Standards controls, by their names in the standard.
+		"pss-baseline":   regexp.MustCompile(`^(HostProcess|Host Namespaces|Privileged Containers|Capabilities|HostPath Volumes|Host Ports|AppArmor|SELinux|/proc Mount Type|Seccomp|Sysctls)$`),
+		"pss-restricted": regexp.MustCompile(`^(Volume Types|Privilege Escalation|Running as Non-root|Running as Non-root user|Seccomp|Capabilities)$`),
 	}
 	// Number of criteria per SOC 2 common-criteria series (CC1.1-CC1.5, ...).
 	soc2Series = map[string]int{"1": 5, "2": 3, "3": 4, "4": 2, "5": 3, "6": 8, "7": 5, "8": 1, "9": 2}
@@ -501,12 +506,13 @@ func rulesTable(rules []meta) string {
 			per[p]++
 		}
 	}
-	fmt.Fprintf(&b, "%d rules (AWS %d, Azure %d, GCP %d; cross-cloud rules count for each of their clouds).\n\n",
-		len(rules), per["aws"], per["azure"], per["gcp"])
+	fmt.Fprintf(&b, "%d rules (AWS %d, Azure %d, GCP %d, Kubernetes %d; cross-cloud rules count for each of their clouds).\n\n",
+		len(rules), per["aws"], per["azure"], per["gcp"], per["kubernetes"])
 	b.WriteString("| ID | Title | Severity | Class | Providers | CIS AWS 7.0 | CIS Azure 6.0 | CIS GCP 5.0 | Other frameworks |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
 	other := []struct{ key, label string }{{"soc2", "SOC 2"}, {"iso27001-2022", "ISO 27001"}, {"pci-dss-4.0", "PCI DSS"},
-		{"hipaa", "HIPAA"}, {"nist-800-53-r5", "NIST"}}
+		{"hipaa", "HIPAA"}, {"nist-800-53-r5", "NIST"},
+		{"cis-kubernetes-1.10", "CIS Kubernetes 1.10"}, {"pss-baseline", "PSS baseline"}, {"pss-restricted", "PSS restricted"}}
 	for _, m := range rules {
 		var o []string
 		for _, x := range other {
