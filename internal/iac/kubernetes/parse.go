@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -102,6 +103,15 @@ func SplitDocuments(data []byte) []Document {
 
 var lineRE = regexp.MustCompile(`^yaml: line (\d+): `)
 
+// parserErrors are the messages of yaml.v3's parser (as opposed to its
+// scanner): it reports their line 0-based, the scanner's 1-based.
+var parserErrors = []string{
+	"did not find expected <document start>", "did not find expected node content", "did not find expected key",
+	"did not find expected '-' indicator", "did not find expected ',' or ']'", "did not find expected ',' or '}'",
+	"found undefined tag handle", "found duplicate %YAML directive", "found incompatible YAML document",
+	"found duplicate %TAG directive",
+}
+
 // ParseDocument parses one document into its objects: the document's
 // object, or each item of a List. file names the input in problems. An
 // empty document yields nothing.
@@ -115,8 +125,12 @@ func ParseDocument(file string, doc Document) ([]Object, []source.Problem) {
 		line := doc.Line
 		if m := lineRE.FindStringSubmatch(msg); m != nil {
 			n, _ := strconv.Atoi(m[1])
+			msg = msg[len(m[0]):]
+			if slices.ContainsFunc(parserErrors, func(p string) bool { return strings.HasPrefix(msg, p) }) {
+				n++
+			}
 			line = doc.Line + n - 1
-			msg = "yaml: " + msg[len(m[0]):]
+			msg = "yaml: " + msg
 		}
 		return nil, []source.Problem{{Path: file, Line: line, Err: msg}}
 	}
