@@ -31,9 +31,63 @@ type Entry struct {
 	Expires time.Time
 	// Index is the 1-based position in the file, Line the entry's line.
 	Index, Line int
+	// Origin is where an inline entry is written in a source file
+	// ("main.tf:12"); "" for the entries of a suppressions file.
+	Origin string
 
 	rule, res *glob.Pattern
+	// ids, when not nil, are the exact resource IDs an inline entry covers
+	// (Resource then only names them in messages).
+	ids map[string]bool
 }
+
+// NewEntry returns an entry muting findings of rule (an ID or a glob over
+// rule IDs) on the resources whose IDs match res (a glob; "" means every
+// resource), for reason, through the expires day (zero: no expiry).
+func NewEntry(rule, res, reason string, expires time.Time) (*Entry, error) {
+	if rule == "" {
+		return nil, errors.New("rule is required (a rule ID or a glob such as \"gcp-*\")")
+	}
+	if reason == "" {
+		return nil, fmt.Errorf("reason is required (say why findings of %s are accepted)", rule)
+	}
+	if res == "" {
+		res = "*"
+	}
+	e := &Entry{Rule: rule, Resource: res, Reason: reason, Expires: expires}
+	var err error
+	if e.rule, err = glob.Compile(rule); err != nil {
+		return nil, fmt.Errorf("rule pattern %q: %w", rule, err)
+	}
+	if e.res, err = glob.Compile(res); err != nil {
+		return nil, fmt.Errorf("resource pattern %q: %w", res, err)
+	}
+	return e, nil
+}
+
+// Inline returns an entry written in a source file at origin ("main.tf:12",
+// an IaC ignore comment): it mutes rule (an ID or a glob) on exactly the
+// resources added with Cover; what names them in messages (a resource
+// address, a module call).
+func Inline(origin, rule, what, reason string, expires time.Time) (*Entry, error) {
+	e, err := NewEntry(rule, "", reason, expires)
+	if err != nil {
+		return nil, err
+	}
+	e.Resource, e.Origin, e.ids = what, origin, map[string]bool{}
+	return e, nil
+}
+
+// Cover adds a resource ID to those an inline entry mutes. It is not safe
+// for concurrent use.
+func (e *Entry) Cover(id string) {
+	if e.ids != nil {
+		e.ids[id] = true
+	}
+}
+
+// MatchesRule reports whether the entry's rule pattern matches rule ID id.
+func (e *Entry) MatchesRule(id string) bool { return e.rule.Match(id) }
 
 // ExpiresString is Expires as YYYY-MM-DD, or "".
 func (e *Entry) ExpiresString() string {
@@ -52,6 +106,9 @@ func (e *Entry) Expired(now time.Time) bool {
 // Matches reports whether the entry's patterns match the finding's rule and
 // resource (whatever its status or the date).
 func (e *Entry) Matches(f *finding.Finding) bool {
+	if e.ids != nil {
+		return e.ids[f.Resource.ID] && e.rule.Match(f.RuleID)
+	}
 	return e.rule.Match(f.RuleID) && e.res.Match(f.Resource.ID)
 }
 
@@ -151,22 +208,12 @@ func parseEntry(n *yaml.Node, index int) (*Entry, error) {
 			expires = val
 		}
 	}
-	if e.Rule == "" {
-		return nil, errors.New("rule is required (a rule ID or a glob such as \"gcp-*\")")
+	ne, err := NewEntry(e.Rule, e.Resource, e.Reason, time.Time{})
+	if err != nil {
+		return nil, err
 	}
-	if e.Reason == "" {
-		return nil, fmt.Errorf("reason is required (say why findings of %s are accepted)", e.Rule)
-	}
-	if e.Resource == "" {
-		e.Resource = "*"
-	}
-	var err error
-	if e.rule, err = glob.Compile(e.Rule); err != nil {
-		return nil, fmt.Errorf("rule pattern %q: %w", e.Rule, err)
-	}
-	if e.res, err = glob.Compile(e.Resource); err != nil {
-		return nil, fmt.Errorf("resource pattern %q: %w", e.Resource, err)
-	}
+	ne.Index, ne.Line = e.Index, e.Line
+	e = ne
 	if expires != "" {
 		t, err := time.Parse(DateLayout, expires)
 		if err != nil {
@@ -228,6 +275,9 @@ func (s *Set) Apply(findings []finding.Finding, now time.Time) finding.Suppressi
 		}
 		sort.Strings(u.Resources)
 		what := fmt.Sprintf("%s on %s", e.Rule, e.Resource)
+		if e.Origin != "" {
+			what = fmt.Sprintf("%s on %s (inline at %s)", e.Rule, e.Resource, e.Origin)
+		}
 		switch {
 		case e.Expired(now):
 			u.Message = fmt.Sprintf("suppression for %s expired on %s; findings are active again (%d failing)",
