@@ -1,0 +1,1363 @@
+package cloudformation
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// A mapper fills the facts of one CloudFormation resource type, with the
+// meaning the AWS Config importer gives them for the same type (so the
+// same rules judge both). Where a property is absent, CloudFormation's
+// documented default is what deploys; where that default depends on
+// things outside the template, the fact is left unknown.
+type typeMapper struct {
+	class resource.Class
+	fill  func(m *mapper, r *res, out *resource.Resource)
+}
+
+var mappers map[string]typeMapper
+
+func init() {
+	mappers = map[string]typeMapper{
+		"AWS::S3::Bucket":                           {resource.ClassObjectStorage, s3Bucket},
+		"AWS::EC2::SecurityGroup":                   {resource.ClassFirewall, securityGroup},
+		"AWS::EC2::Instance":                        {resource.ClassCompute, instance},
+		"AWS::EC2::Volume":                          {resource.ClassDisk, volume},
+		"AWS::EC2::VPC":                             {resource.ClassNetwork, vpc},
+		"AWS::EC2::FlowLog":                         {resource.ClassFlowLog, flowLog},
+		"AWS::RDS::DBInstance":                      {resource.ClassDatabase, rdsInstance},
+		"AWS::RDS::DBCluster":                       {resource.ClassDatabase, rdsCluster},
+		"AWS::KMS::Key":                             {resource.ClassKey, kmsKey},
+		"AWS::CloudTrail::Trail":                    {resource.ClassAuditLog, trail},
+		"AWS::IAM::User":                            {resource.ClassIdentity, iamPrincipal("user")},
+		"AWS::IAM::Role":                            {resource.ClassIdentity, iamPrincipal("role")},
+		"AWS::IAM::Group":                           {resource.ClassGroup, iamGroup},
+		"AWS::IAM::ManagedPolicy":                   {resource.ClassIAMPolicy, iamPolicy("customer")},
+		"AWS::IAM::Policy":                          {resource.ClassIAMPolicy, iamPolicy("inline")},
+		"AWS::Lambda::Function":                     {resource.ClassFunction, lambda},
+		"AWS::Serverless::Function":                 {resource.ClassFunction, lambda},
+		"AWS::EKS::Cluster":                         {resource.ClassKubernetes, eks},
+		"AWS::ElasticLoadBalancingV2::LoadBalancer": {resource.ClassLoadBalancer, elbv2},
+		"AWS::ElasticLoadBalancingV2::Listener":     {resource.ClassLoadBalancer, listener},
+		"AWS::ElasticLoadBalancing::LoadBalancer":   {resource.ClassLoadBalancer, classicELB},
+		"AWS::SQS::Queue":                           {resource.ClassQueue, queue},
+		"AWS::SNS::Topic":                           {resource.ClassQueue, topic},
+		"AWS::SecretsManager::Secret":               {resource.ClassSecret, secret},
+		"AWS::ECR::Repository":                      {resource.ClassContainerRegistry, ecr},
+		"AWS::CloudFront::Distribution":             {resource.ClassCDN, distribution},
+		"AWS::ApiGateway::Stage":                    {resource.ClassAPIGateway, apiStage},
+		"AWS::ApiGatewayV2::Stage":                  {resource.ClassAPIGateway, apiStageV2},
+		"AWS::Route53::HostedZone":                  {resource.ClassDNSZone, hostedZone},
+	}
+}
+
+// nameProp is the property holding a resource type's physical name.
+var nameProp = map[string]string{
+	"AWS::S3::Bucket": "BucketName", "AWS::EC2::SecurityGroup": "GroupName", "AWS::SQS::Queue": "QueueName",
+	"AWS::SNS::Topic": "TopicName", "AWS::SecretsManager::Secret": "Name", "AWS::Lambda::Function": "FunctionName",
+	"AWS::Serverless::Function": "FunctionName", "AWS::IAM::Role": "RoleName", "AWS::IAM::User": "UserName",
+	"AWS::IAM::Group": "GroupName", "AWS::IAM::ManagedPolicy": "ManagedPolicyName", "AWS::IAM::Policy": "PolicyName",
+	"AWS::RDS::DBInstance": "DBInstanceIdentifier", "AWS::RDS::DBCluster": "DBClusterIdentifier",
+	"AWS::CloudTrail::Trail": "TrailName", "AWS::EKS::Cluster": "Name", "AWS::ECR::Repository": "RepositoryName",
+	"AWS::ElasticLoadBalancingV2::LoadBalancer": "Name", "AWS::ApiGateway::Stage": "StageName",
+	"AWS::ApiGatewayV2::Stage": "StageName", "AWS::Route53::HostedZone": "Name",
+}
+
+func (m *mapper) relate(out *resource.Resource, typ string, v any) {
+	switch t := v.(type) {
+	case string:
+		if t != "" {
+			out.Relationships = append(out.Relationships, resource.Relationship{Type: typ, TargetID: t})
+		}
+	case *unknown:
+		for _, id := range t.refs {
+			out.Relationships = append(out.Relationships, resource.Relationship{Type: typ, TargetID: m.rid(id)})
+		}
+	case []any:
+		for _, e := range t {
+			m.relate(out, typ, e)
+		}
+	}
+}
+
+func s3Bucket(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	s := &resource.ObjectStorage{}
+	out.Facts.Storage = s
+	// Block Public Access: new buckets have all four settings on since
+	// April 2023; a configuration given turns off the settings it omits.
+	var ignoreACLs, restrict *bool
+	switch _, st := look(p, "PublicAccessBlockConfiguration"); st {
+	case absent:
+		s.PublicAccessBlocked, ignoreACLs, restrict = boolp(true), boolp(true), boolp(true)
+	case ok:
+		var all []*bool
+		for _, k := range []string{"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"} {
+			all = append(all, m.boolean(p, boolp(false), "PublicAccessBlockConfiguration", k))
+		}
+		s.PublicAccessBlocked = and3(all...)
+		ignoreACLs, restrict = all[1], all[3]
+	}
+	// The bucket policy (AWS::S3::BucketPolicy of the template).
+	policyPublic, transport := boolp(false), boolp(false)
+	for _, a := range m.attachedTo(r.id(), "AWS::S3::BucketPolicy") {
+		pol := m.policyAt(a.p, "PolicyDocument")
+		policyPublic = or3(policyPublic, maybe(a, pol.public(), boolp(false)))
+		transport = or3(transport, maybe(a, pol.secureTransport(), boolp(false)))
+	}
+	// Object ownership: BucketOwnerEnforced (ACLs disabled) is the default
+	// since April 2023; with it, a canned ACL grants nothing.
+	ownership := "BucketOwnerEnforced"
+	if rules, st := m.objs(p, "OwnershipControls", "Rules"); st == ok && len(rules) > 0 {
+		ownership = m.s(rules[0], "ObjectOwnership")
+	} else if st == unknownSt || st == bad {
+		ownership = ""
+	}
+	if ownership != "" {
+		s.UniformAccess = boolp(ownership == "BucketOwnerEnforced")
+	}
+	aclPublic := boolp(false)
+	switch acl, st := m.str(p, "AccessControl"); st {
+	case ok:
+		aclPublic = boolp(acl == "PublicRead" || acl == "PublicReadWrite" || acl == "AuthenticatedRead")
+	case unknownSt, bad:
+		aclPublic = nil
+	}
+	if ownership == "BucketOwnerEnforced" {
+		aclPublic = boolp(false)
+	}
+	s.PublicAccess = or3(and3(policyPublic, not(restrict)), and3(aclPublic, not(ignoreACLs)))
+	s.SecureTransportOnly = transport
+	// Default encryption: SSE-S3 when BucketEncryption is absent (since
+	// January 2023).
+	switch rules, st := m.objs(p, "BucketEncryption", "ServerSideEncryptionConfiguration"); st {
+	case absent:
+		if _, bst := look(p, "BucketEncryption"); bst == absent {
+			s.Encrypted, s.KeyManager = boolp(true), "provider"
+		}
+	case ok:
+		enc, km := len(rules) > 0, ""
+		known := true
+		for _, rule := range rules {
+			alg, ast := m.str(rule, "ServerSideEncryptionByDefault", "SSEAlgorithm")
+			key, kst := look(rule, "ServerSideEncryptionByDefault", "KMSMasterKeyID")
+			switch {
+			case ast != ok:
+				known = false
+			case strings.HasPrefix(alg, "aws:kms") && kst != absent:
+				if km = keyManager(key); km == "" {
+					known = false
+				}
+			default:
+				km = "provider"
+			}
+		}
+		if known {
+			s.Encrypted, s.KeyManager = boolp(enc), km
+		}
+	}
+	switch st, sst := m.str(p, "VersioningConfiguration", "Status"); sst {
+	case ok:
+		s.Versioning = boolp(st == "Enabled")
+	case absent:
+		s.Versioning = boolp(false)
+	}
+	switch _, st := look(p, "LoggingConfiguration"); st {
+	case ok:
+		s.AccessLogging = boolp(true)
+	case absent:
+		s.AccessLogging = boolp(false)
+	}
+}
+
+// netRule reads one security group rule (inline or an Ingress/Egress
+// resource); ok is false when it cannot be known before deploy.
+func (m *mapper) netRule(dir string, o map[string]any) (resource.FirewallRule, bool) {
+	pv, pst := look(o, "IpProtocol")
+	ps, _ := text(pv)
+	if pst != ok {
+		return resource.FirewallRule{}, false
+	}
+	proto := protocol(ps)
+	from, to := 0, 65535
+	if proto != "all" && proto != "icmp" && proto != "icmpv6" {
+		f := m.integer(o, resource.Int(-1), "FromPort")
+		t := m.integer(o, resource.Int(-1), "ToPort")
+		if f == nil || t == nil {
+			return resource.FirewallRule{}, false
+		}
+		if *f >= 0 {
+			from = *f
+		}
+		if *t >= 0 {
+			to = *t
+		}
+	}
+	var srcs []string
+	for _, k := range []string{"CidrIp", "CidrIpv6", "SourceSecurityGroupId", "SourceSecurityGroupName", "SourcePrefixListId",
+		"DestinationSecurityGroupId", "DestinationPrefixListId"} {
+		v, st := look(o, k)
+		switch st {
+		case ok:
+			s, _ := text(v)
+			srcs = append(srcs, strings.TrimSpace(s))
+		case unknownSt:
+			u := v.(*unknown)
+			if u.open && (k == "CidrIp" || k == "CidrIpv6") {
+				return resource.FirewallRule{}, false // a parameter: may be 0.0.0.0/0
+			}
+			srcs = append(srcs, u.text)
+		}
+	}
+	return resource.FirewallRule{Direction: dir, Action: "allow", Protocol: proto, FromPort: from, ToPort: to, Sources: srcs}, true
+}
+
+func protocol(p string) string {
+	switch l := strings.ToLower(strings.TrimSpace(p)); l {
+	case "-1", "*", "all", "any", "":
+		return "all"
+	case "6":
+		return "tcp"
+	case "17":
+		return "udp"
+	case "1":
+		return "icmp"
+	case "58":
+		return "icmpv6"
+	default:
+		return l
+	}
+}
+
+func securityGroup(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	fw := &resource.Firewall{Default: boolp(false)} // CloudFormation cannot create a default group
+	out.Facts.Firewall = fw
+	rules := []resource.FirewallRule{}
+	known := true
+	egress := false
+	for _, dir := range []string{"ingress", "egress"} {
+		key := "SecurityGroupIngress"
+		if dir == "egress" {
+			key = "SecurityGroupEgress"
+		}
+		inline, st := m.objs(p, key)
+		if st == unknownSt || st == bad {
+			known = false
+		}
+		typ := "AWS::EC2::SecurityGroup" + strings.ToUpper(dir[:1]) + dir[1:]
+		for _, o := range inline {
+			rule, ok := m.netRule(dir, o)
+			known = known && ok
+			rules = append(rules, rule)
+		}
+		for _, a := range m.attachedTo(r.id(), typ) {
+			rule, ok := m.netRule(dir, a.p)
+			known = known && ok && !a.maybe
+			rules = append(rules, rule)
+		}
+		if dir == "egress" {
+			egress = len(inline) > 0 || st != absent || len(m.attached[r.id()]) > 0 && hasType(m.attached[r.id()], typ)
+		}
+	}
+	if !egress {
+		// Without egress rules a group allows all outbound IPv4 traffic.
+		rules = append(rules, resource.FirewallRule{Direction: "egress", Action: "allow", Protocol: "all", FromPort: 0, ToPort: 65535, Sources: []string{"0.0.0.0/0"}})
+	}
+	if known {
+		fw.Rules = rules
+	}
+	m.relate(out, resource.RelInNetwork, p["VpcId"])
+}
+
+func hasType(rs []*res, typ string) bool {
+	for _, r := range rs {
+		if r.typ() == typ {
+			return true
+		}
+	}
+	return false
+}
+
+func instance(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	c := &resource.Compute{}
+	out.Facts.Compute = c
+	// A public IP: asked for on a network interface, or given by the
+	// subnet of the template (MapPublicIpOnLaunch defaults to false);
+	// otherwise it depends on a subnet outside the template.
+	nis, nst := m.objs(p, "NetworkInterfaces")
+	var public []*bool
+	for _, ni := range nis {
+		if b := m.boolean(ni, nil, "AssociatePublicIpAddress"); b != nil {
+			public = append(public, b)
+		} else {
+			public = append(public, m.subnetPublic(ni["SubnetId"]))
+		}
+		m.relate(out, resource.RelUsesInterface, ni["NetworkInterfaceId"])
+	}
+	if nst == absent {
+		public = append(public, m.subnetPublic(p["SubnetId"]))
+	}
+	if nst == ok || nst == absent {
+		c.PublicIP = or3(public...)
+	}
+	if ip, ok := p["IamInstanceProfile"].(string); ok {
+		c.Identity = ip
+	}
+	m.relate(out, resource.RelRunsAs, p["IamInstanceProfile"])
+	// Root and data volumes: encrypted when every block device says so;
+	// unencrypted when one says not (EBS default encryption may still
+	// apply: that is the account's fact); unknown otherwise.
+	bds, _ := m.objs(p, "BlockDeviceMappings")
+	var enc []*bool
+	for _, bd := range bds {
+		if _, st := look(bd, "Ebs"); st == ok {
+			enc = append(enc, m.boolean(bd, nil, "Ebs", "Encrypted"))
+		}
+	}
+	if len(enc) > 0 {
+		c.DiskEncrypted = and3(enc...)
+	}
+	for _, v := range m.list2(p, "Volumes") {
+		m.relate(out, resource.RelUsesDisk, v["VolumeId"])
+	}
+	// IMDSv2 through the launch template the instance uses.
+	if lt := m.targets(look1(p, "LaunchTemplate", "LaunchTemplateId"), "AWS::EC2::LaunchTemplate"); len(lt) == 1 {
+		if t := m.byID[lt[0]]; t != nil {
+			if tok, st := m.str(t.p, "LaunchTemplateData", "MetadataOptions", "HttpTokens"); st == ok {
+				c.MetadataV2Required = boolp(tok == "required")
+			}
+		}
+	}
+	m.relate(out, resource.RelUsesFirewall, p["SecurityGroupIds"])
+}
+
+func look1(p any, path ...string) any { v, _ := look(p, path...); return v }
+
+func (m *mapper) list2(p any, key string) []map[string]any {
+	o, _ := m.objs(p, key)
+	return o
+}
+
+// subnetPublic: whether instances launched in the subnet v names get a
+// public IP, when the subnet is the template's; nil otherwise.
+func (m *mapper) subnetPublic(v any) *bool {
+	ids := m.targets(v, "AWS::EC2::Subnet")
+	if len(ids) != 1 {
+		return nil
+	}
+	s := m.byID[ids[0]]
+	return m.boolean(s.p, boolp(false), "MapPublicIpOnLaunch")
+}
+
+func volume(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	d := &resource.Disk{}
+	out.Facts.Disk = d
+	// Without Encrypted the account's EBS default encryption decides.
+	d.Encrypted = m.boolean(p, nil, "Encrypted")
+	if v, st := look(p, "KmsKeyId"); st != absent {
+		d.KeyManager = keyManager(v)
+		m.relate(out, resource.RelUsesKey, v)
+	} else if d.Encrypted != nil && *d.Encrypted {
+		d.KeyManager = "provider"
+	}
+	d.SizeGB = m.integer(p, nil, "Size")
+	atts := m.attachedTo(r.id(), "AWS::EC2::VolumeAttachment")
+	for _, a := range atts {
+		if id := m.targets(a.p["InstanceId"], "AWS::EC2::Instance"); len(id) == 1 {
+			d.AttachedTo = append(d.AttachedTo, m.rid(id[0]))
+		}
+	}
+	d.Attached = boolp(len(atts) > 0)
+}
+
+func vpc(m *mapper, r *res, out *resource.Resource) {
+	n := &resource.Network{Default: boolp(false)}
+	out.Facts.Network = n
+	// Flow logs of the template recording it (or one of its subnets).
+	var logs []*bool
+	for _, fl := range m.all {
+		if fl.typ() != "AWS::EC2::FlowLog" {
+			continue
+		}
+		for _, t := range m.targets(fl.p["ResourceId"], "AWS::EC2::VPC", "AWS::EC2::Subnet") {
+			if t == r.id() || m.subnetOf(t) == r.id() {
+				logs = append(logs, maybe(fl, boolp(true), nil))
+			}
+		}
+	}
+	logs = append(logs, boolp(false))
+	n.FlowLogs = or3(logs...)
+}
+
+func (m *mapper) subnetOf(id string) string {
+	s := m.byID[id]
+	if s == nil || s.typ() != "AWS::EC2::Subnet" {
+		return ""
+	}
+	if t := m.targets(s.p["VpcId"], "AWS::EC2::VPC"); len(t) == 1 {
+		return t[0]
+	}
+	return ""
+}
+
+func flowLog(m *mapper, r *res, out *resource.Resource) {
+	f := &resource.FlowLog{Enabled: boolp(true)} // a flow log exists only while on
+	out.Facts.FlowLog = f
+	v := r.p["ResourceId"]
+	switch t := v.(type) {
+	case string:
+		f.Targets = []string{t}
+	case *unknown:
+		for _, id := range t.refs {
+			f.Targets = append(f.Targets, m.rid(id))
+		}
+	}
+	m.relate(out, resource.RelFlowLogsOf, v)
+}
+
+func rdsInstance(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	d := &resource.Database{}
+	out.Facts.Database = d
+	d.Engine = strings.ToLower(m.s(p, "Engine"))
+	// PubliclyAccessible's default depends on the VPC and the subnet
+	// group: unknown when absent.
+	d.PublicEndpoint = m.boolean(p, nil, "PubliclyAccessible")
+	_, inCluster := p["DBClusterIdentifier"]
+	_, restored := p["DBSnapshotIdentifier"]
+	_, replica := p["SourceDBInstanceIdentifier"]
+	switch {
+	case inCluster:
+		// An Aurora instance: storage, backups and deletion protection are the cluster's.
+		if c := m.targets(p["DBClusterIdentifier"], "AWS::RDS::DBCluster"); len(c) == 1 {
+			cp := m.byID[c[0]].p
+			d.Encrypted, d.KeyManager = m.storageEncryption(cp)
+		}
+	case restored || replica:
+		d.Encrypted = m.boolean(p, nil, "StorageEncrypted")
+		if d.Encrypted == nil {
+			if _, st := look(p, "KmsKeyId"); st != absent {
+				d.Encrypted = boolp(true)
+			}
+		}
+		if d.Encrypted != nil && *d.Encrypted {
+			d.KeyManager = keyManager(p["KmsKeyId"])
+		}
+	default:
+		d.Encrypted, d.KeyManager = m.storageEncryption(p)
+		days := m.integer(p, resource.Int(1), "BackupRetentionPeriod")
+		d.BackupRetentionDays = days
+		if days != nil {
+			d.BackupEnabled = boolp(*days > 0)
+		}
+		d.DeletionProtection = m.boolean(p, boolp(false), "DeletionProtection")
+	}
+	d.MultiAZ = m.boolean(p, boolp(false), "MultiAZ")
+	d.AutoMinorUpgrade = m.boolean(p, boolp(true), "AutoMinorVersionUpgrade")
+	m.relate(out, resource.RelUsesKey, p["KmsKeyId"])
+}
+
+// storageEncryption: StorageEncrypted defaults to false (a KMS key given
+// makes it true); the key manager is the key's.
+func (m *mapper) storageEncryption(p map[string]any) (*bool, string) {
+	enc := m.boolean(p, boolp(false), "StorageEncrypted")
+	if mode, _ := p["EngineMode"].(string); mode == "serverless" {
+		enc = boolp(true) // Aurora Serverless v1 is always encrypted
+	}
+	key, kst := look(p, "KmsKeyId")
+	if kst != absent && enc != nil && !*enc {
+		if _, given := p["StorageEncrypted"]; !given {
+			enc = boolp(true)
+		}
+	}
+	if enc == nil || !*enc {
+		return enc, ""
+	}
+	if kst == absent {
+		return enc, "provider"
+	}
+	return enc, keyManager(key)
+}
+
+func rdsCluster(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	d := &resource.Database{}
+	out.Facts.Database = d
+	d.Engine = strings.ToLower(m.s(p, "Engine"))
+	d.PublicEndpoint = m.boolean(p, nil, "PubliclyAccessible")
+	if _, restored := p["SnapshotIdentifier"]; restored {
+		d.Encrypted = m.boolean(p, nil, "StorageEncrypted")
+	} else {
+		d.Encrypted, d.KeyManager = m.storageEncryption(p)
+	}
+	days := m.integer(p, resource.Int(1), "BackupRetentionPeriod")
+	d.BackupRetentionDays = days
+	if days != nil {
+		d.BackupEnabled = boolp(*days > 0)
+	}
+	d.DeletionProtection = m.boolean(p, boolp(false), "DeletionProtection")
+	d.AutoMinorUpgrade = m.boolean(p, nil, "AutoMinorVersionUpgrade")
+	m.relate(out, resource.RelUsesKey, p["KmsKeyId"])
+}
+
+func kmsKey(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	k := &resource.Key{CustomerManaged: boolp(true)}
+	out.Facts.Key = k
+	k.Enabled = m.boolean(p, boolp(true), "Enabled")
+	spec, st := m.str(p, "KeySpec")
+	switch st {
+	case ok:
+		k.Symmetric = boolp(spec == "SYMMETRIC_DEFAULT")
+	case absent:
+		k.Symmetric = boolp(true)
+	}
+	k.RotationEnabled = m.boolean(p, boolp(false), "EnableKeyRotation")
+	if k.RotationEnabled != nil && *k.RotationEnabled {
+		k.RotationPeriodDays = m.integer(p, resource.Int(365), "RotationPeriodInDays")
+	}
+	if pol := m.policyAt(p, "KeyPolicy"); pol != nil {
+		k.PublicAccess = pol.public()
+	}
+}
+
+func trail(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	a := &resource.AuditLog{}
+	out.Facts.AuditLog = a
+	a.Enabled = m.boolean(p, nil, "IsLogging")
+	a.MultiRegion = m.boolean(p, boolp(false), "IsMultiRegionTrail")
+	a.FileValidation = m.boolean(p, boolp(false), "EnableLogFileValidation")
+	switch v, st := look(p, "KMSKeyId"); st {
+	case absent:
+		a.EncryptedWithCMK = boolp(false)
+	case ok, unknownSt:
+		a.EncryptedWithCMK = boolp(keyManager(v) != "provider")
+	}
+	switch v := p["S3BucketName"].(type) {
+	case string:
+		a.Destination = v
+		if b := m.targets(v, "AWS::S3::Bucket"); len(b) == 1 {
+			m.relate(out, resource.RelLogsTo, m.rid(b[0]))
+		} else {
+			m.relate(out, resource.RelLogsTo, "arn:aws:s3:::"+v)
+		}
+	case *unknown:
+		a.Destination = v.text
+		m.relate(out, resource.RelLogsTo, v)
+	}
+}
+
+const adminPolicyARN = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+// inlinePolicies reads a Policies list ({PolicyName, PolicyDocument}) and
+// the AWS::IAM::Policy resources of the template attached to r.
+func (m *mapper) inlinePolicies(r *res) (docs []resource.NamedPolicy, names []string, admin *bool) {
+	admin = boolp(false)
+	pols, st := m.objs(r.p, "Policies")
+	if st == unknownSt || st == bad {
+		admin = nil
+	}
+	add := func(name string, pol *policy, a *res) {
+		names = append(names, name)
+		docs = append(docs, resource.NamedPolicy{Name: name, Document: pol.doc})
+		adm := pol.admin()
+		if a != nil {
+			adm = maybe(a, adm, boolp(false))
+		}
+		admin = or3(admin, adm)
+	}
+	for _, o := range pols {
+		add(m.s(o, "PolicyName"), m.policyAt(o, "PolicyDocument"), nil)
+	}
+	for _, a := range m.attachedTo(r.id(), "AWS::IAM::Policy") {
+		name, _ := a.p["PolicyName"].(string)
+		if name == "" {
+			name = a.id()
+		}
+		cur := m.cur
+		m.cur = a
+		pol := m.policyAt(a.p, "PolicyDocument")
+		m.cur = cur
+		add(name, pol, a)
+	}
+	return docs, names, admin
+}
+
+// managedPolicies reads ManagedPolicyArns and the AWS::IAM::ManagedPolicy
+// resources of the template naming r (has_policy to each).
+func (m *mapper) managedPolicies(r *res, out *resource.Resource) (arns []string, admin *bool) {
+	admin = boolp(false)
+	l, st := m.listAt(r.p, "ManagedPolicyArns")
+	if st == unknownSt || st == bad {
+		admin = nil
+	}
+	for _, v := range l {
+		switch t := v.(type) {
+		case string:
+			arns = append(arns, t)
+			if t == adminPolicyARN {
+				admin = boolp(true)
+			}
+		case *unknown:
+			arns = append(arns, t.text)
+			if t.open && (admin == nil || !*admin) {
+				admin = nil
+			}
+		}
+		m.relate(out, resource.RelHasPolicy, v)
+	}
+	for _, a := range m.attachedTo(r.id(), "AWS::IAM::ManagedPolicy") {
+		if !contains(refsOf(l), a.id()) {
+			arns = append(arns, "${"+a.id()+"}")
+			m.relate(out, resource.RelHasPolicy, m.rid(a.id()))
+		}
+	}
+	return arns, admin
+}
+
+func iamPrincipal(kind string) func(m *mapper, r *res, out *resource.Resource) {
+	return func(m *mapper, r *res, out *resource.Resource) {
+		p := r.p
+		id := &resource.Identity{Kind: kind}
+		out.Facts.Identity = id
+		arns, attAdmin := m.managedPolicies(r, out)
+		id.AttachedPolicies = arns
+		docs, names, inAdmin := m.inlinePolicies(r)
+		id.InlineDocuments, id.InlinePolicies = docs, names
+		// Customer-managed policies of the template decide through derivation.
+		id.Admin = or3(attAdmin, inAdmin)
+		if id.Admin != nil && !*id.Admin && hasRel(out, resource.RelHasPolicy) {
+			id.Admin = nil
+		}
+		if v, st := look(p, "PermissionsBoundary"); st == ok || st == unknownSt {
+			if s, isStr := v.(string); isStr {
+				id.PermissionsBoundary = s
+			} else {
+				id.PermissionsBoundary = v.(*unknown).text
+			}
+		}
+		switch kind {
+		case "role":
+			if pol := m.policyAt(p, "AssumeRolePolicyDocument"); pol != nil && pol.doc != nil {
+				id.TrustPolicy = pol.doc
+				if pol.doc.Error == "" && !pol.whoUnknown {
+					id.TrustsExternal = externalPrincipals(pol, m.opts.AccountID)
+				}
+			}
+		case "user":
+			switch _, st := look(p, "LoginProfile"); st {
+			case ok:
+				id.ConsoleAccess = boolp(true)
+			case absent:
+				id.ConsoleAccess = boolp(false)
+			}
+			groups, _ := m.listAt(p, "Groups")
+			for _, g := range groups {
+				if s, isStr := g.(string); isStr {
+					id.Groups = append(id.Groups, s)
+				} else if u, isU := g.(*unknown); isU {
+					id.Groups = append(id.Groups, u.text)
+				}
+				m.relate(out, resource.RelMemberOf, groupRef(m, g))
+			}
+			for _, a := range m.attachedTo(r.id(), "AWS::IAM::UserToGroupAddition") {
+				g := a.p["GroupName"]
+				if s, isStr := g.(string); isStr {
+					id.Groups = append(id.Groups, s)
+				}
+				m.relate(out, resource.RelMemberOf, groupRef(m, g))
+			}
+		}
+	}
+}
+
+// groupRef is what a user's group reference relates to: the template's
+// group, else the name as written.
+func groupRef(m *mapper, g any) any {
+	if t := m.targets(g, "AWS::IAM::Group"); len(t) == 1 {
+		return m.rid(t[0])
+	}
+	return g
+}
+
+func hasRel(out *resource.Resource, typ string) bool {
+	for _, r := range out.Relationships {
+		if r.Type == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// externalPrincipals: the AWS principals of a trust policy outside the
+// account ("*" and other accounts), as the importer lists them. Without
+// the account (Options.AccountID), only "*" is known to be outside.
+func externalPrincipals(pol *policy, acct string) []string {
+	var out []string
+	for _, s := range pol.doc.Statements {
+		if s.Effect != "Allow" {
+			continue
+		}
+		for _, pr := range s.Principals {
+			if pr.Type != "AWS" && pr.Type != "*" {
+				continue
+			}
+			if pr.ID == "*" {
+				out = append(out, pr.ID)
+				continue
+			}
+			if a := accountOf(pr.ID); a != "" && acct != "" && a != acct {
+				out = append(out, pr.ID)
+			}
+		}
+	}
+	return out
+}
+
+var accountRE = regexp.MustCompile(`^(?:arn:[^:]+:iam::)?(\d{12})(?::|$)`)
+
+func accountOf(s string) string {
+	if m := accountRE.FindStringSubmatch(s); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+func iamGroup(m *mapper, r *res, out *resource.Resource) {
+	g := &resource.Group{}
+	out.Facts.Group = g
+	arns, attAdmin := m.managedPolicies(r, out)
+	g.AttachedPolicies = arns
+	docs, _, inAdmin := m.inlinePolicies(r)
+	g.InlineDocuments = docs
+	g.Admin = or3(attAdmin, inAdmin)
+	if g.Admin != nil && !*g.Admin && hasRel(out, resource.RelHasPolicy) {
+		g.Admin = nil
+	}
+	for _, u := range m.all {
+		if u.typ() != "AWS::IAM::User" {
+			continue
+		}
+		groups, _ := u.p["Groups"].([]any)
+		if len(m.targets(groups, "AWS::IAM::Group")) > 0 && contains(m.targets(groups, "AWS::IAM::Group"), r.id()) {
+			g.Members = append(g.Members, m.rid(u.id()))
+		}
+	}
+	for _, a := range m.attachedTo(r.id(), "AWS::IAM::UserToGroupAddition") {
+		users, _ := a.p["Users"].([]any)
+		for _, u := range users {
+			if s, isStr := u.(string); isStr {
+				g.Members = append(g.Members, s)
+			} else if t := m.targets(u, "AWS::IAM::User"); len(t) == 1 {
+				g.Members = append(g.Members, m.rid(t[0]))
+			}
+		}
+	}
+}
+
+// iamPolicy: an AWS::IAM::ManagedPolicy (customer-managed) or an
+// AWS::IAM::Policy (inline in the principals it names; also joined onto
+// those of the template).
+func iamPolicy(managed string) func(m *mapper, r *res, out *resource.Resource) {
+	return func(m *mapper, r *res, out *resource.Resource) {
+		p := r.p
+		pf := &resource.Policy{Managed: managed}
+		out.Facts.Policy = pf
+		pol := m.policyAt(p, "PolicyDocument")
+		if pol != nil {
+			pf.Document = pol.doc
+			pf.Admin = pol.admin()
+		}
+		var known = true
+		for _, k := range []string{"Roles", "Users", "Groups"} {
+			l, st := m.listAt(p, k)
+			if st == unknownSt || st == bad {
+				known = false
+			}
+			for _, v := range l {
+				if t := m.targets(v, identityTypes...); len(t) == 1 {
+					pf.AttachedTo = append(pf.AttachedTo, m.rid(t[0]))
+				} else if s, isStr := v.(string); isStr {
+					pf.AttachedTo = append(pf.AttachedTo, s)
+				} else if u, isU := v.(*unknown); isU {
+					pf.AttachedTo = append(pf.AttachedTo, u.text)
+				}
+			}
+		}
+		if len(pf.AttachedTo) > 0 {
+			pf.Attached = boolp(true)
+		} else if known && managed == "customer" {
+			pf.Attached = boolp(false)
+		}
+	}
+}
+
+// secretName and secretValue: environment variables that hold credentials
+// (the same patterns the AWS Config importer uses).
+var (
+	secretName  = regexp.MustCompile(`(?i)(secret|passw(or)?d|(^|_)pwd($|_)|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)`)
+	secretValue = regexp.MustCompile(`(AKIA|ASIA)[A-Z0-9]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----`)
+)
+
+// lambda maps AWS::Lambda::Function and the SAM AWS::Serverless::Function
+// (Globals merged in).
+func lambda(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	f := &resource.Function{}
+	out.Facts.Function = f
+	sam := r.typ() == "AWS::Serverless::Function"
+	f.Runtime = m.s(p, "Runtime")
+	f.RuntimeEndOfSupport = awsconfig.RuntimeEndOfSupport(f.Runtime)
+	switch v := p["Role"].(type) {
+	case string:
+		f.Identity = v
+	case *unknown:
+		f.Identity = v.text
+	}
+	m.relate(out, resource.RelRunsAs, p["Role"])
+	switch vars, st := look(p, "Environment", "Variables"); st {
+	case absent:
+		f.EnvironmentSecrets = boolp(false)
+	case ok:
+		vm, isMap := vars.(map[string]any)
+		if !isMap {
+			m.problem("Environment.Variables", "Environment.Variables is %s, not a mapping", describe(vars))
+			break
+		}
+		for name, v := range vm {
+			val, _ := text(v)
+			if secretName.MatchString(name) || secretValue.MatchString(val) {
+				f.SecretVariables = append(f.SecretVariables, name)
+			}
+		}
+		sort.Strings(f.SecretVariables)
+		f.EnvironmentSecrets = boolp(len(f.SecretVariables) > 0)
+	}
+	switch subnets, st := look(p, "VpcConfig", "SubnetIds"); st {
+	case absent:
+		f.InVPC = boolp(false)
+	case ok:
+		l, _ := subnets.([]any)
+		f.InVPC = boolp(len(l) > 0)
+	}
+	if sam {
+		switch mode, st := m.str(p, "Tracing"); st {
+		case ok:
+			f.Tracing = boolp(mode == "Active")
+		case absent:
+			f.Tracing = boolp(false)
+		}
+	} else {
+		switch mode, st := m.str(p, "TracingConfig", "Mode"); st {
+		case ok:
+			f.Tracing = boolp(mode == "Active")
+		case absent:
+			f.Tracing = boolp(false)
+		}
+	}
+	// Who may invoke it: Lambda permissions and function URLs of the template.
+	public := boolp(false)
+	for _, a := range m.attachedTo(r.id(), "AWS::Lambda::Permission") {
+		pr, pst := m.str(a.p, "Principal")
+		var pub *bool
+		switch {
+		case pst != ok:
+			pub = nil
+		case pr == "*":
+			_, arn := a.p["SourceArn"]
+			_, acct := a.p["SourceAccount"]
+			_, org := a.p["PrincipalOrgID"]
+			pub = boolp(!arn && !acct && !org)
+		default:
+			pub = boolp(false)
+		}
+		public = or3(public, maybe(a, pub, boolp(false)))
+	}
+	urls := m.attachedTo(r.id(), "AWS::Lambda::Url")
+	for _, a := range urls {
+		auth, st := m.str(a.p, "AuthType")
+		var pub *bool
+		if st == ok {
+			pub = boolp(auth == "NONE")
+		}
+		public = or3(public, maybe(a, pub, boolp(false)))
+	}
+	if sam {
+		if _, st := look(p, "FunctionUrlConfig"); st == ok {
+			auth, ast := m.str(p, "FunctionUrlConfig", "AuthType")
+			var pub *bool
+			if ast == ok {
+				pub = boolp(auth == "NONE")
+			}
+			public = or3(public, pub)
+		}
+	}
+	f.PublicInvocation = public
+}
+
+func eks(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	k := &resource.Kubernetes{RBAC: boolp(true)} // EKS always authorizes with Kubernetes RBAC
+	out.Facts.Kubernetes = k
+	k.Version = m.s(p, "Version")
+	k.PublicEndpoint = m.boolean(p, boolp(true), "ResourcesVpcConfig", "EndpointPublicAccess")
+	if k.PublicEndpoint != nil && *k.PublicEndpoint {
+		switch l, st := m.listAt(p, "ResourcesVpcConfig", "PublicAccessCidrs"); st {
+		case absent:
+			k.EndpointAllowedCIDRs = []string{"0.0.0.0/0"}
+		case ok:
+			for _, c := range l {
+				if s, isStr := c.(string); isStr {
+					k.EndpointAllowedCIDRs = append(k.EndpointAllowedCIDRs, s)
+				}
+			}
+		}
+	}
+	switch types, st := m.objs(p, "Logging", "ClusterLogging", "EnabledTypes"); st {
+	case absent:
+		k.ControlPlaneLogging, k.AuditLogging = boolp(false), boolp(false)
+	case ok:
+		audit, api := false, false
+		for _, t := range types {
+			switch strings.ToLower(m.s(t, "Type")) {
+			case "audit":
+				audit = true
+			case "api":
+				api = true
+			}
+		}
+		k.ControlPlaneLogging, k.AuditLogging = boolp(api || audit), boolp(audit)
+	}
+	switch enc, st := m.objs(p, "EncryptionConfig"); st {
+	case absent:
+		k.SecretsEncrypted = boolp(false)
+	case ok:
+		secrets := false
+		for _, e := range enc {
+			res, _ := e["Resources"].([]any)
+			for _, x := range res {
+				if x == "secrets" {
+					if key, kst := look(e, "Provider", "KeyArn"); kst != absent {
+						secrets = true
+						m.relate(out, resource.RelUsesKey, key)
+					}
+				}
+			}
+		}
+		k.SecretsEncrypted = boolp(secrets)
+	}
+	m.relate(out, resource.RelRunsAs, p["RoleArn"])
+}
+
+// lbAttrs reads a LoadBalancerAttributes list into key -> value.
+func (m *mapper) lbAttrs(p map[string]any) (map[string]any, bool) {
+	attrs := map[string]any{}
+	l, st := m.objs(p, "LoadBalancerAttributes")
+	if st == unknownSt || st == bad {
+		return attrs, false
+	}
+	for _, o := range l {
+		if k, ok := o["Key"].(string); ok {
+			attrs[k] = o["Value"]
+		}
+	}
+	return attrs, true
+}
+
+func (m *mapper) attrBool(attrs map[string]any, known bool, key string) *bool {
+	if !known {
+		return nil
+	}
+	return m.boolean(attrs, boolp(false), key)
+}
+
+func elbv2(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	lb := &resource.LoadBalancer{}
+	out.Facts.LoadBalancer = lb
+	typ := m.s(p, "Type")
+	switch scheme, st := m.str(p, "Scheme"); st {
+	case ok:
+		lb.Public = boolp(scheme == "internet-facing")
+	case absent:
+		if typ != "gateway" {
+			lb.Public = boolp(true) // internet-facing by default
+		}
+	}
+	attrs, known := m.lbAttrs(p)
+	lb.AccessLogs = m.attrBool(attrs, known, "access_logs.s3.enabled")
+	lb.DeletionProtection = m.attrBool(attrs, known, "deletion_protection.enabled")
+	if typ == "" || typ == "application" {
+		lb.DropInvalidHeaders = m.attrBool(attrs, known, "routing.http.drop_invalid_header_fields.enabled")
+	}
+	waf := boolp(false)
+	for _, a := range m.attachedTo(r.id(), "AWS::WAFv2::WebACLAssociation") {
+		waf = or3(waf, maybe(a, boolp(true), boolp(false)))
+	}
+	lb.WAF = waf
+	m.relate(out, resource.RelUsesFirewall, p["SecurityGroups"])
+}
+
+// listener: each listener is judged as a resource of its own, linked to
+// its load balancer (listener_of), as the AWS Config importer does with a
+// listener whose load balancer it has not read.
+func listener(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	lb := &resource.LoadBalancer{}
+	out.Facts.LoadBalancer = lb
+	if t := m.targets(p["LoadBalancerArn"], "AWS::ElasticLoadBalancingV2::LoadBalancer"); len(t) == 1 {
+		out.Relationships = append(out.Relationships, resource.Relationship{Type: "listener_of", TargetID: m.rid(t[0])})
+	}
+	proto, pst := m.str(p, "Protocol")
+	if pst != ok {
+		return
+	}
+	l := resource.Listener{Protocol: strings.ToUpper(proto)}
+	if port := m.integer(p, nil, "Port"); port != nil {
+		l.Port = *port
+	}
+	l.TLSPolicy = m.s(p, "SslPolicy")
+	l.MinTLSVersion = tlsOfPolicy(l.TLSPolicy)
+	acts, ast := m.objs(p, "DefaultActions")
+	if l.Protocol == "HTTP" && ast == ok {
+		redirect := false
+		for _, a := range acts {
+			if m.s(a, "Type") == "redirect" && m.s(a, "RedirectConfig", "Protocol") == "HTTPS" {
+				redirect = true
+			}
+		}
+		l.RedirectsToHTTPS = boolp(redirect)
+	}
+	lb.Listeners = []resource.Listener{l}
+	switch l.Protocol {
+	case "HTTP":
+		lb.HTTPListener = not(l.RedirectsToHTTPS)
+	case "HTTPS", "TLS":
+		lb.HTTPListener = boolp(false)
+		if l.MinTLSVersion != "" {
+			lb.WeakTLS = boolp(l.MinTLSVersion < "1.2")
+		}
+	default:
+		lb.HTTPListener = boolp(false)
+	}
+}
+
+// tlsOfPolicy gives the lowest TLS version an ELB security policy allows
+// ("" for a name not known, and for none: the default policy has changed
+// over time).
+func tlsOfPolicy(name string) string {
+	n := strings.ToUpper(name)
+	switch {
+	case n == "":
+		return ""
+	case strings.Contains(n, "TLS13-1-3") || strings.Contains(n, "TLS-1-3"):
+		return "1.3"
+	case strings.Contains(n, "TLS13-1-2") || strings.Contains(n, "TLS-1-2") || strings.Contains(n, "FS-1-2"):
+		return "1.2"
+	case strings.Contains(n, "TLS13-1-1") || strings.Contains(n, "TLS-1-1") || strings.Contains(n, "FS-1-1"):
+		return "1.1"
+	case strings.Contains(n, "TLS13-1-0") || strings.Contains(n, "TLS-1-0") || n == "ELBSECURITYPOLICY-2016-08" ||
+		n == "ELBSECURITYPOLICY-2015-05" || n == "ELBSECURITYPOLICY-FS-2018-06":
+		return "1.0"
+	}
+	return ""
+}
+
+func classicELB(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	lb := &resource.LoadBalancer{}
+	out.Facts.LoadBalancer = lb
+	switch scheme, st := m.str(p, "Scheme"); st {
+	case ok:
+		lb.Public = boolp(scheme == "internet-facing")
+	case absent:
+		lb.Public = boolp(true)
+	}
+	lb.AccessLogs = m.boolean(p, boolp(false), "AccessLoggingPolicy", "Enabled")
+	ls, st := m.objs(p, "Listeners")
+	if st != ok {
+		return
+	}
+	httpL := false
+	for _, l := range ls {
+		proto := strings.ToUpper(m.s(l, "Protocol"))
+		li := resource.Listener{Protocol: proto}
+		if port := m.integer(l, nil, "LoadBalancerPort"); port != nil {
+			li.Port = *port
+		}
+		if proto == "HTTP" {
+			httpL = true
+			li.RedirectsToHTTPS = boolp(false) // a classic load balancer cannot redirect
+		}
+		lb.Listeners = append(lb.Listeners, li)
+	}
+	lb.HTTPListener = boolp(httpL)
+}
+
+func queueOrTopic(m *mapper, r *res, out *resource.Resource, kind, policyType string) *resource.Queue {
+	p := r.p
+	q := &resource.Queue{Kind: kind}
+	out.Facts.Queue = q
+	key, kst := look(p, "KmsMasterKeyId")
+	switch {
+	case kst != absent:
+		q.Encrypted, q.KeyManager = boolp(true), keyManager(key)
+		m.relate(out, resource.RelUsesKey, key)
+	case kind == "queue":
+		// SSE-SQS is on by default for new queues (since October 2022).
+		q.Encrypted = m.boolean(p, boolp(true), "SqsManagedSseEnabled")
+		if q.Encrypted != nil && *q.Encrypted {
+			q.KeyManager = "provider"
+		}
+	default:
+		q.Encrypted = boolp(false)
+	}
+	public := boolp(false)
+	for _, a := range m.attachedTo(r.id(), policyType) {
+		cur := m.cur
+		m.cur = a
+		pol := m.policyAt(a.p, "PolicyDocument")
+		m.cur = cur
+		public = or3(public, maybe(a, pol.public(), boolp(false)))
+	}
+	q.PublicPolicy = public
+	return q
+}
+
+func queue(m *mapper, r *res, out *resource.Resource) {
+	queueOrTopic(m, r, out, "queue", "AWS::SQS::QueuePolicy")
+}
+
+func topic(m *mapper, r *res, out *resource.Resource) {
+	queueOrTopic(m, r, out, "topic", "AWS::SNS::TopicPolicy")
+}
+
+func secret(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	s := &resource.Secret{}
+	out.Facts.Secret = s
+	switch key, st := look(p, "KmsKeyId"); st {
+	case absent:
+		s.KeyManager = "provider" // aws/secretsmanager
+	default:
+		s.KeyManager = keyManager(key)
+		m.relate(out, resource.RelUsesKey, key)
+	}
+	rotation := boolp(false)
+	for _, a := range m.attachedTo(r.id(), "AWS::SecretsManager::RotationSchedule") {
+		rotation = or3(rotation, maybe(a, boolp(true), boolp(false)))
+		if days := m.integer(a.p, nil, "RotationRules", "AutomaticallyAfterDays"); days != nil {
+			s.RotationPeriodDays = days
+		} else if expr, st := m.str(a.p, "RotationRules", "ScheduleExpression"); st == ok {
+			s.RotationPeriodDays = rateDays(expr)
+		}
+	}
+	s.RotationEnabled = rotation
+	public := boolp(false)
+	for _, a := range m.attachedTo(r.id(), "AWS::SecretsManager::ResourcePolicy") {
+		cur := m.cur
+		m.cur = a
+		pol := m.policyAt(a.p, "ResourcePolicy")
+		m.cur = cur
+		public = or3(public, maybe(a, pol.public(), boolp(false)))
+	}
+	s.PublicAccess = public
+}
+
+var rateRE = regexp.MustCompile(`^rate\((\d+) days?\)$`)
+
+func rateDays(expr string) *int {
+	if mm := rateRE.FindStringSubmatch(strings.TrimSpace(expr)); mm != nil {
+		n := 0
+		for _, c := range mm[1] {
+			n = n*10 + int(c-'0')
+			if n > 1<<20 {
+				return nil
+			}
+		}
+		return &n
+	}
+	return nil
+}
+
+func ecr(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	g := &resource.Registry{}
+	out.Facts.Registry = g
+	g.ImageScanning = m.boolean(p, boolp(false), "ImageScanningConfiguration", "ScanOnPush")
+	switch mut, st := m.str(p, "ImageTagMutability"); st {
+	case ok:
+		g.TagImmutable = boolp(strings.HasPrefix(mut, "IMMUTABLE"))
+	case absent:
+		g.TagImmutable = boolp(false)
+	}
+	switch enc, st := m.str(p, "EncryptionConfiguration", "EncryptionType"); st {
+	case absent:
+		g.KeyManager = "provider" // AES256
+	case ok:
+		if strings.HasPrefix(strings.ToUpper(enc), "KMS") {
+			if key, kst := look(p, "EncryptionConfiguration", "KmsKey"); kst != absent {
+				g.KeyManager = keyManager(key)
+				m.relate(out, resource.RelUsesKey, key)
+			} else {
+				g.KeyManager = "provider" // aws/ecr
+			}
+		} else {
+			g.KeyManager = "provider"
+		}
+	}
+	g.Public = m.policyAt(p, "RepositoryPolicyText").public()
+}
+
+// cloudFrontTLS maps a viewer certificate's minimum protocol version to a
+// TLS version.
+func cloudFrontTLS(v string) string {
+	switch {
+	case strings.HasPrefix(v, "TLSv1.2"):
+		return "1.2"
+	case strings.HasPrefix(v, "TLSv1.1"):
+		return "1.1"
+	case strings.HasPrefix(v, "TLSv1"):
+		return "1.0"
+	case strings.HasPrefix(v, "SSLv3"):
+		return "0.3"
+	}
+	return ""
+}
+
+func distribution(m *mapper, r *res, out *resource.Resource) {
+	dc, st := look(r.p, "DistributionConfig")
+	c := &resource.CDN{}
+	out.Facts.CDN = c
+	if st != ok {
+		return
+	}
+	https := func(p string) bool { return p == "redirect-to-https" || p == "https-only" }
+	vpp, vst := m.str(dc, "DefaultCacheBehavior", "ViewerProtocolPolicy")
+	only, known := https(vpp), vst == ok
+	cbs, cst := m.objs(dc, "CacheBehaviors")
+	known = known && (cst == ok || cst == absent)
+	for _, cb := range cbs {
+		v, st := m.str(cb, "ViewerProtocolPolicy")
+		known = known && st == ok
+		only = only && https(v)
+	}
+	if known {
+		c.ViewerHTTPSOnly = boolp(only)
+	}
+	switch _, st := look(dc, "ViewerCertificate"); st {
+	case absent:
+		c.MinTLSVersion = "1.0" // the *.cloudfront.net certificate allows TLSv1
+	case ok:
+		if def := m.boolean(dc, nil, "ViewerCertificate", "CloudFrontDefaultCertificate"); def != nil && *def {
+			c.MinTLSVersion = "1.0"
+		} else {
+			switch v, st := m.str(dc, "ViewerCertificate", "MinimumProtocolVersion"); st {
+			case ok:
+				c.MinTLSVersion = cloudFrontTLS(v)
+			case absent:
+				c.MinTLSVersion = "1.0" // the default is TLSv1
+			}
+		}
+	}
+	switch _, st := look(dc, "WebACLId"); st {
+	case absent:
+		c.WAF = boolp(false)
+	case ok, unknownSt:
+		c.WAF = boolp(true)
+	}
+	switch _, st := look(dc, "Logging"); st {
+	case absent:
+		c.AccessLogs = boolp(false)
+	case ok:
+		c.AccessLogs = boolp(true)
+	}
+	origins, ost := m.objs(dc, "Origins")
+	if ost != ok {
+		return
+	}
+	originHTTPS, s3, oac := true, 0, 0
+	for _, o := range origins {
+		if _, st := look(o, "CustomOriginConfig"); st == ok {
+			if m.s(o, "CustomOriginConfig", "OriginProtocolPolicy") != "https-only" {
+				originHTTPS = false
+			}
+			continue
+		}
+		s3++
+		if _, st := look(o, "OriginAccessControlId"); st != absent {
+			oac++
+		} else if v, st := look(o, "S3OriginConfig", "OriginAccessIdentity"); st == unknownSt || (st == ok && v != "") {
+			oac++
+		}
+	}
+	c.OriginHTTPSOnly = boolp(originHTTPS)
+	if s3 > 0 {
+		c.OriginAccessControl = boolp(oac == s3)
+	}
+}
+
+func apiStage(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	a := &resource.APIGateway{}
+	out.Facts.APIGateway = a
+	_, ast := look(p, "AccessLogSetting", "DestinationArn")
+	exec := false
+	ms, _ := m.objs(p, "MethodSettings")
+	for _, s := range ms {
+		if lvl := m.s(s, "LoggingLevel"); lvl == "INFO" || lvl == "ERROR" {
+			exec = true
+		}
+	}
+	a.Logging = boolp(ast != absent || exec)
+	a.Tracing = m.boolean(p, boolp(false), "TracingEnabled")
+	_, cst := look(p, "ClientCertificateId")
+	a.ClientCertificate = boolp(cst != absent)
+	waf := boolp(false)
+	for _, w := range m.attachedTo(r.id(), "AWS::WAFv2::WebACLAssociation") {
+		waf = or3(waf, maybe(w, boolp(true), boolp(false)))
+	}
+	a.WAF = waf
+}
+
+func apiStageV2(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	a := &resource.APIGateway{}
+	out.Facts.APIGateway = a
+	_, ast := look(p, "AccessLogSettings", "DestinationArn")
+	lvl := m.s(p, "DefaultRouteSettings", "LoggingLevel")
+	a.Logging = boolp(ast != absent || lvl == "INFO" || lvl == "ERROR")
+	_, cst := look(p, "ClientCertificateId")
+	a.ClientCertificate = boolp(cst != absent)
+}
+
+func hostedZone(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	z := &resource.DNSZone{}
+	out.Facts.DNS = z
+	switch vpcs, st := m.listAt(p, "VPCs"); st {
+	case ok:
+		z.Public = boolp(len(vpcs) == 0)
+	case absent:
+		z.Public = boolp(true)
+	}
+	switch _, st := look(p, "QueryLoggingConfig"); st {
+	case ok:
+		z.QueryLogging = boolp(true)
+	case absent:
+		z.QueryLogging = boolp(false)
+	}
+	dnssec := boolp(false)
+	for _, a := range m.attachedTo(r.id(), "AWS::Route53::DNSSEC") {
+		dnssec = or3(dnssec, maybe(a, boolp(true), boolp(false)))
+	}
+	z.DNSSEC = dnssec
+}

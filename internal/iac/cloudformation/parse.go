@@ -1,0 +1,343 @@
+package cloudformation
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Limits on one template, so that hostile input (an alias bomb, deeply
+// nested values or intrinsics) is reported rather than expanded.
+const (
+	// maxNodes bounds the values a template expands to, aliases counted at
+	// every use.
+	maxNodes = 1_000_000
+	// maxDepth bounds the nesting of values and of intrinsic functions.
+	maxDepth = 200
+	// DefaultMaxFileBytes is the largest template read when
+	// Options.MaxFileBytes is 0 (CloudFormation itself accepts 1 MB).
+	DefaultMaxFileBytes = 20 << 20
+)
+
+// template is a parsed template: its sections as plain values (intrinsic
+// tags turned into their long form), and its resources with their lines.
+type template struct {
+	file       string
+	params     map[string]map[string]any
+	mappings   map[string]any
+	conditions map[string]any
+	globals    map[string]any // SAM Globals
+	resources  []*rawResource
+}
+
+// rawResource is a resource as written, not yet evaluated.
+type rawResource struct {
+	id        string
+	typ       string
+	condition string
+	props     map[string]any // nil when absent
+	propLines map[string]int
+	start     int
+	end       int
+	// bad says why the resource cannot be read ("" when it can).
+	bad string
+}
+
+// parseError is a template that does not parse, at a line.
+type parseError struct {
+	line int
+	msg  string
+}
+
+func (e *parseError) Error() string { return e.msg }
+
+var lineRE = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// parse reads a template (YAML or JSON). A template that does not parse
+// returns a *parseError with its line.
+func parse(file string, data []byte) (*template, []*parseError) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		msg, line := err.Error(), 0
+		if m := lineRE.FindStringSubmatch(msg); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			msg = "yaml: " + msg[len(m[0]):]
+		}
+		return nil, []*parseError{{line: line, msg: msg}}
+	}
+	n := &root
+	if n.Kind == yaml.DocumentNode {
+		if len(n.Content) == 0 {
+			return nil, []*parseError{{line: 1, msg: "the file is empty"}}
+		}
+		n = n.Content[0]
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil, []*parseError{{line: n.Line, msg: "the template is not a mapping"}}
+	}
+	t := &template{file: file}
+	c := &converter{}
+	section := func(key string) (map[string]any, *yaml.Node, *parseError) {
+		v := mapValue(n, key)
+		if v == nil {
+			return nil, nil, nil
+		}
+		val, err := c.value(v, 0)
+		if err != nil {
+			return nil, v, &parseError{line: v.Line, msg: key + ": " + err.Error()}
+		}
+		if val == nil {
+			return nil, v, nil
+		}
+		m, ok := val.(map[string]any)
+		if !ok {
+			return nil, v, &parseError{line: v.Line, msg: key + " is not a mapping"}
+		}
+		return m, v, nil
+	}
+	var errs []*parseError
+	if ps, _, err := section("Parameters"); err != nil {
+		errs = append(errs, err)
+	} else {
+		t.params = map[string]map[string]any{}
+		for k, v := range ps {
+			p, _ := v.(map[string]any)
+			t.params[k] = p
+		}
+	}
+	var err *parseError
+	if t.mappings, _, err = section("Mappings"); err != nil {
+		errs = append(errs, err)
+	}
+	if t.conditions, _, err = section("Conditions"); err != nil {
+		errs = append(errs, err)
+	}
+	if t.globals, _, err = section("Globals"); err != nil {
+		errs = append(errs, err)
+	}
+	rs := mapValue(n, "Resources")
+	if rs == nil {
+		errs = append(errs, &parseError{line: n.Line, msg: "the template has no Resources section"})
+		return t, errs
+	}
+	if rs.Kind != yaml.MappingNode {
+		errs = append(errs, &parseError{line: rs.Line, msg: "Resources is not a mapping"})
+		return t, errs
+	}
+	for i := 0; i+1 < len(rs.Content); i += 2 {
+		k, v := rs.Content[i], deref(rs.Content[i+1])
+		r := &rawResource{id: k.Value, start: k.Line, end: lastLine(rs.Content[i+1], 0)}
+		t.resources = append(t.resources, r)
+		if v.Kind != yaml.MappingNode {
+			r.bad = "the resource is not a mapping"
+			continue
+		}
+		if tn := mapValue(v, "Type"); tn != nil && tn.Kind == yaml.ScalarNode {
+			r.typ = tn.Value
+		}
+		if r.typ == "" {
+			r.bad = "the resource has no Type"
+			continue
+		}
+		if cn := mapValue(v, "Condition"); cn != nil && cn.Kind == yaml.ScalarNode {
+			r.condition = cn.Value
+		}
+		pn := mapValue(v, "Properties")
+		if pn == nil {
+			continue
+		}
+		val, err := c.value(pn, 0)
+		if err != nil {
+			r.bad = "Properties: " + err.Error()
+			continue
+		}
+		if val == nil {
+			continue
+		}
+		m, ok := val.(map[string]any)
+		if !ok {
+			r.bad = "Properties is not a mapping"
+			continue
+		}
+		r.props = m
+		r.propLines = map[string]int{}
+		for j := 0; j+1 < len(pn.Content); j += 2 {
+			r.propLines[pn.Content[j].Value] = pn.Content[j].Line
+		}
+	}
+	return t, errs
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// mapValue returns the value node of key in a mapping node (aliases followed).
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	n = deref(n)
+	if n == nil {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return deref(n.Content[i+1])
+		}
+	}
+	return nil
+}
+
+// lastLine is the last line a node's text occupies (aliases are not
+// followed: their target's text is elsewhere).
+func lastLine(n *yaml.Node, depth int) int {
+	l := n.Line
+	if n.Kind == yaml.ScalarNode && (n.Style == yaml.LiteralStyle || n.Style == yaml.FoldedStyle) {
+		l += strings.Count(strings.TrimRight(n.Value, "\n"), "\n") + 1
+	}
+	if depth > maxDepth || len(n.Content) == 0 {
+		return l
+	}
+	// The last child ends last: mappings and sequences are in order.
+	if cl := lastLine(n.Content[len(n.Content)-1], depth+1); cl > l {
+		l = cl
+	}
+	return l
+}
+
+var errTooManyNodes = fmt.Errorf("the template expands to more than %d values (a YAML alias bomb?); not read", maxNodes)
+
+// converter turns a node tree into plain values (map[string]any, []any,
+// string, bool, int64, float64, nil), the short-form intrinsic tags into
+// their long form ({"Ref": x}, {"Fn::Sub": x}, ...), counting every value
+// it produces against maxNodes.
+type converter struct{ nodes int }
+
+func (c *converter) value(n *yaml.Node, depth int) (any, error) {
+	if depth > maxDepth {
+		return nil, fmt.Errorf("line %d: values nested more than %d levels deep; not read", n.Line, maxDepth)
+	}
+	c.nodes++
+	if c.nodes > maxNodes {
+		return nil, errTooManyNodes
+	}
+	switch n.Kind {
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			return nil, nil
+		}
+		return c.value(n.Alias, depth+1)
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return c.value(n.Content[0], depth+1)
+	}
+	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+		return c.intrinsic(n, depth)
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := deref(n.Content[i])
+			if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag == "!!merge" {
+				v, err := c.value(n.Content[i+1], depth+1)
+				if err != nil {
+					return nil, err
+				}
+				mergeInto(m, v)
+				continue
+			}
+			v, err := c.value(n.Content[i+1], depth+1)
+			if err != nil {
+				return nil, err
+			}
+			m[k.Value] = v
+		}
+		return m, nil
+	case yaml.SequenceNode:
+		a := make([]any, 0, len(n.Content))
+		for _, e := range n.Content {
+			v, err := c.value(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			a = append(a, v)
+		}
+		return a, nil
+	case yaml.ScalarNode:
+		return scalar(n), nil
+	}
+	return nil, nil
+}
+
+func mergeInto(m map[string]any, v any) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			if _, ok := m[k]; !ok {
+				m[k] = x
+			}
+		}
+	case []any:
+		for _, e := range t {
+			mergeInto(m, e)
+		}
+	}
+}
+
+// intrinsic turns a tagged node into the long form of the function.
+func (c *converter) intrinsic(n *yaml.Node, depth int) (any, error) {
+	name := strings.TrimPrefix(n.Tag, "!")
+	var arg any
+	if n.Kind == yaml.ScalarNode {
+		arg = n.Value // a tagged scalar is a string, whatever it looks like
+	} else {
+		n2 := *n
+		n2.Tag = ""
+		v, err := c.value(&n2, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		arg = v
+	}
+	switch name {
+	case "Ref":
+		return map[string]any{"Ref": arg}, nil
+	case "Condition":
+		return map[string]any{"Condition": arg}, nil
+	case "GetAtt":
+		if s, ok := arg.(string); ok {
+			res, att, _ := strings.Cut(s, ".")
+			arg = []any{res, att}
+		}
+	}
+	return map[string]any{"Fn::" + name: arg}, nil
+}
+
+func scalar(n *yaml.Node) any {
+	switch n.Tag {
+	case "!!null":
+		return nil
+	case "!!bool":
+		b, err := strconv.ParseBool(strings.ToLower(n.Value))
+		if err == nil {
+			return b
+		}
+	case "!!int":
+		if i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64); err == nil {
+			return i
+		}
+	case "!!float":
+		if f, err := strconv.ParseFloat(n.Value, 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			return f
+		}
+	}
+	return n.Value
+}

@@ -1,0 +1,125 @@
+package cloudformation
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/source"
+)
+
+// Format is the batches' format name.
+const Format = "cloudformation"
+
+// Detect reports whether the file at path (relative to the scanned root,
+// slash-separated), whose first bytes are head (at most 8 KiB), is a
+// CloudFormation or SAM template: a .yaml, .yml, .json or .template file
+// that names AWSTemplateFormatVersion, or has a Resources section with an
+// AWS:: resource type. Kubernetes manifests (apiVersion and kind), ARM
+// templates ($schema of a deployment template) and Terraform plans are not.
+func Detect(p string, head []byte) bool {
+	switch strings.ToLower(path.Ext(p)) {
+	case ".yaml", ".yml", ".json", ".template":
+	default:
+		return false
+	}
+	if bytes.Contains(head, []byte("deploymentTemplate.json")) || bytes.Contains(head, []byte(`"terraform_version"`)) ||
+		bytes.Contains(head, []byte(`"format_version"`)) {
+		return false
+	}
+	if bytes.Contains(head, []byte("AWSTemplateFormatVersion")) {
+		return true
+	}
+	if bytes.Contains(head, []byte("AWS::Serverless-2016-10-31")) {
+		return true
+	}
+	json := bytes.HasPrefix(bytes.TrimSpace(head), []byte("{"))
+	if json {
+		return bytes.Contains(head, []byte(`"Resources"`)) && bytes.Contains(head, []byte(`"Type"`)) &&
+			bytes.Contains(head, []byte(`"AWS::`)) && !bytes.Contains(head, []byte(`"apiVersion"`))
+	}
+	resources, kube := false, false
+	for line := range bytes.Lines(head) {
+		switch {
+		case bytes.HasPrefix(line, []byte("Resources:")):
+			resources = true
+		case bytes.HasPrefix(line, []byte("apiVersion:")), bytes.HasPrefix(line, []byte("kind:")):
+			kube = true
+		}
+	}
+	return resources && !kube && bytes.Contains(head, []byte("AWS::"))
+}
+
+// Options are the reader's options; the zero value is usable.
+type Options struct {
+	// Parameters override the templates' parameter defaults (name ->
+	// value; list parameters comma-separated).
+	Parameters map[string]string
+	// Region, AccountID, Partition and StackName are the values of the
+	// pseudo parameters AWS::Region, AWS::AccountId, AWS::Partition and
+	// AWS::StackName; "" leaves them unknown. Region and AccountID are also
+	// the resources' region and account.
+	Region, AccountID, Partition, StackName string
+	// MaxFileBytes: a larger file is reported and not read; 0 means
+	// DefaultMaxFileBytes.
+	MaxFileBytes int64
+}
+
+// New returns the source reading the templates files (relative to root,
+// slash-separated) under root, one batch per file.
+func New(root string, files []string, opts Options) source.Source {
+	return &reader{root: root, files: files, opts: opts}
+}
+
+type reader struct {
+	root  string
+	files []string
+	opts  Options
+}
+
+func (r *reader) Name() string { return "cloudformation" }
+
+func (r *reader) Read(ctx context.Context, emit func(source.Batch) error) error {
+	limit := r.opts.MaxFileBytes
+	if limit <= 0 {
+		limit = DefaultMaxFileBytes
+	}
+	for _, f := range r.files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		batch := source.Batch{Input: f, Format: Format}
+		data, err := readLimited(filepath.Join(r.root, filepath.FromSlash(f)), limit)
+		if err != nil {
+			batch.Problems = append(batch.Problems, source.Problem{Path: f, Err: err.Error()})
+		} else {
+			Read(f, data, r.opts, &batch)
+		}
+		if err := emit(batch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readLimited reads a file of at most limit bytes.
+func readLimited(name string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("file is larger than %d MiB; not read", limit>>20)
+	}
+	return data, nil
+}
