@@ -1,0 +1,360 @@
+package helm
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"helm.sh/helm/v4/pkg/chart/common"
+	"helm.sh/helm/v4/pkg/chart/common/util"
+	chart "helm.sh/helm/v4/pkg/chart/v2"
+	"helm.sh/helm/v4/pkg/chart/v2/loader"
+	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
+	"helm.sh/helm/v4/pkg/engine"
+	"helm.sh/helm/v4/pkg/strvals"
+	"sigs.k8s.io/yaml"
+
+	"github.com/vigil-sec/vigil/internal/iac/kubernetes"
+	"github.com/vigil-sec/vigil/internal/source"
+)
+
+// Format is the batches' format name.
+const Format = "helm"
+
+// Detect reports whether the file at path (relative to the scanned root,
+// slash-separated) is a chart's Chart.yaml. The other files under that
+// directory are the chart's, which New reads as a whole.
+func Detect(p string, head []byte) bool {
+	return path.Base(p) == "Chart.yaml" && bytes.Contains(head, []byte("name:"))
+}
+
+// Options are the reader's options; the zero value renders each chart with
+// its default values.
+type Options struct {
+	// ValuesFiles are values files merged over the charts' defaults, in
+	// order (helm --values FILE); paths as the user gave them.
+	ValuesFiles []string
+	// Set are key=value assignments applied last (helm --set).
+	Set []string
+	// ReleaseName is the release's name, "release" when empty.
+	ReleaseName string
+	// Namespace is the release namespace. Empty: unknown, so objects the
+	// chart places in the release namespace have no namespace fact.
+	Namespace string
+}
+
+// unknownNamespace renders .Release.Namespace when Options.Namespace is
+// empty; the reader removes it from the rendered text, so that objects in
+// the release namespace read as having none.
+const unknownNamespace = "vigil-release-namespace-not-set"
+
+// New returns the source rendering the charts that files (relative to
+// root, slash-separated) belong to: each file's outermost enclosing
+// directory holding a Chart.yaml (a vendored subchart under charts/ is
+// rendered as part of its parent). One batch per chart.
+func New(root string, files []string, opts Options) source.Source {
+	return &reader{root: root, charts: chartDirs(root, files), opts: opts}
+}
+
+type reader struct {
+	root   string
+	charts []string
+	opts   Options
+}
+
+func (r *reader) Name() string { return "helm" }
+
+// chartDirs returns the outermost chart directories of files, sorted.
+func chartDirs(root string, files []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range files {
+		dir, found := path.Dir(f), ""
+		for {
+			if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(dir), "Chart.yaml")); err == nil {
+				found = dir
+			}
+			if dir == "." || dir == "/" {
+				break
+			}
+			dir = path.Dir(dir)
+		}
+		if found != "" && !seen[found] {
+			seen[found] = true
+			out = append(out, found)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (r *reader) Read(ctx context.Context, emit func(source.Batch) error) error {
+	vals, err := r.values()
+	for _, dir := range r.charts {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		batch := source.Batch{Input: dir, Format: Format}
+		if err != nil {
+			batch.Problems = append(batch.Problems, source.Problem{Path: dir, Err: err.Error()})
+		} else {
+			r.chart(ctx, dir, vals, &batch)
+		}
+		if err := emit(batch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// values merges the values files and --set assignments, as helm does.
+func (r *reader) values() (map[string]any, error) {
+	base := map[string]any{}
+	for _, f := range r.opts.ValuesFiles {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("values file: %w", err)
+		}
+		m, err := loader.LoadValues(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("values file %s: %w", f, err)
+		}
+		base = loader.MergeMaps(base, m)
+	}
+	for _, s := range r.opts.Set {
+		if err := strvals.ParseInto(s, base); err != nil {
+			return nil, fmt.Errorf("--set %s: %w", s, err)
+		}
+	}
+	return base, nil
+}
+
+// chart renders one chart and reads its manifests into batch.
+func (r *reader) chart(ctx context.Context, dir string, vals map[string]any, batch *source.Batch) {
+	abs := filepath.Join(r.root, filepath.FromSlash(dir))
+	problem := func(err error) {
+		batch.Problems = append(batch.Problems, source.Problem{Path: dir + "/Chart.yaml", Err: err.Error()})
+	}
+	ch, err := loader.LoadDir(abs)
+	if err != nil {
+		problem(fmt.Errorf("chart %s does not load: %w", dir, err))
+		return
+	}
+	name := ch.Name()
+	if missing := missingDependencies(ch); len(missing) > 0 {
+		problem(fmt.Errorf("chart %s: dependencies %s are not vendored under charts/ (run helm dependency build); rendered without them", name, strings.Join(missing, ", ")))
+	}
+	vals = deepCopy(vals)
+	if err := chartutil.ProcessDependencies(ch, vals); err != nil {
+		problem(fmt.Errorf("chart %s: dependencies: %w", name, err))
+		return
+	}
+	ns := r.opts.Namespace
+	if ns == "" {
+		ns = unknownNamespace
+	}
+	release := r.opts.ReleaseName
+	if release == "" {
+		release = "release"
+	}
+	renderVals, err := util.ToRenderValues(ch, vals, common.ReleaseOptions{Name: release, Namespace: ns, Revision: 1, IsInstall: true}, common.DefaultCapabilities.Copy())
+	if err != nil {
+		problem(fmt.Errorf("chart %s: values: %w", name, err))
+		return
+	}
+	var e engine.Engine
+	rendered, err := e.RenderWithContext(ctx, ch, renderVals)
+	if err != nil {
+		p := source.Problem{Path: dir + "/Chart.yaml", Err: fmt.Sprintf("chart %s does not render: %v", name, err)}
+		// Helm names the template and line: (chart/templates/x.yaml:4:26).
+		if m := helmErrAt.FindStringSubmatch(err.Error()); m != nil {
+			if file, src := r.templateFile(dir, name, m[1]); src != nil {
+				p.Path, p.Line = file, atoi(m[2])
+			}
+		}
+		batch.Problems = append(batch.Problems, p)
+		return
+	}
+	keys := make([]string, 0, len(rendered))
+	for k := range rendered {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b := kubernetes.NewBuilder()
+	for _, k := range keys {
+		base := path.Base(k)
+		text := rendered[k]
+		if strings.HasPrefix(base, "_") || base == "NOTES.txt" || len(strings.TrimSpace(text)) == 0 {
+			continue
+		}
+		if r.opts.Namespace == "" {
+			text = strings.ReplaceAll(text, unknownNamespace, "")
+		}
+		file, src := r.templateFile(dir, name, k)
+		readRendered(b, file, src, []byte(text), r.opts.Namespace, batch)
+	}
+	batch.Resources = append(batch.Resources, b.Namespaces()...)
+}
+
+// readRendered parses a template's rendered output. Objects are located in
+// the template file: at their own lines when the template has no template
+// actions (its output is its text), over the whole template when it
+// renders one object from one document, else in the file with no line (the
+// rendered output's lines are not the template's).
+//
+// Helm installs a namespaced object that names no namespace in the release
+// namespace: with Options.Namespace set, the object is read as in it.
+func readRendered(b *kubernetes.Builder, file string, src, text []byte, namespace string, batch *source.Batch) {
+	literal := src != nil && bytes.Equal(bytes.TrimSpace(src), bytes.TrimSpace(text)) && !bytes.Contains(src, []byte("{{"))
+	var objs []kubernetes.Object
+	for _, doc := range kubernetes.SplitDocuments(text) {
+		o, probs := kubernetes.ParseDocument(file, doc)
+		for _, p := range probs {
+			if !literal && p.Line > 0 {
+				p.Err = fmt.Sprintf("%s (line %d of the rendered output)", p.Err, p.Line)
+				p.Line = 0
+			}
+			batch.Problems = append(batch.Problems, p)
+		}
+		objs = append(objs, o...)
+	}
+	start, end := 0, 0
+	if !literal && len(objs) == 1 && src != nil && len(kubernetes.SplitDocuments(bytes.TrimSpace(src))) == 1 {
+		start, end = extent(src)
+	}
+	for _, o := range objs {
+		if md, ok := o.Fields["metadata"].(map[string]any); ok && namespace != "" && o.Namespace() == "" && !clusterScoped[o.Kind()] {
+			md["namespace"] = namespace
+		}
+		if !literal {
+			o.StartLine, o.EndLine = start, end
+		}
+		r, probs := b.Add(file, o, batch)
+		for i := range probs {
+			if !literal {
+				probs[i].Line = start
+			}
+		}
+		batch.Problems = append(batch.Problems, probs...)
+		if r != nil {
+			batch.Resources = append(batch.Resources, r)
+		}
+	}
+}
+
+var helmErrAt = regexp.MustCompile(`\(([^():\s]+):(\d+):\d+\)`)
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// clusterScoped are the built-in kinds that have no namespace.
+var clusterScoped = map[string]bool{
+	"Namespace": true, "Node": true, "PersistentVolume": true, "ClusterRole": true, "ClusterRoleBinding": true,
+	"StorageClass": true, "CustomResourceDefinition": true, "PriorityClass": true, "IngressClass": true, "RuntimeClass": true,
+	"CSIDriver": true, "CSINode": true, "APIService": true, "PodSecurityPolicy": true, "VolumeAttachment": true,
+	"ValidatingWebhookConfiguration": true, "MutatingWebhookConfiguration": true, "ValidatingAdmissionPolicy": true,
+	"ValidatingAdmissionPolicyBinding": true, "CertificateSigningRequest": true,
+}
+
+// extent returns the first and last lines of a template holding text other
+// than blank lines, comments and a leading document separator.
+func extent(src []byte) (start, end int) {
+	for i, l := range strings.Split(string(src), "\n") {
+		t := strings.TrimSpace(l)
+		if t == "" || strings.HasPrefix(t, "#") || t == "---" || strings.HasPrefix(t, "{{/*") && strings.HasSuffix(t, "*/}}") || strings.HasPrefix(t, "{{- /*") {
+			continue
+		}
+		if start == 0 {
+			start = i + 1
+		}
+		end = i + 1
+	}
+	return start, end
+}
+
+// templateFile maps a rendered template's key (chart-name/templates/x.yaml,
+// chart-name/charts/sub/templates/y.yaml) to its file relative to the
+// scanned root and its source. A subchart is found by its Chart.yaml name
+// under charts/; a template of a packaged subchart (charts/sub-1.0.0.tgz)
+// is located at the archive, with no source.
+func (r *reader) templateFile(dir, chartName, key string) (string, []byte) {
+	rest := strings.TrimPrefix(key, chartName+"/")
+	for {
+		sub, ok := strings.CutPrefix(rest, "charts/")
+		if !ok {
+			break
+		}
+		subName, subRest, _ := strings.Cut(sub, "/")
+		found := ""
+		entries, _ := os.ReadDir(filepath.Join(r.root, filepath.FromSlash(dir), "charts"))
+		for _, e := range entries {
+			p := path.Join(dir, "charts", e.Name())
+			if e.IsDir() && chartNameOf(filepath.Join(r.root, filepath.FromSlash(p), "Chart.yaml")) == subName {
+				found = p
+				break
+			}
+			if !e.IsDir() && strings.HasSuffix(e.Name(), ".tgz") && strings.HasPrefix(e.Name(), subName+"-") {
+				return p, nil
+			}
+		}
+		if found == "" {
+			return path.Join(dir, rest), nil
+		}
+		dir, rest = found, subRest
+	}
+	file := path.Join(dir, rest)
+	src, err := os.ReadFile(filepath.Join(r.root, filepath.FromSlash(file)))
+	if err != nil {
+		return file, nil
+	}
+	return file, src
+}
+
+func chartNameOf(chartYAML string) string {
+	data, err := os.ReadFile(chartYAML)
+	if err != nil {
+		return ""
+	}
+	var md struct {
+		Name string `json:"name"`
+	}
+	if yaml.Unmarshal(data, &md) != nil {
+		return ""
+	}
+	return md.Name
+}
+
+// missingDependencies lists the dependencies Chart.yaml declares that are
+// not loaded from charts/ (as helm's action.CheckDependencies compares
+// them, by name).
+func missingDependencies(ch *chart.Chart) []string {
+	var missing []string
+	for _, d := range ch.Metadata.Dependencies {
+		if !slices.ContainsFunc(ch.Dependencies(), func(c *chart.Chart) bool { return c.Name() == d.Name }) {
+			missing = append(missing, d.Name)
+		}
+	}
+	return missing
+}
+
+// deepCopy copies a values tree, which ProcessDependencies changes.
+func deepCopy(v map[string]any) map[string]any {
+	data, err := yaml.Marshal(v)
+	if err != nil {
+		return v
+	}
+	out := map[string]any{}
+	if err := yaml.Unmarshal(data, &out); err != nil {
+		return v
+	}
+	return out
+}

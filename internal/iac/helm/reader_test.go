@@ -1,0 +1,229 @@
+package helm
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/iac/kubernetes"
+	"github.com/vigil-sec/vigil/internal/policy"
+	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/rules"
+	"github.com/vigil-sec/vigil/internal/scan"
+	"github.com/vigil-sec/vigil/internal/source"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+var root = filepath.Join("testdata", "charts")
+
+func readCharts(t testing.TB, files []string, opts Options) []source.Batch {
+	t.Helper()
+	var out []source.Batch
+	if err := New(root, files, opts).Read(context.Background(), func(b source.Batch) error {
+		out = append(out, b)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func byID(bs []source.Batch) map[string]*resource.Resource {
+	m := map[string]*resource.Resource{}
+	for _, b := range bs {
+		for _, r := range b.Resources {
+			m[r.ID] = r
+		}
+	}
+	return m
+}
+
+// TestGoldenCharts renders the fixture charts with their default values
+// (the webapp chart with its vendored cache subchart, a chart that does
+// not render, one whose dependency is not vendored) and compares the
+// batches with testdata/golden.json.
+func TestGoldenCharts(t *testing.T) {
+	files := []string{"broken/Chart.yaml", "remote/Chart.yaml", "webapp/Chart.yaml", "webapp/charts/cache/Chart.yaml", "webapp/templates/service.yaml"}
+	bs := readCharts(t, files, Options{})
+	data, err := json.MarshalIndent(bs, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = append(data, '\n')
+	golden := filepath.Join("testdata", "golden.json")
+	if *update {
+		if err := os.WriteFile(golden, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	} else if want, err := os.ReadFile(golden); err != nil || !bytes.Equal(want, data) {
+		t.Errorf("%s differs from the reader's output (%v); run go test ./internal/iac/helm -run Golden -update and review the diff", golden, err)
+	}
+
+	if len(bs) != 3 || bs[0].Input != "broken" || bs[1].Input != "remote" || bs[2].Input != "webapp" {
+		t.Fatalf("batches: want one per chart (broken, remote, webapp), got %d", len(bs))
+	}
+	if p := bs[0].Problems; len(p) != 1 || p[0].Path != "broken/templates/pod.yaml" || p[0].Line != 4 || !strings.Contains(p[0].Err, "chart broken does not render") || !strings.Contains(p[0].Err, "name is required") {
+		t.Errorf("broken chart: problems %v, want one naming the chart and Helm's message", p)
+	}
+	if p := bs[1].Problems; len(p) != 1 || !strings.Contains(p[0].Err, "dependencies postgresql are not vendored") {
+		t.Errorf("remote chart: problems %v", p)
+	}
+	rs := byID(bs)
+	if job := rs["remote/templates/pod.yaml:Pod/default/release-job"]; job == nil || job.Location.StartLine != 1 || job.Location.EndLine != 9 {
+		t.Errorf("the remote chart's own templates still render, located over the template: %+v", job)
+	}
+	dep := rs["webapp/templates/deployment.yaml:Deployment//release-webapp"]
+	if dep == nil {
+		t.Fatalf("no deployment; IDs %v", keys(rs))
+	}
+	// The template has actions: the object spans the template, and the
+	// release namespace (unknown) is no namespace.
+	if dep.Location.File != "webapp/templates/deployment.yaml" || dep.Location.StartLine != 1 || dep.Location.EndLine != 26 || dep.Account != "" || dep.Provider != resource.K8s {
+		t.Errorf("deployment: location %+v account %q", dep.Location, dep.Account)
+	}
+	if c := dep.Facts.Workload.Containers; len(c) != 1 || c[0].Image != "ghcr.io/example/webapp:1.4.2" {
+		t.Errorf("deployment containers %+v: the image tag defaults to the appVersion", c)
+	}
+	// A literal template (no actions) keeps each object's own lines.
+	bind := rs["webapp/charts/cache/templates/rbac.yaml:RoleBinding//cache-reader"]
+	if bind == nil || bind.Location.StartLine != 11 || bind.Location.EndLine != 21 {
+		t.Errorf("literal template's second object: %+v", bind)
+	}
+	sts := rs["webapp/charts/cache/templates/statefulset.yaml:StatefulSet//release-cache"]
+	if sts == nil || !*sts.Facts.Workload.HostNetwork {
+		t.Errorf("subchart statefulset: %+v", sts)
+	}
+	if ns := rs["webapp/charts/cache/templates/statefulset.yaml:Namespace//"]; ns == nil && rs["webapp/templates/deployment.yaml:Namespace//"] == nil {
+		t.Errorf("no namespace resource for the release namespace; IDs %v", keys(rs))
+	}
+}
+
+func keys(m map[string]*resource.Resource) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// TestValuesAndSet: a values file and --set change what is rendered, and
+// so the facts (a default-deny policy enabled, the subchart disabled).
+func TestValuesAndSet(t *testing.T) {
+	dir := t.TempDir()
+	vf := filepath.Join(dir, "prod.yaml")
+	if err := os.WriteFile(vf, []byte("networkPolicy:\n  enabled: true\nservice:\n  type: ClusterIP\nimage:\n  tag: 2.0.0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bs := readCharts(t, []string{"webapp/Chart.yaml"}, Options{ValuesFiles: []string{vf}, Set: []string{"cache.enabled=false", "image.tag=2.0.1"}, Namespace: "prod"})
+	rs := byID(bs)
+	if len(bs[0].Problems) > 0 {
+		t.Errorf("problems: %v", bs[0].Problems)
+	}
+	dep := rs["webapp/templates/deployment.yaml:Deployment/prod/release-webapp"]
+	if dep == nil || dep.Facts.Workload.Containers[0].Tag != "2.0.1" {
+		t.Fatalf("deployment with --set image.tag: %+v (IDs %v)", dep, keys(rs))
+	}
+	if svc := rs["webapp/templates/service.yaml:Service/prod/release-webapp"]; svc == nil || svc.Facts.K8sService.Type != "ClusterIP" {
+		t.Errorf("service with the values file: %+v", svc)
+	}
+	for id := range rs {
+		if strings.Contains(id, "charts/cache") {
+			t.Errorf("the cache subchart is disabled by --set but rendered: %s", id)
+		}
+	}
+	ns := rs["webapp/templates/deployment.yaml:Namespace//prod"]
+	if ns == nil || !*ns.Facts.Namespace.DefaultDenyIngress {
+		t.Errorf("namespace prod with the values file's default-deny policy: %+v (IDs %v)", ns, keys(rs))
+	}
+	bs = readCharts(t, []string{"webapp/Chart.yaml"}, Options{ValuesFiles: []string{filepath.Join(dir, "missing.yaml")}})
+	if len(bs) != 1 || len(bs[0].Problems) != 1 || !strings.Contains(bs[0].Problems[0].Err, "missing.yaml") {
+		t.Errorf("a missing values file: %+v", bs)
+	}
+}
+
+// TestRulesOnChart scans the rendered chart with the built-in rules: the
+// findings are those of the rendered values, located in the templates.
+func TestRulesOnChart(t *testing.T) {
+	ctx := context.Background()
+	e, err := policy.New(ctx, []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := scan.Run(ctx, e, scan.Options{Sources: []source.Source{New(root, []string{"webapp/Chart.yaml"}, Options{})}, Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]finding.Finding{}
+	for _, f := range res.Report.Findings {
+		got[f.RuleID+" "+f.Resource.ID] = f
+	}
+	const dep, sts = "webapp/templates/deployment.yaml:Deployment//release-webapp", "webapp/charts/cache/templates/statefulset.yaml:StatefulSet//release-cache"
+	for k, want := range map[string]finding.Status{
+		"k8s-privileged-container " + sts: finding.Fail,
+		"k8s-host-network " + sts:         finding.Fail,
+		"k8s-image-tag-latest " + sts:     finding.Fail,
+		"k8s-privileged-container " + dep: finding.Pass,
+		"k8s-run-as-non-root " + dep:      finding.Pass,
+		"k8s-privilege-escalation " + dep: finding.Pass,
+		"k8s-image-tag-latest " + dep:     finding.Pass,
+		"k8s-cpu-limit-missing " + dep:    finding.Fail,
+		"k8s-default-namespace " + dep:    finding.Unknown,
+		"k8s-service-load-balancer webapp/templates/service.yaml:Service//release-webapp":                 finding.Fail,
+		"k8s-rbac-secrets-read webapp/charts/cache/templates/rbac.yaml:Role//cache-reader":                finding.Fail,
+		"k8s-binding-all-authenticated webapp/charts/cache/templates/rbac.yaml:RoleBinding//cache-reader": finding.Fail,
+	} {
+		if f := got[k]; f.Status != want {
+			t.Errorf("%s: %s, want %s", k, f.Status, want)
+		} else if f.Resource.Location == nil || !strings.HasPrefix(f.Resource.Location.File, "webapp/") {
+			t.Errorf("%s: location %+v", k, f.Resource.Location)
+		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	for p, want := range map[string]bool{"charts/web/Chart.yaml": true, "Chart.yaml": true, "charts/web/values.yaml": false, "chart.yaml": false} {
+		if got := Detect(p, []byte("apiVersion: v2\nname: web\nversion: 1.0.0\n")); got != want {
+			t.Errorf("Detect(%s) = %v", p, got)
+		}
+	}
+}
+
+// FuzzRendered feeds arbitrary rendered output and template source to the
+// mapping of rendered objects onto their template: no panic, lines within
+// the template.
+func FuzzRendered(f *testing.F) {
+	for _, p := range []string{"webapp/templates/deployment.yaml", "webapp/charts/cache/templates/rbac.yaml", "remote/templates/pod.yaml"} {
+		data, err := os.ReadFile(filepath.Join(root, p))
+		if err == nil {
+			f.Add(data, data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, src, text []byte) {
+		var batch source.Batch
+		readRendered(kubernetes.NewBuilder(), "t.yaml", src, text, "ns", &batch)
+		lines := max(bytes.Count(src, []byte("\n")), bytes.Count(text, []byte("\n"))) + 1
+		for _, r := range batch.Resources {
+			if r.Location.StartLine < 0 || r.Location.EndLine > lines {
+				t.Fatalf("%s at %+v, beyond %d lines", r.ID, r.Location, lines)
+			}
+		}
+	})
+}
+
+// BenchmarkRenderChart renders and reads the webapp chart with its subchart.
+func BenchmarkRenderChart(b *testing.B) {
+	for b.Loop() {
+		bs := readCharts(b, []string{"webapp/Chart.yaml"}, Options{})
+		if len(bs[0].Resources) < 5 {
+			b.Fatalf("%d resources", len(bs[0].Resources))
+		}
+	}
+}
