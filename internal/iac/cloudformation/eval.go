@@ -172,13 +172,33 @@ func (e *evaluator) eval(v any, depth int) any {
 }
 
 func (e *evaluator) args(name string, a any, depth int, n ...int) ([]any, bool) {
-	v := e.eval(a, depth)
-	if _, isU := v.(*unknown); isU {
+	l, ok := e.rawArgs(name, a, depth, n...)
+	if !ok {
 		return nil, false
 	}
-	l, ok := v.([]any)
-	if !ok || !slices.Contains(n, len(l)) {
-		e.problem("%s takes a list of %s arguments, not %s", name, counts(n), describe(v))
+	out := make([]any, len(l))
+	for i, x := range l {
+		out[i] = e.eval(x, depth+1)
+	}
+	return out, true
+}
+
+// rawArgs checks the argument list of a function without evaluating it
+// (an argument that is a function call is evaluated to a list first).
+func (e *evaluator) rawArgs(name string, a any, depth int, n ...int) ([]any, bool) {
+	l, ok := a.([]any)
+	if !ok {
+		v := e.eval(a, depth)
+		if _, isU := v.(*unknown); isU {
+			return nil, false
+		}
+		if l, ok = v.([]any); !ok {
+			e.problem("%s takes a list of %s arguments, not %s", name, counts(n), describe(v))
+			return nil, false
+		}
+	}
+	if !slices.Contains(n, len(l)) {
+		e.problem("%s takes a list of %s arguments, not %s", name, counts(n), describe(l))
 		return nil, false
 	}
 	return l, true
@@ -326,7 +346,7 @@ func (e *evaluator) fn(name string, a any, depth int) any {
 	case "Fn::FindInMap":
 		return e.findInMap(a, depth)
 	case "Fn::If":
-		l, ok := e.args(name, a, depth, 3)
+		l, ok := e.rawArgs(name, a, depth, 3)
 		if !ok {
 			return open("")
 		}
@@ -335,12 +355,14 @@ func (e *evaluator) fn(name string, a any, depth int) any {
 			e.problem("Fn::If: the condition is %s, not a condition name", describe(l[0]))
 			return open("")
 		}
+		// Only the branch taken is evaluated, as CloudFormation does.
 		switch e.condition(c, depth) {
 		case triTrue:
-			return l[1]
+			return e.eval(l[1], depth+1)
 		case triFalse:
-			return l[2]
+			return e.eval(l[2], depth+1)
 		}
+		l = []any{l[0], e.eval(l[1], depth+1), e.eval(l[2], depth+1)}
 		if reflect.DeepEqual(l[1], l[2]) {
 			return l[1]
 		}

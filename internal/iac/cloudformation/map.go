@@ -792,6 +792,17 @@ func iamPolicy(managed string) func(m *mapper, r *res, out *resource.Resource) {
 				}
 			}
 		}
+		if managed == "customer" {
+			// Principals of the template naming it in ManagedPolicyArns.
+			for _, o := range m.all {
+				if !contains(identityTypes, o.typ()) {
+					continue
+				}
+				if arns, _ := o.p["ManagedPolicyArns"].([]any); contains(refsOf(arns), r.id()) && !contains(pf.AttachedTo, m.rid(o.id())) {
+					pf.AttachedTo = append(pf.AttachedTo, m.rid(o.id()))
+				}
+			}
+		}
 		if len(pf.AttachedTo) > 0 {
 			pf.Attached = boolp(true)
 		} else if known && managed == "customer" {

@@ -66,6 +66,9 @@ func parse(file string, data []byte) (*template, []*parseError) {
 		if m := lineRE.FindStringSubmatch(msg); m != nil {
 			line, _ = strconv.Atoi(m[1])
 			msg = "yaml: " + msg[len(m[0]):]
+			if parserError(msg) {
+				line++ // yaml.v3 reports a parser error's line 0-based
+			}
 		}
 		return nil, []*parseError{{line: line, msg: msg}}
 	}
@@ -128,9 +131,19 @@ func parse(file string, data []byte) (*template, []*parseError) {
 		errs = append(errs, &parseError{line: rs.Line, msg: "Resources is not a mapping"})
 		return t, errs
 	}
+	var starts []int
 	for i := 0; i+1 < len(rs.Content); i += 2 {
 		k, v := rs.Content[i], deref(rs.Content[i+1])
 		r := &rawResource{id: k.Value, start: k.Line, end: lastLine(rs.Content[i+1], 0)}
+		if v.Style&yaml.FlowStyle != 0 && v.Kind == yaml.MappingNode && rs.Content[i+1].Kind != yaml.AliasNode {
+			// JSON (or a flow mapping): the block ends at its closing brace.
+			if starts == nil {
+				starts = lineStarts(data)
+			}
+			if l := closingLine(data, starts, v.Line, v.Column); l > r.end {
+				r.end = l
+			}
+		}
 		t.resources = append(t.resources, r)
 		if v.Kind != yaml.MappingNode {
 			r.bad = "the resource is not a mapping"
@@ -340,4 +353,63 @@ func scalar(n *yaml.Node) any {
 		}
 	}
 	return n.Value
+}
+
+// parserError tells yaml.v3's parser errors, whose line it reports
+// 0-based, from its scanner errors (1-based).
+func parserError(msg string) bool {
+	switch strings.TrimPrefix(msg, "yaml: ") {
+	case "did not find expected <document start>", "did not find expected node content", "did not find expected key",
+		"did not find expected '-' indicator", "did not find expected ',' or ']'", "did not find expected ',' or '}'":
+		return true
+	}
+	return false
+}
+
+// closingLine is the 1-based line of the brace closing the flow mapping
+// that opens at line and column (1-based), 0 when not found.
+func closingLine(data []byte, starts []int, line, col int) int {
+	if line < 1 || line > len(starts) {
+		return 0
+	}
+	l := line
+	i := starts[line-1] + col - 1
+	if i >= len(data) || data[i] != '{' {
+		return 0
+	}
+	depth, inStr := 0, byte(0)
+	for ; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case c == '\n':
+			l++
+		case inStr != 0:
+			if c == '\\' && inStr == '"' {
+				i++
+			} else if c == inStr {
+				inStr = 0
+			}
+		case c == '"' || c == '\'':
+			inStr = c
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+			if depth == 0 {
+				return l
+			}
+		}
+	}
+	return 0
+}
+
+// lineStarts are the byte offsets at which data's lines start.
+func lineStarts(data []byte) []int {
+	starts := []int{0}
+	for i, c := range data {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
 }
