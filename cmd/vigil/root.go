@@ -16,6 +16,7 @@ func newRootCmd() *cobra.Command {
 		Long: `vigil gives a security team one consistent view of AWS, Azure and GCP.
 
   vigil scan examples/org             check a multi-cloud inventory against the built-in rules
+  vigil iac infra/                    check Terraform, CloudFormation, ARM, Kubernetes and Helm sources
   vigil rules                         list the built-in and custom rules
   vigil logs ingest PATH...           load audit logs into the embedded lake
   vigil query "SELECT ..."            query audit logs across clouds with SQL
@@ -36,6 +37,7 @@ func newRootCmd() *cobra.Command {
 	// One line per command; each command lives in its own file.
 	root.AddCommand(
 		newScanCmd(),
+		newIacCmd(),
 		newRulesCmd(),
 		newLogsCmd(),
 		newQueryCmd(),

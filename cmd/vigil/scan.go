@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/vigil-sec/vigil/internal/compliance"
@@ -17,6 +18,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/report"
 	"github.com/vigil-sec/vigil/internal/scan"
+	"github.com/vigil-sec/vigil/internal/source"
 	"github.com/vigil-sec/vigil/internal/suppress"
 )
 
@@ -46,7 +48,12 @@ read (the rest of the input is still scanned and reported).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runScan(cmd, args, f) },
 	}
-	fl := cmd.Flags()
+	f.register(cmd.Flags())
+	return cmd
+}
+
+// register adds the flags vigil scan and vigil iac share.
+func (f *scanFlags) register(fl *pflag.FlagSet) {
 	fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(report.Formats, ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when an unsuppressed FAIL at or above this severity exists (critical, high, medium, low, info)")
@@ -60,50 +67,68 @@ read (the rest of the input is still scanned and reported).`,
 	fl.StringArrayVar(&f.catalogues, "catalogue", nil, "CIS control list (TSV) so the compliance summary lists controls no rule covers (repeatable)")
 	fl.StringVar(&f.now, "now", "", "evaluate as of this time (RFC 3339 or YYYY-MM-DD) instead of now: key ages, suppression expiry")
 	fl.BoolVar(&f.listPassing, "list-passing", false, "table format: list PASS findings too")
-	return cmd
 }
 
 func runScan(cmd *cobra.Command, args []string, f scanFlags) error {
 	ctx := cmd.Context()
-	if !slices.Contains(report.Formats, f.format) {
-		return usageErr(fmt.Errorf("unknown --format %q (want one of %s)", f.format, strings.Join(report.Formats, ", ")))
-	}
-	opts := scan.Options{Paths: args, TuneGC: true}
-	var err error
-	if opts.Filter, err = buildFilter(f); err != nil {
-		return usageErr(err)
-	}
-	var failOn finding.Severity
-	if f.failOn != "" {
-		if failOn, err = finding.ParseSeverity(f.failOn); err != nil {
-			return usageErr(fmt.Errorf("--fail-on: %w", err))
-		}
-	}
-	if f.now != "" {
-		if opts.Now, err = parseTime(f.now); err != nil {
-			return usageErr(fmt.Errorf("--now: %w", err))
-		}
-	}
-	if f.suppressions != "" {
-		if opts.Suppressions, err = suppress.Load(f.suppressions); err != nil {
-			return usageErr(err)
-		}
-	}
-	for _, c := range f.catalogues {
-		cat, err := compliance.LoadCatalogue(c)
-		if err != nil {
-			return usageErr(err)
-		}
-		opts.Catalogues = append(opts.Catalogues, cat)
-	}
 	for _, p := range args {
 		if _, err := os.Stat(p); err != nil {
 			return usageErr(err)
 		}
 	}
-	srcs, err := ruleSources(f.ruleDirs)
+	opts, failOn, engine, err := f.options(cmd)
 	if err != nil {
 		return err
+	}
+	opts.Paths = args
+	res, err := scan.Run(ctx, engine, opts)
+	if err != nil {
+		return err
+	}
+	return f.finish(cmd, res.Report, res.Inventory.Errors, failOn)
+}
+
+// options checks the shared flags and turns them into scan options, the
+// --fail-on severity and the rule engine.
+func (f scanFlags) options(cmd *cobra.Command) (scan.Options, finding.Severity, *policy.Engine, error) {
+	ctx := cmd.Context()
+	opts := scan.Options{TuneGC: true}
+	fail := func(err error) (scan.Options, finding.Severity, *policy.Engine, error) {
+		return opts, "", nil, usageErr(err)
+	}
+	if !slices.Contains(report.Formats, f.format) {
+		return fail(fmt.Errorf("unknown --format %q (want one of %s)", f.format, strings.Join(report.Formats, ", ")))
+	}
+	var err error
+	if opts.Filter, err = buildFilter(f); err != nil {
+		return fail(err)
+	}
+	var failOn finding.Severity
+	if f.failOn != "" {
+		if failOn, err = finding.ParseSeverity(f.failOn); err != nil {
+			return fail(fmt.Errorf("--fail-on: %w", err))
+		}
+	}
+	if f.now != "" {
+		if opts.Now, err = parseTime(f.now); err != nil {
+			return fail(fmt.Errorf("--now: %w", err))
+		}
+	}
+	if f.suppressions != "" {
+		if opts.Suppressions, err = suppress.Load(f.suppressions); err != nil {
+			return fail(err)
+		}
+	}
+	for _, c := range f.catalogues {
+		cat, err := compliance.LoadCatalogue(c)
+		if err != nil {
+			return fail(err)
+		}
+		opts.Catalogues = append(opts.Catalogues, cat)
+	}
+	srcs, err := ruleSources(f.ruleDirs)
+	if err != nil {
+		return opts, "", nil, err
 	}
 	stderr := cmd.ErrOrStderr()
 	if file, ok := stderr.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
@@ -111,15 +136,20 @@ func runScan(cmd *cobra.Command, args []string, f scanFlags) error {
 	}
 	engine, err := policy.New(ctx, srcs)
 	if err != nil {
-		return usageErr(err)
+		return fail(err)
 	}
-	res, err := scan.Run(ctx, engine, opts)
-	if err != nil {
-		return err
-	}
-	res.Report.ListPassing = f.listPassing
-	res.Report.Version = buildVersion()
+	return opts, failOn, engine, nil
+}
 
+// finish writes the report as the flags say, prints the input errors and
+// returns the exit status: 2 when an input could not be read, 1 when a
+// FAIL at or above --fail-on remains.
+func (f scanFlags) finish(cmd *cobra.Command, rep *report.Report, inputErrors []source.Problem, failOn finding.Severity) error {
+	ctx := cmd.Context()
+	stderr := cmd.ErrOrStderr()
+	rep.ListPassing = f.listPassing
+	rep.Version = buildVersion()
+	var err error
 	var w io.Writer = cmd.OutOrStdout()
 	var out *os.File
 	if f.output != "" {
@@ -128,7 +158,7 @@ func runScan(cmd *cobra.Command, args []string, f scanFlags) error {
 		}
 		w = out
 	}
-	if err := report.Write(ctx, w, f.format, res.Report); err != nil {
+	if err := report.Write(ctx, w, f.format, rep); err != nil {
 		if out != nil {
 			out.Close()
 		}
@@ -139,13 +169,13 @@ func runScan(cmd *cobra.Command, args []string, f scanFlags) error {
 			return err
 		}
 	}
-	for _, ie := range res.Inventory.Errors {
+	for _, ie := range inputErrors {
 		fmt.Fprintln(stderr, "vigil: input error:", ie.Error())
 	}
-	if n := len(res.Inventory.Errors); n > 0 {
+	if n := len(inputErrors); n > 0 {
 		return &exitError{code: exitUsage, err: fmt.Errorf("%d input(s) could not be read; the rest was scanned", n)}
 	}
-	if failOn != "" && finding.FailsAt(res.Report.Findings, failOn) {
+	if failOn != "" && finding.FailsAt(rep.Findings, failOn) {
 		return &exitError{code: exitFindings}
 	}
 	return nil
