@@ -64,10 +64,10 @@ func Build(findings []finding.Finding, rules []finding.RuleInfo, now time.Time, 
 }
 
 // Formats lists the output formats Write accepts.
-var Formats = []string{"table", "json", "csv", "ocsf", "ocsf-jsonl", "sarif", "html"}
+var Formats = []string{"table", "json", "csv", "ocsf", "ocsf-jsonl", "sarif", "junit", "html"}
 
 // Write renders r to w in format: table, json, csv, ocsf (a JSON array of
-// OCSF Compliance Findings), ocsf-jsonl (one per line), sarif or html.
+// OCSF Compliance Findings), ocsf-jsonl (one per line), sarif, junit or html.
 func Write(ctx context.Context, w io.Writer, format string, r *Report) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -86,6 +86,8 @@ func Write(ctx context.Context, w io.Writer, format string, r *Report) error {
 		err = writeOCSF(w, r, true)
 	case "sarif":
 		err = writeSARIF(w, r)
+	case "junit":
+		err = writeJUnit(w, r)
 	case "html":
 		err = writeHTML(w, r)
 	default:

@@ -18,6 +18,13 @@ import (
 const (
 	sarifVersion = "2.1.0"
 	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
+	// sarifSrcRoot is the uriBaseId of source locations: the directory
+	// vigil ran in (the repository root in CI), which relative URIs are
+	// resolved against. No absolute path is written.
+	sarifSrcRoot = "%SRCROOT%"
+	// sarifMaxTags is the number of tags per rule GitHub code scanning
+	// keeps; the most useful come first.
+	sarifMaxTags = 10
 )
 
 type sarifLog struct {
@@ -27,10 +34,11 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool        sarifTool         `json:"tool"`
-	Invocations []sarifInvocation `json:"invocations,omitempty"`
-	Results     streamSlot        `json:"results"` // streamed: the failing findings
-	Properties  map[string]any    `json:"properties,omitempty"`
+	Tool               sarifTool                  `json:"tool"`
+	OriginalURIBaseIDs map[string]sarifArtifactID `json:"originalUriBaseIds,omitempty"`
+	Invocations        []sarifInvocation          `json:"invocations,omitempty"`
+	Results            streamSlot                 `json:"results"` // streamed: the failing findings
+	Properties         map[string]any             `json:"properties,omitempty"`
 }
 
 type sarifInvocation struct {
@@ -99,11 +107,18 @@ type sarifPhysical struct {
 }
 
 type sarifArtifact struct {
-	URI string `json:"uri"`
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
+}
+
+// sarifArtifactID describes a uriBaseId (no absolute path: only its meaning).
+type sarifArtifactID struct {
+	Description sarifText `json:"description"`
 }
 
 type sarifRegion struct {
 	StartLine int `json:"startLine"`
+	EndLine   int `json:"endLine,omitempty"`
 }
 
 type sarifLogical struct {
@@ -175,6 +190,8 @@ func writeSARIF(w io.Writer, r *Report) error {
 			Tool: sarifTool{Driver: sarifDriver{
 				Name: "vigil", Version: r.Version, InformationURI: "https://github.com/vigil-sec/vigil", Rules: rules,
 			}},
+			OriginalURIBaseIDs: map[string]sarifArtifactID{sarifSrcRoot: {Description: sarifText{
+				Text: "The directory vigil ran in; source files are relative to it, or to the scanned path when that is outside it."}}},
 			Invocations: []sarifInvocation{{ExecutionSuccessful: true, EndTimeUTC: r.GeneratedAt.UTC().Format("2006-01-02T15:04:05Z")}},
 			Properties: map[string]any{
 				"fail": r.Summary.Fail, "pass": r.Summary.Pass, "unknown": r.Summary.Unknown,
@@ -205,8 +222,26 @@ func sarifResultFrom(f *finding.Finding, ruleIndex int, src string) *sarifResult
 	loc := sarifLocation{LogicalLocations: []sarifLogical{{
 		Name: f.Resource.Name, FullyQualifiedName: f.Resource.ID, Kind: "resource",
 	}}}
-	if src != "" {
-		loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifactURI(src)}}
+	if l := f.Resource.Location; l != nil && l.File != "" {
+		// A source (IaC) location: the file relative to the source root
+		// (src when the caller made it relative to the working directory),
+		// the block's lines, the address as the logical location.
+		uri := l.File
+		if src != "" && !filepath.IsAbs(src) {
+			uri = src
+		}
+		loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifactURI(uri), URIBaseID: sarifSrcRoot}}
+		if l.StartLine > 0 {
+			loc.PhysicalLocation.Region = &sarifRegion{StartLine: l.StartLine, EndLine: max(l.EndLine, l.StartLine)}
+		}
+		if l.Address != "" {
+			loc.LogicalLocations[0].Name = l.Address
+		}
+	} else if src != "" && !filepath.IsAbs(src) {
+		// An export file: relative paths only (an absolute one would name
+		// the scanning machine's directories); the resource is the
+		// logical location.
+		loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifactURI(src), URIBaseID: sarifSrcRoot}}
 	}
 	res := &sarifResult{
 		RuleID:              f.RuleID,
@@ -270,6 +305,9 @@ func sarifRuleFrom(ri finding.RuleInfo) sarifRule {
 		helpText += "\n\nFramework references:\n" + strings.Join(refLines, "\n")
 		md += "\n\n**Framework references:**\n\n" + strings.Join(refLines, "\n")
 	}
+	if len(tags) > sarifMaxTags {
+		tags = tags[:sarifMaxTags]
+	}
 	return sarifRule{
 		ID:                   ri.ID,
 		Name:                 ruleName(ri.ID),
@@ -306,13 +344,8 @@ func ruleName(id string) string {
 	return b.String()
 }
 
-// artifactURI turns an input path into a SARIF artifact URI: relative paths
-// stay relative (to the repository root GitHub resolves them against),
-// absolute ones become file:// URIs.
+// artifactURI turns a relative, slash-separated path into a relative SARIF
+// artifact URI (percent-encoded where URIs need it).
 func artifactURI(path string) string {
-	if filepath.IsAbs(path) {
-		u := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
-		return u.String()
-	}
 	return (&url.URL{Path: filepath.ToSlash(path)}).String()
 }
