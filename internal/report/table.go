@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"unicode/utf8"
@@ -286,6 +287,16 @@ func resourceLabel(f *finding.Finding) string {
 	id := f.Resource.ID
 	if id == "" {
 		id = f.Resource.Name
+	}
+	if l := f.Resource.Location; l != nil && l.File != "" {
+		// An IaC resource: where it is defined and its address.
+		id = l.File
+		if l.StartLine > 0 {
+			id += ":" + strconv.Itoa(l.StartLine)
+		}
+		if l.Address != "" {
+			id += " " + l.Address
+		}
 	}
 	return shorten(oneLine(id), maxResourceWidth)
 }
