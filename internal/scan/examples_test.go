@@ -147,6 +147,12 @@ func TestSampleOrganization(t *testing.T) {
 		}
 	}
 	for _, r := range e.Rules() {
+		// Rules of Kubernetes objects only have no resource in the sample
+		// organization's cloud exports: internal/iac/kubernetes and
+		// internal/iac/helm test them on manifests and charts.
+		if len(r.Providers) == 1 && r.Providers[0] == resource.K8s {
+			continue
+		}
 		if !failedRules[r.ID] {
 			t.Errorf("built-in rule %s fails nowhere in the sample org: plant a misconfiguration for it", r.ID)
 		}

@@ -129,6 +129,8 @@ func ParseDocument(file string, doc Document) ([]Object, []source.Problem) {
 			if slices.ContainsFunc(parserErrors, func(p string) bool { return strings.HasPrefix(msg, p) }) {
 				n++
 			}
+			// An error at the end of the stream may be placed past the last line.
+			n = min(n, bytes.Count(bytes.TrimRight(doc.Text, "\n"), []byte("\n"))+1)
 			line = doc.Line + n - 1
 			msg = "yaml: " + msg
 		}

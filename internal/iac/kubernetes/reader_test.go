@@ -344,7 +344,7 @@ func BenchmarkRead(b *testing.B) {
 		for _, bt := range readAll(b, dir, files, Options{}) {
 			n += len(bt.Resources)
 		}
-		if n != 200*6 {
+		if n != 200*5 {
 			b.Fatalf("%d resources", n)
 		}
 	}
