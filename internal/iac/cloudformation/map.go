@@ -51,6 +51,8 @@ func init() {
 		"AWS::CloudFront::Distribution":             {resource.ClassCDN, distribution},
 		"AWS::ApiGateway::Stage":                    {resource.ClassAPIGateway, apiStage},
 		"AWS::ApiGatewayV2::Stage":                  {resource.ClassAPIGateway, apiStageV2},
+		"AWS::Serverless::Api":                      {resource.ClassAPIGateway, apiStage},   // SAM: an API with its stage
+		"AWS::Serverless::HttpApi":                  {resource.ClassAPIGateway, apiStageV2}, // SAM: an HTTP API with its stage
 		"AWS::Route53::HostedZone":                  {resource.ClassDNSZone, hostedZone},
 	}
 }
@@ -64,7 +66,8 @@ var nameProp = map[string]string{
 	"AWS::RDS::DBInstance": "DBInstanceIdentifier", "AWS::RDS::DBCluster": "DBClusterIdentifier",
 	"AWS::CloudTrail::Trail": "TrailName", "AWS::EKS::Cluster": "Name", "AWS::ECR::Repository": "RepositoryName",
 	"AWS::ElasticLoadBalancingV2::LoadBalancer": "Name", "AWS::ApiGateway::Stage": "StageName",
-	"AWS::ApiGatewayV2::Stage": "StageName", "AWS::Route53::HostedZone": "Name",
+	"AWS::ApiGatewayV2::Stage": "StageName", "AWS::Route53::HostedZone": "Name", "AWS::Serverless::Api": "Name",
+	"AWS::Serverless::HttpApi": "Name",
 }
 
 func (m *mapper) relate(out *resource.Resource, typ string, v any) {
@@ -535,7 +538,11 @@ func trail(m *mapper, r *res, out *resource.Resource) {
 	a.Enabled = m.boolean(p, nil, "IsLogging")
 	a.MultiRegion = m.boolean(p, boolp(false), "IsMultiRegionTrail")
 	a.FileValidation = m.boolean(p, boolp(false), "EnableLogFileValidation")
-	switch v, st := look(p, "KMSKeyId"); st {
+	kmsKey := "KMSKeyId"
+	if _, st := look(p, kmsKey); st == absent {
+		kmsKey = "KmsKeyId" // as some templates (and scanners) spell it
+	}
+	switch v, st := look(p, kmsKey); st {
 	case absent:
 		a.EncryptedWithCMK = boolp(false)
 	case ok, unknownSt:
@@ -567,7 +574,11 @@ func (m *mapper) inlinePolicies(r *res) (docs []resource.NamedPolicy, names []st
 	}
 	add := func(name string, pol *policy, a *res) {
 		names = append(names, name)
-		docs = append(docs, resource.NamedPolicy{Name: name, Document: pol.doc})
+		var doc *resource.PolicyDocument
+		if pol != nil {
+			doc = pol.doc
+		}
+		docs = append(docs, resource.NamedPolicy{Name: name, Document: doc})
 		adm := pol.admin()
 		if a != nil {
 			adm = maybe(a, adm, boolp(false))
@@ -1038,7 +1049,7 @@ func listener(m *mapper, r *res, out *resource.Resource) {
 	l.TLSPolicy = m.s(p, "SslPolicy")
 	l.MinTLSVersion = tlsOfPolicy(l.TLSPolicy)
 	acts, ast := m.objs(p, "DefaultActions")
-	if l.Protocol == "HTTP" && ast == ok {
+	if l.Protocol == "HTTP" && (ast == ok || ast == absent) {
 		redirect := false
 		for _, a := range acts {
 			if m.s(a, "Type") == "redirect" && m.s(a, "RedirectConfig", "Protocol") == "HTTPS" {
@@ -1232,6 +1243,8 @@ func ecr(m *mapper, r *res, out *resource.Resource) {
 // TLS version.
 func cloudFrontTLS(v string) string {
 	switch {
+	case strings.HasPrefix(v, "TLSv1.3"):
+		return "1.3"
 	case strings.HasPrefix(v, "TLSv1.2"):
 		return "1.2"
 	case strings.HasPrefix(v, "TLSv1.1"):
@@ -1287,7 +1300,7 @@ func distribution(m *mapper, r *res, out *resource.Resource) {
 	}
 	switch _, st := look(dc, "Logging"); st {
 	case absent:
-		c.AccessLogs = boolp(false)
+		c.AccessLogs = m.logDelivery(r)
 	case ok:
 		c.AccessLogs = boolp(true)
 	}
@@ -1371,4 +1384,31 @@ func hostedZone(m *mapper, r *res, out *resource.Resource) {
 		dnssec = or3(dnssec, maybe(a, boolp(true), boolp(false)))
 	}
 	z.DNSSEC = dnssec
+}
+
+// logDelivery: whether CloudWatch Logs delivers the resource's access logs
+// (an AWS::Logs::DeliverySource of type ACCESS_LOGS for it, with an
+// AWS::Logs::Delivery from that source), the newer way of logging a
+// CloudFront distribution.
+func (m *mapper) logDelivery(r *res) *bool {
+	out := boolp(false)
+	for _, src := range m.all {
+		if src.typ() != "AWS::Logs::DeliverySource" || m.s(src.p, "LogType") != "ACCESS_LOGS" {
+			continue
+		}
+		if !contains(refsOf(src.p["ResourceArn"]), r.id()) {
+			continue
+		}
+		name, _ := src.p["Name"].(string)
+		for _, d := range m.all {
+			if d.typ() != "AWS::Logs::Delivery" {
+				continue
+			}
+			v := d.p["DeliverySourceName"]
+			if s, isStr := v.(string); (isStr && s == name && name != "") || contains(refsOf(v), src.id()) {
+				out = or3(out, maybe(d, maybe(src, boolp(true), nil), nil))
+			}
+		}
+	}
+	return out
 }
