@@ -82,7 +82,7 @@ type KubernetesWorkload struct {
 	// HostPorts: each hostPort a container declares (other than 0).
 	HostPorts []KubernetesPort `json:"host_ports,omitempty"`
 	// Resources unset per container: containers without a CPU / memory
-	// limit / request.
+	// limit / request (a request left out defaults to the limit).
 	NoCPULimit      []string `json:"no_cpu_limit,omitempty"`
 	NoMemoryLimit   []string `json:"no_memory_limit,omitempty"`
 	NoCPURequest    []string `json:"no_cpu_request,omitempty"`
@@ -90,6 +90,9 @@ type KubernetesWorkload struct {
 	// Probes unset: regular containers without a liveness / readiness probe.
 	NoLivenessProbe  []string `json:"no_liveness_probe,omitempty"`
 	NoReadinessProbe []string `json:"no_readiness_probe,omitempty"`
+	// EnvironmentSecrets: environment variables given a literal value
+	// (not valueFrom) that look like credentials, as "container: NAME".
+	EnvironmentSecrets []string `json:"environment_secrets,omitempty"`
 	// AutomountServiceAccountToken is the pod's setting, true when absent
 	// (the API default, unless the service account object says otherwise:
 	// not read).

@@ -3,6 +3,7 @@ package kubernetes
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -263,13 +264,14 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 	var (
 		hostProcess, privileged, escalation, nonRoot, rootUser, notDropAll, writable collect[string]
 		selinux, procMount, noCPULim, noMemLim, noCPUReq, noMemReq, noLive, noReady  collect[string]
+		envSecrets                                                                   collect[string]
 		capsAdded                                                                    collect[resource.KubernetesCapability]
 		hostPorts                                                                    collect[resource.KubernetesPort]
 		seccomp, apparmor                                                            collect[resource.KubernetesProfile]
 	)
 	unknownAll := func() {
 		for _, c := range []*collect[string]{&hostProcess, &privileged, &escalation, &nonRoot, &rootUser, &notDropAll, &writable,
-			&selinux, &procMount, &noCPULim, &noMemLim, &noCPUReq, &noMemReq, &noLive, &noReady} {
+			&selinux, &procMount, &noCPULim, &noMemLim, &noCPUReq, &noMemReq, &noLive, &noReady, &envSecrets} {
 			c.unknown = true
 		}
 		capsAdded.unknown, hostPorts.unknown, seccomp.unknown, apparmor.unknown = true, true, true, true
@@ -479,8 +481,21 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 				}
 				quantity(&noCPULim, lim, okL, "cpu")
 				quantity(&noMemLim, lim, okL, "memory")
-				quantity(&noCPUReq, req, okR, "cpu")
-				quantity(&noMemReq, req, okR, "memory")
+				// A request left out defaults to the limit (the API's default).
+				quantity(&noCPUReq, withLimits(req, lim), okR, "cpu")
+				quantity(&noMemReq, withLimits(req, lim), okR, "memory")
+			}
+			env, _, ok := get[[]any](m, cm, "env", path+".env")
+			if !ok {
+				envSecrets.unknown = true
+			}
+			for _, e := range env {
+				em, _ := e.(map[string]any)
+				n, _ := em["name"].(string)
+				v, isStr := em["value"].(string)
+				if isStr && v != "" && (secretName.MatchString(n) || secretValue.MatchString(v)) {
+					envSecrets.add(name + ": " + n)
+				}
 			}
 			if group.kind == "container" {
 				if cm["livenessProbe"] == nil {
@@ -505,8 +520,31 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 	}
 	w.NoCPULimit, w.NoMemoryLimit, w.NoCPURequest, w.NoMemoryRequest = noCPULim.result(), noMemLim.result(), noCPUReq.result(), noMemReq.result()
 	w.NoLivenessProbe, w.NoReadinessProbe = noLive.result(), noReady.result()
+	w.EnvironmentSecrets = envSecrets.result()
 	return w
 }
+
+// withLimits returns the requests with the limits filling the resources
+// they leave out, as the API server defaults them.
+func withLimits(req, lim map[string]any) map[string]any {
+	out := maps.Clone(req)
+	if out == nil {
+		out = map[string]any{}
+	}
+	for k, v := range lim {
+		if out[k] == nil || out[k] == "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// secretName and secretValue: environment variables that hold credentials
+// (the patterns of the AWS Config importer and the CloudFormation reader).
+var (
+	secretName  = regexp.MustCompile(`(?i)(secret|passw(or)?d|(^|_)pwd($|_)|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)`)
+	secretValue = regexp.MustCompile(`(AKIA|ASIA)[A-Z0-9]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----`)
+)
 
 func customSELinux(o map[string]any) bool {
 	t, _ := o["type"].(string)

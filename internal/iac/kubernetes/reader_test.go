@@ -109,7 +109,7 @@ func TestGoldenManifests(t *testing.T) {
 	if web == nil {
 		t.Fatalf("no Deployment web; IDs: %v", keys(byID))
 	}
-	if web.Type != "Deployment.apps" || web.Account != "shop" || web.Provider != resource.K8s || web.Location.StartLine != 7 || web.Location.EndLine != 58 {
+	if web.Type != "Deployment.apps" || web.Account != "shop" || web.Provider != resource.K8s || web.Location.StartLine != 7 || web.Location.EndLine != 64 {
 		t.Errorf("web: type %s account %s provider %s location %+v", web.Type, web.Account, web.Provider, web.Location)
 	}
 	w := web.Facts.Workload

@@ -60,7 +60,7 @@ func TestRulesOnManifests(t *testing.T) {
 		"k8s-root-filesystem-writable " + web, "k8s-image-tag-latest " + web, "k8s-image-no-digest " + web, "k8s-cpu-limit-missing " + web,
 		"k8s-memory-limit-missing " + web, "k8s-cpu-request-missing " + web, "k8s-memory-request-missing " + web,
 		"k8s-liveness-probe-missing " + web, "k8s-readiness-probe-missing " + web, "k8s-service-account-token-automount " + web,
-		"k8s-default-service-account " + web, "k8s-default-namespace bad.yaml:CronJob/default/report",
+		"k8s-default-service-account " + web, "k8s-env-hardcoded-secret " + web, "k8s-default-namespace bad.yaml:CronJob/default/report",
 		"k8s-host-ipc list.json:Pod/ops/debug",
 		"k8s-rbac-wildcard " + role, "k8s-rbac-escalation-verbs " + role, "k8s-rbac-secrets-read " + role, "k8s-rbac-pods-exec " + role,
 		"k8s-rbac-nodes-proxy " + role, "k8s-rbac-create-pods " + role,
