@@ -1,8 +1,9 @@
 package main
 
 import (
-	"errors"
 	"fmt"
+	"maps"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -11,6 +12,7 @@ import (
 
 type iacFlags struct {
 	scanFlags
+	values, set, paramFiles, params []string
 }
 
 func newIacCmd() *cobra.Command {
@@ -21,9 +23,11 @@ func newIacCmd() *cobra.Command {
 		Long: `Read the infrastructure-as-code files under PATH (files or directories; .git, .terraform,
 node_modules, vendor and hidden directories are skipped) and check the resources they define with the same
 built-in rules as vigil scan, each finding located by file (relative to the scanned root), lines and address.
+The format of each file is detected from its name and content; a directory holding a Chart.yaml is a Helm
+chart, rendered with its default values (and --values).
 
 Ignore comments in the sources mute a rule on the resource below them (or on every resource of a module
-call), as entries of a --suppressions file do; both are reported:
+call), as entries of a --suppressions file do; both are reported, and an expired one stops muting:
 
   # vigil:ignore RULE_ID reason [exp:YYYY-MM-DD]
 
@@ -32,24 +36,55 @@ IaC input, or a file could not be read or parsed (the rest of the tree is still 
 		Example: `  vigil iac infra/
   vigil iac . --format sarif --output vigil.sarif --fail-on high
   vigil iac infra/ --format junit --output vigil-junit.xml
-  vigil iac k8s/ --provider kubernetes --severity medium
+  vigil iac charts/web --values prod-values.yaml --provider kubernetes
+  vigil iac stacks/ --parameters prod-params.json --parameter Env=prod
   vigil iac infra/ --suppressions suppressions.yaml --format json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runIac(cmd, args, f) },
 	}
-	f.register(cmd.Flags())
+	fl := cmd.Flags()
+	f.register(fl)
+	fl.StringArrayVar(&f.values, "values", nil, "Helm: values file merged over the charts' defaults (repeatable, in order)")
+	fl.StringArrayVar(&f.set, "set", nil, "Helm: KEY=VALUE set over the values (repeatable)")
+	fl.StringArrayVar(&f.paramFiles, "parameters", nil, "CloudFormation/ARM: parameters FILE (AWS CLI list, {\"Parameters\": ...} or ARM parameters JSON; repeatable)")
+	fl.StringArrayVar(&f.params, "parameter", nil, "CloudFormation/ARM: NAME=VALUE over the parameters files and defaults (repeatable)")
 	return cmd
 }
 
+func (f iacFlags) readerOptions() (iac.ReaderOptions, error) {
+	var o iac.ReaderOptions
+	params := map[string]any{}
+	for _, p := range f.paramFiles {
+		ps, err := iac.LoadParameters(p)
+		if err != nil {
+			return o, err
+		}
+		maps.Copy(params, ps)
+	}
+	for _, kv := range f.params {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return o, fmt.Errorf("--parameter %q: want NAME=VALUE", kv)
+		}
+		params[k] = v
+	}
+	if len(params) > 0 {
+		o.CloudFormation.Parameters = iac.StringParameters(params)
+	}
+	o.Helm.ValuesFiles, o.Helm.Set = f.values, f.set
+	return o, nil
+}
+
 func runIac(cmd *cobra.Command, args []string, f iacFlags) error {
+	ro, err := f.readerOptions()
+	if err != nil {
+		return usageErr(err)
+	}
 	opts, failOn, engine, err := f.options(cmd)
 	if err != nil {
 		return err
 	}
-	res, err := iac.Scan(cmd.Context(), engine, iac.Options{Paths: args, Readers: iac.Builtin(iac.ReaderOptions{}), Scan: opts})
-	if errors.Is(err, iac.ErrNoInput) {
-		return usageErr(err)
-	}
+	res, err := iac.Scan(cmd.Context(), engine, iac.Options{Paths: args, Readers: iac.Builtin(ro), Scan: opts})
 	if err != nil {
 		return usageErr(err)
 	}

@@ -1,22 +1,32 @@
 package iac
 
 import (
+	"github.com/vigil-sec/vigil/internal/iac/cloudformation"
+	"github.com/vigil-sec/vigil/internal/iac/helm"
 	"github.com/vigil-sec/vigil/internal/iac/kubernetes"
 	"github.com/vigil-sec/vigil/internal/source"
 )
 
 // ReaderOptions are the built-in readers' own options.
 type ReaderOptions struct {
-	Kubernetes kubernetes.Options
+	CloudFormation cloudformation.Options
+	Kubernetes     kubernetes.Options
+	Helm           helm.Options
 }
 
 // Builtin returns vigil's IaC readers in the order their Detect functions
-// are tried: Terraform (HCL, tfvars, plan and state JSON), CloudFormation,
-// ARM, Kubernetes; Helm takes the chart directories.
+// are tried (the most specific first: a CloudFormation template is YAML or
+// JSON too); Helm takes the chart directories.
 func Builtin(o ReaderOptions) []Reader {
 	return []Reader{
+		{Name: "cloudformation", Detect: cloudformation.Detect, New: func(root string, files []string) source.Source {
+			return cloudformation.New(root, files, o.CloudFormation)
+		}},
 		{Name: "kubernetes", Detect: kubernetes.Detect, New: func(root string, files []string) source.Source {
 			return kubernetes.New(root, files, o.Kubernetes)
+		}},
+		{Name: "helm", Charts: true, New: func(root string, files []string) source.Source {
+			return helm.New(root, files, o.Helm)
 		}},
 	}
 }
