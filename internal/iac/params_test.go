@@ -1,0 +1,35 @@
+package iac
+
+import (
+	"maps"
+	"testing"
+)
+
+func TestParseParameters(t *testing.T) {
+	for _, c := range []struct {
+		name, doc string
+		want      map[string]string
+	}{
+		{"aws cli", `[{"ParameterKey": "Env", "ParameterValue": "prod"}, {"ParameterKey": "Public", "ParameterValue": "true"}]`,
+			map[string]string{"Env": "prod", "Public": "true"}},
+		{"cfn configuration", `{"Parameters": {"Env": "prod", "Subnets": ["a", "b"], "Size": 3}}`,
+			map[string]string{"Env": "prod", "Subnets": "a,b", "Size": "3"}},
+		{"arm", `{"$schema": "x", "contentVersion": "1.0.0.0", "parameters": {"allowBlobPublicAccess": {"value": true},
+			"secret": {"reference": {"keyVault": {"id": "kv"}, "secretName": "s"}}}}`,
+			map[string]string{"allowBlobPublicAccess": "true"}},
+	} {
+		ps, err := ParseParameters([]byte(c.doc))
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if got := StringParameters(ps); !maps.Equal(got, c.want) {
+			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+		}
+	}
+	for _, bad := range []string{`{"a": 1}`, `[{"x": 1}]`, `{"parameters": {"a": 1}}`, `not json`} {
+		if _, err := ParseParameters([]byte(bad)); err == nil {
+			t.Errorf("%s: accepted", bad)
+		}
+	}
+}
