@@ -51,6 +51,7 @@ func init() {
 		"AWS::CloudFront::Distribution":             {resource.ClassCDN, distribution},
 		"AWS::ApiGateway::Stage":                    {resource.ClassAPIGateway, apiStage},
 		"AWS::ApiGatewayV2::Stage":                  {resource.ClassAPIGateway, apiStageV2},
+		"AWS::ApiGateway::RestApi":                  {resource.ClassAPIGateway, restAPI},
 		"AWS::Serverless::Api":                      {resource.ClassAPIGateway, apiStage},   // SAM: an API with its stage
 		"AWS::Serverless::HttpApi":                  {resource.ClassAPIGateway, apiStageV2}, // SAM: an HTTP API with its stage
 		"AWS::Route53::HostedZone":                  {resource.ClassDNSZone, hostedZone},
@@ -66,7 +67,7 @@ var nameProp = map[string]string{
 	"AWS::RDS::DBInstance": "DBInstanceIdentifier", "AWS::RDS::DBCluster": "DBClusterIdentifier",
 	"AWS::CloudTrail::Trail": "TrailName", "AWS::EKS::Cluster": "Name", "AWS::ECR::Repository": "RepositoryName",
 	"AWS::ElasticLoadBalancingV2::LoadBalancer": "Name", "AWS::ApiGateway::Stage": "StageName",
-	"AWS::ApiGatewayV2::Stage": "StageName", "AWS::Route53::HostedZone": "Name", "AWS::Serverless::Api": "Name",
+	"AWS::ApiGatewayV2::Stage": "StageName", "AWS::Route53::HostedZone": "Name", "AWS::Serverless::Api": "Name", "AWS::ApiGateway::RestApi": "Name",
 	"AWS::Serverless::HttpApi": "Name",
 }
 
@@ -643,11 +644,9 @@ func iamPrincipal(kind string) func(m *mapper, r *res, out *resource.Resource) {
 		id.AttachedPolicies = arns
 		docs, names, inAdmin := m.inlinePolicies(r)
 		id.InlineDocuments, id.InlinePolicies = docs, names
-		// Customer-managed policies of the template decide through derivation.
+		// The principal's own answer; derivation adds what its managed
+		// policies (has_policy) and groups (member_of) grant.
 		id.Admin = or3(attAdmin, inAdmin)
-		if id.Admin != nil && !*id.Admin && hasRel(out, resource.RelHasPolicy) {
-			id.Admin = nil
-		}
 		if v, st := look(p, "PermissionsBoundary"); st == ok || st == unknownSt {
 			if s, isStr := v.(string); isStr {
 				id.PermissionsBoundary = s
@@ -699,15 +698,6 @@ func groupRef(m *mapper, g any) any {
 	return g
 }
 
-func hasRel(out *resource.Resource, typ string) bool {
-	for _, r := range out.Relationships {
-		if r.Type == typ {
-			return true
-		}
-	}
-	return false
-}
-
 // externalPrincipals: the AWS principals of a trust policy outside the
 // account ("*" and other accounts), as the importer lists them. Without
 // the account (Options.AccountID), only "*" is known to be outside.
@@ -750,9 +740,6 @@ func iamGroup(m *mapper, r *res, out *resource.Resource) {
 	docs, _, inAdmin := m.inlinePolicies(r)
 	g.InlineDocuments = docs
 	g.Admin = or3(attAdmin, inAdmin)
-	if g.Admin != nil && !*g.Admin && hasRel(out, resource.RelHasPolicy) {
-		g.Admin = nil
-	}
 	for _, u := range m.all {
 		if u.typ() != "AWS::IAM::User" {
 			continue
@@ -1411,4 +1398,54 @@ func (m *mapper) logDelivery(r *res) *bool {
 		}
 	}
 	return out
+}
+
+// restAPI: an API Gateway REST API is public unless every endpoint type is
+// PRIVATE (EDGE by default); it requires authorization when every method
+// of the template on it (AWS::ApiGateway::Method) has an authorization
+// type other than NONE, OPTIONS (CORS preflight) aside.
+func restAPI(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	a := &resource.APIGateway{}
+	out.Facts.APIGateway = a
+	switch types, st := m.listAt(p, "EndpointConfiguration", "Types"); st {
+	case absent:
+		a.Public = boolp(true)
+	case ok:
+		public := len(types) == 0
+		for _, t := range types {
+			if s, isStr := t.(string); !isStr {
+				public = true
+			} else if !strings.EqualFold(s, "PRIVATE") {
+				public = true
+			}
+		}
+		a.Public = boolp(public)
+	}
+	var auth []*bool
+	for _, meth := range m.all {
+		if meth.typ() != "AWS::ApiGateway::Method" || !contains(m.targets(meth.p["RestApiId"], "AWS::ApiGateway::RestApi"), r.id()) {
+			continue
+		}
+		meth.joined = true
+		if v, _ := meth.p["HttpMethod"].(string); strings.EqualFold(v, "OPTIONS") {
+			continue
+		}
+		var need *bool
+		switch t, st := m.str(meth.p, "AuthorizationType"); st {
+		case ok:
+			need = boolp(!strings.EqualFold(t, "NONE"))
+		case absent:
+			need = boolp(false) // NONE by default
+		}
+		if _, st := look(meth.p, "ApiKeyRequired"); st == ok && (need == nil || !*need) {
+			if k := m.boolean(meth.p, nil, "ApiKeyRequired"); k != nil && *k {
+				need = boolp(true)
+			}
+		}
+		auth = append(auth, maybe(meth, need, boolp(true)))
+	}
+	if len(auth) > 0 {
+		a.AuthRequired = and3(auth...)
+	}
 }

@@ -145,6 +145,10 @@ func parse(file string, data []byte) (*template, []*parseError) {
 			}
 		}
 		t.resources = append(t.resources, r)
+		if strings.HasPrefix(r.id, "Fn::ForEach::") {
+			r.bad = "Fn::ForEach (the AWS::LanguageExtensions transform) is not expanded: the resources it generates are not read"
+			continue
+		}
 		if v.Kind != yaml.MappingNode {
 			r.bad = "the resource is not a mapping"
 			continue

@@ -1,6 +1,7 @@
 package cloudformation
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -280,12 +281,14 @@ func (m *mapper) policyAt(p any, path ...string) *policy {
 					pol.whoUnknown, pol.whatUnknown = true, true
 				}
 				for k, x := range sm {
-					if !hasUnknown(x) {
-						continue
+					if k == "Condition" || k == "Sid" || !anyOpen(x) {
+						continue // a condition's values do not change who or what it grants
 					}
 					switch k {
-					case "Principal", "NotPrincipal", "Effect", "Condition":
+					case "Principal", "NotPrincipal":
 						pol.whoUnknown = true
+					case "Effect":
+						pol.whoUnknown, pol.whatUnknown = true, true
 					default:
 						pol.whatUnknown = true
 					}
@@ -335,3 +338,19 @@ func placeholders(v any, depth int) any {
 	s, _ := text(v)
 	return s
 }
+
+// anyOpen reports whether v holds a value that may be anything, "*"
+// included: a parameter or import standing for the whole value. An
+// attribute of the template's resources (an ARN) or a value with text
+// around the unknown part ("arn:${AWS::Partition}:s3:::b/*") is never "*".
+func anyOpen(v any) bool {
+	found := false
+	walkUnknown(v, 0, func(u *unknown) {
+		if u.open && (u.text == "" || wholeRE.MatchString(u.text)) {
+			found = true
+		}
+	})
+	return found
+}
+
+var wholeRE = regexp.MustCompile(`^\$\{[^}]*\}$`)
