@@ -1,0 +1,227 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/vigil-sec/vigil/internal/iac"
+	"github.com/vigil-sec/vigil/internal/policy"
+	"github.com/vigil-sec/vigil/internal/report"
+	"github.com/vigil-sec/vigil/internal/rules"
+	"github.com/vigil-sec/vigil/internal/scan"
+)
+
+// sarifSchema compiles ../shared/corpus/sarif/sarif-schema-2.1.0.json,
+// found walking up from the package directory; the test skips without it.
+func sarifSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		p := filepath.Join(dir, "shared", "corpus", "sarif", "sarif-schema-2.1.0.json")
+		if f, err := os.Open(p); err == nil {
+			defer f.Close()
+			doc, err := jsonschema.UnmarshalJSON(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := jsonschema.NewCompiler()
+			if err := c.AddResource("sarif-schema-2.1.0.json", doc); err != nil {
+				t.Fatal(err)
+			}
+			sch, err := c.Compile("sarif-schema-2.1.0.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sch
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("../shared/corpus/sarif/sarif-schema-2.1.0.json not found (the shared corpus is absent): SARIF not validated")
+		}
+		dir = parent
+	}
+}
+
+func validateSARIF(t *testing.T, sch *jsonschema.Schema, name string, data []byte) {
+	t.Helper()
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if err := sch.Validate(inst); err != nil {
+		t.Errorf("%s does not validate against the SARIF 2.1.0 schema: %v", name, err)
+	}
+}
+
+// TestSARIFSchemaExport validates the SARIF of the export fixture (the
+// golden file: logical locations, an export file as artifact).
+func TestSARIFSchemaExport(t *testing.T) {
+	sch := sarifSchema(t)
+	data, err := os.ReadFile(filepath.Join("testdata", "golden.sarif"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	validateSARIF(t, sch, "golden.sarif", data)
+}
+
+type sarifDoc struct {
+	Runs []struct {
+		Tool struct {
+			Driver struct {
+				Rules []struct {
+					ID         string `json:"id"`
+					Properties struct {
+						Tags []string `json:"tags"`
+					} `json:"properties"`
+				} `json:"rules"`
+			} `json:"driver"`
+		} `json:"tool"`
+		Results []struct {
+			RuleID    string `json:"ruleId"`
+			Level     string `json:"level"`
+			Locations []struct {
+				PhysicalLocation *struct {
+					ArtifactLocation struct {
+						URI       string `json:"uri"`
+						URIBaseID string `json:"uriBaseId"`
+					} `json:"artifactLocation"`
+					Region *struct {
+						StartLine int `json:"startLine"`
+						EndLine   int `json:"endLine"`
+					} `json:"region"`
+				} `json:"physicalLocation"`
+			} `json:"locations"`
+			PartialFingerprints map[string]string `json:"partialFingerprints"`
+		} `json:"results"`
+	} `json:"runs"`
+}
+
+const podManifest = `apiVersion: v1
+kind: Pod
+metadata:
+  name: debug
+  namespace: ops
+spec:
+  hostPID: true
+  containers:
+    - name: shell
+      image: busybox:latest
+      securityContext:
+        privileged: true
+`
+
+const bucketTemplate = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Site:
+    Type: AWS::S3::Bucket
+    Properties:
+      PublicAccessBlockConfiguration:
+        BlockPublicAcls: false
+        BlockPublicPolicy: false
+        IgnorePublicAcls: false
+        RestrictPublicBuckets: false
+`
+
+// TestSARIFSchemaIaC validates the SARIF of a vigil iac scan and checks
+// what GitHub code scanning requires beyond the schema: every result has a
+// physical location with a relative URI, a uriBaseId and a start line; no
+// absolute path anywhere; at most 10 tags per rule; fingerprints that stay
+// the same when the resource moves down its file.
+func TestSARIFSchemaIaC(t *testing.T) {
+	sch := sarifSchema(t)
+	dir := t.TempDir()
+	write := func(name, content string) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("k8s/pod.yaml", podManifest)
+	write("stacks/site.yaml", bucketTemplate)
+	ctx := context.Background()
+	e, err := policy.New(ctx, []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func() (sarifDoc, []byte) {
+		res, err := iac.Scan(ctx, e, iac.Options{Paths: []string{dir}, Readers: iac.Builtin(iac.ReaderOptions{}),
+			Scan: scan.Options{Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := report.Write(ctx, &buf, "sarif", res.Report); err != nil {
+			t.Fatal(err)
+		}
+		var doc sarifDoc
+		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		return doc, buf.Bytes()
+	}
+	doc, data := run()
+	validateSARIF(t, sch, "vigil iac SARIF", data)
+	if strings.Contains(string(data), dir) || strings.Contains(string(data), "file://") {
+		t.Error("the SARIF holds an absolute path")
+	}
+	r := doc.Runs[0]
+	for _, rule := range r.Tool.Driver.Rules {
+		if n := len(rule.Properties.Tags); n == 0 || n > 10 || rule.Properties.Tags[0] != "security" {
+			t.Errorf("rule %s: %d tags %v (want 1-10, security first)", rule.ID, n, rule.Properties.Tags)
+		}
+	}
+	first := map[string]int{} // fingerprint -> start line
+	files := map[string]bool{}
+	for _, res := range r.Results {
+		if len(res.Locations) == 0 || res.Locations[0].PhysicalLocation == nil {
+			t.Fatalf("%s: no physical location", res.RuleID)
+		}
+		pl := res.Locations[0].PhysicalLocation
+		uri := pl.ArtifactLocation.URI
+		if uri == "" || strings.HasPrefix(uri, "/") || strings.Contains(uri, ":") || pl.ArtifactLocation.URIBaseID != "%SRCROOT%" {
+			t.Errorf("%s: artifact location %+v", res.RuleID, pl.ArtifactLocation)
+		}
+		if pl.Region == nil || pl.Region.StartLine < 1 || pl.Region.EndLine < pl.Region.StartLine {
+			t.Errorf("%s %s: region %+v", res.RuleID, uri, pl.Region)
+			continue
+		}
+		files[uri] = true
+		fp := res.PartialFingerprints["vigilFindingId/v1"]
+		if fp == "" {
+			t.Errorf("%s: no partial fingerprint", res.RuleID)
+		}
+		first[fp] = pl.Region.StartLine
+	}
+	if !files["k8s/pod.yaml"] || !files["stacks/site.yaml"] {
+		t.Errorf("results in %v, want k8s/pod.yaml and stacks/site.yaml (relative to the scanned root outside the working directory)", files)
+	}
+	// Three lines above each resource: same fingerprints, lines moved.
+	write("k8s/pod.yaml", "# a\n# b\n# c\n"+podManifest)
+	write("stacks/site.yaml", strings.Replace(bucketTemplate, "Resources:\n", "Resources:\n  # a\n  # b\n  # c\n", 1))
+	doc, _ = run()
+	if len(doc.Runs[0].Results) != len(first) {
+		t.Fatalf("%d results, then %d", len(first), len(doc.Runs[0].Results))
+	}
+	for _, res := range doc.Runs[0].Results {
+		fp := res.PartialFingerprints["vigilFindingId/v1"]
+		line, ok := first[fp]
+		if !ok {
+			t.Errorf("%s: fingerprint %s changed when the resource moved", res.RuleID, fp)
+		} else if got := res.Locations[0].PhysicalLocation.Region.StartLine; got != line+3 {
+			t.Errorf("%s: start line %d, want %d", res.RuleID, got, line+3)
+		}
+	}
+}
