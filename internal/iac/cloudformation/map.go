@@ -663,6 +663,11 @@ func iamPrincipal(kind string) func(m *mapper, r *res, out *resource.Resource) {
 				}
 			}
 		case "user":
+			// MFA is enrolled by the user after deploy, unless the template
+			// creates the device (AWS::IAM::VirtualMFADevice naming the user).
+			for _, a := range m.attachedTo(r.id(), "AWS::IAM::VirtualMFADevice") {
+				id.MFAEnabled = maybe(a, boolp(true), nil)
+			}
 			switch _, st := look(p, "LoginProfile"); st {
 			case ok:
 				id.ConsoleAccess = boolp(true)

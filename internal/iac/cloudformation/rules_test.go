@@ -239,3 +239,69 @@ func TestExternalChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitResourcesJudgedWhole: what split resources of a template add
+// (a managed policy attached to a user, a bucket policy, a queue policy)
+// is judged on the resource they configure, through derivation where the
+// live inventory needs it too; a resource whose condition is false is
+// not judged at all.
+func TestSplitResourcesJudgedWhole(t *testing.T) {
+	got := scanTemplates(t, map[string]string{"t.yaml": `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env: {Type: String, Default: prod}
+Conditions:
+  Dev: !Equals [!Ref Env, dev]
+Resources:
+  Alice:
+    Type: AWS::IAM::User
+    Properties:
+      ManagedPolicyArns: [!Ref Everything]
+  Everything:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement: [{Effect: Allow, Action: "*", Resource: "*"}]
+  Bob:
+    Type: AWS::IAM::User
+  Site:
+    Type: AWS::S3::Bucket
+    Properties:
+      PublicAccessBlockConfiguration:
+        BlockPublicAcls: true
+  SitePolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Site
+      PolicyDocument:
+        Statement: [{Effect: Allow, Principal: "*", Action: s3:GetObject, Resource: !Sub "${Site.Arn}/*"}]
+  DevQueue:
+    Type: AWS::SQS::Queue
+    Condition: Dev
+    Properties:
+      SqsManagedSseEnabled: false
+`})["t.yaml"]
+	want := map[string]string{
+		"aws-user-direct-admin Alice":              "FAIL",
+		"aws-user-direct-admin Bob":                "PASS",
+		"iam-policy-admin Everything":              "FAIL",
+		"storage-public-access Site":               "FAIL",
+		"storage-public-access-not-blocked Site":   "FAIL",
+		"storage-insecure-transport Site":          "FAIL",
+		"storage-unencrypted Site":                 "PASS",
+		"storage-versioning-disabled Site":         "FAIL",
+		"queue-unencrypted DevQueue":               "",
+		"aws-user-console-without-mfa Alice":       "UNKNOWN", // MFA is enrolled after deploy
+		"function-runtime-deprecated Everything":   "",
+		"storage-access-logging-disabled Site":     "FAIL",
+		"firewall-ssh-open-to-internet SitePolicy": "",
+	}
+	have := map[string]string{}
+	for _, f := range got {
+		have[f.RuleID+" "+f.Resource.Location.Address] = string(f.Status)
+	}
+	for k, w := range want {
+		if have[k] != w {
+			t.Errorf("%s: %q, want %q", k, have[k], w)
+		}
+	}
+}
