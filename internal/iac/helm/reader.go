@@ -22,6 +22,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/vigil-sec/vigil/internal/iac/kubernetes"
+	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/source"
 )
 
@@ -58,15 +59,27 @@ const unknownNamespace = "vigil-release-namespace-not-set"
 // New returns the source rendering the charts that files (relative to
 // root, slash-separated) belong to: each file's outermost enclosing
 // directory holding a Chart.yaml (a vendored subchart under charts/ is
-// rendered as part of its parent). One batch per chart.
+// rendered as part of its parent). One batch per chart. The source is a
+// source.Finisher (see Finish).
 func New(root string, files []string, opts Options) source.Source {
 	return &reader{root: root, charts: chartDirs(root, files), opts: opts}
 }
 
 type reader struct {
-	root   string
-	charts []string
-	opts   Options
+	root     string
+	charts   []string
+	opts     Options
+	builders []*kubernetes.Builder
+}
+
+// Finish lets each chart's workloads that leave
+// automountServiceAccountToken to their service account take the setting
+// of the chart's ServiceAccount object.
+func (r *reader) Finish(_ context.Context, all []*resource.Resource) ([]*resource.Resource, []source.Problem) {
+	for _, b := range r.builders {
+		b.Finish(all)
+	}
+	return nil, nil
 }
 
 func (r *reader) Name() string { return "helm" }
@@ -188,6 +201,7 @@ func (r *reader) chart(ctx context.Context, dir string, vals map[string]any, bat
 	}
 	slices.Sort(keys)
 	b := kubernetes.NewBuilder()
+	r.builders = append(r.builders, b)
 	for _, k := range keys {
 		base := path.Base(k)
 		text := rendered[k]
@@ -212,6 +226,7 @@ func (r *reader) chart(ctx context.Context, dir string, vals map[string]any, bat
 // Helm installs a namespaced object that names no namespace in the release
 // namespace: with Options.Namespace set, the object is read as in it.
 func readRendered(b *kubernetes.Builder, file string, src, text []byte, namespace string, batch *source.Batch) {
+	b.DefaultNamespace = namespace
 	literal := src != nil && bytes.Equal(bytes.TrimSpace(src), bytes.TrimSpace(text)) && !bytes.Contains(src, []byte("{{"))
 	var objs []kubernetes.Object
 	for _, doc := range kubernetes.SplitDocuments(text) {
@@ -230,9 +245,6 @@ func readRendered(b *kubernetes.Builder, file string, src, text []byte, namespac
 		start, end = extent(src)
 	}
 	for _, o := range objs {
-		if md, ok := o.Fields["metadata"].(map[string]any); ok && namespace != "" && o.Namespace() == "" && !clusterScoped[o.Kind()] {
-			md["namespace"] = namespace
-		}
 		if !literal {
 			o.StartLine, o.EndLine = start, end
 		}
@@ -254,15 +266,6 @@ var helmErrAt = regexp.MustCompile(`\(([^():\s]+):(\d+):\d+\)`)
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
-}
-
-// clusterScoped are the built-in kinds that have no namespace.
-var clusterScoped = map[string]bool{
-	"Namespace": true, "Node": true, "PersistentVolume": true, "ClusterRole": true, "ClusterRoleBinding": true,
-	"StorageClass": true, "CustomResourceDefinition": true, "PriorityClass": true, "IngressClass": true, "RuntimeClass": true,
-	"CSIDriver": true, "CSINode": true, "APIService": true, "PodSecurityPolicy": true, "VolumeAttachment": true,
-	"ValidatingWebhookConfiguration": true, "MutatingWebhookConfiguration": true, "ValidatingAdmissionPolicy": true,
-	"ValidatingAdmissionPolicyBinding": true, "CertificateSigningRequest": true,
 }
 
 // extent returns the first and last lines of a template holding text other

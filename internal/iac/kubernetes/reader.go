@@ -75,6 +75,10 @@ func jsonTopLevel(head []byte) bool {
 
 // Options are the reader's options; the zero value is usable.
 type Options struct {
+	// Namespace is the namespace the manifests are applied to (kubectl
+	// -n): namespaced objects that name none are read as in it. Empty:
+	// unknown, and such objects have no namespace fact.
+	Namespace string
 	// MaxFileBytes: a larger file is reported and not read; 0 means
 	// DefaultMaxFileBytes.
 	MaxFileBytes int64
@@ -82,15 +86,25 @@ type Options struct {
 
 // New returns the source reading the manifests files (relative to root,
 // slash-separated) under root. Each file is a batch; the namespaces,
-// whose facts need every file, come with the last one.
+// whose facts need every file, come with the last one. The source is a
+// source.Finisher: a pod that leaves automountServiceAccountToken to its
+// service account takes the setting of the ServiceAccount object of the
+// scan.
 func New(root string, files []string, opts Options) source.Source {
-	return &reader{root: root, files: files, opts: opts}
+	return &reader{root: root, files: files, opts: opts, b: NewBuilder()}
 }
 
 type reader struct {
 	root  string
 	files []string
 	opts  Options
+	b     *Builder
+}
+
+// Finish applies what needs every file to the resources the reader read.
+func (r *reader) Finish(_ context.Context, all []*resource.Resource) ([]*resource.Resource, []source.Problem) {
+	r.b.Finish(all)
+	return nil, nil
 }
 
 func (r *reader) Name() string { return "kubernetes" }
@@ -100,7 +114,8 @@ func (r *reader) Read(ctx context.Context, emit func(source.Batch) error) error 
 	if limit <= 0 {
 		limit = DefaultMaxFileBytes
 	}
-	b := NewBuilder()
+	b := r.b
+	b.DefaultNamespace = r.opts.Namespace
 	var pending *source.Batch
 	for _, f := range r.files {
 		if err := ctx.Err(); err != nil {
@@ -148,9 +163,19 @@ func readLimited(name string, limit int64) ([]byte, error) {
 // unique and what the namespaces' facts need (their NetworkPolicies and
 // workloads); the Helm reader uses one per chart.
 type Builder struct {
+	// DefaultNamespace is the namespace of namespaced objects that name
+	// none ("" unknown).
+	DefaultNamespace string
+
 	ids   map[string]int
 	ns    map[string]*nsInfo
 	order []string
+	// accounts maps namespace/name of each ServiceAccount object that
+	// sets automountServiceAccountToken to the setting; usesAccount maps
+	// the ID of each workload that leaves it to its account to the
+	// account's namespace/name.
+	accounts    map[string]bool
+	usesAccount map[string]string
 }
 
 type nsInfo struct {
@@ -164,7 +189,37 @@ type nsInfo struct {
 }
 
 // NewBuilder returns an empty builder.
-func NewBuilder() *Builder { return &Builder{ids: map[string]int{}, ns: map[string]*nsInfo{}} }
+func NewBuilder() *Builder {
+	return &Builder{ids: map[string]int{}, ns: map[string]*nsInfo{}, accounts: map[string]bool{}, usesAccount: map[string]string{}}
+}
+
+// ClusterScoped reports whether a built-in kind has no namespace.
+func ClusterScoped(kind string) bool { return clusterScoped[kind] }
+
+var clusterScoped = map[string]bool{
+	"Namespace": true, "Node": true, "PersistentVolume": true, "ClusterRole": true, "ClusterRoleBinding": true,
+	"StorageClass": true, "CustomResourceDefinition": true, "PriorityClass": true, "IngressClass": true, "RuntimeClass": true,
+	"CSIDriver": true, "CSINode": true, "APIService": true, "PodSecurityPolicy": true, "VolumeAttachment": true,
+	"ValidatingWebhookConfiguration": true, "MutatingWebhookConfiguration": true, "ValidatingAdmissionPolicy": true,
+	"ValidatingAdmissionPolicyBinding": true, "CertificateSigningRequest": true,
+}
+
+// Finish sets the automountServiceAccountToken fact of the workloads that
+// leave it to a ServiceAccount object the builder read.
+func (b *Builder) Finish(all []*resource.Resource) {
+	if len(b.usesAccount) == 0 || len(b.accounts) == 0 {
+		return
+	}
+	for _, r := range all {
+		key, ok := b.usesAccount[r.ID]
+		if !ok || r.Provider != resource.K8s || r.Facts.Workload == nil {
+			continue
+		}
+		if v, set := b.accounts[key]; set {
+			r.Facts.Workload.AutomountServiceAccountToken = resource.Bool(v)
+		}
+	}
+}
 
 // AddFile parses a manifest file's documents and adds their objects to
 // batch: resources, unsupported kinds and problems.
@@ -189,6 +244,9 @@ func (b *Builder) Add(file string, o Object, batch *source.Batch) (*resource.Res
 	if o.Kind() == "" || o.APIVersion() == "" {
 		return nil, []source.Problem{{Path: file, Line: o.StartLine, Err: "document has no apiVersion or kind: not a Kubernetes object"}}
 	}
+	if md, ok := o.Fields["metadata"].(map[string]any); ok && b.DefaultNamespace != "" && o.Namespace() == "" && !clusterScoped[o.Kind()] {
+		md["namespace"] = b.DefaultNamespace
+	}
 	r, probs := Map(file, o)
 	id := file + ":" + Address(o)
 	if r != nil {
@@ -200,8 +258,13 @@ func (b *Builder) Add(file string, o Object, batch *source.Batch) (*resource.Res
 	}
 	b.ids[strings.SplitN(id, "#", 2)[0]]++
 	typ := TypeName(o.APIVersion(), o.Kind())
-	if typ == "NetworkPolicy.networking.k8s.io" {
+	switch typ {
+	case "NetworkPolicy.networking.k8s.io":
 		b.networkPolicy(o)
+	case "ServiceAccount":
+		if v, ok := o.Fields["automountServiceAccountToken"].(bool); ok {
+			b.accounts[o.Namespace()+"/"+o.Name()] = v
+		}
 	}
 	if r == nil {
 		if batch.Unsupported == nil {
@@ -219,6 +282,11 @@ func (b *Builder) Add(file string, o Object, batch *source.Batch) (*resource.Res
 		}
 		return nil, probs
 	case resource.ClassKubernetesWorkload:
+		if w := r.Facts.Workload; w.AutomountServiceAccountToken != nil {
+			if spec, _, _ := (&mapper{obj: o}).podSpec(); spec["automountServiceAccountToken"] == nil {
+				b.usesAccount[id] = o.Namespace() + "/" + w.ServiceAccount
+			}
+		}
 		ns := b.namespace(o.Namespace())
 		ns.workloads++
 		if ns.first == nil {

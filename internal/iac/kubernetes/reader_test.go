@@ -150,6 +150,24 @@ func keys[V any](m map[string]V) []string {
 	return out
 }
 
+// TestNamespaceOption: with Options.Namespace, namespaced objects that
+// name none are in it (kubectl -n); cluster-scoped ones stay without.
+func TestNamespaceOption(t *testing.T) {
+	bs := readAll(t, filepath.Join("testdata", "manifests"), []string{"broken.yaml"}, Options{Namespace: "team"})
+	rs := map[string]*resource.Resource{}
+	for _, b := range bs {
+		for _, r := range b.Resources {
+			rs[r.ID] = r
+		}
+	}
+	if svc := rs["broken.yaml:Service/team/first"]; svc == nil || svc.Account != "team" || svc.Facts.K8sService.Namespace != "team" {
+		t.Errorf("service in the default namespace: %+v (IDs %v)", svc, keys(rs))
+	}
+	if cr := rs["broken.yaml:ClusterRole//aggregated"]; cr == nil || cr.Account != "" {
+		t.Errorf("cluster role: %+v", cr)
+	}
+}
+
 func TestDetect(t *testing.T) {
 	for _, c := range []struct {
 		path, head string

@@ -49,7 +49,7 @@ func scanManifests(t *testing.T, root string, files []string) map[string]finding
 // a field the reader could not read is UNKNOWN.
 func TestRulesOnManifests(t *testing.T) {
 	root := filepath.Join("testdata", "manifests")
-	got := scanManifests(t, root, []string{"bad.yaml", "broken.yaml", "good.yaml", "list.json"})
+	got := scanManifests(t, root, []string{"bad.yaml", "broken.yaml", "good.yaml", "list.json", "serviceaccount.yaml"})
 	const web, role, bind, svc = "bad.yaml:Deployment/shop/web", "bad.yaml:ClusterRole//everything", "bad.yaml:ClusterRoleBinding//ci-admin", "bad.yaml:Service/shop/web"
 	for _, k := range []string{
 		"k8s-host-network " + web, "k8s-host-pid " + web, "k8s-privileged-container " + web, "k8s-capabilities-baseline " + web,
@@ -76,6 +76,14 @@ func TestRulesOnManifests(t *testing.T) {
 		if loc := f.Resource.Location; loc == nil || loc.File == "" || loc.StartLine == 0 || loc.Address == "" {
 			t.Errorf("%s: location %+v", k, loc)
 		}
+	}
+	// The Job leaves the token to its ServiceAccount, which does not mount
+	// it; the Pod mounts it whatever its account says.
+	if f := got["k8s-service-account-token-automount serviceaccount.yaml:Job/ci/build"]; f.Status != finding.Pass {
+		t.Errorf("Job whose ServiceAccount does not mount the token: %s, want PASS", f.Status)
+	}
+	if f := got["k8s-service-account-token-automount serviceaccount.yaml:Pod/ci/debug"]; f.Status != finding.Fail {
+		t.Errorf("Pod mounting the token: %s, want FAIL", f.Status)
 	}
 	if f := got["k8s-privileged-container list.json:Pod/ops/debug"]; f.Status != finding.Unknown {
 		t.Errorf("privileged of the wrong type: %s, want UNKNOWN", f.Status)
