@@ -93,9 +93,9 @@ type KubernetesWorkload struct {
 	// EnvironmentSecrets: environment variables given a literal value
 	// (not valueFrom) that look like credentials, as "container: NAME".
 	EnvironmentSecrets []string `json:"environment_secrets,omitempty"`
-	// AutomountServiceAccountToken is the pod's setting, true when absent
-	// (the API default, unless the service account object says otherwise:
-	// not read).
+	// AutomountServiceAccountToken is the pod's setting; when the pod
+	// leaves it out, the setting of its ServiceAccount object if the scan
+	// holds one that sets it, else true (the API default).
 	AutomountServiceAccountToken *bool `json:"automount_service_account_token,omitempty"`
 	// ServiceAccount is serviceAccountName, "default" when absent.
 	ServiceAccount string `json:"service_account,omitempty"`

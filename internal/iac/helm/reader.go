@@ -351,13 +351,23 @@ func missingDependencies(ch *chart.Chart) []string {
 
 // deepCopy copies a values tree, which ProcessDependencies changes.
 func deepCopy(v map[string]any) map[string]any {
-	data, err := yaml.Marshal(v)
-	if err != nil {
-		return v
-	}
-	out := map[string]any{}
-	if err := yaml.Unmarshal(data, &out); err != nil {
-		return v
+	out := make(map[string]any, len(v))
+	for k, x := range v {
+		out[k] = deepCopyValue(x)
 	}
 	return out
+}
+
+func deepCopyValue(x any) any {
+	switch x := x.(type) {
+	case map[string]any:
+		return deepCopy(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = deepCopyValue(e)
+		}
+		return out
+	}
+	return x
 }
