@@ -188,6 +188,53 @@ func TestRulesOnChart(t *testing.T) {
 	}
 }
 
+// TestBadCharts: a Chart.yaml that does not load, a template rendering
+// YAML that does not parse and an alias bomb in a template are reported,
+// and the other templates are read.
+func TestBadCharts(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("invalid/Chart.yaml", "apiVersion: v2\nname: [oops\n")
+	write("yamlerr/Chart.yaml", "apiVersion: v2\nname: yamlerr\nversion: 0.1.0\n")
+	write("yamlerr/templates/bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n  labels: [unclosed\n")
+	write("yamlerr/templates/bomb.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n  f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n  g: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n")
+	write("yamlerr/templates/ok.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-ok\nspec:\n  type: NodePort\n")
+	var bs []source.Batch
+	if err := New(dir, []string{"invalid/Chart.yaml", "yamlerr/Chart.yaml"}, Options{}).Read(context.Background(), func(b source.Batch) error {
+		bs = append(bs, b)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(bs) != 2 {
+		t.Fatalf("%d batches", len(bs))
+	}
+	if p := bs[0].Problems; len(p) != 1 || !strings.Contains(p[0].Error(), "invalid/Chart.yaml: chart invalid does not load") {
+		t.Errorf("chart that does not load: %v", p)
+	}
+	var msgs []string
+	for _, p := range bs[1].Problems {
+		msgs = append(msgs, p.Error())
+	}
+	all := strings.Join(msgs, "\n")
+	for _, want := range []string{"yamlerr/templates/bad.yaml: yaml: did not find expected ',' or ']' (line 5 of the rendered output)", "yamlerr/templates/bomb.yaml:1: document expands to more than"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("problems %q, want %q", all, want)
+		}
+	}
+	if rs := byID(bs); rs["yamlerr/templates/ok.yaml:Service//release-ok"] == nil {
+		t.Errorf("the template that renders well was not read: %v", keys(rs))
+	}
+}
+
 func TestDetect(t *testing.T) {
 	for p, want := range map[string]bool{"charts/web/Chart.yaml": true, "Chart.yaml": true, "charts/web/values.yaml": false, "chart.yaml": false} {
 		if got := Detect(p, []byte("apiVersion: v2\nname: web\nversion: 1.0.0\n")); got != want {
