@@ -145,7 +145,7 @@ func (e *evaluator) eval(v any, depth int) any {
 	case map[string]any:
 		if len(t) == 1 {
 			for k, a := range t {
-				if k == "Ref" || k == "Condition" || strings.HasPrefix(k, "Fn::") {
+				if _, isName := a.(string); k == "Ref" || (k == "Condition" && isName) || strings.HasPrefix(k, "Fn::") {
 					return e.fn(k, a, depth+1)
 				}
 			}

@@ -307,6 +307,12 @@ func instance(m *mapper, r *res, out *resource.Resource) {
 	if nst == absent {
 		public = append(public, m.subnetPublic(p["SubnetId"]))
 	}
+	// An Elastic IP of the template associated with it.
+	for _, e := range m.all {
+		if (e.typ() == "AWS::EC2::EIP" || e.typ() == "AWS::EC2::EIPAssociation") && contains(refsOf(e.p["InstanceId"]), r.id()) {
+			public = append(public, maybe(e, boolp(true), nil))
+		}
+	}
 	if nst == ok || nst == absent {
 		c.PublicIP = or3(public...)
 	}

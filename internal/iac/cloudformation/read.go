@@ -162,8 +162,9 @@ func isIntrinsic(m map[string]any) bool {
 	if len(m) != 1 {
 		return false
 	}
-	for k := range m {
-		return k == "Ref" || k == "Condition" || strings.HasPrefix(k, "Fn::")
+	for k, v := range m {
+		_, isName := v.(string)
+		return k == "Ref" || (k == "Condition" && isName) || strings.HasPrefix(k, "Fn::")
 	}
 	return false
 }
