@@ -196,6 +196,15 @@ type KubernetesNamespace struct {
 	NetworkPolicies *int `json:"network_policies,omitempty"`
 	// Declared is true when a Namespace object of the scan declares it.
 	Declared *bool `json:"declared,omitempty"`
+	// PodSecurityEnforce is the Namespace object's
+	// pod-security.kubernetes.io/enforce label (privileged, baseline,
+	// restricted), "" when it has none or the scan does not declare it.
+	PodSecurityEnforce string `json:"pod_security_enforce,omitempty"`
+	// PodSecurityEnforced is true when the declared namespace enforces the
+	// baseline or restricted Pod Security Standard through that label,
+	// false when it is declared without it (or with privileged), nil
+	// when the scan does not declare the namespace.
+	PodSecurityEnforced *bool `json:"pod_security_enforced,omitempty"`
 	// Workloads counts the workloads in the namespace.
 	Workloads *int `json:"workloads,omitempty"`
 }

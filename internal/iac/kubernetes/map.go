@@ -70,7 +70,10 @@ func Map(file string, o Object) (*resource.Resource, []source.Problem) {
 	case typ == "Namespace":
 		r.Class = resource.ClassKubernetesNamespace
 		r.Account = ""
-		r.Facts.Namespace = &resource.KubernetesNamespace{Declared: resource.Bool(true)}
+		labels, _ := md["labels"].(map[string]any)
+		level, _ := labels["pod-security.kubernetes.io/enforce"].(string)
+		r.Facts.Namespace = &resource.KubernetesNamespace{Declared: resource.Bool(true), PodSecurityEnforce: level,
+			PodSecurityEnforced: resource.Bool(level == "baseline" || level == "restricted")}
 	case strings.HasSuffix(typ, "."+rbacGroup) && slices.Contains([]string{"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}, o.Kind()):
 		r.Class = resource.ClassKubernetesRBAC
 		r.Facts.RBAC = m.rbac()

@@ -66,7 +66,7 @@ func TestRulesOnManifests(t *testing.T) {
 		"k8s-rbac-nodes-proxy " + role, "k8s-rbac-create-pods " + role,
 		"k8s-binding-cluster-admin " + bind, "k8s-binding-anonymous " + bind,
 		"k8s-service-load-balancer " + svc, "k8s-service-external-ips " + svc, "k8s-service-node-port broken.yaml:Service//first",
-		"k8s-namespace-no-default-deny bad.yaml:Namespace//shop",
+		"k8s-namespace-no-default-deny bad.yaml:Namespace//shop", "k8s-namespace-pss-not-enforced bad.yaml:Namespace//shop",
 	} {
 		f, ok := got[k]
 		if !ok || f.Status != finding.Fail {
