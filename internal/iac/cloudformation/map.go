@@ -533,9 +533,8 @@ func kmsKey(m *mapper, r *res, out *resource.Resource) {
 	if k.RotationEnabled != nil && *k.RotationEnabled {
 		k.RotationPeriodDays = m.integer(p, resource.Int(365), "RotationPeriodInDays")
 	}
-	if pol := m.policyAt(p, "KeyPolicy"); pol != nil {
-		k.PublicAccess = pol.public()
-	}
+	// Without KeyPolicy the default key policy lets only the account in.
+	k.PublicAccess = m.policyAt(p, "KeyPolicy").public()
 }
 
 func trail(m *mapper, r *res, out *resource.Resource) {
@@ -1024,6 +1023,11 @@ func elbv2(m *mapper, r *res, out *resource.Resource) {
 	}
 	lb.WAF = waf
 	m.relate(out, resource.RelUsesFirewall, p["SecurityGroups"])
+	// Its listeners are resources of their own (listener_of), judged
+	// there; a load balancer the template gives none serves nothing.
+	if len(m.attachedTo(r.id(), "AWS::ElasticLoadBalancingV2::Listener")) == 0 {
+		lb.Listeners, lb.HTTPListener, lb.WeakTLS = []resource.Listener{}, boolp(false), boolp(false)
+	}
 }
 
 // listener: each listener is judged as a resource of its own, linked to
@@ -1331,6 +1335,9 @@ func apiStage(m *mapper, r *res, out *resource.Resource) {
 	p := r.p
 	a := &resource.APIGateway{}
 	out.Facts.APIGateway = a
+	if r.typ() == "AWS::Serverless::Api" {
+		samAPI(m, r, a)
+	}
 	_, ast := look(p, "AccessLogSetting", "DestinationArn")
 	exec := false
 	ms, _ := m.objs(p, "MethodSettings")
@@ -1459,4 +1466,39 @@ func restAPI(m *mapper, r *res, out *resource.Resource) {
 	if len(auth) > 0 {
 		a.AuthRequired = and3(auth...)
 	}
+}
+
+// samAPI: a SAM API is the REST API with its stage. It is public unless
+// its endpoint type is PRIVATE (EDGE by default); without an OpenAPI
+// definition its methods (from its functions' events) need authorization
+// when Auth sets a default authorizer or requires an API key.
+func samAPI(m *mapper, r *res, a *resource.APIGateway) {
+	p := r.p
+	ep, st := look(p, "EndpointConfiguration")
+	if st == ok {
+		if o, isMap := ep.(map[string]any); isMap {
+			ep, st = look(o, "Type")
+		}
+	}
+	switch st {
+	case absent:
+		a.Public = boolp(true)
+	case ok:
+		t, _ := text(ep)
+		a.Public = boolp(!strings.EqualFold(t, "PRIVATE"))
+	}
+	if _, st := look(p, "DefinitionBody"); st != absent {
+		return
+	}
+	if _, st := look(p, "DefinitionUri"); st != absent {
+		return
+	}
+	var need *bool
+	switch v, st := m.str(p, "Auth", "DefaultAuthorizer"); st {
+	case ok:
+		need = boolp(v != "NONE")
+	case absent:
+		need = m.boolean(p, boolp(false), "Auth", "ApiKeyRequired")
+	}
+	a.AuthRequired = need
 }
