@@ -258,3 +258,10 @@ Resources:
 		t.Errorf("list parameter: %+v", rules)
 	}
 }
+
+func TestDuplicateResource(t *testing.T) {
+	b := readString(t, "dup.yaml", "Resources:\n  A:\n    Type: AWS::SNS::Topic\n  A:\n    Type: AWS::SQS::Queue\n", Options{})
+	if len(b.Resources) != 1 || b.Resources[0].Type != "AWS::SNS::Topic" || !problemsContain(b, "dup.yaml:4: resource A is defined more than once") {
+		t.Errorf("%+v", b)
+	}
+}

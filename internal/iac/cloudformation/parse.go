@@ -132,8 +132,14 @@ func parse(file string, data []byte) (*template, []*parseError) {
 		return t, errs
 	}
 	var starts []int
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(rs.Content); i += 2 {
 		k, v := rs.Content[i], deref(rs.Content[i+1])
+		if seen[k.Value] {
+			errs = append(errs, &parseError{line: k.Line, msg: fmt.Sprintf("resource %s is defined more than once; only the first is read", k.Value)})
+			continue
+		}
+		seen[k.Value] = true
 		r := &rawResource{id: k.Value, start: k.Line, end: lastLine(rs.Content[i+1], 0)}
 		if v.Style&yaml.FlowStyle != 0 && v.Kind == yaml.MappingNode && rs.Content[i+1].Kind != yaml.AliasNode {
 			// JSON (or a flow mapping): the block ends at its closing brace.

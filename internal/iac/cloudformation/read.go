@@ -57,7 +57,7 @@ func Read(file string, data []byte, opts Options, batch *source.Batch) {
 	}
 	for _, raw := range t.resources {
 		if raw.bad != "" {
-			m.probs = append(m.probs, source.Problem{Path: file, Line: raw.start, Resource: raw.id, Err: raw.id + ": " + raw.bad})
+			m.probs = append(m.probs, source.Problem{Path: file, Line: raw.start, Resource: m.rid(raw.id), Err: raw.bad})
 			if raw.typ != "" {
 				m.unsupported(batch, raw.id, raw.typ)
 			}
@@ -67,7 +67,7 @@ func Read(file string, data []byte, opts Options, batch *source.Batch) {
 		if raw.condition != "" {
 			c := e.condition(raw.condition, 0)
 			for _, msg := range e.drain() {
-				m.probs = append(m.probs, source.Problem{Path: file, Line: raw.start, Resource: raw.id, Field: "Condition", Err: msg})
+				m.probs = append(m.probs, source.Problem{Path: file, Line: raw.start, Resource: m.rid(raw.id), Field: "Condition", Err: msg})
 			}
 			if c == triFalse {
 				continue // not deployed
@@ -90,7 +90,7 @@ func Read(file string, data []byte, opts Options, batch *source.Batch) {
 				if line == 0 {
 					line = raw.start
 				}
-				m.probs = append(m.probs, source.Problem{Path: file, Line: line, Resource: raw.id, Field: k, Err: msg})
+				m.probs = append(m.probs, source.Problem{Path: file, Line: line, Resource: m.rid(raw.id), Field: k, Err: msg})
 			}
 			if _, nv := v.(noValue); !nv {
 				r.p[k] = v
@@ -177,7 +177,7 @@ func (m *mapper) problem(field, format string, args ...any) {
 	if l := r.raw.propLines[top]; l > 0 {
 		line = l
 	}
-	m.probs = append(m.probs, source.Problem{Path: m.file, Line: line, Resource: r.id(), Field: field, Err: fmt.Sprintf(format, args...)})
+	m.probs = append(m.probs, source.Problem{Path: m.file, Line: line, Resource: m.rid(r.id()), Field: field, Err: fmt.Sprintf(format, args...)})
 }
 
 // rid is the resource ID of a logical ID of the template.
