@@ -89,6 +89,13 @@ func runIac(cmd *cobra.Command, args []string, f iacFlags) error {
 		return usageErr(err)
 	}
 	stderr := cmd.ErrOrStderr()
+	var read []string
+	for _, r := range iac.Builtin(ro) {
+		if n := res.Read[r.Name]; n > 0 {
+			read = append(read, fmt.Sprintf("%s %d", r.Name, n))
+		}
+	}
+	fmt.Fprintf(stderr, "vigil: read %s files; %d other files are not IaC inputs\n", strings.Join(read, ", "), len(res.Unrecognised))
 	for _, w := range res.Warnings {
 		fmt.Fprintln(stderr, "vigil: warning:", w)
 	}

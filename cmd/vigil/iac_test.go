@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"encoding/xml"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// runCLI2 runs vigil in-process and returns its exit status, stdout and
+// stderr.
+func runCLI2(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	out, err := os.Create(filepath.Join(dir, "stdout"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errf, err := os.Create(filepath.Join(dir, "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldOut, oldErr := os.Stdout, os.Stderr
+	os.Stdout, os.Stderr = out, errf
+	code := run(context.Background(), args)
+	os.Stdout, os.Stderr = oldOut, oldErr
+	out.Close()
+	errf.Close()
+	o, _ := os.ReadFile(out.Name())
+	e, _ := os.ReadFile(errf.Name())
+	return code, string(o), string(e)
+}
+
+// TestIacGolden runs vigil iac over testdata/iac (one input per reader,
+// ignore comments above resources, an expired one, a file no reader
+// reads) and compares exit status, the failing findings' table and stderr
+// with testdata/iac.golden.
+func TestIacGolden(t *testing.T) {
+	code, out, errOut := runCLI2(t, "iac", "testdata/iac", "--status", "fail", "--now", "2026-11-24")
+	got := fmt.Sprintf("exit %d\n--- stdout\n%s--- stderr\n%s", code, out, errOut)
+	golden := filepath.Join("testdata", "iac.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+		for i := range max(len(gl), len(wl)) {
+			var g, w string
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if g != w {
+				t.Fatalf("output differs from %s (go test -run IacGolden -update after checking the change), line %d:\n got: %s\nwant: %s", golden, i+1, g, w)
+			}
+		}
+	}
+}
+
+func TestIacExitStatus(t *testing.T) {
+	// Nothing to scan: said on stderr, exit 2.
+	empty := t.TempDir()
+	if err := os.WriteFile(filepath.Join(empty, "notes.md"), []byte("# notes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI2(t, "iac", empty)
+	if code != exitUsage || !strings.Contains(errOut, "no IaC input") {
+		t.Errorf("no input: exit %d, stderr %q", code, errOut)
+	}
+	// --fail-on: a HIGH FAIL (SSH open) gates; CRITICAL alone does not.
+	code, _, _ = runCLI2(t, "iac", "testdata/iac/cfn", "--fail-on", "high", "--now", "2026-11-24")
+	if code != exitFindings {
+		t.Errorf("--fail-on high: exit %d, want 1", code)
+	}
+	code, _, _ = runCLI2(t, "iac", "testdata/iac/cfn", "--fail-on", "critical", "--now", "2026-11-24")
+	if code != exitOK {
+		t.Errorf("--fail-on critical: exit %d, want 0", code)
+	}
+	// A file that does not parse: reported with file and line, the rest scanned, exit 2.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("apiVersion: v1\nkind: Pod\nmetadata: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(filepath.Join("testdata", "iac", "cfn", "site.yaml"))
+	if err := os.WriteFile(filepath.Join(dir, "site.yaml"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI2(t, "iac", dir, "--format", "json")
+	if code != exitUsage || !strings.Contains(errOut, "bad.yaml:") || !strings.Contains(out, `"firewall-ssh-open-to-internet"`) {
+		t.Errorf("parse error: exit %d, stderr %q", code, errOut)
+	}
+	// Usage errors.
+	for _, args := range [][]string{{"iac", "testdata/iac", "--parameter", "novalue"}, {"iac", "testdata/iac", "--format", "yaml"}, {"iac", "missing-dir"}} {
+		if code, _, _ := runCLI2(t, args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
+
+// TestIacJUnit: the JUnit report of vigil iac parses and locates failures.
+func TestIacJUnit(t *testing.T) {
+	code, out, _ := runCLI2(t, "iac", "testdata/iac/cfn", "--format", "junit", "--now", "2026-11-24")
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	var doc struct {
+		Suites []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				File    string `xml:"file,attr"`
+				Line    int    `xml:"line,attr"`
+				Failure *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, s := range doc.Suites {
+		for _, c := range s.Cases {
+			if strings.HasPrefix(s.Name, "firewall-ssh-open-to-internet:") && c.Failure != nil {
+				found = c.File == "site.yaml" && c.Line > 0 && strings.HasPrefix(c.Failure.Message, fmt.Sprintf("site.yaml:%d: Admin: ", c.Line))
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no located failure of firewall-ssh-open-to-internet in\n%s", out)
+	}
+}
