@@ -308,8 +308,8 @@ func instance(m *mapper, r *res, out *resource.Resource) {
 		public = append(public, m.subnetPublic(p["SubnetId"]))
 	}
 	// An Elastic IP of the template associated with it.
-	for _, e := range m.all {
-		if (e.typ() == "AWS::EC2::EIP" || e.typ() == "AWS::EC2::EIPAssociation") && contains(refsOf(e.p["InstanceId"]), r.id()) {
+	for _, e := range m.ofType("AWS::EC2::EIP", "AWS::EC2::EIPAssociation") {
+		if contains(refsOf(e.p["InstanceId"]), r.id()) {
 			public = append(public, maybe(e, boolp(true), nil))
 		}
 	}
@@ -392,10 +392,7 @@ func vpc(m *mapper, r *res, out *resource.Resource) {
 	out.Facts.Network = n
 	// Flow logs of the template recording it (or one of its subnets).
 	var logs []*bool
-	for _, fl := range m.all {
-		if fl.typ() != "AWS::EC2::FlowLog" {
-			continue
-		}
+	for _, fl := range m.ofType("AWS::EC2::FlowLog") {
 		for _, t := range m.targets(fl.p["ResourceId"], "AWS::EC2::VPC", "AWS::EC2::Subnet") {
 			if t == r.id() || m.subnetOf(t) == r.id() {
 				logs = append(logs, maybe(fl, boolp(true), nil))
@@ -750,10 +747,7 @@ func iamGroup(m *mapper, r *res, out *resource.Resource) {
 	docs, _, inAdmin := m.inlinePolicies(r)
 	g.InlineDocuments = docs
 	g.Admin = or3(attAdmin, inAdmin)
-	for _, u := range m.all {
-		if u.typ() != "AWS::IAM::User" {
-			continue
-		}
+	for _, u := range m.ofType("AWS::IAM::User") {
 		groups, _ := u.p["Groups"].([]any)
 		if len(m.targets(groups, "AWS::IAM::Group")) > 0 && contains(m.targets(groups, "AWS::IAM::Group"), r.id()) {
 			g.Members = append(g.Members, m.rid(u.id()))
@@ -802,10 +796,7 @@ func iamPolicy(managed string) func(m *mapper, r *res, out *resource.Resource) {
 		}
 		if managed == "customer" {
 			// Principals of the template naming it in ManagedPolicyArns.
-			for _, o := range m.all {
-				if !contains(identityTypes, o.typ()) {
-					continue
-				}
+			for _, o := range m.ofType(identityTypes...) {
 				if arns, _ := o.p["ManagedPolicyArns"].([]any); contains(refsOf(arns), r.id()) && !contains(pf.AttachedTo, m.rid(o.id())) {
 					pf.AttachedTo = append(pf.AttachedTo, m.rid(o.id()))
 				}
@@ -1397,18 +1388,15 @@ func hostedZone(m *mapper, r *res, out *resource.Resource) {
 // CloudFront distribution.
 func (m *mapper) logDelivery(r *res) *bool {
 	out := boolp(false)
-	for _, src := range m.all {
-		if src.typ() != "AWS::Logs::DeliverySource" || m.s(src.p, "LogType") != "ACCESS_LOGS" {
+	for _, src := range m.ofType("AWS::Logs::DeliverySource") {
+		if m.s(src.p, "LogType") != "ACCESS_LOGS" {
 			continue
 		}
 		if !contains(refsOf(src.p["ResourceArn"]), r.id()) {
 			continue
 		}
 		name, _ := src.p["Name"].(string)
-		for _, d := range m.all {
-			if d.typ() != "AWS::Logs::Delivery" {
-				continue
-			}
+		for _, d := range m.ofType("AWS::Logs::Delivery") {
 			v := d.p["DeliverySourceName"]
 			if s, isStr := v.(string); (isStr && s == name && name != "") || contains(refsOf(v), src.id()) {
 				out = or3(out, maybe(d, maybe(src, boolp(true), nil), nil))
@@ -1441,8 +1429,8 @@ func restAPI(m *mapper, r *res, out *resource.Resource) {
 		a.Public = boolp(public)
 	}
 	var auth []*bool
-	for _, meth := range m.all {
-		if meth.typ() != "AWS::ApiGateway::Method" || !contains(m.targets(meth.p["RestApiId"], "AWS::ApiGateway::RestApi"), r.id()) {
+	for _, meth := range m.ofType("AWS::ApiGateway::Method") {
+		if !contains(m.targets(meth.p["RestApiId"], "AWS::ApiGateway::RestApi"), r.id()) {
 			continue
 		}
 		meth.joined = true

@@ -34,6 +34,7 @@ type mapper struct {
 	all   []*res
 	byID  map[string]*res
 	names map[string]map[string]*res // type -> literal name -> resource
+	types map[string][]*res          // type -> resources
 	// attached maps a logical ID to the resources that configure it.
 	attached map[string][]*res
 	probs    []source.Problem
@@ -51,7 +52,7 @@ func Read(file string, data []byte, opts Options, batch *source.Batch) {
 		return
 	}
 	e := newEvaluator(t, opts)
-	m := &mapper{file: file, opts: opts, byID: map[string]*res{}, names: map[string]map[string]*res{}, attached: map[string][]*res{}}
+	m := &mapper{file: file, opts: opts, byID: map[string]*res{}, names: map[string]map[string]*res{}, types: map[string][]*res{}, attached: map[string][]*res{}}
 	for _, msg := range e.drain() {
 		m.probs = append(m.probs, source.Problem{Path: file, Err: msg})
 	}
@@ -98,6 +99,7 @@ func Read(file string, data []byte, opts Options, batch *source.Batch) {
 		}
 		m.all = append(m.all, r)
 		m.byID[raw.id] = r
+		m.types[raw.typ] = append(m.types[raw.typ], r)
 		if np := nameProp[raw.typ]; np != "" {
 			if s, ok := r.p[np].(string); ok && s != "" {
 				if m.names[raw.typ] == nil {
@@ -338,6 +340,18 @@ func (m *mapper) attachedTo(id string, typ string) []*res {
 			}
 			out = append(out, a)
 		}
+	}
+	return out
+}
+
+// ofType returns the template's resources of the given types.
+func (m *mapper) ofType(types ...string) []*res {
+	if len(types) == 1 {
+		return m.types[types[0]]
+	}
+	var out []*res
+	for _, t := range types {
+		out = append(out, m.types[t]...)
 	}
 	return out
 }
