@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -54,20 +56,8 @@ func TestIacGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != string(want) {
-		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
-		for i := range max(len(gl), len(wl)) {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				t.Fatalf("output differs from %s (go test -run IacGolden -update after checking the change), line %d:\n got: %s\nwant: %s", golden, i+1, g, w)
-			}
-		}
+	if d := cmp.Diff(string(want), got); d != "" {
+		t.Errorf("output differs from %s (go test -run IacGolden -update after checking the change; -want +got):\n%s", golden, d)
 	}
 }
 
