@@ -219,18 +219,28 @@ func (r *reader) chart(ctx context.Context, dir string, vals map[string]any, bat
 
 // readRendered parses a template's rendered output. Objects are located in
 // the template file: at their own lines when the template has no template
-// actions (its output is its text), over the whole template when it
-// renders one object from one document, else in the file with no line (the
-// rendered output's lines are not the template's).
+// actions (its output is its text); when the template's documents (split
+// at its "---" lines) each keep their actions balanced, so that every one
+// renders into the output's document of the same rank, an object that is
+// alone in its document is located over the template's document; else in
+// the file with no line (the rendered output's lines are not the
+// template's).
 //
 // Helm installs a namespaced object that names no namespace in the release
-// namespace: with Options.Namespace set, the object is read as in it.
+// namespace: with namespace set, the object is read as in it.
 func readRendered(b *kubernetes.Builder, file string, src, text []byte, namespace string, batch *source.Batch) {
 	b.DefaultNamespace = namespace
 	literal := src != nil && bytes.Equal(bytes.TrimSpace(src), bytes.TrimSpace(text)) && !bytes.Contains(src, []byte("{{"))
-	var objs []kubernetes.Object
-	for _, doc := range kubernetes.SplitDocuments(text) {
-		o, probs := kubernetes.ParseDocument(file, doc)
+	outDocs := kubernetes.SplitDocuments(text)
+	var srcDocs []kubernetes.Document
+	if src != nil && !literal {
+		srcDocs = kubernetes.SplitDocuments(src)
+		if len(srcDocs) != len(outDocs) || slices.ContainsFunc(srcDocs, func(d kubernetes.Document) bool { return !balanced(d.Text) }) {
+			srcDocs = nil
+		}
+	}
+	for i, doc := range outDocs {
+		objs, probs := kubernetes.ParseDocument(file, doc)
 		for _, p := range probs {
 			if !literal && p.Line > 0 {
 				p.Err = fmt.Sprintf("%s (line %d of the rendered output)", p.Err, p.Line)
@@ -238,27 +248,38 @@ func readRendered(b *kubernetes.Builder, file string, src, text []byte, namespac
 			}
 			batch.Problems = append(batch.Problems, p)
 		}
-		objs = append(objs, o...)
-	}
-	start, end := 0, 0
-	if !literal && len(objs) == 1 && src != nil && len(kubernetes.SplitDocuments(bytes.TrimSpace(src))) == 1 {
-		start, end = extent(src)
-	}
-	for _, o := range objs {
-		if !literal {
-			o.StartLine, o.EndLine = start, end
-		}
-		r, probs := b.Add(file, o, batch)
-		for i := range probs {
-			if !literal {
-				probs[i].Line = start
+		start, end := 0, 0
+		if srcDocs != nil && len(objs) == 1 {
+			if start, end = extent(srcDocs[i].Text); start > 0 {
+				start, end = start+srcDocs[i].Line-1, end+srcDocs[i].Line-1
 			}
 		}
-		batch.Problems = append(batch.Problems, probs...)
-		if r != nil {
-			batch.Resources = append(batch.Resources, r)
+		for _, o := range objs {
+			if !literal {
+				o.StartLine, o.EndLine = start, end
+			}
+			r, probs := b.Add(file, o, batch)
+			for i := range probs {
+				if !literal {
+					probs[i].Line = start
+				}
+			}
+			batch.Problems = append(batch.Problems, probs...)
+			if r != nil {
+				batch.Resources = append(batch.Resources, r)
+			}
 		}
 	}
+}
+
+var (
+	openAction = regexp.MustCompile(`\{\{-?\s*(if|range|with|define|block)\b`)
+	endAction  = regexp.MustCompile(`\{\{-?\s*end\b`)
+)
+
+// balanced reports whether a template text closes every action it opens.
+func balanced(text []byte) bool {
+	return len(openAction.FindAll(text, -1)) == len(endAction.FindAll(text, -1))
 }
 
 var helmErrAt = regexp.MustCompile(`\(([^():\s]+):(\d+):\d+\)`)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,7 +87,7 @@ func TestGoldenCharts(t *testing.T) {
 	}
 	// The template has actions: the object spans the template, and the
 	// release namespace (unknown) is no namespace.
-	if dep.Location.File != "webapp/templates/deployment.yaml" || dep.Location.StartLine != 1 || dep.Location.EndLine != 26 || dep.Account != "" || dep.Provider != resource.K8s {
+	if dep.Location.File != "webapp/templates/deployment.yaml" || dep.Location.StartLine != 1 || dep.Location.EndLine != 27 || dep.Account != "" || dep.Provider != resource.K8s {
 		t.Errorf("deployment: location %+v account %q", dep.Location, dep.Account)
 	}
 	if c := dep.Facts.Workload.Containers; len(c) != 1 || c[0].Image != "ghcr.io/example/webapp:1.4.2" {
@@ -96,6 +97,11 @@ func TestGoldenCharts(t *testing.T) {
 	bind := rs["webapp/charts/cache/templates/rbac.yaml:RoleBinding//cache-reader"]
 	if bind == nil || bind.Location.StartLine != 11 || bind.Location.EndLine != 21 {
 		t.Errorf("literal template's second object: %+v", bind)
+	}
+	// A template of two documents whose actions stay within each: the
+	// second document's object is located over that document.
+	if crb := rs["webapp/templates/serviceaccount.yaml:ClusterRoleBinding//release-webapp-admin"]; crb == nil || crb.Location.StartLine != 9 || crb.Location.EndLine != 20 {
+		t.Errorf("second document of a template with actions: %+v", crb)
 	}
 	sts := rs["webapp/charts/cache/templates/statefulset.yaml:StatefulSet//release-cache"]
 	if sts == nil || !*sts.Facts.Workload.HostNetwork {
@@ -176,9 +182,13 @@ func TestRulesOnChart(t *testing.T) {
 		"k8s-image-tag-latest " + dep:     finding.Pass,
 		"k8s-cpu-limit-missing " + dep:    finding.Fail,
 		"k8s-default-namespace " + dep:    finding.Unknown,
-		"k8s-service-load-balancer webapp/templates/service.yaml:Service//release-webapp":                 finding.Fail,
-		"k8s-rbac-secrets-read webapp/charts/cache/templates/rbac.yaml:Role//cache-reader":                finding.Fail,
-		"k8s-binding-all-authenticated webapp/charts/cache/templates/rbac.yaml:RoleBinding//cache-reader": finding.Fail,
+		"k8s-service-load-balancer webapp/templates/service.yaml:Service//release-webapp":                         finding.Fail,
+		"k8s-rbac-secrets-read webapp/charts/cache/templates/rbac.yaml:Role//cache-reader":                        finding.Fail,
+		"k8s-binding-all-authenticated webapp/charts/cache/templates/rbac.yaml:RoleBinding//cache-reader":         finding.Fail,
+		"k8s-binding-cluster-admin webapp/templates/serviceaccount.yaml:ClusterRoleBinding//release-webapp-admin": finding.Fail,
+		// The chart's ServiceAccount does not mount its token (finisher).
+		"k8s-service-account-token-automount " + dep: finding.Pass,
+		"k8s-service-account-token-automount " + sts: finding.Fail,
 	} {
 		if f := got[k]; f.Status != want {
 			t.Errorf("%s: %s, want %s", k, f.Status, want)
@@ -232,6 +242,35 @@ func TestBadCharts(t *testing.T) {
 	}
 	if rs := byID(bs); rs["yamlerr/templates/ok.yaml:Service//release-ok"] == nil {
 		t.Errorf("the template that renders well was not read: %v", keys(rs))
+	}
+}
+
+// TestRenderedLines: the lines given to rendered objects are the
+// template's, or none when the template's documents do not map onto the
+// output's.
+func TestRenderedLines(t *testing.T) {
+	for _, c := range []struct {
+		name, src, out string
+		want           [][2]int
+	}{
+		{"literal", "# c\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n", "# c\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n", [][2]int{{2, 4}}},
+		{"one document", "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n", "apiVersion: v1\nkind: Service\nmetadata:\n  name: r\n", [][2]int{{1, 4}}},
+		{"aligned documents", "{{- if true }}\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n{{- end }}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: {{ .b }}}\n",
+			"\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\n", [][2]int{{1, 5}, {7, 9}}},
+		{"range over documents", "{{- range .xs }}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: {{ . }}}\n{{- end }}\n",
+			"\n---\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\n", [][2]int{{0, 0}, {0, 0}}},
+	} {
+		var batch source.Batch
+		readRendered(kubernetes.NewBuilder(), "t.yaml", []byte(c.src), []byte(c.out), "", &batch)
+		var got [][2]int
+		for _, r := range batch.Resources {
+			if r.Type == "Service" {
+				got = append(got, [2]int{r.Location.StartLine, r.Location.EndLine})
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%s: lines %v, want %v (problems %v)", c.name, got, c.want, batch.Problems)
+		}
 	}
 }
 
