@@ -214,6 +214,7 @@ func TestDetect(t *testing.T) {
 		{"plan.json", `{"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": {}}`, false},
 		{"compose.yaml", "services:\n  web:\n    image: nginx\n", false},
 		{"nested.yaml", "Outer:\n  Resources:\n    B:\n      Type: AWS::S3::Bucket\n", false},
+		{"bom.json", "\xef\xbb\xbf{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\"}}}", true},
 	} {
 		if got := Detect(c.path, []byte(c.head)); got != c.want {
 			t.Errorf("Detect(%s) = %v, want %v", c.path, got, c.want)

@@ -28,6 +28,7 @@ func Detect(p string, head []byte) bool {
 	default:
 		return false
 	}
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
 	if bytes.Contains(head, []byte("deploymentTemplate.json")) || bytes.Contains(head, []byte(`"terraform_version"`)) ||
 		bytes.Contains(head, []byte(`"format_version"`)) {
 		return false
