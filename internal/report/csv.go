@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"encoding/csv"
 	"io"
+	"strconv"
 	"strings"
+
+	"github.com/vigil-sec/vigil/internal/finding"
 )
 
 // CSVColumns are the CSV format's columns, in order. They are stable:
@@ -12,7 +15,7 @@ import (
 var CSVColumns = []string{
 	"rule_id", "title", "category", "severity", "status", "suppressed", "suppression_reason",
 	"provider", "account", "region", "resource_type", "resource_id", "resource_name",
-	"message", "frameworks", "remediation",
+	"message", "frameworks", "remediation", "location",
 }
 
 func writeCSV(w io.Writer, r *Report) error {
@@ -38,7 +41,7 @@ func writeCSV(w io.Writer, r *Report) error {
 		row = append(row[:0],
 			f.RuleID, f.Title, f.Category, string(f.Severity), string(f.Status), suppressed, reason,
 			string(f.Resource.Provider), f.Resource.Account, f.Resource.Region, f.Resource.Type,
-			f.Resource.ID, f.Resource.Name, f.Message, strings.Join(refs, ";"), f.Remediation,
+			f.Resource.ID, f.Resource.Name, f.Message, strings.Join(refs, ";"), f.Remediation, csvLocation(f),
 		)
 		for i := range row {
 			row[i] = csvSafe(row[i])
@@ -49,6 +52,18 @@ func writeCSV(w io.Writer, r *Report) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvLocation is an IaC resource's file:start-end, "" otherwise.
+func csvLocation(f *finding.Finding) string {
+	l := f.Resource.Location
+	if l == nil || l.File == "" {
+		return ""
+	}
+	if l.StartLine <= 0 {
+		return l.File
+	}
+	return l.File + ":" + strconv.Itoa(l.StartLine) + "-" + strconv.Itoa(max(l.EndLine, l.StartLine))
 }
 
 // csvSafe defuses spreadsheet formula injection: a cell that starts with
