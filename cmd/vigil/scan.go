@@ -57,7 +57,7 @@ func (f *scanFlags) register(fl *pflag.FlagSet) {
 	fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(report.Formats, ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when an unsuppressed FAIL at or above this severity exists (critical, high, medium, low, info)")
-	fl.StringSliceVar(&f.providers, "provider", nil, "only these providers: aws, azure, gcp (repeatable or comma-separated)")
+	fl.StringSliceVar(&f.providers, "provider", nil, "only these providers: aws, azure, gcp, kubernetes (repeatable or comma-separated)")
 	fl.StringVar(&f.severity, "severity", "", "only findings at or above this severity")
 	fl.StringSliceVar(&f.frameworks, "framework", nil, "only findings mapped to these frameworks (e.g. cis-aws-7.0, soc2, or a prefix such as cis)")
 	fl.StringSliceVar(&f.rules, "rule", nil, "only these rule IDs (globs allowed: gcp-*)")
