@@ -94,17 +94,19 @@ func s3Bucket(m *mapper, r *res, out *resource.Resource) {
 	out.Facts.Storage = s
 	// Block Public Access: new buckets have all four settings on since
 	// April 2023; a configuration given turns off the settings it omits.
-	var ignoreACLs, restrict *bool
+	// An ACL or policy granting public access is refused (Block*) or has
+	// no effect (IgnorePublicAcls, RestrictPublicBuckets) under them.
+	var aclsBlocked, policyBlocked *bool
 	switch _, st := look(p, "PublicAccessBlockConfiguration"); st {
 	case absent:
-		s.PublicAccessBlocked, ignoreACLs, restrict = boolp(true), boolp(true), boolp(true)
+		s.PublicAccessBlocked, aclsBlocked, policyBlocked = boolp(true), boolp(true), boolp(true)
 	case ok:
 		var all []*bool
 		for _, k := range []string{"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"} {
 			all = append(all, m.boolean(p, boolp(false), "PublicAccessBlockConfiguration", k))
 		}
 		s.PublicAccessBlocked = and3(all...)
-		ignoreACLs, restrict = all[1], all[3]
+		aclsBlocked, policyBlocked = or3(all[0], all[1]), or3(all[2], all[3])
 	}
 	// The bucket policy (AWS::S3::BucketPolicy of the template).
 	policyPublic, transport := boolp(false), boolp(false)
@@ -134,7 +136,7 @@ func s3Bucket(m *mapper, r *res, out *resource.Resource) {
 	if ownership == "BucketOwnerEnforced" {
 		aclPublic = boolp(false)
 	}
-	s.PublicAccess = or3(and3(policyPublic, not(restrict)), and3(aclPublic, not(ignoreACLs)))
+	s.PublicAccess = or3(and3(policyPublic, not(policyBlocked)), and3(aclPublic, not(aclsBlocked)))
 	s.SecureTransportOnly = transport
 	// Default encryption: SSE-S3 when BucketEncryption is absent (since
 	// January 2023).
@@ -144,24 +146,21 @@ func s3Bucket(m *mapper, r *res, out *resource.Resource) {
 			s.Encrypted, s.KeyManager = boolp(true), "provider"
 		}
 	case ok:
-		enc, km := len(rules) > 0, ""
-		known := true
+		enc, km := boolp(len(rules) > 0), ""
 		for _, rule := range rules {
 			alg, ast := m.str(rule, "ServerSideEncryptionByDefault", "SSEAlgorithm")
 			key, kst := look(rule, "ServerSideEncryptionByDefault", "KMSMasterKeyID")
 			switch {
 			case ast != ok:
-				known = false
+				enc = nil
 			case strings.HasPrefix(alg, "aws:kms") && kst != absent:
-				if km = keyManager(key); km == "" {
-					known = false
-				}
+				km = keyManager(key) // "" for a key a parameter names
 			default:
 				km = "provider"
 			}
 		}
-		if known {
-			s.Encrypted, s.KeyManager = boolp(enc), km
+		if enc != nil {
+			s.Encrypted, s.KeyManager = enc, km
 		}
 	}
 	switch st, sst := m.str(p, "VersioningConfiguration", "Status"); sst {
@@ -378,10 +377,20 @@ func volume(m *mapper, r *res, out *resource.Resource) {
 		d.KeyManager = "provider"
 	}
 	d.SizeGB = m.integer(p, nil, "Size")
+	// Attached by an AWS::EC2::VolumeAttachment or an instance's Volumes.
 	atts := m.attachedTo(r.id(), "AWS::EC2::VolumeAttachment")
 	for _, a := range atts {
 		if id := m.targets(a.p["InstanceId"], "AWS::EC2::Instance"); len(id) == 1 {
 			d.AttachedTo = append(d.AttachedTo, m.rid(id[0]))
+		}
+	}
+	for _, in := range m.ofType("AWS::EC2::Instance") {
+		vols, _ := in.p["Volumes"].([]any)
+		for _, v := range vols {
+			if vo, _ := v.(map[string]any); contains(refsOf(vo["VolumeId"]), r.id()) {
+				d.AttachedTo = append(d.AttachedTo, m.rid(in.id()))
+				atts = append(atts, in)
+			}
 		}
 	}
 	d.Attached = boolp(len(atts) > 0)
@@ -1285,11 +1294,15 @@ func distribution(m *mapper, r *res, out *resource.Resource) {
 			}
 		}
 	}
-	switch _, st := look(dc, "WebACLId"); st {
+	switch v, st := look(dc, "WebACLId"); st {
 	case absent:
 		c.WAF = boolp(false)
-	case ok, unknownSt:
-		c.WAF = boolp(true)
+	case ok:
+		c.WAF = boolp(v != "")
+	case unknownSt:
+		if !v.(*unknown).open {
+			c.WAF = boolp(true) // a web ACL of the template
+		}
 	}
 	switch _, st := look(dc, "Logging"); st {
 	case absent:
@@ -1301,13 +1314,26 @@ func distribution(m *mapper, r *res, out *resource.Resource) {
 	if ost != ok {
 		return
 	}
-	originHTTPS, s3, oac := true, 0, 0
+	originHTTPS, s3, oac := boolp(true), 0, 0
 	for _, o := range origins {
 		if _, st := look(o, "CustomOriginConfig"); st == ok {
-			if m.s(o, "CustomOriginConfig", "OriginProtocolPolicy") != "https-only" {
-				originHTTPS = false
+			switch pol, st := m.str(o, "CustomOriginConfig", "OriginProtocolPolicy"); st {
+			case ok:
+				originHTTPS = and3(originHTTPS, boolp(pol == "https-only"))
+			default:
+				originHTTPS = and3(originHTTPS, nil)
 			}
 			continue
+		}
+		_, s3cfg := look(o, "S3OriginConfig")
+		_, oacID := look(o, "OriginAccessControlId")
+		if s3cfg == absent && oacID == absent {
+			// Neither kind said: an S3 REST endpoint is an S3 origin; any
+			// other name is not known to be either.
+			if d, _ := o["DomainName"].(string); !strings.Contains(d, ".s3.") && !strings.HasSuffix(d, ".s3.amazonaws.com") {
+				originHTTPS = and3(originHTTPS, nil)
+				continue
+			}
 		}
 		s3++
 		if _, st := look(o, "OriginAccessControlId"); st != absent {
@@ -1316,7 +1342,7 @@ func distribution(m *mapper, r *res, out *resource.Resource) {
 			oac++
 		}
 	}
-	c.OriginHTTPSOnly = boolp(originHTTPS)
+	c.OriginHTTPSOnly = originHTTPS
 	if s3 > 0 {
 		c.OriginAccessControl = boolp(oac == s3)
 	}
