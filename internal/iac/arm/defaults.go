@@ -1,0 +1,84 @@
+package arm
+
+import (
+	"github.com/vigil-sec/vigil/internal/importer/azure"
+)
+
+// apiDefaults fills in the properties a template leaves out with the value
+// the resource provider gives them at the template's API version, as
+// Resource Graph would show the deployed resource. Only absent properties
+// are filled: an unknown value stays unknown.
+func apiDefaults(typ, api string, p map[string]any) {
+	set := func(key string, v any) {
+		if _, has := lookup(p, key); !has {
+			p[key] = v
+		}
+	}
+	switch typ {
+	case azure.TypeStorageAccount:
+		if api != "" {
+			// "The default value is true since API version 2019-04-01."
+			set("supportsHttpsTrafficOnly", api >= "2019-04-01")
+			// Blob public access: allowed unless disallowed until API
+			// version 2023-01-01, whose default interpretation is false.
+			set("allowBlobPublicAccess", api < "2023-01-01")
+		}
+		// "The default interpretation is TLS 1.0 for this property."
+		set("minimumTlsVersion", "TLS1_0")
+		// Without network rules an account accepts every network.
+		set("networkAcls", map[string]any{"defaultAction": "Allow"})
+		// Azure Storage encrypts all data at rest with Microsoft-managed keys.
+		set("encryption", map[string]any{
+			"keySource": "Microsoft.Storage",
+			"services":  map[string]any{"blob": map[string]any{"enabled": true}},
+		})
+	case azure.TypeSQLServer:
+		set("publicNetworkAccess", "Enabled")
+	case azure.TypePostgresFlexible, azure.TypeMySQLFlexible:
+		net, _ := lookupObj(p, "network")
+		if net == nil {
+			if _, has := lookup(p, "network"); has {
+				return // not an object: unknown
+			}
+			net = map[string]any{}
+			p["network"] = net
+		}
+		if _, has := lookup(net, "publicNetworkAccess"); !has {
+			// Private access (VNet integration) when the server is given a
+			// delegated subnet, else public access.
+			sub, hasSub := lookup(net, "delegatedSubnetResourceId")
+			switch {
+			case isUnknown(sub):
+				net["publicNetworkAccess"] = unk
+			case hasSub && sub != nil && sub != "":
+				net["publicNetworkAccess"] = "Disabled"
+			default:
+				net["publicNetworkAccess"] = "Enabled"
+			}
+		}
+		if b, _ := lookupObj(p, "backup"); b != nil {
+			if _, has := lookup(b, "backupRetentionDays"); !has {
+				b["backupRetentionDays"] = int64(7)
+			}
+		} else if _, has := lookup(p, "backup"); !has {
+			p["backup"] = map[string]any{"backupRetentionDays": int64(7)}
+		}
+		if _, has := lookup(p, "highAvailability"); !has {
+			p["highAvailability"] = map[string]any{"mode": "Disabled"}
+		}
+	case azure.TypeContainerRegistry:
+		set("adminUserEnabled", false)
+		set("publicNetworkAccess", "Enabled")
+		set("anonymousPullEnabled", false)
+	case azure.TypeWebSite:
+		set("httpsOnly", false)
+	}
+}
+
+// lookupObj returns the object at key (case-insensitive), nil if absent or
+// not an object.
+func lookupObj(m map[string]any, key string) (map[string]any, bool) {
+	v, ok := lookup(m, key)
+	o, _ := v.(map[string]any)
+	return o, ok
+}

@@ -1,0 +1,204 @@
+package arm
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/importer/azure"
+	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/source"
+)
+
+// mapper maps a file's instances to resources through the Resource Graph
+// mapping of the azure importer.
+type mapper struct {
+	f     *fileState
+	opts  Options
+	batch *source.Batch
+}
+
+// row is an instance evaluated in the shape of a Resource Graph row.
+type row struct {
+	in    *instance
+	m     map[string]any
+	props map[string]any // nil when the properties are not an object
+}
+
+// joinedChildren are child types that Resource Graph shows inside their
+// parent's properties (parent property name): they are added there.
+var joinedChildren = map[string]string{
+	"Microsoft.Network/networkSecurityGroups/securityRules": "securityRules",
+	"Microsoft.Network/virtualNetworks/subnets":             "subnets",
+}
+
+func (m *mapper) mapAll(ins []*instance) {
+	rows := make([]*row, 0, len(ins))
+	byID := map[string]*row{}
+	for _, in := range ins {
+		r := m.evaluate(in)
+		rows = append(rows, r)
+		byID[strings.ToLower(in.armID)] = r
+	}
+	// Children Resource Graph shows inside their parent.
+	for _, r := range rows {
+		key, joined := joinedChildren[r.in.typ]
+		if !joined {
+			continue
+		}
+		i := strings.LastIndexByte(r.in.armID, '/')
+		j := strings.LastIndexByte(r.in.armID[:max(i, 0)], '/')
+		if j <= 0 {
+			continue
+		}
+		p := byID[strings.ToLower(r.in.armID[:j])]
+		if p == nil || p.props == nil {
+			continue
+		}
+		child := map[string]any{"name": r.in.name[strings.LastIndexByte(r.in.name, '/')+1:], "id": r.in.armID}
+		if r.props != nil {
+			child["properties"] = r.props
+		} else {
+			child["properties"] = r.m["properties"]
+		}
+		if r.in.maybe {
+			p.props[key] = unk // a rule that may or may not be deployed
+			continue
+		}
+		list, _ := p.props[key].([]any)
+		if _, isUnk := p.props[key].(unknown); isUnk {
+			continue
+		}
+		p.props[key] = append(list, child)
+	}
+	out := make([]*resource.Resource, 0, len(rows))
+	byRes := map[*resource.Resource]*row{}
+	for _, r := range rows {
+		res, probs := azure.MapRow(m.f.file, toRow(r.m).(map[string]any))
+		for _, p := range probs {
+			p.Path, p.Line = m.f.file, r.in.start
+			p.Resource = r.in.addr
+			m.f.probs = append(m.f.probs, p)
+		}
+		if res == nil {
+			continue
+		}
+		out = append(out, res)
+		byRes[res] = r
+	}
+	for _, p := range azure.JoinRows(out) {
+		p.Path = m.f.file
+		m.f.probs = append(m.f.probs, p)
+	}
+	m.templateDefaults(out, rows)
+	seen := map[string]int{}
+	for _, res := range out {
+		r := byRes[res]
+		in := r.in
+		addr := in.addr
+		if n := seen[addr]; n > 0 {
+			addr += "#" + strconv.Itoa(n+1)
+		}
+		seen[in.addr]++
+		res.Aliases = append(res.Aliases, in.armID)
+		res.ID = m.f.file + ":" + addr
+		res.Name = in.name
+		res.Source = m.f.file
+		res.Account = strings.ToLower(m.opts.SubscriptionID)
+		if isUnknown(r.m["location"]) && res.Region == "global" {
+			res.Region = ""
+		}
+		res.Location = &resource.Location{File: m.f.file, StartLine: in.start, EndLine: in.end, Address: addr, Calls: in.t.calls}
+		res.Raw = nil
+		m.batch.Resources = append(m.batch.Resources, res)
+		if res.Class == resource.ClassOther {
+			if m.batch.Unsupported == nil {
+				m.batch.Unsupported = map[string]string{}
+			}
+			m.batch.Unsupported[res.ID] = res.Type
+		}
+	}
+}
+
+// evaluate evaluates an instance's fields into a row.
+func (m *mapper) evaluate(in *instance) *row {
+	s, rn := in.s, in.n
+	r := &row{in: in, m: map[string]any{"type": in.typ, "name": in.name}}
+	for _, k := range []string{"location", "kind", "sku", "identity", "tags", "properties", "zones"} {
+		if n := rn.get(k); n != nil {
+			r.m[k] = s.value(n, in.addr, k, k == "properties")
+		}
+	}
+	scopeID := in.t.ctx.scopeID()
+	if sn := rn.get("scope"); sn != nil {
+		if v, ok := s.named().value(sn, in.addr, "scope", false).(string); ok {
+			if strings.HasPrefix(v, "/") {
+				scopeID = strings.TrimSuffix(v, "/")
+			} else if v != "" {
+				scopeID += "/providers/" + v // a symbolic reference in Bicep's output
+			}
+		}
+	}
+	in.armID = scopeID + "/providers/" + resourcePath(in.typ, splitName(in.name))
+	r.m["id"] = in.armID
+	if m.opts.SubscriptionID != "" {
+		r.m["subscriptionId"] = strings.ToLower(m.opts.SubscriptionID)
+	}
+	if in.t.ctx.rg != "" && in.t.ctx.level == scopeResourceGroup && !strings.HasPrefix(in.t.ctx.rg, "{") {
+		r.m["resourceGroup"] = in.t.ctx.rg
+	}
+	switch p := r.m["properties"].(type) {
+	case map[string]any:
+		r.props = p
+	case nil:
+		if _, present := r.m["properties"]; !present {
+			r.props = map[string]any{}
+			r.m["properties"] = r.props
+		}
+	}
+	if r.props != nil {
+		apiDefaults(in.typ, in.api, r.props)
+		if in.typ == azure.TypeRoleAssignment {
+			if _, has := lookup(r.props, "scope"); !has {
+				r.props["scope"] = scopeID
+			}
+		}
+	}
+	return r
+}
+
+// templateDefaults sets what a template that declares no child resource
+// deploys: a SQL server without auditing settings has auditing off; a
+// storage account without a blob service has blob versioning and soft
+// delete off (the API's defaults).
+func (m *mapper) templateDefaults(out []*resource.Resource, rows []*row) {
+	children := map[string]bool{} // parent ARM ID + "|" + child type
+	for _, r := range rows {
+		for _, c := range []struct{ typ, seg string }{
+			{azure.TypeSQLAuditing, "/auditingSettings/"}, {azure.TypeBlobService, "/blobServices/"},
+		} {
+			if r.in.typ == c.typ {
+				l := strings.ToLower(r.in.armID)
+				if i := strings.LastIndex(l, strings.ToLower(c.seg)); i > 0 {
+					children[l[:i]+"|"+c.typ] = true
+				}
+			}
+		}
+	}
+	for _, res := range out {
+		l := strings.ToLower(res.ID) // still the ARM ID here
+		switch {
+		case res.Type == azure.TypeSQLServer && res.Facts.Database != nil && !children[l+"|"+azure.TypeSQLAuditing]:
+			if res.Facts.Database.AuditingEnabled == nil {
+				res.Facts.Database.AuditingEnabled = resource.Bool(false)
+			}
+		case res.Type == azure.TypeStorageAccount && res.Facts.Storage != nil && !children[l+"|"+azure.TypeBlobService]:
+			s := res.Facts.Storage
+			if s.Versioning == nil {
+				s.Versioning = resource.Bool(false)
+			}
+			if s.DeleteProtection == nil {
+				s.DeleteProtection = resource.Bool(false)
+			}
+		}
+	}
+}
