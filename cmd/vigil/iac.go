@@ -55,7 +55,7 @@ func (f iacFlags) readerOptions() (iac.ReaderOptions, error) {
 	var o iac.ReaderOptions
 	params := map[string]any{}
 	for _, p := range f.paramFiles {
-		ps, err := iac.LoadParameters(p)
+		ps, _, err := iac.LoadParameters(p)
 		if err != nil {
 			return o, err
 		}

@@ -1,6 +1,7 @@
 package iac
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -13,21 +14,30 @@ import (
 // configuration file ({"Parameters": {k: v}}) or an ARM parameters file
 // ({"parameters": {k: {"value": v}}}). Lists become comma-separated
 // (CloudFormation's CommaDelimitedList), other non-strings their JSON.
-func LoadParameters(name string) (map[string]any, error) {
+// arm says the file is an ARM parameters file.
+func LoadParameters(name string) (ps map[string]any, arm bool, err error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
-		return nil, fmt.Errorf("parameters: %w", err)
+		return nil, false, fmt.Errorf("parameters: %w", err)
 	}
-	out, err := ParseParameters(data)
+	ps, arm, err = ParseParameters(data)
 	if err != nil {
-		return nil, fmt.Errorf("parameters %s: %w", name, err)
+		return nil, false, fmt.Errorf("parameters %s: %w", name, err)
 	}
-	return out, nil
+	return ps, arm, nil
 }
 
 // ParseParameters reads a parameters file's content (see LoadParameters);
 // values keep their JSON type (string, float64, bool, []any, map).
-func ParseParameters(data []byte) (map[string]any, error) {
+func ParseParameters(data []byte) (ps map[string]any, arm bool, err error) {
+	ps, err = parseParameters(data)
+	if err != nil {
+		return nil, false, err
+	}
+	return ps, !bytes.HasPrefix(bytes.TrimSpace(data), []byte("[")) && !bytes.Contains(data, []byte(`"Parameters"`)), nil
+}
+
+func parseParameters(data []byte) (map[string]any, error) {
 	var doc any
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, err

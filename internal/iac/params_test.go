@@ -9,18 +9,19 @@ func TestParseParameters(t *testing.T) {
 	for _, c := range []struct {
 		name, doc string
 		want      map[string]string
+		arm       bool
 	}{
 		{"aws cli", `[{"ParameterKey": "Env", "ParameterValue": "prod"}, {"ParameterKey": "Public", "ParameterValue": "true"}]`,
-			map[string]string{"Env": "prod", "Public": "true"}},
+			map[string]string{"Env": "prod", "Public": "true"}, false},
 		{"cfn configuration", `{"Parameters": {"Env": "prod", "Subnets": ["a", "b"], "Size": 3}}`,
-			map[string]string{"Env": "prod", "Subnets": "a,b", "Size": "3"}},
+			map[string]string{"Env": "prod", "Subnets": "a,b", "Size": "3"}, false},
 		{"arm", `{"$schema": "x", "contentVersion": "1.0.0.0", "parameters": {"allowBlobPublicAccess": {"value": true},
 			"secret": {"reference": {"keyVault": {"id": "kv"}, "secretName": "s"}}}}`,
-			map[string]string{"allowBlobPublicAccess": "true"}},
+			map[string]string{"allowBlobPublicAccess": "true"}, true},
 	} {
-		ps, err := ParseParameters([]byte(c.doc))
-		if err != nil {
-			t.Errorf("%s: %v", c.name, err)
+		ps, arm, err := ParseParameters([]byte(c.doc))
+		if err != nil || arm != c.arm {
+			t.Errorf("%s: arm %v, %v", c.name, arm, err)
 			continue
 		}
 		if got := StringParameters(ps); !maps.Equal(got, c.want) {
@@ -28,7 +29,7 @@ func TestParseParameters(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{`{"a": 1}`, `[{"x": 1}]`, `{"parameters": {"a": 1}}`, `not json`} {
-		if _, err := ParseParameters([]byte(bad)); err == nil {
+		if _, _, err := ParseParameters([]byte(bad)); err == nil {
 			t.Errorf("%s: accepted", bad)
 		}
 	}
