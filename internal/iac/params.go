@@ -1,7 +1,6 @@
 package iac
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -30,18 +29,23 @@ func LoadParameters(name string) (ps map[string]any, arm bool, err error) {
 // ParseParameters reads a parameters file's content (see LoadParameters);
 // values keep their JSON type (string, float64, bool, []any, map).
 func ParseParameters(data []byte) (ps map[string]any, arm bool, err error) {
-	ps, err = parseParameters(data)
+	var doc any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, false, err
+	}
+	if m, ok := doc.(map[string]any); ok {
+		_, cfn := m["Parameters"].(map[string]any)
+		_, arm = m["parameters"].(map[string]any)
+		arm = arm && !cfn
+	}
+	ps, err = parseParameters(doc)
 	if err != nil {
 		return nil, false, err
 	}
-	return ps, !bytes.HasPrefix(bytes.TrimSpace(data), []byte("[")) && !bytes.Contains(data, []byte(`"Parameters"`)), nil
+	return ps, arm, nil
 }
 
-func parseParameters(data []byte) (map[string]any, error) {
-	var doc any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, err
-	}
+func parseParameters(doc any) (map[string]any, error) {
 	out := map[string]any{}
 	switch d := doc.(type) {
 	case []any:
