@@ -51,6 +51,10 @@ type KubernetesWorkload struct {
 	RunAsNonRootUnset []string `json:"run_as_non_root_unset,omitempty"`
 	// RunAsRootUser: containers whose effective runAsUser is 0.
 	RunAsRootUser []string `json:"run_as_root_user,omitempty"`
+	// LowUID / LowGID: containers whose effective runAsUser / runAsGroup
+	// is unset or at most 10000, the range host users and groups use.
+	LowUID []string `json:"low_uid,omitempty"`
+	LowGID []string `json:"low_gid,omitempty"`
 	// CapabilitiesAdded: each capability a container adds (upper case,
 	// without CAP_).
 	CapabilitiesAdded []KubernetesCapability `json:"capabilities_added,omitempty"`

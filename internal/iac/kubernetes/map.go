@@ -268,13 +268,14 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 		hostProcess, privileged, escalation, nonRoot, rootUser, notDropAll, writable collect[string]
 		selinux, procMount, noCPULim, noMemLim, noCPUReq, noMemReq, noLive, noReady  collect[string]
 		envSecrets                                                                   collect[string]
+		lowUID, lowGID                                                               collect[string]
 		capsAdded                                                                    collect[resource.KubernetesCapability]
 		hostPorts                                                                    collect[resource.KubernetesPort]
 		seccomp, apparmor                                                            collect[resource.KubernetesProfile]
 	)
 	unknownAll := func() {
 		for _, c := range []*collect[string]{&hostProcess, &privileged, &escalation, &nonRoot, &rootUser, &notDropAll, &writable,
-			&selinux, &procMount, &noCPULim, &noMemLim, &noCPUReq, &noMemReq, &noLive, &noReady, &envSecrets} {
+			&selinux, &procMount, &noCPULim, &noMemLim, &noCPUReq, &noMemReq, &noLive, &noReady, &envSecrets, &lowUID, &lowGID} {
 			c.unknown = true
 		}
 		capsAdded.unknown, hostPorts.unknown, seccomp.unknown, apparmor.unknown = true, true, true, true
@@ -382,18 +383,36 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 			notSet(&escalation, "allowPrivilegeEscalation", false, false)
 			notSet(&nonRoot, "runAsNonRoot", true, true)
 			notSet(&writable, "readOnlyRootFilesystem", true, false)
-			if v, known := effective("runAsUser"); !known {
-				rootUser.unknown = true
-			} else {
+			// runAsUser 0 is root; an ID unset or at most 10000 may
+			// collide with the node's own users and groups.
+			for _, id := range []struct {
+				key       string
+				root, low *collect[string]
+			}{{"runAsUser", &rootUser, &lowUID}, {"runAsGroup", nil, &lowGID}} {
+				v, known := effective(id.key)
+				if !known {
+					id.low.unknown = true
+					if id.root != nil {
+						id.root.unknown = true
+					}
+					continue
+				}
 				switch u := v.(type) {
 				case nil:
+					id.low.add(name)
 				case int64:
-					if u == 0 {
-						rootUser.add(name)
+					if u == 0 && id.root != nil {
+						id.root.add(name)
+					}
+					if u <= 10000 {
+						id.low.add(name)
 					}
 				default:
-					m.problem(scp+".runAsUser", "is "+kindOf(v)+", want a number")
-					rootUser.unknown = true
+					m.problem(scp+"."+id.key, "is "+kindOf(v)+", want a number")
+					id.low.unknown = true
+					if id.root != nil {
+						id.root.unknown = true
+					}
 				}
 			}
 			if v, known := effective("windowsOptions"); !known {
@@ -524,6 +543,7 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 	w.NoCPULimit, w.NoMemoryLimit, w.NoCPURequest, w.NoMemoryRequest = noCPULim.result(), noMemLim.result(), noCPUReq.result(), noMemReq.result()
 	w.NoLivenessProbe, w.NoReadinessProbe = noLive.result(), noReady.result()
 	w.EnvironmentSecrets = envSecrets.result()
+	w.LowUID, w.LowGID = lowUID.result(), lowGID.result()
 	return w
 }
 
