@@ -85,6 +85,38 @@ Resources:
       RepositoryName: repo
       ImageTagMutability: IMMUTABLE
       ImageScanningConfiguration: {ScanOnPush: true}
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: fn
+      Runtime: python3.12
+      Role: arn:aws:iam::111122223333:role/fn
+      Environment: {Variables: {API_TOKEN: x, STAGE: prod}}
+      TracingConfig: {Mode: Active}
+      VpcConfig: {SubnetIds: [subnet-1], SecurityGroupIds: [sg-1]}
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: q
+      KmsMasterKeyId: alias/aws/sqs
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: t
+      KmsMasterKeyId: alias/topic
+  Cluster:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Name: k
+      Version: "1.30"
+      RoleArn: arn:aws:iam::111122223333:role/eks
+      ResourcesVpcConfig: {SubnetIds: [subnet-1], EndpointPublicAccess: true, PublicAccessCidrs: [10.0.0.0/8]}
+      Logging: {ClusterLogging: {EnabledTypes: [{Type: api}]}}
+      EncryptionConfig: [{Resources: [secrets], Provider: {KeyArn: arn:aws:kms:eu-west-1:111122223333:key/k}}]
+  Lb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Scheme: internal
 `
 	items := []any{
 		configItem("AWS::S3::Bucket", "data", map[string]any{"name": "data"}, map[string]any{
@@ -111,6 +143,16 @@ Resources:
 			"kmsKeyId": "alias/trail", "s3BucketName": "logs", "isLogging": true}, nil),
 		configItem("AWS::ECR::Repository", "repo", map[string]any{"RepositoryName": "repo", "ImageTagMutability": "IMMUTABLE",
 			"ImageScanningConfiguration": map[string]any{"ScanOnPush": true}}, nil),
+		configItem("AWS::Lambda::Function", "fn", map[string]any{"functionName": "fn", "runtime": "python3.12",
+			"role": "arn:aws:iam::111122223333:role/fn", "environment": map[string]any{"variables": map[string]any{"API_TOKEN": "x", "STAGE": "prod"}},
+			"tracingConfig": map[string]any{"mode": "Active"}, "vpcConfig": map[string]any{"subnetIds": []any{"subnet-1"}}}, nil),
+		configItem("AWS::SQS::Queue", "q", map[string]any{"QueueName": "q", "KmsMasterKeyId": "alias/aws/sqs"}, nil),
+		configItem("AWS::SNS::Topic", "t", map[string]any{"KmsMasterKeyId": "alias/topic"}, nil),
+		configItem("AWS::EKS::Cluster", "k", map[string]any{"Version": "1.30", "RoleArn": "arn:aws:iam::111122223333:role/eks",
+			"ResourcesVpcConfig": map[string]any{"EndpointPublicAccess": true, "PublicAccessCidrs": []any{"10.0.0.0/8"}},
+			"Logging":            map[string]any{"ClusterLogging": map[string]any{"EnabledTypes": []any{map[string]any{"Type": "api"}}}},
+			"EncryptionConfig":   []any{map[string]any{"Resources": []any{"secrets"}, "Provider": map[string]any{"KeyArn": "arn:aws:kms:eu-west-1:111122223333:key/k"}}}}, nil),
+		configItem("AWS::ElasticLoadBalancingV2::LoadBalancer", "lb", map[string]any{"scheme": "internal"}, nil),
 	}
 	dir := t.TempDir()
 	data, _ := json.Marshal(map[string]any{"configurationItems": items})
@@ -169,7 +211,7 @@ Resources:
 			t.Errorf("%s facts differ:\n template %s\n live     %s", r.Type, got, want)
 		}
 	}
-	if compared != 6 {
+	if compared != 11 {
 		t.Errorf("compared %d resources", compared)
 	}
 }
