@@ -53,23 +53,31 @@ IaC input, or a file could not be read or parsed (the rest of the tree is still 
 
 func (f iacFlags) readerOptions() (iac.ReaderOptions, error) {
 	var o iac.ReaderOptions
-	params := map[string]any{}
+	cfn := map[string]any{}
 	for _, p := range f.paramFiles {
-		ps, _, err := iac.LoadParameters(p)
+		ps, arm, err := iac.LoadParameters(p)
 		if err != nil {
 			return o, err
 		}
-		maps.Copy(params, ps)
+		if arm {
+			o.ARM.ParameterFiles = append(o.ARM.ParameterFiles, p)
+			continue
+		}
+		maps.Copy(cfn, ps)
 	}
 	for _, kv := range f.params {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || k == "" {
 			return o, fmt.Errorf("--parameter %q: want NAME=VALUE", kv)
 		}
-		params[k] = v
+		cfn[k] = v
+		if o.ARM.Parameters == nil {
+			o.ARM.Parameters = map[string]string{}
+		}
+		o.ARM.Parameters[k] = v
 	}
-	if len(params) > 0 {
-		o.CloudFormation.Parameters = iac.StringParameters(params)
+	if len(cfn) > 0 {
+		o.CloudFormation.Parameters = iac.StringParameters(cfn)
 	}
 	o.Helm.ValuesFiles, o.Helm.Set = f.values, f.set
 	return o, nil

@@ -1,6 +1,7 @@
 package iac
 
 import (
+	"github.com/vigil-sec/vigil/internal/iac/arm"
 	"github.com/vigil-sec/vigil/internal/iac/cloudformation"
 	"github.com/vigil-sec/vigil/internal/iac/helm"
 	"github.com/vigil-sec/vigil/internal/iac/kubernetes"
@@ -10,6 +11,7 @@ import (
 // ReaderOptions are the built-in readers' own options.
 type ReaderOptions struct {
 	CloudFormation cloudformation.Options
+	ARM            arm.Options
 	Kubernetes     kubernetes.Options
 	Helm           helm.Options
 }
@@ -21,6 +23,9 @@ func Builtin(o ReaderOptions) []Reader {
 	return []Reader{
 		{Name: "cloudformation", Detect: cloudformation.Detect, New: func(root string, files []string) source.Source {
 			return cloudformation.New(root, files, o.CloudFormation)
+		}},
+		{Name: "arm", Detect: arm.Detect, New: func(root string, files []string) source.Source {
+			return arm.New(root, files, o.ARM)
 		}},
 		{Name: "kubernetes", Detect: kubernetes.Detect, New: func(root string, files []string) source.Source {
 			return kubernetes.New(root, files, o.Kubernetes)
