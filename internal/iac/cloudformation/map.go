@@ -111,7 +111,9 @@ func s3Bucket(m *mapper, r *res, out *resource.Resource) {
 	// The bucket policy (AWS::S3::BucketPolicy of the template).
 	policyPublic, transport := boolp(false), boolp(false)
 	for _, a := range m.attachedTo(r.id(), "AWS::S3::BucketPolicy") {
+		done := m.on(a)
 		pol := m.policyAt(a.p, "PolicyDocument")
+		done()
 		policyPublic = or3(policyPublic, maybe(a, pol.public(), boolp(false)))
 		transport = or3(transport, maybe(a, pol.secureTransport(), boolp(false)))
 	}
@@ -259,7 +261,9 @@ func securityGroup(m *mapper, r *res, out *resource.Resource) {
 			rules = append(rules, rule)
 		}
 		for _, a := range m.attachedTo(r.id(), typ) {
+			done := m.on(a)
 			rule, ok := m.netRule(dir, a.p)
+			done()
 			known = known && ok && !a.maybe
 			rules = append(rules, rule)
 		}
@@ -605,10 +609,9 @@ func (m *mapper) inlinePolicies(r *res) (docs []resource.NamedPolicy, names []st
 		if name == "" {
 			name = a.id()
 		}
-		cur := m.cur
-		m.cur = a
+		done := m.on(a)
 		pol := m.policyAt(a.p, "PolicyDocument")
-		m.cur = cur
+		done()
 		add(name, pol, a)
 	}
 	return docs, names, admin
@@ -885,7 +888,9 @@ func lambda(m *mapper, r *res, out *resource.Resource) {
 	// Who may invoke it: Lambda permissions and function URLs of the template.
 	public := boolp(false)
 	for _, a := range m.attachedTo(r.id(), "AWS::Lambda::Permission") {
+		done := m.on(a)
 		pr, pst := m.str(a.p, "Principal")
+		done()
 		var pub *bool
 		switch {
 		case pst != ok:
@@ -902,7 +907,9 @@ func lambda(m *mapper, r *res, out *resource.Resource) {
 	}
 	urls := m.attachedTo(r.id(), "AWS::Lambda::Url")
 	for _, a := range urls {
+		done := m.on(a)
 		auth, st := m.str(a.p, "AuthType")
+		done()
 		var pub *bool
 		if st == ok {
 			pub = boolp(auth == "NONE")
@@ -1146,10 +1153,9 @@ func queueOrTopic(m *mapper, r *res, out *resource.Resource, kind, policyType st
 	}
 	public := boolp(false)
 	for _, a := range m.attachedTo(r.id(), policyType) {
-		cur := m.cur
-		m.cur = a
+		done := m.on(a)
 		pol := m.policyAt(a.p, "PolicyDocument")
-		m.cur = cur
+		done()
 		public = or3(public, maybe(a, pol.public(), boolp(false)))
 	}
 	q.PublicPolicy = public
@@ -1177,20 +1183,21 @@ func secret(m *mapper, r *res, out *resource.Resource) {
 	}
 	rotation := boolp(false)
 	for _, a := range m.attachedTo(r.id(), "AWS::SecretsManager::RotationSchedule") {
+		done := m.on(a)
 		rotation = or3(rotation, maybe(a, boolp(true), boolp(false)))
 		if days := m.integer(a.p, nil, "RotationRules", "AutomaticallyAfterDays"); days != nil {
 			s.RotationPeriodDays = days
 		} else if expr, st := m.str(a.p, "RotationRules", "ScheduleExpression"); st == ok {
 			s.RotationPeriodDays = rateDays(expr)
 		}
+		done()
 	}
 	s.RotationEnabled = rotation
 	public := boolp(false)
 	for _, a := range m.attachedTo(r.id(), "AWS::SecretsManager::ResourcePolicy") {
-		cur := m.cur
-		m.cur = a
+		done := m.on(a)
 		pol := m.policyAt(a.p, "ResourcePolicy")
-		m.cur = cur
+		done()
 		public = or3(public, maybe(a, pol.public(), boolp(false)))
 	}
 	s.PublicAccess = public
@@ -1463,6 +1470,7 @@ func restAPI(m *mapper, r *res, out *resource.Resource) {
 		if v, _ := meth.p["HttpMethod"].(string); strings.EqualFold(v, "OPTIONS") {
 			continue
 		}
+		done := m.on(meth)
 		var need *bool
 		switch t, st := m.str(meth.p, "AuthorizationType"); st {
 		case ok:
@@ -1475,6 +1483,7 @@ func restAPI(m *mapper, r *res, out *resource.Resource) {
 				need = boolp(true)
 			}
 		}
+		done()
 		auth = append(auth, maybe(meth, need, boolp(true)))
 	}
 	if len(auth) > 0 {
@@ -1515,4 +1524,12 @@ func samAPI(m *mapper, r *res, a *resource.APIGateway) {
 		need = m.boolean(p, boolp(false), "Auth", "ApiKeyRequired")
 	}
 	a.AuthRequired = need
+}
+
+// on makes problems found until done is called name a (an attachment
+// read for the resource being mapped).
+func (m *mapper) on(a *res) (done func()) {
+	cur := m.cur
+	m.cur = a
+	return func() { m.cur = cur }
 }
