@@ -266,3 +266,24 @@ func TestDuplicateResource(t *testing.T) {
 		t.Errorf("%+v", b)
 	}
 }
+
+// A problem in a split resource names it and its line, not the resource
+// it is joined onto.
+func TestProblemInAttachment(t *testing.T) {
+	b := readString(t, "t.yaml", `Resources:
+  B:
+    Type: AWS::S3::Bucket
+  P:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref B
+      PolicyDocument: {Statement: 42}
+`, Options{})
+	if len(b.Problems) != 1 || b.Problems[0].Resource != "t.yaml:P" || b.Problems[0].Line != 8 || b.Problems[0].Field != "PolicyDocument" {
+		t.Errorf("%+v", b.Problems)
+	}
+	// The policy did not parse: what it decides is unknown, not false.
+	if s := b.Resources[0].Facts.Storage; s.SecureTransportOnly != nil {
+		t.Errorf("secure transport decided from a policy that does not parse: %v", *s.SecureTransportOnly)
+	}
+}
