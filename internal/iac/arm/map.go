@@ -139,6 +139,9 @@ func (m *mapper) evaluate(in *instance) *row {
 		}
 	}
 	in.armID = scopeID + "/providers/" + resourcePath(in.typ, splitName(in.name))
+	if in.typ == azure.TypeResourceGroup {
+		in.armID = in.t.ctx.subID() + "/resourceGroups/" + in.name
+	}
 	r.m["id"] = in.armID
 	if m.opts.SubscriptionID != "" {
 		r.m["subscriptionId"] = strings.ToLower(m.opts.SubscriptionID)

@@ -139,6 +139,9 @@ func (c *collector) instance(t *template, s *scope, sym string, rn *jnode, paren
 		name = parent.name + "/" + name
 	}
 	in.typ, in.name = azure.CanonicalType(typ), name
+	if strings.EqualFold(typ, "Microsoft.Resources/resourceGroups") {
+		in.typ = azure.TypeResourceGroup // as Resource Graph names it
+	}
 	if av := rn.get("apiVersion"); av != nil && av.kind == jString {
 		in.api = av.str
 	}
