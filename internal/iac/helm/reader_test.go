@@ -1,7 +1,9 @@
 package helm
 
 import (
+	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"flag"
@@ -271,6 +273,56 @@ func TestRenderedLines(t *testing.T) {
 		if fmt.Sprint(got) != fmt.Sprint(c.want) {
 			t.Errorf("%s: lines %v, want %v (problems %v)", c.name, got, c.want, batch.Problems)
 		}
+	}
+}
+
+// TestPackagedSubchart: a subchart vendored as charts/<name>-<version>.tgz
+// renders with its parent; its objects are located at the archive, with
+// no line (its templates are not files of the tree).
+func TestPackagedSubchart(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n    repository: https://charts.example.com\n")
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	for name, text := range map[string]string{
+		"sub/Chart.yaml":         "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+		"sub/templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-sub\nspec:\n  hostPID: true\n  containers:\n    - name: c\n      image: busybox:1.36\n",
+	} {
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(text)), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write([]byte(text)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := gz.Close(); err != nil {
+		t.Fatal(err)
+	}
+	write("app/charts/sub-0.1.0.tgz", buf.String())
+	var bs []source.Batch
+	if err := New(dir, []string{"app/Chart.yaml"}, Options{}).Read(context.Background(), func(b source.Batch) error {
+		bs = append(bs, b)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rs := byID(bs)
+	pod := rs["app/charts/sub-0.1.0.tgz:Pod//release-sub"]
+	if len(bs) != 1 || len(bs[0].Problems) > 0 || pod == nil || pod.Location.StartLine != 0 || !*pod.Facts.Workload.HostPID {
+		t.Errorf("packaged subchart: problems %v, pod %+v (IDs %v)", bs[0].Problems, pod, keys(rs))
 	}
 }
 
