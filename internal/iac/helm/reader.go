@@ -212,6 +212,10 @@ func (r *reader) chart(ctx context.Context, dir string, vals map[string]any, bat
 			text = strings.ReplaceAll(text, unknownNamespace, "")
 		}
 		file, src := r.templateFile(dir, name, k)
+		if len(text) > kubernetes.DefaultMaxFileBytes {
+			batch.Problems = append(batch.Problems, source.Problem{Path: file, Err: fmt.Sprintf("renders %d MiB, more than a manifest is read (%d MiB); not read", len(text)>>20, kubernetes.DefaultMaxFileBytes>>20)})
+			continue
+		}
 		readRendered(b, file, src, []byte(text), r.opts.Namespace, batch)
 	}
 	batch.Resources = append(batch.Resources, b.Namespaces()...)
