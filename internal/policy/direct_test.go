@@ -149,7 +149,7 @@ func TestDirectMatchesOPAOnRuleTests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := parseSources(ctx, []Source{src})
+	files, err := parseSources(ctx, []Source{src}, true)
 	if err != nil {
 		t.Fatal(err)
 	}

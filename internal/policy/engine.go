@@ -46,7 +46,7 @@ func withoutDirect() Option { return func(e *Engine) { e.noDirect = true } }
 
 // New parses, validates and compiles the rules of all sources once.
 func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
-	files, err := parseSources(ctx, srcs)
+	files, err := parseSources(ctx, srcs, false)
 	if err != nil {
 		return nil, err
 	}

@@ -34,9 +34,9 @@ type parsedFile struct {
 
 var parserOpts = ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1}
 
-// parseSources parses every .rego file of the sources. Test files are
-// returned too (marked), so `vigil rules test` and the engine share parsing.
-func parseSources(ctx context.Context, srcs []Source) ([]parsedFile, error) {
+// parseSources parses every .rego file of the sources; test files
+// (*_test.rego) only with tests, returned marked (`vigil rules test`).
+func parseSources(ctx context.Context, srcs []Source, tests bool) ([]parsedFile, error) {
 	var out []parsedFile
 	var errs []error
 	for _, s := range srcs {
@@ -47,7 +47,7 @@ func parseSources(ctx context.Context, srcs []Source) ([]parsedFile, error) {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			if d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			if d.IsDir() || !strings.HasSuffix(p, ".rego") || (!tests && strings.HasSuffix(p, "_test.rego")) {
 				return nil
 			}
 			data, err := fs.ReadFile(s.FS, p)

@@ -111,7 +111,7 @@ const (
 // vigil.lib.* helpers) is available to the tests; test files of built-in
 // sources run only when withBuiltinTests is set.
 func RunTests(ctx context.Context, srcs []Source, withBuiltinTests bool) (*TestReport, error) {
-	files, err := parseSources(ctx, srcs)
+	files, err := parseSources(ctx, srcs, true)
 	if err != nil {
 		return nil, err
 	}
