@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/source"
 )
 
@@ -285,5 +286,30 @@ func TestProblemInAttachment(t *testing.T) {
 	// The policy did not parse: what it decides is unknown, not false.
 	if s := b.Resources[0].Facts.Storage; s.SecureTransportOnly != nil {
 		t.Errorf("secure transport decided from a policy that does not parse: %v", *s.SecureTransportOnly)
+	}
+}
+
+func TestIntrinsicProperties(t *testing.T) {
+	tmpl := `Parameters:
+  Env: {Type: String, Default: prod}
+  Other: {Type: String}
+Conditions:
+  Prod: !Equals [!Ref Env, prod]
+  Unknown: !Equals [!Ref Other, x]
+Resources:
+  A:
+    Type: AWS::S3::Bucket
+    Properties: !If [Prod, {VersioningConfiguration: {Status: Enabled}}, {}]
+  B:
+    Type: AWS::S3::Bucket
+    Properties: !If [Unknown, {VersioningConfiguration: {Status: Enabled}}, {}]
+`
+	b := readString(t, "t.yaml", tmpl, Options{})
+	if len(b.Resources) != 2 || b.Resources[0].Facts.Storage.Versioning == nil || !*b.Resources[0].Facts.Storage.Versioning {
+		t.Fatalf("resources %+v", b.Resources)
+	}
+	// B's facts are all unknown: not the defaults of a bucket without properties.
+	if s := *b.Resources[1].Facts.Storage; s != (resource.ObjectStorage{}) || !problemsContain(b, "known only at deploy time") {
+		t.Errorf("B: %+v %+v", s, b.Problems)
 	}
 }

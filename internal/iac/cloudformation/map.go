@@ -339,8 +339,11 @@ func instance(m *mapper, r *res, out *resource.Resource) {
 	for _, v := range m.list2(p, "Volumes") {
 		m.relate(out, resource.RelUsesDisk, v["VolumeId"])
 	}
-	// IMDSv2 through the launch template the instance uses.
-	if lt := m.targets(look1(p, "LaunchTemplate", "LaunchTemplateId"), "AWS::EC2::LaunchTemplate"); len(lt) == 1 {
+	// IMDSv2: the instance's metadata options, or those of the launch
+	// template it uses; without either the AMI decides (unknown).
+	if tok, st := m.str(p, "MetadataOptions", "HttpTokens"); st == ok {
+		c.MetadataV2Required = boolp(tok == "required")
+	} else if lt := m.targets(look1(p, "LaunchTemplate", "LaunchTemplateId"), "AWS::EC2::LaunchTemplate"); len(lt) == 1 {
 		if t := m.byID[lt[0]]; t != nil {
 			if tok, st := m.str(t.p, "LaunchTemplateData", "MetadataOptions", "HttpTokens"); st == ok {
 				c.MetadataV2Required = boolp(tok == "required")

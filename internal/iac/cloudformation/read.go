@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -22,6 +23,8 @@ type res struct {
 	out *resource.Resource
 	// joined is true once another resource took it in.
 	joined bool
+	// opaque: its properties are known only at deploy time.
+	opaque bool
 }
 
 func (r *res) id() string  { return r.raw.id }
@@ -76,6 +79,24 @@ func Read(file string, data []byte, opts Options, batch *source.Batch) {
 			r.maybe = c == triUnknown
 		}
 		props := raw.props
+		if isIntrinsic(props) {
+			// Properties: !If [...]: the whole mapping is chosen at deploy.
+			v := e.eval(props, 0)
+			for _, msg := range e.drain() {
+				m.probs = append(m.probs, source.Problem{Path: file, Line: raw.start, Resource: m.rid(raw.id), Field: "Properties", Err: msg})
+			}
+			switch pv := v.(type) {
+			case map[string]any:
+				props = pv
+			case *unknown:
+				m.probs = append(m.probs, source.Problem{Path: file, Line: raw.start, Resource: m.rid(raw.id), Field: "Properties",
+					Err: "the properties are known only at deploy time; the resource's facts are unknown"})
+				r.opaque = true
+				props = nil
+			default:
+				props = nil
+			}
+		}
 		if raw.typ == "AWS::Serverless::Function" {
 			props = withGlobals(props, t.globals)
 		}
@@ -118,6 +139,10 @@ func Read(file string, data []byte, opts Options, batch *source.Batch) {
 		m.cur = r
 		r.out = m.newResource(r, f.class)
 		f.fill(m, r, r.out)
+		if r.opaque {
+			blank(&r.out.Facts)
+			r.out.Relationships = nil
+		}
 	}
 	for _, r := range m.all {
 		switch {
@@ -354,4 +379,23 @@ func (m *mapper) ofType(types ...string) []*res {
 		out = append(out, m.types[t]...)
 	}
 	return out
+}
+
+// blank forgets every fact of a resource whose properties are unknown,
+// keeping what its type alone says (the kind of identity, queue or policy).
+func blank(f *resource.Facts) {
+	v := reflect.ValueOf(f).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		fld := v.Field(i)
+		if fld.Kind() != reflect.Pointer || fld.IsNil() {
+			continue
+		}
+		keep := reflect.New(fld.Type().Elem())
+		for _, name := range []string{"Kind", "Managed"} {
+			if k := fld.Elem().FieldByName(name); k.IsValid() {
+				keep.Elem().FieldByName(name).Set(k)
+			}
+		}
+		fld.Set(keep)
+	}
 }
