@@ -283,6 +283,11 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 	if !pscOK {
 		unknownAll()
 	}
+	if l, isList := spec["containers"].([]any); spec["containers"] == nil || isList && len(l) == 0 {
+		// Not a valid pod: nothing is known of what would run.
+		m.problem(sp+".containers", "the pod spec has no containers")
+		unknownAll()
+	}
 	// Pod-level settings containers inherit.
 	podSELinux, _, _ := get[map[string]any](m, psc, "seLinuxOptions", sp+".securityContext.seLinuxOptions")
 	if podSELinux != nil && customSELinux(podSELinux) {

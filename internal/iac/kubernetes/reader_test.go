@@ -168,6 +168,21 @@ func TestNamespaceOption(t *testing.T) {
 	}
 }
 
+// TestNoContainers: a pod spec without containers (a Helm value that
+// rendered nothing) leaves the container facts unknown, with a problem.
+func TestNoContainers(t *testing.T) {
+	b := NewBuilder()
+	var batch source.Batch
+	b.AddFile("p.yaml", []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      hostPID: true\n      containers: []\n"), &batch)
+	if len(batch.Resources) != 1 || len(batch.Problems) != 1 || !strings.Contains(batch.Problems[0].Error(), "spec.template.spec.containers: the pod spec has no containers") {
+		t.Fatalf("resources %d, problems %v", len(batch.Resources), batch.Problems)
+	}
+	w := batch.Resources[0].Facts.Workload
+	if w.Privileged != nil || w.RunAsNonRootUnset != nil || w.HostPID == nil || !*w.HostPID {
+		t.Errorf("facts %+v: container facts must be unknown, pod facts known", w)
+	}
+}
+
 func TestDetect(t *testing.T) {
 	for _, c := range []struct {
 		path, head string
