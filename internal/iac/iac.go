@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/scan"
@@ -129,11 +130,7 @@ func Scan(ctx context.Context, e *policy.Engine, o Options) (*Result, error) {
 		rep.Summary.Suppressions.File = f
 	}
 	res.Warnings = append(res.Warnings, ig.warnings(e.Rules())...)
-	if sup := rep.Summary.Suppressions; sup != nil {
-		for _, u := range sup.Expired {
-			res.Warnings = append(res.Warnings, u.Message)
-		}
-	}
+	res.Warnings = append(res.Warnings, expired(set, rep.GeneratedAt)...)
 	// SARIF locates results by a path relative to the working directory
 	// (the repository root in CI) when the scanned root is under it.
 	prefix := ""
@@ -197,4 +194,22 @@ func dispatch(ctx context.Context, t *Tree, readers []Reader) (files [][]string,
 		}
 	}
 	return files, unrec, warns, nil
+}
+
+// expired warns of the suppressions (ignore comments and file entries)
+// that expired: they no longer mute anything.
+func expired(set *suppress.Set, now time.Time) []string {
+	var out []string
+	for _, e := range set.Entries {
+		if !e.Expired(now) {
+			continue
+		}
+		where := e.Origin
+		if where == "" {
+			where = fmt.Sprintf("%s:%d", set.File, e.Line)
+		}
+		out = append(out, fmt.Sprintf("%s: the suppression of %s on %s expired on %s: it no longer mutes (findings are active again)",
+			where, e.Rule, e.Resource, e.ExpiresString()))
+	}
+	return out
 }

@@ -58,6 +58,10 @@ func TestSuppressions(t *testing.T) {
   resource: "main.vtf:bucket.logs"
   reason: partner reads the logs anonymously
   expires: 2099-01-01
+- rule: storage-public-access
+  resource: "main.vtf:bucket.typo"
+  reason: was a test bucket
+  expires: 2021-01-01
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +108,8 @@ func TestSuppressions(t *testing.T) {
 		"main.vtf:8: no rule is named no-such-rule",                      // naming no rule
 		"main.vtf:10: vigil:ignore storage-public-access: has no reason", // no reason
 		"main.vtf:15: vigil:ignore storage-public-access: not on or directly above a resource",
-		"inline at main.vtf:7) expired on 2020-01-01", // expired
+		"main.vtf:7: the suppression of storage-public-access on bucket.old expired on 2020-01-01",                    // expired inline
+		"suppressions.yaml:6: the suppression of storage-public-access on main.vtf:bucket.typo expired on 2021-01-01", // expired in the file
 	}
 	for _, w := range want {
 		if !slices.ContainsFunc(res.Warnings, func(s string) bool { return strings.Contains(s, w) }) {
@@ -115,7 +120,7 @@ func TestSuppressions(t *testing.T) {
 	if sup == nil || sup.File != "suppressions.yaml and inline ignores" {
 		t.Fatalf("suppression report: %+v", sup)
 	}
-	if len(sup.Muted) != 3 || len(sup.Expired) != 1 || sup.Expired[0].Line != 7 {
+	if len(sup.Muted) != 3 || len(sup.Expired) != 2 {
 		t.Errorf("muted %d, expired %+v", len(sup.Muted), sup.Expired)
 	}
 	if res.Report.Summary.Suppressed != 3 {
