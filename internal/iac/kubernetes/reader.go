@@ -21,9 +21,10 @@ const Format = "kubernetes"
 
 // Detect reports whether the file at path (relative to the scanned root,
 // slash-separated), whose first bytes are head (at most 8 KiB), is a
-// Kubernetes manifest: a .yaml, .yml or .json file with apiVersion and kind
-// at the top level of a document (CloudFormation, ARM and Compose files
-// have no such pair). Files of a Helm chart (a directory holding a
+// Kubernetes manifest: a .yaml, .yml or .json file with apiVersion at the
+// top level of a document beside kind, metadata or items (kubectl get -o
+// yaml sorts the keys, so a List's kind comes after its items); Chart.yaml,
+// CloudFormation, ARM and Compose files have no such pair. Files of a Helm chart (a directory holding a
 // Chart.yaml) are the Helm reader's: the caller leaves them out.
 func Detect(p string, head []byte) bool {
 	switch strings.ToLower(path.Ext(p)) {
@@ -41,7 +42,7 @@ func yamlTopLevel(head []byte) bool {
 		switch {
 		case bytes.HasPrefix(line, []byte("apiVersion:")):
 			api = true
-		case bytes.HasPrefix(line, []byte("kind:")):
+		case bytes.HasPrefix(line, []byte("kind:")), bytes.HasPrefix(line, []byte("metadata:")), bytes.HasPrefix(line, []byte("items:")):
 			kind = true
 		}
 		if api && kind {
@@ -64,7 +65,7 @@ func jsonTopLevel(head []byte) bool {
 		}
 		key, _ := k.(string)
 		api = api || key == "apiVersion"
-		kind = kind || key == "kind"
+		kind = kind || key == "kind" || key == "metadata" || key == "items"
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			break

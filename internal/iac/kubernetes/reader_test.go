@@ -197,6 +197,10 @@ func TestDetect(t *testing.T) {
 		{"chart/Chart.yaml", "apiVersion: v2\nname: web\nversion: 1.0.0\n", false},
 		{"nested.yaml", "spec:\n  apiVersion: v1\n  kind: Pod\n", false},
 		{"main.tf", "apiVersion: v1\nkind: Pod\n", false},
+		{"get-all.yaml", "apiVersion: v1\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n", true},
+		{"get-cm.yaml", "apiVersion: v1\ndata:\n  big: x\n", false},
+		{"get-all.json", `{"apiVersion": "v1", "items": [{"apiVersion": "apps/v1", "kind": "Deploym`, true},
+		{"cm.yaml", "apiVersion: v1\ndata:\n  big: x\nkind: ConfigMap\nmetadata: {name: x}\n", true},
 	} {
 		if got := Detect(c.path, []byte(c.head)); got != c.want {
 			t.Errorf("Detect(%s) = %v, want %v", c.path, got, c.want)
