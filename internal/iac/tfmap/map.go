@@ -2,18 +2,403 @@ package tfmap
 
 import (
 	"context"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
 
 	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/source"
 )
 
+// A typeMapper fills the facts of one Terraform resource type, with the
+// meaning the export importer gives them for the same native type (so the
+// same rules judge both). Where an argument is absent, the provider's
+// documented default (current major version) is what deploys.
+type typeMapper struct {
+	provider resource.Provider
+	// native is the cloud's type name the export importers use.
+	native string
+	class  resource.Class
+	fill   func(m *mapper, r *inst, out *resource.Resource)
+}
+
+// inst is an instance being mapped.
+type inst struct {
+	in *Instance
+	a  map[string]any
+	// base is the address without its last instance key.
+	base string
+	out  *resource.Resource
+	// joined is true once another resource took it in.
+	joined bool
+}
+
+func (r *inst) typ() string { return r.in.Type }
+
+// mapper maps the instances of one call of Map.
+type mapper struct {
+	ctx    context.Context
+	all    []*inst
+	byAddr map[string]*inst
+	byBase map[string][]*inst
+	byType map[string][]*inst
+	// byKey maps type + "\x00" + a literal identifying value (id, ARN,
+	// name) to the instances carrying it.
+	byKey map[string][]*inst
+	// attached maps an instance to the instances that configure it.
+	attached map[*inst][]*inst
+	probs    []source.Problem
+	cur      *inst
+}
+
 // Map maps instances to resources. Instances of types it does not model
-// are returned in unsupported (address → type); problems name the
-// instance and the attribute.
+// are returned in unsupported (address → type), as are split resources
+// (a bucket policy, a security group rule) whose resource is not among the
+// instances; data sources are not resources and are left out. Problems
+// name the instance and the attribute.
 func Map(ctx context.Context, insts []Instance) (rs []*resource.Resource, unsupported map[string]string, problems []source.Problem) {
 	unsupported = map[string]string{}
-	for _, in := range insts {
-		unsupported[in.Address] = in.Type
+	m := &mapper{ctx: ctx, byAddr: map[string]*inst{}, byBase: map[string][]*inst{}, byType: map[string][]*inst{},
+		byKey: map[string][]*inst{}, attached: map[*inst][]*inst{}}
+	for i := range insts {
+		in := &insts[i]
+		if in.Mode == "data" || strings.HasPrefix(in.Address, "data.") || strings.Contains(in.Address, ".data.") {
+			continue
+		}
+		a := in.Attrs
+		if a == nil {
+			a = map[string]any{}
+		}
+		r := &inst{in: in, a: a, base: baseAddr(in.Address)}
+		m.all = append(m.all, r)
+		m.byAddr[in.Address] = r
+		if r.base != in.Address {
+			m.byBase[r.base] = append(m.byBase[r.base], r)
+		}
+		m.byType[in.Type] = append(m.byType[in.Type], r)
+		for _, k := range keyAttrs(in.Type) {
+			if s, isStr := a[k].(string); isStr && s != "" {
+				key := in.Type + "\x00" + s
+				m.byKey[key] = append(m.byKey[key], r)
+			}
+		}
 	}
-	return nil, unsupported, nil
+	m.index()
+	for i, r := range m.all {
+		if i%256 == 0 && ctx.Err() != nil {
+			break
+		}
+		tm, found := mappers[r.typ()]
+		if !found {
+			continue
+		}
+		m.cur = r
+		r.out = m.newResource(r, tm)
+		tm.fill(m, r, r.out)
+	}
+	for _, r := range m.all {
+		switch {
+		case r.out != nil:
+			rs = append(rs, r.out)
+		case !r.joined:
+			unsupported[r.in.Address] = r.typ()
+		}
+	}
+	return rs, unsupported, m.probs
+}
+
+// baseAddr drops the instance key of the last step of an address:
+// aws_s3_bucket.b["x"] → aws_s3_bucket.b.
+func baseAddr(a string) string {
+	if !strings.HasSuffix(a, "]") {
+		return a
+	}
+	depth := 0
+	inStr := false
+	for i := len(a) - 1; i >= 0; i-- {
+		switch c := a[i]; {
+		case c == '"' && (i == 0 || a[i-1] != '\\'):
+			inStr = !inStr
+		case inStr:
+		case c == ']':
+			depth++
+		case c == '[':
+			depth--
+			if depth == 0 {
+				return a[:i]
+			}
+		}
+	}
+	return a
+}
+
+// keyAttrs are the attributes other resources may name an instance by.
+func keyAttrs(typ string) []string {
+	if k, found := extraKeys[typ]; found {
+		return k
+	}
+	return defaultKeys
+}
+
+var defaultKeys = []string{"id", "arn", "name", "self_link"}
+
+var extraKeys = map[string][]string{
+	"aws_s3_bucket":                  {"id", "arn", "bucket"},
+	"aws_lambda_function":            {"id", "arn", "function_name", "invoke_arn"},
+	"aws_kms_key":                    {"id", "arn", "key_id"},
+	"aws_sqs_queue":                  {"id", "arn", "name", "url"},
+	"aws_route53_zone":               {"id", "arn", "zone_id", "name"},
+	"aws_secretsmanager_secret":      {"id", "arn", "name"},
+	"google_service_account":         {"id", "name", "email", "account_id", "unique_id"},
+	"google_storage_bucket":          {"id", "name", "self_link", "url"},
+	"google_kms_crypto_key":          {"id", "name", "self_link"},
+	"google_compute_network":         {"id", "name", "self_link"},
+	"azurerm_storage_account":        {"id", "name"},
+	"azurerm_key_vault":              {"id", "name", "vault_uri"},
+	"azurerm_mssql_server":           {"id", "name"},
+	"azurerm_network_security_group": {"id", "name"},
+}
+
+// targets are the instances of the given types a value designates: by a
+// reference (Unknown.Refs, whole resource or one instance), or by a
+// literal ID, ARN or name (the last element of an ARN or path too).
+func (m *mapper) targets(v any, types ...string) []*inst {
+	var out []*inst
+	add := func(r *inst) {
+		if r == nil || !contains(types, r.typ()) {
+			return
+		}
+		for _, x := range out {
+			if x == r {
+				return
+			}
+		}
+		out = append(out, r)
+	}
+	switch t := v.(type) {
+	case string:
+		if t == "" {
+			return nil
+		}
+		for _, typ := range types {
+			for _, r := range m.byKey[typ+"\x00"+t] {
+				add(r)
+			}
+			if i := strings.LastIndexAny(t, "/:"); i >= 0 && i < len(t)-1 {
+				for _, r := range m.byKey[typ+"\x00"+t[i+1:]] {
+					add(r)
+				}
+			}
+		}
+	case []any:
+		for _, e := range t {
+			for _, r := range m.targets(e, types...) {
+				add(r)
+			}
+		}
+	default:
+		if u, isU := unknownOf(v); isU {
+			for _, ref := range u.Refs {
+				if r := m.byAddr[ref]; r != nil {
+					add(r)
+					continue
+				}
+				for _, r := range m.byBase[ref] {
+					add(r)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// attachment says which attributes of a split resource name the
+// resources it configures, and their types.
+type attachment struct {
+	attrs []string
+	types []string
+	// own is true when the attachment is also a resource of its own (an
+	// IAM policy, a listener, a flow log): it is not marked joined.
+	own bool
+}
+
+// index records, for every split resource, the resources it configures;
+// one that configures none stays unjoined (unsupported).
+func (m *mapper) index() {
+	for _, r := range m.all {
+		a, found := attachments[r.typ()]
+		if !found {
+			continue
+		}
+		for _, p := range a.attrs {
+			for _, t := range m.targets(r.a[p], a.types...) {
+				if !containsInst(m.attached[t], r) {
+					m.attached[t] = append(m.attached[t], r)
+				}
+			}
+		}
+	}
+}
+
+func containsInst(l []*inst, r *inst) bool {
+	for _, x := range l {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// attachedTo returns the split resources of the given types configuring
+// r, and marks them joined.
+func (m *mapper) attachedTo(r *inst, types ...string) []*inst {
+	var out []*inst
+	for _, a := range m.attached[r] {
+		if contains(types, a.typ()) {
+			if !attachments[a.typ()].own {
+				a.joined = true
+			}
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// ofType returns the instances of the given types.
+func (m *mapper) ofType(types ...string) []*inst {
+	if len(types) == 1 {
+		return m.byType[types[0]]
+	}
+	var out []*inst
+	for _, t := range types {
+		out = append(out, m.byType[t]...)
+	}
+	return out
+}
+
+// problem reports a problem with an attribute of the instance being mapped.
+func (m *mapper) problem(field, format string, args ...any) {
+	m.problemAt(m.cur, field, format, args...)
+}
+
+func (m *mapper) problemAt(r *inst, field, format string, args ...any) {
+	if r == nil {
+		return
+	}
+	m.probs = append(m.probs, source.Problem{Path: r.in.Location.File, Line: r.in.Location.StartLine, Resource: r.in.Address,
+		Field: field, Err: fmt.Sprintf(format, args...)})
+}
+
+// rid is the resource ID of an instance: the root module's directory (or
+// the plan or state file) and the address, unique within a scan.
+func rid(in *Instance) string {
+	return scope(in) + ":" + in.Address
+}
+
+func scope(in *Instance) string {
+	f := in.Location.File
+	if len(in.Location.Calls) > 0 {
+		f = in.Location.Calls[0].File
+	}
+	if f == "" {
+		return "."
+	}
+	if strings.HasSuffix(f, ".json") {
+		return f
+	}
+	return path.Dir(f)
+}
+
+func (m *mapper) newResource(r *inst, tm typeMapper) *resource.Resource {
+	name := r.in.Name
+	for _, k := range nameAttrs {
+		if s, isStr := r.a[k].(string); isStr && s != "" {
+			name = s
+			break
+		}
+	}
+	loc := r.in.Location
+	if loc.Address == "" {
+		loc.Address = r.in.Address
+	}
+	return &resource.Resource{
+		Provider: tm.provider, Region: r.in.Region, Type: tm.native, ID: rid(r.in), Name: name,
+		Tags: tags(r.a["tags"]), Source: r.in.Location.File, Class: tm.class, Location: &loc,
+	}
+}
+
+var nameAttrs = []string{"bucket", "function_name", "name", "account_id", "cluster_identifier", "identifier", "zone_name"}
+
+// tags reads a tags (or labels) map; values not known before apply are
+// left out.
+func tags(v any) map[string]string {
+	t, _ := v.(map[string]any)
+	if len(t) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(t))
+	for k, x := range t {
+		if s, isText := text(x); isText {
+			out[k] = s
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// relate adds relationships of type typ to what v designates: the
+// instances of the configuration it refers to (by their resource ID), or
+// the literal IDs it holds.
+func (m *mapper) relate(out *resource.Resource, typ string, v any, types ...string) {
+	switch t := v.(type) {
+	case string:
+		if t == "" {
+			return
+		}
+		if ts := m.targets(t, types...); len(ts) > 0 {
+			for _, x := range ts {
+				out.Relationships = append(out.Relationships, resource.Relationship{Type: typ, TargetID: rid(x.in)})
+			}
+			return
+		}
+		out.Relationships = append(out.Relationships, resource.Relationship{Type: typ, TargetID: t})
+	case []any:
+		for _, e := range t {
+			m.relate(out, typ, e, types...)
+		}
+	default:
+		if u, isU := unknownOf(v); isU {
+			for _, ref := range u.Refs {
+				if r := m.byAddr[ref]; r != nil {
+					out.Relationships = append(out.Relationships, resource.Relationship{Type: typ, TargetID: rid(r.in)})
+					continue
+				}
+				for _, r := range m.byBase[ref] {
+					out.Relationships = append(out.Relationships, resource.Relationship{Type: typ, TargetID: rid(r.in)})
+				}
+			}
+		}
+	}
+}
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys(o map[string]any) []string {
+	ks := make([]string, 0, len(o))
+	for k := range o {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
 }

@@ -1,0 +1,138 @@
+package tfmap
+
+import (
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+var sgTypes = []string{"aws_security_group", "aws_default_security_group"}
+
+// securityGroup: the inline ingress and egress blocks, and the rules of
+// aws_security_group_rule and aws_vpc_security_group_ingress_rule /
+// _egress_rule joined. Terraform removes the allow-all egress rule AWS
+// creates, so a group without egress rules allows no outbound traffic;
+// aws_default_security_group likewise keeps only the rules it declares.
+func securityGroup(m *mapper, r *inst, out *resource.Resource) {
+	fw := &resource.Firewall{Default: boolp(r.typ() == "aws_default_security_group")}
+	out.Facts.Firewall = fw
+	rules := []resource.FirewallRule{}
+	known := true
+	for _, dir := range []string{"ingress", "egress"} {
+		blocks, st := m.blocks(r.a, dir)
+		if st == unknownSt || st == bad {
+			known = false
+		}
+		for _, b := range blocks {
+			rule, good := m.sgRule(dir, b, "protocol")
+			known = known && good
+			rules = append(rules, rule)
+		}
+	}
+	for _, a := range m.attachedTo(r, "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule") {
+		m.cur = a
+		var dir, protoKey string
+		switch a.typ() {
+		case "aws_security_group_rule":
+			d, st := m.str(a.a, "type")
+			if st != ok || (d != "ingress" && d != "egress") {
+				if st == ok {
+					m.problem("type", "type is %q, not ingress or egress", d)
+				}
+				known = false
+				continue
+			}
+			dir, protoKey = d, "protocol"
+		case "aws_vpc_security_group_ingress_rule":
+			dir, protoKey = "ingress", "ip_protocol"
+		default:
+			dir, protoKey = "egress", "ip_protocol"
+		}
+		rule, good := m.sgRule(dir, a.a, protoKey)
+		known = known && good
+		rules = append(rules, rule)
+	}
+	m.cur = r
+	if known {
+		fw.Rules = rules
+	}
+	m.relate(out, resource.RelInNetwork, r.a["vpc_id"], "aws_vpc")
+}
+
+// sgRule reads one rule (an inline block or a rule resource); false when
+// it cannot be known before apply.
+func (m *mapper) sgRule(dir string, o map[string]any, protoKey string) (resource.FirewallRule, bool) {
+	ps, pst := m.str(o, protoKey)
+	if pst != ok {
+		return resource.FirewallRule{}, false
+	}
+	proto := protocol(ps)
+	from, to := 0, 65535
+	if proto != "all" && proto != "icmp" && proto != "icmpv6" {
+		f := m.integer(o, resource.Int(-1), "from_port")
+		t := m.integer(o, resource.Int(-1), "to_port")
+		if f == nil || t == nil {
+			return resource.FirewallRule{}, false
+		}
+		if *f >= 0 {
+			from = *f
+		}
+		if *t >= 0 {
+			to = *t
+		}
+	}
+	var srcs []string
+	good := true
+	for _, k := range []string{"cidr_blocks", "ipv6_cidr_blocks", "security_groups", "prefix_list_ids"} {
+		vals, unk, st := m.strs(o, k)
+		if st == bad || st == unknownSt {
+			return resource.FirewallRule{}, false
+		}
+		for _, u := range unk {
+			if open(u) && (k == "cidr_blocks" || k == "ipv6_cidr_blocks") {
+				good = false // a variable: may be 0.0.0.0/0
+			}
+			srcs = append(srcs, "${"+strings.Join(u.Refs, ",")+"}")
+		}
+		for _, v := range vals {
+			srcs = append(srcs, strings.TrimSpace(v))
+		}
+	}
+	for _, k := range []string{"cidr_ipv4", "cidr_ipv6", "source_security_group_id", "referenced_security_group_id", "prefix_list_id"} {
+		v, st := look(o, k)
+		switch st {
+		case ok:
+			s, _ := text(v)
+			srcs = append(srcs, strings.TrimSpace(s))
+		case unknownSt:
+			u, _ := unknownOf(v)
+			if open(u) && (k == "cidr_ipv4" || k == "cidr_ipv6") {
+				good = false
+			}
+			srcs = append(srcs, "${"+strings.Join(u.Refs, ",")+"}")
+		}
+	}
+	if b := m.boolean(o, boolp(false), "self"); b == nil {
+		good = false
+	} else if *b {
+		srcs = append(srcs, "self")
+	}
+	return resource.FirewallRule{Direction: dir, Action: "allow", Protocol: proto, FromPort: from, ToPort: to, Sources: srcs}, good
+}
+
+func protocol(p string) string {
+	switch l := strings.ToLower(strings.TrimSpace(p)); l {
+	case "-1", "*", "all", "any", "":
+		return "all"
+	case "6":
+		return "tcp"
+	case "17":
+		return "udp"
+	case "1":
+		return "icmp"
+	case "58":
+		return "icmpv6"
+	default:
+		return l
+	}
+}

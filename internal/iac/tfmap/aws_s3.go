@@ -1,0 +1,199 @@
+package tfmap
+
+import (
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+var bucketTypes = []string{"aws_s3_bucket"}
+
+// s3Bucket joins the bucket's split resources (provider v4 and later) and
+// reads the deprecated inline arguments the same way.
+func s3Bucket(m *mapper, r *inst, out *resource.Resource) {
+	s := &resource.ObjectStorage{}
+	out.Facts.Storage = s
+	// Block Public Access: new buckets have all four settings on since
+	// April 2023; an aws_s3_bucket_public_access_block turns off the
+	// settings it omits (each defaults to false).
+	blocked, ignoreACLs, restrict := boolp(true), boolp(true), boolp(true)
+	for _, a := range m.attachedTo(r, "aws_s3_bucket_public_access_block") {
+		m.cur = a
+		var all []*bool
+		for _, k := range []string{"block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"} {
+			all = append(all, m.boolean(a.a, boolp(false), k))
+		}
+		blocked, ignoreACLs, restrict = and3(all...), all[1], all[3]
+	}
+	m.cur = r
+	s.PublicAccessBlocked = blocked
+
+	// Object ownership: BucketOwnerEnforced (ACLs disabled) by default
+	// since April 2023; with it a canned ACL grants nothing.
+	ownership, ownKnown := "BucketOwnerEnforced", true
+	for _, a := range m.attachedTo(r, "aws_s3_bucket_ownership_controls") {
+		m.cur = a
+		switch v, st := m.str(a.a, "rule", "object_ownership"); st {
+		case ok:
+			ownership = v
+		default:
+			ownKnown = false
+		}
+	}
+	m.cur = r
+	if ownKnown {
+		s.UniformAccess = boolp(ownership == "BucketOwnerEnforced")
+	}
+
+	// ACLs: the inline acl argument and aws_s3_bucket_acl resources.
+	aclPublic := m.aclPublic(r, r.a)
+	for _, a := range m.attachedTo(r, "aws_s3_bucket_acl") {
+		m.cur = a
+		aclPublic = or3(aclPublic, m.aclPublic(a, a.a))
+	}
+	m.cur = r
+	switch {
+	case !ownKnown:
+		if aclPublic != nil && *aclPublic {
+			aclPublic = nil
+		}
+	case ownership == "BucketOwnerEnforced":
+		aclPublic = boolp(false)
+	}
+
+	// Bucket policies: the inline policy argument and aws_s3_bucket_policy.
+	policyPublic, transport := boolp(false), boolp(false)
+	pols := []*policy{m.policyAt(r.a, "policy")}
+	for _, a := range m.attachedTo(r, "aws_s3_bucket_policy") {
+		m.cur = a
+		pols = append(pols, m.policyAt(a.a, "policy"))
+	}
+	m.cur = r
+	for _, pol := range pols {
+		if pol == nil {
+			continue
+		}
+		policyPublic = or3(policyPublic, pol.public())
+		transport = or3(transport, pol.secureTransport())
+	}
+	s.PublicAccess = or3(and3(policyPublic, not(restrict)), and3(aclPublic, not(ignoreACLs)))
+	s.SecureTransportOnly = transport
+
+	// Encryption: every bucket is encrypted (SSE-S3 at least) since
+	// January 2023; the key is the customer's when a KMS key is named.
+	s.Encrypted = boolp(true)
+	s.KeyManager = "provider"
+	sse := []*inst{r}
+	sse = append(sse, m.attachedTo(r, "aws_s3_bucket_server_side_encryption_configuration")...)
+	for _, a := range sse {
+		m.cur = a
+		base := []string{}
+		if a == r {
+			base = []string{"server_side_encryption_configuration"}
+		}
+		rules, st := m.blocks(a.a, append(base, "rule")...)
+		if st == unknownSt || st == bad {
+			s.KeyManager = ""
+		}
+		for _, rule := range rules {
+			alg, ast := m.str(rule, "apply_server_side_encryption_by_default", "sse_algorithm")
+			key, kst := look(rule, "apply_server_side_encryption_by_default", "kms_master_key_id")
+			switch {
+			case ast == unknownSt || ast == bad:
+				s.KeyManager = ""
+			case strings.HasPrefix(alg, "aws:kms") && kst != absent:
+				s.KeyManager = keyManager(key)
+			}
+		}
+	}
+	m.cur = r
+
+	// Versioning: aws_s3_bucket_versioning or the inline block; off by default.
+	versioning := m.boolean(r.a, boolp(false), "versioning", "enabled")
+	for _, a := range m.attachedTo(r, "aws_s3_bucket_versioning") {
+		m.cur = a
+		switch st, sst := m.str(a.a, "versioning_configuration", "status"); sst {
+		case ok:
+			versioning = boolp(st == "Enabled")
+		case absent:
+			versioning = boolp(false)
+		default:
+			versioning = nil
+		}
+	}
+	m.cur = r
+	s.Versioning = versioning
+
+	// Server access logging: aws_s3_bucket_logging or the inline block.
+	logging := present(r.a, "logging")
+	for _, a := range m.attachedTo(r, "aws_s3_bucket_logging") {
+		logging = or3(logging, present(a.a, "target_bucket"))
+	}
+	s.AccessLogging = logging
+	if v, st := look(r.a, "object_lock_enabled"); st == ok && v == true {
+		s.DeleteProtection = boolp(true)
+	}
+}
+
+// aclPublic: whether a canned ACL or grant lets everyone (or every AWS
+// user) in; false when none is given.
+func (m *mapper) aclPublic(r *inst, a map[string]any) *bool {
+	out := boolp(false)
+	switch acl, st := m.str(a, "acl"); st {
+	case ok:
+		out = boolp(acl == "public-read" || acl == "public-read-write" || acl == "authenticated-read")
+	case unknownSt, bad:
+		out = nil
+	}
+	grants, gst := m.blocks(a, "access_control_policy", "grant")
+	if gst == unknownSt || gst == bad {
+		return nil
+	}
+	for _, g := range grants {
+		uri, ust := m.str(g, "grantee", "uri")
+		if ust == unknownSt {
+			out = or3(out, nil)
+			continue
+		}
+		if strings.HasSuffix(uri, "/global/AllUsers") || strings.HasSuffix(uri, "/global/AuthenticatedUsers") {
+			out = boolp(true)
+		}
+	}
+	// The inline grant blocks of aws_s3_bucket (deprecated).
+	if r.typ() == "aws_s3_bucket" {
+		gs, st := m.blocks(a, "grant")
+		if st == unknownSt || st == bad {
+			return nil
+		}
+		for _, g := range gs {
+			uri := m.s(g, "uri")
+			if strings.HasSuffix(uri, "/global/AllUsers") || strings.HasSuffix(uri, "/global/AuthenticatedUsers") {
+				out = boolp(true)
+			}
+		}
+	}
+	return out
+}
+
+// s3AccountBlock: aws_s3_account_public_access_block is the account's
+// storage_public_access_blocked fact (all four settings, each false by
+// default).
+func s3AccountBlock(m *mapper, r *inst, out *resource.Resource) {
+	a := &resource.Account{}
+	out.Facts.Account = a
+	var all []*bool
+	for _, k := range []string{"block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"} {
+		all = append(all, m.boolean(r.a, boolp(false), k))
+	}
+	a.StoragePublicAccessBlocked = and3(all...)
+	out.Region = "global"
+	if id, isStr := r.a["account_id"].(string); isStr {
+		out.Account = id
+	}
+}
+
+// ebsDefaultEncryption: aws_ebs_encryption_by_default (enabled defaults
+// to true) is the account's default_encryption fact in its region.
+func ebsDefaultEncryption(m *mapper, r *inst, out *resource.Resource) {
+	out.Facts.Account = &resource.Account{DefaultEncryption: m.boolean(r.a, boolp(true), "enabled")}
+}
