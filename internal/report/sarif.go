@@ -231,9 +231,11 @@ func sarifResultFrom(f *finding.Finding, ruleIndex int, src string) *sarifResult
 			uri = src
 		}
 		loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifactURI(uri), URIBaseID: sarifSrcRoot}}
-		if l.StartLine > 0 {
-			loc.PhysicalLocation.Region = &sarifRegion{StartLine: l.StartLine, EndLine: max(l.EndLine, l.StartLine)}
-		}
+		// GitHub requires a start line: a resource its reader could not
+		// place within the file (a Helm object built by template logic)
+		// is reported on the file's first line.
+		start := max(l.StartLine, 1)
+		loc.PhysicalLocation.Region = &sarifRegion{StartLine: start, EndLine: max(l.EndLine, start)}
 		if l.Address != "" {
 			loc.LogicalLocations[0].Name = l.Address
 		}
