@@ -2,6 +2,8 @@ package iac
 
 import (
 	"maps"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -33,4 +35,26 @@ func TestParseParameters(t *testing.T) {
 			t.Errorf("%s: accepted", bad)
 		}
 	}
+}
+
+// FuzzParseParameters: any input is parsed or refused, never a panic; a
+// parsed file's values all render.
+func FuzzParseParameters(f *testing.F) {
+	for _, p := range []string{"aws-cli.json", "arm.parameters.json"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "params", p))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"Parameters": {"A": [1, [true, null], {"x": 2}]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ps, _, err := ParseParameters(data)
+		if err != nil {
+			return
+		}
+		if got := StringParameters(ps); len(got) != len(ps) {
+			t.Fatalf("%d parameters rendered as %d", len(ps), len(got))
+		}
+	})
 }
