@@ -335,7 +335,10 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 				}
 				return psc[key], true
 			}
-			flag := func(c *collect[string], key string, want bool, fromPod bool) {
+			// setting reads a boolean of the container's securityContext
+			// (fromPod: else the pod's): the container breaks the control
+			// when the value is breaking, or absent and absentBreaks.
+			setting := func(c *collect[string], key string, fromPod bool, breaking, absentBreaks bool) {
 				var v any
 				known := scOK
 				if fromPod {
@@ -349,8 +352,11 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 				}
 				switch b := v.(type) {
 				case nil:
+					if absentBreaks {
+						c.add(name)
+					}
 				case bool:
-					if b == want {
+					if b == breaking {
 						c.add(name)
 					}
 				default:
@@ -358,36 +364,12 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 					c.unknown = true
 				}
 			}
-			flag(&privileged, "privileged", true, false)
+			setting(&privileged, "privileged", false, true, false)
 			// allowPrivilegeEscalation, runAsNonRoot and readOnlyRootFilesystem
 			// must be set to pass: absent counts as breaking the control.
-			notSet := func(c *collect[string], key string, want bool, fromPod bool) {
-				var v any
-				known := scOK
-				if fromPod {
-					v, known = effective(key)
-				} else if scOK {
-					v = sc[key]
-				}
-				if !known {
-					c.unknown = true
-					return
-				}
-				switch b := v.(type) {
-				case nil:
-					c.add(name)
-				case bool:
-					if b != want {
-						c.add(name)
-					}
-				default:
-					m.problem(scp+"."+key, "is "+kindOf(v)+", want a boolean")
-					c.unknown = true
-				}
-			}
-			notSet(&escalation, "allowPrivilegeEscalation", false, false)
-			notSet(&nonRoot, "runAsNonRoot", true, true)
-			notSet(&writable, "readOnlyRootFilesystem", true, false)
+			setting(&escalation, "allowPrivilegeEscalation", false, true, true)
+			setting(&nonRoot, "runAsNonRoot", true, false, true)
+			setting(&writable, "readOnlyRootFilesystem", false, false, true)
 			// runAsUser 0 is root; an ID unset or at most 10000 may
 			// collide with the node's own users and groups.
 			for _, id := range []struct {
