@@ -94,31 +94,38 @@ func s3Bucket(m *mapper, r *res, out *resource.Resource) {
 	out.Facts.Storage = s
 	// Block Public Access: new buckets have all four settings on since
 	// April 2023; a configuration given turns off the settings it omits.
-	// An ACL or policy granting public access is refused (Block*) or has
-	// no effect (IgnorePublicAcls, RestrictPublicBuckets) under them.
-	var aclsBlocked, policyBlocked *bool
+	// Block Public Access: all four settings on by default for new buckets
+	// (since April 2023); a configuration given turns off those it omits.
+	pab := []*bool{boolp(true), boolp(true), boolp(true), boolp(true)}
 	switch _, st := look(p, "PublicAccessBlockConfiguration"); st {
-	case absent:
-		s.PublicAccessBlocked, aclsBlocked, policyBlocked = boolp(true), boolp(true), boolp(true)
 	case ok:
-		var all []*bool
-		for _, k := range []string{"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"} {
-			all = append(all, m.boolean(p, boolp(false), "PublicAccessBlockConfiguration", k))
+		for i, k := range []string{"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"} {
+			pab[i] = m.boolean(p, boolp(false), "PublicAccessBlockConfiguration", k)
 		}
-		s.PublicAccessBlocked = and3(all...)
-		aclsBlocked, policyBlocked = or3(all[0], all[1]), or3(all[2], all[3])
+	case unknownSt, bad:
+		pab = []*bool{nil, nil, nil, nil}
 	}
+	byDefault := ""
+	if _, st := look(p, "PublicAccessBlockConfiguration"); st == absent {
+		byDefault = ", on by default since April 2023"
+	}
+	blockACLs, ignoreACLs, blockPolicy, restrict := pab[0], pab[1], pab[2], pab[3]
+	s.PublicAccessBlocked = and3(pab...)
 	// The bucket policy (AWS::S3::BucketPolicy of the template).
 	policyPublic, transport := boolp(false), boolp(false)
+	var publicPolicy *res
 	for _, a := range m.attachedTo(r.id(), "AWS::S3::BucketPolicy") {
 		done := m.on(a)
 		pol := m.policyAt(a.p, "PolicyDocument")
 		done()
+		if pub := pol.public(); pub != nil && *pub {
+			publicPolicy = a
+		}
 		policyPublic = or3(policyPublic, maybe(a, pol.public(), boolp(false)))
 		transport = or3(transport, maybe(a, pol.secureTransport(), boolp(false)))
 	}
 	// Object ownership: BucketOwnerEnforced (ACLs disabled) is the default
-	// since April 2023; with it, a canned ACL grants nothing.
+	// since April 2023.
 	ownership := "BucketOwnerEnforced"
 	if rules, st := m.objs(p, "OwnershipControls", "Rules"); st == ok && len(rules) > 0 {
 		ownership = m.s(rules[0], "ObjectOwnership")
@@ -128,17 +135,41 @@ func s3Bucket(m *mapper, r *res, out *resource.Resource) {
 	if ownership != "" {
 		s.UniformAccess = boolp(ownership == "BucketOwnerEnforced")
 	}
+	// A public canned ACL or policy that S3 refuses (ACLs disabled, Block
+	// Public Access) makes the stack fail: whether the bucket would be
+	// public is then unknown, and the template is reported.
 	aclPublic := boolp(false)
 	switch acl, st := m.str(p, "AccessControl"); st {
 	case ok:
-		aclPublic = boolp(acl == "PublicRead" || acl == "PublicReadWrite" || acl == "AuthenticatedRead")
+		if acl == "PublicRead" || acl == "PublicReadWrite" || acl == "AuthenticatedRead" {
+			switch {
+			case ownership == "BucketOwnerEnforced":
+				m.problem("AccessControl", "AccessControl %s is refused: ACLs are disabled by ObjectOwnership BucketOwnerEnforced (the default since April 2023); the stack would fail to deploy", acl)
+				aclPublic = nil
+			case blockACLs != nil && *blockACLs:
+				m.problem("AccessControl", "AccessControl %s is refused by Block Public Access (BlockPublicAcls%s); the stack would fail to deploy", acl, byDefault)
+				aclPublic = nil
+			case ownership == "":
+				aclPublic = nil
+			default:
+				aclPublic = and3(not(ignoreACLs), not(blockACLs))
+			}
+		}
 	case unknownSt, bad:
 		aclPublic = nil
 	}
-	if ownership == "BucketOwnerEnforced" {
-		aclPublic = boolp(false)
+	if policyPublic != nil && *policyPublic {
+		switch {
+		case blockPolicy != nil && *blockPolicy:
+			done := m.on(publicPolicy)
+			m.problem("PolicyDocument", "the public bucket policy is refused by the Block Public Access of %s (BlockPublicPolicy%s); the stack would fail to deploy", r.id(), byDefault)
+			done()
+			policyPublic = nil
+		default:
+			policyPublic = and3(not(restrict), not(blockPolicy))
+		}
 	}
-	s.PublicAccess = or3(and3(policyPublic, not(policyBlocked)), and3(aclPublic, not(aclsBlocked)))
+	s.PublicAccess = or3(aclPublic, policyPublic)
 	s.SecureTransportOnly = transport
 	// Default encryption: SSE-S3 when BucketEncryption is absent (since
 	// January 2023).
