@@ -9,7 +9,7 @@ import (
 
 // Filter selects findings. Empty fields select everything.
 type Filter struct {
-	// Providers: aws, azure, gcp.
+	// Providers: aws, azure, gcp, kubernetes.
 	Providers []string
 	// MinSeverity keeps findings at or above this severity.
 	MinSeverity Severity
