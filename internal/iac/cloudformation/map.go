@@ -299,7 +299,7 @@ func securityGroup(m *mapper, r *res, out *resource.Resource) {
 			rules = append(rules, rule)
 		}
 		if dir == "egress" {
-			egress = len(inline) > 0 || st != absent || len(m.attached[r.id()]) > 0 && hasType(m.attached[r.id()], typ)
+			egress = len(inline) > 0 || st != absent || hasType(m.attached[r.id()], typ)
 		}
 	}
 	if !egress {
@@ -367,14 +367,15 @@ func instance(m *mapper, r *res, out *resource.Resource) {
 	if len(enc) > 0 {
 		c.DiskEncrypted = and3(enc...)
 	}
-	for _, v := range m.list2(p, "Volumes") {
+	vols, _ := m.objs(p, "Volumes")
+	for _, v := range vols {
 		m.relate(out, resource.RelUsesDisk, v["VolumeId"])
 	}
 	// IMDSv2: the instance's metadata options, or those of the launch
 	// template it uses; without either the AMI decides (unknown).
 	if tok, st := m.str(p, "MetadataOptions", "HttpTokens"); st == ok {
 		c.MetadataV2Required = boolp(tok == "required")
-	} else if lt := m.targets(look1(p, "LaunchTemplate", "LaunchTemplateId"), "AWS::EC2::LaunchTemplate"); len(lt) == 1 {
+	} else if lt := m.targets(valueAt(p, "LaunchTemplate", "LaunchTemplateId"), "AWS::EC2::LaunchTemplate"); len(lt) == 1 {
 		if t := m.byID[lt[0]]; t != nil {
 			if tok, st := m.str(t.p, "LaunchTemplateData", "MetadataOptions", "HttpTokens"); st == ok {
 				c.MetadataV2Required = boolp(tok == "required")
@@ -384,12 +385,8 @@ func instance(m *mapper, r *res, out *resource.Resource) {
 	m.relate(out, resource.RelUsesFirewall, p["SecurityGroupIds"])
 }
 
-func look1(p any, path ...string) any { v, _ := look(p, path...); return v }
-
-func (m *mapper) list2(p any, key string) []map[string]any {
-	o, _ := m.objs(p, key)
-	return o
-}
+// valueAt is the value at path, nil when absent.
+func valueAt(p any, path ...string) any { v, _ := look(p, path...); return v }
 
 // subnetPublic: whether instances launched in the subnet v names get a
 // public IP, when the subnet is the template's; nil otherwise.
