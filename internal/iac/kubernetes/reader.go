@@ -253,11 +253,12 @@ func (b *Builder) Add(file string, o Object, batch *source.Batch) (*resource.Res
 	if r != nil {
 		id = r.ID
 	}
-	if n := b.ids[id]; n > 0 {
+	base := id
+	if n := b.ids[base]; n > 0 {
 		probs = append(probs, source.Problem{Path: file, Line: o.StartLine, Resource: Address(o), Err: fmt.Sprintf("%s is defined more than once in the file", Address(o))})
-		id = fmt.Sprintf("%s#%d", id, n+1)
+		id = fmt.Sprintf("%s#%d", base, n+1)
 	}
-	b.ids[strings.SplitN(id, "#", 2)[0]]++
+	b.ids[base]++
 	typ := TypeName(o.APIVersion(), o.Kind())
 	switch typ {
 	case "NetworkPolicy.networking.k8s.io":

@@ -183,6 +183,23 @@ func TestNoContainers(t *testing.T) {
 	}
 }
 
+// TestDuplicateObject: an object defined twice in a file keeps both
+// resources under distinct IDs and is reported.
+func TestDuplicateObject(t *testing.T) {
+	b := NewBuilder()
+	var batch source.Batch
+	doc := "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: a}\n"
+	b.AddFile("dir#1/s.yaml", []byte(doc+"---\n"+doc+"---\n"+doc), &batch)
+	var ids []string
+	for _, r := range batch.Resources {
+		ids = append(ids, r.ID)
+	}
+	want := []string{"dir#1/s.yaml:Service/a/s", "dir#1/s.yaml:Service/a/s#2", "dir#1/s.yaml:Service/a/s#3"}
+	if !slices.Equal(ids, want) || len(batch.Problems) != 2 || batch.Problems[0].Line != 5 {
+		t.Errorf("IDs %v, want %v; problems %v", ids, want, batch.Problems)
+	}
+}
+
 func TestDetect(t *testing.T) {
 	for _, c := range []struct {
 		path, head string
