@@ -202,6 +202,11 @@ func s3Bucket(m *mapper, r *res, out *resource.Resource) {
 	case absent:
 		s.Versioning = boolp(false)
 	}
+	// Object Lock protects objects from deletion; MFA delete cannot be set
+	// by CloudFormation (it may be set outside): without Object Lock, unknown.
+	if lock := m.boolean(p, nil, "ObjectLockEnabled"); lock != nil && *lock {
+		s.DeleteProtection = lock
+	}
 	switch _, st := look(p, "LoggingConfiguration"); st {
 	case ok:
 		s.AccessLogging = boolp(true)
