@@ -187,7 +187,7 @@ func (s *scope) call(c *callExpr) (any, error) {
 	}
 	if !f.unknowns {
 		for _, a := range args {
-			if hasUnknown(a) {
+			if s.hasUnknown(a) {
 				return s.placeholder(unk, c.name), nil
 			}
 		}
@@ -195,6 +195,17 @@ func (s *scope) call(c *callExpr) (any, error) {
 	v, err := f.fn(s, args)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.name, err)
+	}
+	switch t := v.(type) { // what the function allocated counts against the budget
+	case []any:
+		s.t.f.steps += len(t)
+	case map[string]any:
+		s.t.f.steps += len(t)
+	case string:
+		s.t.f.steps += len(t) / 64
+	}
+	if s.t.f.steps > maxSteps {
+		return nil, errBudget
 	}
 	return s.placeholder(v, c.name), nil
 }
@@ -222,7 +233,7 @@ func (s *scope) lazyCall(c *callExpr) (any, error) {
 		if isUnknown(cond) {
 			a, errA := s.eval(c.args[1])
 			b, errB := s.eval(c.args[2])
-			if errA == nil && errB == nil && !hasUnknown(a) && equal(a, b) {
+			if errA == nil && errB == nil && !s.hasUnknown(a) && s.equal(a, b) {
 				return a, nil
 			}
 			return unk, nil
@@ -376,7 +387,7 @@ func init() {
 		}},
 		"concat":       {0, -1, true, fnConcat},
 		"format":       {1, -1, false, fnFormat},
-		"string":       {1, 1, false, func(_ *scope, a []any) (any, error) { return str(a[0]), nil }},
+		"string":       {1, 1, false, func(s *scope, a []any) (any, error) { return str(a[0]), nil }},
 		"int":          {1, 1, false, fnInt},
 		"float":        {1, 1, false, fnFloat},
 		"bool":         {1, 1, false, fnBool},
@@ -387,7 +398,7 @@ func init() {
 		"base64":       {1, 1, false, strFn(func(x string) string { return base64.StdEncoding.EncodeToString([]byte(x)) })},
 		"urlcomponent": {1, 1, false, strFn(url.QueryEscape)},
 		"uricomponent": {1, 1, false, strFn(url.QueryEscape)},
-		"base64tostring": {1, 1, false, func(_ *scope, a []any) (any, error) {
+		"base64tostring": {1, 1, false, func(s *scope, a []any) (any, error) {
 			x, ok := a[0].(string)
 			if !ok {
 				return nil, errorf("the argument is a %s", typeName(a[0]))
@@ -398,14 +409,14 @@ func init() {
 			}
 			return string(b), nil
 		}},
-		"uricomponenttostring": {1, 1, false, func(_ *scope, a []any) (any, error) {
+		"uricomponenttostring": {1, 1, false, func(s *scope, a []any) (any, error) {
 			x, ok := a[0].(string)
 			if !ok {
 				return nil, errorf("the argument is a %s", typeName(a[0]))
 			}
 			return url.QueryUnescape(x)
 		}},
-		"uri": {2, 2, false, func(_ *scope, a []any) (any, error) {
+		"uri": {2, 2, false, func(s *scope, a []any) (any, error) {
 			b, ok1 := a[0].(string)
 			r, ok2 := a[1].(string)
 			if !ok1 || !ok2 {
@@ -439,8 +450,8 @@ func init() {
 		"take":         {2, 2, true, fnTake},
 		"union":        {1, -1, true, fnUnion},
 		"intersection": {1, -1, false, fnIntersection},
-		"createarray":  {0, -1, true, func(_ *scope, a []any) (any, error) { return append([]any{}, a...), nil }},
-		"array": {1, 1, true, func(_ *scope, a []any) (any, error) {
+		"createarray":  {0, -1, true, func(s *scope, a []any) (any, error) { return append([]any{}, a...), nil }},
+		"array": {1, 1, true, func(s *scope, a []any) (any, error) {
 			if arr, ok := a[0].([]any); ok {
 				return arr, nil
 			}
@@ -451,7 +462,7 @@ func init() {
 		}},
 		"createobject": {0, -1, true, fnCreateObject},
 		"items":        {1, 1, true, fnItems},
-		"objectkeys": {1, 1, false, func(_ *scope, a []any) (any, error) {
+		"objectkeys": {1, 1, false, func(s *scope, a []any) (any, error) {
 			m, ok := a[0].(map[string]any)
 			if !ok {
 				return nil, errorf("the argument is a %s", typeName(a[0]))
@@ -467,11 +478,11 @@ func init() {
 		"range":           {2, 2, false, fnRange},
 		"min":             {1, -1, false, fnMinMax(false)},
 		"max":             {1, -1, false, fnMinMax(true)},
-		"equals":          {2, 2, false, func(_ *scope, a []any) (any, error) { return equal(a[0], a[1]), nil }},
+		"equals":          {2, 2, false, func(s *scope, a []any) (any, error) { return s.equal(a[0], a[1]), nil }},
 		"not":             {1, 1, false, fnNot},
-		"true":            {0, 0, false, func(*scope, []any) (any, error) { return true, nil }},
-		"false":           {0, 0, false, func(*scope, []any) (any, error) { return false, nil }},
-		"null":            {0, 0, false, func(*scope, []any) (any, error) { return nil, nil }},
+		"true":            {0, 0, false, func(s *scope, _ []any) (any, error) { return true, nil }},
+		"false":           {0, 0, false, func(s *scope, _ []any) (any, error) { return false, nil }},
+		"null":            {0, 0, false, func(s *scope, _ []any) (any, error) { return nil, nil }},
 		"greater":         {2, 2, false, fnCompare(func(c int) bool { return c > 0 })},
 		"greaterorequals": {2, 2, false, fnCompare(func(c int) bool { return c >= 0 })},
 		"less":            {2, 2, false, fnCompare(func(c int) bool { return c < 0 })},
@@ -496,12 +507,12 @@ func init() {
 		"reduce":   {3, 3, true, fnReduce},
 		"sort":     {2, 2, false, fnSort},
 		"toobject": {2, 3, true, fnToObject},
-		"shallowmerge": {1, 1, true, func(_ *scope, a []any) (any, error) {
+		"shallowmerge": {1, 1, true, func(s *scope, a []any) (any, error) {
 			arr, ok := a[0].([]any)
 			if !ok {
 				return unknownOr(a[0], "the argument is a %s")
 			}
-			return fnUnion(nil, arr)
+			return fnUnion(s, arr)
 		}},
 		"resourceid":                {1, -1, false, fnResourceID(scopeResourceGroup)},
 		"subscriptionresourceid":    {1, -1, false, fnResourceID(scopeSubscription)},
@@ -511,7 +522,7 @@ func init() {
 		"resourcegroup":             {0, 0, false, func(s *scope, _ []any) (any, error) { return s.t.ctx.resourceGroup(), nil }},
 		"subscription":              {0, 0, false, func(s *scope, _ []any) (any, error) { return s.t.ctx.subscription(), nil }},
 		"tenant":                    {0, 0, false, func(s *scope, _ []any) (any, error) { return s.t.ctx.tenant(), nil }},
-		"deployment": {0, 0, false, func(*scope, []any) (any, error) {
+		"deployment": {0, 0, false, func(s *scope, _ []any) (any, error) {
 			return map[string]any{"name": unk, "properties": unk, "location": unk}, nil
 		}},
 		"datauri": {1, 1, false, strFn(func(x string) string {
@@ -579,7 +590,7 @@ func fnCopyIndex(s *scope, a []any) (any, error) {
 	return n + offset, nil
 }
 
-func fnConcat(_ *scope, a []any) (any, error) {
+func fnConcat(s *scope, a []any) (any, error) {
 	if len(a) > 0 {
 		if _, isArr := a[0].([]any); isArr {
 			out := []any{}
@@ -602,7 +613,7 @@ func fnConcat(_ *scope, a []any) (any, error) {
 	}
 	var b strings.Builder
 	for _, x := range a {
-		if hasUnknown(x) {
+		if s.hasUnknown(x) {
 			return unk, nil
 		}
 		b.WriteString(str(x))
@@ -614,7 +625,7 @@ func fnConcat(_ *scope, a []any) (any, error) {
 }
 
 // fnFormat implements the composite format ({0}, {1:N2}, {{ and }}).
-func fnFormat(_ *scope, a []any) (any, error) {
+func fnFormat(s *scope, a []any) (any, error) {
 	f, ok := a[0].(string)
 	if !ok {
 		return nil, errorf("the format is a %s", typeName(a[0]))
@@ -650,7 +661,7 @@ func fnFormat(_ *scope, a []any) (any, error) {
 	return b.String(), nil
 }
 
-func fnInt(_ *scope, a []any) (any, error) {
+func fnInt(s *scope, a []any) (any, error) {
 	switch t := a[0].(type) {
 	case float64:
 		return int64(t), nil
@@ -661,14 +672,14 @@ func fnInt(_ *scope, a []any) (any, error) {
 	return nil, errorf("cannot convert a %s to int", typeName(a[0]))
 }
 
-func fnFloat(_ *scope, a []any) (any, error) {
+func fnFloat(s *scope, a []any) (any, error) {
 	if f, ok := toFloat(a[0]); ok {
 		return f, nil
 	}
 	return nil, errorf("cannot convert a %s to float", typeName(a[0]))
 }
 
-func fnBool(_ *scope, a []any) (any, error) {
+func fnBool(s *scope, a []any) (any, error) {
 	switch t := a[0].(type) {
 	case bool:
 		return t, nil
@@ -685,7 +696,7 @@ func fnBool(_ *scope, a []any) (any, error) {
 	return nil, errorf("cannot convert %s to bool", typeName(a[0]))
 }
 
-func fnJSON(_ *scope, a []any) (any, error) {
+func fnJSON(s *scope, a []any) (any, error) {
 	t, ok := a[0].(string)
 	if !ok {
 		return nil, errorf("the argument is a %s", typeName(a[0]))
@@ -697,8 +708,8 @@ func fnJSON(_ *scope, a []any) (any, error) {
 	return literal(n, 0), nil
 }
 
-func strFn(f func(string) string) func(*scope, []any) (any, error) {
-	return func(_ *scope, a []any) (any, error) {
+func strFn(f func(string) string) func(s *scope, _ []any) (any, error) {
+	return func(s *scope, a []any) (any, error) {
 		t, ok := a[0].(string)
 		if !ok {
 			return nil, errorf("the argument is a %s", typeName(a[0]))
@@ -707,8 +718,8 @@ func strFn(f func(string) string) func(*scope, []any) (any, error) {
 	}
 }
 
-func strPred(f func(a, b string) bool) func(*scope, []any) (any, error) {
-	return func(_ *scope, a []any) (any, error) {
+func strPred(f func(a, b string) bool) func(s *scope, _ []any) (any, error) {
+	return func(s *scope, a []any) (any, error) {
 		x, ok1 := a[0].(string)
 		y, ok2 := a[1].(string)
 		if !ok1 || !ok2 {
@@ -718,7 +729,7 @@ func strPred(f func(a, b string) bool) func(*scope, []any) (any, error) {
 	}
 }
 
-func fnReplace(_ *scope, a []any) (any, error) {
+func fnReplace(s *scope, a []any) (any, error) {
 	x, ok1 := a[0].(string)
 	o, ok2 := a[1].(string)
 	n, ok3 := a[2].(string)
@@ -734,7 +745,7 @@ func fnReplace(_ *scope, a []any) (any, error) {
 	return strings.ReplaceAll(x, o, n), nil
 }
 
-func fnSubstring(_ *scope, a []any) (any, error) {
+func fnSubstring(s *scope, a []any) (any, error) {
 	x, ok := a[0].(string)
 	if !ok {
 		return nil, errorf("the argument is a %s", typeName(a[0]))
@@ -758,7 +769,7 @@ func fnSubstring(_ *scope, a []any) (any, error) {
 	return string(r[start : start+n]), nil
 }
 
-func fnSplit(_ *scope, a []any) (any, error) {
+func fnSplit(s *scope, a []any) (any, error) {
 	x, ok := a[0].(string)
 	if !ok {
 		return nil, errorf("the argument is a %s", typeName(a[0]))
@@ -797,7 +808,7 @@ func fnSplit(_ *scope, a []any) (any, error) {
 	return out, nil
 }
 
-func fnJoin(_ *scope, a []any) (any, error) {
+func fnJoin(s *scope, a []any) (any, error) {
 	arr, ok := a[0].([]any)
 	sep, ok2 := a[1].(string)
 	if !ok || !ok2 {
@@ -810,12 +821,12 @@ func fnJoin(_ *scope, a []any) (any, error) {
 	return strings.Join(parts, sep), nil
 }
 
-func fnIndexOf(last bool) func(*scope, []any) (any, error) {
-	return func(_ *scope, a []any) (any, error) {
+func fnIndexOf(last bool) func(s *scope, _ []any) (any, error) {
+	return func(s *scope, a []any) (any, error) {
 		if arr, ok := a[0].([]any); ok {
 			idx := -1
 			for i, e := range arr {
-				if equal(e, a[1]) {
+				if s.equal(e, a[1]) {
 					idx = i
 					if !last {
 						break
@@ -843,7 +854,7 @@ func fnIndexOf(last bool) func(*scope, []any) (any, error) {
 	}
 }
 
-func fnPadLeft(_ *scope, a []any) (any, error) {
+func fnPadLeft(s *scope, a []any) (any, error) {
 	x := str(a[0])
 	n, ok := toInt(a[1])
 	if !ok || n > maxItems {
@@ -861,7 +872,7 @@ func fnPadLeft(_ *scope, a []any) (any, error) {
 	return x, nil
 }
 
-func fnLength(_ *scope, a []any) (any, error) {
+func fnLength(s *scope, a []any) (any, error) {
 	if isUnknown(a[0]) {
 		return unk, nil
 	}
@@ -872,7 +883,7 @@ func fnLength(_ *scope, a []any) (any, error) {
 	return int64(n), nil
 }
 
-func fnEmpty(_ *scope, a []any) (any, error) {
+func fnEmpty(s *scope, a []any) (any, error) {
 	if isUnknown(a[0]) {
 		return unk, nil
 	}
@@ -883,7 +894,7 @@ func fnEmpty(_ *scope, a []any) (any, error) {
 	return n == 0, nil
 }
 
-func fnContains(_ *scope, a []any) (any, error) {
+func fnContains(s *scope, a []any) (any, error) {
 	if isUnknown(a[0]) || isUnknown(a[1]) {
 		return unk, nil
 	}
@@ -893,11 +904,11 @@ func fnContains(_ *scope, a []any) (any, error) {
 	case []any:
 		unknownSeen := false
 		for _, e := range t {
-			if hasUnknown(e) {
+			if s.hasUnknown(e) {
 				unknownSeen = true
 				continue
 			}
-			if equal(e, a[1]) {
+			if s.equal(e, a[1]) {
 				return true, nil
 			}
 		}
@@ -916,7 +927,7 @@ func fnContains(_ *scope, a []any) (any, error) {
 	return nil, errorf("the container is a %s", typeName(a[0]))
 }
 
-func fnFirst(_ *scope, a []any) (any, error) {
+func fnFirst(s *scope, a []any) (any, error) {
 	switch t := a[0].(type) {
 	case unknown:
 		return unk, nil
@@ -935,7 +946,7 @@ func fnFirst(_ *scope, a []any) (any, error) {
 	return nil, errorf("the argument is a %s", typeName(a[0]))
 }
 
-func fnLast(_ *scope, a []any) (any, error) {
+func fnLast(s *scope, a []any) (any, error) {
 	switch t := a[0].(type) {
 	case unknown:
 		return unk, nil
@@ -968,7 +979,7 @@ func clampCount(v any, n int) (int, error) {
 	return int(c), nil
 }
 
-func fnSkip(_ *scope, a []any) (any, error) {
+func fnSkip(s *scope, a []any) (any, error) {
 	if isUnknown(a[0]) || isUnknown(a[1]) {
 		return unk, nil
 	}
@@ -990,7 +1001,7 @@ func fnSkip(_ *scope, a []any) (any, error) {
 	return nil, errorf("the argument is a %s", typeName(a[0]))
 }
 
-func fnTake(_ *scope, a []any) (any, error) {
+func fnTake(s *scope, a []any) (any, error) {
 	if isUnknown(a[0]) || isUnknown(a[1]) {
 		return unk, nil
 	}
@@ -1014,7 +1025,7 @@ func fnTake(_ *scope, a []any) (any, error) {
 
 // fnUnion merges objects (later keys win, nested objects merged deeply as
 // ARM does) or arrays (without duplicates).
-func fnUnion(_ *scope, a []any) (any, error) {
+func fnUnion(s *scope, a []any) (any, error) {
 	for _, x := range a {
 		if isUnknown(x) {
 			return unk, nil
@@ -1047,7 +1058,7 @@ func fnUnion(_ *scope, a []any) (any, error) {
 		next:
 			for _, e := range arr {
 				for _, have := range out {
-					if !hasUnknown(e) && equal(e, have) {
+					if !s.hasUnknown(e) && s.equal(e, have) {
 						continue next
 					}
 				}
@@ -1080,7 +1091,7 @@ func mergeInto(dst, src map[string]any) {
 	}
 }
 
-func fnIntersection(_ *scope, a []any) (any, error) {
+func fnIntersection(s *scope, a []any) (any, error) {
 	switch first := a[0].(type) {
 	case map[string]any:
 		out := map[string]any{}
@@ -1089,7 +1100,7 @@ func fnIntersection(_ *scope, a []any) (any, error) {
 			for _, x := range a[1:] {
 				m, ok := x.(map[string]any)
 				w, found := lookup(m, k)
-				if !ok || !found || !equal(v, w) {
+				if !ok || !found || !s.equal(v, w) {
 					all = false
 					break
 				}
@@ -1107,7 +1118,7 @@ func fnIntersection(_ *scope, a []any) (any, error) {
 				arr, ok := x.([]any)
 				found := false
 				for _, f := range arr {
-					if equal(e, f) {
+					if s.equal(e, f) {
 						found = true
 						break
 					}
@@ -1126,7 +1137,7 @@ func fnIntersection(_ *scope, a []any) (any, error) {
 	return nil, errorf("intersection of a %s", typeName(a[0]))
 }
 
-func fnCreateObject(_ *scope, a []any) (any, error) {
+func fnCreateObject(s *scope, a []any) (any, error) {
 	if len(a)%2 != 0 {
 		return nil, errorf("createObject takes key and value pairs")
 	}
@@ -1144,7 +1155,7 @@ func fnCreateObject(_ *scope, a []any) (any, error) {
 	return out, nil
 }
 
-func fnItems(_ *scope, a []any) (any, error) {
+func fnItems(s *scope, a []any) (any, error) {
 	m, ok := a[0].(map[string]any)
 	if !ok {
 		return unknownOr(a[0], "the argument is a %s")
@@ -1156,7 +1167,7 @@ func fnItems(_ *scope, a []any) (any, error) {
 	return out, nil
 }
 
-func fnTryGet(_ *scope, a []any) (any, error) {
+func fnTryGet(s *scope, a []any) (any, error) {
 	cur := a[0]
 	for _, k := range a[1:] {
 		if isUnknown(cur) || isUnknown(k) {
@@ -1186,7 +1197,7 @@ func fnTryGet(_ *scope, a []any) (any, error) {
 	return cur, nil
 }
 
-func fnFlatten(_ *scope, a []any) (any, error) {
+func fnFlatten(s *scope, a []any) (any, error) {
 	arr, ok := a[0].([]any)
 	if !ok {
 		return unknownOr(a[0], "the argument is a %s")
@@ -1205,7 +1216,7 @@ func fnFlatten(_ *scope, a []any) (any, error) {
 	return out, nil
 }
 
-func fnRange(_ *scope, a []any) (any, error) {
+func fnRange(s *scope, a []any) (any, error) {
 	start, ok1 := toInt(a[0])
 	n, ok2 := toInt(a[1])
 	if !ok1 || !ok2 {
@@ -1221,8 +1232,8 @@ func fnRange(_ *scope, a []any) (any, error) {
 	return out, nil
 }
 
-func fnMinMax(isMax bool) func(*scope, []any) (any, error) {
-	return func(_ *scope, a []any) (any, error) {
+func fnMinMax(isMax bool) func(s *scope, _ []any) (any, error) {
+	return func(s *scope, a []any) (any, error) {
 		vals := a
 		if len(a) == 1 {
 			if arr, ok := a[0].([]any); ok {
@@ -1247,7 +1258,7 @@ func fnMinMax(isMax bool) func(*scope, []any) (any, error) {
 	}
 }
 
-func fnNot(_ *scope, a []any) (any, error) {
+func fnNot(s *scope, a []any) (any, error) {
 	b, ok := a[0].(bool)
 	if !ok {
 		return nil, errorf("the argument is a %s", typeName(a[0]))
@@ -1255,8 +1266,8 @@ func fnNot(_ *scope, a []any) (any, error) {
 	return !b, nil
 }
 
-func fnCompare(ok func(int) bool) func(*scope, []any) (any, error) {
-	return func(_ *scope, a []any) (any, error) {
+func fnCompare(ok func(int) bool) func(s *scope, _ []any) (any, error) {
+	return func(s *scope, a []any) (any, error) {
 		if x, isStr := a[0].(string); isStr {
 			y, isStr2 := a[1].(string)
 			if !isStr2 {
@@ -1279,8 +1290,8 @@ func fnCompare(ok func(int) bool) func(*scope, []any) (any, error) {
 	}
 }
 
-func arith(f func(a, b int64) (int64, error)) func(*scope, []any) (any, error) {
-	return func(_ *scope, a []any) (any, error) {
+func arith(f func(a, b int64) (int64, error)) func(s *scope, _ []any) (any, error) {
+	return func(s *scope, a []any) (any, error) {
 		x, ok1 := toInt(a[0])
 		y, ok2 := toInt(a[1])
 		if !ok1 || !ok2 {
@@ -1301,7 +1312,7 @@ func lambdaArg(v any) (*lambda, error) {
 	return l, nil
 }
 
-func fnFilter(_ *scope, a []any) (any, error) {
+func fnFilter(s *scope, a []any) (any, error) {
 	l, err := lambdaArg(a[1])
 	if err != nil {
 		return nil, err
@@ -1326,7 +1337,7 @@ func fnFilter(_ *scope, a []any) (any, error) {
 	return out, nil
 }
 
-func fnMap(_ *scope, a []any) (any, error) {
+func fnMap(s *scope, a []any) (any, error) {
 	l, err := lambdaArg(a[len(a)-1])
 	if err != nil {
 		return nil, err
@@ -1346,7 +1357,7 @@ func fnMap(_ *scope, a []any) (any, error) {
 	return out, nil
 }
 
-func fnReduce(_ *scope, a []any) (any, error) {
+func fnReduce(s *scope, a []any) (any, error) {
 	l, err := lambdaArg(a[2])
 	if err != nil {
 		return nil, err
@@ -1364,7 +1375,7 @@ func fnReduce(_ *scope, a []any) (any, error) {
 	return acc, nil
 }
 
-func fnSort(_ *scope, a []any) (any, error) {
+func fnSort(s *scope, a []any) (any, error) {
 	l, err := lambdaArg(a[1])
 	if err != nil {
 		return nil, err
@@ -1389,7 +1400,7 @@ func fnSort(_ *scope, a []any) (any, error) {
 	return out, nil
 }
 
-func fnToObject(_ *scope, a []any) (any, error) {
+func fnToObject(s *scope, a []any) (any, error) {
 	arr, ok := a[0].([]any)
 	if !ok {
 		return unknownOr(a[0], "the argument is a %s")

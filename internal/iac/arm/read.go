@@ -90,6 +90,10 @@ func (c *collector) resource(t *template, s *scope, sym string, rn *jnode, paren
 		return
 	}
 	for i := 0; i < n; i++ {
+		if c.f.steps > maxSteps {
+			c.f.overBudget(rn, sym, "copy")
+			return
+		}
 		c.instance(t, s.withCopy(name, int64(i)), sym, rn, parent, i)
 	}
 }

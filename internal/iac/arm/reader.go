@@ -38,8 +38,7 @@ func Detect(p string, head []byte) bool {
 	if bytes.Contains(lower, []byte("deploymenttemplate.json")) {
 		return true
 	}
-	return bytes.Contains(head, []byte(`"contentVersion"`)) && bytes.Contains(head, []byte(`"resources"`)) &&
-		!bytes.Contains(head, []byte(`"parameters": {`+"\n"+`    "$schema"`))
+	return bytes.Contains(head, []byte(`"contentVersion"`)) && bytes.Contains(head, []byte(`"resources"`))
 }
 
 // Options are the reader's options; the zero value is usable.

@@ -2,6 +2,7 @@ package arm
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -23,6 +24,14 @@ type fileState struct {
 
 func (f *fileState) problem(line int, res, field, msg string) {
 	f.probs = append(f.probs, source.Problem{Path: f.file, Line: line, Resource: res, Field: field, Err: msg})
+}
+
+// overBudget reports, once, that the file's step budget ran out.
+func (f *fileState) overBudget(n *jnode, res, field string) {
+	if !f.budget {
+		f.budget = true
+		f.problem(f.ls.line(n.start), res, field, errBudget.Error())
+	}
 }
 
 // template is one template being evaluated: the file's own, or a nested
@@ -233,7 +242,7 @@ func (s *scope) copyArray(c *jnode, res, field string) any {
 		return unk
 	}
 	out := make([]any, 0, n)
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && s.t.f.steps <= maxSteps; i++ {
 		out = append(out, s.withCopy(name, int64(i)).value(in, res, field, true))
 	}
 	return out
@@ -244,6 +253,11 @@ func (s *scope) copyArray(c *jnode, res, field string) any {
 // variables). An expression that fails is a problem and unknown.
 func (s *scope) value(n *jnode, res, field string, copies bool) any {
 	f := s.t.f
+	if f.steps > maxSteps {
+		f.overBudget(n, res, field)
+		return unk
+	}
+	f.steps++
 	switch n.kind {
 	case jNull:
 		return nil
@@ -274,12 +288,16 @@ func (s *scope) value(n *jnode, res, field string, copies bool) any {
 			return unk // reported where first seen
 		}
 		v, err := s.eval(e)
+		if err == nil {
+			// The value's size counts against the budget: values built by
+			// sharing can be far larger than the template.
+			if f.steps += size(v, maxSteps); f.steps > maxSteps {
+				err = errBudget
+			}
+		}
 		if err != nil {
-			if err == errBudget {
-				if !f.budget {
-					f.budget = true
-					f.problem(f.ls.line(n.start), res, field, err.Error())
-				}
+			if errors.Is(err, errBudget) {
+				f.overBudget(n, res, field)
 				return unk
 			}
 			f.problem(f.ls.line(n.start), res, field, fmt.Sprintf("%s: %v", clip(n.str), err))

@@ -22,25 +22,58 @@ var unk any = unknown{}
 
 func isUnknown(v any) bool { _, u := v.(unknown); return u }
 
-// hasUnknown reports whether v is or holds an unknown value.
-func hasUnknown(v any) bool {
+// hasUnknown reports whether v is or holds an unknown value. Every value
+// visited counts against the file's step budget: a value built by sharing
+// (a variable used twice in another, again and again) is far larger than
+// the template, and walking it must not hang the reader. Past the budget
+// it answers true (unknown).
+func (s *scope) hasUnknown(v any) bool {
+	f := s.t.f
+	f.steps++
+	if f.steps > maxSteps {
+		return true
+	}
 	switch t := v.(type) {
 	case unknown:
 		return true
 	case []any:
 		for _, e := range t {
-			if hasUnknown(e) {
+			if s.hasUnknown(e) {
 				return true
 			}
 		}
 	case map[string]any:
 		for _, e := range t {
-			if hasUnknown(e) {
+			if s.hasUnknown(e) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// size counts the values in v, stopping past limit.
+func size(v any, limit int) int {
+	n := 1
+	switch t := v.(type) {
+	case []any:
+		for _, e := range t {
+			if n > limit {
+				break
+			}
+			n += size(e, limit-n)
+		}
+	case map[string]any:
+		for _, e := range t {
+			if n > limit {
+				break
+			}
+			n += size(e, limit-n)
+		}
+	case string:
+		n += len(t) / 64
+	}
+	return n
 }
 
 func equalFold(a, b string) bool { return len(a) == len(b) && strings.EqualFold(a, b) }
@@ -84,8 +117,15 @@ func typeName(v any) string {
 }
 
 // equal compares two known values as ARM's equals does (strings
-// case-sensitively, numbers by value, arrays and objects deeply).
-func equal(a, b any) bool {
+// case-sensitively, numbers by value, arrays and objects deeply); every
+// comparison counts against the step budget (false past it).
+func (s *scope) equal(a, b any) bool {
+	if s != nil {
+		s.t.f.steps++
+		if s.t.f.steps > maxSteps {
+			return false
+		}
+	}
 	switch x := a.(type) {
 	case int64:
 		switch y := b.(type) {
@@ -109,7 +149,7 @@ func equal(a, b any) bool {
 			return false
 		}
 		for i := range x {
-			if !equal(x[i], y[i]) {
+			if !s.equal(x[i], y[i]) {
 				return false
 			}
 		}
@@ -121,7 +161,7 @@ func equal(a, b any) bool {
 		}
 		for k, v := range x {
 			w, found := lookup(y, k)
-			if !found || !equal(v, w) {
+			if !found || !s.equal(v, w) {
 				return false
 			}
 		}
