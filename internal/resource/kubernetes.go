@@ -23,7 +23,8 @@ const K8s Provider = "kubernetes"
 // Standards.
 
 // KubernetesWorkload: a Pod, or a controller's pod template (Deployment,
-// DaemonSet, StatefulSet, ReplicaSet, ReplicationController, Job, CronJob).
+// DaemonSet, StatefulSet, ReplicaSet, ReplicationController, Job, CronJob,
+// PodTemplate, OpenShift DeploymentConfig, Argo Rollout).
 type KubernetesWorkload struct {
 	// Kind is the object's kind (Deployment, CronJob, Pod...).
 	Kind string `json:"kind,omitempty"`

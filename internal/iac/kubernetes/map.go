@@ -34,6 +34,8 @@ var workloadKinds = map[string]bool{
 	"Deployment.apps": true, "DaemonSet.apps": true, "StatefulSet.apps": true, "ReplicaSet.apps": true,
 	"Deployment.extensions": true, "DaemonSet.extensions": true, "ReplicaSet.extensions": true,
 	"Job.batch": true, "CronJob.batch": true,
+	// Controllers of common extensions with a pod template at spec.template.
+	"DeploymentConfig.apps.openshift.io": true, "Rollout.argoproj.io": true,
 }
 
 const rbacGroup = "rbac.authorization.k8s.io"

@@ -200,6 +200,17 @@ func TestDuplicateObject(t *testing.T) {
 	}
 }
 
+// TestExtensionControllers: an Argo Rollout's pod template is read as a
+// workload's.
+func TestExtensionControllers(t *testing.T) {
+	b := NewBuilder()
+	var batch source.Batch
+	b.AddFile("r.yaml", []byte("apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: r}\nspec:\n  template:\n    spec:\n      hostPID: true\n      containers: [{name: c, image: x}]\n"), &batch)
+	if len(batch.Resources) != 1 || batch.Resources[0].Type != "Rollout.argoproj.io" || batch.Resources[0].Class != resource.ClassKubernetesWorkload || !*batch.Resources[0].Facts.Workload.HostPID {
+		t.Errorf("rollout: %+v, problems %v", batch.Resources, batch.Problems)
+	}
+}
+
 func TestDetect(t *testing.T) {
 	for _, c := range []struct {
 		path, head string
