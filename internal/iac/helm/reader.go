@@ -86,12 +86,22 @@ func (r *reader) Name() string { return "helm" }
 
 // chartDirs returns the outermost chart directories of files, sorted.
 func chartDirs(root string, files []string) []string {
+	isChart := map[string]bool{} // directory → holds a Chart.yaml
+	chart := func(dir string) bool {
+		v, ok := isChart[dir]
+		if !ok {
+			_, err := os.Stat(filepath.Join(root, filepath.FromSlash(dir), "Chart.yaml"))
+			v = err == nil
+			isChart[dir] = v
+		}
+		return v
+	}
 	seen := map[string]bool{}
 	var out []string
 	for _, f := range files {
 		dir, found := path.Dir(f), ""
 		for {
-			if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(dir), "Chart.yaml")); err == nil {
+			if chart(dir) {
 				found = dir
 			}
 			if dir == "." || dir == "/" {
