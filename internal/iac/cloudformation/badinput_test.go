@@ -313,3 +313,26 @@ Resources:
 		t.Errorf("B: %+v %+v", s, b.Problems)
 	}
 }
+
+// A policy written as JSON text with deploy-time values in it is read,
+// those values answering unknown only where they may be anything.
+func TestPolicyText(t *testing.T) {
+	b := readString(t, "t.json", `{"Parameters": {"Who": {"Type": "String"}},
+"Resources": {
+  "Q": {"Type": "AWS::SQS::Queue"},
+  "Open": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": [{"Ref": "Q"}],
+    "PolicyDocument": {"Fn::Sub": "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"sqs:SendMessage\", \"Resource\": \"${Q.Arn}\"}]}"}}},
+  "R": {"Type": "AWS::SQS::Queue"},
+  "Maybe": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": [{"Ref": "R"}],
+    "PolicyDocument": {"Fn::Join": ["", ["{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"", {"Ref": "Who"}, "\"}, \"Action\": \"sqs:SendMessage\", \"Resource\": \"*\"}]}"]]}}}
+}}`, Options{})
+	if len(b.Problems) > 0 || len(b.Resources) != 2 {
+		t.Fatalf("%+v", b)
+	}
+	if p := b.Resources[0].Facts.Queue.PublicPolicy; p == nil || !*p {
+		t.Errorf("Q: public policy %v", p)
+	}
+	if p := b.Resources[1].Facts.Queue.PublicPolicy; p != nil {
+		t.Errorf("R: a principal from a parameter without a value decided public = %v", *p)
+	}
+}

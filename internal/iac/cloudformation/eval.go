@@ -286,7 +286,7 @@ func (e *evaluator) fn(name string, a any, depth int) any {
 			s, ok := text(it)
 			if !ok {
 				if hasUnknown(it) {
-					return combine("", items...)
+					return combine(joinText(items, delim), items...)
 				}
 				e.problem("Fn::Join: a value is %s, not a string", describe(it))
 				return open("")
@@ -734,4 +734,26 @@ func refsOf(v any) []string {
 	})
 	sort.Strings(out)
 	return out
+}
+
+// joinText is how Fn::Join's result reads with its unknown parts written
+// as their template text ("" when a part has none).
+func joinText(items []any, delim string) string {
+	parts := make([]string, 0, len(items))
+	size := 0
+	for _, it := range items {
+		s, ok := text(it)
+		if !ok {
+			u, isU := it.(*unknown)
+			if !isU || u.text == "" {
+				return ""
+			}
+			s = u.text
+		}
+		if size += len(s) + len(delim); size > maxString {
+			return ""
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, delim)
 }

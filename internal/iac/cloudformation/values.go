@@ -259,7 +259,7 @@ func (m *mapper) policyAt(p any, path ...string) *policy {
 	case absent:
 		return nil
 	case unknownSt:
-		return &policy{whoUnknown: true, whatUnknown: true}
+		return m.policyText(v.(*unknown))
 	}
 	pol := &policy{}
 	if s, isStr := v.(string); isStr {
@@ -354,3 +354,41 @@ func anyOpen(v any) bool {
 }
 
 var wholeRE = regexp.MustCompile(`^\$\{[^}]*\}$`)
+
+// policyText reads a policy document written as JSON text with values
+// known only at deploy time in it (Fn::Sub, Fn::Join of JSON text): the
+// document with those values as their template text. A value standing for
+// a whole principal, action or resource leaves what it decides unknown;
+// text that does not parse as a document leaves everything unknown.
+func (m *mapper) policyText(u *unknown) *policy {
+	if !strings.HasPrefix(strings.TrimSpace(u.text), "{") {
+		return &policy{whoUnknown: true, whatUnknown: true}
+	}
+	doc := awspolicy.ParseText(u.text)
+	if doc == nil || doc.Error != "" {
+		return &policy{whoUnknown: true, whatUnknown: true}
+	}
+	pol := &policy{doc: doc}
+	if !u.open {
+		return pol // only the template's own resources' IDs and ARNs
+	}
+	whole := func(l []string) bool {
+		for _, s := range l {
+			if wholeRE.MatchString(s) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, st := range doc.Statements {
+		for _, pr := range append(append([]resource.Principal{}, st.Principals...), st.NotPrincipals...) {
+			if wholeRE.MatchString(pr.ID) {
+				pol.whoUnknown = true
+			}
+		}
+		if whole(st.Actions) || whole(st.NotActions) || whole(st.Resources) || whole(st.NotResources) {
+			pol.whatUnknown = true
+		}
+	}
+	return pol
+}
