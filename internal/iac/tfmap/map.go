@@ -146,6 +146,8 @@ var defaultKeys = []string{"id", "arn", "name", "self_link"}
 var extraKeys = map[string][]string{
 	"aws_s3_bucket":                  {"id", "arn", "bucket"},
 	"aws_lambda_function":            {"id", "arn", "function_name", "invoke_arn"},
+	"aws_rds_cluster":                {"id", "arn", "cluster_identifier"},
+	"aws_db_instance":                {"id", "arn", "identifier"},
 	"aws_kms_key":                    {"id", "arn", "key_id"},
 	"aws_sqs_queue":                  {"id", "arn", "name", "url"},
 	"aws_route53_zone":               {"id", "arn", "zone_id", "name"},
@@ -225,8 +227,8 @@ func contains(l []string, s string) bool {
 // attachment says which attributes of a split resource name the
 // resources it configures, and their types.
 type attachment struct {
-	attrs []string
-	types []string
+	// on maps each attribute to the types of the resources it may name.
+	on map[string][]string
 	// own is true when the attachment is also a resource of its own (an
 	// IAM policy, a listener, a flow log): it is not marked joined.
 	own bool
@@ -240,8 +242,8 @@ func (m *mapper) index() {
 		if !found {
 			continue
 		}
-		for _, p := range a.attrs {
-			for _, t := range m.targets(r.a[p], a.types...) {
+		for p, types := range a.on {
+			for _, t := range m.targets(r.a[p], types...) {
 				if !containsInst(m.attached[t], r) {
 					m.attached[t] = append(m.attached[t], r)
 				}

@@ -3,32 +3,114 @@ package tfmap
 import "github.com/vigil-sec/vigil/internal/resource"
 
 // mappers are the resource types mapped, by Terraform type.
-var mappers map[string]typeMapper
+var mappers = map[string]typeMapper{}
 
 // attachments are the split resources joined onto what they configure.
-var attachments map[string]attachment
+var attachments = map[string]attachment{}
 
 func init() {
-	aws := func(native string, class resource.Class, fill func(*mapper, *inst, *resource.Resource)) typeMapper {
-		return typeMapper{resource.AWS, native, class, fill}
-	}
-	mappers = map[string]typeMapper{
-		"aws_s3_bucket":                      aws("AWS::S3::Bucket", resource.ClassObjectStorage, s3Bucket),
-		"aws_s3_account_public_access_block": aws("AWS::::Account", resource.ClassAccount, s3AccountBlock),
-		"aws_ebs_encryption_by_default":      aws("AWS::::Account", resource.ClassAccount, ebsDefaultEncryption),
-		"aws_security_group":                 aws("AWS::EC2::SecurityGroup", resource.ClassFirewall, securityGroup),
-		"aws_default_security_group":         aws("AWS::EC2::SecurityGroup", resource.ClassFirewall, securityGroup),
-	}
-	attachments = map[string]attachment{
-		"aws_s3_bucket_public_access_block":                  {attrs: []string{"bucket"}, types: bucketTypes},
-		"aws_s3_bucket_server_side_encryption_configuration": {attrs: []string{"bucket"}, types: bucketTypes},
-		"aws_s3_bucket_versioning":                           {attrs: []string{"bucket"}, types: bucketTypes},
-		"aws_s3_bucket_logging":                              {attrs: []string{"bucket"}, types: bucketTypes},
-		"aws_s3_bucket_policy":                               {attrs: []string{"bucket"}, types: bucketTypes},
-		"aws_s3_bucket_acl":                                  {attrs: []string{"bucket"}, types: bucketTypes},
-		"aws_s3_bucket_ownership_controls":                   {attrs: []string{"bucket"}, types: bucketTypes},
-		"aws_security_group_rule":                            {attrs: []string{"security_group_id"}, types: sgTypes},
-		"aws_vpc_security_group_ingress_rule":                {attrs: []string{"security_group_id"}, types: sgTypes},
-		"aws_vpc_security_group_egress_rule":                 {attrs: []string{"security_group_id"}, types: sgTypes},
+	for _, tables := range []struct {
+		provider resource.Provider
+		types    map[string]typeMapper
+		attach   map[string]attachment
+	}{{resource.AWS, awsTypes, awsAttachments}, {resource.Azure, azureTypes, azureAttachments}, {resource.GCP, gcpTypes, gcpAttachments}} {
+		for k, v := range tables.types {
+			v.provider = tables.provider
+			mappers[k] = v
+		}
+		for k, v := range tables.attach {
+			attachments[k] = v
+		}
 	}
 }
+
+func on(attr string, types ...string) attachment {
+	return attachment{on: map[string][]string{attr: types}}
+}
+
+var awsTypes = map[string]typeMapper{
+	"aws_s3_bucket":                      {native: "AWS::S3::Bucket", class: resource.ClassObjectStorage, fill: s3Bucket},
+	"aws_s3_account_public_access_block": {native: "AWS::::Account", class: resource.ClassAccount, fill: s3AccountBlock},
+	"aws_ebs_encryption_by_default":      {native: "AWS::::Account", class: resource.ClassAccount, fill: ebsDefaultEncryption},
+	"aws_security_group":                 {native: "AWS::EC2::SecurityGroup", class: resource.ClassFirewall, fill: securityGroup},
+	"aws_default_security_group":         {native: "AWS::EC2::SecurityGroup", class: resource.ClassFirewall, fill: securityGroup},
+	"aws_instance":                       {native: "AWS::EC2::Instance", class: resource.ClassCompute, fill: instance},
+	"aws_ebs_volume":                     {native: "AWS::EC2::Volume", class: resource.ClassDisk, fill: volume},
+	"aws_vpc":                            {native: "AWS::EC2::VPC", class: resource.ClassNetwork, fill: vpc},
+	"aws_default_vpc":                    {native: "AWS::EC2::VPC", class: resource.ClassNetwork, fill: vpc},
+	"aws_flow_log":                       {native: "AWS::EC2::FlowLog", class: resource.ClassFlowLog, fill: flowLog},
+	"aws_db_instance":                    {native: "AWS::RDS::DBInstance", class: resource.ClassDatabase, fill: rdsInstance},
+	"aws_rds_cluster_instance":           {native: "AWS::RDS::DBInstance", class: resource.ClassDatabase, fill: rdsInstance},
+	"aws_rds_cluster":                    {native: "AWS::RDS::DBCluster", class: resource.ClassDatabase, fill: rdsCluster},
+	"aws_kms_key":                        {native: "AWS::KMS::Key", class: resource.ClassKey, fill: kmsKey},
+	"aws_cloudtrail":                     {native: "AWS::CloudTrail::Trail", class: resource.ClassAuditLog, fill: trail},
+	"aws_iam_user":                       {native: "AWS::IAM::User", class: resource.ClassIdentity, fill: iamUser},
+	"aws_iam_role":                       {native: "AWS::IAM::Role", class: resource.ClassIdentity, fill: iamRole},
+	"aws_iam_group":                      {native: "AWS::IAM::Group", class: resource.ClassGroup, fill: iamGroup},
+	"aws_iam_policy":                     {native: "AWS::IAM::Policy", class: resource.ClassIAMPolicy, fill: iamPolicy},
+	"aws_iam_user_policy":                {native: "AWS::IAM::Policy", class: resource.ClassIAMPolicy, fill: inlinePolicy},
+	"aws_iam_role_policy":                {native: "AWS::IAM::Policy", class: resource.ClassIAMPolicy, fill: inlinePolicy},
+	"aws_iam_group_policy":               {native: "AWS::IAM::Policy", class: resource.ClassIAMPolicy, fill: inlinePolicy},
+	"aws_lambda_function":                {native: "AWS::Lambda::Function", class: resource.ClassFunction, fill: lambda},
+	"aws_eks_cluster":                    {native: "AWS::EKS::Cluster", class: resource.ClassKubernetes, fill: eks},
+	"aws_lb":                             {native: "AWS::ElasticLoadBalancingV2::LoadBalancer", class: resource.ClassLoadBalancer, fill: elbv2},
+	"aws_alb":                            {native: "AWS::ElasticLoadBalancingV2::LoadBalancer", class: resource.ClassLoadBalancer, fill: elbv2},
+	"aws_lb_listener":                    {native: "AWS::ElasticLoadBalancingV2::Listener", class: resource.ClassLoadBalancer, fill: listener},
+	"aws_alb_listener":                   {native: "AWS::ElasticLoadBalancingV2::Listener", class: resource.ClassLoadBalancer, fill: listener},
+	"aws_elb":                            {native: "AWS::ElasticLoadBalancing::LoadBalancer", class: resource.ClassLoadBalancer, fill: classicELB},
+	"aws_sqs_queue":                      {native: "AWS::SQS::Queue", class: resource.ClassQueue, fill: queue},
+	"aws_sns_topic":                      {native: "AWS::SNS::Topic", class: resource.ClassQueue, fill: topic},
+	"aws_secretsmanager_secret":          {native: "AWS::SecretsManager::Secret", class: resource.ClassSecret, fill: secret},
+	"aws_ecr_repository":                 {native: "AWS::ECR::Repository", class: resource.ClassContainerRegistry, fill: ecr},
+	"aws_cloudfront_distribution":        {native: "AWS::CloudFront::Distribution", class: resource.ClassCDN, fill: distribution},
+	"aws_api_gateway_stage":              {native: "AWS::ApiGateway::Stage", class: resource.ClassAPIGateway, fill: apiStage},
+	"aws_apigatewayv2_stage":             {native: "AWS::ApiGatewayV2::Stage", class: resource.ClassAPIGateway, fill: apiStageV2},
+	"aws_route53_zone":                   {native: "AWS::Route53::HostedZone", class: resource.ClassDNSZone, fill: hostedZone},
+}
+
+var awsAttachments = map[string]attachment{
+	"aws_s3_bucket_public_access_block":                  on("bucket", bucketTypes...),
+	"aws_s3_bucket_server_side_encryption_configuration": on("bucket", bucketTypes...),
+	"aws_s3_bucket_versioning":                           on("bucket", bucketTypes...),
+	"aws_s3_bucket_logging":                              on("bucket", bucketTypes...),
+	"aws_s3_bucket_policy":                               on("bucket", bucketTypes...),
+	"aws_s3_bucket_acl":                                  on("bucket", bucketTypes...),
+	"aws_s3_bucket_ownership_controls":                   on("bucket", bucketTypes...),
+	"aws_security_group_rule":                            on("security_group_id", sgTypes...),
+	"aws_vpc_security_group_ingress_rule":                on("security_group_id", sgTypes...),
+	"aws_vpc_security_group_egress_rule":                 on("security_group_id", sgTypes...),
+	"aws_volume_attachment":                              on("volume_id", "aws_ebs_volume"),
+	"aws_iam_user_policy_attachment":                     {on: map[string][]string{"user": userTypes, "policy_arn": policyTypes}},
+	"aws_iam_role_policy_attachment":                     {on: map[string][]string{"role": roleTypes, "policy_arn": policyTypes}},
+	"aws_iam_group_policy_attachment":                    {on: map[string][]string{"group": groupTypes, "policy_arn": policyTypes}},
+	"aws_iam_policy_attachment":                          {on: map[string][]string{"users": userTypes, "roles": roleTypes, "groups": groupTypes, "policy_arn": policyTypes}},
+	"aws_iam_user_policy":                                {on: map[string][]string{"user": userTypes}, own: true},
+	"aws_iam_role_policy":                                {on: map[string][]string{"role": roleTypes}, own: true},
+	"aws_iam_group_policy":                               {on: map[string][]string{"group": groupTypes}, own: true},
+	"aws_iam_user_login_profile":                         on("user", userTypes...),
+	"aws_iam_access_key":                                 on("user", userTypes...),
+	"aws_iam_user_group_membership":                      on("user", userTypes...),
+	"aws_iam_group_membership":                           on("group", groupTypes...),
+	"aws_kms_key_policy":                                 on("key_id", "aws_kms_key"),
+	"aws_lambda_permission":                              on("function_name", "aws_lambda_function"),
+	"aws_lambda_function_url":                            on("function_name", "aws_lambda_function"),
+	"aws_wafv2_web_acl_association":                      on("resource_arn", "aws_lb", "aws_alb", "aws_api_gateway_stage"),
+	"aws_wafregional_web_acl_association":                on("resource_arn", "aws_lb", "aws_alb", "aws_api_gateway_stage"),
+	"aws_lb_listener":                                    {on: map[string][]string{"load_balancer_arn": {"aws_lb", "aws_alb"}}, own: true},
+	"aws_alb_listener":                                   {on: map[string][]string{"load_balancer_arn": {"aws_lb", "aws_alb"}}, own: true},
+	"aws_sqs_queue_policy":                               on("queue_url", "aws_sqs_queue"),
+	"aws_sns_topic_policy":                               on("arn", "aws_sns_topic"),
+	"aws_secretsmanager_secret_rotation":                 on("secret_id", "aws_secretsmanager_secret"),
+	"aws_secretsmanager_secret_policy":                   on("secret_arn", "aws_secretsmanager_secret"),
+	"aws_ecr_repository_policy":                          on("repository", "aws_ecr_repository"),
+	"aws_api_gateway_method_settings":                    on("stage_name", "aws_api_gateway_stage"),
+	"aws_route53_query_log":                              on("zone_id", "aws_route53_zone"),
+	"aws_route53_hosted_zone_dnssec":                     on("hosted_zone_id", "aws_route53_zone"),
+}
+
+var (
+	azureTypes       = map[string]typeMapper{}
+	azureAttachments = map[string]attachment{}
+	gcpTypes         = map[string]typeMapper{}
+	gcpAttachments   = map[string]attachment{}
+)

@@ -1,0 +1,810 @@
+package tfmap
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// instance: aws_instance.
+func instance(m *mapper, r *inst, out *resource.Resource) {
+	c := &resource.Compute{}
+	out.Facts.Compute = c
+	// A public IP: asked for, or given by the configuration's subnet
+	// (map_public_ip_on_launch defaults to false), or by an Elastic IP;
+	// otherwise it depends on a subnet outside the configuration.
+	var public []*bool
+	nis, _ := m.blocks(r.a, "network_interface")
+	switch b := m.boolean(r.a, nil, "associate_public_ip_address"); {
+	case b != nil:
+		public = append(public, b)
+	case len(nis) > 0:
+		public = append(public, nil) // the interfaces' own settings
+	default:
+		public = append(public, m.subnetPublic(r.a["subnet_id"]))
+	}
+	for _, e := range m.ofType("aws_eip", "aws_eip_association") {
+		if containsInst(m.targets(e.a["instance"], "aws_instance"), r) || containsInst(m.targets(e.a["instance_id"], "aws_instance"), r) {
+			public = append(public, boolp(true))
+		}
+	}
+	c.PublicIP = or3(public...)
+	if s, isStr := r.a["iam_instance_profile"].(string); isStr {
+		c.Identity = s
+	}
+	m.relate(out, resource.RelRunsAs, r.a["iam_instance_profile"], "aws_iam_instance_profile")
+	// Root and EBS volumes: encrypted when each block says so; a block
+	// without encrypted (or no root block) takes the account's EBS
+	// default encryption: unknown.
+	var enc []*bool
+	for _, k := range []string{"root_block_device", "ebs_block_device"} {
+		bs, st := m.blocks(r.a, k)
+		if st == unknownSt || st == bad {
+			enc = append(enc, nil)
+		}
+		if k == "root_block_device" && st == absent {
+			enc = append(enc, nil)
+		}
+		for _, b := range bs {
+			enc = append(enc, m.boolean(b, nil, "encrypted"))
+		}
+	}
+	c.DiskEncrypted = and3(enc...)
+	// IMDSv2: metadata_options (http_tokens "optional" by default), or
+	// the launch template's.
+	mo := r.a
+	if _, st := look(r.a, "metadata_options"); st == absent {
+		if lt, lst := look(r.a, "launch_template"); lst == ok {
+			ts := m.targets(firstOf(lt, "id", "name"), "aws_launch_template")
+			if len(ts) == 1 {
+				mo = ts[0].a
+			} else {
+				mo = nil
+			}
+		}
+	}
+	if mo != nil {
+		switch tok, st := m.str(mo, "metadata_options", "http_tokens"); st {
+		case ok:
+			c.MetadataV2Required = boolp(tok == "required")
+		case absent:
+			if en, _ := m.str(mo, "metadata_options", "http_endpoint"); en == "disabled" {
+				c.MetadataV2Required = boolp(true) // no metadata service at all
+			} else {
+				c.MetadataV2Required = boolp(false)
+			}
+		}
+	}
+	for _, a := range m.ofType("aws_volume_attachment") {
+		if containsInst(m.targets(a.a["instance_id"], "aws_instance"), r) {
+			m.relate(out, resource.RelUsesDisk, a.a["volume_id"], "aws_ebs_volume")
+		}
+	}
+	m.relate(out, resource.RelUsesFirewall, r.a["vpc_security_group_ids"], sgTypes...)
+	m.relate(out, resource.RelUsesFirewall, r.a["security_groups"], sgTypes...)
+}
+
+func firstOf(v any, keys ...string) any {
+	o, _ := v.(map[string]any)
+	for _, k := range keys {
+		if o[k] != nil {
+			return o[k]
+		}
+	}
+	return nil
+}
+
+// subnetPublic: whether instances launched in the subnet v names get a
+// public IP, when the subnet is the configuration's; nil otherwise.
+func (m *mapper) subnetPublic(v any) *bool {
+	ts := m.targets(v, "aws_subnet", "aws_default_subnet")
+	if len(ts) != 1 {
+		return nil
+	}
+	def := boolp(ts[0].typ() == "aws_default_subnet")
+	return m.boolean(ts[0].a, def, "map_public_ip_on_launch")
+}
+
+// volume: aws_ebs_volume. Without encrypted the account's EBS default
+// encryption decides (unknown).
+func volume(m *mapper, r *inst, out *resource.Resource) {
+	d := &resource.Disk{}
+	out.Facts.Disk = d
+	d.Encrypted = m.boolean(r.a, nil, "encrypted")
+	if v, st := look(r.a, "kms_key_id"); st != absent {
+		d.KeyManager = keyManager(v)
+		m.relate(out, resource.RelUsesKey, v, "aws_kms_key")
+	} else if d.Encrypted != nil && *d.Encrypted {
+		d.KeyManager = "provider"
+	}
+	d.SizeGB = m.integer(r.a, nil, "size")
+	atts := m.attachedTo(r, "aws_volume_attachment")
+	for _, a := range atts {
+		for _, t := range m.targets(a.a["instance_id"], "aws_instance") {
+			d.AttachedTo = append(d.AttachedTo, rid(t.in))
+		}
+	}
+	d.Attached = boolp(len(atts) > 0)
+}
+
+// vpc: aws_vpc and aws_default_vpc, with the flow logs of the
+// configuration recording it or one of its subnets.
+func vpc(m *mapper, r *inst, out *resource.Resource) {
+	n := &resource.Network{Default: boolp(r.typ() == "aws_default_vpc")}
+	out.Facts.Network = n
+	logs := boolp(false)
+	for _, fl := range m.ofType("aws_flow_log") {
+		if containsInst(m.targets(fl.a["vpc_id"], "aws_vpc", "aws_default_vpc"), r) {
+			logs = boolp(true)
+		}
+		for _, s := range m.targets(fl.a["subnet_id"], "aws_subnet") {
+			if containsInst(m.targets(s.a["vpc_id"], "aws_vpc", "aws_default_vpc"), r) {
+				logs = boolp(true)
+			}
+		}
+	}
+	n.FlowLogs = logs
+}
+
+// flowLog: a flow log exists only while on.
+func flowLog(m *mapper, r *inst, out *resource.Resource) {
+	f := &resource.FlowLog{Enabled: boolp(true)}
+	out.Facts.FlowLog = f
+	for _, k := range []string{"vpc_id", "subnet_id", "eni_id", "transit_gateway_id", "transit_gateway_attachment_id"} {
+		v := r.a[k]
+		switch t := v.(type) {
+		case string:
+			if ts := m.targets(t, "aws_vpc", "aws_default_vpc", "aws_subnet"); len(ts) > 0 {
+				for _, x := range ts {
+					f.Targets = append(f.Targets, rid(x.in))
+				}
+			} else if t != "" {
+				f.Targets = append(f.Targets, t)
+			}
+		default:
+			for _, x := range m.targets(v, "aws_vpc", "aws_default_vpc", "aws_subnet", "aws_network_interface") {
+				f.Targets = append(f.Targets, rid(x.in))
+			}
+		}
+		m.relate(out, resource.RelFlowLogsOf, v, "aws_vpc", "aws_default_vpc", "aws_subnet", "aws_network_interface")
+	}
+	f.RetentionDays = nil
+}
+
+// rdsInstance: aws_db_instance. publicly_accessible, storage_encrypted,
+// multi_az and deletion_protection default to false; backups are kept one
+// day unless backup_retention_period says otherwise.
+func rdsInstance(m *mapper, r *inst, out *resource.Resource) {
+	d := &resource.Database{}
+	out.Facts.Database = d
+	d.Engine = strings.ToLower(m.s(r.a, "engine"))
+	d.PublicEndpoint = m.boolean(r.a, boolp(false), "publicly_accessible")
+	_, inCluster := look(r.a, "cluster_identifier")
+	_, restored := look(r.a, "snapshot_identifier")
+	_, replica := look(r.a, "replicate_source_db")
+	switch {
+	case inCluster != absent:
+		// An Aurora instance: storage and backups are the cluster's.
+		if cs := m.targets(r.a["cluster_identifier"], "aws_rds_cluster"); len(cs) == 1 {
+			d.Encrypted, d.KeyManager = m.storageEncryption(cs[0].a)
+		}
+	case restored != absent || replica != absent:
+		d.Encrypted = m.boolean(r.a, nil, "storage_encrypted")
+		if d.Encrypted != nil && !*d.Encrypted {
+			d.Encrypted = nil // a copy keeps its source's encryption
+		}
+		if d.Encrypted != nil && *d.Encrypted {
+			d.KeyManager = keyManager(r.a["kms_key_id"])
+		}
+	default:
+		d.Encrypted, d.KeyManager = m.storageEncryption(r.a)
+		d.BackupRetentionDays = m.integer(r.a, resource.Int(1), "backup_retention_period")
+		if d.BackupRetentionDays != nil {
+			d.BackupEnabled = boolp(*d.BackupRetentionDays > 0)
+		}
+	}
+	d.DeletionProtection = m.boolean(r.a, boolp(false), "deletion_protection")
+	d.MultiAZ = m.boolean(r.a, boolp(false), "multi_az")
+	d.AutoMinorUpgrade = m.boolean(r.a, boolp(true), "auto_minor_version_upgrade")
+	m.relate(out, resource.RelUsesKey, r.a["kms_key_id"], "aws_kms_key")
+}
+
+// storageEncryption: storage_encrypted defaults to false (true for Aurora
+// Serverless v1); the key manager is the key's.
+func (m *mapper) storageEncryption(a map[string]any) (*bool, string) {
+	enc := m.boolean(a, boolp(false), "storage_encrypted")
+	if mode, _ := a["engine_mode"].(string); mode == "serverless" {
+		enc = boolp(true)
+	}
+	if enc == nil || !*enc {
+		return enc, ""
+	}
+	key, kst := look(a, "kms_key_id")
+	if kst == absent {
+		return enc, "provider"
+	}
+	return enc, keyManager(key)
+}
+
+func rdsCluster(m *mapper, r *inst, out *resource.Resource) {
+	d := &resource.Database{}
+	out.Facts.Database = d
+	d.Engine = strings.ToLower(m.s(r.a, "engine"))
+	if _, st := look(r.a, "snapshot_identifier"); st != absent {
+		d.Encrypted = m.boolean(r.a, nil, "storage_encrypted")
+	} else {
+		d.Encrypted, d.KeyManager = m.storageEncryption(r.a)
+	}
+	d.BackupRetentionDays = m.integer(r.a, resource.Int(1), "backup_retention_period")
+	if d.BackupRetentionDays != nil {
+		d.BackupEnabled = boolp(*d.BackupRetentionDays > 0)
+	}
+	d.DeletionProtection = m.boolean(r.a, boolp(false), "deletion_protection")
+	m.relate(out, resource.RelUsesKey, r.a["kms_key_id"], "aws_kms_key")
+}
+
+// kmsKey: aws_kms_key (enabled, symmetric and without rotation by default).
+func kmsKey(m *mapper, r *inst, out *resource.Resource) {
+	k := &resource.Key{CustomerManaged: boolp(true)}
+	out.Facts.Key = k
+	k.Enabled = m.boolean(r.a, boolp(true), "is_enabled")
+	spec, st := m.str(r.a, "customer_master_key_spec")
+	if st == absent {
+		spec, st = m.str(r.a, "key_spec")
+	}
+	switch st {
+	case ok:
+		k.Symmetric = boolp(spec == "SYMMETRIC_DEFAULT")
+	case absent:
+		k.Symmetric = boolp(true)
+	}
+	k.RotationEnabled = m.boolean(r.a, boolp(false), "enable_key_rotation")
+	if k.RotationEnabled != nil && *k.RotationEnabled {
+		k.RotationPeriodDays = m.integer(r.a, resource.Int(365), "rotation_period_in_days")
+	}
+	// Without policy the default key policy lets only the account in.
+	k.PublicAccess = m.policyAt(r.a, "policy").public()
+	for _, a := range m.attachedTo(r, "aws_kms_key_policy") {
+		m.cur = a
+		k.PublicAccess = or3(k.PublicAccess, m.policyAt(a.a, "policy").public())
+	}
+	m.cur = r
+}
+
+// trail: aws_cloudtrail (logging on, single region, no validation, SSE-S3
+// by default).
+func trail(m *mapper, r *inst, out *resource.Resource) {
+	a := &resource.AuditLog{}
+	out.Facts.AuditLog = a
+	a.Enabled = m.boolean(r.a, boolp(true), "enable_logging")
+	a.MultiRegion = m.boolean(r.a, boolp(false), "is_multi_region_trail")
+	a.FileValidation = m.boolean(r.a, boolp(false), "enable_log_file_validation")
+	switch v, st := look(r.a, "kms_key_id"); st {
+	case absent:
+		a.EncryptedWithCMK = boolp(false)
+	case ok, unknownSt:
+		a.EncryptedWithCMK = boolp(keyManager(v) != "provider")
+	}
+	v := r.a["s3_bucket_name"]
+	if s, isStr := v.(string); isStr {
+		a.Destination = s
+		if len(m.targets(s, bucketTypes...)) == 0 {
+			out.Relationships = append(out.Relationships, resource.Relationship{Type: resource.RelLogsTo, TargetID: "arn:aws:s3:::" + s})
+			return
+		}
+	}
+	m.relate(out, resource.RelLogsTo, v, bucketTypes...)
+}
+
+// secretName and secretValue: environment variables that hold credentials
+// (the patterns the AWS Config importer uses).
+var (
+	secretName  = regexp.MustCompile(`(?i)(secret|passw(or)?d|(^|_)pwd($|_)|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)`)
+	secretValue = regexp.MustCompile(`(AKIA|ASIA)[A-Z0-9]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----`)
+)
+
+// envSecrets reads an environment map: the names of the variables whose
+// name or literal value looks like a credential.
+func (m *mapper) envSecrets(v any, field string) (*bool, []string) {
+	switch v.(type) {
+	case nil:
+		return boolp(false), nil
+	case map[string]any:
+	default:
+		if _, isU := unknownOf(v); isU {
+			return nil, nil
+		}
+		m.problem(field, "%s is %s, not a map", field, describe(v))
+		return nil, nil
+	}
+	var names []string
+	for name, x := range v.(map[string]any) {
+		val, _ := text(x)
+		if secretName.MatchString(name) || secretValue.MatchString(val) {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return boolp(len(names) > 0), names
+}
+
+// lambda: aws_lambda_function, with the permissions and function URLs of
+// the configuration.
+func lambda(m *mapper, r *inst, out *resource.Resource) {
+	f := &resource.Function{}
+	out.Facts.Function = f
+	f.Runtime = m.s(r.a, "runtime")
+	f.RuntimeEndOfSupport = awsconfig.RuntimeEndOfSupport(f.Runtime)
+	if s, isStr := r.a["role"].(string); isStr {
+		f.Identity = s
+	} else if ts := m.targets(r.a["role"], roleTypes...); len(ts) == 1 {
+		f.Identity = rid(ts[0].in)
+	}
+	m.relate(out, resource.RelRunsAs, r.a["role"], roleTypes...)
+	vars, _ := look(r.a, "environment", "variables")
+	f.EnvironmentSecrets, f.SecretVariables = m.envSecrets(vars, "environment.variables")
+	switch subnets, st := look(r.a, "vpc_config", "subnet_ids"); st {
+	case absent:
+		f.InVPC = boolp(false)
+	case ok:
+		l, _ := subnets.([]any)
+		f.InVPC = boolp(len(l) > 0)
+	}
+	switch mode, st := m.str(r.a, "tracing_config", "mode"); st {
+	case ok:
+		f.Tracing = boolp(mode == "Active")
+	case absent:
+		f.Tracing = boolp(false)
+	}
+	public := boolp(false)
+	for _, a := range m.attachedTo(r, "aws_lambda_permission") {
+		m.cur = a
+		pr, pst := m.str(a.a, "principal")
+		switch {
+		case pst != ok:
+			public = or3(public, nil)
+		case pr == "*":
+			_, s1 := look(a.a, "source_arn")
+			_, s2 := look(a.a, "source_account")
+			_, s3 := look(a.a, "principal_org_id")
+			if s1 == absent && s2 == absent && s3 == absent {
+				public = boolp(true)
+			}
+		}
+	}
+	for _, a := range m.attachedTo(r, "aws_lambda_function_url") {
+		m.cur = a
+		switch t, st := m.str(a.a, "authorization_type"); st {
+		case ok:
+			if t == "NONE" {
+				public = boolp(true)
+			}
+		default:
+			public = or3(public, nil)
+		}
+	}
+	m.cur = r
+	f.PublicInvocation = public
+}
+
+// eks: aws_eks_cluster (a public endpoint open to 0.0.0.0/0, no control
+// plane logs and no secrets encryption by default).
+func eks(m *mapper, r *inst, out *resource.Resource) {
+	k := &resource.Kubernetes{}
+	out.Facts.Kubernetes = k
+	k.Version = m.s(r.a, "version")
+	k.PublicEndpoint = m.boolean(r.a, boolp(true), "vpc_config", "endpoint_public_access")
+	if k.PublicEndpoint != nil && *k.PublicEndpoint {
+		switch cidrs, unk, st := m.strs(r.a, "vpc_config", "public_access_cidrs"); {
+		case st == absent:
+			k.EndpointAllowedCIDRs = []string{"0.0.0.0/0"}
+		case st == ok && len(unk) == 0:
+			k.EndpointAllowedCIDRs = cidrs
+			if len(cidrs) == 0 {
+				k.EndpointAllowedCIDRs = []string{"0.0.0.0/0"}
+			}
+		}
+	}
+	switch types, _, st := m.strs(r.a, "enabled_cluster_log_types"); st {
+	case absent:
+		k.ControlPlaneLogging, k.AuditLogging = boolp(false), boolp(false)
+	case ok:
+		k.ControlPlaneLogging = boolp(contains(types, "api") && contains(types, "audit"))
+		k.AuditLogging = boolp(contains(types, "audit"))
+	}
+	switch encs, st := m.blocks(r.a, "encryption_config"); st {
+	case absent:
+		k.SecretsEncrypted = boolp(false)
+	case ok:
+		on := false
+		for _, e := range encs {
+			res, _, _ := m.strs(e, "resources")
+			if contains(res, "secrets") {
+				on = true
+			}
+		}
+		k.SecretsEncrypted = boolp(on)
+	}
+}
+
+// elbv2: aws_lb / aws_alb, internet-facing by default; its listeners are
+// resources of their own (listener_of).
+func elbv2(m *mapper, r *inst, out *resource.Resource) {
+	lb := &resource.LoadBalancer{}
+	out.Facts.LoadBalancer = lb
+	typ := m.s(r.a, "load_balancer_type")
+	lb.Public = not(m.boolean(r.a, boolp(false), "internal"))
+	if typ == "gateway" {
+		lb.Public = boolp(false)
+	}
+	lb.AccessLogs = m.boolean(r.a, boolp(false), "access_logs", "enabled")
+	if _, st := look(r.a, "access_logs"); st == ok {
+		if _, est := look(r.a, "access_logs", "enabled"); est == absent {
+			lb.AccessLogs = boolp(true) // enabled defaults to true in the block
+		}
+	}
+	lb.DeletionProtection = m.boolean(r.a, boolp(false), "enable_deletion_protection")
+	if typ == "" || typ == "application" {
+		lb.DropInvalidHeaders = m.boolean(r.a, boolp(false), "drop_invalid_header_fields")
+	}
+	waf := boolp(false)
+	if len(m.attachedTo(r, "aws_wafv2_web_acl_association", "aws_wafregional_web_acl_association")) > 0 {
+		waf = boolp(true)
+	}
+	lb.WAF = waf
+	m.relate(out, resource.RelUsesFirewall, r.a["security_groups"], sgTypes...)
+	if len(m.attachedTo(r, "aws_lb_listener", "aws_alb_listener")) == 0 {
+		lb.Listeners, lb.HTTPListener, lb.WeakTLS = []resource.Listener{}, boolp(false), boolp(false)
+	}
+}
+
+// listener: aws_lb_listener, judged as a resource of its own linked to its
+// load balancer, as the AWS Config importer does.
+func listener(m *mapper, r *inst, out *resource.Resource) {
+	lb := &resource.LoadBalancer{}
+	out.Facts.LoadBalancer = lb
+	for _, t := range m.targets(r.a["load_balancer_arn"], "aws_lb", "aws_alb") {
+		out.Relationships = append(out.Relationships, resource.Relationship{Type: "listener_of", TargetID: rid(t.in)})
+	}
+	proto, pst := m.str(r.a, "protocol")
+	switch pst {
+	case absent:
+		proto = "HTTP" // for an application load balancer; a network one needs it
+		if len(m.targets(r.a["load_balancer_arn"], "aws_lb")) == 1 {
+			if t := m.targets(r.a["load_balancer_arn"], "aws_lb")[0]; m.s(t.a, "load_balancer_type") == "network" {
+				proto = "TCP"
+			}
+		}
+	case ok:
+	default:
+		return
+	}
+	l := resource.Listener{Protocol: strings.ToUpper(proto)}
+	if port := m.integer(r.a, nil, "port"); port != nil {
+		l.Port = *port
+	}
+	l.TLSPolicy = m.s(r.a, "ssl_policy")
+	if l.TLSPolicy == "" && (l.Protocol == "HTTPS" || l.Protocol == "TLS") {
+		// The provider's default policy (ELBSecurityPolicy-2016-08 before
+		// 2023, TLS 1.3 since): not known from the configuration.
+		l.TLSPolicy = ""
+	}
+	l.MinTLSVersion = tlsOfPolicy(l.TLSPolicy)
+	acts, ast := m.blocks(r.a, "default_action")
+	if l.Protocol == "HTTP" && (ast == ok || ast == absent) {
+		redirect := false
+		for _, a := range acts {
+			if m.s(a, "type") == "redirect" && m.s(a, "redirect", "protocol") == "HTTPS" {
+				redirect = true
+			}
+		}
+		l.RedirectsToHTTPS = boolp(redirect)
+	}
+	lb.Listeners = []resource.Listener{l}
+	switch l.Protocol {
+	case "HTTP":
+		lb.HTTPListener = not(l.RedirectsToHTTPS)
+	case "HTTPS", "TLS":
+		lb.HTTPListener = boolp(false)
+		if l.MinTLSVersion != "" {
+			lb.WeakTLS = boolp(l.MinTLSVersion < "1.2")
+		}
+	default:
+		lb.HTTPListener = boolp(false)
+	}
+}
+
+// tlsOfPolicy gives the lowest TLS version an ELB security policy allows
+// ("" for a name not known).
+func tlsOfPolicy(name string) string {
+	n := strings.ToUpper(name)
+	switch {
+	case n == "":
+		return ""
+	case strings.Contains(n, "TLS13-1-3") || strings.Contains(n, "TLS-1-3"):
+		return "1.3"
+	case strings.Contains(n, "TLS13-1-2") || strings.Contains(n, "TLS-1-2") || strings.Contains(n, "FS-1-2"):
+		return "1.2"
+	case strings.Contains(n, "TLS13-1-1") || strings.Contains(n, "TLS-1-1") || strings.Contains(n, "FS-1-1"):
+		return "1.1"
+	case strings.Contains(n, "TLS13-1-0") || strings.Contains(n, "TLS-1-0") || n == "ELBSECURITYPOLICY-2016-08" ||
+		n == "ELBSECURITYPOLICY-2015-05" || n == "ELBSECURITYPOLICY-FS-2018-06":
+		return "1.0"
+	}
+	return ""
+}
+
+// classicELB: aws_elb (internet-facing unless internal; no redirects).
+func classicELB(m *mapper, r *inst, out *resource.Resource) {
+	lb := &resource.LoadBalancer{}
+	out.Facts.LoadBalancer = lb
+	lb.Public = not(m.boolean(r.a, boolp(false), "internal"))
+	lb.AccessLogs = m.boolean(r.a, boolp(false), "access_logs", "enabled")
+	if _, st := look(r.a, "access_logs"); st == ok {
+		if _, est := look(r.a, "access_logs", "enabled"); est == absent {
+			lb.AccessLogs = boolp(true)
+		}
+	}
+	ls, st := m.blocks(r.a, "listener")
+	if st != ok {
+		return
+	}
+	httpL := false
+	for _, l := range ls {
+		proto := strings.ToUpper(m.s(l, "lb_protocol"))
+		li := resource.Listener{Protocol: proto}
+		if port := m.integer(l, nil, "lb_port"); port != nil {
+			li.Port = *port
+		}
+		if proto == "HTTP" {
+			httpL = true
+			li.RedirectsToHTTPS = boolp(false)
+		}
+		lb.Listeners = append(lb.Listeners, li)
+	}
+	lb.HTTPListener = boolp(httpL)
+}
+
+// queue: aws_sqs_queue (SSE-SQS by default since October 2022), with its
+// aws_sqs_queue_policy.
+func queue(m *mapper, r *inst, out *resource.Resource) {
+	q := &resource.Queue{Kind: "queue"}
+	out.Facts.Queue = q
+	if key, kst := look(r.a, "kms_master_key_id"); kst != absent {
+		q.Encrypted, q.KeyManager = boolp(true), keyManager(key)
+		m.relate(out, resource.RelUsesKey, key, "aws_kms_key")
+	} else {
+		q.Encrypted = m.boolean(r.a, boolp(true), "sqs_managed_sse_enabled")
+		if q.Encrypted != nil && *q.Encrypted {
+			q.KeyManager = "provider"
+		}
+	}
+	q.PublicPolicy = m.resourcePolicies(r, "aws_sqs_queue_policy", "policy")
+}
+
+// topic: aws_sns_topic (not encrypted by default).
+func topic(m *mapper, r *inst, out *resource.Resource) {
+	q := &resource.Queue{Kind: "topic"}
+	out.Facts.Queue = q
+	if key, kst := look(r.a, "kms_master_key_id"); kst != absent {
+		q.Encrypted, q.KeyManager = boolp(true), keyManager(key)
+		m.relate(out, resource.RelUsesKey, key, "aws_kms_key")
+	} else {
+		q.Encrypted = boolp(false)
+	}
+	q.PublicPolicy = m.resourcePolicies(r, "aws_sns_topic_policy", "policy")
+}
+
+// resourcePolicies: whether the inline policy argument or a policy
+// resource joined lets anyone in.
+func (m *mapper) resourcePolicies(r *inst, typ, attr string) *bool {
+	public := m.policyAt(r.a, "policy").public()
+	for _, a := range m.attachedTo(r, typ) {
+		m.cur = a
+		public = or3(public, m.policyAt(a.a, attr).public())
+	}
+	m.cur = r
+	return public
+}
+
+// secret: aws_secretsmanager_secret with its rotation and policy.
+func secret(m *mapper, r *inst, out *resource.Resource) {
+	s := &resource.Secret{}
+	out.Facts.Secret = s
+	switch key, st := look(r.a, "kms_key_id"); st {
+	case absent:
+		s.KeyManager = "provider" // aws/secretsmanager
+	default:
+		s.KeyManager = keyManager(key)
+		m.relate(out, resource.RelUsesKey, key, "aws_kms_key")
+	}
+	rotation := boolp(false)
+	for _, a := range m.attachedTo(r, "aws_secretsmanager_secret_rotation") {
+		m.cur = a
+		rotation = boolp(true)
+		if days := m.integer(a.a, nil, "rotation_rules", "automatically_after_days"); days != nil {
+			s.RotationPeriodDays = days
+		} else if expr, st := m.str(a.a, "rotation_rules", "schedule_expression"); st == ok {
+			s.RotationPeriodDays = rateDays(expr)
+		}
+	}
+	m.cur = r
+	s.RotationEnabled = rotation
+	s.PublicAccess = m.resourcePolicies(r, "aws_secretsmanager_secret_policy", "policy")
+}
+
+var rateRE = regexp.MustCompile(`^rate\((\d{1,6}) days?\)$`)
+
+func rateDays(expr string) *int {
+	if mm := rateRE.FindStringSubmatch(strings.TrimSpace(expr)); mm != nil {
+		n := 0
+		for _, c := range mm[1] {
+			n = n*10 + int(c-'0')
+		}
+		return &n
+	}
+	return nil
+}
+
+// ecr: aws_ecr_repository (mutable tags, no scan on push, AES256 by default).
+func ecr(m *mapper, r *inst, out *resource.Resource) {
+	g := &resource.Registry{}
+	out.Facts.Registry = g
+	g.ImageScanning = m.boolean(r.a, boolp(false), "image_scanning_configuration", "scan_on_push")
+	switch mut, st := m.str(r.a, "image_tag_mutability"); st {
+	case ok:
+		g.TagImmutable = boolp(strings.HasPrefix(mut, "IMMUTABLE"))
+	case absent:
+		g.TagImmutable = boolp(false)
+	}
+	switch enc, st := m.str(r.a, "encryption_configuration", "encryption_type"); st {
+	case absent:
+		g.KeyManager = "provider"
+	case ok:
+		if strings.HasPrefix(strings.ToUpper(enc), "KMS") {
+			if key, kst := look(r.a, "encryption_configuration", "kms_key"); kst != absent {
+				g.KeyManager = keyManager(key)
+				m.relate(out, resource.RelUsesKey, key, "aws_kms_key")
+			} else {
+				g.KeyManager = "provider"
+			}
+		} else {
+			g.KeyManager = "provider"
+		}
+	}
+	g.Public = m.resourcePolicies(r, "aws_ecr_repository_policy", "policy")
+}
+
+func cloudFrontTLS(v string) string {
+	switch {
+	case strings.HasPrefix(v, "TLSv1.3"):
+		return "1.3"
+	case strings.HasPrefix(v, "TLSv1.2"):
+		return "1.2"
+	case strings.HasPrefix(v, "TLSv1.1"):
+		return "1.1"
+	case strings.HasPrefix(v, "TLSv1"):
+		return "1.0"
+	case strings.HasPrefix(v, "SSLv3"):
+		return "0.3"
+	}
+	return ""
+}
+
+// distribution: aws_cloudfront_distribution.
+func distribution(m *mapper, r *inst, out *resource.Resource) {
+	c := &resource.CDN{}
+	out.Facts.CDN = c
+	https := func(p string) bool { return p == "redirect-to-https" || p == "https-only" }
+	vpp, vst := m.str(r.a, "default_cache_behavior", "viewer_protocol_policy")
+	only, known := https(vpp), vst == ok
+	for _, k := range []string{"ordered_cache_behavior"} {
+		cbs, cst := m.blocks(r.a, k)
+		known = known && (cst == ok || cst == absent)
+		for _, cb := range cbs {
+			v, st := m.str(cb, "viewer_protocol_policy")
+			known = known && st == ok
+			only = only && https(v)
+		}
+	}
+	if known {
+		c.ViewerHTTPSOnly = boolp(only)
+	}
+	switch _, st := look(r.a, "viewer_certificate"); st {
+	case absent:
+		c.MinTLSVersion = "1.0"
+	case ok:
+		if def := m.boolean(r.a, boolp(false), "viewer_certificate", "cloudfront_default_certificate"); def != nil && *def {
+			c.MinTLSVersion = "1.0"
+		} else {
+			switch v, st := m.str(r.a, "viewer_certificate", "minimum_protocol_version"); st {
+			case ok:
+				c.MinTLSVersion = cloudFrontTLS(v)
+			case absent:
+				c.MinTLSVersion = "1.0" // TLSv1 by default
+			}
+		}
+	}
+	switch v, st := look(r.a, "web_acl_id"); st {
+	case absent:
+		c.WAF = boolp(false)
+	case ok:
+		c.WAF = boolp(v != "")
+	case unknownSt:
+		c.WAF = boolp(true)
+	}
+	c.AccessLogs = present(r.a, "logging_config")
+	origins, ost := m.blocks(r.a, "origin")
+	if ost != ok {
+		return
+	}
+	originHTTPS, s3, oac := true, 0, 0
+	for _, o := range origins {
+		if _, st := look(o, "custom_origin_config"); st == ok {
+			if m.s(o, "custom_origin_config", "origin_protocol_policy") != "https-only" {
+				originHTTPS = false
+			}
+			continue
+		}
+		s3++
+		if _, st := look(o, "origin_access_control_id"); st == ok || st == unknownSt {
+			oac++
+		} else if v, st := look(o, "s3_origin_config", "origin_access_identity"); st == unknownSt || (st == ok && v != "") {
+			oac++
+		}
+	}
+	c.OriginHTTPSOnly = boolp(originHTTPS)
+	if s3 > 0 {
+		c.OriginAccessControl = boolp(oac == s3)
+	}
+}
+
+// apiStage: aws_api_gateway_stage (REST), with its method settings and
+// web ACL associations.
+func apiStage(m *mapper, r *inst, out *resource.Resource) {
+	a := &resource.APIGateway{}
+	out.Facts.APIGateway = a
+	_, ast := look(r.a, "access_log_settings", "destination_arn")
+	exec := false
+	for _, s := range m.attachedTo(r, "aws_api_gateway_method_settings") {
+		if lvl := m.s(s.a, "settings", "logging_level"); lvl == "INFO" || lvl == "ERROR" {
+			exec = true
+		}
+	}
+	a.Logging = boolp(ast != absent || exec)
+	a.Tracing = m.boolean(r.a, boolp(false), "xray_tracing_enabled")
+	a.ClientCertificate = boolp(r.a["client_certificate_id"] != nil)
+	a.WAF = boolp(len(m.attachedTo(r, "aws_wafv2_web_acl_association", "aws_wafregional_web_acl_association")) > 0)
+}
+
+// apiStageV2: aws_apigatewayv2_stage (HTTP and WebSocket APIs).
+func apiStageV2(m *mapper, r *inst, out *resource.Resource) {
+	a := &resource.APIGateway{}
+	out.Facts.APIGateway = a
+	_, ast := look(r.a, "access_log_settings", "destination_arn")
+	lvl := m.s(r.a, "default_route_settings", "logging_level")
+	a.Logging = boolp(ast != absent || lvl == "INFO" || lvl == "ERROR")
+	a.ClientCertificate = boolp(r.a["client_certificate_id"] != nil)
+}
+
+// hostedZone: aws_route53_zone (public unless a vpc block makes it private).
+func hostedZone(m *mapper, r *inst, out *resource.Resource) {
+	z := &resource.DNSZone{}
+	out.Facts.DNS = z
+	switch vpcs, st := m.blocks(r.a, "vpc"); st {
+	case ok:
+		z.Public = boolp(len(vpcs) == 0)
+	case absent:
+		z.Public = boolp(true)
+	}
+	z.QueryLogging = boolp(len(m.attachedTo(r, "aws_route53_query_log")) > 0)
+	z.DNSSEC = boolp(len(m.attachedTo(r, "aws_route53_hosted_zone_dnssec")) > 0)
+	for _, d := range m.attachedTo(r, "aws_route53_hosted_zone_dnssec") {
+		if st, sst := m.str(d.a, "signing_status"); sst == ok && st == "NOT_SIGNING" {
+			z.DNSSEC = boolp(false)
+		}
+	}
+}
