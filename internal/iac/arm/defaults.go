@@ -72,6 +72,8 @@ func apiDefaults(typ, api string, p map[string]any) {
 		set("anonymousPullEnabled", false)
 	case azure.TypeWebSite:
 		set("httpsOnly", false)
+	case azure.TypeManagedCluster:
+		set("enableRBAC", true) // Kubernetes RBAC is on unless disabled
 	}
 }
 

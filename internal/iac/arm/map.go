@@ -128,8 +128,8 @@ func (m *mapper) evaluate(in *instance) *row {
 			r.m[k] = s.value(n, in.addr, k, k == "properties")
 		}
 	}
-	scopeID := in.t.ctx.scopeID()
-	if sn := rn.get("scope"); sn != nil {
+	scopeID := in.t.ctx.scopeID() + in.extScope
+	if sn := rn.get("scope"); sn != nil && in.extScope == "" {
 		if v, ok := s.named().value(sn, in.addr, "scope", false).(string); ok {
 			if strings.HasPrefix(v, "/") {
 				scopeID = strings.TrimSuffix(v, "/")

@@ -26,6 +26,9 @@ type instance struct {
 	// maybe: the condition could not be decided.
 	maybe bool
 	armID string
+	// extScope is the scope (relative to the deployment's) of an extension
+	// resource written in the older nested form, "" otherwise.
+	extScope string
 }
 
 // maxNested bounds nested deployments inside nested deployments.
@@ -142,6 +145,19 @@ func (c *collector) instance(t *template, s *scope, sym string, rn *jnode, paren
 		typ = parent.typ + "/" + typ
 		name = parent.name + "/" + name
 	}
+	written := typ + "/" + name
+	if i := strings.Index(strings.ToLower(typ), "/providers/"); i > 0 {
+		// The older form of an extension resource (a role assignment or
+		// diagnostic setting of a resource): Parent/type/providers/ext
+		// named parent/Namespace.Name/ext.
+		parentType, ext := typ[:i], typ[i+len("/providers/"):]
+		segs := splitName(name)
+		np := strings.Count(parentType, "/")
+		if len(segs) == np+1+strings.Count(ext, "/")+1 {
+			in.extScope = "/providers/" + resourcePath(parentType, segs[:np])
+			typ, name = segs[np]+"/"+ext, strings.Join(segs[np+1:], "/")
+		}
+	}
 	in.typ, in.name = azure.CanonicalType(typ), name
 	if strings.EqualFold(typ, "Microsoft.Resources/resourceGroups") {
 		in.typ = azure.TypeResourceGroup // as Resource Graph names it
@@ -155,6 +171,8 @@ func (c *collector) instance(t *template, s *scope, sym string, rn *jnode, paren
 		if idx >= 0 {
 			in.addr += "[" + strconv.Itoa(idx) + "]"
 		}
+	case in.extScope != "":
+		in.addr = written
 	default:
 		in.addr = in.typ + "/" + name
 		if idx >= 0 && strings.Contains(name, "{") {
@@ -227,6 +245,12 @@ func (c *collector) nested(t *template, s *scope, in *instance, label string) {
 	nt.prefix = in.addr
 	ns := nt.scope()
 	if inner {
+		if props.get("parametersLink") != nil {
+			// Values from a linked parameters file are not read: unknown.
+			for k := range nt.pdecl {
+				nt.setParameter(k, unk)
+			}
+		}
 		if ps := props.get("parameters"); ps != nil && ps.kind == jObject {
 			for i, k := range ps.keys {
 				p := ps.vals[i]
