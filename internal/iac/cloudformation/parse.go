@@ -32,6 +32,9 @@ type template struct {
 	conditions map[string]any
 	globals    map[string]any // SAM Globals
 	resources  []*rawResource
+	loops      []*loop
+	data       []byte
+	conv       *converter
 }
 
 // rawResource is a resource as written, not yet evaluated.
@@ -82,8 +85,8 @@ func parse(file string, data []byte) (*template, []*parseError) {
 	if n.Kind != yaml.MappingNode {
 		return nil, []*parseError{{line: n.Line, msg: "the template is not a mapping"}}
 	}
-	t := &template{file: file}
 	c := &converter{}
+	t := &template{file: file, data: data, conv: c}
 	section := func(key string) (map[string]any, *yaml.Node, *parseError) {
 		v := mapValue(n, key)
 		if v == nil {
@@ -140,59 +143,176 @@ func parse(file string, data []byte) (*template, []*parseError) {
 			continue
 		}
 		seen[k.Value] = true
-		r := &rawResource{id: k.Value, start: k.Line, end: lastLine(rs.Content[i+1], 0)}
-		if v.Style&yaml.FlowStyle != 0 && v.Kind == yaml.MappingNode && rs.Content[i+1].Kind != yaml.AliasNode {
-			// JSON (or a flow mapping): the block ends at its closing brace.
-			if starts == nil {
-				starts = lineStarts(data)
+		if strings.HasPrefix(k.Value, "Fn::ForEach::") {
+			l, err := c.loop(k, v, data, &starts, 0)
+			if err != nil {
+				errs = append(errs, err)
+				continue
 			}
-			if l := closingLine(data, starts, v.Line, v.Column); l > r.end {
-				r.end = l
-			}
-		}
-		t.resources = append(t.resources, r)
-		if strings.HasPrefix(r.id, "Fn::ForEach::") {
-			r.bad = "Fn::ForEach (the AWS::LanguageExtensions transform) is not expanded: the resources it generates are not read"
+			t.loops = append(t.loops, l)
 			continue
 		}
-		if v.Kind != yaml.MappingNode {
-			r.bad = "the resource is not a mapping"
-			continue
-		}
-		if tn := mapValue(v, "Type"); tn != nil && tn.Kind == yaml.ScalarNode {
-			r.typ = tn.Value
-		}
-		if r.typ == "" {
-			r.bad = "the resource has no Type"
-			continue
-		}
-		if cn := mapValue(v, "Condition"); cn != nil && cn.Kind == yaml.ScalarNode {
-			r.condition = cn.Value
-		}
-		pn := mapValue(v, "Properties")
-		if pn == nil {
-			continue
-		}
-		val, err := c.value(pn, 0)
-		if err != nil {
-			r.bad = "Properties: " + err.Error()
-			continue
-		}
-		if val == nil {
-			continue
-		}
-		m, ok := val.(map[string]any)
-		if !ok {
-			r.bad = "Properties is not a mapping"
-			continue
-		}
-		r.props = m
-		r.propLines = map[string]int{}
-		for j := 0; j+1 < len(pn.Content); j += 2 {
-			r.propLines[pn.Content[j].Value] = pn.Content[j].Line
-		}
+		t.resources = append(t.resources, c.resource(k.Value, k, rs.Content[i+1], data, &starts))
 	}
 	return t, errs
+}
+
+// resource reads the resource id whose key node is k and value node vn.
+func (c *converter) resource(id string, k, vn *yaml.Node, data []byte, starts *[]int) *rawResource {
+	v := deref(vn)
+	r := &rawResource{id: id, start: k.Line, end: lastLine(vn, 0)}
+	if v.Style&yaml.FlowStyle != 0 && v.Kind == yaml.MappingNode && vn.Kind != yaml.AliasNode {
+		// JSON (or a flow mapping): the block ends at its closing brace.
+		if *starts == nil {
+			*starts = lineStarts(data)
+		}
+		if l := closingLine(data, *starts, v.Line, v.Column); l > r.end {
+			r.end = l
+		}
+	}
+	if v.Kind != yaml.MappingNode {
+		r.bad = "the resource is not a mapping"
+		return r
+	}
+	if tn := mapValue(v, "Type"); tn != nil && tn.Kind == yaml.ScalarNode {
+		r.typ = tn.Value
+	}
+	if r.typ == "" {
+		r.bad = "the resource has no Type"
+		return r
+	}
+	if cn := mapValue(v, "Condition"); cn != nil && cn.Kind == yaml.ScalarNode {
+		r.condition = cn.Value
+	}
+	pn := mapValue(v, "Properties")
+	if pn == nil {
+		return r
+	}
+	val, err := c.value(pn, 0)
+	if err != nil {
+		r.bad = "Properties: " + err.Error()
+		return r
+	}
+	if val == nil {
+		return r
+	}
+	m, ok := val.(map[string]any)
+	if !ok {
+		r.bad = "Properties is not a mapping"
+		return r
+	}
+	r.props = m
+	r.propLines = map[string]int{}
+	for j := 0; j+1 < len(pn.Content); j += 2 {
+		r.propLines[pn.Content[j].Value] = pn.Content[j].Line
+	}
+	return r
+}
+
+// loop is an Fn::ForEach of the Resources section (the
+// AWS::LanguageExtensions transform): for each value of the collection,
+// the fragment's resources with the identifier replaced by the value.
+type loop struct {
+	name       string
+	line       int
+	ident      string
+	collection any
+	// fragment: the output keys and their resources (or nested loops).
+	keys  []*yaml.Node
+	vals  []*yaml.Node
+	inner []*loop // nested loops, by position in keys (nil elsewhere)
+}
+
+func (c *converter) loop(k, v *yaml.Node, data []byte, starts *[]int, depth int) (*loop, *parseError) {
+	bad := func(msg string) (*loop, *parseError) {
+		return nil, &parseError{line: k.Line, msg: k.Value + ": " + msg}
+	}
+	if depth > 5 {
+		return bad("Fn::ForEach nested more than 5 levels deep; not read")
+	}
+	if v.Kind != yaml.SequenceNode || len(v.Content) != 3 || deref(v.Content[0]).Kind != yaml.ScalarNode ||
+		deref(v.Content[2]).Kind != yaml.MappingNode {
+		return bad("Fn::ForEach takes an identifier, a collection and a mapping of output keys to resources")
+	}
+	coll, err := c.value(v.Content[1], 0)
+	if err != nil {
+		return bad(err.Error())
+	}
+	l := &loop{name: strings.TrimPrefix(k.Value, "Fn::ForEach::"), line: k.Line, ident: deref(v.Content[0]).Value, collection: coll}
+	frag := deref(v.Content[2])
+	for i := 0; i+1 < len(frag.Content); i += 2 {
+		fk, fv := frag.Content[i], frag.Content[i+1]
+		var inner *loop
+		if strings.HasPrefix(fk.Value, "Fn::ForEach::") {
+			var perr *parseError
+			if inner, perr = c.loop(fk, deref(fv), data, starts, depth+1); perr != nil {
+				return nil, perr
+			}
+		}
+		l.keys = append(l.keys, fk)
+		l.vals = append(l.vals, fv)
+		l.inner = append(l.inner, inner)
+	}
+	return l, nil
+}
+
+// substitute replaces a loop identifier by its value: "${x}" and "&{x}"
+// (the value without its non-alphanumeric characters) in logical IDs and
+// Fn::Sub strings, and Ref x.
+func substitute(v any, ident, val string, depth int) any {
+	if depth > maxDepth {
+		return v
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		if len(t) == 1 {
+			if r, ok := t["Ref"].(string); ok && r == ident {
+				return val
+			}
+			if sub, ok := t["Fn::Sub"]; ok {
+				switch st := sub.(type) {
+				case string:
+					return map[string]any{"Fn::Sub": replaceIdent(st, ident, val)}
+				case []any:
+					if len(st) > 0 {
+						out := append([]any{}, st...)
+						if s, ok := st[0].(string); ok {
+							out[0] = replaceIdent(s, ident, val)
+						}
+						for i := 1; i < len(out); i++ {
+							out[i] = substitute(out[i], ident, val, depth+1)
+						}
+						return map[string]any{"Fn::Sub": out}
+					}
+				}
+			}
+		}
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			out[replaceIdent(k, ident, val)] = substitute(x, ident, val, depth+1)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = substitute(x, ident, val, depth+1)
+		}
+		return out
+	}
+	return v
+}
+
+func replaceIdent(s, ident, val string) string {
+	if !strings.Contains(s, "{") {
+		return s
+	}
+	alnum := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, val)
+	return strings.ReplaceAll(strings.ReplaceAll(s, "${"+ident+"}", val), "&{"+ident+"}", alnum)
 }
 
 func deref(n *yaml.Node) *yaml.Node {

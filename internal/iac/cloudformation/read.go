@@ -54,6 +54,11 @@ func Read(file string, data []byte, opts Options, batch *source.Batch) {
 	if t == nil {
 		return
 	}
+	if len(t.loops) > 0 {
+		for _, pe := range expandLoops(t, opts) {
+			batch.Problems = append(batch.Problems, source.Problem{Path: file, Line: pe.line, Err: pe.msg})
+		}
+	}
 	e := newEvaluator(t, opts)
 	m := &mapper{file: file, opts: opts, byID: map[string]*res{}, names: map[string]map[string]*res{}, types: map[string][]*res{}, attached: map[string][]*res{}}
 	for _, msg := range e.drain() {
@@ -398,4 +403,80 @@ func blank(f *resource.Facts) {
 		}
 		fld.Set(keep)
 	}
+}
+
+// maxGenerated bounds the resources Fn::ForEach loops of a template make.
+const maxGenerated = 10000
+
+// binding is a loop identifier and its current value.
+type binding struct{ ident, val string }
+
+// expandLoops adds the resources of the template's Fn::ForEach loops,
+// their collections evaluated with the parameters and mappings (the
+// AWS::LanguageExtensions transform). Each resource is located at its
+// output key in the loop's fragment.
+func expandLoops(t *template, opts Options) []*parseError {
+	e := newEvaluator(t, opts)
+	seen := map[string]bool{}
+	for _, r := range t.resources {
+		seen[r.id] = true
+	}
+	var errs []*parseError
+	var starts []int
+	var expand func(l *loop, outer []binding)
+	expand = func(l *loop, outer []binding) {
+		coll := l.collection
+		for _, b := range outer {
+			coll = substitute(coll, b.ident, b.val, 0)
+		}
+		v := e.eval(coll, 0)
+		for _, msg := range e.drain() {
+			errs = append(errs, &parseError{line: l.line, msg: "Fn::ForEach::" + l.name + ": " + msg})
+		}
+		items, ok := v.([]any)
+		if !ok {
+			errs = append(errs, &parseError{line: l.line, msg: "Fn::ForEach::" + l.name + ": the collection is known only at deploy time (or is not a list); the resources it generates are not read"})
+			return
+		}
+		for _, it := range items {
+			val, ok := text(it)
+			if !ok {
+				errs = append(errs, &parseError{line: l.line, msg: "Fn::ForEach::" + l.name + ": a value of the collection is known only at deploy time; the resources it generates are not read"})
+				continue
+			}
+			bs := append(append([]binding{}, outer...), binding{l.ident, val})
+			for i, k := range l.keys {
+				if l.inner[i] != nil {
+					expand(l.inner[i], bs)
+					continue
+				}
+				id := k.Value
+				for _, b := range bs {
+					id = replaceIdent(id, b.ident, b.val)
+				}
+				if seen[id] {
+					errs = append(errs, &parseError{line: k.Line, msg: fmt.Sprintf("Fn::ForEach::%s generates resource %s, which is defined more than once; only the first is read", l.name, id)})
+					continue
+				}
+				if len(seen) >= maxGenerated {
+					errs = append(errs, &parseError{line: l.line, msg: fmt.Sprintf("Fn::ForEach::%s: more than %d resources; the rest are not read", l.name, maxGenerated)})
+					return
+				}
+				seen[id] = true
+				r := t.conv.resource(id, k, l.vals[i], t.data, &starts)
+				for _, b := range bs {
+					r.typ = replaceIdent(r.typ, b.ident, b.val)
+					r.condition = replaceIdent(r.condition, b.ident, b.val)
+					if r.props != nil {
+						r.props, _ = substitute(r.props, b.ident, b.val, 0).(map[string]any)
+					}
+				}
+				t.resources = append(t.resources, r)
+			}
+		}
+	}
+	for _, l := range t.loops {
+		expand(l, nil)
+	}
+	return errs
 }
