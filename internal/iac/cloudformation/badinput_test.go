@@ -336,3 +336,24 @@ func TestPolicyText(t *testing.T) {
 		t.Errorf("R: a principal from a parameter without a value decided public = %v", *p)
 	}
 }
+
+// Fn::ForEach loops that would make a huge number of resources stop at
+// the bound, reported.
+func TestForEachBomb(t *testing.T) {
+	var items []string
+	for i := range 200 {
+		items = append(items, fmt.Sprint("i", i))
+	}
+	list := strings.Join(items, ",")
+	tmpl := "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::A:\n    - X\n    - !Split [\",\", \"" + list +
+		"\"]\n    - Fn::ForEach::B:\n        - Y\n        - !Split [\",\", \"" + list +
+		"\"]\n        - R${X}x${Y}:\n            Type: AWS::SNS::Topic\n"
+	start := time.Now()
+	b := readString(t, "t.yaml", tmpl, Options{})
+	if !problemsContain(b, "more than 10000 resources") {
+		t.Errorf("bound not reported: %d resources, problems %v", len(b.Resources), b.Problems)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %s", d)
+	}
+}

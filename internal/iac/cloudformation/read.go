@@ -423,8 +423,12 @@ func expandLoops(t *template, opts Options) []*parseError {
 	}
 	var errs []*parseError
 	var starts []int
+	full := false
 	var expand func(l *loop, outer []binding)
 	expand = func(l *loop, outer []binding) {
+		if full || len(errs) > 50 {
+			return
+		}
 		coll := l.collection
 		for _, b := range outer {
 			coll = substitute(coll, b.ident, b.val, 0)
@@ -439,6 +443,9 @@ func expandLoops(t *template, opts Options) []*parseError {
 			return
 		}
 		for _, it := range items {
+			if full || len(errs) > 50 {
+				return
+			}
 			val, ok := text(it)
 			if !ok {
 				errs = append(errs, &parseError{line: l.line, msg: "Fn::ForEach::" + l.name + ": a value of the collection is known only at deploy time; the resources it generates are not read"})
@@ -460,6 +467,7 @@ func expandLoops(t *template, opts Options) []*parseError {
 				}
 				if len(seen) >= maxGenerated {
 					errs = append(errs, &parseError{line: l.line, msg: fmt.Sprintf("Fn::ForEach::%s: more than %d resources; the rest are not read", l.name, maxGenerated)})
+					full = true
 					return
 				}
 				seen[id] = true
