@@ -119,6 +119,7 @@ func chartDirs(root string, files []string) []string {
 }
 
 func (r *reader) Read(ctx context.Context, emit func(source.Batch) error) error {
+	r.builders = nil
 	vals, err := r.values()
 	for _, dir := range r.charts {
 		if err := ctx.Err(); err != nil {

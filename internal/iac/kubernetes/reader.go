@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -115,6 +117,7 @@ func (r *reader) Read(ctx context.Context, emit func(source.Batch) error) error 
 	if limit <= 0 {
 		limit = DefaultMaxFileBytes
 	}
+	r.b = NewBuilder()
 	b := r.b
 	b.DefaultNamespace = r.opts.Namespace
 	var pending *source.Batch
@@ -124,6 +127,9 @@ func (r *reader) Read(ctx context.Context, emit func(source.Batch) error) error 
 		}
 		batch := source.Batch{Input: f, Format: Format}
 		data, err := readLimited(filepath.Join(r.root, filepath.FromSlash(f)), limit)
+		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+			err = pe.Err // the message names the file once, relative to the root
+		}
 		if err != nil {
 			batch.Problems = append(batch.Problems, source.Problem{Path: f, Err: err.Error()})
 		} else {

@@ -291,7 +291,7 @@ func TestBadInput(t *testing.T) {
 		"bomb.yaml":    "bomb.yaml:1: document expands to more than 1000000 values",
 		"deep.yaml":    "deep.yaml:",
 		"deepmap.yaml": "nested deeper than 200 levels",
-		"missing.yaml": "missing.yaml: open ",
+		"missing.yaml": "missing.yaml: no such file or directory",
 		"nokind.yaml":  "nokind.yaml:1: document has no apiVersion or kind",
 		"scalar.yaml":  "scalar.yaml:1: document is not a mapping",
 	} {
