@@ -366,6 +366,9 @@ var deployTime = map[string]bool{
 	"listkeys": true, "listsecrets": true, "listaccountsas": true, "listservicesas": true, "externalinput": true,
 	"loadtextcontent": true, "loadfileasbase64": true, "loadjsoncontent": true, "datetimeadd": true,
 	"datetimefromepoch": true, "datetimetoepoch": true,
+	// Known functions vigil does not evaluate: their value is unknown.
+	"parsecidr": true, "cidrsubnet": true, "cidrhost": true, "base64tojson": true, "datauritostring": true,
+	"getsecret": true,
 }
 
 var builtins map[string]builtin
@@ -502,11 +505,13 @@ func init() {
 			}
 			return a % b, nil
 		})},
-		"filter":   {2, 2, true, fnFilter},
-		"map":      {2, 3, true, fnMap},
-		"reduce":   {3, 3, true, fnReduce},
-		"sort":     {2, 2, false, fnSort},
-		"toobject": {2, 3, true, fnToObject},
+		"filter":    {2, 2, true, fnFilter},
+		"map":       {2, 3, true, fnMap},
+		"reduce":    {3, 3, true, fnReduce},
+		"sort":      {2, 2, false, fnSort},
+		"toobject":  {2, 3, true, fnToObject},
+		"mapvalues": {2, 2, true, fnMapValues},
+		"groupby":   {2, 2, true, fnGroupBy},
 		"shallowmerge": {1, 1, true, func(s *scope, a []any) (any, error) {
 			arr, ok := a[0].([]any)
 			if !ok {
@@ -1435,6 +1440,52 @@ func fnToObject(s *scope, a []any) (any, error) {
 			}
 		}
 		out[ks] = v
+	}
+	return out, nil
+}
+
+func fnMapValues(_ *scope, a []any) (any, error) {
+	l, err := lambdaArg(a[1])
+	if err != nil {
+		return nil, err
+	}
+	m, ok := a[0].(map[string]any)
+	if !ok {
+		return unknownOr(a[0], "the argument is a %s")
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if out[k], err = l.apply(v); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func fnGroupBy(_ *scope, a []any) (any, error) {
+	l, err := lambdaArg(a[1])
+	if err != nil {
+		return nil, err
+	}
+	arr, ok := a[0].([]any)
+	if !ok {
+		return unknownOr(a[0], "the argument is a %s")
+	}
+	out := map[string]any{}
+	for _, e := range arr {
+		k, err := l.apply(e)
+		if err != nil {
+			return nil, err
+		}
+		if isUnknown(k) {
+			return unk, nil
+		}
+		ks, ok := k.(string)
+		if !ok {
+			return nil, errorf("a key is a %s", typeName(k))
+		}
+		list, _ := out[ks].([]any)
+		out[ks] = append(list, e)
 	}
 	return out, nil
 }

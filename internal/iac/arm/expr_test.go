@@ -119,6 +119,9 @@ func TestExpressions(t *testing.T) {
 		{"[tryGet(parameters('obj'), 'missing')]", nil},
 		{"[max(3, 9, 2)]", int64(9)},
 		{"[intersection(parameters('list'), createArray('b', 'z'))]", []any{"b"}},
+		{"[mapValues(parameters('obj'), lambda('v', string(lambdaVariables('v')))).b]", "2"},
+		{"[length(groupBy(createArray('ab', 'ac', 'b'), lambda('x', first(lambdaVariables('x')))).a)]", int64(2)},
+		{"[parseCidr('10.0.0.0/8')]", unk},
 	}
 	for _, c := range cases {
 		got, probs := evalString(t, c.expr)
