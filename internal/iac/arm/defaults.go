@@ -72,6 +72,23 @@ func apiDefaults(typ, api string, p map[string]any) {
 		set("anonymousPullEnabled", false)
 	case azure.TypeWebSite:
 		set("httpsOnly", false)
+	case azure.TypeKeyVaultKey, azure.TypeKeyVaultSecret:
+		// A key or secret is enabled and never expires unless its
+		// attributes say otherwise; a key has no rotation policy.
+		attrs, has := lookup(p, "attributes")
+		switch a := attrs.(type) {
+		case map[string]any:
+			if _, ok := lookup(a, "enabled"); !ok {
+				a["enabled"] = true
+			}
+		case nil:
+			if !has {
+				p["attributes"] = map[string]any{"enabled": true}
+			}
+		}
+		if typ == azure.TypeKeyVaultKey {
+			set("rotationPolicy", map[string]any{})
+		}
 	case azure.TypeManagedCluster:
 		set("enableRBAC", true) // Kubernetes RBAC is on unless disabled
 	}
