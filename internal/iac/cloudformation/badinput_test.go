@@ -357,3 +357,10 @@ func TestForEachBomb(t *testing.T) {
 		t.Errorf("took %s", d)
 	}
 }
+
+func TestUnknownTransform(t *testing.T) {
+	b := readString(t, "t.yaml", "Transform: [AWS::Serverless-2016-10-31, Acme::Macro]\nResources:\n  T:\n    Type: AWS::SNS::Topic\n", Options{})
+	if len(b.Resources) != 1 || len(b.Problems) != 1 || !problemsContain(b, "t.yaml:1: Transform Acme::Macro is a macro applied at deploy time") {
+		t.Errorf("%+v", b)
+	}
+}

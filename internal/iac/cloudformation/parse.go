@@ -125,6 +125,25 @@ func parse(file string, data []byte) (*template, []*parseError) {
 	if t.globals, _, err = section("Globals"); err != nil {
 		errs = append(errs, err)
 	}
+	// Macros other than those vigil reads change the template at deploy
+	// time: said, and the template read as written.
+	if tn := mapValue(n, "Transform"); tn != nil {
+		names := []*yaml.Node{tn}
+		if tn.Kind == yaml.SequenceNode {
+			names = tn.Content
+		}
+		for _, x := range names {
+			x = deref(x)
+			if x.Kind != yaml.ScalarNode {
+				continue
+			}
+			switch x.Value {
+			case "AWS::Serverless-2016-10-31", "AWS::LanguageExtensions":
+			default:
+				errs = append(errs, &parseError{line: x.Line, msg: fmt.Sprintf("Transform %s is a macro applied at deploy time: the template is read as written, without what it changes", x.Value)})
+			}
+		}
+	}
 	rs := mapValue(n, "Resources")
 	if rs == nil {
 		errs = append(errs, &parseError{line: n.Line, msg: "the template has no Resources section"})
