@@ -31,6 +31,9 @@ type KubernetesWorkload struct {
 	// Namespace is metadata.namespace as written, "" when the manifest
 	// leaves it to the client (kubectl -n, the Helm release namespace).
 	Namespace string `json:"namespace,omitempty"`
+	// OS is the pod's spec.os.name (linux, windows), "" when not set. The
+	// restricted profile's Linux-only controls do not apply to windows.
+	OS string `json:"os,omitempty"`
 	// Containers lists the pod's containers (init and ephemeral too).
 	Containers []KubernetesContainer `json:"containers,omitempty"`
 

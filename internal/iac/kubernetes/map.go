@@ -205,6 +205,9 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 		}
 		return resource.Bool(v)
 	}
+	if os, _, _ := get[map[string]any](m, spec, "os", sp+".os"); os != nil {
+		w.OS, _ = os["name"].(string)
+	}
 	w.HostNetwork = boolOr(spec, "hostNetwork", sp+".hostNetwork", false)
 	w.HostPID = boolOr(spec, "hostPID", sp+".hostPID", false)
 	w.HostIPC = boolOr(spec, "hostIPC", sp+".hostIPC", false)

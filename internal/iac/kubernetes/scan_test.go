@@ -49,7 +49,7 @@ func scanManifests(t *testing.T, root string, files []string) map[string]finding
 // a field the reader could not read is UNKNOWN.
 func TestRulesOnManifests(t *testing.T) {
 	root := filepath.Join("testdata", "manifests")
-	got := scanManifests(t, root, []string{"bad.yaml", "broken.yaml", "good.yaml", "list.json", "serviceaccount.yaml"})
+	got := scanManifests(t, root, []string{"bad.yaml", "broken.yaml", "good.yaml", "list.json", "serviceaccount.yaml", "windows.yaml"})
 	const web, role, bind, svc = "bad.yaml:Deployment/shop/web", "bad.yaml:ClusterRole//everything", "bad.yaml:ClusterRoleBinding//ci-admin", "bad.yaml:Service/shop/web"
 	for _, k := range []string{
 		"k8s-host-network " + web, "k8s-host-pid " + web, "k8s-privileged-container " + web, "k8s-capabilities-baseline " + web,
@@ -85,6 +85,16 @@ func TestRulesOnManifests(t *testing.T) {
 	}
 	if f := got["k8s-service-account-token-automount serviceaccount.yaml:Pod/ci/debug"]; f.Status != finding.Fail {
 		t.Errorf("Pod mounting the token: %s, want FAIL", f.Status)
+	}
+	// A Windows pod is outside the Linux-only controls, not outside the others.
+	const iis = "windows.yaml:Pod/web/iis"
+	for _, id := range []string{"k8s-privilege-escalation", "k8s-seccomp-not-restricted", "k8s-capabilities-restricted"} {
+		if f, ok := got[id+" "+iis]; ok {
+			t.Errorf("%s judges a Windows pod: %s", id, f.Status)
+		}
+	}
+	if f := got["k8s-run-as-non-root "+iis]; f.Status != finding.Pass {
+		t.Errorf("k8s-run-as-non-root on the Windows pod: %s, want PASS", f.Status)
 	}
 	if f := got["k8s-privileged-container list.json:Pod/ops/debug"]; f.Status != finding.Unknown {
 		t.Errorf("privileged of the wrong type: %s, want UNKNOWN", f.Status)

@@ -8,6 +8,8 @@
 #   category: exposure
 #   class: kubernetes_workload
 #   providers: [kubernetes]
+#   applies_to:
+#     facts.workload.os: [linux, null]
 #   requires: [facts.workload.capabilities_not_dropping_all, facts.workload.capabilities_added]
 #   remediation: "Set securityContext.capabilities.drop: [\"ALL\"] on every container and add only NET_BIND_SERVICE when it binds a low port."
 #   frameworks:

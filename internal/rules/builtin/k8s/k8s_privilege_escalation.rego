@@ -8,6 +8,8 @@
 #   category: exposure
 #   class: kubernetes_workload
 #   providers: [kubernetes]
+#   applies_to:
+#     facts.workload.os: [linux, null]
 #   requires: [facts.workload.privilege_escalation]
 #   remediation: "Set securityContext.allowPrivilegeEscalation: false on every container."
 #   frameworks:

@@ -8,6 +8,8 @@
 #   category: exposure
 #   class: kubernetes_workload
 #   providers: [kubernetes]
+#   applies_to:
+#     facts.workload.os: [linux, null]
 #   requires: [facts.workload.seccomp]
 #   remediation: "Set spec.securityContext.seccompProfile.type: RuntimeDefault on the pod (or Localhost with a profile)."
 #   frameworks:
