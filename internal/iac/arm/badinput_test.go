@@ -207,3 +207,40 @@ func TestHugeFiles(t *testing.T) {
 		t.Errorf("%d resources, want %d", got, n)
 	}
 }
+
+// A child resource's field of the wrong type is a problem located at the
+// child, and the parent's fact it feeds is unknown.
+func TestWrongTypedChild(t *testing.T) {
+	root := writeFiles(t, map[string]string{"t.json": head + `  "resources": [
+    { "type": "Microsoft.Sql/servers", "apiVersion": "2022-05-01-preview", "name": "sql", "location": "westeurope",
+      "properties": {},
+      "resources": [
+        { "type": "firewallRules", "apiVersion": "2022-05-01-preview", "name": "r",
+          "properties": { "startIpAddress": 0, "endIpAddress": "255.255.255.255" } }
+      ] },
+    { "type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01", "name": "st", "location": "westeurope",
+      "properties": { "supportsHttpsTrafficOnly": "yes" } }
+  ]
+}
+`})
+	bs := readAll(t, root, []string{"t.json"}, Options{})
+	want := []string{
+		"t.json:11: Microsoft.Storage/storageAccounts/st: properties.supportsHttpsTrafficOnly: want boolean, got string",
+		"t.json:8: Microsoft.Sql/servers/firewallRules/sql/r: properties.startIpAddress: want string, got number",
+	}
+	if got := problems(bs); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, r := range bs[0].Resources {
+		switch r.Name {
+		case "sql":
+			if r.Facts.Database.AuthorizedNetworks != nil {
+				t.Errorf("authorized networks %v, want unknown", r.Facts.Database.AuthorizedNetworks)
+			}
+		case "st":
+			if r.Facts.Storage.SecureTransportOnly != nil {
+				t.Errorf("secure transport %v, want unknown", *r.Facts.Storage.SecureTransportOnly)
+			}
+		}
+	}
+}

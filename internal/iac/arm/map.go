@@ -24,11 +24,12 @@ type row struct {
 	props map[string]any // nil when the properties are not an object
 }
 
-// joinedChildren are child types that Resource Graph shows inside their
-// parent's properties (parent property name): they are added there.
+// joinedChildren are child types (lower-case) that Resource Graph shows
+// inside their parent's properties (parent property name): they are added
+// there.
 var joinedChildren = map[string]string{
-	"Microsoft.Network/networkSecurityGroups/securityRules": "securityRules",
-	"Microsoft.Network/virtualNetworks/subnets":             "subnets",
+	"microsoft.network/networksecuritygroups/securityrules": "securityRules",
+	"microsoft.network/virtualnetworks/subnets":             "subnets",
 }
 
 func (m *mapper) mapAll(ins []*instance) {
@@ -41,7 +42,7 @@ func (m *mapper) mapAll(ins []*instance) {
 	}
 	// Children Resource Graph shows inside their parent.
 	for _, r := range rows {
-		key, joined := joinedChildren[r.in.typ]
+		key, joined := joinedChildren[strings.ToLower(r.in.typ)]
 		if !joined {
 			continue
 		}
@@ -87,6 +88,9 @@ func (m *mapper) mapAll(ins []*instance) {
 	}
 	for _, p := range azure.JoinRows(out) {
 		p.Path = m.f.file
+		if r := byID[strings.ToLower(p.Resource)]; r != nil {
+			p.Resource, p.Line = r.in.addr, r.in.start
+		}
 		m.f.probs = append(m.f.probs, p)
 	}
 	m.templateDefaults(out, rows)
