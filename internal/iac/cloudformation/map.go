@@ -718,6 +718,24 @@ func iamPrincipal(kind string) func(m *mapper, r *res, out *resource.Resource) {
 			for _, a := range m.attachedTo(r.id(), "AWS::IAM::VirtualMFADevice") {
 				id.MFAEnabled = maybe(a, boolp(true), nil)
 			}
+			// The access keys the template creates for the user (new at
+			// deploy, so never stale); whether it has others is unknown,
+			// so a user the template gives none stays unknown.
+			var keys []resource.AccessKey
+			known := true
+			for _, a := range m.attachedTo(r.id(), "AWS::IAM::AccessKey") {
+				done := m.on(a)
+				status, st := m.str(a.p, "Status")
+				done()
+				if st == unknownSt || st == bad || a.maybe {
+					known = false
+					continue
+				}
+				keys = append(keys, resource.AccessKey{ID: m.rid(a.id()), Active: st == absent || status == "Active"})
+			}
+			if known {
+				id.AccessKeys = keys
+			}
 			switch _, st := look(p, "LoginProfile"); st {
 			case ok:
 				id.ConsoleAccess = boolp(true)

@@ -336,6 +336,7 @@ var attachments = map[string]attachment{
 	"AWS::Route53::DNSSEC":                  {props: []string{"HostedZoneId"}, types: []string{"AWS::Route53::HostedZone"}},
 	"AWS::IAM::UserToGroupAddition":         {props: []string{"GroupName", "Users"}, types: []string{"AWS::IAM::Group", "AWS::IAM::User"}},
 	"AWS::IAM::VirtualMFADevice":            {props: []string{"Users"}, types: []string{"AWS::IAM::User"}},
+	"AWS::IAM::AccessKey":                   {props: []string{"UserName"}, types: []string{"AWS::IAM::User"}},
 	"AWS::IAM::Policy":                      {props: []string{"Roles", "Users", "Groups"}, types: identityTypes, own: true},
 	"AWS::IAM::ManagedPolicy":               {props: []string{"Roles", "Users", "Groups"}, types: identityTypes, own: true},
 	"AWS::ElasticLoadBalancingV2::Listener": {props: []string{"LoadBalancerArn"}, types: []string{"AWS::ElasticLoadBalancingV2::LoadBalancer"}, own: true},

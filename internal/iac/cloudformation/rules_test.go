@@ -263,6 +263,15 @@ Resources:
         Statement: [{Effect: Allow, Action: "*", Resource: "*"}]
   Bob:
     Type: AWS::IAM::User
+  BobKey1:
+    Type: AWS::IAM::AccessKey
+    Properties: {UserName: !Ref Bob}
+  BobKey2:
+    Type: AWS::IAM::AccessKey
+    Properties: {UserName: !Ref Bob, Status: Active}
+  AliceKey:
+    Type: AWS::IAM::AccessKey
+    Properties: {UserName: !Ref Alice, Status: Inactive}
   Site:
     Type: AWS::S3::Bucket
     Properties:
@@ -283,6 +292,9 @@ Resources:
 	want := map[string]string{
 		"aws-user-direct-admin Alice":              "FAIL",
 		"aws-user-direct-admin Bob":                "PASS",
+		"aws-user-multiple-active-keys Bob":        "FAIL",
+		"aws-user-multiple-active-keys Alice":      "PASS",
+		"identity-stale-access-keys Bob":           "PASS", // created at deploy
 		"iam-policy-admin Everything":              "FAIL",
 		"storage-public-access Site":               "FAIL",
 		"storage-public-access-not-blocked Site":   "FAIL",
