@@ -87,6 +87,12 @@ func TestUnparsableFile(t *testing.T) {
 	if resourcesOf(bs) != 1 {
 		t.Errorf("%d resources, want good.json's one", resourcesOf(bs))
 	}
+	// A byte order mark and comments are not errors.
+	bs = readAll(t, writeFiles(t, map[string]string{"bom.json": "\xef\xbb\xbf// generated\n" + strings.Replace(goodStorage, "\"resources\"", "/* c */ \"resources\"", 1)}),
+		[]string{"bom.json"}, Options{})
+	if ps := problems(bs); len(ps) != 0 || resourcesOf(bs) != 1 || bs[0].Resources[0].Location.StartLine != 6 {
+		t.Errorf("byte order mark: problems %q, %d resources", ps, resourcesOf(bs))
+	}
 	bs = readAll(t, writeFiles(t, map[string]string{"cut.json": head + `  "resources": [`}), []string{"cut.json"}, Options{})
 	if ps := problems(bs); len(ps) != 1 || !strings.HasPrefix(ps[0], "cut.json:4: ") {
 		t.Errorf("truncated file: problems %q", ps)

@@ -67,6 +67,14 @@ func (e *syntaxError) Error() string { return e.msg }
 // allows them) keeping every value's offsets.
 func decode(data []byte) (*jnode, error) {
 	clean := stripComments(data)
+	if bytes.HasPrefix(clean, []byte("\xef\xbb\xbf")) {
+		// A UTF-8 byte order mark, as Windows editors write: blanked,
+		// keeping the offsets.
+		if &clean[0] == &data[0] {
+			clean = bytes.Clone(data)
+		}
+		copy(clean, "   ")
+	}
 	d := json.NewDecoder(bytes.NewReader(clean))
 	d.UseNumber()
 	n, err := decodeValue(d, 0)
