@@ -96,6 +96,9 @@ func Map(ctx context.Context, insts []Instance) (rs []*resource.Resource, unsupp
 		m.cur = r
 		r.out = m.newResource(r, tm)
 		tm.fill(m, r, r.out)
+		if r.out.Class == "" {
+			r.out = nil // the mapper declined: not a resource of its class
+		}
 	}
 	for _, r := range m.all {
 		switch {

@@ -108,9 +108,62 @@ var awsAttachments = map[string]attachment{
 	"aws_route53_hosted_zone_dnssec":                     on("hosted_zone_id", "aws_route53_zone"),
 }
 
+var azureTypes = map[string]typeMapper{
+	"azurerm_storage_account":            {native: "Microsoft.Storage/storageAccounts", class: resource.ClassObjectStorage, fill: storageAccount},
+	"azurerm_network_security_group":     {native: "Microsoft.Network/networkSecurityGroups", class: resource.ClassFirewall, fill: nsg},
+	"azurerm_linux_virtual_machine":      {native: "Microsoft.Compute/virtualMachines", class: resource.ClassCompute, fill: azureVM},
+	"azurerm_windows_virtual_machine":    {native: "Microsoft.Compute/virtualMachines", class: resource.ClassCompute, fill: azureVM},
+	"azurerm_virtual_machine":            {native: "Microsoft.Compute/virtualMachines", class: resource.ClassCompute, fill: azureVM},
+	"azurerm_managed_disk":               {native: "Microsoft.Compute/disks", class: resource.ClassDisk, fill: managedDisk},
+	"azurerm_mssql_server":               {native: "Microsoft.Sql/servers", class: resource.ClassDatabase, fill: mssqlServer},
+	"azurerm_postgresql_flexible_server": {native: "Microsoft.DBforPostgreSQL/flexibleServers", class: resource.ClassDatabase, fill: flexibleServer("postgresql")},
+	"azurerm_mysql_flexible_server":      {native: "Microsoft.DBforMySQL/flexibleServers", class: resource.ClassDatabase, fill: flexibleServer("mysql")},
+	"azurerm_postgresql_server":          {native: "Microsoft.DBforPostgreSQL/servers", class: resource.ClassDatabase, fill: singleServer("postgresql")},
+	"azurerm_mysql_server":               {native: "Microsoft.DBforMySQL/servers", class: resource.ClassDatabase, fill: singleServer("mysql")},
+	"azurerm_mariadb_server":             {native: "Microsoft.DBforMariaDB/servers", class: resource.ClassDatabase, fill: singleServer("mariadb")},
+	"azurerm_key_vault":                  {native: "Microsoft.KeyVault/vaults", class: resource.ClassKeyVault, fill: keyVault},
+	"azurerm_key_vault_key":              {native: "Microsoft.KeyVault/vaults/keys", class: resource.ClassKey, fill: vaultKey},
+	"azurerm_key_vault_secret":           {native: "Microsoft.KeyVault/vaults/secrets", class: resource.ClassSecret, fill: vaultSecret},
+	"azurerm_kubernetes_cluster":         {native: "Microsoft.ContainerService/managedClusters", class: resource.ClassKubernetes, fill: aks},
+	"azurerm_monitor_diagnostic_setting": {native: "Microsoft.Insights/diagnosticSettings", class: resource.ClassAuditLog, fill: diagnosticSetting},
+	"azurerm_monitor_log_profile":        {native: "Microsoft.Insights/logprofiles", class: resource.ClassAuditLog, fill: logProfile},
+	"azurerm_role_assignment":            {native: "Microsoft.Authorization/roleAssignments", class: resource.ClassIAMBinding, fill: roleAssignment},
+	"azurerm_role_definition":            {native: "Microsoft.Authorization/roleDefinitions", class: resource.ClassRole, fill: roleDefinition},
+	"azurerm_linux_function_app":         {native: "Microsoft.Web/sites", class: resource.ClassFunction, fill: functionApp},
+	"azurerm_windows_function_app":       {native: "Microsoft.Web/sites", class: resource.ClassFunction, fill: functionApp},
+	"azurerm_function_app":               {native: "Microsoft.Web/sites", class: resource.ClassFunction, fill: functionApp},
+	"azurerm_container_registry":         {native: "Microsoft.ContainerRegistry/registries", class: resource.ClassContainerRegistry, fill: containerRegistry},
+	"azurerm_network_watcher_flow_log":   {native: "Microsoft.Network/networkWatchers/flowLogs", class: resource.ClassFlowLog, fill: azureFlowLog},
+	"azurerm_virtual_network":            {native: "Microsoft.Network/virtualNetworks", class: resource.ClassNetwork, fill: vnet},
+}
+
 var (
-	azureTypes       = map[string]typeMapper{}
-	azureAttachments = map[string]attachment{}
-	gcpTypes         = map[string]typeMapper{}
-	gcpAttachments   = map[string]attachment{}
+	vmTypes         = []string{"azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine", "azurerm_virtual_machine"}
+	sqlServerTypes  = []string{"azurerm_mssql_server"}
+	flexTypes       = []string{"azurerm_postgresql_flexible_server", "azurerm_mysql_flexible_server"}
+	singleTypes     = []string{"azurerm_postgresql_server", "azurerm_mysql_server", "azurerm_mariadb_server"}
+	diagTargetTypes = []string{"azurerm_kubernetes_cluster"}
+)
+
+var azureAttachments = map[string]attachment{
+	"azurerm_storage_container":                        {on: map[string][]string{"storage_account_name": storageTypes, "storage_account_id": storageTypes}},
+	"azurerm_storage_account_network_rules":            {on: map[string][]string{"storage_account_id": storageTypes, "storage_account_name": storageTypes}},
+	"azurerm_storage_account_customer_managed_key":     on("storage_account_id", storageTypes...),
+	"azurerm_network_security_rule":                    on("network_security_group_name", nsgTypes...),
+	"azurerm_virtual_machine_data_disk_attachment":     on("managed_disk_id", "azurerm_managed_disk"),
+	"azurerm_mssql_firewall_rule":                      on("server_id", sqlServerTypes...),
+	"azurerm_mssql_server_extended_auditing_policy":    on("server_id", sqlServerTypes...),
+	"azurerm_postgresql_flexible_server_firewall_rule": on("server_id", flexTypes...),
+	"azurerm_mysql_flexible_server_firewall_rule":      {on: map[string][]string{"server_id": flexTypes, "server_name": flexTypes}},
+	"azurerm_postgresql_flexible_server_configuration": on("server_id", flexTypes...),
+	"azurerm_mysql_flexible_server_configuration":      {on: map[string][]string{"server_id": flexTypes, "server_name": flexTypes}},
+	"azurerm_postgresql_firewall_rule":                 on("server_name", singleTypes...),
+	"azurerm_mysql_firewall_rule":                      on("server_name", singleTypes...),
+	"azurerm_mariadb_firewall_rule":                    on("server_name", singleTypes...),
+	"azurerm_monitor_diagnostic_setting":               on("target_resource_id", diagTargetTypes...),
+}
+
+var (
+	gcpTypes       = map[string]typeMapper{}
+	gcpAttachments = map[string]attachment{}
 )

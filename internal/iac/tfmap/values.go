@@ -361,6 +361,23 @@ func present(p any, path ...string) *bool {
 	return nil
 }
 
+// set: true when set (to a value or to a reference to a resource of the
+// configuration), false when absent, nil when a variable may leave it null.
+func set(p any, path ...string) *bool {
+	v, st := look(p, path...)
+	switch st {
+	case ok:
+		return boolp(true)
+	case absent:
+		return boolp(false)
+	case unknownSt:
+		if u, _ := unknownOf(v); !open(u) {
+			return boolp(true)
+		}
+	}
+	return nil
+}
+
 // keyManager tells a provider-managed key (alias/aws/...) from a
 // customer's: a key the configuration creates, or any other literal key,
 // alias or ARN, is the customer's; a variable may name either ("").

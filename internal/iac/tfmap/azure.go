@@ -1,0 +1,961 @@
+package tfmap
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/importer/azure"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// Azure (azurerm provider, major version 4; the version 3 spellings of
+// renamed arguments are read too).
+
+var (
+	storageTypes = []string{"azurerm_storage_account"}
+	nsgTypes     = []string{"azurerm_network_security_group"}
+)
+
+// first returns the first of the attributes set (v4 name, then v3 name).
+func first(a map[string]any, keys ...string) string {
+	for _, k := range keys {
+		if a[k] != nil {
+			return k
+		}
+	}
+	return keys[0]
+}
+
+// storageAccount: azurerm_storage_account with its network rules,
+// containers and customer-managed key resources joined.
+func storageAccount(m *mapper, r *inst, out *resource.Resource) {
+	s := &resource.ObjectStorage{}
+	out.Facts.Storage = s
+	// allow_nested_items_to_be_public defaults to true: containers may be
+	// made public; one of the configuration that is makes the account so.
+	allow := m.boolean(r.a, boolp(true), first(r.a, "allow_nested_items_to_be_public", "allow_blob_public_access"))
+	s.PublicAccessBlocked = not(allow)
+	public := boolp(false)
+	for _, c := range m.attachedTo(r, "azurerm_storage_container") {
+		m.cur = c
+		switch t, st := m.str(c.a, "container_access_type"); st {
+		case ok:
+			if t == "blob" || t == "container" {
+				public = boolp(true)
+			}
+		case unknownSt, bad:
+			public = or3(public, nil)
+		}
+	}
+	m.cur = r
+	s.PublicAccess = and3(allow, public)
+	s.SecureTransportOnly = m.boolean(r.a, boolp(true), first(r.a, "https_traffic_only_enabled", "enable_https_traffic_only"))
+	switch v, st := m.str(r.a, "min_tls_version"); st {
+	case ok:
+		s.MinTLSVersion = tlsVersion(v)
+	case absent:
+		s.MinTLSVersion = "1.2"
+	}
+	// Azure Storage encrypts everything at rest; the key is the
+	// customer's with a customer_managed_key.
+	s.Encrypted = boolp(true)
+	s.KeyManager = "provider"
+	if _, st := look(r.a, "customer_managed_key"); st == ok || len(m.attachedTo(r, "azurerm_storage_account_customer_managed_key")) > 0 {
+		s.KeyManager = "customer"
+	}
+	s.Versioning = m.boolean(r.a, boolp(false), "blob_properties", "versioning_enabled")
+	s.DeleteProtection = present(r.a, "blob_properties", "delete_retention_policy")
+	// Network: public_network_access_enabled false, or a default action of Deny.
+	deny := boolp(false)
+	if b := m.boolean(r.a, boolp(true), "public_network_access_enabled"); b == nil {
+		deny = nil
+	} else if !*b {
+		deny = boolp(true)
+	}
+	if deny != nil && !*deny {
+		switch da, st := m.str(r.a, "network_rules", "default_action"); st {
+		case ok:
+			deny = boolp(strings.EqualFold(da, "Deny"))
+		case unknownSt, bad:
+			deny = nil
+		}
+		for _, n := range m.attachedTo(r, "azurerm_storage_account_network_rules") {
+			m.cur = n
+			switch da, st := m.str(n.a, "default_action"); st {
+			case ok:
+				deny = boolp(strings.EqualFold(da, "Deny"))
+			default:
+				deny = nil
+			}
+		}
+		m.cur = r
+	}
+	s.NetworkDefaultDeny = deny
+}
+
+// tlsVersion normalizes "TLS1_2" to "1.2".
+func tlsVersion(v string) string {
+	u := strings.ToUpper(strings.TrimSpace(v))
+	u = strings.TrimPrefix(u, "TLSV")
+	u = strings.TrimPrefix(u, "TLS")
+	u = strings.ReplaceAll(u, "_", ".")
+	if len(u) == 2 && u[0] >= '0' && u[0] <= '9' && u[1] >= '0' && u[1] <= '9' {
+		u = u[:1] + "." + u[1:]
+	}
+	return u
+}
+
+// nsg: azurerm_network_security_group with its inline security_rule blocks,
+// the azurerm_network_security_rule resources joined, and the default
+// rules every NSG has.
+func nsg(m *mapper, r *inst, out *resource.Resource) {
+	fw := &resource.Firewall{Default: boolp(false)}
+	out.Facts.Firewall = fw
+	rules := []resource.FirewallRule{}
+	known := true
+	blocks, st := m.blocks(r.a, "security_rule")
+	if st == unknownSt || st == bad {
+		known = false
+	}
+	for _, b := range blocks {
+		rs, good := m.nsgRule(b)
+		known = known && good
+		rules = append(rules, rs...)
+	}
+	for _, a := range m.attachedTo(r, "azurerm_network_security_rule") {
+		m.cur = a
+		rs, good := m.nsgRule(a.a)
+		known = known && good
+		rules = append(rules, rs...)
+	}
+	m.cur = r
+	rules = append(rules, nsgDefaults...)
+	if known {
+		fw.Rules = rules
+	}
+}
+
+// nsgDefaults are the default security rules of every NSG.
+var nsgDefaults = []resource.FirewallRule{
+	{Direction: "ingress", Action: "allow", Protocol: "all", FromPort: 0, ToPort: 65535, Sources: []string{"VirtualNetwork"}, Priority: 65000},
+	{Direction: "ingress", Action: "allow", Protocol: "all", FromPort: 0, ToPort: 65535, Sources: []string{"AzureLoadBalancer"}, Priority: 65001},
+	{Direction: "ingress", Action: "deny", Protocol: "all", FromPort: 0, ToPort: 65535, Sources: []string{"0.0.0.0/0", "::/0"}, Priority: 65500},
+	{Direction: "egress", Action: "allow", Protocol: "all", FromPort: 0, ToPort: 65535, Sources: []string{"VirtualNetwork"}, Priority: 65000},
+	{Direction: "egress", Action: "allow", Protocol: "all", FromPort: 0, ToPort: 65535, Sources: []string{"0.0.0.0/0", "::/0"}, Priority: 65001},
+	{Direction: "egress", Action: "deny", Protocol: "all", FromPort: 0, ToPort: 65535, Sources: []string{"0.0.0.0/0", "::/0"}, Priority: 65500},
+}
+
+// nsgRule reads one security rule: one FirewallRule per destination port
+// range; false when it cannot be known before apply.
+func (m *mapper) nsgRule(o map[string]any) ([]resource.FirewallRule, bool) {
+	dir, dst := m.str(o, "direction")
+	action, ast := m.str(o, "access")
+	proto, pst := m.str(o, "protocol")
+	prio := m.integer(o, resource.Int(0), "priority")
+	if dst != ok || ast != ok || pst != ok || prio == nil {
+		return nil, false
+	}
+	var srcs []string
+	if s, st := m.str(o, "source_address_prefix"); st == ok {
+		srcs = append(srcs, s)
+	} else if st == unknownSt || st == bad {
+		return nil, false
+	}
+	more, unk, st := m.strs(o, "source_address_prefixes")
+	if st == unknownSt || st == bad || len(unk) > 0 {
+		return nil, false
+	}
+	srcs = append(srcs, more...)
+	asgs, _, _ := m.strs(o, "source_application_security_group_ids")
+	srcs = append(srcs, asgs...)
+	var ports []string
+	if p, st := m.str(o, "destination_port_range"); st == ok {
+		ports = append(ports, p)
+	} else if st == unknownSt || st == bad {
+		return nil, false
+	}
+	pr, unk, st := m.strs(o, "destination_port_ranges")
+	if st == unknownSt || st == bad || len(unk) > 0 {
+		return nil, false
+	}
+	ports = append(ports, pr...)
+	if len(ports) == 0 {
+		ports = []string{"*"}
+	}
+	d := "ingress"
+	if strings.EqualFold(dir, "Outbound") {
+		d = "egress"
+	}
+	base := resource.FirewallRule{Direction: d, Action: strings.ToLower(action), Protocol: protocol(proto), Sources: normSources(srcs), Priority: *prio}
+	var out []resource.FirewallRule
+	for _, p := range ports {
+		from, to, valid := portRange(p)
+		if !valid {
+			m.problem("destination_port_range", "destination port range %q is not a port, a range or *", p)
+			return nil, false
+		}
+		rule := base
+		rule.FromPort, rule.ToPort = from, to
+		out = append(out, rule)
+	}
+	return out, true
+}
+
+// normSources: "*", "Internet" and "Any" are any address, IPv4 and IPv6.
+func normSources(in []string) []string {
+	out := make([]string, 0, len(in))
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, s := range in {
+		s = strings.TrimSpace(s)
+		switch l := strings.ToLower(s); {
+		case s == "":
+		case l == "*" || l == "internet" || l == "any" || l == "0.0.0.0" || l == "0.0.0.0/0" || l == "::/0":
+			if l == "::/0" {
+				add("::/0")
+				continue
+			}
+			add("0.0.0.0/0")
+			if l != "0.0.0.0/0" {
+				add("::/0")
+			}
+		default:
+			add(s)
+		}
+	}
+	return out
+}
+
+// portRange parses "*", "22" or "1000-2000".
+func portRange(s string) (from, to int, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "*" {
+		return 0, 65535, true
+	}
+	a, b, isRange := strings.Cut(s, "-")
+	f, err := strconv.Atoi(strings.TrimSpace(a))
+	if err != nil || f < 0 || f > 65535 {
+		return 0, 0, false
+	}
+	if !isRange {
+		return f, f, true
+	}
+	t, err := strconv.Atoi(strings.TrimSpace(b))
+	if err != nil || t < f || t > 65535 {
+		return 0, 0, false
+	}
+	return f, t, true
+}
+
+// azureVM: azurerm_linux_virtual_machine, azurerm_windows_virtual_machine
+// (managed OS disks, always encrypted at rest) and the legacy
+// azurerm_virtual_machine.
+func azureVM(m *mapper, r *inst, out *resource.Resource) {
+	c := &resource.Compute{}
+	out.Facts.Compute = c
+	switch t, st := m.str(r.a, "identity", "type"); st {
+	case ok:
+		c.Identity = t
+	case absent:
+		c.Identity = ""
+	}
+	m.relate(out, resource.RelRunsAs, look1v(r.a, "identity", "identity_ids"), "azurerm_user_assigned_identity")
+	if r.typ() == "azurerm_virtual_machine" {
+		if _, st := look(r.a, "storage_os_disk", "managed_disk_type"); st == ok {
+			c.DiskEncrypted = boolp(true)
+		} else if _, st := look(r.a, "storage_os_disk", "managed_disk_id"); st == ok {
+			c.DiskEncrypted = boolp(true)
+		}
+	} else {
+		c.DiskEncrypted = boolp(true)
+		c.SecureBoot = m.boolean(r.a, boolp(false), "secure_boot_enabled")
+	}
+	// A public IP through the configuration's network interfaces.
+	nicIDs, _ := look1(r.a, "network_interface_ids")
+	nics := m.targets(nicIDs, "azurerm_network_interface")
+	if l, isList := nicIDs.([]any); isList && len(nics) == len(l) && len(l) > 0 {
+		public := boolp(false)
+		for _, n := range nics {
+			ipcs, st := m.blocks(n.a, "ip_configuration")
+			if st != ok {
+				public = or3(public, nil)
+			}
+			for _, ipc := range ipcs {
+				public = or3(public, set(ipc, "public_ip_address_id"))
+			}
+		}
+		c.PublicIP = public
+	}
+	m.relate(out, resource.RelUsesInterface, nicIDs, "azurerm_network_interface")
+}
+
+func look1v(p any, path ...string) any { v, _ := look1(p, path...); return v }
+
+// managedDisk: azurerm_managed_disk, always encrypted at rest; a disk
+// encryption set means a customer-managed key.
+func managedDisk(m *mapper, r *inst, out *resource.Resource) {
+	d := &resource.Disk{Encrypted: boolp(true), KeyManager: "provider"}
+	out.Facts.Disk = d
+	if _, st := look(r.a, "disk_encryption_set_id"); st != absent {
+		d.KeyManager = "customer"
+	}
+	pna := m.boolean(r.a, boolp(true), "public_network_access_enabled")
+	switch pol, st := m.str(r.a, "network_access_policy"); {
+	case pna != nil && !*pna:
+		d.PublicNetworkAccess = boolp(false)
+	case st == absent || (st == ok && strings.EqualFold(pol, "AllowAll")):
+		d.PublicNetworkAccess = pna
+	case st == ok:
+		d.PublicNetworkAccess = boolp(false)
+	}
+	d.SizeGB = m.integer(r.a, nil, "disk_size_gb")
+	atts := m.attachedTo(r, "azurerm_virtual_machine_data_disk_attachment")
+	for _, a := range atts {
+		for _, t := range m.targets(a.a["virtual_machine_id"], "azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine", "azurerm_virtual_machine") {
+			d.AttachedTo = append(d.AttachedTo, rid(t.in))
+		}
+	}
+	d.Attached = boolp(len(atts) > 0)
+}
+
+// firewallRanges adds the joined firewall rules' start-end ranges.
+func (m *mapper) firewallRanges(r *inst, d *resource.Database, types ...string) bool {
+	known := true
+	for _, a := range m.attachedTo(r, types...) {
+		m.cur = a
+		start, s1 := m.str(a.a, "start_ip_address")
+		end, s2 := m.str(a.a, "end_ip_address")
+		if s1 != ok || s2 != ok {
+			known = false
+			continue
+		}
+		var n string
+		switch {
+		case start == "0.0.0.0" && end == "255.255.255.255":
+			n = "0.0.0.0/0"
+		case start == end:
+			n = start
+		default:
+			n = start + "-" + end
+		}
+		if !contains(d.AuthorizedNetworks, n) {
+			d.AuthorizedNetworks = append(d.AuthorizedNetworks, n)
+		}
+	}
+	m.cur = r
+	if known && d.AuthorizedNetworks == nil {
+		d.AuthorizedNetworks = []string{}
+	}
+	return known
+}
+
+// mssqlServer: azurerm_mssql_server (public network access on by default)
+// with its firewall rules and auditing policy.
+func mssqlServer(m *mapper, r *inst, out *resource.Resource) {
+	d := &resource.Database{Engine: "sqlserver"}
+	out.Facts.Database = d
+	d.PublicEndpoint = m.boolean(r.a, boolp(true), "public_network_access_enabled")
+	if !m.firewallRanges(r, d, "azurerm_mssql_firewall_rule", "azurerm_sql_firewall_rule") {
+		d.AuthorizedNetworks = nil
+	}
+	audit := boolp(false)
+	for _, a := range m.attachedTo(r, "azurerm_mssql_server_extended_auditing_policy") {
+		m.cur = a
+		audit = or3(audit, m.boolean(a.a, boolp(true), "enabled"))
+	}
+	m.cur = r
+	d.AuditingEnabled = audit
+}
+
+// flexibleServer: azurerm_postgresql_flexible_server and
+// azurerm_mysql_flexible_server (storage always encrypted, backups kept 7
+// days, TLS required, public access unless in a delegated subnet).
+func flexibleServer(engine string) func(m *mapper, r *inst, out *resource.Resource) {
+	return func(m *mapper, r *inst, out *resource.Resource) {
+		d := &resource.Database{Engine: engine}
+		out.Facts.Database = d
+		if _, st := look(r.a, "delegated_subnet_id"); st != absent {
+			d.PublicEndpoint = boolp(false)
+		} else {
+			d.PublicEndpoint = m.boolean(r.a, boolp(true), "public_network_access_enabled")
+		}
+		d.Encrypted, d.KeyManager = boolp(true), "provider"
+		if _, st := look(r.a, "customer_managed_key"); st != absent {
+			d.KeyManager = "customer"
+		}
+		d.BackupRetentionDays = m.integer(r.a, resource.Int(7), "backup_retention_days")
+		if d.BackupRetentionDays != nil {
+			d.BackupEnabled = boolp(*d.BackupRetentionDays > 0)
+		}
+		d.MultiAZ = present(r.a, "high_availability")
+		if !m.firewallRanges(r, d, "azurerm_postgresql_flexible_server_firewall_rule", "azurerm_mysql_flexible_server_firewall_rule") {
+			d.AuthorizedNetworks = nil
+		}
+		ssl := boolp(true)
+		for _, c := range m.attachedTo(r, "azurerm_postgresql_flexible_server_configuration", "azurerm_mysql_flexible_server_configuration") {
+			m.cur = c
+			if n := m.s(c.a, "name"); n == "require_secure_transport" {
+				switch v, st := m.str(c.a, "value"); st {
+				case ok:
+					ssl = boolp(!strings.EqualFold(v, "off"))
+				default:
+					ssl = nil
+				}
+			}
+		}
+		m.cur = r
+		d.SSLRequired = ssl
+	}
+}
+
+// singleServer: azurerm_postgresql_server, azurerm_mysql_server and
+// azurerm_mariadb_server (single servers).
+func singleServer(engine string) func(m *mapper, r *inst, out *resource.Resource) {
+	return func(m *mapper, r *inst, out *resource.Resource) {
+		d := &resource.Database{Engine: engine}
+		out.Facts.Database = d
+		d.PublicEndpoint = m.boolean(r.a, boolp(true), "public_network_access_enabled")
+		d.SSLRequired = m.boolean(r.a, nil, "ssl_enforcement_enabled")
+		d.Encrypted = boolp(true) // service-managed encryption at rest, always on
+		d.KeyManager = "provider"
+		d.BackupRetentionDays = m.integer(r.a, resource.Int(7), "backup_retention_days")
+		if d.BackupRetentionDays != nil {
+			d.BackupEnabled = boolp(*d.BackupRetentionDays > 0)
+		}
+		if !m.firewallRanges(r, d, "azurerm_postgresql_firewall_rule", "azurerm_mysql_firewall_rule", "azurerm_mariadb_firewall_rule") {
+			d.AuthorizedNetworks = nil
+		}
+	}
+}
+
+// keyVault: azurerm_key_vault (soft delete always on since 2020; purge
+// protection, RBAC off and public network access on by default).
+func keyVault(m *mapper, r *inst, out *resource.Resource) {
+	kv := &resource.KeyVault{SoftDelete: boolp(true)}
+	out.Facts.KeyVault = kv
+	kv.PurgeProtection = m.boolean(r.a, boolp(false), "purge_protection_enabled")
+	kv.RBACAuthorization = m.boolean(r.a, boolp(false), first(r.a, "rbac_authorization_enabled", "enable_rbac_authorization"))
+	pna := m.boolean(r.a, boolp(true), "public_network_access_enabled")
+	da, dst := m.str(r.a, "network_acls", "default_action")
+	switch {
+	case pna != nil && !*pna, dst == ok && strings.EqualFold(da, "Deny"):
+		kv.PublicNetwork = boolp(false)
+	case pna == nil || dst == unknownSt || dst == bad:
+	default:
+		kv.PublicNetwork = boolp(true)
+	}
+}
+
+// vaultKey: azurerm_key_vault_key.
+func vaultKey(m *mapper, r *inst, out *resource.Resource) {
+	k := &resource.Key{CustomerManaged: boolp(true), Enabled: boolp(true)}
+	out.Facts.Key = k
+	switch exp, st := m.str(r.a, "expiration_date"); st {
+	case ok:
+		k.Expires, k.ExpirySet = exp, boolp(exp != "")
+	case absent:
+		k.ExpirySet = boolp(false)
+	}
+	if kt, st := m.str(r.a, "key_type"); st == ok {
+		k.Symmetric = boolp(strings.HasPrefix(strings.ToLower(kt), "oct"))
+	}
+	switch _, st := look(r.a, "rotation_policy", "automatic"); st {
+	case ok:
+		k.RotationEnabled = boolp(true)
+		if d := isoDays(m.s(r.a, "rotation_policy", "automatic", "time_after_creation")); d != nil {
+			k.RotationPeriodDays = d
+		}
+	case absent:
+		k.RotationEnabled = boolp(false)
+	}
+}
+
+// isoDays reads an ISO 8601 duration of days, months or years (P90D, P1Y).
+func isoDays(s string) *int {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if !strings.HasPrefix(s, "P") || len(s) < 3 {
+		return nil
+	}
+	n, err := strconv.Atoi(s[1 : len(s)-1])
+	if err != nil || n < 0 || n > 100000 {
+		return nil
+	}
+	switch s[len(s)-1] {
+	case 'D':
+	case 'M':
+		n *= 30
+	case 'Y':
+		n *= 365
+	default:
+		return nil
+	}
+	return &n
+}
+
+// vaultSecret: azurerm_key_vault_secret.
+func vaultSecret(m *mapper, r *inst, out *resource.Resource) {
+	s := &resource.Secret{Enabled: boolp(true)}
+	out.Facts.Secret = s
+	switch exp, st := m.str(r.a, "expiration_date"); st {
+	case ok:
+		s.Expires, s.ExpirySet = exp, boolp(exp != "")
+	case absent:
+		s.ExpirySet = boolp(false)
+	}
+}
+
+// aks: azurerm_kubernetes_cluster.
+func aks(m *mapper, r *inst, out *resource.Resource) {
+	k := &resource.Kubernetes{}
+	out.Facts.Kubernetes = k
+	k.Version = m.s(r.a, "kubernetes_version")
+	private := m.boolean(r.a, boolp(false), "private_cluster_enabled")
+	k.PublicEndpoint = not(private)
+	if private != nil && !*private {
+		ranges, unk, st := m.strs(r.a, "api_server_access_profile", "authorized_ip_ranges")
+		if st == absent {
+			ranges, unk, st = m.strs(r.a, "api_server_authorized_ip_ranges")
+		}
+		if (st == ok || st == absent) && len(unk) == 0 {
+			if len(ranges) == 0 {
+				ranges = []string{"0.0.0.0/0"}
+			}
+			k.EndpointAllowedCIDRs = normSources(ranges)
+		}
+	}
+	k.RBAC = m.boolean(r.a, boolp(true), "role_based_access_control_enabled")
+	local := m.boolean(r.a, boolp(false), "local_account_disabled")
+	_, aad := look(r.a, "azure_active_directory_role_based_access_control")
+	if local != nil && aad != unknownSt && aad != bad {
+		k.LegacyAuth = boolp(!(*local && aad == ok))
+	}
+	switch pol, st := m.str(r.a, "network_profile", "network_policy"); st {
+	case ok:
+		k.NetworkPolicy = boolp(pol != "" && !strings.EqualFold(pol, "none"))
+	case absent:
+		k.NetworkPolicy = boolp(false)
+	}
+	ch, cst := m.str(r.a, first(r.a, "automatic_upgrade_channel", "automatic_channel_upgrade"))
+	os, ost := m.str(r.a, first(r.a, "node_os_upgrade_channel", "node_os_channel_upgrade"))
+	if ost == absent {
+		os, ost = "NodeImage", ok // the default channel
+	}
+	if (cst == ok || cst == absent) && ost == ok {
+		k.NodeAutoUpgrade = boolp((ch != "" && !strings.EqualFold(ch, "none")) || strings.EqualFold(os, "NodeImage") || strings.EqualFold(os, "SecurityPatch"))
+	}
+	k.SecretsEncrypted = present(r.a, "key_management_service")
+	pool, _ := single(r.a["default_node_pool"]).(map[string]any)
+	pub := m.boolean(r.a, boolp(false), "default_node_pool", first(pool, "node_public_ip_enabled", "enable_node_public_ip"))
+	k.PrivateNodes = not(pub)
+	// Control plane logs: diagnostic settings of the configuration.
+	cp, audit := boolp(false), boolp(false)
+	for _, d := range m.attachedTo(r, "azurerm_monitor_diagnostic_setting") {
+		cats, good := m.diagCategories(d)
+		if !good {
+			cp, audit = nil, nil
+			continue
+		}
+		if len(cats) > 0 {
+			cp = boolp(true)
+		}
+		if cats["kube-audit"] || cats["kube-audit-admin"] || cats["audit"] || cats["alllogs"] {
+			audit = boolp(true)
+		}
+	}
+	m.cur = r
+	k.ControlPlaneLogging, k.AuditLogging = cp, audit
+}
+
+// diagCategories: the enabled log categories (and category groups) of a
+// diagnostic setting, lower-cased.
+func (m *mapper) diagCategories(d *inst) (map[string]bool, bool) {
+	m.cur = d
+	out := map[string]bool{}
+	for _, k := range []string{"enabled_log", "log"} {
+		logs, st := m.blocks(d.a, k)
+		if st == unknownSt || st == bad {
+			return nil, false
+		}
+		for _, l := range logs {
+			if on := m.boolean(l, boolp(true), "enabled"); on == nil || !*on {
+				continue
+			}
+			if c := m.s(l, "category"); c != "" {
+				out[strings.ToLower(c)] = true
+			}
+			if g := m.s(l, "category_group"); g != "" {
+				out[strings.ToLower(g)] = true
+			}
+		}
+	}
+	return out, true
+}
+
+// cisActivityCategories are the activity log categories CIS Azure requires
+// a subscription diagnostic setting to capture.
+var cisActivityCategories = []string{"administrative", "alert", "policy", "security"}
+
+// diagnosticSetting: azurerm_monitor_diagnostic_setting of a subscription
+// (the activity log export). One of another resource is joined onto it.
+func diagnosticSetting(m *mapper, r *inst, out *resource.Resource) {
+	if !subscriptionTarget(r.a["target_resource_id"]) {
+		out.Class = "" // not an audit log: joined onto its resource, or unsupported
+		return
+	}
+	a := &resource.AuditLog{}
+	out.Facts.AuditLog = a
+	out.Region = "global"
+	cats, good := m.diagCategories(r)
+	m.cur = r
+	if !good {
+		return
+	}
+	a.Enabled = boolp(len(cats) > 0)
+	all := true
+	for _, c := range cisActivityCategories {
+		all = all && (cats[c] || cats["alllogs"] || cats["audit"])
+	}
+	a.AllServices = boolp(all)
+	for _, k := range []string{"storage_account_id", "log_analytics_workspace_id", "eventhub_authorization_rule_id"} {
+		if v := r.a[k]; v != nil {
+			if s, isStr := v.(string); isStr {
+				a.Destination = s
+			}
+			m.relate(out, resource.RelLogsTo, v, "azurerm_storage_account", "azurerm_log_analytics_workspace")
+			break
+		}
+	}
+}
+
+// subscriptionTarget reports whether a diagnostic setting's target is a
+// subscription: "/subscriptions/<id>" or a subscription data source.
+func subscriptionTarget(v any) bool {
+	switch t := v.(type) {
+	case string:
+		parts := strings.Split(strings.Trim(t, "/"), "/")
+		return len(parts) == 2 && strings.EqualFold(parts[0], "subscriptions")
+	default:
+		if u, isU := unknownOf(v); isU {
+			for _, ref := range u.Refs {
+				if strings.Contains(ref, "azurerm_subscription") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// logProfile: azurerm_monitor_log_profile (activity log retention).
+func logProfile(m *mapper, r *inst, out *resource.Resource) {
+	a := &resource.AuditLog{Enabled: boolp(true)}
+	out.Facts.AuditLog = a
+	out.Region = "global"
+	on := m.boolean(r.a, nil, "retention_policy", "enabled")
+	days := m.integer(r.a, resource.Int(0), "retention_policy", "days")
+	switch {
+	case on == nil || days == nil:
+	case !*on:
+		a.RetentionDays = resource.Int(0)
+	case *days == 0:
+		a.RetentionDays = resource.Int(36500) // kept forever
+	default:
+		a.RetentionDays = days
+	}
+	cats, _, _ := m.strs(r.a, "categories")
+	all := contains(cats, "Write") && contains(cats, "Delete") && contains(cats, "Action")
+	a.AllServices = boolp(all)
+}
+
+// roleAssignment: azurerm_role_assignment.
+func roleAssignment(m *mapper, r *inst, out *resource.Resource) {
+	b := &resource.Binding{Public: boolp(false)}
+	out.Facts.Binding = b
+	out.Region = "global"
+	b.Principal = m.s(r.a, "principal_id")
+	b.PrincipalType = m.s(r.a, "principal_type")
+	b.Scope = m.s(r.a, "scope")
+	if b.Scope != "" {
+		b.ScopeLevel = scopeLevel(b.Scope)
+	} else if u, isU := unknownOf(r.a["scope"]); isU {
+		for _, ref := range u.Refs {
+			switch {
+			case strings.Contains(ref, "azurerm_subscription"):
+				b.ScopeLevel = "account"
+			case strings.Contains(ref, "azurerm_management_group"):
+				b.ScopeLevel = "organization"
+			case strings.Contains(ref, "azurerm_resource_group"):
+				b.ScopeLevel = "resource_group"
+			default:
+				b.ScopeLevel = "resource"
+			}
+		}
+	}
+	b.Role = m.s(r.a, "role_definition_id")
+	name, nst := m.str(r.a, "role_definition_name")
+	if nst == ok {
+		b.RoleName = name
+		if b.Role == "" {
+			b.Role = name
+		}
+	} else if g := roleGUID(b.Role); builtinRoles[g] != "" {
+		b.RoleName = builtinRoles[g]
+	}
+	defs := m.targets(r.a["role_definition_id"], "azurerm_role_definition")
+	if b.RoleName != "" || len(defs) > 0 {
+		priv := b.RoleName == "Owner" || b.RoleName == "User Access Administrator"
+		for _, d := range defs {
+			if d.out != nil && d.out.Facts.Role != nil && d.out.Facts.Role.FullAdmin != nil && *d.out.Facts.Role.FullAdmin {
+				priv = true
+			} else if roleFullAdmin(m, d) {
+				priv = true
+			}
+		}
+		b.Privileged = boolp(priv)
+		b.Primitive = boolp(b.RoleName == "Owner" || b.RoleName == "Contributor")
+	}
+	if cond := m.s(r.a, "condition"); strings.TrimSpace(cond) != "" {
+		b.Condition = &resource.BindingCondition{Expression: cond, Version: m.s(r.a, "condition_version")}
+	}
+	m.relate(out, "uses_role", r.a["role_definition_id"], "azurerm_role_definition")
+}
+
+var builtinRoles = map[string]string{
+	"8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
+	"b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
+	"18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
+	"acdd72a7-3385-48ef-bd42-f606fba81ae7": "Reader",
+}
+
+func roleGUID(id string) string {
+	if i := strings.LastIndexByte(id, '/'); i >= 0 {
+		id = id[i+1:]
+	}
+	return strings.ToLower(id)
+}
+
+// scopeLevel classifies an ARM scope.
+func scopeLevel(scope string) string {
+	parts := strings.Split(strings.Trim(scope, "/"), "/")
+	switch {
+	case scope == "/":
+		return "organization"
+	case strings.EqualFold(parts[0], "providers") && len(parts) >= 2 && strings.EqualFold(parts[1], "Microsoft.Management"):
+		return "organization"
+	case strings.EqualFold(parts[0], "subscriptions") && len(parts) == 2:
+		return "account"
+	case strings.EqualFold(parts[0], "subscriptions") && len(parts) == 4 && strings.EqualFold(parts[2], "resourceGroups"):
+		return "resource_group"
+	}
+	return "resource"
+}
+
+func roleFullAdmin(m *mapper, d *inst) bool {
+	perms, _ := m.blocks(d.a, "permissions")
+	for _, p := range perms {
+		acts, _, _ := m.strs(p, "actions")
+		if contains(acts, "*") {
+			return true
+		}
+	}
+	return false
+}
+
+// roleDefinition: azurerm_role_definition (a custom role).
+func roleDefinition(m *mapper, r *inst, out *resource.Resource) {
+	rd := &resource.RoleDefinition{Custom: boolp(true)}
+	out.Facts.Role = rd
+	out.Region = "global"
+	rd.RoleName = m.s(r.a, "name")
+	perms, st := m.blocks(r.a, "permissions")
+	if st == ok || st == absent {
+		full, good := false, true
+		for _, p := range perms {
+			var rp resource.RolePermission
+			var s1, s2, s3, s4 state
+			var u1, u2 []Unknown
+			rp.Actions, u1, s1 = m.strs(p, "actions")
+			rp.NotActions, _, s2 = m.strs(p, "not_actions")
+			rp.DataActions, u2, s3 = m.strs(p, "data_actions")
+			rp.NotDataActions, _, s4 = m.strs(p, "not_data_actions")
+			for _, x := range []state{s1, s2, s3, s4} {
+				good = good && (x == ok || x == absent)
+			}
+			good = good && len(u1) == 0 && len(u2) == 0
+			rd.Permissions = append(rd.Permissions, rp)
+			rd.Actions = append(rd.Actions, rp.Actions...)
+			full = full || contains(rp.Actions, "*")
+		}
+		if good {
+			rd.FullAdmin = boolp(full)
+		} else {
+			rd.Permissions, rd.Actions = nil, nil
+		}
+	}
+	scopes, unk, sst := m.strs(r.a, "assignable_scopes")
+	if sst == absent {
+		if s, st := m.str(r.a, "scope"); st == ok {
+			scopes, sst = []string{s}, ok
+		} else if st == unknownSt {
+			unk = append(unk, Unknown{})
+		}
+	}
+	if (sst == ok || sst == absent) && len(unk) == 0 {
+		rd.AssignableScopes = scopes
+		sub := false
+		for _, s := range scopes {
+			if l := scopeLevel(s); l == "account" || l == "organization" {
+				sub = true
+			}
+		}
+		rd.SubscriptionScope = boolp(sub)
+	} else {
+		for _, u := range unk {
+			for _, ref := range u.Refs {
+				if strings.Contains(ref, "azurerm_subscription") || strings.Contains(ref, "azurerm_management_group") {
+					rd.SubscriptionScope = boolp(true)
+				}
+			}
+		}
+	}
+}
+
+// functionApp: azurerm_linux_function_app, azurerm_windows_function_app
+// and the legacy azurerm_function_app.
+func functionApp(m *mapper, r *inst, out *resource.Resource) {
+	f := &resource.Function{}
+	out.Facts.Function = f
+	if t, st := m.str(r.a, "identity", "type"); st == ok {
+		f.Identity = t
+	}
+	f.HTTPSOnly = m.boolean(r.a, boolp(false), "https_only")
+	f.PublicNetwork = m.boolean(r.a, boolp(true), "public_network_access_enabled")
+	if f.PublicNetwork != nil && !*f.PublicNetwork {
+		f.PublicInvocation = boolp(false)
+	}
+	switch _, st := look(r.a, "virtual_network_subnet_id"); st {
+	case ok, unknownSt:
+		f.InVPC = boolp(true)
+	case absent:
+		f.InVPC = boolp(false)
+	}
+	settings, _ := look1(r.a, "app_settings")
+	f.EnvironmentSecrets, f.SecretVariables = m.envSecrets(settings, "app_settings")
+	f.Runtime = appRuntime(m, r.a)
+	if f.Runtime != "" {
+		row := map[string]any{"id": "/x", "type": "Microsoft.Web/sites", "kind": "functionapp",
+			"properties": map[string]any{"siteConfig": map[string]any{"linuxFxVersion": f.Runtime}}}
+		if res, _ := azure.MapRow("", row); res != nil && res.Facts.Function != nil {
+			f.RuntimeEndOfSupport = res.Facts.Function.RuntimeEndOfSupport
+		}
+	}
+}
+
+// appRuntime: the site_config.application_stack as "STACK|version".
+func appRuntime(m *mapper, a map[string]any) string {
+	st, s := look(a, "site_config", "application_stack")
+	if s != ok {
+		return ""
+	}
+	for _, k := range []struct{ attr, stack string }{{"python_version", "PYTHON"}, {"node_version", "NODE"},
+		{"dotnet_version", "DOTNET"}, {"java_version", "JAVA"}, {"powershell_core_version", "POWERSHELL"}} {
+		if v, vst := m.str(st, k.attr); vst == ok {
+			stack := k.stack
+			if k.stack == "DOTNET" && m.boolean(st, boolp(false), "use_dotnet_isolated_runtime") != nil && *m.boolean(st, boolp(false), "use_dotnet_isolated_runtime") {
+				stack = "DOTNET-ISOLATED"
+			}
+			return stack + "|" + strings.TrimPrefix(v, "v")
+		}
+	}
+	return ""
+}
+
+// containerRegistry: azurerm_container_registry.
+func containerRegistry(m *mapper, r *inst, out *resource.Resource) {
+	g := &resource.Registry{}
+	out.Facts.Registry = g
+	g.AdminUser = m.boolean(r.a, boolp(false), "admin_enabled")
+	g.Public = m.boolean(r.a, boolp(false), "anonymous_pull_enabled")
+	pna := m.boolean(r.a, boolp(true), "public_network_access_enabled")
+	da, dst := m.str(r.a, "network_rule_set", "default_action")
+	switch {
+	case pna != nil && !*pna, dst == ok && strings.EqualFold(da, "Deny"):
+		g.PublicNetwork = boolp(false)
+	case pna == nil || dst == unknownSt || dst == bad:
+	default:
+		g.PublicNetwork = boolp(true)
+	}
+	g.KeyManager = "provider"
+	if _, st := look(r.a, "encryption", "key_vault_key_id"); st != absent {
+		g.KeyManager = "customer"
+	}
+}
+
+// azureFlowLog: azurerm_network_watcher_flow_log.
+func azureFlowLog(m *mapper, r *inst, out *resource.Resource) {
+	f := &resource.FlowLog{}
+	out.Facts.FlowLog = f
+	f.Enabled = m.boolean(r.a, boolp(true), "enabled")
+	on := m.boolean(r.a, boolp(false), "retention_policy", "enabled")
+	days := m.integer(r.a, resource.Int(0), "retention_policy", "days")
+	if on != nil && days != nil {
+		if *on {
+			if *days == 0 {
+				f.RetentionDays = resource.Int(36500) // kept forever
+			} else {
+				f.RetentionDays = days
+			}
+		} else {
+			f.RetentionDays = resource.Int(0)
+		}
+	}
+	for _, k := range []string{"network_security_group_id", "target_resource_id"} {
+		v := r.a[k]
+		if s, isStr := v.(string); isStr && s != "" {
+			f.Targets = append(f.Targets, s)
+		}
+		for _, t := range m.targets(v, "azurerm_network_security_group", "azurerm_virtual_network") {
+			f.Targets = append(f.Targets, rid(t.in))
+		}
+		m.relate(out, resource.RelFlowLogsOf, v, "azurerm_network_security_group", "azurerm_virtual_network")
+	}
+}
+
+// vnet: azurerm_virtual_network, with the flow logs of the configuration
+// recording it or an NSG of its subnets.
+func vnet(m *mapper, r *inst, out *resource.Resource) {
+	n := &resource.Network{}
+	out.Facts.Network = n
+	nsgs := map[*inst]bool{}
+	for _, s := range m.ofType("azurerm_subnet") {
+		if !containsInst(m.targets(s.a["virtual_network_name"], "azurerm_virtual_network"), r) {
+			continue
+		}
+		for _, as := range m.ofType("azurerm_subnet_network_security_group_association") {
+			if containsInst(m.targets(as.a["subnet_id"], "azurerm_subnet"), s) {
+				for _, g := range m.targets(as.a["network_security_group_id"], nsgTypes...) {
+					nsgs[g] = true
+					m.relate(out, resource.RelUsesFirewall, rid(g.in))
+				}
+			}
+		}
+	}
+	logs := boolp(false)
+	for _, fl := range m.ofType("azurerm_network_watcher_flow_log") {
+		targets := m.targets(fl.a["target_resource_id"], "azurerm_virtual_network", "azurerm_network_security_group")
+		targets = append(targets, m.targets(fl.a["network_security_group_id"], nsgTypes...)...)
+		for _, t := range targets {
+			if t == r || nsgs[t] {
+				if b := m.boolean(fl.a, boolp(true), "enabled"); b == nil || *b {
+					logs = or3(logs, b)
+				}
+			}
+		}
+	}
+	n.FlowLogs = logs
+}
