@@ -304,7 +304,9 @@ func securityGroup(m *mapper, r *res, out *resource.Resource) {
 			rules = append(rules, rule)
 		}
 		if dir == "egress" {
-			egress = len(inline) > 0 || st != absent || hasType(m.attached[r.id()], typ)
+			// Only egress rules of the group's own removes the default
+			// rule; AWS::EC2::SecurityGroupEgress resources add to it.
+			egress = len(inline) > 0
 		}
 	}
 	if !egress {
@@ -317,14 +319,6 @@ func securityGroup(m *mapper, r *res, out *resource.Resource) {
 	m.relate(out, resource.RelInNetwork, p["VpcId"])
 }
 
-func hasType(rs []*res, typ string) bool {
-	for _, r := range rs {
-		if r.typ() == typ {
-			return true
-		}
-	}
-	return false
-}
 
 func instance(m *mapper, r *res, out *resource.Resource) {
 	p := r.p
