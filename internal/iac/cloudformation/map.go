@@ -304,7 +304,7 @@ func securityGroup(m *mapper, r *res, out *resource.Resource) {
 			rules = append(rules, rule)
 		}
 		if dir == "egress" {
-			// Only egress rules of the group's own removes the default
+			// Only egress rules of the group's own remove the default
 			// rule; AWS::EC2::SecurityGroupEgress resources add to it.
 			egress = len(inline) > 0
 		}
