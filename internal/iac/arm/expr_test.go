@@ -16,7 +16,8 @@ func evalString(t *testing.T, s string) (any, []string) {
     "count": {"type": "int", "defaultValue": 3},
     "list": {"type": "array", "defaultValue": ["a", "b", "c"]},
     "obj": {"type": "object", "defaultValue": {"a": {"x": 1}, "b": 2}},
-    "unset": {"type": "string"}
+    "unset": {"type": "string"},
+    "optional": {"type": "string", "nullable": true}
   },
   "variables": {
     "v": "[concat(parameters('name'), '-v')]",
@@ -92,6 +93,7 @@ func TestExpressions(t *testing.T) {
 		{"[reference('x').primaryEndpoints.blob]", unk},
 		{"[listKeys('x', '2020-01-01').keys[0].value]", unk},
 		{"[parameters('unset')]", unk},
+		{"[coalesce(parameters('optional'), 'fallback')]", "fallback"},
 		{"[concat('a', parameters('unset'))]", unk},
 		{"[createArray('a', parameters('unset'))]", []any{"a", unk}},
 		{"[and(false, parameters('unset'))]", false},

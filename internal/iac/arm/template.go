@@ -162,6 +162,8 @@ func (t *template) parameter(name string) (any, error) {
 	v := unk
 	if d := decl.get("defaultValue"); d != nil {
 		v = t.scope().value(d, "", "parameters."+name, false)
+	} else if n := decl.get("nullable"); n != nil && n.kind == jBool && n.b {
+		v = nil // an optional parameter (Bicep's type?) left out is null
 	}
 	t.pvals[key] = v
 	return v, nil
@@ -381,6 +383,9 @@ func (t *template) textParameter(name, text string) (any, error) {
 	typ := ""
 	if tn := decl.get("type"); tn != nil && tn.kind == jString {
 		typ = strings.ToLower(tn.str)
+	}
+	if tt := strings.TrimSpace(text); typ == "" && (strings.HasPrefix(tt, "{") || strings.HasPrefix(tt, "[")) {
+		typ = "object" // a user-defined type ($ref) given as JSON
 	}
 	switch typ {
 	case "int":
