@@ -1558,6 +1558,11 @@ func samAPI(m *mapper, r *res, a *resource.APIGateway) {
 		t, _ := text(ep)
 		a.Public = boolp(!strings.EqualFold(t, "PRIVATE"))
 	}
+	// A custom domain's security policy (TLS_1_0 or TLS_1_2); without it
+	// the minimum is the service's default, not the template's to say.
+	if pol, st := m.str(p, "Domain", "SecurityPolicy"); st == ok && strings.HasPrefix(pol, "TLS_1_") {
+		a.MinTLSVersion = "1." + strings.TrimPrefix(pol, "TLS_1_")
+	}
 	if _, st := look(p, "DefinitionBody"); st != absent {
 		return
 	}
