@@ -319,7 +319,6 @@ func securityGroup(m *mapper, r *res, out *resource.Resource) {
 	m.relate(out, resource.RelInNetwork, p["VpcId"])
 }
 
-
 func instance(m *mapper, r *res, out *resource.Resource) {
 	p := r.p
 	c := &resource.Compute{}
