@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -231,12 +232,18 @@ func (s *scope) lazyCall(c *callExpr) (any, error) {
 			return nil, err
 		}
 		if isUnknown(cond) {
+			// Either branch may be taken: the value is known when both
+			// agree. A branch that fails may be the one never taken, so
+			// its error is not reported.
 			a, errA := s.eval(c.args[1])
 			b, errB := s.eval(c.args[2])
+			if errors.Is(errA, errBudget) || errors.Is(errB, errBudget) {
+				return nil, errBudget
+			}
 			if errA == nil && errB == nil && !s.hasUnknown(a) && s.equal(a, b) {
 				return a, nil
 			}
-			return unk, nil
+			return s.placeholder(unk, "if"), nil
 		}
 		b, ok := cond.(bool)
 		if !ok {
@@ -650,14 +657,21 @@ func fnFormat(s *scope, a []any) (any, error) {
 			if j < 0 {
 				return nil, errorf("unclosed { in the format")
 			}
-			spec := f[i+1 : i+j]
-			spec, _, _ = strings.Cut(spec, ":")
+			item := f[i+1 : i+j]
+			spec, verb, _ := strings.Cut(item, ":")
 			spec, _, _ = strings.Cut(spec, ",")
 			n, ok := toInt(spec)
 			if !ok || n < 0 || int(n) >= len(a)-1 {
-				return nil, errorf("format item {%s} has no argument", f[i+1:i+j])
+				return nil, errorf("format item {%s} has no argument", item)
 			}
-			b.WriteString(str(a[n+1]))
+			arg := str(a[n+1])
+			if iv, isInt := a[n+1].(int64); isInt && len(verb) > 1 && (verb[0] == 'D' || verb[0] == 'd') {
+				// {0:D3}: the integer padded with zeros to 3 digits
+				if w, err := strconv.Atoi(verb[1:]); err == nil && w <= 100 {
+					arg = fmt.Sprintf("%0*d", w, iv)
+				}
+			}
+			b.WriteString(arg)
 			i += j
 		default:
 			b.WriteByte(c)

@@ -58,6 +58,7 @@ func TestExpressions(t *testing.T) {
 		{"[toUpper('abc')]", "ABC"},
 		{"[format('{0}-{1}-{{x}}', parameters('name'), parameters('count'))]", "Vigil-3-{x}"},
 		{"[string(parameters('count'))]", "3"},
+		{"[format('vm{0:D3}', parameters('count'))]", "vm003"},
 		{"[string(true)]", "True"},
 		{"[int('42')]", int64(42)},
 		{"[bool('true')]", true},
