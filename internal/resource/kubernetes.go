@@ -34,7 +34,8 @@ type KubernetesWorkload struct {
 	// OS is the pod's spec.os.name (linux, windows), "" when not set. The
 	// restricted profile's Linux-only controls do not apply to windows.
 	OS string `json:"os,omitempty"`
-	// Containers lists the pod's containers (init and ephemeral too).
+	// Containers lists the pod's containers (init and ephemeral too); nil
+	// when a container has no image (a Helm value that rendered nothing).
 	Containers []KubernetesContainer `json:"containers,omitempty"`
 
 	// Host namespaces (PSS baseline "Host Namespaces"): hostNetwork,

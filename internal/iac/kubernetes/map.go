@@ -304,6 +304,7 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 	}
 	podAppArmor := m.profileType(psc, "appArmorProfile", sp+".securityContext")
 
+	imageUnknown := false
 	for _, group := range []struct{ key, kind string }{{"initContainers", "init"}, {"containers", "container"}, {"ephemeralContainers", "ephemeral"}} {
 		list, _, ok := get[[]any](m, spec, group.key, sp+"."+group.key)
 		if !ok {
@@ -323,6 +324,11 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 				name = fmt.Sprintf("%s[%d]", group.key, i)
 			}
 			image, _ := cm["image"].(string)
+			if strings.TrimSpace(image) == "" {
+				// A Helm value that rendered nothing: what would run is unknown.
+				m.problem(path+".image", "no image")
+				imageUnknown = true
+			}
 			ct := resource.KubernetesContainer{Name: name, Kind: group.kind, Image: image}
 			ct.Registry, ct.Tag, ct.Digest = ParseImage(image)
 			w.Containers = append(w.Containers, ct)
@@ -535,6 +541,9 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 	w.NoCPULimit, w.NoMemoryLimit, w.NoCPURequest, w.NoMemoryRequest = noCPULim.result(), noMemLim.result(), noCPUReq.result(), noMemReq.result()
 	w.NoLivenessProbe, w.NoReadinessProbe = noLive.result(), noReady.result()
 	w.EnvironmentSecrets = envSecrets.result()
+	if imageUnknown {
+		w.Containers = nil
+	}
 	w.LowUID, w.LowGID = lowUID.result(), lowGID.result()
 	return w
 }

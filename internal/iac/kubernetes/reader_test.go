@@ -168,14 +168,20 @@ func TestNamespaceOption(t *testing.T) {
 	}
 }
 
-// TestNoContainers: a pod spec without containers (a Helm value that
-// rendered nothing) leaves the container facts unknown, with a problem.
+// TestNoContainers: a pod spec without containers, or a container without
+// an image (a Helm value that rendered nothing), leaves the container facts
+// unknown, with a problem.
 func TestNoContainers(t *testing.T) {
 	b := NewBuilder()
 	var batch source.Batch
 	b.AddFile("p.yaml", []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      hostPID: true\n      containers: []\n"), &batch)
 	if len(batch.Resources) != 1 || len(batch.Problems) != 1 || !strings.Contains(batch.Problems[0].Error(), "spec.template.spec.containers: the pod spec has no containers") {
 		t.Fatalf("resources %d, problems %v", len(batch.Resources), batch.Problems)
+	}
+	var noImage source.Batch
+	NewBuilder().AddFile("q.yaml", []byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: \"\"\n"), &noImage)
+	if len(noImage.Resources) != 1 || noImage.Resources[0].Facts.Workload.Containers != nil || len(noImage.Problems) != 1 || !strings.Contains(noImage.Problems[0].Err, "spec.containers[0].image: no image") {
+		t.Errorf("container without an image: %+v, problems %v", noImage.Resources, noImage.Problems)
 	}
 	w := batch.Resources[0].Facts.Workload
 	if w.Privileged != nil || w.RunAsNonRootUnset != nil || w.HostPID == nil || !*w.HostPID {
