@@ -59,7 +59,8 @@ func (e *exprError) Error() string { return fmt.Sprintf("at character %d: %s", e
 // isExpression reports whether a template string is an expression, and
 // unescape returns the literal a "[[" string stands for.
 func isExpression(s string) bool {
-	return len(s) >= 2 && s[0] == '[' && s[len(s)-1] == ']' && !strings.HasPrefix(s, "[[")
+	return len(s) >= 2 && s[0] == '[' && s[len(s)-1] == ']' && !strings.HasPrefix(s, "[[") &&
+		strings.TrimSpace(s[1:len(s)-1]) != "" // "[]" is text
 }
 
 func unescape(s string) string {

@@ -49,6 +49,7 @@ func TestExpressions(t *testing.T) {
 		want any // unk for unknown
 	}{
 		{"plain", "plain"},
+		{"[]", "[]"},
 		{"[[not an expression]", "[not an expression]"},
 		{"[parameters('name')]", "Vigil"},
 		{"[parameters('NAME')]", "Vigil"},
