@@ -146,9 +146,18 @@ func TestHostileInput(t *testing.T) {
 	for i := 1; i <= 80; i++ {
 		fmt.Fprintf(&svars, ",\n    \"s%d\": \"[concat(variables('s%d'), variables('s%d'))]\"", i, i-1, i-1)
 	}
+	var chain strings.Builder
+	chain.WriteString(`"c0": 1`)
+	for i := 1; i <= 100000; i++ {
+		fmt.Fprintf(&chain, ",\n    \"c%d\": \"[createArray(variables('c%d'))]\"", i, i-1)
+	}
 	cases := []struct {
 		name, text, want string
 	}{
+		{"variable-chain", head + `"variables": {` + chain.String() + `},
+  "resources": [{"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01", "name": "a",
+  "properties": {"x": "[variables('c100000')]"}}]}`,
+			"deeper than 500 levels"},
 		{"deep-json", head + `"resources": ` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "}",
 			"values nested deeper than 256 levels"},
 		{"deep-expression", head + `"resources": [{"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01", "name": "a",

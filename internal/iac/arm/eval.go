@@ -782,7 +782,7 @@ func fnSubstring(s *scope, a []any) (any, error) {
 			return nil, errorf("the length is a %s", typeName(a[2]))
 		}
 	}
-	if start < 0 || n < 0 || start+n > int64(len(r)) {
+	if start < 0 || n < 0 || start > int64(len(r)) || n > int64(len(r))-start {
 		return nil, errorf("start %d and length %d are out of the string's %d characters", start, n, len(r))
 	}
 	return string(r[start : start+n]), nil
@@ -885,8 +885,8 @@ func fnPadLeft(s *scope, a []any) (any, error) {
 			pad = p[:1]
 		}
 	}
-	for int64(utf8.RuneCountInString(x)) < n {
-		x = pad + x
+	if c := utf8.RuneCountInString(x); int64(c) < n {
+		x = strings.Repeat(pad, int(n)-c) + x
 	}
 	return x, nil
 }

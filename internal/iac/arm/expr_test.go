@@ -117,6 +117,7 @@ func TestExpressions(t *testing.T) {
 		{"[indexOf('abc', 'C')]", int64(2)},
 		{"[startsWith('Microsoft', 'micro')]", true},
 		{"[padLeft('7', 3, '0')]", "007"},
+		{"[length(padLeft('7', 100000))]", int64(100000)},
 		{"[base64('hi')]", "aGk="},
 		{"[json('{\"a\": [1, 2]}').a[1]]", int64(2)},
 		{"[items(parameters('obj'))[1].key]", "b"},
@@ -161,6 +162,7 @@ func TestExpressionErrors(t *testing.T) {
 		{"[toLower(1)]", "the argument is a int"},
 		{"[" + strings.Repeat("concat(", 500) + "'x'" + strings.Repeat(")", 500) + "]", "nested deeper"},
 		{"[range(0, 100000000)]", "out of 0..100000"},
+		{"[substring('abc', 4611686018427387904, 4611686018427387904)]", "out of the string"},
 	} {
 		got, probs := evalString(t, c.expr)
 		if !isUnknown(got) {

@@ -20,7 +20,13 @@ type fileState struct {
 	steps  int
 	probs  []source.Problem
 	budget bool // the step budget ran out (reported once)
+	// nesting counts the parameters and variables being evaluated, one
+	// inside another.
+	nesting int
 }
+
+// maxNesting bounds parameters and variables defined by one another.
+const maxNesting = 500
 
 func (f *fileState) problem(line int, res, field, msg string) {
 	f.probs = append(f.probs, source.Problem{Path: f.file, Line: line, Resource: res, Field: field, Err: msg})
@@ -158,6 +164,11 @@ func (t *template) parameter(name string) (any, error) {
 	if t.pstate[key] == 1 {
 		return nil, errorf("parameter %q refers to itself", name)
 	}
+	if t.f.nesting >= maxNesting {
+		return nil, errorf("parameters and variables defined by one another deeper than %d levels", maxNesting)
+	}
+	t.f.nesting++
+	defer func() { t.f.nesting-- }()
 	t.pstate[key] = 1
 	v := unk
 	if d := decl.get("defaultValue"); d != nil {
@@ -186,6 +197,11 @@ func (t *template) variable(name string) (any, error) {
 	if t.vstate[key] == 1 {
 		return nil, errorf("variable %q refers to itself", name)
 	}
+	if t.f.nesting >= maxNesting {
+		return nil, errorf("parameters and variables defined by one another deeper than %d levels", maxNesting)
+	}
+	t.f.nesting++
+	defer func() { t.f.nesting-- }()
 	t.vstate[key] = 1
 	var v any
 	if copied {
