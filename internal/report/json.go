@@ -269,7 +269,8 @@ var fastFindingJSON = sameShape(reflect.TypeFor[finding.Finding](),
 	"Frameworks slice frameworks,omitempty", "Remediation string remediation,omitempty",
 	"Suppressed ptr suppressed,omitempty") &&
 	sameShape(reflect.TypeFor[resource.Ref](), "ID string id", "Type string type", "Provider string provider",
-		"Account string account", "Region string region", "Name string name") &&
+		"Account string account", "Region string region", "Name string name",
+		"Location ptr location,omitempty") &&
 	sameShape(reflect.TypeFor[finding.Reference](), "Framework string framework", "Control string control") &&
 	sameShape(reflect.TypeFor[finding.Suppression](), "Reason string reason", "Expires string expires,omitempty")
 
@@ -318,6 +319,10 @@ func appendFinding(b []byte, f *finding.Finding) []byte {
 	b = appendJSONString(b, r.Region)
 	b = append(b, `,"name":`...)
 	b = appendJSONString(b, r.Name)
+	if r.Location != nil {
+		b = append(b, `,"location":`...)
+		b = appendLocation(b, r.Location)
+	}
 	b = append(b, '}')
 	if len(f.Frameworks) > 0 {
 		b = append(b, `,"frameworks":[`...)
@@ -347,6 +352,18 @@ func appendFinding(b []byte, f *finding.Finding) []byte {
 		b = append(b, '}')
 	}
 	return append(b, '}')
+}
+
+// appendLocation appends l as compact JSON, as encoding/json encodes it with
+// HTML escaping off.
+func appendLocation(b []byte, l *resource.Location) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(l); err != nil {
+		return append(b, "null"...)
+	}
+	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
 }
 
 // appendFindingIndented appends f as json.MarshalIndent(f, prefix, indent)
@@ -389,6 +406,17 @@ func appendFindingIndented(b []byte, f *finding.Finding, prefix, indent string) 
 	b = field(b, 2, false, "account", r.Account)
 	b = field(b, 2, false, "region", r.Region)
 	b = field(b, 2, false, "name", r.Name)
+	if r.Location != nil {
+		b = append(b, ',')
+		b = nl(b, 2)
+		b = append(b, `"location": `...)
+		var ind bytes.Buffer
+		// Only IaC findings have a location: encoding/json's indentation
+		// of the compact form is fast enough for them.
+		if err := json.Indent(&ind, appendLocation(nil, r.Location), prefix+indent+indent, indent); err == nil {
+			b = append(b, ind.Bytes()...)
+		}
+	}
 	b = nl(b, 1)
 	b = append(b, '}')
 	if len(f.Frameworks) > 0 {

@@ -260,6 +260,10 @@ func FuzzFindingJSON(f *testing.F) {
 		if suppressed {
 			x.Suppressed = &finding.Suppression{Reason: e, Expires: a}
 		}
+		if len(b)%2 == 1 {
+			x.Resource.Location = &resource.Location{File: c, StartLine: len(a), EndLine: len(b), Address: d,
+				Calls: []resource.Location{{File: e, StartLine: 1}}}
+		}
 		want := marshalNoHTML(t, &x)
 		if got := appendFinding(nil, &x); !bytes.Equal(got, want) {
 			t.Fatalf("got %s\nwant %s", got, want)
