@@ -162,8 +162,8 @@ func (c *collector) instance(t *template, s *scope, sym string, rn *jnode, paren
 	if strings.EqualFold(typ, "Microsoft.Resources/resourceGroups") {
 		in.typ = azure.TypeResourceGroup // as Resource Graph names it
 	}
-	if av := rn.get("apiVersion"); av != nil && av.kind == jString {
-		in.api = av.str
+	if av := rn.get("apiVersion"); av != nil {
+		in.api, _ = s.value(av, label, "apiVersion", false).(string) // unknown: ""
 	}
 	switch {
 	case sym != "":
