@@ -111,6 +111,7 @@ func (m *mapper) mapAll(ins []*instance) {
 		if isUnknown(r.m["location"]) && res.Region == "global" {
 			res.Region = ""
 		}
+		res.Region = strings.ReplaceAll(res.Region, " ", "") // "West Europe" is westeurope
 		res.Location = &resource.Location{File: m.f.file, StartLine: in.start, EndLine: in.end, Address: addr, Calls: in.t.calls}
 		res.Raw = nil
 		m.batch.Resources = append(m.batch.Resources, res)
