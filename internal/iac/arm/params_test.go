@@ -61,3 +61,28 @@ func TestParameterSources(t *testing.T) {
 		t.Errorf("problems %q, %d resources", ps, resourcesOf(bs))
 	}
 }
+
+// The deployment context of the options makes the subscription, resource
+// group and location known: the account, region and IDs follow.
+func TestDeploymentContext(t *testing.T) {
+	root := writeFiles(t, map[string]string{"t.json": head + `  "resources": [
+    { "type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01",
+      "name": "[concat('st', subscription().subscriptionId)]", "location": "[resourceGroup().location]",
+      "tags": { "rg": "[resourceGroup().name]", "tenant": "[tenant().tenantId]" } }
+  ]
+}
+`})
+	const sub = "00000000-1111-2222-3333-444444444444"
+	bs := readAll(t, root, []string{"t.json"}, Options{SubscriptionID: sub, ResourceGroup: "rg-app", Location: "westeurope", TenantID: "tid"})
+	r := bs[0].Resources[0]
+	if r.Account != sub || r.Region != "westeurope" || r.Name != "st"+sub || r.Tags["rg"] != "rg-app" || r.Tags["tenant"] != "tid" {
+		t.Errorf("account %q region %q name %q tags %v", r.Account, r.Region, r.Name, r.Tags)
+	}
+	wantID := "/subscriptions/" + sub + "/resourceGroups/rg-app/providers/Microsoft.Storage/storageAccounts/st" + sub
+	if len(r.Aliases) != 1 || r.Aliases[0] != wantID {
+		t.Errorf("aliases %v, want %s", r.Aliases, wantID)
+	}
+	if len(r.Relationships) != 1 || r.Relationships[0].TargetID != "/subscriptions/"+sub+"/resourceGroups/rg-app" {
+		t.Errorf("relationships %v", r.Relationships)
+	}
+}
