@@ -335,7 +335,7 @@ func (s *scope) value(n *jnode, res, field string, copies bool) any {
 			if field == "" {
 				sub = k
 			}
-			if copies && strings.EqualFold(k, "copy") && n.vals[i].kind == jArray {
+			if copies && strings.EqualFold(k, "copy") && isPropertyCopy(n.vals[i]) {
 				for _, c := range n.vals[i].vals {
 					if cn := c.get("name"); cn != nil && cn.kind == jString {
 						out[cn.str] = s.copyArray(c, res, field+"."+cn.str)
@@ -348,6 +348,20 @@ func (s *scope) value(n *jnode, res, field string, copies bool) any {
 		return out
 	}
 	return nil
+}
+
+// isPropertyCopy reports whether a "copy" value is a property iteration:
+// an array of {name, count, input} (else it is a property named copy).
+func isPropertyCopy(n *jnode) bool {
+	if n.kind != jArray || len(n.vals) == 0 {
+		return false
+	}
+	for _, c := range n.vals {
+		if nn := c.get("name"); nn == nil || nn.kind != jString || c.get("count") == nil || c.get("input") == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // clip shortens an expression for a message.
