@@ -3,6 +3,7 @@ package tfmap_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"sort"
 	"strings"
@@ -49,12 +50,18 @@ func mapped(t *testing.T, insts ...tfmap.Instance) (map[string]*resource.Resourc
 		if r.Location == nil {
 			t.Fatalf("%s has no location", r.ID)
 		}
-		if _, dup := out[r.Location.Address]; dup {
-			t.Fatalf("two resources at %s", r.Location.Address)
+		k := r.Location.Address
+		for i := 2; out[k] != nil; i++ {
+			k = fmt.Sprintf("%s#%d", r.Location.Address, i) // a second binding of a google_*_iam_binding
 		}
-		out[r.Location.Address] = r
+		out[k] = r
 	}
 	return out, unsupported, probs
+}
+
+func tfmapMap(t *testing.T, insts ...tfmap.Instance) ([]*resource.Resource, map[string]string, []source.Problem) {
+	t.Helper()
+	return tfmap.Map(context.Background(), insts)
 }
 
 // factsJSON renders a resource's facts as compact JSON, for comparing.

@@ -50,6 +50,14 @@ type mapper struct {
 	attached map[*inst][]*inst
 	probs    []source.Problem
 	cur      *inst
+	// data are the data source instances, by address (read where a
+	// resource refers to one, as a policy document).
+	data map[string]*Instance
+	// extra are resources added beside the instances' own (one IAM
+	// binding resource per member of a google_*_iam_binding).
+	extra []*resource.Resource
+	// eol caches runtime end-of-support lookups.
+	eol map[string]string
 }
 
 // Map maps instances to resources. Instances of types it does not model
@@ -60,10 +68,14 @@ type mapper struct {
 func Map(ctx context.Context, insts []Instance) (rs []*resource.Resource, unsupported map[string]string, problems []source.Problem) {
 	unsupported = map[string]string{}
 	m := &mapper{ctx: ctx, byAddr: map[string]*inst{}, byBase: map[string][]*inst{}, byType: map[string][]*inst{},
-		byKey: map[string][]*inst{}, attached: map[*inst][]*inst{}}
+		byKey: map[string][]*inst{}, attached: map[*inst][]*inst{}, data: map[string]*Instance{}, eol: map[string]string{}}
 	for i := range insts {
 		in := &insts[i]
 		if in.Mode == "data" || strings.HasPrefix(in.Address, "data.") || strings.Contains(in.Address, ".data.") {
+			m.data[in.Address] = in
+			if b := baseAddr(in.Address); b != in.Address && m.data[b] == nil {
+				m.data[b] = in
+			}
 			continue
 		}
 		a := in.Attrs
@@ -108,6 +120,7 @@ func Map(ctx context.Context, insts []Instance) (rs []*resource.Resource, unsupp
 			unsupported[r.in.Address] = r.typ()
 		}
 	}
+	rs = append(rs, m.extra...)
 	return rs, unsupported, m.probs
 }
 

@@ -9,6 +9,7 @@ var mappers = map[string]typeMapper{}
 var attachments = map[string]attachment{}
 
 func init() {
+	gcpIAMTypes()
 	for _, tables := range []struct {
 		provider resource.Provider
 		types    map[string]typeMapper
@@ -163,7 +164,51 @@ var azureAttachments = map[string]attachment{
 	"azurerm_monitor_diagnostic_setting":               on("target_resource_id", diagTargetTypes...),
 }
 
-var (
-	gcpTypes       = map[string]typeMapper{}
-	gcpAttachments = map[string]attachment{}
-)
+var gcpTypes = map[string]typeMapper{
+	"google_storage_bucket":           {native: "storage.googleapis.com/Bucket", class: resource.ClassObjectStorage, fill: gcsBucket},
+	"google_compute_firewall":         {native: "compute.googleapis.com/Firewall", class: resource.ClassFirewall, fill: gcpFirewall},
+	"google_compute_instance":         {native: "compute.googleapis.com/Instance", class: resource.ClassCompute, fill: gceInstance},
+	"google_compute_disk":             {native: "compute.googleapis.com/Disk", class: resource.ClassDisk, fill: gceDisk},
+	"google_sql_database_instance":    {native: "sqladmin.googleapis.com/Instance", class: resource.ClassDatabase, fill: sqlInstance},
+	"google_kms_crypto_key":           {native: "cloudkms.googleapis.com/CryptoKey", class: resource.ClassKey, fill: cryptoKey},
+	"google_container_cluster":        {native: "container.googleapis.com/Cluster", class: resource.ClassKubernetes, fill: gkeCluster},
+	"google_service_account":          {native: "iam.googleapis.com/ServiceAccount", class: resource.ClassIdentity, fill: serviceAccount},
+	"google_compute_network":          {native: "compute.googleapis.com/Network", class: resource.ClassNetwork, fill: gcpNetwork},
+	"google_compute_subnetwork":       {native: "compute.googleapis.com/Subnetwork", class: resource.ClassNetwork, fill: subnetwork},
+	"google_dns_managed_zone":         {native: "dns.googleapis.com/ManagedZone", class: resource.ClassDNSZone, fill: managedZone},
+	"google_cloudfunctions_function":  {native: "cloudfunctions.googleapis.com/CloudFunction", class: resource.ClassFunction, fill: cloudFunction},
+	"google_cloudfunctions2_function": {native: "cloudfunctions.googleapis.com/Function", class: resource.ClassFunction, fill: cloudFunction},
+	"google_pubsub_topic":             {native: "pubsub.googleapis.com/Topic", class: resource.ClassQueue, fill: pubsubTopic},
+	"google_project_iam_audit_config": {native: typeAuditConfig, class: resource.ClassAuditLog, fill: auditConfig},
+}
+
+var gcpAttachments = map[string]attachment{
+	"google_storage_bucket_acl":    on("bucket", gcsTypes...),
+	"google_compute_attached_disk": on("disk", "google_compute_disk"),
+	"google_container_node_pool":   on("cluster", "google_container_cluster"),
+	"google_service_account_key":   on("service_account_id", "google_service_account"),
+}
+
+// gcpIAM registers the google_<x>_iam_binding, _member and _policy types
+// of a resource as IAM bindings, joined onto it where they name one of
+// the configuration.
+func gcpIAM(prefix, level, attr string, types ...string) {
+	for _, kind := range []string{"_iam_binding", "_iam_member", "_iam_policy"} {
+		gcpTypes[prefix+kind] = typeMapper{native: typeBinding, class: resource.ClassIAMBinding, fill: iamBinding(level, attr, types...)}
+		if len(types) > 0 {
+			gcpAttachments[prefix+kind] = attachment{on: map[string][]string{attr: types}, own: true}
+		}
+	}
+}
+
+func gcpIAMTypes() {
+	gcpIAM("google_project", "account", "project")
+	gcpIAM("google_folder", "folder", "folder")
+	gcpIAM("google_organization", "organization", "org_id")
+	gcpIAM("google_storage_bucket", "resource", "bucket", gcsTypes...)
+	gcpIAM("google_kms_crypto_key", "resource", "crypto_key_id", cryptoKeyType...)
+	gcpIAM("google_service_account", "resource", "service_account_id", "google_service_account")
+	gcpIAM("google_cloudfunctions_function", "resource", "cloud_function", "google_cloudfunctions_function")
+	gcpIAM("google_cloudfunctions2_function", "resource", "cloud_function", "google_cloudfunctions2_function")
+	gcpIAM("google_pubsub_topic", "resource", "topic", "google_pubsub_topic")
+}

@@ -1,0 +1,113 @@
+package tfmap_test
+
+import (
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/iac/tfmap"
+)
+
+func TestGCP(t *testing.T) {
+	policyData := res("google_iam_policy", "p", obj{"binding": blk(obj{"role": "roles/storage.objectViewer", "members": []any{"allUsers"}})})
+	policyData.Mode, policyData.Address = "data", "data.google_iam_policy.p"
+	runFactCases(t, []factCase{
+		{name: "bucket defaults", addr: "google_storage_bucket.b",
+			insts: []tfmap.Instance{res("google_storage_bucket", "b", obj{"name": "b", "location": "EU"})},
+			want:  `{"storage":{"public_access":false,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"uniform_access":false,"delete_protection":true}}`},
+		{name: "bucket made public by an IAM member joined by reference", addr: "google_storage_bucket.b",
+			insts: []tfmap.Instance{
+				res("google_storage_bucket", "b", obj{"name": "b", "uniform_bucket_level_access": true, "public_access_prevention": "inherited"}),
+				res("google_storage_bucket_iam_member", "m", obj{"bucket": ref("google_storage_bucket.b"), "role": "roles/storage.objectViewer", "member": "allUsers"}),
+			},
+			want: `{"storage":{"public_access":true,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"uniform_access":true,"delete_protection":true}}`},
+		{name: "bucket made public by an IAM binding joined by name", addr: "google_storage_bucket.b",
+			insts: []tfmap.Instance{
+				res("google_storage_bucket", "b", obj{"name": "site"}),
+				res("google_storage_bucket_iam_binding", "m", obj{"bucket": "site", "role": "roles/storage.objectViewer", "members": []any{"user:a@x.com", "allAuthenticatedUsers"}}),
+			},
+			want: `{"storage":{"public_access":true,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"uniform_access":false,"delete_protection":true}}`},
+		{name: "bucket IAM policy from a google_iam_policy data source", addr: "google_storage_bucket.b",
+			insts: []tfmap.Instance{
+				res("google_storage_bucket", "b", obj{"name": "site"}),
+				policyData,
+				res("google_storage_bucket_iam_policy", "p", obj{"bucket": "site", "policy_data": ref("data.google_iam_policy.p")}),
+			},
+			want: `{"storage":{"public_access":true,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"uniform_access":false,"delete_protection":true}}`},
+		{name: "bucket IAM policy known only after apply", addr: "google_storage_bucket.b",
+			insts: []tfmap.Instance{
+				res("google_storage_bucket", "b", obj{"name": "site"}),
+				res("google_storage_bucket_iam_policy", "p", obj{"bucket": "site", "policy_data": tfmap.Unknown{}}),
+			},
+			want: `{"storage":{"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"uniform_access":false,"delete_protection":true}}`},
+		{name: "firewall without source ranges is open to any address", addr: "google_compute_firewall.f",
+			insts: []tfmap.Instance{res("google_compute_firewall", "f", obj{"name": "ssh", "network": ref("google_compute_network.n"),
+				"allow": blk(obj{"protocol": "tcp", "ports": []any{"22", "8000-8080"}})})},
+			want: `{"firewall":{"rules":[{"direction":"ingress","action":"allow","protocol":"tcp","from_port":22,"to_port":22,"sources":["0.0.0.0/0"],"priority":1000},{"direction":"ingress","action":"allow","protocol":"tcp","from_port":8000,"to_port":8080,"sources":["0.0.0.0/0"],"priority":1000}],"default":false}}`},
+		{name: "firewall from a tag only", addr: "google_compute_firewall.f",
+			insts: []tfmap.Instance{res("google_compute_firewall", "f", obj{"name": "ssh", "network": "default", "source_tags": []any{"bastion"},
+				"allow": blk(obj{"protocol": "tcp", "ports": []any{"22"}})})},
+			want: `{"firewall":{"rules":[{"direction":"ingress","action":"allow","protocol":"tcp","from_port":22,"to_port":22,"sources":["bastion"],"priority":1000}],"default":false}}`},
+		{name: "instance with the default service account and full access, serial port", addr: "google_compute_instance.i",
+			insts: []tfmap.Instance{res("google_compute_instance", "i", obj{
+				"network_interface": blk(obj{"network": "default", "access_config": blk(obj{})}),
+				"service_account":   blk(obj{"scopes": []any{"cloud-platform"}}),
+				"metadata":          obj{"serial-port-enable": "true"}, "can_ip_forward": true})},
+			want: `{"compute":{"public_ip":true,"identity":"default","default_service_account":true,"default_service_account_full_access":true,"disk_encrypted":true,"serial_port_enabled":true,"ip_forwarding":true,"secure_boot":false}}`},
+		{name: "instance without a service account", addr: "google_compute_instance.i",
+			insts: []tfmap.Instance{res("google_compute_instance", "i", obj{"network_interface": blk(obj{"network": "default"}),
+				"shielded_instance_config": blk(obj{"enable_secure_boot": true})})},
+			want: `{"compute":{"public_ip":false,"default_service_account":false,"default_service_account_full_access":false,"disk_encrypted":true,"serial_port_enabled":false,"ip_forwarding":false,"secure_boot":true}}`},
+		{name: "disk with a customer key", addr: "google_compute_disk.d",
+			insts: []tfmap.Instance{res("google_compute_disk", "d", obj{"disk_encryption_key": blk(obj{"kms_key_self_link": ref("google_kms_crypto_key.k")})})},
+			want:  `{"disk":{"encrypted":true,"key_manager":"customer","attached":false}}`},
+		{name: "cloud sql defaults", addr: "google_sql_database_instance.s",
+			insts: []tfmap.Instance{res("google_sql_database_instance", "s", obj{"database_version": "POSTGRES_15", "settings": blk(obj{"tier": "db-f1-micro"})})},
+			want:  `{"database":{"engine":"postgres_15","public_endpoint":true,"encrypted":true,"key_manager":"provider","backup_enabled":false,"ssl_required":false,"multi_az":false,"deletion_protection":false}}`},
+		{name: "cloud sql open to any address", addr: "google_sql_database_instance.s",
+			insts: []tfmap.Instance{res("google_sql_database_instance", "s", obj{"settings": blk(obj{"ip_configuration": blk(obj{
+				"authorized_networks": blk(obj{"value": "0.0.0.0/0"}), "ssl_mode": "ENCRYPTED_ONLY"}), "backup_configuration": blk(obj{"enabled": true})})})},
+			want: `{"database":{"public_endpoint":true,"encrypted":true,"key_manager":"provider","backup_enabled":true,"backup_retention_days":7,"ssl_required":true,"authorized_networks":["0.0.0.0/0"],"multi_az":false,"deletion_protection":false}}`},
+		{name: "crypto key without rotation", addr: "google_kms_crypto_key.k",
+			insts: []tfmap.Instance{res("google_kms_crypto_key", "k", obj{"name": "k"})},
+			want:  `{"key":{"customer_managed":true,"rotation_enabled":false,"enabled":true,"symmetric":true,"public_access":false}}`},
+		{name: "gke defaults", addr: "google_container_cluster.c",
+			insts: []tfmap.Instance{res("google_container_cluster", "c", obj{"name": "c"})},
+			want:  `{"kubernetes":{"public_endpoint":true,"endpoint_allowed_cidrs":["0.0.0.0/0"],"control_plane_logging":true,"network_policy":false,"rbac":true,"legacy_auth":false,"node_auto_upgrade":true,"secrets_encrypted":false,"private_nodes":false}}`},
+		{name: "project owner binding", addr: "google_project_iam_binding.o",
+			insts: []tfmap.Instance{res("google_project_iam_binding", "o", obj{"project": "p1", "role": "roles/owner", "members": []any{"user:a@x.com"}})},
+			want:  `{"binding":{"principal":"user:a@x.com","principal_type":"user","role":"roles/owner","role_name":"roles/owner","scope":"//cloudresourcemanager.googleapis.com/projects/p1","scope_level":"account","primitive":true,"privileged":true,"public":false}}`},
+		{name: "service account with a key", addr: "google_service_account.s",
+			insts: []tfmap.Instance{
+				res("google_service_account", "s", obj{"account_id": "app"}),
+				res("google_service_account_key", "k", obj{"service_account_id": ref("google_service_account.s")}),
+			},
+			want: `{"identity":{"kind":"service_account","access_keys":[{"id":"google_service_account_key.k","active":true,"user_managed":true}],"access_keys_known":true,"disabled":false}}`},
+		{name: "subnetwork without flow logs", addr: "google_compute_subnetwork.s",
+			insts: []tfmap.Instance{res("google_compute_subnetwork", "s", obj{"network": "default"})},
+			want:  `{"network":{"flow_logs":false,"default":true}}`},
+		{name: "dns zone defaults", addr: "google_dns_managed_zone.z",
+			insts: []tfmap.Instance{res("google_dns_managed_zone", "z", obj{"dns_name": "x.com."})},
+			want:  `{"dns":{"public":true,"dnssec":false,"query_logging":false}}`},
+		{name: "cloud function public through an invoker member", addr: "google_cloudfunctions_function.f",
+			insts: []tfmap.Instance{
+				res("google_cloudfunctions_function", "f", obj{"name": "f", "runtime": "python38", "trigger_http": true}),
+				res("google_cloudfunctions_function_iam_member", "i", obj{"cloud_function": "f", "role": "roles/cloudfunctions.invoker", "member": "allUsers"}),
+			},
+			want: `{"function":{"runtime":"python38","runtime_end_of_support":"2024-10-14T00:00:00Z","public_invocation":true,"identity":"default","environment_secrets":false,"in_vpc":false,"public_network":true,"https_only":false}}`},
+		{name: "pubsub topic", addr: "google_pubsub_topic.t",
+			insts: []tfmap.Instance{res("google_pubsub_topic", "t", obj{"name": "t"})},
+			want:  `{"queue":{"kind":"topic","encrypted":true,"key_manager":"provider","public_policy":false}}`},
+	})
+}
+
+// TestGCPBindingPerMember: an IAM binding of several members is one
+// binding resource per member, each with its own ID.
+func TestGCPBindingPerMember(t *testing.T) {
+	rs, _, _ := tfmapMap(t, res("google_project_iam_binding", "e", obj{"project": "p1", "role": "roles/editor", "members": []any{"user:a@x.com", "allUsers"}}))
+	if len(rs) != 2 {
+		t.Fatalf("%d resources, want 2", len(rs))
+	}
+	a, b := rs[0].Facts.Binding, rs[1].Facts.Binding
+	if rs[0].ID == rs[1].ID || b.Principal != "allUsers" || !*b.Public || *a.Public || a.Principal != "user:a@x.com" || a.Role != "roles/editor" || !*a.Primitive {
+		t.Errorf("bindings: %+v %+v", a, b)
+	}
+}
