@@ -374,7 +374,7 @@ var deployTime = map[string]bool{
 	"loadtextcontent": true, "loadfileasbase64": true, "loadjsoncontent": true, "datetimeadd": true,
 	"datetimefromepoch": true, "datetimetoepoch": true,
 	// Known functions vigil does not evaluate: their value is unknown.
-	"parsecidr": true, "cidrsubnet": true, "cidrhost": true, "base64tojson": true, "datauritostring": true,
+	"base64tojson": true, "datauritostring": true,
 	"getsecret": true,
 }
 
@@ -512,13 +512,16 @@ func init() {
 			}
 			return a % b, nil
 		})},
-		"filter":    {2, 2, true, fnFilter},
-		"map":       {2, 3, true, fnMap},
-		"reduce":    {3, 3, true, fnReduce},
-		"sort":      {2, 2, false, fnSort},
-		"toobject":  {2, 3, true, fnToObject},
-		"mapvalues": {2, 2, true, fnMapValues},
-		"groupby":   {2, 2, true, fnGroupBy},
+		"filter":     {2, 2, true, fnFilter},
+		"map":        {2, 3, true, fnMap},
+		"reduce":     {3, 3, true, fnReduce},
+		"sort":       {2, 2, false, fnSort},
+		"toobject":   {2, 3, true, fnToObject},
+		"mapvalues":  {2, 2, true, fnMapValues},
+		"parsecidr":  {1, 1, false, fnParseCidr},
+		"cidrsubnet": {3, 3, false, fnCidrSubnet},
+		"cidrhost":   {2, 2, false, fnCidrHost},
+		"groupby":    {2, 2, true, fnGroupBy},
 		"shallowmerge": {1, 1, true, func(s *scope, a []any) (any, error) {
 			arr, ok := a[0].([]any)
 			if !ok {

@@ -126,7 +126,12 @@ func TestExpressions(t *testing.T) {
 		{"[intersection(parameters('list'), createArray('b', 'z'))]", []any{"b"}},
 		{"[mapValues(parameters('obj'), lambda('v', string(lambdaVariables('v')))).b]", "2"},
 		{"[length(groupBy(createArray('ab', 'ac', 'b'), lambda('x', first(lambdaVariables('x')))).a)]", int64(2)},
-		{"[parseCidr('10.0.0.0/8')]", unk},
+		{"[parseCidr('10.144.0.0/20').lastUsable]", "10.144.15.254"},
+		{"[parseCidr('10.144.0.0/20').netmask]", "255.255.240.0"},
+		{"[parseCidr('fdad:3236:5555::/48').lastUsable]", "fdad:3236:5555:ffff:ffff:ffff:ffff:ffff"},
+		{"[cidrSubnet('10.144.0.0/20', 24, 3)]", "10.144.3.0/24"},
+		{"[cidrSubnet('fdad:3236:5555::/48', 52, 1)]", "fdad:3236:5555:1000::/52"},
+		{"[cidrHost('10.144.3.0/24', 4)]", "10.144.3.5"},
 	}
 	for _, c := range cases {
 		got, probs := evalString(t, c.expr)
@@ -162,6 +167,7 @@ func TestExpressionErrors(t *testing.T) {
 		{"[toLower(1)]", "the argument is a int"},
 		{"[" + strings.Repeat("concat(", 500) + "'x'" + strings.Repeat(")", 500) + "]", "nested deeper"},
 		{"[range(0, 100000000)]", "out of 0..100000"},
+		{"[cidrSubnet('10.0.0.0/24', 26, 4)]", "beyond the subnets"},
 		{"[substring('abc', 4611686018427387904, 4611686018427387904)]", "out of the string"},
 	} {
 		got, probs := evalString(t, c.expr)
