@@ -454,10 +454,10 @@ func init() {
 		"length":       {1, 1, true, fnLength},
 		"empty":        {1, 1, true, fnEmpty},
 		"contains":     {2, 2, true, fnContains},
-		"first":        {1, 1, true, fnFirst},
-		"last":         {1, 1, true, fnLast},
-		"skip":         {2, 2, true, fnSkip},
-		"take":         {2, 2, true, fnTake},
+		"first":        {1, 1, true, fnEnd(false)},
+		"last":         {1, 1, true, fnEnd(true)},
+		"skip":         {2, 2, true, fnCut(false)},
+		"take":         {2, 2, true, fnCut(true)},
 		"union":        {1, -1, true, fnUnion},
 		"intersection": {1, -1, false, fnIntersection},
 		"createarray":  {0, -1, true, func(s *scope, a []any) (any, error) { return append([]any{}, a...), nil }},
@@ -949,42 +949,32 @@ func fnContains(s *scope, a []any) (any, error) {
 	return nil, errorf("the container is a %s", typeName(a[0]))
 }
 
-func fnFirst(s *scope, a []any) (any, error) {
-	switch t := a[0].(type) {
-	case unknown:
-		return unk, nil
-	case string:
-		if t == "" {
-			return "", nil
+// fnEnd implements first (last false) and last.
+func fnEnd(last bool) func(*scope, []any) (any, error) {
+	return func(_ *scope, a []any) (any, error) {
+		switch t := a[0].(type) {
+		case unknown:
+			return unk, nil
+		case string:
+			if t == "" {
+				return "", nil
+			}
+			r, _ := utf8.DecodeRuneInString(t)
+			if last {
+				r, _ = utf8.DecodeLastRuneInString(t)
+			}
+			return string(r), nil
+		case []any:
+			switch {
+			case len(t) == 0:
+				return nil, nil
+			case last:
+				return t[len(t)-1], nil
+			}
+			return t[0], nil
 		}
-		r, _ := utf8.DecodeRuneInString(t)
-		return string(r), nil
-	case []any:
-		if len(t) == 0 {
-			return nil, nil
-		}
-		return t[0], nil
+		return nil, errorf("the argument is a %s", typeName(a[0]))
 	}
-	return nil, errorf("the argument is a %s", typeName(a[0]))
-}
-
-func fnLast(s *scope, a []any) (any, error) {
-	switch t := a[0].(type) {
-	case unknown:
-		return unk, nil
-	case string:
-		if t == "" {
-			return "", nil
-		}
-		r, _ := utf8.DecodeLastRuneInString(t)
-		return string(r), nil
-	case []any:
-		if len(t) == 0 {
-			return nil, nil
-		}
-		return t[len(t)-1], nil
-	}
-	return nil, errorf("the argument is a %s", typeName(a[0]))
 }
 
 func clampCount(v any, n int) (int, error) {
@@ -1001,48 +991,35 @@ func clampCount(v any, n int) (int, error) {
 	return int(c), nil
 }
 
-func fnSkip(s *scope, a []any) (any, error) {
-	if isUnknown(a[0]) || isUnknown(a[1]) {
-		return unk, nil
-	}
-	switch t := a[0].(type) {
-	case string:
-		r := []rune(t)
-		c, err := clampCount(a[1], len(r))
-		if err != nil {
-			return nil, err
+// fnCut implements skip (take false) and take on strings and arrays.
+func fnCut(take bool) func(*scope, []any) (any, error) {
+	return func(_ *scope, a []any) (any, error) {
+		if isUnknown(a[0]) || isUnknown(a[1]) {
+			return unk, nil
 		}
-		return string(r[c:]), nil
-	case []any:
-		c, err := clampCount(a[1], len(t))
-		if err != nil {
-			return nil, err
+		switch t := a[0].(type) {
+		case string:
+			r := []rune(t)
+			c, err := clampCount(a[1], len(r))
+			if err != nil {
+				return nil, err
+			}
+			if take {
+				return string(r[:c]), nil
+			}
+			return string(r[c:]), nil
+		case []any:
+			c, err := clampCount(a[1], len(t))
+			if err != nil {
+				return nil, err
+			}
+			if take {
+				return append([]any{}, t[:c]...), nil
+			}
+			return append([]any{}, t[c:]...), nil
 		}
-		return append([]any{}, t[c:]...), nil
+		return nil, errorf("the argument is a %s", typeName(a[0]))
 	}
-	return nil, errorf("the argument is a %s", typeName(a[0]))
-}
-
-func fnTake(s *scope, a []any) (any, error) {
-	if isUnknown(a[0]) || isUnknown(a[1]) {
-		return unk, nil
-	}
-	switch t := a[0].(type) {
-	case string:
-		r := []rune(t)
-		c, err := clampCount(a[1], len(r))
-		if err != nil {
-			return nil, err
-		}
-		return string(r[:c]), nil
-	case []any:
-		c, err := clampCount(a[1], len(t))
-		if err != nil {
-			return nil, err
-		}
-		return append([]any{}, t[:c]...), nil
-	}
-	return nil, errorf("the argument is a %s", typeName(a[0]))
 }
 
 // fnUnion merges objects (later keys win, nested objects merged deeply as

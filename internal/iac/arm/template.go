@@ -161,15 +161,11 @@ func (t *template) parameter(name string) (any, error) {
 	if v, ok := t.pvals[key]; ok {
 		return v, nil
 	}
-	if t.pstate[key] == 1 {
-		return nil, errorf("parameter %q refers to itself", name)
+	leave, err := t.enter(t.pstate, key, "parameter", name)
+	if err != nil {
+		return nil, err
 	}
-	if t.f.nesting >= maxNesting {
-		return nil, errorf("parameters and variables defined by one another deeper than %d levels", maxNesting)
-	}
-	t.f.nesting++
-	defer func() { t.f.nesting-- }()
-	t.pstate[key] = 1
+	defer leave()
 	v := unk
 	if d := decl.get("defaultValue"); d != nil {
 		v = t.scope().value(d, "", "parameters."+name, false)
@@ -181,6 +177,20 @@ func (t *template) parameter(name string) (any, error) {
 }
 
 func (t *template) scope() *scope { return &scope{t: t} }
+
+// enter marks a parameter or variable as being evaluated (state 1, 2 once
+// done), refusing one that refers to itself or a chain too deep.
+func (t *template) enter(state map[string]uint8, key, what, name string) (leave func(), err error) {
+	if state[key] == 1 {
+		return nil, errorf("%s %q refers to itself", what, name)
+	}
+	if t.f.nesting >= maxNesting {
+		return nil, errorf("parameters and variables defined by one another deeper than %d levels", maxNesting)
+	}
+	t.f.nesting++
+	state[key] = 1
+	return func() { t.f.nesting--; state[key] = 2 }, nil
+}
 
 // variable returns a variable's value, evaluated once.
 func (t *template) variable(name string) (any, error) {
@@ -194,15 +204,11 @@ func (t *template) variable(name string) (any, error) {
 	if !plain && !copied {
 		return nil, errorf("the template has no variable %q", name)
 	}
-	if t.vstate[key] == 1 {
-		return nil, errorf("variable %q refers to itself", name)
+	leave, err := t.enter(t.vstate, key, "variable", name)
+	if err != nil {
+		return nil, err
 	}
-	if t.f.nesting >= maxNesting {
-		return nil, errorf("parameters and variables defined by one another deeper than %d levels", maxNesting)
-	}
-	t.f.nesting++
-	defer func() { t.f.nesting-- }()
-	t.vstate[key] = 1
+	defer leave()
 	var v any
 	if copied {
 		v = t.scope().copyArray(c, "", "variables."+name)
@@ -210,7 +216,6 @@ func (t *template) variable(name string) (any, error) {
 		v = t.scope().value(n, "", "variables."+name, true)
 	}
 	t.vvals[key] = v
-	t.vstate[key] = 2
 	return v, nil
 }
 
