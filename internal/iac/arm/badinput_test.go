@@ -259,3 +259,18 @@ func TestWrongTypedChild(t *testing.T) {
 		}
 	}
 }
+
+// A failing expression in a copy loop is reported once, not per instance.
+func TestProblemOncePerCopyLoop(t *testing.T) {
+	root := writeFiles(t, map[string]string{"t.json": head + `  "resources": [
+    { "type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01", "name": "[concat('st', copyIndex())]",
+      "copy": { "name": "c", "count": 50 }, "location": "westeurope",
+      "properties": { "minimumTlsVersion": "[parameters('missing')]" } }
+  ]
+}
+`})
+	bs := readAll(t, root, []string{"t.json"}, Options{})
+	if ps := problems(bs); len(ps) != 1 || resourcesOf(bs) != 50 {
+		t.Errorf("%d resources, problems %q", resourcesOf(bs), ps)
+	}
+}

@@ -23,13 +23,25 @@ type fileState struct {
 	// nesting counts the parameters and variables being evaluated, one
 	// inside another.
 	nesting int
+	seen    map[string]bool // problems reported
 }
 
 // maxNesting bounds parameters and variables defined by one another.
 const maxNesting = 500
 
 func (f *fileState) problem(line int, res, field, msg string) {
-	f.probs = append(f.probs, source.Problem{Path: f.file, Line: line, Resource: res, Field: field, Err: msg})
+	p := source.Problem{Path: f.file, Line: line, Resource: res, Field: field, Err: msg}
+	// A copy loop evaluates its body once per instance: the same problem
+	// is reported once.
+	key := fmt.Sprintf("%d\x00%s\x00%s", line, field, msg)
+	if f.seen == nil {
+		f.seen = map[string]bool{}
+	}
+	if f.seen[key] {
+		return
+	}
+	f.seen[key] = true
+	f.probs = append(f.probs, p)
 }
 
 // overBudget reports, once, that the file's step budget ran out.
