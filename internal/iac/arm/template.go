@@ -360,6 +360,13 @@ func (s *scope) value(n *jnode, res, field string, copies bool) any {
 				}
 				continue
 			}
+			if isExpression(k) {
+				// A key written as an expression (Bicep writes the
+				// user-assigned identities' IDs so) is evaluated.
+				if kv, ok := s.named().value(&jnode{kind: jString, str: k, start: n.start}, res, sub, false).(string); ok {
+					k = kv
+				}
+			}
 			out[k] = s.value(n.vals[i], res, sub, copies)
 		}
 		return out
