@@ -255,11 +255,12 @@ func kmsKey(m *mapper, r *inst, out *resource.Resource) {
 	if st == absent {
 		spec, st = m.str(r.a, "key_spec")
 	}
-	switch st {
-	case ok:
-		k.Symmetric = boolp(spec == "SYMMETRIC_DEFAULT")
-	case absent:
-		k.Symmetric = boolp(true)
+	usage, ust := m.str(r.a, "key_usage")
+	switch {
+	case st == ok && (ust == ok || ust == absent):
+		k.Symmetric = boolp(spec == "SYMMETRIC_DEFAULT" && (ust == absent || usage == "ENCRYPT_DECRYPT"))
+	case st == absent && (ust == ok || ust == absent):
+		k.Symmetric = boolp(ust == absent || usage == "ENCRYPT_DECRYPT")
 	}
 	k.RotationEnabled = m.boolean(r.a, boolp(false), "enable_key_rotation")
 	if k.RotationEnabled != nil && *k.RotationEnabled {
@@ -419,14 +420,14 @@ func eks(m *mapper, r *inst, out *resource.Resource) {
 	case absent:
 		k.SecretsEncrypted = boolp(false)
 	case ok:
-		on := false
+		var on []*bool
 		for _, e := range encs {
 			res, _, _ := m.strs(e, "resources")
 			if contains(res, "secrets") {
-				on = true
+				on = append(on, set(e, "provider", "key_arn")) // a KMS key is required
 			}
 		}
-		k.SecretsEncrypted = boolp(on)
+		k.SecretsEncrypted = or3(append(on, boolp(false))...)
 	}
 }
 
@@ -736,7 +737,7 @@ func distribution(m *mapper, r *inst, out *resource.Resource) {
 	case unknownSt:
 		c.WAF = boolp(true)
 	}
-	c.AccessLogs = present(r.a, "logging_config")
+	c.AccessLogs = or3(present(r.a, "logging_config"), m.logDelivery(r))
 	origins, ost := m.blocks(r.a, "origin")
 	if ost != ok {
 		return
@@ -760,6 +761,41 @@ func distribution(m *mapper, r *inst, out *resource.Resource) {
 	if s3 > 0 {
 		c.OriginAccessControl = boolp(oac == s3)
 	}
+}
+
+// logDelivery: whether CloudWatch Logs delivers the resource's access logs
+// (an aws_cloudwatch_log_delivery_source of type ACCESS_LOGS for it, with
+// an aws_cloudwatch_log_delivery from that source), the newer way of
+// logging a CloudFront distribution.
+func (m *mapper) logDelivery(r *inst) *bool {
+	out := boolp(false)
+	for _, src := range m.ofType("aws_cloudwatch_log_delivery_source") {
+		if m.s(src.a, "log_type") != "ACCESS_LOGS" || !containsInst(m.targets(src.a["resource_arn"], r.typ()), r) {
+			continue
+		}
+		for _, d := range m.ofType("aws_cloudwatch_log_delivery") {
+			v := d.a["delivery_source_name"]
+			if name, _ := src.a["name"].(string); (name != "" && v == name) || containsInst(m.targets(v, "aws_cloudwatch_log_delivery_source"), src) {
+				out = boolp(true)
+			}
+		}
+	}
+	return out
+}
+
+// passwordPolicy: aws_iam_account_password_policy (minimum length 6, no
+// reuse prevention, no expiry and no character classes by default).
+func passwordPolicy(m *mapper, r *inst, out *resource.Resource) {
+	p := &resource.PasswordPolicy{}
+	out.Facts.PasswordPolicy = p
+	out.Region = "global"
+	p.MinLength = m.integer(r.a, resource.Int(6), "minimum_password_length")
+	p.ReusePrevention = m.integer(r.a, resource.Int(0), "password_reuse_prevention")
+	p.MaxAgeDays = m.integer(r.a, resource.Int(0), "max_password_age")
+	p.RequireSymbols = m.boolean(r.a, boolp(false), "require_symbols")
+	p.RequireNumbers = m.boolean(r.a, boolp(false), "require_numbers")
+	p.RequireUpper = m.boolean(r.a, boolp(false), "require_uppercase_characters")
+	p.RequireLower = m.boolean(r.a, boolp(false), "require_lowercase_characters")
 }
 
 // apiStage: aws_api_gateway_stage (REST), with its method settings and

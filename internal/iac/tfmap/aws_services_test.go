@@ -141,6 +141,34 @@ func TestAWSServices(t *testing.T) {
 		{name: "public route53 zone", addr: "aws_route53_zone.z",
 			insts: []tfmap.Instance{res("aws_route53_zone", "z", obj{"name": "example.com"})},
 			want:  `{"dns":{"public":true,"dnssec":false,"query_logging":false}}`},
+		{name: "a rule of a group outside the configuration is judged alone", addr: "aws_security_group_rule.r",
+			insts: []tfmap.Instance{res("aws_security_group_rule", "r", obj{"type": "ingress", "security_group_id": "sg-123",
+				"from_port": 22.0, "to_port": 22.0, "protocol": "tcp", "cidr_blocks": []any{"0.0.0.0/0"}})},
+			want: `{"firewall":{"rules":[{"direction":"ingress","action":"allow","protocol":"tcp","from_port":22,"to_port":22,"sources":["0.0.0.0/0"]}]}}`},
+		{name: "repository policy from an aws_iam_policy_document data source", addr: "aws_ecr_repository.r",
+			insts: []tfmap.Instance{
+				res("aws_ecr_repository", "r", obj{"name": "bar"}),
+				func() tfmap.Instance {
+					d := res("aws_iam_policy_document", "p", obj{"statement": blk(obj{"effect": "Allow", "actions": []any{"ecr:SetRepositoryPolicy"},
+						"principals": blk(obj{"type": "*", "identifiers": []any{"*"}})})})
+					d.Mode, d.Address = "data", "data.aws_iam_policy_document.p"
+					return d
+				}(),
+				res("aws_ecr_repository_policy", "p", obj{"repository": ref("aws_ecr_repository.r"), "policy": ref("data.aws_iam_policy_document.p")}),
+			},
+			want: `{"registry":{"public":true,"image_scanning":false,"tag_immutable":false,"key_manager":"provider"}}`},
+		{name: "password policy defaults", addr: "aws_iam_account_password_policy.p",
+			insts: []tfmap.Instance{res("aws_iam_account_password_policy", "p", obj{"require_symbols": true})},
+			want:  `{"password_policy":{"min_length":6,"reuse_prevention":0,"max_age_days":0,"require_symbols":true,"require_numbers":false,"require_upper":false,"require_lower":false}}`},
+		{name: "cloudfront logging through CloudWatch log delivery", addr: "aws_cloudfront_distribution.d",
+			insts: []tfmap.Instance{
+				res("aws_cloudfront_distribution", "d", obj{"default_cache_behavior": blk(obj{"viewer_protocol_policy": "redirect-to-https"}),
+					"viewer_certificate": blk(obj{"minimum_protocol_version": "TLSv1.2_2021"}), "web_acl_id": "arn:waf"}),
+				res("aws_cloudwatch_log_delivery_source", "s", obj{"log_type": "ACCESS_LOGS", "resource_arn": ref("aws_cloudfront_distribution.d")}),
+				res("aws_cloudwatch_log_delivery", "l", obj{"delivery_source_name": ref("aws_cloudwatch_log_delivery_source.s")}),
+			},
+			want:        `{"cdn":{"viewer_https_only":true,"min_tls_version":"1.2","waf":true,"access_logs":true}}`,
+			unsupported: []string{"aws_cloudwatch_log_delivery_source.s", "aws_cloudwatch_log_delivery.l"}},
 		{name: "ebs default encryption", addr: "aws_ebs_encryption_by_default.e",
 			insts: []tfmap.Instance{res("aws_ebs_encryption_by_default", "e", obj{"enabled": false})},
 			want:  `{"account":{"default_encryption":false}}`},

@@ -64,7 +64,11 @@ func storageAccount(m *mapper, r *inst, out *resource.Resource) {
 		s.KeyManager = "customer"
 	}
 	s.Versioning = m.boolean(r.a, boolp(false), "blob_properties", "versioning_enabled")
-	s.DeleteProtection = present(r.a, "blob_properties", "delete_retention_policy")
+	if _, st := look(r.a, "blob_properties", "delete_retention_policy"); st == absent {
+		s.DeleteProtection = boolp(false)
+	} else if days := m.integer(r.a, resource.Int(7), "blob_properties", "delete_retention_policy", "days"); days != nil {
+		s.DeleteProtection = boolp(*days > 0)
+	}
 	// Network: public_network_access_enabled false, or a default action of Deny.
 	deny := boolp(false)
 	if b := m.boolean(r.a, boolp(true), "public_network_access_enabled"); b == nil {
@@ -460,6 +464,10 @@ func vaultKey(m *mapper, r *inst, out *resource.Resource) {
 		k.Expires, k.ExpirySet = exp, boolp(exp != "")
 	case absent:
 		k.ExpirySet = boolp(false)
+	default:
+		// An expiry known only after apply: the key's expiry rule reads
+		// enabled with expires, so neither is stated.
+		k.ExpirySet, k.Enabled = set(r.a, "expiration_date"), nil
 	}
 	if kt, st := m.str(r.a, "key_type"); st == ok {
 		k.Symmetric = boolp(strings.HasPrefix(strings.ToLower(kt), "oct"))
@@ -504,8 +512,8 @@ func vaultSecret(m *mapper, r *inst, out *resource.Resource) {
 	switch exp, st := m.str(r.a, "expiration_date"); st {
 	case ok:
 		s.Expires, s.ExpirySet = exp, boolp(exp != "")
-	case absent:
-		s.ExpirySet = boolp(false)
+	default:
+		s.ExpirySet = set(r.a, "expiration_date")
 	}
 }
 
@@ -529,6 +537,9 @@ func aks(m *mapper, r *inst, out *resource.Resource) {
 		}
 	}
 	k.RBAC = m.boolean(r.a, boolp(true), "role_based_access_control_enabled")
+	if _, st := look(r.a, "role_based_access_control"); st == ok { // azurerm before 2.99
+		k.RBAC = m.boolean(r.a, boolp(true), "role_based_access_control", "enabled")
+	}
 	local := m.boolean(r.a, boolp(false), "local_account_disabled")
 	_, aad := look(r.a, "azure_active_directory_role_based_access_control")
 	if local != nil && aad != unknownSt && aad != bad {
@@ -658,12 +669,11 @@ func logProfile(m *mapper, r *inst, out *resource.Resource) {
 	out.Region = "global"
 	on := m.boolean(r.a, nil, "retention_policy", "enabled")
 	days := m.integer(r.a, resource.Int(0), "retention_policy", "days")
+	// 0: no retention limit (disabled, or 0 days: kept forever).
 	switch {
 	case on == nil || days == nil:
 	case !*on:
 		a.RetentionDays = resource.Int(0)
-	case *days == 0:
-		a.RetentionDays = resource.Int(36500) // kept forever
 	default:
 		a.RetentionDays = days
 	}
@@ -901,18 +911,12 @@ func azureFlowLog(m *mapper, r *inst, out *resource.Resource) {
 	f := &resource.FlowLog{}
 	out.Facts.FlowLog = f
 	f.Enabled = m.boolean(r.a, boolp(true), "enabled")
+	// Retention applies only when enabled with a number of days; the
+	// logs are kept forever otherwise (no retention_days, as importers say).
 	on := m.boolean(r.a, boolp(false), "retention_policy", "enabled")
 	days := m.integer(r.a, resource.Int(0), "retention_policy", "days")
-	if on != nil && days != nil {
-		if *on {
-			if *days == 0 {
-				f.RetentionDays = resource.Int(36500) // kept forever
-			} else {
-				f.RetentionDays = days
-			}
-		} else {
-			f.RetentionDays = resource.Int(0)
-		}
+	if on != nil && days != nil && *on && *days > 0 {
+		f.RetentionDays = days
 	}
 	for _, k := range []string{"network_security_group_id", "target_resource_id"} {
 		v := r.a[k]

@@ -514,6 +514,9 @@ func sqlInstance(m *mapper, r *inst, out *resource.Resource) {
 		db.SSLRequired = m.boolean(r.a, boolp(false), "settings", "ip_configuration", "require_ssl")
 	}
 	db.BackupEnabled = m.boolean(r.a, boolp(false), "settings", "backup_configuration", "enabled")
+	if _, st := look(r.a, "master_instance_name"); st != absent && (db.BackupEnabled == nil || !*db.BackupEnabled) {
+		db.BackupEnabled = nil // a read replica is backed up through its primary
+	}
 	if db.BackupEnabled != nil && *db.BackupEnabled {
 		db.BackupRetentionDays = m.integer(r.a, resource.Int(7), "settings", "backup_configuration", "backup_retention_settings", "retained_backups")
 	}
@@ -677,7 +680,10 @@ func gcpNetwork(m *mapper, r *inst, out *resource.Resource) {
 func subnetwork(m *mapper, r *inst, out *resource.Resource) {
 	n := &resource.Network{}
 	out.Facts.Network = n
-	n.FlowLogs = present(r.a, "log_config")
+	n.FlowLogs = or3(present(r.a, "log_config"), m.boolean(r.a, boolp(false), "enable_flow_logs"))
+	if p, _ := m.str(r.a, "purpose"); strings.Contains(p, "PROXY") || p == "INTERNAL_HTTPS_LOAD_BALANCER" || p == "PRIVATE_SERVICE_CONNECT" {
+		n.FlowLogs = nil // proxy-only and service subnets have no flow logs
+	}
 	switch net, st := m.str(r.a, "network"); st {
 	case ok:
 		n.Default = boolp(net == "default" || strings.HasSuffix(net, "/networks/default"))

@@ -45,6 +45,41 @@ func TestRulesJudgeMappedResources(t *testing.T) {
 	check(t, got, want)
 }
 
+// TestRulesJudgeAzureAndGCP: the same misconfigurations in AzureRM and
+// Google resources fail the same cross-cloud rules.
+func TestRulesJudgeAzureAndGCP(t *testing.T) {
+	got := judge(t,
+		res("azurerm_storage_account", "pub", obj{"name": "pub"}),
+		res("azurerm_storage_container", "c", obj{"storage_account_name": "pub", "container_access_type": "container"}),
+		res("azurerm_storage_account", "priv", obj{"name": "priv", "allow_nested_items_to_be_public": false, "min_tls_version": "TLS1_2"}),
+		res("azurerm_network_security_group", "nsg", obj{"name": "nsg", "security_rule": blk(obj{"name": "ssh", "priority": 100.0, "direction": "Inbound",
+			"access": "Allow", "protocol": "Tcp", "source_address_prefix": "*", "destination_port_range": "22"})}),
+		res("azurerm_network_security_group", "shadowed", obj{"name": "shadowed", "security_rule": blk(
+			obj{"name": "deny", "priority": 100.0, "direction": "Inbound", "access": "Deny", "protocol": "*", "source_address_prefix": "*", "destination_port_range": "*"},
+			obj{"name": "ssh", "priority": 200.0, "direction": "Inbound", "access": "Allow", "protocol": "Tcp", "source_address_prefix": "*", "destination_port_range": "22"})}),
+		res("azurerm_managed_disk", "d", obj{}),
+		res("google_storage_bucket", "pub", obj{"name": "gpub"}),
+		res("google_storage_bucket_iam_member", "all", obj{"bucket": "gpub", "role": "roles/storage.objectViewer", "member": "allUsers"}),
+		res("google_compute_firewall", "ssh", obj{"name": "ssh", "network": "n", "source_ranges": []any{"0.0.0.0/0"}, "allow": blk(obj{"protocol": "tcp", "ports": []any{"22"}})}),
+		res("google_compute_firewall", "iap", obj{"name": "iap", "network": "n", "source_ranges": []any{"35.235.240.0/20"}, "allow": blk(obj{"protocol": "tcp", "ports": []any{"22"}})}),
+		res("google_sql_database_instance", "db", obj{"settings": blk(obj{"ip_configuration": blk(obj{"authorized_networks": blk(obj{"value": "0.0.0.0/0"})})})}),
+	)
+	check(t, got, map[string]string{
+		"storage-public-access azurerm_storage_account.pub":                     "FAIL",
+		"storage-public-access azurerm_storage_account.priv":                    "PASS",
+		"azure-storage-min-tls azurerm_storage_account.priv":                    "PASS",
+		"firewall-ssh-open-to-internet azurerm_network_security_group.nsg":      "FAIL",
+		"firewall-ssh-open-to-internet azurerm_network_security_group.shadowed": "PASS",
+		"disk-public-network-access azurerm_managed_disk.d":                     "FAIL",
+		"storage-public-access google_storage_bucket.pub":                       "FAIL",
+		"iam-public-binding google_storage_bucket_iam_member.all":               "FAIL",
+		"firewall-ssh-open-to-internet google_compute_firewall.ssh":             "FAIL",
+		"firewall-ssh-open-to-internet google_compute_firewall.iap":             "PASS",
+		"database-open-to-any-ip google_sql_database_instance.db":               "FAIL",
+		"database-backups-disabled google_sql_database_instance.db":             "FAIL",
+	})
+}
+
 func check(t *testing.T, got, want map[string]string) {
 	t.Helper()
 	for k, w := range want {

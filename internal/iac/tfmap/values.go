@@ -453,7 +453,18 @@ func (m *mapper) policyAt(p any, path ...string) *policy {
 	case absent:
 		return nil
 	case unknownSt:
-		return &policy{whoUnknown: true, whatUnknown: true}
+		u, _ := unknownOf(v)
+		for _, ref := range u.Refs {
+			if d := m.data[strings.TrimSuffix(ref, ".json")]; d != nil && d.Type == "aws_iam_policy_document" {
+				if doc := m.policyDocument(d); doc != nil {
+					v = doc
+					break
+				}
+			}
+		}
+		if _, isMap := v.(map[string]any); !isMap {
+			return &policy{whoUnknown: true, whatUnknown: true}
+		}
 	case bad:
 		m.problem(strings.Join(path, "."), "%s is %s, not a policy document", strings.Join(path, "."), describe(v))
 		return &policy{whoUnknown: true, whatUnknown: true}
@@ -503,6 +514,85 @@ func (m *mapper) policyAt(p any, path ...string) *policy {
 		m.problem(strings.Join(path, "."), "the policy document does not parse: %s", pol.doc.Error)
 	}
 	return pol
+}
+
+// policyDocument renders an aws_iam_policy_document data source of the
+// configuration as the document its json attribute holds; nil when it
+// merges other documents (source_policy_documents, override_...).
+func (m *mapper) policyDocument(d *Instance) map[string]any {
+	for _, k := range []string{"source_policy_documents", "override_policy_documents", "source_json", "override_json"} {
+		if d.Attrs[k] != nil {
+			return nil
+		}
+	}
+	stmts, st := m.blocks(d.Attrs, "statement")
+	if st != ok && st != absent {
+		return nil
+	}
+	version := any("2012-10-17")
+	if v := d.Attrs["version"]; v != nil {
+		version = v
+	}
+	list := make([]any, 0, len(stmts))
+	for _, b := range stmts {
+		s := map[string]any{"Effect": "Allow"}
+		if e := b["effect"]; e != nil {
+			s["Effect"] = e
+		}
+		if sid := b["sid"]; sid != nil {
+			s["Sid"] = sid
+		}
+		for k, j := range map[string]string{"actions": "Action", "not_actions": "NotAction", "resources": "Resource", "not_resources": "NotResource"} {
+			if v := b[k]; v != nil {
+				s[j] = v
+			}
+		}
+		for k, j := range map[string]string{"principals": "Principal", "not_principals": "NotPrincipal"} {
+			ps, _ := m.blocks(b, k)
+			if len(ps) == 0 {
+				continue
+			}
+			pm := map[string]any{}
+			for _, p := range ps {
+				typ, _ := p["type"].(string)
+				ids, _ := p["identifiers"].([]any)
+				if typ == "*" {
+					s[j] = "*"
+					continue
+				}
+				if typ == "" {
+					return nil
+				}
+				if have, _ := pm[typ].([]any); have != nil {
+					ids = append(append([]any{}, have...), ids...)
+				}
+				pm[typ] = ids
+			}
+			if _, star := s[j].(string); !star {
+				s[j] = pm
+			}
+		}
+		cs, _ := m.blocks(b, "condition")
+		if len(cs) > 0 {
+			cond := map[string]any{}
+			for _, c := range cs {
+				test, _ := c["test"].(string)
+				variable, _ := c["variable"].(string)
+				if test == "" || variable == "" {
+					return nil
+				}
+				ops, _ := cond[test].(map[string]any)
+				if ops == nil {
+					ops = map[string]any{}
+					cond[test] = ops
+				}
+				ops[variable] = c["values"]
+			}
+			s["Condition"] = cond
+		}
+		list = append(list, s)
+	}
+	return map[string]any{"Version": version, "Statement": list}
 }
 
 // placeholders replaces values known only after apply by a placeholder
