@@ -32,6 +32,17 @@ var joinedChildren = map[string]string{
 	"microsoft.network/virtualnetworks/subnets":             "subnets",
 }
 
+// configuresParent are the child types (lower-case) JoinRows joins onto
+// their parent.
+var configuresParent = map[string]bool{
+	strings.ToLower(azure.TypeBlobService):          true,
+	strings.ToLower(azure.TypeBlobContainer):        true,
+	strings.ToLower(azure.TypeSQLFirewallRule):      true,
+	strings.ToLower(azure.TypeSQLAuditing):          true,
+	strings.ToLower(azure.TypePostgresFirewallRule): true,
+	strings.ToLower(azure.TypeMySQLFirewallRule):    true,
+}
+
 func (m *mapper) mapAll(ins []*instance) {
 	rows := make([]*row, 0, len(ins))
 	byID := map[string]*row{}
@@ -74,6 +85,11 @@ func (m *mapper) mapAll(ins []*instance) {
 	out := make([]*resource.Resource, 0, len(rows))
 	byRes := map[*resource.Resource]*row{}
 	for _, r := range rows {
+		if r.in.maybe && configuresParent[strings.ToLower(r.in.typ)] {
+			// A child that may not be deployed: what it adds to its
+			// parent is unknown.
+			r.m["properties"] = unk
+		}
 		res, probs := azure.MapRow(m.f.file, toRow(r.m).(map[string]any))
 		for _, p := range probs {
 			p.Path, p.Line = m.f.file, r.in.start
