@@ -127,7 +127,7 @@ func s3Bucket(m *mapper, r *inst, out *resource.Resource) {
 	// Server access logging: aws_s3_bucket_logging or the inline block.
 	logging := present(r.a, "logging")
 	for _, a := range m.attachedTo(r, "aws_s3_bucket_logging") {
-		logging = or3(logging, present(a.a, "target_bucket"))
+		logging = or3(logging, set(a.a, "target_bucket"))
 	}
 	s.AccessLogging = logging
 	if v, st := look(r.a, "object_lock_enabled"); st == ok && v == true {

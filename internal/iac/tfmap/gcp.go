@@ -486,10 +486,7 @@ func sqlInstance(m *mapper, r *inst, out *resource.Resource) {
 		db.KeyManager = "customer"
 	}
 	if _, st := look(r.a, "settings"); st != ok {
-		if st == absent {
-			m.problem("settings", "settings is required")
-		}
-		return
+		return // a replica may leave its settings to the primary
 	}
 	db.PublicEndpoint = m.boolean(r.a, boolp(true), "settings", "ip_configuration", "ipv4_enabled")
 	nets, st := m.blocks(r.a, "settings", "ip_configuration", "authorized_networks")

@@ -44,7 +44,14 @@ type obj = map[string]any
 // mapped maps the instances and returns the resources by address.
 func mapped(t *testing.T, insts ...tfmap.Instance) (map[string]*resource.Resource, map[string]string, []source.Problem) {
 	t.Helper()
-	rs, unsupported, probs := tfmap.Map(context.Background(), insts)
+	rs, ids, probs := tfmap.Map(context.Background(), insts)
+	unsupported := map[string]string{}
+	for id, typ := range ids {
+		if !strings.HasPrefix(id, ".:") {
+			t.Errorf("unsupported %s is not a resource ID of main.tf's root", id)
+		}
+		unsupported[strings.TrimPrefix(id, ".:")] = typ
+	}
 	out := map[string]*resource.Resource{}
 	for _, r := range rs {
 		if r.Location == nil {

@@ -61,16 +61,48 @@ type mapper struct {
 }
 
 // Map maps instances to resources. Instances of types it does not model
-// are returned in unsupported (address → type), as are split resources
-// (a bucket policy, a security group rule) whose resource is not among the
-// instances; data sources are not resources and are left out. Problems
-// name the instance and the attribute.
+// are returned in unsupported (resource ID → Terraform type), as are split
+// resources (a security group rule, a bucket policy) that configure
+// nothing of the configuration and say nothing on their own; data sources
+// are not resources and are left out. Problems name the instance and the
+// attribute. References and names are resolved within each root module
+// (or plan file): instances of different roots never join.
 func Map(ctx context.Context, insts []Instance) (rs []*resource.Resource, unsupported map[string]string, problems []source.Problem) {
 	unsupported = map[string]string{}
-	m := &mapper{ctx: ctx, byAddr: map[string]*inst{}, byBase: map[string][]*inst{}, byType: map[string][]*inst{},
-		byKey: map[string][]*inst{}, attached: map[*inst][]*inst{}, data: map[string]*Instance{}, eol: map[string]string{}}
+	var order []string
+	roots := map[string][]*Instance{}
 	for i := range insts {
-		in := &insts[i]
+		sc := scope(&insts[i])
+		if roots[sc] == nil {
+			order = append(order, sc)
+		}
+		roots[sc] = append(roots[sc], &insts[i])
+	}
+	eol := map[string]string{}
+	for _, sc := range order {
+		if ctx.Err() != nil {
+			break
+		}
+		m := &mapper{ctx: ctx, byAddr: map[string]*inst{}, byBase: map[string][]*inst{}, byType: map[string][]*inst{},
+			byKey: map[string][]*inst{}, attached: map[*inst][]*inst{}, data: map[string]*Instance{}, eol: eol}
+		m.run(roots[sc])
+		for _, r := range m.all {
+			switch {
+			case r.out != nil:
+				rs = append(rs, r.out)
+			case !r.joined:
+				unsupported[rid(r.in)] = r.typ()
+			}
+		}
+		rs = append(rs, m.extra...)
+		problems = append(problems, m.probs...)
+	}
+	return rs, unsupported, problems
+}
+
+// run maps the instances of one root module.
+func (m *mapper) run(insts []*Instance) {
+	for _, in := range insts {
 		if in.Mode == "data" || strings.HasPrefix(in.Address, "data.") || strings.Contains(in.Address, ".data.") {
 			m.data[in.Address] = in
 			if b := baseAddr(in.Address); b != in.Address && m.data[b] == nil {
@@ -98,8 +130,8 @@ func Map(ctx context.Context, insts []Instance) (rs []*resource.Resource, unsupp
 	}
 	m.index()
 	for i, r := range m.all {
-		if i%256 == 0 && ctx.Err() != nil {
-			break
+		if i%256 == 0 && m.ctx.Err() != nil {
+			return
 		}
 		tm, found := mappers[r.typ()]
 		if !found {
@@ -112,16 +144,6 @@ func Map(ctx context.Context, insts []Instance) (rs []*resource.Resource, unsupp
 			r.out = nil // the mapper declined: not a resource of its class
 		}
 	}
-	for _, r := range m.all {
-		switch {
-		case r.out != nil:
-			rs = append(rs, r.out)
-		case !r.joined:
-			unsupported[r.in.Address] = r.typ()
-		}
-	}
-	rs = append(rs, m.extra...)
-	return rs, unsupported, m.probs
 }
 
 // baseAddr drops the instance key of the last step of an address:
