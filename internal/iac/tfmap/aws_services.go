@@ -191,6 +191,9 @@ func rdsInstance(m *mapper, r *inst, out *resource.Resource) {
 		if cs := m.targets(r.a["cluster_identifier"], "aws_rds_cluster"); len(cs) == 1 {
 			d.Encrypted, d.KeyManager = m.storageEncryption(cs[0].a)
 		}
+		if d.Engine == "" {
+			d.Engine = "aurora" // members of a cluster are Aurora instances
+		}
 	case restored != absent || replica != absent:
 		d.Encrypted = m.boolean(r.a, nil, "storage_encrypted")
 		if d.Encrypted != nil && !*d.Encrypted {
@@ -206,7 +209,9 @@ func rdsInstance(m *mapper, r *inst, out *resource.Resource) {
 			d.BackupEnabled = boolp(*d.BackupRetentionDays > 0)
 		}
 	}
-	d.DeletionProtection = m.boolean(r.a, boolp(false), "deletion_protection")
+	if inCluster == absent {
+		d.DeletionProtection = m.boolean(r.a, boolp(false), "deletion_protection")
+	} // an Aurora instance is protected through its cluster
 	d.MultiAZ = m.boolean(r.a, boolp(false), "multi_az")
 	d.AutoMinorUpgrade = m.boolean(r.a, boolp(true), "auto_minor_version_upgrade")
 	m.relate(out, resource.RelUsesKey, r.a["kms_key_id"], "aws_kms_key")

@@ -51,7 +51,7 @@ func TestAWSServices(t *testing.T) {
 				res("aws_rds_cluster", "c", obj{"storage_encrypted": true, "cluster_identifier": "c1"}),
 				res("aws_db_instance", "x", obj{"cluster_identifier": "c1"}),
 			},
-			want: `{"database":{"public_endpoint":false,"encrypted":true,"key_manager":"provider","multi_az":false,"deletion_protection":false,"auto_minor_upgrade":true}}`},
+			want: `{"database":{"engine":"aurora","public_endpoint":false,"encrypted":true,"key_manager":"provider","multi_az":false,"auto_minor_upgrade":true}}`},
 		{name: "rds cluster", addr: "aws_rds_cluster.c",
 			insts: []tfmap.Instance{res("aws_rds_cluster", "c", obj{"engine": "aurora-postgresql", "backup_retention_period": 7.0})},
 			want:  `{"database":{"engine":"aurora-postgresql","encrypted":false,"backup_enabled":true,"backup_retention_days":7,"deletion_protection":false}}`},
