@@ -130,10 +130,8 @@ func iamUser(m *mapper, r *inst, out *resource.Resource) {
 			m.memberOf(out, id, g)
 		}
 	}
-	for _, g := range m.ofType("aws_iam_group_membership") {
-		if containsInst(m.targets(g.a["users"], userTypes...), r) {
-			m.memberOf(out, id, g.a["group"])
-		}
+	for _, g := range m.referrers(r, "aws_iam_group_membership", "users", userTypes...) {
+		m.memberOf(out, id, g.a["group"])
 	}
 }
 
@@ -158,10 +156,8 @@ func iamRole(m *mapper, r *inst, out *resource.Resource) {
 			id.TrustsExternal = anyonePrincipals(pol.doc)
 		}
 	}
-	for _, p := range m.ofType("aws_iam_instance_profile") {
-		if containsInst(m.targets(p.a["role"], roleTypes...), r) {
-			id.InstanceProfiles = append(id.InstanceProfiles, p.in.Address)
-		}
+	for _, p := range m.referrers(r, "aws_iam_instance_profile", "role", roleTypes...) {
+		id.InstanceProfiles = append(id.InstanceProfiles, p.in.Address)
 	}
 }
 
@@ -206,11 +202,9 @@ func iamGroup(m *mapper, r *inst, out *resource.Resource) {
 			g.Members = append(g.Members, us...)
 		}
 	}
-	for _, u := range m.ofType("aws_iam_user_group_membership") {
-		if containsInst(m.targets(u.a["groups"], groupTypes...), r) {
-			for _, t := range m.targets(u.a["user"], userTypes...) {
-				g.Members = append(g.Members, rid(t.in))
-			}
+	for _, u := range m.referrers(r, "aws_iam_user_group_membership", "groups", groupTypes...) {
+		for _, t := range m.targets(u.a["user"], userTypes...) {
+			g.Members = append(g.Members, rid(t.in))
 		}
 	}
 }
@@ -245,10 +239,8 @@ func iamPolicy(m *mapper, r *inst, out *resource.Resource) {
 			}
 		}
 	}
-	for _, p := range m.ofType("aws_iam_role") {
-		if l, _ := p.a["managed_policy_arns"].([]any); containsInst(m.targets(l, policyTypes...), r) {
-			pf.AttachedTo = append(pf.AttachedTo, rid(p.in))
-		}
+	for _, p := range m.referrers(r, "aws_iam_role", "managed_policy_arns", policyTypes...) {
+		pf.AttachedTo = append(pf.AttachedTo, rid(p.in))
 	}
 	pf.Attached = boolp(len(pf.AttachedTo) > 0)
 }

@@ -26,10 +26,8 @@ func instance(m *mapper, r *inst, out *resource.Resource) {
 	default:
 		public = append(public, m.subnetPublic(r.a["subnet_id"]))
 	}
-	for _, e := range m.ofType("aws_eip", "aws_eip_association") {
-		if containsInst(m.targets(e.a["instance"], "aws_instance"), r) || containsInst(m.targets(e.a["instance_id"], "aws_instance"), r) {
-			public = append(public, boolp(true))
-		}
+	if len(m.referrers(r, "aws_eip", "instance", "aws_instance"))+len(m.referrers(r, "aws_eip_association", "instance_id", "aws_instance")) > 0 {
+		public = append(public, boolp(true))
 	}
 	c.PublicIP = or3(public...)
 	if s, isStr := r.a["iam_instance_profile"].(string); isStr {
@@ -78,10 +76,8 @@ func instance(m *mapper, r *inst, out *resource.Resource) {
 			}
 		}
 	}
-	for _, a := range m.ofType("aws_volume_attachment") {
-		if containsInst(m.targets(a.a["instance_id"], "aws_instance"), r) {
-			m.relate(out, resource.RelUsesDisk, a.a["volume_id"], "aws_ebs_volume")
-		}
+	for _, a := range m.referrers(r, "aws_volume_attachment", "instance_id", "aws_instance") {
+		m.relate(out, resource.RelUsesDisk, a.a["volume_id"], "aws_ebs_volume")
 	}
 	m.relate(out, resource.RelUsesFirewall, r.a["vpc_security_group_ids"], sgTypes...)
 	m.relate(out, resource.RelUsesFirewall, r.a["security_groups"], sgTypes...)
@@ -135,18 +131,11 @@ func volume(m *mapper, r *inst, out *resource.Resource) {
 func vpc(m *mapper, r *inst, out *resource.Resource) {
 	n := &resource.Network{Default: boolp(r.typ() == "aws_default_vpc")}
 	out.Facts.Network = n
-	logs := boolp(false)
-	for _, fl := range m.ofType("aws_flow_log") {
-		if containsInst(m.targets(fl.a["vpc_id"], "aws_vpc", "aws_default_vpc"), r) {
-			logs = boolp(true)
-		}
-		for _, s := range m.targets(fl.a["subnet_id"], "aws_subnet") {
-			if containsInst(m.targets(s.a["vpc_id"], "aws_vpc", "aws_default_vpc"), r) {
-				logs = boolp(true)
-			}
-		}
+	logs := len(m.referrers(r, "aws_flow_log", "vpc_id", "aws_vpc", "aws_default_vpc")) > 0
+	for _, s := range m.referrers(r, "aws_subnet", "vpc_id", "aws_vpc", "aws_default_vpc") {
+		logs = logs || len(m.referrers(s, "aws_flow_log", "subnet_id", "aws_subnet")) > 0
 	}
-	n.FlowLogs = logs
+	n.FlowLogs = boolp(logs)
 }
 
 // flowLog: a flow log exists only while on.
@@ -774,8 +763,8 @@ func distribution(m *mapper, r *inst, out *resource.Resource) {
 // logging a CloudFront distribution.
 func (m *mapper) logDelivery(r *inst) *bool {
 	out := boolp(false)
-	for _, src := range m.ofType("aws_cloudwatch_log_delivery_source") {
-		if m.s(src.a, "log_type") != "ACCESS_LOGS" || !containsInst(m.targets(src.a["resource_arn"], r.typ()), r) {
+	for _, src := range m.referrers(r, "aws_cloudwatch_log_delivery_source", "resource_arn", r.typ()) {
+		if m.s(src.a, "log_type") != "ACCESS_LOGS" {
 			continue
 		}
 		for _, d := range m.ofType("aws_cloudwatch_log_delivery") {

@@ -936,16 +936,11 @@ func vnet(m *mapper, r *inst, out *resource.Resource) {
 	n := &resource.Network{}
 	out.Facts.Network = n
 	nsgs := map[*inst]bool{}
-	for _, s := range m.ofType("azurerm_subnet") {
-		if !containsInst(m.targets(s.a["virtual_network_name"], "azurerm_virtual_network"), r) {
-			continue
-		}
-		for _, as := range m.ofType("azurerm_subnet_network_security_group_association") {
-			if containsInst(m.targets(as.a["subnet_id"], "azurerm_subnet"), s) {
-				for _, g := range m.targets(as.a["network_security_group_id"], nsgTypes...) {
-					nsgs[g] = true
-					m.relate(out, resource.RelUsesFirewall, rid(g.in))
-				}
+	for _, s := range m.referrers(r, "azurerm_subnet", "virtual_network_name", "azurerm_virtual_network") {
+		for _, as := range m.referrers(s, "azurerm_subnet_network_security_group_association", "subnet_id", "azurerm_subnet") {
+			for _, g := range m.targets(as.a["network_security_group_id"], nsgTypes...) {
+				nsgs[g] = true
+				out.Relationships = append(out.Relationships, resource.Relationship{Type: resource.RelUsesFirewall, TargetID: rid(g.in)})
 			}
 		}
 	}

@@ -42,6 +42,12 @@ func benchInstances(n int) []tfmap.Instance {
 		add("google_storage_bucket", b, obj{"name": "gcs-" + b})
 		add("google_storage_bucket_iam_member", b, obj{"bucket": ref("google_storage_bucket." + b), "role": "roles/storage.objectViewer", "member": "user:a@x.com"})
 		add("google_compute_firewall", b, obj{"name": "fw-" + b, "network": "n", "source_ranges": []any{"10.0.0.0/8"}, "allow": blk(obj{"protocol": "tcp", "ports": []any{"22"}})})
+		add("aws_ebs_volume", b, obj{"size": 10.0, "encrypted": true})
+		add("aws_volume_attachment", b, obj{"volume_id": ref("aws_ebs_volume." + b), "instance_id": ref("aws_instance." + b)})
+		add("aws_vpc", b, obj{"cidr_block": "10.0.0.0/16"})
+		add("aws_flow_log", b, obj{"vpc_id": ref("aws_vpc." + b)})
+		add("google_compute_instance", b, obj{"attached_disk": blk(obj{"source": ref("google_compute_disk." + b)})})
+		add("google_compute_disk", b, obj{"size": 10.0})
 		add("random_id", b, obj{"byte_length": 8.0})
 	}
 	return out

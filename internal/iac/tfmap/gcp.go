@@ -445,6 +445,35 @@ func gceInstance(m *mapper, r *inst, out *resource.Resource) {
 	}
 }
 
+// diskUsers maps each google_compute_disk to the instances attaching it
+// (attached_disk or boot_disk source), built once.
+func (m *mapper) diskUsers() map[*inst][]*inst {
+	const key = "google_compute_instance\x00disks"
+	if idx, found := m.rev[key]; found {
+		return idx
+	}
+	idx := map[*inst][]*inst{}
+	for _, i := range m.ofType(gcpVMTypes...) {
+		var srcs []any
+		ads, _ := i.a["attached_disk"].([]any) // read (and reported) by the instance's own mapping
+		for _, ad := range ads {
+			if o, isMap := ad.(map[string]any); isMap {
+				srcs = append(srcs, o["source"])
+			}
+		}
+		srcs = append(srcs, look1v(i.a, "boot_disk", "source"))
+		for _, s := range srcs {
+			for _, d := range m.targets(s, "google_compute_disk") {
+				if !containsInst(idx[d], i) {
+					idx[d] = append(idx[d], i)
+				}
+			}
+		}
+	}
+	m.rev[key] = idx
+	return idx
+}
+
 // gceDisk: google_compute_disk, always encrypted at rest.
 func gceDisk(m *mapper, r *inst, out *resource.Resource) {
 	d := &resource.Disk{Encrypted: boolp(true), KeyManager: "provider"}
@@ -454,18 +483,9 @@ func gceDisk(m *mapper, r *inst, out *resource.Resource) {
 	}
 	d.SizeGB = m.integer(r.a, nil, "size")
 	attached := false
-	for _, i := range m.ofType(gcpVMTypes...) {
-		ads, _ := m.blocks(i.a, "attached_disk")
-		for _, ad := range ads {
-			if containsInst(m.targets(ad["source"], "google_compute_disk"), r) {
-				attached = true
-				d.AttachedTo = append(d.AttachedTo, rid(i.in))
-			}
-		}
-		if containsInst(m.targets(look1v(i.a, "boot_disk", "source"), "google_compute_disk"), r) {
-			attached = true
-			d.AttachedTo = append(d.AttachedTo, rid(i.in))
-		}
+	for _, i := range m.diskUsers()[r] {
+		attached = true
+		d.AttachedTo = append(d.AttachedTo, rid(i.in))
 	}
 	for _, a := range m.attachedTo(r, "google_compute_attached_disk") {
 		attached = true

@@ -58,6 +58,26 @@ type mapper struct {
 	extra []*resource.Resource
 	// eol caches runtime end-of-support lookups.
 	eol map[string]string
+	// rev are the reverse reference indexes referrers builds.
+	rev map[string]map[*inst][]*inst
+}
+
+// referrers returns the instances of type src whose attribute attr
+// designates r (as one of targetTypes), from an index built once per
+// question, so joining stays linear in the number of instances.
+func (m *mapper) referrers(r *inst, src, attr string, targetTypes ...string) []*inst {
+	key := src + "\x00" + attr + "\x00" + strings.Join(targetTypes, ",")
+	idx, found := m.rev[key]
+	if !found {
+		idx = map[*inst][]*inst{}
+		for _, s := range m.byType[src] {
+			for _, t := range m.targets(s.a[attr], targetTypes...) {
+				idx[t] = append(idx[t], s)
+			}
+		}
+		m.rev[key] = idx
+	}
+	return idx[r]
 }
 
 // Map maps instances to resources. Instances of types it does not model
@@ -84,7 +104,7 @@ func Map(ctx context.Context, insts []Instance) (rs []*resource.Resource, unsupp
 			break
 		}
 		m := &mapper{ctx: ctx, byAddr: map[string]*inst{}, byBase: map[string][]*inst{}, byType: map[string][]*inst{},
-			byKey: map[string][]*inst{}, attached: map[*inst][]*inst{}, data: map[string]*Instance{}, eol: eol}
+			byKey: map[string][]*inst{}, attached: map[*inst][]*inst{}, data: map[string]*Instance{}, eol: eol, rev: map[string]map[*inst][]*inst{}}
 		m.run(roots[sc])
 		for _, r := range m.all {
 			switch {
