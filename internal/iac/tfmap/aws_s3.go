@@ -26,6 +26,17 @@ func s3Bucket(m *mapper, r *inst, out *resource.Resource) {
 		blocked, ignoreACLs, restrict = and3(all...), all[1], all[3]
 	}
 	m.cur = r
+	// The account-wide block of the same configuration (the same account,
+	// short of provider aliases) blocks every bucket.
+	for _, a := range m.ofType("aws_s3_account_public_access_block") {
+		var all []*bool
+		for _, k := range []string{"block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"} {
+			all = append(all, m.boolean(a.a, boolp(false), k))
+		}
+		if b := and3(all...); b != nil && *b {
+			blocked, ignoreACLs, restrict = boolp(true), boolp(true), boolp(true)
+		}
+	}
 	s.PublicAccessBlocked = blocked
 
 	// Object ownership: BucketOwnerEnforced (ACLs disabled) by default

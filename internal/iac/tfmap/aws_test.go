@@ -103,6 +103,15 @@ func TestS3Bucket(t *testing.T) {
 		{name: "versioning of the wrong type is unknown, not off", addr: "aws_s3_bucket.b",
 			insts: []tfmap.Instance{res("aws_s3_bucket", "b", obj{"versioning": blk(obj{"enabled": "maybe"})})},
 			want:  `{"storage":{"public_access":false,"public_access_blocked":true,"encrypted":true,"key_manager":"provider","access_logging":false,"secure_transport_only":false,"uniform_access":true}}`},
+		{name: "the account-wide block of the configuration blocks its buckets", addr: "aws_s3_bucket.b",
+			insts: []tfmap.Instance{
+				res("aws_s3_bucket", "b", obj{"bucket": "site"}),
+				res("aws_s3_bucket_public_access_block", "p", obj{"bucket": "site"}),
+				res("aws_s3_bucket_policy", "p", obj{"bucket": "site", "policy": publicPolicy}),
+				res("aws_s3_account_public_access_block", "a", obj{"block_public_acls": true, "ignore_public_acls": true,
+					"block_public_policy": true, "restrict_public_buckets": true}),
+			},
+			want: bucketDefaults},
 		{name: "account public access block", addr: "aws_s3_account_public_access_block.a",
 			insts: []tfmap.Instance{res("aws_s3_account_public_access_block", "a", obj{"block_public_acls": true, "ignore_public_acls": true,
 				"block_public_policy": true, "restrict_public_buckets": false})},
@@ -121,13 +130,19 @@ func TestS3JoinByForEachKey(t *testing.T) {
 	}
 	pab := res("aws_s3_bucket_public_access_block", "p", obj{"bucket": ref(`module.m.aws_s3_bucket.b["x"]`)})
 	pab.Address = `module.m.aws_s3_bucket_public_access_block.p["x"]`
-	got, unsupported, _ := mapped(t, mk("x"), mk("y"), pab)
+	// A reference to the whole resource from an instance with the same key.
+	ver := res("aws_s3_bucket_versioning", "v", obj{"bucket": ref(`module.m.aws_s3_bucket.b`), "versioning_configuration": blk(obj{"status": "Enabled"})})
+	ver.Address = `module.m.aws_s3_bucket_versioning.v["y"]`
+	got, unsupported, _ := mapped(t, mk("x"), mk("y"), pab, ver)
 	x, y := got[`module.m.aws_s3_bucket.b["x"]`], got[`module.m.aws_s3_bucket.b["y"]`]
 	if x == nil || y == nil {
 		t.Fatalf("buckets: %v", got)
 	}
 	if *x.Facts.Storage.PublicAccessBlocked || !*y.Facts.Storage.PublicAccessBlocked {
 		t.Errorf("x blocked %v, y blocked %v: the block joined the wrong instance", *x.Facts.Storage.PublicAccessBlocked, *y.Facts.Storage.PublicAccessBlocked)
+	}
+	if *x.Facts.Storage.Versioning || !*y.Facts.Storage.Versioning {
+		t.Errorf("x versioning %v, y versioning %v: the versioning joined the wrong instance", *x.Facts.Storage.Versioning, *y.Facts.Storage.Versioning)
 	}
 	if x.ID != `.:module.m.aws_s3_bucket.b["x"]` || x.ID == y.ID {
 		t.Errorf("IDs %q, %q", x.ID, y.ID)

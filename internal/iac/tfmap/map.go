@@ -301,13 +301,29 @@ func (m *mapper) index() {
 			continue
 		}
 		for p, types := range a.on {
-			for _, t := range m.targets(r.a[p], types...) {
+			for _, t := range sameKey(r, m.targets(r.a[p], types...)) {
 				if !containsInst(m.attached[t], r) {
 					m.attached[t] = append(m.attached[t], r)
 				}
 			}
 		}
 	}
+}
+
+// sameKey narrows the several instances a reference to a whole resource
+// designates to the one with the referring instance's own key, as with
+// bucket = aws_s3_bucket.b[each.key].id read without its key.
+func sameKey(r *inst, ts []*inst) []*inst {
+	if len(ts) < 2 || r.base == r.in.Address {
+		return ts
+	}
+	key := r.in.Address[len(r.base):]
+	for _, t := range ts {
+		if t.base != t.in.Address && t.in.Address[len(t.base):] == key {
+			return []*inst{t}
+		}
+	}
+	return ts
 }
 
 func containsInst(l []*inst, r *inst) bool {
