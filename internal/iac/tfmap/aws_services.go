@@ -838,3 +838,36 @@ func hostedZone(m *mapper, r *inst, out *resource.Resource) {
 		}
 	}
 }
+
+// ebsSnapshot: aws_ebs_snapshot, encrypted as its volume is (a volume of
+// the configuration), shared through aws_snapshot_create_volume_permission.
+func ebsSnapshot(m *mapper, r *inst, out *resource.Resource) {
+	s := &resource.Snapshot{Kind: "snapshot"}
+	out.Facts.Snapshot = s
+	if vs := m.targets(r.a["volume_id"], "aws_ebs_volume"); len(vs) == 1 {
+		cur := m.cur
+		m.cur = vs[0]
+		s.Encrypted = m.boolean(vs[0].a, nil, "encrypted")
+		if v, st := look(vs[0].a, "kms_key_id"); st != absent {
+			s.KeyManager = keyManager(v)
+		} else if s.Encrypted != nil && *s.Encrypted {
+			s.KeyManager = "provider"
+		}
+		m.cur = cur
+	}
+	public := boolp(false)
+	var shared []string
+	for _, p := range m.attachedTo(r, "aws_snapshot_create_volume_permission") {
+		switch acct, st := m.str(p.a, "account_id"); st {
+		case ok:
+			if acct == "all" {
+				public = boolp(true)
+			} else {
+				shared = append(shared, acct)
+			}
+		default:
+			public = or3(public, nil)
+		}
+	}
+	s.Public, s.SharedWith = public, shared
+}

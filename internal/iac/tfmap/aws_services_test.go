@@ -169,6 +169,13 @@ func TestAWSServices(t *testing.T) {
 			},
 			want:        `{"cdn":{"viewer_https_only":true,"min_tls_version":"1.2","waf":true,"access_logs":true}}`,
 			unsupported: []string{"aws_cloudwatch_log_delivery_source.s", "aws_cloudwatch_log_delivery.l"}},
+		{name: "snapshot of an unencrypted volume, shared with everyone", addr: "aws_ebs_snapshot.s",
+			insts: []tfmap.Instance{
+				res("aws_ebs_volume", "v", obj{"encrypted": false}),
+				res("aws_ebs_snapshot", "s", obj{"volume_id": ref("aws_ebs_volume.v")}),
+				res("aws_snapshot_create_volume_permission", "p", obj{"snapshot_id": ref("aws_ebs_snapshot.s"), "account_id": "all"}),
+			},
+			want: `{"snapshot":{"kind":"snapshot","encrypted":false,"public":true}}`},
 		{name: "ebs default encryption", addr: "aws_ebs_encryption_by_default.e",
 			insts: []tfmap.Instance{res("aws_ebs_encryption_by_default", "e", obj{"enabled": false})},
 			want:  `{"account":{"default_encryption":false}}`},

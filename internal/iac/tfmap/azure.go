@@ -958,3 +958,122 @@ func vnet(m *mapper, r *inst, out *resource.Resource) {
 	}
 	n.FlowLogs = logs
 }
+
+// appGwPolicyMinTLS: the minimum TLS version of Application Gateway
+// predefined SSL policies.
+var appGwPolicyMinTLS = map[string]string{
+	"appgwsslpolicy20150501":  "1.0",
+	"appgwsslpolicy20170401":  "1.1",
+	"appgwsslpolicy20170401s": "1.2",
+	"appgwsslpolicy20220101":  "1.2",
+	"appgwsslpolicy20220101s": "1.2",
+}
+
+// sslPolicyMin reads an ssl_policy block: its name and minimum TLS version
+// ("" when not known from the configuration).
+func (m *mapper) sslPolicyMin(p map[string]any) (name, min string) {
+	name = m.s(p, "policy_name")
+	if mpv := m.s(p, "min_protocol_version"); mpv != "" {
+		return name, tlsVersion(mpv)
+	}
+	return name, appGwPolicyMinTLS[strings.ToLower(name)]
+}
+
+// appGateway: azurerm_application_gateway, a layer-7 load balancer: its
+// HTTP listeners, the redirects of its routing rules, its SSL policies
+// and WAF.
+func appGateway(m *mapper, r *inst, out *resource.Resource) {
+	lb := &resource.LoadBalancer{}
+	out.Facts.LoadBalancer = lb
+	fes, fst := m.blocks(r.a, "frontend_ip_configuration")
+	if fst == ok || fst == absent {
+		public := boolp(false)
+		for _, fe := range fes {
+			public = or3(public, set(fe, "public_ip_address_id"))
+		}
+		lb.Public = public
+	}
+	waf := m.boolean(r.a, boolp(false), "waf_configuration", "enabled")
+	if b := set(r.a, "firewall_policy_id"); b == nil || *b {
+		waf = or3(waf, b)
+	}
+	lb.WAF = waf
+	listeners, lst := m.blocks(r.a, "http_listener")
+	rules, rst := m.blocks(r.a, "request_routing_rule")
+	redirects, dst := m.blocks(r.a, "redirect_configuration")
+	ports, pst := m.blocks(r.a, "frontend_port")
+	for _, st := range []state{lst, rst, dst, pst} {
+		if st != ok && st != absent {
+			return
+		}
+	}
+	portOf := map[string]*int{}
+	for _, p := range ports {
+		portOf[m.s(p, "name")] = m.integer(p, nil, "port")
+	}
+	https := map[string]bool{}
+	for _, l := range listeners {
+		https[m.s(l, "name")] = strings.EqualFold(m.s(l, "protocol"), "Https")
+	}
+	toHTTPS := map[string]bool{}
+	for _, rd := range redirects {
+		if https[m.s(rd, "target_listener_name")] || strings.HasPrefix(strings.ToLower(m.s(rd, "target_url")), "https://") {
+			toHTTPS[m.s(rd, "name")] = true
+		}
+	}
+	redirecting := map[string]bool{}
+	for _, rr := range rules {
+		if toHTTPS[m.s(rr, "redirect_configuration_name")] {
+			redirecting[m.s(rr, "http_listener_name")] = true
+		}
+	}
+	gwName, gwMin := m.sslPolicyMin(singleMap(r.a["ssl_policy"]))
+	profiles := map[string]map[string]any{}
+	ps, _ := m.blocks(r.a, "ssl_profile")
+	for _, p := range ps {
+		profiles[m.s(p, "name")] = singleMap(p["ssl_policy"])
+	}
+	httpOpen, weak, unknownTLS := false, false, false
+	lb.Listeners = []resource.Listener{}
+	for _, ln := range listeners {
+		proto, st := m.str(ln, "protocol")
+		if st != ok {
+			lb.Listeners = nil
+			return
+		}
+		l := resource.Listener{Protocol: strings.ToUpper(proto)}
+		if p := portOf[m.s(ln, "frontend_port_name")]; p != nil {
+			l.Port = *p
+		}
+		switch l.Protocol {
+		case "HTTP":
+			red := redirecting[m.s(ln, "name")]
+			l.RedirectsToHTTPS = boolp(red)
+			httpOpen = httpOpen || !red
+		case "HTTPS":
+			l.TLSPolicy, l.MinTLSVersion = gwName, gwMin
+			if prof := profiles[m.s(ln, "ssl_profile_name")]; prof != nil {
+				if name, min := m.sslPolicyMin(prof); name != "" || min != "" {
+					l.TLSPolicy, l.MinTLSVersion = name, min
+				}
+			}
+			switch {
+			case l.MinTLSVersion == "":
+				unknownTLS = true
+			case l.MinTLSVersion < "1.2":
+				weak = true
+			}
+		}
+		lb.Listeners = append(lb.Listeners, l)
+	}
+	lb.HTTPListener = boolp(httpOpen)
+	if weak || !unknownTLS {
+		lb.WeakTLS = boolp(weak)
+	}
+}
+
+// singleMap is the one object of a nested block, nil without one.
+func singleMap(v any) map[string]any {
+	o, _ := single(v).(map[string]any)
+	return o
+}

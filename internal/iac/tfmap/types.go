@@ -70,6 +70,7 @@ var awsTypes = map[string]typeMapper{
 	"aws_vpc_security_group_ingress_rule": {native: "AWS::EC2::SecurityGroup", class: resource.ClassFirewall, fill: standalone([]string{"security_group_id"}, sgTypes, sgRuleAlone)},
 	"aws_vpc_security_group_egress_rule":  {native: "AWS::EC2::SecurityGroup", class: resource.ClassFirewall, fill: standalone([]string{"security_group_id"}, sgTypes, sgRuleAlone)},
 	"aws_iam_account_password_policy":     {native: "AWS::IAM::AccountPasswordPolicy", class: resource.ClassPasswordPolicy, fill: passwordPolicy},
+	"aws_ebs_snapshot":                    {native: "AWS::EC2::Snapshot", class: resource.ClassSnapshot, fill: ebsSnapshot},
 	"aws_route53_zone":                    {native: "AWS::Route53::HostedZone", class: resource.ClassDNSZone, fill: hostedZone},
 }
 
@@ -109,6 +110,7 @@ var awsAttachments = map[string]attachment{
 	"aws_secretsmanager_secret_policy":                   on("secret_arn", "aws_secretsmanager_secret"),
 	"aws_ecr_repository_policy":                          on("repository", "aws_ecr_repository"),
 	"aws_api_gateway_method_settings":                    on("stage_name", "aws_api_gateway_stage"),
+	"aws_snapshot_create_volume_permission":              on("snapshot_id", "aws_ebs_snapshot"),
 	"aws_route53_query_log":                              on("zone_id", "aws_route53_zone"),
 	"aws_route53_hosted_zone_dnssec":                     on("hosted_zone_id", "aws_route53_zone"),
 }
@@ -143,6 +145,7 @@ var azureTypes = map[string]typeMapper{
 	"azurerm_storage_container":             {native: "Microsoft.Storage/storageAccounts/blobServices/containers", class: resource.ClassObjectStorage, fill: standalone([]string{"storage_account_name", "storage_account_id"}, storageTypes, containerAlone)},
 	"azurerm_storage_account_network_rules": {native: "Microsoft.Storage/storageAccounts", class: resource.ClassObjectStorage, fill: standalone([]string{"storage_account_name", "storage_account_id"}, storageTypes, networkRulesAlone)},
 	"azurerm_sql_server":                    {native: "Microsoft.Sql/servers", class: resource.ClassDatabase, fill: mssqlServer},
+	"azurerm_application_gateway":           {native: "Microsoft.Network/applicationGateways", class: resource.ClassLoadBalancer, fill: appGateway},
 	"azurerm_virtual_network":               {native: "Microsoft.Network/virtualNetworks", class: resource.ClassNetwork, fill: vnet},
 }
 
