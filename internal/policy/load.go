@@ -7,8 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -36,9 +39,15 @@ var parserOpts = ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.Reg
 
 // parseSources parses every .rego file of the sources; test files
 // (*_test.rego) only with tests, returned marked (`vigil rules test`).
+// Files are read in order and parsed on GOMAXPROCS workers (parsing is
+// most of an engine's start-up).
 func parseSources(ctx context.Context, srcs []Source, tests bool) ([]parsedFile, error) {
-	var out []parsedFile
-	var errs []error
+	type job struct {
+		name, src string
+		file      parsedFile
+		err       error
+	}
+	var jobs []*job
 	for _, s := range srcs {
 		err := fs.WalkDir(s.FS, ".", func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -54,18 +63,34 @@ func parseSources(ctx context.Context, srcs []Source, tests bool) ([]parsedFile,
 			if err != nil {
 				return err
 			}
-			name := path.Join(s.Name, p)
-			m, err := ast.ParseModuleWithOpts(name, string(data), parserOpts)
-			if err != nil {
-				errs = append(errs, err)
-				return nil
-			}
-			out = append(out, parsedFile{name: name, module: m, test: strings.HasSuffix(p, "_test.rego"), builtin: s.Builtin})
+			jobs = append(jobs, &job{name: path.Join(s.Name, p), src: string(data),
+				file: parsedFile{test: strings.HasSuffix(p, "_test.rego"), builtin: s.Builtin}})
 			return nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("reading rules from %s: %w", s.Name, err)
 		}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < int64(len(jobs)); i = next.Add(1) - 1 {
+				j := jobs[i]
+				j.file.name = j.name
+				j.file.module, j.err = ast.ParseModuleWithOpts(j.name, j.src, parserOpts)
+			}
+		})
+	}
+	wg.Wait()
+	out := make([]parsedFile, 0, len(jobs))
+	var errs []error
+	for _, j := range jobs {
+		if j.err != nil {
+			errs = append(errs, j.err)
+			continue
+		}
+		out = append(out, j.file)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
