@@ -208,3 +208,25 @@ func s3AccountBlock(m *mapper, r *inst, out *resource.Resource) {
 func ebsDefaultEncryption(m *mapper, r *inst, out *resource.Resource) {
 	out.Facts.Account = &resource.Account{DefaultEncryption: m.boolean(r.a, boolp(true), "enabled")}
 }
+
+// guardDuty: aws_guardduty_detector (enabled by default) is the account's
+// threat_detection fact in its region.
+func guardDuty(m *mapper, r *inst, out *resource.Resource) {
+	out.Facts.Account = &resource.Account{ThreatDetection: m.boolean(r.a, boolp(true), "enable")}
+}
+
+// alternateContact: aws_account_alternate_contact of type SECURITY is the
+// account's security contact.
+func alternateContact(m *mapper, r *inst, out *resource.Resource) {
+	out.Region = "global"
+	a := &resource.Account{}
+	out.Facts.Account = a
+	switch t, st := m.str(r.a, "alternate_contact_type"); st {
+	case ok:
+		if t != "SECURITY" {
+			out.Class = "" // a billing or operations contact says nothing of security
+			return
+		}
+		a.SecurityContact = set(r.a, "email_address")
+	}
+}

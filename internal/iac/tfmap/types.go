@@ -71,6 +71,8 @@ var awsTypes = map[string]typeMapper{
 	"aws_vpc_security_group_egress_rule":  {native: "AWS::EC2::SecurityGroup", class: resource.ClassFirewall, fill: standalone([]string{"security_group_id"}, sgTypes, sgRuleAlone)},
 	"aws_iam_account_password_policy":     {native: "AWS::IAM::AccountPasswordPolicy", class: resource.ClassPasswordPolicy, fill: passwordPolicy},
 	"aws_ebs_snapshot":                    {native: "AWS::EC2::Snapshot", class: resource.ClassSnapshot, fill: ebsSnapshot},
+	"aws_guardduty_detector":              {native: "AWS::::Account", class: resource.ClassAccount, fill: guardDuty},
+	"aws_account_alternate_contact":       {native: "AWS::::Account", class: resource.ClassAccount, fill: alternateContact},
 	"aws_route53_zone":                    {native: "AWS::Route53::HostedZone", class: resource.ClassDNSZone, fill: hostedZone},
 }
 
