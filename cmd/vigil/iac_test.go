@@ -134,3 +134,39 @@ func TestIacJUnit(t *testing.T) {
 		t.Errorf("no located failure of firewall-ssh-open-to-internet in\n%s", out)
 	}
 }
+
+// TestIacReaderOptions: --values reaches the Helm reader, --parameters
+// (an ARM parameters file) and --parameter the ARM reader.
+func TestIacReaderOptions(t *testing.T) {
+	status := func(args ...string) map[string]string {
+		code, out, errOut := runCLI2(t, append(args, "--format", "csv", "--now", "2026-11-24")...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		got := map[string]string{}
+		for _, line := range strings.Split(out, "\n") {
+			f := strings.Split(line, ",")
+			if len(f) > 11 {
+				got[f[0]+" "+f[11]] = f[4]
+			}
+		}
+		return got
+	}
+	const priv = "k8s-privileged-container chart/templates/deployment.yaml:Deployment//release-worker"
+	if s := status("iac", "testdata/iac/chart"); s["k8s-privileged-container templates/deployment.yaml:Deployment//release-worker"] != "PASS" {
+		t.Errorf("chart defaults: %v", s)
+	}
+	if s := status("iac", "testdata/iac", "--values", "testdata/iac-options/privileged-values.yaml"); s[priv] != "FAIL" {
+		t.Errorf("--values privileged: %q", s[priv])
+	}
+	const blob = "storage-public-access-not-blocked arm/storage.json:Microsoft.Storage/storageAccounts/acmeassets"
+	if s := status("iac", "testdata/iac"); s[blob] != "FAIL" {
+		t.Errorf("ARM default (public blobs): %q", s[blob])
+	}
+	if s := status("iac", "testdata/iac", "--parameters", "testdata/iac-options/arm-params.json"); s[blob] != "PASS" {
+		t.Errorf("--parameters publicBlobs=false: %q", s[blob])
+	}
+	if s := status("iac", "testdata/iac", "--parameter", "publicBlobs=false"); s[blob] != "PASS" {
+		t.Errorf("--parameter publicBlobs=false: %q", s[blob])
+	}
+}
