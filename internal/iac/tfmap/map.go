@@ -80,7 +80,20 @@ func (m *mapper) referrers(r *inst, src, attr string, targetTypes ...string) []*
 	return idx[r]
 }
 
-// Map maps instances to resources. Instances of types it does not model
+// Map maps instances to resources.
+//
+// Facts mean what the export importers' facts mean for the same native type
+// (AWS::S3::Bucket, Microsoft.Storage/storageAccounts, ...), so the built-in
+// rules judge Terraform as they judge live inventories. An absent argument
+// takes the provider's documented default (what deploys with the current
+// major version); a value known only after apply (Unknown) leaves the facts
+// that depend on it nil, and a value of the wrong type is a problem naming
+// the address and the attribute, with the same effect. A split resource
+// whose parent is outside the configuration is judged on what it says alone
+// (a rule opening SSH); aws_iam_policy_document and google_iam_policy data
+// sources are read where a policy refers to them.
+//
+// Instances of types it does not model
 // are returned in unsupported (resource ID → Terraform type), as are split
 // resources (a security group rule, a bucket policy) that configure
 // nothing of the configuration and say nothing on their own; data sources
