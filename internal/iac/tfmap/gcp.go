@@ -18,6 +18,13 @@ const (
 	cloudPlatform   = "https://www.googleapis.com/auth/cloud-platform"
 )
 
+// The default service accounts of a project whose ID and number the
+// configuration does not give.
+const (
+	computeDefaultSA   = "${project_number}-compute@developer.gserviceaccount.com"
+	appEngineDefaultSA = "${project_id}@appspot.gserviceaccount.com"
+)
+
 var (
 	gcsTypes      = []string{"google_storage_bucket"}
 	cryptoKeyType = []string{"google_kms_crypto_key"}
@@ -399,7 +406,7 @@ func gceInstance(m *mapper, r *inst, out *resource.Resource) {
 			switch {
 			case est == absent || (est == ok && (email == "" || email == "default" || strings.HasSuffix(email, "-compute@developer.gserviceaccount.com"))):
 				def = boolp(true)
-				c.Identity = "default"
+				c.Identity = computeDefaultSA
 				scopes, _, _ := m.strs(sa, "scopes")
 				for _, s := range scopes {
 					if s == "cloud-platform" || s == cloudPlatform {
@@ -776,9 +783,11 @@ func cloudFunction(m *mapper, r *inst, out *resource.Resource) {
 	if sa, st := m.str(svc, "service_account_email"); st == ok {
 		f.Identity = sa
 	} else if st == absent {
-		f.Identity = "default" // the App Engine / Compute default service account
+		// The default service account of the project: App Engine's for
+		// 1st gen, Compute Engine's for 2nd gen.
+		f.Identity = appEngineDefaultSA
 		if v2 {
-			f.Identity = "default-compute"
+			f.Identity = computeDefaultSA
 		}
 	}
 	env, _ := look1(svc, "environment_variables")

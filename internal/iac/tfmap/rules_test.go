@@ -73,6 +73,7 @@ func TestRulesJudgeAzureAndGCP(t *testing.T) {
 		res("google_storage_bucket_iam_member", "all", obj{"bucket": "gpub", "role": "roles/storage.objectViewer", "member": "allUsers"}),
 		res("google_compute_firewall", "ssh", obj{"name": "ssh", "network": "n", "source_ranges": []any{"0.0.0.0/0"}, "allow": blk(obj{"protocol": "tcp", "ports": []any{"22"}})}),
 		res("google_compute_firewall", "iap", obj{"name": "iap", "network": "n", "source_ranges": []any{"35.235.240.0/20"}, "allow": blk(obj{"protocol": "tcp", "ports": []any{"22"}})}),
+		res("google_cloudfunctions_function", "f", obj{"name": "f", "runtime": "python312", "trigger_http": true}),
 		res("google_sql_database_instance", "db", obj{"settings": blk(obj{"ip_configuration": blk(obj{"authorized_networks": blk(obj{"value": "0.0.0.0/0"})})})}),
 	)
 	check(t, got, map[string]string{
