@@ -113,6 +113,12 @@ type Compute struct {
 	// ShieldedVM / secure boot.
 	SecureBoot *bool  `json:"secure_boot,omitempty"`
 	State      string `json:"state,omitempty"`
+	// UserDataSecrets is true when the instance's user data (AWS
+	// user_data, Azure custom_data, GCE startup-script metadata) holds a
+	// credential in the clear (IaC sources; the names are in
+	// UserDataSecretNames).
+	UserDataSecrets     *bool    `json:"user_data_secrets,omitempty"`
+	UserDataSecretNames []string `json:"user_data_secret_names,omitempty"`
 }
 
 // Database: RDS instance, Azure SQL server / PostgreSQL / MySQL server, Cloud SQL instance.

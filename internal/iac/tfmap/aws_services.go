@@ -81,6 +81,16 @@ func instance(m *mapper, r *inst, out *resource.Resource) {
 	}
 	m.relate(out, resource.RelUsesFirewall, r.a["vpc_security_group_ids"], sgTypes...)
 	m.relate(out, resource.RelUsesFirewall, r.a["security_groups"], sgTypes...)
+	c.UserDataSecrets, c.UserDataSecretNames = m.bootSecrets(r.a, "user_data", "user_data_base64")
+}
+
+// bootSecrets sets the user-data facts from the boot scripts at keys.
+func (m *mapper) bootSecrets(a map[string]any, keys ...string) (*bool, []string) {
+	secrets, known, _ := m.userData(a, keys...)
+	if !known {
+		return nil, nil
+	}
+	return boolp(len(secrets) > 0), secrets
 }
 
 func firstOf(v any, keys ...string) any {

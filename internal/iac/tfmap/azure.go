@@ -296,6 +296,15 @@ func azureVM(m *mapper, r *inst, out *resource.Resource) {
 		c.PublicIP = public
 	}
 	m.relate(out, resource.RelUsesInterface, nicIDs, "azurerm_network_interface")
+	profile, _ := single(r.a["os_profile"]).(map[string]any) // azurerm_virtual_machine
+	secrets, known, _ := m.userData(r.a, "custom_data", "user_data")
+	if profile != nil {
+		more, k2, _ := m.userData(profile, "custom_data")
+		secrets, known = append(secrets, more...), known && k2
+	}
+	if known {
+		c.UserDataSecrets, c.UserDataSecretNames = boolp(len(secrets) > 0), secrets
+	}
 }
 
 func look1v(p any, path ...string) any { v, _ := look1(p, path...); return v }

@@ -443,6 +443,16 @@ func gceInstance(m *mapper, r *inst, out *resource.Resource) {
 			}
 		}
 	}
+	secrets, known, _ := m.userData(r.a, "metadata_startup_script")
+	if md, isMap := r.a["metadata"].(map[string]any); isMap {
+		more, k2, _ := m.userData(md, "startup-script", "user-data", "windows-startup-script-ps1")
+		secrets, known = append(secrets, more...), known && k2
+	} else if _, st := look1(r.a, "metadata"); st == unknownSt {
+		known = false
+	}
+	if known {
+		c.UserDataSecrets, c.UserDataSecretNames = boolp(len(secrets) > 0), secrets
+	}
 	c.IPForwarding = m.boolean(r.a, boolp(false), "can_ip_forward")
 	c.SecureBoot = m.boolean(r.a, boolp(false), "shielded_instance_config", "enable_secure_boot")
 	c.DiskEncrypted = boolp(true) // every persistent disk is encrypted at rest

@@ -26,6 +26,7 @@ func TestRulesJudgeMappedResources(t *testing.T) {
 		res("aws_vpc_security_group_ingress_rule", "rdp", obj{"security_group_id": ref("aws_security_group.split"), "from_port": 3389.0, "to_port": 3389.0,
 			"ip_protocol": "tcp", "cidr_ipv4": "0.0.0.0/0"}),
 		res("aws_db_instance", "db", obj{"engine": "postgres"}),
+		res("aws_instance", "boot", obj{"user_data": "export DB_PASSWORD=hunter2\n", "metadata_options": blk(obj{"http_tokens": "required"})}),
 		res("aws_db_instance", "safe", obj{"engine": "postgres", "deletion_protection": true, "backup_retention_period": 7.0}),
 		res("aws_lb", "lb", obj{}),
 		res("aws_lb_listener", "l", obj{"load_balancer_arn": ref("aws_lb.lb"), "protocol": "HTTP", "port": 80.0}),
@@ -52,6 +53,8 @@ func TestRulesJudgeMappedResources(t *testing.T) {
 		"lb-deletion-protection-disabled aws_lb.lb":                  "FAIL",
 		"lb-deletion-protection-disabled aws_lb_listener.l":          "",
 		"lb-http-listener aws_lb_listener.l":                         "FAIL",
+		"compute-user-data-secrets aws_instance.boot":                "FAIL",
+		"aws-ec2-imdsv1-allowed aws_instance.boot":                   "PASS",
 	}
 	check(t, got, want)
 }
