@@ -881,3 +881,42 @@ func ebsSnapshot(m *mapper, r *inst, out *resource.Resource) {
 	}
 	s.Public, s.SharedWith = public, shared
 }
+
+// restAPI: aws_api_gateway_rest_api, public unless every endpoint type is
+// PRIVATE (EDGE by default); it requires authorization when every method
+// of the configuration on it has an authorization other than NONE or
+// requires an API key, OPTIONS (CORS preflight) aside.
+func restAPI(m *mapper, r *inst, out *resource.Resource) {
+	a := &resource.APIGateway{}
+	out.Facts.APIGateway = a
+	switch types, _, st := m.strs(r.a, "endpoint_configuration", "types"); st {
+	case absent:
+		a.Public = boolp(true)
+	case ok:
+		public := len(types) == 0
+		for _, t := range types {
+			public = public || !strings.EqualFold(t, "PRIVATE")
+		}
+		a.Public = boolp(public)
+	}
+	var auth []*bool
+	for _, meth := range m.attachedTo(r, "aws_api_gateway_method") {
+		m.cur = meth
+		if v, _ := meth.a["http_method"].(string); strings.EqualFold(v, "OPTIONS") {
+			continue
+		}
+		var need *bool
+		switch t, st := m.str(meth.a, "authorization"); st {
+		case ok:
+			need = boolp(!strings.EqualFold(t, "NONE"))
+		}
+		if k := m.boolean(meth.a, boolp(false), "api_key_required"); k != nil && *k {
+			need = boolp(true)
+		}
+		auth = append(auth, need)
+	}
+	m.cur = r
+	if len(auth) > 0 {
+		a.AuthRequired = and3(auth...)
+	}
+}

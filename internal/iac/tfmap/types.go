@@ -73,6 +73,7 @@ var awsTypes = map[string]typeMapper{
 	"aws_ebs_snapshot":                    {native: "AWS::EC2::Snapshot", class: resource.ClassSnapshot, fill: ebsSnapshot},
 	"aws_guardduty_detector":              {native: "AWS::::Account", class: resource.ClassAccount, fill: guardDuty},
 	"aws_account_alternate_contact":       {native: "AWS::::Account", class: resource.ClassAccount, fill: alternateContact},
+	"aws_api_gateway_rest_api":            {native: "AWS::ApiGateway::RestApi", class: resource.ClassAPIGateway, fill: restAPI},
 	"aws_route53_zone":                    {native: "AWS::Route53::HostedZone", class: resource.ClassDNSZone, fill: hostedZone},
 }
 
@@ -113,6 +114,7 @@ var awsAttachments = map[string]attachment{
 	"aws_ecr_repository_policy":                          on("repository", "aws_ecr_repository"),
 	"aws_api_gateway_method_settings":                    on("stage_name", "aws_api_gateway_stage"),
 	"aws_snapshot_create_volume_permission":              on("snapshot_id", "aws_ebs_snapshot"),
+	"aws_api_gateway_method":                             on("rest_api_id", "aws_api_gateway_rest_api"),
 	"aws_route53_query_log":                              on("zone_id", "aws_route53_zone"),
 	"aws_route53_hosted_zone_dnssec":                     on("hosted_zone_id", "aws_route53_zone"),
 }
