@@ -52,6 +52,9 @@ func (m *mapper) iamMembers(r *inst) (out []member, known bool) {
 	case strings.HasSuffix(r.typ(), "_iam_member"):
 		role, rst := m.str(r.a, "role")
 		mem, mst := m.str(r.a, "member")
+		if mst == unknownSt {
+			mem, mst = saMember(r.a["member"])
+		}
 		if rst != ok || mst != ok {
 			return nil, false
 		}
@@ -62,14 +65,39 @@ func (m *mapper) iamMembers(r *inst) (out []member, known bool) {
 		if rst != ok || (mst != ok && mst != absent) {
 			return nil, false
 		}
+		known := true
+		for _, u := range unk {
+			if x, st := saMember(u); st == ok {
+				mems = append(mems, x)
+			} else {
+				known = false
+			}
+		}
 		for _, x := range mems {
 			out = append(out, member{role, x, cond})
 		}
-		return out, len(unk) == 0
+		return out, known
 	case strings.HasSuffix(r.typ(), "_iam_policy"):
 		return m.policyData(r)
 	}
 	return nil, false
+}
+
+// saMember reads a member known only after apply that refers to service
+// accounts of the configuration alone ("serviceAccount:${google_service_account.x.email}",
+// google_service_account.x.member): a service account whose email is not
+// known yet.
+func saMember(v any) (string, state) {
+	u, isU := unknownOf(v)
+	if !isU || len(u.Refs) == 0 {
+		return "", unknownSt
+	}
+	for _, ref := range u.Refs {
+		if !strings.HasPrefix(ref, "google_service_account.") && !strings.Contains(ref, ".google_service_account.") {
+			return "", unknownSt
+		}
+	}
+	return "serviceAccount:${" + strings.Join(u.Refs, ",") + ".email}", ok
 }
 
 // policyData reads policy_data: JSON text, or a reference to a

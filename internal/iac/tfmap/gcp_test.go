@@ -75,6 +75,12 @@ func TestGCP(t *testing.T) {
 		{name: "project owner binding", addr: "google_project_iam_binding.o",
 			insts: []tfmap.Instance{res("google_project_iam_binding", "o", obj{"project": "p1", "role": "roles/owner", "members": []any{"user:a@x.com"}})},
 			want:  `{"binding":{"principal":"user:a@x.com","principal_type":"user","role":"roles/owner","role_name":"roles/owner","scope":"//cloudresourcemanager.googleapis.com/projects/p1","scope_level":"account","primitive":true,"privileged":true,"public":false}}`},
+		{name: "owner granted to a service account of the configuration", addr: "google_project_iam_member.o",
+			insts: []tfmap.Instance{
+				res("google_service_account", "s", obj{"account_id": "app"}),
+				res("google_project_iam_member", "o", obj{"project": "p1", "role": "roles/owner", "member": ref("google_service_account.s")}),
+			},
+			want: `{"binding":{"principal":"serviceAccount:${google_service_account.s.email}","principal_type":"serviceAccount","role":"roles/owner","role_name":"roles/owner","scope":"//cloudresourcemanager.googleapis.com/projects/p1","scope_level":"account","primitive":true,"privileged":true,"public":false}}`},
 		{name: "service account with a key", addr: "google_service_account.s",
 			insts: []tfmap.Instance{
 				res("google_service_account", "s", obj{"account_id": "app"}),
