@@ -85,6 +85,14 @@ func (m *mapper) sgRule(dir string, o map[string]any, protoKey string) (resource
 	good := true
 	for _, k := range []string{"cidr_blocks", "ipv6_cidr_blocks", "security_groups", "prefix_list_ids"} {
 		vals, unk, st := m.strs(o, k)
+		if st == unknownSt {
+			// A whole list known only after apply: addresses of resources
+			// of the configuration (a VPC's CIDR), unless a variable.
+			v, _ := look1(o, k)
+			if u, _ := unknownOf(v); !open(u) {
+				unk, st = []Unknown{u}, ok
+			}
+		}
 		if st == bad || st == unknownSt {
 			return resource.FirewallRule{}, false
 		}
