@@ -1086,3 +1086,39 @@ func singleMap(v any) map[string]any {
 	o, _ := single(v).(map[string]any)
 	return o
 }
+
+// defenderPricing: azurerm_security_center_subscription_pricing is the
+// subscription's threat_detection fact: on when a plan of the
+// configuration is Standard, off when every one is Free.
+func defenderPricing(m *mapper, r *inst, out *resource.Resource) {
+	out.Region = "global"
+	a := &resource.Account{}
+	out.Facts.Account = a
+	td := boolp(false)
+	for _, p := range m.ofType("azurerm_security_center_subscription_pricing") {
+		cur := m.cur
+		m.cur = p
+		switch t, st := m.str(p.a, "tier"); st {
+		case ok:
+			td = or3(td, boolp(strings.EqualFold(t, "Standard")))
+		default:
+			td = or3(td, nil)
+		}
+		m.cur = cur
+	}
+	a.ThreatDetection = td
+}
+
+// securityContact: azurerm_security_center_contact with an email is the
+// subscription's security contact.
+func securityContact(m *mapper, r *inst, out *resource.Resource) {
+	out.Region = "global"
+	a := &resource.Account{}
+	out.Facts.Account = a
+	switch e, st := m.str(r.a, "email"); st {
+	case ok, absent:
+		a.SecurityContact = boolp(strings.TrimSpace(e) != "")
+	case unknownSt:
+		a.SecurityContact = set(r.a, "email")
+	}
+}
