@@ -908,3 +908,29 @@ func auditConfig(m *mapper, r *inst, out *resource.Resource) {
 	a.Enabled = boolp(len(lcs) > 0)
 	a.AllServices = boolp(svc == "allServices" && have["ADMIN_READ"] && have["DATA_READ"] && have["DATA_WRITE"] && !exempt)
 }
+
+// project: google_project, the account (its parent folder or
+// organization), and the default network it creates unless
+// auto_create_network is false.
+func project(m *mapper, r *inst, out *resource.Resource) {
+	a := &resource.Account{}
+	out.Facts.Account = a
+	out.Region = "global"
+	if f, st := m.str(r.a, "folder_id"); st == ok && f != "" {
+		a.Parent = scopeName("folder", f)
+	} else if o, st := m.str(r.a, "org_id"); st == ok && o != "" {
+		a.Parent = scopeName("organization", o)
+	}
+	if a.Parent != "" {
+		out.Relationships = append(out.Relationships, resource.Relationship{Type: resource.RelChildOf, TargetID: a.Parent})
+	}
+	switch auto := m.boolean(r.a, boolp(true), "auto_create_network"); {
+	case auto == nil:
+	case *auto:
+		n := *out
+		n.ID, n.Name, n.Type, n.Class = out.ID+"#default-network", "default", "compute.googleapis.com/Network", resource.ClassNetwork
+		n.Relationships = nil
+		n.Facts = resource.Facts{Network: &resource.Network{Default: boolp(true)}}
+		m.extra = append(m.extra, &n)
+	}
+}

@@ -105,6 +105,25 @@ func TestGCP(t *testing.T) {
 	})
 }
 
+// TestGCPProjectDefaultNetwork: a project creates the default network
+// unless auto_create_network is false.
+func TestGCPProjectDefaultNetwork(t *testing.T) {
+	rs, _, _ := tfmapMap(t, res("google_project", "p", obj{"project_id": "p1", "org_id": "123"}),
+		res("google_project", "q", obj{"project_id": "p2", "auto_create_network": false}))
+	var nets []string
+	for _, r := range rs {
+		if r.Class == "network" {
+			nets = append(nets, r.ID+" "+factsJSON(t, r))
+		}
+		if r.Location.Address == "google_project.p" && r.Class == "account" && r.Facts.Account.Parent != "//cloudresourcemanager.googleapis.com/organizations/123" {
+			t.Errorf("parent %q", r.Facts.Account.Parent)
+		}
+	}
+	if len(nets) != 1 || nets[0] != `.:google_project.p#default-network {"network":{"default":true}}` {
+		t.Errorf("networks: %v", nets)
+	}
+}
+
 // TestGCPBindingPerMember: an IAM binding of several members is one
 // binding resource per member, each with its own ID.
 func TestGCPBindingPerMember(t *testing.T) {

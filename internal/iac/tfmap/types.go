@@ -197,6 +197,7 @@ var gcpTypes = map[string]typeMapper{
 	"google_cloudfunctions_function":  {native: "cloudfunctions.googleapis.com/CloudFunction", class: resource.ClassFunction, fill: cloudFunction},
 	"google_cloudfunctions2_function": {native: "cloudfunctions.googleapis.com/Function", class: resource.ClassFunction, fill: cloudFunction},
 	"google_pubsub_topic":             {native: "pubsub.googleapis.com/Topic", class: resource.ClassQueue, fill: pubsubTopic},
+	"google_project":                  {native: "cloudresourcemanager.googleapis.com/Project", class: resource.ClassAccount, fill: project},
 	"google_project_iam_audit_config": {native: typeAuditConfig, class: resource.ClassAuditLog, fill: auditConfig},
 }
 
