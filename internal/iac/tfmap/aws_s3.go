@@ -13,6 +13,9 @@ var bucketTypes = []string{"aws_s3_bucket"}
 func s3Bucket(m *mapper, r *inst, out *resource.Resource) {
 	s := &resource.ObjectStorage{}
 	out.Facts.Storage = s
+	if name, isStr := r.a["bucket"].(string); isStr && name != "" {
+		out.Aliases = append(out.Aliases, "arn:aws:s3:::"+name) // as a trail names its bucket
+	}
 	// Block Public Access: new buckets have all four settings on since
 	// April 2023; an aws_s3_bucket_public_access_block turns off the
 	// settings it omits (each defaults to false).
