@@ -1122,3 +1122,33 @@ func securityContact(m *mapper, r *inst, out *resource.Resource) {
 		a.SecurityContact = set(r.a, "email")
 	}
 }
+
+// messaging: azurerm_servicebus_namespace and azurerm_eventhub_namespace
+// (SAS keys on, public network access on, TLS 1.2, Microsoft-managed keys
+// by default).
+func messaging(m *mapper, r *inst, out *resource.Resource) {
+	q := &resource.Queue{Kind: "queue", Encrypted: boolp(true), KeyManager: "provider"}
+	if r.typ() == "azurerm_eventhub_namespace" {
+		q.Kind = "topic"
+	}
+	out.Facts.Queue = q
+	q.LocalAuth = m.boolean(r.a, boolp(true), "local_auth_enabled")
+	q.PublicNetwork = m.boolean(r.a, boolp(true), "public_network_access_enabled")
+	if q.PublicNetwork != nil && *q.PublicNetwork {
+		if da, st := m.str(r.a, "network_rule_set", "default_action"); st == ok && strings.EqualFold(da, "Deny") {
+			q.PublicNetwork = boolp(false)
+		}
+	}
+	switch v, st := m.str(r.a, "minimum_tls_version"); st {
+	case ok:
+		q.MinTLSVersion = tlsVersion(v)
+	case absent:
+		q.MinTLSVersion = "1.2"
+	}
+	if _, st := look(r.a, "customer_managed_key"); st == ok {
+		q.KeyManager = "customer"
+	}
+	if len(m.attachedTo(r, "azurerm_servicebus_namespace_customer_managed_key", "azurerm_eventhub_namespace_customer_managed_key")) > 0 {
+		q.KeyManager = "customer"
+	}
+}

@@ -934,3 +934,69 @@ func project(m *mapper, r *inst, out *resource.Resource) {
 		m.extra = append(m.extra, &n)
 	}
 }
+
+// gcpSecret: google_secret_manager_secret (no rotation by default;
+// Google-managed keys unless every replica names a customer key).
+func gcpSecret(m *mapper, r *inst, out *resource.Resource) {
+	s := &resource.Secret{}
+	out.Facts.Secret = s
+	switch _, st := look(r.a, "rotation"); st {
+	case absent:
+		s.RotationEnabled = boolp(false)
+	case ok:
+		s.RotationEnabled = boolp(true)
+		if p, pst := m.str(r.a, "rotation", "rotation_period"); pst == ok {
+			if secs, err := strconv.ParseFloat(strings.TrimSuffix(p, "s"), 64); err == nil && secs >= 0 && secs < 1e12 {
+				s.RotationPeriodDays = resource.Int(int(secs / 86400))
+			}
+		}
+	}
+	exp, est := look(r.a, "expire_time")
+	ttl, tst := look(r.a, "ttl")
+	if est != unknownSt && tst != unknownSt && est != bad && tst != bad {
+		s.ExpirySet = boolp(exp != nil || ttl != nil)
+		s.Expires, _ = exp.(string)
+	}
+	managers := map[string]bool{}
+	var keys []any
+	if auto, st := look(r.a, "replication", "auto"); st == ok {
+		keys = append(keys, look1v(auto, "customer_managed_encryption", "kms_key_name"))
+	}
+	reps, _ := m.blocks(r.a, "replication", "user_managed", "replicas")
+	for _, rp := range reps {
+		keys = append(keys, look1v(rp, "customer_managed_encryption", "kms_key_name"))
+	}
+	for _, k := range keys {
+		if b := set(map[string]any{"k": k}, "k"); b != nil && *b {
+			managers["customer"] = true
+		} else {
+			managers["provider"] = true
+		}
+	}
+	if len(managers) > 0 {
+		s.KeyManager = "customer"
+		if managers["provider"] {
+			s.KeyManager = "provider"
+		}
+	}
+	ms, known := m.iamGrantsOf(r, "google_secret_manager_secret_iam_binding", "google_secret_manager_secret_iam_member", "google_secret_manager_secret_iam_policy")
+	s.PublicAccess = publicOf(ms, known)
+}
+
+// artifactRepository: google_artifact_registry_repository.
+func artifactRepository(m *mapper, r *inst, out *resource.Resource) {
+	g := &resource.Registry{KeyManager: "provider"}
+	out.Facts.Registry = g
+	if _, st := look(r.a, "kms_key_name"); st == ok || st == unknownSt {
+		g.KeyManager = "customer"
+		m.relate(out, resource.RelUsesKey, r.a["kms_key_name"], cryptoKeyType...)
+	}
+	if f, _ := m.str(r.a, "format"); strings.EqualFold(f, "DOCKER") {
+		g.TagImmutable = m.boolean(r.a, boolp(false), "docker_config", "immutable_tags")
+	}
+	if en, st := m.str(r.a, "vulnerability_scanning_config", "enablement_config"); st == ok && en == "DISABLED" {
+		g.ImageScanning = boolp(false)
+	}
+	ms, known := m.iamGrantsOf(r, "google_artifact_registry_repository_iam_binding", "google_artifact_registry_repository_iam_member", "google_artifact_registry_repository_iam_policy")
+	g.Public = publicOf(ms, known)
+}

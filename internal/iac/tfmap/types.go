@@ -152,6 +152,8 @@ var azureTypes = map[string]typeMapper{
 	"azurerm_application_gateway":                  {native: "Microsoft.Network/applicationGateways", class: resource.ClassLoadBalancer, fill: appGateway},
 	"azurerm_security_center_subscription_pricing": {native: "Microsoft.Resources/subscriptions", class: resource.ClassAccount, fill: defenderPricing},
 	"azurerm_security_center_contact":              {native: "Microsoft.Resources/subscriptions", class: resource.ClassAccount, fill: securityContact},
+	"azurerm_servicebus_namespace":                 {native: "Microsoft.ServiceBus/namespaces", class: resource.ClassQueue, fill: messaging},
+	"azurerm_eventhub_namespace":                   {native: "Microsoft.EventHub/namespaces", class: resource.ClassQueue, fill: messaging},
 	"azurerm_virtual_network":                      {native: "Microsoft.Network/virtualNetworks", class: resource.ClassNetwork, fill: vnet},
 }
 
@@ -164,41 +166,45 @@ var (
 )
 
 var azureAttachments = map[string]attachment{
-	"azurerm_storage_container":                        {on: map[string][]string{"storage_account_name": storageTypes, "storage_account_id": storageTypes}},
-	"azurerm_storage_account_network_rules":            {on: map[string][]string{"storage_account_id": storageTypes, "storage_account_name": storageTypes}},
-	"azurerm_storage_account_customer_managed_key":     on("storage_account_id", storageTypes...),
-	"azurerm_network_security_rule":                    on("network_security_group_name", nsgTypes...),
-	"azurerm_virtual_machine_data_disk_attachment":     on("managed_disk_id", "azurerm_managed_disk"),
-	"azurerm_mssql_firewall_rule":                      on("server_id", sqlServerTypes...),
-	"azurerm_sql_firewall_rule":                        on("server_name", sqlServerTypes...),
-	"azurerm_mssql_server_extended_auditing_policy":    on("server_id", sqlServerTypes...),
-	"azurerm_postgresql_flexible_server_firewall_rule": on("server_id", flexTypes...),
-	"azurerm_mysql_flexible_server_firewall_rule":      {on: map[string][]string{"server_id": flexTypes, "server_name": flexTypes}},
-	"azurerm_postgresql_flexible_server_configuration": on("server_id", flexTypes...),
-	"azurerm_mysql_flexible_server_configuration":      {on: map[string][]string{"server_id": flexTypes, "server_name": flexTypes}},
-	"azurerm_postgresql_firewall_rule":                 on("server_name", singleTypes...),
-	"azurerm_mysql_firewall_rule":                      on("server_name", singleTypes...),
-	"azurerm_mariadb_firewall_rule":                    on("server_name", singleTypes...),
-	"azurerm_monitor_diagnostic_setting":               on("target_resource_id", diagTargetTypes...),
+	"azurerm_storage_container":                         {on: map[string][]string{"storage_account_name": storageTypes, "storage_account_id": storageTypes}},
+	"azurerm_storage_account_network_rules":             {on: map[string][]string{"storage_account_id": storageTypes, "storage_account_name": storageTypes}},
+	"azurerm_storage_account_customer_managed_key":      on("storage_account_id", storageTypes...),
+	"azurerm_network_security_rule":                     on("network_security_group_name", nsgTypes...),
+	"azurerm_virtual_machine_data_disk_attachment":      on("managed_disk_id", "azurerm_managed_disk"),
+	"azurerm_mssql_firewall_rule":                       on("server_id", sqlServerTypes...),
+	"azurerm_sql_firewall_rule":                         on("server_name", sqlServerTypes...),
+	"azurerm_mssql_server_extended_auditing_policy":     on("server_id", sqlServerTypes...),
+	"azurerm_postgresql_flexible_server_firewall_rule":  on("server_id", flexTypes...),
+	"azurerm_mysql_flexible_server_firewall_rule":       {on: map[string][]string{"server_id": flexTypes, "server_name": flexTypes}},
+	"azurerm_postgresql_flexible_server_configuration":  on("server_id", flexTypes...),
+	"azurerm_mysql_flexible_server_configuration":       {on: map[string][]string{"server_id": flexTypes, "server_name": flexTypes}},
+	"azurerm_postgresql_firewall_rule":                  on("server_name", singleTypes...),
+	"azurerm_mysql_firewall_rule":                       on("server_name", singleTypes...),
+	"azurerm_mariadb_firewall_rule":                     on("server_name", singleTypes...),
+	"azurerm_servicebus_namespace_customer_managed_key": on("namespace_id", "azurerm_servicebus_namespace"),
+	"azurerm_eventhub_namespace_customer_managed_key":   on("eventhub_namespace_id", "azurerm_eventhub_namespace"),
+	"azurerm_monitor_diagnostic_setting":                on("target_resource_id", diagTargetTypes...),
 }
 
 var gcpTypes = map[string]typeMapper{
-	"google_storage_bucket":           {native: "storage.googleapis.com/Bucket", class: resource.ClassObjectStorage, fill: gcsBucket},
-	"google_compute_firewall":         {native: "compute.googleapis.com/Firewall", class: resource.ClassFirewall, fill: gcpFirewall},
-	"google_compute_instance":         {native: "compute.googleapis.com/Instance", class: resource.ClassCompute, fill: gceInstance},
-	"google_compute_disk":             {native: "compute.googleapis.com/Disk", class: resource.ClassDisk, fill: gceDisk},
-	"google_sql_database_instance":    {native: "sqladmin.googleapis.com/Instance", class: resource.ClassDatabase, fill: sqlInstance},
-	"google_kms_crypto_key":           {native: "cloudkms.googleapis.com/CryptoKey", class: resource.ClassKey, fill: cryptoKey},
-	"google_container_cluster":        {native: "container.googleapis.com/Cluster", class: resource.ClassKubernetes, fill: gkeCluster},
-	"google_service_account":          {native: "iam.googleapis.com/ServiceAccount", class: resource.ClassIdentity, fill: serviceAccount},
-	"google_compute_network":          {native: "compute.googleapis.com/Network", class: resource.ClassNetwork, fill: gcpNetwork},
-	"google_compute_subnetwork":       {native: "compute.googleapis.com/Subnetwork", class: resource.ClassNetwork, fill: subnetwork},
-	"google_dns_managed_zone":         {native: "dns.googleapis.com/ManagedZone", class: resource.ClassDNSZone, fill: managedZone},
-	"google_cloudfunctions_function":  {native: "cloudfunctions.googleapis.com/CloudFunction", class: resource.ClassFunction, fill: cloudFunction},
-	"google_cloudfunctions2_function": {native: "cloudfunctions.googleapis.com/Function", class: resource.ClassFunction, fill: cloudFunction},
-	"google_pubsub_topic":             {native: "pubsub.googleapis.com/Topic", class: resource.ClassQueue, fill: pubsubTopic},
-	"google_project":                  {native: "cloudresourcemanager.googleapis.com/Project", class: resource.ClassAccount, fill: project},
-	"google_project_iam_audit_config": {native: typeAuditConfig, class: resource.ClassAuditLog, fill: auditConfig},
+	"google_storage_bucket":               {native: "storage.googleapis.com/Bucket", class: resource.ClassObjectStorage, fill: gcsBucket},
+	"google_compute_firewall":             {native: "compute.googleapis.com/Firewall", class: resource.ClassFirewall, fill: gcpFirewall},
+	"google_compute_instance":             {native: "compute.googleapis.com/Instance", class: resource.ClassCompute, fill: gceInstance},
+	"google_compute_disk":                 {native: "compute.googleapis.com/Disk", class: resource.ClassDisk, fill: gceDisk},
+	"google_sql_database_instance":        {native: "sqladmin.googleapis.com/Instance", class: resource.ClassDatabase, fill: sqlInstance},
+	"google_kms_crypto_key":               {native: "cloudkms.googleapis.com/CryptoKey", class: resource.ClassKey, fill: cryptoKey},
+	"google_container_cluster":            {native: "container.googleapis.com/Cluster", class: resource.ClassKubernetes, fill: gkeCluster},
+	"google_service_account":              {native: "iam.googleapis.com/ServiceAccount", class: resource.ClassIdentity, fill: serviceAccount},
+	"google_compute_network":              {native: "compute.googleapis.com/Network", class: resource.ClassNetwork, fill: gcpNetwork},
+	"google_compute_subnetwork":           {native: "compute.googleapis.com/Subnetwork", class: resource.ClassNetwork, fill: subnetwork},
+	"google_dns_managed_zone":             {native: "dns.googleapis.com/ManagedZone", class: resource.ClassDNSZone, fill: managedZone},
+	"google_cloudfunctions_function":      {native: "cloudfunctions.googleapis.com/CloudFunction", class: resource.ClassFunction, fill: cloudFunction},
+	"google_cloudfunctions2_function":     {native: "cloudfunctions.googleapis.com/Function", class: resource.ClassFunction, fill: cloudFunction},
+	"google_pubsub_topic":                 {native: "pubsub.googleapis.com/Topic", class: resource.ClassQueue, fill: pubsubTopic},
+	"google_secret_manager_secret":        {native: "secretmanager.googleapis.com/Secret", class: resource.ClassSecret, fill: gcpSecret},
+	"google_artifact_registry_repository": {native: "artifactregistry.googleapis.com/Repository", class: resource.ClassContainerRegistry, fill: artifactRepository},
+	"google_project":                      {native: "cloudresourcemanager.googleapis.com/Project", class: resource.ClassAccount, fill: project},
+	"google_project_iam_audit_config":     {native: typeAuditConfig, class: resource.ClassAuditLog, fill: auditConfig},
 }
 
 var gcpAttachments = map[string]attachment{
@@ -230,4 +236,6 @@ func gcpIAMTypes() {
 	gcpIAM("google_cloudfunctions_function", "resource", "cloud_function", "google_cloudfunctions_function")
 	gcpIAM("google_cloudfunctions2_function", "resource", "cloud_function", "google_cloudfunctions2_function")
 	gcpIAM("google_pubsub_topic", "resource", "topic", "google_pubsub_topic")
+	gcpIAM("google_secret_manager_secret", "resource", "secret_id", "google_secret_manager_secret")
+	gcpIAM("google_artifact_registry_repository", "resource", "repository", "google_artifact_registry_repository")
 }
