@@ -1000,3 +1000,61 @@ func artifactRepository(m *mapper, r *inst, out *resource.Resource) {
 	ms, known := m.iamGrantsOf(r, "google_artifact_registry_repository_iam_binding", "google_artifact_registry_repository_iam_member", "google_artifact_registry_repository_iam_policy")
 	g.Public = publicOf(ms, known)
 }
+
+// cloudRun: google_cloud_run_v2_service and google_cloud_run_service, as the
+// Cloud Asset importer reads Cloud Run services: functions served over
+// HTTPS only, reachable from the internet with ingress "all" (the default).
+func cloudRun(m *mapper, r *inst, out *resource.Resource) {
+	f := &resource.Function{HTTPSOnly: boolp(true)}
+	out.Facts.Function = f
+	v2 := r.typ() == "google_cloud_run_v2_service"
+	tmpl := singleMap(r.a["template"])
+	var containers []map[string]any
+	if v2 {
+		switch in, st := m.str(r.a, "ingress"); st {
+		case ok:
+			f.PublicNetwork = boolp(in == "INGRESS_TRAFFIC_ALL")
+		case absent:
+			f.PublicNetwork = boolp(true)
+		}
+		f.Identity = computeDefaultSA
+		if sa, st := m.str(tmpl, "service_account"); st == ok {
+			f.Identity = sa
+		} else if st == unknownSt {
+			f.Identity = ""
+		}
+		f.InVPC = or3(present(tmpl, "vpc_access", "connector"), present(tmpl, "vpc_access", "network_interfaces"))
+		containers, _ = m.blocks(tmpl, "containers")
+	} else {
+		ann, _ := look(r.a, "metadata", "annotations")
+		switch in, st := m.str(ann, "run.googleapis.com/ingress"); st {
+		case ok:
+			f.PublicNetwork = boolp(in == "all")
+		case absent:
+			f.PublicNetwork = boolp(true)
+		}
+		spec := singleMap(tmpl["spec"])
+		f.Identity = computeDefaultSA
+		if sa, st := m.str(spec, "service_account_name"); st == ok {
+			f.Identity = sa
+		} else if st == unknownSt {
+			f.Identity = ""
+		}
+		tann, _ := look(tmpl, "metadata", "annotations")
+		f.InVPC = present(tann, "run.googleapis.com/vpc-access-connector")
+		containers, _ = m.blocks(spec, "containers")
+	}
+	var names []string
+	for _, c := range containers {
+		envs, _ := m.blocks(c, "env")
+		for _, e := range envs {
+			if name := m.s(e, "name"); name != "" && m.s(e, "value") != "" && secretName.MatchString(name) {
+				names = append(names, name)
+			}
+		}
+	}
+	f.EnvironmentSecrets, f.SecretVariables = boolp(len(names) > 0), names
+	ms, known := m.iamGrantsOf(r, "google_cloud_run_service_iam_binding", "google_cloud_run_service_iam_member", "google_cloud_run_service_iam_policy",
+		"google_cloud_run_v2_service_iam_binding", "google_cloud_run_v2_service_iam_member", "google_cloud_run_v2_service_iam_policy")
+	f.PublicInvocation = publicOf(ms, known, "roles/run.invoker")
+}

@@ -108,6 +108,13 @@ func TestGCP(t *testing.T) {
 		{name: "docker repository with a customer key", addr: "google_artifact_registry_repository.r",
 			insts: []tfmap.Instance{res("google_artifact_registry_repository", "r", obj{"format": "DOCKER", "kms_key_name": ref("google_kms_crypto_key.k")})},
 			want:  `{"registry":{"public":false,"tag_immutable":false,"key_manager":"customer"}}`},
+		{name: "cloud run service invocable by anyone", addr: "google_cloud_run_v2_service.s",
+			insts: []tfmap.Instance{
+				res("google_cloud_run_v2_service", "s", obj{"name": "api", "template": blk(obj{"containers": blk(obj{"image": "x",
+					"env": blk(obj{"name": "API_TOKEN", "value": "abc"}, obj{"name": "MODE", "value": "prod"})})})}),
+				res("google_cloud_run_v2_service_iam_member", "i", obj{"name": ref("google_cloud_run_v2_service.s"), "role": "roles/run.invoker", "member": "allUsers"}),
+			},
+			want: `{"function":{"public_invocation":true,"identity":"${project_number}-compute@developer.gserviceaccount.com","environment_secrets":true,"secret_variables":["API_TOKEN"],"in_vpc":false,"public_network":true,"https_only":true}}`},
 		{name: "pubsub topic", addr: "google_pubsub_topic.t",
 			insts: []tfmap.Instance{res("google_pubsub_topic", "t", obj{"name": "t"})},
 			want:  `{"queue":{"kind":"topic","encrypted":true,"key_manager":"provider","public_policy":false}}`},

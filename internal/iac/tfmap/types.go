@@ -203,6 +203,8 @@ var gcpTypes = map[string]typeMapper{
 	"google_pubsub_topic":                 {native: "pubsub.googleapis.com/Topic", class: resource.ClassQueue, fill: pubsubTopic},
 	"google_secret_manager_secret":        {native: "secretmanager.googleapis.com/Secret", class: resource.ClassSecret, fill: gcpSecret},
 	"google_artifact_registry_repository": {native: "artifactregistry.googleapis.com/Repository", class: resource.ClassContainerRegistry, fill: artifactRepository},
+	"google_cloud_run_service":            {native: "run.googleapis.com/Service", class: resource.ClassFunction, fill: cloudRun},
+	"google_cloud_run_v2_service":         {native: "run.googleapis.com/Service", class: resource.ClassFunction, fill: cloudRun},
 	"google_project":                      {native: "cloudresourcemanager.googleapis.com/Project", class: resource.ClassAccount, fill: project},
 	"google_project_iam_audit_config":     {native: typeAuditConfig, class: resource.ClassAuditLog, fill: auditConfig},
 }
@@ -236,6 +238,8 @@ func gcpIAMTypes() {
 	gcpIAM("google_cloudfunctions_function", "resource", "cloud_function", "google_cloudfunctions_function")
 	gcpIAM("google_cloudfunctions2_function", "resource", "cloud_function", "google_cloudfunctions2_function")
 	gcpIAM("google_pubsub_topic", "resource", "topic", "google_pubsub_topic")
+	gcpIAM("google_cloud_run_service", "resource", "service", "google_cloud_run_service")
+	gcpIAM("google_cloud_run_v2_service", "resource", "name", "google_cloud_run_v2_service")
 	gcpIAM("google_secret_manager_secret", "resource", "secret_id", "google_secret_manager_secret")
 	gcpIAM("google_artifact_registry_repository", "resource", "repository", "google_artifact_registry_repository")
 }
