@@ -17,7 +17,8 @@ var fuzzTypes = []string{
 	"aws_eks_cluster", "aws_lb", "aws_lb_listener", "aws_cloudfront_distribution", "azurerm_storage_account", "azurerm_network_security_group",
 	"azurerm_network_security_rule", "azurerm_kubernetes_cluster", "azurerm_role_definition", "google_storage_bucket",
 	"google_storage_bucket_iam_policy", "google_compute_firewall", "google_compute_instance", "google_sql_database_instance",
-	"google_container_cluster", "google_project_iam_binding",
+	"google_container_cluster", "google_project_iam_binding", "google_cloud_run_v2_service", "google_secret_manager_secret",
+	"azurerm_application_gateway", "azurerm_servicebus_namespace", "aws_api_gateway_rest_api", "aws_ebs_snapshot", "google_project",
 }
 
 // FuzzMap: whatever attributes an instance carries (values of any kind
@@ -30,6 +31,7 @@ func FuzzMap(f *testing.F) {
 		`{"policy":{"Statement":{"Effect":"Allow","Principal":{"AWS":["*"]}}},"assume_role_policy":"not json","members":["allUsers",3]}`,
 		`{"settings":[{"ip_configuration":[{"authorized_networks":[{"value":null}]}]}],"allow":[{"protocol":"tcp","ports":["99999"]}]}`,
 		`{"vpc_config":[{"public_access_cidrs":"0.0.0.0/0"}],"environment":[{"variables":"x"}],"policy_data":"{]"}`,
+		`{"user_data":"export DB_PASSWORD=x\nAKIAABCDEFGHIJKLMNOP","http_listener":[{"protocol":7}],"template":{"containers":[{"env":[{"name":1}]}]}}`,
 	} {
 		f.Add(s)
 	}
