@@ -36,23 +36,81 @@ func BenchmarkScanManifests(b *testing.B) {
 	}
 }
 
-// writeTerraformTree writes n Terraform files under dir: a root module of
-// files with variables, locals, S3 buckets with their split configuration
-// resources, security groups, Azure storage accounts and GCS buckets.
-func writeTerraformTree(tb testing.TB, dir string, n int) {
+// treeFormats are the generated benchmark trees: a file name pattern and
+// a template, both formatted with the file's number.
+var treeFormats = map[string][2]string{
+	"terraform":      {"main%04d.tf", tfTemplate},
+	"cloudformation": {"stack%04d.yaml", cfnTemplate},
+	"kubernetes":     {"app%04d.yaml", k8sTemplate},
+}
+
+// writeTree writes n files of a format under dir, in directories of 100.
+func writeTree(tb testing.TB, dir, format string, n int) {
 	tb.Helper()
+	f, ok := treeFormats[format]
+	if !ok {
+		tb.Fatalf("no tree format %q", format)
+	}
 	for i := range n {
 		sub := filepath.Join(dir, fmt.Sprintf("stack%02d", i/100))
 		if err := os.MkdirAll(sub, 0o755); err != nil {
 			tb.Fatal(err)
 		}
-		src := fmt.Sprintf(tfTemplate, i)
-		if err := os.WriteFile(filepath.Join(sub, fmt.Sprintf("main%04d.tf", i)), []byte(src), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(sub, fmt.Sprintf(f[0], i)), []byte(fmt.Sprintf(f[1], i)), 0o644); err != nil {
 			tb.Fatal(err)
 		}
 	}
 }
 
+// BenchmarkScanTree scans generated trees of 1,000 files of each format
+// with the built-in readers and rules (compiled once, outside the timing)
+// and reports files per second.
+func BenchmarkScanTree(b *testing.B) {
+	const n = 1000
+	for _, format := range []string{"terraform", "cloudformation", "kubernetes"} {
+		b.Run(format, func(b *testing.B) {
+			dir := b.TempDir()
+			writeTree(b, dir, format, n)
+			e := builtinEngine(b)
+			var resources int
+			for b.Loop() {
+				res, err := Scan(context.Background(), e, Options{Paths: []string{dir}, Readers: Builtin(ReaderOptions{}),
+					Scan: scan.Options{Now: testNow}})
+				if errors.Is(err, ErrNoInput) {
+					b.Skipf("no %s reader wired", format)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				if res.Read[format] != n {
+					b.Fatalf("%s: read %v", format, res.Read)
+				}
+				resources = len(res.Inventory.Resources)
+			}
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "files/s")
+			b.ReportMetric(float64(resources), "resources")
+		})
+	}
+}
+
+var (
+	treeDir    = flag.String("tree", "", "TestWriteTree: write a generated 1,000-file tree to this directory")
+	treeFormat = flag.String("treeformat", "terraform", "TestWriteTree: terraform, cloudformation or kubernetes")
+)
+
+// TestWriteTree writes a benchmark tree for measuring the built binary:
+// go test ./internal/iac -run WriteTree -tree DIR [-treeformat F], then
+// /usr/bin/time -v vigil iac DIR.
+func TestWriteTree(t *testing.T) {
+	if *treeDir == "" {
+		t.Skip("-tree DIR not given")
+	}
+	writeTree(t, *treeDir, *treeFormat, 1000)
+}
+
+// tfTemplate is a Terraform file: variables, locals, S3 buckets with their
+// split configuration resources, security groups, Azure storage accounts
+// and GCS buckets.
 const tfTemplate = `variable "env%[1]d" {
   type    = string
   default = "prod"
@@ -112,38 +170,75 @@ resource "google_storage_bucket" "assets%[1]d" {
 }
 `
 
-// BenchmarkScanTerraformTree scans a generated tree of 1,000 Terraform
-// files with the built-in readers and rules (compiled once, outside the
-// timing) and reports files per second.
-func BenchmarkScanTerraformTree(b *testing.B) {
-	const n = 1000
-	dir := b.TempDir()
-	writeTerraformTree(b, dir, n)
-	e := builtinEngine(b)
-	var resources int
-	for b.Loop() {
-		res, err := Scan(context.Background(), e, Options{Paths: []string{dir}, Readers: Builtin(ReaderOptions{}),
-			Scan: scan.Options{Now: testNow}})
-		if errors.Is(err, ErrNoInput) {
-			b.Skip("no Terraform reader wired")
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		resources = len(res.Inventory.Resources)
-	}
-	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "files/s")
-	b.ReportMetric(float64(resources), "resources")
-}
+// cfnTemplate is a CloudFormation template: a parameter, an S3 bucket, a
+// security group open on 22 and an RDS instance.
+const cfnTemplate = `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env:
+    Type: String
+    Default: prod
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub "acme-${Env}-%[1]d"
+      VersioningConfiguration:
+        Status: Enabled
+      PublicAccessBlockConfiguration:
+        BlockPublicAcls: true
+        BlockPublicPolicy: true
+        IgnorePublicAcls: true
+        RestrictPublicBuckets: true
+  Admin:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: administration %[1]d
+      VpcId: vpc-0123456789abcdef0
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 22
+          ToPort: 22
+          CidrIp: 0.0.0.0/0
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t3.micro
+      AllocatedStorage: "20"
+      StorageEncrypted: true
+      PubliclyAccessible: false
+`
 
-var tfTree = flag.String("tftree", "", "TestWriteTerraformTree: write the generated 1,000-file Terraform tree to this directory")
-
-// TestWriteTerraformTree writes the benchmark's tree for measuring the
-// built binary (go test ./internal/iac -run WriteTerraformTree -tftree DIR,
-// then /usr/bin/time -v vigil iac DIR).
-func TestWriteTerraformTree(t *testing.T) {
-	if *tfTree == "" {
-		t.Skip("-tftree DIR not given")
-	}
-	writeTerraformTree(t, *tfTree, 1000)
-}
+// k8sTemplate is a Deployment and its LoadBalancer Service.
+const k8sTemplate = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-%[1]d
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: web-%[1]d}
+  template:
+    metadata:
+      labels: {app: web-%[1]d}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          securityContext:
+            allowPrivilegeEscalation: false
+            runAsNonRoot: true
+          resources:
+            limits: {cpu: 500m, memory: 256Mi}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web-%[1]d
+  namespace: shop
+spec:
+  type: LoadBalancer
+  selector: {app: web-%[1]d}
+  ports:
+    - port: 443
+`
