@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"sort"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -480,14 +479,4 @@ func (m *mapper) relate(out *resource.Resource, typ string, v any, types ...stri
 			}
 		}
 	}
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys(o map[string]any) []string {
-	ks := make([]string, 0, len(o))
-	for k := range o {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
