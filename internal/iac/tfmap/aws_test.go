@@ -200,8 +200,12 @@ func TestProblemsNameAddressAndAttribute(t *testing.T) {
 		res("aws_s3_bucket", "b", obj{"bucket": "site"}),
 		res("aws_s3_bucket_policy", "p", obj{"bucket": "site", "policy": "not json"}),
 		res("aws_security_group", "g", obj{"ingress": blk(obj{"from_port": "ssh", "to_port": 22.0, "protocol": "tcp"})}),
+		res("google_compute_firewall", "f", obj{"direction": "SIDEWAYS", "allow": blk(obj{"protocol": "tcp"})}),
+		res("azurerm_network_security_group", "n", obj{"security_rule": blk(obj{"priority": 100.0, "direction": "Inbound", "access": "Allow",
+			"protocol": "Tcp", "source_address_prefix": "*", "destination_port_range": "twenty-two"})}),
 	)
-	want := map[string]bool{"aws_s3_bucket_policy.p policy": false, "aws_security_group.g from_port": false}
+	want := map[string]bool{"aws_s3_bucket_policy.p policy": false, "aws_security_group.g from_port": false,
+		"google_compute_firewall.f direction": false, "azurerm_network_security_group.n destination_port_range": false}
 	for _, p := range probs {
 		k := p.Resource + " " + p.Field
 		if _, found := want[k]; found {

@@ -340,8 +340,12 @@ func gcpFirewall(m *mapper, r *inst, out *resource.Resource) {
 	dir := "ingress"
 	switch d, st := m.str(r.a, "direction"); st {
 	case ok:
-		if strings.EqualFold(d, "EGRESS") {
+		switch {
+		case strings.EqualFold(d, "EGRESS"):
 			dir = "egress"
+		case !strings.EqualFold(d, "INGRESS"):
+			m.problem("direction", "direction is %q, not INGRESS or EGRESS", d)
+			return
 		}
 	case unknownSt, bad:
 		return
