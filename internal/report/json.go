@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/vigil-sec/vigil/internal/compliance"
 	"github.com/vigil-sec/vigil/internal/finding"
@@ -50,12 +51,13 @@ func writeJSON(w io.Writer, r *Report) error {
 	bw := bufio.NewWriterSize(w, writeBufferSize)
 	err := writeJSONStream(bw, doc, "  ", func(emit func(v any) error) error {
 		var fb []byte
+		// The findings array sits one level into the document: its
+		// elements are indented by two levels.
+		enc := newFindingEncoder("    ", "  ")
 		for i := range r.Findings {
 			var v any = &r.Findings[i]
 			if fastFindingJSON {
-				// The findings array sits one level into the document:
-				// its elements are indented by two levels.
-				fb = appendFindingIndented(fb[:0], &r.Findings[i], "    ", "  ")
+				fb = enc.append(fb[:0], &r.Findings[i])
 				v = indentedJSON(fb)
 			}
 			if err := emit(v); err != nil {
@@ -369,29 +371,110 @@ func appendLocation(b []byte, l *resource.Location) []byte {
 // appendFindingIndented appends f as json.MarshalIndent(f, prefix, indent)
 // writes it with HTML escaping off (the first line without the prefix).
 func appendFindingIndented(b []byte, f *finding.Finding, prefix, indent string) []byte {
-	nl := func(b []byte, depth int) []byte {
-		b = append(b, '\n')
-		b = append(b, prefix...)
-		for range depth {
-			b = append(b, indent...)
-		}
-		return b
+	return (&findingEncoder{prefix: prefix, indent: indent}).append(b, f)
+}
+
+// A findingEncoder writes findings as appendFindingIndented does, and keeps
+// the encoded text of the parts every finding of a rule shares (rule id,
+// title, category and severity; frameworks and remediation), so that a
+// report of many findings per rule escapes each rule's text once rather
+// than once per finding. The parts are known by the address of their
+// strings and slices (which the keys keep alive, so no other value can take
+// that address during the write); the head's strings are also compared
+// before use.
+type findingEncoder struct {
+	prefix, indent string
+	heads          map[*byte]cachedHead // by the rule id's bytes
+	tails          map[tailKey][]byte
+}
+
+type cachedHead struct {
+	ruleID, title, category string
+	severity                finding.Severity
+	text                    []byte
+}
+
+type tailKey struct {
+	fw          *finding.Reference
+	nfw         int
+	remediation *byte
+	nrem        int
+}
+
+func newFindingEncoder(prefix, indent string) *findingEncoder {
+	return &findingEncoder{prefix: prefix, indent: indent, heads: map[*byte]cachedHead{}, tails: map[tailKey][]byte{}}
+}
+
+func (e *findingEncoder) append(b []byte, f *finding.Finding) []byte {
+	if e.heads == nil || f.RuleID == "" {
+		b = e.appendHead(b, f)
+		b = e.appendMiddle(b, f)
+		return e.appendTail(b, f)
 	}
-	field := func(b []byte, depth int, first bool, key, v string) []byte {
-		if !first {
-			b = append(b, ',')
-		}
-		b = nl(b, depth)
-		b = append(b, '"')
-		b = append(b, key...)
-		b = append(b, `": `...)
-		return appendJSONString(b, v)
+	k := unsafe.StringData(f.RuleID)
+	h, ok := e.heads[k]
+	if !ok || h.ruleID != f.RuleID || h.title != f.Title || h.category != f.Category || h.severity != f.Severity {
+		h = cachedHead{ruleID: f.RuleID, title: f.Title, category: f.Category, severity: f.Severity, text: e.appendHead(nil, f)}
+		e.heads[k] = h
 	}
+	b = append(b, h.text...)
+	b = e.appendMiddle(b, f)
+	if len(f.Frameworks) == 0 && f.Remediation == "" {
+		return e.appendTail(b, f)
+	}
+	tk := tailKey{nfw: len(f.Frameworks), remediation: unsafe.StringData(f.Remediation), nrem: len(f.Remediation)}
+	if len(f.Frameworks) > 0 {
+		tk.fw = &f.Frameworks[0]
+	}
+	t, ok := e.tails[tk]
+	if !ok {
+		t = e.appendFrameworks(nil, f)
+		e.tails[tk] = t
+	}
+	b = append(b, t...)
+	return e.appendSuppressed(b, f)
+}
+
+func (e *findingEncoder) nl(b []byte, depth int) []byte {
+	b = append(b, '\n')
+	b = append(b, e.prefix...)
+	for range depth {
+		b = append(b, e.indent...)
+	}
+	return b
+}
+
+func (e *findingEncoder) field(b []byte, depth int, first bool, key, v string) []byte {
+	if !first {
+		b = append(b, ',')
+	}
+	b = e.nl(b, depth)
+	b = append(b, '"')
+	b = append(b, key...)
+	b = append(b, `": `...)
+	return appendJSONString(b, v)
+}
+
+// appendHead appends the finding's opening brace and its rule's fields
+// (rule_id to severity).
+func (e *findingEncoder) appendHead(b []byte, f *finding.Finding) []byte {
+	field := e.field
 	b = append(b, '{')
 	b = field(b, 1, true, "rule_id", f.RuleID)
 	b = field(b, 1, false, "title", f.Title)
 	b = field(b, 1, false, "category", f.Category)
-	b = field(b, 1, false, "severity", string(f.Severity))
+	return field(b, 1, false, "severity", string(f.Severity))
+}
+
+// appendTail appends the fields after the resource and the closing brace.
+func (e *findingEncoder) appendTail(b []byte, f *finding.Finding) []byte {
+	return e.appendSuppressed(e.appendFrameworks(b, f), f)
+}
+
+// appendMiddle appends the status, message and resource.
+func (e *findingEncoder) appendMiddle(b []byte, f *finding.Finding) []byte {
+	nl, field := e.nl, e.field
+	prefix, indent := e.prefix, e.indent
 	b = field(b, 1, false, "status", string(f.Status))
 	if f.Message != "" {
 		b = field(b, 1, false, "message", f.Message)
@@ -418,7 +501,12 @@ func appendFindingIndented(b []byte, f *finding.Finding, prefix, indent string) 
 		}
 	}
 	b = nl(b, 1)
-	b = append(b, '}')
+	return append(b, '}')
+}
+
+// appendFrameworks appends the frameworks and the remediation.
+func (e *findingEncoder) appendFrameworks(b []byte, f *finding.Finding) []byte {
+	nl, field := e.nl, e.field
 	if len(f.Frameworks) > 0 {
 		b = append(b, ',')
 		b = nl(b, 1)
@@ -440,6 +528,12 @@ func appendFindingIndented(b []byte, f *finding.Finding, prefix, indent string) 
 	if f.Remediation != "" {
 		b = field(b, 1, false, "remediation", f.Remediation)
 	}
+	return b
+}
+
+// appendSuppressed appends the suppression and the closing brace.
+func (e *findingEncoder) appendSuppressed(b []byte, f *finding.Finding) []byte {
+	nl, field := e.nl, e.field
 	if s := f.Suppressed; s != nil {
 		b = append(b, ',')
 		b = nl(b, 1)

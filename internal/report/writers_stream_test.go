@@ -26,7 +26,31 @@ func streamReports() map[string]*Report {
 	weird.Findings = append(weird.Findings, finding.Finding{RuleID: "r\tx", Title: "tab\tand\nnewline ü “quotes” <b>&amp;",
 		Severity: "ODD", Status: finding.Fail, Message: "héllo\u2028wörld \x1b[31m", Resource: weird.Findings[0].Resource})
 	empty := Build(nil, nil, fixedNow)
-	return map[string]*Report{"fixture": fixture(), "large": largeReport(3000), "weird": weird, "empty": empty}
+	// Findings of one rule whose shared parts differ (the JSON writer keeps
+	// the encoding of a rule's shared parts): a changed title, severity or
+	// remediation, frameworks from another slice, the same slice shortened.
+	variants := fixture()
+	base := variants.Findings[0]
+	base.Frameworks = []finding.Reference{{Framework: "a", Control: "1"}, {Framework: "b", Control: "2"}}
+	for k := range 8 {
+		f := base
+		switch k {
+		case 1:
+			f.Title += " (changed)"
+		case 2:
+			f.Severity = finding.Low
+		case 3:
+			f.Remediation = "other\nremediation"
+		case 4:
+			f.Frameworks = []finding.Reference{{Framework: "a", Control: "1"}}
+		case 5:
+			f.Frameworks = base.Frameworks[:1]
+		case 6:
+			f.Frameworks, f.Remediation = nil, ""
+		}
+		variants.Findings = append(variants.Findings, f)
+	}
+	return map[string]*Report{"fixture": fixture(), "large": largeReport(3000), "weird": weird, "empty": empty, "variants": variants}
 }
 
 func TestJSONStreamMatchesInMemory(t *testing.T) {
