@@ -1,0 +1,187 @@
+package terraform
+
+import (
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/vigil-sec/vigil/internal/source"
+)
+
+// maxFileBytes bounds a configuration file read into memory.
+const maxFileBytes = 20 << 20
+
+// module is one directory of configuration, parsed.
+type module struct {
+	dir       string // relative to the scanned root, slash-separated
+	vars      []*hcl.Block
+	locals    []*hcl.Attribute
+	blocks    []*node // resources, data sources, module calls
+	outputs   []*hcl.Attribute
+	providers []*hcl.Block
+	problems  []source.Problem
+}
+
+// node is a resource, data source or module call block.
+type node struct {
+	kind  string // "resource", "data", "module"
+	typ   string // resource type ("" for a module call)
+	name  string
+	block *hcl.Block
+	file  string
+}
+
+var rootSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+	{Type: "variable", LabelNames: []string{"name"}},
+	{Type: "locals"},
+	{Type: "output", LabelNames: []string{"name"}},
+	{Type: "provider", LabelNames: []string{"name"}},
+	{Type: "resource", LabelNames: []string{"type", "name"}},
+	{Type: "data", LabelNames: []string{"type", "name"}},
+	{Type: "module", LabelNames: []string{"name"}},
+	{Type: "terraform"}, {Type: "moved"}, {Type: "import"}, {Type: "check", LabelNames: []string{"name"}},
+	{Type: "removed"}, {Type: "ephemeral", LabelNames: []string{"type", "name"}},
+}}
+
+var outputSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "value"}}}
+
+// loader parses module directories once each.
+type loader struct {
+	root   string // the scanned root on disk
+	parser *hclparse.Parser
+	mods   map[string]*module
+}
+
+func newLoader(root string) *loader {
+	return &loader{root: root, parser: hclparse.NewParser(), mods: map[string]*module{}}
+}
+
+// isConfig reports whether name is a configuration file (not tfvars).
+func isConfig(name string) bool {
+	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json")
+}
+
+// load parses the configuration files of dir (relative to the root).
+func (l *loader) load(dir string) *module {
+	dir = path.Clean(dir)
+	if m, ok := l.mods[dir]; ok {
+		return m
+	}
+	m := &module{dir: dir}
+	l.mods[dir] = m
+	ents, err := os.ReadDir(filepath.Join(l.root, filepath.FromSlash(dir)))
+	if err != nil {
+		m.problems = append(m.problems, source.Problem{Path: dir, Err: "module directory cannot be read: " + err.Error()})
+		return m
+	}
+	var names []string
+	for _, e := range ents {
+		if !e.IsDir() && isConfig(e.Name()) && !strings.HasPrefix(e.Name(), ".") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		l.parseInto(m, path.Join(dir, n))
+	}
+	return m
+}
+
+func (l *loader) parseInto(m *module, rel string) {
+	src, prob := readFile(l.root, rel)
+	if prob != nil {
+		m.problems = append(m.problems, *prob)
+		return
+	}
+	var f *hcl.File
+	var diags hcl.Diagnostics
+	if strings.HasSuffix(rel, ".json") {
+		f, diags = l.parser.ParseJSON(src, rel)
+	} else {
+		f, diags = l.parser.ParseHCL(src, rel)
+	}
+	m.problems = append(m.problems, diagProblems(diags)...)
+	if f == nil || f.Body == nil {
+		return
+	}
+	content, _, diags := f.Body.PartialContent(rootSchema)
+	m.problems = append(m.problems, diagProblems(diags)...)
+	for _, b := range content.Blocks {
+		switch b.Type {
+		case "variable":
+			m.vars = append(m.vars, b)
+		case "locals":
+			attrs, diags := b.Body.JustAttributes()
+			m.problems = append(m.problems, diagProblems(diags)...)
+			m.locals = append(m.locals, sortedAttrs(attrs)...)
+		case "output":
+			c, _, diags := b.Body.PartialContent(outputSchema)
+			m.problems = append(m.problems, diagProblems(diags)...)
+			if a, ok := c.Attributes["value"]; ok {
+				a.Name = b.Labels[0]
+				m.outputs = append(m.outputs, a)
+			}
+		case "provider":
+			m.providers = append(m.providers, b)
+		case "resource", "data":
+			m.blocks = append(m.blocks, &node{kind: b.Type, typ: b.Labels[0], name: b.Labels[1], block: b, file: rel})
+		case "module":
+			m.blocks = append(m.blocks, &node{kind: "module", name: b.Labels[0], block: b, file: rel})
+		}
+	}
+}
+
+// readFile reads a file under root, refusing very large ones.
+func readFile(root, rel string) ([]byte, *source.Problem) {
+	disk := filepath.Join(root, filepath.FromSlash(rel))
+	st, err := os.Stat(disk)
+	if err != nil {
+		return nil, &source.Problem{Path: rel, Err: err.Error()}
+	}
+	if st.Size() > maxFileBytes {
+		return nil, &source.Problem{Path: rel, Err: "file larger than 20 MiB, not read"}
+	}
+	src, err := os.ReadFile(disk)
+	if err != nil {
+		return nil, &source.Problem{Path: rel, Err: err.Error()}
+	}
+	return src, nil
+}
+
+// sortedAttrs returns attrs in source order.
+func sortedAttrs(attrs hcl.Attributes) []*hcl.Attribute {
+	out := make([]*hcl.Attribute, 0, len(attrs))
+	for _, a := range attrs {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Range.Filename != out[j].Range.Filename {
+			return out[i].Range.Filename < out[j].Range.Filename
+		}
+		return out[i].Range.Start.Byte < out[j].Range.Start.Byte
+	})
+	return out
+}
+
+// diagProblems turns error diagnostics into problems located at their line.
+func diagProblems(diags hcl.Diagnostics) []source.Problem {
+	var out []source.Problem
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		p := source.Problem{Err: d.Summary}
+		if d.Detail != "" {
+			p.Err += ": " + d.Detail
+		}
+		if d.Subject != nil {
+			p.Path, p.Line = d.Subject.Filename, d.Subject.Start.Line
+		}
+		out = append(out, p)
+	}
+	return out
+}
