@@ -12,7 +12,7 @@ import (
 
 type iacFlags struct {
 	scanFlags
-	values, set, paramFiles, params []string
+	values, set, paramFiles, params, varFiles, vars []string
 }
 
 func newIacCmd() *cobra.Command {
@@ -44,6 +44,8 @@ IaC input, or a file could not be read or parsed (the rest of the tree is still 
 	}
 	fl := cmd.Flags()
 	f.register(fl)
+	fl.StringArrayVar(&f.varFiles, "var-file", nil, "Terraform: variables FILE (tfvars) applied to every root module after its own tfvars (repeatable, in order)")
+	fl.StringArrayVar(&f.vars, "var", nil, "Terraform: NAME=VALUE applied last, as terraform -var (repeatable)")
 	fl.StringArrayVar(&f.values, "values", nil, "Helm: values file merged over the charts' defaults (repeatable, in order)")
 	fl.StringArrayVar(&f.set, "set", nil, "Helm: KEY=VALUE set over the values (repeatable)")
 	fl.StringArrayVar(&f.paramFiles, "parameters", nil, "CloudFormation/ARM: parameters FILE (AWS CLI list, {\"Parameters\": ...} or ARM parameters JSON; repeatable)")
@@ -80,6 +82,17 @@ func (f iacFlags) readerOptions() (iac.ReaderOptions, error) {
 		o.CloudFormation.Parameters = iac.StringParameters(cfn)
 	}
 	o.Helm.ValuesFiles, o.Helm.Set = f.values, f.set
+	o.Terraform.VarFiles = f.varFiles
+	for _, kv := range f.vars {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return o, fmt.Errorf("--var %q: want NAME=VALUE", kv)
+		}
+		if o.Terraform.Vars == nil {
+			o.Terraform.Vars = map[string]string{}
+		}
+		o.Terraform.Vars[k] = v
+	}
 	return o, nil
 }
 

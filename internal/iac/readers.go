@@ -5,11 +5,13 @@ import (
 	"github.com/vigil-sec/vigil/internal/iac/cloudformation"
 	"github.com/vigil-sec/vigil/internal/iac/helm"
 	"github.com/vigil-sec/vigil/internal/iac/kubernetes"
+	"github.com/vigil-sec/vigil/internal/iac/terraform"
 	"github.com/vigil-sec/vigil/internal/source"
 )
 
 // ReaderOptions are the built-in readers' own options.
 type ReaderOptions struct {
+	Terraform      terraform.Options
 	CloudFormation cloudformation.Options
 	ARM            arm.Options
 	Kubernetes     kubernetes.Options
@@ -21,6 +23,9 @@ type ReaderOptions struct {
 // JSON too); Helm takes the chart directories.
 func Builtin(o ReaderOptions) []Reader {
 	return []Reader{
+		{Name: "terraform", Detect: terraform.Detect, New: func(root string, files []string) source.Source {
+			return terraform.New(root, files, o.Terraform)
+		}},
 		{Name: "cloudformation", Detect: cloudformation.Detect, New: func(root string, files []string) source.Source {
 			return cloudformation.New(root, files, o.CloudFormation)
 		}},

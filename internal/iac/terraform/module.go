@@ -185,3 +185,24 @@ func diagProblems(diags hcl.Diagnostics) []source.Problem {
 	}
 	return out
 }
+
+// dirFiles lists the names of the regular files of dir (relative to root).
+func dirFiles(root, dir string) []string {
+	ents, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(dir)))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		if !e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+// fileExists reports whether rel (relative to root) is a regular file.
+func fileExists(root, rel string) bool {
+	st, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel)))
+	return err == nil && st.Mode().IsRegular()
+}

@@ -1,0 +1,831 @@
+package terraform
+
+import (
+	"fmt"
+	"math/big"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/vigil-sec/vigil/internal/iac/tfmap"
+	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/source"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// Limits that keep hostile configurations from hanging a scan.
+const (
+	maxModuleDepth = 16
+	maxInstances   = 10000 // count or for_each instances of one block
+)
+
+// evaluator evaluates the modules of one root module.
+type evaluator struct {
+	l        *loader
+	rootDir  string
+	funcs    map[string]function.Function
+	insts    []tfmap.Instance
+	problems []source.Problem
+}
+
+// call is one instantiation of a module: its address prefix, input
+// values and the call sites above it.
+type call struct {
+	prefix  string               // "" for the root, module.a["x"].module.b
+	inputs  map[string]cty.Value // nil for the root module
+	calls   []resource.Location
+	regions map[string]string // provider config name (aws, aws.west) → region
+	stack   []string          // module dirs being evaluated, for cycles
+}
+
+// scope holds what a module's expressions may refer to.
+type scope struct {
+	m         *module
+	c         *call
+	vars      cty.Value
+	locals    map[string]cty.Value
+	modules   map[string]cty.Value
+	resources map[string]map[string]cty.Value // type → name → value
+	data      map[string]map[string]cty.Value
+	// refAttrs are the attributes the module reads of each resource
+	// ("aws_s3_bucket.b" → {"id", "arn"}), unknown when not configured.
+	refAttrs map[string]map[string]bool
+	regions  map[string]string
+}
+
+func (e *evaluator) problem(rng *hcl.Range, format string, args ...any) {
+	p := source.Problem{Err: fmt.Sprintf(format, args...)}
+	if rng != nil {
+		p.Path, p.Line = rng.Filename, rng.Start.Line
+	}
+	e.problems = append(e.problems, p)
+}
+
+// item is a local, resource, data source or module call, evaluated in
+// dependency order.
+type item struct {
+	key   string
+	local *hcl.Attribute
+	n     *node
+	deps  map[string]bool
+}
+
+// evalModule evaluates module m as called by c and returns its outputs.
+func (e *evaluator) evalModule(m *module, c *call) cty.Value {
+	s := &scope{m: m, c: c, locals: map[string]cty.Value{}, modules: map[string]cty.Value{},
+		resources: map[string]map[string]cty.Value{}, data: map[string]map[string]cty.Value{},
+		refAttrs: map[string]map[string]bool{}}
+	s.vars = e.variables(m, c)
+	s.regions = e.providerRegions(s, c)
+	e.collectRefAttrs(s)
+
+	var items []*item
+	for _, a := range m.locals {
+		items = append(items, &item{key: "local." + a.Name, local: a, deps: depsOf(a.Expr)})
+	}
+	for _, n := range m.blocks {
+		key := n.typ + "." + n.name
+		switch n.kind {
+		case "data":
+			key = "data." + key
+		case "module":
+			key = "module." + n.name
+		}
+		items = append(items, &item{key: key, n: n, deps: bodyDeps(n.block.Body)})
+	}
+	done := map[string]bool{}
+	present := map[string]bool{}
+	for _, it := range items {
+		present[it.key] = true
+	}
+	// What a cycle leaves is evaluated with the values it lacks unknown.
+	for remaining := items; len(remaining) > 0; {
+		var next []*item
+		progressed := false
+		for _, it := range remaining {
+			ready := true
+			for d := range it.deps {
+				if d != it.key && present[d] && !done[d] {
+					ready = false
+					break
+				}
+			}
+			if !ready {
+				next = append(next, it)
+				continue
+			}
+			e.evalItem(s, it)
+			done[it.key] = true
+			progressed = true
+		}
+		if !progressed {
+			it := next[0]
+			rng := &it.n.block.DefRange
+			if it.local != nil {
+				rng = &it.local.Range
+			}
+			e.problem(rng, "%s is part of a dependency cycle; values it depends on are unknown", it.key)
+			e.evalItem(s, it)
+			done[it.key] = true
+			next = next[1:]
+		}
+		remaining = next
+	}
+
+	outs := map[string]cty.Value{}
+	for _, o := range m.outputs {
+		outs[o.Name] = e.eval(s, o.Expr, nil)
+	}
+	return cty.ObjectVal(outs)
+}
+
+func (e *evaluator) evalItem(s *scope, it *item) {
+	switch {
+	case it.local != nil:
+		s.locals[it.local.Name] = e.eval(s, it.local.Expr, nil)
+	case it.n.kind == "module":
+		e.evalCall(s, it.n)
+	default:
+		e.evalResource(s, it.n)
+	}
+}
+
+// variables returns the module's var object: inputs (or, for the root,
+// tfvars and options), else defaults, else unknown.
+func (e *evaluator) variables(m *module, c *call) cty.Value {
+	vals := map[string]cty.Value{}
+	for _, b := range m.vars {
+		name := b.Labels[0]
+		attrs, _ := b.Body.JustAttributes()
+		ty := cty.DynamicPseudoType
+		var defaults *typeexpr.Defaults
+		if a, ok := attrs["type"]; ok {
+			if t, d, diags := typeexpr.TypeConstraintWithDefaults(a.Expr); !diags.HasErrors() {
+				ty, defaults = t, d
+			}
+		}
+		v, given := c.inputs[name]
+		if !given {
+			if a, ok := attrs["default"]; ok {
+				dv, diags := a.Expr.Value(nil)
+				if diags.HasErrors() {
+					e.problems = append(e.problems, diagProblems(diags)...)
+					dv = cty.DynamicVal
+				}
+				v, given = dv, true
+			}
+		}
+		if !given {
+			v = cty.UnknownVal(ty)
+		}
+		if defaults != nil && v.IsWhollyKnown() && !v.IsNull() {
+			v = defaults.Apply(v)
+		}
+		if ty != cty.DynamicPseudoType && v.IsKnown() && !v.IsNull() {
+			if cv, err := convert.Convert(v, ty); err == nil {
+				v = cv
+			} else {
+				e.problem(&b.DefRange, "variable %q: %v", name, err)
+				v = cty.UnknownVal(ty)
+			}
+		}
+		vals[name] = v
+	}
+	return cty.ObjectVal(vals)
+}
+
+// providerRegions reads the region of each provider configuration of the
+// module, inheriting the caller's.
+func (e *evaluator) providerRegions(s *scope, c *call) map[string]string {
+	out := map[string]string{}
+	for k, v := range c.regions {
+		out[k] = v
+	}
+	for _, b := range s.m.providers {
+		attrs, _ := b.Body.JustAttributes()
+		name := b.Labels[0]
+		if a, ok := attrs["alias"]; ok {
+			if v := e.eval(s, a.Expr, nil); knownString(v) {
+				name += "." + v.AsString()
+			}
+		}
+		region := ""
+		if a, ok := attrs["region"]; ok {
+			if v := e.eval(s, a.Expr, nil); knownString(v) {
+				region = v.AsString()
+			}
+		}
+		out[name] = region
+	}
+	return out
+}
+
+func knownString(v cty.Value) bool {
+	return v.IsKnown() && !v.IsNull() && v.Type() == cty.String
+}
+
+// collectRefAttrs notes, for each resource the module refers to, which of
+// its attributes are read, so unconfigured ones can be given as unknown.
+func (e *evaluator) collectRefAttrs(s *scope) {
+	add := func(ts []hcl.Traversal) {
+		for _, t := range ts {
+			root := t.RootName()
+			steps := t[1:]
+			if root == "data" && len(steps) > 0 {
+				if a, ok := steps[0].(hcl.TraverseAttr); ok {
+					root, steps = "data."+a.Name, steps[1:]
+				}
+			} else if isNamespace(root) {
+				continue
+			}
+			if len(steps) == 0 {
+				continue
+			}
+			nameStep, ok := steps[0].(hcl.TraverseAttr)
+			if !ok {
+				continue
+			}
+			key := root + "." + nameStep.Name
+			set := s.refAttrs[key]
+			if set == nil {
+				set = map[string]bool{"id": true}
+				s.refAttrs[key] = set
+			}
+			for _, st := range steps[1:] {
+				if a, ok := st.(hcl.TraverseAttr); ok {
+					set[a.Name] = true
+					break
+				}
+			}
+		}
+	}
+	for _, a := range s.m.locals {
+		add(a.Expr.Variables())
+	}
+	for _, o := range s.m.outputs {
+		add(o.Expr.Variables())
+	}
+	for _, n := range s.m.blocks {
+		add(bodyVariables(n.block.Body))
+	}
+}
+
+// isNamespace reports whether a traversal root is not a resource type.
+func isNamespace(root string) bool {
+	switch root {
+	case "var", "local", "module", "data", "each", "count", "path", "terraform", "self":
+		return true
+	}
+	return false
+}
+
+// depsOf returns the module-level items an expression refers to.
+func depsOf(expr hcl.Expression) map[string]bool { return traversalDeps(expr.Variables()) }
+
+func bodyDeps(b hcl.Body) map[string]bool { return traversalDeps(bodyVariables(b)) }
+
+func traversalDeps(ts []hcl.Traversal) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range ts {
+		root := t.RootName()
+		var names []string
+		for _, st := range t[1:] {
+			a, ok := st.(hcl.TraverseAttr)
+			if !ok || len(names) == 2 {
+				break
+			}
+			names = append(names, a.Name)
+		}
+		switch {
+		case root == "local" || root == "module":
+			if len(names) > 0 {
+				out[root+"."+names[0]] = true
+			}
+		case root == "data":
+			if len(names) > 1 {
+				out["data."+names[0]+"."+names[1]] = true
+			}
+		case !isNamespace(root):
+			if len(names) > 0 {
+				out[root+"."+names[0]] = true
+			}
+		}
+	}
+	return out
+}
+
+// bodyVariables returns every traversal in a block body, nested blocks included.
+func bodyVariables(b hcl.Body) []hcl.Traversal {
+	var out []hcl.Traversal
+	if sb, ok := b.(*hclsyntax.Body); ok {
+		for _, a := range sb.Attributes {
+			out = append(out, a.Expr.Variables()...)
+		}
+		for _, nb := range sb.Blocks {
+			out = append(out, bodyVariables(nb.Body)...)
+		}
+		return out
+	}
+	attrs, _ := b.JustAttributes()
+	for _, a := range attrs {
+		out = append(out, a.Expr.Variables()...)
+	}
+	return out
+}
+
+// ctxFor builds the context to evaluate exprs, which read traversals ts,
+// with each/count (and dynamic iterators) bound from iter.
+func (e *evaluator) ctxFor(s *scope, ts []hcl.Traversal, iter map[string]cty.Value, exprs ...hcl.Expression) *hcl.EvalContext {
+	vars := make(map[string]cty.Value, len(iter)+len(ts))
+	for k, v := range iter {
+		vars[k] = v
+	}
+	for _, t := range ts {
+		root := t.RootName()
+		if _, bound := iter[root]; bound {
+			continue
+		}
+		switch root {
+		case "var":
+			vars["var"] = s.vars
+		case "path":
+			vars["path"] = cty.ObjectVal(map[string]cty.Value{
+				"module": cty.StringVal(s.m.dir), "root": cty.StringVal(e.rootDir), "cwd": cty.StringVal(e.rootDir)})
+		case "terraform":
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+		case "local":
+			vars["local"] = mergeAttr(vars["local"], t, s.locals)
+		case "module":
+			vars["module"] = mergeAttr(vars["module"], t, s.modules)
+		case "each", "count", "self":
+			vars[root] = cty.DynamicVal
+		case "data":
+			if len(t) < 2 {
+				continue
+			}
+			a, ok := t[1].(hcl.TraverseAttr)
+			if !ok {
+				continue
+			}
+			typ := map[string]cty.Value{}
+			if cur, ok := vars["data"]; ok && cur.Type().IsObjectType() {
+				for k, v := range cur.AsValueMap() {
+					typ[k] = v
+				}
+			}
+			typ[a.Name] = mergeAttr(typ[a.Name], t[1:], s.data[a.Name])
+			vars["data"] = cty.ObjectVal(typ)
+		default:
+			vars[root] = mergeAttr(vars[root], t, s.resources[root])
+		}
+	}
+	return &hcl.EvalContext{Variables: vars, Functions: funcsFor(e.funcs, exprs...)}
+}
+
+// mergeAttr returns cur (an object, or nothing yet) with the attribute
+// t[1] names set from known (unknown when not evaluated).
+func mergeAttr(cur cty.Value, t hcl.Traversal, known map[string]cty.Value) cty.Value {
+	m := map[string]cty.Value{}
+	if cur != cty.NilVal && cur.IsKnown() && cur.Type().IsObjectType() {
+		for k, v := range cur.AsValueMap() {
+			m[k] = v
+		}
+	}
+	if len(t) > 1 {
+		if a, ok := t[1].(hcl.TraverseAttr); ok {
+			if v, ok := known[a.Name]; ok {
+				m[a.Name] = v
+			} else {
+				m[a.Name] = cty.DynamicVal
+			}
+		}
+	}
+	return cty.ObjectVal(m)
+}
+
+// eval evaluates expr in s; an error is reported and makes the value unknown.
+func (e *evaluator) eval(s *scope, expr hcl.Expression, iter map[string]cty.Value) cty.Value {
+	ctx := e.ctxFor(s, expr.Variables(), iter, expr)
+	v, diags := expr.Value(ctx)
+	if diags.HasErrors() {
+		e.problems = append(e.problems, diagProblems(diags)...)
+		return cty.DynamicVal
+	}
+	return v
+}
+
+// refs returns the addresses of the resources (and module calls) ts refer to.
+func refs(s *scope, ts []hcl.Traversal) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range ts {
+		root := t.RootName()
+		if (isNamespace(root) && root != "module" && root != "data") || len(t) < 2 {
+			continue
+		}
+		a, ok := t[1].(hcl.TraverseAttr)
+		if !ok {
+			continue
+		}
+		addr, rest := root+"."+a.Name, t[2:]
+		if root == "data" {
+			if len(rest) == 0 {
+				continue
+			}
+			b, ok := rest[0].(hcl.TraverseAttr)
+			if !ok {
+				continue
+			}
+			addr, rest = addr+"."+b.Name, rest[1:]
+		}
+		if len(rest) > 0 {
+			if ix, ok := rest[0].(hcl.TraverseIndex); ok {
+				addr += indexKey(ix.Key)
+			}
+		}
+		if s.c.prefix != "" {
+			addr = s.c.prefix + "." + addr
+		}
+		if !seen[addr] {
+			seen[addr] = true
+			out = append(out, addr)
+		}
+	}
+	return out
+}
+
+// indexKey formats an instance key as Terraform writes it in addresses.
+func indexKey(k cty.Value) string {
+	if k == cty.NilVal || !k.IsKnown() || k.IsNull() {
+		return ""
+	}
+	switch k.Type() {
+	case cty.Number:
+		if i, acc := k.AsBigFloat().Int64(); acc == big.Exact {
+			return "[" + strconv.FormatInt(i, 10) + "]"
+		}
+	case cty.String:
+		return "[" + strconv.Quote(k.AsString()) + "]"
+	}
+	return ""
+}
+
+// expansion is one instance of a block with count or for_each.
+type expansion struct {
+	key  cty.Value // cty.NilVal for a block with neither
+	iter map[string]cty.Value
+}
+
+// expand evaluates count / for_each of a block body. ok is false when they
+// cannot be known: the block then has no instances.
+func (e *evaluator) expand(s *scope, body hcl.Body, what string) (out []expansion, keyed string, ok bool) {
+	attrs := metaAttrs(body)
+	if a, has := attrs["count"]; has {
+		v := e.eval(s, a.Expr, nil)
+		if !v.IsKnown() || v.IsNull() || v.Type() != cty.Number {
+			e.problem(&a.Range, "%s: count is not known before apply; its instances are not scanned", what)
+			return nil, "count", false
+		}
+		n, _ := v.AsBigFloat().Int64()
+		if n > maxInstances {
+			e.problem(&a.Range, "%s: count %d exceeds %d; the first %d instances are scanned", what, n, maxInstances, maxInstances)
+			n = maxInstances
+		}
+		for i := int64(0); i < n; i++ {
+			k := cty.NumberIntVal(i)
+			out = append(out, expansion{key: k, iter: map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": k})}})
+		}
+		return out, "count", true
+	}
+	if a, has := attrs["for_each"]; has {
+		v := e.eval(s, a.Expr, nil)
+		if !v.IsWhollyKnown() || v.IsNull() {
+			e.problem(&a.Range, "%s: for_each is not known before apply; its instances are not scanned", what)
+			return nil, "for_each", false
+		}
+		v, _ = v.UnmarkDeep()
+		ty := v.Type()
+		switch {
+		case ty.IsMapType() || ty.IsObjectType():
+			vals := v.AsValueMap()
+			keys := make([]string, 0, len(vals))
+			for k := range vals {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				out = append(out, eachExp(cty.StringVal(k), vals[k]))
+			}
+		case ty.IsSetType() || ty.IsListType() || ty.IsTupleType():
+			for it := v.ElementIterator(); it.Next(); {
+				_, el := it.Element()
+				if el.IsNull() || el.Type() != cty.String {
+					e.problem(&a.Range, "%s: for_each over a set must hold strings", what)
+					return nil, "for_each", false
+				}
+				out = append(out, eachExp(el, el))
+			}
+		default:
+			e.problem(&a.Range, "%s: for_each must be a map or a set of strings, not %s", what, ty.FriendlyName())
+			return nil, "for_each", false
+		}
+		if len(out) > maxInstances {
+			e.problem(&a.Range, "%s: for_each has %d instances; the first %d are scanned", what, len(out), maxInstances)
+			out = out[:maxInstances]
+		}
+		return out, "for_each", true
+	}
+	return []expansion{{}}, "", true
+}
+
+func eachExp(k, v cty.Value) expansion {
+	return expansion{key: k, iter: map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": k, "value": v})}}
+}
+
+// metaAttrs returns a block body's top-level attributes.
+func metaAttrs(b hcl.Body) map[string]*hcl.Attribute {
+	out := map[string]*hcl.Attribute{}
+	if sb, ok := b.(*hclsyntax.Body); ok {
+		for n, a := range sb.Attributes {
+			out[n] = a.AsHCLAttribute()
+		}
+		return out
+	}
+	attrs, _ := b.JustAttributes()
+	for n, a := range attrs {
+		out[n] = a
+	}
+	return out
+}
+
+// collect is the value of a block's name: one object, a tuple (count) or
+// an object by key (for_each).
+func collect(keyed string, exps []expansion, vals []cty.Value) cty.Value {
+	switch keyed {
+	case "count":
+		if len(vals) == 0 {
+			return cty.EmptyTupleVal
+		}
+		return cty.TupleVal(vals)
+	case "for_each":
+		m := map[string]cty.Value{}
+		for i, x := range exps {
+			m[x.key.AsString()] = vals[i]
+		}
+		return cty.ObjectVal(m)
+	}
+	if len(vals) == 1 {
+		return vals[0]
+	}
+	return cty.DynamicVal
+}
+
+var metaArgs = map[string]bool{"count": true, "for_each": true, "provider": true, "depends_on": true,
+	"lifecycle": true, "provisioner": true, "connection": true}
+
+func (e *evaluator) evalResource(s *scope, n *node) {
+	addr := n.typ + "." + n.name
+	if n.kind == "data" {
+		addr = "data." + addr
+	}
+	full := addr
+	if s.c.prefix != "" {
+		full = s.c.prefix + "." + addr
+	}
+	store := s.resources
+	if n.kind == "data" {
+		store = s.data
+	}
+	if store[n.typ] == nil {
+		store[n.typ] = map[string]cty.Value{}
+	}
+	exps, keyed, ok := e.expand(s, n.block.Body, full)
+	if !ok {
+		store[n.typ][n.name] = cty.DynamicVal
+		return
+	}
+	region := e.regionOf(s, n)
+	loc := resource.Location{File: n.file, StartLine: n.block.DefRange.Start.Line, EndLine: n.block.DefRange.End.Line, Calls: s.c.calls}
+	if sb, ok := n.block.Body.(*hclsyntax.Body); ok {
+		loc.EndLine = sb.SrcRange.End.Line
+	}
+	mode := "managed"
+	if n.kind == "data" {
+		mode = "data"
+	}
+	vals := make([]cty.Value, len(exps))
+	for i, x := range exps {
+		attrs, refsOf := e.evalBody(s, n.block.Body, x.iter, true)
+		obj := make(map[string]cty.Value, len(attrs)+2)
+		for k, v := range attrs {
+			obj[k] = v
+		}
+		for a := range s.refAttrs[addr] {
+			if _, set := obj[a]; !set {
+				obj[a] = cty.DynamicVal
+			}
+		}
+		vals[i] = cty.ObjectVal(obj)
+		l := loc
+		l.Address = full + indexKey(x.key)
+		goAttrs := make(map[string]any, len(attrs))
+		for k, v := range attrs {
+			goAttrs[k] = toGo(v, refsOf[k])
+		}
+		e.insts = append(e.insts, tfmap.Instance{Type: n.typ, Name: n.name, Address: l.Address, Mode: mode,
+			Attrs: goAttrs, Region: region, Location: l})
+	}
+	store[n.typ][n.name] = collect(keyed, exps, vals)
+}
+
+// regionOf returns the region of the provider configuration managing n.
+func (e *evaluator) regionOf(s *scope, n *node) string {
+	name := n.typ
+	if i := strings.IndexByte(name, '_'); i > 0 {
+		name = name[:i]
+	}
+	if a, ok := metaAttrs(n.block.Body)["provider"]; ok {
+		if t, diags := hcl.AbsTraversalForExpr(a.Expr); !diags.HasErrors() && len(t) > 0 {
+			name = t.RootName()
+			if len(t) > 1 {
+				if at, ok := t[1].(hcl.TraverseAttr); ok {
+					name += "." + at.Name
+				}
+			}
+		}
+	}
+	return s.regions[name]
+}
+
+// evalBody evaluates a block body's attributes and nested blocks (each
+// nested block type a tuple of objects), expanding dynamic blocks. refsOf
+// gives, per attribute or block type, the resources its expressions refer to.
+func (e *evaluator) evalBody(s *scope, b hcl.Body, iter map[string]cty.Value, top bool) (map[string]cty.Value, map[string][]string) {
+	out := map[string]cty.Value{}
+	refsOf := map[string][]string{}
+	sb, ok := b.(*hclsyntax.Body)
+	if !ok {
+		attrs, diags := b.JustAttributes()
+		e.problems = append(e.problems, diagProblems(diags)...)
+		for n, a := range attrs {
+			if top && metaArgs[n] {
+				continue
+			}
+			out[n] = e.eval(s, a.Expr, iter)
+			refsOf[n] = refs(s, a.Expr.Variables())
+		}
+		return out, refsOf
+	}
+	for n, a := range sb.Attributes {
+		if top && metaArgs[n] {
+			continue
+		}
+		out[n] = e.eval(s, a.Expr, iter)
+		refsOf[n] = refs(s, a.Expr.Variables())
+	}
+	blocks := map[string][]cty.Value{}
+	var order []string
+	add := func(typ string, v cty.Value) {
+		if _, seen := blocks[typ]; !seen {
+			order = append(order, typ)
+		}
+		blocks[typ] = append(blocks[typ], v)
+	}
+	for _, nb := range sb.Blocks {
+		if top && metaArgs[nb.Type] {
+			continue
+		}
+		typ := nb.Type
+		if nb.Type == "dynamic" && len(nb.Labels) == 1 {
+			typ = nb.Labels[0]
+			e.evalDynamic(s, nb, iter, add)
+		} else {
+			v, _ := e.evalBody(s, nb.Body, iter, false)
+			add(typ, cty.ObjectVal(v))
+		}
+		refsOf[typ] = append(refsOf[typ], refs(s, bodyVariables(nb.Body))...)
+	}
+	for _, typ := range order {
+		out[typ] = cty.TupleVal(blocks[typ])
+	}
+	return out, refsOf
+}
+
+// evalDynamic expands a dynamic block: one block per element of for_each,
+// with the iterator (the block's label unless iterator names another).
+func (e *evaluator) evalDynamic(s *scope, nb *hclsyntax.Block, iter map[string]cty.Value, add func(string, cty.Value)) {
+	label := nb.Labels[0]
+	fe, ok := nb.Body.Attributes["for_each"]
+	if !ok {
+		e.problem(&nb.TypeRange, "dynamic %q block without for_each", label)
+		return
+	}
+	name := label
+	if it, ok := nb.Body.Attributes["iterator"]; ok {
+		if t, diags := hcl.AbsTraversalForExpr(it.Expr); !diags.HasErrors() {
+			name = t.RootName()
+		}
+	}
+	var content *hclsyntax.Block
+	for _, c := range nb.Body.Blocks {
+		if c.Type == "content" {
+			content = c
+		}
+	}
+	if content == nil {
+		e.problem(&nb.TypeRange, "dynamic %q block without a content block", label)
+		return
+	}
+	coll := e.eval(s, fe.Expr, iter)
+	if !coll.IsWhollyKnown() || coll.IsNull() || !coll.CanIterateElements() {
+		// As many blocks as an unknown collection has: unknown.
+		add(label, cty.DynamicVal)
+		return
+	}
+	coll, _ = coll.UnmarkDeep()
+	n := 0
+	for it := coll.ElementIterator(); it.Next(); n++ {
+		if n >= maxInstances {
+			e.problem(&nb.TypeRange, "dynamic %q: more than %d blocks; the rest are not scanned", label, maxInstances)
+			break
+		}
+		k, v := it.Element()
+		sub := make(map[string]cty.Value, len(iter)+1)
+		for a, b := range iter {
+			sub[a] = b
+		}
+		sub[name] = cty.ObjectVal(map[string]cty.Value{"key": k, "value": v})
+		body, _ := e.evalBody(s, content.Body, sub, false)
+		add(label, cty.ObjectVal(body))
+	}
+}
+
+// evalCall evaluates a module call: each instance of a local module is
+// evaluated with its inputs; other sources are reported as unresolved.
+func (e *evaluator) evalCall(s *scope, n *node) {
+	full := "module." + n.name
+	if s.c.prefix != "" {
+		full = s.c.prefix + "." + full
+	}
+	attrs := metaAttrs(n.block.Body)
+	src := ""
+	if a, ok := attrs["source"]; ok {
+		if v, diags := a.Expr.Value(nil); !diags.HasErrors() && knownString(v) {
+			src = v.AsString()
+		}
+	}
+	if !strings.HasPrefix(src, "./") && !strings.HasPrefix(src, "../") {
+		e.problem(&n.block.DefRange, "%s: module source %q is not a local path; registry and git modules are not fetched, so its resources are not scanned", full, src)
+		s.modules[n.name] = cty.DynamicVal
+		return
+	}
+	dir := path.Join(s.m.dir, src)
+	for _, d := range s.c.stack {
+		if d == dir {
+			e.problem(&n.block.DefRange, "%s: module %q calls itself (cycle through %s); not evaluated again", full, src, strings.Join(s.c.stack, " -> "))
+			s.modules[n.name] = cty.DynamicVal
+			return
+		}
+	}
+	if len(s.c.stack) >= maxModuleDepth {
+		e.problem(&n.block.DefRange, "%s: modules nested more than %d deep; not evaluated", full, maxModuleDepth)
+		s.modules[n.name] = cty.DynamicVal
+		return
+	}
+	exps, keyed, ok := e.expand(s, n.block.Body, full)
+	if !ok {
+		s.modules[n.name] = cty.DynamicVal
+		return
+	}
+	child := e.l.load(dir)
+	e.problems = append(e.problems, child.problems...)
+	child.problems = nil // reported once
+	callLoc := resource.Location{File: n.file, StartLine: n.block.DefRange.Start.Line, EndLine: n.block.DefRange.End.Line}
+	if sb, ok := n.block.Body.(*hclsyntax.Body); ok {
+		callLoc.EndLine = sb.SrcRange.End.Line
+	}
+	outs := make([]cty.Value, len(exps))
+	for i, x := range exps {
+		inputs := map[string]cty.Value{}
+		for name, a := range attrs {
+			switch name {
+			case "source", "version", "count", "for_each", "providers", "depends_on":
+				continue
+			}
+			inputs[name] = e.eval(s, a.Expr, x.iter)
+		}
+		prefix := full + indexKey(x.key)
+		cl := callLoc
+		cl.Address = prefix
+		calls := append(append([]resource.Location(nil), s.c.calls...), cl)
+		outs[i] = e.evalModule(child, &call{prefix: prefix, inputs: inputs, calls: calls, regions: s.regions,
+			stack: append(append([]string(nil), s.c.stack...), dir)})
+	}
+	s.modules[n.name] = collect(keyed, exps, outs)
+}

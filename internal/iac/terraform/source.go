@@ -1,0 +1,189 @@
+package terraform
+
+import (
+	"context"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/vigil-sec/vigil/internal/iac/tfmap"
+	"github.com/vigil-sec/vigil/internal/source"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Options are the reader's options; the zero value is usable.
+type Options struct {
+	// VarFiles are tfvars files (paths on disk) applied to every root
+	// module after its own terraform.tfvars and *.auto.tfvars, as -var-file.
+	VarFiles []string
+	// Vars are NAME=VALUE assignments applied last, as -var.
+	Vars map[string]string
+}
+
+// Detect reports whether path is a Terraform configuration or variables file.
+func Detect(p string, _ []byte) bool {
+	for _, s := range []string{".tf", ".tf.json", ".tfvars", ".tfvars.json"} {
+		if strings.HasSuffix(p, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// New returns the source reading the root modules among files (relative to
+// root, slash-separated): one batch per root module.
+func New(root string, files []string, opts Options) source.Source {
+	return source.Func{SourceName: "terraform", ReadFunc: func(ctx context.Context, emit func(source.Batch) error) error {
+		return read(ctx, root, files, opts, emit)
+	}}
+}
+
+func read(ctx context.Context, root string, files []string, opts Options, emit func(source.Batch) error) error {
+	l := newLoader(root)
+	dirs := map[string]bool{}
+	for _, f := range files {
+		if isConfig(f) {
+			dirs[path.Dir(f)] = true
+		}
+	}
+	sorted := make([]string, 0, len(dirs))
+	for d := range dirs {
+		sorted = append(sorted, d)
+	}
+	sort.Strings(sorted)
+	// A directory another one calls as a local module is not a root.
+	called := map[string]bool{}
+	for _, d := range sorted {
+		for _, n := range l.load(d).blocks {
+			if n.kind != "module" {
+				continue
+			}
+			if a, ok := metaAttrs(n.block.Body)["source"]; ok {
+				if v, diags := a.Expr.Value(nil); !diags.HasErrors() && knownString(v) {
+					if s := v.AsString(); strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") {
+						if c := path.Join(d, s); c != d {
+							called[c] = true
+						}
+					}
+				}
+			}
+		}
+	}
+	funcs := baseFuncs()
+	for _, d := range sorted {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if called[d] {
+			continue
+		}
+		m := l.load(d)
+		e := &evaluator{l: l, rootDir: d, funcs: funcs}
+		e.problems = append(e.problems, m.problems...)
+		m.problems = nil
+		inputs := rootInputs(l, m, d, opts, e)
+		e.evalModule(m, &call{inputs: inputs, stack: []string{d}})
+		rs, unsupported, problems := tfmap.Map(ctx, e.insts)
+		b := source.Batch{Input: d, Format: "terraform", Resources: rs, Unsupported: unsupported,
+			Problems: append(e.problems, problems...)}
+		if err := emit(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rootInputs gathers a root module's variable values in Terraform's order
+// of precedence: terraform.tfvars, terraform.tfvars.json, *.auto.tfvars(.json)
+// in lexical order, Options.VarFiles, Options.Vars.
+func rootInputs(l *loader, m *module, dir string, opts Options, e *evaluator) map[string]cty.Value {
+	in := map[string]cty.Value{}
+	var files []string
+	for _, n := range []string{"terraform.tfvars", "terraform.tfvars.json"} {
+		files = append(files, path.Join(dir, n))
+	}
+	var auto []string
+	for _, n := range dirFiles(l.root, dir) {
+		if strings.HasSuffix(n, ".auto.tfvars") || strings.HasSuffix(n, ".auto.tfvars.json") {
+			auto = append(auto, path.Join(dir, n))
+		}
+	}
+	sort.Strings(auto)
+	files = append(files, auto...)
+	for _, f := range files {
+		if fileExists(l.root, f) {
+			readVarFile(l.root, f, in, e)
+		}
+	}
+	for _, f := range opts.VarFiles {
+		readVarFile("", f, in, e)
+	}
+	types := map[string]bool{}
+	for _, b := range m.vars {
+		attrs, _ := b.Body.JustAttributes()
+		if a, ok := attrs["type"]; ok {
+			if t, diags := hcl.AbsTraversalForExpr(a.Expr); diags.HasErrors() || t.RootName() != "string" {
+				types[b.Labels[0]] = true // not a plain string: the value is an expression
+			}
+		}
+	}
+	names := make([]string, 0, len(opts.Vars))
+	for n := range opts.Vars {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		raw := opts.Vars[n]
+		if !types[n] {
+			in[n] = cty.StringVal(raw)
+			continue
+		}
+		expr, diags := hclsyntax.ParseExpression([]byte(raw), "-var "+n, hcl.InitialPos)
+		if diags.HasErrors() {
+			e.problems = append(e.problems, diagProblems(diags)...)
+			continue
+		}
+		v, diags := expr.Value(nil)
+		if diags.HasErrors() {
+			e.problems = append(e.problems, diagProblems(diags)...)
+			continue
+		}
+		in[n] = v
+	}
+	return in
+}
+
+// readVarFile reads a tfvars file (relative to root, or a path on disk
+// when root is "") into in.
+func readVarFile(root, f string, in map[string]cty.Value, e *evaluator) {
+	src, prob := readFile(root, f)
+	if prob != nil {
+		e.problems = append(e.problems, *prob)
+		return
+	}
+	p := hclparse.NewParser()
+	var file *hcl.File
+	var diags hcl.Diagnostics
+	if strings.HasSuffix(f, ".json") {
+		file, diags = p.ParseJSON(src, f)
+	} else {
+		file, diags = p.ParseHCL(src, f)
+	}
+	e.problems = append(e.problems, diagProblems(diags)...)
+	if file == nil {
+		return
+	}
+	attrs, diags := file.Body.JustAttributes()
+	e.problems = append(e.problems, diagProblems(diags)...)
+	for n, a := range attrs {
+		v, diags := a.Expr.Value(&hcl.EvalContext{Functions: baseFuncs()})
+		if diags.HasErrors() {
+			e.problems = append(e.problems, diagProblems(diags)...)
+			continue
+		}
+		in[n] = v
+	}
+}
