@@ -2,10 +2,7 @@ package main
 
 import (
 	"encoding/json"
-	"slices"
 	"testing"
-
-	"github.com/vigil-sec/vigil/internal/iac"
 )
 
 // TestSameRuleEverySource: one built-in rule, firewall-ssh-open-to-internet,
@@ -56,16 +53,12 @@ func TestSameRuleEverySource(t *testing.T) {
 		return got
 	}
 	iacFails := fails("iac", "testdata/same-rule")
-	want := map[string]string{
-		"sg.yaml:Bastion": "aws AWS::EC2::SecurityGroup sg.yaml Bastion",
+	for id, want := range map[string]string{
+		// A Terraform resource's ID is its root module's directory and address.
+		".:aws_security_group.bastion": "aws AWS::EC2::SecurityGroup sg.tf aws_security_group.bastion",
+		"sg.yaml:Bastion":              "aws AWS::EC2::SecurityGroup sg.yaml Bastion",
 		"nsg.json:Microsoft.Network/networkSecurityGroups/nsg-bastion": "azure Microsoft.Network/networkSecurityGroups nsg.json Microsoft.Network/networkSecurityGroups/nsg-bastion",
-	}
-	if slices.ContainsFunc(iac.Builtin(iac.ReaderOptions{}), func(r iac.Reader) bool { return r.Name == "terraform" }) {
-		want["sg.tf:aws_security_group.bastion"] = "aws AWS::EC2::SecurityGroup sg.tf aws_security_group.bastion"
-	} else {
-		t.Log("no Terraform reader is wired yet: sg.tf is not checked")
-	}
-	for id, want := range want {
+	} {
 		if got := iacFails[id]; got != want {
 			t.Errorf("vigil iac: %s: got %q, want a FAIL at %q (all: %v)", id, got, want, iacFails)
 		}
