@@ -56,7 +56,10 @@ type scope struct {
 	// refAttrs are the attributes the module reads of each resource
 	// ("aws_s3_bucket.b" → {"id", "arn"}), unknown when not configured.
 	refAttrs map[string]map[string]bool
-	regions  map[string]string
+	// eachAttrs are the attributes read as each.value.X: a for_each over
+	// a resource reads them from its instances.
+	eachAttrs map[string]bool
+	regions   map[string]string
 }
 
 func (e *evaluator) problem(rng *hcl.Range, format string, args ...any) {
@@ -80,7 +83,7 @@ type item struct {
 func (e *evaluator) evalModule(m *module, c *call) cty.Value {
 	s := &scope{m: m, c: c, locals: map[string]cty.Value{}, modules: map[string]cty.Value{},
 		resources: map[string]map[string]cty.Value{}, data: map[string]map[string]cty.Value{},
-		refAttrs: map[string]map[string]bool{}}
+		refAttrs: map[string]map[string]bool{}, eachAttrs: map[string]bool{}}
 	s.vars = e.variables(m, c)
 	s.regions = e.providerRegions(s, c)
 	e.collectRefAttrs(s)
@@ -237,6 +240,16 @@ func (e *evaluator) collectRefAttrs(s *scope) {
 		for _, t := range ts {
 			root := t.RootName()
 			steps := t[1:]
+			if root == "each" && len(steps) > 1 {
+				// each.value.arn when for_each is a resource: every
+				// resource object gets the attribute (unknown if unset).
+				if a, ok := steps[0].(hcl.TraverseAttr); ok && a.Name == "value" {
+					if b, ok := steps[1].(hcl.TraverseAttr); ok {
+						s.eachAttrs[b.Name] = true
+					}
+				}
+				continue
+			}
 			if root == "data" && len(steps) > 0 {
 				if a, ok := steps[0].(hcl.TraverseAttr); ok {
 					root, steps = "data."+a.Name, steps[1:]
@@ -504,15 +517,18 @@ func (e *evaluator) expand(s *scope, body hcl.Body, what string) (out []expansio
 		return out, "count", true
 	}
 	if a, has := attrs["for_each"]; has {
-		v := e.eval(s, a.Expr, nil)
-		if !v.IsWhollyKnown() || v.IsNull() {
+		v, _ := e.eval(s, a.Expr, nil).UnmarkDeep()
+		ty := v.Type()
+		// A map's keys are what matter (for_each = aws_s3_bucket.b has
+		// known keys and values known only after apply); a set's
+		// elements are its keys.
+		mapLike := ty.IsMapType() || ty.IsObjectType()
+		if !v.IsKnown() || v.IsNull() || (!mapLike && !v.IsWhollyKnown()) {
 			e.problem(&a.Range, "%s: for_each is not known before apply; its instances are not scanned", what)
 			return nil, "for_each", false
 		}
-		v, _ = v.UnmarkDeep()
-		ty := v.Type()
 		switch {
-		case ty.IsMapType() || ty.IsObjectType():
+		case mapLike:
 			vals := v.AsValueMap()
 			keys := make([]string, 0, len(vals))
 			for k := range vals {
@@ -626,9 +642,11 @@ func (e *evaluator) evalResource(s *scope, n *node) {
 		for k, v := range attrs {
 			obj[k] = v
 		}
-		for a := range s.refAttrs[addr] {
-			if _, set := obj[a]; !set {
-				obj[a] = cty.DynamicVal
+		for _, set := range []map[string]bool{s.refAttrs[addr], s.eachAttrs} {
+			for a := range set {
+				if _, ok := obj[a]; !ok {
+					obj[a] = cty.DynamicVal
+				}
 			}
 		}
 		vals[i] = cty.ObjectVal(obj)
