@@ -187,3 +187,16 @@ func accountInPath(p string) string {
 	}
 	return ""
 }
+
+// FinishRaw returns the part of r.Raw that Finalize reads (nil: none), so
+// that an importer may drop the rest of a resource's decoded attributes as
+// soon as the file is parsed, before the whole inventory is merged. Keep it
+// in step with Finalize: TestFinishRawKeepsWhatFinalizeReads (importer)
+// compares the inventories imported with and without the pruning.
+func FinishRaw(r *resource.Resource) map[string]any {
+	switch r.Type {
+	case "AWS::KMS::Key", TypeKeyRotation, "AWS::CloudTrail::Trail", "AWS::GuardDuty::Detector", TypeSecContact, TypeEBSDefault:
+		return r.Raw
+	}
+	return nil
+}

@@ -309,3 +309,17 @@ func isoDays(s string) *int {
 	}
 	return &days
 }
+
+// FinishRaw returns the part of r.Raw that Finalize reads (nil: none), so
+// that an importer may drop the rest of a resource's decoded attributes as
+// soon as the file is parsed. Keep it in step with Finalize:
+// TestFinishRawKeepsWhatFinalizeReads (importer) compares the inventories
+// imported with and without the pruning.
+func FinishRaw(r *resource.Resource) map[string]any {
+	switch r.Type {
+	case TypeSQLFirewallRule, TypePostgresFirewallRule, TypeMySQLFirewallRule, TypeSQLAuditing,
+		TypeBlobService, TypeBlobContainer, TypePricing, TypeSecurityContact:
+		return r.Raw
+	}
+	return nil
+}
