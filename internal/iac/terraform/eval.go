@@ -129,9 +129,11 @@ func (e *evaluator) evalModule(m *module, c *call) cty.Value {
 		}
 		if !progressed {
 			it := next[0]
-			rng := &it.n.block.DefRange
+			var rng *hcl.Range
 			if it.local != nil {
 				rng = &it.local.Range
+			} else {
+				rng = &it.n.block.DefRange
 			}
 			e.problem(rng, "%s is part of a dependency cycle; values it depends on are unknown", it.key)
 			e.evalItem(s, it)

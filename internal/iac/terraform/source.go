@@ -41,20 +41,9 @@ func New(root string, files []string, opts Options) source.Source {
 	}}
 }
 
-func read(ctx context.Context, root string, files []string, opts Options, emit func(source.Batch) error) error {
-	l := newLoader(root)
-	dirs := map[string]bool{}
-	for _, f := range files {
-		if isConfig(f) {
-			dirs[path.Dir(f)] = true
-		}
-	}
-	sorted := make([]string, 0, len(dirs))
-	for d := range dirs {
-		sorted = append(sorted, d)
-	}
-	sort.Strings(sorted)
-	// A directory another one calls as a local module is not a root.
+// calledDirs returns the directories among dirs that another one calls as
+// a local module: they are not root modules.
+func calledDirs(l *loader, sorted []string) map[string]bool {
 	called := map[string]bool{}
 	for _, d := range sorted {
 		for _, n := range l.load(d).blocks {
@@ -72,6 +61,32 @@ func read(ctx context.Context, root string, files []string, opts Options, emit f
 			}
 		}
 	}
+	return called
+}
+
+func read(ctx context.Context, root string, files []string, opts Options, emit func(source.Batch) error) error {
+	return walkRoots(ctx, root, files, opts, func(d string, e *evaluator) error {
+		rs, unsupported, problems := tfmap.Map(ctx, e.insts)
+		return emit(source.Batch{Input: d, Format: "terraform", Resources: rs, Unsupported: unsupported,
+			Problems: append(e.problems, problems...)})
+	})
+}
+
+// walkRoots evaluates each root module among files and calls done with it.
+func walkRoots(ctx context.Context, root string, files []string, opts Options, done func(dir string, e *evaluator) error) error {
+	l := newLoader(root)
+	dirs := map[string]bool{}
+	for _, f := range files {
+		if isConfig(f) {
+			dirs[path.Dir(f)] = true
+		}
+	}
+	sorted := make([]string, 0, len(dirs))
+	for d := range dirs {
+		sorted = append(sorted, d)
+	}
+	sort.Strings(sorted)
+	called := calledDirs(l, sorted)
 	funcs := baseFuncs()
 	for _, d := range sorted {
 		if err := ctx.Err(); err != nil {
@@ -86,10 +101,7 @@ func read(ctx context.Context, root string, files []string, opts Options, emit f
 		m.problems = nil
 		inputs := rootInputs(l, m, d, opts, e)
 		e.evalModule(m, &call{inputs: inputs, stack: []string{d}})
-		rs, unsupported, problems := tfmap.Map(ctx, e.insts)
-		b := source.Batch{Input: d, Format: "terraform", Resources: rs, Unsupported: unsupported,
-			Problems: append(e.problems, problems...)}
-		if err := emit(b); err != nil {
+		if err := done(d, e); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,659 @@
+package terraform
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/vigil-sec/vigil/internal/iac/tfmap"
+	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/source"
+)
+
+// maxPlanBytes bounds a plan or state JSON file read into memory: plans
+// of large configurations are much larger than any .tf file.
+const maxPlanBytes = 200 << 20
+
+// Formats of the batches read from JSON.
+const (
+	formatPlan  = "terraform-plan"
+	formatState = "terraform-state"
+)
+
+// isPlanCandidate reports whether rel may be a plan or state JSON file: a
+// .json file that is neither configuration nor variables.
+func isPlanCandidate(rel string) bool {
+	return strings.HasSuffix(rel, ".json") && !strings.HasSuffix(rel, ".tf.json") && !strings.HasSuffix(rel, ".tfvars.json")
+}
+
+// isPlanJSON reports whether head, the first bytes of a JSON document, is
+// a plan or a state as `terraform show -json` writes it: an object whose
+// top-level keys hold format_version and planned_values, values,
+// resource_changes or terraform_version (which the others may follow when
+// the variables fill the head).
+func isPlanJSON(head []byte) bool {
+	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
+	if len(head) == 0 || head[0] != '{' {
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(head))
+	if _, err := dec.Token(); err != nil {
+		return false
+	}
+	var format, content bool
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break // the head ends inside the document
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			if t == '{' || t == '[' {
+				depth++
+			} else {
+				depth--
+			}
+			if depth < 0 {
+				return format && content
+			}
+			continue
+		case string:
+			if depth != 0 {
+				continue
+			}
+			switch t {
+			case "format_version":
+				format = true
+			case "planned_values", "values", "resource_changes", "terraform_version":
+				content = true
+			}
+			// Skip the value: a scalar is one token, a container is
+			// counted by depth above.
+			v, err := dec.Token()
+			if err != nil {
+				return format && content
+			}
+			if d, ok := v.(json.Delim); ok && (d == '{' || d == '[') {
+				depth++
+			}
+		}
+		if format && content {
+			return true
+		}
+	}
+	return format && content
+}
+
+// planDoc is a plan or state JSON document decoded.
+type planDoc struct {
+	rel    string // the file, relative to the scanned root
+	format string
+	plan   *tfjson.Plan
+	state  *tfjson.State
+}
+
+// decodePlan decodes the plan or state JSON file rel. A document that is
+// neither is an error naming the file.
+func decodePlan(src []byte, rel string) (*planDoc, error) {
+	var probe struct {
+		FormatVersion   string          `json:"format_version"`
+		Values          json.RawMessage `json:"values"`
+		PlannedValues   json.RawMessage `json:"planned_values"`
+		ResourceChanges json.RawMessage `json:"resource_changes"`
+	}
+	// The probe keeps only the raw bytes of three members; a second pass
+	// decodes the document with terraform-json, which checks the format
+	// version.
+	if err := json.Unmarshal(src, &probe); err != nil {
+		return nil, err
+	}
+	if probe.FormatVersion == "" {
+		return nil, errors.New("not a Terraform plan or state: no format_version")
+	}
+	d := &planDoc{rel: rel}
+	switch {
+	case probe.PlannedValues != nil || probe.ResourceChanges != nil:
+		d.format = formatPlan
+		d.plan = &tfjson.Plan{}
+		if err := json.Unmarshal(src, d.plan); err != nil {
+			return nil, fmt.Errorf("terraform plan: %w", err)
+		}
+	case probe.Values != nil:
+		d.format = formatState
+		d.state = &tfjson.State{}
+		if err := json.Unmarshal(src, d.state); err != nil {
+			return nil, fmt.Errorf("terraform state: %w", err)
+		}
+	default:
+		return nil, errors.New("not a Terraform plan or state: neither planned_values, resource_changes nor values")
+	}
+	return d, nil
+}
+
+// jsonErrProblem locates a JSON decoding error in src.
+func jsonErrProblem(rel string, src []byte, err error) source.Problem {
+	p := source.Problem{Path: rel, Err: err.Error()}
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		p.Offset = se.Offset
+	case errors.As(err, &te):
+		p.Offset = te.Offset
+		p.Field = te.Field
+	}
+	if p.Offset > 0 && p.Offset <= int64(len(src)) {
+		p.Line = bytes.Count(src[:p.Offset], []byte{'\n'}) + 1
+	}
+	return p
+}
+
+// readPlan reads the plan or state JSON file rel (relative to root) into one
+// batch: its resources mapped by tfmap, located at their blocks in the .tf
+// files beside the file (the plan's root module) when those files declare
+// them, else at the JSON file. A file that is not a plan or state after
+// all is a problem of a batch without format.
+func readPlan(ctx context.Context, root, rel string) source.Batch {
+	b := source.Batch{Input: rel}
+	src, err := readPlanFile(root, rel)
+	if err != nil {
+		b.Problems = append(b.Problems, source.Problem{Path: rel, Err: err.Error()})
+		return b
+	}
+	d, err := decodePlan(src, rel)
+	if err != nil {
+		b.Problems = append(b.Problems, jsonErrProblem(rel, src, err))
+		return b
+	}
+	insts := d.instances(newLoader(root))
+	rs, unsupported, problems := tfmap.Map(ctx, insts)
+	b.Format, b.Resources, b.Unsupported, b.Problems = d.format, rs, unsupported, problems
+	return b
+}
+
+// instances returns the resource instances the document describes.
+func (d *planDoc) instances(l *loader) []tfmap.Instance {
+	w := &planWalk{d: d, l: l, dir: path.Dir(d.rel), seen: map[string]bool{}, changes: map[string]*tfjson.ResourceChange{}}
+	switch {
+	case d.plan != nil:
+		p := d.plan
+		w.config = p.Config
+		for _, rc := range p.ResourceChanges {
+			if rc != nil && rc.DeposedKey == "" && rc.Change != nil {
+				w.changes[rc.Address] = rc
+			}
+		}
+		if p.PlannedValues != nil && p.PlannedValues.RootModule != nil {
+			w.module(p.PlannedValues.RootModule)
+		} else {
+			for _, rc := range p.ResourceChanges {
+				if rc == nil || rc.DeposedKey != "" || rc.Change == nil || rc.Change.Actions.Delete() {
+					continue
+				}
+				after, _ := rc.Change.After.(map[string]any)
+				w.add(moduleOf(rc.Address, rc.ModuleAddress), &tfjson.StateResource{Address: rc.Address, Mode: rc.Mode,
+					Type: rc.Type, Name: rc.Name, Index: rc.Index, ProviderName: rc.ProviderName, AttributeValues: after})
+			}
+		}
+		// Data sources read while planning are in the prior state only.
+		if p.PriorState != nil && p.PriorState.Values != nil && p.PriorState.Values.RootModule != nil {
+			w.dataOnly = true
+			w.module(p.PriorState.Values.RootModule)
+		}
+	case d.state != nil && d.state.Values != nil && d.state.Values.RootModule != nil:
+		w.module(d.state.Values.RootModule)
+	}
+	return w.out
+}
+
+// moduleOf returns the module instance address of a resource change
+// (module_address, which is absent in some versions' output).
+func moduleOf(addr, module string) string {
+	if module != "" || !strings.HasPrefix(addr, "module.") {
+		return module
+	}
+	segs := splitAddr(addr)
+	var mods []string
+	for i := 0; i+1 < len(segs) && segs[i] == "module"; i += 2 {
+		mods = append(mods, segs[i], segs[i+1])
+	}
+	return strings.Join(mods, ".")
+}
+
+// planWalk walks the modules of a plan or state.
+type planWalk struct {
+	d        *planDoc
+	l        *loader
+	dir      string // the root module's directory (the JSON file's)
+	config   *tfjson.Config
+	changes  map[string]*tfjson.ResourceChange
+	seen     map[string]bool
+	dataOnly bool
+	out      []tfmap.Instance
+}
+
+func (w *planWalk) module(m *tfjson.StateModule) {
+	for _, r := range m.Resources {
+		if r != nil && r.DeposedKey == "" && (!w.dataOnly || r.Mode == tfjson.DataResourceMode) {
+			w.add(m.Address, r)
+		}
+	}
+	for _, c := range m.ChildModules {
+		if c != nil {
+			w.module(c)
+		}
+	}
+}
+
+// add appends the instance of r, in the module instance modAddr.
+func (w *planWalk) add(modAddr string, r *tfjson.StateResource) {
+	if r.Address == "" || w.seen[r.Address] {
+		return
+	}
+	w.seen[r.Address] = true
+	attrs := make(map[string]any, len(r.AttributeValues))
+	for k, v := range r.AttributeValues {
+		attrs[k] = v
+	}
+	cm, callNames := w.configModule(modAddr)
+	var cr *tfjson.ConfigResource
+	if cm != nil {
+		for _, c := range cm.Resources {
+			if c != nil && c.Mode == r.Mode && c.Type == r.Type && c.Name == r.Name {
+				cr = c
+				break
+			}
+		}
+	}
+	if rc := w.changes[r.Address]; rc != nil && rc.Change.AfterUnknown != nil {
+		unk, _ := rc.Change.AfterUnknown.(map[string]any)
+		for k, u := range unk {
+			var rs []string
+			if cr != nil {
+				rs = exprRefs(modAddr, cr.Expressions[k])
+			}
+			attrs[k] = overlayUnknown(attrs[k], u, rs)
+		}
+	}
+	mode := string(r.Mode)
+	if mode == "" {
+		mode = "managed"
+	}
+	in := tfmap.Instance{Type: r.Type, Name: r.Name, Address: r.Address, Mode: mode, Attrs: attrs,
+		Location: w.locate(r, callNames, modAddr)}
+	if cr != nil {
+		in.Region = w.providerRegion(cr.ProviderConfigKey)
+	}
+	if in.Region == "" {
+		in.Region = attrRegion(attrs)
+	}
+	w.out = append(w.out, in)
+}
+
+// configModule returns the configuration of the module instance modAddr
+// (module.a["x"].module.b) and the call names leading to it.
+func (w *planWalk) configModule(modAddr string) (*tfjson.ConfigModule, []string) {
+	names := moduleNames(modAddr)
+	if w.config == nil {
+		return nil, names
+	}
+	m := w.config.RootModule
+	for _, n := range names {
+		if m == nil {
+			return nil, names
+		}
+		c := m.ModuleCalls[n]
+		if c == nil {
+			return nil, names
+		}
+		m = c.Module
+	}
+	return m, names
+}
+
+// moduleNames returns the call names of a module instance address:
+// module.a["x"].module.b[0] → [a b].
+func moduleNames(modAddr string) []string {
+	var out []string
+	segs := splitAddr(modAddr)
+	for i := 0; i+1 < len(segs); i += 2 {
+		if segs[i] != "module" {
+			break
+		}
+		out = append(out, baseName(segs[i+1]))
+	}
+	return out
+}
+
+// splitAddr splits an address at the dots outside index brackets and
+// quoted keys: module.a["x.y"].aws_s3_bucket.b → module, a["x.y"], aws_s3_bucket, b.
+func splitAddr(a string) []string {
+	var out []string
+	start, depth, inStr := 0, 0, false
+	for i := 0; i < len(a); i++ {
+		switch c := a[i]; {
+		case inStr:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inStr = false
+			}
+		case c == '"':
+			inStr = true
+		case c == '[':
+			depth++
+		case c == ']':
+			depth--
+		case c == '.' && depth == 0:
+			out = append(out, a[start:i])
+			start = i + 1
+		}
+	}
+	if start < len(a) {
+		out = append(out, a[start:])
+	}
+	return out
+}
+
+// baseName strips an index key: b["k"] → b.
+func baseName(s string) string {
+	if i := strings.IndexByte(s, '['); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// locate returns where r is declared: its block in the .tf files of its
+// module's directory (reached from the JSON file's directory through the
+// local sources of the module calls), with the call blocks outermost
+// first; else the JSON file.
+func (w *planWalk) locate(r *tfjson.StateResource, callNames []string, modAddr string) resource.Location {
+	fallback := resource.Location{File: w.d.rel, Address: r.Address}
+	dir := w.dir
+	var calls []resource.Location
+	var cm *tfjson.ConfigModule
+	if w.config != nil {
+		cm = w.config.RootModule
+	}
+	segs := splitAddr(modAddr)
+	for i, name := range callNames {
+		n := w.findBlock(dir, "module", "", name)
+		if n == nil {
+			return fallback
+		}
+		src := ""
+		if cm != nil && cm.ModuleCalls[name] != nil {
+			src = cm.ModuleCalls[name].Source
+			cm = cm.ModuleCalls[name].Module
+		} else {
+			src = literalSource(n)
+		}
+		if !strings.HasPrefix(src, "./") && !strings.HasPrefix(src, "../") {
+			return fallback
+		}
+		cl := blockLocation(n)
+		cl.Address = strings.Join(segs[:2*(i+1)], ".")
+		calls = append(calls, cl)
+		dir = path.Join(dir, src)
+	}
+	kind := "resource"
+	if r.Mode == tfjson.DataResourceMode {
+		kind = "data"
+	}
+	n := w.findBlock(dir, kind, r.Type, r.Name)
+	if n == nil {
+		return fallback
+	}
+	loc := blockLocation(n)
+	loc.Address, loc.Calls = r.Address, calls
+	return loc
+}
+
+// findBlock returns the block kind typ name declared in dir, nil when
+// the directory does not declare it.
+func (w *planWalk) findBlock(dir, kind, typ, name string) *node {
+	if strings.HasPrefix(dir, "../") || dir == ".." {
+		return nil // outside the scanned root
+	}
+	for _, n := range w.l.load(dir).blocks {
+		if n.kind == kind && n.typ == typ && n.name == name {
+			return n
+		}
+	}
+	return nil
+}
+
+// literalSource returns a module call's source when it is a literal string.
+func literalSource(n *node) string {
+	a, ok := metaAttrs(n.block.Body)["source"]
+	if !ok {
+		return ""
+	}
+	v, diags := a.Expr.Value(nil)
+	if diags.HasErrors() || !knownString(v) {
+		return ""
+	}
+	return v.AsString()
+}
+
+// blockLocation is the location of a block: its file and first and last lines.
+func blockLocation(n *node) resource.Location {
+	loc := resource.Location{File: n.file, StartLine: n.block.DefRange.Start.Line, EndLine: n.block.DefRange.End.Line}
+	if sb, ok := n.block.Body.(*hclsyntax.Body); ok {
+		loc.EndLine = sb.SrcRange.End.Line
+	}
+	return loc
+}
+
+// exprRefs returns the resources an expression of the configuration
+// section refers to (nested blocks included), as addresses in the module
+// instance modAddr: the most precise reference to each resource (with its
+// index when the expression names one).
+func exprRefs(modAddr string, e *tfjson.Expression) []string {
+	if e == nil {
+		return nil
+	}
+	var raw []string
+	var collect func(e *tfjson.Expression)
+	collect = func(e *tfjson.Expression) {
+		if e == nil {
+			return
+		}
+		raw = append(raw, e.References...)
+		for _, nb := range e.NestedBlocks {
+			keys := make([]string, 0, len(nb))
+			for k := range nb {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				collect(nb[k])
+			}
+		}
+	}
+	collect(e)
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range raw {
+		a := refResource(s)
+		if a == "" {
+			continue
+		}
+		if modAddr != "" {
+			a = modAddr + "." + a
+		}
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	// Terraform lists aws_s3_bucket.b[0] and aws_s3_bucket.b: keep the
+	// instance, which is what the expression designates.
+	kept := out[:0]
+	for _, a := range out {
+		indexed := false
+		for _, o := range out {
+			if o != a && strings.HasPrefix(o, a+"[") {
+				indexed = true
+				break
+			}
+		}
+		if !indexed {
+			kept = append(kept, a)
+		}
+	}
+	return kept
+}
+
+// refResource returns the resource (or module call) a reference of the
+// configuration section names, "" for variables, locals and the like:
+// aws_s3_bucket.b[0].id → aws_s3_bucket.b[0]; data.x.y.json → data.x.y.
+func refResource(ref string) string {
+	t, diags := hclsyntax.ParseTraversalAbs([]byte(ref), "", hcl.InitialPos)
+	if diags.HasErrors() || len(t) < 2 {
+		return ""
+	}
+	root := t.RootName()
+	if isNamespace(root) && root != "module" && root != "data" {
+		return ""
+	}
+	a, ok := t[1].(hcl.TraverseAttr)
+	if !ok {
+		return ""
+	}
+	addr, rest := root+"."+a.Name, t[2:]
+	if root == "data" {
+		if len(rest) == 0 {
+			return ""
+		}
+		b, ok := rest[0].(hcl.TraverseAttr)
+		if !ok {
+			return ""
+		}
+		addr, rest = addr+"."+b.Name, rest[1:]
+	}
+	if len(rest) > 0 {
+		if ix, ok := rest[0].(hcl.TraverseIndex); ok {
+			addr += indexKey(ix.Key)
+		}
+	}
+	return addr
+}
+
+// overlayUnknown marks the parts of v that after_unknown says are unknown
+// (true) as tfmap.Unknown with refs; after_unknown mirrors the value's
+// shape, and an unknown member is absent from the value.
+func overlayUnknown(v, unk any, refs []string) any {
+	switch u := unk.(type) {
+	case bool:
+		if u {
+			return tfmap.Unknown{Refs: refs}
+		}
+	case map[string]any:
+		m, _ := v.(map[string]any)
+		if m == nil {
+			if v != nil {
+				return v
+			}
+			m = make(map[string]any, len(u))
+		}
+		for k, x := range u {
+			m[k] = overlayUnknown(m[k], x, refs)
+		}
+		return m
+	case []any:
+		l, _ := v.([]any)
+		if l == nil && v != nil {
+			return v
+		}
+		for len(l) < len(u) {
+			l = append(l, nil)
+		}
+		for i, x := range u {
+			l[i] = overlayUnknown(l[i], x, refs)
+		}
+		return l
+	}
+	return v
+}
+
+// providerRegion returns the region of the provider configuration key
+// (aws, aws.west, module.m:aws) when the configuration sets it to a
+// constant or to a root variable whose value the plan has.
+func (w *planWalk) providerRegion(key string) string {
+	if w.config == nil || key == "" {
+		return ""
+	}
+	pc := w.config.ProviderConfigs[key]
+	if pc == nil {
+		if i := strings.LastIndexByte(key, ':'); i >= 0 {
+			pc = w.config.ProviderConfigs[key[i+1:]]
+		}
+	}
+	if pc == nil {
+		return ""
+	}
+	for _, attr := range []string{"region", "location"} {
+		e := pc.Expressions[attr]
+		if e == nil {
+			continue
+		}
+		if s, ok := e.ConstantValue.(string); ok {
+			return s
+		}
+		if len(e.References) > 0 && pc.ModuleAddress == "" && w.d.plan != nil {
+			if v := w.d.plan.Variables[strings.TrimPrefix(e.References[0], "var.")]; v != nil && strings.HasPrefix(e.References[0], "var.") {
+				if s, ok := v.Value.(string); ok {
+					return s
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// attrRegion returns a region the resource's own values say: a region or
+// location attribute, else the region part of its ARN.
+func attrRegion(attrs map[string]any) string {
+	for _, k := range []string{"region", "location"} {
+		if s, ok := attrs[k].(string); ok && s != "" {
+			return s
+		}
+	}
+	if s, ok := attrs["arn"].(string); ok {
+		if p := strings.SplitN(s, ":", 5); len(p) == 5 && p[0] == "arn" {
+			return p[3]
+		}
+	}
+	return ""
+}
+
+// readPlanFile reads a plan or state JSON file under root, refusing one
+// larger than maxPlanBytes.
+func readPlanFile(root, rel string) ([]byte, error) {
+	f, err := os.Open(filepath.Join(root, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, maxPlanBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(src) > maxPlanBytes {
+		return nil, fmt.Errorf("file larger than %d MiB, not read", maxPlanBytes>>20)
+	}
+	return src, nil
+}

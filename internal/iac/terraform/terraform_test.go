@@ -1,0 +1,304 @@
+package terraform
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/iac/tfmap"
+	"github.com/vigil-sec/vigil/internal/source"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// files lists the files under root, relative and slash-separated.
+func files(t testing.TB, root string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		out = append(out, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// evaluate returns the instances and problems of every root module under root.
+func evaluate(t testing.TB, root string, opts Options) ([]tfmap.Instance, []source.Problem) {
+	t.Helper()
+	var insts []tfmap.Instance
+	var probs []source.Problem
+	err := walkRoots(context.Background(), root, files(t, root), opts, func(_ string, e *evaluator) error {
+		insts = append(insts, e.insts...)
+		probs = append(probs, e.problems...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return insts, probs
+}
+
+func readAll(t testing.TB, root string, opts Options) []source.Batch {
+	t.Helper()
+	var bs []source.Batch
+	if err := New(root, files(t, root), opts).Read(context.Background(), func(b source.Batch) error {
+		bs = append(bs, b)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return bs
+}
+
+func TestGoldenTree(t *testing.T) {
+	insts, probs := evaluate(t, "testdata/tree", Options{})
+	var b bytes.Buffer
+	for _, in := range insts {
+		attrs, _ := json.Marshal(in.Attrs)
+		fmt.Fprintf(&b, "%s %s region=%q %s:%d-%d calls=%d\n  %s\n", in.Address, in.Mode, in.Region,
+			in.Location.File, in.Location.StartLine, in.Location.EndLine, len(in.Location.Calls), attrs)
+	}
+	for _, p := range probs {
+		fmt.Fprintf(&b, "problem: %s\n", p.Error())
+	}
+	for _, bt := range readAll(t, "testdata/tree", Options{}) {
+		for _, r := range bt.Resources {
+			facts, _ := json.Marshal(r.Facts)
+			fmt.Fprintf(&b, "resource %s %s %s region=%q\n  %s\n", r.ID, r.Type, r.Class, r.Region, facts)
+		}
+	}
+	golden := filepath.Join("testdata", "tree.golden")
+	if *update {
+		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); got != string(want) {
+		t.Errorf("output differs from %s (go test -run GoldenTree -update after checking):\n%s", golden, got)
+	}
+}
+
+// TestResolution checks the values Terraform would deploy, one by one.
+func TestResolution(t *testing.T) {
+	insts, probs := evaluate(t, "testdata/tree", Options{})
+	by := map[string]tfmap.Instance{}
+	for _, in := range insts {
+		by[in.Address] = in
+	}
+	want := map[string]string{
+		// auto.tfvars override terraform.tfvars; count from a variable.
+		`aws_s3_bucket.logs[0]`: "acme-prod-logs-0",
+		`aws_s3_bucket.logs[1]`: "acme-prod-logs-1",
+		// A local module called twice, once with for_each.
+		`module.web.aws_s3_bucket.site`:           "acme-prod-web",
+		`module.sites["blog"].aws_s3_bucket.site`: "acme-prod-blog",
+		`module.sites["shop"].aws_s3_bucket.site`: "acme-prod-shop",
+		`aws_s3_bucket.by_set["a"]`:               "acme-prod-a",
+	}
+	for addr, bucket := range want {
+		in, ok := by[addr]
+		if !ok {
+			t.Errorf("%s: missing", addr)
+			continue
+		}
+		if got := in.Attrs["bucket"]; got != bucket {
+			t.Errorf("%s: bucket %v, want %s", addr, got, bucket)
+		}
+	}
+	if r := by["aws_s3_bucket.logs[0]"].Region; r != "us-west-2" {
+		t.Errorf("aliased provider region %q", r)
+	}
+	if r := by["aws_security_group.admin"].Region; r != "eu-west-1" {
+		t.Errorf("default provider region %q", r)
+	}
+	if c := by[`module.sites["shop"].aws_s3_bucket.site`].Location.Calls; len(c) != 1 || c[0].Address != `module.sites["shop"]` || c[0].File != "prod/main.tf" {
+		t.Errorf("module call sites %+v", c)
+	}
+	ing, _ := by["aws_security_group.admin"].Attrs["ingress"].([]any)
+	if len(ing) != 1 || ing[0].(map[string]any)["from_port"] != float64(22) {
+		t.Errorf("dynamic ingress %v", by["aws_security_group.admin"].Attrs["ingress"])
+	}
+	// The public access block refers to its bucket, whose id is unknown.
+	u, ok := by["aws_s3_bucket_public_access_block.logs[1]"].Attrs["bucket"].(tfmap.Unknown)
+	if !ok || len(u.Refs) != 1 || u.Refs[0] != "aws_s3_bucket.logs" {
+		t.Errorf("split resource reference %#v", by["aws_s3_bucket_public_access_block.logs[1]"].Attrs["bucket"])
+	}
+	if _, ok := by["aws_kms_key.unknown_rotation"].Attrs["enable_key_rotation"].(tfmap.Unknown); !ok {
+		t.Errorf("a variable without a value is not unknown: %#v", by["aws_kms_key.unknown_rotation"].Attrs)
+	}
+	var registry bool
+	for _, p := range probs {
+		registry = registry || strings.Contains(p.Err, "module.registry") && strings.Contains(p.Err, "not a local path")
+	}
+	if !registry {
+		t.Errorf("registry module not reported: %v", probs)
+	}
+	// The split resources are joined: the log buckets are blocked, the
+	// module buckets versioned.
+	for _, bt := range readAll(t, "testdata/tree", Options{}) {
+		for _, r := range bt.Resources {
+			switch {
+			case strings.Contains(r.ID, "aws_s3_bucket.logs["):
+				if s := r.Facts.Storage; s == nil || s.PublicAccessBlocked == nil || !*s.PublicAccessBlocked {
+					t.Errorf("%s: public access block not joined: %+v", r.ID, s)
+				}
+			case strings.HasSuffix(r.ID, "aws_s3_bucket.site"):
+				if s := r.Facts.Storage; s == nil || s.Versioning == nil || !*s.Versioning {
+					t.Errorf("%s: versioning not joined: %+v", r.ID, s)
+				}
+			}
+		}
+	}
+}
+
+func TestVarPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	vf := filepath.Join(dir, "extra.tfvars")
+	if err := os.WriteFile(vf, []byte("env = \"from-file\"\nreplicas = 3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	insts, _ := evaluate(t, "testdata/tree", Options{VarFiles: []string{vf}, Vars: map[string]string{"env": "cli", "open_ports": "[22, 3389]"}})
+	n, ports := 0, 0
+	for _, in := range insts {
+		if in.Type == "aws_s3_bucket" && in.Name == "logs" {
+			n++
+			if !strings.HasPrefix(in.Attrs["bucket"].(string), "acme-cli-") {
+				t.Errorf("-var does not win: %v", in.Attrs["bucket"])
+			}
+		}
+		if in.Address == "aws_security_group.admin" {
+			ing, _ := in.Attrs["ingress"].([]any)
+			ports = len(ing)
+		}
+	}
+	if n != 3 || ports != 2 {
+		t.Errorf("var file count %d (want 3), typed -var ports %d (want 2)", n, ports)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	insts, probs := evaluate(t, "testdata/bad", Options{})
+	var msgs []string
+	for _, p := range probs {
+		msgs = append(msgs, p.Error())
+	}
+	all := strings.Join(msgs, "\n")
+	for _, want := range []string{"broken.tf:5: Unclosed configuration block", "dependency cycle", "calls itself", "count is not known before apply"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no problem mentioning %q in:\n%s", want, all)
+		}
+	}
+	_ = insts
+}
+
+func TestHostileInput(t *testing.T) {
+	dir := t.TempDir()
+	deep := "locals {\n  x = " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + "\n}\n"
+	huge := strings.Repeat("resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n", 1)
+	big := `resource "aws_s3_bucket" "many" {
+  count  = 100000000
+  bucket = "x-${count.index}"
+}
+`
+	for name, src := range map[string]string{"deep.tf": deep, "huge.tf": huge, "big.tf": big} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	insts, probs := evaluate(t, dir, Options{})
+	if len(insts) > maxInstances+1 {
+		t.Errorf("%d instances: count not bounded", len(insts))
+	}
+	found := false
+	for _, p := range probs {
+		found = found || strings.Contains(p.Err, "exceeds")
+	}
+	if !found {
+		t.Errorf("count bound not reported: %v", probs)
+	}
+}
+
+func TestTerragoat(t *testing.T) {
+	root := filepath.Join("..", "..", "..", "..", "shared", "corpus", "iac-examples", "terragoat", "terraform")
+	if _, err := os.Stat(root); err != nil {
+		t.Skipf("terragoat corpus not found at %s (../shared absent): %v", root, err)
+	}
+	insts, probs := evaluate(t, root, Options{})
+	if len(insts) < 60 {
+		t.Errorf("%d instances from terragoat, want at least 60", len(insts))
+	}
+	for _, p := range probs {
+		t.Logf("problem: %s", p.Error())
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	for _, p := range []string{"testdata/tree/prod/main.tf", "testdata/tree/modules/web/main.tf", "testdata/bad/cycle.tf", "testdata/bad/broken.tf"} {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_ = New(dir, []string{"main.tf"}, Options{}).Read(context.Background(), func(source.Batch) error { return nil })
+	})
+}
+
+func BenchmarkTree(b *testing.B) {
+	dir := b.TempDir()
+	const n = 1000
+	var names []string
+	for i := range n {
+		sub := fmt.Sprintf("stack%02d", i%20)
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		name := fmt.Sprintf("%s/f%04d.tf", sub, i)
+		src := fmt.Sprintf(`resource "aws_s3_bucket" "b%d" {
+  bucket = "bucket-%d"
+  tags   = { n = "%d" }
+}
+
+resource "aws_security_group" "sg%d" {
+  name = "sg-%d"
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+}
+`, i, i, i, i, i)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		names = append(names, name)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		_ = New(dir, names, Options{}).Read(context.Background(), func(source.Batch) error { return nil })
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "files/s")
+}
