@@ -133,6 +133,18 @@ Resources:
         RestrictPublicBuckets: false
 `
 
+const sgTerraform = `resource "aws_security_group" "admin" {
+  name   = "admin"
+  vpc_id = "vpc-0123456789abcdef0"
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+`
+
 // TestSARIFSchemaIaC validates the SARIF of a vigil iac scan and checks
 // what GitHub code scanning requires beyond the schema: every result has a
 // physical location with a relative URI, a uriBaseId and a start line; no
@@ -151,6 +163,7 @@ func TestSARIFSchemaIaC(t *testing.T) {
 	}
 	write("k8s/pod.yaml", podManifest)
 	write("stacks/site.yaml", bucketTemplate)
+	write("tf/main.tf", sgTerraform)
 	ctx := context.Background()
 	e, err := policy.New(ctx, []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
 	if err != nil {
@@ -205,12 +218,13 @@ func TestSARIFSchemaIaC(t *testing.T) {
 		}
 		first[fp] = pl.Region.StartLine
 	}
-	if !files["k8s/pod.yaml"] || !files["stacks/site.yaml"] {
-		t.Errorf("results in %v, want k8s/pod.yaml and stacks/site.yaml (relative to the scanned root outside the working directory)", files)
+	if !files["k8s/pod.yaml"] || !files["stacks/site.yaml"] || !files["tf/main.tf"] {
+		t.Errorf("results in %v, want k8s/pod.yaml, stacks/site.yaml and tf/main.tf (relative to the scanned root outside the working directory)", files)
 	}
 	// Three lines above each resource: same fingerprints, lines moved.
 	write("k8s/pod.yaml", "# a\n# b\n# c\n"+podManifest)
 	write("stacks/site.yaml", strings.Replace(bucketTemplate, "Resources:\n", "Resources:\n  # a\n  # b\n  # c\n", 1))
+	write("tf/main.tf", "# a\n# b\n# c\n"+sgTerraform)
 	doc, _ = run()
 	if len(doc.Runs[0].Results) != len(first) {
 		t.Fatalf("%d results, then %d", len(first), len(doc.Runs[0].Results))
