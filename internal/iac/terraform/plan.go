@@ -172,6 +172,10 @@ func readPlan(ctx context.Context, root, rel string) source.Batch {
 		b.Problems = append(b.Problems, source.Problem{Path: rel, Err: err.Error()})
 		return b
 	}
+	if !isPlanJSON(src[:min(len(src), 8<<10)]) {
+		b.Skipped = "not a Terraform plan or state (terraform show -json)"
+		return b
+	}
 	d, err := decodePlan(src, rel)
 	if err != nil {
 		b.Problems = append(b.Problems, jsonErrProblem(rel, src, err))

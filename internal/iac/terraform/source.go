@@ -23,14 +23,15 @@ type Options struct {
 	Vars map[string]string
 }
 
-// Detect reports whether path is a Terraform configuration or variables file.
-func Detect(p string, _ []byte) bool {
+// Detect reports whether path is a Terraform configuration or variables
+// file, or the JSON of a plan or state (terraform show -json), by content.
+func Detect(p string, head []byte) bool {
 	for _, s := range []string{".tf", ".tf.json", ".tfvars", ".tfvars.json"} {
 		if strings.HasSuffix(p, s) {
 			return true
 		}
 	}
-	return false
+	return strings.HasSuffix(p, ".json") && isPlanJSON(head)
 }
 
 // New returns the source reading the root modules among files (relative to
@@ -64,8 +65,32 @@ func calledDirs(l *loader, sorted []string) map[string]bool {
 	return called
 }
 
+// read emits a batch per plan or state JSON file, then one per root
+// module. A plan or state read in a directory stands for the root module
+// of that directory (the plan is that configuration evaluated by Terraform,
+// with the values HCL cannot know), which is then not evaluated again:
+// the same resources would be reported twice.
 func read(ctx context.Context, root string, files []string, opts Options, emit func(source.Batch) error) error {
+	planned := map[string]bool{}
+	for _, f := range files {
+		if !isPlanCandidate(f) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b := readPlan(ctx, root, f)
+		if b.Format != "" {
+			planned[path.Dir(f)] = true
+		}
+		if err := emit(b); err != nil {
+			return err
+		}
+	}
 	return walkRoots(ctx, root, files, opts, func(d string, e *evaluator) error {
+		if planned[d] {
+			return nil
+		}
 		rs, unsupported, problems := tfmap.Map(ctx, e.insts)
 		return emit(source.Batch{Input: d, Format: "terraform", Resources: rs, Unsupported: unsupported,
 			Problems: append(e.problems, problems...)})
