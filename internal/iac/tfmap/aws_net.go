@@ -82,7 +82,7 @@ func (m *mapper) sgRule(dir string, o map[string]any, protoKey string) (resource
 		}
 	}
 	var srcs []string
-	good := true
+	good, openSrc := true, false
 	for _, k := range []string{"cidr_blocks", "ipv6_cidr_blocks", "security_groups", "prefix_list_ids"} {
 		vals, unk, st := m.strs(o, k)
 		if st == unknownSt {
@@ -98,7 +98,7 @@ func (m *mapper) sgRule(dir string, o map[string]any, protoKey string) (resource
 		}
 		for _, u := range unk {
 			if open(u) && (k == "cidr_blocks" || k == "ipv6_cidr_blocks") {
-				good = false // a variable: may be 0.0.0.0/0
+				openSrc = true // a variable: may be 0.0.0.0/0
 			}
 			srcs = append(srcs, "${"+strings.Join(u.Refs, ",")+"}")
 		}
@@ -115,7 +115,7 @@ func (m *mapper) sgRule(dir string, o map[string]any, protoKey string) (resource
 		case unknownSt:
 			u, _ := unknownOf(v)
 			if open(u) && (k == "cidr_ipv4" || k == "cidr_ipv6") {
-				good = false
+				openSrc = true
 			}
 			srcs = append(srcs, "${"+strings.Join(u.Refs, ",")+"}")
 		}
@@ -125,7 +125,22 @@ func (m *mapper) sgRule(dir string, o map[string]any, protoKey string) (resource
 	} else if *b {
 		srcs = append(srcs, "self")
 	}
+	// A source known only after apply may be the internet, unless the
+	// rule already admits the internet anyway.
+	if openSrc && !anyInternet(srcs) {
+		good = false
+	}
 	return resource.FirewallRule{Direction: dir, Action: "allow", Protocol: proto, FromPort: from, ToPort: to, Sources: srcs}, good
+}
+
+// anyInternet reports whether a source list admits any address.
+func anyInternet(srcs []string) bool {
+	for _, s := range normSources(srcs) {
+		if s == "0.0.0.0/0" || s == "::/0" {
+			return true
+		}
+	}
+	return false
 }
 
 func protocol(p string) string {

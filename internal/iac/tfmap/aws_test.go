@@ -185,6 +185,10 @@ func TestSecurityGroup(t *testing.T) {
 			insts: []tfmap.Instance{res("aws_security_group", "g", obj{"ingress": blk(
 				obj{"from_port": 3306.0, "to_port": 3306.0, "protocol": "tcp", "cidr_blocks": ref("aws_vpc.v")})})},
 			want: `{"firewall":{"rules":[{"direction":"ingress","action":"allow","protocol":"tcp","from_port":3306,"to_port":3306,"sources":["${aws_vpc.v}"]}],"default":false}}`},
+		{name: "a variable beside 0.0.0.0/0 does not hide the internet", addr: "aws_security_group.g",
+			insts: []tfmap.Instance{res("aws_security_group", "g", obj{"ingress": blk(
+				obj{"from_port": 22.0, "to_port": 22.0, "protocol": "tcp", "cidr_blocks": []any{tfmap.Unknown{}, "0.0.0.0/0"}})})},
+			want: `{"firewall":{"rules":[{"direction":"ingress","action":"allow","protocol":"tcp","from_port":22,"to_port":22,"sources":["${}","0.0.0.0/0"]}],"default":false}}`},
 		{name: "a port of the wrong type leaves the rules unknown", addr: "aws_security_group.g",
 			insts: []tfmap.Instance{res("aws_security_group", "g", obj{"ingress": blk(
 				obj{"from_port": "ssh", "to_port": 22.0, "protocol": "tcp", "cidr_blocks": []any{"0.0.0.0/0"}})})},

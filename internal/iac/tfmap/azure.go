@@ -166,10 +166,16 @@ func (m *mapper) nsgRule(o map[string]any) ([]resource.FirewallRule, bool) {
 		return nil, false
 	}
 	more, unk, st := m.strs(o, "source_address_prefixes")
-	if st == unknownSt || st == bad || len(unk) > 0 {
+	if st == unknownSt || st == bad {
 		return nil, false
 	}
 	srcs = append(srcs, more...)
+	for _, u := range unk {
+		srcs = append(srcs, "${"+strings.Join(u.Refs, ",")+"}")
+	}
+	if len(unk) > 0 && !anyInternet(srcs) {
+		return nil, false // a prefix known only after apply may be the internet
+	}
 	asgs, _, _ := m.strs(o, "source_application_security_group_ids")
 	srcs = append(srcs, asgs...)
 	var ports []string

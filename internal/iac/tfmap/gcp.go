@@ -351,6 +351,7 @@ func gcpFirewall(m *mapper, r *inst, out *resource.Resource) {
 		return
 	}
 	var addrs []string
+	openSrc := false
 	keys := []string{"source_ranges", "source_tags", "source_service_accounts"}
 	if dir == "egress" {
 		keys = []string{"destination_ranges"}
@@ -362,11 +363,14 @@ func gcpFirewall(m *mapper, r *inst, out *resource.Resource) {
 		}
 		for _, u := range unk {
 			if open(u) && strings.HasSuffix(k, "_ranges") {
-				return // a variable: may be 0.0.0.0/0
+				openSrc = true // a variable: may be 0.0.0.0/0
 			}
 			addrs = append(addrs, "${"+strings.Join(u.Refs, ",")+"}")
 		}
 		addrs = append(addrs, vals...)
+	}
+	if openSrc && !anyInternet(addrs) {
+		return
 	}
 	if len(addrs) == 0 {
 		addrs = []string{"0.0.0.0/0"}
