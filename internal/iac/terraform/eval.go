@@ -628,6 +628,10 @@ func (e *evaluator) evalResource(s *scope, n *node) {
 		store[n.typ][n.name] = cty.DynamicVal
 		return
 	}
+	var feRefs []string
+	if a, ok := metaAttrs(n.block.Body)["for_each"]; ok {
+		feRefs = refs(s, a.Expr.Variables())
+	}
 	region := e.regionOf(s, n)
 	loc := resource.Location{File: n.file, StartLine: n.block.DefRange.Start.Line, EndLine: n.block.DefRange.End.Line, Calls: s.c.calls}
 	if sb, ok := n.block.Body.(*hclsyntax.Body); ok {
@@ -640,6 +644,17 @@ func (e *evaluator) evalResource(s *scope, n *node) {
 	vals := make([]cty.Value, len(exps))
 	for i, x := range exps {
 		attrs, refsOf := e.evalBody(s, n.block.Body, x.iter, true)
+		// each.value of a for_each over resources stands for the resource
+		// instance of the same key: an attribute read through it refers to it.
+		if x.key != cty.NilVal && len(feRefs) > 0 {
+			for k, rr := range eachReaders(n.block.Body) {
+				if rr {
+					for _, r := range feRefs {
+						refsOf[k] = append(refsOf[k], r+indexKey(x.key))
+					}
+				}
+			}
+		}
 		obj := make(map[string]cty.Value, len(attrs)+2)
 		for k, v := range attrs {
 			obj[k] = v
@@ -662,6 +677,38 @@ func (e *evaluator) evalResource(s *scope, n *node) {
 			Attrs: goAttrs, Region: region, Location: l})
 	}
 	store[n.typ][n.name] = collect(keyed, exps, vals)
+}
+
+// eachReaders says which top-level attributes and block types of a body
+// read each.value.
+func eachReaders(b hcl.Body) map[string]bool {
+	out := map[string]bool{}
+	reads := func(ts []hcl.Traversal) bool {
+		for _, t := range ts {
+			if t.RootName() == "each" {
+				return true
+			}
+		}
+		return false
+	}
+	if sb, ok := b.(*hclsyntax.Body); ok {
+		for n, a := range sb.Attributes {
+			out[n] = reads(a.Expr.Variables())
+		}
+		for _, nb := range sb.Blocks {
+			typ := nb.Type
+			if typ == "dynamic" && len(nb.Labels) == 1 {
+				typ = nb.Labels[0]
+			}
+			out[typ] = out[typ] || reads(bodyVariables(nb.Body))
+		}
+		return out
+	}
+	attrs, _ := b.JustAttributes()
+	for n, a := range attrs {
+		out[n] = reads(a.Expr.Variables())
+	}
+	return out
 }
 
 // regionOf returns the region of the provider configuration managing n.
