@@ -5,7 +5,7 @@
 # custom:
 #   id: compute-user-data-secrets
 #   severity: HIGH
-#   category: secrets
+#   category: identity
 #   class: compute
 #   providers: [aws, azure, gcp]
 #   requires: [facts.compute.user_data_secrets]
