@@ -32,6 +32,8 @@ type evaluator struct {
 	funcs    map[string]function.Function
 	insts    []tfmap.Instance
 	problems []source.Problem
+	// reached are the module directories evaluated, when not nil.
+	reached map[string]bool
 }
 
 // call is one instantiation of a module: its address prefix, input
@@ -81,6 +83,9 @@ type item struct {
 
 // evalModule evaluates module m as called by c and returns its outputs.
 func (e *evaluator) evalModule(m *module, c *call) cty.Value {
+	if e.reached != nil {
+		e.reached[m.dir] = true
+	}
 	s := &scope{m: m, c: c, locals: map[string]cty.Value{}, modules: map[string]cty.Value{},
 		resources: map[string]map[string]cty.Value{}, data: map[string]map[string]cty.Value{},
 		refAttrs: map[string]map[string]bool{}, eachAttrs: map[string]bool{}}
@@ -503,6 +508,11 @@ func (e *evaluator) expand(s *scope, body hcl.Body, what string) (out []expansio
 	attrs := metaAttrs(body)
 	if a, has := attrs["count"]; has {
 		v := e.eval(s, a.Expr, nil)
+		if v.IsKnown() && !v.IsNull() {
+			if n, err := convert.Convert(v, cty.Number); err == nil {
+				v = n // count = "2" is 2, as in Terraform
+			}
+		}
 		if !v.IsKnown() || v.IsNull() || v.Type() != cty.Number {
 			e.problem(&a.Range, "%s: count is not known before apply; its instances are not scanned", what)
 			return nil, "count", false

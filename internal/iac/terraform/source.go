@@ -113,15 +113,31 @@ func walkRoots(ctx context.Context, root string, files []string, opts Options, d
 	sort.Strings(sorted)
 	called := calledDirs(l, sorted)
 	funcs := baseFuncs()
+	// Directories only called as modules are not roots; one that no root
+	// reaches (modules calling each other in a cycle, a module whose
+	// callers are not among files) is evaluated as a root after them, so
+	// that nothing is skipped silently.
+	reached := map[string]bool{}
+	order := make([]string, 0, len(sorted))
 	for _, d := range sorted {
+		if !called[d] {
+			order = append(order, d)
+		}
+	}
+	for _, d := range sorted {
+		if called[d] {
+			order = append(order, d)
+		}
+	}
+	for _, d := range order {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if called[d] {
+		if called[d] && reached[d] {
 			continue
 		}
 		m := l.load(d)
-		e := &evaluator{l: l, rootDir: d, funcs: funcs}
+		e := &evaluator{l: l, rootDir: d, funcs: funcs, reached: reached}
 		e.problems = append(e.problems, m.problems...)
 		m.problems = nil
 		inputs := rootInputs(l, m, d, opts, e)

@@ -207,13 +207,83 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("no problem mentioning %q in:\n%s", want, all)
 		}
 	}
-	_ = insts
+	// The rest is read: the block before the unclosed one and the other file.
+	if !hasInstance(insts, "aws_s3_bucket.ok") {
+		t.Errorf("aws_s3_bucket.ok (before the parse error) not read: %v", insts)
+	}
+	for _, in := range insts {
+		if in.Address == "aws_s3_bucket.counted" || strings.HasPrefix(in.Address, "aws_s3_bucket.counted[") {
+			t.Errorf("an instance was guessed for a count not known before apply: %s", in.Address)
+		}
+	}
+}
+
+func hasInstance(insts []tfmap.Instance, addr string) bool {
+	for _, in := range insts {
+		if in.Address == addr {
+			return true
+		}
+	}
+	return false
+}
+
+// TestModuleCycle: two modules calling each other, with and without a
+// root above them, are reported (never evaluated forever, never silent).
+func TestModuleCycle(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"a/main.tf":    "module \"b\" {\n  source = \"../b\"\n}\nresource \"aws_s3_bucket\" \"a\" {\n  bucket = \"a\"\n}\n",
+		"b/main.tf":    "module \"a\" {\n  source = \"../a\"\n}\n",
+		"root/main.tf": "module \"a\" {\n  source = \"../a\"\n}\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		files []string
+		addr  string
+	}{
+		{[]string{"a/main.tf", "b/main.tf", "root/main.tf"}, "module.a.aws_s3_bucket.a"},
+		{[]string{"a/main.tf", "b/main.tf"}, "aws_s3_bucket.a"},
+	} {
+		var probs []string
+		var n int
+		err := New(dir, c.files, Options{}).Read(context.Background(), func(b source.Batch) error {
+			for _, p := range b.Problems {
+				probs = append(probs, p.Error())
+			}
+			n += len(b.Resources)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := strings.Join(probs, "\n")
+		if !strings.Contains(all, "calls itself") {
+			t.Errorf("%v: cycle not reported: %s", c.files, all)
+		}
+		if n == 0 {
+			t.Errorf("%v: the bucket of the cycle (%s) was not read", c.files, c.addr)
+		}
+	}
 }
 
 func TestHostileInput(t *testing.T) {
 	dir := t.TempDir()
 	deep := "locals {\n  x = " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + "\n}\n"
-	huge := strings.Repeat("resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n", 1)
+	var hb strings.Builder
+	for i := 0; i < 20000; i++ {
+		fmt.Fprintf(&hb, "resource \"aws_s3_bucket\" \"b%d\" {\n  bucket = \"x-%d\"\n  tags = { n = \"%d\" }\n}\n", i, i, i)
+	}
+	huge := hb.String()
+	if err := os.WriteFile(filepath.Join(dir, "over.tf"), bytes.Repeat([]byte("# padding\n"), maxFileBytes/10+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	big := `resource "aws_s3_bucket" "many" {
   count  = 100000000
   bucket = "x-${count.index}"
@@ -225,15 +295,28 @@ func TestHostileInput(t *testing.T) {
 		}
 	}
 	insts, probs := evaluate(t, dir, Options{})
-	if len(insts) > maxInstances+1 {
-		t.Errorf("%d instances: count not bounded", len(insts))
+	many := 0
+	for _, in := range insts {
+		if in.Name == "many" {
+			many++
+		}
 	}
-	found := false
+	if many != maxInstances {
+		t.Errorf("%d instances of count = 100000000, want the bound %d", many, maxInstances)
+	}
+	found, over := false, false
 	for _, p := range probs {
 		found = found || strings.Contains(p.Err, "exceeds")
+		over = over || (p.Path == "over.tf" && strings.Contains(p.Err, "larger than"))
 	}
 	if !found {
 		t.Errorf("count bound not reported: %v", probs)
+	}
+	if !over {
+		t.Errorf("file over the size bound not reported")
+	}
+	if !hasInstance(insts, "aws_s3_bucket.b19999") {
+		t.Errorf("the last block of the 20,000-block file was not read")
 	}
 }
 
@@ -246,9 +329,26 @@ func TestTerragoat(t *testing.T) {
 	if len(insts) < 60 {
 		t.Errorf("%d instances from terragoat, want at least 60", len(insts))
 	}
+	// Every file parses and evaluates: no problem at all, and every file
+	// declaring resources has instances located in it.
 	for _, p := range probs {
-		t.Logf("problem: %s", p.Error())
+		t.Errorf("problem: %s", p.Error())
 	}
+	located := map[string]int{}
+	for _, in := range insts {
+		located[in.Location.File]++
+	}
+	tf := files(t, root)
+	for _, f := range tf {
+		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(src), "\nresource \"") && located[f] == 0 {
+			t.Errorf("%s declares resources but none was read", f)
+		}
+	}
+	t.Logf("terragoat: %d files, %d instances", len(tf), len(insts))
 }
 
 func FuzzRead(f *testing.F) {
