@@ -338,3 +338,60 @@ func TestS3NotificationIsNotCloudTrail(t *testing.T) {
 		t.Fatalf("SQS record taken as CloudTrail")
 	}
 }
+
+// TestFormatTolerance: each source is recognised by the fields that identify
+// it, not by one optional field (issue 7): a GCP LogEntry whose protoPayload
+// lost its @type, or that arrives without logName (as some log sinks and
+// SIEM exports deliver it), CloudTrail with and without the Records wrapper,
+// Azure records in PascalCase (Log Analytics export) and camelCase.
+func TestFormatTolerance(t *testing.T) {
+	dir := t.TempDir()
+	// gcloud logging read --format=json output with @type stripped by a
+	// pipeline that flattens protobuf Any types, and no logName.
+	gcpNoType := `{"insertId":"-x1y2z3e4","protoPayload":{"authenticationInfo":{"principalEmail":"dev@example.com"},"requestMetadata":{"callerIp":"203.0.113.7","callerSuppliedUserAgent":"google-cloud-sdk gcloud/460.0.0"},"serviceName":"cloudresourcemanager.googleapis.com","methodName":"SetIamPolicy","resourceName":"projects/prod-123","serviceData":{"policyDelta":{"bindingDeltas":[{"action":"ADD","role":"roles/owner","member":"user:attacker@gmail.com"}]}}},"resource":{"type":"project","labels":{"project_id":"prod-123"}},"timestamp":"2024-03-05T10:00:00.123Z","severity":"NOTICE","logName":"projects/prod-123/logs/cloudaudit.googleapis.com%2Factivity"}`
+	gcpNoTypeNoLog := `{"insertId":"a9","protoPayload":{"serviceName":"compute.googleapis.com","methodName":"v1.compute.firewalls.insert","resourceName":"projects/prod-123/global/firewalls/allow-all","authenticationInfo":{"principalEmail":"dev@example.com"}},"resource":{"type":"gce_firewall_rule","labels":{"project_id":"prod-123"}},"timestamp":"2024-03-05T10:01:00Z"}`
+	gcpTypeNoLog := `{"insertId":"b1","protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","serviceName":"storage.googleapis.com","methodName":"storage.setIamPermissions","resourceName":"projects/_/buckets/b"},"timestamp":"2024-03-05T10:02:00Z"}`
+	// Not an audit log: a protoPayload of another type (App Engine request log).
+	gcpRequestLog := `{"insertId":"c1","protoPayload":{"@type":"type.googleapis.com/google.appengine.logging.v1.RequestLog","method":"GET","resource":"/"},"timestamp":"2024-03-05T10:02:00Z"}`
+	writeFile(t, dir, "gcp.jsonl", []byte(strings.Join([]string{gcpNoType, gcpNoTypeNoLog, gcpTypeNoLog}, "\n")+"\n"))
+	writeFile(t, dir, "gae.jsonl", []byte(gcpRequestLog+"\n"))
+	writeFile(t, dir, "ct-bare.jsonl", []byte(ct("CreateUser", "u1")+"\n"+ct("AttachUserPolicy", "u2")+"\n"))
+	writeFile(t, dir, "ct-records.json", []byte(`{"Records":[`+ct("CreateUser", "r1")+`]}`))
+	azPascal := `{"TimeGenerated":"2024-03-05T10:00:00Z","Category":"Administrative","OperationNameValue":"MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE","ResourceId":"/SUBSCRIPTIONS/0000/PROVIDERS/MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/1","ActivityStatusValue":"Success","Caller":"admin@contoso.com"}`
+	azCamel := `{"time":"2024-03-05T10:00:00Z","category":"Administrative","operationName":"MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE","resourceId":"/SUBSCRIPTIONS/0000/PROVIDERS/MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/1","resultType":"Success","caller":"admin@contoso.com"}`
+	writeFile(t, dir, "az.jsonl", []byte(azPascal+"\n"+azCamel+"\n"))
+
+	c := collect(t, dir)
+	got := c.bySource()
+	want := map[Source]int{GCPAudit: 3, AWSCloudTrail: 3, AzureActivity: 2}
+	for s, n := range want {
+		if got[s] != n {
+			t.Errorf("%s: got %d, want %d (all %v; errors %v)", s, got[s], n, got, c.errs)
+		}
+	}
+	for _, r := range c.recs {
+		if r.Source != GCPAudit {
+			continue
+		}
+		ev, err := Normalize(r)
+		if err != nil {
+			t.Errorf("%s:%d: normalize: %v", r.File, r.Line, err)
+			continue
+		}
+		if ev == nil {
+			t.Errorf("%s:%d: nil event", r.File, r.Line)
+		}
+	}
+	var gaeSkipped bool
+	for _, e := range c.errs {
+		if strings.HasSuffix(e.File, "gae.jsonl") && e.Skipped && errors.Is(e.Err, ErrNotAuditLog) {
+			gaeSkipped = true
+			if e.Offset < 0 {
+				t.Errorf("unrecognised event reported without offset: %v", e)
+			}
+		}
+	}
+	if !gaeSkipped {
+		t.Errorf("an App Engine request log is not reported as not an audit log: %v", c.errs)
+	}
+}

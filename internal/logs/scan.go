@@ -238,9 +238,19 @@ func classify(ev []byte, k kind) (src Source, inner []byte, innerOff int) {
 			}
 		}
 		if protoE > protoS && ev[protoS] == '{' {
-			t := gjson.GetBytes(ev[protoS:protoE], "@type").Str
+			// An AuditLog is known by its @type, by an audit logName, or
+			// (exports that drop both) by the serviceName and methodName
+			// every AuditLog carries.
+			pp := ev[protoS:protoE]
+			t := gjson.GetBytes(pp, "@type").Str
 			if t == gcpAuditType || bytes.Contains([]byte(logName), []byte("cloudaudit.googleapis.com")) {
 				return GCPAudit, nil, 0
+			}
+			if t == "" {
+				r := gjson.GetManyBytes(pp, "serviceName", "methodName")
+				if r[0].Type == gjson.String && r[0].Str != "" && r[1].Type == gjson.String && r[1].Str != "" {
+					return GCPAudit, nil, 0
+				}
 			}
 		}
 	}
