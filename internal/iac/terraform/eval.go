@@ -440,6 +440,26 @@ func (e *evaluator) eval(s *scope, expr hcl.Expression, iter map[string]cty.Valu
 	return v
 }
 
+// evalAttr evaluates a resource argument. A jsonencode() of a document
+// with values known only after apply (a policy naming its bucket's ARN) is
+// unknown as a string; the argument is given as the document instead, its
+// unknown leaves unknown, so the mapping can judge what is known.
+func (e *evaluator) evalAttr(s *scope, expr hcl.Expression, iter map[string]cty.Value) cty.Value {
+	v := e.eval(s, expr, iter)
+	if v.IsWhollyKnown() {
+		return v
+	}
+	call, ok := expr.(*hclsyntax.FunctionCallExpr)
+	if !ok || call.Name != "jsonencode" || len(call.Args) != 1 {
+		return v
+	}
+	doc := e.eval(s, call.Args[0], iter)
+	if doc.IsKnown() && !doc.IsNull() && (doc.Type().IsObjectType() || doc.Type().IsMapType()) {
+		return doc
+	}
+	return v
+}
+
 // refs returns the addresses of the resources (and module calls) ts refer to.
 func refs(s *scope, ts []hcl.Traversal) []string {
 	var out []string
@@ -754,7 +774,7 @@ func (e *evaluator) evalBody(s *scope, b hcl.Body, iter map[string]cty.Value, to
 			if top && metaArgs[n] {
 				continue
 			}
-			out[n] = e.eval(s, a.Expr, iter)
+			out[n] = e.evalAttr(s, a.Expr, iter)
 			refsOf[n] = refs(s, a.Expr.Variables())
 		}
 		return out, refsOf
@@ -763,7 +783,7 @@ func (e *evaluator) evalBody(s *scope, b hcl.Body, iter map[string]cty.Value, to
 		if top && metaArgs[n] {
 			continue
 		}
-		out[n] = e.eval(s, a.Expr, iter)
+		out[n] = e.evalAttr(s, a.Expr, iter)
 		refsOf[n] = refs(s, a.Expr.Variables())
 	}
 	blocks := map[string][]cty.Value{}

@@ -402,3 +402,42 @@ resource "aws_security_group" "sg%d" {
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "files/s")
 }
+
+// TestJSONEncodeUnknownLeaves: a policy written with jsonencode() naming
+// its bucket's ARN reaches the mapping as a document whose unknown leaf is
+// unknown, so the public bucket FAILs instead of being UNKNOWN.
+func TestJSONEncodeUnknownLeaves(t *testing.T) {
+	dir := t.TempDir()
+	src := `resource "aws_s3_bucket" "b" {
+  bucket = "pub"
+}
+resource "aws_s3_bucket_policy" "b" {
+  bucket = aws_s3_bucket.b.id
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "${aws_s3_bucket.b.arn}/*" }]
+  })
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	insts, _ := evaluate(t, dir, Options{})
+	for _, in := range insts {
+		if in.Type != "aws_s3_bucket_policy" {
+			continue
+		}
+		doc, ok := in.Attrs["policy"].(map[string]any)
+		if !ok {
+			t.Fatalf("policy %#v, want the document", in.Attrs["policy"])
+		}
+		st := doc["Statement"].([]any)[0].(map[string]any)
+		if st["Principal"] != "*" {
+			t.Errorf("principal %v", st["Principal"])
+		}
+		if _, ok := st["Resource"].(tfmap.Unknown); !ok {
+			t.Errorf("resource %#v, want unknown", st["Resource"])
+		}
+		return
+	}
+	t.Fatal("no bucket policy instance")
+}
