@@ -460,6 +460,65 @@ func (e *evaluator) evalAttr(s *scope, expr hcl.Expression, iter map[string]cty.
 	return v
 }
 
+// preciseRefs returns refs(s, expr.Variables()) where a reference indexed
+// by an expression (aws_s3_bucket.b[count.index], aws_s3_bucket.b[each.key])
+// names the instance the key evaluates to: a split resource with count
+// then joins its own bucket, not every instance. A resource also referred
+// to otherwise (a splat, no index) keeps its base address.
+func (e *evaluator) preciseRefs(s *scope, expr hcl.Expression, iter map[string]cty.Value) []string {
+	vars := expr.Variables()
+	out := refs(s, vars)
+	se, ok := expr.(hclsyntax.Expression)
+	if !ok || len(out) == 0 {
+		return out
+	}
+	precise := map[string][]string{}
+	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		ix, ok := n.(*hclsyntax.IndexExpr)
+		if !ok {
+			return nil
+		}
+		col, ok := ix.Collection.(*hclsyntax.ScopeTraversalExpr)
+		if !ok {
+			return nil
+		}
+		base := refs(s, []hcl.Traversal{col.Traversal})
+		if len(base) != 1 || strings.HasSuffix(base[0], "]") {
+			return nil
+		}
+		k, diags := ix.Key.Value(e.ctxFor(s, ix.Key.Variables(), iter, ix.Key))
+		if diags.HasErrors() || !k.IsKnown() || k.IsNull() || (k.Type() != cty.String && k.Type() != cty.Number) {
+			return nil
+		}
+		precise[base[0]] = append(precise[base[0]], base[0]+indexKey(k))
+		return nil
+	})
+	if len(precise) == 0 {
+		return out
+	}
+	uses := map[string]int{}
+	for _, t := range vars {
+		if r := refs(s, []hcl.Traversal{t}); len(r) == 1 {
+			uses[r[0]]++
+		}
+	}
+	var refined []string
+	seen := map[string]bool{}
+	for _, a := range out {
+		p := precise[a]
+		if len(p) == 0 || len(p) < uses[a] {
+			p = append([]string{a}, p...)
+		}
+		for _, x := range p {
+			if !seen[x] {
+				seen[x] = true
+				refined = append(refined, x)
+			}
+		}
+	}
+	return refined
+}
+
 // refs returns the addresses of the resources (and module calls) ts refer to.
 func refs(s *scope, ts []hcl.Traversal) []string {
 	var out []string
@@ -784,7 +843,7 @@ func (e *evaluator) evalBody(s *scope, b hcl.Body, iter map[string]cty.Value, to
 			continue
 		}
 		out[n] = e.evalAttr(s, a.Expr, iter)
-		refsOf[n] = refs(s, a.Expr.Variables())
+		refsOf[n] = e.preciseRefs(s, a.Expr, iter)
 	}
 	blocks := map[string][]cty.Value{}
 	var order []string

@@ -139,7 +139,7 @@ func TestResolution(t *testing.T) {
 	}
 	// The public access block refers to its bucket, whose id is unknown.
 	u, ok := by["aws_s3_bucket_public_access_block.logs[1]"].Attrs["bucket"].(tfmap.Unknown)
-	if !ok || len(u.Refs) != 1 || u.Refs[0] != "aws_s3_bucket.logs" {
+	if !ok || len(u.Refs) != 1 || u.Refs[0] != "aws_s3_bucket.logs[1]" {
 		t.Errorf("split resource reference %#v", by["aws_s3_bucket_public_access_block.logs[1]"].Attrs["bucket"])
 	}
 	if _, ok := by["aws_kms_key.unknown_rotation"].Attrs["enable_key_rotation"].(tfmap.Unknown); !ok {
@@ -440,4 +440,49 @@ resource "aws_s3_bucket_policy" "b" {
 		return
 	}
 	t.Fatal("no bucket policy instance")
+}
+
+// TestPreciseRefs: a reference indexed by count.index or each.key names
+// the instance; a splat or an unindexed use keeps the base address.
+func TestPreciseRefs(t *testing.T) {
+	dir := t.TempDir()
+	src := `resource "aws_s3_bucket" "b" {
+  for_each = toset(["x", "y"])
+  bucket   = each.key
+}
+resource "aws_s3_bucket_versioning" "v" {
+  for_each = toset(["x", "y"])
+  bucket   = aws_s3_bucket.b[each.key].id
+}
+resource "aws_s3_bucket_policy" "p" {
+  count  = 1
+  bucket = element(values(aws_s3_bucket.b)[*].id, 0)
+}
+resource "aws_s3_bucket_logging" "l" {
+  bucket        = aws_s3_bucket.b["x"].id
+  target_bucket = "${aws_s3_bucket.b["y"].id}-${length(aws_s3_bucket.b)}"
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	insts, _ := evaluate(t, dir, Options{})
+	got := map[string]string{}
+	for _, in := range insts {
+		for _, a := range []string{"bucket", "target_bucket"} {
+			if u, ok := in.Attrs[a].(tfmap.Unknown); ok {
+				got[in.Address+" "+a] = strings.Join(u.Refs, ",")
+			}
+		}
+	}
+	for k, want := range map[string]string{
+		`aws_s3_bucket_versioning.v["y"] bucket`: `aws_s3_bucket.b["y"]`,
+		`aws_s3_bucket_policy.p[0] bucket`:       `aws_s3_bucket.b`,
+		`aws_s3_bucket_logging.l bucket`:         `aws_s3_bucket.b["x"]`,
+		`aws_s3_bucket_logging.l target_bucket`:  `aws_s3_bucket.b["y"],aws_s3_bucket.b`,
+	} {
+		if got[k] != want {
+			t.Errorf("%s refs %q, want %q (all: %v)", k, got[k], want, got)
+		}
+	}
 }
