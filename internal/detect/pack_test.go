@@ -1,0 +1,222 @@
+package detect
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/logs"
+)
+
+// ctAPI is a CloudTrail management event as CloudTrail records it for an
+// IAM Identity Center (SSO) assumed-role session; extra holds further
+// top-level members ("requestParameters":{...}, "errorCode":"...").
+func ctAPI(min int, source, name, extra string) string {
+	if extra != "" {
+		extra = "," + extra
+	}
+	return fmt.Sprintf(`{"eventVersion":"1.09","userIdentity":{"type":"AssumedRole","principalId":"AROA3EXAMPLE7OPS:mallory","arn":"arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_PowerUser_4c1b/mallory","accountId":"111122223333","accessKeyId":"ASIA3EXAMPLEKEY0001","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROA3EXAMPLE7OPS","arn":"arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_PowerUser_4c1b","accountId":"111122223333","userName":"AWSReservedSSO_PowerUser_4c1b"},"attributes":{"creationDate":"2024-03-14T08:55:00Z","mfaAuthenticated":"false"}}},"eventTime":"2024-03-14T09:%02d:11Z","eventSource":%q,"eventName":%q,"awsRegion":"us-east-1","sourceIPAddress":"198.51.100.23","userAgent":"aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0 exe/x86_64","eventID":"0d6f1a2b-%04d-4c3d-9e8f-%s","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management"%s}`,
+		min, source, name, min, strings.ToLower(fmt.Sprintf("%012x", len(name)*7919+min)), extra)
+}
+
+// gcpEvent is a Cloud Audit Logs admin-activity LogEntry; pp holds further
+// protoPayload members.
+func gcpEvent(min int, service, method, resource, pp string) string {
+	if pp != "" {
+		pp = "," + pp
+	}
+	return fmt.Sprintf(`{"protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","status":{},"authenticationInfo":{"principalEmail":"ops@acme.example"},"requestMetadata":{"callerIp":"203.0.113.88","callerSuppliedUserAgent":"google-cloud-sdk gcloud/460.0.0"},"serviceName":%q,"methodName":%q,"resourceName":%q%s},"insertId":"-4kq1x2e%04d","resource":{"type":"project","labels":{"project_id":"acme-prod-4821"}},"timestamp":"2024-03-14T09:%02d:07.412Z","severity":"NOTICE","logName":"projects/acme-prod-4821/logs/cloudaudit.googleapis.com%%2Factivity","receiveTimestamp":"2024-03-14T09:%02d:08Z"}`,
+		service, method, resource, pp, min, min, min)
+}
+
+// azureRoleAssign is an Activity Log role assignment write (diagnostic
+// settings export) at scope, for role definition roleID.
+func azureRoleAssign(scope, roleID, result string) string {
+	body := fmt.Sprintf(`{\"Id\":\"0d1e2f3a-4b5c-6d7e-8f9a-0b1c2d3e4f5a\",\"Properties\":{\"PrincipalId\":\"9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a\",\"PrincipalType\":\"User\",\"RoleDefinitionId\":\"/subscriptions/6b3f0c2a-1d4e-4f5a-9b8c-7d6e5f4a3b2c/providers/Microsoft.Authorization/roleDefinitions/%s\",\"Scope\":\"%s\"}}`, roleID, scope)
+	return fmt.Sprintf(`{"time":"2024-03-14T09:20:00.1234567Z","resourceId":"%s/PROVIDERS/MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/0D1E2F3A-4B5C-6D7E-8F9A-0B1C2D3E4F5A","operationName":"MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE","category":"Administrative","resultType":%q,"resultSignature":"Created","durationMs":"812","callerIpAddress":"203.0.113.45","correlationId":"5a7c1e9b-3d2f-4b6a-8c0e-0123456789ab","level":"Information","identity":{"claims":{"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn":"admin@contoso.example","name":"admin@contoso.example"}},"properties":{"requestbody":"%s","statusCode":"Created","entity":"%s/providers/Microsoft.Authorization/roleAssignments/0d1e2f3a-4b5c-6d7e-8f9a-0b1c2d3e4f5a","message":"Microsoft.Authorization/roleAssignments/write","hierarchy":""}}`,
+		strings.ToUpper(scope), result, body, scope)
+}
+
+const (
+	adminDoc    = `"policyDocument":"{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]\n}"`
+	readOnlyDoc = `"policyDocument":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\"],\"Resource\":\"arn:aws:s3:::reports/*\"}]}"`
+	subScope    = "/subscriptions/6b3f0c2a-1d4e-4f5a-9b8c-7d6e5f4a3b2c"
+	ownerRole   = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+	readerRole  = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
+)
+
+func ssmDecrypt(min int, name string) string {
+	return ctAPI(min, "ssm.amazonaws.com", "GetParameter", fmt.Sprintf(`"requestParameters":{"name":%q,"withDecryption":true},"responseElements":null,"readOnly":true`, name))
+}
+
+// packCase is one scenario of issue 7: events that must raise the rule's
+// alert at its level with the default tuning, and a benign look-alike that
+// must not raise it.
+type packCase struct {
+	title  string
+	level  Level
+	attack []string
+	benign []string
+}
+
+func packCases() []packCase {
+	var bulk, fewReads []string
+	for i := range 6 {
+		bulk = append(bulk, ssmDecrypt(10+i, fmt.Sprintf("/prod/db/password-%d", i)))
+	}
+	for i := range 3 {
+		fewReads = append(fewReads, ssmDecrypt(10+i*7, "/prod/app/config"))
+	}
+	bindings := func(role, member string) string {
+		return fmt.Sprintf(`"serviceData":{"@type":"type.googleapis.com/google.iam.v1.logging.AuditData","policyDelta":{"bindingDeltas":[{"action":"ADD","role":%q,"member":%q}]}},"request":{"@type":"type.googleapis.com/google.iam.v1.SetIamPolicyRequest","resource":"acme-prod-4821"}`, role, member)
+	}
+	return []packCase{
+		{
+			title: "AWS Administrator Policy Attached To An Identity", level: LevelHigh,
+			attack: []string{
+				ctAPI(1, "iam.amazonaws.com", "CreateUser", `"requestParameters":{"userName":"svc-backup2"},"responseElements":{"user":{"userName":"svc-backup2","arn":"arn:aws:iam::111122223333:user/svc-backup2"}}`),
+				ctAPI(2, "iam.amazonaws.com", "AttachUserPolicy", `"requestParameters":{"userName":"svc-backup2","policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"},"responseElements":null`),
+			},
+			benign: []string{
+				ctAPI(2, "iam.amazonaws.com", "AttachUserPolicy", `"requestParameters":{"userName":"svc-backup2","policyArn":"arn:aws:iam::aws:policy/ReadOnlyAccess"},"responseElements":null`),
+				ctAPI(3, "iam.amazonaws.com", "AttachUserPolicy", `"requestParameters":{"userName":"svc-backup2","policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"},"errorCode":"AccessDenied","errorMessage":"User is not authorized to perform: iam:AttachUserPolicy"`),
+			},
+		},
+		{
+			title: "AWS IAM Policy Version With Full Administrator Rights Set As Default", level: LevelHigh,
+			attack: []string{ctAPI(4, "iam.amazonaws.com", "CreatePolicyVersion", `"requestParameters":{"policyArn":"arn:aws:iam::111122223333:policy/dev-boundary",`+adminDoc+`,"setAsDefault":true}`)},
+			benign: []string{
+				ctAPI(4, "iam.amazonaws.com", "CreatePolicyVersion", `"requestParameters":{"policyArn":"arn:aws:iam::111122223333:policy/dev-boundary",`+readOnlyDoc+`,"setAsDefault":true}`),
+				ctAPI(5, "iam.amazonaws.com", "CreatePolicyVersion", `"requestParameters":{"policyArn":"arn:aws:iam::111122223333:policy/dev-boundary",`+adminDoc+`,"setAsDefault":false}`),
+			},
+		},
+		{
+			title: "AWS EC2 Traffic Mirroring Configured", level: LevelMedium,
+			attack: []string{ctAPI(6, "ec2.amazonaws.com", "CreateTrafficMirrorSession", `"requestParameters":{"CreateTrafficMirrorSessionRequest":{"NetworkInterfaceId":"eni-0a1b2c3d4e5f67890","TrafficMirrorTargetId":"tmt-0123456789abcdef0","TrafficMirrorFilterId":"tmf-0123456789abcdef0","SessionNumber":1}}`)},
+			benign: []string{ctAPI(6, "ec2.amazonaws.com", "DescribeTrafficMirrorSessions", `"requestParameters":{"DescribeTrafficMirrorSessionsRequest":{}},"readOnly":true`)},
+		},
+		{
+			title: "AWS Lambda Function Code Or Configuration Updated", level: LevelLow,
+			attack: []string{ctAPI(7, "lambda.amazonaws.com", "UpdateFunctionCode20150331v2", `"requestParameters":{"functionName":"invoice-processor","zipFile":"HIDDEN_DUE_TO_SECURITY_REASONS","publish":true}`)},
+			benign: []string{ctAPI(7, "lambda.amazonaws.com", "GetFunction20150331v2", `"requestParameters":{"functionName":"invoice-processor"},"readOnly":true`)},
+		},
+		{
+			title: "AWS SSM Parameters Decrypted In Bulk", level: LevelHigh,
+			attack: bulk, benign: fewReads,
+		},
+		{
+			title: "AWS KMS Key Scheduled For Deletion Or Disabled", level: LevelHigh,
+			attack: []string{ctAPI(20, "kms.amazonaws.com", "ScheduleKeyDeletion", `"requestParameters":{"keyId":"arn:aws:kms:us-east-1:111122223333:key/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d","pendingWindowInDays":7},"responseElements":{"keyId":"arn:aws:kms:us-east-1:111122223333:key/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d","keyState":"PendingDeletion","deletionDate":"Mar 21, 2024, 12:00:00 AM"}`)},
+			benign: []string{ctAPI(20, "kms.amazonaws.com", "CancelKeyDeletion", `"requestParameters":{"keyId":"1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"}`)},
+		},
+		{
+			title: "AWS S3 Bucket Made Public", level: LevelHigh,
+			attack: []string{
+				ctAPI(21, "s3.amazonaws.com", "PutBucketPolicy", `"requestParameters":{"bucketName":"acme-exports","bucketPolicy":{"Version":"2012-10-17","Statement":[{"Sid":"x","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-exports/*"}]},"policy":"","Host":"acme-exports.s3.amazonaws.com"}`),
+				ctAPI(23, "s3.amazonaws.com", "PutBucketPolicy", `"requestParameters":{"bucketName":"acme-logs","bucketPolicy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:*","Resource":"arn:aws:s3:::acme-logs/*"}]},"Host":"acme-logs.s3.amazonaws.com"}`),
+				ctAPI(22, "s3.amazonaws.com", "DeleteBucketPublicAccessBlock", `"requestParameters":{"bucketName":"acme-exports","publicAccessBlock":"","Host":"acme-exports.s3.amazonaws.com"}`),
+			},
+			benign: []string{ctAPI(21, "s3.amazonaws.com", "PutBucketPolicy", `"requestParameters":{"bucketName":"acme-exports","bucketPolicy":{"Version":"2012-10-17","Statement":[{"Sid":"x","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/reporting"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-exports/*"}]},"policy":"","Host":"acme-exports.s3.amazonaws.com"}`)},
+		},
+		{
+			title: "GCP Owner Or Editor Role Granted To An External Account", level: LevelCritical,
+			attack: []string{
+				gcpEvent(30, "cloudresourcemanager.googleapis.com", "SetIamPolicy", "projects/acme-prod-4821", bindings("roles/editor", "user:helpful.contractor@gmail.com")),
+				gcpEvent(31, "cloudresourcemanager.googleapis.com", "SetIamPolicy", "projects/acme-prod-4821", bindings("roles/owner", "user:attacker@gmail.com")),
+			},
+			benign: []string{
+				gcpEvent(30, "cloudresourcemanager.googleapis.com", "SetIamPolicy", "projects/acme-prod-4821", bindings("roles/editor", "user:dev@acme.example")),
+				gcpEvent(31, "cloudresourcemanager.googleapis.com", "SetIamPolicy", "projects/acme-prod-4821", bindings("roles/viewer", "user:auditor@gmail.com")),
+			},
+		},
+		{
+			title: "GCP Storage Bucket Made Public", level: LevelHigh,
+			attack: []string{gcpEvent(32, "storage.googleapis.com", "storage.setIamPermissions", "projects/_/buckets/acme-exports", `"serviceData":{"@type":"type.googleapis.com/google.iam.v1.logging.AuditData","policyDelta":{"bindingDeltas":[{"action":"ADD","role":"roles/storage.objectViewer","member":"allUsers"}]}}`)},
+			benign: []string{gcpEvent(32, "storage.googleapis.com", "storage.setIamPermissions", "projects/_/buckets/acme-exports", `"serviceData":{"@type":"type.googleapis.com/google.iam.v1.logging.AuditData","policyDelta":{"bindingDeltas":[{"action":"REMOVE","role":"roles/storage.objectViewer","member":"allUsers"},{"action":"ADD","role":"roles/storage.objectViewer","member":"group:analysts@acme.example"}]}}`)},
+		},
+		{
+			title: "GCP Firewall Rule Created, Modified Or Deleted", level: LevelMedium,
+			attack: []string{
+				gcpEvent(33, "compute.googleapis.com", "v1.compute.firewalls.insert", "projects/acme-prod-4821/global/firewalls/allow-ssh-all", `"request":{"@type":"type.googleapis.com/compute.firewalls.insert","sourceRanges":["0.0.0.0/0"]}`),
+				gcpEvent(34, "compute.googleapis.com", "v1.compute.firewalls.delete", "projects/acme-prod-4821/global/firewalls/deny-egress", ""),
+				gcpEvent(35, "compute.googleapis.com", "beta.compute.firewalls.patch", "projects/acme-prod-4821/global/firewalls/web", ""),
+			},
+			benign: []string{gcpEvent(33, "compute.googleapis.com", "v1.compute.instances.insert", "projects/acme-prod-4821/zones/us-central1-a/instances/web-1", "")},
+		},
+		{
+			title: "GCP SSH Access To A Compute Instance", level: LevelMedium,
+			attack: []string{gcpEvent(36, "compute.googleapis.com", "v1.compute.projects.setCommonInstanceMetadata", "projects/acme-prod-4821", `"metadata":{"@type":"type.googleapis.com/google.cloud.audit.GceProjectAuditMetadata","projectMetadataDelta":{"modifiedMetadataKeys":["ssh-keys"]}}`)},
+			benign: []string{gcpEvent(36, "compute.googleapis.com", "v1.compute.projects.setCommonInstanceMetadata", "projects/acme-prod-4821", `"metadata":{"@type":"type.googleapis.com/google.cloud.audit.GceProjectAuditMetadata","projectMetadataDelta":{"addedMetadataKeys":["enable-oslogin"]}}`)},
+		},
+		{
+			// Matched, then suppressed by the default tuning before issue 7.
+			title: "Azure Owner Role Assigned At Subscription Scope", level: LevelHigh,
+			attack: []string{azureRoleAssign(subScope, ownerRole, "Success")},
+			benign: []string{
+				azureRoleAssign(subScope, readerRole, "Success"),
+				azureRoleAssign(subScope+"/resourceGroups/sandbox", ownerRole, "Success"),
+				azureRoleAssign(subScope, ownerRole, "Failure"),
+			},
+		},
+	}
+}
+
+// runDefault runs the built-ins with the default tuning over events (JSON
+// lines, one file).
+func runDefault(t *testing.T, events []string) []*Alert {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "events.jsonl"), []byte(strings.Join(events, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := New(context.Background(), Config{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, le := range eng.LoadErrors {
+		t.Errorf("built-in not loaded: %v", le)
+	}
+	sink := &collectSink{}
+	var inErrs []string
+	if err := eng.Run(context.Background(), []string{dir}, sink, RunOptions{Workers: 1, OnInputError: func(ie logs.InputError) {
+		inErrs = append(inErrs, ie.Error())
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(inErrs) > 0 {
+		t.Errorf("input errors: %v", inErrs)
+	}
+	return sink.alerts
+}
+
+// TestPackScenarios: every missed attack of issue 7 alerts at its rule's
+// level through the default tuning, and its benign look-alike does not.
+func TestPackScenarios(t *testing.T) {
+	for _, c := range packCases() {
+		t.Run(c.title, func(t *testing.T) {
+			got := alertsOf(runDefault(t, c.attack), c.title)
+			if len(got) == 0 {
+				t.Fatalf("no alert on the attack events")
+			}
+			for _, a := range got {
+				if a.Level != c.level {
+					t.Errorf("alert level %v, want %v", a.Level, c.level)
+				}
+			}
+			for i, ev := range c.benign {
+				if n := len(alertsOf(runDefault(t, []string{ev}), c.title)); n != 0 {
+					t.Errorf("benign look-alike %d raised %d alerts: %s", i, n, ev)
+				}
+			}
+			if len(c.benign) > 1 {
+				// Together too (the bulk correlation counts across events).
+				if n := len(alertsOf(runDefault(t, c.benign), c.title)); n != 0 {
+					t.Errorf("benign look-alikes together raised %d alerts", n)
+				}
+			}
+		})
+	}
+}
