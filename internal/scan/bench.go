@@ -144,6 +144,7 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 		return BenchResult{}, err
 	}
 	if len(res.Inventory.Errors) > 0 {
+		res.Done()
 		return BenchResult{}, fmt.Errorf("synthetic inventory did not import cleanly: %v", res.Inventory.Errors[0])
 	}
 	if opts.Format != "" {
@@ -152,9 +153,11 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 			out = io.Discard
 		}
 		if err := report.Write(ctx, out, opts.Format, res.Report); err != nil {
+			res.Done()
 			return BenchResult{}, err
 		}
 	}
+	res.Done() // as vigil scan, which exits after writing
 	total := time.Since(t0)
 	cpu := cpuTime() - cpu0
 	b := BenchResult{

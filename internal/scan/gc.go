@@ -10,7 +10,7 @@ import (
 
 // gcFloor is the least memory limit: the heap may grow to it before the
 // garbage collector runs at all.
-const gcFloor = 1792 << 20 // 1.75 GiB
+const gcFloor = 2560 << 20 // 2.5 GiB
 
 // gcTuning makes a scan collect garbage by a memory limit that follows the
 // live heap, instead of each time the heap doubles (GOGC=100).
