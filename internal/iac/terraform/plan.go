@@ -165,7 +165,11 @@ func jsonErrProblem(rel string, src []byte, err error) source.Problem {
 // files beside the file (the plan's root module) when those files declare
 // them, else at the JSON file. A file that is not a plan or state after
 // all is a problem of a batch without format.
-func readPlan(ctx context.Context, root, rel string) source.Batch {
+//
+// known are the instances of the same root module evaluated from HCL, by
+// address (nil when there are none): a value the plan has as wholly
+// unknown takes what HCL knows of it.
+func readPlan(ctx context.Context, root, rel string, known map[string]*tfmap.Instance) source.Batch {
 	b := source.Batch{Input: rel}
 	src, err := readPlanFile(root, rel)
 	if err != nil {
@@ -182,6 +186,9 @@ func readPlan(ctx context.Context, root, rel string) source.Batch {
 		return b
 	}
 	insts := d.instances(newLoader(root))
+	if len(known) > 0 {
+		fillFromHCL(insts, known)
+	}
 	rs, unsupported, problems := tfmap.Map(ctx, insts)
 	b.Format, b.Resources, b.Unsupported, b.Problems = d.format, rs, unsupported, problems
 	return b
@@ -284,6 +291,15 @@ func (w *planWalk) add(modAddr string, r *tfjson.StateResource) {
 	if rc := w.changes[r.Address]; rc != nil && rc.Change.AfterUnknown != nil {
 		unk, _ := rc.Change.AfterUnknown.(map[string]any)
 		for k, u := range unk {
+			if cr != nil && cr.Expressions[k] == nil && attrs[k] == nil && u == true {
+				// Computed by the provider and not set in the
+				// configuration (an id, an arn, aws_s3_bucket's
+				// versioning): absent, as in the .tf files, so the
+				// provider's default for an absent argument applies,
+				// as for the same configuration read from HCL.
+				delete(attrs, k)
+				continue
+			}
 			var rs []string
 			if cr != nil {
 				rs = exprRefs(modAddr, cr.Expressions[k])
@@ -660,4 +676,24 @@ func readPlanFile(root, rel string) ([]byte, error) {
 		return nil, fmt.Errorf("file larger than %d MiB, not read", maxPlanBytes>>20)
 	}
 	return src, nil
+}
+
+// fillFromHCL replaces the attributes the plan has as wholly unknown with
+// the partly known values HCL evaluated for the same instance.
+func fillFromHCL(insts []tfmap.Instance, known map[string]*tfmap.Instance) {
+	for i := range insts {
+		h := known[insts[i].Address]
+		if h == nil {
+			continue
+		}
+		for k, v := range insts[i].Attrs {
+			if _, unknown := v.(tfmap.Unknown); !unknown {
+				continue
+			}
+			switch hv := h.Attrs[k].(type) {
+			case map[string]any, []any:
+				insts[i].Attrs[k] = hv
+			}
+		}
+	}
 }

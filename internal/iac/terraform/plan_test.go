@@ -95,8 +95,12 @@ func TestPlanGolden(t *testing.T) {
 	if logs == nil || logs.Attrs["bucket"] != "logs-1" || logs.Region != "eu-central-1" {
 		t.Fatalf("aws_s3_bucket.logs[1] = %+v, want bucket logs-1 in the plan's var.region eu-central-1", logs)
 	}
-	if _, ok := logs.Attrs["arn"].(tfmap.Unknown); !ok {
-		t.Errorf("logs arn = %#v, want unknown", logs.Attrs["arn"])
+	// Computed attributes the configuration does not set are absent, as
+	// in HCL (the provider's defaults apply), not unknown.
+	for _, a := range []string{"arn", "id", "versioning"} {
+		if v, set := logs.Attrs[a]; set {
+			t.Errorf("logs %s = %#v, want absent (computed, not configured)", a, v)
+		}
 	}
 	ver := instanceByAddr(insts, "aws_s3_bucket_versioning.data")
 	vc, _ := ver.Attrs["versioning_configuration"].([]any)
@@ -147,7 +151,7 @@ func TestStateGolden(t *testing.T) {
 // TestPlanBatch maps a plan through tfmap: the split resources join the
 // bucket they configure although its ID is unknown.
 func TestPlanBatch(t *testing.T) {
-	b := readPlan(context.Background(), "testdata", "plan/plan.json")
+	b := readPlan(context.Background(), "testdata", "plan/plan.json", nil)
 	if b.Format != formatPlan {
 		t.Fatalf("batch %+v", b)
 	}
@@ -174,7 +178,7 @@ func TestPlanBatch(t *testing.T) {
 			t.Errorf("split resource %s (%s) was not joined", id, typ)
 		}
 	}
-	st := readPlan(context.Background(), "testdata", "state/state.json")
+	st := readPlan(context.Background(), "testdata", "state/state.json", nil)
 	if st.Format != formatState || len(st.Resources) == 0 {
 		t.Fatalf("state batch %+v", st)
 	}
@@ -223,7 +227,7 @@ func TestPlanBadInput(t *testing.T) {
 		{"wrongtype.json", "cannot unmarshal"},
 		{"absent.json", "no such file"},
 	} {
-		b := readPlan(context.Background(), dir, c.file)
+		b := readPlan(context.Background(), dir, c.file, nil)
 		if b.Format != "" || len(b.Resources) != 0 || len(b.Problems) != 1 {
 			t.Errorf("%s: batch %+v, want one problem and no format", c.file, b)
 			continue
@@ -233,10 +237,10 @@ func TestPlanBadInput(t *testing.T) {
 			t.Errorf("%s: problem %q, want path %s and %q", c.file, p.Error(), c.file, c.want)
 		}
 	}
-	if b := readPlan(context.Background(), dir, "notplan.json"); b.Skipped == "" || b.Format != "" || len(b.Problems) != 0 {
+	if b := readPlan(context.Background(), dir, "notplan.json", nil); b.Skipped == "" || b.Format != "" || len(b.Problems) != 0 {
 		t.Errorf("notplan.json: batch %+v, want skipped", b)
 	}
-	if b := readPlan(context.Background(), dir, "wrongtype.json"); len(b.Problems) == 1 && b.Problems[0].Line != 2 {
+	if b := readPlan(context.Background(), dir, "wrongtype.json", nil); len(b.Problems) == 1 && b.Problems[0].Line != 2 {
 		t.Errorf("wrongtype.json: line %d, want 2", b.Problems[0].Line)
 	}
 }
@@ -272,7 +276,7 @@ func TestPlanHostile(t *testing.T) {
 	}
 	start := time.Now()
 	for _, f := range []string{"deep.json", "big.json"} {
-		b := readPlan(context.Background(), dir, f)
+		b := readPlan(context.Background(), dir, f, nil)
 		t.Logf("%s: format %q, %d resources, %d problems", f, b.Format, len(b.Resources), len(b.Problems))
 		if b.Format == "" {
 			t.Errorf("%s: not read: %v", f, b.Problems)
@@ -311,7 +315,7 @@ func FuzzPlan(f *testing.F) {
 // BenchmarkPlan reads the sample plan (decode, walk, HCL locations, tfmap).
 func BenchmarkPlan(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		if bt := readPlan(context.Background(), "testdata", "plan/plan.json"); bt.Format == "" {
+		if bt := readPlan(context.Background(), "testdata", "plan/plan.json", nil); bt.Format == "" {
 			b.Fatal(bt.Problems)
 		}
 	}
@@ -330,12 +334,43 @@ func TestSourcePlans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"plan/plan.json terraform-plan", "state/state.json terraform-state", "tree/prod terraform"}
+	want := []string{"tree/prod terraform", "plan/plan.json terraform-plan", "state/state.json terraform-state"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("batches %q, want %q", got, want)
 	}
 	head, _ := os.ReadFile(filepath.Join("testdata", "plan", "plan.json"))
 	if !Detect("plan/plan.json", head[:min(len(head), 8<<10)]) || Detect("x.json", []byte(`{"Resources":{}}`)) {
 		t.Error("Detect does not tell plan JSON by content")
+	}
+}
+
+// TestPlanMatchesHCL: the root module of testdata/plan read from its .tf
+// files and from its plan gives the same facts and locations wherever the
+// plan has no value HCL lacks (here: everywhere but the region, which the
+// plan's var.region sets).
+func TestPlanMatchesHCL(t *testing.T) {
+	collect := func(files []string) map[string]string {
+		out := map[string]string{}
+		err := New(filepath.Join("testdata", "plan"), files, Options{}).Read(context.Background(), func(b source.Batch) error {
+			for _, r := range b.Resources {
+				facts, _ := json.Marshal(r.Facts)
+				out[r.Location.Address] = r.Type + " " + r.Location.File + ":" + strconv.Itoa(r.Location.StartLine) + " " + string(facts)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	hcl := collect([]string{"main.tf", "modules/store/main.tf"})
+	plan := collect([]string{"main.tf", "modules/store/main.tf", "plan.json"})
+	if len(hcl) == 0 || len(hcl) != len(plan) {
+		t.Fatalf("HCL read %d resources, the plan %d", len(hcl), len(plan))
+	}
+	for addr, h := range hcl {
+		if plan[addr] != h {
+			t.Errorf("%s:\n  HCL  %s\n  plan %s", addr, h, plan[addr])
+		}
 	}
 }

@@ -65,12 +65,31 @@ func calledDirs(l *loader, sorted []string) map[string]bool {
 	return called
 }
 
-// read emits a batch per plan or state JSON file, then one per root
-// module. A plan or state read in a directory stands for the root module
-// of that directory (the plan is that configuration evaluated by Terraform,
-// with the values HCL cannot know), which is then not evaluated again:
-// the same resources would be reported twice.
+// read emits a batch per root module and one per plan or state JSON file.
+// A plan or state in a directory stands for the root module of that
+// directory (the plan is that configuration evaluated by Terraform, with
+// the values HCL cannot know), which is not reported again from HCL: the
+// same resources would be reported twice. What HCL knows of a value the
+// plan has as wholly unknown (jsonencode of a policy naming an ARN known
+// after apply) fills it in.
 func read(ctx context.Context, root string, files []string, opts Options, emit func(source.Batch) error) error {
+	planDirs := map[string]bool{}
+	for _, f := range files {
+		if isPlanCandidate(f) {
+			planDirs[path.Dir(f)] = true
+		}
+	}
+	held := map[string]*evaluator{}
+	err := walkRoots(ctx, root, files, opts, func(d string, e *evaluator) error {
+		if planDirs[d] {
+			held[d] = e
+			return nil
+		}
+		return emitHCL(ctx, d, e, emit)
+	})
+	if err != nil {
+		return err
+	}
 	planned := map[string]bool{}
 	for _, f := range files {
 		if !isPlanCandidate(f) {
@@ -79,7 +98,14 @@ func read(ctx context.Context, root string, files []string, opts Options, emit f
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		b := readPlan(ctx, root, f)
+		var known map[string]*tfmap.Instance
+		if e := held[path.Dir(f)]; e != nil {
+			known = make(map[string]*tfmap.Instance, len(e.insts))
+			for i := range e.insts {
+				known[e.insts[i].Address] = &e.insts[i]
+			}
+		}
+		b := readPlan(ctx, root, f, known)
 		if b.Format != "" {
 			planned[path.Dir(f)] = true
 		}
@@ -87,14 +113,26 @@ func read(ctx context.Context, root string, files []string, opts Options, emit f
 			return err
 		}
 	}
-	return walkRoots(ctx, root, files, opts, func(d string, e *evaluator) error {
-		if planned[d] {
-			return nil
+	dirs := make([]string, 0, len(held))
+	for d := range held {
+		if !planned[d] {
+			dirs = append(dirs, d)
 		}
-		rs, unsupported, problems := tfmap.Map(ctx, e.insts)
-		return emit(source.Batch{Input: d, Format: "terraform", Resources: rs, Unsupported: unsupported,
-			Problems: append(e.problems, problems...)})
-	})
+	}
+	sort.Strings(dirs)
+	for _, d := range dirs {
+		if err := emitHCL(ctx, d, held[d], emit); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// emitHCL maps the instances of the root module d and emits its batch.
+func emitHCL(ctx context.Context, d string, e *evaluator, emit func(source.Batch) error) error {
+	rs, unsupported, problems := tfmap.Map(ctx, e.insts)
+	return emit(source.Batch{Input: d, Format: "terraform", Resources: rs, Unsupported: unsupported,
+		Problems: append(e.problems, problems...)})
 }
 
 // walkRoots evaluates each root module among files and calls done with it.
