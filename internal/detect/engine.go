@@ -172,7 +172,12 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	// Filters attach to rules as shallow copies: built-ins are known by
 	// their path.
 	filtered, ferrs := sigma.ApplyFilters(rules, filters)
-	e.LoadErrors = append(e.LoadErrors, ferrs...)
+	for _, fe := range ferrs {
+		// Built-in filters for SigmaHQ rules are inert without --rules.
+		if !strings.HasPrefix(fe.Path, BuiltinPrefix+"vigil_filters_") {
+			e.LoadErrors = append(e.LoadErrors, fe)
+		}
+	}
 	rules = filtered
 
 	// Rules referenced by correlations that do not generate base alerts

@@ -43,6 +43,7 @@ func azureRoleAssign(scope, roleID, result string) string {
 const (
 	adminDoc    = `"policyDocument":"{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]\n}"`
 	readOnlyDoc = `"policyDocument":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\"],\"Resource\":\"arn:aws:s3:::reports/*\"}]}"`
+	s3LoggingOn = `"requestParameters":{"bucketName":"acme-exports","BucketLoggingStatus":{"xmlns":"http://s3.amazonaws.com/doc/2006-03-01/","LoggingEnabled":{"TargetBucket":"acme-access-logs","TargetPrefix":"acme-exports/"}},"logging":"","Host":"acme-exports.s3.amazonaws.com"}`
 	subScope    = "/subscriptions/6b3f0c2a-1d4e-4f5a-9b8c-7d6e5f4a3b2c"
 	ownerRole   = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
 	readerRole  = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
@@ -152,6 +153,21 @@ func packCases() []packCase {
 			benign: []string{gcpEvent(36, "compute.googleapis.com", "v1.compute.projects.setCommonInstanceMetadata", "projects/acme-prod-4821", `"metadata":{"@type":"type.googleapis.com/google.cloud.audit.GceProjectAuditMetadata","projectMetadataDelta":{"addedMetadataKeys":["enable-oslogin"]}}`)},
 		},
 		{
+			title: "AWS S3 Server Access Logging Disabled", level: LevelMedium,
+			attack: []string{ctAPI(40, "s3.amazonaws.com", "PutBucketLogging", `"requestParameters":{"bucketName":"acme-exports","BucketLoggingStatus":{"xmlns":"http://s3.amazonaws.com/doc/2006-03-01/"},"logging":"","Host":"acme-exports.s3.amazonaws.com"}`)},
+			benign: []string{
+				ctAPI(40, "s3.amazonaws.com", "PutBucketLogging", s3LoggingOn),
+				ctAPI(41, "s3.amazonaws.com", "PutBucketLogging", `"requestParameters":{"bucketName":"acme-exports","BucketLoggingStatus":{"xmlns":"http://s3.amazonaws.com/doc/2006-03-01/"},"logging":"","Host":"acme-exports.s3.amazonaws.com"},"errorCode":"AccessDenied","errorMessage":"Access Denied"`),
+			},
+		},
+		{
+			title: "AWS Snapshot Or Image Shared With Another Account", level: LevelHigh,
+			attack: []string{ctAPI(42, "rds.amazonaws.com", "ModifyDBSnapshotAttribute", `"requestParameters":{"dBSnapshotIdentifier":"prod-db-2024-03-14","attributeName":"restore","valuesToAdd":["444455556666"]}`)},
+			// valuesToAdd: [] when only sharing is removed (an exists
+			// check fired on it).
+			benign: []string{ctAPI(42, "rds.amazonaws.com", "ModifyDBSnapshotAttribute", `"requestParameters":{"dBSnapshotIdentifier":"prod-db-2024-03-14","attributeName":"restore","valuesToAdd":[],"valuesToRemove":["444455556666"]}`)},
+		},
+		{
 			// Matched, then suppressed by the default tuning before issue 7.
 			title: "Azure Owner Role Assigned At Subscription Scope", level: LevelHigh,
 			attack: []string{azureRoleAssign(subScope, ownerRole, "Success")},
@@ -168,16 +184,24 @@ func packCases() []packCase {
 // lines, one file).
 func runDefault(t *testing.T, events []string) []*Alert {
 	t.Helper()
+	return runWith(t, nil, events)
+}
+
+// runWith is runDefault with rule folders (--rules) too.
+func runWith(t *testing.T, ruleDirs []string, events []string) []*Alert {
+	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "events.jsonl"), []byte(strings.Join(events, "\n")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	eng, err := New(context.Background(), Config{Version: "test"})
+	eng, err := New(context.Background(), Config{Version: "test", RuleDirs: ruleDirs})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, le := range eng.LoadErrors {
-		t.Errorf("built-in not loaded: %v", le)
+		if strings.HasPrefix(le.Path, BuiltinPrefix) {
+			t.Errorf("built-in not loaded: %v", le)
+		}
 	}
 	sink := &collectSink{}
 	var inErrs []string
@@ -219,4 +243,79 @@ func TestPackScenarios(t *testing.T) {
 			}
 		})
 	}
+}
+
+// consoleLogin is a ConsoleLogin event of identity (a userIdentity object).
+func consoleLogin(min int, identity, result, extra string) string {
+	if extra != "" {
+		extra = "," + extra
+	}
+	return fmt.Sprintf(`{"eventVersion":"1.09","userIdentity":%s,"eventTime":"2024-03-14T09:%02d:00Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.23","userAgent":"Mozilla/5.0 (X11; Linux x86_64; rv:123.0) Gecko/20100101 Firefox/123.0","requestParameters":null,"responseElements":{"ConsoleLogin":%q},"additionalEventData":{"LoginTo":"https://console.aws.amazon.com/console/home","MobileVersion":"No","MFAUsed":"No"},"eventID":"7e1c%04d-aaaa-4bbb-8ccc-0123456789ab","readOnly":false,"eventType":"AwsConsoleSignIn","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management"%s}`,
+		identity, min, result, min, extra)
+}
+
+const (
+	rootIdentity = `{"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333","accessKeyId":""}`
+	iamUser      = `{"type":"IAMUser","principalId":"AIDA3EXAMPLEUSER01","arn":"arn:aws:iam::111122223333:user/jdoe","accountId":"111122223333","userName":"jdoe"}`
+	ssoUser      = `{"type":"AssumedRole","principalId":"AROA3EXAMPLE7OPS:jdoe@acme.example","arn":"arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_4c1b/jdoe@acme.example","accountId":"111122223333","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROA3EXAMPLE7OPS","arn":"arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_4c1b","accountId":"111122223333","userName":"AWSReservedSSO_Admin_4c1b"}}}`
+)
+
+// TestSigmaHQFalseAlarmsFiltered: the false alarms issue 7 names for
+// SigmaHQ cloud rules are removed by vigil's built-in Sigma filters, and
+// the same rules still fire on the real thing.
+func TestSigmaHQFalseAlarmsFiltered(t *testing.T) {
+	rules := corpus(t, "sigma-cloud")
+	rootReadOnly := strings.Replace(ctAPI(5, "ec2.amazonaws.com", "DescribeInstances", `"requestParameters":{"instancesSet":{},"filterSet":{}}`), `"readOnly":false`, `"readOnly":true`, 1)
+	rootReadOnly = strings.Replace(rootReadOnly, ctUserIdentity(), rootIdentity, 1)
+	rootChange := strings.Replace(ctAPI(6, "iam.amazonaws.com", "CreateAccessKey", `"requestParameters":{}`), ctUserIdentity(), rootIdentity, 1)
+	for _, c := range []struct {
+		title          string
+		attack, benign []string
+	}{
+		{
+			title:  "AWS Successful Console Login Without MFA",
+			attack: []string{consoleLogin(1, iamUser, "Success", "")},
+			benign: []string{
+				consoleLogin(1, ssoUser, "Success", ""),
+				consoleLogin(2, `{"type":"AssumedRole","principalId":"AROA3EXAMPLESAML:jdoe","arn":"arn:aws:sts::111122223333:assumed-role/OktaAdmin/jdoe","accountId":"111122223333"}`, "Success", `"additionalEventData":{"LoginTo":"https://console.aws.amazon.com/","MobileVersion":"No","MFAUsed":"No","SamlProviderArn":"arn:aws:iam::111122223333:saml-provider/Okta"}`),
+			},
+		},
+		{
+			title:  "AWS Root Credentials",
+			attack: []string{consoleLogin(3, rootIdentity, "Success", ""), rootChange},
+			benign: []string{
+				consoleLogin(4, rootIdentity, "Failure", `"errorMessage":"Failed authentication"`),
+				rootReadOnly,
+			},
+		},
+		{
+			title:  "AWS S3 Data Management Tampering",
+			attack: []string{ctAPI(7, "s3.amazonaws.com", "PutBucketLogging", `"requestParameters":{"bucketName":"acme-exports","BucketLoggingStatus":{"xmlns":"http://s3.amazonaws.com/doc/2006-03-01/"},"logging":"","Host":"acme-exports.s3.amazonaws.com"}`)},
+			benign: []string{
+				ctAPI(8, "s3.amazonaws.com", "PutBucketLogging", s3LoggingOn),
+				ctAPI(9, "s3.amazonaws.com", "PutBucketLogging", `"requestParameters":{"bucketName":"acme-exports","BucketLoggingStatus":{"xmlns":"http://s3.amazonaws.com/doc/2006-03-01/"},"logging":"","Host":"acme-exports.s3.amazonaws.com"},"errorCode":"AccessDenied","errorMessage":"Access Denied"`),
+			},
+		},
+	} {
+		t.Run(c.title, func(t *testing.T) {
+			for i, ev := range c.attack {
+				if len(alertsOf(runWith(t, []string{rules}, []string{ev}), c.title)) == 0 {
+					t.Errorf("attack event %d raised no alert: %s", i, ev)
+				}
+			}
+			for i, ev := range c.benign {
+				if n := len(alertsOf(runWith(t, []string{rules}, []string{ev}), c.title)); n != 0 {
+					t.Errorf("benign event %d raised %d alerts: %s", i, n, ev)
+				}
+			}
+		})
+	}
+}
+
+// ctUserIdentity is the userIdentity object ctAPI writes.
+func ctUserIdentity() string {
+	s := ctAPI(0, "x", "y", "")
+	i := strings.Index(s, `"userIdentity":`) + len(`"userIdentity":`)
+	j := strings.Index(s, `,"eventTime"`)
+	return s[i:j]
 }
