@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"path"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -375,8 +376,16 @@ func (e *evaluator) ctxFor(s *scope, ts []hcl.Traversal, iter map[string]cty.Val
 		case "var":
 			vars["var"] = s.vars
 		case "path":
+			// As Terraform run in the root module's directory gives
+			// them: path.module relative to it ("." for the root
+			// module, "../modules/web" for a module), so that
+			// file("${path.module}/policy.json") reads the file.
+			mod := "."
+			if r, err := filepath.Rel(filepath.FromSlash(e.rootDir), filepath.FromSlash(s.m.dir)); err == nil {
+				mod = filepath.ToSlash(r)
+			}
 			vars["path"] = cty.ObjectVal(map[string]cty.Value{
-				"module": cty.StringVal(s.m.dir), "root": cty.StringVal(e.rootDir), "cwd": cty.StringVal(e.rootDir)})
+				"module": cty.StringVal(mod), "root": cty.StringVal("."), "cwd": cty.StringVal(".")})
 		case "terraform":
 			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
 		case "local":

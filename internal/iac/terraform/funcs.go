@@ -1,9 +1,15 @@
 package terraform
 
 import (
-	"encoding/base64"
 	"fmt"
-	"unicode/utf8"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/go-cty-funcs/cidr"
+	"github.com/hashicorp/go-cty-funcs/crypto"
+	"github.com/hashicorp/go-cty-funcs/encoding"
+	"github.com/hashicorp/go-cty-funcs/filesystem"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
@@ -41,32 +47,14 @@ func baseFuncs() map[string]function.Function {
 		"tobool": stdlib.MakeToFunc(cty.Bool), "tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
 		"toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)), "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
 		"try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
-		"base64encode": base64EncodeFunc, "base64decode": base64DecodeFunc,
+		"base64encode": encoding.Base64EncodeFunc, "base64decode": encoding.Base64DecodeFunc,
+		"urlencode": encoding.URLEncodeFunc,
+		"cidrhost": cidr.HostFunc, "cidrnetmask": cidr.NetmaskFunc, "cidrsubnet": cidr.SubnetFunc,
+		"cidrsubnets": cidr.SubnetsFunc,
+		"md5": crypto.Md5Func, "sha1": crypto.Sha1Func, "sha256": crypto.Sha256Func, "sha512": crypto.Sha512Func,
+		"basename": filesystem.BasenameFunc, "dirname": filesystem.DirnameFunc,
 	}
 }
-
-var base64EncodeFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "str", Type: cty.String}},
-	Type:   function.StaticReturnType(cty.String),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		return cty.StringVal(base64.StdEncoding.EncodeToString([]byte(args[0].AsString()))), nil
-	},
-})
-
-var base64DecodeFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "str", Type: cty.String}},
-	Type:   function.StaticReturnType(cty.String),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		b, err := base64.StdEncoding.DecodeString(args[0].AsString())
-		if err != nil {
-			return cty.UnknownVal(cty.String), fmt.Errorf("base64decode: %w", err)
-		}
-		if !utf8.Valid(b) {
-			return cty.UnknownVal(cty.String), fmt.Errorf("base64decode: the result is not UTF-8")
-		}
-		return cty.StringVal(string(b)), nil
-	},
-})
 
 // unknownFunc stands for a function vigil does not evaluate (file(),
 // templatefile(), cidrsubnet()...): any arguments, an unknown result.
@@ -106,5 +94,53 @@ func funcsFor(base map[string]function.Function, exprs ...hcl.Expression) map[st
 	for _, n := range missing {
 		out[n] = unknownFunc
 	}
+	return out
+}
+
+// maxReadFileBytes bounds what file() and friends read.
+const maxReadFileBytes = 1 << 20
+
+// withFileFuncs returns funcs plus file, filebase64 and fileexists for the
+// root module whose directory on disk is dir, reading only regular files
+// under root (the scanned tree): a configuration under scan cannot make
+// vigil read the host's files. Paths are relative to the root module's
+// directory, as Terraform resolves them (path.module gives module-relative
+// ones).
+func withFileFuncs(funcs map[string]function.Function, root, dir string) map[string]function.Function {
+	out := make(map[string]function.Function, len(funcs)+3)
+	for k, v := range funcs {
+		out[k] = v
+	}
+	guard := func(p string) (string, error) {
+		if filepath.IsAbs(p) {
+			return "", fmt.Errorf("%s: an absolute path is not read by vigil", p)
+		}
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		rel, err := filepath.Rel(root, full)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return "", fmt.Errorf("%s: outside the scanned tree, not read", p)
+		}
+		st, err := os.Stat(full)
+		if err == nil && st.Size() > maxReadFileBytes {
+			return "", fmt.Errorf("%s: larger than %d KiB, not read", p, maxReadFileBytes>>10)
+		}
+		return full, nil
+	}
+	wrap := func(name string, ret cty.Type, inner function.Function) {
+		out[name] = function.New(&function.Spec{
+			Params: []function.Parameter{{Name: "path", Type: cty.String}},
+			Type:   function.StaticReturnType(ret),
+			Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+				full, err := guard(args[0].AsString())
+				if err != nil {
+					return cty.UnknownVal(ret), fmt.Errorf("%s: %w", name, err)
+				}
+				return inner.Call([]cty.Value{cty.StringVal(full)})
+			},
+		})
+	}
+	wrap("file", cty.String, filesystem.MakeFileFunc("", false))
+	wrap("filebase64", cty.String, filesystem.MakeFileFunc("", true))
+	wrap("fileexists", cty.Bool, filesystem.MakeFileExistsFunc(""))
 	return out
 }

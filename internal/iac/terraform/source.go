@@ -3,6 +3,7 @@ package terraform
 import (
 	"context"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -151,6 +152,10 @@ func walkRoots(ctx context.Context, root string, files []string, opts Options, d
 	sort.Strings(sorted)
 	called := calledDirs(l, sorted)
 	funcs := baseFuncs()
+	rootAbs, err := filepath.Abs(root)
+	if err != nil {
+		rootAbs = root
+	}
 	// Directories only called as modules are not roots; one that no root
 	// reaches (modules calling each other in a cycle, a module whose
 	// callers are not among files) is evaluated as a root after them, so
@@ -175,7 +180,7 @@ func walkRoots(ctx context.Context, root string, files []string, opts Options, d
 			continue
 		}
 		m := l.load(d)
-		e := &evaluator{l: l, rootDir: d, funcs: funcs, reached: reached}
+		e := &evaluator{l: l, rootDir: d, funcs: withFileFuncs(funcs, rootAbs, filepath.Join(rootAbs, filepath.FromSlash(d))), reached: reached}
 		e.problems = append(e.problems, m.problems...)
 		m.problems = nil
 		inputs := rootInputs(l, m, d, opts, e)

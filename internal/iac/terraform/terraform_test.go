@@ -486,3 +486,82 @@ resource "aws_s3_bucket_logging" "l" {
 		}
 	}
 }
+
+// TestFunctions: Terraform's functions from cty's and go-cty-funcs'
+// libraries; file() reads under the scanned tree relative to the root
+// module (path.module in a module), never an absolute path or outside.
+func TestFunctions(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"live/main.tf": `module "m" {
+  source = "../mods/m"
+}
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "b"
+  policy = file("policy.json")
+}
+resource "aws_security_group" "g" {
+  name        = sha256("x")
+  description = base64encode("hi")
+  ingress {
+    cidr_blocks = [cidrsubnet("10.0.0.0/16", 8, 1)]
+  }
+}
+resource "aws_s3_bucket" "abs" {
+  bucket = file("/etc/hostname")
+}
+resource "aws_s3_bucket" "out" {
+  bucket = file("../../outside.txt")
+}
+`,
+		"live/policy.json": `{"Version":"2012-10-17"}`,
+		"mods/m/main.tf":   "resource \"aws_s3_bucket\" \"b\" {\n  bucket = trimspace(file(\"${path.module}/name.txt\"))\n}\n",
+		"mods/m/name.txt":  "from-module\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var insts []tfmap.Instance
+	var probs []string
+	err := walkRoots(context.Background(), dir, []string{"live/main.tf", "mods/m/main.tf"}, Options{}, func(_ string, e *evaluator) error {
+		insts = append(insts, e.insts...)
+		for _, p := range e.problems {
+			probs = append(probs, p.Error())
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]map[string]any{}
+	for _, in := range insts {
+		by[in.Address] = in.Attrs
+	}
+	if got := by["aws_s3_bucket_policy.p"]["policy"]; got != `{"Version":"2012-10-17"}` {
+		t.Errorf("file(policy.json) = %#v", got)
+	}
+	if got := by["module.m.aws_s3_bucket.b"]["bucket"]; got != "from-module" {
+		t.Errorf("file(path.module/name.txt) = %#v", got)
+	}
+	g := by["aws_security_group.g"]
+	if g["name"] != "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881" || g["description"] != "aGk=" {
+		t.Errorf("sha256/base64encode: %#v", g)
+	}
+	if in, _ := g["ingress"].([]any); len(in) != 1 || fmt.Sprint(in[0].(map[string]any)["cidr_blocks"]) != "[10.0.1.0/24]" {
+		t.Errorf("cidrsubnet: %#v", g["ingress"])
+	}
+	for _, a := range []string{"aws_s3_bucket.abs", "aws_s3_bucket.out"} {
+		if _, ok := by[a]["bucket"].(tfmap.Unknown); !ok {
+			t.Errorf("%s bucket = %#v, want unknown (file refused)", a, by[a]["bucket"])
+		}
+	}
+	all := strings.Join(probs, "\n")
+	if !strings.Contains(all, "absolute path is not read") || !strings.Contains(all, "outside the scanned tree") {
+		t.Errorf("refused files not reported:\n%s", all)
+	}
+}
