@@ -9,6 +9,8 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"runtime"
+	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -50,23 +52,115 @@ func writeJSON(w io.Writer, r *Report) error {
 	}
 	bw := bufio.NewWriterSize(w, writeBufferSize)
 	err := writeJSONStream(bw, doc, "  ", func(emit func(v any) error) error {
-		var fb []byte
+		if !fastFindingJSON {
+			for i := range r.Findings {
+				if err := emit(&r.Findings[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 		// The findings array sits one level into the document: its
 		// elements are indented by two levels.
-		enc := newFindingEncoder("    ", "  ")
-		for i := range r.Findings {
-			var v any = &r.Findings[i]
-			if fastFindingJSON {
-				fb = enc.append(fb[:0], &r.Findings[i])
-				v = indentedJSON(fb)
-			}
-			if err := emit(v); err != nil {
+		return encodeFindings(r.Findings, "    ", "  ", runtime.GOMAXPROCS(0), func(b []byte) error { return emit(indentedJSON(b)) })
+	})
+	return errors.Join(err, bw.Flush())
+}
+
+// findingChunk is how many findings an encoding worker takes at a time.
+const findingChunk = 2048
+
+// encodedChunk is the text of a run of findings, each ending at its offset.
+type encodedChunk struct {
+	lo, hi int
+	text   []byte
+	ends   []int
+}
+
+// encodeFindings encodes fs as appendFindingIndented does and hands each
+// finding's text to out in order. A large report is encoded on up to
+// workers goroutines, a chunk of findings each, while out writes the
+// chunks already encoded: the memory held is a few chunks whatever the
+// number of findings.
+func encodeFindings(fs []finding.Finding, prefix, indent string, workers int, out func([]byte) error) error {
+	if workers < 2 || len(fs) < 4*findingChunk {
+		enc := newFindingEncoder(prefix, indent)
+		var b []byte
+		for i := range fs {
+			b = enc.append(b[:0], &fs[i])
+			if err := out(b); err != nil {
 				return err
 			}
 		}
 		return nil
-	})
-	return errors.Join(err, bw.Flush())
+	}
+	inFlight := 2 * workers
+	free := make(chan *encodedChunk, inFlight)
+	for range inFlight {
+		free <- &encodedChunk{}
+	}
+	type job struct {
+		c    *encodedChunk
+		done chan *encodedChunk
+	}
+	jobs := make(chan job)
+	order := make(chan chan *encodedChunk, inFlight)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			enc := newFindingEncoder(prefix, indent)
+			for j := range jobs {
+				c := j.c
+				c.text, c.ends = c.text[:0], c.ends[:0]
+				for i := c.lo; i < c.hi; i++ {
+					c.text = enc.append(c.text, &fs[i])
+					c.ends = append(c.ends, len(c.text))
+				}
+				j.done <- c
+			}
+		}()
+	}
+	go func() {
+		defer close(order)
+		defer close(jobs)
+		for lo := 0; lo < len(fs); lo += findingChunk {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			var c *encodedChunk
+			select {
+			case c = <-free:
+			case <-stop:
+				return
+			}
+			c.lo, c.hi = lo, min(lo+findingChunk, len(fs))
+			done := make(chan *encodedChunk, 1)
+			order <- done // never blocks: at most inFlight chunks are out of free
+			jobs <- job{c, done}
+		}
+	}()
+	var err error
+	for done := range order {
+		c := <-done
+		if err == nil {
+			start := 0
+			for _, end := range c.ends {
+				if err = out(c.text[start:end]); err != nil {
+					close(stop)
+					break
+				}
+				start = end
+			}
+		}
+		free <- c
+	}
+	wg.Wait()
+	return err
 }
 
 // compactJSON is JSON text already encoded compactly: writeJSONStream

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -307,6 +308,45 @@ func checkIndented(t *testing.T, f *finding.Finding, compact []byte) {
 		}
 		if got := appendFindingIndented(nil, f, pi[0], pi[1]); !bytes.Equal(got, want.Bytes()) {
 			t.Fatalf("indented %q:\n%s", pi, firstDiff(got, want.Bytes()))
+		}
+	}
+}
+
+// TestEncodeFindingsInParallel: encoded on several workers, the findings
+// come out in order with the same text as encoded one by one, and an error
+// of the writer stops the encoding and is returned.
+func TestEncodeFindingsInParallel(t *testing.T) {
+	fs := largeReport(9*findingChunk + 77).Findings
+	var want [][]byte
+	if err := encodeFindings(fs, "    ", "  ", 1, func(b []byte) error { want = append(want, bytes.Clone(b)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(want) != len(fs) {
+		t.Fatalf("%d findings encoded, want %d", len(want), len(fs))
+	}
+	for _, workers := range []int{2, 3, 8} {
+		n := 0
+		err := encodeFindings(fs, "    ", "  ", workers, func(b []byte) error {
+			if !bytes.Equal(b, want[n]) {
+				t.Fatalf("%d workers: finding %d:\n%s", workers, n, firstDiff(b, want[n]))
+			}
+			n++
+			return nil
+		})
+		if err != nil || n != len(fs) {
+			t.Fatalf("%d workers: %d findings, err %v", workers, n, err)
+		}
+		stop := errors.New("disk full")
+		n = 0
+		err = encodeFindings(fs, "    ", "  ", workers, func([]byte) error {
+			n++
+			if n == 3*findingChunk+5 {
+				return stop
+			}
+			return nil
+		})
+		if !errors.Is(err, stop) || n != 3*findingChunk+5 {
+			t.Fatalf("%d workers: after a write error: %d findings written, err %v", workers, n, err)
 		}
 	}
 }
