@@ -565,3 +565,17 @@ resource "aws_s3_bucket" "out" {
 		t.Errorf("refused files not reported:\n%s", all)
 	}
 }
+
+// BenchmarkTerragoat reads terragoat's terraform/ folder (47 .tf files,
+// five root modules) through New and tfmap.
+func BenchmarkTerragoat(b *testing.B) {
+	root := filepath.Join("..", "..", "..", "..", "shared", "corpus", "iac-examples", "terragoat", "terraform")
+	if _, err := os.Stat(root); err != nil {
+		b.Skipf("terragoat corpus not found at %s (../shared absent): %v", root, err)
+	}
+	names := files(b, root)
+	for b.Loop() {
+		_ = New(root, names, Options{}).Read(context.Background(), func(source.Batch) error { return nil })
+	}
+	b.ReportMetric(float64(len(names)*b.N)/b.Elapsed().Seconds(), "files/s")
+}
