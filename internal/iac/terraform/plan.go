@@ -679,7 +679,8 @@ func readPlanFile(root, rel string) ([]byte, error) {
 }
 
 // fillFromHCL replaces the attributes the plan has as wholly unknown with
-// the partly known values HCL evaluated for the same instance.
+// the partly known values HCL evaluated for the same instance, or its more
+// precise references.
 func fillFromHCL(insts []tfmap.Instance, known map[string]*tfmap.Instance) {
 	for i := range insts {
 		h := known[insts[i].Address]
@@ -693,6 +694,13 @@ func fillFromHCL(insts []tfmap.Instance, known map[string]*tfmap.Instance) {
 			switch hv := h.Attrs[k].(type) {
 			case map[string]any, []any:
 				insts[i].Attrs[k] = hv
+			case tfmap.Unknown:
+				// HCL's references name instances (aws_s3_bucket.b[1]
+				// for b[count.index]) where the plan's configuration
+				// section names only aws_s3_bucket.b.
+				if len(hv.Refs) > 0 {
+					insts[i].Attrs[k] = hv
+				}
 			}
 		}
 	}

@@ -374,3 +374,26 @@ func TestPlanMatchesHCL(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanPreciseRefs: the configuration section names aws_s3_bucket.logs
+// for aws_s3_bucket.logs[count.index]; the HCL beside the plan names the
+// instance, so each public access block joins its own bucket.
+func TestPlanPreciseRefs(t *testing.T) {
+	_, insts := planInstances(t, "testdata", "plan/plan.json")
+	pab := instanceByAddr(insts, "aws_s3_bucket_public_access_block.logs[1]")
+	if u, ok := pab.Attrs["bucket"].(tfmap.Unknown); !ok || strings.Join(u.Refs, ",") != "aws_s3_bucket.logs" {
+		t.Fatalf("plan alone: %#v, want Unknown{aws_s3_bucket.logs}", pab.Attrs["bucket"])
+	}
+	hclInsts, _ := evaluate(t, filepath.Join("testdata", "plan"), Options{})
+	known := map[string]*tfmap.Instance{}
+	for i := range hclInsts {
+		known[hclInsts[i].Address] = &hclInsts[i]
+	}
+	fillFromHCL(insts, known)
+	if u, ok := pab.Attrs["bucket"].(tfmap.Unknown); !ok || strings.Join(u.Refs, ",") != "aws_s3_bucket.logs[1]" {
+		t.Errorf("with HCL: %#v, want Unknown{aws_s3_bucket.logs[1]}", pab.Attrs["bucket"])
+	}
+	if pab.Attrs["block_public_acls"] != false {
+		t.Errorf("the plan's exact value was replaced: %#v", pab.Attrs["block_public_acls"])
+	}
+}

@@ -45,3 +45,12 @@ module "store" {
   source   = "./modules/store"
   name     = each.key
 }
+
+resource "aws_s3_bucket_public_access_block" "logs" {
+  count                   = 2
+  bucket                  = aws_s3_bucket.logs[count.index].id
+  block_public_acls       = count.index == 0
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
