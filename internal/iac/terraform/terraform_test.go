@@ -579,3 +579,39 @@ func BenchmarkTerragoat(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(names)*b.N)/b.Elapsed().Seconds(), "files/s")
 }
+
+// TestJSONSyntax: .tf.json configuration and terraform.tfvars.json read as
+// Terraform reads them (expressions in strings, blocks as objects).
+func TestJSONSyntax(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"main.tf.json": `{
+  "variable": {"env": {"default": "dev"}},
+  "locals": {"name": "app-${var.env}"},
+  "resource": {
+    "aws_s3_bucket": {"b": {"bucket": "${local.name}", "count": 2}},
+    "aws_security_group": {"g": {"name": "g", "ingress": [{"from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"]}]}}
+  }
+}`,
+		"terraform.tfvars.json": `{"env": "prod"}`,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	insts, probs := evaluate(t, dir, Options{})
+	for _, p := range probs {
+		t.Errorf("problem: %s", p.Error())
+	}
+	by := map[string]tfmap.Instance{}
+	for _, in := range insts {
+		by[in.Address] = in
+	}
+	if b := by["aws_s3_bucket.b[1]"]; b.Attrs["bucket"] != "app-prod" || b.Location.File != "main.tf.json" || b.Location.StartLine == 0 {
+		t.Errorf("aws_s3_bucket.b[1] = %+v", b)
+	}
+	ing, _ := by["aws_security_group.g"].Attrs["ingress"].([]any)
+	if len(ing) != 1 {
+		t.Errorf("ingress from JSON = %#v", by["aws_security_group.g"].Attrs["ingress"])
+	}
+}
