@@ -100,7 +100,16 @@ func (s *FileSource) Read(ctx context.Context, emit func(source.Batch) error) er
 			return fmt.Errorf("walking %s: %w", p, err)
 		}
 	}
+	// Files are parsed on the workers and emitted in path order as soon as
+	// each and those before it are parsed: the merge of the first files
+	// overlaps the parsing of the others.
 	results := make([]fileResult, len(files))
+	done := make([]chan struct{}, len(files))
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	workers := max(1, min(s.o.workers, len(files)))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -122,24 +131,34 @@ func (s *FileSource) Read(ctx context.Context, emit func(source.Batch) error) er
 				default:
 					s.o.logger.Debug("imported file", "path", files[i], "format", fr.format, "resources", len(fr.res.Resources))
 				}
+				close(done[i])
 			}
 		}()
 	}
-feed:
+	go func() {
+		defer close(next)
+		for i := range files {
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	defer func() {
+		cancel() // an emit error: the files not parsed yet are not
+		wg.Wait()
+	}()
 	for i := range files {
 		select {
-		case next <- i:
+		case <-done[i]:
 		case <-ctx.Done():
-			break feed
+			return fmt.Errorf("importing: %w", ctx.Err())
 		}
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("importing: %w", err)
-	}
-	for i, fr := range results {
-		if err := emit(fr.batch(files[i])); err != nil {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("importing: %w", err)
+		}
+		if err := emit(results[i].batch(files[i])); err != nil {
 			return err
 		}
 		results[i] = fileResult{} // the merge holds the resources now
