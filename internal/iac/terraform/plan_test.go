@@ -397,3 +397,29 @@ func TestPlanPreciseRefs(t *testing.T) {
 		t.Errorf("the plan's exact value was replaced: %#v", pab.Attrs["block_public_acls"])
 	}
 }
+
+// TestOnePlanPerRoot: of a state and a plan in the same directory, the
+// plan is read and the state skipped, saying why (same resource IDs).
+func TestOnePlanPerRoot(t *testing.T) {
+	dir := t.TempDir()
+	for src, dst := range map[string]string{"plan/plan.json": "z-plan.json", "state/state.json": "a-state.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(src)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, dst), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	err := New(dir, []string{"a-state.json", "z-plan.json"}, Options{}).Read(context.Background(), func(b source.Batch) error {
+		got = append(got, b.Input+" "+b.Format+" "+b.Skipped)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0] != "z-plan.json terraform-plan " || !strings.HasPrefix(got[1], "a-state.json  another plan or state") {
+		t.Errorf("batches %q", got)
+	}
+}

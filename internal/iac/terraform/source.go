@@ -1,7 +1,10 @@
 package terraform
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -91,8 +94,17 @@ func read(ctx context.Context, root string, files []string, opts Options, emit f
 	if err != nil {
 		return err
 	}
-	planned := map[string]bool{}
+	// Plans first: of a plan and a state of the same root module, the
+	// plan (what applying the configuration makes) is read.
+	var cands []string
 	for _, f := range files {
+		if isPlanCandidate(f) {
+			cands = append(cands, f)
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return planRank(root, cands[i]) < planRank(root, cands[j]) })
+	planned := map[string]string{}
+	for _, f := range cands {
 		if !isPlanCandidate(f) {
 			continue
 		}
@@ -108,7 +120,13 @@ func read(ctx context.Context, root string, files []string, opts Options, emit f
 		}
 		b := readPlan(ctx, root, f, known)
 		if b.Format != "" {
-			planned[path.Dir(f)] = true
+			if first := planned[path.Dir(f)]; first != "" {
+				// A second plan or state of the same root module
+				// would report its resources again, under the same IDs.
+				b = source.Batch{Input: f, Skipped: "another plan or state of the same root module (" + first + ") is read"}
+			} else {
+				planned[path.Dir(f)] = f
+			}
 		}
 		if err := emit(b); err != nil {
 			return err
@@ -116,7 +134,7 @@ func read(ctx context.Context, root string, files []string, opts Options, emit f
 	}
 	dirs := make([]string, 0, len(held))
 	for d := range held {
-		if !planned[d] {
+		if planned[d] == "" {
 			dirs = append(dirs, d)
 		}
 	}
@@ -282,4 +300,21 @@ func readVarFile(root, f string, in map[string]cty.Value, e *evaluator) {
 		}
 		in[n] = v
 	}
+}
+
+// planRank orders plan candidates: plans (planned_values or
+// resource_changes in the head) before states and others.
+func planRank(root, rel string) int {
+	f, err := os.Open(filepath.Join(root, filepath.FromSlash(rel)))
+	if err != nil {
+		return 1
+	}
+	defer f.Close()
+	head := make([]byte, 8<<10)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	if bytes.Contains(head, []byte(`"planned_values"`)) || bytes.Contains(head, []byte(`"resource_changes"`)) {
+		return 0
+	}
+	return 1
 }
