@@ -190,11 +190,22 @@ func runDefault(t *testing.T, events []string) []*Alert {
 // runWith is runDefault with rule folders (--rules) too.
 func runWith(t *testing.T, ruleDirs []string, events []string) []*Alert {
 	t.Helper()
+	return runCfg(t, Config{Version: "test", RuleDirs: ruleDirs}, events)
+}
+
+// runWithTuning is runDefault with another tuning.
+func runWithTuning(t *testing.T, tuning *Tuning, events []string) []*Alert {
+	t.Helper()
+	return runCfg(t, Config{Version: "test", Tuning: tuning}, events)
+}
+
+func runCfg(t *testing.T, cfg Config, events []string) []*Alert {
+	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "events.jsonl"), []byte(strings.Join(events, "\n")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	eng, err := New(context.Background(), Config{Version: "test", RuleDirs: ruleDirs})
+	eng, err := New(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
