@@ -38,8 +38,11 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l 
 func WithWorkers(n int) Option { return func(o *options) { o.workers = n } }
 
 // KeepRaw makes Load keep every resource's Raw attributes (see
-// inventory.Options.KeepRaw); without it they are dropped once the formats'
-// finishers ran.
+// inventory.Options.KeepRaw), and Files keep them whole. Without it the
+// file source drops what no finisher reads as each file is parsed (see
+// pruneRaw), and Load drops the rest once the formats' finishers ran: a
+// caller of inventory.CollectWith with KeepRaw over Files needs this option
+// too.
 func KeepRaw() Option { return func(o *options) { o.keepRaw = true } }
 
 // Files returns a source over every file under paths (files, or
