@@ -176,6 +176,14 @@ func NewAlert(rule *RuleInfo, level Level, group string, events []Event, version
 		f.RawData = string(last.Record.Raw)
 		f.Cloud, f.Actor, f.SrcEndpoint, f.API, f.Resources = last.context()
 	}
+	// cloud and api belong to the cloud profile, actor (on findings) to
+	// the host profile: name the profiles used (OCSF metadata.profiles).
+	if f.Cloud != nil || f.API != nil {
+		f.Metadata.Profiles = append(f.Metadata.Profiles, "cloud")
+	}
+	if f.Actor != nil {
+		f.Metadata.Profiles = append(f.Metadata.Profiles, "host")
+	}
 	f.Message = message(rule, level, f.Actor, f.SrcEndpoint, len(events))
 	unmapped := map[string]any{"rule": ruleMeta(rule, level)}
 	if group != "" {

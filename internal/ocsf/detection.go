@@ -20,8 +20,11 @@ type DetectionFinding struct {
 	FindingInfo FindingInfo `json:"finding_info"`
 	Cloud       *Cloud      `json:"cloud,omitempty"`
 	Actor       *Actor      `json:"actor,omitempty"`
-	SrcEndpoint *Endpoint   `json:"src_endpoint,omitempty"`
-	API         *API        `json:"api,omitempty"`
+	// SrcEndpoint is the (last) matched event's source, for the message;
+	// src_endpoint is not an attribute of Detection Finding, so it is
+	// written only in each of the Evidences.
+	SrcEndpoint *Endpoint `json:"-"`
+	API         *API      `json:"api,omitempty"`
 	// Resources are the resources the (last) matched event acted on.
 	Resources []ResourceDetails `json:"resources,omitempty"`
 	// Evidences holds one artifact per matched event.
