@@ -330,3 +330,24 @@ func ctUserIdentity() string {
 	j := strings.Index(s, `,"eventTime"`)
 	return s[i:j]
 }
+
+// TestAzurePascalCaseRecords: Azure records whose field names are
+// capitalised (as some exports write them: ResourceId, OperationName,
+// Properties.RequestBody) match the same rules (issue 7, format tolerance).
+func TestAzurePascalCaseRecords(t *testing.T) {
+	const title = "Azure Owner Role Assigned At Subscription Scope"
+	ev := azureRoleAssign(subScope, ownerRole, "Success")
+	for _, k := range []string{"time", "resourceId", "operationName", "category", "resultType", "resultSignature", "durationMs", "callerIpAddress", "correlationId", "level", "identity", "properties", "requestbody", "statusCode", "entity", "message", "hierarchy"} {
+		ev = strings.Replace(ev, `"`+k+`":`, `"`+strings.ToUpper(k[:1])+k[1:]+`":`, 1)
+	}
+	if !strings.Contains(ev, `"ResourceId":`) || !strings.Contains(ev, `"Requestbody":`) {
+		t.Fatalf("event not rewritten: %s", ev)
+	}
+	if got := alertsOf(runDefault(t, []string{ev}), title); len(got) != 1 || got[0].Level != LevelHigh {
+		t.Errorf("PascalCase record: %d alerts", len(got))
+	}
+	failed := strings.Replace(ev, `"ResultType":"Success"`, `"ResultType":"Failure"`, 1)
+	if got := alertsOf(runDefault(t, []string{failed}), title); len(got) != 0 {
+		t.Errorf("failed PascalCase record raised %d alerts", len(got))
+	}
+}
