@@ -351,3 +351,43 @@ func TestAzurePascalCaseRecords(t *testing.T) {
 		t.Errorf("failed PascalCase record raised %d alerts", len(got))
 	}
 }
+
+// signIn is an Entra ID interactive sign-in record (SignInLogs category,
+// diagnostic settings export) of upn from ip failing with errorCode (0 =
+// success).
+func signIn(min int, upn, ip string, errorCode int) string {
+	return fmt.Sprintf(`{"time":"2024-03-14T09:%02d:30.0000000Z","resourceId":"/tenants/5b1a9f6e-2c3d-4e5f-8a9b-0c1d2e3f4a5b/providers/Microsoft.aadiam","operationName":"Sign-in activity","operationVersion":"1.0","category":"SignInLogs","tenantId":"5b1a9f6e-2c3d-4e5f-8a9b-0c1d2e3f4a5b","resultType":"%d","resultSignature":"None","durationMs":0,"callerIpAddress":%q,"correlationId":"c0ffee00-0000-4000-8000-%012d","identity":%q,"Level":4,"location":"NL","properties":{"id":"c0ffee00-1111-4000-8000-%012d","createdDateTime":"2024-03-14T09:%02d:30.0000000+00:00","userDisplayName":%q,"userPrincipalName":%q,"userId":"1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d","appId":"4765445b-32c6-49b0-83e6-1d93765276ca","appDisplayName":"OfficeHome","ipAddress":%q,"clientAppUsed":"Browser","isInteractive":true,"status":{"errorCode":%d,"failureReason":"x"},"location":{"city":"Amsterdam","countryOrRegion":"NL"}}}`,
+		min%60, errorCode, ip, min, upn, min, min%60, upn, upn, ip, errorCode)
+}
+
+// TestEntraSignInCorrelations: password spray (many users, one address)
+// and MFA fatigue (many denied prompts, one user) alert high; the same
+// failures spread the other way do not.
+func TestEntraSignInCorrelations(t *testing.T) {
+	var spray, typos, fatigue, fewPrompts []string
+	for i := range 12 {
+		spray = append(spray, signIn(i, fmt.Sprintf("user%02d@contoso.example", i), "203.0.113.99", 50126))
+		typos = append(typos, signIn(i, "jdoe@contoso.example", fmt.Sprintf("198.51.100.%d", i+1), 50126))
+	}
+	for i := range 6 {
+		fatigue = append(fatigue, signIn(i*2, "ceo@contoso.example", "203.0.113.99", 500121))
+	}
+	for i := range 3 {
+		fewPrompts = append(fewPrompts, signIn(i*5, "ceo@contoso.example", "203.0.113.99", 500121))
+	}
+	fewPrompts = append(fewPrompts, signIn(20, "ceo@contoso.example", "203.0.113.99", 0))
+	for _, c := range []struct {
+		title          string
+		attack, benign []string
+	}{
+		{"Entra ID Password Spray From One Address", spray, typos},
+		{"Entra ID MFA Fatigue", fatigue, fewPrompts},
+	} {
+		if got := alertsOf(runDefault(t, c.attack), c.title); len(got) != 1 || got[0].Level != LevelHigh {
+			t.Errorf("%s: %d alerts on the attack", c.title, len(got))
+		}
+		if got := alertsOf(runDefault(t, c.benign), c.title); len(got) != 0 {
+			t.Errorf("%s: %d alerts on the benign events", c.title, len(got))
+		}
+	}
+}
