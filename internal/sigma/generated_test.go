@@ -457,6 +457,38 @@ func (b *eventBuilder) applyFalse(s *Search, fm FieldMap) bool {
 	return true
 }
 
+// applyFalseValue makes search s false while keeping every field: in each
+// alternative, the value of one pinned field (not an exists, neq, null or
+// fieldref item) is changed to one that no pattern of the rule pins. It
+// reports false when some alternative has no such field.
+func (b *eventBuilder) applyFalseValue(s *Search, fm FieldMap) bool {
+	for _, items := range s.Alternatives {
+		done := false
+		for _, it := range items {
+			if it.Field == "" || len(it.Values) == 0 || it.Values[0].Kind == KindNull ||
+				hasMod(it, "exists") || hasMod(it, "neq") || hasMod(it, "fieldref") {
+				continue
+			}
+			gp := genPath(fm, it.Field)
+			if b.set[gp] {
+				continue
+			}
+			for _, p := range fm.Paths(it.Field) {
+				if p != gp {
+					b.remove(p)
+				}
+			}
+			b.put(gp, "vigil-other-value")
+			done = true
+			break
+		}
+		if !done {
+			return false
+		}
+	}
+	return true
+}
+
 // build constructs an event for a truth assignment.
 func build(t testing.TB, d *Detection, refs []string, a map[string]bool, alt int, fm FieldMap) (*eventBuilder, bool) {
 	b := newBuilder()
@@ -476,6 +508,10 @@ func build(t testing.TB, d *Detection, refs []string, a map[string]bool, alt int
 // mutate starts from a matching event and makes the searches in flip false
 // (or true), keeping the rest.
 func mutate(t testing.TB, base *eventBuilder, d *Detection, from, to map[string]bool, fm FieldMap) (*eventBuilder, bool) {
+	return mutateWith(t, base, d, from, to, fm, (*eventBuilder).applyFalse)
+}
+
+func mutateWith(t testing.TB, base *eventBuilder, d *Detection, from, to map[string]bool, fm FieldMap, falsify func(*eventBuilder, *Search, FieldMap) bool) (*eventBuilder, bool) {
 	b := base.clone()
 	b.set = map[string]bool{}
 	// Fields of searches that stay true are fixed.
@@ -496,15 +532,23 @@ func mutate(t testing.TB, base *eventBuilder, d *Detection, from, to map[string]
 		}
 	}
 	for n, v := range to {
-		if !v && from[n] && !b.applyFalse(d.Searches[n], fm) {
+		if !v && from[n] && !falsify(b, d.Searches[n], fm) {
 			return nil, false
 		}
 	}
 	return b, true
 }
 
+// mutateValue is mutate with pinned values changed instead of fields removed.
+func mutateValue(t testing.TB, base *eventBuilder, d *Detection, from, to map[string]bool, fm FieldMap) (*eventBuilder, bool) {
+	return mutateWith(t, base, d, from, to, fm, (*eventBuilder).applyFalseValue)
+}
+
 type genResult struct {
 	pos, neg string
+	// valueNeg keeps every field of pos but changes pinned values ("" when
+	// no such mutation exists for the rule).
+	valueNeg string
 	err      string
 }
 
@@ -587,6 +631,23 @@ func generate(t testing.TB, r *Rule, fm FieldMap) genResult {
 			break
 		}
 	}
+	for k := 1; k <= len(refs) && res.valueNeg == ""; k++ {
+		for _, a := range falseAssign {
+			if dist(a) != k {
+				continue
+			}
+			b, ok := mutateValue(t, pos, d, posA, a, fm)
+			if !ok {
+				continue
+			}
+			nj, _ := json.Marshal(b.m)
+			if m.Match(b.event(t)) {
+				return genResult{pos: res.pos, err: "event with changed values still matches: " + string(nj)}
+			}
+			res.valueNeg = string(nj)
+			break
+		}
+	}
 	if res.neg == "" {
 		return genResult{pos: res.pos, err: "could not build a mutated event"}
 	}
@@ -606,7 +667,7 @@ func TestGeneratedEvents(t *testing.T) {
 		}
 		return nil
 	})
-	n := 0
+	n, nv := 0, 0
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -628,12 +689,23 @@ func TestGeneratedEvents(t *testing.T) {
 				continue
 			}
 			n++
+			if res.valueNeg != "" {
+				nv++
+			}
 			if testing.Verbose() && os.Getenv("SIGMA_GEN_SHOW") != "" {
-				t.Logf("%s\n  + %s\n  - %s", filepath.Base(f), res.pos, res.neg)
+				t.Logf("%s\n  + %s\n  - %s\n  ~ %s", filepath.Base(f), res.pos, res.neg, res.valueNeg)
 			}
 		}
 	}
-	t.Logf("generated matching and mutated events for %d rules", n)
+	t.Logf("generated matching and mutated events for %d rules, value-changed negatives for %d", n, nv)
+	if n < minGenerated || nv < minValueNegatives {
+		t.Errorf("generated %d rules (want >= %d), value-changed negatives %d (want >= %d)", n, minGenerated, nv, minValueNegatives)
+	}
 }
 
 var _ = strconv.Itoa
+
+// The SigmaHQ cloud rules in ../shared/corpus/sigma-cloud that the
+// generator must cover (measured when written; a drop means the generator
+// or the matcher lost rules).
+const minGenerated, minValueNegatives = 225, 222
