@@ -168,6 +168,27 @@ func packCases() []packCase {
 			benign: []string{ctAPI(42, "rds.amazonaws.com", "ModifyDBSnapshotAttribute", `"requestParameters":{"dBSnapshotIdentifier":"prod-db-2024-03-14","attributeName":"restore","valuesToAdd":[],"valuesToRemove":["444455556666"]}`)},
 		},
 		{
+			title: "AWS Account Leaves Organization", level: LevelHigh,
+			attack: []string{ctAPI(44, "organizations.amazonaws.com", "LeaveOrganization", `"requestParameters":null,"responseElements":null`)},
+			benign: []string{ctAPI(44, "organizations.amazonaws.com", "LeaveOrganization", `"requestParameters":null,"responseElements":null,"errorCode":"AccessDenied","errorMessage":"You don't have permissions to access this resource."`)},
+		},
+		{
+			// Failed attempts alert, at low.
+			title: "AWS Account Leave Organization Attempt Failed", level: LevelLow,
+			attack: []string{ctAPI(45, "organizations.amazonaws.com", "LeaveOrganization", `"requestParameters":null,"responseElements":null,"errorCode":"AccessDenied","errorMessage":"You don't have permissions to access this resource."`)},
+			benign: []string{ctAPI(45, "organizations.amazonaws.com", "LeaveOrganization", `"requestParameters":null,"responseElements":null`)},
+		},
+		{
+			title: "AWS EC2 Windows Password Data Retrieved", level: LevelMedium,
+			attack: []string{ctAPI(46, "ec2.amazonaws.com", "GetPasswordData", `"requestParameters":{"instanceId":"i-0123456789abcdef0"},"responseElements":null`)},
+			benign: []string{ctAPI(46, "ec2.amazonaws.com", "GetPasswordData", `"requestParameters":{"instanceId":"i-0123456789abcdef0"},"responseElements":null,"errorCode":"Client.UnauthorizedOperation","errorMessage":"You are not authorized to perform this operation."`)},
+		},
+		{
+			title: "AWS EC2 Windows Password Data Request Denied", level: LevelLow,
+			attack: []string{ctAPI(47, "ec2.amazonaws.com", "GetPasswordData", `"requestParameters":{"instanceId":"i-0123456789abcdef0"},"responseElements":null,"errorCode":"Client.UnauthorizedOperation","errorMessage":"You are not authorized to perform this operation."`)},
+			benign: []string{ctAPI(47, "ec2.amazonaws.com", "GetPasswordData", `"requestParameters":{"instanceId":"i-0123456789abcdef0"},"responseElements":null`)},
+		},
+		{
 			// Matched, then suppressed by the default tuning before issue 7.
 			title: "Azure Owner Role Assigned At Subscription Scope", level: LevelHigh,
 			attack: []string{azureRoleAssign(subScope, ownerRole, "Success")},
