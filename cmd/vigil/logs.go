@@ -24,7 +24,7 @@ detecting the format from the content, gzip or not.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newLogsIngestCmd(), newLogsNormalizeCmd())
+	cmd.AddCommand(newLogsIngestCmd(), newLogsNormalizeCmd(), newLogsExportCmd())
 	return cmd
 }
 
@@ -82,6 +82,44 @@ position and the rest is ingested; the exit status is then 2.`,
 	}
 	cmd.Flags().StringVar(&dir, "lake", lake.DefaultDir, "lake directory")
 	cmd.Flags().BoolVar(&force, "force", false, "re-read files ingested before (events are still stored once)")
+	return cmd
+}
+
+func newLogsExportCmd() *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "export OUT",
+		Short: "Write the lake in Amazon Security Lake's custom-source layout",
+		Long: `export writes every event of the lake under OUT in Amazon Security Lake's
+custom-source layout, so Security Lake, Athena or Trino can read it:
+
+  OUT/ext/vigil-<source>-<class>/region=<region>/accountId=<account>/eventDay=<YYYYMMDD>/*.parquet
+
+A Security Lake custom source carries one OCSF class, so each log source and
+class is its own source folder (vigil-aws_cloudtrail-api_activity). Files hold
+the full OCSF events as nested columns, sorted by time. Events without a region
+go under region=global, without an account under accountId=unknown. An empty
+lake is said on stderr with exit status 2.`,
+		Example: `  vigil logs ingest AWSLogs/ && vigil logs export /data/securitylake
+  aws s3 sync /data/securitylake/ext/ s3://aws-security-data-lake-<region>-<id>/ext/`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := lake.Open(dir)
+			if err != nil {
+				return usageErr(err)
+			}
+			st, err := l.ExportSecurityLake(cmd.Context(), args[0])
+			if err != nil {
+				return &exitError{code: exitUsage, err: err}
+			}
+			if st.Events == 0 {
+				return &exitError{code: exitUsage, err: fmt.Errorf("the lake %s holds no events: nothing exported", l.Dir)}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "exported %d events in %d files under %s\n", st.Events, st.Files, args[0])
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "lake", lake.DefaultDir, "lake directory")
 	return cmd
 }
 
