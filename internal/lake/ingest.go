@@ -61,6 +61,9 @@ type IngestStats struct {
 	InputErrors  int                 // bad input reported to OnError (not skips)
 	Skipped      int                 // non-log inputs reported to OnError
 	PartsWritten int
+	// LeftoversRemoved counts the temporary files of an interrupted earlier
+	// run (.tmp-*) removed under the lock before ingesting.
+	LeftoversRemoved int
 }
 
 // IngestOptions tunes Ingest.
@@ -109,6 +112,9 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 		return st, err
 	}
 	defer unlock()
+	if st.LeftoversRemoved, err = l.removeLeftovers(); err != nil {
+		return st, err
+	}
 	// Input problems are reported from the reading and the normalizing
 	// goroutines; OnError is called under mu, one call at a time.
 	var mu sync.Mutex
@@ -374,4 +380,30 @@ func (in *ingester) flush() error {
 	}
 	in.bufBytes = 0
 	return nil
+}
+
+// removeLeftovers deletes the hidden temporary files (.tmp-*) a killed
+// ingest left in the partitions and the manifest folder. It runs under the
+// ingest lock, so no other ingest is writing them.
+func (l *Lake) removeLeftovers() (int, error) {
+	var found []string
+	for _, pat := range []string{
+		filepath.Join(l.Dir, "source=*", "date=*", ".tmp-*"),
+		filepath.Join(l.Dir, manifestDir, ".tmp-*"),
+		filepath.Join(l.Dir, manifestDir, "*", ".tmp-*"),
+	} {
+		m, err := filepath.Glob(pat)
+		if err != nil {
+			return 0, fmt.Errorf("lake: %w", err)
+		}
+		found = append(found, m...)
+	}
+	n := 0
+	for _, p := range found {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return n, fmt.Errorf("lake: remove leftover %s: %w", p, err)
+		}
+		n++
+	}
+	return n, nil
 }

@@ -96,6 +96,13 @@ func TestCrashLeftovers(t *testing.T) {
 	if st.Files != files || st.Duplicates != events || st.PartsWritten != 0 {
 		t.Fatalf("re-ingest after lost manifest: %+v", st)
 	}
+	// The next ingest removes the leftover under its lock.
+	if st.LeftoversRemoved != 1 {
+		t.Errorf("leftovers removed: %d, want 1", st.LeftoversRemoved)
+	}
+	if left, _ := filepath.Glob(filepath.Join(part, ".tmp-*")); len(left) != 0 {
+		t.Errorf("temporary files still there: %v", left)
+	}
 	if c := one(t, l, "SELECT count(*) FROM events"); c != itoa(events) {
 		t.Fatalf("count: %s", c)
 	}

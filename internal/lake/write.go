@@ -61,6 +61,11 @@ func writePart(dir string, rows []Row) (string, error) {
 		parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
 		parquet.MaxRowsPerRowGroup(rowGroupSize),
 		parquet.CreatedBy("vigil", "", ""),
+		// No min/max bounds for the event bodies: they would copy whole
+		// events (megabytes for a large one) into the page headers, column
+		// index and footer, and no query filters on them.
+		parquet.SkipPageBounds("raw"), parquet.SkipPageBounds("ocsf"),
+		parquet.SkipPageStatistics("raw"), parquet.SkipPageStatistics("ocsf"),
 	)
 	for off := 0; off < len(rows); off += rowGroupSize {
 		end := min(off+rowGroupSize, len(rows))
