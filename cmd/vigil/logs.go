@@ -135,6 +135,9 @@ func printIngestStats(w io.Writer, dir string, st lake.IngestStats) {
 	}
 	fmt.Fprintf(w, "files read: %d, already ingested: %d, duplicate events: %d, input errors: %d, skipped inputs: %d\n",
 		st.Files, st.AlreadyDone, st.Duplicates, st.InputErrors, st.Skipped)
+	if st.LeftoversRemoved > 0 {
+		fmt.Fprintf(w, "temporary files of an interrupted ingest removed: %d\n", st.LeftoversRemoved)
+	}
 	fmt.Fprintf(w, "lake: %s\n", dir)
 }
 
