@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/vigil-sec/vigil/internal/lake"
 	"github.com/vigil-sec/vigil/internal/logs"
@@ -66,10 +68,21 @@ position and the rest is ingested; the exit status is then 2.`,
 				return usageErr(err)
 			}
 			var bad int
-			st, err := l.Ingest(cmd.Context(), args, lake.IngestOptions{
+			opts := lake.IngestOptions{
 				OnError: inputErrorPrinter(cmd.ErrOrStderr(), &bad),
 				Force:   force,
-			})
+			}
+			// Progress on a terminal only: nothing extra in pipes and logs.
+			if f, ok := cmd.ErrOrStderr().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+				opts.Progress = func(p lake.IngestProgress) {
+					rate := float64(p.Events) / max(p.Elapsed.Seconds(), 1e-9)
+					fmt.Fprintf(f, "\rvigil: ingest: %d files, %d events, %.0f events/s ", p.Files, p.Events, rate)
+				}
+			}
+			st, err := l.Ingest(cmd.Context(), args, opts)
+			if opts.Progress != nil {
+				fmt.Fprintln(cmd.ErrOrStderr())
+			}
 			printIngestStats(cmd.OutOrStdout(), l.Dir, st)
 			if err != nil {
 				return &exitError{code: exitUsage, err: err}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A large event must not be copied into the Parquet statistics: with min/max
@@ -45,5 +46,31 @@ func TestLargeEventFileSize(t *testing.T) {
 	}
 	if n := one(t, l, "SELECT length(raw) FROM events"); n != fmt.Sprint(len(ev)-len(`{"Records":[`)-len(`]}`)) {
 		t.Errorf("raw length %s, want %d", n, len(ev)-14)
+	}
+}
+
+// Progress reports rising counts and ends with every file and event.
+func TestIngestProgress(t *testing.T) {
+	l, _ := Open(t.TempDir())
+	input := writeCloudTrailFiles(t, 6, 300)
+	var seen []IngestProgress
+	st, err := l.Ingest(t.Context(), []string{input}, IngestOptions{
+		Progress:      func(p IngestProgress) { seen = append(seen, p) },
+		ProgressEvery: time.Nanosecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) < 2 {
+		t.Fatalf("progress called %d times", len(seen))
+	}
+	for i := 1; i < len(seen); i++ {
+		if seen[i].Events < seen[i-1].Events || seen[i].Files < seen[i-1].Files {
+			t.Errorf("progress went back: %+v then %+v", seen[i-1], seen[i])
+		}
+	}
+	last := seen[len(seen)-1]
+	if last.Files != st.Files || last.Events != 1800 || st.Stored["aws_cloudtrail"] != 1800 {
+		t.Errorf("last progress %+v, stats %+v", last, st)
 	}
 }

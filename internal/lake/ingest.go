@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -77,6 +78,17 @@ type IngestOptions struct {
 	// FlushBytes bounds the event bytes buffered in memory before part files
 	// are written (default 64 MiB).
 	FlushBytes int
+	// Progress, when set, is called from one goroutine every ProgressEvery
+	// (default 500 ms) while events are stored, and once at the end.
+	Progress      func(IngestProgress)
+	ProgressEvery time.Duration
+}
+
+// IngestProgress is a running count for a progress display.
+type IngestProgress struct {
+	Files   int // files read or being read
+	Events  int // events normalized so far
+	Elapsed time.Duration
 }
 
 type manifestEntry struct {
@@ -156,6 +168,8 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 		read    = map[logs.Source]int{}
 		files   int
 		already int
+		// filesSeen is files for the progress display (read by the storer).
+		filesSeen atomic.Int64
 	)
 	g.Go(func() error {
 		defer close(toWork)
@@ -188,6 +202,7 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 			}
 			done[sum] = true // the same content twice in one run is read once
 			files++
+			filesSeen.Add(1)
 			err = logs.ReadFile(gctx, path, func(r logs.Record) error {
 				read[r.Source]++
 				cur.recs = append(cur.recs, r)
@@ -233,8 +248,22 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 	}
 	go func() { wg.Wait(); close(toStore) }()
 	events := map[string]int{}
+	every := opts.ProgressEvery
+	if every <= 0 {
+		every = 500 * time.Millisecond
+	}
+	start, lastProgress, normalized := time.Now(), time.Now(), 0
+	progress := func(force bool) {
+		if opts.Progress == nil || (!force && time.Since(lastProgress) < every) {
+			return
+		}
+		lastProgress = time.Now()
+		opts.Progress(IngestProgress{Files: int(filesSeen.Load()), Events: normalized, Elapsed: time.Since(start)})
+	}
 	storeErr := func() error {
 		for b := range toStore {
+			normalized += len(b.rows)
+			progress(false)
 			for i := range b.rows {
 				if !b.ok[i] {
 					continue
@@ -254,6 +283,7 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 		}
 	}
 	err = g.Wait()
+	progress(true)
 	st.Files, st.AlreadyDone = files, already
 	for s, n := range read {
 		st.Read[s] = n
