@@ -29,13 +29,14 @@ type slGroup struct {
 
 // slGroupsSQL lists the export's files; slEventsSQL selects one file's OCSF
 // events, sorted by time. The day is computed from the epoch (UTC) so no
-// time-zone extension is needed.
+// time-zone extension is needed. The filter on the partition columns source
+// and date (the UTC day, as eventDay) lets DuckDB read only that day's files.
 const slGroupsSQL = `SELECT DISTINCT source, class_uid, class_name,
   coalesce(nullif(region, ''), 'global'), coalesce(nullif(account_uid, ''), 'unknown'),
   strftime(make_timestamp(epoch_us("time")), '%Y%m%d')
 FROM events ORDER BY 1, 2, 4, 5, 6`
 
-const slEventsSQL = `SELECT ocsf FROM events WHERE source = ? AND class_uid = ?
+const slEventsSQL = `SELECT ocsf FROM events WHERE source = ? AND "date" = strptime(?, '%Y%m%d')::DATE AND class_uid = ?
   AND coalesce(nullif(region, ''), 'global') = ? AND coalesce(nullif(account_uid, ''), 'unknown') = ?
   AND strftime(make_timestamp(epoch_us("time")), '%Y%m%d') = ?
 ORDER BY "time", event_hash`
@@ -115,7 +116,7 @@ func slPart(s string) string {
 // temporary file, then lets DuckDB infer the nested schema from every event
 // and write the Parquet file.
 func exportGroup(ctx context.Context, db *sql.DB, tmpDir, out string, g slGroup) (int, error) {
-	rows, err := db.QueryContext(ctx, slEventsSQL, g.source, g.classUID, g.region, g.account, g.day)
+	rows, err := db.QueryContext(ctx, slEventsSQL, g.source, g.day, g.classUID, g.region, g.account, g.day)
 	if err != nil {
 		return 0, fmt.Errorf("lake: security lake export: %w", err)
 	}
