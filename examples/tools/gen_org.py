@@ -95,7 +95,10 @@ def main():
         if name.startswith("expected-") and name.endswith(".json"):
             with open(os.path.join(OUT, name), encoding="utf-8") as f:
                 extra |= {p["rule_id"] for p in json.load(f).get("planted", [])}
-    missing = sorted(wanted - {p["rule_id"] for p in PLANTED} - extra)
+    # Rules no cloud export can trigger: Kubernetes objects (k8s-*) and the
+    # facts only IaC carries (internal/scan/examples_test.go lists the same).
+    not_in_exports = {r for r in wanted if r.startswith("k8s-")} | IAC_ONLY
+    missing = sorted(wanted - {p["rule_id"] for p in PLANTED} - extra - not_in_exports)
     if missing:
         sys.exit("rules with no planted misconfiguration: " + ", ".join(missing))
     unknown = sorted({p["rule_id"] for p in PLANTED} - wanted)
@@ -116,6 +119,12 @@ def main():
     total = sum(counts.values())
     print("records per export: %s; total %d; planted %d (%d rules); clean %d"
           % (dict(counts), total, len(planted), len({p["rule_id"] for p in planted}), len(cleans)))
+
+
+# Rules whose facts no export carries: EC2 user data and Azure custom data are
+# not in AWS Config items or Resource Graph rows; ELBv2 load balancer
+# attributes (deletion protection) are not in AWS Config items.
+IAC_ONLY = {"compute-user-data-secrets", "lb-deletion-protection-disabled"}
 
 
 def expected_md(planted, cleans, counts):

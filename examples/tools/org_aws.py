@@ -884,9 +884,10 @@ def build_dev(out):
     plant("aws", "aws-rds-auto-minor-upgrade-disabled", a_my, "autoMinorVersionUpgrade false")
     plant("aws", "database-unencrypted", a_my, "storageEncrypted false")
     plant("aws", "database-backups-disabled", a_my, "backupRetentionPeriod 0 (automated backups off)")
+    plant("aws", "database-deletion-protection-disabled", a_my, "deletionProtection false")
     a_dpg = rds(ue1, "nw-dev-pg", "postgres", "16.4", "us-east-1a", kms=k_dev_ok, retention=7, multi_az=False,
-                deletion=False, sgs=[g_app], tags=tags)
-    clean("aws", "database", a_dpg, "private, encrypted, 7-day backups")
+                deletion=True, sgs=[g_app], tags=tags)
+    clean("aws", "database", a_dpg, "private, encrypted, 7-day backups, deletion protection")
 
     a_tr = trail(ue1, "nw-dev-trail", "nw-dev-cloudtrail", multi=False, validation=False, kms=None, loggroup=False)
     plant("aws", "aws-cloudtrail-not-multi-region", a_tr, "isMultiRegionTrail false")

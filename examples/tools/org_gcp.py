@@ -464,6 +464,7 @@ def build(out):
     plant(G, "database-open-to-any-ip", q2, "authorizedNetworks 0.0.0.0/0")
     plant(G, "database-ssl-not-required", q2, "requireSsl false / sslMode ALLOW_UNENCRYPTED_AND_ENCRYPTED")
     plant(G, "database-backups-disabled", q2, "backupConfiguration.enabled false")
+    plant(G, "database-deletion-protection-disabled", q2, "deletionProtectionEnabled false")
 
     # project IAM policy
     owners = ["user:priya.shah@" + DOMAIN, "serviceAccount:" + e_tf]

@@ -153,6 +153,12 @@ func TestSampleOrganization(t *testing.T) {
 		if len(r.Providers) == 1 && r.Providers[0] == resource.K8s {
 			continue
 		}
+		// Facts no cloud export carries (EC2 user data and Azure custom
+		// data; ELBv2 deletion protection, an attribute AWS Config items
+		// lack): internal/iac/tfmap tests these rules on Terraform.
+		if r.ID == "compute-user-data-secrets" || r.ID == "lb-deletion-protection-disabled" {
+			continue
+		}
 		if !failedRules[r.ID] {
 			t.Errorf("built-in rule %s fails nowhere in the sample org: plant a misconfiguration for it", r.ID)
 		}
