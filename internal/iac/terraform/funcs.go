@@ -49,9 +49,9 @@ func baseFuncs() map[string]function.Function {
 		"try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
 		"base64encode": encoding.Base64EncodeFunc, "base64decode": encoding.Base64DecodeFunc,
 		"urlencode": encoding.URLEncodeFunc,
-		"cidrhost": cidr.HostFunc, "cidrnetmask": cidr.NetmaskFunc, "cidrsubnet": cidr.SubnetFunc,
+		"cidrhost":  cidr.HostFunc, "cidrnetmask": cidr.NetmaskFunc, "cidrsubnet": cidr.SubnetFunc,
 		"cidrsubnets": cidr.SubnetsFunc,
-		"md5": crypto.Md5Func, "sha1": crypto.Sha1Func, "sha256": crypto.Sha256Func, "sha512": crypto.Sha512Func,
+		"md5":         crypto.Md5Func, "sha1": crypto.Sha1Func, "sha256": crypto.Sha256Func, "sha512": crypto.Sha512Func,
 		"basename": filesystem.BasenameFunc, "dirname": filesystem.DirnameFunc,
 	}
 }
