@@ -124,5 +124,8 @@ func runIac(cmd *cobra.Command, args []string, f iacFlags) error {
 	for _, w := range res.Warnings {
 		fmt.Fprintln(stderr, "vigil: warning:", w)
 	}
+	for _, w := range res.Inventory.Warnings {
+		fmt.Fprintln(stderr, "vigil: warning:", w.Error())
+	}
 	return f.finish(cmd, res.Report, res.Inventory.Errors, failOn)
 }

@@ -170,3 +170,28 @@ func TestIacReaderOptions(t *testing.T) {
 		t.Errorf("--parameter publicBlobs=false: %q", s[blob])
 	}
 }
+
+// TestIacRegistryModuleWarns: a module from a registry is not fetched; that
+// is said as a warning, and the scan of the rest exits 0, not 2.
+func TestIacRegistryModuleWarns(t *testing.T) {
+	dir := t.TempDir()
+	src := `module "vpc" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "5.0.0"
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = "fine"
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI2(t, "iac", dir, "--now", "2026-11-24")
+	if code != 0 {
+		t.Errorf("exit %d, want 0:\n%s", code, errOut)
+	}
+	if !strings.Contains(errOut, "warning: main.tf:1: module.vpc: module source") || !strings.Contains(out, "warning: main.tf:1") {
+		t.Errorf("registry module not warned about:\nstdout:\n%s\nstderr:\n%s", out, errOut)
+	}
+}

@@ -37,6 +37,9 @@ type Summary struct {
 	// fields of the wrong type, located by file, line or offset, resource
 	// and field. The rest of the input is still collected.
 	Errors []source.Problem `json:"errors,omitempty"`
+	// Warnings are notes about inputs that were read (source.Problem
+	// Warning): a module that is not fetched. They are not errors.
+	Warnings []source.Problem `json:"warnings,omitempty"`
 }
 
 // Collect reads every source, merges the resources by provider and ID (Azure
@@ -108,6 +111,10 @@ func (inv *Inventory) addBatch(m *merger, b source.Batch) {
 	for _, p := range b.Problems {
 		if p.Path == "" {
 			p.Path = b.Input
+		}
+		if p.Warning {
+			inv.Warnings = append(inv.Warnings, p)
+			continue
 		}
 		inv.Errors = append(inv.Errors, p)
 	}

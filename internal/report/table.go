@@ -233,6 +233,9 @@ func writeFooter(w io.Writer, r *Report, hidden int, paint func(code, s string) 
 		for _, e := range inv.Errors {
 			fmt.Fprintln(w, paint(ansiRed, "  input error: "+oneLine(inputErrorText(e))))
 		}
+		for _, e := range inv.Warnings {
+			fmt.Fprintln(w, paint(ansiYellow, "  warning: "+oneLine(inputErrorText(e))))
+		}
 	}
 	if sup := s.Suppressions; sup != nil {
 		for _, u := range sup.Expired {

@@ -50,6 +50,10 @@ type Problem struct {
 	Resource string `json:"resource,omitempty"`
 	Field    string `json:"field,omitempty"`
 	Err      string `json:"error"`
+	// Warning marks a note about an input that was read (a Terraform
+	// module from a registry, which is not fetched): reported, but not an
+	// input error, so it does not change the exit status.
+	Warning bool `json:"warning,omitempty"`
 }
 
 // Error formats the problem as path:line: resource: field: message,

@@ -947,6 +947,7 @@ func (e *evaluator) evalCall(s *scope, n *node) {
 	}
 	if !strings.HasPrefix(src, "./") && !strings.HasPrefix(src, "../") {
 		e.problem(&n.block.DefRange, "%s: module source %q is not a local path; registry and git modules are not fetched, so its resources are not scanned", full, src)
+		e.problems[len(e.problems)-1].Warning = true // reported, not an input error
 		s.modules[n.name] = cty.DynamicVal
 		return
 	}

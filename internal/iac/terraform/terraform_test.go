@@ -147,7 +147,7 @@ func TestResolution(t *testing.T) {
 	}
 	var registry bool
 	for _, p := range probs {
-		registry = registry || strings.Contains(p.Err, "module.registry") && strings.Contains(p.Err, "not a local path")
+		registry = registry || strings.Contains(p.Err, "module.registry") && strings.Contains(p.Err, "not a local path") && p.Warning
 	}
 	if !registry {
 		t.Errorf("registry module not reported: %v", probs)
