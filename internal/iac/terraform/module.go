@@ -4,11 +4,14 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/vigil-sec/vigil/internal/source"
 )
 
@@ -51,13 +54,12 @@ var outputSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "val
 
 // loader parses module directories once each.
 type loader struct {
-	root   string // the scanned root on disk
-	parser *hclparse.Parser
-	mods   map[string]*module
+	root string // the scanned root on disk
+	mods map[string]*module
 }
 
 func newLoader(root string) *loader {
-	return &loader{root: root, parser: hclparse.NewParser(), mods: map[string]*module{}}
+	return &loader{root: root, mods: map[string]*module{}}
 }
 
 // isConfig reports whether name is a configuration file (not tfvars).
@@ -85,26 +87,60 @@ func (l *loader) load(dir string) *module {
 		}
 	}
 	sort.Strings(names)
-	for _, n := range names {
-		l.parseInto(m, path.Join(dir, n))
+	// Parse the files on every core, then take their blocks in order.
+	parsed := make([]parsedFile, len(names))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				parsed[i] = parseFile(l.root, path.Join(dir, names[i]))
+			}
+		}()
+	}
+	for i := range names {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	for _, pf := range parsed {
+		l.addFile(m, pf)
 	}
 	return m
 }
 
-func (l *loader) parseInto(m *module, rel string) {
-	src, prob := readFile(l.root, rel)
+// parsedFile is one configuration file parsed, or why it could not be.
+type parsedFile struct {
+	rel      string
+	f        *hcl.File
+	problems []source.Problem
+}
+
+// parseFile reads and parses one file (relative to root); safe to call
+// from several goroutines.
+func parseFile(root, rel string) parsedFile {
+	pf := parsedFile{rel: rel}
+	src, prob := readFile(root, rel)
 	if prob != nil {
-		m.problems = append(m.problems, *prob)
-		return
+		pf.problems = append(pf.problems, *prob)
+		return pf
 	}
-	var f *hcl.File
 	var diags hcl.Diagnostics
 	if strings.HasSuffix(rel, ".json") {
-		f, diags = l.parser.ParseJSON(src, rel)
+		pf.f, diags = hcljson.Parse(src, rel)
 	} else {
-		f, diags = l.parser.ParseHCL(src, rel)
+		pf.f, diags = hclsyntax.ParseConfig(src, rel, hcl.InitialPos)
 	}
-	m.problems = append(m.problems, diagProblems(diags)...)
+	pf.problems = append(pf.problems, diagProblems(diags)...)
+	return pf
+}
+
+// addFile adds the blocks of a parsed file to m.
+func (l *loader) addFile(m *module, pf parsedFile) {
+	m.problems = append(m.problems, pf.problems...)
+	f, rel := pf.f, pf.rel
 	if f == nil || f.Body == nil {
 		return
 	}
