@@ -118,11 +118,11 @@ func s3Bucket(m *mapper, r *res, out *resource.Resource) {
 		done := m.on(a)
 		pol := m.policyAt(a.p, "PolicyDocument")
 		done()
-		if pub := pol.public(); pub != nil && *pub {
+		if pub := pol.Public(); pub != nil && *pub {
 			publicPolicy = a
 		}
-		policyPublic = or3(policyPublic, maybe(a, pol.public(), boolp(false)))
-		transport = or3(transport, maybe(a, pol.secureTransport(), boolp(false)))
+		policyPublic = or3(policyPublic, maybe(a, pol.Public(), boolp(false)))
+		transport = or3(transport, maybe(a, pol.SecureTransport(), boolp(false)))
 	}
 	// Object ownership: BucketOwnerEnforced (ACLs disabled) is the default
 	// since April 2023.
@@ -573,7 +573,7 @@ func kmsKey(m *mapper, r *res, out *resource.Resource) {
 		k.RotationPeriodDays = m.integer(p, resource.Int(365), "RotationPeriodInDays")
 	}
 	// Without KeyPolicy the default key policy lets only the account in.
-	k.PublicAccess = m.policyAt(p, "KeyPolicy").public()
+	k.PublicAccess = m.policyAt(p, "KeyPolicy").Public()
 }
 
 func trail(m *mapper, r *res, out *resource.Resource) {
@@ -621,10 +621,10 @@ func (m *mapper) inlinePolicies(r *res) (docs []resource.NamedPolicy, names []st
 		names = append(names, name)
 		var doc *resource.PolicyDocument
 		if pol != nil {
-			doc = pol.doc
+			doc = pol.Doc
 		}
 		docs = append(docs, resource.NamedPolicy{Name: name, Document: doc})
-		adm := pol.admin()
+		adm := pol.Admin()
 		if a != nil {
 			adm = maybe(a, adm, boolp(false))
 		}
@@ -699,9 +699,9 @@ func iamPrincipal(kind string) func(m *mapper, r *res, out *resource.Resource) {
 		}
 		switch kind {
 		case "role":
-			if pol := m.policyAt(p, "AssumeRolePolicyDocument"); pol != nil && pol.doc != nil {
-				id.TrustPolicy = pol.doc
-				if pol.doc.Error == "" && !pol.whoUnknown {
+			if pol := m.policyAt(p, "AssumeRolePolicyDocument"); pol != nil && pol.Doc != nil {
+				id.TrustPolicy = pol.Doc
+				if pol.Doc.Error == "" && !pol.WhoUnknown {
 					id.TrustsExternal = externalPrincipals(pol, m.opts.AccountID)
 				}
 			}
@@ -769,7 +769,7 @@ func groupRef(m *mapper, g any) any {
 // the account (Options.AccountID), only "*" is known to be outside.
 func externalPrincipals(pol *policy, acct string) []string {
 	var out []string
-	for _, s := range pol.doc.Statements {
+	for _, s := range pol.Doc.Statements {
 		if s.Effect != "Allow" {
 			continue
 		}
@@ -834,8 +834,8 @@ func iamPolicy(managed string) func(m *mapper, r *res, out *resource.Resource) {
 		out.Facts.Policy = pf
 		pol := m.policyAt(p, "PolicyDocument")
 		if pol != nil {
-			pf.Document = pol.doc
-			pf.Admin = pol.admin()
+			pf.Document = pol.Doc
+			pf.Admin = pol.Admin()
 		}
 		var known = true
 		for _, k := range []string{"Roles", "Users", "Groups"} {
@@ -1203,7 +1203,7 @@ func queueOrTopic(m *mapper, r *res, out *resource.Resource, kind, policyType st
 		done := m.on(a)
 		pol := m.policyAt(a.p, "PolicyDocument")
 		done()
-		public = or3(public, maybe(a, pol.public(), boolp(false)))
+		public = or3(public, maybe(a, pol.Public(), boolp(false)))
 	}
 	q.PublicPolicy = public
 	return q
@@ -1245,7 +1245,7 @@ func secret(m *mapper, r *res, out *resource.Resource) {
 		done := m.on(a)
 		pol := m.policyAt(a.p, "ResourcePolicy")
 		done()
-		public = or3(public, maybe(a, pol.public(), boolp(false)))
+		public = or3(public, maybe(a, pol.Public(), boolp(false)))
 	}
 	s.PublicAccess = public
 }
@@ -1292,7 +1292,7 @@ func ecr(m *mapper, r *res, out *resource.Resource) {
 			g.KeyManager = "provider"
 		}
 	}
-	g.Public = m.policyAt(p, "RepositoryPolicyText").public()
+	g.Public = m.policyAt(p, "RepositoryPolicyText").Public()
 }
 
 // cloudFrontTLS maps a viewer certificate's minimum protocol version to a

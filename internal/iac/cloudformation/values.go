@@ -208,47 +208,9 @@ func keyManager(v any) string {
 	return ""
 }
 
-// policy is a policy document of the template, parsed.
-type policy struct {
-	doc *resource.PolicyDocument
-	// whoUnknown: a principal, effect or condition is known only at deploy
-	// time; whatUnknown: an action or resource is.
-	whoUnknown, whatUnknown bool
-}
-
-// public: whether the document lets anyone in; nil when unknown.
-func (p *policy) public() *bool {
-	if p == nil {
-		return boolp(false)
-	}
-	if p.whoUnknown {
-		return nil
-	}
-	return awspolicy.Public(p.doc)
-}
-
-// admin: whether it grants every action on every resource; nil when unknown.
-func (p *policy) admin() *bool {
-	if p == nil {
-		return boolp(false)
-	}
-	a := awspolicy.Admin(p.doc)
-	if a != nil && !*a && (p.whoUnknown || p.whatUnknown) {
-		return nil
-	}
-	return a
-}
-
-func (p *policy) secureTransport() *bool {
-	if p == nil {
-		return boolp(false)
-	}
-	t := awspolicy.DeniesInsecureTransport(p.doc)
-	if t != nil && !*t && p.whoUnknown {
-		return nil
-	}
-	return t
-}
+// policy is a parsed policy document whose values may be known only at
+// deploy time.
+type policy = awspolicy.Partial
 
 // policyAt parses the policy document at path of p (an object or JSON
 // text); nil when absent. Values known only at deploy time are kept as
@@ -263,7 +225,7 @@ func (m *mapper) policyAt(p any, path ...string) *policy {
 	}
 	pol := &policy{}
 	if s, isStr := v.(string); isStr {
-		pol.doc = awspolicy.ParseText(s)
+		pol.Doc = awspolicy.ParseText(s)
 	} else {
 		if stmts, _ := look(v, "Statement"); stmts != nil {
 			var list []any
@@ -273,12 +235,12 @@ func (m *mapper) policyAt(p any, path ...string) *policy {
 			case map[string]any:
 				list = []any{t}
 			case *unknown:
-				return &policy{whoUnknown: true, whatUnknown: true}
+				return &policy{WhoUnknown: true, WhatUnknown: true}
 			}
 			for _, s := range list {
 				sm, _ := s.(map[string]any)
 				if _, isU := s.(*unknown); isU {
-					pol.whoUnknown, pol.whatUnknown = true, true
+					pol.WhoUnknown, pol.WhatUnknown = true, true
 				}
 				for k, x := range sm {
 					if k == "Condition" || k == "Sid" || !anyOpen(x) {
@@ -286,11 +248,11 @@ func (m *mapper) policyAt(p any, path ...string) *policy {
 					}
 					switch k {
 					case "Principal", "NotPrincipal":
-						pol.whoUnknown = true
+						pol.WhoUnknown = true
 					case "Effect":
-						pol.whoUnknown, pol.whatUnknown = true, true
+						pol.WhoUnknown, pol.WhatUnknown = true, true
 					default:
-						pol.whatUnknown = true
+						pol.WhatUnknown = true
 					}
 				}
 			}
@@ -298,12 +260,12 @@ func (m *mapper) policyAt(p any, path ...string) *policy {
 		plain, _ := placeholders(v, 0).(map[string]any)
 		if plain == nil {
 			m.problem(strings.Join(path, "."), "%s is %s, not a policy document", strings.Join(path, "."), describe(v))
-			return &policy{whoUnknown: true, whatUnknown: true}
+			return &policy{WhoUnknown: true, WhatUnknown: true}
 		}
-		pol.doc = awspolicy.Parse(plain)
+		pol.Doc = awspolicy.Parse(plain)
 	}
-	if pol.doc != nil && pol.doc.Error != "" {
-		m.problem(strings.Join(path, "."), "the policy document does not parse: %s", pol.doc.Error)
+	if pol.Doc != nil && pol.Doc.Error != "" {
+		m.problem(strings.Join(path, "."), "the policy document does not parse: %s", pol.Doc.Error)
 	}
 	return pol
 }
@@ -362,13 +324,13 @@ var wholeRE = regexp.MustCompile(`^\$\{[^}]*\}$`)
 // text that does not parse as a document leaves everything unknown.
 func (m *mapper) policyText(u *unknown) *policy {
 	if !strings.HasPrefix(strings.TrimSpace(u.text), "{") {
-		return &policy{whoUnknown: true, whatUnknown: true}
+		return &policy{WhoUnknown: true, WhatUnknown: true}
 	}
 	doc := awspolicy.ParseText(u.text)
 	if doc == nil || doc.Error != "" {
-		return &policy{whoUnknown: true, whatUnknown: true}
+		return &policy{WhoUnknown: true, WhatUnknown: true}
 	}
-	pol := &policy{doc: doc}
+	pol := &policy{Doc: doc}
 	if !u.open {
 		return pol // only the template's own resources' IDs and ARNs
 	}
@@ -383,11 +345,11 @@ func (m *mapper) policyText(u *unknown) *policy {
 	for _, st := range doc.Statements {
 		for _, pr := range append(append([]resource.Principal{}, st.Principals...), st.NotPrincipals...) {
 			if wholeRE.MatchString(pr.ID) {
-				pol.whoUnknown = true
+				pol.WhoUnknown = true
 			}
 		}
 		if whole(st.Actions) || whole(st.NotActions) || whole(st.Resources) || whole(st.NotResources) {
-			pol.whatUnknown = true
+			pol.WhatUnknown = true
 		}
 	}
 	return pol

@@ -27,13 +27,13 @@ func (m *mapper) inlinePolicies(r *inst, inlineType string) (docs []resource.Nam
 		names = append(names, name)
 		var doc *resource.PolicyDocument
 		if pol != nil {
-			doc = pol.doc
+			doc = pol.Doc
 			if doc != nil && doc.Error != "" {
 				errs = append(errs, name)
 			}
 		}
 		docs = append(docs, resource.NamedPolicy{Name: name, Document: doc})
-		admin = or3(admin, pol.admin())
+		admin = or3(admin, pol.Admin())
 	}
 	blocks, st := m.blocks(r.a, "inline_policy")
 	if st == unknownSt || st == bad {
@@ -150,10 +150,10 @@ func iamRole(m *mapper, r *inst, out *resource.Resource) {
 	id := &resource.Identity{Kind: "role"}
 	out.Facts.Identity = id
 	m.iamPrincipal(r, out, id, "aws_iam_role_policy_attachment", "aws_iam_role_policy")
-	if pol := m.policyAt(r.a, "assume_role_policy"); pol != nil && pol.doc != nil {
-		id.TrustPolicy = pol.doc
-		if pol.doc.Error == "" && !pol.whoUnknown {
-			id.TrustsExternal = anyonePrincipals(pol.doc)
+	if pol := m.policyAt(r.a, "assume_role_policy"); pol != nil && pol.Doc != nil {
+		id.TrustPolicy = pol.Doc
+		if pol.Doc.Error == "" && !pol.WhoUnknown {
+			id.TrustsExternal = anyonePrincipals(pol.Doc)
 		}
 	}
 	for _, p := range m.referrers(r, "aws_iam_instance_profile", "role", roleTypes...) {
@@ -215,8 +215,8 @@ func iamPolicy(m *mapper, r *inst, out *resource.Resource) {
 	pf := &resource.Policy{Managed: "customer"}
 	out.Facts.Policy = pf
 	if pol := m.policyAt(r.a, "policy"); pol != nil {
-		pf.Document = pol.doc
-		pf.Admin = pol.admin()
+		pf.Document = pol.Doc
+		pf.Admin = pol.Admin()
 	}
 	for _, a := range m.attachedTo(r, "aws_iam_user_policy_attachment", "aws_iam_role_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment") {
 		for _, k := range []string{"user", "role", "group", "users", "roles", "groups"} {
@@ -251,8 +251,8 @@ func inlinePolicy(m *mapper, r *inst, out *resource.Resource) {
 	pf := &resource.Policy{Managed: "inline"}
 	out.Facts.Policy = pf
 	if pol := m.policyAt(r.a, "policy"); pol != nil {
-		pf.Document = pol.doc
-		pf.Admin = pol.admin()
+		pf.Document = pol.Doc
+		pf.Admin = pol.Admin()
 	}
 	for _, k := range []string{"user", "role", "group"} {
 		v := r.a[k]

@@ -87,8 +87,8 @@ func s3Bucket(m *mapper, r *inst, out *resource.Resource) {
 		if pol == nil {
 			continue
 		}
-		policyPublic = or3(policyPublic, pol.public())
-		transport = or3(transport, pol.secureTransport())
+		policyPublic = or3(policyPublic, pol.Public())
+		transport = or3(transport, pol.SecureTransport())
 	}
 	s.PublicAccess = or3(and3(policyPublic, not(restrict)), and3(aclPublic, not(ignoreACLs)))
 	s.SecureTransportOnly = transport

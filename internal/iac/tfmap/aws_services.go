@@ -271,10 +271,10 @@ func kmsKey(m *mapper, r *inst, out *resource.Resource) {
 		k.RotationPeriodDays = m.integer(r.a, resource.Int(365), "rotation_period_in_days")
 	}
 	// Without policy the default key policy lets only the account in.
-	k.PublicAccess = m.policyAt(r.a, "policy").public()
+	k.PublicAccess = m.policyAt(r.a, "policy").Public()
 	for _, a := range m.attachedTo(r, "aws_kms_key_policy") {
 		m.cur = a
-		k.PublicAccess = or3(k.PublicAccess, m.policyAt(a.a, "policy").public())
+		k.PublicAccess = or3(k.PublicAccess, m.policyAt(a.a, "policy").Public())
 	}
 	m.cur = r
 }
@@ -606,10 +606,10 @@ func topic(m *mapper, r *inst, out *resource.Resource) {
 // resourcePolicies: whether the inline policy argument or a policy
 // resource joined lets anyone in.
 func (m *mapper) resourcePolicies(r *inst, typ, attr string) *bool {
-	public := m.policyAt(r.a, "policy").public()
+	public := m.policyAt(r.a, "policy").Public()
 	for _, a := range m.attachedTo(r, typ) {
 		m.cur = a
-		public = or3(public, m.policyAt(a.a, attr).public())
+		public = or3(public, m.policyAt(a.a, attr).Public())
 	}
 	m.cur = r
 	return public

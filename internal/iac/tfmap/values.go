@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
-	"github.com/vigil-sec/vigil/internal/resource"
 )
 
 // state says what a lookup found.
@@ -403,45 +402,9 @@ func keyManager(v any) string {
 	return ""
 }
 
-// policy is a parsed AWS policy document. whoUnknown: a principal or an
-// effect is known only after apply; whatUnknown: an action or a resource
-// is (a reference to a resource's ARN is never "*").
-type policy struct {
-	doc                     *resource.PolicyDocument
-	whoUnknown, whatUnknown bool
-}
-
-func (p *policy) public() *bool {
-	if p == nil {
-		return boolp(false)
-	}
-	if p.whoUnknown {
-		return nil
-	}
-	return awspolicy.Public(p.doc)
-}
-
-func (p *policy) admin() *bool {
-	if p == nil {
-		return boolp(false)
-	}
-	a := awspolicy.Admin(p.doc)
-	if a != nil && !*a && (p.whoUnknown || p.whatUnknown) {
-		return nil
-	}
-	return a
-}
-
-func (p *policy) secureTransport() *bool {
-	if p == nil {
-		return boolp(false)
-	}
-	t := awspolicy.DeniesInsecureTransport(p.doc)
-	if t != nil && !*t && p.whoUnknown {
-		return nil
-	}
-	return t
-}
+// policy is a parsed policy document whose values may be known only at
+// deploy time.
+type policy = awspolicy.Partial
 
 // policyAt parses the policy document at path: JSON text (jsonencode's
 // result, a heredoc, a data source's json) or an object (the value given
@@ -463,11 +426,11 @@ func (m *mapper) policyAt(p any, path ...string) *policy {
 			}
 		}
 		if _, isMap := v.(map[string]any); !isMap {
-			return &policy{whoUnknown: true, whatUnknown: true}
+			return &policy{WhoUnknown: true, WhatUnknown: true}
 		}
 	case bad:
 		m.problem(strings.Join(path, "."), "%s is %s, not a policy document", strings.Join(path, "."), describe(v))
-		return &policy{whoUnknown: true, whatUnknown: true}
+		return &policy{WhoUnknown: true, WhatUnknown: true}
 	}
 	pol := &policy{}
 	switch t := v.(type) {
@@ -475,20 +438,20 @@ func (m *mapper) policyAt(p any, path ...string) *policy {
 		if strings.TrimSpace(t) == "" {
 			return nil
 		}
-		pol.doc = awspolicy.ParseText(t)
+		pol.Doc = awspolicy.ParseText(t)
 	case map[string]any:
 		stmts := t["Statement"]
 		if _, isMap := stmts.(map[string]any); isMap {
 			stmts = []any{stmts}
 		}
 		if _, isU := unknownOf(stmts); isU {
-			return &policy{whoUnknown: true, whatUnknown: true}
+			return &policy{WhoUnknown: true, WhatUnknown: true}
 		}
 		list, _ := stmts.([]any)
 		for _, s := range list {
 			sm, _ := s.(map[string]any)
 			if _, isU := unknownOf(s); isU {
-				pol.whoUnknown, pol.whatUnknown = true, true
+				pol.WhoUnknown, pol.WhatUnknown = true, true
 			}
 			for k, x := range sm {
 				if k == "Condition" || k == "Sid" || !anyOpen(x, 0) {
@@ -496,22 +459,22 @@ func (m *mapper) policyAt(p any, path ...string) *policy {
 				}
 				switch k {
 				case "Principal", "NotPrincipal":
-					pol.whoUnknown = true
+					pol.WhoUnknown = true
 				case "Effect":
-					pol.whoUnknown, pol.whatUnknown = true, true
+					pol.WhoUnknown, pol.WhatUnknown = true, true
 				default:
-					pol.whatUnknown = true
+					pol.WhatUnknown = true
 				}
 			}
 		}
 		plain, _ := placeholders(t, 0).(map[string]any)
-		pol.doc = awspolicy.Parse(plain)
+		pol.Doc = awspolicy.Parse(plain)
 	default:
 		m.problem(strings.Join(path, "."), "%s is %s, not a policy document", strings.Join(path, "."), describe(v))
-		return &policy{whoUnknown: true, whatUnknown: true}
+		return &policy{WhoUnknown: true, WhatUnknown: true}
 	}
-	if pol.doc != nil && pol.doc.Error != "" {
-		m.problem(strings.Join(path, "."), "the policy document does not parse: %s", pol.doc.Error)
+	if pol.Doc != nil && pol.Doc.Error != "" {
+		m.problem(strings.Join(path, "."), "the policy document does not parse: %s", pol.Doc.Error)
 	}
 	return pol
 }
