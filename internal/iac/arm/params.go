@@ -2,6 +2,7 @@ package arm
 
 import (
 	"errors"
+	"github.com/vigil-sec/vigil/internal/iac/iacfile"
 	"io/fs"
 	"path"
 	"path/filepath"
@@ -55,7 +56,7 @@ func (r *reader) loadParameterFiles(limit int64) ([]ParamFile, []source.Problem)
 	var out []ParamFile
 	var probs []source.Problem
 	for _, name := range r.opts.ParameterFiles {
-		data, err := readLimited(name, limit)
+		data, err := iacfile.Read(name, limit)
 		if err != nil {
 			probs = append(probs, source.Problem{Path: name, Err: err.Error()})
 			continue
@@ -72,7 +73,7 @@ func (r *reader) loadParameterFiles(limit int64) ([]ParamFile, []source.Problem)
 func (r *reader) parametersFor(file string, limit int64, batch *source.Batch) []ParamFile {
 	ext := path.Ext(file)
 	beside := strings.TrimSuffix(file, ext) + ".parameters.json"
-	data, err := readLimited(filepath.Join(r.root, filepath.FromSlash(beside)), limit)
+	data, err := iacfile.Read(filepath.Join(r.root, filepath.FromSlash(beside)), limit)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

@@ -3,9 +3,7 @@ package cloudformation
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"io"
-	"os"
+	"github.com/vigil-sec/vigil/internal/iac/iacfile"
 	"path"
 	"path/filepath"
 	"strings"
@@ -95,7 +93,7 @@ func (r *reader) Read(ctx context.Context, emit func(source.Batch) error) error 
 			return err
 		}
 		batch := source.Batch{Input: f, Format: Format}
-		data, err := readLimited(filepath.Join(r.root, filepath.FromSlash(f)), limit)
+		data, err := iacfile.Read(filepath.Join(r.root, filepath.FromSlash(f)), limit)
 		if err != nil {
 			batch.Problems = append(batch.Problems, source.Problem{Path: f, Err: err.Error()})
 		} else {
@@ -106,21 +104,4 @@ func (r *reader) Read(ctx context.Context, emit func(source.Batch) error) error 
 		}
 	}
 	return nil
-}
-
-// readLimited reads a file of at most limit bytes.
-func readLimited(name string, limit int64) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("file is larger than %d MiB; not read", limit>>20)
-	}
-	return data, nil
 }

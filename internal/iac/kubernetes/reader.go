@@ -6,9 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"github.com/vigil-sec/vigil/internal/iac/iacfile"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -126,7 +125,7 @@ func (r *reader) Read(ctx context.Context, emit func(source.Batch) error) error 
 			return err
 		}
 		batch := source.Batch{Input: f, Format: Format}
-		data, err := readLimited(filepath.Join(r.root, filepath.FromSlash(f)), limit)
+		data, err := iacfile.Read(filepath.Join(r.root, filepath.FromSlash(f)), limit)
 		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
 			err = pe.Err // the message names the file once, relative to the root
 		}
@@ -147,23 +146,6 @@ func (r *reader) Read(ctx context.Context, emit func(source.Batch) error) error 
 	}
 	pending.Resources = append(pending.Resources, b.Namespaces()...)
 	return emit(*pending)
-}
-
-// readLimited reads a file of at most limit bytes.
-func readLimited(name string, limit int64) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("file is larger than %d MiB; not read", limit>>20)
-	}
-	return data, nil
 }
 
 // Builder maps the objects of a set of manifests to resources, keeping IDs

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"github.com/vigil-sec/vigil/internal/iac/iacfile"
 	"os"
 	"path"
 	"path/filepath"
@@ -173,15 +174,7 @@ func (l *loader) addFile(m *module, pf parsedFile) {
 
 // readFile reads a file under root, refusing very large ones.
 func readFile(root, rel string) ([]byte, *source.Problem) {
-	disk := filepath.Join(root, filepath.FromSlash(rel))
-	st, err := os.Stat(disk)
-	if err != nil {
-		return nil, &source.Problem{Path: rel, Err: err.Error()}
-	}
-	if st.Size() > maxFileBytes {
-		return nil, &source.Problem{Path: rel, Err: "file larger than 20 MiB, not read"}
-	}
-	src, err := os.ReadFile(disk)
+	src, err := iacfile.Read(filepath.Join(root, filepath.FromSlash(rel)), maxFileBytes)
 	if err != nil {
 		return nil, &source.Problem{Path: rel, Err: err.Error()}
 	}
