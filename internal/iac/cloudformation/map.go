@@ -1295,24 +1295,6 @@ func ecr(m *mapper, r *res, out *resource.Resource) {
 	g.Public = m.policyAt(p, "RepositoryPolicyText").Public()
 }
 
-// cloudFrontTLS maps a viewer certificate's minimum protocol version to a
-// TLS version.
-func cloudFrontTLS(v string) string {
-	switch {
-	case strings.HasPrefix(v, "TLSv1.3"):
-		return "1.3"
-	case strings.HasPrefix(v, "TLSv1.2"):
-		return "1.2"
-	case strings.HasPrefix(v, "TLSv1.1"):
-		return "1.1"
-	case strings.HasPrefix(v, "TLSv1"):
-		return "1.0"
-	case strings.HasPrefix(v, "SSLv3"):
-		return "0.3"
-	}
-	return ""
-}
-
 func distribution(m *mapper, r *res, out *resource.Resource) {
 	dc, st := look(r.p, "DistributionConfig")
 	c := &resource.CDN{}
@@ -1342,7 +1324,7 @@ func distribution(m *mapper, r *res, out *resource.Resource) {
 		} else {
 			switch v, st := m.str(dc, "ViewerCertificate", "MinimumProtocolVersion"); st {
 			case ok:
-				c.MinTLSVersion = cloudFrontTLS(v)
+				c.MinTLSVersion = awsconfig.CloudFrontTLS(v)
 			case absent:
 				c.MinTLSVersion = "1.0" // the default is TLSv1
 			}

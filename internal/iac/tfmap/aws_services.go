@@ -683,22 +683,6 @@ func ecr(m *mapper, r *inst, out *resource.Resource) {
 	g.Public = m.resourcePolicies(r, "aws_ecr_repository_policy", "policy")
 }
 
-func cloudFrontTLS(v string) string {
-	switch {
-	case strings.HasPrefix(v, "TLSv1.3"):
-		return "1.3"
-	case strings.HasPrefix(v, "TLSv1.2"):
-		return "1.2"
-	case strings.HasPrefix(v, "TLSv1.1"):
-		return "1.1"
-	case strings.HasPrefix(v, "TLSv1"):
-		return "1.0"
-	case strings.HasPrefix(v, "SSLv3"):
-		return "0.3"
-	}
-	return ""
-}
-
 // distribution: aws_cloudfront_distribution.
 func distribution(m *mapper, r *inst, out *resource.Resource) {
 	c := &resource.CDN{}
@@ -727,7 +711,7 @@ func distribution(m *mapper, r *inst, out *resource.Resource) {
 		} else {
 			switch v, st := m.str(r.a, "viewer_certificate", "minimum_protocol_version"); st {
 			case ok:
-				c.MinTLSVersion = cloudFrontTLS(v)
+				c.MinTLSVersion = awsconfig.CloudFrontTLS(v)
 			case absent:
 				c.MinTLSVersion = "1.0" // TLSv1 by default
 			}

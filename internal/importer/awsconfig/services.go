@@ -630,10 +630,13 @@ func hostedZone(it *item) {
 	}
 }
 
-// cloudFrontTLS maps a viewer certificate's minimumProtocolVersion to a
-// TLS version.
-func cloudFrontTLS(v string) string {
+// CloudFrontTLS maps a CloudFront viewer certificate's minimum protocol
+// version (TLSv1.2_2021, TLSv1_2016...) to a TLS version ("1.2"); the IaC
+// readers use it too.
+func CloudFrontTLS(v string) string {
 	switch {
+	case strings.HasPrefix(v, "TLSv1.3"):
+		return "1.3"
 	case strings.HasPrefix(v, "TLSv1.2"):
 		return "1.2"
 	case strings.HasPrefix(v, "TLSv1.1"):
@@ -669,7 +672,7 @@ func distribution(it *item) {
 	if def := vc.B("cloudFrontDefaultCertificate"); def != nil && *def {
 		c.MinTLSVersion = "1.0" // the *.cloudfront.net certificate allows TLSv1
 	} else {
-		c.MinTLSVersion = cloudFrontTLS(vc.S("minimumProtocolVersion"))
+		c.MinTLSVersion = CloudFrontTLS(vc.S("minimumProtocolVersion"))
 	}
 	if waf, st := dc.Str("webACLId"); st != bad {
 		c.WAF = boolp(waf != "")
