@@ -223,7 +223,7 @@ func (m *mapper) netRule(dir string, o map[string]any) (resource.FirewallRule, b
 	if pst != ok {
 		return resource.FirewallRule{}, false
 	}
-	proto := protocol(ps)
+	proto := resource.NormProtocol(ps)
 	from, to := 0, 65535
 	if proto != "all" && proto != "icmp" && proto != "icmpv6" {
 		f := m.integer(o, resource.Int(-1), "FromPort")
@@ -255,23 +255,6 @@ func (m *mapper) netRule(dir string, o map[string]any) (resource.FirewallRule, b
 		}
 	}
 	return resource.FirewallRule{Direction: dir, Action: "allow", Protocol: proto, FromPort: from, ToPort: to, Sources: srcs}, true
-}
-
-func protocol(p string) string {
-	switch l := strings.ToLower(strings.TrimSpace(p)); l {
-	case "-1", "*", "all", "any", "":
-		return "all"
-	case "6":
-		return "tcp"
-	case "17":
-		return "udp"
-	case "1":
-		return "icmp"
-	case "58":
-		return "icmpv6"
-	default:
-		return l
-	}
 }
 
 func securityGroup(m *mapper, r *res, out *resource.Resource) {

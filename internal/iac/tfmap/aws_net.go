@@ -66,7 +66,7 @@ func (m *mapper) sgRule(dir string, o map[string]any, protoKey string) (resource
 	if pst != ok {
 		return resource.FirewallRule{}, false
 	}
-	proto := protocol(ps)
+	proto := resource.NormProtocol(ps)
 	from, to := 0, 65535
 	if proto != "all" && proto != "icmp" && proto != "icmpv6" {
 		f := m.integer(o, resource.Int(-1), "from_port")
@@ -135,27 +135,10 @@ func (m *mapper) sgRule(dir string, o map[string]any, protoKey string) (resource
 
 // anyInternet reports whether a source list admits any address.
 func anyInternet(srcs []string) bool {
-	for _, s := range normSources(srcs) {
+	for _, s := range resource.NormSources(srcs) {
 		if s == "0.0.0.0/0" || s == "::/0" {
 			return true
 		}
 	}
 	return false
-}
-
-func protocol(p string) string {
-	switch l := strings.ToLower(strings.TrimSpace(p)); l {
-	case "-1", "*", "all", "any", "":
-		return "all"
-	case "6":
-		return "tcp"
-	case "17":
-		return "udp"
-	case "1":
-		return "icmp"
-	case "58":
-		return "icmpv6"
-	default:
-		return l
-	}
 }

@@ -196,10 +196,10 @@ func (m *mapper) nsgRule(o map[string]any) ([]resource.FirewallRule, bool) {
 	if strings.EqualFold(dir, "Outbound") {
 		d = "egress"
 	}
-	base := resource.FirewallRule{Direction: d, Action: strings.ToLower(action), Protocol: protocol(proto), Sources: normSources(srcs), Priority: *prio}
+	base := resource.FirewallRule{Direction: d, Action: strings.ToLower(action), Protocol: resource.NormProtocol(proto), Sources: resource.NormSources(srcs), Priority: *prio}
 	var out []resource.FirewallRule
 	for _, p := range ports {
-		from, to, valid := portRange(p)
+		from, to, valid := resource.ParsePortRange(p)
 		if !valid {
 			m.problem("destination_port_range", "destination port range %q is not a port, a range or *", p)
 			return nil, false
@@ -209,57 +209,6 @@ func (m *mapper) nsgRule(o map[string]any) ([]resource.FirewallRule, bool) {
 		out = append(out, rule)
 	}
 	return out, true
-}
-
-// normSources: "*", "Internet" and "Any" are any address, IPv4 and IPv6.
-func normSources(in []string) []string {
-	out := make([]string, 0, len(in))
-	seen := map[string]bool{}
-	add := func(s string) {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	for _, s := range in {
-		s = strings.TrimSpace(s)
-		switch l := strings.ToLower(s); {
-		case s == "":
-		case l == "*" || l == "internet" || l == "any" || l == "0.0.0.0" || l == "0.0.0.0/0" || l == "::/0":
-			if l == "::/0" {
-				add("::/0")
-				continue
-			}
-			add("0.0.0.0/0")
-			if l != "0.0.0.0/0" {
-				add("::/0")
-			}
-		default:
-			add(s)
-		}
-	}
-	return out
-}
-
-// portRange parses "*", "22" or "1000-2000".
-func portRange(s string) (from, to int, ok bool) {
-	s = strings.TrimSpace(s)
-	if s == "" || s == "*" {
-		return 0, 65535, true
-	}
-	a, b, isRange := strings.Cut(s, "-")
-	f, err := strconv.Atoi(strings.TrimSpace(a))
-	if err != nil || f < 0 || f > 65535 {
-		return 0, 0, false
-	}
-	if !isRange {
-		return f, f, true
-	}
-	t, err := strconv.Atoi(strings.TrimSpace(b))
-	if err != nil || t < f || t > 65535 {
-		return 0, 0, false
-	}
-	return f, t, true
 }
 
 // azureVM: azurerm_linux_virtual_machine, azurerm_windows_virtual_machine
@@ -548,7 +497,7 @@ func aks(m *mapper, r *inst, out *resource.Resource) {
 			if len(ranges) == 0 {
 				ranges = []string{"0.0.0.0/0"}
 			}
-			k.EndpointAllowedCIDRs = normSources(ranges)
+			k.EndpointAllowedCIDRs = resource.NormSources(ranges)
 		}
 	}
 	k.RBAC = m.boolean(r.a, boolp(true), "role_based_access_control_enabled")

@@ -375,7 +375,7 @@ func gcpFirewall(m *mapper, r *inst, out *resource.Resource) {
 	if len(addrs) == 0 {
 		addrs = []string{"0.0.0.0/0"}
 	}
-	sources := normSources(addrs)
+	sources := resource.NormSources(addrs)
 	prio := m.integer(r.a, resource.Int(1000), "priority")
 	disabled := m.boolean(r.a, boolp(false), "disabled")
 	if prio == nil || disabled == nil {
@@ -400,12 +400,12 @@ func gcpFirewall(m *mapper, r *inst, out *resource.Resource) {
 				ports = []string{""}
 			}
 			for _, p := range ports {
-				from, to, good := portRange(p)
+				from, to, good := resource.ParsePortRange(p)
 				if !good {
 					m.problem("ports", "%q is not a port or a port range", p)
 					return
 				}
-				rules = append(rules, resource.FirewallRule{Direction: dir, Action: kind, Protocol: protocol(proto), FromPort: from, ToPort: to,
+				rules = append(rules, resource.FirewallRule{Direction: dir, Action: kind, Protocol: resource.NormProtocol(proto), FromPort: from, ToPort: to,
 					Sources: sources, Priority: *prio, Disabled: *disabled})
 			}
 		}

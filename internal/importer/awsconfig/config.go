@@ -599,7 +599,7 @@ func sgRules(dir string, cfg node, key string) []resource.FirewallRule {
 	perms, _ := cfg.Objs(key)
 	var out []resource.FirewallRule
 	for _, p := range perms {
-		proto := attr.Protocol(p.S("ipProtocol"))
+		proto := resource.NormProtocol(p.S("ipProtocol"))
 		from, to := 0, 65535
 		if proto != "all" {
 			if f := p.I("fromPort"); f != nil && *f >= 0 {
@@ -633,7 +633,7 @@ func sgRules(dir string, cfg node, key string) []resource.FirewallRule {
 		}
 		out = append(out, resource.FirewallRule{
 			Direction: dir, Action: "allow", Protocol: proto, FromPort: from, ToPort: to,
-			Sources: attr.NormSources(srcs),
+			Sources: resource.NormSources(srcs),
 		})
 	}
 	return out

@@ -420,15 +420,15 @@ func nsgRule(sr node) (out []resource.FirewallRule, good bool) {
 		ports = []string{"*"}
 	}
 	base := resource.FirewallRule{
-		Direction: dir, Action: strings.ToLower(action), Protocol: attr.Protocol(proto),
-		Sources: attr.NormSources(srcs),
+		Direction: dir, Action: strings.ToLower(action), Protocol: resource.NormProtocol(proto),
+		Sources: resource.NormSources(srcs),
 	}
 	if prio != nil {
 		base.Priority = *prio
 	}
 	out = make([]resource.FirewallRule, 0, len(ports))
 	for _, pr := range ports {
-		from, to, valid := attr.PortRange(pr)
+		from, to, valid := resource.ParsePortRange(pr)
 		if !valid {
 			continue
 		}

@@ -397,7 +397,7 @@ func managedCluster(r *resource.Resource, _, p node) {
 				if len(ranges) == 0 {
 					ranges = []string{"0.0.0.0/0"}
 				}
-				kc.EndpointAllowedCIDRs = attr.NormSources(ranges)
+				kc.EndpointAllowedCIDRs = resource.NormSources(ranges)
 			}
 		}
 	}

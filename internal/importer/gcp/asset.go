@@ -480,7 +480,7 @@ func firewall(_ *file, r *resource.Resource, d, _ node) {
 	} else {
 		addrs, _ = d.strs("destinationRanges")
 	}
-	sources := attr.NormSources(addrs)
+	sources := resource.NormSources(addrs)
 	prio := 1000
 	if p := d.i("priority"); p != nil {
 		prio = *p
@@ -494,13 +494,13 @@ func firewall(_ *file, r *resource.Resource, d, _ node) {
 		}
 		entries, _ := d.objs(kind)
 		for _, e := range entries {
-			proto := attr.Protocol(e.s("IPProtocol"))
+			proto := resource.NormProtocol(e.s("IPProtocol"))
 			ports, _ := e.strs("ports")
 			if len(ports) == 0 {
 				ports = []string{""}
 			}
 			for _, p := range ports {
-				from, to, good := attr.PortRange(p)
+				from, to, good := resource.ParsePortRange(p)
 				if !good {
 					e.c.wrong(e.field("ports"), "port or port range", p)
 					continue

@@ -1,4 +1,7 @@
-package attr
+package resource
+
+// The normal forms of FirewallRule fields, shared by every source: export
+// importers and IaC readers write protocols, ports and sources the same way.
 
 import (
 	"strconv"
@@ -41,9 +44,9 @@ func NormSources(in []string) []string {
 	return out
 }
 
-// PortRange parses "22", "1000-2000", "*" or "" (all). ok is false when the
+// ParsePortRange parses "22", "1000-2000", "*" or "" (all). ok is false when the
 // text is not a port or range.
-func PortRange(s string) (from, to int, ok bool) {
+func ParsePortRange(s string) (from, to int, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == "*" {
 		return 0, 65535, true
@@ -63,9 +66,9 @@ func PortRange(s string) (from, to int, ok bool) {
 	return f, t, true
 }
 
-// Protocol normalizes a protocol name or number: "-1", "*", "all" -> "all";
+// NormProtocol normalizes a protocol name or number: "-1", "*", "all" -> "all";
 // "6" -> "tcp", "17" -> "udp", "1" -> "icmp"; names are lower-cased.
-func Protocol(p string) string {
+func NormProtocol(p string) string {
 	switch l := strings.ToLower(strings.TrimSpace(p)); l {
 	case "-1", "*", "all", "any", "":
 		return "all"
