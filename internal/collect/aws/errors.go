@@ -1,0 +1,72 @@
+package awscollect
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go"
+
+	"github.com/vigil-sec/vigil/internal/collect"
+)
+
+// Classify says why an SDK call failed.
+func Classify(err error) collect.Kind {
+	if err == nil {
+		return ""
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return collect.Timeout
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		code := ae.ErrorCode()
+		switch {
+		case code == "AccessDenied" || code == "AccessDeniedException" || code == "UnauthorizedOperation" ||
+			code == "AuthorizationError" || code == "AuthorizationErrorException" || code == "UnauthorizedAccess" ||
+			strings.HasSuffix(code, "NotAuthorized") || code == "Forbidden":
+			return collect.Denied
+		case code == "ExpiredToken" || code == "ExpiredTokenException" || code == "InvalidClientTokenId" ||
+			code == "UnrecognizedClientException" || code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch":
+			return collect.Credentials
+		case code == "NotImplemented" || code == "OptInRequired" || code == "InvalidAction" ||
+			code == "SubscriptionRequiredException" || code == "UnsupportedOperation":
+			return collect.Unsupported
+		}
+		if retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err).Bool() {
+			return collect.Throttled
+		}
+	}
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		switch re.HTTPStatusCode() {
+		case http.StatusForbidden:
+			return collect.Denied
+		case http.StatusTooManyRequests:
+			return collect.Throttled
+		case http.StatusNotImplemented:
+			return collect.Unsupported
+		}
+	}
+	var me *retry.MaxAttemptsError
+	if errors.As(err, &me) && retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(me.Err).Bool() {
+		return collect.Throttled
+	}
+	return collect.Failed
+}
+
+// Message is an SDK error without the SDK's operation-and-request-ID
+// wrapping: the service's code and message.
+func Message(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		if m := ae.ErrorMessage(); m != "" {
+			return ae.ErrorCode() + ": " + m
+		}
+		return ae.ErrorCode()
+	}
+	return err.Error()
+}
