@@ -41,7 +41,7 @@ func newDetectCmd() *cobra.Command {
 and filter under each --rules folder (for example a SigmaHQ checkout's
 rules/cloud; vigil ships no third-party rules) on CloudTrail, Azure and GCP
 audit logs (files, folders, or - for standard input), and writes alerts as
-JSON lines: one OCSF 1.3.0 Detection Finding (class_uid 2004) per line, carrying the rule's id, title, author, references
+JSON lines: one OCSF 1.8.0 Detection Finding (class_uid 2004) per line, carrying the rule's id, title, author, references
 and ATT&CK tags and the matched event(s).
 
 Rules that cannot be loaded are listed on stderr with file and reason; the

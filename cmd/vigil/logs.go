@@ -51,7 +51,7 @@ func newLogsIngestCmd() *cobra.Command {
 		Use:   "ingest PATH...",
 		Short: "Normalize audit logs to OCSF and store them in the Parquet lake",
 		Long: `ingest reads every audit log file under each PATH (directories recursively,
-.gz transparently), normalizes each event to OCSF 1.3.0 and stores it in the
+.gz transparently), normalizes each event to OCSF 1.8.0 and stores it in the
 lake: Parquet files under DIR/source=<source>/date=YYYY-MM-DD/.
 
 Ingest is idempotent: a file whose content was ingested before is skipped, and
@@ -157,7 +157,7 @@ func printIngestStats(w io.Writer, dir string, st lake.IngestStats) {
 func newLogsNormalizeCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "normalize PATH...",
-		Short: "Print audit events as OCSF 1.3.0 JSON, one event per line",
+		Short: "Print audit events as OCSF 1.8.0 JSON, one event per line",
 		Example: `  vigil logs normalize AWSLogs/ | jq 'select(.class_uid == 3002)'
   vigil logs normalize signin.json.gz > signin.ocsf.jsonl`,
 		Args: cobra.MinimumNArgs(1),

@@ -24,7 +24,7 @@ import (
 // rule or that an OCSF rule may match.
 type Normalizer func(rec logs.Record) (ocsf.Event, error)
 
-// OCSFNormalizer normalizes a record with vigil's per-source OCSF 1.3.0
+// OCSFNormalizer normalizes a record with vigil's per-source OCSF 1.8.0
 // normalizers.
 func OCSFNormalizer(rec logs.Record) (ocsf.Event, error) { return logs.Normalize(rec) }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/ocsf"
 )
 
-// Normalize maps a record to its OCSF 1.3.0 event with the normalizer of its
+// Normalize maps a record to its OCSF 1.8.0 event with the normalizer of its
 // source. The error names no position; callers add the record's File/Line.
 func Normalize(r Record) (ocsf.Event, error) {
 	switch r.Source {

@@ -1,6 +1,6 @@
 package ocsf
 
-// Event classes audit logs normalize to (OCSF 1.3.0): API Activity (6003),
+// Event classes audit logs normalize to (OCSF 1.8.0): API Activity (6003),
 // Authentication (3002) and Account Change (3001). The attributes every class
 // shares, including the cloud profile's cloud and api, live in Base.
 

@@ -1,7 +1,7 @@
 package ocsf
 
 // Version is the OCSF schema version vigil writes.
-const Version = "1.3.0"
+const Version = "1.8.0"
 
 // Metadata is the OCSF metadata object.
 type Metadata struct {

@@ -1,6 +1,6 @@
 package ocsf
 
-// Compliance Finding class constants (OCSF 1.3.0, Findings category 2).
+// Compliance Finding class constants (OCSF 1.8.0, Findings category 2).
 const (
 	ComplianceFindingClassUID = 2003
 	// Finding activities (activity_id).
@@ -27,7 +27,7 @@ const (
 	ComplianceStatusFail    = 3
 )
 
-// ComplianceFinding is the OCSF 1.3.0 Compliance Finding class (class_uid
+// ComplianceFinding is the OCSF 1.8.0 Compliance Finding class (class_uid
 // 2003): the result of evaluating a resource against a control.
 type ComplianceFinding struct {
 	FindingHeader

@@ -2,7 +2,7 @@ package ocsf
 
 import "encoding/json"
 
-// Detection Finding class constants (OCSF 1.3.0, Findings category).
+// Detection Finding class constants (OCSF 1.8.0, Findings category).
 const (
 	DetectionFindingClassUID = 2004
 	FindingsCategoryUID      = 2
@@ -10,7 +10,7 @@ const (
 	DetectionFindingCreate = DetectionFindingClassUID*100 + 1
 )
 
-// DetectionFinding is the OCSF 1.3.0 Detection Finding class (class_uid
+// DetectionFinding is the OCSF 1.8.0 Detection Finding class (class_uid
 // 2004): an alert raised by a detection rule over one or more events.
 type DetectionFinding struct {
 	FindingHeader

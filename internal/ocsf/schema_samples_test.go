@@ -1,8 +1,10 @@
 package ocsf_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -58,6 +60,15 @@ func emittedSamples(t *testing.T) map[int][][]byte {
 			out[2004] = append(out[2004], b)
 		}
 	}
+	// Compliance Findings: the posture report's OCSF output (its golden
+	// file, which the report package's tests keep equal to what it writes).
+	data, err := os.ReadFile(filepath.Join("..", "report", "testdata", "golden.ocsf.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+		out[2003] = append(out[2003], line)
+	}
 	return out
 }
 
@@ -75,7 +86,7 @@ func (f *findings) Close() error                { return nil }
 func TestEmittedOCSFAgainstSchema(t *testing.T) {
 	s := loadSchema(t)
 	samples := emittedSamples(t)
-	for _, uid := range []int{2004, 3001, 3002, 6003} { // Detection Finding, Account Change, Authentication, API Activity
+	for _, uid := range []int{2003, 2004, 3001, 3002, 6003} { // Compliance Finding, Detection Finding, Account Change, Authentication, API Activity
 		if len(samples[uid]) == 0 {
 			t.Errorf("no sample of class %d", uid)
 		}

@@ -69,7 +69,7 @@ func ocsfCloud(ref resource.Ref) *ocsf.Cloud {
 	return c
 }
 
-// ToOCSF converts a finding to an OCSF 1.3.0 Compliance Finding.
+// ToOCSF converts a finding to an OCSF 1.8.0 Compliance Finding.
 func ToOCSF(f *finding.Finding, rule finding.RuleInfo, r *Report) ocsf.ComplianceFinding {
 	ms := r.GeneratedAt.UnixMilli()
 	sev := ocsfSeverity(f.Severity)
@@ -121,9 +121,10 @@ func ToOCSF(f *finding.Finding, rule finding.RuleInfo, r *Report) ocsf.Complianc
 			Status:       ocsf.FindingStatusName(status),
 		},
 		Metadata: ocsf.Metadata{
-			Version: ocsf.Version,
-			Product: ocsf.VigilProduct(r.Version),
-			Labels:  []string{"posture"},
+			Version:  ocsf.Version,
+			Profiles: []string{"cloud"},
+			Product:  ocsf.VigilProduct(r.Version),
+			Labels:   []string{"posture"},
 		},
 		Compliance: ocsf.Compliance{
 			Standards:    standards,
