@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"helm.sh/helm/v4/pkg/chart/common"
 	"helm.sh/helm/v4/pkg/chart/common/util"
@@ -49,7 +50,13 @@ type Options struct {
 	// Namespace is the release namespace. Empty: unknown, so objects the
 	// chart places in the release namespace have no namespace fact.
 	Namespace string
+	// RenderTimeout bounds one chart's rendering (DefaultRenderTimeout
+	// when zero): a chart is untrusted input, and a template can loop.
+	RenderTimeout time.Duration
 }
+
+// DefaultRenderTimeout is how long one chart may take to render.
+const DefaultRenderTimeout = 30 * time.Second
 
 // unknownNamespace renders .Release.Namespace when Options.Namespace is
 // empty; the reader removes it from the rendered text, so that objects in
@@ -193,8 +200,7 @@ func (r *reader) chart(ctx context.Context, dir string, vals map[string]any, bat
 		problem(fmt.Errorf("chart %s: values: %w", name, err))
 		return
 	}
-	var e engine.Engine
-	rendered, err := e.RenderWithContext(ctx, ch, renderVals)
+	rendered, err := r.render(ctx, ch, renderVals)
 	if err != nil {
 		p := source.Problem{Path: dir + "/Chart.yaml", Err: fmt.Sprintf("chart %s does not render: %v", name, err)}
 		// Helm names the template and line: (chart/templates/x.yaml:4:26).
@@ -230,6 +236,82 @@ func (r *reader) chart(ctx context.Context, dir string, vals map[string]any, bat
 		readRendered(b, file, src, []byte(text), r.opts.Namespace, batch)
 	}
 	batch.Resources = append(batch.Resources, b.Namespaces()...)
+}
+
+// render renders a chart with the sequence functions bounded (see
+// boundedFuncs), giving up after the render timeout: Go templates cannot be
+// interrupted, so a chart that loops is reported and its rendering left to
+// finish on its own while the scan goes on.
+func (r *reader) render(ctx context.Context, ch *chart.Chart, vals common.Values) (map[string]string, error) {
+	timeout := r.opts.RenderTimeout
+	if timeout <= 0 {
+		timeout = DefaultRenderTimeout
+	}
+	type result struct {
+		out map[string]string
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		e := engine.Engine{CustomTemplateFuncs: boundedFuncs()}
+		out, err := e.RenderWithContext(ctx, ch, vals)
+		done <- result{out, err}
+	}()
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case res := <-done:
+		return res.out, res.err
+	case <-t.C:
+		return nil, fmt.Errorf("rendering took longer than %s (a template that loops?); not read", timeout)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// maxSequence bounds the lists until/untilStep build and the text repeat
+// builds: Sprig's own would allocate whatever a template asks for (`until
+// 1000000000` is 8 GB).
+const maxSequence = 1 << 20
+
+// boundedFuncs replaces Sprig's until, untilStep and repeat with versions
+// that refuse sizes beyond maxSequence, with the same results below it.
+func boundedFuncs() map[string]any {
+	untilStep := func(start, stop, step int) ([]int, error) {
+		v := []int{}
+		if step == 0 || (stop < start && step > 0) || (stop > start && step < 0) {
+			return v, nil
+		}
+		if n := (int64(stop) - int64(start)) / int64(step); n > maxSequence {
+			return nil, fmt.Errorf("untilStep %d %d %d: more than %d elements", start, stop, step, maxSequence)
+		}
+		if stop < start {
+			for i := start; i > stop; i += step {
+				v = append(v, i)
+			}
+			return v, nil
+		}
+		for i := start; i < stop; i += step {
+			v = append(v, i)
+		}
+		return v, nil
+	}
+	return map[string]any{
+		"untilStep": untilStep,
+		"until": func(count int) ([]int, error) {
+			step := 1
+			if count < 0 {
+				step = -1
+			}
+			return untilStep(0, count, step)
+		},
+		"repeat": func(count int, str string) (string, error) {
+			if count > 0 && int64(count)*int64(len(str)) > maxSequence {
+				return "", fmt.Errorf("repeat %d: more than %d bytes", count, maxSequence)
+			}
+			return strings.Repeat(str, max(count, 0)), nil
+		},
+	}
 }
 
 // readRendered parses a template's rendered output. Objects are located in
