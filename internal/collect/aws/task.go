@@ -2,7 +2,9 @@ package awscollect
 
 import (
 	"context"
+	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -28,9 +30,14 @@ type Task struct {
 	// Config is the SDK configuration for the account (assumed role
 	// credentials), with Region set and the endpoint overrides of tests.
 	Config aws.Config
+	// Partition is the ARN partition: "aws", "aws-us-gov", "aws-cn".
+	Partition string
 
-	out *accountOut
-	rec *collect.Recorder
+	out       *accountOut
+	rec       *collect.Recorder
+	pathStyle bool // S3 path-style URLs (a custom endpoint)
+	global    bool
+	log       *slog.Logger
 }
 
 // Item is one AWS Config configuration item, as a snapshot holds it.
@@ -46,6 +53,11 @@ type Item struct {
 	AZ            string
 	Tags          map[string]string
 	Relationships []Relationship
+	// RelationshipsUnknown leaves the relationships out of the item (a call
+	// that would have found them failed): nil Relationships are "none".
+	RelationshipsUnknown bool
+	// Created is the resource's creation time (resourceCreationTime).
+	Created       *time.Time
 	Configuration any
 	Supplementary map[string]any
 }
@@ -78,7 +90,7 @@ func (t *Task) Item(it Item) {
 	t.out.items[it.Region] = append(t.out.items[it.Region], it)
 }
 
-// CLI adds a CLI output (v marshals to what the aws CLI prints for the
+// CLI adds a CLI output (v marshals; a []byte is written as is to what the aws CLI prints for the
 // command) under the account's cli/ folder, named as the importer and the
 // sample organization name them: "password-policy.json",
 // "kms-key-rotation-status/<key id>.json",
@@ -99,4 +111,49 @@ func (t *Task) Fail(service, call, resource string, err error) {
 		Cloud: "aws", Account: t.Account, Region: t.Region, Service: service,
 		Call: call, Resource: resource, Kind: Classify(err), Err: Message(err),
 	})
+}
+
+// failKind records a failure of a kind the error does not tell
+// (a pagination loop).
+func (t *Task) failKind(service, call, resource string, kind collect.Kind, msg string) {
+	t.rec.Fail(collect.Failure{
+		Cloud: "aws", Account: t.Account, Region: t.Region, Service: service,
+		Call: call, Resource: resource, Kind: kind, Err: msg,
+	})
+}
+
+// ARN builds an ARN in the task's partition: ARN("ec2", region, account,
+// "instance/i-1").
+func (t *Task) ARN(service, region, account, res string) string {
+	return "arn:" + t.Partition + ":" + service + ":" + region + ":" + account + ":" + res
+}
+
+// Pages runs a paginated listing: fetch gets the page after token (nil for
+// the first) and returns the page and the next token; each is called with
+// every page. resource is the ARN the listing is about ("" for an account's
+// or region's list). A failed page is reported with Task.Fail as call (the IAM
+// action, "ec2:DescribeInstances") and ends the listing; a token returned
+// twice is reported as a pagination loop and ends it too. Pages reports
+// whether the listing was complete.
+func Pages[T any](ctx context.Context, t *Task, service, call, resource string, fetch func(ctx context.Context, token *string) (T, *string, error), each func(T)) bool {
+	var guard collect.PageGuard
+	var token *string
+	for {
+		page, next, err := fetch(ctx, token)
+		if err != nil {
+			if ctx.Err() == nil {
+				t.Fail(service, call, resource, err)
+			}
+			return false
+		}
+		each(page)
+		if next == nil || *next == "" {
+			return true
+		}
+		if guard.Loop(*next) {
+			t.failKind(service, call, resource, collect.PaginationLoop, "the service returned the page token "+*next+" twice; the listing stops there")
+			return false
+		}
+		token = next
+	}
 }

@@ -1,0 +1,136 @@
+package awscollect
+
+import (
+	"context"
+	"errors"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+)
+
+// orgDoc is the AWS Organizations document (aws/organizations.json): the
+// organization as describe-organization prints it, its roots, its OUs and
+// accounts each with the ID of its parent, and its service control
+// policies (describe-policy's Policy) with their targets.
+type orgDoc struct {
+	Organization        *orgtypes.Organization `json:"Organization"`
+	Roots               []orgtypes.Root        `json:"Roots"`
+	OrganizationalUnits []orgOU                `json:"OrganizationalUnits"`
+	Accounts            []orgAccount           `json:"Accounts"`
+	Policies            []orgPolicy            `json:"Policies"`
+}
+
+type orgOU struct {
+	orgtypes.OrganizationalUnit
+	ParentId string
+}
+
+type orgAccount struct {
+	orgtypes.Account
+	ParentId string
+}
+
+type orgPolicy struct {
+	PolicySummary *orgtypes.PolicySummary
+	Content       *string
+	Targets       []orgtypes.PolicyTargetSummary
+}
+
+// collectOrg reads the caller's organization; nil when the account is not
+// in one, or when describe-organization failed (reported).
+func collectOrg(ctx context.Context, t *Task) *orgDoc {
+	const svc = "organizations"
+	cl := organizations.NewFromConfig(t.Config)
+	desc, err := cl.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	if err != nil {
+		var nu *orgtypes.AWSOrganizationsNotInUseException
+		if errors.As(err, &nu) {
+			t.log.Info("aws: the caller's account is not in an organization", "account", t.Account)
+			return nil
+		}
+		t.Fail(svc, "organizations:DescribeOrganization", "", err)
+		return nil
+	}
+	doc := &orgDoc{Organization: desc.Organization, Roots: []orgtypes.Root{}, OrganizationalUnits: []orgOU{},
+		Accounts: []orgAccount{}, Policies: []orgPolicy{}}
+	Pages(ctx, t, svc, "organizations:ListRoots", "", func(ctx context.Context, tok *string) (*organizations.ListRootsOutput, *string, error) {
+		o, err := cl.ListRoots(ctx, &organizations.ListRootsInput{NextToken: tok})
+		if err != nil {
+			return nil, nil, err
+		}
+		return o, o.NextToken, nil
+	}, func(o *organizations.ListRootsOutput) { doc.Roots = append(doc.Roots, o.Roots...) })
+
+	// The tree, breadth first from the roots.
+	var parents []string
+	for _, r := range doc.Roots {
+		parents = append(parents, aws.ToString(r.Id))
+	}
+	seen := map[string]bool{}
+	for len(parents) > 0 {
+		p := parents[0]
+		parents = parents[1:]
+		if p == "" || seen[p] {
+			continue
+		}
+		seen[p] = true
+		Pages(ctx, t, svc, "organizations:ListOrganizationalUnitsForParent", "", func(ctx context.Context, tok *string) (*organizations.ListOrganizationalUnitsForParentOutput, *string, error) {
+			o, err := cl.ListOrganizationalUnitsForParent(ctx, &organizations.ListOrganizationalUnitsForParentInput{ParentId: &p, NextToken: tok})
+			if err != nil {
+				return nil, nil, err
+			}
+			return o, o.NextToken, nil
+		}, func(o *organizations.ListOrganizationalUnitsForParentOutput) {
+			for _, ou := range o.OrganizationalUnits {
+				doc.OrganizationalUnits = append(doc.OrganizationalUnits, orgOU{ou, p})
+				parents = append(parents, aws.ToString(ou.Id))
+			}
+		})
+		Pages(ctx, t, svc, "organizations:ListAccountsForParent", "", func(ctx context.Context, tok *string) (*organizations.ListAccountsForParentOutput, *string, error) {
+			o, err := cl.ListAccountsForParent(ctx, &organizations.ListAccountsForParentInput{ParentId: &p, NextToken: tok})
+			if err != nil {
+				return nil, nil, err
+			}
+			return o, o.NextToken, nil
+		}, func(o *organizations.ListAccountsForParentOutput) {
+			for _, a := range o.Accounts {
+				doc.Accounts = append(doc.Accounts, orgAccount{a, p})
+			}
+		})
+	}
+
+	var summaries []orgtypes.PolicySummary
+	Pages(ctx, t, svc, "organizations:ListPolicies", "", func(ctx context.Context, tok *string) (*organizations.ListPoliciesOutput, *string, error) {
+		o, err := cl.ListPolicies(ctx, &organizations.ListPoliciesInput{Filter: orgtypes.PolicyTypeServiceControlPolicy, NextToken: tok})
+		if err != nil {
+			return nil, nil, err
+		}
+		return o, o.NextToken, nil
+	}, func(o *organizations.ListPoliciesOutput) { summaries = append(summaries, o.Policies...) })
+	for _, s := range summaries {
+		id, arn := aws.ToString(s.Id), aws.ToString(s.Arn)
+		pol, err := cl.DescribePolicy(ctx, &organizations.DescribePolicyInput{PolicyId: &id})
+		if err != nil {
+			// Without its content the policy is left out: what it denies is unknown.
+			t.Fail(svc, "organizations:DescribePolicy", arn, err)
+			continue
+		}
+		if pol.Policy == nil {
+			continue
+		}
+		p := orgPolicy{PolicySummary: pol.Policy.PolicySummary, Content: pol.Policy.Content, Targets: []orgtypes.PolicyTargetSummary{}}
+		complete := Pages(ctx, t, svc, "organizations:ListTargetsForPolicy", arn, func(ctx context.Context, tok *string) (*organizations.ListTargetsForPolicyOutput, *string, error) {
+			o, err := cl.ListTargetsForPolicy(ctx, &organizations.ListTargetsForPolicyInput{PolicyId: &id, NextToken: tok})
+			if err != nil {
+				return nil, nil, err
+			}
+			return o, o.NextToken, nil
+		}, func(o *organizations.ListTargetsForPolicyOutput) { p.Targets = append(p.Targets, o.Targets...) })
+		if !complete {
+			p.Targets = nil // where it applies is unknown
+		}
+		doc.Policies = append(doc.Policies, p)
+	}
+	return doc
+}
