@@ -1,0 +1,341 @@
+package gcpcollect
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/collect"
+	"github.com/vigil-sec/vigil/internal/importer"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// faultyFake is the test organization with a fault on most of its
+// projects: throttling then success, an internal error, denials, a
+// disabled API, a page token loop, a denied audit-config read and a
+// listing that never answers.
+func faultyFake(t *testing.T) *fake {
+	f := loadFake(t, filepath.Join("testdata", "server"))
+	f.faults["SearchOrganizations"] = []error{throttled(), nil}
+	f.faults["ListAssets projects/200000000001 IAM_POLICY"] = []error{throttled(), throttled(), nil}
+	f.faults["ListAssets projects/200000000002 IAM_POLICY"] = []error{internal()}
+	f.faults["ListAssets projects/200000000003 RESOURCE"] = []error{denied()}
+	f.faults["ListAssets projects/200000000003 IAM_POLICY"] = []error{denied()}
+	f.faults["ListAssets projects/200000000004 RESOURCE"] = []error{serviceDisabledErr("200000000004")}
+	f.faults["ListAssets projects/200000000004 IAM_POLICY"] = []error{serviceDisabledErr("200000000004")}
+	f.loops["ListAssets projects/200000000005 RESOURCE"] = true
+	f.faults["Projects.GetIamPolicy projects/200000000005"] = []error{denied()}
+	f.blocks["ListAssets projects/200000000006 RESOURCE"] = true
+	return f
+}
+
+// TestCollect runs the whole collector against the local server: the
+// files it writes and the inventory imported from them against golden
+// files, and the failures it recorded against the injected faults.
+func TestCollect(t *testing.T) {
+	f := faultyFake(t)
+	opts := f.start(t)
+	opts.CallTimeout = 300 * time.Millisecond
+	dir := t.TempDir()
+	rec := &collect.Recorder{}
+	if err := Collect(context.Background(), opts, collect.Dir(dir), rec, nil); err != nil {
+		t.Fatalf("Collect: %v", err)
+	}
+
+	compareFiles(t, dir, filepath.Join("testdata", "golden", "files"))
+
+	var fails bytes.Buffer
+	for _, fl := range rec.Failures() {
+		fails.WriteString(fl.String() + "\n")
+	}
+	golden(t, filepath.Join("testdata", "golden", "failures.txt"), fails.Bytes())
+	kinds := map[string]collect.Kind{}
+	for _, fl := range rec.Failures() {
+		kinds[fl.Account+" "+fl.Call] = fl.Kind
+	}
+	want := map[string]collect.Kind{
+		"data-prod cloudasset.assets.listIamPolicy":       collect.Failed,
+		"denied-proj cloudasset.assets.listResource":      collect.Denied,
+		"denied-proj cloudasset.assets.listIamPolicy":     collect.Denied,
+		"legacy-proj cloudasset.assets.listResource":      collect.Unsupported,
+		"legacy-proj cloudasset.assets.listIamPolicy":     collect.Unsupported,
+		"loop-proj cloudasset.assets.listResource":        collect.PaginationLoop,
+		"loop-proj resourcemanager.projects.getIamPolicy": collect.Denied,
+		"slow-proj cloudasset.assets.listResource":        collect.Timeout,
+	}
+	for k, kind := range want {
+		if kinds[k] != kind {
+			t.Errorf("failure %s: kind %q, want %q", k, kinds[k], kind)
+		}
+	}
+	if len(kinds) != len(want) {
+		t.Errorf("failures: %v, want exactly %v", kinds, want)
+	}
+	// Throttled calls were retried until they succeeded, each attempt counted.
+	if n := f.attempts["ListAssets projects/200000000001 IAM_POLICY"]; n != 4 { // 3 for the first page, 1 for the second
+		t.Errorf("throttled listing: %d attempts, want 4", n)
+	}
+	if n := f.attempts["SearchOrganizations"]; n != 2 {
+		t.Errorf("throttled organization search: %d attempts, want 2", n)
+	}
+	var served int64
+	for _, n := range f.methods {
+		served += int64(n)
+	}
+	if rec.Calls() != served {
+		t.Errorf("recorder counted %d calls, the server answered %d", rec.Calls(), served)
+	}
+
+	inv, err := importer.Load(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, filepath.Join("testdata", "golden", "inventory.json"), inventoryView(t, inv, dir))
+
+	byID := map[string]*resource.Resource{}
+	for _, r := range inv.Resources {
+		byID[r.ID] = r
+	}
+	if b := byID["//storage.googleapis.com/web-prod-public-assets"]; b == nil || b.Facts.Storage == nil || b.Facts.Storage.PublicAccess == nil || !*b.Facts.Storage.PublicAccess {
+		t.Errorf("the bucket granted to allUsers is not public: %+v", b)
+	}
+	if p := byID["//cloudresourcemanager.googleapis.com/projects/200000000001"]; p == nil || p.Facts.Account == nil || p.Facts.Account.AuditLogging == nil || !*p.Facts.Account.AuditLogging {
+		t.Errorf("web-prod: the audit configuration read from Resource Manager is not in the inventory: %+v", p)
+	}
+	if byID["//compute.googleapis.com/projects/loop-proj/global/firewalls/never-listed"] != nil {
+		t.Error("the listing went on past the page token loop")
+	}
+	if byID["//compute.googleapis.com/projects/loop-proj/global/firewalls/default-allow-rdp"] == nil {
+		t.Error("the page that repeated a token was dropped")
+	}
+	if r := byID["//compute.googleapis.com/projects/web-prod/global/firewalls/allow-ssh-anywhere"]; r == nil || r.Source == "" || strings.Contains(r.Source, "organization-") {
+		t.Errorf("the organization listing was not limited to its asset types: %+v", r)
+	}
+}
+
+// compareFiles compares the files under dir with those under want.
+func compareFiles(t *testing.T, dir, want string) {
+	t.Helper()
+	got := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		got[filepath.ToSlash(rel)], err = os.ReadFile(p)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		_ = os.RemoveAll(want)
+		for name, data := range got {
+			golden(t, filepath.Join(want, filepath.FromSlash(name)), data)
+		}
+		return
+	}
+	wantNames := map[string]bool{}
+	_ = filepath.WalkDir(want, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(want, p)
+			wantNames[filepath.ToSlash(rel)] = true
+		}
+		return nil
+	})
+	for name := range wantNames {
+		if _, ok := got[name]; !ok {
+			t.Errorf("%s was not written", name)
+		}
+	}
+	for name, data := range got {
+		if !wantNames[name] {
+			t.Errorf("%s was written, not in %s (run with -update after checking)", name, want)
+			continue
+		}
+		golden(t, filepath.Join(want, filepath.FromSlash(name)), data)
+	}
+}
+
+func golden(t *testing.T, file string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (run with -update after checking the change):\n%s", file, firstDiff(got, want))
+	}
+}
+
+func firstDiff(got, want []byte) string {
+	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return "line " + itoa(i+1) + ":\n got: " + gl + "\nwant: " + wl
+		}
+	}
+	return ""
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+// view is what the golden inventory compares of a resource.
+type view struct {
+	Provider resource.Provider `json:"provider"`
+	Account  string            `json:"account"`
+	Region   string            `json:"region"`
+	Type     string            `json:"type"`
+	ID       string            `json:"id"`
+	Name     string            `json:"name"`
+	Source   string            `json:"source,omitempty"`
+	Class    resource.Class    `json:"class"`
+	Facts    resource.Facts    `json:"facts"`
+}
+
+func views(inv *importer.Inventory, root string) []view {
+	out := make([]view, 0, len(inv.Resources))
+	for _, r := range inv.Resources {
+		var srcs []string
+		for _, s := range strings.Split(r.Source, ", ") {
+			if rel, err := filepath.Rel(root, s); err == nil && s != "" {
+				srcs = append(srcs, filepath.ToSlash(rel))
+			}
+		}
+		src := strings.Join(srcs, ", ")
+		out = append(out, view{r.Provider, r.Account, r.Region, r.Type, r.ID, r.Name, src, r.Class, r.Facts})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].ID != out[j].ID {
+			return out[i].ID < out[j].ID
+		}
+		return out[i].Type < out[j].Type
+	})
+	return out
+}
+
+func inventoryView(t *testing.T, inv *importer.Inventory, root string) []byte {
+	t.Helper()
+	var errs []string
+	for _, e := range inv.Errors {
+		errs = append(errs, e.Err)
+	}
+	b, err := json.MarshalIndent(struct {
+		Resources   int            `json:"resources"`
+		Classes     map[string]int `json:"classes"`
+		Files       map[string]int `json:"files"`
+		Unsupported map[string]int `json:"unsupported,omitempty"`
+		Errors      []string       `json:"errors,omitempty"`
+		Skipped     int            `json:"skipped"`
+		List        []view         `json:"list"`
+	}{inv.Summary.Resources, inv.Classes, inv.Files, inv.Unsupported, errs, len(inv.Skipped), views(inv, root)}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(b, '\n')
+}
+
+// TestCollectScopes: the scopes given are listed in full, each into its
+// directory, and a bad scope is refused before any call.
+func TestCollectScopes(t *testing.T) {
+	f := loadFake(t, filepath.Join("testdata", "server"))
+	opts := f.start(t)
+	opts.Scope = []string{"organizations/100000000001", "projects/200000000002", "projects/200000000002"}
+	var mem collect.Mem
+	rec := &collect.Recorder{}
+	if err := Collect(context.Background(), opts, &mem, rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	wantNames := []string{
+		"gcp/200000000002/iam_policy.json", "gcp/200000000002/resource.json",
+		"gcp/organization-100000000001/iam_policy.json", "gcp/organization-100000000001/resource.json",
+	}
+	if got := mem.Names(); !slices.Equal(got, wantNames) {
+		t.Errorf("files %v, want %v", got, wantNames)
+	}
+	// In full: every type, project roles and the firewall included.
+	if org := string(mem.File("gcp/organization-100000000001/resource.json")); !strings.Contains(org, "projects/web-prod/roles/deployer") || !strings.Contains(org, "compute.googleapis.com/Firewall") {
+		t.Errorf("the organization scope was not listed in full:\n%s", org)
+	}
+	if f.methods["/google.cloud.resourcemanager.v3.Projects/SearchProjects"] != 0 || f.methods["/google.cloud.resourcemanager.v3.Organizations/SearchOrganizations"] != 0 {
+		t.Errorf("scopes were given, yet the collector searched: %v", f.methods)
+	}
+	if len(rec.Failures()) != 0 {
+		t.Errorf("failures: %v", rec.Failures())
+	}
+
+	for _, bad := range []string{"project/x", "projects/", "projects/a/b", "web-prod"} {
+		opts.Scope = []string{bad}
+		err := Collect(context.Background(), opts, &mem, &collect.Recorder{}, nil)
+		if err == nil || !strings.Contains(err.Error(), bad) {
+			t.Errorf("scope %q: error %v, want one naming it", bad, err)
+		}
+	}
+}
+
+// TestCollectNothing: no scope given and none visible is an error, not a
+// silent success.
+func TestCollectNothing(t *testing.T) {
+	f := &fake{pageSize: 2, faults: map[string][]error{}, attempts: map[string]int{}, methods: map[string]int{}}
+	opts := f.start(t)
+	err := Collect(context.Background(), opts, &collect.Mem{}, &collect.Recorder{}, nil)
+	if !errors.Is(err, ErrNoScope) {
+		t.Errorf("err = %v, want ErrNoScope", err)
+	}
+}
+
+// TestCredentials: missing credentials and refused ones each give one
+// error naming the cloud and what to configure.
+func TestCredentials(t *testing.T) {
+	t.Run("missing", func(t *testing.T) {
+		t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", filepath.Join(t.TempDir(), "missing.json"))
+		t.Setenv("HOME", t.TempDir())
+		t.Setenv("CLOUDSDK_CONFIG", t.TempDir())
+		err := Collect(context.Background(), Options{Endpoint: "127.0.0.1:1", Scope: []string{"projects/p"}}, &collect.Mem{}, &collect.Recorder{}, nil)
+		if err == nil || !strings.HasPrefix(err.Error(), "gcp: no usable credentials") || !strings.Contains(err.Error(), "gcloud auth application-default login") {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("refused", func(t *testing.T) {
+		f := loadFake(t, filepath.Join("testdata", "server"))
+		f.faults["SearchOrganizations"] = []error{unauthenticated()}
+		f.faults["SearchProjects"] = []error{unauthenticated()}
+		opts := f.start(t)
+		rec := &collect.Recorder{}
+		err := Collect(context.Background(), opts, &collect.Mem{}, rec, nil)
+		if !errors.Is(err, errCredentials) || !strings.Contains(err.Error(), "gcloud auth application-default login") {
+			t.Errorf("err = %v", err)
+		}
+		if f.methods["/google.cloud.asset.v1.AssetService/ListAssets RESOURCE"] != 0 {
+			t.Error("the collection went on with refused credentials")
+		}
+	})
+}
