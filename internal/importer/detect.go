@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 
 	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
+	"github.com/vigil-sec/vigil/internal/importer/awsorg"
 	"github.com/vigil-sec/vigil/internal/importer/azure"
+	"github.com/vigil-sec/vigil/internal/importer/entra"
 	"github.com/vigil-sec/vigil/internal/importer/gcp"
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 )
@@ -82,6 +84,8 @@ var documentFormats = []documentFormat{
 	{awsconfig.Detect, awsconfig.Parse},
 	{azure.Detect, azure.Parse},
 	{gcp.Detect, gcp.Parse},
+	{awsorg.Detect, awsorg.Parse},
+	{entra.Detect, entra.Parse},
 }
 
 // detectNDJSON reports whether data is newline-delimited JSON (a complete

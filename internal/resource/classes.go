@@ -32,6 +32,7 @@ const (
 	ClassAPIGateway        Class = "api_gateway"        // API Gateway stage / API, API Management, GCP API Gateway
 	ClassFlowLog           Class = "flow_log"           // a flow-log configuration (AWS FlowLog, NSG/VNet flow log)
 	ClassOrgUnit           Class = "org_unit"           // organization, folder, management group, AWS OU
+	ClassOrgPolicy         Class = "org_policy"         // AWS Organizations service control / resource control policy
 	// Kubernetes objects from manifests and Helm charts (provider kubernetes).
 	ClassKubernetesWorkload  Class = "kubernetes_workload"  // Pod, Deployment, DaemonSet, StatefulSet, ReplicaSet, Job, CronJob
 	ClassKubernetesRBAC      Class = "kubernetes_rbac"      // Role, ClusterRole, RoleBinding, ClusterRoleBinding
@@ -79,7 +80,8 @@ var classInfo = []ClassInfo{
 	{ClassCDN, "CDN / front door: CloudFront distribution, Azure Front Door / CDN endpoint, Cloud CDN backend", "cdn"},
 	{ClassAPIGateway, "API gateway: API Gateway stage, API Management service, GCP API Gateway", "api_gateway"},
 	{ClassFlowLog, "flow log configuration: AWS flow log, NSG / VNet flow log", "flow_log"},
-	{ClassOrgUnit, "organization node: AWS organization/OU, Azure management group, GCP organization/folder", "org_unit"},
+	{ClassOrgUnit, "organization node: AWS organization/root/OU, Azure management group, GCP organization/folder", "org_unit"},
+	{ClassOrgPolicy, "organization policy: AWS Organizations service control or resource control policy with its parsed document and targets", "org_policy"},
 	{ClassKubernetesWorkload, "Kubernetes workload: Pod, Deployment, DaemonSet, StatefulSet, ReplicaSet, ReplicationController, Job, CronJob (pod spec per container)", "workload"},
 	{ClassKubernetesRBAC, "Kubernetes RBAC object: Role, ClusterRole (rules), RoleBinding, ClusterRoleBinding (role and subjects)", "rbac"},
 	{ClassKubernetesService, "Kubernetes Service: type, external IPs, load balancer source ranges", "k8s_service"},

@@ -36,6 +36,7 @@ type Facts struct {
 	APIGateway   *APIGateway   `json:"api_gateway,omitempty"`
 	FlowLog      *FlowLog      `json:"flow_log,omitempty"`
 	OrgUnit      *OrgUnit      `json:"org_unit,omitempty"`
+	OrgPolicy    *OrgPolicy    `json:"org_policy,omitempty"`
 
 	// Kubernetes objects (kubernetes.go).
 	Workload   *KubernetesWorkload  `json:"workload,omitempty"`
@@ -207,6 +208,18 @@ type Identity struct {
 	InstanceProfiles []string `json:"instance_profiles,omitempty"`
 	// PolicyErrors lists the identity's policies that did not parse.
 	PolicyErrors []string `json:"policy_errors,omitempty"`
+	// FederatedCredentials are the external identities an Entra application
+	// or managed identity trusts (workload identity federation).
+	FederatedCredentials []FederatedCredential `json:"federated_credentials,omitempty"`
+}
+
+// FederatedCredential lets tokens of an external identity provider sign in
+// as the identity: Issuer and Subject must match the token's iss and sub.
+type FederatedCredential struct {
+	Name      string   `json:"name,omitempty"`
+	Issuer    string   `json:"issuer"`
+	Subject   string   `json:"subject"`
+	Audiences []string `json:"audiences,omitempty"`
 }
 
 // AccessKey: IAM access key, service-account key, service-principal credential.
@@ -226,7 +239,9 @@ type Binding struct {
 	Role          string `json:"role"`                     // role name or ARN or roles/owner
 	RoleName      string `json:"role_name,omitempty"`      // human name: Owner, Contributor
 	Scope         string `json:"scope"`                    // resource ID the grant applies to
-	// ScopeLevel: organization | account (subscription/project) | resource_group | resource
+	// ScopeLevel: organization | account (subscription/project) | resource_group | resource;
+	// for an Entra ID directory role: directory (tenant-wide, scope "/"),
+	// administrative_unit, or resource (one directory object or application)
 	ScopeLevel string `json:"scope_level,omitempty"`
 	// Primitive is true for GCP basic roles (owner/editor/viewer) and Azure
 	// classic admin / Owner / Contributor at subscription scope.
@@ -274,6 +289,11 @@ type Account struct {
 	// Parent is the ID of the organization node above the account (GCP
 	// folder/organization, Azure management group, AWS OU); also RelChildOf.
 	Parent string `json:"parent,omitempty"`
+	// SCPs and RCPs are the AWS Organizations service control and resource
+	// control policies over the account, root first; nil when no
+	// organization data was read.
+	SCPs *OrgPolicies `json:"scps,omitempty"`
+	RCPs *OrgPolicies `json:"rcps,omitempty"`
 }
 
 // PasswordPolicy: AWS account password policy; Entra password policy.

@@ -43,8 +43,62 @@ type Condition struct {
 	Values   []string `json:"values"`
 }
 
-// NamedPolicy is an inline policy: its name and parsed document.
+// NamedPolicy is a policy by name with its parsed document: an inline
+// policy, or an organization policy (ID is then its resource ID).
 type NamedPolicy struct {
+	ID       string          `json:"id,omitempty"`
 	Name     string          `json:"name"`
 	Document *PolicyDocument `json:"document,omitempty"`
+}
+
+// Relationship types of the identity graph that no derivation reads.
+const (
+	// RelOwnedBy: an Entra application, service principal or group → a
+	// principal that owns it (and so can add credentials or members).
+	RelOwnedBy = "owned_by"
+	// RelInstanceOf: an Entra service principal → its application.
+	RelInstanceOf = "instance_of"
+	// RelAttachedTo: an organization policy → a root, OU or account it is
+	// attached to.
+	RelAttachedTo = "attached_to"
+	// RelGrantedTo: a binding → the principal it grants its role to.
+	RelGrantedTo = "granted_to"
+)
+
+// OrgPolicy: an AWS Organizations authorization policy (class org_policy).
+type OrgPolicy struct {
+	// Kind: service_control_policy | resource_control_policy.
+	Kind string `json:"kind"`
+	// Managed is "aws" for an AWS-managed policy (FullAWSAccess), else "customer".
+	Managed  string          `json:"managed,omitempty"`
+	Document *PolicyDocument `json:"document,omitempty"`
+	// Targets are the IDs of the roots, OUs and accounts the policy is
+	// attached to (also RelAttachedTo); nil when the input did not list them.
+	Targets []string `json:"targets,omitempty"`
+	// Attached is true when Targets is non-empty, nil when unknown.
+	Attached *bool `json:"attached,omitempty"`
+}
+
+// OrgPolicies are the organization policies of one type over an AWS
+// account, by level of the organization tree. A request is allowed only when
+// at every level some policy allows it and no policy at any level denies it.
+type OrgPolicies struct {
+	// Applies is false when the policies do not restrict the account (the
+	// organization's management account, or the policy type not enabled),
+	// nil when unknown.
+	Applies *bool `json:"applies,omitempty"`
+	// Levels: the root, each OU down to the account's parent, the account.
+	Levels []OrgPolicyLevel `json:"levels"`
+	// Incomplete says why levels or policies may be missing (a parent or a
+	// policy's targets not in the input): a deny found is certain, an
+	// allow is not. Empty when the chain is complete.
+	Incomplete []string `json:"incomplete,omitempty"`
+}
+
+// OrgPolicyLevel is one node of the tree (root, OU or the account) with the
+// policies attached to it directly.
+type OrgPolicyLevel struct {
+	// Target is the resource ID of the root, OU or account.
+	Target   string        `json:"target"`
+	Policies []NamedPolicy `json:"policies"`
 }

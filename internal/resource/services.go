@@ -240,7 +240,7 @@ type FlowLog struct {
 
 // OrgUnit: AWS organization root/OU, Azure management group, GCP organization or folder.
 type OrgUnit struct {
-	// Kind: organization | folder | management_group | organizational_unit.
+	// Kind: organization | root (AWS) | folder | management_group | organizational_unit.
 	Kind   string `json:"kind"`
 	Parent string `json:"parent,omitempty"`
 }

@@ -1,0 +1,547 @@
+package awsorg
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
+	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// Format is the name of the input format this package reads.
+const Format = "aws-organizations"
+
+// Native types of the resources this package produces. Member accounts are
+// awsconfig.TypeAccount resources with ID awsconfig.AccountID, so they merge
+// with the account resources the other AWS inputs give.
+const (
+	TypeOrganization = "AWS::Organizations::Organization"
+	TypeRoot         = "AWS::Organizations::Root"
+	TypeOU           = "AWS::Organizations::OrganizationalUnit"
+	TypePolicy       = "AWS::Organizations::Policy"
+)
+
+// Organizations policy types that restrict requests, and their kinds.
+const (
+	SCP = "SERVICE_CONTROL_POLICY"
+	RCP = "RESOURCE_CONTROL_POLICY"
+)
+
+var policyKinds = map[string]string{SCP: "service_control_policy", RCP: "resource_control_policy"}
+
+// sections are the top-level lists of the format.
+var sections = []string{"Roots", "OrganizationalUnits", "Accounts", "Policies"}
+
+// Detect returns Format when doc is the AWS Organizations object: an
+// object with an Organization object, or with two of Roots,
+// OrganizationalUnits, Accounts and Policies (keys as the CLI spells them).
+func Detect(doc any) string {
+	d, isObj := doc.(attr.M)
+	if !isObj {
+		return ""
+	}
+	if _, isObj := d["Organization"].(attr.M); isObj {
+		return Format
+	}
+	n := 0
+	for _, k := range sections {
+		if _, has := d[k]; has {
+			n++
+		}
+	}
+	if n >= 2 {
+		return Format
+	}
+	return ""
+}
+
+type (
+	node  = attr.Node
+	state = attr.State
+)
+
+const (
+	absent = attr.Absent
+	ok     = attr.OK
+	bad    = attr.Bad
+)
+
+// treeNode is a root, OU or account of the organization tree.
+type treeNode struct {
+	short  string // r-…, ou-…, or the 12-digit account ID
+	parent string // the parent's short ID, "" when not given
+	r      *resource.Resource
+	root   bool
+}
+
+// policy is an authorization policy with where it is attached.
+type policy struct {
+	r       *resource.Resource
+	typ     string
+	named   resource.NamedPolicy
+	targets []string // short IDs of the nodes
+	known   bool     // the targets were listed
+}
+
+type reader struct {
+	res        *attr.Result
+	orgID      string
+	mgmt       string // management account ID
+	orgARN     string
+	consBill   bool             // FeatureSet CONSOLIDATED_BILLING: no authorization policies
+	enabled    map[string]*bool // policy type → enabled on the root
+	nodes      map[string]*treeNode
+	roots      []*treeNode
+	accounts   []*treeNode
+	policies   []*policy
+	byTarget   map[string][]*policy // short ID → policies attached to it
+	policyRead bool                 // the Policies list was read
+}
+
+// Parse imports a decoded document Detect accepted. A field of the wrong
+// type or a required field missing is a problem naming the field (and the
+// resource when known); the rest of the document is still read.
+func Parse(ctx context.Context, path string, doc any) *attr.Result {
+	rd := &reader{res: &attr.Result{Format: Format}, enabled: map[string]*bool{}, nodes: map[string]*treeNode{}, byTarget: map[string][]*policy{}}
+	d, _ := doc.(attr.M)
+	top := &attr.Checker{}
+	root := node{M: d, C: top}
+	rd.organization(root)
+	for _, step := range []struct {
+		key  string
+		read func(node)
+	}{
+		{"Roots", rd.root},
+		{"OrganizationalUnits", rd.ou},
+		{"Accounts", rd.account},
+		{"Policies", rd.policy},
+	} {
+		if ctx.Err() != nil {
+			return rd.res
+		}
+		items, st := list(root, step.key)
+		if step.key == "Policies" {
+			rd.policyRead = st == ok
+		}
+		for _, it := range items {
+			if it.M == nil {
+				continue // reported by list
+			}
+			step.read(it)
+		}
+	}
+	rd.res.Problems = append(top.Problems, rd.res.Problems...)
+	rd.relate()
+	for _, a := range rd.accounts {
+		af := a.r.Facts.Account
+		af.SCPs = rd.chain(a, SCP)
+		af.RCPs = rd.chain(a, RCP)
+	}
+	return rd.res
+}
+
+// list reads a top-level section: an array, or the CLI output object that
+// holds it ({"Roots":[...]}). Elements that are not objects are returned
+// as zero nodes and reported by the caller.
+func list(root node, key string) ([]node, state) {
+	v, st := root.Lookup(key)
+	if st != ok {
+		return nil, st
+	}
+	if o := attr.AsObj(v); o != nil {
+		if inner, has := o[key]; has {
+			v = inner
+		}
+	}
+	a := attr.AsArr(v)
+	if a == nil {
+		root.C.Wrong(root.Field(key), "array", v)
+		return nil, bad
+	}
+	out := make([]node, len(a))
+	for i, e := range a {
+		field := fmt.Sprintf("%s[%d]", root.Field(key), i)
+		o := attr.AsObj(e)
+		if o == nil {
+			out[i] = node{C: &attr.Checker{}}
+			if e != nil {
+				root.C.Wrong(field, "object", e)
+			}
+			continue
+		}
+		out[i] = node{M: o, Path: field, C: &attr.Checker{ID: field}}
+	}
+	return out, ok
+}
+
+// finish moves an element's problems to the result.
+func (rd *reader) finish(n node) { rd.res.Problems = append(rd.res.Problems, n.C.Problems...) }
+
+// unwrap returns the object under key when n holds one (the whole output
+// of a describe call, {"OrganizationalUnit":{...}}), else n itself.
+func unwrap(n node, key string) node {
+	if in, st := n.Obj(key); st == ok {
+		return in
+	}
+	return n
+}
+
+func (rd *reader) organization(root node) {
+	o, st := root.Obj("Organization")
+	if st != ok {
+		return
+	}
+	o = unwrap(o, "Organization")
+	rd.orgID = o.S("Id")
+	rd.mgmt = o.S("MasterAccountId")
+	if rd.mgmt == "" {
+		rd.mgmt = awspolicy.AccountOf(o.S("MasterAccountArn"))
+	}
+	rd.consBill = strings.EqualFold(o.S("FeatureSet"), "CONSOLIDATED_BILLING")
+	// AvailablePolicyTypes is deprecated in favour of the root's
+	// PolicyTypes, which win when both are given.
+	rd.policyTypes(o, "AvailablePolicyTypes")
+	rd.orgARN = o.S("Arn")
+	if rd.orgARN == "" && rd.orgID != "" {
+		rd.orgARN = "arn:aws:organizations::" + rd.mgmt + ":organization/" + rd.orgID
+	}
+	if rd.orgARN == "" {
+		root.C.Problems = append(root.C.Problems, attr.Problem{Field: o.Field("Id"), Err: "Organization has neither Id nor Arn: the organization node is not imported"})
+		return
+	}
+	name := rd.orgID
+	if name == "" {
+		name = rd.orgARN
+	}
+	r := rd.add(TypeOrganization, rd.orgARN, name)
+	r.Class = resource.ClassOrgUnit
+	r.Facts.OrgUnit = &resource.OrgUnit{Kind: "organization"}
+}
+
+// policyTypes reads [{Type, Status}] into rd.enabled.
+func (rd *reader) policyTypes(n node, key string) {
+	pts, st := n.Objs(key)
+	if st != ok {
+		return
+	}
+	for _, t := range []string{SCP, RCP} {
+		on := false
+		for _, pt := range pts {
+			if strings.EqualFold(pt.S("Type"), t) && strings.EqualFold(pt.S("Status"), "ENABLED") {
+				on = true
+			}
+		}
+		rd.enabled[t] = resource.Bool(on)
+	}
+}
+
+// add makes a resource of the organization (in the management account).
+func (rd *reader) add(typ, id, name string) *resource.Resource {
+	r := &resource.Resource{Provider: resource.AWS, Account: rd.mgmt, Region: "global", Type: typ, ID: id, Name: name}
+	rd.res.Resources = append(rd.res.Resources, r)
+	return r
+}
+
+// arn synthesizes the ARN of a node or policy the input names only by ID
+// ("aws-organizations/<id>" when the organization is not known).
+func (rd *reader) arn(kind, id string) string {
+	if rd.orgID == "" || rd.mgmt == "" {
+		return "aws-organizations/" + id
+	}
+	return "arn:aws:organizations::" + rd.mgmt + ":" + kind + "/" + rd.orgID + "/" + id
+}
+
+var accountIDRe = regexp.MustCompile(`^[0-9]{12}$`)
+
+// nodeID is the resource ID of the node with short ID id, whether or not
+// the input lists it.
+func (rd *reader) nodeID(id string) string {
+	if n := rd.nodes[id]; n != nil {
+		return n.r.ID
+	}
+	switch {
+	case accountIDRe.MatchString(id):
+		return awsconfig.AccountID(id)
+	case strings.HasPrefix(id, "r-"):
+		return rd.arn("root", id)
+	}
+	return rd.arn("ou", id)
+}
+
+// ident reads an element's Id; "" (reported) when missing.
+func ident(n node) string {
+	id, st := n.Str("Id")
+	if st == absent || (st == ok && id == "") {
+		n.C.Problems = append(n.C.Problems, attr.Problem{Resource: n.C.ID, Field: n.Field("Id"), Err: n.Field("Id") + ": missing: element skipped"})
+	}
+	return id
+}
+
+func (rd *reader) root(n node) {
+	defer rd.finish(n)
+	id := ident(n)
+	if id == "" {
+		return
+	}
+	arn := n.S("Arn")
+	if arn == "" {
+		arn = rd.arn("root", id)
+	}
+	n.C.ID = arn
+	name := n.S("Name")
+	if name == "" {
+		name = id
+	}
+	r := rd.add(TypeRoot, arn, name)
+	r.Aliases = []string{id}
+	r.Class = resource.ClassOrgUnit
+	r.Facts.OrgUnit = &resource.OrgUnit{Kind: "root", Parent: rd.orgARN}
+	attr.Relate(r, resource.RelChildOf, rd.orgARN)
+	if n.Has("PolicyTypes") {
+		rd.policyTypes(n, "PolicyTypes")
+	}
+	t := &treeNode{short: id, r: r, root: true}
+	rd.nodes[id] = t
+	rd.roots = append(rd.roots, t)
+}
+
+func (rd *reader) ou(n node) {
+	defer rd.finish(n)
+	in := unwrap(n, "OrganizationalUnit")
+	id := ident(in)
+	if id == "" {
+		return
+	}
+	arn := in.S("Arn")
+	if arn == "" {
+		arn = rd.arn("ou", id)
+	}
+	n.C.ID = arn
+	name := in.S("Name")
+	if name == "" {
+		name = id
+	}
+	r := rd.add(TypeOU, arn, name)
+	r.Aliases = []string{id}
+	r.Class = resource.ClassOrgUnit
+	r.Facts.OrgUnit = &resource.OrgUnit{Kind: "organizational_unit"}
+	parent := parentOf(n, in)
+	rd.nodes[id] = &treeNode{short: id, parent: parent, r: r}
+}
+
+// parentOf reads ParentId beside the describe output or inside it.
+func parentOf(outer, inner node) string {
+	if p := outer.S("ParentId"); p != "" {
+		return p
+	}
+	if inner.M != nil && inner.Path != outer.Path {
+		return inner.S("ParentId")
+	}
+	return ""
+}
+
+func (rd *reader) account(n node) {
+	defer rd.finish(n)
+	in := unwrap(n, "Account")
+	id := ident(in)
+	if id == "" {
+		return
+	}
+	if !accountIDRe.MatchString(id) {
+		in.C.Problems = append(in.C.Problems, attr.Problem{Resource: in.C.ID, Field: in.Field("Id"), Err: fmt.Sprintf("%s: %q is not a 12-digit account ID: element skipped", in.Field("Id"), id)})
+		return
+	}
+	r := &resource.Resource{Provider: resource.AWS, Account: id, Region: "global", Type: awsconfig.TypeAccount, ID: awsconfig.AccountID(id), Name: in.S("Name")}
+	n.C.ID = r.ID
+	if r.Name == "" {
+		r.Name = id
+	}
+	if arn := in.S("Arn"); arn != "" {
+		r.Aliases = []string{arn}
+	}
+	r.Class = resource.ClassAccount
+	r.Facts.Account = &resource.Account{}
+	rd.res.Resources = append(rd.res.Resources, r)
+	t := &treeNode{short: id, parent: parentOf(n, in), r: r}
+	rd.nodes[id] = t
+	rd.accounts = append(rd.accounts, t)
+}
+
+func (rd *reader) policy(n node) {
+	defer rd.finish(n)
+	in := unwrap(n, "Policy")
+	sum, st := in.Obj("PolicySummary")
+	if st != ok {
+		if st == absent {
+			n.C.Problems = append(n.C.Problems, attr.Problem{Resource: n.C.ID, Field: in.Field("PolicySummary"), Err: in.Field("PolicySummary") + ": missing: policy skipped"})
+		}
+		return
+	}
+	id := ident(sum)
+	if id == "" {
+		return
+	}
+	typ := strings.ToUpper(sum.S("Type"))
+	arn := sum.S("Arn")
+	if arn == "" {
+		arn = rd.arn("policy", strings.ToLower(typ)+"/"+id)
+	}
+	n.C.ID = arn
+	name := sum.S("Name")
+	if name == "" {
+		name = id
+	}
+	r := rd.add(TypePolicy, arn, name)
+	r.Aliases = []string{id}
+	kind, authz := policyKinds[typ]
+	if !authz {
+		// Tag, backup, AI opt-out and other management policies grant
+		// and deny nothing: kept, not evaluated.
+		r.Class = resource.ClassOther
+		rd.res.AddUnsupported(r)
+		return
+	}
+	r.Class = resource.ClassOrgPolicy
+	op := &resource.OrgPolicy{Kind: kind}
+	r.Facts.OrgPolicy = op
+	if m := sum.B("AwsManaged"); m != nil {
+		op.Managed = map[bool]string{true: "aws", false: "customer"}[*m]
+	}
+	if v, st := in.Lookup("Content"); st == ok {
+		switch v.(type) {
+		case string, attr.M:
+			op.Document = awspolicy.Parse(v)
+			if op.Document != nil && op.Document.Error != "" {
+				n.C.Problems = append(n.C.Problems, attr.Problem{Resource: arn, Field: in.Field("Content"),
+					Err: fmt.Sprintf("%s: policy %q (%s) does not parse: %s", in.Field("Content"), name, id, op.Document.Error)})
+			}
+		default:
+			in.C.Wrong(in.Field("Content"), "string", v)
+		}
+	}
+	p := &policy{r: r, typ: typ, named: resource.NamedPolicy{ID: arn, Name: name, Document: op.Document}}
+	rd.policies = append(rd.policies, p)
+	// Targets beside the describe-policy output, or the whole
+	// list-targets-for-policy output ({"Targets":[...]}).
+	tn := n
+	if !n.Has("Targets") {
+		tn = in
+	}
+	ts, tst := list(tn, "Targets")
+	if tst != ok {
+		return
+	}
+	p.known = true
+	for _, t := range ts {
+		if t.M == nil {
+			p.known = false // reported by list
+			continue
+		}
+		tid, st := t.Str("TargetId")
+		if tid == "" {
+			if st != bad {
+				t.C.Problems = append(t.C.Problems, attr.Problem{Resource: arn, Field: t.Field("TargetId"), Err: t.Field("TargetId") + ": missing"})
+			}
+			rd.finish(t)
+			p.known = false
+			continue
+		}
+		rd.finish(t)
+		p.targets = append(p.targets, tid)
+		rd.byTarget[tid] = append(rd.byTarget[tid], p)
+	}
+	op.Attached = resource.Bool(len(p.targets) > 0)
+	if !p.known {
+		op.Attached = nil
+		if len(p.targets) > 0 {
+			op.Attached = resource.Bool(true)
+		}
+	}
+}
+
+// relate sets the parent of every OU and account and the targets of every
+// policy, now that every node is known.
+func (rd *reader) relate() {
+	for _, t := range rd.nodes {
+		if t.root || t.parent == "" {
+			continue
+		}
+		pid := rd.nodeID(t.parent)
+		attr.Relate(t.r, resource.RelChildOf, pid)
+		if t.r.Facts.OrgUnit != nil {
+			t.r.Facts.OrgUnit.Parent = pid
+		} else if t.r.Facts.Account != nil {
+			t.r.Facts.Account.Parent = pid
+		}
+	}
+	for _, p := range rd.policies {
+		op := p.r.Facts.OrgPolicy
+		for _, tid := range p.targets {
+			id := rd.nodeID(tid)
+			op.Targets = append(op.Targets, id)
+			attr.Relate(p.r, resource.RelAttachedTo, id)
+		}
+	}
+}
+
+// maxDepth bounds a walk up the tree (AWS allows five levels of OUs).
+const maxDepth = 64
+
+// chain returns the policies of type typ over account a, root first.
+func (rd *reader) chain(a *treeNode, typ string) *resource.OrgPolicies {
+	ch := &resource.OrgPolicies{Levels: []resource.OrgPolicyLevel{}}
+	switch {
+	case rd.mgmt != "" && a.short == rd.mgmt:
+		ch.Applies = resource.Bool(false) // never restricted by its organization's policies
+	case rd.consBill:
+		ch.Applies = resource.Bool(false)
+	default:
+		ch.Applies = rd.enabled[typ]
+	}
+	incomplete := func(format string, args ...any) { ch.Incomplete = append(ch.Incomplete, fmt.Sprintf(format, args...)) }
+	path := []*treeNode{a}
+	for cur := a; !cur.root; {
+		if len(path) > maxDepth {
+			incomplete("the parents of account %s loop or go deeper than %d levels", a.short, maxDepth)
+			break
+		}
+		if cur.parent == "" {
+			incomplete("the parent of %s is not in the input", cur.short)
+			break
+		}
+		next := rd.nodes[cur.parent]
+		if next == nil {
+			incomplete("%s, the parent of %s, is not in the input", cur.parent, cur.short)
+			break
+		}
+		path = append(path, next)
+		cur = next
+	}
+	if top := path[len(path)-1]; !top.root && len(rd.roots) == 1 {
+		// An organization has one root, above every account.
+		path = append(path, rd.roots[0])
+	}
+	if !rd.policyRead {
+		incomplete("the organization's policies are not in the input")
+	}
+	for _, p := range rd.policies {
+		if p.typ == typ && !p.known {
+			incomplete("the targets of policy %s are not in the input", p.named.Name)
+		}
+	}
+	for i := len(path) - 1; i >= 0; i-- {
+		t := path[i]
+		lvl := resource.OrgPolicyLevel{Target: t.r.ID, Policies: []resource.NamedPolicy{}}
+		for _, p := range rd.byTarget[t.short] {
+			if p.typ == typ {
+				lvl.Policies = append(lvl.Policies, p.named)
+			}
+		}
+		ch.Levels = append(ch.Levels, lvl)
+	}
+	return ch
+}
