@@ -46,8 +46,7 @@ escalates(s) if {
 	"*" in s.resources
 	not admin(s)
 	some a in s.actions
-	some e in escalation
-	matches(lower(a), e)
+	escalating(lower(a))
 }
 
 admin(s) if {
@@ -55,13 +54,19 @@ admin(s) if {
 	a in admin_actions
 }
 
-# matches(pattern, action) is true when the IAM action pattern (with * and ?
-# wildcards) covers action.
-matches(p, a) if p == a
+# escalating(pattern) is true when the IAM action pattern (lower case, with
+# * and ? wildcards) covers an escalation action. glob.match caches each
+# compiled pattern.
+escalating(p) if escalation[p]
 
-matches(p, a) if {
-	contains(p, "*")
-	regex.match(sprintf("^%s$", [replace(replace(p, "?", "."), "*", ".*")]), a)
+escalating(p) if {
+	wildcard(p)
+	some e in escalation
+	glob.match(p, null, e)
 }
+
+wildcard(p) if contains(p, "*")
+
+wildcard(p) if contains(p, "?")
 
 message[id] := "policy allows IAM actions that grant more privileges on every resource" if some id in fail

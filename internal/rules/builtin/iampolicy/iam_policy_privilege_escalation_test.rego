@@ -37,3 +37,12 @@ test_unknown_document_absent if {
 	inp := one("aws", {"managed": "customer"})
 	not "r1" in rule.fail with input as inp
 }
+
+test_fail_question_mark_wildcard if {
+	"r1" in rule.fail with input as one("aws", {"managed": "customer", "document": {"statements": [{"effect": "Allow", "actions": ["IAM:Put?serPolicy"], "resources": ["*"]}]}})
+}
+
+test_pass_wildcard_of_other_service if {
+	inp := one("aws", {"managed": "customer", "document": {"statements": [{"effect": "Allow", "actions": ["s3:Put*", "iam:Tag*"], "resources": ["*"]}]}})
+	not "r1" in rule.fail with input as inp
+}
