@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -36,7 +35,11 @@ type Options struct {
 	// ClientOptions are added to the SDK clients' options (tests:
 	// option.WithoutAuthentication and an insecure gRPC dial).
 	ClientOptions []option.ClientOption
-	// Concurrency bounds the calls in flight (default 16).
+	// QuotaProject is the project API quota is charged to, when the
+	// credentials do not name one (user credentials: Cloud Asset Inventory
+	// needs one). The identity needs serviceusage.services.use on it.
+	QuotaProject string
+	// Concurrency bounds the calls in flight (default 64).
 	Concurrency int
 	// CallTimeout bounds each call attempt (default 60s).
 	CallTimeout time.Duration
@@ -48,7 +51,7 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.Concurrency <= 0 {
-		o.Concurrency = 16
+		o.Concurrency = 64
 	}
 	if o.CallTimeout <= 0 {
 		o.CallTimeout = 60 * time.Second
@@ -201,6 +204,9 @@ func newCollector(ctx context.Context, opts Options, sink collect.Sink, rec *col
 	copts := []option.ClientOption{option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(ic.unary))}
 	if opts.Endpoint != "" {
 		copts = append(copts, option.WithEndpoint(opts.Endpoint))
+	}
+	if opts.QuotaProject != "" {
+		copts = append(copts, option.WithQuotaProject(opts.QuotaProject))
 	}
 	copts = append(copts, opts.ClientOptions...)
 	c := &collector{opts: opts, rec: rec, sink: sink, retry: newRetry(opts)}
@@ -415,14 +421,4 @@ func (c *collector) auditConfigs(ctx context.Context, s scope, assets []*assetpb
 		})
 	}
 	wg.Wait()
-}
-
-// sortedScopes is for tests and logs.
-func sortedScopes(ss []scope) []string {
-	out := make([]string, 0, len(ss))
-	for _, s := range ss {
-		out = append(out, s.parent)
-	}
-	slices.Sort(out)
-	return out
 }
