@@ -17,24 +17,24 @@ import (
 // configItem is an AWS Config configuration item as a configuration
 // snapshot delivered to S3 holds it.
 type configItem struct {
-	RelatedEvents []any           `json:"relatedEvents"`
-	Relationships *[]Relationship `json:"relationships,omitempty"` // left out when unknown
-	Configuration any             `json:"configuration"`
-	Supplementary map[string]any  `json:"supplementaryConfiguration"`
+	RelatedEvents []any             `json:"relatedEvents"`
+	Relationships *[]Relationship   `json:"relationships,omitempty"` // left out when unknown
+	Configuration any               `json:"configuration"`
+	Supplementary map[string]any    `json:"supplementaryConfiguration"`
 	Tags          map[string]string `json:"tags"`
-	Version       string          `json:"configurationItemVersion"`
-	CaptureTime   string          `json:"configurationItemCaptureTime"`
-	StateID       int64           `json:"configurationStateId"`
-	Account       string          `json:"awsAccountId"`
-	Status        string          `json:"configurationItemStatus"`
-	ResourceType  string          `json:"resourceType"`
-	ResourceID    string          `json:"resourceId"`
-	ResourceName  *string         `json:"resourceName"`
-	ARN           string          `json:"ARN,omitempty"`
-	Region        string          `json:"awsRegion"`
-	AZ            string          `json:"availabilityZone"`
-	MD5           string          `json:"configurationStateMd5Hash"`
-	Created       *string         `json:"resourceCreationTime,omitempty"`
+	Version       string            `json:"configurationItemVersion"`
+	CaptureTime   string            `json:"configurationItemCaptureTime"`
+	StateID       int64             `json:"configurationStateId"`
+	Account       string            `json:"awsAccountId"`
+	Status        string            `json:"configurationItemStatus"`
+	ResourceType  string            `json:"resourceType"`
+	ResourceID    string            `json:"resourceId"`
+	ResourceName  *string           `json:"resourceName"`
+	ARN           string            `json:"ARN,omitempty"`
+	Region        string            `json:"awsRegion"`
+	AZ            string            `json:"availabilityZone"`
+	MD5           string            `json:"configurationStateMd5Hash"`
+	Created       *string           `json:"resourceCreationTime,omitempty"`
 }
 
 type configSnapshot struct {
