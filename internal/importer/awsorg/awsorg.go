@@ -141,6 +141,9 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		af.SCPs = rd.chain(a, SCP)
 		af.RCPs = rd.chain(a, RCP)
 	}
+	for _, r := range rd.res.Resources {
+		r.Source = path
+	}
 	return rd.res
 }
 

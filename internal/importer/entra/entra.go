@@ -161,6 +161,9 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		step()
 	}
 	rd.res.Problems = append(rd.top.Problems, rd.res.Problems...)
+	for _, r := range rd.res.Resources {
+		r.Source = path
+	}
 	return rd.res
 }
 
