@@ -1,0 +1,232 @@
+package azurecollect
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"github.com/vigil-sec/vigil/internal/collect"
+)
+
+// An armList is one ARM list call per resource of a type (or per
+// subscription), for what Resource Graph does not carry. Its rows are
+// written as azure/<subscription>/<file> in the ARM list shape
+// ({"value": [...]}) that the azure importer reads like Resource Graph
+// rows, the child rows joined to their parents by ID.
+type armList struct {
+	file       string // output file
+	parentType string // the resources table's type the call is made for; "" per subscription
+	suffix     string // appended to the parent's ID (or /subscriptions/<id>)
+	apiVersion string
+	// onlyWithout: made only when the securityresources table gave no row
+	// of this type (Defender plans are in Resource Graph).
+	onlyWithout string
+}
+
+var armLists = []armList{
+	{file: "blobservices.json", parentType: "Microsoft.Storage/storageAccounts", suffix: "/blobServices", apiVersion: "2023-05-01"},
+	{file: "blobcontainers.json", parentType: "Microsoft.Storage/storageAccounts", suffix: "/blobServices/default/containers", apiVersion: "2023-05-01"},
+	{file: "keyvaultkeys.json", parentType: "Microsoft.KeyVault/vaults", suffix: "/keys", apiVersion: "2023-07-01"},
+	{file: "keyvaultsecrets.json", parentType: "Microsoft.KeyVault/vaults", suffix: "/secrets", apiVersion: "2023-07-01"},
+	{file: "sqlfirewallrules.json", parentType: "Microsoft.Sql/servers", suffix: "/firewallRules", apiVersion: "2021-11-01"},
+	{file: "sqlauditingsettings.json", parentType: "Microsoft.Sql/servers", suffix: "/auditingSettings", apiVersion: "2021-11-01"},
+	{file: "postgresfirewallrules.json", parentType: "Microsoft.DBforPostgreSQL/flexibleServers", suffix: "/firewallRules", apiVersion: "2022-12-01"},
+	{file: "mysqlfirewallrules.json", parentType: "Microsoft.DBforMySQL/flexibleServers", suffix: "/firewallRules", apiVersion: "2023-12-30"},
+	{file: "diagnosticsettings.json", suffix: "/providers/Microsoft.Insights/diagnosticSettings", apiVersion: "2021-05-01-preview"},
+	{file: "pricings.json", suffix: "/providers/Microsoft.Security/pricings", apiVersion: "2024-01-01", onlyWithout: "Microsoft.Security/pricings"},
+}
+
+// details makes the ARM calls for what the Resource Graph tables lacked.
+// Rows Resource Graph already gave (by ID) are not written again.
+func (c *collector) details(ctx context.Context, s subscription, results []*tableResult) {
+	have := map[string]bool{}
+	var resources, security *tableResult
+	for i, t := range tables {
+		r := results[i]
+		if r == nil {
+			continue
+		}
+		for _, row := range r.rows {
+			m, _ := row.(map[string]any)
+			if id, _ := m["id"].(string); id != "" {
+				have[strings.ToLower(id)] = true
+			}
+		}
+		switch t.file {
+		case "resources.json":
+			resources = r
+		case "securityresources.json":
+			security = r
+		}
+	}
+	var wg sync.WaitGroup
+	for _, l := range armLists {
+		var parents []string
+		switch {
+		case l.parentType == "" && l.onlyWithout != "":
+			if security != nil && security.complete && len(rowsOfType(security.rows, l.onlyWithout)) > 0 {
+				continue
+			}
+			parents = []string{"/subscriptions/" + s.id}
+		case l.parentType == "":
+			parents = []string{"/subscriptions/" + s.id}
+		case resources != nil:
+			parents = rowsOfType(resources.rows, l.parentType)
+		}
+		if len(parents) == 0 {
+			continue
+		}
+		out := make([][]any, len(parents))
+		for i, p := range parents {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rows, ok := c.armChildren(ctx, s, p, l)
+				if !ok && l.file == "blobservices.json" && c.opts.BlobDataPlane {
+					rows = c.dataPlaneBlobService(ctx, s, p)
+				}
+				out[i] = rows
+			}()
+		}
+		c.wg.Add(1)
+		go func() {
+			defer c.wg.Done()
+			wg.Wait()
+			var rows []any
+			for _, rs := range out {
+				for _, r := range rs {
+					m, _ := r.(map[string]any)
+					if id, _ := m["id"].(string); id != "" && have[strings.ToLower(id)] {
+						continue
+					}
+					rows = append(rows, r)
+				}
+			}
+			if len(rows) > 0 {
+				c.write(ctx, s.id, "azure/"+collect.SafeSegment(s.id)+"/"+l.file, map[string]any{"value": rows})
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// armChildren lists one parent's children (every page), or for a
+// per-subscription list, the subscription's. A failure is recorded with
+// the parent's ID and gives no row.
+func (c *collector) armChildren(ctx context.Context, s subscription, parent string, l armList) ([]any, bool) {
+	path := parent + l.suffix
+	u := strings.TrimRight(c.arm.Endpoint(), "/") + pathEscape(path) + "?api-version=" + url.QueryEscape(l.apiVersion)
+	resource := parent
+	if l.parentType == "" {
+		resource = ""
+	}
+	call := Operation(http.MethodGet, path)
+	rows, err := c.listPages(ctx, c.arm.Pipeline(), u, "nextLink")
+	if err != nil {
+		if pl, ok := err.(pageLoop); ok {
+			c.rec.Fail(collect.Failure{Cloud: cloudName, Account: s.id, Service: serviceOf(call), Call: call, Resource: resource,
+				Kind: collect.PaginationLoop, Err: pl.Error()})
+		} else {
+			c.fail(ctx, s.id, serviceOf(call), call, resource, err)
+		}
+		// Part of a listing would read as all of it (the containers that
+		// came all private: the account private): nothing is kept.
+		return nil, false
+	}
+	return rows, true
+}
+
+// serviceOf is the resource provider of an operation (Microsoft.Storage).
+func serviceOf(op string) string {
+	if i := strings.IndexByte(op, '/'); i > 0 {
+		return op[:i]
+	}
+	return op
+}
+
+// pathEscape escapes each segment of an ARM resource path (resource names
+// may hold characters that are not valid in a URL path).
+func pathEscape(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
+}
+
+type pageLoop struct{ link string }
+
+func (p pageLoop) Error() string { return "the same next page link returned twice: " + p.link }
+
+// listPages GETs a list ({"value": [...], "<nextField>": "..."}) and its
+// following pages, each call bounded by the call timeout. A next link to
+// another host than the first request's is not followed (the token would
+// go there): an error.
+func (c *collector) listPages(ctx context.Context, pl runtime.Pipeline, first, nextField string) ([]any, error) {
+	fu, err := url.Parse(first)
+	if err != nil {
+		return nil, err
+	}
+	var rows []any
+	var guard collect.PageGuard
+	for link := first; link != ""; {
+		page, err := c.getJSON(ctx, pl, link)
+		if err != nil {
+			return rows, err
+		}
+		v, ok := page["value"].([]any)
+		if !ok && page["value"] != nil {
+			return rows, fmt.Errorf("value is %T, not an array", page["value"])
+		}
+		rows = append(rows, v...)
+		next, _ := page[nextField].(string)
+		if next == "" {
+			break
+		}
+		if guard.Loop(next) {
+			return rows, pageLoop{next}
+		}
+		nu, err := url.Parse(next)
+		if err != nil || nu.Scheme != fu.Scheme || nu.Host != fu.Host {
+			return rows, fmt.Errorf("next page link %q is not on %s: not followed", next, fu.Host)
+		}
+		link = next
+	}
+	return rows, nil
+}
+
+// getJSON makes one GET (retries included) and decodes the JSON object.
+func (c *collector) getJSON(ctx context.Context, pl runtime.Pipeline, u string) (map[string]any, error) {
+	cctx, cancel := c.callCtx(ctx)
+	defer cancel()
+	req, err := runtime.NewRequest(cctx, http.MethodGet, u)
+	if err != nil {
+		return nil, err
+	}
+	req.Raw().Header.Set("Accept", "application/json")
+	resp, err := pl.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if !runtime.HasStatusCode(resp, http.StatusOK) {
+		return nil, runtime.NewResponseError(resp)
+	}
+	body, err := runtime.Payload(resp)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber() // numbers written back as they came
+	if err := d.Decode(&m); err != nil {
+		return nil, fmt.Errorf("decoding the response of %s: %w", req.Raw().URL.Path, err)
+	}
+	return m, nil
+}

@@ -1,0 +1,355 @@
+package azurecollect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resourcegraph/armresourcegraph"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armsubscriptions"
+
+	"github.com/vigil-sec/vigil/internal/collect"
+)
+
+// Options configures a collection. The zero value collects every
+// subscription the default credential chain's identity can read, from the
+// Azure public cloud.
+type Options struct {
+	// Subscriptions limits the collection to these subscription IDs
+	// (empty: every subscription the identity can list).
+	Subscriptions []string
+	// TenantID is the Entra ID tenant whose directory is read through
+	// Microsoft Graph (empty: the tenant of the subscriptions) and the
+	// tenant the default credential authenticates to.
+	TenantID string
+	// Endpoint overrides, for tests and sovereign clouds: Azure Resource
+	// Manager, Resource Graph (default: the ARM endpoint), Microsoft Graph
+	// and the Entra ID token authority. Base URLs, https.
+	ARMEndpoint, ResourceGraphEndpoint, GraphEndpoint, AuthorityHost string
+	// Credential replaces azidentity's default credential chain.
+	Credential azcore.TokenCredential
+	// Concurrency bounds the HTTP requests in flight (default 16).
+	Concurrency int
+	// CallTimeout bounds one call, retries included (default 60s).
+	CallTimeout time.Duration
+	// MaxRetries and RetryDelay tune the SDK's retry policy for throttling
+	// and 5xx answers (0: the SDK's defaults, 3 retries from 800ms; a
+	// negative MaxRetries: none).
+	MaxRetries int32
+	RetryDelay time.Duration
+	// BlobDataPlane: when ARM's blob service properties of a storage
+	// account are denied or fail, read them from the storage data plane
+	// (Get Blob Service Properties; needs a data-plane role or BlobKey).
+	// The row it gives says isVersioningEnabled null, which the importer
+	// must read as unknown.
+	BlobDataPlane bool
+	// BlobEndpoint returns an account's blob endpoint (nil:
+	// https://<account>.blob.core.windows.net/; Azurite in tests).
+	BlobEndpoint func(account string) string
+	// BlobKey returns an account's shared key for the data plane ("" or
+	// nil: the token credential).
+	BlobKey func(account string) string
+	// HTTPClient sends the requests (nil: the SDK's default transport).
+	HTTPClient *http.Client
+	// Logger receives debug records (nil: slog.Default()).
+	Logger *slog.Logger
+	// Now stamps the Entra ID export (nil: time.Now).
+	Now func() time.Time
+}
+
+const (
+	cloudName       = "azure"
+	defaultARM      = "https://management.azure.com"
+	defaultGraph    = "https://graph.microsoft.com"
+	graphAPIVersion = "v1.0"
+)
+
+// collector is one run of Collect.
+type collector struct {
+	opts  Options
+	sink  collect.Sink
+	rec   *collect.Recorder
+	prog  *collect.Progress
+	log   *slog.Logger
+	cred  azcore.TokenCredential
+	armO  *arm.ClientOptions
+	rgO   *arm.ClientOptions
+	slots chan struct{}
+	arm   *arm.Client
+	graph *azcore.Client
+	query *armresourcegraph.Client
+	wg    sync.WaitGroup
+}
+
+// Collect reads every subscription the identity can see (or
+// opts.Subscriptions) through Resource Graph and the ARM calls Resource
+// Graph lacks, and the tenant's directory through Microsoft Graph, and
+// writes them to sink as azure/<subscription>/*.json and
+// azure/entra-<tenant>.json. Every call is counted in rec; a call that did
+// not give its data is recorded there and the rest goes on. The returned
+// error is for what stops the whole collection: no usable credentials, or
+// no subscription listing and none given.
+func Collect(ctx context.Context, opts Options, sink collect.Sink, rec *collect.Recorder, prog *collect.Progress) error {
+	c, err := newCollector(opts, sink, rec, prog)
+	if err != nil {
+		return err
+	}
+	subs, tenants, err := c.subscriptions(ctx)
+	if err != nil {
+		return err
+	}
+	tenant := opts.TenantID
+	if tenant == "" && len(tenants) > 0 {
+		tenant = tenants[0]
+		if len(tenants) > 1 {
+			c.log.Warn("azure: subscriptions of several tenants; Entra ID is read for one", "tenant", tenant, "tenants", tenants)
+		}
+	}
+	if len(subs) == 0 && tenant == "" {
+		return errors.New("azure: the identity can read no subscription and no tenant was given: nothing to collect")
+	}
+	for _, s := range subs {
+		c.subscription(ctx, s)
+	}
+	if tenant != "" {
+		c.wg.Add(1)
+		go func() {
+			defer c.wg.Done()
+			c.entra(ctx, tenant)
+		}()
+	}
+	c.wg.Wait()
+	return ctx.Err()
+}
+
+func newCollector(opts Options, sink collect.Sink, rec *collect.Recorder, prog *collect.Progress) (*collector, error) {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 16
+	}
+	if opts.CallTimeout <= 0 {
+		opts.CallTimeout = 60 * time.Second
+	}
+	if opts.ARMEndpoint == "" {
+		opts.ARMEndpoint = defaultARM
+	}
+	if opts.ResourceGraphEndpoint == "" {
+		opts.ResourceGraphEndpoint = opts.ARMEndpoint
+	}
+	if opts.GraphEndpoint == "" {
+		opts.GraphEndpoint = defaultGraph
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if rec == nil {
+		rec = collect.NewRecorder(prog)
+	}
+	c := &collector{opts: opts, sink: sink, rec: rec, prog: prog, log: opts.Logger, slots: make(chan struct{}, opts.Concurrency)}
+	if c.log == nil {
+		c.log = slog.Default()
+	}
+	base := c.clientOptions()
+	cr := opts.Credential
+	if cr == nil {
+		o := &azidentity.DefaultAzureCredentialOptions{TenantID: opts.TenantID}
+		o.ClientOptions = base
+		o.ClientOptions.PerRetryPolicies = nil // token requests are not API calls
+		var err error
+		if cr, err = azidentity.NewDefaultAzureCredential(o); err != nil {
+			return nil, noCredentials(err)
+		}
+	}
+	c.cred = credential{cr}
+	c.armO = &arm.ClientOptions{ClientOptions: base}
+	c.armO.Cloud.Services = map[cloud.ServiceName]cloud.ServiceConfiguration{
+		cloud.ResourceManager: {Endpoint: opts.ARMEndpoint, Audience: armAudience},
+	}
+	c.rgO = &arm.ClientOptions{ClientOptions: base}
+	c.rgO.Cloud.Services = map[cloud.ServiceName]cloud.ServiceConfiguration{
+		cloud.ResourceManager: {Endpoint: opts.ResourceGraphEndpoint, Audience: armAudience},
+	}
+	var err error
+	if c.arm, err = arm.NewClient(moduleName+".arm", moduleVersion, c.cred, c.armO); err != nil {
+		return nil, fmt.Errorf("azure: %w", err)
+	}
+	if c.query, err = armresourcegraph.NewClient(c.cred, c.rgO); err != nil {
+		return nil, fmt.Errorf("azure: %w", err)
+	}
+	if c.graph, err = c.graphClient(base); err != nil {
+		return nil, fmt.Errorf("azure: %w", err)
+	}
+	return c, nil
+}
+
+// armAudience is the token audience of Azure Resource Manager (and of
+// Resource Graph, which is part of it).
+var armAudience = cloud.AzurePublic.Services[cloud.ResourceManager].Audience
+
+const (
+	moduleName    = "vigil.collect.azure"
+	moduleVersion = "v1.0.0"
+)
+
+// clientOptions are what every client of the collector shares: the cloud,
+// transport, retry policy and the recording policy.
+func (c *collector) clientOptions() azcore.ClientOptions {
+	o := azcore.ClientOptions{
+		Cloud:            cloud.AzurePublic,
+		PerRetryPolicies: []policy.Policy{&callPolicy{rec: c.rec, slots: c.slots}},
+	}
+	o.Cloud.Services = nil
+	if c.opts.AuthorityHost != "" {
+		o.Cloud.ActiveDirectoryAuthorityHost = c.opts.AuthorityHost
+	}
+	if c.opts.HTTPClient != nil {
+		o.Transport = c.opts.HTTPClient
+	}
+	o.Retry.MaxRetries = c.opts.MaxRetries
+	o.Retry.RetryDelay = c.opts.RetryDelay
+	if c.opts.RetryDelay > 0 {
+		o.Retry.MaxRetryDelay = 8 * c.opts.RetryDelay
+	}
+	o.Telemetry.ApplicationID = "vigil"
+	return o
+}
+
+// noCredentials is the one error Collect returns when no credential works.
+func noCredentials(err error) error {
+	return fmt.Errorf("azure: no usable credentials: %s: run `az login`, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and "+
+		"AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH, or AZURE_FEDERATED_TOKEN_FILE), or run with a managed identity: %w",
+		firstLine(err.Error()), errNoCredentials)
+}
+
+// errNoCredentials is wrapped by the error Collect returns when no
+// credential could get a token.
+var errNoCredentials = errors.New("no Azure credentials")
+
+// fail records a call that did not give its data.
+func (c *collector) fail(ctx context.Context, sub, service, call, resource string, err error) {
+	kind, msg := classify(ctx, err)
+	c.rec.Fail(collect.Failure{Cloud: cloudName, Account: sub, Service: service, Call: call, Resource: resource, Kind: kind, Err: msg})
+	c.log.Debug("azure call failed", "subscription", sub, "call", call, "resource", resource, "kind", kind, "error", msg)
+}
+
+// callCtx bounds one call, retries included.
+func (c *collector) callCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, c.opts.CallTimeout)
+}
+
+type subscription struct{ id, tenant string }
+
+// subscriptions lists the subscriptions the identity can read, filtered
+// by opts.Subscriptions, and the tenants they belong to. A credential
+// failure on this first call is the one error of a collection without
+// credentials.
+func (c *collector) subscriptions(ctx context.Context) ([]subscription, []string, error) {
+	client, err := armsubscriptions.NewClient(c.cred, c.armO)
+	if err != nil {
+		return nil, nil, fmt.Errorf("azure: %w", err)
+	}
+	want := map[string]bool{}
+	for _, s := range c.opts.Subscriptions {
+		want[strings.ToLower(s)] = true
+	}
+	var subs []subscription
+	seen := map[string]bool{}
+	var guard collect.PageGuard
+	pager := client.NewListPager(nil)
+	for pager.More() {
+		cctx, cancel := c.callCtx(ctx)
+		page, err := pager.NextPage(cctx)
+		cancel()
+		if err != nil {
+			kind, _ := classify(cctx, err)
+			if kind == collect.Credentials {
+				return nil, nil, noCredentials(err)
+			}
+			c.fail(cctx, "", "subscriptions", "Microsoft.Resources/subscriptions/read", "", err)
+			if len(want) == 0 {
+				return nil, nil, fmt.Errorf("azure: listing subscriptions: %s", responseOrLine(err))
+			}
+			subs = nil // the given subscriptions are collected as given
+			for _, s := range c.opts.Subscriptions {
+				subs = append(subs, subscription{id: strings.ToLower(s), tenant: c.opts.TenantID})
+			}
+			break
+		}
+		for _, s := range page.Value {
+			if s == nil || s.SubscriptionID == nil {
+				continue
+			}
+			id := strings.ToLower(*s.SubscriptionID)
+			if (len(want) > 0 && !want[id]) || seen[id] {
+				continue
+			}
+			seen[id] = true
+			t := ""
+			if s.TenantID != nil {
+				t = strings.ToLower(*s.TenantID)
+			}
+			subs = append(subs, subscription{id: id, tenant: t})
+		}
+		if next := page.NextLink; next != nil && guard.Loop(*next) {
+			c.rec.Fail(collect.Failure{Cloud: cloudName, Service: "subscriptions", Call: "Microsoft.Resources/subscriptions/read",
+				Kind: collect.PaginationLoop, Err: "nextLink returned twice: " + *next})
+			break
+		}
+	}
+	for s := range want {
+		if !seen[s] && len(seen) > 0 {
+			c.rec.Fail(collect.Failure{Cloud: cloudName, Account: s, Service: "subscriptions", Call: "Microsoft.Resources/subscriptions/read",
+				Kind: collect.Denied, Err: "the subscription is not among those the identity can read"})
+		}
+	}
+	slices.SortFunc(subs, func(a, b subscription) int { return strings.Compare(a.id, b.id) })
+	var tenants []string
+	for _, s := range subs {
+		if s.tenant != "" && !slices.Contains(tenants, s.tenant) {
+			tenants = append(tenants, s.tenant)
+		}
+	}
+	return subs, tenants, nil
+}
+
+func responseOrLine(err error) string {
+	var re *azcore.ResponseError
+	if errors.As(err, &re) {
+		return responseMessage(re)
+	}
+	return firstLine(err.Error())
+}
+
+// subscription starts the collection of one subscription: the four
+// Resource Graph tables, then the ARM calls for what the resources table
+// lacks.
+func (c *collector) subscription(ctx context.Context, s subscription) {
+	c.prog.Add(len(tables) + 1)
+	results := make([]*tableResult, len(tables))
+	var tw sync.WaitGroup
+	for i, t := range tables {
+		tw.Add(1)
+		go func() {
+			defer tw.Done()
+			defer c.prog.Done()
+			results[i] = c.queryTable(ctx, s, t)
+		}()
+	}
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		tw.Wait()
+		c.details(ctx, s, results)
+		c.prog.Done()
+	}()
+}

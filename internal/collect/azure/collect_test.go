@@ -1,0 +1,353 @@
+package azurecollect
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/collect"
+	"github.com/vigil-sec/vigil/internal/importer"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+const (
+	tenantID = "11111111-2222-4333-8444-555555555555"
+	subA     = "aaaaaaaa-0000-4000-8000-000000000001"
+	subB     = "bbbbbbbb-0000-4000-8000-000000000002"
+)
+
+// run collects from the fake clouds into a Mem sink.
+func run(t *testing.T, f *fakeAzure, opts Options) (*collect.Mem, *collect.Recorder, error) {
+	t.Helper()
+	mem := &collect.Mem{}
+	rec := collect.NewRecorder(nil)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err := Collect(ctx, opts, mem, rec, nil)
+	return mem, rec, err
+}
+
+// TestCollect runs the whole collector against the fake ARM, Resource
+// Graph and Microsoft Graph, compares the files written with
+// testdata/golden/files, the failures recorded with
+// testdata/golden/failures.txt, and the inventory imported from the files
+// with testdata/golden/inventory.json.
+func TestCollect(t *testing.T) {
+	f := newFakeAzure(t, filepath.Join("testdata", "server"), loadRoutes(t))
+	mem, rec, err := run(t, f, f.options())
+	if err != nil {
+		t.Fatalf("Collect: %v", err)
+	}
+
+	// 1. The files, against the golden ones.
+	goldenDir := filepath.Join("testdata", "golden", "files")
+	if *update {
+		if err := os.RemoveAll(goldenDir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range mem.Names() {
+		p := filepath.Join(goldenDir, filepath.FromSlash(name))
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, mem.File(name), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(p)
+		if err != nil {
+			t.Errorf("%s written, not in the golden files (run with -update after checking it): %v", name, err)
+			continue
+		}
+		if !bytes.Equal(mem.File(name), want) {
+			t.Errorf("%s differs from %s (run with -update after checking the change)", name, p)
+		}
+	}
+	var goldenNames []string
+	_ = filepath.WalkDir(goldenDir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(goldenDir, p)
+			goldenNames = append(goldenNames, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	for _, n := range goldenNames {
+		if mem.File(n) == nil {
+			t.Errorf("golden file %s was not written", n)
+		}
+	}
+
+	// 2. Every denied, throttled and failing call is in the failures, and
+	// nothing else.
+	var fails strings.Builder
+	for _, fl := range rec.Failures() {
+		fails.WriteString(fl.String() + "\n")
+	}
+	checkGolden(t, filepath.Join("testdata", "golden", "failures.txt"), []byte(fails.String()))
+	for _, want := range []struct {
+		kind collect.Kind
+		call string
+	}{
+		{collect.Denied, "Microsoft.KeyVault/vaults/secrets/read"},
+		{collect.Denied, "Microsoft.Storage/storageAccounts/blobServices/read"},
+		{collect.Denied, "GET /identity/conditionalAccess/policies"},
+		{collect.Denied, graphCall}, // the management group scope of resourcecontainers
+		{collect.Throttled, "GET /servicePrincipals"},
+		{collect.Failed, "Microsoft.Sql/servers/auditingSettings/read"},
+	} {
+		if !slices.ContainsFunc(rec.Failures(), func(fl collect.Failure) bool { return fl.Kind == want.kind && fl.Call == want.call }) {
+			t.Errorf("no %s failure of %s in\n%s", want.kind, want.call, fails.String())
+		}
+	}
+	// A 429 then a 200 is no failure, and its data is there.
+	for _, fl := range rec.Failures() {
+		if strings.Contains(fl.Call, "keys") || strings.Contains(fl.Resource, "authorizationresources") {
+			t.Errorf("a call throttled once then answered is recorded as failed: %s", fl)
+		}
+	}
+	if !bytes.Contains(mem.File("azure/"+subA+"/keyvaultkeys.json"), []byte("cmk-storage")) {
+		t.Error("the key vault keys answered after a 429 are not written")
+	}
+	if rec.Calls() < int64(len(f.requests())) {
+		t.Errorf("recorded %d calls, the servers saw %d requests", rec.Calls(), len(f.requests()))
+	}
+	// Denied Graph listings are left out of the export, the others are in,
+	// paged ones whole.
+	var entra entraExport
+	if err := json.Unmarshal(mem.File("azure/entra-"+tenantID+".json"), &entra); err != nil {
+		t.Fatalf("entra export: %v", err)
+	}
+	if _, ok := entra.Responses["/identity/conditionalAccess/policies"]; ok {
+		t.Error("a denied Graph listing is in the export")
+	}
+	if users, _ := entra.Responses["/users"]["value"].([]any); len(users) != 2 {
+		t.Errorf("/users has %d users, want the 2 of both pages", len(users))
+	}
+	if _, ok := entra.Responses["/users"]["@odata.nextLink"]; ok {
+		t.Error("/users keeps an @odata.nextLink")
+	}
+
+	// 3. The inventory imported from the files, against the golden summary.
+	dir := t.TempDir()
+	for _, name := range mem.Names() {
+		if err := collect.Dir(dir).Write(context.Background(), name, mem.File(name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inv, err := importer.Load(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatalf("importing the collected files: %v", err)
+	}
+	if len(inv.Errors) > 0 {
+		t.Errorf("the collected files have input problems: %v", inv.Errors)
+	}
+	checkGolden(t, filepath.Join("testdata", "golden", "inventory.json"), inventoryView(t, inv, dir))
+
+	// Facts a denied call would have given stay unknown, never false.
+	byID := map[string]*resource.Resource{}
+	for _, r := range inv.Resources {
+		byID[strings.ToLower(r.ID)] = r
+	}
+	dev := byID["/subscriptions/"+subB+"/resourcegroups/rg-dev/providers/microsoft.storage/storageaccounts/stdevshare"]
+	if dev == nil || dev.Facts.Storage == nil {
+		t.Fatal("stdevshare not imported")
+	}
+	if dev.Facts.Storage.Versioning != nil {
+		t.Errorf("stdevshare versioning = %v although its blob service properties were denied", *dev.Facts.Storage.Versioning)
+	}
+	prod := byID["/subscriptions/"+subA+"/resourcegroups/rg-prod/providers/microsoft.storage/storageaccounts/stprodlogs"]
+	if prod == nil || prod.Facts.Storage == nil || prod.Facts.Storage.Versioning == nil || !*prod.Facts.Storage.Versioning {
+		t.Error("stprodlogs versioning not true from its blob service properties")
+	}
+}
+
+// inventoryView is the inventory's summary and every resource's identity,
+// class and facts, input paths relative to dir.
+func inventoryView(t *testing.T, inv *importer.Inventory, dir string) []byte {
+	t.Helper()
+	type view struct {
+		Account string         `json:"account"`
+		Region  string         `json:"region"`
+		Type    string         `json:"type"`
+		ID      string         `json:"id"`
+		Class   resource.Class `json:"class"`
+		Facts   resource.Facts `json:"facts"`
+	}
+	var views []view
+	for _, r := range inv.Resources {
+		views = append(views, view{r.Account, r.Region, r.Type, r.ID, r.Class, r.Facts})
+	}
+	slices.SortFunc(views, func(a, b view) int { return strings.Compare(strings.ToLower(a.ID), strings.ToLower(b.ID)) })
+	got, err := json.MarshalIndent(struct {
+		Summary   any    `json:"summary"`
+		Resources []view `json:"resources"`
+	}{inv.Summary, views}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = bytes.ReplaceAll(got, []byte(filepath.ToSlash(dir)+"/"), nil)
+	return append(got, '\n')
+}
+
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (run with -update after checking the change):\n%s", path, got)
+	}
+}
+
+// TestNoCredentials: a credential that gets no token gives one error
+// naming the cloud and what to configure, and no call is recorded as a
+// failure of its own.
+func TestNoCredentials(t *testing.T) {
+	f := newFakeAzure(t, filepath.Join("testdata", "server"), nil)
+	o := f.options()
+	o.Credential = staticToken{err: errors.New("DefaultAzureCredential: failed to acquire a token.\nAttempted credentials:\n\tEnvironmentCredential: missing environment variable AZURE_TENANT_ID")}
+	_, rec, err := run(t, f, o)
+	if !errors.Is(err, errNoCredentials) {
+		t.Fatalf("error = %v, want one wrapping errNoCredentials", err)
+	}
+	for _, want := range []string{"azure: no usable credentials", "az login", "AZURE_CLIENT_ID", "DefaultAzureCredential: failed to acquire a token."} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Errorf("error spans several lines: %q", err)
+	}
+	if len(f.requests()) != 0 {
+		t.Errorf("requests made without a token: %v", f.requests())
+	}
+	if len(rec.Failures()) != 0 {
+		t.Errorf("failures recorded besides the error: %v", rec.Failures())
+	}
+}
+
+// TestPaginationLoop: a $skipToken, nextLink or @odata.nextLink returned
+// twice ends that listing as a pagination loop, and the rest goes on.
+func TestPaginationLoop(t *testing.T) {
+	sub := `{"value":[{"subscriptionId":"` + subA + `","tenantId":"` + tenantID + `","id":"/subscriptions/` + subA + `"}]}`
+	dir := t.TempDir()
+	files := map[string]string{
+		"subs.json":     sub,
+		"rg-loop.json":  `{"totalRecords":9,"count":1,"data":[{"id":"/subscriptions/` + subA + `/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/s","type":"microsoft.storage/storageaccounts","name":"s","properties":{}}],"resultTruncated":"false","$skipToken":"same"}`,
+		"rg-empty.json": `{"totalRecords":0,"count":0,"data":[],"resultTruncated":"false"}`,
+		"arm-loop.json": `{"value":[{"id":"/subscriptions/` + subA + `/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/s/blobServices/default/containers/c","type":"Microsoft.Storage/storageAccounts/blobServices/containers","name":"c","properties":{"publicAccess":"None"}}],` +
+			`"nextLink":"{{base}}/subscriptions/` + subA + `/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/s/blobServices/default/containers?api-version=2023-05-01&$skipToken=again"}`,
+		"empty.json":      `{"value":[]}`,
+		"graph-loop.json": `{"value":[{"id":"u1"}],"@odata.nextLink":"{{base}}/v1.0/users?$skiptoken=again"}`,
+		"graph-one.json":  `{"value":[{"id":"g1"}]}`,
+	}
+	for n, c := range files {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	acct := "/subscriptions/" + subA + "/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/s"
+	routes := map[string]route{
+		"GET /subscriptions":                                                              {File: "subs.json"},
+		"RG resources " + subA:                                                            {File: "rg-loop.json"},
+		"RG resources " + subA + " same":                                                  {File: "rg-loop.json"},
+		"RG resourcecontainers mg:" + tenantID + " " + subA:                               {File: "rg-empty.json"},
+		"RG authorizationresources " + subA:                                               {File: "rg-empty.json"},
+		"RG securityresources " + subA:                                                    {File: "rg-empty.json"},
+		"GET " + acct + "/blobServices":                                                   {File: "empty.json"},
+		"GET " + acct + "/blobServices/default/containers":                                {File: "arm-loop.json"},
+		"GET " + acct + "/blobServices/default/containers again":                          {File: "arm-loop.json"},
+		"GET /subscriptions/" + subA + "/providers/Microsoft.Insights/diagnosticSettings": {File: "empty.json"},
+		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/pricings":           {File: "empty.json"},
+		"GET /v1.0/users":                                                                 {File: "graph-loop.json"},
+		"GET /v1.0/users again":                                                           {File: "graph-loop.json"},
+	}
+	for _, p := range []string{"/groups", "/servicePrincipals", "/applications", "/directoryRoles", "/roleManagement/directory/roleDefinitions",
+		"/roleManagement/directory/roleAssignments", "/identity/conditionalAccess/policies"} {
+		routes["GET /v1.0"+p] = route{File: "empty.json"}
+	}
+	f := newFakeAzure(t, dir, routes)
+	mem, rec, err := run(t, f, f.options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var loops []string
+	for _, fl := range rec.Failures() {
+		if fl.Kind == collect.PaginationLoop {
+			loops = append(loops, fl.Call)
+		} else {
+			t.Errorf("unexpected failure: %s", fl)
+		}
+	}
+	slices.Sort(loops)
+	want := []string{"GET /users", graphCall, "Microsoft.Storage/storageAccounts/blobServices/containers/read"}
+	if !slices.Equal(loops, want) {
+		t.Errorf("pagination loops in %v, want %v", loops, want)
+	}
+	// The resources that came before the loop are kept; the containers and
+	// users, part of a listing, are not (they would read as all of it).
+	if !bytes.Contains(mem.File("azure/"+subA+"/resources.json"), []byte("storageAccounts/s")) {
+		t.Error("the rows before the loop are not written")
+	}
+	if mem.File("azure/"+subA+"/blobcontainers.json") != nil {
+		t.Error("part of a container listing is written")
+	}
+	var entra entraExport
+	if err := json.Unmarshal(mem.File("azure/entra-"+tenantID+".json"), &entra); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := entra.Responses["/users"]; ok {
+		t.Error("part of /users is in the export")
+	}
+	if _, ok := entra.Responses["/groups"]; !ok {
+		t.Error("the listings after the loop are missing")
+	}
+}
+
+// TestTimeout: a call slower than CallTimeout is a timeout failure and the
+// others go on.
+func TestTimeout(t *testing.T) {
+	routes := loadRoutes(t)
+	r := routes["GET /v1.0/applications"]
+	r.Delay = 30 * time.Second
+	routes["GET /v1.0/applications"] = r
+	f := newFakeAzure(t, filepath.Join("testdata", "server"), routes)
+	o := f.options()
+	o.CallTimeout = time.Second
+	o.MaxRetries = -1
+	mem, rec, err := run(t, f, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(rec.Failures(), func(fl collect.Failure) bool {
+		return fl.Kind == collect.Timeout && fl.Call == "GET /applications"
+	}) {
+		t.Errorf("no timeout of GET /applications in %v", rec.Failures())
+	}
+	if mem.File("azure/"+subA+"/resources.json") == nil {
+		t.Error("the other calls did not go on")
+	}
+}

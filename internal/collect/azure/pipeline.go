@@ -1,0 +1,156 @@
+package azurecollect
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"github.com/vigil-sec/vigil/internal/collect"
+)
+
+// callPolicy is the per-retry policy every Azure client of the collector
+// has: each attempt (retries included) takes one of the concurrency slots
+// and is counted by the recorder.
+type callPolicy struct {
+	rec   *collect.Recorder
+	slots chan struct{}
+}
+
+func (p *callPolicy) Do(req *policy.Request) (*http.Response, error) {
+	select {
+	case p.slots <- struct{}{}:
+	case <-req.Raw().Context().Done():
+		return nil, req.Raw().Context().Err()
+	}
+	defer func() { <-p.slots }()
+	done := p.rec.Call()
+	defer done()
+	return req.Next()
+}
+
+// credential marks every error of the token credential, so that a call
+// failing for want of a token is told apart from one the service refused.
+type credential struct{ azcore.TokenCredential }
+
+func (c credential) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	t, err := c.TokenCredential.GetToken(ctx, o)
+	if err != nil {
+		return t, &credError{err}
+	}
+	return t, nil
+}
+
+type credError struct{ err error }
+
+func (e *credError) Error() string { return e.err.Error() }
+func (e *credError) Unwrap() error { return e.err }
+
+// classify says why a call did not give its data, with a one-line message
+// (azcore's ResponseError text spans many lines of headers).
+func classify(ctx context.Context, err error) (collect.Kind, string) {
+	var ce *credError
+	var re *azcore.ResponseError
+	switch {
+	case errors.As(err, &ce):
+		return collect.Credentials, firstLine(ce.err.Error())
+	case errors.As(err, &re):
+		msg := responseMessage(re)
+		switch {
+		case re.StatusCode == http.StatusUnauthorized:
+			return collect.Credentials, msg
+		case re.StatusCode == http.StatusForbidden:
+			return collect.Denied, msg
+		case re.StatusCode == http.StatusTooManyRequests:
+			return collect.Throttled, msg
+		case re.StatusCode == http.StatusNotImplemented:
+			return collect.Unsupported, msg
+		case re.StatusCode == http.StatusNotFound && re.ErrorCode == "MissingSubscriptionRegistration":
+			return collect.Unsupported, msg // the resource provider is not registered
+		}
+		return collect.Failed, msg
+	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+		return collect.Timeout, "the per-call timeout passed"
+	case errors.Is(err, context.DeadlineExceeded):
+		return collect.Timeout, err.Error()
+	}
+	return collect.Failed, firstLine(err.Error())
+}
+
+// responseMessage is "403 AuthorizationFailed: message" from an ARM or
+// Microsoft Graph error body ({"error":{"code":...,"message":...}}).
+func responseMessage(re *azcore.ResponseError) string {
+	code, msg := re.ErrorCode, ""
+	if re.RawResponse != nil {
+		if body, err := runtime.Payload(re.RawResponse); err == nil {
+			var e struct {
+				Error struct{ Code, Message string } `json:"error"`
+			}
+			if json.Unmarshal(body, &e) == nil {
+				if code == "" {
+					code = e.Error.Code
+				}
+				msg = e.Error.Message
+			}
+		}
+	}
+	s := fmt.Sprint(re.StatusCode)
+	if code != "" {
+		s += " " + code
+	}
+	if msg != "" {
+		s += ": " + firstLine(msg)
+	}
+	return s
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = strings.TrimSpace(s[:i])
+	}
+	return s
+}
+
+// Operation returns the Azure RBAC operation an ARM request needs
+// (Microsoft.Storage/storageAccounts/blobServices/read for a GET of
+// /subscriptions/…/providers/Microsoft.Storage/storageAccounts/a/blobServices),
+// as the role definition in deploy/permissions lists them.
+func Operation(method, path string) string {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	last := -1
+	for i, s := range segs {
+		if strings.EqualFold(s, "providers") && i+1 < len(segs) {
+			last = i
+		}
+	}
+	var typ []string
+	if last < 0 {
+		// /subscriptions, /subscriptions/{id}/resourceGroups/{rg}
+		typ = []string{"Microsoft.Resources"}
+		for i := 0; i < len(segs); i += 2 {
+			typ = append(typ, segs[i])
+		}
+	} else {
+		typ = []string{segs[last+1]}
+		for i := last + 2; i < len(segs); i += 2 {
+			typ = append(typ, segs[i])
+		}
+	}
+	verb := "read"
+	switch {
+	case method == http.MethodPost && strings.EqualFold(strings.Join(typ, "/"), "Microsoft.ResourceGraph/resources"):
+		// a Resource Graph query is a POST that needs the read permission
+	case method == http.MethodPost:
+		verb = "action"
+	case method != http.MethodGet:
+		verb = "write"
+	}
+	return strings.Join(typ, "/") + "/" + verb
+}
