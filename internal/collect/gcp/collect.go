@@ -1,6 +1,7 @@
 package gcpcollect
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -258,7 +259,11 @@ func isNilClient(cl any) bool {
 // other call can succeed.
 func (c *collector) fail(account, service, call, res string, err error) {
 	kind := classify(err)
-	c.rec.Fail(collect.Failure{Cloud: cloudCloud, Account: account, Service: service, Call: call, Resource: res, Kind: kind, Err: message(err)})
+	msg := message(err)
+	if kind == collect.Timeout {
+		msg = fmt.Sprintf("DeadlineExceeded: no answer within the call timeout (%s)", c.opts.CallTimeout)
+	}
+	c.rec.Fail(collect.Failure{Cloud: cloudCloud, Account: account, Service: service, Call: call, Resource: res, Kind: kind, Err: msg})
 	if kind == collect.Credentials && c.abort != nil {
 		c.abort(fmt.Errorf("%w (%s); %s", errCredentials, message(err), credentialsHelp))
 	}
@@ -380,11 +385,20 @@ func (c *collector) listing(ctx context.Context, s scope, ct content) {
 	if len(got) == 0 || ctx.Err() != nil {
 		return
 	}
-	data, err := exportLines(got)
-	if err == nil {
-		err = c.sink.Write(ctx, "gcp/"+collect.SafeSegment(s.dir)+"/"+ct.file, data)
+	var buf bytes.Buffer
+	lines := 0
+	for _, a := range got {
+		if err := exportLine(&buf, a); err != nil {
+			c.rec.Fail(collect.Failure{Cloud: cloudCloud, Account: s.account, Service: svcAsset, Call: ct.perm, Resource: a.GetName(),
+				Kind: collect.Failed, Err: "the asset cannot be written as JSON: " + err.Error()})
+			continue
+		}
+		lines++
 	}
-	if err != nil {
+	if lines == 0 {
+		return
+	}
+	if err := c.sink.Write(ctx, "gcp/"+collect.SafeSegment(s.dir)+"/"+ct.file, buf.Bytes()); err != nil {
 		c.mu.Lock()
 		if c.sinkErr == nil {
 			c.sinkErr = fmt.Errorf("gcp %s: %w", s.parent, err)

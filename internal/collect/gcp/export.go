@@ -3,7 +3,6 @@ package gcpcollect
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 
 	"cloud.google.com/go/asset/apiv1/assetpb"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -14,19 +13,19 @@ import (
 // resource's data (a Struct, the API's own JSON) as it came.
 var exportOptions = protojson.MarshalOptions{UseProtoNames: true}
 
-// exportLines writes assets as newline-delimited JSON, one compact line
-// each (protojson's output has no stable spacing).
-func exportLines(assets []*assetpb.Asset) ([]byte, error) {
-	var buf bytes.Buffer
-	for _, a := range assets {
-		b, err := exportOptions.Marshal(a)
-		if err != nil {
-			return nil, fmt.Errorf("asset %s: %w", a.GetName(), err)
-		}
-		if err := json.Compact(&buf, b); err != nil {
-			return nil, fmt.Errorf("asset %s: %w", a.GetName(), err)
-		}
-		buf.WriteByte('\n')
+// exportLine writes an asset as one compact line of newline-delimited
+// JSON (protojson's own output has no stable spacing). An asset JSON
+// cannot hold (a NaN in its data) is an error.
+func exportLine(buf *bytes.Buffer, a *assetpb.Asset) error {
+	b, err := exportOptions.Marshal(a)
+	if err != nil {
+		return err
 	}
-	return buf.Bytes(), nil
+	n := buf.Len()
+	if err := json.Compact(buf, b); err != nil {
+		buf.Truncate(n)
+		return err
+	}
+	buf.WriteByte('\n')
+	return nil
 }

@@ -39,6 +39,7 @@ type fake struct {
 	assetpb.UnimplementedAssetServiceServer
 
 	pageSize int
+	latency  time.Duration               // added to every answer
 	assets   map[string][]*assetpb.Asset // by "parent CONTENT_TYPE"
 	orgs     []*resourcemanagerpb.Organization
 	projects []*resourcemanagerpb.Project
@@ -145,7 +146,9 @@ func readLines(t *testing.T, file string, data []byte) []*assetpb.Asset {
 }
 
 // start serves f on a loopback port and returns the collector's options.
-func (f *fake) start(t *testing.T) Options {
+func (f *fake) start(t *testing.T) Options { return f.startTB(t) }
+
+func (f *fake) startTB(t testing.TB) Options {
 	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -176,6 +179,13 @@ func (f *fake) record(ctx context.Context, req any, info *grpc.UnaryServerInfo, 
 	f.mu.Lock()
 	f.methods[m]++
 	f.mu.Unlock()
+	if f.latency > 0 {
+		select {
+		case <-time.After(f.latency):
+		case <-ctx.Done():
+			return nil, status.FromContextError(ctx.Err()).Err()
+		}
+	}
 	return h(ctx, req)
 }
 
