@@ -216,22 +216,33 @@ func (rd *reader) values(path string) (items []node, known bool) {
 			known = false
 			continue
 		}
-		vs, st := pn.Objs("value")
-		if st != ok {
+		v, st := pn.Lookup("value")
+		arr := attr.AsArr(v)
+		if st != ok || arr == nil {
 			if st == absent {
 				c.Problems = append(c.Problems, attr.Problem{Field: pn.Field("value"), Err: pn.Field("value") + ": missing: not a Graph collection response"})
+			} else if st == ok {
+				c.Wrong(pn.Field("value"), "array", v)
 			}
 			rd.res.Problems = append(rd.res.Problems, c.Problems...)
 			known = false
 			continue
 		}
-		for j := range vs {
-			vs[j].C = &attr.Checker{ID: vs[j].Path}
+		// An element of the wrong type is reported and the collection is
+		// incomplete; the other objects are still read.
+		for j, e := range arr {
+			ef := fmt.Sprintf("%s[%d]", pn.Field("value"), j)
+			o := attr.AsObj(e)
+			if o == nil {
+				c.Wrong(ef, "object", e)
+				known = false
+				continue
+			}
+			items = append(items, node{M: o, Path: ef, C: &attr.Checker{ID: ef}})
 		}
-		items = append(items, vs...)
 		if i == len(pages)-1 && pn.S("@odata.nextLink") != "" {
 			rd.res.Problems = append(rd.res.Problems, attr.Problem{Field: pn.Field("@odata.nextLink"), Warning: true,
-				Err: field + ": the last page has an @odata.nextLink: the collection is incomplete"})
+				Err: pn.Field("@odata.nextLink") + ": set on the last page: the collection is incomplete"})
 			known = false
 		}
 		rd.res.Problems = append(rd.res.Problems, c.Problems...)
