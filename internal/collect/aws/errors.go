@@ -70,3 +70,18 @@ func Message(err error) string {
 	}
 	return err.Error()
 }
+
+// isCode reports whether err is a service error with one of codes
+// (NoSuchEntity, NoSuchBucketPolicy...): an answer, not a failure.
+func isCode(err error, codes ...string) bool {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	for _, c := range codes {
+		if ae.ErrorCode() == c {
+			return true
+		}
+	}
+	return false
+}
