@@ -254,6 +254,9 @@ type Binding struct {
 	// Condition restricts the grant (GCP IAM condition; Azure ABAC
 	// condition, whose Title is empty and Expression the condition text).
 	Condition *BindingCondition `json:"condition,omitempty"`
+	// Eligible is true for a role the principal may activate but does not
+	// hold until it does (an Entra PIM eligible assignment).
+	Eligible *bool `json:"eligible,omitempty"`
 	// Deny is true for an Azure deny assignment: DenyPermissions are denied
 	// to Principal at Scope except to ExcludedPrincipals.
 	Deny               *bool            `json:"deny,omitempty"`

@@ -23,6 +23,7 @@ const (
 	TypeApplication       = "microsoft.graph.application"
 	TypeRoleDefinition    = "microsoft.graph.unifiedRoleDefinition"
 	TypeRoleAssignment    = "microsoft.graph.unifiedRoleAssignment"
+	TypeRoleEligibility   = "microsoft.graph.unifiedRoleEligibilityScheduleInstance"
 	TypeConditionalAccess = "microsoft.graph.conditionalAccessPolicy"
 )
 
@@ -277,6 +278,7 @@ func (rd *reader) object(n node, typ, collection string) (*resource.Resource, st
 
 func (rd *reader) users() {
 	items, _ := rd.values("/users")
+	users := map[string]*resource.Identity{}
 	for _, n := range items {
 		r, id := rd.object(n, TypeUser, "users")
 		if r != nil {
@@ -298,6 +300,16 @@ func (rd *reader) users() {
 			f.Disabled = attr.Not(n.B("accountEnabled"))
 			f.LastActivity = n.S("signInActivity", "lastSignInDateTime")
 			rd.byObject[id] = &principal{r: r, kind: "User"}
+			users[id] = f
+		}
+		rd.finish(n)
+	}
+	// Authentication methods registration: whether each user has
+	// registered a multifactor method.
+	regs, _ := rd.values("/reports/authenticationMethods/userRegistrationDetails")
+	for _, n := range regs {
+		if f := users[n.S("id")]; f != nil {
+			f.MFAEnabled = n.B("isMfaRegistered")
 		}
 		rd.finish(n)
 	}
@@ -531,16 +543,21 @@ func (rd *reader) roleDefinitions() {
 // assignment records a role held by a principal at a directory scope.
 type assignment struct{ principal, role, scope string }
 
-// grant makes the binding of a directory role to a principal.
-func (rd *reader) grant(id string, a assignment, cond string) *resource.Resource {
-	r := &resource.Resource{Provider: resource.Azure, Region: "global", Type: TypeRoleAssignment, ID: id}
+// grant makes the binding of a directory role to a principal; an eligible
+// one (PIM) is held only once activated.
+func (rd *reader) grant(id string, a assignment, cond string, eligible bool) *resource.Resource {
+	typ := TypeRoleAssignment
+	if eligible {
+		typ = TypeRoleEligibility
+	}
+	r := &resource.Resource{Provider: resource.Azure, Region: "global", Type: typ, ID: id}
 	r.Class = resource.ClassIAMBinding
 	if !rd.at.IsZero() {
 		at := rd.at
 		r.CapturedAt = &at
 	}
 	b := &resource.Binding{Principal: a.principal, Scope: a.scope, ScopeLevel: scopeLevel(a.scope),
-		Primitive: resource.Bool(false), Public: resource.Bool(false)}
+		Primitive: resource.Bool(false), Public: resource.Bool(false), Eligible: resource.Bool(eligible)}
 	r.Facts.Binding = b
 	if p := rd.byObject[a.principal]; p != nil {
 		b.PrincipalType = p.kind
@@ -562,7 +579,7 @@ func (rd *reader) grant(id string, a assignment, cond string) *resource.Resource
 	}
 	attr.Relate(r, "grants_role", b.Role)
 	attr.Relate(r, resource.RelGrantedTo, rd.ref(a.principal))
-	if tenantAdmin && a.scope == "/" {
+	if tenantAdmin && a.scope == "/" && !eligible {
 		rd.admin[a.principal] = true
 	}
 	rd.res.Resources = append(rd.res.Resources, r)
@@ -581,9 +598,16 @@ func scopeLevel(scope string) string {
 }
 
 func (rd *reader) roleAssignments() {
-	items, known := rd.values("/roleManagement/directory/roleAssignments")
-	rd.adminKnown = known
-	seen := map[assignment]bool{}
+	rd.assigned = map[assignment]bool{}
+	rd.adminKnown = rd.assignments("roleAssignments", false)
+	// PIM eligible assignments: roles a principal may activate.
+	rd.assignments("roleEligibilityScheduleInstances", true)
+}
+
+// assignments reads /roleManagement/directory/<coll>; known is false when
+// the collection or one of its assignments could not be read.
+func (rd *reader) assignments(coll string, eligible bool) (known bool) {
+	items, known := rd.values("/roleManagement/directory/" + coll)
 	for _, n := range items {
 		id, pid, role := n.S("id"), n.S("principalId"), n.S("roleDefinitionId")
 		if id == "" || pid == "" || role == "" {
@@ -592,7 +616,7 @@ func (rd *reader) roleAssignments() {
 					n.C.Problems = append(n.C.Problems, attr.Problem{Field: n.Field(f), Err: n.Field(f) + ": missing: role assignment skipped"})
 				}
 			}
-			rd.adminKnown = false
+			known = false
 			rd.finish(n)
 			continue
 		}
@@ -601,11 +625,16 @@ func (rd *reader) roleAssignments() {
 			scope = "/"
 		}
 		a := assignment{pid, role, scope}
-		seen[a] = true
-		rd.grant("/tenants/"+rd.tenant+"/roleManagement/directory/roleAssignments/"+id, a, n.S("condition"))
+		if eligible {
+			rd.grant("/tenants/"+rd.tenant+"/roleManagement/directory/"+coll+"/"+id, a, "", true)
+			rd.finish(n)
+			continue
+		}
+		rd.assigned[a] = true
+		rd.grant("/tenants/"+rd.tenant+"/roleManagement/directory/roleAssignments/"+id, a, n.S("condition"), false)
 		rd.finish(n)
 	}
-	rd.assigned = seen
+	return known
 }
 
 // directoryRoles reads the activated directory roles and their members:
@@ -627,7 +656,7 @@ func (rd *reader) directoryRoles() {
 				a := assignment{mid, tmpl, "/"}
 				if !rd.assigned[a] {
 					rd.assigned[a] = true
-					rd.grant("/tenants/"+rd.tenant+"/directoryRoles/"+id+"/members/"+mid, a, "")
+					rd.grant("/tenants/"+rd.tenant+"/directoryRoles/"+id+"/members/"+mid, a, "", false)
 				}
 			}
 			rd.finish(m)

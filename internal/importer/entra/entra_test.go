@@ -79,6 +79,9 @@ func TestAdmin(t *testing.T) {
 			`,"/roleManagement/directory/roleAssignments":` + coll(assign("a1", "u1", ga, "/"), assign("a2", "g1", pra, "/")), "true true false"},
 		{"a role at an administrative unit is not tenant admin", users +
 			`,"/roleManagement/directory/roleAssignments":` + coll(assign("a1", "u1", ga, "/administrativeUnits/au1")), "false false false"},
+		{"an eligible role is not held until activated", users +
+			`,"/roleManagement/directory/roleAssignments":` + coll() +
+			`,"/roleManagement/directory/roleEligibilityScheduleInstances":` + coll(assign("e1", "u1", ga, "/")), "false false false"},
 		{"role assignments not collected", users + "," + groups, "unknown unknown unknown"},
 		{"a holder group's members not collected", users + "," + groups +
 			`,"/roleManagement/directory/roleAssignments":` + coll(assign("a1", "u1", ga, "/"), assign("a2", "g1", ga, "/")), "true unknown unknown"},
@@ -116,6 +119,7 @@ func TestBindings(t *testing.T) {
 		`,"/roleManagement/directory/roleDefinitions":`+coll(`{"id":"`+ga+`","displayName":"Global Administrator","isBuiltIn":true,"templateId":"`+ga+`","rolePermissions":[{"allowedResourceActions":["microsoft.directory/users/allProperties/allTasks"]}]}`,
 		`{"id":"c1","displayName":"Custom","isBuiltIn":false,"rolePermissions":[{"allowedResourceActions":["microsoft.directory/applications/credentials/update"]}]}`)+
 		`,"/roleManagement/directory/roleAssignments":`+coll(assign("a1", "u1", ga, "/"), assign("a2", "s1", "c1", "/app-object")+``)+
+		`,"/roleManagement/directory/roleEligibilityScheduleInstances":`+coll(assign("e1", "u1", "c1", "/"))+
 		`,"/directoryRoles":`+coll(`{"id":"d1","roleTemplateId":"`+ga+`"}`)+`,"/directoryRoles/d1/members":`+coll(`{"id":"u1"}`, `{"id":"s1"}`))
 	if p := problems(res); p != "" {
 		t.Fatalf("problems:\n%s", p)
@@ -123,13 +127,14 @@ func TestBindings(t *testing.T) {
 	var bs []string
 	for _, r := range res.Resources {
 		if b := r.Facts.Binding; b != nil {
-			bs = append(bs, fmt.Sprintf("%s %s %s %q %s %s privileged=%s", r.Name, b.Principal, b.PrincipalType, b.RoleName, b.Scope, b.ScopeLevel, tri(b.Privileged)))
+			bs = append(bs, fmt.Sprintf("%s %s %s %q %s %s privileged=%s eligible=%s", r.Name, b.Principal, b.PrincipalType, b.RoleName, b.Scope, b.ScopeLevel, tri(b.Privileged), tri(b.Eligible)))
 		}
 	}
 	want := []string{
-		`Global Administrator → u1@x u1 User "Global Administrator" / directory privileged=true`,
-		`Custom → svc s1 ServicePrincipal "Custom" /app-object resource privileged=false`,
-		`Global Administrator → svc s1 ServicePrincipal "Global Administrator" / directory privileged=true`,
+		`Global Administrator → u1@x u1 User "Global Administrator" / directory privileged=true eligible=false`,
+		`Custom → svc s1 ServicePrincipal "Custom" /app-object resource privileged=false eligible=false`,
+		`Custom → u1@x u1 User "Custom" / directory privileged=false eligible=true`,
+		`Global Administrator → svc s1 ServicePrincipal "Global Administrator" / directory privileged=true eligible=false`,
 	}
 	if strings.Join(bs, "\n") != strings.Join(want, "\n") {
 		t.Errorf("bindings\n got %s\nwant %s", strings.Join(bs, "\n"), strings.Join(want, "\n"))
@@ -153,6 +158,7 @@ func TestBindings(t *testing.T) {
 // owners and federated credentials, service principals and managed identities.
 func TestPrincipals(t *testing.T) {
 	res := parse(t, `"/users?$select=id,userType,accountEnabled":`+coll(`{"id":"u1","userType":"Guest","accountEnabled":false,"userPrincipalName":"g#EXT#@x"}`, `{"id":"u2","userType":"Member"}`, `{"id":"u3"}`)+
+		`,"/reports/authenticationMethods/userRegistrationDetails":`+coll(`{"id":"u1","isMfaRegistered":true}`, `{"id":"u2","isMfaRegistered":false}`, `{"id":"nobody","isMfaRegistered":true}`)+
 		`,"https://graph.microsoft.com/v1.0/groups/":`+coll(`{"id":"g1","visibility":"Public"}`, `{"id":"g2"}`)+
 		`,"/groups/g1/members":[`+`{"value":[{"@odata.type":"#microsoft.graph.user","id":"u1"}],"@odata.nextLink":"https://graph.microsoft.com/v1.0/groups/g1/members?$skiptoken=x"},`+coll(`{"id":"u2"}`, `{"id":"g2"}`)+`]`+
 		`,"/groups/g1/owners":`+coll(`{"id":"u2"}`)+
@@ -168,6 +174,9 @@ func TestPrincipals(t *testing.T) {
 	u1, u2, u3 := get(res.Resources, "users", "u1"), get(res.Resources, "users", "u2"), get(res.Resources, "users", "u3")
 	if got := fmt.Sprintf("%s %s %s / %s", tri(u1.Facts.Identity.Guest), tri(u2.Facts.Identity.Guest), tri(u3.Facts.Identity.Guest), tri(u1.Facts.Identity.Disabled)); got != "true false unknown / true" {
 		t.Errorf("guest / disabled: %s", got)
+	}
+	if got := tri(u1.Facts.Identity.MFAEnabled) + " " + tri(u2.Facts.Identity.MFAEnabled) + " " + tri(u3.Facts.Identity.MFAEnabled); got != "true false unknown" {
+		t.Errorf("mfa registered: %s", got)
 	}
 	if u1.Name != "g#EXT#@x" || u1.Aliases[0] != "u1" || u1.Class != resource.ClassIdentity {
 		t.Errorf("u1: %+v", u1)
