@@ -1,0 +1,129 @@
+package awscollect
+
+import (
+	"context"
+	"errors"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+)
+
+// runLambda collects the region's functions as AWS Config items
+// (AWS::Lambda::Function), their resource policies as `aws lambda
+// get-policy` prints them (lambda-get-policy/<name>.<region>.json) and
+// their function URL configurations as `aws lambda
+// list-function-url-configs` prints them
+// (lambda-list-function-url-configs/<name>.<region>.json, only for
+// functions that have one; the importer does not read them yet).
+func runLambda(ctx context.Context, t *Task) error {
+	c := lambda.NewFromConfig(t.Config)
+	var fns []types.FunctionConfiguration
+	_, err := pages(ctx, t, "lambda", "lambda:ListFunctions", lambda.NewListFunctionsPaginator(c, &lambda.ListFunctionsInput{}),
+		func(o *lambda.ListFunctionsOutput) *string { return o.NextMarker },
+		func(o *lambda.ListFunctionsOutput) { fns = append(fns, o.Functions...) })
+	if err != nil {
+		return err
+	}
+	return each(ctx, fns, func(fn types.FunctionConfiguration) {
+		arn, name := str(fn.FunctionArn), str(fn.FunctionName)
+		t.Item(functionItem(fn))
+		pol, err := c.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(arn)})
+		var nf *types.ResourceNotFoundException
+		switch {
+		case errors.As(err, &nf):
+			// No resource policy: get-policy answers "not found".
+		case err != nil:
+			t.Fail("lambda", "lambda:GetPolicy", arn, err)
+		default:
+			t.CLI("lambda-get-policy/"+cliName(name, t.Region), omitNil(map[string]any{"Policy": pol.Policy, "RevisionId": pol.RevisionId}))
+		}
+		var urls []map[string]any
+		complete, _ := pagesOf(ctx, t, "lambda", "lambda:ListFunctionUrlConfigs", arn,
+			lambda.NewListFunctionUrlConfigsPaginator(c, &lambda.ListFunctionUrlConfigsInput{FunctionName: aws.String(arn)}),
+			func(o *lambda.ListFunctionUrlConfigsOutput) *string { return o.NextMarker },
+			func(o *lambda.ListFunctionUrlConfigsOutput) {
+				for _, u := range o.FunctionUrlConfigs {
+					urls = append(urls, functionURL(u))
+				}
+			})
+		if complete && len(urls) > 0 {
+			t.CLI("lambda-list-function-url-configs/"+cliName(name, t.Region), map[string]any{"FunctionUrlConfigs": urls})
+		}
+	})
+}
+
+// functionItem is a function as AWS Config records it: the function's
+// configuration under Config's names (functionName, vpcConfig,
+// environment.variables...). An environment Lambda could not decrypt
+// (Environment.Error) is left out: its variables are unknown, not none.
+func functionItem(fn types.FunctionConfiguration) Item {
+	cfg := map[string]any{
+		"functionName": fn.FunctionName, "functionArn": fn.FunctionArn, "runtime": enum(fn.Runtime), "role": fn.Role,
+		"handler": fn.Handler, "codeSize": fn.CodeSize, "description": fn.Description, "timeout": fn.Timeout,
+		"memorySize": fn.MemorySize, "lastModified": fn.LastModified, "codeSha256": fn.CodeSha256, "version": fn.Version,
+		"kmsKeyArn": fn.KMSKeyArn, "revisionId": fn.RevisionId, "state": enum(fn.State),
+		"lastUpdateStatus": enum(fn.LastUpdateStatus), "packageType": enum(fn.PackageType),
+		"signingProfileVersionArn": fn.SigningProfileVersionArn,
+	}
+	if fn.TracingConfig != nil {
+		cfg["tracingConfig"] = omitNil(map[string]any{"mode": enum(fn.TracingConfig.Mode)})
+	}
+	layers := []map[string]any{}
+	for _, l := range fn.Layers {
+		layers = append(layers, omitNil(map[string]any{"arn": l.Arn, "codeSize": l.CodeSize}))
+	}
+	cfg["layers"] = layers
+	var arch []string
+	for _, a := range fn.Architectures {
+		arch = append(arch, string(a))
+	}
+	if arch != nil {
+		cfg["architectures"] = arch
+	}
+	if e := fn.EphemeralStorage; e != nil {
+		cfg["ephemeralStorage"] = omitNil(map[string]any{"size": e.Size})
+	}
+	if l := fn.LoggingConfig; l != nil {
+		cfg["loggingConfig"] = omitNil(map[string]any{"logFormat": enum(l.LogFormat), "logGroup": l.LogGroup,
+			"applicationLogLevel": enum(l.ApplicationLogLevel), "systemLogLevel": enum(l.SystemLogLevel)})
+	}
+	if d := fn.DeadLetterConfig; d != nil {
+		cfg["deadLetterConfig"] = omitNil(map[string]any{"targetArn": d.TargetArn})
+	}
+	var rels []Relationship
+	if v := fn.VpcConfig; v != nil {
+		cfg["vpcConfig"] = omitNil(map[string]any{"subnetIds": nonNil(v.SubnetIds), "securityGroupIds": nonNil(v.SecurityGroupIds), "vpcId": v.VpcId})
+		for _, s := range v.SubnetIds {
+			rels = append(rels, Relationship{ResourceType: "AWS::EC2::Subnet", ResourceID: s, Name: "Is associated with Subnet"})
+		}
+		for _, s := range v.SecurityGroupIds {
+			rels = append(rels, Relationship{ResourceType: "AWS::EC2::SecurityGroup", ResourceID: s, Name: "Is associated with SecurityGroup"})
+		}
+	}
+	if e := fn.Environment; e != nil && e.Error == nil {
+		vars := e.Variables
+		if vars == nil {
+			vars = map[string]string{}
+		}
+		cfg["environment"] = map[string]any{"variables": vars}
+	}
+	if fn.Role != nil {
+		rels = append(rels, Relationship{ResourceType: "AWS::IAM::Role", ResourceName: arnName(*fn.Role), Name: "Is associated with Role"})
+	}
+	return Item{
+		ResourceType: "AWS::Lambda::Function", ResourceID: str(fn.FunctionName), ResourceName: str(fn.FunctionName),
+		ARN: str(fn.FunctionArn), AZ: "Regional", Relationships: rels, Configuration: omitNil(cfg),
+	}
+}
+
+// functionURL is one entry of `aws lambda list-function-url-configs`.
+func functionURL(u types.FunctionUrlConfig) map[string]any {
+	m := map[string]any{"FunctionUrl": u.FunctionUrl, "FunctionArn": u.FunctionArn, "CreationTime": u.CreationTime,
+		"LastModifiedTime": u.LastModifiedTime, "AuthType": enum(u.AuthType), "InvokeMode": enum(u.InvokeMode)}
+	if c := u.Cors; c != nil {
+		m["Cors"] = omitNil(map[string]any{"AllowCredentials": c.AllowCredentials, "AllowHeaders": c.AllowHeaders,
+			"AllowMethods": c.AllowMethods, "AllowOrigins": c.AllowOrigins, "ExposeHeaders": c.ExposeHeaders, "MaxAge": c.MaxAge})
+	}
+	return omitNil(m)
+}
