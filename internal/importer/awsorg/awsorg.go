@@ -258,7 +258,28 @@ func (rd *reader) arn(kind, id string) string {
 	return "arn:aws:organizations::" + rd.mgmt + ":" + kind + "/" + rd.orgID + "/" + id
 }
 
-var accountIDRe = regexp.MustCompile(`^[0-9]{12}$`)
+var (
+	accountIDRe = regexp.MustCompile(`^[0-9]{12}$`)
+	// orgARNRe: Organizations ARNs name the management account and the
+	// organization (arn:aws:organizations::111111111111:root/o-x/r-y).
+	orgARNRe = regexp.MustCompile(`^arn:aws[a-z-]*:organizations::([0-9]{12}):[a-z_]+/(o-[a-z0-9]+)/`)
+)
+
+// learn takes the management account and organization ID from an ARN
+// when the Organization object did not give them.
+func (rd *reader) learn(arn string) {
+	if rd.mgmt != "" && rd.orgID != "" {
+		return
+	}
+	if m := orgARNRe.FindStringSubmatch(arn); m != nil {
+		if rd.mgmt == "" {
+			rd.mgmt = m[1]
+		}
+		if rd.orgID == "" {
+			rd.orgID = m[2]
+		}
+	}
+}
 
 // nodeID is the resource ID of the node with short ID id, whether or not
 // the input lists it.
@@ -291,6 +312,7 @@ func (rd *reader) root(n node) {
 		return
 	}
 	arn := n.S("Arn")
+	rd.learn(arn)
 	if arn == "" {
 		arn = rd.arn("root", id)
 	}
@@ -320,6 +342,7 @@ func (rd *reader) ou(n node) {
 		return
 	}
 	arn := in.S("Arn")
+	rd.learn(arn)
 	if arn == "" {
 		arn = rd.arn("ou", id)
 	}
@@ -364,6 +387,7 @@ func (rd *reader) account(n node) {
 		r.Name = id
 	}
 	if arn := in.S("Arn"); arn != "" {
+		rd.learn(arn)
 		r.Aliases = []string{arn}
 	}
 	r.Class = resource.ClassAccount
@@ -497,13 +521,16 @@ const maxDepth = 64
 // chain returns the policies of type typ over account a, root first.
 func (rd *reader) chain(a *treeNode, typ string) *resource.OrgPolicies {
 	ch := &resource.OrgPolicies{Levels: []resource.OrgPolicyLevel{}}
-	switch {
-	case rd.mgmt != "" && a.short == rd.mgmt:
-		ch.Applies = resource.Bool(false) // never restricted by its organization's policies
-	case rd.consBill:
+	switch en := rd.enabled[typ]; {
+	case rd.consBill || (en != nil && !*en):
+		ch.Applies = resource.Bool(false)
+	case rd.mgmt == "":
+		// Any account may be the management account, which no policy
+		// restricts.
+	case a.short == rd.mgmt:
 		ch.Applies = resource.Bool(false)
 	default:
-		ch.Applies = rd.enabled[typ]
+		ch.Applies = en
 	}
 	incomplete := func(format string, args ...any) { ch.Incomplete = append(ch.Incomplete, fmt.Sprintf(format, args...)) }
 	path := []*treeNode{a}

@@ -123,6 +123,18 @@ func TestChains(t *testing.T) {
 			account: "222222222222", applies: "unknown", levels: "r-1[Full] 222222222222[Full]",
 		},
 		{
+			name: "management account learnt from an ARN",
+			doc: `{"Roots":[{"Id":"r-1","Arn":"arn:aws:organizations::111111111111:root/o-exampleorg1/r-1","PolicyTypes":[{"Type":"SERVICE_CONTROL_POLICY","Status":"ENABLED"}]}],
+				"Accounts":[{"Id":"111111111111","ParentId":"r-1"}],"Policies":[]}`,
+			account: "111111111111", applies: "false", levels: "r-1[] 111111111111[]",
+		},
+		{
+			name: "management account unknown: whether SCPs restrict an account is unknown",
+			doc: `{"Roots":[{"Id":"r-1","PolicyTypes":[{"Type":"SERVICE_CONTROL_POLICY","Status":"ENABLED"}]}],
+				"Accounts":[{"Id":"222222222222","ParentId":"r-1"}],"Policies":[]}`,
+			account: "222222222222", applies: "unknown", levels: "r-1[] 222222222222[]",
+		},
+		{
 			name: "parent OU missing: the root still applies, the chain is incomplete",
 			doc: `{` + orgHead + `,` + rootEnabled + `,"Accounts":[{"Id":"222222222222","ParentId":"ou-gone"}],
 				"Policies":[` + scp("p-leave", "DenyLeave", denyLeave, targets("r-1")) + `]}`,
