@@ -148,14 +148,17 @@ func (c *collector) write(ctx context.Context, sub, name string, v any) {
 	}
 }
 
-// rowsOfType returns the IDs of the rows of a type (case-insensitive).
+// rowsOfType returns the IDs of the rows of a type (case-insensitive),
+// each once.
 func rowsOfType(rows []any, typ string) []string {
 	var ids []string
+	seen := map[string]bool{}
 	for _, r := range rows {
 		m, _ := r.(map[string]any)
 		t, _ := m["type"].(string)
 		id, _ := m["id"].(string)
-		if id != "" && strings.EqualFold(t, typ) {
+		if id != "" && strings.EqualFold(t, typ) && !seen[strings.ToLower(id)] {
+			seen[strings.ToLower(id)] = true
 			ids = append(ids, id)
 		}
 	}
