@@ -168,7 +168,7 @@ func TestCollect(t *testing.T) {
 	}
 	if len(entraInv.Skipped) > 0 {
 		t.Logf("the Entra ID export is not read by any importer yet: %v", entraInv.Skipped)
-	} else if entraInv.Resources == 0 {
+	} else if len(entraInv.Resources) == 0 {
 		t.Error("the Entra ID export gives no resource")
 	}
 
