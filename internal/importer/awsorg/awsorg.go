@@ -305,26 +305,37 @@ func ident(n node) string {
 	return id
 }
 
-func (rd *reader) root(n node) {
-	defer rd.finish(n)
-	id := ident(n)
+// orgNode makes the org_unit resource of a root or an OU (in: its
+// describe object, n: the element); nil when it has no Id.
+func (rd *reader) orgNode(n, in node, typ, arnKind, kind string) (*resource.Resource, string) {
+	id := ident(in)
 	if id == "" {
-		return
+		return nil, ""
 	}
-	arn := n.S("Arn")
+	arn := in.S("Arn")
 	rd.learn(arn)
 	if arn == "" {
-		arn = rd.arn("root", id)
+		arn = rd.arn(arnKind, id)
 	}
 	n.C.ID = arn
-	name := n.S("Name")
+	name := in.S("Name")
 	if name == "" {
 		name = id
 	}
-	r := rd.add(TypeRoot, arn, name)
+	r := rd.add(typ, arn, name)
 	r.Aliases = []string{id}
 	r.Class = resource.ClassOrgUnit
-	r.Facts.OrgUnit = &resource.OrgUnit{Kind: "root", Parent: rd.orgARN}
+	r.Facts.OrgUnit = &resource.OrgUnit{Kind: kind}
+	return r, id
+}
+
+func (rd *reader) root(n node) {
+	defer rd.finish(n)
+	r, id := rd.orgNode(n, n, TypeRoot, "root", "root")
+	if r == nil {
+		return
+	}
+	r.Facts.OrgUnit.Parent = rd.orgARN
 	attr.Relate(r, resource.RelChildOf, rd.orgARN)
 	if n.Has("PolicyTypes") {
 		rd.policyTypes(n, "PolicyTypes")
@@ -337,26 +348,11 @@ func (rd *reader) root(n node) {
 func (rd *reader) ou(n node) {
 	defer rd.finish(n)
 	in := unwrap(n, "OrganizationalUnit")
-	id := ident(in)
-	if id == "" {
+	r, id := rd.orgNode(n, in, TypeOU, "ou", "organizational_unit")
+	if r == nil {
 		return
 	}
-	arn := in.S("Arn")
-	rd.learn(arn)
-	if arn == "" {
-		arn = rd.arn("ou", id)
-	}
-	n.C.ID = arn
-	name := in.S("Name")
-	if name == "" {
-		name = id
-	}
-	r := rd.add(TypeOU, arn, name)
-	r.Aliases = []string{id}
-	r.Class = resource.ClassOrgUnit
-	r.Facts.OrgUnit = &resource.OrgUnit{Kind: "organizational_unit"}
-	parent := parentOf(n, in)
-	rd.nodes[id] = &treeNode{short: id, parent: parent, r: r}
+	rd.nodes[id] = &treeNode{short: id, parent: parentOf(n, in), r: r}
 }
 
 // parentOf reads ParentId beside the describe output or inside it.

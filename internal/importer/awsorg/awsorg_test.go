@@ -142,8 +142,8 @@ func TestChains(t *testing.T) {
 			incomplete: "ou-gone, the parent of 222222222222, is not in the input",
 		},
 		{
-			name: "no ParentId",
-			doc: `{` + orgHead + `,` + rootEnabled + `,"Accounts":[{"Id":"222222222222"}],"Policies":[]}`,
+			name:    "no ParentId",
+			doc:     `{` + orgHead + `,` + rootEnabled + `,"Accounts":[{"Id":"222222222222"}],"Policies":[]}`,
 			account: "222222222222", applies: "true", levels: "r-1[] 222222222222[]",
 			incomplete: "the parent of 222222222222 is not in the input",
 		},
@@ -155,8 +155,8 @@ func TestChains(t *testing.T) {
 			incomplete: "the targets of policy DenyLeave are not in the input",
 		},
 		{
-			name: "policies not collected",
-			doc:  `{` + orgHead + `,` + rootEnabled + `,"Accounts":[{"Id":"222222222222","ParentId":"r-1"}]}`,
+			name:    "policies not collected",
+			doc:     `{` + orgHead + `,` + rootEnabled + `,"Accounts":[{"Id":"222222222222","ParentId":"r-1"}]}`,
 			account: "222222222222", applies: "true", levels: "r-1[] 222222222222[]",
 			incomplete: "policies are not in the input",
 		},
@@ -274,15 +274,15 @@ func TestBadInput(t *testing.T) {
 
 func TestDetect(t *testing.T) {
 	for doc, want := range map[string]string{
-		`{"Organization":{"Id":"o-1"}}`:                                  Format,
-		`{"Accounts":[],"Policies":[]}`:                                  Format,
-		`{"Accounts":[{"Id":"222222222222"}]}`:                           "",
-		`{"Organization":"o-1"}`:                                         "",
-		`{"tenantId":"t","responses":{}}`:                                "",
-		`[{"Organization":{}}]`:                                          "",
-		`{"configurationItems":[],"Accounts":[]}`:                        "",
-		`{"OrganizationalUnits":[],"Roots":[],"configSnapshotId":"x"}`:   Format,
-		`{"organization":{"id":"o"},"accounts":[],"policies":[]} `:       "",
+		`{"Organization":{"Id":"o-1"}}`:                                Format,
+		`{"Accounts":[],"Policies":[]}`:                                Format,
+		`{"Accounts":[{"Id":"222222222222"}]}`:                         "",
+		`{"Organization":"o-1"}`:                                       "",
+		`{"tenantId":"t","responses":{}}`:                              "",
+		`[{"Organization":{}}]`:                                        "",
+		`{"configurationItems":[],"Accounts":[]}`:                      "",
+		`{"OrganizationalUnits":[],"Roots":[],"configSnapshotId":"x"}`: Format,
+		`{"organization":{"id":"o"},"accounts":[],"policies":[]} `:     "",
 	} {
 		var v any
 		if err := attr.Decode([]byte(doc), &v); err != nil {

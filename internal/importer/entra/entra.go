@@ -272,6 +272,7 @@ func (rd *reader) object(n node, typ, collection string) (*resource.Resource, st
 		r.CapturedAt = &at
 	}
 	n.C.ID = r.ID
+	r.Aliases = []string{id}
 	rd.res.Resources = append(rd.res.Resources, r)
 	return r, id
 }
@@ -285,7 +286,6 @@ func (rd *reader) users() {
 			if upn := n.S("userPrincipalName"); upn != "" {
 				r.Name = upn
 			}
-			r.Aliases = []string{id}
 			r.Class = resource.ClassIdentity
 			// Entra users sign in with passwords and other methods, never
 			// with keys: an empty list is the whole list.
@@ -320,7 +320,6 @@ func (rd *reader) groups() {
 	for _, n := range items {
 		r, id := rd.object(n, TypeGroup, "groups")
 		if r != nil {
-			r.Aliases = []string{id}
 			r.Class = resource.ClassGroup
 			g := &resource.Group{}
 			r.Facts.Group = g
@@ -336,10 +335,11 @@ func (rd *reader) groups() {
 	}
 }
 
-// credentials reads passwordCredentials and keyCredentials into access
-// keys; known is false when either list is absent or of the wrong type.
-func (rd *reader) credentials(n node) (keys []resource.AccessKey, known bool) {
-	known = true
+// credentials reads passwordCredentials and keyCredentials into f's access
+// keys, known only when both lists are there with the right type.
+func (rd *reader) credentials(n node, f *resource.Identity) {
+	var keys []resource.AccessKey
+	known := true
 	now := rd.at
 	if now.IsZero() {
 		now = time.Now()
@@ -361,7 +361,10 @@ func (rd *reader) credentials(n node) (keys []resource.AccessKey, known bool) {
 			keys = append(keys, k)
 		}
 	}
-	return keys, known
+	f.AccessKeys = keys
+	if known {
+		f.AccessKeysKnown = resource.Bool(true)
+	}
 }
 
 func (rd *reader) applications() {
@@ -369,15 +372,10 @@ func (rd *reader) applications() {
 	for _, n := range items {
 		r, id := rd.object(n, TypeApplication, "applications")
 		if r != nil {
-			r.Aliases = []string{id}
 			r.Class = resource.ClassIdentity
 			f := &resource.Identity{Kind: "application"}
 			r.Facts.Identity = f
-			keys, known := rd.credentials(n)
-			f.AccessKeys = keys
-			if known {
-				f.AccessKeysKnown = resource.Bool(true)
-			}
+			rd.credentials(n, f)
 			if appID := n.S("appId"); appID != "" {
 				rd.apps[appID] = r
 			}
@@ -399,7 +397,6 @@ func (rd *reader) servicePrincipals() {
 	for _, n := range items {
 		r, id := rd.object(n, TypeServicePrincipal, "servicePrincipals")
 		if r != nil {
-			r.Aliases = []string{id}
 			r.Class = resource.ClassIdentity
 			f := &resource.Identity{Kind: "service_principal"}
 			r.Facts.Identity = f
@@ -414,11 +411,7 @@ func (rd *reader) servicePrincipals() {
 				}
 			}
 			f.Disabled = attr.Not(n.B("accountEnabled"))
-			keys, known := rd.credentials(n)
-			f.AccessKeys = keys
-			if known {
-				f.AccessKeysKnown = resource.Bool(true)
-			}
+			rd.credentials(n, f)
 			if app := rd.apps[n.S("appId")]; app != nil {
 				attr.Relate(r, resource.RelInstanceOf, app.ID)
 			}
