@@ -62,15 +62,11 @@ func Detect(doc any) string {
 	return ""
 }
 
-type (
-	node  = attr.Node
-	state = attr.State
-)
+type node = attr.Node
 
 const (
 	absent = attr.Absent
 	ok     = attr.OK
-	bad    = attr.Bad
 )
 
 // principal is a directory object that can hold a role.
