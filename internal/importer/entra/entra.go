@@ -80,8 +80,8 @@ type reader struct {
 	tenant string
 	at     time.Time // collectedAt, zero when not given
 	top    *attr.Checker
-	// pages: normalized request path → the response bodies (pages), in
-	// the order of their keys.
+	// pages: normalized request path (lower case) → the response bodies
+	// (pages), in the order of their keys.
 	pages map[string][]pageBody
 	// byObject: object ID → principal, for members, owners and assignments.
 	byObject map[string]*principal
@@ -139,7 +139,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			np := normPath(k)
+			np := strings.ToLower(normPath(k)) // Graph paths are case-insensitive
 			switch b := resp.M[k].(type) {
 			case []any:
 				for _, p := range b {
@@ -187,7 +187,7 @@ func normPath(k string) string {
 // values returns the objects of a collection path over all its pages;
 // known is false when the path is absent, denied, or a page is unreadable.
 func (rd *reader) values(path string) (items []node, known bool) {
-	pages, has := rd.pages[path]
+	pages, has := rd.pages[strings.ToLower(path)]
 	if !has {
 		return nil, false
 	}

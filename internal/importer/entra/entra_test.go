@@ -159,7 +159,7 @@ func TestBindings(t *testing.T) {
 func TestPrincipals(t *testing.T) {
 	res := parse(t, `"/users?$select=id,userType,accountEnabled":`+coll(`{"id":"u1","userType":"Guest","accountEnabled":false,"userPrincipalName":"g#EXT#@x"}`, `{"id":"u2","userType":"Member"}`, `{"id":"u3"}`)+
 		`,"/reports/authenticationMethods/userRegistrationDetails":`+coll(`{"id":"u1","isMfaRegistered":true}`, `{"id":"u2","isMfaRegistered":false}`, `{"id":"nobody","isMfaRegistered":true}`)+
-		`,"https://graph.microsoft.com/v1.0/groups/":`+coll(`{"id":"g1","visibility":"Public"}`, `{"id":"g2"}`)+
+		`,"https://graph.microsoft.com/v1.0/Groups/":`+coll(`{"id":"g1","visibility":"Public"}`, `{"id":"g2"}`)+
 		`,"/groups/g1/members":[`+`{"value":[{"@odata.type":"#microsoft.graph.user","id":"u1"}],"@odata.nextLink":"https://graph.microsoft.com/v1.0/groups/g1/members?$skiptoken=x"},`+coll(`{"id":"u2"}`, `{"id":"g2"}`)+`]`+
 		`,"/groups/g1/owners":`+coll(`{"id":"u2"}`)+
 		`,"/applications":`+coll(`{"id":"a1","appId":"app-1","displayName":"deployer","passwordCredentials":[{"keyId":"k1","startDateTime":"2025-01-01T00:00:00Z","endDateTime":"2027-01-01T00:00:00Z"}],"keyCredentials":[{"keyId":"k2","startDateTime":"2024-01-01T00:00:00Z","endDateTime":"2025-01-01T00:00:00Z"}]}`,
