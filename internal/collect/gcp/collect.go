@@ -45,7 +45,8 @@ type Options struct {
 	// CallTimeout bounds each call attempt (default 60s).
 	CallTimeout time.Duration
 	// MaxAttempts bounds the attempts of a throttled or unavailable call
-	// (default 6); RetryBackoff is the first pause between them (default 1s).
+	// (default 8); RetryBackoff is the first pause between them (default
+	// 1s, doubling up to 32 times that, or the delay the service asks for).
 	MaxAttempts  int
 	RetryBackoff time.Duration
 }
@@ -58,7 +59,7 @@ func (o Options) withDefaults() Options {
 		o.CallTimeout = 60 * time.Second
 	}
 	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 6
+		o.MaxAttempts = 8
 	}
 	if o.RetryBackoff <= 0 {
 		o.RetryBackoff = time.Second
@@ -134,8 +135,8 @@ var errCredentials = errors.New("gcp: the credentials were refused")
 // Collect lists the assets and IAM policies of the scopes through Cloud
 // Asset Inventory and writes them, per scope, as gcloud asset export
 // lines under gcp/<organization-N|folder-N|project>/{resource,iam_policy}.json,
-// with each project IAM policy's audit configuration (which Cloud Asset
-// Inventory does not give) read from Resource Manager. Failed calls are
+// with the audit configuration of each project IAM policy that Cloud Asset
+// Inventory gave without one read from Resource Manager. Failed calls are
 // recorded in rec and the rest goes on; the error is for missing or refused
 // credentials, a bad scope, nothing to collect, a failed write or ctx.
 func Collect(ctx context.Context, opts Options, sink collect.Sink, rec *collect.Recorder, prog *collect.Progress) error {
@@ -162,7 +163,11 @@ func Collect(ctx context.Context, opts Options, sink collect.Sink, rec *collect.
 		return err
 	}
 	if len(scopes) == 0 {
-		return fmt.Errorf("%w: no scope was given and the credentials see no organization and no active project", ErrNoScope)
+		hint := ""
+		if len(rec.Failures()) > 0 {
+			hint = " (see the failed calls)"
+		}
+		return fmt.Errorf("%w: no scope was given and the credentials see no organization and no active project%s", ErrNoScope, hint)
 	}
 	prog.Add(len(scopes) * len(contents))
 	units := make(chan struct{}, opts.Concurrency)
@@ -407,9 +412,11 @@ func (c *collector) listing(ctx context.Context, s scope, ct content) {
 	}
 }
 
-// auditConfigs adds to each project IAM policy its audit configuration,
-// read from Resource Manager: Cloud Asset Inventory's copy of the policy
-// leaves it out. A project whose call fails keeps its policy as listed.
+// auditConfigs adds to each project IAM policy listed without audit
+// configuration the one Resource Manager gives (the brief of issue 9 has
+// Cloud Asset Inventory leave it out; real exports have been seen with it,
+// and then no call is made). A project whose call fails keeps its policy
+// as listed.
 func (c *collector) auditConfigs(ctx context.Context, s scope, assets []*assetpb.Asset) {
 	var wg sync.WaitGroup
 	for _, a := range assets {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -317,4 +318,26 @@ func internal() error {
 
 func unauthenticated() error {
 	return status.Error(codes.Unauthenticated, "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.")
+}
+
+// counts returns copies of the calls by method and the attempts by call
+// key, once the server has answered (or seen cancelled) as many calls as
+// the collector made: a call whose client gave up may reach the server's
+// handlers after Collect returned.
+func (f *fake) counts(t *testing.T, made int64) (methods, attempts map[string]int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		f.mu.Lock()
+		var served int64
+		for _, n := range f.methods {
+			served += int64(n)
+		}
+		methods, attempts = maps.Clone(f.methods), maps.Clone(f.attempts)
+		f.mu.Unlock()
+		if served >= made || time.Now().After(deadline) {
+			return methods, attempts
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
