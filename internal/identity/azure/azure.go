@@ -42,7 +42,7 @@ type Request struct {
 // Evaluator answers effective-permission questions over one inventory. It
 // is safe for concurrent use once built.
 type Evaluator struct {
-	roles    map[string]*role   // lower GUID -> role (custom from the inventory, built-in from the reference data)
+	roles    map[string]*role // lower GUID -> role (custom from the inventory, built-in from the reference data)
 	builtins *refazure.Roles
 	byScope  map[string][]*bind // lower scope -> role and deny assignments at it
 	mgScopes []string           // lower scopes of management groups holding assignments
@@ -51,12 +51,12 @@ type Evaluator struct {
 	subs     []string           // subscription IDs of the inventory
 	root     string             // lower ID of the tenant root management group, "" when not one known
 	// principals
-	alias   map[string]string   // lower resource ID or alias -> lower object ID
-	info    map[string]*Holder  // lower object ID -> what the inventory says of it
-	groupOf map[string][]string // lower object ID -> groups it is a direct member of
-	members map[string][]string // lower group ID -> direct members
-	known   map[string]bool     // groups whose membership the inventory holds
-	roleBy  sync.Map            // lower role ref -> *role, for refs resolved by name
+	alias    map[string]string   // lower resource ID or alias -> lower object ID
+	info     map[string]*Holder  // lower object ID -> what the inventory says of it
+	groupOf  map[string][]string // lower object ID -> groups it is a direct member of
+	members  map[string][]string // lower group ID -> direct members
+	known    map[string]bool     // groups whose membership the inventory holds
+	roleBy   sync.Map            // lower role ref -> *role, for refs resolved by name
 	problems []source.Problem
 }
 

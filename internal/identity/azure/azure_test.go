@@ -263,13 +263,13 @@ func TestSampleOrg(t *testing.T) {
 		scope     string
 		want      Effect
 	}{
-		{"64656e0b-bbaa-5772-be3f-2b397ea4ce17", AdminAction, false, s, Allowed},                                   // Owner at the subscription
+		{"64656e0b-bbaa-5772-be3f-2b397ea4ce17", AdminAction, false, s, Allowed}, // Owner at the subscription
 		// The deployment stack's deny assignment excludes a service
 		// principal the inventory does not hold, and the model drops the
 		// excluded principals' types: it might be a group holding the owner.
 		{"64656e0b-bbaa-5772-be3f-2b397ea4ce17", "Microsoft.Network/virtualNetworks/delete", false, core, Uncertain},
 		{"64656e0b-bbaa-5772-be3f-2b397ea4ce17", "Microsoft.Network/virtualNetworks/write", false, core, Allowed},
-		{"5f6e5471-f364-5cc6-a108-87d37fe22f18", "Microsoft.Network/virtualNetworks/delete", false, core, Uncertain}, // excluded; Owner only via groups of unknown membership
+		{"5f6e5471-f364-5cc6-a108-87d37fe22f18", "Microsoft.Network/virtualNetworks/delete", false, core, Uncertain},      // excluded; Owner only via groups of unknown membership
 		{"45ea0306-8932-5b7a-8a8c-88e3ee8469dd", AdminAction, false, s + "/resourceGroups/rg-nw-analytics-prod", Allowed}, // Owner at mg-nw-prod
 		{"9e0beea5-0417-5add-9a93-7614c97820c9", "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", true, s + "/resourceGroups/rg-nw-analytics-prod", Conditional},
 		{"4e65d986-eabd-5636-88e3-0890b7fd371d", AdminAction, false, s, Allowed}, // User Access Administrator
