@@ -121,7 +121,7 @@ type collector struct {
 	orgs     *resourcemanager.OrganizationsClient
 	rec      *collect.Recorder
 	sink     collect.Sink
-	retry    gax.CallOption
+	call     []gax.CallOption // retries, and a deadline over all attempts
 	abort    context.CancelCauseFunc
 
 	mu      sync.Mutex
@@ -215,7 +215,7 @@ func newCollector(ctx context.Context, opts Options, sink collect.Sink, rec *col
 		copts = append(copts, option.WithQuotaProject(opts.QuotaProject))
 	}
 	copts = append(copts, opts.ClientOptions...)
-	c := &collector{opts: opts, rec: rec, sink: sink, retry: newRetry(opts)}
+	c := &collector{opts: opts, rec: rec, sink: sink, call: callOptions(opts)}
 	var err error
 	if c.assets, err = asset.NewClient(ctx, copts...); err != nil {
 		return nil, clientError(err)
@@ -323,7 +323,7 @@ func accountOf(kind, id string) string {
 func (c *collector) discover(ctx context.Context) []scope {
 	var out []scope
 	gctx, g := withGuard(ctx)
-	it := c.orgs.SearchOrganizations(gctx, &resourcemanagerpb.SearchOrganizationsRequest{}, c.retry)
+	it := c.orgs.SearchOrganizations(gctx, &resourcemanagerpb.SearchOrganizationsRequest{}, c.call...)
 	for {
 		o, err := it.Next()
 		if err == iterator.Done {
@@ -338,8 +338,11 @@ func (c *collector) discover(ctx context.Context) []scope {
 		}
 	}
 	c.loop("", svcCRM, permSearchOrgs, "", g)
+	if ctx.Err() != nil {
+		return nil
+	}
 	gctx, g = withGuard(ctx)
-	pit := c.projects.SearchProjects(gctx, &resourcemanagerpb.SearchProjectsRequest{Query: "state:ACTIVE"}, c.retry)
+	pit := c.projects.SearchProjects(gctx, &resourcemanagerpb.SearchProjectsRequest{Query: "state:ACTIVE"}, c.call...)
 	for {
 		p, err := pit.Next()
 		if err == iterator.Done {
@@ -365,7 +368,7 @@ func (c *collector) discover(ctx context.Context) []scope {
 // listing lists one content type of a scope and writes its export file.
 func (c *collector) listing(ctx context.Context, s scope, ct content) {
 	gctx, g := withGuard(ctx)
-	it := c.assets.ListAssets(gctx, &assetpb.ListAssetsRequest{Parent: s.parent, ContentType: ct.typ, AssetTypes: s.types, PageSize: pageSize}, c.retry)
+	it := c.assets.ListAssets(gctx, &assetpb.ListAssetsRequest{Parent: s.parent, ContentType: ct.typ, AssetTypes: s.types, PageSize: pageSize}, c.call...)
 	var got []*assetpb.Asset
 	for {
 		a, err := it.Next()
@@ -427,7 +430,7 @@ func (c *collector) auditConfigs(ctx context.Context, s scope, assets []*assetpb
 		wg.Go(func() {
 			p, err := c.projects.GetIamPolicy(ctx, &iampb.GetIamPolicyRequest{
 				Resource: "projects/" + num, Options: &iampb.GetPolicyOptions{RequestedPolicyVersion: 3},
-			}, c.retry)
+			}, c.call...)
 			if err != nil {
 				if ctx.Err() == nil {
 					account := s.account

@@ -335,6 +335,9 @@ func TestCredentials(t *testing.T) {
 		if !errors.Is(err, errCredentials) || !strings.Contains(err.Error(), "gcloud auth application-default login") {
 			t.Errorf("err = %v", err)
 		}
+		if fs := rec.Failures(); len(fs) != 1 || fs[0].Kind != collect.Credentials || fs[0].Call != permSearchOrgs {
+			t.Errorf("failures %v, want the one refused search", fs)
+		}
 		if methods, _ := f.counts(t, rec.Calls()); methods["/google.cloud.asset.v1.AssetService/ListAssets RESOURCE"] != 0 {
 			t.Error("the collection went on with refused credentials")
 		}

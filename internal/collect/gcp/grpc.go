@@ -34,6 +34,9 @@ func (c *calls) unary(ctx context.Context, method string, req, reply any, cc *gr
 		return status.FromContextError(ctx.Err()).Err()
 	}
 	defer func() { <-c.sem }()
+	if err := ctx.Err(); err != nil { // cancelled while waiting: no call made
+		return status.FromContextError(err).Err()
+	}
 	done := c.rec.Call()
 	defer done()
 	actx, cancel := context.WithTimeout(ctx, c.timeout)
@@ -88,10 +91,17 @@ type retryer struct {
 	bo            gax.Backoff
 }
 
-func newRetry(o Options) gax.CallOption {
-	return gax.WithRetry(func() gax.Retryer {
-		return &retryer{max: o.MaxAttempts, bo: gax.Backoff{Initial: o.RetryBackoff, Max: 32 * o.RetryBackoff, Multiplier: 2}}
-	})
+// callOptions are the collector's options on every SDK call: its retries,
+// and, in place of the SDK's default deadline over all attempts (60 s),
+// one that leaves every attempt its CallTimeout and every pause its most.
+func callOptions(o Options) []gax.CallOption {
+	maxPause := 32 * o.RetryBackoff
+	return []gax.CallOption{
+		gax.WithRetry(func() gax.Retryer {
+			return &retryer{max: o.MaxAttempts, bo: gax.Backoff{Initial: o.RetryBackoff, Max: maxPause, Multiplier: 2}}
+		}),
+		gax.WithTimeout(time.Duration(o.MaxAttempts) * (o.CallTimeout + max(maxPause, time.Minute))),
+	}
 }
 
 func (r *retryer) Retry(err error) (time.Duration, bool) {
