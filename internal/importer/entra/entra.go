@@ -1,6 +1,7 @@
 package entra
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -24,6 +25,7 @@ const (
 	TypeRoleDefinition    = "microsoft.graph.unifiedRoleDefinition"
 	TypeRoleAssignment    = "microsoft.graph.unifiedRoleAssignment"
 	TypeRoleEligibility   = "microsoft.graph.unifiedRoleEligibilityScheduleInstance"
+	TypeAppRoleAssignment = "microsoft.graph.appRoleAssignment"
 	TypeConditionalAccess = "microsoft.graph.conditionalAccessPolicy"
 )
 
@@ -34,6 +36,24 @@ const (
 	GlobalAdministrator         = "62e90394-69f5-4237-9190-012177145e10"
 	PrivilegedRoleAdministrator = "e8611ab8-c189-46e8-94e1-60213ab1f814"
 )
+
+// Microsoft Graph application permissions (app role IDs) that let an
+// application grant itself any directory role or any other permission: its
+// service principal is a tenant admin.
+const (
+	RoleManagementReadWriteDirectory = "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8"
+	AppRoleAssignmentReadWriteAll    = "06b708a9-e830-4db3-a914-8e69da51d44f"
+)
+
+// graphAppRoles names Microsoft Graph application permissions by app role
+// ID, for a tenant whose Microsoft Graph service principal is not in the
+// input with its appRoles.
+var graphAppRoles = map[string]string{
+	RoleManagementReadWriteDirectory:       "RoleManagement.ReadWrite.Directory",
+	AppRoleAssignmentReadWriteAll:          "AppRoleAssignment.ReadWrite.All",
+	"1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9": "Application.ReadWrite.All",
+	"19dbc75e-c2e2-444c-a770-ec69d8559fc7": "Directory.ReadWrite.All",
+}
 
 // ObjectID returns the resource ID of the directory object of the given
 // collection ("users", "groups", "servicePrincipals", "applications") and
@@ -95,6 +115,9 @@ type reader struct {
 	memberKnown map[string]bool
 	groupsOf    map[string][]string // member object ID → group object IDs
 	assigned    map[assignment]bool // role assignments read
+	appRoles    map[string]string   // app role ID → value, from the service principals' appRoles
+	// appPermsKnown: service principals whose app role assignments were read.
+	appPermsKnown map[string]bool
 }
 
 type pageBody struct {
@@ -111,7 +134,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 	rd := &reader{
 		res: &attr.Result{Format: Format}, top: &attr.Checker{},
 		pages: map[string][]pageBody{}, byObject: map[string]*principal{}, apps: map[string]*resource.Resource{},
-		roleDefs: map[string]*resource.Resource{}, admin: map[string]bool{}, memberKnown: map[string]bool{}, groupsOf: map[string][]string{},
+		roleDefs: map[string]*resource.Resource{}, admin: map[string]bool{}, appRoles: map[string]string{}, appPermsKnown: map[string]bool{}, memberKnown: map[string]bool{}, groupsOf: map[string][]string{},
 	}
 	root := node{M: d, C: rd.top}
 	rd.tenant = root.S("tenantId")
@@ -151,7 +174,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		}
 	}
 	for _, step := range []func(){rd.users, rd.groups, rd.applications, rd.servicePrincipals, rd.memberships,
-		rd.owners, rd.roleDefinitions, rd.roleAssignments, rd.directoryRoles, rd.conditionalAccess, rd.admins} {
+		rd.owners, rd.roleDefinitions, rd.roleAssignments, rd.directoryRoles, rd.appPermissions, rd.conditionalAccess, rd.admins} {
 		if ctx.Err() != nil {
 			break
 		}
@@ -408,6 +431,12 @@ func (rd *reader) servicePrincipals() {
 			}
 			f.Disabled = attr.Not(n.B("accountEnabled"))
 			rd.credentials(n, f)
+			roles, _ := n.Objs("appRoles")
+			for _, ar := range roles {
+				if rid, v := ar.S("id"), ar.S("value"); rid != "" && v != "" {
+					rd.appRoles[rid] = v
+				}
+			}
 			if app := rd.apps[n.S("appId")]; app != nil {
 				attr.Relate(r, resource.RelInstanceOf, app.ID)
 			}
@@ -657,6 +686,56 @@ func (rd *reader) directoryRoles() {
 	}
 }
 
+// appPermissions reads the application permissions granted to every
+// service principal (/servicePrincipals/{id}/appRoleAssignments) as
+// bindings: the app role on the resource API's service principal.
+func (rd *reader) appPermissions() {
+	for _, sp := range rd.res.Resources {
+		if sp.Type != TypeServicePrincipal {
+			continue
+		}
+		spID := sp.Aliases[0]
+		items, known := rd.values("/servicePrincipals/" + spID + "/appRoleAssignments")
+		for _, n := range items {
+			id, role, res := n.S("id"), n.S("appRoleId"), n.S("resourceId")
+			if id == "" || role == "" || res == "" {
+				for _, f := range []string{"id", "appRoleId", "resourceId"} {
+					if n.S(f) == "" {
+						n.C.Problems = append(n.C.Problems, attr.Problem{Field: n.Field(f), Err: n.Field(f) + ": missing: app role assignment skipped"})
+					}
+				}
+				known = false
+				rd.finish(n)
+				continue
+			}
+			pid := n.S("principalId")
+			if pid == "" {
+				pid = spID
+			}
+			name := rd.appRoles[role]
+			if name == "" {
+				name = graphAppRoles[role]
+			}
+			admin := role == RoleManagementReadWriteDirectory || role == AppRoleAssignmentReadWriteAll
+			r := &resource.Resource{Provider: resource.Azure, Region: "global", Type: TypeAppRoleAssignment,
+				ID: ObjectID(rd.tenant, "servicePrincipals", spID) + "/appRoleAssignments/" + id, Class: resource.ClassIAMBinding, CapturedAt: sp.CapturedAt}
+			scope := ObjectID(rd.tenant, "servicePrincipals", res)
+			r.Facts.Binding = &resource.Binding{Principal: pid, PrincipalType: "ServicePrincipal", Role: role, RoleName: name,
+				Scope: scope, ScopeLevel: "resource", Primitive: resource.Bool(false), Public: resource.Bool(false),
+				Eligible: resource.Bool(false), Privileged: resource.Bool(admin)}
+			r.Name = cmp.Or(name, role) + " on " + cmp.Or(n.S("resourceDisplayName"), rd.name(res)) + " → " + rd.name(pid)
+			attr.Relate(r, resource.RelGrantedTo, rd.ref(pid))
+			attr.Relate(r, "grants_on", rd.ref(res))
+			if admin {
+				rd.admin[pid] = true
+			}
+			rd.res.Resources = append(rd.res.Resources, r)
+			rd.finish(n)
+		}
+		rd.appPermsKnown[spID] = known
+	}
+}
+
 func (rd *reader) conditionalAccess() {
 	items, _ := rd.values("/identity/conditionalAccess/policies")
 	for _, n := range items {
@@ -688,7 +767,7 @@ func (rd *reader) admins() {
 				}
 			}
 		}
-		if v == nil && rd.adminKnown {
+		if v == nil && rd.adminKnown && (p.kind != "ServicePrincipal" || rd.appPermsKnown[oid]) {
 			v = resource.Bool(false)
 			if p.kind != "Group" {
 				// A group holding an admin role whose members are not

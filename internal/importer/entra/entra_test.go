@@ -278,3 +278,38 @@ func TestNormPath(t *testing.T) {
 		}
 	}
 }
+
+// TestAppPermissions: application permissions granted to service
+// principals are bindings on the API's service principal; one that lets an
+// app grant itself any role makes it a tenant admin; a service principal
+// whose grants were not collected is not known not to be one.
+func TestAppPermissions(t *testing.T) {
+	res := parse(t, `"/servicePrincipals":`+coll(`{"id":"s1","appId":"a1","displayName":"sync"}`, `{"id":"s2","displayName":"reader"}`, `{"id":"s3"}`,
+		`{"id":"g","displayName":"Microsoft Graph","appRoles":[{"id":"r-read","value":"Directory.Read.All"}]}`)+
+		`,"/servicePrincipals/s1/appRoleAssignments":`+coll(`{"id":"x1","appRoleId":"`+RoleManagementReadWriteDirectory+`","principalId":"s1","resourceId":"g"}`)+
+		`,"/servicePrincipals/s2/appRoleAssignments":`+coll(`{"id":"x2","appRoleId":"r-read","principalId":"s2","resourceId":"g"}`, `{"id":"x3","appRoleId":"r-read"}`)+
+		`,"/servicePrincipals/g/appRoleAssignments":`+coll()+
+		`,"/roleManagement/directory/roleAssignments":`+coll())
+	if got := problems(res); !strings.Contains(got, `responses["/servicePrincipals/s2/appRoleAssignments"].value[1].resourceId: missing`) {
+		t.Errorf("problems:\n%s", got)
+	}
+	var bs []string
+	for _, r := range res.Resources {
+		if b := r.Facts.Binding; b != nil {
+			bs = append(bs, fmt.Sprintf("%s %s %s %s privileged=%s", r.Name, b.Principal, b.RoleName, b.Scope, tri(b.Privileged)))
+		}
+	}
+	want := "RoleManagement.ReadWrite.Directory on Microsoft Graph → sync s1 RoleManagement.ReadWrite.Directory " + ObjectID(tenant, "servicePrincipals", "g") + " privileged=true\n" +
+		"Directory.Read.All on Microsoft Graph → reader s2 Directory.Read.All " + ObjectID(tenant, "servicePrincipals", "g") + " privileged=false"
+	if strings.Join(bs, "\n") != want {
+		t.Errorf("bindings\n got %s\nwant %s", strings.Join(bs, "\n"), want)
+	}
+	var admins []string
+	for _, id := range []string{"s1", "s2", "s3", "g"} {
+		admins = append(admins, tri(get(res.Resources, "servicePrincipals", id).Facts.Identity.Admin))
+	}
+	// s2's grants are incomplete (one unreadable), s3's not collected.
+	if got := strings.Join(admins, " "); got != "true unknown unknown false" {
+		t.Errorf("admin = %s", got)
+	}
+}
