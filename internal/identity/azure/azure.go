@@ -1,4 +1,4 @@
-package azure
+package azurerbac
 
 import (
 	"fmt"
@@ -473,7 +473,7 @@ func (e *Evaluator) Check(req Request) Decision {
 		in[m.group] = m.via
 	}
 	scopes, chainKnown := e.ancestors(req.Scope)
-	var grants, denies []Grant
+	var allows, denies []Grant
 	visit := func(bd *bind, uncertainScope string) {
 		via, member := in[bd.principal]
 		certain := member
@@ -502,7 +502,7 @@ func (e *Evaluator) Check(req Request) Decision {
 			if e.excluded(bd, in) {
 				return
 			}
-			g.Deny, g.Pattern, g.Effect = true, m.pattern, Denied
+			g.Deny, g.Pattern, g.Match = true, m.pattern, MatchTrue
 			if ex := e.maybeExcluded(bd, in); ex != "" && certain {
 				certain, reason = false, ex
 			}
@@ -512,21 +512,21 @@ func (e *Evaluator) Check(req Request) Decision {
 		}
 		g.Role = bd.b.Role
 		if bd.role == nil {
-			g.Effect = Uncertain
+			g.Match = MatchUncertain
 			g.Reason = fmt.Sprintf("role definition %s (%s) is not in the inventory nor a built-in role", bd.b.Role, bd.b.RoleName)
-			grants = append(grants, g)
+			allows = append(allows, g)
 			return
 		}
 		m := bd.role.matches(req.Action, req.Data)
 		if !m.ok {
 			return
 		}
-		g.Pattern, g.Effect = m.pattern, Allowed
+		g.Pattern, g.Match = m.pattern, MatchTrue
 		if g.RoleName == "" {
 			g.RoleName = bd.role.name
 		}
 		e.settle(&g, certain, reason, bd.b.Condition, m.condition)
-		grants = append(grants, g)
+		allows = append(allows, g)
 	}
 	for _, s := range scopes {
 		for _, bd := range e.byScope[s] {
@@ -546,12 +546,12 @@ func (e *Evaluator) Check(req Request) Decision {
 			}
 		}
 	}
-	return decide(grants, denies)
+	return decide(allows, denies)
 }
 
-// settle sets a grant's effect from what is known: certain and without
-// condition keeps Allowed/Denied; a condition makes it Conditional; an
-// uncertainty Uncertain.
+// settle sets how a grant applies from what is known: certain and without
+// condition, MatchTrue; a condition makes it MatchConditional, an
+// uncertainty MatchUncertain.
 func (e *Evaluator) settle(g *Grant, certain bool, reason string, bc *resource.BindingCondition, roleCond string) {
 	cond := roleCond
 	if bc != nil && bc.Expression != "" {
@@ -563,9 +563,9 @@ func (e *Evaluator) settle(g *Grant, certain bool, reason string, bc *resource.B
 	g.Condition = cond
 	switch {
 	case !certain:
-		g.Effect, g.Reason = Uncertain, reason
+		g.Match, g.Reason = MatchUncertain, reason
 	case cond != "":
-		g.Effect, g.Reason = Conditional, "condition: "+cond
+		g.Match, g.Reason = MatchConditional, "condition: "+cond
 	}
 }
 

@@ -1,4 +1,4 @@
-package azure
+package azurerbac
 
 import (
 	"context"
@@ -112,8 +112,7 @@ func TestCheck(t *testing.T) {
 	tests := []struct {
 		note      string
 		req       Request
-		want      Effect
-		explicit  bool
+		want      Result
 		via       []string // of the first grant
 		pattern   string   // of the first grant or deny
 		reasonHas string
@@ -121,22 +120,22 @@ func TestCheck(t *testing.T) {
 		{note: "role at resource group inherited by a resource", req: Request{"alice", "Microsoft.Compute/virtualMachines/read", false, vm}, want: Allowed, pattern: "*/read"},
 		{note: "scope compared case-insensitively", req: Request{"alice", "microsoft.compute/virtualmachines/READ", false, strings.ToUpper(vm)}, want: Allowed},
 		{note: "principal by its Entra resource ID", req: Request{tenant + "/users/alice", "Microsoft.Compute/virtualMachines/read", false, vm}, want: Allowed},
-		{note: "reader cannot write", req: Request{"zed", "Microsoft.Compute/virtualMachines/write", false, sub2}, want: Denied},
+		{note: "reader cannot write", req: Request{"zed", "Microsoft.Compute/virtualMachines/write", false, sub2}, want: ImplicitDeny},
 		{note: "group at management group inherited through subscription", req: Request{"alice", "Microsoft.Compute/virtualMachines/write", false, vm}, want: Allowed, via: []string{"g-ops"}, pattern: "*"},
 		{note: "nested group membership", req: Request{"carol", "Microsoft.Network/virtualNetworks/write", false, rg}, want: Allowed, via: []string{"g-nested", "g-ops"}},
-		{note: "notActions of Contributor", req: Request{"alice", "Microsoft.Authorization/roleAssignments/write", false, sub}, want: Denied},
-		{note: "assignment below the scope does not apply", req: Request{"bob", "Microsoft.Compute/virtualMachines/read", false, rg}, want: Denied},
+		{note: "notActions of Contributor", req: Request{"alice", "Microsoft.Authorization/roleAssignments/write", false, sub}, want: ImplicitDeny},
+		{note: "assignment below the scope does not apply", req: Request{"bob", "Microsoft.Compute/virtualMachines/read", false, rg}, want: ImplicitDeny},
 		{note: "assignment on a parent resource applies to its child", req: Request{"bob", "Microsoft.Compute/virtualMachines/extensions/write", false, disk}, want: Allowed},
-		{note: "deny assignment to everyone wins over Contributor", req: Request{"alice", "Microsoft.Compute/virtualMachines/delete", false, vm}, want: Denied, explicit: true, pattern: "Microsoft.Compute/virtualMachines/delete"},
+		{note: "deny assignment to everyone wins over Contributor", req: Request{"alice", "Microsoft.Compute/virtualMachines/delete", false, vm}, want: ExplicitDeny, pattern: "Microsoft.Compute/virtualMachines/delete"},
 		{note: "excluded principal escapes the deny assignment", req: Request{"bob", "Microsoft.Compute/virtualMachines/delete", false, vm}, want: Allowed},
 		{note: "custom role wildcard in the middle", req: Request{"henry", "Microsoft.Storage/storageAccounts/read", false, storage}, want: Allowed, pattern: "Microsoft.Storage/*/read"},
-		{note: "custom role notActions", req: Request{"henry", "Microsoft.Storage/storageAccounts/blobServices/containers/read", false, storage}, want: Denied},
-		{note: "custom role grants no data action", req: Request{"henry", blobRead, true, storage}, want: Denied},
+		{note: "custom role notActions", req: Request{"henry", "Microsoft.Storage/storageAccounts/blobServices/containers/read", false, storage}, want: ImplicitDeny},
+		{note: "custom role grants no data action", req: Request{"henry", blobRead, true, storage}, want: ImplicitDeny},
 		{note: "data action through a conditional assignment", req: Request{"dave", blobRead, true, storage}, want: Conditional, reasonHas: "StringEquals 'landing'"},
-		{note: "data action asked as a control action", req: Request{"dave", blobRead, false, storage}, want: Denied},
-		{note: "Reader's */read is no data action", req: Request{"zed", blobRead, true, sub2}, want: Denied},
+		{note: "data action asked as a control action", req: Request{"dave", blobRead, false, storage}, want: ImplicitDeny},
+		{note: "Reader's */read is no data action", req: Request{"zed", blobRead, true, sub2}, want: ImplicitDeny},
 		{note: "data action granted", req: Request{"frank", blobRead, true, storage}, want: Allowed, pattern: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/*"},
-		{note: "deny assignment on data actions minus notDataActions", req: Request{"frank", "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete", true, storage}, want: Denied, explicit: true},
+		{note: "deny assignment on data actions minus notDataActions", req: Request{"frank", "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete", true, storage}, want: ExplicitDeny},
 		{note: "unknown role is uncertain and named", req: Request{"erin", "Microsoft.Compute/virtualMachines/read", false, rg}, want: Uncertain, reasonHas: "Mystery Role"},
 		{note: "group of unknown membership is uncertain", req: Request{"zed", "Microsoft.Compute/virtualMachines/read", false, rg2}, want: Uncertain, reasonHas: "g-unknown"},
 		{note: "the group itself is certain", req: Request{"g-unknown", "Microsoft.Compute/virtualMachines/read", false, rg2}, want: Allowed},
@@ -144,19 +143,19 @@ func TestCheck(t *testing.T) {
 		{note: "owner at the tenant root management group", req: Request{"olga", "Microsoft.Authorization/roleAssignments/write", false, storage}, want: Allowed},
 		{note: "subscription of unknown management group", req: Request{"alice", "Microsoft.Compute/virtualMachines/write", false, sub2}, want: Uncertain, reasonHas: "management group"},
 		{note: "condition of a built-in role's permission block", req: Request{"kim", "Microsoft.Authorization/roleAssignments/write", false, sub}, want: Conditional, reasonHas: "ActionMatches"},
-		{note: "nobody", req: Request{"nobody", "Microsoft.Compute/virtualMachines/read", false, vm}, want: Denied},
+		{note: "nobody", req: Request{"nobody", "Microsoft.Compute/virtualMachines/read", false, vm}, want: ImplicitDeny},
 	}
 	for _, tt := range tests {
 		t.Run(tt.note, func(t *testing.T) {
 			d := e.Check(tt.req)
-			if d.Effect != tt.want || d.Explicit != tt.explicit {
-				t.Fatalf("effect = %s (explicit %v), want %s (explicit %v): %+v", d.Effect, d.Explicit, tt.want, tt.explicit, d)
+			if d.Result != tt.want {
+				t.Fatalf("result = %s, want %s: %+v", d.Result, tt.want, d)
 			}
-			if tt.via != nil && (len(d.Grants) == 0 || !slices.Equal(d.Grants[0].Via, tt.via)) {
-				t.Errorf("via = %+v, want %v", d.Grants, tt.via)
+			if tt.via != nil && (len(d.Allows) == 0 || !slices.Equal(d.Allows[0].Via, tt.via)) {
+				t.Errorf("via = %+v, want %v", d.Allows, tt.via)
 			}
 			if tt.pattern != "" {
-				gs := append(append([]Grant(nil), d.Denies...), d.Grants...)
+				gs := append(append([]Grant(nil), d.Denies...), d.Allows...)
 				if len(gs) == 0 || gs[0].Pattern != tt.pattern {
 					t.Errorf("pattern = %+v, want %s", gs, tt.pattern)
 				}
@@ -164,7 +163,7 @@ func TestCheck(t *testing.T) {
 			if tt.reasonHas != "" && !strings.Contains(strings.Join(d.Reasons, "\n"), tt.reasonHas) {
 				t.Errorf("reasons = %q, want one with %q", d.Reasons, tt.reasonHas)
 			}
-			if d.Effect == Allowed && len(d.Grants) == 0 {
+			if d.Result == Allowed && len(d.Allows) == 0 {
 				t.Error("allowed without a grant")
 			}
 		})
@@ -184,10 +183,10 @@ func TestProblems(t *testing.T) {
 	}
 }
 
-func principals(hs []Holder) map[string]Effect {
-	out := map[string]Effect{}
+func principals(hs []Holder) map[string]Result {
+	out := map[string]Result{}
 	for _, h := range hs {
-		out[h.Principal] = h.Decision.Effect
+		out[h.Principal] = h.Decision.Result
 	}
 	return out
 }
@@ -195,7 +194,7 @@ func principals(hs []Holder) map[string]Effect {
 func TestWhoCanAndAdmins(t *testing.T) {
 	e := newEval(t, inventory())
 	got := principals(e.Admins(sub))
-	want := map[string]Effect{"olga": Allowed, "kim": Conditional, "erin": Uncertain}
+	want := map[string]Result{"olga": Allowed, "kim": Conditional, "erin": Uncertain}
 	if !maps(got, want) {
 		t.Errorf("Admins(sub) = %v, want %v", got, want)
 	}
@@ -208,7 +207,7 @@ func TestWhoCanAndAdmins(t *testing.T) {
 	// the deny assignment on rg takes VM deletion from all but bob, even
 	// from the tenant root's Owner.
 	got = principals(e.WhoCan("Microsoft.Compute/virtualMachines/delete", false, vm))
-	want = map[string]Effect{"bob": Allowed}
+	want = map[string]Result{"bob": Allowed}
 	if !maps(got, want) {
 		t.Errorf("WhoCan(delete vm) = %v, want %v", got, want)
 	}
@@ -231,7 +230,7 @@ func TestWhoCanAndAdmins(t *testing.T) {
 	}
 }
 
-func maps(a, b map[string]Effect) bool {
+func maps(a, b map[string]Result) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -261,7 +260,7 @@ func TestSampleOrg(t *testing.T) {
 		p, action string
 		data      bool
 		scope     string
-		want      Effect
+		want      Result
 	}{
 		{"64656e0b-bbaa-5772-be3f-2b397ea4ce17", AdminAction, false, s, Allowed}, // Owner at the subscription
 		// The deployment stack's deny assignment excludes a service
@@ -274,7 +273,7 @@ func TestSampleOrg(t *testing.T) {
 		{"9e0beea5-0417-5add-9a93-7614c97820c9", "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", true, s + "/resourceGroups/rg-nw-analytics-prod", Conditional},
 		{"4e65d986-eabd-5636-88e3-0890b7fd371d", AdminAction, false, s, Allowed}, // User Access Administrator
 	} {
-		if d := e.Check(Request{tt.p, tt.action, tt.data, tt.scope}); d.Effect != tt.want {
+		if d := e.Check(Request{tt.p, tt.action, tt.data, tt.scope}); d.Result != tt.want {
 			t.Errorf("%s %s at %s = %+v, want %s", tt.p, tt.action, tt.scope, d, tt.want)
 		}
 	}
@@ -283,7 +282,7 @@ func TestSampleOrg(t *testing.T) {
 		t.Errorf("subscription admins = %+v", admins)
 	}
 	for _, h := range admins {
-		if h.Decision.Effect == Denied {
+		if h.Decision.Result.Denied() {
 			t.Errorf("admin with a denied decision: %+v", h)
 		}
 	}

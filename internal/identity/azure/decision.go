@@ -1,22 +1,43 @@
-package azure
+package azurerbac
 
-// Effect is the answer to "may this principal do this at this scope".
-type Effect string
+// Result is the outcome of a check. The names and their text are those of
+// the AWS evaluator (internal/identity/aws), so the identity graph reads the
+// three clouds' answers alike.
+type Result uint8
 
-// Effects, from the most to the least certain.
 const (
+	// ImplicitDeny: no assignment grants the action.
+	ImplicitDeny Result = iota
+	// ExplicitDeny: a deny assignment denies it, whatever grants it.
+	ExplicitDeny
 	// Allowed: an assignment grants it without condition and no deny
 	// assignment applies.
-	Allowed Effect = "allowed"
-	// Denied: no assignment grants it, or a deny assignment denies it
-	// (Decision.Explicit).
-	Denied Effect = "denied"
+	Allowed
 	// Conditional: granted only under a condition (ABAC condition on the
-	// assignment or the role), or allowed unless a conditional deny applies.
-	Conditional Effect = "conditional"
-	// Uncertain: the inventory does not say (a role definition or a group's
-	// membership is missing); Decision.Reasons names what.
-	Uncertain Effect = "uncertain"
+	// assignment or in the role), or allowed unless a conditional deny
+	// assignment applies.
+	Conditional
+	// Uncertain: the inventory does not say (a role definition, a group's
+	// membership or a subscription's management group is missing);
+	// Decision.Reasons names what.
+	Uncertain
+)
+
+func (r Result) String() string {
+	return [...]string{"implicit_deny", "explicit_deny", "allowed", "conditional", "uncertain"}[r]
+}
+
+// MarshalText writes the result's name.
+func (r Result) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// Denied tells whether the result is a deny, explicit or implicit.
+func (r Result) Denied() bool { return r == ImplicitDeny || r == ExplicitDeny }
+
+// How a grant applies (Grant.Match), as the AWS evaluator's StatementRef.Match.
+const (
+	MatchTrue        = "true"
+	MatchConditional = "conditional"
+	MatchUncertain   = "uncertain"
 )
 
 // Grant is one role assignment or deny assignment that bears on a decision.
@@ -38,62 +59,59 @@ type Grant struct {
 	// Condition is the condition the grant depends on, "" when none.
 	Condition string `json:"condition,omitempty"`
 	Deny      bool   `json:"deny,omitempty"`
-	// Effect is Allowed (Denied for a deny) when the grant applies for
-	// certain, else Conditional or Uncertain, with Reason.
-	Effect Effect `json:"effect"`
+	// Match is MatchTrue when the grant applies for certain, else
+	// MatchConditional or MatchUncertain, with Reason.
+	Match  string `json:"match"`
 	Reason string `json:"reason,omitempty"`
 }
 
-// Decision is the effect with the grants that decided it.
+// Decision is the answer for one request, with what decided it.
 type Decision struct {
-	Effect Effect `json:"effect"`
-	// Explicit is true when a deny assignment decided Denied (false: no
-	// assignment grants it).
-	Explicit bool `json:"explicit,omitempty"`
-	// Grants are the role assignments that grant it, certain or not.
-	Grants []Grant `json:"grants,omitempty"`
+	Result Result `json:"result"`
+	// Allows are the role assignments that grant it, certain or not.
+	Allows []Grant `json:"allows,omitempty"`
 	// Denies are the deny assignments that deny it, certain or not.
 	Denies []Grant `json:"denies,omitempty"`
-	// Reasons say why the effect is Conditional or Uncertain.
+	// Reasons say why the result is Conditional or Uncertain.
 	Reasons []string `json:"reasons,omitempty"`
 }
 
-// decide combines grants and denies: a certain deny wins, then a certain
-// allow (conditional when a deny might apply), then conditional or
-// uncertain grants; nothing is Denied.
-func decide(grants, denies []Grant) Decision {
-	d := Decision{Effect: Denied, Grants: grants, Denies: denies}
-	best := func(gs []Grant, certain Effect) (hasCertain, hasCond, hasUnc bool) {
+// decide combines grants: a certain deny wins, then a certain allow
+// (Conditional or Uncertain when a deny may apply), then conditional or
+// uncertain allows; with none, ImplicitDeny.
+func decide(allows, denies []Grant) Decision {
+	d := Decision{Result: ImplicitDeny, Allows: allows, Denies: denies}
+	tally := func(gs []Grant) (certain, cond, unc bool) {
 		for _, g := range gs {
-			switch g.Effect {
-			case certain:
-				hasCertain = true
-			case Conditional:
-				hasCond = true
-			case Uncertain:
-				hasUnc = true
+			switch g.Match {
+			case MatchTrue:
+				certain = true
+			case MatchConditional:
+				cond = true
+			case MatchUncertain:
+				unc = true
 			}
-			if g.Effect != certain && g.Reason != "" {
+			if g.Match != MatchTrue && g.Reason != "" {
 				d.Reasons = appendOnce(d.Reasons, g.Reason)
 			}
 		}
 		return
 	}
-	deny, denyCond, denyUnc := best(denies, Denied)
-	allow, allowCond, allowUnc := best(grants, Allowed)
+	deny, denyCond, denyUnc := tally(denies)
+	allow, allowCond, allowUnc := tally(allows)
 	switch {
 	case deny:
-		d.Effect, d.Explicit, d.Reasons = Denied, true, nil
+		d.Result, d.Reasons = ExplicitDeny, nil
 	case allow && denyUnc:
-		d.Effect = Uncertain
+		d.Result = Uncertain
 	case allow && denyCond:
-		d.Effect = Conditional
+		d.Result = Conditional
 	case allow:
-		d.Effect, d.Reasons = Allowed, nil
+		d.Result, d.Reasons = Allowed, nil
 	case allowCond:
-		d.Effect = Conditional
+		d.Result = Conditional
 	case allowUnc:
-		d.Effect = Uncertain
+		d.Result = Uncertain
 	default:
 		d.Reasons = nil
 	}

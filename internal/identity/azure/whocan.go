@@ -1,4 +1,4 @@
-package azure
+package azurerbac
 
 import (
 	"sort"
@@ -29,8 +29,8 @@ type Holder struct {
 // WhoCan lists the principals that may perform action (a data action when
 // data) at scope: those named by an assignment at the scope or above whose
 // role grants it (or whose role is unknown), and the known members of such
-// groups, each with its decision; principals whose decision is Denied are
-// left out. Sorted by principal.
+// groups, each with its decision; principals whose decision is a deny are
+// left out (ImplicitDeny or ExplicitDeny). Sorted by principal.
 func (e *Evaluator) WhoCan(action string, data bool, scope string) []Holder {
 	scopes, chainKnown := e.ancestors(scope)
 	if !chainKnown {
@@ -60,7 +60,7 @@ func (e *Evaluator) WhoCan(action string, data bool, scope string) []Holder {
 	out := make([]Holder, 0, len(cand))
 	for p, typ := range cand {
 		d := e.Check(Request{Principal: p, Action: action, Data: data, Scope: scope})
-		if d.Effect == Denied {
+		if d.Result.Denied() {
 			continue
 		}
 		h := Holder{Principal: p, Type: typ, Decision: d}

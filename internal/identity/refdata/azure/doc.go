@@ -1,4 +1,4 @@
-// Package azure holds the Azure built-in role definitions (actions,
+// Package azureroles holds the Azure built-in role definitions (actions,
 // notActions, dataActions, notDataActions, conditions) as embedded reference
 // data derived from the iam-dataset corpus; see README.md and NOTICE.md.
-package azure
+package azureroles

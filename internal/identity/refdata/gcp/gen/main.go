@@ -1,7 +1,7 @@
 // Command gen derives the embedded GCP predefined role data (roles.txt.gz)
 // from gcp-predefined-roles.json of the iam-reference corpus (iam-dataset's
 // gcp/roles/*.json joined). Run it through `go generate` in the parent
-// directory; the format is described at gcp.Decode; see ../README.md.
+// directory; the format is described at gcproles.Decode; see ../README.md.
 package main
 
 import (
