@@ -61,6 +61,8 @@ type Options struct {
 
 	// apiOptions are extra SDK middlewares (tests).
 	apiOptions []func(*middleware.Stack) error
+	// services replaces services() (tests).
+	services []Service
 }
 
 // ErrCredentials is wrapped by the error Collect returns when the AWS
@@ -197,7 +199,7 @@ func (c *collector) loadConfig(ctx context.Context) (aws.Config, error) {
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, lo...)
 	if err != nil {
-		return aws.Config{}, fmt.Errorf("%w: %v; %s", ErrCredentials, err, credentialsHelp)
+		return aws.Config{}, fmt.Errorf("aws: loading the SDK configuration (profile, environment): %w", err)
 	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
@@ -354,7 +356,11 @@ func (c *collector) collectAccount(ctx context.Context, acct, caller string, bas
 		region string
 	}
 	var units []unit
-	for _, s := range services() {
+	svcs := c.opts.services
+	if svcs == nil {
+		svcs = services()
+	}
+	for _, s := range svcs {
 		if s.Global {
 			units = append(units, unit{s, c.home})
 			continue

@@ -165,7 +165,7 @@ func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 		req.Token = firstForm(form, "Marker", "NextToken")
 		req.Resource = firstForm(form, append(resourceParams, "RoleArn")...)
 	case req.Service == "s3" && strings.HasPrefix(r.URL.Path, "/v20180820/"):
-		req.Protocol, req.Service = "s3", "s3control"
+		req.Protocol, req.Service = "s3control", "s3control"
 		if r.URL.Path == "/v20180820/configuration/publicAccessBlock" {
 			req.Op = "GetPublicAccessBlock"
 		}
@@ -452,7 +452,7 @@ func testOptions(t testing.TB, f *fakeAWS, caller string) Options {
 		"AWS_PROFILE": "", "AWS_DEFAULT_PROFILE": "", "AWS_CONFIG_FILE": empty, "AWS_SHARED_CREDENTIALS_FILE": empty,
 		"AWS_EC2_METADATA_DISABLED": "true", "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "",
 		"AWS_ENDPOINT_URL": "", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "",
-		"AWS_WEB_IDENTITY_TOKEN_FILE": "", "AWS_ROLE_ARN": "",
+		"AWS_WEB_IDENTITY_TOKEN_FILE": "", "AWS_ROLE_ARN": "", "AWS_CA_BUNDLE": "",
 	} {
 		t.Setenv(k, v)
 	}
@@ -466,11 +466,12 @@ func testOptions(t testing.TB, f *fakeAWS, caller string) Options {
 	}
 	t.Cleanup(tr.CloseIdleConnections)
 	return Options{
-		Endpoint:   f.URL,
-		HTTPClient: &http.Client{Transport: tr},
-		MaxBackoff: 20 * time.Millisecond,
-		Now:        func() time.Time { return time.Date(2026, 11, 24, 5, 58, 12, 0, time.UTC) },
-		apiOptions: []func(*middleware.Stack) error{sendOpName},
+		Endpoint:    f.URL,
+		HTTPClient:  &http.Client{Transport: tr},
+		MaxBackoff:  20 * time.Millisecond,
+		MaxAttempts: 3,
+		Now:         func() time.Time { return time.Date(2026, 11, 24, 5, 58, 12, 0, time.UTC) },
+		apiOptions:  []func(*middleware.Stack) error{sendOpName},
 	}
 }
 

@@ -1,0 +1,451 @@
+package awscollect
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/collect"
+	"github.com/vigil-sec/vigil/internal/importer"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+const (
+	mgmt   = "111122223333"
+	member = "444455556666"
+)
+
+// coreFaults are the faults of the core collection test: calls denied,
+// throttled for good, throttled twice then answered, and failing with a
+// 500 after the retries.
+func coreFaults() func(fakeReq) string {
+	var mu sync.Mutex
+	vpcThrottles := 0
+	return func(r fakeReq) string {
+		switch {
+		case r.Key() == "ec2:DescribeVpcs" && r.Account == mgmt && r.Region == "us-east-1":
+			mu.Lock()
+			defer mu.Unlock()
+			if vpcThrottles < 2 {
+				vpcThrottles++
+				return "throttle"
+			}
+		case r.Key() == "iam:GetAccountSummary" && r.Account == mgmt:
+			return "throttle"
+		case r.Key() == "s3:GetBucketEncryption" && r.Resource == "member-data":
+			return "denied"
+		case r.Key() == "ec2:DescribeFlowLogs" && r.Account == member && r.Region == "eu-west-1":
+			return "denied"
+		case r.Key() == "ec2:DescribeVolumes" && r.Account == member && r.Region == "us-east-1":
+			return "500"
+		case r.Key() == "ec2:DescribeSnapshotAttribute" && r.Resource == "snap-0aaa0003":
+			return "500"
+		case r.Key() == "organizations:ListTargetsForPolicy" && r.Resource == "p-regions01":
+			return "denied"
+		}
+		return ""
+	}
+}
+
+// runCore collects the core services of the test organization (two
+// accounts through Organizations and an assumed role, two regions from
+// DescribeRegions) into a directory.
+func runCore(t *testing.T) (dir string, rec *collect.Recorder, srv *fakeAWS) {
+	t.Helper()
+	srv = newFakeAWS(t, "testdata")
+	srv.Fault = coreFaults()
+	opts := testOptions(t, srv, mgmt)
+	opts.RoleName = "VigilReadOnly"
+	opts.services = coreServices()
+	dir = t.TempDir()
+	rec = collect.NewRecorder(nil)
+	if err := Collect(context.Background(), opts, collect.Dir(dir), rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	if m := srv.Missing(); len(m) > 0 {
+		t.Errorf("requests without a response file:\n%s", strings.Join(m, "\n"))
+	}
+	return dir, rec, srv
+}
+
+// TestCollect runs the collector against the fake AWS endpoint and
+// compares the files written, the failures recorded and the inventory
+// imported from the files with the golden files (go test -run TestCollect
+// -update after an intended change).
+func TestCollect(t *testing.T) {
+	dir, rec, srv := runCore(t)
+	t.Run("golden", func(t *testing.T) { checkGolden(t, dir, rec) })
+	t.Run("failures", func(t *testing.T) { checkFailures(t, dir, rec, srv) })
+}
+
+func checkGolden(t *testing.T, dir string, rec *collect.Recorder) {
+
+	compareTree(t, dir, filepath.Join("testdata", "golden", "files"))
+
+	fails := rec.Failures()
+	got, _ := json.MarshalIndent(fails, "", "  ")
+	golden(t, filepath.Join("testdata", "golden", "failures.json"), append(got, '\n'))
+
+	inv, err := importer.Load(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, filepath.Join("testdata", "golden", "inventory.json"), inventoryView(t, inv, dir))
+}
+
+// checkFailures checks each fault of the run is in the failures with its
+// kind, and that what the other calls gave is there.
+func checkFailures(t *testing.T, dir string, rec *collect.Recorder, srv *fakeAWS) {
+	want := []collect.Failure{
+		{Account: mgmt, Service: "iam", Call: "iam:GetAccountSummary", Kind: collect.Throttled},
+		{Account: member, Service: "s3", Call: "s3:GetEncryptionConfiguration", Resource: "arn:aws:s3:::member-data", Kind: collect.Denied},
+		{Account: member, Region: "eu-west-1", Service: "ec2", Call: "ec2:DescribeFlowLogs", Kind: collect.Denied},
+		{Account: member, Region: "us-east-1", Service: "ec2", Call: "ec2:DescribeVolumes", Kind: collect.Failed},
+		{Account: mgmt, Region: "us-east-1", Service: "ec2", Call: "ec2:DescribeSnapshotAttribute", Resource: "arn:aws:ec2:us-east-1::snapshot/snap-0aaa0003", Kind: collect.Failed},
+		{Account: mgmt, Service: "organizations", Call: "organizations:ListTargetsForPolicy", Kind: collect.Denied,
+			Resource: "arn:aws:organizations::111122223333:policy/o-a1b2c3d4e5/service_control_policy/p-regions01"},
+	}
+	fails := rec.Failures()
+	for _, w := range want {
+		found := false
+		for _, f := range fails {
+			if f.Cloud == "aws" && f.Account == w.Account && (w.Region == "" || f.Region == w.Region) && f.Service == w.Service &&
+				f.Call == w.Call && f.Resource == w.Resource && f.Kind == w.Kind && f.Err != "" {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no failure like %+v among\n%v", w, fails)
+		}
+	}
+	if len(fails) != len(want) {
+		t.Errorf("%d failures, want %d: %v", len(fails), len(want), fails)
+	}
+	// Throttled twice, then answered: retried, collected, not a failure.
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Key() == "ec2:DescribeVpcs" && r.Account == mgmt && r.Region == "us-east-1" {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("DescribeVpcs was sent %d times in %s us-east-1, want 3 (two throttled, then answered)", n, mgmt)
+	}
+	snap := readSnapshot(t, dir, mgmt, "us-east-1")
+	if !hasItem(snap, "AWS::EC2::VPC", "vpc-0aaa0001") {
+		t.Error("the VPC answered after two throttles is missing")
+	}
+	// The rest of the member account is collected: its bucket without the
+	// encryption the denied call would have given, its IAM, its eu-west-1 volume.
+	msnap := readSnapshot(t, dir, member, "us-east-1")
+	b := findItem(msnap, "AWS::S3::Bucket", "member-data")
+	if b == nil {
+		t.Fatal("bucket member-data missing")
+	}
+	supp := b["supplementaryConfiguration"].(map[string]any)
+	if _, ok := supp["ServerSideEncryptionConfiguration"]; ok {
+		t.Error("member-data has an encryption setting though its call was denied")
+	}
+	if _, ok := supp["PublicAccessBlockConfiguration"]; !ok {
+		t.Error("member-data lost its public access block (its call succeeded)")
+	}
+	if !hasItem(msnap, "AWS::IAM::User", "AIDASAMPLECI000000003") {
+		t.Error("member IAM user missing")
+	}
+	if !hasItem(readSnapshot(t, dir, member, "eu-west-1"), "AWS::EC2::Volume", "vol-0bbb0001") {
+		t.Error("member eu-west-1 volume missing")
+	}
+	// The suspended account is not collected; the failed snapshot
+	// attribute leaves its file out, the others are written.
+	if _, err := os.Stat(filepath.Join(dir, "aws", "777788889999")); err == nil {
+		t.Error("the suspended account was collected")
+	}
+	cli := filepath.Join(dir, "aws", mgmt, "cli", "ec2-describe-snapshot-attribute")
+	for snap, want := range map[string]bool{"snap-0aaa0001": true, "snap-0aaa0002": true, "snap-0aaa0003": false} {
+		_, err := os.Stat(filepath.Join(cli, snap+".us-east-1.json"))
+		if (err == nil) != want {
+			t.Errorf("%s attribute file written: %v, want %v", snap, err == nil, want)
+		}
+	}
+	// The policy whose targets were denied has no Targets (unknown), not
+	// an empty list (applies nowhere).
+	var org map[string]any
+	readJSON(t, filepath.Join(dir, "aws", "organizations.json"), &org)
+	for _, p := range org["Policies"].([]any) {
+		pm := p.(map[string]any)
+		id := pm["PolicySummary"].(map[string]any)["Id"]
+		_, has := pm["Targets"]
+		if has != (id != "p-regions01") {
+			t.Errorf("policy %v: Targets present %v", id, has)
+		}
+	}
+	if rec.Calls() == 0 || rec.PeakInFlight() == 0 {
+		t.Errorf("calls %d, peak %d: the middleware did not count", rec.Calls(), rec.PeakInFlight())
+	}
+	// Every request the server answered was counted (retries included).
+	if got := int64(len(srv.Requests())); got != rec.Calls() {
+		t.Errorf("server answered %d requests, recorder counted %d", got, rec.Calls())
+	}
+}
+
+// TestCollectPaginationLoop: a listing answering the same page token twice
+// is reported as a pagination loop and stops; the collection goes on.
+func TestCollectPaginationLoop(t *testing.T) {
+	srv := newFakeAWS(t, filepath.Join("testdata", "loop"), "testdata")
+	opts := testOptions(t, srv, mgmt)
+	opts.Regions = []string{"us-east-1"}
+	opts.services = coreServices()
+	rec := collect.NewRecorder(nil)
+	mem := &collect.Mem{}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := Collect(ctx, opts, mem, rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	var loops []collect.Failure
+	for _, f := range rec.Failures() {
+		if f.Kind == collect.PaginationLoop {
+			loops = append(loops, f)
+		}
+	}
+	if len(loops) != 1 || loops[0].Call != "ec2:DescribeVolumes" || loops[0].Account != mgmt {
+		t.Fatalf("pagination loops %v, want one on ec2:DescribeVolumes", loops)
+	}
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Key() == "ec2:DescribeVolumes" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("DescribeVolumes sent %d times, want 2 (the first page, then the page answering its own token)", n)
+	}
+	// The pages read before the loop are kept, and the rest was collected.
+	var snap configSnapshot
+	for _, name := range mem.Names() {
+		if strings.Contains(name, "/Config/us-east-1/") {
+			if err := json.Unmarshal(mem.File(name), &snap); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	vols := 0
+	for _, it := range snap.Items {
+		if it.ResourceType == "AWS::EC2::Volume" {
+			vols++
+		}
+	}
+	if vols != 2 {
+		t.Errorf("%d volumes kept, want 2 (the first page and the looping page once)", vols)
+	}
+	if !slices.ContainsFunc(snap.Items, func(it configItem) bool { return it.ResourceType == "AWS::IAM::User" }) {
+		t.Error("IAM was not collected after the loop")
+	}
+}
+
+// TestCollectNoCredentials: refused credentials give one error naming AWS
+// and what to configure.
+func TestCollectNoCredentials(t *testing.T) {
+	srv := newFakeAWS(t, "testdata")
+	opts := testOptions(t, srv, mgmt)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAEXPIREDKEY000000")
+	err := Collect(context.Background(), opts, &collect.Mem{}, collect.NewRecorder(nil), nil)
+	if !errors.Is(err, ErrCredentials) {
+		t.Fatalf("error %v, want ErrCredentials", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"aws: no usable credentials", "InvalidClientTokenId", "AWS_PROFILE", "AWS_ACCESS_KEY_ID"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q does not say %q", msg, want)
+		}
+	}
+	if strings.Count(msg, "\n") > 0 || len(msg) > 400 {
+		t.Errorf("message is not one short line: %q", msg)
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("%d requests after the refused credentials, want 1 (GetCallerIdentity only)", n)
+	}
+	// No credentials at all: the chain's own message, same advice.
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	err = Collect(context.Background(), opts, &collect.Mem{}, collect.NewRecorder(nil), nil)
+	if !errors.Is(err, ErrCredentials) || !strings.Contains(err.Error(), "AWS_PROFILE") {
+		t.Fatalf("without credentials: %v", err)
+	}
+}
+
+// inventoryView is the imported inventory as golden JSON: each resource's
+// identity, class and facts, and the summary, with the output directory
+// replaced by $OUT.
+func inventoryView(t *testing.T, inv *importer.Inventory, dir string) []byte {
+	t.Helper()
+	type view struct {
+		Provider resource.Provider `json:"provider"`
+		Account  string            `json:"account"`
+		Region   string            `json:"region"`
+		Type     string            `json:"type"`
+		ID       string            `json:"id"`
+		Name     string            `json:"name"`
+		Class    resource.Class    `json:"class"`
+		Facts    resource.Facts    `json:"facts"`
+	}
+	views := make([]view, 0, len(inv.Resources))
+	for _, r := range inv.Resources {
+		views = append(views, view{r.Provider, r.Account, r.Region, r.Type, r.ID, r.Name, r.Class, r.Facts})
+	}
+	sort.Slice(views, func(i, j int) bool { return views[i].ID < views[j].ID })
+	got, err := json.MarshalIndent(struct {
+		Inventory *importer.Inventory `json:"summary"`
+		Resources []view              `json:"resources"`
+	}{inv, views}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(bytes.ReplaceAll(got, []byte(filepath.ToSlash(dir)), []byte("$OUT")), '\n')
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (run with -update after checking the change):\n%s", path, firstDiff(string(want), string(got)))
+	}
+}
+
+// compareTree compares the files under dir with those under goldenDir
+// (rewritten with -update).
+func compareTree(t *testing.T, dir, goldenDir string) {
+	t.Helper()
+	got := readTree(t, dir)
+	if *update {
+		if err := os.RemoveAll(goldenDir); err != nil {
+			t.Fatal(err)
+		}
+		for name, data := range got {
+			p := filepath.Join(goldenDir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return
+	}
+	want := readTree(t, goldenDir)
+	for name, data := range got {
+		w, ok := want[name]
+		switch {
+		case !ok:
+			t.Errorf("unexpected file %s", name)
+		case !bytes.Equal(w, data):
+			t.Errorf("%s differs from the golden file:\n%s", name, firstDiff(string(w), string(data)))
+		}
+	}
+	for name := range want {
+		if _, ok := got[name]; !ok {
+			t.Errorf("file %s not written", name)
+		}
+	}
+}
+
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = b
+		return nil
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func firstDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(wl) || i < len(gl); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return "line " + itoa(i+1) + ":\n  want: " + w + "\n  got:  " + g
+		}
+	}
+	return "(same lines)"
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// readSnapshot reads the account's configuration snapshot of a region.
+func readSnapshot(t *testing.T, dir, acct, region string) []map[string]any {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "aws", acct, "AWSLogs", acct, "Config", region, "*", "*", "*", "ConfigSnapshot", "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("%d snapshots for %s %s, want 1", len(files), acct, region)
+	}
+	var snap struct {
+		Items []map[string]any `json:"configurationItems"`
+	}
+	readJSON(t, files[0], &snap)
+	return snap.Items
+}
+
+func findItem(items []map[string]any, typ, id string) map[string]any {
+	for _, it := range items {
+		if it["resourceType"] == typ && it["resourceId"] == id {
+			return it
+		}
+	}
+	return nil
+}
+
+func hasItem(items []map[string]any, typ, id string) bool { return findItem(items, typ, id) != nil }
