@@ -204,9 +204,7 @@ func (c *collector) listPages(ctx context.Context, pl runtime.Pipeline, first, n
 
 // getJSON makes one GET (retries included) and decodes the JSON object.
 func (c *collector) getJSON(ctx context.Context, pl runtime.Pipeline, u string) (map[string]any, error) {
-	cctx, cancel := c.callCtx(ctx)
-	defer cancel()
-	req, err := runtime.NewRequest(cctx, http.MethodGet, u)
+	req, err := runtime.NewRequest(ctx, http.MethodGet, u)
 	if err != nil {
 		return nil, err
 	}

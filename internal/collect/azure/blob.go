@@ -55,9 +55,7 @@ func (c *collector) blobClient(account string) (*service.Client, error) {
 // readBlobService makes the Get Blob Service Properties call and returns
 // the blobServices row of the account.
 func (c *collector) readBlobService(ctx context.Context, svc *service.Client, accountID string) (map[string]any, error) {
-	cctx, cancel := c.callCtx(ctx)
-	defer cancel()
-	resp, err := svc.GetProperties(cctx, nil)
+	resp, err := svc.GetProperties(ctx, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -39,9 +39,10 @@ type Options struct {
 	ARMEndpoint, ResourceGraphEndpoint, GraphEndpoint, AuthorityHost string
 	// Credential replaces azidentity's default credential chain.
 	Credential azcore.TokenCredential
-	// Concurrency bounds the HTTP requests in flight (default 16).
+	// Concurrency bounds the HTTP requests in flight (default 64).
 	Concurrency int
-	// CallTimeout bounds one call, retries included (default 60s).
+	// CallTimeout bounds each attempt of a call (the call and each of its
+	// retries), from when it has a concurrency slot (default 60s).
 	CallTimeout time.Duration
 	// MaxRetries and RetryDelay tune the SDK's retry policy for throttling
 	// and 5xx answers (0: the SDK's defaults, 3 retries from 800ms; a
@@ -135,7 +136,7 @@ func Collect(ctx context.Context, opts Options, sink collect.Sink, rec *collect.
 
 func newCollector(opts Options, sink collect.Sink, rec *collect.Recorder, prog *collect.Progress) (*collector, error) {
 	if opts.Concurrency <= 0 {
-		opts.Concurrency = 16
+		opts.Concurrency = 64
 	}
 	if opts.CallTimeout <= 0 {
 		opts.CallTimeout = 60 * time.Second
@@ -206,7 +207,7 @@ const (
 func (c *collector) clientOptions() azcore.ClientOptions {
 	o := azcore.ClientOptions{
 		Cloud:            cloud.AzurePublic,
-		PerRetryPolicies: []policy.Policy{&callPolicy{rec: c.rec, slots: c.slots}},
+		PerRetryPolicies: []policy.Policy{&callPolicy{rec: c.rec, slots: c.slots, timeout: c.opts.CallTimeout}},
 	}
 	o.Cloud.Services = nil
 	if c.opts.AuthorityHost != "" {
@@ -242,10 +243,6 @@ func (c *collector) fail(ctx context.Context, sub, service, call, resource strin
 	c.log.Debug("azure call failed", "subscription", sub, "call", call, "resource", resource, "kind", kind, "error", msg)
 }
 
-// callCtx bounds one call, retries included.
-func (c *collector) callCtx(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, c.opts.CallTimeout)
-}
 
 type subscription struct{ id, tenant string }
 
@@ -267,15 +264,13 @@ func (c *collector) subscriptions(ctx context.Context) ([]subscription, []string
 	var guard collect.PageGuard
 	pager := client.NewListPager(nil)
 	for pager.More() {
-		cctx, cancel := c.callCtx(ctx)
-		page, err := pager.NextPage(cctx)
-		cancel()
+		page, err := pager.NextPage(ctx)
 		if err != nil {
-			kind, _ := classify(cctx, err)
+			kind, _ := classify(ctx, err)
 			if kind == collect.Credentials {
 				return nil, nil, noCredentials(err)
 			}
-			c.fail(cctx, "", "subscriptions", "Microsoft.Resources/subscriptions/read", "", err)
+			c.fail(ctx, "", "subscriptions", "Microsoft.Resources/subscriptions/read", "", err)
 			if len(want) == 0 {
 				return nil, nil, fmt.Errorf("azure: listing subscriptions: %s", responseOrLine(err))
 			}

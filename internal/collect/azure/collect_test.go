@@ -29,7 +29,7 @@ const (
 )
 
 // run collects from the fake clouds into a Mem sink.
-func run(t *testing.T, f *fakeAzure, opts Options) (*collect.Mem, *collect.Recorder, error) {
+func run(t testing.TB, f *fakeAzure, opts Options) (*collect.Mem, *collect.Recorder, error) {
 	t.Helper()
 	mem := &collect.Mem{}
 	rec := collect.NewRecorder(nil)

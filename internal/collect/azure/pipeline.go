@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -16,11 +17,13 @@ import (
 )
 
 // callPolicy is the per-retry policy every Azure client of the collector
-// has: each attempt (retries included) takes one of the concurrency slots
-// and is counted by the recorder.
+// has: each attempt (retries included) takes one of the concurrency slots,
+// is counted by the recorder, and is bounded by the call timeout from the
+// moment it has its slot (time queued for a slot is not the service's).
 type callPolicy struct {
-	rec   *collect.Recorder
-	slots chan struct{}
+	rec     *collect.Recorder
+	slots   chan struct{}
+	timeout time.Duration
 }
 
 func (p *callPolicy) Do(req *policy.Request) (*http.Response, error) {
@@ -32,8 +35,14 @@ func (p *callPolicy) Do(req *policy.Request) (*http.Response, error) {
 	defer func() { <-p.slots }()
 	done := p.rec.Call()
 	defer done()
-	return req.Next()
+	ctx, cancel := context.WithTimeoutCause(req.Raw().Context(), p.timeout, errCallTimeout)
+	defer cancel() // the body is read by then: the body download policy runs after this one
+	return req.WithContext(ctx).Next()
 }
+
+// errCallTimeout is the cause of an attempt's context when the call
+// timeout passed.
+var errCallTimeout = errors.New("the per-call timeout passed")
 
 // credential marks every error of the token credential, so that a call
 // failing for want of a token is told apart from one the service refused.
@@ -75,8 +84,8 @@ func classify(ctx context.Context, err error) (collect.Kind, string) {
 			return collect.Unsupported, msg // the resource provider is not registered
 		}
 		return collect.Failed, msg
-	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
-		return collect.Timeout, "the per-call timeout passed"
+	case errors.Is(err, errCallTimeout), errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+		return collect.Timeout, errCallTimeout.Error()
 	case errors.Is(err, context.DeadlineExceeded):
 		return collect.Timeout, err.Error()
 	}

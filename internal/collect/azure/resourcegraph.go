@@ -100,11 +100,9 @@ func (c *collector) pages(ctx context.Context, sub string, t table, req armresou
 	opts := *req.Options
 	req.Options = &opts
 	for {
-		cctx, cancel := c.callCtx(ctx)
-		resp, err := c.query.Resources(cctx, req, nil)
-		cancel()
+		resp, err := c.query.Resources(ctx, req, nil)
 		if err != nil {
-			c.fail(cctx, sub, "resourcegraph", graphCall, t.file+" "+scopeOf(req), err)
+			c.fail(ctx, sub, "resourcegraph", graphCall, t.file+" "+scopeOf(req), err)
 			return res, total
 		}
 		rows, ok := resp.Data.([]any)

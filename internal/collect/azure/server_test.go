@@ -29,6 +29,7 @@ type route struct {
 	Status []int         `json:"status"`
 	Error  string        `json:"error"`
 	Delay  time.Duration `json:"-"`
+	Body   []byte        `json:"-"` // the 200 body, instead of File
 }
 
 // fakeAzure answers Azure Resource Manager, Resource Graph and Microsoft
@@ -41,7 +42,7 @@ type route struct {
 // Keys are compared case-insensitively. A request no route answers is a
 // 404 and a test error.
 type fakeAzure struct {
-	t      *testing.T
+	t      testing.TB
 	dir    string
 	srv    *httptest.Server
 	mu     sync.Mutex
@@ -51,7 +52,7 @@ type fakeAzure struct {
 	tokens map[string]bool
 }
 
-func newFakeAzure(t *testing.T, dir string, routes map[string]route) *fakeAzure {
+func newFakeAzure(t testing.TB, dir string, routes map[string]route) *fakeAzure {
 	t.Helper()
 	f := &fakeAzure{t: t, dir: dir, routes: map[string]route{}, hits: map[string]int{}}
 	for k, r := range routes {
@@ -170,7 +171,10 @@ func (f *fakeAzure) serve(w http.ResponseWriter, r *http.Request) {
 			file = fmt.Sprintf("errors/%s-%d.json", family, status)
 		}
 	}
-	body, err := os.ReadFile(filepath.Join(f.dir, file))
+	body, err := rt.Body, error(nil)
+	if body == nil || status != http.StatusOK {
+		body, err = os.ReadFile(filepath.Join(f.dir, file))
+	}
 	if err != nil {
 		f.t.Errorf("route %q: %v", key, err)
 		w.WriteHeader(http.StatusInternalServerError)
@@ -198,11 +202,13 @@ func (f *fakeAzure) requests() []string {
 
 // options points the collector at the fake server with a fake token.
 func (f *fakeAzure) options() Options {
+	client := f.srv.Client()
+	client.Transport.(*http.Transport).MaxIdleConnsPerHost = 100 // a TLS handshake per call would be the test's bottleneck
 	return Options{
 		ARMEndpoint:   f.srv.URL,
 		GraphEndpoint: f.srv.URL,
 		Credential:    staticToken{},
-		HTTPClient:    f.srv.Client(),
+		HTTPClient:    client,
 		Concurrency:   8,
 		CallTimeout:   10 * time.Second,
 		RetryDelay:    time.Millisecond,

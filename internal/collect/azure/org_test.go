@@ -1,0 +1,101 @@
+package azurecollect
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// orgRoutes is a simulated organization: subs subscriptions of accounts
+// storage accounts each (every ARM and Graph answer delayed by latency).
+func orgRoutes(t testing.TB, subs, accounts int, latency time.Duration) map[string]route {
+	rs := map[string]route{}
+	js := func(v any) []byte {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	empty := js(map[string]any{"value": []any{}})
+	rgEmpty := js(map[string]any{"totalRecords": 0, "count": 0, "data": []any{}, "resultTruncated": "false"})
+	var subList []any
+	for i := range subs {
+		sub := fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i)
+		subList = append(subList, map[string]any{"subscriptionId": sub, "tenantId": tenantID, "id": "/subscriptions/" + sub})
+		var rows []any
+		for a := range accounts {
+			id := fmt.Sprintf("/subscriptions/%s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st%d", sub, a)
+			rows = append(rows, map[string]any{"id": id, "name": fmt.Sprintf("st%d", a), "type": "microsoft.storage/storageaccounts",
+				"subscriptionId": sub, "location": "eastus", "properties": map[string]any{"allowBlobPublicAccess": false}})
+			rs["GET "+id+"/blobServices"] = route{Delay: latency, Body: js(map[string]any{"value": []any{map[string]any{
+				"id": id + "/blobServices/default", "name": "default", "type": "Microsoft.Storage/storageAccounts/blobServices",
+				"properties": map[string]any{"isVersioningEnabled": a%2 == 0}}}})}
+			rs["GET "+id+"/blobServices/default/containers"] = route{Delay: latency, Body: empty}
+		}
+		rs["RG resources "+sub] = route{Delay: latency, Body: js(map[string]any{"totalRecords": len(rows), "count": len(rows), "data": rows, "resultTruncated": "false"})}
+		rs["RG resourcecontainers mg:"+tenantID+" "+sub] = route{Delay: latency, Body: rgEmpty}
+		rs["RG authorizationresources "+sub] = route{Delay: latency, Body: rgEmpty}
+		rs["RG securityresources "+sub] = route{Delay: latency, Body: rgEmpty}
+		rs["GET /subscriptions/"+sub+"/providers/Microsoft.Insights/diagnosticSettings"] = route{Delay: latency, Body: empty}
+		rs["GET /subscriptions/"+sub+"/providers/Microsoft.Security/pricings"] = route{Delay: latency, Body: empty}
+	}
+	rs["GET /subscriptions"] = route{Delay: latency, Body: js(map[string]any{"value": subList})}
+	for _, l := range entraLists {
+		rs["GET /v1.0"+l.path] = route{Delay: latency, Body: empty}
+	}
+	return rs
+}
+
+// TestOrgInFlight: a simulated organization of 20 subscriptions with 50 ms
+// per call keeps at least 50 calls in flight, never more than Concurrency,
+// and finishes well under a minute.
+func TestOrgInFlight(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	f := newFakeAzure(t, filepath.Join("testdata", "server"), orgRoutes(t, 20, 20, 50*time.Millisecond))
+	o := f.options()
+	o.Concurrency = 64
+	start := time.Now()
+	_, rec, err := run(t, f, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wall := time.Since(start)
+	if len(rec.Failures()) > 0 {
+		t.Errorf("failures: %v", rec.Failures())
+	}
+	if p := rec.PeakInFlight(); p < 50 || p > int64(o.Concurrency) {
+		t.Errorf("peak in flight %d, want 50..%d", p, o.Concurrency)
+	}
+	if wall > 60*time.Second {
+		t.Errorf("took %s", wall)
+	}
+	t.Logf("%d calls in %s (%.0f calls/s), peak %d in flight", rec.Calls(), wall.Round(time.Millisecond), float64(rec.Calls())/wall.Seconds(), rec.PeakInFlight())
+}
+
+// BenchmarkCollectOrg: 20 subscriptions of 50 storage accounts, 50 ms per
+// call: wall time, calls per second, peak calls in flight.
+func BenchmarkCollectOrg(b *testing.B) {
+	routes := orgRoutes(b, 20, 50, 50*time.Millisecond)
+	for b.Loop() {
+		f := newFakeAzure(b, filepath.Join("testdata", "server"), routes)
+		o := f.options()
+		o.Concurrency = 0 // the default
+		start := time.Now()
+		_, rec, err := run(b, f, o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		wall := time.Since(start)
+		b.ReportMetric(float64(rec.Calls())/wall.Seconds(), "calls/s")
+		b.ReportMetric(float64(rec.Calls()), "calls")
+		b.ReportMetric(float64(rec.PeakInFlight()), "peak-in-flight")
+		if n := len(rec.Failures()); n > 0 {
+			b.Fatalf("%d failures: %v", n, rec.Failures()[0])
+		}
+	}
+}
