@@ -243,7 +243,6 @@ func (c *collector) fail(ctx context.Context, sub, service, call, resource strin
 	c.log.Debug("azure call failed", "subscription", sub, "call", call, "resource", resource, "kind", kind, "error", msg)
 }
 
-
 type subscription struct{ id, tenant string }
 
 // subscriptions lists the subscriptions the identity can read, filtered
