@@ -755,6 +755,14 @@ func (rd *reader) conditionalAccess() {
 // are listed); false when the role holders and the principal's groups'
 // roles are known and none is.
 func (rd *reader) admins() {
+	// A holder of an admin role the input does not hold, or a holder group
+	// whose members are not listed, may have any principal in it.
+	hidden := false
+	for g := range rd.admin {
+		if gp := rd.byObject[g]; gp == nil || (gp.kind == "Group" && !rd.memberKnown[g]) {
+			hidden = true
+		}
+	}
 	for oid, p := range rd.byObject {
 		var v *bool
 		switch {
@@ -769,14 +777,8 @@ func (rd *reader) admins() {
 		}
 		if v == nil && rd.adminKnown && (p.kind != "ServicePrincipal" || rd.appPermsKnown[oid]) {
 			v = resource.Bool(false)
-			if p.kind != "Group" {
-				// A group holding an admin role whose members are not
-				// listed may have this principal in it.
-				for g := range rd.admin {
-					if gp := rd.byObject[g]; gp == nil || (gp.kind == "Group" && !rd.memberKnown[g]) {
-						v = nil
-					}
-				}
+			if p.kind != "Group" && hidden {
+				v = nil
 			}
 		}
 		switch {
