@@ -1,0 +1,325 @@
+package awscollect
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/collect"
+	"github.com/vigil-sec/vigil/internal/importer"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+const moreAcct = "111122223333"
+
+// moreServiceNames are the signing names of the services of svc_*.go.
+var moreServiceNames = []string{"rds", "kms", "cloudtrail", "config", "guardduty", "securityhub", "lambda", "eks",
+	"elasticloadbalancing", "cloudfront", "sns", "sqs", "secretsmanager"}
+
+// moreCLIPrefixes are the CLI outputs these services write.
+var moreCLIPrefixes = []string{"kms-", "lambda-", "sns-", "sqs-", "secretsmanager-", "securityhub-", "config-"}
+
+// moreTypes are the AWS Config types these services write.
+var moreTypes = []string{"AWS::RDS::", "AWS::KMS::", "AWS::CloudTrail::", "AWS::Config::", "AWS::GuardDuty::", "AWS::Lambda::",
+	"AWS::EKS::", "AWS::ElasticLoadBalancingV2::", "AWS::CloudFront::", "AWS::SNS::", "AWS::SQS::", "AWS::SecretsManager::"}
+
+func isMoreService(s string) bool { return slices.Contains(moreServiceNames, s) }
+
+// collectMore runs the whole collector against the fake server (these
+// services' answers under testdata/more, dirs first) in us-east-1 and
+// us-west-2, and returns the output directory and the failures of these
+// services.
+func collectMore(t *testing.T, fault func(fakeReq) string, dirs ...string) (string, []collect.Failure, *fakeAWS) {
+	t.Helper()
+	f := newFakeAWS(t, append(dirs, "testdata", filepath.Join("testdata", "more"))...)
+	f.Fault = fault
+	opts := testOptions(t, f, moreAcct)
+	opts.Regions = []string{"us-east-1", "us-west-2"}
+	opts.services = moreServices()
+	out := t.TempDir()
+	rec := &collect.Recorder{}
+	if err := Collect(context.Background(), opts, collect.Dir(out), rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	var fails []collect.Failure
+	for _, fl := range rec.Failures() {
+		if isMoreService(fl.Service) {
+			fails = append(fails, fl)
+		}
+	}
+	for _, m := range f.Missing() {
+		if svc, _, _ := strings.Cut(m, ":"); isMoreService(svc) {
+			t.Errorf("no response file: %s", m)
+		}
+	}
+	return out, fails, f
+}
+
+// moreOutput is what these services wrote: their CLI outputs by path and
+// their configuration items, for the golden file.
+func moreOutput(t *testing.T, dir string) []byte {
+	t.Helper()
+	cli := map[string]any{}
+	var items []any
+	root := filepath.Join(dir, "aws", moreAcct)
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		switch {
+		case strings.HasPrefix(rel, "cli/"):
+			for _, pre := range moreCLIPrefixes {
+				if strings.HasPrefix(rel, "cli/"+pre) {
+					var v any
+					if err := json.Unmarshal(b, &v); err != nil {
+						t.Errorf("%s: %v", rel, err)
+					}
+					cli[rel] = v
+				}
+			}
+		case strings.Contains(rel, "/ConfigSnapshot/"):
+			var snap struct {
+				Items []map[string]any `json:"configurationItems"`
+			}
+			if err := json.Unmarshal(b, &snap); err != nil {
+				t.Errorf("%s: %v", rel, err)
+			}
+			for _, it := range snap.Items {
+				typ, _ := it["resourceType"].(string)
+				for _, pre := range moreTypes {
+					if strings.HasPrefix(typ, pre) {
+						items = append(items, it)
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(map[string]any{"cli": cli, "configurationItems": items}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestMoreCollectGolden: the services' exports, collected from the fake
+// server's wire-format answers (pages, a not-found policy, a region where
+// Security Hub is off), against testdata/more/golden.json.
+func TestMoreCollectGolden(t *testing.T) {
+	dir, fails, _ := collectMore(t, nil)
+	for _, f := range fails {
+		t.Errorf("unexpected failure: %s", f)
+	}
+	got := moreOutput(t, dir)
+	golden(t, filepath.Join("testdata", "more", "golden.json"), got)
+}
+
+// imported loads the collected directory with the awsconfig importer and
+// returns its resources by ID.
+func imported(t *testing.T, dir string) map[string]*resource.Resource {
+	t.Helper()
+	inv, err := importer.Load(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range inv.Errors {
+		t.Errorf("import problem: %+v", p)
+	}
+	byID := map[string]*resource.Resource{}
+	for _, r := range inv.Resources {
+		byID[r.ID] = r
+	}
+	return byID
+}
+
+// fact is a resource's fact at path ("database.public_endpoint"), as the
+// rules see it (nil: unknown).
+func fact(t *testing.T, rs map[string]*resource.Resource, id, path string) any {
+	t.Helper()
+	r := rs[id]
+	if r == nil {
+		t.Errorf("%s: not in the inventory", id)
+		return nil
+	}
+	b, _ := json.Marshal(r.Facts)
+	var v any
+	_ = json.Unmarshal(b, &v)
+	for _, k := range strings.Split(path, ".") {
+		m, _ := v.(map[string]any)
+		v = m[k]
+	}
+	return v
+}
+
+type factWant struct {
+	id, path string
+	want     any // nil: unknown
+}
+
+func checkFacts(t *testing.T, rs map[string]*resource.Resource, wants []factWant) {
+	t.Helper()
+	for _, w := range wants {
+		got := fact(t, rs, w.id, w.path)
+		if gb, _ := json.Marshal(got); string(gb) != mustJSON(w.want) {
+			t.Errorf("%s %s = %s, want %s", w.id, w.path, gb, mustJSON(w.want))
+		}
+	}
+}
+
+func mustJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+const (
+	keyA     = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	keyB     = "arn:aws:kms:us-east-1:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321"
+	keyAWS   = "arn:aws:kms:us-east-1:111122223333:key/aa11bb22-cc33-dd44-ee55-ff6677889900"
+	fnAPI    = "arn:aws:lambda:us-east-1:111122223333:function:orders-api"
+	fnMailer = "arn:aws:lambda:us-east-1:111122223333:function:report-mailer"
+	eksProd  = "arn:aws:eks:us-east-1:111122223333:cluster/prod-platform"
+	lbWeb    = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/prod-web/dd5401c094c2b683"
+	cdn      = "arn:aws:cloudfront::111122223333:distribution/E2QWRUHEXAMPLE"
+	topicOps = "arn:aws:sns:us-east-1:111122223333:ops-alerts"
+	topicIn  = "arn:aws:sns:us-east-1:111122223333:ingest-notify"
+	queue    = "arn:aws:sqs:us-east-1:111122223333:jobs"
+	secDB    = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/orders-db/credentials-c0dc40"
+	secAPI   = "arn:aws:secretsmanager:us-east-1:111122223333:secret:partner/api-key-Ab12Cd"
+	dbLegacy = "arn:aws:rds:us-east-1:111122223333:db:legacy-mysql"
+	dbOrders = "arn:aws:rds:us-east-1:111122223333:db:orders-pg"
+	account  = "aws-account/111122223333"
+)
+
+// TestMoreImportFacts: collect, save, import: the facts the rules read
+// come out of the collected exports as the fake account has them.
+func TestMoreImportFacts(t *testing.T) {
+	dir, _, _ := collectMore(t, nil)
+	rs := imported(t, dir)
+	checkFacts(t, rs, []factWant{
+		{dbLegacy, "database.public_endpoint", true}, {dbLegacy, "database.encrypted", false},
+		{dbLegacy, "database.backup_enabled", false}, {dbLegacy, "database.deletion_protection", false},
+		{dbOrders, "database.public_endpoint", false}, {dbOrders, "database.encrypted", true},
+		{dbOrders, "database.key_manager", "customer"}, {dbOrders, "database.multi_az", true},
+		{keyA, "key.customer_managed", true}, {keyA, "key.rotation_enabled", true}, {keyA, "key.rotation_period_days", 365},
+		{keyB, "key.rotation_enabled", false}, {keyAWS, "key.customer_managed", false}, {keyAWS, "key.rotation_enabled", nil},
+		{"arn:aws:cloudtrail:us-east-1:111122223333:trail/org-audit", "audit_log.enabled", true},
+		{"arn:aws:cloudtrail:us-east-1:111122223333:trail/org-audit", "audit_log.encrypted_with_cmk", true},
+		{"arn:aws:cloudtrail:us-east-1:111122223333:trail/dev-local", "audit_log.enabled", false},
+		{account, "account.audit_logging", true}, {account, "account.threat_detection", true},
+		{fnAPI, "function.public_invocation", true}, {fnAPI, "function.environment_secrets", true}, {fnAPI, "function.in_vpc", true},
+		{fnMailer, "function.public_invocation", nil}, {fnMailer, "function.runtime_end_of_support", "2024-06-12T00:00:00Z"},
+		{eksProd, "kubernetes.public_endpoint", true}, {eksProd, "kubernetes.audit_logging", true},
+		{eksProd, "kubernetes.secrets_encrypted", true},
+		{lbWeb, "load_balancer.public", true}, {lbWeb, "load_balancer.http_listener", true}, {lbWeb, "load_balancer.weak_tls", true},
+		{cdn, "cdn.viewer_https_only", false}, {cdn, "cdn.min_tls_version", "1.0"}, {cdn, "cdn.waf", false},
+		{cdn, "cdn.access_logs", false}, {cdn, "cdn.origin_https_only", false}, {cdn, "cdn.origin_access_control", true},
+		{topicOps, "queue.public_policy", true}, {topicOps, "queue.encrypted", false},
+		{topicIn, "queue.public_policy", false}, {topicIn, "queue.encrypted", true},
+		{queue, "queue.encrypted", true}, {queue, "queue.key_manager", "provider"}, {queue, "queue.public_policy", false},
+		{secDB, "secret.rotation_enabled", true}, {secDB, "secret.public_access", false},
+		{secAPI, "secret.rotation_enabled", false}, {secAPI, "secret.public_access", true}, {secAPI, "secret.key_manager", "provider"},
+	})
+	for _, id := range []string{"arn:aws:rds:us-east-1:111122223333:snapshot:legacy-mysql-final",
+		"arn:aws:rds:us-east-1:111122223333:cluster:analytics-aurora"} {
+		if rs[id] == nil {
+			t.Errorf("%s: not in the inventory", id)
+		}
+	}
+}
+
+// TestMoreFaults: a denied, throttled, failing or unsupported call is
+// reported with its call and resource, the rest is collected, and the
+// facts it would have given are unknown, never false.
+func TestMoreFaults(t *testing.T) {
+	faults := map[string]string{
+		"kms:GetKeyRotationStatus:" + safeName(keyB): "denied",
+		"sqs:GetQueueAttributes:":                    "throttle",
+		"lambda:ListFunctions:":                      "500",
+		"eks:DescribeCluster:":                       "denied",
+		"guardduty:GetDetector:":                     "500",
+		"cloudfront:GetDistribution:":                "denied",
+		"securityhub:DescribeHub:":                   "notimpl",
+	}
+	dir, fails, _ := collectMore(t, func(r fakeReq) string {
+		if r.Region != "us-east-1" {
+			return ""
+		}
+		if k, ok := faults[r.Key()+":"+r.Resource]; ok {
+			return k
+		}
+		if r.Key() == "lambda:ListFunctions" || r.Key() == "sqs:GetQueueAttributes" || r.Key() == "eks:DescribeCluster" ||
+			r.Key() == "guardduty:GetDetector" || r.Key() == "cloudfront:GetDistribution" || r.Key() == "securityhub:DescribeHub" {
+			return faults[r.Key()+":"]
+		}
+		return ""
+	})
+	type key struct {
+		call, resource string
+		kind           collect.Kind
+	}
+	var got []key
+	for _, f := range fails {
+		got = append(got, key{f.Call, f.Resource, f.Kind})
+	}
+	want := []key{
+		{"cloudfront:GetDistribution", cdn, collect.Denied},
+		{"eks:DescribeCluster", eksProd, collect.Denied},
+		{"guardduty:GetDetector", "arn:aws:guardduty:us-east-1:111122223333:detector/12abc34d567e8fa901bc2d34e56789f0", collect.Failed},
+		{"kms:GetKeyRotationStatus", keyB, collect.Denied},
+		{"lambda:ListFunctions", "", collect.Failed},
+		{"securityhub:DescribeHub", "", collect.Unsupported},
+		{"sqs:GetQueueAttributes", queue, collect.Throttled},
+	}
+	slices.SortFunc(got, func(a, b key) int { return strings.Compare(a.call+a.resource, b.call+b.resource) })
+	if mustJSON(got) != mustJSON(want) {
+		t.Errorf("failures:\n got %v\nwant %v", got, want)
+	}
+	rs := imported(t, dir)
+	checkFacts(t, rs, []factWant{
+		{keyB, "key.rotation_enabled", nil}, {keyB, "key.customer_managed", true}, {keyA, "key.rotation_enabled", true},
+		{queue, "queue.encrypted", nil}, {queue, "queue.public_policy", nil},
+		{eksProd, "kubernetes.public_endpoint", nil}, {eksProd, "kubernetes.secrets_encrypted", nil},
+		{account, "account.threat_detection", nil},
+		{cdn, "cdn.access_logs", nil}, {cdn, "cdn.viewer_https_only", false},
+		{topicOps, "queue.public_policy", true},
+	})
+	for id, r := range rs {
+		if strings.Contains(id, ":lambda:") && r.Type == "AWS::Lambda::Function" {
+			t.Errorf("%s collected although ListFunctions failed", id)
+		}
+	}
+}
+
+// TestMorePaginationLoop: a listing whose page token comes back is
+// reported as a pagination loop and stops; what was read is kept.
+func TestMorePaginationLoop(t *testing.T) {
+	dir, fails, _ := collectMore(t, nil, filepath.Join("testdata", "more", "loop"))
+	var loops []string
+	for _, f := range fails {
+		if f.Kind == collect.PaginationLoop {
+			loops = append(loops, f.Call+" "+f.Region)
+		} else {
+			t.Errorf("unexpected failure: %s", f)
+		}
+	}
+	if mustJSON(loops) != mustJSON([]string{"sns:ListTopics us-east-1"}) {
+		t.Errorf("pagination loops = %v, want sns:ListTopics in us-east-1", loops)
+	}
+	rs := imported(t, dir)
+	checkFacts(t, rs, []factWant{{topicOps, "queue.public_policy", true}})
+}
