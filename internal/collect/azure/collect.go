@@ -33,9 +33,10 @@ type Options struct {
 	// Microsoft Graph (empty: the tenant of the subscriptions) and the
 	// tenant the default credential authenticates to.
 	TenantID string
-	// Endpoint overrides, for tests and sovereign clouds: Azure Resource
-	// Manager, Resource Graph (default: the ARM endpoint), Microsoft Graph
-	// and the Entra ID token authority. Base URLs, https.
+	// Endpoint overrides, for tests: Azure Resource Manager, Resource Graph
+	// (default: the ARM endpoint), Microsoft Graph and the Entra ID token
+	// authority. Base URLs, https; tokens are asked for the public cloud's
+	// audiences.
 	ARMEndpoint, ResourceGraphEndpoint, GraphEndpoint, AuthorityHost string
 	// Credential replaces azidentity's default credential chain.
 	Credential azcore.TokenCredential
@@ -163,7 +164,9 @@ func newCollector(opts Options, sink collect.Sink, rec *collect.Recorder, prog *
 	base := c.clientOptions()
 	cr := opts.Credential
 	if cr == nil {
-		o := &azidentity.DefaultAzureCredentialOptions{TenantID: opts.TenantID}
+		// A token authority of one's own (tests, private clouds) is not
+		// checked against the public cloud's instance list.
+		o := &azidentity.DefaultAzureCredentialOptions{TenantID: opts.TenantID, DisableInstanceDiscovery: opts.AuthorityHost != ""}
 		o.ClientOptions = base
 		o.ClientOptions.PerRetryPolicies = nil // token requests are not API calls
 		var err error
@@ -227,14 +230,14 @@ func (c *collector) clientOptions() azcore.ClientOptions {
 
 // noCredentials is the one error Collect returns when no credential works.
 func noCredentials(err error) error {
-	return fmt.Errorf("azure: no usable credentials: %s: run `az login`, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and "+
-		"AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH, or AZURE_FEDERATED_TOKEN_FILE), or run with a managed identity: %w",
-		firstLine(err.Error()), errNoCredentials)
+	return fmt.Errorf("%w: %s. Run `az login`, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET "+
+		"(or AZURE_CLIENT_CERTIFICATE_PATH, or AZURE_FEDERATED_TOKEN_FILE), or run with a managed identity",
+		errNoCredentials, strings.TrimSuffix(oneLine(err.Error(), 800), "."))
 }
 
 // errNoCredentials is wrapped by the error Collect returns when no
 // credential could get a token.
-var errNoCredentials = errors.New("no Azure credentials")
+var errNoCredentials = errors.New("azure: no usable credentials")
 
 // fail records a call that did not give its data.
 func (c *collector) fail(ctx context.Context, sub, service, call, resource string, err error) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -236,6 +237,70 @@ func checkGolden(t *testing.T, path string, got []byte) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs (run with -update after checking the change), -want +got:\n%s", path,
 			cmp.Diff(strings.Split(string(want), "\n"), strings.Split(string(got), "\n")))
+	}
+}
+
+// TestProgress: one unit per subscription and Resource Graph table, one
+// per subscription for the ARM calls after them, one per Entra ID listing;
+// all done at the end, the failures counted.
+func TestProgress(t *testing.T) {
+	f := newFakeAzure(t, filepath.Join("testdata", "server"), loadRoutes(t))
+	var tty bytes.Buffer
+	prog := collect.NewProgress(&tty, nil, time.Hour)
+	rec := collect.NewRecorder(prog)
+	if err := Collect(context.Background(), f.options(), &collect.Mem{}, rec, prog); err != nil {
+		t.Fatal(err)
+	}
+	prog.Stop()
+	units := 2*(len(tables)+1) + len(entraLists)
+	want := fmt.Sprintf("\rcollecting: %d/%d done, %d failed calls\n", units, units, len(rec.Failures()))
+	if tty.String() != want {
+		t.Errorf("progress %q, want %q", tty.String(), want)
+	}
+}
+
+// TestDefaultCredential: with no Credential, azidentity's default chain
+// gets tokens from the token authority (here the environment's client
+// secret, the first link of the chain), one per audience; a secret the
+// authority refuses is the one no-credentials error.
+func TestDefaultCredential(t *testing.T) {
+	t.Setenv("AZURE_TENANT_ID", tenantID)
+	t.Setenv("AZURE_CLIENT_ID", testClientID)
+	t.Setenv("AZURE_CLIENT_SECRET", testClientSecret)
+	f := newFakeAzure(t, filepath.Join("testdata", "server"), loadRoutes(t))
+	o := f.options()
+	o.Credential = nil
+	o.AuthorityHost = f.srv.URL
+	mem, rec, err := run(t, f, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mem.File("azure/"+subA+"/resources.json") == nil || mem.File("azure/entra-"+tenantID+".json") == nil {
+		t.Errorf("files written: %v", mem.Names())
+	}
+	var tokens []string
+	for _, r := range f.requests() {
+		if s, ok := strings.CutPrefix(r, "TOKEN "); ok {
+			tokens = append(tokens, s)
+		}
+	}
+	if len(tokens) == 0 || len(tokens) > 4 {
+		t.Errorf("token requests %v: want one per audience, cached", tokens)
+	}
+	for _, fl := range rec.Failures() {
+		if fl.Kind == collect.Credentials {
+			t.Errorf("credential failure: %s", fl)
+		}
+	}
+
+	t.Setenv("AZURE_CLIENT_SECRET", "wrong")
+	f = newFakeAzure(t, filepath.Join("testdata", "server"), loadRoutes(t))
+	o = f.options()
+	o.Credential = nil
+	o.AuthorityHost = f.srv.URL
+	_, _, err = run(t, f, o)
+	if !errors.Is(err, errNoCredentials) || !strings.Contains(err.Error(), "AADSTS7000215") {
+		t.Errorf("error = %v, want no usable credentials naming the authority's answer", err)
 	}
 }
 

@@ -119,6 +119,22 @@ func responseMessage(re *azcore.ResponseError) string {
 	return s
 }
 
+// oneLine joins the lines of a multi-line message (azidentity's chained
+// credential errors: one block per credential tried), at most max bytes.
+func oneLine(s string, max int) string {
+	var parts []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "---") {
+			parts = append(parts, l)
+		}
+	}
+	s = strings.Join(parts, " ")
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	return s
+}
+
 func firstLine(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexByte(s, '\n'); i >= 0 {

@@ -80,6 +80,9 @@ func loadRoutes(t *testing.T) map[string]route {
 }
 
 func (f *fakeAzure) serve(w http.ResponseWriter, r *http.Request) {
+	if f.authority(w, r) {
+		return
+	}
 	if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer test-token-") {
 		f.t.Errorf("%s %s: no bearer token", r.Method, r.URL.Path)
 		http.Error(w, `{"error":{"code":"InvalidAuthenticationToken","message":"no token"}}`, http.StatusUnauthorized)
@@ -225,3 +228,38 @@ func (s staticToken) GetToken(_ context.Context, o policy.TokenRequestOptions) (
 	}
 	return azcore.AccessToken{Token: "test-token-" + strings.Join(o.Scopes, ","), ExpiresOn: time.Now().Add(time.Hour)}, nil
 }
+
+// authority answers as the Entra ID token authority of tenantID: its
+// OpenID configuration and its token endpoint, which gives a token for the
+// client credentials testClientID/testClientSecret and refuses others as
+// Entra ID does (invalid_client).
+func (f *fakeAzure) authority(w http.ResponseWriter, r *http.Request) bool {
+	base := "/" + tenantID
+	switch {
+	case r.URL.Path == base+"/v2.0/.well-known/openid-configuration":
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"token_endpoint":"%[1]s%[2]s/oauth2/v2.0/token","authorization_endpoint":"%[1]s%[2]s/oauth2/v2.0/authorize",`+
+			`"issuer":"%[1]s%[2]s/v2.0","token_endpoint_auth_methods_supported":["client_secret_post","private_key_jwt","client_secret_basic"],`+
+			`"response_types_supported":["code","id_token","code id_token","id_token token"],"tenant_region_scope":"EU"}`, f.srv.URL, base)
+	case r.URL.Path == base+"/oauth2/v2.0/token" && r.Method == http.MethodPost:
+		_ = r.ParseForm()
+		f.mu.Lock()
+		f.log = append(f.log, "TOKEN "+r.Form.Get("scope"))
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if r.Form.Get("client_id") != testClientID || r.Form.Get("client_secret") != testClientSecret {
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprint(w, `{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.","error_codes":[7000215]}`)
+			return true
+		}
+		fmt.Fprintf(w, `{"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"test-token-%s"}`, r.Form.Get("scope"))
+	default:
+		return false
+	}
+	return true
+}
+
+const (
+	testClientID     = "0a1b2c3d-0000-4000-8000-0000000000c1"
+	testClientSecret = "test-secret-not-a-real-one"
+)
