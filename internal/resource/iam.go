@@ -61,7 +61,8 @@ const (
 	// RelAttachedTo: an organization policy → a root, OU or account it is
 	// attached to.
 	RelAttachedTo = "attached_to"
-	// RelGrantedTo: a binding → the principal it grants its role to.
+	// RelGrantedTo: a binding → the principal it grants its role to (Entra
+	// directory roles and application permissions).
 	RelGrantedTo = "granted_to"
 )
 
@@ -73,9 +74,10 @@ type OrgPolicy struct {
 	Managed  string          `json:"managed,omitempty"`
 	Document *PolicyDocument `json:"document,omitempty"`
 	// Targets are the IDs of the roots, OUs and accounts the policy is
-	// attached to (also RelAttachedTo); nil when the input did not list them.
+	// attached to (also RelAttachedTo).
 	Targets []string `json:"targets,omitempty"`
-	// Attached is true when Targets is non-empty, nil when unknown.
+	// Attached is true when the policy is attached somewhere, false when
+	// the input lists no target, nil when it did not list them all.
 	Attached *bool `json:"attached,omitempty"`
 }
 
