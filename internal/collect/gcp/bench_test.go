@@ -15,20 +15,21 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/vigil-sec/vigil/internal/collect"
+	"github.com/vigil-sec/vigil/internal/collect/gcp/gcptest"
 )
 
 // syntheticOrg is a fake organization of n projects, each with buckets
 // assets listed over pages of 100 and an IAM policy per bucket, answering
 // every call after latency.
-func syntheticOrg(t testing.TB, n, buckets int, latency time.Duration) *fake {
-	f := &fake{pageSize: 100, latency: latency, assets: map[string][]*assetpb.Asset{}, policies: map[string]*iampb.Policy{},
-		faults: map[string][]error{}, loops: map[string]bool{}, blocks: map[string]bool{}, attempts: map[string]int{}, methods: map[string]int{}}
-	f.orgs = []*resourcemanagerpb.Organization{{Name: "organizations/1", State: resourcemanagerpb.Organization_ACTIVE}}
+func syntheticOrg(n, buckets int, latency time.Duration) *gcptest.Server {
+	f := gcptest.New()
+	f.PageSize, f.Latency = 100, latency
+	f.Orgs = []*resourcemanagerpb.Organization{{Name: "organizations/1", State: resourcemanagerpb.Organization_ACTIVE}}
 	at := timestamppb.New(time.Date(2026, 11, 20, 4, 0, 0, 0, time.UTC))
 	for i := range n {
 		num := fmt.Sprintf("9%08d", i)
 		id := fmt.Sprintf("proj-%03d", i)
-		f.projects = append(f.projects, &resourcemanagerpb.Project{Name: "projects/" + num, ProjectId: id, State: resourcemanagerpb.Project_ACTIVE})
+		f.Projects = append(f.Projects, &resourcemanagerpb.Project{Name: "projects/" + num, ProjectId: id, State: resourcemanagerpb.Project_ACTIVE})
 		anc := []string{"projects/" + num, "organizations/1"}
 		data, _ := structpb.NewStruct(map[string]any{"projectNumber": num, "projectId": id, "lifecycleState": "ACTIVE"})
 		res := []*assetpb.Asset{{Name: "//cloudresourcemanager.googleapis.com/projects/" + num, AssetType: "cloudresourcemanager.googleapis.com/Project",
@@ -43,8 +44,8 @@ func syntheticOrg(t testing.TB, n, buckets int, latency time.Duration) *fake {
 			pol = append(pol, &assetpb.Asset{Name: "//storage.googleapis.com/" + name, AssetType: "storage.googleapis.com/Bucket",
 				IamPolicy: &iampb.Policy{Version: 1, Bindings: []*iampb.Binding{{Role: "roles/storage.legacyBucketOwner", Members: []string{"projectOwner:" + id}}}}, Ancestors: anc, UpdateTime: at})
 		}
-		f.assets["projects/"+num+" RESOURCE"] = res
-		f.assets["projects/"+num+" IAM_POLICY"] = pol
+		f.Assets["projects/"+num+" RESOURCE"] = res
+		f.Assets["projects/"+num+" IAM_POLICY"] = pol
 	}
 	return f
 }
@@ -52,8 +53,8 @@ func syntheticOrg(t testing.TB, n, buckets int, latency time.Duration) *fake {
 // TestConcurrencyBound: the calls in flight never pass Concurrency, and
 // reach it when there is enough to do.
 func TestConcurrencyBound(t *testing.T) {
-	f := syntheticOrg(t, 24, 150, 20*time.Millisecond)
-	opts := f.start(t)
+	f := syntheticOrg(24, 150, 20*time.Millisecond)
+	opts := start(t, f)
 	opts.Concurrency = 6
 	rec := &collect.Recorder{}
 	if err := Collect(context.Background(), opts, &collect.Mem{}, rec, nil); err != nil {
@@ -71,8 +72,8 @@ func TestConcurrencyBound(t *testing.T) {
 // accounts x 4 regions in AWS terms), 50 ms per call, 250 buckets each
 // (3 pages per content type), default options.
 func BenchmarkCollect(b *testing.B) {
-	f := syntheticOrg(b, 80, 250, 50*time.Millisecond)
-	opts := f.startTB(b)
+	f := syntheticOrg(80, 250, 50*time.Millisecond)
+	opts := start(b, f)
 	opts.Concurrency = 0
 	for b.Loop() {
 		rec := &collect.Recorder{}
@@ -90,10 +91,10 @@ func BenchmarkCollect(b *testing.B) {
 // TestUnwritableAsset: an asset JSON cannot hold (a NaN in its data, which
 // the wire format allows) is reported and the rest of its listing written.
 func TestUnwritableAsset(t *testing.T) {
-	f := syntheticOrg(t, 1, 3, 0)
-	bad := f.assets["projects/900000000 RESOURCE"][2]
+	f := syntheticOrg(1, 3, 0)
+	bad := f.Assets["projects/900000000 RESOURCE"][2]
 	bad.Resource.Data.Fields["size"] = structpb.NewNumberValue(math.NaN())
-	opts := f.start(t)
+	opts := start(t, f)
 	var mem collect.Mem
 	rec := &collect.Recorder{}
 	if err := Collect(context.Background(), opts, &mem, rec, nil); err != nil {

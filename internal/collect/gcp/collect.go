@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"google.golang.org/api/iterator"
 	"google.golang.org/api/option"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/vigil-sec/vigil/internal/collect"
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -31,10 +33,10 @@ type Options struct {
 	// roles and their IAM policies) and every active project it can see.
 	Scope []string
 	// Endpoint overrides the host:port of Cloud Asset Inventory and
-	// Resource Manager (tests: a local server).
+	// Resource Manager (tests: a local server; on loopback it is spoken to
+	// in plaintext and without credentials).
 	Endpoint string
-	// ClientOptions are added to the SDK clients' options (tests:
-	// option.WithoutAuthentication and an insecure gRPC dial).
+	// ClientOptions are added to the SDK clients' options.
 	ClientOptions []option.ClientOption
 	// QuotaProject is the project API quota is charged to, when the
 	// credentials do not name one (user credentials: Cloud Asset Inventory
@@ -210,6 +212,10 @@ func newCollector(ctx context.Context, opts Options, sink collect.Sink, rec *col
 	copts := []option.ClientOption{option.WithGRPCDialOption(grpc.WithChainUnaryInterceptor(ic.unary))}
 	if opts.Endpoint != "" {
 		copts = append(copts, option.WithEndpoint(opts.Endpoint))
+		if loopback(opts.Endpoint) { // a local emulator: plaintext, no credentials
+			copts = append(copts, option.WithoutAuthentication(),
+				option.WithGRPCDialOption(grpc.WithTransportCredentials(insecure.NewCredentials())))
+		}
 	}
 	if opts.QuotaProject != "" {
 		copts = append(copts, option.WithQuotaProject(opts.QuotaProject))
@@ -232,6 +238,19 @@ func newCollector(ctx context.Context, opts Options, sink collect.Sink, rec *col
 }
 
 const credentialsHelp = "run `gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file"
+
+// loopback reports whether endpoint (host:port) is on this machine.
+func loopback(endpoint string) bool {
+	host, _, err := net.SplitHostPort(endpoint)
+	if err != nil {
+		host = endpoint
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
 
 // clientError explains a client that could not be made: the SDK connects
 // lazily, so what fails here is finding or reading the Application

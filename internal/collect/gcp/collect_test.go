@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/vigil-sec/vigil/internal/collect"
+	"github.com/vigil-sec/vigil/internal/collect/gcp/gcptest"
 	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
@@ -26,18 +27,18 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // projects: throttling then success, an internal error, denials, a
 // disabled API, a page token loop, a denied audit-config read and a
 // listing that never answers.
-func faultyFake(t *testing.T) *fake {
-	f := loadFake(t, filepath.Join("testdata", "server"))
-	f.faults["SearchOrganizations"] = []error{throttled(), nil}
-	f.faults["ListAssets projects/200000000001 IAM_POLICY"] = []error{throttled(), throttled(), nil}
-	f.faults["ListAssets projects/200000000002 IAM_POLICY"] = []error{internal()}
-	f.faults["ListAssets projects/200000000003 RESOURCE"] = []error{denied()}
-	f.faults["ListAssets projects/200000000003 IAM_POLICY"] = []error{denied()}
-	f.faults["ListAssets projects/200000000004 RESOURCE"] = []error{serviceDisabledErr("200000000004")}
-	f.faults["ListAssets projects/200000000004 IAM_POLICY"] = []error{serviceDisabledErr("200000000004")}
-	f.loops["ListAssets projects/200000000005 RESOURCE"] = true
-	f.faults["Projects.GetIamPolicy projects/200000000005"] = []error{denied()}
-	f.blocks["ListAssets projects/200000000006 RESOURCE"] = true
+func faultyFake(t *testing.T) *gcptest.Server {
+	f := load(t, filepath.Join("testdata", "server"))
+	f.Faults["SearchOrganizations"] = []error{gcptest.Throttled(), nil}
+	f.Faults["ListAssets projects/200000000001 IAM_POLICY"] = []error{gcptest.Throttled(), gcptest.Throttled(), nil}
+	f.Faults["ListAssets projects/200000000002 IAM_POLICY"] = []error{gcptest.Internal()}
+	f.Faults["ListAssets projects/200000000003 RESOURCE"] = []error{gcptest.Denied()}
+	f.Faults["ListAssets projects/200000000003 IAM_POLICY"] = []error{gcptest.Denied()}
+	f.Faults["ListAssets projects/200000000004 RESOURCE"] = []error{gcptest.ServiceDisabled("200000000004")}
+	f.Faults["ListAssets projects/200000000004 IAM_POLICY"] = []error{gcptest.ServiceDisabled("200000000004")}
+	f.Loops["ListAssets projects/200000000005 RESOURCE"] = true
+	f.Faults["Projects.GetIamPolicy projects/200000000005"] = []error{gcptest.Denied()}
+	f.Blocks["ListAssets projects/200000000006 RESOURCE"] = true
 	return f
 }
 
@@ -46,7 +47,7 @@ func faultyFake(t *testing.T) *fake {
 // files, and the failures it recorded against the injected faults.
 func TestCollect(t *testing.T) {
 	f := faultyFake(t)
-	opts := f.start(t)
+	opts := start(t, f)
 	opts.CallTimeout = 300 * time.Millisecond
 	dir := t.TempDir()
 	rec := &collect.Recorder{}
@@ -84,7 +85,7 @@ func TestCollect(t *testing.T) {
 		t.Errorf("failures: %v, want exactly %v", kinds, want)
 	}
 	// Throttled calls were retried until they succeeded, each attempt counted.
-	methods, attempts := f.counts(t, rec.Calls())
+	methods, attempts := counts(f, rec.Calls())
 	if n := attempts["ListAssets projects/200000000001 IAM_POLICY"]; n != 4 { // 3 for the first page, 1 for the second
 		t.Errorf("throttled listing: %d attempts, want 4", n)
 	}
@@ -267,8 +268,8 @@ func inventoryView(t *testing.T, inv *importer.Inventory, root string) []byte {
 // TestCollectScopes: the scopes given are listed in full, each into its
 // directory, and a bad scope is refused before any call.
 func TestCollectScopes(t *testing.T) {
-	f := loadFake(t, filepath.Join("testdata", "server"))
-	opts := f.start(t)
+	f := load(t, filepath.Join("testdata", "server"))
+	opts := start(t, f)
 	opts.Scope = []string{"organizations/100000000001", "projects/200000000002", "projects/200000000002"}
 	var mem collect.Mem
 	rec := &collect.Recorder{}
@@ -286,7 +287,7 @@ func TestCollectScopes(t *testing.T) {
 	if org := string(mem.File("gcp/organization-100000000001/resource.json")); !strings.Contains(org, "projects/web-prod/roles/deployer") || !strings.Contains(org, "compute.googleapis.com/Firewall") {
 		t.Errorf("the organization scope was not listed in full:\n%s", org)
 	}
-	if methods, _ := f.counts(t, rec.Calls()); methods["/google.cloud.resourcemanager.v3.Projects/SearchProjects"] != 0 || methods["/google.cloud.resourcemanager.v3.Organizations/SearchOrganizations"] != 0 {
+	if methods, _ := counts(f, rec.Calls()); methods["/google.cloud.resourcemanager.v3.Projects/SearchProjects"] != 0 || methods["/google.cloud.resourcemanager.v3.Organizations/SearchOrganizations"] != 0 {
 		t.Errorf("scopes were given, yet the collector searched: %v", methods)
 	}
 	if len(rec.Failures()) != 0 {
@@ -305,8 +306,8 @@ func TestCollectScopes(t *testing.T) {
 // TestCollectNothing: no scope given and none visible is an error, not a
 // silent success.
 func TestCollectNothing(t *testing.T) {
-	f := &fake{pageSize: 2, faults: map[string][]error{}, attempts: map[string]int{}, methods: map[string]int{}}
-	opts := f.start(t)
+	f := gcptest.New()
+	opts := start(t, f)
 	err := Collect(context.Background(), opts, &collect.Mem{}, &collect.Recorder{}, nil)
 	if !errors.Is(err, ErrNoScope) {
 		t.Errorf("err = %v, want ErrNoScope", err)
@@ -320,16 +321,16 @@ func TestCredentials(t *testing.T) {
 		t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", filepath.Join(t.TempDir(), "missing.json"))
 		t.Setenv("HOME", t.TempDir())
 		t.Setenv("CLOUDSDK_CONFIG", t.TempDir())
-		err := Collect(context.Background(), Options{Endpoint: "127.0.0.1:1", Scope: []string{"projects/p"}}, &collect.Mem{}, &collect.Recorder{}, nil)
+		err := Collect(context.Background(), Options{Endpoint: "cloudasset.example.invalid:443", Scope: []string{"projects/p"}, CallTimeout: time.Second, MaxAttempts: 1}, &collect.Mem{}, &collect.Recorder{}, nil)
 		if err == nil || !strings.HasPrefix(err.Error(), "gcp: no usable credentials") || !strings.Contains(err.Error(), "gcloud auth application-default login") {
 			t.Errorf("err = %v", err)
 		}
 	})
 	t.Run("refused", func(t *testing.T) {
-		f := loadFake(t, filepath.Join("testdata", "server"))
-		f.faults["SearchOrganizations"] = []error{unauthenticated()}
-		f.faults["SearchProjects"] = []error{unauthenticated()}
-		opts := f.start(t)
+		f := load(t, filepath.Join("testdata", "server"))
+		f.Faults["SearchOrganizations"] = []error{gcptest.Unauthenticated()}
+		f.Faults["SearchProjects"] = []error{gcptest.Unauthenticated()}
+		opts := start(t, f)
 		rec := &collect.Recorder{}
 		err := Collect(context.Background(), opts, &collect.Mem{}, rec, nil)
 		if !errors.Is(err, errCredentials) || !strings.Contains(err.Error(), "gcloud auth application-default login") {
@@ -338,8 +339,19 @@ func TestCredentials(t *testing.T) {
 		if fs := rec.Failures(); len(fs) != 1 || fs[0].Kind != collect.Credentials || fs[0].Call != permSearchOrgs {
 			t.Errorf("failures %v, want the one refused search", fs)
 		}
-		if methods, _ := f.counts(t, rec.Calls()); methods["/google.cloud.asset.v1.AssetService/ListAssets RESOURCE"] != 0 {
+		if methods, _ := counts(f, rec.Calls()); methods["/google.cloud.asset.v1.AssetService/ListAssets RESOURCE"] != 0 {
 			t.Error("the collection went on with refused credentials")
 		}
 	})
+}
+
+func TestLoopback(t *testing.T) {
+	for ep, want := range map[string]bool{
+		"127.0.0.1:8080": true, "[::1]:443": true, "localhost:9": true, "127.0.0.2:1": true,
+		"cloudasset.googleapis.com:443": false, "10.0.0.1:443": false, "localhost.example.com:443": false, "": false,
+	} {
+		if got := loopback(ep); got != want {
+			t.Errorf("loopback(%q) = %v, want %v", ep, got, want)
+		}
+	}
 }

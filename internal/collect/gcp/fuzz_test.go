@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/vigil-sec/vigil/internal/collect/gcp/gcptest"
 	"github.com/vigil-sec/vigil/internal/importer/gcp"
 )
 
@@ -25,7 +26,11 @@ func FuzzExportLine(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		for _, a := range readLines(&testing.T{}, file, data) {
+		assets, err := gcptest.ReadLines(data)
+		if err != nil {
+			f.Fatalf("%s: %v", file, err)
+		}
+		for _, a := range assets {
 			b, err := proto.Marshal(a)
 			if err != nil {
 				f.Fatal(err)

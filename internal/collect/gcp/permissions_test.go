@@ -54,14 +54,14 @@ func TestPermissionsCover(t *testing.T) {
 	var failures []collect.Failure
 	for _, scopes := range [][]string{nil, {"organizations/100000000001", "folders/300000000001", "projects/200000000001"}} {
 		f := faultyFake(t)
-		opts := f.start(t)
+		opts := start(t, f)
 		opts.CallTimeout = 200 * time.Millisecond
 		opts.Scope = scopes
 		rec := &collect.Recorder{}
 		if err := Collect(context.Background(), opts, &collect.Mem{}, rec, nil); err != nil {
 			t.Fatal(err)
 		}
-		served, _ := f.counts(t, rec.Calls())
+		served, _ := counts(f, rec.Calls())
 		for m, n := range served {
 			calls[m] += n
 		}

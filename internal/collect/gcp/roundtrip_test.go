@@ -15,6 +15,7 @@ import (
 	"cloud.google.com/go/resourcemanager/apiv3/resourcemanagerpb"
 
 	"github.com/vigil-sec/vigil/internal/collect"
+	"github.com/vigil-sec/vigil/internal/collect/gcp/gcptest"
 	"github.com/vigil-sec/vigil/internal/importer"
 )
 
@@ -26,7 +27,8 @@ import (
 func TestRoundTrip(t *testing.T) {
 	examples := filepath.Join("..", "..", "..", "examples", "org", "gcp")
 	exportDirs, _ := filepath.Glob(filepath.Join(examples, "*"))
-	f := &fake{pageSize: 7, assets: map[string][]*assetpb.Asset{}, faults: map[string][]error{}, attempts: map[string]int{}, methods: map[string]int{}}
+	f := gcptest.New()
+	f.PageSize = 7
 	var files []string // the example exports, relative to examples
 	for _, d := range exportDirs {
 		var parent string
@@ -37,23 +39,26 @@ func TestRoundTrip(t *testing.T) {
 				continue
 			}
 			files = append(files, filepath.Join(filepath.Base(d), ct.file))
-			assets := readLines(t, file, data)
+			assets, err := gcptest.ReadLines(data)
+			if err != nil {
+				t.Fatalf("%s: %v", file, err)
+			}
 			for _, a := range assets {
 				switch a.GetAssetType() {
 				case "cloudresourcemanager.googleapis.com/Organization":
 					parent = strings.TrimPrefix(a.GetName(), "//cloudresourcemanager.googleapis.com/")
 					if ct.typ == assetpb.ContentType_RESOURCE {
-						f.orgs = append(f.orgs, &resourcemanagerpb.Organization{Name: parent, State: resourcemanagerpb.Organization_ACTIVE})
+						f.Orgs = append(f.Orgs, &resourcemanagerpb.Organization{Name: parent, State: resourcemanagerpb.Organization_ACTIVE})
 					}
 				case "cloudresourcemanager.googleapis.com/Project":
 					parent = strings.TrimPrefix(a.GetName(), "//cloudresourcemanager.googleapis.com/")
 					if ct.typ == assetpb.ContentType_RESOURCE {
 						id := a.GetResource().GetData().GetFields()["projectId"].GetStringValue()
-						f.projects = append(f.projects, &resourcemanagerpb.Project{Name: parent, ProjectId: id, State: resourcemanagerpb.Project_ACTIVE})
+						f.Projects = append(f.Projects, &resourcemanagerpb.Project{Name: parent, ProjectId: id, State: resourcemanagerpb.Project_ACTIVE})
 					}
 				}
 			}
-			f.assets[parent+" "+ct.typ.String()] = assets
+			f.Assets[parent+" "+ct.typ.String()] = assets
 		}
 		if parent == "" {
 			t.Fatalf("%s: no organization or project asset to serve it under", d)
@@ -62,7 +67,7 @@ func TestRoundTrip(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatalf("no export under %s", examples)
 	}
-	opts := f.start(t)
+	opts := start(t, f)
 	dir := t.TempDir()
 	rec := &collect.Recorder{}
 	if err := Collect(context.Background(), opts, collect.Dir(dir), rec, nil); err != nil {
