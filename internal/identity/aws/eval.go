@@ -288,7 +288,7 @@ func evaluate(s *requestState, ps *PolicySet) Decision {
 	var grant truth
 	within := and(bAllow, sAllow)
 	identity := and(idAllow, within)
-	needsResourcePolicy := resourcePolicyRequired(s)
+	needsResourcePolicy := !s.anyResource && resourcePolicyRequired(s)
 	sameAccount := pi.account != "" && pi.account == s.resAcct
 	switch {
 	case service || anonymous:

@@ -197,6 +197,19 @@ func (st *stmt) matchResource(s *requestState, res string) truth {
 	if st.resAll {
 		return tTrue
 	}
+	if s.anyResource {
+		if st.allow {
+			return tTrue
+		}
+		if !st.notRes {
+			for i := range st.res {
+				if st.res[i].all {
+					return tTrue
+				}
+			}
+		}
+		return tFalse
+	}
 	in := tFalse
 	for i := range st.res {
 		in = or(in, st.res[i].match(s, res))
@@ -284,14 +297,11 @@ func principalLevel(p resource.Principal, pi principalInfo) prinLevel {
 			}
 			return prinAccount
 		}
-		if id == pi.arn {
+		if id == pi.arn && pi.kind != "role" {
 			return prinDirect
 		}
 		if pi.roleARN != "" && id == pi.roleARN {
-			if pi.kind == "role" {
-				// A role given by ARN stands for a session of it.
-				return prinRole
-			}
+			// A role given by ARN stands for a session of it.
 			return prinRole
 		}
 		if pi.kind == "session" && pi.roleARN != "" && roleARNWithoutPath(id) == pi.roleARN {

@@ -121,8 +121,10 @@ type requestState struct {
 	complete  bool
 	// missing collects the context keys a conditional answer depends on.
 	missing map[string]bool
-	// uncertain collects why an answer is uncertain.
-	uncertain map[string]bool
+	// anyResource: the question is "on some resource" (Actions): an Allow
+	// statement matches whatever its Resource, a Deny only when it covers
+	// every resource.
+	anyResource bool
 }
 
 func newRequestState(r *Request) *requestState {
@@ -190,9 +192,3 @@ func (s *requestState) lookup(key string) ([]string, truth) {
 	return nil, tCond
 }
 
-func (s *requestState) markUncertain(why string) {
-	if s.uncertain == nil {
-		s.uncertain = map[string]bool{}
-	}
-	s.uncertain[why] = true
-}
