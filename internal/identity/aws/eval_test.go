@@ -130,13 +130,17 @@ func TestEvaluate(t *testing.T) {
 
 		// SCPs.
 		{name: "SCP allow at every level", principal: userA, action: "s3:GetObject", resource: objA,
-			ps: with(ids(allowAll), func(t *testing.T, ps *PolicySet) { ps.SCPs = chain(t, []string{allowAll}, []string{allowAll}, []string{allowAll}) }), want: Allowed, wantAllow: "level2/p0"},
+			ps: with(ids(allowAll), func(t *testing.T, ps *PolicySet) {
+				ps.SCPs = chain(t, []string{allowAll}, []string{allowAll}, []string{allowAll})
+			}), want: Allowed, wantAllow: "level2/p0"},
 		{name: "SCP: an OU without an allow", principal: userA, action: "s3:GetObject", resource: objA,
 			ps: with(ids(allowAll), func(t *testing.T, ps *PolicySet) {
 				ps.SCPs = chain(t, []string{allowAll}, []string{allow("ec2:*", "*")}, []string{allowAll})
 			}), want: ImplicitDeny},
 		{name: "SCP: root without an allow", principal: userA, action: "s3:GetObject", resource: objA,
-			ps: with(ids(allowAll), func(t *testing.T, ps *PolicySet) { ps.SCPs = chain(t, []string{allow("ec2:*", "*")}, []string{allowAll}) }), want: ImplicitDeny},
+			ps: with(ids(allowAll), func(t *testing.T, ps *PolicySet) {
+				ps.SCPs = chain(t, []string{allow("ec2:*", "*")}, []string{allowAll})
+			}), want: ImplicitDeny},
 		{name: "SCP: account level without an allow", principal: userA, action: "s3:GetObject", resource: objA,
 			ps: with(ids(allowAll), func(t *testing.T, ps *PolicySet) { ps.SCPs = chain(t, []string{allowAll}, []string{}) }), want: ImplicitDeny},
 		{name: "SCP deny at the OU", principal: userA, action: "s3:GetObject", resource: objA,
@@ -315,7 +319,9 @@ func TestEvaluate(t *testing.T) {
 				return &PolicySet{Identity: []*Policy{pol(t, "id", allowAll), pol(t, "bad-op", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:*","Resource":"*","Condition":{"StringSortOf":{"aws:username":"alice"}}}]}`)}}
 			}, want: Allowed},
 		{name: "malformed resource policy: uncertain", principal: userA, action: "sqs:SendMessage", resource: qA,
-			ps: with(ids(), func(t *testing.T, ps *PolicySet) { ps.Resource = pol(t, "bad-queue", `{"Statement":[{"Effect":"Maybe"}]}`) }), want: Uncertain},
+			ps: with(ids(), func(t *testing.T, ps *PolicySet) {
+				ps.Resource = pol(t, "bad-queue", `{"Statement":[{"Effect":"Maybe"}]}`)
+			}), want: Uncertain},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

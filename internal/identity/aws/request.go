@@ -191,4 +191,3 @@ func (s *requestState) lookup(key string) ([]string, truth) {
 	s.missing[key] = true
 	return nil, tCond
 }
-
