@@ -567,6 +567,11 @@ func (rd *reader) chain(a *treeNode, typ string) *resource.OrgPolicies {
 				lvl.Policies = append(lvl.Policies, p.named)
 			}
 		}
+		if len(lvl.Policies) == 0 && (ch.Applies == nil || *ch.Applies) {
+			// AWS keeps at least one policy of an enabled type on every
+			// node (FullAWSAccess, RCPFullAWSAccess by default).
+			incomplete("no %s attached to %s in the input", strings.ReplaceAll(policyKinds[typ], "_", " "), t.short)
+		}
 		ch.Levels = append(ch.Levels, lvl)
 	}
 	return ch

@@ -133,6 +133,7 @@ func TestChains(t *testing.T) {
 			doc: `{"Roots":[{"Id":"r-1","PolicyTypes":[{"Type":"SERVICE_CONTROL_POLICY","Status":"ENABLED"}]}],
 				"Accounts":[{"Id":"222222222222","ParentId":"r-1"}],"Policies":[]}`,
 			account: "222222222222", applies: "unknown", levels: "r-1[] 222222222222[]",
+			incomplete: "no service control policy attached to 222222222222 in the input",
 		},
 		{
 			name: "parent OU missing: the root still applies, the chain is incomplete",
@@ -146,6 +147,13 @@ func TestChains(t *testing.T) {
 			doc:     `{` + orgHead + `,` + rootEnabled + `,"Accounts":[{"Id":"222222222222"}],"Policies":[]}`,
 			account: "222222222222", applies: "true", levels: "r-1[] 222222222222[]",
 			incomplete: "the parent of 222222222222 is not in the input",
+		},
+		{
+			name: "a node without any policy of an enabled type: a policy is missing",
+			doc: `{` + orgHead + `,` + rootEnabled + `,"Accounts":[{"Id":"222222222222","ParentId":"r-1"}],
+				"Policies":[` + scp("p-full", "Full", allowAll, targets("222222222222")) + `]}`,
+			account: "222222222222", applies: "true", levels: "r-1[] 222222222222[Full]",
+			incomplete: "no service control policy attached to r-1 in the input",
 		},
 		{
 			name: "targets of a policy not collected",
@@ -175,20 +183,23 @@ func TestChains(t *testing.T) {
 				"Policies":[{"Policy":{"PolicySummary":{"Id":"p-1","Name":"DenyLeave","Type":"SERVICE_CONTROL_POLICY"},"Content":` + denyLeave + `},
 					"Targets":{"Targets":[{"TargetId":"ou-1","Type":"ORGANIZATIONAL_UNIT"}]}}]}`,
 			account: "222222222222", applies: "true", levels: "r-1[] ou-1[DenyLeave] 222222222222[]",
+			incomplete: "no service control policy attached to 222222222222 in the input",
 		},
 		{
 			name: "a policy that does not parse is kept and reported",
 			doc: `{` + orgHead + `,` + rootEnabled + `,"Accounts":[{"Id":"222222222222","ParentId":"r-1"}],
 				"Policies":[` + scp("p-bad", "Broken", `"{not json"`, targets("r-1")) + `]}`,
 			account: "222222222222", applies: "true", levels: "r-1[Broken] 222222222222[]",
-			problem: `Policies[0].Content: policy "Broken" (p-bad) does not parse`,
+			incomplete: "no service control policy attached to 222222222222 in the input",
+			problem:    `Policies[0].Content: policy "Broken" (p-bad) does not parse`,
 		},
 		{
 			name: "wrong types are reported, the rest read",
 			doc: `{` + orgHead + `,` + rootEnabled + `,"OrganizationalUnits":"oops",
 				"Accounts":[{"Id":"222222222222","ParentId":"r-1","Name":42},7,{"Name":"no id"},{"Id":"12"}],"Policies":[]}`,
 			account: "222222222222", applies: "true", levels: "r-1[] 222222222222[]",
-			problem: "OrganizationalUnits: want array, got string",
+			incomplete: "no service control policy attached to 222222222222 in the input",
+			problem:    "OrganizationalUnits: want array, got string",
 		},
 	}
 	for _, tc := range tests {
