@@ -67,6 +67,7 @@ type bind struct {
 	scope     string // canonical
 	role      *role  // nil: unknown
 	deny      *denyRule
+	indexed   bool // in scopeBinds.direct
 }
 
 type role struct {
@@ -349,11 +350,13 @@ func (e *Evaluator) addBinding(r *resource.Resource) *bind {
 	case bd.deny != nil:
 		sb.special = append(sb.special, bd)
 	case strings.HasPrefix(p, "group:"):
+		bd.indexed = true
 		sb.direct[p] = append(sb.direct[p], bd)
 		if !e.known[p] {
 			sb.special = append(sb.special, bd)
 		}
 	case strings.HasPrefix(p, "user:") || strings.HasPrefix(p, "serviceAccount:") || strings.HasPrefix(p, "principal://"):
+		bd.indexed = true
 		sb.direct[p] = append(sb.direct[p], bd)
 	default:
 		sb.special = append(sb.special, bd)
