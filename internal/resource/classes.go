@@ -33,6 +33,7 @@ const (
 	ClassFlowLog           Class = "flow_log"           // a flow-log configuration (AWS FlowLog, NSG/VNet flow log)
 	ClassOrgUnit           Class = "org_unit"           // organization, folder, management group, AWS OU
 	ClassOrgPolicy         Class = "org_policy"         // AWS Organizations service control / resource control policy
+	ClassConditionalAccess Class = "conditional_access" // Entra ID conditional access policy
 	// Kubernetes objects from manifests and Helm charts (provider kubernetes).
 	ClassKubernetesWorkload  Class = "kubernetes_workload"  // Pod, Deployment, DaemonSet, StatefulSet, ReplicaSet, Job, CronJob
 	ClassKubernetesRBAC      Class = "kubernetes_rbac"      // Role, ClusterRole, RoleBinding, ClusterRoleBinding
@@ -82,6 +83,7 @@ var classInfo = []ClassInfo{
 	{ClassFlowLog, "flow log configuration: AWS flow log, NSG / VNet flow log", "flow_log"},
 	{ClassOrgUnit, "organization node: AWS organization/root/OU, Azure management group, GCP organization/folder", "org_unit"},
 	{ClassOrgPolicy, "organization policy: AWS Organizations service control or resource control policy with its parsed document and targets", "org_policy"},
+	{ClassConditionalAccess, "conditional access policy: Entra ID policy with the users, roles and applications it covers and the controls it requires", "conditional_access"},
 	{ClassKubernetesWorkload, "Kubernetes workload: Pod, Deployment, DaemonSet, StatefulSet, ReplicaSet, ReplicationController, Job, CronJob (pod spec per container)", "workload"},
 	{ClassKubernetesRBAC, "Kubernetes RBAC object: Role, ClusterRole (rules), RoleBinding, ClusterRoleBinding (role and subjects)", "rbac"},
 	{ClassKubernetesService, "Kubernetes Service: type, external IPs, load balancer source ranges", "k8s_service"},

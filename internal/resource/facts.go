@@ -37,6 +37,8 @@ type Facts struct {
 	FlowLog      *FlowLog      `json:"flow_log,omitempty"`
 	OrgUnit      *OrgUnit      `json:"org_unit,omitempty"`
 	OrgPolicy    *OrgPolicy    `json:"org_policy,omitempty"`
+	// ConditionalAccess is set on Entra ID conditional access policies.
+	ConditionalAccess *ConditionalAccess `json:"conditional_access,omitempty"`
 
 	// Kubernetes objects (kubernetes.go).
 	Workload   *KubernetesWorkload  `json:"workload,omitempty"`

@@ -104,3 +104,31 @@ type OrgPolicyLevel struct {
 	Target   string        `json:"target"`
 	Policies []NamedPolicy `json:"policies"`
 }
+
+// ConditionalAccess: an Entra ID conditional access policy (class
+// conditional_access). The lists hold object IDs, role template IDs and
+// application IDs as Graph gives them ("All", "None", "GuestsOrExternalUsers"
+// and "Office365" included); a list the input did not carry is nil.
+type ConditionalAccess struct {
+	// State: enabled | disabled | enabledForReportingButNotEnforced.
+	State               string   `json:"state,omitempty"`
+	IncludeUsers        []string `json:"include_users,omitempty"`
+	ExcludeUsers        []string `json:"exclude_users,omitempty"`
+	IncludeGroups       []string `json:"include_groups,omitempty"`
+	ExcludeGroups       []string `json:"exclude_groups,omitempty"`
+	IncludeRoles        []string `json:"include_roles,omitempty"`
+	ExcludeRoles        []string `json:"exclude_roles,omitempty"`
+	IncludeApplications []string `json:"include_applications,omitempty"`
+	ExcludeApplications []string `json:"exclude_applications,omitempty"`
+	// ClientAppTypes: all, browser, mobileAppsAndDesktopClients,
+	// exchangeActiveSync, other (legacy authentication).
+	ClientAppTypes []string `json:"client_app_types,omitempty"`
+	// GrantControls are the built-in controls (mfa, block,
+	// compliantDevice, ...); GrantOperator says whether all (AND) or one
+	// (OR) of them is required.
+	GrantControls []string `json:"grant_controls,omitempty"`
+	GrantOperator string   `json:"grant_operator,omitempty"`
+	// AuthenticationStrength is the ID of the authentication strength the
+	// policy requires, "" when none.
+	AuthenticationStrength string `json:"authentication_strength,omitempty"`
+}

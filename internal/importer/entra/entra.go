@@ -740,12 +740,35 @@ func (rd *reader) conditionalAccess() {
 	items, _ := rd.values("/identity/conditionalAccess/policies")
 	for _, n := range items {
 		id := n.S("id")
-		if id != "" {
-			r := &resource.Resource{Provider: resource.Azure, Region: "global", Type: TypeConditionalAccess,
-				ID: "/tenants/" + rd.tenant + "/identity/conditionalAccess/policies/" + id, Name: n.S("displayName"), Class: resource.ClassOther}
-			rd.res.Resources = append(rd.res.Resources, r)
-			rd.res.AddUnsupported(r)
+		if id == "" {
+			n.C.Problems = append(n.C.Problems, attr.Problem{Field: n.Field("id"), Err: n.Field("id") + ": missing: policy skipped"})
+			rd.finish(n)
+			continue
 		}
+		r := &resource.Resource{Provider: resource.Azure, Region: "global", Type: TypeConditionalAccess,
+			ID: "/tenants/" + rd.tenant + "/identity/conditionalAccess/policies/" + id, Name: cmp.Or(n.S("displayName"), id),
+			Class: resource.ClassConditionalAccess}
+		n.C.ID = r.ID
+		ca := &resource.ConditionalAccess{State: n.S("state")}
+		r.Facts.ConditionalAccess = ca
+		users, apps, grant := n.O("conditions", "users"), n.O("conditions", "applications"), n.O("grantControls")
+		for _, l := range []struct {
+			n    node
+			key  string
+			dest *[]string
+		}{
+			{users, "includeUsers", &ca.IncludeUsers}, {users, "excludeUsers", &ca.ExcludeUsers},
+			{users, "includeGroups", &ca.IncludeGroups}, {users, "excludeGroups", &ca.ExcludeGroups},
+			{users, "includeRoles", &ca.IncludeRoles}, {users, "excludeRoles", &ca.ExcludeRoles},
+			{apps, "includeApplications", &ca.IncludeApplications}, {apps, "excludeApplications", &ca.ExcludeApplications},
+			{n, "conditions.clientAppTypes", &ca.ClientAppTypes}, {grant, "builtInControls", &ca.GrantControls},
+		} {
+			keys := strings.Split(l.key, ".")
+			*l.dest, _ = l.n.Strs(keys...)
+		}
+		ca.GrantOperator = grant.S("operator")
+		ca.AuthenticationStrength = grant.S("authenticationStrength", "id")
+		rd.res.Resources = append(rd.res.Resources, r)
 		rd.finish(n)
 	}
 }

@@ -313,3 +313,38 @@ func TestAppPermissions(t *testing.T) {
 		t.Errorf("admin = %s", got)
 	}
 }
+
+// TestConditionalAccess: the users, roles and applications a policy covers
+// and the controls it requires; a list of the wrong type is reported and
+// left unknown.
+func TestConditionalAccess(t *testing.T) {
+	res := parse(t, `"/identity/conditionalAccess/policies":`+coll(
+		`{"id":"p1","displayName":"MFA for admins","state":"enabled","conditions":{"users":{"includeRoles":["`+ga+`"],"excludeUsers":["u-breakglass"]},
+			"applications":{"includeApplications":["All"]},"clientAppTypes":["all"]},"grantControls":{"operator":"OR","builtInControls":["mfa"],"authenticationStrength":null}}`,
+		`{"id":"p2","displayName":"Block legacy","state":"enabledForReportingButNotEnforced","conditions":{"users":{"includeUsers":"All"},"clientAppTypes":["exchangeActiveSync","other"]},
+			"grantControls":{"operator":"OR","builtInControls":["block"]}}`,
+		`{"displayName":"no id"}`))
+	all := problems(res)
+	for _, want := range []string{
+		`value[1].conditions.users.includeUsers: want array of strings, got string`,
+		`value[2].id: missing`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no problem %q in\n%s", want, all)
+		}
+	}
+	var got []string
+	for _, r := range res.Resources {
+		ca := r.Facts.ConditionalAccess
+		if r.Class != resource.ClassConditionalAccess || ca == nil {
+			t.Fatalf("%s: class %s", r.ID, r.Class)
+		}
+		got = append(got, fmt.Sprintf("%s %s users=%v-%v roles=%v apps=%v clients=%v grant=%s%v", r.Name, ca.State, ca.IncludeUsers, ca.ExcludeUsers,
+			ca.IncludeRoles, ca.IncludeApplications, ca.ClientAppTypes, ca.GrantOperator, ca.GrantControls))
+	}
+	want := "MFA for admins enabled users=[]-[u-breakglass] roles=[" + ga + "] apps=[All] clients=[all] grant=OR[mfa]\n" +
+		"Block legacy enabledForReportingButNotEnforced users=[]-[] roles=[] apps=[] clients=[exchangeActiveSync other] grant=OR[block]"
+	if strings.Join(got, "\n") != want {
+		t.Errorf("policies\n got %s\nwant %s", strings.Join(got, "\n"), want)
+	}
+}
