@@ -84,6 +84,6 @@ func clusterItem(cl types.Cluster) Item {
 	}
 	return Item{
 		ResourceType: "AWS::EKS::Cluster", ResourceID: str(cl.Name), ResourceName: str(cl.Name), ARN: str(cl.Arn),
-		AZ: "Regional", Tags: cl.Tags, Configuration: omitNil(cfg),
+		AZ: "Regional", Created: cl.CreatedAt, Tags: cl.Tags, Configuration: omitNil(cfg),
 	}
 }

@@ -76,7 +76,7 @@ func loadBalancerItem(lb types.LoadBalancer, attrs []types.LoadBalancerAttribute
 	}
 	it := Item{
 		ResourceType: "AWS::ElasticLoadBalancingV2::LoadBalancer", ResourceID: str(lb.LoadBalancerArn),
-		ResourceName: str(lb.LoadBalancerName), ARN: str(lb.LoadBalancerArn), AZ: "Regional", Configuration: omitNil(cfg),
+		ResourceName: str(lb.LoadBalancerName), ARN: str(lb.LoadBalancerArn), AZ: "Regional", Created: lb.CreatedTime, Configuration: omitNil(cfg),
 	}
 	if lb.VpcId != nil {
 		it.Relationships = append(it.Relationships, Relationship{ResourceType: "AWS::EC2::VPC", ResourceID: *lb.VpcId, Name: "Is contained in Vpc"})

@@ -125,7 +125,7 @@ func kmsKeyItem(md types.KeyMetadata, tags map[string]string) Item {
 		cfg["signingAlgorithms"] = sign
 	}
 	return Item{
-		ResourceType: "AWS::KMS::Key", ResourceID: str(md.KeyId), ARN: str(md.Arn), AZ: "Regional", Tags: tags,
+		ResourceType: "AWS::KMS::Key", ResourceID: str(md.KeyId), ARN: str(md.Arn), AZ: "Regional", Created: md.CreationDate, Tags: tags,
 		Configuration: omitNil(cfg),
 	}
 }

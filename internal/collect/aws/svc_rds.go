@@ -141,7 +141,7 @@ func rdsInstanceItem(db types.DBInstance) Item {
 	}
 	return Item{
 		ResourceType: "AWS::RDS::DBInstance", ResourceID: str(db.DbiResourceId), ResourceName: str(db.DBInstanceIdentifier),
-		ARN: str(db.DBInstanceArn), AZ: str(db.AvailabilityZone), Tags: tags, Relationships: rels, Configuration: omitNil(cfg),
+		ARN: str(db.DBInstanceArn), AZ: str(db.AvailabilityZone), Created: db.InstanceCreateTime, Tags: tags, Relationships: rels, Configuration: omitNil(cfg),
 	}
 }
 
@@ -167,7 +167,7 @@ func rdsClusterItem(cl types.DBCluster) Item {
 	}
 	return Item{
 		ResourceType: "AWS::RDS::DBCluster", ResourceID: str(cl.DbClusterResourceId), ResourceName: str(cl.DBClusterIdentifier),
-		ARN: str(cl.DBClusterArn), Tags: tags, Relationships: rels, Configuration: omitNil(cfg),
+		ARN: str(cl.DBClusterArn), Created: cl.ClusterCreateTime, Tags: tags, Relationships: rels, Configuration: omitNil(cfg),
 	}
 }
 
@@ -188,7 +188,7 @@ func rdsSnapshotItem(s types.DBSnapshot, attrs []types.DBSnapshotAttribute) Item
 	}
 	it := Item{
 		ResourceType: "AWS::RDS::DBSnapshot", ResourceID: str(s.DBSnapshotIdentifier), ResourceName: str(s.DBSnapshotIdentifier),
-		ARN: str(s.DBSnapshotArn), Tags: tags, Configuration: omitNil(cfg),
+		ARN: str(s.DBSnapshotArn), Created: s.SnapshotCreateTime, Tags: tags, Configuration: omitNil(cfg),
 	}
 	if attrs != nil {
 		list := []map[string]any{}
@@ -214,7 +214,7 @@ func rdsClusterSnapshotItem(s types.DBClusterSnapshot, attrs []types.DBClusterSn
 	}
 	it := Item{
 		ResourceType: "AWS::RDS::DBClusterSnapshot", ResourceID: str(s.DBClusterSnapshotIdentifier),
-		ResourceName: str(s.DBClusterSnapshotIdentifier), ARN: str(s.DBClusterSnapshotArn), Tags: tags, Configuration: omitNil(cfg),
+		ResourceName: str(s.DBClusterSnapshotIdentifier), ARN: str(s.DBClusterSnapshotArn), Created: s.SnapshotCreateTime, Tags: tags, Configuration: omitNil(cfg),
 	}
 	if attrs != nil {
 		list := []map[string]any{}
