@@ -70,21 +70,44 @@ func TestConcurrencyBound(t *testing.T) {
 
 // BenchmarkCollect is the simulated organization: 80 projects (20
 // accounts x 4 regions in AWS terms), 50 ms per call, 250 buckets each
-// (3 pages per content type), default options.
+// (3 pages per content type), default options; "throttled" answers the
+// first two attempts of every fifth project's listings with
+// ResourceExhausted (RetryInfo 2 ms), which the collector must wait out.
 func BenchmarkCollect(b *testing.B) {
-	f := syntheticOrg(80, 250, 50*time.Millisecond)
-	opts := start(b, f)
-	opts.Concurrency = 0
-	for b.Loop() {
-		rec := &collect.Recorder{}
-		start := time.Now()
-		if err := Collect(context.Background(), opts, &collect.Mem{}, rec, nil); err != nil {
-			b.Fatal(err)
+	for _, throttle := range []bool{false, true} {
+		name := "plain"
+		if throttle {
+			name = "throttled"
 		}
-		wall := time.Since(start)
-		b.ReportMetric(float64(rec.Calls())/wall.Seconds(), "calls/s")
-		b.ReportMetric(float64(rec.Calls()), "calls")
-		b.ReportMetric(float64(rec.PeakInFlight()), "peak-in-flight")
+		b.Run(name, func(b *testing.B) {
+			f := syntheticOrg(80, 250, 50*time.Millisecond)
+			if throttle {
+				for i, p := range f.Projects {
+					for _, ct := range []string{"RESOURCE", "IAM_POLICY"} {
+						if i%5 == 0 {
+							f.Faults["ListAssets "+p.GetName()+" "+ct] = []error{gcptest.Throttled(), gcptest.Throttled(), nil}
+						}
+					}
+				}
+			}
+			opts := start(b, f)
+			opts.Concurrency = 0
+			for b.Loop() {
+				f.Reset() // the faults fire again
+				rec := &collect.Recorder{}
+				start := time.Now()
+				if err := Collect(context.Background(), opts, &collect.Mem{}, rec, nil); err != nil {
+					b.Fatal(err)
+				}
+				wall := time.Since(start)
+				if fs := rec.Failures(); len(fs) > 0 {
+					b.Fatalf("failures: %v", fs)
+				}
+				b.ReportMetric(float64(rec.Calls())/wall.Seconds(), "calls/s")
+				b.ReportMetric(float64(rec.Calls()), "calls")
+				b.ReportMetric(float64(rec.PeakInFlight()), "peak-in-flight")
+			}
+		})
 	}
 }
 

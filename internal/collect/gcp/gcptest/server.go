@@ -183,6 +183,13 @@ func (s *Server) Counts() (methods, attempts map[string]int) {
 	return maps.Clone(s.methods), maps.Clone(s.attempts)
 }
 
+// Reset forgets the calls and attempts counted, so that Faults fire again.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.methods, s.attempts = map[string]int{}, map[string]int{}
+}
+
 type projectsServer struct {
 	resourcemanagerpb.UnimplementedProjectsServer
 	s *Server
