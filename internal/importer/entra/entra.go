@@ -183,6 +183,10 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 	rd.res.Problems = append(rd.top.Problems, rd.res.Problems...)
 	for _, r := range rd.res.Resources {
 		r.Source = path
+		if !rd.at.IsZero() {
+			at := rd.at
+			r.CapturedAt = &at
+		}
 	}
 	return rd.res
 }
@@ -285,10 +289,6 @@ func (rd *reader) object(n node, typ, collection string) (*resource.Resource, st
 	r := &resource.Resource{Provider: resource.Azure, Region: "global", Type: typ, ID: ObjectID(rd.tenant, collection, id), Name: n.S("displayName")}
 	if r.Name == "" {
 		r.Name = id
-	}
-	if !rd.at.IsZero() {
-		at := rd.at
-		r.CapturedAt = &at
 	}
 	n.C.ID = r.ID
 	r.Aliases = []string{id}
@@ -570,10 +570,6 @@ func (rd *reader) grant(id string, a assignment, cond string, eligible bool) *re
 	}
 	r := &resource.Resource{Provider: resource.Azure, Region: "global", Type: typ, ID: id}
 	r.Class = resource.ClassIAMBinding
-	if !rd.at.IsZero() {
-		at := rd.at
-		r.CapturedAt = &at
-	}
 	b := &resource.Binding{Principal: a.principal, Scope: a.scope, ScopeLevel: scopeLevel(a.scope),
 		Primitive: resource.Bool(false), Public: resource.Bool(false), Eligible: resource.Bool(eligible)}
 	r.Facts.Binding = b
@@ -718,7 +714,7 @@ func (rd *reader) appPermissions() {
 			}
 			admin := role == RoleManagementReadWriteDirectory || role == AppRoleAssignmentReadWriteAll
 			r := &resource.Resource{Provider: resource.Azure, Region: "global", Type: TypeAppRoleAssignment,
-				ID: ObjectID(rd.tenant, "servicePrincipals", spID) + "/appRoleAssignments/" + id, Class: resource.ClassIAMBinding, CapturedAt: sp.CapturedAt}
+				ID: ObjectID(rd.tenant, "servicePrincipals", spID) + "/appRoleAssignments/" + id, Class: resource.ClassIAMBinding}
 			scope := ObjectID(rd.tenant, "servicePrincipals", res)
 			r.Facts.Binding = &resource.Binding{Principal: pid, PrincipalType: "ServicePrincipal", Role: role, RoleName: name,
 				Scope: scope, ScopeLevel: "resource", Primitive: resource.Bool(false), Public: resource.Bool(false),
