@@ -43,6 +43,12 @@ func clusterItem(cl types.Cluster) Item {
 		"Name": cl.Name, "Arn": cl.Arn, "Version": cl.Version, "RoleArn": cl.RoleArn, "Endpoint": cl.Endpoint,
 		"ClusterStatus": enum(cl.Status), "PlatformVersion": cl.PlatformVersion, "CreatedAt": cfgTime(cl.CreatedAt),
 	}
+	if ca := cl.CertificateAuthority; ca != nil {
+		cfg["CertificateAuthorityData"] = ca.Data
+	}
+	if id := cl.Identity; id != nil && id.Oidc != nil {
+		cfg["OpenIdConnectIssuerUrl"] = id.Oidc.Issuer
+	}
 	if v := cl.ResourcesVpcConfig; v != nil {
 		cfg["ResourcesVpcConfig"] = omitNil(map[string]any{
 			"SubnetIds": nonNil(v.SubnetIds), "SecurityGroupIds": nonNil(v.SecurityGroupIds),

@@ -62,7 +62,7 @@ func functionItem(fn types.FunctionConfiguration) Item {
 		"functionName": fn.FunctionName, "functionArn": fn.FunctionArn, "runtime": enum(fn.Runtime), "role": fn.Role,
 		"handler": fn.Handler, "codeSize": fn.CodeSize, "description": fn.Description, "timeout": fn.Timeout,
 		"memorySize": fn.MemorySize, "lastModified": fn.LastModified, "codeSha256": fn.CodeSha256, "version": fn.Version,
-		"kmsKeyArn": fn.KMSKeyArn, "revisionId": fn.RevisionId, "state": enum(fn.State),
+		"kMSKeyArn": fn.KMSKeyArn, "revisionId": fn.RevisionId, "state": enum(fn.State),
 		"lastUpdateStatus": enum(fn.LastUpdateStatus), "packageType": enum(fn.PackageType),
 		"signingProfileVersionArn": fn.SigningProfileVersionArn,
 	}
