@@ -220,20 +220,9 @@ func (c *collector) credentialsError(err error) error {
 	}
 	msg := Message(err)
 	if !errors.As(err, &ae) {
-		// The credential chain's own error: the last provider's message.
-		msg = lastCause(err)
+		msg = "none found in the environment, the shared config, SSO, web identity, container or instance role: " + msg
 	}
 	return fmt.Errorf("%w (%s); %s", ErrCredentials, msg, credentialsHelp)
-}
-
-func lastCause(err error) string {
-	for {
-		u := errors.Unwrap(err)
-		if u == nil {
-			return err.Error()
-		}
-		err = u
-	}
 }
 
 func (c *collector) retryer() aws.Retryer {

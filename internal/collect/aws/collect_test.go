@@ -256,6 +256,58 @@ func TestCollectPaginationLoop(t *testing.T) {
 	}
 }
 
+// TestCollectCallTimeout: a call slower than the per-call timeout is
+// reported as a timeout and the rest of the region is collected.
+func TestCollectCallTimeout(t *testing.T) {
+	srv := newFakeAWS(t, "testdata")
+	srv.Delay = func(r fakeReq) time.Duration {
+		if r.Key() == "ec2:DescribeInstances" {
+			return 2 * time.Second
+		}
+		return 0
+	}
+	opts := testOptions(t, srv, mgmt)
+	opts.Regions = []string{"us-east-1"}
+	opts.CallTimeout = 100 * time.Millisecond
+	opts.services = []Service{{Name: "ec2", Run: runEC2}}
+	rec := collect.NewRecorder(nil)
+	mem := &collect.Mem{}
+	start := time.Now()
+	if err := Collect(context.Background(), opts, mem, rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Key() == "ec2:DescribeInstances" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("DescribeInstances sent %d times, want 1 (the SDK does not retry a call it cancelled)", n)
+	}
+	if d := time.Since(start); d > 1500*time.Millisecond {
+		t.Errorf("collection took %v: the per-call timeout did not cut the 2 s call", d)
+	}
+	fails := rec.Failures()
+	if len(fails) != 1 || fails[0].Call != "ec2:DescribeInstances" || fails[0].Kind != collect.Timeout {
+		t.Fatalf("failures %v, want one timeout of ec2:DescribeInstances", fails)
+	}
+	var vpcs int
+	for _, name := range mem.Names() {
+		var snap configSnapshot
+		if strings.Contains(name, "/ConfigSnapshot/") && json.Unmarshal(mem.File(name), &snap) == nil {
+			for _, it := range snap.Items {
+				if it.ResourceType == "AWS::EC2::VPC" {
+					vpcs++
+				}
+			}
+		}
+	}
+	if vpcs != 2 {
+		t.Errorf("%d VPCs collected after the timeout, want 2", vpcs)
+	}
+}
+
 // TestCollectNoCredentials: refused credentials give one error naming AWS
 // and what to configure.
 func TestCollectNoCredentials(t *testing.T) {
@@ -285,6 +337,7 @@ func TestCollectNoCredentials(t *testing.T) {
 	if !errors.Is(err, ErrCredentials) || !strings.Contains(err.Error(), "AWS_PROFILE") {
 		t.Fatalf("without credentials: %v", err)
 	}
+	t.Log(err)
 }
 
 // inventoryView is the imported inventory as golden JSON: each resource's

@@ -3,6 +3,7 @@ package awscollect
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 
@@ -61,12 +62,24 @@ func Classify(err error) collect.Kind {
 // Message is an SDK error without the SDK's operation-and-request-ID
 // wrapping: the service's code and message.
 func Message(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "no answer within the per-call timeout"
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		if m := ae.ErrorMessage(); m != "" {
 			return ae.ErrorCode() + ": " + m
 		}
 		return ae.ErrorCode()
+	}
+	// Not an answer from the service (a connection error, no
+	// credentials): the cause, without the SDK's wrapping.
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return op.Error()
+	}
+	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(err) {
+		err = u
 	}
 	return err.Error()
 }

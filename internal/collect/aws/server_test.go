@@ -22,7 +22,7 @@ package awscollect
 // organizations, elasticloadbalancing, lambda...), the region the
 // signature's, and the account the one the access key names: the tests'
 // keys are AKIDTEST<account> (the caller) and ASIATEST<account> (what
-// AssumeRole answers); STS GetCallerIdentity and AssumeRole are answered
+// AssumeRole answers), any other key is DefaultAccount's; STS GetCallerIdentity and AssumeRole are answered
 // in code from them.
 //
 // Response files: <dir>/<service>/<Operation>[~<token>][.<resource>][.<account>][.<region>].<xml|json>
@@ -46,7 +46,8 @@ package awscollect
 // answered in the service's wire format (AccessDenied / AccessDeniedException
 // / UnauthorizedOperation 403, Throttling 400 / RequestLimitExceeded 503 /
 // ThrottlingException 400 / SlowDown 503 / TooManyRequestsException 429,
-// InternalError 500, NotImplemented 501). Latency delays every answer.
+// InternalError 500, NotImplemented 501). Latency delays every answer,
+// Delay the answers it names.
 // Every request is recorded (fakeAWS.Requests) for the permission test;
 // a request with no response file is recorded in Missing and answered
 // 400 MissingTestdata.
@@ -88,6 +89,11 @@ type fakeAWS struct {
 	Dirs    []string
 	Latency time.Duration
 	Fault   func(r fakeReq) string
+	// Delay, when set, adds its answer to Latency for a request.
+	Delay func(r fakeReq) time.Duration
+	// DefaultAccount is the account of an access key that names none
+	// (another server's test key); "" refuses it as STS would.
+	DefaultAccount string
 
 	mu       sync.Mutex
 	requests []fakeReq
@@ -144,6 +150,9 @@ func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 	req := fakeReq{}
 	if m := credRe.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
 		req.Account, req.Region, req.Service = accountOfKey(m[1]), m[2], m[3]
+		if req.Account == "" {
+			req.Account = f.DefaultAccount
+		}
 	}
 	var form url.Values
 	var jsonBody map[string]any
@@ -188,9 +197,13 @@ func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 	f.requests = append(f.requests, req)
 	f.mu.Unlock()
 
-	if f.Latency > 0 {
+	wait := f.Latency
+	if f.Delay != nil {
+		wait += f.Delay(req)
+	}
+	if wait > 0 {
 		select {
-		case <-time.After(f.Latency):
+		case <-time.After(wait):
 		case <-r.Context().Done():
 			return
 		}
@@ -473,6 +486,19 @@ func testOptions(t testing.TB, f *fakeAWS, caller string) Options {
 		Now:         func() time.Time { return time.Date(2026, 11, 24, 5, 58, 12, 0, time.UTC) },
 		apiOptions:  []func(*middleware.Stack) error{sendOpName},
 	}
+}
+
+// dialOnly is an HTTP client connecting to addr whatever the host.
+func dialOnly(t testing.TB, addr string) *http.Client {
+	var d net.Dialer
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return d.DialContext(ctx, network, addr)
+		},
+		MaxIdleConns: 512, MaxIdleConnsPerHost: 512,
+	}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
 }
 
 // sendOpName sends the SDK's operation name in X-Vigil-Op, which the fake
