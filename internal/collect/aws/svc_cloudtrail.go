@@ -28,6 +28,7 @@ func runCloudTrail(ctx context.Context, t *Task) error {
 			trails = append(trails, tr)
 		}
 	}
+	tags := trailTags(ctx, t, c, trails)
 	return each(ctx, trails, func(tr types.Trail) {
 		arn := str(tr.TrailARN)
 		var status *cloudtrail.GetTrailStatusOutput
@@ -42,8 +43,40 @@ func runCloudTrail(ctx context.Context, t *Task) error {
 		} else {
 			sel = es
 		}
-		t.Item(trailItem(tr, status, sel))
+		it := trailItem(tr, status, sel)
+		it.Tags = tags[arn]
+		t.Item(it)
 	})
+}
+
+// trailTags reads the trails' tags, 20 trails a call (ListTags' limit);
+// the trails of a failed call have none in the result.
+func trailTags(ctx context.Context, t *Task, c *cloudtrail.Client, trails []types.Trail) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for start := 0; start < len(trails); start += 20 {
+		var arns []string
+		for _, tr := range trails[start:min(start+20, len(trails))] {
+			arns = append(arns, str(tr.TrailARN))
+		}
+		complete, err := pages(ctx, t, "cloudtrail", "cloudtrail:ListTags",
+			cloudtrail.NewListTagsPaginator(c, &cloudtrail.ListTagsInput{ResourceIdList: arns}),
+			func(o *cloudtrail.ListTagsOutput) *string { return o.NextToken },
+			func(o *cloudtrail.ListTagsOutput) {
+				for _, r := range o.ResourceTagList {
+					m := map[string]string{}
+					for _, tg := range r.TagsList {
+						m[str(tg.Key)] = str(tg.Value)
+					}
+					out[str(r.ResourceId)] = m
+				}
+			})
+		if err != nil || !complete {
+			for _, a := range arns {
+				delete(out, a)
+			}
+		}
+	}
+	return out
 }
 
 // trailItem is a trail as AWS Config records it: DescribeTrails' fields in

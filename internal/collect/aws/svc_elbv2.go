@@ -23,6 +23,7 @@ func runELBv2(ctx context.Context, t *Task) error {
 	if err != nil {
 		return err
 	}
+	tags := elbTags(ctx, t, c, lbs)
 	return each(ctx, lbs, func(lb types.LoadBalancer) {
 		arn := str(lb.LoadBalancerArn)
 		var attrs []types.LoadBalancerAttribute
@@ -34,7 +35,9 @@ func runELBv2(ctx context.Context, t *Task) error {
 				attrs = []types.LoadBalancerAttribute{}
 			}
 		}
-		t.Item(loadBalancerItem(lb, attrs))
+		it := loadBalancerItem(lb, attrs)
+		it.Tags = tags[arn]
+		t.Item(it)
 		var listeners []types.Listener
 		complete, err := pagesOf(ctx, t, "elasticloadbalancing", "elasticloadbalancing:DescribeListeners", arn,
 			elb.NewDescribeListenersPaginator(c, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(arn)}),
@@ -50,6 +53,33 @@ func runELBv2(ctx context.Context, t *Task) error {
 			t.Item(listenerItem(l, str(lb.LoadBalancerName)))
 		}
 	})
+}
+
+// elbTags reads the load balancers' tags, 20 a call (DescribeTags' limit);
+// the load balancers of a failed call have none in the result.
+func elbTags(ctx context.Context, t *Task, c *elb.Client, lbs []types.LoadBalancer) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for start := 0; start < len(lbs); start += 20 {
+		var arns []string
+		for _, lb := range lbs[start:min(start+20, len(lbs))] {
+			arns = append(arns, str(lb.LoadBalancerArn))
+		}
+		res, err := c.DescribeTags(ctx, &elb.DescribeTagsInput{ResourceArns: arns})
+		if err != nil {
+			for _, a := range arns {
+				t.Fail("elasticloadbalancing", "elasticloadbalancing:DescribeTags", a, err)
+			}
+			continue
+		}
+		for _, d := range res.TagDescriptions {
+			m := map[string]string{}
+			for _, tg := range d.Tags {
+				m[str(tg.Key)] = str(tg.Value)
+			}
+			out[str(d.ResourceArn)] = m
+		}
+	}
+	return out
 }
 
 // loadBalancerItem is a load balancer as AWS Config records it;

@@ -27,7 +27,16 @@ func runLambda(ctx context.Context, t *Task) error {
 	}
 	return each(ctx, fns, func(fn types.FunctionConfiguration) {
 		arn, name := str(fn.FunctionArn), str(fn.FunctionName)
-		t.Item(functionItem(fn))
+		var tags map[string]string
+		if out, err := c.ListTags(ctx, &lambda.ListTagsInput{Resource: aws.String(arn)}); err != nil {
+			t.Fail("lambda", "lambda:ListTags", arn, err)
+		} else {
+			tags = out.Tags
+			if tags == nil {
+				tags = map[string]string{}
+			}
+		}
+		t.Item(functionItem(fn, tags))
 		pol, err := c.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(arn)})
 		var nf *types.ResourceNotFoundException
 		switch {
@@ -55,9 +64,11 @@ func runLambda(ctx context.Context, t *Task) error {
 
 // functionItem is a function as AWS Config records it: the function's
 // configuration under Config's names (functionName, vpcConfig,
-// environment.variables...). An environment Lambda could not decrypt
-// (Environment.Error) is left out: its variables are unknown, not none.
-func functionItem(fn types.FunctionConfiguration) Item {
+// environment.variables...), its tags (nil: unknown) in the item and in
+// the supplementary configuration as Config records them. An environment
+// Lambda could not decrypt (Environment.Error) is left out: its variables
+// are unknown, not none.
+func functionItem(fn types.FunctionConfiguration, tags map[string]string) Item {
 	cfg := map[string]any{
 		"functionName": fn.FunctionName, "functionArn": fn.FunctionArn, "runtime": enum(fn.Runtime), "role": fn.Role,
 		"handler": fn.Handler, "codeSize": fn.CodeSize, "description": fn.Description, "timeout": fn.Timeout,
@@ -111,10 +122,14 @@ func functionItem(fn types.FunctionConfiguration) Item {
 	if fn.Role != nil {
 		rels = append(rels, Relationship{ResourceType: "AWS::IAM::Role", ResourceName: arnName(*fn.Role), Name: "Is associated with Role"})
 	}
-	return Item{
+	it := Item{
 		ResourceType: "AWS::Lambda::Function", ResourceID: str(fn.FunctionName), ResourceName: str(fn.FunctionName),
-		ARN: str(fn.FunctionArn), AZ: "Regional", Relationships: rels, Configuration: omitNil(cfg),
+		ARN: str(fn.FunctionArn), AZ: "Regional", Relationships: rels, Tags: tags, Configuration: omitNil(cfg),
 	}
+	if tags != nil {
+		it.Supplementary = map[string]any{"Tags": tags}
+	}
+	return it
 }
 
 // functionURL is one entry of `aws lambda list-function-url-configs`.

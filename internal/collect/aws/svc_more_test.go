@@ -255,6 +255,12 @@ func TestMoreImportFacts(t *testing.T) {
 			t.Errorf("%s: not in the inventory", id)
 		}
 	}
+	for id, tag := range map[string]string{fnAPI: "orders", lbWeb: "platform", keyA: "platform",
+		"arn:aws:cloudtrail:us-east-1:111122223333:trail/org-audit": "security", eksProd: "platform", dbOrders: "platform"} {
+		if r := rs[id]; r == nil || r.Tags["Owner"] != tag {
+			t.Errorf("%s: tag Owner is not %q", id, tag)
+		}
+	}
 	// What the importer does not read yet: these CLI outputs are skipped
 	// (kept for offline use), these types kept without facts.
 	var skipped []string
