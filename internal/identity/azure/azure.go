@@ -44,7 +44,7 @@ type Request struct {
 type Evaluator struct {
 	roles    map[string]*role // lower GUID -> role (custom from the inventory, built-in from the reference data)
 	builtins *refazure.Roles
-	byScope  map[string][]*bind // lower scope -> role and deny assignments at it
+	byScope  map[string]*scopeBinds // lower scope -> role and deny assignments at it
 	mgScopes []string           // lower scopes of management groups holding assignments
 	parent   map[string]string  // lower subscription or management group ID -> lower parent ID
 	mgs      map[string]bool    // lower IDs of the management groups in the inventory
@@ -58,6 +58,15 @@ type Evaluator struct {
 	known    map[string]bool     // groups whose membership the inventory holds
 	roleBy   sync.Map            // lower role ref -> *role, for refs resolved by name
 	problems []source.Problem
+}
+
+// scopeBinds are the assignments at one scope: all of them, the role
+// assignments by principal, and those every check must look at (deny
+// assignments, groups of unknown membership).
+type scopeBinds struct {
+	all     []*bind
+	direct  map[string][]*bind
+	special []*bind
 }
 
 type bind struct {
@@ -106,7 +115,7 @@ func New(rs []*resource.Resource, opt Options) (*Evaluator, error) {
 		}
 	}
 	e := &Evaluator{
-		roles: map[string]*role{}, builtins: builtins, byScope: map[string][]*bind{}, parent: map[string]string{}, mgs: map[string]bool{},
+		roles: map[string]*role{}, builtins: builtins, byScope: map[string]*scopeBinds{}, parent: map[string]string{}, mgs: map[string]bool{},
 		alias: map[string]string{}, info: map[string]*Holder{}, groupOf: map[string][]string{}, members: map[string][]string{}, known: map[string]bool{},
 	}
 	for _, r := range rs {
@@ -334,7 +343,17 @@ func (e *Evaluator) addBinding(r *resource.Resource) *bind {
 	} else if bd.role = e.resolve(b.Role, b.RoleName); bd.role == nil {
 		e.problem(r, "role", "role definition %q (%s) is neither in the inventory nor a built-in role: decisions it bears on are uncertain", b.Role, b.RoleName)
 	}
-	e.byScope[bd.scope] = append(e.byScope[bd.scope], bd)
+	sb := e.byScope[bd.scope]
+	if sb == nil {
+		sb = &scopeBinds{direct: map[string][]*bind{}}
+		e.byScope[bd.scope] = sb
+	}
+	sb.all = append(sb.all, bd)
+	if bd.deny != nil || bd.principal == Everyone || bd.group && !e.known[bd.principal] {
+		sb.special = append(sb.special, bd)
+	} else {
+		sb.direct[bd.principal] = append(sb.direct[bd.principal], bd)
+	}
 	return bd
 }
 
@@ -528,10 +547,22 @@ func (e *Evaluator) Check(req Request) Decision {
 		e.settle(&g, certain, reason, bd.b.Condition, m.condition)
 		allows = append(allows, g)
 	}
-	for _, s := range scopes {
-		for _, bd := range e.byScope[s] {
-			visit(bd, "")
+	scan := func(s, outside string) {
+		sb := e.byScope[s]
+		if sb == nil {
+			return
 		}
+		for k := range in {
+			for _, bd := range sb.direct[k] {
+				visit(bd, outside)
+			}
+		}
+		for _, bd := range sb.special {
+			visit(bd, outside)
+		}
+	}
+	for _, s := range scopes {
+		scan(s, "")
 	}
 	if !chainKnown {
 		seen := map[string]bool{}
@@ -540,9 +571,7 @@ func (e *Evaluator) Check(req Request) Decision {
 		}
 		for _, s := range e.mgScopes {
 			if !seen[s] {
-				for _, bd := range e.byScope[s] {
-					visit(bd, fmt.Sprintf("the management group chain above %s is not in the inventory: assignment at %s may apply", req.Scope, bd.b.Scope))
-				}
+				scan(s, fmt.Sprintf("the management group chain above %s is not in the inventory: assignments at %s may apply", req.Scope, s))
 			}
 		}
 	}

@@ -48,7 +48,11 @@ func (e *Evaluator) WhoCan(action string, data bool, scope string) []Holder {
 		}
 	}
 	for _, s := range scopes {
-		for _, bd := range e.byScope[s] {
+		sb := e.byScope[s]
+		if sb == nil {
+			continue
+		}
+		for _, bd := range sb.all {
 			if bd.deny != nil {
 				continue
 			}
