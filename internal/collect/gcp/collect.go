@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -51,6 +52,8 @@ type Options struct {
 	// 1s, doubling up to 32 times that, or the delay the service asks for).
 	MaxAttempts  int
 	RetryBackoff time.Duration
+	// Logger receives what was found and listed (nil: slog.Default()).
+	Logger *slog.Logger
 }
 
 func (o Options) withDefaults() Options {
@@ -65,6 +68,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.RetryBackoff <= 0 {
 		o.RetryBackoff = time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
 	}
 	return o
 }
@@ -160,6 +166,7 @@ func Collect(ctx context.Context, opts Options, sink collect.Sink, rec *collect.
 	c.abort = cancel
 	if len(opts.Scope) == 0 {
 		scopes = c.discover(cctx)
+		opts.Logger.Info("gcp: scopes found", "scopes", len(scopes))
 	}
 	if err := c.stopped(ctx, cctx); err != nil {
 		return err
@@ -406,6 +413,7 @@ func (c *collector) listing(ctx context.Context, s scope, ct content) {
 		got = append(got, a)
 	}
 	c.loop(s.account, svcAsset, ct.perm, "", g)
+	c.opts.Logger.Debug("gcp: listed", "scope", s.parent, "content", ct.typ.String(), "assets", len(got))
 	if ct.typ == assetpb.ContentType_IAM_POLICY {
 		c.auditConfigs(ctx, s, got)
 	}

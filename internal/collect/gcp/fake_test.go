@@ -1,6 +1,8 @@
 package gcpcollect
 
 import (
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -16,7 +18,8 @@ func start(t testing.TB, s *gcptest.Server) Options {
 		t.Fatal(err)
 	}
 	t.Cleanup(stop)
-	return Options{Endpoint: addr, Concurrency: 8, CallTimeout: 2 * time.Second, RetryBackoff: time.Millisecond}
+	return Options{Endpoint: addr, Concurrency: 8, CallTimeout: 2 * time.Second, RetryBackoff: time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
 func load(t testing.TB, dir string) *gcptest.Server {
