@@ -212,6 +212,15 @@ func (st *stmt) matchResource(s *requestState, res string) truth {
 	}
 	in := tFalse
 	for i := range st.res {
+		if st.notRes && st.res[i].vars {
+			// A policy variable whose key the request lacks leaves the
+			// item undecided: unless its fixed ARN fields already differ
+			// from the request's, NotResource fails (the statement does
+			// not apply) rather than excluding nothing.
+			if _, ok := s.resolve(st.res[i].raw); ok == tFalse && fixedFieldsMatch(st.res[i].raw, res) {
+				return tFalse
+			}
+		}
 		in = or(in, st.res[i].match(s, res))
 		if in == tTrue {
 			break
@@ -330,4 +339,20 @@ func roleARNWithoutPath(arn string) string {
 		return arn
 	}
 	return arn[:i+len(":role/")] + lastSegment(arn[i+len(":role/"):])
+}
+
+// fixedFieldsMatch tells whether the partition, service, region and account
+// fields of an ARN pattern that hold no policy variable match the ARN.
+func fixedFieldsMatch(pattern, arn string) bool {
+	pp := strings.SplitN(pattern, ":", 6)
+	rp := strings.SplitN(arn, ":", 6)
+	if len(pp) != 6 || len(rp) != 6 {
+		return true
+	}
+	for i := 1; i < 5; i++ {
+		if !hasVariable(pp[i]) && !like(strings.ToLower(pp[i]), strings.ToLower(rp[i]), false) {
+			return false
+		}
+	}
+	return true
 }
