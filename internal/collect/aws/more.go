@@ -9,7 +9,8 @@ import (
 	"github.com/vigil-sec/vigil/internal/collect"
 )
 
-// moreServices are the services beyond the core four, one file each
+// moreServices are the services beyond the core (IAM, S3, EC2,
+// Organizations), one file each
 // (svc_*.go). Each writes what the awsconfig importer reads for it: AWS
 // Config configuration items in Config's shape for the type, or the
 // outputs of the aws CLI commands the sample organization holds under
@@ -39,11 +40,11 @@ type pager[O, F any] interface {
 	NextPage(ctx context.Context, optFns ...F) (*O, error)
 }
 
-// pages reads every page of p and gives each to fn. A failed page is
-// reported (call, resource "") and ends the listing with what was read; a
-// page token the service returned before (token gives a page's next
-// token) is a pagination loop, reported, and ends the listing too.
-// complete says every page was read; err is ctx's error when it is done.
+// pages reads every page of an SDK paginator with Pages: a failed page
+// is reported (call, resource "") and ends the listing with what was
+// read, and so does a page token the service returned before (token gives
+// a page's next token). complete says every page was read; err is ctx's
+// error when it is done.
 func pages[O, F any](ctx context.Context, t *Task, service, call string, p pager[O, F], token func(*O) *string, fn func(*O)) (complete bool, err error) {
 	return pagesOf(ctx, t, service, call, "", p, token, fn)
 }
@@ -51,29 +52,17 @@ func pages[O, F any](ctx context.Context, t *Task, service, call string, p pager
 // pagesOf is pages for a listing about one resource (a load balancer's
 // listeners): its failures name the resource.
 func pagesOf[O, F any](ctx context.Context, t *Task, service, call, resource string, p pager[O, F], token func(*O) *string, fn func(*O)) (complete bool, err error) {
-	var guard collect.PageGuard
-	for p.HasMorePages() {
+	complete = Pages(ctx, t, service, call, resource, func(ctx context.Context, _ *string) (*O, *string, error) {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			if ctx.Err() != nil {
-				return false, ctx.Err()
-			}
-			t.Fail(service, call, resource, err)
-			return false, nil
+			return nil, nil, err
 		}
-		fn(page)
-		if tok := token(page); tok != nil && guard.Loop(*tok) {
-			failLoop(t, service, call, resource)
-			return false, nil
+		if !p.HasMorePages() {
+			return page, nil, nil // the paginator's own end (a Truncated flag)
 		}
-	}
-	return true, nil
-}
-
-// failLoop records a pagination loop: the service returned a page token
-// it had returned before in the same listing.
-func failLoop(t *Task, service, call, resource string) {
-	t.failKind(service, call, resource, collect.PaginationLoop, "the service returned a page token it had returned before; the listing stops there")
+		return page, token(page), nil
+	}, fn)
+	return complete, ctx.Err()
 }
 
 // perResource is how many per-resource calls of one service in one
