@@ -32,16 +32,28 @@ func runCloudFront(ctx context.Context, t *Task) error {
 		return err
 	}
 	return each(ctx, dists, func(s types.DistributionSummary) {
+		var tags map[string]string
+		if tg, err := c.ListTagsForResource(ctx, &cloudfront.ListTagsForResourceInput{Resource: s.ARN}); err != nil {
+			t.Fail("cloudfront", "cloudfront:ListTagsForResource", str(s.ARN), err)
+		} else if tg.Tags != nil {
+			tags = map[string]string{}
+			for _, x := range tg.Tags.Items {
+				tags[str(x.Key)] = str(x.Value)
+			}
+		}
 		out, err := c.GetDistribution(ctx, &cloudfront.GetDistributionInput{Id: s.Id})
+		var it Item
 		if err != nil || out.Distribution == nil || out.Distribution.DistributionConfig == nil {
 			if err != nil {
 				t.Fail("cloudfront", "cloudfront:GetDistribution", str(s.ARN), err)
 			}
-			t.Item(distributionItem(types.Distribution{ARN: s.ARN, Id: s.Id, DomainName: s.DomainName, Status: s.Status,
-				LastModifiedTime: s.LastModifiedTime, DistributionConfig: summaryConfig(s)}))
-			return
+			it = distributionItem(types.Distribution{ARN: s.ARN, Id: s.Id, DomainName: s.DomainName, Status: s.Status,
+				LastModifiedTime: s.LastModifiedTime, DistributionConfig: summaryConfig(s)})
+		} else {
+			it = distributionItem(*out.Distribution)
 		}
-		t.Item(distributionItem(*out.Distribution))
+		it.Tags = tags
+		t.Item(it)
 	})
 }
 

@@ -256,7 +256,7 @@ func TestMoreImportFacts(t *testing.T) {
 		}
 	}
 	for id, tag := range map[string]string{fnAPI: "orders", lbWeb: "platform", keyA: "platform",
-		"arn:aws:cloudtrail:us-east-1:111122223333:trail/org-audit": "security", eksProd: "platform", dbOrders: "platform"} {
+		"arn:aws:cloudtrail:us-east-1:111122223333:trail/org-audit": "security", eksProd: "platform", dbOrders: "platform", cdn: "web"} {
 		if r := rs[id]; r == nil || r.Tags["Owner"] != tag {
 			t.Errorf("%s: tag Owner is not %q", id, tag)
 		}
