@@ -62,8 +62,8 @@ func detectorItem(id, arn string, d *guardduty.GetDetectorOutput) Item {
 	}
 	cfg["Features"] = feats
 	tags := []map[string]any{}
-	for k, v := range d.Tags {
-		tags = append(tags, map[string]any{"Key": k, "Value": v})
+	for _, k := range sortedKeys(d.Tags) {
+		tags = append(tags, map[string]any{"Key": k, "Value": d.Tags[k]})
 	}
 	cfg["Tags"] = tags
 	return Item{
