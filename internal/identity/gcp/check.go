@@ -111,6 +111,8 @@ func (e *Evaluator) Check(req Request) Decision {
 		in[g.group] = g.via
 	}
 	scopes, chainKnown := e.ancestors(req.Resource)
+	var rt [2]string
+	rt[0], rt[1] = requestType(req.Permission, e.types[scopes[0]])
 	var allows, denies []Grant
 	visit := func(bd *bind, mt match, outside string) {
 		g := Grant{Binding: bd.id, Principal: bd.b.Principal, Via: mt.via, Scope: bd.b.Scope, Role: bd.b.Role, Match: MatchTrue}
@@ -129,8 +131,9 @@ func (e *Evaluator) Check(req Request) Decision {
 				}
 			}
 			g.Deny, g.Pattern = true, pat
-			settle(&g, mt, bd, outside)
-			denies = append(denies, g)
+			if e.settle(&g, mt, bd, outside, rt) {
+				denies = append(denies, g)
+			}
 			return
 		}
 		if bd.role == nil {
@@ -142,8 +145,9 @@ func (e *Evaluator) Check(req Request) Decision {
 			return
 		}
 		g.RoleName, g.Pattern = bd.role.title, req.Permission
-		settle(&g, mt, bd, outside)
-		allows = append(allows, g)
+		if e.settle(&g, mt, bd, outside, rt) {
+			allows = append(allows, g)
+		}
 	}
 	scan := func(s, outside string) {
 		sb := e.byScope[s]
@@ -182,23 +186,32 @@ func (e *Evaluator) Check(req Request) Decision {
 }
 
 // settle sets how a grant applies: uncertain when the member match or the
-// scope is, conditional under an IAM condition, else certain.
-func settle(g *Grant, mt match, bd *bind, outside string) {
+// scope is, conditional under an IAM condition the inventory cannot decide,
+// else certain. It returns false when the condition is decided false: the
+// binding does not apply to this request.
+func (e *Evaluator) settle(g *Grant, mt match, bd *bind, outside string, rt [2]string) bool {
 	if c := bd.b.Condition; c != nil && c.Expression != "" {
 		g.Condition = c.Expression
+		switch e.cond.decide(c.Expression, rt[0], rt[1]) {
+		case fails:
+			return false
+		case holds:
+			g.Reason = "IAM condition holds for a request on " + rt[0]
+		default:
+			title := ""
+			if c.Title != "" {
+				title = " (" + c.Title + ")"
+			}
+			g.Match, g.Reason = MatchConditional, "IAM condition"+title+": "+c.Expression
+		}
 	}
 	switch {
 	case outside != "":
 		g.Match, g.Reason = MatchUncertain, outside
 	case !mt.certain:
 		g.Match, g.Reason = MatchUncertain, mt.reason
-	case g.Condition != "":
-		title := ""
-		if bd.b.Condition.Title != "" {
-			title = " (" + bd.b.Condition.Title + ")"
-		}
-		g.Match, g.Reason = MatchConditional, "IAM condition"+title+": "+g.Condition
 	}
+	return true
 }
 
 // Holder is a member that holds a permission, with the decision for it.

@@ -52,6 +52,8 @@ type Evaluator struct {
 	members    map[string][]string // group -> direct members
 	known      map[string]bool     // groups whose membership the inventory holds
 	info       map[string]*Holder  // member -> what the inventory says of it
+	types      map[string]string   // resource ID -> its type (for IAM conditions)
+	cond       *conditions
 	problems   []source.Problem
 }
 
@@ -103,7 +105,8 @@ func New(rs []*resource.Resource, opt Options) (*Evaluator, error) {
 		}
 	}
 	e := &Evaluator{predefined: pre, custom: map[string]*role{}, alias: map[string]string{}, account: map[string]string{}, parent: map[string]string{},
-		orgs: map[string]bool{}, byScope: map[string]*scopeBinds{}, groupOf: map[string][]string{}, members: map[string][]string{}, known: map[string]bool{}, info: map[string]*Holder{}}
+		orgs: map[string]bool{}, byScope: map[string]*scopeBinds{}, groupOf: map[string][]string{}, members: map[string][]string{}, known: map[string]bool{}, info: map[string]*Holder{},
+		types: map[string]string{}, cond: newConditions()}
 	var gcp []*resource.Resource
 	for _, r := range rs {
 		if r != nil && r.Provider == resource.GCP {
@@ -118,8 +121,11 @@ func New(rs []*resource.Resource, opt Options) (*Evaluator, error) {
 				e.alias[crm+a] = r.ID
 			}
 		}
-		if r.Account != "" && r.Facts.Binding == nil {
-			e.account[r.ID] = r.Account
+		if r.Facts.Binding == nil {
+			if r.Account != "" {
+				e.account[r.ID] = r.Account
+			}
+			e.types[r.ID] = r.Type
 		}
 	}
 	for _, r := range gcp {

@@ -24,6 +24,7 @@ const (
 	saID    = "//iam.googleapis.com/projects/proj-a/serviceAccounts/123"
 	saEmail = "sa@proj-a.iam.gserviceaccount.com"
 	pool    = "//iam.googleapis.com/projects/9/locations/global/workloadIdentityPools/gh"
+	vm      = "//compute.googleapis.com/projects/proj-a/zones/us-a/instances/vm1"
 )
 
 func node(id, kind, parent string, aliases ...string) *resource.Resource {
@@ -96,6 +97,10 @@ func inventory() []*resource.Resource {
 		bindRes(proj, "projects/proj-a/roles/off", "user:frank@x.com", ""),
 		bindRes(proj, "roles/storage.objectViewer", "principalSet:"+pool+"/*", ""),
 		bindRes(proj2, "roles/viewer", "user:zed@x.com", ""),
+		{Provider: resource.GCP, Account: "proj-a", Type: "compute.googleapis.com/Instance", ID: vm, Class: resource.ClassCompute},
+		bindRes(proj, "roles/storage.admin", "user:tia@x.com", `buckets-only|resource.type == "storage.googleapis.com/Bucket"`),
+		bindRes(proj, "roles/editor", "user:uma@x.com", `storage-only|resource.service == "storage.googleapis.com" && request.time < timestamp("2030-01-01T00:00:00Z")`),
+		bindRes(proj, "roles/editor", "user:val@x.com", `tagged|resource.matchTag("123/env", "prod")`),
 		denyRes(folder, "principalSet://goog/public:all", []string{"storage.googleapis.com/objects.delete"}, nil, []string{"principalSet://goog/group/eng@x.com"}, ""),
 		denyRes(proj, "principal://goog/subject/olga@x.com", []string{"cloudresourcemanager.googleapis.com/projects.*"}, []string{"cloudresourcemanager.googleapis.com/projects.get"}, nil, "prod|resource.matchTag('env', 'prod')"),
 	}
@@ -151,6 +156,11 @@ func TestCheck(t *testing.T) {
 		{note: "exception permission of the deny rule", req: Request{"user:olga@x.com", "resourcemanager.projects.get", proj}, want: Allowed},
 		{note: "project outside the known hierarchy", req: Request{"user:alice@x.com", "compute.instances.list", proj2}, want: Uncertain, reasonHas: "not in the inventory"},
 		{note: "direct binding on that project is certain", req: Request{"user:zed@x.com", "compute.instances.list", proj2}, want: Allowed},
+		{note: "condition on resource.type decided true", req: Request{"user:tia@x.com", "storage.buckets.delete", bucket}, want: Allowed},
+		{note: "condition on resource.type undecided for a request on an object", req: Request{"user:tia@x.com", "storage.objects.create", bucket}, want: Conditional, reasonHas: "buckets-only"},
+		{note: "condition on resource.service decided false", req: Request{"user:uma@x.com", "compute.instances.delete", vm}, want: ImplicitDeny},
+		{note: "condition decided on the service, open on the time", req: Request{"user:uma@x.com", "storage.buckets.delete", bucket}, want: Conditional, reasonHas: "request.time"},
+		{note: "condition with a function outside CEL's standard", req: Request{"user:val@x.com", "compute.instances.delete", vm}, want: Conditional, reasonHas: "matchTag"},
 		{note: "nobody", req: Request{"user:nobody@y.com", "compute.instances.list", proj}, want: ImplicitDeny},
 	}
 	for _, tt := range tests {
@@ -276,6 +286,22 @@ func TestSampleOrg(t *testing.T) {
 	for _, h := range admins {
 		if h.Decision.Result.Denied() || len(h.Decision.Allows) == 0 {
 			t.Errorf("admin without a grant: %+v", h)
+		}
+	}
+}
+
+func TestRequestType(t *testing.T) {
+	for _, tt := range []struct{ perm, typ, want string }{
+		{"storage.buckets.get", "storage.googleapis.com/Bucket", "storage.googleapis.com/Bucket"},
+		{"storage.objects.get", "storage.googleapis.com/Bucket", ""},
+		{"resourcemanager.projects.setIamPolicy", "cloudresourcemanager.googleapis.com/Project", "cloudresourcemanager.googleapis.com/Project"},
+		{"cloudkms.cryptoKeys.get", "cloudkms.googleapis.com/CryptoKey", "cloudkms.googleapis.com/CryptoKey"},
+		{"cloudkms.cryptoKeyVersions.useToDecrypt", "cloudkms.googleapis.com/CryptoKey", ""},
+		{"storage.buckets.get", "", ""},
+		{"odd", "storage.googleapis.com/Bucket", ""},
+	} {
+		if got, _ := requestType(tt.perm, tt.typ); got != tt.want {
+			t.Errorf("requestType(%s, %s) = %q, want %q", tt.perm, tt.typ, got, tt.want)
 		}
 	}
 }
