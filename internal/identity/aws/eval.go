@@ -367,10 +367,15 @@ func onlyTrue(refs []StatementRef) []StatementRef {
 // own policy allows them, even in the same account: assuming a role (its
 // trust policy) and using a KMS key (its key policy).
 func resourcePolicyRequired(s *requestState) bool {
-	res := s.req.Resource
-	switch s.service {
+	return requiresResourcePolicy(s.action, s.req.Resource)
+}
+
+// requiresResourcePolicy: see resourcePolicyRequired; action lower-cased.
+func requiresResourcePolicy(action, res string) bool {
+	svc, _, _ := strings.Cut(action, ":")
+	switch svc {
 	case "sts":
-		return strings.HasPrefix(s.action, "sts:assumerole") || s.action == "sts:tagsession" || s.action == "sts:setsourceidentity" || s.action == "sts:setcontext"
+		return strings.HasPrefix(action, "sts:assumerole") || action == "sts:tagsession" || action == "sts:setsourceidentity" || action == "sts:setcontext"
 	case "kms":
 		parts := strings.SplitN(res, ":", 6)
 		return len(parts) == 6 && strings.HasPrefix(parts[5], "key/")

@@ -363,10 +363,6 @@ func (e *Evaluator) PolicySet(principal, resourceARN, resourceAccount string) *P
 	}
 	if p, ok := e.resPolicies[resourceARN]; ok {
 		ps.Resource = p
-	} else if strings.HasPrefix(resourceARN, "arn:") && strings.Contains(resourceARN, ":kms:") && strings.Contains(resourceARN, ":key/") {
-		// Every KMS key has a key policy; not knowing it, an answer
-		// cannot be certain.
-		ps.ResourceUnknown = true
 	}
 	return ps
 }
@@ -391,6 +387,11 @@ func (e *Evaluator) lookupPrincipal(pi principalInfo) *Principal {
 func (e *Evaluator) IsAllowed(principal, action, resourceARN string, ctx Context) Decision {
 	req := &Request{Principal: principal, Action: action, Resource: resourceARN, ResourceAccount: ctx.ResourceAccount, Context: ctx.Values, ContextComplete: ctx.Complete}
 	ps := e.PolicySet(principal, resourceARN, ctx.ResourceAccount)
+	if ps.Resource == nil && requiresResourcePolicy(strings.ToLower(action), resourceARN) {
+		// Every role has a trust policy and every KMS key a key policy:
+		// not knowing it, the answer cannot be certain.
+		ps.ResourceUnknown = true
+	}
 	for i, d := range ctx.SessionPolicies {
 		p, _ := Compile(fmt.Sprintf("session policy %d", i), d, nil)
 		ps.Session = append(ps.Session, p)

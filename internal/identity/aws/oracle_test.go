@@ -112,12 +112,16 @@ var (
 		{"secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:111111111111:secret:db-AbCdEf", acctA},
 		{"secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:222222222222:secret:shared-XyZ", acctB},
 		{"lambda:InvokeFunction", "arn:aws:lambda:us-east-1:111111111111:function:fn", acctA},
+		{"kms:Decrypt", "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab", acctA},
+		{"kms:Encrypt", "arn:aws:kms:us-east-1:222222222222:key/4321dcba-12ab-34cd-56ef-1234567890ab", acctB},
+		{"sts:AssumeRole", "arn:aws:iam::111111111111:role/target", acctA},
+		{"sts:AssumeRole", "arn:aws:iam::222222222222:role/external", acctB},
 	}
 	genActionPatterns = []string{
 		"s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:*", "s3:Get*", "s3:?etObject", "S3:getobject", "s3:*Object",
 		"sqs:SendMessage", "sqs:*", "sqs:Delete*", "dynamodb:GetItem", "dynamodb:*Item", "dynamodb:*",
 		"iam:CreateUser", "iam:PassRole", "iam:*", "iam:Attach*Policy", "ec2:TerminateInstances", "ec2:Terminate*",
-		"secretsmanager:GetSecretValue", "secretsmanager:*", "lambda:InvokeFunction", "lambda:Invoke*", "*",
+		"secretsmanager:GetSecretValue", "secretsmanager:*", "lambda:InvokeFunction", "lambda:Invoke*", "kms:Decrypt", "kms:*", "sts:AssumeRole", "sts:Assume*", "*",
 	}
 	genResourcePatterns = []string{
 		"*", "*", "arn:aws:s3:::bucket-a/*", "arn:aws:s3:::bucket-?/*", "arn:aws:s3:::bucket-a", "arn:aws:s3:::*",
@@ -128,6 +132,7 @@ var (
 		"arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:us-east-1:111111111111:instance/i-0123",
 		"arn:aws:secretsmanager:*:*:secret:db-*", "arn:aws:secretsmanager:us-east-1:222222222222:secret:*",
 		"arn:aws:lambda:us-east-1:111111111111:function:*", "arn:aws:*:us-east-1:111111111111:*",
+		"arn:aws:kms:*:111111111111:key/*", "arn:aws:kms:us-east-1:*:key/4321*", "arn:aws:iam::*:role/target", "arn:aws:iam::222222222222:role/*",
 	}
 	genConditions = []struct {
 		op, key string
@@ -200,15 +205,20 @@ func (g gen) statement(kind string) map[string]any {
 	} else {
 		st["Action"] = g.list(actions, 3)
 	}
-	if g.chance(0.1) && kind != "rcp" {
+	switch {
+	case kind == "trust":
+		// A trust policy names no resource.
+		st["Action"] = []string{"sts:AssumeRole", "sts:Assume*", "sts:*", "*"}[g.pick(4)]
+		delete(st, "NotAction")
+	case g.chance(0.1) && kind != "rcp":
 		st["NotResource"] = g.list(genResourcePatterns, 2)
-	} else {
+	default:
 		st["Resource"] = g.list(genResourcePatterns, 3)
 	}
 	switch kind {
 	case "rcp":
 		st["Principal"] = "*"
-	case "resource":
+	case "resource", "trust":
 		if st["Effect"] == "Deny" && g.chance(0.2) {
 			st["NotPrincipal"] = map[string]any{"AWS": []any{userA, sessA}[g.pick(2)]}
 		} else {
@@ -326,11 +336,18 @@ func (g gen) makeCase(t *testing.T, id int) oracleCase {
 		scps, ps.SCPs = orgChain("scp", 1+g.pick(3))
 	}
 	svc, _, _ := strings.Cut(req.action, ":")
-	if g.chance(0.2) && (svc == "s3" || svc == "sqs" || svc == "dynamodb" || svc == "secretsmanager") {
+	if g.chance(0.2) && (svc == "s3" || svc == "sqs" || svc == "dynamodb" || svc == "secretsmanager" || svc == "kms" || svc == "sts") {
 		rcps, ps.RCPs = orgChain("rcp", 1+g.pick(2))
 	}
 	var resourcePolicy map[string]any
-	if svc != "iam" && svc != "ec2" && g.chance(0.5) {
+	switch {
+	case svc == "sts":
+		// A role always has a trust policy. (Given none, the oracle lets
+		// identity policies alone decide AssumeRole in the same account;
+		// vigil requires the trust policy, as AWS does for every role.)
+		resourcePolicy = g.policy("trust", 3)
+		ps.Resource = compileDoc(t, "resource", resourcePolicy)
+	case svc != "iam" && svc != "ec2" && svc != "sts" && g.chance(0.5):
 		resourcePolicy = g.policy("resource", 3)
 		ps.Resource = compileDoc(t, "resource", resourcePolicy)
 	}
