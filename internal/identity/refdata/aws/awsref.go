@@ -35,7 +35,8 @@ type Data struct {
 	CatalogSource string
 
 	managed map[string]json.RawMessage
-	parsed  sync.Map // ARN → *resource.PolicyDocument
+	byName  map[string]string // policy name → ARN
+	parsed  sync.Map          // ARN → *resource.PolicyDocument
 
 	services map[string]*Service
 	rcp      map[string]bool
@@ -77,6 +78,10 @@ func load() (*Data, error) {
 		return nil, fmt.Errorf("embedded managed policies: %w", err)
 	}
 	d.ManagedSource, d.managed = m.Source, m.Policies
+	d.byName = make(map[string]string, len(m.Policies))
+	for arn := range m.Policies {
+		d.byName[arn[strings.LastIndexByte(arn, '/')+1:]] = arn
+	}
 	var c struct {
 		Source   string   `json:"source"`
 		RCP      []string `json:"rcp_services"`
@@ -121,13 +126,20 @@ func gunzipJSON(b []byte, v any) error {
 
 // ManagedPolicy returns the document of the AWS managed policy with this
 // ARN (arn:aws:iam::aws:policy/..., any partition), parsed; nil when the
-// data does not know the ARN.
+// data does not know the ARN. AWS managed policy names are unique, so an
+// ARN whose path differs from the data's (aws-service-role/ for
+// service-role/) resolves by its name.
 func (d *Data) ManagedPolicy(arn string) *resource.PolicyDocument {
 	key := normalizeManagedARN(arn)
 	if v, ok := d.parsed.Load(key); ok {
 		return v.(*resource.PolicyDocument)
 	}
 	raw, ok := d.managed[key]
+	if !ok && IsAWSManagedARN(key) {
+		if k, found := d.byName[key[strings.LastIndexByte(key, '/')+1:]]; found {
+			raw, ok = d.managed[k]
+		}
+	}
 	if !ok {
 		return nil
 	}

@@ -20,6 +20,9 @@ func TestLoad(t *testing.T) {
 	if d.ManagedPolicy("arn:aws-us-gov:iam::aws:policy/AdministratorAccess") == nil {
 		t.Error("a GovCloud managed policy ARN does not resolve")
 	}
+	if d.ManagedPolicy("arn:aws:iam::aws:policy/aws-service-role/AWS_ConfigRole") == nil {
+		t.Error("a managed policy ARN with another path does not resolve by name")
+	}
 	if d.ManagedPolicy("arn:aws:iam::aws:policy/NoSuchPolicy") != nil {
 		t.Error("an unknown managed policy resolved")
 	}
