@@ -166,9 +166,7 @@ type pageLoop struct{ link string }
 func (p pageLoop) Error() string { return "the same next page link returned twice: " + p.link }
 
 // listPages GETs a list ({"value": [...], "<nextField>": "..."}) and its
-// following pages, each call bounded by the call timeout. A next link to
-// another host than the first request's is not followed (the token would
-// go there): an error.
+// following pages (see readPage).
 func (c *collector) listPages(ctx context.Context, pl runtime.Pipeline, first, nextField string) ([]any, error) {
 	fu, err := url.Parse(first)
 	if err != nil {
@@ -177,33 +175,56 @@ func (c *collector) listPages(ctx context.Context, pl runtime.Pipeline, first, n
 	var rows []any
 	var guard collect.PageGuard
 	for link := first; link != ""; {
-		page, err := c.getJSON(ctx, pl, link)
+		body, err := c.get(ctx, pl, link)
 		if err != nil {
 			return rows, err
 		}
-		v, ok := page["value"].([]any)
-		if !ok && page["value"] != nil {
-			return rows, fmt.Errorf("value is %T, not an array", page["value"])
-		}
+		_, v, next, err := readPage(body, nextField, fu, &guard)
 		rows = append(rows, v...)
-		next, _ := page[nextField].(string)
-		if next == "" {
-			break
-		}
-		if guard.Loop(next) {
-			return rows, pageLoop{next}
-		}
-		nu, err := url.Parse(next)
-		if err != nil || nu.Scheme != fu.Scheme || nu.Host != fu.Host {
-			return rows, fmt.Errorf("next page link %q is not on %s: not followed", next, fu.Host)
+		if err != nil {
+			return rows, err
 		}
 		link = next
 	}
 	return rows, nil
 }
 
-// getJSON makes one GET (retries included) and decodes the JSON object.
-func (c *collector) getJSON(ctx context.Context, pl runtime.Pipeline, u string) (map[string]any, error) {
+// readPage decodes one page of a list: the body, its rows (value) and the
+// link to the next page ("" on the last). A link returned before is a
+// pageLoop; a link to another host than the first request's is not
+// followed (the token would go there): an error.
+func readPage(body []byte, nextField string, first *url.URL, guard *collect.PageGuard) (map[string]any, []any, string, error) {
+	var m map[string]any
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber() // numbers written back as they came
+	if err := d.Decode(&m); err != nil {
+		return nil, nil, "", fmt.Errorf("decoding the response: %w", err)
+	}
+	if m == nil {
+		return nil, nil, "", fmt.Errorf("the response is null, not an object")
+	}
+	rows, ok := m["value"].([]any)
+	if !ok && m["value"] != nil {
+		return m, nil, "", fmt.Errorf("value is %T, not an array", m["value"])
+	}
+	next, ok := m[nextField].(string)
+	if !ok && m[nextField] != nil {
+		return m, rows, "", fmt.Errorf("%s is %T, not a link", nextField, m[nextField])
+	}
+	if next == "" {
+		return m, rows, "", nil
+	}
+	if guard.Loop(next) {
+		return m, rows, "", pageLoop{next}
+	}
+	if nu, err := url.Parse(next); err != nil || nu.Scheme != first.Scheme || nu.Host != first.Host {
+		return m, rows, "", fmt.Errorf("next page link %q is not on %s: not followed", next, first.Host)
+	}
+	return m, rows, next, nil
+}
+
+// get makes one GET (retries included) and returns the body of a 200.
+func (c *collector) get(ctx context.Context, pl runtime.Pipeline, u string) ([]byte, error) {
 	req, err := runtime.NewRequest(ctx, http.MethodGet, u)
 	if err != nil {
 		return nil, err
@@ -216,15 +237,5 @@ func (c *collector) getJSON(ctx context.Context, pl runtime.Pipeline, u string) 
 	if !runtime.HasStatusCode(resp, http.StatusOK) {
 		return nil, runtime.NewResponseError(resp)
 	}
-	body, err := runtime.Payload(resp)
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]any
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.UseNumber() // numbers written back as they came
-	if err := d.Decode(&m); err != nil {
-		return nil, fmt.Errorf("decoding the response of %s: %w", req.Raw().URL.Path, err)
-	}
-	return m, nil
+	return runtime.Payload(resp)
 }

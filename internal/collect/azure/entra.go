@@ -124,32 +124,25 @@ func (c *collector) graphGet(ctx context.Context, tenant, path, call, resource s
 	var all []any
 	var guard collect.PageGuard
 	for link := first; link != ""; {
-		page, err := c.getJSON(ctx, c.graph.Pipeline(), link)
+		raw, err := c.get(ctx, c.graph.Pipeline(), link)
+		var page map[string]any
+		var rows []any
+		if err == nil {
+			page, rows, link, err = readPage(raw, "@odata.nextLink", fu, &guard)
+		}
 		if err != nil {
-			c.fail(ctx, tenant, "graph", "GET "+call, resource, err)
+			// A partial listing would read as a complete one: none is kept.
+			kind, msg := classify(ctx, err)
+			if pl, ok := err.(pageLoop); ok {
+				kind, msg = collect.PaginationLoop, pl.Error()
+			}
+			c.rec.Fail(collect.Failure{Cloud: cloudName, Account: tenant, Service: "graph", Call: "GET " + call, Resource: resource, Kind: kind, Err: msg})
 			return nil, false
 		}
 		if body == nil {
 			body = page
 		}
-		v, _ := page["value"].([]any)
-		all = append(all, v...)
-		next, _ := page["@odata.nextLink"].(string)
-		if next == "" {
-			break
-		}
-		if guard.Loop(next) {
-			c.rec.Fail(collect.Failure{Cloud: cloudName, Account: tenant, Service: "graph", Call: "GET " + call, Resource: resource,
-				Kind: collect.PaginationLoop, Err: pageLoop{next}.Error()})
-			return nil, false // a partial listing would read as a complete one
-		}
-		nu, err := url.Parse(next)
-		if err != nil || nu.Scheme != fu.Scheme || nu.Host != fu.Host {
-			c.rec.Fail(collect.Failure{Cloud: cloudName, Account: tenant, Service: "graph", Call: "GET " + call, Resource: resource,
-				Kind: collect.Failed, Err: "@odata.nextLink is not on " + fu.Host + ": not followed"})
-			return nil, false
-		}
-		link = next
+		all = append(all, rows...)
 	}
 	if _, isList := body["value"]; isList {
 		body["value"] = append([]any{}, all...)

@@ -3,9 +3,13 @@ package azurecollect
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/vigil-sec/vigil/internal/collect"
 )
 
 // orgRoutes is a simulated organization: subs subscriptions of accounts
@@ -98,4 +102,46 @@ func BenchmarkCollectOrg(b *testing.B) {
 			b.Fatalf("%d failures: %v", n, rec.Failures()[0])
 		}
 	}
+}
+
+// FuzzReadPage: any body of an ARM, Resource Graph or Graph page is read
+// without a panic, and what is kept of it is written back as JSON.
+func FuzzReadPage(f *testing.F) {
+	dir := filepath.Join("testdata", "server")
+	for _, sub := range []string{"arm", "graph", "rg", "errors"} {
+		files, _ := filepath.Glob(filepath.Join(dir, sub, "*.json"))
+		for _, p := range files {
+			body, err := os.ReadFile(p)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(body, sub == "graph")
+		}
+	}
+	f.Add([]byte(`{"value":"x","nextLink":5}`), false)
+	f.Add([]byte(`null`), false)
+	f.Add([]byte(`{"value":[{"id":7,"type":[]},null],"@odata.nextLink":"https://graph.example/v1.0/users?$skiptoken=1"}`), true)
+	first, _ := url.Parse("https://127.0.0.1:1/v1.0/users")
+	f.Fuzz(func(t *testing.T, body []byte, graph bool) {
+		field := "nextLink"
+		if graph {
+			field = "@odata.nextLink"
+		}
+		var guard collect.PageGuard
+		m, rows, next, err := readPage(body, field, first, &guard)
+		if err == nil && next != "" {
+			if u, perr := url.Parse(next); perr != nil || u.Host != first.Host {
+				t.Errorf("next link %q to another host accepted", next)
+			}
+		}
+		_ = rowsOfType(rows, "Microsoft.Storage/storageAccounts")
+		if m != nil {
+			if _, err := json.Marshal(entraExport{Responses: map[string]map[string]any{"/x": m}}); err != nil {
+				t.Errorf("page not written back: %v", err)
+			}
+		}
+		if _, err := json.Marshal(map[string]any{"value": rows}); err != nil {
+			t.Errorf("rows not written back: %v", err)
+		}
+	})
 }
