@@ -52,7 +52,7 @@ func inventoryFixture(t *testing.T) []*resource.Resource {
 			Facts: resource.Facts{Group: &resource.Group{AttachedPolicies: []string{"arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::111111111111:policy/DataLake"}}}},
 		{Provider: resource.AWS, Account: acctA, ID: userA, Name: "alice", Class: "identity",
 			Relationships: []resource.Relationship{{Type: resource.RelMemberOf, TargetID: "arn:aws:iam::111111111111:group/Data"}},
-			Facts: resource.Facts{Identity: &resource.Identity{Kind: "user", Groups: []string{"Data"}}}},
+			Facts:         resource.Facts{Identity: &resource.Identity{Kind: "user", Groups: []string{"Data"}}}},
 		{Provider: resource.AWS, Account: acctA, ID: "arn:aws:iam::111111111111:user/admin", Name: "admin", Class: "identity",
 			Facts: resource.Facts{Identity: &resource.Identity{Kind: "user", AttachedPolicies: []string{"AdministratorAccess"}}}},
 		{Provider: resource.AWS, Account: acctA, ID: "arn:aws:iam::111111111111:user/bounded", Name: "bounded", Class: "identity",
@@ -61,7 +61,7 @@ func inventoryFixture(t *testing.T) []*resource.Resource {
 		{Provider: resource.AWS, Account: acctA, ID: roleA, Name: "app", Class: "identity",
 			Facts: resource.Facts{Identity: &resource.Identity{Kind: "role",
 				InlineDocuments: []resource.NamedPolicy{{Name: "passrole", Document: doc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:PassRole","lambda:CreateFunction"],"Resource":"*"},{"Effect":"Allow","Action":"iam:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`)}},
-				TrustPolicy: doc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"`+userA+`"},"Action":"sts:AssumeRole"}]}`)}}},
+				TrustPolicy:     doc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"`+userA+`"},"Action":"sts:AssumeRole"}]}`)}}},
 		{Provider: resource.AWS, Account: acctA, ID: "arn:aws:iam::111111111111:role/broken", Name: "broken", Class: "identity",
 			Facts: resource.Facts{Identity: &resource.Identity{Kind: "role",
 				AttachedPolicies: []string{"arn:aws:iam::111111111111:policy/Missing"},
@@ -157,7 +157,7 @@ func TestEvaluatorActions(t *testing.T) {
 	}
 	want := map[string]Result{
 		"iam:PassRole": Allowed, "lambda:CreateFunction": Allowed,
-		"iam:AttachRolePolicy": Conditional, // needs MFA
+		"iam:AttachRolePolicy": Conditional,  // needs MFA
 		"iam:CreateUser":       ExplicitDeny, // SCP
 		"ec2:RunInstances":     ImplicitDeny, "iam:CreatePolicyVersion": Conditional,
 	}
