@@ -298,7 +298,7 @@ func (c *collector) enabledRegions(ctx context.Context, t *Task) []string {
 func (c *collector) accounts(caller string, org *orgDoc) []string {
 	set := []string{caller}
 	if c.opts.RoleName != "" && org != nil {
-		for _, a := range org.Accounts {
+		for _, a := range org.found {
 			if id := aws.ToString(a.Id); id != "" && (a.Status == "" || a.Status == "ACTIVE") && !slices.Contains(set, id) {
 				set = append(set, id)
 			}

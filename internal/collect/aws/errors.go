@@ -3,6 +3,7 @@ package awscollect
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -67,6 +68,10 @@ func Message(err error) string {
 	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
+		var re *awshttp.ResponseError
+		if ae.ErrorCode() == "UnknownError" && errors.As(err, &re) {
+			return fmt.Sprintf("HTTP %d without an error code the SDK could read", re.HTTPStatusCode())
+		}
 		if m := ae.ErrorMessage(); m != "" {
 			return ae.ErrorCode() + ": " + m
 		}

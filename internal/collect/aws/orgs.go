@@ -19,6 +19,10 @@ type orgDoc struct {
 	OrganizationalUnits []orgOU                `json:"OrganizationalUnits"`
 	Accounts            []orgAccount           `json:"Accounts"`
 	Policies            []orgPolicy            `json:"Policies"`
+
+	// found are the accounts listed, even when a listing failed (and
+	// Accounts is left out as unknown): the accounts to collect.
+	found []orgAccount
 }
 
 type orgOU struct {
@@ -54,7 +58,7 @@ func collectOrg(ctx context.Context, t *Task) *orgDoc {
 	}
 	doc := &orgDoc{Organization: desc.Organization, Roots: []orgtypes.Root{}, OrganizationalUnits: []orgOU{},
 		Accounts: []orgAccount{}, Policies: []orgPolicy{}}
-	Pages(ctx, t, svc, "organizations:ListRoots", "", func(ctx context.Context, tok *string) (*organizations.ListRootsOutput, *string, error) {
+	rootsOK := Pages(ctx, t, svc, "organizations:ListRoots", "", func(ctx context.Context, tok *string) (*organizations.ListRootsOutput, *string, error) {
 		o, err := cl.ListRoots(ctx, &organizations.ListRootsInput{NextToken: tok})
 		if err != nil {
 			return nil, nil, err
@@ -68,6 +72,7 @@ func collectOrg(ctx context.Context, t *Task) *orgDoc {
 		parents = append(parents, aws.ToString(r.Id))
 	}
 	seen := map[string]bool{}
+	treeOK := true
 	for len(parents) > 0 {
 		p := parents[0]
 		parents = parents[1:]
@@ -75,7 +80,7 @@ func collectOrg(ctx context.Context, t *Task) *orgDoc {
 			continue
 		}
 		seen[p] = true
-		Pages(ctx, t, svc, "organizations:ListOrganizationalUnitsForParent", "", func(ctx context.Context, tok *string) (*organizations.ListOrganizationalUnitsForParentOutput, *string, error) {
+		ousOK := Pages(ctx, t, svc, "organizations:ListOrganizationalUnitsForParent", "", func(ctx context.Context, tok *string) (*organizations.ListOrganizationalUnitsForParentOutput, *string, error) {
 			o, err := cl.ListOrganizationalUnitsForParent(ctx, &organizations.ListOrganizationalUnitsForParentInput{ParentId: &p, NextToken: tok})
 			if err != nil {
 				return nil, nil, err
@@ -87,7 +92,7 @@ func collectOrg(ctx context.Context, t *Task) *orgDoc {
 				parents = append(parents, aws.ToString(ou.Id))
 			}
 		})
-		Pages(ctx, t, svc, "organizations:ListAccountsForParent", "", func(ctx context.Context, tok *string) (*organizations.ListAccountsForParentOutput, *string, error) {
+		acctsOK := Pages(ctx, t, svc, "organizations:ListAccountsForParent", "", func(ctx context.Context, tok *string) (*organizations.ListAccountsForParentOutput, *string, error) {
 			o, err := cl.ListAccountsForParent(ctx, &organizations.ListAccountsForParentInput{ParentId: &p, NextToken: tok})
 			if err != nil {
 				return nil, nil, err
@@ -98,10 +103,12 @@ func collectOrg(ctx context.Context, t *Task) *orgDoc {
 				doc.Accounts = append(doc.Accounts, orgAccount{a, p})
 			}
 		})
+		treeOK = treeOK && ousOK && acctsOK
 	}
+	doc.found = doc.Accounts
 
 	var summaries []orgtypes.PolicySummary
-	Pages(ctx, t, svc, "organizations:ListPolicies", "", func(ctx context.Context, tok *string) (*organizations.ListPoliciesOutput, *string, error) {
+	policiesOK := Pages(ctx, t, svc, "organizations:ListPolicies", "", func(ctx context.Context, tok *string) (*organizations.ListPoliciesOutput, *string, error) {
 		o, err := cl.ListPolicies(ctx, &organizations.ListPoliciesInput{Filter: orgtypes.PolicyTypeServiceControlPolicy, NextToken: tok})
 		if err != nil {
 			return nil, nil, err
@@ -131,6 +138,17 @@ func collectOrg(ctx context.Context, t *Task) *orgDoc {
 			p.Targets = nil // where it applies is unknown
 		}
 		doc.Policies = append(doc.Policies, p)
+	}
+	// A listing that failed leaves its part out (unknown), not empty or
+	// partial (which would say what the organization does not have).
+	if !rootsOK {
+		doc.Roots = nil
+	}
+	if !treeOK {
+		doc.OrganizationalUnits, doc.Accounts = nil, nil
+	}
+	if !policiesOK {
+		doc.Policies = nil
 	}
 	return doc
 }
