@@ -332,7 +332,7 @@ func (e *Evaluator) addMembership(r *resource.Resource) {
 
 func (e *Evaluator) addBinding(r *resource.Resource) *bind {
 	b := r.Facts.Binding
-	if b.Scope == "" {
+	if strings.TrimSpace(b.Scope) == "" {
 		e.problem(r, "scope", "assignment without a scope: ignored")
 		return nil
 	}

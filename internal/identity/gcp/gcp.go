@@ -336,7 +336,7 @@ func (e *Evaluator) addMembership(r *resource.Resource) {
 
 func (e *Evaluator) addBinding(r *resource.Resource) *bind {
 	b := r.Facts.Binding
-	if b.Scope == "" || b.Principal == "" {
+	if strings.TrimSpace(b.Scope) == "" || strings.TrimSpace(b.Principal) == "" {
 		e.problem(r, "scope", "binding without a resource or member: ignored")
 		return nil
 	}
