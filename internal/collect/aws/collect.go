@@ -199,7 +199,7 @@ func (c *collector) loadConfig(ctx context.Context) (aws.Config, error) {
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, lo...)
 	if err != nil {
-		return aws.Config{}, fmt.Errorf("aws: loading the SDK configuration (profile, environment): %w", err)
+		return aws.Config{}, fmt.Errorf("%w (loading the SDK configuration: %v); %s", ErrCredentials, err, credentialsHelp)
 	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"

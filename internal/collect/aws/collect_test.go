@@ -308,6 +308,55 @@ func TestCollectCallTimeout(t *testing.T) {
 	}
 }
 
+// TestCollectOrgListingDenied: an Organizations listing that is denied
+// leaves its part of organizations.json out (unknown, not empty), the
+// accounts it would have listed are not collected, the rest is.
+func TestCollectOrgListingDenied(t *testing.T) {
+	srv := newFakeAWS(t, "testdata")
+	srv.Fault = func(r fakeReq) string {
+		if r.Key() == "organizations:ListAccountsForParent" && r.Resource == "ou-ab12-wkld0001" {
+			return "denied"
+		}
+		return ""
+	}
+	opts := testOptions(t, srv, mgmt)
+	opts.RoleName = "VigilReadOnly"
+	opts.Regions = []string{"us-east-1"}
+	opts.services = []Service{{Name: "ec2", Run: runEC2}}
+	rec := collect.NewRecorder(nil)
+	mem := &collect.Mem{}
+	if err := Collect(context.Background(), opts, mem, rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	var org map[string]any
+	if err := json.Unmarshal(mem.File("aws/organizations.json"), &org); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"Accounts", "OrganizationalUnits"} {
+		if _, ok := org[k]; ok {
+			t.Errorf("organizations.json has %s though a listing of the tree was denied", k)
+		}
+	}
+	for _, k := range []string{"Organization", "Roots", "Policies"} {
+		if _, ok := org[k]; !ok {
+			t.Errorf("organizations.json lost %s", k)
+		}
+	}
+	var accts []string
+	for _, n := range mem.Names() {
+		if parts := strings.Split(n, "/"); len(parts) > 2 && parts[1] != "organizations.json" && !slices.Contains(accts, parts[1]) {
+			accts = append(accts, parts[1])
+		}
+	}
+	if !slices.Equal(accts, []string{mgmt}) {
+		t.Errorf("accounts collected %v, want only the caller's", accts)
+	}
+	fails := rec.Failures()
+	if len(fails) != 1 || fails[0].Call != "organizations:ListAccountsForParent" || fails[0].Kind != collect.Denied {
+		t.Errorf("failures %v, want the denied listing", fails)
+	}
+}
+
 // TestCollectNoCredentials: refused credentials give one error naming AWS
 // and what to configure.
 func TestCollectNoCredentials(t *testing.T) {
@@ -336,6 +385,12 @@ func TestCollectNoCredentials(t *testing.T) {
 	err = Collect(context.Background(), opts, &collect.Mem{}, collect.NewRecorder(nil), nil)
 	if !errors.Is(err, ErrCredentials) || !strings.Contains(err.Error(), "AWS_PROFILE") {
 		t.Fatalf("without credentials: %v", err)
+	}
+	// A profile that does not exist is named.
+	opts.Profile = "vigil-no-such-profile"
+	err = Collect(context.Background(), opts, &collect.Mem{}, collect.NewRecorder(nil), nil)
+	if !errors.Is(err, ErrCredentials) || !strings.Contains(err.Error(), "vigil-no-such-profile") {
+		t.Fatalf("with a missing profile: %v", err)
 	}
 	t.Log(err)
 }
