@@ -180,6 +180,7 @@ func newCollector(opts Options, sink collect.Sink, rec *collect.Recorder, prog *
 		cloud.ResourceManager: {Endpoint: opts.ARMEndpoint, Audience: armAudience},
 	}
 	c.rgO = &arm.ClientOptions{ClientOptions: base}
+	c.rgO.PerRetryPolicies = append([]policy.Policy{quotaPolicy{}}, base.PerRetryPolicies...)
 	c.rgO.Cloud.Services = map[cloud.ServiceName]cloud.ServiceConfiguration{
 		cloud.ResourceManager: {Endpoint: opts.ResourceGraphEndpoint, Audience: armAudience},
 	}
@@ -221,9 +222,6 @@ func (c *collector) clientOptions() azcore.ClientOptions {
 	}
 	o.Retry.MaxRetries = c.opts.MaxRetries
 	o.Retry.RetryDelay = c.opts.RetryDelay
-	if c.opts.RetryDelay > 0 {
-		o.Retry.MaxRetryDelay = 8 * c.opts.RetryDelay
-	}
 	o.Telemetry.ApplicationID = "vigil"
 	return o
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,6 +44,32 @@ func (p *callPolicy) Do(req *policy.Request) (*http.Response, error) {
 // errCallTimeout is the cause of an attempt's context when the call
 // timeout passed.
 var errCallTimeout = errors.New("the per-call timeout passed")
+
+// quotaPolicy turns Resource Graph's throttling answer (429 with
+// x-ms-user-quota-resets-after: hh:mm:ss, its per-user quota window) into
+// the Retry-After the SDK's retry policy honours. Resource Graph clients
+// only; it runs inside the retry policy.
+type quotaPolicy struct{}
+
+func (quotaPolicy) Do(req *policy.Request) (*http.Response, error) {
+	resp, err := req.Next()
+	if err != nil || resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "" {
+		return resp, err
+	}
+	if d, ok := parseClock(resp.Header.Get("x-ms-user-quota-resets-after")); ok {
+		resp.Header.Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
+	}
+	return resp, err
+}
+
+// parseClock reads hh:mm:ss (at most an hour).
+func parseClock(s string) (time.Duration, bool) {
+	var h, m, sec int
+	if n, err := fmt.Sscanf(s, "%d:%d:%d", &h, &m, &sec); err != nil || n != 3 || h < 0 || m < 0 || sec < 0 || h > 1 || m > 59 || sec > 59 {
+		return 0, false
+	}
+	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second, true
+}
 
 // credential marks every error of the token credential, so that a call
 // failing for want of a token is told apart from one the service refused.

@@ -30,6 +30,8 @@ type route struct {
 	Error  string        `json:"error"`
 	Delay  time.Duration `json:"-"`
 	Body   []byte        `json:"-"` // the 200 body, instead of File
+	// Header is set on the answers that are not a 200.
+	Header map[string]string `json:"header"`
 }
 
 // fakeAzure answers Azure Resource Manager, Resource Graph and Microsoft
@@ -195,6 +197,9 @@ func (f *fakeAzure) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		_ = json.Unmarshal(body, &e)
 		w.Header().Set("x-ms-error-code", e.Error.Code)
+		for k, v := range rt.Header {
+			w.Header().Set(k, v)
+		}
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
