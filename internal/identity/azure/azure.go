@@ -287,7 +287,9 @@ func (e *Evaluator) addPrincipal(r *resource.Resource) {
 	h := &Holder{Principal: oid, Resource: r.ID, Name: r.Name}
 	if r.Facts.Group != nil {
 		h.Type = "Group"
-		e.known[oid] = true
+		if r.Facts.Group.Members != nil {
+			e.known[oid] = true
+		}
 	} else {
 		h.Type = r.Facts.Identity.Kind
 	}
@@ -305,6 +307,7 @@ func (e *Evaluator) key(p string) string {
 func (e *Evaluator) addMembership(r *resource.Resource) {
 	oid := objectID(r)
 	link := func(member, group string) {
+		e.known[group] = true // the source listed members of it
 		for _, g := range e.groupOf[member] {
 			if g == group {
 				return
@@ -337,7 +340,7 @@ func (e *Evaluator) addBinding(r *resource.Resource) *bind {
 		return nil
 	}
 	bd := &bind{id: r.ID, b: b, principal: e.key(b.Principal), scope: normScope(b.Scope)}
-	bd.group = strings.EqualFold(b.PrincipalType, "Group") || e.known[bd.principal]
+	bd.group = strings.EqualFold(b.PrincipalType, "Group") || e.info[bd.principal] != nil && e.info[bd.principal].Type == "Group"
 	if b.Deny != nil && *b.Deny {
 		bd.deny = newRole("", b.RoleName, b.DenyPermissions, nil)
 	} else if bd.role = e.resolve(b.Role, b.RoleName); bd.role == nil {

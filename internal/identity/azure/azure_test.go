@@ -76,6 +76,8 @@ func inventory() []*resource.Resource {
 		{Provider: resource.Azure, Type: "Microsoft.Resources/subscriptions", ID: sub2, Class: resource.ClassAccount, Facts: resource.Facts{Account: &resource.Account{}}},
 		user("alice", "g-ops"), user("bob"), user("carol", "g-nested"), user("henry"), user("zed"), user("olga"), user("kim"),
 		group("g-ops", "g-nested"), group("g-nested"),
+		// A group whose members the source did not list.
+		{Provider: resource.Azure, Type: "microsoft.graph.group", ID: tenant + "/groups/g-unlisted", Aliases: []string{"g-unlisted"}, Facts: resource.Facts{Group: &resource.Group{}}},
 		{Provider: resource.Azure, Type: "Microsoft.Authorization/roleDefinitions", ID: custom, Class: resource.ClassRole, Facts: resource.Facts{Role: &resource.RoleDefinition{
 			Custom: resource.Bool(true), RoleName: "Storage Reader Custom",
 			Permissions: []resource.RolePermission{{Actions: []string{"Microsoft.Storage/*/read"}, NotActions: []string{"Microsoft.Storage/storageAccounts/blobServices/*/read"}}}}}},
@@ -90,6 +92,7 @@ func inventory() []*resource.Resource {
 		assign("a9", "olga", "User", "/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "Owner", mgRoot, ""),
 		assign("a10", "kim", "User", kvDAA, "Key Vault Data Access Administrator", sub, ""),
 		assign("a11", "zed", "User", reader, "Reader", sub2, ""),
+		assign("a12", "g-unlisted", "Group", owner, "Owner", storage+"2", ""),
 		denyAssign("d1", Everyone, rg, resource.RolePermission{Actions: []string{"Microsoft.Compute/virtualMachines/delete"}}, "bob"),
 		denyAssign("d2", "frank", sub, resource.RolePermission{DataActions: []string{"Microsoft.Storage/storageAccounts/blobServices/containers/blobs/*"},
 			NotDataActions: []string{"Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"}}),
@@ -138,6 +141,7 @@ func TestCheck(t *testing.T) {
 		{note: "deny assignment on data actions minus notDataActions", req: Request{"frank", "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete", true, storage}, want: ExplicitDeny},
 		{note: "unknown role is uncertain and named", req: Request{"erin", "Microsoft.Compute/virtualMachines/read", false, rg}, want: Uncertain, reasonHas: "Mystery Role"},
 		{note: "group of unknown membership is uncertain", req: Request{"zed", "Microsoft.Compute/virtualMachines/read", false, rg2}, want: Uncertain, reasonHas: "g-unknown"},
+		{note: "group in the inventory without its members is uncertain", req: Request{"zed", "Microsoft.Storage/storageAccounts/delete", false, storage + "2"}, want: Uncertain, reasonHas: "g-unlisted"},
 		{note: "the group itself is certain", req: Request{"g-unknown", "Microsoft.Compute/virtualMachines/read", false, rg2}, want: Allowed},
 		{note: "deny with an excluded group of unknown membership is uncertain", req: Request{"g-unknown", "Microsoft.Compute/virtualMachines/write", false, rg2}, want: Uncertain, reasonHas: "g-mystery"},
 		{note: "owner at the tenant root management group", req: Request{"olga", "Microsoft.Authorization/roleAssignments/write", false, storage}, want: Allowed},
