@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmw "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
@@ -258,11 +257,6 @@ func (c *collector) addMiddleware(stack *middleware.Stack) error {
 		return stack.Finalize.Insert(mw, "Retry", middleware.After)
 	}
 	return stack.Finalize.Add(mw, middleware.After)
-}
-
-// opName is the operation of an SDK call in ctx, for logs.
-func opName(ctx context.Context) string {
-	return awsmw.GetServiceID(ctx) + "." + awsmw.GetOperationName(ctx)
 }
 
 func (c *collector) task(ctx context.Context, acct, region string, cfg aws.Config, out *accountOut) *Task {

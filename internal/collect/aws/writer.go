@@ -145,18 +145,23 @@ func (c *collector) writeJSON(ctx context.Context, name string, v any) error {
 
 // cliValue is v as the AWS CLI prints an SDK output: members that are
 // not set (null) left out, and no SDK result metadata.
-func cliValue(v any) any {
+func cliValue(v any) any { return dropNulls(generic(v)) }
+
+// generic is v as JSON values (maps, slices, json.Number): the SDK
+// structures are marshalled with their members' Go names, which are the
+// API's.
+func generic(v any) any {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return v
+		return nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var x any
 	if err := dec.Decode(&x); err != nil {
-		return v
+		return nil
 	}
-	return dropNulls(x)
+	return x
 }
 
 func dropNulls(v any) any {
@@ -180,19 +185,7 @@ func dropNulls(v any) any {
 // camel is v (an SDK structure) as AWS Config records it in a
 // configuration item: the same members, named in lower camel case
 // (VpcId: vpcId), unset members as null.
-func camel(v any) any {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var x any
-	if err := dec.Decode(&x); err != nil {
-		return nil
-	}
-	return lowerKeys(x)
-}
+func camel(v any) any { return lowerKeys(generic(v)) }
 
 func lowerKeys(v any) any {
 	switch x := v.(type) {
