@@ -13,6 +13,8 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/vigil-sec/vigil/internal/collect"
+	"github.com/vigil-sec/vigil/internal/collect/live"
 	"github.com/vigil-sec/vigil/internal/compliance"
 	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/policy"
@@ -26,29 +28,45 @@ type scanFlags struct {
 	format, output, failOn, severity, suppressions, now          string
 	providers, frameworks, rules, statuses, ruleDirs, catalogues []string
 	listPassing                                                  bool
+	live                                                         bool
+	save                                                         string
 }
 
 func newScanCmd() *cobra.Command {
 	var f scanFlags
+	var lf liveFlags
 	cmd := &cobra.Command{
-		Use:   "scan PATH...",
+		Use:   "scan PATH... | scan --live",
 		Short: "Check cloud inventories (AWS Config, Azure Resource Graph, GCP Cloud Asset exports) against the rules",
 		Long: `Import the clouds' own inventory exports — AWS Config snapshots and configuration items, the IAM
 credential report, Azure Resource Graph results, GCP Cloud Asset Inventory exports — from files or directories
 (.gz read transparently; the format is detected from content), evaluate the built-in rules and any --rules packs,
 and report findings: FAIL, PASS, or UNKNOWN when the input does not carry what a rule needs.
 
-Exit status: 0 done; 1 a FAIL finding at or above --fail-on exists; 2 usage error or an input that could not be
-read (the rest of the input is still scanned and reported).`,
+With --live, vigil first collects the clouds through their SDKs, read-only (see vigil collect --help for
+credentials and the --aws-*/--gcp-* flags), and scans what it collected with any PATHs given; UNKNOWN findings
+name the calls that failed. --save DIR keeps the collected exports to scan again offline.
+
+Exit status: 0 done; 1 a FAIL finding at or above --fail-on exists; 2 usage error, an input that could not be
+read, or a cloud that could not be collected (the rest is still scanned and reported).`,
 		Example: `  vigil scan examples/org
   vigil scan exports/ --format json --output findings.json
   vigil scan exports/ --provider aws --severity high --fail-on high
   vigil scan exports/ --framework cis-azure-6.0 --format html --output report.html
-  vigil scan exports/ --format sarif --output vigil.sarif --suppressions suppressions.yaml`,
-		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runScan(cmd, args, f) },
+  vigil scan exports/ --format sarif --output vigil.sarif --suppressions suppressions.yaml
+  vigil scan --live --cloud aws --aws-role ReadOnlyAudit --save inventory/`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if live, _ := cmd.Flags().GetBool("live"); !live && len(args) == 0 {
+				return usageErr(errors.New("give one or more PATHs to scan, or --live"))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runScan(cmd, args, f, lf) },
 	}
 	f.register(cmd.Flags())
+	cmd.Flags().BoolVar(&f.live, "live", false, "collect the clouds live, read-only, and scan that")
+	cmd.Flags().StringVar(&f.save, "save", "", "with --live: keep the collected exports in this directory")
+	lf.register(cmd.Flags())
 	return cmd
 }
 
@@ -69,23 +87,48 @@ func (f *scanFlags) register(fl *pflag.FlagSet) {
 	fl.BoolVar(&f.listPassing, "list-passing", false, "table format: list PASS findings too")
 }
 
-func runScan(cmd *cobra.Command, args []string, f scanFlags) error {
+func runScan(cmd *cobra.Command, args []string, f scanFlags, lf liveFlags) error {
 	ctx := cmd.Context()
 	for _, p := range args {
 		if _, err := os.Stat(p); err != nil {
 			return usageErr(err)
 		}
 	}
+	if f.save != "" && !f.live {
+		return usageErr(errors.New("--save needs --live"))
+	}
 	opts, failOn, engine, err := f.options(cmd)
 	if err != nil {
 		return err
 	}
 	opts.Paths = args
+	var collected *live.Summary
+	var liveErr error
+	if f.live {
+		dir := f.save
+		if dir == "" {
+			if dir, err = os.MkdirTemp("", "vigil-live-"); err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+		}
+		collected, liveErr = lf.collectLive(ctx, cmd, dir, f.save != "")
+		if collected == nil || (!collected.Reached() && len(args) == 0) {
+			return liveErr // nothing to scan
+		}
+		opts.Paths = append(opts.Paths, dir)
+	}
 	res, err := scan.Run(ctx, engine, opts)
 	if err != nil {
 		return err
 	}
-	return f.finish(cmd, res.Report, res.Inventory.Errors, failOn)
+	if collected != nil {
+		collect.Annotate(res.Report.Findings, collected.Failures)
+	}
+	if err := f.finish(cmd, res.Report, res.Inventory.Errors, failOn); err != nil {
+		return err
+	}
+	return liveErr
 }
 
 // options checks the shared flags and turns them into scan options, the

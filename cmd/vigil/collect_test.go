@@ -1,0 +1,97 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/collect/gcp/gcptest"
+	"github.com/vigil-sec/vigil/internal/collect/live"
+)
+
+// startGCP serves the GCP collector's test organization on loopback, with
+// one project's listing denied.
+func startGCP(t *testing.T) string {
+	t.Helper()
+	srv, err := gcptest.Load(filepath.Join("..", "..", "internal", "collect", "gcp", "testdata", "server"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Faults["ListAssets projects/200000000003 RESOURCE"] = []error{gcptest.Denied()}
+	addr, stop, err := srv.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return addr
+}
+
+// TestCollectAndScanLiveGCP: vigil collect writes the exports and a
+// summary naming the denied call (on stderr too); vigil scan of them and
+// vigil scan --live give the same findings; a cloud named with --cloud
+// that cannot be reached exits 2 with the others still scanned.
+func TestCollectAndScanLiveGCP(t *testing.T) {
+	addr := startGCP(t)
+	out := filepath.Join(t.TempDir(), "inv")
+	code, _, stderr := runCLI2(t, "collect", "--out", out, "--cloud", "gcp", "--gcp-endpoint", addr)
+	if code != 0 {
+		t.Fatalf("collect: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "cloudasset.assets.listResource") || !strings.Contains(stderr, "denied") {
+		t.Errorf("collect stderr does not name the denied call:\n%s", stderr)
+	}
+	var s live.Summary
+	data, err := os.ReadFile(filepath.Join(out, live.SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Calls == 0 || len(s.Failures) == 0 || len(s.Clouds) != 1 || s.Clouds[0].Error != "" {
+		t.Errorf("summary: %+v", s)
+	}
+	code, offline, stderr := runCLI2(t, "scan", out, "--format", "json")
+	if code != 0 {
+		t.Fatalf("scan of the collected exports: exit %d\n%s", code, stderr)
+	}
+	code, online, stderr := runCLI2(t, "scan", "--live", "--cloud", "gcp", "--gcp-endpoint", addr, "--format", "json")
+	if code != 0 {
+		t.Fatalf("scan --live: exit %d\n%s", code, stderr)
+	}
+	if n := countFindings(t, offline); n == 0 || n != countFindings(t, online) {
+		t.Errorf("offline scan has %d findings, live scan %d", n, countFindings(t, online))
+	}
+	// A second collection into the same directory is allowed (it holds a
+	// summary); a directory with other files is refused.
+	if code, _, stderr := runCLI2(t, "collect", "--out", filepath.Join("..", "..", "examples"), "--cloud", "gcp", "--gcp-endpoint", addr); code != 2 || !strings.Contains(stderr, "other files") {
+		t.Errorf("collect into a non-empty directory: exit %d\n%s", code, stderr)
+	}
+	// AWS named but unreachable (no credentials, endpoint refusing): exit 2, GCP still scanned.
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_REGION", "us-east-1")
+	code, both, stderr := runCLI2(t, "scan", "--live", "--cloud", "gcp,aws", "--gcp-endpoint", addr, "--aws-endpoint", "http://127.0.0.1:1", "--format", "json")
+	if code != 2 || !strings.Contains(stderr, "aws not collected") {
+		t.Errorf("scan --live with AWS unreachable: exit %d, want 2 naming aws\n%s", code, stderr)
+	}
+	if countFindings(t, both) != countFindings(t, online) {
+		t.Errorf("GCP was not scanned when AWS failed: %d findings, want %d", countFindings(t, both), countFindings(t, online))
+	}
+}
+
+func countFindings(t *testing.T, out string) int {
+	t.Helper()
+	var rep struct {
+		Findings []json.RawMessage `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("not a JSON report: %v\n%.300s", err, out)
+	}
+	return len(rep.Findings)
+}
