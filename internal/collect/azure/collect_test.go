@@ -433,3 +433,54 @@ func TestTimeout(t *testing.T) {
 		t.Error("the other calls did not go on")
 	}
 }
+
+// TestSubscriptionFilter: Options.Subscriptions limits the collection; a
+// subscription asked for that the identity cannot see is a denied
+// failure; when the listing itself fails, the given ones are collected.
+func TestSubscriptionFilter(t *testing.T) {
+	f := newFakeAzure(t, filepath.Join("testdata", "server"), loadRoutes(t))
+	o := f.options()
+	o.Subscriptions = []string{strings.ToUpper(subB), "cccccccc-0000-4000-8000-000000000003"}
+	mem, rec, err := run(t, f, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range mem.Names() {
+		if strings.Contains(n, subA) {
+			t.Errorf("%s written for a subscription not asked for", n)
+		}
+	}
+	if mem.File("azure/"+subB+"/resources.json") == nil {
+		t.Error("the subscription asked for is not collected")
+	}
+	if !slices.ContainsFunc(rec.Failures(), func(fl collect.Failure) bool {
+		return fl.Account == "cccccccc-0000-4000-8000-000000000003" && fl.Kind == collect.Denied
+	}) {
+		t.Errorf("no denied failure for the subscription the identity cannot see: %v", rec.Failures())
+	}
+
+	routes := loadRoutes(t)
+	routes["GET /subscriptions"] = route{Status: []int{403}}
+	f = newFakeAzure(t, filepath.Join("testdata", "server"), routes)
+	o = f.options()
+	o.Subscriptions = []string{subA}
+	o.TenantID = tenantID
+	mem, rec, err = run(t, f, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mem.File("azure/"+subA+"/resources.json") == nil || mem.File("azure/entra-"+tenantID+".json") == nil {
+		t.Errorf("the given subscription and tenant are not collected: %v", mem.Names())
+	}
+	if !slices.ContainsFunc(rec.Failures(), func(fl collect.Failure) bool {
+		return fl.Call == "Microsoft.Resources/subscriptions/read" && fl.Kind == collect.Denied
+	}) {
+		t.Errorf("the failed listing is not recorded: %v", rec.Failures())
+	}
+
+	// Without subscriptions given, a failed listing stops the collection.
+	o.Subscriptions = nil
+	if _, _, err := run(t, f, o); err == nil || !strings.Contains(err.Error(), "listing subscriptions") {
+		t.Errorf("error = %v", err)
+	}
+}
