@@ -67,7 +67,8 @@ func (c *collector) details(ctx context.Context, s subscription, results []*tabl
 		}
 	}
 	var wg sync.WaitGroup
-	for _, l := range armLists {
+	out := make([][][]any, len(armLists)) // list, parent: rows
+	for li, l := range armLists {
 		var parents []string
 		switch {
 		case l.parentType == "" && l.onlyWithout != "":
@@ -80,10 +81,7 @@ func (c *collector) details(ctx context.Context, s subscription, results []*tabl
 		case resources != nil:
 			parents = rowsOfType(resources.rows, l.parentType)
 		}
-		if len(parents) == 0 {
-			continue
-		}
-		out := make([][]any, len(parents))
+		out[li] = make([][]any, len(parents))
 		for i, p := range parents {
 			wg.Add(1)
 			go func() {
@@ -92,29 +90,26 @@ func (c *collector) details(ctx context.Context, s subscription, results []*tabl
 				if !ok && l.file == "blobservices.json" && c.opts.BlobDataPlane {
 					rows = c.dataPlaneBlobService(ctx, s, p)
 				}
-				out[i] = rows
+				out[li][i] = rows
 			}()
 		}
-		c.wg.Add(1)
-		go func() {
-			defer c.wg.Done()
-			wg.Wait()
-			var rows []any
-			for _, rs := range out {
-				for _, r := range rs {
-					m, _ := r.(map[string]any)
-					if id, _ := m["id"].(string); id != "" && have[strings.ToLower(id)] {
-						continue
-					}
-					rows = append(rows, r)
-				}
-			}
-			if len(rows) > 0 {
-				c.write(ctx, s.id, "azure/"+collect.SafeSegment(s.id)+"/"+l.file, map[string]any{"value": rows})
-			}
-		}()
 	}
 	wg.Wait()
+	for li, l := range armLists {
+		var rows []any
+		for _, rs := range out[li] {
+			for _, r := range rs {
+				m, _ := r.(map[string]any)
+				if id, _ := m["id"].(string); id != "" && have[strings.ToLower(id)] {
+					continue
+				}
+				rows = append(rows, r)
+			}
+		}
+		if len(rows) > 0 {
+			c.write(ctx, s.id, "azure/"+collect.SafeSegment(s.id)+"/"+l.file, map[string]any{"value": rows})
+		}
+	}
 }
 
 // armChildren lists one parent's children (every page), or for a

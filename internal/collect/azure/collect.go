@@ -262,6 +262,7 @@ func (c *collector) subscriptions(ctx context.Context) ([]subscription, []string
 	var subs []subscription
 	seen := map[string]bool{}
 	var guard collect.PageGuard
+	listed := true
 	pager := client.NewListPager(nil)
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
@@ -274,6 +275,7 @@ func (c *collector) subscriptions(ctx context.Context) ([]subscription, []string
 			if len(want) == 0 {
 				return nil, nil, fmt.Errorf("azure: listing subscriptions: %s", responseOrLine(err))
 			}
+			listed = false
 			subs = nil // the given subscriptions are collected as given
 			for _, s := range c.opts.Subscriptions {
 				subs = append(subs, subscription{id: strings.ToLower(s), tenant: c.opts.TenantID})
@@ -302,7 +304,7 @@ func (c *collector) subscriptions(ctx context.Context) ([]subscription, []string
 		}
 	}
 	for s := range want {
-		if !seen[s] && len(seen) > 0 {
+		if !seen[s] && listed {
 			c.rec.Fail(collect.Failure{Cloud: cloudName, Account: s, Service: "subscriptions", Call: "Microsoft.Resources/subscriptions/read",
 				Kind: collect.Denied, Err: "the subscription is not among those the identity can read"})
 		}
