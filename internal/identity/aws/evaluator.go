@@ -434,12 +434,17 @@ func (e *Evaluator) Actions(principal string, actions []string, ctx Context) []G
 	ps := e.PolicySet(principal, "", "")
 	ps.RCPs = nil
 	out := make([]Grant, 0, len(actions))
+	// One prepared request serves every action (the context map is only
+	// read).
+	base := newRequestState(&Request{Principal: principal, Resource: "*", Context: ctx.Values, ContextComplete: ctx.Complete})
+	base.anyResource = true
+	base.resAcct = pi.account
 	for _, a := range actions {
-		req := &Request{Principal: principal, Action: a, Resource: "*", Context: ctx.Values, ContextComplete: ctx.Complete}
-		s := newRequestState(req)
-		s.anyResource = true
-		s.resAcct = pi.account
-		d := e.checkAction(a, evaluate(s, ps))
+		s := *base
+		s.req = &Request{Principal: principal, Action: a, Resource: "*", Context: ctx.Values, ContextComplete: ctx.Complete}
+		s.action = strings.ToLower(a)
+		s.service, _, _ = strings.Cut(s.action, ":")
+		d := e.checkAction(a, evaluate(&s, ps))
 		g := Grant{Action: a, Decision: d}
 		if d.Result != ExplicitDeny && d.Result != ImplicitDeny {
 			g.Resources = allowResources(ps, s.action)

@@ -2,7 +2,12 @@ package awsiam
 
 import (
 	"fmt"
+	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
+
+	awsref "github.com/vigil-sec/vigil/internal/identity/refdata/aws"
 
 	"github.com/vigil-sec/vigil/internal/resource"
 )
@@ -24,7 +29,15 @@ type Policy struct {
 	// actions (lower-cased); wild lists the others (wildcards, NotAction).
 	byAction map[string][]int32
 	wild     []int32
+	// cache memoizes, per lower-cased action, the statements that may
+	// apply (a managed policy is asked the same few actions for thousands
+	// of principals); bounded by maxCached entries.
+	cache  sync.Map // string → []int32
+	cached atomic.Int32
 }
+
+// maxCached bounds the actions memoized per policy.
+const maxCached = 512
 
 // stmt is one compiled statement.
 type stmt struct {
@@ -34,6 +47,10 @@ type stmt struct {
 	notAction  bool
 	actExact   []string // lower-cased
 	actGlobs   []string // lower-cased patterns with wildcards
+	// globsBySvc indexes actGlobs by their literal service prefix;
+	// globsAny are those whose service part has a wildcard.
+	globsBySvc map[string][]string
+	globsAny   []string
 	actAll     bool
 	noAction   bool // neither Action nor NotAction: matches nothing
 	notRes     bool
@@ -104,6 +121,14 @@ func Compile(name string, doc *resource.PolicyDocument, cat Catalog) (*Policy, [
 				st.actAll = true
 			case strings.ContainsAny(la, "*?"):
 				st.actGlobs = append(st.actGlobs, la)
+				if svc, _, ok := strings.Cut(la, ":"); ok && !strings.ContainsAny(svc, "*?") && isASCII(la) {
+					if st.globsBySvc == nil {
+						st.globsBySvc = map[string][]string{}
+					}
+					st.globsBySvc[svc] = append(st.globsBySvc[svc], la)
+				} else {
+					st.globsAny = append(st.globsAny, la)
+				}
 				if cat != nil {
 					if svc, _, _ := strings.Cut(la, ":"); !strings.ContainsAny(svc, "*?") && !cat.ServiceKnown(svc) {
 						probs = append(probs, Problem{Policy: name, Message: fmt.Sprintf("statement %s: unknown service in action %q", stmtLabel(i, s.Sid), a)})
@@ -181,11 +206,21 @@ func (st *stmt) matchAction(action string) bool {
 			}
 		}
 	}
-	if !in {
-		for _, g := range st.actGlobs {
-			if like(g, action, false) {
+	if !in && len(st.actGlobs) > 0 {
+		svc, _, _ := strings.Cut(action, ":")
+		ascii := isASCII(action)
+		for _, g := range st.globsBySvc[svc] {
+			if ascii && awsref.Wildcard(g, action) || !ascii && like(g, action, false) {
 				in = true
 				break
+			}
+		}
+		if !in {
+			for _, g := range st.globsAny {
+				if like(g, action, false) {
+					in = true
+					break
+				}
 			}
 		}
 	}
@@ -251,15 +286,40 @@ func (st *stmt) matchConditions(s *requestState) truth {
 // forEach calls f with every statement that may apply to the lower-cased
 // action (the exact index, then the wildcard and NotAction statements).
 func (p *Policy) forEach(action string, f func(*stmt)) {
-	for _, i := range p.byAction[action] {
+	if len(p.wild) == 0 {
+		for _, i := range p.byAction[action] {
+			f(&p.stmts[i])
+		}
+		return
+	}
+	for _, i := range p.candidates(action) {
 		f(&p.stmts[i])
 	}
+}
+
+// candidates returns the statements whose Action/NotAction matches the
+// lower-cased action, memoized.
+func (p *Policy) candidates(action string) []int32 {
+	if v, ok := p.cache.Load(action); ok {
+		return v.([]int32)
+	}
+	exact := p.byAction[action]
+	out := make([]int32, 0, len(exact)+2)
+	out = append(out, exact...)
 	for _, i := range p.wild {
-		st := &p.stmts[i]
-		if st.matchAction(action) {
-			f(st)
+		if p.stmts[i].matchAction(action) {
+			out = append(out, i)
 		}
 	}
+	if len(exact) > 0 && len(out) > len(exact) {
+		sort.Slice(out, func(a, b int) bool { return out[a] < out[b] })
+	}
+	if p.cached.Load() < maxCached {
+		if _, loaded := p.cache.LoadOrStore(action, out); !loaded {
+			p.cached.Add(1)
+		}
+	}
+	return out
 }
 
 // principal match levels of a resource-policy statement.
