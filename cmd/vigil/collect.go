@@ -18,6 +18,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/collect"
 	awscollect "github.com/vigil-sec/vigil/internal/collect/aws"
+	azurecollect "github.com/vigil-sec/vigil/internal/collect/azure"
 	gcpcollect "github.com/vigil-sec/vigil/internal/collect/gcp"
 	"github.com/vigil-sec/vigil/internal/collect/live"
 )
@@ -27,6 +28,9 @@ type liveFlags struct {
 	clouds                              []string
 	awsRegions, awsAccounts, awsExclude []string
 	awsRole, awsProfile, awsEndpoint    string
+	azureSubs                           []string
+	azureTenant                         string
+	azureBlobDataPlane                  bool
 	gcpScope                            []string
 	gcpQuotaProject, gcpEndpoint        string
 	concurrency                         int
@@ -34,7 +38,7 @@ type liveFlags struct {
 	cloudsSet                           bool
 }
 
-var allClouds = []string{"aws", "gcp"}
+var allClouds = []string{"aws", "azure", "gcp"}
 
 func (f *liveFlags) register(fl *pflag.FlagSet) {
 	fl.StringSliceVar(&f.clouds, "cloud", allClouds, "clouds to collect: "+strings.Join(allClouds, ", "))
@@ -44,6 +48,9 @@ func (f *liveFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&f.awsRole, "aws-role", "", "read-only role assumed in each account of the AWS Organization (default: only the caller's account)")
 	fl.StringVar(&f.awsProfile, "aws-profile", "", "AWS shared-config profile (default AWS_PROFILE or the default chain)")
 	fl.StringVar(&f.awsEndpoint, "aws-endpoint", "", "one base URL for every AWS service (local emulators and tests)")
+	fl.StringSliceVar(&f.azureSubs, "azure-subscriptions", nil, "only these Azure subscription IDs (default: every subscription the identity can read)")
+	fl.StringVar(&f.azureTenant, "azure-tenant", "", "Entra ID tenant to authenticate to and read the directory of (default: the subscriptions' tenant)")
+	fl.BoolVar(&f.azureBlobDataPlane, "azure-blob-data-plane", false, "read a storage account's blob service properties from the data plane when ARM denies them")
 	fl.StringSliceVar(&f.gcpScope, "gcp-scope", nil, "organizations/N, folders/N or projects/P (default: every organization and project the identity sees)")
 	fl.StringVar(&f.gcpQuotaProject, "gcp-quota-project", "", "project GCP API quota is charged to (user credentials)")
 	fl.StringVar(&f.gcpEndpoint, "gcp-endpoint", "", "host:port of Cloud Asset Inventory and Resource Manager (local emulators and tests)")
@@ -65,6 +72,11 @@ func (f *liveFlags) options(cmd *cobra.Command) (live.Options, error) {
 				Regions: f.awsRegions, Accounts: f.awsAccounts, ExcludeAccounts: f.awsExclude, RoleName: f.awsRole,
 				Profile: f.awsProfile, Endpoint: f.awsEndpoint, Concurrency: f.concurrency, CallTimeout: f.callTimeout,
 				Logger: slog.Default(),
+			}
+		case "azure":
+			o.Azure = &azurecollect.Options{
+				Subscriptions: f.azureSubs, TenantID: f.azureTenant, BlobDataPlane: f.azureBlobDataPlane,
+				Concurrency: f.concurrency, CallTimeout: f.callTimeout, Logger: slog.Default(),
 			}
 		case "gcp":
 			o.GCP = &gcpcollect.Options{
@@ -128,19 +140,21 @@ func newCollectCmd() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "collect --out DIR",
-		Short: "Collect live AWS and GCP inventories, read-only, into the clouds' own export formats",
+		Short: "Collect live AWS, Azure and GCP inventories, read-only, into the clouds' own export formats",
 		Long: `Collect every account, region, organization and project the credentials can read, through the
 clouds' official SDKs and read-only calls, and save it in the clouds' own export formats (AWS Config snapshots,
-the IAM credential report and CLI outputs; Cloud Asset Inventory lines), so that
+the IAM credential report and CLI outputs, AWS Organizations; Azure Resource Graph results, Entra ID through
+Microsoft Graph; Cloud Asset Inventory lines), so that
 "vigil scan DIR" repeats the scan offline and DIR can be attached to a bug report.
 
-Credentials come from each SDK's default chain (AWS: environment, profiles, SSO, instance role; GCP:
-application default credentials). Denied, throttled and failing calls are listed on stderr and in
+Credentials come from each SDK's default chain (AWS: environment, profiles, SSO, instance role; Azure:
+azidentity's default chain, e.g. az login, environment, managed identity; GCP: application default credentials). Denied, throttled and failing calls are listed on stderr and in
 ` + live.SummaryFile + ` and never stop the rest; the checks that needed their data are UNKNOWN.
 The least-privilege permissions are in deploy/permissions/.
 
 Exit status: 0 collected; 2 usage error, or a cloud named with --cloud (or every cloud) could not be collected.`,
 		Example: `  vigil collect --out inventory/ --cloud aws --aws-role OrganizationAccountAccessRole-ReadOnly
+  vigil collect --out inventory/ --cloud azure --azure-subscriptions 8f2d6c3e-5b1a-4e7d-9c0f-2a4b6d8e1f37
   vigil collect --out inventory/ --cloud gcp --gcp-scope organizations/583920174615
   vigil scan inventory/`,
 		Args: cobra.NoArgs,

@@ -16,7 +16,7 @@ func newRootCmd() *cobra.Command {
 		Long: `vigil gives a security team one consistent view of AWS, Azure and GCP.
 
   vigil scan examples/org             check a multi-cloud inventory against the built-in rules
-  vigil collect --out DIR             collect live AWS and GCP inventories, read-only
+  vigil collect --out DIR             collect live AWS, Azure and GCP inventories, read-only
   vigil scan --live                   collect live and scan
   vigil iac infra/                    check Terraform, CloudFormation, ARM, Kubernetes and Helm sources
   vigil rules                         list the built-in and custom rules

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/collect"
 	awscollect "github.com/vigil-sec/vigil/internal/collect/aws"
+	azurecollect "github.com/vigil-sec/vigil/internal/collect/azure"
 	gcpcollect "github.com/vigil-sec/vigil/internal/collect/gcp"
 )
 
@@ -19,8 +20,9 @@ const SummaryFile = "vigil-collect-summary.json"
 
 // Options says which clouds to collect and how; a nil cloud is not collected.
 type Options struct {
-	AWS *awscollect.Options
-	GCP *gcpcollect.Options
+	AWS   *awscollect.Options
+	Azure *azurecollect.Options
+	GCP   *gcpcollect.Options
 	// Progress shows the work as it goes (nil: nothing shown).
 	Progress *collect.Progress
 }
@@ -77,6 +79,9 @@ func Collect(ctx context.Context, opts Options, sink collect.Sink) (*Summary, er
 	var runs []run
 	if opts.AWS != nil {
 		runs = append(runs, run{"aws", func() error { return awscollect.Collect(ctx, *opts.AWS, sink, rec, opts.Progress) }})
+	}
+	if opts.Azure != nil {
+		runs = append(runs, run{"azure", func() error { return azurecollect.Collect(ctx, *opts.Azure, sink, rec, opts.Progress) }})
 	}
 	if opts.GCP != nil {
 		runs = append(runs, run{"gcp", func() error { return gcpcollect.Collect(ctx, *opts.GCP, sink, rec, opts.Progress) }})
