@@ -41,12 +41,12 @@ const maxCached = 512
 
 // stmt is one compiled statement.
 type stmt struct {
-	idx        int
-	sid        string
-	allow      bool
-	notAction  bool
-	actExact   []string // lower-cased
-	actGlobs   []string // lower-cased patterns with wildcards
+	idx       int
+	sid       string
+	allow     bool
+	notAction bool
+	actExact  []string // lower-cased
+	actGlobs  []string // lower-cased patterns with wildcards
 	// globsBySvc indexes actGlobs by their literal service prefix;
 	// globsAny are those whose service part has a wildcard.
 	globsBySvc map[string][]string
