@@ -114,7 +114,7 @@ func BenchmarkSynthetic(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MiB-retained")
-		_ = e
+		runtime.KeepAlive(e)
 	})
 	e := newEval(b, rs)
 	actions := []string{"Microsoft.Compute/virtualMachines/read", "Microsoft.Compute/virtualMachines/delete", "Microsoft.Storage/storageAccounts/listkeys/action", AdminAction}
