@@ -45,6 +45,10 @@ type Evaluator struct {
 	roles    map[string]*role // lower GUID -> role (custom from the inventory, built-in from the reference data)
 	builtins *refazure.Roles
 	byScope  map[string]*scopeBinds // lower scope -> role and deny assignments at it
+	// byPrincipal: lower principal -> assignments naming it; special: the
+	// assignments every principal may fall under (see scopeBinds).
+	byPrincipal map[string][]*bind
+	special     []*bind
 	mgScopes []string               // lower scopes of management groups holding assignments
 	parent   map[string]string      // lower subscription or management group ID -> lower parent ID
 	mgs      map[string]bool        // lower IDs of the management groups in the inventory
@@ -115,7 +119,7 @@ func New(rs []*resource.Resource, opt Options) (*Evaluator, error) {
 		}
 	}
 	e := &Evaluator{
-		roles: map[string]*role{}, builtins: builtins, byScope: map[string]*scopeBinds{}, parent: map[string]string{}, mgs: map[string]bool{},
+		roles: map[string]*role{}, builtins: builtins, byScope: map[string]*scopeBinds{}, byPrincipal: map[string][]*bind{}, parent: map[string]string{}, mgs: map[string]bool{},
 		alias: map[string]string{}, info: map[string]*Holder{}, groupOf: map[string][]string{}, members: map[string][]string{}, known: map[string]bool{},
 	}
 	for _, r := range rs {
@@ -352,8 +356,10 @@ func (e *Evaluator) addBinding(r *resource.Resource) *bind {
 		e.byScope[bd.scope] = sb
 	}
 	sb.all = append(sb.all, bd)
+	e.byPrincipal[bd.principal] = append(e.byPrincipal[bd.principal], bd)
 	if bd.deny != nil || bd.principal == Everyone || bd.group && !e.known[bd.principal] {
 		sb.special = append(sb.special, bd)
+		e.special = append(e.special, bd)
 	} else {
 		sb.direct[bd.principal] = append(sb.direct[bd.principal], bd)
 	}

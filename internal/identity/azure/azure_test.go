@@ -291,3 +291,32 @@ func TestSampleOrg(t *testing.T) {
 		}
 	}
 }
+
+func TestGrantsOf(t *testing.T) {
+	e := newEval(t, inventory())
+	got := map[string]string{}
+	for _, g := range e.GrantsOf("carol") {
+		got[g.Binding[strings.LastIndexByte(g.Binding, '/')+1:]] = g.Match
+		if g.Binding[strings.LastIndexByte(g.Binding, '/')+1:] == "a2" && !slices.Equal(g.Via, []string{"g-nested", "g-ops"}) {
+			t.Errorf("a2 via %v", g.Via)
+		}
+	}
+	want := map[string]string{"a2": MatchTrue, "d1": MatchTrue, "d3": MatchUncertain, "a7": MatchUncertain, "a12": MatchUncertain}
+	if len(got) != len(want) {
+		t.Fatalf("GrantsOf(carol) = %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("GrantsOf(carol)[%s] = %q, want %q (%v)", k, got[k], v, got)
+		}
+	}
+	// bob is excluded from d1; dave's assignment is conditional.
+	for _, g := range e.GrantsOf("bob") {
+		if strings.HasSuffix(g.Binding, "/d1") {
+			t.Errorf("bob's grants have the deny assignment that excludes him")
+		}
+	}
+	if !slices.ContainsFunc(e.GrantsOf("dave"), func(g Grant) bool { return strings.HasSuffix(g.Binding, "/a5") && g.Match == MatchConditional }) {
+		t.Errorf("GrantsOf(dave) = %+v, want a5 conditional", e.GrantsOf("dave"))
+	}
+}

@@ -1,6 +1,7 @@
 package azurerbac
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 )
@@ -95,4 +96,60 @@ func (e *Evaluator) SubscriptionAdmins() map[string][]Holder {
 func isSubscription(id string) bool {
 	s := strings.Split(strings.Trim(strings.ToLower(id), "/"), "/")
 	return len(s) == 2 && s[0] == "subscriptions"
+}
+
+// GrantsOf lists every role and deny assignment that reaches the principal,
+// at any scope: those naming it or a group it is in (Via), deny assignments
+// for everyone that do not exclude it, and, as uncertain, those naming
+// groups of unknown membership. Pattern is empty: a grant is of the whole
+// role. Sorted by scope, then assignment. It answers what-can: each grant's
+// role applies at its scope and below.
+func (e *Evaluator) GrantsOf(principal string) []Grant {
+	p := e.key(principal)
+	in := map[string][]string{p: nil}
+	for _, m := range e.groups(p) {
+		in[m.group] = m.via
+	}
+	var out []Grant
+	add := func(bd *bind, via []string, certain bool, reason string) {
+		g := Grant{Binding: bd.id, Principal: bd.b.Principal, Via: via, Role: bd.b.Role, RoleName: bd.b.RoleName, Scope: bd.b.Scope, Deny: bd.deny != nil, Match: MatchTrue}
+		if bd.deny != nil {
+			g.Role = ""
+			if e.excluded(bd, in) {
+				return
+			}
+			if ex := e.maybeExcluded(bd, in); ex != "" && certain {
+				certain, reason = false, ex
+			}
+		} else if bd.role == nil {
+			certain, reason = false, fmt.Sprintf("role definition %s (%s) is not in the inventory nor a built-in role", bd.b.Role, bd.b.RoleName)
+		} else if g.RoleName == "" {
+			g.RoleName = bd.role.name
+		}
+		e.settle(&g, certain, reason, bd.b.Condition, "")
+		out = append(out, g)
+	}
+	seen := map[*bind]bool{}
+	for k, via := range in {
+		for _, bd := range e.byPrincipal[k] {
+			seen[bd] = true
+			add(bd, via, true, "")
+		}
+	}
+	for _, bd := range e.special {
+		switch {
+		case seen[bd]:
+		case bd.deny != nil && bd.principal == Everyone:
+			add(bd, nil, true, "")
+		case bd.deny == nil && bd.group && !e.known[bd.principal]:
+			add(bd, nil, false, fmt.Sprintf("membership of group %s is not in the inventory", bd.b.Principal))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Scope != out[j].Scope {
+			return out[i].Scope < out[j].Scope
+		}
+		return out[i].Binding < out[j].Binding
+	})
+	return out
 }
