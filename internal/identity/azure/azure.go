@@ -49,11 +49,11 @@ type Evaluator struct {
 	// assignments every principal may fall under (see scopeBinds).
 	byPrincipal map[string][]*bind
 	special     []*bind
-	mgScopes []string               // lower scopes of management groups holding assignments
-	parent   map[string]string      // lower subscription or management group ID -> lower parent ID
-	mgs      map[string]bool        // lower IDs of the management groups in the inventory
-	subs     []string               // subscription IDs of the inventory
-	root     string                 // lower ID of the tenant root management group, "" when not one known
+	mgScopes    []string          // lower scopes of management groups holding assignments
+	parent      map[string]string // lower subscription or management group ID -> lower parent ID
+	mgs         map[string]bool   // lower IDs of the management groups in the inventory
+	subs        []string          // subscription IDs of the inventory
+	root        string            // lower ID of the tenant root management group, "" when not one known
 	// principals
 	alias    map[string]string   // lower resource ID or alias -> lower object ID
 	info     map[string]*Holder  // lower object ID -> what the inventory says of it
