@@ -336,3 +336,60 @@ func (e *Evaluator) ProjectAdmins() map[string][]Holder {
 	}
 	return out
 }
+
+// GrantsOf lists every binding and deny rule that reaches the member, on
+// any resource: those naming it or a group it is in (Via), and those whose
+// member covers it (allUsers, allAuthenticatedUsers, its domain, a
+// principal set, projectOwner/Editor/Viewer, or, as uncertain, groups of
+// unknown membership). Pattern is empty: a grant is of the whole role.
+// Sorted by resource, then binding. It answers what-can: each grant's role
+// applies on its resource and below.
+func (e *Evaluator) GrantsOf(member string) []Grant {
+	m := e.member(member)
+	in := map[string][]string{m: nil}
+	for _, g := range e.groups(m) {
+		in[g.group] = g.via
+	}
+	var out []Grant
+	add := func(bd *bind, mt match) {
+		g := Grant{Binding: bd.id, Principal: bd.b.Principal, Via: mt.via, Scope: bd.b.Scope, Role: bd.b.Role, Deny: bd.deny != nil, Match: MatchTrue}
+		if bd.deny != nil {
+			for _, x := range bd.deny.exempt {
+				if xm := e.memberMatch(x, m, in); xm.ok && xm.certain {
+					return
+				} else if xm.ok && mt.certain {
+					mt = match{ok: true, reason: fmt.Sprintf("deny rule %s exempts %s: %s", bd.id, x, xm.reason)}
+				}
+			}
+		} else if bd.role == nil {
+			mt = match{ok: true, reason: fmt.Sprintf("role %s is neither a custom role of the inventory nor a predefined role", bd.b.Role)}
+		} else {
+			g.RoleName = bd.role.title
+		}
+		if e.settle(&g, mt, bd, "", [2]string{}) {
+			out = append(out, g)
+		}
+	}
+	seen := map[*bind]bool{}
+	for k, via := range in {
+		for _, bd := range e.byPrincipal[k] {
+			seen[bd] = true
+			add(bd, match{ok: true, certain: true, via: via})
+		}
+	}
+	for _, bd := range e.special {
+		if seen[bd] {
+			continue
+		}
+		if mt := e.memberMatch(bd.principal, m, in); mt.ok {
+			add(bd, mt)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Scope != out[j].Scope {
+			return out[i].Scope < out[j].Scope
+		}
+		return out[i].Binding < out[j].Binding
+	})
+	return out
+}

@@ -47,14 +47,18 @@ type Evaluator struct {
 	orgs       map[string]bool   // organizations
 	projects   []string          // project IDs of the inventory
 	byScope    map[string]*scopeBinds
-	orgScopes  []string            // folders and organizations holding bindings
-	groupOf    map[string][]string // member -> groups it is a direct member of
-	members    map[string][]string // group -> direct members
-	known      map[string]bool     // groups whose membership the inventory holds
-	info       map[string]*Holder  // member -> what the inventory says of it
-	types      map[string]string   // resource ID -> its type (for IAM conditions)
-	cond       *conditions
-	problems   []source.Problem
+	// byPrincipal: member -> bindings naming it; special: the bindings
+	// whose member is not matched by equality alone.
+	byPrincipal map[string][]*bind
+	special     []*bind
+	orgScopes   []string            // folders and organizations holding bindings
+	groupOf     map[string][]string // member -> groups it is a direct member of
+	members     map[string][]string // group -> direct members
+	known       map[string]bool     // groups whose membership the inventory holds
+	info        map[string]*Holder  // member -> what the inventory says of it
+	types       map[string]string   // resource ID -> its type (for IAM conditions)
+	cond        *conditions
+	problems    []source.Problem
 }
 
 type scopeBinds struct {
@@ -105,7 +109,7 @@ func New(rs []*resource.Resource, opt Options) (*Evaluator, error) {
 		}
 	}
 	e := &Evaluator{predefined: pre, custom: map[string]*role{}, alias: map[string]string{}, account: map[string]string{}, parent: map[string]string{},
-		orgs: map[string]bool{}, byScope: map[string]*scopeBinds{}, groupOf: map[string][]string{}, members: map[string][]string{}, known: map[string]bool{}, info: map[string]*Holder{},
+		orgs: map[string]bool{}, byScope: map[string]*scopeBinds{}, byPrincipal: map[string][]*bind{}, groupOf: map[string][]string{}, members: map[string][]string{}, known: map[string]bool{}, info: map[string]*Holder{},
 		types: map[string]string{}, cond: newConditions()}
 	var gcp []*resource.Resource
 	for _, r := range rs {
@@ -352,6 +356,10 @@ func (e *Evaluator) addBinding(r *resource.Resource) *bind {
 		e.byScope[bd.scope] = sb
 	}
 	p := bd.principal
+	e.byPrincipal[p] = append(e.byPrincipal[p], bd)
+	if !strings.HasPrefix(p, "user:") && !strings.HasPrefix(p, "serviceAccount:") && !strings.HasPrefix(p, "principal://") && (!strings.HasPrefix(p, "group:") || !e.known[p]) {
+		e.special = append(e.special, bd)
+	}
 	switch {
 	case bd.deny != nil:
 		sb.special = append(sb.special, bd)

@@ -305,3 +305,36 @@ func TestRequestType(t *testing.T) {
 		}
 	}
 }
+
+func TestGrantsOf(t *testing.T) {
+	e := newEval(t, inventory())
+	got := map[string]string{}
+	for _, g := range e.GrantsOf("user:carol@x.com") {
+		got[g.Scope+" "+g.Role+" "+g.Principal] = g.Match
+	}
+	want := map[string]string{
+		org + " roles/viewer group:eng@x.com":                            MatchTrue,
+		bucket + " roles/storage.objectViewer allUsers":                  MatchTrue,
+		bucket + " roles/storage.objectAdmin group:eng@x.com":            MatchTrue,
+		org + " roles/billing.creator domain:x.com":                      MatchTrue,
+		org + " organizations/1/roles/breakGlass group:breakglass@x.com": MatchUncertain,
+	}
+	if len(got) != len(want) {
+		t.Fatalf("GrantsOf(carol) = %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("GrantsOf(carol)[%s] = %q, want %q (%v)", k, got[k], v, got)
+		}
+	}
+	// dan: his conditional objectAdmin, the public grants, the deny rule for
+	// everyone (he is not exempt).
+	var cond, deny bool
+	for _, g := range e.GrantsOf("user:dan@x.com") {
+		cond = cond || g.Role == "roles/storage.objectAdmin" && g.Match == MatchConditional
+		deny = deny || g.Deny && g.Scope == folder && g.Match == MatchTrue
+	}
+	if !cond || !deny {
+		t.Errorf("GrantsOf(dan) = %+v", e.GrantsOf("user:dan@x.com"))
+	}
+}
