@@ -8,6 +8,7 @@ import (
 
 	"github.com/gobwas/glob"
 
+	"github.com/vigil-sec/vigil/internal/identity/decision"
 	refazure "github.com/vigil-sec/vigil/internal/identity/refdata/azure"
 	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/source"
@@ -584,7 +585,7 @@ func (e *Evaluator) Check(req Request) Decision {
 			}
 		}
 	}
-	return decide(allows, denies)
+	return decision.Decide(allows, denies)
 }
 
 // settle sets how a grant applies from what is known: certain and without

@@ -1,128 +1,23 @@
 package azurerbac
 
-// Result is the outcome of a check. The names and their text are those of
-// the AWS evaluator (internal/identity/aws), so the identity graph reads the
-// three clouds' answers alike.
-type Result uint8
+import "github.com/vigil-sec/vigil/internal/identity/decision"
 
-const (
-	// ImplicitDeny: no assignment grants the action.
-	ImplicitDeny Result = iota
-	// ExplicitDeny: a deny assignment denies it, whatever grants it.
-	ExplicitDeny
-	// Allowed: an assignment grants it without condition and no deny
-	// assignment applies.
-	Allowed
-	// Conditional: granted only under a condition (ABAC condition on the
-	// assignment or in the role), or allowed unless a conditional deny
-	// assignment applies.
-	Conditional
-	// Uncertain: the inventory does not say (a role definition, a group's
-	// membership or a subscription's management group is missing);
-	// Decision.Reasons names what.
-	Uncertain
+// The answer shape is the one Azure and GCP share (package decision): a
+// Decision of either cloud is the same type.
+type (
+	Result   = decision.Result
+	Grant    = decision.Grant
+	Decision = decision.Decision
 )
 
-func (r Result) String() string {
-	return [...]string{"implicit_deny", "explicit_deny", "allowed", "conditional", "uncertain"}[r]
-}
-
-// MarshalText writes the result's name.
-func (r Result) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
-
-// Denied tells whether the result is a deny, explicit or implicit.
-func (r Result) Denied() bool { return r == ImplicitDeny || r == ExplicitDeny }
-
-// How a grant applies (Grant.Match), as the AWS evaluator's StatementRef.Match.
+// Results, and how a grant applies (Grant.Match).
 const (
-	MatchTrue        = "true"
-	MatchConditional = "conditional"
-	MatchUncertain   = "uncertain"
+	ImplicitDeny     = decision.ImplicitDeny
+	ExplicitDeny     = decision.ExplicitDeny
+	Allowed          = decision.Allowed
+	Conditional      = decision.Conditional
+	Uncertain        = decision.Uncertain
+	MatchTrue        = decision.MatchTrue
+	MatchConditional = decision.MatchConditional
+	MatchUncertain   = decision.MatchUncertain
 )
-
-// Grant is one role assignment or deny assignment that bears on a decision.
-type Grant struct {
-	// Binding is the resource ID of the role or deny assignment.
-	Binding string `json:"binding"`
-	// Principal is the principal the assignment names: the asked principal,
-	// a group it is in (Via), or Everyone for a deny assignment.
-	Principal string `json:"principal"`
-	// Via are the groups from the asked principal to Principal, innermost
-	// first, when the grant reaches it through group membership.
-	Via      []string `json:"via,omitempty"`
-	Role     string   `json:"role,omitempty"`
-	RoleName string   `json:"role_name,omitempty"`
-	Scope    string   `json:"scope"`
-	// Pattern is the action pattern of the role or deny assignment that
-	// matched ("Microsoft.Storage/*/read", "*").
-	Pattern string `json:"pattern,omitempty"`
-	// Condition is the condition the grant depends on, "" when none.
-	Condition string `json:"condition,omitempty"`
-	Deny      bool   `json:"deny,omitempty"`
-	// Match is MatchTrue when the grant applies for certain, else
-	// MatchConditional or MatchUncertain, with Reason.
-	Match  string `json:"match"`
-	Reason string `json:"reason,omitempty"`
-}
-
-// Decision is the answer for one request, with what decided it.
-type Decision struct {
-	Result Result `json:"result"`
-	// Allows are the role assignments that grant it, certain or not.
-	Allows []Grant `json:"allows,omitempty"`
-	// Denies are the deny assignments that deny it, certain or not.
-	Denies []Grant `json:"denies,omitempty"`
-	// Reasons say why the result is Conditional or Uncertain.
-	Reasons []string `json:"reasons,omitempty"`
-}
-
-// decide combines grants: a certain deny wins, then a certain allow
-// (Conditional or Uncertain when a deny may apply), then conditional or
-// uncertain allows; with none, ImplicitDeny.
-func decide(allows, denies []Grant) Decision {
-	d := Decision{Result: ImplicitDeny, Allows: allows, Denies: denies}
-	tally := func(gs []Grant) (certain, cond, unc bool) {
-		for _, g := range gs {
-			switch g.Match {
-			case MatchTrue:
-				certain = true
-			case MatchConditional:
-				cond = true
-			case MatchUncertain:
-				unc = true
-			}
-			if g.Match != MatchTrue && g.Reason != "" {
-				d.Reasons = appendOnce(d.Reasons, g.Reason)
-			}
-		}
-		return
-	}
-	deny, denyCond, denyUnc := tally(denies)
-	allow, allowCond, allowUnc := tally(allows)
-	switch {
-	case deny:
-		d.Result, d.Reasons = ExplicitDeny, nil
-	case allow && denyUnc:
-		d.Result = Uncertain
-	case allow && denyCond:
-		d.Result = Conditional
-	case allow:
-		d.Result, d.Reasons = Allowed, nil
-	case allowCond:
-		d.Result = Conditional
-	case allowUnc:
-		d.Result = Uncertain
-	default:
-		d.Reasons = nil
-	}
-	return d
-}
-
-func appendOnce(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
-	}
-	return append(list, s)
-}

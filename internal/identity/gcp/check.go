@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/vigil-sec/vigil/internal/identity/decision"
 )
 
 // membership is a group the member is in, with the chain that leads to it.
@@ -182,7 +184,7 @@ func (e *Evaluator) Check(req Request) Decision {
 			}
 		}
 	}
-	return decide(allows, denies)
+	return decision.Decide(allows, denies)
 }
 
 // settle sets how a grant applies: uncertain when the member match or the

@@ -1,0 +1,35 @@
+package decision
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestDecide(t *testing.T) {
+	g := func(m, reason string) Grant { return Grant{Binding: "b", Match: m, Reason: reason} }
+	for _, tt := range []struct {
+		note         string
+		allows, deny []Grant
+		want         Result
+		reasons      int
+	}{
+		{"nothing", nil, nil, ImplicitDeny, 0},
+		{"allow", []Grant{g(MatchTrue, "")}, nil, Allowed, 0},
+		{"allow beats conditional allows", []Grant{g(MatchConditional, "c"), g(MatchTrue, "")}, nil, Allowed, 0},
+		{"certain deny wins", []Grant{g(MatchTrue, "")}, []Grant{g(MatchTrue, "")}, ExplicitDeny, 0},
+		{"conditional deny over allow", []Grant{g(MatchTrue, "")}, []Grant{g(MatchConditional, "d")}, Conditional, 1},
+		{"uncertain deny over allow", []Grant{g(MatchTrue, "")}, []Grant{g(MatchUncertain, "u"), g(MatchConditional, "d")}, Uncertain, 2},
+		{"conditional allow", []Grant{g(MatchConditional, "c"), g(MatchUncertain, "u")}, nil, Conditional, 2},
+		{"uncertain allow", []Grant{g(MatchUncertain, "u"), g(MatchUncertain, "u")}, nil, Uncertain, 1},
+		{"deny without allow", nil, []Grant{g(MatchConditional, "d")}, ImplicitDeny, 0},
+	} {
+		d := Decide(tt.allows, tt.deny)
+		if d.Result != tt.want || len(d.Reasons) != tt.reasons {
+			t.Errorf("%s: %s with %q, want %s with %d reasons", tt.note, d.Result, d.Reasons, tt.want, tt.reasons)
+		}
+	}
+	b, _ := json.Marshal(Decision{Result: ExplicitDeny})
+	if string(b) != `{"result":"explicit_deny"}` || !ExplicitDeny.Denied() || Conditional.Denied() {
+		t.Errorf("json = %s", b)
+	}
+}
