@@ -31,29 +31,38 @@ func (c *collector) graphClient(base azcore.ClientOptions) (*azcore.Client, erro
 // entraList is one Microsoft Graph listing of the Entra ID export, and
 // the listings made for each of its objects.
 type entraList struct {
-	path    string
-	members []string // per-object paths: "/applications/{id}" + member
+	path string
+	// query selects the properties the importer reads that Graph does not
+	// return by default; fallback is asked instead when query is denied
+	// (signInActivity needs AuditLog.Read.All and an Entra ID P1 licence).
+	query, fallback string
+	members         []string // per-object paths: "/applications/{id}" + member
 }
 
+const userFields = "id,displayName,userPrincipalName,mail,userType,accountEnabled,createdDateTime,onPremisesSyncEnabled"
+
+// entraLists are the paths internal/importer/entra reads.
 var entraLists = []entraList{
-	{path: "/users"},
-	{path: "/groups", members: []string{"/members"}},
-	{path: "/servicePrincipals"},
-	{path: "/applications", members: []string{"/owners"}},
+	{path: "/users", query: "$select=" + userFields + ",signInActivity", fallback: "$select=" + userFields},
+	{path: "/reports/authenticationMethods/userRegistrationDetails"},
+	{path: "/groups", members: []string{"/members", "/owners"}},
+	{path: "/servicePrincipals", members: []string{"/owners", "/appRoleAssignments"}},
+	{path: "/applications", members: []string{"/owners", "/federatedIdentityCredentials"}},
 	{path: "/directoryRoles", members: []string{"/members"}},
 	{path: "/roleManagement/directory/roleDefinitions"},
 	{path: "/roleManagement/directory/roleAssignments"},
+	{path: "/roleManagement/directory/roleEligibilityScheduleInstances"},
 	{path: "/identity/conditionalAccess/policies"},
 }
 
 // entraExport is the Entra ID shape of issue 10: Microsoft Graph response
-// bodies keyed by request path. A listing of several pages is one body:
-// the first page's, with every page's value and no @odata.nextLink.
+// bodies keyed by request path (with its query), verbatim; a listing of
+// several pages is the list of its pages' bodies.
 type entraExport struct {
-	TenantID    string                    `json:"tenantId"`
-	APIVersion  string                    `json:"apiVersion"`
-	CollectedAt string                    `json:"collectedAt"`
-	Responses   map[string]map[string]any `json:"responses"`
+	TenantID    string         `json:"tenantId"`
+	APIVersion  string         `json:"apiVersion"`
+	CollectedAt string         `json:"collectedAt"`
+	Responses   map[string]any `json:"responses"`
 }
 
 // entra reads the tenant's directory through Microsoft Graph and writes
@@ -61,11 +70,11 @@ type entraExport struct {
 // not granted) or fails is left out of the export and recorded; the
 // others go on.
 func (c *collector) entra(ctx context.Context, tenant string) {
-	exp := entraExport{TenantID: tenant, APIVersion: graphAPIVersion, Responses: map[string]map[string]any{}}
+	exp := entraExport{TenantID: tenant, APIVersion: graphAPIVersion, Responses: map[string]any{}}
 	var mu sync.Mutex
-	put := func(path string, body map[string]any) {
+	put := func(key string, body any) {
 		mu.Lock()
-		exp.Responses[path] = body
+		exp.Responses[key] = body
 		mu.Unlock()
 	}
 	var wg sync.WaitGroup
@@ -75,15 +84,11 @@ func (c *collector) entra(ctx context.Context, tenant string) {
 		go func() {
 			defer wg.Done()
 			defer c.prog.Done()
-			body, ok := c.graphGet(ctx, tenant, l.path, l.path, "")
+			key, body, objs, ok := c.graphList(ctx, tenant, l)
 			if !ok {
 				return
 			}
-			put(l.path, body)
-			if len(l.members) == 0 {
-				return
-			}
-			objs, _ := body["value"].([]any)
+			put(key, body)
 			for _, o := range objs {
 				m, _ := o.(map[string]any)
 				id, _ := m["id"].(string)
@@ -95,8 +100,10 @@ func (c *collector) entra(ctx context.Context, tenant string) {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
-						if b, ok := c.graphGet(ctx, tenant, p, l.path+"/{id}"+member, l.path+"/"+id); ok {
+						if b, _, err := c.graphGet(ctx, p); err == nil {
 							put(p, b)
+						} else {
+							c.graphFail(ctx, tenant, l.path+"/{id}"+member, l.path+"/"+id, err)
 						}
 					}()
 				}
@@ -111,42 +118,70 @@ func (c *collector) entra(ctx context.Context, tenant string) {
 	c.write(ctx, tenant, "azure/entra-"+collect.SafeSegment(tenant)+".json", exp)
 }
 
-// graphGet reads every page of a Graph listing as one body. call names
-// the request in failures (the path with {id}), resource the object.
-func (c *collector) graphGet(ctx context.Context, tenant, path, call, resource string) (map[string]any, bool) {
-	first := strings.TrimRight(c.opts.GraphEndpoint, "/") + "/" + graphAPIVersion + path
+// graphList reads a listing with its query, or its fallback query when
+// that is denied; it returns the export's key (the request path and
+// query), the body and the objects.
+func (c *collector) graphList(ctx context.Context, tenant string, l entraList) (string, any, []any, bool) {
+	key := l.path
+	if l.query != "" {
+		key += "?" + l.query
+	}
+	body, objs, err := c.graphGet(ctx, key)
+	if err != nil && l.fallback != "" {
+		if kind, _ := classify(ctx, err); kind == collect.Denied {
+			c.graphFail(ctx, tenant, "GET "+key, "", err)
+			key = l.path + "?" + l.fallback
+			body, objs, err = c.graphGet(ctx, key)
+		}
+	}
+	if err != nil {
+		c.graphFail(ctx, tenant, l.path, "", err)
+		return "", nil, nil, false
+	}
+	return key, body, objs, true
+}
+
+// graphFail records a Graph call that did not give its data. call names
+// the request (the path with {id}), resource the object.
+func (c *collector) graphFail(ctx context.Context, tenant, call, resource string, err error) {
+	if !strings.HasPrefix(call, "GET ") {
+		call = "GET " + call
+	}
+	if pl, ok := err.(pageLoop); ok {
+		c.rec.Fail(collect.Failure{Cloud: cloudName, Account: tenant, Service: "graph", Call: call, Resource: resource,
+			Kind: collect.PaginationLoop, Err: pl.Error()})
+		return
+	}
+	c.fail(ctx, tenant, "graph", call, resource, err)
+}
+
+// graphGet reads every page of a Graph request (a path and query): the
+// body, or the list of the pages' bodies when there are several, and the
+// objects of all pages. A listing that fails on a page gives an error and
+// nothing: part of it would read as all of it.
+func (c *collector) graphGet(ctx context.Context, pathQuery string) (any, []any, error) {
+	first := strings.TrimRight(c.opts.GraphEndpoint, "/") + "/" + graphAPIVersion + pathQuery
 	fu, err := url.Parse(first)
 	if err != nil {
-		c.fail(ctx, tenant, "graph", "GET "+call, resource, err)
-		return nil, false
+		return nil, nil, err
 	}
-	var body map[string]any
-	var all []any
+	var bodies, objs []any
 	var guard collect.PageGuard
 	for link := first; link != ""; {
 		raw, err := c.get(ctx, c.graph.Pipeline(), link)
-		var page map[string]any
-		var rows []any
-		if err == nil {
-			page, rows, link, err = readPage(raw, "@odata.nextLink", fu, &guard)
-		}
 		if err != nil {
-			// A partial listing would read as a complete one: none is kept.
-			kind, msg := classify(ctx, err)
-			if pl, ok := err.(pageLoop); ok {
-				kind, msg = collect.PaginationLoop, pl.Error()
-			}
-			c.rec.Fail(collect.Failure{Cloud: cloudName, Account: tenant, Service: "graph", Call: "GET " + call, Resource: resource, Kind: kind, Err: msg})
-			return nil, false
+			return nil, nil, err
 		}
-		if body == nil {
-			body = page
+		page, rows, next, err := readPage(raw, "@odata.nextLink", fu, &guard)
+		if err != nil {
+			return nil, nil, err
 		}
-		all = append(all, rows...)
+		bodies = append(bodies, page)
+		objs = append(objs, rows...)
+		link = next
 	}
-	if _, isList := body["value"]; isList {
-		body["value"] = append([]any{}, all...)
+	if len(bodies) == 1 {
+		return bodies[0], objs, nil
 	}
-	delete(body, "@odata.nextLink")
-	return body, true
+	return bodies, objs, nil
 }

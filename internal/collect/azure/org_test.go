@@ -136,7 +136,7 @@ func FuzzReadPage(f *testing.F) {
 		}
 		_ = rowsOfType(rows, "Microsoft.Storage/storageAccounts")
 		if m != nil {
-			if _, err := json.Marshal(entraExport{Responses: map[string]map[string]any{"/x": m}}); err != nil {
+			if _, err := json.Marshal(entraExport{Responses: map[string]any{"/x": m}}); err != nil {
 				t.Errorf("page not written back: %v", err)
 			}
 		}
