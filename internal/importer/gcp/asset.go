@@ -1030,8 +1030,15 @@ func iamPolicy(res *attr.Result, r *resource.Resource, p node) {
 	case r.Facts.Registry != nil:
 		r.Facts.Registry.Public = pub
 	}
-	if r.Type == TypeProject {
+	switch r.Type {
+	case TypeProject:
 		auditConfig(res, r, p)
+	case TypeOrganization, TypeFolder:
+		// Audit configs set here apply to every project below
+		// (Finalize joins them); a node without any adds nothing.
+		if configs, _ := p.objs(firstKey(p.m, "audit_configs", "auditConfigs")); len(configs) > 0 {
+			auditConfig(res, r, p)
+		}
 	}
 }
 
@@ -1079,7 +1086,9 @@ func auditConfig(res *attr.Result, r *resource.Resource, p node) {
 	}
 	al := &resource.AuditLog{MultiRegion: boolp(true)}
 	if p.c.count() == before {
-		r.Facts.Account.AuditLogging = boolp(allServices)
+		if r.Type == TypeProject && r.Facts.Account != nil {
+			r.Facts.Account.AuditLogging = boolp(allServices)
+		}
 		al.Enabled, al.AllServices = boolp(len(configs) > 0), boolp(complete)
 	}
 	res.Resources = append(res.Resources, &resource.Resource{

@@ -165,7 +165,97 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 			r.Facts.Account.SecurityContact = resource.Bool(true)
 		}
 	}
+	inheritAuditConfigs(byType[TypeAuditConfig], acct)
 	return added, nil
+}
+
+// inheritAuditConfigs completes each project's audit configuration with
+// those of its folders and organization: IAM unions the audit configs of a
+// resource's ancestors with its own, so logging enabled for allServices on
+// the organization covers every project below. A project whose own or an
+// ancestor's configuration could not be read keeps what it had.
+func inheritAuditConfigs(configs []*resource.Resource, projects map[string]*resource.Resource) {
+	byNode := map[string]*resource.Resource{}
+	for _, c := range configs {
+		if owner := attr.Str(c.Raw, "resource"); owner != "" {
+			byNode[owner] = c
+		}
+	}
+	const crm = "//cloudresourcemanager.googleapis.com/"
+	for _, p := range projects {
+		own := byNode[p.ID]
+		if own == nil || own.Facts.AuditLog == nil || own.Facts.AuditLog.AllServices == nil || *own.Facts.AuditLog.AllServices {
+			continue
+		}
+		union := auditSummary{types: map[string]bool{}}
+		union.add(attr.AsArr(own.Raw["audit_configs"]))
+		inherited := false
+		for _, anc := range attr.Strs(p.Raw, "ancestors") {
+			if strings.HasPrefix(anc, "projects/") {
+				continue
+			}
+			c := byNode[crm+anc]
+			if c == nil {
+				continue
+			}
+			if c.Facts.AuditLog == nil || c.Facts.AuditLog.AllServices == nil {
+				union.unreadable = true // the ancestor's configuration could not be read
+				continue
+			}
+			union.add(attr.AsArr(c.Raw["audit_configs"]))
+			inherited = true
+		}
+		if !inherited || union.unreadable {
+			continue
+		}
+		al := own.Facts.AuditLog
+		al.Enabled = resource.Bool(union.any)
+		al.AllServices = resource.Bool(union.complete())
+		if p.Facts.Account != nil {
+			p.Facts.Account.AuditLogging = resource.Bool(union.allServices)
+		}
+	}
+}
+
+// auditSummary is the union of audit configs along a resource's ancestry.
+type auditSummary struct {
+	any, allServices, exempt, unreadable bool
+	types                                map[string]bool // log types for allServices
+}
+
+func (u *auditSummary) add(configs []any) {
+	for _, c := range configs {
+		m, ok := c.(attr.M)
+		if !ok {
+			u.unreadable = true
+			continue
+		}
+		u.any = true
+		if attr.Str(m, "service") != "allServices" {
+			continue
+		}
+		u.allServices = true
+		lcs := attr.AsArr(first(m, "audit_log_configs", "auditLogConfigs"))
+		for _, x := range lcs {
+			lc, ok := x.(attr.M)
+			if !ok {
+				u.unreadable = true
+				continue
+			}
+			lt := attr.AsStr(first(lc, "log_type", "logType"))
+			if n, found := logTypes[lt]; found {
+				lt = n
+			}
+			u.types[lt] = true
+			if len(attr.AsArr(first(lc, "exempted_members", "exemptedMembers"))) > 0 {
+				u.exempt = true
+			}
+		}
+	}
+}
+
+func (u *auditSummary) complete() bool {
+	return u.allServices && u.types["ADMIN_READ"] && u.types["DATA_READ"] && u.types["DATA_WRITE"] && !u.exempt
 }
 
 func assetData(r *resource.Resource) attr.M {
@@ -180,7 +270,7 @@ func assetData(r *resource.Resource) attr.M {
 // compares the inventories imported with and without the pruning.
 func FinishRaw(r *resource.Resource) map[string]any {
 	switch r.Type {
-	case TypeProject, TypeServiceAccount, TypeServiceAccountKey, "", TypeContact:
+	case TypeProject, TypeServiceAccount, TypeServiceAccountKey, "", TypeContact, TypeAuditConfig:
 		return r.Raw
 	}
 	if anc, ok := r.Raw["ancestors"]; ok {
