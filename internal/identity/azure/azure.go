@@ -467,40 +467,10 @@ func (e *Evaluator) ancestors(scope string) (out []string, chainKnown bool) {
 	return append(out, "/"), chainKnown
 }
 
-// membership is a group the principal is in, with the chain that leads to it.
-type membership struct {
-	group string
-	via   []string
-}
-
-// groups returns the groups the principal is in, transitively.
-func (e *Evaluator) groups(p string) []membership {
-	var out []membership
-	seen := map[string]bool{p: true}
-	queue := []membership{{group: p}}
-	for len(queue) > 0 {
-		cur := queue[0]
-		queue = queue[1:]
-		for _, g := range e.groupOf[cur.group] {
-			if seen[g] {
-				continue
-			}
-			seen[g] = true
-			m := membership{group: g, via: append(append([]string(nil), cur.via...), g)}
-			out = append(out, m)
-			queue = append(queue, m)
-		}
-	}
-	return out
-}
-
 // Check answers one request.
 func (e *Evaluator) Check(req Request) Decision {
 	p := e.key(req.Principal)
-	in := map[string][]string{p: nil}
-	for _, m := range e.groups(p) {
-		in[m.group] = m.via
-	}
+	in := decision.Memberships(p, e.groupOf)
 	scopes, chainKnown := e.ancestors(req.Scope)
 	var allows, denies []Grant
 	visit := func(bd *bind, uncertainScope string) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/vigil-sec/vigil/internal/identity/decision"
 )
 
 // AdminAction is the action that makes a principal an administrator of a
@@ -12,20 +14,6 @@ import (
 // Control Administrator under its condition, custom roles with
 // Microsoft.Authorization/*).
 const AdminAction = "Microsoft.Authorization/roleAssignments/write"
-
-// Holder is a principal that holds a permission, with the decision for it.
-type Holder struct {
-	// Principal is the object ID, lower case.
-	Principal string `json:"principal"`
-	// Resource is the principal's resource ID in the inventory, "" when the
-	// inventory does not hold it.
-	Resource string `json:"resource,omitempty"`
-	Name     string `json:"name,omitempty"`
-	// Type: Group, or the identity kind (user, service_principal, ...), or
-	// the principal type the assignment states when not in the inventory.
-	Type     string   `json:"type,omitempty"`
-	Decision Decision `json:"decision"`
-}
 
 // WhoCan lists the principals that may perform action (a data action when
 // data) at scope: those named by an assignment at the scope or above whose
@@ -105,11 +93,7 @@ func isSubscription(id string) bool {
 // role. Sorted by scope, then assignment. It answers what-can: each grant's
 // role applies at its scope and below.
 func (e *Evaluator) GrantsOf(principal string) []Grant {
-	p := e.key(principal)
-	in := map[string][]string{p: nil}
-	for _, m := range e.groups(p) {
-		in[m.group] = m.via
-	}
+	in := decision.Memberships(e.key(principal), e.groupOf)
 	var out []Grant
 	add := func(bd *bind, via []string, certain bool, reason string) {
 		g := Grant{Binding: bd.id, Principal: bd.b.Principal, Via: via, Role: bd.b.Role, RoleName: bd.b.RoleName, Scope: bd.b.Scope, Deny: bd.deny != nil, Match: MatchTrue}

@@ -2,6 +2,7 @@ package decision
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 )
 
@@ -31,5 +32,18 @@ func TestDecide(t *testing.T) {
 	b, _ := json.Marshal(Decision{Result: ExplicitDeny})
 	if string(b) != `{"result":"explicit_deny"}` || !ExplicitDeny.Denied() || Conditional.Denied() {
 		t.Errorf("json = %s", b)
+	}
+}
+
+func TestMemberships(t *testing.T) {
+	in := Memberships("u", map[string][]string{"u": {"g1", "g2"}, "g1": {"g3"}, "g3": {"g1", "g4"}, "g2": {"g3"}})
+	want := map[string][]string{"u": nil, "g1": {"g1"}, "g2": {"g2"}, "g3": {"g1", "g3"}, "g4": {"g1", "g3", "g4"}}
+	if len(in) != len(want) {
+		t.Fatalf("Memberships = %v, want %v", in, want)
+	}
+	for k, v := range want {
+		if !slices.Equal(in[k], v) {
+			t.Errorf("Memberships[%s] = %v, want %v", k, in[k], v)
+		}
 	}
 }

@@ -8,33 +8,6 @@ import (
 	"github.com/vigil-sec/vigil/internal/identity/decision"
 )
 
-// membership is a group the member is in, with the chain that leads to it.
-type membership struct {
-	group string
-	via   []string
-}
-
-// groups returns the groups the member is in, transitively.
-func (e *Evaluator) groups(m string) []membership {
-	var out []membership
-	seen := map[string]bool{m: true}
-	queue := []membership{{group: m}}
-	for len(queue) > 0 {
-		cur := queue[0]
-		queue = queue[1:]
-		for _, g := range e.groupOf[cur.group] {
-			if seen[g] {
-				continue
-			}
-			seen[g] = true
-			n := membership{group: g, via: append(append([]string(nil), cur.via...), g)}
-			out = append(out, n)
-			queue = append(queue, n)
-		}
-	}
-	return out
-}
-
 // match says whether a binding's member covers the asked member.
 type match struct {
 	ok, certain bool
@@ -108,10 +81,7 @@ func (e *Evaluator) convenience(kind, project string, in map[string][]string) ma
 // Check answers one request.
 func (e *Evaluator) Check(req Request) Decision {
 	m := e.member(req.Member)
-	in := map[string][]string{m: nil}
-	for _, g := range e.groups(m) {
-		in[g.group] = g.via
-	}
+	in := decision.Memberships(m, e.groupOf)
 	scopes, chainKnown := e.ancestors(req.Resource)
 	var rt [2]string
 	rt[0], rt[1] = requestType(req.Permission, e.types[scopes[0]])
@@ -214,20 +184,6 @@ func (e *Evaluator) settle(g *Grant, mt match, bd *bind, outside string, rt [2]s
 		g.Match, g.Reason = MatchUncertain, mt.reason
 	}
 	return true
-}
-
-// Holder is a member that holds a permission, with the decision for it.
-type Holder struct {
-	// Principal is the member (user:..., group:..., serviceAccount:...,
-	// allUsers, domain:..., principal://...).
-	Principal string `json:"principal"`
-	// Resource is the member's resource ID in the inventory, "" when the
-	// inventory does not hold it.
-	Resource string `json:"resource,omitempty"`
-	Name     string `json:"name,omitempty"`
-	// Type is the member's kind: user, group, serviceAccount, domain, ...
-	Type     string   `json:"type,omitempty"`
-	Decision Decision `json:"decision"`
 }
 
 // WhoCan lists the members that have permission on resource: those named
@@ -348,10 +304,7 @@ func (e *Evaluator) ProjectAdmins() map[string][]Holder {
 // applies on its resource and below.
 func (e *Evaluator) GrantsOf(member string) []Grant {
 	m := e.member(member)
-	in := map[string][]string{m: nil}
-	for _, g := range e.groups(m) {
-		in[g.group] = g.via
-	}
+	in := decision.Memberships(m, e.groupOf)
 	var out []Grant
 	add := func(bd *bind, mt match) {
 		g := Grant{Binding: bd.id, Principal: bd.b.Principal, Via: mt.via, Scope: bd.b.Scope, Role: bd.b.Role, Deny: bd.deny != nil, Match: MatchTrue}

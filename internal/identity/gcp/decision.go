@@ -8,6 +8,7 @@ type (
 	Result   = decision.Result
 	Grant    = decision.Grant
 	Decision = decision.Decision
+	Holder   = decision.Holder
 )
 
 // Results, and how a grant applies (Grant.Match).
