@@ -275,15 +275,29 @@ func (e *Evaluator) resolve(ref, name string) *role {
 	return v.(*role)
 }
 
+// objectID returns the Entra object ID of a principal resource: its first
+// alias that is not a path (Entra objects carry their object ID so), else
+// the last segment of an Entra object's ID; "" for a principal the
+// inventory names only by an ARM ID (a user-assigned managed identity
+// without its principalId), which role assignments cannot name.
 func objectID(r *resource.Resource) string {
-	if len(r.Aliases) > 0 && !strings.Contains(r.Aliases[0], "/") {
-		return strings.ToLower(r.Aliases[0])
+	for _, a := range r.Aliases {
+		if a != "" && !strings.Contains(a, "/") {
+			return strings.ToLower(a)
+		}
 	}
-	return guid(r.ID)
+	if strings.HasPrefix(r.ID, "/tenants/") {
+		return guid(r.ID)
+	}
+	return ""
 }
 
 func (e *Evaluator) addPrincipal(r *resource.Resource) {
 	oid := objectID(r)
+	if oid == "" {
+		e.problem(r, "aliases", "principal without an object ID: assignments to it cannot be matched (a managed identity needs its principalId)")
+		return
+	}
 	e.alias[strings.ToLower(r.ID)] = oid
 	e.alias[oid] = oid
 	for _, a := range r.Aliases {
@@ -311,6 +325,9 @@ func (e *Evaluator) key(p string) string {
 
 func (e *Evaluator) addMembership(r *resource.Resource) {
 	oid := objectID(r)
+	if oid == "" {
+		return
+	}
 	link := func(member, group string) {
 		e.known[group] = true // the source listed members of it
 		for _, g := range e.groupOf[member] {

@@ -185,6 +185,12 @@ func TestProblems(t *testing.T) {
 	if !found {
 		t.Errorf("unknown role not reported: %+v", e.Problems())
 	}
+	mi := &resource.Resource{Provider: resource.Azure, Type: "Microsoft.ManagedIdentity/userAssignedIdentities", ID: rg + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi1",
+		Facts: resource.Facts{Identity: &resource.Identity{Kind: "managed_identity"}}}
+	e = newEval(t, append(inventory(), mi))
+	if p := e.Problems(); len(p) != 2 || p[0].Resource != mi.ID || !strings.Contains(p[0].Err, "principalId") {
+		t.Errorf("managed identity without a principal ID: problems %+v", p)
+	}
 }
 
 func principals(hs []Holder) map[string]Result {
