@@ -317,6 +317,10 @@ func evaluate(s *requestState, ps *PolicySet) Decision {
 		}
 	}
 	final := and(and(not(deny), scpOK), grant)
+	if pi.kind == "root" && strings.HasPrefix(s.action, "sts:assumerole") && final != tFalse && deny != tTrue {
+		final = tFalse
+		c.reasons = append(c.reasons, "the root user cannot assume a role")
+	}
 	if r := immutableTarget(s); r != "" && final != tFalse && deny != tTrue {
 		final = tFalse
 		c.reasons = append(c.reasons, r)

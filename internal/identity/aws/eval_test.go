@@ -247,6 +247,13 @@ func TestEvaluate(t *testing.T) {
 		}), want: Allowed},
 		{name: "KMS key needs the key policy", principal: userA, action: "kms:Decrypt", resource: "arn:aws:kms:us-east-1:111111111111:key/k1", ps: ids(allowAll), want: ImplicitDeny},
 		{name: "AWS managed policies cannot be changed", principal: userA, action: "iam:CreatePolicyVersion", resource: "arn:aws:iam::aws:policy/AdministratorAccess", ps: ids(allowAll), want: ImplicitDeny},
+		{name: "the root user cannot assume a role", principal: "arn:aws:iam::111111111111:root", action: "sts:AssumeRole", resource: "arn:aws:iam::111111111111:role/target", ps: with(ids(allowAll), func(t *testing.T, ps *PolicySet) {
+			ps.Resource = pol(t, "trust", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]}`)
+		}), want: ImplicitDeny},
+		{name: "resource policy naming the account: the root user needs its own permissions", principal: "arn:aws:iam::111111111111:root", action: "sqs:SendMessage", resource: qA,
+			ps: func(t *testing.T) *PolicySet {
+				return &PolicySet{Resource: pol(t, "queue", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sqs:*","Resource":"*"}]}`)}
+			}, want: ImplicitDeny},
 		{name: "GetCallerIdentity is always allowed", principal: userA, action: "sts:GetCallerIdentity", resource: "*", ps: ids(deny("*", "*")), want: Allowed},
 
 		// Conditions.
@@ -304,6 +311,10 @@ func TestEvaluate(t *testing.T) {
 			ps: ids(`{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/${aws:username}/*"}]}`), want: ImplicitDeny},
 		{name: "policy variable with an unknown key: conditional", principal: userA, action: "s3:GetObject", resource: "arn:aws:s3:::home/data/file",
 			ps: ids(allow("s3:GetObject", "arn:aws:s3:::home/${aws:PrincipalTag/team}/*")), want: Conditional, wantMissing: "aws:PrincipalTag/team"},
+		{name: "NotResource with an unresolvable variable on a matching service: statement does not apply", principal: sessA, action: "s3:GetObject", resource: "arn:aws:s3:::home/alice/x", complete: true,
+			ps: ids(allowAll, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","NotResource":"arn:aws:s3:::home/${aws:username}/*"}]}`), want: Allowed},
+		{name: "NotResource with an unresolvable variable on another service: excludes nothing", principal: sessA, action: "sqs:SendMessage", resource: qA, complete: true,
+			ps: ids(allowAll, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","NotResource":"arn:aws:s3:::home/${aws:username}/*"}]}`), want: ExplicitDeny},
 		{name: "policy variable in a condition", principal: userA, action: "s3:ListBucket", resource: "arn:aws:s3:::home", ctx: map[string][]string{"s3:prefix": {"alice/docs"}},
 			ps: ids(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"StringLike":{"s3:prefix":"${aws:username}/*"}}}]}`), want: Allowed},
 

@@ -361,9 +361,7 @@ func principalLevel(p resource.Principal, pi principalInfo) prinLevel {
 	case "AWS":
 		id := p.ID
 		if pi.account != "" && (id == pi.account || id == "arn:aws:iam::"+pi.account+":root" || strings.HasSuffix(id, ":iam::"+pi.account+":root")) {
-			if pi.kind == "root" {
-				return prinDirect
-			}
+			// The account, root user included: its own permissions decide.
 			return prinAccount
 		}
 		if id == pi.arn && pi.kind != "role" {
