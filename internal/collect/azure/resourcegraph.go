@@ -116,6 +116,11 @@ func (c *collector) pages(ctx context.Context, sub string, t table, req armresou
 			total = *resp.TotalRecords
 		}
 		if resp.SkipToken == nil || *resp.SkipToken == "" {
+			if resp.ResultTruncated != nil && *resp.ResultTruncated == armresourcegraph.ResultTruncatedTrue {
+				c.rec.Fail(collect.Failure{Cloud: cloudName, Account: sub, Service: "resourcegraph", Call: graphCall, Resource: t.file,
+					Kind: collect.Failed, Err: fmt.Sprintf("result truncated at %d of %d rows with no $skipToken", len(res.rows), total)})
+				return res, total
+			}
 			res.complete = true
 			return res, total
 		}
