@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	refazure "github.com/vigil-sec/vigil/internal/identity/refdata/azure"
 	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
@@ -324,5 +325,41 @@ func TestGrantsOf(t *testing.T) {
 	}
 	if !slices.ContainsFunc(e.GrantsOf("dave"), func(g Grant) bool { return strings.HasSuffix(g.Binding, "/a5") && g.Match == MatchConditional }) {
 		t.Errorf("GrantsOf(dave) = %+v, want a5 conditional", e.GrantsOf("dave"))
+	}
+}
+
+// TestBuiltinRoles checks the shipped reference data through the role
+// matcher the evaluator uses.
+func TestBuiltinRoles(t *testing.T) {
+	roles, err := refazure.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		role, action string
+		data, want   bool
+	}{
+		{"Reader", "Microsoft.Compute/virtualMachines/read", false, true},
+		{"Reader", "Microsoft.Compute/virtualMachines/write", false, false},
+		{"Reader", "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", true, false},
+		{"Owner", AdminAction, false, true},
+		{"Owner", "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", true, false},
+		{"Contributor", AdminAction, false, false},
+		{"Contributor", "Microsoft.Authorization/roleAssignments/read", false, true},
+		{"Contributor", "microsoft.authorization/ROLEASSIGNMENTS/delete", false, false},
+		{"User Access Administrator", AdminAction, false, true},
+		{"User Access Administrator", "Microsoft.Compute/virtualMachines/write", false, false},
+		{"Storage Blob Data Reader", "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", true, true},
+		{"Storage Blob Data Reader", "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write", true, false},
+		{"Storage Blob Data Owner", "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete", true, true},
+		{"Virtual Machine Contributor", "Microsoft.Compute/virtualMachines/start/action", false, true},
+	} {
+		r, ok := roles.ByName(tt.role)
+		if !ok {
+			t.Fatalf("built-in role %q missing", tt.role)
+		}
+		if got := fromReference(r).matches(tt.action, tt.data).ok; got != tt.want {
+			t.Errorf("%s grants %s (data %v) = %v, want %v", tt.role, tt.action, tt.data, got, tt.want)
+		}
 	}
 }
