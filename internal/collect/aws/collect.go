@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -192,6 +193,13 @@ func (c *collector) loadConfig(ctx context.Context) (aws.Config, error) {
 	}
 	if c.opts.HTTPClient != nil {
 		lo = append(lo, config.WithHTTPClient(c.opts.HTTPClient))
+	} else {
+		// Keep a connection per call in flight to each endpoint (the SDK
+		// keeps 10 a host, and opens new TLS connections past them).
+		lo = append(lo, config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+			tr.MaxIdleConns = 4 * c.opts.Concurrency
+			tr.MaxIdleConnsPerHost = c.opts.Concurrency
+		})))
 	}
 	if c.opts.Endpoint != "" {
 		lo = append(lo, config.WithBaseEndpoint(c.opts.Endpoint))
