@@ -11,7 +11,7 @@
 # Cache: $VIGIL_CACHE/azurite (default ~/.cache/vigil/azurite), kept between runs.
 set -eu
 VERSION=${AZURITE_VERSION:-3.37.0}
-CACHE=${VIGIL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vigil}/azurite
+CACHE=${VIGIL_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/vigil}/azurite
 PORT=${AZURITE_BLOB_PORT:-10000}
 PIDFILE=$CACHE/blob-$PORT.pid
 BIN=$CACHE/node_modules/.bin/azurite-blob
