@@ -1,6 +1,7 @@
 package awsiam
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 )
@@ -126,6 +127,9 @@ func (c *collector) add(kind PolicyKind, p *Policy, st *stmt, level string, t tr
 		eff = "Allow"
 	}
 	ref := StatementRef{Kind: kind, Policy: p.Name, Index: st.idx, Sid: st.sid, Effect: eff, Level: level, Match: t.String()}
+	if t == tUnc && len(st.badOps) > 0 {
+		c.reasons = append(c.reasons, fmt.Sprintf("%s policy %s statement %s uses unsupported condition operators %v", kind, p.Name, stmtLabel(st.idx, st.sid), st.badOps))
+	}
 	if st.allow {
 		c.allows = append(c.allows, ref)
 	} else {

@@ -80,6 +80,7 @@ func TestEvaluate(t *testing.T) {
 		// wantAllow / wantDeny: a statement of this policy is named.
 		wantAllow, wantDeny string
 		wantMissing         string
+		wantReason          string
 	}{
 		// Identity policies.
 		{name: "identity allow", principal: userA, action: "s3:GetObject", resource: objA, ps: ids(allow("s3:GetObject", "*")), want: Allowed, wantAllow: "id0"},
@@ -319,12 +320,12 @@ func TestEvaluate(t *testing.T) {
 			ps: ids(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"StringLike":{"s3:prefix":"${aws:username}/*"}}}]}`), want: Allowed},
 
 		// Bad input.
-		{name: "malformed identity policy: uncertain", principal: userA, action: "s3:GetObject", resource: objA, ps: ids(allowAll, `{"Statement":`), want: Uncertain},
+		{name: "malformed identity policy: uncertain", principal: userA, action: "s3:GetObject", resource: objA, ps: ids(allowAll, `{"Statement":`), want: Uncertain, wantReason: "identity policy id1 does not parse"},
 		{name: "malformed policy cannot undo an explicit deny", principal: userA, action: "s3:GetObject", resource: objA, ps: ids(deny("*", "*"), `not json`), want: ExplicitDeny},
 		{name: "unknown operator: uncertain", principal: userA, action: "s3:GetObject", resource: objA,
 			ps: func(t *testing.T) *PolicySet {
 				return &PolicySet{Identity: []*Policy{pol(t, "bad-op", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringSortOf":{"aws:username":"alice"}}}]}`)}}
-			}, want: Uncertain},
+			}, want: Uncertain, wantReason: "unsupported condition operators [StringSortOf]"},
 		{name: "unknown operator in a statement for another action: no effect", principal: userA, action: "s3:GetObject", resource: objA,
 			ps: func(t *testing.T) *PolicySet {
 				return &PolicySet{Identity: []*Policy{pol(t, "id", allowAll), pol(t, "bad-op", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:*","Resource":"*","Condition":{"StringSortOf":{"aws:username":"alice"}}}]}`)}}
@@ -346,6 +347,9 @@ func TestEvaluate(t *testing.T) {
 			}
 			if c.wantDeny != "" && !slices.ContainsFunc(d.Denies, func(r StatementRef) bool { return r.Policy == c.wantDeny }) {
 				t.Errorf("denies %+v do not name %s", d.Denies, c.wantDeny)
+			}
+			if c.wantReason != "" && !slices.ContainsFunc(d.Reasons, func(r string) bool { return strings.Contains(r, c.wantReason) }) {
+				t.Errorf("reasons %q lack %q", d.Reasons, c.wantReason)
 			}
 			if c.wantMissing != "" && !slices.Contains(d.Missing, c.wantMissing) {
 				t.Errorf("missing %v, want %s", d.Missing, c.wantMissing)

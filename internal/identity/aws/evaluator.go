@@ -27,6 +27,8 @@ type Options struct {
 type Evaluator struct {
 	ref        *awsref.Data
 	principals map[string]*Principal
+	// roles by ARN without path, for role sessions.
+	roles map[string]*Principal
 	// Resource policies by ARN: the given ones and role trust policies.
 	resPolicies map[string]*Policy
 	accounts    map[string]*accountOrg
@@ -69,7 +71,7 @@ func New(rs []*resource.Resource, o Options) (*Evaluator, error) {
 			return nil, fmt.Errorf("loading AWS IAM reference data: %w", err)
 		}
 	}
-	e := &Evaluator{ref: ref, principals: map[string]*Principal{}, resPolicies: map[string]*Policy{}, accounts: map[string]*accountOrg{}}
+	e := &Evaluator{ref: ref, principals: map[string]*Principal{}, roles: map[string]*Principal{}, resPolicies: map[string]*Policy{}, accounts: map[string]*accountOrg{}}
 	b := &builder{e: e, managed: map[string]*Policy{}, byID: map[string]*resource.Resource{}, groups: map[string]*resource.Resource{}, org: map[string]*Policy{}}
 	for _, r := range rs {
 		if r.Provider != resource.AWS {
@@ -226,6 +228,9 @@ func (b *builder) principal(r *resource.Resource) {
 		return
 	}
 	b.e.principals[r.ID] = pr
+	if pr.Kind == "role" {
+		b.e.roles[roleARNWithoutPath(pr.ARN)] = pr
+	}
 }
 
 // userGroups resolves a user's groups from member_of relationships and the
@@ -372,11 +377,7 @@ func (e *Evaluator) lookupPrincipal(pi principalInfo) *Principal {
 		return pr
 	}
 	if pi.kind == "session" {
-		for _, pr := range e.principals {
-			if pr.Kind == "role" && roleARNWithoutPath(pr.ARN) == pi.roleARN {
-				return pr
-			}
-		}
+		return e.roles[pi.roleARN]
 	}
 	return nil
 }
@@ -385,19 +386,31 @@ func (e *Evaluator) lookupPrincipal(pi principalInfo) *Principal {
 // ARN, or "*" for actions without a resource) under every policy of the
 // inventory that applies.
 func (e *Evaluator) IsAllowed(principal, action, resourceARN string, ctx Context) Decision {
-	req := &Request{Principal: principal, Action: action, Resource: resourceARN, ResourceAccount: ctx.ResourceAccount, Context: ctx.Values, ContextComplete: ctx.Complete}
+	return e.ActionsOn(principal, resourceARN, []string{action}, ctx)[0].Decision
+}
+
+// ActionsOn answers IsAllowed for several actions of one principal on one
+// resource, resolving the policies once.
+func (e *Evaluator) ActionsOn(principal, resourceARN string, actions []string, ctx Context) []Grant {
 	ps := e.PolicySet(principal, resourceARN, ctx.ResourceAccount)
-	if ps.Resource == nil && requiresResourcePolicy(strings.ToLower(action), resourceARN) {
-		// Every role has a trust policy and every KMS key a key policy:
-		// not knowing it, the answer cannot be certain.
-		ps.ResourceUnknown = true
-	}
 	for i, d := range ctx.SessionPolicies {
 		p, _ := Compile(fmt.Sprintf("session policy %d", i), d, nil)
 		ps.Session = append(ps.Session, p)
 	}
-	d := Evaluate(req, ps)
-	return e.checkAction(action, d)
+	out := make([]Grant, 0, len(actions))
+	for _, action := range actions {
+		req := &Request{Principal: principal, Action: action, Resource: resourceARN, ResourceAccount: ctx.ResourceAccount, Context: ctx.Values, ContextComplete: ctx.Complete}
+		set := ps
+		if ps.Resource == nil && requiresResourcePolicy(strings.ToLower(action), resourceARN) {
+			// Every role has a trust policy and every KMS key a key
+			// policy: not knowing it, the answer cannot be certain.
+			cp := *ps
+			cp.ResourceUnknown = true
+			set = &cp
+		}
+		out = append(out, Grant{Action: action, Decision: e.checkAction(action, Evaluate(req, set))})
+	}
+	return out
 }
 
 // checkAction makes an answer about an action the catalog does not know

@@ -101,6 +101,7 @@ func TestEvaluatorInventory(t *testing.T) {
 		{"trust policy lets alice assume the role", userA, "sts:AssumeRole", roleA, Context{}, Allowed, roleA + " (trust policy)"},
 		{"trust policy does not name admin", "arn:aws:iam::111111111111:user/admin", "sts:AssumeRole", roleA, Context{}, ImplicitDeny, ""},
 		{"role without known trust policy: uncertain", userA, "sts:AssumeRole", "arn:aws:iam::111111111111:role/unknown", Context{}, Uncertain, ""},
+		{"a session of the role", "arn:aws:sts::111111111111:assumed-role/app/ci", "iam:PassRole", "arn:aws:iam::111111111111:role/x", Context{}, Allowed, roleA + "#passrole"},
 		{"inline policy of a role", roleA, "iam:PassRole", "arn:aws:iam::111111111111:role/x", Context{}, Allowed, roleA + "#passrole"},
 		{"inline policy on an absent key: conditional", roleA, "iam:AttachRolePolicy", "arn:aws:iam::111111111111:role/x", Context{}, Conditional, ""},
 		{"root user has full access within SCPs", "arn:aws:iam::111111111111:root", "ec2:TerminateInstances", "arn:aws:ec2:us-east-1:111111111111:instance/i-1", Context{}, Allowed, ""},
@@ -168,6 +169,10 @@ func TestEvaluatorActions(t *testing.T) {
 	}
 	if !slices.Equal(res["iam:PassRole"], []string{"*"}) {
 		t.Errorf("PassRole resources %v", res["iam:PassRole"])
+	}
+	on := e.ActionsOn(userA, roleA, []string{"sts:AssumeRole", "iam:PassRole", "iam:GetRole"}, Context{})
+	if on[0].Decision.Result != Allowed || on[1].Decision.Result != ImplicitDeny || on[2].Decision.Result != Allowed {
+		t.Errorf("ActionsOn %+v", on)
 	}
 	// An Allow on some resources counts; a Deny only when it covers all.
 	alice := map[string]Grant{}

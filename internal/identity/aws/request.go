@@ -150,6 +150,7 @@ func newRequestState(r *Request) *requestState {
 		if pi.kind == "user" {
 			s.setDefault("aws:username", pi.name)
 		}
+		s.setDefault("aws:principaltype", map[string]string{"root": "Account", "user": "User", "role": "AssumedRole", "session": "AssumedRole", "federated": "FederatedUser"}[pi.kind])
 	}
 	if pi.kind == "service" {
 		s.setDefault("aws:principalservicename", pi.arn)
