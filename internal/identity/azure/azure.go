@@ -2,6 +2,8 @@ package azurerbac
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -488,6 +490,7 @@ func (e *Evaluator) ancestors(scope string) (out []string, chainKnown bool) {
 func (e *Evaluator) Check(req Request) Decision {
 	p := e.key(req.Principal)
 	in := decision.Memberships(p, e.groupOf)
+	keys := slices.Sorted(maps.Keys(in)) // a stable order of grants
 	scopes, chainKnown := e.ancestors(req.Scope)
 	var allows, denies []Grant
 	visit := func(bd *bind, uncertainScope string) {
@@ -549,7 +552,7 @@ func (e *Evaluator) Check(req Request) Decision {
 		if sb == nil {
 			return
 		}
-		for k := range in {
+		for _, k := range keys {
 			for _, bd := range sb.direct[k] {
 				visit(bd, outside)
 			}

@@ -206,12 +206,12 @@ func TestWhoCanAndAdmins(t *testing.T) {
 	e := newEval(t, inventory())
 	got := principals(e.Admins(sub))
 	want := map[string]Result{"olga": Allowed, "kim": Conditional, "erin": Uncertain}
-	if !maps(got, want) {
+	if !sameResults(got, want) {
 		t.Errorf("Admins(sub) = %v, want %v", got, want)
 	}
 	got = principals(e.Admins(vm))
 	want["bob"] = Allowed
-	if !maps(got, want) {
+	if !sameResults(got, want) {
 		t.Errorf("Admins(vm) = %v, want %v", got, want)
 	}
 	// Contributor via g-ops reaches the group and its members (nested too);
@@ -219,7 +219,7 @@ func TestWhoCanAndAdmins(t *testing.T) {
 	// from the tenant root's Owner.
 	got = principals(e.WhoCan("Microsoft.Compute/virtualMachines/delete", false, vm))
 	want = map[string]Result{"bob": Allowed}
-	if !maps(got, want) {
+	if !sameResults(got, want) {
 		t.Errorf("WhoCan(delete vm) = %v, want %v", got, want)
 	}
 	got = principals(e.WhoCan("Microsoft.Compute/virtualMachines/write", false, vm))
@@ -241,7 +241,7 @@ func TestWhoCanAndAdmins(t *testing.T) {
 	}
 }
 
-func maps(a, b map[string]Result) bool {
+func sameResults(a, b map[string]Result) bool {
 	if len(a) != len(b) {
 		return false
 	}

@@ -1,6 +1,9 @@
 package decision
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+)
 
 // Result is the outcome of a check. The names and their text are those of
 // the AWS evaluator (internal/identity/aws), so the identity graph reads the
@@ -84,8 +87,12 @@ type Decision struct {
 
 // Decide combines grants: a certain deny wins, then a certain allow
 // (Conditional or Uncertain when a deny may apply), then conditional or
-// uncertain allows; with none, ImplicitDeny.
+// uncertain allows; with none, ImplicitDeny. It orders each list certain
+// grants first, then conditional, then uncertain, keeping the order given
+// within each (the evaluators give the nearest scope first).
 func Decide(allows, denies []Grant) Decision {
+	order(allows)
+	order(denies)
 	d := Decision{Result: ImplicitDeny, Allows: allows, Denies: denies}
 	tally := func(gs []Grant) (certain, cond, unc bool) {
 		for _, g := range gs {
@@ -122,4 +129,20 @@ func Decide(allows, denies []Grant) Decision {
 		d.Reasons = nil
 	}
 	return d
+}
+
+func rank(match string) int {
+	switch match {
+	case MatchTrue:
+		return 0
+	case MatchConditional:
+		return 1
+	}
+	return 2
+}
+
+func order(gs []Grant) {
+	slices.SortStableFunc(gs, func(a, b Grant) int {
+		return cmp.Compare(rank(a.Match), rank(b.Match))
+	})
 }

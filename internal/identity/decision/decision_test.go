@@ -47,3 +47,15 @@ func TestMemberships(t *testing.T) {
 		}
 	}
 }
+
+func TestDecideOrder(t *testing.T) {
+	a := []Grant{{Binding: "z", Scope: "/b", Match: MatchUncertain}, {Binding: "y", Scope: "/b", Match: MatchTrue}, {Binding: "x", Scope: "/a", Match: MatchConditional}, {Binding: "w", Scope: "/a", Match: MatchTrue}}
+	d := Decide(a, nil)
+	var got []string
+	for _, g := range d.Allows {
+		got = append(got, g.Binding)
+	}
+	if !slices.Equal(got, []string{"y", "w", "x", "z"}) {
+		t.Errorf("order = %v", got)
+	}
+}

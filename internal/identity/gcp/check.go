@@ -2,6 +2,8 @@ package gcpiam
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -82,6 +84,7 @@ func (e *Evaluator) convenience(kind, project string, in map[string][]string) ma
 func (e *Evaluator) Check(req Request) Decision {
 	m := e.member(req.Member)
 	in := decision.Memberships(m, e.groupOf)
+	keys := slices.Sorted(maps.Keys(in)) // a stable order of grants
 	scopes, chainKnown := e.ancestors(req.Resource)
 	var rt [2]string
 	rt[0], rt[1] = requestType(req.Permission, e.types[scopes[0]])
@@ -126,9 +129,9 @@ func (e *Evaluator) Check(req Request) Decision {
 		if sb == nil {
 			return
 		}
-		for k, via := range in {
+		for _, k := range keys {
 			for _, bd := range sb.direct[k] {
-				visit(bd, match{ok: true, certain: true, via: via}, outside)
+				visit(bd, match{ok: true, certain: true, via: in[k]}, outside)
 			}
 		}
 		for _, bd := range sb.special {
