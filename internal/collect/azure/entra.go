@@ -103,7 +103,8 @@ func (c *collector) entra(ctx context.Context, tenant string) {
 						if b, _, err := c.graphGet(ctx, p); err == nil {
 							put(p, b)
 						} else {
-							c.graphFail(ctx, tenant, l.path+"/{id}"+member, l.path+"/"+id, err)
+							// the object's ID as internal/importer/entra gives it
+							c.graphFail(ctx, tenant, l.path+"/{id}"+member, "/tenants/"+tenant+l.path+"/"+id, err)
 						}
 					}()
 				}

@@ -81,7 +81,7 @@ func TestResourceGraphQuota(t *testing.T) {
 		t.Errorf("the retry came after %s, before the quota window's end", d)
 	}
 	for _, fl := range rec.Failures() {
-		if strings.Contains(fl.Resource, "authorizationresources") {
+		if strings.Contains(fl.Err, "authorizationresources") {
 			t.Errorf("failure: %s", fl)
 		}
 	}

@@ -99,16 +99,21 @@ func (c *collector) pages(ctx context.Context, sub string, t table, req armresou
 	var total int64
 	opts := *req.Options
 	req.Options = &opts
+	// A query is a list call: the failure names no resource, and says
+	// which table and scope in its message.
+	fail := func(kind collect.Kind, msg string) {
+		c.rec.Fail(collect.Failure{Cloud: cloudName, Account: sub, Service: "resourcegraph", Call: graphCall, Kind: kind,
+			Err: strings.TrimSuffix(t.file, ".json") + " table " + scopeOf(req) + ": " + msg})
+	}
 	for {
 		resp, err := c.query.Resources(ctx, req, nil)
 		if err != nil {
-			c.fail(ctx, sub, "resourcegraph", graphCall, t.file+" "+scopeOf(req), err)
+			fail(classify(ctx, err))
 			return res, total
 		}
 		rows, ok := resp.Data.([]any)
 		if !ok && resp.Data != nil {
-			c.rec.Fail(collect.Failure{Cloud: cloudName, Account: sub, Service: "resourcegraph", Call: graphCall, Resource: t.file,
-				Kind: collect.Failed, Err: fmt.Sprintf("data is %T, not an array of rows", resp.Data)})
+			fail(collect.Failed, fmt.Sprintf("data is %T, not an array of rows", resp.Data))
 			return res, total
 		}
 		res.rows = append(res.rows, rows...)
@@ -117,16 +122,14 @@ func (c *collector) pages(ctx context.Context, sub string, t table, req armresou
 		}
 		if resp.SkipToken == nil || *resp.SkipToken == "" {
 			if resp.ResultTruncated != nil && *resp.ResultTruncated == armresourcegraph.ResultTruncatedTrue {
-				c.rec.Fail(collect.Failure{Cloud: cloudName, Account: sub, Service: "resourcegraph", Call: graphCall, Resource: t.file,
-					Kind: collect.Failed, Err: fmt.Sprintf("result truncated at %d of %d rows with no $skipToken", len(res.rows), total)})
+				fail(collect.Failed, fmt.Sprintf("result truncated at %d of %d rows with no $skipToken", len(res.rows), total))
 				return res, total
 			}
 			res.complete = true
 			return res, total
 		}
 		if guard.Loop(*resp.SkipToken) {
-			c.rec.Fail(collect.Failure{Cloud: cloudName, Account: sub, Service: "resourcegraph", Call: graphCall, Resource: t.file,
-				Kind: collect.PaginationLoop, Err: "$skipToken returned twice"})
+			fail(collect.PaginationLoop, "$skipToken returned twice")
 			return res, total
 		}
 		opts.SkipToken = resp.SkipToken
