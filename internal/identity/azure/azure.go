@@ -131,7 +131,9 @@ func New(rs []*resource.Resource, opt Options) (*Evaluator, error) {
 		}
 		switch {
 		case r.Facts.Role != nil:
-			e.addRole(r)
+			if !entra(r) {
+				e.addRole(r)
+			}
 		case r.Facts.Identity != nil || r.Facts.Group != nil:
 			e.addPrincipal(r)
 		case r.Facts.Account != nil:
@@ -159,7 +161,7 @@ func New(rs []*resource.Resource, opt Options) (*Evaluator, error) {
 	}
 	mgs := map[string]bool{}
 	for _, r := range rs {
-		if r == nil || r.Provider != resource.Azure || r.Facts.Binding == nil {
+		if r == nil || r.Provider != resource.Azure || r.Facts.Binding == nil || entra(r) {
 			continue
 		}
 		b := e.addBinding(r)
@@ -179,6 +181,13 @@ func New(rs []*resource.Resource, opt Options) (*Evaluator, error) {
 		e.root = roots[0]
 	}
 	return e, nil
+}
+
+// entra reports whether r is an Entra ID (Microsoft Graph) object: directory
+// role definitions and assignments and app role assignments authorize in
+// the directory, not in Azure RBAC, and are left to the identity graph.
+func entra(r *resource.Resource) bool {
+	return len(r.Type) >= 16 && strings.EqualFold(r.Type[:16], "microsoft.graph.")
 }
 
 // Problems are the inventory resources the evaluator could not use fully.
@@ -525,7 +534,7 @@ func (e *Evaluator) Check(req Request) Decision {
 			if ex := e.maybeExcluded(bd, in); ex != "" && certain {
 				certain, reason = false, ex
 			}
-			e.settle(&g, certain, reason, bd.b.Condition, "")
+			e.settle(&g, certain, reason, bd.b, "")
 			denies = append(denies, g)
 			return
 		}
@@ -544,7 +553,7 @@ func (e *Evaluator) Check(req Request) Decision {
 		if g.RoleName == "" {
 			g.RoleName = bd.role.name
 		}
-		e.settle(&g, certain, reason, bd.b.Condition, m.condition)
+		e.settle(&g, certain, reason, bd.b, m.condition)
 		allows = append(allows, g)
 	}
 	scan := func(s, outside string) {
@@ -579,11 +588,11 @@ func (e *Evaluator) Check(req Request) Decision {
 }
 
 // settle sets how a grant applies from what is known: certain and without
-// condition, MatchTrue; a condition makes it MatchConditional, an
-// uncertainty MatchUncertain.
-func (e *Evaluator) settle(g *Grant, certain bool, reason string, bc *resource.BindingCondition, roleCond string) {
+// condition, MatchTrue; a condition or an eligible (not active) assignment
+// makes it MatchConditional, an uncertainty MatchUncertain.
+func (e *Evaluator) settle(g *Grant, certain bool, reason string, b *resource.Binding, roleCond string) {
 	cond := roleCond
-	if bc != nil && bc.Expression != "" {
+	if bc := b.Condition; bc != nil && bc.Expression != "" {
 		cond = bc.Expression
 		if roleCond != "" {
 			cond = "(" + bc.Expression + ") AND (" + roleCond + ")"
@@ -595,6 +604,8 @@ func (e *Evaluator) settle(g *Grant, certain bool, reason string, bc *resource.B
 		g.Match, g.Reason = MatchUncertain, reason
 	case cond != "":
 		g.Match, g.Reason = MatchConditional, "condition: "+cond
+	case b.Eligible != nil && *b.Eligible:
+		g.Match, g.Reason = MatchConditional, "eligible assignment: the principal holds the role once it activates it (PIM)"
 	}
 }
 

@@ -69,6 +69,11 @@ func denyAssign(name, principal, scope string, perms resource.RolePermission, ex
 	return r
 }
 
+func eligible(r *resource.Resource) *resource.Resource {
+	r.Facts.Binding.Eligible = resource.Bool(true)
+	return r
+}
+
 func inventory() []*resource.Resource {
 	return []*resource.Resource{
 		{Provider: resource.Azure, Type: "Microsoft.Management/managementGroups", ID: mgRoot, Class: resource.ClassOrgUnit, Facts: resource.Facts{OrgUnit: &resource.OrgUnit{Kind: "management_group"}}},
@@ -94,6 +99,10 @@ func inventory() []*resource.Resource {
 		assign("a10", "kim", "User", kvDAA, "Key Vault Data Access Administrator", sub, ""),
 		assign("a11", "zed", "User", reader, "Reader", sub2, ""),
 		assign("a12", "g-unlisted", "Group", owner, "Owner", storage+"2", ""),
+		eligible(assign("a13", "henry", "User", owner, "Owner", storage+"3", "")),
+		// An Entra directory role (Global Administrator) is no RBAC assignment.
+		{Provider: resource.Azure, Type: "microsoft.graph.unifiedRoleAssignment", ID: tenant + "/roleAssignments/x", Facts: resource.Facts{Binding: &resource.Binding{
+			Principal: "zed", PrincipalType: "User", Role: tenant + "/roleDefinitions/62e90394-69f5-4237-9190-012177145e10", RoleName: "Global Administrator", Scope: "/"}}},
 		denyAssign("d1", Everyone, rg, resource.RolePermission{Actions: []string{"Microsoft.Compute/virtualMachines/delete"}}, "bob"),
 		denyAssign("d2", "frank", sub, resource.RolePermission{DataActions: []string{"Microsoft.Storage/storageAccounts/blobServices/containers/blobs/*"},
 			NotDataActions: []string{"Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"}}),
@@ -148,6 +157,8 @@ func TestCheck(t *testing.T) {
 		{note: "owner at the tenant root management group", req: Request{"olga", "Microsoft.Authorization/roleAssignments/write", false, storage}, want: Allowed},
 		{note: "subscription of unknown management group", req: Request{"alice", "Microsoft.Compute/virtualMachines/write", false, sub2}, want: Uncertain, reasonHas: "management group"},
 		{note: "condition of a built-in role's permission block", req: Request{"kim", "Microsoft.Authorization/roleAssignments/write", false, sub}, want: Conditional, reasonHas: "ActionMatches"},
+		{note: "eligible assignment", req: Request{"henry", AdminAction, false, storage + "3"}, want: Conditional, reasonHas: "PIM"},
+		{note: "Entra directory role is not RBAC", req: Request{"zed", "Microsoft.Compute/virtualMachines/read", false, sub}, want: ImplicitDeny},
 		{note: "nobody", req: Request{"nobody", "Microsoft.Compute/virtualMachines/read", false, vm}, want: ImplicitDeny},
 	}
 	for _, tt := range tests {

@@ -110,7 +110,7 @@ func (e *Evaluator) GrantsOf(principal string) []Grant {
 		} else if g.RoleName == "" {
 			g.RoleName = bd.role.name
 		}
-		e.settle(&g, certain, reason, bd.b.Condition, "")
+		e.settle(&g, certain, reason, bd.b, "")
 		out = append(out, g)
 	}
 	seen := map[*bind]bool{}
