@@ -1,6 +1,7 @@
 package awscollect
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -128,32 +129,44 @@ func Collect(ctx context.Context, opts Options, sink collect.Sink, rec *collect.
 		c.fileGlobalIn = c.home
 	}
 
-	org := collectOrg(ctx, callerTask)
-	if org != nil {
-		if err := c.writeJSON(ctx, "aws/organizations.json", cliValue(org)); err != nil {
-			return err
-		}
-	}
-	accounts := c.accounts(caller, org)
-	if len(accounts) == 0 {
-		return fmt.Errorf("aws: no account to collect: %s is excluded or not among --accounts", caller)
-	}
-
+	// The caller's account is collected while the organization is read
+	// for the other accounts.
 	var wg sync.WaitGroup
-	errs := make(chan error, len(accounts))
-	for _, acct := range accounts {
+	var mu sync.Mutex
+	var firstErr error
+	run := func(acct string) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			if err := c.collectAccount(ctx, acct, caller, base, regions); err != nil {
-				errs <- err
+				mu.Lock()
+				firstErr = cmp.Or(firstErr, err)
+				mu.Unlock()
 			}
 		}()
 	}
+	if c.wanted(caller) {
+		run(caller)
+	}
+	org := collectOrg(ctx, callerTask)
+	accounts := c.accounts(caller, org)
+	if org != nil {
+		if err := c.writeJSON(ctx, "aws/organizations.json", cliValue(org)); err != nil {
+			wg.Wait()
+			return err
+		}
+	}
+	for _, acct := range accounts {
+		if acct != caller {
+			run(acct)
+		}
+	}
 	wg.Wait()
-	close(errs)
-	for err := range errs {
-		return err
+	if firstErr != nil {
+		return firstErr
+	}
+	if len(accounts) == 0 {
+		return fmt.Errorf("aws: no account to collect: the caller's account %s is excluded or not among the accounts asked for, and no other was found", caller)
 	}
 	return ctx.Err()
 }
@@ -308,13 +321,9 @@ func (c *collector) accounts(caller string, org *orgDoc) []string {
 	}
 	var out []string
 	for _, a := range set {
-		if len(c.opts.Accounts) > 0 && !slices.Contains(c.opts.Accounts, a) {
-			continue
+		if c.wanted(a) {
+			out = append(out, a)
 		}
-		if slices.Contains(c.opts.ExcludeAccounts, a) {
-			continue
-		}
-		out = append(out, a)
 	}
 	for _, a := range c.opts.Accounts {
 		if !slices.Contains(set, a) {
@@ -324,6 +333,11 @@ func (c *collector) accounts(caller string, org *orgDoc) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// wanted reports whether the options keep account a.
+func (c *collector) wanted(a string) bool {
+	return (len(c.opts.Accounts) == 0 || slices.Contains(c.opts.Accounts, a)) && !slices.Contains(c.opts.ExcludeAccounts, a)
 }
 
 // collectAccount runs every service in one account and writes its exports.

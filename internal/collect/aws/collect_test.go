@@ -314,7 +314,8 @@ func TestCollectCallTimeout(t *testing.T) {
 func TestCollectOrgListingDenied(t *testing.T) {
 	srv := newFakeAWS(t, "testdata")
 	srv.Fault = func(r fakeReq) string {
-		if r.Key() == "organizations:ListAccountsForParent" && r.Resource == "ou-ab12-wkld0001" {
+		if (r.Key() == "organizations:ListAccountsForParent" && r.Resource == "ou-ab12-wkld0001") ||
+			(r.Key() == "organizations:DescribePolicy" && r.Resource == "p-denyleave1") {
 			return "denied"
 		}
 		return ""
@@ -342,6 +343,18 @@ func TestCollectOrgListingDenied(t *testing.T) {
 			t.Errorf("organizations.json lost %s", k)
 		}
 	}
+	// The policy whose content was denied is kept, without its content.
+	pols, _ := org["Policies"].([]any)
+	if len(pols) != 3 {
+		t.Fatalf("%d policies, want 3", len(pols))
+	}
+	for _, p := range pols {
+		pm := p.(map[string]any)
+		id := pm["PolicySummary"].(map[string]any)["Id"]
+		if _, has := pm["Content"]; has == (id == "p-denyleave1") {
+			t.Errorf("policy %v: content present %v", id, has)
+		}
+	}
 	var accts []string
 	for _, n := range mem.Names() {
 		if parts := strings.Split(n, "/"); len(parts) > 2 && parts[1] != "organizations.json" && !slices.Contains(accts, parts[1]) {
@@ -352,8 +365,9 @@ func TestCollectOrgListingDenied(t *testing.T) {
 		t.Errorf("accounts collected %v, want only the caller's", accts)
 	}
 	fails := rec.Failures()
-	if len(fails) != 1 || fails[0].Call != "organizations:ListAccountsForParent" || fails[0].Kind != collect.Denied {
-		t.Errorf("failures %v, want the denied listing", fails)
+	if len(fails) != 2 || fails[0].Call != "organizations:DescribePolicy" || fails[1].Call != "organizations:ListAccountsForParent" ||
+		fails[0].Kind != collect.Denied || fails[1].Kind != collect.Denied {
+		t.Errorf("failures %v, want the denied policy and listing", fails)
 	}
 }
 

@@ -57,7 +57,14 @@ func collectOrg(ctx context.Context, t *Task) *orgDoc {
 		return nil
 	}
 	doc := &orgDoc{Organization: desc.Organization, Roots: []orgtypes.Root{}, OrganizationalUnits: []orgOU{},
-		Accounts: []orgAccount{}, Policies: []orgPolicy{}}
+		Accounts: []orgAccount{}}
+	// The policies are read while the tree is walked.
+	polc, polOK := make(chan []orgPolicy, 1), make(chan bool, 1)
+	go func() {
+		p, ok := orgPolicies(ctx, t, cl)
+		polc <- p
+		polOK <- ok
+	}()
 	rootsOK := Pages(ctx, t, svc, "organizations:ListRoots", "", func(ctx context.Context, tok *string) (*organizations.ListRootsOutput, *string, error) {
 		o, err := cl.ListRoots(ctx, &organizations.ListRootsInput{NextToken: tok})
 		if err != nil {
@@ -107,38 +114,8 @@ func collectOrg(ctx context.Context, t *Task) *orgDoc {
 	}
 	doc.found = doc.Accounts
 
-	var summaries []orgtypes.PolicySummary
-	policiesOK := Pages(ctx, t, svc, "organizations:ListPolicies", "", func(ctx context.Context, tok *string) (*organizations.ListPoliciesOutput, *string, error) {
-		o, err := cl.ListPolicies(ctx, &organizations.ListPoliciesInput{Filter: orgtypes.PolicyTypeServiceControlPolicy, NextToken: tok})
-		if err != nil {
-			return nil, nil, err
-		}
-		return o, o.NextToken, nil
-	}, func(o *organizations.ListPoliciesOutput) { summaries = append(summaries, o.Policies...) })
-	for _, s := range summaries {
-		id, arn := aws.ToString(s.Id), aws.ToString(s.Arn)
-		pol, err := cl.DescribePolicy(ctx, &organizations.DescribePolicyInput{PolicyId: &id})
-		if err != nil {
-			// Without its content the policy is left out: what it denies is unknown.
-			t.Fail(svc, "organizations:DescribePolicy", arn, err)
-			continue
-		}
-		if pol.Policy == nil {
-			continue
-		}
-		p := orgPolicy{PolicySummary: pol.Policy.PolicySummary, Content: pol.Policy.Content, Targets: []orgtypes.PolicyTargetSummary{}}
-		complete := Pages(ctx, t, svc, "organizations:ListTargetsForPolicy", arn, func(ctx context.Context, tok *string) (*organizations.ListTargetsForPolicyOutput, *string, error) {
-			o, err := cl.ListTargetsForPolicy(ctx, &organizations.ListTargetsForPolicyInput{PolicyId: &id, NextToken: tok})
-			if err != nil {
-				return nil, nil, err
-			}
-			return o, o.NextToken, nil
-		}, func(o *organizations.ListTargetsForPolicyOutput) { p.Targets = append(p.Targets, o.Targets...) })
-		if !complete {
-			p.Targets = nil // where it applies is unknown
-		}
-		doc.Policies = append(doc.Policies, p)
-	}
+	policies, policiesOK := <-polc, <-polOK
+	doc.Policies = policies
 	// A listing that failed leaves its part out (unknown), not empty or
 	// partial (which would say what the organization does not have).
 	if !rootsOK {
@@ -151,4 +128,44 @@ func collectOrg(ctx context.Context, t *Task) *orgDoc {
 		doc.Policies = nil
 	}
 	return doc
+}
+
+// orgPolicies reads the service control policies with their content and
+// targets; ok is false when they could not be listed.
+func orgPolicies(ctx context.Context, t *Task, cl *organizations.Client) (out []orgPolicy, ok bool) {
+	const svc = "organizations"
+	out = []orgPolicy{}
+	var summaries []orgtypes.PolicySummary
+	ok = Pages(ctx, t, svc, "organizations:ListPolicies", "", func(ctx context.Context, tok *string) (*organizations.ListPoliciesOutput, *string, error) {
+		o, err := cl.ListPolicies(ctx, &organizations.ListPoliciesInput{Filter: orgtypes.PolicyTypeServiceControlPolicy, NextToken: tok})
+		if err != nil {
+			return nil, nil, err
+		}
+		return o, o.NextToken, nil
+	}, func(o *organizations.ListPoliciesOutput) { summaries = append(summaries, o.Policies...) })
+	for _, s := range summaries {
+		id, arn := aws.ToString(s.Id), aws.ToString(s.Arn)
+		p := orgPolicy{PolicySummary: &s, Targets: []orgtypes.PolicyTargetSummary{}}
+		pol, err := cl.DescribePolicy(ctx, &organizations.DescribePolicyInput{PolicyId: &id})
+		switch {
+		case err != nil:
+			// Kept without its content: the policy is there, what it
+			// denies is unknown.
+			t.Fail(svc, "organizations:DescribePolicy", arn, err)
+		case pol.Policy != nil:
+			p.PolicySummary, p.Content = pol.Policy.PolicySummary, pol.Policy.Content
+		}
+		complete := Pages(ctx, t, svc, "organizations:ListTargetsForPolicy", arn, func(ctx context.Context, tok *string) (*organizations.ListTargetsForPolicyOutput, *string, error) {
+			o, err := cl.ListTargetsForPolicy(ctx, &organizations.ListTargetsForPolicyInput{PolicyId: &id, NextToken: tok})
+			if err != nil {
+				return nil, nil, err
+			}
+			return o, o.NextToken, nil
+		}, func(o *organizations.ListTargetsForPolicyOutput) { p.Targets = append(p.Targets, o.Targets...) })
+		if !complete {
+			p.Targets = nil // where it applies is unknown
+		}
+		out = append(out, p)
+	}
+	return out, ok
 }
