@@ -40,7 +40,7 @@ type Request struct {
 // is safe for concurrent use once built.
 type Evaluator struct {
 	predefined *gcproles.Roles
-	custom     map[string]*role // by every name the inventory gives the role
+	custom     map[string]*role // by every name the inventory gives the role, and predefined roles once resolved
 	alias      map[string]string
 	account    map[string]string // resource ID -> project (account) it is in
 	parent     map[string]string // organization node -> parent node
@@ -226,7 +226,9 @@ func (e *Evaluator) roleOf(name string) *role {
 		return ro
 	}
 	if pr, ok := e.predefined.Role(name); ok {
-		return &role{name: pr.Name, title: pr.Title, perms: pr.Permissions}
+		ro := &role{name: pr.Name, title: pr.Title, perms: pr.Permissions}
+		e.custom[name] = ro // resolved once per role
+		return ro
 	}
 	return nil
 }
