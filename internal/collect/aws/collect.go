@@ -382,7 +382,6 @@ func (c *collector) collectAccount(ctx context.Context, acct, caller string, bas
 			defer wg.Done()
 			defer c.prog.Done()
 			t := c.task(ctx, acct, u.region, cfg, out)
-			t.global = u.svc.Global
 			if err := u.svc.Run(ctx, t); err != nil && ctx.Err() == nil {
 				c.opts.Logger.Warn("aws: service stopped", "service", u.svc.Name, "account", acct, "region", u.region, "err", err)
 			}

@@ -36,7 +36,6 @@ type Task struct {
 	out       *accountOut
 	rec       *collect.Recorder
 	pathStyle bool // S3 path-style URLs (a custom endpoint)
-	global    bool
 	log       *slog.Logger
 }
 
@@ -90,9 +89,10 @@ func (t *Task) Item(it Item) {
 	t.out.items[it.Region] = append(t.out.items[it.Region], it)
 }
 
-// CLI adds a CLI output (v marshals; a []byte is written as is to what the aws CLI prints for the
-// command) under the account's cli/ folder, named as the importer and the
-// sample organization name them: "password-policy.json",
+// CLI adds a CLI output under the account's cli/ folder: v marshals to
+// what the aws CLI prints for the command (members not set left out), a
+// []byte is written as is (the credential report's CSV). Name it as the
+// importer and the sample organization do: "password-policy.json",
 // "kms-key-rotation-status/<key id>.json",
 // "ebs-encryption-by-default.<region>.json".
 func (t *Task) CLI(name string, v any) {
