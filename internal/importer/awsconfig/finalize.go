@@ -91,8 +91,12 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 	// disks encrypted, an identity admin through its policies and groups,
 	// a bucket under the account's Block Public Access, a VPC's flow logs
 	// are derived from typed facts by inventory.Derive.)
-	orgTrail := false
-	type acctFacts struct{ trails, goodTrail, detectors, detectorOn, ebs, ebsOff int }
+	// A trail counts as logging everywhere only when both are known: a
+	// trail whose status could not be read (AWS Config does not record
+	// it; GetTrailStatus denied) may be stopped, so it leaves the account
+	// unknown rather than logging.
+	orgTrail, orgTrailMaybe := false, false
+	type acctFacts struct{ trails, goodTrail, maybeTrail, detectors, detectorOn, ebs, ebsOff int }
 	facts := map[string]*acctFacts{}
 	get := func(a string) *acctFacts {
 		if facts[a] == nil {
@@ -107,11 +111,16 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		}
 		f := get(t.Account)
 		f.trails++
-		if a.MultiRegion != nil && *a.MultiRegion && (a.Enabled == nil || *a.Enabled) {
+		if (a.MultiRegion != nil && !*a.MultiRegion) || (a.Enabled != nil && !*a.Enabled) {
+			continue // known not to log every region
+		}
+		org := attr.Any(attr.Bool(attr.Obj(t.Raw, "configuration"), "isOrganizationTrail"))
+		if a.MultiRegion != nil && a.Enabled != nil { // both known true
 			f.goodTrail++
-			if attr.Any(attr.Bool(attr.Obj(t.Raw, "configuration"), "isOrganizationTrail")) {
-				orgTrail = true
-			}
+			orgTrail = orgTrail || org
+		} else {
+			f.maybeTrail++
+			orgTrailMaybe = orgTrailMaybe || org
 		}
 	}
 	for _, d := range byType["AWS::GuardDuty::Detector"] {
@@ -156,6 +165,8 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		switch {
 		case f.goodTrail > 0 || orgTrail:
 			af.AuditLogging = resource.Bool(true)
+		case f.maybeTrail > 0 || orgTrailMaybe:
+			// unknown: a trail that may be logging everywhere
 		case f.trails > 0:
 			af.AuditLogging = resource.Bool(false)
 		}
