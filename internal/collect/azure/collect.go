@@ -2,10 +2,13 @@ package azurecollect
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -38,6 +41,12 @@ type Options struct {
 	// authority. Base URLs, https; tokens are asked for the public cloud's
 	// audiences.
 	ARMEndpoint, ResourceGraphEndpoint, GraphEndpoint, AuthorityHost string
+	// Endpoint sets ARMEndpoint, GraphEndpoint and AuthorityHost that are
+	// not set: one server answering them all (azuretest, vigil's CLI tests).
+	Endpoint string
+	// CAFile is a PEM file of certificates trusted besides the system's
+	// (a TLS-inspecting proxy, a test server); with HTTPClient unset.
+	CAFile string
 	// Credential replaces azidentity's default credential chain.
 	Credential azcore.TokenCredential
 	// Concurrency bounds the HTTP requests in flight (default 64).
@@ -142,8 +151,20 @@ func newCollector(opts Options, sink collect.Sink, rec *collect.Recorder, prog *
 	if opts.CallTimeout <= 0 {
 		opts.CallTimeout = 60 * time.Second
 	}
+	for _, p := range []*string{&opts.ARMEndpoint, &opts.GraphEndpoint, &opts.AuthorityHost} {
+		if *p == "" {
+			*p = opts.Endpoint
+		}
+	}
 	if opts.ARMEndpoint == "" {
 		opts.ARMEndpoint = defaultARM
+	}
+	if opts.CAFile != "" && opts.HTTPClient == nil {
+		client, err := caClient(opts.CAFile, opts.Concurrency)
+		if err != nil {
+			return nil, err
+		}
+		opts.HTTPClient = client
 	}
 	if opts.ResourceGraphEndpoint == "" {
 		opts.ResourceGraphEndpoint = opts.ARMEndpoint
@@ -195,6 +216,26 @@ func newCollector(opts Options, sink collect.Sink, rec *collect.Recorder, prog *
 		return nil, fmt.Errorf("azure: %w", err)
 	}
 	return c, nil
+}
+
+// caClient is an HTTP client trusting the certificates of a PEM file
+// besides the system's.
+func caClient(file string, conns int) (*http.Client, error) {
+	pemData, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("azure: CA file: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pemData) {
+		return nil, fmt.Errorf("azure: CA file %s: no PEM certificate in it", file)
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	t.MaxIdleConnsPerHost = conns
+	return &http.Client{Transport: t}, nil
 }
 
 // armAudience is the token audience of Azure Resource Manager (and of

@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil-sec/vigil/internal/collect"
+	"github.com/vigil-sec/vigil/internal/collect/azure/azuretest"
 	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
@@ -24,7 +25,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 const (
-	tenantID = "11111111-2222-4333-8444-555555555555"
+	tenantID = azuretest.TenantID
 	subA     = "aaaaaaaa-0000-4000-8000-000000000001"
 	subB     = "bbbbbbbb-0000-4000-8000-000000000002"
 )
@@ -61,7 +62,7 @@ func TestCollect(t *testing.T) {
 	}
 	for _, name := range mem.Names() {
 		p := filepath.Join(goldenDir, filepath.FromSlash(name))
-		got := bytes.ReplaceAll(mem.File(name), []byte(f.srv.URL), []byte("{{base}}")) // next links name the server
+		got := bytes.ReplaceAll(mem.File(name), []byte(f.URL), []byte("{{base}}")) // next links name the server
 		if *update {
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 				t.Fatal(err)
@@ -125,8 +126,8 @@ func TestCollect(t *testing.T) {
 	if !bytes.Contains(mem.File("azure/"+subA+"/keyvaultkeys.json"), []byte("cmk-storage")) {
 		t.Error("the key vault keys answered after a 429 are not written")
 	}
-	if rec.Calls() < int64(len(f.requests())) {
-		t.Errorf("recorded %d calls, the servers saw %d requests", rec.Calls(), len(f.requests()))
+	if rec.Calls() < int64(len(f.Requests())) {
+		t.Errorf("recorded %d calls, the servers saw %d requests", rec.Calls(), len(f.Requests()))
 	}
 	// Denied Graph listings are left out of the export, the others are in,
 	// paged ones as the list of their pages; /users with signInActivity
@@ -282,12 +283,12 @@ func TestProgress(t *testing.T) {
 // authority refuses is the one no-credentials error.
 func TestDefaultCredential(t *testing.T) {
 	t.Setenv("AZURE_TENANT_ID", tenantID)
-	t.Setenv("AZURE_CLIENT_ID", testClientID)
-	t.Setenv("AZURE_CLIENT_SECRET", testClientSecret)
+	t.Setenv("AZURE_CLIENT_ID", azuretest.ClientID)
+	t.Setenv("AZURE_CLIENT_SECRET", azuretest.ClientSecret)
 	f := newFakeAzure(t, filepath.Join("testdata", "server"), loadRoutes(t))
 	o := f.options()
 	o.Credential = nil
-	o.AuthorityHost = f.srv.URL
+	o.AuthorityHost = f.URL
 	mem, rec, err := run(t, f, o)
 	if err != nil {
 		t.Fatal(err)
@@ -296,7 +297,7 @@ func TestDefaultCredential(t *testing.T) {
 		t.Errorf("files written: %v", mem.Names())
 	}
 	var tokens []string
-	for _, r := range f.requests() {
+	for _, r := range f.Requests() {
 		if s, ok := strings.CutPrefix(r, "TOKEN "); ok {
 			tokens = append(tokens, s)
 		}
@@ -314,10 +315,41 @@ func TestDefaultCredential(t *testing.T) {
 	f = newFakeAzure(t, filepath.Join("testdata", "server"), loadRoutes(t))
 	o = f.options()
 	o.Credential = nil
-	o.AuthorityHost = f.srv.URL
+	o.AuthorityHost = f.URL
 	_, _, err = run(t, f, o)
 	if !errors.Is(err, errNoCredentials) || !strings.Contains(err.Error(), "AADSTS7000215") {
 		t.Errorf("error = %v, want no usable credentials naming the authority's answer", err)
+	}
+}
+
+// TestEndpointAndCAFile: the way vigil's CLI reaches a test server: one
+// endpoint for every service, its certificate in a file, the client
+// secret in the environment; a CA file that is not PEM is an error naming
+// it.
+func TestEndpointAndCAFile(t *testing.T) {
+	t.Setenv("AZURE_TENANT_ID", tenantID)
+	t.Setenv("AZURE_CLIENT_ID", azuretest.ClientID)
+	t.Setenv("AZURE_CLIENT_SECRET", azuretest.ClientSecret)
+	f := newFakeAzure(t, filepath.Join("testdata", "server"), loadRoutes(t))
+	ca, err := f.CAFile(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := Options{Endpoint: f.URL, CAFile: ca, RetryDelay: time.Millisecond}
+	mem, rec, err := run(t, f, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mem.File("azure/"+subA+"/resources.json") == nil || mem.File("azure/entra-"+tenantID+".json") == nil {
+		t.Errorf("files written: %v, failures %v", mem.Names(), rec.Failures())
+	}
+	bad := filepath.Join(t.TempDir(), "bad.pem")
+	if err := os.WriteFile(bad, []byte("not a certificate"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o.CAFile = bad
+	if _, _, err := run(t, f, o); err == nil || !strings.Contains(err.Error(), bad) {
+		t.Errorf("error = %v, want one naming %s", err, bad)
 	}
 }
 
@@ -327,7 +359,7 @@ func TestDefaultCredential(t *testing.T) {
 func TestNoCredentials(t *testing.T) {
 	f := newFakeAzure(t, filepath.Join("testdata", "server"), nil)
 	o := f.options()
-	o.Credential = staticToken{err: errors.New("DefaultAzureCredential: failed to acquire a token.\nAttempted credentials:\n\tEnvironmentCredential: missing environment variable AZURE_TENANT_ID")}
+	o.Credential = azuretest.StaticToken{Err: errors.New("DefaultAzureCredential: failed to acquire a token.\nAttempted credentials:\n\tEnvironmentCredential: missing environment variable AZURE_TENANT_ID")}
 	_, rec, err := run(t, f, o)
 	if !errors.Is(err, errNoCredentials) {
 		t.Fatalf("error = %v, want one wrapping errNoCredentials", err)
@@ -340,8 +372,8 @@ func TestNoCredentials(t *testing.T) {
 	if strings.Contains(err.Error(), "\n") {
 		t.Errorf("error spans several lines: %q", err)
 	}
-	if len(f.requests()) != 0 {
-		t.Errorf("requests made without a token: %v", f.requests())
+	if len(f.Requests()) != 0 {
+		t.Errorf("requests made without a token: %v", f.Requests())
 	}
 	if len(rec.Failures()) != 0 {
 		t.Errorf("failures recorded besides the error: %v", rec.Failures())

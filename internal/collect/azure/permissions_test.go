@@ -58,7 +58,7 @@ func TestRoleCoversCollector(t *testing.T) {
 		t.Fatal(err)
 	}
 	ops := map[string]bool{}
-	for _, r := range f.requests() {
+	for _, r := range f.Requests() {
 		method, path, _ := strings.Cut(r, " ")
 		if strings.HasPrefix(path, "/v1.0/") {
 			continue // Microsoft Graph: application permissions, in the role's description
