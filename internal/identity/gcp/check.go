@@ -85,7 +85,7 @@ func (e *Evaluator) Check(req Request) Decision {
 	m := e.member(req.Member)
 	in := decision.Memberships(m, e.groupOf)
 	keys := slices.Sorted(maps.Keys(in)) // a stable order of grants
-	scopes, chainKnown := e.ancestors(req.Resource)
+	scopes, maybe := e.ancestors(req.Resource)
 	var rt [2]string
 	rt[0], rt[1] = requestType(req.Permission, e.types[scopes[0]])
 	var allows, denies []Grant
@@ -146,16 +146,8 @@ func (e *Evaluator) Check(req Request) Decision {
 	for _, s := range scopes {
 		scan(s, "")
 	}
-	if !chainKnown {
-		seen := map[string]bool{}
-		for _, s := range scopes {
-			seen[s] = true
-		}
-		for _, s := range e.orgScopes {
-			if !seen[s] {
-				scan(s, fmt.Sprintf("the folders and organization above %s are not in the inventory: bindings on %s may apply", req.Resource, s))
-			}
-		}
+	for _, s := range maybe {
+		scan(s, fmt.Sprintf("the place of %s in the resource hierarchy is not fully in the inventory: bindings on %s may apply", req.Resource, s))
 	}
 	return decision.Decide(allows, denies)
 }
@@ -195,10 +187,8 @@ func (e *Evaluator) settle(g *Grant, mt match, bd *bind, outside string, rt [2]s
 // projectOwner/Editor/Viewer, each with its decision; members whose
 // decision is a deny are left out. Sorted by member.
 func (e *Evaluator) WhoCan(permission, res string) []Holder {
-	scopes, chainKnown := e.ancestors(res)
-	if !chainKnown {
-		scopes = append(scopes, e.orgScopes...)
-	}
+	scopes, maybe := e.ancestors(res)
+	scopes = append(scopes, maybe...)
 	cand := map[string]bool{}
 	var add func(p string)
 	add = func(p string) {

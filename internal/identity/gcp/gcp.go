@@ -52,6 +52,7 @@ type Evaluator struct {
 	byPrincipal map[string][]*bind
 	special     []*bind
 	orgScopes   []string            // folders and organizations holding bindings
+	nodeScopes  []string            // organizations, folders and projects holding bindings
 	groupOf     map[string][]string // member -> groups it is a direct member of
 	members     map[string][]string // group -> direct members
 	known       map[string]bool     // groups whose membership the inventory holds
@@ -161,12 +162,16 @@ func New(rs []*resource.Resource, opt Options) (*Evaluator, error) {
 		if r.Facts.Binding == nil {
 			continue
 		}
-		if bd := e.addBinding(r); bd != nil && e.isNode(bd.scope) && !strings.Contains(bd.scope, "/projects/") && !orgScopes[bd.scope] {
+		if bd := e.addBinding(r); bd != nil && e.isNode(bd.scope) && !orgScopes[bd.scope] {
 			orgScopes[bd.scope] = true
-			e.orgScopes = append(e.orgScopes, bd.scope)
+			e.nodeScopes = append(e.nodeScopes, bd.scope)
+			if !strings.HasPrefix(bd.scope, crm+"projects/") {
+				e.orgScopes = append(e.orgScopes, bd.scope)
+			}
 		}
 	}
 	sort.Strings(e.orgScopes)
+	sort.Strings(e.nodeScopes)
 	sort.Strings(e.projects)
 	return e, nil
 }
@@ -440,9 +445,11 @@ func (d *denyRule) matches(perm string) (string, bool) {
 
 // ancestors returns the resource and every node above it, the resource
 // first: parent resources named by prefixes of its name, its project, the
-// project's folders and organization. chainKnown is false when the chain
-// does not reach an organization of the inventory.
-func (e *Evaluator) ancestors(name string) (out []string, chainKnown bool) {
+// project's folders and organization. When the chain does not reach an
+// organization of the inventory, maybe are the other nodes holding bindings
+// that may be above it: the folders and organizations, or every node when
+// the resource's project is unknown.
+func (e *Evaluator) ancestors(name string) (out, maybe []string) {
 	c := e.node(name)
 	out = []string{c}
 	seen := map[string]bool{c: true}
@@ -472,7 +479,19 @@ func (e *Evaluator) ancestors(name string) (out []string, chainKnown bool) {
 		}
 		top = p
 	}
-	return out, e.orgs[top]
+	if e.orgs[top] {
+		return out, nil
+	}
+	candidates := e.orgScopes
+	if top == "" {
+		candidates = e.nodeScopes
+	}
+	for _, s := range candidates {
+		if !seen[s] {
+			maybe = append(maybe, s)
+		}
+	}
+	return out, maybe
 }
 
 // projectOf returns the project a resource is in: the inventory's account
