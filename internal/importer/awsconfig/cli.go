@@ -23,7 +23,8 @@ import (
 //	aws lambda get-policy --function-name NAME           {"Policy":"<JSON text>","RevisionId":..}
 //	aws sqs get-queue-attributes --attribute-names All   {"Attributes":{"QueueArn":..,"Policy":..,"KmsMasterKeyId":..}}
 //	aws sns get-topic-attributes --topic-arn ARN         {"Attributes":{"TopicArn":..,"Policy":..,"KmsMasterKeyId":..}}
-//	aws secretsmanager get-resource-policy --secret-id ID {"ARN":..,"Name":..,"ResourcePolicy":"<JSON text>"}
+//	aws secretsmanager get-resource-policy --secret-id ID {"ARN":..,"Name":..,"ResourcePolicy":"<JSON text>","PolicyName":"default"}
+//	                                                     (PolicyName in current API versions; no ResourcePolicy: the secret has none)
 //	aws secretsmanager describe-secret --secret-id ID    {"ARN":..,"RotationEnabled":..,"LastRotatedDate":..,...}
 //	aws apigateway get-resources --rest-api-id ID --embed methods
 //	                                                     {"items":[{"id":..,"path":..,"resourceMethods":{..}}]}, in a file
@@ -52,7 +53,8 @@ func detectCLI(d attr.M) string {
 		return FormatLambdaPolicy
 	case attr.Obj(d, "Attributes") != nil && (attr.Has(attr.Obj(d, "Attributes"), "QueueArn") || attr.Has(attr.Obj(d, "Attributes"), "TopicArn")):
 		return FormatQueueAttrs
-	case attr.Has(d, "ARN") && attr.Has(d, "Name") && len(d) <= 3 && strings.Contains(attr.Str(d, "ARN"), ":secretsmanager:"):
+	case attr.Has(d, "ARN") && attr.Has(d, "Name") && onlyKeys(d, "ARN", "Name", "ResourcePolicy", "PolicyName") &&
+		strings.Contains(attr.Str(d, "ARN"), ":secretsmanager:"):
 		return FormatSecretPolicy
 	case attr.Has(d, "ARN") && strings.Contains(attr.Str(d, "ARN"), ":secretsmanager:") &&
 		(attr.Has(d, "LastChangedDate") || attr.Has(d, "VersionIdsToStages") || attr.Has(d, "RotationEnabled")):
@@ -65,6 +67,23 @@ func detectCLI(d attr.M) string {
 		return FormatRecordSets
 	}
 	return ""
+}
+
+// onlyKeys reports whether every key of d is one of keys: an output with
+// a field it does not know is not taken for another (a secret's resource
+// policy output without ResourcePolicy means "no policy", so an unknown
+// shape must not pass for it).
+func onlyKeys(d attr.M, keys ...string) bool {
+	for k := range d {
+		found := false
+		for _, w := range keys {
+			found = found || k == w
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 var regionRe = regexp.MustCompile(`(?:^|[^a-z])((?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov)?-(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9])(?:[^0-9]|$)`)

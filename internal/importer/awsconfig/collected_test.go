@@ -1,6 +1,7 @@
 package awsconfig
 
 import (
+	"context"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
@@ -64,6 +65,47 @@ func TestAuditLoggingNeedsAKnownLoggingTrail(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			if got := fmtB(accountFacts(t, c.trails...).AuditLogging); got != c.want {
 				t.Errorf("audit_logging = %s, want %s", got, c.want)
+			}
+		})
+	}
+}
+
+// `aws secretsmanager get-resource-policy` as current API versions print
+// it carries PolicyName besides ARN, Name and ResourcePolicy: the output is
+// still the secret's resource policy. A document with a field that output
+// does not have is not taken for it (without ResourcePolicy it would say
+// "no policy").
+func TestSecretResourcePolicyWithPolicyName(t *testing.T) {
+	const arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:partner/api-key-Ab1cD2"
+	public := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}`
+	cases := []struct {
+		name       string
+		doc        attr.M
+		format     string
+		publicWant string
+	}{
+		{"three keys", attr.M{"ARN": arn, "Name": "partner/api-key", "ResourcePolicy": public}, FormatSecretPolicy, "true"},
+		{"with PolicyName", attr.M{"ARN": arn, "Name": "partner/api-key", "ResourcePolicy": public, "PolicyName": "default"}, FormatSecretPolicy, "true"},
+		{"no policy", attr.M{"ARN": arn, "Name": "partner/api-key"}, FormatSecretPolicy, "false"},
+		{"no policy, with PolicyName", attr.M{"ARN": arn, "Name": "partner/api-key", "PolicyName": "default"}, FormatSecretPolicy, "false"},
+		{"an unknown field", attr.M{"ARN": arn, "Name": "partner/api-key", "Policies": []any{}}, "", ""},
+		{"describe-secret", attr.M{"ARN": arn, "Name": "partner/api-key", "LastChangedDate": "2026-01-01T00:00:00Z"}, FormatSecretDescribe, "nil"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if f := Detect(c.doc); f != c.format {
+				t.Fatalf("Detect = %q, want %q", f, c.format)
+			}
+			if c.format == "" {
+				return
+			}
+			res := Parse(context.Background(), "111122223333/cli/secretsmanager-get-resource-policy/partner_api-key.us-east-1.json", c.doc)
+			if len(res.Resources) != 1 || len(res.Problems) != 0 {
+				t.Fatalf("resources %d, problems %v", len(res.Resources), res.Problems)
+			}
+			r := res.Resources[0]
+			if r.ID != arn || r.Facts.Secret == nil || fmtB(r.Facts.Secret.PublicAccess) != c.publicWant {
+				t.Errorf("%s: secret %+v, public %s, want %s", r.ID, r.Facts.Secret, fmtB(r.Facts.Secret.PublicAccess), c.publicWant)
 			}
 		})
 	}
