@@ -4,36 +4,31 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/vigil-sec/vigil/internal/identity/decision"
 )
 
-// Result is the outcome of an evaluation.
-type Result uint8
+// Result is the outcome of an evaluation: the type the Azure and GCP
+// evaluators answer with too (internal/identity/decision), so the identity
+// graph reads the three clouds alike.
+type Result = decision.Result
 
+// Results.
 const (
 	// ImplicitDeny: no policy allows the request (or a required level, an
 	// SCP level, the boundary, does not).
-	ImplicitDeny Result = iota
+	ImplicitDeny = decision.ImplicitDeny
 	// ExplicitDeny: a Deny statement matches.
-	ExplicitDeny
+	ExplicitDeny = decision.ExplicitDeny
 	// Allowed: the request is allowed.
-	Allowed
+	Allowed = decision.Allowed
 	// Conditional: the answer depends on request context keys the request
 	// does not carry (Decision.Missing).
-	Conditional
+	Conditional = decision.Conditional
 	// Uncertain: the answer depends on a policy vigil could not read or an
 	// operator it does not know (Decision.Reasons).
-	Uncertain
+	Uncertain = decision.Uncertain
 )
-
-func (r Result) String() string {
-	return [...]string{"implicit_deny", "explicit_deny", "allowed", "conditional", "uncertain"}[r]
-}
-
-// MarshalText writes the result's name.
-func (r Result) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
-
-// Denied tells whether the result is a deny, explicit or implicit.
-func (r Result) Denied() bool { return r == ImplicitDeny || r == ExplicitDeny }
 
 // PolicyKind says where a policy applies.
 type PolicyKind string

@@ -59,17 +59,21 @@ func (s *requestState) resolve(v string) ([]int32, truth) {
 			}
 		}
 		r, n := utf8.DecodeRuneInString(v[i:])
-		switch r {
-		case '*':
-			toks = append(toks, tokStar)
-		case '?':
-			toks = append(toks, tokQuestion)
-		default:
-			toks = append(toks, r)
-		}
+		toks = appendToken(toks, r)
 		i += n
 	}
 	return toks, res
+}
+
+// appendToken appends a rune of policy text: "*" and "?" as wildcards.
+func appendToken(toks []int32, r rune) []int32 {
+	switch r {
+	case '*':
+		return append(toks, tokStar)
+	case '?':
+		return append(toks, tokQuestion)
+	}
+	return append(toks, r)
 }
 
 // matchTokens reports whether s matches the token pattern; fold compares
@@ -130,14 +134,7 @@ func like(pattern, s string, fold bool) bool {
 	if !isASCII(pattern) || !isASCII(s) {
 		toks := make([]int32, 0, len(pattern))
 		for _, r := range pattern {
-			switch r {
-			case '*':
-				toks = append(toks, tokStar)
-			case '?':
-				toks = append(toks, tokQuestion)
-			default:
-				toks = append(toks, r)
-			}
+			toks = appendToken(toks, r)
 		}
 		return matchTokens(toks, s, false)
 	}
