@@ -72,7 +72,7 @@ func New(rs []*resource.Resource, o Options) (*Evaluator, error) {
 		}
 	}
 	e := &Evaluator{ref: ref, principals: map[string]*Principal{}, roles: map[string]*Principal{}, resPolicies: map[string]*Policy{}, accounts: map[string]*accountOrg{}}
-	b := &builder{e: e, managed: map[string]*Policy{}, byID: map[string]*resource.Resource{}, groups: map[string]*resource.Resource{}, org: map[string]*Policy{}}
+	b := &builder{e: e, managed: map[string]*Policy{}, byID: map[string]*resource.Resource{}, groups: map[string]*resource.Resource{}, org: map[string]*Policy{}, groupInline: map[string][]*Policy{}}
 	for _, r := range rs {
 		if r.Provider != resource.AWS {
 			continue
@@ -111,6 +111,8 @@ type builder struct {
 	byID    map[string]*resource.Resource
 	groups  map[string]*resource.Resource // account/name
 	org     map[string]*Policy
+	// groupInline: the compiled inline policies of each group.
+	groupInline map[string][]*Policy
 }
 
 func (b *builder) problem(principal string, probs []Problem) {
@@ -216,7 +218,13 @@ func (b *builder) principal(r *resource.Resource) {
 				pr.Groups = append(pr.Groups, g.ID)
 				gf := g.Facts.Group
 				pr.Identity = append(pr.Identity, b.attachments(r.ID, g.Account, gf.AttachedPolicies, g.Relationships)...)
-				pr.Identity = append(pr.Identity, b.inline(g.ID, gf.InlineDocuments, nil)...)
+				inl, ok := b.groupInline[g.ID]
+				if !ok {
+					// Compiled (and reported) once per group, not per member.
+					inl = b.inline(g.ID, gf.InlineDocuments, nil)
+					b.groupInline[g.ID] = inl
+				}
+				pr.Identity = append(pr.Identity, inl...)
 			}
 		}
 		if id.Kind == "role" && id.TrustPolicy != nil {
