@@ -2,6 +2,7 @@ package azurerbac
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -371,6 +372,26 @@ func TestBuiltinRoles(t *testing.T) {
 		}
 		if got := fromReference(r).matches(tt.action, tt.data).ok; got != tt.want {
 			t.Errorf("%s grants %s (data %v) = %v, want %v", tt.role, tt.action, tt.data, got, tt.want)
+		}
+	}
+}
+
+// TestConcurrent: checks from many goroutines share the role caches.
+func TestConcurrent(t *testing.T) {
+	e := newEval(t, inventory())
+	done := make(chan Result, 8)
+	for i := range 8 {
+		go func() {
+			var r Result
+			for j := range 200 {
+				r = e.Check(Request{Principal: []string{"alice", "carol", "bob"}[(i+j)%3], Action: fmt.Sprintf("Microsoft.Compute/virtualMachines/x%d/read", j%17), Scope: vm}).Result
+			}
+			done <- r
+		}()
+	}
+	for range 8 {
+		if r := <-done; r != Allowed {
+			t.Errorf("result %s", r)
 		}
 	}
 }

@@ -339,3 +339,23 @@ func TestGrantsOf(t *testing.T) {
 		t.Errorf("GrantsOf(dan) = %+v", e.GrantsOf("user:dan@x.com"))
 	}
 }
+
+// TestConcurrent: checks from many goroutines share the condition cache.
+func TestConcurrent(t *testing.T) {
+	e := newEval(t, inventory())
+	done := make(chan Result, 8)
+	for i := range 8 {
+		go func() {
+			var r Result
+			for j := range 100 {
+				r = e.Check(Request{Member: "user:tia@x.com", Permission: []string{"storage.buckets.delete", "storage.buckets.update"}[(i+j)%2], Resource: bucket}).Result
+			}
+			done <- r
+		}()
+	}
+	for range 8 {
+		if r := <-done; r != Allowed {
+			t.Errorf("result %s", r)
+		}
+	}
+}
