@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -111,10 +112,12 @@ func BenchmarkEscalationQueries(b *testing.B) {
 	rs := syntheticOrg(principals, attachments, 100, 200)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		start := time.Now()
 		e, err := New(rs, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
+		built := time.Now()
 		// The evaluator is safe for concurrent use: one worker per core.
 		ps := e.Principals()
 		workers := runtime.GOMAXPROCS(0)
@@ -142,6 +145,9 @@ func BenchmarkEscalationQueries(b *testing.B) {
 			b.Fatal("no principal can do anything")
 		}
 		b.ReportMetric(float64(allowed), "allowed-grants")
+		b.ReportMetric(built.Sub(start).Seconds(), "build-s")
+		b.ReportMetric(time.Since(built).Seconds(), "query-s")
+		b.ReportMetric(float64(time.Since(built).Nanoseconds())/float64(len(ps)*len(escalationActions)), "ns/query")
 	}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
