@@ -129,11 +129,11 @@ func TestCollectKeepsCallsInFlight(t *testing.T) {
 	if m := srv.Missing(); len(m) > 0 {
 		t.Fatalf("requests without a response file: %v", m)
 	}
-	t.Logf("%d calls in %v (%.0f/s), peak in flight %d (server %d)", rec.Calls(), wall, float64(rec.Calls())/wall.Seconds(), rec.PeakInFlight(), srv.peak.Load())
+	t.Logf("%d calls in %v (%.0f/s), peak in flight %d (server %d)", rec.Calls(), wall, float64(rec.Calls())/wall.Seconds(), rec.PeakInFlight(), srv.Peak())
 	if p := rec.PeakInFlight(); p < 50 || p > 64 {
 		t.Errorf("peak in flight %d, want between 50 and the bound 64", p)
 	}
-	if p := srv.peak.Load(); p > 64 {
+	if p := srv.Peak(); p > 64 {
 		t.Errorf("the server saw %d requests at once, above the bound 64", p)
 	}
 	if f := rec.Failures(); len(f) > 0 {

@@ -19,6 +19,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/vigil-sec/vigil/internal/collect"
+	"github.com/vigil-sec/vigil/internal/collect/aws/awstest"
 	"github.com/vigil-sec/vigil/internal/importer"
 )
 
@@ -84,7 +85,7 @@ func TestCollectMinIO(t *testing.T) {
 		}
 	}
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if m := credRe.FindStringSubmatch(r.Header.Get("Authorization")); m != nil && m[3] == "s3" {
+		if _, _, svc := awstest.Signature(r.Header); svc == "s3" {
 			toMinIO.ServeHTTP(w, r)
 			return
 		}

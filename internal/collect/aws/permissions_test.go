@@ -51,6 +51,22 @@ func TestPolicyCoversEveryCall(t *testing.T) {
 	if err := Collect(context.Background(), opts, &collect.Mem{}, collect.NewRecorder(nil), nil); err != nil {
 		t.Fatal(err)
 	}
+	if m := srv.Missing(); len(m) > 0 {
+		t.Errorf("requests the fake endpoint could not answer:\n%s", strings.Join(m, "\n"))
+	}
+	// As a command runs it, without the test's operation header: the
+	// endpoint names every REST call from its path alone.
+	cli := newFakeAWS(t)
+	opts.Endpoint, opts.HTTPClient, opts.apiOptions = cli.URL, dialOnly(t, cli.Listener.Addr().String()), nil
+	if err := Collect(context.Background(), opts, &collect.Mem{}, collect.NewRecorder(nil), nil); err != nil {
+		t.Fatal(err)
+	}
+	if m := cli.Missing(); len(m) > 0 {
+		t.Errorf("without the operation header, requests the fake endpoint could not answer:\n%s", strings.Join(m, "\n"))
+	}
+	if len(cli.Requests()) != len(srv.Requests()) {
+		t.Errorf("%d requests without the operation header, %d with it", len(cli.Requests()), len(srv.Requests()))
+	}
 	called := map[string]bool{}
 	for _, r := range srv.Requests() {
 		if r.Op == "" {

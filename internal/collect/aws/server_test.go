@@ -1,486 +1,55 @@
 package awscollect
 
-// fakeAWS is a local AWS endpoint for the tests: a real HTTP server the
-// SDK is pointed at (Options.Endpoint), answering every service from
-// response bodies kept under testdata in the APIs' wire formats.
-//
-// Routing, by protocol as the SDK sends the request:
-//   - query protocol (IAM, STS, EC2, SNS, RDS, ELBv2...): the form's Action;
-//   - JSON protocol (Organizations, KMS, CloudTrail, Config, SQS, Secrets
-//     Manager...): the operation after the last "." of X-Amz-Target;
-//   - S3 REST: GET / is ListBuckets, GET /<bucket>?<subresource> the
-//     bucket call (location, policy, acl, encryption, versioning, logging,
-//     publicAccessBlock, ownershipControls, tagging); S3 Control's
-//     GET /v20180820/configuration/publicAccessBlock is service
-//     "s3control" GetPublicAccessBlock;
-//   - other REST services (Lambda, EKS, GuardDuty, Security Hub,
-//     CloudFront): the operation name the SDK has for the request, which a
-//     test middleware sends in the X-Vigil-Op header (the REST paths are
-//     not parsed here).
-//
-// The service is the request's SigV4 signing name (iam, ec2, s3,
-// organizations, elasticloadbalancing, lambda...), the region the
-// signature's, and the account the one the access key names: the tests'
-// keys are AKIDTEST<account> (the caller) and ASIATEST<account> (what
-// AssumeRole answers), any other key is DefaultAccount's; STS GetCallerIdentity and AssumeRole are answered
-// in code from them.
-//
-// Response files: <dir>/<service>/<Operation>[~<token>][.<resource>][.<account>][.<region>].<xml|json>
-// with dir testdata (this package's services) or testdata/more (the other
-// services). The most specific existing name wins: resource, account and
-// region parts are each optional, in that order. <token> is the page
-// token the request carries (Marker, NextToken, continuation-token...):
-// the first page has none, and a page answering <NextToken>p2</NextToken>
-// is followed by the file named Operation~p2. <resource> is the call's
-// subject with characters outside [A-Za-z0-9._-] replaced by "_": the S3
-// bucket; for query and JSON calls the first of the parameters listed in
-// resourceParams; for other REST calls the URL path without its leading
-// "/", "/" replaced by "_" (Lambda GetPolicy on f: 2015-03-31_functions_f_policy).
-//
-// A file may start with a line "status: NNN" (an error answer in the
-// service's wire format, NoSuchEntity for a missing password policy); a
-// JSON error body's "__type" is also sent as X-Amzn-ErrorType.
-//
-// Faults: fakeAWS.Fault, when set, is asked about each request and answers
-// "" (serve the file), "denied", "throttle", "500" or "notimpl", which are
-// answered in the service's wire format (AccessDenied / AccessDeniedException
-// / UnauthorizedOperation 403, Throttling 400 / RequestLimitExceeded 503 /
-// ThrottlingException 400 / SlowDown 503 / TooManyRequestsException 429,
-// InternalError 500, NotImplemented 501). Latency delays every answer,
-// Delay the answers it names.
-// Every request is recorded (fakeAWS.Requests) for the permission test;
-// a request with no response file is recorded in Missing and answered
-// 400 MissingTestdata.
+// The fake AWS endpoint of the tests is awstest.Server: see its package
+// doc for the routing, the response file names
+// (testdata/<service>/<Operation>[~<token>][.<resource>][.<account>][.<region>].<xml|json>,
+// testdata/more for the other services) and the faults.
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
-	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	awsmw "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/vigil-sec/vigil/internal/collect/aws/awstest"
 )
 
-// fakeReq is what the fake server made of a request.
-type fakeReq struct {
-	Service, Op, Account, Region, Resource, Token string
-	Protocol                                      string // query, ec2, json, s3, restxml, restjson
-}
+type (
+	fakeReq = awstest.Request
+	fakeAWS = awstest.Server
+)
 
-// Key is "service:Operation".
-func (r fakeReq) Key() string { return r.Service + ":" + r.Op }
-
-type fakeAWS struct {
-	*httptest.Server
-	Dirs    []string
-	Latency time.Duration
-	Fault   func(r fakeReq) string
-	// Delay, when set, adds its answer to Latency for a request.
-	Delay func(r fakeReq) time.Duration
-	// DefaultAccount is the account of an access key that names none
-	// (another server's test key); "" refuses it as STS would.
-	DefaultAccount string
-
-	mu       sync.Mutex
-	requests []fakeReq
-	missing  []string
-	inFlight atomic.Int64
-	peak     atomic.Int64
-}
-
-// resourceParams are the request parameters naming a call's subject, in
-// the order they are looked for (query form fields and JSON members).
-var resourceParams = []string{
-	"SnapshotId", "PolicyId", "ParentId", "TargetId", "KeyId", "FunctionName", "QueueUrl", "TopicArn", "SecretId",
-	"LoadBalancerArn", "ListenerArn", "TrailName", "DBInstanceIdentifier", "ClusterName", "DetectorId", "ResourceArn",
-	"Name", "name", "Id", "Arn",
-}
-
+// newFakeAWS starts the fake endpoint over dirs (default testdata and
+// testdata/more) for the test.
 func newFakeAWS(t testing.TB, dirs ...string) *fakeAWS {
 	t.Helper()
 	if len(dirs) == 0 {
 		dirs = []string{"testdata", filepath.Join("testdata", "more")}
 	}
-	f := &fakeAWS{Dirs: dirs}
-	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
+	f := awstest.New(dirs...)
 	t.Cleanup(f.Close)
 	return f
 }
 
-// Requests returns every request answered so far.
-func (f *fakeAWS) Requests() []fakeReq {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]fakeReq(nil), f.requests...)
-}
-
-// Missing lists the requests no response file answered.
-func (f *fakeAWS) Missing() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.missing...)
-}
-
-var credRe = regexp.MustCompile(`Credential=([^/]+)/[0-9]{8}/([^/]+)/([^/]+)/aws4_request`)
-
-func (f *fakeAWS) serve(w http.ResponseWriter, r *http.Request) {
-	n := f.inFlight.Add(1)
-	defer f.inFlight.Add(-1)
-	for {
-		p := f.peak.Load()
-		if n <= p || f.peak.CompareAndSwap(p, n) {
-			break
-		}
-	}
-	body, _ := io.ReadAll(r.Body)
-	req := fakeReq{}
-	if m := credRe.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
-		req.Account, req.Region, req.Service = accountOfKey(m[1]), m[2], m[3]
-		if req.Account == "" {
-			req.Account = f.DefaultAccount
-		}
-	}
-	var form url.Values
-	var jsonBody map[string]any
-	switch {
-	case r.Header.Get("X-Amz-Target") != "":
-		req.Protocol = "json"
-		tgt := r.Header.Get("X-Amz-Target")
-		req.Op = tgt[strings.LastIndex(tgt, ".")+1:]
-		_ = json.Unmarshal(body, &jsonBody)
-		req.Token = firstString(jsonBody, "NextToken", "Marker", "nextToken", "NextMarker")
-		req.Resource = firstString(jsonBody, resourceParams...)
-	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
-		form, _ = url.ParseQuery(string(body))
-		req.Protocol = "query"
-		if req.Service == "ec2" {
-			req.Protocol = "ec2"
-		}
-		req.Op = form.Get("Action")
-		req.Token = firstForm(form, "Marker", "NextToken")
-		req.Resource = firstForm(form, append(resourceParams, "RoleArn")...)
-	case req.Service == "s3" && strings.HasPrefix(r.URL.Path, "/v20180820/"):
-		req.Protocol, req.Service = "s3control", "s3control"
-		if r.URL.Path == "/v20180820/configuration/publicAccessBlock" {
-			req.Op = "GetPublicAccessBlock"
-		}
-	case req.Service == "s3":
-		req.Protocol = "s3"
-		req.Op, req.Resource = s3Op(r)
-		req.Token = r.URL.Query().Get("continuation-token")
-	default:
-		req.Protocol = "restjson"
-		if req.Service == "cloudfront" || req.Service == "route53" {
-			req.Protocol = "restxml"
-		}
-		req.Op = r.Header.Get("X-Vigil-Op")
-		req.Resource = strings.ReplaceAll(strings.TrimPrefix(r.URL.Path, "/"), "/", "_")
-		q := r.URL.Query()
-		req.Token = firstForm(q, "Marker", "marker", "NextToken", "nextToken", "next_token")
-	}
-	req.Resource = safeName(req.Resource)
-	f.mu.Lock()
-	f.requests = append(f.requests, req)
-	f.mu.Unlock()
-
-	wait := f.Latency
-	if f.Delay != nil {
-		wait += f.Delay(req)
-	}
-	if wait > 0 {
-		select {
-		case <-time.After(wait):
-		case <-r.Context().Done():
-			return
-		}
-	}
-	if f.Fault != nil {
-		if kind := f.Fault(req); kind != "" {
-			f.fault(w, req, kind)
-			return
-		}
-	}
-	if req.Service == "sts" {
-		f.sts(w, req, form)
-		return
-	}
-	status, data, ext, tried := f.lookup(req)
-	if data == nil {
-		f.mu.Lock()
-		f.missing = append(f.missing, req.Key()+" (looked for "+strings.Join(tried, ", ")+")")
-		f.mu.Unlock()
-		f.errorAnswer(w, req, 400, "MissingTestdata", "no response file for "+req.Key())
-		return
-	}
-	if ext == ".json" {
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		var e map[string]any
-		if status >= 300 && json.Unmarshal(data, &e) == nil {
-			if t, ok := e["__type"].(string); ok {
-				w.Header().Set("X-Amzn-ErrorType", t)
-			}
-		}
-	} else {
-		w.Header().Set("Content-Type", "text/xml")
-	}
-	w.WriteHeader(status)
-	w.Write(data)
-}
-
-func s3Op(r *http.Request) (op, bucket string) {
-	path := strings.Trim(r.URL.Path, "/")
-	if path == "" {
-		return "ListBuckets", ""
-	}
-	bucket, _, _ = strings.Cut(path, "/")
-	q := r.URL.Query()
-	for sub, op := range map[string]string{
-		"location": "GetBucketLocation", "policy": "GetBucketPolicy", "acl": "GetBucketAcl", "encryption": "GetBucketEncryption",
-		"versioning": "GetBucketVersioning", "logging": "GetBucketLogging", "publicAccessBlock": "GetPublicAccessBlock",
-		"ownershipControls": "GetBucketOwnershipControls", "tagging": "GetBucketTagging",
-	} {
-		if q.Has(sub) {
-			return op, bucket
-		}
-	}
-	return r.Method + "Object", bucket
-}
-
-// lookup finds the most specific response file for req.
-func (f *fakeAWS) lookup(req fakeReq) (status int, data []byte, ext string, tried []string) {
-	base := req.Op
-	if req.Token != "" {
-		base += "~" + safeName(req.Token)
-	}
-	var names []string
-	for _, res := range []string{req.Resource, ""} {
-		for _, acct := range []string{req.Account, ""} {
-			for _, region := range []string{req.Region, ""} {
-				n := base
-				for _, p := range []string{res, acct, region} {
-					if p != "" {
-						n += "." + p
-					}
-				}
-				if len(names) == 0 || names[len(names)-1] != n {
-					names = append(names, n)
-				}
-			}
-		}
-	}
-	for _, dir := range f.Dirs {
-		for _, n := range names {
-			for _, e := range []string{".xml", ".json"} {
-				p := filepath.Join(dir, req.Service, n+e)
-				b, err := os.ReadFile(p)
-				if err != nil {
-					continue
-				}
-				status = 200
-				if rest, ok := strings.CutPrefix(string(b), "status: "); ok {
-					line, body, _ := strings.Cut(rest, "\n")
-					fmt.Sscanf(line, "%d", &status)
-					b = []byte(body)
-				}
-				return status, b, e, nil
-			}
-		}
-	}
-	for _, n := range names {
-		tried = append(tried, req.Service+"/"+n)
-	}
-	return 0, nil, "", tried
-}
-
-func (f *fakeAWS) fault(w http.ResponseWriter, req fakeReq, kind string) {
-	switch kind {
-	case "denied":
-		code := map[string]string{"json": "AccessDeniedException", "restjson": "AccessDeniedException", "ec2": "UnauthorizedOperation"}[req.Protocol]
-		if code == "" {
-			code = "AccessDenied"
-		}
-		status := 403
-		if req.Protocol == "json" {
-			status = 400
-		}
-		f.errorAnswer(w, req, status, code, "User: arn:aws:sts::"+req.Account+":assumed-role/vigil/test is not authorized to perform: "+req.Service+":"+req.Op)
-	case "throttle":
-		switch req.Protocol {
-		case "json":
-			f.errorAnswer(w, req, 400, "ThrottlingException", "Rate exceeded")
-		case "restjson":
-			f.errorAnswer(w, req, 429, "TooManyRequestsException", "Rate exceeded")
-		case "ec2":
-			f.errorAnswer(w, req, 503, "RequestLimitExceeded", "Request limit exceeded.")
-		case "s3":
-			f.errorAnswer(w, req, 503, "SlowDown", "Please reduce your request rate.")
-		default:
-			f.errorAnswer(w, req, 400, "Throttling", "Rate exceeded")
-		}
-	case "500":
-		f.errorAnswer(w, req, 500, "InternalError", "We encountered an internal error. Please try again.")
-	case "notimpl":
-		f.errorAnswer(w, req, 501, "NotImplemented", "A header you provided implies functionality that is not implemented")
-	default:
-		panic("fakeAWS: unknown fault " + kind)
-	}
-}
-
-// errorAnswer writes an error in the wire format of req's protocol.
-func (f *fakeAWS) errorAnswer(w http.ResponseWriter, req fakeReq, status int, code, msg string) {
-	switch req.Protocol {
-	case "json", "restjson":
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		w.Header().Set("X-Amzn-ErrorType", code)
-		w.WriteHeader(status)
-		fmt.Fprintf(w, `{"__type":%q,"message":%q}`, code, msg)
-	case "ec2":
-		w.Header().Set("Content-Type", "text/xml")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
-<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>ea966190-f9aa-478e-9ede-example</RequestID></Response>`, code, xmlEscape(msg))
-	case "s3":
-		w.Header().Set("Content-Type", "application/xml")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
-<Error><Code>%s</Code><Message>%s</Message><RequestId>4442587FB7D0A2F9</RequestId></Error>`, code, xmlEscape(msg))
-	default:
-		w.Header().Set("Content-Type", "text/xml")
-		w.WriteHeader(status)
-		typ := "Sender"
-		if status >= 500 {
-			typ = "Receiver"
-		}
-		fmt.Fprintf(w, `<ErrorResponse><Error><Type>%s</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>b5fc3c6e-example</RequestId></ErrorResponse>`, typ, code, xmlEscape(msg))
-	}
-}
-
-// sts answers GetCallerIdentity and AssumeRole from the access key and
-// the role ARN.
-func (f *fakeAWS) sts(w http.ResponseWriter, req fakeReq, form url.Values) {
-	w.Header().Set("Content-Type", "text/xml")
-	if req.Account == "" {
-		f.errorAnswer(w, req, 403, "InvalidClientTokenId", "The security token included in the request is invalid.")
-		return
-	}
-	switch req.Op {
-	case "GetCallerIdentity":
-		fmt.Fprintf(w, `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <GetCallerIdentityResult>
-    <Arn>arn:aws:iam::%[1]s:user/vigil-test</Arn>
-    <UserId>AIDASAMPLEUSERID%[1]s</UserId>
-    <Account>%[1]s</Account>
-  </GetCallerIdentityResult>
-  <ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata>
-</GetCallerIdentityResponse>`, req.Account)
-	case "AssumeRole":
-		role := form.Get("RoleArn")
-		parts := strings.Split(role, ":")
-		if len(parts) < 6 {
-			f.errorAnswer(w, req, 400, "ValidationError", "bad RoleArn")
-			return
-		}
-		acct := parts[4]
-		fmt.Fprintf(w, `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <AssumeRoleResult>
-    <AssumedRoleUser>
-      <Arn>arn:aws:sts::%[1]s:assumed-role/%[2]s/%[3]s</Arn>
-      <AssumedRoleId>AROA3XFRBF535PLBIFPI4:%[3]s</AssumedRoleId>
-    </AssumedRoleUser>
-    <Credentials>
-      <AccessKeyId>ASIATEST%[1]s</AccessKeyId>
-      <SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>
-      <SessionToken>FwoGZXIvYXdzEXAMPLETOKEN</SessionToken>
-      <Expiration>%[4]s</Expiration>
-    </Credentials>
-  </AssumeRoleResult>
-  <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata>
-</AssumeRoleResponse>`, acct, parts[5][strings.LastIndex(parts[5], "/")+1:], form.Get("RoleSessionName"), time.Now().Add(time.Hour).UTC().Format(time.RFC3339))
-	default:
-		f.errorAnswer(w, req, 400, "InvalidAction", "unknown STS action "+req.Op)
-	}
-}
-
-func accountOfKey(key string) string {
-	for _, p := range []string{"AKIDTEST", "ASIATEST"} {
-		if a, ok := strings.CutPrefix(key, p); ok && len(a) == 12 {
-			return a
-		}
-	}
-	return ""
-}
-
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]`)
-
-func safeName(s string) string { return unsafeName.ReplaceAllString(s, "_") }
-
-func firstForm(v url.Values, keys ...string) string {
-	for _, k := range keys {
-		if s := v.Get(k); s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
-func firstString(m map[string]any, keys ...string) string {
-	for _, k := range keys {
-		if s, ok := m[k].(string); ok && s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
-func xmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+func safeName(s string) string { return awstest.SafeName(s) }
 
 // testOptions points a collection at the fake server with the test
-// credentials of account caller: no profile, no instance metadata, a
-// transport that sends every host to the server (S3 Control prefixes the
-// account ID to the host), short retry waits and a fixed capture time.
+// credentials of account caller (awstest.Env), a transport that sends
+// every host to the server (S3 Control prefixes the account ID to the
+// host), short retry waits and a fixed capture time.
 func testOptions(t testing.TB, f *fakeAWS, caller string) Options {
 	t.Helper()
-	empty := filepath.Join(t.TempDir(), "empty")
-	if err := os.WriteFile(empty, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID": "AKIDTEST" + caller, "AWS_SECRET_ACCESS_KEY": "test-secret", "AWS_SESSION_TOKEN": "",
-		"AWS_PROFILE": "", "AWS_DEFAULT_PROFILE": "", "AWS_CONFIG_FILE": empty, "AWS_SHARED_CREDENTIALS_FILE": empty,
-		"AWS_EC2_METADATA_DISABLED": "true", "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "",
-		"AWS_ENDPOINT_URL": "", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "",
-		"AWS_WEB_IDENTITY_TOKEN_FILE": "", "AWS_ROLE_ARN": "", "AWS_CA_BUNDLE": "",
-	} {
+	for k, v := range awstest.Env(caller) {
 		t.Setenv(k, v)
 	}
-	addr := f.Listener.Addr().String()
-	var d net.Dialer
-	tr := &http.Transport{
-		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			return d.DialContext(ctx, network, addr)
-		},
-		MaxIdleConns: 512, MaxIdleConnsPerHost: 512,
-	}
-	t.Cleanup(tr.CloseIdleConnections)
 	return Options{
 		Endpoint:    f.URL,
-		HTTPClient:  &http.Client{Transport: tr},
+		HTTPClient:  dialOnly(t, f.Listener.Addr().String()),
 		MaxBackoff:  20 * time.Millisecond,
 		MaxAttempts: 3,
 		Now:         func() time.Time { return time.Date(2026, 11, 24, 5, 58, 12, 0, time.UTC) },
@@ -490,19 +59,13 @@ func testOptions(t testing.TB, f *fakeAWS, caller string) Options {
 
 // dialOnly is an HTTP client connecting to addr whatever the host.
 func dialOnly(t testing.TB, addr string) *http.Client {
-	var d net.Dialer
-	tr := &http.Transport{
-		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			return d.DialContext(ctx, network, addr)
-		},
-		MaxIdleConns: 512, MaxIdleConnsPerHost: 512,
-	}
-	t.Cleanup(tr.CloseIdleConnections)
-	return &http.Client{Transport: tr}
+	c := awstest.DialOnly(addr)
+	t.Cleanup(c.CloseIdleConnections)
+	return c
 }
 
-// sendOpName sends the SDK's operation name in X-Vigil-Op, which the fake
-// server reads for the REST services whose paths it does not parse.
+// sendOpName sends the SDK's operation name in X-Vigil-Op: the fake
+// server checks its REST route table against it.
 func sendOpName(stack *middleware.Stack) error {
 	return stack.Build.Add(middleware.BuildMiddlewareFunc("vigilTestOp", func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (middleware.BuildOutput, middleware.Metadata, error) {
 		if req, ok := in.Request.(*smithyhttp.Request); ok {
