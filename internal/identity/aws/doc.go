@@ -25,5 +25,6 @@
 // @cloud-copilot/iam-simulate on thousands of seeded random cases. Where the
 // two differ by design: the root user cannot assume a role (AWS documents
 // it); a role's trust policy is required even in the same account (every
-// role has one).
+// role has one); a resource-policy grant naming the role session is not
+// limited by the session policy (AWS documents it; the oracle limits it).
 package awsiam

@@ -129,6 +129,17 @@ func TestEvaluate(t *testing.T) {
 		{name: "session policy limits", principal: sessA, action: "s3:GetObject", resource: objA,
 			ps: with(ids(allowAll), func(t *testing.T, ps *PolicySet) { ps.Session = []*Policy{pol(t, "sess", allow("sqs:*", "*"))} }), want: ImplicitDeny},
 
+		{name: "session policy does not limit a resource-policy grant to the session", principal: sessA, action: "s3:GetObject", resource: objA,
+			ps: with(ids(), func(t *testing.T, ps *PolicySet) {
+				ps.Session = []*Policy{pol(t, "sess", allow("sqs:*", "*"))}
+				ps.Resource = pol(t, "bucket", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"`+sessA+`"},"Action":"s3:GetObject","Resource":"*"}]}`)
+			}), want: Allowed},
+		{name: "session policy limits a resource-policy grant to the role", principal: sessA, action: "s3:GetObject", resource: objA,
+			ps: with(ids(), func(t *testing.T, ps *PolicySet) {
+				ps.Session = []*Policy{pol(t, "sess", allow("sqs:*", "*"))}
+				ps.Resource = pol(t, "bucket", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"`+roleA+`"},"Action":"s3:GetObject","Resource":"*"}]}`)
+			}), want: ImplicitDeny},
+
 		// SCPs.
 		{name: "SCP allow at every level", principal: userA, action: "s3:GetObject", resource: objA,
 			ps: with(ids(allowAll), func(t *testing.T, ps *PolicySet) {

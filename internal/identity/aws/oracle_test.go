@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -334,6 +335,22 @@ type oracleCase struct {
 	sim  map[string]any
 	got  Decision
 	desc string
+	// session: the case has a session policy.
+	session bool
+}
+
+// documentedDifference names a known, documented difference between AWS's
+// rules as vigil implements them and the oracle, "" for none. AWS: "A
+// resource-based policy can specify the ARN of the session as a principal.
+// In that case, the permissions from the resource-based policy are added
+// after the session is created. The resource-based policy permissions are
+// not limited by the session policy." The oracle limits them.
+func documentedDifference(c oracleCase, oracle string) string {
+	if c.session && c.got.Result == Allowed && oracle == "ImplicitlyDenied" &&
+		slices.ContainsFunc(c.got.Allows, func(r StatementRef) bool { return r.Kind == KindResource }) {
+		return "a resource-policy grant to the session is not limited by the session policy"
+	}
+	return ""
 }
 
 func (g *gen) makeCase(t *testing.T, id int) oracleCase {
@@ -365,6 +382,11 @@ func (g *gen) makeCase(t *testing.T, id int) oracleCase {
 		d := namedDoc{Name: "boundary", Policy: g.policy("identity", 3)}
 		boundary = append(boundary, d)
 		ps.Boundary = compileDoc(t, d.Name, d.Policy)
+	}
+	var sessionPolicy map[string]any
+	if pi.kind == "session" && g.chance(0.25) {
+		sessionPolicy = g.policy("identity", 2)
+		ps.Session = []*Policy{compileDoc(t, "session", sessionPolicy)}
 	}
 	orgChain := func(kind string, levels int) ([]orgDocs, *OrgChain) {
 		var docs []orgDocs
@@ -468,8 +490,11 @@ func (g *gen) makeCase(t *testing.T, id int) oracleCase {
 	if boundary != nil {
 		sim["permissionBoundaryPolicies"] = boundary
 	}
+	if sessionPolicy != nil {
+		sim["sessionPolicy"] = sessionPolicy
+	}
 	desc, _ := json.Marshal(sim)
-	return oracleCase{id: fmt.Sprint(id), sim: sim, got: got, desc: string(desc)}
+	return oracleCase{id: fmt.Sprint(id), sim: sim, got: got, desc: string(desc), session: sessionPolicy != nil}
 }
 
 func nonNil(d []namedDoc) []namedDoc {
@@ -498,6 +523,7 @@ func TestOracleDifferential(t *testing.T) {
 	byResult := map[string]int{}
 	var disagreements []string
 	rejections := map[string]int{}
+	documented := map[string]int{}
 	for _, c := range cases {
 		a, ok := answers[c.id]
 		if !ok {
@@ -518,6 +544,10 @@ func TestOracleDifferential(t *testing.T) {
 			agree++
 			continue
 		}
+		if why := documentedDifference(c, a.Result); why != "" {
+			documented[why]++
+			continue
+		}
 		disagreements = append(disagreements, fmt.Sprintf("case %s: vigil %s, oracle %s\n  vigil: %+v\n  input: %s", c.id, c.got.Result, a.Result, c.got, c.desc))
 	}
 	keys := make([]string, 0, len(rejections))
@@ -529,6 +559,9 @@ func TestOracleDifferential(t *testing.T) {
 		t.Logf("oracle rejected %d case(s): %s", rejections[k], k)
 	}
 	t.Logf("agreement: %d of %d compared (%.2f%%), %d rejected by the oracle; oracle results %v", agree, compared, 100*float64(agree)/float64(max(compared, 1)), rejected, byResult)
+	for why, n := range documented {
+		t.Logf("documented difference in %d case(s): %s", n, why)
+	}
 	if compared < *oracleCases*9/10 {
 		t.Errorf("the oracle rejected %d of %d cases: the generator makes invalid requests", rejected, *oracleCases)
 	}
