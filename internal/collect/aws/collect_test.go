@@ -371,6 +371,27 @@ func TestCollectOrgListingDenied(t *testing.T) {
 	}
 }
 
+// TestCollectPlainClient: with the SDK's own HTTP client, as a command
+// runs it, every call reaches the endpoint (S3 Control without the
+// account ID before the host).
+func TestCollectPlainClient(t *testing.T) {
+	srv := newFakeAWS(t, "testdata")
+	opts := testOptions(t, srv, mgmt)
+	opts.HTTPClient, opts.apiOptions = nil, nil
+	opts.Regions = []string{"us-east-1"}
+	opts.services = coreServices()
+	rec := collect.NewRecorder(nil)
+	if err := Collect(context.Background(), opts, &collect.Mem{}, rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	if f := rec.Failures(); len(f) > 0 {
+		t.Errorf("failures: %v", f)
+	}
+	if !slices.ContainsFunc(srv.Requests(), func(r fakeReq) bool { return r.Key() == "s3control:GetPublicAccessBlock" }) {
+		t.Error("S3 Control was not reached")
+	}
+}
+
 // TestCollectNoCredentials: refused credentials give one error naming AWS
 // and what to configure.
 func TestCollectNoCredentials(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	smithyendpoints "github.com/aws/smithy-go/endpoints"
 )
 
 // runS3 collects the account's buckets as AWS Config records them (an
@@ -230,7 +231,11 @@ func aclString(o *s3.GetBucketAclOutput) string {
 // collectAccountPAB reads the account's S3 Block Public Access settings
 // (S3 Control); an account without them has every setting off.
 func collectAccountPAB(ctx context.Context, t *Task) {
-	cl := s3control.NewFromConfig(t.Config)
+	cl := s3control.NewFromConfig(t.Config, func(o *s3control.Options) {
+		if t.pathStyle {
+			o.EndpointResolverV2 = accountlessHost{s3control.NewDefaultEndpointResolverV2()}
+		}
+	})
 	item := Item{ResourceType: "AWS::S3::AccountPublicAccessBlock", ResourceID: t.Account, Region: "global"}
 	o, err := cl.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: &t.Account})
 	switch {
@@ -244,4 +249,17 @@ func collectAccountPAB(ctx context.Context, t *Task) {
 		return
 	}
 	t.Item(item)
+}
+
+// accountlessHost resolves S3 Control's endpoint without the account ID
+// the SDK puts before the host: a custom endpoint (a test server, an
+// S3-compatible one) is one host, and <account>.127.0.0.1 names nothing.
+type accountlessHost struct{ s3control.EndpointResolverV2 }
+
+func (r accountlessHost) ResolveEndpoint(ctx context.Context, p s3control.EndpointParameters) (smithyendpoints.Endpoint, error) {
+	e, err := r.EndpointResolverV2.ResolveEndpoint(ctx, p)
+	if err == nil && p.AccountId != nil {
+		e.URI.Host = strings.TrimPrefix(e.URI.Host, *p.AccountId+".")
+	}
+	return e, err
 }
