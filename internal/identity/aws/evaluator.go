@@ -29,6 +29,9 @@ type Evaluator struct {
 	principals map[string]*Principal
 	// roles by ARN without path, for role sessions.
 	roles map[string]*Principal
+	// tags of the inventory's AWS resources that carry them, by ID: they
+	// decide aws:PrincipalTag and aws:ResourceTag conditions.
+	tags map[string]map[string]string
 	// Resource policies by ARN: the given ones and role trust policies.
 	resPolicies map[string]*Policy
 	accounts    map[string]*accountOrg
@@ -71,13 +74,16 @@ func New(rs []*resource.Resource, o Options) (*Evaluator, error) {
 			return nil, fmt.Errorf("loading AWS IAM reference data: %w", err)
 		}
 	}
-	e := &Evaluator{ref: ref, principals: map[string]*Principal{}, roles: map[string]*Principal{}, resPolicies: map[string]*Policy{}, accounts: map[string]*accountOrg{}}
+	e := &Evaluator{ref: ref, principals: map[string]*Principal{}, roles: map[string]*Principal{}, tags: map[string]map[string]string{}, resPolicies: map[string]*Policy{}, accounts: map[string]*accountOrg{}}
 	b := &builder{e: e, managed: map[string]*Policy{}, byID: map[string]*resource.Resource{}, groups: map[string]*resource.Resource{}, org: map[string]*Policy{}, groupInline: map[string][]*Policy{}}
 	for _, r := range rs {
 		if r.Provider != resource.AWS {
 			continue
 		}
 		b.byID[r.ID] = r
+		if r.Tags != nil {
+			e.tags[r.ID] = r.Tags
+		}
 		for _, a := range r.Aliases {
 			b.byID[a] = r
 		}
@@ -405,9 +411,10 @@ func (e *Evaluator) ActionsOn(principal, resourceARN string, actions []string, c
 		p, _ := Compile(fmt.Sprintf("session policy %d", i), d, nil)
 		ps.Session = append(ps.Session, p)
 	}
+	values, prefixes := e.tagContext(principal, resourceARN, ctx)
 	out := make([]Grant, 0, len(actions))
 	for _, action := range actions {
-		req := &Request{Principal: principal, Action: action, Resource: resourceARN, ResourceAccount: ctx.ResourceAccount, Context: ctx.Values, ContextComplete: ctx.Complete}
+		req := &Request{Principal: principal, Action: action, Resource: resourceARN, ResourceAccount: ctx.ResourceAccount, Context: values, ContextComplete: ctx.Complete, CompletePrefixes: prefixes}
 		set := ps
 		if ps.Resource == nil && requiresResourcePolicy(strings.ToLower(action), resourceARN) {
 			// Every role has a trust policy and every KMS key a key
@@ -419,6 +426,44 @@ func (e *Evaluator) ActionsOn(principal, resourceARN string, actions []string, c
 		out = append(out, Grant{Action: action, Decision: e.checkAction(action, Evaluate(req, set))})
 	}
 	return out
+}
+
+// tagContext adds the principal's and the resource's tags from the
+// inventory to the question's context (aws:PrincipalTag/..., for a role
+// session its role's; aws:ResourceTag/...) unless the question sets them,
+// and says those key families are then complete.
+func (e *Evaluator) tagContext(principal, resourceARN string, ctx Context) (map[string][]string, []string) {
+	values := ctx.Values
+	copied := false
+	var prefixes []string
+	add := func(prefix string, tags map[string]string) {
+		for k := range ctx.Values {
+			if len(k) >= len(prefix) && strings.EqualFold(k[:len(prefix)], prefix) {
+				return // the question decides these keys
+			}
+		}
+		if !copied {
+			copied = true
+			values = make(map[string][]string, len(ctx.Values)+len(tags))
+			for k, v := range ctx.Values {
+				values[k] = v
+			}
+		}
+		for k, v := range tags {
+			values[prefix+k] = []string{v}
+		}
+		prefixes = append(prefixes, prefix)
+	}
+	pi := parsePrincipal(principal)
+	if pr := e.lookupPrincipal(pi); pr != nil {
+		if tags, ok := e.tags[pr.ARN]; ok {
+			add("aws:PrincipalTag/", tags)
+		}
+	}
+	if tags, ok := e.tags[resourceARN]; ok {
+		add("aws:ResourceTag/", tags)
+	}
+	return values, prefixes
 }
 
 // checkAction makes an answer about an action the catalog does not know
@@ -457,12 +502,13 @@ func (e *Evaluator) Actions(principal string, actions []string, ctx Context) []G
 	out := make([]Grant, 0, len(actions))
 	// One prepared request serves every action (the context map is only
 	// read).
-	base := newRequestState(&Request{Principal: principal, Resource: "*", Context: ctx.Values, ContextComplete: ctx.Complete})
+	values, prefixes := e.tagContext(principal, "", ctx)
+	base := newRequestState(&Request{Principal: principal, Resource: "*", Context: values, ContextComplete: ctx.Complete, CompletePrefixes: prefixes})
 	base.anyResource = true
 	base.resAcct = pi.account
 	for _, a := range actions {
 		s := *base
-		s.req = &Request{Principal: principal, Action: a, Resource: "*", Context: ctx.Values, ContextComplete: ctx.Complete}
+		s.req = &Request{Principal: principal, Action: a, Resource: "*", Context: values, ContextComplete: ctx.Complete, CompletePrefixes: prefixes}
 		s.action = strings.ToLower(a)
 		s.service, _, _ = strings.Cut(s.action, ":")
 		d := e.checkAction(a, evaluate(&s, ps))

@@ -59,6 +59,11 @@ func inventoryFixture(t *testing.T) []*resource.Resource {
 		{Provider: resource.AWS, Account: acctA, ID: "arn:aws:iam::111111111111:user/bounded", Name: "bounded", Class: "identity",
 			Facts: resource.Facts{Identity: &resource.Identity{Kind: "user", AttachedPolicies: []string{"arn:aws:iam::aws:policy/AdministratorAccess"},
 				PermissionsBoundary: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"}}},
+		{Provider: resource.AWS, Account: acctA, ID: "arn:aws:iam::111111111111:user/tagged", Name: "tagged", Class: "identity", Tags: map[string]string{"team": "data"},
+			Facts: resource.Facts{Identity: &resource.Identity{Kind: "user", InlineDocuments: []resource.NamedPolicy{{Name: "abac", Document: doc(t,
+				`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"${aws:PrincipalTag/team}"}}},{"Effect":"Allow","Action":"ec2:StopInstances","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/role":"ops"}}}]}`)}}}}},
+		{Provider: resource.AWS, Account: acctA, ID: "arn:aws:sqs:us-east-1:111111111111:data-q", Class: "queue", Tags: map[string]string{"team": "data"}},
+		{Provider: resource.AWS, Account: acctA, ID: "arn:aws:sqs:us-east-1:111111111111:web-q", Class: "queue", Tags: map[string]string{"team": "web"}},
 		{Provider: resource.AWS, Account: acctA, ID: roleA, Name: "app", Class: "identity",
 			Facts: resource.Facts{Identity: &resource.Identity{Kind: "role",
 				InlineDocuments: []resource.NamedPolicy{{Name: "passrole", Document: doc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:PassRole","lambda:CreateFunction"],"Resource":"*"},{"Effect":"Allow","Action":"iam:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`)}},
@@ -94,6 +99,11 @@ func TestEvaluatorInventory(t *testing.T) {
 		{"RCP deny without TLS", userA, "s3:PutObject", "arn:aws:s3:::datalake-raw/x", Context{Values: map[string][]string{"aws:SecureTransport": {"false"}}}, ExplicitDeny, ""},
 		{"RCP on a key the question lacks: conditional", userA, "s3:PutObject", "arn:aws:s3:::datalake-raw/x", Context{}, Conditional, ""},
 		{"group's inline policy", userA, "sqs:SendMessage", "arn:aws:sqs:us-east-1:111111111111:data-in", Context{}, Allowed, "arn:aws:iam::111111111111:group/Data#queues"},
+		{"ABAC: tags from the inventory match", "arn:aws:iam::111111111111:user/tagged", "sqs:SendMessage", "arn:aws:sqs:us-east-1:111111111111:data-q", Context{}, Allowed, ""},
+		{"ABAC: tags from the inventory differ", "arn:aws:iam::111111111111:user/tagged", "sqs:SendMessage", "arn:aws:sqs:us-east-1:111111111111:web-q", Context{}, ImplicitDeny, ""},
+		{"ABAC: resource tags unknown", "arn:aws:iam::111111111111:user/tagged", "sqs:SendMessage", "arn:aws:sqs:us-east-1:111111111111:other", Context{}, Conditional, ""},
+		{"ABAC: a tag the principal lacks is absent", "arn:aws:iam::111111111111:user/tagged", "ec2:StopInstances", "arn:aws:ec2:us-east-1:111111111111:instance/i-1", Context{}, ImplicitDeny, ""},
+		{"ABAC: the question's tags win", "arn:aws:iam::111111111111:user/tagged", "ec2:StopInstances", "arn:aws:ec2:us-east-1:111111111111:instance/i-1", Context{Values: map[string][]string{"aws:PrincipalTag/role": {"ops"}}}, Allowed, ""},
 		{"not granted", userA, "iam:CreateAccessKey", "arn:aws:iam::111111111111:user/alice", Context{}, ImplicitDeny, ""},
 		{"admin by policy name", "arn:aws:iam::111111111111:user/admin", "iam:CreateAccessKey", "arn:aws:iam::111111111111:user/alice", Context{}, Allowed, "arn:aws:iam::aws:policy/AdministratorAccess"},
 		{"SCP at the OU denies", "arn:aws:iam::111111111111:user/admin", "iam:CreateUser", "arn:aws:iam::111111111111:user/x", Context{}, ExplicitDeny, ""},
@@ -138,7 +148,7 @@ func TestEvaluatorInventory(t *testing.T) {
 			t.Errorf("problems lack %q:\n%s", want, joined)
 		}
 	}
-	if e.Principal("/subscriptions/sub") != nil || len(e.Principals()) != 7 {
+	if e.Principal("/subscriptions/sub") != nil || len(e.Principals()) != 8 {
 		t.Errorf("principals %v", e.Principals())
 	}
 	if g := e.Principal(userA).Groups; !slices.Equal(g, []string{"arn:aws:iam::111111111111:group/Data"}) {
@@ -171,6 +181,10 @@ func TestEvaluatorActions(t *testing.T) {
 	}
 	if !slices.Equal(res["iam:PassRole"], []string{"*"}) {
 		t.Errorf("PassRole resources %v", res["iam:PassRole"])
+	}
+	tagged := e.Actions("arn:aws:iam::111111111111:user/tagged", []string{"ec2:StopInstances", "sqs:SendMessage"}, Context{})
+	if tagged[0].Decision.Result != ImplicitDeny || tagged[1].Decision.Result != Conditional {
+		t.Errorf("tagged user's actions %+v", tagged)
 	}
 	on := e.ActionsOn(userA, roleA, []string{"sts:AssumeRole", "iam:PassRole", "iam:GetRole"}, Context{})
 	if on[0].Decision.Result != Allowed || on[1].Decision.Result != ImplicitDeny || on[2].Decision.Result != Allowed {

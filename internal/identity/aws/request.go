@@ -30,6 +30,10 @@ type Request struct {
 	// missing key). When false, such a condition makes the result
 	// Conditional.
 	ContextComplete bool
+	// CompletePrefixes are key prefixes ("aws:PrincipalTag/") under which
+	// Context holds every key the request carries, when ContextComplete is
+	// false: the principal's tags are known, so a tag it lacks is absent.
+	CompletePrefixes []string
 }
 
 // principalInfo is what the evaluator reads from a principal ARN.
@@ -185,6 +189,11 @@ func (s *requestState) lookup(key string) ([]string, truth) {
 	}
 	if s.complete {
 		return nil, tFalse
+	}
+	for _, p := range s.req.CompletePrefixes {
+		if len(k) >= len(p) && strings.EqualFold(k[:len(p)], p) {
+			return nil, tFalse
+		}
 	}
 	if s.missing == nil {
 		s.missing = map[string]bool{}
