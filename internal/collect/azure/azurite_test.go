@@ -119,7 +119,7 @@ func TestAzuriteBlobDataPlane(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.subscription(ctx, subscription{id: subA, tenant: tenantID})
+	c.batch(ctx, []subscription{{id: subA, tenant: tenantID}})
 	c.wg.Wait()
 
 	var got struct{ Value []map[string]any }
@@ -156,7 +156,7 @@ func TestAzuriteBlobDataPlane(t *testing.T) {
 	if c, err = newCollector(o, mem, rec, nil); err != nil {
 		t.Fatal(err)
 	}
-	c.subscription(ctx, subscription{id: subA, tenant: tenantID})
+	c.batch(ctx, []subscription{{id: subA, tenant: tenantID}})
 	c.wg.Wait()
 	if !slices.ContainsFunc(rec.Failures(), func(fl collect.Failure) bool {
 		return fl.Call == blobDataPlaneCall && fl.Resource == acct && fl.Kind == collect.Denied

@@ -101,13 +101,20 @@ type collector struct {
 	graph *azcore.Client
 	query *armresourcegraph.Client
 	wg    sync.WaitGroup
+
+	mu          sync.Mutex
+	shared      map[string]map[string]any // tenant/file -> ID -> row of no subscription
+	sharedOrder map[string][]string       // tenant/file -> IDs in the order they came
 }
 
 // Collect reads every subscription the identity can see (or
 // opts.Subscriptions) through Resource Graph and the ARM calls Resource
 // Graph lacks, and the tenant's directory through Microsoft Graph, and
-// writes them to sink as azure/<subscription>/*.json and
-// azure/entra-<tenant>.json. Every call is counted in rec; a call that did
+// writes them to sink as azure/<subscription>/*.json, the Resource Graph
+// rows of no subscription (management groups, role definitions,
+// assignments above subscriptions) as azure/tenant-<tenant>/*.json, and
+// azure/entra-<tenant>.json. Resource Graph is asked once per table for
+// up to batchSize subscriptions of a tenant. Every call is counted in rec; a call that did
 // not give its data is recorded there and the rest goes on. The returned
 // error is for what stops the whole collection: no usable credentials, or
 // no subscription listing and none given.
@@ -130,8 +137,8 @@ func Collect(ctx context.Context, opts Options, sink collect.Sink, rec *collect.
 	if len(subs) == 0 && tenant == "" {
 		return errors.New("azure: the identity can read no subscription and no tenant was given: nothing to collect")
 	}
-	for _, s := range subs {
-		c.subscription(ctx, s)
+	for _, b := range batches(subs) {
+		c.batch(ctx, b)
 	}
 	if tenant != "" {
 		c.wg.Add(1)
@@ -141,7 +148,24 @@ func Collect(ctx context.Context, opts Options, sink collect.Sink, rec *collect.
 		}()
 	}
 	c.wg.Wait()
+	c.writeShared(ctx)
 	return ctx.Err()
+}
+
+// batches groups subscriptions by tenant, at most batchSize a batch.
+func batches(subs []subscription) [][]subscription {
+	var out [][]subscription
+	byTenant := map[string]int{} // tenant -> index of its open batch
+	for _, s := range subs {
+		i, ok := byTenant[s.tenant]
+		if !ok || len(out[i]) == batchSize {
+			out = append(out, nil)
+			i = len(out) - 1
+			byTenant[s.tenant] = i
+		}
+		out[i] = append(out[i], s)
+	}
+	return out
 }
 
 func newCollector(opts Options, sink collect.Sink, rec *collect.Recorder, prog *collect.Progress) (*collector, error) {
@@ -178,7 +202,8 @@ func newCollector(opts Options, sink collect.Sink, rec *collect.Recorder, prog *
 	if rec == nil {
 		rec = collect.NewRecorder(prog)
 	}
-	c := &collector{opts: opts, sink: sink, rec: rec, prog: prog, log: opts.Logger, slots: make(chan struct{}, opts.Concurrency)}
+	c := &collector{opts: opts, sink: sink, rec: rec, prog: prog, log: opts.Logger, slots: make(chan struct{}, opts.Concurrency),
+		shared: map[string]map[string]any{}, sharedOrder: map[string][]string{}}
 	if c.log == nil {
 		c.log = slog.Default()
 	}
@@ -368,26 +393,36 @@ func responseOrLine(err error) string {
 	return firstLine(err.Error())
 }
 
-// subscription starts the collection of one subscription: the four
-// Resource Graph tables, then the ARM calls for what the resources table
-// lacks.
-func (c *collector) subscription(ctx context.Context, s subscription) {
-	c.prog.Add(len(tables) + 1)
-	results := make([]*tableResult, len(tables))
+// batch starts the collection of a batch of subscriptions of one tenant:
+// the four Resource Graph tables, then for each subscription the ARM
+// calls for what the resources table lacks.
+func (c *collector) batch(ctx context.Context, b []subscription) {
+	c.prog.Add(len(tables) + len(b))
+	results := make([]map[string]*tableResult, len(tables))
 	var tw sync.WaitGroup
 	for i, t := range tables {
 		tw.Add(1)
 		go func() {
 			defer tw.Done()
 			defer c.prog.Done()
-			results[i] = c.queryTable(ctx, s, t)
+			results[i] = c.queryTable(ctx, b[0].tenant, b, t)
 		}()
 	}
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
 		tw.Wait()
-		c.details(ctx, s, results)
-		c.prog.Done()
+		for _, s := range b {
+			c.wg.Add(1)
+			go func() {
+				defer c.wg.Done()
+				defer c.prog.Done()
+				per := make([]*tableResult, len(tables))
+				for i := range tables {
+					per[i] = results[i][s.id]
+				}
+				c.details(ctx, s, per)
+			}()
+		}
 	}()
 }

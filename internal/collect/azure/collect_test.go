@@ -109,7 +109,6 @@ func TestCollect(t *testing.T) {
 		{collect.Denied, "Microsoft.KeyVault/vaults/secrets/read"},
 		{collect.Denied, "Microsoft.Storage/storageAccounts/blobServices/read"},
 		{collect.Denied, "GET /identity/conditionalAccess/policies"},
-		{collect.Denied, graphCall}, // the management group scope of resourcecontainers
 		{collect.Throttled, "GET /servicePrincipals"},
 		{collect.Failed, "Microsoft.Sql/servers/auditingSettings/read"},
 	} {
@@ -161,7 +160,8 @@ func TestCollect(t *testing.T) {
 	}
 	// The subscriptions' files against the golden inventory; the Entra ID
 	// export (another importer's, still moving) imported alone, cleanly.
-	inv, err := importer.Load(context.Background(), []string{filepath.Join(dir, "azure", subA), filepath.Join(dir, "azure", subB)})
+	inv, err := importer.Load(context.Background(), []string{filepath.Join(dir, "azure", subA), filepath.Join(dir, "azure", subB),
+		filepath.Join(dir, "azure", "tenant-"+tenantID)})
 	if err != nil {
 		t.Fatalf("importing the collected files: %v", err)
 	}
@@ -270,7 +270,7 @@ func TestProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	prog.Stop()
-	units := 2*(len(tables)+1) + len(entraLists)
+	units := len(tables) + 2 + len(entraLists) // one batch of the 2 subscriptions
 	want := fmt.Sprintf("\rcollecting: %d/%d done, %d failed calls\n", units, units, len(rec.Failures()))
 	if tty.String() != want {
 		t.Errorf("progress %q, want %q", tty.String(), want)
@@ -401,12 +401,16 @@ func TestPaginationLoop(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if err := os.CopyFS(filepath.Join(dir, "errors"), os.DirFS(filepath.Join("testdata", "server", "errors"))); err != nil {
+		t.Fatal(err)
+	}
 	acct := "/subscriptions/" + subA + "/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/s"
 	routes := map[string]route{
 		"GET /subscriptions":                                                              {File: "subs.json"},
 		"RG resources " + subA:                                                            {File: "rg-loop.json"},
 		"RG resources " + subA + " same":                                                  {File: "rg-loop.json"},
-		"RG resourcecontainers mg:" + tenantID + " " + subA:                               {File: "rg-empty.json"},
+		"RG resourcecontainers mg:" + tenantID + " " + subA:                               {Status: []int{403}},
+		"RG resourcecontainers " + subA:                                                   {File: "rg-empty.json"},
 		"RG authorizationresources " + subA:                                               {File: "rg-empty.json"},
 		"RG securityresources " + subA:                                                    {File: "rg-trunc.json"},
 		"GET " + acct + "/blobServices":                                                   {File: "empty.json"},
@@ -426,12 +430,15 @@ func TestPaginationLoop(t *testing.T) {
 		t.Fatal(err)
 	}
 	var loops []string
-	truncated := false
+	truncated, deniedMG := false, false
 	for _, fl := range rec.Failures() {
 		switch {
 		case fl.Kind == collect.PaginationLoop:
 			loops = append(loops, fl.Call)
 		case fl.Kind == collect.Failed && strings.HasPrefix(fl.Err, "securityresources table") && strings.Contains(fl.Err, "truncated at 1 of 3"):
+			truncated = true
+		case fl.Kind == collect.Denied && fl.Call == graphCall && strings.HasPrefix(fl.Err, "resourcecontainers table (management group"):
+			deniedMG = true
 			truncated = true
 		default:
 			t.Errorf("unexpected failure: %s", fl)
@@ -441,6 +448,11 @@ func TestPaginationLoop(t *testing.T) {
 	// of them), and the Defender plans are asked of ARM instead.
 	if !truncated {
 		t.Error("the truncated securityresources result is not a failure")
+	}
+	// The tenant root group denied, resourcecontainers comes from the
+	// subscription scope.
+	if !deniedMG || mem.File("azure/"+subA+"/resourcecontainers.json") == nil {
+		t.Errorf("resourcecontainers: denial at the tenant root recorded %v, file %v", deniedMG, mem.Names())
 	}
 	if mem.File("azure/"+subA+"/securityresources.json") != nil {
 		t.Error("a truncated securityresources result is written")
@@ -501,7 +513,14 @@ func TestTimeout(t *testing.T) {
 // subscription asked for that the identity cannot see is a denied
 // failure; when the listing itself fails, the given ones are collected.
 func TestSubscriptionFilter(t *testing.T) {
-	f := newFakeAzure(t, filepath.Join("testdata", "server"), loadRoutes(t))
+	routes := loadRoutes(t)
+	for k, r := range routes {
+		if strings.HasPrefix(k, "RG ") && strings.Contains(k, subA+","+subB) {
+			routes[strings.Replace(k, subA+","+subB, subA, 1)] = r
+			routes[strings.Replace(k, subA+","+subB, subB, 1)] = r
+		}
+	}
+	f := newFakeAzure(t, filepath.Join("testdata", "server"), routes)
 	o := f.options()
 	o.Subscriptions = []string{strings.ToUpper(subB), "cccccccc-0000-4000-8000-000000000003"}
 	mem, rec, err := run(t, f, o)
@@ -522,7 +541,6 @@ func TestSubscriptionFilter(t *testing.T) {
 		t.Errorf("no denied failure for the subscription the identity cannot see: %v", rec.Failures())
 	}
 
-	routes := loadRoutes(t)
 	routes["GET /subscriptions"] = route{Status: []int{403}}
 	f = newFakeAzure(t, filepath.Join("testdata", "server"), routes)
 	o = f.options()

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,7 +26,8 @@ func orgRoutes(t testing.TB, subs, accounts int, latency time.Duration) map[stri
 	}
 	empty := js(map[string]any{"value": []any{}})
 	rgEmpty := js(map[string]any{"totalRecords": 0, "count": 0, "data": []any{}, "resultTruncated": "false"})
-	var subList []any
+	var subList, allRows []any
+	var subIDs []string
 	for i := range subs {
 		sub := fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i)
 		subList = append(subList, map[string]any{"subscriptionId": sub, "tenantId": tenantID, "id": "/subscriptions/" + sub})
@@ -39,13 +41,16 @@ func orgRoutes(t testing.TB, subs, accounts int, latency time.Duration) map[stri
 				"properties": map[string]any{"isVersioningEnabled": a%2 == 0}}}})}
 			rs["GET "+id+"/blobServices/default/containers"] = route{Delay: latency, Body: empty}
 		}
-		rs["RG resources "+sub] = route{Delay: latency, Body: js(map[string]any{"totalRecords": len(rows), "count": len(rows), "data": rows, "resultTruncated": "false"})}
-		rs["RG resourcecontainers mg:"+tenantID+" "+sub] = route{Delay: latency, Body: rgEmpty}
-		rs["RG authorizationresources "+sub] = route{Delay: latency, Body: rgEmpty}
-		rs["RG securityresources "+sub] = route{Delay: latency, Body: rgEmpty}
+		allRows = append(allRows, rows...)
+		subIDs = append(subIDs, sub)
 		rs["GET /subscriptions/"+sub+"/providers/Microsoft.Insights/diagnosticSettings"] = route{Delay: latency, Body: empty}
 		rs["GET /subscriptions/"+sub+"/providers/Microsoft.Security/pricings"] = route{Delay: latency, Body: empty}
 	}
+	all := strings.Join(subIDs, ",")
+	rs["RG resources "+all] = route{Delay: latency, Body: js(map[string]any{"totalRecords": len(allRows), "count": len(allRows), "data": allRows, "resultTruncated": "false"})}
+	rs["RG resourcecontainers mg:"+tenantID+" "+all] = route{Delay: latency, Body: rgEmpty}
+	rs["RG authorizationresources "+all] = route{Delay: latency, Body: rgEmpty}
+	rs["RG securityresources "+all] = route{Delay: latency, Body: rgEmpty}
 	rs["GET /subscriptions"] = route{Delay: latency, Body: js(map[string]any{"value": subList})}
 	for _, l := range entraLists {
 		rs["GET /v1.0"+l.path] = route{Delay: latency, Body: empty}

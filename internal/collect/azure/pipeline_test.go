@@ -65,7 +65,7 @@ func TestClassify(t *testing.T) {
 // answers: no failure.
 func TestResourceGraphQuota(t *testing.T) {
 	routes := loadRoutes(t)
-	key := "RG authorizationresources " + subB
+	key := "RG authorizationresources " + subA + "," + subB
 	r := routes[key]
 	r.Header = map[string]string{"x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:01"}
 	routes[key] = r

@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -44,7 +45,7 @@ type Route struct {
 // from routes keyed by:
 //
 //	GET <path>[ <page token>]                  ARM and Graph (/v1.0/...) GETs
-//	RG <table> [mg:<group> ]<subscription>[ <$skipToken>]   Resource Graph queries
+//	RG <table> [mg:<group> ]<subscription>[,<subscription>...][ <$skipToken>]   Resource Graph queries
 //
 // Keys are compared case-insensitively. A request no route answers is a
 // 404 and a test error. It is also the token authority of TenantID (see
@@ -129,15 +130,15 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		for _, mg := range q.ManagementGroups {
 			key += " mg:" + mg
 		}
-		sub := ""
-		if _, rest, ok := strings.Cut(q.Query, "subscriptionId == '"); ok {
-			sub, _, _ = strings.Cut(rest, "'")
-		} else if _, rest, ok := strings.Cut(q.Query, "subscriptionId in ('"); ok {
-			sub, _, _ = strings.Cut(rest, "'")
-		} else if len(q.Subscriptions) > 0 {
-			sub = q.Subscriptions[0]
+		subs := q.Subscriptions
+		if _, rest, ok := strings.Cut(q.Query, "subscriptionId in~ ("); ok && len(subs) == 0 {
+			list, _, _ := strings.Cut(rest, ")")
+			for _, s := range strings.Split(list, ",") {
+				subs = append(subs, strings.Trim(strings.TrimSpace(s), "'"))
+			}
 		}
-		key += " " + sub
+		slices.Sort(subs)
+		key += " " + strings.Join(subs, ",")
 		if q.Options.SkipToken != "" {
 			key += " " + q.Options.SkipToken
 		}
