@@ -1,7 +1,9 @@
 package awsref
 
 import (
+	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -77,6 +79,29 @@ func TestWildcard(t *testing.T) {
 	} {
 		if got := Wildcard(c.p, c.s); got != c.want {
 			t.Errorf("Wildcard(%q, %q) = %v", c.p, c.s, got)
+		}
+	}
+}
+
+// TestNoticeNamesSources keeps NOTICE in step with the data: it names the
+// packages and versions the data was built from.
+func TestNoticeNamesSources(t *testing.T) {
+	d, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	notice, err := os.ReadFile("NOTICE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{d.ManagedSource, d.CatalogSource} {
+		name, version, ok := strings.Cut(src[1:], "@")
+		if !ok {
+			t.Fatalf("source %q has no version", src)
+		}
+		name = src[:1] + name
+		if !strings.Contains(string(notice), name+" "+version) {
+			t.Errorf("NOTICE does not name %s %s", name, version)
 		}
 	}
 }
