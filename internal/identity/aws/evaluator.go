@@ -220,7 +220,14 @@ func (b *builder) principal(r *resource.Resource) {
 			pr.Boundary = b.managedPolicy(r.ID, r.Account, id.PermissionsBoundary)
 		}
 		if id.Kind == "user" {
-			for _, g := range b.userGroups(r) {
+			groups, missing := b.userGroups(r)
+			for _, n := range missing {
+				// The group's policies are unknown: they may allow or deny.
+				p := &Policy{Name: "group " + n, Broken: "group not in the inventory"}
+				b.problem(r.ID, []Problem{{Policy: p.Name, Message: p.Broken}})
+				pr.Identity = append(pr.Identity, p)
+			}
+			for _, g := range groups {
 				pr.Groups = append(pr.Groups, g.ID)
 				gf := g.Facts.Group
 				pr.Identity = append(pr.Identity, b.attachments(r.ID, g.Account, gf.AttachedPolicies, g.Relationships)...)
@@ -249,7 +256,7 @@ func (b *builder) principal(r *resource.Resource) {
 
 // userGroups resolves a user's groups from member_of relationships and the
 // group names of its facts.
-func (b *builder) userGroups(r *resource.Resource) []*resource.Resource {
+func (b *builder) userGroups(r *resource.Resource) (groups []*resource.Resource, missing []string) {
 	seen := map[string]bool{}
 	var out []*resource.Resource
 	add := func(g *resource.Resource) {
@@ -269,12 +276,12 @@ func (b *builder) userGroups(r *resource.Resource) []*resource.Resource {
 		} else if g := b.groups[r.Account+"/"+n]; g != nil {
 			add(g)
 		} else if !seen[n] {
-			p := &Policy{Name: "group " + n, Broken: "group not in the inventory"}
-			b.problem(r.ID, []Problem{{Policy: p.Name, Message: p.Broken}})
+			seen[n] = true
+			missing = append(missing, n)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
+	return out, missing
 }
 
 func (b *builder) account(r *resource.Resource) {

@@ -72,6 +72,8 @@ func inventoryFixture(t *testing.T) []*resource.Resource {
 			Facts: resource.Facts{Identity: &resource.Identity{Kind: "role",
 				AttachedPolicies: []string{"arn:aws:iam::111111111111:policy/Missing"},
 				InlineDocuments:  []resource.NamedPolicy{{Name: "bad", Document: awspolicy.ParseText(`{"Statement":`)}}}}},
+		{Provider: resource.AWS, Account: acctA, ID: "arn:aws:iam::111111111111:user/orphan", Name: "orphan", Class: "identity",
+			Facts: resource.Facts{Identity: &resource.Identity{Kind: "user", Groups: []string{"Gone"}, AttachedPolicies: []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}}}},
 		{Provider: resource.AWS, Account: "999999999999", ID: "arn:aws:iam::999999999999:user/mgmt", Name: "mgmt", Class: "identity",
 			Facts: resource.Facts{Identity: &resource.Identity{Kind: "user", AttachedPolicies: []string{"arn:aws:iam::aws:policy/AdministratorAccess"}}}},
 		{Provider: resource.AWS, Account: acctA, ID: "arn:aws:iam::111111111111:root", Name: "<root_account>", Class: "identity",
@@ -119,6 +121,8 @@ func TestEvaluatorInventory(t *testing.T) {
 		{"root user has full access within SCPs", "arn:aws:iam::111111111111:root", "ec2:TerminateInstances", "arn:aws:ec2:us-east-1:111111111111:instance/i-1", Context{}, Allowed, ""},
 		{"root user is still bound by SCPs", "arn:aws:iam::111111111111:root", "iam:CreateUser", "arn:aws:iam::111111111111:user/x", Context{}, ExplicitDeny, ""},
 		{"unresolved attachment and unparsable inline: uncertain", "arn:aws:iam::111111111111:role/broken", "s3:GetObject", "arn:aws:s3:::b/k", secure, Uncertain, ""},
+		{"a group not in the inventory: uncertain", "arn:aws:iam::111111111111:user/orphan", "iam:CreateAccessKey", "arn:aws:iam::111111111111:user/orphan", Context{}, Uncertain, ""},
+		{"a group not in the inventory may deny what a policy allows: uncertain", "arn:aws:iam::111111111111:user/orphan", "ec2:DescribeInstances", "*", Context{}, Uncertain, ""},
 		{"principal outside the inventory: uncertain", userB, "sqs:SendMessage", "arn:aws:sqs:us-east-1:111111111111:shared", Context{}, Uncertain, ""},
 		{"unknown action: uncertain", "arn:aws:iam::111111111111:user/admin", "s3:GetObjectt", "arn:aws:s3:::b/k", secure, Uncertain, ""},
 		{"KMS key without known key policy: uncertain", "arn:aws:iam::111111111111:user/admin", "kms:Decrypt", "arn:aws:kms:us-east-1:111111111111:key/k", Context{}, Uncertain, ""},
@@ -143,12 +147,13 @@ func TestEvaluatorInventory(t *testing.T) {
 	for _, want := range []string{
 		"arn:aws:iam::111111111111:role/broken: policy arn:aws:iam::111111111111:policy/Missing: attached policy not in the inventory",
 		"arn:aws:iam::111111111111:role/broken: policy arn:aws:iam::111111111111:role/broken#bad: policy does not parse",
+		"arn:aws:iam::111111111111:user/orphan: policy group Gone: group not in the inventory",
 	} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("problems lack %q:\n%s", want, joined)
 		}
 	}
-	if e.Principal("/subscriptions/sub") != nil || len(e.Principals()) != 8 {
+	if e.Principal("/subscriptions/sub") != nil || len(e.Principals()) != 9 {
 		t.Errorf("principals %v", e.Principals())
 	}
 	if g := e.Principal(userA).Groups; !slices.Equal(g, []string{"arn:aws:iam::111111111111:group/Data"}) {
