@@ -303,8 +303,12 @@ func noCredentials(err error) error {
 // credential could get a token.
 var errNoCredentials = errors.New("azure: no usable credentials")
 
-// fail records a call that did not give its data.
+// fail records a call that did not give its data; nothing when the whole
+// collection was cancelled (Collect returns that).
 func (c *collector) fail(ctx context.Context, sub, service, call, resource string, err error) {
+	if ctx.Err() != nil {
+		return
+	}
 	kind, msg := classify(ctx, err)
 	c.rec.Fail(collect.Failure{Cloud: cloudName, Account: sub, Service: service, Call: call, Resource: resource, Kind: kind, Err: msg})
 	c.log.Debug("azure call failed", "subscription", sub, "call", call, "resource", resource, "kind", kind, "error", msg)

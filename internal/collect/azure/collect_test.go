@@ -565,3 +565,25 @@ func TestSubscriptionFilter(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
+
+// TestCancel: a cancelled collection returns the context's error and
+// records no failure for the calls it cut.
+func TestCancel(t *testing.T) {
+	routes := loadRoutes(t)
+	for k, r := range routes {
+		r.Delay = 5 * time.Second
+		routes[k] = r
+	}
+	routes["GET /subscriptions"] = route{File: "arm/subscriptions.json"}
+	f := newFakeAzure(t, filepath.Join("testdata", "server"), routes)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	rec := collect.NewRecorder(nil)
+	err := Collect(ctx, f.options(), &collect.Mem{}, rec, nil)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error = %v, want the context's", err)
+	}
+	if fs := rec.Failures(); len(fs) > 0 {
+		t.Errorf("failures recorded for a cancelled collection: %v", fs)
+	}
+}

@@ -184,7 +184,9 @@ func (c *collector) pages(ctx context.Context, subs []string, t table, req armre
 	for {
 		resp, err := c.query.Resources(ctx, req, nil)
 		if err != nil {
-			fail(classify(ctx, err))
+			if ctx.Err() == nil { // a cancelled collection is Collect's error
+				fail(classify(ctx, err))
+			}
 			return res
 		}
 		rows, ok := resp.Data.([]any)
