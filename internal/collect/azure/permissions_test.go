@@ -120,3 +120,42 @@ func FuzzOperation(f *testing.F) {
 		}
 	})
 }
+
+// TestRoleWithinReader: the custom role grants nothing that Azure's
+// built-in Reader role does not (its definition from the shared corpus),
+// so giving vigil its own role never widens what Reader would give.
+func TestRoleWithinReader(t *testing.T) {
+	path := filepath.Join("..", "..", "..", "..", "shared", "corpus", "iam-reference", "azure-built-in-roles.json")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Skipf("the shared corpus's Azure built-in roles are absent (%v)", err)
+	}
+	var builtins []struct {
+		RoleName    string `json:"roleName"`
+		Permissions []struct {
+			Actions    []string `json:"actions"`
+			NotActions []string `json:"notActions"`
+		} `json:"permissions"`
+	}
+	if err := json.Unmarshal(data, &builtins); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var reader *roleDefinition
+	for _, b := range builtins {
+		if b.RoleName == "Reader" && len(b.Permissions) == 1 {
+			reader = &roleDefinition{Actions: b.Permissions[0].Actions, NotActions: b.Permissions[0].NotActions}
+		}
+	}
+	if reader == nil {
+		t.Fatalf("no Reader role in %s", path)
+	}
+	rd := loadRole(t)
+	for _, a := range rd.Actions {
+		// an action with a wildcard is within Reader when Reader grants
+		// every operation it could name: Reader's actions end in a
+		// wildcard read, checked on the pattern itself.
+		if !allowed(*reader, a) {
+			t.Errorf("%s is granted by the vigil role, not by Reader", a)
+		}
+	}
+}
