@@ -165,6 +165,8 @@ var (
 		{"StringEquals", "aws:PrincipalAccount", []string{"111111111111"}},
 		{"StringEquals", "aws:ResourceAccount", []string{"${aws:PrincipalAccount}"}},
 		{"StringEquals", "aws:RequestedRegion", []string{"us-east-1"}},
+		{"StringEquals", "aws:PrincipalType", []string{"User"}},
+		{"StringNotEquals", "aws:PrincipalType", []string{"AssumedRole"}},
 		{"StringNotEqualsIgnoreCase", "aws:RequestedRegion", []string{"US-EAST-1"}},
 		{"StringLike", "aws:PrincipalArn", []string{"arn:aws:iam::*:user/${aws:username}"}},
 		{"StringEquals", "aws:PrincipalTag/team", []string{"${aws:PrincipalTag/team}"}},
@@ -364,21 +366,27 @@ func (g *gen) makeCase(t *testing.T, id int) oracleCase {
 		req = genRequests[g.pick(len(genRequests))]
 	}
 	g.focus = &req
+	// An unsigned request now and then (public bucket or queue): only the
+	// resource policy and RCPs apply.
+	anonymous := (strings.HasPrefix(req.action, "s3:") || strings.HasPrefix(req.action, "sqs:")) && g.chance(0.08)
+	if anonymous {
+		principal, pi, root = "", parsePrincipal(""), false
+	}
 	ps := &PolicySet{}
 	var identity []namedDoc
-	for i := 0; i < g.pick(4); i++ {
+	for i := 0; i < g.pick(4) && !anonymous; i++ {
 		d := namedDoc{Name: fmt.Sprintf("identity%d", i), Policy: g.policy("identity", 3)}
 		identity = append(identity, d)
 		ps.Identity = append(ps.Identity, compileDoc(t, d.Name, d.Policy))
 	}
-	if len(identity) > 0 && g.chance(0.4) {
+	if len(identity) > 0 && g.chance(0.4) && !anonymous {
 		// Usually some plain grant, so that allows are common.
 		d := namedDoc{Name: "grant", Policy: map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow", "Action": req.action, "Resource": "*"}}}}
 		identity = append(identity, d)
 		ps.Identity = append(ps.Identity, compileDoc(t, d.Name, d.Policy))
 	}
 	var boundary []namedDoc
-	if g.chance(0.3) && !root { // the root user has no boundary
+	if g.chance(0.3) && !root && !anonymous { // the root user has no boundary
 		d := namedDoc{Name: "boundary", Policy: g.policy("identity", 3)}
 		boundary = append(boundary, d)
 		ps.Boundary = compileDoc(t, d.Name, d.Policy)
@@ -409,7 +417,7 @@ func (g *gen) makeCase(t *testing.T, id int) oracleCase {
 		return docs, c
 	}
 	scps, rcps := []orgDocs{}, []orgDocs{}
-	if g.chance(0.4) {
+	if g.chance(0.4) && !anonymous {
 		scps, ps.SCPs = orgChain("scp", 1+g.pick(3))
 	}
 	svc, _, _ := strings.Cut(req.action, ":")
@@ -456,10 +464,13 @@ func (g *gen) makeCase(t *testing.T, id int) oracleCase {
 	}
 	// The keys vigil fills from the principal and resource, given to the
 	// oracle too (it does not fill them).
-	ctx["aws:PrincipalArn"] = []string{principalARNKey(pi)}
-	ctx["aws:PrincipalAccount"] = []string{pi.account}
-	if pi.kind == "user" {
-		ctx["aws:username"] = []string{pi.name}
+	if !anonymous {
+		ctx["aws:PrincipalArn"] = []string{principalARNKey(pi)}
+		ctx["aws:PrincipalAccount"] = []string{pi.account}
+		ctx["aws:PrincipalType"] = []string{map[string]string{"root": "Account", "user": "User", "role": "AssumedRole", "session": "AssumedRole"}[pi.kind]}
+		if pi.kind == "user" {
+			ctx["aws:username"] = []string{pi.name}
+		}
 	}
 	ctx["aws:ResourceAccount"] = []string{req.account}
 
@@ -475,7 +486,7 @@ func (g *gen) makeCase(t *testing.T, id int) oracleCase {
 	}
 	sim := map[string]any{
 		"request": map[string]any{
-			"principal":        principal,
+			"principal":        simPrincipal(principal),
 			"action":           req.action,
 			"resource":         map[string]any{"resource": req.resource, "accountId": req.account},
 			"contextVariables": cv,
@@ -495,6 +506,15 @@ func (g *gen) makeCase(t *testing.T, id int) oracleCase {
 	}
 	desc, _ := json.Marshal(sim)
 	return oracleCase{id: fmt.Sprint(id), sim: sim, got: got, desc: string(desc), session: sessionPolicy != nil}
+}
+
+// simPrincipal is the oracle's form of a principal: its marker for an
+// unsigned request.
+func simPrincipal(p string) any {
+	if p == "" {
+		return map[string]any{"type": "Anonymous"}
+	}
+	return p
 }
 
 func nonNil(d []namedDoc) []namedDoc {
