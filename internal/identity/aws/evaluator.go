@@ -80,10 +80,14 @@ func New(rs []*resource.Resource, o Options) (*Evaluator, error) {
 		if r.Provider != resource.AWS {
 			continue
 		}
-		b.byID[r.ID] = r
 		if r.Tags != nil {
 			e.tags[r.ID] = r.Tags
 		}
+		f := &r.Facts
+		if f.Identity == nil && f.Policy == nil && f.Group == nil {
+			continue // only IAM resources are looked up by ID
+		}
+		b.byID[r.ID] = r
 		for _, a := range r.Aliases {
 			b.byID[a] = r
 		}

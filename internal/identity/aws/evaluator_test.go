@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
@@ -257,5 +258,35 @@ func TestSampleOrganization(t *testing.T) {
 	}
 	for _, p := range e.Problems() {
 		t.Errorf("problem: %s", p)
+	}
+}
+
+// TestEvaluatorConcurrent asks from many goroutines at once (run with
+// -race): the evaluator and its policy memos are safe for concurrent use.
+func TestEvaluatorConcurrent(t *testing.T) {
+	e, err := New(inventoryFixture(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := e.IsAllowed(userA, "s3:PutObject", "arn:aws:s3:::datalake-raw/x", Context{}).Result
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				if got := e.IsAllowed(userA, "s3:PutObject", "arn:aws:s3:::datalake-raw/x", Context{}).Result; got != want {
+					errs <- got.String()
+					return
+				}
+				e.Actions(roleA, escalationActions, Context{})
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("concurrent answer %s, want %s", e, want)
 	}
 }
