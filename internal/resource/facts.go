@@ -264,6 +264,14 @@ type Binding struct {
 	Deny               *bool            `json:"deny,omitempty"`
 	DenyPermissions    []RolePermission `json:"deny_permissions,omitempty"`
 	ExcludedPrincipals []string         `json:"excluded_principals,omitempty"`
+	// ExcludedPrincipalTypes are the kinds of ExcludedPrincipals, index by
+	// index, as PrincipalType ("" where the input does not say); nil when
+	// the input gives no kind.
+	ExcludedPrincipalTypes []string `json:"excluded_principal_types,omitempty"`
+	// ChildScopes is false for a deny that applies at Scope only, not to
+	// the scopes below it (Azure doNotApplyToChildScopes); nil when the
+	// input does not say, the deny then applying below Scope (the default).
+	ChildScopes *bool `json:"child_scopes,omitempty"`
 }
 
 // BindingCondition is a condition on a grant.

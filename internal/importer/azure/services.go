@@ -1,6 +1,7 @@
 package azure
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -82,18 +83,31 @@ func denyAssignment(r *resource.Resource, _, p node) {
 	if prs, st := p.Objs("principals"); st == ok && len(prs) > 0 {
 		b.Principal = prs[0].S("id")
 		b.PrincipalType = prs[0].S("type")
+		if len(prs) > 1 {
+			p.C.Problems = append(p.C.Problems, attr.Problem{Resource: r.ID, Field: "properties.principals", Warning: true,
+				Err: fmt.Sprintf("properties.principals: %d principals, only the first (%s) is modelled", len(prs), b.Principal)})
+		}
 	}
 	if ex, st := p.Objs("excludePrincipals"); st == ok {
 		mark := p.C.Count()
-		var ids []string
+		var ids, types []string
+		typed := false
 		for _, e := range ex {
 			if id := e.S("id"); id != "" {
-				ids = append(ids, id)
+				t := e.S("type")
+				ids, types = append(ids, id), append(types, t)
+				typed = typed || t != ""
 			}
 		}
 		if p.C.Count() == mark {
 			b.ExcludedPrincipals = ids
+			if typed {
+				b.ExcludedPrincipalTypes = types
+			}
 		}
+	}
+	if no := p.B("doNotApplyToChildScopes"); no != nil {
+		b.ChildScopes = resource.Bool(!*no)
 	}
 	if perms, good := permissions(p); good {
 		b.DenyPermissions = perms

@@ -112,8 +112,48 @@ func TestTypedRBAC(t *testing.T) {
 	if !reflect.DeepEqual(db.ExcludedPrincipals, []string{"77777777-0000-0000-0000-000000000001", "77777777-0000-0000-0000-000000000002"}) {
 		t.Errorf("excluded: %v", db.ExcludedPrincipals)
 	}
+	if !reflect.DeepEqual(db.ExcludedPrincipalTypes, []string{"ServicePrincipal", "User"}) {
+		t.Errorf("excluded kinds: %v", db.ExcludedPrincipalTypes)
+	}
+	eqBool(t, "deny.child_scopes (doNotApplyToChildScopes false)", db.ChildScopes, b(true))
 	if len(res.Unsupported) != 0 {
 		t.Errorf("unsupported: %v", res.Unsupported)
+	}
+}
+
+// A deny assignment limited to its scope, with excluded principals of
+// known and unknown kind, and one listing several principals.
+func TestDenyAssignmentScopeAndKinds(t *testing.T) {
+	const da = "/subscriptions/" + sub + "/providers/Microsoft.Authorization/denyAssignments/"
+	res := parseDoc(t, `[
+{"id":"`+da+`d1","name":"d1","type":"microsoft.authorization/denyassignments","properties":{"denyAssignmentName":"scope only",
+ "permissions":[{"actions":["*"]}],"scope":"/subscriptions/`+sub+`","doNotApplyToChildScopes":true,
+ "principals":[{"id":"00000000-0000-0000-0000-000000000000","type":"SystemDefined"}],
+ "excludePrincipals":[{"id":"u1","type":"User"},{"id":"x1"},{"id":"g1","type":"Group"}]}},
+{"id":"`+da+`d2","name":"d2","type":"microsoft.authorization/denyassignments","properties":{"denyAssignmentName":"untyped",
+ "permissions":[{"actions":["*"]}],"scope":"/subscriptions/`+sub+`",
+ "principals":[{"id":"p1","type":"User"},{"id":"p2","type":"Group"}],"excludePrincipals":[{"id":"x2"}]}},
+{"id":"`+da+`d3","name":"d3","type":"microsoft.authorization/denyassignments","properties":{"denyAssignmentName":"bad flag",
+ "permissions":[{"actions":["*"]}],"scope":"/subscriptions/`+sub+`","doNotApplyToChildScopes":"yes"}}]`)
+	m := byName(res)
+	d1 := m["d1"].Facts.Binding
+	eqBool(t, "d1.child_scopes", d1.ChildScopes, b(false))
+	if !reflect.DeepEqual(d1.ExcludedPrincipals, []string{"u1", "x1", "g1"}) || !reflect.DeepEqual(d1.ExcludedPrincipalTypes, []string{"User", "", "Group"}) {
+		t.Errorf("d1 excluded %v kinds %q", d1.ExcludedPrincipals, d1.ExcludedPrincipalTypes)
+	}
+	d2 := m["d2"].Facts.Binding
+	eqBool(t, "d2.child_scopes (not given)", d2.ChildScopes, nil)
+	if d2.ExcludedPrincipalTypes != nil || d2.Principal != "p1" || d2.PrincipalType != "User" {
+		t.Errorf("d2: %+v", d2)
+	}
+	eqBool(t, "d3.child_scopes (wrong type)", m["d3"].Facts.Binding.ChildScopes, nil)
+	var many, flag bool
+	for _, p := range res.Problems {
+		many = many || p.Resource == da+"d2" && p.Field == "properties.principals" && p.Warning && strings.Contains(p.Err, "2 principals")
+		flag = flag || p.Resource == da+"d3" && p.Field == "properties.doNotApplyToChildScopes" && !p.Warning
+	}
+	if !many || !flag || len(res.Problems) != 2 {
+		t.Errorf("problems: %+v", res.Problems)
 	}
 }
 
