@@ -201,7 +201,9 @@ func evaluate(s *requestState, ps *PolicySet) Decision {
 		// No policy can deny GetCallerIdentity.
 		return Decision{Result: Allowed, Reasons: []string{"sts:GetCallerIdentity is always allowed"}}
 	}
-	service := pi.kind == "service"
+	// Service principals and federated identities (through their provider)
+	// have no identity policies: the resource policy alone decides.
+	service := pi.kind == "service" || pi.kind == "provider"
 	anonymous := pi.kind == "anonymous"
 
 	idAllow, idDeny := tFalse, tFalse

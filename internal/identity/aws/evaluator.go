@@ -369,7 +369,7 @@ func (e *Evaluator) PolicySet(principal, resourceARN, resourceAccount string) *P
 	pi := parsePrincipal(principal)
 	if pr := e.lookupPrincipal(pi); pr != nil {
 		ps.Identity, ps.Boundary = pr.Identity, pr.Boundary
-	} else if pi.kind != "service" && pi.kind != "anonymous" {
+	} else if pi.kind != "service" && pi.kind != "anonymous" && pi.kind != "provider" {
 		ps.Identity = []*Policy{{Name: principal, Broken: "principal not in the inventory"}}
 	}
 	if ao := e.accounts[pi.account]; ao != nil {

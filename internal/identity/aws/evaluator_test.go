@@ -69,6 +69,8 @@ func inventoryFixture(t *testing.T) []*resource.Resource {
 			Facts: resource.Facts{Identity: &resource.Identity{Kind: "role",
 				InlineDocuments: []resource.NamedPolicy{{Name: "passrole", Document: doc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:PassRole","lambda:CreateFunction"],"Resource":"*"},{"Effect":"Allow","Action":"iam:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`)}},
 				TrustPolicy:     doc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"`+userA+`"},"Action":"sts:AssumeRole"}]}`)}}},
+		{Provider: resource.AWS, Account: acctA, ID: "arn:aws:iam::111111111111:role/ci", Name: "ci", Class: "identity",
+			Facts: resource.Facts{Identity: &resource.Identity{Kind: "role", TrustPolicy: doc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"token.actions.githubusercontent.com:sub":"repo:acme/app:*"}}}]}`)}}},
 		{Provider: resource.AWS, Account: acctA, ID: "arn:aws:iam::111111111111:role/broken", Name: "broken", Class: "identity",
 			Facts: resource.Facts{Identity: &resource.Identity{Kind: "role",
 				AttachedPolicies: []string{"arn:aws:iam::111111111111:policy/Missing"},
@@ -117,6 +119,11 @@ func TestEvaluatorInventory(t *testing.T) {
 		{"trust policy does not name admin", "arn:aws:iam::111111111111:user/admin", "sts:AssumeRole", roleA, Context{}, ImplicitDeny, ""},
 		{"role without known trust policy: uncertain", userA, "sts:AssumeRole", "arn:aws:iam::111111111111:role/unknown", Context{}, Uncertain, ""},
 		{"a session of the role", "arn:aws:sts::111111111111:assumed-role/app/ci", "iam:PassRole", "arn:aws:iam::111111111111:role/x", Context{}, Allowed, roleA + "#passrole"},
+		{"OIDC provider: trust policy with an undecided subject", "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com", "sts:AssumeRoleWithWebIdentity", "arn:aws:iam::111111111111:role/ci", Context{}, Conditional, ""},
+		{"OIDC provider: the repository's token", "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com", "sts:AssumeRoleWithWebIdentity", "arn:aws:iam::111111111111:role/ci",
+			Context{Values: map[string][]string{"token.actions.githubusercontent.com:sub": {"repo:acme/app:ref:refs/heads/main"}}}, Allowed, "arn:aws:iam::111111111111:role/ci (trust policy)"},
+		{"OIDC provider: another repository", "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com", "sts:AssumeRoleWithWebIdentity", "arn:aws:iam::111111111111:role/ci",
+			Context{Values: map[string][]string{"token.actions.githubusercontent.com:sub": {"repo:evil/app:ref:refs/heads/main"}}}, ImplicitDeny, ""},
 		{"inline policy of a role", roleA, "iam:PassRole", "arn:aws:iam::111111111111:role/x", Context{}, Allowed, roleA + "#passrole"},
 		{"inline policy on an absent key: conditional", roleA, "iam:AttachRolePolicy", "arn:aws:iam::111111111111:role/x", Context{}, Conditional, ""},
 		{"root user has full access within SCPs", "arn:aws:iam::111111111111:root", "ec2:TerminateInstances", "arn:aws:ec2:us-east-1:111111111111:instance/i-1", Context{}, Allowed, ""},
@@ -154,7 +161,7 @@ func TestEvaluatorInventory(t *testing.T) {
 			t.Errorf("problems lack %q:\n%s", want, joined)
 		}
 	}
-	if e.Principal("/subscriptions/sub") != nil || len(e.Principals()) != 9 {
+	if e.Principal("/subscriptions/sub") != nil || len(e.Principals()) != 10 {
 		t.Errorf("principals %v", e.Principals())
 	}
 	if g := e.Principal(userA).Groups; !slices.Equal(g, []string{"arn:aws:iam::111111111111:group/Data"}) {

@@ -381,7 +381,11 @@ func principalLevel(p resource.Principal, pi principalInfo) prinLevel {
 		if pi.kind == "service" && strings.EqualFold(p.ID, pi.arn) {
 			return prinDirect
 		}
-	case "Federated", "CanonicalUser":
+	case "Federated":
+		if p.ID == pi.arn || pi.kind == "provider" && strings.HasSuffix(pi.arn, ":oidc-provider/"+p.ID) {
+			return prinDirect
+		}
+	case "CanonicalUser":
 		if p.ID == pi.arn {
 			return prinDirect
 		}

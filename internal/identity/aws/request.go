@@ -40,7 +40,7 @@ type Request struct {
 type principalInfo struct {
 	arn     string
 	account string
-	kind    string // user, role, session, root, federated, service, anonymous, other
+	kind    string // user, role, session, root, federated, provider, service, anonymous, other
 	// roleARN is the role of a session (or the role itself).
 	roleARN string
 	name    string // user name, role name
@@ -72,6 +72,10 @@ func parsePrincipal(p string) principalInfo {
 		case strings.HasPrefix(res, "user/"):
 			pi.kind = "user"
 			pi.name = lastSegment(res)
+		case strings.HasPrefix(res, "oidc-provider/") || strings.HasPrefix(res, "saml-provider/"):
+			// A federated identity (web identity or SAML) entering through
+			// the provider: only the role's trust policy speaks for it.
+			pi.kind = "provider"
 		case strings.HasPrefix(res, "role/"):
 			pi.kind = "role"
 			pi.roleARN = p
@@ -148,7 +152,7 @@ func newRequestState(r *Request) *requestState {
 	}
 	// Keys AWS always sets from the authenticated principal.
 	pi := s.principal
-	if pi.kind != "anonymous" && pi.kind != "service" && pi.kind != "other" {
+	if pi.kind != "anonymous" && pi.kind != "service" && pi.kind != "other" && pi.kind != "provider" {
 		s.setDefault("aws:principalarn", principalARNKey(pi))
 		s.setDefault("aws:principalaccount", pi.account)
 		if pi.kind == "user" {
