@@ -51,6 +51,12 @@ func Classify(err error) collect.Kind {
 			return collect.Throttled
 		case http.StatusNotImplemented:
 			return collect.Unsupported
+		case http.StatusNotFound, http.StatusMethodNotAllowed:
+			// No error code at all: the endpoint (an S3-compatible
+			// server) has no such API. AWS names its 404s.
+			if ae == nil || ae.ErrorCode() == "UnknownError" {
+				return collect.Unsupported
+			}
 		}
 	}
 	var me *retry.MaxAttemptsError
