@@ -82,6 +82,9 @@ func Detect(doc any) string {
 		if f := detectCLI(d); f != "" {
 			return f
 		}
+		if f := detectCollected(d); f != "" {
+			return f
+		}
 		// A snapshot whose item list is not a list is still a snapshot: it
 		// is reported, not skipped as an unknown file.
 		if attr.Has(d, "configurationItems") || attr.Has(d, "baseConfigurationItems") {
@@ -137,6 +140,9 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 	case FormatSnapshots, FormatSnapshotAttr, FormatImages, FormatImageAttr, FormatLambdaPolicy,
 		FormatQueueAttrs, FormatSecretPolicy, FormatRepoPolicy, FormatSecretDescribe, FormatAPIResources, FormatRecordSets:
 		parseCLI(res, path, d)
+		return res
+	case FormatFunctionURLs, FormatKeyPolicy, FormatSecurityHub, FormatStandards, FormatDeliveryChannels, FormatAccountSummary:
+		parseCollected(res, path, d)
 		return res
 	}
 	var items []any
@@ -336,6 +342,8 @@ var normalizers = map[string]normalizer{
 	"AWS::EC2::Volume":                          volume,
 	"AWS::EC2::FlowLog":                         flowLog,
 	"AWS::RDS::DBInstance":                      rdsInstance,
+	"AWS::RDS::DBSnapshot":                      rdsSnapshot("encrypted", "DBSnapshotAttributes"),
+	"AWS::RDS::DBClusterSnapshot":               rdsSnapshot("storageEncrypted", "DBClusterSnapshotAttributes"),
 	"AWS::KMS::Key":                             kmsKey,
 	"AWS::CloudTrail::Trail":                    trail,
 	"AWS::IAM::User":                            iamPrincipal("user"),

@@ -86,6 +86,10 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		}
 	}
 
+	// Key policies given by key ID; functions' URLs with their policies.
+	finishKeyPolicies(byType["AWS::KMS::Key"], byType[TypeKeyPolicy])
+	finishFunctions(byType[TypeLambda])
+
 	// Trails: organization trails and multi-region trails for the account
 	// facts. (Whether a trail's destination bucket is public, an instance's
 	// disks encrypted, an identity admin through its policies and groups,
@@ -206,8 +210,20 @@ func accountInPath(p string) string {
 // compares the inventories imported with and without the pruning.
 func FinishRaw(r *resource.Resource) map[string]any {
 	switch r.Type {
-	case "AWS::KMS::Key", TypeKeyRotation, "AWS::CloudTrail::Trail", "AWS::GuardDuty::Detector", TypeSecContact, TypeEBSDefault:
+	case "AWS::KMS::Key", TypeKeyRotation, "AWS::CloudTrail::Trail", "AWS::GuardDuty::Detector", TypeSecContact, TypeEBSDefault, TypeKeyPolicy:
 		return r.Raw
+	case TypeLambda:
+		// The function policy (get-policy) and URLs (list-function-url-configs).
+		var keep map[string]any
+		for _, k := range []string{"Policy", "FunctionUrlConfigs"} {
+			if v, ok := r.Raw[k]; ok {
+				if keep == nil {
+					keep = map[string]any{}
+				}
+				keep[k] = v
+			}
+		}
+		return keep
 	}
 	return nil
 }

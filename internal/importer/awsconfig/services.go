@@ -384,6 +384,7 @@ func elbv2LoadBalancer(it *item) {
 	if s := cfg.S("scheme"); s != "" {
 		lb.Public = boolp(strings.EqualFold(s, "internet-facing"))
 	}
+	elbv2Attributes(lb, it.supp)
 	attr.Relate(r, resource.RelInNetwork, cfg.S("vpcId"))
 }
 

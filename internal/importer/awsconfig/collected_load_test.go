@@ -1,0 +1,286 @@
+package awsconfig_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/importer"
+	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// loadFiles writes files (slash paths under a temporary directory: JSON
+// values) and imports the directory as `vigil scan` does (file order,
+// pruned raw attributes, merge, finalization, derivation).
+func loadFiles(t *testing.T, files map[string]any) (*importer.Inventory, map[string]*resource.Resource) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, v := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		data, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inv, err := importer.Load(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range inv.Errors {
+		t.Errorf("input error: %s", e.Error())
+	}
+	m := map[string]*resource.Resource{}
+	for _, r := range inv.Resources {
+		m[r.ID] = r
+	}
+	return inv, m
+}
+
+const (
+	fnARN     = "arn:aws:lambda:us-east-1:111122223333:function:orders-api"
+	snapDir   = "aws/111122223333/AWSLogs/111122223333/Config/us-east-1/2026/11/24/ConfigSnapshot/"
+	snapFile  = snapDir + "111122223333_Config_us-east-1_ConfigSnapshot_20261124T055812Z_x.json"
+	cliPrefix = "aws/111122223333/cli/"
+)
+
+func configSnapshot(items ...map[string]any) map[string]any {
+	list := make([]any, len(items))
+	for i, it := range items {
+		it["awsAccountId"] = "111122223333"
+		if it["awsRegion"] == nil {
+			it["awsRegion"] = "us-east-1"
+		}
+		it["configurationItemCaptureTime"], it["configurationItemStatus"] = "2026-11-24T05:58:12.000Z", "OK"
+		list[i] = it
+	}
+	return map[string]any{"fileVersion": "1.0", "configSnapshotId": "x", "configurationItems": list}
+}
+
+func functionItem() map[string]any {
+	return map[string]any{"resourceType": "AWS::Lambda::Function", "resourceId": "orders-api", "resourceName": "orders-api",
+		"ARN": fnARN, "configuration": map[string]any{"functionName": "orders-api", "runtime": "python3.12"}}
+}
+
+func policyText(statement map[string]any) string {
+	statement["Effect"], statement["Resource"] = "Allow", fnARN
+	b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Id": "default", "Statement": []any{statement}})
+	return string(b)
+}
+
+// A function URL with AuthType NONE is public when the function's
+// resource policy lets anyone invoke such URLs (Lambda checks the policy
+// whatever the AuthType): the console's statement is conditioned on
+// lambda:FunctionUrlAuthType NONE, which a policy alone does not settle.
+func TestFunctionURLWithItsPolicy(t *testing.T) {
+	urlPolicy := policyText(map[string]any{"Sid": "FunctionURLAllowPublicAccess", "Principal": "*", "Action": "lambda:InvokeFunctionUrl",
+		"Condition": map[string]any{"StringEquals": map[string]any{"lambda:FunctionUrlAuthType": "NONE"}}})
+	openPolicy := policyText(map[string]any{"Principal": "*", "Action": "lambda:InvokeFunction"})
+	servicePolicy := policyText(map[string]any{"Principal": map[string]any{"Service": "s3.amazonaws.com"}, "Action": "lambda:InvokeFunction"})
+	urls := func(auth ...string) map[string]any {
+		list := []any{}
+		for _, a := range auth {
+			list = append(list, map[string]any{"FunctionUrl": "https://abc.lambda-url.us-east-1.on.aws/", "FunctionArn": fnARN,
+				"AuthType": a, "CreationTime": "2026-01-28T06:00:00.000+0000", "InvokeMode": "BUFFERED"})
+		}
+		return map[string]any{"FunctionUrlConfigs": list}
+	}
+	cases := []struct {
+		name   string
+		policy string // "" : no get-policy output
+		urls   map[string]any
+		want   string
+	}{
+		{"NONE URL, policy grants URL access", urlPolicy, urls("NONE"), "true"},
+		{"IAM URL, policy grants NONE URLs", urlPolicy, urls("AWS_IAM"), "false"},
+		{"no URL, policy grants NONE URLs", urlPolicy, urls(), "false"},
+		{"URLs not in the input, policy grants NONE URLs", urlPolicy, nil, "nil"},
+		{"NONE URL, policy grants services only", servicePolicy, urls("NONE"), "false"},
+		{"NONE URL, policy not in the input", "", urls("NONE"), "nil"},
+		{"IAM URL, policy open to anyone", openPolicy, urls("AWS_IAM"), "true"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			files := map[string]any{snapFile: configSnapshot(functionItem())}
+			if c.policy != "" {
+				files[cliPrefix+"lambda-get-policy/orders-api.us-east-1.json"] = map[string]any{"Policy": c.policy, "RevisionId": "r1"}
+			}
+			if c.urls != nil {
+				files[cliPrefix+"lambda-list-function-url-configs/orders-api.us-east-1.json"] = c.urls
+			}
+			inv, m := loadFiles(t, files)
+			fn := m[fnARN]
+			if fn == nil || fn.Class != resource.ClassFunction {
+				t.Fatalf("function: %+v", fn)
+			}
+			if got := bp(fn.Facts.Function.PublicInvocation); got != c.want {
+				t.Errorf("public_invocation = %s, want %s", got, c.want)
+			}
+			if fn.Facts.Function.Runtime != "python3.12" || len(inv.Skipped) != 0 {
+				t.Errorf("runtime %q (the item merged with the outputs), skipped %v", fn.Facts.Function.Runtime, inv.Skipped)
+			}
+		})
+	}
+}
+
+// RDS DB and cluster snapshots: the restore attribute AWS Config records
+// in the supplementary configuration decides public and shared; an
+// automated snapshot (which AWS does not let anyone share) has none.
+func TestRDSSnapshotRestoreAttribute(t *testing.T) {
+	snap := func(typ, snapshotType string, restore any) map[string]any {
+		cfg := map[string]any{"snapshotType": snapshotType, "encrypted": false, "storageEncrypted": true,
+			"kmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "snapshotCreateTime": "2026-10-01T00:00:00.000Z"}
+		it := map[string]any{"resourceType": typ, "resourceId": "s1", "resourceName": "s1",
+			"ARN": "arn:aws:rds:us-east-1:111122223333:snapshot:s1", "configuration": cfg, "supplementaryConfiguration": map[string]any{}}
+		key := "DBSnapshotAttributes"
+		if typ == "AWS::RDS::DBClusterSnapshot" {
+			key = "DBClusterSnapshotAttributes"
+			it["ARN"] = "arn:aws:rds:us-east-1:111122223333:cluster-snapshot:s1"
+		}
+		if restore != nil {
+			it["supplementaryConfiguration"] = map[string]any{key: []any{map[string]any{"attributeName": "restore", "attributeValues": restore}}}
+		}
+		return it
+	}
+	cases := []struct {
+		name                string
+		item                map[string]any
+		public, cross, encr string
+		shared              int
+	}{
+		{"public", snap("AWS::RDS::DBSnapshot", "manual", []any{"all"}), "true", "false", "false", 0},
+		{"shared with an account", snap("AWS::RDS::DBSnapshot", "manual", []any{"444455556666"}), "false", "true", "false", 1},
+		{"not shared", snap("AWS::RDS::DBSnapshot", "manual", []any{}), "false", "false", "false", 0},
+		{"attributes not read", snap("AWS::RDS::DBSnapshot", "manual", nil), "nil", "nil", "false", 0},
+		{"automated", snap("AWS::RDS::DBSnapshot", "automated", nil), "false", "false", "false", 0},
+		{"cluster snapshot, public and shared", snap("AWS::RDS::DBClusterSnapshot", "manual", []any{"all", "444455556666"}), "true", "true", "true", 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, m := loadFiles(t, map[string]any{snapFile: configSnapshot(c.item)})
+			r := m[c.item["ARN"].(string)]
+			if r == nil || r.Class != resource.ClassSnapshot || r.Facts.Snapshot == nil {
+				t.Fatalf("snapshot: %+v", r)
+			}
+			s := r.Facts.Snapshot
+			if bp(s.Public) != c.public || bp(s.CrossAccount) != c.cross || bp(s.Encrypted) != c.encr || len(s.SharedWith) != c.shared {
+				t.Errorf("public %s cross %s encrypted %s shared %v, want %s %s %s %d", bp(s.Public), bp(s.CrossAccount),
+					bp(s.Encrypted), s.SharedWith, c.public, c.cross, c.encr, c.shared)
+			}
+			if s.Created == "" || (c.encr == "true" && !hasRel(r, resource.RelUsesKey, "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")) {
+				t.Errorf("created %q, relationships %v", s.Created, r.Relationships)
+			}
+		})
+	}
+}
+
+// ELBv2 load balancer attributes in the supplementary configuration:
+// deletion protection, access logs, invalid header dropping.
+func TestELBv2LoadBalancerAttributes(t *testing.T) {
+	lb := func(attrs any) map[string]any {
+		it := map[string]any{"resourceType": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+			"resourceId": "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/web/1",
+			"ARN":        "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/web/1", "resourceName": "web",
+			"configuration": map[string]any{"scheme": "internet-facing", "type": "application"}, "supplementaryConfiguration": map[string]any{}}
+		if attrs != nil {
+			it["supplementaryConfiguration"] = map[string]any{"LoadBalancerAttributes": attrs}
+		}
+		return it
+	}
+	kv := func(k, v string) map[string]any { return map[string]any{"key": k, "value": v} }
+	cases := []struct {
+		name                   string
+		attrs                  any
+		deletion, logs, header string
+	}{
+		{"all off", []any{kv("deletion_protection.enabled", "false"), kv("access_logs.s3.enabled", "false"),
+			kv("routing.http.drop_invalid_header_fields.enabled", "false"), kv("idle_timeout.timeout_seconds", "60")}, "false", "false", "false"},
+		{"all on", []any{kv("deletion_protection.enabled", "true"), kv("access_logs.s3.enabled", "true"),
+			kv("routing.http.drop_invalid_header_fields.enabled", "true")}, "true", "true", "true"},
+		{"CloudFormation names", []any{map[string]any{"Key": "deletion_protection.enabled", "Value": "true"}}, "true", "nil", "nil"},
+		{"attributes not read", nil, "nil", "nil", "nil"},
+		{"not a list", "deletion_protection.enabled=true", "nil", "nil", "nil"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := awsconfig.Parse(context.Background(), "snap.json", configSnapshot(lb(c.attrs)))
+			if len(res.Resources) != 1 || res.Resources[0].Facts.LoadBalancer == nil {
+				t.Fatalf("resources: %+v", res.Resources)
+			}
+			f := res.Resources[0].Facts.LoadBalancer
+			if bp(f.DeletionProtection) != c.deletion || bp(f.AccessLogs) != c.logs || bp(f.DropInvalidHeaders) != c.header {
+				t.Errorf("deletion %s logs %s headers %s, want %s %s %s", bp(f.DeletionProtection), bp(f.AccessLogs),
+					bp(f.DropInvalidHeaders), c.deletion, c.logs, c.header)
+			}
+			if c.name == "not a list" && len(res.Problems) == 0 {
+				t.Error("attributes of the wrong type not reported")
+			}
+		})
+	}
+}
+
+// `aws kms get-key-policy` output, named after its key ID, puts the
+// policy's public access on the key; a multi-Region key's file names
+// its region too.
+func TestKMSKeyPolicy(t *testing.T) {
+	const id = "1234abcd-12ab-34cd-56ef-1234567890ab"
+	const mrk = "mrk-1234abcd12ab34cd56ef1234567890ab"
+	key := func(id, region string) map[string]any {
+		return map[string]any{"resourceType": "AWS::KMS::Key", "resourceId": id, "ARN": "arn:aws:kms:" + region + ":111122223333:key/" + id,
+			"awsRegion": region, "configuration": map[string]any{"keyManager": "CUSTOMER", "keyState": "Enabled", "keySpec": "SYMMETRIC_DEFAULT"}}
+	}
+	doc := func(principal any, cond bool) string {
+		s := map[string]any{"Sid": "s", "Effect": "Allow", "Principal": principal, "Action": "kms:Decrypt", "Resource": "*"}
+		if cond {
+			s["Condition"] = map[string]any{"StringEquals": map[string]any{"kms:CallerAccount": "111122223333"}}
+		}
+		b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Id": "key-default-1", "Statement": []any{s}})
+		return string(b)
+	}
+	cases := []struct {
+		name, file, policy string
+		keyID, want        string
+	}{
+		{"account root only", id + ".json", doc(map[string]any{"AWS": "arn:aws:iam::111122223333:root"}, false), id, "false"},
+		{"anyone", id + ".json", doc("*", false), id, "true"},
+		{"anyone in the account (condition)", id + ".json", doc(map[string]any{"AWS": "*"}, true), id, "false"},
+		{"multi-Region key, its region", mrk + ".eu-west-1.json", doc("*", false), mrk, "true"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			other := "0987dcba-09fe-87dc-65ba-ab0987654321" // key IDs are unique, but for a multi-Region key's replicas
+			if c.keyID == mrk {
+				other = mrk
+			}
+			inv, m := loadFiles(t, map[string]any{
+				snapFile: configSnapshot(key(c.keyID, "us-east-1")), snapDir + "eu.json": configSnapshot(key(other, "eu-west-1")),
+				cliPrefix + "kms-get-key-policy/" + c.file: map[string]any{"Policy": c.policy, "PolicyName": "default"},
+			})
+			region := "us-east-1"
+			if c.keyID == mrk {
+				region = "eu-west-1"
+				if other := m["arn:aws:kms:us-east-1:111122223333:key/"+mrk].Facts.Key.PublicAccess; other != nil {
+					t.Errorf("the policy of the eu-west-1 replica went to the us-east-1 one too: %s", bp(other))
+				}
+			}
+			k := m["arn:aws:kms:"+region+":111122223333:key/"+c.keyID]
+			if k == nil || k.Facts.Key == nil {
+				t.Fatalf("key: %+v", k)
+			}
+			if got := bp(k.Facts.Key.PublicAccess); got != c.want {
+				t.Errorf("public_access = %s, want %s", got, c.want)
+			}
+			if inv.Files[awsconfig.FormatKeyPolicy] != 1 || len(inv.Skipped) != 0 {
+				t.Errorf("files %v, skipped %v", inv.Files, inv.Skipped)
+			}
+		})
+	}
+}
