@@ -3,6 +3,7 @@ package azure
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
@@ -217,6 +218,7 @@ func normalize(path string, raw attr.M) (*resource.Resource, []attr.Problem) {
 	}
 	props, _ := row.Obj("properties")
 	fill(r, row, props)
+	systemAssigned(r, row)
 	if r.Class == resource.ClassOther && typ != rawType && canonicalOnlyWhenModelled[typ] {
 		r.Type = rawType // a web app that is not a function app: not modelled
 	}
@@ -930,7 +932,31 @@ func subscription(r *resource.Resource, _, p node) {
 	}
 }
 
+// managedIdentity: a user-assigned managed identity. Its principalId (the
+// Entra object ID role assignments name) and clientId are its aliases,
+// principalId first.
 func managedIdentity(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassIdentity
 	r.Facts.Identity = &resource.Identity{Kind: "managed_identity"}
+	for _, k := range []string{"principalId", "clientId"} {
+		if id := p.S(k); id != "" && !slices.Contains(r.Aliases, id) {
+			r.Aliases = append(r.Aliases, id)
+		}
+	}
+}
+
+// systemAssigned makes the principalId of a row's system-assigned managed
+// identity an alias of the resource, so role assignments to that identity
+// resolve to the resource it belongs to. It is read only for modelled
+// types: the identity block of other rows is not checked.
+func systemAssigned(r *resource.Resource, row node) {
+	if !row.Has("identity") {
+		return
+	}
+	if t := row.S("identity", "type"); !strings.Contains(strings.ToLower(t), "systemassigned") {
+		return
+	}
+	if id := row.S("identity", "principalId"); id != "" && !slices.Contains(r.Aliases, id) {
+		r.Aliases = append(r.Aliases, id)
+	}
 }

@@ -493,3 +493,45 @@ func TestSampleOrgFacts(t *testing.T) {
 		}
 	}
 }
+
+// Managed identities carry the Entra object ID role assignments name: a
+// user-assigned identity its principalId (then clientId), a resource with
+// a system-assigned identity the identity's principalId.
+func TestManagedIdentityAliases(t *testing.T) {
+	const mi = sp + "Microsoft.ManagedIdentity/userAssignedIdentities/"
+	res := parseDoc(t, `[
+{"id":"`+mi+`id-etl","name":"id-etl","type":"microsoft.managedidentity/userassignedidentities","location":"eastus",
+ "properties":{"tenantId":"t","principalId":"aaaa0000-0000-0000-0000-000000000001","clientId":"cccc0000-0000-0000-0000-000000000001"}},
+{"id":"`+mi+`id-bare","name":"id-bare","type":"microsoft.managedidentity/userassignedidentities","location":"eastus","properties":null},
+{"id":"`+sp+`Microsoft.Compute/virtualMachines/vm-both","name":"vm-both","type":"microsoft.compute/virtualmachines","location":"eastus",
+ "identity":{"type":"SystemAssigned, UserAssigned","principalId":"bbbb0000-0000-0000-0000-000000000001","tenantId":"t",
+  "userAssignedIdentities":{"`+mi+`id-etl":{"principalId":"aaaa0000-0000-0000-0000-000000000001","clientId":"cccc0000-0000-0000-0000-000000000001"}}},"properties":{}},
+{"id":"`+sp+`Microsoft.Compute/virtualMachines/vm-user","name":"vm-user","type":"microsoft.compute/virtualmachines","location":"eastus",
+ "identity":{"type":"UserAssigned","principalId":null,"userAssignedIdentities":{"`+mi+`id-etl":{}}},"properties":{}},
+{"id":"`+sp+`Microsoft.Storage/storageAccounts/st1","name":"st1","type":"microsoft.storage/storageaccounts","location":"eastus",
+ "identity":{"type":"SystemAssigned","principalId":"dddd0000-0000-0000-0000-000000000001"},"properties":{}},
+{"id":"`+sp+`Microsoft.Storage/storageAccounts/st2","name":"st2","type":"microsoft.storage/storageaccounts","location":"eastus",
+ "identity":{"type":"None"},"properties":{}}]`)
+	if len(res.Problems) > 0 {
+		t.Fatalf("problems: %+v", res.Problems)
+	}
+	m := byName(res)
+	for name, want := range map[string][]string{
+		"id-etl":  {"aaaa0000-0000-0000-0000-000000000001", "cccc0000-0000-0000-0000-000000000001"},
+		"id-bare": nil,
+		"vm-both": {"bbbb0000-0000-0000-0000-000000000001"},
+		"vm-user": nil,
+		"st1":     {"dddd0000-0000-0000-0000-000000000001"},
+		"st2":     nil,
+	} {
+		if r := m[name]; r == nil || !reflect.DeepEqual(r.Aliases, want) {
+			t.Errorf("%s: aliases %v, want %v", name, r.Aliases, want)
+		}
+	}
+	if id := m["id-etl"]; id.Class != resource.ClassIdentity || id.Facts.Identity.Kind != "managed_identity" || id.ID != mi+"id-etl" {
+		t.Errorf("user-assigned identity: %+v", id)
+	}
+	if vm := m["vm-both"]; !hasRel(vm, resource.RelRunsAs, mi+"id-etl") || vm.ID != sp+"Microsoft.Compute/virtualMachines/vm-both" {
+		t.Errorf("vm-both: %+v", vm)
+	}
+}
