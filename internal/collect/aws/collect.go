@@ -257,9 +257,9 @@ func (c *collector) retryer() aws.Retryer {
 	})
 }
 
-// addMiddleware puts the call accounting after the retry middleware, so
-// that it wraps every attempt: a slot among Concurrency, rec.Call, and the
-// per-attempt timeout.
+// addMiddleware puts the call accounting after the retry and signing
+// middlewares, so that it wraps every attempt as it is sent: a slot among
+// Concurrency, rec.Call, and the per-attempt timeout.
 func (c *collector) addMiddleware(stack *middleware.Stack) error {
 	mw := middleware.FinalizeMiddlewareFunc("vigilCall", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 		select {
@@ -274,8 +274,13 @@ func (c *collector) addMiddleware(stack *middleware.Stack) error {
 		defer cancel()
 		return next.HandleFinalize(ctx, in)
 	})
-	if _, ok := stack.Finalize.Get("Retry"); ok {
-		return stack.Finalize.Insert(mw, "Retry", middleware.After)
+	// After signing: an attempt whose credentials need refreshing (an
+	// assumed role's, which AssumeRole renews) must not hold a slot while
+	// the AssumeRole call waits for one.
+	for _, id := range []string{"Signing", "Retry"} {
+		if _, ok := stack.Finalize.Get(id); ok {
+			return stack.Finalize.Insert(mw, id, middleware.After)
+		}
 	}
 	return stack.Finalize.Add(mw, middleware.After)
 }
