@@ -284,3 +284,47 @@ func TestKMSKeyPolicy(t *testing.T) {
 		})
 	}
 }
+
+// The AWS CLI outputs vigil reads but does not evaluate (no fact holds
+// them) are recognised, so the summary lists them once per kind among the
+// unsupported types rather than once per file, region or account among
+// the skipped inputs; a document that only looks like one stays skipped.
+func TestCollectedOutputsNotEvaluatedOncePerKind(t *testing.T) {
+	hub := func(region string) map[string]any {
+		return map[string]any{"HubArn": "arn:aws:securityhub:" + region + ":111122223333:hub/default",
+			"SubscribedAt": "2024-03-01T10:00:00.000Z", "AutoEnableControls": true, "ControlFindingGenerator": "SECURITY_CONTROL"}
+	}
+	standards := func(region string) map[string]any {
+		return map[string]any{"StandardsSubscriptions": []any{map[string]any{
+			"StandardsArn":             "arn:aws:securityhub:" + region + "::standards/aws-foundational-security-best-practices/v/1.0.0",
+			"StandardsSubscriptionArn": "arn:aws:securityhub:" + region + ":111122223333:subscription/aws-foundational-security-best-practices/v/1.0.0",
+			"StandardsInput":           map[string]any{}, "StandardsStatus": "READY"}}}
+	}
+	channels := map[string]any{"DeliveryChannels": []any{map[string]any{"name": "default", "s3BucketName": "config-bucket-111122223333",
+		"configSnapshotDeliveryProperties": map[string]any{"deliveryFrequency": "TwentyFour_Hours"}}}}
+	inv, _ := loadFiles(t, map[string]any{
+		cliPrefix + "securityhub-describe-hub.us-east-1.json":          hub("us-east-1"),
+		cliPrefix + "securityhub-describe-hub.eu-west-1.json":          hub("eu-west-1"),
+		cliPrefix + "securityhub-get-enabled-standards.us-east-1.json": standards("us-east-1"),
+		cliPrefix + "securityhub-get-enabled-standards.eu-west-1.json": standards("eu-west-1"),
+		cliPrefix + "config-describe-delivery-channels.us-east-1.json": channels,
+		cliPrefix + "config-describe-delivery-channels.eu-west-1.json": channels,
+		cliPrefix + "account-summary.json":                             map[string]any{"SummaryMap": map[string]any{"Users": 3, "AccountMFAEnabled": 1}},
+		"aws/444455556666/cli/account-summary.json":                    map[string]any{"SummaryMap": map[string]any{"Users": 1, "AccountMFAEnabled": 0}},
+		"other/not-a-hub.json":                                         map[string]any{"HubArn": "arn:aws:securityhub:us-east-1:1:hub/default", "Name": "x"},
+	})
+	want := map[string]int{awsconfig.TypeSecurityHub: 2, awsconfig.TypeStandard: 2, awsconfig.TypeDeliveryChannel: 2, awsconfig.TypeAccountSummary: 2}
+	for typ, n := range want {
+		if inv.Unsupported[typ] != n {
+			t.Errorf("unsupported[%s] = %d, want %d (unsupported %v)", typ, inv.Unsupported[typ], n, inv.Unsupported)
+		}
+	}
+	if len(inv.Skipped) != 1 || filepath.Base(inv.Skipped[0].Path) != "not-a-hub.json" {
+		t.Errorf("skipped: %+v", inv.Skipped)
+	}
+	for _, f := range []string{awsconfig.FormatSecurityHub, awsconfig.FormatStandards, awsconfig.FormatDeliveryChannels, awsconfig.FormatAccountSummary} {
+		if inv.Files[f] != 2 {
+			t.Errorf("files[%s] = %d, want 2", f, inv.Files[f])
+		}
+	}
+}
