@@ -614,3 +614,51 @@ func (e *Evaluator) AllowedActions(principal string, ctx Context) []Grant {
 	}
 	return out
 }
+
+// Access is one principal's answer in WhoCan.
+type Access struct {
+	Principal string   `json:"principal"`
+	Decision  Decision `json:"decision"`
+}
+
+// WhoCan answers who-can for AWS: every principal of the inventory, and
+// every principal the resource's policy names that is not in the inventory
+// (another account, a service, a federated provider, "*" for anyone),
+// that is allowed the action on the resource, or may be (Conditional,
+// Uncertain). Denied principals are left out. Sorted by principal.
+func (e *Evaluator) WhoCan(action, resourceARN string, ctx Context) []Access {
+	var out []Access
+	ask := func(p string) {
+		if d := e.IsAllowed(p, action, resourceARN, ctx); !d.Result.Denied() {
+			out = append(out, Access{Principal: p, Decision: d})
+		}
+	}
+	for _, p := range e.Principals() {
+		ask(p)
+	}
+	if rp := e.resPolicies[resourceARN]; rp != nil && rp.Broken == "" {
+		seen := map[string]bool{}
+		for i := range rp.stmts {
+			st := &rp.stmts[i]
+			if !st.allow || st.notPrin {
+				continue
+			}
+			for _, pr := range st.principals {
+				id := pr.ID
+				switch {
+				case pr.Type == "*" || id == "*":
+					id = "" // anyone: asked as an unsigned request
+				case pr.Type == "AWS" && len(id) == 12 && strings.Trim(id, "0123456789") == "":
+					id = "arn:aws:iam::" + id + ":root"
+				}
+				if seen[id] || e.principals[id] != nil {
+					continue
+				}
+				seen[id] = true
+				ask(id)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Principal < out[j].Principal })
+	return out
+}

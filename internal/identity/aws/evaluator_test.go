@@ -297,3 +297,35 @@ func TestEvaluatorConcurrent(t *testing.T) {
 		t.Errorf("concurrent answer %s, want %s", e, want)
 	}
 }
+
+func TestWhoCan(t *testing.T) {
+	e, err := New(inventoryFixture(t), Options{ResourcePolicies: map[string]*resource.PolicyDocument{
+		"arn:aws:sqs:us-east-1:111111111111:shared": doc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["222222222222"],"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"*"}]}`),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Result{}
+	for _, a := range e.WhoCan("sqs:SendMessage", "arn:aws:sqs:us-east-1:111111111111:shared", Context{}) {
+		got[a.Principal] = a.Decision.Result
+	}
+	want := map[string]Result{
+		"arn:aws:iam::111111111111:user/admin":  Allowed, // AdministratorAccess
+		"arn:aws:iam::111111111111:root":        Allowed,
+		"arn:aws:iam::111111111111:user/tagged": Conditional, // aws:ResourceTag of an untagged queue
+		"arn:aws:iam::111111111111:role/broken": Uncertain,
+		"arn:aws:iam::111111111111:user/orphan": Uncertain,
+		"arn:aws:iam::222222222222:root":        Uncertain, // its identity policies are not in the inventory
+		"sns.amazonaws.com":                     Allowed,
+	}
+	for p, w := range want {
+		if got[p] != w {
+			t.Errorf("%s: %s, want %s", p, got[p], w)
+		}
+	}
+	for p := range got {
+		if _, ok := want[p]; !ok {
+			t.Errorf("unexpected %s: %s", p, got[p])
+		}
+	}
+}
