@@ -49,6 +49,9 @@ type Policy struct {
 
 // Group: IAM group, Entra ID group, Google group.
 type Group struct {
+	// Members are the group's direct members (IDs, or names the input
+	// uses); nil when the input did not list them in full, empty when it
+	// listed none (an empty list does not survive JSON: it reads back nil).
 	Members          []string      `json:"members,omitempty"`
 	AttachedPolicies []string      `json:"attached_policies,omitempty"`
 	InlineDocuments  []NamedPolicy `json:"inline_documents,omitempty"`

@@ -464,7 +464,8 @@ func (rd *reader) name(objectID string) string {
 	return objectID
 }
 
-// memberships reads /groups/{id}/members for every group.
+// memberships reads /groups/{id}/members for every group. Members is
+// nil when the listing was not read in full, else the (possibly empty) list.
 func (rd *reader) memberships() {
 	for _, gr := range rd.res.Resources {
 		if gr.Type != TypeGroup {
@@ -488,7 +489,15 @@ func (rd *reader) memberships() {
 			rd.finish(m)
 		}
 		if known {
+			// Read: an empty list means no members, never "not read".
 			rd.memberKnown[gid] = true
+			if g.Members == nil {
+				g.Members = []string{}
+			}
+		} else {
+			// Not read, denied or incomplete: the group's members are
+			// unknown; the memberships read stay on the members' side.
+			g.Members = nil
 		}
 	}
 }

@@ -348,3 +348,31 @@ func TestConditionalAccess(t *testing.T) {
 		t.Errorf("policies\n got %s\nwant %s", strings.Join(got, "\n"), want)
 	}
 }
+
+// TestGroupMembersKnown: a group whose members were read has a non-nil
+// Members list, empty when it has none; a group whose listing is absent,
+// denied or incomplete has nil Members (unknown), the memberships read
+// staying on the members' side.
+func TestGroupMembersKnown(t *testing.T) {
+	res := parse(t, `"/users":`+coll(`{"id":"u1"}`, `{"id":"u2"}`)+
+		`,"/groups":`+coll(`{"id":"empty"}`, `{"id":"full"}`, `{"id":"unread"}`, `{"id":"denied"}`, `{"id":"partial"}`)+
+		`,"/groups/empty/members":`+coll()+
+		`,"/groups/full/members":`+coll(`{"id":"u1"}`)+
+		`,"/groups/denied/members":{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges"}}`+
+		`,"/groups/partial/members":{"value":[{"id":"u2"}],"@odata.nextLink":"https://graph.microsoft.com/v1.0/groups/partial/members?$skiptoken=x"}`)
+	members := func(id string) []string { return get(res.Resources, "groups", id).Facts.Group.Members }
+	if m := members("empty"); m == nil || len(m) != 0 {
+		t.Errorf("empty group read: members %#v, want an empty non-nil list", m)
+	}
+	if m := members("full"); len(m) != 1 || m[0] != ObjectID(tenant, "users", "u1") {
+		t.Errorf("full: %#v", m)
+	}
+	for _, id := range []string{"unread", "denied", "partial"} {
+		if m := members(id); m != nil {
+			t.Errorf("%s: members %#v, want nil (unknown)", id, m)
+		}
+	}
+	if u2 := get(res.Resources, "users", "u2"); !hasRel(u2, resource.RelMemberOf, ObjectID(tenant, "groups", "partial")) {
+		t.Errorf("membership read from an incomplete listing dropped: %+v", u2.Relationships)
+	}
+}
