@@ -125,8 +125,14 @@ func TestCollect(t *testing.T) {
 	if !bytes.Contains(mem.File("azure/"+subA+"/keyvaultkeys.json"), []byte("cmk-storage")) {
 		t.Error("the key vault keys answered after a 429 are not written")
 	}
-	if rec.Calls() < int64(len(f.Requests())) {
-		t.Errorf("recorded %d calls, the servers saw %d requests", rec.Calls(), len(f.Requests()))
+	requests := 0
+	for _, r := range f.Requests() {
+		if !strings.HasSuffix(r, "(batched)") {
+			requests++
+		}
+	}
+	if rec.Calls() != int64(requests) {
+		t.Errorf("recorded %d calls, the servers saw %d requests", rec.Calls(), requests)
 	}
 	// Denied Graph listings are left out of the export, the others are in,
 	// paged ones as the list of their pages; /users with signInActivity

@@ -1,8 +1,15 @@
 package azurecollect
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -89,6 +96,7 @@ func (c *collector) entra(ctx context.Context, tenant string) {
 				return
 			}
 			put(key, body)
+			var reqs []graphReq
 			for _, o := range objs {
 				m, _ := o.(map[string]any)
 				id, _ := m["id"].(string)
@@ -96,19 +104,12 @@ func (c *collector) entra(ctx context.Context, tenant string) {
 					continue
 				}
 				for _, member := range l.members {
-					p := l.path + "/" + url.PathEscape(id) + member
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						if b, _, err := c.graphGet(ctx, p); err == nil {
-							put(p, b)
-						} else {
-							// the object's ID as internal/importer/entra gives it
-							c.graphFail(ctx, tenant, l.path+"/{id}"+member, "/tenants/"+tenant+l.path+"/"+id, err)
-						}
-					}()
+					// the object's ID as internal/importer/entra gives it
+					reqs = append(reqs, graphReq{path: l.path + "/" + url.PathEscape(id) + member, call: l.path + "/{id}" + member,
+						resource: "/tenants/" + tenant + l.path + "/" + id})
 				}
 			}
+			c.graphBatch(ctx, tenant, reqs, put)
 		}()
 	}
 	wg.Wait()
@@ -166,9 +167,26 @@ func (c *collector) graphGet(ctx context.Context, pathQuery string) (any, []any,
 	if err != nil {
 		return nil, nil, err
 	}
+	return c.graphPages(ctx, fu, nil, first)
+}
+
+// graphPages reads the pages of a Graph listing from link on, after the
+// first page's body when it came already (a $batch answer).
+func (c *collector) graphPages(ctx context.Context, fu *url.URL, first map[string]any, link string) (any, []any, error) {
 	var bodies, objs []any
 	var guard collect.PageGuard
-	for link := first; link != ""; {
+	if first != nil {
+		raw, err := json.Marshal(first)
+		if err != nil {
+			return nil, nil, err
+		}
+		page, rows, next, err := readPage(raw, "@odata.nextLink", fu, &guard)
+		if err != nil {
+			return nil, nil, err
+		}
+		bodies, objs, link = append(bodies, page), append(objs, rows...), next
+	}
+	for link != "" {
 		raw, err := c.get(ctx, c.graph.Pipeline(), link)
 		if err != nil {
 			return nil, nil, err
@@ -185,4 +203,172 @@ func (c *collector) graphGet(ctx context.Context, pathQuery string) (any, []any,
 		return bodies[0], objs, nil
 	}
 	return bodies, objs, nil
+}
+
+// graphReq is one per-object Graph request: its path, the call it is in
+// failures (the path with {id}) and the object it is about.
+type graphReq struct{ path, call, resource string }
+
+const (
+	batchMax     = 20 // requests in one Microsoft Graph $batch
+	batchRetries = 3  // rounds for the requests a batch answered 429
+)
+
+// graphBatch makes per-object requests twenty to a JSON $batch request.
+// Each answer is kept (its further pages read one by one) or recorded as
+// a failure; the answers throttled (429) are asked again after their
+// Retry-After, up to batchRetries rounds, then recorded as throttled.
+func (c *collector) graphBatch(ctx context.Context, tenant string, reqs []graphReq, put func(string, any)) {
+	endpoint := strings.TrimRight(c.opts.GraphEndpoint, "/") + "/" + graphAPIVersion
+	fu, err := url.Parse(endpoint + "/$batch")
+	if err != nil {
+		for _, r := range reqs {
+			c.graphFail(ctx, tenant, r.call, r.resource, err)
+		}
+		return
+	}
+	for round := 0; len(reqs) > 0; round++ {
+		var mu sync.Mutex
+		var again []graphReq
+		var againErrs []error
+		wait := time.Duration(0)
+		var wg sync.WaitGroup
+		for start := 0; start < len(reqs); start += batchMax {
+			chunk := reqs[start:min(start+batchMax, len(reqs))]
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				answers, err := c.postBatch(ctx, fu.String(), chunk)
+				if err != nil {
+					for _, r := range chunk {
+						c.graphFail(ctx, tenant, r.call, r.resource, err)
+					}
+					return
+				}
+				for i, r := range chunk {
+					a := answers[strconv.Itoa(i)]
+					switch {
+					case a == nil:
+						c.graphFail(ctx, tenant, r.call, r.resource, errors.New("no answer in the $batch response"))
+					case a.Status == http.StatusOK:
+						body, _, err := c.graphPages(ctx, fu, a.Body, "")
+						if err != nil {
+							c.graphFail(ctx, tenant, r.call, r.resource, err)
+							continue
+						}
+						put(r.path, body)
+					case a.Status == http.StatusTooManyRequests:
+						mu.Lock()
+						again, againErrs = append(again, r), append(againErrs, a.err(endpoint+r.path))
+						if d, err := strconv.Atoi(a.header("Retry-After")); err == nil && time.Duration(d)*time.Second > wait {
+							wait = min(time.Duration(d)*time.Second, time.Minute)
+						}
+						mu.Unlock()
+					default:
+						c.graphFail(ctx, tenant, r.call, r.resource, a.err(endpoint+r.path))
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if len(again) == 0 {
+			return
+		}
+		if round == batchRetries {
+			for i, r := range again {
+				c.graphFail(ctx, tenant, r.call, r.resource, againErrs[i])
+			}
+			return
+		}
+		if wait == 0 {
+			wait = c.opts.RetryDelay << round
+			if c.opts.RetryDelay == 0 {
+				wait = time.Second << round
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		reqs = again
+	}
+}
+
+// batchAnswer is one answer of a $batch response.
+type batchAnswer struct {
+	ID      string            `json:"id"`
+	Status  int               `json:"status"`
+	Headers map[string]string `json:"headers"`
+	Body    map[string]any    `json:"body"`
+}
+
+// header is a header of the answer, by its name in any case.
+func (a *batchAnswer) header(name string) string {
+	for k, v := range a.Headers {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
+// err is the answer as the error a plain request would have given.
+func (a *batchAnswer) err(u string) error {
+	body, _ := json.Marshal(a.Body)
+	h := http.Header{}
+	for k, v := range a.Headers {
+		h.Set(k, v)
+	}
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	return runtime.NewResponseError(&http.Response{StatusCode: a.Status, Status: http.StatusText(a.Status), Header: h,
+		Body: io.NopCloser(bytes.NewReader(body)), Request: req})
+}
+
+// postBatch sends one $batch request of GETs, keyed by their index.
+func (c *collector) postBatch(ctx context.Context, u string, chunk []graphReq) (map[string]*batchAnswer, error) {
+	type sub struct {
+		ID     string `json:"id"`
+		Method string `json:"method"`
+		URL    string `json:"url"`
+	}
+	body := struct {
+		Requests []sub `json:"requests"`
+	}{}
+	for i, r := range chunk {
+		body.Requests = append(body.Requests, sub{ID: strconv.Itoa(i), Method: http.MethodGet, URL: r.path})
+	}
+	req, err := runtime.NewRequest(ctx, http.MethodPost, u)
+	if err != nil {
+		return nil, err
+	}
+	if err := runtime.MarshalAsJSON(req, body); err != nil {
+		return nil, err
+	}
+	resp, err := c.graph.Pipeline().Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if !runtime.HasStatusCode(resp, http.StatusOK) {
+		return nil, runtime.NewResponseError(resp)
+	}
+	raw, err := runtime.Payload(resp)
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		Responses []*batchAnswer `json:"responses"`
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	if err := d.Decode(&out); err != nil {
+		return nil, fmt.Errorf("decoding the $batch response: %w", err)
+	}
+	answers := map[string]*batchAnswer{}
+	for _, a := range out.Responses {
+		if a != nil {
+			answers[a.ID] = a
+		}
+	}
+	return answers, nil
 }

@@ -150,3 +150,73 @@ func FuzzReadPage(f *testing.F) {
 		}
 	})
 }
+
+// TestGraphBatch: per-object Graph requests go twenty to a $batch; an
+// answer with more pages is followed, a 429 answer is asked again in the
+// next round, a 403 answer is a denied failure naming the object, and the
+// others are kept.
+func TestGraphBatch(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(filepath.Join(dir, "errors"), os.DirFS(filepath.Join("testdata", "server", "errors"))); err != nil {
+		t.Fatal(err)
+	}
+	js := func(v any) []byte {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	empty := js(map[string]any{"value": []any{}})
+	routes := map[string]route{"GET /subscriptions": {Body: empty}}
+	for _, l := range entraLists {
+		routes["GET /v1.0"+l.path] = route{Body: empty}
+	}
+	var groups []any
+	id := func(i int) string { return fmt.Sprintf("9a8b7c6d-0000-4000-8000-%012d", i) }
+	member := map[string]any{"@odata.type": "#microsoft.graph.user", "id": "5e6f7a8b-0000-4000-8000-000000000031"}
+	for i := range 25 {
+		groups = append(groups, map[string]any{"id": id(i), "displayName": fmt.Sprintf("g%d", i)})
+		routes["GET /v1.0/groups/"+id(i)+"/owners"] = route{Body: empty}
+		routes["GET /v1.0/groups/"+id(i)+"/members"] = route{Body: js(map[string]any{"value": []any{member}})}
+	}
+	routes["GET /v1.0/groups"] = route{Body: js(map[string]any{"value": groups})}
+	routes["GET /v1.0/groups/"+id(3)+"/members"] = route{Body: js(map[string]any{"value": []any{member},
+		"@odata.nextLink": "{{base}}/v1.0/groups/" + id(3) + "/members?$skiptoken=p2"})}
+	routes["GET /v1.0/groups/"+id(3)+"/members p2"] = route{Body: js(map[string]any{"value": []any{member}})}
+	routes["GET /v1.0/groups/"+id(5)+"/members"] = route{Status: []int{429, 200}, Body: js(map[string]any{"value": []any{member}}), Error: "errors/graph-429.json"}
+	routes["GET /v1.0/groups/"+id(7)+"/members"] = route{Status: []int{403}}
+	f := newFakeAzure(t, dir, routes)
+	o := f.options()
+	o.TenantID = tenantID
+	mem, rec, err := run(t, f, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fails := rec.Failures()
+	if len(fails) != 1 || fails[0].Kind != collect.Denied || fails[0].Call != "GET /groups/{id}/members" || fails[0].Resource != "/tenants/"+tenantID+"/groups/"+id(7) {
+		t.Errorf("failures = %v, want the denied members of group 7", fails)
+	}
+	var entra entraExport
+	if err := json.Unmarshal(mem.File("azure/entra-"+tenantID+".json"), &entra); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 25 {
+		_, ok := entra.Responses["/groups/"+id(i)+"/members"]
+		if ok != (i != 7) {
+			t.Errorf("group %d members in the export: %v", i, ok)
+		}
+	}
+	if pages, _ := entra.Responses["/groups/"+id(3)+"/members"].([]any); len(pages) != 2 {
+		t.Errorf("group 3 members: %d pages, want 2", len(pages))
+	}
+	batches := 0
+	for _, r := range f.Requests() {
+		if strings.HasSuffix(r, "/$batch") {
+			batches++
+		}
+	}
+	if batches != 4 { // 50 requests: 3 batches, then one for the throttled one
+		t.Errorf("%d $batch requests, want 4", batches)
+	}
+}

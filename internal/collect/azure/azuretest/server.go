@@ -107,6 +107,9 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	key, family := "", "arm"
 	switch {
+	case r.Method == http.MethodPost && r.URL.Path == "/v1.0/$batch":
+		f.batch(w, r)
+		return
 	case r.Method == http.MethodPost && strings.EqualFold(r.URL.Path, "/providers/Microsoft.ResourceGraph/resources"):
 		family = "rg"
 		var q struct {
@@ -161,7 +164,11 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	key = strings.ToLower(key)
 	f.mu.Lock()
-	f.log = append(f.log, r.Method+" "+r.URL.Path)
+	if r.Header.Get(batchedHeader) != "" {
+		f.log = append(f.log, r.Method+" "+r.URL.Path+" (batched)")
+	} else {
+		f.log = append(f.log, r.Method+" "+r.URL.Path)
+	}
 	rt, ok := f.routes[key]
 	n := f.hits[key]
 	f.hits[key]++
@@ -226,7 +233,8 @@ func (f *Server) SetRoute(key string, r Route) {
 }
 
 // Requests returns the "METHOD path" of every request made (token
-// requests as "TOKEN scope").
+// requests as "TOKEN scope"; the requests of a $batch, after the POST of
+// the batch, as "GET path (batched)").
 func (f *Server) Requests() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -297,3 +305,48 @@ const (
 	ClientID     = "0a1b2c3d-0000-4000-8000-0000000000c1"
 	ClientSecret = "test-secret-not-a-real-one"
 )
+
+// batchedHeader marks the requests of a $batch as they are served.
+const batchedHeader = "X-Azuretest-Batched"
+
+// batch answers a Microsoft Graph JSON batch: each request as if it came
+// alone (its route, statuses and faults), gathered in one response.
+func (f *Server) batch(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	f.log = append(f.log, r.Method+" "+r.URL.Path)
+	f.mu.Unlock()
+	var in struct {
+		Requests []struct{ ID, Method, URL string } `json:"requests"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || len(in.Requests) == 0 || len(in.Requests) > 20 {
+		f.t.Errorf("$batch request: %v (%d requests)", err, len(in.Requests))
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	type answer struct {
+		ID      string            `json:"id"`
+		Status  int               `json:"status"`
+		Headers map[string]string `json:"headers"`
+		Body    json.RawMessage   `json:"body,omitempty"`
+	}
+	var out struct {
+		Responses []answer `json:"responses"`
+	}
+	for _, q := range in.Requests {
+		sub := httptest.NewRequest(q.Method, "/v1.0"+q.URL, nil)
+		sub.Header.Set("Authorization", r.Header.Get("Authorization"))
+		sub.Header.Set(batchedHeader, "1")
+		rec := httptest.NewRecorder()
+		f.serve(rec, sub)
+		a := answer{ID: q.ID, Status: rec.Code, Headers: map[string]string{}}
+		for k := range rec.Header() {
+			a.Headers[k] = rec.Header().Get(k)
+		}
+		if b := rec.Body.Bytes(); json.Valid(b) {
+			a.Body = b
+		}
+		out.Responses = append(out.Responses, a)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(out)
+}
