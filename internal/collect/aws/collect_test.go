@@ -392,6 +392,39 @@ func TestCollectPlainClient(t *testing.T) {
 	}
 }
 
+// TestCollectRenewsCredentialsAtTheBound: with one call in flight at a
+// time and assumed-role credentials that expire as soon as they are
+// given, every call renews them (AssumeRole) without deadlocking on the
+// one slot.
+func TestCollectRenewsCredentialsAtTheBound(t *testing.T) {
+	srv := newFakeAWS(t, "testdata")
+	srv.CredentialTTL = -time.Minute // expired when given
+	opts := testOptions(t, srv, mgmt)
+	opts.RoleName = "VigilReadOnly"
+	opts.Accounts = []string{member}
+	opts.Regions = []string{"us-east-1"}
+	opts.Concurrency = 1
+	opts.services = []Service{{Name: "ec2", Run: runEC2}}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	rec := collect.NewRecorder(nil)
+	if err := Collect(ctx, opts, &collect.Mem{}, rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	assumed := 0
+	for _, r := range srv.Requests() {
+		if r.Key() == "sts:AssumeRole" {
+			assumed++
+		}
+	}
+	if assumed < 5 {
+		t.Errorf("AssumeRole called %d times: the credentials were not renewed", assumed)
+	}
+	if p := rec.PeakInFlight(); p != 1 {
+		t.Errorf("peak in flight %d, want 1", p)
+	}
+}
+
 // TestCollectNoCredentials: refused credentials give one error naming AWS
 // and what to configure.
 func TestCollectNoCredentials(t *testing.T) {

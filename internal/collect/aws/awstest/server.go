@@ -57,6 +57,7 @@
 package awstest
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -91,6 +92,9 @@ type Server struct {
 	Fault   func(r Request) string
 	// Delay, when set, adds its answer to Latency for a request.
 	Delay func(r Request) time.Duration
+	// CredentialTTL is how long the credentials AssumeRole answers last
+	// (default an hour; negative: expired when given).
+	CredentialTTL time.Duration
 	// DefaultAccount is the account of an access key that names none
 	// (another server's test key); "" refuses it as STS would.
 	DefaultAccount string
@@ -457,7 +461,7 @@ func (f *Server) sts(w http.ResponseWriter, req Request, form url.Values) {
     </Credentials>
   </AssumeRoleResult>
   <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata>
-</AssumeRoleResponse>`, acct, parts[5][strings.LastIndex(parts[5], "/")+1:], form.Get("RoleSessionName"), time.Now().Add(time.Hour).UTC().Format(time.RFC3339))
+</AssumeRoleResponse>`, acct, parts[5][strings.LastIndex(parts[5], "/")+1:], form.Get("RoleSessionName"), time.Now().Add(cmp.Or(f.CredentialTTL, time.Hour)).UTC().Format(time.RFC3339Nano))
 	default:
 		f.errorAnswer(w, req, 400, "InvalidAction", "unknown STS action "+req.Op)
 	}
