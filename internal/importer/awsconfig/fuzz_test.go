@@ -54,6 +54,15 @@ func FuzzAWSConfig(f *testing.F) {
 	f.Add([]byte(`{"registryId":"1","repositoryName":"r","policyText":"{}"}`))
 	f.Add([]byte(`{"items":[{"id":"r","path":"/x","resourceMethods":{"GET":{"authorizationType":"NONE"}}}]}`))
 	f.Add([]byte(`{"ARN":"arn:aws:secretsmanager:us-east-1:1:secret:s","Name":"s","RotationEnabled":true,"RotationRules":{"AutomaticallyAfterDays":400},"LastRotatedDate":"2025-01-01T00:00:00Z"}`))
+	// The outputs vigil collect writes beside the sample's (collected.go).
+	f.Add([]byte(`{"FunctionUrlConfigs":[{"FunctionArn":"arn:aws:lambda:us-east-1:1:function:f:live","AuthType":"NONE"},{"FunctionArn":5}]}`))
+	f.Add([]byte(`{"FunctionUrl":"https://x.lambda-url.us-east-1.on.aws/","FunctionArn":"arn:aws:lambda:us-east-1:1:function:f","AuthType":"AWS_IAM"}`))
+	f.Add([]byte(`{"Policy":"{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\"}]}","PolicyName":"default"}`))
+	f.Add([]byte(`{"HubArn":"arn:aws:securityhub:us-east-1:1:hub/default","SubscribedAt":"2024-03-01T10:00:00.000Z"}`))
+	f.Add([]byte(`{"StandardsSubscriptions":[{"StandardsSubscriptionArn":"arn:aws:securityhub:us-east-1:1:subscription/cis/v/3.0.0"},{}]}`))
+	f.Add([]byte(`{"DeliveryChannels":[{"name":"default","s3BucketName":"b"},{"s3BucketName":"c"}]}`))
+	f.Add([]byte(`{"SummaryMap":{"Users":3}}`))
+	f.Add([]byte(`{"configurationItems":[{"resourceType":"AWS::RDS::DBSnapshot","ARN":"arn:aws:rds:us-east-1:1:snapshot:s","awsRegion":"us-east-1","configuration":{"snapshotType":"manual","encrypted":true,"kmsKeyId":"k"},"supplementaryConfiguration":{"DBSnapshotAttributes":[{"attributeName":"restore","attributeValues":["all","2"]}]}},{"resourceType":"AWS::ElasticLoadBalancingV2::LoadBalancer","ARN":"lb","awsRegion":"r","configuration":{},"supplementaryConfiguration":{"LoadBalancerAttributes":[{"key":"deletion_protection.enabled","value":"false"}]}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var doc any
 		if attr.Decode(data, &doc) != nil || Detect(doc) == "" {
