@@ -121,20 +121,23 @@ func TestTypedRBAC(t *testing.T) {
 	}
 }
 
+const da = "/subscriptions/" + sub + "/providers/Microsoft.Authorization/denyAssignments/"
+
+const denyRows = `[
+{"id":"` + da + `d1","name":"d1","type":"microsoft.authorization/denyassignments","properties":{"denyAssignmentName":"scope only",
+ "permissions":[{"actions":["*"]}],"scope":"/subscriptions/` + sub + `","doNotApplyToChildScopes":true,
+ "principals":[{"id":"00000000-0000-0000-0000-000000000000","type":"SystemDefined"}],
+ "excludePrincipals":[{"id":"u1","type":"User"},{"id":"x1"},{"id":"g1","type":"Group"}]}},
+{"id":"` + da + `d2","name":"d2","type":"microsoft.authorization/denyassignments","properties":{"denyAssignmentName":"untyped",
+ "permissions":[{"actions":["*"]}],"scope":"/subscriptions/` + sub + `",
+ "principals":[{"id":"p1","type":"User"},{"id":"p2","type":"Group"}],"excludePrincipals":[{"id":"x2"}]}},
+{"id":"` + da + `d3","name":"d3","type":"microsoft.authorization/denyassignments","properties":{"denyAssignmentName":"bad flag",
+ "permissions":[{"actions":["*"]}],"scope":"/subscriptions/` + sub + `","doNotApplyToChildScopes":"yes"}}]`
+
 // A deny assignment limited to its scope, with excluded principals of
 // known and unknown kind, and one listing several principals.
 func TestDenyAssignmentScopeAndKinds(t *testing.T) {
-	const da = "/subscriptions/" + sub + "/providers/Microsoft.Authorization/denyAssignments/"
-	res := parseDoc(t, `[
-{"id":"`+da+`d1","name":"d1","type":"microsoft.authorization/denyassignments","properties":{"denyAssignmentName":"scope only",
- "permissions":[{"actions":["*"]}],"scope":"/subscriptions/`+sub+`","doNotApplyToChildScopes":true,
- "principals":[{"id":"00000000-0000-0000-0000-000000000000","type":"SystemDefined"}],
- "excludePrincipals":[{"id":"u1","type":"User"},{"id":"x1"},{"id":"g1","type":"Group"}]}},
-{"id":"`+da+`d2","name":"d2","type":"microsoft.authorization/denyassignments","properties":{"denyAssignmentName":"untyped",
- "permissions":[{"actions":["*"]}],"scope":"/subscriptions/`+sub+`",
- "principals":[{"id":"p1","type":"User"},{"id":"p2","type":"Group"}],"excludePrincipals":[{"id":"x2"}]}},
-{"id":"`+da+`d3","name":"d3","type":"microsoft.authorization/denyassignments","properties":{"denyAssignmentName":"bad flag",
- "permissions":[{"actions":["*"]}],"scope":"/subscriptions/`+sub+`","doNotApplyToChildScopes":"yes"}}]`)
+	res := parseDoc(t, denyRows)
 	m := byName(res)
 	d1 := m["d1"].Facts.Binding
 	eqBool(t, "d1.child_scopes", d1.ChildScopes, b(false))
@@ -494,24 +497,27 @@ func TestSampleOrgFacts(t *testing.T) {
 	}
 }
 
+const mi = sp + "Microsoft.ManagedIdentity/userAssignedIdentities/"
+
+const identityRows = `[
+{"id":"` + mi + `id-etl","name":"id-etl","type":"microsoft.managedidentity/userassignedidentities","location":"eastus",
+ "properties":{"tenantId":"t","principalId":"aaaa0000-0000-0000-0000-000000000001","clientId":"cccc0000-0000-0000-0000-000000000001"}},
+{"id":"` + mi + `id-bare","name":"id-bare","type":"microsoft.managedidentity/userassignedidentities","location":"eastus","properties":null},
+{"id":"` + sp + `Microsoft.Compute/virtualMachines/vm-both","name":"vm-both","type":"microsoft.compute/virtualmachines","location":"eastus",
+ "identity":{"type":"SystemAssigned, UserAssigned","principalId":"bbbb0000-0000-0000-0000-000000000001","tenantId":"t",
+  "userAssignedIdentities":{"` + mi + `id-etl":{"principalId":"aaaa0000-0000-0000-0000-000000000001","clientId":"cccc0000-0000-0000-0000-000000000001"}}},"properties":{}},
+{"id":"` + sp + `Microsoft.Compute/virtualMachines/vm-user","name":"vm-user","type":"microsoft.compute/virtualmachines","location":"eastus",
+ "identity":{"type":"UserAssigned","principalId":null,"userAssignedIdentities":{"` + mi + `id-etl":{}}},"properties":{}},
+{"id":"` + sp + `Microsoft.Storage/storageAccounts/st1","name":"st1","type":"microsoft.storage/storageaccounts","location":"eastus",
+ "identity":{"type":"SystemAssigned","principalId":"dddd0000-0000-0000-0000-000000000001"},"properties":{}},
+{"id":"` + sp + `Microsoft.Storage/storageAccounts/st2","name":"st2","type":"microsoft.storage/storageaccounts","location":"eastus",
+ "identity":{"type":"None"},"properties":{}}]`
+
 // Managed identities carry the Entra object ID role assignments name: a
 // user-assigned identity its principalId (then clientId), a resource with
 // a system-assigned identity the identity's principalId.
 func TestManagedIdentityAliases(t *testing.T) {
-	const mi = sp + "Microsoft.ManagedIdentity/userAssignedIdentities/"
-	res := parseDoc(t, `[
-{"id":"`+mi+`id-etl","name":"id-etl","type":"microsoft.managedidentity/userassignedidentities","location":"eastus",
- "properties":{"tenantId":"t","principalId":"aaaa0000-0000-0000-0000-000000000001","clientId":"cccc0000-0000-0000-0000-000000000001"}},
-{"id":"`+mi+`id-bare","name":"id-bare","type":"microsoft.managedidentity/userassignedidentities","location":"eastus","properties":null},
-{"id":"`+sp+`Microsoft.Compute/virtualMachines/vm-both","name":"vm-both","type":"microsoft.compute/virtualmachines","location":"eastus",
- "identity":{"type":"SystemAssigned, UserAssigned","principalId":"bbbb0000-0000-0000-0000-000000000001","tenantId":"t",
-  "userAssignedIdentities":{"`+mi+`id-etl":{"principalId":"aaaa0000-0000-0000-0000-000000000001","clientId":"cccc0000-0000-0000-0000-000000000001"}}},"properties":{}},
-{"id":"`+sp+`Microsoft.Compute/virtualMachines/vm-user","name":"vm-user","type":"microsoft.compute/virtualmachines","location":"eastus",
- "identity":{"type":"UserAssigned","principalId":null,"userAssignedIdentities":{"`+mi+`id-etl":{}}},"properties":{}},
-{"id":"`+sp+`Microsoft.Storage/storageAccounts/st1","name":"st1","type":"microsoft.storage/storageaccounts","location":"eastus",
- "identity":{"type":"SystemAssigned","principalId":"dddd0000-0000-0000-0000-000000000001"},"properties":{}},
-{"id":"`+sp+`Microsoft.Storage/storageAccounts/st2","name":"st2","type":"microsoft.storage/storageaccounts","location":"eastus",
- "identity":{"type":"None"},"properties":{}}]`)
+	res := parseDoc(t, identityRows)
 	if len(res.Problems) > 0 {
 		t.Fatalf("problems: %+v", res.Problems)
 	}
