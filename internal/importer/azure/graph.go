@@ -934,10 +934,14 @@ func subscription(r *resource.Resource, _, p node) {
 
 // managedIdentity: a user-assigned managed identity. Its principalId (the
 // Entra object ID role assignments name) and clientId are its aliases,
-// principalId first.
-func managedIdentity(r *resource.Resource, _, p node) {
+// principalId first; `az identity list` prints them beside the ID, without
+// properties.
+func managedIdentity(r *resource.Resource, row, p node) {
 	r.Class = resource.ClassIdentity
 	r.Facts.Identity = &resource.Identity{Kind: "managed_identity"}
+	if !row.Has("properties") {
+		p = row
+	}
 	for _, k := range []string{"principalId", "clientId"} {
 		if id := p.S(k); id != "" && !slices.Contains(r.Aliases, id) {
 			r.Aliases = append(r.Aliases, id)

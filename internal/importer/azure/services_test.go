@@ -503,6 +503,8 @@ const identityRows = `[
 {"id":"` + mi + `id-etl","name":"id-etl","type":"microsoft.managedidentity/userassignedidentities","location":"eastus",
  "properties":{"tenantId":"t","principalId":"aaaa0000-0000-0000-0000-000000000001","clientId":"cccc0000-0000-0000-0000-000000000001"}},
 {"id":"` + mi + `id-bare","name":"id-bare","type":"microsoft.managedidentity/userassignedidentities","location":"eastus","properties":null},
+{"id":"` + mi + `id-cli","name":"id-cli","type":"Microsoft.ManagedIdentity/userAssignedIdentities","location":"eastus","resourceGroup":"rg",
+ "principalId":"aaaa0000-0000-0000-0000-000000000002","clientId":"cccc0000-0000-0000-0000-000000000002","tenantId":"t","tags":{}},
 {"id":"` + sp + `Microsoft.Compute/virtualMachines/vm-both","name":"vm-both","type":"microsoft.compute/virtualmachines","location":"eastus",
  "identity":{"type":"SystemAssigned, UserAssigned","principalId":"bbbb0000-0000-0000-0000-000000000001","tenantId":"t",
   "userAssignedIdentities":{"` + mi + `id-etl":{"principalId":"aaaa0000-0000-0000-0000-000000000001","clientId":"cccc0000-0000-0000-0000-000000000001"}}},"properties":{}},
@@ -514,7 +516,8 @@ const identityRows = `[
  "identity":{"type":"None"},"properties":{}}]`
 
 // Managed identities carry the Entra object ID role assignments name: a
-// user-assigned identity its principalId (then clientId), a resource with
+// user-assigned identity its principalId (then clientId, in a Resource
+// Graph row or `az identity list` output), a resource with
 // a system-assigned identity the identity's principalId.
 func TestManagedIdentityAliases(t *testing.T) {
 	res := parseDoc(t, identityRows)
@@ -525,6 +528,7 @@ func TestManagedIdentityAliases(t *testing.T) {
 	for name, want := range map[string][]string{
 		"id-etl":  {"aaaa0000-0000-0000-0000-000000000001", "cccc0000-0000-0000-0000-000000000001"},
 		"id-bare": nil,
+		"id-cli":  {"aaaa0000-0000-0000-0000-000000000002", "cccc0000-0000-0000-0000-000000000002"},
 		"vm-both": {"bbbb0000-0000-0000-0000-000000000001"},
 		"vm-user": nil,
 		"st1":     {"dddd0000-0000-0000-0000-000000000001"},
