@@ -126,6 +126,8 @@ func (c *cond) eval(s *requestState) truth {
 	if present == tCond {
 		return tCond
 	}
+	// With a set operator IfExists changes nothing: ForAnyValue on an
+	// absent key is false, ForAllValues true (as the oracle evaluates it).
 	switch c.set {
 	case setAny:
 		if present == tFalse || len(vals) == 0 {

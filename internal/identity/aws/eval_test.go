@@ -311,6 +311,10 @@ func TestEvaluate(t *testing.T) {
 			ps: ids(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":["b","c"]}}}]}`), want: ImplicitDeny},
 		{name: "ForAllValues on an absent key is true", principal: userA, action: "s3:GetObject", resource: objA, complete: true,
 			ps: ids(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":["b","c"]}}}]}`), want: Allowed},
+		{name: "ForAnyValue with IfExists on an absent key is still false", principal: userA, action: "s3:GetObject", resource: objA, complete: true,
+			ps: ids(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"ForAnyValue:StringEqualsIfExists":{"aws:TagKeys":["b","c"]}}}]}`), want: ImplicitDeny},
+		{name: "ForAnyValue on an absent key is false", principal: userA, action: "s3:GetObject", resource: objA, complete: true,
+			ps: ids(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":["b","c"]}}}]}`), want: ImplicitDeny},
 		{name: "single-valued operator on a multivalued key", principal: userA, action: "s3:GetObject", resource: objA, ctx: map[string][]string{"aws:TagKeys": {"a", "b"}},
 			ps: ids(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:TagKeys":"a"}}}]}`), want: ImplicitDeny},
 

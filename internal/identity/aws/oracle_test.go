@@ -187,6 +187,7 @@ var (
 		{"ForAllValues:StringEquals", "aws:TagKeys", []string{"a", "b"}},
 		{"ForAnyValue:StringNotEquals", "aws:TagKeys", []string{"a"}},
 		{"ForAllValues:StringNotLike", "aws:TagKeys", []string{"c*"}},
+		{"ForAnyValue:StringEqualsIfExists", "aws:TagKeys", []string{"c"}},
 		{"BoolIfExists", "aws:SecureTransport", []string{"true"}},
 		{"Null", "aws:SourceIp", []string{"true"}},
 		{"Null", "aws:TagKeys", []string{"false"}},
