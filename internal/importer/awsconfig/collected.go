@@ -36,6 +36,10 @@ import (
 //	aws securityhub get-enabled-standards     {"StandardsSubscriptions":[{"StandardsSubscriptionArn":..,..}]}
 //	aws configservice describe-delivery-channels {"DeliveryChannels":[{"name":..,"s3BucketName":..}]}
 //	aws iam get-account-summary               {"SummaryMap":{"Users":..,"AccountMFAEnabled":..}}
+//
+// and `aws guardduty list-detectors` ({"DetectorIds":[..]}, in a file
+// whose name has the region), which tells a region without a detector
+// from one whose detectors were not collected (Finalize).
 
 // Format names of the outputs read here.
 const (
@@ -45,6 +49,7 @@ const (
 	FormatStandards        = "aws-securityhub-enabled-standards"
 	FormatDeliveryChannels = "aws-config-delivery-channels"
 	FormatAccountSummary   = "aws-iam-account-summary"
+	FormatDetectorIDs      = "aws-guardduty-detector-ids"
 )
 
 // Synthetic and native types of the resources made from them.
@@ -54,6 +59,7 @@ const (
 	TypeStandard        = "AWS::SecurityHub::Standard"
 	TypeDeliveryChannel = "AWS::Config::DeliveryChannel"
 	TypeAccountSummary  = "AWS::IAM::AccountSummary"
+	TypeDetectorIDs     = "AWS::GuardDuty::DetectorIds"
 )
 
 func detectCollected(d attr.M) string {
@@ -72,6 +78,8 @@ func detectCollected(d attr.M) string {
 		return FormatDeliveryChannels
 	case attr.Obj(d, "SummaryMap") != nil && onlyKeys(d, "SummaryMap"):
 		return FormatAccountSummary
+	case attr.Has(d, "DetectorIds") && onlyKeys(d, "DetectorIds", "NextToken"):
+		return FormatDetectorIDs
 	}
 	return ""
 }
@@ -110,6 +118,24 @@ func parseCollected(res *attr.Result, path string, d attr.M) {
 				Type: TypeDeliveryChannel, ID: "aws-config-delivery-channel:" + name + "#" + path, Name: name,
 				Raw: attr.AsObj(c), Source: path, Class: resource.ClassOther})
 		}
+	case FormatDetectorIDs:
+		region := regionInPath(path)
+		ids, st := node{M: d, C: &checker{ID: path}}.Strs("DetectorIds")
+		if region == "" || st != ok {
+			res.Problems = append(res.Problems, attr.Problem{Field: "DetectorIds",
+				Err: "GuardDuty detector list: name the file after its region (guardduty-list-detectors.<region>.json) and give DetectorIds as a list of IDs"})
+			break
+		}
+		r := &resource.Resource{Provider: resource.AWS, Account: accountOfPath(path), Region: region, Type: TypeDetectorIDs,
+			ID: "aws-guardduty-detector-ids:" + region + "#" + path, Name: "detectors-" + region, Raw: d, Source: path, Class: resource.ClassOther}
+		list := make([]any, len(ids))
+		for i, id := range ids {
+			list[i] = id
+		}
+		// A page of a longer list (NextToken) does not show the region has
+		// no other detector.
+		r.Raw = attr.M{"DetectorIds": list, "Complete": attr.Str(d, "NextToken") == ""}
+		res.Resources = append(res.Resources, r)
 	case FormatAccountSummary:
 		res.Resources = append(res.Resources, &resource.Resource{Provider: resource.AWS, Account: accountOfPath(path), Region: "global",
 			Type: TypeAccountSummary, ID: "aws-iam-account-summary#" + path, Name: "account-summary", Raw: d, Source: path,

@@ -328,3 +328,66 @@ func TestCollectedOutputsNotEvaluatedOncePerKind(t *testing.T) {
 		}
 	}
 }
+
+// `aws guardduty list-detectors` per region tells a region without a
+// detector (threat detection off, if no other region has one on) from a
+// region whose detectors were not read (unknown).
+func TestGuardDutyDetectorList(t *testing.T) {
+	detector := func(id, region string, on bool) map[string]any {
+		return map[string]any{"resourceType": "AWS::GuardDuty::Detector", "resourceId": id, "resourceName": id, "awsRegion": region,
+			"ARN": "arn:aws:guardduty:" + region + ":111122223333:detector/" + id, "configuration": map[string]any{"Id": id, "Enable": on}}
+	}
+	list := func(ids ...string) map[string]any {
+		l := []any{}
+		for _, id := range ids {
+			l = append(l, id)
+		}
+		return map[string]any{"DetectorIds": l}
+	}
+	listFile := func(region string) string { return cliPrefix + "guardduty-list-detectors." + region + ".json" }
+	cases := []struct {
+		name  string
+		files map[string]any
+		want  string
+	}{
+		{"listed, none", map[string]any{listFile("us-east-1"): list()}, "false"},
+		{"none here, on elsewhere", map[string]any{listFile("us-east-1"): list(), listFile("eu-west-1"): list("d2"),
+			snapFile: configSnapshot(detector("d2", "eu-west-1", true))}, "true"},
+		{"listed and read, off", map[string]any{listFile("us-east-1"): list("d1"), snapFile: configSnapshot(detector("d1", "us-east-1", false))}, "false"},
+		{"listed, not read", map[string]any{listFile("us-east-1"): list("d1")}, "nil"},
+		{"none here, not read elsewhere", map[string]any{listFile("us-east-1"): list(), listFile("eu-west-1"): list("d2")}, "nil"},
+		{"a page of a longer list", map[string]any{listFile("us-east-1"): map[string]any{"DetectorIds": []any{}, "NextToken": "t"}}, "nil"},
+		{"no list, detector off (as before)", map[string]any{snapFile: configSnapshot(detector("d1", "us-east-1", false))}, "false"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.files[cliPrefix+"ebs-encryption-by-default.us-east-1.json"] = map[string]any{"EbsEncryptionByDefault": true} // the account is seen
+			_, m := loadFiles(t, c.files)
+			acct := m[awsconfig.AccountID("111122223333")]
+			if acct == nil || acct.Facts.Account == nil {
+				t.Fatalf("account: %+v", acct)
+			}
+			if got := bp(acct.Facts.Account.ThreatDetection); got != c.want {
+				t.Errorf("threat_detection = %s, want %s", got, c.want)
+			}
+		})
+	}
+}
+
+// A function item whose supplementary configuration says "Policy": null
+// has no resource policy: not publicly invocable, whatever its URLs.
+func TestFunctionWithoutPolicy(t *testing.T) {
+	it := functionItem()
+	it["supplementaryConfiguration"] = map[string]any{"Policy": nil, "Tags": map[string]any{}}
+	_, m := loadFiles(t, map[string]any{snapFile: configSnapshot(it),
+		cliPrefix + "lambda-list-function-url-configs/orders-api.us-east-1.json": map[string]any{"FunctionUrlConfigs": []any{
+			map[string]any{"FunctionArn": fnARN, "AuthType": "NONE", "FunctionUrl": "https://abc.lambda-url.us-east-1.on.aws/"}}}})
+	if got := bp(m[fnARN].Facts.Function.PublicInvocation); got != "false" {
+		t.Errorf("public_invocation = %s, want false", got)
+	}
+	it = functionItem()
+	it["supplementaryConfiguration"] = map[string]any{"Tags": map[string]any{}}
+	if _, m := loadFiles(t, map[string]any{snapFile: configSnapshot(it)}); m[fnARN].Facts.Function.PublicInvocation != nil {
+		t.Error("a function whose item does not carry its policy: public_invocation known")
+	}
+}

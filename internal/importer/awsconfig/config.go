@@ -141,7 +141,8 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		FormatQueueAttrs, FormatSecretPolicy, FormatRepoPolicy, FormatSecretDescribe, FormatAPIResources, FormatRecordSets:
 		parseCLI(res, path, d)
 		return res
-	case FormatFunctionURLs, FormatKeyPolicy, FormatSecurityHub, FormatStandards, FormatDeliveryChannels, FormatAccountSummary:
+	case FormatFunctionURLs, FormatKeyPolicy, FormatSecurityHub, FormatStandards, FormatDeliveryChannels, FormatAccountSummary,
+		FormatDetectorIDs:
 		parseCollected(res, path, d)
 		return res
 	}

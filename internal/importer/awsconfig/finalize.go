@@ -100,7 +100,12 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 	// it; GetTrailStatus denied) may be stopped, so it leaves the account
 	// unknown rather than logging.
 	orgTrail, orgTrailMaybe := false, false
-	type acctFacts struct{ trails, goodTrail, maybeTrail, detectors, detectorOn, ebs, ebsOff int }
+	type acctFacts struct {
+		trails, goodTrail, maybeTrail, detectors, detectorOn, ebs, ebsOff int
+		// Regions whose GuardDuty detector list was read: with no
+		// detector, or with one that is not in the input.
+		noDetector, detectorUnread int
+	}
 	facts := map[string]*acctFacts{}
 	get := func(a string) *acctFacts {
 		if facts[a] == nil {
@@ -141,6 +146,32 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 			f.detectorOn++
 		}
 	}
+	// `aws guardduty list-detectors` per region: an empty complete list is
+	// a region without GuardDuty; a listed detector without its item (its
+	// GetDetector failed) leaves the account's threat detection unknown
+	// unless another detector is on.
+	detectorIDs := map[string]bool{}
+	for _, d := range byType["AWS::GuardDuty::Detector"] {
+		detectorIDs[d.Account+"/"+attr.Str(d.Raw, "resourceId")] = true
+	}
+	for _, l := range byType[TypeDetectorIDs] {
+		if l.Account == "" {
+			continue
+		}
+		f := get(l.Account)
+		ids := attr.Arr(l.Raw, "DetectorIds")
+		complete := attr.Any(attr.Bool(l.Raw, "Complete"))
+		for _, id := range ids {
+			if s, _ := id.(string); !detectorIDs[l.Account+"/"+s] {
+				f.detectorUnread++
+			}
+		}
+		if len(ids) == 0 && complete {
+			f.noDetector++
+		} else if !complete {
+			f.detectorUnread++
+		}
+	}
 	// Security contact: a SECURITY alternate contact with an email. The
 	// account's other alternate contacts in the input, without a SECURITY
 	// one, show it has none (the API answers "not found" for a missing type).
@@ -174,8 +205,13 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		case f.trails > 0:
 			af.AuditLogging = resource.Bool(false)
 		}
-		if f.detectors > 0 {
-			af.ThreatDetection = resource.Bool(f.detectorOn > 0)
+		switch {
+		case f.detectorOn > 0:
+			af.ThreatDetection = resource.Bool(true)
+		case f.detectorUnread > 0:
+			// unknown: a listed detector that was not read may be on
+		case f.detectors > 0 || f.noDetector > 0:
+			af.ThreatDetection = resource.Bool(false)
 		}
 		if has, seen := securityContact[a]; seen {
 			af.SecurityContact = resource.Bool(has)
@@ -210,7 +246,8 @@ func accountInPath(p string) string {
 // compares the inventories imported with and without the pruning.
 func FinishRaw(r *resource.Resource) map[string]any {
 	switch r.Type {
-	case "AWS::KMS::Key", TypeKeyRotation, "AWS::CloudTrail::Trail", "AWS::GuardDuty::Detector", TypeSecContact, TypeEBSDefault, TypeKeyPolicy:
+	case "AWS::KMS::Key", TypeKeyRotation, "AWS::CloudTrail::Trail", "AWS::GuardDuty::Detector", TypeSecContact, TypeEBSDefault, TypeKeyPolicy,
+		TypeDetectorIDs:
 		return r.Raw
 	case TypeLambda:
 		// The function policy (get-policy) and URLs (list-function-url-configs).

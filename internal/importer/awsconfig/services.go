@@ -280,8 +280,14 @@ func lambdaFunction(it *item) {
 	if mode := cfg.S("tracingConfig", "mode"); mode != "" {
 		f.Tracing = boolp(strings.EqualFold(mode, "Active"))
 	}
-	if d, st := docAt(it.supp, "Policy", "function "+r.Name); st == ok && d != nil {
+	switch d, st := docAt(it.supp, "Policy", "function "+r.Name); {
+	case st == ok && d != nil:
 		f.PublicInvocation = awspolicy.Public(d)
+	case st == absent && it.supp.Has("Policy"):
+		// "Policy": null: the function has no resource policy (GetPolicy
+		// answered ResourceNotFoundException), so only the account's own
+		// identities can invoke it, through its URLs too.
+		f.PublicInvocation = boolp(false)
 	}
 }
 
