@@ -3,8 +3,8 @@ package awsiam_test
 import (
 	"fmt"
 
-	awsiam "github.com/vigil-sec/vigil/internal/identity/aws"
 	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
+	awsiam "github.com/vigil-sec/vigil/internal/identity/aws"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
