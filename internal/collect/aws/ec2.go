@@ -13,8 +13,9 @@ import (
 // runEC2 collects a region's instances, security groups, network
 // interfaces, network ACLs, VPCs, subnets, volumes and flow logs as AWS
 // Config items, and what Config does not record as the CLI prints it:
-// EBS encryption by default, the account's snapshots and whether each is
-// shared (describe-snapshot-attribute createVolumePermission).
+// EBS encryption by default, the account's snapshots and AMIs and whether
+// each is shared (describe-snapshot-attribute createVolumePermission,
+// describe-image-attribute launchPermission).
 func runEC2(ctx context.Context, t *Task) error {
 	e := &ec2Collector{t: t, cl: ec2.NewFromConfig(t.Config)}
 	enis, enisKnown := e.networkInterfaces(ctx)
@@ -27,6 +28,7 @@ func runEC2(ctx context.Context, t *Task) error {
 	e.flowLogs(ctx)
 	e.ebsDefault(ctx)
 	e.snapshots(ctx)
+	e.images(ctx)
 	return ctx.Err()
 }
 
@@ -323,4 +325,35 @@ func (e *ec2Collector) snapshots(ctx context.Context) {
 		}()
 	}
 	wg.Wait()
+}
+
+// images: describe-images --owners self (each says whether it is public),
+// and for each describe-image-attribute --attribute launchPermission (the
+// accounts and organizations it is shared with).
+func (e *ec2Collector) images(ctx context.Context) {
+	var images []ec2types.Image
+	ec2List(ctx, e.t, "ec2:DescribeImages", func(ctx context.Context, tok *string) (*ec2.DescribeImagesOutput, *string, error) {
+		o, err := e.cl.DescribeImages(ctx, &ec2.DescribeImagesInput{Owners: []string{"self"}, NextToken: tok})
+		if err != nil {
+			return nil, nil, err
+		}
+		return o, o.NextToken, nil
+	}, func(o *ec2.DescribeImagesOutput) { images = append(images, o.Images...) })
+	if images == nil {
+		images = []ec2types.Image{}
+	}
+	e.t.CLI("ec2-describe-images."+e.t.Region+".json", map[string]any{"Images": images})
+	for _, im := range images {
+		id := aws.ToString(im.ImageId)
+		o, err := e.cl.DescribeImageAttribute(ctx, &ec2.DescribeImageAttributeInput{ImageId: &id, Attribute: ec2types.ImageAttributeNameLaunchPermission})
+		if err != nil {
+			e.t.Fail("ec2", "ec2:DescribeImageAttribute", e.t.ARN("ec2", e.t.Region, "", "image/"+id), err)
+			continue
+		}
+		perms := o.LaunchPermissions
+		if perms == nil {
+			perms = []ec2types.LaunchPermission{}
+		}
+		e.t.CLI("ec2-describe-image-attribute/"+id+"."+e.t.Region+".json", map[string]any{"ImageId": id, "LaunchPermissions": perms})
+	}
 }

@@ -3,9 +3,12 @@ package awscollect
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	acctsvc "github.com/aws/aws-sdk-go-v2/service/account"
+	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 )
@@ -28,7 +31,27 @@ func runIAM(ctx context.Context, t *Task) error {
 	} else {
 		t.Fail("iam", "iam:GetAccountSummary", "", err)
 	}
+	collectAlternateContacts(ctx, t)
 	return ctx.Err()
+}
+
+// collectAlternateContacts saves the account's alternate contacts as
+// `aws account get-alternate-contact --alternate-contact-type TYPE`
+// prints them (alternate-contact-security.json...). A type the account
+// has not set is answered "not found": no file, and the other types'
+// files show the security contact is missing.
+func collectAlternateContacts(ctx context.Context, t *Task) {
+	cl := acctsvc.NewFromConfig(t.Config)
+	for _, typ := range []accounttypes.AlternateContactType{accounttypes.AlternateContactTypeSecurity,
+		accounttypes.AlternateContactTypeBilling, accounttypes.AlternateContactTypeOperations} {
+		out, err := cl.GetAlternateContact(ctx, &acctsvc.GetAlternateContactInput{AlternateContactType: typ})
+		switch {
+		case err == nil:
+			t.CLI("alternate-contact-"+strings.ToLower(string(typ))+".json", map[string]any{"AlternateContact": out.AlternateContact})
+		case !isCode(err, "ResourceNotFoundException"):
+			t.Fail("account", "account:GetAlternateContact", "", err)
+		}
+	}
 }
 
 func collectAuthDetails(ctx context.Context, t *Task, cl *iam.Client) {

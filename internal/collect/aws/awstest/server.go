@@ -37,8 +37,10 @@
 // is followed by the file named Operation~p2. <resource> is the call's
 // subject with characters outside [A-Za-z0-9._-] replaced by "_": the S3
 // bucket; for query and JSON calls the first of the parameters listed in
-// resourceParams; for other REST calls the URL path without its leading
-// "/", "/" replaced by "_" (Lambda GetPolicy on f: 2015-03-31_functions_f_policy).
+// resourceParams; for other REST calls the first of them in a JSON body
+// (Account GetAlternateContact: the contact type), else the URL path
+// without its leading "/", "/" replaced by "_" (Lambda GetPolicy on f:
+// 2015-03-31_functions_f_policy).
 //
 // A file may start with a line "status: NNN" (an error answer in the
 // service's wire format, NoSuchEntity for a missing password policy); a
@@ -109,9 +111,9 @@ type Server struct {
 // resourceParams are the request parameters naming a call's subject, in
 // the order they are looked for (query form fields and JSON members).
 var resourceParams = []string{
-	"SnapshotId", "PolicyId", "ParentId", "TargetId", "KeyId", "FunctionName", "QueueUrl", "TopicArn", "SecretId",
+	"SnapshotId", "ImageId", "PolicyId", "ParentId", "TargetId", "KeyId", "FunctionName", "QueueUrl", "TopicArn", "SecretId",
 	"LoadBalancerArn", "ListenerArn", "TrailName", "DBInstanceIdentifier", "ClusterName", "DetectorId", "ResourceArn",
-	"Name", "name", "Id", "Arn",
+	"Name", "name", "Id", "Arn", "AlternateContactType",
 }
 
 // New starts a server answering from the response files under dirs (most
@@ -208,7 +210,10 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 			f.missing = append(f.missing, fmt.Sprintf("%s %s %s: the route table says %s, the SDK %s", req.Service, r.Method, r.URL.Path, req.Op, sdk))
 			f.mu.Unlock()
 		}
-		req.Resource = strings.ReplaceAll(strings.TrimPrefix(r.URL.Path, "/"), "/", "_")
+		_ = json.Unmarshal(body, &jsonBody)
+		if req.Resource = firstString(jsonBody, resourceParams...); req.Resource == "" {
+			req.Resource = strings.ReplaceAll(strings.TrimPrefix(r.URL.Path, "/"), "/", "_")
+		}
 		q := r.URL.Query()
 		req.Token = firstForm(q, "Marker", "marker", "NextToken", "nextToken", "next_token")
 	}
@@ -282,6 +287,7 @@ var restRoutes = []struct {
 	{"cloudfront", "GET", regexp.MustCompile(`^/2020-05-31/distribution/?$`), "ListDistributions"},
 	{"cloudfront", "GET", regexp.MustCompile(`^/2020-05-31/distribution/[^/]+/?$`), "GetDistribution"},
 	{"cloudfront", "GET", regexp.MustCompile(`^/2020-05-31/tagging/?$`), "ListTagsForResource"},
+	{"account", "POST", regexp.MustCompile(`^/getAlternateContact/?$`), "GetAlternateContact"},
 }
 
 func restOp(service, method, path string) string {
