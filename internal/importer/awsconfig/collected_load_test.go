@@ -42,6 +42,19 @@ func loadFiles(t *testing.T, files map[string]any) (*importer.Inventory, map[str
 	for _, r := range inv.Resources {
 		m[r.ID] = r
 	}
+	// Finalize reads what FinishRaw keeps: the facts are the same when
+	// every raw attribute is kept.
+	whole, err := importer.Load(context.Background(), []string{dir}, importer.KeepRaw())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range whole.Resources {
+		got, _ := json.Marshal(m[r.ID].Facts)
+		want, _ := json.Marshal(r.Facts)
+		if string(got) != string(want) {
+			t.Errorf("%s: facts with raw attributes pruned %s, kept %s", r.ID, got, want)
+		}
+	}
 	return inv, m
 }
 
