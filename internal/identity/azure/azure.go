@@ -340,7 +340,6 @@ func (e *Evaluator) addMembership(r *resource.Resource) {
 		return
 	}
 	link := func(member, group string) {
-		e.known[group] = true // the source listed members of it
 		for _, g := range e.groupOf[member] {
 			if g == group {
 				return
@@ -350,6 +349,11 @@ func (e *Evaluator) addMembership(r *resource.Resource) {
 		e.members[group] = append(e.members[group], member)
 	}
 	if g := r.Facts.Group; g != nil {
+		if g.Members != nil {
+			// The group's own listing was read in full (a member's side,
+			// member_of, may come from an incomplete one).
+			e.known[oid] = true
+		}
 		for _, m := range g.Members {
 			link(e.key(m), oid)
 		}
@@ -502,7 +506,10 @@ func (e *Evaluator) Check(req Request) Decision {
 	keys := slices.Sorted(maps.Keys(in)) // a stable order of grants
 	scopes, chainKnown := e.ancestors(req.Scope)
 	var allows, denies []Grant
-	visit := func(bd *bind, uncertainScope string) {
+	visit := func(bd *bind, at, uncertainScope string) {
+		if bd.deny != nil && bd.b.ChildScopes != nil && !*bd.b.ChildScopes && at != scopes[0] {
+			return // a deny assignment that does not apply below its scope
+		}
 		via, member := in[bd.principal]
 		certain := member
 		reason := ""
@@ -563,11 +570,11 @@ func (e *Evaluator) Check(req Request) Decision {
 		}
 		for _, k := range keys {
 			for _, bd := range sb.direct[k] {
-				visit(bd, outside)
+				visit(bd, s, outside)
 			}
 		}
 		for _, bd := range sb.special {
-			visit(bd, outside)
+			visit(bd, s, outside)
 		}
 	}
 	for _, s := range scopes {
@@ -622,7 +629,12 @@ func (e *Evaluator) excluded(bd *bind, in map[string][]string) bool {
 
 // maybeExcluded names an excluded group whose membership is unknown.
 func (e *Evaluator) maybeExcluded(bd *bind, in map[string][]string) string {
-	for _, x := range bd.b.ExcludedPrincipals {
+	for i, x := range bd.b.ExcludedPrincipals {
+		if i < len(bd.b.ExcludedPrincipalTypes) {
+			if t := bd.b.ExcludedPrincipalTypes[i]; t != "" && !strings.EqualFold(t, "Group") {
+				continue // the export says what it is: not a group
+			}
+		}
 		k := e.key(x)
 		if h := e.info[k]; (h == nil || h.Type == "Group") && !e.known[k] {
 			if _, ok := in[k]; !ok {

@@ -287,9 +287,9 @@ func TestSampleOrg(t *testing.T) {
 	}{
 		{"64656e0b-bbaa-5772-be3f-2b397ea4ce17", AdminAction, false, s, Allowed}, // Owner at the subscription
 		// The deployment stack's deny assignment excludes a service
-		// principal the inventory does not hold, and the model drops the
-		// excluded principals' types: it might be a group holding the owner.
-		{"64656e0b-bbaa-5772-be3f-2b397ea4ce17", "Microsoft.Network/virtualNetworks/delete", false, core, Uncertain},
+		// principal the inventory does not hold; the export says it is a
+		// service principal, so it cannot be a group holding the owner.
+		{"64656e0b-bbaa-5772-be3f-2b397ea4ce17", "Microsoft.Network/virtualNetworks/delete", false, core, ExplicitDeny},
 		{"64656e0b-bbaa-5772-be3f-2b397ea4ce17", "Microsoft.Network/virtualNetworks/write", false, core, Allowed},
 		{"5f6e5471-f364-5cc6-a108-87d37fe22f18", "Microsoft.Network/virtualNetworks/delete", false, core, Uncertain},      // excluded; Owner only via groups of unknown membership
 		{"45ea0306-8932-5b7a-8a8c-88e3ee8469dd", AdminAction, false, s + "/resourceGroups/rg-nw-analytics-prod", Allowed}, // Owner at mg-nw-prod
@@ -392,6 +392,35 @@ func TestConcurrent(t *testing.T) {
 	for range 8 {
 		if r := <-done; r != Allowed {
 			t.Errorf("result %s", r)
+		}
+	}
+}
+
+// TestDenyScopeAndExclusionTypes: a deny assignment that does not apply to
+// child scopes denies at its scope only; an excluded principal the export
+// types as a service principal is no group holding the requester, one
+// without a type might be.
+func TestDenyScopeAndExclusionTypes(t *testing.T) {
+	base := []*resource.Resource{
+		{Provider: resource.Azure, Type: "Microsoft.Resources/subscriptions", ID: sub, Class: resource.ClassAccount, Facts: resource.Facts{Account: &resource.Account{}}},
+		user("uma"),
+		assign("o1", "uma", "User", owner, "Owner", sub, ""),
+	}
+	scoped := denyAssign("d-here", Everyone, rg, resource.RolePermission{Actions: []string{"*/delete"}}, "sp-x")
+	scoped.Facts.Binding.ChildScopes = resource.Bool(false)
+	scoped.Facts.Binding.ExcludedPrincipalTypes = []string{"ServicePrincipal"}
+	untyped := denyAssign("d-untyped", Everyone, rg2, resource.RolePermission{Actions: []string{"*/delete"}}, "x-unknown")
+	e := newEval(t, append(base, scoped, untyped))
+	for _, c := range []struct {
+		scope string
+		want  Result
+	}{
+		{rg, ExplicitDeny}, // at its scope, the typed exclusion cannot hold uma
+		{vm, Allowed},      // below it: the deny does not apply to child scopes
+		{rg2, Uncertain},   // x-unknown may be a group holding uma
+	} {
+		if got := e.Check(Request{Principal: "uma", Action: "Microsoft.Compute/virtualMachines/delete", Scope: c.scope}); got.Result != c.want {
+			t.Errorf("delete at %s: %v, want %v (%+v)", c.scope, got.Result, c.want, got)
 		}
 	}
 }
