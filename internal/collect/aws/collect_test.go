@@ -425,6 +425,46 @@ func TestCollectRenewsCredentialsAtTheBound(t *testing.T) {
 	}
 }
 
+// TestCollectMalformedAnswer: an answer the SDK cannot decode is reported
+// as failed and the rest of the region is collected.
+func TestCollectMalformedAnswer(t *testing.T) {
+	srv := newFakeAWS(t, "testdata")
+	srv.Fault = func(r fakeReq) string {
+		if r.Key() == "ec2:DescribeSubnets" || r.Key() == "organizations:ListRoots" {
+			return "malformed"
+		}
+		return ""
+	}
+	opts := testOptions(t, srv, mgmt)
+	opts.Regions = []string{"us-east-1"}
+	opts.services = []Service{{Name: "ec2", Run: runEC2}}
+	rec := collect.NewRecorder(nil)
+	mem := &collect.Mem{}
+	if err := Collect(context.Background(), opts, mem, rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	fails := rec.Failures()
+	if len(fails) != 2 || fails[0].Call != "ec2:DescribeSubnets" || fails[1].Call != "organizations:ListRoots" ||
+		fails[0].Kind != collect.Failed || fails[1].Kind != collect.Failed || fails[0].Err == "" {
+		t.Fatalf("failures %v, want the two malformed answers as failed", fails)
+	}
+	t.Log(fails)
+	var types []string
+	for _, name := range mem.Names() {
+		var snap configSnapshot
+		if strings.Contains(name, "/ConfigSnapshot/") && json.Unmarshal(mem.File(name), &snap) == nil {
+			for _, it := range snap.Items {
+				if !slices.Contains(types, it.ResourceType) {
+					types = append(types, it.ResourceType)
+				}
+			}
+		}
+	}
+	if slices.Contains(types, "AWS::EC2::Subnet") || !slices.Contains(types, "AWS::EC2::VPC") || !slices.Contains(types, "AWS::EC2::Instance") {
+		t.Errorf("types collected %v: want no subnet, the rest of the region", types)
+	}
+}
+
 // TestCollectNoCredentials: refused credentials give one error naming AWS
 // and what to configure.
 func TestCollectNoCredentials(t *testing.T) {

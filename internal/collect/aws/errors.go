@@ -83,11 +83,22 @@ func Message(err error) string {
 		}
 		return ae.ErrorCode()
 	}
+	var de *smithy.DeserializationError
+	if errors.As(err, &de) {
+		return "the answer could not be decoded: " + innermost(de.Err)
+	}
 	// Not an answer from the service (a connection error, no
 	// credentials): the cause, without the SDK's wrapping.
 	var op *net.OpError
 	if errors.As(err, &op) {
 		return op.Error()
+	}
+	return innermost(err)
+}
+
+func innermost(err error) string {
+	if err == nil {
+		return ""
 	}
 	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(err) {
 		err = u

@@ -47,8 +47,9 @@
 // JSON error body's "__type" is also sent as X-Amzn-ErrorType.
 //
 // Faults: Server.Fault, when set, is asked about each request and answers
-// "" (serve the file), "denied", "throttle", "500" or "notimpl", which are
-// answered in the service's wire format (AccessDenied / AccessDeniedException
+// "" (serve the file), "denied", "throttle", "500", "notimpl" or
+// "malformed" (a 200 whose body is cut short), answered in the service's
+// wire format (AccessDenied / AccessDeniedException
 // / UnauthorizedOperation 403, Throttling 400 / RequestLimitExceeded 503 /
 // ThrottlingException 400 / SlowDown 503 / TooManyRequestsException 429,
 // InternalError 500, NotImplemented 501). Latency delays every answer,
@@ -393,8 +394,17 @@ func (f *Server) fault(w http.ResponseWriter, req Request, kind string) {
 		f.errorAnswer(w, req, 500, "InternalError", "We encountered an internal error. Please try again.")
 	case "notimpl":
 		f.errorAnswer(w, req, 501, "NotImplemented", "A header you provided implies functionality that is not implemented")
+	case "malformed":
+		// A 200 whose body is cut short: what the SDK cannot decode.
+		if req.Protocol == "json" || req.Protocol == "restjson" {
+			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+			fmt.Fprint(w, `{"Items": [{"Name": "cut`)
+		} else {
+			w.Header().Set("Content-Type", "text/xml")
+			fmt.Fprintf(w, `<%sResponse><%sResult><Items><member>cut`, req.Op, req.Op)
+		}
 	default:
-		panic("Server: unknown fault " + kind)
+		panic("awstest: unknown fault " + kind)
 	}
 }
 
