@@ -46,7 +46,9 @@ type Options struct {
 	// Concurrency bounds the API calls in flight across everything
 	// (default 64).
 	Concurrency int
-	// CallTimeout bounds each attempt of a call (default 60s).
+	// CallTimeout bounds each attempt of a call (default 60s); an attempt
+	// it cuts is not retried (the SDK counts it as cancelled) and the call
+	// is reported as a timeout.
 	CallTimeout time.Duration
 	// MaxAttempts is the SDK retryer's attempts per call, throttling
 	// included (default 6); MaxBackoff its longest wait between attempts
