@@ -46,6 +46,7 @@ func newRootCmd() *cobra.Command {
 		newQueryCmd(),
 		newDetectCmd(),
 		newBenchCmd(),
+		newIdentityCmd(),
 	)
 	return root
 }

@@ -335,7 +335,11 @@ func reasonOf(d awsiam.Decision) string {
 // BindingOf names the grants of an Azure or GCP decision that allow it.
 func BindingOf(d decision.Decision) string {
 	var parts []string
+	certain := slices.ContainsFunc(d.Allows, func(a decision.Grant) bool { return a.Match == decision.MatchTrue })
 	for _, a := range d.Allows {
+		if certain && a.Match != decision.MatchTrue {
+			continue
+		}
 		s := a.Binding
 		if a.RoleName != "" || a.Role != "" {
 			s = fmt.Sprintf("%s (%s at %s)", a.Binding, cmpOr(a.RoleName, a.Role), a.Scope)

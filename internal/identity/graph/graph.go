@@ -323,7 +323,9 @@ func (g *Graph) Find(q string) []*Node {
 		if n.Kind == Admin {
 			continue
 		}
-		if strings.EqualFold(n.Name, q) || strings.HasSuffix(strings.ToLower(n.ID), "/"+lq) || strings.HasSuffix(strings.ToLower(n.ID), ":"+lq) {
+		id := strings.ToLower(n.ID)
+		local, _, _ := strings.Cut(id[strings.Index(id, ":")+1:], "@")
+		if strings.EqualFold(n.Name, q) || strings.HasSuffix(id, "/"+lq) || strings.HasSuffix(id, ":"+lq) || (strings.Contains(id, "@") && local == lq) {
 			out = append(out, n)
 		}
 	}
