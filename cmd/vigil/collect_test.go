@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vigil-sec/vigil/internal/collect/aws/awstest"
 	"github.com/vigil-sec/vigil/internal/collect/azure/azuretest"
 	"github.com/vigil-sec/vigil/internal/collect/gcp/gcptest"
 	"github.com/vigil-sec/vigil/internal/collect/live"
@@ -113,6 +114,42 @@ func TestCollectAndScanLiveAzure(t *testing.T) {
 	}
 	if m, _ := filepath.Glob(filepath.Join(out, "azure", "entra-*.json")); len(m) != 1 {
 		t.Errorf("no Entra ID export written: %v", m)
+	}
+	code, offline, stderr := runCLI2(t, "scan", out, "--format", "json")
+	if code != 0 {
+		t.Fatalf("scan of the collected exports: exit %d\n%s", code, stderr)
+	}
+	code, online, stderr := runCLI2(t, append([]string{"scan", "--live", "--format", "json"}, flags...)...)
+	if code != 0 {
+		t.Fatalf("scan --live: exit %d\n%s", code, stderr)
+	}
+	if n := countFindings(t, offline); n == 0 || n != countFindings(t, online) {
+		t.Errorf("offline scan has %d findings, live scan %d", n, countFindings(t, online))
+	}
+}
+
+// TestCollectAndScanLiveAWS: vigil collect --cloud aws against the AWS
+// test endpoint (an organization of two accounts, a role assumed in the
+// member), credentials from the environment as a user gives them: the
+// exports and organizations.json are written, and vigil scan --live gives
+// the same findings as vigil scan of them.
+func TestCollectAndScanLiveAWS(t *testing.T) {
+	dir := filepath.Join("..", "..", "internal", "collect", "aws", "testdata")
+	srv := awstest.New(dir, filepath.Join(dir, "more"))
+	t.Cleanup(srv.Close)
+	for k, v := range awstest.Env("111122223333") {
+		t.Setenv(k, v)
+	}
+	flags := []string{"--cloud", "aws", "--aws-endpoint", srv.URL, "--aws-role", "VigilReadOnly", "--aws-regions", "us-east-1,eu-west-1"}
+	out := filepath.Join(t.TempDir(), "inv")
+	code, _, stderr := runCLI2(t, append([]string{"collect", "--out", out}, flags...)...)
+	if code != 0 {
+		t.Fatalf("collect: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"organizations.json", "111122223333", "444455556666"} {
+		if _, err := os.Stat(filepath.Join(out, "aws", want)); err != nil {
+			t.Errorf("collect wrote no aws/%s: %v", want, err)
+		}
 	}
 	code, offline, stderr := runCLI2(t, "scan", out, "--format", "json")
 	if code != 0 {
