@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -193,5 +195,84 @@ resource "aws_s3_bucket" "b" {
 	}
 	if !strings.Contains(errOut, "warning: main.tf:1: module.vpc: module source") || !strings.Contains(out, "warning: main.tf:1") {
 		t.Errorf("registry module not warned about:\nstdout:\n%s\nstderr:\n%s", out, errOut)
+	}
+}
+
+// TestIacComplianceRelevant: the compliance summary of vigil iac lists only
+// the frameworks with a rule that applies to a provider and class read from
+// the input (a Kubernetes-only tree gets no CIS AWS, Azure or GCP section),
+// --provider narrows the input so, a framework given a catalogue is kept,
+// and --framework still filters the findings only.
+func TestIacComplianceRelevant(t *testing.T) {
+	frameworks := func(args ...string) (map[string]bool, []string) {
+		t.Helper()
+		code, out, errOut := runCLI2(t, append(args, "--format", "json", "--now", "2026-11-24")...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		var doc struct {
+			Findings []struct {
+				RuleID string `json:"rule_id"`
+			} `json:"findings"`
+			Summary struct {
+				Compliance []struct {
+					Framework string `json:"framework"`
+				} `json:"compliance"`
+			} `json:"summary"`
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, c := range doc.Summary.Compliance {
+			got[c.Framework] = true
+		}
+		var rules []string
+		for _, f := range doc.Findings {
+			rules = append(rules, f.RuleID)
+		}
+		return got, rules
+	}
+	cloud := []string{"cis-aws-7.0", "cis-azure-6.0", "cis-gcp-5.0", "hipaa", "pci-dss-4.0", "iso27001-2022"}
+	k8s, _ := frameworks("iac", "testdata/iac/k8s")
+	for _, fw := range []string{"cis-kubernetes-1.10", "pss-baseline", "pss-restricted", "nist-800-53-r5", "soc2"} {
+		if !k8s[fw] {
+			t.Errorf("Kubernetes-only tree: %s missing from %v", fw, k8s)
+		}
+	}
+	for _, fw := range cloud {
+		if k8s[fw] {
+			t.Errorf("Kubernetes-only tree lists %s: %v", fw, k8s)
+		}
+	}
+	all, _ := frameworks("iac", "testdata/iac")
+	for _, fw := range []string{"cis-aws-7.0", "cis-azure-6.0", "cis-kubernetes-1.10", "pci-dss-4.0"} {
+		if !all[fw] {
+			t.Errorf("AWS, Azure and Kubernetes tree: %s missing from %v", fw, all)
+		}
+	}
+	if all["cis-gcp-5.0"] {
+		t.Errorf("no GCP resource read, yet cis-gcp-5.0 is listed: %v", all)
+	}
+	if p, _ := frameworks("iac", "testdata/iac", "--provider", "kubernetes"); p["cis-aws-7.0"] || p["cis-azure-6.0"] || !p["pss-baseline"] {
+		t.Errorf("--provider kubernetes: %v", p)
+	}
+	// A catalogue is an explicit request: its framework stays.
+	cat := filepath.Join(t.TempDir(), "cis_5.0_gcp.tsv")
+	if err := os.WriteFile(cat, []byte("control_id\ttitle\n1.1\tEnsure that corporate login credentials are used\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := frameworks("iac", "testdata/iac/k8s", "--catalogue", cat); !c["cis-gcp-5.0"] || c["cis-aws-7.0"] {
+		t.Errorf("--catalogue cis_5.0_gcp.tsv: %v", c)
+	}
+	// --framework filters the findings; the summary is the same.
+	fw, rules := frameworks("iac", "testdata/iac/k8s", "--framework", "pss-restricted")
+	if !maps.Equal(fw, k8s) || len(rules) == 0 {
+		t.Errorf("--framework pss-restricted: summary %v, want %v; %d findings", fw, k8s, len(rules))
+	}
+	for _, r := range rules {
+		if r == "k8s-default-namespace" {
+			t.Errorf("--framework pss-restricted kept %s", r)
+		}
 	}
 }

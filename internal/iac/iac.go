@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/vigil-sec/vigil/internal/compliance"
 	"github.com/vigil-sec/vigil/internal/policy"
+	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/scan"
 	"github.com/vigil-sec/vigil/internal/source"
 	"github.com/vigil-sec/vigil/internal/suppress"
@@ -129,6 +132,7 @@ func Scan(ctx context.Context, e *policy.Engine, o Options) (*Result, error) {
 		}
 		rep.Summary.Suppressions.File = f
 	}
+	rep.Compliance = relevantFrameworks(rep.Compliance, e.Rules(), sr.Inventory.Resources, o.Scan.Filter.Providers)
 	res.Warnings = append(res.Warnings, ig.warnings(e.Rules())...)
 	res.Warnings = append(res.Warnings, expired(set, rep.GeneratedAt)...)
 	// SARIF locates results by a path relative to the working directory
@@ -145,6 +149,41 @@ func Scan(ctx context.Context, e *policy.Engine, o Options) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// relevantFrameworks keeps the frameworks of the compliance summary that
+// concern the scanned input: those with at least one mapped rule whose
+// class and provider match a resource read (of a provider the --provider
+// filter keeps), the framework concerning that provider (a cloud's CIS
+// benchmark concerns that cloud only). A Kubernetes-only tree is not told
+// that every CIS AWS, Azure and GCP control went unevaluated. A framework
+// given a catalogue (--catalogue) is an explicit request and is kept.
+func relevantFrameworks(fws []compliance.FrameworkSummary, rules []*policy.Rule, resources []*resource.Resource, providers []string) []compliance.FrameworkSummary {
+	type pc struct {
+		p resource.Provider
+		c resource.Class
+	}
+	present := map[pc]bool{}
+	for _, r := range resources {
+		if len(providers) == 0 || slices.ContainsFunc(providers, func(p string) bool { return strings.EqualFold(p, string(r.Provider)) }) {
+			present[pc{r.Provider, r.Class}] = true
+		}
+	}
+	relevant := map[string]bool{}
+	for _, r := range rules {
+		for fw, ctrls := range r.Frameworks {
+			if relevant[fw] || len(ctrls) == 0 {
+				continue
+			}
+			for _, p := range r.Providers {
+				if present[pc{p, r.Class}] && compliance.AppliesTo(fw, p) {
+					relevant[fw] = true
+					break
+				}
+			}
+		}
+	}
+	return slices.DeleteFunc(fws, func(f compliance.FrameworkSummary) bool { return !f.Catalogued && !relevant[f.Framework] })
 }
 
 // dispatch assigns each file of the tree to the first reader that detects
