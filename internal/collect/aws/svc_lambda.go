@@ -10,12 +10,17 @@ import (
 )
 
 // runLambda collects the region's functions as AWS Config items
-// (AWS::Lambda::Function), their resource policies as `aws lambda
-// get-policy` prints them (lambda-get-policy/<name>.<region>.json) and
-// their function URL configurations as `aws lambda
-// list-function-url-configs` prints them
-// (lambda-list-function-url-configs/<name>.<region>.json, only for
-// functions that have one; the importer does not read them yet).
+// (AWS::Lambda::Function) with their resource policy in the supplementary
+// configuration as Config records it ("Policy": the policy text; null when
+// GetPolicy answers ResourceNotFoundException, the function has none;
+// left out when the call failed: unknown). A function that has a policy
+// also gets it as `aws lambda get-policy` prints it
+// (lambda-get-policy/<name>.<region>.json): the importer decides whether a
+// function URL with AuthType NONE is public from that output and the URLs
+// together, not from the item's copy. Function URL configurations are
+// written as `aws lambda list-function-url-configs` prints them
+// (lambda-list-function-url-configs/<name>.<region>.json), an empty list
+// included (the function has no URL) when every page was read.
 func runLambda(ctx context.Context, t *Task) error {
 	c := lambda.NewFromConfig(t.Config)
 	var fns []types.FunctionConfiguration
@@ -36,18 +41,22 @@ func runLambda(ctx context.Context, t *Task) error {
 				tags = map[string]string{}
 			}
 		}
-		t.Item(functionItem(fn, tags))
 		pol, err := c.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(arn)})
 		var nf *types.ResourceNotFoundException
+		policy := funcPolicy{}
 		switch {
 		case errors.As(err, &nf):
-			// No resource policy: get-policy answers "not found".
+			policy.known = true // no resource policy
 		case err != nil:
 			t.Fail("lambda", "lambda:GetPolicy", arn, err)
+		case pol.Policy == nil:
+			// An answer without a policy says nothing: unknown.
 		default:
+			policy.known, policy.text = true, pol.Policy
 			t.CLI("lambda-get-policy/"+cliName(name, t.Region), omitNil(map[string]any{"Policy": pol.Policy, "RevisionId": pol.RevisionId}))
 		}
-		var urls []map[string]any
+		t.Item(functionItem(fn, tags, policy))
+		urls := []map[string]any{}
 		complete, _ := pagesOf(ctx, t, "lambda", "lambda:ListFunctionUrlConfigs", arn,
 			lambda.NewListFunctionUrlConfigsPaginator(c, &lambda.ListFunctionUrlConfigsInput{FunctionName: aws.String(arn)}),
 			func(o *lambda.ListFunctionUrlConfigsOutput) *string { return o.NextMarker },
@@ -56,19 +65,28 @@ func runLambda(ctx context.Context, t *Task) error {
 					urls = append(urls, functionURL(u))
 				}
 			})
-		if complete && len(urls) > 0 {
+		if complete {
 			t.CLI("lambda-list-function-url-configs/"+cliName(name, t.Region), map[string]any{"FunctionUrlConfigs": urls})
 		}
 	})
 }
 
+// funcPolicy is what GetPolicy said of a function's resource policy:
+// known with text nil is "none".
+type funcPolicy struct {
+	known bool
+	text  *string
+}
+
 // functionItem is a function as AWS Config records it: the function's
 // configuration under Config's names (functionName, vpcConfig,
 // environment.variables...), its tags (nil: unknown) in the item and in
-// the supplementary configuration as Config records them. An environment
+// the supplementary configuration as Config records them, and its
+// resource policy in the supplementary configuration (Policy: the text,
+// null for none, left out when unknown). An environment
 // Lambda could not decrypt (Environment.Error) is left out: its variables
 // are unknown, not none.
-func functionItem(fn types.FunctionConfiguration, tags map[string]string) Item {
+func functionItem(fn types.FunctionConfiguration, tags map[string]string, policy funcPolicy) Item {
 	cfg := map[string]any{
 		"functionName": fn.FunctionName, "functionArn": fn.FunctionArn, "runtime": enum(fn.Runtime), "role": fn.Role,
 		"handler": fn.Handler, "codeSize": fn.CodeSize, "description": fn.Description, "timeout": fn.Timeout,
@@ -126,8 +144,18 @@ func functionItem(fn types.FunctionConfiguration, tags map[string]string) Item {
 		ResourceType: "AWS::Lambda::Function", ResourceID: str(fn.FunctionName), ResourceName: str(fn.FunctionName),
 		ARN: str(fn.FunctionArn), AZ: "Regional", Relationships: rels, Tags: tags, Configuration: omitNil(cfg),
 	}
+	supp := map[string]any{}
 	if tags != nil {
-		it.Supplementary = map[string]any{"Tags": tags}
+		supp["Tags"] = tags
+	}
+	if policy.known {
+		supp["Policy"] = nil // encoded as null: no policy
+		if policy.text != nil {
+			supp["Policy"] = *policy.text
+		}
+	}
+	if len(supp) > 0 {
+		it.Supplementary = supp
 	}
 	return it
 }

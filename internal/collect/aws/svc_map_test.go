@@ -17,21 +17,35 @@ func TestSvcLambdaEnvironment(t *testing.T) {
 	cfg := func(it Item) map[string]any { return it.Configuration.(map[string]any) }
 
 	// No environment, or one Lambda could not decrypt: left out (unknown).
-	if _, ok := cfg(functionItem(fn, nil))["environment"]; ok {
+	if _, ok := cfg(functionItem(fn, nil, funcPolicy{}))["environment"]; ok {
 		t.Error("a function without Environment has an environment")
 	}
 	fn.Environment = &lambdatypes.EnvironmentResponse{Error: &lambdatypes.EnvironmentError{ErrorCode: aws.String("KMSAccessDeniedException")}}
-	if _, ok := cfg(functionItem(fn, nil))["environment"]; ok {
+	if _, ok := cfg(functionItem(fn, nil, funcPolicy{}))["environment"]; ok {
 		t.Error("an environment Lambda could not decrypt is written: its variables would read as none")
 	}
 	// An environment without variables: none.
 	fn.Environment = &lambdatypes.EnvironmentResponse{}
-	if got := mustJSON(cfg(functionItem(fn, nil))["environment"]); got != `{"variables":{}}` {
+	if got := mustJSON(cfg(functionItem(fn, nil, funcPolicy{}))["environment"]); got != `{"variables":{}}` {
 		t.Errorf("environment without variables = %s", got)
 	}
 	// Tags unknown (nil) stay out of the supplementary configuration.
-	if it := functionItem(fn, nil); it.Supplementary != nil || it.Tags != nil {
+	if it := functionItem(fn, nil, funcPolicy{}); it.Supplementary != nil || it.Tags != nil {
 		t.Errorf("unknown tags written: %v %v", it.Tags, it.Supplementary)
+	}
+	// The resource policy: its text, null for none (GetPolicy not found),
+	// left out when unknown (GetPolicy failed).
+	for _, c := range []struct {
+		policy funcPolicy
+		want   string
+	}{
+		{funcPolicy{known: true, text: aws.String(`{"Version":"2012-10-17"}`)}, `{"Policy":"{\"Version\":\"2012-10-17\"}","Tags":{}}`},
+		{funcPolicy{known: true}, `{"Policy":null,"Tags":{}}`},
+		{funcPolicy{}, `{"Tags":{}}`},
+	} {
+		if got := mustJSON(functionItem(fn, map[string]string{}, c.policy).Supplementary); got != c.want {
+			t.Errorf("supplementary configuration = %s, want %s", got, c.want)
+		}
 	}
 }
 

@@ -239,7 +239,7 @@ func TestMoreImportFacts(t *testing.T) {
 		{"arn:aws:cloudtrail:us-east-1:111122223333:trail/dev-local", "audit_log.enabled", false},
 		{account, "account.audit_logging", true}, {account, "account.threat_detection", true},
 		{fnAPI, "function.public_invocation", true}, {fnAPI, "function.environment_secrets", true}, {fnAPI, "function.in_vpc", true},
-		{fnMailer, "function.public_invocation", nil}, {fnMailer, "function.runtime_end_of_support", "2024-06-12T00:00:00Z"},
+		{fnMailer, "function.public_invocation", false}, {fnMailer, "function.runtime_end_of_support", "2024-06-12T00:00:00Z"},
 		{eksProd, "kubernetes.public_endpoint", true}, {eksProd, "kubernetes.audit_logging", true},
 		{eksProd, "kubernetes.secrets_encrypted", true},
 		{lbWeb, "load_balancer.public", true}, {lbWeb, "load_balancer.http_listener", true}, {lbWeb, "load_balancer.weak_tls", true},
@@ -380,6 +380,63 @@ func TestMoreFaults(t *testing.T) {
 			t.Errorf("%s collected although ListFunctions failed", id)
 		}
 	}
+}
+
+// TestMoreLambdaFaults: a function whose GetPolicy failed has no Policy
+// in its item (unknown, not "none": that is null) and no get-policy
+// output; a function whose URL listing was denied has no URL output
+// (unknown, not "no URL": that is an empty list). Both are reported.
+func TestMoreLambdaFaults(t *testing.T) {
+	dir, fails, _ := collectMore(t, func(r fakeReq) string {
+		switch {
+		case r.Key() == "lambda:GetPolicy" && strings.Contains(r.Resource, "function_orders-api_"):
+			return "500"
+		case r.Key() == "lambda:ListFunctionUrlConfigs" && strings.Contains(r.Resource, "function_report-mailer_"):
+			return "denied"
+		}
+		return ""
+	})
+	var got []string
+	for _, f := range fails {
+		got = append(got, f.Call+" "+f.Resource+" "+string(f.Kind))
+	}
+	want := []string{"lambda:GetPolicy " + fnAPI + " " + string(collect.Failed), "lambda:ListFunctionUrlConfigs " + fnMailer + " " + string(collect.Denied)}
+	slices.Sort(got)
+	if mustJSON(got) != mustJSON(want) {
+		t.Errorf("failures:\n got %v\nwant %v", got, want)
+	}
+	var out struct {
+		CLI   map[string]any   `json:"cli"`
+		Items []map[string]any `json:"configurationItems"`
+	}
+	if err := json.Unmarshal(moreOutput(t, dir), &out); err != nil {
+		t.Fatal(err)
+	}
+	for name := range out.CLI {
+		if strings.HasPrefix(name, "cli/lambda-get-policy/") || name == "cli/lambda-list-function-url-configs/report-mailer.us-east-1.json" {
+			t.Errorf("%s written although its call failed", name)
+		}
+	}
+	if got := mustJSON(out.CLI["cli/lambda-list-function-url-configs/orders-api.us-east-1.json"]); !strings.Contains(got, `"AuthType":"NONE"`) {
+		t.Errorf("orders-api URLs = %s", got)
+	}
+	supp := map[string]string{}
+	for _, it := range out.Items {
+		if it["resourceType"] == "AWS::Lambda::Function" {
+			supp[it["resourceId"].(string)] = mustJSON(it["supplementaryConfiguration"])
+		}
+	}
+	if strings.Contains(supp["orders-api"], `"Policy"`) {
+		t.Errorf("orders-api, GetPolicy failed: supplementary configuration %s has a Policy", supp["orders-api"])
+	}
+	if !strings.Contains(supp["report-mailer"], `"Policy":null`) {
+		t.Errorf("report-mailer, no policy: supplementary configuration %s, want Policy null", supp["report-mailer"])
+	}
+	rs := imported(t, dir)
+	checkFacts(t, rs, []factWant{
+		{fnAPI, "function.public_invocation", nil}, {fnAPI, "function.in_vpc", true},
+		{fnMailer, "function.public_invocation", false},
+	})
 }
 
 // TestMorePaginationLoop: a listing whose page token comes back is
