@@ -76,12 +76,12 @@ func (a *Analysis) awsIndex() *awsIndex {
 	return x
 }
 
-// awsMoves computes the AWS methods' moves for every AWS principal.
-func (a *Analysis) awsMoves(ctx context.Context) ([]Step, error) {
-	x := a.awsIndex()
+// awsSelfMoves computes, for every AWS principal, the methods by which it
+// rewrites its own permissions.
+func (a *Analysis) awsSelfMoves(ctx context.Context) ([]Step, error) {
 	ps := a.G.AWS.Principals()
 	out := make([][]Step, len(ps))
-	err := parallel(ctx, len(ps), func(i int) { out[i] = a.awsPrincipal(ps[i], x) })
+	err := parallel(ctx, len(ps), func(i int) { out[i] = a.awsSelf(ps[i]) })
 	var all []Step
 	for _, s := range out {
 		all = append(all, s...)
@@ -115,114 +115,160 @@ func mayOn(g awsiam.Grant, res string) bool {
 	return false
 }
 
-func (a *Analysis) awsPrincipal(p string, x *awsIndex) []Step {
+// checker answers one principal's moves.
+type checker struct {
+	a    *Analysis
+	p    string
+	pr   *awsiam.Principal
+	acts map[string]awsiam.Grant
+	out  []Step
+}
+
+func (a *Analysis) checker(p string) *checker {
 	pr := a.G.AWS.Principal(p)
 	acts := a.G.AWSActions(p)
 	if pr == nil || acts == nil || pr.Kind == "root" {
 		return nil
 	}
-	var out []Step
-	admin := "admin:aws-account/" + pr.Account
-	check := func(method, action, res, to string) {
-		if !mayOn(acts[action], res) {
-			return
-		}
-		d := a.G.AWS.IsAllowed(p, action, res, awsiam.Context{})
-		if !usable(d.Result) {
-			return
-		}
-		s := Step{From: p, To: to, Method: method, Actions: []string{action}, Grant: grantText(d), Result: d.Result, Reason: reasonText(d)}
-		if method == "aws-set-default-policy-version" {
-			s.Result, s.Reason = decision.Conditional, "needs a non-default version of the policy that grants more (policy versions are not in the inventory)"
-		}
-		out = append(out, s)
+	return &checker{a: a, p: p, pr: pr, acts: acts}
+}
+
+// check adds the move when the principal may perform action on res.
+func (c *checker) check(method, action, res, to string) {
+	if !mayOn(c.acts[action], res) {
+		return
 	}
+	d := c.a.G.AWS.IsAllowed(c.p, action, res, awsiam.Context{})
+	if !usable(d.Result) {
+		return
+	}
+	s := Step{From: c.p, To: to, Method: method, Actions: []string{action}, Grant: grantText(d), Result: d.Result, Reason: reasonText(d)}
+	if method == "aws-set-default-policy-version" {
+		s.Result, s.Reason = decision.Conditional, "needs a non-default version of the policy that grants more (policy versions are not in the inventory)"
+	}
+	c.out = append(c.out, s)
+}
+
+func (a *Analysis) awsSelf(p string) []Step {
+	c := a.checker(p)
+	if c == nil {
+		return nil
+	}
+	admin := "admin:aws-account/" + c.pr.Account
 	for _, m := range selfMethods {
 		switch m.on {
 		case "user", "role":
-			if pr.Kind == m.on {
-				check(m.id, m.action, p, admin)
+			if c.pr.Kind == m.on {
+				c.check(m.id, m.action, p, admin)
 			}
 		case "group":
-			for _, grp := range pr.Groups {
-				check(m.id, m.action, grp, admin)
+			for _, grp := range c.pr.Groups {
+				c.check(m.id, m.action, grp, admin)
 			}
 		case "policy":
-			for _, pol := range pr.Identity {
-				if strings.HasPrefix(pol.Name, "arn:aws:iam::"+pr.Account+":policy/") && !strings.Contains(pol.Name, "#") {
-					check(m.id, m.action, pol.Name, admin)
+			for _, pol := range c.pr.Identity {
+				if strings.HasPrefix(pol.Name, "arn:aws:iam::"+c.pr.Account+":policy/") && !strings.Contains(pol.Name, "#") {
+					c.check(m.id, m.action, pol.Name, admin)
 				}
 			}
 		}
 	}
-	for _, u := range x.users[pr.Account] {
-		if u == p {
+	return c.out
+}
+
+// awsInto computes the moves by which the principals of an account take
+// over one of its users, groups or roles.
+func (a *Analysis) awsInto(target string) []Step {
+	n := a.G.Node(target)
+	x := a.aws
+	var out []Step
+	var cands []string
+	cands = append(cands, x.users[n.Account]...)
+	cands = append(cands, x.roles[n.Account]...)
+	var svc []svcRole
+	for _, sr := range x.serviceRoles[n.Account] {
+		if sr.role == n.ID {
+			svc = append(svc, sr)
+		}
+	}
+	for _, p := range cands {
+		if p == n.ID {
 			continue
 		}
-		check("aws-create-access-key", "iam:CreateAccessKey", u, u)
-		c := x.console[u]
-		if c == nil || !*c {
-			check("aws-create-login-profile", "iam:CreateLoginProfile", u, u)
+		c := a.checker(p)
+		if c == nil {
+			continue
 		}
-		if c == nil || *c {
-			check("aws-update-login-profile", "iam:UpdateLoginProfile", u, u)
-		}
-	}
-	if pr.Kind == "user" {
-		for _, grp := range x.groups[pr.Account] {
-			if !containsFold(pr.Groups, grp) {
-				check("aws-add-user-to-group", "iam:AddUserToGroup", grp, grp)
+		switch n.Kind {
+		case graph.AWSUser:
+			c.check("aws-create-access-key", "iam:CreateAccessKey", n.ID, n.ID)
+			con := x.console[n.ID]
+			if con == nil || !*con {
+				c.check("aws-create-login-profile", "iam:CreateLoginProfile", n.ID, n.ID)
+			}
+			if con == nil || *con {
+				c.check("aws-update-login-profile", "iam:UpdateLoginProfile", n.ID, n.ID)
+			}
+		case graph.AWSGroup:
+			if c.pr.Kind == "user" && !containsFold(c.pr.Groups, n.ID) {
+				c.check("aws-add-user-to-group", "iam:AddUserToGroup", n.ID, n.ID)
+			}
+		case graph.AWSRole:
+			c.trustRewrite(n.ID)
+			for _, sr := range svc {
+				c.passRole(sr)
 			}
 		}
-	}
-	if assume := acts["sts:AssumeRole"]; usable(assume.Decision.Result) {
-		for _, r := range x.roles[pr.Account] {
-			if r == p || !mayOn(assume, r) || !mayOn(acts["iam:UpdateAssumeRolePolicy"], r) {
-				continue
-			}
-			d := a.G.AWS.IsAllowed(p, "iam:UpdateAssumeRolePolicy", r, awsiam.Context{})
-			if !usable(d.Result) {
-				continue
-			}
-			out = append(out, Step{From: p, To: r, Method: "aws-update-assume-role-policy", Actions: []string{"iam:UpdateAssumeRolePolicy", "sts:AssumeRole"},
-				Grant: grantText(d) + "; " + grantText(assume.Decision), Result: worst(d.Result, assume.Decision.Result), Reason: reasonText(d)})
-		}
-	}
-	if pass := acts["iam:PassRole"]; usable(pass.Decision.Result) {
-		for _, sr := range x.serviceRoles[pr.Account] {
-			if sr.role == p || !mayOn(pass, sr.role) {
-				continue
-			}
-			m := MethodByID(passRoleMethods[sr.service])
-			res, grants, why := decision.Allowed, []string{}, ""
-			for _, need := range m.Needs[1:] {
-				gr := acts[need]
-				if !usable(gr.Decision.Result) {
-					res = decision.ImplicitDeny
-					break
-				}
-				res = worst(res, gr.Decision.Result)
-				grants = append(grants, grantText(gr.Decision))
-				if gr.Decision.Result == decision.Conditional {
-					why = reasonText(gr.Decision)
-				}
-			}
-			if !usable(res) {
-				continue
-			}
-			d := a.G.AWS.IsAllowed(p, "iam:PassRole", sr.role, awsiam.Context{})
-			if !usable(d.Result) {
-				continue
-			}
-			res = worst(worst(res, d.Result), sr.edge.Result)
-			if d.Result == decision.Conditional {
-				why = reasonText(d)
-			}
-			out = append(out, Step{From: p, To: sr.role, Method: m.ID, Actions: m.Needs,
-				Grant: strings.Join(append([]string{grantText(d)}, grants...), "; ") + "; " + sr.edge.Grant, Result: res, Reason: why})
-		}
+		out = append(out, c.out...)
 	}
 	return out
+}
+
+// trustRewrite: UpdateAssumeRolePolicy on the role, then sts:AssumeRole
+// as the principal's own policies allow.
+func (c *checker) trustRewrite(r string) {
+	assume := c.acts["sts:AssumeRole"]
+	if !mayOn(assume, r) || !mayOn(c.acts["iam:UpdateAssumeRolePolicy"], r) {
+		return
+	}
+	d := c.a.G.AWS.IsAllowed(c.p, "iam:UpdateAssumeRolePolicy", r, awsiam.Context{})
+	if !usable(d.Result) {
+		return
+	}
+	c.out = append(c.out, Step{From: c.p, To: r, Method: "aws-update-assume-role-policy", Actions: []string{"iam:UpdateAssumeRolePolicy", "sts:AssumeRole"},
+		Grant: grantText(d) + "; " + grantText(assume.Decision), Result: worst(d.Result, assume.Decision.Result), Reason: reasonText(d)})
+}
+
+// passRole: iam:PassRole on a role a service trusts, with the actions that
+// make the service run as it.
+func (c *checker) passRole(sr svcRole) {
+	pass := c.acts["iam:PassRole"]
+	if !mayOn(pass, sr.role) {
+		return
+	}
+	m := MethodByID(passRoleMethods[sr.service])
+	res, grants, why := decision.Allowed, []string{}, ""
+	for _, need := range m.Needs[1:] {
+		gr := c.acts[need]
+		if !usable(gr.Decision.Result) {
+			return
+		}
+		res = worst(res, gr.Decision.Result)
+		grants = append(grants, grantText(gr.Decision))
+		if gr.Decision.Result == decision.Conditional {
+			why = reasonText(gr.Decision)
+		}
+	}
+	d := c.a.G.AWS.IsAllowed(c.p, "iam:PassRole", sr.role, awsiam.Context{})
+	if !usable(d.Result) {
+		return
+	}
+	res = worst(worst(res, d.Result), sr.edge.Result)
+	if d.Result == decision.Conditional {
+		why = reasonText(d)
+	}
+	c.out = append(c.out, Step{From: c.p, To: sr.role, Method: m.ID, Actions: m.Needs,
+		Grant: strings.Join(append([]string{grantText(d)}, grants...), "; ") + "; " + sr.edge.Grant, Result: res, Reason: why})
 }
 
 func containsFold(xs []string, s string) bool {

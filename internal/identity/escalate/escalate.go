@@ -11,6 +11,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/identity/decision"
 	"github.com/vigil-sec/vigil/internal/identity/graph"
+	"github.com/vigil-sec/vigil/internal/resource"
 )
 
 // Step is one move of a path: From acts (Method) and so becomes or controls
@@ -40,49 +41,130 @@ type Path struct {
 }
 
 // Analysis holds the escalation moves of a graph: the graph's own trust
-// edges and the moves of every method in Methods.
+// edges and the moves of every method in Methods. Moves by which one AWS
+// principal takes over another (access keys, login profiles, trust
+// rewrites, PassRole, group membership) are computed only into principals
+// that lead somewhere (an admin target, or a target Paths is asked for),
+// so the work grows with what is reachable, not with every pair of
+// principals of an account.
 type Analysis struct {
 	G     *graph.Graph
 	Moves []Step
 	ids   []string
 	index map[string]int32
 	in    [][]int32 // node -> moves reaching it
+	aws   *awsIndex
+	// valuable marks the nodes whose AWS take-over moves are computed.
+	valuable []bool
 }
 
-// Analyze computes every escalation move of the graph's principals.
-// Moves the evaluators answer Uncertain or deny are left out; conditional
-// ones are kept as conditional.
+// Analyze computes the escalation moves of the graph's principals toward
+// every admin target. Moves the evaluators answer Uncertain or deny are
+// left out; conditional ones are kept as conditional.
 func Analyze(ctx context.Context, g *graph.Graph) (*Analysis, error) {
 	a := &Analysis{G: g, index: map[string]int32{}}
 	for _, n := range g.Nodes() {
 		a.node(n.ID)
 	}
+	var ms []Step
 	for _, e := range g.Edges() {
 		if s, ok := edgeStep(e); ok {
-			a.Moves = append(a.Moves, s)
+			ms = append(ms, s)
 		}
 	}
-	for _, f := range []func(context.Context) ([]Step, error){a.awsMoves, a.azureMoves, a.gcpMoves} {
-		ms, err := f(ctx)
+	a.aws = a.awsIndex()
+	for _, f := range []func(context.Context) ([]Step, error){a.awsSelfMoves, a.azureMoves, a.gcpMoves} {
+		more, err := f(ctx)
 		if err != nil {
 			return nil, err
 		}
-		a.Moves = append(a.Moves, ms...)
+		ms = append(ms, more...)
 	}
-	a.Moves = slices.DeleteFunc(a.Moves, func(s Step) bool { return graph.Rank(s.Result) > 1 || s.From == s.To })
-	a.in = make([][]int32, len(a.ids))
-	for i, s := range a.Moves {
+	a.addMoves(ms)
+	var seeds []string
+	for _, id := range a.ids {
+		if strings.HasPrefix(id, "admin:") {
+			seeds = append(seeds, id)
+		}
+	}
+	if err := a.expand(ctx, seeds); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// addMoves adds moves (leaving out uncertain, denied and self moves) and
+// indexes them by target.
+func (a *Analysis) addMoves(ms []Step) []int32 {
+	var added []int32
+	for _, s := range ms {
+		if graph.Rank(s.Result) > 1 || strings.EqualFold(s.From, s.To) {
+			continue
+		}
 		a.node(s.From)
 		t := a.node(s.To)
-		for int(t) >= len(a.in) {
+		for len(a.in) < len(a.ids) {
 			a.in = append(a.in, nil)
 		}
-		a.in[t] = append(a.in[t], int32(i))
+		i := int32(len(a.Moves))
+		a.Moves = append(a.Moves, s)
+		a.in[t] = append(a.in[t], i)
+		added = append(added, i)
 	}
 	for len(a.in) < len(a.ids) {
 		a.in = append(a.in, nil)
 	}
-	return a, nil
+	return added
+}
+
+// expand marks the seeds and every node that reaches them valuable,
+// computing the AWS take-over moves into each newly valuable principal,
+// until nothing new becomes valuable.
+func (a *Analysis) expand(ctx context.Context, seeds []string) error {
+	var queue []int32
+	mark := func(i int32) {
+		for len(a.valuable) < len(a.ids) {
+			a.valuable = append(a.valuable, false)
+		}
+		if !a.valuable[i] {
+			a.valuable[i] = true
+			queue = append(queue, i)
+		}
+	}
+	for _, s := range seeds {
+		mark(a.node(s))
+	}
+	for len(queue) > 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		// Everything that reaches the queued nodes by known moves.
+		var targets []string
+		for k := 0; k < len(queue); k++ {
+			cur := queue[k]
+			for len(a.in) < len(a.ids) {
+				a.in = append(a.in, nil)
+			}
+			for _, mi := range a.in[cur] {
+				mark(a.index[strings.ToLower(a.Moves[mi].From)])
+			}
+			if n := a.G.Node(a.ids[cur]); n != nil && n.Provider == resource.AWS && n.Resource != "" {
+				targets = append(targets, n.ID)
+			}
+		}
+		queue = queue[:0]
+		// Take-over moves into the AWS principals that became valuable.
+		out := make([][]Step, len(targets))
+		if err := parallel(ctx, len(targets), func(i int) { out[i] = a.awsInto(targets[i]) }); err != nil {
+			return err
+		}
+		for _, ms := range out {
+			for _, mi := range a.addMoves(ms) {
+				mark(a.index[strings.ToLower(a.Moves[mi].From)])
+			}
+		}
+	}
+	return nil
 }
 
 func (a *Analysis) node(id string) int32 {
@@ -149,6 +231,11 @@ type Options struct {
 // Conditional). Sorted by target, then principal.
 func (a *Analysis) Paths(ctx context.Context, o Options) ([]Path, error) {
 	targets := o.To
+	if len(targets) > 0 {
+		if err := a.expand(ctx, targets); err != nil {
+			return nil, err
+		}
+	}
 	if len(targets) == 0 {
 		for _, n := range a.G.AdminNodes() {
 			targets = append(targets, n.ID)

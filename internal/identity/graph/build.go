@@ -113,7 +113,16 @@ func (g *Graph) principals(rs []*resource.Resource) {
 		from := g.Node(r.ID)
 		switch {
 		case r.Provider == resource.GCP && r.Class == resource.ClassGroup && r.Facts.Group != nil:
-			grp := g.member("group:" + strings.TrimPrefix(strings.ToLower(r.Name), "group:"))
+			email := strings.TrimPrefix(strings.ToLower(r.Name), "group:")
+			for _, a := range r.Aliases {
+				if e, ok := strings.CutPrefix(strings.ToLower(a), "group:"); ok {
+					email = e
+				}
+			}
+			if !strings.Contains(email, "@") {
+				continue
+			}
+			grp := g.member("group:" + email)
 			for _, m := range r.Facts.Group.Members {
 				if n := g.member(m); n != nil && grp != nil {
 					g.link(Edge{From: n.ID, To: grp.ID, Kind: MemberOf, Grant: r.ID, Result: decision.Allowed})
