@@ -12,15 +12,22 @@ import (
 // (AWS::GuardDuty::Detector); the importer makes the account's
 // threat_detection fact from their Enable. A detector whose GetDetector
 // failed is left out rather than written without Enable, which the
-// importer would count as a detector that is off.
+// importer would count as a detector that is off. The detector IDs are
+// written as `aws guardduty list-detectors` prints them
+// (guardduty-list-detectors.<region>.json: {"DetectorIds": [...]}) when
+// every page was read, an empty list included: the importer tells from
+// it a region without a detector from one whose detectors were not read.
 func runGuardDuty(ctx context.Context, t *Task) error {
 	c := guardduty.NewFromConfig(t.Config)
-	var ids []string
-	_, err := pages(ctx, t, "guardduty", "guardduty:ListDetectors", guardduty.NewListDetectorsPaginator(c, &guardduty.ListDetectorsInput{}),
+	ids := []string{}
+	complete, err := pages(ctx, t, "guardduty", "guardduty:ListDetectors", guardduty.NewListDetectorsPaginator(c, &guardduty.ListDetectorsInput{}),
 		func(o *guardduty.ListDetectorsOutput) *string { return o.NextToken },
 		func(o *guardduty.ListDetectorsOutput) { ids = append(ids, o.DetectorIds...) })
 	if err != nil {
 		return err
+	}
+	if complete {
+		t.CLI("guardduty-list-detectors."+t.Region+".json", map[string]any{"DetectorIds": ids})
 	}
 	return each(ctx, ids, func(id string) {
 		arn := t.ARN("guardduty", t.Region, t.Account, "detector/"+id)

@@ -23,7 +23,7 @@ var moreServiceNames = []string{"rds", "kms", "cloudtrail", "config", "guardduty
 	"elasticloadbalancing", "cloudfront", "sns", "sqs", "secretsmanager"}
 
 // moreCLIPrefixes are the CLI outputs these services write.
-var moreCLIPrefixes = []string{"kms-", "lambda-", "sns-", "sqs-", "secretsmanager-", "securityhub-", "config-"}
+var moreCLIPrefixes = []string{"kms-", "lambda-", "sns-", "sqs-", "secretsmanager-", "securityhub-", "config-", "guardduty-"}
 
 // moreTypes are the AWS Config types these services write.
 var moreTypes = []string{"AWS::RDS::", "AWS::KMS::", "AWS::CloudTrail::", "AWS::Config::", "AWS::GuardDuty::", "AWS::Lambda::",
@@ -272,9 +272,10 @@ func TestMoreImportFacts(t *testing.T) {
 	}
 	// Every CLI output written is read (none skipped); the outputs and
 	// types the importer knows but evaluates no rule on (Security Hub,
-	// Config's recorder and delivery channel, key policies once put on
-	// their keys, listeners folded into their load balancer) are listed
-	// once per kind among the unsupported types.
+	// Config's recorder and delivery channel, key policies and detector
+	// lists once folded into their key and account, listeners folded into
+	// their load balancer) are listed once per kind among the unsupported
+	// types.
 	var skipped []string
 	for _, s := range inv.Skipped {
 		rel, _ := filepath.Rel(filepath.Join(dir, "aws", moreAcct, "cli"), s.Path)
@@ -284,7 +285,7 @@ func TestMoreImportFacts(t *testing.T) {
 		t.Errorf("skipped inputs: %v, want none", skipped)
 	}
 	wantUnsupported := map[string]int{"AWS::Config::ConfigurationRecorder": 1, "AWS::Config::DeliveryChannel": 1,
-		"AWS::ElasticLoadBalancingV2::Listener": 2, "AWS::GuardDuty::Detector": 1, "AWS::KMS::KeyPolicy": 2,
+		"AWS::ElasticLoadBalancingV2::Listener": 2, "AWS::GuardDuty::Detector": 1, "AWS::GuardDuty::DetectorIds": 2, "AWS::KMS::KeyPolicy": 2,
 		"AWS::RDS::DBCluster": 1, "AWS::SecurityHub::Hub": 1, "AWS::SecurityHub::Standard": 2}
 	if mustJSON(inv.Unsupported) != mustJSON(wantUnsupported) {
 		t.Errorf("unsupported types = %v, want %v", inv.Unsupported, wantUnsupported)
@@ -437,6 +438,72 @@ func TestMoreLambdaFaults(t *testing.T) {
 		{fnAPI, "function.public_invocation", nil}, {fnAPI, "function.in_vpc", true},
 		{fnMailer, "function.public_invocation", false},
 	})
+}
+
+// TestMoreGuardDutyLists: the detector IDs of a region are written when
+// every page of ListDetectors was read, an empty list included, and
+// decide the account's threat detection with the detectors read: on in
+// one region is on; no detector anywhere is off. A listing cut by a
+// failed page writes no list (the detectors read are still collected).
+func TestMoreGuardDutyLists(t *testing.T) {
+	const det = "12abc34d567e8fa901bc2d34e56789f0"
+	lists := func(dir string) map[string]string {
+		var out struct {
+			CLI map[string]any `json:"cli"`
+		}
+		if err := json.Unmarshal(moreOutput(t, dir), &out); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for name, v := range out.CLI {
+			if strings.HasPrefix(name, "cli/guardduty-") {
+				got[name] = mustJSON(v)
+			}
+		}
+		return got
+	}
+	cases := []struct {
+		name      string
+		dir       string
+		fault     func(fakeReq) string
+		lists     map[string]string
+		fails     []string
+		detection any
+	}{
+		{"two pages", "guardduty-pages", nil, map[string]string{
+			"cli/guardduty-list-detectors.us-east-1.json": `{"DetectorIds":["` + det + `"]}`,
+			"cli/guardduty-list-detectors.us-west-2.json": `{"DetectorIds":[]}`}, nil, true},
+		{"no detector in any region", "guardduty-none", nil, map[string]string{
+			"cli/guardduty-list-detectors.us-east-1.json": `{"DetectorIds":[]}`,
+			"cli/guardduty-list-detectors.us-west-2.json": `{"DetectorIds":[]}`}, nil, false},
+		{"second page fails", "guardduty-pages", func(r fakeReq) string {
+			if r.Key() == "guardduty:ListDetectors" && r.Region == "us-east-1" && r.Token != "" {
+				return "500"
+			}
+			return ""
+		}, map[string]string{"cli/guardduty-list-detectors.us-west-2.json": `{"DetectorIds":[]}`},
+			[]string{"guardduty:ListDetectors us-east-1 " + string(collect.Failed)}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir, fails, _ := collectMore(t, c.fault, filepath.Join("testdata", "more", c.dir))
+			var got []string
+			for _, f := range fails {
+				got = append(got, f.Call+" "+f.Region+" "+string(f.Kind))
+			}
+			if mustJSON(got) != mustJSON(c.fails) {
+				t.Errorf("failures = %v, want %v", got, c.fails)
+			}
+			if l := lists(dir); mustJSON(l) != mustJSON(c.lists) {
+				t.Errorf("detector lists:\n got %v\nwant %v", l, c.lists)
+			}
+			rs, inv := importedInv(t, dir)
+			checkFacts(t, rs, []factWant{{account, "account.threat_detection", c.detection}})
+			if c.detection == true && inv.Unsupported["AWS::GuardDuty::Detector"] != 1 {
+				t.Errorf("detector items: %v", inv.Unsupported)
+			}
+		})
+	}
 }
 
 // TestMorePaginationLoop: a listing whose page token comes back is
