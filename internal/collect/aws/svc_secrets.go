@@ -36,10 +36,9 @@ func runSecrets(ctx context.Context, t *Task) error {
 		case err != nil:
 			t.Fail("secretsmanager", "secretsmanager:GetResourcePolicy", arn, err)
 		default:
-			// PolicyName is left out: the importer recognizes this output
-			// by ARN, Name and ResourcePolicy alone.
+			// Without ResourcePolicy the secret has none.
 			t.CLI("secretsmanager-get-resource-policy/"+file, omitNil(map[string]any{
-				"ARN": pol.ARN, "Name": pol.Name, "ResourcePolicy": pol.ResourcePolicy}))
+				"ARN": pol.ARN, "Name": pol.Name, "ResourcePolicy": pol.ResourcePolicy, "PolicyName": pol.PolicyName}))
 		}
 	})
 }
