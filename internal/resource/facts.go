@@ -1,7 +1,8 @@
 package resource
 
 // Facts are the normalized cross-cloud facts of a resource. At most the
-// sub-struct matching the resource's Class is set. Every leaf is optional:
+// sub-struct matching the resource's Class is set (and ResourcePolicy, on
+// any class). Every leaf is optional:
 // nil (omitted in JSON, undefined in Rego) means the input did not carry it,
 // and rules report UNKNOWN rather than PASS or FAIL for it.
 type Facts struct {
@@ -45,6 +46,16 @@ type Facts struct {
 	RBAC       *KubernetesRBAC      `json:"rbac,omitempty"`
 	K8sService *KubernetesService   `json:"k8s_service,omitempty"`
 	Namespace  *KubernetesNamespace `json:"namespace,omitempty"`
+
+	// ResourcePolicy is the resource-based policy attached to an AWS
+	// resource, parsed (S3 bucket policy, SQS queue and SNS topic access
+	// policy, KMS key policy, Secrets Manager secret policy, Lambda function
+	// policy, ECR repository policy); a role's trust policy is
+	// Identity.TrustPolicy. nil when the input carries none (the resource
+	// has none, or it was not exported); a document that did not parse
+	// keeps its Error and Raw. The class facts' booleans (public access,
+	// secure transport) are derived from it.
+	ResourcePolicy *PolicyDocument `json:"resource_policy,omitempty"`
 }
 
 // ObjectStorage: S3 bucket, Azure storage account, GCS bucket.

@@ -293,7 +293,9 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		case c.Count() == 0:
 			q.Encrypted = boolp(false) // the attributes list every setting: no key is no encryption
 		}
-		if doc, st := docAt(n, "Policy", kind+" "+r.Name); st == ok && doc != nil {
+		doc, st := docAt(n, "Policy", kind+" "+r.Name)
+		r.Facts.ResourcePolicy = doc
+		if st == ok && doc != nil {
 			q.PublicPolicy = awspolicy.Public(doc)
 		} else if st == absent {
 			q.PublicPolicy = boolp(false)
@@ -308,7 +310,9 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		s := &resource.Secret{}
 		// Without a ResourcePolicy the secret has none: only its account's
 		// identity policies reach it.
-		if doc, st := docAt(node{M: d, C: c}, "ResourcePolicy", "secret "+r.Name); st == ok && doc != nil {
+		doc, st := docAt(node{M: d, C: c}, "ResourcePolicy", "secret "+r.Name)
+		r.Facts.ResourcePolicy = doc
+		if st == ok && doc != nil {
 			s.PublicAccess = awspolicy.Public(doc)
 		} else if st == absent {
 			s.PublicAccess = boolp(false)
@@ -356,7 +360,9 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		r.Name = name
 		c := &checker{ID: arn}
 		g := &resource.Registry{}
-		if doc, st := docAt(node{M: d, C: c}, "policyText", "repository "+name); st == ok && doc != nil {
+		doc, st := docAt(node{M: d, C: c}, "policyText", "repository "+name)
+		r.Facts.ResourcePolicy = doc
+		if st == ok && doc != nil {
 			g.Public = awspolicy.Public(doc)
 		}
 		r.Facts.Registry = g
@@ -417,7 +423,7 @@ func parseLambdaPolicy(res *attr.Result, path string, d attr.M) {
 	}
 	r := &resource.Resource{Provider: resource.AWS, Account: parts[4], Region: parts[3], Type: TypeLambda, ID: fn,
 		Name: parts[6], Raw: d, Source: path, Class: resource.ClassFunction,
-		Facts: resource.Facts{Function: &resource.Function{PublicInvocation: awspolicy.Public(doc)}}}
+		Facts: resource.Facts{Function: &resource.Function{PublicInvocation: awspolicy.Public(doc)}, ResourcePolicy: doc}}
 	res.Resources = append(res.Resources, r)
 }
 

@@ -215,8 +215,8 @@ func keyIDOfPath(p string) string {
 }
 
 // parseKeyPolicy reads `aws kms get-key-policy` output, which does not
-// name its key: the file does, and Finalize puts the policy's public
-// access on the key with that ID.
+// name its key: the file does, and Finalize puts the policy (and its
+// public access) on the key with that ID.
 func parseKeyPolicy(res *attr.Result, path string, d attr.M) {
 	id := keyIDOfPath(path)
 	if id == "" {
@@ -227,8 +227,8 @@ func parseKeyPolicy(res *attr.Result, path string, d attr.M) {
 		ID: "aws-kms-key-policy:" + id + "#" + path, Name: id, Source: path, Class: resource.ClassOther,
 		Raw: attr.M{"KeyId": id}}
 	c := &checker{ID: r.ID}
-	if doc, st := docAt(node{M: d, C: c}, "Policy", "key "+id); st == ok && doc != nil {
-		r.Raw["Policy"] = getv(d, "Policy") // a policy that does not parse decides nothing
+	if doc, _ := docAt(node{M: d, C: c}, "Policy", "key "+id); doc != nil {
+		r.Raw["Policy"] = getv(d, "Policy") // one that does not parse is kept with its error and decides nothing
 	}
 	res.Problems = append(res.Problems, c.Problems...)
 	res.Resources = append(res.Resources, r)
@@ -303,7 +303,7 @@ func finishFunctions(fns []*resource.Resource) {
 	}
 }
 
-// finishKeyPolicies puts each key policy's public access on its key,
+// finishKeyPolicies puts each key policy, and its public access, on its key,
 // matched by key ID (and the region and account of the file, when its
 // path names them: a multi-Region key has one ID in several regions).
 func finishKeyPolicies(keys, policies []*resource.Resource) {
@@ -331,8 +331,12 @@ func finishKeyPolicies(keys, policies []*resource.Resource) {
 			continue
 		}
 		p.Account, p.Region = match.Account, match.Region
+		doc := awspolicy.Parse(v)
+		if match.Facts.ResourcePolicy == nil {
+			match.Facts.ResourcePolicy = doc
+		}
 		if match.Facts.Key.PublicAccess == nil {
-			match.Facts.Key.PublicAccess = awspolicy.Public(awspolicy.Parse(v))
+			match.Facts.Key.PublicAccess = awspolicy.Public(doc)
 		}
 	}
 }

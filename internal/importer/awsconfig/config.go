@@ -454,6 +454,7 @@ func s3Bucket(it *item) {
 			switch v.(type) {
 			case string, attr.M:
 				doc := awspolicy.Parse(v)
+				r.Facts.ResourcePolicy = doc
 				if doc == nil {
 					policyKnown, policyPublic, transport = true, boolp(false), boolp(false)
 				} else if doc.Error != "" {

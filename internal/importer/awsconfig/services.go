@@ -280,7 +280,9 @@ func lambdaFunction(it *item) {
 	if mode := cfg.S("tracingConfig", "mode"); mode != "" {
 		f.Tracing = boolp(strings.EqualFold(mode, "Active"))
 	}
-	switch d, st := docAt(it.supp, "Policy", "function "+r.Name); {
+	d, st := docAt(it.supp, "Policy", "function "+r.Name)
+	r.Facts.ResourcePolicy = d
+	switch {
 	case st == ok && d != nil:
 		f.PublicInvocation = awspolicy.Public(d)
 	case st == absent && it.supp.Has("Policy"):
@@ -532,7 +534,9 @@ func queueOrTopic(it *item, kind string) {
 	case kst == absent && (kind == "topic" || sqsSSE != nil):
 		q.Encrypted = boolp(false)
 	}
-	if d, st := docAt(cfg, "Policy", kind+" "+r.Name); st == ok && d != nil {
+	d, st := docAt(cfg, "Policy", kind+" "+r.Name)
+	r.Facts.ResourcePolicy = d
+	if st == ok && d != nil {
 		q.PublicPolicy = awspolicy.Public(d)
 	}
 }
@@ -570,7 +574,11 @@ func secret(it *item) {
 	}
 	s.LastRotated = cfg.S("LastRotatedDate")
 	for _, key := range []string{"ResourcePolicy", "Policy"} {
-		if d, st := docAt(cfg, key, "secret "+r.Name); st == ok && d != nil {
+		d, st := docAt(cfg, key, "secret "+r.Name)
+		if d != nil {
+			r.Facts.ResourcePolicy = d
+		}
+		if st == ok && d != nil {
 			s.PublicAccess = awspolicy.Public(d)
 		}
 	}
@@ -602,7 +610,9 @@ func ecrRepository(it *item) {
 	case "AES256":
 		g.KeyManager = "provider"
 	}
-	switch d, st := docAt(cfg, "RepositoryPolicyText", "repository "+r.Name); st {
+	d, st := docAt(cfg, "RepositoryPolicyText", "repository "+r.Name)
+	r.Facts.ResourcePolicy = d
+	switch st {
 	case ok:
 		if d == nil {
 			g.Public = boolp(false)
