@@ -12,8 +12,8 @@ import (
 // Recording from the recorder's status) and its delivery channels as
 // `aws configservice describe-delivery-channels` prints them
 // (config-describe-delivery-channels.<region>.json). The awsconfig
-// importer keeps the recorder as a resource without facts and does not
-// read the delivery channels yet.
+// importer keeps the recorder and the delivery channels as resources
+// without facts (listed among the unsupported types).
 func runConfig(ctx context.Context, t *Task) error {
 	c := configservice.NewFromConfig(t.Config)
 	recs, err := c.DescribeConfigurationRecorders(ctx, &configservice.DescribeConfigurationRecordersInput{})

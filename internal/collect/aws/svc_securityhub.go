@@ -14,8 +14,9 @@ import (
 // (securityhub-describe-hub.<region>.json,
 // securityhub-get-enabled-standards.<region>.json). A region where the
 // account is not subscribed (InvalidAccessException) has neither file:
-// that is its state, not a failed call. The awsconfig importer does not
-// read these files yet.
+// that is its state, not a failed call. The awsconfig importer keeps the
+// hub and the standards as resources without facts (listed among the
+// unsupported types).
 func runSecurityHub(ctx context.Context, t *Task) error {
 	c := securityhub.NewFromConfig(t.Config)
 	hub, err := c.DescribeHub(ctx, &securityhub.DescribeHubInput{})
