@@ -114,16 +114,20 @@ func s3Bucket(m *mapper, r *res, out *resource.Resource) {
 	// The bucket policy (AWS::S3::BucketPolicy of the template).
 	policyPublic, transport := boolp(false), boolp(false)
 	var publicPolicy *res
+	var pols []*policy
+	maybeDeployed := false
 	for _, a := range m.attachedTo(r.id(), "AWS::S3::BucketPolicy") {
 		done := m.on(a)
 		pol := m.policyAt(a.p, "PolicyDocument")
 		done()
+		pols, maybeDeployed = append(pols, pol), maybeDeployed || a.maybe
 		if pub := pol.Public(); pub != nil && *pub {
 			publicPolicy = a
 		}
 		policyPublic = or3(policyPublic, maybe(a, pol.Public(), boolp(false)))
 		transport = or3(transport, maybe(a, pol.SecureTransport(), boolp(false)))
 	}
+	out.Facts.ResourcePolicy = onlyDoc(pols, maybeDeployed)
 	// Object ownership: BucketOwnerEnforced (ACLs disabled) is the default
 	// since April 2023.
 	ownership := "BucketOwnerEnforced"
@@ -556,7 +560,9 @@ func kmsKey(m *mapper, r *res, out *resource.Resource) {
 		k.RotationPeriodDays = m.integer(p, resource.Int(365), "RotationPeriodInDays")
 	}
 	// Without KeyPolicy the default key policy lets only the account in.
-	k.PublicAccess = m.policyAt(p, "KeyPolicy").Public()
+	pol := m.policyAt(p, "KeyPolicy")
+	k.PublicAccess = pol.Public()
+	out.Facts.ResourcePolicy = onlyDoc([]*policy{pol}, false)
 }
 
 func trail(m *mapper, r *res, out *resource.Resource) {
@@ -1182,13 +1188,17 @@ func queueOrTopic(m *mapper, r *res, out *resource.Resource, kind, policyType st
 		q.Encrypted = boolp(false)
 	}
 	public := boolp(false)
+	var pols []*policy
+	maybeDeployed := false
 	for _, a := range m.attachedTo(r.id(), policyType) {
 		done := m.on(a)
 		pol := m.policyAt(a.p, "PolicyDocument")
 		done()
 		public = or3(public, maybe(a, pol.Public(), boolp(false)))
+		pols, maybeDeployed = append(pols, pol), maybeDeployed || a.maybe
 	}
 	q.PublicPolicy = public
+	out.Facts.ResourcePolicy = onlyDoc(pols, maybeDeployed)
 	return q
 }
 
@@ -1224,13 +1234,17 @@ func secret(m *mapper, r *res, out *resource.Resource) {
 	}
 	s.RotationEnabled = rotation
 	public := boolp(false)
+	var pols []*policy
+	maybeDeployed := false
 	for _, a := range m.attachedTo(r.id(), "AWS::SecretsManager::ResourcePolicy") {
 		done := m.on(a)
 		pol := m.policyAt(a.p, "ResourcePolicy")
 		done()
 		public = or3(public, maybe(a, pol.Public(), boolp(false)))
+		pols, maybeDeployed = append(pols, pol), maybeDeployed || a.maybe
 	}
 	s.PublicAccess = public
+	out.Facts.ResourcePolicy = onlyDoc(pols, maybeDeployed)
 }
 
 var rateRE = regexp.MustCompile(`^rate\((\d+) days?\)$`)
@@ -1275,7 +1289,9 @@ func ecr(m *mapper, r *res, out *resource.Resource) {
 			g.KeyManager = "provider"
 		}
 	}
-	g.Public = m.policyAt(p, "RepositoryPolicyText").Public()
+	pol := m.policyAt(p, "RepositoryPolicyText")
+	g.Public = pol.Public()
+	out.Facts.ResourcePolicy = onlyDoc([]*policy{pol}, false)
 }
 
 func distribution(m *mapper, r *res, out *resource.Resource) {

@@ -390,6 +390,7 @@ func (m *mapper) ofType(types ...string) []*res {
 // blank forgets every fact of a resource whose properties are unknown,
 // keeping what its type alone says (the kind of identity, queue or policy).
 func blank(f *resource.Facts) {
+	f.ResourcePolicy = nil // not a class's facts: nothing to keep
 	v := reflect.ValueOf(f).Elem()
 	for i := 0; i < v.NumField(); i++ {
 		fld := v.Field(i)

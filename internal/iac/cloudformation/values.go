@@ -212,6 +212,16 @@ func keyManager(v any) string {
 // deploy time.
 type policy = awspolicy.Partial
 
+// onlyDoc is the resource policy of a resource the template gives exactly
+// one, surely deployed; nil with none, several (which applies is unknown),
+// or one whose resource's Condition is undecided (maybe).
+func onlyDoc(pols []*policy, maybe bool) *resource.PolicyDocument {
+	if len(pols) != 1 || pols[0] == nil || maybe {
+		return nil
+	}
+	return pols[0].Doc
+}
+
 // policyAt parses the policy document at path of p (an object or JSON
 // text); nil when absent. Values known only at deploy time are kept as
 // their template text, and the questions they could change answer unknown.

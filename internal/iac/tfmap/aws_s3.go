@@ -90,6 +90,7 @@ func s3Bucket(m *mapper, r *inst, out *resource.Resource) {
 		policyPublic = or3(policyPublic, pol.Public())
 		transport = or3(transport, pol.SecureTransport())
 	}
+	out.Facts.ResourcePolicy = onlyDoc(pols)
 	s.PublicAccess = or3(and3(policyPublic, not(restrict)), and3(aclPublic, not(ignoreACLs)))
 	s.SecureTransportOnly = transport
 

@@ -271,12 +271,15 @@ func kmsKey(m *mapper, r *inst, out *resource.Resource) {
 		k.RotationPeriodDays = m.integer(r.a, resource.Int(365), "rotation_period_in_days")
 	}
 	// Without policy the default key policy lets only the account in.
-	k.PublicAccess = m.policyAt(r.a, "policy").Public()
+	pols := []*policy{m.policyAt(r.a, "policy")}
+	k.PublicAccess = pols[0].Public()
 	for _, a := range m.attachedTo(r, "aws_kms_key_policy") {
 		m.cur = a
-		k.PublicAccess = or3(k.PublicAccess, m.policyAt(a.a, "policy").Public())
+		pols = append(pols, m.policyAt(a.a, "policy"))
+		k.PublicAccess = or3(k.PublicAccess, pols[len(pols)-1].Public())
 	}
 	m.cur = r
+	out.Facts.ResourcePolicy = onlyDoc(pols)
 }
 
 // trail: aws_cloudtrail (logging on, single region, no validation, SSE-S3
@@ -587,7 +590,7 @@ func queue(m *mapper, r *inst, out *resource.Resource) {
 			q.KeyManager = "provider"
 		}
 	}
-	q.PublicPolicy = m.resourcePolicies(r, "aws_sqs_queue_policy", "policy")
+	q.PublicPolicy = m.resourcePolicies(r, out, "aws_sqs_queue_policy", "policy")
 }
 
 // topic: aws_sns_topic (not encrypted by default).
@@ -600,19 +603,39 @@ func topic(m *mapper, r *inst, out *resource.Resource) {
 	} else {
 		q.Encrypted = boolp(false)
 	}
-	q.PublicPolicy = m.resourcePolicies(r, "aws_sns_topic_policy", "policy")
+	q.PublicPolicy = m.resourcePolicies(r, out, "aws_sns_topic_policy", "policy")
 }
 
 // resourcePolicies: whether the inline policy argument or a policy
-// resource joined lets anyone in.
-func (m *mapper) resourcePolicies(r *inst, typ, attr string) *bool {
-	public := m.policyAt(r.a, "policy").Public()
+// resource joined lets anyone in; the policy goes on out (onlyDoc).
+func (m *mapper) resourcePolicies(r *inst, out *resource.Resource, typ, attr string) *bool {
+	pol := m.policyAt(r.a, "policy")
+	public, pols := pol.Public(), []*policy{pol}
 	for _, a := range m.attachedTo(r, typ) {
 		m.cur = a
-		public = or3(public, m.policyAt(a.a, attr).Public())
+		pol := m.policyAt(a.a, attr)
+		public, pols = or3(public, pol.Public()), append(pols, pol)
 	}
 	m.cur = r
+	out.Facts.ResourcePolicy = onlyDoc(pols)
 	return public
+}
+
+// onlyDoc is the resource policy of a resource whose configuration gives
+// exactly one (an inline argument or a policy resource joined); nil with
+// none or several, as which of several applies is unknown.
+func onlyDoc(pols []*policy) *resource.PolicyDocument {
+	var doc *resource.PolicyDocument
+	n := 0
+	for _, p := range pols {
+		if p != nil {
+			n, doc = n+1, p.Doc
+		}
+	}
+	if n != 1 {
+		return nil
+	}
+	return doc
 }
 
 // secret: aws_secretsmanager_secret with its rotation and policy.
@@ -638,7 +661,7 @@ func secret(m *mapper, r *inst, out *resource.Resource) {
 	}
 	m.cur = r
 	s.RotationEnabled = rotation
-	s.PublicAccess = m.resourcePolicies(r, "aws_secretsmanager_secret_policy", "policy")
+	s.PublicAccess = m.resourcePolicies(r, out, "aws_secretsmanager_secret_policy", "policy")
 }
 
 var rateRE = regexp.MustCompile(`^rate\((\d{1,6}) days?\)$`)
@@ -680,7 +703,7 @@ func ecr(m *mapper, r *inst, out *resource.Resource) {
 			g.KeyManager = "provider"
 		}
 	}
-	g.Public = m.resourcePolicies(r, "aws_ecr_repository_policy", "policy")
+	g.Public = m.resourcePolicies(r, out, "aws_ecr_repository_policy", "policy")
 }
 
 // distribution: aws_cloudfront_distribution.
