@@ -31,17 +31,22 @@ const (
 	formatState = "terraform-state"
 )
 
-// isPlanCandidate reports whether rel may be a plan or state JSON file: a
-// .json file that is neither configuration nor variables.
+// isPlanCandidate reports whether rel may be a plan or state file: a .json
+// file that is neither configuration nor variables, or a .tfstate file (a
+// state as Terraform writes it; a .tfstate.backup, the state before the
+// last apply, is not one).
 func isPlanCandidate(rel string) bool {
-	return strings.HasSuffix(rel, ".json") && !strings.HasSuffix(rel, ".tf.json") && !strings.HasSuffix(rel, ".tfvars.json")
+	return strings.HasSuffix(rel, ".tfstate") ||
+		strings.HasSuffix(rel, ".json") && !strings.HasSuffix(rel, ".tf.json") && !strings.HasSuffix(rel, ".tfvars.json")
 }
 
 // isPlanJSON reports whether head, the first bytes of a JSON document, is
 // a plan or a state as `terraform show -json` writes it: an object whose
 // top-level keys hold format_version and planned_values, values,
 // resource_changes or terraform_version (which the others may follow when
-// the variables fill the head).
+// the variables fill the head); or a state as Terraform writes it
+// (terraform.tfstate): top-level version, a number, and terraform_version,
+// with no format_version.
 func isPlanJSON(head []byte) bool {
 	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
 	if len(head) == 0 || head[0] != '{' {
@@ -51,7 +56,8 @@ func isPlanJSON(head []byte) bool {
 	if _, err := dec.Token(); err != nil {
 		return false
 	}
-	var format, content bool
+	var format, content, version, tfVersion bool
+	done := func() bool { return format && content || !format && version && tfVersion }
 	depth := 0
 	for {
 		tok, err := dec.Token()
@@ -66,7 +72,7 @@ func isPlanJSON(head []byte) bool {
 				depth--
 			}
 			if depth < 0 {
-				return format && content
+				return done()
 			}
 			continue
 		case string:
@@ -76,14 +82,19 @@ func isPlanJSON(head []byte) bool {
 			switch t {
 			case "format_version":
 				format = true
-			case "planned_values", "values", "resource_changes", "terraform_version":
+			case "planned_values", "values", "resource_changes":
 				content = true
+			case "terraform_version":
+				content, tfVersion = true, true
 			}
 			// Skip the value: a scalar is one token, a container is
 			// counted by depth above.
 			v, err := dec.Token()
 			if err != nil {
 				return format && content
+			}
+			if _, isNum := v.(float64); isNum && t == "version" {
+				version = true
 			}
 			if d, ok := v.(json.Delim); ok && (d == '{' || d == '[') {
 				depth++
@@ -93,7 +104,7 @@ func isPlanJSON(head []byte) bool {
 			return true
 		}
 	}
-	return format && content
+	return done()
 }
 
 // planDoc is a plan or state JSON document decoded.
@@ -112,6 +123,9 @@ func decodePlan(src []byte, rel string) (*planDoc, error) {
 		Values          json.RawMessage `json:"values"`
 		PlannedValues   json.RawMessage `json:"planned_values"`
 		ResourceChanges json.RawMessage `json:"resource_changes"`
+		// A state as Terraform writes it (terraform.tfstate).
+		Version          *json.Number `json:"version"`
+		TerraformVersion string       `json:"terraform_version"`
 	}
 	// The probe keeps only the raw bytes of three members; a second pass
 	// decodes the document with terraform-json, which checks the format
@@ -119,10 +133,22 @@ func decodePlan(src []byte, rel string) (*planDoc, error) {
 	if err := json.Unmarshal(src, &probe); err != nil {
 		return nil, err
 	}
+	d := &planDoc{rel: rel}
+	if probe.FormatVersion == "" && probe.Version != nil && probe.TerraformVersion != "" {
+		if probe.Version.String() != "4" {
+			return nil, fmt.Errorf("terraform state format version %s is not read (Terraform 0.12 and later write version 4; "+
+				"terraform show -json writes any state as JSON)", probe.Version)
+		}
+		st, err := decodeRawState(src)
+		if err != nil {
+			return nil, fmt.Errorf("terraform state: %w", err)
+		}
+		d.format, d.state = formatState, st
+		return d, nil
+	}
 	if probe.FormatVersion == "" {
 		return nil, errors.New("not a Terraform plan or state: no format_version")
 	}
-	d := &planDoc{rel: rel}
 	switch {
 	case probe.PlannedValues != nil || probe.ResourceChanges != nil:
 		d.format = formatPlan

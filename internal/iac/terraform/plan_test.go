@@ -291,7 +291,7 @@ func TestPlanHostile(t *testing.T) {
 // the reader. Seeds are small plan and state samples of testdata (large
 // seeds make Go's fuzzing engine crawl).
 func FuzzPlan(f *testing.F) {
-	for _, s := range []string{"seeds/plan-small.json", "seeds/state-small.json"} {
+	for _, s := range []string{"seeds/plan-small.json", "seeds/state-small.json", "seeds/state-raw.tfstate"} {
 		b, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(s)))
 		if err != nil {
 			f.Fatal(err)
@@ -422,4 +422,153 @@ func TestOnePlanPerRoot(t *testing.T) {
 	if len(got) != 2 || got[0] != "z-plan.json terraform-plan " || !strings.HasPrefix(got[1], "a-state.json  another plan or state") {
 		t.Errorf("batches %q", got)
 	}
+}
+
+// TestRawState reads a state as Terraform writes it (terraform.tfstate,
+// version 4): detected by content, the same instances as the JSON of the
+// same state (terraform show -json: testdata/state/state.json), deposed
+// objects left out, data sources, for_each keys in module and resource
+// addresses, regions from the values.
+func TestRawState(t *testing.T) {
+	const rel = "rawstate/terraform.tfstate"
+	src, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Detect(rel, src[:min(len(src), 8<<10)]) {
+		t.Fatal("terraform.tfstate not detected")
+	}
+	if Detect("rawstate/terraform.tfstate.backup", src) {
+		t.Error("a state backup is read")
+	}
+	d, insts := planInstances(t, "testdata", rel)
+	if d.format != formatState {
+		t.Fatalf("format %q, want %q", d.format, formatState)
+	}
+	_, fromJSON := planInstances(t, "testdata", "state/state.json")
+	for _, want := range fromJSON {
+		got := instanceByAddr(insts, want.Address)
+		if got == nil {
+			t.Errorf("%s: not read from the raw state", want.Address)
+			continue
+		}
+		if got.Location.File != rel {
+			t.Errorf("%s: location %+v", got.Address, got.Location)
+		}
+		got.Location.File, want.Location.File = "", ""
+		if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
+			t.Errorf("%s differs from the state JSON:\n got %s\nwant %s", want.Address, g, w)
+		}
+	}
+	if instanceByAddr(insts, "module.net.aws_s3_bucket.old") != nil {
+		t.Error("a deposed object is read")
+	}
+	v := instanceByAddr(insts, `module.store["assets"].aws_s3_bucket_versioning.this["main"]`)
+	if v == nil || v.Region != "" || v.Mode != "managed" {
+		t.Fatalf("for_each instance in a for_each module: %+v (addresses %v)", v, addrs(insts))
+	}
+	if c := instanceByAddr(insts, "data.aws_caller_identity.current"); c == nil || c.Mode != "data" || c.Attrs["account_id"] != "123456789012" {
+		t.Errorf("data source: %+v", c)
+	}
+	if len(insts) != 5 {
+		t.Errorf("%d instances, want 5: %v", len(insts), addrs(insts))
+	}
+	// Mapped by tfmap like the state JSON: the public access block (one
+	// setting of four off) joins the bucket, the SSH rule is open to the
+	// internet.
+	b := readPlan(context.Background(), "testdata", rel, nil)
+	if b.Format != formatState || len(b.Problems) != 0 {
+		t.Fatalf("batch: format %q, problems %v", b.Format, b.Problems)
+	}
+	var bucket, sg bool
+	for _, r := range b.Resources {
+		switch r.Location.Address {
+		case "aws_s3_bucket.logs":
+			st := r.Facts.Storage
+			bucket = st != nil && st.PublicAccessBlocked != nil && !*st.PublicAccessBlocked && r.Region == "eu-west-1"
+		case "module.net.aws_security_group.web[0]":
+			sg = r.Facts.Firewall != nil && len(r.Facts.Firewall.Rules) == 1 && r.Facts.Firewall.Rules[0].FromPort == 22
+		}
+	}
+	if !bucket || !sg {
+		t.Errorf("mapped: bucket with its public access block %v, security group with its rule %v", bucket, sg)
+	}
+}
+
+// TestRawStateBadInput: a state of another format version, legacy flat
+// attributes, a bad index key and a truncated file are one problem each,
+// naming the file (and the resource); nothing is guessed.
+func TestRawStateBadInput(t *testing.T) {
+	dir := t.TempDir()
+	for name, c := range map[string]struct{ doc, want string }{
+		"v3.tfstate":    {`{"version": 3, "terraform_version": "0.11.14", "modules": []}`, "format version 3 is not read"},
+		"flat.tfstate":  {`{"version": 4, "terraform_version": "0.12.0", "resources": [{"mode": "managed", "type": "aws_s3_bucket", "name": "b", "instances": [{"attributes_flat": {"bucket": "x"}}]}]}`, "aws_s3_bucket.b: attributes only in the legacy flat form"},
+		"index.tfstate": {`{"version": 4, "terraform_version": "1.9.5", "resources": [{"mode": "managed", "type": "aws_s3_bucket", "name": "b", "instances": [{"index_key": true, "attributes": {}}]}]}`, "index_key true"},
+		"cut.tfstate":   {"{\n  \"version\": 4,\n  \"terraform_version\": \"1.9.5\",\n  \"resources\": [\n", "unexpected end"},
+		"types.tfstate": {"{\"version\": 4, \"terraform_version\": \"1.9.5\",\n\"resources\": {}}", "cannot unmarshal"},
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(c.doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if !Detect(name, []byte(c.doc)) {
+			t.Errorf("%s: not detected", name)
+		}
+		b := readPlan(context.Background(), dir, name, nil)
+		if b.Format != "" || len(b.Problems) != 1 || b.Problems[0].Path != name || !strings.Contains(b.Problems[0].Err, c.want) {
+			t.Errorf("%s: batch %+v, want one problem with %q", name, b, c.want)
+		}
+	}
+	for _, head := range []string{`{"version": "4", "terraform_version": "1.9.5"}`, `{"version": 4, "resources": []}`, `{"Version": "2012-10-17", "Statement": []}`} {
+		if isPlanJSON([]byte(head)) {
+			t.Errorf("isPlanJSON(%s) = true", head)
+		}
+	}
+}
+
+// TestRawStateBesideConfig: a terraform.tfstate in a root module's
+// directory stands for it, its findings located at the .tf blocks.
+func TestRawStateBesideConfig(t *testing.T) {
+	dir := t.TempDir()
+	tf := "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"prod-logs\"\n}\n"
+	src, err := os.ReadFile(filepath.Join("testdata", "rawstate", "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"main.tf": []byte(tf), "terraform.tfstate": src} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var batches []source.Batch
+	if err := New(dir, []string{"main.tf", "terraform.tfstate"}, Options{}).Read(context.Background(), func(b source.Batch) error {
+		batches = append(batches, b)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(batches) != 1 || batches[0].Format != formatState {
+		t.Fatalf("batches %+v, want the state's only", batches)
+	}
+	for _, r := range batches[0].Resources {
+		if r.Location.Address == "aws_s3_bucket.logs" && (r.Location.File != "main.tf" || r.Location.StartLine != 1 || r.Location.EndLine != 3) {
+			t.Errorf("aws_s3_bucket.logs located at %+v, want main.tf:1-3", r.Location)
+		}
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func addrs(insts []tfmap.Instance) []string {
+	out := make([]string, len(insts))
+	for i := range insts {
+		out[i] = insts[i].Address
+	}
+	return out
 }

@@ -28,14 +28,15 @@ type Options struct {
 }
 
 // Detect reports whether path is a Terraform configuration or variables
-// file, or the JSON of a plan or state (terraform show -json), by content.
+// file, or the JSON of a plan or state (terraform show -json) or a state as
+// Terraform writes it (terraform.tfstate), by content.
 func Detect(p string, head []byte) bool {
 	for _, s := range []string{".tf", ".tf.json", ".tfvars", ".tfvars.json"} {
 		if strings.HasSuffix(p, s) {
 			return true
 		}
 	}
-	return strings.HasSuffix(p, ".json") && isPlanJSON(head)
+	return (strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".tfstate")) && isPlanJSON(head)
 }
 
 // New returns the source reading the root modules among files (relative to
