@@ -481,8 +481,16 @@ func TestMoreGuardDutyLists(t *testing.T) {
 				return "500"
 			}
 			return ""
-		}, map[string]string{"cli/guardduty-list-detectors.us-west-2.json": `{"DetectorIds":[]}`},
+		}, map[string]string{}, // us-west-2's empty list says nothing once us-east-1's failed; the detector read says true
 			[]string{"guardduty:ListDetectors us-east-1 " + string(collect.Failed)}, true},
+		// us-east-1 failed at once and us-west-2 lists none: whether the
+		// account has a detector is not known, so the empty list is left out.
+		{"one region fails, the other lists none", "guardduty-none", func(r fakeReq) string {
+			if r.Key() == "guardduty:ListDetectors" && r.Region == "us-east-1" {
+				return "500"
+			}
+			return ""
+		}, map[string]string{}, []string{"guardduty:ListDetectors us-east-1 " + string(collect.Failed)}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -50,6 +50,7 @@ const configTime = "2006-01-02T15:04:05.000Z"
 func (c *collector) writeAccount(ctx context.Context, acct string, out *accountOut) error {
 	out.mu.Lock()
 	defer out.mu.Unlock()
+	c.dropIncomplete(acct, out)
 	a := collect.SafeSegment(acct)
 	byRegion := map[string][]Item{}
 	for region, items := range out.items {
@@ -146,6 +147,45 @@ func (c *collector) writeJSON(ctx context.Context, name string, v any) error {
 // cliValue is v as the AWS CLI prints an SDK output: members that are
 // not set (null) left out, and no SDK result metadata.
 func cliValue(v any) any { return dropNulls(generic(v)) }
+
+// dropIncomplete leaves out the per-region outputs that would decide an
+// account fact needing every region when one region's call failed: the
+// account has GuardDuty off only when every region lists no detector, and
+// encrypts EBS by default only when every region says so. The outputs that
+// decide the fact whatever the failed region says (a listed detector, a
+// region not encrypting by default) are kept.
+func (c *collector) dropIncomplete(acct string, out *accountOut) {
+	failed := map[string]bool{}
+	for _, f := range c.rec.Failures() {
+		if f.Account == acct {
+			failed[f.Call] = true
+		}
+	}
+	if failed["guardduty:ListDetectors"] {
+		for name, v := range out.cli {
+			if m, ok := generic(v).(map[string]any); ok && strings.HasPrefix(name, "guardduty-list-detectors.") {
+				if ids, _ := m["DetectorIds"].([]any); len(ids) == 0 {
+					delete(out.cli, name)
+				}
+			}
+		}
+	}
+	if failed["ec2:GetEbsEncryptionByDefault"] {
+		var ebs []string
+		allOn := true
+		for name, v := range out.cli {
+			if m, ok := generic(v).(map[string]any); ok && strings.HasPrefix(name, "ebs-encryption-by-default.") {
+				ebs = append(ebs, name)
+				allOn = allOn && m["EbsEncryptionByDefault"] == true
+			}
+		}
+		if allOn {
+			for _, name := range ebs {
+				delete(out.cli, name)
+			}
+		}
+	}
+}
 
 // generic is v as JSON values (maps, slices, json.Number): the SDK
 // structures are marshalled with their members' Go names, which are the
