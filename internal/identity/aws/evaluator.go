@@ -15,8 +15,9 @@ type Options struct {
 	// nil loads the embedded data.
 	Ref *awsref.Data
 	// ResourcePolicies are resource-based policies by resource ARN (bucket,
-	// queue, key, secret, function policies): the inventory model does not
-	// carry them yet. Role trust policies come from the roles themselves.
+	// queue, key, secret, function policies), over those the inventory's
+	// resources carry (Facts.ResourcePolicy). Role trust policies come
+	// from the roles themselves.
 	ResourcePolicies map[string]*resource.PolicyDocument
 }
 
@@ -104,6 +105,22 @@ func New(rs []*resource.Resource, o Options) (*Evaluator, error) {
 			b.principal(r)
 		case r.Facts.Account != nil:
 			b.account(r)
+		}
+	}
+	// Resource-based policies in the inventory (Facts.ResourcePolicy), by
+	// the resource's ARN; Options.ResourcePolicies win over them.
+	for _, r := range rs {
+		doc := r.Facts.ResourcePolicy
+		if r.Provider != resource.AWS || doc == nil {
+			continue
+		}
+		for _, arn := range append([]string{r.ID}, r.Aliases...) {
+			if !strings.HasPrefix(arn, "arn:") || o.ResourcePolicies[arn] != nil || e.resPolicies[arn] != nil {
+				continue
+			}
+			p, probs := Compile(arn, doc, ref)
+			e.problems = append(e.problems, probs...)
+			e.resPolicies[arn] = p
 		}
 	}
 	for arn, doc := range o.ResourcePolicies {

@@ -329,3 +329,26 @@ func TestWhoCan(t *testing.T) {
 		}
 	}
 }
+
+// TestResourcePolicyFromInventory: a queue's policy carried by the
+// inventory (Facts.ResourcePolicy) is evaluated as one given in Options.
+func TestResourcePolicyFromInventory(t *testing.T) {
+	const arn = "arn:aws:sqs:us-east-1:111111111111:shared"
+	rs := append(inventoryFixture(t), &resource.Resource{
+		Provider: resource.AWS, Account: "111111111111", Region: "us-east-1", Type: "AWS::SQS::Queue", ID: arn, Class: resource.ClassQueue,
+		Facts: resource.Facts{Queue: &resource.Queue{}, ResourcePolicy: doc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"*"}]}`)},
+	})
+	e, err := New(rs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, a := range e.WhoCan("sqs:SendMessage", arn, Context{}) {
+		if a.Principal == "sns.amazonaws.com" {
+			found = a.Decision.Result == Allowed
+		}
+	}
+	if !found {
+		t.Error("the queue policy in the inventory does not let sns.amazonaws.com send")
+	}
+}
