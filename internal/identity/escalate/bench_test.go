@@ -14,9 +14,11 @@ import (
 
 // synthetic builds a three-cloud organization: AWS (100 accounts under
 // SCPs, 80% of the principals, users and roles with 4 managed policy
-// attachments each drawn from 20 customer policies per account and the AWS
-// managed ones, groups, role trust to services, to principals of the same
-// and other accounts and to Google service accounts), Entra/Azure (10% of
+// attachments each drawn from 20 customer policies per account, whose
+// statements grant mostly everyday actions and one action in eight an
+// escalation method needs, and the AWS managed ones, groups, role trust to services, to principals of the same
+// and, for one role in a hundred, other accounts, and to Google service
+// accounts), Entra/Azure (10% of
 // the principals, role assignments over 10 subscriptions, VMs with managed
 // identities) and GCP (10%, service accounts and bindings over 100
 // projects, VMs running as service accounts); the rest of the resources
@@ -27,16 +29,24 @@ func synthetic(tb testing.TB, principals, attachments, resources int) []*resourc
 	nAWS, nAz := principals*8/10, principals/10
 	nGCP := principals - nAWS - nAz
 	const accounts = 100
+	// Most statements grant everyday actions; one action in eight is one
+	// an escalation method needs, a quarter of the statements on "*".
+	everyday := []string{"s3:GetObject", "s3:PutObject", "ec2:Describe*", "iam:Get*", "iam:List*", "dynamodb:*", "kms:Decrypt", "sqs:*", "logs:*", "sts:AssumeRole", "lambda:InvokeFunction"}
 	escal := []string{"iam:CreatePolicyVersion", "iam:AttachUserPolicy", "iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:CreateAccessKey", "iam:PassRole",
-		"lambda:CreateFunction", "lambda:InvokeFunction", "ec2:RunInstances", "iam:AddUserToGroup", "iam:UpdateAssumeRolePolicy", "sts:AssumeRole",
-		"s3:GetObject", "s3:PutObject", "ec2:Describe*", "iam:Get*", "iam:List*", "dynamodb:*", "kms:Decrypt", "sqs:*", "logs:*"}
+		"lambda:CreateFunction", "ec2:RunInstances", "iam:AddUserToGroup", "iam:UpdateAssumeRolePolicy", "iam:CreateLoginProfile", "glue:CreateDevEndpoint"}
+	action := func() string {
+		if rng.IntN(8) == 0 {
+			return escal[rng.IntN(len(escal))]
+		}
+		return everyday[rng.IntN(len(everyday))]
+	}
 	stmt := func() string {
 		eff := "Allow"
 		if rng.IntN(10) == 0 {
 			eff = "Deny"
 		}
 		res := []string{"*", "arn:aws:s3:::data-*", "arn:aws:iam::*:role/app-*", "arn:aws:lambda:*:*:function:*"}[rng.IntN(4)]
-		return fmt.Sprintf(`{"Effect":%q,"Action":[%q,%q],"Resource":%q}`, eff, escal[rng.IntN(len(escal))], escal[rng.IntN(len(escal))], res)
+		return fmt.Sprintf(`{"Effect":%q,"Action":[%q,%q],"Resource":%q}`, eff, action(), action(), res)
 	}
 	managedNames := []string{"ReadOnlyAccess", "AmazonS3ReadOnlyAccess", "AmazonEC2ReadOnlyAccess", "SecurityAudit", "ViewOnlyAccess", "PowerUserAccess", "IAMReadOnlyAccess", "AmazonSSMManagedInstanceCore"}
 	guard := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["organizations:LeaveOrganization"],"Resource":"*"}]}`
@@ -68,9 +78,9 @@ func synthetic(tb testing.TB, principals, attachments, resources int) []*resourc
 			switch x := rng.IntN(100); {
 			case x < 40 && len(byAcct[a]) > 0:
 				trust = trustAWS(byAcct[a][rng.IntN(len(byAcct[a]))].ID)
-			case x < 45:
+			case x < 41:
 				trust = trustAWS(fmt.Sprintf("%012d", 100000000000+rng.IntN(accounts)))
-			case x < 46:
+			case x < 42:
 				trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"accounts.google.com:sub":"` + fmt.Sprint(900000+rng.IntN(nGCP)) + `"}}}]}`
 			case x < 85:
 				trust = trustService("ec2.amazonaws.com")

@@ -53,9 +53,12 @@ type Analysis struct {
 	ids   []string
 	index map[string]int32
 	in    [][]int32 // node -> moves reaching it
+	// from and to are the node indexes of each move.
+	from, to []int32
 	aws   *awsIndex
 	// valuable marks the nodes whose AWS take-over moves are computed.
 	valuable []bool
+	strs     map[string]string
 }
 
 // Analyze computes the escalation moves of the graph's principals toward
@@ -101,13 +104,17 @@ func (a *Analysis) addMoves(ms []Step) []int32 {
 		if graph.Rank(s.Result) > 1 || strings.EqualFold(s.From, s.To) {
 			continue
 		}
-		a.node(s.From)
+		f := a.node(s.From)
 		t := a.node(s.To)
 		for len(a.in) < len(a.ids) {
 			a.in = append(a.in, nil)
 		}
 		i := int32(len(a.Moves))
+		s.Grant = a.intern(s.Grant)
+		s.Reason = a.intern(s.Reason)
 		a.Moves = append(a.Moves, s)
+		a.from = append(a.from, f)
+		a.to = append(a.to, t)
 		a.in[t] = append(a.in[t], i)
 		added = append(added, i)
 	}
@@ -146,7 +153,7 @@ func (a *Analysis) expand(ctx context.Context, seeds []string) error {
 				a.in = append(a.in, nil)
 			}
 			for _, mi := range a.in[cur] {
-				mark(a.index[strings.ToLower(a.Moves[mi].From)])
+				mark(a.from[mi])
 			}
 			if n := a.G.Node(a.ids[cur]); n != nil && n.Provider == resource.AWS && n.Resource != "" {
 				targets = append(targets, n.ID)
@@ -160,11 +167,26 @@ func (a *Analysis) expand(ctx context.Context, seeds []string) error {
 		}
 		for _, ms := range out {
 			for _, mi := range a.addMoves(ms) {
-				mark(a.index[strings.ToLower(a.Moves[mi].From)])
+				mark(a.from[mi])
 			}
 		}
 	}
 	return nil
+}
+
+// intern shares equal grant and reason texts between moves.
+func (a *Analysis) intern(s string) string {
+	if s == "" {
+		return s
+	}
+	if a.strs == nil {
+		a.strs = map[string]string{}
+	}
+	if x, ok := a.strs[s]; ok {
+		return x
+	}
+	a.strs[s] = s
+	return s
 }
 
 func (a *Analysis) node(id string) int32 {
@@ -316,7 +338,7 @@ func (a *Analysis) pathsTo(ctx context.Context, target string, maxSteps int) ([]
 				if pass == 1 && m.Result != decision.Allowed {
 					continue
 				}
-				f := a.index[strings.ToLower(m.From)]
+				f := a.from[mi]
 				if seen[f] {
 					continue
 				}
@@ -352,7 +374,7 @@ func (a *Analysis) pathsTo(ctx context.Context, target string, maxSteps int) ([]
 			if m.Result == decision.Conditional {
 				p.Result = decision.Conditional
 			}
-			cur = a.index[strings.ToLower(m.To)]
+			cur = a.to[next[cur]]
 			if next[cur] < 0 && cur != ti {
 				break
 			}

@@ -20,9 +20,13 @@ func (g *Graph) awsTrust(ctx context.Context) error {
 	ps := g.AWS.Principals()
 	acts := make([]map[string]awsiam.Grant, len(ps))
 	err := parallel(ctx, len(ps), func(i int) {
-		m := make(map[string]awsiam.Grant, len(ActionList))
+		// Only what the principal may do is kept: an absent action is
+		// denied (most are, for most principals).
+		m := map[string]awsiam.Grant{}
 		for _, gr := range g.AWS.Actions(ps[i], ActionList, awsiam.Context{}) {
-			m[gr.Action] = gr
+			if !gr.Decision.Result.Denied() {
+				m[gr.Action] = gr
+			}
 		}
 		acts[i] = m
 	})
@@ -234,7 +238,7 @@ func (g *Graph) trustAWS(role, id, action, grant string, res decision.Result, wh
 		}
 		// Cheap filter: the principal's own policies must allow
 		// sts:AssumeRole on some resource.
-		if a, ok := g.awsActs[c]["sts:AssumeRole"]; ok && a.Decision.Result.Denied() {
+		if _, ok := g.awsActs[c]["sts:AssumeRole"]; !ok {
 			if g.AWS.Principal(c).Account == accountOf(role) {
 				// Same account: the trust policy alone may allow it.
 			} else {

@@ -37,7 +37,9 @@ var AdminProbe = []string{
 }
 
 // AWSActions returns the evaluator's answers to ActionList for an AWS
-// principal ARN, nil for a principal the evaluator does not know.
+// principal ARN: the actions it may perform (allowed, conditional or
+// uncertain); an action absent is denied. Nil for a principal the
+// evaluator does not know.
 func (g *Graph) AWSActions(principal string) map[string]awsiam.Grant {
 	return g.awsActs[principal]
 }

@@ -153,6 +153,7 @@ type Graph struct {
 	// naming the principal or policy.
 	Problems []string
 	seen     map[[3]string]int
+	strs     map[string]string
 	// awsActs are the answers of the AWS evaluator to ActionList for
 	// every AWS principal, by principal ARN.
 	awsActs map[string]map[string]awsiam.Grant
@@ -164,7 +165,7 @@ type Graph struct {
 // federated credentials and ownership, GCP impersonation and workload
 // identity federation, cross-cloud federation).
 func Build(ctx context.Context, rs []*resource.Resource, o Options) (*Graph, error) {
-	g := &Graph{index: map[string]int32{}, Resources: rs, seen: map[[3]string]int{}, runsAs: map[string][]string{}}
+	g := &Graph{index: map[string]int32{}, Resources: rs, seen: map[[3]string]int{}, strs: map[string]string{}, runsAs: map[string][]string{}}
 	var err error
 	if g.AWS, err = awsiam.New(rs, o.AWS); err != nil {
 		return nil, fmt.Errorf("aws evaluator: %w", err)
@@ -235,6 +236,7 @@ func (g *Graph) link(e Edge) {
 		return
 	}
 	key := [3]string{e.From, e.To, string(e.Kind) + "\x00" + e.Action}
+	e.Grant, e.Reason = g.intern(e.Grant), g.intern(e.Reason)
 	if i, ok := g.seen[key]; ok {
 		if better(e.Result, g.edges[i].Result) {
 			g.edges[i] = e
@@ -243,6 +245,18 @@ func (g *Graph) link(e Edge) {
 	}
 	g.seen[key] = len(g.edges)
 	g.edges = append(g.edges, e)
+}
+
+// intern shares equal texts between edges while the graph is built.
+func (g *Graph) intern(s string) string {
+	if s == "" {
+		return s
+	}
+	if x, ok := g.strs[s]; ok {
+		return x
+	}
+	g.strs[s] = s
+	return s
 }
 
 // better tells whether result a is a stronger answer than b
@@ -265,7 +279,7 @@ func Rank(r decision.Result) int {
 
 // finish sorts the edges and builds the adjacency lists.
 func (g *Graph) finish() {
-	g.seen = nil
+	g.seen, g.strs = nil, nil
 	slices.SortFunc(g.edges, func(a, b Edge) int {
 		return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Action, b.Action))
 	})
