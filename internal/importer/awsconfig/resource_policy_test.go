@@ -276,3 +276,48 @@ func TestUnparsableResourcePolicyKept(t *testing.T) {
 		t.Errorf("key public_access = %s from a policy that does not parse, want unknown", bp(p))
 	}
 }
+
+// The sample organization's resource policies are on their resources,
+// from each export that carries them, and every policy of the sample
+// parses.
+func TestSampleOrgResourcePolicies(t *testing.T) {
+	rs, _ := loadSampleAWS(t)
+	byName := map[string]*resource.Resource{}
+	for _, r := range rs {
+		byName[r.Type+"|"+r.Name] = r
+		if d := r.Facts.ResourcePolicy; d != nil && d.Error != "" {
+			t.Errorf("%s: resource policy does not parse: %s", r.ID, d.Error)
+		}
+	}
+	for _, c := range []struct {
+		typ, name string
+		// the first statement: effect, its first action and principal
+		effect, action, principal string
+	}{
+		{"AWS::S3::Bucket", "nw-prod-datalake-raw", "Deny", "s3:*", "*:*"},
+		{"AWS::SQS::Queue", "nw-prod-ingest-events", "Allow", "sqs:SendMessage", "Service:sns.amazonaws.com"},
+		{"AWS::SNS::Topic", "nw-prod-ingest-notify", "Allow", "SNS:GetTopicAttributes", "AWS:*"},
+		{"AWS::SecretsManager::Secret", "nw-dev/mysql/admin", "Allow", "secretsmanager:GetSecretValue", "AWS:*"},
+		{"AWS::Lambda::Function", "nw-prod-curated-indexer", "Allow", "lambda:InvokeFunction", "Service:s3.amazonaws.com"},
+		{"AWS::ECR::Repository", "nw-dev/notebooks", "Allow", "ecr:GetDownloadUrlForLayer", "*:*"},
+	} {
+		r := byName[c.typ+"|"+c.name]
+		if r == nil {
+			t.Errorf("no %s named %s in the sample", c.typ, c.name)
+			continue
+		}
+		d := r.Facts.ResourcePolicy
+		if d == nil || len(d.Statements) == 0 {
+			t.Errorf("%s: resource_policy %+v, want the exported policy", r.ID, d)
+			continue
+		}
+		s := d.Statements[0]
+		got := s.Effect + " " + strings.Join(s.Actions, ",")
+		if len(s.Principals) > 0 {
+			got += " " + s.Principals[0].Type + ":" + s.Principals[0].ID
+		}
+		if want := c.effect + " " + c.action; !strings.HasPrefix(got, want) || !strings.HasSuffix(got, " "+c.principal) {
+			t.Errorf("%s: first statement %q, want %s ... %s", r.ID, got, want, c.principal)
+		}
+	}
+}
