@@ -55,10 +55,11 @@ type Analysis struct {
 	in    [][]int32 // node -> moves reaching it
 	// from and to are the node indexes of each move.
 	from, to []int32
-	aws   *awsIndex
+	aws      *awsIndex
 	// valuable marks the nodes whose AWS take-over moves are computed.
 	valuable []bool
 	strs     map[string]string
+	lists    map[string][]string
 }
 
 // Analyze computes the escalation moves of the graph's principals toward
@@ -112,6 +113,7 @@ func (a *Analysis) addMoves(ms []Step) []int32 {
 		i := int32(len(a.Moves))
 		s.Grant = a.intern(s.Grant)
 		s.Reason = a.intern(s.Reason)
+		s.Actions = a.internList(s.Actions)
 		a.Moves = append(a.Moves, s)
 		a.from = append(a.from, f)
 		a.to = append(a.to, t)
@@ -187,6 +189,22 @@ func (a *Analysis) intern(s string) string {
 	}
 	a.strs[s] = s
 	return s
+}
+
+// internList shares equal action lists between moves.
+func (a *Analysis) internList(l []string) []string {
+	if len(l) == 0 {
+		return nil
+	}
+	k := strings.Join(l, "\x00")
+	if a.lists == nil {
+		a.lists = map[string][]string{}
+	}
+	if x, ok := a.lists[k]; ok {
+		return x
+	}
+	a.lists[k] = l
+	return l
 }
 
 func (a *Analysis) node(id string) int32 {
