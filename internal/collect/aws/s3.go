@@ -11,6 +11,8 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	smithyendpoints "github.com/aws/smithy-go/endpoints"
+
+	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
 )
 
 // runS3 collects the account's buckets as AWS Config records them (an
@@ -76,6 +78,14 @@ func (s *s3Collector) bucket(ctx context.Context, b s3types.Bucket, owner *s3typ
 	t := s.t
 	name := aws.ToString(b.Name)
 	arn := "arn:" + t.Partition + ":s3:::" + name
+	// notCollected names the supplementary keys whose call failed: the
+	// importer leaves what they decide unknown rather than reading their
+	// absence as "not configured".
+	var notCollected []string
+	failKey := func(call, key string, err error) {
+		t.Fail("s3", call, arn, err)
+		notCollected = append(notCollected, key)
+	}
 	fail := func(call string, err error) { t.Fail("s3", call, arn, err) }
 	region := aws.ToString(b.BucketRegion)
 	if region == "" {
@@ -95,12 +105,12 @@ func (s *s3Collector) bucket(ctx context.Context, b s3types.Bucket, owner *s3typ
 	} else if isCode(err, "NoSuchBucketPolicy") {
 		supp["BucketPolicy"] = map[string]any{"policyText": nil}
 	} else {
-		fail("s3:GetBucketPolicy", err)
+		failKey("s3:GetBucketPolicy", "BucketPolicy", err)
 	}
 	if o, err := cl.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: &name}); err == nil {
 		supp["AccessControlList"] = aclString(o)
 	} else {
-		fail("s3:GetBucketAcl", err)
+		failKey("s3:GetBucketAcl", "AccessControlList", err)
 	}
 	if o, err := cl.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: &name}); err == nil {
 		var rules []any
@@ -118,7 +128,7 @@ func (s *s3Collector) bucket(ctx context.Context, b s3types.Bucket, owner *s3typ
 		}
 		supp["ServerSideEncryptionConfiguration"] = map[string]any{"rules": rules}
 	} else if !isCode(err, "ServerSideEncryptionConfigurationNotFoundError") {
-		fail("s3:GetEncryptionConfiguration", err)
+		failKey("s3:GetEncryptionConfiguration", "ServerSideEncryptionConfiguration", err)
 	}
 	if o, err := cl.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: &name}); err == nil {
 		status := string(o.Status)
@@ -131,7 +141,7 @@ func (s *s3Collector) bucket(ctx context.Context, b s3types.Bucket, owner *s3typ
 		}
 		supp["BucketVersioningConfiguration"] = map[string]any{"status": status, "isMfaDeleteEnabled": mfa}
 	} else {
-		fail("s3:GetBucketVersioning", err)
+		failKey("s3:GetBucketVersioning", "BucketVersioningConfiguration", err)
 	}
 	if o, err := cl.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: &name}); err == nil {
 		l := map[string]any{"destinationBucketName": nil, "logFilePrefix": nil}
@@ -140,14 +150,14 @@ func (s *s3Collector) bucket(ctx context.Context, b s3types.Bucket, owner *s3typ
 		}
 		supp["BucketLoggingConfiguration"] = l
 	} else {
-		fail("s3:GetBucketLogging", err)
+		failKey("s3:GetBucketLogging", "BucketLoggingConfiguration", err)
 	}
 	if o, err := cl.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: &name}); err == nil {
 		if c := o.PublicAccessBlockConfiguration; c != nil {
 			supp["PublicAccessBlockConfiguration"] = pabConfig(c.BlockPublicAcls, c.IgnorePublicAcls, c.BlockPublicPolicy, c.RestrictPublicBuckets)
 		}
 	} else if !isCode(err, "NoSuchPublicAccessBlockConfiguration") {
-		fail("s3:GetBucketPublicAccessBlock", err)
+		failKey("s3:GetBucketPublicAccessBlock", "PublicAccessBlockConfiguration", err)
 	}
 	if o, err := cl.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: &name}); err == nil {
 		var rules []any
@@ -158,7 +168,7 @@ func (s *s3Collector) bucket(ctx context.Context, b s3types.Bucket, owner *s3typ
 		}
 		supp["BucketOwnershipControls"] = map[string]any{"rules": rules}
 	} else if !isCode(err, "OwnershipControlsNotFoundError") {
-		fail("s3:GetBucketOwnershipControls", err)
+		failKey("s3:GetBucketOwnershipControls", "BucketOwnershipControls", err)
 	}
 	tags := map[string]string{}
 	if o, err := cl.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: &name}); err == nil {
@@ -169,6 +179,9 @@ func (s *s3Collector) bucket(ctx context.Context, b s3types.Bucket, owner *s3typ
 		fail("s3:GetBucketTagging", err)
 	}
 
+	if len(notCollected) > 0 {
+		supp[awsconfig.NotCollectedKey] = notCollected
+	}
 	cfg := map[string]any{"name": name, "owner": nil, "creationDate": timeStr(b.CreationDate)}
 	if owner != nil {
 		cfg["owner"] = map[string]any{"displayName": owner.DisplayName, "id": owner.ID}

@@ -410,6 +410,12 @@ func or3(bs ...*bool) *bool {
 	return boolp(false)
 }
 
+// NotCollectedKey is the supplementary configuration key under which vigil's
+// live collector lists the supplementary keys of an item whose call failed
+// (AWS Config never writes it): what those keys decide stays unknown
+// instead of reading as "not configured".
+const NotCollectedKey = "vigil:notCollected"
+
 func s3Bucket(it *item) {
 	r, supp := it.r, it.supp
 	r.Class = resource.ClassObjectStorage
@@ -417,6 +423,10 @@ func s3Bucket(it *item) {
 	r.Facts.Storage = s
 	if len(supp.M) == 0 {
 		return // the item does not carry the bucket's settings
+	}
+	missing := map[string]bool{}
+	for _, k := range attr.Strs(supp.M, NotCollectedKey) {
+		missing[k] = true
 	}
 	// Block Public Access: all four settings on the bucket. Account-level
 	// settings are carried onto buckets by derivation.
@@ -436,8 +446,10 @@ func s3Bucket(it *item) {
 			restrictPolicy = attr.BoolOr(pab.B("restrictPublicBuckets"), false)
 		}
 	case absent:
-		s.PublicAccessBlocked = boolp(false)
-		ignoreACLs, restrictPolicy = boolp(false), boolp(false)
+		if !missing["PublicAccessBlockConfiguration"] {
+			s.PublicAccessBlocked = boolp(false)
+			ignoreACLs, restrictPolicy = boolp(false), boolp(false)
+		}
 	}
 	// The bucket policy: its text is a JSON string in policyText (null when
 	// the bucket has none). A policy of the wrong type or that does not
@@ -475,6 +487,9 @@ func s3Bucket(it *item) {
 	}
 	// ACL grants to everyone. AWS Config writes the ACL as a JSON string.
 	aclPublic := boolp(false)
+	if missing["AccessControlList"] {
+		aclPublic = nil
+	}
 	switch acl, st := supp.Obj("AccessControlList"); st {
 	case ok:
 		before := acl.C.Count()
@@ -532,7 +547,9 @@ func s3Bucket(it *item) {
 			s.Encrypted, s.KeyManager = boolp(enc), km
 		}
 	case absent:
-		s.Encrypted = boolp(false)
+		if !missing["ServerSideEncryptionConfiguration"] {
+			s.Encrypted = boolp(false)
+		}
 	}
 	if v, st := supp.Obj("BucketVersioningConfiguration"); st == ok {
 		if status, sst := v.Str("status"); sst == ok {
