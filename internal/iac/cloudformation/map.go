@@ -140,19 +140,19 @@ func s3Bucket(m *mapper, r *res, out *resource.Resource) {
 		s.UniformAccess = boolp(ownership == "BucketOwnerEnforced")
 	}
 	// A public canned ACL or policy that S3 refuses (ACLs disabled, Block
-	// Public Access) makes the stack fail: whether the bucket would be
-	// public is then unknown, and the template is reported.
+	// Public Access) grants nothing: S3 answers an error, the stack fails
+	// and rolls back, and no public bucket is deployed. It is reported as
+	// a warning; the Terraform mapping reads the same refusal the same way
+	// (docs/iac.md).
 	aclPublic := boolp(false)
 	switch acl, st := m.str(p, "AccessControl"); st {
 	case ok:
 		if acl == "PublicRead" || acl == "PublicReadWrite" || acl == "AuthenticatedRead" {
 			switch {
 			case ownership == "BucketOwnerEnforced":
-				m.problem("AccessControl", "AccessControl %s is refused: ACLs are disabled by ObjectOwnership BucketOwnerEnforced (the default since April 2023); the stack would fail to deploy", acl)
-				aclPublic = nil
+				m.wouldFail("AccessControl", "AccessControl %s is refused: ACLs are disabled by ObjectOwnership BucketOwnerEnforced (the default since April 2023)", acl)
 			case blockACLs != nil && *blockACLs:
-				m.problem("AccessControl", "AccessControl %s is refused by Block Public Access (BlockPublicAcls%s); the stack would fail to deploy", acl, byDefault)
-				aclPublic = nil
+				m.wouldFail("AccessControl", "AccessControl %s is refused by Block Public Access (BlockPublicAcls%s)", acl, byDefault)
 			case ownership == "":
 				aclPublic = nil
 			default:
@@ -166,9 +166,17 @@ func s3Bucket(m *mapper, r *res, out *resource.Resource) {
 		switch {
 		case blockPolicy != nil && *blockPolicy:
 			done := m.on(publicPolicy)
-			m.problem("PolicyDocument", "the public bucket policy is refused by the Block Public Access of %s (BlockPublicPolicy%s); the stack would fail to deploy", r.id(), byDefault)
+			m.wouldFail("PolicyDocument", "the public bucket policy is refused by the Block Public Access of %s (BlockPublicPolicy%s)", r.id(), byDefault)
 			done()
-			policyPublic = nil
+			policyPublic = boolp(false)
+			// The refused policies are not deployed.
+			kept := pols[:0]
+			for _, pol := range pols {
+				if pub := pol.Public(); pub == nil || !*pub {
+					kept = append(kept, pol)
+				}
+			}
+			out.Facts.ResourcePolicy = onlyDoc(kept, maybeDeployed)
 		default:
 			policyPublic = and3(not(restrict), not(blockPolicy))
 		}

@@ -212,6 +212,15 @@ func (m *mapper) problem(field, format string, args ...any) {
 	m.probs = append(m.probs, source.Problem{Path: m.file, Line: line, Resource: m.rid(r.id()), Field: field, Err: fmt.Sprintf(format, args...)})
 }
 
+// wouldFail reports, as a warning, a property the service refuses: the
+// template reads, but the stack would fail to deploy and roll back. It is
+// not an input error (the exit status is unchanged), as cfn-lint reports
+// such a template and checks the rest.
+func (m *mapper) wouldFail(field, format string, args ...any) {
+	m.problem(field, "would fail to deploy: "+format, args...)
+	m.probs[len(m.probs)-1].Warning = true
+}
+
 // rid is the resource ID of a logical ID of the template.
 func (m *mapper) rid(id string) string { return m.file + ":" + id }
 

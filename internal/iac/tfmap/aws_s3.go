@@ -19,14 +19,16 @@ func s3Bucket(m *mapper, r *inst, out *resource.Resource) {
 	// Block Public Access: new buckets have all four settings on since
 	// April 2023; an aws_s3_bucket_public_access_block turns off the
 	// settings it omits (each defaults to false).
-	blocked, ignoreACLs, restrict := boolp(true), boolp(true), boolp(true)
+	blocked, blockACLs, ignoreACLs, blockPolicy, restrict := boolp(true), boolp(true), boolp(true), boolp(true), boolp(true)
+	pabWhy := "block_public_%s on by default since April 2023"
 	for _, a := range m.attachedTo(r, "aws_s3_bucket_public_access_block") {
 		m.cur = a
 		var all []*bool
 		for _, k := range []string{"block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"} {
 			all = append(all, m.boolean(a.a, boolp(false), k))
 		}
-		blocked, ignoreACLs, restrict = and3(all...), all[1], all[3]
+		blocked, blockACLs, ignoreACLs, blockPolicy, restrict = and3(all...), all[0], all[1], all[2], all[3]
+		pabWhy = "block_public_%s of " + a.in.Address
 	}
 	m.cur = r
 	// The account-wide block of the same configuration (the same account,
@@ -37,7 +39,8 @@ func s3Bucket(m *mapper, r *inst, out *resource.Resource) {
 			all = append(all, m.boolean(a.a, boolp(false), k))
 		}
 		if b := and3(all...); b != nil && *b {
-			blocked, ignoreACLs, restrict = boolp(true), boolp(true), boolp(true)
+			blocked, blockACLs, ignoreACLs, blockPolicy, restrict = boolp(true), boolp(true), boolp(true), boolp(true), boolp(true)
+			pabWhy = "block_public_%s of " + a.in.Address
 		}
 	}
 	s.PublicAccessBlocked = blocked
@@ -59,21 +62,30 @@ func s3Bucket(m *mapper, r *inst, out *resource.Resource) {
 		s.UniformAccess = boolp(ownership == "BucketOwnerEnforced")
 	}
 
-	// ACLs: the inline acl argument and aws_s3_bucket_acl resources.
-	aclPublic := m.aclPublic(r, r.a)
-	for _, a := range m.attachedTo(r, "aws_s3_bucket_acl") {
+	// ACLs: the inline acl argument and aws_s3_bucket_acl resources. A
+	// public ACL that S3 refuses (ACLs disabled by BucketOwnerEnforced,
+	// block_public_acls) grants nothing: the apply fails on it, which is
+	// reported as a warning, and the bucket is not made public by it. The
+	// CloudFormation mapping reads the same refusal the same way.
+	aclPublic := boolp(false)
+	for _, a := range append([]*inst{r}, m.attachedTo(r, "aws_s3_bucket_acl")...) {
 		m.cur = a
-		aclPublic = or3(aclPublic, m.aclPublic(a, a.a))
+		pub := m.aclPublic(a, a.a)
+		if pub != nil && *pub {
+			switch {
+			case ownKnown && ownership == "BucketOwnerEnforced":
+				m.wouldFail("acl", "a public ACL is refused: ACLs are disabled by object ownership BucketOwnerEnforced (the default since April 2023)")
+				pub = boolp(false)
+			case blockACLs != nil && *blockACLs:
+				m.wouldFail("acl", "a public ACL is refused by Block Public Access ("+pabWhy+")", "acls")
+				pub = boolp(false)
+			case !ownKnown:
+				pub = nil
+			}
+		}
+		aclPublic = or3(aclPublic, pub)
 	}
 	m.cur = r
-	switch {
-	case !ownKnown:
-		if aclPublic != nil && *aclPublic {
-			aclPublic = nil
-		}
-	case ownership == "BucketOwnerEnforced":
-		aclPublic = boolp(false)
-	}
 
 	// Bucket policies: the inline policy argument and aws_s3_bucket_policy.
 	policyPublic, transport := boolp(false), boolp(false)
@@ -83,11 +95,21 @@ func s3Bucket(m *mapper, r *inst, out *resource.Resource) {
 		pols = append(pols, m.policyAt(a.a, "policy"))
 	}
 	m.cur = r
-	for _, pol := range pols {
+	polOf := append([]*inst{r}, m.attachedTo(r, "aws_s3_bucket_policy")...)
+	for i, pol := range pols {
 		if pol == nil {
 			continue
 		}
-		policyPublic = or3(policyPublic, pol.Public())
+		pub := pol.Public()
+		if pub != nil && *pub && blockPolicy != nil && *blockPolicy {
+			// S3 refuses a public policy under block_public_policy.
+			m.cur = polOf[i]
+			m.wouldFail("policy", "a public bucket policy is refused by Block Public Access ("+pabWhy+")", "policy")
+			m.cur = r
+			pub = boolp(false)
+			pols[i] = nil // not deployed
+		}
+		policyPublic = or3(policyPublic, pub)
 		transport = or3(transport, pol.SecureTransport())
 	}
 	out.Facts.ResourcePolicy = onlyDoc(pols)

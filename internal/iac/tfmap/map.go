@@ -387,6 +387,16 @@ func (m *mapper) problemAt(r *inst, field, format string, args ...any) {
 		Field: field, Err: fmt.Sprintf(format, args...)})
 }
 
+// wouldFail reports, as a warning, an argument the provider's API refuses:
+// the configuration reads, but the apply would fail on it. It is not an
+// input error (the exit status is unchanged).
+func (m *mapper) wouldFail(field, format string, args ...any) {
+	m.problem(field, "would fail to deploy: "+format, args...)
+	if m.cur != nil {
+		m.probs[len(m.probs)-1].Warning = true
+	}
+}
+
 // rid is the resource ID of an instance: the root module's directory (or
 // the plan or state file) and the address, unique within a scan.
 func rid(in *Instance) string {
