@@ -199,8 +199,12 @@ func (a *Analysis) gcpMoves(ctx context.Context) ([]Step, error) {
 			if !usable(d.Result) {
 				continue
 			}
+			grant := e.Grant
+			if b := graph.BindingOf(d); b != grant {
+				grant += "; " + b
+			}
 			out = append(out, Step{From: e.From, To: e.To, Method: m.id, Actions: []string{e.Action, m.perm},
-				Grant: e.Grant + "; " + graph.BindingOf(d), Result: worst(e.Result, d.Result), Reason: strings.Join(append([]string{e.Reason}, d.Reasons...), "; ")})
+				Grant: grant, Result: worst(e.Result, d.Result), Reason: strings.Join(append([]string{e.Reason}, d.Reasons...), "; ")})
 		}
 	}
 	for _, sa := range g.Nodes() {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -353,6 +354,15 @@ func (n *Node) IsPrincipal() bool {
 	switch n.Kind {
 	case Admin, AWSService, AWSAccount, AWSAnyone, GCPPublic:
 		return false
+	case GCPSA:
+		return !serviceAgent.MatchString(n.ID)
 	}
 	return true
 }
+
+// serviceAgent matches Google-managed service agents
+// (service-NUMBER@compute-system.iam.gserviceaccount.com,
+// service-NUMBER@gcp-sa-*.iam.gserviceaccount.com,
+// NUMBER@cloudservices.gserviceaccount.com): Google acts as them, no
+// customer principal does.
+var serviceAgent = regexp.MustCompile(`^serviceAccount:(service-\d+@|\d+@cloudservices\.gserviceaccount\.com$)`)
