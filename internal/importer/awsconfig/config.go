@@ -821,6 +821,18 @@ func parsePasswordPolicy(res *attr.Result, path string, d attr.M) {
 		r.ID += "#" + path
 	}
 	c := &checker{ID: r.ID}
+	if v, found := d["PasswordPolicy"]; found && v == nil {
+		// {"PasswordPolicy": null}: the account has none (IAM answers
+		// NoSuchEntity; vigil's collector writes null), so AWS's default
+		// applies: 8 characters at least, no reuse prevention, no expiry,
+		// none of the character requirements a custom policy sets.
+		r.Facts.PasswordPolicy = &resource.PasswordPolicy{
+			MinLength: intp(8), ReusePrevention: intp(0), MaxAgeDays: intp(0),
+			RequireSymbols: boolp(false), RequireNumbers: boolp(false), RequireUpper: boolp(false), RequireLower: boolp(false),
+		}
+		res.Resources = append(res.Resources, r)
+		return
+	}
 	p := node{M: d, C: c}.O("PasswordPolicy")
 	r.Facts.PasswordPolicy = &resource.PasswordPolicy{
 		MinLength:       p.I("MinimumPasswordLength"),

@@ -1,6 +1,7 @@
 package awsconfig
 
 import (
+	"context"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
@@ -34,5 +35,19 @@ func TestBucketSettingsNotCollected(t *testing.T) {
 	}
 	if s.SecureTransportOnly == nil || *s.SecureTransportOnly {
 		t.Errorf("the policy was collected (none): secure transport %s, want false", fmtB(s.SecureTransportOnly))
+	}
+}
+
+// TestNoPasswordPolicy: {"PasswordPolicy": null} (the account has none)
+// reads as AWS's default policy, which the weak-policy rule fails, not as
+// an unknown policy.
+func TestNoPasswordPolicy(t *testing.T) {
+	res := Parse(context.Background(), "111122223333/cli/password-policy.json", attr.M{"PasswordPolicy": nil})
+	if len(res.Resources) != 1 || len(res.Problems) > 0 {
+		t.Fatalf("resources %d, problems %v", len(res.Resources), res.Problems)
+	}
+	p := res.Resources[0].Facts.PasswordPolicy
+	if p == nil || p.MinLength == nil || *p.MinLength != 8 || p.ReusePrevention == nil || *p.ReusePrevention != 0 || p.RequireSymbols == nil || *p.RequireSymbols {
+		t.Errorf("no policy: %+v, want AWS's default (8 characters, no reuse prevention, no requirements)", p)
 	}
 }

@@ -16,3 +16,4 @@ const (
 )
 
 func boolp(v bool) *bool { return &v }
+func intp(v int) *int    { return &v }
