@@ -408,10 +408,32 @@ func (e *Evaluator) PolicySet(principal, resourceARN, resourceAccount string) *P
 			ps.RCPs = ao.rcps
 		}
 	}
-	if p, ok := e.resPolicies[resourceARN]; ok {
+	if p := e.resourcePolicy(resourceARN); p != nil {
 		ps.Resource = p
 	}
 	return ps
+}
+
+// resourcePolicy is the resource-based policy governing resourceARN: its
+// own, else its owner's — the bucket's for an S3 object
+// (arn:aws:s3:::bucket/key), the function's for a qualified Lambda ARN
+// (...:function:name:alias).
+func (e *Evaluator) resourcePolicy(resourceARN string) *Policy {
+	if p := e.resPolicies[resourceARN]; p != nil {
+		return p
+	}
+	switch {
+	case strings.HasPrefix(resourceARN, "arn:") && strings.Contains(resourceARN, ":s3:::"):
+		if bucket, _, found := strings.Cut(resourceARN, "/"); found {
+			return e.resPolicies[bucket]
+		}
+	case strings.Contains(resourceARN, ":lambda:") && strings.Contains(resourceARN, ":function:"):
+		parts := strings.Split(resourceARN, ":")
+		if len(parts) == 8 { // arn:partition:lambda:region:account:function:name:qualifier
+			return e.resPolicies[strings.Join(parts[:7], ":")]
+		}
+	}
+	return nil
 }
 
 func (e *Evaluator) lookupPrincipal(pi principalInfo) *Principal {
@@ -653,7 +675,7 @@ func (e *Evaluator) WhoCan(action, resourceARN string, ctx Context) []Access {
 	for _, p := range e.Principals() {
 		ask(p)
 	}
-	if rp := e.resPolicies[resourceARN]; rp != nil && rp.Broken == "" {
+	if rp := e.resourcePolicy(resourceARN); rp != nil && rp.Broken == "" {
 		seen := map[string]bool{}
 		for i := range rp.stmts {
 			st := &rp.stmts[i]

@@ -254,8 +254,14 @@ func TestSampleOrganization(t *testing.T) {
 	}
 	// alice.nguyen is in DataEngineers: ReadOnlyAccess and NW-DataLakeAccess.
 	alice := "arn:aws:iam::111122223333:user/alice.nguyen"
-	if d := e.IsAllowed(alice, "s3:PutObject", "arn:aws:s3:::nw-prod-datalake-raw/2026/x.parquet", Context{}); d.Result != Allowed {
-		t.Errorf("alice s3:PutObject on the data lake: %+v", d)
+	// The bucket's policy denies requests without TLS: over TLS alice
+	// may write, and whether she may is conditional on it otherwise.
+	tls := Context{Values: map[string][]string{"aws:SecureTransport": {"true"}}}
+	if d := e.IsAllowed(alice, "s3:PutObject", "arn:aws:s3:::nw-prod-datalake-raw/2026/x.parquet", tls); d.Result != Allowed {
+		t.Errorf("alice s3:PutObject on the data lake over TLS: %+v", d)
+	}
+	if d := e.IsAllowed(alice, "s3:PutObject", "arn:aws:s3:::nw-prod-datalake-raw/2026/x.parquet", Context{}); d.Result != Conditional {
+		t.Errorf("alice s3:PutObject on the data lake, transport unknown: %+v, want conditional (the bucket policy denies insecure transport)", d)
 	}
 	if d := e.IsAllowed(alice, "s3:PutObject", "arn:aws:s3:::other-bucket/x", Context{}); d.Result != ImplicitDeny {
 		t.Errorf("alice s3:PutObject elsewhere: %+v", d)
@@ -350,5 +356,31 @@ func TestResourcePolicyFromInventory(t *testing.T) {
 	}
 	if !found {
 		t.Error("the queue policy in the inventory does not let sns.amazonaws.com send")
+	}
+}
+
+// TestResourcePolicyOfTheOwner: an S3 object is governed by its bucket's
+// policy, a qualified Lambda ARN by its function's.
+func TestResourcePolicyOfTheOwner(t *testing.T) {
+	e, err := New(inventoryFixture(t), Options{ResourcePolicies: map[string]*resource.PolicyDocument{
+		"arn:aws:s3:::shared-bucket": doc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::shared-bucket/*"}]}`),
+		"arn:aws:lambda:us-east-1:111111111111:function:fn": doc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*"}]}`),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ principal, action, arn string }{
+		{"logging.s3.amazonaws.com", "s3:PutObject", "arn:aws:s3:::shared-bucket/logs/x.gz"},
+		{"events.amazonaws.com", "lambda:InvokeFunction", "arn:aws:lambda:us-east-1:111111111111:function:fn:prod"},
+	} {
+		allowed := false
+		for _, a := range e.WhoCan(c.action, c.arn, Context{}) {
+			if a.Principal == c.principal {
+				allowed = a.Decision.Result == Allowed
+			}
+		}
+		if !allowed {
+			t.Errorf("%s %s on %s: not allowed through the owner's policy", c.principal, c.action, c.arn)
+		}
 	}
 }
