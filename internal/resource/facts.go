@@ -151,6 +151,14 @@ type Database struct {
 	MultiAZ            *bool    `json:"multi_az,omitempty"`
 	DeletionProtection *bool    `json:"deletion_protection,omitempty"`
 	AutoMinorUpgrade   *bool    `json:"auto_minor_upgrade,omitempty"`
+	// CredentialsInSource is true when an administrator or user password
+	// of the database is written in the IaC source (a literal, a variable
+	// default, a tfvars value Terraform loads by itself), false when each
+	// one comes from elsewhere (a variable without value, a generated
+	// password, a secret store, a value given at scan time) or none is
+	// set; IaC sources only. CredentialArguments names the arguments.
+	CredentialsInSource *bool    `json:"credentials_in_source,omitempty"`
+	CredentialArguments []string `json:"credential_arguments,omitempty"`
 }
 
 // Key: KMS key, Key Vault key, Cloud KMS crypto key.
