@@ -146,7 +146,12 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		case vst == ok:
 			acct.Facts.Storage.Versioning = v
 		case vst == absent && p.M != nil:
-			acct.Facts.Storage.Versioning = resource.Bool(false)
+			// ARM leaves the property out when versioning was never
+			// enabled; an explicit null (the storage data plane, which
+			// cannot tell) says nothing.
+			if _, present := p.M["isVersioningEnabled"]; !present {
+				acct.Facts.Storage.Versioning = resource.Bool(false)
+			}
 		}
 		if dst == ok {
 			acct.Facts.Storage.DeleteProtection = del

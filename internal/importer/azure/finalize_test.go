@@ -92,3 +92,40 @@ func TestFinalizeChildRowsOfTheWrongType(t *testing.T) {
 			db.AuthorizedNetworks, st.PublicAccess, acct.SecurityContact, acct.ThreatDetection)
 	}
 }
+
+// TestBlobServiceVersioning: ARM leaves isVersioningEnabled out when
+// versioning was never enabled (false); an explicit null, as the storage
+// data plane gives it, leaves versioning unknown.
+func TestBlobServiceVersioning(t *testing.T) {
+	const acct = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1"
+	for _, c := range []struct {
+		props string
+		want  *bool
+	}{
+		{`{"deleteRetentionPolicy":{"enabled":true,"days":7}}`, resource.Bool(false)},
+		{`{"isVersioningEnabled":null,"deleteRetentionPolicy":{"enabled":true,"days":7}}`, nil},
+		{`{"isVersioningEnabled":true}`, resource.Bool(true)},
+	} {
+		data := `[{"id":"` + acct + `","name":"st1","type":"microsoft.storage/storageaccounts","subscriptionId":"s1","properties":{}},
+{"id":"` + acct + `/blobServices/default","name":"default","type":"microsoft.storage/storageaccounts/blobservices","subscriptionId":"s1","properties":` + c.props + `}]`
+		var doc any
+		if err := attr.Decode([]byte(data), &doc); err != nil {
+			t.Fatal(err)
+		}
+		res := Parse(context.Background(), "rows.json", doc)
+		Finalize(res.Resources)
+		found := false
+		for _, r := range res.Resources {
+			if strings.EqualFold(r.ID, acct) {
+				found = true
+				got := r.Facts.Storage.Versioning
+				if (got == nil) != (c.want == nil) || (got != nil && *got != *c.want) {
+					t.Errorf("%s: versioning %v, want %v", c.props, got, c.want)
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("no storage account %s", acct)
+		}
+	}
+}
