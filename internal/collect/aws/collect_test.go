@@ -1,7 +1,6 @@
 package awscollect
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -18,7 +16,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/collect"
 	"github.com/vigil-sec/vigil/internal/importer"
-	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -93,17 +91,17 @@ func TestCollect(t *testing.T) {
 
 func checkGolden(t *testing.T, dir string, rec *collect.Recorder) {
 
-	compareTree(t, dir, filepath.Join("testdata", "golden", "files"))
+	testkit.GoldenTree(t, filepath.Join("testdata", "golden", "files"), readTree(t, dir), *update)
 
 	fails := rec.Failures()
 	got, _ := json.MarshalIndent(fails, "", "  ")
-	golden(t, filepath.Join("testdata", "golden", "failures.json"), append(got, '\n'))
+	testkit.Golden(t, filepath.Join("testdata", "golden", "failures.json"), append(got, '\n'), *update)
 
 	inv, err := importer.Load(context.Background(), []string{dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, filepath.Join("testdata", "golden", "inventory.json"), inventoryView(t, inv, dir))
+	testkit.Golden(t, filepath.Join("testdata", "golden", "inventory.json"), testkit.InventoryJSON(t, inv, dir), *update)
 }
 
 // checkFailures checks each fault of the run is in the failures with its
@@ -503,93 +501,6 @@ func TestCollectNoCredentials(t *testing.T) {
 	t.Log(err)
 }
 
-// inventoryView is the imported inventory as golden JSON: each resource's
-// identity, class and facts, and the summary, with the output directory
-// replaced by $OUT.
-func inventoryView(t *testing.T, inv *importer.Inventory, dir string) []byte {
-	t.Helper()
-	type view struct {
-		Provider resource.Provider `json:"provider"`
-		Account  string            `json:"account"`
-		Region   string            `json:"region"`
-		Type     string            `json:"type"`
-		ID       string            `json:"id"`
-		Name     string            `json:"name"`
-		Class    resource.Class    `json:"class"`
-		Facts    resource.Facts    `json:"facts"`
-	}
-	views := make([]view, 0, len(inv.Resources))
-	for _, r := range inv.Resources {
-		views = append(views, view{r.Provider, r.Account, r.Region, r.Type, r.ID, r.Name, r.Class, r.Facts})
-	}
-	sort.Slice(views, func(i, j int) bool { return views[i].ID < views[j].ID })
-	got, err := json.MarshalIndent(struct {
-		Inventory *importer.Inventory `json:"summary"`
-		Resources []view              `json:"resources"`
-	}{inv, views}, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(bytes.ReplaceAll(got, []byte(filepath.ToSlash(dir)), []byte("$OUT")), '\n')
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run with -update after checking the change):\n%s", path, firstDiff(string(want), string(got)))
-	}
-}
-
-// compareTree compares the files under dir with those under goldenDir
-// (rewritten with -update).
-func compareTree(t *testing.T, dir, goldenDir string) {
-	t.Helper()
-	got := readTree(t, dir)
-	if *update {
-		if err := os.RemoveAll(goldenDir); err != nil {
-			t.Fatal(err)
-		}
-		for name, data := range got {
-			p := filepath.Join(goldenDir, filepath.FromSlash(name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return
-	}
-	want := readTree(t, goldenDir)
-	for name, data := range got {
-		w, ok := want[name]
-		switch {
-		case !ok:
-			t.Errorf("unexpected file %s", name)
-		case !bytes.Equal(w, data):
-			t.Errorf("%s differs from the golden file:\n%s", name, firstDiff(string(w), string(data)))
-		}
-	}
-	for name := range want {
-		if _, ok := got[name]; !ok {
-			t.Errorf("file %s not written", name)
-		}
-	}
-}
-
 func readTree(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{}
@@ -610,25 +521,6 @@ func readTree(t *testing.T, dir string) map[string][]byte {
 	}
 	return files
 }
-
-func firstDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return "line " + itoa(i+1) + ":\n  want: " + w + "\n  got:  " + g
-		}
-	}
-	return "(same lines)"
-}
-
-func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 
 func readJSON(t *testing.T, path string, v any) {
 	t.Helper()

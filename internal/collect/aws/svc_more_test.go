@@ -14,6 +14,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/collect"
 	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/testkit"
 )
 
 const moreAcct = "111122223333"
@@ -129,7 +130,7 @@ func TestMoreCollectGolden(t *testing.T) {
 		t.Errorf("unexpected failure: %s", f)
 	}
 	got := moreOutput(t, dir)
-	golden(t, filepath.Join("testdata", "more", "golden.json"), got)
+	testkit.Golden(t, filepath.Join("testdata", "more", "golden.json"), got, *update)
 }
 
 // imported loads the collected directory with the awsconfig importer and

@@ -14,12 +14,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil-sec/vigil/internal/collect"
 	"github.com/vigil-sec/vigil/internal/collect/azure/azuretest"
 	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -101,7 +101,7 @@ func TestCollect(t *testing.T) {
 	for _, fl := range rec.Failures() {
 		fails.WriteString(fl.String() + "\n")
 	}
-	checkGolden(t, filepath.Join("testdata", "golden", "failures.txt"), []byte(fails.String()))
+	testkit.Golden(t, filepath.Join("testdata", "golden", "failures.txt"), []byte(fails.String()), *update)
 	for _, want := range []struct {
 		kind collect.Kind
 		call string
@@ -174,7 +174,7 @@ func TestCollect(t *testing.T) {
 	if len(inv.Errors) > 0 {
 		t.Errorf("the collected files have input problems: %v", inv.Errors)
 	}
-	checkGolden(t, filepath.Join("testdata", "golden", "inventory.json"), inventoryView(t, inv, dir))
+	testkit.Golden(t, filepath.Join("testdata", "golden", "inventory.json"), testkit.InventoryJSON(t, inv, dir), *update)
 	entraInv, err := importer.Load(context.Background(), []string{filepath.Join(dir, "azure", "entra-"+tenantID+".json")})
 	if err != nil {
 		t.Fatalf("importing the Entra ID export: %v", err)
@@ -212,55 +212,6 @@ func TestCollect(t *testing.T) {
 	prod := byID["/subscriptions/"+subA+"/resourcegroups/rg-prod/providers/microsoft.storage/storageaccounts/stprodlogs"]
 	if prod == nil || prod.Facts.Storage == nil || prod.Facts.Storage.Versioning == nil || !*prod.Facts.Storage.Versioning {
 		t.Error("stprodlogs versioning not true from its blob service properties")
-	}
-}
-
-// inventoryView is the inventory's summary and every resource's identity,
-// class and facts, input paths relative to dir.
-func inventoryView(t *testing.T, inv *importer.Inventory, dir string) []byte {
-	t.Helper()
-	type view struct {
-		Account string         `json:"account"`
-		Region  string         `json:"region"`
-		Type    string         `json:"type"`
-		ID      string         `json:"id"`
-		Class   resource.Class `json:"class"`
-		Facts   resource.Facts `json:"facts"`
-	}
-	var views []view
-	for _, r := range inv.Resources {
-		views = append(views, view{r.Account, r.Region, r.Type, r.ID, r.Class, r.Facts})
-	}
-	slices.SortFunc(views, func(a, b view) int { return strings.Compare(strings.ToLower(a.ID), strings.ToLower(b.ID)) })
-	got, err := json.MarshalIndent(struct {
-		Summary   any    `json:"summary"`
-		Resources []view `json:"resources"`
-	}{inv.Summary, views}, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = bytes.ReplaceAll(got, []byte(filepath.ToSlash(dir)+"/"), nil)
-	return append(got, '\n')
-}
-
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run with -update after checking the change), -want +got:\n%s", path,
-			cmp.Diff(strings.Split(string(want), "\n"), strings.Split(string(got), "\n")))
 	}
 }
 

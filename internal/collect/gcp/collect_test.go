@@ -19,6 +19,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/collect/gcp/gcptest"
 	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -55,13 +56,13 @@ func TestCollect(t *testing.T) {
 		t.Fatalf("Collect: %v", err)
 	}
 
-	compareFiles(t, dir, filepath.Join("testdata", "golden", "files"))
+	testkit.GoldenTree(t, filepath.Join("testdata", "golden", "files"), readFiles(t, dir), *update)
 
 	var fails bytes.Buffer
 	for _, fl := range rec.Failures() {
 		fails.WriteString(fl.String() + "\n")
 	}
-	golden(t, filepath.Join("testdata", "golden", "failures.txt"), fails.Bytes())
+	testkit.Golden(t, filepath.Join("testdata", "golden", "failures.txt"), fails.Bytes(), *update)
 	kinds := map[string]collect.Kind{}
 	for _, fl := range rec.Failures() {
 		kinds[fl.Account+" "+fl.Call] = fl.Kind
@@ -104,7 +105,7 @@ func TestCollect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, filepath.Join("testdata", "golden", "inventory.json"), inventoryView(t, inv, dir))
+	testkit.Golden(t, filepath.Join("testdata", "golden", "inventory.json"), inventoryView(t, inv, dir), *update)
 
 	byID := map[string]*resource.Resource{}
 	for _, r := range inv.Resources {
@@ -127,8 +128,8 @@ func TestCollect(t *testing.T) {
 	}
 }
 
-// compareFiles compares the files under dir with those under want.
-func compareFiles(t *testing.T, dir, want string) {
+// readFiles returns the files under dir by slash-separated relative name.
+func readFiles(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	got := map[string][]byte{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -142,73 +143,8 @@ func compareFiles(t *testing.T, dir, want string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *update {
-		_ = os.RemoveAll(want)
-		for name, data := range got {
-			golden(t, filepath.Join(want, filepath.FromSlash(name)), data)
-		}
-		return
-	}
-	wantNames := map[string]bool{}
-	_ = filepath.WalkDir(want, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(want, p)
-			wantNames[filepath.ToSlash(rel)] = true
-		}
-		return nil
-	})
-	for name := range wantNames {
-		if _, ok := got[name]; !ok {
-			t.Errorf("%s was not written", name)
-		}
-	}
-	for name, data := range got {
-		if !wantNames[name] {
-			t.Errorf("%s was written, not in %s (run with -update after checking)", name, want)
-			continue
-		}
-		golden(t, filepath.Join(want, filepath.FromSlash(name)), data)
-	}
+	return got
 }
-
-func golden(t *testing.T, file string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run with -update after checking the change):\n%s", file, firstDiff(got, want))
-	}
-}
-
-func firstDiff(got, want []byte) string {
-	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-	for i := 0; i < len(g) || i < len(w); i++ {
-		var gl, wl string
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if gl != wl {
-			return "line " + itoa(i+1) + ":\n got: " + gl + "\nwant: " + wl
-		}
-	}
-	return ""
-}
-
-func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 
 // view is what the golden inventory compares of a resource.
 type view struct {

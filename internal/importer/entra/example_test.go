@@ -1,11 +1,9 @@
 package entra_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"sort"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/importer/awsorg"
 	"github.com/vigil-sec/vigil/internal/importer/entra"
 	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden.json")
@@ -59,19 +58,5 @@ func TestExampleGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got = append(got, '\n')
-	golden := filepath.Join("testdata", "golden.json")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("inventory differs from %s; run with -update after checking the change", golden)
-	}
+	testkit.Golden(t, filepath.Join("testdata", "golden.json"), append(got, '\n'), *update)
 }
