@@ -12,17 +12,17 @@ import (
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
-// synthetic builds a three-cloud organization: AWS (100 accounts under
-// SCPs, 80% of the principals, users and roles with 4 managed policy
-// attachments each drawn from 20 customer policies per account, whose
+// synthetic builds a three-cloud organization. AWS: 80% of the
+// principals, users and roles in 100 accounts under SCPs, 4 managed policy
+// attachments each, drawn from 20 customer policies per account (whose
 // statements grant mostly everyday actions and one action in eight an
-// escalation method needs, and the AWS managed ones, groups, role trust to services, to principals of the same
-// and, for one role in a hundred, other accounts, and to Google service
-// accounts), Entra/Azure (10% of
-// the principals, role assignments over 10 subscriptions, VMs with managed
-// identities) and GCP (10%, service accounts and bindings over 100
-// projects, VMs running as service accounts); the rest of the resources
-// are compute instances and buckets.
+// escalation method needs) and the AWS managed ones; 10 groups per
+// account; roles trusting a service, a principal of the same account,
+// another account (1%) or a Google service account. Entra/Azure: 10%, users
+// and managed identities of VMs, role assignments over one subscription's
+// 200 resource groups. GCP: 10%, service accounts and bindings over 100
+// projects, VMs running as them. The rest of the resources are compute
+// instances and buckets.
 func synthetic(tb testing.TB, principals, attachments, resources int) []*resource.Resource {
 	rng := rand.New(rand.NewPCG(10, 10))
 	var rs []*resource.Resource

@@ -41,7 +41,9 @@ type Path struct {
 }
 
 // Analysis holds the escalation moves of a graph: the graph's own trust
-// edges and the moves of every method in Methods. Moves by which one AWS
+// edges and the moves of every method in Methods, one per pair of nodes
+// (the first method of the table that applies, an allowed one before a
+// conditional one). Moves by which one AWS
 // principal takes over another (access keys, login profiles, trust
 // rewrites, PassRole, group membership) are computed only into principals
 // that lead somewhere (an admin target, or a target Paths is asked for),
@@ -60,6 +62,7 @@ type Analysis struct {
 	valuable []bool
 	strs     map[string]string
 	lists    map[string][]string
+	pair     map[[2]int32]int32
 }
 
 // Analyze computes the escalation moves of the graph's principals toward
@@ -110,7 +113,20 @@ func (a *Analysis) addMoves(ms []Step) []int32 {
 		for len(a.in) < len(a.ids) {
 			a.in = append(a.in, nil)
 		}
+		// One move per pair of nodes: the first method found, unless a
+		// later one is allowed where it is conditional.
+		if a.pair == nil {
+			a.pair = map[[2]int32]int32{}
+		}
+		if j, ok := a.pair[[2]int32{f, t}]; ok {
+			if graph.Rank(s.Result) < graph.Rank(a.Moves[j].Result) {
+				s.Grant, s.Reason, s.Actions = a.intern(s.Grant), a.intern(s.Reason), a.internList(s.Actions)
+				a.Moves[j] = s
+			}
+			continue
+		}
 		i := int32(len(a.Moves))
+		a.pair[[2]int32{f, t}] = i
 		s.Grant = a.intern(s.Grant)
 		s.Reason = a.intern(s.Reason)
 		s.Actions = a.internList(s.Actions)
@@ -269,6 +285,9 @@ type Options struct {
 // but does not hold it directly, the shortest path: made of allowed steps
 // when there is one, else of allowed and conditional steps (Result
 // Conditional). Sorted by target, then principal.
+//
+// Paths is not safe for concurrent use: a target outside the admin
+// targets extends the analysis.
 func (a *Analysis) Paths(ctx context.Context, o Options) ([]Path, error) {
 	targets := o.To
 	if len(targets) > 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	awsiam "github.com/vigil-sec/vigil/internal/identity/aws"
@@ -25,6 +26,9 @@ func (g *Graph) awsTrust(ctx context.Context) error {
 		m := map[string]awsiam.Grant{}
 		for _, gr := range g.AWS.Actions(ps[i], ActionList, awsiam.Context{}) {
 			if !gr.Decision.Result.Denied() {
+				// Denies did not decide; two allows name the grant.
+				gr.Decision.Denies = nil
+				gr.Decision.Allows = slices.Clone(gr.Decision.Allows[:min(2, len(gr.Decision.Allows))])
 				m[gr.Action] = gr
 			}
 		}
