@@ -131,3 +131,37 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+// TestDatabaseCredentialsInSource: database-credentials-in-source fails a
+// database whose password is a variable's default and passes one whose
+// variable has no value, through the whole scan.
+func TestDatabaseCredentialsInSource(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"main.tf": `variable "db_password" {
+  default = "hunter2"
+}
+
+variable "deploy_password" {
+  sensitive = true
+}
+
+resource "aws_db_instance" "hardcoded" {
+  password = var.db_password
+}
+
+resource "aws_db_instance" "deployed" {
+  password = var.deploy_password
+}
+`})
+	res, err := Scan(context.Background(), builtinEngine(t), Options{Paths: []string{dir}, Scan: scan.Options{Now: testNow}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byResource(res.Report.Findings, "database-credentials-in-source")
+	if f := got[".:aws_db_instance.hardcoded"]; f.Status != finding.Fail || f.Message != "password written in the source: password" {
+		t.Errorf("hardcoded: %+v", f)
+	}
+	if f := got[".:aws_db_instance.deployed"]; f.Status != finding.Pass {
+		t.Errorf("deployed: %+v", f)
+	}
+}

@@ -45,6 +45,10 @@ type call struct {
 	calls   []resource.Location
 	regions map[string]string // provider config name (aws, aws.west) → region
 	stack   []string          // module dirs being evaluated, for cycles
+	// supplied are the input variables whose value is not written in the
+	// configuration's files (--var, --var-file, a module input read from
+	// a resource): see written.
+	supplied map[string]bool
 }
 
 // scope holds what a module's expressions may refer to.
@@ -63,6 +67,8 @@ type scope struct {
 	// a resource reads them from its instances.
 	eachAttrs map[string]bool
 	regions   map[string]string
+	// writtenLocals caches written for local values.
+	writtenLocals map[string]bool
 }
 
 func (e *evaluator) problem(rng *hcl.Range, format string, args ...any) {
@@ -772,7 +778,7 @@ func (e *evaluator) evalResource(s *scope, n *node) {
 			goAttrs[k] = toGo(v, refsOf[k])
 		}
 		e.insts = append(e.insts, tfmap.Instance{Type: n.typ, Name: n.name, Address: l.Address, Mode: mode,
-			Attrs: goAttrs, Region: region, Location: l})
+			Attrs: goAttrs, Region: region, Location: l, Written: e.writtenArgs(s, n.block.Body, attrs)})
 	}
 	store[n.typ][n.name] = collect(keyed, exps, vals)
 }
@@ -979,18 +985,22 @@ func (e *evaluator) evalCall(s *scope, n *node) {
 	outs := make([]cty.Value, len(exps))
 	for i, x := range exps {
 		inputs := map[string]cty.Value{}
+		supplied := map[string]bool{}
 		for name, a := range attrs {
 			switch name {
 			case "source", "version", "count", "for_each", "providers", "depends_on":
 				continue
 			}
 			inputs[name] = e.eval(s, a.Expr, x.iter)
+			if !e.written(s, a.Expr) {
+				supplied[name] = true
+			}
 		}
 		prefix := full + indexKey(x.key)
 		cl := callLoc
 		cl.Address = prefix
 		calls := append(append([]resource.Location(nil), s.c.calls...), cl)
-		outs[i] = e.evalModule(child, &call{prefix: prefix, inputs: inputs, calls: calls, regions: s.regions,
+		outs[i] = e.evalModule(child, &call{prefix: prefix, inputs: inputs, supplied: supplied, calls: calls, regions: s.regions,
 			stack: append(append([]string(nil), s.c.stack...), dir)})
 	}
 	s.modules[n.name] = collect(keyed, exps, outs)

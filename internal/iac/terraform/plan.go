@@ -706,12 +706,23 @@ func readPlanFile(root, rel string) ([]byte, error) {
 
 // fillFromHCL replaces the attributes the plan has as wholly unknown with
 // the partly known values HCL evaluated for the same instance, or its more
-// precise references.
+// precise references, and takes the provenance of the credential arguments
+// whose value the plan and HCL agree on (tfmap.Instance.Written).
 func fillFromHCL(insts []tfmap.Instance, known map[string]*tfmap.Instance) {
 	for i := range insts {
 		h := known[insts[i].Address]
 		if h == nil {
 			continue
+		}
+		// Where the plan has the value HCL evaluated for a credential
+		// argument, HCL knows where it comes from.
+		for k, w := range h.Written {
+			if hv, ok := h.Attrs[k].(string); ok && insts[i].Attrs[k] == hv {
+				if insts[i].Written == nil {
+					insts[i].Written = map[string]bool{}
+				}
+				insts[i].Written[k] = w
+			}
 		}
 		for k, v := range insts[i].Attrs {
 			if _, unknown := v.(tfmap.Unknown); !unknown {

@@ -202,8 +202,8 @@ func walkRoots(ctx context.Context, root string, files []string, opts Options, d
 		e := &evaluator{l: l, rootDir: d, funcs: withFileFuncs(funcs, rootAbs, filepath.Join(rootAbs, filepath.FromSlash(d))), reached: reached}
 		e.problems = append(e.problems, m.problems...)
 		m.problems = nil
-		inputs := rootInputs(l, m, d, opts, e)
-		e.evalModule(m, &call{inputs: inputs, stack: []string{d}})
+		inputs, supplied := rootInputs(l, m, d, opts, e)
+		e.evalModule(m, &call{inputs: inputs, supplied: supplied, stack: []string{d}})
 		if err := done(d, e); err != nil {
 			return err
 		}
@@ -213,9 +213,11 @@ func walkRoots(ctx context.Context, root string, files []string, opts Options, d
 
 // rootInputs gathers a root module's variable values in Terraform's order
 // of precedence: terraform.tfvars, terraform.tfvars.json, *.auto.tfvars(.json)
-// in lexical order, Options.VarFiles, Options.Vars.
-func rootInputs(l *loader, m *module, dir string, opts Options, e *evaluator) map[string]cty.Value {
-	in := map[string]cty.Value{}
+// in lexical order, Options.VarFiles, Options.Vars. supplied names the
+// variables whose value comes from the options (given at scan time, not
+// written in the configuration's files).
+func rootInputs(l *loader, m *module, dir string, opts Options, e *evaluator) (in map[string]cty.Value, supplied map[string]bool) {
+	in, supplied = map[string]cty.Value{}, map[string]bool{}
 	var files []string
 	for _, n := range []string{"terraform.tfvars", "terraform.tfvars.json"} {
 		files = append(files, path.Join(dir, n))
@@ -234,7 +236,11 @@ func rootInputs(l *loader, m *module, dir string, opts Options, e *evaluator) ma
 		}
 	}
 	for _, f := range opts.VarFiles {
-		readVarFile("", f, in, e)
+		vf := map[string]cty.Value{}
+		readVarFile("", f, vf, e)
+		for n, v := range vf {
+			in[n], supplied[n] = v, true
+		}
 	}
 	types := map[string]bool{}
 	for _, b := range m.vars {
@@ -253,7 +259,7 @@ func rootInputs(l *loader, m *module, dir string, opts Options, e *evaluator) ma
 	for _, n := range names {
 		raw := opts.Vars[n]
 		if !types[n] {
-			in[n] = cty.StringVal(raw)
+			in[n], supplied[n] = cty.StringVal(raw), true
 			continue
 		}
 		expr, diags := hclsyntax.ParseExpression([]byte(raw), "-var "+n, hcl.InitialPos)
@@ -266,9 +272,9 @@ func rootInputs(l *loader, m *module, dir string, opts Options, e *evaluator) ma
 			e.problems = append(e.problems, diagProblems(diags)...)
 			continue
 		}
-		in[n] = v
+		in[n], supplied[n] = v, true
 	}
-	return in
+	return in, supplied
 }
 
 // readVarFile reads a tfvars file (relative to root, or a path on disk

@@ -214,6 +214,7 @@ func rdsInstance(m *mapper, r *inst, out *resource.Resource) {
 	d.MultiAZ = m.boolean(r.a, boolp(false), "multi_az")
 	d.AutoMinorUpgrade = m.boolean(r.a, boolp(true), "auto_minor_version_upgrade")
 	m.relate(out, resource.RelUsesKey, r.a["kms_key_id"], "aws_kms_key")
+	m.dbCredentials(d, r, []string{"password"}, nil)
 }
 
 // storageEncryption: storage_encrypted defaults to false (true for Aurora
@@ -248,6 +249,7 @@ func rdsCluster(m *mapper, r *inst, out *resource.Resource) {
 	}
 	d.DeletionProtection = m.boolean(r.a, boolp(false), "deletion_protection")
 	m.relate(out, resource.RelUsesKey, r.a["kms_key_id"], "aws_kms_key")
+	m.dbCredentials(d, r, []string{"master_password"}, nil)
 }
 
 // kmsKey: aws_kms_key (enabled, symmetric and without rotation by default).

@@ -338,6 +338,7 @@ func mssqlServer(m *mapper, r *inst, out *resource.Resource) {
 	}
 	m.cur = r
 	d.AuditingEnabled = audit
+	m.dbCredentials(d, r, []string{"administrator_login_password"}, nil)
 }
 
 // flexibleServer: azurerm_postgresql_flexible_server and
@@ -378,6 +379,7 @@ func flexibleServer(engine string) func(m *mapper, r *inst, out *resource.Resour
 		}
 		m.cur = r
 		d.SSLRequired = ssl
+		m.dbCredentials(d, r, []string{"administrator_password"}, nil)
 	}
 }
 
@@ -398,6 +400,7 @@ func singleServer(engine string) func(m *mapper, r *inst, out *resource.Resource
 		if !m.firewallRanges(r, d, "azurerm_postgresql_firewall_rule", "azurerm_mysql_firewall_rule", "azurerm_mariadb_firewall_rule") {
 			d.AuthorizedNetworks = nil
 		}
+		m.dbCredentials(d, r, []string{"administrator_login_password"}, nil)
 	}
 }
 

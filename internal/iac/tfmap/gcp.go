@@ -558,6 +558,7 @@ func sqlInstance(m *mapper, r *inst, out *resource.Resource) {
 	if _, st := look(r.a, "encryption_key_name"); st == ok || st == unknownSt {
 		db.KeyManager = "customer"
 	}
+	m.dbCredentials(db, r, []string{"root_password"}, map[string][]string{"google_sql_user": {"password"}})
 	if _, st := look(r.a, "settings"); st != ok {
 		return // a replica may leave its settings to the primary
 	}

@@ -61,11 +61,11 @@ func TestGCP(t *testing.T) {
 			want:  `{"disk":{"encrypted":true,"key_manager":"customer","attached":false}}`},
 		{name: "cloud sql defaults", addr: "google_sql_database_instance.s",
 			insts: []tfmap.Instance{res("google_sql_database_instance", "s", obj{"database_version": "POSTGRES_15", "settings": blk(obj{"tier": "db-f1-micro"})})},
-			want:  `{"database":{"engine":"postgres_15","public_endpoint":true,"encrypted":true,"key_manager":"provider","backup_enabled":false,"ssl_required":false,"multi_az":false,"deletion_protection":false}}`},
+			want:  `{"database":{"engine":"postgres_15","public_endpoint":true,"encrypted":true,"key_manager":"provider","backup_enabled":false,"ssl_required":false,"multi_az":false,"deletion_protection":false,"credentials_in_source":false}}`},
 		{name: "cloud sql open to any address", addr: "google_sql_database_instance.s",
 			insts: []tfmap.Instance{res("google_sql_database_instance", "s", obj{"settings": blk(obj{"ip_configuration": blk(obj{
 				"authorized_networks": blk(obj{"value": "0.0.0.0/0"}), "ssl_mode": "ENCRYPTED_ONLY"}), "backup_configuration": blk(obj{"enabled": true})})})},
-			want: `{"database":{"public_endpoint":true,"encrypted":true,"key_manager":"provider","backup_enabled":true,"backup_retention_days":7,"ssl_required":true,"authorized_networks":["0.0.0.0/0"],"multi_az":false,"deletion_protection":false}}`},
+			want: `{"database":{"public_endpoint":true,"encrypted":true,"key_manager":"provider","backup_enabled":true,"backup_retention_days":7,"ssl_required":true,"authorized_networks":["0.0.0.0/0"],"multi_az":false,"deletion_protection":false,"credentials_in_source":false}}`},
 		{name: "crypto key without rotation", addr: "google_kms_crypto_key.k",
 			insts: []tfmap.Instance{res("google_kms_crypto_key", "k", obj{"name": "k"})},
 			want:  `{"key":{"customer_managed":true,"rotation_enabled":false,"enabled":true,"symmetric":true,"public_access":false}}`},

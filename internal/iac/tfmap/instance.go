@@ -21,6 +21,14 @@ type Instance struct {
 	// Location is where the resource block is (File relative to the
 	// scanned root, lines, Address, module call sites).
 	Location resource.Location
+	// Written says, for top-level arguments named like a credential
+	// (password, admin_password...) whose value is a known string,
+	// whether that value is written in the configuration's own files (a
+	// literal, a variable default, terraform.tfvars) rather than supplied
+	// at scan time or read from a resource, data source or secret store.
+	// An argument not in it (all of them in a plan or state without the
+	// configuration) has an unknown provenance.
+	Written map[string]bool `json:",omitempty"`
 }
 
 // Unknown is a value that cannot be known before apply (a computed

@@ -210,6 +210,7 @@ var gcpTypes = map[string]typeMapper{
 }
 
 var gcpAttachments = map[string]attachment{
+	"google_sql_user":              on("instance", "google_sql_database_instance"),
 	"google_storage_bucket_acl":    on("bucket", gcsTypes...),
 	"google_compute_attached_disk": on("disk", "google_compute_disk"),
 	"google_container_node_pool":   on("cluster", "google_container_cluster"),

@@ -1,0 +1,103 @@
+package terraform
+
+import (
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// credentialName reports whether an argument's name says it holds a
+// credential (password, admin_password, administrator_login_password,
+// master_password, root_password, auth_token, secret...): only those are
+// given a provenance (tfmap.Instance.Written), which is all the mappings
+// ask of it.
+func credentialName(n string) bool {
+	return strings.Contains(n, "password") || strings.Contains(n, "secret") || strings.HasSuffix(n, "token")
+}
+
+// written reports whether the value of expr comes only from what the
+// configuration's own files say: literals, variable defaults and the
+// tfvars Terraform loads by itself (terraform.tfvars, *.auto.tfvars), and
+// locals and module inputs made of those. A value supplied at scan time
+// (--var, --var-file), read from a resource, a data source or a module's
+// output (a random_password, a secret manager's secret version) is not.
+func (e *evaluator) written(s *scope, expr hcl.Expression) bool {
+	return e.writtenTraversals(s, expr.Variables(), map[string]bool{})
+}
+
+func (e *evaluator) writtenTraversals(s *scope, ts []hcl.Traversal, seen map[string]bool) bool {
+	for _, t := range ts {
+		switch root := t.RootName(); root {
+		case "each", "count", "path", "terraform", "self":
+		case "var":
+			if n := attrName(t); n == "" || s.c.supplied[n] {
+				return false
+			}
+		case "local":
+			n := attrName(t)
+			if n == "" || !e.writtenLocal(s, n, seen) {
+				return false
+			}
+		default:
+			return false // a resource, data source or module output
+		}
+	}
+	return true
+}
+
+// writtenLocal is written for the expression of the local value name; a
+// local in a cycle is not written.
+func (e *evaluator) writtenLocal(s *scope, name string, seen map[string]bool) bool {
+	if w, ok := s.writtenLocals[name]; ok {
+		return w
+	}
+	if seen[name] {
+		return false
+	}
+	seen[name] = true
+	w := false
+	for _, a := range s.m.locals {
+		if a.Name == name {
+			w = e.writtenTraversals(s, a.Expr.Variables(), seen)
+			break
+		}
+	}
+	if s.writtenLocals == nil {
+		s.writtenLocals = map[string]bool{}
+	}
+	s.writtenLocals[name] = w
+	return w
+}
+
+// attrName is the name after the root of var.x or local.x.
+func attrName(t hcl.Traversal) string {
+	if len(t) < 2 {
+		return ""
+	}
+	if a, ok := t[1].(hcl.TraverseAttr); ok {
+		return a.Name
+	}
+	return ""
+}
+
+// writtenArgs returns, for the top-level arguments of body named like a
+// credential whose evaluated value is a known string, whether it is
+// written in the configuration (see written).
+func (e *evaluator) writtenArgs(s *scope, body hcl.Body, vals map[string]cty.Value) map[string]bool {
+	var out map[string]bool
+	for n, a := range metaAttrs(body) {
+		if !credentialName(n) {
+			continue
+		}
+		v, _ := vals[n].Unmark()
+		if v == cty.NilVal || !v.IsKnown() || v.IsNull() || v.Type() != cty.String {
+			continue
+		}
+		if out == nil {
+			out = map[string]bool{}
+		}
+		out[n] = e.written(s, a.Expr)
+	}
+	return out
+}
