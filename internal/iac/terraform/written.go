@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -86,18 +87,27 @@ func attrName(t hcl.Traversal) string {
 // written in the configuration (see written).
 func (e *evaluator) writtenArgs(s *scope, body hcl.Body, vals map[string]cty.Value) map[string]bool {
 	var out map[string]bool
-	for n, a := range metaAttrs(body) {
+	add := func(n string, expr hcl.Expression) {
 		if !credentialName(n) {
-			continue
+			return
 		}
 		v, _ := vals[n].Unmark()
 		if v == cty.NilVal || !v.IsKnown() || v.IsNull() || v.Type() != cty.String {
-			continue
+			return
 		}
 		if out == nil {
 			out = map[string]bool{}
 		}
-		out[n] = e.written(s, a.Expr)
+		out[n] = e.written(s, expr)
+	}
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		for n, a := range sb.Attributes { // no map built per instance
+			add(n, a.Expr)
+		}
+		return out
+	}
+	for n, a := range metaAttrs(body) {
+		add(n, a.Expr)
 	}
 	return out
 }
