@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/vigil-sec/vigil/internal/testkit"
 )
 
 // runIdentity runs vigil in-process and returns its exit status, stdout
@@ -98,19 +98,7 @@ func TestIdentityPathsGolden(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	golden := filepath.Join("testdata", "identity-paths.golden.json")
-	if *update {
-		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(string(want), out); d != "" {
-		t.Errorf("output differs from %s (-update after checking the change; -want +got):\n%s", golden, d)
-	}
+	testkit.Golden(t, filepath.Join("testdata", "identity-paths.golden.json"), []byte(out), *update)
 	// The cross-cloud-free but multi-step Entra path: GitHub Actions →
 	// application → service principal (Application Administrator) →
 	// credential on a Global Administrator service principal.

@@ -2,9 +2,7 @@ package escalate
 
 import (
 	"context"
-	"runtime"
 	"strings"
-	"sync"
 
 	awsiam "github.com/vigil-sec/vigil/internal/identity/aws"
 	"github.com/vigil-sec/vigil/internal/identity/decision"
@@ -81,7 +79,7 @@ func (a *Analysis) awsIndex() *awsIndex {
 func (a *Analysis) awsSelfMoves(ctx context.Context) ([]Step, error) {
 	ps := a.G.AWS.Principals()
 	out := make([][]Step, len(ps))
-	err := parallel(ctx, len(ps), func(i int) { out[i] = a.awsSelf(ps[i]) })
+	err := graph.Parallel(ctx, len(ps), func(i int) { out[i] = a.awsSelf(ps[i]) })
 	var all []Step
 	for _, s := range out {
 		all = append(all, s...)
@@ -309,31 +307,4 @@ func reasonText(d awsiam.Decision) string {
 		return "depends on " + strings.Join(d.Missing, ", ")
 	}
 	return strings.Join(d.Reasons, "; ")
-}
-
-// parallel runs f(i) for i in [0,n) on GOMAXPROCS workers.
-func parallel(ctx context.Context, n int, f func(i int)) error {
-	var wg sync.WaitGroup
-	next := make(chan int, 256)
-	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				f(i)
-			}
-		}()
-	}
-	var err error
-	for i := range n {
-		if i%1024 == 0 {
-			if err = ctx.Err(); err != nil {
-				break
-			}
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return err
 }

@@ -180,7 +180,7 @@ func (a *Analysis) expand(ctx context.Context, seeds []string) error {
 		queue = queue[:0]
 		// Take-over moves into the AWS principals that became valuable.
 		out := make([][]Step, len(targets))
-		if err := parallel(ctx, len(targets), func(i int) { out[i] = a.awsInto(targets[i]) }); err != nil {
+		if err := graph.Parallel(ctx, len(targets), func(i int) { out[i] = a.awsInto(targets[i]) }); err != nil {
 			return err
 		}
 		for _, ms := range out {

@@ -20,7 +20,7 @@ var accountID = regexp.MustCompile(`^\d{12}$`)
 func (g *Graph) awsTrust(ctx context.Context) error {
 	ps := g.AWS.Principals()
 	acts := make([]map[string]awsiam.Grant, len(ps))
-	err := parallel(ctx, len(ps), func(i int) {
+	err := Parallel(ctx, len(ps), func(i int) {
 		// Only what the principal may do is kept: an absent action is
 		// denied (most are, for most principals).
 		m := map[string]awsiam.Grant{}
@@ -140,12 +140,12 @@ func Glob(pattern, s string) bool {
 	i, j := 0, 0
 	for j < len(t) {
 		switch {
-		case i < len(p) && (p[i] == '?' || p[i] == t[j]):
-			i++
-			j++
 		case i < len(p) && p[i] == '*':
 			star, mark = i, j
 			i++
+		case i < len(p) && (p[i] == '?' || p[i] == t[j]):
+			i++
+			j++
 		case star >= 0:
 			i, mark = star+1, mark+1
 			j = mark

@@ -288,8 +288,9 @@ func (g *Graph) AdminNodes() []*Node {
 	return out
 }
 
-// parallel runs f(i) for i in [0,n) on GOMAXPROCS workers.
-func parallel(ctx context.Context, n int, f func(i int)) error {
+// Parallel runs f(i) for i in [0,n) on GOMAXPROCS workers, stopping
+// early (with ctx's error) when ctx is done.
+func Parallel(ctx context.Context, n int, f func(i int)) error {
 	w := min(runtime.GOMAXPROCS(0), max(n, 1))
 	var wg sync.WaitGroup
 	next := make(chan int, 256)

@@ -142,7 +142,7 @@ func (g *Graph) gcpEdges(ctx context.Context) error {
 		hs [][]decision.Holder
 	}
 	res := make([]found, len(sas))
-	if err := parallel(ctx, len(sas), func(i int) {
+	if err := Parallel(ctx, len(sas), func(i int) {
 		f := found{sa: sas[i]}
 		for _, p := range Impersonation {
 			f.hs = append(f.hs, g.GCP.WhoCan(p, sas[i].Resource))

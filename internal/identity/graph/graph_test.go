@@ -242,3 +242,21 @@ func TestGlob(t *testing.T) {
 		}
 	}
 }
+
+// FuzzGlob: patterns come from policies of the inventory; matching never
+// panics, "*" matches everything and a pattern without wildcards matches
+// itself.
+func FuzzGlob(f *testing.F) {
+	for _, s := range [][2]string{{"iam:*", "iam:PassRole"}, {"arn:aws:s3:::b/*", "arn:aws:s3:::b/k"}, {"a*b?c", "axxbyc"}, {"**?*", ""}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, p, s string) {
+		Glob(p, s)
+		if !Glob("*", s) {
+			t.Errorf("* does not match %q", s)
+		}
+		if !strings.ContainsAny(p, "*?") && !Glob(p, p) {
+			t.Errorf("%q does not match itself", p)
+		}
+	})
+}
