@@ -338,7 +338,7 @@ func (w *planWalk) add(modAddr string, r *tfjson.StateResource) {
 		mode = "managed"
 	}
 	in := tfmap.Instance{Type: r.Type, Name: r.Name, Address: r.Address, Mode: mode, Attrs: attrs,
-		Location: w.locate(r, callNames, modAddr)}
+		Location: w.locate(r, callNames, modAddr), Written: w.written(cr, attrs, modAddr)}
 	if cr != nil {
 		in.Region = w.providerRegion(cr.ProviderConfigKey)
 	}
@@ -346,6 +346,74 @@ func (w *planWalk) add(modAddr string, r *tfjson.StateResource) {
 		in.Region = attrRegion(attrs)
 	}
 	w.out = append(w.out, in)
+}
+
+// written tells, from the configuration section, where the values of the
+// credential arguments come from (tfmap.Instance.Written): a constant is
+// written in the configuration; an expression reading a resource, data
+// source or module output is not; one reading only root variables whose
+// planned value is their default is. Anything else (a tfvars or -var
+// value, a module input, a local) is left undecided.
+func (w *planWalk) written(cr *tfjson.ConfigResource, attrs map[string]any, modAddr string) map[string]bool {
+	if cr == nil {
+		return nil
+	}
+	var out map[string]bool
+	for k, e := range cr.Expressions {
+		if e == nil || !credentialName(k) {
+			continue
+		}
+		if s, ok := attrs[k].(string); !ok || s == "" {
+			continue
+		}
+		v, decided := w.exprWritten(e, modAddr)
+		if !decided {
+			continue
+		}
+		if out == nil {
+			out = map[string]bool{}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func (w *planWalk) exprWritten(e *tfjson.Expression, modAddr string) (written, decided bool) {
+	if e.ConstantValue != nil && len(e.References) == 0 {
+		return true, true
+	}
+	if len(e.References) == 0 {
+		return false, false
+	}
+	allDefaults := modAddr == "" && w.d.plan != nil && w.config != nil && w.config.RootModule != nil
+	for _, ref := range e.References {
+		root, rest, _ := strings.Cut(ref, ".")
+		switch root {
+		case "var":
+			name, _, _ := strings.Cut(rest, ".")
+			if !allDefaults {
+				continue
+			}
+			cv := w.config.RootModule.Variables[name]
+			pv := w.d.plan.Variables[name]
+			if cv == nil || cv.Default == nil || pv == nil || !jsonEqual(cv.Default, pv.Value) {
+				allDefaults = false
+			}
+		case "each", "count", "path", "terraform", "self":
+		case "local": // the plan has no local values
+			allDefaults = false
+		default:
+			return false, true // a resource, data source or module output
+		}
+	}
+	return allDefaults, allDefaults
+}
+
+// jsonEqual compares two decoded JSON values.
+func jsonEqual(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
 }
 
 // configModule returns the configuration of the module instance modAddr

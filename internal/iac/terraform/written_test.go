@@ -184,3 +184,53 @@ func credState(d *resource.Database) string {
 	}
 	return strings.TrimSpace("true " + strings.Join(d.CredentialArguments, ","))
 }
+
+// TestPlanCredentialsWritten: a plan read without its .tf files tells from
+// its configuration section where a password comes from: a constant, a
+// root variable planned at its default (written), a resource (not
+// written); a variable given another value (tfvars or -var) or a local
+// stays undecided, and the rule UNKNOWN.
+func TestPlanCredentialsWritten(t *testing.T) {
+	plan := `{
+  "format_version": "1.2",
+  "terraform_version": "1.9.5",
+  "variables": {"pw": {"value": "hunter2"}, "given": {"value": "from-ci"}},
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_db_instance.constant", "mode": "managed", "type": "aws_db_instance", "name": "constant", "values": {"password": "p4ss"}},
+    {"address": "aws_db_instance.default", "mode": "managed", "type": "aws_db_instance", "name": "default", "values": {"password": "hunter2"}},
+    {"address": "aws_db_instance.given", "mode": "managed", "type": "aws_db_instance", "name": "given", "values": {"password": "from-ci"}},
+    {"address": "aws_db_instance.random", "mode": "managed", "type": "aws_db_instance", "name": "random", "values": {"password": "Zx81..."}},
+    {"address": "aws_db_instance.local", "mode": "managed", "type": "aws_db_instance", "name": "local", "values": {"password": "hunter2!"}}
+  ]}},
+  "configuration": {"root_module": {
+    "variables": {"pw": {"default": "hunter2", "sensitive": true}, "given": {"default": "in-code"}},
+    "resources": [
+      {"address": "aws_db_instance.constant", "mode": "managed", "type": "aws_db_instance", "name": "constant", "expressions": {"password": {"constant_value": "p4ss"}}},
+      {"address": "aws_db_instance.default", "mode": "managed", "type": "aws_db_instance", "name": "default", "expressions": {"password": {"references": ["var.pw"]}}},
+      {"address": "aws_db_instance.given", "mode": "managed", "type": "aws_db_instance", "name": "given", "expressions": {"password": {"references": ["var.given"]}}},
+      {"address": "aws_db_instance.random", "mode": "managed", "type": "aws_db_instance", "name": "random", "expressions": {"password": {"references": ["random_password.db.result", "random_password.db"]}}},
+      {"address": "aws_db_instance.local", "mode": "managed", "type": "aws_db_instance", "name": "local", "expressions": {"password": {"references": ["local.pw"]}}}
+    ]
+  }}
+}`
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "plan.json"), []byte(plan), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := readPlan(context.Background(), dir, "plan.json", nil)
+	if b.Format != formatPlan {
+		t.Fatalf("batch %+v", b)
+	}
+	got := map[string]string{}
+	for _, r := range b.Resources {
+		got[r.Location.Address] = credState(r.Facts.Database)
+	}
+	for addr, w := range map[string]string{
+		"aws_db_instance.constant": "true password", "aws_db_instance.default": "true password",
+		"aws_db_instance.random": "false", "aws_db_instance.given": "unknown", "aws_db_instance.local": "unknown",
+	} {
+		if got[addr] != w {
+			t.Errorf("%s: %q, want %q", addr, got[addr], w)
+		}
+	}
+}
