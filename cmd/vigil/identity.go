@@ -29,7 +29,7 @@ privilege-escalation paths, across principals, accounts and clouds through trust
 
 Exit status: 0 answered; 2 usage error, nothing matched (said on stderr), or an input that could not be read.`,
 	}
-	cmd.AddCommand(newWhoCanCmd(), newWhatCanCmd(), newPathsCmd())
+	cmd.AddCommand(newWhoCanCmd(), newWhatCanCmd(), newPathsCmd(), newAdminsCmd())
 	return cmd
 }
 
@@ -277,5 +277,45 @@ permissions boundary, SCP, deny assignment, GCP deny policy) are never used.`,
 	cmd.Flags().StringVar(&to, "to", "admin", "target: admin (every account, subscription, tenant, project, folder, organization) or a principal")
 	cmd.Flags().StringVar(&from, "from", "", "only the paths of this principal")
 	cmd.Flags().IntVar(&maxSteps, "max-steps", 8, "longest path searched")
+	return cmd
+}
+
+func newAdminsCmd() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "admins PATH...",
+		Short: "List the effective administrators of every AWS account, Azure subscription and tenant, GCP project, folder and organization",
+		Example: `  vigil identity admins examples/org
+  vigil identity admins examples/org --format json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format, "text", "json"); err != nil {
+				return err
+			}
+			g, inErr, err := loadGraph(cmd, args)
+			if err != nil {
+				return err
+			}
+			as := g.Admins()
+			if len(as) == 0 {
+				return errors.Join(nothing("no administrator found in the inventory"), inErr)
+			}
+			out := cmd.OutOrStdout()
+			if format == "json" {
+				if err := writeJSON(out, as); err != nil {
+					return err
+				}
+				return inErr
+			}
+			for _, a := range as {
+				fmt.Fprintf(out, "%s (%s)\n", a.Target.ID, a.Target.Name)
+				for _, h := range a.Holders {
+					fmt.Fprintf(out, "  %s  %s  %s\n", h.Principal, h.Result, strings.Join(h.Grants, "; "))
+				}
+			}
+			return inErr
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text, json")
 	return cmd
 }

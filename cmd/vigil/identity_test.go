@@ -119,3 +119,12 @@ func TestIdentityPathsFormats(t *testing.T) {
 		t.Errorf("--to a principal: exit %d, %s\n%s", code, errs, out)
 	}
 }
+
+func TestIdentityAdmins(t *testing.T) {
+	code, out, errs := runIdentity(t, "admins", sampleOrg)
+	if code != 0 || !strings.Contains(out, "admin:aws-account/111122223333 (AWS account 111122223333)\n") ||
+		!strings.Contains(out, "  arn:aws:iam::111122223333:user/dave.martin  allowed") ||
+		!strings.Contains(out, "  user:priya.shah@northwind-analytics.com  allowed") || strings.Contains(out, "tom.becker") {
+		t.Errorf("exit %d, %s\n%s", code, errs, out)
+	}
+}

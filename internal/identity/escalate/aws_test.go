@@ -169,6 +169,13 @@ func TestAWSSelfMethods(t *testing.T) {
 		methodCase{"aws-attach-user-policy under an MFA condition", func(t *testing.T) []*resource.Resource {
 			return awsBase(t, nil, sprintf(mfaAllow, "iam:AttachUserPolicy"))
 		}, attacker, "aws-attach-user-policy", decision.Conditional, adminA},
+		// A policy that does not parse may deny anything: the allow is
+		// uncertain, and an uncertain move is never reported.
+		methodCase{"aws-attach-user-policy beside a policy that does not parse", func(t *testing.T) []*resource.Resource {
+			rs := awsBase(t, nil, allow("iam:AttachUserPolicy", "*"))
+			rs[1].Facts.Identity.InlineDocuments = append(rs[1].Facts.Identity.InlineDocuments, resource.NamedPolicy{Name: "broken", Document: &resource.PolicyDocument{Error: "unexpected end of JSON input", Raw: `{"Statement":[`}})
+			return rs
+		}, attacker, "aws-attach-user-policy", decision.ImplicitDeny, adminA},
 		methodCase{"aws-attach-user-policy by NotAction", func(t *testing.T) []*resource.Resource {
 			return awsBase(t, nil, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":["s3:*","ec2:*"],"Resource":"*"}]}`)
 		}, attacker, "aws-attach-user-policy", decision.Allowed, adminA},

@@ -206,7 +206,7 @@ func (g *Graph) gcpEdges(ctx context.Context) error {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		hold(k, "GCP project "+k, pa[k])
+		hold(k, "GCP project "+k[strings.LastIndex(k, "/")+1:], pa[k])
 	}
 	for _, r := range g.Resources {
 		if r.Provider == resource.GCP && r.Class == resource.ClassOrgUnit {

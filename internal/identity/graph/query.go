@@ -180,3 +180,38 @@ func accesses(gs []decision.Grant) []Access {
 	}
 	return out
 }
+
+// AdminSet is an admin target (an AWS account, Azure subscription,
+// management group or Entra tenant, GCP project, folder or organization)
+// with the principals that hold it directly.
+type AdminSet struct {
+	Target  *Node    `json:"target"`
+	Holders []Holder `json:"holders"`
+}
+
+// Admins lists the effective administrators of every scope, sorted by
+// target then principal. Principals that can become admin through
+// escalation are not among them (see internal/identity/escalate).
+func (g *Graph) Admins() []AdminSet {
+	var out []AdminSet
+	for _, n := range g.AdminNodes() {
+		s := AdminSet{Target: n}
+		for _, e := range g.In(n.ID) {
+			if e.Kind != Holds {
+				continue
+			}
+			h := Holder{Principal: e.From, Result: e.Result, Reason: e.Reason}
+			if e.Grant != "" {
+				h.Grants = []string{e.Grant}
+			}
+			if f := g.Node(e.From); f != nil {
+				h.Provider = f.Provider
+			}
+			s.Holders = append(s.Holders, g.describe(h))
+		}
+		if len(s.Holders) > 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
