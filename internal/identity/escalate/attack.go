@@ -53,7 +53,9 @@ func Exposed(r *resource.Resource) bool {
 // and cloud; ok is false for stores vigil has no read action for.
 func (a *Analysis) readCheck(id string, store *resource.Resource) (decision.Result, string, bool) {
 	n := a.G.Node(id)
-	if n == nil {
+	if n == nil || n.Provider != store.Provider {
+		// Another cloud's store is reached through federation, which
+		// the paths follow; here only the identity's own cloud.
 		return decision.ImplicitDeny, "", false
 	}
 	switch store.Provider {
