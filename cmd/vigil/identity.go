@@ -180,13 +180,15 @@ or a name that ends a single principal's ID (alice.nguyen, sa-etl@nw-analytics-p
 				return inErr
 			}
 			fmt.Fprintf(out, "%s (%s)\n", n.ID, n.Kind)
-			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ACTION/ROLE\tSCOPE\tRESULT\tBY")
-			for _, a := range acc {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Action, a.Scope, a.Result, a.Grant)
-			}
-			if err := tw.Flush(); err != nil {
-				return err
+			if len(acc) > 0 {
+				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ACTION/ROLE\tSCOPE\tRESULT\tBY")
+				for _, a := range acc {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Action, a.Scope, a.Result, a.Grant)
+				}
+				if err := tw.Flush(); err != nil {
+					return err
+				}
 			}
 			if len(trust) > 0 {
 				fmt.Fprintln(out, "reaches:")

@@ -87,8 +87,12 @@ func (g *Graph) entraLookup(oid, res string) string {
 
 func fromDecision(principal string, p resource.Provider, d decision.Decision) Holder {
 	h := Holder{Principal: principal, Provider: p, Result: d.Result, Reason: strings.Join(d.Reasons, "; ")}
+	// The grants that decide: the certain ones when there are.
+	certain := slices.ContainsFunc(d.Allows, func(a decision.Grant) bool { return a.Match == decision.MatchTrue })
 	for _, a := range d.Allows {
-		h.Grants = append(h.Grants, grantLine(a))
+		if !certain || a.Match == decision.MatchTrue {
+			h.Grants = append(h.Grants, grantLine(a))
+		}
 	}
 	return h
 }
