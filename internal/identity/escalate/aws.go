@@ -147,11 +147,39 @@ func (c *checker) check(method, action, res, to string) {
 	c.out = append(c.out, s)
 }
 
+// adminPolicy is what a principal that rewrites its own permissions gives
+// itself: AdministratorAccess.
+var adminPolicy, _ = awsiam.Compile("arn:aws:iam::aws:policy/AdministratorAccess", &resource.PolicyDocument{Version: "2012-10-17",
+	Statements: []resource.Statement{{Effect: "Allow", Actions: []string{"*"}, Resources: []string{"*"}}}}, nil)
+
+// adminUnderCaps tells whether the principal, given administrator
+// policies, would be an administrator: its permissions boundary and the
+// SCPs over its account still cap what it may do.
+func (a *Analysis) adminUnderCaps(p string) (decision.Result, string) {
+	ps := a.G.AWS.PolicySet(p, "*", "")
+	ps.Identity = []*awsiam.Policy{adminPolicy}
+	res, why := decision.Allowed, ""
+	for _, action := range graph.AdminProbe {
+		if strings.HasPrefix(action, "sts:") {
+			continue // decided by the role's trust policy, not by caps
+		}
+		d := awsiam.Evaluate(&awsiam.Request{Principal: p, Action: action, Resource: "*"}, ps)
+		if !usable(d.Result) {
+			return d.Result, reasonText(d)
+		}
+		if d.Result == decision.Conditional {
+			res, why = decision.Conditional, "the boundary or an SCP "+reasonText(d)
+		}
+	}
+	return res, why
+}
+
 func (a *Analysis) awsSelf(p string) []Step {
 	c := a.checker(p)
 	if c == nil {
 		return nil
 	}
+
 	admin := "admin:aws-account/" + c.pr.Account
 	for _, m := range selfMethods {
 		switch m.on {
@@ -169,6 +197,19 @@ func (a *Analysis) awsSelf(p string) []Step {
 					c.check(m.id, m.action, pol.Name, admin)
 				}
 			}
+		}
+	}
+	if len(c.out) == 0 {
+		return nil
+	}
+	// The boundary and SCPs cap the permissions it gives itself.
+	res, why := a.adminUnderCaps(p)
+	if !usable(res) {
+		return nil
+	}
+	if res == decision.Conditional {
+		for i := range c.out {
+			c.out[i].Result, c.out[i].Reason = decision.Conditional, why
 		}
 	}
 	return c.out

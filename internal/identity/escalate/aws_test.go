@@ -176,6 +176,14 @@ func TestAWSSelfMethods(t *testing.T) {
 			rs[1].Facts.Identity.InlineDocuments = append(rs[1].Facts.Identity.InlineDocuments, resource.NamedPolicy{Name: "broken", Document: &resource.PolicyDocument{Error: "unexpected end of JSON input", Raw: `{"Statement":[`}})
 			return rs
 		}, attacker, "aws-attach-user-policy", decision.ImplicitDeny, adminA},
+		// The boundary allows the call, but still caps what the attached
+		// administrator policy gives: no admin.
+		methodCase{"aws-attach-user-policy boundary allows the call only", func(t *testing.T) []*resource.Resource {
+			return withBoundary(t, awsBase(t, nil, allow("iam:AttachUserPolicy", "*")), attacker, allow("iam:AttachUserPolicy,s3:*", "*"))
+		}, attacker, "aws-attach-user-policy", decision.ImplicitDeny, adminA},
+		methodCase{"aws-attach-user-policy SCP caps admin", func(t *testing.T) []*resource.Resource {
+			return awsBase(t, []string{sprintf(denyAll, "ec2:*")}, allow("iam:AttachUserPolicy", "*"))
+		}, attacker, "aws-attach-user-policy", decision.ImplicitDeny, adminA},
 		methodCase{"aws-attach-user-policy by NotAction", func(t *testing.T) []*resource.Resource {
 			return awsBase(t, nil, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":["s3:*","ec2:*"],"Resource":"*"}]}`)
 		}, attacker, "aws-attach-user-policy", decision.Allowed, adminA},
