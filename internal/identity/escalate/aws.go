@@ -251,6 +251,17 @@ func (a *Analysis) awsInto(target string) []Step {
 		case graph.AWSGroup:
 			if c.pr.Kind == "user" && !containsFold(c.pr.Groups, n.ID) {
 				c.check("aws-add-user-to-group", "iam:AddUserToGroup", n.ID, n.ID)
+				// What the group grants is capped by the user's boundary
+				// and SCPs (a group leads only to admin).
+				if len(c.out) > 0 {
+					res, why := a.adminUnderCaps(p)
+					switch {
+					case !usable(res):
+						c.out = nil
+					case res == decision.Conditional:
+						c.out[0].Result, c.out[0].Reason = res, why
+					}
+				}
 			}
 		case graph.AWSRole:
 			c.trustRewrite(n.ID)

@@ -239,6 +239,10 @@ func TestAWSOtherPrincipals(t *testing.T) {
 			rs := awsBase(t, nil, allow("iam:AddUserToGroup", awsARN(acctA, "group", "admins")))
 			return withBoundary(t, append(rs, awsGroup(t, acctA, "admins", true)), attacker, allow("iam:List*", "*"))
 		}, attacker, "aws-add-user-to-group", decision.ImplicitDeny, adminA},
+		methodCase{"aws-add-user-to-group boundary caps the group's policies", func(t *testing.T) []*resource.Resource {
+			rs := awsBase(t, nil, allow("iam:AddUserToGroup", awsARN(acctA, "group", "admins")))
+			return withBoundary(t, append(rs, awsGroup(t, acctA, "admins", true)), attacker, allow("iam:AddUserToGroup,s3:*", "*"))
+		}, attacker, "aws-add-user-to-group", decision.ImplicitDeny, adminA},
 		methodCase{"aws-update-assume-role-policy", func(t *testing.T) []*resource.Resource {
 			return append(awsBase(t, nil, allow("iam:UpdateAssumeRolePolicy,sts:AssumeRole", "*")), adminRole(t, "ops", trustService("ec2.amazonaws.com")))
 		}, attacker, "aws-update-assume-role-policy", decision.Allowed, adminA},
