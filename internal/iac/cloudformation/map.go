@@ -506,6 +506,7 @@ func rdsInstance(m *mapper, r *res, out *resource.Resource) {
 	d.MultiAZ = m.boolean(p, boolp(false), "MultiAZ")
 	d.AutoMinorUpgrade = m.boolean(p, boolp(true), "AutoMinorVersionUpgrade")
 	m.relate(out, resource.RelUsesKey, p["KmsKeyId"])
+	m.dbCredentials(d, r, "MasterUserPassword")
 }
 
 // storageEncryption: StorageEncrypted defaults to false (a KMS key given
@@ -549,6 +550,7 @@ func rdsCluster(m *mapper, r *res, out *resource.Resource) {
 	d.DeletionProtection = m.boolean(p, boolp(false), "DeletionProtection")
 	d.AutoMinorUpgrade = m.boolean(p, nil, "AutoMinorVersionUpgrade")
 	m.relate(out, resource.RelUsesKey, p["KmsKeyId"])
+	m.dbCredentials(d, r, "MasterUserPassword")
 }
 
 func kmsKey(m *mapper, r *res, out *resource.Resource) {

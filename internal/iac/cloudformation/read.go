@@ -32,12 +32,14 @@ func (r *res) typ() string { return r.raw.typ }
 
 // mapper maps the resources of one template.
 type mapper struct {
-	file  string
-	opts  Options
-	all   []*res
-	byID  map[string]*res
-	names map[string]map[string]*res // type -> literal name -> resource
-	types map[string][]*res          // type -> resources
+	file string
+	opts Options
+	// params are the template's parameter declarations.
+	params map[string]map[string]any
+	all    []*res
+	byID   map[string]*res
+	names  map[string]map[string]*res // type -> literal name -> resource
+	types  map[string][]*res          // type -> resources
 	// attached maps a logical ID to the resources that configure it.
 	attached map[string][]*res
 	probs    []source.Problem
@@ -60,7 +62,7 @@ func Read(file string, data []byte, opts Options, batch *source.Batch) {
 		}
 	}
 	e := newEvaluator(t, opts)
-	m := &mapper{file: file, opts: opts, byID: map[string]*res{}, names: map[string]map[string]*res{}, types: map[string][]*res{}, attached: map[string][]*res{}}
+	m := &mapper{file: file, opts: opts, params: t.params, byID: map[string]*res{}, names: map[string]map[string]*res{}, types: map[string][]*res{}, attached: map[string][]*res{}}
 	for _, msg := range e.drain() {
 		m.probs = append(m.probs, source.Problem{Path: file, Err: msg})
 	}
