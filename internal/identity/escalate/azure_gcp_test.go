@@ -46,11 +46,17 @@ func withCondition(r *resource.Resource, expr string) *resource.Resource {
 	return r
 }
 
+// ownedGroup is an Entra group eve owns.
+func ownedGroup() *resource.Resource {
+	g := entra("", "groups", "eeeeeeee-0000-4000-8000-0000000000aa", "admins")
+	g.Relationships = []resource.Relationship{{Type: resource.RelOwnedBy, TargetID: eve}}
+	return g
+}
+
 func TestAzureMethods(t *testing.T) {
 	inv := func(rs ...*resource.Resource) func(t *testing.T) []*resource.Resource {
 		return func(t *testing.T) []*resource.Resource { return rs }
 	}
-	mi := tenant + "/servicePrincipals/" + miOID
 	vm := func(extra ...*resource.Resource) []*resource.Resource {
 		return append(append(azureBase(vmID), azureRes("Microsoft.Compute/virtualMachines", vmID)), extra...)
 	}
@@ -95,12 +101,13 @@ func TestAzureMethods(t *testing.T) {
 		{"azure-automation-managed-identity deny assignment on jobs", inv(auto(assign("e", eveOID, "User", contrib, rg), denyAssign("d", rg, "Microsoft.Automation/automationAccounts/jobs/write"))...), eve, "azure-automation-managed-identity", decision.ImplicitDeny, adminSb},
 
 		{"azure-app-credential-owner", inv(owned(owner)...), eve, "azure-app-credential-owner", decision.Allowed, adminSb},
+		{"azure-app-credential-owner of a service principal without privilege", inv(owned(reader)...), eve, "azure-app-credential-owner", decision.Allowed, ""},
+		{"azure-group-owner", inv(subscription(), entra("user", "users", eveOID, "eve"), ownedGroup(), assign("g", "eeeeeeee-0000-4000-8000-0000000000aa", "Group", owner, sub)), eve, "azure-group-owner", decision.Allowed, adminSb},
 		{"azure-app-credential-admin", inv(sp(owner, appAdmin)...), eve, "azure-app-credential-admin", decision.Allowed, adminSb},
 		{"azure-app-credential-admin eligible (PIM)", inv(sp(owner, eligible)...), eve, "azure-app-credential-admin", decision.Conditional, adminSb},
 		{"azure-app-credential-admin User Administrator cannot", inv(sp(owner, dirRole("ua", eveOID, "fe930be7-5e62-47db-91af-98c3a49a38b1", "User Administrator"))...), eve, "azure-app-credential-admin", decision.ImplicitDeny, adminSb},
 		{"azure-app-credential-admin deny assignment on the subscription", inv(sp(owner, appAdmin, denyAssign("d", sub, "Microsoft.Authorization/roleAssignments/write"))...), eve, "azure-app-credential-admin", decision.Allowed, ""},
 	})
-	_ = mi
 }
 
 // TestAzurePathBlockedAtTheEnd: eve takes over the service principal, but a
