@@ -130,6 +130,9 @@ func (m *mapper) mapAll(ins []*instance) {
 		res.Region = strings.ReplaceAll(res.Region, " ", "") // "West Europe" is westeurope
 		res.Location = &resource.Location{File: m.f.file, StartLine: in.start, EndLine: in.end, Address: addr, Calls: in.t.calls}
 		res.Raw = nil
+		if res.Facts.Database != nil && adminPasswordTypes[strings.ToLower(in.typ)] {
+			dbCredentials(res.Facts.Database, in)
+		}
 		m.batch.Resources = append(m.batch.Resources, res)
 		if res.Class == resource.ClassOther {
 			if m.batch.Unsupported == nil {
