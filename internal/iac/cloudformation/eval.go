@@ -411,7 +411,14 @@ func (e *evaluator) fn(name string, a any, depth int) any {
 		v := e.eval(a, depth)
 		s, ok := text(v)
 		if !ok {
-			return combine("", v)
+			// The text of what is encoded, with its deploy-time
+			// parts as written (a boot script's literal lines stay
+			// readable).
+			t := ""
+			if u, isU := v.(*unknown); isU {
+				t = u.text
+			}
+			return combine(t, v)
 		}
 		return base64.StdEncoding.EncodeToString([]byte(s))
 	case "Fn::Length":

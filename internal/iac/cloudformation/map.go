@@ -1,6 +1,7 @@
 package cloudformation
 
 import (
+	"github.com/vigil-sec/vigil/internal/iac/secrets"
 	"regexp"
 	"sort"
 	"strings"
@@ -376,6 +377,42 @@ func instance(m *mapper, r *res, out *resource.Resource) {
 		}
 	}
 	m.relate(out, resource.RelUsesFirewall, p["SecurityGroupIds"])
+	// User data: the instance's, or that of the launch template it uses.
+	ud, st := look(p, "UserData")
+	if st == absent {
+		if lt := m.targets(valueAt(p, "LaunchTemplate", "LaunchTemplateId"), "AWS::EC2::LaunchTemplate"); len(lt) == 1 {
+			if t := m.byID[lt[0]]; t != nil {
+				ud, st = look(t.p, "LaunchTemplateData", "UserData")
+			}
+		}
+	}
+	c.UserDataSecrets, c.UserDataSecretNames = userDataSecrets(ud, st)
+}
+
+// userDataSecrets reads a boot script: the credentials it assigns in the
+// clear. A script known only in part (parameters without value, resource
+// attributes) has its literal lines read: a credential found there is
+// certain, none found leaves the fact unknown (a deploy-time part may be
+// one).
+func userDataSecrets(v any, st state) (*bool, []string) {
+	switch st {
+	case absent:
+		return boolp(false), nil
+	case ok:
+	default:
+		if u, isU := v.(*unknown); isU && u.text != "" {
+			if found := secrets.Script(u.text); len(found) > 0 {
+				return boolp(true), found
+			}
+		}
+		return nil, nil
+	}
+	s, isText := text(v)
+	if !isText {
+		return nil, nil
+	}
+	found := secrets.Script(s)
+	return boolp(len(found) > 0), found
 }
 
 // valueAt is the value at path, nil when absent.
@@ -868,13 +905,6 @@ func iamPolicy(managed string) func(m *mapper, r *res, out *resource.Resource) {
 	}
 }
 
-// secretName and secretValue: environment variables that hold credentials
-// (the same patterns the AWS Config importer uses).
-var (
-	secretName  = regexp.MustCompile(`(?i)(secret|passw(or)?d|(^|_)pwd($|_)|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)`)
-	secretValue = regexp.MustCompile(`(AKIA|ASIA)[A-Z0-9]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----`)
-)
-
 // lambda maps AWS::Lambda::Function and the SAM AWS::Serverless::Function
 // (Globals merged in).
 func lambda(m *mapper, r *res, out *resource.Resource) {
@@ -902,7 +932,7 @@ func lambda(m *mapper, r *res, out *resource.Resource) {
 		}
 		for name, v := range vm {
 			val, _ := text(v)
-			if secretName.MatchString(name) || secretValue.MatchString(val) {
+			if secrets.Name.MatchString(name) || secrets.Value.MatchString(val) {
 				f.SecretVariables = append(f.SecretVariables, name)
 			}
 		}

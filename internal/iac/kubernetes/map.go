@@ -2,8 +2,8 @@ package kubernetes
 
 import (
 	"fmt"
+	"github.com/vigil-sec/vigil/internal/iac/secrets"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -513,7 +513,7 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 				em, _ := e.(map[string]any)
 				n, _ := em["name"].(string)
 				v, isStr := em["value"].(string)
-				if isStr && v != "" && (secretName.MatchString(n) || secretValue.MatchString(v)) {
+				if isStr && v != "" && (secrets.Name.MatchString(n) || secrets.Value.MatchString(v)) {
 					envSecrets.add(name + ": " + n)
 				}
 			}
@@ -562,13 +562,6 @@ func withLimits(req, lim map[string]any) map[string]any {
 	}
 	return out
 }
-
-// secretName and secretValue: environment variables that hold credentials
-// (the patterns of the AWS Config importer and the CloudFormation reader).
-var (
-	secretName  = regexp.MustCompile(`(?i)(secret|passw(or)?d|(^|_)pwd($|_)|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)`)
-	secretValue = regexp.MustCompile(`(AKIA|ASIA)[A-Z0-9]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----`)
-)
 
 func customSELinux(o map[string]any) bool {
 	t, _ := o["type"].(string)

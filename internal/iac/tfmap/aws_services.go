@@ -1,6 +1,7 @@
 package tfmap
 
 import (
+	"github.com/vigil-sec/vigil/internal/iac/secrets"
 	"regexp"
 	"sort"
 	"strings"
@@ -309,13 +310,6 @@ func trail(m *mapper, r *inst, out *resource.Resource) {
 	m.relate(out, resource.RelLogsTo, v, bucketTypes...)
 }
 
-// secretName and secretValue: environment variables that hold credentials
-// (the patterns the AWS Config importer uses).
-var (
-	secretName  = regexp.MustCompile(`(?i)(secret|passw(or)?d|(^|_)pwd($|_)|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)`)
-	secretValue = regexp.MustCompile(`(AKIA|ASIA)[A-Z0-9]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----`)
-)
-
 // envSecrets reads an environment map: the names of the variables whose
 // name or literal value looks like a credential.
 func (m *mapper) envSecrets(v any, field string) (*bool, []string) {
@@ -333,7 +327,7 @@ func (m *mapper) envSecrets(v any, field string) (*bool, []string) {
 	var names []string
 	for name, x := range v.(map[string]any) {
 		val, _ := text(x)
-		if secretName.MatchString(name) || secretValue.MatchString(val) {
+		if secrets.Name.MatchString(name) || secrets.Value.MatchString(val) {
 			names = append(names, name)
 		}
 	}

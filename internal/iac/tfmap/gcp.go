@@ -3,6 +3,7 @@ package tfmap
 import (
 	"context"
 	"encoding/json"
+	"github.com/vigil-sec/vigil/internal/iac/secrets"
 	"strconv"
 	"strings"
 
@@ -1057,7 +1058,7 @@ func cloudRun(m *mapper, r *inst, out *resource.Resource) {
 	for _, c := range containers {
 		envs, _ := m.blocks(c, "env")
 		for _, e := range envs {
-			if name := m.s(e, "name"); name != "" && m.s(e, "value") != "" && secretName.MatchString(name) {
+			if name := m.s(e, "name"); name != "" && m.s(e, "value") != "" && secrets.Name.MatchString(name) {
 				names = append(names, name)
 			}
 		}
