@@ -776,6 +776,10 @@ func (e *evaluator) evalResource(s *scope, n *node) {
 		goAttrs := make(map[string]any, len(attrs))
 		for k, v := range attrs {
 			goAttrs[k] = toGo(v, refsOf[k])
+			if u, isU := goAttrs[k].(tfmap.Unknown); isU && scriptName(k) {
+				u.Text = e.partialText(s, n.block.Body, k, x.iter)
+				goAttrs[k] = u
+			}
 		}
 		e.insts = append(e.insts, tfmap.Instance{Type: n.typ, Name: n.name, Address: l.Address, Mode: mode,
 			Attrs: goAttrs, Region: region, Location: l, Written: e.writtenArgs(s, n.block.Body, attrs)})

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // credentialName reports whether an argument's name says it holds a
@@ -110,4 +111,44 @@ func (e *evaluator) writtenArgs(s *scope, body hcl.Body, vals map[string]cty.Val
 		add(n, a.Expr)
 	}
 	return out
+}
+
+// scriptName reports whether an argument holds a boot script (user_data,
+// user_data_base64, custom_data, metadata_startup_script): a template of
+// one known in part is given as text (tfmap.Unknown.Text).
+func scriptName(n string) bool {
+	return strings.Contains(n, "user_data") || strings.Contains(n, "custom_data") || strings.Contains(n, "startup_script")
+}
+
+// partialText renders the string template of the top-level argument name
+// of body with its known parts and ${...} for the others, "" when the
+// argument is not a template.
+func (e *evaluator) partialText(s *scope, body hcl.Body, name string, iter map[string]cty.Value) string {
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok {
+		return ""
+	}
+	a := sb.Attributes[name]
+	if a == nil {
+		return ""
+	}
+	t, ok := a.Expr.(*hclsyntax.TemplateExpr)
+	if !ok {
+		return ""
+	}
+	// The parts were evaluated with the whole: their problems are
+	// reported once.
+	defer func(n int) { e.problems = e.problems[:n] }(len(e.problems))
+	var b strings.Builder
+	for _, p := range t.Parts {
+		v, _ := e.eval(s, p, iter).Unmark()
+		if v.IsKnown() && !v.IsNull() {
+			if sv, err := convert.Convert(v, cty.String); err == nil && sv.IsKnown() && !sv.IsNull() {
+				b.WriteString(sv.AsString())
+				continue
+			}
+		}
+		b.WriteString("${...}")
+	}
+	return b.String()
 }

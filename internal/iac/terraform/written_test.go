@@ -234,3 +234,61 @@ func TestPlanCredentialsWritten(t *testing.T) {
 		}
 	}
 }
+
+// TestUserDataKnownInPart: a user_data heredoc with a part known only
+// after apply still has its literal lines read: a password assigned on
+// one is found; a script whose only candidate is unknown stays unknown.
+func TestUserDataKnownInPart(t *testing.T) {
+	dir := t.TempDir()
+	tf := `variable "db_password" {}
+
+resource "aws_db_instance" "db" {
+  password = var.db_password
+}
+
+resource "aws_instance" "literal" {
+  ami       = "ami-12345678"
+  user_data = <<-EOF
+    #!/bin/bash
+    export DB_HOST=${aws_db_instance.db.address}
+    export DB_PASSWORD=hunter2
+  EOF
+}
+
+resource "aws_instance" "unknown" {
+  ami       = "ami-12345678"
+  user_data = <<-EOF
+    #!/bin/bash
+    export DB_PASSWORD=${var.db_password}
+  EOF
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(tf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	err := New(dir, []string{"main.tf"}, Options{}).Read(context.Background(), func(b source.Batch) error {
+		for _, p := range b.Problems {
+			t.Errorf("problem: %s", p.Error())
+		}
+		for _, r := range b.Resources {
+			if c := r.Facts.Compute; c != nil {
+				switch {
+				case c.UserDataSecrets == nil:
+					got[r.Location.Address] = "unknown"
+				case *c.UserDataSecrets:
+					got[r.Location.Address] = "true " + strings.Join(c.UserDataSecretNames, ",")
+				default:
+					got[r.Location.Address] = "false"
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["aws_instance.literal"] != "true DB_PASSWORD" || got["aws_instance.unknown"] != "unknown" {
+		t.Errorf("user data secrets: %v", got)
+	}
+}

@@ -38,4 +38,8 @@ type Instance struct {
 // aws_s3_bucket.b although the ID itself is unknown.
 type Unknown struct {
 	Refs []string
+	// Text is a string template (a user_data heredoc) with its known
+	// parts filled in and the others written ${...}, when the reader has
+	// it; "" otherwise.
+	Text string `json:",omitempty"`
 }

@@ -11,6 +11,15 @@ func (m *mapper) userData(a map[string]any, keys ...string) (found []string, kno
 		case absent:
 			continue
 		case unknownSt:
+			// A script known in part: a credential on one of its
+			// literal lines is certain; none found is unknown.
+			if u, _ := unknownOf(v); u.Text != "" {
+				if more := secrets.Script(u.Text); len(more) > 0 {
+					found = append(found, more...)
+					present = true
+					continue
+				}
+			}
 			return nil, false, true
 		case bad:
 			return nil, false, true
