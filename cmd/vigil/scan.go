@@ -30,6 +30,7 @@ type scanFlags struct {
 	listPassing                                                  bool
 	live                                                         bool
 	save                                                         string
+	noIdentity                                                   bool
 }
 
 func newScanCmd() *cobra.Command {
@@ -65,6 +66,7 @@ read, or a cloud that could not be collected (the rest is still scanned and repo
 	}
 	f.register(cmd.Flags())
 	cmd.Flags().BoolVar(&f.live, "live", false, "collect the clouds live, read-only, and scan that")
+	cmd.Flags().BoolVar(&f.noIdentity, "no-identity", false, "leave out the identity analysis (privilege-escalation and attack paths; see vigil identity)")
 	cmd.Flags().StringVar(&f.save, "save", "", "with --live: keep the collected exports in this directory")
 	lf.register(cmd.Flags())
 	return cmd
@@ -102,6 +104,7 @@ func runScan(cmd *cobra.Command, args []string, f scanFlags, lf liveFlags) error
 		return err
 	}
 	opts.Paths = args
+	opts.Identity = !f.noIdentity
 	var collected *live.Summary
 	var liveErr error
 	if f.live {

@@ -123,8 +123,9 @@ def main():
 
 # Rules whose facts no export carries: EC2 user data and Azure custom data are
 # not in AWS Config items or Resource Graph rows; ELBv2 load balancer
-# attributes (deletion protection) are not in AWS Config items.
-IAC_ONLY = {"compute-user-data-secrets", "lb-deletion-protection-disabled"}
+# attributes (deletion protection) are not in AWS Config items; a database
+# password written in source code exists only in IaC.
+IAC_ONLY = {"compute-user-data-secrets", "lb-deletion-protection-disabled", "database-credentials-in-source"}
 
 
 def expected_md(planted, cleans, counts):

@@ -605,7 +605,11 @@ def build_prod(out):
     ]
     listed = {"nw-prod-datalake-raw", "nw-prod-datalake-curated", "nw-prod-cloudtrail-logs", logs}
     for name, kw in b:
-        s3_bucket(ue1, name, ago(800), tags, **kw)
+        btags = tags
+        if name == "nw-prod-app-uploads":
+            # customer uploads: personal data, which the app instances read
+            btags = dict(tags, **{"data-classification": "confidential"})
+        s3_bucket(ue1, name, ago(800), btags, **kw)
         if name in listed:
             clean("aws", "object_storage", "arn:aws:s3:::" + name,
                   "Block Public Access on, default encryption, versioning, access logging, TLS-only policy")
@@ -655,7 +659,12 @@ def build_prod(out):
     # IAM roles / profiles
     iam = IAM(ue1)
     _, prof_app = iam.role("nw-prod-app-instance", trust("ec2.amazonaws.com"),
-                           ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"], profile=True)
+                           ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"], profile=True,
+                           inline={"app-uploads": {"Version": "2012-10-17", "Statement": [{
+                               "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+                               "Resource": "arn:aws:s3:::nw-prod-app-uploads/*"}, {
+                               "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                               "Resource": "*"}]}})
     _, prof_etl = iam.role("nw-prod-etl-instance", trust("ec2.amazonaws.com"),
                            ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"], profile=True)
     iam.role("OrganizationAccountAccessRole", trust(account="999988887777"), [ADMIN_ARN], last_used_days=12)

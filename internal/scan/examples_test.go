@@ -155,8 +155,9 @@ func TestSampleOrganization(t *testing.T) {
 		}
 		// Facts no cloud export carries (EC2 user data and Azure custom
 		// data; ELBv2 deletion protection, an attribute AWS Config items
-		// lack): internal/iac/tfmap tests these rules on Terraform.
-		if r.ID == "compute-user-data-secrets" || r.ID == "lb-deletion-protection-disabled" {
+		// lack; database passwords written in source code): the IaC
+		// readers' tests cover these rules.
+		if r.ID == "compute-user-data-secrets" || r.ID == "lb-deletion-protection-disabled" || r.ID == "database-credentials-in-source" {
 			continue
 		}
 		if !failedRules[r.ID] {
@@ -165,5 +166,69 @@ func TestSampleOrganization(t *testing.T) {
 	}
 	if len(exp.Planted) == 0 || len(exp.Clean) == 0 {
 		t.Fatal("expected.json lists no planted or no clean resources")
+	}
+}
+
+// TestSampleOrganizationAttackPaths: with the identity analysis, the
+// sample organization's toxic combinations are single CRITICAL findings of
+// category attack-path on the exposed resource, each naming its chain:
+// the public bastion whose instance role reads the confidential uploads
+// bucket (exposure, identity and data), the public Lambda running as an
+// admin role, the public GCE VM whose service account reaches project
+// owner; and the escalation paths are findings of category
+// privilege-escalation on the principal.
+func TestSampleOrganizationAttackPaths(t *testing.T) {
+	dir := filepath.Join("..", "..", "examples", "org")
+	exp := readExpected(t, dir)
+	ctx := context.Background()
+	e, err := policy.New(ctx, []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(ctx, e, Options{Paths: []string{dir}, Now: exp.ScanTime, Identity: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{ // exposed resource (suffix) -> what the message must name
+		"instance/i-0b7fe5cdbceacc2bb":                    {"role/nw-prod-app-instance", "arn:aws:s3:::nw-prod-app-uploads", "s3:GetObject"},
+		"function:nw-dev-report-mailer":                   {"role/nw-dev-sandbox", "admin"},
+		"zones/us-central1-a/instances/nw-jupyter-legacy": {"serviceAccount:418273645091-compute@developer.gserviceaccount.com", "admin"},
+	}
+	escalations := 0
+	for _, f := range res.Report.Findings {
+		switch f.RuleID {
+		case "identity-privilege-escalation":
+			escalations++
+			if f.Category != "privilege-escalation" || f.Status != finding.Fail {
+				t.Errorf("escalation finding %+v", f)
+			}
+		case "identity-attack-path":
+			if f.Category != "attack-path" || f.Severity != finding.Critical || f.Status != finding.Fail {
+				t.Errorf("attack path %s: category %s severity %s status %s", f.Resource.ID, f.Category, f.Severity, f.Status)
+			}
+			for suffix, names := range want {
+				if strings.HasSuffix(f.Resource.ID, suffix) {
+					for _, n := range names {
+						if !strings.Contains(f.Message, n) {
+							t.Errorf("attack path on %s does not name %s: %s", suffix, n, f.Message)
+						}
+					}
+					delete(want, suffix)
+				}
+			}
+		}
+	}
+	for suffix := range want {
+		t.Errorf("no attack-path finding on %s", suffix)
+	}
+	if escalations == 0 {
+		t.Error("no privilege-escalation finding in the sample organization")
+	}
+	ruled := map[string]bool{}
+	for _, r := range res.Report.Rules {
+		ruled[r.ID] = true
+	}
+	if !ruled["identity-attack-path"] || !ruled["identity-privilege-escalation"] {
+		t.Error("the identity rules are not in the report's rules")
 	}
 }

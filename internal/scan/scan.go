@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/compliance"
 	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/identity/escalate"
 	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/inventory"
 	"github.com/vigil-sec/vigil/internal/policy"
@@ -38,6 +39,10 @@ type Options struct {
 	// Run when it fails). For the CLI; a library caller sharing the process
 	// may prefer to leave the runtime alone.
 	TuneGC bool
+	// Identity adds the identity analysis's findings: privilege-escalation
+	// paths and attack paths over the entitlement graph of the inventory
+	// (internal/identity/escalate), with their rules in the report.
+	Identity bool
 }
 
 // Result is a finished scan.
@@ -120,8 +125,18 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("evaluating rules: %w", err)
 	}
+	infos := RuleInfos(e.Rules())
+	if opts.Identity {
+		progress("computing privilege-escalation and attack paths")
+		ifs, err := escalate.Scan(ctx, inv.Resources)
+		if err != nil {
+			return nil, err
+		}
+		fs = append(fs, ifs...)
+		infos = append(infos, escalate.Rules()...)
+	}
 	evalTime := time.Since(t1)
-	log.Info("evaluated", "rules", len(e.Rules()), "findings", len(fs), "took", evalTime)
+	log.Info("evaluated", "rules", len(infos), "findings", len(fs), "took", evalTime)
 
 	var srep *finding.SuppressionReport
 	if opts.Suppressions != nil {
@@ -130,7 +145,6 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 	}
 	fs = filterInPlace(fs, opts.Filter)
 
-	infos := RuleInfos(e.Rules())
 	rep := report.Build(fs, infos, now, opts.Catalogues...)
 	rep.Inputs = opts.Paths
 	for _, src := range opts.Sources {

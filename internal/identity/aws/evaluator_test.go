@@ -363,7 +363,7 @@ func TestResourcePolicyFromInventory(t *testing.T) {
 // policy, a qualified Lambda ARN by its function's.
 func TestResourcePolicyOfTheOwner(t *testing.T) {
 	e, err := New(inventoryFixture(t), Options{ResourcePolicies: map[string]*resource.PolicyDocument{
-		"arn:aws:s3:::shared-bucket": doc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::shared-bucket/*"}]}`),
+		"arn:aws:s3:::shared-bucket":                        doc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::shared-bucket/*"}]}`),
 		"arn:aws:lambda:us-east-1:111111111111:function:fn": doc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*"}]}`),
 	}})
 	if err != nil {

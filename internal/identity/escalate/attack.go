@@ -69,7 +69,10 @@ func (a *Analysis) readCheck(id string, store *resource.Resource) (decision.Resu
 		default:
 			return 0, "", false
 		}
-		d := a.G.AWS.IsAllowed(n.ID, action, res, awsiam.Context{ResourceAccount: store.Account})
+		// The attacker's request: over TLS (a deny of insecure transport
+		// does not stop a read), from the workload's own credentials.
+		ctx := awsiam.Context{ResourceAccount: store.Account, Values: map[string][]string{"aws:SecureTransport": {"true"}}}
+		d := a.G.AWS.IsAllowed(n.ID, action, res, ctx)
 		return d.Result, action + " by " + grantText(d), true
 	case resource.Azure:
 		action := ""
