@@ -18,6 +18,7 @@ import (
 
 func newBenchCmd() *cobra.Command {
 	var n, copies, runs int
+	var identity bool
 	var format, cpuProfile, mix, reportFormat string
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -91,7 +92,7 @@ with the number of rules.`,
 				return err
 			}
 			defer out.Close()
-			res, err := scan.Bench(ctx, e, scan.BenchOptions{Resources: n, Mix: m, Dir: dir, Format: reportFormat, Output: out, Runs: runs})
+			res, err := scan.Bench(ctx, e, scan.BenchOptions{Resources: n, Mix: m, Dir: dir, Format: reportFormat, Output: out, Runs: runs, Identity: identity})
 			if err != nil {
 				return err
 			}
@@ -106,6 +107,7 @@ with the number of rules.`,
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	cmd.Flags().StringVar(&mix, "mix", "realistic", "resource mix: realistic (about half the resources of types no rule evaluates, as in real inventories) or rule-heavy (every resource evaluated by rules: the worst case)")
 	cmd.Flags().StringVar(&reportFormat, "report", "json", "report format written (to "+os.DevNull+") as part of the measured scan, or none")
+	cmd.Flags().BoolVar(&identity, "identity", false, "include the identity analysis (privilege-escalation and attack paths) that vigil scan runs by default")
 	cmd.Flags().IntVar(&runs, "runs", 1, "scan the inventory N times and report the median run (and every run's rate)")
 	cmd.Flags().IntVar(&copies, "rule-copies", 1, "evaluate the built-in pack copied N times (renamed copies): how evaluation scales with the number of rules")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to FILE (for go tool pprof)")

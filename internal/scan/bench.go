@@ -39,6 +39,9 @@ type BenchOptions struct {
 	// Runs is how many times the inventory is scanned (at least once); the
 	// result is the median run, with every run's rate beside it.
 	Runs int
+	// Identity includes the identity analysis, as vigil scan does unless
+	// --no-identity (the posture figures are measured without it).
+	Identity bool
 }
 
 // BenchResult is one measured scan of a synthetic inventory.
@@ -137,7 +140,7 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 		}
 	}
 	t0 := time.Now()
-	res, err := Run(ctx, e, Options{Paths: []string{opts.Dir}, Now: BenchTime, TuneGC: true,
+	res, err := Run(ctx, e, Options{Paths: []string{opts.Dir}, Now: BenchTime, TuneGC: true, Identity: opts.Identity,
 		Logger: slog.New(slog.DiscardHandler), Progress: progress})
 	cpuBuilt := cpuTime()
 	if err != nil {

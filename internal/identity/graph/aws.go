@@ -241,11 +241,12 @@ func (g *Graph) trustAWS(role, id, action, grant string, res decision.Result, wh
 			continue
 		}
 		// Cheap filter: the principal's own policies must allow
-		// sts:AssumeRole on some resource.
+		// sts:AssumeRole on some resource, unless the trust policy names
+		// it (not its account) in the role's own account: that trust
+		// alone allows it. A trust naming the account delegates to the
+		// account's identity policies, in the same account too.
 		if _, ok := g.awsActs[c]["sts:AssumeRole"]; !ok {
-			if g.AWS.Principal(c).Account == accountOf(role) {
-				// Same account: the trust policy alone may allow it.
-			} else {
+			if !(c == id && g.AWS.Principal(c).Account == accountOf(role)) {
 				continue
 			}
 		}
