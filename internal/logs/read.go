@@ -22,6 +22,15 @@ var ErrNotAuditLog = errors.New("not a recognised audit log format")
 // ErrMalformed marks JSON that is malformed or truncated.
 var ErrMalformed = errors.New("malformed JSON")
 
+// ErrTooLarge marks an event larger than MaxEventBytes, skipped.
+var ErrTooLarge = errors.New("event too large")
+
+// MaxEventBytes bounds one event: the clouds' own limits are far below it
+// (CloudTrail 256 KB, Cloud Logging 256 KB per entry, Azure Monitor about
+// 1 MB), so a larger one is hostile or corrupt input. It is reported and
+// skipped; the events around it are read.
+const MaxEventBytes = 4 << 20
+
 // InputError locates a problem in one input: a file that cannot be read, a
 // truncated gzip stream, a malformed line or element, or (Skipped) content that
 // is not an audit log. The records before and after it are still delivered

@@ -279,14 +279,20 @@ func TestHugeLine(t *testing.T) {
 	data := ct("A", "1") + "\n" + ev + "\n" + bad + ct("B", "2") + "\n"
 	p := writeFile(t, t.TempDir(), "big.jsonl", []byte(data))
 	c := collect(t, p)
-	if len(c.recs) != 3 {
-		t.Fatalf("got %d records, want 3", len(c.recs))
+	// The valid 50 MB event is beyond MaxEventBytes: reported and skipped;
+	// the malformed one is reported; the events around them are read.
+	if len(c.recs) != 2 || c.recs[1].Line != 4 {
+		t.Fatalf("got %d records (want 2, the second on line 4): %+v", len(c.recs), c.recs)
 	}
-	if len(c.recs[1].Raw) != len(ev) || c.recs[2].Line != 4 {
-		t.Fatalf("big record wrong: len %d line %d", len(c.recs[1].Raw), c.recs[2].Line)
+	f := c.failures()
+	if len(f) != 2 || f[0].Line != 2 || !errors.Is(f[0].Err, ErrTooLarge) || f[1].Line != 3 || !errors.Is(f[1].Err, ErrMalformed) {
+		t.Fatalf("want line 2 too large and line 3 malformed, got %v", f)
 	}
-	if f := c.failures(); len(f) != 1 || f[0].Line != 3 {
-		t.Fatalf("want the malformed 50 MB line 3 reported, got %v", f)
+	// Just under the limit: read.
+	okEv := `{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"PutObject","requestParameters":{"blob":"` + strings.Repeat("A", MaxEventBytes-200) + `"},"eventID":"ok"}`
+	c = collect(t, writeFile(t, t.TempDir(), "ok.jsonl", []byte(okEv+"\n"+ct("B", "2")+"\n")))
+	if len(c.recs) != 2 || len(c.recs[0].Raw) != len(okEv) || len(c.failures()) != 0 {
+		t.Fatalf("an event under the limit: %d records, failures %v", len(c.recs), c.failures())
 	}
 }
 

@@ -477,6 +477,11 @@ func (s *splitter) element(b []byte, start, end int, k kind, valid bool) error {
 		s.unknownAt(start)
 		return nil
 	}
+	if len(ev) > MaxEventBytes {
+		s.onErr(InputError{File: s.name, Line: s.lineOf(start), Offset: s.base + int64(start),
+			Err: fmt.Errorf("%w: %d bytes, more than the %d an audit log event may take: skipped", ErrTooLarge, len(ev), MaxEventBytes)})
+		return nil
+	}
 	if !valid {
 		s.onErr(InputError{File: s.name, Line: s.lineOf(start), Offset: s.base + int64(start), Err: fmt.Errorf("%w: invalid event object", ErrMalformed)})
 		return nil
