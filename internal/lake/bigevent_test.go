@@ -17,9 +17,10 @@ func TestLargeEventFileSize(t *testing.T) {
 	dir := t.TempDir()
 	l, _ := Open(dir)
 	in := t.TempDir()
-	// Incompressible-ish payload: distinct numbers, 4 MB.
+	// Incompressible-ish payload: distinct numbers, 3.9 MB (just under
+	// the largest event logs.MaxEventBytes lets through).
 	var b strings.Builder
-	for i := 0; b.Len() < 4<<20; i++ {
+	for i := 0; b.Len() < 4<<20-100<<10; i++ {
 		fmt.Fprintf(&b, "%d-%x,", i, i*2654435761)
 	}
 	ev := fmt.Sprintf(`{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/u","accountId":"111122223333","userName":"u"},"eventTime":"2024-03-14T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"PutBucketPolicy","awsRegion":"us-east-1","sourceIPAddress":"192.0.2.1","userAgent":"aws-cli/2.15.0","requestParameters":{"bucketName":"b","blob":%q},"responseElements":null,"requestID":"R1","eventID":"e-1","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333"}]}`, b.String())
