@@ -236,6 +236,7 @@ func (g *Graph) trustAWS(role, id, action, grant string, res decision.Result, wh
 				Reason: strings.TrimSuffix("the principal's own policies are not in the inventory; "+why, "; ")})
 		}
 	}
+	var checked []string
 	for _, c := range cands {
 		if c == role {
 			continue
@@ -250,7 +251,22 @@ func (g *Graph) trustAWS(role, id, action, grant string, res decision.Result, wh
 				continue
 			}
 		}
-		d := g.AWS.IsAllowed(c, "sts:AssumeRole", role, awsiam.Context{})
+		checked = append(checked, c)
+	}
+	// The evaluator is safe for concurrent use: a role trusting an account
+	// or anyone has many candidates, decided on every core; the edges are
+	// linked in candidate order, so the graph is the same.
+	ds := make([]awsiam.Decision, len(checked))
+	check := func(i int) { ds[i] = g.AWS.IsAllowed(checked[i], "sts:AssumeRole", role, awsiam.Context{}) }
+	if len(checked) > 32 {
+		_ = Parallel(context.Background(), len(checked), check)
+	} else {
+		for i := range checked {
+			check(i)
+		}
+	}
+	for i, c := range checked {
+		d := ds[i]
 		if d.Result.Denied() {
 			continue
 		}
