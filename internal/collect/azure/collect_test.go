@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/vigil-sec/vigil/internal/collect"
 	"github.com/vigil-sec/vigil/internal/collect/azure/azuretest"
 	"github.com/vigil-sec/vigil/internal/importer"
