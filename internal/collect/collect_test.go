@@ -17,6 +17,7 @@ func TestAnnotate(t *testing.T) {
 		{Cloud: "aws", Account: "111122223333", Region: "us-east-1", Service: "s3", Call: "s3:GetBucketEncryption", Resource: "arn:aws:s3:::logs", Kind: Denied, Err: "AccessDenied"},
 		{Cloud: "aws", Account: "111122223333", Region: "eu-west-1", Service: "cloudtrail", Call: "cloudtrail:DescribeTrails", Kind: Throttled, Err: "Throttling"},
 		{Cloud: "aws", Account: "111122223333", Region: "global", Service: "iam", Call: "iam:GetAccountPasswordPolicy", Kind: Denied, Err: "AccessDenied"},
+		{Cloud: "azure", Account: "sub", Region: "eastus", Service: "storage", Call: "Microsoft.Storage/storageAccounts/blobServices/read", Resource: "st1", Kind: Denied, Err: "403"},
 	}
 	ref := func(id, region string) resource.Ref {
 		return resource.Ref{ID: id, Provider: resource.AWS, Account: "111122223333", Region: region}
@@ -26,6 +27,8 @@ func TestAnnotate(t *testing.T) {
 		{Status: finding.Unknown, Resource: ref("arn:aws:cloudtrail:eu-west-1:111122223333:trail/t", "eu-west-1")},
 		{Status: finding.Fail, Message: "open", Resource: ref("arn:aws:s3:::logs", "us-east-1")},
 		{Status: finding.Unknown, Message: "m", Resource: resource.Ref{ID: "x", Provider: resource.GCP, Account: "111122223333", Region: "eu-west-1"}},
+		// Found by its name when the failure names the resource so.
+		{Status: finding.Unknown, Resource: resource.Ref{ID: "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1", Name: "st1", Provider: resource.Azure, Account: "sub", Region: "westeurope"}},
 	}
 	Annotate(fs, failures)
 	want := []string{
@@ -33,6 +36,7 @@ func TestAnnotate(t *testing.T) {
 		"not collected: cloudtrail:DescribeTrails (throttled), iam:GetAccountPasswordPolicy (denied)",
 		"open",
 		"m",
+		"not collected: Microsoft.Storage/storageAccounts/blobServices/read (denied)",
 	}
 	for i, w := range want {
 		if fs[i].Message != w {
