@@ -158,12 +158,9 @@ func AttackPaths(a *Analysis, paths []Path) []finding.Finding {
 			if res != decision.Allowed {
 				sev = finding.High
 			}
-			out = append(out, finding.Finding{
-				RuleID: AttackRuleID, Title: "Internet-exposed workload whose identity reaches admin or sensitive data", Category: AttackCategory,
-				Severity: sev, Status: finding.Fail, Resource: r.Ref(),
-				Message:     fmt.Sprintf("%s is exposed to the internet and runs as %s; %s", r.ID, id, strings.Join(chains, "; ")),
-				Remediation: "Remove the exposure (public IP, public invocation) or detach the identity, or take from the identity the permissions named in the chain.",
-			})
+			f := attackRule.New(r.Ref(), finding.Fail, fmt.Sprintf("%s is exposed to the internet and runs as %s; %s", r.ID, id, strings.Join(chains, "; ")), nil)
+			f.Severity = sev
+			out = append(out, f)
 		}
 	}
 	return out

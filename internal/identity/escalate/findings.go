@@ -49,12 +49,9 @@ func Findings(g *graph.Graph, paths []Path) []finding.Finding {
 		if n := g.Node(p.Target); n != nil && n.Name != "" {
 			target = n.Name
 		}
-		out = append(out, finding.Finding{
-			RuleID: RuleID, Title: "Principal can escalate its privileges", Category: Category, Severity: sev, Status: finding.Fail,
-			Message:     fmt.Sprintf("%s can reach %s in %d step(s)%s: %s", ref.ID, target, len(p.Steps), condNote(p), StepsText(p)),
-			Resource:    ref,
-			Remediation: "Remove the permission or trust that enables the first step (named in the message), or add a deny, permissions boundary or SCP that blocks it.",
-		})
+		f := escalationRule.New(ref, finding.Fail, fmt.Sprintf("%s can reach %s in %d step(s)%s: %s", ref.ID, target, len(p.Steps), condNote(p), StepsText(p)), nil)
+		f.Severity = sev
+		out = append(out, f)
 	}
 	return out
 }

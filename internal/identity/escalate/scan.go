@@ -9,29 +9,31 @@ import (
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
+// escalationRule and attackRule describe the two identity rules: the
+// findings are made from them, and Rules lists them for the reports.
+var (
+	clouds         = []resource.Provider{resource.AWS, resource.Azure, resource.GCP}
+	escalationRule = finding.RuleInfo{
+		ID: RuleID, Title: "Principal can escalate its privileges", Severity: finding.Critical, Category: Category, Providers: clouds,
+		Description: "A principal can make itself (or reach) an administrator through a chain of documented privilege-escalation methods " +
+			"and trust relationships, within and across AWS, Azure and GCP; each step is allowed by the effective permissions " +
+			"(explicit denies, boundaries, SCPs, deny assignments and deny policies applied).",
+		Remediation: "Remove the permission or trust that enables the first step (named in the message), or add a deny, permissions boundary or SCP that blocks it.",
+		Frameworks:  map[string][]string{"nist-800-53-r5": {"AC-6"}, "soc2": {"CC6.3"}, "iso27001-2022": {"A.8.2"}},
+	}
+	attackRule = finding.RuleInfo{
+		ID: AttackRuleID, Title: "Internet-exposed workload whose identity reaches admin or sensitive data", Severity: finding.Critical,
+		Category: AttackCategory, Providers: clouds,
+		Description: "An internet-exposed compute resource or function runs as an identity that can escalate to administrator or read a " +
+			"data store classified as sensitive: one finding for the whole chain, ranked above its parts.",
+		Remediation: "Remove the exposure (public IP, public invocation) or detach the identity, or take from the identity the permissions named in the chain.",
+		Frameworks:  map[string][]string{"nist-800-53-r5": {"AC-6", "SC-7"}, "soc2": {"CC6.1"}, "iso27001-2022": {"A.8.2"}},
+	}
+)
+
 // Rules describes the two identity rules whose findings Scan returns, for
 // the reports' rule tables and compliance summaries.
-func Rules() []finding.RuleInfo {
-	clouds := []resource.Provider{resource.AWS, resource.Azure, resource.GCP}
-	return []finding.RuleInfo{
-		{
-			ID: RuleID, Title: "Principal can escalate its privileges", Severity: finding.Critical, Category: Category, Providers: clouds,
-			Description: "A principal can make itself (or reach) an administrator through a chain of documented privilege-escalation methods " +
-				"and trust relationships, within and across AWS, Azure and GCP; each step is allowed by the effective permissions " +
-				"(explicit denies, boundaries, SCPs, deny assignments and deny policies applied).",
-			Remediation: "Remove the permission or trust that enables the first step (named in the message), or add a deny, permissions boundary or SCP that blocks it.",
-			Frameworks:  map[string][]string{"nist-800-53-r5": {"AC-6"}, "soc2": {"CC6.3"}, "iso27001-2022": {"A.8.2"}},
-		},
-		{
-			ID: AttackRuleID, Title: "Internet-exposed workload whose identity reaches admin or sensitive data", Severity: finding.Critical,
-			Category: AttackCategory, Providers: clouds,
-			Description: "An internet-exposed compute resource or function runs as an identity that can escalate to administrator or read a " +
-				"data store classified as sensitive: one finding for the whole chain, ranked above its parts.",
-			Remediation: "Break the chain at its cheapest link: remove the exposure, give the workload an identity with only what it needs, or restrict the data store.",
-			Frameworks:  map[string][]string{"nist-800-53-r5": {"AC-6", "SC-7"}, "soc2": {"CC6.1"}, "iso27001-2022": {"A.8.2"}},
-		},
-	}
-}
+func Rules() []finding.RuleInfo { return []finding.RuleInfo{escalationRule, attackRule} }
 
 // Scan builds the entitlement graph of an inventory's resources and returns
 // its privilege-escalation and attack-path findings (see Findings and
