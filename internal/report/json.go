@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"reflect"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -366,7 +368,7 @@ var fastFindingJSON = sameShape(reflect.TypeFor[finding.Finding](),
 	"Suppressed ptr suppressed,omitempty") &&
 	sameShape(reflect.TypeFor[resource.Ref](), "ID string id", "Type string type", "Provider string provider",
 		"Account string account", "Region string region", "Name string name",
-		"Location ptr location,omitempty") &&
+		"Tags map tags,omitempty", "Location ptr location,omitempty") &&
 	sameShape(reflect.TypeFor[finding.Reference](), "Framework string framework", "Control string control") &&
 	sameShape(reflect.TypeFor[finding.Suppression](), "Reason string reason", "Expires string expires,omitempty")
 
@@ -383,6 +385,20 @@ func sameShape(t reflect.Type, fields ...string) bool {
 		}
 	}
 	return true
+}
+
+// appendTags appends tags as encoding/json does: keys sorted.
+func appendTags(b []byte, tags map[string]string) []byte {
+	b = append(b, '{')
+	for i, k := range slices.Sorted(maps.Keys(tags)) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		b = appendJSONString(b, tags[k])
+	}
+	return append(b, '}')
 }
 
 // appendFinding appends f as compact JSON, as encoding/json encodes it with
@@ -415,6 +431,10 @@ func appendFinding(b []byte, f *finding.Finding) []byte {
 	b = appendJSONString(b, r.Region)
 	b = append(b, `,"name":`...)
 	b = appendJSONString(b, r.Name)
+	if len(r.Tags) > 0 {
+		b = append(b, `,"tags":`...)
+		b = appendTags(b, r.Tags)
+	}
 	if r.Location != nil {
 		b = append(b, `,"location":`...)
 		b = appendLocation(b, r.Location)
@@ -583,6 +603,22 @@ func (e *findingEncoder) appendMiddle(b []byte, f *finding.Finding) []byte {
 	b = field(b, 2, false, "account", r.Account)
 	b = field(b, 2, false, "region", r.Region)
 	b = field(b, 2, false, "name", r.Name)
+	if len(r.Tags) > 0 {
+		b = append(b, ',')
+		b = nl(b, 2)
+		b = append(b, `"tags": {`...)
+		for i, k := range slices.Sorted(maps.Keys(r.Tags)) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = nl(b, 3)
+			b = appendJSONString(b, k) // a key is text of the resource's owner: escaped
+			b = append(b, `: `...)
+			b = appendJSONString(b, r.Tags[k])
+		}
+		b = nl(b, 2)
+		b = append(b, '}')
+	}
 	if r.Location != nil {
 		b = append(b, ',')
 		b = nl(b, 2)

@@ -26,6 +26,9 @@ func streamReports() map[string]*Report {
 	weird := fixture()
 	weird.Findings = append(weird.Findings, finding.Finding{RuleID: "r\tx", Title: "tab\tand\nnewline ü “quotes” <b>&amp;",
 		Severity: "ODD", Status: finding.Fail, Message: "héllo\u2028wörld \x1b[31m", Resource: weird.Findings[0].Resource})
+	tagged := weird.Findings[0]
+	tagged.Resource.Tags = map[string]string{"owner": "team-a@example.com", "b\"<q>": "v\n\u2028", "a": ""}
+	weird.Findings = append(weird.Findings, tagged)
 	empty := Build(nil, nil, fixedNow)
 	// Findings of one rule whose shared parts differ (the JSON writer keeps
 	// the encoding of a rule's shared parts): a changed title, severity or
@@ -284,6 +287,9 @@ func FuzzFindingJSON(f *testing.F) {
 		}
 		if suppressed {
 			x.Suppressed = &finding.Suppression{Reason: e, Expires: a}
+		}
+		if len(c)%2 == 1 {
+			x.Resource.Tags = map[string]string{a: b, c: d, "owner": e}
 		}
 		if len(b)%2 == 1 {
 			x.Resource.Location = &resource.Location{File: c, StartLine: len(a), EndLine: len(b), Address: d,

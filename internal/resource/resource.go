@@ -118,13 +118,16 @@ type Ref struct {
 	Account  string   `json:"account"`
 	Region   string   `json:"region"`
 	Name     string   `json:"name"`
+	// Tags are the resource's tags or labels (shared with the Resource,
+	// not copied): playbooks route findings by them (owner, env).
+	Tags map[string]string `json:"tags,omitempty"`
 	// Location is where the resource is defined (IaC sources), nil otherwise.
 	Location *Location `json:"location,omitempty"`
 }
 
 // Ref returns the resource's short identity.
 func (r *Resource) Ref() Ref {
-	return Ref{ID: r.ID, Type: r.Type, Provider: r.Provider, Account: r.Account, Region: r.Region, Name: r.Name, Location: r.Location}
+	return Ref{ID: r.ID, Type: r.Type, Provider: r.Provider, Account: r.Account, Region: r.Region, Name: r.Name, Tags: r.Tags, Location: r.Location}
 }
 
 // Bool returns a pointer to b, for filling optional facts.
