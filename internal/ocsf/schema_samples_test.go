@@ -12,6 +12,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/detect"
 	"github.com/vigil-sec/vigil/internal/logs"
+	"github.com/vigil-sec/vigil/internal/ocsf/ocsftest"
 )
 
 // emittedSamples normalizes the audit-log samples of ../shared/corpus/logs
@@ -84,7 +85,7 @@ func (f *findings) Close() error                { return nil }
 // TestEmittedOCSFAgainstSchema validates samples of every OCSF class vigil's
 // normalizers emit against the schema tree in ../shared/corpus/ocsf-schema.
 func TestEmittedOCSFAgainstSchema(t *testing.T) {
-	s := loadSchema(t)
+	s := ocsftest.Load(t)
 	samples := emittedSamples(t)
 	for _, uid := range []int{2003, 2004, 3001, 3002, 6003} { // Compliance Finding, Detection Finding, Account Change, Authentication, API Activity
 		if len(samples[uid]) == 0 {
@@ -92,13 +93,13 @@ func TestEmittedOCSFAgainstSchema(t *testing.T) {
 		}
 	}
 	// The validator itself: a made-up attribute and a wrong type are found.
-	if errs := s.validateEvent(t, []byte(`{"class_uid":6003,"category_uid":6,"activity_id":1,"type_uid":600301,"time":"x","bogus":1}`)); !containsAll(errs, "bogus: not an attribute", "time: x is not an integer", "metadata: required") {
+	if errs := s.Validate(t, []byte(`{"class_uid":6003,"category_uid":6,"activity_id":1,"type_uid":600301,"time":"x","bogus":1}`)); !containsAll(errs, "bogus: not an attribute", "time: x is not an integer", "metadata: required") {
 		t.Errorf("validator misses known violations: %v", errs)
 	}
 	for uid, evs := range samples {
 		counts := map[string]int{}
 		for _, b := range evs {
-			for _, e := range s.validateEvent(t, b) {
+			for _, e := range s.Validate(t, b) {
 				// Drop array indexes so one problem is counted once.
 				counts[stripIdx(e)]++
 			}
