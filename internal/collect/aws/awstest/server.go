@@ -46,6 +46,15 @@
 // service's wire format, NoSuchEntity for a missing password policy); a
 // JSON error body's "__type" is also sent as X-Amzn-ErrorType.
 //
+// Handlers: Server.Handle answers an operation in code instead of from a
+// file (after the faults, before the files); State (state.go) uses it to
+// keep the resources the respond actions change (S3 public access blocks
+// and bucket policies, IAM access keys and attached policies, EC2
+// instances, security groups and snapshots) so that tests check the state
+// before and after a write. S3 PUT and DELETE of ?policy and
+// ?publicAccessBlock are named PutBucketPolicy, DeleteBucketPolicy,
+// PutPublicAccessBlock and DeletePublicAccessBlock.
+//
 // Faults: Server.Fault, when set, is asked about each request and answers
 // "" (serve the file), "denied", "throttle", "500", "notimpl" or
 // "malformed" (a 200 whose body is cut short), answered in the service's
@@ -103,6 +112,7 @@ type Server struct {
 	DefaultAccount string
 
 	mu       sync.Mutex
+	handlers map[string]Handler
 	requests []Request
 	missing  []string
 	inFlight atomic.Int64
@@ -240,6 +250,10 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if h := f.handler(req.Key()); h != nil {
+		f.answer(w, r, req, form, body, h)
+		return
+	}
 	if req.Service == "sts" {
 		f.sts(w, req, form)
 		return
@@ -307,6 +321,15 @@ func s3Op(r *http.Request) (op, bucket string) {
 	}
 	bucket, _, _ = strings.Cut(path, "/")
 	q := r.URL.Query()
+	if r.Method == http.MethodPut || r.Method == http.MethodDelete {
+		// The writes of the subresources the stateful handlers serve.
+		verb := map[string]string{http.MethodPut: "Put", http.MethodDelete: "Delete"}[r.Method]
+		for sub, name := range map[string]string{"policy": "BucketPolicy", "publicAccessBlock": "PublicAccessBlock"} {
+			if q.Has(sub) {
+				return verb + name, bucket
+			}
+		}
+	}
 	for sub, op := range map[string]string{
 		"location": "GetBucketLocation", "policy": "GetBucketPolicy", "acl": "GetBucketAcl", "encryption": "GetBucketEncryption",
 		"versioning": "GetBucketVersioning", "logging": "GetBucketLogging", "publicAccessBlock": "GetPublicAccessBlock",
