@@ -1,0 +1,138 @@
+package engine
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"os/user"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/vigil-sec/vigil/internal/respond"
+)
+
+// Event is one thing the engine records in the trail.
+type Event struct {
+	Kind     string // see the Kind constants
+	Run      string
+	Plan     string // the plan's hash
+	Action   string
+	Resource string
+	Data     any
+}
+
+// Kinds of events.
+const (
+	KindPlan     = "plan"
+	KindApproval = "approval"
+	KindStart    = "apply-start"
+	KindCall     = "call"
+	KindAction   = "action"
+	KindSkip     = "skip"
+	KindStop     = "stop"
+	KindEnd      = "apply-end"
+	KindRollback = "rollback"
+)
+
+// Recorder receives the engine's events (the trail). Record must be safe
+// for concurrent use; an error stops the run (nothing is done that the
+// trail could not record).
+type Recorder interface {
+	Record(ctx context.Context, actor string, e Event) error
+}
+
+// Runner plans, applies and rolls back.
+type Runner struct {
+	Registry *respond.Registry
+	Policy   Policy
+	Trail    Recorder
+	// Actor is who runs vigil (recorded in the trail); default the OS user.
+	Actor  string
+	Now    func() time.Time
+	Logger *slog.Logger
+	// Secret resolves secret references (default respond.ResolveSecret).
+	Secret func(ref string) (string, error)
+
+	mu       sync.Mutex
+	limiters map[string]*rate.Limiter
+}
+
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+func (r *Runner) logger() *slog.Logger {
+	if r.Logger != nil {
+		return r.Logger
+	}
+	return slog.Default()
+}
+
+func (r *Runner) actor() string {
+	if r.Actor != "" {
+		return r.Actor
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if h, err := os.Hostname(); err == nil {
+		return "unknown@" + h
+	}
+	return "unknown"
+}
+
+func (r *Runner) record(ctx context.Context, e Event) error {
+	if r.Trail == nil {
+		return nil
+	}
+	return r.Trail.Record(ctx, r.actor(), e)
+}
+
+// env is the respond.Env of a run (run "" while planning): calls go
+// through the policy's rate limits and into the trail.
+func (r *Runner) env(run, plan string, pol *Policy) *respond.Env {
+	return &respond.Env{
+		Secret: r.Secret,
+		Wait: func(ctx context.Context, api string) error {
+			return r.limiter(pol, api).Wait(ctx)
+		},
+		Record: func(ctx context.Context, c respond.Call, took time.Duration, err error) {
+			data := map[string]any{"call": c, "took_ms": took.Milliseconds()}
+			if err != nil {
+				data["error"] = err.Error()
+			}
+			if rerr := r.record(ctx, Event{Kind: KindCall, Run: run, Plan: plan, Resource: c.Target, Data: data}); rerr != nil {
+				r.logger().Error("respond: trail", "err", rerr)
+			}
+		},
+		Now:    r.Now,
+		Logger: r.logger(),
+	}
+}
+
+func (r *Runner) limiter(pol *Policy, api string) *rate.Limiter {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.limiters == nil {
+		r.limiters = map[string]*rate.Limiter{}
+	}
+	if l, ok := r.limiters[api]; ok {
+		return l
+	}
+	perSec, ok := pol.RateLimits[api]
+	if !ok {
+		perSec = pol.RateLimits["default"]
+	}
+	l := rate.NewLimiter(rate.Inf, 0)
+	if perSec > 0 {
+		burst := max(1, int(perSec))
+		l = rate.NewLimiter(rate.Limit(perSec), burst)
+	}
+	r.limiters[api] = l
+	return l
+}
