@@ -274,14 +274,18 @@ func (r *Runner) applyItem(ctx context.Context, env *respond.Env, run, planHash 
 		if err != nil {
 			res.Error = err.Error()
 		}
-		data := map[string]any{"n": it.N, "key": it.Key, "playbook": it.Playbook, "step": it.Step, "status": status, "diff": it.Change.Diff}
-		if err != nil {
-			data["error"] = err.Error()
-		}
+		data := map[string]any{"n": it.N, "key": it.Key, "playbook": it.Playbook, "step": it.Step, "subject": it.Subject, "diff": it.Change.Diff}
 		if res.Outcome != nil && res.Outcome.Note != "" {
 			data["note"] = res.Outcome.Note
 		}
-		if terr := r.record(context.WithoutCancel(ctx), Event{Kind: KindAction, Run: run, Plan: planHash, Action: it.Action, Resource: it.Change.Resource, Data: data}); terr != nil {
+		e := Event{Kind: KindAction, Run: run, Plan: planHash, Action: it.Action, Resource: it.Change.Resource, Tactic: r.tactic(it.Action), Status: status, Data: data}
+		if status == StatusNotRun || status == StatusNotApproved || status == StatusDone || status == StatusNoOp {
+			e.Kind = KindSkip
+		}
+		if err != nil {
+			e.Error = err.Error()
+		}
+		if terr := r.record(context.WithoutCancel(ctx), e); terr != nil {
 			res.Status, res.Error = StatusFailed, "trail: "+terr.Error()
 		}
 		return res

@@ -169,8 +169,10 @@ type testBook struct {
 	steps         []Step
 }
 
-func (b testBook) Ref() PlaybookRef { return PlaybookRef{Name: b.name, File: b.name + ".yml", Hash: "h-" + b.name} }
-func (b testBook) OnError() string  { return b.onError }
+func (b testBook) Ref() PlaybookRef {
+	return PlaybookRef{Name: b.name, File: b.name + ".yml", Hash: "h-" + b.name}
+}
+func (b testBook) OnError() string { return b.onError }
 func (b testBook) Match(s *respond.Subject) (bool, error) {
 	return s.Rule == b.rule, nil
 }
@@ -324,7 +326,7 @@ func TestApplyRollback(t *testing.T) {
 		t.Errorf("rollback counts %v", c)
 	}
 	k := f.trail.kinds()
-	if k[KindStart] != 2 || k[KindRollback] != 1 || k[KindCall] == 0 || k[KindAction] < 8 {
+	if k[KindStart] != 3 || k[KindRollback] != 4 || k[KindCall] == 0 || k[KindAction] < 8 {
 		t.Errorf("trail kinds %v", k)
 	}
 }

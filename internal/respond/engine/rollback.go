@@ -74,7 +74,7 @@ func (r *Runner) Rollback(ctx context.Context, of *Run, runsDir string) (*Run, e
 	}
 	defer rl.close()
 	run := &Run{RunHeader: h, Path: path}
-	if err := r.record(ctx, Event{Kind: KindRollback, Run: h.Run, Plan: of.PlanHash, Data: map[string]any{"of": of.Run}}); err != nil {
+	if err := r.record(ctx, Event{Kind: KindStart, Run: h.Run, Plan: of.PlanHash, Data: map[string]any{"rollback_of": of.Run}}); err != nil {
 		return nil, fmt.Errorf("trail: %w", err)
 	}
 	env := r.env(h.Run, of.PlanHash, &Policy{RateLimits: DefaultPolicy().RateLimits})
@@ -101,11 +101,9 @@ func (r *Runner) Rollback(ctx context.Context, of *Run, runsDir string) (*Run, e
 			res.Status, res.Error = StatusFailed, err.Error()
 		}
 		res.Time = r.now().UTC()
-		data := map[string]any{"n": x.N, "of": of.Run, "status": res.Status}
-		if res.Error != "" {
-			data["error"] = res.Error
-		}
-		if terr := r.record(ctx, Event{Kind: KindAction, Run: h.Run, Plan: of.PlanHash, Action: x.Action + ".rollback", Resource: x.Resource, Data: data}); terr != nil {
+		e := Event{Kind: KindRollback, Run: h.Run, Plan: of.PlanHash, Action: x.Action, Resource: x.Resource, Tactic: "restore",
+			Status: res.Status, Error: res.Error, Data: map[string]any{"n": x.N, "of": of.Run}}
+		if terr := r.record(ctx, e); terr != nil {
 			return run, fmt.Errorf("trail: %w", terr)
 		}
 		run.Results = append(run.Results, res)

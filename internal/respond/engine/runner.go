@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"os/user"
@@ -20,6 +21,9 @@ type Event struct {
 	Plan     string // the plan's hash
 	Action   string
 	Resource string
+	Tactic   string // the action's D3FEND tactic (respond.Spec.Tactic)
+	Status   string // the step's or call's status
+	Error    string
 	Data     any
 }
 
@@ -32,7 +36,7 @@ const (
 	KindAction   = "action"
 	KindSkip     = "skip"
 	KindStop     = "stop"
-	KindEnd      = "apply-end"
+	KindEnd      = "result"
 	KindRollback = "rollback"
 )
 
@@ -102,11 +106,13 @@ func (r *Runner) env(run, plan string, pol *Policy) *respond.Env {
 			return r.limiter(pol, api).Wait(ctx)
 		},
 		Record: func(ctx context.Context, c respond.Call, took time.Duration, err error) {
-			data := map[string]any{"call": c, "took_ms": took.Milliseconds()}
+			e := Event{Kind: KindCall, Run: run, Plan: plan, Resource: c.Target, Status: "ok",
+				Data: map[string]any{"service": c.Service, "operation": c.Operation, "target": c.Target, "params": c.Params,
+					"read_only": c.ReadOnly, "took_ms": float64(took.Microseconds()) / 1000}}
 			if err != nil {
-				data["error"] = err.Error()
+				e.Status, e.Error = callStatus(err), err.Error()
 			}
-			if rerr := r.record(ctx, Event{Kind: KindCall, Run: run, Plan: plan, Resource: c.Target, Data: data}); rerr != nil {
+			if rerr := r.record(ctx, e); rerr != nil {
 				r.logger().Error("respond: trail", "err", rerr)
 			}
 		},
@@ -135,4 +141,21 @@ func (r *Runner) limiter(pol *Policy, api string) *rate.Limiter {
 	}
 	r.limiters[api] = l
 	return l
+}
+
+func callStatus(err error) string {
+	switch {
+	case errors.Is(err, respond.ErrDenied):
+		return "denied"
+	case errors.Is(err, respond.ErrGone):
+		return "gone"
+	}
+	return "failed"
+}
+
+func (r *Runner) tactic(action string) string {
+	if a, ok := r.Registry.Get(action); ok {
+		return a.Spec().Tactic
+	}
+	return ""
 }
