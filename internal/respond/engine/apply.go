@@ -81,7 +81,7 @@ type ApplyOptions struct {
 	// mode); the others are left for an approved plan.
 	OnlyAuto bool
 	// Checkpoint, when set, is told each key before its change is made
-	// (continuous mode never runs a key twice) and asked which are done.
+	// and after, and asked which are done: a step is never run twice.
 	Checkpoint *Checkpoint
 }
 
@@ -319,6 +319,11 @@ func (r *Runner) applyItem(ctx context.Context, env *respond.Env, run, planHash 
 	}
 	out, err := act.Apply(ctx, env, it.Change)
 	res.Outcome = out
+	if opts.Checkpoint != nil {
+		if cerr := opts.Checkpoint.Finish(it.Key, err == nil || errors.Is(err, respond.ErrGone)); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
 	switch {
 	case err == nil:
 		return finish(StatusApplied, nil)

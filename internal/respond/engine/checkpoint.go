@@ -10,28 +10,29 @@ import (
 	"sync"
 )
 
-// Checkpoint is continuous mode's memory of the steps it has started: a
-// key is written (and fsynced) before its change is made, so a restart
-// never runs a step twice, even one a crash interrupted (its actions are
-// idempotent, and the trail shows how far it got). It also keeps the
-// read offset of each followed input.
+// Checkpoint is the memory of the steps started in a state directory: a
+// key is written (and fsynced) before its change is made and again with
+// its outcome, so a restart never runs a step twice, even one a crash
+// interrupted (the trail shows how far it got); a step that failed may
+// run again. It also keeps the read offset of each followed input.
 type Checkpoint struct {
 	mu      sync.Mutex
 	path    string
 	f       *os.File
-	keys    map[string]bool
+	keys    map[string]string // key -> started, done, failed
 	offsets map[string]int64
 }
 
 type checkpointLine struct {
 	Key    string `json:"key,omitempty"`
+	State  string `json:"state,omitempty"`
 	Input  string `json:"input,omitempty"`
 	Offset int64  `json:"offset,omitempty"`
 }
 
 // OpenCheckpoint opens (creating) the checkpoint file at path.
 func OpenCheckpoint(path string) (*Checkpoint, error) {
-	c := &Checkpoint{path: path, keys: map[string]bool{}, offsets: map[string]int64{}}
+	c := &Checkpoint{path: path, keys: map[string]string{}, offsets: map[string]int64{}}
 	if f, err := os.Open(path); err == nil {
 		sc := bufio.NewScanner(f)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -45,7 +46,7 @@ func OpenCheckpoint(path string) (*Checkpoint, error) {
 				continue
 			}
 			if l.Key != "" {
-				c.keys[l.Key] = true
+				c.keys[l.Key] = l.State
 			}
 			if l.Input != "" {
 				c.offsets[l.Input] = l.Offset
@@ -66,16 +67,26 @@ func OpenCheckpoint(path string) (*Checkpoint, error) {
 	return c, nil
 }
 
-// Done reports whether key was started before.
+// Done reports whether key was started before and did not fail.
 func (c *Checkpoint) Done(key string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.keys[key]
+	st := c.keys[key]
+	return st == "started" || st == "done"
 }
 
 // Mark records key as started, durably, before its change is made.
 func (c *Checkpoint) Mark(key string) error {
-	return c.append(checkpointLine{Key: key}, func() { c.keys[key] = true })
+	return c.append(checkpointLine{Key: key, State: "started"}, func() { c.keys[key] = "started" })
+}
+
+// Finish records key's outcome: a failed step may run again.
+func (c *Checkpoint) Finish(key string, ok bool) error {
+	st := "failed"
+	if ok {
+		st = "done"
+	}
+	return c.append(checkpointLine{Key: key, State: st}, func() { c.keys[key] = st })
 }
 
 // Offset returns the read offset recorded for input.

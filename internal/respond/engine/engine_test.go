@@ -495,4 +495,18 @@ func TestCheckpoint(t *testing.T) {
 	if f.get("note-b1") != "" || run.Counts()[StatusDone] != 1 {
 		t.Fatalf("checkpointed step ran again: %v", run.Counts())
 	}
+	// A step that failed may run again.
+	key := file.Plan().Items[0].Key
+	if err := cp.Finish(key, false); err != nil {
+		t.Fatal(err)
+	}
+	if cp.Done(key) {
+		t.Fatal("a failed step counts as done")
+	}
+	if _, err := f.r.Apply(context.Background(), file, ApplyOptions{RunsDir: f.dir, OnlyAuto: true, Checkpoint: cp}); err != nil {
+		t.Fatal(err)
+	}
+	if f.get("note-b1") != "found" || !cp.Done(key) {
+		t.Fatalf("failed step not retried: note=%q", f.get("note-b1"))
+	}
 }
