@@ -22,16 +22,18 @@ import (
 // it (404 when the resource does not exist), PUT sets it. fail makes a
 // resource's PUT answer that status.
 type kvServer struct {
-	mu     sync.Mutex
+	latency time.Duration
+	mu      sync.Mutex
 	vals   map[string]string
 	fail   map[string]int
 	writes int
 	srv    *httptest.Server
 }
 
-func newKV(t *testing.T, vals map[string]string) *kvServer {
+func newKV(t testing.TB, vals map[string]string) *kvServer {
 	kv := &kvServer{vals: vals, fail: map[string]int{}}
 	kv.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(kv.latency)
 		kv.mu.Lock()
 		defer kv.mu.Unlock()
 		name := strings.TrimPrefix(r.URL.Path, "/")
@@ -212,7 +214,7 @@ type fixture struct {
 	lock  testBook
 }
 
-func newFixture(t *testing.T, vals map[string]string) *fixture {
+func newFixture(t testing.TB, vals map[string]string) *fixture {
 	kv := newKV(t, vals)
 	reg, err := respond.NewRegistry(&setAction{name: "kv.lock", class: respond.Remediate, kv: kv}, &setAction{name: "kv.note", class: respond.Notify, kv: kv})
 	if err != nil {
