@@ -37,7 +37,6 @@ const (
 const (
 	RemediationDoesNotExist = 3
 	RemediationPartial      = 4
-	RemediationError        = 6
 )
 
 var tactics = map[string]struct {
@@ -120,13 +119,14 @@ func toOCSF(e Entry, version string) (any, error) {
 			}
 		}
 		b.SetClass(ocsf.ClassAPIActivity, apiActivity(c))
-		setStatus(&b, e, ocsf.StatusFailure)
+		setStatus(&b, e)
 		b.API = &ocsf.API{Operation: c.Operation, Service: &ocsf.Service{Name: c.Service}}
 		if len(c.Params) > 0 {
-			b.API.Request = &ocsf.APIRequest{Data: c.Params}
+			b.API.Request = &ocsf.APIRequest{UID: e.Hash, Data: c.Params} // uid is required: the trail entry
 		}
 		if e.Error != "" {
 			b.API.Response = &ocsf.APIResponse{Error: e.Error}
+			b.StatusDetail = e.Error
 		}
 		// src_endpoint is required: where vigil ran.
 		b.SrcEndpoint = &ocsf.Endpoint{Hostname: e.Host}
@@ -166,8 +166,11 @@ func toOCSF(e Entry, version string) (any, error) {
 			b.StatusID, b.Status = RemediationDoesNotExist, "Does Not Exist"
 		case StatusPartial:
 			b.StatusID, b.Status = RemediationPartial, "Partial"
-		default:
-			setStatus(&b, e, RemediationError)
+		}
+		if b.StatusID != 0 {
+			b.StatusCode = e.Status
+		} else {
+			setStatus(&b, e)
 		}
 		b.StatusDetail = e.Error
 		verb := "applied"
@@ -185,7 +188,7 @@ func toOCSF(e Entry, version string) (any, error) {
 	b.ClassUID, b.ClassName, b.CategoryUID, b.CategoryName = ClassBaseEvent, "Base Event", 0, "Uncategorized"
 	b.ActivityID, b.ActivityName = RemediationOther, e.Kind // 99: Other
 	b.TypeUID, b.TypeName = ClassBaseEvent*100+b.ActivityID, "Base Event: Other"
-	setStatus(&b, e, ocsf.StatusFailure)
+	setStatus(&b, e)
 	b.StatusDetail = e.Error
 	b.Message = "vigil respond " + e.Kind
 	for _, s := range []string{e.Action, e.Resource, e.Run, e.Plan} {
@@ -199,18 +202,21 @@ func toOCSF(e Entry, version string) (any, error) {
 	return &BaseEvent{Base: b}, nil
 }
 
-// setStatus maps e.Status: ok and noop are Success, "" Unknown, anything
-// else failure (the class's failure status_id).
-func setStatus(b *ocsf.Base, e Entry, failure int) {
+// setStatus maps e.Status: ok and noop are Success, failed and denied
+// Failure, "" Unknown, any other word Other (named by the word). The word
+// is also the status_code.
+func setStatus(b *ocsf.Base, e Entry) {
 	switch e.Status {
 	case "":
 		b.SetStatus(ocsf.StatusUnknown, "")
 	case StatusOK, StatusNoOp:
 		b.SetStatus(ocsf.StatusSuccess, "")
+	case StatusFailed, StatusDenied:
+		b.SetStatus(ocsf.StatusFailure, "")
 	default:
-		b.StatusID, b.Status = failure, map[int]string{ocsf.StatusFailure: "Failure", RemediationError: "Error"}[failure]
-		b.StatusCode = e.Status
+		b.SetStatus(ocsf.StatusOther, e.Status)
 	}
+	b.StatusCode = e.Status
 }
 
 // apiActivity guesses the CRUD activity of a call from its operation.
