@@ -165,6 +165,13 @@ func parseLine(line []byte) (Entry, error) {
 	if hex.EncodeToString(h.Sum(nil)) != hash {
 		return e, errHash
 	}
+	// The bytes must be what vigil writes for the entry they decode to:
+	// no other spelling, order, duplicate or unknown member, so that any
+	// reader of the line sees what Verify saw.
+	c, err := canonical(e)
+	if err != nil || !bytes.Equal(c[:len(c)-1], line[:n-suffixLen]) {
+		return e, errors.New("the hash matches but the entry is not in canonical form (members, order or spelling differ from what vigil writes)")
+	}
 	return e, nil
 }
 

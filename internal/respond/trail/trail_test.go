@@ -170,6 +170,15 @@ func forge(t *testing.T, e Entry) []byte {
 	return line
 }
 
+// rehash recomputes the hash of a line (with its newline) as written.
+func rehash(t *testing.T, line []byte) []byte {
+	t.Helper()
+	body := line[:len(line)-1-suffixLen]
+	out := append(bytes.Clone(body), hashKey...)
+	out = append(out, hashHex(append(bytes.Clone(body), '}'))...)
+	return append(out, "\"}\n"...)
+}
+
 func entryAt(t *testing.T, ls [][]byte, i int) Entry {
 	t.Helper()
 	e, err := parseLine(bytes.TrimSuffix(ls[i], []byte("\n")))
@@ -247,6 +256,14 @@ func TestTamperDetected(t *testing.T) {
 			ls[0] = forge(t, e)
 			return ls
 		}, 1, 1, BrokenChain, "genesis"},
+		{"non-canonical entry with a valid hash", func(ls [][]byte) [][]byte {
+			ls[2] = rehash(t, bytes.Replace(ls[2], []byte(`"seq":3`), []byte(`"Seq":3`), 1))
+			return ls
+		}, 3, 0, Malformed, "not in canonical form"},
+		{"unknown member with a valid hash", func(ls [][]byte) [][]byte {
+			ls[2] = rehash(t, bytes.Replace(ls[2], []byte(`"kind"`), []byte(`"approved":true,"kind"`), 1))
+			return ls
+		}, 3, 0, Malformed, "not in canonical form"},
 		{"malformed line", func(ls [][]byte) [][]byte {
 			ls[3] = []byte("{\"seq\":4}\n")
 			return ls
