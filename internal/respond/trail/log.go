@@ -40,16 +40,22 @@ func (e *TornError) Is(target error) bool { return target == ErrTorn }
 // on the file (flock), taken for each append, so another process may
 // append in between: the chain continues from whatever is last.
 type Log struct {
-	mu     sync.Mutex
-	f      *os.File
-	path   string
-	size   int64  // the file's size after our last read or write
-	seq    uint64 // the last entry's seq
-	head   string // the last entry's hash
-	actor  string
-	host   string
-	closed bool
-	now    func() time.Time // the clock (tests set it)
+	path  string
+	actor string
+	host  string
+	now   func() time.Time // the clock (tests set it)
+
+	mu      sync.Mutex // guards the fields below, and seq and head
+	closed  bool
+	queue   []*request // appends waiting for the next commit
+	writing bool       // a goroutine is committing the queue
+
+	io         sync.Mutex // guards the file: one commit at a time
+	f          *os.File
+	fileClosed bool
+	size       int64  // the file's size after our last read or write
+	seq        uint64 // the last entry's seq
+	head       string // the last entry's hash
 }
 
 // openWait bounds how long Open and Recover wait for another process's
@@ -134,7 +140,10 @@ func (l *Log) sync() error {
 	if t.err != nil {
 		return fmt.Errorf("trail %s: the last entry (line %d): %w; run `vigil respond verify`", l.path, t.seq, t.err)
 	}
-	l.size, l.seq, l.head = st.Size(), t.seq, t.head
+	l.size = st.Size()
+	l.mu.Lock()
+	l.seq, l.head = t.seq, t.head
+	l.mu.Unlock()
 	return nil
 }
 
@@ -205,50 +214,107 @@ func (l *Log) Append(ctx context.Context, e Entry) (Entry, error) {
 	return out[0], nil
 }
 
-// AppendBatch appends entries in order with one write and one fsync.
+// AppendBatch appends entries in order, one after the other in the
+// trail, with one write and one fsync.
+//
+// Appends from concurrent goroutines are committed in groups: while one
+// write and fsync is in progress, the appends that arrive queue up and go
+// to disk together in the next one (each still gets its own entries in
+// order, and returns once they are on disk).
 func (l *Log) AppendBatch(ctx context.Context, entries []Entry) ([]Entry, error) {
 	if len(entries) == 0 {
 		return nil, nil
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		return nil, fmt.Errorf("trail %s: append after Close", l.path)
-	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	unlock, err := lockFile(ctx, l.f)
-	if err != nil {
-		return nil, fmt.Errorf("trail %s: %w", l.path, err)
-	}
-	defer unlock()
-	if err := l.sync(); err != nil {
-		return nil, err
-	}
-	out := make([]Entry, len(entries))
-	var buf []byte
-	seq, head := l.seq, l.head
-	now := l.now().UTC()
-	for i, e := range entries {
+	for _, e := range entries {
 		if e.Kind == "" {
 			return nil, fmt.Errorf("trail %s: an entry has no kind", l.path)
 		}
-		if e.Actor == "" {
-			e.Actor = l.actor
+	}
+	req := &request{entries: entries, done: make(chan struct{})}
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil, fmt.Errorf("trail %s: append after Close", l.path)
+	}
+	l.queue = append(l.queue, req)
+	if l.writing {
+		// The writer takes it with the next group.
+		l.mu.Unlock()
+		<-req.done
+		return req.out, req.err
+	}
+	l.writing = true
+	for len(l.queue) > 0 {
+		group := l.queue
+		l.queue = nil
+		l.mu.Unlock()
+		l.commit(group)
+		l.mu.Lock()
+	}
+	l.writing = false
+	l.mu.Unlock()
+	return req.out, req.err
+}
+
+// request is one AppendBatch call waiting for its group's commit.
+type request struct {
+	entries []Entry
+	out     []Entry
+	err     error
+	done    chan struct{}
+}
+
+// commit writes a group of requests: one file lock, one write, one fsync.
+// A request whose entries cannot be encoded fails alone.
+func (l *Log) commit(group []*request) {
+	l.io.Lock()
+	defer l.io.Unlock()
+	defer func() {
+		for _, r := range group {
+			close(r.done)
 		}
-		if e.Host == "" {
-			e.Host = l.host
+	}()
+	fail := func(err error) {
+		for _, r := range group {
+			if r.err == nil {
+				r.out, r.err = nil, err
+			}
 		}
-		seq++
-		e.Seq, e.Prev, e.Time = seq, head, now
-		line, err := seal(&e)
+	}
+	if l.fileClosed {
+		fail(fmt.Errorf("trail %s: append after Close", l.path))
+		return
+	}
+	// Others hold the file lock for one append: wait for them, but not
+	// forever.
+	ctx, cancel := context.WithTimeout(context.Background(), openWait)
+	defer cancel()
+	unlock, err := lockFile(ctx, l.f)
+	if err != nil {
+		fail(fmt.Errorf("trail %s: %w", l.path, err))
+		return
+	}
+	defer unlock()
+	if err := l.sync(); err != nil {
+		fail(err)
+		return
+	}
+	var buf []byte
+	seq, head := l.seq, l.head
+	for _, r := range group {
+		out, lines, s, h, err := l.encode(r.entries, seq, head)
 		if err != nil {
-			return nil, err
+			r.err = err
+			continue
 		}
-		buf = append(buf, line...)
-		head = e.Hash
-		out[i] = e
+		r.out, seq, head = out, s, h
+		buf = append(buf, lines...)
+	}
+	if len(buf) == 0 {
+		return
 	}
 	n, err := l.f.Write(buf)
 	l.size += int64(n)
@@ -259,20 +325,49 @@ func (l *Log) AppendBatch(ctx context.Context, entries []Entry) ([]Entry, error)
 		// The file may now end in a torn line: the next append's sync
 		// finds it and refuses to go on.
 		l.size = -1
-		return nil, fmt.Errorf("trail %s: write: %w", l.path, err)
+		fail(fmt.Errorf("trail %s: write: %w", l.path, err))
+		return
 	}
+	l.mu.Lock()
 	l.seq, l.head = seq, head
-	return out, nil
+	l.mu.Unlock()
 }
 
-// Close closes the file.
+// encode seals entries after seq and head.
+func (l *Log) encode(entries []Entry, seq uint64, head string) (out []Entry, lines []byte, _ uint64, _ string, err error) {
+	now := l.now().UTC()
+	out = make([]Entry, len(entries))
+	for i, e := range entries {
+		if e.Actor == "" {
+			e.Actor = l.actor
+		}
+		if e.Host == "" {
+			e.Host = l.host
+		}
+		seq++
+		e.Seq, e.Prev, e.Time = seq, head, now
+		line, err := seal(&e)
+		if err != nil {
+			return nil, nil, 0, "", fmt.Errorf("trail %s: %w", l.path, err)
+		}
+		lines = append(lines, line...)
+		head = e.Hash
+		out[i] = e
+	}
+	return out, lines, seq, head, nil
+}
+
+// Close closes the file once the appends in progress are written.
 func (l *Log) Close() error {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
+	l.closed = true
+	l.mu.Unlock()
+	l.io.Lock()
+	defer l.io.Unlock()
+	if l.fileClosed {
 		return nil
 	}
-	l.closed = true
+	l.fileClosed = true
 	return l.f.Close()
 }
 

@@ -369,6 +369,14 @@ func TestConcurrentAppends(t *testing.T) {
 					errs <- err
 					return
 				}
+				// An entry that cannot be encoded fails alone, whatever
+				// group it is committed with.
+				if i%7 == 0 {
+					if _, err := l.Append(context.Background(), Entry{Kind: KindCall, Data: json.RawMessage(`{"x":`)}); err == nil {
+						errs <- fmt.Errorf("bad data appended")
+						return
+					}
+				}
 			}
 		}()
 	}
