@@ -1,0 +1,207 @@
+package awsrespond
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/collect/aws/awstest"
+	"github.com/vigil-sec/vigil/internal/respond"
+	"github.com/vigil-sec/vigil/internal/respond/respondtest"
+)
+
+// TestDenied: a refused call, read or write, in each wire format (S3
+// REST, IAM query, EC2) is respond.ErrDenied naming the call, and the
+// state is unchanged.
+func TestDenied(t *testing.T) {
+	for _, tc := range []struct {
+		action, denied string
+		inputs         map[string]string
+	}{
+		{"aws.s3.block-public-access", "s3:GetPublicAccessBlock", map[string]string{"bucket": "site"}},
+		{"aws.s3.block-public-access", "s3:PutPublicAccessBlock", map[string]string{"bucket": "site"}},
+		{"aws.iam.deactivate-access-key", "iam:UpdateAccessKey", map[string]string{"access_key_id": leakedKey, "user": "alice"}},
+		{"aws.ec2.quarantine-instance", "ec2:ModifyNetworkInterfaceAttribute", map[string]string{"instance_id": instance}},
+		{"aws.ec2.revoke-security-group-rule", "ec2:DescribeSecurityGroupRules", map[string]string{"group_id": web, "rule_id": ssh}},
+	} {
+		t.Run(tc.denied, func(t *testing.T) {
+			c := ec2Cloud(t)
+			c.st.With(func() {
+				c.st.Buckets["site"] = &awstest.Bucket{}
+				c.st.Account(caller).Users["alice"] = &awstest.User{Keys: []awstest.AccessKey{{ID: leakedKey, Status: "Active"}}}
+			})
+			c.srv.Fault = func(r awstest.Request) string {
+				if r.Key() == tc.denied {
+					return "denied"
+				}
+				return ""
+			}
+			a := c.action(t, tc.action)
+			ctx, env := context.Background(), (&respondtest.Recorder{}).Env()
+			ch, err := a.Plan(ctx, env, request(tc.inputs))
+			if err == nil {
+				_, err = a.Apply(ctx, env, ch)
+			}
+			mustErr(t, tc.denied, err, respond.ErrDenied)
+			if err != nil && !strings.Contains(err.Error(), tc.denied) {
+				t.Errorf("error %q does not name the call %s", err, tc.denied)
+			}
+			c.st.With(func() {
+				if c.st.Buckets["site"].PublicAccessBlock != nil || c.st.Account(caller).Users["alice"].Keys[0].Status != "Active" ||
+					len(c.st.Account(caller).SecurityGroups[web].Rules) != 4 {
+					t.Errorf("the state changed though the call was denied")
+				}
+				for i, e := range c.st.Account(caller).Instances[instance].ENIs {
+					if want := [][]string{{web, admin}, {admin}}[i]; !slices.Equal(e.Groups, want) {
+						t.Errorf("%s has groups %v though denied, want %v", e.ID, e.Groups, want)
+					}
+				}
+			})
+		})
+	}
+}
+
+// TestThrottlingRetried: a throttled call (each protocol's throttling
+// answer) is retried by the SDK and the change goes through; throttled
+// past the attempts, it fails without ErrDenied.
+func TestThrottlingRetried(t *testing.T) {
+	c := ec2Cloud(t)
+	c.st.With(func() {
+		c.st.Buckets["site"] = &awstest.Bucket{}
+		c.st.Account(caller).Users["alice"] = &awstest.User{Keys: []awstest.AccessKey{{ID: leakedKey, Status: "Active"}, {ID: otherKey, Status: "Active"}}}
+	})
+	var mu sync.Mutex
+	throttled := map[string]int{}
+	limit := 2 // below MaxAttempts (3)
+	c.srv.Fault = func(r awstest.Request) string {
+		switch r.Key() {
+		case "s3:PutPublicAccessBlock", "iam:UpdateAccessKey", "ec2:RevokeSecurityGroupIngress":
+			mu.Lock()
+			defer mu.Unlock()
+			if throttled[r.Key()] < limit {
+				throttled[r.Key()]++
+				return "throttle"
+			}
+		}
+		return ""
+	}
+	run := func(name string, inputs map[string]string) error {
+		a := c.action(t, name)
+		ctx, env := context.Background(), (&respondtest.Recorder{}).Env()
+		ch, err := a.Plan(ctx, env, request(inputs))
+		if err != nil {
+			return err
+		}
+		_, err = a.Apply(ctx, env, ch)
+		return err
+	}
+	cases := []struct {
+		name   string
+		inputs map[string]string
+	}{
+		{"aws.s3.block-public-access", map[string]string{"bucket": "site"}},
+		{"aws.iam.deactivate-access-key", map[string]string{"access_key_id": leakedKey, "user": "alice"}},
+		{"aws.ec2.revoke-security-group-rule", map[string]string{"group_id": web, "rule_id": ssh}},
+	}
+	for _, tc := range cases {
+		if err := run(tc.name, tc.inputs); err != nil {
+			t.Errorf("%s throttled twice: %v", tc.name, err)
+		}
+	}
+	for k, n := range throttled {
+		if n != 2 {
+			t.Errorf("%s throttled %d times, want 2", k, n)
+		}
+	}
+	c.st.With(func() {
+		if p := c.st.Buckets["site"].PublicAccessBlock; p == nil || !p.RestrictPublicBuckets {
+			t.Errorf("public access block %+v not applied after the retries", p)
+		}
+		if k := c.st.Account(caller).Users["alice"].Keys; k[0].Status != "Inactive" || k[1].Status != "Active" {
+			t.Errorf("keys %+v after the retries", k)
+		}
+	})
+
+	// Throttled for good: an error, not a denial.
+	limit = 100
+	c.st.With(func() { c.st.Account(caller).Users["alice"].Keys[1].Status = "Active" })
+	err := run("aws.iam.deactivate-access-key", map[string]string{"access_key_id": otherKey, "user": "alice"})
+	if err == nil || errors.Is(err, respond.ErrDenied) || !strings.Contains(err.Error(), "Throttling") {
+		t.Errorf("throttled past the attempts: err = %v, want the throttling error", err)
+	}
+}
+
+// TestOtherAccount: a subject in another account is acted on through the
+// role Options.RoleName assumed there; without a role name it is refused.
+func TestOtherAccount(t *testing.T) {
+	c := newCloud(t, func(st *awstest.State) {
+		st.Account(member).Users["alice"] = &awstest.User{Keys: []awstest.AccessKey{{ID: leakedKey, Status: "Active"}}}
+		st.Account(caller).Users["alice"] = &awstest.User{Keys: []awstest.AccessKey{{ID: leakedKey, Status: "Active"}}}
+	})
+	req := &respond.Request{Subject: &respond.Subject{Provider: "aws", Account: member},
+		Inputs: map[string]string{"access_key_id": leakedKey, "user": "alice"}}
+	a := c.action(t, "aws.iam.deactivate-access-key")
+	if _, err := a.Plan(context.Background(), nil, req); !errors.Is(err, respond.ErrInput) || !strings.Contains(err.Error(), member) {
+		t.Errorf("another account without a role name: err = %v, want ErrInput naming %s", err, member)
+	}
+
+	c.opts.RoleName = "VigilRespond"
+	a = c.action(t, "aws.iam.deactivate-access-key")
+	ctx := context.Background()
+	ch, err := a.Plan(ctx, nil, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Account != member || ch.Resource != "arn:aws:iam::"+member+":user/alice" {
+		t.Errorf("change in %s on %s, want %s", ch.Account, ch.Resource, member)
+	}
+	if _, err := a.Apply(ctx, nil, ch); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.keys(member, "alice")[leakedKey]; got != "Inactive" {
+		t.Errorf("the member account's key is %s, want Inactive", got)
+	}
+	if got := c.keys(caller, "alice")[leakedKey]; got != "Active" {
+		t.Errorf("the caller's account's key is %s: only the member's was named", got)
+	}
+	assumed := false
+	for _, r := range c.srv.Requests() {
+		assumed = assumed || r.Key() == "sts:AssumeRole"
+		if r.Key() == "iam:UpdateAccessKey" && r.Account != member {
+			t.Errorf("UpdateAccessKey signed for account %s, want the assumed role's %s", r.Account, member)
+		}
+	}
+	if !assumed {
+		t.Errorf("no sts:AssumeRole call")
+	}
+}
+
+// TestGoneBetweenPlanAndApply: a resource deleted after planning makes
+// Apply return ErrGone.
+func TestGoneBetweenPlanAndApply(t *testing.T) {
+	c := ec2Cloud(t)
+	ctx, env := context.Background(), (&respondtest.Recorder{}).Env()
+	for _, tc := range []struct {
+		action string
+		inputs map[string]string
+		remove func(a *awstest.Account)
+	}{
+		{"aws.ec2.quarantine-instance", map[string]string{"instance_id": instance}, func(a *awstest.Account) { delete(a.Instances, instance) }},
+		{"aws.ec2.revoke-security-group-rule", map[string]string{"group_id": web, "rule_id": ssh}, func(a *awstest.Account) { delete(a.SecurityGroups, web) }},
+	} {
+		a := c.action(t, tc.action)
+		ch, err := a.Plan(ctx, env, request(tc.inputs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.st.With(func() { tc.remove(c.st.Account(caller)) })
+		_, err = a.Apply(ctx, env, ch)
+		mustErr(t, tc.action+" applied after the resource was deleted", err, respond.ErrGone)
+	}
+	if n := len(c.snapshots()); n != 0 {
+		t.Errorf("%d snapshots taken of a gone instance", n)
+	}
+}
