@@ -112,11 +112,15 @@ func open(path string) (*Log, error) {
 // Path returns the trail's file name.
 func (l *Log) Path() string { return l.path }
 
-// Head returns the last entry's seq and hash (0 and GenesisHash for an
-// empty trail) as this Log last saw them.
+// Head returns the last entry's seq and hash (0 and "" for an empty
+// trail) as this Log last saw them: record the hash elsewhere to verify
+// later with VerifyOptions.ExpectHead.
 func (l *Log) Head() (uint64, string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.seq == 0 {
+		return 0, ""
+	}
 	return l.seq, l.head
 }
 

@@ -139,7 +139,14 @@ func TestAppendVerifyRoundTrip(t *testing.T) {
 			t.Errorf("line %d: read %+v, appended %+v", i+1, e, out[i])
 		}
 	}
-	// An empty trail verifies, with no entries.
+	// An empty trail verifies, with no entries, and has no head.
+	if l2, err := Open(filepath.Join(t.TempDir(), "new.jsonl")); err != nil {
+		t.Fatal(err)
+	} else if seq, head := l2.Head(); seq != 0 || head != "" {
+		t.Errorf("head of an empty trail: %d %q", seq, head)
+	} else {
+		l2.Close()
+	}
 	empty := filepath.Join(t.TempDir(), "empty.jsonl")
 	if err := os.WriteFile(empty, nil, 0o600); err != nil {
 		t.Fatal(err)
@@ -601,4 +608,55 @@ func docScript(t *testing.T) string {
 		t.Fatal("no script in doc.go")
 	}
 	return strings.Join(script, "\n")
+}
+
+// TestTwoProcesses appends from this process and a child process at once:
+// the file lock keeps the chain whole.
+func TestTwoProcesses(t *testing.T) {
+	if p := os.Getenv("TRAIL_TEST_CHILD"); p != "" {
+		l, err := Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		for range 150 {
+			if _, err := l.Append(context.Background(), Entry{Kind: KindCall, Run: "child"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return
+	}
+	path := filepath.Join(t.TempDir(), "trail.jsonl")
+	l, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^TestTwoProcesses$")
+	cmd.Env = append(os.Environ(), "TRAIL_TEST_CHILD="+path)
+	out := &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for range 150 {
+		if _, err := l.Append(context.Background(), Entry{Kind: KindCall, Run: "parent"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	r := verify(t, path, VerifyOptions{})
+	if !r.OK() || r.Entries != 300 {
+		t.Fatalf("%d entries: %v", r.Entries, r.Problem)
+	}
+	b, _ := os.ReadFile(path)
+	if c, p := bytes.Count(b, []byte(`"run":"child"`)), bytes.Count(b, []byte(`"run":"parent"`)); c != 150 || p != 150 {
+		t.Errorf("child %d, parent %d entries", c, p)
+	}
 }
