@@ -18,6 +18,10 @@ import (
 // Schema is an OCSF schema source tree (github.com/ocsf/ocsf-schema) with
 // inheritance (extends), $include and profiles resolved on demand.
 type Schema struct {
+	// Strict also checks the classes' and objects' constraints
+	// (at_least_one, just_one).
+	Strict bool
+
 	root    string
 	dict    map[string]map[string]any // dictionary attributes
 	types   map[string]map[string]any // dictionary types
@@ -262,7 +266,11 @@ func (s *Schema) checkValue(t testing.TB, p string, x any, r attr, profiles map[
 		if r.typ == "object" { // the generic object (unmapped): any members
 			return nil
 		}
-		return s.validate(t, p+".", m, s.attrsOf(t, s.objects[r.typ], s.objects), profiles)
+		errs := s.validate(t, p+".", m, s.attrsOf(t, s.objects[r.typ], s.objects), profiles)
+		if s.Strict {
+			errs = append(errs, constraints(p, m, s.objects[r.typ], s.objects)...)
+		}
+		return errs
 	}
 	switch r.typ {
 	case "string_t":
@@ -336,6 +344,9 @@ func (s *Schema) Validate(t testing.TB, raw []byte) []string {
 		}
 	}
 	errs := s.validate(t, "", v, s.attrsOf(t, class, s.classes), profiles)
+	if s.Strict {
+		errs = append(errs, constraints("", v, class, s.classes)...)
+	}
 	if act, ok := v["activity_id"].(float64); ok {
 		if tu, _ := v["type_uid"].(float64); tu != uid*100+act {
 			errs = append(errs, fmt.Sprintf("type_uid: %v, want class_uid*100+activity_id = %v", tu, uid*100+act))
@@ -343,4 +354,36 @@ func (s *Schema) Validate(t testing.TB, raw []byte) []string {
 	}
 	sort.Strings(errs)
 	return errs
+}
+
+// constraints checks the at_least_one and just_one constraints of def (or
+// of its nearest ancestor that has some) on v.
+func constraints(path string, v map[string]any, def map[string]any, pool map[string]map[string]any) []string {
+	for def != nil {
+		if c, ok := def["constraints"].(map[string]any); ok {
+			var errs []string
+			for kind, names := range c {
+				list, _ := names.([]any)
+				var want []string
+				n := 0
+				for _, x := range list {
+					name, _ := x.(string)
+					want = append(want, name)
+					if _, set := v[name]; set {
+						n++
+					}
+				}
+				switch {
+				case kind == "at_least_one" && n == 0:
+					errs = append(errs, fmt.Sprintf("%s: at least one of %s is required", strings.TrimSuffix(path, "."), strings.Join(want, ", ")))
+				case kind == "just_one" && n != 1:
+					errs = append(errs, fmt.Sprintf("%s: just one of %s is required, %d set", strings.TrimSuffix(path, "."), strings.Join(want, ", "), n))
+				}
+			}
+			return errs
+		}
+		ext, _ := def["extends"].(string)
+		def = pool[ext]
+	}
+	return nil
 }

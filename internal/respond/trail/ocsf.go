@@ -120,7 +120,10 @@ func toOCSF(e Entry, version string) (any, error) {
 		}
 		b.SetClass(ocsf.ClassAPIActivity, apiActivity(c))
 		setStatus(&b, e)
-		b.API = &ocsf.API{Operation: c.Operation, Service: &ocsf.Service{Name: c.Service}}
+		b.API = &ocsf.API{Operation: firstNonEmpty(c.Operation, "unknown")}
+		if c.Service != "" {
+			b.API.Service = &ocsf.Service{Name: c.Service}
+		}
 		if len(c.Params) > 0 {
 			b.API.Request = &ocsf.APIRequest{UID: e.Hash, Data: c.Params} // uid is required: the trail entry
 		}
