@@ -224,7 +224,8 @@ func (l *Log) Append(ctx context.Context, e Entry) (Entry, error) {
 // Appends from concurrent goroutines are committed in groups: while one
 // write and fsync is in progress, the appends that arrive queue up and go
 // to disk together in the next one (each still gets its own entries in
-// order, and returns once they are on disk).
+// order, and returns once they are on disk). ctx is checked before the
+// entries are queued; once queued they are written.
 func (l *Log) AppendBatch(ctx context.Context, entries []Entry) ([]Entry, error) {
 	if len(entries) == 0 {
 		return nil, nil
