@@ -339,6 +339,27 @@ func TestExpectHead(t *testing.T) {
 	if p := r2.Problem; p == nil || p.Reason != HeadMissing || p.Line != 3 || p.Seq != 3 || !strings.Contains(p.Detail, r.Head) {
 		t.Errorf("cut tail with the anchor: %+v %v", r2, p)
 	}
+	// Rewriting an entry and re-hashing every later one makes a valid
+	// chain too: the anchor catches it.
+	ls = lines(t, path)
+	head := r.Head
+	prev := entryAt(t, ls, 0).Hash
+	for i := 1; i < len(ls); i++ {
+		e := entryAt(t, ls, i)
+		if i == 1 {
+			e.Actor = "mallory"
+		}
+		e.Prev = prev
+		ls[i] = forge(t, e)
+		prev = e.Hash
+	}
+	os.WriteFile(path, bytes.Join(ls, nil), 0o600)
+	if r2 := verify(t, path, VerifyOptions{}); !r2.OK() {
+		t.Fatalf("a re-hashed chain is valid on its own: %v", r2.Problem)
+	}
+	if p := verify(t, path, VerifyOptions{ExpectHead: head}).Problem; p == nil || p.Reason != HeadMissing {
+		t.Errorf("a re-hashed chain with the anchor: %v", p)
+	}
 	if _, err := Verify(path, VerifyOptions{ExpectHead: "abc"}); err == nil {
 		t.Error("an expected head that is not a hash was accepted")
 	}
