@@ -351,7 +351,7 @@ func TestExpectHead(t *testing.T) {
 		}
 		e.Prev = prev
 		ls[i] = forge(t, e)
-		prev = e.Hash
+		prev = entryAt(t, ls, i).Hash
 	}
 	os.WriteFile(path, bytes.Join(ls, nil), 0o600)
 	if r2 := verify(t, path, VerifyOptions{}); !r2.OK() {
