@@ -33,7 +33,7 @@ func parsePolicy(text string) (*policy, error) {
 	}
 	raw := bytes.TrimSpace(p.members["Statement"])
 	switch {
-	case len(raw) == 0:
+	case len(raw) == 0, string(raw) == "null":
 	case raw[0] == '[':
 		if err := json.Unmarshal(raw, &p.statements); err != nil {
 			return nil, fmt.Errorf("the bucket policy's Statement does not read: %v", err)
@@ -70,6 +70,9 @@ func (p *policy) text(statements []json.RawMessage) string {
 		if v, ok := p.members[k]; ok {
 			add(k, v)
 		}
+	}
+	if statements == nil {
+		statements = []json.RawMessage{}
 	}
 	st, _ := json.Marshal(statements)
 	add("Statement", st)
