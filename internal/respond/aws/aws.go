@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -47,7 +46,6 @@ type Options struct {
 	// included (default 6); MaxBackoff its longest wait (default 20s).
 	MaxAttempts int
 	MaxBackoff  time.Duration
-	Logger      *slog.Logger
 }
 
 // Actions returns the AWS remediation actions; their clients are built on

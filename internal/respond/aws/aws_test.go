@@ -173,3 +173,53 @@ func plan(t *testing.T, a respond.Action, inputs map[string]string) (*respond.Ch
 	t.Helper()
 	return a.Plan(context.Background(), (&respondtest.Recorder{}).Env(), request(inputs))
 }
+
+// TestApplyFromPlanFile: a change written to a plan file (JSON) and read
+// back is applied and rolled back by another process's actions (a new
+// Actions, its clients built anew), with the outcome also read back from
+// JSON.
+func TestApplyFromPlanFile(t *testing.T) {
+	c := ec2Cloud(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		action string
+		inputs map[string]string
+	}{
+		{"aws.ec2.quarantine-instance", map[string]string{"instance_id": instance}},
+		{"aws.ec2.revoke-security-group-rule", map[string]string{"group_id": web, "rule_id": ssh}},
+	} {
+		ch, err := plan(t, c.action(t, tc.action), tc.inputs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var read respond.Change
+		roundTrip(t, ch, &read)
+		a := c.action(t, tc.action) // another process
+		done, err := a.Apply(ctx, nil, &read)
+		if err != nil {
+			t.Fatalf("%s: Apply of the change read back: %v", tc.action, err)
+		}
+		var doneRead respond.Outcome
+		roundTrip(t, done, &doneRead)
+		if _, err := c.action(t, tc.action).Rollback(ctx, nil, &read, &doneRead); err != nil {
+			t.Fatalf("%s: Rollback from the outcome read back: %v", tc.action, err)
+		}
+	}
+	if g := c.enis(instance); !slices.Equal(g["eni-0primary01"], []string{web, admin}) {
+		t.Errorf("groups after rollback %v", g)
+	}
+	if r := c.rules(web); len(r) != 4 {
+		t.Errorf("rules after rollback %v", r)
+	}
+}
+
+func roundTrip(t *testing.T, v, into any) {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("%T does not encode: %v", v, err)
+	}
+	if err := json.Unmarshal(b, into); err != nil {
+		t.Fatalf("%T does not decode: %v", v, err)
+	}
+}

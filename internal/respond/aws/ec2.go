@@ -27,11 +27,16 @@ func ec2ID(v, input, prefix, arnType, action string) (id, account, region string
 			return "", "", "", fmt.Errorf("%w: %s: %s %q is not an EC2 %s ARN", respond.ErrInput, action, input, v, arnType)
 		}
 	}
-	if !regexp.MustCompile(`^` + prefix + `-[0-9a-f]{8,17}$`).MatchString(v) {
+	if !ec2IDs.MatchString(v) || !strings.HasPrefix(v, prefix+"-") {
 		return "", "", "", fmt.Errorf("%w: %s: %s %q is not a %s-... ID", respond.ErrInput, action, input, v, prefix)
 	}
 	return v, account, region, nil
 }
+
+var (
+	ec2IDs  = regexp.MustCompile(`^[a-z]+-[0-9a-f]{8,17}$`)
+	ruleIDs = regexp.MustCompile(`^sgr-[0-9a-f]{8,17}$`)
+)
 
 func ec2ARN(t target, typ, id string) string {
 	return "arn:" + t.partition + ":ec2:" + t.region + ":" + t.account + ":" + typ + "/" + id
@@ -534,7 +539,7 @@ func (a *revokeRule) wanted(req *respond.Request) (sgRule, error) {
 	name := a.Spec().Name
 	var r sgRule
 	if id := in(req, "rule_id"); id != "" {
-		if !regexp.MustCompile(`^sgr-[0-9a-f]{8,17}$`).MatchString(id) {
+		if !ruleIDs.MatchString(id) {
 			return r, fmt.Errorf("%w: %s: rule_id %q is not a security group rule ID (sgr-...)", respond.ErrInput, name, id)
 		}
 		r.ID = id

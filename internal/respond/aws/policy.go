@@ -218,8 +218,12 @@ func (a *deletePublicStatement) writeCall(t target, bucket, text string) respond
 	if text == "" {
 		return respond.Call{Service: "s3", Operation: "DeleteBucketPolicy", Target: bucketARN(t, bucket), Params: map[string]any{"Bucket": bucket}}
 	}
+	var policy any = text // shown as JSON when it is
+	if json.Valid([]byte(text)) {
+		policy = json.RawMessage(text)
+	}
 	return respond.Call{Service: "s3", Operation: "PutBucketPolicy", Target: bucketARN(t, bucket),
-		Params: map[string]any{"Bucket": bucket, "Policy": json.RawMessage(text)}}
+		Params: map[string]any{"Bucket": bucket, "Policy": policy}}
 }
 
 func (a *deletePublicStatement) Plan(ctx context.Context, env *respond.Env, req *respond.Request) (*respond.Change, error) {
