@@ -180,6 +180,16 @@ func (c *clients) target(ctx context.Context, env *respond.Env, acct, region str
 	cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(base), role, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = "vigil-respond"
 	}))
+	// Assumed now, through env (recorded), so that a refusal is reported
+	// as such rather than as the first call's failure; the SDK renews the
+	// credentials later on its own.
+	err = do(ctx, env, respond.Call{Service: "sts", Operation: "AssumeRole", Target: role, ReadOnly: true}, nil, func(ctx context.Context) error {
+		_, err := cfg.Credentials.Retrieve(ctx)
+		return err
+	})
+	if err != nil {
+		return target{}, err
+	}
 	c.accounts[acct] = cfg
 	t.cfg = cfg
 	return t, nil

@@ -149,8 +149,19 @@ func TestOtherAccount(t *testing.T) {
 	}
 
 	c.opts.RoleName = "VigilRespond"
-	a = c.action(t, "aws.iam.deactivate-access-key")
 	ctx := context.Background()
+	// The role refused: ErrDenied naming it, and tried again next time.
+	c.srv.Fault = func(r awstest.Request) string {
+		if r.Key() == "sts:AssumeRole" {
+			return "denied"
+		}
+		return ""
+	}
+	a = c.action(t, "aws.iam.deactivate-access-key")
+	if _, err := a.Plan(ctx, nil, req); !errors.Is(err, respond.ErrDenied) || !strings.Contains(err.Error(), "role/VigilRespond") {
+		t.Errorf("role refused: err = %v, want ErrDenied naming the role", err)
+	}
+	c.srv.Fault = nil
 	ch, err := a.Plan(ctx, nil, req)
 	if err != nil {
 		t.Fatal(err)
