@@ -68,11 +68,10 @@ type quarantineState struct {
 	GroupName string      `json:"isolation_group_name,omitempty"`
 	// GivenGroup is the isolation_group input.
 	GivenGroup string `json:"given_group,omitempty"`
-	// Undo only: the snapshots taken, whether the group was created and
-	// whether Apply wrote.
+	// Undo only: the snapshots taken, whether the group was created.
 	Snapshots []snapshotOf `json:"snapshots,omitempty"`
 	Created   bool         `json:"created_group,omitempty"`
-	Changed   bool         `json:"changed,omitempty"`
+	applied
 }
 
 func (a *quarantine) Spec() respond.Spec {
@@ -402,16 +401,8 @@ func describePerms(ps []ec2types.IpPermission) []string {
 
 func (a *quarantine) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, done *respond.Outcome) (*respond.Outcome, error) {
 	var st quarantineState
-	if err := readState(ch.State, &st, ch.Action); err != nil {
-		return nil, err
-	}
-	if done != nil && len(done.Undo) > 0 {
-		if err := readState(done.Undo, &st, ch.Action); err != nil {
-			return nil, err
-		}
-		if !st.Changed {
-			return &respond.Outcome{Note: "nothing to roll back: the apply changed nothing"}, nil
-		}
+	if changed, err := rollbackOf(ch, done, &st); err != nil || !changed {
+		return unchanged(err)
 	}
 	t, err := a.c.forChange(ctx, env, ch)
 	if err != nil {
@@ -509,8 +500,7 @@ func ports(from, to int32) string {
 type ruleState struct {
 	Group string `json:"group"`
 	Rule  sgRule `json:"rule"`
-	// Changed (undo only): Apply wrote.
-	Changed bool `json:"changed,omitempty"`
+	applied
 }
 
 func (a *revokeRule) Spec() respond.Spec {
@@ -713,22 +703,15 @@ func (a *revokeRule) Apply(ctx context.Context, env *respond.Env, ch *respond.Ch
 	if err != nil {
 		return nil, err
 	}
-	undo := ruleState{Group: st.Group, Rule: *r, Changed: true}
+	undo := ruleState{Group: st.Group, Rule: *r}
+	undo.Changed = true
 	return &respond.Outcome{Undo: state(undo), Note: "revoked " + r.String()}, nil
 }
 
 func (a *revokeRule) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, done *respond.Outcome) (*respond.Outcome, error) {
 	var st ruleState
-	if err := readState(ch.State, &st, ch.Action); err != nil {
-		return nil, err
-	}
-	if done != nil && len(done.Undo) > 0 {
-		if err := readState(done.Undo, &st, ch.Action); err != nil {
-			return nil, err
-		}
-		if !st.Changed {
-			return &respond.Outcome{Note: "nothing to roll back: the apply changed nothing"}, nil
-		}
+	if changed, err := rollbackOf(ch, done, &st); err != nil || !changed {
+		return unchanged(err)
 	}
 	t, err := a.c.forChange(ctx, env, ch)
 	if err != nil {

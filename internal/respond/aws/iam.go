@@ -53,8 +53,7 @@ type keyState struct {
 	User   string `json:"user"`
 	Key    string `json:"access_key_id"`
 	Before string `json:"before"` // the key's status
-	// Changed (undo only): Apply wrote.
-	Changed bool `json:"changed,omitempty"`
+	applied
 }
 
 func (a *deactivateKey) Spec() respond.Spec {
@@ -174,16 +173,8 @@ func (a *deactivateKey) Apply(ctx context.Context, env *respond.Env, ch *respond
 
 func (a *deactivateKey) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, done *respond.Outcome) (*respond.Outcome, error) {
 	var st keyState
-	if err := readState(ch.State, &st, ch.Action); err != nil {
-		return nil, err
-	}
-	if done != nil && len(done.Undo) > 0 {
-		if err := readState(done.Undo, &st, ch.Action); err != nil {
-			return nil, err
-		}
-		if !st.Changed {
-			return &respond.Outcome{Note: "nothing to roll back: the apply changed nothing"}, nil
-		}
+	if changed, err := rollbackOf(ch, done, &st); err != nil || !changed {
+		return unchanged(err)
 	}
 	t, err := a.c.forChange(ctx, env, ch)
 	if err != nil {
@@ -210,8 +201,7 @@ type detachState struct {
 	Name   string   `json:"name"`
 	Policy string   `json:"policy_arn"`
 	Before []string `json:"before"` // the attached policies
-	// Changed (undo only): Apply wrote.
-	Changed bool `json:"changed,omitempty"`
+	applied
 }
 
 func (a *detachPolicy) Spec() respond.Spec {
@@ -376,16 +366,8 @@ func (a *detachPolicy) Apply(ctx context.Context, env *respond.Env, ch *respond.
 
 func (a *detachPolicy) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, done *respond.Outcome) (*respond.Outcome, error) {
 	var st detachState
-	if err := readState(ch.State, &st, ch.Action); err != nil {
-		return nil, err
-	}
-	if done != nil && len(done.Undo) > 0 {
-		if err := readState(done.Undo, &st, ch.Action); err != nil {
-			return nil, err
-		}
-		if !st.Changed {
-			return &respond.Outcome{Note: "nothing to roll back: the apply changed nothing"}, nil
-		}
+	if changed, err := rollbackOf(ch, done, &st); err != nil || !changed {
+		return unchanged(err)
 	}
 	t, err := a.c.forChange(ctx, env, ch)
 	if err != nil {

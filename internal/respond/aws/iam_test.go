@@ -180,3 +180,31 @@ func TestDetachPolicyInputs(t *testing.T) {
 		mustErr(t, what, err, tc.want)
 	}
 }
+
+// TestRollbackOfNoOpApply: a key deactivated by someone else between plan
+// and apply is left alone by the apply, and the rollback of that apply
+// does not reactivate it.
+func TestRollbackOfNoOpApply(t *testing.T) {
+	c := keysCloud(t)
+	a := c.action(t, "aws.iam.deactivate-access-key")
+	ctx := context.Background()
+	ch, err := plan(t, a, map[string]string{"access_key_id": leakedKey, "user": "alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.st.With(func() { c.st.Account(caller).Users["alice"].Keys[1].Status = "Inactive" })
+	rec := &respondtest.Recorder{}
+	done, err := a.Apply(ctx, rec.Env(), ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Rollback(ctx, rec.Env(), ch, done); err != nil {
+		t.Fatal(err)
+	}
+	if w := rec.Writes(); len(w) > 0 {
+		t.Errorf("writes %+v, want none", w)
+	}
+	if k := c.keys(caller, "alice"); k[leakedKey] != "Inactive" {
+		t.Errorf("the rollback of an apply that changed nothing made the key %s", k[leakedKey])
+	}
+}

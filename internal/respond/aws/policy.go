@@ -166,10 +166,9 @@ type policyState struct {
 	Before string `json:"before"`
 	// Remove are the statements planned for removal.
 	Remove []json.RawMessage `json:"remove,omitempty"`
-	// After (undo only) is the policy written ("" deleted); Changed
-	// whether Apply wrote.
-	After   string `json:"after,omitempty"`
-	Changed bool   `json:"changed,omitempty"`
+	// After (undo only) is the policy written ("" deleted).
+	After string `json:"after,omitempty"`
+	applied
 }
 
 func (a *deletePublicStatement) Spec() respond.Spec {
@@ -336,16 +335,8 @@ func (a *deletePublicStatement) Apply(ctx context.Context, env *respond.Env, ch 
 
 func (a *deletePublicStatement) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, done *respond.Outcome) (*respond.Outcome, error) {
 	var st policyState
-	if err := readState(ch.State, &st, ch.Action); err != nil {
-		return nil, err
-	}
-	if done != nil && len(done.Undo) > 0 {
-		if err := readState(done.Undo, &st, ch.Action); err != nil {
-			return nil, err
-		}
-		if !st.Changed {
-			return &respond.Outcome{Note: "nothing to roll back: the apply changed nothing"}, nil
-		}
+	if changed, err := rollbackOf(ch, done, &st); err != nil || !changed {
+		return unchanged(err)
 	}
 	t, err := a.c.forChange(ctx, env, ch)
 	if err != nil {

@@ -67,8 +67,7 @@ type pabState struct {
 	Bucket  string   `json:"bucket"`
 	Existed bool     `json:"existed"`
 	Before  pabFlags `json:"before"`
-	// Changed (undo only): Apply wrote.
-	Changed bool `json:"changed,omitempty"`
+	applied
 }
 
 func (a *blockPublicAccess) Spec() respond.Spec {
@@ -172,16 +171,8 @@ func (a *blockPublicAccess) Apply(ctx context.Context, env *respond.Env, ch *res
 
 func (a *blockPublicAccess) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, done *respond.Outcome) (*respond.Outcome, error) {
 	var st pabState
-	if err := readState(ch.State, &st, ch.Action); err != nil {
-		return nil, err
-	}
-	if done != nil && len(done.Undo) > 0 {
-		if err := readState(done.Undo, &st, ch.Action); err != nil {
-			return nil, err
-		}
-		if !st.Changed {
-			return &respond.Outcome{Note: "nothing to roll back: the apply changed nothing"}, nil
-		}
+	if changed, err := rollbackOf(ch, done, &st); err != nil || !changed {
+		return unchanged(err)
 	}
 	t, err := a.c.forChange(ctx, env, ch)
 	if err != nil {
