@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
 	"net/url"
 	"os"
 	"strings"
@@ -82,23 +79,7 @@ func TestDeletePublicStatementMinIO(t *testing.T) {
 	srv := awstest.New()
 	t.Cleanup(srv.Close)
 	srv.DefaultAccount = caller
-	toMinIO := httputil.NewSingleHostReverseProxy(minio)
-	toLocal := httputil.NewSingleHostReverseProxy(mustURL(t, srv.URL))
-	for _, p := range []*httputil.ReverseProxy{toMinIO, toLocal} {
-		d := p.Director
-		p.Director = func(r *http.Request) {
-			host := r.Host // signed: the server checks the signature against it
-			d(r)
-			r.Host = host
-		}
-	}
-	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, _, svc := awstest.Signature(r.Header); svc == "s3" {
-			toMinIO.ServeHTTP(w, r)
-			return
-		}
-		toLocal.ServeHTTP(w, r)
-	}))
+	proxy := awstest.SplitS3(minio, mustURL(t, srv.URL))
 	t.Cleanup(proxy.Close)
 	for k, v := range awstest.Env(caller) {
 		t.Setenv(k, v)

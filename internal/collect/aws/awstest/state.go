@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"slices"
 	"strconv"
@@ -768,4 +770,26 @@ func (s *State) ec2Revoke(_ *http.Request, req Request, form url.Values, _ []byt
 	}
 	g.Rules = keep
 	return ec2Answer(req.Op, v("return", true)), nil
+}
+
+// SplitS3 is a proxy for tests against a real S3-compatible server
+// (MinIO): the requests signed for S3 go to s3, the others (STS, IAM...)
+// to rest, each with its signed Host kept. Close stops it.
+func SplitS3(s3, rest *url.URL) *httptest.Server {
+	toS3, toRest := httputil.NewSingleHostReverseProxy(s3), httputil.NewSingleHostReverseProxy(rest)
+	for _, p := range []*httputil.ReverseProxy{toS3, toRest} {
+		d := p.Director
+		p.Director = func(r *http.Request) {
+			host := r.Host // signed: the server checks the signature against it
+			d(r)
+			r.Host = host
+		}
+	}
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, _, svc := Signature(r.Header); svc == "s3" {
+			toS3.ServeHTTP(w, r)
+			return
+		}
+		toRest.ServeHTTP(w, r)
+	}))
 }
