@@ -268,3 +268,37 @@ func TestConcurrentApply(t *testing.T) {
 		t.Errorf("%d changes took %v with at most %d requests in flight: not concurrent", n, took, c.srv.Peak())
 	}
 }
+
+// TestSnapshotFailureStopsQuarantine: when a snapshot cannot be taken (a
+// 500 after the retries) the instance is not isolated: the evidence comes
+// first.
+func TestSnapshotFailureStopsQuarantine(t *testing.T) {
+	c := ec2Cloud(t)
+	c.srv.Fault = func(r awstest.Request) string {
+		if r.Key() == "ec2:CreateSnapshot" {
+			return "500"
+		}
+		return ""
+	}
+	a := c.action(t, "aws.ec2.quarantine-instance")
+	ch, err := plan(t, a, map[string]string{"instance_id": instance})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.Apply(context.Background(), nil, ch)
+	if err == nil || errors.Is(err, respond.ErrGone) || errors.Is(err, respond.ErrDenied) || !strings.Contains(err.Error(), "InternalError") {
+		t.Errorf("Apply with snapshots failing: err = %v, want the InternalError", err)
+	}
+	if g := c.enis(instance); !slices.Equal(g["eni-0primary01"], []string{web, admin}) || !slices.Equal(g["eni-0second01"], []string{admin}) {
+		t.Errorf("interfaces' groups %v: isolated without its snapshots", g)
+	}
+	tries := 0
+	for _, r := range c.srv.Requests() {
+		if r.Key() == "ec2:CreateSnapshot" {
+			tries++
+		}
+	}
+	if tries != c.opts.MaxAttempts {
+		t.Errorf("CreateSnapshot tried %d times, want %d (retried)", tries, c.opts.MaxAttempts)
+	}
+}
