@@ -244,8 +244,8 @@ func (a *quarantine) Plan(ctx context.Context, env *respond.Env, req *respond.Re
 		ch.Calls = append(ch.Calls,
 			respond.Call{Service: "ec2", Operation: "CreateSecurityGroup", Target: ec2ARN(t, "vpc", st.VPC),
 				Params: map[string]any{"GroupName": st.GroupName, "VpcId": st.VPC, "Description": groupDescription}},
-			respond.Call{Service: "ec2", Operation: "RevokeSecurityGroupEgress", Target: ec2ARN(t, "security-group", groupShown),
-				Params: map[string]any{"IpPermissions": "the new group's default allow-all egress"}})
+			respond.Call{Service: "ec2", Operation: "RevokeSecurityGroupEgress", Target: ec2ARN(t, "vpc", st.VPC),
+				Params: map[string]any{"GroupName": st.GroupName, "IpPermissions": "the new group's default allow-all egress"}})
 	}
 	for _, e := range st.ENIs {
 		if slices.Equal(e.Groups, []string{st.Group}) {
