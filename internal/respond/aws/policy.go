@@ -176,8 +176,9 @@ func (a *deletePublicStatement) Spec() respond.Spec {
 		Name: "aws.s3.delete-public-policy-statement", Class: respond.Remediate, Provider: "aws", Tactic: "harden", Reversible: true,
 		Description: "Removes the statements of a bucket policy that allow anyone (Principal \"*\" or {\"AWS\": \"*\"}, or NotPrincipal) " +
 			"without a condition restricting the source or principal (aws:SourceIp, aws:SourceVpc(e), aws:PrincipalOrgID...); the other " +
-			"statements are kept, and the policy is deleted when none is left. Rollback puts the previous policy back.",
-		Inputs:      append([]respond.Input{bucketInput}, placeInputs...),
+			"statements are kept, and the policy is deleted when none is left (with the input sid, only that statement). Rollback puts the previous policy back.",
+		Inputs: append([]respond.Input{bucketInput,
+			{Name: "sid", Description: "only the public statement with this Sid (refused when that statement is not public)"}}, placeInputs...),
 		Permissions: []string{"s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"},
 	}
 }
@@ -250,9 +251,17 @@ func (a *deletePublicStatement) Plan(ctx context.Context, env *respond.Env, req 
 		return nil, fmt.Errorf("%s: bucket %s: %w", name, bucket, err)
 	}
 	st := policyState{Bucket: bucket, Before: text}
+	only := in(req, "sid")
 	var kept []json.RawMessage
 	for i, s := range p.statements {
+		if only != "" && sid(s) != only {
+			kept = append(kept, s)
+			continue
+		}
 		if !publicStatement(s) {
+			if only != "" {
+				return nil, fmt.Errorf("%w: %s: statement %s of bucket %s's policy is not public (it does not allow anyone, or a condition restricts it): not removed", respond.ErrInput, name, only, bucket)
+			}
 			kept = append(kept, s)
 			continue
 		}
@@ -263,6 +272,9 @@ func (a *deletePublicStatement) Plan(ctx context.Context, env *respond.Env, req 
 	}
 	if len(st.Remove) == 0 {
 		ch.NoOp, ch.Reason = true, "no statement of the bucket policy allows anyone without a restricting condition"
+		if only != "" {
+			ch.Reason = "the bucket policy has no statement " + only
+		}
 		return ch, nil
 	}
 	after := ""
@@ -275,10 +287,15 @@ func (a *deletePublicStatement) Plan(ctx context.Context, env *respond.Env, req 
 	return ch, nil
 }
 
-func sidOf(raw json.RawMessage) string {
+func sid(raw json.RawMessage) string {
 	var s struct{ Sid string }
-	if json.Unmarshal(raw, &s) == nil && s.Sid != "" {
-		return " (Sid " + s.Sid + ")"
+	_ = json.Unmarshal(raw, &s)
+	return s.Sid
+}
+
+func sidOf(raw json.RawMessage) string {
+	if s := sid(raw); s != "" {
+		return " (Sid " + s + ")"
 	}
 	return ""
 }

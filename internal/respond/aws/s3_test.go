@@ -106,12 +106,13 @@ func sids(t *testing.T, text string) []string {
 func TestDeletePublicStatementLifecycle(t *testing.T) {
 	onlyPublic := `{"Version":"2012-10-17","Statement":{"Sid":"All","Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"}}`
 	for _, tc := range []struct {
-		name, policy string
-		after        []string // the Sids kept; nil: the policy deleted
-		removed      int
+		name, policy, sid string
+		after             []string // the Sids kept; nil: the policy deleted
+		removed           int
 	}{
-		{"some public", publicPolicy, []string{"OrgOnly", "Office", "Partner", "TLSOnly"}, 2},
-		{"all public", onlyPublic, nil, 1},
+		{"some public", publicPolicy, "", []string{"OrgOnly", "Office", "Partner", "TLSOnly"}, 2},
+		{"all public", onlyPublic, "", nil, 1},
+		{"one sid", publicPolicy, "AnyoneOverTLS", []string{"PublicRead", "OrgOnly", "Office", "Partner", "TLSOnly"}, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCloud(t, func(st *awstest.State) {
@@ -125,7 +126,7 @@ func TestDeletePublicStatementLifecycle(t *testing.T) {
 			a := c.action(t, "aws.s3.delete-public-policy-statement")
 			ch := respondtest.Lifecycle{
 				Action:  a,
-				Request: request(map[string]string{"bucket": "site"}),
+				Request: request(map[string]string{"bucket": "site", "sid": tc.sid}),
 				Before: func(t *testing.T) {
 					if got := policy("site"); canonical([]byte(got)) != canonical([]byte(tc.policy)) {
 						t.Errorf("policy\n%s\nwant the one before\n%s", got, tc.policy)
@@ -223,4 +224,7 @@ func TestS3Gone(t *testing.T) {
 	mustErr(t, "a key ARN as bucket", err, respond.ErrInput)
 	_, err = plan(t, c.action(t, "aws.s3.block-public-access"), nil)
 	mustErr(t, "no bucket", err, respond.ErrInput)
+	c.st.With(func() { c.st.Buckets["site"] = &awstest.Bucket{Policy: publicPolicy} })
+	_, err = plan(t, c.action(t, "aws.s3.delete-public-policy-statement"), map[string]string{"bucket": "site", "sid": "OrgOnly"})
+	mustErr(t, "a sid naming a restricted statement", err, respond.ErrInput)
 }
