@@ -237,6 +237,9 @@ func (a *deletePublicStatement) Plan(ctx context.Context, env *respond.Env, req 
 		return nil, err
 	}
 	text, err := a.read(ctx, env, t, bucket)
+	if t.moveToBucketRegion(err) {
+		text, err = a.read(ctx, env, t, bucket)
+	}
 	if err != nil {
 		return nil, err
 	}

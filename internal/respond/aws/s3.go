@@ -2,10 +2,12 @@ package awsrespond
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -40,6 +42,23 @@ func bucketOf(req *respond.Request, action string) (string, error) {
 }
 
 func bucketARN(t target, bucket string) string { return "arn:" + t.partition + ":s3:::" + bucket }
+
+// moveToBucketRegion reports whether err is S3's answer that the bucket
+// is in another region (PermanentRedirect with x-amz-bucket-region) and
+// then points t at that region: the planning reads again there and the
+// change records it.
+func (t *target) moveToBucketRegion(err error) bool {
+	var re *awshttp.ResponseError
+	if !errors.As(err, &re) || re.Response == nil {
+		return false
+	}
+	r := re.Response.Header.Get("X-Amz-Bucket-Region")
+	if r == "" || r == t.region {
+		return false
+	}
+	t.region = r
+	return true
+}
 
 // blockPublicAccess turns on the four public access block settings of
 // one bucket.
@@ -127,6 +146,9 @@ func (a *blockPublicAccess) Plan(ctx context.Context, env *respond.Env, req *res
 		return nil, err
 	}
 	cur, existed, err := a.read(ctx, env, t, bucket)
+	if t.moveToBucketRegion(err) {
+		cur, existed, err = a.read(ctx, env, t, bucket)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package awsrespond
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 
@@ -227,4 +228,32 @@ func TestS3Gone(t *testing.T) {
 	c.st.With(func() { c.st.Buckets["site"] = &awstest.Bucket{Policy: publicPolicy} })
 	_, err = plan(t, c.action(t, "aws.s3.delete-public-policy-statement"), map[string]string{"bucket": "site", "sid": "OrgOnly"})
 	mustErr(t, "a sid naming a restricted statement", err, respond.ErrInput)
+}
+
+// TestBucketInAnotherRegion: a bucket asked for in the wrong region (S3's
+// 301 PermanentRedirect naming the bucket's region) is planned and
+// applied in its own region.
+func TestBucketInAnotherRegion(t *testing.T) {
+	c := newCloud(t, func(st *awstest.State) {
+		st.Buckets["eu-site"] = &awstest.Bucket{Region: "eu-west-1", Policy: publicPolicy}
+	})
+	for _, name := range []string{"aws.s3.block-public-access", "aws.s3.delete-public-policy-statement"} {
+		a := c.action(t, name)
+		ch, err := plan(t, a, map[string]string{"bucket": "eu-site"}) // the subject says us-east-1
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if ch.Region != "eu-west-1" {
+			t.Errorf("%s: change in %s, want the bucket's eu-west-1", name, ch.Region)
+		}
+		if _, err := a.Apply(context.Background(), nil, ch); err != nil {
+			t.Errorf("%s: Apply: %v", name, err)
+		}
+	}
+	c.st.With(func() {
+		b := c.st.Buckets["eu-site"]
+		if b.PublicAccessBlock == nil || sids(t, b.Policy)[0] != "OrgOnly" {
+			t.Errorf("eu-site not changed: %+v", b)
+		}
+	})
 }

@@ -19,10 +19,12 @@ import (
 // writes in that format.
 type Handler func(r *http.Request, req Request, form url.Values, body []byte) (resp string, err *APIError)
 
-// APIError is an error answer: the HTTP status and the service's code.
+// APIError is an error answer: the HTTP status and the service's code,
+// and headers to send with it.
 type APIError struct {
 	Status        int
 	Code, Message string
+	Header        http.Header
 }
 
 func apiErr(status int, code, format string, args ...any) *APIError {
@@ -53,6 +55,9 @@ func (f *Server) handler(key string) Handler {
 func (f *Server) answer(w http.ResponseWriter, r *http.Request, req Request, form url.Values, body []byte, h Handler) {
 	resp, aerr := h(r, req, form, body)
 	if aerr != nil {
+		for k, v := range aerr.Header {
+			w.Header()[k] = v
+		}
 		f.errorAnswer(w, req, aerr.Status, aerr.Code, aerr.Message)
 		return
 	}
@@ -85,8 +90,11 @@ type State struct {
 }
 
 // Bucket is an S3 bucket: its policy text ("" none) and public access
-// block (nil none).
+// block (nil none). A request signed for another region than Region (when
+// set) is answered 301 PermanentRedirect with x-amz-bucket-region, as S3
+// does.
 type Bucket struct {
+	Region            string
 	Policy            string
 	PublicAccessBlock *PublicAccessBlock
 }
@@ -240,6 +248,11 @@ func (s *State) bucket(req Request) (*Bucket, *APIError) {
 	b := s.Buckets[req.Resource]
 	if b == nil {
 		return nil, apiErr(404, "NoSuchBucket", "The specified bucket does not exist")
+	}
+	if b.Region != "" && req.Region != b.Region {
+		e := apiErr(301, "PermanentRedirect", "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.")
+		e.Header = http.Header{"X-Amz-Bucket-Region": {b.Region}}
+		return nil, e
 	}
 	return b, nil
 }
