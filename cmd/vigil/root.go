@@ -22,7 +22,8 @@ func newRootCmd() *cobra.Command {
   vigil rules                         list the built-in and custom rules
   vigil logs ingest PATH...           load audit logs into the embedded lake
   vigil query "SELECT ..."            query audit logs across clouds with SQL
-  vigil detect PATH... --rules DIR    run Sigma detections on audit logs`,
+  vigil detect PATH... --rules DIR    run Sigma detections on audit logs
+  vigil respond plan --playbooks DIR FINDINGS   plan responses; approve, apply and roll back them`,
 		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -47,6 +48,7 @@ func newRootCmd() *cobra.Command {
 		newDetectCmd(),
 		newBenchCmd(),
 		newIdentityCmd(),
+		newRespondCmd(),
 	)
 	return root
 }

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/vigil-sec/vigil/internal/respond"
+	awsrespond "github.com/vigil-sec/vigil/internal/respond/aws"
+	"github.com/vigil-sec/vigil/internal/respond/engine"
+	"github.com/vigil-sec/vigil/internal/respond/playbook"
+	"github.com/vigil-sec/vigil/internal/respond/subjects"
+)
+
+// cloudActionFlags configure the clients of the remediation actions: the
+// same credentials and endpoint overrides as vigil collect.
+type cloudActionFlags struct {
+	awsProfile, awsEndpoint, awsRole, awsRegion string
+}
+
+func (f *cloudActionFlags) register(fl *pflag.FlagSet) {
+	fl.StringVar(&f.awsProfile, "aws-profile", "", "AWS shared-config profile (default AWS_PROFILE or the default chain)")
+	fl.StringVar(&f.awsEndpoint, "aws-endpoint", "", "one base URL for every AWS service (local emulators and tests)")
+	fl.StringVar(&f.awsRole, "aws-role", "", "role assumed in a finding's account when it is not the caller's (default: act only in the caller's account)")
+	fl.StringVar(&f.awsRegion, "aws-region", "", "AWS region when neither the step nor the finding names one")
+}
+
+// registry returns every action vigil has.
+func (f *cloudActionFlags) registry() (*respond.Registry, error) {
+	var all []respond.Action
+	all = append(all, awsrespond.Actions(awsrespond.Options{Profile: f.awsProfile, Endpoint: f.awsEndpoint, RoleName: f.awsRole,
+		Region: f.awsRegion})...)
+	return respond.NewRegistry(all...)
+}
+
+// loadPlaybooks loads playbook files and directories against reg.
+func loadPlaybooks(paths []string, reg *respond.Registry) ([]engine.Playbook, error) {
+	pbs, err := playbook.Load(paths, reg)
+	if err != nil {
+		return nil, err
+	}
+	return playbook.Engine(pbs), nil
+}
+
+// readSubjects reads findings and alerts files; problems are printed and
+// returned as an exit-2 error to report after the work.
+func readSubjects(cmd *cobra.Command, paths []string, all bool) ([]*respond.Subject, error) {
+	var out []*respond.Subject
+	n := 0
+	for _, p := range paths {
+		got, probs := subjects.ReadFile(p, subjects.Options{All: all})
+		for _, e := range probs {
+			fmt.Fprintln(cmd.ErrOrStderr(), "vigil: input error:", e)
+		}
+		n += len(probs)
+		out = append(out, got...)
+	}
+	if n > 0 {
+		return out, &exitError{code: exitUsage, err: fmt.Errorf("%d input problem(s); the rest was used", n)}
+	}
+	return out, nil
+}
