@@ -536,5 +536,7 @@ func (ps *parser) condition(n *yaml.Node, expr string) cel.Program {
 }
 
 func celEnv() (*cel.Env, error) {
-	return cel.NewEnv(cel.Variable("subject", cel.MapType(cel.StringType, cel.DynType)))
+	// Optional types let a condition read a tag a resource may lack:
+	// subject.resource.tags[?"env"].orValue("").
+	return cel.NewEnv(cel.Variable("subject", cel.MapType(cel.StringType, cel.DynType)), cel.OptionalTypes())
 }

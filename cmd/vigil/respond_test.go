@@ -1,0 +1,215 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/collect/aws/awstest"
+)
+
+// awsRespondCloud is a local AWS endpoint holding the resources the AWS
+// playbooks of testdata/respond/aws act on.
+func awsRespondCloud(t *testing.T) (*awstest.Server, *awstest.State) {
+	t.Helper()
+	srv := awstest.New()
+	t.Cleanup(srv.Close)
+	st := awstest.NewState()
+	const vpc = "vpc-0abc00000000001"
+	st.Buckets["site"] = &awstest.Bucket{Policy: `{"Version":"2012-10-17","Statement":[` +
+		`{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"},` +
+		`{"Sid":"Ops","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/ops"},"Action":"s3:*","Resource":"arn:aws:s3:::site/*"}]}`}
+	st.Buckets["private"] = &awstest.Bucket{}
+	a := st.Account("111122223333")
+	a.Users["alice"] = &awstest.User{Keys: []awstest.AccessKey{{ID: "AKIA0LEAKED00000001", Status: "Active"}, {ID: "AKIA0OTHER00000002", Status: "Active"}}}
+	a.Users["bob"] = &awstest.User{Policies: []string{"arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"}}
+	a.Users["breakglass"] = &awstest.User{Policies: []string{"arn:aws:iam::aws:policy/AdministratorAccess"}}
+	a.SecurityGroups["sg-0a1b000000000001"] = &awstest.SecurityGroup{ID: "sg-0a1b000000000001", Name: "web", VpcID: vpc, Rules: []awstest.Rule{
+		{ID: "sgr-0ssh0000000001", Protocol: "tcp", FromPort: 22, ToPort: 22, CidrIPv4: "0.0.0.0/0"},
+		{ID: "sgr-0https00000001", Protocol: "tcp", FromPort: 443, ToPort: 443, CidrIPv4: "0.0.0.0/0"},
+	}}
+	a.SecurityGroups["sg-0a2b000000000002"] = &awstest.SecurityGroup{ID: "sg-0a2b000000000002", Name: "app", VpcID: vpc}
+	a.Instances["i-0bad000000000001"] = &awstest.Instance{ID: "i-0bad000000000001", VpcID: vpc, Volumes: []string{"vol-0root0000001"},
+		ENIs: []awstest.ENI{{ID: "eni-0bad000001", Groups: []string{"sg-0a2b000000000002", "sg-0a1b000000000001"}}}}
+	st.Serve(srv)
+	for k, v := range awstest.Env("111122223333") {
+		t.Setenv(k, v)
+	}
+	return srv, st
+}
+
+// awsSnapshot is what the playbooks change, for comparing states.
+type awsSnapshot struct {
+	SitePAB    bool
+	SitePolicy string
+	AliceKeys  string
+	BobPols    string
+	BreakPols  string
+	WebRules   int
+	ENIGroups  string
+	Snapshots  int
+}
+
+func snapshotAWS(st *awstest.State) awsSnapshot {
+	var s awsSnapshot
+	st.With(func() {
+		b := st.Buckets["site"]
+		s.SitePAB = b.PublicAccessBlock != nil && b.PublicAccessBlock.BlockPublicPolicy
+		s.SitePolicy = b.Policy
+		a := st.Account("111122223333")
+		for _, k := range a.Users["alice"].Keys {
+			s.AliceKeys += k.ID + "=" + k.Status + " "
+		}
+		s.BobPols = strings.Join(slices.Sorted(slices.Values(a.Users["bob"].Policies)), ",")
+		s.BreakPols = strings.Join(a.Users["breakglass"].Policies, ",")
+		s.WebRules = len(a.SecurityGroups["sg-0a1b000000000001"].Rules)
+		s.ENIGroups = strings.Join(a.Instances["i-0bad000000000001"].ENIs[0].Groups, ",")
+		s.Snapshots = len(a.Snapshots)
+	})
+	return s
+}
+
+// TestRespondAWSEndToEnd runs every AWS remediation through the CLI, as a
+// user would: plan (nothing changes), apply refused without approval,
+// approve, apply (the state changes, the ONE leaked key only), apply again
+// (nothing more), verify the trail, roll back (the before-state is back,
+// the forensic snapshot kept), and a tampered plan and trail are refused.
+func TestRespondAWSEndToEnd(t *testing.T) {
+	srv, st := awsRespondCloud(t)
+	dir := filepath.Join("testdata", "respond", "aws")
+	state := t.TempDir()
+	plan := filepath.Join(t.TempDir(), "plan.json")
+	common := []string{"--state", state, "--aws-endpoint", srv.URL}
+	respond := func(args ...string) (int, string, string) {
+		return runCLI2(t, append(append([]string{"respond"}, args...), common...)...)
+	}
+	before := snapshotAWS(st)
+
+	code, out, stderr := respond("plan", "--playbooks", filepath.Join(dir, "playbooks.yml"), filepath.Join(dir, "findings.json"), filepath.Join(dir, "alerts.jsonl"), "-o", plan)
+	if code != 0 {
+		t.Fatalf("plan: exit %d\n%s\n%s", code, out, stderr)
+	}
+	for _, want := range []string{
+		"lock-public-buckets/block  aws.s3.block-public-access  on arn:aws:s3:::site",
+		"~ PublicAccessBlock.BlockPublicPolicy: false -> true",
+		"aws.s3.delete-public-policy-statement",
+		"aws.ec2.revoke-security-group-rule",
+		"aws.ec2.quarantine-instance",
+		"aws.iam.detach-policy",
+		"aws.iam.deactivate-access-key",
+		"AKIA0LEAKED00000001",
+		"6 step(s) planned",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "user/breakglass") {
+		t.Errorf("the condition did not spare the break-glass user:\n%s", out)
+	}
+	if got := snapshotAWS(st); got != before {
+		t.Fatalf("planning changed the cloud: %+v", got)
+	}
+
+	if code, _, stderr := respond("apply", plan); code != 2 || !strings.Contains(stderr, "not approved") {
+		t.Fatalf("unapproved apply: exit %d %s", code, stderr)
+	}
+	if got := snapshotAWS(st); got != before {
+		t.Fatalf("an unapproved plan changed the cloud: %+v", got)
+	}
+	// An approval written into the plan file by hand is not in the trail.
+	forged := forgeApproval(t, plan)
+	if code, _, stderr := respond("apply", forged); code != 2 || !strings.Contains(stderr, "not in the trail") {
+		t.Fatalf("forged approval: exit %d %s", code, stderr)
+	}
+
+	if code, _, stderr := respond("approve", plan, "--by", "alice", "--reason", "SEC-42"); code != 0 {
+		t.Fatalf("approve: exit %d %s", code, stderr)
+	}
+	code, out, stderr = respond("apply", plan)
+	if code != 0 {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, stderr)
+	}
+	after := snapshotAWS(st)
+	if !after.SitePAB || strings.Contains(after.SitePolicy, "PublicRead") || !strings.Contains(after.SitePolicy, "arn:aws:iam::111122223333:role/ops") ||
+		after.AliceKeys != "AKIA0LEAKED00000001=Inactive AKIA0OTHER00000002=Active " ||
+		after.BobPols != "arn:aws:iam::aws:policy/ReadOnlyAccess" || after.BreakPols != before.BreakPols ||
+		after.WebRules != 1 || after.Snapshots != 1 || strings.Contains(after.ENIGroups, "sg-0app") {
+		t.Fatalf("after apply: %+v", after)
+	}
+	run := regexp.MustCompile(`apply run (\S+):`).FindStringSubmatch(out)
+	if run == nil {
+		t.Fatalf("no run id in:\n%s", out)
+	}
+
+	code, out, _ = respond("apply", plan)
+	if code != 0 || !strings.Contains(out, "6 already-done") {
+		t.Errorf("second apply: exit %d\n%s", code, out)
+	}
+	if got := snapshotAWS(st); got != after {
+		t.Errorf("second apply changed the cloud: %+v", got)
+	}
+
+	if code, out, stderr := respond("verify"); code != 0 || !strings.Contains(out, "verified") {
+		t.Fatalf("verify: exit %d %s %s", code, out, stderr)
+	}
+
+	code, out, stderr = respond("rollback", run[1])
+	if code != 0 {
+		t.Fatalf("rollback: exit %d\n%s\n%s", code, out, stderr)
+	}
+	back := snapshotAWS(st)
+	want := before
+	want.Snapshots = 1 // the forensic snapshot is kept
+	if back.SitePAB || !strings.Contains(back.SitePolicy, "PublicRead") {
+		t.Errorf("bucket not restored: %+v", back)
+	}
+	back.SitePAB, back.SitePolicy, want.SitePolicy = false, "", ""
+	if back != want {
+		t.Errorf("after rollback %+v\nwant %+v", back, want)
+	}
+
+	// The trail: every call and step is in it, as OCSF too; a modified
+	// entry is found.
+	trailPath := filepath.Join(state, "trail.jsonl")
+	ocsfOut := filepath.Join(t.TempDir(), "trail.ocsf.jsonl")
+	if code, _, stderr := respond("verify", "--ocsf", ocsfOut); code != 0 {
+		t.Fatalf("verify --ocsf: %s", stderr)
+	}
+	if b, _ := os.ReadFile(ocsfOut); !strings.Contains(string(b), `"class_uid":7001`) || !strings.Contains(string(b), `"class_uid":6003`) {
+		t.Errorf("OCSF trail lacks Remediation or API Activity events")
+	}
+	tb, _ := os.ReadFile(trailPath)
+	tampered := strings.Replace(string(tb), `"actor":"alice"`, `"actor":"mallory"`, 1)
+	if tampered == string(tb) {
+		t.Fatal("no approval by alice in the trail")
+	}
+	os.WriteFile(trailPath, []byte(tampered), 0o600)
+	if code, out, _ := respond("verify"); code != 2 || !strings.Contains(out, "NOT VERIFIED") {
+		t.Errorf("tampered trail: exit %d %s", code, out)
+	}
+}
+
+// forgeApproval copies a plan file with an approval added by hand.
+func forgeApproval(t *testing.T, plan string) string {
+	t.Helper()
+	b, err := os.ReadFile(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct{ Hash string }
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	out := strings.Replace(string(b), `"approvals": null`, `"approvals": [{"by": "mallory", "at": "2026-12-05T00:00:00Z", "plan_hash": "`+f.Hash+`"}]`, 1)
+	if out == string(b) {
+		t.Fatal("plan file has no empty approvals to forge")
+	}
+	p := filepath.Join(t.TempDir(), "forged.json")
+	os.WriteFile(p, []byte(out), 0o600)
+	return p
+}
