@@ -1,6 +1,9 @@
 package respond
 
-import "time"
+import (
+	"sync/atomic"
+	"time"
+)
 
 // Subject is what a playbook runs on: one finding (vigil scan, vigil iac,
 // identity paths) or one alert (vigil detect), read into the same shape.
@@ -34,6 +37,21 @@ type Subject struct {
 	// Raw is the finding or alert as read (decoded JSON), for conditions
 	// and templates that need a field not above (raw.unmapped...).
 	Raw map[string]any `json:"raw,omitempty"`
+
+	view atomic.Pointer[map[string]any]
+}
+
+// View returns the subject's view built by build, building it on first
+// use (playbooks' conditions and templates read one map per subject,
+// however many playbooks match it). The view is read-only: callers must
+// not change it.
+func (s *Subject) View(build func(*Subject) map[string]any) map[string]any {
+	if v := s.view.Load(); v != nil {
+		return *v
+	}
+	m := build(s)
+	s.view.CompareAndSwap(nil, &m)
+	return *s.view.Load()
 }
 
 // Resource is the resource a subject is about.

@@ -24,10 +24,10 @@ import (
 type kvServer struct {
 	latency time.Duration
 	mu      sync.Mutex
-	vals   map[string]string
-	fail   map[string]int
-	writes int
-	srv    *httptest.Server
+	vals    map[string]string
+	fail    map[string]int
+	writes  int
+	srv     *httptest.Server
 }
 
 func newKV(t testing.TB, vals map[string]string) *kvServer {

@@ -2,6 +2,7 @@ package playbook
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"text/template"
@@ -21,7 +22,7 @@ func (p *Playbook) Match(s *respond.Subject) (bool, error) {
 	if p.program == nil {
 		return true, nil
 	}
-	out, _, err := p.program.Eval(map[string]any{"subject": Data(s, nil)})
+	out, _, err := p.program.Eval(map[string]any{"subject": s.View(baseData)})
 	if err != nil {
 		return false, fmt.Errorf("%s: condition: %w", p.Name, err)
 	}
@@ -95,14 +96,11 @@ func techniques(want, got []string) bool {
 // JSON name (empty ones too, so that a reference to a known field never
 // fails), and the outputs of earlier steps under "steps".
 func Data(s *respond.Subject, steps map[string]map[string]string) map[string]any {
-	tags := map[string]any{}
-	for k, v := range s.Resource.Tags {
-		tags[k] = v
+	base := s.View(baseData)
+	if len(steps) == 0 {
+		return base
 	}
-	techs := make([]any, len(s.Techniques))
-	for i, t := range s.Techniques {
-		techs[i] = t
-	}
+	d := maps.Clone(base)
 	st := map[string]any{}
 	for id, outs := range steps {
 		m := map[string]any{}
@@ -110,6 +108,20 @@ func Data(s *respond.Subject, steps map[string]map[string]string) map[string]any
 			m[k] = v
 		}
 		st[id] = m
+	}
+	d["steps"] = st
+	return d
+}
+
+// baseData is Data without step outputs.
+func baseData(s *respond.Subject) map[string]any {
+	tags := map[string]any{}
+	for k, v := range s.Resource.Tags {
+		tags[k] = v
+	}
+	techs := make([]any, len(s.Techniques))
+	for i, t := range s.Techniques {
+		techs[i] = t
 	}
 	raw := s.Raw
 	if raw == nil {
@@ -124,7 +136,7 @@ func Data(s *respond.Subject, steps map[string]map[string]string) map[string]any
 		"level": s.Level, "status": s.Status, "techniques": techs, "message": s.Message, "provider": s.Provider,
 		"account": s.Account, "region": s.Region, "principal": s.Principal, "source_ip": s.SourceIP, "time": tm,
 		"resource": map[string]any{"id": s.Resource.ID, "type": s.Resource.Type, "name": s.Resource.Name, "tags": tags},
-		"raw":      raw, "steps": st,
+		"raw":      raw, "steps": map[string]any{},
 	}
 }
 
@@ -168,7 +180,12 @@ func (st *Step) Render(s *respond.Subject, steps map[string]map[string]string) (
 	if len(st.with) == 0 {
 		return out, nil
 	}
-	data := Data(s, steps)
+	var data map[string]any
+	if st.usesSteps {
+		data = Data(s, steps)
+	} else {
+		data = s.View(baseData)
+	}
 	var b strings.Builder
 	for k, tpl := range st.with {
 		b.Reset()

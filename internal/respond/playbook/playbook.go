@@ -71,6 +71,7 @@ type Step struct {
 	line       int
 	with       map[string]*template.Template
 	usesTag    map[string]bool
+	usesSteps  bool
 	literal    map[string]string
 }
 
@@ -419,6 +420,7 @@ func (ps *parser) step(n *yaml.Node, earlier map[string]bool) *Step {
 				}
 				st.with[k.Value] = tpl
 				st.usesTag[k.Value] = strings.Contains(v.Value, "tag ")
+				st.usesSteps = st.usesSteps || strings.Contains(v.Value, "steps")
 			}
 		}
 	}

@@ -65,7 +65,11 @@ func TestLoadAndMatch(t *testing.T) {
 		{"untagged bucket (condition: missing key)", bucket(nil), lock, false},
 		{"other provider", func() *respond.Subject { s := bucket(map[string]string{"env": "prod"}); s.Provider = "gcp"; return s }(), lock, false},
 		{"low severity", func() *respond.Subject { s := bucket(map[string]string{"env": "prod"}); s.Severity = "LOW"; return s }(), lock, false},
-		{"other rule", func() *respond.Subject { s := bucket(map[string]string{"env": "prod"}); s.Rule = "keys-rotation"; return s }(), lock, false},
+		{"other rule", func() *respond.Subject {
+			s := bucket(map[string]string{"env": "prod"})
+			s.Rule = "keys-rotation"
+			return s
+		}(), lock, false},
 		{"alert on a finding playbook", &respond.Subject{Kind: "alert", Rule: "storage-public-access"}, lock, false},
 		{"sub-technique", &respond.Subject{Kind: "alert", Level: "high", Techniques: []string{"T1098.001"}}, admin, true},
 		{"other technique", &respond.Subject{Kind: "alert", Level: "high", Techniques: []string{"T1078"}}, admin, false},
