@@ -213,3 +213,72 @@ func forgeApproval(t *testing.T, plan string) string {
 	os.WriteFile(p, []byte(out), 0o600)
 	return p
 }
+
+// TestRespondAWSFaults: a denied call in the middle of a run stops it
+// (on_error: stop) or not (continue), and the trail shows the denied call
+// and what did not run.
+func TestRespondAWSFaults(t *testing.T) {
+	for _, onError := range []string{"stop", "continue"} {
+		t.Run(onError, func(t *testing.T) {
+			srv, st := awsRespondCloud(t)
+			dir := t.TempDir()
+			books := filepath.Join(dir, "playbooks.yml")
+			os.WriteFile(books, []byte(`name: lock
+trigger: {findings: {rules: [storage-public-access]}}
+on_error: `+onError+`
+steps:
+  - {id: block, action: aws.s3.block-public-access, with: {bucket: "{{ .resource.name }}"}}
+  - {id: policy, action: aws.s3.delete-public-policy-statement, with: {bucket: "{{ .resource.name }}"}}
+---
+name: ssh
+trigger: {findings: {rules: [network-ssh-open]}}
+steps:
+  - {id: revoke, action: aws.ec2.revoke-security-group-rule, with: {group_id: "{{ .resource.name }}", protocol: tcp, port: "22", cidr: 0.0.0.0/0}}
+`), 0o600)
+			policy := filepath.Join(dir, "policy.yml")
+			os.WriteFile(policy, []byte("concurrency: 1\nrate_limits: {default: 1000}\n"), 0o600)
+			state := filepath.Join(dir, "state")
+			plan := filepath.Join(dir, "plan.json")
+			common := []string{"--state", state, "--aws-endpoint", srv.URL, "--policy", policy}
+			respond := func(args ...string) (int, string, string) {
+				return runCLI2(t, append(append([]string{"respond"}, args...), common...)...)
+			}
+			if code, out, stderr := respond("plan", "-p", books, filepath.Join("testdata", "respond", "aws", "findings.json"), "-o", plan); code != 0 {
+				t.Fatalf("plan: %d\n%s\n%s", code, out, stderr)
+			}
+			respond("approve", plan, "--by", "alice")
+			srv.Fault = func(r awstest.Request) string {
+				if r.Key() == "s3:PutPublicAccessBlock" {
+					return "denied"
+				}
+				return ""
+			}
+			code, out, stderr := respond("apply", plan)
+			srv.Fault = nil
+			if code != 1 {
+				t.Fatalf("apply with a denied call: exit %d\n%s\n%s", code, out, stderr)
+			}
+			s := snapshotAWS(st)
+			if s.SitePAB {
+				t.Error("the denied change was made")
+			}
+			policyRemoved := !strings.Contains(s.SitePolicy, "PublicRead")
+			sshRevoked := s.WebRules == 1
+			if onError == "stop" && (policyRemoved || sshRevoked || !strings.Contains(stderr, "the run stopped")) {
+				t.Errorf("stop: the run went on (policy removed %v, ssh revoked %v)\n%s\n%s", policyRemoved, sshRevoked, out, stderr)
+			}
+			if onError == "continue" && (policyRemoved || !sshRevoked) {
+				// The chain's later step does not run after its failure;
+				// the other playbook does.
+				t.Errorf("continue: policy removed %v (want false), ssh revoked %v (want true)\n%s", policyRemoved, sshRevoked, out)
+			}
+			trail, _ := os.ReadFile(filepath.Join(state, "trail.jsonl"))
+			if !regexp.MustCompile(`"kind":"call"[^\n]*"resource":"arn:aws:s3:::site","status":"denied"[^\n]*"operation":"PutPublicAccessBlock"`).Match(trail) {
+				t.Errorf("the trail has no denied call:\n%s", trail)
+			}
+			if code, _, _ := respond("verify"); code != 0 {
+				t.Error("trail does not verify")
+			}
+		})
+	}
+}

@@ -202,7 +202,7 @@ func (r *Runner) Apply(ctx context.Context, f *File, opts ApplyOptions) (*Run, e
 				var res Result
 				select {
 				case <-stopped:
-					res = r.applyItem(ctx, env, h.Run, f.Hash, it, approvers, opts, st, stopCause)
+					res = r.applyItem(ctx, env, h.Run, f.Hash, it, approvers, opts, st, fmt.Errorf("the run stopped: %w", stopCause))
 				default:
 					res = r.applyItem(ctx, env, h.Run, f.Hash, it, approvers, opts, st, nil)
 				}
@@ -214,9 +214,9 @@ func (r *Runner) Apply(ctx context.Context, f *File, opts ApplyOptions) (*Run, e
 					stop(fmt.Errorf("item %d (%s on %s) failed and its playbook %s says on_error: stop", it.N, it.Action, it.Change.Resource, it.Playbook))
 				}
 				if res.Status == StatusFailed || res.Status == StatusGone || res.Status == StatusNotApproved || res.Status == StatusNotRun {
+					why := fmt.Errorf("step %s of playbook %s did not run to its end (%s)", it.Step, it.Playbook, res.Status)
 					for _, rest := range items[i+1:] {
-						add(Result{N: rest.N, Key: rest.Key, Action: rest.Action, Resource: rest.Change.Resource, Account: rest.Subject.Account,
-							Status: StatusNotRun, Error: "an earlier step of its playbook did not run", Time: r.now().UTC()})
+						add(r.applyItem(ctx, env, h.Run, f.Hash, rest, approvers, opts, st, why))
 					}
 					return
 				}
@@ -291,7 +291,7 @@ func (r *Runner) applyItem(ctx context.Context, env *respond.Env, run, planHash 
 		return res
 	}
 	if stopped != nil {
-		return finish(StatusNotRun, fmt.Errorf("the run stopped: %w", stopped))
+		return finish(StatusNotRun, stopped)
 	}
 	if it.Approvals > approvers {
 		return finish(StatusNotApproved, fmt.Errorf("needs %d approval(s), the plan has %d", it.Approvals, approvers))

@@ -512,3 +512,31 @@ func TestCheckpoint(t *testing.T) {
 		t.Fatalf("failed step not retried: note=%q", f.get("note-b1"))
 	}
 }
+
+// TestRateLimits: each API gets the policy's rate (or the default), and
+// calls go through it.
+func TestRateLimits(t *testing.T) {
+	r := &Runner{}
+	pol := &Policy{RateLimits: map[string]float64{"default": 10, "iam": 2}}
+	if got := r.limiter(pol, "iam").Limit(); got != 2 {
+		t.Errorf("iam limit %v, want 2", got)
+	}
+	if got := r.limiter(pol, "s3").Limit(); got != 10 {
+		t.Errorf("s3 limit %v, want the default 10", got)
+	}
+	if r.limiter(pol, "iam") != r.limiter(pol, "iam") {
+		t.Error("one API has two limiters")
+	}
+	// With burst 2, the third call waits for a token: Wait reports that
+	// before the deadline it would need.
+	env := r.env("", "", pol)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	var errs []error
+	for range 3 {
+		errs = append(errs, env.Wait(ctx, "iam"))
+	}
+	if errs[0] != nil || errs[1] != nil || errs[2] == nil {
+		t.Errorf("waits %v: want the third call held back by the iam rate", errs)
+	}
+}

@@ -143,12 +143,27 @@ func (r *Runner) limiter(pol *Policy, api string) *rate.Limiter {
 	return l
 }
 
+// callStatus names a failed call's outcome: from the action's error, or
+// from the HTTP status of the SDKs' errors (AWS's smithy errors have
+// HTTPStatusCode; Azure's and Google's are read the same way by their
+// packages' wrappers).
 func callStatus(err error) string {
 	switch {
 	case errors.Is(err, respond.ErrDenied):
 		return "denied"
 	case errors.Is(err, respond.ErrGone):
 		return "gone"
+	}
+	var hs interface{ HTTPStatusCode() int }
+	if errors.As(err, &hs) {
+		switch hs.HTTPStatusCode() {
+		case 401, 403:
+			return "denied"
+		case 404:
+			return "gone"
+		case 429:
+			return "throttled"
+		}
 	}
 	return "failed"
 }
