@@ -282,3 +282,53 @@ steps:
 		})
 	}
 }
+
+// TestRespondWatch: continuous mode reads only new alerts (the checkpoint
+// keeps its offset across restarts), never changes a cloud by itself, and
+// queues remediation in plans for approval.
+func TestRespondWatch(t *testing.T) {
+	srv, st := awsRespondCloud(t)
+	dir := t.TempDir()
+	alerts := filepath.Join(dir, "alerts.jsonl")
+	line, _ := os.ReadFile(filepath.Join("testdata", "respond", "aws", "alerts.jsonl"))
+	os.WriteFile(alerts, line, 0o600)
+	state := filepath.Join(dir, "state")
+	watch := func() (int, string, string) {
+		return runCLI2(t, "respond", "watch", "--once", "-p", filepath.Join("testdata", "respond", "aws", "playbooks.yml"),
+			"--alerts", alerts, "--state", state, "--aws-endpoint", srv.URL)
+	}
+	before := snapshotAWS(st)
+	code, out, stderr := watch()
+	if code != 0 || !strings.Contains(out, "1 subject(s), 1 step(s) planned; auto: 0 applied, 0 failed; 1 awaiting approval") {
+		t.Fatalf("first pass: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if snapshotAWS(st) != before {
+		t.Fatal("watch changed the cloud without approval")
+	}
+	plans, _ := filepath.Glob(filepath.Join(state, "plans", "*.json"))
+	if len(plans) != 1 {
+		t.Fatalf("plans %v", plans)
+	}
+	// A restart reads nothing old.
+	if code, out, _ := watch(); code != 0 || out != "" {
+		t.Fatalf("second pass: exit %d %q", code, out)
+	}
+	// A new alert (another key) is planned on its own.
+	second := strings.ReplaceAll(strings.ReplaceAll(string(line), "AKIA0LEAKED00000001", "AKIA0OTHER00000002"), `"alert-1"`, `"alert-2"`)
+	f, _ := os.OpenFile(alerts, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(second)
+	f.Close()
+	if code, out, _ := watch(); code != 0 || !strings.Contains(out, "1 subject(s), 1 step(s) planned") {
+		t.Fatalf("third pass: exit %d %q", code, out)
+	}
+	plans, _ = filepath.Glob(filepath.Join(state, "plans", "*.json"))
+	if len(plans) != 2 {
+		t.Fatalf("plans %v", plans)
+	}
+	for _, p := range plans {
+		b, _ := os.ReadFile(p)
+		if strings.Contains(string(b), "AKIA0OTHER00000002") == strings.Contains(string(b), "AKIA0LEAKED00000001") {
+			t.Errorf("plan %s is not about exactly one of the two alerts", p)
+		}
+	}
+}
