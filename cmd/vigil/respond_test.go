@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/collect/aws/awstest"
@@ -330,5 +331,44 @@ func TestRespondWatch(t *testing.T) {
 		if strings.Contains(string(b), "AKIA0OTHER00000002") == strings.Contains(string(b), "AKIA0LEAKED00000001") {
 			t.Errorf("plan %s is not about exactly one of the two alerts", p)
 		}
+	}
+}
+
+// TestRespondAWSRetried: a throttled call and a 5xx in the middle of a
+// run are retried by the SDK and the run completes.
+func TestRespondAWSRetried(t *testing.T) {
+	srv, st := awsRespondCloud(t)
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state")
+	plan := filepath.Join(dir, "plan.json")
+	common := []string{"--state", state, "--aws-endpoint", srv.URL}
+	respond := func(args ...string) (int, string, string) {
+		return runCLI2(t, append(append([]string{"respond"}, args...), common...)...)
+	}
+	if code, out, stderr := respond("plan", "-p", filepath.Join("testdata", "respond", "aws", "playbooks.yml"),
+		filepath.Join("testdata", "respond", "aws", "findings.json"), "-o", plan); code != 0 {
+		t.Fatalf("plan: %d\n%s\n%s", code, out, stderr)
+	}
+	respond("approve", plan, "--by", "alice")
+	var mu sync.Mutex
+	failed := map[string]bool{}
+	srv.Fault = func(r awstest.Request) string {
+		mu.Lock()
+		defer mu.Unlock()
+		for key, fault := range map[string]string{"s3:PutPublicAccessBlock": "throttle", "iam:DetachUserPolicy": "500"} {
+			if r.Key() == key && !failed[key] {
+				failed[key] = true
+				return fault
+			}
+		}
+		return ""
+	}
+	code, out, stderr := respond("apply", plan)
+	srv.Fault = nil
+	if code != 0 || len(failed) != 2 {
+		t.Fatalf("apply: exit %d, faults served %v\n%s\n%s", code, failed, out, stderr)
+	}
+	if s := snapshotAWS(st); !s.SitePAB || s.BobPols != "arn:aws:iam::aws:policy/ReadOnlyAccess" {
+		t.Errorf("retried changes not made: %+v", s)
 	}
 }
