@@ -86,13 +86,13 @@ func (e *email) Plan(_ context.Context, _ *respond.Env, req *respond.Request) (*
 	for _, a := range to {
 		st.To = append(st.To, a.Address)
 	}
-	if st.Password, err = secretRef(req, name, "password", st.Username != ""); err != nil {
+	if st.Password, err = SecretRef(req, name, "password", st.Username != ""); err != nil {
 		return nil, err
 	}
 	if st.Username == "" && st.Password != "" {
 		return nil, bad("username", "a password is given without a username")
 	}
-	title, text := message(req)
+	title, text := Message(req)
 	st.Subject = cmp.Or(in("subject"), title)
 	if strings.ContainsAny(st.Subject, "\r\n") {
 		return nil, bad("subject", "it spans lines")

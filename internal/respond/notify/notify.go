@@ -111,15 +111,15 @@ type hookState struct {
 // Plan makes no call: the URL is a secret resolved only when applied.
 func (h *hook) Plan(_ context.Context, _ *respond.Env, req *respond.Request) (*respond.Change, error) {
 	name := h.kind.name
-	ref, err := secretRef(req, name, "url", true)
+	ref, err := SecretRef(req, name, "url", true)
 	if err != nil {
 		return nil, err
 	}
-	sig, err := secretRef(req, name, "secret", false)
+	sig, err := SecretRef(req, name, "secret", false)
 	if err != nil {
 		return nil, err
 	}
-	title, text := message(req)
+	title, text := Message(req)
 	body, err := json.Marshal(h.kind.body(title, text, req.Subject))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -182,9 +182,9 @@ func (h *hook) Rollback(context.Context, *respond.Env, *respond.Change, *respond
 	return nil, fmt.Errorf("%s: %w: a message sent cannot be unsent", h.kind.name, respond.ErrIrreversible)
 }
 
-// secretRef reads a secret input, which must be a reference; its value is
+// SecretRef reads a secret input, which must be a reference; its value is
 // never echoed (it may be a secret typed in by mistake).
-func secretRef(req *respond.Request, action, name string, required bool) (string, error) {
+func SecretRef(req *respond.Request, action, name string, required bool) (string, error) {
 	v := strings.TrimSpace(req.Inputs[name])
 	if v == "" {
 		if required {
@@ -198,8 +198,10 @@ func secretRef(req *respond.Request, action, name string, required bool) (string
 	return v, nil
 }
 
-// message is the step's title and text, defaulting to the subject's.
-func message(req *respond.Request) (title, text string) {
+// Message is a step's title and text inputs, defaulting to the subject's
+// severity and title, and its message and resource (the ticket actions
+// use it too).
+func Message(req *respond.Request) (title, text string) {
 	title, text = strings.TrimSpace(req.Inputs["title"]), strings.TrimSpace(req.Inputs["text"])
 	s := req.Subject
 	if s == nil {
@@ -234,18 +236,20 @@ func nonEmpty(vs ...string) []string {
 	return out
 }
 
-// fact is one labelled field of a subject shown in a message.
-type fact struct{ name, value string }
+// Fact is one labelled field of a subject shown in a message.
+type Fact struct{ Name, Value string }
 
-// facts are the subject's fields a message shows, in order.
-func facts(s *respond.Subject) []fact {
+// Facts are the subject's fields a message or ticket shows, in order:
+// severity, rule, provider, account, region, resource, principal, source
+// IP, techniques, id (the empty ones left out).
+func Facts(s *respond.Subject) []Fact {
 	if s == nil {
 		return nil
 	}
-	var out []fact
+	var out []Fact
 	add := func(name, v string) {
 		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, fact{name, v})
+			out = append(out, Fact{name, v})
 		}
 	}
 	add("Severity", s.Severity)
@@ -308,10 +312,10 @@ func slackBody(title, text string, s *respond.Subject) any {
 		map[string]any{"type": "header", "text": map[string]any{"type": "plain_text", "text": clip(title, 150), "emoji": true}},
 		map[string]any{"type": "section", "text": map[string]any{"type": "mrkdwn", "text": clip(slackEscape(text), 3000)}},
 	}
-	if fs := facts(s); len(fs) > 0 {
+	if fs := Facts(s); len(fs) > 0 {
 		parts := make([]string, len(fs))
 		for i, f := range fs {
-			parts[i] = "*" + f.name + ":* " + slackEscape(f.value)
+			parts[i] = "*" + f.Name + ":* " + slackEscape(f.Value)
 		}
 		blocks = append(blocks, map[string]any{"type": "context", "elements": []any{
 			map[string]any{"type": "mrkdwn", "text": clip(strings.Join(parts, " | "), 3000)}}})
@@ -330,10 +334,10 @@ func teamsBody(title, text string, s *respond.Subject) any {
 		map[string]any{"type": "TextBlock", "text": title, "weight": "Bolder", "size": "Medium", "wrap": true},
 		map[string]any{"type": "TextBlock", "text": text, "wrap": true},
 	}
-	if fs := facts(s); len(fs) > 0 {
+	if fs := Facts(s); len(fs) > 0 {
 		list := make([]any, len(fs))
 		for i, f := range fs {
-			list[i] = map[string]any{"title": f.name, "value": f.value}
+			list[i] = map[string]any{"title": f.Name, "value": f.Value}
 		}
 		body = append(body, map[string]any{"type": "FactSet", "facts": list})
 	}
