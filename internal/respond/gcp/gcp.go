@@ -1,0 +1,272 @@
+package gcprespond
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	crm "google.golang.org/api/cloudresourcemanager/v3"
+	"google.golang.org/api/compute/v1"
+	"google.golang.org/api/googleapi"
+	iam "google.golang.org/api/iam/v1"
+	"google.golang.org/api/option"
+	"google.golang.org/api/storage/v1"
+
+	"github.com/vigil-sec/vigil/internal/respond"
+)
+
+// Options configure the GCP actions' clients.
+type Options struct {
+	// ClientOptions are added to every client's options: credentials
+	// (Application Default Credentials when none is given), a quota
+	// project, a user agent.
+	ClientOptions []option.ClientOption
+	// Endpoint is one base URL for every service (tests): Cloud Storage
+	// is spoken to under ENDPOINT/storage/v1/, Compute Engine under
+	// ENDPOINT/compute/v1/, IAM and Resource Manager under ENDPOINT/. A
+	// loopback endpoint is spoken to without credentials.
+	Endpoint string
+	// HTTPClient replaces the clients' HTTP client; it must then add the
+	// credentials itself (Google's clients add none to it).
+	HTTPClient *http.Client
+	// Project is the project of a resource named without one when neither
+	// the step's inputs nor the subject name one.
+	Project string
+	// MaxAttempts bounds the attempts of a throttled (429) or failing
+	// (5xx) call (default 5); RetryBackoff is the first pause between them
+	// (default 1s, doubling, or the Retry-After the service asks for).
+	MaxAttempts  int
+	RetryBackoff time.Duration
+}
+
+// Actions returns the GCP remediation actions; their clients are built on
+// first use (one identity acts in every project it is granted on).
+func Actions(opts Options) []respond.Action {
+	c := &clients{opts: opts}
+	return []respond.Action{
+		&publicMembers{c: c, kind: bucketPolicy}, &publicMembers{c: c, kind: projectPolicy},
+		&disableKey{c}, &disableFirewall{c},
+	}
+}
+
+// clients builds each service's client once.
+type clients struct {
+	opts Options
+
+	mu      sync.Mutex
+	storage *storage.Service
+	iam     *iam.Service
+	compute *compute.Service
+	crm     *crm.Service
+}
+
+// options are a client's options; path is the service's base path under
+// the endpoint override.
+func (c *clients) options(path string) []option.ClientOption {
+	var o []option.ClientOption
+	if e := c.opts.Endpoint; e != "" {
+		o = append(o, option.WithEndpoint(strings.TrimSuffix(e, "/")+"/"+path))
+		if u, err := url.Parse(e); err == nil {
+			if ip := net.ParseIP(u.Hostname()); u.Hostname() == "localhost" || ip != nil && ip.IsLoopback() {
+				o = append(o, option.WithoutAuthentication())
+			}
+		}
+	}
+	if c.opts.HTTPClient != nil {
+		o = append(o, option.WithHTTPClient(c.opts.HTTPClient))
+	}
+	return append(o, c.opts.ClientOptions...)
+}
+
+// service returns *slot, built with newFn on first use.
+func service[T any](ctx context.Context, c *clients, slot **T, name, path string, newFn func(context.Context, ...option.ClientOption) (*T, error)) (*T, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if *slot != nil {
+		return *slot, nil
+	}
+	s, err := newFn(context.WithoutCancel(ctx), c.options(path)...)
+	if err != nil {
+		return nil, fmt.Errorf("gcp: building the %s client (credentials: Application Default Credentials unless set): %w", name, err)
+	}
+	*slot = s
+	return s, nil
+}
+
+func (c *clients) storageSvc(ctx context.Context) (*storage.Service, error) {
+	return service(ctx, c, &c.storage, "Cloud Storage", "storage/v1/", storage.NewService)
+}
+
+func (c *clients) iamSvc(ctx context.Context) (*iam.Service, error) {
+	return service(ctx, c, &c.iam, "IAM", "", iam.NewService)
+}
+
+func (c *clients) computeSvc(ctx context.Context) (*compute.Service, error) {
+	return service(ctx, c, &c.compute, "Compute Engine", "compute/v1/", compute.NewService)
+}
+
+func (c *clients) crmSvc(ctx context.Context) (*crm.Service, error) {
+	return service(ctx, c, &c.crm, "Resource Manager", "", crm.NewService)
+}
+
+// do makes one call through env (rate limit, trail), each attempt
+// recorded; a throttled or failing call is tried again. An answer 404 is
+// respond.ErrGone, 401 and 403 respond.ErrDenied.
+func (c *clients) do(ctx context.Context, env *respond.Env, call respond.Call, fn func(ctx context.Context) error) error {
+	attempts := cmp.Or(c.opts.MaxAttempts, 5)
+	pause := cmp.Or(c.opts.RetryBackoff, time.Second)
+	for attempt := 1; ; attempt++ {
+		err := env.Do(ctx, call, fn)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		code, after := status(err)
+		if retryable(code) && attempt < attempts {
+			wait := cmp.Or(after, pause)
+			pause *= 2
+			select {
+			case <-time.After(wait):
+				continue
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		ce := &callError{call: call.Service + " " + call.Operation + " " + call.Target, err: err}
+		switch code {
+		case http.StatusNotFound:
+			ce.kind = respond.ErrGone
+		case http.StatusUnauthorized, http.StatusForbidden:
+			ce.kind = respond.ErrDenied
+		}
+		return ce
+	}
+}
+
+// status is an API error's HTTP status (0 for another error) and the
+// delay its Retry-After header asks for.
+func status(err error) (int, time.Duration) {
+	var ge *googleapi.Error
+	if !errors.As(err, &ge) {
+		return 0, 0
+	}
+	var after time.Duration
+	if s, err := strconv.Atoi(ge.Header.Get("Retry-After")); err == nil && s > 0 {
+		after = time.Duration(s) * time.Second
+	}
+	return ge.Code, after
+}
+
+func retryable(code int) bool {
+	return code == http.StatusTooManyRequests || code == http.StatusInternalServerError ||
+		code == http.StatusBadGateway || code == http.StatusServiceUnavailable || code == http.StatusGatewayTimeout
+}
+
+// conflict reports whether err is a stale etag's answer: 412 (Cloud
+// Storage) or 409 ABORTED (Resource Manager).
+func conflict(err error) bool {
+	code, _ := status(err)
+	return code == http.StatusPreconditionFailed || code == http.StatusConflict
+}
+
+// callError is a failed call: its kind (respond.ErrGone, ErrDenied) and
+// the client's error.
+type callError struct {
+	call string
+	kind error
+	err  error
+}
+
+func (e *callError) Error() string {
+	s := e.call + ": " + e.err.Error()
+	if e.kind != nil {
+		s = e.kind.Error() + ": " + s
+	}
+	return s
+}
+
+func (e *callError) Unwrap() []error {
+	if e.kind == nil {
+		return []error{e.err}
+	}
+	return []error{e.kind, e.err}
+}
+
+// in is a step input without surrounding white space.
+func in(req *respond.Request, name string) string { return strings.TrimSpace(req.Inputs[name]) }
+
+func required(req *respond.Request, action, name string) (string, error) {
+	if v := in(req, name); v != "" {
+		return v, nil
+	}
+	return "", fmt.Errorf("%w: %s: input %q is required", respond.ErrInput, action, name)
+}
+
+// project is the project a request acts in when its resource name does
+// not say: the input "project", else the subject's account (a GCP
+// subject's project), else Options.Project.
+func (c *clients) project(req *respond.Request) string {
+	var sub string
+	if s := req.Subject; s != nil && (s.Provider == "gcp" || s.Provider == "") {
+		sub = s.Account
+	}
+	return cmp.Or(in(req, "project"), sub, c.opts.Project)
+}
+
+// state is an action's state or undo data as JSON (plain structs: the
+// encoding cannot fail).
+func state(v any) json.RawMessage {
+	b, _ := json.Marshal(v)
+	return b
+}
+
+func readState(raw json.RawMessage, v any, action string) error {
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("%w: %s: the change's state does not read: %v", respond.ErrInput, action, err)
+	}
+	return nil
+}
+
+// applied is in each action's undo data: whether Apply wrote.
+type applied struct {
+	Changed bool `json:"changed,omitempty"`
+}
+
+func (a applied) changed() bool { return a.Changed }
+
+// rollbackOf reads what Rollback restores into st: the change's state,
+// with the apply's undo data over it. changed is false when the apply
+// wrote nothing; without an outcome (the apply's record lost) the
+// change's before-state is restored.
+func rollbackOf(ch *respond.Change, done *respond.Outcome, st interface{ changed() bool }) (changed bool, err error) {
+	if err := readState(ch.State, st, ch.Action); err != nil {
+		return false, err
+	}
+	if done == nil || len(done.Undo) == 0 {
+		return true, nil
+	}
+	if err := readState(done.Undo, st, ch.Action); err != nil {
+		return false, err
+	}
+	return st.changed(), nil
+}
+
+// unchanged is Rollback's answer when there is nothing to roll back (or
+// err).
+func unchanged(err error) (*respond.Outcome, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &respond.Outcome{Note: "nothing to roll back: the apply changed nothing"}, nil
+}
