@@ -41,10 +41,14 @@ type Cloud struct {
 	// the state locked (it may change the state in With, as another writer
 	// would); a non-nil error is the answer.
 	Hook func(c Call) *APIError
+	// PendingOps makes a firewall patch answer a RUNNING operation whose
+	// change is made when the operation is read or waited for.
+	PendingOps bool
 
-	etag  uint64
-	ops   int
-	calls []Call
+	etag    uint64
+	ops     int
+	pending map[string]func() // by operation name
+	calls   []Call
 }
 
 // Policy is an IAM policy as the APIs' JSON has it.
@@ -195,7 +199,7 @@ func (c *Cloud) route(r *http.Request) (call Call, h func(body []byte, r *http.R
 			if r.Method == http.MethodPost {
 				m = "compute.globalOperations.wait"
 			}
-			return Call{m, name}, func([]byte, *http.Request) (any, *APIError) { return c.operation(name, "", "") }, true
+			return Call{m, name}, func([]byte, *http.Request) (any, *APIError) { return c.operation(name, "", "", "") }, true
 		}
 	case strings.HasPrefix(p, "/v3/projects/") && r.Method == http.MethodPost:
 		project, verb, _ := strings.Cut(strings.TrimPrefix(p, "/v3/projects/"), ":")
@@ -464,17 +468,34 @@ func (c *Cloud) patchFirewall(name string, body []byte) (any, *APIError) {
 			return nil, badRequest("Invalid value at %q: %v", k, err)
 		}
 	}
-	*fw = next
 	project, _ := firewallParts(name)
 	c.ops++
-	return c.operation(fmt.Sprintf("projects/%s/global/operations/operation-%d", project, c.ops), "patch", name)
+	op := fmt.Sprintf("projects/%s/global/operations/operation-%d", project, c.ops)
+	if !c.PendingOps {
+		*fw = next
+		return c.operation(op, "patch", name, "DONE")
+	}
+	if c.pending == nil {
+		c.pending = map[string]func(){}
+	}
+	c.pending[op] = func() { *fw = next }
+	return c.operation(op, "patch", name, "RUNNING")
 }
 
-// operation answers a global operation, done.
-func (c *Cloud) operation(name, typ, target string) (any, *APIError) {
+// operation answers a global operation: status, or DONE once its pending
+// change is made.
+func (c *Cloud) operation(name, typ, target, status string) (any, *APIError) {
 	project, op := firewallParts(name)
-	op = strings.TrimSuffix(op, "/wait")
-	return map[string]any{"kind": "compute#operation", "id": "77", "name": op, "operationType": typ, "status": "DONE",
+	if status == "" {
+		if done, ok := c.pending[name]; ok {
+			done()
+			delete(c.pending, name)
+		} else if !strings.HasPrefix(op, "operation-") {
+			return nil, RESTError(http.StatusNotFound, "The resource '"+name+"' was not found")
+		}
+		status = "DONE"
+	}
+	return map[string]any{"kind": "compute#operation", "id": "77", "name": op, "operationType": typ, "status": status,
 		"progress": 100, "targetLink": "https://www.googleapis.com/compute/v1/" + target,
 		"selfLink": "https://www.googleapis.com/compute/v1/projects/" + project + "/global/operations/" + op}, nil
 }
