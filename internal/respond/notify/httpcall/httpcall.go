@@ -254,8 +254,9 @@ func (c *Client) serverWait(res *http.Response) time.Duration {
 		now = c.Now
 	}
 	if ra := strings.TrimSpace(res.Header.Get("Retry-After")); ra != "" {
-		if s, err := strconv.Atoi(ra); err == nil && s >= 0 {
-			return max(time.Duration(s)*time.Second, time.Millisecond)
+		if s, err := strconv.ParseInt(ra, 10, 64); err == nil && s >= 0 {
+			// Capped: a huge value must stay huge, not overflow.
+			return max(time.Duration(min(s, 1<<32))*time.Second, time.Millisecond)
 		}
 		if t, err := http.ParseTime(ra); err == nil {
 			return max(t.Sub(now()), time.Millisecond)
