@@ -15,8 +15,9 @@ import (
 // keys are never touched.
 type disableKey struct{ c *clients }
 
-// keyName is a key's resource name: projects/P/serviceAccounts/SA/keys/ID.
-var keyName = regexp.MustCompile(`^projects/([^/]+)/serviceAccounts/([^/]+)/keys/([^/]+)$`)
+// keyName is a key's resource name: projects/P/serviceAccounts/SA/keys/ID,
+// P a project or "-", SA an email or a unique ID, ID hexadecimal.
+var keyName = regexp.MustCompile(`^projects/(-|[a-z0-9][a-z0-9.:-]*)/serviceAccounts/([A-Za-z0-9][A-Za-z0-9@._-]*)/keys/([0-9a-fA-F]+)$`)
 
 type disableKeyState struct {
 	Key    string `json:"key"`
