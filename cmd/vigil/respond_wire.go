@@ -5,9 +5,13 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"google.golang.org/api/option"
 
 	"github.com/vigil-sec/vigil/internal/respond"
 	awsrespond "github.com/vigil-sec/vigil/internal/respond/aws"
+	gcprespond "github.com/vigil-sec/vigil/internal/respond/gcp"
+	"github.com/vigil-sec/vigil/internal/respond/notify"
+	"github.com/vigil-sec/vigil/internal/respond/ticket"
 	"github.com/vigil-sec/vigil/internal/respond/engine"
 	"github.com/vigil-sec/vigil/internal/respond/playbook"
 	"github.com/vigil-sec/vigil/internal/respond/subjects"
@@ -17,6 +21,7 @@ import (
 // same credentials and endpoint overrides as vigil collect.
 type cloudActionFlags struct {
 	awsProfile, awsEndpoint, awsRole, awsRegion string
+	gcpEndpoint, gcpProject, gcpQuotaProject    string
 }
 
 func (f *cloudActionFlags) register(fl *pflag.FlagSet) {
@@ -24,6 +29,9 @@ func (f *cloudActionFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&f.awsEndpoint, "aws-endpoint", "", "one base URL for every AWS service (local emulators and tests)")
 	fl.StringVar(&f.awsRole, "aws-role", "", "role assumed in a finding's account when it is not the caller's (default: act only in the caller's account)")
 	fl.StringVar(&f.awsRegion, "aws-region", "", "AWS region when neither the step nor the finding names one")
+	fl.StringVar(&f.gcpEndpoint, "gcp-endpoint", "", "one base URL for the GCP REST APIs (local emulators and tests)")
+	fl.StringVar(&f.gcpProject, "gcp-project", "", "GCP project of a resource named without one, when the finding names none")
+	fl.StringVar(&f.gcpQuotaProject, "gcp-quota-project", "", "project GCP API quota is charged to (user credentials)")
 }
 
 // registry returns every action vigil has.
@@ -31,6 +39,13 @@ func (f *cloudActionFlags) registry() (*respond.Registry, error) {
 	var all []respond.Action
 	all = append(all, awsrespond.Actions(awsrespond.Options{Profile: f.awsProfile, Endpoint: f.awsEndpoint, RoleName: f.awsRole,
 		Region: f.awsRegion})...)
+	var gopts []option.ClientOption
+	if f.gcpQuotaProject != "" {
+		gopts = append(gopts, option.WithQuotaProject(f.gcpQuotaProject))
+	}
+	all = append(all, gcprespond.Actions(gcprespond.Options{Endpoint: f.gcpEndpoint, Project: f.gcpProject, ClientOptions: gopts})...)
+	all = append(all, notify.Actions(notify.Options{})...)
+	all = append(all, ticket.Actions(ticket.Options{})...)
 	return respond.NewRegistry(all...)
 }
 

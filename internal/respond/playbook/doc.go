@@ -13,7 +13,7 @@
 //	  - id: tell
 //	    action: notify.slack
 //	    auto: true            # notify, ticket and enrich steps may run without approval
-//	    with: {webhook_url: "env:SLACK_WEBHOOK", text: "Public bucket {{ .resource.name }} ({{ tag \"owner\" }})"}
+//	    with: {url: "env:SLACK_WEBHOOK", text: "Public bucket {{ .resource.name }} ({{ tag \"owner\" }})"}
 //	  - id: lock
 //	    action: aws.s3.block-public-access
 //	    with: {bucket: "{{ .resource.name }}"}
