@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/collect/aws/awstest"
+	"github.com/vigil-sec/vigil/internal/collect/gcp/gcptest"
 )
 
 // awsRespondCloud is a local AWS endpoint holding the resources the AWS
@@ -370,5 +373,91 @@ func TestRespondAWSRetried(t *testing.T) {
 	}
 	if s := snapshotAWS(st); !s.SitePAB || s.BobPols != "arn:aws:iam::aws:policy/ReadOnlyAccess" {
 		t.Errorf("retried changes not made: %+v", s)
+	}
+}
+
+// gcpRespondCloud is a local GCP REST endpoint holding what the GCP
+// playbooks of testdata/respond/gcp act on.
+func gcpRespondCloud(t *testing.T) (string, *gcptest.Cloud) {
+	t.Helper()
+	st := gcptest.NewCloud()
+	st.Buckets["nw-site"] = &gcptest.Policy{Version: 1, Bindings: []gcptest.Binding{
+		{Role: "roles/storage.objectViewer", Members: []string{"allUsers", "group:web@example.com"}},
+		{Role: "roles/storage.admin", Members: []string{"group:ops@example.com"}},
+	}}
+	st.Projects["nw-web-prod"] = &gcptest.Policy{Version: 1, Bindings: []gcptest.Binding{
+		{Role: "roles/viewer", Members: []string{"allAuthenticatedUsers", "user:ana@example.com"}},
+		{Role: "roles/owner", Members: []string{"user:root@example.com"}},
+	}}
+	const sa = "projects/nw-web-prod/serviceAccounts/sa-etl@nw-web-prod.iam.gserviceaccount.com/keys/"
+	st.Keys[sa+"1111aaaa"] = &gcptest.Key{}
+	st.Keys[sa+"2222bbbb"] = &gcptest.Key{}
+	st.Firewalls["projects/nw-web-prod/global/firewalls/allow-ssh"] = &gcptest.Firewall{Network: "global/networks/default", SourceRanges: []string{"0.0.0.0/0"}}
+	srv := st.Start()
+	t.Cleanup(srv.Close)
+	return srv.URL, st
+}
+
+func gcpState(st *gcptest.Cloud) string {
+	var b strings.Builder
+	st.With(func() {
+		for _, p := range []*gcptest.Policy{st.Buckets["nw-site"], st.Projects["nw-web-prod"]} {
+			for _, bd := range p.Bindings {
+				fmt.Fprintf(&b, "%s=%s;", bd.Role, strings.Join(slices.Sorted(slices.Values(bd.Members)), ","))
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(st.Keys)) {
+			fmt.Fprintf(&b, "%s disabled=%v;", k[strings.LastIndex(k, "/")+1:], st.Keys[k].Disabled)
+		}
+		fmt.Fprintf(&b, "ssh disabled=%v", st.Firewalls["projects/nw-web-prod/global/firewalls/allow-ssh"].Disabled)
+	})
+	return b.String()
+}
+
+// TestRespondGCPEndToEnd runs every GCP remediation through the CLI:
+// plan, approve, apply (public members removed, the ONE named key
+// disabled, the firewall rule disabled), apply again, verify, rollback.
+func TestRespondGCPEndToEnd(t *testing.T) {
+	url, st := gcpRespondCloud(t)
+	dir := filepath.Join("testdata", "respond", "gcp")
+	state := t.TempDir()
+	plan := filepath.Join(t.TempDir(), "plan.json")
+	respond := func(args ...string) (int, string, string) {
+		return runCLI2(t, append(append([]string{"respond"}, args...), "--state", state, "--gcp-endpoint", url)...)
+	}
+	before := gcpState(st)
+	code, out, stderr := respond("plan", "-p", filepath.Join(dir, "playbooks.yml"), filepath.Join(dir, "findings.json"), filepath.Join(dir, "alerts.jsonl"), "-o", plan)
+	if code != 0 || !strings.Contains(out, "4 step(s) planned") {
+		t.Fatalf("plan: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if gcpState(st) != before {
+		t.Fatal("planning changed the cloud")
+	}
+	if code, _, _ := respond("apply", plan); code != 2 {
+		t.Fatalf("unapproved apply: exit %d", code)
+	}
+	respond("approve", plan, "--by", "alice")
+	code, out, stderr = respond("apply", plan)
+	if code != 0 {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, stderr)
+	}
+	want := "roles/storage.objectViewer=group:web@example.com;roles/storage.admin=group:ops@example.com;" +
+		"roles/viewer=user:ana@example.com;roles/owner=user:root@example.com;" +
+		"1111aaaa disabled=true;2222bbbb disabled=false;ssh disabled=true"
+	if got := gcpState(st); got != want {
+		t.Fatalf("after apply:\n%s\nwant\n%s", got, want)
+	}
+	run := regexp.MustCompile(`apply run (\S+):`).FindStringSubmatch(out)
+	if code, out, _ := respond("apply", plan); code != 0 || !strings.Contains(out, "4 already-done") || gcpState(st) != want {
+		t.Errorf("second apply: exit %d\n%s", code, out)
+	}
+	if code, _, _ := respond("verify"); code != 0 {
+		t.Error("trail does not verify")
+	}
+	if code, out, stderr := respond("rollback", run[1]); code != 0 {
+		t.Fatalf("rollback: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if got := gcpState(st); got != before {
+		t.Errorf("after rollback:\n%s\nwant\n%s", got, before)
 	}
 }
