@@ -215,3 +215,17 @@ func roundTrip(t *testing.T, v, into any) {
 		t.Fatal(err)
 	}
 }
+
+// TestLoopbackEndpointWithoutCredentials: an endpoint on loopback alone
+// (as vigil respond --gcp-endpoint gives it) is spoken to without looking
+// for credentials.
+func TestLoopbackEndpointWithoutCredentials(t *testing.T) {
+	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", "/nonexistent/credentials.json")
+	c := newCloud(t, func(st *gcptest.Cloud) { st.Keys[leakedKey] = &gcptest.Key{} })
+	c.opts = Options{Endpoint: c.opts.Endpoint, RetryBackoff: time.Millisecond}
+	a := c.action(t, "gcp.iam.disable-service-account-key")
+	ch, err := plan(t, a, map[string]string{"key": leakedKey})
+	if err != nil || ch.NoOp {
+		t.Fatalf("Plan through the loopback endpoint: %+v, %v", ch, err)
+	}
+}
