@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/respond"
 	awsrespond "github.com/vigil-sec/vigil/internal/respond/aws"
+	"github.com/vigil-sec/vigil/internal/respond/enrich"
 	gcprespond "github.com/vigil-sec/vigil/internal/respond/gcp"
 	"github.com/vigil-sec/vigil/internal/respond/notify"
 	"github.com/vigil-sec/vigil/internal/respond/ticket"
@@ -46,6 +47,7 @@ func (f *cloudActionFlags) registry() (*respond.Registry, error) {
 	all = append(all, gcprespond.Actions(gcprespond.Options{Endpoint: f.gcpEndpoint, Project: f.gcpProject, ClientOptions: gopts})...)
 	all = append(all, notify.Actions(notify.Options{})...)
 	all = append(all, ticket.Actions(ticket.Options{})...)
+	all = append(all, enrich.Actions(enrich.Options{})...)
 	return respond.NewRegistry(all...)
 }
 
