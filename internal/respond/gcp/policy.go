@@ -333,8 +333,11 @@ func (a *publicMembers) account(t policyTarget, req *respond.Request) string {
 // update reads the policy, changes its bindings with edit and writes it
 // with the etag read; a write refused because the policy changed since
 // (a stale etag) is made again once from a fresh read. edit returns
-// false when nothing needs writing.
-func (a *publicMembers) update(ctx context.Context, env *respond.Env, t policyTarget, edit func([]binding) ([]binding, bool)) (bool, error) {
+// false when nothing needs writing. wrote is true once a write went
+// through, or when a fresh read after a refused write finds nothing left
+// to change (a retried write whose first attempt did go through answers
+// 412 too).
+func (a *publicMembers) update(ctx context.Context, env *respond.Env, t policyTarget, edit func([]binding) ([]binding, bool)) (wrote bool, err error) {
 	for attempt := 1; ; attempt++ {
 		p, err := a.kind.read(ctx, a.c, env, a.kind, t)
 		if err != nil {
@@ -342,7 +345,7 @@ func (a *publicMembers) update(ctx context.Context, env *respond.Env, t policyTa
 		}
 		next, write := edit(p.bindings)
 		if !write {
-			return false, nil
+			return attempt > 1, nil
 		}
 		err = p.write(ctx, next)
 		if err != nil && conflict(err) && attempt == 1 {
@@ -360,7 +363,9 @@ func (a *publicMembers) Apply(ctx context.Context, env *respond.Env, ch *respond
 	var removed []binding
 	changed, err := a.update(ctx, env, st.policyTarget, func(bs []binding) ([]binding, bool) {
 		kept, r := withoutPublic(bs)
-		removed = r
+		if len(r) > 0 {
+			removed = r // the last removal tried: a fresh read after a refused write may find none left
+		}
 		return kept, len(r) > 0
 	})
 	if err != nil {

@@ -276,3 +276,48 @@ func TestPolicyEdits(t *testing.T) {
 		t.Errorf("round trip: kept %+v removed %+v; input changed: %+v", k, r, bs[0])
 	}
 }
+
+// TestBucketPolicyWriteLostAnswer: the write goes through but its answer
+// is lost (503); the retried write is refused (412, the etag changed), the
+// fresh read finds nothing left to remove, and the apply still counts as
+// the change: rollback grants the public members again.
+func TestBucketPolicyWriteLostAnswer(t *testing.T) {
+	c := newCloud(t, func(st *gcptest.Cloud) { st.Buckets["site"] = sitePolicy() })
+	first := true
+	c.st.Hook = func(call gcptest.Call) *gcptest.APIError {
+		if call.Method == "storage.buckets.setIamPolicy" && first {
+			first = false
+			c.st.With(func() {
+				p := c.st.Buckets["site"]
+				var kept []gcptest.Binding
+				for _, b := range p.Bindings {
+					b.Members = slices.DeleteFunc(slices.Clone(b.Members), func(m string) bool { return strings.HasPrefix(m, "all") })
+					if len(b.Members) > 0 {
+						kept = append(kept, b)
+					}
+				}
+				p.Bindings, p.Etag = kept, c.st.Etag()
+			})
+			return gcptest.RESTError(503, "The service is currently unavailable.")
+		}
+		return nil
+	}
+	a := c.action(t, "gcp.storage.remove-public-members")
+	ch, err := plan(t, a, map[string]string{"bucket": "site"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, err := a.Apply(context.Background(), nil, ch)
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	if strings.Contains(done.Note, "already") {
+		t.Errorf("outcome %q: the apply made the change", done.Note)
+	}
+	if _, err := a.Rollback(context.Background(), nil, ch, done); err != nil {
+		t.Fatal(err)
+	}
+	if g, want := c.bucketGrants("site"), grants(sitePolicy()); !maps.EqualFunc(g, want, slices.Equal) {
+		t.Errorf("after rollback %v, want %v", g, want)
+	}
+}
