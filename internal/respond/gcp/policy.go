@@ -2,6 +2,7 @@ package gcprespond
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -191,24 +192,9 @@ func readBucketPolicy(ctx context.Context, c *clients, env *respond.Env, k *poli
 	if err != nil {
 		return nil, err
 	}
-	p := &policy{}
-	for _, b := range sp.Bindings {
-		nb := binding{Role: b.Role, Members: b.Members}
-		if e := b.Condition; e != nil {
-			nb.Condition = &condition{Title: e.Title, Description: e.Description, Expression: e.Expression}
-		}
-		p.bindings = append(p.bindings, nb)
-	}
+	p := &policy{bindings: recast[[]binding](sp.Bindings)}
 	p.write = func(ctx context.Context, bs []binding) error {
-		out := &storage.Policy{Etag: sp.Etag, Version: sp.Version, Bindings: []*storage.PolicyBindings{}, ForceSendFields: []string{"Bindings"}}
-		for _, b := range bs {
-			nb := &storage.PolicyBindings{Role: b.Role, Members: b.Members}
-			if e := b.Condition; e != nil {
-				nb.Condition = &storage.Expr{Title: e.Title, Description: e.Description, Expression: e.Expression}
-				out.Version = 3
-			}
-			out.Bindings = append(out.Bindings, nb)
-		}
+		out := &storage.Policy{Etag: sp.Etag, Version: version(bs, sp.Version), Bindings: recast[[]*storage.PolicyBindings](bs), ForceSendFields: []string{"Bindings"}}
 		return c.do(ctx, env, setCall(k, t, bs), func(ctx context.Context) error {
 			_, err := svc.Buckets.SetIamPolicy(t.Name, out).Context(ctx).Do()
 			return err
@@ -232,32 +218,35 @@ func readProjectPolicy(ctx context.Context, c *clients, env *respond.Env, k *pol
 	if err != nil {
 		return nil, err
 	}
-	p := &policy{}
-	for _, b := range cp.Bindings {
-		nb := binding{Role: b.Role, Members: b.Members}
-		if e := b.Condition; e != nil {
-			nb.Condition = &condition{Title: e.Title, Description: e.Description, Expression: e.Expression}
-		}
-		p.bindings = append(p.bindings, nb)
-	}
+	p := &policy{bindings: recast[[]binding](cp.Bindings)}
 	p.write = func(ctx context.Context, bs []binding) error {
 		// Only the bindings are written (the update mask): the audit
 		// configuration stays as it is.
-		out := &crm.Policy{Etag: cp.Etag, Version: cp.Version, Bindings: []*crm.Binding{}, ForceSendFields: []string{"Bindings"}}
-		for _, b := range bs {
-			nb := &crm.Binding{Role: b.Role, Members: b.Members}
-			if e := b.Condition; e != nil {
-				nb.Condition = &crm.Expr{Title: e.Title, Description: e.Description, Expression: e.Expression}
-				out.Version = 3
-			}
-			out.Bindings = append(out.Bindings, nb)
-		}
+		out := &crm.Policy{Etag: cp.Etag, Version: version(bs, cp.Version), Bindings: recast[[]*crm.Binding](bs), ForceSendFields: []string{"Bindings"}}
 		return c.do(ctx, env, setCall(k, t, bs), func(ctx context.Context) error {
 			_, err := svc.Projects.SetIamPolicy("projects/"+t.Name, &crm.SetIamPolicyRequest{Policy: out, UpdateMask: "bindings,etag"}).Context(ctx).Do()
 			return err
 		})
 	}
 	return p, nil
+}
+
+// recast copies bindings from one API's type to another's through their
+// JSON, which the APIs share (role, members, condition).
+func recast[T any](from any) T {
+	var out T
+	b, _ := json.Marshal(from) // plain structs: cannot fail
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+// version is the policy format version to write bindings in: 3 when one
+// is conditional (the APIs refuse conditions in a lower version).
+func version(bs []binding, read int64) int64 {
+	if slices.ContainsFunc(bs, func(b binding) bool { return b.Condition != nil }) {
+		return 3
+	}
+	return read
 }
 
 // setCall is the write of the policy with bindings bs.

@@ -321,3 +321,26 @@ func TestBucketPolicyWriteLostAnswer(t *testing.T) {
 		t.Errorf("after rollback %v, want %v", g, want)
 	}
 }
+
+// TestRemoveEveryBinding: a policy granting only public members is
+// written with no bindings at all (sent as an empty list), and rollback
+// grants them again.
+func TestRemoveEveryBinding(t *testing.T) {
+	c := newCloud(t, func(st *gcptest.Cloud) {
+		st.Buckets["downloads"] = &gcptest.Policy{Bindings: []gcptest.Binding{{Role: "roles/storage.objectViewer", Members: []string{"allUsers"}}}}
+	})
+	respondtest.Lifecycle{
+		Action:  c.action(t, "gcp.storage.remove-public-members"),
+		Request: request(map[string]string{"bucket": "downloads"}),
+		Before: func(t *testing.T) {
+			if g := c.bucketGrants("downloads"); len(g) != 1 || !slices.Equal(g["roles/storage.objectViewer"], []string{"allUsers"}) {
+				t.Errorf("grants %v", g)
+			}
+		},
+		After: func(t *testing.T) {
+			if g := c.bucketGrants("downloads"); len(g) != 0 {
+				t.Errorf("grants %v, want none", g)
+			}
+		},
+	}.Run(t)
+}
