@@ -14,6 +14,8 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/collect/aws/awstest"
 	"github.com/vigil-sec/vigil/internal/collect/gcp/gcptest"
+	"github.com/vigil-sec/vigil/internal/respond"
+	"github.com/vigil-sec/vigil/internal/respond/engine"
 )
 
 // awsRespondCloud is a local AWS endpoint holding the resources the AWS
@@ -459,5 +461,25 @@ func TestRespondGCPEndToEnd(t *testing.T) {
 	}
 	if got := gcpState(st); got != before {
 		t.Errorf("after rollback:\n%s\nwant\n%s", got, before)
+	}
+}
+
+// TestRespondExamples: the shipped example playbooks and policy load
+// against every action vigil has.
+func TestRespondExamples(t *testing.T) {
+	reg, err := (&cloudActionFlags{}).registry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pbs, err := loadPlaybooks([]string{filepath.Join("..", "..", "examples", "respond", "playbooks")}, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pbs) < 5 {
+		t.Errorf("%d example playbooks", len(pbs))
+	}
+	pol, err := engine.LoadPolicy(filepath.Join("..", "..", "examples", "respond", "policy.yaml"))
+	if err != nil || pol.Approvals[respond.Remediate] != 2 {
+		t.Errorf("example policy: %+v %v", pol, err)
 	}
 }
