@@ -3,7 +3,10 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -481,5 +484,70 @@ func TestRespondExamples(t *testing.T) {
 	pol, err := engine.LoadPolicy(filepath.Join("..", "..", "examples", "respond", "policy.yaml"))
 	if err != nil || pol.Approvals[respond.Remediate] != 2 {
 		t.Errorf("example policy: %+v %v", pol, err)
+	}
+}
+
+// TestRespondWatchNotifies: in continuous mode an auto notify step posts
+// at once to a real HTTP receiver, exactly once across restarts, while the
+// remediation of the same playbook waits for approval.
+func TestRespondWatchNotifies(t *testing.T) {
+	srv, st := awsRespondCloud(t)
+	var mu sync.Mutex
+	var posts []string
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		posts = append(posts, string(b))
+		mu.Unlock()
+	}))
+	t.Cleanup(hook.Close)
+	t.Setenv("VIGIL_TEST_HOOK", hook.URL)
+	dir := t.TempDir()
+	books := filepath.Join(dir, "playbooks.yml")
+	os.WriteFile(books, []byte(`name: leaked-key
+trigger: {alerts: {techniques: [T1098]}}
+steps:
+  - {id: tell, action: notify.webhook, auto: true, with: {url: "env:VIGIL_TEST_HOOK", text: "key {{ .raw.actor.user.credential_uid }} of {{ .principal }}"}}
+  - {id: deactivate, action: aws.iam.deactivate-access-key, with: {access_key_id: "{{ .raw.actor.user.credential_uid }}", user: "{{ .principal }}"}}
+`), 0o600)
+	alerts := filepath.Join(dir, "alerts.jsonl")
+	line, _ := os.ReadFile(filepath.Join("testdata", "respond", "aws", "alerts.jsonl"))
+	os.WriteFile(alerts, line, 0o600)
+	state := filepath.Join(dir, "state")
+	watch := func() (int, string, string) {
+		return runCLI2(t, "respond", "watch", "--once", "-p", books, "--alerts", alerts, "--state", state, "--aws-endpoint", srv.URL)
+	}
+	before := snapshotAWS(st)
+	for range 2 {
+		if code, out, stderr := watch(); code != 0 {
+			t.Fatalf("watch: exit %d\n%s\n%s", code, out, stderr)
+		}
+	}
+	mu.Lock()
+	got := slices.Clone(posts)
+	mu.Unlock()
+	if len(got) != 1 || !strings.Contains(got[0], "key AKIA0LEAKED00000001 of arn:aws:iam::111122223333:user/alice") {
+		t.Fatalf("posts %q, want one about the leaked key", got)
+	}
+	if snapshotAWS(st) != before {
+		t.Fatal("the key was deactivated without approval")
+	}
+	// Approving the queued plan deactivates the key and does not post again.
+	plans, _ := filepath.Glob(filepath.Join(state, "plans", "*.json"))
+	if len(plans) != 1 {
+		t.Fatalf("plans %v", plans)
+	}
+	common := []string{"--state", state, "--aws-endpoint", srv.URL}
+	runCLI2(t, append([]string{"respond", "approve", plans[0], "--by", "bob"}, common...)...)
+	if code, out, stderr := runCLI2(t, append([]string{"respond", "apply", plans[0]}, common...)...); code != 0 {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if s := snapshotAWS(st); s.AliceKeys != "AKIA0LEAKED00000001=Inactive AKIA0OTHER00000002=Active " {
+		t.Errorf("keys after the approved plan: %s", s.AliceKeys)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(posts) != 1 {
+		t.Errorf("%d posts, want the one from watch", len(posts))
 	}
 }
