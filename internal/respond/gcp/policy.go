@@ -278,9 +278,17 @@ func (a *publicMembers) Spec() respond.Spec {
 	return respond.Spec{
 		Name: k.action, Class: respond.Remediate, Provider: "gcp", Tactic: "harden", Reversible: true,
 		Description: k.description,
-		Inputs:      []respond.Input{{Name: k.input, Required: k.input != "project", Description: k.inputDesc}},
+		Inputs:      a.inputs(),
 		Permissions: k.permissions,
 	}
+}
+
+func (a *publicMembers) inputs() []respond.Input {
+	if a.kind == projectPolicy {
+		return []respond.Input{{Name: "project", Description: a.kind.inputDesc}}
+	}
+	return []respond.Input{{Name: a.kind.input, Required: true, Description: a.kind.inputDesc},
+		{Name: "project", Description: "the bucket's project, the change's account (default: the subject's)"}}
 }
 
 func (a *publicMembers) Plan(ctx context.Context, env *respond.Env, req *respond.Request) (*respond.Change, error) {
