@@ -71,7 +71,7 @@ type quarantineState struct {
 	// Undo only: the snapshots taken, whether the group was created.
 	Snapshots []snapshotOf `json:"snapshots,omitempty"`
 	Created   bool         `json:"created_group,omitempty"`
-	applied
+	respond.Applied
 }
 
 func (a *quarantine) Spec() respond.Spec {
@@ -222,7 +222,7 @@ func (a *quarantine) Plan(ctx context.Context, env *respond.Env, req *respond.Re
 		st.Group, st.GroupName = aws.ToString(g.GroupId), aws.ToString(g.GroupName)
 	}
 	ch := &respond.Change{Action: name, Resource: ec2ARN(t, "instance", id), Provider: "aws", Account: t.account, Region: t.region,
-		Inputs: req.Inputs, Reversible: true, State: state(st)}
+		Inputs: req.Inputs, Reversible: true, State: respond.State(st)}
 	if isolated(st.ENIs, st.Group) {
 		ch.NoOp, ch.Reason = true, "the instance's network interfaces have only the isolation group "+st.Group
 		return ch, nil
@@ -266,7 +266,7 @@ func snapshotDescription(instance string) string {
 
 func (a *quarantine) Apply(ctx context.Context, env *respond.Env, ch *respond.Change) (*respond.Outcome, error) {
 	var planned quarantineState
-	if err := readState(ch.State, &planned, ch.Action); err != nil {
+	if err := respond.ReadState(ch.State, &planned, ch.Action); err != nil {
 		return nil, err
 	}
 	t, err := a.c.forChange(ctx, env, ch)
@@ -286,7 +286,7 @@ func (a *quarantine) Apply(ctx context.Context, env *respond.Env, ch *respond.Ch
 		st.Group = aws.ToString(g.GroupId)
 	}
 	if isolated(st.ENIs, st.Group) {
-		return &respond.Outcome{Undo: state(st), Note: "already applied: the instance is isolated by " + st.Group}, nil
+		return &respond.Outcome{Undo: respond.State(st), Note: "already applied: the instance is isolated by " + st.Group}, nil
 	}
 	// First the evidence: a snapshot of every volume.
 	for _, vol := range st.Volumes {
@@ -328,7 +328,7 @@ func (a *quarantine) Apply(ctx context.Context, env *respond.Env, ch *respond.Ch
 			return nil, fmt.Errorf("%w (snapshots taken: %s)", err, snapList(st.Snapshots))
 		}
 	}
-	return &respond.Outcome{Undo: state(st), Outputs: map[string]string{"snapshots": snapList(st.Snapshots), "isolation_group": st.Group},
+	return &respond.Outcome{Undo: respond.State(st), Outputs: map[string]string{"snapshots": snapList(st.Snapshots), "isolation_group": st.Group},
 		Note: fmt.Sprintf("isolated by %s; %d snapshot(s) taken: %s", st.Group, len(st.Snapshots), snapList(st.Snapshots))}, nil
 }
 
@@ -401,8 +401,8 @@ func describePerms(ps []ec2types.IpPermission) []string {
 
 func (a *quarantine) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, done *respond.Outcome) (*respond.Outcome, error) {
 	var st quarantineState
-	if changed, err := rollbackOf(ch, done, &st); err != nil || !changed {
-		return unchanged(err)
+	if changed, err := respond.RollbackOf(ch, done, &st); err != nil || !changed {
+		return respond.Unchanged(err)
 	}
 	t, err := a.c.forChange(ctx, env, ch)
 	if err != nil {
@@ -500,7 +500,7 @@ func ports(from, to int32) string {
 type ruleState struct {
 	Group string `json:"group"`
 	Rule  sgRule `json:"rule"`
-	applied
+	respond.Applied
 }
 
 func (a *revokeRule) Spec() respond.Spec {
@@ -658,7 +658,7 @@ func (a *revokeRule) Plan(ctx context.Context, env *respond.Env, req *respond.Re
 		ch.NoOp, ch.Reason = true, "the group has no such rule (revoked already?)"
 		return ch, nil
 	}
-	ch.State = state(ruleState{Group: group, Rule: *r})
+	ch.State = respond.State(ruleState{Group: group, Rule: *r})
 	ch.Diff = []respond.AttrChange{{Attribute: "Rule[" + r.ID + "]", Before: r.String(), After: nil}}
 	ch.Calls = []respond.Call{{Service: "ec2", Operation: revokeOp(*r), Target: ch.Resource,
 		Params: map[string]any{"GroupId": group, "SecurityGroupRuleIds": []string{r.ID}}}}
@@ -667,7 +667,7 @@ func (a *revokeRule) Plan(ctx context.Context, env *respond.Env, req *respond.Re
 
 func (a *revokeRule) Apply(ctx context.Context, env *respond.Env, ch *respond.Change) (*respond.Outcome, error) {
 	var st ruleState
-	if err := readState(ch.State, &st, ch.Action); err != nil {
+	if err := respond.ReadState(ch.State, &st, ch.Action); err != nil {
 		return nil, err
 	}
 	t, err := a.c.forChange(ctx, env, ch)
@@ -687,7 +687,7 @@ func (a *revokeRule) Apply(ctx context.Context, env *respond.Env, ch *respond.Ch
 		r = find(rules, w)
 	}
 	if r == nil {
-		return &respond.Outcome{Undo: state(st), Note: "already applied: the rule is not in the group"}, nil
+		return &respond.Outcome{Undo: respond.State(st), Note: "already applied: the rule is not in the group"}, nil
 	}
 	err = do(ctx, env, respond.Call{Service: "ec2", Operation: revokeOp(*r), Target: ch.Resource,
 		Params: map[string]any{"GroupId": st.Group, "SecurityGroupRuleIds": []string{r.ID}}}, []string{"InvalidGroup.NotFound"},
@@ -705,13 +705,13 @@ func (a *revokeRule) Apply(ctx context.Context, env *respond.Env, ch *respond.Ch
 	}
 	undo := ruleState{Group: st.Group, Rule: *r}
 	undo.Changed = true
-	return &respond.Outcome{Undo: state(undo), Note: "revoked " + r.String()}, nil
+	return &respond.Outcome{Undo: respond.State(undo), Note: "revoked " + r.String()}, nil
 }
 
 func (a *revokeRule) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, done *respond.Outcome) (*respond.Outcome, error) {
 	var st ruleState
-	if changed, err := rollbackOf(ch, done, &st); err != nil || !changed {
-		return unchanged(err)
+	if changed, err := respond.RollbackOf(ch, done, &st); err != nil || !changed {
+		return respond.Unchanged(err)
 	}
 	t, err := a.c.forChange(ctx, env, ch)
 	if err != nil {

@@ -53,7 +53,7 @@ type keyState struct {
 	User   string `json:"user"`
 	Key    string `json:"access_key_id"`
 	Before string `json:"before"` // the key's status
-	applied
+	respond.Applied
 }
 
 func (a *deactivateKey) Spec() respond.Spec {
@@ -137,7 +137,7 @@ func (a *deactivateKey) Plan(ctx context.Context, env *respond.Env, req *respond
 		return nil, err
 	}
 	ch := &respond.Change{Action: name, Resource: iamARN(t, "user", user), Provider: "aws", Account: t.account, Region: t.region,
-		Inputs: req.Inputs, Reversible: true, State: state(keyState{User: user, Key: key, Before: status})}
+		Inputs: req.Inputs, Reversible: true, State: respond.State(keyState{User: user, Key: key, Before: status})}
 	if status == string(iamtypes.StatusTypeInactive) {
 		ch.NoOp, ch.Reason = true, "access key "+key+" is already inactive"
 		return ch, nil
@@ -149,7 +149,7 @@ func (a *deactivateKey) Plan(ctx context.Context, env *respond.Env, req *respond
 
 func (a *deactivateKey) Apply(ctx context.Context, env *respond.Env, ch *respond.Change) (*respond.Outcome, error) {
 	var st keyState
-	if err := readState(ch.State, &st, ch.Action); err != nil {
+	if err := respond.ReadState(ch.State, &st, ch.Action); err != nil {
 		return nil, err
 	}
 	t, err := a.c.forChange(ctx, env, ch)
@@ -162,19 +162,19 @@ func (a *deactivateKey) Apply(ctx context.Context, env *respond.Env, ch *respond
 	}
 	undo := keyState{User: st.User, Key: st.Key, Before: status}
 	if status == string(iamtypes.StatusTypeInactive) {
-		return &respond.Outcome{Undo: state(undo), Note: "already applied: the key is inactive"}, nil
+		return &respond.Outcome{Undo: respond.State(undo), Note: "already applied: the key is inactive"}, nil
 	}
 	if err := a.update(ctx, env, t, st.User, st.Key, "Inactive"); err != nil {
 		return nil, err
 	}
 	undo.Changed = true
-	return &respond.Outcome{Undo: state(undo), Note: "access key " + st.Key + " deactivated"}, nil
+	return &respond.Outcome{Undo: respond.State(undo), Note: "access key " + st.Key + " deactivated"}, nil
 }
 
 func (a *deactivateKey) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, done *respond.Outcome) (*respond.Outcome, error) {
 	var st keyState
-	if changed, err := rollbackOf(ch, done, &st); err != nil || !changed {
-		return unchanged(err)
+	if changed, err := respond.RollbackOf(ch, done, &st); err != nil || !changed {
+		return respond.Unchanged(err)
 	}
 	t, err := a.c.forChange(ctx, env, ch)
 	if err != nil {
@@ -201,7 +201,7 @@ type detachState struct {
 	Name   string   `json:"name"`
 	Policy string   `json:"policy_arn"`
 	Before []string `json:"before"` // the attached policies
-	applied
+	respond.Applied
 }
 
 func (a *detachPolicy) Spec() respond.Spec {
@@ -328,7 +328,7 @@ func (a *detachPolicy) Plan(ctx context.Context, env *respond.Env, req *respond.
 		return nil, err
 	}
 	ch := &respond.Change{Action: name, Resource: iamARN(t, strings.ToLower(st.Kind), st.Name), Provider: "aws", Account: t.account,
-		Region: t.region, Inputs: req.Inputs, Reversible: true, State: state(st)}
+		Region: t.region, Inputs: req.Inputs, Reversible: true, State: respond.State(st)}
 	if !slices.Contains(st.Before, policy) {
 		ch.NoOp, ch.Reason = true, "policy "+policy+" is not attached to "+strings.ToLower(st.Kind)+" "+st.Name
 		return ch, nil
@@ -341,7 +341,7 @@ func (a *detachPolicy) Plan(ctx context.Context, env *respond.Env, req *respond.
 
 func (a *detachPolicy) Apply(ctx context.Context, env *respond.Env, ch *respond.Change) (*respond.Outcome, error) {
 	var st detachState
-	if err := readState(ch.State, &st, ch.Action); err != nil {
+	if err := respond.ReadState(ch.State, &st, ch.Action); err != nil {
 		return nil, err
 	}
 	t, err := a.c.forChange(ctx, env, ch)
@@ -355,19 +355,19 @@ func (a *detachPolicy) Apply(ctx context.Context, env *respond.Env, ch *respond.
 	undo := st
 	undo.Before = cur
 	if !slices.Contains(cur, st.Policy) {
-		return &respond.Outcome{Undo: state(undo), Note: "already applied: the policy is not attached"}, nil
+		return &respond.Outcome{Undo: respond.State(undo), Note: "already applied: the policy is not attached"}, nil
 	}
 	if err := a.write(ctx, env, t, "Detach", st); err != nil {
 		return nil, err
 	}
 	undo.Changed = true
-	return &respond.Outcome{Undo: state(undo), Note: "policy " + st.Policy + " detached"}, nil
+	return &respond.Outcome{Undo: respond.State(undo), Note: "policy " + st.Policy + " detached"}, nil
 }
 
 func (a *detachPolicy) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, done *respond.Outcome) (*respond.Outcome, error) {
 	var st detachState
-	if changed, err := rollbackOf(ch, done, &st); err != nil || !changed {
-		return unchanged(err)
+	if changed, err := respond.RollbackOf(ch, done, &st); err != nil || !changed {
+		return respond.Unchanged(err)
 	}
 	t, err := a.c.forChange(ctx, env, ch)
 	if err != nil {

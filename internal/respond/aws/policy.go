@@ -168,7 +168,7 @@ type policyState struct {
 	Remove []json.RawMessage `json:"remove,omitempty"`
 	// After (undo only) is the policy written ("" deleted).
 	After string `json:"after,omitempty"`
-	applied
+	respond.Applied
 }
 
 func (a *deletePublicStatement) Spec() respond.Spec {
@@ -286,7 +286,7 @@ func (a *deletePublicStatement) Plan(ctx context.Context, env *respond.Env, req 
 	}
 	ch.Diff = append(ch.Diff, respond.AttrChange{Attribute: "Policy.StatementCount", Before: len(p.statements), After: len(kept)})
 	ch.Calls = []respond.Call{a.writeCall(t, bucket, after)}
-	ch.State = state(st)
+	ch.State = respond.State(st)
 	return ch, nil
 }
 
@@ -305,7 +305,7 @@ func sidOf(raw json.RawMessage) string {
 
 func (a *deletePublicStatement) Apply(ctx context.Context, env *respond.Env, ch *respond.Change) (*respond.Outcome, error) {
 	var st policyState
-	if err := readState(ch.State, &st, ch.Action); err != nil {
+	if err := respond.ReadState(ch.State, &st, ch.Action); err != nil {
 		return nil, err
 	}
 	t, err := a.c.forChange(ctx, env, ch)
@@ -318,7 +318,7 @@ func (a *deletePublicStatement) Apply(ctx context.Context, env *respond.Env, ch 
 	}
 	undo := policyState{Bucket: st.Bucket, Before: text}
 	if text == "" {
-		return &respond.Outcome{Undo: state(undo), Note: "already applied: the bucket has no policy"}, nil
+		return &respond.Outcome{Undo: respond.State(undo), Note: "already applied: the bucket has no policy"}, nil
 	}
 	p, err := parsePolicy(text)
 	if err != nil {
@@ -337,7 +337,7 @@ func (a *deletePublicStatement) Apply(ctx context.Context, env *respond.Env, ch 
 		}
 	}
 	if len(kept) == len(p.statements) {
-		return &respond.Outcome{Undo: state(undo), Note: "already applied: the planned statements are not in the policy"}, nil
+		return &respond.Outcome{Undo: respond.State(undo), Note: "already applied: the planned statements are not in the policy"}, nil
 	}
 	if len(kept) > 0 {
 		undo.After = p.text(kept)
@@ -350,13 +350,13 @@ func (a *deletePublicStatement) Apply(ctx context.Context, env *respond.Env, ch 
 	if undo.After == "" {
 		note += ", the policy deleted (nothing left)"
 	}
-	return &respond.Outcome{Undo: state(undo), Note: note}, nil
+	return &respond.Outcome{Undo: respond.State(undo), Note: note}, nil
 }
 
 func (a *deletePublicStatement) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, done *respond.Outcome) (*respond.Outcome, error) {
 	var st policyState
-	if changed, err := rollbackOf(ch, done, &st); err != nil || !changed {
-		return unchanged(err)
+	if changed, err := respond.RollbackOf(ch, done, &st); err != nil || !changed {
+		return respond.Unchanged(err)
 	}
 	t, err := a.c.forChange(ctx, env, ch)
 	if err != nil {

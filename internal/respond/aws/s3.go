@@ -86,7 +86,7 @@ type pabState struct {
 	Bucket  string   `json:"bucket"`
 	Existed bool     `json:"existed"`
 	Before  pabFlags `json:"before"`
-	applied
+	respond.Applied
 }
 
 func (a *blockPublicAccess) Spec() respond.Spec {
@@ -153,7 +153,7 @@ func (a *blockPublicAccess) Plan(ctx context.Context, env *respond.Env, req *res
 		return nil, err
 	}
 	ch := &respond.Change{Action: name, Resource: bucketARN(t, bucket), Provider: "aws", Account: t.account, Region: t.region,
-		Inputs: req.Inputs, Reversible: true, State: state(pabState{Bucket: bucket, Existed: existed, Before: cur})}
+		Inputs: req.Inputs, Reversible: true, State: respond.State(pabState{Bucket: bucket, Existed: existed, Before: cur})}
 	for i, on := range cur.list() {
 		if !on {
 			ch.Diff = append(ch.Diff, respond.AttrChange{Attribute: "PublicAccessBlock." + pabNames[i], Before: false, After: true})
@@ -169,7 +169,7 @@ func (a *blockPublicAccess) Plan(ctx context.Context, env *respond.Env, req *res
 
 func (a *blockPublicAccess) Apply(ctx context.Context, env *respond.Env, ch *respond.Change) (*respond.Outcome, error) {
 	var st pabState
-	if err := readState(ch.State, &st, ch.Action); err != nil {
+	if err := respond.ReadState(ch.State, &st, ch.Action); err != nil {
 		return nil, err
 	}
 	t, err := a.c.forChange(ctx, env, ch)
@@ -182,19 +182,19 @@ func (a *blockPublicAccess) Apply(ctx context.Context, env *respond.Env, ch *res
 	}
 	undo := pabState{Bucket: st.Bucket, Existed: existed, Before: cur}
 	if cur.all() {
-		return &respond.Outcome{Undo: state(undo), Note: "already applied: the four settings are on"}, nil
+		return &respond.Outcome{Undo: respond.State(undo), Note: "already applied: the four settings are on"}, nil
 	}
 	if err := a.put(ctx, env, t, st.Bucket, pabFlags{true, true, true, true}); err != nil {
 		return nil, err
 	}
 	undo.Changed = true
-	return &respond.Outcome{Undo: state(undo), Note: "public access blocked"}, nil
+	return &respond.Outcome{Undo: respond.State(undo), Note: "public access blocked"}, nil
 }
 
 func (a *blockPublicAccess) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, done *respond.Outcome) (*respond.Outcome, error) {
 	var st pabState
-	if changed, err := rollbackOf(ch, done, &st); err != nil || !changed {
-		return unchanged(err)
+	if changed, err := respond.RollbackOf(ch, done, &st); err != nil || !changed {
+		return respond.Unchanged(err)
 	}
 	t, err := a.c.forChange(ctx, env, ch)
 	if err != nil {
