@@ -260,4 +260,3 @@ func isCode(err error, codes ...string) bool {
 	}
 	return false
 }
-
