@@ -21,7 +21,7 @@ type firewallState struct {
 	Project string `json:"project"`
 	Name    string `json:"name"`
 	Before  bool   `json:"disabled_before"`
-	applied
+	respond.Applied
 }
 
 // firewallName reads projects/P/global/firewalls/NAME out of a full
@@ -133,7 +133,7 @@ func (a *disableFirewall) Plan(ctx context.Context, env *respond.Env, req *respo
 		return nil, err
 	}
 	ch := &respond.Change{Action: firewallAction, Resource: fullName(project, name), Provider: "gcp", Account: project, Inputs: req.Inputs,
-		Reversible: true, State: state(firewallState{Project: project, Name: name, Before: fw.Disabled})}
+		Reversible: true, State: respond.State(firewallState{Project: project, Name: name, Before: fw.Disabled})}
 	if fw.Disabled {
 		ch.NoOp, ch.Reason = true, "firewall rule "+name+" is already disabled"
 		return ch, nil
@@ -145,7 +145,7 @@ func (a *disableFirewall) Plan(ctx context.Context, env *respond.Env, req *respo
 
 func (a *disableFirewall) Apply(ctx context.Context, env *respond.Env, ch *respond.Change) (*respond.Outcome, error) {
 	var st firewallState
-	if err := readState(ch.State, &st, ch.Action); err != nil {
+	if err := respond.ReadState(ch.State, &st, ch.Action); err != nil {
 		return nil, err
 	}
 	fw, err := a.get(ctx, env, st.Project, st.Name)
@@ -154,19 +154,19 @@ func (a *disableFirewall) Apply(ctx context.Context, env *respond.Env, ch *respo
 	}
 	undo := firewallState{Project: st.Project, Name: st.Name, Before: fw.Disabled}
 	if fw.Disabled {
-		return &respond.Outcome{Undo: state(undo), Note: "already applied: the rule is disabled"}, nil
+		return &respond.Outcome{Undo: respond.State(undo), Note: "already applied: the rule is disabled"}, nil
 	}
 	if err := a.patch(ctx, env, st.Project, st.Name, true); err != nil {
 		return nil, err
 	}
 	undo.Changed = true
-	return &respond.Outcome{Undo: state(undo), Note: "firewall rule " + st.Name + " disabled"}, nil
+	return &respond.Outcome{Undo: respond.State(undo), Note: "firewall rule " + st.Name + " disabled"}, nil
 }
 
 func (a *disableFirewall) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, done *respond.Outcome) (*respond.Outcome, error) {
 	var st firewallState
-	if changed, err := rollbackOf(ch, done, &st); err != nil || !changed {
-		return unchanged(err)
+	if changed, err := respond.RollbackOf(ch, done, &st); err != nil || !changed {
+		return respond.Unchanged(err)
 	}
 	fw, err := a.get(ctx, env, st.Project, st.Name)
 	if err != nil {

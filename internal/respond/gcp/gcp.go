@@ -3,7 +3,6 @@ package gcprespond
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -222,51 +221,4 @@ func (c *clients) project(req *respond.Request) string {
 		sub = s.Account
 	}
 	return cmp.Or(in(req, "project"), sub, c.opts.Project)
-}
-
-// state is an action's state or undo data as JSON (plain structs: the
-// encoding cannot fail).
-func state(v any) json.RawMessage {
-	b, _ := json.Marshal(v)
-	return b
-}
-
-func readState(raw json.RawMessage, v any, action string) error {
-	if err := json.Unmarshal(raw, v); err != nil {
-		return fmt.Errorf("%w: %s: the change's state does not read: %v", respond.ErrInput, action, err)
-	}
-	return nil
-}
-
-// applied is in each action's undo data: whether Apply wrote.
-type applied struct {
-	Changed bool `json:"changed,omitempty"`
-}
-
-func (a applied) changed() bool { return a.Changed }
-
-// rollbackOf reads what Rollback restores into st: the change's state,
-// with the apply's undo data over it. changed is false when the apply
-// wrote nothing; without an outcome (the apply's record lost) the
-// change's before-state is restored.
-func rollbackOf(ch *respond.Change, done *respond.Outcome, st interface{ changed() bool }) (changed bool, err error) {
-	if err := readState(ch.State, st, ch.Action); err != nil {
-		return false, err
-	}
-	if done == nil || len(done.Undo) == 0 {
-		return true, nil
-	}
-	if err := readState(done.Undo, st, ch.Action); err != nil {
-		return false, err
-	}
-	return st.changed(), nil
-}
-
-// unchanged is Rollback's answer when there is nothing to roll back (or
-// err).
-func unchanged(err error) (*respond.Outcome, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &respond.Outcome{Note: "nothing to roll back: the apply changed nothing"}, nil
 }

@@ -22,7 +22,7 @@ var keyName = regexp.MustCompile(`^projects/(-|[a-z0-9][a-z0-9.:-]*)/serviceAcco
 type disableKeyState struct {
 	Key    string `json:"key"`
 	Before bool   `json:"disabled_before"`
-	applied
+	respond.Applied
 }
 
 const keyAction = "gcp.iam.disable-service-account-key"
@@ -122,7 +122,7 @@ func (a *disableKey) Plan(ctx context.Context, env *respond.Env, req *respond.Re
 		project = a.c.project(req)
 	}
 	ch := &respond.Change{Action: keyAction, Resource: "//iam.googleapis.com/" + name, Provider: "gcp", Account: project, Inputs: req.Inputs,
-		Reversible: true, State: state(disableKeyState{Key: name, Before: k.Disabled})}
+		Reversible: true, State: respond.State(disableKeyState{Key: name, Before: k.Disabled})}
 	if k.Disabled {
 		ch.NoOp, ch.Reason = true, "key "+name+" is already disabled"
 		return ch, nil
@@ -134,7 +134,7 @@ func (a *disableKey) Plan(ctx context.Context, env *respond.Env, req *respond.Re
 
 func (a *disableKey) Apply(ctx context.Context, env *respond.Env, ch *respond.Change) (*respond.Outcome, error) {
 	var st disableKeyState
-	if err := readState(ch.State, &st, ch.Action); err != nil {
+	if err := respond.ReadState(ch.State, &st, ch.Action); err != nil {
 		return nil, err
 	}
 	k, err := a.get(ctx, env, st.Key)
@@ -143,19 +143,19 @@ func (a *disableKey) Apply(ctx context.Context, env *respond.Env, ch *respond.Ch
 	}
 	undo := disableKeyState{Key: st.Key, Before: k.Disabled}
 	if k.Disabled {
-		return &respond.Outcome{Undo: state(undo), Note: "already applied: the key is disabled"}, nil
+		return &respond.Outcome{Undo: respond.State(undo), Note: "already applied: the key is disabled"}, nil
 	}
 	if err := a.set(ctx, env, st.Key, true); err != nil {
 		return nil, err
 	}
 	undo.Changed = true
-	return &respond.Outcome{Undo: state(undo), Note: "key " + st.Key + " disabled"}, nil
+	return &respond.Outcome{Undo: respond.State(undo), Note: "key " + st.Key + " disabled"}, nil
 }
 
 func (a *disableKey) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, done *respond.Outcome) (*respond.Outcome, error) {
 	var st disableKeyState
-	if changed, err := rollbackOf(ch, done, &st); err != nil || !changed {
-		return unchanged(err)
+	if changed, err := respond.RollbackOf(ch, done, &st); err != nil || !changed {
+		return respond.Unchanged(err)
 	}
 	k, err := a.get(ctx, env, st.Key)
 	if err != nil {

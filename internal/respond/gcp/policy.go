@@ -270,7 +270,7 @@ type membersState struct {
 	// Removed are the members taken out of each binding (Change.State:
 	// those planned; Outcome.Undo: those the apply removed).
 	Removed []binding `json:"removed"`
-	applied
+	respond.Applied
 }
 
 func (a *publicMembers) Spec() respond.Spec {
@@ -302,7 +302,7 @@ func (a *publicMembers) Plan(ctx context.Context, env *respond.Env, req *respond
 	}
 	kept, removed := withoutPublic(p.bindings)
 	ch := &respond.Change{Action: a.kind.action, Resource: t.Resource, Provider: "gcp", Account: a.account(t, req), Inputs: req.Inputs,
-		Reversible: true, State: state(membersState{policyTarget: t, Removed: removed})}
+		Reversible: true, State: respond.State(membersState{policyTarget: t, Removed: removed})}
 	if len(removed) == 0 {
 		ch.NoOp, ch.Reason = true, "no binding of the "+a.kind.what+"'s IAM policy grants allUsers or allAuthenticatedUsers"
 		return ch, nil
@@ -354,7 +354,7 @@ func (a *publicMembers) update(ctx context.Context, env *respond.Env, t policyTa
 
 func (a *publicMembers) Apply(ctx context.Context, env *respond.Env, ch *respond.Change) (*respond.Outcome, error) {
 	var st membersState
-	if err := readState(ch.State, &st, ch.Action); err != nil {
+	if err := respond.ReadState(ch.State, &st, ch.Action); err != nil {
 		return nil, err
 	}
 	var removed []binding
@@ -368,21 +368,21 @@ func (a *publicMembers) Apply(ctx context.Context, env *respond.Env, ch *respond
 	if err != nil {
 		return nil, err
 	}
-	undo := membersState{policyTarget: st.policyTarget, Removed: removed, applied: applied{Changed: changed}}
+	undo := membersState{policyTarget: st.policyTarget, Removed: removed, Applied: respond.Applied{Changed: changed}}
 	if !changed {
-		return &respond.Outcome{Undo: state(undo), Note: "already applied: no public member in the policy"}, nil
+		return &respond.Outcome{Undo: respond.State(undo), Note: "already applied: no public member in the policy"}, nil
 	}
 	n := 0
 	for _, r := range removed {
 		n += len(r.Members)
 	}
-	return &respond.Outcome{Undo: state(undo), Note: fmt.Sprintf("%d public members removed from %d bindings", n, len(removed))}, nil
+	return &respond.Outcome{Undo: respond.State(undo), Note: fmt.Sprintf("%d public members removed from %d bindings", n, len(removed))}, nil
 }
 
 func (a *publicMembers) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, done *respond.Outcome) (*respond.Outcome, error) {
 	var st membersState
-	if changed, err := rollbackOf(ch, done, &st); err != nil || !changed {
-		return unchanged(err)
+	if changed, err := respond.RollbackOf(ch, done, &st); err != nil || !changed {
+		return respond.Unchanged(err)
 	}
 	changed, err := a.update(ctx, env, st.policyTarget, func(bs []binding) ([]binding, bool) { return withMembers(bs, st.Removed) })
 	if err != nil {
