@@ -551,3 +551,28 @@ steps:
 		t.Errorf("%d posts, want the one from watch", len(posts))
 	}
 }
+
+// TestRespondNothingToDo: a plan that matches nothing, an input with no
+// finding, an unknown action and an empty trail say so and exit 2.
+func TestRespondNothingToDo(t *testing.T) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state")
+	books := filepath.Join("testdata", "respond", "gcp", "playbooks.yml")
+	code, _, stderr := runCLI2(t, "respond", "plan", "--state", state, "-p", books, filepath.Join("testdata", "respond", "aws", "alerts.jsonl"))
+	if code != 2 || !strings.Contains(stderr, "no playbook step to run") {
+		t.Errorf("no match: exit %d %s", code, stderr)
+	}
+	empty := filepath.Join(dir, "empty.json")
+	os.WriteFile(empty, []byte(`{"findings": [], "summary": {}}`), 0o600)
+	if code, _, stderr := runCLI2(t, "respond", "plan", "--state", state, "-p", books, empty); code != 2 || !strings.Contains(stderr, "no finding or alert to act on") {
+		t.Errorf("no finding: exit %d %s", code, stderr)
+	}
+	bad := filepath.Join(dir, "bad.yml")
+	os.WriteFile(bad, []byte("name: x\ntrigger: {findings: {}}\nsteps:\n  - {id: a, action: aws.s3.lock-bucket}\n"), 0o600)
+	if code, _, stderr := runCLI2(t, "respond", "plan", "--state", state, "-p", bad, empty); code != 2 || !strings.Contains(stderr, "bad.yml:4: step a: unknown action \"aws.s3.lock-bucket\"") {
+		t.Errorf("unknown action: exit %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI2(t, "respond", "verify", "--state", filepath.Join(dir, "none")); code != 2 || !strings.Contains(stderr, "no trail") {
+		t.Errorf("no trail: exit %d %s", code, stderr)
+	}
+}
