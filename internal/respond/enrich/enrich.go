@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"net/mail"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,10 +64,11 @@ type owner struct{ readOnly }
 
 func (owner) Spec() respond.Spec {
 	return respond.Spec{Name: "enrich.owner", Class: respond.Enrich, Reversible: true,
-		Description: "the owner of the subject's resource, from the first of the given tags it has (outputs owner, tag, found)",
+		Description: "the owner of the subject's resource, from the first of the given tags it has (outputs owner, email, tag, found)",
 		Inputs: []respond.Input{
 			{Name: "tags", Description: "the tag keys to look at, in order, comma-separated (default owner,Owner,team,Team)"},
 			{Name: "default", Description: "the owner when the resource has none of the tags (default empty)"},
+			{Name: "domain", Description: "the mail domain making an owner that is a user name an address for the email output (jdoe -> jdoe@DOMAIN)"},
 		}}
 }
 
@@ -75,18 +77,41 @@ func (owner) Plan(_ context.Context, _ *respond.Env, req *respond.Request) (*res
 	if req.Subject == nil {
 		return nil, fmt.Errorf("%w: %s: no subject", respond.ErrInput, name)
 	}
+	domain := strings.TrimPrefix(in(req, "domain"), "@")
+	if _, err := mail.ParseAddress("x@" + domain); domain != "" && (err != nil || strings.ContainsAny(domain, "@ ")) {
+		return nil, fmt.Errorf("%w: %s: input domain: %q is not a mail domain", respond.ErrInput, name, domain)
+	}
 	keys := strings.Split(cmp.Or(in(req, "tags"), "owner,Owner,team,Team"), ",")
 	res := cmp.Or(req.Subject.Resource.ID, req.Subject.Resource.Name, req.Subject.ID)
 	for _, k := range keys {
 		k = strings.TrimSpace(k)
 		if v := strings.TrimSpace(req.Subject.Resource.Tags[k]); k != "" && v != "" {
 			return change(name, res, fmt.Sprintf("owner %s from tag %s", v, k),
-				map[string]string{"owner": v, "tag": k, "found": "true"}), nil
+				map[string]string{"owner": v, "email": emailOf(v, domain), "tag": k, "found": "true"}), nil
 		}
 	}
 	def := in(req, "default")
 	return change(name, res, fmt.Sprintf("none of the tags %s is set; owner %q (the default)", strings.Join(keys, ","), def),
-		map[string]string{"owner": def, "tag": "", "found": "false"}), nil
+		map[string]string{"owner": def, "email": emailOf(def, domain), "tag": "", "found": "false"}), nil
+}
+
+// emailOf is the mail address an owner names: the owner itself when it is
+// an address ("ops@acme.com", "Ops <ops@acme.com>"), a user name at domain
+// when one is given, else "" (a team name).
+func emailOf(owner, domain string) string {
+	if owner == "" {
+		return ""
+	}
+	if a, err := mail.ParseAddress(owner); err == nil {
+		return a.Address
+	}
+	if domain == "" || strings.ContainsAny(owner, "@ ,;<>\"") {
+		return ""
+	}
+	if a, err := mail.ParseAddress(owner + "@" + domain); err == nil {
+		return a.Address
+	}
+	return ""
 }
 
 // related is enrich.related.

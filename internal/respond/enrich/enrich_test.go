@@ -70,6 +70,40 @@ func TestOwner(t *testing.T) {
 	}
 }
 
+// TestOwnerEmail: the email output is the owner when it is an address, a
+// user name at the domain input, and empty for a team name.
+func TestOwnerEmail(t *testing.T) {
+	a := get(t, "enrich.owner", Options{})
+	tags := map[string]string{"owner": "Jane Doe <jane@acme.test>", "created-by": "jdoe", "team": "platform team"}
+	s := &respond.Subject{ID: "f1", Resource: respond.Resource{Name: "logs", Tags: tags}}
+	for _, tc := range []struct {
+		inputs       map[string]string
+		owner, email string
+	}{
+		{map[string]string{}, "Jane Doe <jane@acme.test>", "jane@acme.test"},
+		{map[string]string{"tags": "created-by"}, "jdoe", ""},
+		{map[string]string{"tags": "created-by", "domain": "acme.test"}, "jdoe", "jdoe@acme.test"},
+		{map[string]string{"tags": "created-by", "domain": "@acme.test"}, "jdoe", "jdoe@acme.test"},
+		{map[string]string{"tags": "team", "domain": "acme.test"}, "platform team", ""},
+		{map[string]string{"tags": "contact", "default": "secops@acme.test"}, "secops@acme.test", "secops@acme.test"},
+		{map[string]string{"tags": "contact"}, "", ""},
+	} {
+		ch := plan(t, a, &respond.Request{Subject: s, Inputs: tc.inputs})
+		if o := ch.Outputs; o["owner"] != tc.owner || o["email"] != tc.email {
+			t.Errorf("%v: owner %q email %q, want %q %q", tc.inputs, o["owner"], o["email"], tc.owner, tc.email)
+		}
+		if _, ok := ch.Outputs["email"]; !ok {
+			t.Errorf("%v: no email output (templates need it set, even empty)", tc.inputs)
+		}
+	}
+	for _, d := range []string{"acme test", "a@b.test"} {
+		_, err := a.Plan(context.Background(), nil, &respond.Request{Subject: s, Inputs: map[string]string{"domain": d}})
+		if !errors.Is(err, respond.ErrInput) || !strings.Contains(err.Error(), "enrich.owner: input domain") {
+			t.Errorf("domain %q: err = %v, want ErrInput naming the input", d, err)
+		}
+	}
+}
+
 func TestRelated(t *testing.T) {
 	s := &respond.Subject{ID: "a1", Title: "Access key created", Severity: "HIGH", Principal: "arn:aws:iam::1:user/mallory", Resource: respond.Resource{ID: "arn:aws:iam::1:user/bob"}}
 	all := []*respond.Subject{
