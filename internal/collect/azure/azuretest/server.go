@@ -64,6 +64,7 @@ type Server struct {
 	routes  map[string]Route
 	hits    map[string]int
 	log     []string // "METHOD path" of every request, in order
+	state   *state   // stateful resources (state.go)
 }
 
 // New starts a server answering from routes, with the files under dir
@@ -103,6 +104,9 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer test-token-") {
 		f.t.Errorf("%s %s: no bearer token", r.Method, r.URL.Path)
 		http.Error(w, `{"error":{"code":"InvalidAuthenticationToken","message":"no token"}}`, http.StatusUnauthorized)
+		return
+	}
+	if f.stateful(w, r) {
 		return
 	}
 	key, family := "", "arm"

@@ -1,0 +1,171 @@
+package azurerespond
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/respond"
+)
+
+// removeSPCredential removes ONE named credential (by keyId) of a service
+// principal or an application, never its others: a password through
+// removePassword, a certificate by writing keyCredentials back without
+// it. It cannot be undone: a password's secret is never readable again,
+// nor is a certificate's key material.
+type removeSPCredential struct{ c *clients }
+
+func (a *removeSPCredential) Spec() respond.Spec {
+	return respond.Spec{
+		Name: "azure.entra.remove-sp-credential", Class: respond.Remediate, Provider: "azure",
+		Description: "Remove one named credential (keyId) of a service principal or application: a client secret or a certificate; the others stay",
+		Inputs: []respond.Input{
+			{Name: "object_id", Description: "the service principal's or application's object ID (default: the subject's resource)"},
+			{Name: "key_id", Required: true, Description: "the keyId of the credential to remove"},
+			{Name: "object_type", Description: "servicePrincipal or application (default: a service principal, else an application)"},
+		},
+		Permissions: []string{"graph:Application.ReadWrite.All"},
+		Reversible:  false, Tactic: "evict",
+	}
+}
+
+type credState struct {
+	Object string `json:"object"` // Graph path: /servicePrincipals/<id> or /applications/<id>
+	KeyID  string `json:"key_id"`
+	Kind   string `json:"kind"` // "password" or "certificate"
+}
+
+type graphObject struct {
+	ID                  string           `json:"id"`
+	DisplayName         string           `json:"displayName"`
+	PasswordCredentials []map[string]any `json:"passwordCredentials"`
+	KeyCredentials      []map[string]any `json:"keyCredentials"`
+}
+
+const credSelect = "id,displayName,passwordCredentials,keyCredentials"
+
+func (a *removeSPCredential) get(ctx context.Context, env *respond.Env, p string) (*graphObject, error) {
+	var o graphObject
+	err := a.c.send(ctx, env, respond.Call{Service: "graph", Operation: "GET " + strings.Split(p, "/")[1], Target: p, ReadOnly: true},
+		req{graph: true, method: http.MethodGet, path: p, query: url.Values{"$select": {credSelect}}}, &o)
+	return &o, err
+}
+
+// find returns the credential with keyID and its kind, or "" when absent.
+func find(o *graphObject, keyID string) (map[string]any, string) {
+	for _, c := range o.PasswordCredentials {
+		if id, _ := c["keyId"].(string); strings.EqualFold(id, keyID) {
+			return c, "password"
+		}
+	}
+	for _, c := range o.KeyCredentials {
+		if id, _ := c["keyId"].(string); strings.EqualFold(id, keyID) {
+			return c, "certificate"
+		}
+	}
+	return nil, ""
+}
+
+func (a *removeSPCredential) Plan(ctx context.Context, env *respond.Env, r *respond.Request) (*respond.Change, error) {
+	id := strings.TrimSpace(r.Inputs["object_id"])
+	if id == "" && r.Subject != nil {
+		id = r.Subject.Resource.ID
+	}
+	keyID := strings.TrimSpace(r.Inputs["key_id"])
+	if id == "" || strings.Contains(id, "/") {
+		return nil, fmt.Errorf("%w: object_id %q is not a service principal's or application's object ID", respond.ErrInput, id)
+	}
+	if keyID == "" {
+		return nil, fmt.Errorf("%w: key_id is required: the keyId of the ONE credential to remove", respond.ErrInput)
+	}
+	var paths []string
+	switch t := r.Inputs["object_type"]; strings.ToLower(t) {
+	case "":
+		paths = []string{"/servicePrincipals/" + id, "/applications/" + id}
+	case "serviceprincipal":
+		paths = []string{"/servicePrincipals/" + id}
+	case "application":
+		paths = []string{"/applications/" + id}
+	default:
+		return nil, fmt.Errorf("%w: object_type %q: want servicePrincipal or application", respond.ErrInput, t)
+	}
+	var (
+		o   *graphObject
+		p   string
+		err error
+	)
+	for _, p = range paths {
+		if o, err = a.get(ctx, env, p); !errors.Is(err, errNotFound) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	ch := change(a.Spec(), r, p)
+	ch.Account = ""
+	cred, kind := find(o, keyID)
+	if kind == "" {
+		ch.NoOp, ch.Reason = true, fmt.Sprintf("%s has no credential with keyId %s", p, keyID)
+		return ch, nil
+	}
+	shown := map[string]any{"kind": kind}
+	for _, k := range []string{"keyId", "displayName", "hint", "startDateTime", "endDateTime", "type", "usage", "customKeyIdentifier"} {
+		if v, ok := cred[k]; ok && v != nil {
+			shown[k] = v
+		}
+	}
+	ch.Calls = []respond.Call{a.call(p, keyID, kind)}
+	ch.Diff = []respond.AttrChange{{Attribute: fmt.Sprintf("%sCredentials[keyId=%s]", map[string]string{"password": "password", "certificate": "key"}[kind], keyID),
+		Before: shown, After: nil}}
+	ch.State = mustJSON(credState{Object: p, KeyID: keyID, Kind: kind})
+	return ch, nil
+}
+
+func (a *removeSPCredential) call(p, keyID, kind string) respond.Call {
+	if kind == "password" {
+		return respond.Call{Service: "graph", Operation: "POST " + strings.Split(p, "/")[1] + "/removePassword", Target: p,
+			Params: map[string]any{"keyId": keyID}}
+	}
+	return respond.Call{Service: "graph", Operation: "PATCH " + strings.Split(p, "/")[1] + " keyCredentials", Target: p,
+		Params: map[string]any{"remove keyId": keyID}}
+}
+
+func (a *removeSPCredential) Apply(ctx context.Context, env *respond.Env, ch *respond.Change) (*respond.Outcome, error) {
+	var st credState
+	if err := stateOf(ch, &st); err != nil {
+		return nil, err
+	}
+	o, err := a.get(ctx, env, st.Object)
+	if err != nil {
+		return nil, err
+	}
+	cred, kind := find(o, st.KeyID)
+	if cred == nil {
+		return &respond.Outcome{Note: "already applied: no credential with keyId " + st.KeyID}, nil
+	}
+	if kind == "password" {
+		err = a.c.send(ctx, env, a.call(st.Object, st.KeyID, kind),
+			req{graph: true, method: http.MethodPost, path: st.Object + "/removePassword", body: map[string]any{"keyId": cred["keyId"]}}, nil)
+	} else {
+		kept := []map[string]any{}
+		for _, c := range o.KeyCredentials {
+			if id, _ := c["keyId"].(string); !strings.EqualFold(id, st.KeyID) {
+				kept = append(kept, c)
+			}
+		}
+		err = a.c.send(ctx, env, a.call(st.Object, st.KeyID, kind),
+			req{graph: true, method: http.MethodPatch, path: st.Object, body: map[string]any{"keyCredentials": kept}}, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &respond.Outcome{Note: fmt.Sprintf("%s credential %s removed", kind, st.KeyID)}, nil
+}
+
+func (a *removeSPCredential) Rollback(context.Context, *respond.Env, *respond.Change, *respond.Outcome) (*respond.Outcome, error) {
+	return nil, fmt.Errorf("azure.entra.remove-sp-credential: a removed credential's secret or key cannot be restored: %w", respond.ErrIrreversible)
+}
