@@ -415,3 +415,37 @@ func ExampleActions() {
 	// azure.entra.remove-sp-credential false
 	// azure.authorization.remove-role-assignment true
 }
+
+// The NSG rule's DELETE and PUT are long-running operations in Azure
+// (202 Accepted, then an Azure-AsyncOperation to poll): the SDK's poller
+// waits for them.
+func TestDeleteNSGRuleAsync(t *testing.T) {
+	f, as := fake(t)
+	f.Async(true)
+	rule := nsg + "/securityRules/allow-ssh-any"
+	respondtest.Lifecycle{
+		Action:  action(t, as, "azure.network.delete-nsg-rule"),
+		Request: &respond.Request{Inputs: map[string]string{"resource_id": rule}},
+		Before: func(t *testing.T) {
+			if got := props(t, f, rule); !reflect.DeepEqual(got, sshRule()) {
+				t.Errorf("rule = %v, want %v", got, sshRule())
+			}
+		},
+		After: func(t *testing.T) {
+			if _, ok := f.State(rule); ok {
+				t.Error("the rule is still there")
+			}
+		},
+	}.Run(t)
+	polled := 0
+	for _, r := range f.Requests() {
+		if strings.HasPrefix(r, "GET /azuretest/operations/") {
+			polled++
+		}
+	}
+	// The delete's operation is polled; the re-creation's 202 already says
+	// provisioningState Succeeded, which the poller takes as done.
+	if polled < 1 {
+		t.Errorf("no operation polled: %v", f.Requests())
+	}
+}

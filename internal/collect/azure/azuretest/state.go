@@ -28,6 +28,8 @@ type state struct {
 	gone   map[string]bool
 	colls  map[string]bool // lower-cased collection paths
 	faults map[string][]fault
+	async  bool // ARM PUT and DELETE answer 202 and an operation to poll
+	ops    int
 }
 
 type fault struct {
@@ -87,6 +89,16 @@ func (f *Server) State(p string) (map[string]any, bool) {
 	return clone(o), ok
 }
 
+// Async makes ARM's PUT and DELETE of stateful resources answer as the
+// long-running operations they are in Azure (a security rule's): 202
+// Accepted with an Azure-AsyncOperation URL whose status is Succeeded
+// (the state changes at once).
+func (f *Server) Async(on bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.st().async = on
+}
+
 // Fail makes the next len(statuses) requests "METHOD path" answer those
 // statuses (with header, and the error body of testdata's errors/ when it
 // has one), before the state answers again.
@@ -131,6 +143,11 @@ func (f *Server) stateful(w http.ResponseWriter, r *http.Request) bool {
 			k, action = base, act
 		}
 	}
+	if strings.HasPrefix(k, "/azuretest/operations/") && r.Method == http.MethodGet {
+		f.log = append(f.log, r.Method+" "+r.URL.Path)
+		writeJSON(w, http.StatusOK, map[string]any{"status": "Succeeded"})
+		return true
+	}
 	obj, have := s.objs[k]
 	if !have && !s.gone[k] && !s.colls[k] && !s.colls[path.Dir(k)] {
 		return false
@@ -144,6 +161,10 @@ func (f *Server) stateful(w http.ResponseWriter, r *http.Request) bool {
 		s.faults[fk] = q[1:]
 		f.errorLocked(w, family, q[0].status, q[0].header)
 		return true
+	}
+	if s.async && family == "arm" && (r.Method == http.MethodPut || r.Method == http.MethodDelete) {
+		s.ops++
+		w = asyncWriter{w, fmt.Sprintf("%s/azuretest/operations/%d?api-version=%s", f.URL, s.ops, r.URL.Query().Get("api-version"))}
 	}
 	body, _ := io.ReadAll(r.Body)
 	var in map[string]any
@@ -229,6 +250,20 @@ func (f *Server) stateful(w http.ResponseWriter, r *http.Request) bool {
 		f.errorLocked(w, family, http.StatusNotFound, nil)
 	}
 	return true
+}
+
+// asyncWriter turns a success into 202 Accepted with the operation to poll.
+type asyncWriter struct {
+	http.ResponseWriter
+	op string
+}
+
+func (a asyncWriter) WriteHeader(status int) {
+	if status < 300 {
+		a.Header().Set("Azure-AsyncOperation", a.op)
+		status = http.StatusAccepted
+	}
+	a.ResponseWriter.WriteHeader(status)
 }
 
 // cutLast splits p at its last slash.
