@@ -2,6 +2,7 @@ package azurerespond
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -447,5 +448,77 @@ func TestDeleteNSGRuleAsync(t *testing.T) {
 	// provisioningState Succeeded, which the poller takes as done.
 	if polled < 1 {
 		t.Errorf("no operation polled: %v", f.Requests())
+	}
+}
+
+// Without Options.Credential the azidentity chain is used (here the
+// environment's client secret, against azuretest's token authority), and
+// a CA file is trusted as vigil collect's --azure-ca-file.
+func TestDefaultCredentialAndCAFile(t *testing.T) {
+	f, _ := fake(t)
+	ca, err := f.CAFile(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AZURE_TENANT_ID", azuretest.TenantID)
+	t.Setenv("AZURE_CLIENT_ID", azuretest.ClientID)
+	t.Setenv("AZURE_CLIENT_SECRET", azuretest.ClientSecret)
+	as := Actions(Options{Endpoint: f.URL, CAFile: ca, TenantID: azuretest.TenantID})
+	ctx := context.Background()
+	ch, err := action(t, as, "azure.storage.disallow-blob-public-access").Plan(ctx, nil, &respond.Request{Inputs: map[string]string{"resource_id": account}})
+	if err != nil || ch.NoOp {
+		t.Fatalf("plan = %+v, %v", ch, err)
+	}
+	if _, err := action(t, as, "azure.entra.remove-sp-credential").Plan(ctx, nil, &respond.Request{Inputs: map[string]string{"object_id": spID, "key_id": leaked}}); err != nil {
+		t.Fatal(err)
+	}
+	var tokens []string
+	for _, r := range f.Requests() {
+		if strings.HasPrefix(r, "TOKEN ") {
+			tokens = append(tokens, strings.Fields(r)[1]) // MSAL adds openid offline_access profile
+		}
+	}
+	slices.Sort(tokens)
+	if want := []string{"https://graph.microsoft.com/.default", "https://management.core.windows.net//.default"}; !reflect.DeepEqual(tokens, want) {
+		t.Errorf("token requests = %v, want %v", tokens, want)
+	}
+	t.Setenv("AZURE_CLIENT_SECRET", "wrong")
+	as = Actions(Options{Endpoint: f.URL, CAFile: ca, TenantID: azuretest.TenantID})
+	if _, err := action(t, as, "azure.storage.disallow-blob-public-access").Plan(ctx, nil, &respond.Request{Inputs: map[string]string{"resource_id": account}}); err == nil || !strings.Contains(err.Error(), "invalid_client") {
+		t.Errorf("a refused client secret: err = %v", err)
+	}
+}
+
+// A change read back from a plan file is applied and rolled back by
+// another Actions (another process).
+func TestApplyFromPlanFile(t *testing.T) {
+	f, as := fake(t)
+	ctx := context.Background()
+	a := action(t, as, "azure.authorization.remove-role-assignment")
+	ch, err := a.Plan(ctx, nil, &respond.Request{Inputs: map[string]string{"assignment_id": grant}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back respond.Change
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	b := action(t, Actions(Options{Endpoint: f.URL, Credential: azuretest.StaticToken{}, HTTPClient: f.Client()}), a.Spec().Name)
+	done, err := b.Apply(ctx, nil, &back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f.State(grant); ok {
+		t.Fatal("not removed")
+	}
+	if _, err := b.Rollback(ctx, nil, &back, done); err != nil {
+		t.Fatal(err)
+	}
+	if p := props(t, f, grant); p["roleDefinitionId"] != owner || p["principalId"] != guest || p["principalType"] != "User" || p["description"] != "break-glass" {
+		t.Errorf("re-created assignment = %v", p)
 	}
 }

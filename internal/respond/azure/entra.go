@@ -106,7 +106,7 @@ func (a *removeSPCredential) Plan(ctx context.Context, env *respond.Env, r *resp
 		return nil, err
 	}
 	ch := change(a.Spec(), r, p)
-	ch.Account = ""
+	ch.Account = a.c.opts.TenantID
 	cred, kind := find(o, keyID)
 	if kind == "" {
 		ch.NoOp, ch.Reason = true, fmt.Sprintf("%s has no credential with keyId %s", p, keyID)
