@@ -135,8 +135,9 @@ func TestDisallowBlobPublicAccessUnset(t *testing.T) {
 	f.PutState(account, map[string]any{"properties": map[string]any{}})
 	a := action(t, as, "azure.storage.disallow-blob-public-access")
 	ctx, env := context.Background(), (&respondtest.Recorder{}).Env()
-	ch, err := a.Plan(ctx, env, &respond.Request{Inputs: map[string]string{"resource_id": account}})
-	if err != nil || ch.NoOp || ch.Diff[0].Before != nil {
+	// A finding about one of its containers names the account.
+	ch, err := a.Plan(ctx, env, &respond.Request{Inputs: map[string]string{"resource_id": account + "/blobServices/default/containers/public"}})
+	if err != nil || ch.NoOp || ch.Diff[0].Before != nil || ch.Resource != account {
 		t.Fatalf("plan = %+v, %v", ch, err)
 	}
 	done, err := a.Apply(ctx, env, ch)

@@ -3,6 +3,7 @@ package azurerespond
 import (
 	"context"
 	"fmt"
+	"strings"
 	"net/http"
 
 	"github.com/vigil-sec/vigil/internal/respond"
@@ -18,8 +19,8 @@ type disallowBlobPublicAccess struct{ c *clients }
 func (a *disallowBlobPublicAccess) Spec() respond.Spec {
 	return respond.Spec{
 		Name: "azure.storage.disallow-blob-public-access", Class: respond.Remediate, Provider: "azure",
-		Description: "Set a storage account's allowBlobPublicAccess to false (no container can then be read anonymously)",
-		Inputs: []respond.Input{{Name: "resource_id", Description: "the storage account's ID (default: the subject's resource)"}},
+		Description: "Set a storage account's allowBlobPublicAccess to false (no container can then be read anonymously); a container's ID names its account",
+		Inputs:      []respond.Input{{Name: "resource_id", Description: "the storage account's ID (default: the subject's resource)"}},
 		Permissions: []string{"Microsoft.Storage/storageAccounts/read", "Microsoft.Storage/storageAccounts/write"},
 		Reversible:  true, Tactic: "harden",
 	}
@@ -56,6 +57,9 @@ func (a *disallowBlobPublicAccess) Plan(ctx context.Context, env *respond.Env, r
 	if err != nil {
 		return nil, err
 	}
+	// A container's or a blob service's ID (a finding about a public
+	// container) names its account.
+	id = strings.Join(strings.Split(id, "/")[:9], "/")
 	before, err := a.read(ctx, env, id)
 	if err != nil {
 		return nil, err
