@@ -3,8 +3,8 @@ package azurerespond
 import (
 	"context"
 	"fmt"
-	"strings"
 	"net/http"
+	"strings"
 
 	"github.com/vigil-sec/vigil/internal/respond"
 )
