@@ -221,9 +221,11 @@ func TestRemoveSPPassword(t *testing.T) {
 
 func TestRemoveSPCertificate(t *testing.T) {
 	f, as := fake(t)
-	respondtest.Lifecycle{
-		Action:  action(t, as, "azure.entra.remove-sp-credential"),
-		Request: &respond.Request{Subject: &respond.Subject{Resource: respond.Resource{ID: spID}}, Inputs: map[string]string{"key_id": cert}},
+	ch := respondtest.Lifecycle{
+		Action: action(t, as, "azure.entra.remove-sp-credential"),
+		// The subject's resource as vigil's entra importer names it.
+		Request: &respond.Request{Subject: &respond.Subject{Resource: respond.Resource{ID: "/tenants/" + azuretest.TenantID + "/servicePrincipals/" + spID}},
+			Inputs: map[string]string{"key_id": cert}},
 		After: func(t *testing.T) {
 			if ids := keyIDs(f, "keyCredentials"); !reflect.DeepEqual(ids, []string{"dddd0000-0000-4000-8000-000000000004"}) {
 				t.Errorf("certificates = %v", ids)
@@ -235,6 +237,9 @@ func TestRemoveSPCertificate(t *testing.T) {
 			}
 		},
 	}.Run(t)
+	if ch.Account != azuretest.TenantID || ch.Resource != "/servicePrincipals/"+spID {
+		t.Errorf("change = %+v", ch)
+	}
 }
 
 // An application's object ID, the service principal lookup answering 404.

@@ -23,7 +23,7 @@ func (a *removeSPCredential) Spec() respond.Spec {
 		Name: "azure.entra.remove-sp-credential", Class: respond.Remediate, Provider: "azure",
 		Description: "Remove one named credential (keyId) of a service principal or application: a client secret or a certificate; the others stay",
 		Inputs: []respond.Input{
-			{Name: "object_id", Description: "the service principal's or application's object ID (default: the subject's resource)"},
+			{Name: "object_id", Description: "the service principal's or application's object ID, or vigil's /tenants/<tenant>/servicePrincipals/<id> (default: the subject's resource)"},
 			{Name: "key_id", Required: true, Description: "the keyId of the credential to remove"},
 			{Name: "object_type", Description: "servicePrincipal or application (default: a service principal, else an application)"},
 		},
@@ -75,14 +75,25 @@ func (a *removeSPCredential) Plan(ctx context.Context, env *respond.Env, r *resp
 		id = r.Subject.Resource.ID
 	}
 	keyID := strings.TrimSpace(r.Inputs["key_id"])
+	objType, tenant := r.Inputs["object_type"], a.c.opts.TenantID
+	// vigil's resource ID of a directory object (the entra importer's):
+	// /tenants/<tenant>/servicePrincipals/<id> or .../applications/<id>.
+	if segs := strings.Split(id, "/"); len(segs) == 5 && segs[0] == "" && segs[1] == "tenants" &&
+		(segs[3] == "servicePrincipals" || segs[3] == "applications") {
+		if objType != "" && !strings.EqualFold(objType+"s", segs[3]) {
+			return nil, fmt.Errorf("%w: object_type %q but object_id %q names %s", respond.ErrInput, objType, id, segs[3])
+		}
+		tenant, objType, id = segs[2], strings.TrimSuffix(segs[3], "s"), segs[4]
+	}
 	if id == "" || strings.Contains(id, "/") {
-		return nil, fmt.Errorf("%w: object_id %q is not a service principal's or application's object ID", respond.ErrInput, id)
+		return nil, fmt.Errorf("%w: object_id %q is not a service principal's or application's object ID (or /tenants/<tenant>/servicePrincipals/<id>)",
+			respond.ErrInput, id)
 	}
 	if keyID == "" {
 		return nil, fmt.Errorf("%w: key_id is required: the keyId of the ONE credential to remove", respond.ErrInput)
 	}
 	var paths []string
-	switch t := r.Inputs["object_type"]; strings.ToLower(t) {
+	switch t := objType; strings.ToLower(t) {
 	case "":
 		paths = []string{"/servicePrincipals/" + id, "/applications/" + id}
 	case "serviceprincipal":
@@ -106,7 +117,7 @@ func (a *removeSPCredential) Plan(ctx context.Context, env *respond.Env, r *resp
 		return nil, err
 	}
 	ch := change(a.Spec(), r, p)
-	ch.Account = a.c.opts.TenantID
+	ch.Account = tenant
 	cred, kind := find(o, keyID)
 	if kind == "" {
 		ch.NoOp, ch.Reason = true, fmt.Sprintf("%s has no credential with keyId %s", p, keyID)
