@@ -23,7 +23,7 @@ func (a *removeRoleAssignment) Spec() respond.Spec {
 		Name: "azure.authorization.remove-role-assignment", Class: respond.Remediate, Provider: "azure",
 		Description: "Remove one role assignment, by its ID or by principal, role and scope",
 		Inputs: []respond.Input{
-			{Name: "assignment_id", Description: "the role assignment's ID (…/providers/Microsoft.Authorization/roleAssignments/<name>)"},
+			{Name: "assignment_id", Description: "the role assignment's ID (…/providers/Microsoft.Authorization/roleAssignments/<name>; default: the subject's resource when it is one)"},
 			{Name: "principal", Description: "the principal's object ID (without assignment_id; default: the subject's principal)"},
 			{Name: "role", Description: "the role definition's ID or GUID (without assignment_id)"},
 			{Name: "scope", Description: "the assignment's exact scope (without assignment_id; default: the subject's resource)"},
@@ -84,6 +84,10 @@ func (a *removeRoleAssignment) lookup(ctx context.Context, env *respond.Env, pri
 
 func (a *removeRoleAssignment) Plan(ctx context.Context, env *respond.Env, r *respond.Request) (*respond.Change, error) {
 	id := strings.TrimSpace(r.Inputs["assignment_id"])
+	if id == "" && r.Inputs["role"] == "" && r.Subject != nil &&
+		strings.Contains(strings.ToLower(r.Subject.Resource.ID), strings.ToLower(assignmentsPath)+"/") {
+		id = r.Subject.Resource.ID // a finding about the assignment itself
+	}
 	var (
 		as  *assignment
 		err error

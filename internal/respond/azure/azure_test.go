@@ -266,7 +266,7 @@ func TestRemoveRoleAssignmentByID(t *testing.T) {
 	f, as := fake(t)
 	ch := respondtest.Lifecycle{
 		Action:  action(t, as, "azure.authorization.remove-role-assignment"),
-		Request: &respond.Request{Inputs: map[string]string{"assignment_id": grant}},
+		Request: &respond.Request{Subject: &respond.Subject{Resource: respond.Resource{ID: grant}}, Inputs: map[string]string{}},
 		Before: func(t *testing.T) {
 			p := props(t, f, grant)
 			if p["roleDefinitionId"] != owner || p["principalId"] != guest || p["scope"] != rg || p["description"] != "break-glass" {
