@@ -129,15 +129,30 @@ func (a *removeRoleAssignment) Plan(ctx context.Context, env *respond.Env, r *re
 			before[k] = v
 		}
 	}
-	ch.Calls = []respond.Call{{Service: "Microsoft.Authorization", Operation: "DELETE roleAssignments", Target: as.ID}}
+	ch.Calls = []respond.Call{deleteAssignment(as.ID)}
 	ch.Diff = []respond.AttrChange{{Attribute: "roleAssignment", Before: before, After: nil}}
 	ch.State = mustJSON(assignment{ID: as.ID, Properties: before})
 	return ch, nil
 }
 
+func deleteAssignment(id string) respond.Call {
+	return respond.Call{Service: "Microsoft.Authorization", Operation: "DELETE roleAssignments", Target: id}
+}
+
+// checkState refuses a change whose state names no role assignment.
+func checkState(st *assignment) error {
+	if !strings.HasPrefix(st.ID, "/") || !strings.Contains(strings.ToLower(st.ID), strings.ToLower(assignmentsPath)+"/") {
+		return fmt.Errorf("%w: the change's state names no role assignment (%q)", respond.ErrInput, st.ID)
+	}
+	return nil
+}
+
 func (a *removeRoleAssignment) Apply(ctx context.Context, env *respond.Env, ch *respond.Change) (*respond.Outcome, error) {
 	var st assignment
 	if err := stateOf(ch, &st); err != nil {
+		return nil, err
+	}
+	if err := checkState(&st); err != nil {
 		return nil, err
 	}
 	now, err := a.get(ctx, env, st.ID)
@@ -147,7 +162,7 @@ func (a *removeRoleAssignment) Apply(ctx context.Context, env *respond.Env, ch *
 	if now == nil {
 		return &respond.Outcome{Note: "already applied: the role assignment is absent"}, nil
 	}
-	err = a.c.send(ctx, env, ch.Calls[0], req{method: http.MethodDelete, path: st.ID, apiVersion: authorizationAPI}, nil)
+	err = a.c.send(ctx, env, deleteAssignment(st.ID), req{method: http.MethodDelete, path: st.ID, apiVersion: authorizationAPI}, nil)
 	if err != nil && !errors.Is(err, errNotFound) {
 		return nil, err
 	}
@@ -157,6 +172,9 @@ func (a *removeRoleAssignment) Apply(ctx context.Context, env *respond.Env, ch *
 func (a *removeRoleAssignment) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, _ *respond.Outcome) (*respond.Outcome, error) {
 	var st assignment
 	if err := stateOf(ch, &st); err != nil {
+		return nil, err
+	}
+	if err := checkState(&st); err != nil {
 		return nil, err
 	}
 	now, err := a.get(ctx, env, st.ID)

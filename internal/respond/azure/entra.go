@@ -150,6 +150,10 @@ func (a *removeSPCredential) Apply(ctx context.Context, env *respond.Env, ch *re
 	if err := stateOf(ch, &st); err != nil {
 		return nil, err
 	}
+	if segs := strings.Split(st.Object, "/"); len(segs) != 3 || segs[0] != "" || (segs[1] != "servicePrincipals" && segs[1] != "applications") ||
+		segs[2] == "" || st.KeyID == "" {
+		return nil, fmt.Errorf("%w: the change's state names no credential of a service principal or application (%q, %q)", respond.ErrInput, st.Object, st.KeyID)
+	}
 	o, err := a.get(ctx, env, st.Object)
 	if err != nil {
 		return nil, err

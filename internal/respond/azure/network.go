@@ -98,25 +98,34 @@ func (a *deleteNSGRule) Plan(ctx context.Context, env *respond.Env, r *respond.R
 	}
 	var shown map[string]any
 	_ = json.Unmarshal(props, &shown)
-	ch.Calls = []respond.Call{{Service: "Microsoft.Network", Operation: "DELETE securityRules", Target: rule}}
+	ch.Calls = []respond.Call{deleteCall(rule)}
 	ch.Diff = []respond.AttrChange{{Attribute: "securityRules/" + rule[strings.LastIndexByte(rule, '/')+1:], Before: shown, After: nil}}
 	ch.State = mustJSON(nsgState{Properties: props})
 	return ch, nil
 }
 
-func (a *deleteNSGRule) nsgOf(ch *respond.Change) string {
-	return ch.Resource[:strings.LastIndex(strings.ToLower(ch.Resource), "/securityrules/")]
+// target returns the NSG's and the rule's IDs of a planned change.
+func (a *deleteNSGRule) target(ch *respond.Change) (nsg, rule string, err error) {
+	return ruleID(&respond.Request{Inputs: map[string]string{"resource_id": ch.Resource}})
+}
+
+func deleteCall(rule string) respond.Call {
+	return respond.Call{Service: "Microsoft.Network", Operation: "DELETE securityRules", Target: rule}
 }
 
 func (a *deleteNSGRule) Apply(ctx context.Context, env *respond.Env, ch *respond.Change) (*respond.Outcome, error) {
-	props, err := a.read(ctx, env, a.nsgOf(ch), ch.Resource)
+	nsg, rule, err := a.target(ch)
+	if err != nil {
+		return nil, err
+	}
+	props, err := a.read(ctx, env, nsg, rule)
 	if err != nil {
 		return nil, err
 	}
 	if props == nil {
 		return &respond.Outcome{Note: "already applied: the rule is absent"}, nil
 	}
-	err = a.c.send(ctx, env, ch.Calls[0], req{method: http.MethodDelete, path: ch.Resource, apiVersion: networkAPI}, nil)
+	err = a.c.send(ctx, env, deleteCall(rule), req{method: http.MethodDelete, path: rule, apiVersion: networkAPI}, nil)
 	if err != nil && !errors.Is(err, errNotFound) {
 		return nil, err
 	}
@@ -128,7 +137,11 @@ func (a *deleteNSGRule) Rollback(ctx context.Context, env *respond.Env, ch *resp
 	if err := stateOf(ch, &st); err != nil {
 		return nil, err
 	}
-	now, err := a.read(ctx, env, a.nsgOf(ch), ch.Resource)
+	nsg, rule, err := a.target(ch)
+	if err != nil {
+		return nil, err
+	}
+	now, err := a.read(ctx, env, nsg, rule)
 	if err != nil {
 		return nil, err
 	}
@@ -139,8 +152,8 @@ func (a *deleteNSGRule) Rollback(ctx context.Context, env *respond.Env, ch *resp
 	if err := json.Unmarshal(st.Properties, &props); err != nil {
 		return nil, fmt.Errorf("%w: %s: the saved rule is not readable: %v", respond.ErrInput, ch.Resource, err)
 	}
-	call := respond.Call{Service: "Microsoft.Network", Operation: "PUT securityRules", Target: ch.Resource, Params: props}
-	if err := a.c.send(ctx, env, call, req{method: http.MethodPut, path: ch.Resource, apiVersion: networkAPI,
+	call := respond.Call{Service: "Microsoft.Network", Operation: "PUT securityRules", Target: rule, Params: props}
+	if err := a.c.send(ctx, env, call, req{method: http.MethodPut, path: rule, apiVersion: networkAPI,
 		body: map[string]any{"properties": props}}, nil); err != nil {
 		return nil, err
 	}

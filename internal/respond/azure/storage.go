@@ -79,7 +79,19 @@ func (a *disallowBlobPublicAccess) Plan(ctx context.Context, env *respond.Env, r
 	return ch, nil
 }
 
+// accountOf returns a planned change's account ID, checked.
+func accountOf(ch *respond.Change) (string, error) {
+	id, err := resourceInput(&respond.Request{Inputs: map[string]string{"resource_id": ch.Resource}}, "Microsoft.Storage/storageAccounts")
+	if err == nil && id != ch.Resource {
+		err = fmt.Errorf("%w: %q is not a storage account's ID", respond.ErrInput, ch.Resource)
+	}
+	return id, err
+}
+
 func (a *disallowBlobPublicAccess) Apply(ctx context.Context, env *respond.Env, ch *respond.Change) (*respond.Outcome, error) {
+	if _, err := accountOf(ch); err != nil {
+		return nil, err
+	}
 	now, err := a.read(ctx, env, ch.Resource)
 	if err != nil {
 		return nil, err
@@ -96,6 +108,9 @@ func (a *disallowBlobPublicAccess) Apply(ctx context.Context, env *respond.Env, 
 func (a *disallowBlobPublicAccess) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, _ *respond.Outcome) (*respond.Outcome, error) {
 	var st storageState
 	if err := stateOf(ch, &st); err != nil {
+		return nil, err
+	}
+	if _, err := accountOf(ch); err != nil {
 		return nil, err
 	}
 	want := true // unset: Azure allowed public access
