@@ -528,3 +528,43 @@ func TestApplyFromPlanFile(t *testing.T) {
 		t.Errorf("re-created assignment = %v", p)
 	}
 }
+
+// TestConcurrentApply: 50 changes applied at once by one Actions against
+// an endpoint answering in 50 ms each run side by side (50 requests in
+// flight), not one after the other (50 x 2 calls x 50 ms = 5 s).
+func TestConcurrentApply(t *testing.T) {
+	f, as := fake(t)
+	a := action(t, as, "azure.storage.disallow-blob-public-access")
+	ctx := context.Background()
+	var chs []*respond.Change
+	for i := range 50 {
+		id := fmt.Sprintf("%s/providers/Microsoft.Storage/storageAccounts/acct%02d", rg, i)
+		f.PutState(id, map[string]any{"properties": map[string]any{"allowBlobPublicAccess": true}})
+		ch, err := a.Plan(ctx, nil, &respond.Request{Inputs: map[string]string{"resource_id": id}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		chs = append(chs, ch)
+	}
+	f.Latency(50 * time.Millisecond)
+	start := time.Now()
+	errs := make(chan error, len(chs))
+	for _, ch := range chs {
+		go func() { _, err := a.Apply(ctx, nil, ch); errs <- err }()
+	}
+	for range chs {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	took := time.Since(start)
+	t.Logf("50 applies (100 calls at 50 ms) in %v", took)
+	if took > 2*time.Second {
+		t.Errorf("50 applies took %v: not run side by side", took)
+	}
+	for _, ch := range chs {
+		if v := props(t, f, ch.Resource)["allowBlobPublicAccess"]; v != false {
+			t.Errorf("%s: allowBlobPublicAccess = %v", ch.Resource, v)
+		}
+	}
+}

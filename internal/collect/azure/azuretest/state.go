@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Stateful resources, for tests of the actions that change Azure (vigil
@@ -30,6 +31,7 @@ type state struct {
 	faults map[string][]fault
 	async  bool // ARM PUT and DELETE answer 202 and an operation to poll
 	ops    int
+	delay  time.Duration
 }
 
 type fault struct {
@@ -99,6 +101,13 @@ func (f *Server) Async(on bool) {
 	f.st().async = on
 }
 
+// Latency delays every answer of the state by d (many calls in flight).
+func (f *Server) Latency(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.st().delay = d
+}
+
 // Fail makes the next len(statuses) requests "METHOD path" answer those
 // statuses (with header, and the error body of testdata's errors/ when it
 // has one), before the state answers again.
@@ -127,6 +136,15 @@ var principalFilter = regexp.MustCompile(`(?i)^principalId eq '([^']+)'$`)
 // its path (the routes answer it).
 func (f *Server) stateful(w http.ResponseWriter, r *http.Request) bool {
 	f.mu.Lock()
+	if f.state != nil && f.state.delay > 0 {
+		d := f.state.delay
+		f.mu.Unlock()
+		select {
+		case <-time.After(d):
+		case <-r.Context().Done():
+		}
+		f.mu.Lock()
+	}
 	defer f.mu.Unlock()
 	if f.state == nil {
 		return false
