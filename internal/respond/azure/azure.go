@@ -261,12 +261,25 @@ func classify(r req, err error) error {
 	msg := fmt.Sprintf("%s %s: %d %s", r.method, r.path, re.StatusCode, re.ErrorCode)
 	switch re.StatusCode {
 	case http.StatusNotFound:
-		return fmt.Errorf("%s: %w (%w)", msg, respond.ErrGone, errNotFound)
+		err = fmt.Errorf("%s: %w (%w)", msg, respond.ErrGone, errNotFound)
 	case http.StatusUnauthorized, http.StatusForbidden:
-		return fmt.Errorf("%s: %w", msg, respond.ErrDenied)
+		err = fmt.Errorf("%s: %w", msg, respond.ErrDenied)
+	default:
+		err = fmt.Errorf("%s: %w", msg, err)
 	}
-	return fmt.Errorf("%s: %w", msg, err)
+	return statusError{re.StatusCode, err}
 }
+
+// statusError carries an answer's HTTP status (HTTPStatusCode, read by the
+// engine to name a failed call in the trail: denied, gone, throttled).
+type statusError struct {
+	status int
+	err    error
+}
+
+func (e statusError) Error() string       { return e.err.Error() }
+func (e statusError) Unwrap() error       { return e.err }
+func (e statusError) HTTPStatusCode() int { return e.status }
 
 func streaming(b []byte) io.ReadSeekCloser { return nopCloser{bytes.NewReader(b)} }
 

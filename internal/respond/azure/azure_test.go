@@ -568,3 +568,26 @@ func TestConcurrentApply(t *testing.T) {
 		}
 	}
 }
+
+// Throttled beyond the retries: the error says 429 (HTTPStatusCode, which
+// the engine's trail names "throttled") and nothing was written.
+func TestThrottledBeyondRetries(t *testing.T) {
+	f, _ := fake(t)
+	as := Actions(Options{Endpoint: f.URL, Credential: azuretest.StaticToken{}, HTTPClient: f.Client(), MaxRetries: 2, RetryDelay: time.Millisecond})
+	f.Fail("GET", account, map[string]string{"Retry-After": "0"}, 429, 429, 429)
+	_, err := action(t, as, "azure.storage.disallow-blob-public-access").Plan(context.Background(), nil,
+		&respond.Request{Inputs: map[string]string{"resource_id": account}})
+	var hs interface{ HTTPStatusCode() int }
+	if !errors.As(err, &hs) || hs.HTTPStatusCode() != 429 {
+		t.Fatalf("err = %v, want one with HTTPStatusCode 429", err)
+	}
+	n := 0
+	for _, r := range f.Requests() {
+		if strings.HasPrefix(r, "GET ") {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d GETs, want 3 (the call and 2 retries)", n)
+	}
+}
