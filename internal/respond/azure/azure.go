@@ -171,6 +171,7 @@ type req struct {
 	apiVersion string
 	query      url.Values
 	body       any
+	escaped    bool // path is already escaped (Graph's alternate keys: applications(appId='…'))
 }
 
 // errNotFound marks a 404 before callers decide what it means (ErrGone,
@@ -197,6 +198,9 @@ func (c *clients) send(ctx context.Context, env *respond.Env, call respond.Call,
 			q.Set("api-version", r.apiVersion)
 		}
 		u := base + escapePath(r.path)
+		if r.escaped {
+			u = base + r.path
+		}
 		if len(q) > 0 {
 			u += "?" + strings.ReplaceAll(q.Encode(), "+", "%20")
 		}

@@ -591,3 +591,42 @@ func TestThrottledBeyondRetries(t *testing.T) {
 		t.Errorf("%d GETs, want 3 (the call and 2 retries)", n)
 	}
 }
+
+// A service principal's finding naming a secret of its application (where
+// app registrations keep their credentials): the application's is removed,
+// found by appId; the service principal's own credentials stay.
+func TestRemoveApplicationSecretOfSP(t *testing.T) {
+	f, as := fake(t)
+	appID := "0a990000-0000-4000-8000-0000000000aa"
+	o, _ := f.State(sp)
+	o["appId"] = appID
+	f.PutState(sp, o)
+	f.PutState(app, map[string]any{"appId": appID, "passwordCredentials": []any{
+		map[string]any{"keyId": "eeee0000-0000-4000-8000-000000000005", "displayName": "app secret"},
+		map[string]any{"keyId": other, "displayName": "app rotation"},
+	}})
+	appPasswords := func() []any { o, _ := f.State(app); l, _ := o["passwordCredentials"].([]any); return l }
+	ch := respondtest.Lifecycle{
+		Action:  action(t, as, "azure.entra.remove-sp-credential"),
+		Request: &respond.Request{Inputs: map[string]string{"object_id": spID, "key_id": "eeee0000-0000-4000-8000-000000000005"}},
+		After: func(t *testing.T) {
+			if l := appPasswords(); len(l) != 1 || l[0].(map[string]any)["keyId"] != other {
+				t.Errorf("application passwords = %v", l)
+			}
+		},
+		Unrelated: func(t *testing.T) {
+			if ids := keyIDs(f, "passwordCredentials"); !reflect.DeepEqual(ids, []string{leaked, other}) {
+				t.Errorf("service principal passwords = %v", ids)
+			}
+		},
+	}.Run(t)
+	if ch.Resource != "/applications/"+lastSegment(app) {
+		t.Errorf("resource = %s", ch.Resource)
+	}
+	// A keyId on neither: nothing to do.
+	ch, err := action(t, as, "azure.entra.remove-sp-credential").Plan(context.Background(), nil,
+		&respond.Request{Inputs: map[string]string{"object_id": spID, "key_id": "ffff0000-0000-4000-8000-000000000006"}})
+	if err != nil || !ch.NoOp {
+		t.Errorf("unknown keyId: %+v, %v", ch, err)
+	}
+}

@@ -25,7 +25,7 @@ func (a *removeSPCredential) Spec() respond.Spec {
 		Inputs: []respond.Input{
 			{Name: "object_id", Description: "the service principal's or application's object ID, or vigil's /tenants/<tenant>/servicePrincipals/<id> (default: the subject's resource)"},
 			{Name: "key_id", Required: true, Description: "the keyId of the credential to remove"},
-			{Name: "object_type", Description: "servicePrincipal or application (default: a service principal, else an application)"},
+			{Name: "object_type", Description: "servicePrincipal or application (default: a service principal or its application, where the credential is; else an application)"},
 		},
 		Permissions: []string{"graph:Application.ReadWrite.All"},
 		Reversible:  false, Tactic: "evict",
@@ -40,17 +40,18 @@ type credState struct {
 
 type graphObject struct {
 	ID                  string           `json:"id"`
+	AppID               string           `json:"appId"`
 	DisplayName         string           `json:"displayName"`
 	PasswordCredentials []map[string]any `json:"passwordCredentials"`
 	KeyCredentials      []map[string]any `json:"keyCredentials"`
 }
 
-const credSelect = "id,displayName,passwordCredentials,keyCredentials"
+const credSelect = "id,appId,displayName,passwordCredentials,keyCredentials"
 
 func (a *removeSPCredential) get(ctx context.Context, env *respond.Env, p string) (*graphObject, error) {
 	var o graphObject
-	err := a.c.send(ctx, env, respond.Call{Service: "graph", Operation: "GET " + strings.Split(p, "/")[1], Target: p, ReadOnly: true},
-		req{graph: true, method: http.MethodGet, path: p, query: url.Values{"$select": {credSelect}}}, &o)
+	err := a.c.send(ctx, env, respond.Call{Service: "graph", Operation: "GET " + collection(p), Target: p, ReadOnly: true},
+		req{graph: true, method: http.MethodGet, path: p, query: url.Values{"$select": {credSelect}}, escaped: strings.Contains(p, "(appId=")}, &o)
 	return &o, err
 }
 
@@ -67,6 +68,13 @@ func find(o *graphObject, keyID string) (map[string]any, string) {
 		}
 	}
 	return nil, ""
+}
+
+// collection is a Graph path's collection: "servicePrincipals", "applications".
+func collection(p string) string {
+	c := strings.Split(p, "/")[1]
+	c, _, _ = strings.Cut(c, "(")
+	return c
 }
 
 func (a *removeSPCredential) Plan(ctx context.Context, env *respond.Env, r *respond.Request) (*respond.Change, error) {
@@ -95,6 +103,8 @@ func (a *removeSPCredential) Plan(ctx context.Context, env *respond.Env, r *resp
 	var paths []string
 	switch t := objType; strings.ToLower(t) {
 	case "":
+		// A service principal, or its application when the credential is
+		// there; else an application's object ID.
 		paths = []string{"/servicePrincipals/" + id, "/applications/" + id}
 	case "serviceprincipal":
 		paths = []string{"/servicePrincipals/" + id}
@@ -116,9 +126,24 @@ func (a *removeSPCredential) Plan(ctx context.Context, env *respond.Env, r *resp
 	if err != nil {
 		return nil, err
 	}
+	cred, kind := find(o, keyID)
+	if kind == "" && strings.HasPrefix(p, "/servicePrincipals/") && objType == "" && o.AppID != "" {
+		// An app registration's credentials are on its application
+		// object: the service principal's finding often names a secret of
+		// its application (absent when the application is another
+		// tenant's).
+		ao, aerr := a.get(ctx, env, "/applications(appId='"+url.PathEscape(o.AppID)+"')")
+		switch {
+		case aerr == nil && ao.ID != "":
+			if c, k := find(ao, keyID); k != "" {
+				o, p, cred, kind = ao, "/applications/"+ao.ID, c, k
+			}
+		case !errors.Is(aerr, errNotFound):
+			return nil, aerr
+		}
+	}
 	ch := change(a.Spec(), r, p)
 	ch.Account = tenant
-	cred, kind := find(o, keyID)
 	if kind == "" {
 		ch.NoOp, ch.Reason = true, fmt.Sprintf("%s has no credential with keyId %s", p, keyID)
 		return ch, nil
@@ -138,10 +163,10 @@ func (a *removeSPCredential) Plan(ctx context.Context, env *respond.Env, r *resp
 
 func (a *removeSPCredential) call(p, keyID, kind string) respond.Call {
 	if kind == "password" {
-		return respond.Call{Service: "graph", Operation: "POST " + strings.Split(p, "/")[1] + "/removePassword", Target: p,
+		return respond.Call{Service: "graph", Operation: "POST " + collection(p) + "/removePassword", Target: p,
 			Params: map[string]any{"keyId": keyID}}
 	}
-	return respond.Call{Service: "graph", Operation: "PATCH " + strings.Split(p, "/")[1] + " keyCredentials", Target: p,
+	return respond.Call{Service: "graph", Operation: "PATCH " + collection(p) + " keyCredentials", Target: p,
 		Params: map[string]any{"remove keyId": keyID}}
 }
 

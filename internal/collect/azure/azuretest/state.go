@@ -130,6 +130,8 @@ func clone(o map[string]any) map[string]any {
 	return c
 }
 
+var appIDKey = regexp.MustCompile(`^/v1\.0/applications\(appid='([^']+)'\)$`)
+
 var principalFilter = regexp.MustCompile(`(?i)^principalId eq '([^']+)'$`)
 
 // stateful answers r from the state; false when the state does not know
@@ -166,8 +168,18 @@ func (f *Server) stateful(w http.ResponseWriter, r *http.Request) bool {
 		writeJSON(w, http.StatusOK, map[string]any{"status": "Succeeded"})
 		return true
 	}
+	alias := false
+	if m := appIDKey.FindStringSubmatch(k); m != nil {
+		// Graph's alternate key: the application whose appId it is.
+		alias = true
+		for key, o := range s.objs {
+			if path.Dir(key) == "/v1.0/applications" && strings.EqualFold(fmt.Sprint(o["appId"]), m[1]) {
+				k = key
+			}
+		}
+	}
 	obj, have := s.objs[k]
-	if !have && !s.gone[k] && !s.colls[k] && !s.colls[path.Dir(k)] {
+	if !have && !alias && !s.gone[k] && !s.colls[k] && !s.colls[path.Dir(k)] {
 		return false
 	}
 	f.log = append(f.log, r.Method+" "+r.URL.Path)
