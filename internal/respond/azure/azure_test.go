@@ -52,8 +52,8 @@ func fake(t *testing.T) (*azuretest.Server, []respond.Action) {
 			map[string]any{"keyId": other, "displayName": "rotation", "hint": "Xyz", "endDateTime": "2027-06-01T00:00:00Z", "secretText": nil},
 		},
 		"keyCredentials": []any{
-			map[string]any{"keyId": cert, "displayName": "CN=ci", "type": "AsymmetricX509Cert", "usage": "Verify", "key": nil},
-			map[string]any{"keyId": "dddd0000-0000-4000-8000-000000000004", "displayName": "CN=ci2", "type": "AsymmetricX509Cert", "usage": "Verify", "key": nil},
+			map[string]any{"keyId": cert, "displayName": "CN=ci", "type": "AsymmetricX509Cert", "usage": "Verify", "key": "TUlJQ2NpMQ=="},
+			map[string]any{"keyId": "dddd0000-0000-4000-8000-000000000004", "displayName": "CN=ci2", "type": "AsymmetricX509Cert", "usage": "Verify", "key": "TUlJQ2NpMg=="},
 		}})
 	f.PutState(grant, map[string]any{"type": "Microsoft.Authorization/roleAssignments", "properties": map[string]any{
 		"roleDefinitionId": owner, "principalId": guest, "principalType": "User", "scope": rg, "description": "break-glass"}})
@@ -211,7 +211,7 @@ func TestRemoveSPPassword(t *testing.T) {
 			}
 		},
 	}.Run(t)
-	if ch.Resource != "/servicePrincipals/"+spID || ch.Calls[0].Operation != "POST servicePrincipals/removePassword" {
+	if ch.Resource != "/servicePrincipals/"+spID || ch.Calls[0].Operation != "POST servicePrincipals/removePassword" || ch.Reversible {
 		t.Errorf("change = %+v", ch)
 	}
 	if before, _ := ch.Diff[0].Before.(map[string]any); before["displayName"] != "leaked" || before["kind"] != "password" {
@@ -221,8 +221,20 @@ func TestRemoveSPPassword(t *testing.T) {
 
 func TestRemoveSPCertificate(t *testing.T) {
 	f, as := fake(t)
+	certs := func() []any { o, _ := f.State(sp); l, _ := o["keyCredentials"].([]any); return l }
+	before := certs()
 	ch := respondtest.Lifecycle{
 		Action: action(t, as, "azure.entra.remove-sp-credential"),
+		// Rolled back: the certificate is back, public key and all.
+		Before: func(t *testing.T) {
+			got := certs()
+			slices.SortFunc(got, func(a, b any) int {
+				return strings.Compare(a.(map[string]any)["keyId"].(string), b.(map[string]any)["keyId"].(string))
+			})
+			if !reflect.DeepEqual(got, before) {
+				t.Errorf("certificates = %v, want %v", got, before)
+			}
+		},
 		// The subject's resource as vigil's entra importer names it.
 		Request: &respond.Request{Subject: &respond.Subject{Resource: respond.Resource{ID: "/tenants/" + azuretest.TenantID + "/servicePrincipals/" + spID}},
 			Inputs: map[string]string{"key_id": cert}},
@@ -411,6 +423,8 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+// The Spec says reversible; a password's change says it is not (the
+// secret is never readable again), a certificate's that it is.
 func ExampleActions() {
 	for _, a := range Actions(Options{}) {
 		s := a.Spec()
@@ -419,7 +433,7 @@ func ExampleActions() {
 	// Output:
 	// azure.storage.disallow-blob-public-access true
 	// azure.network.delete-nsg-rule true
-	// azure.entra.remove-sp-credential false
+	// azure.entra.remove-sp-credential true
 	// azure.authorization.remove-role-assignment true
 }
 
@@ -628,5 +642,29 @@ func TestRemoveApplicationSecretOfSP(t *testing.T) {
 		&respond.Request{Inputs: map[string]string{"object_id": spID, "key_id": "ffff0000-0000-4000-8000-000000000006"}})
 	if err != nil || !ch.NoOp {
 		t.Errorf("unknown keyId: %+v, %v", ch, err)
+	}
+}
+
+// A certificate kept that Graph gave without its public key would be
+// dropped by writing keyCredentials back: refused, nothing written.
+func TestRemoveCertificateOthersWithoutKey(t *testing.T) {
+	f, as := fake(t)
+	o, _ := f.State(sp)
+	o["keyCredentials"].([]any)[1].(map[string]any)["key"] = nil
+	f.PutState(sp, o)
+	a := action(t, as, "azure.entra.remove-sp-credential")
+	rec := &respondtest.Recorder{}
+	ch, err := a.Plan(context.Background(), rec.Env(), &respond.Request{Inputs: map[string]string{"object_id": spID, "key_id": cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Apply(context.Background(), rec.Env(), ch); err == nil || !strings.Contains(err.Error(), "without its key") {
+		t.Errorf("apply: err = %v", err)
+	}
+	if w := rec.Writes(); len(w) > 0 {
+		t.Errorf("writes: %+v", w)
+	}
+	if ids := keyIDs(f, "keyCredentials"); len(ids) != 2 {
+		t.Errorf("certificates = %v", ids)
 	}
 }

@@ -28,7 +28,9 @@ func (a *removeSPCredential) Spec() respond.Spec {
 			{Name: "object_type", Description: "servicePrincipal or application (default: a service principal or its application, where the credential is; else an application)"},
 		},
 		Permissions: []string{"graph:Application.ReadWrite.All"},
-		Reversible:  false, Tactic: "evict",
+		// A certificate's public key is read back and can be put back; a
+		// password's secret never is: such a change is not reversible.
+		Reversible: true, Tactic: "evict",
 	}
 }
 
@@ -36,6 +38,9 @@ type credState struct {
 	Object string `json:"object"` // Graph path: /servicePrincipals/<id> or /applications/<id>
 	KeyID  string `json:"key_id"`
 	Kind   string `json:"kind"` // "password" or "certificate"
+	// Certificate is the removed keyCredential (its public key included),
+	// for Rollback.
+	Certificate map[string]any `json:"certificate,omitempty"`
 }
 
 type graphObject struct {
@@ -157,7 +162,12 @@ func (a *removeSPCredential) Plan(ctx context.Context, env *respond.Env, r *resp
 	ch.Calls = []respond.Call{a.call(p, keyID, kind)}
 	ch.Diff = []respond.AttrChange{{Attribute: fmt.Sprintf("%sCredentials[keyId=%s]", map[string]string{"password": "password", "certificate": "key"}[kind], keyID),
 		Before: shown, After: nil}}
-	ch.State = mustJSON(credState{Object: p, KeyID: keyID, Kind: kind})
+	st := credState{Object: p, KeyID: keyID, Kind: kind}
+	if kind == "certificate" {
+		st.Certificate = cred
+	}
+	ch.Reversible = kind == "certificate" && cred["key"] != nil
+	ch.State = mustJSON(st)
 	return ch, nil
 }
 
@@ -191,9 +201,15 @@ func (a *removeSPCredential) Apply(ctx context.Context, env *respond.Env, ch *re
 		err = a.c.send(ctx, env, a.call(st.Object, st.KeyID, kind),
 			req{graph: true, method: http.MethodPost, path: st.Object + "/removePassword", body: map[string]any{"keyId": cred["keyId"]}}, nil)
 	} else {
+		// keyCredentials is written whole: the others go back as read,
+		// which needs their public keys (Graph gives them to a $select
+		// on one object).
 		kept := []map[string]any{}
 		for _, c := range o.KeyCredentials {
 			if id, _ := c["keyId"].(string); !strings.EqualFold(id, st.KeyID) {
+				if c["key"] == nil {
+					return nil, fmt.Errorf("%s: certificate %v came without its key: writing keyCredentials would drop it; nothing changed", st.Object, c["keyId"])
+				}
 				kept = append(kept, c)
 			}
 		}
@@ -206,6 +222,36 @@ func (a *removeSPCredential) Apply(ctx context.Context, env *respond.Env, ch *re
 	return &respond.Outcome{Note: fmt.Sprintf("%s credential %s removed", kind, st.KeyID)}, nil
 }
 
-func (a *removeSPCredential) Rollback(context.Context, *respond.Env, *respond.Change, *respond.Outcome) (*respond.Outcome, error) {
-	return nil, fmt.Errorf("azure.entra.remove-sp-credential: a removed credential's secret or key cannot be restored: %w", respond.ErrIrreversible)
+func (a *removeSPCredential) Rollback(ctx context.Context, env *respond.Env, ch *respond.Change, _ *respond.Outcome) (*respond.Outcome, error) {
+	var st credState
+	if err := stateOf(ch, &st); err != nil {
+		return nil, err
+	}
+	if !ch.Reversible || st.Kind != "certificate" || st.Certificate == nil || st.Certificate["key"] == nil {
+		return nil, fmt.Errorf("azure.entra.remove-sp-credential: a removed client secret cannot be restored (Entra never shows it again): %w", respond.ErrIrreversible)
+	}
+	if segs := strings.Split(st.Object, "/"); len(segs) != 3 || segs[0] != "" || (segs[1] != "servicePrincipals" && segs[1] != "applications") {
+		return nil, fmt.Errorf("%w: the change's state names no service principal or application (%q)", respond.ErrInput, st.Object)
+	}
+	o, err := a.get(ctx, env, st.Object)
+	if err != nil {
+		return nil, err
+	}
+	if c, _ := find(o, st.KeyID); c != nil {
+		return &respond.Outcome{Note: "the certificate is there: nothing to restore"}, nil
+	}
+	all := []map[string]any{}
+	for _, c := range o.KeyCredentials {
+		if c["key"] == nil {
+			return nil, fmt.Errorf("%s: certificate %v came without its key: writing keyCredentials would drop it; nothing changed", st.Object, c["keyId"])
+		}
+		all = append(all, c)
+	}
+	all = append(all, st.Certificate)
+	call := respond.Call{Service: "graph", Operation: "PATCH " + collection(st.Object) + " keyCredentials", Target: st.Object,
+		Params: map[string]any{"add keyId": st.KeyID}}
+	if err := a.c.send(ctx, env, call, req{graph: true, method: http.MethodPatch, path: st.Object, body: map[string]any{"keyCredentials": all}}, nil); err != nil {
+		return nil, err
+	}
+	return &respond.Outcome{Note: "certificate " + st.KeyID + " put back"}, nil
 }
