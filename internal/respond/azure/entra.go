@@ -14,8 +14,9 @@ import (
 // removeSPCredential removes ONE named credential (by keyId) of a service
 // principal or an application, never its others: a password through
 // removePassword, a certificate by writing keyCredentials back without
-// it. It cannot be undone: a password's secret is never readable again,
-// nor is a certificate's key material.
+// it. Removing a password cannot be undone (its secret is never readable
+// again); a certificate is put back by Rollback with the public key read
+// when planning.
 type removeSPCredential struct{ c *clients }
 
 func (a *removeSPCredential) Spec() respond.Spec {
