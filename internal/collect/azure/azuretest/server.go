@@ -1,7 +1,9 @@
 // Package azuretest is a local HTTPS server for tests of the Azure
 // collector: Azure Resource Manager, Resource Graph, Microsoft Graph and the
 // Entra ID token authority on one loopback address, answering from response
-// bodies kept in the APIs' documented shapes, with paging and faults.
+// bodies kept in the APIs' documented shapes, with paging and faults; and,
+// for vigil respond's tests, resources with state that PUT, PATCH, DELETE
+// and Graph's removePassword change (state.go).
 package azuretest
 
 import (
