@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/collect/aws/awstest"
+	"github.com/vigil-sec/vigil/internal/collect/azure/azuretest"
 	"github.com/vigil-sec/vigil/internal/collect/gcp/gcptest"
 	"github.com/vigil-sec/vigil/internal/respond"
 	"github.com/vigil-sec/vigil/internal/respond/engine"
@@ -574,5 +575,93 @@ func TestRespondNothingToDo(t *testing.T) {
 	}
 	if code, _, stderr := runCLI2(t, "respond", "verify", "--state", filepath.Join(dir, "none")); code != 2 || !strings.Contains(stderr, "no trail") {
 		t.Errorf("no trail: exit %d %s", code, stderr)
+	}
+}
+
+// TestRespondAzureEndToEnd runs every Azure remediation through the CLI
+// against azuretest's stateful ARM and Microsoft Graph (HTTPS, its token
+// authority, credentials from the environment as a user gives them).
+func TestRespondAzureEndToEnd(t *testing.T) {
+	const (
+		sub     = "00000000-0000-4000-8000-000000000001"
+		rg      = "/subscriptions/" + sub + "/resourceGroups/prod"
+		account = rg + "/providers/Microsoft.Storage/storageAccounts/prodlogs"
+		nsg     = rg + "/providers/Microsoft.Network/networkSecurityGroups/web-nsg"
+		sp      = "/v1.0/servicePrincipals/5f0e0000-0000-4000-8000-00000000005a"
+		grant   = rg + "/providers/Microsoft.Authorization/roleAssignments/9d2e0000-0000-4000-8000-0000000000a1"
+		leaked  = "aaaa0000-0000-4000-8000-000000000001"
+	)
+	srv := azuretest.New(t, filepath.Join("..", "..", "internal", "collect", "azure", "testdata", "server"), nil)
+	ca, err := srv.CAFile(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AZURE_TENANT_ID", azuretest.TenantID)
+	t.Setenv("AZURE_CLIENT_ID", azuretest.ClientID)
+	t.Setenv("AZURE_CLIENT_SECRET", azuretest.ClientSecret)
+	srv.PutState(account, map[string]any{"type": "Microsoft.Storage/storageAccounts", "location": "westeurope",
+		"properties": map[string]any{"allowBlobPublicAccess": true, "minimumTlsVersion": "TLS1_2"}})
+	srv.PutState(nsg, map[string]any{"type": "Microsoft.Network/networkSecurityGroups", "properties": map[string]any{}})
+	srv.PutState(nsg+"/securityRules/allow-ssh-any", map[string]any{"properties": map[string]any{"access": "Allow", "direction": "Inbound",
+		"priority": 100.0, "protocol": "Tcp", "sourceAddressPrefix": "*", "sourcePortRange": "*", "destinationAddressPrefix": "*",
+		"destinationPortRange": "22", "provisioningState": "Succeeded"}})
+	srv.PutState(sp, map[string]any{"displayName": "ci-deployer", "passwordCredentials": []any{
+		map[string]any{"keyId": leaked, "displayName": "leaked", "hint": "Abc"},
+		map[string]any{"keyId": "bbbb0000-0000-4000-8000-000000000002", "displayName": "rotation", "hint": "Xyz"},
+	}, "keyCredentials": []any{}})
+	srv.PutState(grant, map[string]any{"type": "Microsoft.Authorization/roleAssignments", "properties": map[string]any{
+		"roleDefinitionId": "/subscriptions/" + sub + "/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+		"principalId": "7c1e0000-0000-4000-8000-0000000000f1", "principalType": "User", "scope": rg}})
+	state := func() string {
+		a, _ := srv.State(account)
+		_, rule := srv.State(nsg + "/securityRules/allow-ssh-any")
+		_, assigned := srv.State(grant)
+		o, _ := srv.State(sp)
+		var keys []string
+		for _, c := range o["passwordCredentials"].([]any) {
+			keys = append(keys, c.(map[string]any)["keyId"].(string)[:4])
+		}
+		return fmt.Sprintf("public=%v rule=%v assignment=%v passwords=%v", a["properties"].(map[string]any)["allowBlobPublicAccess"], rule, assigned, keys)
+	}
+	dir := filepath.Join("testdata", "respond", "azure")
+	books := filepath.Join("..", "..", "internal", "respond", "azure", "testdata", "playbooks.yml")
+	stateDir := t.TempDir()
+	plan := filepath.Join(t.TempDir(), "plan.json")
+	respond := func(args ...string) (int, string, string) {
+		return runCLI2(t, append(append([]string{"respond"}, args...), "--state", stateDir, "--azure-endpoint", srv.URL, "--azure-ca-file", ca)...)
+	}
+	before := state()
+	code, out, stderr := respond("plan", "-p", books, filepath.Join(dir, "findings.json"), filepath.Join(dir, "alerts.jsonl"), "-o", plan)
+	if code != 0 || !strings.Contains(out, "4 step(s) planned") {
+		t.Fatalf("plan: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if state() != before {
+		t.Fatal("planning changed the cloud")
+	}
+	if code, _, _ := respond("apply", plan); code != 2 {
+		t.Fatalf("unapproved apply: exit %d", code)
+	}
+	respond("approve", plan, "--by", "alice")
+	code, out, stderr = respond("apply", plan)
+	if code != 0 {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if got, want := state(), "public=false rule=false assignment=false passwords=[bbbb]"; got != want {
+		t.Fatalf("after apply: %s, want %s (before %s)", got, want, before)
+	}
+	run := regexp.MustCompile(`apply run (\S+):`).FindStringSubmatch(out)
+	if code, out, _ := respond("apply", plan); code != 0 || !strings.Contains(out, "4 already-done") {
+		t.Errorf("second apply: exit %d\n%s", code, out)
+	}
+	if code, _, _ := respond("verify"); code != 0 {
+		t.Error("trail does not verify")
+	}
+	code, out, stderr = respond("rollback", run[1])
+	if code != 0 || !strings.Contains(stderr, "not reversible: azure.entra.remove-sp-credential") {
+		t.Fatalf("rollback: exit %d\n%s\n%s", code, out, stderr)
+	}
+	// Everything is back but the removed secret, which cannot be.
+	if got, want := state(), "public=true rule=true assignment=true passwords=[bbbb]"; got != want {
+		t.Errorf("after rollback: %s, want %s", got, want)
 	}
 }

@@ -9,13 +9,14 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/respond"
 	awsrespond "github.com/vigil-sec/vigil/internal/respond/aws"
+	azurerespond "github.com/vigil-sec/vigil/internal/respond/azure"
+	"github.com/vigil-sec/vigil/internal/respond/engine"
 	"github.com/vigil-sec/vigil/internal/respond/enrich"
 	gcprespond "github.com/vigil-sec/vigil/internal/respond/gcp"
 	"github.com/vigil-sec/vigil/internal/respond/notify"
-	"github.com/vigil-sec/vigil/internal/respond/ticket"
-	"github.com/vigil-sec/vigil/internal/respond/engine"
 	"github.com/vigil-sec/vigil/internal/respond/playbook"
 	"github.com/vigil-sec/vigil/internal/respond/subjects"
+	"github.com/vigil-sec/vigil/internal/respond/ticket"
 )
 
 // cloudActionFlags configure the clients of the remediation actions: the
@@ -23,6 +24,7 @@ import (
 type cloudActionFlags struct {
 	awsProfile, awsEndpoint, awsRole, awsRegion string
 	gcpEndpoint, gcpProject, gcpQuotaProject    string
+	azureEndpoint, azureCAFile, azureTenant     string
 }
 
 func (f *cloudActionFlags) register(fl *pflag.FlagSet) {
@@ -30,6 +32,9 @@ func (f *cloudActionFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&f.awsEndpoint, "aws-endpoint", "", "one base URL for every AWS service (local emulators and tests)")
 	fl.StringVar(&f.awsRole, "aws-role", "", "role assumed in a finding's account when it is not the caller's (default: act only in the caller's account)")
 	fl.StringVar(&f.awsRegion, "aws-region", "", "AWS region when neither the step nor the finding names one")
+	fl.StringVar(&f.azureTenant, "azure-tenant", "", "Entra ID tenant to authenticate to (default: the credential's)")
+	fl.StringVar(&f.azureEndpoint, "azure-endpoint", "", "one https base URL for Azure Resource Manager, Microsoft Graph and the token authority (local emulators and tests)")
+	fl.StringVar(&f.azureCAFile, "azure-ca-file", "", "PEM certificates to trust besides the system's for Azure (a local endpoint's)")
 	fl.StringVar(&f.gcpEndpoint, "gcp-endpoint", "", "one base URL for the GCP REST APIs (local emulators and tests)")
 	fl.StringVar(&f.gcpProject, "gcp-project", "", "GCP project of a resource named without one, when the finding names none")
 	fl.StringVar(&f.gcpQuotaProject, "gcp-quota-project", "", "project GCP API quota is charged to (user credentials)")
@@ -40,6 +45,7 @@ func (f *cloudActionFlags) registry() (*respond.Registry, error) {
 	var all []respond.Action
 	all = append(all, awsrespond.Actions(awsrespond.Options{Profile: f.awsProfile, Endpoint: f.awsEndpoint, RoleName: f.awsRole,
 		Region: f.awsRegion})...)
+	all = append(all, azurerespond.Actions(azurerespond.Options{Endpoint: f.azureEndpoint, CAFile: f.azureCAFile, TenantID: f.azureTenant})...)
 	var gopts []option.ClientOption
 	if f.gcpQuotaProject != "" {
 		gopts = append(gopts, option.WithQuotaProject(f.gcpQuotaProject))
