@@ -479,7 +479,7 @@ func TestRespondExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(pbs) < 5 {
+	if len(pbs) < 6 {
 		t.Errorf("%d example playbooks", len(pbs))
 	}
 	pol, err := engine.LoadPolicy(filepath.Join("..", "..", "examples", "respond", "policy.yaml"))
