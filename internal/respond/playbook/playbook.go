@@ -33,6 +33,7 @@ type Playbook struct {
 	Hash      string
 	Trigger   Trigger
 	Condition string
+	column    int
 	onError   string
 	program   cel.Program
 	steps     []*Step
@@ -102,14 +103,18 @@ func Engine(pbs []*Playbook) []engine.Playbook {
 	return out
 }
 
-// Error is a mistake in a playbook, at a file and line.
+// Error is a mistake in a playbook, at a file, line and column.
 type Error struct {
-	File string
-	Line int
-	Msg  string
+	File   string
+	Line   int
+	Column int // 0 when unknown
+	Msg    string
 }
 
 func (e *Error) Error() string {
+	if e.Line > 0 && e.Column > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+	}
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	}
@@ -161,7 +166,7 @@ func Load(paths []string, reg *respond.Registry) ([]*Playbook, error) {
 		errs = append(errs, perrs...)
 		for _, p := range pbs {
 			if prev, dup := names[p.Name]; dup {
-				errs = append(errs, &Error{File: f, Line: p.Line, Msg: fmt.Sprintf("playbook name %q is also used in %s", p.Name, prev)})
+				errs = append(errs, &Error{File: f, Line: p.Line, Column: p.column, Msg: fmt.Sprintf("playbook name %q is also used in %s", p.Name, prev)})
 				continue
 			}
 			names[p.Name] = fmt.Sprintf("%s:%d", f, p.Line)
@@ -181,11 +186,11 @@ type parser struct {
 }
 
 func (ps *parser) errorf(n *yaml.Node, format string, a ...any) {
-	line := 0
+	e := &Error{File: ps.file, Msg: fmt.Sprintf(format, a...)}
 	if n != nil {
-		line = n.Line
+		e.Line, e.Column = n.Line, n.Column
 	}
-	ps.errs = append(ps.errs, &Error{File: ps.file, Line: line, Msg: fmt.Sprintf(format, a...)})
+	ps.errs = append(ps.errs, e)
 }
 
 // Parse reads one file's playbooks: one YAML document each (documents
@@ -272,7 +277,7 @@ func (ps *parser) playbook(n *yaml.Node) *Playbook {
 	if f == nil {
 		return nil
 	}
-	p := &Playbook{Line: n.Line, Name: ps.str(f["name"], "name"), Description: ps.str(f["description"], "description"),
+	p := &Playbook{Line: n.Line, column: n.Column, Name: ps.str(f["name"], "name"), Description: ps.str(f["description"], "description"),
 		Condition: ps.str(f["condition"], "condition"), onError: ps.str(f["on_error"], "on_error")}
 	if p.Name == "" {
 		ps.errorf(n, "playbook has no name")

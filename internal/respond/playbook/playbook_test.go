@@ -105,22 +105,25 @@ func TestLoadAndMatch(t *testing.T) {
 // TestBadPlaybooks: each mistake is refused on load with its file and line.
 func TestBadPlaybooks(t *testing.T) {
 	want := map[string][]string{
-		"unknown-action.yml": {"unknown-action.yml:5: step one: unknown action \"test.fixx\" (known: test.enrich, test.fix, test.notify)"},
+		"unknown-action.yml": {"unknown-action.yml:5:13: step one: unknown action \"test.fixx\" (known: test.enrich, test.fix, test.notify)"},
 		"missing-field.yml": {
-			"missing-field.yml:7: step one: input resource: {{ .resource.arn }}: a resource has no field \"arn\"",
-			"missing-field.yml:12: step two: input text: {{ .steps.three.key }}: no earlier step has id \"three\"",
-			"missing-field.yml:12: step two: input text: {{ .owner }}: a finding or alert has no field \"owner\"",
+			"missing-field.yml:7:17: step one: input resource: {{ .resource.arn }}: a resource has no field \"arn\"",
+			"missing-field.yml:12:13: step two: input text: {{ .steps.three.key }}: no earlier step has id \"three\"",
+			"missing-field.yml:12:13: step two: input text: {{ .owner }}: a finding or alert has no field \"owner\"",
 		},
-		"secret-literal.yml": {"secret-literal.yml:7: step one: input url is a secret: give a reference (env:NAME or file:PATH), never the value"},
-		"auto-remediate.yml": {"auto-remediate.yml:6: step one: test.fix changes a cloud and always needs an approved plan"},
-		"cel.yml":            {"cel.yml:3: condition:"},
+		"secret-literal.yml": {"secret-literal.yml:7:12: step one: input url is a secret: give a reference (env:NAME or file:PATH), never the value"},
+		"auto-remediate.yml": {"auto-remediate.yml:6:11: step one: test.fix changes a cloud and always needs an approved plan"},
+		"cel.yml":            {"cel.yml:3:12: condition: the expression is a int, not a boolean", "cel.yml:11:12: condition: ERROR"},
 		"shape.yml": {
-			"shape.yml:2: trigger: unknown key \"logs\"",
-			"shape.yml:2: trigger.findings.severities: unknown severity \"SEVERE\"",
-			"shape.yml:3: playbook: unknown key \"colour\"",
-			"shape.yml:5: step id \"One\": use lower-case letters",
-			"shape.yml:7: step One: test.fix has no input \"force\" (inputs: resource)",
-			"shape.yml:8: step two: test.fix needs input \"resource\"",
+			"shape.yml:2:45: trigger: unknown key \"logs\"",
+			"shape.yml:2:21: trigger.findings.severities: unknown severity \"SEVERE\"",
+			"shape.yml:3:1: playbook: unknown key \"colour\"",
+			"shape.yml:5:9: step id \"One\": use lower-case letters",
+			"shape.yml:7:25: step One: test.fix has no input \"force\" (inputs: resource)",
+			"shape.yml:8:5: step two: test.fix needs input \"resource\"",
+			"shape.yml:12:19: trigger.alerts.levels: \"severe\" is not a Sigma level",
+			"shape.yml:13:11: on_error: \"retry\" is neither stop nor continue",
+			"shape.yml:18:9: step id \"one\" is used twice",
 		},
 	}
 	reg := testRegistry(t)
