@@ -570,7 +570,7 @@ func TestRespondNothingToDo(t *testing.T) {
 	}
 	bad := filepath.Join(dir, "bad.yml")
 	os.WriteFile(bad, []byte("name: x\ntrigger: {findings: {}}\nsteps:\n  - {id: a, action: aws.s3.lock-bucket}\n"), 0o600)
-	if code, _, stderr := runCLI2(t, "respond", "plan", "--state", state, "-p", bad, empty); code != 2 || !strings.Contains(stderr, "bad.yml:4: step a: unknown action \"aws.s3.lock-bucket\"") {
+	if code, _, stderr := runCLI2(t, "respond", "plan", "--state", state, "-p", bad, empty); code != 2 || !strings.Contains(stderr, "bad.yml:4:21: step a: unknown action \"aws.s3.lock-bucket\"") {
 		t.Errorf("unknown action: exit %d %s", code, stderr)
 	}
 	if code, _, stderr := runCLI2(t, "respond", "verify", "--state", filepath.Join(dir, "none")); code != 2 || !strings.Contains(stderr, "no trail") {
