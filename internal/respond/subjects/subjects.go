@@ -307,7 +307,10 @@ func fromDetection(v gjson.Result) (*respond.Subject, error) {
 	s := &respond.Subject{
 		Kind: "alert", ID: first(v.Get("finding_info.uid").String(), v.Get("metadata.uid").String()), Rule: rule,
 		Title: v.Get("finding_info.title").String(), Category: "detection",
-		Severity: ocsfSeverity[v.Get("severity_id").Int()], Level: strings.ToLower(v.Get("unmapped.rule.level").String()),
+		Severity: ocsfSeverity[v.Get("severity_id").Int()],
+		// The effective level: tuning (vigil detect --tuning) may have
+		// raised or lowered the rule's own.
+		Level:     strings.ToLower(first(v.Get("unmapped.rule.tuned_level").String(), v.Get("unmapped.rule.level").String())),
 		Message:   v.Get("message").String(),
 		Provider:  provider(v.Get("cloud.provider").String()),
 		Account:   first(v.Get("cloud.account.uid").String(), v.Get("actor.user.account.uid").String()),
@@ -322,7 +325,11 @@ func fromDetection(v gjson.Result) (*respond.Subject, error) {
 	if s.Level == "" {
 		s.Level = strings.ToLower(v.Get("severity").String())
 	}
-	for _, a := range v.Get("finding_info.attacks").Array() {
+	attacks := v.Get("finding_info.attacks").Array()
+	if len(attacks) == 0 {
+		attacks = v.Get("attacks").Array() // OCSF before 1.1
+	}
+	for _, a := range attacks {
 		if t := a.Get("technique.uid").String(); t != "" {
 			s.Techniques = append(s.Techniques, t)
 		}

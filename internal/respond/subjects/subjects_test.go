@@ -8,10 +8,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/vigil-sec/vigil/internal/detect"
 	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/report"
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -206,4 +208,34 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestTunedAlert: an alert whose level vigil detect's tuning changed is
+// read at its effective level (the trigger's levels select on it), with
+// its ATT&CK sub-technique; attacks at the top level (OCSF before 1.1)
+// are read too.
+func TestTunedAlert(t *testing.T) {
+	a := detect.NewAlert(&detect.RuleInfo{ID: "r-1", Name: "key_created", Title: "Access key created", Level: "low",
+		Tags: []string{"attack.persistence", "attack.t1098.001"}}, detect.LevelHigh, "", nil, "test")
+	b, err := detect.MarshalFinding(&a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	json.Unmarshal(b, &m)
+	fi := m["finding_info"].(map[string]any)
+	m["attacks"] = fi["attacks"]
+	delete(fi, "attacks")
+	old, _ := json.Marshal(m)
+	p := filepath.Join(t.TempDir(), "alerts.jsonl")
+	os.WriteFile(p, append(append(append(b, '\n'), old...), '\n'), 0o600)
+	got, probs := ReadFile(p, Options{})
+	if len(probs) > 0 || len(got) != 2 {
+		t.Fatalf("%d subjects, problems %v", len(got), probs)
+	}
+	for i, s := range got {
+		if s.Kind != "alert" || s.Level != "high" || s.Severity != "HIGH" || s.Rule != "key_created" || !slices.Contains(s.Techniques, "T1098.001") {
+			t.Errorf("alert %d: %+v", i+1, s)
+		}
+	}
 }
