@@ -16,6 +16,7 @@ import (
 	"text/template/parse"
 
 	"github.com/google/cel-go/cel"
+	celast "github.com/google/cel-go/common/ast"
 	"gopkg.in/yaml.v3"
 
 	"github.com/vigil-sec/vigil/internal/finding"
@@ -530,6 +531,12 @@ func (ps *parser) condition(n *yaml.Node, expr string) cel.Program {
 		ps.errorf(n, "condition: %v", iss.Err())
 		return nil
 	}
+	if msgs := checkCELRefs(ast); len(msgs) > 0 {
+		for _, m := range msgs {
+			ps.errorf(n, "condition: %s", m)
+		}
+		return nil
+	}
 	if ast.OutputType() != cel.BoolType && ast.OutputType() != cel.DynType {
 		ps.errorf(n, "condition: the expression is a %s, not a boolean", ast.OutputType())
 		return nil
@@ -540,6 +547,32 @@ func (ps *parser) condition(n *yaml.Node, expr string) cel.Program {
 		return nil
 	}
 	return prg
+}
+
+// checkCELRefs returns the fields a condition selects (subject.X,
+// subject.resource.X) that the subject does not have; the same fields as
+// templates, below tags and raw anything goes.
+func checkCELRefs(a *cel.Ast) []string {
+	var out []string
+	celast.PostOrderVisit(a.NativeRep().Expr(), celast.NewExprVisitor(func(e celast.Expr) {
+		if e.Kind() != celast.SelectKind {
+			return
+		}
+		sel := e.AsSelect()
+		op := sel.Operand()
+		switch {
+		case op.Kind() == celast.IdentKind && op.AsIdent() == "subject":
+			if f := sel.FieldName(); !slices.Contains(subjectFields, f) || f == "steps" {
+				out = append(out, fmt.Sprintf("subject.%s: a finding or alert has no field %q (fields: %s)", f, f, strings.Join(subjectFields[:len(subjectFields)-1], ", ")))
+			}
+		case op.Kind() == celast.SelectKind && op.AsSelect().FieldName() == "resource" &&
+			op.AsSelect().Operand().Kind() == celast.IdentKind && op.AsSelect().Operand().AsIdent() == "subject":
+			if f := sel.FieldName(); !slices.Contains(resourceFields, f) {
+				out = append(out, fmt.Sprintf("subject.resource.%s: a resource has no field %q (fields: %s)", f, f, strings.Join(resourceFields, ", ")))
+			}
+		}
+	}))
+	return out
 }
 
 func celEnv() (*cel.Env, error) {

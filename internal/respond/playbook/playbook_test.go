@@ -113,7 +113,9 @@ func TestBadPlaybooks(t *testing.T) {
 		},
 		"secret-literal.yml": {"secret-literal.yml:7:12: step one: input url is a secret: give a reference (env:NAME or file:PATH), never the value"},
 		"auto-remediate.yml": {"auto-remediate.yml:6:11: step one: test.fix changes a cloud and always needs an approved plan"},
-		"cel.yml":            {"cel.yml:3:12: condition: the expression is a int, not a boolean", "cel.yml:11:12: condition: ERROR"},
+		"cel.yml": {"cel.yml:3:12: condition: the expression is a int, not a boolean", "cel.yml:11:12: condition: ERROR",
+			"cel.yml:19:12: condition: subject.owner: a finding or alert has no field \"owner\"",
+			"cel.yml:19:12: condition: subject.resource.arn: a resource has no field \"arn\""},
 		"shape.yml": {
 			"shape.yml:2:45: trigger: unknown key \"logs\"",
 			"shape.yml:2:21: trigger.findings.severities: unknown severity \"SEVERE\"",
