@@ -611,7 +611,7 @@ func TestRespondAzureEndToEnd(t *testing.T) {
 	}, "keyCredentials": []any{}})
 	srv.PutState(grant, map[string]any{"type": "Microsoft.Authorization/roleAssignments", "properties": map[string]any{
 		"roleDefinitionId": "/subscriptions/" + sub + "/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
-		"principalId": "7c1e0000-0000-4000-8000-0000000000f1", "principalType": "User", "scope": rg}})
+		"principalId":      "7c1e0000-0000-4000-8000-0000000000f1", "principalType": "User", "scope": rg}})
 	state := func() string {
 		a, _ := srv.State(account)
 		_, rule := srv.State(nsg + "/securityRules/allow-ssh-any")
