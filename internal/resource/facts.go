@@ -56,6 +56,60 @@ type Facts struct {
 	// keeps its Error and Raw. The class facts' booleans (public access,
 	// secure transport) are derived from it.
 	ResourcePolicy *PolicyDocument `json:"resource_policy,omitempty"`
+
+	// Data is set on data-bearing resources (object storage, databases,
+	// disks, snapshots, queues, secrets, data warehouses, backup vaults):
+	// where their data is stored and every path that copies it elsewhere,
+	// and, once a governance policy is applied, how sensitive it is.
+	Data *Data `json:"data,omitempty"`
+}
+
+// Data is what governance knows about the data a resource holds.
+type Data struct {
+	// Locations lists where the data is at rest: the resource's own
+	// location first (Path LocationPrimary), then one entry per place a
+	// replication path carries a copy to. Sources fill Region, Path and
+	// Target; derivation fills Country and Jurisdiction from the region
+	// table.
+	Locations []DataLocation `json:"locations,omitempty"`
+
+	// The rest is set by the governance step from the user's policy file.
+
+	// Classified is true when a classification rule of the policy matched
+	// the resource's tags or labels, false when none did.
+	Classified *bool `json:"classified,omitempty"`
+	// Sensitivity is the policy's sensitivity class (public, internal,
+	// confidential, restricted, or the policy's own names).
+	Sensitivity string `json:"sensitivity,omitempty"`
+	// Categories are regulated categories (personal-data, health-data...).
+	Categories []string `json:"categories,omitempty"`
+}
+
+// LocationPrimary is the Path of a data location that is the resource's
+// own region.
+const LocationPrimary = "primary"
+
+// DataLocation is one place a resource's data is stored.
+type DataLocation struct {
+	// Region as the cloud names it (us-east-1, westeurope, europe-west1),
+	// or a multi-region (EU, US, nam4) expanded into its member regions as
+	// further entries with the same Path.
+	Region string `json:"region"`
+	// Path names how the data gets there: LocationPrimary, or a
+	// replication path such as s3-replication, dynamodb-global-table,
+	// rds-read-replica, backup-copy, snapshot-copy, geo-redundant-storage,
+	// cosmosdb-region, sql-geo-replica, gcs-dual-region, gcs-multi-region.
+	Path string `json:"path"`
+	// Target is the destination resource's ID when the path names one.
+	Target string `json:"target,omitempty"`
+	// Country (ISO 3166-1 alpha-2) and Jurisdiction (EU, US, UK, ...) of
+	// the region, from the shipped region table; empty when unknown.
+	Country      string `json:"country,omitempty"`
+	Jurisdiction string `json:"jurisdiction,omitempty"`
+	// Allowed is set by the governance step: whether the policy allows
+	// this resource's data classes in this place; nil when no residency
+	// rule of the policy applies.
+	Allowed *bool `json:"allowed,omitempty"`
 }
 
 // ObjectStorage: S3 bucket, Azure storage account, GCS bucket.
