@@ -356,7 +356,14 @@ func TestTamperedPlanRefused(t *testing.T) {
 	}
 	// An approval copied from another plan is refused too.
 	os.WriteFile(path, b, 0o600)
-	other := strings.Replace(string(b), `"plan_hash": "`+file.Hash, `"plan_hash": "0`+file.Hash[1:], 1)
+	swap := "0"
+	if file.Hash[0] == '0' {
+		swap = "1"
+	}
+	other := strings.Replace(string(b), `"plan_hash": "`+file.Hash, `"plan_hash": "`+swap+file.Hash[1:], 1)
+	if other == string(b) {
+		t.Fatal("test plan has no approval hash to edit")
+	}
 	os.WriteFile(path, []byte(other), 0o600)
 	if _, err := ReadFile(path); !errors.Is(err, ErrTampered) {
 		t.Fatalf("foreign approval: err = %v", err)
