@@ -49,6 +49,7 @@ func newRootCmd() *cobra.Command {
 		newBenchCmd(),
 		newIdentityCmd(),
 		newRespondCmd(),
+		newComplianceCmd(),
 	)
 	return root
 }

@@ -49,7 +49,7 @@ func LoadCatalogue(path string) (*Catalogue, error) {
 }
 
 // ReadCatalogue reads a catalogue TSV for framework from r; name is used in
-// error messages. Columns are found by their header names; control_id and
+// error messages. Lines starting with # are comments. Columns are found by their header names; control_id and
 // title are required.
 func ReadCatalogue(framework, name string, r io.Reader) (*Catalogue, error) {
 	sc := bufio.NewScanner(r)
@@ -61,8 +61,8 @@ func ReadCatalogue(framework, name string, r io.Reader) (*Catalogue, error) {
 	for sc.Scan() {
 		line++
 		text := strings.TrimRight(sc.Text(), "\r")
-		if strings.TrimSpace(text) == "" {
-			continue
+		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
+			continue // blank lines and comments (a catalogue's source)
 		}
 		fields := strings.Split(text, "\t")
 		if len(col) == 0 {

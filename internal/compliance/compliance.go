@@ -75,6 +75,8 @@ var frameworkNames = map[string]string{
 	"pci-dss-4.0":    "PCI DSS v4.0",
 	"hipaa":          "HIPAA Security Rule (45 CFR 164)",
 	"nist-800-53-r5": "NIST SP 800-53 Rev. 5",
+	"gdpr":           "EU General Data Protection Regulation (GDPR)",
+	"nist-csf-2.0":   "NIST Cybersecurity Framework 2.0",
 	// Kubernetes manifests and Helm charts.
 	"cis-kubernetes-1.10": "CIS Kubernetes Benchmark v1.10.0",
 	"pss-baseline":        "Kubernetes Pod Security Standards: Baseline",
