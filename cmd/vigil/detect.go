@@ -200,6 +200,7 @@ input.`,
 	f.BoolVar(&allRules, "summary-all", false, "list every loaded rule in the summary, not only those that raised alerts")
 	f.BoolVar(&printTuning, "print-tuning", false, "print the embedded default tuning (a starting point for --tuning) and exit")
 	_ = f.MarkHidden("commit-every")
+	cmd.AddCommand(newDetectCoverageCmd())
 	return cmd
 }
 
