@@ -54,7 +54,7 @@ var (
 	validCategories = []string{"exposure", "encryption", "logging", "identity", "resilience", "monitoring", "network"}
 	validProviders  = []string{"aws", "azure", "gcp", "kubernetes"}
 	validFrameworks = []string{"cis-aws-7.0", "cis-azure-6.0", "cis-gcp-5.0", "soc2", "iso27001-2022", "pci-dss-4.0",
-		"hipaa", "nist-800-53-r5", "cis-kubernetes-1.10", "pss-baseline", "pss-restricted"}
+		"hipaa", "nist-800-53-r5", "gdpr", "nist-csf-2.0", "cis-kubernetes-1.10", "pss-baseline", "pss-restricted"}
 	// cisCorpus maps a CIS framework key to its control list in the shared corpus.
 	cisCorpus = map[string]string{
 		"cis-aws-7.0":   "cis_7.0_aws.tsv",
@@ -301,6 +301,9 @@ var (
 		"pci-dss-4.0":    regexp.MustCompile(`^(1[0-2]|[1-9])(\.\d+){1,3}$`),
 		"hipaa":          regexp.MustCompile(`^164\.3(08|10|12|14|16)(\([a-zA-Z0-9]+\))*$`),
 		"nist-800-53-r5": regexp.MustCompile(`^(AC|AT|AU|CA|CM|CP|IA|IR|MA|MP|PE|PL|PM|PS|PT|RA|SA|SC|SI|SR)-\d+(\(\d+\))?$`),
+		// GDPR articles, with paragraph and point where the rule is that specific.
+		"gdpr":         regexp.MustCompile(`^Art\.\d{1,2}(\(\d\))?(\([a-f]\))?$`),
+		"nist-csf-2.0": regexp.MustCompile(`^(GV|ID|PR|DE|RS|RC)\.[A-Z]{2}-\d{2}$`),
 		// CIS Kubernetes Benchmark v1.10 section 5 (Policies), the one a manifest can show.
 		"cis-kubernetes-1.10": regexp.MustCompile(`^5\.[1-7]\.\d{1,2}$`),
 		// Pod Security Standards controls, by their names in the standard.
@@ -511,7 +514,7 @@ func rulesTable(rules []meta) string {
 	b.WriteString("| ID | Title | Severity | Class | Providers | CIS AWS 7.0 | CIS Azure 6.0 | CIS GCP 5.0 | Other frameworks |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
 	other := []struct{ key, label string }{{"soc2", "SOC 2"}, {"iso27001-2022", "ISO 27001"}, {"pci-dss-4.0", "PCI DSS"},
-		{"hipaa", "HIPAA"}, {"nist-800-53-r5", "NIST"},
+		{"hipaa", "HIPAA"}, {"nist-800-53-r5", "NIST"}, {"gdpr", "GDPR"}, {"nist-csf-2.0", "NIST CSF 2.0"},
 		{"cis-kubernetes-1.10", "CIS Kubernetes 1.10"}, {"pss-baseline", "PSS baseline"}, {"pss-restricted", "PSS restricted"}}
 	for _, m := range rules {
 		var o []string

@@ -15,6 +15,8 @@
 #     iso27001-2022: ["A.8.5"]
 #     pci-dss-4.0: ["8.3.1"]
 #     nist-800-53-r5: ["IA-3", "SC-8"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-03"]
 package vigil.rules.api_gateway_client_certificate
 
 fail contains r.id if {

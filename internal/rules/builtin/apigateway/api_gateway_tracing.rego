@@ -14,6 +14,7 @@
 #     soc2: ["CC7.2"]
 #     iso27001-2022: ["A.8.16"]
 #     nist-800-53-r5: ["AU-12", "SI-4"]
+#     nist-csf-2.0: ["DE.CM-09"]
 package vigil.rules.api_gateway_tracing
 
 fail contains r.id if {

@@ -17,6 +17,8 @@
 #     pci-dss-4.0: ["10.3.4"]
 #     hipaa: ["164.312(c)(1)"]
 #     nist-800-53-r5: ["AU-9", "SI-7"]
+#     gdpr: ["Art.33"]
+#     nist-csf-2.0: ["PR.PS-04", "RS.AN-07"]
 package vigil.rules.aws_cloudtrail_log_validation_disabled
 
 fail contains r.id if {

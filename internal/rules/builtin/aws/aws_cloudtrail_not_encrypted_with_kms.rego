@@ -17,6 +17,8 @@
 #     pci-dss-4.0: ["10.3.2"]
 #     hipaa: ["164.312(a)(2)(iv)"]
 #     nist-800-53-r5: ["AU-9", "SC-28"]
+#     gdpr: ["Art.33"]
+#     nist-csf-2.0: ["PR.PS-04", "PR.DS-01"]
 package vigil.rules.aws_cloudtrail_not_encrypted_with_kms
 
 fail contains r.id if {

@@ -17,6 +17,8 @@
 #     pci-dss-4.0: ["10.2.1"]
 #     hipaa: ["164.312(b)"]
 #     nist-800-53-r5: ["AU-12"]
+#     gdpr: ["Art.33"]
+#     nist-csf-2.0: ["PR.PS-04", "DE.CM-03"]
 package vigil.rules.aws_cloudtrail_not_multi_region
 
 fail contains r.id if {

@@ -17,6 +17,8 @@
 #     pci-dss-4.0: ["3.5.1"]
 #     hipaa: ["164.312(a)(2)(iv)"]
 #     nist-800-53-r5: ["SC-28"]
+#     gdpr: ["Art.32(1)(a)"]
+#     nist-csf-2.0: ["PR.DS-01"]
 package vigil.rules.aws_ebs_default_encryption_disabled
 
 fail contains r.id if {

@@ -15,6 +15,8 @@
 #     soc2: ["CC6.6"]
 #     iso27001-2022: ["A.8.9"]
 #     nist-800-53-r5: ["CM-6", "AC-3"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.PS-01"]
 package vigil.rules.aws_ec2_imdsv1_allowed
 
 fail contains r.id if {

@@ -17,6 +17,8 @@
 #     pci-dss-4.0: ["8.3.6", "8.3.7"]
 #     hipaa: ["164.308(a)(5)(ii)(D)"]
 #     nist-800-53-r5: ["IA-5(1)"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-03"]
 package vigil.rules.aws_password_policy_weak
 
 min_length := 14

@@ -16,6 +16,8 @@
 #     iso27001-2022: ["A.8.8"]
 #     pci-dss-4.0: ["6.3.3"]
 #     nist-800-53-r5: ["SI-2"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.PS-02"]
 package vigil.rules.aws_rds_auto_minor_upgrade_disabled
 
 fail contains r.id if {

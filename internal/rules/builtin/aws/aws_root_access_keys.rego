@@ -19,6 +19,8 @@
 #     pci-dss-4.0: ["8.2.2"]
 #     hipaa: ["164.312(a)(1)"]
 #     nist-800-53-r5: ["AC-6", "AC-2"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-01"]
 package vigil.rules.aws_root_access_keys
 
 import data.vigil.lib.identity

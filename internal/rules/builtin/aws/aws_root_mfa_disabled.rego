@@ -19,6 +19,8 @@
 #     pci-dss-4.0: ["8.4.1"]
 #     hipaa: ["164.312(d)"]
 #     nist-800-53-r5: ["IA-2(1)"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-03"]
 package vigil.rules.aws_root_mfa_disabled
 
 fail contains r.id if {

@@ -16,6 +16,8 @@
 #     soc2: ["CC6.1"]
 #     iso27001-2022: ["A.5.17"]
 #     nist-800-53-r5: ["IA-5", "AC-2"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-01"]
 package vigil.rules.aws_user_multiple_active_keys
 
 import data.vigil.lib.identity

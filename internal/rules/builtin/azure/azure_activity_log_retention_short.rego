@@ -15,6 +15,8 @@
 #     iso27001-2022: ["A.8.15"]
 #     pci-dss-4.0: ["10.5.1"]
 #     nist-800-53-r5: ["AU-11"]
+#     gdpr: ["Art.33"]
+#     nist-csf-2.0: ["PR.PS-04"]
 package vigil.rules.azure_activity_log_retention_short
 
 min_days := 365

@@ -16,6 +16,8 @@
 #     iso27001-2022: ["A.8.24"]
 #     pci-dss-4.0: ["3.7.4"]
 #     nist-800-53-r5: ["SC-12"]
+#     gdpr: ["Art.32(1)(a)"]
+#     nist-csf-2.0: ["PR.DS-01"]
 package vigil.rules.azure_key_no_expiry
 
 # The export shows the key's attributes when it carries its enabled flag;

@@ -16,6 +16,8 @@
 #     iso27001-2022: ["A.8.24"]
 #     pci-dss-4.0: ["3.6.1"]
 #     nist-800-53-r5: ["SC-12", "CP-9"]
+#     gdpr: ["Art.32(1)(c)"]
+#     nist-csf-2.0: ["PR.DS-11"]
 package vigil.rules.azure_keyvault_purge_protection_disabled
 
 fail contains r.id if {

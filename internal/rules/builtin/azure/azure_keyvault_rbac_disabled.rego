@@ -16,6 +16,8 @@
 #     iso27001-2022: ["A.5.15"]
 #     pci-dss-4.0: ["7.2.1"]
 #     nist-800-53-r5: ["AC-3"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-05"]
 package vigil.rules.azure_keyvault_rbac_disabled
 
 fail contains r.id if {

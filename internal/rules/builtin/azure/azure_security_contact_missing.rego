@@ -17,6 +17,8 @@
 #     pci-dss-4.0: ["12.10.1"]
 #     hipaa: ["164.308(a)(6)(ii)"]
 #     nist-800-53-r5: ["IR-6"]
+#     gdpr: ["Art.33"]
+#     nist-csf-2.0: ["RS.CO-02"]
 package vigil.rules.azure_security_contact_missing
 
 fail contains r.id if {

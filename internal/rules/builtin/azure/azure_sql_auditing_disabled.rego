@@ -18,6 +18,8 @@
 #     pci-dss-4.0: ["10.2.1"]
 #     hipaa: ["164.312(b)"]
 #     nist-800-53-r5: ["AU-2", "AU-12"]
+#     gdpr: ["Art.33"]
+#     nist-csf-2.0: ["PR.PS-04", "DE.CM-03"]
 package vigil.rules.azure_sql_auditing_disabled
 
 # Only Azure SQL servers (not PostgreSQL / MySQL servers): custom.applies_to

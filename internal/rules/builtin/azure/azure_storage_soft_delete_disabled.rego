@@ -16,6 +16,8 @@
 #     iso27001-2022: ["A.8.13"]
 #     hipaa: ["164.308(a)(7)(ii)(A)"]
 #     nist-800-53-r5: ["CP-9"]
+#     gdpr: ["Art.32(1)(c)"]
+#     nist-csf-2.0: ["PR.DS-11"]
 package vigil.rules.azure_storage_soft_delete_disabled
 
 fail contains r.id if {

@@ -14,6 +14,8 @@
 #     soc2: ["CC6.1"]
 #     iso27001-2022: ["A.5.17"]
 #     nist-800-53-r5: ["IA-5"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-01"]
 package vigil.rules.azure_vm_no_managed_identity
 
 # A VM whose compute facts were exported but name no identity fails; one

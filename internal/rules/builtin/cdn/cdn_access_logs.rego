@@ -18,6 +18,8 @@
 #     pci-dss-4.0: ["10.2.1"]
 #     hipaa: ["164.312(b)"]
 #     nist-800-53-r5: ["AU-2", "AU-12"]
+#     gdpr: ["Art.33"]
+#     nist-csf-2.0: ["PR.PS-04", "DE.CM-09"]
 package vigil.rules.cdn_access_logs
 
 fail contains r.id if {

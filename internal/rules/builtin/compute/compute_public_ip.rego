@@ -16,6 +16,8 @@
 #     iso27001-2022: ["A.8.20"]
 #     pci-dss-4.0: ["1.3.1"]
 #     nist-800-53-r5: ["SC-7"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.IR-01"]
 package vigil.rules.compute_public_ip
 
 fail contains r.id if {

@@ -15,6 +15,8 @@
 #     iso27001-2022: ["A.5.17", "A.8.24"]
 #     pci-dss-4.0: ["8.3.2"]
 #     nist-800-53-r5: ["IA-5(7)", "SC-28"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-01"]
 package vigil.rules.compute_user_data_secrets
 
 fail contains r.id if {

@@ -14,6 +14,8 @@
 #     soc2: ["A1.2"]
 #     iso27001-2022: ["A.8.13"]
 #     nist-800-53-r5: ["CP-9", "SI-12"]
+#     gdpr: ["Art.32(1)(c)"]
+#     nist-csf-2.0: ["PR.DS-11"]
 package vigil.rules.database_deletion_protection_disabled
 
 fail contains r.id if {

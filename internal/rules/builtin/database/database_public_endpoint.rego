@@ -18,6 +18,8 @@
 #     pci-dss-4.0: ["1.3.1", "1.4.4"]
 #     hipaa: ["164.312(e)(1)"]
 #     nist-800-53-r5: ["SC-7", "AC-4"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.IR-01"]
 package vigil.rules.database_public_endpoint
 
 fail contains r.id if {

@@ -15,6 +15,8 @@
 #     iso27001-2022: ["A.5.9", "A.8.24"]
 #     pci-dss-4.0: ["3.5.1"]
 #     nist-800-53-r5: ["CM-8", "SC-28"]
+#     gdpr: ["Art.32(1)(a)"]
+#     nist-csf-2.0: ["PR.DS-01"]
 package vigil.rules.disk_unattached_unencrypted
 
 fail contains r.id if {

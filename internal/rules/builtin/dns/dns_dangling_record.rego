@@ -14,6 +14,7 @@
 #     soc2: ["CC6.6", "CC7.1"]
 #     iso27001-2022: ["A.5.9", "A.8.20"]
 #     nist-800-53-r5: ["CM-8", "SC-20"]
+#     nist-csf-2.0: ["ID.AM-08"]
 package vigil.rules.dns_dangling_record
 
 fail contains r.id if {

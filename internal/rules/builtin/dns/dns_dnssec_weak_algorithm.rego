@@ -17,6 +17,7 @@
 #     soc2: ["CC6.6"]
 #     iso27001-2022: ["A.8.20", "A.8.21"]
 #     nist-800-53-r5: ["SC-20", "SC-21"]
+#     nist-csf-2.0: ["PR.DS-02"]
 package vigil.rules.dns_dnssec_weak_algorithm
 
 # SHA-1 based algorithms (importers write the algorithm in lower case).

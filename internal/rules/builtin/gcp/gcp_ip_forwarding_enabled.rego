@@ -15,6 +15,8 @@
 #     soc2: ["CC6.6"]
 #     iso27001-2022: ["A.8.20"]
 #     nist-800-53-r5: ["SC-7", "CM-7"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.IR-01"]
 package vigil.rules.gcp_ip_forwarding_enabled
 
 fail contains r.id if {

@@ -18,6 +18,8 @@
 #     iso27001-2022: ["A.8.2"]
 #     pci-dss-4.0: ["7.2.2"]
 #     nist-800-53-r5: ["AC-6"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-05"]
 package vigil.rules.gcp_service_account_admin
 
 broad_scopes := {"account", "organization", "folder"}

@@ -15,6 +15,8 @@
 #     soc2: ["CC6.8"]
 #     iso27001-2022: ["A.8.7"]
 #     nist-800-53-r5: ["SI-7"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.PS-01"]
 package vigil.rules.gcp_shielded_vm_disabled
 
 fail contains r.id if {

@@ -19,6 +19,8 @@
 #     pci-dss-4.0: ["10.2.1"]
 #     hipaa: ["164.312(b)"]
 #     nist-800-53-r5: ["AU-12", "SI-4"]
+#     gdpr: ["Art.33"]
+#     nist-csf-2.0: ["PR.PS-04", "DE.CM-01"]
 package vigil.rules.gcp_subnet_flow_logs_disabled
 
 # Subnetworks only (custom.applies_to); networks are gcp-default-network's.

@@ -16,6 +16,8 @@
 #     iso27001-2022: ["A.5.16"]
 #     pci-dss-4.0: ["8.2.1"]
 #     nist-800-53-r5: ["AC-2", "IA-2"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-01"]
 package vigil.rules.gcp_consumer_account_binding
 
 consumer_domains := {"gmail.com", "googlemail.com", "googlegroups.com"}

@@ -16,6 +16,8 @@
 #     pci-dss-4.0: ["7.2.1"]
 #     hipaa: ["164.312(a)(1)"]
 #     nist-800-53-r5: ["AC-3", "AC-6"]
+#     gdpr: ["Art.5(1)(f)", "Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-05"]
 package vigil.rules.iam_public_binding
 
 fail contains r.id if {

@@ -20,6 +20,8 @@
 #     pci-dss-4.0: ["8.6.3"]
 #     hipaa: ["164.308(a)(5)(ii)(D)"]
 #     nist-800-53-r5: ["IA-5(1)"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-01"]
 package vigil.rules.identity_stale_access_keys
 
 import data.vigil.lib.identity

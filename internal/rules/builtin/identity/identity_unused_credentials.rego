@@ -19,6 +19,8 @@
 #     pci-dss-4.0: ["8.2.6"]
 #     hipaa: ["164.308(a)(3)(ii)(C)"]
 #     nist-800-53-r5: ["AC-2(3)"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-01"]
 package vigil.rules.identity_unused_credentials
 
 import data.vigil.lib.time as t

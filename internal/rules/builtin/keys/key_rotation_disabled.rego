@@ -18,6 +18,8 @@
 #     iso27001-2022: ["A.8.24"]
 #     pci-dss-4.0: ["3.7.4"]
 #     nist-800-53-r5: ["SC-12"]
+#     gdpr: ["Art.32(1)(a)"]
+#     nist-csf-2.0: ["PR.DS-01"]
 package vigil.rules.key_rotation_disabled
 
 # The rule is written as comparisons of facts with constants only, one body

@@ -15,6 +15,8 @@
 #     iso27001-2022: ["A.8.22"]
 #     pci-dss-4.0: ["1.3.1"]
 #     nist-800-53-r5: ["SC-7", "AC-4"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.IR-01"]
 package vigil.rules.kubernetes_network_policy
 
 fail contains r.id if {

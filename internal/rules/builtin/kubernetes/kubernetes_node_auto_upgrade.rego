@@ -15,6 +15,8 @@
 #     iso27001-2022: ["A.8.8"]
 #     pci-dss-4.0: ["6.3.3"]
 #     nist-800-53-r5: ["SI-2", "SA-22"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.PS-02"]
 package vigil.rules.kubernetes_node_auto_upgrade
 
 fail contains r.id if {

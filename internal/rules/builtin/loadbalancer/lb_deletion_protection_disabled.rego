@@ -15,6 +15,8 @@
 #   frameworks:
 #     soc2: ["A1.2"]
 #     nist-800-53-r5: ["SC-5", "CP-10"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.IR-03"]
 package vigil.rules.lb_deletion_protection_disabled
 
 fail contains r.id if {

@@ -16,6 +16,8 @@
 #     iso27001-2022: ["A.8.20"]
 #     pci-dss-4.0: ["6.4.2"]
 #     nist-800-53-r5: ["SC-7", "SI-4"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.IR-01"]
 package vigil.rules.lb_waf
 
 web_protocols := {"HTTP", "HTTPS"}

@@ -15,6 +15,8 @@
 #     iso27001-2022: ["A.8.24"]
 #     pci-dss-4.0: ["3.6.1"]
 #     nist-800-53-r5: ["SC-12", "SC-28"]
+#     gdpr: ["Art.32(1)(a)"]
+#     nist-csf-2.0: ["PR.DS-01"]
 package vigil.rules.queue_not_customer_key
 
 fail contains r.id if {

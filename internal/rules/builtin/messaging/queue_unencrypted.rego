@@ -16,6 +16,8 @@
 #     pci-dss-4.0: ["3.5.1"]
 #     hipaa: ["164.312(a)(2)(iv)"]
 #     nist-800-53-r5: ["SC-28"]
+#     gdpr: ["Art.32(1)(a)"]
+#     nist-csf-2.0: ["PR.DS-01"]
 package vigil.rules.queue_unencrypted
 
 fail contains r.id if {

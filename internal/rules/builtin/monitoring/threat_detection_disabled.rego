@@ -16,6 +16,8 @@
 #     pci-dss-4.0: ["11.5.1"]
 #     hipaa: ["164.308(a)(1)(ii)(D)"]
 #     nist-800-53-r5: ["SI-4"]
+#     gdpr: ["Art.33"]
+#     nist-csf-2.0: ["DE.CM-09", "DE.AE-02"]
 package vigil.rules.threat_detection_disabled
 
 fail contains r.id if {

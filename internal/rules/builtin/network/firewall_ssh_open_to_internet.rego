@@ -19,6 +19,8 @@
 #     pci-dss-4.0: ["1.3.1"]
 #     hipaa: ["164.312(e)(1)"]
 #     nist-800-53-r5: ["SC-7", "AC-17"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.IR-01"]
 package vigil.rules.firewall_ssh_open_to_internet
 
 import data.vigil.lib.net

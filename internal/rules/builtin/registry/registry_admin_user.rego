@@ -16,6 +16,8 @@
 #     pci-dss-4.0: ["8.3.1"]
 #     hipaa: ["164.312(d)"]
 #     nist-800-53-r5: ["IA-2"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-01"]
 package vigil.rules.registry_admin_user
 
 fail contains r.id if {

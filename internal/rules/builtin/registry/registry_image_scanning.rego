@@ -15,6 +15,8 @@
 #     iso27001-2022: ["A.8.8"]
 #     pci-dss-4.0: ["6.3.1"]
 #     nist-800-53-r5: ["RA-5"]
+#     gdpr: ["Art.32(1)(d)"]
+#     nist-csf-2.0: ["ID.RA-01"]
 package vigil.rules.registry_image_scanning
 
 fail contains r.id if {

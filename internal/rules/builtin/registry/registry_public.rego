@@ -17,6 +17,8 @@
 #     pci-dss-4.0: ["1.4.1", "7.2.1"]
 #     hipaa: ["164.312(a)(1)"]
 #     nist-800-53-r5: ["AC-3", "SC-7"]
+#     gdpr: ["Art.5(1)(f)", "Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-05"]
 package vigil.rules.registry_public
 
 fail contains r.id if {

@@ -16,6 +16,8 @@
 #     pci-dss-4.0: ["1.3.1"]
 #     hipaa: ["164.312(e)(1)"]
 #     nist-800-53-r5: ["SC-7"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.IR-01"]
 package vigil.rules.registry_public_network
 
 fail contains r.id if {

@@ -14,6 +14,7 @@
 #     soc2: ["CC8.1"]
 #     iso27001-2022: ["A.8.32"]
 #     nist-800-53-r5: ["SI-7", "CM-2"]
+#     nist-csf-2.0: ["PR.PS-01"]
 package vigil.rules.registry_tag_mutable
 
 fail contains r.id if {

@@ -15,6 +15,8 @@
 #     iso27001-2022: ["A.5.17"]
 #     pci-dss-4.0: ["8.6.3"]
 #     nist-800-53-r5: ["IA-5"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-01"]
 package vigil.rules.secret_rotation_disabled
 
 fail contains r.id if {

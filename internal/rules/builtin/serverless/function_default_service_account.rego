@@ -16,6 +16,8 @@
 #     pci-dss-4.0: ["7.2.2"]
 #     hipaa: ["164.308(a)(4)"]
 #     nist-800-53-r5: ["AC-6"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-05"]
 package vigil.rules.function_default_service_account
 
 default_suffixes := {"-compute@developer.gserviceaccount.com", "@appspot.gserviceaccount.com"}

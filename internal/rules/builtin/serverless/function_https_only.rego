@@ -16,6 +16,8 @@
 #     pci-dss-4.0: ["4.2.1"]
 #     hipaa: ["164.312(e)(1)"]
 #     nist-800-53-r5: ["SC-8"]
+#     gdpr: ["Art.32(1)(a)"]
+#     nist-csf-2.0: ["PR.DS-02"]
 package vigil.rules.function_https_only
 
 fail contains r.id if {

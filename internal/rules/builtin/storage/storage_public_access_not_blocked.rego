@@ -18,6 +18,8 @@
 #     pci-dss-4.0: ["1.4.1"]
 #     hipaa: ["164.312(a)(1)"]
 #     nist-800-53-r5: ["AC-3", "AC-6"]
+#     gdpr: ["Art.5(1)(f)", "Art.25", "Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.AA-05"]
 package vigil.rules.storage_public_access_not_blocked
 
 fail contains r.id if {
