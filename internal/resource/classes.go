@@ -34,6 +34,8 @@ const (
 	ClassOrgUnit           Class = "org_unit"           // organization, folder, management group, AWS OU
 	ClassOrgPolicy         Class = "org_policy"         // AWS Organizations service control / resource control policy
 	ClassConditionalAccess Class = "conditional_access" // Entra ID conditional access policy
+	ClassDataWarehouse     Class = "data_warehouse"     // Redshift cluster, Synapse workspace, BigQuery dataset
+	ClassBackupVault       Class = "backup_vault"       // AWS Backup vault, Recovery Services vault, GCP backup vault
 	// Kubernetes objects from manifests and Helm charts (provider kubernetes).
 	ClassKubernetesWorkload  Class = "kubernetes_workload"  // Pod, Deployment, DaemonSet, StatefulSet, ReplicaSet, Job, CronJob
 	ClassKubernetesRBAC      Class = "kubernetes_rbac"      // Role, ClusterRole, RoleBinding, ClusterRoleBinding
@@ -57,7 +59,7 @@ var classInfo = []ClassInfo{
 	{ClassObjectStorage, "object storage: S3 bucket, Azure storage account, GCS bucket", "storage"},
 	{ClassFirewall, "firewall: security group, network security group, VPC firewall rule", "firewall"},
 	{ClassCompute, "compute instance: EC2 instance, Azure VM, GCE instance", "compute"},
-	{ClassDatabase, "managed database: RDS, Azure SQL / PostgreSQL / MySQL, Cloud SQL", "database"},
+	{ClassDatabase, "managed database: RDS, DynamoDB, Azure SQL / PostgreSQL / MySQL / Cosmos DB, Cloud SQL, Spanner, Bigtable", "database"},
 	{ClassKey, "encryption key: KMS key, Key Vault key, Cloud KMS crypto key", "key"},
 	{ClassAuditLog, "audit log: CloudTrail trail, activity-log diagnostic setting, GCP audit config", "audit_log"},
 	{ClassIdentity, "identity: IAM user/role/root, Entra user/service principal/managed identity, GCP service account", "identity"},
@@ -84,6 +86,8 @@ var classInfo = []ClassInfo{
 	{ClassOrgUnit, "organization node: AWS organization/root/OU, Azure management group, GCP organization/folder", "org_unit"},
 	{ClassOrgPolicy, "organization policy: AWS Organizations service control or resource control policy with its parsed document and targets", "org_policy"},
 	{ClassConditionalAccess, "conditional access policy: Entra ID policy with the users, roles and applications it covers and the controls it requires", "conditional_access"},
+	{ClassDataWarehouse, "data warehouse: Redshift cluster, Azure Synapse workspace, BigQuery dataset (database facts where they apply)", "database"},
+	{ClassBackupVault, "backup vault: AWS Backup vault, Azure Recovery Services / Data Protection backup vault, GCP Backup and DR backup vault", ""},
 	{ClassKubernetesWorkload, "Kubernetes workload: Pod, Deployment, DaemonSet, StatefulSet, ReplicaSet, ReplicationController, Job, CronJob (pod spec per container)", "workload"},
 	{ClassKubernetesRBAC, "Kubernetes RBAC object: Role, ClusterRole (rules), RoleBinding, ClusterRoleBinding (role and subjects)", "rbac"},
 	{ClassKubernetesService, "Kubernetes Service: type, external IPs, load balancer source ranges", "k8s_service"},

@@ -366,6 +366,10 @@ var normalizers = map[string]normalizer{
 	"AWS::CloudFront::Distribution":             distribution,
 	"AWS::ApiGateway::Stage":                    apiStage,
 	"AWS::ApiGatewayV2::Stage":                  apiStageV2,
+	TypeDynamoDBTable:                           dynamoDBTable,
+	TypeDynamoDBGlobal:                          dynamoDBGlobalTable,
+	TypeRedshiftCluster:                         redshiftCluster,
+	TypeBackupVault:                             backupVault,
 }
 
 // Supported lists the AWS Config resource types this package gives a class.
@@ -577,6 +581,7 @@ func s3Bucket(it *item) {
 			}
 		}
 	}
+	s3Replication(it)
 }
 
 func securityGroup(it *item) {
@@ -731,6 +736,7 @@ func rdsInstance(it *item) {
 	d.DeletionProtection = cfg.B("deletionProtection")
 	d.AutoMinorUpgrade = cfg.B("autoMinorVersionUpgrade")
 	attr.Relate(r, resource.RelUsesKey, kms)
+	rdsReplication(it)
 }
 
 func kmsKey(it *item) {

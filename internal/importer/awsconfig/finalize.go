@@ -89,6 +89,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 	// Key policies given by key ID; functions' URLs with their policies.
 	finishKeyPolicies(byType["AWS::KMS::Key"], byType[TypeKeyPolicy])
 	finishFunctions(byType[TypeLambda])
+	finishReplication(rs, byType)
 
 	// Trails: organization trails and multi-region trails for the account
 	// facts. (Whether a trail's destination bucket is public, an instance's
@@ -247,7 +248,7 @@ func accountInPath(p string) string {
 func FinishRaw(r *resource.Resource) map[string]any {
 	switch r.Type {
 	case "AWS::KMS::Key", TypeKeyRotation, "AWS::CloudTrail::Trail", "AWS::GuardDuty::Detector", TypeSecContact, TypeEBSDefault, TypeKeyPolicy,
-		TypeDetectorIDs:
+		TypeDetectorIDs, TypeBackupPlan:
 		return r.Raw
 	case TypeLambda:
 		// The function policy (get-policy) and URLs (list-function-url-configs).

@@ -1,0 +1,29 @@
+package attr
+
+import (
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// Replicate records that a replication path copies r's data to region
+// (as the cloud names it; "" when the source cannot tell and derivation
+// may) through path (a resource.DataLocation Path such as
+// "s3-replication"), into target when the path names a destination
+// resource. The same (region, path, target) is recorded once; a path
+// with neither region nor target says nothing and is dropped.
+func Replicate(r *resource.Resource, region, path, target string) {
+	region = strings.TrimSpace(region)
+	if region == "" && target == "" {
+		return
+	}
+	if r.Facts.Data == nil {
+		r.Facts.Data = &resource.Data{}
+	}
+	for _, l := range r.Facts.Data.Locations {
+		if l.Region == region && l.Path == path && l.Target == target {
+			return
+		}
+	}
+	r.Facts.Data.Locations = append(r.Facts.Data.Locations, resource.DataLocation{Region: region, Path: path, Target: target})
+}
