@@ -1,6 +1,7 @@
 package compliance
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -298,6 +299,7 @@ func Build(framework string, rules []Rule, findings []finding.Finding, o Options
 				return a.ID < b.ID
 			})
 			re.Resources, re.ByProvider = rt.counts()
+			re.ByProvider = slices.DeleteFunc(re.ByProvider, func(pe ProviderEvidence) bool { return pe.Checked+pe.Unknown == 0 })
 			c.Rules = append(c.Rules, re)
 		}
 		c.Resources, c.ByProvider = ctl.counts()

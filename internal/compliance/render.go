@@ -64,14 +64,6 @@ var htmlTemplate = template.Must(template.New("compliance").Funcs(template.FuncM
 		}
 		return strings.Join(names, ", ")
 	},
-	"inScope": func(r *Report, p resource.Provider) bool {
-		for _, q := range r.Providers {
-			if q == p {
-				return true
-			}
-		}
-		return false
-	},
 	"cell": func(pe ProviderEvidence) string {
 		if pe.Checked == 0 && pe.Unknown == 0 {
 			return "–"
@@ -83,6 +75,14 @@ var htmlTemplate = template.Must(template.New("compliance").Funcs(template.FuncM
 		return s
 	},
 	"sections": sections,
+	"cellFor": func(pes []ProviderEvidence, p resource.Provider) ProviderEvidence {
+		for _, pe := range pes {
+			if pe.Provider == p {
+				return pe
+			}
+		}
+		return ProviderEvidence{Provider: p}
+	},
 	"anchor": func(id string) string {
 		var b strings.Builder
 		for _, r := range id {
