@@ -104,6 +104,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 			}
 		}
 	}
+	finishFailoverGroups(byType[TypeSQLFailoverGroup], parent)
 	for _, as := range byType[TypeSQLAuditing] {
 		srv := parent(as.ID, "auditingSettings")
 		p, failed := read(as)

@@ -283,6 +283,12 @@ var normalizers = map[string]normalizer{
 	TypeCDNEndpoint:       cdnEndpoint,
 	TypeFrontDoor:         frontDoor,
 	TypeAPIManagement:     apiManagement,
+
+	TypeCosmosDB:            cosmosDB,
+	TypeSQLFailoverGroup:    sqlFailoverGroup,
+	TypeSynapseWorkspace:    synapseWorkspace,
+	TypeRecoveryVault:       recoveryVault,
+	TypeDataProtectionVault: dataProtectionVault,
 }
 
 // tlsVersion normalizes "TLS1_2", "1.2", "TLSv1_2", "Tls12", "TLS12" to "1.2".
@@ -297,10 +303,11 @@ func tlsVersion(v string) string {
 	return u
 }
 
-func storageAccount(r *resource.Resource, _, p node) {
+func storageAccount(r *resource.Resource, row, p node) {
 	r.Class = resource.ClassObjectStorage
 	s := &resource.ObjectStorage{}
 	r.Facts.Storage = s
+	storageReplication(r, row, p)
 	if p.M == nil {
 		return
 	}
