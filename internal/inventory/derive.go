@@ -54,6 +54,7 @@ func derive(rs []*resource.Resource, problems []source.Problem) {
 	d.flowLogs()
 	d.trailDestinations()
 	d.danglingRecords() // dangling.go
+	d.locations()       // locations.go
 }
 
 type deriver struct {
