@@ -70,7 +70,8 @@ type ReportSummary struct {
 	// decided. Coverage is automated / controls.
 	AutomatedScore *float64 `json:"automated_score"`
 	Coverage       *float64 `json:"coverage"`
-	// ByProvider is the resource-level evidence per cloud over all controls.
+	// ByProvider counts distinct resources per cloud over all controls: a
+	// resource failing any control counts as failed.
 	ByProvider []ProviderEvidence `json:"by_provider"`
 }
 
