@@ -175,26 +175,17 @@ func Build(framework string, rules []Rule, findings []finding.Finding, o Options
 	if o.Attestations != nil {
 		rep.Attestations = o.Attestations.Path
 	}
-	inScope := func(p resource.Provider) bool {
-		if !AppliesTo(framework, p) {
-			return false
-		}
-		if len(o.Providers) == 0 {
-			return true
-		}
-		for _, q := range o.Providers {
-			if q == p {
-				return true
-			}
-		}
-		return false
-	}
-	if len(o.Providers) > 0 {
-		rep.Providers = append(rep.Providers, o.Providers...)
-	} else if p := cisProvider(framework); p != "" {
+	switch p := cisProvider(framework); {
+	case p != "":
 		rep.Providers = []resource.Provider{p}
-	} else {
+	case len(o.Providers) > 0:
+		rep.Providers = append(rep.Providers, o.Providers...)
+	default:
 		rep.Providers = append(rep.Providers, Clouds...)
+	}
+	// Only the clouds in scope count (a cloud's CIS benchmark: that cloud).
+	inScope := func(p resource.Provider) bool {
+		return AppliesTo(framework, p) && slices.Contains(rep.Providers, p)
 	}
 
 	ruleInfo := map[string]*Rule{}

@@ -32,13 +32,16 @@ type FrameworkInfo struct {
 	Source string `json:"source,omitempty"`
 }
 
-// reportFrameworks are the frameworks vigil compliance reports on, in the
-// order --list prints them.
+// reportFrameworks are the cloud frameworks vigil compliance reports on, in
+// the order --list prints them.
 var reportFrameworks = []string{
 	"cis-aws-7.0", "cis-azure-6.0", "cis-gcp-5.0",
 	"soc2", "iso27001-2022", "gdpr", "hipaa", "pci-dss-4.0", "nist-800-53-r5", "nist-csf-2.0",
-	"cis-kubernetes-1.10", "pss-baseline", "pss-restricted",
 }
+
+// manifestFrameworks are the Kubernetes manifest frameworks rules may name;
+// vigil iac reports them, vigil compliance (cloud inventories) does not.
+var manifestFrameworks = []string{"cis-kubernetes-1.10", "pss-baseline", "pss-restricted"}
 
 // Frameworks lists the frameworks vigil can report on, with their shipped
 // catalogues' sizes and sources.
@@ -126,7 +129,7 @@ func CheckMappings(rules []Rule, extra ...*Catalogue) []string {
 	var problems []string
 	for _, r := range rules {
 		for fw, ctrls := range r.Frameworks {
-			if !KnownFramework(fw) {
+			if !KnownFramework(fw) && !contains(manifestFrameworks, fw) {
 				problems = append(problems, fmt.Sprintf("rule %s: unknown framework key %q", r.ID, fw))
 				continue
 			}
