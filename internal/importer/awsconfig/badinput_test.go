@@ -310,6 +310,7 @@ func sampleItems(t *testing.T) []any {
 		}
 	}
 	read(filepath.Join("testdata", "snapshot.json"))
+	read(filepath.Join("testdata", "replication.json"))
 	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "examples", "org", "aws", "*", "AWSLogs", "*", "Config", "*", "*", "*", "*", "ConfigSnapshot", "*.json"))
 	files2, _ := filepath.Glob(filepath.Join("..", "..", "..", "examples", "org", "aws", "*", "cli", "batch-get-resource-config.*.json"))
 	for _, f := range append(files, files2...) {

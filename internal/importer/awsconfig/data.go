@@ -44,6 +44,25 @@ func withRegion(arn, region string) string {
 	return strings.Join(parts, ":")
 }
 
+// readPaths runs read, which records r's replication paths, and leaves
+// them unknown (no Data) when a field on the way had the wrong type: a
+// partial list could hide the path that carries data out.
+func readPaths(it *item, read func()) {
+	c := it.root.C
+	if c == nil {
+		c = it.supp.C
+	}
+	if c == nil {
+		read()
+		return
+	}
+	before := c.Count()
+	read()
+	if c.Count() != before {
+		it.r.Facts.Data = nil
+	}
+}
+
 // s3Replication reads the bucket's replication rules
 // (supplementaryConfiguration.BucketReplicationConfiguration, the shape of
 // GetBucketReplication: rules[].destinationConfig.bucketARN, or
@@ -56,6 +75,10 @@ func s3Replication(it *item) {
 	if st != ok {
 		return
 	}
+	readPaths(it, func() { s3Rules(it.r, rc) })
+}
+
+func s3Rules(r *resource.Resource, rc node) {
 	rules, _ := rc.Objs("rules")
 	for _, rule := range rules {
 		if status := rule.S("status"); status != "" && !strings.EqualFold(status, "Enabled") {
@@ -72,7 +95,7 @@ func s3Replication(it *item) {
 		if target != "" && !strings.HasPrefix(target, "arn:") {
 			target = "arn:aws:s3:::" + target
 		}
-		attr.Replicate(it.r, dest.S("region"), PathS3Replication, target)
+		attr.Replicate(r, dest.S("region"), PathS3Replication, target)
 	}
 }
 
@@ -102,14 +125,16 @@ func dynamoDBTable(it *item) {
 		d.BackupEnabled = boolp(strings.EqualFold(pitr, "ENABLED"))
 	}
 	d.DeletionProtection = cfg.B("deletionProtectionEnabled")
-	replicas, _ := cfg.Objs("replicas")
-	for _, rep := range replicas {
-		reg := rep.S("regionName")
-		if reg == "" || reg == r.Region {
-			continue
+	readPaths(it, func() {
+		replicas, _ := cfg.Objs("replicas")
+		for _, rep := range replicas {
+			reg := rep.S("regionName")
+			if reg == "" || reg == r.Region {
+				continue
+			}
+			attr.Replicate(r, reg, PathDynamoDBGlobal, withRegion(r.ID, reg))
 		}
-		attr.Replicate(r, reg, PathDynamoDBGlobal, withRegion(r.ID, reg))
-	}
+	})
 }
 
 // dynamoDBGlobalTable: AWS::DynamoDB::GlobalTable (the CloudFormation
@@ -124,18 +149,20 @@ func dynamoDBGlobalTable(it *item) {
 	if n := cfg.S("TableName"); n != "" {
 		r.Name = n
 	}
-	replicas, _ := cfg.Objs("Replicas")
-	for _, rep := range replicas {
-		reg := rep.S("Region")
-		if reg == "" || reg == r.Region {
-			continue
+	readPaths(it, func() {
+		replicas, _ := cfg.Objs("Replicas")
+		for _, rep := range replicas {
+			reg := rep.S("Region")
+			if reg == "" || reg == r.Region {
+				continue
+			}
+			target := ""
+			if strings.HasPrefix(r.ID, "arn:") {
+				target = withRegion(r.ID, reg)
+			}
+			attr.Replicate(r, reg, PathDynamoDBGlobal, target)
 		}
-		target := ""
-		if strings.HasPrefix(r.ID, "arn:") {
-			target = withRegion(r.ID, reg)
-		}
-		attr.Replicate(r, reg, PathDynamoDBGlobal, target)
-	}
+	})
 }
 
 // rdsReplication reads an RDS instance's read replicas (a cross-region
@@ -143,7 +170,10 @@ func dynamoDBGlobalTable(it *item) {
 // one by its identifier) and its automated-backup replications (ARNs of
 // the replicated automated backups in the destination region).
 func rdsReplication(it *item) {
-	r, cfg := it.r, it.cfg
+	readPaths(it, func() { rdsPaths(it.r, it.cfg) })
+}
+
+func rdsPaths(r *resource.Resource, cfg node) {
 	replicas, _ := cfg.Strs("readReplicaDBInstanceIdentifiers")
 	for _, id := range replicas {
 		reg := regionOfARN(id)
@@ -187,9 +217,11 @@ func redshiftCluster(it *item) {
 		d.BackupRetentionDays = days
 		d.BackupEnabled = boolp(*days > 0)
 	}
-	if reg := cfg.S("clusterSnapshotCopyStatus", "destinationRegion"); reg != "" {
-		attr.Replicate(r, reg, PathSnapshotCopy, "")
-	}
+	readPaths(it, func() {
+		if reg := cfg.S("clusterSnapshotCopyStatus", "destinationRegion"); reg != "" {
+			attr.Replicate(r, reg, PathSnapshotCopy, "")
+		}
+	})
 }
 
 // backupVault: AWS::Backup::BackupVault (CloudFormation properties).

@@ -390,6 +390,11 @@ var normalizers = map[string]normalizer{
 	TypeContact:           keep,
 	TypeRole:              customRole,
 	TypeGroup:             group,
+	TypeBigQueryDataset:   bigQueryDataset,
+	TypeSpanner:           spannerInstance,
+	TypeBigtable:          bigtableInstance,
+	TypeBigtableCluster:   keep,
+	TypeBackupVault:       backupVault,
 }
 
 func init() {
@@ -412,6 +417,7 @@ func bucket(_ *file, r *resource.Resource, d, _ node) {
 	if !d.present() {
 		return
 	}
+	bucketLocations(r, d)
 	if ic, st := d.obj("iamConfiguration"); st == ok {
 		s.UniformAccess = ic.flag("uniformBucketLevelAccess", "enabled")
 		if pap := ic.s("publicAccessPrevention"); pap != "" {
@@ -653,6 +659,7 @@ func sqlInstance(_ *file, r *resource.Resource, d, _ node) {
 		return
 	}
 	db.Engine = strings.ToLower(d.s("databaseVersion"))
+	sqlReplicas(r, d)
 	// Cloud SQL always encrypts at rest; a KMS key name makes it CMEK.
 	db.Encrypted = boolp(true)
 	switch key, st := d.str("diskEncryptionConfiguration", "kmsKeyName"); {

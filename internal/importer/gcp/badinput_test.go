@@ -129,7 +129,7 @@ var lbTypes = map[string]bool{TypeForwardingRule: true, TypeGlobalForwarding: tr
 // are joined.
 func TestFieldTypeChangeNeverChangesAFact(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(sampleDir, "*", "*.json"))
-	files = append(files, filepath.Join("testdata", "assets.ndjson"))
+	files = append(files, filepath.Join("testdata", "assets.ndjson"), filepath.Join("testdata", "replication.ndjson"))
 	checked, groups := 0, 0
 	for _, f := range files {
 		data, err := os.ReadFile(f)

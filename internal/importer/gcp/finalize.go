@@ -61,6 +61,8 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		}
 	}
 
+	finishReplication(byType)
+
 	// Service accounts: their keys, found by the account's asset name,
 	// unique ID or email. A key that cannot be read (a field of the wrong
 	// type, or an asset whose name or type could not be read: Type "")
