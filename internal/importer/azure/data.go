@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+	"github.com/vigil-sec/vigil/internal/regions"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -50,7 +51,7 @@ func geoRedundant(sku string) bool {
 // region empty: derivation fills in the primary region's pair.
 func storageReplication(r *resource.Resource, row, p node) {
 	sku, st := row.Str("sku", "name")
-	if st != ok || !geoRedundant(sku) {
+	if st != ok || !geoRedundant(sku) || locationBad(r) {
 		return
 	}
 	if v, _ := row.Lookup("properties"); v != nil && attr.AsObj(v) == nil {
@@ -60,7 +61,32 @@ func storageReplication(r *resource.Resource, row, p node) {
 	if st == bad {
 		return // where the copy is: unknown
 	}
-	r.Facts.Data = &resource.Data{Locations: []resource.DataLocation{{Region: RegionName(sec), Path: PathGeoRedundantStorage}}}
+	region := RegionName(sec)
+	if region == "" {
+		region = PairedRegion(r.Region)
+	}
+	r.Facts.Data = &resource.Data{Locations: []resource.DataLocation{{Region: region, Path: PathGeoRedundantStorage}}}
+}
+
+// locationBad reports whether the row's own location had the wrong type:
+// its region, and so which regions are other than its own, is unknown.
+func locationBad(r *resource.Resource) bool {
+	v, found := attr.Get(r.Raw, "location")
+	if !found || v == nil {
+		return false
+	}
+	_, isStr := v.(string)
+	return !isStr
+}
+
+// PairedRegion returns the Azure region paired with region, where
+// geo-redundant storage keeps its secondary copy, from the shipped region
+// table; "" when the table names none.
+func PairedRegion(region string) string {
+	if reg, found := regions.Lookup("azure", region); found {
+		return reg.Pair
+	}
+	return ""
 }
 
 // cosmosDB: Microsoft.DocumentDB/databaseAccounts. Every region of the
@@ -110,10 +136,8 @@ func replicate(r *resource.Resource, p node, read func()) {
 	if p.M == nil {
 		return
 	}
-	if r.Region == "global" {
-		if _, st := (node{M: r.Raw, C: p.C}).Str("location"); st == bad {
-			return
-		}
+	if locationBad(r) {
+		return
 	}
 	before := p.C.Count()
 	read()
@@ -159,8 +183,11 @@ func synapseWorkspace(r *resource.Resource, _, p node) {
 // keeps its backups in the paired region too, which derivation names.
 func recoveryVault(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassBackupVault
+	if locationBad(r) {
+		return
+	}
 	if strings.EqualFold(p.S("redundancySettings", "standardTierStorageRedundancy"), geoRedundantVaultStorage) {
-		r.Facts.Data = &resource.Data{Locations: []resource.DataLocation{{Path: PathGeoRedundantStorage}}}
+		r.Facts.Data = &resource.Data{Locations: []resource.DataLocation{{Region: PairedRegion(r.Region), Path: PathGeoRedundantStorage}}}
 	}
 }
 
@@ -168,10 +195,13 @@ func recoveryVault(r *resource.Resource, _, p node) {
 // storageSettings[].type GeoRedundant keeps backups in the paired region.
 func dataProtectionVault(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassBackupVault
+	if locationBad(r) {
+		return
+	}
 	settings, _ := p.Objs("storageSettings")
 	for _, s := range settings {
 		if strings.EqualFold(s.S("type"), geoRedundantVaultStorage) {
-			r.Facts.Data = &resource.Data{Locations: []resource.DataLocation{{Path: PathGeoRedundantStorage}}}
+			r.Facts.Data = &resource.Data{Locations: []resource.DataLocation{{Region: PairedRegion(r.Region), Path: PathGeoRedundantStorage}}}
 		}
 	}
 }

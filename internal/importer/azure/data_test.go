@@ -31,17 +31,17 @@ func TestReplicationPaths(t *testing.T) {
 		class  resource.Class
 		want   []string
 	}{
-		// GRS with its secondary; RA-GRS without: the pair is derivation's.
+		// GRS with its secondary; RA-GRS without: the pair from the region table.
 		{"/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stgrseu", resource.ClassObjectStorage, []string{"northeurope|geo-redundant-storage|"}},
-		{"/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stragrsuk", resource.ClassObjectStorage, []string{"|geo-redundant-storage|"}},
+		{"/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stragrsuk", resource.ClassObjectStorage, []string{"ukwest|geo-redundant-storage|"}},
 		{"/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stzrs", resource.ClassObjectStorage, nil},
 		// Display names normalized; the account's own region left out.
 		{"/resourceGroups/rg-data/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-orders", resource.ClassDatabase, []string{"eastus|cosmosdb-region|", "northeurope|cosmosdb-region|"}},
 		// The failover group's partner on the server.
 		{"/resourceGroups/rg-data/providers/Microsoft.Sql/servers/sql-billing-weu", resource.ClassDatabase, []string{"eastus|sql-geo-replica|" + "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-data/providers/Microsoft.Sql/servers/sql-billing-eus"}},
-		{"/resourceGroups/rg-data/providers/Microsoft.RecoveryServices/vaults/rsv-prod", resource.ClassBackupVault, []string{"|geo-redundant-storage|"}},
+		{"/resourceGroups/rg-data/providers/Microsoft.RecoveryServices/vaults/rsv-prod", resource.ClassBackupVault, []string{"northeurope|geo-redundant-storage|"}},
 		{"/resourceGroups/rg-data/providers/Microsoft.RecoveryServices/vaults/rsv-dev", resource.ClassBackupVault, nil},
-		{"/resourceGroups/rg-data/providers/Microsoft.DataProtection/backupVaults/bv-blobs", resource.ClassBackupVault, []string{"|geo-redundant-storage|"}},
+		{"/resourceGroups/rg-data/providers/Microsoft.DataProtection/backupVaults/bv-blobs", resource.ClassBackupVault, []string{"northeurope|geo-redundant-storage|"}},
 		{"/resourceGroups/rg-data/providers/Microsoft.Synapse/workspaces/syn-analytics", resource.ClassDataWarehouse, nil},
 	} {
 		r := get(t, m, tc.suffix)
