@@ -50,6 +50,8 @@ func newRootCmd() *cobra.Command {
 		newIdentityCmd(),
 		newRespondCmd(),
 		newComplianceCmd(),
+		newResponsibilityCmd(),
+		newCostCmd(),
 	)
 	return root
 }

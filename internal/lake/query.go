@@ -29,6 +29,7 @@ func (l *Lake) DB(ctx context.Context) (*sql.DB, error) {
 	for _, s := range Sources {
 		stmts = append(stmts, viewSQL(string(s), l.Dir, string(s)))
 	}
+	stmts = append(stmts, costViewSQL(l.Dir)) // billing rows of vigil cost ingest
 	for _, s := range stmts {
 		if _, err := db.ExecContext(ctx, s); err != nil {
 			db.Close()
