@@ -170,6 +170,7 @@ func s3Bucket(m *mapper, r *inst, out *resource.Resource) {
 	if v, st := look(r.a, "object_lock_enabled"); st == ok && v == true {
 		s.DeleteProtection = boolp(true)
 	}
+	s3Replication(m, r, out)
 }
 
 // aclPublic: whether a canned ACL or grant lets everyone (or every AWS

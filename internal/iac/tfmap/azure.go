@@ -31,6 +31,7 @@ func first(a map[string]any, keys ...string) string {
 func storageAccount(m *mapper, r *inst, out *resource.Resource) {
 	s := &resource.ObjectStorage{}
 	out.Facts.Storage = s
+	azureStorageReplication(m, r, out)
 	// allow_nested_items_to_be_public defaults to true: containers may be
 	// made public; one of the configuration that is makes the account so.
 	allow := m.boolean(r.a, boolp(true), first(r.a, "allow_nested_items_to_be_public", "allow_blob_public_access"))

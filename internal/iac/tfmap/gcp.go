@@ -277,6 +277,7 @@ func scopeName(level, s string) string {
 func gcsBucket(m *mapper, r *inst, out *resource.Resource) {
 	s := &resource.ObjectStorage{}
 	out.Facts.Storage = s
+	gcsLocation(m, r, out)
 	s.UniformAccess = m.boolean(r.a, boolp(false), "uniform_bucket_level_access")
 	switch pap, st := m.str(r.a, "public_access_prevention"); st {
 	case ok:

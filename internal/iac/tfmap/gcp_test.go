@@ -12,7 +12,7 @@ func TestGCP(t *testing.T) {
 	runFactCases(t, []factCase{
 		{name: "bucket defaults", addr: "google_storage_bucket.b",
 			insts: []tfmap.Instance{res("google_storage_bucket", "b", obj{"name": "b", "location": "EU"})},
-			want:  `{"storage":{"public_access":false,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"uniform_access":false,"delete_protection":true}}`},
+			want:  `{"storage":{"public_access":false,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"uniform_access":false,"delete_protection":true},"data":{"locations":[{"region":"EU","path":"gcs-multi-region"}]}}`},
 		{name: "bucket made public by an IAM member joined by reference", addr: "google_storage_bucket.b",
 			insts: []tfmap.Instance{
 				res("google_storage_bucket", "b", obj{"name": "b", "uniform_bucket_level_access": true, "public_access_prevention": "inherited"}),

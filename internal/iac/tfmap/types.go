@@ -75,6 +75,7 @@ var awsTypes = map[string]typeMapper{
 	"aws_account_alternate_contact":       {native: "AWS::::Account", class: resource.ClassAccount, fill: alternateContact},
 	"aws_api_gateway_rest_api":            {native: "AWS::ApiGateway::RestApi", class: resource.ClassAPIGateway, fill: restAPI},
 	"aws_route53_zone":                    {native: "AWS::Route53::HostedZone", class: resource.ClassDNSZone, fill: hostedZone},
+	"aws_dynamodb_table":                  {native: "AWS::DynamoDB::Table", class: resource.ClassDatabase, fill: dynamoDBTable},
 }
 
 var awsAttachments = map[string]attachment{
@@ -85,6 +86,7 @@ var awsAttachments = map[string]attachment{
 	"aws_s3_bucket_policy":                               on("bucket", bucketTypes...),
 	"aws_s3_bucket_acl":                                  on("bucket", bucketTypes...),
 	"aws_s3_bucket_ownership_controls":                   on("bucket", bucketTypes...),
+	"aws_s3_bucket_replication_configuration":            on("bucket", bucketTypes...),
 	"aws_security_group_rule":                            on("security_group_id", sgTypes...),
 	"aws_vpc_security_group_ingress_rule":                on("security_group_id", sgTypes...),
 	"aws_vpc_security_group_egress_rule":                 on("security_group_id", sgTypes...),
