@@ -105,6 +105,10 @@ func TestBuiltinTechniquesKnown(t *testing.T) {
 	}
 	t.Logf("built-in coverage: IaaS+IdP %.1f%% (%d/%d units)", rep.IaaSAndIdP.BuiltinPercent, rep.IaaSAndIdP.BuiltinCovered, rep.IaaSAndIdP.Units)
 	for _, p := range rep.Platforms {
-		t.Logf("  %s: %.1f%% (%d/%d)", p.Name, p.BuiltinPercent, p.BuiltinCovered, p.Units)
+		var none []string
+		for _, u := range p.Uncovered {
+			none = append(none, u.ID)
+		}
+		t.Logf("  %s: %.1f%% (%d/%d); no rule for %s", p.Name, p.BuiltinPercent, p.BuiltinCovered, p.Units, strings.Join(none, " "))
 	}
 }
