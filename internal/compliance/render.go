@@ -75,6 +75,17 @@ var htmlTemplate = template.Must(template.New("compliance").Funcs(template.FuncM
 		return s
 	},
 	"sections": sections,
+	"scoped": func(r *Report, pes []ProviderEvidence) []ProviderEvidence {
+		var out []ProviderEvidence
+		for _, pe := range pes {
+			for _, p := range r.Providers {
+				if pe.Provider == p {
+					out = append(out, pe)
+				}
+			}
+		}
+		return out
+	},
 	"cellFor": func(pes []ProviderEvidence, p resource.Provider) ProviderEvidence {
 		for _, pe := range pes {
 			if pe.Provider == p {
