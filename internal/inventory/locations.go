@@ -9,9 +9,7 @@ import (
 
 // dataClasses are the classes of data-bearing resources: every resource
 // of one of them gets a data location (facts.data.locations) from its
-// region. This is the one list; DataClasses returns it. The data warehouse
-// and backup vault classes are named by value so the list does not wait on
-// the resource package declaring them.
+// region. This is the one list; DataClasses returns it.
 var dataClasses = []resource.Class{
 	resource.ClassObjectStorage, // S3 bucket, storage account, GCS bucket
 	resource.ClassDatabase,      // RDS, DynamoDB, Azure SQL, Cosmos DB, Cloud SQL...
@@ -20,8 +18,8 @@ var dataClasses = []resource.Class{
 	resource.ClassQueue,         // SQS, SNS, Service Bus, Event Hubs, Pub/Sub
 	resource.ClassSecret,        // Secrets Manager, Key Vault secret, Secret Manager
 	resource.ClassKeyVault,      // Azure Key Vault
-	resource.Class("data_warehouse"),
-	resource.Class("backup_vault"),
+	resource.ClassDataWarehouse, // Redshift, Synapse, BigQuery dataset
+	resource.ClassBackupVault,   // AWS Backup, Recovery Services, Backup and DR vaults
 }
 
 // DataClasses returns the classes of data-bearing resources, in a stable

@@ -60,7 +60,7 @@ func TestLocations(t *testing.T) {
 		{"not data-bearing", res(resource.AWS, resource.ClassCompute, "vm", "eu-west-1", nil), nil},
 		{"key vault", res(resource.Azure, resource.ClassKeyVault, "kv", "switzerlandnorth", nil),
 			[]resource.DataLocation{loc("switzerlandnorth", p, "", "CH", "CH")}},
-		{"data warehouse", res(resource.GCP, resource.Class("data_warehouse"), "bq", "US", nil),
+		{"data warehouse", res(resource.GCP, resource.ClassDataWarehouse, "bq", "US", nil),
 			append([]resource.DataLocation{loc("US", p, "", "US", "US")}, func() []resource.DataLocation {
 				var out []resource.DataLocation
 				for _, m := range []string{"us-central1", "us-east1", "us-east4", "us-east5", "us-south1", "us-west1", "us-west2", "us-west3", "us-west4"} {
@@ -68,7 +68,7 @@ func TestLocations(t *testing.T) {
 				}
 				return out
 			}()...)},
-		{"backup copy to a multi-region", res(resource.GCP, resource.Class("backup_vault"), "bv", "europe-west4",
+		{"backup copy to a multi-region", res(resource.GCP, resource.ClassBackupVault, "bv", "europe-west4",
 			&resource.Data{Locations: []resource.DataLocation{{Region: "eu", Path: "backup-copy", Target: "vault2"}}}),
 			append([]resource.DataLocation{loc("europe-west4", p, "", "NL", "EU"), loc("eu", "backup-copy", "vault2", "", "EU")}, euMembers("backup-copy", "vault2")...)},
 		{"a member already listed is not repeated", res(resource.GCP, resource.ClassObjectStorage, "gcs4", "nam4",
