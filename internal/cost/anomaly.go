@@ -200,7 +200,8 @@ func resourceDeltas(ctx context.Context, db *sql.DB, a *Anomaly, window int) ([]
 			hist = append(hist, days[t.Format("2006-01-02")])
 		}
 		today := days[a.Day]
-		if inc := today - median(hist); inc > 0 && today > 0 {
+		// A resource counts when it explains at least a tenth of the excess.
+		if inc := today - median(hist); inc > 0 && today > 0 && inc >= 0.1*(a.Cost-a.Baseline) {
 			out = append(out, ResourceDelta{ID: id, Cost: round(today), Increase: round(inc)})
 		}
 	}

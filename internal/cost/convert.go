@@ -65,6 +65,9 @@ func (c *converter) row(get func(field) string) (Row, error) {
 		r.Provider = normProvider(get(fProvider))
 	case CUR:
 		r.Provider = "aws"
+		if n, ok := awsServiceNames[r.Service]; ok {
+			r.Service = n
+		}
 	case Azure:
 		r.Provider = "azure"
 		r.Account = strings.ToLower(r.Account)
@@ -170,4 +173,23 @@ func (c *converter) parseTags(s string) (map[string]string, error) {
 	}
 	c.tags[s] = m
 	return m, nil
+}
+
+// awsServiceNames names CUR product codes as FOCUS exports name the
+// services (ServiceName), so CUR and FOCUS spend adds up per service.
+var awsServiceNames = map[string]string{
+	"AmazonEC2": "Amazon Elastic Compute Cloud", "AmazonS3": "Amazon Simple Storage Service",
+	"AmazonRDS": "Amazon Relational Database Service", "AWSLambda": "AWS Lambda",
+	"AmazonEKS": "Amazon Elastic Kubernetes Service", "AmazonECS": "Amazon Elastic Container Service",
+	"AmazonECR": "Amazon Elastic Container Registry", "AmazonGuardDuty": "Amazon GuardDuty",
+	"AWSSecretsManager": "AWS Secrets Manager", "awskms": "AWS Key Management Service",
+	"AWSCloudTrail": "AWS CloudTrail", "AWSConfig": "AWS Config", "AWSSecurityHub": "AWS Security Hub",
+	"AmazonInspectorV2": "Amazon Inspector", "AmazonInspector": "Amazon Inspector", "AmazonMacie": "Amazon Macie",
+	"awswaf": "AWS WAF", "AWSShield": "AWS Shield", "AmazonDetective": "Amazon Detective",
+	"AmazonCloudFront": "Amazon CloudFront", "AmazonVPC": "Amazon Virtual Private Cloud",
+	"AmazonDynamoDB": "Amazon DynamoDB", "AmazonCloudWatch": "AmazonCloudWatch",
+	"AmazonSNS": "Amazon Simple Notification Service", "AWSQueueService": "Amazon Simple Queue Service",
+	"AmazonRoute53": "Amazon Route 53", "AmazonSageMaker": "Amazon SageMaker", "AmazonRedshift": "Amazon Redshift",
+	"AmazonApiGateway": "Amazon API Gateway", "AWSELB": "Elastic Load Balancing", "AmazonEFS": "Amazon Elastic File System",
+	"AWSNetworkFirewall": "AWS Network Firewall", "AWSDataTransfer": "AWS Data Transfer",
 }

@@ -168,7 +168,7 @@ const maxPosture = 10
 // provider and account raised from the day before the anomaly day to the
 // day after (whole UTC days), and failed posture findings on resources of
 // that account that either are among the anomaly's grown resources or are
-// of the anomaly's service category, all go into that one finding.
+// of the anomaly's service (typeOfService), all go into that one finding.
 //
 // Severity: MEDIUM for an anomaly alone or with posture findings only
 // (rule cost-anomaly, or cost-anomaly-correlated when findings match);
@@ -203,7 +203,7 @@ func Correlate(anoms []Anomaly, alerts []Alert, inv *Inventory) []CostFinding {
 				switch {
 				case grown[strings.ToLower(r.ID)]:
 					why = "resource"
-				case a.Category != "" && a.Category != CatOther && Category(a.Provider, r.Type) == a.Category:
+				case typeOfService(a.Provider, a.Service, r.Type):
 					why = "service"
 				default:
 					continue
@@ -281,15 +281,40 @@ func anomalyFinding(cf *CostFinding) finding.Finding {
 		msg += fmt.Sprintf("; %d detection alert(s) the same days: %s", len(cf.Alerts), strings.Join(parts, "; "))
 	}
 	if n := len(cf.PostureFinding) + cf.PostureMore; n > 0 {
-		msg += fmt.Sprintf("; %d failed posture finding(s) on the account's %s resources", n, orDefault(a.Category, "related"))
+		msg += fmt.Sprintf("; %d failed posture finding(s) on the account's %s resources", n, a.Service)
 	}
 	f.Message = msg
 	return f
 }
 
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
+// serviceTypes maps normalized billing service names (CUR product codes,
+// FOCUS ServiceName, Azure MeterCategory, GCP service description) to a
+// fragment of the lowercased resource types of that service in the
+// inventory. First match wins.
+var serviceTypes = []struct{ service, typ string }{
+	{"elasticcomputecloud", "::ec2::"}, {"amazonec2", "::ec2::"}, {"simplestorageservice", "::s3::"},
+	{"amazons3", "::s3::"}, {"relationaldatabase", "::rds::"}, {"amazonrds", "::rds::"},
+	{"lambda", "::lambda::"}, {"elastickubernetes", "::eks::"}, {"amazoneks", "::eks::"}, {"elasticcontainerregistry", "::ecr::"}, {"amazonecr", "::ecr::"},
+	{"secretsmanager", "::secretsmanager::"}, {"cloudfront", "::cloudfront::"},
+	{"virtualmachines", "microsoft.compute/virtualmachines"}, {"storage", "microsoft.storage/"},
+	{"sqldatabase", "microsoft.sql/"}, {"kubernetes", "microsoft.containerservice/"}, {"keyvault", "microsoft.keyvault/"},
+	{"computeengine", "compute.googleapis.com/"}, {"cloudstorage", "storage.googleapis.com/"},
+	{"cloudsql", "sqladmin.googleapis.com/"}, {"kubernetesengine", "container.googleapis.com/"},
+	{"cloudfunctions", "cloudfunctions.googleapis.com/"}, {"bigquery", "bigquery.googleapis.com/"},
+}
+
+// typeOfService reports whether an inventory resource type belongs to a
+// billing service.
+func typeOfService(provider, service, typ string) bool {
+	n := norm(service)
+	t := strings.ToLower(typ)
+	for _, st := range serviceTypes {
+		if strings.Contains(n, st.service) {
+			if provider == "azure" && !strings.HasPrefix(st.typ, "microsoft.") || provider == "gcp" && !strings.Contains(st.typ, "googleapis") || provider == "aws" && !strings.HasPrefix(st.typ, "::") {
+				continue
+			}
+			return strings.Contains(t, st.typ)
+		}
 	}
-	return s
+	return false
 }
