@@ -40,7 +40,7 @@ func DataBearing(c resource.Class) bool { return slices.Contains(dataClasses, c)
 //     keeps them empty (unknown, never guessed);
 //   - a multi-region, dual-region or Azure geography (GCS EU, NAM4) is
 //     followed by its member regions, each a location with the same path
-//     and target.
+//     and target, each region once (see places.fill).
 //
 // It is idempotent. The table is read once per distinct region, and new
 // primary locations are carved from shared slabs, so a resource costs no
@@ -149,9 +149,13 @@ func (p *places) get(provider resource.Provider, region string) place {
 }
 
 // fill sets the country and jurisdiction of data's locations and adds the
-// members of its multi-regions.
+// members of its multi-regions. A member region is listed once: a
+// replication path's multi-region is expanded before the primary one (the
+// path then names how the data gets there: gcs-multi-region rather than
+// primary), and a member any location already names is not repeated.
 func (p *places) fill(provider resource.Provider, data *resource.Data) {
 	n := len(data.Locations) // members appended below are complete
+	multi := false
 	for i := 0; i < n; i++ {
 		l := &data.Locations[i]
 		pl := p.get(provider, l.Region)
@@ -159,28 +163,37 @@ func (p *places) fill(provider resource.Provider, data *resource.Data) {
 			continue
 		}
 		l.Country, l.Jurisdiction = pl.country, pl.jurisdiction
-		if len(pl.members) == 0 {
-			continue
-		}
-		path, target := l.Path, l.Target
-		missing := 0
-		for _, m := range pl.members {
-			if !hasLocation(data.Locations, m, path, target) {
-				missing++
-			}
-		}
-		if missing == 0 {
-			continue
-		}
-		data.Locations = slices.Grow(data.Locations, missing)
-		for _, m := range pl.members {
-			if hasLocation(data.Locations, m, path, target) {
+		multi = multi || len(pl.members) > 0
+	}
+	if !multi {
+		return
+	}
+	for _, primary := range []bool{false, true} {
+		for i := 0; i < n; i++ {
+			l := data.Locations[i]
+			if (l.Path == resource.LocationPrimary) != primary {
 				continue
 			}
-			mp := p.get(provider, m)
-			data.Locations = append(data.Locations, resource.DataLocation{
-				Region: m, Path: path, Target: target, Country: mp.country, Jurisdiction: mp.jurisdiction,
-			})
+			pl := p.get(provider, l.Region)
+			missing := 0
+			for _, m := range pl.members {
+				if !hasRegion(data.Locations, m) {
+					missing++
+				}
+			}
+			if missing == 0 {
+				continue
+			}
+			data.Locations = slices.Grow(data.Locations, missing)
+			for _, m := range pl.members {
+				if hasRegion(data.Locations, m) {
+					continue
+				}
+				mp := p.get(provider, m)
+				data.Locations = append(data.Locations, resource.DataLocation{
+					Region: m, Path: l.Path, Target: l.Target, Country: mp.country, Jurisdiction: mp.jurisdiction,
+				})
+			}
 		}
 	}
 }
@@ -198,10 +211,12 @@ func hasPrimary(data *resource.Data) bool {
 	return false
 }
 
-// hasLocation reports whether locs hold region by path to target.
-func hasLocation(locs []resource.DataLocation, region, path, target string) bool {
+// hasRegion reports whether a location of locs is in region (as the
+// table names it; regions.Lookup folds case, and member names are the
+// table's).
+func hasRegion(locs []resource.DataLocation, region string) bool {
 	for _, l := range locs {
-		if l.Region == region && l.Path == path && l.Target == target {
+		if l.Region == region {
 			return true
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -18,14 +19,16 @@ func TestLocations(t *testing.T) {
 	res := func(prov resource.Provider, class resource.Class, id, region string, data *resource.Data) *resource.Resource {
 		return &resource.Resource{Provider: prov, ID: id, Class: class, Region: region, Facts: resource.Facts{Data: data}}
 	}
-	euMembers := func(path, target string) []resource.DataLocation {
+	euMembers := func(path, target string, except ...string) []resource.DataLocation {
 		var out []resource.DataLocation
 		for _, m := range []struct{ r, c string }{
 			{"europe-central2", "PL"}, {"europe-north1", "FI"}, {"europe-north2", "SE"}, {"europe-southwest1", "ES"},
 			{"europe-west1", "BE"}, {"europe-west3", "DE"}, {"europe-west4", "NL"}, {"europe-west8", "IT"},
 			{"europe-west9", "FR"}, {"europe-west10", "DE"}, {"europe-west12", "IT"},
 		} {
-			out = append(out, loc(m.r, path, target, m.c, "EU"))
+			if !slices.Contains(except, m.r) {
+				out = append(out, loc(m.r, path, target, m.c, "EU"))
+			}
 		}
 		return out
 	}
@@ -70,7 +73,10 @@ func TestLocations(t *testing.T) {
 			}()...)},
 		{"backup copy to a multi-region", res(resource.GCP, resource.ClassBackupVault, "bv", "europe-west4",
 			&resource.Data{Locations: []resource.DataLocation{{Region: "eu", Path: "backup-copy", Target: "vault2"}}}),
-			append([]resource.DataLocation{loc("europe-west4", p, "", "NL", "EU"), loc("eu", "backup-copy", "vault2", "", "EU")}, euMembers("backup-copy", "vault2")...)},
+			append([]resource.DataLocation{loc("europe-west4", p, "", "NL", "EU"), loc("eu", "backup-copy", "vault2", "", "EU")}, euMembers("backup-copy", "vault2", "europe-west4")...)},
+		{"a multi-region a source names by its path is expanded under that path, once", res(resource.GCP, resource.ClassObjectStorage, "gcs5", "eu",
+			&resource.Data{Locations: []resource.DataLocation{{Region: "EU", Path: "gcs-multi-region"}}}),
+			append([]resource.DataLocation{loc("eu", p, "", "", "EU"), loc("EU", "gcs-multi-region", "", "", "EU")}, euMembers("gcs-multi-region", "")...)},
 		{"a member already listed is not repeated", res(resource.GCP, resource.ClassObjectStorage, "gcs4", "nam4",
 			&resource.Data{Locations: []resource.DataLocation{{Region: "nam4", Path: p}, {Region: "us-east1", Path: p}}}),
 			[]resource.DataLocation{loc("nam4", p, "", "US", "US"), loc("us-east1", p, "", "US", "US"), loc("us-central1", p, "", "US", "US")}},
