@@ -111,6 +111,7 @@ func TestPublished(t *testing.T) {
 		{"aws", "ap-east-1", "ap-east-1", "HK", "HK", ""},
 		{"aws", "Europe (Frankfurt)", "eu-central-1", "DE", "EU", ""},
 		{"aws", "us-east-1a", "us-east-1", "US", "US", ""},
+		{"aws", "EU", "eu", "IE", "EU", ""}, // S3's legacy constraint for eu-west-1
 		{"azure", "westeurope", "westeurope", "NL", "EU", "northeurope"},
 		{"azure", "northeurope", "northeurope", "IE", "EU", "westeurope"},
 		{"azure", "East US", "eastus", "US", "US", "westus"},
