@@ -674,6 +674,10 @@ func sqlInstance(_ *file, r *resource.Resource, d, _ node) {
 	if st != ok {
 		return
 	}
+	// Cloud SQL keeps its labels in settings.userLabels.
+	if labels, st := s.strMap("userLabels"); st == ok && len(labels) > 0 && r.Tags == nil {
+		r.Tags = labels
+	}
 	if ip, st := s.obj("ipConfiguration"); st == ok {
 		db.PublicEndpoint = ip.flag("ipv4Enabled")
 		before := ip.c.count()

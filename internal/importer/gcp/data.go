@@ -64,7 +64,7 @@ func bucketLocations(r *resource.Resource, d node) {
 // (a region or the US / EU multi-region: the resource's region).
 func bigQueryDataset(_ *file, r *resource.Resource, d, _ node) {
 	r.Class = resource.ClassDataWarehouse
-	db := &resource.Database{Engine: "bigquery", Encrypted: boolp(true), KeyManager: "provider"}
+	db := &resource.Database{Engine: "bigquery", Encrypted: boolp(true)}
 	r.Facts.Database = db
 	if !d.present() {
 		return
@@ -83,6 +83,8 @@ func bigQueryDataset(_ *file, r *resource.Resource, d, _ node) {
 	case key != "":
 		db.KeyManager = "customer"
 		attr.Relate(r, resource.RelUsesKey, key)
+	default:
+		db.KeyManager = "provider"
 	}
 }
 
