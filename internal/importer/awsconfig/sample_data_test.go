@@ -21,7 +21,7 @@ func TestSampleOrgAWSReplication(t *testing.T) {
 		"arn:aws:dynamodb:eu-west-1:111122223333:table/nw-prod-eu-sessions": {
 			"eu-central-1|dynamodb-global-table|arn:aws:dynamodb:eu-central-1:111122223333:table/nw-prod-eu-sessions"},
 		"arn:aws:dynamodb:eu-west-1:111122223333:table/nw-prod-eu-feature-flags": nil,
-		"arn:aws:s3:::nw-prod-us-crm-replica":                                   nil,
+		"arn:aws:s3:::nw-prod-us-crm-replica":                                    nil,
 	} {
 		r := byID[id]
 		if r == nil {
