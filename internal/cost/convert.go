@@ -62,7 +62,9 @@ func (c *converter) row(get func(field) string) (Row, error) {
 	}
 	switch c.format {
 	case FOCUS:
-		r.Provider = normProvider(get(fProvider))
+		if r.Provider = normProvider(get(fProvider)); r.Provider == "" {
+			r.Provider = "unknown"
+		}
 	case CUR:
 		r.Provider = "aws"
 		if n, ok := awsServiceNames[r.Service]; ok {
