@@ -53,3 +53,25 @@ func TestParseRejects(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse: Parse never panics, and what it accepts has a version, a
+// source and well-formed ids.
+func FuzzParse(f *testing.F) {
+	f.Add(enterpriseCloud)
+	f.Add("# version: v\n# source: s\nT1078\tValid Accounts\tinitial-access\tIaaS\n")
+	f.Add("# version: v\n# source: s\nT1078.004\tCloud Accounts\tpersistence,initial-access\t-\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		c, err := Parse(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		if c.Version == "" || c.Source == "" || len(c.Techniques) == 0 {
+			t.Fatalf("accepted without version, source or techniques: %q", in)
+		}
+		for _, tech := range c.Techniques {
+			if !IsID(tech.ID) {
+				t.Fatalf("accepted id %q", tech.ID)
+			}
+		}
+	})
+}
