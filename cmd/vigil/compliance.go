@@ -150,6 +150,12 @@ func runCompliance(cmd *cobra.Command, args []string, f complianceFlags) error {
 	if err != nil {
 		return err
 	}
+	if len(res.Inventory.Resources) == 0 {
+		for _, ie := range res.Inventory.Errors {
+			fmt.Fprintln(cmd.ErrOrStderr(), "vigil: input error:", ie.Error())
+		}
+		return usageErr(fmt.Errorf("no cloud resources found in %s: nothing to report", strings.Join(paths, ", ")))
+	}
 	if err := atts.Validate(res.Report.Rules, given...); err != nil {
 		return usageErr(err)
 	}
