@@ -2,7 +2,6 @@ package cost
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 )
 
@@ -50,5 +49,4 @@ func TestIngestSamples(t *testing.T) {
 	if st.Total() != 0 || st.AlreadyDone != 4 {
 		t.Errorf("second ingest: %+v", st)
 	}
-	_ = filepath.Join
 }
