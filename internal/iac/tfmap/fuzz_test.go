@@ -19,6 +19,7 @@ var fuzzTypes = []string{
 	"google_storage_bucket_iam_policy", "google_compute_firewall", "google_compute_instance", "google_sql_database_instance",
 	"google_container_cluster", "google_project_iam_binding", "google_cloud_run_v2_service", "google_secret_manager_secret",
 	"azurerm_application_gateway", "azurerm_servicebus_namespace", "aws_api_gateway_rest_api", "aws_ebs_snapshot", "google_project",
+	"aws_s3_bucket_replication_configuration", "aws_dynamodb_table",
 }
 
 // FuzzMap: whatever attributes an instance carries (values of any kind
