@@ -62,6 +62,20 @@ type Facts struct {
 	// where their data is stored and every path that copies it elsewhere,
 	// and, once a governance policy is applied, how sensitive it is.
 	Data *Data `json:"data,omitempty"`
+
+	// Tagging is set by the governance step on every resource a tagging
+	// rule of the policy applies to: the required tags it lacks and those
+	// whose value the rule does not allow (empty lists when compliant).
+	Tagging *Tagging `json:"tagging,omitempty"`
+}
+
+// Tagging is a resource's compliance with the policy's tagging standard.
+type Tagging struct {
+	// Missing are the required tag keys (as the policy names them) the
+	// resource does not carry.
+	Missing []string `json:"missing"`
+	// Invalid are the required tag keys whose value is not allowed.
+	Invalid []string `json:"invalid"`
 }
 
 // Data is what governance knows about the data a resource holds.
