@@ -207,6 +207,9 @@ Resources:
 		var g, w map[string]any
 		_ = json.Unmarshal(got, &g)
 		_ = json.Unmarshal(want, &w)
+		// Data locations come from the live item's region, which a template
+		// does not name (it is the deploying stack's region).
+		delete(w, "data")
 		if !subset(w, g) {
 			t.Errorf("%s facts differ:\n template %s\n live     %s", r.Type, got, want)
 		}
