@@ -13,6 +13,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/rules"
 	"github.com/vigil-sec/vigil/internal/scan"
+	"github.com/vigil-sec/vigil/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden reports in testdata/golden/")
@@ -129,22 +130,7 @@ func checkReport(t *testing.T, rep *compliance.Report) {
 
 func golden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/compliance -run TestGoldenReports -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the report (run go test ./internal/compliance -run TestGoldenReports -update and check the diff)", path)
-	}
+	testkit.Golden(t, path, got, *update)
 }
 
 // TestCISWithCatalogue reports the CIS benchmarks with their full control

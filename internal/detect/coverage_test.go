@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/detect/attack"
+	"github.com/vigil-sec/vigil/internal/testkit"
 )
 
 // TestCoverageGolden: the report over a fixed rule folder (no built-ins):
@@ -31,19 +31,7 @@ func TestCoverageGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = append(got, '\n')
-	golden := filepath.Join("testdata", "coverage.golden.json")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("coverage report differs from %s (run go test -run TestCoverageGolden -update to accept):\n%s", golden, got)
-	}
+	testkit.Golden(t, filepath.Join("testdata", "coverage.golden.json"), got, *update)
 	// The properties the golden file is about, spelled out.
 	if len(rep.Unknown) != 2 || rep.Unknown[0].ID != "T1562.999" || rep.Unknown[1].ID != "T9999" {
 		t.Errorf("unknown techniques %+v, want T1562.999 and T9999", rep.Unknown)

@@ -14,6 +14,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/inventory"
 	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -239,19 +240,7 @@ func TestGolden(t *testing.T) {
 	if err := Write(&buf, "json", v); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "view.golden.json")
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("the view differs from %s (go test -update rewrites it):\n%s", golden, buf.String())
-	}
+	testkit.Golden(t, filepath.Join("testdata", "view.golden.json"), buf.Bytes(), *update)
 	var back View
 	if err := json.Unmarshal(buf.Bytes(), &back); err != nil || back.Services() != v.Services() {
 		t.Errorf("the JSON does not read back: %v", err)
