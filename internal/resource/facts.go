@@ -103,6 +103,21 @@ type Data struct {
 // own region.
 const LocationPrimary = "primary"
 
+// AddDataLocation records that r's data is at region through path (into
+// target when the path names a destination resource), once: the same
+// (region, path, target) already recorded is not added again.
+func (r *Resource) AddDataLocation(region, path, target string) {
+	if r.Facts.Data == nil {
+		r.Facts.Data = &Data{}
+	}
+	for _, l := range r.Facts.Data.Locations {
+		if l.Region == region && l.Path == path && l.Target == target {
+			return
+		}
+	}
+	r.Facts.Data.Locations = append(r.Facts.Data.Locations, DataLocation{Region: region, Path: path, Target: target})
+}
+
 // DataLocation is one place a resource's data is stored.
 type DataLocation struct {
 	// Region as the cloud names it (us-east-1, westeurope, europe-west1),

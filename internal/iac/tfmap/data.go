@@ -18,15 +18,7 @@ func replicate(out *resource.Resource, region, path, target string) {
 	if region == "" && target == "" && path != "geo-redundant-storage" {
 		return
 	}
-	if out.Facts.Data == nil {
-		out.Facts.Data = &resource.Data{}
-	}
-	for _, l := range out.Facts.Data.Locations {
-		if l.Region == region && l.Path == path && l.Target == target {
-			return
-		}
-	}
-	out.Facts.Data.Locations = append(out.Facts.Data.Locations, resource.DataLocation{Region: region, Path: path, Target: target})
+	out.AddDataLocation(region, path, target)
 }
 
 // s3Replication reads aws_s3_bucket_replication_configuration resources

@@ -17,13 +17,5 @@ func Replicate(r *resource.Resource, region, path, target string) {
 	if region == "" && target == "" {
 		return
 	}
-	if r.Facts.Data == nil {
-		r.Facts.Data = &resource.Data{}
-	}
-	for _, l := range r.Facts.Data.Locations {
-		if l.Region == region && l.Path == path && l.Target == target {
-			return
-		}
-	}
-	r.Facts.Data.Locations = append(r.Facts.Data.Locations, resource.DataLocation{Region: region, Path: path, Target: target})
+	r.AddDataLocation(region, path, target)
 }
