@@ -98,34 +98,16 @@ func BuildReport(ctx context.Context, db *sql.DB, opts ReportOptions) (*Report, 
 		if sel == "" {
 			s = fmt.Sprintf("SELECT currency, sum(cost) AS c FROM cost WHERE %s GROUP BY currency ORDER BY c DESC", w)
 		}
-		rows, err := db.QueryContext(ctx, s, args...)
+		gs, err := groupRows(ctx, db, s, args)
 		if err != nil {
-			return nil, fmt.Errorf("cost report: %w", err)
+			return nil, err
 		}
-		defer rows.Close()
-		cols, _ := rows.Columns()
-		var out []Line
-		for rows.Next() {
-			vals := make([]sql.NullString, len(cols)-1)
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			var c sql.NullFloat64
-			ptrs[len(cols)-1] = &c
-			if err := rows.Scan(ptrs...); err != nil {
-				return nil, fmt.Errorf("cost report: %w", err)
-			}
-			keys := make([]string, len(vals)-1)
-			for i := range keys {
-				keys[i] = vals[i].String
-			}
-			l := Line{Currency: vals[len(vals)-1].String, Cost: round(c.Float64)}
+		out := make([]Line, 0, len(gs))
+		for _, g := range gs {
+			keys := g.keys[:len(g.keys)-1]
+			l := Line{Currency: g.keys[len(g.keys)-1], Cost: round(g.cost)}
 			set(&l, keys)
 			out = append(out, l)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, err
 		}
 		if top > 0 && len(out) > top {
 			out = out[:top]
