@@ -24,8 +24,9 @@ import (
 //     does not allow the place, nil when one cannot tell (a rule lists
 //     jurisdictions and the place's jurisdiction is unknown), true
 //     otherwise; nil on every location when no rule applies;
-//   - tagging: every resource a tagging rule selects gets facts.tagging with
-//     its missing and invalid required tags.
+//   - tagging: when the policy has tagging rules, every resource gets
+//     facts.tagging: selected, with its missing and invalid required tags,
+//     when a tagging rule selects it, else selected: false.
 //
 // Slices Apply sets (categories, missing, invalid) may be shared between
 // resources: callers must not modify them.
@@ -55,13 +56,16 @@ type applier struct {
 	datas    []resource.Data
 	bools    []bool
 	taggings []resource.Tagging
-	dataBear map[resource.Class]bool
+	// unselected is the tagging fact of every resource no tagging rule
+	// selects (shared).
+	unselected resource.Tagging
+	dataBear   map[resource.Class]bool
 }
 
 type tagSet struct{ missing, invalid []string }
 
 func newApplier(pol *Policy) *applier {
-	a := &applier{pol: pol, vals: make([]string, len(pol.keys)), cats: map[uint64][]string{}, tagSets: map[[2]uint64]tagSet{}, dataBear: map[resource.Class]bool{}}
+	a := &applier{unselected: resource.Tagging{Missing: []string{}, Invalid: []string{}}, pol: pol, vals: make([]string, len(pol.keys)), cats: map[uint64][]string{}, tagSets: map[[2]uint64]tagSet{}, dataBear: map[resource.Class]bool{}}
 	for _, c := range inventory.DataClasses() {
 		a.dataBear[c] = true
 	}
@@ -152,6 +156,9 @@ func (a *applier) apply(r *resource.Resource) {
 
 	// Tagging.
 	r.Facts.Tagging = nil
+	if len(pol.tagging) > 0 {
+		r.Facts.Tagging = &a.unselected
+	}
 	for i := range pol.tagging {
 		tr := &pol.tagging[i]
 		if !a.selects(tr, r, class, cats) {
@@ -169,9 +176,9 @@ func (a *applier) apply(r *resource.Resource) {
 			}
 		}
 		t := r.Facts.Tagging
-		if t == nil {
+		if !t.Selected {
 			t = a.newTagging()
-			t.Missing, t.Invalid = []string{}, []string{}
+			t.Selected, t.Missing, t.Invalid = true, []string{}, []string{}
 			r.Facts.Tagging = t
 		}
 		if missing|invalid == 0 {

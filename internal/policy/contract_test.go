@@ -2,10 +2,13 @@ package policy
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -372,5 +375,57 @@ func TestAppliesToErrors(t *testing.T) {
 				t.Fatalf("got %v, want an error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestOptInAndLeaveOut: a rule of an opt-in set (custom.opt_in) is left out
+// unless its set is named; LeaveOut drops the rules it selects; a rule of
+// any class may require the cross-class governance facts.
+func TestOptInAndLeaveOut(t *testing.T) {
+	ctx := context.Background()
+	fail := "fail contains r.id if {\n\tsome r in input.resources.disk\n\tr.facts.data.classified == false\n}\n"
+	dir := writePack(t, map[string]string{
+		"gov.rego":   header("gov", "disk", "#   opt_in: governance\n#   requires: [facts.data.classified]\n") + fail,
+		"plain.rego": header("plain", "disk", "#   requires: [facts.tagging.selected]\n") + fail,
+	})
+	ids := func(opts ...Option) []string {
+		e, err := New(ctx, []Source{DirSource(dir)}, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range e.Rules() {
+			out = append(out, r.ID)
+		}
+		return out
+	}
+	if got := ids(); !slices.Equal(got, []string{"plain"}) {
+		t.Errorf("default rules = %v, want [plain]", got)
+	}
+	if got := ids(OptIn("governance")); !slices.Equal(got, []string{"gov", "plain"}) {
+		t.Errorf("opted-in rules = %v, want [gov plain]", got)
+	}
+	if got := ids(OptIn("governance"), LeaveOut(func(r *Rule) bool { return r.ID == "plain" })); !slices.Equal(got, []string{"gov"}) {
+		t.Errorf("rules with plain left out = %v, want [gov]", got)
+	}
+	e, err := New(ctx, []Source{DirSource(dir)}, OptIn("governance"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	no := false
+	fs, err := e.Evaluate(ctx, []*resource.Resource{
+		{ID: "d1", Provider: resource.AWS, Class: resource.ClassDisk, Facts: resource.Facts{Data: &resource.Data{Classified: &no}}},
+		{ID: "d2", Provider: resource.AWS, Class: resource.ClassDisk},
+	}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]finding.Status{}
+	for _, f := range fs {
+		got[f.RuleID+"/"+f.Resource.ID] = f.Status
+	}
+	want := map[string]finding.Status{"gov/d1": finding.Fail, "gov/d2": finding.Unknown, "plain/d1": finding.Fail, "plain/d2": finding.Unknown}
+	if !maps.Equal(got, want) {
+		t.Errorf("findings = %v, want %v", got, want)
 	}
 }

@@ -33,6 +33,12 @@ type Engine struct {
 	// the classes of its view. nil: any (it reads input dynamically).
 	reads   []map[resource.Class]bool
 	workers int
+	// leaveOut, when set, drops the rules it selects once loaded.
+	leaveOut func(*Rule) bool
+	// optIn are the opt-in rule sets to evaluate (Rule.OptIn); allOptIn
+	// evaluates every set (rule tests).
+	optIn    []string
+	allOptIn bool
 }
 
 // Option configures an Engine.
@@ -40,6 +46,15 @@ type Option func(*Engine)
 
 // WithWorkers sets how many rules are evaluated at once (default: GOMAXPROCS).
 func WithWorkers(n int) Option { return func(e *Engine) { e.workers = n } }
+
+// LeaveOut drops the loaded rules drop selects: they are validated with
+// the others but neither prepared nor evaluated (for example the
+// governance rules of a scan without a governance policy).
+func LeaveOut(drop func(*Rule) bool) Option { return func(e *Engine) { e.leaveOut = drop } }
+
+// OptIn evaluates the rules of these opt-in rule sets too (custom.opt_in,
+// such as governance), which New otherwise leaves out.
+func OptIn(sets ...string) Option { return func(e *Engine) { e.optIn = append(e.optIn, sets...) } }
 
 // withoutDirect makes OPA evaluate every rule (tests compare both ways).
 func withoutDirect() Option { return func(e *Engine) { e.noDirect = true } }
@@ -93,6 +108,9 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 		modules[r.ID] = f.module
 	}
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
+	e.rules = slices.DeleteFunc(e.rules, func(r *Rule) bool {
+		return r.OptIn != "" && !e.allOptIn && !slices.Contains(e.optIn, r.OptIn) || e.leaveOut != nil && e.leaveOut(r)
+	})
 	c, err := compile(files, false)
 	if err != nil {
 		return nil, err

@@ -29,6 +29,10 @@ type Rule struct {
 	// the listed values (custom.applies_to); the others get no finding and
 	// are not in the rule's input. It replaces a large skip set, in Go.
 	AppliesTo map[string][]string `json:"applies_to,omitempty"`
+	// OptIn names the rule set the rule belongs to when it is evaluated
+	// only on request (custom.opt_in: the governance rules need a
+	// governance policy): New leaves it out unless OptIn names its set.
+	OptIn string `json:"opt_in,omitempty"`
 	// Package is the Rego package path, e.g. data.vigil.rules.storage_public_access.
 	Package string `json:"package"`
 	// File is where the rule was read from; Builtin tells built-in from custom.
@@ -151,6 +155,7 @@ func ruleFromModule(file string, m *ast.Module) (*Rule, error) {
 		errs = append(errs, fmt.Sprintf("custom.class %q is not a known class (want one of %s)", r.Class, classNames()))
 	}
 	r.Remediation = str("remediation", false)
+	r.OptIn = str("opt_in", false)
 	if r.Title == "" {
 		errs = append(errs, "title is missing")
 	}
@@ -198,6 +203,20 @@ func ruleFromModule(file string, m *ast.Module) (*Rule, error) {
 	return r, nil
 }
 
+// crossClassFacts are the facts keys any class's resources may carry (set
+// by the governance step), which a rule of any class may require.
+var crossClassFacts = []string{"data", "tagging"}
+
+// crossClassFact reports whether p is a path into a cross-class fact.
+func crossClassFact(p string) bool {
+	for _, k := range crossClassFacts {
+		if p == "facts."+k || strings.HasPrefix(p, "facts."+k+".") {
+			return true
+		}
+	}
+	return false
+}
+
 // readRequires reads and compiles custom.requires: a list whose entries are
 // fact paths or lists of fact paths (any one present is enough).
 func (r *Rule) readRequires(v any) []string {
@@ -240,7 +259,7 @@ func (r *Rule) readRequires(v any) []string {
 				errs = append(errs, "custom.requires: "+err.Error())
 				continue
 			}
-			if key != "" && !strings.HasPrefix(p, "facts."+key+".") && p != "facts."+key {
+			if key != "" && !strings.HasPrefix(p, "facts."+key+".") && p != "facts."+key && !crossClassFact(p) {
 				errs = append(errs, fmt.Sprintf("custom.requires: %s is not a fact of class %s (its facts are facts.%s.*)", p, r.Class, key))
 				continue
 			}

@@ -63,14 +63,19 @@ type Facts struct {
 	// and, once a governance policy is applied, how sensitive it is.
 	Data *Data `json:"data,omitempty"`
 
-	// Tagging is set by the governance step on every resource a tagging
-	// rule of the policy applies to: the required tags it lacks and those
-	// whose value the rule does not allow (empty lists when compliant).
+	// Tagging is set by the governance step on every resource when the
+	// policy has a tagging standard: whether a tagging rule applies to it,
+	// the required tags it lacks and those whose value the rule does not
+	// allow (empty lists when compliant).
 	Tagging *Tagging `json:"tagging,omitempty"`
 }
 
 // Tagging is a resource's compliance with the policy's tagging standard.
 type Tagging struct {
+	// Selected is true when a tagging rule of the policy applies to the
+	// resource; false when the policy has tagging rules but none selects
+	// it (Missing and Invalid are then empty).
+	Selected bool `json:"selected"`
 	// Missing are the required tag keys (as the policy names them) the
 	// resource does not carry.
 	Missing []string `json:"missing"`

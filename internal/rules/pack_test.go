@@ -20,7 +20,7 @@ var (
 
 func engine(t testing.TB) *policy.Engine {
 	t.Helper()
-	e, err := policy.New(context.Background(), []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
+	e, err := policy.New(context.Background(), []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}}, policy.OptIn("governance"))
 	if err != nil {
 		t.Fatalf("loading the built-in pack into the engine: %v", err)
 	}

@@ -51,7 +51,7 @@ type meta struct {
 
 var (
 	validSeverities = []string{"CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO"}
-	validCategories = []string{"exposure", "encryption", "logging", "identity", "resilience", "monitoring", "network"}
+	validCategories = []string{"exposure", "encryption", "logging", "identity", "resilience", "monitoring", "network", "governance"}
 	validProviders  = []string{"aws", "azure", "gcp", "kubernetes"}
 	validFrameworks = []string{"cis-aws-7.0", "cis-azure-6.0", "cis-gcp-5.0", "soc2", "iso27001-2022", "pci-dss-4.0",
 		"hipaa", "nist-800-53-r5", "gdpr", "nist-csf-2.0", "cis-kubernetes-1.10", "pss-baseline", "pss-restricted"}
@@ -125,7 +125,7 @@ func loadRules(t *testing.T) ([]meta, map[string]*ast.Module, []error) {
 			tests[strings.TrimPrefix(f.module.Package.Path.String(), "data.")] = f.module
 		}
 	}
-	e, err := policy.New(context.Background(), []policy.Source{{FS: FS(), Name: "builtin", Builtin: true}})
+	e, err := policy.New(context.Background(), []policy.Source{{FS: FS(), Name: "builtin", Builtin: true}}, policy.OptIn("governance"))
 	if err != nil {
 		return nil, tests, []error{err}
 	}

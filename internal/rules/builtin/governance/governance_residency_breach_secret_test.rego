@@ -1,0 +1,51 @@
+package vigil.rules.governance_residency_breach_secret_test
+
+import data.vigil.rules.governance_residency_breach_secret as rule
+
+res(provider, d) := {"now": "2026-11-24T00:00:00Z", "resources": {"secret": [{"id": "r1", "provider": provider, "type": "T", "facts": {"data": d}}]}}
+
+breach := {
+	"sensitivity": "restricted", "categories": ["personal-data"], "classified": true,
+	"locations": [
+		{"region": "eu-west-1", "path": "primary", "country": "IE", "jurisdiction": "EU", "allowed": true},
+		{"region": "us-east-1", "path": "replication", "target": "dest", "country": "US", "jurisdiction": "US", "allowed": false},
+	],
+}
+
+test_fail_replication_aws if {
+	"r1" in rule.fail with input as res("aws", breach)
+}
+
+test_fail_azure_gcp if {
+	"r1" in rule.fail with input as res("azure", breach)
+	"r1" in rule.fail with input as res("gcp", breach)
+}
+
+test_message_names_class_place_and_path if {
+	msg := rule.message.r1 with input as res("aws", breach)
+	contains(msg, "restricted (personal-data)")
+	contains(msg, "us-east-1 (country US, jurisdiction US) via replication to dest")
+	not contains(msg, "eu-west-1")
+}
+
+test_fail_primary if {
+	d := {"sensitivity": "confidential", "locations": [{"region": "us-east-1", "path": "primary", "allowed": false}]}
+	"r1" in rule.fail with input as res("gcp", d)
+	msg := rule.message.r1 with input as res("gcp", d)
+	contains(msg, "confidential data")
+	contains(msg, "country unknown, jurisdiction unknown) via its primary location")
+}
+
+test_pass_allowed if {
+	d := {"sensitivity": "restricted", "locations": [{"region": "eu-west-1", "path": "primary", "allowed": true}]}
+	not "r1" in rule.fail with input as res("aws", d)
+}
+
+test_pass_unjudged_place if {
+	d := {"locations": [{"region": "nam4", "path": "gcs-multi-region"}]}
+	not "r1" in rule.fail with input as res("gcp", d)
+}
+
+test_unknown_without_locations if {
+	not "r1" in rule.fail with input as {"now": "2026-11-24T00:00:00Z", "resources": {"secret": [{"id": "r1", "provider": "aws", "type": "T", "facts": {}}]}}
+}
