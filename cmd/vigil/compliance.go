@@ -12,16 +12,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil-sec/vigil/internal/compliance"
-	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/scan"
 	"github.com/vigil-sec/vigil/internal/suppress"
 )
 
 type complianceFlags struct {
-	format, out, now, suppressions, attestations string
-	providers, ruleDirs, catalogues              []string
-	list, noIdentity                             bool
+	format, out, now, suppressions, attestations, governance string
+	providers, ruleDirs, catalogues                          []string
+	list, noIdentity                                         bool
 }
 
 func newComplianceCmd() *cobra.Command {
@@ -53,6 +52,7 @@ could not be read (the rest is still reported).`,
 	fl.StringVarP(&f.format, "format", "f", "html", "output format: html or json")
 	fl.StringVarP(&f.out, "out", "o", "", "write the report to FILE instead of stdout")
 	fl.StringVar(&f.attestations, "attestations", "", "YAML attestation file for manual controls")
+	fl.StringVar(&f.governance, "governance", "", "governance policy (YAML; docs/governance.md): evidence the data classification, residency and tagging controls with the governance rules")
 	fl.StringArrayVar(&f.catalogues, "catalogue", nil, "CIS control list (TSV), for the CIS benchmarks vigil does not ship (repeatable)")
 	fl.StringSliceVar(&f.providers, "provider", nil, "only these clouds: aws, azure, gcp (repeatable or comma-separated)")
 	fl.StringVar(&f.suppressions, "suppressions", "", "YAML suppressions file (suppressed failures are shown as accepted, not passed)")
@@ -142,10 +142,11 @@ func runCompliance(cmd *cobra.Command, args []string, f complianceFlags) error {
 	if err != nil {
 		return err
 	}
-	engine, err := policy.New(cmd.Context(), srcs)
+	engine, gov, err := newEngine(cmd.Context(), srcs, f.governance)
 	if err != nil {
 		return usageErr(err)
 	}
+	opts.Governance = gov
 	res, err := scan.Run(cmd.Context(), engine, opts)
 	if err != nil {
 		return err

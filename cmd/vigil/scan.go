@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/collect/live"
 	"github.com/vigil-sec/vigil/internal/compliance"
 	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/governance"
 	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/report"
 	"github.com/vigil-sec/vigil/internal/scan"
@@ -31,6 +33,7 @@ type scanFlags struct {
 	live                                                         bool
 	save                                                         string
 	noIdentity                                                   bool
+	governance                                                   string
 }
 
 func newScanCmd() *cobra.Command {
@@ -55,6 +58,7 @@ read, or a cloud that could not be collected (the rest is still scanned and repo
   vigil scan exports/ --provider aws --severity high --fail-on high
   vigil scan exports/ --framework cis-azure-6.0 --format html --output report.html
   vigil scan exports/ --format sarif --output vigil.sarif --suppressions suppressions.yaml
+  vigil scan examples/org --governance examples/org/governance.yaml --rule 'governance-*' 
   vigil scan --live --cloud aws --aws-role ReadOnlyAudit --save inventory/`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if live, _ := cmd.Flags().GetBool("live"); !live && len(args) == 0 {
@@ -87,6 +91,7 @@ func (f *scanFlags) register(fl *pflag.FlagSet) {
 	fl.StringArrayVar(&f.catalogues, "catalogue", nil, "CIS control list (TSV) so the compliance summary lists controls no rule covers (repeatable)")
 	fl.StringVar(&f.now, "now", "", "evaluate as of this time (RFC 3339 or YYYY-MM-DD) instead of now: key ages, suppression expiry")
 	fl.BoolVar(&f.listPassing, "list-passing", false, "table format: list PASS findings too")
+	fl.StringVar(&f.governance, "governance", "", "governance policy (YAML: data classification, residency, tagging standard; docs/governance.md): evaluate the governance rules, rank findings on sensitive data higher, report tag coverage")
 }
 
 func runScan(cmd *cobra.Command, args []string, f scanFlags, lf liveFlags) error {
@@ -180,11 +185,27 @@ func (f scanFlags) options(cmd *cobra.Command) (scan.Options, finding.Severity, 
 	if file, ok := stderr.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
 		opts.Progress = func(stage string) { fmt.Fprintf(stderr, "vigil: %s...\n", stage) }
 	}
-	engine, err := policy.New(ctx, srcs)
+	engine, gov, err := newEngine(ctx, srcs, f.governance)
 	if err != nil {
 		return fail(err)
 	}
+	opts.Governance = gov
 	return opts, failOn, engine, nil
+}
+
+// newEngine loads the rules; with a governance policy file, the
+// governance rules it has something to judge with too.
+func newEngine(ctx context.Context, srcs []policy.Source, governanceFile string) (*policy.Engine, *governance.Policy, error) {
+	if governanceFile == "" {
+		e, err := policy.New(ctx, srcs)
+		return e, nil, err
+	}
+	gov, err := governance.Load(governanceFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := policy.New(ctx, srcs, policy.OptIn(governance.OptIn), policy.LeaveOut(gov.LeavesOut))
+	return e, gov, err
 }
 
 // finish writes the report as the flags say, prints the input errors and

@@ -70,6 +70,12 @@ type Finding struct {
 	Remediation string       `json:"remediation,omitempty"`
 	// Suppressed is set when a suppression muted this finding.
 	Suppressed *Suppression `json:"suppressed,omitempty"`
+	// DataClass is the governance class of the resource's data (with a
+	// governance policy), e.g. "restricted (personal-data)".
+	DataClass string `json:"data_class,omitempty"`
+	// BaseSeverity is the rule's own severity when the finding's was
+	// raised because the resource holds sensitive data.
+	BaseSeverity Severity `json:"base_severity,omitempty"`
 }
 
 // Reference is one framework control a rule maps to.

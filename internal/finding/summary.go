@@ -2,6 +2,7 @@ package finding
 
 import (
 	"cmp"
+	"math"
 	"runtime"
 	"slices"
 	"sort"
@@ -148,6 +149,41 @@ type Summary struct {
 	Inventory    *InventorySummary `json:"inventory,omitempty"`
 	// Suppressions is set when a suppressions file was applied.
 	Suppressions *SuppressionReport `json:"suppressions,omitempty"`
+	// Tagging is set when a governance policy with a tagging standard was
+	// applied: its coverage.
+	Tagging *TagCoverage `json:"tagging,omitempty"`
+}
+
+// TagCoverage is how much of the inventory the tagging standard of a
+// governance policy covers: the resources a tagging rule selects and those
+// that carry every required tag with an allowed value.
+type TagCoverage struct {
+	Policy   string `json:"policy"`
+	OwnerTag string `json:"owner_tag"`
+	// Total covers every selected resource; ByAccount and ByOwner split it,
+	// least covered first.
+	Total     TagCoverageRow   `json:"total"`
+	ByAccount []TagCoverageRow `json:"by_account"`
+	ByOwner   []TagCoverageRow `json:"by_owner"`
+}
+
+// TagCoverageRow is the coverage of one account, one owner, or all.
+type TagCoverageRow struct {
+	Provider  string  `json:"provider,omitempty"`
+	Account   string  `json:"account,omitempty"`
+	Owner     string  `json:"owner,omitempty"`
+	Resources int     `json:"resources"`
+	Compliant int     `json:"compliant"`
+	Percent   float64 `json:"percent"`
+}
+
+// Done returns the row with Percent computed (100 for an empty row).
+func (r TagCoverageRow) Done() TagCoverageRow {
+	r.Percent = 100
+	if r.Resources > 0 {
+		r.Percent = math.Round(1000*float64(r.Compliant)/float64(r.Resources)) / 10
+	}
+	return r
 }
 
 // Summarize computes the summary of findings. Every rule in rules appears in

@@ -23,7 +23,8 @@ import (
 //     (by class or category) gets allowed: false when a rule applying to it
 //     does not allow the place, nil when one cannot tell (a rule lists
 //     jurisdictions and the place's jurisdiction is unknown), true
-//     otherwise; nil on every location when no rule applies;
+//     otherwise; nil on every location when no rule applies; and the data
+//     gets the verdict over all of them (resource.Data.Residency);
 //   - tagging: when the policy has tagging rules, every resource gets
 //     facts.tagging: selected, with its missing and invalid required tags,
 //     when a tagging rule selects it, else selected: false.
@@ -281,6 +282,14 @@ func (a *applier) residency(r *resource.Resource, data *resource.Data, class int
 			rules = append(rules, i)
 		}
 	}
+	data.Residency = resource.ResidencyUnrestricted
+	if len(rules) > 0 {
+		data.Residency = resource.ResidencyAllowed
+		if len(data.Locations) == 0 {
+			data.Residency = "" // where it is is not known
+		}
+	}
+	unknown := false
 	for li := range data.Locations {
 		loc := &data.Locations[li]
 		loc.Allowed = nil
@@ -292,9 +301,18 @@ func (a *applier) residency(r *resource.Resource, data *resource.Data, class int
 			v := a.pol.residency[i].allows(string(r.Provider), loc)
 			verdict = min(verdict, v)
 		}
+		switch {
+		case verdict < 0:
+			data.Residency = resource.ResidencyBreach
+		case verdict == 0:
+			unknown = true
+		}
 		if verdict != 0 {
 			loc.Allowed = a.boolPtr(verdict > 0)
 		}
+	}
+	if unknown && data.Residency != resource.ResidencyBreach {
+		data.Residency = ""
 	}
 }
 

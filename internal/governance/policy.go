@@ -46,6 +46,11 @@ type Policy struct {
 	// Categories are the regulated categories.
 	Categories []string
 
+	// OwnerTag is the tag key tag coverage is grouped by (owner_tag,
+	// default "owner"); ownerKey is it normalized.
+	OwnerTag string
+	ownerKey string
+
 	classify  []classRule
 	residency []residencyRule
 	tagging   []tagRule
@@ -176,7 +181,16 @@ func Parse(file string, data []byte) (*Policy, error) {
 		return nil, &Error{File: file, Line: root.Line, Msg: "the policy must be a mapping (classes, categories, classification, residency, tagging)"}
 	}
 	pol := &Policy{File: file}
-	fields := p.mapping(root, "version", "classes", "categories", "classification", "residency", "tagging")
+	fields := p.mapping(root, "version", "classes", "categories", "classification", "residency", "tagging", "owner_tag")
+	pol.OwnerTag = "owner"
+	if n := fields["owner_tag"]; n != nil {
+		if n.Kind != yaml.ScalarNode || strings.TrimSpace(n.Value) == "" {
+			p.errf(n, "owner_tag must be a tag key")
+		} else {
+			pol.OwnerTag = strings.TrimSpace(n.Value)
+		}
+	}
+	pol.ownerKey = string(appendKey(nil, pol.OwnerTag))
 	if n := fields["version"]; n != nil && n.Value != "1" {
 		p.errf(n, "version %q is not supported (want 1)", n.Value)
 	}

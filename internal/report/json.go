@@ -365,7 +365,8 @@ var fastFindingJSON = sameShape(reflect.TypeFor[finding.Finding](),
 	"RuleID string rule_id", "Title string title", "Category string category", "Severity string severity",
 	"Status string status", "Message string message,omitempty", "Resource struct resource",
 	"Frameworks slice frameworks,omitempty", "Remediation string remediation,omitempty",
-	"Suppressed ptr suppressed,omitempty") &&
+	"Suppressed ptr suppressed,omitempty", "DataClass string data_class,omitempty",
+	"BaseSeverity string base_severity,omitempty") &&
 	sameShape(reflect.TypeFor[resource.Ref](), "ID string id", "Type string type", "Provider string provider",
 		"Account string account", "Region string region", "Name string name",
 		"Tags map tags,omitempty", "Location ptr location,omitempty") &&
@@ -466,6 +467,14 @@ func appendFinding(b []byte, f *finding.Finding) []byte {
 			b = appendJSONString(b, s.Expires)
 		}
 		b = append(b, '}')
+	}
+	if f.DataClass != "" {
+		b = append(b, `,"data_class":`...)
+		b = appendJSONString(b, f.DataClass)
+	}
+	if f.BaseSeverity != "" {
+		b = append(b, `,"base_severity":`...)
+		b = appendJSONString(b, string(f.BaseSeverity))
 	}
 	return append(b, '}')
 }
@@ -674,6 +683,12 @@ func (e *findingEncoder) appendSuppressed(b []byte, f *finding.Finding) []byte {
 		}
 		b = nl(b, 1)
 		b = append(b, '}')
+	}
+	if f.DataClass != "" {
+		b = field(b, 1, false, "data_class", f.DataClass)
+	}
+	if f.BaseSeverity != "" {
+		b = field(b, 1, false, "base_severity", string(f.BaseSeverity))
 	}
 	b = nl(b, 0)
 	return append(b, '}')

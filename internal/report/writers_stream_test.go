@@ -29,6 +29,9 @@ func streamReports() map[string]*Report {
 	tagged := weird.Findings[0]
 	tagged.Resource.Tags = map[string]string{"owner": "team-a@example.com", "b\"<q>": "v\n\u2028", "a": ""}
 	weird.Findings = append(weird.Findings, tagged)
+	sensitive := weird.Findings[0]
+	sensitive.DataClass, sensitive.BaseSeverity, sensitive.Severity = "restricted (personal-data)", finding.High, finding.Critical
+	weird.Findings = append(weird.Findings, sensitive)
 	empty := Build(nil, nil, fixedNow)
 	// Findings of one rule whose shared parts differ (the JSON writer keeps
 	// the encoding of a rule's shared parts): a changed title, severity or
@@ -290,6 +293,9 @@ func FuzzFindingJSON(f *testing.F) {
 		}
 		if len(c)%2 == 1 {
 			x.Resource.Tags = map[string]string{a: b, c: d, "owner": e}
+		}
+		if len(d)%2 == 1 {
+			x.DataClass, x.BaseSeverity = e, finding.Severity(b)
 		}
 		if len(b)%2 == 1 {
 			x.Resource.Location = &resource.Location{File: c, StartLine: len(a), EndLine: len(b), Address: d,

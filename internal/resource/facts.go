@@ -102,7 +102,20 @@ type Data struct {
 	Sensitivity string `json:"sensitivity,omitempty"`
 	// Categories are regulated categories (personal-data, health-data...).
 	Categories []string `json:"categories,omitempty"`
+	// Residency is the verdict of the policy's residency rules over all
+	// Locations: ResidencyAllowed, ResidencyBreach (a location is not
+	// allowed), ResidencyUnrestricted (no residency rule applies to the
+	// data's class), or empty when it cannot be told (a location whose
+	// place is unknown, such as a replica's region before deploy).
+	Residency string `json:"residency,omitempty"`
 }
+
+// Residency verdicts (Data.Residency).
+const (
+	ResidencyAllowed      = "allowed"
+	ResidencyBreach       = "breach"
+	ResidencyUnrestricted = "unrestricted"
+)
 
 // LocationPrimary is the Path of a data location that is the resource's
 // own region.

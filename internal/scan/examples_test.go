@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/governance"
 	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/rules"
@@ -231,4 +232,143 @@ func TestSampleOrganizationAttackPaths(t *testing.T) {
 	if !ruled["identity-attack-path"] || !ruled["identity-privilege-escalation"] {
 		t.Error("the identity rules are not in the report's rules")
 	}
+}
+
+// TestSampleOrganizationGovernance is the governance acceptance test of the
+// sample organization under its policy (examples/org/governance.yaml):
+// every planted residency breach (each through a replication path, in each
+// cloud), unclassified data store and missing required tag is flagged, the
+// residency findings name the data class, the place and the path; the
+// compliant stores have no governance FAIL; every residency FAIL is
+// planted; an unclassified or required-tags FAIL outside the scenario is on
+// a resource that really lacks the tags; failing findings on sensitive data
+// rank one severity higher; tag coverage is reported per account and owner.
+func TestSampleOrganizationGovernance(t *testing.T) {
+	dir := filepath.Join("..", "..", "examples", "org")
+	var exp struct {
+		Planted []struct {
+			RuleID     string `json:"rule_id"`
+			ResourceID string `json:"resource_id"`
+			Provider   string `json:"provider"`
+			Why        string `json:"why"`
+		} `json:"planted"`
+		Clean []struct {
+			ResourceID string `json:"resource_id"`
+			Note       string `json:"note"`
+		} `json:"clean"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "governance-expected.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &exp); err != nil {
+		t.Fatal(err)
+	}
+	pol, err := governance.Load(filepath.Join(dir, "governance.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	e, err := policy.New(ctx, []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}}, policy.OptIn(governance.OptIn), policy.LeaveOut(pol.LeavesOut))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(ctx, e, Options{Paths: []string{dir}, Now: readExpected(t, dir).ScanTime, Governance: pol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*resource.Resource{}
+	for _, r := range res.Inventory.Resources {
+		byID[r.ID] = r
+	}
+	fails := map[[2]string]*finding.Finding{}
+	for i, f := range res.Report.Findings {
+		if f.Status == finding.Fail {
+			fails[[2]string{f.RuleID, f.Resource.ID}] = &res.Report.Findings[i]
+		}
+	}
+	planted, scenario := map[[2]string]bool{}, map[string]bool{}
+	breachClouds := map[string]bool{}
+	for _, p := range exp.Planted {
+		planted[[2]string{p.RuleID, p.ResourceID}] = true
+		scenario[p.ResourceID] = true
+		f := fails[[2]string{p.RuleID, p.ResourceID}]
+		if f == nil {
+			t.Errorf("planted %s on %s (%s): not flagged", p.RuleID, p.ResourceID, p.Why)
+			continue
+		}
+		if strings.HasPrefix(p.RuleID, "governance-residency-breach-") {
+			// The finding names the data class, the place and the path.
+			for _, want := range []string{"restricted", "jurisdiction US", " via "} {
+				if !strings.Contains(f.Message, want) {
+					t.Errorf("residency finding on %s does not name %q: %s", p.ResourceID, want, f.Message)
+				}
+			}
+			if !strings.Contains(f.Message, "its primary location") {
+				breachClouds[p.Provider] = true // a breach through a replication path
+			}
+			// Restricted data: HIGH raised to CRITICAL, the rule's own kept.
+			if f.Severity != finding.Critical || f.BaseSeverity != finding.High || f.DataClass == "" {
+				t.Errorf("residency finding on %s: severity %s (base %s), data class %q; want CRITICAL raised from HIGH", p.ResourceID, f.Severity, f.BaseSeverity, f.DataClass)
+			}
+		}
+	}
+	for _, cloud := range []string{"aws", "azure", "gcp"} {
+		if !breachClouds[cloud] {
+			t.Errorf("no planted residency breach through a replication path in %s", cloud)
+		}
+	}
+	for _, c := range exp.Clean {
+		scenario[c.ResourceID] = true
+		if byID[c.ResourceID] == nil {
+			t.Errorf("clean resource %s (%s) is not in the inventory", c.ResourceID, c.Note)
+		}
+	}
+	for k := range fails {
+		rule, id := k[0], k[1]
+		if !strings.HasPrefix(rule, "governance-") || planted[k] {
+			continue
+		}
+		r := byID[id]
+		switch {
+		case scenario[id] || strings.HasPrefix(rule, "governance-residency-breach-"):
+			t.Errorf("unexpected governance FAIL %s on %s", rule, id)
+		case strings.HasPrefix(rule, "governance-unclassified-"):
+			if hasTag(r, "dataclassification") {
+				t.Errorf("%s on %s, which carries a data-classification tag %v", rule, id, r.Tags)
+			}
+		case strings.HasPrefix(rule, "governance-required-tags-"):
+			if hasTag(r, "owner") && hasTag(r, "costcenter") && hasTag(r, "dataclassification") {
+				t.Errorf("%s on %s, which carries every required tag %v", rule, id, r.Tags)
+			}
+		}
+	}
+	cov := res.Report.Summary.Tagging
+	if cov == nil || cov.Total.Resources == 0 || len(cov.ByAccount) < 4 || len(cov.ByOwner) < 2 {
+		t.Fatalf("tag coverage = %+v, want totals, the four accounts and several owners", cov)
+	}
+	sum := 0
+	for _, a := range cov.ByAccount {
+		sum += a.Resources
+	}
+	if sum != cov.Total.Resources || cov.Total.Compliant == 0 || cov.Total.Compliant == cov.Total.Resources {
+		t.Errorf("tag coverage total %+v, accounts sum to %d", cov.Total, sum)
+	}
+}
+
+// hasTag reports whether r carries a tag whose key, letters and digits
+// only and lower-cased, is key (case-insensitively).
+func hasTag(r *resource.Resource, key string) bool {
+	for k := range r.Tags {
+		var b strings.Builder
+		for _, c := range strings.ToLower(k) {
+			if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+				b.WriteRune(c)
+			}
+		}
+		if strings.EqualFold(b.String(), key) {
+			return true
+		}
+	}
+	return false
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/compliance"
 	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/governance"
 	"github.com/vigil-sec/vigil/internal/identity/escalate"
 	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/inventory"
@@ -39,6 +40,13 @@ type Options struct {
 	// Run when it fails). For the CLI; a library caller sharing the process
 	// may prefer to leave the runtime alone.
 	TuneGC bool
+	// Governance, when set, is applied to the inventory before the rules
+	// run (data classification, residency, tagging facts; see
+	// internal/governance): the engine should then evaluate the
+	// governance rules (policy.OptIn(governance.OptIn)). Failing findings
+	// on sensitive data rank one severity higher, and the report carries
+	// the tagging standard's coverage.
+	Governance *governance.Policy
 	// Identity adds the identity analysis's findings: privilege-escalation
 	// paths and attack paths over the entitlement graph of the inventory
 	// (internal/identity/escalate), with their rules in the report.
@@ -119,6 +127,13 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 		log.Info("input error", "error", ie.Error())
 	}
 
+	if opts.Governance != nil {
+		progress("applying the governance policy " + opts.Governance.File)
+		if err := governance.Apply(ctx, opts.Governance, inv.Resources); err != nil {
+			return nil, fmt.Errorf("applying the governance policy: %w", err)
+		}
+	}
+
 	progress(fmt.Sprintf("evaluating %d rules over %d resources", len(e.Rules()), len(inv.Resources)))
 	t1 := time.Now()
 	fs, err := e.Evaluate(ctx, inv.Resources, now)
@@ -134,6 +149,9 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 		}
 		fs = append(fs, ifs...)
 		infos = append(infos, escalate.Rules()...)
+	}
+	if opts.Governance != nil {
+		governance.Raise(fs, inv.Resources)
 	}
 	evalTime := time.Since(t1)
 	log.Info("evaluated", "rules", len(infos), "findings", len(fs), "took", evalTime)
@@ -152,6 +170,9 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 	}
 	rep.Summary.Inventory = &inv.Summary
 	rep.Summary.Suppressions = srep
+	if opts.Governance != nil {
+		rep.Summary.Tagging = governance.Coverage(opts.Governance, inv.Resources)
+	}
 	rep.Sources = make(map[string]string, len(inv.Resources))
 	for _, r := range inv.Resources {
 		if r.Location != nil && r.Location.File != "" {

@@ -1,6 +1,6 @@
 # METADATA
 # title: "Data is stored or replicated outside the places the governance policy allows (disk)"
-# description: "The governance policy's residency rule for this resource's data class or regulated category does not allow one of the places its data is stored: its own region, or a place a replication path (S3 replication, global tables, read replicas, backup and snapshot copies, geo-redundant storage, geo-replicas, dual- and multi-regions) copies it to. Evaluated only when a governance policy is given (vigil scan --governance FILE)."
+# description: "The governance policy's residency rule for this resource's data class or regulated category does not allow one of the places its data is stored: its own region, or a place a replication path (S3 replication, global tables, read replicas, backup and snapshot copies, geo-redundant storage, geo-replicas, dual- and multi-regions) copies it to. UNKNOWN when a place the data is copied to cannot be told (a replica whose region is not known before deploy). Evaluated only when a governance policy is given (vigil scan --governance FILE)."
 # scope: package
 # custom:
 #   id: governance-residency-breach-disk
@@ -9,7 +9,7 @@
 #   opt_in: governance
 #   class: disk
 #   providers: [aws, azure, gcp]
-#   requires: [facts.data.locations]
+#   requires: [facts.data.residency]
 #   remediation: "Move the data, or remove the replication path that copies it, to a region the residency rule allows; or correct the resource's classification tags if the data is not of this class."
 #   frameworks:
 #     gdpr: ["Art.44", "Art.46"]
@@ -19,8 +19,7 @@ package vigil.rules.governance_residency_breach_disk
 
 fail contains r.id if {
 	some r in input.resources.disk
-	some l in r.facts.data.locations
-	l.allowed == false
+	r.facts.data.residency == "breach"
 }
 
 message[r.id] := msg if {

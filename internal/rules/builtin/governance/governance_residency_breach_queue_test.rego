@@ -5,7 +5,7 @@ import data.vigil.rules.governance_residency_breach_queue as rule
 res(provider, d) := {"now": "2026-11-24T00:00:00Z", "resources": {"queue": [{"id": "r1", "provider": provider, "type": "T", "facts": {"data": d}}]}}
 
 breach := {
-	"sensitivity": "restricted", "categories": ["personal-data"], "classified": true,
+	"sensitivity": "restricted", "categories": ["personal-data"], "classified": true, "residency": "breach",
 	"locations": [
 		{"region": "eu-west-1", "path": "primary", "country": "IE", "jurisdiction": "EU", "allowed": true},
 		{"region": "us-east-1", "path": "replication", "target": "dest", "country": "US", "jurisdiction": "US", "allowed": false},
@@ -29,7 +29,7 @@ test_message_names_class_place_and_path if {
 }
 
 test_fail_primary if {
-	d := {"sensitivity": "confidential", "locations": [{"region": "us-east-1", "path": "primary", "allowed": false}]}
+	d := {"sensitivity": "confidential", "residency": "breach", "locations": [{"region": "us-east-1", "path": "primary", "allowed": false}]}
 	"r1" in rule.fail with input as res("gcp", d)
 	msg := rule.message.r1 with input as res("gcp", d)
 	contains(msg, "confidential data")
@@ -37,15 +37,18 @@ test_fail_primary if {
 }
 
 test_pass_allowed if {
-	d := {"sensitivity": "restricted", "locations": [{"region": "eu-west-1", "path": "primary", "allowed": true}]}
+	d := {"sensitivity": "restricted", "residency": "allowed", "locations": [{"region": "eu-west-1", "path": "primary", "allowed": true}]}
 	not "r1" in rule.fail with input as res("aws", d)
 }
 
-test_pass_unjudged_place if {
-	d := {"locations": [{"region": "nam4", "path": "gcs-multi-region"}]}
+test_pass_unrestricted if {
+	d := {"sensitivity": "public", "residency": "unrestricted", "locations": [{"region": "nam4", "path": "gcs-multi-region"}]}
 	not "r1" in rule.fail with input as res("gcp", d)
 }
 
-test_unknown_without_locations if {
+test_unknown_place_not_known if {
+	# A replica whose region is not known (before deploy): no verdict.
+	d := {"sensitivity": "restricted", "locations": [{"region": "eu-west-1", "path": "primary", "allowed": true}, {"region": "", "path": "replication"}]}
+	not "r1" in rule.fail with input as res("aws", d)
 	not "r1" in rule.fail with input as {"now": "2026-11-24T00:00:00Z", "resources": {"queue": [{"id": "r1", "provider": "aws", "type": "T", "facts": {}}]}}
 }
