@@ -38,7 +38,8 @@ func newRulesCmd() *cobra.Command {
 		Use:   "rules",
 		Short: "List the built-in and custom posture rules",
 		Long: `List every posture rule vigil evaluates: the built-in pack and the custom packs given
-with --rules, with severity, providers and framework references.`,
+with --rules, with severity, providers and framework references. The governance rules (category
+governance) are evaluated only with a governance policy (vigil scan --governance FILE).`,
 		Example: `  vigil rules
   vigil rules --rules ./my-rules --format json
   vigil rules test ./my-rules`,
@@ -48,7 +49,9 @@ with --rules, with severity, providers and framework references.`,
 			if err != nil {
 				return err
 			}
-			e, err := policy.New(cmd.Context(), srcs)
+			// Every rule, the opt-in sets' too (the governance rules, which a
+			// scan evaluates only with --governance).
+			e, err := policy.New(cmd.Context(), srcs, policy.AllOptIn())
 			if err != nil {
 				return usageErr(err)
 			}

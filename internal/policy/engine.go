@@ -56,6 +56,10 @@ func LeaveOut(drop func(*Rule) bool) Option { return func(e *Engine) { e.leaveOu
 // such as governance), which New otherwise leaves out.
 func OptIn(sets ...string) Option { return func(e *Engine) { e.optIn = append(e.optIn, sets...) } }
 
+// AllOptIn evaluates the rules of every opt-in set (listing rules, rule
+// tests).
+func AllOptIn() Option { return func(e *Engine) { e.allOptIn = true } }
+
 // withoutDirect makes OPA evaluate every rule (tests compare both ways).
 func withoutDirect() Option { return func(e *Engine) { e.noDirect = true } }
 

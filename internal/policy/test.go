@@ -115,7 +115,7 @@ func RunTests(ctx context.Context, srcs []Source, withBuiltinTests bool) (*TestR
 	if err != nil {
 		return nil, err
 	}
-	e, err := New(ctx, srcs, func(e *Engine) { e.allOptIn = true })
+	e, err := New(ctx, srcs, AllOptIn())
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -541,5 +542,34 @@ func TestShorten(t *testing.T) {
 	}
 	if shorten("short", 40) != "short" {
 		t.Error("short strings unchanged")
+	}
+}
+
+// TestTableTagCoverage: with a governance policy's tagging standard, the
+// table ends with its coverage in all, per account and per owner, least
+// covered first, at most tagCoverageRows of each.
+func TestTableTagCoverage(t *testing.T) {
+	r := fixture()
+	c := &finding.TagCoverage{Policy: "gov.yaml", OwnerTag: "owner", Total: finding.TagCoverageRow{Resources: 8, Compliant: 2}.Done()}
+	for i := range 7 {
+		c.ByOwner = append(c.ByOwner, finding.TagCoverageRow{Owner: fmt.Sprint("team-", i), Resources: 1, Compliant: i % 2}.Done())
+	}
+	c.ByAccount = []finding.TagCoverageRow{{Provider: "aws", Account: "111122223333", Resources: 8, Compliant: 2}}
+	c.ByAccount[0] = c.ByAccount[0].Done()
+	r.Summary.Tagging = c
+	var buf bytes.Buffer
+	if err := Write(context.Background(), &buf, "table", r); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		"Tag coverage (gov.yaml): 2 of 8 resources carry the required tags (25.0%)",
+		"by account: aws 111122223333 25.0% (2/8)",
+		"by owner (owner): team-0 0.0% (0/1), team-1 100.0% (1/1)",
+		"2 more",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
 	}
 }

@@ -245,7 +245,37 @@ func writeFooter(w io.Writer, r *Report, hidden int, paint func(code, s string) 
 			fmt.Fprintf(w, "Suppressions (%s): %d entries muted %d findings\n", oneLine(sup.File), len(sup.Muted), s.Suppressed)
 		}
 	}
+	if c := s.Tagging; c != nil {
+		writeTagCoverage(w, c)
+	}
 	return nil
+}
+
+// tagCoverageRows bounds the accounts and owners the table lists (least
+// covered first; the JSON report has them all).
+const tagCoverageRows = 5
+
+func writeTagCoverage(w io.Writer, c *finding.TagCoverage) {
+	fmt.Fprintf(w, "Tag coverage (%s): %d of %d resources carry the required tags (%.1f%%)\n",
+		oneLine(c.Policy), c.Total.Compliant, c.Total.Resources, c.Total.Percent)
+	for _, part := range []struct {
+		what string
+		rows []finding.TagCoverageRow
+		name func(finding.TagCoverageRow) string
+	}{
+		{"account", c.ByAccount, func(r finding.TagCoverageRow) string { return r.Provider + " " + r.Account }},
+		{"owner (" + c.OwnerTag + ")", c.ByOwner, func(r finding.TagCoverageRow) string { return r.Owner }},
+	} {
+		var items []string
+		for i, r := range part.rows {
+			if i == tagCoverageRows {
+				items = append(items, fmt.Sprintf("%d more", len(part.rows)-i))
+				break
+			}
+			items = append(items, fmt.Sprintf("%s %.1f%% (%d/%d)", oneLine(part.name(r)), r.Percent, r.Compliant, r.Resources))
+		}
+		fmt.Fprintf(w, "  by %s: %s\n", part.what, strings.Join(items, ", "))
+	}
 }
 
 func unknownRules(rs []finding.RuleSummary) []string {
