@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/report"
 	"github.com/vigil-sec/vigil/internal/rules"
 	"github.com/vigil-sec/vigil/internal/scan"
@@ -19,7 +18,7 @@ import (
 func newBenchCmd() *cobra.Command {
 	var n, copies, runs int
 	var identity bool
-	var format, cpuProfile, mix, reportFormat string
+	var format, cpuProfile, mix, reportFormat, governanceFile string
 	cmd := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure scan throughput: import + all built-in rules + report over a synthetic inventory",
@@ -35,7 +34,8 @@ with the number of rules.`,
   vigil bench --resources 1000000 --format json
   vigil bench --mix rule-heavy
   vigil bench --rule-copies 8 --report none
-  vigil bench --runs 5`,
+  vigil bench --runs 5
+  vigil bench --resources 1000000 --governance examples/org/governance.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -67,9 +67,9 @@ with the number of rules.`,
 				}
 				srcs[0].FS = pack
 			}
-			e, err := policy.New(ctx, srcs)
+			e, gov, err := newEngine(ctx, srcs, governanceFile)
 			if err != nil {
-				return err
+				return usageErr(err)
 			}
 			dir, err := os.MkdirTemp("", "vigil-bench-")
 			if err != nil {
@@ -92,7 +92,7 @@ with the number of rules.`,
 				return err
 			}
 			defer out.Close()
-			res, err := scan.Bench(ctx, e, scan.BenchOptions{Resources: n, Mix: m, Dir: dir, Format: reportFormat, Output: out, Runs: runs, Identity: identity})
+			res, err := scan.Bench(ctx, e, scan.BenchOptions{Resources: n, Mix: m, Dir: dir, Format: reportFormat, Output: out, Runs: runs, Identity: identity, Governance: gov})
 			if err != nil {
 				return err
 			}
@@ -110,6 +110,7 @@ with the number of rules.`,
 	cmd.Flags().BoolVar(&identity, "identity", false, "include the identity analysis (privilege-escalation and attack paths) that vigil scan runs by default")
 	cmd.Flags().IntVar(&runs, "runs", 1, "scan the inventory N times and report the median run (and every run's rate)")
 	cmd.Flags().IntVar(&copies, "rule-copies", 1, "evaluate the built-in pack copied N times (renamed copies): how evaluation scales with the number of rules")
+	cmd.Flags().StringVar(&governanceFile, "governance", "", "apply this governance policy and evaluate the governance rules too (as vigil scan --governance)")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to FILE (for go tool pprof)")
 	return cmd
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/vigil-sec/vigil/internal/governance"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -42,6 +43,9 @@ type BenchOptions struct {
 	// Identity includes the identity analysis, as vigil scan does unless
 	// --no-identity (the posture figures are measured without it).
 	Identity bool
+	// Governance applies this governance policy (the engine should have
+	// its rules: policy.OptIn(governance.OptIn)).
+	Governance *governance.Policy
 }
 
 // BenchResult is one measured scan of a synthetic inventory.
@@ -141,7 +145,7 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 	}
 	t0 := time.Now()
 	res, err := Run(ctx, e, Options{Paths: []string{opts.Dir}, Now: BenchTime, TuneGC: true, Identity: opts.Identity,
-		Logger: slog.New(slog.DiscardHandler), Progress: progress})
+		Governance: opts.Governance, Logger: slog.New(slog.DiscardHandler), Progress: progress})
 	cpuBuilt := cpuTime()
 	if err != nil {
 		return BenchResult{}, err
