@@ -23,7 +23,10 @@ const Unclassified = "unclassified"
 type Inventory struct {
 	Findings []finding.Finding
 	refs     map[string]resource.Ref // by lowercased ID
-	bySuffix map[string]string       // provider|account|last ID segment -> ID ("" when ambiguous)
+	// classes holds the data class the governance policy gave a resource
+	// (finding.DataClass of a scan with --governance), by lowercased ID.
+	classes  map[string]string
+	bySuffix map[string]string // provider|account|last ID segment -> ID ("" when ambiguous)
 }
 
 // LoadInventory reads a vigil scan --format json output.
@@ -46,12 +49,15 @@ func LoadInventory(path string) (*Inventory, error) {
 
 // NewInventory indexes the resources of findings.
 func NewInventory(fs []finding.Finding) *Inventory {
-	inv := &Inventory{Findings: fs, refs: map[string]resource.Ref{}, bySuffix: map[string]string{}}
+	inv := &Inventory{Findings: fs, refs: map[string]resource.Ref{}, bySuffix: map[string]string{}, classes: map[string]string{}}
 	for _, f := range fs {
 		r := f.Resource
 		id := strings.ToLower(r.ID)
 		if id == "" {
 			continue
+		}
+		if f.DataClass != "" {
+			inv.classes[id] = f.DataClass
 		}
 		if _, ok := inv.refs[id]; ok {
 			continue
@@ -123,6 +129,15 @@ func (inv *Inventory) Match(provider, account, id string) (resource.Ref, bool) {
 		}
 	}
 	return resource.Ref{}, false
+}
+
+// Class returns a resource's sensitivity class: the one the governance
+// policy gave it (a scan with --governance), else from its tags.
+func (inv *Inventory) Class(r resource.Ref) string {
+	if c, ok := inv.classes[strings.ToLower(r.ID)]; ok {
+		return c
+	}
+	return Class(r)
 }
 
 // Class returns a resource's sensitivity class from its tags.

@@ -188,7 +188,7 @@ func BuildReport(ctx context.Context, db *sql.DB, opts ReportOptions) (*Report, 
 			if g.keys[2] != "" {
 				class = "(not in inventory)"
 				if r, ok := opts.Inventory.Match(g.keys[0], g.keys[1], g.keys[2]); ok {
-					class = Class(r)
+					class = opts.Inventory.Class(r)
 				}
 			}
 			cls[[2]string{class, g.keys[3]}] += g.cost
