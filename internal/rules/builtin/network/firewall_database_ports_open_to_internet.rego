@@ -25,17 +25,17 @@ import data.vigil.lib.net
 # Well-known database listener ports.
 db_ports := {1433, 1521, 3306, 5432, 6379, 9200, 27017}
 
-# exposed maps a firewall's id to the database ports it opens to the
-# internet, computed once per evaluation.
-exposed[r.id] := ports if {
+# The fail set is a set of ids, not a partial object of id to ports: OPA
+# checks a partial object's keys for conflicts as it grows, quadratic over
+# a large inventory. The ports are computed again for the message, which is
+# evaluated over failing firewalls only.
+fail contains r.id if {
 	some r in input.resources.firewall
-	ports := net.exposed_ports(r.facts.firewall, db_ports)
-	count(ports) > 0
+	net.exposes_any_port(r.facts.firewall, db_ports)
 }
 
-fail contains id if some id, _ in exposed
-
-message[id] := sprintf("ingress from the internet is allowed to database port(s) %s", [concat(", ", [sprintf("%d", [p]) | some p in sort(ports)])]) if {
-	some id in fail
-	ports := exposed[id]
+message[r.id] := sprintf("ingress from the internet is allowed to database port(s) %s", [concat(", ", [sprintf("%d", [p]) | some p in sort(ports)])]) if {
+	some r in input.resources.firewall
+	r.id in fail
+	ports := net.exposed_ports(r.facts.firewall, db_ports)
 }
