@@ -54,6 +54,7 @@ func derive(rs []*resource.Resource, problems []source.Problem) {
 	d.flowLogs()
 	d.trailDestinations()
 	d.danglingRecords() // dangling.go
+	d.copies()          // locations.go
 	d.locations()       // locations.go
 }
 

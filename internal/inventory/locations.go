@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/vigil-sec/vigil/internal/regions"
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -78,6 +79,27 @@ func (d *deriver) locations() {
 			if r.Facts.Data != nil {
 				p.fill(r.Provider, r.Facts.Data)
 			}
+		}
+	}
+}
+
+// copies records, on a snapshot or image another one was copied from
+// (RelCopyOf) into another region, the copy's region as a place its data
+// is in: PathImageCopy for an image, PathSnapshotCopy otherwise, with the
+// copy as the target. A source missing from the inventory is left alone
+// (the copy itself is judged by its own primary location).
+func (d *deriver) copies() {
+	for _, r := range d.byClass[resource.ClassSnapshot] {
+		for _, t := range targets(r, resource.RelCopyOf) {
+			src := d.resolve(r, t)
+			if src == nil || src == r || src.Class != resource.ClassSnapshot || r.Region == "" || strings.EqualFold(src.Region, r.Region) {
+				continue
+			}
+			path := resource.PathSnapshotCopy
+			if f := r.Facts.Snapshot; f != nil && f.Kind == "image" {
+				path = resource.PathImageCopy
+			}
+			src.AddDataLocation(r.Region, path, r.ID)
 		}
 	}
 }

@@ -121,6 +121,12 @@ const (
 // own region.
 const LocationPrimary = "primary"
 
+// Replication paths derivation records from relationships (RelCopyOf).
+const (
+	PathSnapshotCopy = "snapshot-copy"
+	PathImageCopy    = "image-copy"
+)
+
 // AddDataLocation records that r's data is at region through path (into
 // target when the path names a destination resource), once: the same
 // (region, path, target) already recorded is not added again.

@@ -92,6 +92,11 @@ const (
 	RelRunsAs = "runs_as"
 	// RelLogsTo: an audit log → the bucket or workspace it delivers to.
 	RelLogsTo = "logs_to"
+	// RelCopyOf: a snapshot or image → the snapshot or image it was copied
+	// from (EC2 CopySnapshot and CopyImage, RDS snapshot copies, Azure
+	// snapshot copies). Derivation records the copy's region as a place
+	// the source's data is in (PathSnapshotCopy, PathImageCopy).
+	RelCopyOf = "copy_of"
 )
 
 // Location is where a resource is defined in a source file (1-based lines).

@@ -99,6 +99,10 @@ func regionInPath(p string) string {
 	return ""
 }
 
+// copiedSnapshot matches the description EC2 CopySnapshot gives a copy
+// when the caller gives none: "[Copied snap-0123 from us-east-1]".
+var copiedSnapshot = regexp.MustCompile(`^\[Copied (snap-[0-9a-f]+) from ([a-z]{2}(?:-[a-z]+)+-\d+)\]`)
+
 func snapshotARN(region, id string) string { return "arn:aws:ec2:" + region + "::snapshot/" + id }
 func imageARN(region, id string) string    { return "arn:aws:ec2:" + region + "::image/" + id }
 
@@ -210,6 +214,11 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 				}
 			}
 			attr.Relate(r, "snapshot_of", n.S("VolumeId"))
+			// CopySnapshot's default description names the source: the
+			// DescribeSnapshots output has no field for it.
+			if m := copiedSnapshot.FindStringSubmatch(n.S("Description")); m != nil {
+				attr.Relate(r, resource.RelCopyOf, snapshotARN(m[2], m[1]))
+			}
 			r.Facts.Snapshot = f
 			add(r, c)
 		}
@@ -255,6 +264,9 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 			}
 			if bst == ok && ebs > 0 && c.Count() == before {
 				f.Encrypted = boolp(enc)
+			}
+			if src, reg := n.S("SourceImageId"), n.S("SourceImageRegion"); src != "" && reg != "" {
+				attr.Relate(r, resource.RelCopyOf, imageARN(reg, src))
 			}
 			r.Facts.Snapshot = f
 			add(r, c)

@@ -357,6 +357,11 @@ func rdsSnapshot(encryptedKey, attrsKey string) normalizer {
 		}
 		s.Encrypted = cfg.B(encryptedKey)
 		s.Created = cfg.S("snapshotCreateTime")
+		// A copy from another region names its source snapshot (an ARN)
+		// and region.
+		if src := cfg.S("sourceDBSnapshotIdentifier"); strings.HasPrefix(src, "arn:") && cfg.S("sourceRegion") != "" {
+			attr.Relate(r, resource.RelCopyOf, src)
+		}
 		kms, kst := cfg.Str("kmsKeyId")
 		if s.Encrypted != nil && *s.Encrypted && kst == ok && kms != "" {
 			attr.Relate(r, resource.RelUsesKey, kms)

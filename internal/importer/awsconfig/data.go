@@ -13,7 +13,7 @@ const (
 	PathDynamoDBGlobal  = "dynamodb-global-table"
 	PathRDSReadReplica  = "rds-read-replica"
 	PathBackupCopy      = "backup-copy"
-	PathSnapshotCopy    = "snapshot-copy"
+	PathSnapshotCopy    = resource.PathSnapshotCopy
 	TypeDynamoDBTable   = "AWS::DynamoDB::Table"
 	TypeDynamoDBGlobal  = "AWS::DynamoDB::GlobalTable"
 	TypeRedshiftCluster = "AWS::Redshift::Cluster"

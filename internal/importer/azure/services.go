@@ -201,6 +201,10 @@ func snapshot(r *resource.Resource, _, p node) {
 	s.Public = diskPublicAccess(p)
 	s.Created = p.S("timeCreated")
 	attr.Relate(r, "created_from", p.S("creationData", "sourceResourceId"))
+	// Copy (same region) and CopyStart (another region) copy a snapshot.
+	if opt := p.S("creationData", "createOption"); strings.EqualFold(opt, "Copy") || strings.EqualFold(opt, "CopyStart") {
+		attr.Relate(r, resource.RelCopyOf, p.S("creationData", "sourceResourceId"))
+	}
 }
 
 // image: microsoft.compute/images (managed images). They are stored as
