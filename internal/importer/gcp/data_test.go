@@ -62,3 +62,23 @@ func TestReplicationPaths(t *testing.T) {
 		t.Errorf("dataset %s %s %+v", ds.Region, ds.Name, ds.Facts.Database)
 	}
 }
+
+// A Compute Engine snapshot or image is a global resource: its data is
+// where storageLocations says (the sample's snapshots: the US
+// multi-region, expanded into its member regions, all in the US).
+func TestSnapshotStorageLocations(t *testing.T) {
+	m := loadSample(t)
+	r := m["//compute.googleapis.com/projects/nw-analytics-prod/global/snapshots/nw-etl-worker-1-20261120"]
+	if r == nil || r.Facts.Data == nil || len(r.Facts.Data.Locations) < 2 {
+		t.Fatalf("snapshot data = %+v", r)
+	}
+	first := r.Facts.Data.Locations[0]
+	if first.Region != "us" || first.Path != resource.LocationPrimary || first.Jurisdiction != "US" {
+		t.Errorf("first location %+v, want the US multi-region, primary", first)
+	}
+	for _, l := range r.Facts.Data.Locations {
+		if l.Region == "global" || l.Jurisdiction != "US" {
+			t.Errorf("location %+v: want only US places, never global", l)
+		}
+	}
+}

@@ -154,6 +154,15 @@ func snapshot(kind, keyField string) normalizer {
 		if src := d.s("sourceDisk"); src != "" {
 			attr.Relate(r, "snapshot_of", src)
 		}
+		// A snapshot or image is a global resource stored where
+		// storageLocations says (a region or a multi-region such as eu):
+		// that is where its data is.
+		readPaths(r, d, func() {
+			locs, _ := d.strs("storageLocations")
+			for _, l := range locs {
+				r.AddDataLocation(strings.ToLower(l), resource.LocationPrimary, "")
+			}
+		})
 		if self := d.s("selfLink"); self != "" {
 			r.Aliases = appendAliases(r.Aliases, computeAliases(self)...)
 		}
