@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,5 +69,48 @@ func TestGovernanceBadPolicy(t *testing.T) {
 	code, _, stderr := runCLI2(t, "scan", sampleOrg, "--governance", "testdata/governance/bad.yaml")
 	if code != exitUsage || !strings.Contains(stderr, "testdata/governance/bad.yaml:8: unknown jurisdiction \"Atlantis\"") {
 		t.Errorf("exit %d, stderr %q; want 2 and the file:line of the unknown jurisdiction", code, stderr)
+	}
+}
+
+// TestGovernanceCompliance: with a governance policy, the governance rules
+// evidence their GDPR controls: Art.44 (transfers) fails on the sample's
+// residency breaches, naming the rules and the failing resources; without
+// a policy the same controls have no governance rule.
+func TestGovernanceCompliance(t *testing.T) {
+	report := func(args ...string) map[string]any {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), "gdpr.json")
+		code, _, stderr := runCLI2(t, append([]string{"compliance", "gdpr", sampleOrg, "--format", "json", "-o", out, "--now", "2026-11-24T06:00:00Z"}, args...)...)
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		var doc struct {
+			Controls []map[string]any `json:"controls"`
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range doc.Controls {
+			if c["id"] == "Art.44" {
+				return c
+			}
+		}
+		t.Fatal("no Art.44 control")
+		return nil
+	}
+	with := report("--governance", filepath.Join(sampleOrg, "governance.yaml"))
+	b, _ := json.Marshal(with)
+	for _, want := range []string{`"status":"FAILED"`, "governance-residency-breach-object-storage", "arn:aws:s3:::nw-prod-eu-crm-exports"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("Art.44 with the policy lacks %s: %.600s", want, b)
+		}
+	}
+	without, _ := json.Marshal(report())
+	if strings.Contains(string(without), "governance-residency-breach") {
+		t.Errorf("Art.44 without a policy names a governance rule: %.400s", without)
 	}
 }
