@@ -1,0 +1,110 @@
+// Package inspector reads Amazon Inspector (v2) findings: the elements of
+// `aws inspector2 list-findings` ({"findings":[...]}) and the detail of
+// EventBridge "Inspector2 Finding" events.
+package inspector
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/findings"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+type record struct {
+	AwsAccountID    string  `json:"awsAccountId"`
+	FindingArn      string  `json:"findingArn"`
+	Title           string  `json:"title"`
+	Description     string  `json:"description"`
+	Type            string  `json:"type"`
+	Severity        string  `json:"severity"`
+	InspectorScore  float64 `json:"inspectorScore"`
+	Status          string  `json:"status"`
+	FirstObservedAt string  `json:"firstObservedAt"`
+	LastObservedAt  string  `json:"lastObservedAt"`
+	UpdatedAt       string  `json:"updatedAt"`
+	FixAvailable    string  `json:"fixAvailable"`
+	Resources       []struct {
+		ID        string `json:"id"`
+		Type      string `json:"type"`
+		Region    string `json:"region"`
+		Partition string `json:"partition"`
+	} `json:"resources"`
+	PackageVulnerabilityDetails *struct {
+		VulnerabilityID    string `json:"vulnerabilityId"`
+		VulnerablePackages []struct {
+			Name           string `json:"name"`
+			Version        string `json:"version"`
+			Release        string `json:"release"`
+			PackageManager string `json:"packageManager"`
+			FilePath       string `json:"filePath"`
+			FixedInVersion string `json:"fixedInVersion"`
+		} `json:"vulnerablePackages"`
+		Cvss []struct {
+			BaseScore     float64 `json:"baseScore"`
+			ScoringVector string  `json:"scoringVector"`
+			Version       string  `json:"version"`
+		} `json:"cvss"`
+		ReferenceUrls []string `json:"referenceUrls"`
+	} `json:"packageVulnerabilityDetails"`
+}
+
+// resourceTypes maps Inspector's resource types to the inventory's.
+var resourceTypes = map[string]string{
+	"AWS_EC2_INSTANCE":        "AWS::EC2::Instance",
+	"AWS_ECR_CONTAINER_IMAGE": "AWS::ECR::Image",
+	"AWS_ECR_REPOSITORY":      "AWS::ECR::Repository",
+	"AWS_LAMBDA_FUNCTION":     "AWS::Lambda::Function",
+}
+
+// Parse reads one Inspector finding.
+func Parse(raw []byte) (findings.Finding, error) {
+	var r record
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return findings.Finding{}, fmt.Errorf("Inspector finding: %w", err)
+	}
+	if r.FindingArn == "" {
+		return findings.Finding{}, fmt.Errorf("Inspector finding: no findingArn")
+	}
+	f := findings.Finding{
+		Product: findings.Inspector, Kind: findings.Threat, ID: r.FindingArn, Title: r.Title, Description: r.Description,
+		Type: r.Type, OriginalSeverity: r.Severity, OriginalStatus: r.Status,
+		FirstSeen: findings.ParseTime(r.FirstObservedAt), LastSeen: findings.ParseTime(findings.First(r.LastObservedAt, r.UpdatedAt)),
+		Resource: findings.Resource{Provider: resource.AWS, Account: r.AwsAccountID},
+	}
+	var ok bool
+	if f.Severity, ok = findings.SeverityFromName(r.Severity); !ok { // UNTRIAGED: the score decides
+		f.Severity = findings.SeverityFromScore(r.InspectorScore)
+	}
+	switch r.Status {
+	case "SUPPRESSED":
+		f.Status = findings.Suppressed
+	case "CLOSED":
+		f.Status = findings.Resolved
+	default:
+		f.Status = findings.Active
+	}
+	if len(r.Resources) > 0 {
+		res := r.Resources[0]
+		f.Resource.Region, f.Resource.ID, f.Resource.Type = res.Region, res.ID, findings.First(resourceTypes[res.Type], res.Type)
+		if res.Type == "AWS_EC2_INSTANCE" && !strings.HasPrefix(res.ID, "arn:") {
+			f.Resource.Name = res.ID
+			f.Resource.ID = fmt.Sprintf("arn:%s:ec2:%s:%s:instance/%s", findings.First(res.Partition, "aws"), res.Region, r.AwsAccountID, res.ID)
+		}
+	}
+	if d := r.PackageVulnerabilityDetails; d != nil {
+		f.Kind = findings.Vulnerability
+		v := &findings.Vuln{ID: d.VulnerabilityID, References: d.ReferenceUrls, FixAvailable: strings.ToLower(r.FixAvailable)}
+		for _, c := range d.Cvss {
+			if c.BaseScore > v.CVSS {
+				v.CVSS, v.Vector, v.CVSSVer = c.BaseScore, c.ScoringVector, c.Version
+			}
+		}
+		for _, p := range d.VulnerablePackages {
+			v.Packages = append(v.Packages, findings.NewPackage(p.Name, p.Version, p.Release, p.FixedInVersion, p.PackageManager, p.FilePath))
+		}
+		f.Vuln = v
+	}
+	return f, nil
+}

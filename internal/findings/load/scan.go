@@ -1,0 +1,143 @@
+package load
+
+import "fmt"
+
+// The scanner below finds JSON values' extents without decoding them: the
+// records of a file are split first (fast, one pass) and decoded each on
+// its own, so a malformed record is reported with its position and the
+// others are still read.
+
+// syntaxError is a problem in a file's structure, at a byte offset.
+type syntaxError struct {
+	Offset int
+	Msg    string
+}
+
+func (e *syntaxError) Error() string { return e.Msg }
+
+func truncated(b []byte) error { return &syntaxError{len(b), "unexpected end of JSON input"} }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at b[i] == '"'.
+func skipString(b []byte, i int) (int, error) {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1, nil
+		}
+	}
+	return 0, truncated(b)
+}
+
+// skipValue returns the index after the JSON value starting at b[i]. It
+// checks nesting and strings, not the value's full syntax (the decoder of
+// each record does).
+func skipValue(b []byte, i int) (int, error) {
+	if i >= len(b) {
+		return 0, truncated(b)
+	}
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				end, err := skipString(b, j)
+				if err != nil {
+					return 0, err
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1, nil
+				}
+			}
+		}
+		return 0, truncated(b)
+	}
+	j := i
+	for j < len(b) && !isSpace(b[j]) && b[j] != ',' && b[j] != ']' && b[j] != '}' {
+		j++
+	}
+	if j == i {
+		return 0, &syntaxError{i, fmt.Sprintf("invalid character %q", b[i])}
+	}
+	return j, nil
+}
+
+// members calls fn with each key (raw, without quotes) and the start of
+// its value in the object starting at b[i] == '{'. fn returns the value's
+// end (most use skipValue), or stop to end the walk.
+func members(b []byte, i int, fn func(key []byte, start int) (end int, stop bool, err error)) error {
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return nil
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return &syntaxError{i, "expected an object key"}
+		}
+		kend, err := skipString(b, i)
+		if err != nil {
+			return err
+		}
+		key := b[i+1 : kend-1]
+		i = skipSpace(b, kend)
+		if i >= len(b) || b[i] != ':' {
+			return &syntaxError{i, "expected ':'"}
+		}
+		ve, stop, err := fn(key, skipSpace(b, i+1))
+		if err != nil || stop {
+			return err
+		}
+		i = skipSpace(b, ve)
+		if i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+			continue
+		}
+		if i < len(b) && b[i] == '}' {
+			return nil
+		}
+		return &syntaxError{i, "expected ',' or '}'"}
+	}
+}
+
+// elements calls fn with the extent of each element of the array starting
+// at b[i] == '['.
+func elements(b []byte, i int, fn func(start, end int)) error {
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return nil
+	}
+	for {
+		end, err := skipValue(b, i)
+		if err != nil {
+			return err
+		}
+		fn(i, end)
+		i = skipSpace(b, end)
+		if i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+			continue
+		}
+		if i < len(b) && b[i] == ']' {
+			return nil
+		}
+		return &syntaxError{i, "expected ',' or ']'"}
+	}
+}

@@ -1,0 +1,151 @@
+// Package securityhub reads AWS Security Hub findings in the AWS Security
+// Finding Format (ASFF): the elements of `aws securityhub get-findings`
+// ({"Findings":[...]}) and of the detail.findings of EventBridge "Security
+// Hub Findings - Imported" events.
+package securityhub
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/findings"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+type record struct {
+	ID              string   `json:"Id"`
+	ProductArn      string   `json:"ProductArn"`
+	ProductName     string   `json:"ProductName"`
+	GeneratorID     string   `json:"GeneratorId"`
+	AwsAccountID    string   `json:"AwsAccountId"`
+	Region          string   `json:"Region"`
+	Types           []string `json:"Types"`
+	FirstObservedAt string   `json:"FirstObservedAt"`
+	LastObservedAt  string   `json:"LastObservedAt"`
+	CreatedAt       string   `json:"CreatedAt"`
+	UpdatedAt       string   `json:"UpdatedAt"`
+	Severity        struct {
+		Label      string  `json:"Label"`
+		Normalized float64 `json:"Normalized"`
+		Original   string  `json:"Original"`
+	} `json:"Severity"`
+	Title       string `json:"Title"`
+	Description string `json:"Description"`
+	Resources   []struct {
+		Type      string `json:"Type"`
+		ID        string `json:"Id"`
+		Partition string `json:"Partition"`
+		Region    string `json:"Region"`
+	} `json:"Resources"`
+	Compliance *struct {
+		Status            string `json:"Status"`
+		SecurityControlID string `json:"SecurityControlId"`
+	} `json:"Compliance"`
+	Workflow *struct {
+		Status string `json:"Status"`
+	} `json:"Workflow"`
+	RecordState     string `json:"RecordState"`
+	Vulnerabilities []struct {
+		ID                 string `json:"Id"`
+		VulnerablePackages []struct {
+			Name           string `json:"Name"`
+			Version        string `json:"Version"`
+			Release        string `json:"Release"`
+			PackageManager string `json:"PackageManager"`
+			FilePath       string `json:"FilePath"`
+			FixedInVersion string `json:"FixedInVersion"`
+		} `json:"VulnerablePackages"`
+		Cvss []struct {
+			Version    string  `json:"Version"`
+			BaseScore  float64 `json:"BaseScore"`
+			BaseVector string  `json:"BaseVector"`
+		} `json:"Cvss"`
+		ReferenceUrls []string `json:"ReferenceUrls"`
+		FixAvailable  string   `json:"FixAvailable"`
+	} `json:"Vulnerabilities"`
+}
+
+// Parse reads one ASFF finding.
+func Parse(raw []byte) (findings.Finding, error) {
+	var r record
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return findings.Finding{}, fmt.Errorf("Security Hub finding: %w", err)
+	}
+	if r.ID == "" {
+		return findings.Finding{}, fmt.Errorf("Security Hub finding: no Id")
+	}
+	f := findings.Finding{
+		Product: findings.SecurityHub, Kind: findings.Threat, ID: r.ID, Title: r.Title, Description: r.Description,
+		Origin:    r.ProductName,
+		FirstSeen: findings.ParseTime(findings.First(r.FirstObservedAt, r.CreatedAt)),
+		LastSeen:  findings.ParseTime(findings.First(r.LastObservedAt, r.UpdatedAt)),
+		Resource:  findings.Resource{Provider: resource.AWS, Account: r.AwsAccountID, Region: r.Region},
+	}
+	if len(r.Types) > 0 {
+		f.Type = r.Types[0]
+	}
+	if r.Compliance != nil && r.Compliance.SecurityControlID != "" {
+		f.Type = r.Compliance.SecurityControlID
+	}
+	if f.Type == "" {
+		f.Type = r.GeneratorID
+	}
+	var ok bool
+	if f.Severity, ok = findings.SeverityFromName(r.Severity.Label); ok {
+		f.OriginalSeverity = r.Severity.Label
+	} else {
+		f.Severity = findings.SeverityFromScore(r.Severity.Normalized / 10)
+		f.OriginalSeverity = findings.First(r.Severity.Original, findings.FormatScore(r.Severity.Normalized))
+	}
+	f.Status, f.OriginalStatus = status(&r)
+	if len(r.Resources) > 0 {
+		res := r.Resources[0]
+		f.Resource.ID, f.Resource.Type = res.ID, res.Type
+		f.Resource.Region = findings.First(res.Region, r.Region)
+	}
+	if len(r.Vulnerabilities) > 0 {
+		v := r.Vulnerabilities[0]
+		f.Kind = findings.Vulnerability
+		vuln := &findings.Vuln{ID: v.ID, References: v.ReferenceUrls, FixAvailable: strings.ToLower(v.FixAvailable)}
+		for _, c := range v.Cvss {
+			if c.BaseScore > vuln.CVSS {
+				vuln.CVSS, vuln.Vector, vuln.CVSSVer = c.BaseScore, c.BaseVector, c.Version
+			}
+		}
+		for _, p := range v.VulnerablePackages {
+			vuln.Packages = append(vuln.Packages, findings.NewPackage(p.Name, p.Version, p.Release, p.FixedInVersion, p.PackageManager, p.FilePath))
+		}
+		f.Vuln = vuln
+	}
+	return f, nil
+}
+
+// status maps the record state, the workflow status and a control's
+// compliance status to one status; the original names all three.
+func status(r *record) (findings.Status, string) {
+	var orig []string
+	st := findings.Active
+	if r.Compliance != nil && r.Compliance.Status != "" {
+		orig = append(orig, "Compliance "+r.Compliance.Status)
+		if r.Compliance.Status == "PASSED" || r.Compliance.Status == "NOT_AVAILABLE" {
+			st = findings.Resolved
+		}
+	}
+	if r.Workflow != nil && r.Workflow.Status != "" {
+		orig = append(orig, "Workflow "+r.Workflow.Status)
+		switch r.Workflow.Status {
+		case "SUPPRESSED":
+			st = findings.Suppressed
+		case "RESOLVED":
+			st = findings.Resolved
+		}
+	}
+	if r.RecordState != "" {
+		orig = append(orig, "RecordState "+r.RecordState)
+		if r.RecordState == "ARCHIVED" && st == findings.Active {
+			st = findings.Resolved
+		}
+	}
+	return st, strings.Join(orig, ", ")
+}
