@@ -43,7 +43,7 @@ type call struct {
 	prefix  string               // "" for the root, module.a["x"].module.b
 	inputs  map[string]cty.Value // nil for the root module
 	calls   []resource.Location
-	regions map[string]string // provider config name (aws, aws.west) → region
+	regions map[string]providerConf // provider config name (aws, aws.west) → its configuration
 	stack   []string          // module dirs being evaluated, for cycles
 	// supplied are the input variables whose value is not written in the
 	// configuration's files (--var, --var-file, a module input read from
@@ -66,7 +66,7 @@ type scope struct {
 	// eachAttrs are the attributes read as each.value.X: a for_each over
 	// a resource reads them from its instances.
 	eachAttrs map[string]bool
-	regions   map[string]string
+	regions   map[string]providerConf
 	// writtenLocals caches written for local values.
 	writtenLocals map[string]bool
 }
@@ -217,28 +217,55 @@ func (e *evaluator) variables(m *module, c *call) cty.Value {
 	return cty.ObjectVal(vals)
 }
 
-// providerRegions reads the region of each provider configuration of the
-// module, inheriting the caller's.
-func (e *evaluator) providerRegions(s *scope, c *call) map[string]string {
-	out := map[string]string{}
+// providerConf is what vigil reads of a provider configuration: the
+// region its resources are in and the tags (AWS default_tags) or labels
+// (Google default_labels) it adds to every resource.
+type providerConf struct {
+	region      string
+	defaultTags map[string]any
+}
+
+// providerBlockSchema is the part of a provider block vigil reads.
+var providerBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "alias"}, {Name: "region"}, {Name: "default_labels"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "default_tags"}},
+}
+
+// providerRegions reads the region and default tags of each provider
+// configuration of the module, inheriting the caller's.
+func (e *evaluator) providerRegions(s *scope, c *call) map[string]providerConf {
+	out := map[string]providerConf{}
 	for k, v := range c.regions {
 		out[k] = v
 	}
+	str := func(a *hcl.Attribute) string {
+		if a != nil {
+			if v := e.eval(s, a.Expr, nil); knownString(v) {
+				return v.AsString()
+			}
+		}
+		return ""
+	}
+	tagMap := func(a *hcl.Attribute) map[string]any {
+		if a == nil {
+			return nil
+		}
+		m, _ := toGo(e.eval(s, a.Expr, nil), nil).(map[string]any)
+		return m
+	}
 	for _, b := range s.m.providers {
-		attrs, _ := b.Body.JustAttributes()
+		content, _, _ := b.Body.PartialContent(providerBlockSchema)
 		name := b.Labels[0]
-		if a, ok := attrs["alias"]; ok {
-			if v := e.eval(s, a.Expr, nil); knownString(v) {
-				name += "." + v.AsString()
+		if alias := str(content.Attributes["alias"]); alias != "" {
+			name += "." + alias
+		}
+		pc := providerConf{region: str(content.Attributes["region"]), defaultTags: tagMap(content.Attributes["default_labels"])}
+		for _, dt := range content.Blocks {
+			if attrs, _ := dt.Body.JustAttributes(); attrs != nil {
+				pc.defaultTags = tagMap(attrs["tags"])
 			}
 		}
-		region := ""
-		if a, ok := attrs["region"]; ok {
-			if v := e.eval(s, a.Expr, nil); knownString(v) {
-				region = v.AsString()
-			}
-		}
-		out[name] = region
+		out[name] = pc
 	}
 	return out
 }
@@ -736,7 +763,7 @@ func (e *evaluator) evalResource(s *scope, n *node) {
 	if a, ok := metaAttrs(n.block.Body)["for_each"]; ok {
 		feRefs = refs(s, a.Expr.Variables())
 	}
-	region := e.regionOf(s, n)
+	prov := e.providerOf(s, n)
 	loc := resource.Location{File: n.file, StartLine: n.block.DefRange.Start.Line, EndLine: n.block.DefRange.End.Line, Calls: s.c.calls}
 	if sb, ok := n.block.Body.(*hclsyntax.Body); ok {
 		loc.EndLine = sb.SrcRange.End.Line
@@ -782,7 +809,7 @@ func (e *evaluator) evalResource(s *scope, n *node) {
 			}
 		}
 		e.insts = append(e.insts, tfmap.Instance{Type: n.typ, Name: n.name, Address: l.Address, Mode: mode,
-			Attrs: goAttrs, Region: region, Location: l, Written: e.writtenArgs(s, n.block.Body, attrs)})
+			Attrs: goAttrs, Region: prov.region, DefaultTags: prov.defaultTags, Location: l, Written: e.writtenArgs(s, n.block.Body, attrs)})
 	}
 	store[n.typ][n.name] = collect(keyed, exps, vals)
 }
@@ -819,8 +846,8 @@ func eachReaders(b hcl.Body) map[string]bool {
 	return out
 }
 
-// regionOf returns the region of the provider configuration managing n.
-func (e *evaluator) regionOf(s *scope, n *node) string {
+// providerOf returns the provider configuration managing n.
+func (e *evaluator) providerOf(s *scope, n *node) providerConf {
 	name := n.typ
 	if i := strings.IndexByte(name, '_'); i > 0 {
 		name = name[:i]

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -613,5 +614,34 @@ func TestJSONSyntax(t *testing.T) {
 	ing, _ := by["aws_security_group.g"].Attrs["ingress"].([]any)
 	if len(ing) != 1 {
 		t.Errorf("ingress from JSON = %#v", by["aws_security_group.g"].Attrs["ingress"])
+	}
+}
+
+// TestDefaultTags: an AWS provider's default_tags and a Google provider's
+// default_labels are on every resource the provider manages (in a called
+// module too, which inherits the provider), under the resource's own tags;
+// a resource of another provider configuration gets none.
+func TestDefaultTags(t *testing.T) {
+	got := map[string]map[string]string{}
+	for _, b := range readAll(t, "testdata/default-tags", Options{}) {
+		for _, r := range b.Resources {
+			got[r.ID] = r.Tags
+		}
+	}
+	want := map[string]map[string]string{
+		".:aws_s3_bucket.logs":                {"owner": "security", "cost-center": "cc-100"},
+		".:aws_s3_bucket.us":                  nil,
+		".:google_storage_bucket.lake":        {"owner": "data-eng", "data-classification": "internal"},
+		".:module.store.aws_dynamodb_table.t": {"owner": "platform", "cost-center": "cc-100"},
+	}
+	for id, w := range want {
+		g, ok := got[id]
+		if !ok {
+			t.Errorf("%s not read (have %v)", id, got)
+			continue
+		}
+		if !maps.Equal(g, w) {
+			t.Errorf("%s: tags %v, want %v", id, g, w)
+		}
 	}
 }

@@ -18,6 +18,10 @@ type Instance struct {
 	// Region is the region or location of the provider configuration that
 	// manages the resource, "" when not known.
 	Region string
+	// DefaultTags are the tags (AWS provider default_tags) or labels
+	// (Google provider default_labels) the provider configuration adds to
+	// every resource it manages; the resource's own win.
+	DefaultTags map[string]any `json:",omitempty"`
 	// Location is where the resource block is (File relative to the
 	// scanned root, lines, Address, module call sites).
 	Location resource.Location

@@ -431,11 +431,36 @@ func (m *mapper) newResource(r *inst, tm typeMapper) *resource.Resource {
 	}
 	return &resource.Resource{
 		Provider: tm.provider, Region: r.in.Region, Type: tm.native, ID: rid(r.in), Name: name,
-		Tags: tags(r.a["tags"]), Source: r.in.Location.File, Class: tm.class, Location: &loc,
+		Tags: instanceTags(r), Source: r.in.Location.File, Class: tm.class, Location: &loc,
 	}
 }
 
 var nameAttrs = []string{"bucket", "function_name", "name", "account_id", "cluster_identifier", "identifier", "zone_name"}
+
+// instanceTags returns the tags or labels the resource will carry: in a
+// plan or state, what the provider computed (tags_all on AWS, with the
+// provider's default tags; terraform_labels or effective_labels on
+// Google); in a configuration, the provider's default tags under the
+// resource's own tags (AWS, Azure) or labels (Google).
+func instanceTags(r *inst) map[string]string {
+	for _, k := range []string{"tags_all", "terraform_labels", "effective_labels"} {
+		if t := tags(r.a[k]); t != nil {
+			return t
+		}
+	}
+	own := tags(r.a["tags"])
+	if own == nil {
+		own = tags(r.a["labels"])
+	}
+	def := tags(r.in.DefaultTags)
+	if def == nil {
+		return own
+	}
+	for k, v := range own {
+		def[k] = v
+	}
+	return def
+}
 
 // tags reads a tags (or labels) map; values not known before apply are
 // left out.
