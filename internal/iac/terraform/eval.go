@@ -44,7 +44,7 @@ type call struct {
 	inputs  map[string]cty.Value // nil for the root module
 	calls   []resource.Location
 	regions map[string]providerConf // provider config name (aws, aws.west) → its configuration
-	stack   []string          // module dirs being evaluated, for cycles
+	stack   []string                // module dirs being evaluated, for cycles
 	// supplied are the input variables whose value is not written in the
 	// configuration's files (--var, --var-file, a module input read from
 	// a resource): see written.
