@@ -52,6 +52,7 @@ func newRootCmd() *cobra.Command {
 		newComplianceCmd(),
 		newResponsibilityCmd(),
 		newCostCmd(),
+		newFindingsCmd(),
 	)
 	return root
 }

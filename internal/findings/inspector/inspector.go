@@ -88,6 +88,9 @@ func Parse(raw []byte) (findings.Finding, error) {
 	if len(r.Resources) > 0 {
 		res := r.Resources[0]
 		f.Resource.Region, f.Resource.ID, f.Resource.Type = res.Region, res.ID, findings.First(resourceTypes[res.Type], res.Type)
+		if res.Type == "AWS_LAMBDA_FUNCTION" && strings.Count(res.ID, ":") == 7 { // arn:aws:lambda:R:A:function:NAME:QUALIFIER
+			f.Resource.ID = res.ID[:strings.LastIndexByte(res.ID, ':')]
+		}
 		if res.Type == "AWS_EC2_INSTANCE" && !strings.HasPrefix(res.ID, "arn:") {
 			f.Resource.Name = res.ID
 			f.Resource.ID = fmt.Sprintf("arn:%s:ec2:%s:%s:instance/%s", findings.First(res.Partition, "aws"), res.Region, r.AwsAccountID, res.ID)

@@ -134,8 +134,7 @@ func Data(file string, data []byte) *Result {
 	var spans []span
 	i := skipSpace(data, 0)
 	if i < len(data) && data[i] != '{' && data[i] != '[' {
-		res.Problems = append(res.Problems, Problem{File: file, Index: -1, Offset: i, Err: fmt.Errorf("not JSON")})
-		return res
+		return res // not JSON: not a findings export (Files lists it as unrecognised)
 	}
 	n := 0
 	var structural *Problem

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"compress/gzip"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const findingSamples = "../../internal/findings/load/testdata/samples"
+
+func TestFindingsImport(t *testing.T) {
+	// Every format, joined to the sample organization's inventory.
+	code, out, errOut := runCLI2(t, "findings", "import", findingSamples, "--inventory", sampleOrg, "--format", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 22 { // header + 21 findings
+		t.Fatalf("%d csv rows, want 22", len(rows))
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	joined, products := 0, map[string]bool{}
+	for _, r := range rows[1:] {
+		products[r[col["product"]]] = true
+		if r[col["in_inventory"]] == "true" {
+			joined++
+		}
+	}
+	if len(products) != 6 || joined != 13 {
+		t.Errorf("%d products, %d findings joined to the inventory; want 6 and 13", len(products), joined)
+	}
+	if !strings.Contains(errOut, "21 finding(s) read from 11 file(s), 21 shown, 13 joined to the inventory") {
+		t.Errorf("stderr: %s", errOut)
+	}
+
+	// Filters, and --fail-on counting active findings only.
+	code, out, _ = runCLI2(t, "findings", "import", findingSamples, "--product", "guardduty,defender", "--severity", "high", "--format", "json")
+	var fs []struct{ Product, Severity string }
+	if err := json.Unmarshal([]byte(out), &fs); err != nil || code != 0 {
+		t.Fatalf("exit %d, %v", code, err)
+	}
+	if len(fs) != 5 {
+		t.Errorf("guardduty+defender at high or above: %d findings, want 5", len(fs))
+	}
+	if code, _, _ := runCLI2(t, "findings", "import", findingSamples, "--fail-on", "critical"); code != exitFindings {
+		t.Errorf("--fail-on critical: exit %d, want %d", code, exitFindings)
+	}
+	if code, _, _ := runCLI2(t, "findings", "import", findingSamples, "--fail-on", "critical", "--provider", "azure"); code != 0 {
+		t.Errorf("--fail-on critical on Azure only (no critical): exit %d, want 0", code)
+	}
+
+	// OCSF: a JSON array of Detection and Vulnerability Findings; JSON lines.
+	_, out, _ = runCLI2(t, "findings", "import", findingSamples, "--format", "ocsf")
+	var evs []struct {
+		ClassUID int `json:"class_uid"`
+	}
+	if err := json.Unmarshal([]byte(out), &evs); err != nil || len(evs) != 21 {
+		t.Fatalf("ocsf: %d events, %v", len(evs), err)
+	}
+	_, out, _ = runCLI2(t, "findings", "import", findingSamples, "--format", "ocsf-jsonl", "--product", "artifact")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || !strings.Contains(lines[0], `"class_uid":2002`) {
+		t.Errorf("ocsf-jsonl of Artifact Analysis: %q", out)
+	}
+}
+
+func TestFindingsImportInputs(t *testing.T) {
+	dir := t.TempDir()
+	// gzip is read transparently.
+	raw, err := os.ReadFile(filepath.Join(findingSamples, "guardduty-get-findings.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz, err := os.Create(filepath.Join(dir, "gd.json.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := gzip.NewWriter(gz)
+	zw.Write(raw)
+	zw.Close()
+	gz.Close()
+	code, out, errOut := runCLI2(t, "findings", "import", gz.Name())
+	if code != 0 || !strings.Contains(out, "2 finding(s) read from 1 file(s)") {
+		t.Errorf("gzip: exit %d\n%s%s", code, out, errOut)
+	}
+
+	// Nothing recognised: exit 2 and a message, never a silent success.
+	other := filepath.Join(dir, "cloudtrail.json")
+	os.WriteFile(other, []byte(`{"Records":[{"eventName":"GetObject"}]}`), 0o644)
+	code, out, errOut = runCLI2(t, "findings", "import", other)
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "no findings of a known format") {
+		t.Errorf("no findings: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+
+	// A malformed record is named, the rest is reported, exit 2.
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"findings":[{"findingArn":"arn:aws:inspector2:us-east-1:111122223333:finding/1","severity":5},{"findingArn":"arn:aws:inspector2:us-east-1:111122223333:finding/2","severity":"HIGH","title":"ok"}]}`), 0o644)
+	code, out, errOut = runCLI2(t, "findings", "import", bad)
+	if code != exitUsage || !strings.Contains(errOut, "bad.json: record 0 (byte 13): Inspector finding:") || !strings.Contains(out, "ok") {
+		t.Errorf("malformed record: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+
+	if code, _, _ := runCLI2(t, "findings", "import", findingSamples, "--product", "cloudtrail"); code != exitUsage {
+		t.Errorf("unknown --product: exit %d, want %d", code, exitUsage)
+	}
+}
