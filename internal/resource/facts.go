@@ -18,6 +18,11 @@ type Facts struct {
 	PasswordPolicy *PasswordPolicy `json:"password_policy,omitempty"`
 	KeyVault       *KeyVault       `json:"key_vault,omitempty"`
 	Network        *Network        `json:"network,omitempty"`
+	// Routing is set on route tables and routes (class other, reach.go).
+	Routing *Routing `json:"routing,omitempty"`
+	// Exposure is set by derivation (internal/reach) on compute
+	// instances, load balancers and load-balancer targets.
+	Exposure *Exposure `json:"exposure,omitempty"`
 	// Role is set on role definitions (class role): Azure role definitions,
 	// GCP custom and predefined roles.
 	Role *RoleDefinition `json:"role,omitempty"`
@@ -200,6 +205,14 @@ type Firewall struct {
 	Default *bool `json:"default,omitempty"`
 	// InUse is true when attached to something (ENI, subnet, NIC, instances).
 	InUse *bool `json:"in_use,omitempty"`
+	// Stateless is true for an AWS network ACL (ordered rules by number,
+	// kept as class other with these facts).
+	Stateless *bool `json:"stateless,omitempty"`
+	// TargetTags and TargetServiceAccounts limit a GCP firewall rule to
+	// the VMs with one of the network tags or service accounts; both
+	// empty: every VM of its network.
+	TargetTags            []string `json:"target_tags,omitempty"`
+	TargetServiceAccounts []string `json:"target_service_accounts,omitempty"`
 }
 
 // FirewallRule is one normalized rule. Ports: FromPort..ToPort inclusive;
@@ -234,6 +247,8 @@ type Compute struct {
 	// ShieldedVM / secure boot.
 	SecureBoot *bool  `json:"secure_boot,omitempty"`
 	State      string `json:"state,omitempty"`
+	// NetworkTags are a GCE VM's network tags (firewall targets).
+	NetworkTags []string `json:"network_tags,omitempty"`
 	// UserDataSecrets is true when the instance's user data (AWS
 	// user_data, Azure custom_data, GCE startup-script metadata) holds a
 	// credential in the clear (IaC sources; the names are in

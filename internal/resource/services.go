@@ -136,6 +136,9 @@ type Listener struct {
 	MinTLSVersion string `json:"min_tls_version,omitempty"`
 	// RedirectsToHTTPS: an HTTP listener whose default action redirects.
 	RedirectsToHTTPS *bool `json:"redirects_to_https,omitempty"`
+	// Forwards are the targets the listener sends traffic to (through a
+	// target group or backend pool), when the inventory tells.
+	Forwards []Forward `json:"forwards,omitempty"`
 }
 
 // Queue: SQS queue, SNS topic, Service Bus namespace, Event Hubs, Pub/Sub topic.

@@ -1,0 +1,316 @@
+package reach
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// publicHop answers whether r has a public address: the first hop of
+// every path, or why that is unknown.
+func publicHop(r *resource.Resource, a *answer) (resource.Hop, bool) {
+	c := r.Facts.Compute
+	switch {
+	case c.PublicIP == nil:
+		a.unknown("%s: whether it has a public IP is not in the inventory", r.ID)
+	case !*c.PublicIP:
+		a.decided = true
+	default:
+		return resource.Hop{Resource: r.ID, Allows: "public IP"}, true
+	}
+	return resource.Hop{}, false
+}
+
+// withFirst prefixes every family's route hops with the public IP hop.
+func withFirst(h resource.Hop, routes map[string][]resource.Hop) map[string][]resource.Hop {
+	out := map[string][]resource.Hop{}
+	for fam, hops := range routes {
+		out[fam] = append([]resource.Hop{h}, hops...)
+	}
+	return out
+}
+
+// aws: public IP, the subnet's route table, its network ACL and the
+// instance's security groups.
+func (g *Graph) aws(r *resource.Resource, a *answer) {
+	pub, ok := publicHop(r, a)
+	if !ok {
+		return
+	}
+	nics, _ := g.interfaces(r)
+	subnets, sgIDs := targets(r, resource.RelInSubnet), g.attached(r.Provider, r, r.ID)
+	for _, n := range nics {
+		subnets = append(subnets, targets(n, resource.RelInSubnet)...)
+		sgIDs = append(sgIDs, g.attached(n.Provider, n, n.ID)...)
+	}
+	sn := first(subnets)
+	if sn == "" {
+		a.unknown("%s: its subnet is not in the inventory", r.ID)
+		return
+	}
+	tables := routing(g.routesFor[g.key(r.Provider, sn)], false)
+	if len(tables) == 0 {
+		vpc := first(targets(r, resource.RelInNetwork))
+		if s := g.get(r, sn); s != nil && vpc == "" {
+			vpc = first(targets(s, resource.RelInNetwork))
+		}
+		tables = routing(g.routesFor[g.key(r.Provider, vpc)], true)
+	}
+	if len(tables) == 0 {
+		a.unknown("%s: the route table of subnet %s is not in the inventory", r.ID, sn)
+		return
+	}
+	acls, missing := g.firewalls(r, g.attached(r.Provider, g.get(r, sn), sn), true)
+	if len(acls) == 0 {
+		a.unknown("%s: the network ACL of subnet %s is not in the inventory%s", r.ID, sn, list(missing))
+		return
+	}
+	sgs, missing := g.firewalls(r, sgIDs, false)
+	if len(missing) > 0 || len(sgs) == 0 {
+		a.unknown("%s: security groups not in the inventory%s", r.ID, list(missing))
+		return
+	}
+	a.through(withFirst(pub, defaultRoutes(tables)), []layer{orderedLayer(orderedRules(acls)), unionLayer(sgs)})
+}
+
+func list(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return ": " + strings.Join(ids, ", ")
+}
+
+// azure: per network interface, a public IP and the NSGs of the interface
+// and of its subnet.
+func (g *Graph) azure(r *resource.Resource, a *answer) {
+	nics, missing := g.interfaces(r)
+	if len(missing) > 0 || len(nics) == 0 {
+		a.unknown("%s: network interfaces not in the inventory%s", r.ID, list(missing))
+		return
+	}
+	for _, n := range nics {
+		pips := targets(n, resource.RelUsesPublicIP)
+		if len(pips) == 0 {
+			a.decided = true
+			continue
+		}
+		pub := resource.Hop{Resource: n.ID, Allows: "public IP " + name0(g.get(n, pips[0]), pips[0])}
+		sn := first(targets(n, resource.RelInSubnet))
+		if sn == "" {
+			a.unknown("%s: the subnet of interface %s is not in the inventory", r.ID, n.ID)
+			continue
+		}
+		var layers []layer
+		nicNSG, m1 := g.firewalls(n, g.attached(n.Provider, n, n.ID), false)
+		snNSG, m2 := g.firewalls(n, g.attached(n.Provider, g.get(n, sn), sn), false)
+		if m := append(m1, m2...); len(m) > 0 {
+			a.unknown("%s: network security groups not in the inventory%s", r.ID, list(m))
+			continue
+		}
+		if len(nicNSG)+len(snNSG) == 0 {
+			a.unknown("%s: no NSG on interface %s or its subnet: open with a Basic public IP, closed with a Standard one, and the SKU is not in the inventory", r.ID, n.ID)
+			continue
+		}
+		for _, fws := range [][]*resource.Resource{snNSG, nicNSG} {
+			if len(fws) > 0 {
+				layers = append(layers, orderedLayer(orderedRules(fws)))
+			}
+		}
+		routes := map[string][]resource.Hop{"ipv4": {{Resource: sn, Allows: "system route 0.0.0.0/0 -> Internet"}}, "ipv6": {{Resource: sn, Allows: "system route ::/0 -> Internet"}}}
+		if tables := routing(g.routesFor[g.key(r.Provider, sn)], false); len(tables) > 0 {
+			routes = overrides(tables, routes)
+		}
+		a.through(withFirst(pub, routes), layers)
+	}
+}
+
+// overrides applies an Azure route table's default routes over the
+// system ones: a user default route elsewhere than the internet removes it.
+func overrides(tables []*resource.Resource, sys map[string][]resource.Hop) map[string][]resource.Hop {
+	out := defaultRoutes(tables)
+	for _, fam := range families {
+		if _, ok := out[fam.name]; ok {
+			continue
+		}
+		user := false
+		for _, t := range tables {
+			for _, rt := range t.Facts.Routing.Routes {
+				user = user || rt.Destination == fam.any
+			}
+		}
+		if !user {
+			out[fam.name] = sys[fam.name]
+		}
+	}
+	return out
+}
+
+func name0(r *resource.Resource, id string) string {
+	if r == nil {
+		return id
+	}
+	return name(r)
+}
+
+// gcp: an external IP, a default route to the internet gateway, and the
+// VPC firewall rules that apply to the VM.
+func (g *Graph) gcp(r *resource.Resource, a *answer) {
+	pub, ok := publicHop(r, a)
+	if !ok {
+		return
+	}
+	net := first(targets(r, resource.RelInNetwork))
+	if net == "" {
+		a.unknown("%s: its network is not in the inventory", r.ID)
+		return
+	}
+	tables := routing(g.routesFor[g.key(r.Provider, net)], false)
+	if len(tables) == 0 {
+		a.unknown("%s: the routes of network %s are not in the inventory", r.ID, net)
+		return
+	}
+	var fws []*resource.Resource
+	all := g.gcpFirewalls[g.key(r.Provider, net)]
+	for _, fw := range all {
+		f := fw.Facts.Firewall
+		if len(f.TargetTags)+len(f.TargetServiceAccounts) == 0 ||
+			slices.ContainsFunc(f.TargetTags, func(t string) bool { return slices.Contains(r.Facts.Compute.NetworkTags, t) }) ||
+			(r.Facts.Compute.Identity != "" && slices.Contains(f.TargetServiceAccounts, r.Facts.Compute.Identity)) {
+			if f.Rules == nil {
+				a.unknown("%s: the rules of firewall %s are not in the inventory", r.ID, fw.ID)
+				return
+			}
+			fws = append(fws, fw)
+		}
+	}
+	if len(all) == 0 {
+		a.unknown("%s: no firewall rule of network %s is in the inventory", r.ID, net)
+		return
+	}
+	a.through(withFirst(pub, defaultRoutes(tables)), []layer{orderedLayer(orderedRules(fws))})
+}
+
+// loadBalancer: an internet-facing load balancer is reachable on its
+// listeners, through its own firewalls when it has any.
+func (g *Graph) loadBalancer(r *resource.Resource, a *answer) {
+	lb := r.Facts.LoadBalancer
+	switch {
+	case lb.Public == nil:
+		a.unknown("%s: whether it is internet-facing is not in the inventory", r.ID)
+		return
+	case !*lb.Public:
+		a.decided = true
+		return
+	}
+	fws, missing := g.firewalls(r, g.attached(r.Provider, r, r.ID), false)
+	if len(missing) > 0 {
+		a.unknown("%s: security groups not in the inventory%s", r.ID, list(missing))
+		return
+	}
+	var l layer
+	if len(fws) > 0 {
+		l = unionLayer(fws)
+	}
+	for _, ls := range lb.Listeners {
+		proto := listenerProto(ls)
+		hops := []resource.Hop{{Resource: r.ID, Allows: listenerText(ls)}}
+		if l != nil {
+			var ok bool
+			if hops, ok = filtered(l, proto, ls.Port, hops); !ok {
+				continue
+			}
+		}
+		a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: "ipv4", FromPort: ls.Port, ToPort: ls.Port, Hops: hops})
+	}
+	a.decided = true
+}
+
+// filtered appends to hops the rule of l that lets proto/port in from
+// anywhere (IPv4); ok is false when none does.
+func filtered(l layer, proto string, port int, hops []resource.Hop) ([]resource.Hop, bool) {
+	for _, c := range l[[2]string{"ipv4", proto}] {
+		if !c.ports.intersect(set{{port, port}}).empty() {
+			return append(hops, c.hop), true
+		}
+	}
+	return hops, false
+}
+
+func listenerProto(ls resource.Listener) string {
+	if strings.EqualFold(ls.Protocol, "udp") {
+		return "udp"
+	}
+	return "tcp"
+}
+
+func listenerText(ls resource.Listener) string {
+	return fmt.Sprintf("internet-facing listener %s %d", strings.ToUpper(ls.Protocol), ls.Port)
+}
+
+// viaListener: t receives what an internet-facing listener forwards to it,
+// on the listener's port only, when its own firewalls let the target port
+// in from some source.
+func (g *Graph) viaListener(t *resource.Resource, f forward, a *answer) {
+	lbx := g.Exposure(f.lb)
+	if lbx.Internet == nil {
+		a.unknown("%s: behind %s, whose exposure is undecided", t.ID, f.lb.ID)
+		return
+	}
+	var lbHops []resource.Hop
+	proto := listenerProto(f.listener)
+	for _, p := range lbx.Paths {
+		if p.FromPort == f.listener.Port && p.Protocol == proto {
+			lbHops = p.Hops
+		}
+	}
+	if lbHops == nil {
+		a.decided = true
+		return
+	}
+	port := f.Port
+	if port == 0 {
+		port = f.listener.Port
+	}
+	hop, ok := g.targetAllows(t, proto, port, a)
+	if !ok {
+		return
+	}
+	fwd := resource.Hop{Resource: f.lb.ID, Allows: "forwards to port " + strconv.Itoa(port)}
+	if f.Via != "" {
+		fwd = resource.Hop{Resource: f.Via, Allows: "target group forwards to port " + strconv.Itoa(port)}
+	}
+	hops := append(slices.Clone(lbHops), fwd, hop)
+	a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: "ipv4", FromPort: f.listener.Port, ToPort: f.listener.Port, Hops: hops})
+	a.decided = true
+}
+
+// targetAllows finds a firewall rule of t allowing proto/port in from any
+// source (the load balancer's addresses are not modelled).
+func (g *Graph) targetAllows(t *resource.Resource, proto string, port int, a *answer) (resource.Hop, bool) {
+	ids := g.attached(t.Provider, t, t.ID)
+	nics, _ := g.interfaces(t)
+	for _, n := range nics {
+		ids = append(ids, g.attached(n.Provider, n, n.ID)...)
+	}
+	fws, missing := g.firewalls(t, ids, false)
+	if t.Provider == resource.GCP {
+		fws = append(fws, g.gcpFirewalls[g.key(t.Provider, first(targets(t, resource.RelInNetwork)))]...)
+	}
+	if len(missing) > 0 || len(fws) == 0 {
+		a.unknown("%s: the firewalls letting its load balancer in are not in the inventory%s", t.ID, list(missing))
+		return resource.Hop{}, false
+	}
+	for _, fw := range fws {
+		for _, rl := range fw.Facts.Firewall.Rules {
+			p := rl.Protocol
+			if rl.Direction == "ingress" && rl.Action == "allow" && !rl.Disabled && (p == "all" || p == proto) && rl.FromPort <= port && port <= rl.ToPort {
+				return resource.Hop{Resource: fw.ID, Allows: fmt.Sprintf("%s: allow %s %d from %s", name(fw), p, port, strings.Join(rl.Sources, ", "))}, true
+			}
+		}
+	}
+	a.decided = true
+	return resource.Hop{}, false
+}

@@ -1,0 +1,37 @@
+// Package reach computes network exposure: which resources of an inventory
+// are reachable from any address of the internet, on which protocol and
+// ports, and through which hops (each named with the rule, route or
+// listener that lets the traffic through).
+//
+// It reads typed facts and relationships only (resource.Firewall,
+// resource.Routing, resource.LoadBalancer, resource.Compute and the Rel*
+// relationships), never an export's raw shape, so every source that fills
+// them is covered. Per cloud:
+//
+//   - AWS: a public IP on the instance; the route table of its subnet
+//     (explicit association, else the VPC's main table) holds a default
+//     route (0.0.0.0/0, ::/0) to an internet gateway; the subnet's network
+//     ACL allows the port (rules in number order, first match wins, implicit
+//     deny); one of its security groups allows it (allow rules, union).
+//   - Azure: per network interface, a public IP, and the NSGs of the
+//     interface and of its subnet both allow the port (rules in priority
+//     order, first match wins, implicit deny). No NSG at all is undecided
+//     (open with a Basic public IP, closed with a Standard one). Azure
+//     system routes are taken as in force unless a route table in the
+//     inventory applies to the subnet.
+//   - GCP: an external IP; a default route to the default internet gateway
+//     in the network; the VPC firewall rules of the network that apply to
+//     the VM (no targets, a target tag it carries, or its service account)
+//     in priority order, deny before allow at one priority, implied deny.
+//   - Load balancers: an internet-facing load balancer is exposed on its
+//     listeners (filtered by its own firewalls when it has any); each
+//     listener's forward targets are exposed on the listener's port only,
+//     when the target's firewalls allow the target port from some source.
+//
+// "From the internet" means from an arbitrary address: a rule counts when
+// its source is 0.0.0.0/0 or ::/0 (a narrower source neither opens nor
+// closes). What the inventory does not tell (a route table or network ACL
+// not exported, a public IP unknown) makes the answer undecided with a
+// reason, never exposed or safe. Nothing is followed transitively, so
+// cycles in routes or peering cannot loop.
+package reach

@@ -1,0 +1,407 @@
+package reach
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// Annotate computes the exposure of every compute instance, load balancer
+// and load-balancer target of rs and sets it as their facts.exposure.
+// It is idempotent.
+func Annotate(rs []*resource.Resource) {
+	g := New(rs)
+	for _, r := range rs {
+		if r.Class == resource.ClassCompute || r.Class == resource.ClassLoadBalancer || g.forwardedTo[g.key(r.Provider, r.ID)] != nil {
+			r.Facts.Exposure = g.Exposure(r)
+		}
+	}
+}
+
+// Graph indexes an inventory's network facts and relationships.
+type Graph struct {
+	byKey map[string]*resource.Resource
+	// reverse relationships: target key → the resources pointing at it.
+	firewallOf, routesFor map[string][]*resource.Resource
+	// gcpFirewalls: network key → its firewall rules, in evaluation order.
+	gcpFirewalls map[string][]*resource.Resource
+	// forwardedTo: target key → the listeners sending traffic to it.
+	forwardedTo map[string][]forward
+}
+
+type forward struct {
+	lb       *resource.Resource
+	listener resource.Listener
+	resource.Forward
+}
+
+// key is the lookup key of an ID: Azure IDs are case-insensitive.
+func (g *Graph) key(p resource.Provider, id string) string {
+	if p == resource.Azure {
+		id = strings.ToLower(id)
+	}
+	return string(p) + "|" + id
+}
+
+// New indexes rs.
+func New(rs []*resource.Resource) *Graph {
+	g := &Graph{byKey: make(map[string]*resource.Resource, len(rs)), firewallOf: map[string][]*resource.Resource{},
+		routesFor: map[string][]*resource.Resource{}, gcpFirewalls: map[string][]*resource.Resource{}, forwardedTo: map[string][]forward{}}
+	for _, r := range rs {
+		g.byKey[g.key(r.Provider, r.ID)] = r
+	}
+	for _, r := range rs {
+		for _, a := range r.Aliases {
+			if k := g.key(r.Provider, a); g.byKey[k] == nil {
+				g.byKey[k] = r
+			}
+		}
+		for _, rel := range r.Relationships {
+			k := g.key(r.Provider, rel.TargetID)
+			switch rel.Type {
+			case resource.RelFirewallOf:
+				g.firewallOf[k] = append(g.firewallOf[k], r)
+			case resource.RelRoutesFor:
+				g.routesFor[k] = append(g.routesFor[k], r)
+			case resource.RelInNetwork:
+				if r.Provider == resource.GCP && r.Facts.Firewall != nil {
+					g.gcpFirewalls[k] = append(g.gcpFirewalls[k], r)
+				}
+			}
+		}
+		if lb := r.Facts.LoadBalancer; lb != nil {
+			for _, l := range lb.Listeners {
+				for _, f := range l.Forwards {
+					k := g.key(r.Provider, f.Target)
+					g.forwardedTo[k] = append(g.forwardedTo[k], forward{r, l, f})
+				}
+			}
+		}
+	}
+	return g
+}
+
+func (g *Graph) get(r *resource.Resource, id string) *resource.Resource {
+	return g.byKey[g.key(r.Provider, id)]
+}
+
+func targets(r *resource.Resource, typ string) []string {
+	var out []string
+	for _, rel := range r.Relationships {
+		if rel.Type == typ && rel.TargetID != "" {
+			out = append(out, rel.TargetID)
+		}
+	}
+	return out
+}
+
+// families are the address families, by the source that means "anywhere".
+var families = []struct{ name, any string }{{"ipv4", "0.0.0.0/0"}, {"ipv6", "::/0"}}
+
+// protocols reachability reports on.
+var protocols = []string{"tcp", "udp", "icmp"}
+
+// answer accumulates one resource's exposure.
+type answer struct {
+	paths     []resource.ExposurePath
+	undecided []string
+	decided   bool // some point was evaluated to the end
+}
+
+func (a *answer) unknown(format string, args ...any) {
+	a.undecided = append(a.undecided, fmt.Sprintf(format, args...))
+}
+
+func (a *answer) exposure() *resource.Exposure {
+	e := &resource.Exposure{Paths: a.paths, Undecided: a.undecided}
+	slices.SortFunc(e.Paths, func(x, y resource.ExposurePath) int {
+		return cmp.Or(cmp.Compare(x.Family, y.Family), cmp.Compare(x.Protocol, y.Protocol), cmp.Compare(x.FromPort, y.FromPort))
+	})
+	switch {
+	case len(e.Paths) > 0:
+		e.Internet = resource.Bool(true)
+	case len(e.Undecided) == 0:
+		e.Internet = resource.Bool(false)
+	}
+	return e
+}
+
+// Exposure computes r's exposure to the internet.
+func (g *Graph) Exposure(r *resource.Resource) *resource.Exposure {
+	var a answer
+	switch {
+	case r.Facts.LoadBalancer != nil:
+		g.loadBalancer(r, &a)
+	case r.Facts.Compute != nil:
+		switch r.Provider {
+		case resource.AWS:
+			g.aws(r, &a)
+		case resource.Azure:
+			g.azure(r, &a)
+		case resource.GCP:
+			g.gcp(r, &a)
+		}
+	}
+	for _, f := range g.forwardedTo[g.key(r.Provider, r.ID)] {
+		g.viaListener(r, f, &a)
+	}
+	return a.exposure()
+}
+
+// layer is one filter on the way in: what it lets through per family and
+// protocol, and which rule lets each part through.
+type layer map[[2]string][]contrib
+
+type contrib struct {
+	hop   resource.Hop
+	ports set
+}
+
+func (l layer) allowed(fam, proto string) set {
+	var s set
+	for _, c := range l[[2]string{fam, proto}] {
+		s = s.union(c.ports)
+	}
+	return s
+}
+
+// ruleMatches reports whether an enabled ingress rule matches traffic of
+// proto from any address of family fam.
+func ruleMatches(rl resource.FirewallRule, fam, anyAddr, proto string) bool {
+	if rl.Direction != "ingress" || rl.Disabled {
+		return false
+	}
+	p := rl.Protocol
+	if p == "icmpv6" {
+		p = "icmp"
+	}
+	if p != "all" && p != proto {
+		return false
+	}
+	for _, s := range rl.Sources {
+		if pf, err := netip.ParsePrefix(s); err == nil && pf.Bits() == 0 && pf.Addr().Is4() == (anyAddr == "0.0.0.0/0") {
+			return true
+		}
+	}
+	return false
+}
+
+func rulePorts(rl resource.FirewallRule, proto string) set {
+	if proto == "icmp" {
+		return full
+	}
+	return set{{rl.FromPort, rl.ToPort}}
+}
+
+func ruleText(fw *resource.Resource, rl resource.FirewallRule, anyAddr string) string {
+	ports := strconv.Itoa(rl.FromPort)
+	if rl.FromPort != rl.ToPort {
+		ports += "-" + strconv.Itoa(rl.ToPort)
+	}
+	s := fmt.Sprintf("%s: %s %s %s from %s", name(fw), rl.Action, rl.Protocol, ports, anyAddr)
+	if rl.Priority != 0 {
+		s += " (priority " + strconv.Itoa(rl.Priority) + ")"
+	}
+	return s
+}
+
+func name(r *resource.Resource) string {
+	if r.Name != "" && r.Name != r.ID {
+		return r.Name
+	}
+	return r.ID
+}
+
+// unionLayer: stateful allow-only firewalls (AWS security groups): what
+// any rule of any of them allows.
+func unionLayer(fws []*resource.Resource) layer {
+	l := layer{}
+	for _, fam := range families {
+		for _, proto := range protocols {
+			k := [2]string{fam.name, proto}
+			for _, fw := range fws {
+				for _, rl := range fw.Facts.Firewall.Rules {
+					if rl.Action == "allow" && ruleMatches(rl, fam.name, fam.any, proto) {
+						l[k] = append(l[k], contrib{resource.Hop{Resource: fw.ID, Allows: ruleText(fw, rl, fam.any)}, rulePorts(rl, proto)})
+					}
+				}
+			}
+		}
+	}
+	return l
+}
+
+type ordered struct {
+	fw *resource.Resource
+	rl resource.FirewallRule
+}
+
+// orderedRules lists the rules of fws in evaluation order: priority (rule
+// number) ascending, deny before allow at one priority.
+func orderedRules(fws []*resource.Resource) []ordered {
+	var out []ordered
+	for _, fw := range fws {
+		for _, rl := range fw.Facts.Firewall.Rules {
+			out = append(out, ordered{fw, rl})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b ordered) int {
+		return cmp.Or(cmp.Compare(a.rl.Priority, b.rl.Priority), cmp.Compare(denyFirst(a.rl), denyFirst(b.rl)))
+	})
+	return out
+}
+
+func denyFirst(rl resource.FirewallRule) int {
+	if rl.Action == "deny" {
+		return 0
+	}
+	return 1
+}
+
+// orderedLayer: first-match firewalls (network ACLs, NSGs, GCP VPC
+// firewall rules): each port goes the way of the first rule matching it;
+// no match is denied.
+func orderedLayer(rules []ordered) layer {
+	l := layer{}
+	for _, fam := range families {
+		for _, proto := range protocols {
+			k := [2]string{fam.name, proto}
+			left := full
+			for _, o := range rules {
+				if left.empty() {
+					break
+				}
+				if !ruleMatches(o.rl, fam.name, fam.any, proto) {
+					continue
+				}
+				cov := left.intersect(rulePorts(o.rl, proto))
+				if cov.empty() {
+					continue
+				}
+				left = left.minus(cov)
+				if o.rl.Action == "allow" {
+					l[k] = append(l[k], contrib{resource.Hop{Resource: o.fw.ID, Allows: ruleText(o.fw, o.rl, fam.any)}, cov})
+				}
+			}
+		}
+	}
+	return l
+}
+
+// through adds to a the paths through the given first hops (public IP,
+// route) and layers, for the families that route.
+func (a *answer) through(fams map[string][]resource.Hop, layers []layer) {
+	a.decided = true
+	for _, fam := range families {
+		first, ok := fams[fam.name]
+		if !ok {
+			continue
+		}
+		for _, proto := range protocols {
+			s := full
+			for _, l := range layers {
+				s = s.intersect(l.allowed(fam.name, proto))
+			}
+			for _, sp := range s {
+				hops := slices.Clone(first)
+				for _, l := range layers {
+					for _, c := range l[[2]string{fam.name, proto}] {
+						if !c.ports.intersect(set{sp}).empty() {
+							hops = append(hops, c.hop)
+						}
+					}
+				}
+				a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: fam.name, FromPort: sp.lo, ToPort: sp.hi, Hops: hops})
+			}
+		}
+	}
+}
+
+// firewalls resolves the firewalls named by ids; missing names the ones
+// the inventory does not hold (or holds without rules).
+func (g *Graph) firewalls(r *resource.Resource, ids []string, stateless bool) (fws []*resource.Resource, missing []string) {
+	seen := map[string]bool{}
+	for _, id := range ids {
+		fw := g.get(r, id)
+		switch {
+		case fw == nil || fw.Facts.Firewall == nil:
+			missing = append(missing, id)
+		case seen[fw.ID] || (fw.Facts.Firewall.Stateless != nil && *fw.Facts.Firewall.Stateless) != stateless:
+		case fw.Facts.Firewall.Rules == nil:
+			missing = append(missing, id+" (rules unknown)")
+		default:
+			seen[fw.ID] = true
+			fws = append(fws, fw)
+		}
+	}
+	return fws, missing
+}
+
+// attached returns the IDs of the firewalls applied to r: its own
+// uses_firewall relationships and the firewalls naming it.
+func (g *Graph) attached(p resource.Provider, r *resource.Resource, id string) []string {
+	var ids []string
+	if r != nil {
+		ids = targets(r, resource.RelUsesFirewall)
+	}
+	for _, fw := range g.firewallOf[g.key(p, id)] {
+		ids = append(ids, fw.ID)
+	}
+	return ids
+}
+
+// defaultRoutes returns, per family, the hop of a default route to the
+// internet in tables; ok is false when tables is empty.
+func defaultRoutes(tables []*resource.Resource) map[string][]resource.Hop {
+	out := map[string][]resource.Hop{}
+	for _, t := range tables {
+		for _, rt := range t.Facts.Routing.Routes {
+			pf, err := netip.ParsePrefix(rt.Destination)
+			if err != nil || pf.Bits() != 0 || rt.NextHop != "internet" {
+				continue
+			}
+			fam := "ipv4"
+			if pf.Addr().Is6() {
+				fam = "ipv6"
+			}
+			if out[fam] == nil {
+				out[fam] = []resource.Hop{{Resource: t.ID, Allows: "route " + rt.Destination + " -> " + cmp.Or(rt.Target, "internet")}}
+			}
+		}
+	}
+	return out
+}
+
+func routing(rs []*resource.Resource, main bool) []*resource.Resource {
+	var out []*resource.Resource
+	for _, t := range rs {
+		if t.Facts.Routing != nil && (!main || (t.Facts.Routing.Main != nil && *t.Facts.Routing.Main)) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// interfaces resolves r's network interfaces.
+func (g *Graph) interfaces(r *resource.Resource) (nics []*resource.Resource, missing []string) {
+	for _, id := range targets(r, resource.RelUsesInterface) {
+		if n := g.get(r, id); n != nil {
+			nics = append(nics, n)
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	return nics, missing
+}
+
+func first(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return ids[0]
+}
