@@ -140,26 +140,27 @@ func Data(file string, data []byte) *Result {
 	var structural *Problem
 	add := func(s, e int) { spans = append(spans, span{s, e, n}); n++ }
 	for i < len(data) {
+		var end int
 		var err error
 		switch data[i] {
 		case '[':
-			err = elements(data, i, add)
+			end, err = elements(data, i, add)
 		case '{':
 			container := false
-			err = members(data, i, func(key []byte, s int) (int, bool, error) {
-				if s < len(data) && data[s] == '[' && isContainer(key) {
+			end, err = members(data, i, func(key []byte, s int) (int, bool, error) {
+				if !container && s < len(data) && data[s] == '[' && isContainer(key) {
 					container = true
-					return 0, true, elements(data, s, add)
+					e, err := elements(data, s, add)
+					return e, false, err
 				}
 				e, err := skipValue(data, s)
 				return e, false, err
 			})
 			if !container && err == nil {
-				end, _ := skipValue(data, i)
 				add(i, end)
 			}
 		default:
-			err = fmt.Errorf("invalid character %q", data[i])
+			err = &syntaxError{i, fmt.Sprintf("invalid character %q", data[i])}
 		}
 		if err != nil {
 			off := i
@@ -170,7 +171,6 @@ func Data(file string, data []byte) *Result {
 			structural = &Problem{File: file, Index: -1, Offset: off, Err: err}
 			break
 		}
-		end, _ := skipValue(data, i)
 		i = skipSpace(data, end) // JSON lines: the next document
 	}
 	parse(file, data, spans, res)
@@ -234,7 +234,7 @@ type keys struct {
 
 func scanKeys(b []byte) (keys, error) {
 	k := keys{has: make(map[string]bool, 16)}
-	err := members(b, 0, func(key []byte, s int) (int, bool, error) {
+	_, err := members(b, 0, func(key []byte, s int) (int, bool, error) {
 		e, err := skipValue(b, s)
 		if err != nil {
 			return 0, true, err
@@ -322,12 +322,12 @@ func event(detailType string, detail []byte) parsed {
 		if i >= len(detail) || detail[i] != '{' {
 			return parsed{err: fmt.Errorf("Security Hub event: detail is not an object")}
 		}
-		err := members(detail, i, func(key []byte, s int) (int, bool, error) {
+		_, err := members(detail, i, func(key []byte, s int) (int, bool, error) {
 			if !strings.EqualFold(string(key), "findings") || s >= len(detail) || detail[s] != '[' {
 				e, err := skipValue(detail, s)
 				return e, false, err
 			}
-			return 0, true, elements(detail, s, func(s, e int) {
+			_, err := elements(detail, s, func(s, e int) {
 				f, err := securityhub.Parse(detail[s:e])
 				if err != nil {
 					p.err = err
@@ -336,6 +336,7 @@ func event(detailType string, detail []byte) parsed {
 				f.Raw = detail[s:e]
 				p.fs = append(p.fs, f)
 			})
+			return 0, true, err
 		})
 		if err != nil {
 			p.err = err

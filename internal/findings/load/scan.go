@@ -82,28 +82,29 @@ func skipValue(b []byte, i int) (int, error) {
 
 // members calls fn with each key (raw, without quotes) and the start of
 // its value in the object starting at b[i] == '{'. fn returns the value's
-// end (most use skipValue), or stop to end the walk.
-func members(b []byte, i int, fn func(key []byte, start int) (end int, stop bool, err error)) error {
+// end (most use skipValue), or stop to end the walk. members returns the
+// index after the object (0 when stopped).
+func members(b []byte, i int, fn func(key []byte, start int) (end int, stop bool, err error)) (int, error) {
 	i = skipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
-		return nil
+		return i + 1, nil
 	}
 	for {
 		if i >= len(b) || b[i] != '"' {
-			return &syntaxError{i, "expected an object key"}
+			return 0, &syntaxError{i, "expected an object key"}
 		}
 		kend, err := skipString(b, i)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		key := b[i+1 : kend-1]
 		i = skipSpace(b, kend)
 		if i >= len(b) || b[i] != ':' {
-			return &syntaxError{i, "expected ':'"}
+			return 0, &syntaxError{i, "expected ':'"}
 		}
 		ve, stop, err := fn(key, skipSpace(b, i+1))
 		if err != nil || stop {
-			return err
+			return 0, err
 		}
 		i = skipSpace(b, ve)
 		if i < len(b) && b[i] == ',' {
@@ -111,23 +112,23 @@ func members(b []byte, i int, fn func(key []byte, start int) (end int, stop bool
 			continue
 		}
 		if i < len(b) && b[i] == '}' {
-			return nil
+			return i + 1, nil
 		}
-		return &syntaxError{i, "expected ',' or '}'"}
+		return 0, &syntaxError{i, "expected ',' or '}'"}
 	}
 }
 
 // elements calls fn with the extent of each element of the array starting
-// at b[i] == '['.
-func elements(b []byte, i int, fn func(start, end int)) error {
+// at b[i] == '[' and returns the index after the array.
+func elements(b []byte, i int, fn func(start, end int)) (int, error) {
 	i = skipSpace(b, i+1)
 	if i < len(b) && b[i] == ']' {
-		return nil
+		return i + 1, nil
 	}
 	for {
 		end, err := skipValue(b, i)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		fn(i, end)
 		i = skipSpace(b, end)
@@ -136,8 +137,8 @@ func elements(b []byte, i int, fn func(start, end int)) error {
 			continue
 		}
 		if i < len(b) && b[i] == ']' {
-			return nil
+			return i + 1, nil
 		}
-		return &syntaxError{i, "expected ',' or ']'"}
+		return 0, &syntaxError{i, "expected ',' or ']'"}
 	}
 }
