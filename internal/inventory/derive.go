@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
+	"github.com/vigil-sec/vigil/internal/reach"
 	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/source"
 )
@@ -26,7 +27,10 @@ import (
 //   - audit_log.destination_public from the destination bucket;
 //   - binding.privileged from the role a binding grants when the inventory
 //     holds it (a grants_role relationship, or the binding's role naming a
-//     role resource): true when the role's role.full_admin is.
+//     role resource): true when the role's role.full_admin is;
+//   - exposure on compute instances, load balancers and their targets
+//     (reach.Annotate: reachable from the internet, on which ports, through
+//     which hops, or undecided and why).
 //
 // A derived fact is set only when the resources it depends on decide it:
 // a relationship to a resource missing from the inventory leaves it
@@ -56,6 +60,7 @@ func derive(rs []*resource.Resource, problems []source.Problem) {
 	d.danglingRecords() // dangling.go
 	d.copies()          // locations.go
 	d.locations()       // locations.go
+	reach.Annotate(rs)  // exposure: internal/reach
 }
 
 type deriver struct {
