@@ -52,7 +52,7 @@ func readParquet(ctx context.Context, path string, emit func(Row) error, onProbl
 		for i, v := range vals {
 			rec[i] = text(v)
 		}
-		row, err := b.conv.row(func(f field) string { return b.get(rec, f) })
+		row, err := b.row(rec)
 		if err != nil {
 			st.Bad++
 			onProblem(Problem{File: path, Line: n, Err: err})

@@ -190,6 +190,11 @@ func bind(name string, header []string, onProblem func(Problem)) (*binding, bool
 	return b, true
 }
 
+// row converts one record.
+func (b *binding) row(rec []string) (Row, error) {
+	return b.conv.row(func(f field) string { return b.get(rec, f) })
+}
+
 func (b *binding) get(rec []string, f field) string {
 	for _, i := range b.idx[f] {
 		if i < len(rec) && rec[i] != "" {
@@ -199,11 +204,8 @@ func (b *binding) get(rec []string, f field) string {
 	return ""
 }
 
-func readCSV(ctx context.Context, name string, r io.Reader, emit func(Row) error, onProblem func(Problem)) (ReadStats, error) {
-	cr := csv.NewReader(r)
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
+func readCSV(ctx context.Context, name string, r *bufio.Reader, emit func(Row) error, onProblem func(Problem)) (ReadStats, error) {
+	cr := newCSVReader(r)
 	header, err := cr.Read()
 	if err != nil {
 		onProblem(Problem{File: name, Line: 1, Err: fmt.Errorf("header: %w", err)})
@@ -225,21 +227,18 @@ func readCSV(ctx context.Context, name string, r io.Reader, emit func(Row) error
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				st.Bad++
 				onProblem(Problem{File: name, Line: pe.Line, Err: pe.Err})
-				if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
-					continue
-				}
 				continue
 			}
 			st.Bad++
-			onProblem(Problem{File: name, Line: line, Err: err})
+			onProblem(Problem{File: name, Line: cr.Line(), Err: err})
 			return st, nil
 		}
+		line := cr.Line()
 		if len(rec) == 1 && rec[0] == "" {
 			continue
 		}
@@ -248,7 +247,7 @@ func readCSV(ctx context.Context, name string, r io.Reader, emit func(Row) error
 			onProblem(Problem{File: name, Line: line, Err: fmt.Errorf("%d fields, the header has %d", len(rec), len(header))})
 			continue
 		}
-		row, err := b.conv.row(func(f field) string { return b.get(rec, f) })
+		row, err := b.row(rec)
 		if err != nil {
 			st.Bad++
 			onProblem(Problem{File: name, Line: line, Err: err})
@@ -256,7 +255,7 @@ func readCSV(ctx context.Context, name string, r io.Reader, emit func(Row) error
 		}
 		for _, tc := range b.tagCols {
 			if v := rec[tc.i]; v != "" {
-				if row.Tags == nil || len(row.Tags) == 0 {
+				if len(row.Tags) == 0 {
 					row.Tags = map[string]string{}
 				}
 				row.Tags[tc.key] = v
@@ -338,7 +337,7 @@ func readJSONLines(ctx context.Context, name string, r *bufio.Reader, emit func(
 				unknown[k] = true
 			}
 		}
-		row, err := b.conv.row(func(f field) string { return b.get(rec, f) })
+		row, err := b.row(rec)
 		if err != nil {
 			st.Bad++
 			onProblem(Problem{File: name, Line: line, Err: err})

@@ -1,0 +1,158 @@
+package cost
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"strings"
+)
+
+// csvReader reads CSV records as encoding/csv does with LazyQuotes and
+// FieldsPerRecord -1, several times faster: a record on one line whose
+// fields are plain or properly quoted ("a ""b""", closed before the end of
+// the line and followed by a comma or the line's end) is split here, into
+// substrings of one string per line. At the first line that is anything
+// else (a bare quote, a quoted field spanning lines, a carriage return
+// inside the line, a line longer than the buffer) the rest of the input is
+// read by encoding/csv, with line numbers counted on from that line.
+type csvReader struct {
+	br     *bufio.Reader
+	line   int // lines read so far by the fast path
+	start  int // line of the last record read by the fast path
+	fields []string
+
+	slow     *csv.Reader // set after the first line the fast path does not take
+	slowOff  int         // lines before the slow reader's first line
+	slowLine int         // line of the last record the slow reader read
+}
+
+func newCSVReader(br *bufio.Reader) *csvReader {
+	return &csvReader{br: br}
+}
+
+// Line returns the line where the last record read starts.
+func (r *csvReader) Line() int {
+	if r.slow != nil {
+		return r.slowLine
+	}
+	return r.start
+}
+
+// Read returns the next record; the slice is reused by the next call.
+// Errors are encoding/csv's (*csv.ParseError with file line numbers) or
+// the input's; io.EOF at the end.
+func (r *csvReader) Read() ([]string, error) {
+	if r.slow != nil {
+		return r.readSlow()
+	}
+	for {
+		raw, err := r.br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			return r.fallback(raw, r.line)
+		}
+		if err != nil && (len(raw) == 0 || !errors.Is(err, io.EOF)) {
+			return nil, err
+		}
+		r.line++
+		r.start = r.line
+		l := raw
+		if n := len(l); n > 0 && l[n-1] == '\n' {
+			l = l[:n-1]
+		}
+		if n := len(l); n > 0 && l[n-1] == '\r' {
+			l = l[:n-1]
+		}
+		if len(l) == 0 {
+			continue // encoding/csv skips blank lines
+		}
+		if bytes.IndexByte(l, '\r') >= 0 || !r.split(string(l)) {
+			return r.fallback(raw, r.line-1)
+		}
+		return r.fields, nil
+	}
+}
+
+// split splits one line into r.fields; false if the line is not plain
+// CSV the fast path reads.
+func (r *csvReader) split(s string) bool {
+	r.fields = r.fields[:0]
+	i := 0
+	for {
+		if i < len(s) && s[i] == '"' {
+			j := i + 1
+			escaped := false
+			for {
+				k := strings.IndexByte(s[j:], '"')
+				if k < 0 {
+					return false // the field goes on past the line
+				}
+				j += k
+				if j+1 < len(s) && s[j+1] == '"' {
+					escaped = true
+					j += 2
+					continue
+				}
+				break
+			}
+			v := s[i+1 : j]
+			if escaped {
+				v = strings.ReplaceAll(v, `""`, `"`)
+			}
+			r.fields = append(r.fields, v)
+			j++
+			if j == len(s) {
+				return true
+			}
+			if s[j] != ',' {
+				return false // text after the closing quote
+			}
+			i = j + 1
+			continue
+		}
+		end := len(s)
+		k := strings.IndexByte(s[i:], ',')
+		if k >= 0 {
+			end = i + k
+		}
+		f := s[i:end]
+		if strings.IndexByte(f, '"') >= 0 {
+			return false // a bare quote
+		}
+		r.fields = append(r.fields, f)
+		if k < 0 {
+			return true
+		}
+		i = end + 1
+	}
+}
+
+// fallback hands the input from raw (the start of the line after line
+// before, not yet parsed) on to encoding/csv.
+func (r *csvReader) fallback(raw []byte, before int) ([]string, error) {
+	r.slowOff = before
+	cp := append([]byte(nil), raw...)
+	cr := csv.NewReader(io.MultiReader(bytes.NewReader(cp), r.br))
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	r.slow = cr
+	return r.readSlow()
+}
+
+func (r *csvReader) readSlow() ([]string, error) {
+	rec, err := r.slow.Read()
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		c := *pe
+		c.Line += r.slowOff
+		c.StartLine += r.slowOff
+		err = &c
+	}
+	if err == nil {
+		l, _ := r.slow.FieldPos(0)
+		r.slowLine = l + r.slowOff
+	}
+	return rec, err
+}
