@@ -18,8 +18,23 @@ import (
 // as BenchmarkDetectCloudTrail does for the 2,900-event original, where
 // per-file and start-up costs weigh more.
 func BenchmarkDetectCloudTrailLarge(b *testing.B) {
-	data := corpus(b, "logs", "aws_cloudtrail", "invictus-aws_dataset")
+	files := largeTrailFiles(b)
 	rules := corpus(b, "sigma-cloud")
+	for _, bc := range []struct {
+		name       string
+		noBuiltins bool
+	}{{"sigmahq", true}, {"sigmahq+builtin", false}} {
+		b.Run(bc.name, func(b *testing.B) {
+			benchRun(b, files, Config{RuleDirs: []string{rules}, NoBuiltins: bc.noBuiltins})
+		})
+	}
+}
+
+// largeTrailFiles writes the invictus CloudTrail events 100 times over into
+// 8 {"Records":[...]} files (about 290,000 events) and returns their paths.
+func largeTrailFiles(b *testing.B) []string {
+	b.Helper()
+	data := corpus(b, "logs", "aws_cloudtrail", "invictus-aws_dataset")
 	ctx := context.Background()
 	var raws [][]byte
 	if err := logs.Walk(ctx, []string{data}, func(r logs.Record) error {
@@ -53,12 +68,5 @@ func BenchmarkDetectCloudTrailLarge(b *testing.B) {
 		}
 		files = append(files, p)
 	}
-	for _, bc := range []struct {
-		name       string
-		noBuiltins bool
-	}{{"sigmahq", true}, {"sigmahq+builtin", false}} {
-		b.Run(bc.name, func(b *testing.B) {
-			benchRun(b, files, Config{RuleDirs: []string{rules}, NoBuiltins: bc.noBuiltins})
-		})
-	}
+	return files
 }
