@@ -7,8 +7,8 @@
 package defender
 
 import (
-	"encoding/json"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/findings"

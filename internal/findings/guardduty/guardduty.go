@@ -5,8 +5,8 @@
 package guardduty
 
 import (
-	"encoding/json"
 	"fmt"
+	json "github.com/goccy/go-json"
 
 	"github.com/vigil-sec/vigil/internal/findings"
 	"github.com/vigil-sec/vigil/internal/resource"

@@ -4,8 +4,8 @@
 package inspector
 
 import (
-	"encoding/json"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/findings"

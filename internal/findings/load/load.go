@@ -63,6 +63,21 @@ type Result struct {
 // Files reads every file under paths (directories recursively).
 func Files(ctx context.Context, paths []string) (*Result, error) {
 	res := &Result{}
+	// Each file's findings are kept apart and joined once at the end:
+	// growing one slice file after file copies it again for every file.
+	var perFile [][]findings.Finding
+	defer func() {
+		n := len(res.Findings)
+		for _, fs := range perFile {
+			n += len(fs)
+		}
+		all := make([]findings.Finding, 0, n)
+		all = append(all, res.Findings...)
+		for _, fs := range perFile {
+			all = append(all, fs...)
+		}
+		res.Findings = all
+	}()
 	for _, p := range paths {
 		err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -80,11 +95,14 @@ func Files(ctx context.Context, paths []string) (*Result, error) {
 				res.Problems = append(res.Problems, Problem{File: path, Index: -1, Err: err})
 				return nil
 			}
-			before := len(res.Findings)
-			res.add(Data(path, data))
-			if len(res.Findings) == before {
+			file := &Result{}
+			read(file, path, data)
+			if len(file.Findings) == 0 {
 				res.Unrecognised = append(res.Unrecognised, path)
 			}
+			perFile = append(perFile, file.Findings)
+			res.Problems = append(res.Problems, file.Problems...)
+			res.Skipped += file.Skipped
 			return nil
 		})
 		if err != nil {
@@ -92,12 +110,6 @@ func Files(ctx context.Context, paths []string) (*Result, error) {
 		}
 	}
 	return res, nil
-}
-
-func (r *Result) add(o *Result) {
-	r.Findings = append(r.Findings, o.Findings...)
-	r.Problems = append(r.Problems, o.Problems...)
-	r.Skipped += o.Skipped
 }
 
 // readFile reads a file, decompressing gzip (recognised by its magic).
@@ -131,10 +143,16 @@ var containers = []string{"findings", "data", "value", "listfindingsresults", "o
 // of data as their Raw record.
 func Data(file string, data []byte) *Result {
 	res := &Result{}
+	read(res, file, data)
+	return res
+}
+
+// read adds what one file's content holds to res.
+func read(res *Result, file string, data []byte) {
 	var spans []span
 	i := skipSpace(data, 0)
 	if i < len(data) && data[i] != '{' && data[i] != '[' {
-		return res // not JSON: not a findings export (Files lists it as unrecognised)
+		return // not JSON: not a findings export (Files lists it as unrecognised)
 	}
 	n := 0
 	var structural *Problem
@@ -177,7 +195,6 @@ func Data(file string, data []byte) *Result {
 	if structural != nil {
 		res.Problems = append(res.Problems, *structural)
 	}
-	return res
 }
 
 func isContainer(key []byte) bool {
@@ -189,74 +206,129 @@ func isContainer(key []byte) bool {
 	return false
 }
 
-// parsed is the outcome of one record.
+// parsed is the outcome of one record: a finding, or more (a Security Hub
+// event carries several), an error, or a record of no finding format.
 type parsed struct {
-	fs      []findings.Finding
+	more    []findings.Finding
 	err     error
+	found   bool
 	skipped bool
 }
 
-// parse decodes the records in parallel, keeping their order.
+// parse decodes the records in parallel into res, keeping their order.
 func parse(file string, data []byte, spans []span, res *Result) {
-	out := make([]parsed, len(spans))
+	out := make([]findings.Finding, len(spans))
+	st := make([]parsed, len(spans))
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(spans)/64))
 	var wg sync.WaitGroup
+	chunk := (len(spans) + workers - 1) / workers // contiguous: no two cores write one cache line
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for k := w; k < len(spans); k += workers {
-				out[k] = record(data[spans[k].start:spans[k].end])
+			for k := w * chunk; k < min((w+1)*chunk, len(spans)); k++ {
+				st[k] = record(data[spans[k].start:spans[k].end], &out[k])
 			}
 		}()
 	}
 	wg.Wait()
-	for k, p := range out {
+	n := 0 // out is compacted in place: found findings first, in order
+	for k := range st {
+		p := &st[k]
 		switch {
 		case p.err != nil:
 			res.Problems = append(res.Problems, Problem{File: file, Index: spans[k].index, Offset: spans[k].start, Err: p.err})
 		case p.skipped:
 			res.Skipped++
 		}
-		for j := range p.fs {
-			p.fs[j].Source = findings.Source{File: file, Index: spans[k].index}
+		if p.found {
+			out[k].Source = findings.Source{File: file, Index: spans[k].index}
+			out[n] = out[k]
+			n++
 		}
-		res.Findings = append(res.Findings, p.fs...)
+	}
+	fs := out[:n]
+	for k := range st {
+		for _, f := range st[k].more {
+			f.Source = findings.Source{File: file, Index: spans[k].index}
+			fs = append(fs, f)
+		}
+	}
+	if res.Findings == nil {
+		res.Findings = fs
+	} else {
+		res.Findings = append(res.Findings, fs...)
 	}
 }
 
+// The top-level keys that recognising a record looks at.
+const (
+	kDetailType = 1 << iota
+	kDetail
+	kProductArn
+	kSchemaVersion
+	kGeneratorID
+	kFindingArn
+	kService
+	kResource
+	kType
+	kArn
+	kID
+	kFinding
+	kKind
+	kVulnerability
+	kSystemAlertID
+	kAlertDisplayName
+	kProperties
+)
+
+var keyNames = []string{"detail-type", "detail", "productarn", "schemaversion", "generatorid", "findingarn", "service", "resource",
+	"type", "arn", "id", "finding", "kind", "vulnerability", "systemalertid", "alertdisplayname", "properties"}
+
 // keys is what recognising a record needs of its top-level members.
 type keys struct {
-	has                   map[string]bool
+	has                   int
 	detailType, typ, kind string
 	detail                []byte
 }
 
 func scanKeys(b []byte) (keys, error) {
-	k := keys{has: make(map[string]bool, 16)}
+	var k keys
 	_, err := members(b, 0, func(key []byte, s int) (int, bool, error) {
 		e, err := skipValue(b, s)
 		if err != nil {
 			return 0, true, err
 		}
-		name := strings.ToLower(string(key))
-		k.has[name] = true
-		switch name {
-		case "detail-type":
-			k.detailType = unquote(b[s:e])
-		case "type":
-			k.typ = strings.ToLower(unquote(b[s:e]))
-		case "kind":
-			k.kind = unquote(b[s:e])
-		case "detail":
-			k.detail = b[s:e]
+		for i, n := range keyNames {
+			if len(key) != len(n) || !bytes.EqualFold(key, []byte(n)) {
+				continue
+			}
+			k.has |= 1 << i
+			switch 1 << i {
+			case kDetailType:
+				k.detailType = unquote(b[s:e])
+			case kType:
+				k.typ = strings.ToLower(unquote(b[s:e]))
+			case kKind:
+				k.kind = unquote(b[s:e])
+			case kDetail:
+				k.detail = b[s:e]
+			}
+			break
 		}
 		return e, false, nil
 	})
 	return k, err
 }
 
+// unquote is a JSON string's value ("" for another value).
 func unquote(b []byte) string {
+	if len(b) < 2 || b[0] != '"' {
+		return ""
+	}
+	if bytes.IndexByte(b, '\\') < 0 {
+		return string(b[1 : len(b)-1])
+	}
 	var s string
 	if json.Unmarshal(b, &s) != nil {
 		return ""
@@ -264,8 +336,8 @@ func unquote(b []byte) string {
 	return s
 }
 
-// record recognises one record's format and reads it.
-func record(b []byte) parsed {
+// record recognises one record's format and reads it into *f.
+func record(b []byte, f *findings.Finding) parsed {
 	if len(b) == 0 || b[0] != '{' {
 		return parsed{err: fmt.Errorf("a record is a JSON object, not %.20q", b)}
 	}
@@ -273,33 +345,34 @@ func record(b []byte) parsed {
 	if err != nil {
 		return parsed{err: err}
 	}
-	one := func(f findings.Finding, err error) parsed {
+	one := func(got findings.Finding, err error) parsed {
 		if err != nil {
 			return parsed{err: err}
 		}
+		*f = got
 		f.Raw = b
-		return parsed{fs: []findings.Finding{f}}
+		return parsed{found: true}
 	}
-	h := k.has
+	h := func(mask int) bool { return k.has&mask == mask }
 	switch {
-	case h["detail-type"] && k.detail != nil:
-		return event(k.detailType, k.detail)
-	case h["productarn"] && (h["schemaversion"] || h["generatorid"]):
+	case h(kDetailType|kDetail) && k.detail != nil:
+		return event(k.detailType, k.detail, f)
+	case h(kProductArn) && (h(kSchemaVersion) || h(kGeneratorID)):
 		return one(securityhub.Parse(b))
-	case h["findingarn"]:
+	case h(kFindingArn):
 		return one(inspector.Parse(b))
-	case h["service"] && h["resource"] && h["type"] && (h["arn"] || h["id"]):
+	case h(kService|kResource|kType) && (h(kArn) || h(kID)):
 		return one(guardduty.Parse(b))
-	case h["finding"]:
+	case h(kFinding):
 		return one(scc.Parse(b))
-	case h["kind"] && h["vulnerability"]:
+	case h(kKind | kVulnerability):
 		if k.kind != "VULNERABILITY" {
 			return parsed{skipped: true}
 		}
 		return one(artifact.Parse(b))
-	case h["systemalertid"] && h["alertdisplayname"]:
+	case h(kSystemAlertID | kAlertDisplayName):
 		return one(defender.Parse(b))
-	case strings.HasPrefix(k.typ, "microsoft.security/") && h["properties"]:
+	case strings.HasPrefix(k.typ, "microsoft.security/") && h(kProperties):
 		if !strings.HasSuffix(k.typ, "/alerts") && k.typ != "microsoft.security/assessments" && k.typ != "microsoft.security/assessments/subassessments" {
 			return parsed{skipped: true}
 		}
@@ -308,8 +381,9 @@ func record(b []byte) parsed {
 	return parsed{skipped: true}
 }
 
-// event reads an EventBridge event's detail.
-func event(detailType string, detail []byte) parsed {
+// event reads an EventBridge event's detail into *out (a Security Hub
+// event's findings into parsed.more).
+func event(detailType string, detail []byte, out *findings.Finding) parsed {
 	var read func([]byte) (findings.Finding, error)
 	switch detailType {
 	case "GuardDuty Finding":
@@ -334,7 +408,7 @@ func event(detailType string, detail []byte) parsed {
 					return
 				}
 				f.Raw = detail[s:e]
-				p.fs = append(p.fs, f)
+				p.more = append(p.more, f)
 			})
 			return 0, true, err
 		})
@@ -349,8 +423,9 @@ func event(detailType string, detail []byte) parsed {
 	if err != nil {
 		return parsed{err: err}
 	}
-	f.Raw = detail
-	return parsed{fs: []findings.Finding{f}}
+	*out = f
+	out.Raw = detail
+	return parsed{found: true}
 }
 
 // Sort orders findings worst first, then by product, resource and id.

@@ -1,6 +1,9 @@
 package load
 
-import "fmt"
+import (
+	"bytes"
+	"fmt"
+)
 
 // The scanner below finds JSON values' extents without decoding them: the
 // records of a file are split first (fast, one pass) and decoded each on
@@ -27,16 +30,24 @@ func skipSpace(b []byte, i int) int {
 }
 
 // skipString returns the index after the string starting at b[i] == '"'.
+// It jumps from quote to quote (bytes.IndexByte is vectorised), a quote
+// ending the string unless an odd run of backslashes escapes it.
 func skipString(b []byte, i int) (int, error) {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
+	for j := i + 1; ; {
+		q := bytes.IndexByte(b[j:], '"')
+		if q < 0 {
+			return 0, truncated(b)
+		}
+		j += q
+		bs := 0
+		for k := j - 1; k > i && b[k] == '\\'; k-- {
+			bs++
+		}
+		if bs%2 == 0 {
 			return j + 1, nil
 		}
+		j++
 	}
-	return 0, truncated(b)
 }
 
 // skipValue returns the index after the JSON value starting at b[i]. It

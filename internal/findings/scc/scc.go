@@ -6,8 +6,8 @@
 package scc
 
 import (
-	"encoding/json"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/findings"

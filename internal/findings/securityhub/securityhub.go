@@ -5,8 +5,8 @@
 package securityhub
 
 import (
-	"encoding/json"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/findings"
