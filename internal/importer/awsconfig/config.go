@@ -342,6 +342,8 @@ var normalizers = map[string]normalizer{
 	"AWS::EC2::VPC":                             vpc,
 	"AWS::EC2::Volume":                          volume,
 	"AWS::EC2::FlowLog":                         flowLog,
+	"AWS::EC2::RouteTable":                      routeTable,
+	"AWS::EC2::NetworkAcl":                      networkACL,
 	"AWS::RDS::DBInstance":                      rdsInstance,
 	"AWS::RDS::DBSnapshot":                      rdsSnapshot("encrypted", "DBSnapshotAttributes"),
 	"AWS::RDS::DBClusterSnapshot":               rdsSnapshot("storageEncrypted", "DBClusterSnapshotAttributes"),
@@ -701,6 +703,11 @@ func instance(it *item) {
 		attr.Relate(r, resource.RelUsesDisk, bd.S("ebs", "volumeId"))
 	}
 	attr.Relate(r, resource.RelInNetwork, cfg.S("vpcId"))
+	attr.Relate(r, resource.RelInSubnet, cfg.S("subnetId"))
+	sgs, _ := cfg.Objs("securityGroups")
+	for _, sg := range sgs {
+		attr.Relate(r, resource.RelUsesFirewall, sg.S("groupId"))
+	}
 }
 
 func vpc(it *item) {

@@ -1,0 +1,124 @@
+package awsconfig
+
+import (
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// The network path of an instance, read for reachability (internal/reach):
+// route tables and network ACLs, kept as class other with typed facts
+// (Routing; Firewall with Stateless) and the subnets they apply to.
+
+// routeTable: a Config AWS::EC2::RouteTable item (the EC2 RouteTable
+// shape: routes, associations with subnetId or main).
+func routeTable(it *item) {
+	r, cfg := it.r, it.cfg
+	if cfg.M == nil {
+		return
+	}
+	before := cfg.C.Count()
+	rt := &resource.Routing{Routes: []resource.Route{}}
+	routes, _ := cfg.Objs("routes")
+	for _, ro := range routes {
+		dst := ro.S("destinationCidrBlock")
+		if dst == "" {
+			dst = ro.S("destinationIpv6CidrBlock")
+		}
+		if dst == "" { // a prefix-list destination: not an address range reachability reads
+			continue
+		}
+		hop, target := routeTarget(ro)
+		if strings.EqualFold(ro.S("state"), "blackhole") {
+			hop = "blackhole"
+		}
+		rt.Routes = append(rt.Routes, resource.Route{Destination: dst, NextHop: hop, Target: target})
+	}
+	assocs, _ := cfg.Objs("associations")
+	main := false
+	for _, a := range assocs {
+		if b := a.B("main"); b != nil && *b {
+			main = true
+		}
+		attr.Relate(r, resource.RelRoutesFor, a.S("subnetId"))
+	}
+	rt.Main = boolp(main)
+	if main {
+		attr.Relate(r, resource.RelRoutesFor, cfg.S("vpcId"))
+	}
+	if cfg.C.Count() == before {
+		r.Facts.Routing = rt // a field of the wrong shape could hide a route: unknown
+	}
+	attr.Relate(r, resource.RelInNetwork, cfg.S("vpcId"))
+}
+
+// routeTarget names the kind of a route's next hop and its ID.
+func routeTarget(ro node) (hop, target string) {
+	for _, k := range []struct{ key, hop string }{
+		{"natGatewayId", "nat"}, {"vpcPeeringConnectionId", "peering"}, {"transitGatewayId", "transit"},
+		{"egressOnlyInternetGatewayId", "egress_only"}, {"instanceId", "instance"}, {"networkInterfaceId", "instance"},
+		{"localGatewayId", "other"}, {"carrierGatewayId", "other"},
+	} {
+		if id := ro.S(k.key); id != "" {
+			return k.hop, id
+		}
+	}
+	switch gw := ro.S("gatewayId"); {
+	case gw == "local":
+		return "local", gw
+	case strings.HasPrefix(gw, "igw-"):
+		return "internet", gw
+	case strings.HasPrefix(gw, "vgw-"):
+		return "vpn", gw
+	case gw != "":
+		return "other", gw
+	}
+	return "other", ""
+}
+
+// networkACL: a Config AWS::EC2::NetworkAcl item (the EC2 NetworkAcl
+// shape: numbered entries, associations with subnetId).
+func networkACL(it *item) {
+	r, cfg := it.r, it.cfg
+	fw := &resource.Firewall{Stateless: boolp(true)}
+	r.Facts.Firewall = fw
+	if cfg.M == nil {
+		return
+	}
+	fw.Default = cfg.B("isDefault")
+	before := cfg.C.Count()
+	rules := []resource.FirewallRule{}
+	entries, _ := cfg.Objs("entries")
+	for _, e := range entries {
+		dir := "ingress"
+		if b := e.B("egress"); b != nil && *b {
+			dir = "egress"
+		}
+		proto := resource.NormProtocol(e.S("protocol"))
+		from, to := 0, 65535
+		if proto == "tcp" || proto == "udp" {
+			if f := e.I("portRange", "from"); f != nil {
+				from = *f
+			}
+			if t := e.I("portRange", "to"); t != nil {
+				to = *t
+			}
+		}
+		n := 0
+		if p := e.I("ruleNumber"); p != nil {
+			n = *p
+		}
+		rules = append(rules, resource.FirewallRule{Direction: dir, Action: strings.ToLower(e.S("ruleAction")), Protocol: proto,
+			FromPort: from, ToPort: to, Priority: n, Sources: resource.NormSources([]string{e.S("cidrBlock"), e.S("ipv6CidrBlock")})})
+	}
+	if cfg.C.Count() == before {
+		fw.Rules = rules // a rule of the wrong shape could hide a deny: all unknown
+	}
+	assocs, _ := cfg.Objs("associations")
+	for _, a := range assocs {
+		attr.Relate(r, resource.RelFirewallOf, a.S("subnetId"))
+	}
+	fw.InUse = boolp(len(assocs) > 0)
+	attr.Relate(r, resource.RelInNetwork, cfg.S("vpcId"))
+}
