@@ -136,7 +136,11 @@ func runFindingsImport(cmd *cobra.Command, args []string, f findingsFlags) error
 	}
 	ctx := cmd.Context()
 	stderr := cmd.ErrOrStderr()
-	res, err := load.Files(ctx, args)
+	var opts []load.Option
+	if f.format == "table" || f.format == "csv" { // they do not carry the raw record
+		opts = append(opts, load.WithoutRaw())
+	}
+	res, err := load.Files(ctx, args, opts...)
 	if err != nil {
 		return err
 	}

@@ -67,9 +67,15 @@ func writeBenchFiles(tb testing.TB, dir string, n int) int64 {
 }
 
 // BenchmarkImport imports -findings provider findings of every format
-// (read, split, recognise, decode, normalize) and reports findings per
-// second, the input size, and the live heap and peak RSS after the import.
+// (read, split, recognise, decode, normalize), keeping the raw records and
+// without them, and reports findings per second (wall and CPU), the input
+// size, and the live heap and peak RSS after the import.
 func BenchmarkImport(b *testing.B) {
+	b.Run("raw", func(b *testing.B) { benchImport(b) })
+	b.Run("without-raw", func(b *testing.B) { benchImport(b, WithoutRaw()) })
+}
+
+func benchImport(b *testing.B, opts ...Option) {
 	n := *benchFindings
 	dir := b.TempDir()
 	size := writeBenchFiles(b, dir, n)
@@ -79,7 +85,7 @@ func BenchmarkImport(b *testing.B) {
 	var got int
 	var live uint64
 	for b.Loop() {
-		res, err := Files(context.Background(), []string{dir})
+		res, err := Files(context.Background(), []string{dir}, opts...)
 		if err != nil || len(res.Problems) > 0 {
 			b.Fatalf("%v %v", err, res.Problems)
 		}

@@ -60,8 +60,22 @@ type Result struct {
 	Skipped int
 }
 
+// Option changes how Files reads.
+type Option func(*options)
+
+type options struct{ dropRaw bool }
+
+// WithoutRaw drops each finding's raw record once it is read, so that a
+// file's content is not kept: for outputs that do not carry the record
+// (a table, CSV, counts), it saves about the input's size in memory.
+func WithoutRaw() Option { return func(o *options) { o.dropRaw = true } }
+
 // Files reads every file under paths (directories recursively).
-func Files(ctx context.Context, paths []string) (*Result, error) {
+func Files(ctx context.Context, paths []string, opts ...Option) (*Result, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	res := &Result{}
 	// Each file's findings are kept apart and joined once at the end:
 	// growing one slice file after file copies it again for every file.
@@ -97,6 +111,11 @@ func Files(ctx context.Context, paths []string) (*Result, error) {
 			}
 			file := &Result{}
 			read(file, path, data)
+			if o.dropRaw {
+				for i := range file.Findings {
+					file.Findings[i].Raw = nil
+				}
+			}
 			if len(file.Findings) == 0 {
 				res.Unrecognised = append(res.Unrecognised, path)
 			}
