@@ -10,14 +10,13 @@ import (
 // converter turns one export row into a Row, caching what repeats (dates,
 // tag sets) between rows of a file.
 type converter struct {
-	format  Format
-	lastDay string
-	day     int32
-	tags    map[string]map[string]string
+	format Format
+	days   map[string]int32 // charge date text -> day
+	tags   map[string]map[string]string
 }
 
 func newConverter(f Format) converter {
-	return converter{format: f, tags: map[string]map[string]string{}}
+	return converter{format: f, days: map[string]int32{}, tags: map[string]map[string]string{}}
 }
 
 func (c *converter) row(get func(field) string) (Row, error) {
@@ -38,14 +37,19 @@ func (c *converter) row(get func(field) string) (Row, error) {
 	if ds == "" {
 		return r, fmt.Errorf("no charge date")
 	}
-	if ds != c.lastDay {
+	day, ok := c.days[ds]
+	if !ok {
 		d, err := parseDay(ds)
 		if err != nil {
 			return r, err
 		}
-		c.lastDay, c.day = ds, DayOf(d)
+		if len(c.days) > 4096 {
+			clear(c.days)
+		}
+		day = DayOf(d)
+		c.days[ds] = day
 	}
-	r.Day = c.day
+	r.Day = day
 	var err error
 	if r.Cost, err = parseAmount(get(fCost)); err != nil {
 		return r, fmt.Errorf("cost: %w", err)

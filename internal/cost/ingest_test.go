@@ -2,6 +2,8 @@ package cost
 
 import (
 	"context"
+	"errors"
+	"path/filepath"
 	"testing"
 )
 
@@ -48,5 +50,37 @@ func TestIngestSamples(t *testing.T) {
 	}
 	if st.Total() != 0 || st.AlreadyDone != 4 {
 		t.Errorf("second ingest: %+v", st)
+	}
+}
+
+// TestIngestAgain: a file ingested before is not stored again, and its
+// problems (bad rows, unknown columns) are not reported again; no temporary
+// file is left behind.
+func TestIngestAgain(t *testing.T) {
+	dir := t.TempDir()
+	var first []Problem
+	st1, err := Ingest(context.Background(), dir, []string{"testdata/read"}, IngestOptions{OnProblem: func(p Problem) { first = append(first, p) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st1.Total() == 0 || st1.Bad == 0 || st1.Warnings == 0 {
+		t.Fatalf("first ingest: %+v", st1)
+	}
+	var again []Problem
+	st2, err := Ingest(context.Background(), dir, []string{"testdata/read"}, IngestOptions{OnProblem: func(p Problem) { again = append(again, p) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st2.Total() != 0 || st2.AlreadyDone != st1.Parts || st2.Files != 1 { // unknown.csv, read again
+		t.Errorf("second ingest: %+v after %+v", st2, st1)
+	}
+	for _, p := range again {
+		if !errors.Is(p.Err, ErrUnknownFormat) { // unknown.csv is never stored, so it is read again
+			t.Errorf("reported again: %v", p.Error())
+		}
+	}
+	tmp, _ := filepath.Glob(filepath.Join(dir, "cost", "format=*", ".tmp-*"))
+	if len(tmp) > 0 {
+		t.Errorf("temporary files left: %v", tmp)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -102,20 +103,17 @@ func Ingest(ctx context.Context, lakeDir string, paths []string, opts IngestOpti
 		}
 	}()
 	for _, path := range files {
-		sum, err := fileHash(path)
-		if err != nil {
-			onProblem(Problem{File: path, Err: err})
-			continue
-		}
-		if m, _ := filepath.Glob(filepath.Join(lakeDir, lake.CostDir, "format=*", "part-"+sum+".parquet")); len(m) > 0 {
+		format, n, res, err := ingestFile(ctx, lakeDir, path, onProblem, &rowsRead)
+		switch {
+		case err != nil:
+			return st, err
+		case res == alreadyDone:
 			st.AlreadyDone++
+			continue
+		case res == unreadable:
 			continue
 		}
 		st.Files++
-		format, n, err := ingestFile(ctx, lakeDir, path, sum, onProblem, &rowsRead)
-		if err != nil {
-			return st, err
-		}
 		if n > 0 {
 			st.Rows[format] += n
 			st.Parts++
@@ -124,39 +122,78 @@ func Ingest(ctx context.Context, lakeDir string, paths []string, opts IngestOpti
 	return st, nil
 }
 
-// ingestFile reads one file in one goroutine and writes its Parquet file
-// in another.
-func ingestFile(ctx context.Context, lakeDir, path, sum string, onProblem func(Problem), rowsRead *atomic.Int64) (Format, int, error) {
+type fileResult int
+
+const (
+	stored      fileResult = iota
+	alreadyDone            // a part of the same content is in the lake
+	unreadable             // the file could not be hashed (reported)
+)
+
+var (
+	errAlreadyDone = errors.New("already ingested")
+	errUnreadable  = errors.New("unreadable")
+)
+
+// ingestFile reads one file in one goroutine, writes its Parquet file in
+// another and hashes it in a third: the part is named by the hash of the
+// content, and when a part of that name exists reading stops and nothing is
+// written. The file's problems are held until the hash says it is new.
+func ingestFile(ctx context.Context, lakeDir, path string, onProblem func(Problem), rowsRead *atomic.Int64) (Format, int, fileResult, error) {
 	g, gctx := errgroup.WithContext(ctx)
 	batches := make(chan []Row, 4)
-	var rs ReadStats
+	free := make(chan []Row, 6)
+	probs := &problemGate{out: onProblem}
+	var (
+		rs   ReadStats
+		sum  string
+		read atomic.Int64
+	)
+	g.Go(func() error {
+		var err error
+		if sum, err = fileHash(path); err != nil {
+			onProblem(Problem{File: path, Err: err})
+			return errUnreadable
+		}
+		if m, _ := filepath.Glob(filepath.Join(lakeDir, lake.CostDir, "format=*", "part-"+sum+".parquet")); len(m) > 0 {
+			return errAlreadyDone
+		}
+		probs.release()
+		return nil
+	})
 	g.Go(func() error {
 		defer close(batches)
+		send := func(b []Row) error {
+			rowsRead.Add(int64(len(b)))
+			read.Add(int64(len(b)))
+			select {
+			case batches <- b:
+				return nil
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
 		cur := make([]Row, 0, batchRows)
 		var err error
 		rs, err = ReadFile(gctx, path, func(r Row) error {
 			cur = append(cur, r)
 			if len(cur) == batchRows {
-				rowsRead.Add(int64(len(cur)))
-				select {
-				case batches <- cur:
-				case <-gctx.Done():
-					return gctx.Err()
+				if err := send(cur); err != nil {
+					return err
 				}
-				cur = make([]Row, 0, batchRows)
+				select {
+				case cur = <-free:
+				default:
+					cur = make([]Row, 0, batchRows)
+				}
 			}
 			return nil
-		}, onProblem)
+		}, probs.add)
 		if err != nil {
 			return err
 		}
 		if len(cur) > 0 {
-			rowsRead.Add(int64(len(cur)))
-			select {
-			case batches <- cur:
-			case <-gctx.Done():
-				return gctx.Err()
-			}
+			return send(cur)
 		}
 		return nil
 	})
@@ -168,7 +205,7 @@ func ingestFile(ctx context.Context, lakeDir, path, sum string, onProblem func(P
 		for b := range batches {
 			if pw == nil {
 				var err error
-				if pw, err = newPartWriter(lakeDir, Format(b[0].Format), sum); err != nil {
+				if pw, err = newPartWriter(lakeDir, Format(b[0].Format)); err != nil {
 					return err
 				}
 			}
@@ -176,40 +213,80 @@ func ingestFile(ctx context.Context, lakeDir, path, sum string, onProblem func(P
 				return err
 			}
 			written += len(b)
+			select {
+			case free <- b[:0]:
+			default:
+			}
 		}
 		return nil
 	})
 	err := g.Wait()
-	if pw != nil {
-		if err != nil {
+	if err != nil {
+		if pw != nil {
 			pw.abort()
-			return "", 0, err
 		}
-		if err := pw.commit(); err != nil {
-			return "", 0, err
+		switch {
+		case errors.Is(err, errAlreadyDone):
+			rowsRead.Add(-read.Load())
+			return "", 0, alreadyDone, nil
+		case errors.Is(err, errUnreadable):
+			rowsRead.Add(-read.Load())
+			return "", 0, unreadable, nil
+		}
+		return "", 0, stored, err
+	}
+	if pw != nil {
+		if err := pw.commit("part-" + sum + ".parquet"); err != nil {
+			return "", 0, stored, err
 		}
 	}
-	return rs.Format, written, err
+	return rs.Format, written, stored, nil
+}
+
+// problemGate holds a file's problems until release, then passes them on.
+type problemGate struct {
+	mu   sync.Mutex
+	open bool
+	held []Problem
+	out  func(Problem)
+}
+
+func (g *problemGate) add(p Problem) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.open {
+		g.out(p)
+		return
+	}
+	g.held = append(g.held, p)
+}
+
+func (g *problemGate) release() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, p := range g.held {
+		g.out(p)
+	}
+	g.held, g.open = nil, true
 }
 
 // partWriter writes one Parquet part file through a temporary file.
 type partWriter struct {
-	tmp   *os.File
-	final string
-	w     *parquet.GenericWriter[Row]
+	tmp *os.File
+	dir string
+	w   *parquet.GenericWriter[Row]
 }
 
-func newPartWriter(lakeDir string, f Format, sum string) (*partWriter, error) {
+func newPartWriter(lakeDir string, f Format) (*partWriter, error) {
 	dir := filepath.Join(lakeDir, lake.CostDir, "format="+string(f))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cost: %w", err)
 	}
-	name := "part-" + sum + ".parquet"
-	tmp, err := os.CreateTemp(dir, ".tmp-"+name+"-*")
+	tmp, err := os.CreateTemp(dir, ".tmp-part-")
 	if err != nil {
 		return nil, fmt.Errorf("cost: %w", err)
 	}
-	return &partWriter{tmp: tmp, final: filepath.Join(dir, name), w: NewWriter(tmp)}, nil
+	return &partWriter{tmp: tmp, dir: dir, w: NewWriter(tmp)}, nil
 }
 
 // NewWriter returns a Parquet writer of cost rows as the lake stores them.
@@ -222,7 +299,7 @@ func NewWriter(w io.Writer) *parquet.GenericWriter[Row] {
 
 func (p *partWriter) write(rows []Row) error {
 	if _, err := p.w.Write(rows); err != nil {
-		return fmt.Errorf("cost: write %s: %w", p.final, err)
+		return fmt.Errorf("cost: write %s: %w", p.tmp.Name(), err)
 	}
 	return nil
 }
@@ -232,10 +309,12 @@ func (p *partWriter) abort() {
 	os.Remove(p.tmp.Name())
 }
 
-func (p *partWriter) commit() error {
+// commit closes the part and renames it name.
+func (p *partWriter) commit(name string) error {
+	final := filepath.Join(p.dir, name)
 	if err := p.w.Close(); err != nil {
 		p.abort()
-		return fmt.Errorf("cost: write %s: %w", p.final, err)
+		return fmt.Errorf("cost: write %s: %w", final, err)
 	}
 	if err := p.tmp.Sync(); err != nil {
 		p.abort()
@@ -245,7 +324,7 @@ func (p *partWriter) commit() error {
 		os.Remove(p.tmp.Name())
 		return fmt.Errorf("cost: %w", err)
 	}
-	if err := os.Rename(p.tmp.Name(), p.final); err != nil {
+	if err := os.Rename(p.tmp.Name(), final); err != nil {
 		os.Remove(p.tmp.Name())
 		return fmt.Errorf("cost: %w", err)
 	}
