@@ -291,11 +291,24 @@ func newPartWriter(lakeDir string, f Format) (*partWriter, error) {
 
 // NewWriter returns a Parquet writer of cost rows as the lake stores them.
 func NewWriter(w io.Writer) *parquet.GenericWriter[Row] {
-	return parquet.NewGenericWriter[Row](w,
+	opts := []parquet.WriterOption{
 		parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
-		parquet.MaxRowsPerRowGroup(256*1024),
-		parquet.CreatedBy("vigil", "", ""))
+		parquet.MaxRowsPerRowGroup(256 * 1024),
+		parquet.CreatedBy("vigil", "", ""),
+		// Page headers without statistics: readers (DuckDB) use the column
+		// chunks' and the column index's.
+		parquet.DataPageStatistics(false),
+	}
+	// Min/max bounds cost a string comparison per value; they are kept for
+	// the columns queries select on (day, provider, account, service).
+	for _, c := range noBounds {
+		opts = append(opts, parquet.SkipPageBounds(c))
+	}
+	return parquet.NewGenericWriter[Row](w, opts...)
 }
+
+var noBounds = []string{"format", "billing_account", "service_category", "sku", "charge_type", "resource_id",
+	"region", "currency", "usage_unit", "source_file", "source_line"}
 
 func (p *partWriter) write(rows []Row) error {
 	if _, err := p.w.Write(rows); err != nil {
