@@ -214,16 +214,48 @@ func First(ss ...string) string {
 	return ""
 }
 
-// NewPackage is a vulnerable package as the AWS formats write it: the
-// release joined to the version, "NotAvailable" as no fixed version.
-func NewPackage(name, version, release, fixed, manager, path string) Package {
-	if release != "" {
-		version += "-" + release
+// AWSPackage is a vulnerable package as Inspector and Security Hub (ASFF,
+// which carries Inspector's findings) both write it: the same fields, in
+// camelCase and PascalCase (the decoders match either).
+type AWSPackage struct {
+	Name           string `json:"name"`
+	Version        string `json:"version"`
+	Release        string `json:"release"`
+	PackageManager string `json:"packageManager"`
+	FilePath       string `json:"filePath"`
+	FixedInVersion string `json:"fixedInVersion"`
+}
+
+// AWSCvss is a CVSS score as Inspector (scoringVector) and ASFF
+// (BaseVector) write it.
+type AWSCvss struct {
+	Version       string  `json:"version"`
+	BaseScore     float64 `json:"baseScore"`
+	BaseVector    string  `json:"BaseVector"`
+	ScoringVector string  `json:"scoringVector"`
+}
+
+// AWSVuln is the vulnerability of an Inspector or ASFF finding: the
+// highest CVSS score, each package with its release joined to its version
+// and "NotAvailable" read as no fixed version.
+func AWSVuln(id string, pkgs []AWSPackage, cvss []AWSCvss, refs []string, fixAvailable string) *Vuln {
+	v := &Vuln{ID: id, References: refs, FixAvailable: strings.ToLower(fixAvailable)}
+	for _, c := range cvss {
+		if c.BaseScore > v.CVSS {
+			v.CVSS, v.Vector, v.CVSSVer = c.BaseScore, First(c.BaseVector, c.ScoringVector), c.Version
+		}
 	}
-	if strings.EqualFold(fixed, "NotAvailable") {
-		fixed = ""
+	for _, p := range pkgs {
+		version, fixed := p.Version, p.FixedInVersion
+		if p.Release != "" {
+			version += "-" + p.Release
+		}
+		if strings.EqualFold(fixed, "NotAvailable") {
+			fixed = ""
+		}
+		v.Packages = append(v.Packages, Package{Name: p.Name, Version: version, FixedVersion: fixed, Manager: p.PackageManager, Path: p.FilePath})
 	}
-	return Package{Name: name, Version: version, FixedVersion: fixed, Manager: manager, Path: path}
+	return v
 }
 
 // Segment returns the path segment after key in a slash-separated

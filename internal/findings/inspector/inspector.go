@@ -32,21 +32,10 @@ type record struct {
 		Partition string `json:"partition"`
 	} `json:"resources"`
 	PackageVulnerabilityDetails *struct {
-		VulnerabilityID    string `json:"vulnerabilityId"`
-		VulnerablePackages []struct {
-			Name           string `json:"name"`
-			Version        string `json:"version"`
-			Release        string `json:"release"`
-			PackageManager string `json:"packageManager"`
-			FilePath       string `json:"filePath"`
-			FixedInVersion string `json:"fixedInVersion"`
-		} `json:"vulnerablePackages"`
-		Cvss []struct {
-			BaseScore     float64 `json:"baseScore"`
-			ScoringVector string  `json:"scoringVector"`
-			Version       string  `json:"version"`
-		} `json:"cvss"`
-		ReferenceUrls []string `json:"referenceUrls"`
+		VulnerabilityID    string                `json:"vulnerabilityId"`
+		VulnerablePackages []findings.AWSPackage `json:"vulnerablePackages"`
+		Cvss               []findings.AWSCvss    `json:"cvss"`
+		ReferenceUrls      []string              `json:"referenceUrls"`
 	} `json:"packageVulnerabilityDetails"`
 }
 
@@ -98,16 +87,7 @@ func Parse(raw []byte) (findings.Finding, error) {
 	}
 	if d := r.PackageVulnerabilityDetails; d != nil {
 		f.Kind = findings.Vulnerability
-		v := &findings.Vuln{ID: d.VulnerabilityID, References: d.ReferenceUrls, FixAvailable: strings.ToLower(r.FixAvailable)}
-		for _, c := range d.Cvss {
-			if c.BaseScore > v.CVSS {
-				v.CVSS, v.Vector, v.CVSSVer = c.BaseScore, c.ScoringVector, c.Version
-			}
-		}
-		for _, p := range d.VulnerablePackages {
-			v.Packages = append(v.Packages, findings.NewPackage(p.Name, p.Version, p.Release, p.FixedInVersion, p.PackageManager, p.FilePath))
-		}
-		f.Vuln = v
+		f.Vuln = findings.AWSVuln(d.VulnerabilityID, d.VulnerablePackages, d.Cvss, d.ReferenceUrls, r.FixAvailable)
 	}
 	return f, nil
 }

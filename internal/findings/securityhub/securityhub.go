@@ -47,22 +47,11 @@ type record struct {
 	} `json:"Workflow"`
 	RecordState     string `json:"RecordState"`
 	Vulnerabilities []struct {
-		ID                 string `json:"Id"`
-		VulnerablePackages []struct {
-			Name           string `json:"Name"`
-			Version        string `json:"Version"`
-			Release        string `json:"Release"`
-			PackageManager string `json:"PackageManager"`
-			FilePath       string `json:"FilePath"`
-			FixedInVersion string `json:"FixedInVersion"`
-		} `json:"VulnerablePackages"`
-		Cvss []struct {
-			Version    string  `json:"Version"`
-			BaseScore  float64 `json:"BaseScore"`
-			BaseVector string  `json:"BaseVector"`
-		} `json:"Cvss"`
-		ReferenceUrls []string `json:"ReferenceUrls"`
-		FixAvailable  string   `json:"FixAvailable"`
+		ID                 string                `json:"Id"`
+		VulnerablePackages []findings.AWSPackage `json:"VulnerablePackages"`
+		Cvss               []findings.AWSCvss    `json:"Cvss"`
+		ReferenceUrls      []string              `json:"ReferenceUrls"`
+		FixAvailable       string                `json:"FixAvailable"`
 	} `json:"Vulnerabilities"`
 }
 
@@ -107,16 +96,7 @@ func Parse(raw []byte) (findings.Finding, error) {
 	if len(r.Vulnerabilities) > 0 {
 		v := r.Vulnerabilities[0]
 		f.Kind = findings.Vulnerability
-		vuln := &findings.Vuln{ID: v.ID, References: v.ReferenceUrls, FixAvailable: strings.ToLower(v.FixAvailable)}
-		for _, c := range v.Cvss {
-			if c.BaseScore > vuln.CVSS {
-				vuln.CVSS, vuln.Vector, vuln.CVSSVer = c.BaseScore, c.BaseVector, c.Version
-			}
-		}
-		for _, p := range v.VulnerablePackages {
-			vuln.Packages = append(vuln.Packages, findings.NewPackage(p.Name, p.Version, p.Release, p.FixedInVersion, p.PackageManager, p.FilePath))
-		}
-		f.Vuln = vuln
+		f.Vuln = findings.AWSVuln(v.ID, v.VulnerablePackages, v.Cvss, v.ReferenceUrls, v.FixAvailable)
 	}
 	return f, nil
 }
