@@ -53,6 +53,7 @@ func newRootCmd() *cobra.Command {
 		newResponsibilityCmd(),
 		newCostCmd(),
 		newFindingsCmd(),
+		newReachCmd(),
 	)
 	return root
 }

@@ -394,6 +394,10 @@ func elbv2LoadBalancer(it *item) {
 	}
 	elbv2Attributes(lb, it.supp)
 	attr.Relate(r, resource.RelInNetwork, cfg.S("vpcId"))
+	sgs, _ := cfg.Strs("securityGroups")
+	for _, sg := range sgs {
+		attr.Relate(r, resource.RelUsesFirewall, sg)
+	}
 }
 
 // elbv2Listener: each listener item is judged on its own (class
