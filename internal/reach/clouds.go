@@ -73,7 +73,7 @@ func (g *Graph) aws(r *resource.Resource, a *answer) {
 		a.unknown("%s: security groups not in the inventory%s", r.ID, list(missing))
 		return
 	}
-	a.through(withFirst(pub, defaultRoutes(tables)), []layer{orderedLayer(orderedRules(acls)), unionLayer(sgs)})
+	a.through(withFirst(pub, defaultRoutes(tables)), []layer{g.layer(true, acls), g.layer(false, sgs)})
 }
 
 func list(ids []string) string {
@@ -116,7 +116,7 @@ func (g *Graph) azure(r *resource.Resource, a *answer) {
 		}
 		for _, fws := range [][]*resource.Resource{snNSG, nicNSG} {
 			if len(fws) > 0 {
-				layers = append(layers, orderedLayer(orderedRules(fws)))
+				layers = append(layers, g.layer(true, fws))
 			}
 		}
 		routes := map[string][]resource.Hop{"ipv4": {{Resource: sn, Allows: "system route 0.0.0.0/0 -> Internet"}}, "ipv6": {{Resource: sn, Allows: "system route ::/0 -> Internet"}}}
@@ -190,7 +190,7 @@ func (g *Graph) gcp(r *resource.Resource, a *answer) {
 		a.unknown("%s: no firewall rule of network %s is in the inventory", r.ID, net)
 		return
 	}
-	a.through(withFirst(pub, defaultRoutes(tables)), []layer{orderedLayer(orderedRules(fws))})
+	a.through(withFirst(pub, defaultRoutes(tables)), []layer{g.layer(true, fws)})
 }
 
 // loadBalancer: an internet-facing load balancer is reachable on its
@@ -212,7 +212,7 @@ func (g *Graph) loadBalancer(r *resource.Resource, a *answer) {
 	}
 	var l layer
 	if len(fws) > 0 {
-		l = unionLayer(fws)
+		l = g.layer(false, fws)
 	}
 	for _, ls := range lb.Listeners {
 		proto := listenerProto(ls)

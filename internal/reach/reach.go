@@ -32,6 +32,31 @@ type Graph struct {
 	gcpFirewalls map[string][]*resource.Resource
 	// forwardedTo: target key → the listeners sending traffic to it.
 	forwardedTo map[string][]forward
+	// layers caches the layer of a set of firewalls (many instances share
+	// their security groups, subnets and networks).
+	layers map[string]layer
+}
+
+// layer returns the layer of fws, first-match (ordered) or union.
+func (g *Graph) layer(ordered bool, fws []*resource.Resource) layer {
+	var b strings.Builder
+	b.WriteString(strconv.FormatBool(ordered))
+	for _, fw := range fws {
+		b.WriteString("|")
+		b.WriteString(fw.ID)
+	}
+	k := b.String()
+	if l, ok := g.layers[k]; ok {
+		return l
+	}
+	var l layer
+	if ordered {
+		l = orderedLayer(orderedRules(fws))
+	} else {
+		l = unionLayer(fws)
+	}
+	g.layers[k] = l
+	return l
 }
 
 type forward struct {
@@ -51,7 +76,7 @@ func (g *Graph) key(p resource.Provider, id string) string {
 // New indexes rs.
 func New(rs []*resource.Resource) *Graph {
 	g := &Graph{byKey: make(map[string]*resource.Resource, len(rs)), firewallOf: map[string][]*resource.Resource{},
-		routesFor: map[string][]*resource.Resource{}, gcpFirewalls: map[string][]*resource.Resource{}, forwardedTo: map[string][]forward{}}
+		routesFor: map[string][]*resource.Resource{}, gcpFirewalls: map[string][]*resource.Resource{}, forwardedTo: map[string][]forward{}, layers: map[string]layer{}}
 	for _, r := range rs {
 		g.byKey[g.key(r.Provider, r.ID)] = r
 	}
