@@ -31,8 +31,8 @@ func newFindingsCmd() *cobra.Command {
 }
 
 type findingsFlags struct {
-	format, output, failOn, severity, inventory string
-	products, providers, accounts, statuses     []string
+	format, output, failOn, severity, inventory, alerts string
+	products, providers, accounts, statuses             []string
 }
 
 func newFindingsImportCmd() *cobra.Command {
@@ -55,7 +55,9 @@ A file holds one JSON document or JSON lines. Threats become OCSF Detection Find
 vulnerabilities OCSF Vulnerability Findings (2002); every finding keeps the provider's id, its severity on
 vigil's scale (critical, high, medium, low, info) with the original, its status (active, suppressed,
 resolved), first and last seen, and the raw record. With --inventory, each finding's resource is joined to
-the inventory resource of the same id (the exports vigil scan reads); others keep their own id.
+the inventory resource of the same id (the exports vigil scan reads); others keep their own id. With
+--alerts, a threat finding on an identity (GuardDuty access-key findings, SCC findings with a principal) is
+linked to vigil detect's alerts on the same principal in the same hour.
 
 A malformed record is reported on stderr with its file and position, and the rest is read.
 
@@ -65,6 +67,7 @@ input (said on stderr), or an input that could not be read (the rest is still re
   vigil findings import gd.json shub.json.gz --severity high --format csv --output findings.csv
   vigil findings import exports/ --inventory examples/org --product guardduty,defender
   vigil findings import exports/ --format ocsf-jsonl --output findings.ocsf.jsonl
+  vigil findings import exports/ --alerts alerts.jsonl --format json
   vigil findings import exports/ --status active --fail-on critical`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runFindingsImport(cmd, args, f) },
@@ -79,6 +82,7 @@ input (said on stderr), or an input that could not be read (the rest is still re
 	fl.StringSliceVar(&f.accounts, "account", nil, "only findings in these AWS accounts, Azure subscriptions or GCP projects")
 	fl.StringSliceVar(&f.statuses, "status", nil, "only findings with these statuses: active, suppressed, resolved")
 	fl.StringVar(&f.inventory, "inventory", "", "an inventory export directory (as vigil scan reads) to join findings' resources to")
+	fl.StringVar(&f.alerts, "alerts", "", "vigil detect's alerts (JSON lines) to link threat findings to: same principal, same hour")
 	return cmd
 }
 
@@ -167,6 +171,19 @@ func runFindingsImport(cmd *cobra.Command, args []string, f findingsFlags) error
 		}
 		joined = findings.Join(res.Findings, inv.Resources)
 	}
+	linked := 0
+	if f.alerts != "" {
+		in, err := os.Open(f.alerts)
+		if err != nil {
+			return usageErr(fmt.Errorf("--alerts: %w", err))
+		}
+		alerts, err := findings.ReadAlerts(in, f.alerts)
+		in.Close()
+		if err != nil {
+			return usageErr(fmt.Errorf("--alerts: %w", err))
+		}
+		linked = findings.LinkAlerts(res.Findings, alerts)
+	}
 	read := len(res.Findings)
 	fs := flt.Apply(res.Findings)
 	load.Sort(fs)
@@ -195,6 +212,9 @@ func runFindingsImport(cmd *cobra.Command, args []string, f findingsFlags) error
 	msg := fmt.Sprintf("%d finding(s) read from %d file(s), %d shown", read, res.Files, len(fs))
 	if f.inventory != "" {
 		msg += fmt.Sprintf(", %d joined to the inventory", joined)
+	}
+	if f.alerts != "" {
+		msg += fmt.Sprintf(", %d linked to alerts", linked)
 	}
 	if f.format == "table" && f.output == "" {
 		fmt.Fprintln(cmd.OutOrStdout(), msg)
@@ -247,13 +267,13 @@ func writeFindings(w io.Writer, format string, fs []findings.Finding) error {
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{"severity", "original_severity", "status", "original_status", "product", "origin", "kind", "id", "type", "title",
 			"provider", "account", "region", "resource_id", "resource_type", "in_inventory", "first_seen", "last_seen",
-			"vulnerability", "cvss", "package", "version", "fixed_version", "file", "record"})
+			"vulnerability", "cvss", "package", "version", "fixed_version", "linked_alerts", "file", "record"})
 		for i := range fs {
 			f := &fs[i]
 			vid, cvss, pkg, ver, fixed := vulnColumns(f)
 			_ = cw.Write([]string{string(f.Severity), f.OriginalSeverity, string(f.Status), f.OriginalStatus, string(f.Product), f.Origin, string(f.Kind), f.ID, f.Type, f.Title,
 				string(f.Resource.Provider), f.Resource.Account, f.Resource.Region, f.Resource.ID, f.Resource.Type, strconv.FormatBool(f.Resource.InInventory),
-				timeCol(f.FirstSeen), timeCol(f.LastSeen), vid, cvss, pkg, ver, fixed, f.Source.File, strconv.Itoa(f.Source.Index)})
+				timeCol(f.FirstSeen), timeCol(f.LastSeen), vid, cvss, pkg, ver, fixed, strings.Join(f.LinkedAlerts, " "), f.Source.File, strconv.Itoa(f.Source.Index)})
 		}
 		cw.Flush()
 		return cw.Error()

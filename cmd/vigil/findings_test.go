@@ -59,6 +59,12 @@ func TestFindingsImport(t *testing.T) {
 		t.Errorf("--fail-on critical on Azure only (no critical): exit %d, want 0", code)
 	}
 
+	// --alerts links the GuardDuty finding on svc-backup to vigil's alert.
+	code, out, errOut = runCLI2(t, "findings", "import", findingSamples, "--alerts", "../../internal/findings/load/testdata/alerts.jsonl", "--product", "guardduty", "--format", "csv")
+	if code != 0 || !strings.Contains(out, ",alert-recon-svc-backup,") || !strings.Contains(errOut, "2 linked to alerts") {
+		t.Errorf("--alerts: exit %d\n%s%s", code, out, errOut)
+	}
+
 	// OCSF: a JSON array of Detection and Vulnerability Findings; JSON lines.
 	_, out, _ = runCLI2(t, "findings", "import", findingSamples, "--format", "ocsf")
 	var evs []struct {

@@ -91,6 +91,13 @@ type Finding struct {
 	LastSeen  time.Time `json:"last_seen,omitzero"`
 	// Vuln is set for vulnerabilities.
 	Vuln *Vuln `json:"vulnerability,omitempty"`
+	// Principals identify the identity a threat is about, as the audit
+	// logs name it (a user ARN, a principal id, an access key id, an
+	// e-mail), for linking the finding to vigil's detection alerts.
+	Principals []string `json:"principals,omitempty"`
+	// LinkedAlerts are the ids of vigil detection alerts on the same
+	// principal in the same hour (see LinkAlerts).
+	LinkedAlerts []string `json:"linked_alerts,omitempty"`
 	// Source is where the record was read.
 	Source Source `json:"source"`
 	// Raw is the provider's record exactly as read.

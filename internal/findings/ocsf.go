@@ -44,7 +44,11 @@ func (f *Finding) OCSF() any {
 	if f.Resource.ID != "" {
 		res = []ocsf.ResourceDetails{{UID: f.Resource.ID, Name: f.Resource.Name, Type: f.Resource.Type, Region: f.Resource.Region}}
 	}
-	unmapped, _ := json.Marshal(map[string]string{"original_severity": f.OriginalSeverity, "original_status": f.OriginalStatus, "status": string(f.Status)})
+	um := map[string]any{"original_severity": f.OriginalSeverity, "original_status": f.OriginalStatus, "status": string(f.Status)}
+	if len(f.LinkedAlerts) > 0 {
+		um["linked_alerts"] = f.LinkedAlerts
+	}
+	unmapped, _ := json.Marshal(um)
 	if f.Kind != Vulnerability || f.Vuln == nil {
 		hdr.ClassUID, hdr.ClassName = ocsf.DetectionFindingClassUID, "Detection Finding"
 		hdr.TypeUID, hdr.TypeName = ocsf.DetectionFindingCreate, "Detection Finding: Create"

@@ -7,6 +7,7 @@ package guardduty
 import (
 	"fmt"
 	json "github.com/goccy/go-json"
+	"strings"
 
 	"github.com/vigil-sec/vigil/internal/findings"
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -79,6 +80,13 @@ func Parse(raw []byte) (findings.Finding, error) {
 		Status: findings.Active, FirstSeen: findings.ParseTime(findings.First(r.Service.EventFirstSeen, r.CreatedAt)),
 		LastSeen: findings.ParseTime(findings.First(r.Service.EventLastSeen, r.UpdatedAt)),
 		Resource: resourceOf(&r),
+	}
+	if k := r.Resource.AccessKeyDetails; k != nil {
+		for _, p := range []string{f.Resource.ID, k.PrincipalID, k.AccessKeyID} {
+			if p != "" && !strings.HasPrefix(p, "aws-account/") {
+				f.Principals = append(f.Principals, p)
+			}
+		}
 	}
 	if r.Service.Archived {
 		f.Status, f.OriginalStatus = findings.Suppressed, "ARCHIVED"

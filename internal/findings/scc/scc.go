@@ -25,6 +25,10 @@ type record struct {
 		Description   string `json:"description"`
 		Severity      string `json:"severity"`
 		FindingClass  string `json:"findingClass"`
+		Access        *struct {
+			PrincipalEmail   string `json:"principalEmail"`
+			PrincipalSubject string `json:"principalSubject"`
+		} `json:"access"`
 		EventTime     string `json:"eventTime"`
 		CreateTime    string `json:"createTime"`
 		Vulnerability *struct {
@@ -83,6 +87,13 @@ func Parse(raw []byte) (findings.Finding, error) {
 		f.Status = findings.Suppressed
 	case sf.State == "INACTIVE":
 		f.Status = findings.Resolved
+	}
+	if a := sf.Access; a != nil {
+		for _, p := range []string{a.PrincipalEmail, a.PrincipalSubject} {
+			if p != "" {
+				f.Principals = append(f.Principals, p)
+			}
+		}
 	}
 	id := findings.First(sf.ResourceName, r.Resource.Name)
 	f.Resource = findings.Resource{Provider: resource.GCP, ID: id, Type: r.Resource.Type, Name: r.Resource.DisplayName, Region: r.Resource.Location}
