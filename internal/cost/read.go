@@ -204,6 +204,8 @@ func (b *binding) get(rec []string, f field) string {
 	return ""
 }
 
+// readCSV splits records in one goroutine and converts them in the
+// calling one; problems are reported in line order.
 func readCSV(ctx context.Context, name string, r *bufio.Reader, emit func(Row) error, onProblem func(Problem)) (ReadStats, error) {
 	cr := newCSVReader(r)
 	header, err := cr.Read()
@@ -217,10 +219,75 @@ func readCSV(ctx context.Context, name string, r *bufio.Reader, emit func(Row) e
 		return ReadStats{}, nil
 	}
 	st := ReadStats{Format: b.format}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan *csvBatch, 4)
+	free := make(chan *csvBatch, 6)
+	var readErr error
+	go func() {
+		defer close(batches)
+		readErr = splitCSV(ctx, name, cr, len(header), batches, free)
+	}()
+	var convErr error
+	for bt := range batches {
+		if convErr == nil {
+			if convErr = b.convertBatch(name, bt, &st, emit, onProblem); convErr != nil {
+				cancel()
+			}
+		}
+		select {
+		case free <- bt:
+		default:
+		}
+	}
+	if convErr != nil {
+		return st, convErr
+	}
+	return st, readErr
+}
+
+// csvBatch is records split from a CSV file, with the problems met
+// splitting them, in line order.
+type csvBatch struct {
+	items []csvItem
+	flat  []string // the records' fields
+}
+
+type csvItem struct {
+	line   int
+	lo, hi int      // the record is flat[lo:hi]
+	prob   *Problem // set for a row that could not be split
+}
+
+const csvBatchRecords = 2048
+
+func splitCSV(ctx context.Context, name string, cr *csvReader, fields int, out chan<- *csvBatch, free <-chan *csvBatch) error {
+	next := func() *csvBatch {
+		select {
+		case bt := <-free:
+			bt.items, bt.flat = bt.items[:0], bt.flat[:0]
+			return bt
+		default:
+			return &csvBatch{items: make([]csvItem, 0, csvBatchRecords), flat: make([]string, 0, csvBatchRecords*fields)}
+		}
+	}
+	bt := next()
+	send := func() error {
+		if len(bt.items) == 0 {
+			return nil
+		}
+		select {
+		case out <- bt:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		bt = next()
+		return nil
+	}
 	for n := 0; ; n++ {
 		if n&4095 == 0 {
 			if err := ctx.Err(); err != nil {
-				return st, err
+				return err
 			}
 		}
 		rec, err := cr.Read()
@@ -230,27 +297,45 @@ func readCSV(ctx context.Context, name string, r *bufio.Reader, emit func(Row) e
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				st.Bad++
-				onProblem(Problem{File: name, Line: pe.Line, Err: pe.Err})
+				bt.items = append(bt.items, csvItem{prob: &Problem{File: name, Line: pe.Line, Err: pe.Err}})
 				continue
 			}
-			st.Bad++
-			onProblem(Problem{File: name, Line: cr.Line(), Err: err})
-			return st, nil
+			// The input failed: the rest of the file is lost.
+			bt.items = append(bt.items, csvItem{prob: &Problem{File: name, Line: cr.Line(), Err: err}})
+			break
 		}
 		line := cr.Line()
 		if len(rec) == 1 && rec[0] == "" {
 			continue
 		}
-		if len(rec) != len(header) {
-			st.Bad++
-			onProblem(Problem{File: name, Line: line, Err: fmt.Errorf("%d fields, the header has %d", len(rec), len(header))})
+		if len(rec) != fields {
+			bt.items = append(bt.items, csvItem{prob: &Problem{File: name, Line: line, Err: fmt.Errorf("%d fields, the header has %d", len(rec), fields)}})
 			continue
 		}
+		lo := len(bt.flat)
+		bt.flat = append(bt.flat, rec...)
+		bt.items = append(bt.items, csvItem{line: line, lo: lo, hi: len(bt.flat)})
+		if len(bt.items) >= csvBatchRecords {
+			if err := send(); err != nil {
+				return err
+			}
+		}
+	}
+	return send()
+}
+
+func (b *binding) convertBatch(name string, bt *csvBatch, st *ReadStats, emit func(Row) error, onProblem func(Problem)) error {
+	for _, it := range bt.items {
+		if it.prob != nil {
+			st.Bad++
+			onProblem(*it.prob)
+			continue
+		}
+		rec := bt.flat[it.lo:it.hi]
 		row, err := b.row(rec)
 		if err != nil {
 			st.Bad++
-			onProblem(Problem{File: name, Line: line, Err: err})
+			onProblem(Problem{File: name, Line: it.line, Err: err})
 			continue
 		}
 		for _, tc := range b.tagCols {
@@ -261,13 +346,13 @@ func readCSV(ctx context.Context, name string, r *bufio.Reader, emit func(Row) e
 				row.Tags[tc.key] = v
 			}
 		}
-		row.File, row.Line = name, int64(line)
+		row.File, row.Line = name, int64(it.line)
 		st.Rows++
 		if err := emit(row); err != nil {
-			return st, err
+			return err
 		}
 	}
-	return st, nil
+	return nil
 }
 
 // readJSONLines reads the GCP billing export as JSON lines (bq extract
