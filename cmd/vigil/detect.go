@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/vigil-sec/vigil/internal/detect"
 	"github.com/vigil-sec/vigil/internal/logs"
@@ -166,7 +167,18 @@ input.`,
 					err = nil
 				}
 			} else {
-				err = eng.Run(ctx, args, ls, detect.RunOptions{OnInputError: onErr})
+				ro := detect.RunOptions{OnInputError: onErr}
+				// Progress on a terminal only: nothing extra in pipes and logs.
+				if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+					ro.Progress = func(p detect.RunProgress) {
+						rate := float64(p.Events) / max(p.Elapsed.Seconds(), 1e-9)
+						fmt.Fprintf(f, "\rvigil: detect: %d/%d files, %d events, %d alerts, %.0f events/s ", p.Files, p.FilesTotal, p.Events, p.Alerts, rate)
+					}
+				}
+				err = eng.Run(ctx, args, ls, ro)
+				if ro.Progress != nil {
+					fmt.Fprintln(stderr)
+				}
 			}
 			if cerr := sinks.Close(); err == nil && cerr != nil {
 				err = cerr

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -91,5 +92,19 @@ func TestDetectExitCodes(t *testing.T) {
 		if code := run(ctx, tc.args); code != tc.want {
 			t.Errorf("%v: exit %d, want %d", tc.args, code, tc.want)
 		}
+	}
+}
+
+// TestDetectNoProgressOffTerminal: with stderr a file, vigil detect prints
+// no progress line (the progress display is for terminals only).
+func TestDetectNoProgressOffTerminal(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "trail.json"), detectTestTrail)
+	code, _, errOut := runCLI2(t, "detect", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.Contains(errOut, "vigil: detect:") || strings.Contains(errOut, "\r") {
+		t.Errorf("progress written to a non-terminal stderr: %q", errOut)
 	}
 }

@@ -244,3 +244,30 @@ func TestRunStdin(t *testing.T) {
 		t.Errorf("alerts from stdin: %d", len(sink.alerts))
 	}
 }
+
+// TestRunProgress: Run reports progress after files as they complete and
+// once at the end with every file, event and alert counted.
+func TestRunProgress(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 3 {
+		ev := ctEvent(i, "LeaveOrganization", "arn:aws:iam::111122223333:user/a", "198.51.100.7")
+		ev["eventSource"] = "organizations.amazonaws.com"
+		writeTrail(t, dir, fmt.Sprintf("t%d.json", i), ev, ctEvent(i, "GetUser", "arn:aws:iam::111122223333:user/b", "198.51.100.8"))
+	}
+	eng, err := New(context.Background(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []RunProgress
+	sink := &collectSink{}
+	if err := eng.Run(context.Background(), []string{dir}, sink, RunOptions{Progress: func(p RunProgress) { got = append(got, p) }, ProgressEvery: time.Nanosecond}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) < 2 {
+		t.Fatalf("%d progress calls, want one per file and one at the end", len(got))
+	}
+	last := got[len(got)-1]
+	if last.Files != 3 || last.FilesTotal != 3 || last.Events != 6 || last.Alerts != len(sink.alerts) || last.Alerts != 3 {
+		t.Errorf("last progress %+v, %d alerts written", last, len(sink.alerts))
+	}
+}

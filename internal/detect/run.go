@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/vigil-sec/vigil/internal/logs"
 )
@@ -19,6 +20,20 @@ type RunOptions struct {
 	// OnInputError receives problems with inputs (unreadable files,
 	// malformed events), in input order, from the calling goroutine.
 	OnInputError func(logs.InputError)
+	// Progress, when set, is called from the calling goroutine at most every
+	// ProgressEvery (default 500 ms) as files complete, and once at the end,
+	// with running counts for a progress display.
+	Progress      func(RunProgress)
+	ProgressEvery time.Duration
+}
+
+// RunProgress is Run's running count: files done of the files listed,
+// events read, alerts written and the time since Run started.
+type RunProgress struct {
+	Files, FilesTotal int
+	Events            int64
+	Alerts            int
+	Elapsed           time.Duration
 }
 
 // Stdin as a path reads standard input.
@@ -106,7 +121,21 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 		wg.Wait()
 	}()
 
-	emit := func(a *Alert) error { return sink.Write(ctx, a) }
+	alerts := 0
+	emit := func(a *Alert) error { alerts++; return sink.Write(ctx, a) }
+	every := opt.ProgressEvery
+	if every <= 0 {
+		every = 500 * time.Millisecond
+	}
+	var events int64
+	start, last := time.Now(), time.Time{}
+	progress := func(done int, force bool) {
+		if opt.Progress == nil || (!force && time.Since(last) < every) {
+			return
+		}
+		last = time.Now()
+		opt.Progress(RunProgress{Files: done, FilesTotal: len(files), Events: events, Alerts: alerts, Elapsed: time.Since(start)})
+	}
 	for i := range files {
 		var r fileResult
 		select {
@@ -124,15 +153,18 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 		e.stats.mu.Lock()
 		e.stats.Events += r.events
 		e.stats.mu.Unlock()
+		events += r.events
 		for j := range r.hits {
 			if err := e.Emit(ctx, &r.hits[j], emit); err != nil {
 				return err
 			}
 		}
+		progress(i+1, false)
 	}
 	if err := e.FinishBatch(ctx, emit); err != nil {
 		return err
 	}
+	progress(len(files), true)
 	return sink.Flush(ctx)
 }
 
