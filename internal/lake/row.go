@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"time"
+	"unsafe"
 
 	// goccy/go-json encodes the OCSF events about 1.3x faster than
 	// encoding/json, with the same output (TestOCSFEncodingMatchesStdlib).
@@ -69,7 +70,9 @@ func EventHash(raw []byte) string {
 	return hex.EncodeToString(h[:16])
 }
 
-// NewRow flattens a normalized event of source src with its raw JSON.
+// NewRow flattens a normalized event of source src with its raw JSON. The
+// row's Raw shares raw's memory: raw must not be modified afterwards (a
+// logs.Record's Raw never is).
 func NewRow(src logs.Source, raw []byte, ev ocsf.Event) (Row, error) {
 	b := ev.Common()
 	full, err := json.Marshal(ev)
@@ -88,9 +91,12 @@ func NewRow(src logs.Source, raw []byte, ev ocsf.Event) (Row, error) {
 		Status:     b.Status,
 		EventHash:  EventHash(raw),
 		EventUID:   b.Metadata.UID,
-		Raw:        string(raw),
-		OCSF:       string(full),
-		source:     src,
+		// The row shares raw and the encoding instead of copying them (a
+		// copy of each was 13% of ingest's CPU): json.Marshal's result is
+		// ours, and raw is never modified after the call (see NewRow).
+		Raw:    unsafe.String(unsafe.SliceData(raw), len(raw)),
+		OCSF:   unsafe.String(unsafe.SliceData(full), len(full)),
+		source: src,
 	}
 	if r.EventUID == "" {
 		r.EventUID = "sha256:" + r.EventHash
