@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"strings"
 )
 
 // csvReader reads CSV records as encoding/csv does with LazyQuotes and
@@ -16,12 +15,16 @@ import (
 // substrings of one string per line. At the first line that is anything
 // else (a bare quote, a quoted field spanning lines, a carriage return
 // inside the line, a line longer than the buffer) the rest of the input is
-// read by encoding/csv, with line numbers counted on from that line.
+// read by encoding/csv, with line numbers counted on from that line (and
+// all its fields kept).
 type csvReader struct {
 	br     *bufio.Reader
 	line   int // lines read so far by the fast path
 	start  int // line of the last record read by the fast path
 	fields []string
+	keep   []bool              // see Keep
+	seen   []map[string]string // per column, values read before
+	buf    []byte
 
 	slow     *csv.Reader // set after the first line the fast path does not take
 	slowOff  int         // lines before the slow reader's first line
@@ -67,7 +70,7 @@ func (r *csvReader) Read() ([]string, error) {
 		if len(l) == 0 {
 			continue // encoding/csv skips blank lines
 		}
-		if bytes.IndexByte(l, '\r') >= 0 || !r.split(string(l)) {
+		if bytes.IndexByte(l, '\r') >= 0 || !r.split(l) {
 			return r.fallback(raw, r.line-1)
 		}
 		return r.fields, nil
@@ -76,7 +79,7 @@ func (r *csvReader) Read() ([]string, error) {
 
 // split splits one line into r.fields; false if the line is not plain
 // CSV the fast path reads.
-func (r *csvReader) split(s string) bool {
+func (r *csvReader) split(s []byte) bool {
 	r.fields = r.fields[:0]
 	i := 0
 	for {
@@ -84,7 +87,7 @@ func (r *csvReader) split(s string) bool {
 			j := i + 1
 			escaped := false
 			for {
-				k := strings.IndexByte(s[j:], '"')
+				k := bytes.IndexByte(s[j:], '"')
 				if k < 0 {
 					return false // the field goes on past the line
 				}
@@ -96,11 +99,7 @@ func (r *csvReader) split(s string) bool {
 				}
 				break
 			}
-			v := s[i+1 : j]
-			if escaped {
-				v = strings.ReplaceAll(v, `""`, `"`)
-			}
-			r.fields = append(r.fields, v)
+			r.add(s[i+1:j], escaped)
 			j++
 			if j == len(s) {
 				return true
@@ -112,20 +111,61 @@ func (r *csvReader) split(s string) bool {
 			continue
 		}
 		end := len(s)
-		k := strings.IndexByte(s[i:], ',')
+		k := bytes.IndexByte(s[i:], ',')
 		if k >= 0 {
 			end = i + k
 		}
 		f := s[i:end]
-		if strings.IndexByte(f, '"') >= 0 {
+		if bytes.IndexByte(f, '"') >= 0 {
 			return false // a bare quote
 		}
-		r.fields = append(r.fields, f)
+		r.add(f, false)
 		if k < 0 {
 			return true
 		}
 		i = end + 1
 	}
+}
+
+// add appends a field: "" for a column not kept, else its text, the same
+// string as the last time for a value seen before in that column.
+func (r *csvReader) add(f []byte, escaped bool) {
+	i := len(r.fields)
+	if r.keep != nil && (i >= len(r.keep) || !r.keep[i]) {
+		r.fields = append(r.fields, "")
+		return
+	}
+	if escaped {
+		r.buf = append(r.buf[:0], f...)
+		r.buf = bytes.ReplaceAll(r.buf, []byte(`""`), []byte(`"`))
+		f = r.buf
+	}
+	if len(f) == 0 {
+		r.fields = append(r.fields, "")
+		return
+	}
+	for len(r.seen) <= i {
+		r.seen = append(r.seen, map[string]string{})
+	}
+	m := r.seen[i]
+	if v, ok := m[string(f)]; ok {
+		r.fields = append(r.fields, v)
+		return
+	}
+	v := string(f)
+	if len(m) < maxSeen {
+		m[v] = v
+	}
+	r.fields = append(r.fields, v)
+}
+
+// maxSeen bounds the values remembered per column.
+const maxSeen = 1024
+
+// Keep limits the fields read to those whose index is true (and the first
+// one): the others are returned empty.
+func (r *csvReader) Keep(keep []bool) {
+	r.keep = keep
 }
 
 // fallback hands the input from raw (the start of the line after line

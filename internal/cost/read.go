@@ -218,6 +218,17 @@ func readCSV(ctx context.Context, name string, r *bufio.Reader, emit func(Row) e
 	if !ok {
 		return ReadStats{}, nil
 	}
+	keep := make([]bool, len(header))
+	keep[0] = true // a short row stays a short row
+	for _, idx := range b.idx {
+		for _, i := range idx {
+			keep[i] = true
+		}
+	}
+	for _, tc := range b.tagCols {
+		keep[tc.i] = true
+	}
+	cr.Keep(keep)
 	st := ReadStats{Format: b.format}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
