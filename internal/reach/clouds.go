@@ -24,11 +24,13 @@ func publicHop(r *resource.Resource, a *answer) (resource.Hop, bool) {
 	return resource.Hop{}, false
 }
 
-// withFirst prefixes every family's route hops with the public IP hop.
+// withFirst prefixes the IPv4 route hops with the public IP hop. A public
+// IP is an IPv4 address; the model does not carry public IPv6 addresses
+// yet, so IPv6 rules and routes are evaluated but open no path.
 func withFirst(h resource.Hop, routes map[string][]resource.Hop) map[string][]resource.Hop {
 	out := map[string][]resource.Hop{}
-	for fam, hops := range routes {
-		out[fam] = append([]resource.Hop{h}, hops...)
+	if hops, ok := routes["ipv4"]; ok {
+		out["ipv4"] = append([]resource.Hop{h}, hops...)
 	}
 	return out
 }

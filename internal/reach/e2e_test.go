@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/importer"
@@ -72,3 +73,30 @@ func describe(e *resource.Exposure) string {
 }
 
 func itoa(i int) string { return fmt.Sprint(i) }
+
+// TestSampleAzure reads the sample organization's Azure Resource Graph
+// export: the jump box's NSG opens 22 and the legacy Windows VM's 3389 to
+// the internet, through their public IPs; no other VM is exposed.
+func TestSampleAzure(t *testing.T) {
+	inv, err := importer.Load(context.Background(), []string{filepath.Join("..", "..", "examples", "org", "azure")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range inv.Resources {
+		if r.Class == resource.ClassCompute {
+			got[r.Name] = describe(r.Facts.Exposure)
+		}
+	}
+	want := map[string]string{"vm-nw-jumpbox": "ipv4 tcp 22-22 via", "vm-nw-legacy-win01": "ipv4 tcp 3389-3389 via"}
+	for name, w := range want {
+		if g := got[name]; !strings.HasPrefix(g, w) {
+			t.Errorf("%s: exposure %q, want %q...", name, g, w)
+		}
+	}
+	for name, g := range got {
+		if _, ok := want[name]; !ok && strings.HasPrefix(g, "ipv") {
+			t.Errorf("%s: exposed (%s), want not", name, g)
+		}
+	}
+}

@@ -384,6 +384,9 @@ func nsg(r *resource.Resource, _, p node) {
 	if nst != bad && sst != bad && (p.Has("networkInterfaces") || p.Has("subnets")) {
 		fw.InUse = resource.Bool(len(nics) > 0 || len(subnets) > 0)
 	}
+	for _, x := range append(nics, subnets...) {
+		attr.Relate(r, resource.RelFirewallOf, x.S("id"))
+	}
 }
 
 // nsgRule normalizes one security rule (ARM shape with nested properties,
@@ -521,9 +524,11 @@ func nic(r *resource.Resource, _, p node) {
 		attr.Relate(r, resource.RelUsesPublicIP, q.Ref("publicIPAddress"))
 		if sn := q.Ref("subnet"); sn != "" {
 			attr.Relate(r, resource.RelInNetwork, vnetOfSubnet(sn))
+			attr.Relate(r, resource.RelInSubnet, sn)
 		}
 	}
 	attr.Relate(r, "uses_nsg", p.Ref("networkSecurityGroup"))
+	attr.Relate(r, resource.RelUsesFirewall, p.Ref("networkSecurityGroup"))
 }
 
 // vnetOfSubnet returns the VNet ID of a subnet ID.
