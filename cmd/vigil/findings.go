@@ -31,8 +31,8 @@ func newFindingsCmd() *cobra.Command {
 }
 
 type findingsFlags struct {
-	format, output, failOn, severity, inventory, alerts string
-	products, providers, accounts, statuses             []string
+	format, output, failOn, severity, inventory, alerts, scan string
+	products, providers, accounts, statuses                   []string
 }
 
 func newFindingsImportCmd() *cobra.Command {
@@ -57,7 +57,9 @@ vigil's scale (critical, high, medium, low, info) with the original, its status 
 resolved), first and last seen, and the raw record. With --inventory, each finding's resource is joined to
 the inventory resource of the same id (the exports vigil scan reads); others keep their own id. With
 --alerts, a threat finding on an identity (GuardDuty access-key findings, SCC findings with a principal) is
-linked to vigil detect's alerts on the same principal in the same hour.
+linked to vigil detect's alerts on the same principal in the same hour. With --scan, a Security Hub control
+finding and vigil's failed rule for the same control on the same resource (vigil scan --format json) become one
+finding with both sources.
 
 A malformed record is reported on stderr with its file and position, and the rest is read.
 
@@ -68,6 +70,7 @@ input (said on stderr), or an input that could not be read (the rest is still re
   vigil findings import exports/ --inventory examples/org --product guardduty,defender
   vigil findings import exports/ --format ocsf-jsonl --output findings.ocsf.jsonl
   vigil findings import exports/ --alerts alerts.jsonl --format json
+  vigil findings import exports/ --scan scan.json --product securityhub --format csv
   vigil findings import exports/ --status active --fail-on critical`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runFindingsImport(cmd, args, f) },
@@ -82,6 +85,7 @@ input (said on stderr), or an input that could not be read (the rest is still re
 	fl.StringSliceVar(&f.accounts, "account", nil, "only findings in these AWS accounts, Azure subscriptions or GCP projects")
 	fl.StringSliceVar(&f.statuses, "status", nil, "only findings with these statuses: active, suppressed, resolved")
 	fl.StringVar(&f.inventory, "inventory", "", "an inventory export directory (as vigil scan reads) to join findings' resources to")
+	fl.StringVar(&f.scan, "scan", "", "vigil scan's JSON findings: a provider control finding and vigil's failed rule for the same control on the same resource become one finding with both sources")
 	fl.StringVar(&f.alerts, "alerts", "", "vigil detect's alerts (JSON lines) to link threat findings to: same principal, same hour")
 	return cmd
 }
@@ -171,6 +175,19 @@ func runFindingsImport(cmd *cobra.Command, args []string, f findingsFlags) error
 		}
 		joined = findings.Join(res.Findings, inv.Resources)
 	}
+	merged := 0
+	if f.scan != "" {
+		in, err := os.Open(f.scan)
+		if err != nil {
+			return usageErr(fmt.Errorf("--scan: %w", err))
+		}
+		results, err := findings.ReadScan(in, f.scan)
+		in.Close()
+		if err != nil {
+			return usageErr(fmt.Errorf("--scan: %w", err))
+		}
+		merged = findings.MergeScan(res.Findings, results)
+	}
 	linked := 0
 	if f.alerts != "" {
 		in, err := os.Open(f.alerts)
@@ -212,6 +229,9 @@ func runFindingsImport(cmd *cobra.Command, args []string, f findingsFlags) error
 	msg := fmt.Sprintf("%d finding(s) read from %d file(s), %d shown", read, res.Files, len(fs))
 	if f.inventory != "" {
 		msg += fmt.Sprintf(", %d joined to the inventory", joined)
+	}
+	if f.scan != "" {
+		msg += fmt.Sprintf(", %d merged with vigil's findings", merged)
 	}
 	if f.alerts != "" {
 		msg += fmt.Sprintf(", %d linked to alerts", linked)
@@ -267,13 +287,13 @@ func writeFindings(w io.Writer, format string, fs []findings.Finding) error {
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{"severity", "original_severity", "status", "original_status", "product", "origin", "kind", "id", "type", "title",
 			"provider", "account", "region", "resource_id", "resource_type", "in_inventory", "first_seen", "last_seen",
-			"vulnerability", "cvss", "package", "version", "fixed_version", "linked_alerts", "file", "record"})
+			"vulnerability", "cvss", "package", "version", "fixed_version", "sources", "linked_alerts", "file", "record"})
 		for i := range fs {
 			f := &fs[i]
 			vid, cvss, pkg, ver, fixed := vulnColumns(f)
 			_ = cw.Write([]string{string(f.Severity), f.OriginalSeverity, string(f.Status), f.OriginalStatus, string(f.Product), f.Origin, string(f.Kind), f.ID, f.Type, f.Title,
 				string(f.Resource.Provider), f.Resource.Account, f.Resource.Region, f.Resource.ID, f.Resource.Type, strconv.FormatBool(f.Resource.InInventory),
-				timeCol(f.FirstSeen), timeCol(f.LastSeen), vid, cvss, pkg, ver, fixed, strings.Join(f.LinkedAlerts, " "), f.Source.File, strconv.Itoa(f.Source.Index)})
+				timeCol(f.FirstSeen), timeCol(f.LastSeen), vid, cvss, pkg, ver, fixed, strings.Join(f.Sources, "; "), strings.Join(f.LinkedAlerts, " "), f.Source.File, strconv.Itoa(f.Source.Index)})
 		}
 		cw.Flush()
 		return cw.Error()

@@ -22,8 +22,8 @@ func TestFindingsImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 22 { // header + 21 findings
-		t.Fatalf("%d csv rows, want 22", len(rows))
+	if len(rows) != 23 { // header + 22 findings
+		t.Fatalf("%d csv rows, want 23", len(rows))
 	}
 	col := map[string]int{}
 	for i, h := range rows[0] {
@@ -36,10 +36,10 @@ func TestFindingsImport(t *testing.T) {
 			joined++
 		}
 	}
-	if len(products) != 6 || joined != 13 {
-		t.Errorf("%d products, %d findings joined to the inventory; want 6 and 13", len(products), joined)
+	if len(products) != 6 || joined != 14 {
+		t.Errorf("%d products, %d findings joined to the inventory; want 6 and 14", len(products), joined)
 	}
-	if !strings.Contains(errOut, "21 finding(s) read from 11 file(s), 21 shown, 13 joined to the inventory") {
+	if !strings.Contains(errOut, "22 finding(s) read from 11 file(s), 22 shown, 14 joined to the inventory") {
 		t.Errorf("stderr: %s", errOut)
 	}
 
@@ -65,12 +65,18 @@ func TestFindingsImport(t *testing.T) {
 		t.Errorf("--alerts: exit %d\n%s%s", code, out, errOut)
 	}
 
+	// --scan merges Security Hub's S3.8 with vigil's rule on the same bucket.
+	code, out, errOut = runCLI2(t, "findings", "import", findingSamples, "--scan", "../../internal/findings/load/testdata/scan.json", "--format", "csv")
+	if code != 0 || !strings.Contains(out, ",Security Hub S3.8; vigil storage-public-access-not-blocked,") || !strings.Contains(errOut, "1 merged with vigil's findings") {
+		t.Errorf("--scan: exit %d\n%s", code, errOut)
+	}
+
 	// OCSF: a JSON array of Detection and Vulnerability Findings; JSON lines.
 	_, out, _ = runCLI2(t, "findings", "import", findingSamples, "--format", "ocsf")
 	var evs []struct {
 		ClassUID int `json:"class_uid"`
 	}
-	if err := json.Unmarshal([]byte(out), &evs); err != nil || len(evs) != 21 {
+	if err := json.Unmarshal([]byte(out), &evs); err != nil || len(evs) != 22 {
 		t.Fatalf("ocsf: %d events, %v", len(evs), err)
 	}
 	_, out, _ = runCLI2(t, "findings", "import", findingSamples, "--format", "ocsf-jsonl", "--product", "artifact")

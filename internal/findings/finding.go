@@ -95,6 +95,14 @@ type Finding struct {
 	// logs name it (a user ARN, a principal id, an access key id, an
 	// e-mail), for linking the finding to vigil's detection alerts.
 	Principals []string `json:"principals,omitempty"`
+	// VigilRule is the vigil rule that checks the same control as a
+	// provider's control finding (Security Hub's S3.8 and vigil's
+	// storage-public-access-not-blocked).
+	VigilRule string `json:"vigil_rule,omitempty"`
+	// Sources are the checks that reported this finding when more than
+	// the provider's did: "Security Hub S3.8", "vigil
+	// storage-public-access-not-blocked" (see MergeScan).
+	Sources []string `json:"sources,omitempty"`
 	// LinkedAlerts are the ids of vigil detection alerts on the same
 	// principal in the same hour (see LinkAlerts).
 	LinkedAlerts []string `json:"linked_alerts,omitempty"`

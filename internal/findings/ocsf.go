@@ -48,6 +48,9 @@ func (f *Finding) OCSF() any {
 	if len(f.LinkedAlerts) > 0 {
 		um["linked_alerts"] = f.LinkedAlerts
 	}
+	if len(f.Sources) > 0 {
+		um["sources"] = f.Sources
+	}
 	unmapped, _ := json.Marshal(um)
 	if f.Kind != Vulnerability || f.Vuln == nil {
 		hdr.ClassUID, hdr.ClassName = ocsf.DetectionFindingClassUID, "Detection Finding"

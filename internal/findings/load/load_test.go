@@ -49,7 +49,7 @@ func TestSamples(t *testing.T) {
 		byID[f.ID] = f
 		perProduct[f.Product]++
 	}
-	want := map[findings.Product]int{findings.GuardDuty: 3, findings.SecurityHub: 4, findings.Inspector: 3, findings.Defender: 5, findings.SCC: 4, findings.ArtifactAnalysis: 2}
+	want := map[findings.Product]int{findings.GuardDuty: 3, findings.SecurityHub: 5, findings.Inspector: 3, findings.Defender: 5, findings.SCC: 4, findings.ArtifactAnalysis: 2}
 	for p, n := range want {
 		if perProduct[p] != n {
 			t.Errorf("%s: %d findings, want %d", p, perProduct[p], n)

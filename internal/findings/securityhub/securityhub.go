@@ -76,6 +76,7 @@ func Parse(raw []byte) (findings.Finding, error) {
 	}
 	if r.Compliance != nil && r.Compliance.SecurityControlID != "" {
 		f.Type = r.Compliance.SecurityControlID
+		f.VigilRule = vigilRules[f.Type]
 	}
 	if f.Type == "" {
 		f.Type = r.GeneratorID
@@ -91,6 +92,9 @@ func Parse(raw []byte) (findings.Finding, error) {
 	if len(r.Resources) > 0 {
 		res := r.Resources[0]
 		f.Resource.ID, f.Resource.Type = res.ID, res.Type
+		if acct, ok := strings.CutPrefix(res.ID, "AWS::::Account:"); ok { // an account-level control
+			f.Resource.ID = "aws-account/" + acct
+		}
 		f.Resource.Region = findings.First(res.Region, r.Region)
 	}
 	if len(r.Vulnerabilities) > 0 {
