@@ -19,11 +19,14 @@ import (
 // all its fields kept).
 type csvReader struct {
 	br     *bufio.Reader
-	line   int // lines read so far by the fast path
-	start  int // line of the last record read by the fast path
-	fields []string
+	line   int      // lines read so far by the fast path
+	start  int      // line of the last record read by the fast path
+	rec    []string // Read's record
+	fields []string // the record being split, from base
+	base   int
 	keep   []bool              // see Keep
 	seen   []map[string]string // per column, values read before
+	last   []string            // per column, the last value
 	buf    []byte
 
 	slow     *csv.Reader // set after the first line the fast path does not take
@@ -47,16 +50,28 @@ func (r *csvReader) Line() int {
 // Errors are encoding/csv's (*csv.ParseError with file line numbers) or
 // the input's; io.EOF at the end.
 func (r *csvReader) Read() ([]string, error) {
+	rec, err := r.ReadInto(r.rec[:0])
+	if err != nil {
+		return nil, err
+	}
+	r.rec = rec
+	return rec, nil
+}
+
+// ReadInto appends the next record's fields to dst (dst as it was after
+// an error).
+func (r *csvReader) ReadInto(dst []string) ([]string, error) {
 	if r.slow != nil {
-		return r.readSlow()
+		return r.appendSlow(dst)
 	}
 	for {
 		raw, err := r.br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
-			return r.fallback(raw, r.line)
+			r.fallback(raw, r.line)
+			return r.appendSlow(dst)
 		}
 		if err != nil && (len(raw) == 0 || !errors.Is(err, io.EOF)) {
-			return nil, err
+			return dst, err
 		}
 		r.line++
 		r.start = r.line
@@ -70,17 +85,18 @@ func (r *csvReader) Read() ([]string, error) {
 		if len(l) == 0 {
 			continue // encoding/csv skips blank lines
 		}
+		r.fields, r.base = dst, len(dst)
 		if bytes.IndexByte(l, '\r') >= 0 || !r.split(l) {
-			return r.fallback(raw, r.line-1)
+			r.fallback(raw, r.line-1)
+			return r.appendSlow(dst)
 		}
 		return r.fields, nil
 	}
 }
 
-// split splits one line into r.fields; false if the line is not plain
-// CSV the fast path reads.
+// split appends the fields of one line to r.fields; false if the line is
+// not plain CSV the fast path reads.
 func (r *csvReader) split(s []byte) bool {
-	r.fields = r.fields[:0]
 	i := 0
 	for {
 		if i < len(s) && s[i] == '"' {
@@ -130,14 +146,19 @@ func (r *csvReader) split(s []byte) bool {
 // add appends a field: "" for a column not kept, else its text, the same
 // string as the last time for a value seen before in that column.
 func (r *csvReader) add(f []byte, escaped bool) {
-	i := len(r.fields)
+	i := len(r.fields) - r.base
 	if r.keep != nil && (i >= len(r.keep) || !r.keep[i]) {
 		r.fields = append(r.fields, "")
 		return
 	}
 	if escaped {
-		r.buf = append(r.buf[:0], f...)
-		r.buf = bytes.ReplaceAll(r.buf, []byte(`""`), []byte(`"`))
+		r.buf = r.buf[:0]
+		for j := 0; j < len(f); j++ {
+			r.buf = append(r.buf, f[j])
+			if f[j] == '"' {
+				j++ // the second quote of ""
+			}
+		}
 		f = r.buf
 	}
 	if len(f) == 0 {
@@ -146,16 +167,21 @@ func (r *csvReader) add(f []byte, escaped bool) {
 	}
 	for len(r.seen) <= i {
 		r.seen = append(r.seen, map[string]string{})
+		r.last = append(r.last, "")
 	}
-	m := r.seen[i]
-	if v, ok := m[string(f)]; ok {
-		r.fields = append(r.fields, v)
+	if r.last[i] == string(f) {
+		r.fields = append(r.fields, r.last[i])
 		return
 	}
-	v := string(f)
-	if len(m) < maxSeen {
-		m[v] = v
+	m := r.seen[i]
+	v, ok := m[string(f)]
+	if !ok {
+		v = string(f)
+		if len(m) < maxSeen {
+			m[v] = v
+		}
 	}
+	r.last[i] = v
 	r.fields = append(r.fields, v)
 }
 
@@ -170,7 +196,7 @@ func (r *csvReader) Keep(keep []bool) {
 
 // fallback hands the input from raw (the start of the line after line
 // before, not yet parsed) on to encoding/csv.
-func (r *csvReader) fallback(raw []byte, before int) ([]string, error) {
+func (r *csvReader) fallback(raw []byte, before int) {
 	r.slowOff = before
 	cp := append([]byte(nil), raw...)
 	cr := csv.NewReader(io.MultiReader(bytes.NewReader(cp), r.br))
@@ -178,10 +204,9 @@ func (r *csvReader) fallback(raw []byte, before int) ([]string, error) {
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	r.slow = cr
-	return r.readSlow()
 }
 
-func (r *csvReader) readSlow() ([]string, error) {
+func (r *csvReader) appendSlow(dst []string) ([]string, error) {
 	rec, err := r.slow.Read()
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
@@ -190,9 +215,10 @@ func (r *csvReader) readSlow() ([]string, error) {
 		c.StartLine += r.slowOff
 		err = &c
 	}
-	if err == nil {
-		l, _ := r.slow.FieldPos(0)
-		r.slowLine = l + r.slowOff
+	if err != nil {
+		return dst, err
 	}
-	return rec, err
+	l, _ := r.slow.FieldPos(0)
+	r.slowLine = l + r.slowOff
+	return append(dst, rec...), nil
 }

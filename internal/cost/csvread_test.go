@@ -88,8 +88,17 @@ func readFast(br *bufio.Reader, keep []bool) []csvResult {
 	var got []csvResult
 	fr := newCSVReader(br)
 	fr.Keep(keep)
+	var flat []string // with keep, records are appended here, as ingest does
 	for {
-		rec, err := fr.Read()
+		var rec []string
+		var err error
+		if keep == nil {
+			rec, err = fr.Read()
+		} else {
+			lo := len(flat)
+			flat, err = fr.ReadInto(flat)
+			rec = flat[lo:]
+		}
 		if errors.Is(err, io.EOF) {
 			break
 		}

@@ -301,7 +301,8 @@ func splitCSV(ctx context.Context, name string, cr *csvReader, fields int, out c
 				return err
 			}
 		}
-		rec, err := cr.Read()
+		lo := len(bt.flat)
+		rec, err := cr.ReadInto(bt.flat)
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -316,15 +317,15 @@ func splitCSV(ctx context.Context, name string, cr *csvReader, fields int, out c
 			break
 		}
 		line := cr.Line()
-		if len(rec) == 1 && rec[0] == "" {
+		n := len(rec) - lo
+		if n == 1 && rec[lo] == "" {
 			continue
 		}
-		if len(rec) != fields {
-			bt.items = append(bt.items, csvItem{prob: &Problem{File: name, Line: line, Err: fmt.Errorf("%d fields, the header has %d", len(rec), fields)}})
+		if n != fields {
+			bt.items = append(bt.items, csvItem{prob: &Problem{File: name, Line: line, Err: fmt.Errorf("%d fields, the header has %d", n, fields)}})
 			continue
 		}
-		lo := len(bt.flat)
-		bt.flat = append(bt.flat, rec...)
+		bt.flat = rec
 		bt.items = append(bt.items, csvItem{line: line, lo: lo, hi: len(bt.flat)})
 		if len(bt.items) >= csvBatchRecords {
 			if err := send(); err != nil {
