@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-const reachData = "../../internal/reach/testdata"
+const reachData = "../../internal/reach/testdata/aws-config-snapshot.json"
 
 func TestReachExposed(t *testing.T) {
 	code, out, errs := runCLI2(t, "reach", "exposed", reachData)

@@ -75,7 +75,7 @@ func (g *Graph) aws(r *resource.Resource, a *answer) {
 		a.unknown("%s: security groups not in the inventory%s", r.ID, list(missing))
 		return
 	}
-	a.through(withFirst(pub, defaultRoutes(tables)), []layer{g.layer(true, acls), g.layer(false, sgs)})
+	a.through(withFirst(pub, defaultRoutes(tables, nil)), []layer{g.layer(true, acls), g.layer(false, sgs)})
 }
 
 func list(ids []string) string {
@@ -132,7 +132,7 @@ func (g *Graph) azure(r *resource.Resource, a *answer) {
 // overrides applies an Azure route table's default routes over the
 // system ones: a user default route elsewhere than the internet removes it.
 func overrides(tables []*resource.Resource, sys map[string][]resource.Hop) map[string][]resource.Hop {
-	out := defaultRoutes(tables)
+	out := defaultRoutes(tables, nil)
 	for _, fam := range families {
 		if _, ok := out[fam.name]; ok {
 			continue
@@ -192,7 +192,7 @@ func (g *Graph) gcp(r *resource.Resource, a *answer) {
 		a.unknown("%s: no firewall rule of network %s is in the inventory", r.ID, net)
 		return
 	}
-	a.through(withFirst(pub, defaultRoutes(tables)), []layer{g.layer(true, fws)})
+	a.through(withFirst(pub, defaultRoutes(tables, r.Facts.Compute.NetworkTags)), []layer{g.layer(true, fws)})
 }
 
 // loadBalancer: an internet-facing load balancer is reachable on its

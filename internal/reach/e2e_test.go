@@ -51,7 +51,7 @@ func TestImportedAWS(t *testing.T) {
 	}
 }
 
-func lastPart(id string) string { return id[len(filepath.Dir(id))+1:] }
+func lastPart(id string) string { return id[strings.LastIndex(id, "/")+1:] }
 
 func describe(e *resource.Exposure) string {
 	switch {
@@ -97,6 +97,31 @@ func TestSampleAzure(t *testing.T) {
 	for name, g := range got {
 		if _, ok := want[name]; !ok && strings.HasPrefix(g, "ipv") {
 			t.Errorf("%s: exposed (%s), want not", name, g)
+		}
+	}
+}
+
+// TestImportedGCP reads a Cloud Asset export through the real importer:
+// the firewall allowing 443 from anywhere targets the tag web, so only the
+// tagged VM is exposed, through the default route.
+func TestImportedGCP(t *testing.T) {
+	inv, err := importer.Load(context.Background(), []string{filepath.Join("testdata", "gcp-assets.ndjson")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Errors) > 0 {
+		t.Fatalf("input problems: %+v", inv.Errors)
+	}
+	want := map[string]string{"web-1": "ipv4 tcp 443-443 via default-route-0a1 allow-https-web", "batch-1": "none"}
+	got := map[string]string{}
+	for _, r := range inv.Resources {
+		if r.Class == resource.ClassCompute {
+			got[r.Name] = describe(r.Facts.Exposure)
+		}
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s: exposure %q, want %q", name, got[name], w)
 		}
 	}
 }

@@ -381,13 +381,16 @@ func (g *Graph) attached(p resource.Provider, r *resource.Resource, id string) [
 }
 
 // defaultRoutes returns, per family, the hop of a default route to the
-// internet in tables; ok is false when tables is empty.
-func defaultRoutes(tables []*resource.Resource) map[string][]resource.Hop {
+// internet in tables that applies to a VM with the given network tags.
+func defaultRoutes(tables []*resource.Resource, tags []string) map[string][]resource.Hop {
 	out := map[string][]resource.Hop{}
 	for _, t := range tables {
 		for _, rt := range t.Facts.Routing.Routes {
 			pf, err := netip.ParsePrefix(rt.Destination)
 			if err != nil || pf.Bits() != 0 || rt.NextHop != "internet" {
+				continue
+			}
+			if len(rt.Tags) > 0 && !slices.ContainsFunc(rt.Tags, func(t string) bool { return slices.Contains(tags, t) }) {
 				continue
 			}
 			fam := "ipv4"

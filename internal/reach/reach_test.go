@@ -184,6 +184,13 @@ func TestExposure(t *testing.T) {
 				gfw("allow-http", []string{"http"}, ingress("allow", "tcp", 80, 80, 1000, "0.0.0.0/0")),
 			},
 			map[string]string{"web": "none"}},
+		{"gcp default route limited to other tags",
+			[]*resource.Resource{
+				gvm("web", []string{"http"}), gvm("egress", []string{"http", "nat"}),
+				routes(resource.GCP, "nat-route", false, rel(resource.RelRoutesFor, "net-1"), resource.Route{Destination: "0.0.0.0/0", NextHop: "internet", Tags: []string{"nat"}}),
+				gfw("allow-http", []string{"http"}, ingress("allow", "tcp", 80, 80, 1000, "0.0.0.0/0")),
+			},
+			map[string]string{"web": "none", "egress": "ipv4 tcp 80"}},
 		{"internal VM behind an internet-facing load balancer: the listener port only",
 			[]*resource.Resource{
 				vm(resource.AWS, "i-app", no, rels(rel(resource.RelInSubnet, "subnet-1"), rel(resource.RelUsesFirewall, "sg-app"))),

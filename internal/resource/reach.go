@@ -37,6 +37,8 @@ type Route struct {
 	NextHop string `json:"next_hop"`
 	// Target is the next hop's ID (igw-..., pcx-..., a gateway URL).
 	Target string `json:"target,omitempty"`
+	// Tags limit a GCP route to the VMs with one of these network tags.
+	Tags []string `json:"tags,omitempty"`
 }
 
 // Forward is where a load balancer listener sends traffic: a target

@@ -521,6 +521,8 @@ func firewall(_ *file, r *resource.Resource, d, _ node) {
 	if d.c.count() == before {
 		fw.Rules = rules // a rule read in part could hide an open port
 	}
+	fw.TargetTags, _ = d.strs("targetTags")
+	fw.TargetServiceAccounts, _ = d.strs("targetServiceAccounts")
 }
 
 const (
@@ -551,6 +553,7 @@ func instance(_ *file, r *resource.Resource, d, _ node) {
 	if d.c.count() == before || public {
 		c.PublicIP = boolp(public)
 	}
+	c.NetworkTags, _ = d.strs("tags", "items")
 	before = d.c.count()
 	sas, _ := d.objs("serviceAccounts")
 	def, full := false, false
