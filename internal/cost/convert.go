@@ -13,10 +13,24 @@ type converter struct {
 	format Format
 	days   map[string]int32 // charge date text -> day
 	tags   map[string]map[string]string
+	lower  map[string]string // charge types and regions, lowercased
 }
 
 func newConverter(f Format) converter {
-	return converter{format: f, days: map[string]int32{}, tags: map[string]map[string]string{}}
+	return converter{format: f, days: map[string]int32{}, tags: map[string]map[string]string{}, lower: map[string]string{}}
+}
+
+// toLower is strings.ToLower without an allocation for a value seen before.
+func (c *converter) toLower(s string) string {
+	if l, ok := c.lower[s]; ok {
+		return l
+	}
+	l := strings.ToLower(s)
+	if len(c.lower) > 4096 {
+		clear(c.lower)
+	}
+	c.lower[s] = l
+	return l
 }
 
 func (c *converter) row(get func(field) string) (Row, error) {
@@ -27,9 +41,9 @@ func (c *converter) row(get func(field) string) (Row, error) {
 		Service:         get(fService),
 		ServiceCategory: get(fCategory),
 		SKU:             get(fSKU),
-		ChargeType:      strings.ToLower(get(fChargeType)),
+		ChargeType:      c.toLower(get(fChargeType)),
 		ResourceID:      get(fResourceID),
-		Region:          strings.ToLower(get(fRegion)),
+		Region:          c.toLower(get(fRegion)),
 		Currency:        get(fCurrency),
 		UsageUnit:       get(fUsageUnit),
 	}
