@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,5 +107,28 @@ func TestDetectNoProgressOffTerminal(t *testing.T) {
 	}
 	if strings.Contains(errOut, "vigil: detect:") || strings.Contains(errOut, "\r") {
 		t.Errorf("progress written to a non-terminal stderr: %q", errOut)
+	}
+}
+
+// TestBadEventTimeOneRule: an event without a valid event time is refused
+// the same way by vigil logs ingest and vigil detect: reported with file,
+// line and offset, skipped, exit status 2, the other events processed.
+func TestBadEventTimeOneRule(t *testing.T) {
+	dir := t.TempDir()
+	good := `{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333","userName":"alice"},"eventTime":"2024-03-01T10:00:00Z","eventSource":"organizations.amazonaws.com","eventName":"LeaveOrganization","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","eventID":"11111111-1111-4111-8111-111111111111","eventType":"AwsApiCall","recipientAccountId":"111122223333"}`
+	bad := strings.Replace(strings.Replace(good, "2024-03-01T10:00:00Z", "03/01/2024 10:00", 1), "11111111-1111", "22222222-2222", 1)
+	p := filepath.Join(dir, "trail.jsonl")
+	writeFile(t, p, good+"\n"+bad+"\n")
+	want := fmt.Sprintf("%s:2 (offset %d): no valid event time", p, len(good)+1)
+	code, _, errOut := runCLI2(t, "logs", "ingest", "--lake", filepath.Join(t.TempDir(), "lake"), p)
+	if code != 2 || !strings.Contains(errOut, want) {
+		t.Errorf("logs ingest: exit %d, stderr %q, want 2 and %q", code, errOut, want)
+	}
+	code, out, errOut := runCLI2(t, "detect", p)
+	if code != 2 || !strings.Contains(errOut, want) {
+		t.Errorf("detect: exit %d, stderr %q, want 2 and %q", code, errOut, want)
+	}
+	if n := strings.Count(out, "LeaveOrganization"); n == 0 {
+		t.Errorf("detect: the valid event raised no alert: %s", out)
 	}
 }

@@ -8,17 +8,9 @@ import (
 	"github.com/vigil-sec/vigil/internal/logs"
 )
 
-// Per-source paths of the event time and of the identities an allow-list
+// Per-source paths of the identities an allow-list
 // can name, in each source's own JSON.
 var (
-	timePaths = map[logs.Source][]string{
-		logs.AWSCloudTrail: {"eventTime"},
-		logs.AzureActivity: {"time", "eventTimestamp"},
-		logs.AzureSignIn:   {"time", "properties.createdDateTime", "createdDateTime"},
-		logs.AzureAudit:    {"time", "properties.activityDateTime", "activityDateTime"},
-		logs.GCPAudit:      {"timestamp", "receiveTimestamp"},
-		logs.M365Audit:     {"CreationTime"},
-	}
 	identityPaths = map[logs.Source][]string{
 		logs.AWSCloudTrail: {
 			"userIdentity.arn",
@@ -44,23 +36,12 @@ var (
 	}
 )
 
-// EventTime returns the time of a record's event, or the zero time when the
-// event carries none that parses.
+// EventTime returns the time of a record's event (logs.EventTime), or the
+// zero time when the event carries none that parses (the readers report and
+// skip such events, so a record handed out always has one).
 func EventTime(rec logs.Record) time.Time {
-	for _, p := range timePaths[rec.Source] {
-		v := gjson.GetBytes(rec.Raw, p)
-		if v.Type != gjson.String {
-			continue
-		}
-		if t, err := time.Parse(time.RFC3339Nano, v.Str); err == nil {
-			return t.UTC()
-		}
-		// Microsoft 365 CreationTime carries no zone; it is UTC.
-		if t, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", v.Str, time.UTC); err == nil {
-			return t
-		}
-	}
-	return time.Time{}
+	t, _ := logs.EventTime(rec)
+	return t
 }
 
 // Identities returns the principals that performed a record's event (ARN,

@@ -196,7 +196,7 @@ func TestFormats(t *testing.T) {
 	pretty := "{\n  \"Records\": [\n    " + ct("A", "1") + ",\n    " + ct("B", "2") + "\n  ]\n}\n"
 	azure := `{"records":[{"time":"2024-01-01T00:00:00Z","resourceId":"/SUBSCRIPTIONS/X","operationName":"MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE","category":"Administrative"},{"time":"2024-01-01T00:00:00Z","category":"SignInLogs","operationName":"Sign-in activity","properties":{}},{"time":"2024-01-01T00:00:00Z","category":"AuditLogs","operationName":"Add member to role"},{"category":"StorageRead","operationName":"GetBlob","resourceId":"/x"}]}`
 	gcpArr := `[{"insertId":"1","logName":"projects/p/logs/cloudaudit.googleapis.com%2Factivity","protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","methodName":"SetIamPolicy"},"timestamp":"2024-01-01T00:00:00Z"},
- {"insertId":"2","logName":"projects/p/logs/cloudaudit.googleapis.com%2Fdata_access","protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","methodName":"storage.objects.get"}}]`
+ {"insertId":"2","logName":"projects/p/logs/cloudaudit.googleapis.com%2Fdata_access","protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","methodName":"storage.objects.get"},"timestamp":"2024-01-01T00:00:01Z"}]`
 	writeFile(t, dir, "eb.json", []byte(eb+"\n"))
 	writeFile(t, dir, "pretty.json", []byte(pretty))
 	writeFile(t, dir, "azure.json", []byte(azure))
@@ -289,7 +289,7 @@ func TestHugeLine(t *testing.T) {
 		t.Fatalf("want line 2 too large and line 3 malformed, got %v", f)
 	}
 	// Just under the limit: read.
-	okEv := `{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"PutObject","requestParameters":{"blob":"` + strings.Repeat("A", MaxEventBytes-200) + `"},"eventID":"ok"}`
+	okEv := `{"eventVersion":"1.08","eventTime":"2023-07-10T12:11:15Z","eventSource":"s3.amazonaws.com","eventName":"PutObject","requestParameters":{"blob":"` + strings.Repeat("A", MaxEventBytes-250) + `"},"eventID":"ok"}`
 	c = collect(t, writeFile(t, t.TempDir(), "ok.jsonl", []byte(okEv+"\n"+ct("B", "2")+"\n")))
 	if len(c.recs) != 2 || len(c.recs[0].Raw) != len(okEv) || len(c.failures()) != 0 {
 		t.Fatalf("an event under the limit: %d records, failures %v", len(c.recs), c.failures())
@@ -399,5 +399,30 @@ func TestFormatTolerance(t *testing.T) {
 	}
 	if !gaeSkipped {
 		t.Errorf("an App Engine request log is not reported as not an audit log: %v", c.errs)
+	}
+
+	// Unrecognised after recognised events: reported with the file, the
+	// line and the byte offset of the first unrecognised event.
+	dir = t.TempDir()
+	first := ct("CreateUser", "m1")
+	mixed := writeFile(t, dir, "mixed.jsonl", []byte(first+"\n"+gcpRequestLog+"\n"+ct("CreateUser", "m2")+"\n"))
+	c = collect(t, mixed)
+	if len(c.recs) != 2 {
+		t.Errorf("%d CloudTrail events read around the unrecognised one, want 2", len(c.recs))
+	}
+	var found bool
+	for _, e := range c.errs {
+		if e.File == mixed && errors.Is(e.Err, ErrNotAuditLog) {
+			found = true
+			if e.Line != 2 || e.Offset != int64(len(first)+1) {
+				t.Errorf("unrecognised event reported at line %d offset %d, want line 2 offset %d", e.Line, e.Offset, len(first)+1)
+			}
+			if msg := e.Error(); !strings.Contains(msg, mixed+":2 (offset ") {
+				t.Errorf("message %q does not name file, line and offset", msg)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("unrecognised event not reported: %v", c.errs)
 	}
 }

@@ -507,6 +507,10 @@ func (s *splitter) element(b []byte, start, end int, k kind, valid bool) error {
 	} else {
 		rec.Line = s.lineOf(start)
 	}
+	if _, err := EventTime(rec); err != nil {
+		s.onErr(InputError{File: rec.File, Line: rec.Line, Offset: rec.Offset, Err: fmt.Errorf("%w: skipped", err)})
+		return nil
+	}
 	if err := s.fn(rec); err != nil {
 		s.stopErr = err
 		return errStop

@@ -96,6 +96,23 @@ func TestEmittedOCSFAgainstSchema(t *testing.T) {
 	if errs := s.Validate(t, []byte(`{"class_uid":6003,"category_uid":6,"activity_id":1,"type_uid":600301,"time":"x","bogus":1}`)); !containsAll(errs, "bogus: not an attribute", "time: x is not an integer", "metadata: required") {
 		t.Errorf("validator misses known violations: %v", errs)
 	}
+	// Detection Findings carry the matched events in evidences, and every
+	// class names the profiles it uses (the validator rejects a profile's
+	// attribute that metadata.profiles does not name).
+	for i, b := range samples[2004] {
+		var f struct {
+			Evidences []json.RawMessage `json:"evidences"`
+			Metadata  struct {
+				Profiles []string `json:"profiles"`
+			} `json:"metadata"`
+		}
+		if err := json.Unmarshal(b, &f); err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Evidences) == 0 || len(f.Metadata.Profiles) == 0 {
+			t.Errorf("Detection Finding %d: %d evidences, profiles %v", i, len(f.Evidences), f.Metadata.Profiles)
+		}
+	}
 	for uid, evs := range samples {
 		counts := map[string]int{}
 		for _, b := range evs {

@@ -24,7 +24,7 @@ const (
 
 func base(v *fastjson.Value, raw []byte, product string) (ocsf.Base, error) {
 	var b ocsf.Base
-	ts, err := norm.Time(norm.First(norm.Str(v, "time"), norm.Str(v, "TimeGenerated")))
+	ts, err := norm.Time(norm.First(norm.Str(v, "time"), norm.Str(v, "Time"), norm.Str(v, "TimeGenerated")))
 	if err != nil {
 		return b, fmt.Errorf("time: %w", err)
 	}

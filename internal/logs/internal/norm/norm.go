@@ -72,15 +72,27 @@ func First(s ...string) string {
 // Time parses an RFC 3339 timestamp (any fractional precision, with or
 // without zone offset) into Unix milliseconds.
 func Time(s string) (int64, error) {
+	t, err := ParseTime(s)
+	if err != nil {
+		return 0, err
+	}
+	return t.UnixMilli(), nil
+}
+
+// ParseTime parses an event time as every reader and normalizer does: RFC
+// 3339 with any fractional precision, the zone optional (UTC when absent,
+// as Microsoft 365 writes CreationTime), 'T' or a space between date and
+// time.
+func ParseTime(s string) (time.Time, error) {
 	if s == "" {
-		return 0, fmt.Errorf("%w: time", ErrMissing)
+		return time.Time{}, fmt.Errorf("%w: time", ErrMissing)
 	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999"} {
 		if t, err := time.Parse(layout, s); err == nil {
-			return t.UnixMilli(), nil
+			return t.UTC(), nil
 		}
 	}
-	return 0, fmt.Errorf("bad time %q", s)
+	return time.Time{}, fmt.Errorf("bad time %q", s)
 }
 
 // Endpoint builds a source endpoint from what a log gives as the caller
