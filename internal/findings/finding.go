@@ -23,9 +23,6 @@ const (
 	ArtifactAnalysis Product = "Artifact Analysis"
 )
 
-// Products lists every product, in a stable order.
-var Products = []Product{GuardDuty, SecurityHub, Inspector, Defender, SCC, ArtifactAnalysis}
-
 // Vendor is the cloud vendor of a product, as OCSF's vendor_name.
 func (p Product) Vendor() string {
 	switch p {
