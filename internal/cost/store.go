@@ -52,7 +52,7 @@ type IngestOptions struct {
 	ProgressEvery time.Duration
 }
 
-const batchRows = 16 * 1024
+const batchRows = 4 * 1024
 
 // Ingest reads billing exports (files or folders, recursively) and stores
 // their rows in the lake under lake.CostDir/format=<format>/, one Parquet
