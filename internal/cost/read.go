@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"sort"
 	"strconv"
@@ -350,10 +351,15 @@ func (b *binding) convertBatch(name string, bt *csvBatch, st *ReadStats, emit fu
 			onProblem(Problem{File: name, Line: it.line, Err: err})
 			continue
 		}
+		own := false // row.Tags may be a tag set shared with other rows
 		for _, tc := range b.tagCols {
 			if v := rec[tc.i]; v != "" {
-				if len(row.Tags) == 0 {
-					row.Tags = map[string]string{}
+				if !own {
+					row.Tags = maps.Clone(row.Tags)
+					if row.Tags == nil {
+						row.Tags = map[string]string{}
+					}
+					own = true
 				}
 				row.Tags[tc.key] = v
 			}

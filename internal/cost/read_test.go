@@ -177,3 +177,30 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestLegacyTagColumns: tags from legacy CUR columns (resourceTags/user:owner)
+// are added to each row's own tag set, never to one shared with other rows
+// of the same tags JSON.
+func TestLegacyTagColumns(t *testing.T) {
+	in := "line_item_usage_account_id,line_item_usage_start_date,line_item_unblended_cost,resource_tags,resourceTags/user:owner\n" +
+		`111,2026-11-01T00:00:00Z,1,"{""user_team"":""a""}",x` + "\n" +
+		`111,2026-11-01T00:00:00Z,2,"{""user_team"":""a""}",y` + "\n" +
+		`111,2026-11-01T00:00:00Z,3,"{""user_team"":""a""}",` + "\n"
+	var rows []Row
+	_, err := Read(context.Background(), "cur.csv", strings.NewReader(in), func(r Row) error { rows = append(rows, r); return nil }, func(p Problem) {
+		if !p.Warning {
+			t.Error(p.Error())
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	for i, want := range []string{"x", "y", ""} {
+		if got := rows[i].Tags["owner"]; got != want || rows[i].Tags["team"] != "a" {
+			t.Errorf("row %d: tags %v, want owner %q and team a", i+1, rows[i].Tags, want)
+		}
+	}
+}
