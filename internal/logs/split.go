@@ -197,8 +197,13 @@ func (s *splitter) run(r io.Reader, hint int) error {
 	// A failed stream (truncated gzip) explains a truncated document: only
 	// the read error is reported, by finish.
 	s.truncated = lr.err != nil && lr.err != io.EOF
-	doc := make([]byte, 0, len(first)+1+len(rest))
-	doc = append(append(append(doc, first...), '\n'), rest...)
+	// A one-line document (a CloudTrail log file: one {"Records":[...]}
+	// line) is the line itself: lr's buffers are never reused, so no copy.
+	doc := first
+	if len(rest) > 0 {
+		doc = make([]byte, 0, len(first)+1+len(rest))
+		doc = append(append(append(doc, first...), '\n'), rest...)
+	}
 	s.doc, s.base, s.line0, s.lineAt, s.lineNum = doc, off, n, 0, n
 	pos := 0
 	for {
