@@ -94,7 +94,7 @@ func runReachExposed(cmd *cobra.Command, paths []string, format string, listUnde
 	rep := reachReport{Exposed: []reachRow{}}
 	for _, r := range inv.Resources {
 		e := r.Facts.Exposure
-		if e == nil {
+		if e == nil || r.Facts.Firewall != nil { // a firewall's exposure names what it lets through
 			continue
 		}
 		rep.Summary.Evaluated++

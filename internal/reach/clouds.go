@@ -192,6 +192,7 @@ func (g *Graph) gcp(r *resource.Resource, a *answer) {
 		a.unknown("%s: no firewall rule of network %s is in the inventory", r.ID, net)
 		return
 	}
+	g.used(fws)
 	a.through(withFirst(pub, defaultRoutes(tables, r.Facts.Compute.NetworkTags)), []layer{g.layer(true, fws)})
 }
 

@@ -12,13 +12,66 @@ import (
 )
 
 // Annotate computes the exposure of every compute instance, load balancer
-// and load-balancer target of rs and sets it as their facts.exposure.
-// It is idempotent.
+// and load-balancer target of rs and sets it as their facts.exposure; then
+// the exposure of every firewall: the resources it lets the internet reach
+// (Exposes, and their paths through it), false when every resource it
+// filters was decided and none is reached through it. It is idempotent.
 func Annotate(rs []*resource.Resource) {
 	g := New(rs)
 	for _, r := range rs {
 		if r.Class == resource.ClassCompute || r.Class == resource.ClassLoadBalancer || g.forwardedTo[g.key(r.Provider, r.ID)] != nil {
 			r.Facts.Exposure = g.Exposure(r)
+		}
+	}
+	for _, fw := range rs {
+		if fw.Facts.Firewall != nil {
+			fw.Facts.Exposure = g.firewallExposure(fw)
+		}
+	}
+}
+
+// firewallExposure: what the internet reaches through fw, among the
+// resources whose evaluation read it.
+func (g *Graph) firewallExposure(fw *resource.Resource) *resource.Exposure {
+	e := &resource.Exposure{}
+	users := g.users[fw]
+	for _, u := range users {
+		ux := u.Facts.Exposure
+		if ux == nil {
+			continue
+		}
+		if ux.Internet == nil {
+			e.Undecided = append(e.Undecided, "the exposure of "+u.ID+" is undecided")
+		}
+		through := false
+		for _, p := range ux.Paths {
+			if slices.ContainsFunc(p.Hops, func(h resource.Hop) bool { return h.Resource == fw.ID }) {
+				e.Paths, through = append(e.Paths, p), true
+			}
+		}
+		if through {
+			e.Exposes = append(e.Exposes, u.ID)
+		}
+	}
+	switch {
+	case len(e.Exposes) > 0:
+		e.Internet = resource.Bool(true)
+	case len(users) == 0 && (fw.Facts.Firewall.InUse == nil || *fw.Facts.Firewall.InUse):
+		e.Undecided = append(e.Undecided, "no resource it filters is in the inventory with its network path")
+	case len(e.Undecided) == 0:
+		e.Internet = resource.Bool(false)
+	}
+	return e
+}
+
+// used records that the evaluation of the current resource read fws.
+func (g *Graph) used(fws []*resource.Resource) {
+	if g.cur == nil {
+		return
+	}
+	for _, fw := range fws {
+		if l := g.users[fw]; len(l) == 0 || l[len(l)-1] != g.cur {
+			g.users[fw] = append(l, g.cur)
 		}
 	}
 }
@@ -32,6 +85,10 @@ type Graph struct {
 	gcpFirewalls map[string][]*resource.Resource
 	// forwardedTo: target key → the listeners sending traffic to it.
 	forwardedTo map[string][]forward
+	// cur is the resource being evaluated; users records, per firewall,
+	// the resources whose evaluation read it.
+	cur   *resource.Resource
+	users map[*resource.Resource][]*resource.Resource
 	// layers caches the layer of a set of firewalls (many instances share
 	// their security groups, subnets and networks).
 	layers map[string]layer
@@ -76,7 +133,7 @@ func (g *Graph) key(p resource.Provider, id string) string {
 // New indexes rs.
 func New(rs []*resource.Resource) *Graph {
 	g := &Graph{byKey: make(map[string]*resource.Resource, len(rs)), firewallOf: map[string][]*resource.Resource{},
-		routesFor: map[string][]*resource.Resource{}, gcpFirewalls: map[string][]*resource.Resource{}, forwardedTo: map[string][]forward{}, layers: map[string]layer{}}
+		routesFor: map[string][]*resource.Resource{}, gcpFirewalls: map[string][]*resource.Resource{}, forwardedTo: map[string][]forward{}, layers: map[string]layer{}, users: map[*resource.Resource][]*resource.Resource{}}
 	for _, r := range rs {
 		g.byKey[g.key(r.Provider, r.ID)] = r
 	}
@@ -158,6 +215,8 @@ func (a *answer) exposure() *resource.Exposure {
 
 // Exposure computes r's exposure to the internet.
 func (g *Graph) Exposure(r *resource.Resource) *resource.Exposure {
+	defer func(prev *resource.Resource) { g.cur = prev }(g.cur)
+	g.cur = r
 	var a answer
 	switch {
 	case r.Facts.LoadBalancer != nil:
@@ -364,6 +423,7 @@ func (g *Graph) firewalls(r *resource.Resource, ids []string, stateless bool) (f
 			fws = append(fws, fw)
 		}
 	}
+	g.used(fws)
 	return fws, missing
 }
 

@@ -60,6 +60,9 @@ type Exposure struct {
 	// Paths are the protocol/port ranges reachable, each with its hops.
 	Paths     []ExposurePath `json:"paths,omitempty"`
 	Undecided []string       `json:"undecided,omitempty"`
+	// Exposes is set on a firewall: the resources it lets the internet
+	// reach (Paths are then their paths through it).
+	Exposes []string `json:"exposes,omitempty"`
 }
 
 // ExposurePath is one protocol/port range reachable from the internet and
