@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/ocsf"
 )
 
@@ -18,7 +17,7 @@ func (f *Finding) OCSF() any {
 		CategoryUID: ocsf.FindingsCategoryUID, CategoryName: "Findings",
 		Time:       millis(f.LastSeen, f.FirstSeen),
 		Message:    f.Title,
-		SeverityID: severityID(f.Severity), Severity: ocsf.SeverityName(severityID(f.Severity)),
+		SeverityID: ocsf.SeverityIDOf(string(f.Severity)), Severity: ocsf.SeverityName(ocsf.SeverityIDOf(string(f.Severity))),
 		StatusID: statusID(f.Status),
 	}
 	hdr.Status = ocsf.FindingStatusName(hdr.StatusID)
@@ -101,22 +100,6 @@ func millis(ts ...time.Time) int64 {
 		}
 	}
 	return 0
-}
-
-func severityID(s finding.Severity) int {
-	switch s {
-	case finding.Critical:
-		return ocsf.SeverityCritical
-	case finding.High:
-		return ocsf.SeverityHigh
-	case finding.Medium:
-		return ocsf.SeverityMedium
-	case finding.Low:
-		return ocsf.SeverityLow
-	case finding.Info:
-		return ocsf.SeverityInformational
-	}
-	return ocsf.SeverityUnknown
 }
 
 func statusID(s Status) int {

@@ -189,6 +189,24 @@ const (
 	SeverityCritical      = 5
 )
 
+// SeverityIDOf returns the severity_id of one of vigil's severity names
+// (CRITICAL, HIGH, MEDIUM, LOW, INFO); SeverityUnknown for any other.
+func SeverityIDOf(name string) int {
+	switch name {
+	case "CRITICAL":
+		return SeverityCritical
+	case "HIGH":
+		return SeverityHigh
+	case "MEDIUM":
+		return SeverityMedium
+	case "LOW":
+		return SeverityLow
+	case "INFO":
+		return SeverityInformational
+	}
+	return SeverityUnknown
+}
+
 // FindingHeader holds the fields every OCSF finding class starts with:
 // classification (activity, category, class, type), time, message, severity
 // and status. Finding classes embed it.

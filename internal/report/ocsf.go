@@ -22,22 +22,6 @@ func FindingUID(f *finding.Finding) string {
 	return "vigil-" + hex.EncodeToString(h[:16])
 }
 
-func ocsfSeverity(s finding.Severity) int {
-	switch s {
-	case finding.Critical:
-		return ocsf.SeverityCritical
-	case finding.High:
-		return ocsf.SeverityHigh
-	case finding.Medium:
-		return ocsf.SeverityMedium
-	case finding.Low:
-		return ocsf.SeverityLow
-	case finding.Info:
-		return ocsf.SeverityInformational
-	}
-	return ocsf.SeverityUnknown
-}
-
 func ocsfComplianceStatus(s finding.Status) int {
 	switch s {
 	case finding.Pass:
@@ -72,7 +56,7 @@ func ocsfCloud(ref resource.Ref) *ocsf.Cloud {
 // ToOCSF converts a finding to an OCSF 1.8.0 Compliance Finding.
 func ToOCSF(f *finding.Finding, rule finding.RuleInfo, r *Report) ocsf.ComplianceFinding {
 	ms := r.GeneratedAt.UnixMilli()
-	sev := ocsfSeverity(f.Severity)
+	sev := ocsf.SeverityIDOf(string(f.Severity))
 	status := ocsf.FindingStatusNew
 	if f.Suppressed != nil {
 		status = ocsf.FindingStatusSuppressed
