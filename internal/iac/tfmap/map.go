@@ -429,9 +429,13 @@ func (m *mapper) newResource(r *inst, tm typeMapper) *resource.Resource {
 	if loc.Address == "" {
 		loc.Address = r.in.Address
 	}
+	// Raw is the instance's own attributes (shared, not copied): a plan's
+	// or state's id, arn and self_link name the deployed resource (vigil
+	// drift matches them with an inventory's). inventory.Collect drops it
+	// unless KeepRaw is set.
 	return &resource.Resource{
 		Provider: tm.provider, Region: r.in.Region, Type: tm.native, ID: rid(r.in), Name: name,
-		Tags: instanceTags(r), Source: r.in.Location.File, Class: tm.class, Location: &loc,
+		Tags: instanceTags(r), Source: r.in.Location.File, Class: tm.class, Location: &loc, Raw: r.a,
 	}
 }
 
