@@ -92,6 +92,10 @@ type Graph struct {
 	// layers caches the layer of a set of firewalls (many instances share
 	// their security groups, subnets and networks).
 	layers map[string]layer
+	// all is the inventory; links indexes its networks and the links
+	// between them, built on the first path question.
+	all   []*resource.Resource
+	links *links
 }
 
 // layer returns the layer of fws, first-match (ordered) or union.
@@ -122,18 +126,33 @@ type forward struct {
 	resource.Forward
 }
 
-// key is the lookup key of an ID: Azure IDs are case-insensitive.
+// key is the lookup key of an ID: Azure IDs are case-insensitive; a GCP
+// Compute Engine resource is named by its asset name or by its API URLs,
+// keyed by their common projects/... part.
 func (g *Graph) key(p resource.Provider, id string) string {
-	if p == resource.Azure {
+	switch p {
+	case resource.Azure:
 		id = strings.ToLower(id)
+	case resource.GCP:
+		id = gcpPath(id)
 	}
 	return string(p) + "|" + id
+}
+
+// gcpPath strips the service or API prefix of a Compute Engine name.
+func gcpPath(id string) string {
+	for _, pre := range []string{"//compute.googleapis.com/", "https://www.googleapis.com/compute/v1/", "https://compute.googleapis.com/compute/v1/", "https://www.googleapis.com/compute/beta/"} {
+		if rest, ok := strings.CutPrefix(id, pre); ok {
+			return rest
+		}
+	}
+	return id
 }
 
 // New indexes rs.
 func New(rs []*resource.Resource) *Graph {
 	g := &Graph{byKey: make(map[string]*resource.Resource, len(rs)), firewallOf: map[string][]*resource.Resource{},
-		routesFor: map[string][]*resource.Resource{}, gcpFirewalls: map[string][]*resource.Resource{}, forwardedTo: map[string][]forward{}, layers: map[string]layer{}, users: map[*resource.Resource][]*resource.Resource{}}
+		routesFor: map[string][]*resource.Resource{}, gcpFirewalls: map[string][]*resource.Resource{}, forwardedTo: map[string][]forward{}, layers: map[string]layer{}, users: map[*resource.Resource][]*resource.Resource{}, all: rs}
 	for _, r := range rs {
 		g.byKey[g.key(r.Provider, r.ID)] = r
 	}

@@ -20,6 +20,9 @@ type Facts struct {
 	Network        *Network        `json:"network,omitempty"`
 	// Routing is set on route tables and routes (class other, reach.go).
 	Routing *Routing `json:"routing,omitempty"`
+	// Addressing and NetworkLink are read by reachability (netlink.go).
+	Addressing  *Addressing  `json:"addressing,omitempty"`
+	NetworkLink *NetworkLink `json:"network_link,omitempty"`
 	// Exposure is set by derivation (internal/reach) on compute
 	// instances, load balancers and load-balancer targets.
 	Exposure *Exposure `json:"exposure,omitempty"`
@@ -473,6 +476,8 @@ type KeyVault struct {
 type Network struct {
 	FlowLogs *bool `json:"flow_logs,omitempty"`
 	Default  *bool `json:"default,omitempty"`
+	// Peerings are an Azure VNet's or a GCP network's peerings (netlink.go).
+	Peerings []Peering `json:"peerings,omitempty"`
 	// PrivateGoogleAccess etc. may be added as rules need them.
 }
 

@@ -24,6 +24,9 @@ type Routing struct {
 	// Main is true for a VPC's main route table: it routes every subnet
 	// of the network with no explicit association.
 	Main *bool `json:"main,omitempty"`
+	// Propagating are the AWS virtual private gateways whose VPN routes
+	// propagate into the table (route propagation).
+	Propagating []string `json:"propagating,omitempty"`
 }
 
 // Route is one route of a routing table.

@@ -1,0 +1,79 @@
+package resource
+
+// Links between networks, read by reachability (internal/reach) to answer
+// paths inside a network, across peerings and across site-to-site VPNs
+// between clouds.
+
+// Addressing holds the addresses a resource has or routes: the private
+// addresses of an instance or network interface, the public addresses of
+// a public IP resource, the address ranges of a network or subnet.
+type Addressing struct {
+	PrivateIPs []string `json:"private_ips,omitempty"`
+	PublicIPs  []string `json:"public_ips,omitempty"`
+	// Prefixes are a network's or subnet's address ranges (CIDRs).
+	Prefixes []string `json:"prefixes,omitempty"`
+}
+
+// Kinds of network links (NetworkLink.Kind).
+const (
+	// LinkPeering: an AWS VPC peering connection between Networks[0]
+	// (requester) and Networks[1] (accepter).
+	LinkPeering = "peering"
+	// LinkVPNGateway: this cloud's end of site-to-site VPNs (AWS virtual
+	// private gateway, Azure virtual network gateway, GCP HA VPN gateway)
+	// in Networks, with its PublicIPs.
+	LinkVPNGateway = "vpn_gateway"
+	// LinkPeerGateway: how one cloud describes the other end (AWS customer
+	// gateway, Azure local network gateway, GCP external VPN gateway): the
+	// peer's PeerIPs and the Prefixes routed to it.
+	LinkPeerGateway = "peer_gateway"
+	// LinkVPNConnection: a VPN connection or tunnel between Gateway and
+	// PeerGateway (AWS VPN connection, Azure connection, GCP VPN tunnel).
+	LinkVPNConnection = "vpn_connection"
+)
+
+// NetworkLink is a peering, a VPN gateway, a peer gateway or a VPN
+// connection (class other).
+type NetworkLink struct {
+	Kind string `json:"kind"`
+	// Networks joined or served: the two VPCs of a peering, the networks a
+	// VPN gateway is attached to.
+	Networks []string `json:"networks,omitempty"`
+	// Up is false when the link cannot carry traffic by its configuration
+	// state (a peering not active, a gateway detached, a connection
+	// deleted); nil when the export does not say.
+	Up    *bool  `json:"up,omitempty"`
+	State string `json:"state,omitempty"`
+	// Gateway is this side's VPN gateway (AWS vgw- or tgw-, Azure virtual
+	// network gateway, GCP VPN gateway); PeerGateway the other end's
+	// description (customer gateway, local network gateway, external or
+	// peer GCP VPN gateway).
+	Gateway     string `json:"gateway,omitempty"`
+	PeerGateway string `json:"peer_gateway,omitempty"`
+	// PublicIPs are this side's public addresses (gateway interfaces, AWS
+	// tunnel outside addresses); PeerIPs the other end's.
+	PublicIPs []string `json:"public_ips,omitempty"`
+	PeerIPs   []string `json:"peer_ips,omitempty"`
+	// Prefixes are the address ranges routed to the other end: AWS static
+	// routes, an Azure local network gateway's address prefixes, a GCP
+	// tunnel's remote traffic selector.
+	Prefixes []string `json:"prefixes,omitempty"`
+	// BGP is true when routes are exchanged dynamically (AWS not static
+	// routes only, Azure enableBgp, a GCP tunnel with a Cloud Router).
+	BGP *bool `json:"bgp,omitempty"`
+	// Router is a GCP tunnel's Cloud Router.
+	Router string `json:"router,omitempty"`
+}
+
+// Peering is one peering of an Azure VNet or a GCP network with Remote.
+type Peering struct {
+	Name   string `json:"name,omitempty"`
+	Remote string `json:"remote"`
+	State  string `json:"state,omitempty"`
+	// Up is true when the peering is connected (Azure Connected, GCP
+	// ACTIVE), false when not.
+	Up *bool `json:"up,omitempty"`
+	// RemotePrefixes are the remote network's address ranges when the
+	// peering records them (Azure remoteAddressSpace).
+	RemotePrefixes []string `json:"remote_prefixes,omitempty"`
+}
