@@ -1,0 +1,409 @@
+package history
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/compliance"
+	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// State is a finding identity's lifecycle state.
+type State string
+
+// Lifecycle states (see the package documentation). The empty state is an
+// identity that never failed.
+const (
+	StateNew        State = "new"
+	StateOpen       State = "open"
+	StateReopened   State = "reopened"
+	StateSuppressed State = "suppressed"
+	StateResolved   State = "resolved"
+)
+
+// States lists the lifecycle states in order.
+var States = []State{StateNew, StateOpen, StateReopened, StateSuppressed, StateResolved}
+
+// ParseState reads a state name.
+func ParseState(s string) (State, error) {
+	st := State(strings.ToLower(strings.TrimSpace(s)))
+	for _, k := range States {
+		if st == k {
+			return st, nil
+		}
+	}
+	return "", fmt.Errorf("unknown state %q (want new, open, reopened, suppressed or resolved)", s)
+}
+
+// failing reports whether the state is a failing one.
+func (s State) failing() bool {
+	return s == StateNew || s == StateOpen || s == StateReopened || s == StateSuppressed
+}
+
+// Run statuses.
+const (
+	// RunComplete: every input was read.
+	RunComplete = "complete"
+	// RunPartial: some inputs could not be read; findings absent from the
+	// run are not taken as resolved.
+	RunPartial = "partial"
+	// RunFailed: the scan did not finish; no finding was recorded and no
+	// lifecycle changed.
+	RunFailed = "failed"
+)
+
+// Scan is one scan to record.
+type Scan struct {
+	// Source names what was scanned; runs of one source are compared
+	// with each other (a finding absent from a later run of its source
+	// is resolved). E.g. the input paths, "live:aws", an IaC repository.
+	Source string
+	// Kind is paths, live, iac or report (a recorded JSON report).
+	Kind    string
+	Inputs  []string
+	Version string
+	// Started is the scan time: the lifecycle and suppression expiry are
+	// measured against it. Finished defaults to Started.
+	Started, Finished time.Time
+	// Errors are the inputs that could not be read (the run is partial).
+	Errors []string
+	// Failed marks a scan that did not finish (Errors say why).
+	Failed   bool
+	Findings []finding.Finding
+	// Rules are the rules that ran (optional: derived from the findings).
+	Rules []finding.RuleInfo
+	// Compliance is the scan's compliance summary (optional: computed
+	// from Findings and Rules).
+	Compliance []compliance.FrameworkSummary
+}
+
+// Run is one recorded run.
+type Run struct {
+	ID         int64     `json:"id"`
+	Source     string    `json:"source"`
+	Kind       string    `json:"kind"`
+	Status     string    `json:"status"`
+	Started    time.Time `json:"started"`
+	Finished   time.Time `json:"finished"`
+	DurationMS int64     `json:"duration_ms"`
+	Inputs     []string  `json:"inputs"`
+	Errors     []string  `json:"errors"`
+	Version    string    `json:"version,omitempty"`
+	finding.Counts
+	// PostureScore is finding.Counts.Score of the run's findings.
+	PostureScore *float64 `json:"posture_score"`
+	New          int      `json:"new"`
+	Reopened     int      `json:"reopened"`
+	Resolved     int      `json:"resolved"`
+}
+
+// Identity is the stable ID of a finding: a hash of its source, rule ID,
+// provider and resource ID (63 bits, positive).
+func Identity(source, ruleID string, provider resource.Provider, resourceID string) int64 {
+	h := sha256.New()
+	for _, s := range []string{source, ruleID, string(provider), resourceID} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	var sum [sha256.Size]byte
+	return int64(binary.BigEndian.Uint64(h.Sum(sum[:0])[:8]) &^ (1 << 63))
+}
+
+// prior is what a recorded identity's lifecycle needs of its last state.
+type prior struct {
+	state                                                      State
+	firstSeen, lastSeen, opened, resolved, resolveMS, firstRun int64
+	reopens                                                    int
+	observed                                                   bool
+}
+
+// activeSuppression is a stored suppression in force at the run's time.
+type activeSuppression struct {
+	resource, reason, owner string
+	expires                 int64
+}
+
+var findingCols = []string{"id", "source", "rule_id", "provider", "resource_id", "resource_type", "resource_name",
+	"account", "region", "title", "category", "severity", "sev_rank", "frameworks", "status", "state", "message",
+	"first_seen_ms", "last_seen_ms", "opened_ms", "resolved_ms", "resolve_ms", "first_run", "last_run",
+	"reopen_count", "suppress_reason", "suppress_owner", "suppress_expires_ms"}
+
+var runFindingCols = []string{"run_id", "finding_id", "status", "state", "severity", "suppressed", "message"}
+
+var postureCols = []string{"run_id", "scope", "provider", "account", "framework", "control",
+	"pass", "fail", "unknown", "suppressed", "score", "status"}
+
+// upsertFindings replaces an identity's row with the newly computed one.
+var upsertFindings = func() string {
+	sets := make([]string, 0, len(findingCols))
+	for _, c := range findingCols[1:] {
+		sets = append(sets, c+" = excluded."+c)
+	}
+	return "ON CONFLICT (id) DO UPDATE SET " + strings.Join(sets, ", ")
+}()
+
+// nz is v, or SQL NULL for 0.
+func nz(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
+
+// Record records a scan: the run, its findings, their lifecycle and the
+// run's posture, in one transaction. Runs of one source are recorded one
+// at a time.
+func (s *Store) Record(ctx context.Context, sc *Scan) (*Run, error) {
+	if sc.Source == "" {
+		return nil, errors.New("history: a run needs a source")
+	}
+	if sc.Started.IsZero() {
+		return nil, errors.New("history: a run needs its start time")
+	}
+	started := sc.Started.UTC()
+	finished := sc.Finished.UTC()
+	if sc.Finished.IsZero() {
+		finished = started
+	}
+	now := started.UnixMilli()
+	run := &Run{Source: sc.Source, Kind: sc.Kind, Started: started.Truncate(time.Millisecond), Finished: finished.Truncate(time.Millisecond),
+		DurationMS: finished.Sub(started).Milliseconds(), Inputs: nonNil(sc.Inputs), Errors: nonNil(sc.Errors), Version: sc.Version}
+	switch {
+	case sc.Failed:
+		run.Status = RunFailed
+	case len(sc.Errors) > 0:
+		run.Status = RunPartial
+	default:
+		run.Status = RunComplete
+	}
+	if run.Kind == "" {
+		run.Kind = "paths"
+	}
+	findings := sc.Findings
+	if sc.Failed {
+		findings = nil
+	}
+	for i := range findings {
+		run.Counts.Add(&findings[i])
+	}
+	run.PostureScore = run.Counts.Score()
+
+	tx, err := s.begin(ctx, Identity(sc.Source, "", "", ""))
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	defer tx.rollback(ctx)
+	if err := s.record(ctx, tx, sc, run, findings, now); err != nil {
+		return nil, fmt.Errorf("history: recording the run: %w", err)
+	}
+	if err := tx.commit(ctx); err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	return run, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (s *Store) record(ctx context.Context, tx writeTx, sc *Scan, run *Run, findings []finding.Finding, now int64) error {
+	inputs, _ := json.Marshal(run.Inputs)
+	errs, _ := json.Marshal(run.Errors)
+	if err := tx.query(ctx, `INSERT INTO runs (source, kind, status, started_ms, finished_ms, duration_ms, inputs, errors, version,
+	total, fail, pass, unknown, suppressed, score, new_count, reopened_count, resolved_count)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0) RETURNING id`,
+		[]any{run.Source, run.Kind, run.Status, run.Started.UnixMilli(), run.Finished.UnixMilli(), run.DurationMS,
+			string(inputs), string(errs), run.Version, run.Total, run.Fail, run.Pass, run.Unknown, run.Suppressed, run.PostureScore},
+		func(scan func(...any) error) error { return scan(&run.ID) }); err != nil {
+		return err
+	}
+	if run.Status == RunFailed {
+		return nil
+	}
+
+	// The identities of this source as they stand.
+	prev := map[int64]*prior{}
+	if err := tx.query(ctx, `SELECT id, state, COALESCE(first_seen_ms, 0), COALESCE(last_seen_ms, 0), COALESCE(opened_ms, 0),
+	COALESCE(resolved_ms, 0), COALESCE(resolve_ms, 0), COALESCE(first_run, 0), reopen_count
+FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error) error {
+		var id int64
+		p := &prior{}
+		var st string
+		if err := scan(&id, &st, &p.firstSeen, &p.lastSeen, &p.opened, &p.resolved, &p.resolveMS, &p.firstRun, &p.reopens); err != nil {
+			return err
+		}
+		p.state = State(st)
+		prev[id] = p
+		return nil
+	}); err != nil {
+		return err
+	}
+	sups, err := s.activeSuppressions(ctx, tx, sc.Source, now)
+	if err != nil {
+		return err
+	}
+
+	// One rule and resource twice in a scan is one finding: the worse
+	// status stands (FAIL, then UNKNOWN, then PASS), the first of equals.
+	ids := make([]int64, len(findings))
+	pick := make(map[int64]int, len(findings))
+	order := make([]int, 0, len(findings))
+	for i := range findings {
+		f := &findings[i]
+		id := Identity(sc.Source, f.RuleID, f.Resource.Provider, f.Resource.ID)
+		ids[i] = id
+		j, dup := pick[id]
+		if !dup {
+			pick[id] = len(order)
+			order = append(order, i)
+			continue
+		}
+		if statusRank(f.Status) > statusRank(findings[order[j]].Status) {
+			order[j] = i
+		}
+	}
+
+	fRows := make([][]any, 0, len(order))
+	rfRows := make([][]any, 0, len(order))
+	for _, i := range order {
+		f := &findings[i]
+		id := ids[i]
+		p := prev[id]
+		if p == nil {
+			p = &prior{}
+			prev[id] = p
+		}
+		was := *p
+		next := was
+		next.observed = true
+		supReason, supOwner, supExpires := "", "", int64(0)
+		switch f.Status {
+		case finding.Fail:
+			switch was.state {
+			case "":
+				next.state, next.firstSeen, next.opened, next.firstRun = StateNew, now, now, run.ID
+				run.New++
+			case StateResolved:
+				next.state, next.opened, next.resolved = StateReopened, now, 0
+				next.reopens++
+				run.Reopened++
+			default:
+				next.state = StateOpen
+			}
+			next.lastSeen = now
+			if f.Suppressed != nil {
+				supReason, supOwner = f.Suppressed.Reason, "suppressions file"
+				if t, err := time.Parse("2006-01-02", f.Suppressed.Expires); err == nil {
+					supExpires = t.UnixMilli()
+				}
+				next.state = StateSuppressed
+			} else if sp := matchSuppression(sups[f.RuleID], f.Resource.ID); sp != nil {
+				supReason, supOwner, supExpires = sp.reason, sp.owner, sp.expires
+				next.state = StateSuppressed
+			}
+		case finding.Pass:
+			if was.state.failing() {
+				next.state = StateResolved
+				next.resolved, next.resolveMS = now, now-was.opened
+				run.Resolved++
+			}
+		default: // UNKNOWN: cannot tell; a new or reopened finding is no longer that.
+			if was.state == StateNew || was.state == StateReopened {
+				next.state = StateOpen
+			}
+		}
+		*p = next
+		fRows = append(fRows, []any{id, sc.Source, f.RuleID, string(f.Resource.Provider), f.Resource.ID, f.Resource.Type, f.Resource.Name,
+			f.Resource.Account, f.Resource.Region, f.Title, f.Category, string(f.Severity), f.Severity.Rank(), frameworksJSON(f.Frameworks),
+			string(f.Status), string(next.state), f.Message,
+			nz(next.firstSeen), nz(next.lastSeen), nz(next.opened), nz(next.resolved), nz(next.resolveMS), nz(next.firstRun), run.ID,
+			next.reopens, supReason, supOwner, nz(supExpires)})
+		suppressed := 0
+		if next.state == StateSuppressed {
+			suppressed = 1
+		}
+		rfRows = append(rfRows, []any{run.ID, id, string(f.Status), string(next.state), string(f.Severity), suppressed, f.Message})
+	}
+	// A failing identity absent from a complete run is resolved.
+	var resolvedRows [][]any
+	if run.Status == RunComplete {
+		for id, p := range prev {
+			if !p.observed && p.state.failing() {
+				resolvedRows = append(resolvedRows, []any{id, string(StateResolved), now, now - p.opened, run.ID})
+				run.Resolved++
+			}
+		}
+	}
+	if err := tx.load(ctx, "findings", findingCols, fRows, upsertFindings); err != nil {
+		return err
+	}
+	if err := tx.update(ctx, "findings", []string{"id", "state", "resolved_ms", "resolve_ms", "last_run"}, resolvedRows); err != nil {
+		return err
+	}
+	if err := tx.load(ctx, "run_findings", runFindingCols, rfRows, ""); err != nil {
+		return err
+	}
+	if err := tx.load(ctx, "run_posture", postureCols, postureRows(run.ID, sc, findings), ""); err != nil {
+		return err
+	}
+	_, err = tx.exec(ctx, "UPDATE runs SET new_count = ?, reopened_count = ?, resolved_count = ? WHERE id = ?",
+		run.New, run.Reopened, run.Resolved, run.ID)
+	return err
+}
+
+func statusRank(s finding.Status) int {
+	switch s {
+	case finding.Fail:
+		return 3
+	case finding.Unknown:
+		return 2
+	case finding.Pass:
+		return 1
+	}
+	return 0
+}
+
+func frameworksJSON(refs []finding.Reference) string {
+	if len(refs) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(refs)
+	return string(b)
+}
+
+// activeSuppressions returns the stored suppressions of source (and of
+// every source) in force at now, by rule.
+func (s *Store) activeSuppressions(ctx context.Context, tx writeTx, source string, now int64) (map[string][]activeSuppression, error) {
+	out := map[string][]activeSuppression{}
+	err := tx.query(ctx, `SELECT rule_id, resource_id, reason, owner, COALESCE(expires_ms, 0) FROM suppressions
+WHERE (source = '' OR source = ?) AND (expires_ms IS NULL OR expires_ms > ?) ORDER BY id`, []any{source, now},
+		func(scan func(...any) error) error {
+			var rule string
+			var a activeSuppression
+			if err := scan(&rule, &a.resource, &a.reason, &a.owner, &a.expires); err != nil {
+				return err
+			}
+			out[rule] = append(out[rule], a)
+			return nil
+		})
+	return out, err
+}
+
+func matchSuppression(sups []activeSuppression, resourceID string) *activeSuppression {
+	for i := range sups {
+		if sups[i].resource == "*" || sups[i].resource == resourceID {
+			return &sups[i]
+		}
+	}
+	return nil
+}

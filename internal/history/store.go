@@ -1,0 +1,374 @@
+package history
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+)
+
+// Dialect is the database engine behind a Store.
+type Dialect string
+
+// The engines a Store runs on.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// ErrNotFound is returned for a run that does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is a history store. Its methods are safe for concurrent use.
+type Store struct {
+	db      *sql.DB
+	pool    *pgxpool.Pool // PostgreSQL only
+	dialect Dialect
+	dsn     string
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database
+// (postgres:// or postgresql:// URL).
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens the store dsn names and applies the migrations it lacks. A
+// postgres:// or postgresql:// URL selects PostgreSQL; anything else is the
+// path of an SQLite file (an optional sqlite: prefix is removed), created
+// with its directory when absent.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	s, err := open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// OpenExisting opens an SQLite store only when its file exists (readers
+// should not create an empty history); PostgreSQL is opened as by Open.
+func OpenExisting(ctx context.Context, dsn string) (*Store, error) {
+	if !IsPostgres(dsn) {
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("no history at %s (record a run first: vigil history record): %w", path, err)
+		}
+	}
+	return Open(ctx, dsn)
+}
+
+func open(ctx context.Context, dsn string) (*Store, error) {
+	if IsPostgres(dsn) {
+		pool, err := pgxpool.New(ctx, dsn)
+		if err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+		if err := pool.Ping(ctx); err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("history: connecting to PostgreSQL: %w", err)
+		}
+		return &Store{db: stdlib.OpenDBFromPool(pool), pool: pool, dialect: Postgres, dsn: dsn}, nil
+	}
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	if path == "" {
+		return nil, errors.New("history: empty database path")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+	}
+	// WAL lets readers run beside the one writer; _txlock=immediate takes
+	// the write lock when a transaction begins, so two recorders queue
+	// (busy_timeout) instead of failing halfway.
+	q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
+	db, err := sql.Open("sqlite", "file:"+path+q)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("history: opening %s: %w", path, err)
+	}
+	return &Store{db: db, dialect: SQLite, dsn: dsn}, nil
+}
+
+// Close closes the store's connections.
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.pool != nil {
+		s.pool.Close()
+	}
+	return err
+}
+
+// DB is the store's database handle (on PostgreSQL, a database/sql view of
+// Pool), for components that share the store.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Pool is the PostgreSQL connection pool, nil on SQLite.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Dialect says which engine the store runs on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// rebind turns the ? placeholders of q into PostgreSQL's $1, $2, ...
+// (queries carry no literal question marks).
+func (s *Store) rebind(q string) string {
+	if s.dialect != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// writeTx is a write transaction on either engine, with bulk loading.
+type writeTx interface {
+	exec(ctx context.Context, q string, args ...any) (int64, error)
+	query(ctx context.Context, q string, args []any, each func(scan func(dest ...any) error) error) error
+	// load inserts rows into table; conflict, when set, is an
+	// "ON CONFLICT ..." clause for them.
+	load(ctx context.Context, table string, cols []string, rows [][]any, conflict string) error
+	// update sets cols (after the key, cols[0]) of the rows whose key
+	// matches each row's first value.
+	update(ctx context.Context, table string, cols []string, rows [][]any) error
+	commit(ctx context.Context) error
+	rollback(ctx context.Context) error
+}
+
+// begin starts a write transaction. On PostgreSQL, lockKey (when not 0)
+// is taken as a transaction advisory lock, serialising writers of one key.
+func (s *Store) begin(ctx context.Context, lockKey int64) (writeTx, error) {
+	if s.dialect == Postgres {
+		tx, err := s.pool.Begin(ctx)
+		if err != nil {
+			return nil, err
+		}
+		t := &pgTx{s: s, tx: tx}
+		if lockKey != 0 {
+			if _, err := t.exec(ctx, "SELECT pg_advisory_xact_lock(?)", lockKey); err != nil {
+				tx.Rollback(ctx)
+				return nil, err
+			}
+		}
+		return t, nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &sqliteTx{tx: tx}, nil
+}
+
+type sqliteTx struct{ tx *sql.Tx }
+
+func (t *sqliteTx) exec(ctx context.Context, q string, args ...any) (int64, error) {
+	r, err := t.tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return r.RowsAffected()
+}
+
+func (t *sqliteTx) query(ctx context.Context, q string, args []any, each func(scan func(dest ...any) error) error) error {
+	rows, err := t.tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// sqliteMaxVars bounds the parameters of one statement (SQLite's limit is
+// 32766).
+const sqliteMaxVars = 30000
+
+// load inserts rows with multi-row INSERT statements prepared once.
+func (t *sqliteTx) load(ctx context.Context, table string, cols []string, rows [][]any, conflict string) error {
+	per := min(sqliteMaxVars/len(cols), 500)
+	stmts := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	args := make([]any, 0, per*len(cols))
+	for lo := 0; lo < len(rows); lo += per {
+		hi := min(lo+per, len(rows))
+		st := stmts[hi-lo]
+		if st == nil {
+			var err error
+			if st, err = t.tx.PrepareContext(ctx, insertSQL(table, cols, hi-lo, conflict)); err != nil {
+				return err
+			}
+			stmts[hi-lo] = st
+		}
+		args = args[:0]
+		for _, r := range rows[lo:hi] {
+			args = append(args, r...)
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("inserting into %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+func insertSQL(table string, cols []string, n int, conflict string) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	if conflict != "" {
+		b.WriteString(" " + conflict)
+	}
+	return b.String()
+}
+
+func (t *sqliteTx) update(ctx context.Context, table string, cols []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	st, err := t.tx.PrepareContext(ctx, updateSQL(table, cols))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	args := make([]any, len(cols))
+	for _, r := range rows {
+		copy(args, r[1:])
+		args[len(cols)-1] = r[0]
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("updating %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// updateSQL is UPDATE table SET cols[1:] = ? ... WHERE cols[0] = ?.
+func updateSQL(table string, cols []string) string {
+	sets := make([]string, len(cols)-1)
+	for i, c := range cols[1:] {
+		sets[i] = c + " = ?"
+	}
+	return "UPDATE " + table + " SET " + strings.Join(sets, ", ") + " WHERE " + cols[0] + " = ?"
+}
+
+func (t *sqliteTx) commit(context.Context) error   { return t.tx.Commit() }
+func (t *sqliteTx) rollback(context.Context) error { return t.tx.Rollback() }
+
+type pgTx struct {
+	s     *Store
+	tx    pgx.Tx
+	stage int
+}
+
+func (t *pgTx) exec(ctx context.Context, q string, args ...any) (int64, error) {
+	tag, err := t.tx.Exec(ctx, t.s.rebind(q), args...)
+	if err != nil {
+		return 0, err
+	}
+	return tag.RowsAffected(), nil
+}
+
+func (t *pgTx) query(ctx context.Context, q string, args []any, each func(scan func(dest ...any) error) error) error {
+	rows, err := t.tx.Query(ctx, t.s.rebind(q), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// stageTable creates a temporary table shaped like table's cols, dropped
+// at commit, and copies rows into it.
+func (t *pgTx) stageTable(ctx context.Context, table string, cols []string, rows [][]any) (string, error) {
+	t.stage++
+	name := fmt.Sprintf("stage_%s_%d", table, t.stage)
+	if _, err := t.tx.Exec(ctx, "CREATE TEMP TABLE "+name+" ON COMMIT DROP AS SELECT "+strings.Join(cols, ", ")+" FROM "+table+" WITH NO DATA"); err != nil {
+		return "", err
+	}
+	if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{name}, cols, pgx.CopyFromRows(rows)); err != nil {
+		return "", fmt.Errorf("copying into %s: %w", table, err)
+	}
+	return name, nil
+}
+
+// load copies rows straight into table (COPY), or, with a conflict
+// clause, into a staging table and from there with INSERT ... SELECT.
+func (t *pgTx) load(ctx context.Context, table string, cols []string, rows [][]any, conflict string) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if conflict == "" {
+		if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows)); err != nil {
+			return fmt.Errorf("copying into %s: %w", table, err)
+		}
+		return nil
+	}
+	name, err := t.stageTable(ctx, table, cols, rows)
+	if err != nil {
+		return err
+	}
+	list := strings.Join(cols, ", ")
+	_, err = t.tx.Exec(ctx, "INSERT INTO "+table+" ("+list+") SELECT "+list+" FROM "+name+" "+conflict)
+	return err
+}
+
+func (t *pgTx) update(ctx context.Context, table string, cols []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	name, err := t.stageTable(ctx, table, cols, rows)
+	if err != nil {
+		return err
+	}
+	sets := make([]string, len(cols)-1)
+	for i, c := range cols[1:] {
+		sets[i] = c + " = s." + c
+	}
+	_, err = t.tx.Exec(ctx, "UPDATE "+table+" SET "+strings.Join(sets, ", ")+" FROM "+name+" s WHERE "+table+"."+cols[0]+" = s."+cols[0])
+	return err
+}
+
+func (t *pgTx) commit(ctx context.Context) error   { return t.tx.Commit(ctx) }
+func (t *pgTx) rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }
