@@ -54,6 +54,7 @@ func newRootCmd() *cobra.Command {
 		newCostCmd(),
 		newFindingsCmd(),
 		newReachCmd(),
+		newDriftCmd(),
 	)
 	return root
 }

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/drift"
+)
+
+const (
+	driftIaC = "../../internal/drift/testdata/state"
+	driftInv = "../../internal/drift/testdata/inventory"
+)
+
+// TestDriftExitStatus checks the exit status contract: 1 when the state
+// drifted from the export, 0 when the export is the state's own
+// resources (the changed, missing and unmanaged ones left out), 2 when
+// there is nothing to compare.
+func TestDriftExitStatus(t *testing.T) {
+	code, out, errs := runCLI2(t, "drift", "--iac", driftIaC, "--inventory", driftInv, "--format", "json")
+	if code != exitFindings {
+		t.Fatalf("drifted: exit %d, stderr %q", code, errs)
+	}
+	var rep drift.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if s := rep.Summary; s.Changed != 4 || s.Missing != 1 || s.Unmanaged != 2 {
+		t.Errorf("summary %+v", s)
+	}
+	if !strings.Contains(errs, "4 changed attributes on 3 resources, 1 missing, 2 unmanaged") {
+		t.Errorf("stderr %q", errs)
+	}
+
+	// The same state against an inventory that matches it: the GCP
+	// export alone, without the unmanaged firewall, scoped to GCP.
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join(driftInv, "gcp", "assets.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, l := range strings.Split(strings.TrimSpace(string(src)), "\n") {
+		if !strings.Contains(l, "debug-ssh-temp") {
+			kept = append(kept, l)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "assets.ndjson"), []byte(strings.Join(kept, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gcpOnly := filepath.Join(t.TempDir(), "main.tf")
+	tf, err := os.ReadFile(filepath.Join(driftIaC, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(tf), "# --- GCP")
+	if err := os.WriteFile(gcpOnly, append([]byte(`provider "google" {
+  project = "acme-prod-7"
+  region  = "europe-west1"
+}
+`), tf[i:]...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = runCLI2(t, "drift", "--iac", gcpOnly, "--inventory", dir, "--account", "acme-prod-7")
+	if code != exitOK {
+		t.Errorf("no drift: exit %d\n%s\nstderr %q", code, out, errs)
+	}
+
+	for _, c := range []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"no IaC input", []string{"--iac", driftInv, "--inventory", driftInv}, "no IaC input"},
+		{"empty inventory", []string{"--iac", driftIaC, "--inventory", t.TempDir()}, "nothing to compare with"},
+		{"no inventory", []string{"--iac", driftIaC}, "--inventory PATH or --live"},
+		{"bad class", []string{"--iac", driftIaC, "--inventory", driftInv, "--class", "bucket"}, "not a class"},
+	} {
+		code, out, errs := runCLI2(t, append([]string{"drift"}, c.args...)...)
+		if code != exitUsage || out != "" || !strings.Contains(errs, c.msg) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", c.name, code, out, errs)
+		}
+	}
+}

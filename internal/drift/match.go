@@ -1,0 +1,257 @@
+package drift
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// idAttrs are the attributes of a Terraform plan or state instance that
+// name the deployed resource.
+var idAttrs = []string{"arn", "id", "self_link"}
+
+// nameAttrs are the Terraform arguments that hold a resource's cloud-side
+// name (the reader's own list, in its order).
+var nameAttrs = []string{"bucket", "function_name", "name", "account_id", "cluster_identifier", "identifier", "zone_name"}
+
+// norm is the form identifiers are compared in: case-insensitive (Azure
+// IDs are; AWS and GCP ones do not differ by case alone), without the
+// service prefix of a Cloud Asset name (//compute.googleapis.com/) or the
+// API prefix of a GCP self link (https://www.googleapis.com/compute/v1/).
+func norm(id string) string {
+	s := strings.ToLower(strings.TrimSpace(id))
+	switch {
+	case strings.HasPrefix(s, "//"):
+		if i := strings.IndexByte(s[2:], '/'); i >= 0 {
+			s = s[2+i+1:]
+		}
+	case strings.HasPrefix(s, "https://"):
+		rest := s[len("https://"):]
+		host, p, _ := strings.Cut(rest, "/")
+		if strings.HasSuffix(host, "googleapis.com") {
+			parts := strings.SplitN(p, "/", 3)
+			switch {
+			case host == "www.googleapis.com" && len(parts) == 3: // compute/v1/projects/...
+				s = parts[2]
+			case len(parts) >= 2: // storage: www.googleapis.com/storage/v1/b/NAME
+				s = strings.Join(parts[1:], "/")
+			}
+			s = strings.TrimPrefix(s, "b/")
+		}
+	}
+	return strings.TrimSuffix(s, "/")
+}
+
+type key struct {
+	p resource.Provider
+	c resource.Class
+	v string
+}
+
+// index finds inventory resources by identifier and by name.
+type index struct {
+	byID   map[key][]*resource.Resource
+	byName map[key][]*resource.Resource
+}
+
+func newIndex(live []*resource.Resource) *index {
+	x := &index{byID: map[key][]*resource.Resource{}, byName: map[key][]*resource.Resource{}}
+	add := func(m map[key][]*resource.Resource, k key, r *resource.Resource) {
+		if k.v == "" || slices.Contains(m[k], r) {
+			return
+		}
+		m[k] = append(m[k], r)
+	}
+	for _, r := range live {
+		if !comparable(r) {
+			continue
+		}
+		add(x.byID, key{r.Provider, r.Class, norm(r.ID)}, r)
+		for _, a := range r.Aliases {
+			add(x.byID, key{r.Provider, r.Class, norm(a)}, r)
+		}
+		add(x.byName, key{r.Provider, r.Class, strings.ToLower(r.Name)}, r)
+	}
+	return x
+}
+
+// identifiers are the cloud identifiers of an IaC resource: a plan's or
+// state's id, arn and self_link, and the aliases its reader knows (an S3
+// bucket's ARN from its name, an ARM resource's ID).
+func identifiers(r *resource.Resource) []string {
+	var out []string
+	for _, k := range idAttrs {
+		if s, ok := r.Raw[k].(string); ok && s != "" {
+			out = append(out, s)
+		}
+	}
+	for _, a := range r.Aliases {
+		if !strings.ContainsAny(a, "{[$") { // a template placeholder
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// deployed reports whether r comes from a Terraform state or plan that
+// records it as deployed (its id is known).
+func deployed(r *resource.Resource) bool {
+	s, ok := r.Raw["id"].(string)
+	return ok && s != ""
+}
+
+// cloudName returns the name r has in the cloud, "" when the IaC does not
+// say it (a Terraform block label or a CloudFormation logical ID is not).
+func cloudName(r *resource.Resource) string {
+	if r.Raw != nil { // Terraform
+		for _, k := range nameAttrs {
+			if s, ok := r.Raw[k].(string); ok && s != "" {
+				return s
+			}
+		}
+		return ""
+	}
+	n := r.Name
+	if n == "" || strings.ContainsAny(n, "{[$ ") || (r.Location != nil && n == r.Location.Address) {
+		return ""
+	}
+	return n
+}
+
+// accountOf returns the account of an IaC resource: its own, or the one
+// its identifiers name (an ARN's account, an Azure subscription, a GCP
+// project), "" when unknown.
+func accountOf(r *resource.Resource) string {
+	if r.Account != "" {
+		return r.Account
+	}
+	if s, ok := r.Raw["project"].(string); ok && s != "" && r.Provider == resource.GCP {
+		return s
+	}
+	for _, id := range identifiers(r) {
+		if a := accountInID(id); a != "" {
+			return a
+		}
+	}
+	return ""
+}
+
+func accountInID(id string) string {
+	if strings.HasPrefix(id, "arn:") {
+		if p := strings.SplitN(id, ":", 6); len(p) == 6 && p[4] != "" && p[4] != "aws" {
+			return p[4]
+		}
+		return ""
+	}
+	n := norm(id)
+	for _, pre := range []string{"/subscriptions/", "projects/"} {
+		if strings.HasPrefix(n, pre) {
+			a, _, _ := strings.Cut(n[len(pre):], "/")
+			return a
+		}
+	}
+	return ""
+}
+
+// regionOf returns r's region in lower case, "" when unknown.
+func regionOf(r *resource.Resource) string { return strings.ToLower(r.Region) }
+
+func global(region string) bool { return region == "" || region == "global" }
+
+// narrow keeps the candidates in r's account and region where r says.
+func narrow(r *resource.Resource, cands []*resource.Resource) []*resource.Resource {
+	if len(cands) < 2 {
+		return cands
+	}
+	acct, region := accountOf(r), regionOf(r)
+	out := slices.DeleteFunc(slices.Clone(cands), func(l *resource.Resource) bool {
+		if acct != "" && l.Account != "" && !strings.EqualFold(l.Account, acct) {
+			return true
+		}
+		return !global(region) && !global(regionOf(l)) && regionOf(l) != region
+	})
+	return out
+}
+
+// match is how an IaC resource matched: live set, or reason set when it
+// cannot be compared, neither when the inventory does not hold it.
+type match struct {
+	live   *resource.Resource
+	by     string
+	reason string
+}
+
+func (x *index) match(r *resource.Resource) match {
+	var cands []*resource.Resource
+	for _, id := range identifiers(r) {
+		for _, l := range x.byID[key{r.Provider, r.Class, norm(id)}] {
+			if !slices.Contains(cands, l) {
+				cands = append(cands, l)
+			}
+		}
+	}
+	if cands = narrow(r, cands); len(cands) == 1 {
+		return match{live: cands[0], by: ByID}
+	}
+	if len(cands) > 1 {
+		return match{reason: fmt.Sprintf("its identifier designates %d resources of the inventory", len(cands))}
+	}
+	if deployed(r) {
+		return match{}
+	}
+	name := cloudName(r)
+	if name == "" {
+		return match{reason: "not matchable before apply: the IaC gives neither an identifier nor the cloud-side name"}
+	}
+	cands = narrow(r, x.byName[key{r.Provider, r.Class, strings.ToLower(name)}])
+	switch {
+	case len(cands) == 1:
+		return match{live: cands[0], by: ByName}
+	case len(cands) > 1:
+		return match{reason: fmt.Sprintf("%d resources of the inventory are named %q", len(cands), name)}
+	case pending(r):
+		return match{reason: "the plan creates it (its id is known after apply)"}
+	}
+	return match{}
+}
+
+// coverage is what the inventory covers: the accounts, and the regions
+// of each account, it holds resources of, per provider.
+type coverage struct {
+	providers map[resource.Provider]bool
+	accounts  map[string]bool // provider \x00 account
+	regions   map[string]bool // provider \x00 account \x00 region
+}
+
+func newCoverage(live []*resource.Resource) *coverage {
+	c := &coverage{providers: map[resource.Provider]bool{}, accounts: map[string]bool{}, regions: map[string]bool{}}
+	for _, l := range live {
+		a := strings.ToLower(l.Account)
+		c.providers[l.Provider] = true
+		c.accounts[string(l.Provider)+"\x00"+a] = true
+		c.regions[string(l.Provider)+"\x00"+a+"\x00"+regionOf(l)] = true
+	}
+	return c
+}
+
+// outside says why the inventory cannot tell whether r exists (it holds
+// nothing of r's provider, account or region), "" when it can.
+func (c *coverage) outside(r *resource.Resource) string {
+	p := string(r.Provider)
+	if !c.providers[r.Provider] {
+		return fmt.Sprintf("the inventory holds no %s resource", r.Provider)
+	}
+	acct := strings.ToLower(accountOf(r))
+	if acct == "" {
+		return ""
+	}
+	if !c.accounts[p+"\x00"+acct] {
+		return fmt.Sprintf("the inventory holds nothing of %s account %s", r.Provider, accountOf(r))
+	}
+	if region := regionOf(r); !global(region) && !c.regions[p+"\x00"+acct+"\x00"+region] {
+		return fmt.Sprintf("the inventory holds nothing of %s account %s in %s", r.Provider, accountOf(r), region)
+	}
+	return ""
+}
