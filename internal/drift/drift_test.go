@@ -62,3 +62,27 @@ func TestStateAgainstExport(t *testing.T) {
 	golden(t, "state.table.golden", table.Bytes())
 	golden(t, "state.json.golden", js.Bytes())
 }
+
+// TestHCLByName matches a configuration without state by cloud-side
+// names: the bucket and the security group are found, a bucket named at
+// apply is not matchable, one deleted by hand is missing; the account of
+// the unmanaged scope comes from the resources matched.
+func TestHCLByName(t *testing.T) {
+	rep := compare(t, []string{"testdata/hcl"}, []string{"testdata/inventory/aws"}, Options{})
+	var table bytes.Buffer
+	if err := Write(&table, "table", rep); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "hcl.table.golden", table.Bytes())
+}
+
+// TestPlan reads a plan: an update of a deployed bucket matches by its
+// id, a bucket the plan creates is not missing but created at apply.
+func TestPlan(t *testing.T) {
+	rep := compare(t, []string{"testdata/plan"}, []string{"testdata/inventory/aws"}, Options{})
+	var table bytes.Buffer
+	if err := Write(&table, "table", rep); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "plan.table.golden", table.Bytes())
+}

@@ -202,7 +202,10 @@ func (x *index) match(r *resource.Resource) match {
 		return match{}
 	}
 	name := cloudName(r)
-	if name == "" {
+	switch {
+	case name == "" && pending(r):
+		return match{reason: "the plan creates it (its identifiers and name are known after apply)"}
+	case name == "":
 		return match{reason: "not matchable before apply: the IaC gives neither an identifier nor the cloud-side name"}
 	}
 	cands = narrow(r, x.byName[key{r.Provider, r.Class, strings.ToLower(name)}])
