@@ -128,8 +128,10 @@ type Finding struct {
 	Resolved        *time.Time `json:"resolved,omitempty"`
 	TimeToResolveMS *int64     `json:"time_to_resolve_ms,omitempty"`
 	FirstRun        *int64     `json:"first_run,omitempty"`
-	LastRun         int64      `json:"last_run"`
-	Reopened        int        `json:"reopened"`
+	// LastRun is the last run that changed the finding (every run while
+	// it fails).
+	LastRun  int64 `json:"last_run"`
+	Reopened int   `json:"reopened"`
 	// Suppression is set while the finding is suppressed.
 	Suppression *Suppression `json:"suppression,omitempty"`
 }

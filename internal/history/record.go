@@ -1,12 +1,15 @@
 package history
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"slices"
 	"strings"
 	"time"
 
@@ -121,7 +124,8 @@ type prior struct {
 	state                                                      State
 	firstSeen, lastSeen, opened, resolved, resolveMS, firstRun int64
 	reopens                                                    int
-	observed                                                   bool
+	digest                                                     int64
+	observed, known                                            bool
 }
 
 // activeSuppression is a stored suppression in force at the run's time.
@@ -133,9 +137,9 @@ type activeSuppression struct {
 var findingCols = []string{"id", "source", "rule_id", "provider", "resource_id", "resource_type", "resource_name",
 	"account", "region", "title", "category", "severity", "sev_rank", "frameworks", "status", "state", "message",
 	"first_seen_ms", "last_seen_ms", "opened_ms", "resolved_ms", "resolve_ms", "first_run", "last_run",
-	"reopen_count", "suppress_reason", "suppress_owner", "suppress_expires_ms"}
+	"reopen_count", "suppress_reason", "suppress_owner", "suppress_expires_ms", "digest"}
 
-var runFindingCols = []string{"run_id", "finding_id", "status", "state", "severity", "suppressed", "message"}
+var runFindingCols = []string{"run_id", "finding_id", "status", "state", "severity", "suppressed"}
 
 var postureCols = []string{"run_id", "scope", "provider", "account", "framework", "control",
 	"pass", "fail", "unknown", "suppressed", "score", "status"}
@@ -234,15 +238,15 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0) RETURNING id`,
 	// The identities of this source as they stand.
 	prev := map[int64]*prior{}
 	if err := tx.query(ctx, `SELECT id, state, COALESCE(first_seen_ms, 0), COALESCE(last_seen_ms, 0), COALESCE(opened_ms, 0),
-	COALESCE(resolved_ms, 0), COALESCE(resolve_ms, 0), COALESCE(first_run, 0), reopen_count
+	COALESCE(resolved_ms, 0), COALESCE(resolve_ms, 0), COALESCE(first_run, 0), reopen_count, digest
 FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error) error {
 		var id int64
 		p := &prior{}
 		var st string
-		if err := scan(&id, &st, &p.firstSeen, &p.lastSeen, &p.opened, &p.resolved, &p.resolveMS, &p.firstRun, &p.reopens); err != nil {
+		if err := scan(&id, &st, &p.firstSeen, &p.lastSeen, &p.opened, &p.resolved, &p.resolveMS, &p.firstRun, &p.reopens, &p.digest); err != nil {
 			return err
 		}
-		p.state = State(st)
+		p.state, p.known = State(st), true
 		prev[id] = p
 		return nil
 	}); err != nil {
@@ -273,6 +277,8 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 		}
 	}
 
+	// Rows in key order: each B-tree grows at its end.
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(ids[a], ids[b]) })
 	fRows := make([][]any, 0, len(order))
 	rfRows := make([][]any, 0, len(order))
 	for _, i := range order {
@@ -322,17 +328,23 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 				next.state = StateOpen
 			}
 		}
+		fjson := frameworksJSON(f.Frameworks)
+		digest := findingDigest(f, fjson)
+		next.digest = digest
 		*p = next
-		fRows = append(fRows, []any{id, sc.Source, f.RuleID, string(f.Resource.Provider), f.Resource.ID, f.Resource.Type, f.Resource.Name,
-			f.Resource.Account, f.Resource.Region, f.Title, f.Category, string(f.Severity), f.Severity.Rank(), frameworksJSON(f.Frameworks),
-			string(f.Status), string(next.state), f.Message,
-			nz(next.firstSeen), nz(next.lastSeen), nz(next.opened), nz(next.resolved), nz(next.resolveMS), nz(next.firstRun), run.ID,
-			next.reopens, supReason, supOwner, nz(supExpires)})
 		suppressed := 0
 		if next.state == StateSuppressed {
 			suppressed = 1
 		}
-		rfRows = append(rfRows, []any{run.ID, id, string(f.Status), string(next.state), string(f.Severity), suppressed, f.Message})
+		rfRows = append(rfRows, []any{run.ID, id, string(f.Status), string(next.state), string(f.Severity), suppressed})
+		if was.known && !next.state.failing() && next.state == was.state && digest == was.digest {
+			continue // neither failing nor changed
+		}
+		fRows = append(fRows, []any{id, sc.Source, f.RuleID, string(f.Resource.Provider), f.Resource.ID, f.Resource.Type, f.Resource.Name,
+			f.Resource.Account, f.Resource.Region, f.Title, f.Category, string(f.Severity), f.Severity.Rank(), fjson,
+			string(f.Status), string(next.state), f.Message,
+			nz(next.firstSeen), nz(next.lastSeen), nz(next.opened), nz(next.resolved), nz(next.resolveMS), nz(next.firstRun), run.ID,
+			next.reopens, supReason, supOwner, nz(supExpires), digest})
 	}
 	// A failing identity absent from a complete run is resolved.
 	var resolvedRows [][]any
@@ -344,6 +356,7 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 			}
 		}
 	}
+	slices.SortFunc(resolvedRows, func(a, b []any) int { return cmp.Compare(a[0].(int64), b[0].(int64)) })
 	if err := tx.load(ctx, "findings", findingCols, fRows, upsertFindings); err != nil {
 		return err
 	}
@@ -371,6 +384,18 @@ func statusRank(s finding.Status) int {
 		return 1
 	}
 	return 0
+}
+
+// findingDigest hashes what a run may change of an identity's description
+// and status.
+func findingDigest(f *finding.Finding, frameworks string) int64 {
+	h := fnv.New64a()
+	for _, s := range []string{string(f.Status), f.Title, f.Category, string(f.Severity), f.Resource.Type, f.Resource.Name,
+		f.Resource.Account, f.Resource.Region, frameworks, f.Message} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return int64(h.Sum64() &^ (1 << 63))
 }
 
 func frameworksJSON(refs []finding.Reference) string {

@@ -94,7 +94,7 @@ func open(ctx context.Context, dsn string) (*Store, error) {
 	// WAL lets readers run beside the one writer; _txlock=immediate takes
 	// the write lock when a transaction begins, so two recorders queue
 	// (busy_timeout) instead of failing halfway.
-	q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
+	q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-131072)&_txlock=immediate"
 	db, err := sql.Open("sqlite", "file:"+path+q)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
@@ -208,35 +208,20 @@ func (t *sqliteTx) query(ctx context.Context, q string, args []any, each func(sc
 	return rows.Err()
 }
 
-// sqliteMaxVars bounds the parameters of one statement (SQLite's limit is
-// 32766).
-const sqliteMaxVars = 30000
-
-// load inserts rows with multi-row INSERT statements prepared once.
+// load inserts rows one by one with a statement prepared once (a
+// single-row statement needs no statement journal: faster in SQLite than
+// multi-row INSERTs).
 func (t *sqliteTx) load(ctx context.Context, table string, cols []string, rows [][]any, conflict string) error {
-	per := min(sqliteMaxVars/len(cols), 500)
-	stmts := map[int]*sql.Stmt{}
-	defer func() {
-		for _, st := range stmts {
-			st.Close()
-		}
-	}()
-	args := make([]any, 0, per*len(cols))
-	for lo := 0; lo < len(rows); lo += per {
-		hi := min(lo+per, len(rows))
-		st := stmts[hi-lo]
-		if st == nil {
-			var err error
-			if st, err = t.tx.PrepareContext(ctx, insertSQL(table, cols, hi-lo, conflict)); err != nil {
-				return err
-			}
-			stmts[hi-lo] = st
-		}
-		args = args[:0]
-		for _, r := range rows[lo:hi] {
-			args = append(args, r...)
-		}
-		if _, err := st.ExecContext(ctx, args...); err != nil {
+	if len(rows) == 0 {
+		return nil
+	}
+	st, err := t.tx.PrepareContext(ctx, insertSQL(table, cols, 1, conflict))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, r := range rows {
+		if _, err := st.ExecContext(ctx, r...); err != nil {
 			return fmt.Errorf("inserting into %s: %w", table, err)
 		}
 	}
