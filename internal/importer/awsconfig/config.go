@@ -704,6 +704,7 @@ func instance(it *item) {
 	}
 	attr.Relate(r, resource.RelInNetwork, cfg.S("vpcId"))
 	attr.Relate(r, resource.RelInSubnet, cfg.S("subnetId"))
+	r.Facts.Addressing = instanceAddressing(cfg, nis)
 	sgs, _ := cfg.Objs("securityGroups")
 	for _, sg := range sgs {
 		attr.Relate(r, resource.RelUsesFirewall, sg.S("groupId"))
@@ -716,6 +717,7 @@ func vpc(it *item) {
 	n := &resource.Network{}
 	r.Facts.Network = n
 	n.Default = it.cfg.B("isDefault")
+	r.Facts.Addressing = vpcAddressing(it.cfg)
 }
 
 func rdsInstance(it *item) {

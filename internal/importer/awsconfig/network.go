@@ -44,6 +44,12 @@ func routeTable(it *item) {
 		attr.Relate(r, resource.RelRoutesFor, a.S("subnetId"))
 	}
 	rt.Main = boolp(main)
+	vgws, _ := cfg.Objs("propagatingVgws")
+	for _, v := range vgws {
+		if id := v.S("gatewayId"); id != "" {
+			rt.Propagating = append(rt.Propagating, id)
+		}
+	}
 	if main {
 		attr.Relate(r, resource.RelRoutesFor, cfg.S("vpcId"))
 	}
@@ -115,10 +121,13 @@ func networkACL(it *item) {
 	if cfg.C.Count() == before {
 		fw.Rules = rules // a rule of the wrong shape could hide a deny: all unknown
 	}
+	before = cfg.C.Count()
 	assocs, _ := cfg.Objs("associations")
 	for _, a := range assocs {
 		attr.Relate(r, resource.RelFirewallOf, a.S("subnetId"))
 	}
-	fw.InUse = boolp(len(assocs) > 0)
+	if cfg.C.Count() == before || len(assocs) > 0 { // an association of the wrong shape: in use unknown
+		fw.InUse = boolp(len(assocs) > 0)
+	}
 	attr.Relate(r, resource.RelInNetwork, cfg.S("vpcId"))
 }

@@ -242,7 +242,7 @@ var normalizers = map[string]normalizer{
 	TypeNSG:                  nsg,
 	TypeVM:                   vm,
 	TypeNIC:                  nic,
-	TypePublicIP:             noFacts,
+	TypePublicIP:             publicIP,
 	TypeDisk:                 disk,
 	TypeSQLServer:            sqlServer,
 	TypeSQLFirewallRule:      noFacts,
@@ -522,6 +522,12 @@ func nic(r *resource.Resource, _, p node) {
 			q = ipc
 		}
 		attr.Relate(r, resource.RelUsesPublicIP, q.Ref("publicIPAddress"))
+		if ip := q.S("privateIPAddress"); ip != "" {
+			if r.Facts.Addressing == nil {
+				r.Facts.Addressing = &resource.Addressing{}
+			}
+			r.Facts.Addressing.PrivateIPs = append(r.Facts.Addressing.PrivateIPs, ip)
+		}
 		if sn := q.Ref("subnet"); sn != "" {
 			attr.Relate(r, resource.RelInNetwork, vnetOfSubnet(sn))
 			attr.Relate(r, resource.RelInSubnet, sn)
@@ -698,6 +704,7 @@ func vaultKey(r *resource.Resource, _, p node) {
 func vnet(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassNetwork
 	r.Facts.Network = &resource.Network{}
+	vnetLinks(r, p)
 	sns, _ := p.Objs("subnets")
 	for _, sn := range sns {
 		if id := sn.S("properties", "networkSecurityGroup", "id"); id != "" {

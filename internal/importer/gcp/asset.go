@@ -553,6 +553,7 @@ func instance(_ *file, r *resource.Resource, d, _ node) {
 	if d.c.count() == before || public {
 		c.PublicIP = boolp(public)
 	}
+	instanceAddressing(r, nics)
 	c.NetworkTags, _ = d.strs("tags", "items")
 	before = d.c.count()
 	sas, _ := d.objs("serviceAccounts")
@@ -628,6 +629,7 @@ func network(_ *file, r *resource.Resource, d, _ node) {
 	if name, st := d.str("name"); st == ok {
 		n.Default = boolp(name == "default")
 	}
+	networkPeerings(n, d)
 	if self := d.s("selfLink"); self != "" {
 		r.Aliases = appendAliases(r.Aliases, computeAliases(self)...)
 	}
@@ -649,6 +651,7 @@ func subnetwork(_ *file, r *resource.Resource, d, _ node) {
 		n.Default = boolp(strings.HasSuffix(net, "/networks/default"))
 		attr.Relate(r, resource.RelInNetwork, net)
 	}
+	subnetAddressing(r, d)
 	if self := d.s("selfLink"); self != "" {
 		r.Aliases = appendAliases(r.Aliases, computeAliases(self)...)
 	}
