@@ -28,10 +28,10 @@ func TestDriftExitStatus(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if s := rep.Summary; s.Changed != 4 || s.Missing != 1 || s.Unmanaged != 2 {
+	if s := rep.Summary; s.Changed != 6 || s.Missing != 1 || s.Unmanaged != 3 {
 		t.Errorf("summary %+v", s)
 	}
-	if !strings.Contains(errs, "4 changed attributes on 3 resources, 1 missing, 2 unmanaged") {
+	if !strings.Contains(errs, "6 changed attributes on 4 resources, 1 missing, 3 unmanaged") {
 		t.Errorf("stderr %q", errs)
 	}
 

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -58,6 +60,59 @@ func TestStateAgainstExport(t *testing.T) {
 	}
 	if err := Write(&js, "json", rep); err != nil {
 		t.Fatal(err)
+	}
+	// The planted drift, each with both values and where the IaC defines it.
+	for _, w := range []struct {
+		kind            Kind
+		id, attr        string
+		iacVal, liveVal any
+		file            string
+	}{
+		{Changed, "arn:aws:s3:::acme-prod-data", "storage.public_access_blocked", true, false, "main.tf"},
+		{Changed, "arn:aws:s3:::acme-prod-data", "storage.key_manager", "customer", "provider", "main.tf"},
+		{Changed, "/subscriptions/5f3c2b1a-7d4e-4c8b-9a6f-1e2d3c4b5a69/resourceGroups/rg-acme-prod/providers/Microsoft.Storage/storageAccounts/acmeproddata",
+			"storage.public_access_blocked", true, false, "main.tf"},
+		{Changed, "arn:aws:ec2:eu-west-1:210987654321:security-group/sg-0a1b2c3d4e5f60001", "firewall.ingress",
+			[]any{"allow tcp/443 from 0.0.0.0/0", "allow tcp/443 from ::/0"},
+			[]any{"allow tcp/22 from 0.0.0.0/0", "allow tcp/443 from 0.0.0.0/0", "allow tcp/443 from ::/0"}, "modules/network/main.tf"},
+		{Changed, "arn:aws:iam::210987654321:role/acme-app", "identity.admin", false, true, "main.tf"},
+		{Missing, "aws_s3_bucket.archive", "", nil, nil, "main.tf"},
+		{Unmanaged, "arn:aws:s3:::acme-prod-scratch", "", nil, nil, ""},
+		{Unmanaged, "//compute.googleapis.com/projects/acme-prod-7/global/firewalls/debug-ssh-temp", "", nil, nil, ""},
+		{Unmanaged, "arn:aws:iam::210987654321:user/deploy", "", nil, nil, ""},
+	} {
+		found := false
+		for _, f := range rep.Findings {
+			id := ""
+			switch {
+			case f.Live != nil:
+				id = f.Live.ID
+			case f.IaC != nil && f.IaC.Location != nil:
+				id = f.IaC.Location.Address
+			}
+			if f.Kind != w.kind || id != w.id || f.Attribute != w.attr {
+				continue
+			}
+			found = true
+			if !reflect.DeepEqual(f.IaCValue, w.iacVal) || !reflect.DeepEqual(f.LiveValue, w.liveVal) {
+				t.Errorf("%s %s %s: IaC %#v live %#v, want %#v and %#v", w.kind, w.id, w.attr, f.IaCValue, f.LiveValue, w.iacVal, w.liveVal)
+			}
+			if w.file != "" && (f.IaC == nil || f.IaC.Location == nil || f.IaC.Location.File != w.file || f.IaC.Location.StartLine == 0) {
+				t.Errorf("%s %s %s: IaC location %+v, want %s:LINE", w.kind, w.id, w.attr, f.IaC, w.file)
+			}
+		}
+		if !found {
+			t.Errorf("no %s finding on %s %s", w.kind, w.id, w.attr)
+		}
+	}
+	// Out of the scope: another account, the default security group.
+	for _, f := range rep.Findings {
+		if f.Live != nil && (f.Live.Account == "109876543210" || strings.Contains(f.Live.ID, "sg-0d0d0d0d0d0d0d0d0")) {
+			t.Errorf("out of scope, reported: %s", f.Message)
+		}
+	}
+	if n := len(rep.Findings); n != 10 {
+		t.Errorf("%d findings, want the 10 planted", n)
 	}
 	golden(t, "state.table.golden", table.Bytes())
 	golden(t, "state.json.golden", js.Bytes())

@@ -105,6 +105,26 @@ module "network" {
   vpc_id = "vpc-0f1e2d3c4b5a69780"
 }
 
+# --- AWS: the application role, read-only --------------------------------
+
+resource "aws_iam_role" "app" {
+  name        = "acme-app"
+  description = "acme web application"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ec2.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "app_readonly" {
+  role       = aws_iam_role.app.name
+  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+
 # --- Azure ----------------------------------------------------------------
 
 resource "azurerm_resource_group" "prod" {
