@@ -74,7 +74,8 @@ type Finding struct {
 	// governance policy), e.g. "restricted (personal-data)".
 	DataClass string `json:"data_class,omitempty"`
 	// BaseSeverity is the rule's own severity when the finding's was
-	// raised because the resource holds sensitive data.
+	// raised because the resource holds sensitive data, or lowered because
+	// reachability proved the resource unreachable from the internet.
 	BaseSeverity Severity `json:"base_severity,omitempty"`
 }
 

@@ -127,7 +127,9 @@ func Raise(fs []finding.Finding, rs []*resource.Resource) {
 		if f.Status != finding.Fail || !sensitive[f.Resource.ID] || f.Severity == finding.Critical {
 			continue
 		}
-		f.BaseSeverity = f.Severity
+		if f.BaseSeverity == "" {
+			f.BaseSeverity = f.Severity
+		}
 		f.Severity = raise(f.Severity)
 	}
 }

@@ -30,7 +30,8 @@ import (
 //     role resource): true when the role's role.full_admin is;
 //   - exposure on compute instances, load balancers and their targets
 //     (reach.Annotate: reachable from the internet, on which ports, through
-//     which hops, or undecided and why).
+//     which hops, or undecided and why; undecided rather than "not
+//     reachable" for resources of an input with problems).
 //
 // A derived fact is set only when the resources it depends on decide it:
 // a relationship to a resource missing from the inventory leaves it
@@ -57,10 +58,11 @@ func derive(rs []*resource.Resource, problems []source.Problem) {
 	d.accountStorageBlock()
 	d.flowLogs()
 	d.trailDestinations()
-	d.danglingRecords() // dangling.go
-	d.copies()          // locations.go
-	d.locations()       // locations.go
-	reach.Annotate(rs)  // exposure: internal/reach
+	d.danglingRecords()       // dangling.go
+	d.copies()                // locations.go
+	d.locations()             // locations.go
+	reach.Annotate(rs)        // exposure: internal/reach
+	d.doubtExposure(problems) // exposure.go
 }
 
 type deriver struct {

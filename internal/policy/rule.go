@@ -204,8 +204,10 @@ func ruleFromModule(file string, m *ast.Module) (*Rule, error) {
 }
 
 // crossClassFacts are the facts keys any class's resources may carry (set
-// by the governance step), which a rule of any class may require.
-var crossClassFacts = []string{"data", "tagging"}
+// by the governance step, or the exposure reachability computes for
+// instances, load balancers, their targets and firewalls), which a rule of
+// any class may require.
+var crossClassFacts = []string{"data", "tagging", "exposure"}
 
 // crossClassFact reports whether p is a path into a cross-class fact.
 func crossClassFact(p string) bool {

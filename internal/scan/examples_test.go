@@ -174,11 +174,13 @@ func TestSampleOrganization(t *testing.T) {
 // TestSampleOrganizationAttackPaths: with the identity analysis, the
 // sample organization's toxic combinations are single CRITICAL findings of
 // category attack-path on the exposed resource, each naming its chain:
-// the public bastion whose instance role reads the confidential uploads
-// bucket (exposure, identity and data), the public Lambda running as an
-// admin role, the public GCE VM whose service account reaches project
-// owner; and the escalation paths are findings of category
-// privilege-escalation on the principal.
+// the GCE NAT VM open to the internet on every port whose service account
+// connects to the patients database (exposure, identity and data), the
+// public Lambda running as an admin role, the public GCE VM whose service
+// account reaches project owner; and the escalation paths are findings of
+// category privilege-escalation on the principal. The prod bastion has a
+// public IP but admits SSH from the office range only: reachability finds
+// no path from the internet, so it is no attack path.
 func TestSampleOrganizationAttackPaths(t *testing.T) {
 	dir := filepath.Join("..", "..", "examples", "org")
 	exp := readExpected(t, dir)
@@ -192,7 +194,7 @@ func TestSampleOrganizationAttackPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string][]string{ // exposed resource (suffix) -> what the message must name
-		"instance/i-0b7fe5cdbceacc2bb":                    {"role/nw-prod-app-instance", "arn:aws:s3:::nw-prod-app-uploads", "s3:GetObject"},
+		"zones/us-central1-a/instances/nw-nat-gw":         {"sa-etl@nw-analytics-prod", "nw-eu-patients-pg", "cloudsql.instances.connect"},
 		"function:nw-dev-report-mailer":                   {"role/nw-dev-sandbox", "admin"},
 		"zones/us-central1-a/instances/nw-jupyter-legacy": {"serviceAccount:418273645091-compute@developer.gserviceaccount.com", "admin"},
 	}
@@ -222,6 +224,11 @@ func TestSampleOrganizationAttackPaths(t *testing.T) {
 	}
 	for suffix := range want {
 		t.Errorf("no attack-path finding on %s", suffix)
+	}
+	for _, f := range res.Report.Findings {
+		if f.RuleID == "identity-attack-path" && strings.HasSuffix(f.Resource.ID, "instance/i-0b7fe5cdbceacc2bb") {
+			t.Errorf("the bastion reachable from the office range only is an attack path: %s", f.Message)
+		}
 	}
 	if escalations == 0 {
 		t.Error("no privilege-escalation finding in the sample organization")

@@ -150,6 +150,7 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 		fs = append(fs, ifs...)
 		infos = append(infos, escalate.Rules()...)
 	}
+	lowerUnexposed(fs, inv.Resources)
 	if opts.Governance != nil {
 		governance.Raise(fs, inv.Resources)
 	}

@@ -38,12 +38,19 @@ func Sensitive(r *resource.Resource) bool {
 }
 
 // Exposed tells whether a compute resource or function is reachable from
-// the internet by its typed facts: a public IP, or public invocation.
+// the internet by its typed facts: the exposure reachability decided
+// (routes, ACLs, firewalls, listeners) where it could, else a public IP,
+// or public invocation.
 func Exposed(r *resource.Resource) bool {
-	if c := r.Facts.Compute; c != nil && c.PublicIP != nil && *c.PublicIP {
+	if f := r.Facts.Function; f != nil && f.PublicInvocation != nil && *f.PublicInvocation {
 		return true
 	}
-	if f := r.Facts.Function; f != nil && f.PublicInvocation != nil && *f.PublicInvocation {
+	if x := r.Facts.Exposure; x != nil && len(x.Paths) > 0 {
+		return true // a path found stands, decided or not
+	} else if x != nil && x.Internet != nil {
+		return *x.Internet
+	}
+	if c := r.Facts.Compute; c != nil && c.PublicIP != nil && *c.PublicIP {
 		return true
 	}
 	return false

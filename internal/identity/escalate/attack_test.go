@@ -70,6 +70,18 @@ func TestSensitiveExposed(t *testing.T) {
 	if !Exposed(&resource.Resource{Facts: resource.Facts{Function: &resource.Function{PublicInvocation: resource.Bool(true)}}}) || Exposed(&resource.Resource{Facts: resource.Facts{Compute: &resource.Compute{}}}) {
 		t.Error("Exposed")
 	}
+	// Reachability's verdict wins over the public IP where it decided.
+	pub := resource.Facts{Compute: &resource.Compute{PublicIP: resource.Bool(true)}}
+	blocked, undecided, reached := pub, pub, resource.Facts{Compute: &resource.Compute{PublicIP: resource.Bool(false)}}
+	blocked.Exposure = &resource.Exposure{Internet: resource.Bool(false)}
+	undecided.Exposure = &resource.Exposure{Undecided: []string{"the route table of subnet-1 is not in the inventory"}}
+	reached.Exposure = &resource.Exposure{Internet: resource.Bool(true)}
+	if Exposed(&resource.Resource{Facts: blocked}) {
+		t.Error("a public IP behind a network ACL that denies the internet is exposed")
+	}
+	if !Exposed(&resource.Resource{Facts: undecided}) || !Exposed(&resource.Resource{Facts: reached}) {
+		t.Error("undecided exposure must fall back to the public IP; a decided path must count")
+	}
 }
 
 // TestAttackPathGCP: a GCE instance with a public IP runs as a service

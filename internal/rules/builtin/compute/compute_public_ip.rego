@@ -20,9 +20,16 @@
 #     nist-csf-2.0: ["PR.IR-01"]
 package vigil.rules.compute_public_ip
 
+import data.vigil.lib.net
+
 fail contains r.id if {
 	some r in input.resources.compute
 	r.facts.compute.public_ip == true
 }
 
-message[id] := "the instance has a public IP address" if some id in fail
+# The message says whether the address makes it effectively exposed: what
+# reachability found (facts.exposure).
+message[r.id] := concat("", ["the instance has a public IP address", net.exposure_note(r, set())]) if {
+	some r in input.resources.compute
+	r.id in fail
+}

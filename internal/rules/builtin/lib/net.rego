@@ -119,3 +119,71 @@ exposes_all_ports(fw) if {
 # rules_known(fw) is true when the firewall's rules were exported (an empty
 # list means "no rules", a missing one means "not known").
 rules_known(fw) if is_array(fw.rules)
+
+# exposure_note(r, ports) says what reachability found for a resource
+# flagged for TCP ports (the empty set: any port and protocol), from its
+# facts.exposure (computed by vigil from routes, network ACLs, NSGs,
+# firewalls, public IPs and listeners): effectively exposed and on what,
+# not exposed, or undecided and why. "" when there is no exposure fact
+# (IaC without its network, custom input): the rule's signal stands alone.
+exposure_note(r, ports) := sprintf("; effectively exposed: the internet reaches %s on %s", [exposure_reaches(r), concat(", ", sort(reached))]) if {
+	reached := reached_ports(r.facts.exposure, ports)
+	count(reached) > 0
+} else := sprintf("; not effectively exposed: no path from the internet reaches %s (unattached, no route to an internet gateway, or denied by a network ACL, NSG or firewall rule)", [exposure_subject(r)]) if {
+	r.facts.exposure.internet == false
+} else := "; not effectively exposed on these ports: the internet reaches it on other ports only" if {
+	r.facts.exposure.internet == true
+} else := sprintf("; effective exposure undecided: %s", [concat("; ", r.facts.exposure.undecided)]) if {
+	count(r.facts.exposure.undecided) > 0
+} else := ""
+
+# exposure_subject(r): what a not-exposed note speaks of.
+exposure_subject(r) := "a resource it filters" if {
+	r.facts.firewall
+} else := "it"
+
+# exposure_reaches(r): what a firewall lets the internet reach, or "it"
+# for the resource itself.
+exposure_reaches(r) := concat(", ", r.facts.exposure.exposes) if {
+	count(r.facts.exposure.exposes) > 0
+} else := "it"
+
+# reached_ports(e, ports) is the set of "tcp/22", "tcp/0-65535", "udp/53"
+# ranges of the exposure e's paths that include one of the TCP ports (any
+# path when ports is empty).
+reached_ports(e, ports) := {sprintf("%s/%s", [p.protocol, port_text(p)]) |
+	some p in e.paths
+	path_hits(p, ports)
+}
+
+path_hits(_, ports) if count(ports) == 0
+
+path_hits(p, ports) if {
+	p.protocol == "tcp"
+	some port in ports
+	p.from_port <= port
+	port <= p.to_port
+}
+
+port_text(p) := sprintf("%d", [p.from_port]) if p.from_port == p.to_port
+
+port_text(p) := sprintf("%d-%d", [p.from_port, p.to_port]) if p.from_port != p.to_port
+
+# reachable_on(r, ports) is true when the resource's exposure has a TCP path
+# from the internet that includes one of ports. A path found stands even
+# when the verdict is undecided (an input problem may hide other paths, not
+# remove this one).
+reachable_on(r, ports) if {
+	not r.facts.exposure.internet == false
+	some p in r.facts.exposure.paths
+	path_hits(p, ports)
+	count(ports) > 0
+}
+
+# first_path(r, ports) is "; path: hop -> hop" for the first exposure path
+# of r that includes one of the TCP ports, naming what each hop allows.
+first_path(r, ports) := sprintf("; path: %s", [concat(" -> ", [h.allows | some h in p.hops])]) if {
+	paths := [p | some p in r.facts.exposure.paths; path_hits(p, ports); count(ports) > 0]
+	count(paths) > 0
+	p := paths[0]
+} else := ""

@@ -30,4 +30,9 @@ fail contains r.id if {
 	net.exposes_all_ports(r.facts.firewall)
 }
 
-message[id] := "ingress from the internet is allowed on all ports" if some id in fail
+# The message says whether the open rule is effectively exposed: what
+# reachability found behind it (facts.exposure).
+message[r.id] := concat("", ["ingress from the internet is allowed on all ports", net.exposure_note(r, set())]) if {
+	some r in input.resources.firewall
+	r.id in fail
+}

@@ -34,7 +34,7 @@ fail contains r.id if {
 	net.exposes_any_port(r.facts.firewall, db_ports)
 }
 
-message[r.id] := sprintf("ingress from the internet is allowed to database port(s) %s", [concat(", ", [sprintf("%d", [p]) | some p in sort(ports)])]) if {
+message[r.id] := sprintf("ingress from the internet is allowed to database port(s) %s%s", [concat(", ", [sprintf("%d", [p]) | some p in sort(ports)]), net.exposure_note(r, ports)]) if {
 	some r in input.resources.firewall
 	r.id in fail
 	ports := net.exposed_ports(r.facts.firewall, db_ports)

@@ -30,4 +30,9 @@ fail contains r.id if {
 	net.exposes_port(r.facts.firewall, 3389)
 }
 
-message[id] := "ingress from the internet (0.0.0.0/0 or ::/0) is allowed to TCP port 3389 (RDP)" if some id in fail
+# The message says whether the open rule is effectively exposed: what
+# reachability found behind it (facts.exposure).
+message[r.id] := concat("", ["ingress from the internet (0.0.0.0/0 or ::/0) is allowed to TCP port 3389 (RDP)", net.exposure_note(r, {3389})]) if {
+	some r in input.resources.firewall
+	r.id in fail
+}

@@ -1,0 +1,35 @@
+# METADATA
+# title: "A database port of the instance is reachable from the internet"
+# description: "A path from any internet address reaches the instance on a well-known database port (SQL Server, Oracle, MySQL, PostgreSQL, Redis, Elasticsearch, MongoDB): a public address, a route to an internet gateway, and every network ACL, NSG and firewall rule on the way allow it."
+# scope: package
+# custom:
+#   id: compute-database-port-reachable-from-internet
+#   severity: CRITICAL
+#   category: exposure
+#   class: compute
+#   providers: [aws, azure, gcp]
+#   requires: [facts.exposure.internet]
+#   remediation: "Close the database port to the internet on the hop that allows it (the security group, NSG or firewall rule named in the path); serve clients through private networking, a VPN or a private endpoint."
+#   frameworks:
+#     soc2: ["CC6.6"]
+#     iso27001-2022: ["A.8.20"]
+#     pci-dss-4.0: ["1.3.1", "1.4.4"]
+#     hipaa: ["164.312(e)(1)"]
+#     nist-800-53-r5: ["SC-7"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.IR-01"]
+package vigil.rules.compute_database_port_reachable_from_internet
+
+import data.vigil.lib.net
+
+db_ports := {1433, 1521, 3306, 5432, 6379, 9200, 27017}
+
+fail contains r.id if {
+	some r in input.resources.compute
+	net.reachable_on(r, db_ports)
+}
+
+message[r.id] := concat("", ["a database port is reachable from the internet", net.exposure_note(r, db_ports), net.first_path(r, db_ports)]) if {
+	some r in input.resources.compute
+	r.id in fail
+}
