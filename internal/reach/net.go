@@ -23,10 +23,11 @@ type netInfo struct {
 
 // peerLink is a peering seen from one of its networks.
 type peerLink struct {
-	remote string // network key
-	via    *resource.Resource
-	text   string
-	up     *bool
+	remote   string // network key
+	remoteID string // the remote network as the link names it
+	via      *resource.Resource
+	text     string
+	up       *bool
 	// prefixes are the remote ranges the peering records (Azure).
 	prefixes []netip.Prefix
 }
@@ -98,7 +99,7 @@ func (g *Graph) indexLinks() {
 				if p.State != "" {
 					text += " (" + strings.ToLower(p.State) + ")"
 				}
-				n.peerings = append(n.peerings, peerLink{remote: g.netKey(r.Provider, p.Remote), via: r, text: text, up: p.Up, prefixes: prefixes(p.RemotePrefixes)})
+				n.peerings = append(n.peerings, peerLink{remote: g.netKey(r.Provider, p.Remote), remoteID: p.Remote, via: r, text: text, up: p.Up, prefixes: prefixes(p.RemotePrefixes)})
 			}
 		case r.Facts.NetworkLink != nil:
 			l := r.Facts.NetworkLink
@@ -107,8 +108,8 @@ func (g *Graph) indexLinks() {
 				if len(l.Networks) == 2 {
 					a, b := g.netKey(r.Provider, l.Networks[0]), g.netKey(r.Provider, l.Networks[1])
 					text := "VPC peering " + name(r) + " between " + l.Networks[0] + " and " + l.Networks[1]
-					g.net(a).peerings = append(g.net(a).peerings, peerLink{remote: b, via: r, text: text, up: l.Up})
-					g.net(b).peerings = append(g.net(b).peerings, peerLink{remote: a, via: r, text: text, up: l.Up})
+					g.net(a).peerings = append(g.net(a).peerings, peerLink{remote: b, remoteID: l.Networks[1], via: r, text: text, up: l.Up})
+					g.net(b).peerings = append(g.net(b).peerings, peerLink{remote: a, remoteID: l.Networks[0], via: r, text: text, up: l.Up})
 				}
 			case resource.LinkVPNGateway:
 				for _, nw := range l.Networks {
@@ -182,7 +183,7 @@ func (g *Graph) peerIPs(c *resource.Resource) []string {
 	if pg := g.get(c, c.Facts.NetworkLink.PeerGateway); pg != nil && pg.Facts.NetworkLink != nil {
 		out = append(out, pg.Facts.NetworkLink.PeerIPs...)
 	}
-	return out
+	return uniq(out)
 }
 
 // peerPrefixes: the ranges a connection routes to the other end (its

@@ -50,7 +50,7 @@ func portLabel(p resource.ExposurePath) string {
 func drawHops(g *diagram.Graph, from string, hops []resource.Hop) string {
 	prev := from
 	for _, h := range hops {
-		id := h.Resource + "\x00" + h.Allows
+		id := h.Resource + " | " + h.Allows
 		g.Node(id, short(h.Resource)+"\n"+h.Allows, false)
 		g.Edge(prev, id, "", false)
 		prev = id
@@ -69,12 +69,12 @@ func DrawPath(g *diagram.Graph, res *PathResult) {
 	switch res.Verdict {
 	case Denied:
 		last := drawHops(g, res.From.ID, res.Denied.After)
-		id := "denied\x00" + res.From.ID + "\x00" + res.To.ID
+		id := "denied | " + res.From.ID + " | " + res.To.ID
 		g.Node(id, "denied at "+short(res.Denied.Resource)+"\n"+res.Denied.Reason, true)
 		g.Edge(last, id, "", true)
 		g.Edge(id, res.To.ID, "", true)
 	case Undecided:
-		id := "undecided\x00" + res.From.ID + "\x00" + res.To.ID
+		id := "undecided | " + res.From.ID + " | " + res.To.ID
 		g.Node(id, "undecided\n"+strings.Join(res.Undecided, "\n"), false)
 		g.Edge(res.From.ID, id, "", true)
 		g.Edge(id, res.To.ID, "", true)

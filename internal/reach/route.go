@@ -54,6 +54,9 @@ func (g *Graph) route(h *host, dst netip.Addr, want string) leg {
 		}
 	}
 	where := cmpOr(h.subnet, h.rawNet)
+	if len(cands) > 0 {
+		where = cands[0].hop.Resource // the route table
+	}
 	if best == nil {
 		what := "the internet (no default route)"
 		if dst.IsValid() {
@@ -84,7 +87,7 @@ func (g *Graph) route(h *host, dst netip.Addr, want string) leg {
 	case "vpn":
 		l = g.viaVPN(h, best, dst, want, l)
 	case "internet", "nat", "egress_only":
-		l.deny = &Denial{Resource: best.hop.Resource, Reason: fmt.Sprintf("the route to %s goes to the internet (%s %s): a private address is not reachable there", dst, best.kind, best.target)}
+		l.deny = &Denial{Resource: best.hop.Resource, Reason: fmt.Sprintf("the route to %s goes to the internet (%s): a private address is not reachable there", dst, strings.TrimSpace(best.kind+" "+best.target))}
 	case "blackhole":
 		l.deny = &Denial{Resource: best.hop.Resource, Reason: "the route to " + dst.String() + " is a blackhole (its target was deleted)"}
 	default:
@@ -217,7 +220,7 @@ func (g *Graph) candidates(h *host) ([]cand, string) {
 				pfs = rn.prefixes
 			}
 			for _, pf := range pfs {
-				out = append(out, cand{pf: pf, kind: "peering", target: p.remote, hop: resource.Hop{Resource: p.via.ID, Allows: "peering route " + pf.String() + " -> " + display(p.remote)}})
+				out = append(out, cand{pf: pf, kind: "peering", target: p.remote, hop: resource.Hop{Resource: p.via.ID, Allows: "peering route " + pf.String() + " -> " + cmpOr(p.remoteID, display(p.remote))}})
 			}
 		}
 	}
