@@ -18,14 +18,16 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // loadMultiCloud reads testdata/multicloud through the real importers: an
-// AWS Config snapshot (a VPC with an app and a database subnet, a virtual
-// private gateway and a VPN connection to a customer gateway at GCP's
-// address), a Cloud Asset export (a network whose HA VPN gateway and
+// AWS Config snapshot (a VPC with an app and a database subnet, peered
+// with a second VPC, a virtual private gateway with a VPN connection to a
+// customer gateway at GCP's address (BGP) and one at Azure's (static
+// route)), a Cloud Asset export (a network whose HA VPN gateway and
 // tunnel point back at the AWS tunnel addresses, a route to the tunnel and
 // a firewall allowing 22 and 443 from the AWS range to the tag app), and a
 // Resource Graph export (two peered VNets, the spoke's NSG denying RDP
 // from the hub at priority 100 before allowing it from VirtualNetwork at
-// 200).
+// 200, the hub's virtual network gateway with a connection to a local
+// network gateway at the AWS tunnel address).
 func loadMultiCloud(t *testing.T) *reach.Graph {
 	t.Helper()
 	inv, err := importer.Load(context.Background(), []string{filepath.Join("testdata", "multicloud")})
@@ -83,7 +85,13 @@ func TestMultiCloud(t *testing.T) {
 		{"vm-hub", "vm-spoke", "tcp/22", "tcp/22"},                       // the default AllowVnetInBound covers the peered VNet
 		{"internet", "i-0app", "", "tcp/443"},                            // public IP, route to the internet gateway, 443 from anywhere
 		{"internet", "gvm-app", "", "denied at gvm-app"},                 // no external IP
-		{"i-0app", "vm-hub", "tcp/22", "denied at rtb-0app"},             // no route from the AWS VPC to Azure: 10.1.0.4 takes the default route to the internet gateway
+		{"i-0app", "vm-hub", "tcp/22", "tcp/22"},                         // AWS to Azure over the second VPN (static route 10.1.0.0/16, propagated); no NSG on the hub
+		{"vm-hub", "i-0app", "tcp/22", "denied at sg-0app"},              // Azure to AWS: 22 only from the GCP range
+		{"vm-hub", "i-0app", "tcp/443", "tcp/443"},                       // the local network gateway's prefix 10.0.0.0/16, back by the propagated route
+		{"vm-spoke", "i-0app", "tcp/443", "denied at sn-spoke"},          // the spoke does not use the hub's gateway (no useRemoteGateways)
+		{"i-0app", "vm-spoke", "tcp/22", "denied at rtb-0app"},           // 10.2.0.0/16 is not routed to the VPN: the default route to the internet gateway
+		{"i-0app", "i-0peer", "tcp/22", "tcp/22"},                        // over the VPC peering, route back through it
+		{"gvm-app", "i-0peer", "tcp/22", "denied at default-route-net"},  // GCP routes 10.0.0.0/16 only to the tunnel; AWS peering is not transitive anyway
 		{"10.128.0.5", "10.0.1.10", "tcp/22", "tcp/22"},                  // ends named by private address
 		{"i-0db", "internet", "tcp/443", "denied at rtb-0db"},            // the database subnet has no default route
 		{"i-0app", "internet", "tcp/443", "tcp/443"},                     // out through the internet gateway
@@ -176,7 +184,7 @@ func TestMultiCloudGolden(t *testing.T) {
 			reach.DrawPath(d, res)
 		}
 	}
-	want := map[string]string{"i-0db": "tcp/5432", "gvm-app": "tcp/22 tcp/443", "vm-hub": "denied at rtb-0app", "vm-spoke": "denied at rtb-0app", "internet": "tcp/0"}
+	want := map[string]string{"i-0db": "tcp/5432", "gvm-app": "tcp/22 tcp/443", "vm-hub": "tcp/0", "vm-spoke": "denied at rtb-0app", "i-0peer": "tcp/22", "internet": "tcp/0"}
 	for k, w := range want {
 		if reached[k] != w {
 			t.Errorf("from i-0app to %s: %s, want %s", k, reached[k], w)
