@@ -46,7 +46,8 @@ A state or plan matches by the deployed resource's id, ARN or self link; HCL and
 name (a bucket's name). See docs/drift.md.
 
 Exit status: 0 no drift; 1 drift found; 2 usage error, nothing to compare (no IaC input, no resource to
-compare, an empty inventory), or an input that could not be read (the rest is still compared).`,
+compare, an empty inventory, no IaC resource in the accounts and regions the inventory covers), or an input
+that could not be read (the rest is still compared).`,
 		Example: `  vigil drift --iac infra/ --inventory exports/
   vigil drift --iac terraform.tfstate --inventory exports/ --format json --output drift.json
   vigil drift --iac infra/prod --live --cloud aws --aws-regions eu-west-1
@@ -179,6 +180,8 @@ func runDrift(cmd *cobra.Command, f driftFlags, lf liveFlags) error {
 		fmt.Fprintln(stderr, "vigil: input error:", ie.Error())
 	}
 	switch {
+	case s.Matched+s.Missing+s.Unmanaged == 0:
+		return &exitError{code: exitUsage, err: errors.New("nothing compared: no IaC resource is in the accounts and regions the inventory covers (the unmatched ones say why)")}
 	case len(inputErrors) > 0:
 		return &exitError{code: exitUsage, err: fmt.Errorf("%d input(s) could not be read; the rest was compared", len(inputErrors))}
 	case liveErr != nil:

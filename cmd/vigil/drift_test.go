@@ -85,3 +85,35 @@ func TestDriftExitStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestDriftLive: vigil drift --live compares with what the collectors
+// gather (a local GCP endpoint), as vigil drift --inventory does with the
+// same collection saved.
+func TestDriftLive(t *testing.T) {
+	addr := startGCP(t)
+	saved := filepath.Join(t.TempDir(), "inv")
+	code, online, stderr := runCLI2(t, "drift", "--iac", driftIaC, "--live", "--cloud", "gcp", "--gcp-endpoint", addr, "--save", saved, "--format", "json")
+	// The fake GCP organization holds nothing of the state's project:
+	// nothing compared is exit 2, not a silent "no drift".
+	if code != exitUsage || !strings.Contains(stderr, "nothing compared") {
+		t.Fatalf("drift --live: exit %d\n%s", code, stderr)
+	}
+	code2, offline, stderr := runCLI2(t, "drift", "--iac", driftIaC, "--inventory", saved, "--format", "json")
+	if code2 != code || online != offline {
+		t.Errorf("drift --live (exit %d) and drift of the saved collection (exit %d) differ:\n%s\n%s\n%s", code, code2, online, offline, stderr)
+	}
+	var rep drift.Report
+	if err := json.Unmarshal([]byte(online), &rep); err != nil {
+		t.Fatal(err)
+	}
+	// The AWS and Azure resources of the state are not in a GCP
+	// collection: not compared, never missing.
+	for _, f := range rep.Findings {
+		if f.Kind == drift.Missing && f.IaC.Provider != "gcp" {
+			t.Errorf("missing outside the collection: %s", f.Message)
+		}
+	}
+	if rep.Summary.Unmatched < 7 {
+		t.Errorf("summary %+v", rep.Summary)
+	}
+}

@@ -200,6 +200,16 @@ func ref(r *resource.Resource) *resource.Ref {
 	return &x
 }
 
+// iacRef is an IaC resource's identity, with the account its identifiers
+// name when the reader left it empty.
+func iacRef(r *resource.Resource) *resource.Ref {
+	x := ref(r)
+	if x.Account == "" {
+		x.Account = accountOf(r)
+	}
+	return x
+}
+
 // where names an IaC resource for messages: file:line address.
 func where(r *resource.Resource) string {
 	l := r.Location
@@ -219,14 +229,14 @@ func where(r *resource.Resource) string {
 func changed(r, l *resource.Resource, by string, d diff) Finding {
 	return Finding{
 		Kind: Changed, Severity: severityOf(d.category), Category: d.category, Attribute: d.path,
-		IaCValue: d.iac, LiveValue: d.live, IaC: ref(r), Live: ref(l), MatchedBy: by,
+		IaCValue: d.iac, LiveValue: d.live, IaC: iacRef(r), Live: ref(l), MatchedBy: by,
 		Message: fmt.Sprintf("%s: %s is %s in the IaC, %s in the inventory%s", where(r), d.path, show(d.iac), show(d.live), d.detail),
 	}
 }
 
 func missing(r *resource.Resource) Finding {
 	return Finding{
-		Kind: Missing, Severity: finding.Medium, IaC: ref(r),
+		Kind: Missing, Severity: finding.Medium, IaC: iacRef(r),
 		Message: fmt.Sprintf("%s (%s %s) is defined in the IaC but not in the inventory", where(r), r.Type, r.Name),
 	}
 }
@@ -240,7 +250,7 @@ func unmanaged(l *resource.Resource) Finding {
 
 func unmatched(r *resource.Resource, why string) Finding {
 	return Finding{
-		Kind: Unmatched, Severity: finding.Info, IaC: ref(r), Reason: why,
+		Kind: Unmatched, Severity: finding.Info, IaC: iacRef(r), Reason: why,
 		Message: fmt.Sprintf("%s (%s %s) not compared: %s", where(r), r.Type, r.Name, why),
 	}
 }
