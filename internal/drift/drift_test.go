@@ -141,3 +141,15 @@ func TestPlan(t *testing.T) {
 	}
 	golden(t, "plan.table.golden", table.Bytes())
 }
+
+// TestTemplates compares CloudFormation and ARM templates through the
+// same seam: matched by their cloud-side names, a bucket CloudFormation
+// names at deploy not matchable.
+func TestTemplates(t *testing.T) {
+	rep := compare(t, []string{"testdata/templates"}, []string{"testdata/inventory/aws", "testdata/inventory/azure"}, Options{})
+	var table bytes.Buffer
+	if err := Write(&table, "table", rep); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "templates.table.golden", table.Bytes())
+}
