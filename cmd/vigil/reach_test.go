@@ -38,3 +38,65 @@ func TestReachNothing(t *testing.T) {
 		t.Errorf("--format xml: exit %d", code)
 	}
 }
+
+const multiCloud = "../../internal/reach/testdata/multicloud"
+
+func TestReachPath(t *testing.T) {
+	code, out, errs := runCLI2(t, "reach", "path", "gvm-app", "i-0app", multiCloud, "--port", "tcp/22")
+	if code != 0 || !strings.Contains(out, ": reachable\ntcp/22\n") || !strings.Contains(out, "return: route 10.128.0.0/20 -> vgw-0aws") ||
+		!strings.Contains(errs, "i-0app: reachable") {
+		t.Errorf("exit %d\n%s\nstderr %q", code, out, errs)
+	}
+	code, out, _ = runCLI2(t, "reach", "path", "vm-hub", "vm-spoke", multiCloud, "--port", "3389", "--format", "json")
+	var res struct {
+		Verdict string `json:"verdict"`
+		Denied  struct {
+			Resource, Reason string
+		} `json:"denied"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Verdict != "denied" || !strings.HasSuffix(res.Denied.Resource, "/nsg-spoke") ||
+		!strings.Contains(res.Denied.Reason, "(priority 100)") {
+		t.Errorf("json: exit %d %+v\n%s", code, res, out)
+	}
+	for _, f := range []string{"dot", "mermaid"} {
+		code, out, _ = runCLI2(t, "reach", "path", "internet", "i-0app", multiCloud, "--format", f)
+		if code != 0 || !strings.Contains(out, "tcp/443") || !(strings.HasPrefix(out, "digraph reach {") || strings.HasPrefix(out, "flowchart LR")) {
+			t.Errorf("%s: exit %d\n%s", f, code, out)
+		}
+	}
+	for _, args := range [][]string{
+		{"reach", "path", "nothing-here", "i-0app", multiCloud},
+		{"reach", "path", "internet", "internet", multiCloud},
+		{"reach", "path", "gvm-app", "i-0app", multiCloud, "--port", "sctp/9"},
+		{"reach", "path", "gvm-app", "i-0app", multiCloud, "--format", "svg"},
+	} {
+		if code, _, errs := runCLI2(t, args...); code != exitUsage || errs == "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+	}
+}
+
+func TestReachFrom(t *testing.T) {
+	code, out, errs := runCLI2(t, "reach", "from", "i-0app", multiCloud, "--port", "tcp")
+	if code != 0 || !strings.Contains(out, "i-0db") || !strings.Contains(out, "gvm-app") || !strings.Contains(out, "vm-hub") || strings.Contains(out, "vm-spoke") ||
+		!strings.Contains(errs, "6 destinations evaluated (the other instances and the internet): 5 reachable, 1 denied") {
+		t.Errorf("exit %d\n%s\nstderr %q", code, out, errs)
+	}
+	code, out, _ = runCLI2(t, "reach", "blast", "i-0app", multiCloud, "--format", "mermaid")
+	if code != 0 || !strings.HasPrefix(out, "flowchart LR") {
+		t.Errorf("mermaid: exit %d\n%s", code, out)
+	}
+	if code, _, errs := runCLI2(t, "reach", "from", "i-0public", reachData); code != 0 || !strings.Contains(errs, "3 destinations evaluated") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	if code, _, _ := runCLI2(t, "reach", "from", "internet", multiCloud); code != exitUsage {
+		t.Errorf("from internet: exit %d", code)
+	}
+}
+
+func TestReachExposedDiagram(t *testing.T) {
+	code, out, _ := runCLI2(t, "reach", "exposed", reachData, "--format", "dot")
+	if code != 0 || !strings.HasPrefix(out, "digraph reach {") || !strings.Contains(out, "tcp/22") {
+		t.Errorf("dot: exit %d\n%s", code, out)
+	}
+}
