@@ -271,12 +271,12 @@ func categoryOf(p string) string {
 		return catEncryption
 	case has("public", "uniform_access", "authorized_networks", "allow_blob", "anonymous"):
 		return catPublic
+	case has("log", "audit"):
+		return catLogging
 	case strings.HasPrefix(p, "firewall.") || has("network", "ingress", "egress", "ip_forwarding", "source_ranges"):
 		return catNetwork
 	case strings.HasPrefix(p, "binding.") || strings.HasPrefix(p, "role.") || has("policy", "policies", "admin", "trust", "privileged", "principal", "permission", "rbac", "service_account", "mfa", "console", "groups"):
 		return catIAM
-	case has("log", "audit", "retention", "multi_region", "all_services", "file_validation"):
-		return catLogging
 	case has("versioning"):
 		return catVersioning
 	case has("delete", "deletion", "backup", "purge", "soft_delete", "multi_az"):
