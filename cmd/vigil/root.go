@@ -54,6 +54,7 @@ func newRootCmd() *cobra.Command {
 		newCostCmd(),
 		newFindingsCmd(),
 		newReachCmd(),
+		newHistoryCmd(), newDiffCmd(),
 		newDriftCmd(),
 	)
 	return root

@@ -11,7 +11,8 @@ import (
 // failing in B (suppressed ones included) that did not fail in A are new,
 // or reopened when they had failed in A's run or before it; findings
 // failing in A that no longer fail in B are resolved; Unchanged counts the
-// findings failing in both.
+// findings failing in both. A finding UNKNOWN in B, or absent from B when B
+// is not complete, is neither resolved nor unchanged: Undecided counts them.
 type Diff struct {
 	A         Run           `json:"a"`
 	B         Run           `json:"b"`
@@ -19,6 +20,7 @@ type Diff struct {
 	Reopened  []DiffFinding `json:"reopened"`
 	Resolved  []DiffFinding `json:"resolved"`
 	Unchanged int           `json:"unchanged"`
+	Undecided int           `json:"undecided"`
 }
 
 // DiffFinding is a finding of a diff with its status in the run it is
@@ -56,12 +58,12 @@ func (s *Store) Diff(ctx context.Context, a, b int64) (*Diff, error) {
 	}
 	d := &Diff{A: *ra, B: *rb, New: []DiffFinding{}, Reopened: []DiffFinding{}, Resolved: []DiffFinding{}}
 	// Findings failing in one run and not in the other, worst first.
-	only := func(in, notIn int64, each func(f DiffFinding)) error {
+	// cond says what the other run holds of the finding.
+	only := func(in, other int64, cond string, each func(f DiffFinding)) error {
 		rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT `+findingSelect+`, x.suppressed
 FROM run_findings x JOIN findings f ON f.id = x.finding_id
-WHERE x.run_id = ? AND x.status = 'FAIL' AND NOT EXISTS (
-	SELECT 1 FROM run_findings y WHERE y.run_id = ? AND y.finding_id = x.finding_id AND y.status = 'FAIL')
-ORDER BY f.sev_rank DESC, f.rule_id, f.resource_id, f.id`), in, notIn)
+WHERE x.run_id = ? AND x.status = 'FAIL' AND `+cond+`
+ORDER BY f.sev_rank DESC, f.rule_id, f.resource_id, f.id`), in, other)
 		if err != nil {
 			return err
 		}
@@ -76,7 +78,8 @@ ORDER BY f.sev_rank DESC, f.rule_id, f.resource_id, f.id`), in, notIn)
 		}
 		return rows.Err()
 	}
-	if err := only(b, a, func(f DiffFinding) {
+	const notFailing = `NOT EXISTS (SELECT 1 FROM run_findings y WHERE y.run_id = ? AND y.finding_id = x.finding_id AND y.status = 'FAIL')`
+	if err := only(b, a, notFailing, func(f DiffFinding) {
 		if f.FirstRun != nil && *f.FirstRun <= a {
 			d.Reopened = append(d.Reopened, f)
 		} else {
@@ -85,7 +88,12 @@ ORDER BY f.sev_rank DESC, f.rule_id, f.resource_id, f.id`), in, notIn)
 	}); err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	if err := only(a, b, func(f DiffFinding) { d.Resolved = append(d.Resolved, f) }); err != nil {
+	// Resolved: passing in B, or absent from a complete B.
+	resolved := `NOT EXISTS (SELECT 1 FROM run_findings y WHERE y.run_id = ? AND y.finding_id = x.finding_id AND y.status <> 'PASS')`
+	if rb.Status != RunComplete {
+		resolved = `EXISTS (SELECT 1 FROM run_findings y WHERE y.run_id = ? AND y.finding_id = x.finding_id AND y.status = 'PASS')`
+	}
+	if err := only(a, b, resolved, func(f DiffFinding) { d.Resolved = append(d.Resolved, f) }); err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	if err := s.db.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM run_findings x
@@ -93,5 +101,10 @@ WHERE x.run_id = ? AND x.status = 'FAIL' AND EXISTS (
 	SELECT 1 FROM run_findings y WHERE y.run_id = ? AND y.finding_id = x.finding_id AND y.status = 'FAIL')`), b, a).Scan(&d.Unchanged); err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
+	var failingA int
+	if err := s.db.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM run_findings WHERE run_id = ? AND status = 'FAIL'`), a).Scan(&failingA); err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	d.Undecided = failingA - d.Unchanged - len(d.Resolved)
 	return d, nil
 }

@@ -174,7 +174,16 @@ func TestLifecycle(t *testing.T) {
 		if b1.State != history.StateSuppressed || b1.Suppression == nil || b1.Suppression.Owner != "alice" || !b1.Suppression.Expires.Equal(day(7)) {
 			t.Errorf("b1 after suppress: %+v %+v", b1, b1.Suppression)
 		}
-		record(t, s, day(5), []finding.Finding{fnd("r1", "b1", F, finding.High), fnd("r1", "b2", F, finding.Medium)})
+		r5 := record(t, s, day(5), []finding.Finding{fnd("r1", "b1", F, finding.High), fnd("r1", "b2", F, finding.Medium)})
+		if r5.Suppressed != 1 || r5.Fail != 1 || *r5.PostureScore != 0 {
+			t.Errorf("run 5 counts with a stored suppression: %+v", r5.Counts)
+		}
+		if got, _ := s.Run(ctx, r5.ID); got.Suppressed != 1 || got.Fail != 1 {
+			t.Errorf("run 5 read back: %+v", got.Counts)
+		}
+		if pts, _ := s.Trend(ctx, history.TrendQuery{}); pts[len(pts)-1].Suppressed != 1 {
+			t.Errorf("run 5 posture: %+v", pts[len(pts)-1])
+		}
 		wantStates(t, s, "r1", map[string]history.State{"b1": history.StateSuppressed, "b2": history.StateOpen, "b3": history.StateResolved})
 		record(t, s, day(8), []finding.Finding{fnd("r1", "b1", F, finding.High), fnd("r1", "b2", F, finding.Medium)})
 		wantStates(t, s, "r1", map[string]history.State{"b1": history.StateOpen, "b2": history.StateOpen, "b3": history.StateResolved})
@@ -270,6 +279,16 @@ func TestDiff(t *testing.T) {
 		}
 		if got := ids(d.Resolved); len(got) != 2 || got[0] != "r2@b1" || got[1] != "r1@b2" || len(d.New)+len(d.Reopened) != 0 || d.Unchanged != 1 {
 			t.Errorf("r1→r2: resolved %v, new %v, reopened %v, unchanged %d", got, ids(d.New), ids(d.Reopened), d.Unchanged)
+		}
+		// r3 → r4: r1@b2 UNKNOWN is undecided, r1@b1 passes (resolved),
+		// r3@az:s1 absent from a complete run (resolved).
+		r4 := record(t, s, day(3), []finding.Finding{fnd("r1", "b1", P, finding.High), fnd("r1", "b2", finding.Unknown, finding.Low)})
+		d, err = s.Diff(ctx, r3.ID, r4.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(d.Resolved); len(got) != 2 || got[0] != "r1@b1" || got[1] != "r3@az:s1" || d.Undecided != 1 || d.Unchanged != 0 {
+			t.Errorf("r3→r4: resolved %v, undecided %d, unchanged %d", got, d.Undecided, d.Unchanged)
 		}
 		if _, err := s.Diff(ctx, r1.ID, 999); !errors.Is(err, history.ErrNotFound) {
 			t.Errorf("diff with a missing run: %v", err)

@@ -194,10 +194,6 @@ func (s *Store) Record(ctx context.Context, sc *Scan) (*Run, error) {
 	if sc.Failed {
 		findings = nil
 	}
-	for i := range findings {
-		run.Counts.Add(&findings[i])
-	}
-	run.PostureScore = run.Counts.Score()
 
 	tx, err := s.begin(ctx, Identity(sc.Source, "", "", ""))
 	if err != nil {
@@ -256,6 +252,32 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 	if err != nil {
 		return err
 	}
+	// A failing finding a stored suppression mutes counts as suppressed,
+	// in the run's counts and posture as in its lifecycle (on a copy: the
+	// caller's findings are left alone).
+	var stored map[int]*activeSuppression
+	for i := range findings {
+		f := &findings[i]
+		if f.Status != finding.Fail || f.Suppressed != nil {
+			continue
+		}
+		if sp := matchSuppression(sups[f.RuleID], f.Resource.ID); sp != nil {
+			if stored == nil {
+				stored = map[int]*activeSuppression{}
+				findings = slices.Clone(findings)
+				f = &findings[i]
+			}
+			stored[i] = sp
+			f.Suppressed = &finding.Suppression{Reason: sp.reason}
+			if sp.expires != 0 {
+				f.Suppressed.Expires = msTime(sp.expires).Format("2006-01-02")
+			}
+		}
+	}
+	for i := range findings {
+		run.Counts.Add(&findings[i])
+	}
+	run.PostureScore = run.Counts.Score()
 
 	// One rule and resource twice in a scan is one finding: the worse
 	// status stands (FAIL, then UNKNOWN, then PASS), the first of equals.
@@ -307,14 +329,14 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 				next.state = StateOpen
 			}
 			next.lastSeen = now
-			if f.Suppressed != nil {
+			if sp := stored[i]; sp != nil {
+				supReason, supOwner, supExpires = sp.reason, sp.owner, sp.expires
+				next.state = StateSuppressed
+			} else if f.Suppressed != nil {
 				supReason, supOwner = f.Suppressed.Reason, "suppressions file"
 				if t, err := time.Parse("2006-01-02", f.Suppressed.Expires); err == nil {
 					supExpires = t.UnixMilli()
 				}
-				next.state = StateSuppressed
-			} else if sp := matchSuppression(sups[f.RuleID], f.Resource.ID); sp != nil {
-				supReason, supOwner, supExpires = sp.reason, sp.owner, sp.expires
 				next.state = StateSuppressed
 			}
 		case finding.Pass:
@@ -369,8 +391,9 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 	if err := tx.load(ctx, "run_posture", postureCols, postureRows(run.ID, sc, findings), ""); err != nil {
 		return err
 	}
-	_, err = tx.exec(ctx, "UPDATE runs SET new_count = ?, reopened_count = ?, resolved_count = ? WHERE id = ?",
-		run.New, run.Reopened, run.Resolved, run.ID)
+	_, err = tx.exec(ctx, `UPDATE runs SET total = ?, fail = ?, pass = ?, unknown = ?, suppressed = ?, score = ?,
+	new_count = ?, reopened_count = ?, resolved_count = ? WHERE id = ?`,
+		run.Total, run.Fail, run.Pass, run.Unknown, run.Suppressed, run.PostureScore, run.New, run.Reopened, run.Resolved, run.ID)
 	return err
 }
 
