@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/vigil-sec/vigil/internal/diagram"
 	"github.com/vigil-sec/vigil/internal/identity/decision"
 )
 
@@ -56,72 +57,22 @@ func writeText(w io.Writer, paths []Path) error {
 	return err
 }
 
-// graphOf collects the distinct nodes and steps of paths.
-func graphOf(paths []Path) (nodes []string, steps []Step) {
-	seenN := map[string]bool{}
-	seenS := map[[3]string]bool{}
+// graphOf draws paths with the shared writer (internal/diagram): one node
+// per principal or target (admin ones filled), one edge per distinct step
+// (conditional ones dashed).
+func graphOf(paths []Path) *diagram.Graph {
+	g := diagram.New("escalation")
 	for _, p := range paths {
 		for _, s := range p.Steps {
 			for _, n := range []string{s.From, s.To} {
-				if !seenN[n] {
-					seenN[n] = true
-					nodes = append(nodes, n)
-				}
+				g.Node(n, n, strings.HasPrefix(n, "admin:"))
 			}
-			k := [3]string{s.From, s.To, s.Method}
-			if !seenS[k] {
-				seenS[k] = true
-				steps = append(steps, s)
-			}
+			g.Edge(s.From, s.To, s.Method, s.Result != decision.Allowed)
 		}
 	}
-	return nodes, steps
+	return g
 }
 
-func writeDOT(w io.Writer, paths []Path) error {
-	nodes, steps := graphOf(paths)
-	var b strings.Builder
-	b.WriteString("digraph escalation {\n  rankdir=LR;\n  node [shape=box, fontsize=10];\n")
-	for _, n := range nodes {
-		attr := ""
-		if strings.HasPrefix(n, "admin:") {
-			attr = ", style=filled, fillcolor=\"#f4cccc\""
-		}
-		fmt.Fprintf(&b, "  %q [label=%q%s];\n", n, n, attr)
-	}
-	for _, s := range steps {
-		style := ""
-		if s.Result != decision.Allowed {
-			style = ", style=dashed"
-		}
-		fmt.Fprintf(&b, "  %q -> %q [label=%q%s];\n", s.From, s.To, s.Method, style)
-	}
-	b.WriteString("}\n")
-	_, err := io.WriteString(w, b.String())
-	return err
-}
+func writeDOT(w io.Writer, paths []Path) error { return graphOf(paths).WriteDOT(w) }
 
-func writeMermaid(w io.Writer, paths []Path) error {
-	nodes, steps := graphOf(paths)
-	id := map[string]string{}
-	var b strings.Builder
-	b.WriteString("flowchart LR\n")
-	for i, n := range nodes {
-		id[n] = fmt.Sprintf("n%d", i)
-		fmt.Fprintf(&b, "  %s[\"%s\"]\n", id[n], mermaidText(n))
-	}
-	for _, s := range steps {
-		arrow := "-->"
-		if s.Result != decision.Allowed {
-			arrow = "-.->"
-		}
-		fmt.Fprintf(&b, "  %s %s|%s| %s\n", id[s.From], arrow, mermaidText(s.Method), id[s.To])
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// mermaidText escapes what would end a Mermaid label.
-func mermaidText(s string) string {
-	return strings.NewReplacer(`"`, "#quot;", "|", "#124;", "[", "#91;", "]", "#93;").Replace(s)
-}
+func writeMermaid(w io.Writer, paths []Path) error { return graphOf(paths).WriteMermaid(w) }
