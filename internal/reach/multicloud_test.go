@@ -131,6 +131,7 @@ func TestMultiCloudHops(t *testing.T) {
 		"rtb-0app: return: route 10.128.0.0/20 -> vgw-0aws",
 		"vpn-0gcp: return: VPN vpn-0gcp to peer 35.242.1.1",
 		"tunnel-aws-0: return: VPN tunnel-aws-0 (gcp) from peer 52.1.1.1, 52.1.1.2",
+		"acl-0app: reply: acl-0app: allow all 0-65535 to 0.0.0.0/0 (priority 100)",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("hops:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

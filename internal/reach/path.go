@@ -147,9 +147,11 @@ type host struct {
 
 // stage is one filter: a set of firewalls evaluated together.
 type stage struct {
-	ordered  bool
-	fws      []*resource.Resource
-	defaults []ordered // implied rules evaluated after the firewalls' own
+	ordered bool
+	// stateless: an AWS network ACL, which checks the reply too.
+	stateless bool
+	fws       []*resource.Resource
+	defaults  []ordered // implied rules evaluated after the firewalls' own
 }
 
 func (g *Graph) host(r *resource.Resource) *host {
@@ -191,8 +193,8 @@ func (g *Graph) host(r *resource.Resource) *host {
 			h.undecided = append(h.undecided, fmt.Sprintf("%s: security groups not in the inventory%s", r.ID, list(missing)))
 		}
 		h.sgs = sgs
-		h.in = []stage{{ordered: true, fws: acls}, {fws: sgs}}
-		h.out = []stage{{fws: sgs}, {ordered: true, fws: acls}}
+		h.in = []stage{{ordered: true, stateless: true, fws: acls}, {fws: sgs}}
+		h.out = []stage{{fws: sgs}, {ordered: true, stateless: true, fws: acls}}
 	case resource.Azure:
 		var nic *resource.Resource
 		for _, n := range nics {
@@ -465,8 +467,20 @@ func filter(res *PathResult, q Query, pre []resource.Hop, out []stage, outPeer p
 				reasons = append(reasons, e.reasons...)
 			}
 		}
+		var replyHops []resource.Hop
+		if !reach.empty() {
+			var d *Denial
+			replyHops, d = replies(proto, out, outPeer, in, inPeer)
+			if d != nil {
+				if denial == nil {
+					denial = d
+					denial.After = slices.Concat(pre, hopsFor(evs[:nOut], reach[0]), mid, hopsFor(evs[nOut:], reach[0]), post)
+				}
+				maybe, reach = maybe.minus(reach), nil
+			}
+		}
 		for _, sp := range reach {
-			hops := slices.Concat(pre, hopsFor(evs[:nOut], sp), mid, hopsFor(evs[nOut:], sp), post)
+			hops := slices.Concat(pre, hopsFor(evs[:nOut], sp), mid, hopsFor(evs[nOut:], sp), post, replyHops)
 			res.Paths = append(res.Paths, resource.ExposurePath{Protocol: proto, Family: "ipv4", FromPort: sp.lo, ToPort: sp.hi, Hops: hops})
 		}
 		if !maybe.minus(reach).empty() {
@@ -482,6 +496,51 @@ func filter(res *PathResult, q Query, pre []resource.Hop, out []stage, outPeer p
 	default:
 		res.Verdict, res.Denied = Denied, denial
 	}
+}
+
+// ephemeral are the ports a reply goes to (the client's ephemeral ports).
+var ephemeral = set{{1024, 65535}}
+
+// replies checks the way back through stateless filters (AWS network
+// ACLs): the destination's must let the reply out to the source on an
+// ephemeral port, the source's must let it in. It returns the rules that
+// do, or the first filter that stops the reply.
+func replies(proto string, out []stage, outPeer peer, in []stage, inPeer peer) ([]resource.Hop, *Denial) {
+	var hops []resource.Hop
+	ports := ephemeral
+	if proto == "icmp" {
+		ports = full
+	}
+	check := func(st stage, dir string, pr peer) *Denial {
+		e := eval(st, dir, proto, pr)
+		for _, c := range e.allow {
+			if !c.ports.intersect(ports).empty() {
+				hops = append(hops, resource.Hop{Resource: c.hop.Resource, Allows: "reply: " + c.hop.Allows})
+				return nil
+			}
+		}
+		if !e.undecided.intersect(ports).empty() {
+			return nil // undecided: the forward answer stands, with its own reasons
+		}
+		d := denyText(e, dir, proto, ports, pr, pr)
+		d.Reason = "the reply: " + d.Reason + " (network ACLs are stateless)"
+		return d
+	}
+	for _, st := range in {
+		if st.stateless {
+			if d := check(st, "egress", inPeer); d != nil {
+				return nil, d
+			}
+		}
+	}
+	for _, st := range out {
+		if st.stateless {
+			if d := check(st, "ingress", outPeer); d != nil {
+				return nil, d
+			}
+		}
+	}
+	return hops, nil
 }
 
 func uniq(ss []string) []string {

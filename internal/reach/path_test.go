@@ -116,6 +116,9 @@ func TestPath(t *testing.T) {
 		{"azure peering, NSG deny at priority 100 before the allow at 200", azurePeered(), "/sub/vm-2", "/sub/vm-1", "tcp/3389", "denied at nsg-1: denied by /sub/nsg-1: deny tcp 3389 from 10.2.0.0/16 (priority 100)"},
 		{"azure peering, the default AllowVnetInBound lets ssh in", azurePeered(), "/sub/vm-2", "/sub/vm-1", "tcp/22", "tcp 22"},
 		{"azure peering, no NSG on the other side", azurePeered(), "/sub/vm-1", "/sub/vm-2", "udp/53", "udp 53"},
+		{"aws network ACL letting the request in but not the reply out (stateless)", statelessReply(), "i-a", "i-b", "tcp/22",
+			"denied at acl-b: the reply: no egress rule of acl-b allows tcp 1024-65535 to 10.0.1.10 (implicit deny) (network ACLs are stateless)"},
+		{"aws network ACL: the reply to a port the ACL lets out", statelessReply(), "i-b", "i-a", "tcp/22", "tcp 22"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.note, func(t *testing.T) {
@@ -161,8 +164,23 @@ func TestPathHopsVPN(t *testing.T) {
 	}
 	want := "net-g: implied rules: allow all 0-65535 to 0.0.0.0/0 (priority 65535) | to-aws: route 10.0.0.0/16 -> https://www.googleapis.com/compute/v1/projects/p/regions/r/vpnTunnels/tunnel-1 | " +
 		"tunnel-1: VPN tunnel-1 to peer 52.1.1.1 | vpn-1: VPN vpn-1 (aws) from peer 35.1.1.1 | acl-a: acl-a: allow all 0-65535 from 0.0.0.0/0 (priority 100) | sg-web: sg-web: allow tcp 22 from 10.128.0.0/20 | " +
-		"rtb-a: return: route 10.128.0.0/20 -> vgw-1 | vpn-1: return: VPN vpn-1 to peer 35.1.1.1 | tunnel-1: return: VPN tunnel-1 (gcp) from peer 52.1.1.1"
+		"rtb-a: return: route 10.128.0.0/20 -> vgw-1 | vpn-1: return: VPN vpn-1 to peer 35.1.1.1 | tunnel-1: return: VPN tunnel-1 (gcp) from peer 52.1.1.1 | " +
+		"acl-a: reply: acl-a: allow all 0-65535 to 0.0.0.0/0 (priority 100)"
 	if got := hopsText(res.Paths[0]); got != want {
 		t.Errorf("hops\n%s\nwant\n%s", got, want)
+	}
+}
+
+// statelessReply: i-b's subnet ACL lets everything in but only ports
+// 0-1023 out, so replies to a client's ephemeral port are dropped.
+func statelessReply() []*resource.Resource {
+	return []*resource.Resource{
+		network(resource.AWS, "vpc-1", nil, "10.0.0.0/16"),
+		addr(vm(resource.AWS, "i-a", no, rels(rel(resource.RelInSubnet, "subnet-a"), rel(resource.RelInNetwork, "vpc-1"), rel(resource.RelUsesFirewall, "sg-all"))), "10.0.1.10"),
+		addr(vm(resource.AWS, "i-b", no, rels(rel(resource.RelInSubnet, "subnet-b"), rel(resource.RelInNetwork, "vpc-1"), rel(resource.RelUsesFirewall, "sg-all"))), "10.0.2.10"),
+		fw(resource.AWS, "sg-all", nil, allowAll, egress("allow", "all", 0, 65535, 0, "0.0.0.0/0")),
+		nacl("acl-a", "subnet-a", naclAllow, egress("allow", "all", 0, 65535, 100, "0.0.0.0/0")),
+		nacl("acl-b", "subnet-b", naclAllow, egress("allow", "tcp", 0, 1023, 100, "0.0.0.0/0")),
+		routes(resource.AWS, "rtb-1", true, rel(resource.RelRoutesFor, "vpc-1"), local),
 	}
 }
