@@ -30,6 +30,8 @@ func newDetectCmd() *cobra.Command {
 		checkpoint  string
 		format      string
 		poll        time.Duration
+		reorder     time.Duration
+		idleFlush   time.Duration
 		commitEvery int
 		noBuiltin   bool
 		allRules    bool
@@ -56,6 +58,18 @@ rules and allow-lists cloud-provider automation; see docs/detect.md).
 Follow mode (--follow DIR) polls DIR for new or grown files, and keeps a
 checkpoint so that after a crash or kill it resumes without losing events or
 repeating alerts (exactly once with --output; at least once to a webhook).
+
+Correlations are deterministic: they see matched events in event-time order
+(ties by event content), held back until the newest event time read is more
+than --reorder-window past them, so batch and follow runs over the same files
+raise the same alerts with the same ids, whatever order files arrive in.
+Single-event rules alert at once; in follow mode, correlation alerts on the
+newest events wait for events that much newer, or until the input has been
+idle for --idle-flush. An event arriving later than
+the window is "late": it still raises its single-event alerts, is correlated
+at once against the windows still open, and is counted on stderr. An event
+identical to one already read (two copies of a log file) raises nothing again
+and is counted as a duplicate.
 
 Exit status: 0 whether or not alerts fire, unless --fail-on is given (1 when an
 alert at or above that level was emitted); 2 for usage errors or unreadable
@@ -85,6 +99,9 @@ input.`,
 			if follow != "" && len(args) > 0 {
 				return usageErr(errors.New("--follow DIR takes no PATH arguments"))
 			}
+			if reorder <= 0 {
+				return usageErr(fmt.Errorf("--reorder-window %s: want a positive duration", reorder))
+			}
 			if follow != "" && checkpoint == "" {
 				return usageErr(errors.New("--follow needs --checkpoint FILE"))
 			}
@@ -96,6 +113,7 @@ input.`,
 			var cfg detect.Config
 			cfg.RuleDirs = ruleDirs
 			cfg.NoBuiltins = noBuiltin
+			cfg.ReorderWindow = reorder
 			cfg.Version = buildVersion()
 			cfg.Logger = slog.Default()
 			var err error
@@ -162,7 +180,11 @@ input.`,
 				err = eng.Follow(ctx, ls, detect.FollowOptions{
 					Dir: follow, Checkpoint: checkpoint, OutputPath: output,
 					Poll: poll, CommitEvery: commitEvery, OnInputError: onErr,
+					IdleFlush: idleFlush,
 				})
+				if n := eng.Pending(); n > 0 {
+					fmt.Fprintf(stderr, "vigil: %d matched events wait in the reorder buffer (kept in the checkpoint): correlations see them once events %s newer arrive, or after --idle-flush\n", n, eng.ReorderWindow())
+				}
 				if errors.Is(err, context.Canceled) {
 					err = nil
 				}
@@ -207,6 +229,8 @@ input.`,
 	f.StringVar(&checkpoint, "checkpoint", "", "follow-mode checkpoint FILE (processed files/offsets, correlation state)")
 	f.StringVar(&format, "format", "jsonl", "output format (jsonl: one OCSF Detection Finding per line)")
 	f.DurationVar(&poll, "poll", 2*time.Second, "follow-mode polling interval")
+	f.DurationVar(&idleFlush, "idle-flush", 10*time.Minute, "follow mode: once no file was new or grown for this long, correlate the events waiting in the reorder buffer and close every window, as at the end of a batch run (0: never)")
+	f.DurationVar(&reorder, "reorder-window", detect.DefaultReorderWindow, "correlate events in event-time order within this window; events later than it are correlated at once and counted as late")
 	f.IntVar(&commitEvery, "commit-every", 5000, "follow mode: checkpoint every N events inside a file")
 	f.BoolVar(&noBuiltin, "no-builtin", false, "do not run vigil's built-in detections")
 	f.BoolVar(&allRules, "summary-all", false, "list every loaded rule in the summary, not only those that raised alerts")
@@ -234,5 +258,12 @@ func (s *levelSink) Write(ctx context.Context, a *detect.Alert) error {
 
 func writeSummary(w io.Writer, eng *detect.Engine, all bool) {
 	fmt.Fprintln(w, "vigil: alerts per rule (raised = matched; suppressed by tuning are not written):")
-	_ = eng.Stats().WriteSummary(w, all)
+	st := eng.Stats()
+	_ = st.WriteSummary(w, all)
+	if st.Duplicates > 0 {
+		fmt.Fprintf(w, "vigil: %d matched events were copies of events already read (same JSON): they raised nothing again\n", st.Duplicates)
+	}
+	if st.Late > 0 {
+		fmt.Fprintf(w, "vigil: %d matched events arrived more than --reorder-window (%s) behind the newest event read: they raised their single-event alerts and were correlated at once, out of event-time order\n", st.Late, eng.ReorderWindow())
+	}
 }

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"container/heap"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -55,7 +56,15 @@ type Config struct {
 	Normalize Normalizer
 	// Version is vigil's version for alert metadata.
 	Version string
-	Logger  *slog.Logger
+	// ReorderWindow is how far behind the newest event seen an event may
+	// arrive and still be correlated in event-time order; zero means
+	// DefaultReorderWindow. Correlations see matched events sorted by event
+	// time (then event id) once the newest event time seen is more than the
+	// window past them; an event arriving later than that is "late": it
+	// still raises its single-event alerts, is counted (Stats.Late) and goes
+	// to the correlations at once, against the windows they still hold.
+	ReorderWindow time.Duration
+	Logger        *slog.Logger
 }
 
 // Engine evaluates compiled rules on records. Matching (Match) is safe for
@@ -86,7 +95,6 @@ type Engine struct {
 	evbuf    map[string][]bufEvent
 	newest   time.Time
 	maxSpan  time.Duration
-	emitted  int
 	// refresh is, for rules that only feed value_count correlations, the
 	// interval within which a repeated observation (same rule, same
 	// field values) is not passed to the correlator again; seen holds the
@@ -97,8 +105,21 @@ type Engine struct {
 	// correlation timespan.
 	latest   time.Time
 	corrSpan time.Duration
-	stats    *Stats
-	log      *slog.Logger
+	// window is the reorder window; wm the newest event time seen; pend
+	// the matched events waiting for the watermark to pass them (see
+	// Advance); nextTick the next flushTick boundary of released event
+	// time.
+	window   time.Duration
+	wm       time.Time
+	pend     pendingHeap
+	nextTick time.Time
+	// dedup holds the keys of matched events seen (event time in Unix
+	// nanoseconds), swept at flushTick boundaries of the watermark
+	// (dedupSwept the last).
+	dedup      map[eventKey]int64
+	dedupSwept time.Time
+	stats      *Stats
+	log        *slog.Logger
 	// LoadErrors lists the rule files (or documents) that could not be
 	// loaded, with reasons.
 	LoadErrors []sigma.LoadError
@@ -127,11 +148,16 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		evbuf:      map[string][]bufEvent{},
 		refresh:    map[*sigma.Rule]time.Duration{},
 		seen:       map[string]time.Time{},
+		dedup:      map[eventKey]int64{},
+		window:     cfg.ReorderWindow,
 		stats:      NewStats(),
 		log:        cfg.Logger,
 	}
 	if e.tuning == nil {
 		e.tuning = DefaultTuning()
+	}
+	if e.window <= 0 {
+		e.window = DefaultReorderWindow
 	}
 	if e.cfg.Normalize == nil {
 		e.cfg.Normalize = OCSFNormalizer
@@ -410,6 +436,12 @@ type Hit struct {
 	// Values holds, per correlated rule (parallel to Rules), the fields
 	// Correlator.Fields asked for.
 	Values []map[string]string
+	// key identifies the event (de-duplication, order among events of the
+	// same time), set once keyed is; wm is, in batch runs, the newest event
+	// time read up to and including this event in its file.
+	key   eventKey
+	keyed bool
+	wm    time.Time
 }
 
 // prepared is a worker's tuning decision and alert for one matched rule.
@@ -482,6 +514,11 @@ func (e *Engine) NewMatcher() *Matcher {
 // events whose operation an OCSF rule names) and returns whether anything
 // matched. Records that match nothing are not normalized.
 func (m *Matcher) Match(rec logs.Record, out *Hit) bool {
+	return m.matchAt(rec, EventTime(rec), out)
+}
+
+// matchAt is Match for a record whose event time t is known.
+func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 	e := m.e
 	m.hits, m.filtered = m.hits[:0], m.filtered[:0]
 	m.ev.Reset(rec.Raw)
@@ -504,7 +541,7 @@ func (m *Matcher) Match(rec logs.Record, out *Hit) bool {
 	if len(m.hits) == 0 && len(m.filtered) == 0 {
 		return false
 	}
-	*out = Hit{Record: rec, Time: EventTime(rec), Norm: norm, OCSF: ocsfJSON, normalized: normalized, Rules: slices.Clone(m.hits)}
+	*out = Hit{Record: rec, Time: t, Norm: norm, OCSF: ocsfJSON, normalized: normalized, Rules: slices.Clone(m.hits)}
 	if len(m.filtered) > 0 {
 		out.Filtered = slices.Clone(m.filtered)
 	}
@@ -588,10 +625,23 @@ func isOCSFRule(r *sigma.Rule) bool {
 }
 
 // Emit turns a hit into alerts: one per matched rule that generates alerts,
-// plus one per correlation that fires. Tuning decides each alert's level and
-// whether it is suppressed; emitted alerts go to fn in order. Emit must be
-// called in event order from one goroutine.
+// at once, and, through the reorder buffer, one per correlation that fires.
+// An event already seen (same source, id and time; see eventKey) raises
+// nothing again and is counted in Stats.Duplicates. Tuning decides each
+// alert's level and whether it is suppressed; emitted alerts go to fn.
+// Emit must be called from one goroutine, in input order, each event
+// announced to Advance first (Emit advances to the hit's own time).
 func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error {
+	if err := e.Advance(ctx, h.Time, fn); err != nil {
+		return err
+	}
+	if !h.keyed {
+		h.key, h.keyed = keyOf(h.Record), true
+	}
+	if e.duplicate(h.key, h.Time) {
+		e.stats.duplicate()
+		return ctx.Err()
+	}
 	// The OCSF form is only needed in alerts that tuning lets through, so
 	// it is made here, lazily, for those.
 	events := func() []Event {
@@ -600,24 +650,22 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 		}
 		return []Event{{Record: h.Record, Norm: h.Norm, Time: h.Time}}
 	}
-	if h.Time.After(e.latest) {
-		e.latest = h.Time
-	}
 	for _, r := range h.Filtered {
 		if info := e.info[r]; info != nil && !e.silent[r] {
 			e.stats.suppress(info, SuppressedFilter)
 		}
 	}
+	var p *pending
 	for i, r := range h.Rules {
 		switch info := e.info[r]; {
 		case info == nil || e.silent[r]:
 		case h.prepared != nil:
-			p := h.prepared[i]
-			if p.why != SuppressedNone {
-				e.stats.suppress(info, p.why)
-			} else if p.alert != nil {
-				e.stats.emit(info, p.level)
-				if err := fn(p.alert); err != nil {
+			pr := h.prepared[i]
+			if pr.why != SuppressedNone {
+				e.stats.suppress(info, pr.why)
+			} else if pr.alert != nil {
+				e.stats.emit(info, pr.level)
+				if err := fn(pr.alert); err != nil {
 					return err
 				}
 			}
@@ -632,15 +680,49 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 		if _, ok := e.corrRule[r]; !ok {
 			continue
 		}
+		if p == nil {
+			p = &pending{T: h.Time, Key: h.key, Rec: h.Record}
+		}
 		var vals map[string]string
 		if h.Values != nil {
 			vals = h.Values[i]
 		}
-		e.remember(r, h, vals)
-		if e.repeat(r, h.Time, vals) {
+		p.Rules = append(p.Rules, r)
+		p.Values = append(p.Values, vals)
+	}
+	if p == nil {
+		return ctx.Err()
+	}
+	if h.normalized {
+		p.Norm = h.Norm
+	}
+	if h.Time.Before(e.bound()) {
+		// Later than the reorder window: correlated now, against the
+		// windows still held.
+		e.stats.late()
+		return e.correlate(ctx, p, fn)
+	}
+	heap.Push(&e.pend, p)
+	return ctx.Err()
+}
+
+// correlate passes a released (or late) event's matches to the
+// correlations and raises the alerts of those that fire.
+func (e *Engine) correlate(ctx context.Context, p *pending, fn func(*Alert) error) error {
+	if err := e.tick(ctx, p.T, fn); err != nil {
+		return err
+	}
+	if p.T.After(e.latest) {
+		e.latest = p.T
+	}
+	cur := &Hit{Record: p.Rec, Time: p.T, Norm: p.Norm, normalized: p.Norm != nil}
+	for i, r := range p.Rules {
+		vals := p.Values[i]
+		e.remember(r, cur, vals)
+		if e.repeat(r, p.T, vals) {
 			continue
 		}
-		for _, hit := range e.corr.Observe(r, h.Time, vals) {
+		for _, hit := range e.corr.Observe(r, p.T, vals) {
 			info := e.corrInfo[hit.Correlation]
 			if info == nil || e.silentCorr[hit.Correlation] {
 				continue
@@ -654,27 +736,59 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 				continue
 			}
 			e.bursts[bk] = hit.Last
-			if err := e.raise(info, groupKey(hit), h.Record, func() []Event { return e.evidence(hit, h) }, fn); err != nil {
+			if err := e.raise(info, groupKey(hit), p.Rec, func() []Event { return e.evidence(hit, cur) }, fn); err != nil {
 				return err
-			}
-		}
-	}
-	if e.emitted++; e.emitted%10000 == 0 {
-		e.pruneEvidence()
-		for k, t := range e.seen {
-			if e.latest.Sub(t) > e.corrSpan {
-				delete(e.seen, k)
 			}
 		}
 	}
 	return ctx.Err()
 }
 
+// tick runs, when released event time t crosses a flushTick boundary, the
+// correlator's Flush at that boundary (windows with upper bounds that
+// closed before it raise their alerts) and drops state that can no longer
+// matter. Boundaries depend on event times only, so every run over the
+// same events flushes at the same points.
+func (e *Engine) tick(ctx context.Context, t time.Time, fn func(*Alert) error) error {
+	if t.Before(e.nextTick) {
+		return nil
+	}
+	b := t.Truncate(flushTick)
+	first := e.nextTick.IsZero()
+	e.nextTick = b.Add(flushTick)
+	if first {
+		return nil
+	}
+	if err := e.Flush(ctx, b, fn); err != nil {
+		return err
+	}
+	e.prune(b)
+	return nil
+}
+
+// prune drops evidence, repeat marks and burst marks that no event at or
+// after now can use.
+func (e *Engine) prune(now time.Time) {
+	e.pruneEvidence()
+	for k, t := range e.seen {
+		if now.Sub(t) > e.corrSpan {
+			delete(e.seen, k)
+		}
+	}
+	for k, t := range e.bursts {
+		if now.Sub(t) > e.corrSpan {
+			delete(e.bursts, k)
+		}
+	}
+}
+
 // Flush asks the correlator for windows that closed before now
 // (correlations with upper-bound conditions are decided when their window
 // closes) and emits their alerts, with the group's kept events as
 // evidence. It also lets the correlator drop state that can no longer
-// matter.
+// matter. The engine flushes by itself as released event time crosses
+// each minute; a caller flushing at other times makes results depend on
+// when it does.
 func (e *Engine) Flush(ctx context.Context, now time.Time, fn func(*Alert) error) error {
 	if e.corr == nil {
 		return nil
@@ -696,10 +810,17 @@ func (e *Engine) Flush(ctx context.Context, now time.Time, fn func(*Alert) error
 	return ctx.Err()
 }
 
-// FinishBatch flushes every correlation window at the end of a finite
-// input (as if the input were followed by silence).
+// FinishBatch passes every event still in the reorder buffer to the
+// correlations, in event-time order, and flushes every correlation window
+// at the end of a finite input (as if the input were followed by silence).
 func (e *Engine) FinishBatch(ctx context.Context, fn func(*Alert) error) error {
-	if e.corr == nil || e.latest.IsZero() {
+	if e.corr == nil {
+		return nil
+	}
+	if err := e.releaseAll(ctx, fn); err != nil {
+		return err
+	}
+	if e.latest.IsZero() {
 		return nil
 	}
 	return e.Flush(ctx, e.latest.Add(e.corrSpan+time.Nanosecond), fn)
@@ -797,42 +918,67 @@ func (e *Engine) raise(info *RuleInfo, group string, rec logs.Record, events fun
 	return fn(&a)
 }
 
-// engineState is what Snapshot saves: the correlator's state and the
-// burst marks.
+// engineState is what Snapshot saves: the correlator's state, the burst
+// marks, the evidence kept, the reorder buffer and the de-duplication keys.
 type engineState struct {
 	Sigma    json.RawMessage       `json:"sigma,omitempty"`
 	Bursts   map[string]time.Time  `json:"bursts,omitempty"`
 	Evidence map[string][]bufEvent `json:"evidence,omitempty"`
 	Newest   time.Time             `json:"newest,omitzero"`
-	Hits     int                   `json:"hits,omitempty"`
 	Latest   time.Time             `json:"latest,omitzero"`
 	Seen     map[string]time.Time  `json:"seen,omitempty"`
 	MaxSpan  time.Duration         `json:"max_span,omitempty"`
+	// Watermark is the newest event time seen, Pending the reorder
+	// buffer (records only: restoring matches them again), NextTick the
+	// next flush boundary.
+	Watermark time.Time      `json:"watermark,omitzero"`
+	Pending   []pendingState `json:"pending,omitempty"`
+	NextTick  time.Time      `json:"next_tick,omitzero"`
+	// Dedup holds the de-duplication keys (see Engine.dedupState),
+	// DedupSwept the last sweep boundary.
+	Dedup      []byte    `json:"dedup,omitempty"`
+	DedupSwept time.Time `json:"dedup_swept,omitzero"`
 }
 
-// Snapshot returns the correlation state (nil when no correlation runs).
+// Snapshot returns the state that decides future alerts: correlation
+// windows, the reorder buffer and the de-duplication keys. A run restored
+// from it (Restore) raises, from the same further events, the alerts an
+// uninterrupted run would.
 func (e *Engine) Snapshot() (json.RawMessage, error) {
-	if e.corr == nil {
-		return nil, nil
+	st := engineState{Watermark: e.wm, NextTick: e.nextTick, Dedup: e.dedupState(), DedupSwept: e.dedupSwept}
+	if e.corr != nil {
+		b, err := e.corr.Snapshot()
+		if err != nil {
+			return nil, fmt.Errorf("correlation snapshot: %w", err)
+		}
+		st.Sigma, st.Bursts, st.Evidence, st.Newest, st.MaxSpan, st.Latest, st.Seen = b, e.bursts, e.evbuf, e.newest, e.maxSpan, e.latest, e.seen
+		// The heap's order is not a stable one: save it sorted.
+		ps := make([]*pending, len(e.pend))
+		copy(ps, e.pend)
+		sort.Slice(ps, func(i, j int) bool { return ps[i].before(ps[j]) })
+		for _, p := range ps {
+			st.Pending = append(st.Pending, pendingState{T: p.T, Source: p.Rec.Source, File: p.Rec.File,
+				Offset: p.Rec.Offset, Key: p.Key[:]})
+		}
 	}
-	b, err := e.corr.Snapshot()
-	if err != nil {
-		return nil, fmt.Errorf("correlation snapshot: %w", err)
-	}
-	// No pruning here: pruning happens every 10,000 hits, counted in the
-	// state, so that a resumed run prunes exactly where an uninterrupted
-	// one would and raises the same alerts.
-	return json.Marshal(engineState{Sigma: b, Bursts: e.bursts, Evidence: e.evbuf, Newest: e.newest, Hits: e.emitted, MaxSpan: e.maxSpan, Latest: e.latest, Seen: e.seen})
+	return json.Marshal(st)
 }
 
-// Restore loads correlation state saved by Snapshot.
-func (e *Engine) Restore(state json.RawMessage) error {
-	if e.corr == nil || len(state) == 0 {
+// Restore loads state saved by Snapshot. Events of the reorder buffer are
+// read again from their files and matched again (with the rules now
+// loaded).
+func (e *Engine) Restore(ctx context.Context, state json.RawMessage) error {
+	if len(state) == 0 {
 		return nil
 	}
 	var st engineState
 	if err := json.Unmarshal(state, &st); err != nil {
 		return fmt.Errorf("correlation restore: %w", err)
+	}
+	e.wm, e.nextTick, e.dedupSwept = st.Watermark, st.NextTick, st.DedupSwept
+	e.restoreDedup(st.Dedup)
+	if e.corr == nil {
+		return nil
 	}
 	if len(st.Sigma) > 0 {
 		if err := e.corr.Restore(st.Sigma); err != nil {
@@ -845,9 +991,9 @@ func (e *Engine) Restore(state json.RawMessage) error {
 	if st.Evidence != nil {
 		e.evbuf = st.Evidence
 	}
-	e.newest, e.emitted, e.maxSpan, e.latest = st.Newest, st.Hits, st.MaxSpan, st.Latest
+	e.newest, e.maxSpan, e.latest = st.Newest, st.MaxSpan, st.Latest
 	if st.Seen != nil {
 		e.seen = st.Seen
 	}
-	return nil
+	return e.restorePending(ctx, st.Pending)
 }

@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"encoding/json"
 	"sort"
 	"strings"
 	"time"
@@ -23,12 +22,12 @@ type corrMember struct {
 
 // bufEvent is an event kept as correlation evidence (and in checkpoints).
 type bufEvent struct {
-	T      time.Time       `json:"t"`
-	Source logs.Source     `json:"source"`
-	File   string          `json:"file,omitempty"`
-	Line   int             `json:"line,omitempty"`
-	Offset int64           `json:"offset"`
-	Raw    json.RawMessage `json:"raw"`
+	T      time.Time   `json:"t"`
+	Source logs.Source `json:"source"`
+	File   string      `json:"file,omitempty"`
+	Line   int         `json:"line,omitempty"`
+	Offset int64       `json:"offset"`
+	Raw    exactRaw    `json:"raw"`
 }
 
 func (b bufEvent) record() logs.Record {

@@ -34,6 +34,13 @@ type FollowOptions struct {
 	// Once makes Follow return after the first pass over files that are
 	// ready, instead of polling until ctx is done.
 	Once bool
+	// IdleFlush, when positive, ends the input after no file was new or
+	// grown for that long (wall clock): the events still in the reorder
+	// buffer go to the correlations and every correlation window closes,
+	// as at the end of a batch run. Events that arrive after it and are
+	// older than those released are late. Zero never flushes: correlation
+	// alerts on the newest events wait for events ReorderWindow newer.
+	IdleFlush time.Duration
 }
 
 // commitInterval is the longest time finished files wait for a checkpoint
@@ -130,6 +137,13 @@ func (d *dedupSink) Write(ctx context.Context, a *Alert) error {
 }
 
 // Follow processes log files as they land in opt.Dir until ctx is done.
+// Events go through the engine's reorder buffer as in Run: single-event
+// alerts are raised at once, correlations see events in event-time order
+// once events ReorderWindow newer were read (or, with IdleFlush, once the
+// input has been idle that long). The reorder buffer (by file and offset),
+// the correlation windows and the de-duplication keys are part of the
+// checkpoint, so a run killed and resumed raises the alerts of an
+// uninterrupted one.
 // A file is read once its size and modification time are unchanged across
 // two polls (so half-copied files are not read); files that grow later are
 // read again from where processing stopped, files that disappear are
@@ -153,7 +167,7 @@ func (e *Engine) Follow(ctx context.Context, sink Sink, opt FollowOptions) error
 	if err != nil {
 		return err
 	}
-	if err := e.Restore(ck.Correlation); err != nil {
+	if err := e.Restore(ctx, ck.Correlation); err != nil {
 		return fmt.Errorf("checkpoint %s: %w", opt.Checkpoint, err)
 	}
 	ds := &dedupSink{Sink: sink, seen: map[string]bool{}}
@@ -174,6 +188,7 @@ func (e *Engine) Follow(ctx context.Context, sink Sink, opt FollowOptions) error
 		dirty      bool
 		pending    int
 		lastCommit = time.Now()
+		lastData   = time.Now()
 	)
 	commit := func() error {
 		dirty, pending, lastCommit = false, 0, time.Now()
@@ -201,6 +216,7 @@ func (e *Engine) Follow(ctx context.Context, sink Sink, opt FollowOptions) error
 	for {
 		files := ListFiles([]string{opt.Dir}, onErr)
 		listed := make(map[string]bool, len(files))
+		read := false
 		for _, path := range files {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -228,6 +244,7 @@ func (e *Engine) Follow(ctx context.Context, sink Sink, opt FollowOptions) error
 			if known && now.size < fs.Size {
 				fs.Next = 0 // replaced by a shorter file: read it all
 			}
+			read = true
 			err = logs.ReadFile(ctx, path, func(rec logs.Record) error {
 				if rec.Offset < fs.Next {
 					return nil
@@ -235,8 +252,12 @@ func (e *Engine) Follow(ctx context.Context, sink Sink, opt FollowOptions) error
 				e.stats.mu.Lock()
 				e.stats.Events++
 				e.stats.mu.Unlock()
+				t := EventTime(rec)
+				if err := e.Advance(ctx, t, emit); err != nil {
+					return err
+				}
 				var h Hit
-				if m.Match(rec, &h) {
+				if m.matchAt(rec, t, &h) {
 					if err := e.Emit(ctx, &h, emit); err != nil {
 						return err
 					}
@@ -261,10 +282,14 @@ func (e *Engine) Follow(ctx context.Context, sink Sink, opt FollowOptions) error
 				}
 			}
 		}
-		// Let the correlator close windows and drop state that can no longer
-		// matter (same results as without: only memory is bounded).
-		if err := e.Flush(ctx, e.Latest(), emit); err != nil {
-			return err
+		if read {
+			lastData = time.Now()
+		} else if opt.IdleFlush > 0 && e.Pending() > 0 && time.Since(lastData) >= opt.IdleFlush {
+			e.log.Info("input idle: correlating the events waiting in the reorder buffer", "events", e.Pending(), "idle", opt.IdleFlush)
+			if err := e.FinishBatch(ctx, emit); err != nil {
+				return err
+			}
+			dirty = true
 		}
 		// Forget files that are gone (rotated away), so the checkpoint does
 		// not grow without bound.

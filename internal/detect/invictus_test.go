@@ -98,7 +98,7 @@ func TestInvictusGolden(t *testing.T) {
 	}
 	// The full finding of one single-event alert and one correlation alert.
 	var shown bytes.Buffer
-	for _, title := range []string{"AWS Account Leave Organization Attempt Failed", "Audit Logging Disabled Then Data Accessed"} {
+	for _, title := range []string{"AWS Account Leave Organization Attempt Failed", "AWS Mass Secret Retrieval"} {
 		for _, a := range sink.alerts {
 			if a.Rule.Title != title {
 				continue

@@ -193,9 +193,12 @@ func TestCoveragePackCorrelations(t *testing.T) {
 	home := []string{signIn(1, "jdoe@contoso.example", "203.0.113.77", 0), signIn(40, "jdoe@contoso.example", "198.51.100.200", 0)}
 	var deletions, fewDeletions []string
 	for i := range 6 {
-		deletions = append(deletions, entraOp("Delete user", "success"))
+		// Each deletion is its own audit record (its own id): identical
+		// records are copies of one event, counted once.
+		ev := strings.Replace(entraOp("Delete user", "success"), `"id":"Directory_7d2e4f6a"`, fmt.Sprintf(`"id":"Directory_7d2e4f6a_%d"`, i), 1)
+		deletions = append(deletions, ev)
 		if i < 3 {
-			fewDeletions = append(fewDeletions, entraOp("Delete user", "success"))
+			fewDeletions = append(fewDeletions, ev)
 		}
 	}
 	var downloads, fewDownloads []string

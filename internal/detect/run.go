@@ -61,12 +61,16 @@ type fileResult struct {
 	hits   []Hit
 	errs   []logs.InputError
 	events int64
+	// newest is the newest event time in the file.
+	newest time.Time
 	err    error
 }
 
 // Run reads every audit event under paths, matches them on Workers
 // goroutines (one file at a time per worker) and emits alerts to sink in
-// input order, so output is deterministic. Only input errors are reported
+// input order, so output is deterministic. Correlations see the matched
+// events in event-time order within the reorder window, exactly as Follow
+// over the same files in the same order would (see Advance). Only input errors are reported
 // through OnInputError; Run returns the sink's, the context's or an internal
 // error.
 func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOptions) error {
@@ -155,9 +159,17 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 		e.stats.mu.Unlock()
 		events += r.events
 		for j := range r.hits {
-			if err := e.Emit(ctx, &r.hits[j], emit); err != nil {
+			h := &r.hits[j]
+			// The watermark as a run reading event by event has it here.
+			if err := e.Advance(ctx, h.wm, emit); err != nil {
 				return err
 			}
+			if err := e.Emit(ctx, h, emit); err != nil {
+				return err
+			}
+		}
+		if err := e.Advance(ctx, r.newest, emit); err != nil {
+			return err
 		}
 		progress(i+1, false)
 	}
@@ -180,8 +192,14 @@ func (e *Engine) matchFile(ctx context.Context, m *Matcher, path string) (r file
 	}()
 	fn := func(rec logs.Record) error {
 		r.events++
+		t := EventTime(rec)
+		if t.After(r.newest) {
+			r.newest = t
+		}
 		var h Hit
-		if m.Match(rec, &h) {
+		if m.matchAt(rec, t, &h) {
+			h.wm = r.newest
+			h.key, h.keyed = keyOf(rec), true
 			e.Prepare(&h)
 			r.hits = append(r.hits, h)
 		}

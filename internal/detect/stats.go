@@ -33,6 +33,22 @@ type Stats struct {
 	mu     sync.Mutex
 	rules  map[*RuleInfo]*RuleStats
 	Events int64
+	// Late counts matched events that reached the correlations more than
+	// the reorder window behind the newest event seen; Duplicates matched
+	// events already seen (same source, id and time), which raised nothing.
+	Late, Duplicates int64
+}
+
+func (s *Stats) late() {
+	s.mu.Lock()
+	s.Late++
+	s.mu.Unlock()
+}
+
+func (s *Stats) duplicate() {
+	s.mu.Lock()
+	s.Duplicates++
+	s.mu.Unlock()
 }
 
 // NewStats returns empty counts.

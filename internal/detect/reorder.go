@@ -1,0 +1,308 @@
+package detect
+
+import (
+	"container/heap"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"sort"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/logs"
+	"github.com/vigil-sec/vigil/internal/ocsf"
+	"github.com/vigil-sec/vigil/internal/sigma"
+)
+
+// DefaultReorderWindow is how far behind the newest event seen an event may
+// arrive and still be correlated in event-time order (vigil detect
+// --reorder-window). CloudTrail delivers a file about every five minutes
+// with events up to several minutes old: read in file-name order, the
+// invictus dataset has events up to 9m39s behind the newest one read
+// (a third of them more than five minutes behind).
+const DefaultReorderWindow = 15 * time.Minute
+
+// flushTick is the event-time step at which correlation windows with upper
+// bounds are closed and state that can no longer matter is dropped: each
+// time the released events cross a boundary of it. The boundaries depend on
+// event times only, so batch and follow runs close windows at the same
+// points.
+const flushTick = time.Minute
+
+// eventKey identifies an event for de-duplication and orders events of the
+// same time: a hash of its source and its JSON, whitespace outside strings
+// left out. Two copies of one log file (or a pretty-printed and a compact
+// copy) give the same keys; events that merely share an id (CloudTrail
+// eventID, GCP insertId, Azure eventDataId, M365 Id) but differ in any
+// value are different events and both count.
+type eventKey [16]byte
+
+// keyOf returns the event key of rec.
+func keyOf(rec logs.Record) eventKey {
+	h := sha256.New()
+	h.Write([]byte(rec.Source))
+	h.Write([]byte{0})
+	raw := rec.Raw
+	in, esc, from := false, false, 0
+	for i, c := range raw {
+		switch {
+		case esc:
+			esc = false
+		case in:
+			if c == '\\' {
+				esc = true
+			} else if c == '"' {
+				in = false
+			}
+		case c == '"':
+			in = true
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
+			h.Write(raw[from:i])
+			from = i + 1
+		}
+	}
+	h.Write(raw[from:])
+	var k eventKey
+	copy(k[:], h.Sum(nil))
+	return k
+}
+
+// pending is a matched event waiting in the reorder buffer for its
+// correlation observations: the record (not copied: its Raw is the
+// reader's), its time and key, and what Match found for the correlations.
+type pending struct {
+	T      time.Time
+	Key    eventKey
+	Rec    logs.Record
+	Rules  []*sigma.Rule
+	Values []map[string]string
+	// Norm is the event's OCSF form when matching already made it.
+	Norm ocsf.Event
+}
+
+func (p *pending) before(q *pending) bool {
+	if !p.T.Equal(q.T) {
+		return p.T.Before(q.T)
+	}
+	if p.Key != q.Key {
+		return string(p.Key[:]) < string(q.Key[:])
+	}
+	if p.Rec.File != q.Rec.File {
+		return p.Rec.File < q.Rec.File
+	}
+	return p.Rec.Offset < q.Rec.Offset
+}
+
+// pendingHeap orders pending events by time, then key.
+type pendingHeap []*pending
+
+func (h pendingHeap) Len() int           { return len(h) }
+func (h pendingHeap) Less(i, j int) bool { return h[i].before(h[j]) }
+func (h pendingHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *pendingHeap) Push(x any)        { *h = append(*h, x.(*pending)) }
+func (h *pendingHeap) Pop() any {
+	old := *h
+	n := len(old)
+	p := old[n-1]
+	old[n-1] = nil
+	*h = old[:n-1]
+	return p
+}
+
+// ReorderWindow returns the window events are reordered in.
+func (e *Engine) ReorderWindow() time.Duration { return e.window }
+
+// bound is the event time below which events are released (and arrivals
+// are late): the newest event time seen minus the reorder window.
+func (e *Engine) bound() time.Time {
+	if e.wm.IsZero() {
+		return time.Time{}
+	}
+	return e.wm.Add(-e.window)
+}
+
+// Advance tells the engine that an event of time t was read (matched or
+// not): the watermark moves to the newest time seen, and the matched events
+// it leaves more than the reorder window behind go to the correlations in
+// event-time order. Call it for every event, before Emit of that event.
+func (e *Engine) Advance(ctx context.Context, t time.Time, fn func(*Alert) error) error {
+	if !t.After(e.wm) {
+		return nil
+	}
+	e.wm = t
+	e.sweepDedup()
+	return e.release(ctx, e.bound(), fn)
+}
+
+// release passes the pending events older than bound (all of them for a
+// zero bound with all set) to the correlations, oldest first.
+func (e *Engine) release(ctx context.Context, bound time.Time, fn func(*Alert) error) error {
+	for len(e.pend) > 0 && e.pend[0].T.Before(bound) {
+		p := heap.Pop(&e.pend).(*pending)
+		if err := e.correlate(ctx, p, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Pending returns the number of matched events waiting in the reorder
+// buffer.
+func (e *Engine) Pending() int { return len(e.pend) }
+
+// releaseAll passes every pending event to the correlations, oldest first
+// (end of a batch).
+func (e *Engine) releaseAll(ctx context.Context, fn func(*Alert) error) error {
+	for len(e.pend) > 0 {
+		p := heap.Pop(&e.pend).(*pending)
+		if err := e.correlate(ctx, p, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// duplicate reports whether the event key k (time t) was seen before, and
+// records it otherwise.
+func (e *Engine) duplicate(k eventKey, t time.Time) bool {
+	if _, ok := e.dedup[k]; ok {
+		return true
+	}
+	e.dedup[k] = t.UnixNano()
+	return false
+}
+
+// dedupSpan is how long behind the reorder bound an event's key is kept:
+// the longest correlation timespan, at least the reorder window.
+func (e *Engine) dedupSpan() time.Duration { return max(e.window, e.corrSpan) }
+
+// sweepDedup drops the keys of events older than the bound minus the
+// de-duplication span, each time the watermark crosses a flushTick
+// boundary (boundaries depend on event times only, so batch and follow
+// runs keep the same keys).
+func (e *Engine) sweepDedup() {
+	b := e.wm.Truncate(flushTick)
+	if !b.After(e.dedupSwept) {
+		return
+	}
+	e.dedupSwept = b
+	cut := b.Add(-e.window - e.dedupSpan()).UnixNano()
+	for k, t := range e.dedup {
+		if t < cut {
+			delete(e.dedup, k)
+		}
+	}
+}
+
+// dedupState encodes the key set compactly and in a stable order: 16 bytes
+// of key and 8 of time per event, sorted.
+func (e *Engine) dedupState() []byte {
+	keys := make([]eventKey, 0, len(e.dedup))
+	for k := range e.dedup {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return string(keys[i][:]) < string(keys[j][:]) })
+	out := make([]byte, 0, 24*len(keys))
+	for _, k := range keys {
+		out = append(out, k[:]...)
+		out = binary.BigEndian.AppendUint64(out, uint64(e.dedup[k]))
+	}
+	return out
+}
+
+func (e *Engine) restoreDedup(b []byte) {
+	e.dedup = make(map[eventKey]int64, len(b)/24)
+	for ; len(b) >= 24; b = b[24:] {
+		var k eventKey
+		copy(k[:], b[:16])
+		e.dedup[k] = int64(binary.BigEndian.Uint64(b[16:24]))
+	}
+}
+
+// pendingState is a pending event in a checkpoint: where it was read and
+// its key, not the event itself (a checkpoint is written often; the
+// reorder buffer may hold many events). Restore reads it again from its
+// file and matches it again.
+type pendingState struct {
+	T      time.Time   `json:"t"`
+	Source logs.Source `json:"source"`
+	File   string      `json:"file"`
+	Offset int64       `json:"offset"`
+	Key    []byte      `json:"key"`
+}
+
+// exactRaw is an event's JSON kept byte for byte in a checkpoint (alert
+// ids hash it): written as a base64 string; read from that, or from the
+// JSON value itself as older checkpoints wrote it.
+type exactRaw []byte
+
+func (r exactRaw) MarshalJSON() ([]byte, error) { return json.Marshal([]byte(r)) }
+
+func (r *exactRaw) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var raw []byte
+		if err := json.Unmarshal(b, &raw); err != nil {
+			return err
+		}
+		*r = raw
+		return nil
+	}
+	*r = append((*r)[:0], b...)
+	return nil
+}
+
+// restorePending reads the reorder buffer's events again from their files
+// (each file once) and matches them again. Events whose file is gone or
+// changed are reported and left out.
+func (e *Engine) restorePending(ctx context.Context, ps []pendingState) error {
+	byFile := map[string]map[int64]pendingState{}
+	var files []string
+	for _, p := range ps {
+		if byFile[p.File] == nil {
+			byFile[p.File] = map[int64]pendingState{}
+			files = append(files, p.File)
+		}
+		byFile[p.File][p.Offset] = p
+	}
+	m := e.NewMatcher()
+	e.pend = e.pend[:0]
+	lost := 0
+	for _, f := range files {
+		want := byFile[f]
+		err := logs.ReadFile(ctx, f, func(rec logs.Record) error {
+			st, ok := want[rec.Offset]
+			if !ok {
+				return nil
+			}
+			k := keyOf(rec)
+			if string(k[:]) != string(st.Key) {
+				return nil
+			}
+			delete(want, rec.Offset)
+			var h Hit
+			if !m.matchAt(rec, st.T, &h) {
+				return nil // the rule it matched is gone
+			}
+			p := &pending{T: st.T, Key: k, Rec: rec}
+			for i, r := range h.Rules {
+				if _, ok := e.corrRule[r]; ok {
+					p.Rules = append(p.Rules, r)
+					p.Values = append(p.Values, h.Values[i])
+				}
+			}
+			if len(p.Rules) > 0 {
+				e.pend = append(e.pend, p)
+			}
+			return nil
+		}, func(logs.InputError) {})
+		if err != nil && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		lost += len(want)
+	}
+	heap.Init(&e.pend)
+	if lost > 0 {
+		e.log.Warn("resuming: events waiting for correlation could not be read again (file gone or changed)", "events", lost)
+	}
+	return nil
+}
