@@ -144,15 +144,6 @@ var runFindingCols = []string{"run_id", "finding_id", "status", "state", "severi
 var postureCols = []string{"run_id", "scope", "provider", "account", "framework", "control",
 	"pass", "fail", "unknown", "suppressed", "score", "status"}
 
-// upsertFindings replaces an identity's row with the newly computed one.
-var upsertFindings = func() string {
-	sets := make([]string, 0, len(findingCols))
-	for _, c := range findingCols[1:] {
-		sets = append(sets, c+" = excluded."+c)
-	}
-	return "ON CONFLICT (id) DO UPDATE SET " + strings.Join(sets, ", ")
-}()
-
 // nz is v, or SQL NULL for 0.
 func nz(v int64) any {
 	if v == 0 {
@@ -301,7 +292,10 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 
 	// Rows in key order: each B-tree grows at its end.
 	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(ids[a], ids[b]) })
-	fRows := make([][]any, 0, len(order))
+	// Identities seen for the first time are inserted; known ones that
+	// changed are updated (no upsert: faster on both engines, and the
+	// source's lock keeps other writers of these keys out).
+	var added, changed [][]any
 	rfRows := make([][]any, 0, len(order))
 	for _, i := range order {
 		f := &findings[i]
@@ -362,11 +356,16 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 		if was.known && !next.state.failing() && next.state == was.state && digest == was.digest {
 			continue // neither failing nor changed
 		}
-		fRows = append(fRows, []any{id, sc.Source, f.RuleID, string(f.Resource.Provider), f.Resource.ID, f.Resource.Type, f.Resource.Name,
+		row := []any{id, sc.Source, f.RuleID, string(f.Resource.Provider), f.Resource.ID, f.Resource.Type, f.Resource.Name,
 			f.Resource.Account, f.Resource.Region, f.Title, f.Category, string(f.Severity), f.Severity.Rank(), fjson,
 			string(f.Status), string(next.state), f.Message,
 			nz(next.firstSeen), nz(next.lastSeen), nz(next.opened), nz(next.resolved), nz(next.resolveMS), nz(next.firstRun), run.ID,
-			next.reopens, supReason, supOwner, nz(supExpires), digest})
+			next.reopens, supReason, supOwner, nz(supExpires), digest}
+		if was.known {
+			changed = append(changed, row)
+		} else {
+			added = append(added, row)
+		}
 	}
 	// A failing identity absent from a complete run is resolved.
 	var resolvedRows [][]any
@@ -379,7 +378,10 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 		}
 	}
 	slices.SortFunc(resolvedRows, func(a, b []any) int { return cmp.Compare(a[0].(int64), b[0].(int64)) })
-	if err := tx.load(ctx, "findings", findingCols, fRows, upsertFindings); err != nil {
+	if err := tx.load(ctx, "findings", findingCols, added, ""); err != nil {
+		return err
+	}
+	if err := tx.update(ctx, "findings", findingCols, changed); err != nil {
 		return err
 	}
 	if err := tx.update(ctx, "findings", []string{"id", "state", "resolved_ms", "resolve_ms", "last_run"}, resolvedRows); err != nil {
