@@ -6,15 +6,22 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vigil-sec/vigil/internal/drift"
 	"github.com/vigil-sec/vigil/internal/iac"
+	"github.com/vigil-sec/vigil/internal/report"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
+
+// driftFormats are drift's own formats and those of vigil scan's writers
+// it reuses (the drift as findings).
+var driftFormats = append(slices.Clone(drift.Formats), "sarif", "ocsf", "ocsf-jsonl")
 
 type driftFlags struct {
 	iacPaths, invPaths         []string
@@ -51,7 +58,8 @@ that could not be read (the rest is still compared).`,
 		Example: `  vigil drift --iac infra/ --inventory exports/
   vigil drift --iac terraform.tfstate --inventory exports/ --format json --output drift.json
   vigil drift --iac infra/prod --live --cloud aws --aws-regions eu-west-1
-  vigil drift --iac infra/ --inventory exports/ --account 210987654321 --region eu-west-1`,
+  vigil drift --iac infra/ --inventory exports/ --account 210987654321 --region eu-west-1
+  vigil drift --iac infra/ --inventory exports/ --format sarif --output drift.sarif`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runDrift(cmd, f, lf) },
 	}
@@ -60,7 +68,7 @@ that could not be read (the rest is still compared).`,
 	fl.StringArrayVar(&f.invPaths, "inventory", nil, "inventory export file or directory, as vigil scan reads (repeatable)")
 	fl.BoolVar(&f.live, "live", false, "collect the clouds live, read-only, and compare with that")
 	fl.StringVar(&f.save, "save", "", "with --live: keep the collected exports in this directory")
-	fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(drift.Formats, ", "))
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(driftFormats, ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout")
 	fl.StringSliceVar(&f.accounts, "account", nil, "report unmanaged resources in these accounts, subscriptions or projects (default: those the IaC covers)")
 	fl.StringSliceVar(&f.regions, "region", nil, "report unmanaged resources in these regions (default: those the IaC covers)")
@@ -83,8 +91,8 @@ func runDrift(cmd *cobra.Command, f driftFlags, lf liveFlags) error {
 		return usageErr(errors.New("give the inventory to compare with: --inventory PATH or --live"))
 	case f.save != "" && !f.live:
 		return usageErr(errors.New("--save needs --live"))
-	case !slices.Contains(drift.Formats, f.format):
-		return usageErr(fmt.Errorf("unknown --format %q (want %s)", f.format, strings.Join(drift.Formats, " or ")))
+	case !slices.Contains(driftFormats, f.format):
+		return usageErr(fmt.Errorf("unknown --format %q (want one of %s)", f.format, strings.Join(driftFormats, ", ")))
 	}
 	for _, p := range append(slices.Clone(f.iacPaths), f.invPaths...) {
 		if _, err := os.Stat(p); err != nil {
@@ -156,7 +164,7 @@ func runDrift(cmd *cobra.Command, f driftFlags, lf liveFlags) error {
 		}
 		w = out
 	}
-	if err := drift.Write(w, f.format, rep); err != nil {
+	if err := writeDrift(cmd, w, f, in.Tree.Root, rep); err != nil {
 		if out != nil {
 			out.Close()
 		}
@@ -190,4 +198,23 @@ func runDrift(cmd *cobra.Command, f driftFlags, lf liveFlags) error {
 		return &exitError{code: exitFindings}
 	}
 	return nil
+}
+
+// writeDrift writes the report in drift's own formats, or as findings in
+// SARIF and OCSF (IaC files named relative to the working directory, the
+// repository root in CI, when the IaC is under it).
+func writeDrift(cmd *cobra.Command, w io.Writer, f driftFlags, root string, rep *drift.Report) error {
+	if slices.Contains(drift.Formats, f.format) {
+		return drift.Write(w, f.format, rep)
+	}
+	prefix := ""
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, root); err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, "../") && !filepath.IsAbs(rel) {
+			prefix = filepath.ToSlash(rel) + "/"
+		}
+	}
+	r := drift.AsReport(rep, time.Now().UTC(), func(file string) string { return prefix + file })
+	r.Version = buildVersion()
+	r.Inputs = append(slices.Clone(f.iacPaths), f.invPaths...)
+	return report.Write(cmd.Context(), w, f.format, r)
 }
