@@ -161,7 +161,7 @@ func runFindingsImport(cmd *cobra.Command, args []string, f findingsFlags) error
 	if len(res.Findings) == 0 {
 		return nothing("no findings of a known format in %d file(s) (GuardDuty, Security Hub, Inspector, Defender for Cloud, SCC, Artifact Analysis)", res.Files)
 	}
-	joined := 0
+	joined, onPaths := 0, 0
 	if f.inventory != "" {
 		if _, err := os.Stat(f.inventory); err != nil {
 			return usageErr(fmt.Errorf("--inventory: %w", err))
@@ -174,6 +174,9 @@ func runFindingsImport(cmd *cobra.Command, args []string, f findingsFlags) error
 			fmt.Fprintln(stderr, "vigil: inventory input error:", ie.Error())
 		}
 		joined = findings.Join(res.Findings, inv.Resources)
+		if onPaths, err = findings.Contextualize(ctx, res.Findings, inv.Resources); err != nil {
+			return err
+		}
 	}
 	merged := 0
 	if f.scan != "" {
@@ -228,7 +231,7 @@ func runFindingsImport(cmd *cobra.Command, args []string, f findingsFlags) error
 	}
 	msg := fmt.Sprintf("%d finding(s) read from %d file(s), %d shown", read, res.Files, len(fs))
 	if f.inventory != "" {
-		msg += fmt.Sprintf(", %d joined to the inventory", joined)
+		msg += fmt.Sprintf(", %d joined to the inventory (%d on an attack path, ranked first in their severity)", joined, onPaths)
 	}
 	if f.scan != "" {
 		msg += fmt.Sprintf(", %d merged with vigil's findings", merged)
@@ -286,20 +289,20 @@ func writeFindings(w io.Writer, format string, fs []findings.Finding) error {
 	case "csv":
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{"severity", "original_severity", "status", "original_status", "product", "origin", "kind", "id", "type", "title",
-			"provider", "account", "region", "resource_id", "resource_type", "in_inventory", "first_seen", "last_seen",
+			"provider", "account", "region", "resource_id", "resource_type", "in_inventory", "exposed", "attack_path", "first_seen", "last_seen",
 			"vulnerability", "cvss", "package", "version", "fixed_version", "sources", "linked_alerts", "file", "record"})
 		for i := range fs {
 			f := &fs[i]
 			vid, cvss, pkg, ver, fixed := vulnColumns(f)
 			_ = cw.Write([]string{string(f.Severity), f.OriginalSeverity, string(f.Status), f.OriginalStatus, string(f.Product), f.Origin, string(f.Kind), f.ID, f.Type, f.Title,
 				string(f.Resource.Provider), f.Resource.Account, f.Resource.Region, f.Resource.ID, f.Resource.Type, strconv.FormatBool(f.Resource.InInventory),
-				timeCol(f.FirstSeen), timeCol(f.LastSeen), vid, cvss, pkg, ver, fixed, strings.Join(f.Sources, "; "), strings.Join(f.LinkedAlerts, " "), f.Source.File, strconv.Itoa(f.Source.Index)})
+				boolCol(f.Resource.Exposed), f.Resource.AttackPath, timeCol(f.FirstSeen), timeCol(f.LastSeen), vid, cvss, pkg, ver, fixed, strings.Join(f.Sources, "; "), strings.Join(f.LinkedAlerts, " "), f.Source.File, strconv.Itoa(f.Source.Index)})
 		}
 		cw.Flush()
 		return cw.Error()
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SEVERITY\tPRODUCT\tSTATUS\tACCOUNT\tRESOURCE\tFINDING")
+	fmt.Fprintln(tw, "SEVERITY\tPRODUCT\tSTATUS\tACCOUNT\tRESOURCE\tCONTEXT\tFINDING")
 	for i := range fs {
 		f := &fs[i]
 		title := f.Title
@@ -309,9 +312,31 @@ func writeFindings(w io.Writer, format string, fs []findings.Finding) error {
 				title += " (fixed in " + fixed + ")"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", f.Severity, f.Product, f.Status, f.Resource.Account, shortID(f.Resource.ID), title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Severity, f.Product, f.Status, f.Resource.Account, shortID(f.Resource.ID), contextCol(&f.Resource), title)
 	}
 	return tw.Flush()
+}
+
+// contextCol names what the inventory says of a finding's resource.
+func contextCol(r *findings.Resource) string {
+	switch r.Priority() {
+	case 2:
+		return "attack-path"
+	case 1:
+		return "exposed"
+	}
+	if r.Exposed != nil {
+		return "isolated"
+	}
+	return "-"
+}
+
+// boolCol is "true", "false", or "" when unknown.
+func boolCol(b *bool) string {
+	if b == nil {
+		return ""
+	}
+	return strconv.FormatBool(*b)
 }
 
 // vulnColumns are a vulnerability's id, CVSS score and first package.

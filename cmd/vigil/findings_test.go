@@ -125,3 +125,56 @@ func TestFindingsImportInputs(t *testing.T) {
 		t.Errorf("unknown --product: exit %d, want %d", code, exitUsage)
 	}
 }
+
+// TestFindingsImportRanksByContext: joined to the sample organization, a
+// finding on a resource with an attack path (exposed, and its service
+// account reaches project owner) ranks above every other finding of its
+// severity, then the findings on exposed resources; isolated ones follow.
+func TestFindingsImportRanksByContext(t *testing.T) {
+	code, out, errOut := runCLI2(t, "findings", "import", findingSamples, "--inventory", sampleOrg, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var fs []struct {
+		Severity string `json:"severity"`
+		Resource struct {
+			ID         string `json:"id"`
+			Exposed    *bool  `json:"exposed"`
+			AttackPath string `json:"attack_path"`
+		} `json:"resource"`
+	}
+	if err := json.Unmarshal([]byte(out), &fs); err != nil {
+		t.Fatal(err)
+	}
+	rank := func(i int) int {
+		switch r := fs[i].Resource; {
+		case r.AttackPath != "":
+			return 2
+		case r.Exposed != nil && *r.Exposed:
+			return 1
+		}
+		return 0
+	}
+	paths, exposed, isolated := 0, 0, 0
+	for i := range fs {
+		switch r := fs[i].Resource; {
+		case r.AttackPath != "":
+			paths++
+		case r.Exposed != nil && *r.Exposed:
+			exposed++
+		case r.Exposed != nil:
+			isolated++
+		}
+		if i > 0 && fs[i].Severity == fs[i-1].Severity && rank(i) > rank(i-1) {
+			t.Errorf("finding %d on %s (context %d) ranks below %s (context %d) of the same severity", i, fs[i].Resource.ID, rank(i), fs[i-1].Resource.ID, rank(i-1))
+		}
+	}
+	if paths == 0 || exposed == 0 || isolated == 0 {
+		t.Errorf("%d on attack paths, %d exposed, %d isolated: want some of each", paths, exposed, isolated)
+	}
+	for i := range fs {
+		if strings.HasSuffix(fs[i].Resource.ID, "instances/nw-jupyter-legacy") && !strings.Contains(fs[i].Resource.AttackPath, "exposed to the internet") {
+			t.Errorf("the SCC finding on the exposed Jupyter VM carries no attack path: %+v", fs[i].Resource)
+		}
+	}
+}

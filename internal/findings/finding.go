@@ -123,6 +123,26 @@ type Resource struct {
 	Name string `json:"name,omitempty"`
 	// InInventory is set when the resource was found in the inventory.
 	InInventory bool `json:"in_inventory,omitempty"`
+	// Exposed is whether the inventory resource is reachable from the
+	// internet (vigil's reachability, else a public address); nil when the
+	// resource was not joined.
+	Exposed *bool `json:"exposed,omitempty"`
+	// AttackPath is vigil's attack-path chain through the resource: exposed,
+	// and its identity is an admin or reads sensitive data.
+	AttackPath string `json:"attack_path,omitempty"`
+}
+
+// Priority ranks findings of one severity: 2 on a resource with an attack
+// path (exposed and over-privileged or reaching sensitive data), 1 on an
+// exposed one, 0 otherwise (isolated, or not in the inventory).
+func (r *Resource) Priority() int {
+	switch {
+	case r.AttackPath != "":
+		return 2
+	case r.Exposed != nil && *r.Exposed:
+		return 1
+	}
+	return 0
 }
 
 // Vuln is what a vulnerability finding says about the weakness.

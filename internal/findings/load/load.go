@@ -447,12 +447,17 @@ func event(detailType string, detail []byte, out *findings.Finding) parsed {
 	return parsed{found: true}
 }
 
-// Sort orders findings worst first, then by product, resource and id.
+// Sort orders findings worst first: by severity, then by their resource's
+// context (on an attack path, then exposed, then the rest: see
+// findings.Resource.Priority), then by product, resource and id.
 func Sort(fs []findings.Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := &fs[i], &fs[j]
 		if ra, rb := a.Severity.Rank(), b.Severity.Rank(); ra != rb {
 			return ra > rb
+		}
+		if pa, pb := a.Resource.Priority(), b.Resource.Priority(); pa != pb {
+			return pa > pb
 		}
 		if a.Product != b.Product {
 			return a.Product < b.Product
