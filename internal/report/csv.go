@@ -15,7 +15,7 @@ import (
 var CSVColumns = []string{
 	"rule_id", "title", "category", "severity", "status", "suppressed", "suppression_reason",
 	"provider", "account", "region", "resource_type", "resource_id", "resource_name",
-	"message", "frameworks", "remediation", "location",
+	"message", "frameworks", "remediation", "location", "data_class", "base_severity",
 }
 
 func writeCSV(w io.Writer, r *Report) error {
@@ -42,6 +42,7 @@ func writeCSV(w io.Writer, r *Report) error {
 			f.RuleID, f.Title, f.Category, string(f.Severity), string(f.Status), suppressed, reason,
 			string(f.Resource.Provider), f.Resource.Account, f.Resource.Region, f.Resource.Type,
 			f.Resource.ID, f.Resource.Name, f.Message, strings.Join(refs, ";"), f.Remediation, csvLocation(f),
+			f.DataClass, string(f.BaseSeverity),
 		)
 		for i := range row {
 			row[i] = csvSafe(row[i])

@@ -143,6 +143,21 @@ func ToOCSF(f *finding.Finding, rule finding.RuleInfo, r *Report) ocsf.Complianc
 	if f.Suppressed != nil {
 		cf.Unmapped = map[string]any{"suppression": f.Suppressed}
 	}
+	// The governance policy's data class and the rule's own severity when
+	// the finding's was raised or lowered: no OCSF attribute of a
+	// Compliance Finding's resources holds them (the data_classification
+	// profile applies to data objects, not resource_details).
+	if f.DataClass != "" || f.BaseSeverity != "" {
+		if cf.Unmapped == nil {
+			cf.Unmapped = map[string]any{}
+		}
+		if f.DataClass != "" {
+			cf.Unmapped["data_class"] = f.DataClass
+		}
+		if f.BaseSeverity != "" {
+			cf.Unmapped["base_severity"] = string(f.BaseSeverity)
+		}
+	}
 	return cf
 }
 
