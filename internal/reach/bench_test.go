@@ -100,3 +100,36 @@ func BenchmarkExposedSet(b *testing.B) {
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "MiB-alloc/op")
 	b.ReportMetric(float64(after.Sys)/(1<<20), "MiB-sys")
 }
+
+// BenchmarkBlastRadius answers vigil reach from for one AWS instance of
+// the 100,000-interface inventory: a path question to every other
+// instance (100,000) and the internet.
+func BenchmarkBlastRadius(b *testing.B) {
+	rs := benchInventory()
+	// The AWS instances in one VPC (10.0.0.0/8), each with its address.
+	rs = append(rs, network(resource.AWS, "vpc-bench", nil, "10.0.0.0/8"))
+	n := 0
+	for _, r := range rs {
+		if r.Provider == resource.AWS && r.Facts.Compute != nil {
+			r.Relationships = append(r.Relationships, resource.Relationship{Type: resource.RelInNetwork, TargetID: "vpc-bench"})
+			r.Facts.Addressing = &resource.Addressing{PrivateIPs: []string{fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255)}}
+			n++
+		}
+	}
+	g := New(rs)
+	src, err := g.Resolve("i-0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	reachable := 0
+	for range b.N {
+		reachable = 0
+		for _, res := range g.From(src, Query{Protocol: "tcp", FromPort: 22, ToPort: 22}) {
+			if res.Verdict == Reachable {
+				reachable++
+			}
+		}
+	}
+	b.ReportMetric(float64(reachable), "reachable")
+}

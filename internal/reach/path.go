@@ -152,9 +152,24 @@ type stage struct {
 	stateless bool
 	fws       []*resource.Resource
 	defaults  []ordered // implied rules evaluated after the firewalls' own
+	// rules: when ordered, the firewalls' rules in evaluation order, then the defaults.
+	rules []ordered
 }
 
+// host returns what a path question needs to know of r, computed once.
 func (g *Graph) host(r *resource.Resource) *host {
+	if h, ok := g.hosts[r]; ok {
+		return h
+	}
+	if g.hosts == nil {
+		g.hosts = map[*resource.Resource]*host{}
+	}
+	h := g.newHost(r)
+	g.hosts[r] = h
+	return h
+}
+
+func (g *Graph) newHost(r *resource.Resource) *host {
 	h := &host{r: r}
 	addAddrs := func(x *resource.Resource) {
 		if x != nil && x.Facts.Addressing != nil {
@@ -254,6 +269,13 @@ func (g *Graph) host(r *resource.Resource) *host {
 		h.undecided = append(h.undecided, r.ID+": its network is not in the inventory")
 	}
 	h.net = g.netKey(r.Provider, h.rawNet)
+	for _, sts := range [][]stage{h.in, h.out} {
+		for i := range sts {
+			if sts[i].ordered {
+				sts[i].rules = append(orderedRules(sts[i].fws), sts[i].defaults...)
+			}
+		}
+	}
 	return h
 }
 
@@ -396,7 +418,7 @@ func eval(st stage, dir, proto string, pr peer) evaluated {
 		return e
 	}
 	left := full
-	for _, o := range append(orderedRules(st.fws), st.defaults...) {
+	for _, o := range st.rules {
 		if left.empty() {
 			break
 		}
@@ -480,7 +502,8 @@ func filter(res *PathResult, q Query, pre []resource.Hop, out []stage, outPeer p
 			}
 		}
 		for _, sp := range reach {
-			hops := slices.Concat(pre, hopsFor(evs[:nOut], sp), mid, hopsFor(evs[nOut:], sp), post, replyHops)
+			// An NSG on both the interface and its subnet is one hop.
+			hops := slices.Compact(slices.Concat(pre, hopsFor(evs[:nOut], sp), mid, hopsFor(evs[nOut:], sp), post, replyHops))
 			res.Paths = append(res.Paths, resource.ExposurePath{Protocol: proto, Family: "ipv4", FromPort: sp.lo, ToPort: sp.hi, Hops: hops})
 		}
 		if !maybe.minus(reach).empty() {
@@ -488,6 +511,9 @@ func filter(res *PathResult, q Query, pre []resource.Hop, out []stage, outPeer p
 		}
 	}
 	res.Undecided = uniq(res.Undecided)
+	if denial != nil {
+		denial.After = slices.Compact(denial.After)
+	}
 	switch {
 	case len(res.Paths) > 0:
 		res.Verdict = Reachable

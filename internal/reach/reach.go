@@ -96,6 +96,7 @@ type Graph struct {
 	// between them, built on the first path question.
 	all   []*resource.Resource
 	links *links
+	hosts map[*resource.Resource]*host
 }
 
 // layer returns the layer of fws, first-match (ordered) or union.
