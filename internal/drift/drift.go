@@ -27,6 +27,8 @@ const (
 const (
 	ByID   = "id"
 	ByName = "name"
+	// ByGrant matches a grant by its principal, role and scope.
+	ByGrant = "grant"
 )
 
 // Finding is one difference between the IaC and the inventory.
@@ -49,7 +51,7 @@ type Finding struct {
 	IaC *resource.Ref `json:"iac,omitempty"`
 	// Live is the inventory's resource; nil for a missing or unmatched one.
 	Live *resource.Ref `json:"live,omitempty"`
-	// MatchedBy says how IaC and Live were matched: ByID or ByName.
+	// MatchedBy says how IaC and Live were matched: ByID, ByName or ByGrant.
 	MatchedBy string `json:"matched_by,omitempty"`
 	// Reason says why an unmatched IaC resource was not compared.
 	Reason  string `json:"reason,omitempty"`

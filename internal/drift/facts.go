@@ -84,24 +84,40 @@ func compareFacts(r, l *resource.Resource) []diff {
 func flatten(r *resource.Resource) map[string]any {
 	out := map[string]any{}
 	k := resource.FactsKey(r.Class)
-	b, err := json.Marshal(r.Facts)
-	if err != nil || k == "" {
+	i, found := factsField[k]
+	if !found {
 		return out
 	}
-	var m map[string]any
-	if json.Unmarshal(b, &m) != nil {
-		return out
+	if v := reflect.ValueOf(r.Facts).Field(i); !v.IsNil() {
+		var sub map[string]any
+		if b, err := json.Marshal(v.Interface()); err == nil && json.Unmarshal(b, &sub) == nil {
+			walk(k, sub, out)
+		}
 	}
-	if sub, ok := m[k].(map[string]any); ok {
-		walk(k, sub, out)
-	}
-	if rp, ok := m["resource_policy"].(map[string]any); ok {
-		if st, ok := rp["statements"]; ok {
-			out["resource_policy"] = canonList(st)
+	if rp := r.Facts.ResourcePolicy; rp != nil {
+		var m map[string]any
+		if b, err := json.Marshal(rp); err == nil && json.Unmarshal(b, &m) == nil {
+			if st, ok := m["statements"]; ok {
+				out["resource_policy"] = canonList(st)
+			}
 		}
 	}
 	return out
 }
+
+// factsField maps a facts key (storage, firewall...) to the index of its
+// field in resource.Facts, so that only the class's own facts are encoded.
+var factsField = func() map[string]int {
+	m := map[string]int{}
+	t := reflect.TypeOf(resource.Facts{})
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if t.Field(i).Type.Kind() == reflect.Pointer {
+			m[name] = i
+		}
+	}
+	return m
+}()
 
 func walk(prefix string, m map[string]any, out map[string]any) {
 	for k, v := range m {

@@ -52,12 +52,13 @@ type key struct {
 
 // index finds inventory resources by identifier and by name.
 type index struct {
-	byID   map[key][]*resource.Resource
-	byName map[key][]*resource.Resource
+	byID    map[key][]*resource.Resource
+	byName  map[key][]*resource.Resource
+	byGrant map[key][]*resource.Resource
 }
 
 func newIndex(live []*resource.Resource) *index {
-	x := &index{byID: map[key][]*resource.Resource{}, byName: map[key][]*resource.Resource{}}
+	x := &index{byID: map[key][]*resource.Resource{}, byName: map[key][]*resource.Resource{}, byGrant: map[key][]*resource.Resource{}}
 	add := func(m map[key][]*resource.Resource, k key, r *resource.Resource) {
 		if k.v == "" || slices.Contains(m[k], r) {
 			return
@@ -73,8 +74,30 @@ func newIndex(live []*resource.Resource) *index {
 			add(x.byID, key{r.Provider, r.Class, norm(a)}, r)
 		}
 		add(x.byName, key{r.Provider, r.Class, strings.ToLower(r.Name)}, r)
+		add(x.byGrant, key{r.Provider, r.Class, grant(r, r.Account)}, r)
 	}
 	return x
+}
+
+// grant identifies a grant (class iam_binding) by what it grants: the
+// principal, the role (an Azure role definition by its GUID) and the
+// scope, an account-level scope by the account (a GCP project is named
+// by its ID in Terraform, by its number in Cloud Asset names). "" for
+// other resources.
+func grant(r *resource.Resource, account string) string {
+	b := r.Facts.Binding
+	if b == nil || b.Principal == "" || b.Role == "" || b.Scope == "" {
+		return ""
+	}
+	role := strings.ToLower(b.Role)
+	if r.Provider == resource.Azure {
+		role = role[strings.LastIndexByte(role, '/')+1:]
+	}
+	scope := norm(b.Scope)
+	if b.ScopeLevel == "account" && account != "" {
+		scope = "account:" + strings.ToLower(account)
+	}
+	return strings.ToLower(b.Principal) + "\x00" + role + "\x00" + scope
 }
 
 // identifiers are the cloud identifiers of an IaC resource: a plan's or
@@ -195,13 +218,25 @@ func (x *index) match(r *resource.Resource) match {
 	if cands = narrow(r, cands); len(cands) == 1 {
 		return match{live: cands[0], by: ByID}
 	}
+	if g := grant(r, accountOf(r)); g != "" && len(cands) == 0 {
+		if cands = narrow(r, x.byGrant[key{r.Provider, r.Class, g}]); len(cands) == 1 {
+			return match{live: cands[0], by: ByGrant}
+		}
+	}
 	if len(cands) > 1 {
 		return match{reason: fmt.Sprintf("its identifier designates %d resources of the inventory", len(cands))}
 	}
+	name := cloudName(r)
 	if deployed(r) {
+		// A state's id is not always the cloud's whole identifier (a
+		// Cloud SQL instance's id is its name): its name may still find it.
+		if name != "" {
+			if cands = narrow(r, x.byName[key{r.Provider, r.Class, strings.ToLower(name)}]); len(cands) == 1 {
+				return match{live: cands[0], by: ByName}
+			}
+		}
 		return match{}
 	}
-	name := cloudName(r)
 	switch {
 	case name == "" && pending(r):
 		return match{reason: "the plan creates it (its identifiers and name are known after apply)"}

@@ -135,3 +135,22 @@ func TestCategoryOf(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchGrant: a Terraform google_project_iam_member names its project
+// by ID, the Cloud Asset export by number; the grant is the same.
+func TestMatchGrant(t *testing.T) {
+	bind := func(scope string) resource.Facts {
+		return resource.Facts{Binding: &resource.Binding{Principal: "group:auditors@acme.example", Role: "roles/viewer", Scope: scope, ScopeLevel: "account"}}
+	}
+	live := &resource.Resource{Provider: resource.GCP, Account: "acme-prod", Class: resource.ClassIAMBinding,
+		ID: "//cloudresourcemanager.googleapis.com/projects/487615239784#iam/roles/viewer/group:auditors@acme.example", Facts: bind("//cloudresourcemanager.googleapis.com/projects/487615239784")}
+	other := &resource.Resource{Provider: resource.GCP, Account: "acme-dev", Class: resource.ClassIAMBinding,
+		ID: "//cloudresourcemanager.googleapis.com/projects/1#iam/roles/viewer/group:auditors@acme.example", Facts: bind("//cloudresourcemanager.googleapis.com/projects/1")}
+	x := newIndex([]*resource.Resource{live, other})
+	r := &resource.Resource{Provider: resource.GCP, Class: resource.ClassIAMBinding, ID: ".:google_project_iam_member.viewer",
+		Raw:   map[string]any{"id": "acme-prod/roles/viewer/group:auditors@acme.example", "project": "acme-prod"},
+		Facts: bind("//cloudresourcemanager.googleapis.com/projects/acme-prod")}
+	if m := x.match(r); m.live != live || m.by != ByGrant {
+		t.Errorf("match %+v", m)
+	}
+}

@@ -107,7 +107,8 @@ func inScope(scopes []Scope, l *resource.Resource) bool {
 // builtIn reports whether the cloud, not a user, made the resource: a
 // default security group, network or firewall rule, an AWS managed
 // policy or service-linked role, a built-in role definition, the root
-// user. No IaC is expected to define them.
+// user, a GCS bucket's legacy grants to the project's owners, editors and
+// viewers. No IaC is expected to define them.
 func builtIn(l *resource.Resource) bool {
 	f := l.Facts
 	switch {
@@ -117,6 +118,7 @@ func builtIn(l *resource.Resource) bool {
 		f.Identity != nil && f.Identity.Kind == "root",
 		strings.HasPrefix(l.ID, "arn:aws:iam::aws:policy/"),
 		strings.Contains(l.ID, ":role/aws-service-role/"),
+		f.Binding != nil && strings.HasPrefix(f.Binding.Role, "roles/storage.legacy"), // a new bucket's own grants to the project's roles
 		l.Source == "synthesized":
 		return true
 	}
