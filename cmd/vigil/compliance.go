@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil-sec/vigil/internal/compliance"
+	"github.com/vigil-sec/vigil/internal/findings"
+	"github.com/vigil-sec/vigil/internal/findings/load"
 	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/scan"
 	"github.com/vigil-sec/vigil/internal/suppress"
@@ -19,7 +21,7 @@ import (
 
 type complianceFlags struct {
 	format, out, now, suppressions, attestations, governance string
-	providers, ruleDirs, catalogues                          []string
+	providers, ruleDirs, catalogues, providerFindings        []string
 	list, noIdentity                                         bool
 }
 
@@ -57,6 +59,7 @@ could not be read (the rest is still reported).`,
 	fl.StringSliceVar(&f.providers, "provider", nil, "only these clouds: aws, azure, gcp (repeatable or comma-separated)")
 	fl.StringVar(&f.suppressions, "suppressions", "", "YAML suppressions file (suppressed failures are shown as accepted, not passed)")
 	fl.StringArrayVar(&f.ruleDirs, "rules", nil, "directory of custom Rego rules, evaluated with the built-in ones (repeatable)")
+	fl.StringArrayVar(&f.providerFindings, "provider-findings", nil, "the clouds' own findings (Security Hub, Security Command Center exports, as vigil findings import reads): their control checks mapped to this framework count as evidence beside vigil's rules (repeatable)")
 	fl.StringVar(&f.now, "now", "", "evaluate as of this time (RFC 3339 or YYYY-MM-DD): key ages, suppression and attestation expiry")
 	fl.BoolVar(&f.noIdentity, "no-identity", false, "leave out the identity analysis (privilege-escalation and attack paths)")
 	return cmd
@@ -157,6 +160,11 @@ func runCompliance(cmd *cobra.Command, args []string, f complianceFlags) error {
 		}
 		return usageErr(fmt.Errorf("no cloud resources found in %s: nothing to report", strings.Join(paths, ", ")))
 	}
+	if len(f.providerFindings) > 0 {
+		if err := addProviderControls(cmd, f.providerFindings, provs, res); err != nil {
+			return err
+		}
+	}
 	if err := atts.Validate(res.Report.Rules, given...); err != nil {
 		return usageErr(err)
 	}
@@ -165,6 +173,40 @@ func runCompliance(cmd *cobra.Command, args []string, f complianceFlags) error {
 		Now: res.Report.GeneratedAt, Version: buildVersion(), Inputs: paths,
 	})
 	return writeCompliance(cmd, f, rep, res)
+}
+
+// addProviderControls reads the clouds' own findings, joins them to the
+// scanned inventory and adds those mapped to framework controls to the
+// scan's findings and rules (findings.ComplianceFindings).
+func addProviderControls(cmd *cobra.Command, paths []string, provs []resource.Provider, res *scan.Result) error {
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			return usageErr(fmt.Errorf("--provider-findings: %w", err))
+		}
+	}
+	lr, err := load.Files(cmd.Context(), paths, load.WithoutRaw())
+	if err != nil {
+		return err
+	}
+	stderr := cmd.ErrOrStderr()
+	for _, p := range lr.Problems {
+		fmt.Fprintln(stderr, "vigil: input error:", p.Error())
+	}
+	if len(lr.Findings) == 0 {
+		return nothing("--provider-findings: no findings of a known format in %s", strings.Join(paths, ", "))
+	}
+	findings.Join(lr.Findings, res.Inventory.Resources)
+	fs, rules := findings.ComplianceFindings(lr.Findings)
+	n := 0
+	for _, f := range fs {
+		if len(provs) == 0 || slices.Contains(provs, f.Resource.Provider) {
+			res.Report.Findings = append(res.Report.Findings, f)
+			n++
+		}
+	}
+	res.Report.Rules = append(res.Report.Rules, rules...)
+	fmt.Fprintf(stderr, "vigil: %d provider finding(s) read, %d mapped to framework controls (%d provider controls)\n", len(lr.Findings), n, len(rules))
+	return nil
 }
 
 func writeCompliance(cmd *cobra.Command, f complianceFlags, rep *compliance.Report, res *scan.Result) error {

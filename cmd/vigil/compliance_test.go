@@ -73,3 +73,57 @@ func TestComplianceCommand(t *testing.T) {
 		t.Errorf("--provider aws HTML: has no print style or still an Azure column")
 	}
 }
+
+// TestComplianceProviderFindings: Security Hub control checks mapped to
+// NIST 800-53 r5 count as evidence of the controls they name, beside
+// vigil's rules: the failing bucket is listed under AC-3 by the provider
+// control, the passing one counted as passed; a requirement of another
+// CIS version is not mapped.
+func TestComplianceProviderFindings(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "nist.json")
+	code, _, errOut := runCLI2(t, "compliance", "nist-800-53-r5", sampleOrg, "--format", "json", "--out", file, "--now", "2026-11-24",
+		"--provider-findings", "testdata/provider-findings/securityhub-controls.json")
+	if code != 0 && code != exitFindings {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Controls []struct {
+			ID    string `json:"id"`
+			Rules []struct {
+				ID        string         `json:"id"`
+				Resources map[string]int `json:"resources"`
+				Failed    []struct {
+					ID string `json:"id"`
+				} `json:"failed"`
+			} `json:"rules"`
+		} `json:"controls"`
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	for _, c := range rep.Controls {
+		for _, r := range c.Rules {
+			if r.ID != "securityhub:S3.8" {
+				continue
+			}
+			found[c.ID] = true
+			if c.ID == "AC-3" && (r.Resources["checked"] != 2 || r.Resources["passed"] != 1 || len(r.Failed) != 1 || r.Failed[0].ID != "arn:aws:s3:::nw-dev-partner-share") {
+				t.Errorf("AC-3 evidence of securityhub:S3.8: %+v", r)
+			}
+		}
+	}
+	if !found["AC-3"] || !found["SC-7"] || len(found) != 2 {
+		t.Errorf("securityhub:S3.8 evidences %v, want AC-3 and SC-7", found)
+	}
+	if !strings.Contains(errOut, "2 provider finding(s) read, 2 mapped to framework controls (1 provider controls)") {
+		t.Errorf("stderr: %s", errOut)
+	}
+	if code, _ := runCLI(t, "compliance", "nist-800-53-r5", sampleOrg, "--provider-findings", t.TempDir()); code != exitUsage {
+		t.Errorf("--provider-findings with nothing readable: exit %d, want %d", code, exitUsage)
+	}
+}

@@ -91,7 +91,11 @@ type Finding struct {
 	// Principals identify the identity a threat is about, as the audit
 	// logs name it (a user ARN, a principal id, an access key id, an
 	// e-mail), for linking the finding to vigil's detection alerts.
-	Principals []string `json:"principals,omitempty"`
+	// Requirements are the framework requirements the provider maps the
+	// finding to, as it names them ("NIST.800-53.r5 AC-2", "PCI DSS
+	// v4.0.1/1.2.5", SCC's "cis 2.0/3.6"): see ControlRefs.
+	Requirements []string `json:"requirements,omitempty"`
+	Principals   []string `json:"principals,omitempty"`
 	// VigilRule is the vigil rule that checks the same control as a
 	// provider's control finding (Security Hub's S3.8 and vigil's
 	// storage-public-access-not-blocked).

@@ -25,7 +25,12 @@ type record struct {
 		Description   string `json:"description"`
 		Severity      string `json:"severity"`
 		FindingClass  string `json:"findingClass"`
-		Access        *struct {
+		Compliances   []struct {
+			Standard string   `json:"standard"`
+			Version  string   `json:"version"`
+			IDs      []string `json:"ids"`
+		} `json:"compliances"`
+		Access *struct {
 			PrincipalEmail   string `json:"principalEmail"`
 			PrincipalSubject string `json:"principalSubject"`
 		} `json:"access"`
@@ -80,6 +85,13 @@ func Parse(raw []byte) (findings.Finding, error) {
 		Type: strings.Trim(sf.FindingClass+"/"+sf.Category, "/"), OriginalSeverity: sf.Severity,
 		FirstSeen: findings.ParseTime(findings.First(sf.CreateTime, sf.EventTime)), LastSeen: findings.ParseTime(sf.EventTime),
 		Status: findings.Active, OriginalStatus: strings.Trim(sf.State+" "+sf.Mute, " "),
+	}
+	for _, c := range sf.Compliances {
+		for _, id := range c.IDs {
+			// "cis 1.3/3.6", "pci 4.0/1.2.1": standard, version and the
+			// control id as SCC gives them.
+			f.Requirements = append(f.Requirements, strings.TrimSpace(c.Standard+" "+c.Version)+"/"+id)
+		}
 	}
 	f.Severity, _ = findings.SeverityFromName(sf.Severity)
 	switch {

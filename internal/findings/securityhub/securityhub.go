@@ -39,8 +39,9 @@ type record struct {
 		Region    string `json:"Region"`
 	} `json:"Resources"`
 	Compliance *struct {
-		Status            string `json:"Status"`
-		SecurityControlID string `json:"SecurityControlId"`
+		Status              string   `json:"Status"`
+		SecurityControlID   string   `json:"SecurityControlId"`
+		RelatedRequirements []string `json:"RelatedRequirements"`
 	} `json:"Compliance"`
 	Workflow *struct {
 		Status string `json:"Status"`
@@ -73,6 +74,9 @@ func Parse(raw []byte) (findings.Finding, error) {
 	}
 	if len(r.Types) > 0 {
 		f.Type = r.Types[0]
+	}
+	if r.Compliance != nil {
+		f.Requirements = r.Compliance.RelatedRequirements
 	}
 	if r.Compliance != nil && r.Compliance.SecurityControlID != "" {
 		f.Type = r.Compliance.SecurityControlID
