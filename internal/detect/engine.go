@@ -642,6 +642,10 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 		e.stats.duplicate()
 		return ctx.Err()
 	}
+	late := h.Time.Before(e.bound())
+	if late {
+		e.stats.late()
+	}
 	// The OCSF form is only needed in alerts that tuning lets through, so
 	// it is made here, lazily, for those.
 	events := func() []Event {
@@ -696,10 +700,9 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 	if h.normalized {
 		p.Norm = h.Norm
 	}
-	if h.Time.Before(e.bound()) {
+	if late {
 		// Later than the reorder window: correlated now, against the
 		// windows still held.
-		e.stats.late()
 		return e.correlate(ctx, p, fn)
 	}
 	heap.Push(&e.pend, p)
