@@ -106,10 +106,14 @@ func BenchmarkExposedSet(b *testing.B) {
 // instance (100,000) and the internet.
 func BenchmarkBlastRadius(b *testing.B) {
 	rs := benchInventory()
-	// The AWS instances in one VPC (10.0.0.0/8), each with its address.
+	// The AWS instances in one VPC (10.0.0.0/8), each with its address;
+	// security groups and network ACLs let everything out.
 	rs = append(rs, network(resource.AWS, "vpc-bench", nil, "10.0.0.0/8"))
 	n := 0
 	for _, r := range rs {
+		if f := r.Facts.Firewall; r.Provider == resource.AWS && f != nil {
+			f.Rules = append(f.Rules, egress("allow", "all", 0, 65535, 100, "0.0.0.0/0"))
+		}
 		if r.Provider == resource.AWS && r.Facts.Compute != nil {
 			r.Relationships = append(r.Relationships, resource.Relationship{Type: resource.RelInNetwork, TargetID: "vpc-bench"})
 			r.Facts.Addressing = &resource.Addressing{PrivateIPs: []string{fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255)}}

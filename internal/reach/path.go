@@ -143,6 +143,10 @@ type host struct {
 	sgs       []*resource.Resource
 	in, out   []stage
 	undecided []string
+	// the routes in force, computed on the first path question from it
+	routed   bool
+	cands    []cand
+	noRoutes string
 }
 
 // stage is one filter: a set of firewalls evaluated together.
@@ -272,11 +276,34 @@ func (g *Graph) newHost(r *resource.Resource) *host {
 	for _, sts := range [][]stage{h.in, h.out} {
 		for i := range sts {
 			if sts[i].ordered {
-				sts[i].rules = append(orderedRules(sts[i].fws), sts[i].defaults...)
+				sts[i].rules = g.sortedRules(sts[i])
 			}
 		}
 	}
 	return h
+}
+
+// sortedRules: a stage's rules in evaluation order, then its defaults,
+// sorted once per set of firewalls (hosts share them).
+func (g *Graph) sortedRules(st stage) []ordered {
+	var b strings.Builder
+	for _, fw := range st.fws {
+		b.WriteString(fw.ID)
+		b.WriteByte('|')
+	}
+	for _, d := range st.defaults {
+		b.WriteString("+" + d.fw.ID + "|" + d.rl.Direction + "|" + d.rl.Action + "|" + strconv.Itoa(d.rl.Priority))
+	}
+	k := b.String()
+	if r, ok := g.sorted[k]; ok {
+		return r
+	}
+	if g.sorted == nil {
+		g.sorted = map[string][]ordered{}
+	}
+	r := append(orderedRules(st.fws), st.defaults...)
+	g.sorted[k] = r
+	return r
 }
 
 // azureDefaults are the default rules of every NSG when the export left
@@ -363,7 +390,8 @@ func sourceMatches(s string, pr peer) (match bool, unknown string) {
 
 // evaluated is one stage's verdict for one protocol.
 type evaluated struct {
-	allow, deny []contrib
+	dir         string
+	allow, deny []rcontrib
 	allowed     set
 	undecided   set
 	reasons     []string
@@ -373,7 +401,7 @@ type evaluated struct {
 // eval evaluates a stage for traffic of proto in direction dir from (or,
 // egress, to) the peer.
 func eval(st stage, dir, proto string, pr peer) evaluated {
-	e := evaluated{fws: st.fws}
+	e := evaluated{fws: st.fws, dir: dir}
 	match := func(rl resource.FirewallRule) (bool, string) {
 		if rl.Direction != dir || rl.Disabled {
 			return false, ""
@@ -395,9 +423,6 @@ func eval(st stage, dir, proto string, pr peer) evaluated {
 		}
 		return false, unknown
 	}
-	text := func(o ordered) string {
-		return strings.Replace(ruleText(o.fw, o.rl, strings.Join(o.rl.Sources, ", ")), " from ", map[bool]string{true: " from ", false: " to "}[dir == "ingress"], 1)
-	}
 	if !st.ordered {
 		for _, fw := range st.fws {
 			for _, rl := range fw.Facts.Firewall.Rules {
@@ -407,7 +432,7 @@ func eval(st stage, dir, proto string, pr peer) evaluated {
 				m, u := match(rl)
 				switch {
 				case m:
-					c := contrib{resource.Hop{Resource: fw.ID, Allows: text(ordered{fw, rl})}, rulePorts(rl, proto)}
+					c := rcontrib{ordered{fw, rl}, rulePorts(rl, proto)}
 					e.allow, e.allowed = append(e.allow, c), e.allowed.union(c.ports)
 				case u != "":
 					e.undecided, e.reasons = e.undecided.union(rulePorts(rl, proto)), append(e.reasons, u)
@@ -431,7 +456,7 @@ func eval(st stage, dir, proto string, pr peer) evaluated {
 			continue
 		}
 		left = left.minus(cov)
-		c := contrib{resource.Hop{Resource: o.fw.ID, Allows: text(o)}, cov}
+		c := rcontrib{o, cov}
 		switch {
 		case !m:
 			e.undecided, e.reasons = e.undecided.union(cov), append(e.reasons, u)
@@ -444,13 +469,28 @@ func eval(st stage, dir, proto string, pr peer) evaluated {
 	return e
 }
 
+// rcontrib is a rule letting ports through (or, in deny, stopping them).
+type rcontrib struct {
+	o     ordered
+	ports set
+}
+
+// hop names the rule of c as a hop (built only for what is shown).
+func (e evaluated) hop(c rcontrib) resource.Hop {
+	t := ruleText(c.o.fw, c.o.rl, strings.Join(c.o.rl.Sources, ", "))
+	if e.dir == "egress" {
+		t = strings.Replace(t, " from ", " to ", 1)
+	}
+	return resource.Hop{Resource: c.o.fw.ID, Allows: t}
+}
+
 // hopsFor lists the rules of stages letting span sp through.
 func hopsFor(ev []evaluated, sp span) []resource.Hop {
 	var out []resource.Hop
 	for _, e := range ev {
 		for _, c := range e.allow {
 			if !c.ports.intersect(set{sp}).empty() {
-				out = append(out, c.hop)
+				out = append(out, e.hop(c))
 				break
 			}
 		}
@@ -541,7 +581,8 @@ func replies(proto string, out []stage, outPeer peer, in []stage, inPeer peer) (
 		e := eval(st, dir, proto, pr)
 		for _, c := range e.allow {
 			if !c.ports.intersect(ports).empty() {
-				hops = append(hops, resource.Hop{Resource: c.hop.Resource, Allows: "reply: " + c.hop.Allows})
+				h := e.hop(c)
+				hops = append(hops, resource.Hop{Resource: h.Resource, Allows: "reply: " + h.Allows})
 				return nil
 			}
 		}
@@ -584,7 +625,8 @@ func uniq(ss []string) []string {
 func denyText(e evaluated, dir, proto string, ports set, outPeer, inPeer peer) *Denial {
 	for _, c := range e.deny {
 		if !c.ports.intersect(ports).empty() {
-			return &Denial{Resource: c.hop.Resource, Reason: "denied by " + c.hop.Allows}
+			h := e.hop(c)
+			return &Denial{Resource: h.Resource, Reason: "denied by " + h.Allows}
 		}
 	}
 	var names []string

@@ -97,6 +97,8 @@ type Graph struct {
 	all   []*resource.Resource
 	links *links
 	hosts map[*resource.Resource]*host
+	// sorted caches the ordered rules of a set of firewalls.
+	sorted map[string][]ordered
 }
 
 // layer returns the layer of fws, first-match (ordered) or union.

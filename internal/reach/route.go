@@ -34,7 +34,11 @@ var anyV4 = netip.MustParsePrefix("0.0.0.0/0")
 // invalid: to the internet, by the default route), and follows the link
 // it names to want.
 func (g *Graph) route(h *host, dst netip.Addr, want string) leg {
-	cands, unknown := g.candidates(h)
+	if !h.routed {
+		h.cands, h.noRoutes = g.candidates(h)
+		h.routed = true
+	}
+	cands, unknown := h.cands, h.noRoutes
 	if unknown != "" {
 		return leg{undecided: unknown}
 	}
