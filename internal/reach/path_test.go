@@ -119,6 +119,12 @@ func TestPath(t *testing.T) {
 		{"aws network ACL letting the request in but not the reply out (stateless)", statelessReply(), "i-a", "i-b", "tcp/22",
 			"denied at acl-b: the reply: no egress rule of acl-b allows tcp 1024-65535 to 10.0.1.10 (implicit deny) (network ACLs are stateless)"},
 		{"aws network ACL: the reply to a port the ACL lets out", statelessReply(), "i-b", "i-a", "tcp/22", "tcp 22"},
+		{"aws VPN whose other end is not in the inventory: undecided", strayVPN(), "i-web", "vm-g", "tcp/22",
+			"undecided: the other end of VPN connection vpn-1 (peer 198.51.100.7) is not in the inventory"},
+		{"peering not active: denied at the peering", peered(resource.Bool(false), "10.1.0.0/16"), "i-a", "i-b", "tcp/22", "denied at pcx-1: VPC peering pcx-1 between vpc-a and vpc-b is not active"},
+		{"peering active", peered(yes, "10.1.0.0/16"), "i-a", "i-b", "tcp/22", "tcp 22"},
+		{"overlapping ranges across a peering: undecided, never a guess", peered(yes, "10.0.0.0/16"), "i-a", "i-b", "tcp/22",
+			"undecided: 10.0.5.5 is in a local range of vpc-a but the destination is in another network (overlapping addresses?)"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.note, func(t *testing.T) {
@@ -182,5 +188,40 @@ func statelessReply() []*resource.Resource {
 		nacl("acl-a", "subnet-a", naclAllow, egress("allow", "all", 0, 65535, 100, "0.0.0.0/0")),
 		nacl("acl-b", "subnet-b", naclAllow, egress("allow", "tcp", 0, 1023, 100, "0.0.0.0/0")),
 		routes(resource.AWS, "rtb-1", true, rel(resource.RelRoutesFor, "vpc-1"), local),
+	}
+}
+
+// strayVPN: the AWS VPN's customer gateway is an address no export holds.
+func strayVPN() []*resource.Resource {
+	rs := multiCloud()
+	for _, r := range rs {
+		if r.ID == "cgw-1" {
+			r.Facts.NetworkLink.PeerIPs = []string{"198.51.100.7"}
+		}
+	}
+	return rs
+}
+
+// peered: two VPCs joined by pcx-1 (active or not), vpc-b with the given
+// range, routes both ways, everything allowed.
+func peered(up *bool, bRange string) []*resource.Resource {
+	sg := fw(resource.AWS, "sg-all", nil, allowAll, egress("allow", "all", 0, 65535, 0, "0.0.0.0/0"))
+	acl := func(id, sn string) *resource.Resource {
+		return nacl(id, sn, naclAllow, egress("allow", "all", 0, 65535, 100, "0.0.0.0/0"))
+	}
+	bAddr := "10.1.5.5"
+	if bRange == "10.0.0.0/16" {
+		bAddr = "10.0.5.5"
+	}
+	return []*resource.Resource{
+		network(resource.AWS, "vpc-a", nil, "10.0.0.0/16"), network(resource.AWS, "vpc-b", nil, bRange),
+		link(resource.AWS, "pcx-1", resource.NetworkLink{Kind: resource.LinkPeering, Networks: []string{"vpc-a", "vpc-b"}, Up: up}),
+		addr(vm(resource.AWS, "i-a", no, rels(rel(resource.RelInSubnet, "subnet-a"), rel(resource.RelInNetwork, "vpc-a"), rel(resource.RelUsesFirewall, "sg-all"))), "10.0.1.10"),
+		addr(vm(resource.AWS, "i-b", no, rels(rel(resource.RelInSubnet, "subnet-b"), rel(resource.RelInNetwork, "vpc-b"), rel(resource.RelUsesFirewall, "sg-all"))), bAddr),
+		sg, acl("acl-a", "subnet-a"), acl("acl-b", "subnet-b"),
+		routes(resource.AWS, "rtb-a", false, rel(resource.RelRoutesFor, "subnet-a"), resource.Route{Destination: "10.0.0.0/16", NextHop: "local"},
+			resource.Route{Destination: bRange, NextHop: "peering", Target: "pcx-1"}),
+		routes(resource.AWS, "rtb-b", false, rel(resource.RelRoutesFor, "subnet-b"), resource.Route{Destination: bRange, NextHop: "local"},
+			resource.Route{Destination: "10.0.0.0/16", NextHop: "peering", Target: "pcx-1"}),
 	}
 }
