@@ -131,6 +131,8 @@ func (g *Graph) indexLinks() {
 			byIP[ip] = append(byIP[ip], c)
 		}
 	}
+	// An end whose own addresses are not exported (a Classic GCP gateway's
+	// are its forwarding rules') is matched one way, from the other end.
 	for _, c := range conns {
 		mine := g.localIPs(c)
 		for _, ip := range g.peerIPs(c) {
@@ -138,10 +140,13 @@ func (g *Graph) indexLinks() {
 				if o == c || slices.Contains(g.links.remote[c], o) {
 					continue
 				}
-				if back := g.peerIPs(o); len(back) > 0 && !slices.ContainsFunc(back, func(b string) bool { return slices.Contains(mine, b) }) {
+				if back := g.peerIPs(o); len(back) > 0 && len(mine) > 0 && !slices.ContainsFunc(back, func(b string) bool { return slices.Contains(mine, b) }) {
 					continue
 				}
 				g.links.remote[c] = append(g.links.remote[c], o)
+				if !slices.Contains(g.links.remote[o], c) {
+					g.links.remote[o] = append(g.links.remote[o], c)
+				}
 			}
 		}
 	}

@@ -121,6 +121,7 @@ func TestPath(t *testing.T) {
 		{"aws network ACL: the reply to a port the ACL lets out", statelessReply(), "i-b", "i-a", "tcp/22", "tcp 22"},
 		{"aws VPN whose other end is not in the inventory: undecided", strayVPN(), "i-web", "vm-g", "tcp/22",
 			"undecided: the other end of VPN connection vpn-1 (peer 198.51.100.7) is not in the inventory"},
+		{"a Classic GCP gateway without its addresses: the VPN is matched from the AWS side", classicGCP(), "vm-g", "i-web", "tcp/22", "tcp 22"},
 		{"peering not active: denied at the peering", peered(resource.Bool(false), "10.1.0.0/16"), "i-a", "i-b", "tcp/22", "denied at pcx-1: VPC peering pcx-1 between vpc-a and vpc-b is not active"},
 		{"peering active", peered(yes, "10.1.0.0/16"), "i-a", "i-b", "tcp/22", "tcp 22"},
 		{"overlapping ranges across a peering: undecided, never a guess", peered(yes, "10.0.0.0/16"), "i-a", "i-b", "tcp/22",
@@ -224,4 +225,17 @@ func peered(up *bool, bRange string) []*resource.Resource {
 		routes(resource.AWS, "rtb-b", false, rel(resource.RelRoutesFor, "subnet-b"), resource.Route{Destination: bRange, NextHop: "local"},
 			resource.Route{Destination: "10.0.0.0/16", NextHop: "peering", Target: "pcx-1"}),
 	}
+}
+
+// classicGCP: the GCP gateway's addresses are not exported (a Classic VPN
+// gateway's are its forwarding rules'); the AWS customer gateway names
+// the address anyway, so the GCP tunnel's peer address matches one way.
+func classicGCP() []*resource.Resource {
+	rs := multiCloud()
+	for _, r := range rs {
+		if l := r.Facts.NetworkLink; l != nil && l.Kind == resource.LinkVPNGateway && r.Provider == resource.GCP {
+			l.PublicIPs = nil
+		}
+	}
+	return rs
 }
