@@ -261,15 +261,17 @@ type coverage struct {
 	providers map[resource.Provider]bool
 	accounts  map[string]bool // provider \x00 account
 	regions   map[string]bool // provider \x00 account \x00 region
+	anyRegion map[string]bool // provider \x00 region, of any account
 }
 
 func newCoverage(live []*resource.Resource) *coverage {
-	c := &coverage{providers: map[resource.Provider]bool{}, accounts: map[string]bool{}, regions: map[string]bool{}}
+	c := &coverage{providers: map[resource.Provider]bool{}, accounts: map[string]bool{}, regions: map[string]bool{}, anyRegion: map[string]bool{}}
 	for _, l := range live {
 		a := strings.ToLower(l.Account)
 		c.providers[l.Provider] = true
 		c.accounts[string(l.Provider)+"\x00"+a] = true
 		c.regions[string(l.Provider)+"\x00"+a+"\x00"+regionOf(l)] = true
+		c.anyRegion[string(l.Provider)+"\x00"+regionOf(l)] = true
 	}
 	return c
 }
@@ -283,6 +285,9 @@ func (c *coverage) outside(r *resource.Resource) string {
 	}
 	acct := strings.ToLower(accountOf(r))
 	if acct == "" {
+		if region := regionOf(r); !global(region) && !c.anyRegion[p+"\x00"+region] {
+			return fmt.Sprintf("the inventory holds nothing of %s in %s", r.Provider, region)
+		}
 		return ""
 	}
 	if !c.accounts[p+"\x00"+acct] {

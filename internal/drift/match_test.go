@@ -154,3 +154,24 @@ func TestMatchGrant(t *testing.T) {
 		t.Errorf("match %+v", m)
 	}
 }
+
+// TestOutside: the inventory decides only where it holds resources.
+func TestOutside(t *testing.T) {
+	c := newCoverage([]*resource.Resource{{Provider: resource.AWS, Account: "1", Region: "eu-west-1"}})
+	for _, x := range []struct {
+		r       resource.Resource
+		outside bool
+	}{
+		{resource.Resource{Provider: resource.AWS, Region: "eu-west-1"}, false},
+		{resource.Resource{Provider: resource.AWS, Region: "eu-central-1"}, true}, // HCL: no account, a region not exported
+		{resource.Resource{Provider: resource.AWS}, false},
+		{resource.Resource{Provider: resource.AWS, Raw: map[string]any{"arn": "arn:aws:ec2:eu-west-1:2:security-group/sg-1"}}, true},
+		{resource.Resource{Provider: resource.AWS, Region: "us-east-1", Raw: map[string]any{"arn": "arn:aws:ec2:us-east-1:1:security-group/sg-1"}}, true},
+		{resource.Resource{Provider: resource.AWS, Region: "eu-west-1", Raw: map[string]any{"arn": "arn:aws:ec2:eu-west-1:1:security-group/sg-1"}}, false},
+		{resource.Resource{Provider: resource.GCP}, true},
+	} {
+		if got := c.outside(&x.r) != ""; got != x.outside {
+			t.Errorf("outside(%s %s %v) = %v", x.r.Provider, x.r.Region, x.r.Raw, got)
+		}
+	}
+}
