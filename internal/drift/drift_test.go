@@ -153,3 +153,27 @@ func TestTemplates(t *testing.T) {
 	}
 	golden(t, "templates.table.golden", table.Bytes())
 }
+
+// TestShowJSONSameAsState: the same state as terraform show -json writes
+// it, read alone (no .tf beside it: no lines), finds the same drift.
+func TestShowJSONSameAsState(t *testing.T) {
+	a := compare(t, []string{"testdata/state"}, []string{"testdata/inventory"}, Options{})
+	b := compare(t, []string{"testdata/show-json"}, []string{"testdata/inventory"}, Options{})
+	key := func(r *Report) []string {
+		var out []string
+		for _, f := range r.Findings {
+			k := string(f.Kind) + " " + f.Attribute + " " + show(f.IaCValue) + " " + show(f.LiveValue)
+			if f.IaC != nil {
+				k += " " + f.IaC.Location.Address
+			}
+			if f.Live != nil {
+				k += " " + f.Live.ID
+			}
+			out = append(out, k)
+		}
+		return out
+	}
+	if ka, kb := key(a), key(b); !reflect.DeepEqual(ka, kb) {
+		t.Errorf("terraform.tfstate and show -json differ:\n%s\n---\n%s", strings.Join(ka, "\n"), strings.Join(kb, "\n"))
+	}
+}
