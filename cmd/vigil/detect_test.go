@@ -132,3 +132,42 @@ func TestBadEventTimeOneRule(t *testing.T) {
 		t.Errorf("detect: the valid event raised no alert: %s", out)
 	}
 }
+
+// TestDetectReorderWindowFlag: --reorder-window decides which events are
+// late (reported on stderr, still alerted), a copy of an event already read
+// is reported and raises nothing again, and a window that is not positive
+// is a usage error.
+func TestDetectReorderWindowFlag(t *testing.T) {
+	dir := t.TempDir()
+	first := detectTestTrail[len(`{"Records":[`) : len(detectTestTrail)-len(`]}`)]
+	later := strings.Replace(strings.Replace(strings.Replace(first, "10:00:00Z", "11:00:00Z", 1),
+		"LeaveOrganization", "DescribeOrganization", 1), "11111111-1111", "33333333-3333", 1)
+	late := strings.Replace(strings.Replace(first, "10:00:00Z", "10:10:00Z", 1), "11111111-1111", "44444444-4444", 1)
+	p := filepath.Join(dir, "trail.jsonl")
+	writeFile(t, p, first+"\n"+later+"\n"+late+"\n"+first+"\n")
+
+	code, out, errOut := runCLI2(t, "detect", p, "--reorder-window", "5m")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if n := strings.Count(out, "\n"); n != 2 {
+		t.Errorf("%d alerts, want 2 (the late LeaveOrganization too, the copy not): %s", n, out)
+	}
+	for _, want := range []string{
+		"vigil: 1 matched events arrived more than --reorder-window (5m0s) behind the newest event read",
+		"vigil: 1 matched events were copies of events already read",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	code, _, errOut = runCLI2(t, "detect", p, "--reorder-window", "2h")
+	if code != 0 || strings.Contains(errOut, "behind the newest event") {
+		t.Errorf("2h window: exit %d, stderr %s", code, errOut)
+	}
+	for _, w := range []string{"0s", "-1m"} {
+		if code, _, _ := runCLI2(t, "detect", p, "--reorder-window", w); code != 2 {
+			t.Errorf("--reorder-window %s: exit %d, want 2", w, code)
+		}
+	}
+}

@@ -7,6 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/tidwall/gjson"
 
 	"github.com/vigil-sec/vigil/internal/logs"
 )
@@ -16,7 +19,10 @@ import (
 // over into 8 CloudTrail log files of {"Records":[...]} (about 290,000
 // events), then read and evaluated with every loadable SigmaHQ cloud rule,
 // as BenchmarkDetectCloudTrail does for the 2,900-event original, where
-// per-file and start-up costs weigh more.
+// per-file and start-up costs weigh more. Each copy is its own events (its
+// own eventIDs, an hour after the copy before it; the set spans 55
+// minutes), so that de-duplication does not drop the copies and the
+// correlations see a stream in time order, as from a real trail.
 func BenchmarkDetectCloudTrailLarge(b *testing.B) {
 	files := largeTrailFiles(b)
 	rules := corpus(b, "sigma-cloud")
@@ -52,13 +58,13 @@ func largeTrailFiles(b *testing.B) []string {
 		var buf bytes.Buffer
 		buf.WriteString(`{"Records":[`)
 		first := true
-		for c := f; c < copies; c += nfiles {
+		for c := f * copies / nfiles; c < (f+1)*copies/nfiles; c++ {
 			for _, raw := range raws {
 				if !first {
 					buf.WriteByte(',')
 				}
 				first = false
-				buf.Write(raw)
+				buf.Write(copyOf(b, raw, c))
 			}
 		}
 		buf.WriteString("]}")
@@ -69,4 +75,26 @@ func largeTrailFiles(b *testing.B) []string {
 		files = append(files, p)
 	}
 	return files
+}
+
+// copyOf returns copy c of a CloudTrail event: its eventID suffixed with
+// the copy number and its eventTime c hours later.
+func copyOf(b *testing.B, raw []byte, c int) []byte {
+	if c == 0 {
+		return raw
+	}
+	out := raw
+	if v := gjson.GetBytes(out, "eventTime"); v.Index > 0 {
+		t, err := time.Parse(time.RFC3339, v.Str)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ts := `"` + t.Add(time.Duration(c)*time.Hour).Format(time.RFC3339) + `"`
+		out = append(append(append([]byte(nil), out[:v.Index]...), ts...), out[v.Index+len(v.Raw):]...)
+	}
+	if v := gjson.GetBytes(out, "eventID"); v.Index > 0 {
+		id := fmt.Sprintf(`"%s-%03d"`, v.Str, c)
+		out = append(append(append([]byte(nil), out[:v.Index]...), id...), out[v.Index+len(v.Raw):]...)
+	}
+	return out
 }
