@@ -56,6 +56,7 @@ func newRootCmd() *cobra.Command {
 		newReachCmd(),
 		newHistoryCmd(), newDiffCmd(),
 		newDriftCmd(),
+		newServeCmd(),
 	)
 	return root
 }
