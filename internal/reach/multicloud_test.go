@@ -26,8 +26,9 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // a firewall allowing 22 and 443 from the AWS range to the tag app), and a
 // Resource Graph export (two peered VNets, the spoke's NSG denying RDP
 // from the hub at priority 100 before allowing it from VirtualNetwork at
-// 200, the hub's virtual network gateway with a connection to a local
-// network gateway at the AWS tunnel address).
+// 200, the hub's virtual network gateway, shared with the spoke
+// (gateway transit), with a connection to a local network gateway at the
+// AWS tunnel address).
 func loadMultiCloud(t *testing.T) *reach.Graph {
 	t.Helper()
 	inv, err := importer.Load(context.Background(), []string{filepath.Join("testdata", "multicloud")})
@@ -88,8 +89,8 @@ func TestMultiCloud(t *testing.T) {
 		{"i-0app", "vm-hub", "tcp/22", "tcp/22"},                         // AWS to Azure over the second VPN (static route 10.1.0.0/16, propagated); no NSG on the hub
 		{"vm-hub", "i-0app", "tcp/22", "denied at sg-0app"},              // Azure to AWS: 22 only from the GCP range
 		{"vm-hub", "i-0app", "tcp/443", "tcp/443"},                       // the local network gateway's prefix 10.0.0.0/16, back by the propagated route
-		{"vm-spoke", "i-0app", "tcp/443", "denied at sn-spoke"},          // the spoke does not use the hub's gateway (no useRemoteGateways)
-		{"i-0app", "vm-spoke", "tcp/22", "denied at rtb-0app"},           // 10.2.0.0/16 is not routed to the VPN: the default route to the internet gateway
+		{"vm-spoke", "i-0app", "tcp/443", "tcp/443"},                     // the spoke uses the hub's VPN gateway (useRemoteGateways); AWS routes 10.2.0.0/16 back
+		{"i-0app", "vm-spoke", "tcp/22", "tcp/22"},                       // through the hub's gateway to the spoke (gateway transit); the NSG's AllowVnetInBound covers the local network gateway's range
 		{"i-0app", "i-0peer", "tcp/22", "tcp/22"},                        // over the VPC peering, route back through it
 		{"gvm-app", "i-0peer", "tcp/22", "denied at default-route-net"},  // GCP routes 10.0.0.0/16 only to the tunnel; AWS peering is not transitive anyway
 		{"10.128.0.5", "10.0.1.10", "tcp/22", "tcp/22"},                  // ends named by private address
@@ -185,7 +186,7 @@ func TestMultiCloudGolden(t *testing.T) {
 			reach.DrawPath(d, res)
 		}
 	}
-	want := map[string]string{"i-0db": "tcp/5432", "gvm-app": "tcp/22 tcp/443", "vm-hub": "tcp/0", "vm-spoke": "denied at rtb-0app", "i-0peer": "tcp/22", "internet": "tcp/0"}
+	want := map[string]string{"i-0db": "tcp/5432", "gvm-app": "tcp/22 tcp/443", "vm-hub": "tcp/0", "vm-spoke": "tcp/0 tcp/3389 tcp/3390", "i-0peer": "tcp/22", "internet": "tcp/0"}
 	for k, w := range want {
 		if reached[k] != w {
 			t.Errorf("from i-0app to %s: %s, want %s", k, reached[k], w)

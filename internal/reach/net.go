@@ -19,6 +19,10 @@ type netInfo struct {
 	prefixes []netip.Prefix
 	peerings []peerLink
 	gateways []*resource.Resource // VPN gateways attached to it
+	// hub: the network whose VPN gateways this one uses through a peering
+	// (Azure useRemoteGateways); spokes: the networks using this one's.
+	hub    string
+	spokes []string
 }
 
 // peerLink is a peering seen from one of its networks.
@@ -100,6 +104,11 @@ func (g *Graph) indexLinks() {
 					text += " (" + strings.ToLower(p.State) + ")"
 				}
 				n.peerings = append(n.peerings, peerLink{remote: g.netKey(r.Provider, p.Remote), remoteID: p.Remote, via: r, text: text, up: p.Up, prefixes: prefixes(p.RemotePrefixes)})
+				if p.UseRemoteGateways != nil && *p.UseRemoteGateways && (p.Up == nil || *p.Up) {
+					hub := g.netKey(r.Provider, p.Remote)
+					n.hub = hub
+					g.net(hub).spokes = append(g.net(hub).spokes, k)
+				}
 			}
 		case r.Facts.NetworkLink != nil:
 			l := r.Facts.NetworkLink
@@ -209,7 +218,11 @@ func (g *Graph) connNetworks(c *resource.Resource) []string {
 	}
 	var out []string
 	for _, n := range gw.Facts.NetworkLink.Networks {
-		out = append(out, g.netKey(gw.Provider, n))
+		k := g.netKey(gw.Provider, n)
+		out = append(out, k)
+		if ni := g.links.nets[k]; ni != nil {
+			out = append(out, ni.spokes...) // gateway transit to peered spokes
+		}
 	}
 	return out
 }

@@ -484,6 +484,41 @@ func (e evaluated) hop(c rcontrib) resource.Hop {
 	return resource.Hop{Resource: c.o.fw.ID, Allows: t}
 }
 
+// refine splits the reachable spans where the rule letting them through
+// changes in some stage, and joins neighbours let through by the same
+// rules, so each span's hops name the rules that let all of it through.
+func refine(reach set, evs []evaluated) []span {
+	var cuts []int
+	for _, e := range evs {
+		for _, c := range e.allow {
+			for _, sp := range c.ports {
+				cuts = append(cuts, sp.lo, sp.hi+1)
+			}
+		}
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	var out []span
+	var last []resource.Hop
+	for _, sp := range reach {
+		lo := sp.lo
+		for lo <= sp.hi {
+			hi := sp.hi
+			if i, _ := slices.BinarySearch(cuts, lo+1); i < len(cuts) && cuts[i]-1 < hi {
+				hi = cuts[i] - 1
+			}
+			hops := hopsFor(evs, span{lo, hi})
+			if n := len(out); n > 0 && out[n-1].hi+1 == lo && slices.Equal(last, hops) {
+				out[n-1].hi = hi
+			} else {
+				out = append(out, span{lo, hi})
+			}
+			last, lo = hops, hi+1
+		}
+	}
+	return out
+}
+
 // hopsFor lists the rules of stages letting span sp through.
 func hopsFor(ev []evaluated, sp span) []resource.Hop {
 	var out []resource.Hop
@@ -541,7 +576,7 @@ func filter(res *PathResult, q Query, pre []resource.Hop, out []stage, outPeer p
 				maybe, reach = maybe.minus(reach), nil
 			}
 		}
-		for _, sp := range reach {
+		for _, sp := range refine(reach, evs) {
 			// An NSG on both the interface and its subnet is one hop.
 			hops := slices.Compact(slices.Concat(pre, hopsFor(evs[:nOut], sp), mid, hopsFor(evs[nOut:], sp), post, replyHops))
 			res.Paths = append(res.Paths, resource.ExposurePath{Protocol: proto, Family: "ipv4", FromPort: sp.lo, ToPort: sp.hi, Hops: hops})

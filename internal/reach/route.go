@@ -229,7 +229,11 @@ func (g *Graph) candidates(h *host) ([]cand, string) {
 		}
 	}
 	gatewayRoutes := func(dynamicOnly bool, text string) {
-		for _, gw := range n.gateways {
+		gws := n.gateways
+		if hub := g.links.nets[n.hub]; hub != nil {
+			gws = append(slices.Clone(gws), hub.gateways...) // the hub's gateway, through the peering
+		}
+		for _, gw := range gws {
 			for _, cn := range g.links.conns[g.netKey(gw.Provider, gw.ID)] {
 				if dynamicOnly && !bgp(cn) {
 					continue

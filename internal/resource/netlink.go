@@ -76,4 +76,7 @@ type Peering struct {
 	// RemotePrefixes are the remote network's address ranges when the
 	// peering records them (Azure remoteAddressSpace).
 	RemotePrefixes []string `json:"remote_prefixes,omitempty"`
+	// UseRemoteGateways: an Azure spoke VNet reaches the remote (hub)
+	// VNet's VPN gateway through the peering (gateway transit).
+	UseRemoteGateways *bool `json:"use_remote_gateways,omitempty"`
 }

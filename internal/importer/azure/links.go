@@ -50,6 +50,7 @@ func vnetLinks(r *resource.Resource, p node) {
 			peer.Up = resource.Bool(false)
 		}
 		peer.RemotePrefixes, _ = q.Strs("remoteAddressSpace", "addressPrefixes")
+		peer.UseRemoteGateways = q.B("useRemoteGateways")
 		r.Facts.Network.Peerings = append(r.Facts.Network.Peerings, peer)
 		attr.Relate(r, "peered_with", remote)
 	}
