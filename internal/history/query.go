@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -185,7 +186,8 @@ type FindingQuery struct {
 	Rules      []string
 	// Resource matches resource IDs exactly.
 	Resource string
-	// Sort is severity (worst first, the default), first_seen, last_seen,
+	// Sort is severity (worst first, then by identity ID, descending; the
+	// default), first_seen, last_seen,
 	// rule, resource or account; Desc reverses the order of the others.
 	Sort string
 	Desc bool
@@ -197,7 +199,7 @@ type FindingQuery struct {
 var SortKeys = []string{"severity", "first_seen", "last_seen", "rule", "resource", "account"}
 
 var sortSQL = map[string]string{
-	"severity":   "f.sev_rank DESC, f.last_seen_ms DESC, f.id",
+	"severity":   "f.sev_rank DESC, f.id DESC",
 	"first_seen": "f.first_seen_ms %s, f.id",
 	"last_seen":  "f.last_seen_ms %s, f.id",
 	"rule":       "f.rule_id %s, f.resource_id, f.id",
@@ -206,7 +208,11 @@ var sortSQL = map[string]string{
 }
 
 // where builds the filter of q: fixed SQL with one parameter per value.
-func (q FindingQuery) where() (string, []any) {
+// For a page in the default order, a state list with a common state (open,
+// resolved) is matched on an expression the state index cannot serve, so
+// that both engines read the findings worst first from the severity index
+// and stop at the page's end instead of sorting every open finding.
+func (q FindingQuery) where(page bool) (string, []any) {
 	var conds []string
 	var args []any
 	in := func(col string, vals []string) {
@@ -225,12 +231,19 @@ func (q FindingQuery) where() (string, []any) {
 	for i, s := range q.States {
 		states[i] = string(s)
 	}
-	in("f.state", states)
-	sevs := make([]string, len(q.Severities))
-	for i, s := range q.Severities {
-		sevs[i] = string(s)
+	stateCol := "f.state"
+	if page && (q.Sort == "" || q.Sort == "severity") &&
+		(slices.Contains(q.States, StateOpen) || slices.Contains(q.States, StateResolved) || slices.Contains(q.States, "")) {
+		stateCol = "(f.state || '')"
 	}
-	in("f.severity", sevs)
+	in(stateCol, states)
+	if len(q.Severities) > 0 {
+		// By rank: the indexes carry it.
+		conds = append(conds, "f.sev_rank IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(q.Severities)), ", ")+")")
+		for _, sev := range q.Severities {
+			args = append(args, sev.Rank())
+		}
+	}
 	in("f.provider", q.Providers)
 	in("f.account", q.Accounts)
 	in("f.rule_id", q.Rules)
@@ -262,7 +275,7 @@ func (s *Store) Findings(ctx context.Context, q FindingQuery) ([]Finding, error)
 	if q.Limit <= 0 {
 		q.Limit = 100
 	}
-	where, args := q.where()
+	where, args := q.where(true)
 	sqlq := "SELECT " + findingSelect + " FROM findings f" + where + " ORDER BY " + order + " LIMIT ? OFFSET ?"
 	args = append(args, q.Limit, q.Offset)
 	rows, err := s.db.QueryContext(ctx, s.rebind(sqlq), args...)
@@ -284,7 +297,7 @@ func (s *Store) Findings(ctx context.Context, q FindingQuery) ([]Finding, error)
 // CountFindings counts the finding identities q selects (its sort and
 // page are ignored).
 func (s *Store) CountFindings(ctx context.Context, q FindingQuery) (int, error) {
-	where, args := q.where()
+	where, args := q.where(false)
 	var n int
 	err := s.db.QueryRowContext(ctx, s.rebind("SELECT COUNT(*) FROM findings f"+where), args...).Scan(&n)
 	if err != nil {
@@ -296,13 +309,15 @@ func (s *Store) CountFindings(ctx context.Context, q FindingQuery) (int, error) 
 // GroupKeys are the groupings Group accepts.
 var GroupKeys = []string{"rule", "resource", "account", "provider", "severity", "state"}
 
-var groupSQL = map[string]string{
-	"rule":     "f.rule_id",
-	"resource": "f.resource_id",
-	"account":  "f.provider || '/' || f.account",
-	"provider": "f.provider",
-	"severity": "f.severity",
-	"state":    "f.state",
+// groupSQL is each grouping's key expression and GROUP BY list (grouping by
+// columns lets the covering indexes answer).
+var groupSQL = map[string][2]string{
+	"rule":     {"f.rule_id", "f.rule_id"},
+	"resource": {"f.resource_id", "f.resource_id"},
+	"account":  {"f.provider || '/' || f.account", "f.provider, f.account"},
+	"provider": {"f.provider", "f.provider"},
+	"severity": {"f.severity", "f.severity"},
+	"state":    {"f.state", "f.state"},
 }
 
 // GroupCount is the number of findings sharing one key.
@@ -324,9 +339,9 @@ func (s *Store) Group(ctx context.Context, by string, q FindingQuery) ([]GroupCo
 	if q.Limit <= 0 {
 		q.Limit = 100
 	}
-	where, args := q.where()
-	sqlq := "SELECT " + col + " AS k, COUNT(*), MAX(f.sev_rank) FROM findings f" + where +
-		" GROUP BY " + col + " ORDER BY COUNT(*) DESC, MAX(f.sev_rank) DESC, k LIMIT ? OFFSET ?"
+	where, args := q.where(false)
+	sqlq := "SELECT " + col[0] + " AS k, COUNT(*), MAX(f.sev_rank) FROM findings f" + where +
+		" GROUP BY " + col[1] + " ORDER BY COUNT(*) DESC, MAX(f.sev_rank) DESC, k LIMIT ? OFFSET ?"
 	args = append(args, q.Limit, q.Offset)
 	rows, err := s.db.QueryContext(ctx, s.rebind(sqlq), args...)
 	if err != nil {
