@@ -34,4 +34,17 @@
 // not exported, a public IP unknown) makes the answer undecided with a
 // reason, never exposed or safe. Nothing is followed transitively, so
 // cycles in routes or peering cannot loop.
+//
+// Graph.Path answers one path question (vigil reach path): whether a host
+// (or the internet) reaches another, on which protocol/port ranges, hop
+// by hop: the source's egress rules, the longest-prefix route (route
+// tables, system routes, peerings, VPN gateways), the link (a peering, or
+// the two ends of a site-to-site VPN matched by their public addresses,
+// across clouds), the destination's filters evaluated with the source's
+// real address, the route back, and the reply through stateless network
+// ACLs; or the first hop that denies, or why it is undecided. Graph.From
+// asks it for every other instance and the internet (vigil reach from, the
+// blast radius). The links are read from the typed facts
+// resource.NetworkLink, resource.Network.Peerings and resource.Addressing.
+// DrawPath and DrawExposure render answers with internal/diagram.
 package reach
