@@ -46,6 +46,11 @@ type Finding struct {
 	// defines and what the inventory holds.
 	IaCValue  any `json:"iac_value,omitempty"`
 	LiveValue any `json:"live_value,omitempty"`
+	// Direction of a change: Weaker when the live value is less secure
+	// than the IaC's (a guard removed, a port opened), Stricter when it
+	// is more (ranked LOW: the next apply would weaken it), "" when the
+	// fact does not tell (a list of attached policies).
+	Direction string `json:"direction,omitempty"`
 	// IaC is the IaC resource, with its location (file, lines, address);
 	// nil for an unmanaged resource.
 	IaC *resource.Ref `json:"iac,omitempty"`
@@ -229,10 +234,18 @@ func where(r *resource.Resource) string {
 }
 
 func changed(r, l *resource.Resource, by string, d diff) Finding {
+	sev := severityOf(d.category)
+	dir := ""
+	switch d.direction {
+	case Weaker:
+		dir = ", weaker than the IaC"
+	case Stricter:
+		sev, dir = finding.Low, ", stricter than the IaC (the next apply would weaken it)"
+	}
 	return Finding{
-		Kind: Changed, Severity: severityOf(d.category), Category: d.category, Attribute: d.path,
-		IaCValue: d.iac, LiveValue: d.live, IaC: iacRef(r), Live: ref(l), MatchedBy: by,
-		Message: fmt.Sprintf("%s: %s is %s in the IaC, %s in the inventory%s", where(r), d.path, show(d.iac), show(d.live), d.detail),
+		Kind: Changed, Severity: sev, Category: d.category, Attribute: d.path,
+		IaCValue: d.iac, LiveValue: d.live, Direction: d.direction, IaC: iacRef(r), Live: ref(l), MatchedBy: by,
+		Message: fmt.Sprintf("%s: %s is %s in the IaC, %s in the inventory%s%s", where(r), d.path, show(d.iac), show(d.live), dir, d.detail),
 	}
 }
 

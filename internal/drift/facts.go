@@ -28,6 +28,74 @@ type diff struct {
 	iac, live      any
 	// detail adds to the message (the firewall rules only one side has).
 	detail string
+	// direction is Weaker when the live value is less secure than the
+	// IaC's, Stricter when it is more, "" when that cannot be told.
+	direction string
+}
+
+// Directions of a change (Finding.Direction).
+const (
+	Weaker   = "weaker"
+	Stricter = "stricter"
+)
+
+// goodWhenTrue and badWhenTrue are the boolean facts whose true value is
+// the secure one, and those whose true value is the exposed one, by
+// their name (the last element of the path).
+var (
+	goodWhenTrue = map[string]bool{
+		"encrypted": true, "public_access_blocked": true, "versioning": true, "access_logging": true,
+		"secure_transport_only": true, "uniform_access": true, "delete_protection": true, "network_default_deny": true,
+		"disk_encrypted": true, "metadata_v2_required": true, "secure_boot": true, "backup_enabled": true,
+		"ssl_required": true, "auditing_enabled": true, "deletion_protection": true, "rotation_enabled": true,
+		"multi_region": true, "all_services": true, "file_validation": true, "encrypted_with_cmk": true,
+		"soft_delete": true, "purge_protection": true, "rbac_authorization": true, "flow_logs": true, "mfa_enabled": true,
+	}
+	badWhenTrue = map[string]bool{
+		"public_access": true, "public_endpoint": true, "public_ip": true, "public_network": true, "ip_forwarding": true,
+		"serial_port_enabled": true, "default_service_account": true, "default_service_account_full_access": true,
+		"admin": true, "privileged": true, "public": true, "primitive": true, "console_access": true, "destination_public": true,
+	}
+)
+
+// directionOf says whether the live value is weaker or stricter than the
+// IaC's where the fact's meaning tells.
+func directionOf(path string, iac, live any) string {
+	leaf := path[strings.LastIndexByte(path, '.')+1:]
+	l, isBool := live.(bool)
+	switch {
+	case isBool && goodWhenTrue[leaf]:
+		return map[bool]string{true: Stricter, false: Weaker}[l]
+	case isBool && badWhenTrue[leaf]:
+		return map[bool]string{true: Weaker, false: Stricter}[l]
+	case leaf == "key_manager":
+		if live == "customer" {
+			return Stricter
+		}
+		return Weaker
+	case strings.HasPrefix(path, "firewall.") && (leaf == "ingress" || leaf == "egress"):
+		a, b := set(iac), set(live)
+		looser, tighter := false, false
+		for r := range b {
+			if !a[r] {
+				looser = looser || strings.HasPrefix(r, "allow ")
+				tighter = tighter || strings.HasPrefix(r, "deny ")
+			}
+		}
+		for r := range a {
+			if !b[r] {
+				tighter = tighter || strings.HasPrefix(r, "allow ")
+				looser = looser || strings.HasPrefix(r, "deny ")
+			}
+		}
+		switch {
+		case looser && !tighter:
+			return Weaker
+		case tighter && !looser:
+			return Stricter
+		}
+	}
+	return ""
 }
 
 // ignored are facts not compared: the state of the resource rather than
@@ -70,7 +138,7 @@ func compareFacts(r, l *resource.Resource) []diff {
 		if reflect.DeepEqual(x, y) {
 			continue
 		}
-		d := diff{path: p, category: categoryOf(p), iac: x, live: y}
+		d := diff{path: p, category: categoryOf(p), iac: x, live: y, direction: directionOf(p, x, y)}
 		if strings.HasPrefix(p, "firewall.") && (strings.HasSuffix(p, ".ingress") || strings.HasSuffix(p, ".egress")) {
 			d.detail = ruleDetail(x, y)
 		}

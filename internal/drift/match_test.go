@@ -175,3 +175,26 @@ func TestOutside(t *testing.T) {
 		}
 	}
 }
+
+func TestDirection(t *testing.T) {
+	for _, c := range []struct {
+		path      string
+		iac, live any
+		want      string
+	}{
+		{"storage.public_access_blocked", true, false, Weaker},
+		{"storage.versioning", false, true, Stricter},
+		{"storage.public_access", false, true, Weaker},
+		{"identity.admin", true, false, Stricter},
+		{"storage.key_manager", "customer", "provider", Weaker},
+		{"firewall.ingress", []any{"allow tcp/443 from 0.0.0.0/0"}, []any{"allow tcp/22 from 0.0.0.0/0", "allow tcp/443 from 0.0.0.0/0"}, Weaker},
+		{"firewall.ingress", []any{"allow tcp/22 from 0.0.0.0/0", "allow tcp/443 from 0.0.0.0/0"}, []any{"allow tcp/443 from 0.0.0.0/0"}, Stricter},
+		{"firewall.ingress", []any{"allow tcp/22 from 10.0.0.0/8"}, []any{"allow tcp/22 from 0.0.0.0/0"}, ""},
+		{"identity.attached_policies", []any{"a"}, []any{"a", "b"}, ""},
+		{"storage.min_tls_version", "1.2", "1.0", ""},
+	} {
+		if got := directionOf(c.path, c.iac, c.live); got != c.want {
+			t.Errorf("directionOf(%s, %v, %v) = %q, want %q", c.path, c.iac, c.live, got, c.want)
+		}
+	}
+}

@@ -48,6 +48,9 @@ func writeTable(w io.Writer, rep *Report) error {
 			}
 		}
 		attr, iv, lv := f.Attribute, cell(f.IaCValue), cell(f.LiveValue)
+		if f.Direction != "" {
+			attr += " (" + f.Direction + " live)"
+		}
 		switch f.Kind {
 		case Missing:
 			attr, iv, lv = "-", "defined", "absent"
