@@ -17,6 +17,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/history"
+	"github.com/vigil-sec/vigil/internal/history/historytest"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -61,8 +62,21 @@ const password = "a long enough password"
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvOn(t, filepath.Join(t.TempDir(), "h.db"))
+}
+
+// forEngines runs f on SQLite and, when VIGIL_POSTGRES names a server, on
+// PostgreSQL.
+func forEngines(t *testing.T, f func(t *testing.T, e *env)) {
+	for _, eng := range historytest.Engines() {
+		t.Run(eng.Name, func(t *testing.T) { f(t, newEnvOn(t, eng.DSN(t))) })
+	}
+}
+
+func newEnvOn(t *testing.T, dsn string) *env {
+	t.Helper()
 	ctx := context.Background()
-	store, err := history.Open(ctx, filepath.Join(t.TempDir(), "h.db"))
+	store, err := history.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,55 +248,56 @@ func TestUnauthenticatedIsRefused(t *testing.T) {
 }
 
 func TestCSRFOnEveryStateChangingRoute(t *testing.T) {
-	e := newEnv(t)
-	admin := e.login("admin")
-	n := 0
-	for _, rt := range e.s.routes {
-		if rt.public || rt.method == "" || !unsafe(rt.method) {
-			continue
+	forEngines(t, func(t *testing.T, e *env) {
+		admin := e.login("admin")
+		n := 0
+		for _, rt := range e.s.routes {
+			if rt.public || rt.method == "" || !unsafe(rt.method) {
+				continue
+			}
+			n++
+			body := "csrf=&rule=storage-public&resource=x&reason=r&name=n&role=viewer&expires=2027-01-01"
+			for _, c := range []struct{ name, field, header string }{
+				{"missing", "", ""},
+				{"wrong field", "csrf=" + strings.Repeat("A", 43), ""},
+				{"wrong header", "", strings.Repeat("B", 43)},
+			} {
+				b := strings.Replace(body, "csrf=", c.field+"&x=", 1)
+				hdr := []string{"Content-Type", "application/x-www-form-urlencoded", "Cookie", admin.cookie}
+				if c.header != "" {
+					hdr = append(hdr, "X-CSRF-Token", c.header)
+				}
+				if resp, _ := e.req(rt.method, concrete(rt.path), strings.NewReader(b), hdr...); resp.StatusCode != http.StatusForbidden {
+					t.Errorf("%s %s, CSRF token %s: %s, want 403", rt.method, rt.path, c.name, resp.Status)
+				}
+			}
 		}
-		n++
-		body := "csrf=&rule=storage-public&resource=x&reason=r&name=n&role=viewer&expires=2027-01-01"
-		for _, c := range []struct{ name, field, header string }{
-			{"missing", "", ""},
-			{"wrong field", "csrf=" + strings.Repeat("A", 43), ""},
-			{"wrong header", "", strings.Repeat("B", 43)},
+		if n < 4 {
+			t.Fatalf("%d state-changing routes checked", n)
+		}
+		// The login form: a double-submit cookie and field that must match.
+		_, page := e.req("GET", "/login", nil)
+		tok := csrfRE.FindStringSubmatch(page)[1]
+		for _, c := range []struct{ name, cookie, field string }{
+			{"missing", "", ""}, {"no cookie", "", tok}, {"no field", tok, ""}, {"mismatch", tok, tok + "x"},
 		} {
-			b := strings.Replace(body, "csrf=", c.field+"&x=", 1)
-			hdr := []string{"Content-Type", "application/x-www-form-urlencoded", "Cookie", admin.cookie}
-			if c.header != "" {
-				hdr = append(hdr, "X-CSRF-Token", c.header)
+			hdr := []string{"Content-Type", "application/x-www-form-urlencoded"}
+			if c.cookie != "" {
+				hdr = append(hdr, "Cookie", loginCookie+"="+c.cookie)
 			}
-			if resp, _ := e.req(rt.method, concrete(rt.path), strings.NewReader(b), hdr...); resp.StatusCode != http.StatusForbidden {
-				t.Errorf("%s %s, CSRF token %s: %s, want 403", rt.method, rt.path, c.name, resp.Status)
+			if resp, _ := e.req("POST", "/login", form("csrf", c.field, "user", "admin", "password", password), hdr...); resp.StatusCode != http.StatusForbidden {
+				t.Errorf("login, CSRF %s: %s, want 403", c.name, resp.Status)
 			}
 		}
-	}
-	if n < 4 {
-		t.Fatalf("%d state-changing routes checked", n)
-	}
-	// The login form: a double-submit cookie and field that must match.
-	_, page := e.req("GET", "/login", nil)
-	tok := csrfRE.FindStringSubmatch(page)[1]
-	for _, c := range []struct{ name, cookie, field string }{
-		{"missing", "", ""}, {"no cookie", "", tok}, {"no field", tok, ""}, {"mismatch", tok, tok + "x"},
-	} {
-		hdr := []string{"Content-Type", "application/x-www-form-urlencoded"}
-		if c.cookie != "" {
-			hdr = append(hdr, "Cookie", loginCookie+"="+c.cookie)
+		// With the right token the same request goes through.
+		resp, _ := e.req("POST", "/logout", form("csrf", admin.csrf), "Content-Type", "application/x-www-form-urlencoded", "Cookie", admin.cookie)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("logout with the CSRF token: %s", resp.Status)
 		}
-		if resp, _ := e.req("POST", "/login", form("csrf", c.field, "user", "admin", "password", password), hdr...); resp.StatusCode != http.StatusForbidden {
-			t.Errorf("login, CSRF %s: %s, want 403", c.name, resp.Status)
+		if resp, _ := e.req("GET", "/findings", nil, "Cookie", admin.cookie); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("the session still works after logout: %s", resp.Status)
 		}
-	}
-	// With the right token the same request goes through.
-	resp, _ := e.req("POST", "/logout", form("csrf", admin.csrf), "Content-Type", "application/x-www-form-urlencoded", "Cookie", admin.cookie)
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Errorf("logout with the CSRF token: %s", resp.Status)
-	}
-	if resp, _ := e.req("GET", "/findings", nil, "Cookie", admin.cookie); resp.StatusCode != http.StatusSeeOther {
-		t.Errorf("the session still works after logout: %s", resp.Status)
-	}
+	})
 }
 
 func (e *env) mute(s session, resource string) *http.Response {
@@ -293,53 +308,54 @@ func (e *env) mute(s session, resource string) *http.Response {
 }
 
 func TestRoles(t *testing.T) {
-	e := newEnv(t)
-	viewer, analyst, admin := e.login("viewer"), e.login("analyst"), e.login("admin")
-	if resp := e.mute(viewer, "arn:aws:s3:::logs"); resp.StatusCode != http.StatusForbidden {
-		t.Errorf("viewer mutes: %s, want 403", resp.Status)
-	}
-	fs, _ := e.store.Findings(context.Background(), history.FindingQuery{Rules: []string{"storage-encryption"}})
-	if len(fs) != 1 || fs[0].State != history.StateNew {
-		t.Fatalf("before muting: %+v", fs)
-	}
-	if resp := e.mute(analyst, "arn:aws:s3:::logs"); resp.StatusCode != http.StatusSeeOther {
-		t.Errorf("analyst mutes: %s, want 303", resp.Status)
-	}
-	fs, _ = e.store.Findings(context.Background(), history.FindingQuery{Rules: []string{"storage-encryption"}})
-	if len(fs) != 1 || fs[0].State != history.StateSuppressed || fs[0].Suppression.Owner != "analyst" || fs[0].Suppression.Reason != "accepted risk" {
-		t.Errorf("after muting: %+v", fs)
-	}
-	for _, p := range []string{"/admin/audit", "/admin/tokens", "/api/v1/audit"} {
-		if resp, _ := e.req("GET", p, nil, "Cookie", analyst.cookie); resp.StatusCode != http.StatusForbidden {
-			t.Errorf("analyst GET %s: %s, want 403", p, resp.Status)
+	forEngines(t, func(t *testing.T, e *env) {
+		viewer, analyst, admin := e.login("viewer"), e.login("analyst"), e.login("admin")
+		if resp := e.mute(viewer, "arn:aws:s3:::logs"); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("viewer mutes: %s, want 403", resp.Status)
 		}
-	}
-	resp, _ := e.req("POST", "/api/v1/tokens", strings.NewReader(`{"name":"ci","role":"admin","expires":"2027-01-01"}`),
-		"Cookie", analyst.cookie, "X-CSRF-Token", analyst.csrf)
-	if resp.StatusCode != http.StatusForbidden {
-		t.Errorf("analyst creates a token: %s, want 403", resp.Status)
-	}
-	// An admin creates a viewer token; the viewer token may not mute.
-	resp, body := e.req("POST", "/api/v1/tokens", strings.NewReader(`{"name":"ci","role":"viewer","expires":"2027-01-01"}`),
-		"Cookie", admin.cookie, "X-CSRF-Token", admin.csrf)
-	var tok struct{ Token string }
-	if resp.StatusCode != http.StatusCreated || json.Unmarshal([]byte(body), &tok) != nil || !strings.HasPrefix(tok.Token, tokenPrefix) {
-		t.Fatalf("admin creates a token: %s %s", resp.Status, body)
-	}
-	mute := `{"rule_id":"storage-public","resource_id":"*","reason":"r"}`
-	if resp, _ := e.req("POST", "/api/v1/mute", strings.NewReader(mute), "Authorization", "Bearer "+tok.Token); resp.StatusCode != http.StatusForbidden {
-		t.Errorf("viewer token mutes: %s, want 403", resp.Status)
-	}
-	if resp, _ := e.req("GET", "/api/v1/findings", nil, "Authorization", "Bearer "+tok.Token); resp.StatusCode != http.StatusOK {
-		t.Errorf("viewer token reads: %s", resp.Status)
-	}
-	// The audit log shows the actions, to admins.
-	_, audit := e.req("GET", "/admin/audit", nil, "Cookie", admin.cookie)
-	for _, want := range []string{"login", "mute", "token_create", "user_create"} {
-		if !strings.Contains(audit, "<td>"+want+"</td>") {
-			t.Errorf("audit log lacks %s", want)
+		fs, _ := e.store.Findings(context.Background(), history.FindingQuery{Rules: []string{"storage-encryption"}})
+		if len(fs) != 1 || fs[0].State != history.StateNew {
+			t.Fatalf("before muting: %+v", fs)
 		}
-	}
+		if resp := e.mute(analyst, "arn:aws:s3:::logs"); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("analyst mutes: %s, want 303", resp.Status)
+		}
+		fs, _ = e.store.Findings(context.Background(), history.FindingQuery{Rules: []string{"storage-encryption"}})
+		if len(fs) != 1 || fs[0].State != history.StateSuppressed || fs[0].Suppression.Owner != "analyst" || fs[0].Suppression.Reason != "accepted risk" {
+			t.Errorf("after muting: %+v", fs)
+		}
+		for _, p := range []string{"/admin/audit", "/admin/tokens", "/api/v1/audit"} {
+			if resp, _ := e.req("GET", p, nil, "Cookie", analyst.cookie); resp.StatusCode != http.StatusForbidden {
+				t.Errorf("analyst GET %s: %s, want 403", p, resp.Status)
+			}
+		}
+		resp, _ := e.req("POST", "/api/v1/tokens", strings.NewReader(`{"name":"ci","role":"admin","expires":"2027-01-01"}`),
+			"Cookie", analyst.cookie, "X-CSRF-Token", analyst.csrf)
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("analyst creates a token: %s, want 403", resp.Status)
+		}
+		// An admin creates a viewer token; the viewer token may not mute.
+		resp, body := e.req("POST", "/api/v1/tokens", strings.NewReader(`{"name":"ci","role":"viewer","expires":"2027-01-01"}`),
+			"Cookie", admin.cookie, "X-CSRF-Token", admin.csrf)
+		var tok struct{ Token string }
+		if resp.StatusCode != http.StatusCreated || json.Unmarshal([]byte(body), &tok) != nil || !strings.HasPrefix(tok.Token, tokenPrefix) {
+			t.Fatalf("admin creates a token: %s %s", resp.Status, body)
+		}
+		mute := `{"rule_id":"storage-public","resource_id":"*","reason":"r"}`
+		if resp, _ := e.req("POST", "/api/v1/mute", strings.NewReader(mute), "Authorization", "Bearer "+tok.Token); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("viewer token mutes: %s, want 403", resp.Status)
+		}
+		if resp, _ := e.req("GET", "/api/v1/findings", nil, "Authorization", "Bearer "+tok.Token); resp.StatusCode != http.StatusOK {
+			t.Errorf("viewer token reads: %s", resp.Status)
+		}
+		// The audit log shows the actions, to admins.
+		_, audit := e.req("GET", "/admin/audit", nil, "Cookie", admin.cookie)
+		for _, want := range []string{"login", "mute", "token_create", "user_create"} {
+			if !strings.Contains(audit, "<td>"+want+"</td>") {
+				t.Errorf("audit log lacks %s", want)
+			}
+		}
+	})
 }
 
 func TestLoginRateLimit(t *testing.T) {
@@ -375,114 +391,117 @@ func TestLoginRateLimit(t *testing.T) {
 }
 
 func TestAPITokens(t *testing.T) {
-	e := newEnv(t)
-	ctx := context.Background()
-	secret, info, err := e.s.CreateToken(ctx, "admin", "ci", Analyst, e.now().Add(24*time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := e.s.CreateToken(ctx, "admin", "old", Viewer, e.now().Add(-time.Hour)); err == nil {
-		t.Error("a token expiring in the past was created")
-	}
-	var stored string
-	if err := e.s.db.queryRow(ctx, "SELECT token_hash FROM api_tokens WHERE id = ?", info.ID).Scan(&stored); err != nil || stored == secret || stored != tokenHash(secret) {
-		t.Errorf("stored %q for %q (%v): want its hash only", stored, secret, err)
-	}
-	if resp, _ := e.req("GET", "/api/v1/runs", nil, "Authorization", "Bearer "+secret); resp.StatusCode != http.StatusOK {
-		t.Fatalf("valid token: %s", resp.Status)
-	}
-	// Bearer requests need no CSRF token (a browser never sends one on its own).
-	if resp, body := e.req("POST", "/api/v1/mute", strings.NewReader(`{"rule_id":"storage-public","resource_id":"arn:aws:s3:::logs","reason":"test","expires":"2027-01-01"}`),
-		"Authorization", "Bearer "+secret); resp.StatusCode != http.StatusCreated {
-		t.Errorf("analyst token mutes: %s %s", resp.Status, body)
-	}
-	e.advance(25 * time.Hour)
-	if resp, _ := e.req("GET", "/api/v1/runs", nil, "Authorization", "Bearer "+secret); resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("expired token: %s, want 401", resp.Status)
-	}
-	if resp, _ := e.req("GET", "/api/v1/runs", nil, "Authorization", "Bearer "+secret+"x"); resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("altered token: %s, want 401", resp.Status)
-	}
+	forEngines(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		secret, info, err := e.s.CreateToken(ctx, "admin", "ci", Analyst, e.now().Add(24*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := e.s.CreateToken(ctx, "admin", "old", Viewer, e.now().Add(-time.Hour)); err == nil {
+			t.Error("a token expiring in the past was created")
+		}
+		var stored string
+		if err := e.s.db.queryRow(ctx, "SELECT token_hash FROM api_tokens WHERE id = ?", info.ID).Scan(&stored); err != nil || stored == secret || stored != tokenHash(secret) {
+			t.Errorf("stored %q for %q (%v): want its hash only", stored, secret, err)
+		}
+		if resp, _ := e.req("GET", "/api/v1/runs", nil, "Authorization", "Bearer "+secret); resp.StatusCode != http.StatusOK {
+			t.Fatalf("valid token: %s", resp.Status)
+		}
+		// Bearer requests need no CSRF token (a browser never sends one on its own).
+		if resp, body := e.req("POST", "/api/v1/mute", strings.NewReader(`{"rule_id":"storage-public","resource_id":"arn:aws:s3:::logs","reason":"test","expires":"2027-01-01"}`),
+			"Authorization", "Bearer "+secret); resp.StatusCode != http.StatusCreated {
+			t.Errorf("analyst token mutes: %s %s", resp.Status, body)
+		}
+		e.advance(25 * time.Hour)
+		if resp, _ := e.req("GET", "/api/v1/runs", nil, "Authorization", "Bearer "+secret); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("expired token: %s, want 401", resp.Status)
+		}
+		if resp, _ := e.req("GET", "/api/v1/runs", nil, "Authorization", "Bearer "+secret+"x"); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("altered token: %s, want 401", resp.Status)
+		}
+	})
 }
 
 func TestCloudDataIsEscaped(t *testing.T) {
-	e := newEnv(t)
-	admin := e.login("admin")
-	for _, p := range []string{"/findings", "/findings?group=resource", "/findings?group=account", "/findings?state=all&sort=resource",
-		"/diff?a=1&b=2", "/", "/runs/2", "/admin/audit"} {
-		resp, body := e.req("GET", p, nil, "Cookie", admin.cookie)
-		if resp.StatusCode != http.StatusOK {
-			t.Errorf("%s: %s", p, resp.Status)
-			continue
-		}
-		for _, raw := range []string{xssScript, "<img src=x", "onerror=alert(1)>"} {
-			if strings.Contains(body, raw) {
-				t.Errorf("%s renders %q unescaped", p, raw)
+	forEngines(t, func(t *testing.T, e *env) {
+		admin := e.login("admin")
+		for _, p := range []string{"/findings", "/findings?group=resource", "/findings?group=account", "/findings?state=all&sort=resource",
+			"/diff?a=1&b=2", "/", "/runs/2", "/admin/audit"} {
+			resp, body := e.req("GET", p, nil, "Cookie", admin.cookie)
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("%s: %s", p, resp.Status)
+				continue
+			}
+			for _, raw := range []string{xssScript, "<img src=x", "onerror=alert(1)>"} {
+				if strings.Contains(body, raw) {
+					t.Errorf("%s renders %q unescaped", p, raw)
+				}
 			}
 		}
-	}
-	_, body := e.req("GET", "/findings", nil, "Cookie", admin.cookie)
-	for _, want := range []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;"} {
-		if !strings.Contains(body, want) {
-			t.Errorf("/findings lacks the escaped %q", want)
+		_, body := e.req("GET", "/findings", nil, "Cookie", admin.cookie)
+		for _, want := range []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("/findings lacks the escaped %q", want)
+			}
 		}
-	}
-	// The hostile account is a filter value in a link: escaped in the URL too.
-	_, body = e.req("GET", "/", nil, "Cookie", admin.cookie)
-	if !strings.Contains(body, "account=%22%3e%3cimg") {
-		t.Errorf("overview account link not URL-escaped")
-	}
-	// A CSV cell cannot start a formula.
-	if got := csvSafe("=HYPERLINK(\"x\")"); got[0] != '\'' {
-		t.Errorf("csvSafe: %q", got)
-	}
+		// The hostile account is a filter value in a link: escaped in the URL too.
+		_, body = e.req("GET", "/", nil, "Cookie", admin.cookie)
+		if !strings.Contains(body, "account=%22%3e%3cimg") {
+			t.Errorf("overview account link not URL-escaped")
+		}
+		// A CSV cell cannot start a formula.
+		if got := csvSafe("=HYPERLINK(\"x\")"); got[0] != '\'' {
+			t.Errorf("csvSafe: %q", got)
+		}
+	})
 }
 
 func TestOpenAPIMatchesRoutes(t *testing.T) {
-	e := newEnv(t)
-	var doc struct {
-		OpenAPI string                                `json:"openapi"`
-		Paths   map[string]map[string]json.RawMessage `json:"paths"`
-	}
-	if err := json.Unmarshal(openapiDoc, &doc); err != nil || !strings.HasPrefix(doc.OpenAPI, "3.") {
-		t.Fatalf("openapi.json: %v (version %q)", err, doc.OpenAPI)
-	}
-	var documented, registered []string
-	for p, ops := range doc.Paths {
-		for m := range ops {
-			documented = append(documented, strings.ToUpper(m)+" "+p)
+	forEngines(t, func(t *testing.T, e *env) {
+		var doc struct {
+			OpenAPI string                                `json:"openapi"`
+			Paths   map[string]map[string]json.RawMessage `json:"paths"`
 		}
-	}
-	for _, rt := range e.s.routes {
-		if rt.api && rt.method != "" {
-			registered = append(registered, rt.method+" "+rt.path)
+		if err := json.Unmarshal(openapiDoc, &doc); err != nil || !strings.HasPrefix(doc.OpenAPI, "3.") {
+			t.Fatalf("openapi.json: %v (version %q)", err, doc.OpenAPI)
 		}
-	}
-	slices.Sort(documented)
-	slices.Sort(registered)
-	for _, r := range registered {
-		if !slices.Contains(documented, r) {
-			t.Errorf("route %s is not in openapi.json", r)
+		var documented, registered []string
+		for p, ops := range doc.Paths {
+			for m := range ops {
+				documented = append(documented, strings.ToUpper(m)+" "+p)
+			}
 		}
-	}
-	admin, _, err := e.s.CreateToken(context.Background(), "test", "test", Admin, e.now().Add(time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bodies := map[string]string{
-		"/api/v1/mute":   `{"rule_id":"storage-public","resource_id":"*","reason":"test"}`,
-		"/api/v1/tokens": `{"name":"x","role":"viewer","expires":"2027-01-01"}`,
-	}
-	for _, d := range documented {
-		if !slices.Contains(registered, d) {
-			t.Errorf("openapi.json documents %s, which is not a route", d)
+		for _, rt := range e.s.routes {
+			if rt.api && rt.method != "" {
+				registered = append(registered, rt.method+" "+rt.path)
+			}
 		}
-		method, path, _ := strings.Cut(d, " ")
-		resp, body := e.req(method, concrete(path)+"?group=rule", strings.NewReader(bodies[path]), "Authorization", "Bearer "+admin)
-		if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed || resp.StatusCode >= 500 {
-			t.Errorf("%s: %s %s", d, resp.Status, body)
+		slices.Sort(documented)
+		slices.Sort(registered)
+		for _, r := range registered {
+			if !slices.Contains(documented, r) {
+				t.Errorf("route %s is not in openapi.json", r)
+			}
 		}
-	}
+		admin, _, err := e.s.CreateToken(context.Background(), "test", "test", Admin, e.now().Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bodies := map[string]string{
+			"/api/v1/mute":   `{"rule_id":"storage-public","resource_id":"*","reason":"test"}`,
+			"/api/v1/tokens": `{"name":"x","role":"viewer","expires":"2027-01-01"}`,
+		}
+		for _, d := range documented {
+			if !slices.Contains(registered, d) {
+				t.Errorf("openapi.json documents %s, which is not a route", d)
+			}
+			method, path, _ := strings.Cut(d, " ")
+			resp, body := e.req(method, concrete(path)+"?group=rule", strings.NewReader(bodies[path]), "Authorization", "Bearer "+admin)
+			if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed || resp.StatusCode >= 500 {
+				t.Errorf("%s: %s %s", d, resp.Status, body)
+			}
+		}
+	})
 }
 
 func TestPasswordHash(t *testing.T) {
