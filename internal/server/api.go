@@ -224,3 +224,24 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, p *principal) 
 	}
 	s.writeJSON(w, http.StatusOK, map[string]any{"entries": es})
 }
+
+func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request, p *principal) {
+	ts, err := s.tokens(r.Context())
+	if err != nil {
+		s.internalError(w, r, p, true, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, map[string]any{"tokens": ts})
+}
+
+func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request, p *principal) {
+	found, err := s.revoke(r, p)
+	switch {
+	case err != nil:
+		s.internalError(w, r, p, true, err)
+	case !found:
+		s.apiError(w, http.StatusNotFound, errors.New("no such token"))
+	default:
+		w.WriteHeader(http.StatusNoContent)
+	}
+}

@@ -144,8 +144,12 @@ func validUserName(name string) error {
 }
 
 // CreateUser adds a local user, or sets the password and role of an
-// existing one.
+// existing one (and enables it); the audit log names the command line.
 func (s *Server) CreateUser(ctx context.Context, name, password string, role Role) error {
+	return s.createUser(ctx, "cli", "", name, password, role)
+}
+
+func (s *Server) createUser(ctx context.Context, actor, ip, name, password string, role Role) error {
 	if err := validUserName(name); err != nil {
 		return err
 	}
@@ -171,8 +175,55 @@ func (s *Server) CreateUser(ctx context.Context, name, password string, role Rol
 			return fmt.Errorf("server: %w", err)
 		}
 	}
-	s.audit(ctx, "cli", action, name, "role "+string(role), "")
+	s.audit(ctx, actor, action, name, "role "+string(role), ip)
 	return nil
+}
+
+// userInfo describes a user (never the password hash).
+type userInfo struct {
+	ID       int64     `json:"id"`
+	Name     string    `json:"name"`
+	Role     Role      `json:"role"`
+	Created  time.Time `json:"created"`
+	Disabled bool      `json:"disabled"`
+}
+
+func (s *Server) users(ctx context.Context) ([]userInfo, error) {
+	rows, err := s.db.query(ctx, "SELECT id, name, role, created_ms, disabled FROM users ORDER BY name LIMIT 1000")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []userInfo{}
+	for rows.Next() {
+		var u userInfo
+		var c int64
+		var d int
+		if err := rows.Scan(&u.ID, &u.Name, &u.Role, &c, &d); err != nil {
+			return nil, err
+		}
+		u.Created, u.Disabled = time.UnixMilli(c).UTC(), d != 0
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// disableUser disables a user and ends its sessions; false when there is
+// no such user.
+func (s *Server) disableUser(ctx context.Context, id int64) (string, bool, error) {
+	var name string
+	err := s.db.queryRow(ctx, "SELECT name FROM users WHERE id = ?", id).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	if _, err := s.db.exec(ctx, "UPDATE users SET disabled = 1 WHERE id = ?", id); err != nil {
+		return "", false, err
+	}
+	_, err = s.db.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id)
+	return name, true, err
 }
 
 // dummyHash is checked against when the user does not exist, so that a
@@ -273,6 +324,16 @@ VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, tokenHash(secret), t.Name, string(role)
 		return "", t, fmt.Errorf("server: %w", err)
 	}
 	return secret, t, nil
+}
+
+// revokeToken deletes an API token; false when there is none.
+func (s *Server) revokeToken(ctx context.Context, id int64) (bool, error) {
+	res, err := s.db.exec(ctx, "DELETE FROM api_tokens WHERE id = ?", id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // tokens lists the API tokens, newest first.

@@ -627,3 +627,86 @@ func (s *Server) createTokenPage(w http.ResponseWriter, r *http.Request, p *prin
 	}
 	s.showTokens(w, r, p, http.StatusOK, secret, "")
 }
+
+func pathID(r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// revoke deletes a token and audits it; found is false when there is none.
+func (s *Server) revoke(r *http.Request, p *principal) (found bool, err error) {
+	id, ok := pathID(r)
+	if !ok {
+		return false, nil
+	}
+	if found, err = s.revokeToken(r.Context(), id); found && err == nil {
+		s.audit(r.Context(), p.Name, "token_revoke", strconv.FormatInt(id, 10), "", clientIP(r))
+	}
+	return found, err
+}
+
+func (s *Server) revokeTokenPage(w http.ResponseWriter, r *http.Request, p *principal) {
+	found, err := s.revoke(r, p)
+	switch {
+	case err != nil:
+		s.internalError(w, r, p, false, err)
+	case !found:
+		s.errorPage(w, r, p, http.StatusNotFound, "no such token")
+	default:
+		http.Redirect(w, r, "/admin/tokens", http.StatusSeeOther)
+	}
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, p *principal) {
+	s.showUsers(w, r, p, http.StatusOK, "")
+}
+
+func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, p *principal, code int, msg string) {
+	us, err := s.users(r.Context())
+	if err != nil {
+		s.internalError(w, r, p, false, err)
+		return
+	}
+	s.render(w, r, p, code, "users", "Users", map[string]any{"Users": us, "Roles": Roles, "Error": msg, "Me": p.Name})
+}
+
+func (s *Server) createUserPage(w http.ResponseWriter, r *http.Request, p *principal) {
+	role, err := ParseRole(r.PostFormValue("role"))
+	if err == nil {
+		err = s.createUser(r.Context(), p.Name, clientIP(r), strings.TrimSpace(r.PostFormValue("name")), r.PostFormValue("password"), role)
+	}
+	if err != nil {
+		s.showUsers(w, r, p, http.StatusBadRequest, err.Error())
+		return
+	}
+	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+}
+
+func (s *Server) disableUserPage(w http.ResponseWriter, r *http.Request, p *principal) {
+	id, ok := pathID(r)
+	if !ok {
+		s.errorPage(w, r, p, http.StatusNotFound, "no such user")
+		return
+	}
+	us, err := s.users(r.Context())
+	if err != nil {
+		s.internalError(w, r, p, false, err)
+		return
+	}
+	for _, u := range us {
+		if u.ID == id && u.Name == p.Name {
+			s.showUsers(w, r, p, http.StatusBadRequest, "you cannot disable yourself")
+			return
+		}
+	}
+	name, found, err := s.disableUser(r.Context(), id)
+	switch {
+	case err != nil:
+		s.internalError(w, r, p, false, err)
+	case !found:
+		s.errorPage(w, r, p, http.StatusNotFound, "no such user")
+	default:
+		s.audit(r.Context(), p.Name, "user_disable", name, "", clientIP(r))
+		http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+	}
+}

@@ -158,6 +158,10 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/admin/audit", role: Admin, h: s.auditPage},
 		{method: "GET", path: "/admin/tokens", role: Admin, h: s.tokensPage},
 		{method: "POST", path: "/admin/tokens", role: Admin, h: s.createTokenPage},
+		{method: "POST", path: "/admin/tokens/{id}/revoke", role: Admin, h: s.revokeTokenPage},
+		{method: "GET", path: "/admin/users", role: Admin, h: s.usersPage},
+		{method: "POST", path: "/admin/users", role: Admin, h: s.createUserPage},
+		{method: "POST", path: "/admin/users/{id}/disable", role: Admin, h: s.disableUserPage},
 
 		{method: "GET", path: "/api/v1/openapi.json", role: Viewer, api: true, h: s.apiOpenAPI},
 		{method: "GET", path: "/api/v1/runs", role: Viewer, api: true, h: s.apiRuns},
@@ -168,7 +172,9 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/diff", role: Viewer, api: true, h: s.apiDiff},
 		{method: "GET", path: "/api/v1/suppressions", role: Viewer, api: true, h: s.apiSuppressions},
 		{method: "POST", path: "/api/v1/mute", role: Analyst, api: true, h: s.apiMute},
+		{method: "GET", path: "/api/v1/tokens", role: Admin, api: true, h: s.apiTokens},
 		{method: "POST", path: "/api/v1/tokens", role: Admin, api: true, h: s.apiCreateToken},
+		{method: "DELETE", path: "/api/v1/tokens/{id}", role: Admin, api: true, h: s.apiRevokeToken},
 		{method: "GET", path: "/api/v1/audit", role: Admin, api: true, h: s.apiAudit},
 
 		// Anything else needs a login too, then is not found.

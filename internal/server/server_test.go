@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -487,6 +488,10 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A spare token (ID 2) for DELETE /api/v1/tokens/{id}.
+		if _, _, err := e.s.CreateToken(context.Background(), "test", "spare", Viewer, e.now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
 		bodies := map[string]string{
 			"/api/v1/mute":   `{"rule_id":"storage-public","resource_id":"*","reason":"test"}`,
 			"/api/v1/tokens": `{"name":"x","role":"viewer","expires":"2027-01-01"}`,
@@ -548,5 +553,56 @@ func TestFilterValidation(t *testing.T) {
 	big := strings.NewReader(`{"name":"` + strings.Repeat("x", 2<<20) + `"}`)
 	if resp, _ := e.req("POST", "/api/v1/tokens", big, "Cookie", admin.cookie, "X-CSRF-Token", admin.csrf); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("oversized body: %s, want 400", resp.Status)
+	}
+}
+
+func TestAdminManagesUsersAndTokens(t *testing.T) {
+	e := newEnv(t)
+	admin, analyst := e.login("admin"), e.login("analyst")
+	post := func(s session, path string, kv ...string) *http.Response {
+		resp, _ := e.req("POST", path, form(append([]string{"csrf", s.csrf}, kv...)...), "Content-Type", "application/x-www-form-urlencoded", "Cookie", s.cookie)
+		return resp
+	}
+	if resp := post(analyst, "/admin/users", "name", "mallory", "role", "admin", "password", password); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("analyst creates an admin: %s, want 403", resp.Status)
+	}
+	if resp := post(admin, "/admin/users", "name", "carol", "role", "analyst", "password", "short"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("short password: %s, want 400", resp.Status)
+	}
+	if resp := post(admin, "/admin/users", "name", "carol", "role", "analyst", "password", password); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("admin creates carol: %s", resp.Status)
+	}
+	carol := e.login("carol")
+	us, _ := e.s.users(context.Background())
+	var id string
+	for _, u := range us {
+		if u.Name == "carol" {
+			id = strconv.FormatInt(u.ID, 10)
+		}
+	}
+	if resp := post(admin, "/admin/users/"+id+"/disable"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("disable carol: %s", resp.Status)
+	}
+	if resp, _ := e.req("GET", "/findings", nil, "Cookie", carol.cookie); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("a disabled user's session still works: %s", resp.Status)
+	}
+	if resp := e.tryLogin("carol", password); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a disabled user signs in: %s", resp.Status)
+	}
+	secret, info, err := e.s.CreateToken(context.Background(), "admin", "ci", Viewer, e.now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp := post(admin, "/admin/tokens/"+strconv.FormatInt(info.ID, 10)+"/revoke"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revoke: %s", resp.Status)
+	}
+	if resp, _ := e.req("GET", "/api/v1/runs", nil, "Authorization", "Bearer "+secret); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("revoked token: %s, want 401", resp.Status)
+	}
+	_, audit := e.req("GET", "/api/v1/audit", nil, "Cookie", admin.cookie)
+	for _, want := range []string{`"user_create"`, `"user_disable"`, `"token_revoke"`, `"login_failed"`} {
+		if !strings.Contains(audit, want) {
+			t.Errorf("audit log lacks %s", want)
+		}
 	}
 }
