@@ -803,29 +803,40 @@ func (g *Graph) toInternet(res *PathResult, h *host, q Query) {
 // VPN; the reply needs a route back (firewalls are stateful, except
 // network ACLs whose egress side is not checked).
 func (g *Graph) between(res *PathResult, s, d *host, q Query) {
-	if u := append(slices.Clone(s.undecided), d.undecided...); len(u) > 0 {
+	// A route that drops the traffic decides the answer even when a
+	// filter of either end is not in the inventory.
+	u := append(slices.Clone(s.undecided), d.undecided...)
+	var fwd, back leg
+	switch {
+	case s.net == "" || d.net == "":
 		res.Verdict, res.Undecided = Undecided, u
 		return
-	}
-	var fwd, back leg
-	if s.net == d.net {
+	case s.net == d.net:
 		hop := resource.Hop{Resource: cmpOr(d.rawNet, d.r.ID), Allows: "same network (local route)"}
-		fwd, back = leg{hops: []resource.Hop{hop}}, leg{}
-	} else {
-		if len(d.addrs) == 0 || len(s.addrs) == 0 {
-			res.Verdict, res.Undecided = Undecided, []string{"the private addresses of both ends are needed to route between networks; not in the inventory for " + map[bool]string{true: d.r.ID, false: s.r.ID}[len(d.addrs) == 0]}
-			return
-		}
+		fwd = leg{hops: []resource.Hop{hop}}
+	case len(d.addrs) == 0 || len(s.addrs) == 0:
+		res.Verdict, res.Undecided = Undecided, append(u, "the private addresses of both ends are needed to route between networks; not in the inventory for "+map[bool]string{true: d.r.ID, false: s.r.ID}[len(d.addrs) == 0])
+		return
+	default:
 		fwd = g.route(s, d.addrs[0], d.net)
-		if fwd.undecided != "" || fwd.deny != nil {
+		if fwd.deny == nil && fwd.undecided == "" {
+			back = g.route(d, s.addrs[0], s.net)
+		}
+		switch {
+		case fwd.deny != nil:
 			g.routeFailed(res, fwd, nil, "")
 			return
-		}
-		back = g.route(d, s.addrs[0], s.net)
-		if back.undecided != "" || back.deny != nil {
+		case back.deny != nil:
 			g.routeFailed(res, back, fwd.hops, "return traffic")
 			return
+		case fwd.undecided != "" || back.undecided != "":
+			res.Verdict, res.Undecided = Undecided, append(u, cmpOr(fwd.undecided, back.undecided))
+			return
 		}
+	}
+	if len(u) > 0 {
+		res.Verdict, res.Undecided = Undecided, u
+		return
 	}
 	filter(res, q, nil, s.out, peer{h: d, vnet: true}, fwd.hops, d.in, peer{h: s, vnet: true}, returnHops(back.hops))
 }

@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -124,6 +125,11 @@ func TestPath(t *testing.T) {
 		{"a Classic GCP gateway without its addresses: the VPN is matched from the AWS side", classicGCP(), "vm-g", "i-web", "tcp/22", "tcp 22"},
 		{"peering not active: denied at the peering", peered(resource.Bool(false), "10.1.0.0/16"), "i-a", "i-b", "tcp/22", "denied at pcx-1: VPC peering pcx-1 between vpc-a and vpc-b is not active"},
 		{"peering active", peered(yes, "10.1.0.0/16"), "i-a", "i-b", "tcp/22", "tcp 22"},
+		{"the destination's network ACL not exported: undecided", without(peered(yes, "10.1.0.0/16"), "acl-b"), "i-a", "i-b", "tcp/22",
+			"undecided: i-b: the network ACL of subnet subnet-b is not in the inventory"},
+		{"no route, and the destination's ACL not exported: the route decides",
+			append(without(peered(yes, "10.1.0.0/16"), "acl-b", "rtb-a"), routes(resource.AWS, "rtb-a", false, rel(resource.RelRoutesFor, "subnet-a"), local)), "i-a", "i-b", "tcp/22",
+			"denied at rtb-a: no route to 10.1.5.5 in the route tables of i-a"},
 		{"overlapping ranges across a peering: undecided, never a guess", peered(yes, "10.0.0.0/16"), "i-a", "i-b", "tcp/22",
 			"undecided: 10.0.5.5 is in a local range of vpc-a but the destination is in another network (overlapping addresses?)"},
 	}
@@ -238,4 +244,14 @@ func classicGCP() []*resource.Resource {
 		}
 	}
 	return rs
+}
+
+func without(rs []*resource.Resource, ids ...string) []*resource.Resource {
+	var out []*resource.Resource
+	for _, r := range rs {
+		if !slices.Contains(ids, r.ID) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
