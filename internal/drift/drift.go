@@ -116,9 +116,9 @@ func (r *Report) Drifted() bool {
 	return r.Summary.Changed+r.Summary.Missing+r.Summary.Unmanaged > 0
 }
 
-// comparable reports whether an IaC or inventory resource is one drift
+// compared reports whether an IaC or inventory resource is one drift
 // compares: a cloud resource of a class rules judge.
-func comparable(r *resource.Resource) bool {
+func compared(r *resource.Resource) bool {
 	switch r.Provider {
 	case resource.AWS, resource.Azure, resource.GCP:
 	default:
@@ -139,7 +139,7 @@ func Compare(iacRes, live []*resource.Resource, o Options) *Report {
 	var pairs []pair
 	for _, r := range iacRes {
 		rep.Summary.IaCResources++
-		if !comparable(r) {
+		if !compared(r) {
 			rep.Summary.NotCompared++
 			continue
 		}
@@ -172,7 +172,7 @@ func Compare(iacRes, live []*resource.Resource, o Options) *Report {
 	scopes := deriveScopes(iacRes, pairs, o)
 	for _, l := range live {
 		rep.Summary.InventoryResources++
-		if matched[l] || !comparable(l) {
+		if matched[l] || !compared(l) {
 			continue
 		}
 		if !inScope(scopes, l) || builtIn(l) {

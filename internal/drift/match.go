@@ -66,7 +66,7 @@ func newIndex(live []*resource.Resource) *index {
 		m[k] = append(m[k], r)
 	}
 	for _, r := range live {
-		if !comparable(r) {
+		if !compared(r) {
 			continue
 		}
 		add(x.byID, key{r.Provider, r.Class, norm(r.ID)}, r)

@@ -27,7 +27,7 @@ func deriveScopes(iacRes []*resource.Resource, pairs []pair, o Options) []Scope 
 		return by[p]
 	}
 	for _, r := range iacRes {
-		if !comparable(r) {
+		if !compared(r) {
 			continue
 		}
 		a := get(r.Provider)
