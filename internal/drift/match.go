@@ -55,10 +55,12 @@ type index struct {
 	byID    map[key][]*resource.Resource
 	byName  map[key][]*resource.Resource
 	byGrant map[key][]*resource.Resource
+	// byClass lists the resources of a provider and class (key.v "").
+	byClass map[key][]*resource.Resource
 }
 
 func newIndex(live []*resource.Resource) *index {
-	x := &index{byID: map[key][]*resource.Resource{}, byName: map[key][]*resource.Resource{}, byGrant: map[key][]*resource.Resource{}}
+	x := &index{byID: map[key][]*resource.Resource{}, byName: map[key][]*resource.Resource{}, byGrant: map[key][]*resource.Resource{}, byClass: map[key][]*resource.Resource{}}
 	add := func(m map[key][]*resource.Resource, k key, r *resource.Resource) {
 		if k.v == "" || slices.Contains(m[k], r) {
 			return
@@ -75,6 +77,7 @@ func newIndex(live []*resource.Resource) *index {
 		}
 		add(x.byName, key{r.Provider, r.Class, strings.ToLower(r.Name)}, r)
 		add(x.byGrant, key{r.Provider, r.Class, grant(r, r.Account)}, r)
+		x.byClass[key{r.Provider, r.Class, ""}] = append(x.byClass[key{r.Provider, r.Class, ""}], r)
 	}
 	return x
 }
@@ -141,6 +144,17 @@ func cloudName(r *resource.Resource) string {
 		return ""
 	}
 	return n
+}
+
+// namePrefix returns the lower-case prefix of a name Terraform
+// completes at apply (bucket_prefix, name_prefix), "" when none.
+func namePrefix(r *resource.Resource) string {
+	for _, k := range []string{"bucket_prefix", "name_prefix"} {
+		if s, ok := r.Raw[k].(string); ok && s != "" {
+			return strings.ToLower(s)
+		}
+	}
+	return ""
 }
 
 // accountOf returns the account of an IaC resource: its own, or the one
@@ -236,6 +250,22 @@ func (x *index) match(r *resource.Resource) match {
 			}
 		}
 		return match{}
+	}
+	if name == "" {
+		// A name Terraform completes at apply (bucket_prefix, name_prefix)
+		// designates the one resource of the class whose name starts
+		// with it, if there is one.
+		if pre := namePrefix(r); pre != "" {
+			var byPrefix []*resource.Resource
+			for _, l := range x.byClass[key{r.Provider, r.Class, ""}] {
+				if strings.HasPrefix(strings.ToLower(l.Name), pre) {
+					byPrefix = append(byPrefix, l)
+				}
+			}
+			if byPrefix = narrow(r, byPrefix); len(byPrefix) == 1 {
+				return match{live: byPrefix[0], by: ByName}
+			}
+		}
 	}
 	switch {
 	case name == "" && pending(r):

@@ -198,3 +198,20 @@ func TestDirection(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchPrefix: a bucket_prefix designates the one bucket whose name
+// starts with it; two such buckets, none.
+func TestMatchPrefix(t *testing.T) {
+	b := func(name string) *resource.Resource {
+		return &resource.Resource{Provider: resource.AWS, Account: "1", Region: "eu-west-1", ID: "arn:aws:s3:::" + name, Name: name, Class: resource.ClassObjectStorage}
+	}
+	up := b("acme-uploads-20261205093000000000000001")
+	r := &resource.Resource{Provider: resource.AWS, Class: resource.ClassObjectStorage, Name: "uploads",
+		Raw: map[string]any{"bucket_prefix": "acme-uploads-"}, Location: &resource.Location{Address: "aws_s3_bucket.uploads"}}
+	if m := newIndex([]*resource.Resource{b("acme-data"), up}).match(r); m.live != up || m.by != ByName {
+		t.Errorf("match %+v", m)
+	}
+	if m := newIndex([]*resource.Resource{up, b("acme-uploads-2")}).match(r); m.live != nil || m.reason == "" {
+		t.Errorf("two candidates: %+v", m)
+	}
+}
