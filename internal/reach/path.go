@@ -760,6 +760,10 @@ func (g *Graph) fromInternet(res *PathResult, dst *resource.Resource, q Query) {
 		return
 	}
 	h := g.host(dst)
+	if h.public != nil && !*h.public { // decided whatever else the inventory lacks
+		res.Verdict, res.Denied = Denied, &Denial{Resource: dst.ID, Reason: "no public IP: nothing on the internet addresses it"}
+		return
+	}
 	if len(h.undecided) > 0 {
 		res.Verdict, res.Undecided = Undecided, h.undecided
 		return
