@@ -439,3 +439,42 @@ func TestRunsAndFailedRun(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentWriters records runs of two sources and a suppression at
+// once: writers queue (SQLite's write lock, PostgreSQL's advisory locks)
+// and every run is recorded with its lifecycle.
+func TestConcurrentWriters(t *testing.T) {
+	forEngines(t, func(t *testing.T, s *history.Store) {
+		ctx := context.Background()
+		errs := make(chan error, 9)
+		for i := range 8 {
+			go func() {
+				src := []string{"a", "b"}[i%2]
+				_, err := s.Record(ctx, &history.Scan{Source: src, Started: day(i), Findings: []finding.Finding{fnd("r1", "b1", finding.Fail, finding.High)}})
+				errs <- err
+			}()
+		}
+		go func() {
+			_, _, err := s.Suppress(ctx, history.Suppression{RuleID: "r9", ResourceID: "*", Reason: "x", Owner: "y"}, day(0))
+			errs <- err
+		}()
+		for range 9 {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
+		}
+		for _, src := range []string{"a", "b"} {
+			rs, err := s.Runs(ctx, history.RunQuery{Source: src})
+			if err != nil || len(rs) != 4 {
+				t.Fatalf("%s: %d runs, %v", src, len(rs), err)
+			}
+			news := 0
+			for _, r := range rs {
+				news += r.New
+			}
+			if news != 1 {
+				t.Errorf("%s: %d new findings over its runs, want 1", src, news)
+			}
+		}
+	})
+}

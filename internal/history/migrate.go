@@ -60,10 +60,6 @@ func (s *Store) ddl(src string) string {
 	return r.Replace(src)
 }
 
-// migrationLock is the PostgreSQL advisory lock key migrations hold, so
-// that processes starting together apply each migration once.
-const migrationLock = 0x76696769 // "vigi"
-
 // Migrate applies the migrations the database lacks, each in its own
 // transaction with its row in schema_migrations, and returns how many it
 // applied (0 when the schema is current).
@@ -93,7 +89,7 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 }
 
 func (s *Store) applyMigration(ctx context.Context, m Migration) (bool, error) {
-	tx, err := s.begin(ctx, migrationLock)
+	tx, err := s.begin(ctx, lock{key: migrationLock})
 	if err != nil {
 		return false, err
 	}

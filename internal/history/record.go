@@ -186,7 +186,7 @@ func (s *Store) Record(ctx context.Context, sc *Scan) (*Run, error) {
 		findings = nil
 	}
 
-	tx, err := s.begin(ctx, Identity(sc.Source, "", "", ""))
+	tx, err := s.begin(ctx, lock{key: writersLock, shared: true}, lock{key: Identity(sc.Source, "", "", "")})
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}

@@ -160,17 +160,37 @@ type writeTx interface {
 	rollback(ctx context.Context) error
 }
 
-// begin starts a write transaction. On PostgreSQL, lockKey (when not 0)
-// is taken as a transaction advisory lock, serialising writers of one key.
-func (s *Store) begin(ctx context.Context, lockKey int64) (writeTx, error) {
+// Advisory lock keys on PostgreSQL (SQLite serialises every writer).
+const (
+	// writersLock is held shared by every Record and exclusively by
+	// Suppress, whose change spans sources: a run never computes its
+	// lifecycle from suppressions that change under it.
+	writersLock = 0x76696768 // "vigh"
+	// migrationLock is held by Migrate.
+	migrationLock = 0x76696769 // "vigi"
+)
+
+// lock is a PostgreSQL transaction advisory lock to take in begin.
+type lock struct {
+	key    int64
+	shared bool
+}
+
+// begin starts a write transaction. On PostgreSQL it takes the advisory
+// locks given, in order.
+func (s *Store) begin(ctx context.Context, locks ...lock) (writeTx, error) {
 	if s.dialect == Postgres {
 		tx, err := s.pool.Begin(ctx)
 		if err != nil {
 			return nil, err
 		}
 		t := &pgTx{s: s, tx: tx}
-		if lockKey != 0 {
-			if _, err := t.exec(ctx, "SELECT pg_advisory_xact_lock(?)", lockKey); err != nil {
+		for _, l := range locks {
+			fn := "pg_advisory_xact_lock"
+			if l.shared {
+				fn = "pg_advisory_xact_lock_shared"
+			}
+			if _, err := t.exec(ctx, "SELECT "+fn+"(?)", l.key); err != nil {
 				tx.Rollback(ctx)
 				return nil, err
 			}

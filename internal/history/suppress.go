@@ -46,7 +46,7 @@ func (s *Store) Suppress(ctx context.Context, sp Suppression, now time.Time) (Su
 		sp.Expires = sp.Expires.UTC().Truncate(time.Millisecond)
 		expires = sp.Expires.UnixMilli()
 	}
-	tx, err := s.begin(ctx, 0)
+	tx, err := s.begin(ctx, lock{key: writersLock})
 	if err != nil {
 		return sp, 0, fmt.Errorf("history: %w", err)
 	}
