@@ -227,9 +227,7 @@ func (s *Server) guard(rt route) http.Handler {
 			s.forbidden(w, r, p, rt, fmt.Sprintf("the %s role may not do this (%s or above)", p.Role, rt.role))
 			return
 		}
-		if !rt.api && p.Session != "" {
-			w.Header().Set("Cache-Control", "no-store")
-		}
+		w.Header().Set("Cache-Control", "no-store")
 		rt.h(w, r, p)
 	})
 }
