@@ -261,7 +261,7 @@ func writeSummary(w io.Writer, eng *detect.Engine, all bool) {
 	st := eng.Stats()
 	_ = st.WriteSummary(w, all)
 	if st.Duplicates > 0 {
-		fmt.Fprintf(w, "vigil: %d matched events were copies of events already read (same JSON): they raised nothing again\n", st.Duplicates)
+		fmt.Fprintf(w, "vigil: %d matched events were byte-for-byte copies of events already read: they raised nothing again\n", st.Duplicates)
 	}
 	if st.Late > 0 {
 		fmt.Fprintf(w, "vigil: %d matched events arrived more than --reorder-window (%s) behind the newest event read: they raised their single-event alerts and were correlated at once, out of event-time order\n", st.Late, eng.ReorderWindow())

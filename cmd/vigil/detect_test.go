@@ -155,7 +155,7 @@ func TestDetectReorderWindowFlag(t *testing.T) {
 	}
 	for _, want := range []string{
 		"vigil: 1 matched events arrived more than --reorder-window (5m0s) behind the newest event read",
-		"vigil: 1 matched events were copies of events already read",
+		"vigil: 1 matched events were byte-for-byte copies of events already read",
 	} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)

@@ -659,7 +659,7 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 			e.stats.suppress(info, SuppressedFilter)
 		}
 	}
-	var p *pending
+	nCorr := 0
 	for i, r := range h.Rules {
 		switch info := e.info[r]; {
 		case info == nil || e.silent[r]:
@@ -684,18 +684,29 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 		if _, ok := e.corrRule[r]; !ok {
 			continue
 		}
-		if p == nil {
-			p = &pending{T: h.Time, Key: h.key, Rec: h.Record}
-		}
-		var vals map[string]string
-		if h.Values != nil {
-			vals = h.Values[i]
-		}
-		p.Rules = append(p.Rules, r)
-		p.Values = append(p.Values, vals)
+		nCorr++
 	}
-	if p == nil {
+	if nCorr == 0 {
 		return ctx.Err()
+	}
+	p := &pending{T: h.Time, Key: h.key, Rec: h.Record}
+	if nCorr == len(h.Rules) && len(h.Values) == len(h.Rules) {
+		// Every rule feeds a correlation (the common case): share the
+		// hit's slices rather than copy them.
+		p.Rules, p.Values = h.Rules, h.Values
+	} else {
+		p.Rules = make([]*sigma.Rule, 0, nCorr)
+		p.Values = make([]map[string]string, 0, nCorr)
+		for i, r := range h.Rules {
+			if _, ok := e.corrRule[r]; ok {
+				var vals map[string]string
+				if h.Values != nil {
+					vals = h.Values[i]
+				}
+				p.Rules = append(p.Rules, r)
+				p.Values = append(p.Values, vals)
+			}
+		}
 	}
 	if h.normalized {
 		p.Norm = h.Norm

@@ -30,11 +30,12 @@ const DefaultReorderWindow = 15 * time.Minute
 const flushTick = time.Minute
 
 // eventKey identifies an event for de-duplication and orders events of the
-// same time: a hash of its source and its JSON, whitespace outside strings
-// left out. Two copies of one log file (or a pretty-printed and a compact
-// copy) give the same keys; events that merely share an id (CloudTrail
-// eventID, GCP insertId, Azure eventDataId, M365 Id) but differ in any
-// value are different events and both count.
+// same time: a SHA-256 of its source and its JSON as read. Two copies of
+// one log file give the same keys; events that merely share an id
+// (CloudTrail eventID, GCP insertId, Azure eventDataId, M365 Id) but
+// differ in any byte are different events and both count. A cryptographic
+// hash, so that no one can write an event that passes for a copy of
+// another and is dropped.
 type eventKey [16]byte
 
 // keyOf returns the event key of rec.
@@ -42,28 +43,10 @@ func keyOf(rec logs.Record) eventKey {
 	h := sha256.New()
 	h.Write([]byte(rec.Source))
 	h.Write([]byte{0})
-	raw := rec.Raw
-	in, esc, from := false, false, 0
-	for i, c := range raw {
-		switch {
-		case esc:
-			esc = false
-		case in:
-			if c == '\\' {
-				esc = true
-			} else if c == '"' {
-				in = false
-			}
-		case c == '"':
-			in = true
-		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
-			h.Write(raw[from:i])
-			from = i + 1
-		}
-	}
-	h.Write(raw[from:])
+	h.Write(rec.Raw)
+	var sum [sha256.Size]byte
 	var k eventKey
-	copy(k[:], h.Sum(nil))
+	copy(k[:], h.Sum(sum[:0]))
 	return k
 }
 
@@ -177,11 +160,14 @@ func (e *Engine) duplicate(k eventKey, t time.Time) bool {
 func (e *Engine) dedupSpan() time.Duration { return max(e.window, e.corrSpan) }
 
 // sweepDedup drops the keys of events older than the bound minus the
-// de-duplication span, each time the watermark crosses a flushTick
-// boundary (boundaries depend on event times only, so batch and follow
-// runs keep the same keys).
+// de-duplication span, each time the watermark crosses a boundary of an
+// eighth of that span (at least flushTick): the map holds at most 9/8 of
+// the span, and a sweep walks it once per eighth of the span of event
+// time. Boundaries depend on event times only, so batch and follow runs
+// keep the same keys.
 func (e *Engine) sweepDedup() {
-	b := e.wm.Truncate(flushTick)
+	step := max(flushTick, e.dedupSpan()/8)
+	b := e.wm.Truncate(step)
 	if !b.After(e.dedupSwept) {
 		return
 	}

@@ -39,7 +39,11 @@ type CorrelationHit struct {
 //     listed order within timespan of the first one.
 //
 // Matches older than timespan before the newest seen in their group are
-// dropped as late. A fired correlation is itself a match that correlations
+// dropped as late. Hits depend on the order of Observe calls (a window
+// fires on the match that completes it), so a caller that wants the same
+// hits whatever order its input arrives in passes matches in event-time
+// order, ties in a stable order, and calls Flush at times that depend on
+// event times only (vigil detect does both: see its reorder buffer). A fired correlation is itself a match that correlations
 // referring to it (chains) observe. A Correlator is not safe for concurrent
 // use; Snapshot/Restore save and load its state as JSON.
 type Correlator struct {
