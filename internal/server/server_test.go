@@ -606,3 +606,25 @@ func TestAdminManagesUsersAndTokens(t *testing.T) {
 		}
 	}
 }
+
+func TestSessionExpiresAndPathsStayInside(t *testing.T) {
+	e := newEnv(t)
+	viewer := e.login("viewer")
+	for _, p := range []string{"/static/../server.go", "/static/..%2fserver.go", "/static/%2e%2e/openapi.json", "/static/style.css/..%2f..%2fdoc.go"} {
+		resp, body := e.req("GET", p, nil, "Cookie", viewer.cookie)
+		if resp.StatusCode == http.StatusOK && (strings.Contains(body, "package server") || strings.Contains(body, "openapi")) {
+			t.Errorf("%s served a file outside /static/", p)
+		}
+	}
+	if resp, body := e.req("GET", "/static/style.css", nil); resp.StatusCode != 200 || !strings.Contains(body, "body {") {
+		t.Errorf("stylesheet: %s", resp.Status)
+	}
+	e.advance(11 * time.Hour)
+	if resp, _ := e.req("GET", "/findings", nil, "Cookie", viewer.cookie); resp.StatusCode != http.StatusOK {
+		t.Errorf("session after 11 hours: %s", resp.Status)
+	}
+	e.advance(2 * time.Hour)
+	if resp, _ := e.req("GET", "/findings", nil, "Cookie", viewer.cookie); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("session after 13 hours: %s, want a redirect to sign in", resp.Status)
+	}
+}
