@@ -613,3 +613,72 @@ func TestFollowKillResumeCorrelations(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowIdleFlush: without newer events, follow mode keeps the newest
+// events in the reorder buffer (their correlation alerts wait); with
+// IdleFlush, once the directory has been idle that long, it correlates
+// them and closes every window as a batch run does at the end, raising
+// exactly the batch run's alerts.
+func TestFollowIdleFlush(t *testing.T) {
+	src := t.TempDir()
+	names := detFiles(t, src)
+	dir := t.TempDir()
+	for _, n := range names[:len(names)-1] { // no heartbeat
+		data, _ := os.ReadFile(filepath.Join(src, n))
+		os.WriteFile(filepath.Join(dir, n), data, 0o644)
+	}
+	// zed reads 25 secrets in the last minutes of the set: a burst inside
+	// the last reorder window.
+	var tail []map[string]any
+	for i := range 25 {
+		at := 115*time.Minute + time.Duration(i)*5*time.Second
+		ev := detEvent(at, "zed", "secretsmanager.amazonaws.com", "GetSecretValue", "198.51.100.99",
+			map[string]any{"requestParameters": map[string]any{"secretId": fmt.Sprintf("zed/%d", i)}, "readOnly": true})
+		ev["eventID"] = fmt.Sprintf("7e1d0c4a-0000-4000-9000-%012d", i)
+		tail = append(tail, ev)
+	}
+	writeTrail(t, dir, "111122223333_CloudTrail_us-east-1_20240301T1200Z_zed.json", tail...)
+	ref, _ := detBatch(t, Config{}, dir)
+	if n := len(alertsOf(ref, "AWS Mass Secret Retrieval")); n != 4 {
+		t.Fatalf("batch: %d Mass Secret Retrieval alerts, want 4", n)
+	}
+	follow := func(idle time.Duration, wait time.Duration) ([]*Alert, int) {
+		eng, err := New(context.Background(), Config{Version: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sink := &collectSink{}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			done <- eng.Follow(ctx, sink, FollowOptions{Dir: dir, Checkpoint: filepath.Join(t.TempDir(), "ck"),
+				Poll: 10 * time.Millisecond, IdleFlush: idle})
+		}()
+		deadline := time.Now().Add(wait)
+		for time.Now().Before(deadline) {
+			sink.mu.Lock()
+			n := len(sink.alerts)
+			sink.mu.Unlock()
+			if n >= len(ref) {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(100 * time.Millisecond) // more polls: nothing else may come
+		cancel()
+		<-done
+		return sink.alerts, eng.Pending()
+	}
+	got, pending := follow(0, 2*time.Second)
+	if pending == 0 {
+		t.Error("no event waits in the reorder buffer without newer events")
+	}
+	if n := len(alertsOf(got, "AWS Mass Secret Retrieval")); n != 3 {
+		t.Errorf("without idle flush: %d Mass Secret Retrieval alerts, want 3 (zed's burst waits)", n)
+	}
+	got, pending = follow(150*time.Millisecond, 30*time.Second)
+	sameAlerts(t, "follow with idle flush", ref, got)
+	if pending != 0 {
+		t.Errorf("%d events still wait after the idle flush", pending)
+	}
+}
