@@ -124,7 +124,7 @@ func TestMultiCloudHops(t *testing.T) {
 	}
 	want := []string{
 		"shared-vpc: implied rules: allow all 0-65535 to 0.0.0.0/0 (priority 65535)",
-		"to-aws: route 10.0.0.0/16 -> https://www.googleapis.com/compute/v1/projects/acme-net/regions/europe-west1/vpnTunnels/tunnel-aws-0",
+		"to-aws: route 10.0.0.0/16 -> vpnTunnels/tunnel-aws-0",
 		"tunnel-aws-0: VPN tunnel-aws-0 to peer 52.1.1.1, 52.1.1.2",
 		"vpn-0gcp: VPN vpn-0gcp (aws) from peer 35.242.1.1",
 		"acl-0app: acl-0app: allow all 0-65535 from 0.0.0.0/0 (priority 100)",

@@ -175,7 +175,7 @@ func TestPathHopsVPN(t *testing.T) {
 	if len(res.Paths) != 1 {
 		t.Fatalf("%+v", res)
 	}
-	want := "net-g: implied rules: allow all 0-65535 to 0.0.0.0/0 (priority 65535) | to-aws: route 10.0.0.0/16 -> https://www.googleapis.com/compute/v1/projects/p/regions/r/vpnTunnels/tunnel-1 | " +
+	want := "net-g: implied rules: allow all 0-65535 to 0.0.0.0/0 (priority 65535) | to-aws: route 10.0.0.0/16 -> vpnTunnels/tunnel-1 | " +
 		"tunnel-1: VPN tunnel-1 to peer 52.1.1.1 | vpn-1: VPN vpn-1 (aws) from peer 35.1.1.1 | acl-a: acl-a: allow all 0-65535 from 0.0.0.0/0 (priority 100) | sg-web: sg-web: allow tcp 22 from 10.128.0.0/20 | " +
 		"rtb-a: return: route 10.128.0.0/20 -> vgw-1 | vpn-1: return: VPN vpn-1 to peer 35.1.1.1 | tunnel-1: return: VPN tunnel-1 (gcp) from peer 52.1.1.1 | " +
 		"acl-a: reply: acl-a: allow all 0-65535 to 0.0.0.0/0 (priority 100)"

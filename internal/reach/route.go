@@ -212,7 +212,7 @@ func (g *Graph) candidates(h *host) ([]cand, string) {
 				if err != nil {
 					continue
 				}
-				txt := "route " + rt.Destination + " -> " + cmpOr(rt.Target, rt.NextHop)
+				txt := "route " + rt.Destination + " -> " + cmpOr(shortURL(rt.Target), rt.NextHop)
 				out = append(out, cand{pf: pf.Masked(), kind: rt.NextHop, target: rt.Target, hop: resource.Hop{Resource: t.ID, Allows: txt}, user: user})
 			}
 		}
@@ -299,4 +299,17 @@ func (g *Graph) candidates(h *host) ([]cand, string) {
 func display(k string) string {
 	_, id, _ := strings.Cut(k, "|")
 	return id
+}
+
+// shortURL names a GCP next hop by its kind and name (vpnTunnels/t1)
+// rather than its API URL.
+func shortURL(s string) string {
+	if !strings.HasPrefix(s, "https://") {
+		return s
+	}
+	parts := strings.Split(s, "/")
+	if len(parts) < 2 {
+		return s
+	}
+	return parts[len(parts)-2] + "/" + parts[len(parts)-1]
 }
