@@ -160,3 +160,38 @@ func TestHistoryAndDiff(t *testing.T) {
 		t.Errorf("trend --control without --framework: exit %d, want 2", code)
 	}
 }
+
+// TestHistoryTableEscapesCloudData records a report whose resource ID
+// carries a terminal escape and a newline: the tables print it on one line,
+// without the escape; JSON keeps it exactly.
+func TestHistoryTableEscapesCloudData(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "h.db")
+	hostile := "arn:aws:s3:::b\x1b[2J\nFAKE  CRITICAL  row"
+	rep, _ := json.Marshal(map[string]any{
+		"findings": []map[string]any{{"rule_id": "r1", "title": "t", "severity": "HIGH", "status": "FAIL",
+			"resource": map[string]any{"id": hostile, "type": "aws_s3_bucket", "provider": "aws", "account": "1\t2", "region": "", "name": ""}}},
+		"summary": map[string]any{"generated_at": "2026-11-20T00:00:00Z"},
+	})
+	path := filepath.Join(dir, "rep.json")
+	os.WriteFile(path, rep, 0o644)
+	if code, out := runCLI(t, "history", "record", "--report", path, "--source", "s", "--db", db); code != 0 {
+		t.Fatalf("record: exit %d: %s", code, out)
+	}
+	code, out := runCLI(t, "history", "findings", "--db", db)
+	if code != 0 || strings.Contains(out, "\x1b") || strings.Count(out, "\n") != 2 || !strings.Contains(out, "FAKE") {
+		t.Errorf("table: exit %d: %q", code, out)
+	}
+	code, out = runCLI(t, "history", "findings", "--db", db, "--format", "json")
+	var page struct {
+		Findings []struct {
+			ResourceID string `json:"resource_id"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &page); code != 0 || err != nil || len(page.Findings) != 1 || page.Findings[0].ResourceID != hostile {
+		t.Errorf("json: exit %d, %v: %q", code, err, out)
+	}
+	if code, _ := runCLI(t, "history", "record", "--report", filepath.Join(dir, "h.db"), "--source", "s", "--db", db); code != 2 {
+		t.Errorf("a report that is not JSON: exit %d, want 2", code)
+	}
+}
