@@ -58,6 +58,16 @@ var migrations = []migration{
 )`,
 		`CREATE INDEX audit_log_at ON audit_log (at_ms)`,
 	}},
+	{2, "comments", []string{
+		`CREATE TABLE finding_comments (
+	id         {{autoid}},
+	finding_id BIGINT NOT NULL,
+	author     TEXT   NOT NULL,
+	body       TEXT   NOT NULL,
+	created_ms BIGINT NOT NULL
+)`,
+		`CREATE INDEX finding_comments_finding ON finding_comments (finding_id, id)`,
+	}},
 }
 
 // db wraps the store's handle with the engine's placeholders.

@@ -492,16 +492,22 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		if _, _, err := e.s.CreateToken(context.Background(), "test", "spare", Viewer, e.now().Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
+		fs, err := e.store.Findings(context.Background(), history.FindingQuery{Limit: 1})
+		if err != nil || len(fs) == 0 {
+			t.Fatal(err)
+		}
+		fid := strconv.FormatInt(fs[0].ID, 10)
 		bodies := map[string]string{
-			"/api/v1/mute":   `{"rule_id":"storage-public","resource_id":"*","reason":"test"}`,
-			"/api/v1/tokens": `{"name":"x","role":"viewer","expires":"2027-01-01"}`,
+			"/api/v1/findings/{id}/comments": `{"body":"seen"}`,
+			"/api/v1/mute":                   `{"rule_id":"storage-public","resource_id":"*","reason":"test"}`,
+			"/api/v1/tokens":                 `{"name":"x","role":"viewer","expires":"2027-01-01"}`,
 		}
 		for _, d := range documented {
 			if !slices.Contains(registered, d) {
 				t.Errorf("openapi.json documents %s, which is not a route", d)
 			}
 			method, path, _ := strings.Cut(d, " ")
-			resp, body := e.req(method, concrete(path)+"?group=rule", strings.NewReader(bodies[path]), "Authorization", "Bearer "+admin)
+			resp, body := e.req(method, concrete(strings.Replace(path, "findings/{id}", "findings/"+fid, 1))+"?group=rule", strings.NewReader(bodies[path]), "Authorization", "Bearer "+admin)
 			if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed || resp.StatusCode >= 500 {
 				t.Errorf("%s: %s %s", d, resp.Status, body)
 			}
@@ -627,4 +633,45 @@ func TestSessionExpiresAndPathsStayInside(t *testing.T) {
 	if resp, _ := e.req("GET", "/findings", nil, "Cookie", viewer.cookie); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("session after 13 hours: %s, want a redirect to sign in", resp.Status)
 	}
+}
+
+func TestFindingDetailAndComments(t *testing.T) {
+	forEngines(t, func(t *testing.T, e *env) {
+		viewer, analyst := e.login("viewer"), e.login("analyst")
+		fs, err := e.store.Findings(context.Background(), history.FindingQuery{Rules: []string{"storage-public"}, Severities: []finding.Severity{finding.Critical}})
+		if err != nil || len(fs) != 1 {
+			t.Fatalf("%v %v", fs, err)
+		}
+		id := strconv.FormatInt(fs[0].ID, 10)
+		comment := "owner asked: " + xssScript
+		post := func(s session) *http.Response {
+			resp, _ := e.req("POST", "/findings/"+id+"/comments", form("csrf", s.csrf, "body", comment),
+				"Content-Type", "application/x-www-form-urlencoded", "Cookie", s.cookie)
+			return resp
+		}
+		if resp := post(viewer); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("viewer comments: %s, want 403", resp.Status)
+		}
+		if resp := post(analyst); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("analyst comments: %s, want 303", resp.Status)
+		}
+		resp, body := e.req("GET", "/findings/"+id, nil, "Cookie", viewer.cookie)
+		if resp.StatusCode != 200 || strings.Contains(body, xssScript) || strings.Contains(body, "<img src=x") ||
+			!strings.Contains(body, "owner asked: &lt;script&gt;") || !strings.Contains(body, `href="/runs/2"`) {
+			t.Errorf("finding page (%s) lacks the escaped comment or its runs:\n%s", resp.Status, body)
+		}
+		resp, body = e.req("GET", "/api/v1/findings/"+id, nil, "Cookie", viewer.cookie)
+		var d struct {
+			Runs     []runState
+			Comments []Comment
+		}
+		if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &d) != nil || len(d.Runs) != 2 || len(d.Comments) != 1 || d.Comments[0].Author != "analyst" {
+			t.Errorf("API finding: %s %s", resp.Status, body)
+		}
+		for _, p := range []string{"/findings/1", "/findings/x", "/api/v1/findings/-4"} {
+			if resp, _ := e.req("GET", p, nil, "Cookie", viewer.cookie); resp.StatusCode != http.StatusNotFound {
+				t.Errorf("%s: %s, want 404", p, resp.Status)
+			}
+		}
+	})
 }
