@@ -478,3 +478,18 @@ func TestConcurrentWriters(t *testing.T) {
 		}
 	})
 }
+
+// TestPartialRunKeepsAbsentFindingsFailing: a new finding absent from a
+// partial run is neither resolved nor new any more.
+func TestPartialRunKeepsAbsentFindingsFailing(t *testing.T) {
+	forEngines(t, func(t *testing.T, s *history.Store) {
+		record(t, s, day(0), []finding.Finding{fnd("r1", "b1", finding.Fail, finding.High), fnd("r1", "b2", finding.Fail, finding.High)})
+		r := record(t, s, day(1), []finding.Finding{fnd("r1", "b2", finding.Fail, finding.High)}, "exports/x.json: unexpected EOF")
+		if r.Resolved != 0 {
+			t.Errorf("partial run resolved %d", r.Resolved)
+		}
+		wantStates(t, s, "r1", map[string]history.State{"b1": history.StateOpen, "b2": history.StateOpen})
+		record(t, s, day(2), []finding.Finding{fnd("r1", "b2", finding.Fail, finding.High)})
+		wantStates(t, s, "r1", map[string]history.State{"b1": history.StateResolved, "b2": history.StateOpen})
+	})
+}

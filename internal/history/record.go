@@ -367,17 +367,25 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 			added = append(added, row)
 		}
 	}
-	// A failing identity absent from a complete run is resolved.
-	var resolvedRows [][]any
-	if run.Status == RunComplete {
-		for id, p := range prev {
-			if !p.observed && p.state.failing() {
-				resolvedRows = append(resolvedRows, []any{id, string(StateResolved), now, now - p.opened, run.ID})
-				run.Resolved++
-			}
+	// A failing identity absent from a complete run is resolved; absent
+	// from a partial run, it stays failing (no longer new or reopened).
+	var resolvedRows, openRows [][]any
+	for id, p := range prev {
+		switch {
+		case p.observed || !p.state.failing():
+		case run.Status == RunComplete:
+			resolvedRows = append(resolvedRows, []any{id, string(StateResolved), now, now - p.opened, run.ID})
+			run.Resolved++
+		case p.state == StateNew || p.state == StateReopened:
+			openRows = append(openRows, []any{id, string(StateOpen)})
 		}
 	}
-	slices.SortFunc(resolvedRows, func(a, b []any) int { return cmp.Compare(a[0].(int64), b[0].(int64)) })
+	byID := func(a, b []any) int { return cmp.Compare(a[0].(int64), b[0].(int64)) }
+	slices.SortFunc(resolvedRows, byID)
+	slices.SortFunc(openRows, byID)
+	if err := tx.update(ctx, "findings", []string{"id", "state"}, openRows); err != nil {
+		return err
+	}
 	if err := tx.load(ctx, "findings", findingCols, added, ""); err != nil {
 		return err
 	}
