@@ -66,7 +66,7 @@ func (s *Server) apiFindings(w http.ResponseWriter, r *http.Request, p *principa
 		s.apiError(w, http.StatusBadRequest, err)
 		return
 	}
-	total, err := s.store.CountFindings(r.Context(), f.Q)
+	total, err := s.countFindings(r.Context(), f.Q)
 	if err != nil {
 		s.internalError(w, r, p, true, err)
 		return

@@ -318,7 +318,7 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, p *princip
 			return
 		}
 	} else {
-		if v.Total, err = s.store.CountFindings(ctx, f.Q); err == nil {
+		if v.Total, err = s.countFindings(ctx, f.Q); err == nil {
 			v.Findings, err = s.store.Findings(ctx, f.Q)
 		}
 		if err != nil {

@@ -57,6 +57,7 @@ type Server struct {
 	byIP    *limiter
 	handler http.Handler
 	routes  []route
+	counts  counts
 }
 
 // New prepares a server over store, creating or upgrading its own tables.

@@ -675,3 +675,36 @@ func TestFindingDetailAndComments(t *testing.T) {
 		}
 	})
 }
+
+func TestCountsFollowMutesAndRuns(t *testing.T) {
+	e := newEnv(t)
+	analyst := e.login("analyst")
+	total := func(q string) int {
+		t.Helper()
+		_, body := e.req("GET", "/api/v1/findings?"+q, nil, "Cookie", analyst.cookie)
+		var page struct{ Total int }
+		if err := json.Unmarshal([]byte(body), &page); err != nil {
+			t.Fatal(err, body)
+		}
+		return page.Total
+	}
+	if n := total("state=suppressed"); n != 0 {
+		t.Fatalf("suppressed before muting: %d", n)
+	}
+	active := total("")
+	if resp := e.mute(analyst, "arn:aws:s3:::logs"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatal(resp.Status)
+	}
+	if n := total("state=suppressed"); n != 1 {
+		t.Errorf("suppressed after muting: %d, want 1", n)
+	}
+	// A run recorded by another process (vigil history record) shows at once.
+	at := t0.Add(48 * time.Hour)
+	if _, err := e.store.Record(context.Background(), &history.Scan{Source: "org", Kind: "paths", Started: at, Finished: at,
+		Findings: []finding.Finding{fnd("storage-encryption", "arn:aws:s3:::logs", "logs", finding.Pass, finding.Medium)}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := total(""); n >= active {
+		t.Errorf("active findings after a run resolving them: %d, was %d", n, active)
+	}
+}
