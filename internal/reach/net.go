@@ -99,7 +99,10 @@ func (g *Graph) indexLinks() {
 				n.prefixes = append(n.prefixes, prefixes(r.Facts.Addressing.Prefixes)...)
 			}
 			for _, p := range r.Facts.Network.Peerings {
-				text := "peering " + cmpOr(p.Name, p.Remote) + " with " + p.Remote
+				text := "peering with " + p.Remote
+				if p.Name != "" {
+					text = "peering " + p.Name + " with " + p.Remote
+				}
 				if p.State != "" {
 					text += " (" + strings.ToLower(p.State) + ")"
 				}

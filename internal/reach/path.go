@@ -334,6 +334,9 @@ type peer struct {
 	// vnet: the peer is in the scope of Azure's VirtualNetwork tag (the
 	// same or a peered VNet, or a network behind a VPN gateway).
 	vnet bool
+	// sameNet: the peer is in the same network (GCP source tags and
+	// service accounts match only there).
+	sameNet bool
 }
 
 func (p peer) String() string {
@@ -381,9 +384,9 @@ func sourceMatches(s string, pr peer) (match bool, unknown string) {
 	case strings.HasPrefix(l, "pl-") || strings.Contains(l, "/applicationsecuritygroups/"):
 		return false, fmt.Sprintf("source %s (a prefix list or application security group) is not evaluated", s)
 	case pr.h.r.Provider == resource.GCP && strings.Contains(s, "@"):
-		return pr.h.r.Facts.Compute != nil && pr.h.r.Facts.Compute.Identity == s, ""
+		return pr.sameNet && pr.h.r.Facts.Compute != nil && pr.h.r.Facts.Compute.Identity == s, ""
 	case pr.h.r.Provider == resource.GCP && !strings.ContainsAny(s, "/:"):
-		return slices.Contains(pr.h.tags, s), ""
+		return pr.sameNet && slices.Contains(pr.h.tags, s), ""
 	}
 	return false, ""
 }
@@ -842,7 +845,8 @@ func (g *Graph) between(res *PathResult, s, d *host, q Query) {
 		res.Verdict, res.Undecided = Undecided, u
 		return
 	}
-	filter(res, q, nil, s.out, peer{h: d, vnet: true}, fwd.hops, d.in, peer{h: s, vnet: true}, returnHops(back.hops))
+	same := s.net == d.net
+	filter(res, q, nil, s.out, peer{h: d, vnet: true, sameNet: same}, fwd.hops, d.in, peer{h: s, vnet: true, sameNet: same}, returnHops(back.hops))
 }
 
 func returnHops(hs []resource.Hop) []resource.Hop {

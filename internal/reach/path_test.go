@@ -123,6 +123,9 @@ func TestPath(t *testing.T) {
 		{"aws VPN whose other end is not in the inventory: undecided", strayVPN(), "i-web", "vm-g", "tcp/22",
 			"undecided: the other end of VPN connection vpn-1 (peer 198.51.100.7) is not in the inventory"},
 		{"a Classic GCP gateway without its addresses: the VPN is matched from the AWS side", classicGCP(), "vm-g", "i-web", "tcp/22", "tcp 22"},
+		{"gcp source tag in the same network", gcpTags(), "vm-a", "vm-a2", "tcp/22", "tcp 22"},
+		{"gcp source tag does not cross a peering", gcpTags(), "vm-a", "vm-b", "tcp/22",
+			"denied at net-2: denied by implied rules: deny all 0-65535 from 0.0.0.0/0 (priority 65535)"},
 		{"peering not active: denied at the peering", peered(resource.Bool(false), "10.1.0.0/16"), "i-a", "i-b", "tcp/22", "denied at pcx-1: VPC peering pcx-1 between vpc-a and vpc-b is not active"},
 		{"peering active", peered(yes, "10.1.0.0/16"), "i-a", "i-b", "tcp/22", "tcp 22"},
 		{"the destination's network ACL not exported: undecided", without(peered(yes, "10.1.0.0/16"), "acl-b"), "i-a", "i-b", "tcp/22",
@@ -254,4 +257,26 @@ func without(rs []*resource.Resource, ids ...string) []*resource.Resource {
 		}
 	}
 	return out
+}
+
+// gcpTags: vm-a (tag web) and vm-a2 in net-1, vm-b in net-2 peered with
+// it; each network's firewall allows 22 from the source tag web.
+func gcpTags() []*resource.Resource {
+	var rs []*resource.Resource
+	for _, n := range []struct{ name, cidr, peer string }{{"net-1", "10.1.0.0/16", "net-2"}, {"net-2", "10.2.0.0/16", "net-1"}} {
+		nw := network(resource.GCP, n.name, nil, n.cidr)
+		nw.Facts.Network.Peerings = []resource.Peering{{Remote: n.peer, State: "ACTIVE", Up: yes}}
+		rs = append(rs, nw,
+			routes(resource.GCP, "route-"+n.name, false, rel(resource.RelRoutesFor, n.name), resource.Route{Destination: "0.0.0.0/0", NextHop: "internet"}))
+	}
+	v := func(id, net, ip string, tags ...string) *resource.Resource {
+		r := addr(vm(resource.GCP, id, no, rel(resource.RelInNetwork, net)), ip)
+		r.Facts.Compute.NetworkTags = tags
+		return r
+	}
+	fwOf := func(id, net string) *resource.Resource {
+		return fw(resource.GCP, id, rel(resource.RelInNetwork, net), ingress("allow", "tcp", 22, 22, 1000, "web"))
+	}
+	return append(rs, v("vm-a", "net-1", "10.1.0.5", "web"), v("vm-a2", "net-1", "10.1.0.6"), v("vm-b", "net-2", "10.2.0.5"),
+		fwOf("allow-web-a", "net-1"), fwOf("allow-web-b", "net-2"))
 }
