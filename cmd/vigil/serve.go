@@ -79,6 +79,11 @@ func runServe(cmd *cobra.Command, sf serveFlags) error {
 		}
 		fmt.Fprintf(stderr, "vigil: admin user %q ready\n", sf.initAdmin)
 	}
+	if n, err := srv.ActiveUsers(ctx); err != nil {
+		return err
+	} else if n == 0 {
+		fmt.Fprintln(stderr, "vigil: warning: no user can sign in yet: create the first admin with vigil serve --init-admin USER")
+	}
 	if len(sf.scan) > 0 {
 		if err := serveScan(cmd, store, sf); err != nil {
 			return err

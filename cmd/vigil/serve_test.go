@@ -103,3 +103,25 @@ func TestServeSampleOrg(t *testing.T) {
 		t.Fatal("serve did not stop")
 	}
 }
+
+func TestServeUsage(t *testing.T) {
+	t.Setenv("VIGIL_ADMIN_PASSWORD", "")
+	db := filepath.Join(t.TempDir(), "h.db")
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"no password", []string{"serve", "--db", db, "--init-admin", "admin", "--listen", "127.0.0.1:0"}},
+		{"an argument", []string{"serve", "--db", db, "extra"}},
+		{"a bad address", []string{"serve", "--db", db, "--listen", "256.0.0.1:99999"}},
+		{"a missing scan path", []string{"serve", "--db", db, "--scan", "no/such/dir", "--listen", "127.0.0.1:0"}},
+	} {
+		if code, _ := runCLI(t, c.args...); code != exitUsage {
+			t.Errorf("%s: exit %d, want %d", c.name, code, exitUsage)
+		}
+	}
+	t.Setenv("VIGIL_ADMIN_PASSWORD", "short")
+	if code, _ := runCLI(t, "serve", "--db", db, "--init-admin", "admin", "--listen", "127.0.0.1:0"); code != exitUsage {
+		t.Errorf("a short password: exit %d, want %d", code, exitUsage)
+	}
+}

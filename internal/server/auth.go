@@ -179,6 +179,13 @@ func (s *Server) createUser(ctx context.Context, actor, ip, name, password strin
 	return nil
 }
 
+// ActiveUsers counts the users who may sign in.
+func (s *Server) ActiveUsers(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.queryRow(ctx, "SELECT COUNT(*) FROM users WHERE disabled = 0").Scan(&n)
+	return n, err
+}
+
 // userInfo describes a user (never the password hash).
 type userInfo struct {
 	ID       int64     `json:"id"`
