@@ -297,6 +297,9 @@ type findingsView struct {
 	Sevs     []finding.Severity
 	Error    string
 	Form     map[string]string
+	// Checked are the states, severities and clouds the filter selects.
+	Checked map[string]bool
+	Clouds  []string
 }
 
 func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, p *principal) {
@@ -312,6 +315,19 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, p *princip
 		Form: map[string]string{"state": strings.Join(f.Values["state"], ","), "severity": strings.Join(f.Values["severity"], ","),
 			"cloud": f.Values.Get("cloud"), "account": f.Values.Get("account"), "rule": f.Values.Get("rule"),
 			"resource": f.Values.Get("resource"), "source": f.Values.Get("source")}}
+	v.Clouds, v.Checked = []string{"aws", "azure", "gcp"}, map[string]bool{}
+	for _, st := range f.Q.States {
+		v.Checked["state:"+string(st)] = true
+	}
+	if len(f.Q.States) == 0 {
+		v.Checked["state:all"] = true
+	}
+	for _, sev := range f.Q.Severities {
+		v.Checked["sev:"+string(sev)] = true
+	}
+	for _, c := range f.Q.Providers {
+		v.Checked["cloud:"+c] = true
+	}
 	if f.GroupBy != "" {
 		if v.Groups, err = s.store.Group(ctx, f.GroupBy, f.Q); err != nil {
 			s.internalError(w, r, p, false, err)
