@@ -708,3 +708,81 @@ func TestCountsFollowMutesAndRuns(t *testing.T) {
 		t.Errorf("active findings after a run resolving them: %d, was %d", n, active)
 	}
 }
+
+// TestEveryRouteChecksItsRole calls every route below its role, with a
+// valid session and CSRF token and with a bearer token of the lower role.
+func TestEveryRouteChecksItsRole(t *testing.T) {
+	e := newEnv(t)
+	n := 0
+	for _, lower := range []Role{Viewer, Analyst, Responder} {
+		s := e.login(string(lower))
+		tok, _, err := e.s.CreateToken(context.Background(), "test", "t-"+string(lower), lower, e.now().Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rt := range e.s.routes {
+			if rt.public || rt.method == "" || lower.Allows(rt.role) {
+				continue
+			}
+			n++
+			path := concrete(rt.path)
+			for _, hdr := range [][]string{
+				{"Cookie", s.cookie, "X-CSRF-Token", s.csrf, "Content-Type", "application/x-www-form-urlencoded"},
+				{"Authorization", "Bearer " + tok, "Content-Type", "application/json"},
+			} {
+				if resp, _ := e.req(rt.method, path, strings.NewReader(`{}`), hdr...); resp.StatusCode != http.StatusForbidden {
+					t.Errorf("%s %s as %s (%s): %s, want 403", rt.method, path, lower, hdr[0], resp.Status)
+				}
+			}
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d route and role pairs checked", n)
+	}
+}
+
+// TestRouteRoles pins the least role of every route that changes state or
+// is an admin's: loosening one fails here.
+func TestRouteRoles(t *testing.T) {
+	want := map[string]Role{
+		"POST /logout":                        Viewer,
+		"POST /findings/mute":                 Analyst,
+		"POST /findings/{id}/comments":        Analyst,
+		"POST /api/v1/mute":                   Analyst,
+		"POST /api/v1/findings/{id}/comments": Analyst,
+		"GET /admin/audit":                    Admin,
+		"GET /admin/tokens":                   Admin,
+		"POST /admin/tokens":                  Admin,
+		"POST /admin/tokens/{id}/revoke":      Admin,
+		"GET /admin/users":                    Admin,
+		"POST /admin/users":                   Admin,
+		"POST /admin/users/{id}/disable":      Admin,
+		"GET /api/v1/tokens":                  Admin,
+		"POST /api/v1/tokens":                 Admin,
+		"DELETE /api/v1/tokens/{id}":          Admin,
+		"GET /api/v1/audit":                   Admin,
+	}
+	e := newEnv(t)
+	for _, rt := range e.s.routes {
+		k := rt.pattern()
+		if rt.public {
+			if !slices.Contains([]string{"GET /healthz", "GET /static/", "GET /login", "POST /login"}, k) {
+				t.Errorf("%s is public", k)
+			}
+			continue
+		}
+		r, ok := want[k]
+		switch {
+		case ok && rt.role != r:
+			t.Errorf("%s needs %s, want %s", k, rt.role, r)
+		case !ok && rt.method != "" && (unsafe(rt.method) || strings.Contains(k, "admin")):
+			t.Errorf("%s (%s) is not in this table: add it", k, rt.role)
+		case !ok && rt.role != Viewer:
+			t.Errorf("%s needs %s", k, rt.role)
+		}
+		delete(want, k)
+	}
+	for k := range want {
+		t.Errorf("%s is not a route", k)
+	}
+}
