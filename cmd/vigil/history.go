@@ -39,7 +39,7 @@ func historyDSN() string {
 }
 
 func addDBFlag(cmd *cobra.Command, dsn *string) {
-	cmd.Flags().StringVar(dsn, "db", historyDSN(), "history database: an SQLite file, or a postgres:// URL (default $VIGIL_HISTORY, else "+defaultHistoryDB+")")
+	cmd.Flags().StringVar(dsn, "db", historyDSN(), "history database: an SQLite file, or a postgres:// URL ($VIGIL_HISTORY when set)")
 }
 
 // openHistory opens an existing history for reading commands.
