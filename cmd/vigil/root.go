@@ -23,7 +23,14 @@ func newRootCmd() *cobra.Command {
   vigil logs ingest PATH...           load audit logs into the embedded lake
   vigil query "SELECT ..."            query audit logs across clouds with SQL
   vigil detect PATH... --rules DIR    run Sigma detections on audit logs
-  vigil respond plan --playbooks DIR FINDINGS   plan responses; approve, apply and roll back them`,
+  vigil respond plan --playbooks DIR FINDINGS   plan responses; approve, apply and roll back them
+  vigil compliance soc2 examples/org  a per-framework report with evidence per control
+  vigil findings import exports/      the clouds' own findings (GuardDuty, Security Hub, Defender, SCC...) in one model
+  vigil reach exposed examples/org    what is really reachable from the internet; reach path / from
+  vigil drift --iac infra/ --inventory exports/   IaC against the deployed inventory
+  vigil history record examples/org   keep scan runs: finding lifecycle, trend; vigil diff RUN_A RUN_B
+  vigil serve --scan examples/org     the web dashboard behind authentication
+  vigil cost ingest / report          billing exports joined with security`,
 		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
