@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"crypto/subtle"
 	"encoding/csv"
 	"encoding/json"
@@ -175,6 +176,42 @@ type sourceView struct {
 	Frames   []history.PostureRow
 	Trend    []history.TrendPoint
 	Chart    *chart
+	// TrendRuns are the last runs (oldest first) and CloudTrend each
+	// cloud's score in them, worst now first.
+	TrendRuns  []int64
+	CloudTrend []cloudTrend
+}
+
+type cloudTrend struct {
+	Provider string
+	Scores   []*float64
+}
+
+// cloudTrends fills the per-cloud trend of the last runs.
+func (s *Server) cloudTrends(ctx context.Context, v *sourceView) error {
+	pts := v.Trend
+	if len(pts) > 10 {
+		pts = pts[len(pts)-10:]
+	}
+	for _, p := range pts {
+		v.TrendRuns = append(v.TrendRuns, p.RunID)
+	}
+	for _, c := range v.Clouds {
+		ts, err := s.store.Trend(ctx, history.TrendQuery{Source: v.Run.Source, Provider: c.Provider, Last: 10})
+		if err != nil {
+			return err
+		}
+		byRun := map[int64]*float64{}
+		for _, t := range ts {
+			byRun[t.RunID] = t.Score
+		}
+		ct := cloudTrend{Provider: c.Provider}
+		for _, id := range v.TrendRuns {
+			ct.Scores = append(ct.Scores, byRun[id])
+		}
+		v.CloudTrend = append(v.CloudTrend, ct)
+	}
+	return nil
 }
 
 // latestRuns returns the latest run of each source, worst posture first.
@@ -225,7 +262,9 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, p *princip
 		if v.Clouds, err = s.store.Posture(ctx, run.ID, history.ScopeCloud); err == nil {
 			if v.Accounts, err = s.store.Posture(ctx, run.ID, history.ScopeAccount); err == nil {
 				if v.Frames, err = s.store.Posture(ctx, run.ID, history.ScopeFramework); err == nil {
-					v.Trend, err = s.store.Trend(ctx, history.TrendQuery{Source: run.Source, Last: 30})
+					if v.Trend, err = s.store.Trend(ctx, history.TrendQuery{Source: run.Source, Last: 30}); err == nil {
+						err = s.cloudTrends(ctx, &v)
+					}
 				}
 			}
 		}

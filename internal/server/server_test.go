@@ -786,3 +786,27 @@ func TestRouteRoles(t *testing.T) {
 		t.Errorf("%s is not a route", k)
 	}
 }
+
+func TestOverviewShowsStoredPosture(t *testing.T) {
+	e := newEnv(t)
+	admin := e.login("admin")
+	_, body := e.req("GET", "/", nil, "Cookie", admin.cookie)
+	run, err := e.store.LatestRun(context.Background(), "org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The store's score, shown as recorded; and the per-cloud trend over both runs.
+	for _, want := range []string{
+		"posture <strong>33.3%</strong>; " + strconv.Itoa(run.Fail) + " failing",
+		"<td>aws</td><td>33.3%</td><td>33.3%</td></tr>",
+		`<th><a href="/runs/1">#1</a></th><th><a href="/runs/2">#2</a></th>`,
+		`<polyline fill="none"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("overview lacks %q:\n%s", want, body)
+		}
+	}
+	if run.PostureScore == nil || *run.PostureScore != 33.3 {
+		t.Errorf("the store's score is %v", run.PostureScore)
+	}
+}
