@@ -95,6 +95,9 @@ func runServe(cmd *cobra.Command, sf serveFlags) error {
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn)}
+	if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() {
+		fmt.Fprintln(stderr, "vigil: warning: listening beyond loopback over plain HTTP: browsers keep the Secure session cookie only over HTTPS, so put a TLS reverse proxy in front")
+	}
 	fmt.Fprintf(stderr, "vigil: serving on http://%s (stop with Ctrl-C)\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
