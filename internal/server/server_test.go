@@ -809,4 +809,17 @@ func TestOverviewShowsStoredPosture(t *testing.T) {
 	if run.PostureScore == nil || *run.PostureScore != 33.3 {
 		t.Errorf("the store's score is %v", run.PostureScore)
 	}
+	// A second source, worse and older: listed first, with its own latest run.
+	at := t0.Add(-48 * time.Hour)
+	for i := range 2 {
+		if _, err := e.store.Record(context.Background(), &history.Scan{Source: "worse", Kind: "paths", Started: at.Add(time.Duration(i) * time.Hour),
+			Findings: []finding.Finding{fnd("storage-public", "arn:aws:s3:::w", "w", finding.Fail, finding.High)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, body = e.req("GET", "/", nil, "Cookie", admin.cookie)
+	w, o := strings.Index(body, "<h2>worse</h2>"), strings.Index(body, "<h2>org</h2>")
+	if w < 0 || o < 0 || w > o || !strings.Contains(body[w:o], `Latest run <a href="/runs/4">#4</a>`) {
+		t.Errorf("sources worst first, each with its latest run:\n%s", body)
+	}
 }
