@@ -143,6 +143,10 @@ func (s *Server) routeTable() []route {
 		// The stylesheet is public: the login page needs it, and it holds
 		// nothing but the embedded CSS.
 		{method: "GET", path: "/static/", public: true, h: func(w http.ResponseWriter, r *http.Request, _ *principal) {
+			if strings.HasSuffix(r.URL.Path, "/") { // no listing
+				http.NotFound(w, r)
+				return
+			}
 			fileServer.ServeHTTP(w, r)
 		}},
 		{method: "GET", path: "/login", public: true, h: s.loginPage},

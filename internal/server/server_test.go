@@ -622,6 +622,9 @@ func TestSessionExpiresAndPathsStayInside(t *testing.T) {
 			t.Errorf("%s served a file outside /static/", p)
 		}
 	}
+	if resp, body := e.req("GET", "/static/", nil); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "style.css") {
+		t.Errorf("/static/ lists its folder: %s", resp.Status)
+	}
 	if resp, body := e.req("GET", "/static/style.css", nil); resp.StatusCode != 200 || !strings.Contains(body, "body {") {
 		t.Errorf("stylesheet: %s", resp.Status)
 	}
