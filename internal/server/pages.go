@@ -180,14 +180,17 @@ type sourceView struct {
 	// cloud's score in them, worst now first.
 	TrendRuns  []int64
 	CloudTrend []cloudTrend
+	FrameTrend []cloudTrend // per framework, by controls
 }
 
+// cloudTrend is one scope's (a cloud's or a framework's) score per run.
 type cloudTrend struct {
-	Provider string
+	Provider string // the cloud or framework
 	Scores   []*float64
 }
 
-// cloudTrends fills the per-cloud trend of the last runs.
+// cloudTrends fills the per-cloud and per-framework trends of the last
+// runs.
 func (s *Server) cloudTrends(ctx context.Context, v *sourceView) error {
 	pts := v.Trend
 	if len(pts) > 10 {
@@ -210,6 +213,21 @@ func (s *Server) cloudTrends(ctx context.Context, v *sourceView) error {
 			ct.Scores = append(ct.Scores, byRun[id])
 		}
 		v.CloudTrend = append(v.CloudTrend, ct)
+	}
+	for _, f := range v.Frames {
+		ts, err := s.store.Trend(ctx, history.TrendQuery{Source: v.Run.Source, Framework: f.Framework, Last: 10})
+		if err != nil {
+			return err
+		}
+		byRun := map[int64]*float64{}
+		for _, t := range ts {
+			byRun[t.RunID] = t.Score
+		}
+		ft := cloudTrend{Provider: f.Framework}
+		for _, id := range v.TrendRuns {
+			ft.Scores = append(ft.Scores, byRun[id])
+		}
+		v.FrameTrend = append(v.FrameTrend, ft)
 	}
 	return nil
 }

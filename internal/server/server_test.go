@@ -802,6 +802,7 @@ func TestOverviewShowsStoredPosture(t *testing.T) {
 	for _, want := range []string{
 		"posture <strong>33.3%</strong>; " + strconv.Itoa(run.Fail) + " failing",
 		"<td>aws</td><td>33.3%</td><td>33.3%</td></tr>",
+		"<td>soc2</td><td>0.0%</td><td>0.0%</td></tr>",
 		`<th><a href="/runs/1">#1</a></th><th><a href="/runs/2">#2</a></th>`,
 		`<polyline fill="none"`,
 	} {
