@@ -210,25 +210,8 @@ func addProviderControls(cmd *cobra.Command, paths []string, provs []resource.Pr
 }
 
 func writeCompliance(cmd *cobra.Command, f complianceFlags, rep *compliance.Report, res *scan.Result) error {
-	var w io.Writer = cmd.OutOrStdout()
-	var out *os.File
-	var err error
-	if f.out != "" {
-		if out, err = os.Create(f.out); err != nil {
-			return usageErr(err)
-		}
-		w = out
-	}
-	if err := compliance.Write(cmd.Context(), w, f.format, rep); err != nil {
-		if out != nil {
-			out.Close()
-		}
+	if err := writeTo(cmd, f.out, func(w io.Writer) error { return compliance.Write(cmd.Context(), w, f.format, rep) }); err != nil {
 		return err
-	}
-	if out != nil {
-		if err := out.Close(); err != nil {
-			return err
-		}
 	}
 	stderr := cmd.ErrOrStderr()
 	s := rep.Summary

@@ -156,24 +156,8 @@ func runDrift(cmd *cobra.Command, f driftFlags, lf liveFlags) error {
 			strings.Join(f.iacPaths, ", "), rep.Summary.IaCResources)}
 	}
 
-	var w io.Writer = cmd.OutOrStdout()
-	var out *os.File
-	if f.output != "" {
-		if out, err = os.Create(f.output); err != nil {
-			return usageErr(err)
-		}
-		w = out
-	}
-	if err := writeDrift(cmd, w, f, in.Tree.Root, rep); err != nil {
-		if out != nil {
-			out.Close()
-		}
+	if err := writeTo(cmd, f.output, func(w io.Writer) error { return writeDrift(cmd, w, f, in.Tree.Root, rep) }); err != nil {
 		return err
-	}
-	if out != nil {
-		if err := out.Close(); err != nil {
-			return err
-		}
 	}
 	s := rep.Summary
 	fmt.Fprintf(stderr, "vigil: %d IaC resources against %d inventory resources: %d matched, %d changed attributes on %d resources, %d missing, %d unmanaged, %d unmatched\n",

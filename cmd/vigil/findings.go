@@ -208,24 +208,13 @@ func runFindingsImport(cmd *cobra.Command, args []string, f findingsFlags) error
 	fs := flt.Apply(res.Findings)
 	load.Sort(fs)
 
-	var w io.Writer = cmd.OutOrStdout()
-	var out *os.File
-	if f.output != "" {
-		if out, err = os.Create(f.output); err != nil {
-			return usageErr(err)
+	err = writeTo(cmd, f.output, func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<20)
+		if err := writeFindings(bw, f.format, fs); err != nil {
+			return err
 		}
-		w = out
-	}
-	bw := bufio.NewWriterSize(w, 1<<20)
-	err = writeFindings(bw, f.format, fs)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if out != nil {
-		if cerr := out.Close(); err == nil {
-			err = cerr
-		}
-	}
+		return bw.Flush()
+	})
 	if err != nil {
 		return err
 	}

@@ -216,25 +216,8 @@ func (f scanFlags) finish(cmd *cobra.Command, rep *report.Report, inputErrors []
 	stderr := cmd.ErrOrStderr()
 	rep.ListPassing = f.listPassing
 	rep.Version = buildVersion()
-	var err error
-	var w io.Writer = cmd.OutOrStdout()
-	var out *os.File
-	if f.output != "" {
-		if out, err = os.Create(f.output); err != nil {
-			return usageErr(err)
-		}
-		w = out
-	}
-	if err := report.Write(ctx, w, f.format, rep); err != nil {
-		if out != nil {
-			out.Close()
-		}
+	if err := writeTo(cmd, f.output, func(w io.Writer) error { return report.Write(ctx, w, f.format, rep) }); err != nil {
 		return err
-	}
-	if out != nil {
-		if err := out.Close(); err != nil {
-			return err
-		}
 	}
 	for _, ie := range inputErrors {
 		fmt.Fprintln(stderr, "vigil: input error:", ie.Error())
