@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/vigil-sec/vigil/internal/report"
+	"github.com/vigil-sec/vigil/internal/testkit"
 )
 
 // TestSARIF writes the state test's drift as SARIF: it validates against
@@ -63,46 +60,5 @@ func TestSARIF(t *testing.T) {
 			t.Errorf("%s: location %+v", x.RuleID, pl)
 		}
 	}
-	validateSARIF(t, buf.Bytes())
-}
-
-// validateSARIF validates data against ../shared/corpus/sarif/sarif-schema-2.1.0.json,
-// found walking up from the package directory; it skips without it.
-func validateSARIF(t *testing.T, data []byte) {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "corpus", "sarif", "sarif-schema-2.1.0.json")
-		if f, err := os.Open(p); err == nil {
-			defer f.Close()
-			doc, err := jsonschema.UnmarshalJSON(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c := jsonschema.NewCompiler()
-			if err := c.AddResource("sarif-schema-2.1.0.json", doc); err != nil {
-				t.Fatal(err)
-			}
-			sch, err := c.Compile("sarif-schema-2.1.0.json")
-			if err != nil {
-				t.Fatal(err)
-			}
-			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := sch.Validate(inst); err != nil {
-				t.Errorf("SARIF does not validate: %v", err)
-			}
-			return
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared/corpus/sarif/sarif-schema-2.1.0.json not found (the shared corpus is absent): SARIF not validated")
-		}
-		dir = parent
-	}
+	testkit.ValidateSARIF(t, testkit.SARIFSchema(t), "drift SARIF", buf.Bytes())
 }

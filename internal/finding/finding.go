@@ -48,6 +48,19 @@ func (s Severity) Rank() int {
 	return 0
 }
 
+// severities are the levels from the lowest to the highest.
+var severities = [...]Severity{Info, Low, Medium, High, Critical}
+
+// Step returns the severity n levels above s (below for n < 0), held
+// within INFO and CRITICAL; an unknown severity is returned as it is.
+func (s Severity) Step(n int) Severity {
+	r := s.Rank()
+	if r == 0 {
+		return s
+	}
+	return severities[min(max(r-1+n, 0), len(severities)-1)]
+}
+
 // ParseSeverity reads a severity name, case-insensitively.
 func ParseSeverity(s string) (Severity, error) {
 	v := Severity(strings.ToUpper(strings.TrimSpace(s)))

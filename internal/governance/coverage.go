@@ -130,22 +130,8 @@ func Raise(fs []finding.Finding, rs []*resource.Resource) {
 		if f.BaseSeverity == "" {
 			f.BaseSeverity = f.Severity
 		}
-		f.Severity = raise(f.Severity)
+		f.Severity = f.Severity.Step(1)
 	}
-}
-
-func raise(s finding.Severity) finding.Severity {
-	switch s {
-	case finding.High:
-		return finding.Critical
-	case finding.Medium:
-		return finding.High
-	case finding.Low:
-		return finding.Medium
-	case finding.Info:
-		return finding.Low
-	}
-	return s
 }
 
 // DataLabel names a resource's data class: its sensitivity and regulated

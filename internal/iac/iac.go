@@ -79,39 +79,32 @@ func Scan(ctx context.Context, e *policy.Engine, o Options) (*Result, error) {
 		readers = Builtin(ReaderOptions{})
 	}
 	progress("walking " + strings.Join(o.Paths, ", "))
-	tree, err := Walk(o.Paths)
-	if err != nil {
+	in, err := Open(ctx, o.Paths, readers)
+	if in == nil {
 		return nil, err
 	}
-	res := &Result{Tree: tree, Read: map[string]int{}}
-	for _, s := range tree.Skipped {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: skipped: %s", s.Path, s.Reason))
-	}
-	files, unrec, warns, err := dispatch(ctx, tree, readers)
+	tree, unrec := in.Tree, in.Unrecognised
+	res := &Result{Tree: tree, Read: in.Read, Unrecognised: unrec, Warnings: in.Warnings}
 	if err != nil {
-		return nil, err
+		return res, err
 	}
-	res.Warnings = append(res.Warnings, warns...)
-	res.Unrecognised = unrec
 	set := o.Scan.Suppressions
 	if set == nil {
 		set = &suppress.Set{}
 	}
 	fileEntries := len(set.Entries)
 	ig := newIgnores(tree.Root, set)
-	var srcs []source.Source
-	var counts []string
-	for i, r := range readers {
-		if len(files[i]) == 0 {
-			continue
-		}
-		res.Read[r.Name] += len(files[i])
-		counts = append(counts, fmt.Sprintf("%s %d", r.Name, len(files[i])))
-		srcs = append(srcs, ig.wrap(r.New(tree.Root, files[i])))
+	srcs := make([]source.Source, len(in.Sources))
+	for i, src := range in.Sources {
+		srcs[i] = ig.wrap(src)
 	}
-	if len(srcs) == 0 {
-		return res, fmt.Errorf("%w under %s: %d files, none a Terraform, CloudFormation, ARM, Kubernetes or Helm input",
-			ErrNoInput, strings.Join(o.Paths, ", "), len(unrec))
+	var counts []string
+	seen := map[string]bool{}
+	for _, r := range readers {
+		if n := in.Read[r.Name]; n > 0 && !seen[r.Name] {
+			seen[r.Name] = true
+			counts = append(counts, fmt.Sprintf("%s %d", r.Name, n))
+		}
 	}
 	progress(fmt.Sprintf("reading %s files (%d not IaC)", strings.Join(counts, ", "), len(unrec)))
 	so := o.Scan

@@ -21,10 +21,11 @@ type Input struct {
 	Warnings []string
 }
 
-// Open walks paths and assigns each file to its reader, as Scan does,
-// returning the readers' sources for a caller that collects the resources
-// without evaluating rules (vigil drift). Ignore comments are not read.
-// When no file is an input of any reader the error wraps ErrNoInput.
+// Open walks paths and assigns each file to its reader, returning the
+// readers' sources: Scan wraps them with the ignore comments and evaluates
+// the rules; a caller that only collects the resources (vigil drift) uses
+// them as they are. When no file is an input of any reader the error wraps
+// ErrNoInput and the Input is still returned; nil on a walk error.
 func Open(ctx context.Context, paths []string, readers []Reader) (*Input, error) {
 	if readers == nil {
 		readers = Builtin(ReaderOptions{})

@@ -10,69 +10,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/vigil-sec/vigil/internal/iac"
 	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/report"
 	"github.com/vigil-sec/vigil/internal/rules"
 	"github.com/vigil-sec/vigil/internal/scan"
+	"github.com/vigil-sec/vigil/internal/testkit"
 )
-
-// sarifSchema compiles ../shared/corpus/sarif/sarif-schema-2.1.0.json,
-// found walking up from the package directory; the test skips without it.
-func sarifSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "corpus", "sarif", "sarif-schema-2.1.0.json")
-		if f, err := os.Open(p); err == nil {
-			defer f.Close()
-			doc, err := jsonschema.UnmarshalJSON(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c := jsonschema.NewCompiler()
-			if err := c.AddResource("sarif-schema-2.1.0.json", doc); err != nil {
-				t.Fatal(err)
-			}
-			sch, err := c.Compile("sarif-schema-2.1.0.json")
-			if err != nil {
-				t.Fatal(err)
-			}
-			return sch
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared/corpus/sarif/sarif-schema-2.1.0.json not found (the shared corpus is absent): SARIF not validated")
-		}
-		dir = parent
-	}
-}
-
-func validateSARIF(t *testing.T, sch *jsonschema.Schema, name string, data []byte) {
-	t.Helper()
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	if err := sch.Validate(inst); err != nil {
-		t.Errorf("%s does not validate against the SARIF 2.1.0 schema: %v", name, err)
-	}
-}
 
 // TestSARIFSchemaExport validates the SARIF of the export fixture (the
 // golden file: logical locations, an export file as artifact).
 func TestSARIFSchemaExport(t *testing.T) {
-	sch := sarifSchema(t)
+	sch := testkit.SARIFSchema(t)
 	data, err := os.ReadFile(filepath.Join("testdata", "golden.sarif"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	validateSARIF(t, sch, "golden.sarif", data)
+	testkit.ValidateSARIF(t, sch, "golden.sarif", data)
 }
 
 type sarifDoc struct {
@@ -151,7 +105,7 @@ const sgTerraform = `resource "aws_security_group" "admin" {
 // absolute path anywhere; at most 10 tags per rule; fingerprints that stay
 // the same when the resource moves down its file.
 func TestSARIFSchemaIaC(t *testing.T) {
-	sch := sarifSchema(t)
+	sch := testkit.SARIFSchema(t)
 	dir := t.TempDir()
 	write := func(name, content string) {
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
@@ -186,7 +140,7 @@ func TestSARIFSchemaIaC(t *testing.T) {
 		return doc, buf.Bytes()
 	}
 	doc, data := run()
-	validateSARIF(t, sch, "vigil iac SARIF", data)
+	testkit.ValidateSARIF(t, sch, "vigil iac SARIF", data)
 	if strings.Contains(string(data), dir) || strings.Contains(string(data), "file://") {
 		t.Error("the SARIF holds an absolute path")
 	}

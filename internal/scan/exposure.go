@@ -27,25 +27,11 @@ func lowerUnexposed(fs []finding.Finding, rs []*resource.Resource) {
 		if f.Status != finding.Fail || f.Category != "exposure" || !closed[f.Resource.ID] {
 			continue
 		}
-		if l := lower(f.Severity); l != f.Severity {
+		if l := f.Severity.Step(-1); l != f.Severity {
 			if f.BaseSeverity == "" {
 				f.BaseSeverity = f.Severity
 			}
 			f.Severity = l
 		}
 	}
-}
-
-func lower(s finding.Severity) finding.Severity {
-	switch s {
-	case finding.Critical:
-		return finding.High
-	case finding.High:
-		return finding.Medium
-	case finding.Medium:
-		return finding.Low
-	case finding.Low:
-		return finding.Info
-	}
-	return s
 }
