@@ -43,6 +43,9 @@ type Options struct {
 	LoginWindow   time.Duration
 	// MaxBody bounds a request body (1 MiB when zero).
 	MaxBody int64
+	// Workspace names the files behind the inventory, identity, drift,
+	// alerts and playbook pages (dashboard.go).
+	Workspace Workspace
 }
 
 // Server serves the dashboard and the API over a history store.
@@ -58,6 +61,7 @@ type Server struct {
 	handler http.Handler
 	routes  []route
 	counts  counts
+	ws      *workspace
 }
 
 // New prepares a server over store, creating or upgrading its own tables.
@@ -92,7 +96,7 @@ func New(ctx context.Context, store *history.Store, opts Options) (*Server, erro
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
-	s.routes = s.routeTable()
+	s.routes = append(s.routeTable(), s.dashboardRoutes()...)
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {
 		mux.Handle(rt.pattern(), s.guard(rt))

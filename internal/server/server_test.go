@@ -751,6 +751,7 @@ func TestRouteRoles(t *testing.T) {
 		"POST /logout":                        Viewer,
 		"POST /findings/mute":                 Analyst,
 		"POST /findings/{id}/comments":        Analyst,
+		"POST /playbooks/{id}/approve":        Responder,
 		"POST /api/v1/mute":                   Analyst,
 		"POST /api/v1/findings/{id}/comments": Analyst,
 		"GET /admin/audit":                    Admin,

@@ -1,0 +1,224 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/compliance"
+	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/history"
+)
+
+// frameworkRow is one framework's posture in the latest run of a source.
+type frameworkRow struct {
+	Source string
+	RunID  int64
+	Name   string
+	history.PostureRow
+}
+
+// compliancePage lists every framework of the latest run of each source,
+// worst score first, with the score the history stores
+// (compliance.FrameworkSummary.Score: controls passed / controls checked).
+func (s *Server) compliancePage(w http.ResponseWriter, r *http.Request, p *principal) {
+	latest, err := s.latestRuns(r)
+	if err != nil {
+		s.internalError(w, r, p, false, err)
+		return
+	}
+	var rows []frameworkRow
+	for _, run := range latest {
+		fs, err := s.store.Posture(r.Context(), run.ID, history.ScopeFramework)
+		if err != nil {
+			s.internalError(w, r, p, false, err)
+			return
+		}
+		for _, f := range fs {
+			rows = append(rows, frameworkRow{Source: run.Source, RunID: run.ID, Name: compliance.FrameworkName(f.Framework), PostureRow: f})
+		}
+	}
+	slices.SortStableFunc(rows, func(a, b frameworkRow) int {
+		if c := cmpScore(a.Score, b.Score); c != 0 {
+			return c
+		}
+		return b.Fail - a.Fail
+	})
+	s.render(w, r, p, http.StatusOK, "compliance", "Compliance", map[string]any{"Frameworks": rows, "Known": compliance.Frameworks()})
+}
+
+// controlRow is one control of a framework: its catalogue entry and its
+// result in the run.
+type controlRow struct {
+	ID, Title, Section, Assessment string
+	Status                         string
+	Pass, Fail, Unknown, Muted     int
+	Score                          *float64
+	Selected                       bool
+}
+
+// evidence is one finding that evidences a control.
+type evidence struct {
+	ID                                          int64
+	RuleID, Title, Severity, Status, State      string
+	Provider, Account, Region                   string
+	ResourceType, ResourceID, ResourceName, Msg string
+}
+
+// statusRank orders control statuses worst first.
+func statusRank(st string) int {
+	switch compliance.Status(st) {
+	case compliance.Failed:
+		return 0
+	case compliance.NotEvaluated:
+		return 1
+	case compliance.NotCovered:
+		return 2
+	case compliance.Passed:
+		return 4
+	}
+	return 3
+}
+
+// frameworkPage shows one framework's controls, failing first, and the
+// evidence of the control asked for (?control=ID): the findings of the
+// rules mapped to it, failing first, worst severity first.
+func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request, p *principal) {
+	ctx := r.Context()
+	fw := r.PathValue("framework")
+	q := r.URL.Query()
+	source := q.Get("source")
+	var run *history.Run
+	var err error
+	if source == "" {
+		latest, lerr := s.latestRuns(r)
+		if lerr != nil {
+			s.internalError(w, r, p, false, lerr)
+			return
+		}
+		// The worst source that evaluated the framework.
+		for i := range latest {
+			fs, perr := s.store.Posture(ctx, latest[i].ID, history.ScopeFramework)
+			if perr != nil {
+				s.internalError(w, r, p, false, perr)
+				return
+			}
+			if slices.ContainsFunc(fs, func(x history.PostureRow) bool { return x.Framework == fw }) {
+				run = &latest[i]
+				break
+			}
+		}
+	} else if run, err = s.store.LatestRun(ctx, source); err != nil && !errors.Is(err, history.ErrNotFound) {
+		s.internalError(w, r, p, false, err)
+		return
+	}
+	if run == nil {
+		s.errorPage(w, r, p, http.StatusNotFound, "no recorded run evaluated framework "+fw)
+		return
+	}
+	posture, err := s.store.Posture(ctx, run.ID, history.ScopeControl)
+	if err != nil {
+		s.internalError(w, r, p, false, err)
+		return
+	}
+	var fwRow *history.PostureRow
+	if fs, err := s.store.Posture(ctx, run.ID, history.ScopeFramework); err == nil {
+		for i := range fs {
+			if fs[i].Framework == fw {
+				fwRow = &fs[i]
+			}
+		}
+	}
+	selected := q.Get("control")
+	rows := map[string]*controlRow{}
+	var order []string
+	add := func(id string) *controlRow {
+		if c, ok := rows[id]; ok {
+			return c
+		}
+		c := &controlRow{ID: id, Status: string(compliance.NotCovered), Selected: id == selected}
+		rows[id] = c
+		order = append(order, id)
+		return c
+	}
+	cat, _ := compliance.BuiltinCatalogue(fw)
+	if cat != nil {
+		for _, cc := range cat.Controls {
+			c := add(cc.ID)
+			c.Title, c.Section, c.Assessment = cc.Title, cc.Section, cc.Assessment
+		}
+	}
+	for _, pr := range posture {
+		if pr.Framework != fw {
+			continue
+		}
+		c := add(pr.Control)
+		c.Status, c.Pass, c.Fail, c.Unknown, c.Muted, c.Score = pr.Status, pr.Pass, pr.Fail, pr.Unknown, pr.Suppressed, pr.Score
+	}
+	controls := make([]controlRow, 0, len(order))
+	for _, id := range order {
+		controls = append(controls, *rows[id])
+	}
+	slices.SortStableFunc(controls, func(a, b controlRow) int {
+		if d := statusRank(a.Status) - statusRank(b.Status); d != 0 {
+			return d
+		}
+		if d := b.Fail - a.Fail; d != 0 {
+			return d
+		}
+		return cmpScore(a.Score, b.Score)
+	})
+	v := map[string]any{"Framework": fw, "Name": compliance.FrameworkName(fw), "Run": run, "Summary": fwRow,
+		"Controls": controls, "Catalogued": cat != nil, "Control": selected}
+	if selected != "" {
+		c, ok := rows[selected]
+		if !ok {
+			s.errorPage(w, r, p, http.StatusNotFound, "framework "+fw+" has no control "+selected)
+			return
+		}
+		ev, err := s.evidence(ctx, run.Source, fw, selected)
+		if err != nil {
+			s.internalError(w, r, p, false, err)
+			return
+		}
+		v["Selected"], v["Evidence"], v["EvidenceCap"] = c, ev, len(ev) == evidenceCap
+	}
+	s.render(w, r, p, http.StatusOK, "framework", compliance.FrameworkName(fw), v)
+}
+
+// evidenceCap bounds the evidence listed for one control.
+const evidenceCap = 500
+
+// likeEscape escapes LIKE's wildcards (with ESCAPE '\').
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// evidence returns the findings of source whose rules map to the control,
+// failing first, worst severity first. The findings store their framework
+// references as JSON; the reference is matched as the store encodes it.
+func (s *Server) evidence(ctx context.Context, source, fw, control string) ([]evidence, error) {
+	ref, _ := json.Marshal(finding.Reference{Framework: fw, Control: control})
+	rows, err := s.db.query(ctx, `SELECT id, rule_id, title, severity, status, state, provider, account, region,
+resource_type, resource_id, resource_name, message FROM findings
+WHERE source = ? AND frameworks LIKE ? ESCAPE '\'
+ORDER BY CASE status WHEN 'FAIL' THEN 0 WHEN 'UNKNOWN' THEN 1 ELSE 2 END, sev_rank DESC, id LIMIT ?`,
+		source, "%"+likeEscape(string(ref))+"%", evidenceCap)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []evidence
+	for rows.Next() {
+		var e evidence
+		if err := rows.Scan(&e.ID, &e.RuleID, &e.Title, &e.Severity, &e.Status, &e.State, &e.Provider, &e.Account, &e.Region,
+			&e.ResourceType, &e.ResourceID, &e.ResourceName, &e.Msg); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
