@@ -3,7 +3,6 @@ package reach
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -251,69 +250,4 @@ func listenerProto(ls resource.Listener) string {
 
 func listenerText(ls resource.Listener) string {
 	return fmt.Sprintf("internet-facing listener %s %d", strings.ToUpper(ls.Protocol), ls.Port)
-}
-
-// viaListener: t receives what an internet-facing listener forwards to it,
-// on the listener's port only, when its own firewalls let the target port
-// in from some source.
-func (g *Graph) viaListener(t *resource.Resource, f forward, a *answer) {
-	lbx := g.Exposure(f.lb)
-	if lbx.Internet == nil {
-		a.unknown("%s: behind %s, whose exposure is undecided", t.ID, f.lb.ID)
-		return
-	}
-	var lbHops []resource.Hop
-	proto := listenerProto(f.listener)
-	for _, p := range lbx.Paths {
-		if p.FromPort == f.listener.Port && p.Protocol == proto {
-			lbHops = p.Hops
-		}
-	}
-	if lbHops == nil {
-		a.decided = true
-		return
-	}
-	port := f.Port
-	if port == 0 {
-		port = f.listener.Port
-	}
-	hop, ok := g.targetAllows(t, proto, port, a)
-	if !ok {
-		return
-	}
-	fwd := resource.Hop{Resource: f.lb.ID, Allows: "forwards to port " + strconv.Itoa(port)}
-	if f.Via != "" {
-		fwd = resource.Hop{Resource: f.Via, Allows: "target group forwards to port " + strconv.Itoa(port)}
-	}
-	hops := append(slices.Clone(lbHops), fwd, hop)
-	a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: "ipv4", FromPort: f.listener.Port, ToPort: f.listener.Port, Hops: hops})
-	a.decided = true
-}
-
-// targetAllows finds a firewall rule of t allowing proto/port in from any
-// source (the load balancer's addresses are not modelled).
-func (g *Graph) targetAllows(t *resource.Resource, proto string, port int, a *answer) (resource.Hop, bool) {
-	ids := g.attached(t.Provider, t, t.ID)
-	nics, _ := g.interfaces(t)
-	for _, n := range nics {
-		ids = append(ids, g.attached(n.Provider, n, n.ID)...)
-	}
-	fws, missing := g.firewalls(t, ids, false)
-	if t.Provider == resource.GCP {
-		fws = append(fws, g.gcpFirewalls[g.key(t.Provider, first(targets(t, resource.RelInNetwork)))]...)
-	}
-	if len(missing) > 0 || len(fws) == 0 {
-		a.unknown("%s: the firewalls letting its load balancer in are not in the inventory%s", t.ID, list(missing))
-		return resource.Hop{}, false
-	}
-	for _, fw := range fws {
-		for _, rl := range fw.Facts.Firewall.Rules {
-			p := rl.Protocol
-			if rl.Direction == "ingress" && rl.Action == "allow" && !rl.Disabled && (p == "all" || p == proto) && rl.FromPort <= port && port <= rl.ToPort {
-				return resource.Hop{Resource: fw.ID, Allows: fmt.Sprintf("%s: allow %s %d from %s", name(fw), p, port, strings.Join(rl.Sources, ", "))}, true
-			}
-		}
-	}
-	a.decided = true
-	return resource.Hop{}, false
 }

@@ -337,6 +337,9 @@ type peer struct {
 	// sameNet: the peer is in the same network (GCP source tags and
 	// service accounts match only there).
 	sameNet bool
+	// ranges: where the peer's unknown addresses lie (a load balancer in
+	// its VPC): a prefix covering one of them matches.
+	ranges []netip.Prefix
 }
 
 func (p peer) String() string {
@@ -365,6 +368,12 @@ func sourceMatches(s string, pr peer) (match bool, unknown string) {
 		case len(pr.h.addrs) == 0:
 			if pf.Bits() == 0 && pf.Addr().Is4() {
 				return true, ""
+			}
+			if slices.ContainsFunc(pr.ranges, func(r netip.Prefix) bool { return pf.Bits() <= r.Bits() && pf.Contains(r.Addr()) }) {
+				return true, ""
+			}
+			if len(pr.ranges) > 0 && !slices.ContainsFunc(pr.ranges, pf.Overlaps) {
+				return false, ""
 			}
 			return false, fmt.Sprintf("the address of %s is not in the inventory, so whether %s covers it is unknown", pr.h.r.ID, s)
 		}

@@ -19,7 +19,8 @@ import (
 func Annotate(rs []*resource.Resource) {
 	g := New(rs)
 	for _, r := range rs {
-		if r.Class == resource.ClassCompute || r.Class == resource.ClassLoadBalancer || g.forwardedTo[g.key(r.Provider, r.ID)] != nil {
+		k := g.key(r.Provider, r.ID)
+		if r.Class == resource.ClassCompute || r.Class == resource.ClassLoadBalancer || (g.forwardedTo[k] != nil && !g.iface[k]) {
 			r.Facts.Exposure = g.Exposure(r)
 		}
 	}
@@ -70,8 +71,9 @@ func (g *Graph) used(fws []*resource.Resource) {
 		return
 	}
 	for _, fw := range fws {
-		if l := g.users[fw]; len(l) == 0 || l[len(l)-1] != g.cur {
-			g.users[fw] = append(l, g.cur)
+		if k := [2]*resource.Resource{fw, g.cur}; !g.userSeen[k] {
+			g.userSeen[k] = true
+			g.users[fw] = append(g.users[fw], g.cur)
 		}
 	}
 }
@@ -85,10 +87,14 @@ type Graph struct {
 	gcpFirewalls map[string][]*resource.Resource
 	// forwardedTo: target key → the listeners sending traffic to it.
 	forwardedTo map[string][]forward
+	// iface: the keys of compute instances' network interfaces (a listener
+	// forwarding to one reaches its instance).
+	iface map[string]bool
 	// cur is the resource being evaluated; users records, per firewall,
 	// the resources whose evaluation read it.
-	cur   *resource.Resource
-	users map[*resource.Resource][]*resource.Resource
+	cur      *resource.Resource
+	users    map[*resource.Resource][]*resource.Resource
+	userSeen map[[2]*resource.Resource]bool
 	// layers caches the layer of a set of firewalls (many instances share
 	// their security groups, subnets and networks).
 	layers map[string]layer
@@ -155,7 +161,7 @@ func gcpPath(id string) string {
 // New indexes rs.
 func New(rs []*resource.Resource) *Graph {
 	g := &Graph{byKey: make(map[string]*resource.Resource, len(rs)), firewallOf: map[string][]*resource.Resource{},
-		routesFor: map[string][]*resource.Resource{}, gcpFirewalls: map[string][]*resource.Resource{}, forwardedTo: map[string][]forward{}, layers: map[string]layer{}, users: map[*resource.Resource][]*resource.Resource{}, all: rs}
+		routesFor: map[string][]*resource.Resource{}, gcpFirewalls: map[string][]*resource.Resource{}, forwardedTo: map[string][]forward{}, iface: map[string]bool{}, layers: map[string]layer{}, users: map[*resource.Resource][]*resource.Resource{}, userSeen: map[[2]*resource.Resource]bool{}, all: rs}
 	for _, r := range rs {
 		g.byKey[g.key(r.Provider, r.ID)] = r
 	}
@@ -168,6 +174,10 @@ func New(rs []*resource.Resource) *Graph {
 		for _, rel := range r.Relationships {
 			k := g.key(r.Provider, rel.TargetID)
 			switch rel.Type {
+			case resource.RelUsesInterface:
+				if r.Facts.Compute != nil {
+					g.iface[k] = true
+				}
 			case resource.RelFirewallOf:
 				g.firewallOf[k] = append(g.firewallOf[k], r)
 			case resource.RelRoutesFor:
@@ -253,7 +263,7 @@ func (g *Graph) Exposure(r *resource.Resource) *resource.Exposure {
 			g.gcp(r, &a)
 		}
 	}
-	for _, f := range g.forwardedTo[g.key(r.Provider, r.ID)] {
+	for _, f := range g.forwards(r) {
 		g.viaListener(r, f, &a)
 	}
 	return a.exposure()

@@ -196,6 +196,7 @@ func TestExposure(t *testing.T) {
 				vm(resource.AWS, "i-app", no, rels(rel(resource.RelInSubnet, "subnet-1"), rel(resource.RelUsesFirewall, "sg-app"))),
 				fw(resource.AWS, "sg-app", nil, ingress("allow", "tcp", 0, 65535, 0, "sg-alb")),
 				fw(resource.AWS, "sg-alb", nil, ingress("allow", "tcp", 443, 443, 0, "0.0.0.0/0")),
+				nacl("acl-1", "subnet-1", naclAllow, egress("allow", "all", 0, 65535, 100, "0.0.0.0/0")),
 				{Provider: resource.AWS, ID: "alb-1", Class: resource.ClassLoadBalancer, Relationships: rel(resource.RelUsesFirewall, "sg-alb"),
 					Facts: resource.Facts{LoadBalancer: &resource.LoadBalancer{Public: yes, Listeners: []resource.Listener{
 						{Protocol: "HTTPS", Port: 443, Forwards: []resource.Forward{{Target: "i-app", Port: 8080, Via: "tg-app"}}},

@@ -1,0 +1,188 @@
+package reach
+
+import (
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// Load balancers as the way in to their targets. A target receives what an
+// internet-facing listener forwards to it, on the listener's port only,
+// when its own filters let the forwarded traffic in from the address the
+// target sees:
+//
+//   - a proxy (AWS ALB and classic ELB, Azure Application Gateway, GCP
+//     target proxies) opens its own connection: the target sees the load
+//     balancer, matched by its security groups (an AWS rule naming one),
+//     its network's ranges (a CIDR covering the whole VPC), the VNet (Azure's
+//     VirtualNetwork tag) or Google's front ends (35.191.0.0/16,
+//     130.211.0.0/22);
+//   - a pass-through balancer (AWS NLB, Azure Load Balancer, GCP target
+//     pools and backend services named by a forwarding rule) keeps the
+//     client's address: the target's filters must let the internet in, the
+//     same evaluation as for a public IP (network ACLs with the reply,
+//     security groups, NSGs of the subnet and the interface, VPC firewall
+//     rules).
+
+// gfe are addresses of Google's front ends, the source a GCP proxy load
+// balancer's backends see.
+var gfe = []netip.Addr{netip.MustParseAddr("35.191.0.1"), netip.MustParseAddr("130.211.0.1")}
+
+// passthrough reports whether the targets of f see the client's address.
+func passthrough(f forward) bool {
+	lb, proto := f.lb, strings.ToUpper(f.listener.Protocol)
+	switch lb.Provider {
+	case resource.AWS:
+		if strings.HasPrefix(lb.Type, "AWS::ElasticLoadBalancing::") {
+			return false // a classic load balancer proxies on every listener
+		}
+		return proto != "HTTP" && proto != "HTTPS" // an NLB keeps the client address for instance targets
+	case resource.Azure:
+		return !strings.Contains(strings.ToLower(lb.Type), "applicationgateways")
+	case resource.GCP:
+		for _, t := range targets(lb, "targets") {
+			if strings.Contains(t, "Proxies/") {
+				return false
+			}
+		}
+		return proto != "HTTP" && proto != "HTTPS" && proto != "TLS" && proto != "SSL"
+	}
+	return false
+}
+
+// lbPeer is the source the targets of f see; ok is false (with the reason
+// in a) when the load balancer's security groups are not all known.
+func (g *Graph) lbPeer(f forward, a *answer) (peer, bool) {
+	lb := f.lb
+	sgs, missing := g.firewalls(lb, g.attached(lb.Provider, lb, lb.ID), false)
+	if len(missing) > 0 {
+		a.unknown("%s: security groups not in the inventory%s", lb.ID, list(missing))
+		return peer{}, false
+	}
+	if passthrough(f) && len(sgs) == 0 {
+		return peer{internet: true}, true
+	}
+	h := &host{r: lb, sgs: sgs}
+	pr := peer{h: h}
+	switch lb.Provider {
+	case resource.AWS:
+		g.indexLinks()
+		if n := g.links.nets[g.netKey(lb.Provider, first(targets(lb, resource.RelInNetwork)))]; n != nil {
+			pr.ranges = n.prefixes
+		}
+	case resource.Azure:
+		pr.vnet = true // an application gateway is in a subnet of the VNet (or a peered one)
+	case resource.GCP:
+		h.addrs = gfe
+	}
+	return pr, true
+}
+
+// forwardHop names what links the listener to the target.
+func forwardHop(f forward, port int) resource.Hop {
+	to := " forwards to port " + strconv.Itoa(port)
+	if f.Via == "" {
+		return resource.Hop{Resource: f.lb.ID, Allows: "listener" + to}
+	}
+	l := strings.ToLower(f.Via)
+	kind := "target group"
+	switch {
+	case strings.Contains(l, "/loadbalancingrules/"):
+		kind = "load-balancing rule " + lastSegment(f.Via)
+	case strings.Contains(l, "/inboundnatrules/"):
+		kind = "inbound NAT rule " + lastSegment(f.Via)
+	case strings.Contains(l, "/requestroutingrules/"):
+		kind = "request routing rule " + lastSegment(f.Via)
+	case strings.Contains(l, "/targetpools/"):
+		kind = "target pool " + lastSegment(f.Via)
+	case strings.Contains(l, "/backendservices/"):
+		kind = "backend service " + lastSegment(f.Via)
+	case strings.Contains(l, ":targetgroup/"):
+		kind = "target group " + strings.Split(f.Via[strings.Index(l, ":targetgroup/")+len(":targetgroup/"):], "/")[0]
+	}
+	return resource.Hop{Resource: f.Via, Allows: kind + to}
+}
+
+func lastSegment(s string) string { return s[strings.LastIndex(s, "/")+1:] }
+
+// viaListener: t receives what an internet-facing listener forwards to it,
+// on the listener's port only, when its filters let the forwarded traffic
+// in from the address it sees (lbPeer).
+func (g *Graph) viaListener(t *resource.Resource, f forward, a *answer) {
+	lbx := g.Exposure(f.lb)
+	if lbx.Internet == nil {
+		a.unknown("%s: behind %s, whose exposure is undecided", t.ID, f.lb.ID)
+		return
+	}
+	var lbHops []resource.Hop
+	proto := listenerProto(f.listener)
+	for _, p := range lbx.Paths {
+		if p.FromPort == f.listener.Port && p.Protocol == proto {
+			lbHops = p.Hops
+		}
+	}
+	if lbHops == nil {
+		a.decided = true
+		return
+	}
+	port := f.Port
+	if port == 0 {
+		port = f.listener.Port
+	}
+	pr, ok := g.lbPeer(f, a)
+	if !ok {
+		return
+	}
+	h := g.host(t)
+	if reasons := filterReasons(h); len(reasons) > 0 {
+		a.undecided = append(a.undecided, reasons...)
+		return
+	}
+	if t.Provider == resource.Azure && len(h.in) == 0 && pr.internet {
+		a.unknown("%s: no NSG on its interface or subnet behind %s: open with a Basic load balancer, closed with a Standard one, and the SKU is not in the inventory", t.ID, f.lb.ID)
+		return
+	}
+	res := &PathResult{}
+	pre := append(slices.Clone(lbHops), forwardHop(f, port))
+	filter(res, Query{Protocol: proto, FromPort: port, ToPort: port}, pre, nil, peer{}, nil, h.in, pr, nil)
+	switch res.Verdict {
+	case Reachable:
+		for _, p := range res.Paths {
+			a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: "ipv4", FromPort: f.listener.Port, ToPort: f.listener.Port, Hops: p.Hops})
+		}
+		a.decided = true
+	case Undecided:
+		for _, u := range res.Undecided {
+			a.unknown("%s: behind %s: %s", t.ID, f.lb.ID, u)
+		}
+	default:
+		a.decided = true
+	}
+}
+
+// filterReasons: why the filters of h are unknown (its network, which
+// only routes need, aside).
+func filterReasons(h *host) []string {
+	var out []string
+	for _, u := range h.undecided {
+		if u != h.r.ID+": its network is not in the inventory" {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// forwards lists the listeners sending traffic to r or to one of its
+// network interfaces.
+func (g *Graph) forwards(r *resource.Resource) []forward {
+	out := g.forwardedTo[g.key(r.Provider, r.ID)]
+	if r.Facts.Compute != nil {
+		for _, id := range targets(r, resource.RelUsesInterface) {
+			out = append(slices.Clip(out), g.forwardedTo[g.key(r.Provider, id)]...)
+		}
+	}
+	return out
+}
