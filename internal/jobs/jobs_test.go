@@ -172,4 +172,3 @@ func TestRecordJobScanOnce(t *testing.T) {
 		})
 	}
 }
-
