@@ -125,3 +125,103 @@ func TestImportedGCP(t *testing.T) {
 		}
 	}
 }
+
+// TestImportedAWSLoadBalancers reads an AWS Config snapshot with an ALB,
+// its listeners and a classic ELB, and the describe-target-health output
+// of the ALB's target group: each private instance is reached through its
+// load balancer on the listener's port only, when its security group lets
+// the balancer in.
+func TestImportedAWSLoadBalancers(t *testing.T) {
+	inv, err := importer.Load(context.Background(), []string{filepath.Join("testdata", "lb", "aws")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Errors) > 0 {
+		t.Fatalf("input problems: %+v", inv.Errors)
+	}
+	want := map[string]string{
+		// ALB listener 443 -> target group tg-app -> 8080, admitted from the ALB's group; 22 open but no public IP
+		"i-0app": "ipv4 tcp 443-443 via sg-0alb 9f8e7d6c5b4a3921 acl-0lb sg-0app acl-0lb",
+		// classic ELB 80 -> 8080, admitted from the ELB's group
+		"i-0legacy": "ipv4 tcp 80-80 via sg-0elb legacy-elb acl-0lb sg-0legacy acl-0lb",
+		// behind both, but its group admits 10.99.0.0/16 only, outside the VPC
+		"i-0batch": "none",
+	}
+	got := map[string]string{}
+	for _, r := range inv.Resources {
+		if r.Class == resource.ClassCompute {
+			got[lastPart(r.ID)] = describe(r.Facts.Exposure)
+		}
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s: exposure %q, want %q", id, got[id], w)
+		}
+	}
+}
+
+// TestImportedAzureLoadBalancers reads a Resource Graph export with a
+// public load balancer (a rule 443 -> 8443 and an inbound NAT rule
+// 50022 -> 22 to vm-be1) and an application gateway (443 -> 8080 on
+// vm-be2), neither VM with a public IP: the load balancer keeps the
+// client's address, so vm-be1 is reached on 443 (its subnet's NSG admits
+// 8443 from the internet) and not through the NAT rule (22 is not
+// admitted); the gateway proxies, so vm-be2 is reached on 443 through the
+// VNet rule by default.
+func TestImportedAzureLoadBalancers(t *testing.T) {
+	inv, err := importer.Load(context.Background(), []string{filepath.Join("testdata", "lb", "azure")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Errors) > 0 {
+		t.Fatalf("input problems: %+v", inv.Errors)
+	}
+	want := map[string]string{
+		"vm-be1": "ipv4 tcp 443-443 via https nsg-be",
+		"vm-be2": "ipv4 tcp 443-443 via r1 nsg-be",
+	}
+	got := map[string]string{}
+	for _, r := range inv.Resources {
+		if r.Class == resource.ClassCompute {
+			got[r.Name] = describe(r.Facts.Exposure)
+		}
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s: exposure %q, want %q", name, got[name], w)
+		}
+	}
+}
+
+// TestImportedGCPLoadBalancers reads a Cloud Asset export with a target
+// pool behind a TCP forwarding rule on 80 (web-1 tagged web, web-2 not)
+// and an HTTPS proxy on 443 whose URL map's backend service reaches the
+// managed instance group app-mig on its named port http (8080); no VM has
+// an external IP. The pool keeps the client's address: only web-1, whose
+// firewall rule admits 80 from anywhere; the proxy's backend app-1 admits
+// Google's front ends on 8080, so it is reached on 443.
+func TestImportedGCPLoadBalancers(t *testing.T) {
+	inv, err := importer.Load(context.Background(), []string{filepath.Join("testdata", "lb", "gcp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Errors) > 0 {
+		t.Fatalf("input problems: %+v", inv.Errors)
+	}
+	want := map[string]string{
+		"web-1": "ipv4 tcp 80-80 via pool-web allow-pool-80",
+		"web-2": "none",
+		"app-1": "ipv4 tcp 443-443 via be-app allow-gfe-8080",
+	}
+	got := map[string]string{}
+	for _, r := range inv.Resources {
+		if r.Class == resource.ClassCompute {
+			got[r.Name] = describe(r.Facts.Exposure)
+		}
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s: exposure %q, want %q", name, got[name], w)
+		}
+	}
+}

@@ -181,7 +181,7 @@ func (g *Graph) forwards(r *resource.Resource) []forward {
 	out := g.forwardedTo[g.key(r.Provider, r.ID)]
 	if r.Facts.Compute != nil {
 		for _, id := range targets(r, resource.RelUsesInterface) {
-			out = append(slices.Clip(out), g.forwardedTo[g.key(r.Provider, id)]...)
+			out = append(slices.Clip(out), g.forwardedTo[g.canon(r.Provider, id)]...)
 		}
 	}
 	return out

@@ -188,16 +188,36 @@ func New(rs []*resource.Resource) *Graph {
 				}
 			}
 		}
+	}
+	// Forward targets and interfaces are named as their source names them
+	// (an instance ID, a NIC's IP configuration): keyed by the resource.
+	for k := range g.iface {
+		if c := g.canon(resource.Provider(strings.SplitN(k, "|", 2)[0]), strings.SplitN(k, "|", 2)[1]); c != k {
+			g.iface[c] = true
+		}
+	}
+	for _, r := range rs {
 		if lb := r.Facts.LoadBalancer; lb != nil {
 			for _, l := range lb.Listeners {
 				for _, f := range l.Forwards {
-					k := g.key(r.Provider, f.Target)
+					if f.Target == "" {
+						continue // a target group whose targets are not known
+					}
+					k := g.canon(r.Provider, f.Target)
 					g.forwardedTo[k] = append(g.forwardedTo[k], forward{r, l, f})
 				}
 			}
 		}
 	}
 	return g
+}
+
+// canon is the key of the resource id names (through its aliases).
+func (g *Graph) canon(p resource.Provider, id string) string {
+	if t := g.byKey[g.key(p, id)]; t != nil {
+		return g.key(t.Provider, t.ID)
+	}
+	return g.key(p, id)
 }
 
 func (g *Graph) get(r *resource.Resource, id string) *resource.Resource {

@@ -65,6 +65,8 @@ func detectCLI(d attr.M) string {
 		return FormatAPIResources
 	case attr.Has(d, "ResourceRecordSets") && (attr.Arr(d, "ResourceRecordSets") != nil || len(d) <= 5):
 		return FormatRecordSets
+	case attr.Has(d, "TargetHealthDescriptions") && onlyKeys(d, "TargetHealthDescriptions", "ResponseMetadata"):
+		return FormatTargetHealth
 	}
 	return ""
 }
@@ -365,6 +367,8 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		parseAPIResources(res, path, d)
 	case FormatRecordSets:
 		parseRecordSets(res, path, d)
+	case FormatTargetHealth:
+		parseTargetHealth(res, path, d)
 	case FormatRepoPolicy:
 		reg, name := attr.Str(d, "registryId"), attr.Str(d, "repositoryName")
 		arn := "arn:aws:ecr:" + region + ":" + reg + ":repository/" + name

@@ -31,6 +31,7 @@ const (
 	FormatSecretDescribe   = "aws-secret-description"
 	FormatAPIResources     = "aws-apigateway-resources"
 	FormatRecordSets       = "aws-route53-record-sets"
+	FormatTargetHealth     = "aws-elbv2-target-health"
 )
 
 // Synthetic native types for inputs that are not AWS Config items.
@@ -138,7 +139,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		parseAlternateContact(res, path, d)
 		return res
 	case FormatSnapshots, FormatSnapshotAttr, FormatImages, FormatImageAttr, FormatLambdaPolicy,
-		FormatQueueAttrs, FormatSecretPolicy, FormatRepoPolicy, FormatSecretDescribe, FormatAPIResources, FormatRecordSets:
+		FormatQueueAttrs, FormatSecretPolicy, FormatRepoPolicy, FormatSecretDescribe, FormatAPIResources, FormatRecordSets, FormatTargetHealth:
 		parseCLI(res, path, d)
 		return res
 	case FormatFunctionURLs, FormatKeyPolicy, FormatSecurityHub, FormatStandards, FormatDeliveryChannels, FormatAccountSummary,

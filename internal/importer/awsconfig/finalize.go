@@ -90,6 +90,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 	finishKeyPolicies(byType["AWS::KMS::Key"], byType[TypeKeyPolicy])
 	finishFunctions(byType[TypeLambda])
 	finishReplication(rs, byType)
+	joinTargetGroups(append(byType["AWS::ElasticLoadBalancingV2::LoadBalancer"], byType["AWS::ElasticLoadBalancingV2::Listener"]...), byType[TypeTargetGroup])
 
 	// Trails: organization trails and multi-region trails for the account
 	// facts. (Whether a trail's destination bucket is public, an instance's

@@ -442,6 +442,7 @@ func elbv2Listener(it *item) {
 	if cfg.C.Count() != before || l.Protocol == "" {
 		return
 	}
+	l.Forwards = listenerForwards(acts)
 	lb.Listeners = []resource.Listener{l}
 	lb.Public = nil
 	switch l.Protocol {
@@ -511,6 +512,7 @@ func classicLoadBalancer(it *item) {
 		lb.Listeners = nil
 		return
 	}
+	classicForwards(r, cfg, lb)
 	lb.HTTPListener = boolp(httpL)
 	if tls && pst == ok {
 		lb.WeakTLS = weak(minTLS)

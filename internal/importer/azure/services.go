@@ -528,6 +528,7 @@ func loadBalancer(r *resource.Resource, _, p node) {
 		listeners = append(listeners, l)
 	}
 	lb.Listeners = listeners
+	lbForwards(p, lb)
 }
 
 // appGwPolicyMinTLS: the minimum TLS version of Application Gateway
@@ -669,6 +670,7 @@ func appGateway(r *resource.Resource, _, p node) {
 		return // a field of a listener, port, profile or redirect had the wrong type
 	}
 	lb.Listeners = listeners
+	agwForwards(p, lb)
 	lb.HTTPListener = resource.Bool(httpOpen)
 	switch {
 	case weak:
