@@ -44,15 +44,17 @@ func newFindingsImportCmd() *cobra.Command {
 transparently; each record's format is recognised from its content, not the file name):
 
   GuardDuty           aws guardduty get-findings; EventBridge "GuardDuty Finding" events
-  Security Hub        aws securityhub get-findings (ASFF); EventBridge "Security Hub Findings - Imported"
-  Inspector           aws inspector2 list-findings; EventBridge "Inspector2 Finding" events
+  Security Hub        aws securityhub get-findings (ASFF); EventBridge "Security Hub Findings - Imported";
+                      aws securityhub get-findings-v2 (OCSF); EventBridge "Findings Imported V2"
+  Inspector           aws inspector2 list-findings; EventBridge "Inspector2 Finding" events; the findings
+                      report (create-findings-report) in JSON or CSV
   Defender for Cloud  Resource Graph securityresources rows (alerts, assessments, sub-assessments), REST
                       lists, and continuous-export events
   SCC                 ListFindings results (and gcloud scc findings list); Pub/Sub notifications
   Artifact Analysis   gcloud artifacts docker images list-vulnerabilities; Container Analysis occurrences
 
-A file holds one JSON document or JSON lines. Threats become OCSF Detection Findings (2004) and
-vulnerabilities OCSF Vulnerability Findings (2002); every finding keeps the provider's id, its severity on
+A file holds one JSON document or JSON lines (or is Inspector's CSV report). Threats become OCSF Detection
+Findings (2004) and vulnerabilities OCSF Vulnerability Findings (2002); every finding keeps the provider's id, its severity on
 vigil's scale (critical, high, medium, low, info) with the original, its status (active, suppressed,
 resolved), first and last seen, and the raw record. With --inventory, each finding's resource is joined to
 the inventory resource of the same id (the exports vigil scan reads); others keep their own id. With

@@ -171,7 +171,10 @@ func read(res *Result, file string, data []byte) {
 	var spans []span
 	i := skipSpace(data, 0)
 	if i < len(data) && data[i] != '{' && data[i] != '[' {
-		return // not JSON: not a findings export (Files lists it as unrecognised)
+		if inspector.IsCSVReport(data) {
+			readInspectorCSV(res, file, data)
+		}
+		return // not JSON and no CSV report: not a findings export (Files lists it as unrecognised)
 	}
 	n := 0
 	var structural *Problem
@@ -213,6 +216,23 @@ func read(res *Result, file string, data []byte) {
 	parse(file, data, spans, res)
 	if structural != nil {
 		res.Problems = append(res.Problems, *structural)
+	}
+}
+
+// readInspectorCSV adds the rows of Inspector's CSV findings report.
+func readInspectorCSV(res *Result, file string, data []byte) {
+	rows, err := inspector.ParseCSV(data)
+	if err != nil {
+		res.Problems = append(res.Problems, Problem{File: file, Index: -1, Err: err})
+		return
+	}
+	for _, r := range rows {
+		if r.Err != nil {
+			res.Problems = append(res.Problems, Problem{File: file, Index: r.Index, Offset: r.Offset, Err: r.Err})
+			continue
+		}
+		r.Finding.Source = findings.Source{File: file, Index: r.Index}
+		res.Findings = append(res.Findings, r.Finding)
 	}
 }
 
@@ -299,10 +319,13 @@ const (
 	kSystemAlertID
 	kAlertDisplayName
 	kProperties
+	kClassUID
+	kFindingInfo
 )
 
 var keyNames = []string{"detail-type", "detail", "productarn", "schemaversion", "generatorid", "findingarn", "service", "resource",
-	"type", "arn", "id", "finding", "kind", "vulnerability", "systemalertid", "alertdisplayname", "properties"}
+	"type", "arn", "id", "finding", "kind", "vulnerability", "systemalertid", "alertdisplayname", "properties",
+	"class_uid", "finding_info"}
 
 // keys is what recognising a record needs of its top-level members.
 type keys struct {
@@ -378,6 +401,12 @@ func record(b []byte, f *findings.Finding) parsed {
 		return event(k.detailType, k.detail, f)
 	case h(kProductArn) && (h(kSchemaVersion) || h(kGeneratorID)):
 		return one(securityhub.Parse(b))
+	case h(kClassUID | kFindingInfo):
+		got, err := securityhub.ParseOCSF(b)
+		if errors.Is(err, securityhub.ErrNotAWS) {
+			return parsed{skipped: true}
+		}
+		return one(got, err)
 	case h(kFindingArn):
 		return one(inspector.Parse(b))
 	case h(kService|kResource|kType) && (h(kArn) || h(kID)):
@@ -410,31 +439,9 @@ func event(detailType string, detail []byte, out *findings.Finding) parsed {
 	case "Inspector2 Finding":
 		read = inspector.Parse
 	case "Security Hub Findings - Imported":
-		var p parsed
-		i := skipSpace(detail, 0)
-		if i >= len(detail) || detail[i] != '{' {
-			return parsed{err: fmt.Errorf("Security Hub event: detail is not an object")}
-		}
-		_, err := members(detail, i, func(key []byte, s int) (int, bool, error) {
-			if !strings.EqualFold(string(key), "findings") || s >= len(detail) || detail[s] != '[' {
-				e, err := skipValue(detail, s)
-				return e, false, err
-			}
-			_, err := elements(detail, s, func(s, e int) {
-				f, err := securityhub.Parse(detail[s:e])
-				if err != nil {
-					p.err = err
-					return
-				}
-				f.Raw = detail[s:e]
-				p.more = append(p.more, f)
-			})
-			return 0, true, err
-		})
-		if err != nil {
-			p.err = err
-		}
-		return p
+		return eventFindings(detail, securityhub.Parse)
+	case "Findings Imported V2": // Security Hub's OCSF findings
+		return eventFindings(detail, securityhub.ParseOCSF)
 	default:
 		return parsed{skipped: true}
 	}
@@ -445,6 +452,36 @@ func event(detailType string, detail []byte, out *findings.Finding) parsed {
 	*out = f
 	out.Raw = detail
 	return parsed{found: true}
+}
+
+// eventFindings reads the findings of an event whose detail lists several
+// (Security Hub's detail.findings) into parsed.more.
+func eventFindings(detail []byte, parse func([]byte) (findings.Finding, error)) parsed {
+	var p parsed
+	i := skipSpace(detail, 0)
+	if i >= len(detail) || detail[i] != '{' {
+		return parsed{err: fmt.Errorf("Security Hub event: detail is not an object")}
+	}
+	_, err := members(detail, i, func(key []byte, s int) (int, bool, error) {
+		if !strings.EqualFold(string(key), "findings") || s >= len(detail) || detail[s] != '[' {
+			e, err := skipValue(detail, s)
+			return e, false, err
+		}
+		_, err := elements(detail, s, func(s, e int) {
+			f, err := parse(detail[s:e])
+			if err != nil {
+				p.err = err
+				return
+			}
+			f.Raw = detail[s:e]
+			p.more = append(p.more, f)
+		})
+		return 0, true, err
+	})
+	if err != nil {
+		p.err = err
+	}
+	return p
 }
 
 // Sort orders findings worst first: by severity, then by their resource's

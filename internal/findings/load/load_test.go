@@ -49,7 +49,7 @@ func TestSamples(t *testing.T) {
 		byID[f.ID] = f
 		perProduct[f.Product]++
 	}
-	want := map[findings.Product]int{findings.GuardDuty: 3, findings.SecurityHub: 5, findings.Inspector: 3, findings.Defender: 5, findings.SCC: 4, findings.ArtifactAnalysis: 2}
+	want := map[findings.Product]int{findings.GuardDuty: 3, findings.SecurityHub: 9, findings.Inspector: 6, findings.Defender: 5, findings.SCC: 4, findings.ArtifactAnalysis: 2}
 	for p, n := range want {
 		if perProduct[p] != n {
 			t.Errorf("%s: %d findings, want %d", p, perProduct[p], n)
@@ -128,6 +128,58 @@ func TestSamples(t *testing.T) {
 	check("2516901234567890123_7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a", func(f findings.Finding) string {
 		if f.Status != findings.Suppressed || !strings.HasSuffix(f.Resource.ID, "/managedClusters/aks-nw-prod") {
 			return "exported (PascalCase) alert: want dismissed = suppressed, on the AKS cluster"
+		}
+		return ""
+	})
+	// Security Hub's OCSF form (get-findings-v2 and "Findings Imported V2").
+	check("arn:aws:securityhub:us-east-1:111122223333:security-control/S3.8/finding/7c3d2e1f-0a9b-4c8d-9e7f-6a5b4c3d2e1f", func(f findings.Finding) string {
+		if f.Product != findings.SecurityHub || f.Origin != "Security Hub" || f.Type != "S3.8" || f.VigilRule != "storage-public-access-not-blocked" ||
+			f.Severity != finding.High || f.Status != findings.Active || f.Resource.ID != "arn:aws:s3:::nw-dev-partner-share" ||
+			f.Resource.Account != "111122223333" || len(f.Requirements) != 3 || f.FirstSeen.IsZero() || f.LastSeen.IsZero() {
+			return "OCSF compliance finding: want S3.8 (HIGH, active) on the bucket with its account, requirements and times"
+		}
+		return ""
+	})
+	check("arn:aws:guardduty:eu-west-1:444455556666:detector/9a8b7c6d5e4f30211a2b3c4d5e6f7a8b/finding/0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f", func(f findings.Finding) string {
+		if f.Origin != "GuardDuty" || f.Kind != findings.Threat || f.Severity != finding.Critical || f.Status != findings.Active ||
+			f.Resource.Region != "eu-west-1" || f.FirstSeen.UnixMilli() != 1796032443000 {
+			return "OCSF detection finding: want GuardDuty's, CRITICAL, active, first seen from epoch milliseconds"
+		}
+		return ""
+	})
+	check("arn:aws:inspector2:us-east-1:111122223333:finding/5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b", func(f findings.Finding) string {
+		if f.Kind != findings.Vulnerability || f.Vuln.ID != "CVE-2024-6387" || f.Vuln.CVSS != 8.1 || f.Vuln.FixAvailable != "yes" ||
+			len(f.Vuln.Packages) != 1 || f.Vuln.Packages[0].Version != "8.7p1-38.amzn2023.0.1" || f.Vuln.Packages[0].FixedVersion != "8.7p1-38.amzn2023.0.2" {
+			return "OCSF vulnerability finding: want the CVE, its CVSS, the package's version with release and its fix"
+		}
+		return ""
+	})
+	check("arn:aws:securityhub:us-east-1:111122223333:security-control/CloudTrail.4/finding/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", func(f findings.Finding) string {
+		if f.Status != findings.Resolved || f.OriginalStatus != "Compliance Pass, Status Resolved, Activity Close" || f.Severity != finding.Medium {
+			return "closed OCSF event finding: want resolved with every original state named"
+		}
+		return ""
+	})
+	// Inspector's CSV findings report.
+	check("arn:aws:inspector2:us-east-1:111122223333:finding/7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d", func(f findings.Finding) string {
+		if f.Kind != findings.Vulnerability || f.Severity != finding.High || f.Vuln.ID != "CVE-2024-2961" || len(f.Vuln.Packages) != 2 ||
+			f.Vuln.Packages[1].Name != "glibc-common" || f.Vuln.Packages[1].FixedVersion != "0:2.34-52.amzn2023.0.10" || f.Vuln.CVSS != 7.3 ||
+			f.Resource.ID != "arn:aws:ec2:us-east-1:111122223333:instance/i-0b7fe5cdbceacc2bb" || f.Resource.Type != "AWS::EC2::Instance" ||
+			f.Vuln.FixAvailable != "yes" || len(f.Vuln.References) != 2 || f.FirstSeen.IsZero() {
+			return "CSV report row: want both packages with their fixes, the CVSS, the instance's ARN and type, the references"
+		}
+		return ""
+	})
+	check("arn:aws:inspector2:eu-west-1:444455556666:finding/3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f", func(f findings.Finding) string {
+		if f.Resource.ID != "arn:aws:lambda:eu-west-1:444455556666:function:nw-invoice-export" || f.Vuln.Packages[0].FixedVersion != "" ||
+			f.Vuln.Packages[0].Path != "/var/task/urllib3/__init__.py" || f.Severity != finding.Medium {
+			return "CSV Lambda row: want the unqualified function ARN, no fix for NotAvailable, the file path"
+		}
+		return ""
+	})
+	check("arn:aws:inspector2:us-east-1:111122223333:finding/0f1e2d3c4b5a69788796a5b4c3d2e1f0", func(f findings.Finding) string {
+		if f.Kind != findings.Threat || f.Status != findings.Resolved || f.Severity != finding.Low {
+			return "CSV network reachability row: want a LOW threat, resolved (CLOSED)"
 		}
 		return ""
 	})
@@ -255,6 +307,30 @@ func TestBadInput(t *testing.T) {
 	res = Data("notes.txt", []byte("not json at all"))
 	if len(res.Problems) != 0 || len(res.Findings) != 0 {
 		t.Errorf("not JSON: %v", res.Problems)
+	}
+
+	// Inspector's CSV report: a row without its finding ARN is named with
+	// its row and offset, the rows around it are read.
+	csvData := []byte("\"AWS Account Id\",\"Severity\",\"Finding ARN\",\"Status\"\n" +
+		"111122223333,HIGH,arn:aws:inspector2:us-east-1:111122223333:finding/a,ACTIVE\n" +
+		"111122223333,HIGH,,ACTIVE\n" +
+		"111122223333,LOW,arn:aws:inspector2:us-east-1:111122223333:finding/b,CLOSED\n" +
+		"111122223333,LOW\n")
+	res = Data("report.csv", csvData)
+	if len(res.Findings) != 2 || len(res.Problems) != 2 || res.Problems[0].Index != 1 || res.Problems[1].Index != 3 ||
+		!strings.Contains(res.Problems[0].Error(), "report.csv: record 1 (byte 128)") {
+		t.Errorf("CSV report: %d findings, problems %v; want 2, and rows 1 (at byte 128) and 3 named", len(res.Findings), res.Problems)
+	}
+
+	// An OCSF finding of another vendor is not Security Hub's: skipped, not a problem.
+	res = Data("other-ocsf.json", []byte(`{"class_uid":2004,"finding_info":{"uid":"f1","title":"t"},"metadata":{"product":{"name":"Falco","vendor_name":"Sysdig"}},"cloud":{"provider":"GCP"}}`))
+	if len(res.Findings) != 0 || len(res.Problems) != 0 || res.Skipped != 1 {
+		t.Errorf("another vendor's OCSF finding: %d findings, %v, %d skipped", len(res.Findings), res.Problems, res.Skipped)
+	}
+	// An AWS OCSF record of a class that is no finding is named.
+	res = Data("ocsf-api.json", []byte(`{"class_uid":6003,"finding_info":{"uid":"f2"},"metadata":{"product":{"vendor_name":"AWS"}}}`))
+	if len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Error(), "class_uid 6003") {
+		t.Errorf("OCSF API Activity with finding_info: %v", res.Problems)
 	}
 
 	dir := t.TempDir()

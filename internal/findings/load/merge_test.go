@@ -8,9 +8,9 @@ import (
 	"github.com/vigil-sec/vigil/internal/findings"
 )
 
-// TestMergeScan: Security Hub's S3.8 and vigil's
-// storage-public-access-not-blocked failing on the same bucket are one
-// finding with both sources; S3.8 on a bucket where vigil's rule passed,
+// TestMergeScan: Security Hub's S3.8 (in ASFF and in its OCSF form) and
+// vigil's storage-public-access-not-blocked failing on the same bucket are
+// one finding with both sources; S3.8 on a bucket where vigil's rule passed,
 // or where only another vigil rule failed, stays Security Hub's alone.
 func TestMergeScan(t *testing.T) {
 	res := loadSamples(t)
@@ -23,8 +23,8 @@ func TestMergeScan(t *testing.T) {
 	if err != nil || len(results) != 3 {
 		t.Fatalf("%d FAIL results, %v", len(results), err)
 	}
-	if n := findings.MergeScan(res.Findings, results); n != 1 {
-		t.Errorf("%d findings merged, want 1", n)
+	if n := findings.MergeScan(res.Findings, results); n != 2 {
+		t.Errorf("%d findings merged, want 2 (the ASFF and the OCSF S3.8 finding)", n)
 	}
 	for _, f := range res.Findings {
 		switch {

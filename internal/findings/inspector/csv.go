@@ -1,0 +1,202 @@
+package inspector
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	json "github.com/goccy/go-json"
+
+	"github.com/vigil-sec/vigil/internal/findings"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// The columns of Inspector's CSV findings report (CreateFindingsReport
+// with reportFormat CSV) that vigil reads; the report has more (network
+// paths, Lambda layers, EPSS...), kept in the raw record.
+const (
+	colAccount     = "AWS Account Id"
+	colSeverity    = "Severity"
+	colFix         = "Fix Available"
+	colType        = "Finding Type"
+	colTitle       = "Title"
+	colDescription = "Description"
+	colARN         = "Finding ARN"
+	colFirstSeen   = "First Seen"
+	colLastSeen    = "Last Seen"
+	colUpdated     = "Last Updated"
+	colResourceID  = "Resource ID"
+	colRegion      = "Region"
+	colPackages    = "Affected Packages"
+	colInstalled   = "Package Installed Version"
+	colFixed       = "Fixed in Version"
+	colFilePath    = "File Path"
+	colManager     = "Package Manager"
+	colScore       = "Inspector Score"
+	colStatus      = "Status"
+	colVulnID      = "Vulnerability Id"
+	colCVSS3       = "NVD CVSS3 Score"
+	colCVSS3Vector = "NVD CVSS3 Vector"
+	colVendorCVSS3 = "Vendor CVSS3 Score"
+	colVendorVec   = "Vendor CVSS3 Vector"
+	colResType     = "Resource Type"
+	colReferences  = "Reference Urls"
+)
+
+// IsCSVReport reports whether data starts with the header line of
+// Inspector's CSV findings report (a byte-order mark allowed).
+func IsCSVReport(data []byte) bool {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	return bytes.Contains(line, []byte(colARN)) && bytes.Contains(line, []byte(colAccount))
+}
+
+// CSVRow is one row of a CSV findings report: its finding, or why it
+// could not be read, with its 0-based row (after the header) and byte
+// offset.
+type CSVRow struct {
+	Index, Offset int
+	Finding       findings.Finding
+	Err           error
+}
+
+// ParseCSV reads Inspector's CSV findings report. Each row becomes a
+// finding whose raw record is the row as a JSON object keyed by the
+// header; a row that cannot be read is returned with its error and the
+// rest are read. err is set only when the header itself cannot be read.
+func ParseCSV(data []byte) ([]CSVRow, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	header, err := r.Read()
+	if err != nil {
+		return nil, fmt.Errorf("Inspector CSV report: header: %w", err)
+	}
+	col := make(map[string]int, len(header))
+	for i, h := range header {
+		col[strings.TrimSpace(h)] = i
+	}
+	if _, ok := col[colARN]; !ok {
+		return nil, fmt.Errorf("Inspector CSV report: no %q column", colARN)
+	}
+	var rows []CSVRow
+	for idx := 0; ; idx++ {
+		off := int(r.InputOffset())
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return rows, nil
+		}
+		if err != nil {
+			rows = append(rows, CSVRow{Index: idx, Offset: off, Err: fmt.Errorf("Inspector CSV report: %w", err)})
+			var pe *csv.ParseError
+			if errors.As(err, &pe) && pe.Err != csv.ErrFieldCount {
+				return rows, nil // the reader cannot resynchronise after a quoting error
+			}
+			continue
+		}
+		get := func(name string) string {
+			if i, ok := col[name]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		f, err := csvFinding(get)
+		if err == nil {
+			obj := make(map[string]string, len(header))
+			for i, h := range header {
+				if i < len(rec) && rec[i] != "" {
+					obj[h] = rec[i]
+				}
+			}
+			f.Raw, err = json.Marshal(obj)
+		}
+		rows = append(rows, CSVRow{Index: idx, Offset: off, Finding: f, Err: err})
+	}
+}
+
+// csvResourceTypes maps the report's resource types (written as the API
+// names them, or in the console's words) to the inventory's.
+var csvResourceTypes = map[string]string{
+	"AWS_EC2_INSTANCE": "AWS::EC2::Instance", "AWS_ECR_CONTAINER_IMAGE": "AWS::ECR::Image",
+	"AWS_ECR_REPOSITORY": "AWS::ECR::Repository", "AWS_LAMBDA_FUNCTION": "AWS::Lambda::Function",
+}
+
+func csvFinding(get func(string) string) (findings.Finding, error) {
+	arn := get(colARN)
+	if arn == "" {
+		return findings.Finding{}, fmt.Errorf("Inspector CSV report: no %s", colARN)
+	}
+	// The CSV row carries the same facts as a list-findings record: build
+	// that record and read it with Parse, so both forms map alike.
+	rec := map[string]any{
+		"findingArn": arn, "awsAccountId": get(colAccount), "title": get(colTitle), "description": get(colDescription),
+		"type": get(colType), "severity": strings.ToUpper(get(colSeverity)), "status": strings.ToUpper(get(colStatus)),
+		"firstObservedAt": get(colFirstSeen), "lastObservedAt": get(colLastSeen), "updatedAt": get(colUpdated),
+		"fixAvailable": strings.ToUpper(get(colFix)),
+	}
+	if s := get(colScore); s != "" {
+		if v, err := strconv.ParseFloat(s, 64); err == nil {
+			rec["inspectorScore"] = v
+		}
+	}
+	resType := get(colResType)
+	rec["resources"] = []map[string]string{{"id": get(colResourceID), "type": resType, "region": get(colRegion)}}
+	if id := get(colVulnID); id != "" || get(colPackages) != "" {
+		names, versions, fixed := splitList(get(colPackages)), splitList(get(colInstalled)), splitList(get(colFixed))
+		paths, managers := splitList(get(colFilePath)), splitList(get(colManager))
+		pkgs := make([]findings.AWSPackage, len(names))
+		for i, n := range names {
+			pkgs[i] = findings.AWSPackage{Name: n, Version: at(versions, i), FixedInVersion: at(fixed, i), FilePath: at(paths, i), PackageManager: at(managers, i)}
+		}
+		var cvss []findings.AWSCvss
+		for _, c := range [][2]string{{get(colCVSS3), get(colCVSS3Vector)}, {get(colVendorCVSS3), get(colVendorVec)}} {
+			if v, err := strconv.ParseFloat(c[0], 64); err == nil {
+				cvss = append(cvss, findings.AWSCvss{Version: "3.1", BaseScore: v, BaseVector: c[1]})
+			}
+		}
+		rec["packageVulnerabilityDetails"] = map[string]any{
+			"vulnerabilityId": id, "vulnerablePackages": pkgs, "cvss": cvss, "referenceUrls": splitList(get(colReferences)),
+		}
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return findings.Finding{}, err
+	}
+	f, err := Parse(b)
+	if err != nil {
+		return f, err
+	}
+	f.Resource.Provider = resource.AWS
+	if t, ok := csvResourceTypes[resType]; ok {
+		f.Resource.Type = t
+	}
+	return f, nil
+}
+
+// splitList splits a cell listing several values (the report joins a
+// finding's packages, versions and URLs with commas).
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	out := parts[:0]
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func at(ss []string, i int) string {
+	if i < len(ss) {
+		return ss[i]
+	}
+	return ""
+}
