@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/importer"
+	"github.com/vigil-sec/vigil/internal/reach"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -223,5 +224,29 @@ func TestImportedGCPLoadBalancers(t *testing.T) {
 		if got[name] != w {
 			t.Errorf("%s: exposure %q, want %q", name, got[name], w)
 		}
+	}
+}
+
+// TestImportedGCPCloudNAT: the Cloud Router of the same export carries a
+// Cloud NAT for every subnetwork of lb-vpc in europe-west1: web-2, with no
+// external IP, goes out to the internet through it, and stays unreachable
+// from the internet.
+func TestImportedGCPCloudNAT(t *testing.T) {
+	inv, err := importer.Load(context.Background(), []string{filepath.Join("testdata", "lb", "gcp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := reach.New(inv.Resources)
+	src, err := g.Resolve("web-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := reach.Query{Protocol: "tcp", FromPort: 443, ToPort: 443}
+	out := g.Path(src, nil, q)
+	if out.Verdict != reach.Reachable || !strings.Contains(fmt.Sprint(out.Paths), "Cloud NAT nat-egress") {
+		t.Errorf("web-2 to the internet: %s %+v %+v", out.Verdict, out.Paths, out.Denied)
+	}
+	if in := g.Path(nil, src, q); in.Verdict != reach.Denied {
+		t.Errorf("the internet to web-2: %s, want denied", in.Verdict)
 	}
 }

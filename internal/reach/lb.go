@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -185,4 +186,32 @@ func (g *Graph) forwards(r *resource.Resource) []forward {
 		}
 	}
 	return out
+}
+
+// cloudNAT finds a Cloud NAT giving h, a GCP VM without an external IP,
+// outbound connections: one on its network in its region. A NAT serving
+// listed subnetworks only is undecided (a VM's subnetwork is not in the
+// model). NAT never opens a path from the internet (Exposure does not
+// read it).
+func (g *Graph) cloudNAT(h *host) (hop resource.Hop, undecided string, ok bool) {
+	g.indexLinks()
+	n := g.links.nets[h.net]
+	if n == nil {
+		return hop, "", false
+	}
+	zone := h.r.Region
+	if _, z, ok := strings.Cut(h.r.ID, "/zones/"); ok {
+		zone, _, _ = strings.Cut(z, "/")
+	}
+	for _, nat := range n.nats {
+		if nat.Region != "" && zone != "" && zone != nat.Region && !strings.HasPrefix(zone, nat.Region+"-") {
+			continue
+		}
+		if len(targets(nat, "nat_for")) > 0 {
+			undecided = fmt.Sprintf("Cloud NAT %s of %s serves listed subnetworks only: whether it serves %s is not evaluated", nat.Facts.NetworkLink.State, name(nat), name(h.r))
+			continue
+		}
+		return resource.Hop{Resource: nat.ID, Allows: "Cloud NAT " + nat.Facts.NetworkLink.State + " translates the private address (outbound only)"}, "", true
+	}
+	return hop, undecided, false
 }

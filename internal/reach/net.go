@@ -19,6 +19,7 @@ type netInfo struct {
 	prefixes []netip.Prefix
 	peerings []peerLink
 	gateways []*resource.Resource // VPN gateways attached to it
+	nats     []*resource.Resource // Cloud NATs serving it (outbound only)
 	// hub: the network whose VPN gateways this one uses through a peering
 	// (Azure useRemoteGateways); spokes: the networks using this one's.
 	hub    string
@@ -127,6 +128,11 @@ func (g *Graph) indexLinks() {
 				for _, nw := range l.Networks {
 					n := g.net(g.netKey(r.Provider, nw))
 					n.gateways = append(n.gateways, r)
+				}
+			case resource.LinkNAT:
+				for _, nw := range l.Networks {
+					n := g.net(g.netKey(r.Provider, nw))
+					n.nats = append(n.nats, r)
 				}
 			case resource.LinkVPNConnection:
 				conns = append(conns, r)

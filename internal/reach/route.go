@@ -73,6 +73,15 @@ func (g *Graph) route(h *host, dst netip.Addr, want string) leg {
 		switch best.kind {
 		case "internet":
 			if h.public != nil && !*h.public && h.r.Provider != resource.Azure {
+				if h.r.Provider == resource.GCP {
+					if hop, undecided, ok := g.cloudNAT(h); ok {
+						l.hops = append(l.hops, hop)
+						break
+					} else if undecided != "" {
+						l.undecided = undecided
+						break
+					}
+				}
 				l.deny = &Denial{Resource: h.r.ID, Reason: "no public IP: the default route goes to the internet gateway, which does not translate a private address"}
 			}
 		case "nat":

@@ -30,6 +30,10 @@ const (
 	// LinkVPNConnection: a VPN connection or tunnel between Gateway and
 	// PeerGateway (AWS VPN connection, Azure connection, GCP VPN tunnel).
 	LinkVPNConnection = "vpn_connection"
+	// LinkNAT: a NAT for outbound connections only (GCP Cloud NAT on a
+	// Cloud Router) serving Networks; it never makes a private address
+	// reachable from the internet.
+	LinkNAT = "nat"
 )
 
 // NetworkLink is a peering, a VPN gateway, a peer gateway or a VPN

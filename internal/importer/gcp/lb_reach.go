@@ -136,3 +136,37 @@ func (f *file) lbTargets() {
 		}
 	}
 }
+
+// cloudNATs: a Cloud Router (compute.googleapis.com/Router) with Cloud NAT
+// configurations (data.nats[]) gives the VMs without an external IP of its
+// network and region outbound connections only: a NetworkLink of kind
+// nat. A NAT for listed subnetworks (sourceSubnetworkIpRangesToNat
+// LIST_OF_SUBNETWORKS) relates them (nat_for).
+func (f *file) cloudNATs() {
+	for _, r := range f.res.Resources {
+		if r.Type != TypeRouter {
+			continue
+		}
+		d := assetData(r)
+		nats := attr.Arr(d, "nats")
+		if len(nats) == 0 || attr.Str(d, "network") == "" {
+			continue
+		}
+		l := &resource.NetworkLink{Kind: resource.LinkNAT, Networks: []string{attr.Str(d, "network")}}
+		var names []string
+		for _, v := range nats {
+			n := attr.AsObj(v)
+			names = append(names, attr.Str(n, "name"))
+			if strings.EqualFold(attr.Str(n, "sourceSubnetworkIpRangesToNat"), "LIST_OF_SUBNETWORKS") {
+				for _, s := range attr.Arr(n, "subnetworks") {
+					attr.Relate(r, "nat_for", attr.Str(attr.AsObj(s), "name"))
+				}
+			}
+		}
+		l.State = strings.Join(names, ", ")
+		r.Facts.NetworkLink = l
+		if reg := attr.Str(d, "region"); reg != "" && r.Region == "" {
+			r.Region = reg[strings.LastIndex(reg, "/")+1:]
+		}
+	}
+}
