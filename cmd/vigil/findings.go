@@ -78,7 +78,7 @@ input (said on stderr), or an input that could not be read (the rest is still re
 		RunE: func(cmd *cobra.Command, args []string) error { return runFindingsImport(cmd, args, f) },
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.format, "format", "table", "output format: table, json, csv, ocsf (a JSON array) or ocsf-jsonl")
+	fl.StringVar(&f.format, "format", "table", "output format: table, json, csv, ocsf (a JSON array), ocsf-jsonl or html (one self-contained page)")
 	fl.StringVarP(&f.output, "output", "o", "", "write to this file instead of stdout")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when an active finding at or above this severity exists (critical, high, medium, low, info)")
 	fl.StringVar(&f.severity, "severity", "", "only findings at or above this severity")
@@ -132,7 +132,7 @@ func (f findingsFlags) filter() (findings.Filter, finding.Severity, error) {
 }
 
 func runFindingsImport(cmd *cobra.Command, args []string, f findingsFlags) error {
-	if err := checkFormat(f.format, "table", "json", "csv", "ocsf", "ocsf-jsonl"); err != nil {
+	if err := checkFormat(f.format, "table", "json", "csv", "ocsf", "ocsf-jsonl", "html"); err != nil {
 		return err
 	}
 	flt, failOn, err := f.filter()
@@ -147,7 +147,7 @@ func runFindingsImport(cmd *cobra.Command, args []string, f findingsFlags) error
 	ctx := cmd.Context()
 	stderr := cmd.ErrOrStderr()
 	var opts []load.Option
-	if f.format == "table" || f.format == "csv" { // they do not carry the raw record
+	if f.format == "table" || f.format == "csv" || f.format == "html" { // they do not carry the raw record
 		opts = append(opts, load.WithoutRaw())
 	}
 	res, err := load.Files(ctx, args, opts...)
@@ -250,6 +250,8 @@ func runFindingsImport(cmd *cobra.Command, args []string, f findingsFlags) error
 
 func writeFindings(w io.Writer, format string, fs []findings.Finding) error {
 	switch format {
+	case "html":
+		return findings.WriteHTML(w, fs, time.Now())
 	case "json":
 		if fs == nil {
 			fs = []findings.Finding{}
