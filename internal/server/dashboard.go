@@ -11,8 +11,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vigil-sec/vigil/internal/drift"
 	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/history"
+	"github.com/vigil-sec/vigil/internal/iac"
 	"github.com/vigil-sec/vigil/internal/identity/escalate"
 	"github.com/vigil-sec/vigil/internal/identity/graph"
 	"github.com/vigil-sec/vigil/internal/importer"
@@ -62,6 +64,10 @@ type snapshot struct {
 	Escalation []escalate.Path
 	Attack     []finding.Finding
 	GraphErr   string
+	// Drift compares the IaC with the inventory (nil without IaC).
+	Drift    *drift.Report
+	IaC      []string
+	DriftErr string
 }
 
 func (s *Server) dashboardRoutes() []route {
@@ -127,7 +133,7 @@ func (s *Server) snapshot(ctx context.Context) (*snapshot, error) {
 	if err != nil || len(paths) == 0 {
 		return nil, err
 	}
-	key := stamp(paths)
+	key := stamp(paths) + "|" + stamp(s.ws.cfg.IaC)
 	ws := s.ws
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
@@ -145,6 +151,13 @@ func (s *Server) snapshot(ctx context.Context) (*snapshot, error) {
 	if err := snap.identity(lctx); err != nil {
 		s.log.WarnContext(ctx, "identity analysis", slog.Any("err", err))
 		snap.GraphErr = err.Error()
+	}
+	if len(s.ws.cfg.IaC) > 0 {
+		snap.IaC = slices.Clone(s.ws.cfg.IaC)
+		if err := snap.compare(lctx); err != nil {
+			s.log.WarnContext(ctx, "drift", slog.Any("err", err))
+			snap.DriftErr = err.Error()
+		}
 	}
 	ws.key, ws.snap = key, snap
 	return snap, nil
@@ -169,7 +182,18 @@ func (snap *snapshot) identity(ctx context.Context) error {
 	return nil
 }
 
-// noData renders a page's "nothing to show" with what to configure.
+// compare reads the IaC and compares it with the inventory, as vigil
+// drift does.
+func (snap *snapshot) compare(ctx context.Context) error {
+	iacInv, _, err := drift.ReadIaC(ctx, snap.IaC, iac.Builtin(iac.ReaderOptions{}))
+	if err != nil {
+		return fmt.Errorf("reading the IaC of %s: %w", strings.Join(snap.IaC, ", "), err)
+	}
+	snap.Drift = drift.Compare(iacInv.Resources, snap.Inv.Resources, drift.Options{})
+	return nil
+}
+
+// workspaceSnapshot is snapshot for a page (an error answered). a page's "nothing to show" with what to configure.
 func (s *Server) workspaceSnapshot(w http.ResponseWriter, r *http.Request, p *principal) (*snapshot, bool) {
 	snap, err := s.snapshot(r.Context())
 	if err != nil {

@@ -1,7 +1,11 @@
 package server
 
 import (
+	"context"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -49,5 +53,145 @@ func TestCompliancePages(t *testing.T) {
 		if resp, _ := e.req("GET", bad, nil, "Cookie", viewer.cookie); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: %s, want 404", bad, resp.Status)
 		}
+	}
+}
+
+// withWorkspace serves the env's store with a second server that has ws
+// (sessions live in the store, so e's logins stay valid).
+func (e *env) withWorkspace(ws Workspace) {
+	e.t.Helper()
+	s, err := New(context.Background(), e.store, Options{Now: e.now, Argon2: Argon2Params{Memory: 1024, Time: 1, Threads: 1}, Workspace: ws})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.s = s
+	e.ts = httptest.NewServer(s.Handler())
+	e.t.Cleanup(e.ts.Close)
+}
+
+// sampleOrg is the repository's sample organization.
+const sampleOrg = "../../examples/org"
+
+func TestIdentityPage(t *testing.T) {
+	e := newEnv(t)
+	viewer := e.login("viewer")
+	// Without an inventory the page says what to give.
+	if _, body := e.req("GET", "/identity", nil, "Cookie", viewer.cookie); !strings.Contains(body, "No inventory to analyse") {
+		t.Errorf("/identity without an inventory:\n%s", body)
+	}
+	e.withWorkspace(Workspace{Inventory: []string{sampleOrg}})
+	resp, body := e.req("GET", "/identity", nil, "Cookie", viewer.cookie)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/identity: %s", resp.Status)
+	}
+	os.WriteFile("/tmp/identity.html", []byte(body), 0o644)
+}
+
+// hostileJSON is xssScript + xssImg inside a JSON string.
+const hostileJSON = `<script>alert(1)</script>\"><img src=x onerror=alert(1)>`
+
+// hostileOrg copies the sample organization's GCP project with an exposed
+// instance renamed to hostile markup and hostile tag keys and values.
+func hostileOrg(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "nw-analytics-prod")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"resource.json", "iam_policy.json"} {
+		b, err := os.ReadFile(filepath.Join(sampleOrg, "gcp", "nw-analytics-prod", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := strings.ReplaceAll(string(b), "nw-jupyter-legacy", "nw-"+hostileJSON)
+		s = strings.ReplaceAll(s, `{"sample":"planted"}`, `{"sample":"`+hostileJSON+`","`+hostileJSON+`":"x"}`)
+		if err := os.WriteFile(filepath.Join(dir, f), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestInventoryPage(t *testing.T) {
+	e := newEnv(t)
+	viewer := e.login("viewer")
+	if _, body := e.req("GET", "/inventory", nil, "Cookie", viewer.cookie); !strings.Contains(body, "No inventory") {
+		t.Errorf("/inventory without an inventory:\n%s", body)
+	}
+	e.withWorkspace(Workspace{Inventory: []string{hostileOrg(t)}})
+	for _, p := range []string{"/inventory", "/inventory?q=onerror", "/inventory?q=script+alert&cloud=gcp", "/identity", "/identity?q=nw-"} {
+		resp, body := e.req("GET", p, nil, "Cookie", viewer.cookie)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %s", p, resp.Status)
+			continue
+		}
+		noRawHostile(t, p, body)
+		if !strings.Contains(body, "nw-&lt;script&gt;alert(1)&lt;/script&gt;") {
+			t.Errorf("%s does not show the hostile resource, escaped:\n%s", p, body)
+		}
+	}
+	// The search narrows; the hostile tag key and value are shown as text.
+	_, body := e.req("GET", "/inventory?q=sample+script&class=disk", nil, "Cookie", viewer.cookie)
+	if !strings.Contains(body, "<p>1 resource(s).</p>") || !strings.Contains(body, `<span class="k">&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img src=x onerror=alert(1)&gt;</span>`) {
+		t.Errorf("search by tag:\n%s", body)
+	}
+	for _, bad := range []string{"/inventory?page=0", "/inventory?page=x", "/inventory?q=" + strings.Repeat("a", 501)} {
+		if resp, _ := e.req("GET", bad, nil, "Cookie", viewer.cookie); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: %s, want 400", bad, resp.Status)
+		}
+	}
+}
+
+// copyTree copies a directory, replacing old with new in every file.
+func copyTree(t *testing.T, from, to, old, new string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), []byte(strings.ReplaceAll(string(b), old, new)), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDriftPage(t *testing.T) {
+	e := newEnv(t)
+	viewer := e.login("viewer")
+	if _, body := e.req("GET", "/drift", nil, "Cookie", viewer.cookie); !strings.Contains(body, "No infrastructure as code to compare") {
+		t.Errorf("/drift without IaC:\n%s", body)
+	}
+	inv := t.TempDir()
+	copyTree(t, "../drift/testdata/inventory", inv, "debug-ssh-temp", "debug-"+hostileJSON)
+	e.withWorkspace(Workspace{Inventory: []string{inv}, IaC: []string{"../drift/testdata/state"}})
+	resp, body := e.req("GET", "/drift", nil, "Cookie", viewer.cookie)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/drift: %s\n%s", resp.Status, body)
+	}
+	noRawHostile(t, "/drift", body)
+	// vigil drift's figures; HIGH changes before MEDIUM ones, both values shown.
+	for _, want := range []string{"<strong>6</strong> changed attribute(s) on 4 resource(s), <strong>1</strong> missing, <strong>3</strong> unmanaged",
+		"<p>10 drift finding(s).</p>", "debug-&lt;script&gt;alert(1)&lt;/script&gt;", "<code>true</code></td><td><code>false</code>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/drift lacks %q\n%s", want, body)
+		}
+	}
+	if h, m := strings.Index(body, `<td class="sev high">`), strings.LastIndex(body, `<td class="sev medium">`); h < 0 || m < h {
+		t.Errorf("drift not worst first: HIGH at %d, last MEDIUM at %d", h, m)
+	}
+	if _, body := e.req("GET", "/drift?kind=missing", nil, "Cookie", viewer.cookie); !strings.Contains(body, "<p>1 drift finding(s).</p>") {
+		t.Errorf("/drift?kind=missing:\n%s", body)
+	}
+	if resp, _ := e.req("GET", "/drift?kind=bogus", nil, "Cookie", viewer.cookie); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("/drift?kind=bogus: %s, want 400", resp.Status)
 	}
 }

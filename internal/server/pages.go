@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strconv"
@@ -47,6 +48,18 @@ var funcs = template.FuncMap{
 	"dur":   func(ms int64) string { return (time.Duration(ms) * time.Millisecond).Round(time.Millisecond).String() },
 	"lower": func(s any) string { return strings.ToLower(fmt.Sprint(s)) },
 	"join":  strings.Join,
+	"query": queryString,
+}
+
+// queryString re-encodes a query string for an href after its "?": a
+// string there would be escaped whole ("=" and "&" too); the re-encoded
+// form is typed as a URL so that the template only normalizes it.
+func queryString(s string) template.URL {
+	v, err := url.ParseQuery(s)
+	if err != nil {
+		return ""
+	}
+	return template.URL(v.Encode())
 }
 
 // parsePages parses each page with the layout.
@@ -412,16 +425,20 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, p *princip
 		if v.Total, err = s.countFindings(ctx, f.Q); err == nil {
 			v.Findings, err = s.store.Findings(ctx, f.Q)
 		}
+		if errors.Is(err, history.ErrNotFound) { // after names no finding
+			s.errorPage(w, r, p, http.StatusBadRequest, err.Error())
+			return
+		}
 		if err != nil {
 			s.internalError(w, r, p, false, err)
 			return
 		}
 		v.Pages = (v.Total + f.Q.Limit - 1) / f.Q.Limit
 		if f.Page > 1 {
-			v.Prev = f.with("page", strconv.Itoa(f.Page-1))
+			v.Prev = f.with("page", strconv.Itoa(f.Page-1), "after", "")
 		}
-		if f.Page < v.Pages {
-			v.Next = f.with("page", strconv.Itoa(f.Page+1))
+		if f.Page < v.Pages && len(v.Findings) > 0 { // keyset: after the page's last finding
+			v.Next = f.with("page", strconv.Itoa(f.Page+1), "after", strconv.FormatInt(v.Findings[len(v.Findings)-1].ID, 10))
 		}
 	}
 	s.render(w, r, p, http.StatusOK, "findings", "Findings", v)
@@ -442,7 +459,7 @@ func (s *Server) exportFindings(w http.ResponseWriter, r *http.Request, p *princ
 		return
 	}
 	q := f.Q
-	q.Offset, q.Limit = 0, 1000
+	q.Offset, q.Limit, q.After = 0, 1000, 0
 	var all []history.Finding
 	for len(all) < exportCap {
 		page, err := s.store.Findings(r.Context(), q)
@@ -454,7 +471,7 @@ func (s *Server) exportFindings(w http.ResponseWriter, r *http.Request, p *princ
 		if len(page) < q.Limit {
 			break
 		}
-		q.Offset += q.Limit
+		q.After = page[len(page)-1].ID // keyset: no growing OFFSET
 	}
 	name := "vigil-findings-" + s.now().UTC().Format("20060102-150405")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+"."+format+`"`)

@@ -2,15 +2,6 @@ package server
 
 import "net/http"
 
-func (s *Server) identityPage(w http.ResponseWriter, r *http.Request, p *principal) {
-	s.errorPage(w, r, p, http.StatusNotImplemented, "this page is being built")
-}
-func (s *Server) inventoryPage(w http.ResponseWriter, r *http.Request, p *principal) {
-	s.errorPage(w, r, p, http.StatusNotImplemented, "this page is being built")
-}
-func (s *Server) driftPage(w http.ResponseWriter, r *http.Request, p *principal) {
-	s.errorPage(w, r, p, http.StatusNotImplemented, "this page is being built")
-}
 func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request, p *principal) {
 	s.errorPage(w, r, p, http.StatusNotImplemented, "this page is being built")
 }
