@@ -8,6 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vigil-sec/vigil/internal/respond"
+	"github.com/vigil-sec/vigil/internal/respond/engine"
+	"github.com/vigil-sec/vigil/internal/respond/trail"
 )
 
 // noRawHostile fails when a page renders a hostile value unescaped.
@@ -193,5 +197,102 @@ func TestDriftPage(t *testing.T) {
 	}
 	if resp, _ := e.req("GET", "/drift?kind=bogus", nil, "Cookie", viewer.cookie); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("/drift?kind=bogus: %s, want 400", resp.Status)
+	}
+}
+
+// respondDir writes a respond state directory with one plan awaiting an
+// approval and a run of another plan, both about a hostile resource.
+func respondDir(t *testing.T) (dir, planID string) {
+	t.Helper()
+	dir = t.TempDir()
+	for _, d := range []string{"plans", "runs"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hostile := "arn:aws:s3:::" + xssScript + xssImg
+	planID = "20261122T060000Z-0123456789ab"
+	plan := &engine.Plan{Version: engine.PlanVersion, ID: planID, Created: t0, CreatedBy: xssImg, Inputs: []string{"findings.json"},
+		Playbooks: []engine.PlaybookRef{{Name: "close-public-s3", File: "playbooks/public-storage.yml", Hash: "x"}},
+		Items: []engine.Item{{N: 1, Key: "k1", Chain: 1, Playbook: "close-public-s3", Step: "block", Action: "aws.s3.block-public-access",
+			Class: "remediation", OnError: "stop", Approvals: 1,
+			Subject: engine.SubjectRef{Kind: "finding", ID: "f1", Rule: "storage-public-access", Severity: "CRITICAL", Provider: "aws", Account: "111122223333", Resource: hostile},
+			Change: &respond.Change{Action: "aws.s3.block-public-access", Resource: hostile,
+				Diff: []respond.AttrChange{{Attribute: "block_public_acls", Before: xssScript, After: true}}}}}}
+	f, err := engine.Seal(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.WriteFile(filepath.Join(dir, "plans", planID+".json")); err != nil {
+		t.Fatal(err)
+	}
+	run := `{"run":"20261121T060000Z-aaaaaaaaaaaa","kind":"apply","plan":"20261121T050000Z-bbbbbbbbbbbb","plan_hash":"h","by":"` + strings.ReplaceAll(xssImg, `"`, `\"`) + `","started":"2026-11-21T06:00:00Z"}
+{"n":1,"key":"k","action":"notify.slack","resource":"` + xssScript + `","status":"done","time":"2026-11-21T06:00:01Z"}
+`
+	if err := os.WriteFile(filepath.Join(dir, "runs", "20261121T060000Z-aaaaaaaaaaaa.jsonl"), []byte(run), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, planID
+}
+
+func TestPlaybookApproval(t *testing.T) {
+	e := newEnv(t)
+	viewer := e.login("viewer")
+	if _, body := e.req("GET", "/playbooks", nil, "Cookie", viewer.cookie); !strings.Contains(body, "No response state") {
+		t.Errorf("/playbooks without a respond directory:\n%s", body)
+	}
+	dir, id := respondDir(t)
+	e.withWorkspace(Workspace{Respond: dir})
+	analyst, responder := e.login("analyst"), e.login("responder")
+	for _, p := range []string{"/playbooks", "/playbooks/" + id} {
+		resp, body := e.req("GET", p, nil, "Cookie", viewer.cookie)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "awaiting approval") {
+			t.Errorf("%s: %s\n%s", p, resp.Status, body)
+		}
+		noRawHostile(t, p, body)
+		if strings.Contains(body, "/approve") {
+			t.Errorf("%s offers a viewer the approve form", p)
+		}
+	}
+	approve := func(s session, csrf string) *http.Response {
+		resp, _ := e.req("POST", "/playbooks/"+id+"/approve", form("csrf", csrf, "reason", "SEC-1 "+xssScript),
+			"Content-Type", "application/x-www-form-urlencoded", "Cookie", s.cookie)
+		return resp
+	}
+	if resp := approve(analyst, analyst.csrf); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("an analyst approves: %s, want 403", resp.Status)
+	}
+	if resp := approve(responder, "wrong"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("approve without the CSRF token: %s, want 403", resp.Status)
+	}
+	if resp, _ := e.req("POST", "/playbooks/nosuch/approve", form("csrf", responder.csrf), "Content-Type", "application/x-www-form-urlencoded", "Cookie", responder.cookie); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("approve a plan that does not exist: %s, want 404", resp.Status)
+	}
+	f, _ := engine.ReadFile(filepath.Join(dir, "plans", id+".json"))
+	if len(f.Approvals) != 0 {
+		t.Fatalf("approvals before: %+v", f.Approvals)
+	}
+	if resp := approve(responder, responder.csrf); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/playbooks/"+id {
+		t.Fatalf("a responder approves: %s %s", resp.Status, resp.Header.Get("Location"))
+	}
+	// Recorded in the plan file (still sealed), the trail and the audit log.
+	f, err := engine.ReadFile(filepath.Join(dir, "plans", id+".json"))
+	if err != nil || len(f.Approvals) != 1 || f.Approvals[0].By != "responder" || len(f.Missing()) != 0 {
+		t.Fatalf("after approving: %v %+v", err, f)
+	}
+	rep, err := trail.Verify(filepath.Join(dir, "trail.jsonl"), trail.VerifyOptions{})
+	if err != nil || !rep.OK() {
+		t.Errorf("trail: %v %+v", err, rep)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "trail.jsonl")); !strings.Contains(string(b), `"kind":"approval","actor":"responder"`) {
+		t.Errorf("trail: %s", b)
+	}
+	_, body := e.req("GET", "/playbooks/"+id, nil, "Cookie", viewer.cookie)
+	if !strings.Contains(body, `<strong class="pstatus">approved</strong>`) || !strings.Contains(body, "SEC-1 &lt;script&gt;") {
+		t.Errorf("plan page after approval:\n%s", body)
+	}
+	admin := e.login("admin")
+	if _, audit := e.req("GET", "/admin/audit", nil, "Cookie", admin.cookie); !strings.Contains(audit, "<td>plan_approve</td>") {
+		t.Errorf("audit log lacks the approval")
 	}
 }

@@ -5,12 +5,3 @@ import "net/http"
 func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request, p *principal) {
 	s.errorPage(w, r, p, http.StatusNotImplemented, "this page is being built")
 }
-func (s *Server) playbooksPage(w http.ResponseWriter, r *http.Request, p *principal) {
-	s.errorPage(w, r, p, http.StatusNotImplemented, "this page is being built")
-}
-func (s *Server) playbookPage(w http.ResponseWriter, r *http.Request, p *principal) {
-	s.errorPage(w, r, p, http.StatusNotImplemented, "this page is being built")
-}
-func (s *Server) approvePage(w http.ResponseWriter, r *http.Request, p *principal) {
-	s.errorPage(w, r, p, http.StatusNotImplemented, "this page is being built")
-}
