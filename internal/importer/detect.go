@@ -58,7 +58,35 @@ func parseData(ctx context.Context, path string, data []byte) fileResult {
 	if format, res := parseDocument(ctx, path, doc); res != nil {
 		return fileResult{format: format, res: res}
 	}
+	if isFindingsList(doc) {
+		return fileResult{skip: SkipFindings}
+	}
 	return fileResult{skip: "JSON that is not a recognised export"}
+}
+
+// SkipFindings is the reason an input holding a cloud service's security
+// findings is skipped: they are no resources, and vigil findings import
+// reads them (vigil collect aws writes them under cli/findings/).
+const SkipFindings = "a cloud service's security findings (GuardDuty, Security Hub, Inspector...): read them with vigil findings import"
+
+// isFindingsList tells the lists `aws guardduty get-findings`, `aws
+// securityhub get-findings` and `aws inspector2 list-findings` print:
+// {"Findings": [...]} or {"findings": [...]} of objects.
+func isFindingsList(doc any) bool {
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return false
+	}
+	for _, k := range []string{"Findings", "findings"} {
+		if l, ok := m[k].([]any); ok {
+			if len(l) == 0 {
+				return true
+			}
+			_, obj := l[0].(map[string]any)
+			return obj
+		}
+	}
+	return false
 }
 
 // parseDocument parses a decoded JSON document with the first format that

@@ -37,6 +37,7 @@ func runGuardDuty(ctx context.Context, t *Task) error {
 			return
 		}
 		t.Item(detectorItem(id, arn, d))
+		_ = guardDutyFindings(ctx, t, c, id, arn) // ctx's end is each's to return
 	})
 }
 

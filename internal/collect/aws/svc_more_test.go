@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -277,13 +278,23 @@ func TestMoreImportFacts(t *testing.T) {
 	// lists once folded into their key and account, listeners folded into
 	// their load balancer) are listed once per kind among the unsupported
 	// types.
-	var skipped []string
+	// The services' findings, collected under cli/findings/, are skipped
+	// as such (vigil findings import reads them).
+	var skipped, findingsFiles []string
 	for _, s := range inv.Skipped {
 		rel, _ := filepath.Rel(filepath.Join(dir, "aws", moreAcct, "cli"), s.Path)
+		if s.Reason == importer.SkipFindings {
+			findingsFiles = append(findingsFiles, filepath.ToSlash(rel))
+			continue
+		}
 		skipped = append(skipped, filepath.ToSlash(rel)+": "+s.Reason)
 	}
 	if len(skipped) != 0 {
 		t.Errorf("skipped inputs: %v, want none", skipped)
+	}
+	sort.Strings(findingsFiles)
+	if want := []string{"findings/guardduty-get-findings.us-east-1.json", "findings/securityhub-get-findings.us-east-1.json"}; !slices.Equal(findingsFiles, want) {
+		t.Errorf("findings files skipped by the inventory import: %v, want %v", findingsFiles, want)
 	}
 	wantUnsupported := map[string]int{"AWS::Config::ConfigurationRecorder": 1, "AWS::Config::DeliveryChannel": 1,
 		"AWS::ElasticLoadBalancingV2::Listener": 2, "AWS::GuardDuty::Detector": 1, "AWS::GuardDuty::DetectorIds": 2, "AWS::KMS::KeyPolicy": 2,

@@ -46,11 +46,10 @@ func runSecurityHub(ctx context.Context, t *Task) error {
 	if err != nil {
 		return err
 	}
-	if !complete {
-		return nil // a partial list would hide the standards not read
+	if complete { // a partial list would hide the standards not read
+		t.CLI("securityhub-get-enabled-standards."+t.Region+".json", map[string]any{"StandardsSubscriptions": subs})
 	}
-	t.CLI("securityhub-get-enabled-standards."+t.Region+".json", map[string]any{"StandardsSubscriptions": subs})
-	return nil
+	return securityHubFindings(ctx, t, c)
 }
 
 func standardsSubscription(s types.StandardsSubscription) map[string]any {
