@@ -64,6 +64,7 @@ func newRootCmd() *cobra.Command {
 		newHistoryCmd(), newDiffCmd(),
 		newDriftCmd(),
 		newServeCmd(),
+		newWorkerCmd(),
 	)
 	return root
 }

@@ -23,6 +23,7 @@ import (
 type serveFlags struct {
 	db, listen, initAdmin, source string
 	scan                          []string
+	queue                         queueFlags
 }
 
 func newServeCmd() *cobra.Command {
@@ -37,7 +38,9 @@ for admins) and a REST API under /api/v1 (OpenAPI document at /api/v1/openapi.js
 Every page and API route needs a signed-in user or an API token, except GET /healthz. --init-admin USER
 creates (or resets) an admin user, with the password from $VIGIL_ADMIN_PASSWORD or the first line of
 standard input, before serving. --scan PATH scans those paths once at start and records the run, as
-vigil history record does. See docs/serve.md.
+vigil history record does. --schedule FILE runs the scheduler and job workers in this process (scans of
+the file's sources on intervals or cron expressions, each recorded as a run; see docs/jobs.md and
+vigil worker). See docs/serve.md.
 
 Exit status: 0 stopped by a signal; 2 usage error, or the address cannot be listened on.`,
 		Example: `  VIGIL_ADMIN_PASSWORD='correct horse battery' vigil serve --init-admin admin --scan examples/org
@@ -51,6 +54,7 @@ Exit status: 0 stopped by a signal; 2 usage error, or the address cannot be list
 	fl.StringArrayVar(&sf.scan, "scan", nil, "scan this path once at start and record the run (repeatable: one run of all paths)")
 	fl.StringVar(&sf.source, "source", "", "with --scan: the source name of the run (default: the absolute paths)")
 	fl.StringVar(&sf.initAdmin, "init-admin", "", "create or reset this admin user before serving (password from $VIGIL_ADMIN_PASSWORD or stdin)")
+	sf.queue.register(cmd, true)
 	return cmd
 }
 
@@ -93,6 +97,12 @@ func runServe(cmd *cobra.Command, sf serveFlags) error {
 	if err != nil {
 		return usageErr(err)
 	}
+	stopJobs, err := startQueue(cmd, sf.db, store, sf.queue)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopJobs()
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn)}
 	if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() {

@@ -222,8 +222,15 @@ func (q *Queue) ID() string { return q.id }
 // Scheduled lists the schedule's entries (one per source and account).
 func (q *Queue) Scheduled() []string { return q.scheduled }
 
-// Start starts working jobs (and the schedule) until Stop or ctx ends.
+// Start starts working jobs (and the schedule) until Stop or ctx ends. A
+// queue that works jobs compiles the rules first, so that its first job
+// takes no longer than the others.
 func (q *Queue) Start(ctx context.Context) error {
+	if q.opts.Workers > 0 {
+		if _, err := q.engineFor(ctx); err != nil {
+			return err
+		}
+	}
 	if err := q.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}
