@@ -191,35 +191,107 @@ type FindingQuery struct {
 	// rule, resource or account; Desc reverses the order of the others.
 	Sort string
 	Desc bool
-	// Limit (0: 100) and Offset page through the results.
+	// Limit (0: 100) bounds a page. After, when set, is the ID of the last
+	// finding of the previous page: the page starts after it in the
+	// order (keyset paging, as fast on the thousandth page as on the
+	// first; Offset is then ignored). Offset skips that many findings.
 	Limit, Offset int
+	After         int64 `json:",omitempty"`
 }
 
 // SortKeys are the orders FindingQuery.Sort accepts.
 var SortKeys = []string{"severity", "first_seen", "last_seen", "rule", "resource", "account"}
 
-var sortSQL = map[string]string{
-	"severity":   "f.sev_rank DESC, f.id DESC",
-	"first_seen": "f.first_seen_ms %s, f.id",
-	"last_seen":  "f.last_seen_ms %s, f.id",
-	"rule":       "f.rule_id %s, f.resource_id, f.id",
-	"resource":   "f.resource_id %s, f.rule_id, f.id",
-	"account":    "f.provider %[1]s, f.account %[1]s, f.sev_rank DESC, f.id",
+// sortKey is one term of an order: an expression and whether it ascends
+// with FindingQuery.Desc unset; flip terms follow Desc, the others do not.
+type sortKey struct {
+	expr string
+	asc  bool
+	flip bool
+}
+
+// sortKeys are each order's terms; every order ends with the identity ID,
+// so it is total and a page can start after any finding. Missing times
+// sort as 0 (first ascending) on both engines.
+var sortKeys = map[string][]sortKey{
+	"severity":   {{"f.sev_rank", false, false}, {"f.id", false, false}},
+	"first_seen": {{"COALESCE(f.first_seen_ms, 0)", true, true}, {"f.id", true, false}},
+	"last_seen":  {{"COALESCE(f.last_seen_ms, 0)", true, true}, {"f.id", true, false}},
+	"rule":       {{"f.rule_id", true, true}, {"f.resource_id", true, false}, {"f.id", true, false}},
+	"resource":   {{"f.resource_id", true, true}, {"f.rule_id", true, false}, {"f.id", true, false}},
+	"account":    {{"f.provider", true, true}, {"f.account", true, true}, {"f.sev_rank", false, false}, {"f.id", true, false}},
+}
+
+// order returns q's sort terms with their directions applied.
+func (q FindingQuery) order() ([]sortKey, error) {
+	sort := q.Sort
+	if sort == "" {
+		sort = "severity"
+	}
+	keys, ok := sortKeys[sort]
+	if !ok {
+		return nil, fmt.Errorf("unknown sort %q (want one of %s)", q.Sort, strings.Join(SortKeys, ", "))
+	}
+	out := slices.Clone(keys)
+	for i := range out {
+		if out[i].flip && q.Desc {
+			out[i].asc = !out[i].asc
+		}
+	}
+	return out, nil
+}
+
+func orderBy(keys []sortKey) string {
+	terms := make([]string, len(keys))
+	for i, k := range keys {
+		terms[i] = k.expr + " DESC"
+		if k.asc {
+			terms[i] = k.expr + " ASC"
+		}
+	}
+	return " ORDER BY " + strings.Join(terms, ", ")
+}
+
+// after is the condition "comes after these values of keys in the
+// order": (k1 > v1) OR (k1 = v1 AND k2 > v2) OR ..., with < for
+// descending terms.
+func after(keys []sortKey, vals []any) (string, []any) {
+	var ors []string
+	var args []any
+	for i := range keys {
+		var ands []string
+		for j := range i {
+			ands = append(ands, keys[j].expr+" = ?")
+			args = append(args, vals[j])
+		}
+		op := " < ?"
+		if keys[i].asc {
+			op = " > ?"
+		}
+		ands = append(ands, keys[i].expr+op)
+		args = append(args, vals[i])
+		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
+	}
+	return "(" + strings.Join(ors, " OR ") + ")", args
 }
 
 // where builds the filter of q: fixed SQL with one parameter per value.
-// For a page in the default order, a state list with a common state (open,
-// resolved) is matched on an expression the state index cannot serve, so
-// that both engines read the findings worst first from the severity index
-// and stop at the page's end instead of sorting every open finding.
-func (q FindingQuery) where(page bool) (string, []any) {
+// The state, last in every index of the findings, is checked there.
+func (q FindingQuery) where() ([]string, []any) { return q.filter(true) }
+
+// filter is where, leaving out the severities unless ranks is set.
+func (q FindingQuery) filter(ranks bool) ([]string, []any) {
 	var conds []string
 	var args []any
 	in := func(col string, vals []string) {
 		if len(vals) == 0 {
 			return
 		}
-		conds = append(conds, col+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")+")")
+		if len(vals) == 1 {
+			conds = append(conds, col+" = ?")
+		} else {
+			conds = append(conds, col+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")+")")
+		}
 		for _, v := range vals {
 			args = append(args, v)
 		}
@@ -231,18 +303,15 @@ func (q FindingQuery) where(page bool) (string, []any) {
 	for i, s := range q.States {
 		states[i] = string(s)
 	}
-	stateCol := "f.state"
-	if page && (q.Sort == "" || q.Sort == "severity") &&
-		(slices.Contains(q.States, StateOpen) || slices.Contains(q.States, StateResolved) || slices.Contains(q.States, "")) {
-		stateCol = "(f.state || '')"
-	}
-	in(stateCol, states)
-	if len(q.Severities) > 0 {
+	in("f.state", states)
+	if len(q.Severities) > 0 && ranks {
 		// By rank: the indexes carry it.
-		conds = append(conds, "f.sev_rank IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(q.Severities)), ", ")+")")
-		for _, sev := range q.Severities {
+		ranks := make([]string, len(q.Severities))
+		for i, sev := range q.Severities {
+			ranks[i] = "?"
 			args = append(args, sev.Rank())
 		}
+		conds = append(conds, "f.sev_rank IN ("+strings.Join(ranks, ", ")+")")
 	}
 	in("f.provider", q.Providers)
 	in("f.account", q.Accounts)
@@ -250,34 +319,118 @@ func (q FindingQuery) where(page bool) (string, []any) {
 	if q.Resource != "" {
 		in("f.resource_id", []string{q.Resource})
 	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return conds, args
 }
 
-// Findings returns one page of the finding identities q selects.
-func (s *Store) Findings(ctx context.Context, q FindingQuery) ([]Finding, error) {
-	if q.Sort == "" {
-		q.Sort = "severity"
+func whereSQL(conds []string) string {
+	if len(conds) == 0 {
+		return ""
 	}
-	order, ok := sortSQL[q.Sort]
-	if !ok {
-		return nil, fmt.Errorf("unknown sort %q (want one of %s)", q.Sort, strings.Join(SortKeys, ", "))
+	return " WHERE " + strings.Join(conds, " AND ")
+}
+
+// ranks are the severity ranks q selects, worst first.
+func (q FindingQuery) ranks() []int {
+	if len(q.Severities) == 0 {
+		return []int{5, 4, 3, 2, 1, 0}
 	}
-	if strings.Contains(order, "%") {
-		dir := "ASC"
-		if q.Desc {
-			dir = "DESC"
+	var out []int
+	for _, sev := range q.Severities {
+		if r := sev.Rank(); !slices.Contains(out, r) {
+			out = append(out, r)
 		}
-		order = fmt.Sprintf(order, dir)
+	}
+	slices.Sort(out)
+	slices.Reverse(out)
+	return out
+}
+
+// Findings returns one page of the finding identities q selects; an error
+// wrapping ErrNotFound when q.After names no finding.
+//
+// In the default order (worst first) a page without an offset is read one
+// severity at a time, each from an index in (rank, ID) order after the
+// filter's key (none, rule, or cloud and account): every query stops at the
+// page's end instead of sorting what the filter selects. The other orders
+// sort what the filter selects; After still spares them an OFFSET.
+func (s *Store) Findings(ctx context.Context, q FindingQuery) ([]Finding, error) {
+	keys, err := q.order()
+	if err != nil {
+		return nil, err
 	}
 	if q.Limit <= 0 {
 		q.Limit = 100
 	}
-	where, args := q.where(true)
-	sqlq := "SELECT " + findingSelect + " FROM findings f" + where + " ORDER BY " + order + " LIMIT ? OFFSET ?"
-	args = append(args, q.Limit, q.Offset)
+	conds, args := q.where()
+	var cursor []any
+	if q.After != 0 {
+		q.Offset = 0
+		cursor = make([]any, len(keys))
+		dest := make([]any, len(keys))
+		exprs := make([]string, len(keys))
+		for i, k := range keys {
+			exprs[i] = k.expr
+			dest[i] = &cursor[i]
+		}
+		err := s.db.QueryRowContext(ctx, s.rebind("SELECT "+strings.Join(exprs, ", ")+" FROM findings f WHERE f.id = ?"), q.After).Scan(dest...)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("no finding %d to page after: %w", q.After, ErrNotFound)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+	}
+	out := []Finding{}
+	if (q.Sort == "" || q.Sort == "severity") && q.Offset == 0 {
+		// Worst first, one rank at a time.
+		base, baseArgs := q.filter(false)
+		for _, rank := range q.ranks() {
+			c := append(slices.Clone(base), "f.sev_rank = ?")
+			a := append(slices.Clone(baseArgs), rank)
+			if cursor != nil {
+				cr := toInt64(cursor[0])
+				if int64(rank) > cr {
+					continue
+				}
+				if int64(rank) == cr {
+					c = append(c, "f.id < ?")
+					a = append(a, toInt64(cursor[1]))
+				}
+			}
+			page, err := s.findings(ctx, "SELECT "+findingSelect+" FROM findings f"+whereSQL(c)+" ORDER BY f.id DESC LIMIT ?",
+				append(a, q.Limit-len(out)))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, page...)
+			if len(out) >= q.Limit {
+				break
+			}
+		}
+		return out, nil
+	}
+	if cursor != nil {
+		c, a := after(keys, cursor)
+		conds = append(conds, c)
+		args = append(args, a...)
+	}
+	return s.findings(ctx, "SELECT "+findingSelect+" FROM findings f"+whereSQL(conds)+orderBy(keys)+" LIMIT ? OFFSET ?",
+		append(args, q.Limit, q.Offset))
+}
+
+func toInt64(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case int32:
+		return int64(x)
+	case int:
+		return int64(x)
+	}
+	return 0
+}
+
+func (s *Store) findings(ctx context.Context, sqlq string, args []any) ([]Finding, error) {
 	rows, err := s.db.QueryContext(ctx, s.rebind(sqlq), args...)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
@@ -294,16 +447,84 @@ func (s *Store) Findings(ctx context.Context, q FindingQuery) ([]Finding, error)
 	return out, rows.Err()
 }
 
-// CountFindings counts the finding identities q selects (its sort and
-// page are ignored).
-func (s *Store) CountFindings(ctx context.Context, q FindingQuery) (int, error) {
-	where, args := q.where(false)
-	var n int
-	err := s.db.QueryRowContext(ctx, s.rebind("SELECT COUNT(*) FROM findings f"+where), args...).Scan(&n)
+// Finding returns one finding identity by its ID; an error wrapping
+// ErrNotFound when there is none.
+func (s *Store) Finding(ctx context.Context, id int64) (*Finding, error) {
+	fs, err := s.findings(ctx, "SELECT "+findingSelect+" FROM findings f WHERE f.id = ?", []any{id})
 	if err != nil {
+		return nil, err
+	}
+	if len(fs) == 0 {
+		return nil, fmt.Errorf("finding %d: %w", id, ErrNotFound)
+	}
+	return &fs[0], nil
+}
+
+// RunResult is a finding's result in one run.
+type RunResult struct {
+	RunID      int64     `json:"run_id"`
+	Started    time.Time `json:"started"`
+	Status     string    `json:"status"`
+	State      string    `json:"state"`
+	Severity   string    `json:"severity"`
+	Suppressed bool      `json:"suppressed"`
+}
+
+// FindingRuns is a finding's result in each run that saw it, newest first
+// (at most limit; 0: 200).
+func (s *Store) FindingRuns(ctx context.Context, id int64, limit int) ([]RunResult, error) {
+	if limit <= 0 {
+		limit = 200
+	}
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT x.run_id, r.started_ms, x.status, x.state, x.severity, x.suppressed
+FROM run_findings x JOIN runs r ON r.id = x.run_id WHERE x.finding_id = ? ORDER BY r.started_ms DESC, x.run_id DESC LIMIT ?`), id, limit)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	defer rows.Close()
+	out := []RunResult{}
+	for rows.Next() {
+		var rr RunResult
+		var started int64
+		var sup int
+		if err := rows.Scan(&rr.RunID, &started, &rr.Status, &rr.State, &rr.Severity, &sup); err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+		rr.Started, rr.Suppressed = msTime(started), sup != 0
+		out = append(out, rr)
+	}
+	return out, rows.Err()
+}
+
+// DataVersion changes whenever the findings may have: it is the newest
+// run's and the newest suppression's IDs (the only writes that change
+// findings), for callers that cache what they read.
+func (s *Store) DataVersion(ctx context.Context) ([2]int64, error) {
+	var v [2]int64
+	err := s.db.QueryRowContext(ctx, "SELECT (SELECT COALESCE(MAX(id), 0) FROM runs), (SELECT COALESCE(MAX(id), 0) FROM suppressions)").Scan(&v[0], &v[1])
+	if err != nil {
+		return v, fmt.Errorf("history: %w", err)
+	}
+	return v, nil
+}
+
+// countable reports whether finding_counts answers q: every filter but
+// the resource is one of its columns.
+func (q FindingQuery) countable() bool { return q.Resource == "" }
+
+// CountFindings counts the finding identities q selects (its sort and
+// page are ignored): from finding_counts unless q filters on a resource.
+func (s *Store) CountFindings(ctx context.Context, q FindingQuery) (int, error) {
+	conds, args := q.where()
+	sqlq := "SELECT COUNT(*) FROM findings f" + whereSQL(conds)
+	if q.countable() {
+		sqlq = "SELECT CAST(COALESCE(SUM(f.n), 0) AS BIGINT) FROM finding_counts f" + whereSQL(conds)
+	}
+	var n int64
+	if err := s.db.QueryRowContext(ctx, s.rebind(sqlq), args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("history: %w", err)
 	}
-	return n, nil
+	return int(n), nil
 }
 
 // GroupKeys are the groupings Group accepts.
@@ -330,7 +551,8 @@ type GroupCount struct {
 
 // Group counts the finding identities q selects by key (rule, resource,
 // account, provider, severity or state), largest group first; q.Limit
-// bounds the groups returned (0: 100).
+// bounds the groups returned (0: 100). Every grouping but by resource is
+// summed from finding_counts (unless q filters on a resource).
 func (s *Store) Group(ctx context.Context, by string, q FindingQuery) ([]GroupCount, error) {
 	col, ok := groupSQL[by]
 	if !ok {
@@ -339,9 +561,16 @@ func (s *Store) Group(ctx context.Context, by string, q FindingQuery) ([]GroupCo
 	if q.Limit <= 0 {
 		q.Limit = 100
 	}
-	where, args := q.where(false)
-	sqlq := "SELECT " + col[0] + " AS k, COUNT(*), MAX(f.sev_rank) FROM findings f" + where +
-		" GROUP BY " + col[1] + " ORDER BY COUNT(*) DESC, MAX(f.sev_rank) DESC, k LIMIT ? OFFSET ?"
+	conds, args := q.where()
+	table, count := "findings", "COUNT(*)"
+	if by != "resource" && q.countable() {
+		table, count = "finding_counts", "CAST(SUM(f.n) AS BIGINT)"
+		if by == "severity" {
+			col = [2]string{"f.sev_rank", "f.sev_rank"}
+		}
+	}
+	sqlq := "SELECT " + col[0] + " AS k, " + count + ", MAX(f.sev_rank) FROM " + table + " f" + whereSQL(conds) +
+		" GROUP BY " + col[1] + " ORDER BY " + count + " DESC, MAX(f.sev_rank) DESC, k LIMIT ? OFFSET ?"
 	args = append(args, q.Limit, q.Offset)
 	rows, err := s.db.QueryContext(ctx, s.rebind(sqlq), args...)
 	if err != nil {
@@ -351,9 +580,20 @@ func (s *Store) Group(ctx context.Context, by string, q FindingQuery) ([]GroupCo
 	out := []GroupCount{}
 	for rows.Next() {
 		var g GroupCount
+		var key any
+		var n int64
 		var rank int
-		if err := rows.Scan(&g.Key, &g.Count, &rank); err != nil {
+		if err := rows.Scan(&key, &n, &rank); err != nil {
 			return nil, fmt.Errorf("history: %w", err)
+		}
+		g.Count = int(n)
+		switch k := key.(type) {
+		case string:
+			g.Key = k
+		case []byte:
+			g.Key = string(k)
+		default: // a severity rank
+			g.Key = string(severityOfRank(int(toInt64(k))))
 		}
 		g.Worst = severityOfRank(rank)
 		out = append(out, g)

@@ -126,6 +126,15 @@ type prior struct {
 	reopens                                                    int
 	digest                                                     int64
 	observed, known                                            bool
+	// The identity's key in finding_counts (besides its source and state).
+	count countKey
+}
+
+// countKey is a row of finding_counts within one source.
+type countKey struct {
+	rule, provider, account string
+	rank                    int
+	state                   State
 }
 
 // activeSuppression is a stored suppression in force at the run's time.
@@ -140,6 +149,8 @@ var findingCols = []string{"id", "source", "rule_id", "provider", "resource_id",
 	"reopen_count", "suppress_reason", "suppress_owner", "suppress_expires_ms", "digest"}
 
 var runFindingCols = []string{"run_id", "finding_id", "status", "state", "severity", "suppressed"}
+
+var countCols = []string{"source", "rule_id", "provider", "account", "sev_rank", "state", "n"}
 
 var postureCols = []string{"run_id", "scope", "provider", "account", "framework", "control",
 	"pass", "fail", "unknown", "suppressed", "score", "status"}
@@ -224,15 +235,26 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0) RETURNING id`,
 
 	// The identities of this source as they stand.
 	prev := map[int64]*prior{}
+	// Rule, cloud and account repeat across identities: one string each.
+	intern := map[string]string{}
+	in := func(s string) string {
+		if v, ok := intern[s]; ok {
+			return v
+		}
+		intern[s] = s
+		return s
+	}
 	if err := tx.query(ctx, `SELECT id, state, COALESCE(first_seen_ms, 0), COALESCE(last_seen_ms, 0), COALESCE(opened_ms, 0),
-	COALESCE(resolved_ms, 0), COALESCE(resolve_ms, 0), COALESCE(first_run, 0), reopen_count, digest
+	COALESCE(resolved_ms, 0), COALESCE(resolve_ms, 0), COALESCE(first_run, 0), reopen_count, digest, rule_id, provider, account, sev_rank
 FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error) error {
 		var id int64
 		p := &prior{}
 		var st string
-		if err := scan(&id, &st, &p.firstSeen, &p.lastSeen, &p.opened, &p.resolved, &p.resolveMS, &p.firstRun, &p.reopens, &p.digest); err != nil {
+		if err := scan(&id, &st, &p.firstSeen, &p.lastSeen, &p.opened, &p.resolved, &p.resolveMS, &p.firstRun, &p.reopens, &p.digest,
+			&p.count.rule, &p.count.provider, &p.count.account, &p.count.rank); err != nil {
 			return err
 		}
+		p.count.rule, p.count.provider, p.count.account = in(p.count.rule), in(p.count.provider), in(p.count.account)
 		p.state, p.known = State(st), true
 		prev[id] = p
 		return nil
@@ -347,6 +369,7 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 		fjson := frameworksJSON(f.Frameworks)
 		digest := findingDigest(f, fjson)
 		next.digest = digest
+		next.count = countKey{rule: in(f.RuleID), provider: in(string(f.Resource.Provider)), account: in(f.Resource.Account), rank: f.Severity.Rank()}
 		*p = next
 		suppressed := 0
 		if next.state == StateSuppressed {
@@ -376,10 +399,37 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 		case run.Status == RunComplete:
 			resolvedRows = append(resolvedRows, []any{id, string(StateResolved), now, now - p.opened, run.ID})
 			run.Resolved++
+			p.state = StateResolved
 		case p.state == StateNew || p.state == StateReopened:
 			openRows = append(openRows, []any{id, string(StateOpen)})
+			p.state = StateOpen
 		}
 	}
+	// The source's identities as they now stand, counted.
+	counts := map[countKey]int64{}
+	for _, p := range prev {
+		k := p.count
+		k.state = p.state
+		counts[k]++
+	}
+	countRows := make([][]any, 0, len(counts))
+	for k, n := range counts {
+		countRows = append(countRows, []any{sc.Source, k.rule, k.provider, k.account, k.rank, string(k.state), n})
+	}
+	slices.SortFunc(countRows, func(a, b []any) int {
+		for i := 1; i < 6; i++ {
+			var c int
+			if x, ok := a[i].(string); ok {
+				c = cmp.Compare(x, b[i].(string))
+			} else {
+				c = cmp.Compare(a[i].(int), b[i].(int))
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
 	byID := func(a, b []any) int { return cmp.Compare(a[0].(int64), b[0].(int64)) }
 	slices.SortFunc(resolvedRows, byID)
 	slices.SortFunc(openRows, byID)
@@ -399,6 +449,12 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 		return err
 	}
 	if err := tx.load(ctx, "run_posture", postureCols, postureRows(run.ID, sc, findings), ""); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, "DELETE FROM finding_counts WHERE source = ?", sc.Source); err != nil {
+		return err
+	}
+	if err := tx.load(ctx, "finding_counts", countCols, countRows, ""); err != nil {
 		return err
 	}
 	_, err = tx.exec(ctx, `UPDATE runs SET total = ?, fail = ?, pass = ?, unknown = ?, suppressed = ?, score = ?,

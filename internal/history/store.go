@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -80,7 +81,13 @@ func open(ctx context.Context, dsn string) (*Store, error) {
 			pool.Close()
 			return nil, fmt.Errorf("history: connecting to PostgreSQL: %w", err)
 		}
-		return &Store{db: stdlib.OpenDBFromPool(pool), pool: pool, dialect: Postgres, dsn: dsn}, nil
+		db := stdlib.OpenDBFromPool(pool)
+		// database/sql keeps 2 idle connections by default: under load
+		// every other one would go back to the pool and be acquired again.
+		n := int(pool.Config().MaxConns)
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
+		return &Store{db: db, pool: pool, dialect: Postgres, dsn: dsn}, nil
 	}
 	path := strings.TrimPrefix(dsn, "sqlite:")
 	if path == "" {
@@ -94,11 +101,20 @@ func open(ctx context.Context, dsn string) (*Store, error) {
 	// WAL lets readers run beside the one writer; _txlock=immediate takes
 	// the write lock when a transaction begins, so two recorders queue
 	// (busy_timeout) instead of failing halfway.
-	q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-131072)&_txlock=immediate"
+	// mmap_size lets every connection read the file through one shared
+	// mapping instead of copying pages into its own cache.
+	q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-65536)&_pragma=mmap_size(2147483648)&_txlock=immediate"
 	db, err := sql.Open("sqlite", "file:"+path+q)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
+	// A pool of connections kept open: readers run beside the one writer
+	// (WAL), and none pays for opening a connection and warming its
+	// cache (database/sql keeps only 2 idle connections by default, so
+	// under 50 concurrent requests most were opened and closed per query).
+	n := max(4, 2*runtime.GOMAXPROCS(0))
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("history: opening %s: %w", path, err)

@@ -62,6 +62,11 @@ WHERE state IN ('new', 'open', 'reopened') AND rule_id = ? AND (? = '*' OR resou
 	if err != nil {
 		return sp, 0, fmt.Errorf("history: %w", err)
 	}
+	if n > 0 {
+		if err := recount(ctx, tx, sp.RuleID, sp.Source); err != nil {
+			return sp, 0, fmt.Errorf("history: %w", err)
+		}
+	}
 	return sp, int(n), tx.commit(ctx)
 }
 
@@ -88,4 +93,17 @@ func (s *Store) Suppressions(ctx context.Context) ([]Suppression, error) {
 		out = append(out, sp)
 	}
 	return out, rows.Err()
+}
+
+// recount rewrites the finding_counts rows of one rule (in one source, or
+// in every source for ""), from the findings (read through their rule
+// index).
+func recount(ctx context.Context, tx writeTx, rule, source string) error {
+	if _, err := tx.exec(ctx, "DELETE FROM finding_counts WHERE rule_id = ? AND (? = '' OR source = ?)", rule, source, source); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, `INSERT INTO finding_counts (source, rule_id, provider, account, sev_rank, state, n)
+SELECT source, rule_id, provider, account, sev_rank, state, COUNT(*) FROM findings WHERE rule_id = ? AND (? = '' OR source = ?)
+GROUP BY source, rule_id, provider, account, sev_rank, state`, rule, source, source)
+	return err
 }

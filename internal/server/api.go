@@ -72,11 +72,19 @@ func (s *Server) apiFindings(w http.ResponseWriter, r *http.Request, p *principa
 		return
 	}
 	fs, err := s.store.Findings(r.Context(), f.Q)
+	if errors.Is(err, history.ErrNotFound) { // after names no finding
+		s.apiError(w, http.StatusBadRequest, err)
+		return
+	}
 	if err != nil {
 		s.internalError(w, r, p, true, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"total": total, "limit": f.Q.Limit, "offset": f.Q.Offset, "findings": fs})
+	out := map[string]any{"total": total, "limit": f.Q.Limit, "offset": f.Q.Offset, "findings": fs}
+	if len(fs) == f.Q.Limit { // the next page: ?after=
+		out["next_after"] = fs[len(fs)-1].ID
+	}
+	s.writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) apiGroups(w http.ResponseWriter, r *http.Request, p *principal) {

@@ -20,19 +20,13 @@ type counts struct {
 
 const maxCachedCounts = 1000
 
-func (s *Server) dataVersion(ctx context.Context) ([2]int64, error) {
-	var v [2]int64
-	err := s.db.queryRow(ctx, "SELECT (SELECT COALESCE(MAX(id), 0) FROM runs), (SELECT COALESCE(MAX(id), 0) FROM suppressions)").Scan(&v[0], &v[1])
-	return v, err
-}
-
 // countFindings is Store.CountFindings, cached per data version.
 func (s *Server) countFindings(ctx context.Context, q history.FindingQuery) (int, error) {
-	v, err := s.dataVersion(ctx)
+	v, err := s.store.DataVersion(ctx)
 	if err != nil {
 		return 0, err
 	}
-	q.Sort, q.Desc, q.Limit, q.Offset = "", false, 0, 0
+	q.Sort, q.Desc, q.Limit, q.Offset, q.After = "", false, 0, 0, 0
 	b, err := json.Marshal(q)
 	if err != nil {
 		return 0, err

@@ -2,9 +2,7 @@ package server
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,14 +13,7 @@ import (
 )
 
 // runState is a finding's result in one run.
-type runState struct {
-	RunID      int64     `json:"run_id"`
-	Started    time.Time `json:"started"`
-	Status     string    `json:"status"`
-	State      string    `json:"state"`
-	Severity   string    `json:"severity"`
-	Suppressed bool      `json:"suppressed"`
-}
+type runState = history.RunResult
 
 // Comment is an analyst's note on a finding.
 type Comment struct {
@@ -32,51 +23,9 @@ type Comment struct {
 	Created time.Time `json:"created"`
 }
 
-// findingByID finds a finding identity by its stable ID: the store's
-// query has no ID filter, so this reads the identity's key, then asks the
-// store for it.
+// findingByID finds a finding identity by its stable ID.
 func (s *Server) findingByID(ctx context.Context, id int64) (*history.Finding, error) {
-	var source, rule, res string
-	err := s.db.queryRow(ctx, "SELECT source, rule_id, resource_id FROM findings WHERE id = ?", id).Scan(&source, &rule, &res)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("finding %d: %w", id, history.ErrNotFound)
-	}
-	if err != nil {
-		return nil, err
-	}
-	fs, err := s.store.Findings(ctx, history.FindingQuery{Source: source, Rules: []string{rule}, Resource: res, Limit: 100})
-	if err != nil {
-		return nil, err
-	}
-	for i := range fs {
-		if fs[i].ID == id {
-			return &fs[i], nil
-		}
-	}
-	return nil, fmt.Errorf("finding %d: %w", id, history.ErrNotFound)
-}
-
-// findingRuns is the finding's result in each run that saw it, newest
-// first (at most 200).
-func (s *Server) findingRuns(ctx context.Context, id int64) ([]runState, error) {
-	rows, err := s.db.query(ctx, `SELECT x.run_id, r.started_ms, x.status, x.state, x.severity, x.suppressed
-FROM run_findings x JOIN runs r ON r.id = x.run_id WHERE x.finding_id = ? ORDER BY r.started_ms DESC, x.run_id DESC LIMIT 200`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []runState{}
-	for rows.Next() {
-		var rs runState
-		var started int64
-		var sup int
-		if err := rows.Scan(&rs.RunID, &started, &rs.Status, &rs.State, &rs.Severity, &sup); err != nil {
-			return nil, err
-		}
-		rs.Started, rs.Suppressed = time.UnixMilli(started).UTC(), sup != 0
-		out = append(out, rs)
-	}
-	return out, rows.Err()
+	return s.store.Finding(ctx, id)
 }
 
 func (s *Server) comments(ctx context.Context, id int64) ([]Comment, error) {
@@ -131,7 +80,7 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *principal, ap
 	if !ok {
 		err = history.ErrNotFound
 	} else if d.Finding, err = s.findingByID(r.Context(), id); err == nil {
-		if d.Runs, err = s.findingRuns(r.Context(), id); err == nil {
+		if d.Runs, err = s.store.FindingRuns(r.Context(), id, 200); err == nil {
 			d.Comments, err = s.comments(r.Context(), id)
 		}
 	}

@@ -109,6 +109,13 @@ func parseFilter(v url.Values) (*filter, error) {
 		}
 		f.Page = n
 	}
+	if s := v.Get("after"); s != "" { // keyset paging: the last finding's ID
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("after is a finding ID")
+		}
+		q.After = n
+	}
 	if s := v.Get("offset"); s != "" { // the API's alternative to page
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 {
