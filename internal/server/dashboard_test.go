@@ -2,13 +2,16 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/vigil-sec/vigil/internal/ocsf"
 	"github.com/vigil-sec/vigil/internal/respond"
 	"github.com/vigil-sec/vigil/internal/respond/engine"
 	"github.com/vigil-sec/vigil/internal/respond/trail"
@@ -294,5 +297,70 @@ func TestPlaybookApproval(t *testing.T) {
 	admin := e.login("admin")
 	if _, audit := e.req("GET", "/admin/audit", nil, "Cookie", admin.cookie); !strings.Contains(audit, "<td>plan_approve</td>") {
 		t.Errorf("audit log lacks the approval")
+	}
+}
+
+// alertsFile writes three alerts as vigil detect does (one OCSF Detection
+// Finding per line), one with hostile values, and a line that is none.
+func alertsFile(t *testing.T) string {
+	t.Helper()
+	var b strings.Builder
+	for i, a := range []struct {
+		sev  int
+		rule string
+		at   time.Time
+	}{{ocsf.SeverityMedium, "aws-console-login-no-mfa", t0}, {ocsf.SeverityCritical, "aws-leave-organization", t0.Add(time.Hour)}, {ocsf.SeverityLow, xssScript, t0.Add(-24 * time.Hour)}} {
+		df := ocsf.DetectionFinding{FindingHeader: ocsf.FindingHeader{ClassUID: 2004, Time: a.at.UnixMilli(), SeverityID: a.sev,
+			Severity: ocsf.SeverityName(a.sev), Message: "alert " + xssImg},
+			FindingInfo: ocsf.FindingInfo{UID: "a" + string(rune('0'+i)), Title: "Title " + xssScript, Analytic: &ocsf.Analytic{Name: a.rule}},
+			Cloud:       &ocsf.Cloud{Provider: "AWS", Region: "us-east-1", Account: &ocsf.Account{UID: "111122223333"}},
+			Actor:       &ocsf.Actor{User: &ocsf.User{Name: xssImg}},
+			API:         &ocsf.API{Operation: "LeaveOrganization"},
+			Evidences:   []ocsf.Evidence{{API: &ocsf.API{Operation: "LeaveOrganization"}, Data: json.RawMessage(`{"eventName":"LeaveOrganization","userAgent":"` + strings.ReplaceAll(xssImg, `"`, `\"`) + `"}`)}}}
+		line, err := json.Marshal(df)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// As written without HTML escaping: the markup as it is.
+		b.WriteString(strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(line)))
+		b.WriteByte('\n')
+	}
+	b.WriteString("{\"not\": \"an alert\"}\n")
+	p := filepath.Join(t.TempDir(), "alerts.jsonl")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestAlertsPage(t *testing.T) {
+	e := newEnv(t)
+	viewer := e.login("viewer")
+	if _, body := e.req("GET", "/alerts", nil, "Cookie", viewer.cookie); !strings.Contains(body, "No alerts to show") {
+		t.Errorf("/alerts without alerts:\n%s", body)
+	}
+	e.withWorkspace(Workspace{Alerts: []string{filepath.Dir(alertsFile(t))}})
+	resp, body := e.req("GET", "/alerts", nil, "Cookie", viewer.cookie)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/alerts: %s", resp.Status)
+	}
+	noRawHostile(t, "/alerts", body)
+	// Rules worst first; the timeline newest first, grouped by day, with the matched events.
+	crit, med := strings.Index(body, ">aws-leave-organization</a>"), strings.Index(body, ">aws-console-login-no-mfa</a>")
+	if crit < 0 || med < crit {
+		t.Errorf("rules not worst first: critical at %d, medium at %d", crit, med)
+	}
+	d22, d21 := strings.Index(body, "<h3>2026-11-20</h3>"), strings.Index(body, "<h3>2026-11-19</h3>")
+	if d22 < 0 || d21 < d22 || !strings.Contains(body, "<h2>Timeline (3)</h2>") || !strings.Contains(body, "not an OCSF Detection Finding") {
+		t.Errorf("timeline:\n%s", body)
+	}
+	if !strings.Contains(body, "&#34;userAgent&#34;: &#34;\\&#34;&gt;&lt;img src=x onerror=alert(1)&gt;&#34;") {
+		t.Errorf("the matched event is not shown, escaped:\n%s", body)
+	}
+	if _, body := e.req("GET", "/alerts?min=High", nil, "Cookie", viewer.cookie); !strings.Contains(body, "<h2>Timeline (1)</h2>") {
+		t.Errorf("/alerts?min=High:\n%s", body)
+	}
+	if resp, _ := e.req("GET", "/alerts?min=bogus", nil, "Cookie", viewer.cookie); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("/alerts?min=bogus: %s, want 400", resp.Status)
 	}
 }
