@@ -74,7 +74,25 @@ func (g *Graph) aws(r *resource.Resource, a *answer) {
 		a.unknown("%s: security groups not in the inventory%s", r.ID, list(missing))
 		return
 	}
+	before := len(a.paths)
 	a.through(withFirst(pub, defaultRoutes(tables, nil)), []layer{g.layer(true, acls), g.layer(false, sgs)})
+	// The network ACL is stateless: the reply must leave the subnet too
+	// (checked when its egress entries are in the inventory: every ACL has
+	// some, its default deny at least).
+	if !slices.ContainsFunc(acls, func(acl *resource.Resource) bool {
+		return slices.ContainsFunc(acl.Facts.Firewall.Rules, func(rl resource.FirewallRule) bool { return rl.Direction == "egress" })
+	}) {
+		return
+	}
+	st := stage{ordered: true, stateless: true, fws: acls}
+	st.rules = g.sortedRules(st)
+	kept := a.paths[:before]
+	for _, p := range a.paths[before:] {
+		if _, d := replies(p.Protocol, nil, peer{}, []stage{st}, peer{internet: true}); d == nil {
+			kept = append(kept, p)
+		}
+	}
+	a.paths = kept
 }
 
 func list(ids []string) string {
@@ -192,7 +210,19 @@ func (g *Graph) gcp(r *resource.Resource, a *answer) {
 		return
 	}
 	g.used(fws)
-	a.through(withFirst(pub, defaultRoutes(tables, r.Facts.Compute.NetworkTags)), []layer{g.layer(true, fws)})
+	levels, why := g.hierLevels(r)
+	if why != "" {
+		a.unknown("%s", why)
+		return
+	}
+	l := g.layer(true, fws)
+	if len(levels) > 0 {
+		for _, ps := range levels {
+			g.used(ps)
+		}
+		l = g.hierLayer(levels, fws)
+	}
+	a.through(withFirst(pub, defaultRoutes(tables, r.Facts.Compute.NetworkTags)), []layer{l})
 }
 
 // loadBalancer: an internet-facing load balancer is reachable on its

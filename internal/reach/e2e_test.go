@@ -250,3 +250,51 @@ func TestImportedGCPCloudNAT(t *testing.T) {
 		t.Errorf("the internet to web-2: %s, want denied", in.Verdict)
 	}
 }
+
+// TestSampleAWSLoadBalancer reads the sample organization's dev account:
+// nw-dev-app-1 has no public IP, but it is registered in the target group
+// of the internet-facing ALB nw-dev-tools (cli/elbv2-describe-target-health),
+// whose listeners 80 and 443 forward to 8080, which its security group
+// nw-dev-app admits from the VPC's range: exposed on 80 and 443 through the
+// ALB, not on 8080 or anything else.
+func TestSampleAWSLoadBalancer(t *testing.T) {
+	inv, err := importer.Load(context.Background(), []string{filepath.Join("..", "..", "examples", "org", "aws", "444455556666")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range inv.Resources {
+		if lastPart(r.ID) != "i-0f54240d5b1206c66" {
+			continue
+		}
+		const want = "ipv4 tcp 80-80 via 9276ed6589003949 acl-039fbd434337abbdf sg-0f9a15bb5a8118fd8 acl-039fbd434337abbdf" +
+			"ipv4 tcp 443-443 via 9276ed6589003949 acl-039fbd434337abbdf sg-0f9a15bb5a8118fd8 acl-039fbd434337abbdf"
+		if got := describe(r.Facts.Exposure); got != want {
+			t.Errorf("nw-dev-app-1: exposure %q, want %q", got, want)
+		}
+		return
+	}
+	t.Fatal("nw-dev-app-1 is not in the sample")
+}
+
+// TestImportedGCPHierarchicalPolicy reads a Cloud Asset export whose
+// organization's firewall policy denies 22 from anywhere and passes the
+// rest on (goto_next): the VPC rule opening 22 and 443 on edge-1 (external
+// IP) leaves it exposed on 443 only.
+func TestImportedGCPHierarchicalPolicy(t *testing.T) {
+	inv, err := importer.Load(context.Background(), []string{filepath.Join("testdata", "hier", "gcp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Errors) > 0 {
+		t.Fatalf("input problems: %+v", inv.Errors)
+	}
+	for _, r := range inv.Resources {
+		if r.Name == "edge-1" {
+			if got, want := describe(r.Facts.Exposure), "ipv4 tcp 443-443 via default-route-h allow-ssh-https"; got != want { // 22: denied by the organization
+				t.Errorf("edge-1: exposure %q, want %q", got, want)
+			}
+			return
+		}
+	}
+	t.Fatal("edge-1 not imported")
+}

@@ -266,8 +266,8 @@ func (g *Graph) newHost(r *resource.Resource) *host {
 			h.undecided = append(h.undecided, fmt.Sprintf("%s: no firewall rule of network %s is in the inventory", r.ID, h.rawNet))
 		}
 		implied := &resource.Resource{ID: cmpOr(h.rawNet, r.ID), Name: "implied rules"}
-		h.in = []stage{{ordered: true, fws: fws, defaults: []ordered{{implied, resource.FirewallRule{Direction: "ingress", Action: "deny", Protocol: "all", ToPort: 65535, Sources: []string{"0.0.0.0/0"}, Priority: 65535}}}}}
-		h.out = []stage{{ordered: true, fws: fws, defaults: []ordered{{implied, resource.FirewallRule{Direction: "egress", Action: "allow", Protocol: "all", ToPort: 65535, Sources: []string{"0.0.0.0/0"}, Priority: 65535}}}}}
+		h.in = []stage{{ordered: true, fws: fws, defaults: []ordered{{fw: implied, rl: resource.FirewallRule{Direction: "ingress", Action: "deny", Protocol: "all", ToPort: 65535, Sources: []string{"0.0.0.0/0"}, Priority: 65535}}}}}
+		h.out = []stage{{ordered: true, fws: fws, defaults: []ordered{{fw: implied, rl: resource.FirewallRule{Direction: "egress", Action: "allow", Protocol: "all", ToPort: 65535, Sources: []string{"0.0.0.0/0"}, Priority: 65535}}}}}
 	}
 	if h.rawNet == "" {
 		h.undecided = append(h.undecided, r.ID+": its network is not in the inventory")
@@ -277,6 +277,18 @@ func (g *Graph) newHost(r *resource.Resource) *host {
 		for i := range sts {
 			if sts[i].ordered {
 				sts[i].rules = g.sortedRules(sts[i])
+			}
+		}
+	}
+	if r.Provider == resource.GCP && len(h.in) == 1 && len(h.out) == 1 {
+		levels, why := g.hierLevels(r)
+		if why != "" {
+			h.undecided = append(h.undecided, why)
+		}
+		for _, sts := range [][]stage{h.in, h.out} {
+			if len(levels) > 0 {
+				sts[0].rules = hierRules(levels, sts[0].rules)
+				sts[0].fws = append(slices.Concat(levels...), sts[0].fws...)
 			}
 		}
 	}
@@ -319,7 +331,7 @@ func azureDefaults(fws []*resource.Resource) []ordered {
 	}
 	d := &resource.Resource{ID: fws[0].ID, Name: name(fws[0]) + " default rules"}
 	rule := func(dir, action string, prio int, src ...string) ordered {
-		return ordered{d, resource.FirewallRule{Direction: dir, Action: action, Protocol: "all", ToPort: 65535, Priority: prio, Sources: src}}
+		return ordered{fw: d, rl: resource.FirewallRule{Direction: dir, Action: action, Protocol: "all", ToPort: 65535, Priority: prio, Sources: src}}
 	}
 	return []ordered{
 		rule("ingress", "allow", 65000, "VirtualNetwork"), rule("ingress", "allow", 65001, "AzureLoadBalancer"), rule("ingress", "deny", 65500, "0.0.0.0/0", "::/0"),
@@ -444,7 +456,7 @@ func eval(st stage, dir, proto string, pr peer) evaluated {
 				m, u := match(rl)
 				switch {
 				case m:
-					c := rcontrib{ordered{fw, rl}, rulePorts(rl, proto)}
+					c := rcontrib{ordered{fw: fw, rl: rl}, rulePorts(rl, proto)}
 					e.allow, e.allowed = append(e.allow, c), e.allowed.union(c.ports)
 				case u != "":
 					e.undecided, e.reasons = e.undecided.union(rulePorts(rl, proto)), append(e.reasons, u)
@@ -454,9 +466,13 @@ func eval(st stage, dir, proto string, pr peer) evaluated {
 		e.undecided = e.undecided.minus(e.allowed)
 		return e
 	}
-	left := full
+	left, lvl := full, 0
+	var pass set
 	for _, o := range st.rules {
-		if left.empty() {
+		if o.level != lvl {
+			left, pass, lvl = left.union(pass), nil, o.level
+		}
+		if left.empty() && pass.empty() {
 			break
 		}
 		m, u := match(o.rl)
@@ -474,6 +490,8 @@ func eval(st stage, dir, proto string, pr peer) evaluated {
 			e.undecided, e.reasons = e.undecided.union(cov), append(e.reasons, u)
 		case o.rl.Action == "allow":
 			e.allow, e.allowed = append(e.allow, c), e.allowed.union(cov)
+		case o.rl.Action == "goto_next":
+			pass = pass.union(cov)
 		default:
 			e.deny = append(e.deny, c)
 		}

@@ -85,6 +85,8 @@ type Graph struct {
 	firewallOf, routesFor map[string][]*resource.Resource
 	// gcpFirewalls: network key → its firewall rules, in evaluation order.
 	gcpFirewalls map[string][]*resource.Resource
+	// gcpPolicies: the hierarchical firewall policies (and their parts).
+	gcpPolicies []*resource.Resource
 	// forwardedTo: target key → the listeners sending traffic to it.
 	forwardedTo map[string][]forward
 	// iface: the keys of compute instances' network interfaces (a listener
@@ -166,6 +168,9 @@ func New(rs []*resource.Resource) *Graph {
 		g.byKey[g.key(r.Provider, r.ID)] = r
 	}
 	for _, r := range rs {
+		if isPolicy(r) {
+			g.gcpPolicies = append(g.gcpPolicies, r)
+		}
 		for _, a := range r.Aliases {
 			if k := g.key(r.Provider, a); g.byKey[k] == nil {
 				g.byKey[k] = r
@@ -183,7 +188,7 @@ func New(rs []*resource.Resource) *Graph {
 			case resource.RelRoutesFor:
 				g.routesFor[k] = append(g.routesFor[k], r)
 			case resource.RelInNetwork:
-				if r.Provider == resource.GCP && r.Facts.Firewall != nil {
+				if r.Provider == resource.GCP && r.Facts.Firewall != nil && !isPolicy(r) {
 					g.gcpFirewalls[k] = append(g.gcpFirewalls[k], r)
 				}
 			}
@@ -375,6 +380,10 @@ func unionLayer(fws []*resource.Resource) layer {
 type ordered struct {
 	fw *resource.Resource
 	rl resource.FirewallRule
+	// level: GCP hierarchical firewall policies are evaluated level by
+	// level (organization, folders, then the VPC's rules); a goto_next rule
+	// passes its ports on to the next level.
+	level int
 }
 
 // orderedRules lists the rules of fws in evaluation order: priority (rule
@@ -383,7 +392,7 @@ func orderedRules(fws []*resource.Resource) []ordered {
 	var out []ordered
 	for _, fw := range fws {
 		for _, rl := range fw.Facts.Firewall.Rules {
-			out = append(out, ordered{fw, rl})
+			out = append(out, ordered{fw: fw, rl: rl})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b ordered) int {
@@ -407,9 +416,13 @@ func orderedLayer(rules []ordered) layer {
 	for _, fam := range families {
 		for _, proto := range protocols {
 			k := [2]string{fam.name, proto}
-			left := full
+			left, lvl := full, 0
+			var pass set
 			for _, o := range rules {
-				if left.empty() {
+				if o.level != lvl {
+					left, pass, lvl = left.union(pass), nil, o.level
+				}
+				if left.empty() && pass.empty() {
 					break
 				}
 				if !ruleMatches(o.rl, fam.name, fam.any, proto) {
@@ -420,8 +433,11 @@ func orderedLayer(rules []ordered) layer {
 					continue
 				}
 				left = left.minus(cov)
-				if o.rl.Action == "allow" {
+				switch o.rl.Action {
+				case "allow":
 					l[k] = append(l[k], contrib{resource.Hop{Resource: o.fw.ID, Allows: ruleText(o.fw, o.rl, fam.any)}, cov})
+				case "goto_next":
+					pass = pass.union(cov)
 				}
 			}
 		}
