@@ -180,6 +180,10 @@ func TestImportedAzureLoadBalancers(t *testing.T) {
 	want := map[string]string{
 		"vm-be1": "ipv4 tcp 443-443 via https nsg-be",
 		"vm-be2": "ipv4 tcp 443-443 via r1 nsg-be",
+		// Azure Firewall fw-hub: DNAT 2222 from anywhere -> 10.30.1.6:22, the
+		// source translated to the firewall (in the VNet); the DNAT rule for
+		// 3389 admits an office range only
+		"vm-be3": "ipv4 tcp 2222-2222 via ssh-be3 nsg-be",
 	}
 	got := map[string]string{}
 	for _, r := range inv.Resources {

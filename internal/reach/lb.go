@@ -42,7 +42,8 @@ func passthrough(f forward) bool {
 		}
 		return proto != "HTTP" && proto != "HTTPS" // an NLB keeps the client address for instance targets
 	case resource.Azure:
-		return !strings.Contains(strings.ToLower(lb.Type), "applicationgateways")
+		t := strings.ToLower(lb.Type)
+		return !strings.Contains(t, "applicationgateways") && !strings.Contains(t, "azurefirewalls") // Azure Firewall translates the source of DNAT traffic too
 	case resource.GCP:
 		for _, t := range targets(lb, "targets") {
 			if strings.Contains(t, "Proxies/") {
@@ -95,6 +96,8 @@ func forwardHop(f forward, port int) resource.Hop {
 		kind = "load-balancing rule " + lastSegment(f.Via)
 	case strings.Contains(l, "/inboundnatrules/"):
 		kind = "inbound NAT rule " + lastSegment(f.Via)
+	case strings.Contains(l, "/natrulecollections/"):
+		kind = "DNAT rule " + lastSegment(f.Via)
 	case strings.Contains(l, "/requestroutingrules/"):
 		kind = "request routing rule " + lastSegment(f.Via)
 	case strings.Contains(l, "/targetpools/"):

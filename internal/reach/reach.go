@@ -20,7 +20,7 @@ func Annotate(rs []*resource.Resource) {
 	g := New(rs)
 	for _, r := range rs {
 		k := g.key(r.Provider, r.ID)
-		if r.Class == resource.ClassCompute || r.Class == resource.ClassLoadBalancer || (g.forwardedTo[k] != nil && !g.iface[k]) {
+		if r.Class == resource.ClassCompute || r.Class == resource.ClassLoadBalancer || r.Facts.LoadBalancer != nil || (g.forwardedTo[k] != nil && !g.iface[k]) {
 			r.Facts.Exposure = g.Exposure(r)
 		}
 	}
@@ -85,6 +85,9 @@ type Graph struct {
 	firewallOf, routesFor map[string][]*resource.Resource
 	// gcpFirewalls: network key → its firewall rules, in evaluation order.
 	gcpFirewalls map[string][]*resource.Resource
+	// byAddr: provider|private address → the instance or interface
+	// holding it (only one).
+	byAddr map[string]*resource.Resource
 	// gcpPolicies: the hierarchical firewall policies (and their parts).
 	gcpPolicies []*resource.Resource
 	// forwardedTo: target key → the listeners sending traffic to it.
@@ -167,7 +170,13 @@ func New(rs []*resource.Resource) *Graph {
 	for _, r := range rs {
 		g.byKey[g.key(r.Provider, r.ID)] = r
 	}
+	g.byAddr = map[string]*resource.Resource{}
 	for _, r := range rs {
+		if a := r.Facts.Addressing; a != nil && r.Facts.Network == nil {
+			for _, ip := range a.PrivateIPs {
+				g.byAddr[string(r.Provider)+"|"+ip] = r
+			}
+		}
 		if isPolicy(r) {
 			g.gcpPolicies = append(g.gcpPolicies, r)
 		}
@@ -220,6 +229,9 @@ func New(rs []*resource.Resource) *Graph {
 // canon is the key of the resource id names (through its aliases).
 func (g *Graph) canon(p resource.Provider, id string) string {
 	if t := g.byKey[g.key(p, id)]; t != nil {
+		return g.key(t.Provider, t.ID)
+	}
+	if t := g.byAddr[string(p)+"|"+id]; t != nil { // a private address (a DNAT rule's translated address)
 		return g.key(t.Provider, t.ID)
 	}
 	return g.key(p, id)
