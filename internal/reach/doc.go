@@ -25,8 +25,16 @@
 //     in priority order, deny before allow at one priority, implied deny.
 //   - Load balancers: an internet-facing load balancer is exposed on its
 //     listeners (filtered by its own firewalls when it has any); each
-//     listener's forward targets are exposed on the listener's port only,
-//     when the target's firewalls allow the target port from some source.
+//     listener's forward targets (an instance, or a NIC standing for its
+//     VM) are exposed on the listener's port only, when the target's
+//     filters let the forwarded port in from the source it sees: a proxy
+//     (ALB, classic ELB, Application Gateway, GCP target proxies) by its
+//     security groups, its VPC's range, the VNet or Google's front ends; a
+//     pass-through balancer (NLB, Azure Load Balancer, GCP target pools)
+//     keeps the client's address, so the filters must admit the internet.
+//   - NAT (an AWS NAT gateway route, a GCP Cloud NAT) gives outbound
+//     connections only: path questions to the internet use it, exposure
+//     never does.
 //
 // "From the internet" means from an arbitrary address: a rule counts when
 // its source is 0.0.0.0/0 or ::/0 (a narrower source neither opens nor
