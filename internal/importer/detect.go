@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 
 	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
 	"github.com/vigil-sec/vigil/internal/importer/awsorg"
@@ -55,11 +56,11 @@ func parseData(ctx context.Context, path string, data []byte) fileResult {
 		}
 		return fr
 	}
-	if format, res := parseDocument(ctx, path, doc); res != nil {
-		return fileResult{format: format, res: res}
-	}
 	if isFindingsList(doc) {
 		return fileResult{skip: SkipFindings}
+	}
+	if format, res := parseDocument(ctx, path, doc); res != nil {
+		return fileResult{format: format, res: res}
 	}
 	return fileResult{skip: "JSON that is not a recognised export"}
 }
@@ -67,15 +68,28 @@ func parseData(ctx context.Context, path string, data []byte) fileResult {
 // SkipFindings is the reason an input holding a cloud service's security
 // findings is skipped: they are no resources, and vigil findings import
 // reads them (vigil collect aws writes them under cli/findings/).
-const SkipFindings = "a cloud service's security findings (GuardDuty, Security Hub, Inspector...): read them with vigil findings import"
+const SkipFindings = "a cloud service's security findings (GuardDuty, Security Hub, Inspector, Defender for Cloud...): read them with vigil findings import"
 
 // isFindingsList tells the lists `aws guardduty get-findings`, `aws
-// securityhub get-findings` and `aws inspector2 list-findings` print:
-// {"Findings": [...]} or {"findings": [...]} of objects.
+// securityhub get-findings` and `aws inspector2 list-findings` print
+// ({"Findings": [...]} or {"findings": [...]} of objects), and Resource
+// Graph results ({"data": [...]}) whose rows are all Defender for Cloud
+// alerts, assessments or sub-assessments.
 func isFindingsList(doc any) bool {
 	m, ok := doc.(map[string]any)
 	if !ok {
 		return false
+	}
+	if rows, ok := m["data"].([]any); ok && len(rows) > 0 {
+		for _, row := range rows {
+			r, _ := row.(map[string]any)
+			typ, _ := r["type"].(string)
+			typ = strings.ToLower(typ)
+			if !strings.HasPrefix(typ, "microsoft.security/") || !(strings.HasSuffix(typ, "/alerts") || strings.Contains(typ, "/assessments")) {
+				return false
+			}
+		}
+		return true
 	}
 	for _, k := range []string{"Findings", "findings"} {
 		if l, ok := m[k].([]any); ok {

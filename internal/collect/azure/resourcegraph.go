@@ -27,6 +27,10 @@ type table struct {
 	// tenantScope: queried at the tenant root management group first, so
 	// that the management groups above the subscriptions come too.
 	tenantScope bool
+	// findingsFile, when set: the rows that are Defender for Cloud
+	// findings (isDefenderFinding) are written to this file instead, and
+	// left out of the table's result.
+	findingsFile string
 	// partialOK: the rows of an incomplete listing are written (each row
 	// stands alone); in the other tables part of the rows would read as
 	// all of them (no Defender plan on, no role assignment).
@@ -44,9 +48,26 @@ var tables = []table{
 		return "AuthorizationResources | where type in~ ('microsoft.authorization/roleassignments','microsoft.authorization/roledefinitions'," +
 			"'microsoft.authorization/denyassignments')"
 	}},
-	{file: "securityresources.json", query: func([]string) string {
-		return "SecurityResources | where type in~ ('microsoft.security/pricings','microsoft.security/securitycontacts')"
+	{file: "securityresources.json", findingsFile: "findings/defender-securityresources.json", query: func([]string) string {
+		// Defender plans and contacts for the posture; Defender for
+		// Cloud's alerts and its unhealthy recommendations
+		// (assessments) and their sub-assessments (vulnerabilities) for
+		// vigil findings import, written apart.
+		return "SecurityResources | where type in~ ('microsoft.security/pricings','microsoft.security/securitycontacts'," +
+			"'microsoft.security/locations/alerts','microsoft.security/assessments','microsoft.security/assessments/subassessments')" +
+			" | where not(type in~ ('microsoft.security/assessments','microsoft.security/assessments/subassessments'))" +
+			" or tostring(properties.status.code) =~ 'Unhealthy'"
 	}},
+}
+
+// isDefenderFinding tells the rows of the security resources table that
+// are Defender for Cloud findings (alerts, assessments, sub-assessments),
+// which vigil findings import reads, from the posture's rows.
+func isDefenderFinding(row any) bool {
+	m, _ := row.(map[string]any)
+	typ, _ := m["type"].(string)
+	typ = strings.ToLower(typ)
+	return strings.HasSuffix(typ, "/alerts") || strings.HasPrefix(typ, "microsoft.security/assessments")
 }
 
 // batchSize bounds the subscriptions of one query (Resource Graph takes
@@ -105,9 +126,13 @@ func (c *collector) queryTable(ctx context.Context, tenant string, b []subscript
 	if res == nil || (!res.complete && len(res.rows) == 0) {
 		res = c.pages(ctx, ids, t, req)
 	}
-	bySub := map[string][]any{}
+	bySub, findingsBySub := map[string][]any{}, map[string][]any{}
 	for _, row := range res.rows {
 		sub := strings.ToLower(rowSubscription(row))
+		if t.findingsFile != "" && isDefenderFinding(row) {
+			findingsBySub[sub] = append(findingsBySub[sub], row)
+			continue
+		}
 		bySub[sub] = append(bySub[sub], row)
 	}
 	write := res.complete || t.partialOK
@@ -123,6 +148,9 @@ func (c *collector) queryTable(ctx context.Context, tenant string, b []subscript
 				rows = []any{}
 			}
 			c.write(ctx, id, "azure/"+collect.SafeSegment(id)+"/"+t.file, envelope{Count: len(rows), Data: rows, TotalRecords: int64(len(rows))})
+			if fs := findingsBySub[id]; t.findingsFile != "" && len(fs) > 0 {
+				c.write(ctx, id, "azure/"+collect.SafeSegment(id)+"/"+t.findingsFile, envelope{Count: len(fs), Data: fs, TotalRecords: int64(len(fs))})
+			}
 		}
 	}
 	return out
