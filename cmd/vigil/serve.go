@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ type serveFlags struct {
 	db, listen, initAdmin, source string
 	scan                          []string
 	queue                         queueFlags
+	ws                            server.Workspace
 }
 
 func newServeCmd() *cobra.Command {
@@ -54,6 +56,10 @@ Exit status: 0 stopped by a signal; 2 usage error, or the address cannot be list
 	fl.StringArrayVar(&sf.scan, "scan", nil, "scan this path once at start and record the run (repeatable: one run of all paths)")
 	fl.StringVar(&sf.source, "source", "", "with --scan: the source name of the run (default: the absolute paths)")
 	fl.StringVar(&sf.initAdmin, "init-admin", "", "create or reset this admin user before serving (password from $VIGIL_ADMIN_PASSWORD or stdin)")
+	fl.StringArrayVar(&sf.ws.Inventory, "inventory", nil, "exports behind the inventory, identity and drift pages (repeatable; default: the latest run's inputs still on disk)")
+	fl.StringArrayVar(&sf.ws.IaC, "iac", nil, "Terraform state, plan or HCL, CloudFormation or ARM templates for the drift page (repeatable)")
+	fl.StringArrayVar(&sf.ws.Alerts, "alerts", nil, "vigil detect --output files, or directories of *.jsonl, for the alerts page (repeatable)")
+	fl.StringVar(&sf.ws.Respond, "respond", "", "vigil respond's --state directory (plans/*.json, runs/, trail.jsonl) for the playbooks page")
 	sf.queue.register(cmd, true)
 	return cmd
 }
@@ -68,12 +74,17 @@ func runServe(cmd *cobra.Command, sf serveFlags) error {
 			return usageErr(err)
 		}
 	}
+	for _, p := range slices.Concat(sf.ws.Inventory, sf.ws.IaC, sf.ws.Alerts, []string{sf.ws.Respond}) {
+		if _, err := os.Stat(p); p != "" && err != nil {
+			return usageErr(err)
+		}
+	}
 	store, err := history.Open(ctx, sf.db)
 	if err != nil {
 		return usageErr(err)
 	}
 	defer store.Close()
-	srv, err := server.New(ctx, store, server.Options{Logger: slog.Default()})
+	srv, err := server.New(ctx, store, server.Options{Logger: slog.Default(), Workspace: sf.ws})
 	if err != nil {
 		return err
 	}
