@@ -68,11 +68,12 @@ func parseData(ctx context.Context, path string, data []byte) fileResult {
 // SkipFindings is the reason an input holding a cloud service's security
 // findings is skipped: they are no resources, and vigil findings import
 // reads them (vigil collect aws writes them under cli/findings/).
-const SkipFindings = "a cloud service's security findings (GuardDuty, Security Hub, Inspector, Defender for Cloud...): read them with vigil findings import"
+const SkipFindings = "a cloud service's security findings (GuardDuty, Security Hub, Inspector, Defender for Cloud, Security Command Center...): read them with vigil findings import"
 
 // isFindingsList tells the lists `aws guardduty get-findings`, `aws
 // securityhub get-findings` and `aws inspector2 list-findings` print
-// ({"Findings": [...]} or {"findings": [...]} of objects), and Resource
+// ({"Findings": [...]} or {"findings": [...]} of objects), Security Command
+// Center's ListFindings results ({"listFindingsResults": [...]}), and Resource
 // Graph results ({"data": [...]}) whose rows are all Defender for Cloud
 // alerts, assessments or sub-assessments.
 func isFindingsList(doc any) bool {
@@ -91,7 +92,7 @@ func isFindingsList(doc any) bool {
 		}
 		return true
 	}
-	for _, k := range []string{"Findings", "findings"} {
+	for _, k := range []string{"Findings", "findings", "listFindingsResults"} {
 		if l, ok := m[k].([]any); ok {
 			if len(l) == 0 {
 				return true

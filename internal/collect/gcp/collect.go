@@ -16,6 +16,7 @@ import (
 	"cloud.google.com/go/iam/apiv1/iampb"
 	resourcemanager "cloud.google.com/go/resourcemanager/apiv3"
 	"cloud.google.com/go/resourcemanager/apiv3/resourcemanagerpb"
+	securitycenter "cloud.google.com/go/securitycenter/apiv1"
 	"github.com/googleapis/gax-go/v2"
 	"google.golang.org/api/iterator"
 	"google.golang.org/api/option"
@@ -127,6 +128,7 @@ type collector struct {
 	assets   *asset.Client
 	projects *resourcemanager.ProjectsClient
 	orgs     *resourcemanager.OrganizationsClient
+	scc      *securitycenter.Client
 	rec      *collect.Recorder
 	sink     collect.Sink
 	call     []gax.CallOption // retries, and a deadline over all attempts
@@ -178,22 +180,29 @@ func Collect(ctx context.Context, opts Options, sink collect.Sink, rec *collect.
 		}
 		return fmt.Errorf("%w: no scope was given and the credentials see no organization and no active project%s", ErrNoScope, hint)
 	}
-	prog.Add(len(scopes) * len(contents))
+	scc := sccScopes(scopes)
+	prog.Add(len(scopes)*len(contents) + len(scc))
 	units := make(chan struct{}, opts.Concurrency)
 	var wg sync.WaitGroup
+	unit := func(fn func()) {
+		wg.Go(func() {
+			defer prog.Done()
+			select {
+			case units <- struct{}{}:
+			case <-cctx.Done():
+				return
+			}
+			defer func() { <-units }()
+			fn()
+		})
+	}
 	for _, s := range scopes {
 		for _, ct := range contents {
-			wg.Go(func() {
-				defer prog.Done()
-				select {
-				case units <- struct{}{}:
-				case <-cctx.Done():
-					return
-				}
-				defer func() { <-units }()
-				c.listing(cctx, s, ct)
-			})
+			unit(func() { c.listing(cctx, s, ct) })
 		}
+	}
+	for _, s := range scc {
+		unit(func() { c.sccFindings(cctx, s) })
 	}
 	wg.Wait()
 	if err := c.stopped(ctx, cctx); err != nil {
@@ -241,6 +250,10 @@ func newCollector(ctx context.Context, opts Options, sink collect.Sink, rec *col
 		c.close()
 		return nil, clientError(err)
 	}
+	if c.scc, err = securitycenter.NewClient(ctx, copts...); err != nil {
+		c.close()
+		return nil, clientError(err)
+	}
 	return c, nil
 }
 
@@ -267,7 +280,7 @@ func clientError(err error) error {
 }
 
 func (c *collector) close() {
-	for _, cl := range []interface{ Close() error }{c.assets, c.projects, c.orgs} {
+	for _, cl := range []interface{ Close() error }{c.assets, c.projects, c.orgs, c.scc} {
 		if cl != nil && !isNilClient(cl) {
 			_ = cl.Close()
 		}
@@ -281,6 +294,8 @@ func isNilClient(cl any) bool {
 	case *resourcemanager.ProjectsClient:
 		return t == nil
 	case *resourcemanager.OrganizationsClient:
+		return t == nil
+	case *securitycenter.Client:
 		return t == nil
 	}
 	return false

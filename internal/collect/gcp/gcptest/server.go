@@ -24,6 +24,7 @@ import (
 	"cloud.google.com/go/asset/apiv1/assetpb"
 	"cloud.google.com/go/iam/apiv1/iampb"
 	"cloud.google.com/go/resourcemanager/apiv3/resourcemanagerpb"
+	"cloud.google.com/go/securitycenter/apiv1/securitycenterpb"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -36,8 +37,8 @@ import (
 // Server answers the collector's calls. Set its fields before Start.
 //
 // Call keys name a call for Faults, Loops and Blocks: "ListAssets PARENT
-// CONTENT_TYPE", "SearchProjects", "SearchOrganizations" and
-// "Projects.GetIamPolicy RESOURCE".
+// CONTENT_TYPE", "SearchProjects", "SearchOrganizations",
+// "Projects.GetIamPolicy RESOURCE" and "ListFindings PARENT".
 type Server struct {
 	assetpb.UnimplementedAssetServiceServer
 
@@ -47,9 +48,13 @@ type Server struct {
 	Orgs     []*resourcemanagerpb.Organization
 	Projects []*resourcemanagerpb.Project
 	Policies map[string]*iampb.Policy // by resource (projects/N)
-	Faults   map[string][]error       // by call key: the errors of successive attempts (nil: answer); the last error repeats
-	Loops    map[string]bool          // call keys whose pages after the first give the first page's token again
-	Blocks   map[string]bool          // call keys that never answer (until the caller gives up)
+	// Findings are Security Command Center's ListFindings results by
+	// parent (organizations/N/sources/-); ListFindings answers those whose
+	// finding is ACTIVE when the filter asks for it.
+	Findings map[string][]*securitycenterpb.ListFindingsResponse_ListFindingsResult
+	Faults   map[string][]error // by call key: the errors of successive attempts (nil: answer); the last error repeats
+	Loops    map[string]bool    // call keys whose pages after the first give the first page's token again
+	Blocks   map[string]bool    // call keys that never answer (until the caller gives up)
 
 	mu       sync.Mutex
 	attempts map[string]int // by call key
@@ -59,15 +64,18 @@ type Server struct {
 // New returns an empty server.
 func New() *Server {
 	return &Server{PageSize: 2, Assets: map[string][]*assetpb.Asset{}, Policies: map[string]*iampb.Policy{},
-		Faults: map[string][]error{}, Loops: map[string]bool{}, Blocks: map[string]bool{},
+		Findings: map[string][]*securitycenterpb.ListFindingsResponse_ListFindingsResult{},
+		Faults:   map[string][]error{}, Loops: map[string]bool{}, Blocks: map[string]bool{},
 		attempts: map[string]int{}, methods: map[string]int{}}
 }
 
 // Load reads a server's data from dir: organizations.json and
 // projects.json (JSON arrays of the Resource Manager v3 messages),
 // assets/<parent, its first / as _>/{resource,iam_policy}.json (Cloud
-// Asset Inventory export lines) and iam/<resource, its / as _>.json (IAM
-// policies as the API's JSON).
+// Asset Inventory export lines), iam/<resource, its / as _>.json (IAM
+// policies as the API's JSON) and scc/<parent, its first / as _>.json
+// (Security Command Center ListFindings results of PARENT/sources/-, a
+// JSON array).
 func Load(dir string) (*Server, error) {
 	s := New()
 	err := readArray(filepath.Join(dir, "organizations.json"), func() proto.Message {
@@ -116,6 +124,26 @@ func Load(dir string) (*Server, error) {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
 		s.Policies[strings.Replace(strings.TrimSuffix(filepath.Base(p), ".json"), "_", "/", 1)] = pol
+	}
+	sccs, _ := filepath.Glob(filepath.Join(dir, "scc", "*.json"))
+	for _, p := range sccs {
+		parent := strings.Replace(strings.TrimSuffix(filepath.Base(p), ".json"), "_", "/", 1) + "/sources/-"
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		var raw []json.RawMessage
+		if err := json.Unmarshal(data, &raw); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		for i, r := range raw {
+			// Findings carry fields newer than this SDK's protos: kept out.
+			f := &securitycenterpb.ListFindingsResponse_ListFindingsResult{}
+			if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(r, f); err != nil {
+				return nil, fmt.Errorf("%s: element %d: %w", p, i, err)
+			}
+			s.Findings[parent] = append(s.Findings[parent], f)
+		}
 	}
 	return s, nil
 }
@@ -170,6 +198,7 @@ func (s *Server) Start() (addr string, stop func(), err error) {
 	assetpb.RegisterAssetServiceServer(srv, s)
 	resourcemanagerpb.RegisterProjectsServer(srv, &projectsServer{s: s})
 	resourcemanagerpb.RegisterOrganizationsServer(srv, &orgsServer{s: s})
+	securitycenterpb.RegisterSecurityCenterServer(srv, &sccServer{s: s})
 	go func() { _ = srv.Serve(lis) }()
 	return lis.Addr().String(), srv.Stop, nil
 }
@@ -329,6 +358,32 @@ func (o *orgsServer) SearchOrganizations(ctx context.Context, req *resourcemanag
 		return nil, err
 	}
 	return &resourcemanagerpb.SearchOrganizationsResponse{Organizations: o.s.Orgs[lo:hi], NextPageToken: next}, nil
+}
+
+type sccServer struct {
+	securitycenterpb.UnimplementedSecurityCenterServer
+	s *Server
+}
+
+// ListFindings answers from Findings: a parent without findings has none
+// (Security Command Center answers so where it is active with nothing to
+// report).
+func (c *sccServer) ListFindings(ctx context.Context, req *securitycenterpb.ListFindingsRequest) (*securitycenterpb.ListFindingsResponse, error) {
+	key := "ListFindings " + req.GetParent()
+	if err := c.s.fault(ctx, key); err != nil {
+		return nil, err
+	}
+	var all []*securitycenterpb.ListFindingsResponse_ListFindingsResult
+	for _, r := range c.s.Findings[req.GetParent()] {
+		if req.GetFilter() != `state="ACTIVE"` || r.GetFinding().GetState() == securitycenterpb.Finding_ACTIVE {
+			all = append(all, r)
+		}
+	}
+	lo, hi, next, err := c.s.page(key, req.GetPageToken(), req.GetPageSize(), len(all))
+	if err != nil {
+		return nil, err
+	}
+	return &securitycenterpb.ListFindingsResponse{ListFindingsResults: all[lo:hi], NextPageToken: next, TotalSize: int32(len(all))}, nil
 }
 
 // Errors as Google APIs send them, with their documented details.
