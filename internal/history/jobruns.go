@@ -40,7 +40,10 @@ type JobRun struct {
 	Finished   *time.Time `json:"finished,omitempty"`
 	DurationMS int64      `json:"duration_ms"`
 	Error      string     `json:"error,omitempty"`
-	RunID      int64      `json:"run_id,omitempty"`
+	// Result says in a line what the job produced (a scan's run and
+	// counts, a detection's alerts and their file).
+	Result string `json:"result,omitempty"`
+	RunID  int64  `json:"run_id,omitempty"`
 }
 
 // StartJobRun records that an attempt of a job began: a new row, or, for a
@@ -54,7 +57,7 @@ func (s *Store) StartJobRun(ctx context.Context, jr JobRun) error {
 	started_ms, finished_ms, duration_ms, error, run_id)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, '', NULL)
 ON CONFLICT (job_id) DO UPDATE SET status = excluded.status, attempt = excluded.attempt, worker = excluded.worker,
-	started_ms = excluded.started_ms, finished_ms = NULL, duration_ms = NULL, error = ''
+	started_ms = excluded.started_ms, finished_ms = NULL, duration_ms = NULL, error = '', result = ''
 WHERE job_runs.status <> 'completed'`),
 		jr.JobID, jr.Kind, jr.Source, jr.Account, jr.Region, jr.Args, JobRunning, jr.Attempt, jr.Worker, jr.Started.UnixMilli())
 	if err != nil {
@@ -64,14 +67,14 @@ WHERE job_runs.status <> 'completed'`),
 }
 
 // FinishJobRun records the end of a job's attempt that recorded no scan
-// run (status JobCompleted or JobFailed, with its error). A completed row
-// is left as it is.
-func (s *Store) FinishJobRun(ctx context.Context, jobID int64, status, errText string, finished time.Time) error {
+// run (status JobCompleted or JobFailed, with its error and result). A
+// completed row is left as it is.
+func (s *Store) FinishJobRun(ctx context.Context, jobID int64, status, errText, result string, finished time.Time) error {
 	if status != JobCompleted && status != JobFailed {
 		return fmt.Errorf("history: job status %q (want %s or %s)", status, JobCompleted, JobFailed)
 	}
-	_, err := s.db.ExecContext(ctx, s.rebind(`UPDATE job_runs SET status = ?, error = ?, finished_ms = ?, duration_ms = ? - started_ms
-WHERE job_id = ? AND status <> 'completed'`), status, errText, finished.UnixMilli(), finished.UnixMilli(), jobID)
+	_, err := s.db.ExecContext(ctx, s.rebind(`UPDATE job_runs SET status = ?, error = ?, result = ?, finished_ms = ?, duration_ms = ? - started_ms
+WHERE job_id = ? AND status <> 'completed'`), status, errText, result, finished.UnixMilli(), finished.UnixMilli(), jobID)
 	if err != nil {
 		return fmt.Errorf("history: job %d: %w", jobID, err)
 	}
@@ -124,8 +127,9 @@ func (s *Store) RecordJobScan(ctx context.Context, jobID int64, sc *Scan) (run *
 		}
 	}
 	fin := time.Now().UnixMilli()
-	if _, err := tx.exec(ctx, `UPDATE job_runs SET status = ?, error = ?, run_id = ?, finished_ms = ?, duration_ms = ? - started_ms
-WHERE job_id = ?`, jobStatus, errText, run.ID, fin, fin, jobID); err != nil {
+	result := fmt.Sprintf("run %d: %s, %d findings, %d failing", run.ID, run.Status, run.Total, run.Fail)
+	if _, err := tx.exec(ctx, `UPDATE job_runs SET status = ?, error = ?, result = ?, run_id = ?, finished_ms = ?, duration_ms = ? - started_ms
+WHERE job_id = ?`, jobStatus, errText, result, run.ID, fin, fin, jobID); err != nil {
 		return nil, false, fmt.Errorf("history: job %d: %w", jobID, err)
 	}
 	if err := tx.commit(ctx); err != nil {
@@ -189,7 +193,7 @@ func (s *Store) JobRuns(ctx context.Context, q JobRunQuery) ([]JobRun, error) {
 	}
 	args = append(args, limit)
 	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT job_id, kind, source, account, region, args, status, attempt, worker,
-	started_ms, finished_ms, COALESCE(duration_ms, 0), error, COALESCE(run_id, 0)
+	started_ms, finished_ms, COALESCE(duration_ms, 0), error, result, COALESCE(run_id, 0)
 FROM job_runs`+where+` ORDER BY started_ms DESC, job_id DESC LIMIT ?`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
@@ -201,7 +205,7 @@ FROM job_runs`+where+` ORDER BY started_ms DESC, job_id DESC LIMIT ?`), args...)
 		var started int64
 		var finished sql.NullInt64
 		if err := rows.Scan(&jr.JobID, &jr.Kind, &jr.Source, &jr.Account, &jr.Region, &jr.Args, &jr.Status, &jr.Attempt, &jr.Worker,
-			&started, &finished, &jr.DurationMS, &jr.Error, &jr.RunID); err != nil {
+			&started, &finished, &jr.DurationMS, &jr.Error, &jr.Result, &jr.RunID); err != nil {
 			return nil, fmt.Errorf("history: %w", err)
 		}
 		jr.Started = msTime(started)

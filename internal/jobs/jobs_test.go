@@ -2,6 +2,8 @@ package jobs_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -112,7 +114,7 @@ func TestScheduleSQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(jrs) != 1 || jrs[0].Status != history.JobCompleted || jrs[0].JobID != js[0].ID || jrs[0].Worker != "test" ||
-		jrs[0].Account != "111122223333" || jrs[0].RunID == 0 || jrs[0].Finished == nil {
+		jrs[0].Account != "111122223333" || jrs[0].RunID == 0 || jrs[0].Finished == nil || !strings.HasPrefix(jrs[0].Result, "run ") {
 		t.Fatalf("job runs: %+v", jrs)
 	}
 	run, err := q.Store().Run(ctx, jrs[0].RunID)
@@ -170,5 +172,64 @@ func TestRecordJobScanOnce(t *testing.T) {
 				t.Fatalf("job runs %+v (%v): the completed row must stay as the first attempt left it", jrs, err)
 			}
 		})
+	}
+}
+
+const leaveOrgTrail = `{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333","userName":"alice"},"eventTime":"2024-03-01T10:00:00Z","eventSource":"organizations.amazonaws.com","eventName":"LeaveOrganization","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"aws-cli/2","eventID":"11111111-1111-4111-8111-111111111111","eventType":"AwsApiCall","recipientAccountId":"111122223333"}]}`
+
+// TestDetectJob runs a detection job over a batch of log files: the
+// built-in "AWS Account Leaves Organization" fires once, its alert file is
+// written whole and the job run says so.
+func TestDetectJob(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	logDir := filepath.Join(dir, "logs")
+	if err := os.MkdirAll(logDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(logDir, "trail.json"), []byte(leaveOrgTrail), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.Open(ctx, jobs.Options{DSN: filepath.Join(dir, "history.db"), Workers: 1, PollInterval: 100 * time.Millisecond, ID: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	events, stop := q.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
+	defer stop()
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop(context.Background())
+	args := jobs.DetectArgs{Paths: []string{logDir}, Output: filepath.Join(dir, "alerts")}
+	id, err := q.Enqueue(ctx, args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case ev := <-events:
+		if ev.Kind != river.EventKindJobCompleted {
+			t.Fatalf("job %s: %v", ev.Kind, ev.Job.Errors)
+		}
+	case <-ctx.Done():
+		t.Fatal("the detection job did not complete")
+	}
+	b, err := os.ReadFile(args.AlertFile(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), "\n"); n != 1 || !strings.Contains(string(b), "LeaveOrganization") {
+		t.Errorf("alert file: %d lines, want the one alert:\n%s", n, b)
+	}
+	if left, _ := filepath.Glob(filepath.Join(args.Output, "*.partial")); len(left) > 0 {
+		t.Errorf("partial files left: %v", left)
+	}
+	jrs, err := q.Store().JobRuns(ctx, history.JobRunQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(jrs) != 1 || jrs[0].Kind != jobs.DetectKind || jrs[0].Status != history.JobCompleted || !strings.HasPrefix(jrs[0].Result, "1 alerts in ") {
+		t.Fatalf("job runs: %+v", jrs)
 	}
 }

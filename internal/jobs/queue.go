@@ -134,6 +134,9 @@ func Open(ctx context.Context, opts Options) (q *Queue, err error) {
 	if err := river.AddWorkerSafely(workers, &scanWorker{q: q}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &detectWorker{q: q}); err != nil {
+		return nil, err
+	}
 	cfg := &river.Config{
 		ID:                   sanitizeID(q.id),
 		JobTimeout:           opts.JobTimeout,

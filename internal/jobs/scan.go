@@ -107,7 +107,7 @@ func (w *scanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 
 // fail records a failed attempt and returns err for River to retry.
 func (w *scanWorker) fail(ctx context.Context, job *river.Job[ScanArgs], err error) error {
-	if ferr := w.q.store.FinishJobRun(context.WithoutCancel(ctx), job.ID, history.JobFailed, err.Error(), time.Now()); ferr != nil {
+	if ferr := w.q.store.FinishJobRun(context.WithoutCancel(ctx), job.ID, history.JobFailed, err.Error(), "", time.Now()); ferr != nil {
 		return errors.Join(err, ferr)
 	}
 	return err
