@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/vigil-sec/vigil/internal/detect/attack"
+	"github.com/vigil-sec/vigil/internal/logs"
 	"github.com/vigil-sec/vigil/internal/sigma"
 )
 
@@ -58,23 +59,12 @@ func CoverageRulesOf(rules []*sigma.Rule, corrs []*sigma.Correlation, builtin bo
 	return out
 }
 
-// coverageSource names a Sigma logsource as the coverage report groups it.
+// coverageSource names a Sigma logsource as the coverage report groups it:
+// the Coverage its log source's descriptor gives it (logs.Builtin), else
+// its product, service and category.
 func coverageSource(ls sigma.LogSource) string {
-	switch {
-	case ls.Product == "aws" && ls.Service == "cloudtrail":
-		return "aws cloudtrail"
-	case ls.Product == "azure" && strings.HasPrefix(ls.Service, "activitylog"):
-		return "azure activity"
-	case ls.Product == "azure" && (strings.HasPrefix(ls.Service, "signinlog") || ls.Service == "riskdetection"):
-		return "entra signin"
-	case ls.Product == "azure" && strings.HasPrefix(ls.Service, "auditlog"):
-		return "entra audit"
-	case ls.Product == "gcp" && ls.Service == "gcp.audit":
-		return "gcp audit"
-	case ls.Product == "gcp" && strings.HasPrefix(ls.Service, "google_workspace"):
-		return "google workspace"
-	case ls.Product == "m365":
-		return "m365 audit"
+	if c := logs.Builtin().Coverage(ls.Product, ls.Service); c != "" {
+		return c
 	}
 	parts := []string{}
 	for _, p := range []string{ls.Product, ls.Service, ls.Category} {

@@ -65,6 +65,9 @@ type Config struct {
 	// to the correlations at once, against the windows they still hold.
 	ReorderWindow time.Duration
 	Logger        *slog.Logger
+	// Sources are the log sources read and the Sigma logsources rules may
+	// name (their descriptors); nil means logs.Builtin().
+	Sources *logs.Registry
 }
 
 // Engine evaluates compiled rules on records. Matching (Match) is safe for
@@ -120,6 +123,9 @@ type Engine struct {
 	dedupSwept time.Time
 	stats      *Stats
 	log        *slog.Logger
+	// sources are the log sources (Config.Sources); reader reads them.
+	sources *logs.Registry
+	reader  logs.Reader
 	// LoadErrors lists the rule files (or documents) that could not be
 	// loaded, with reasons.
 	LoadErrors []sigma.LoadError
@@ -162,6 +168,11 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if e.cfg.Normalize == nil {
 		e.cfg.Normalize = OCSFNormalizer
 	}
+	e.sources = cfg.Sources
+	if e.sources == nil {
+		e.sources = logs.Builtin()
+	}
+	e.reader = logs.Reader{Sources: e.sources}
 	if cfg.MinLevel != LevelUnknown {
 		t := *e.tuning
 		t.MinLevel = cfg.MinLevel
@@ -186,7 +197,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		r, c, f, errs := sigma.LoadDir(ctx, dir)
+		r, c, f, errs := sigma.LoadDirIn(ctx, e.sources, dir)
 		if len(r) == 0 && len(c) == 0 && len(f) == 0 && len(errs) == 1 && errs[0].Path == dir {
 			return nil, fmt.Errorf("rules %s: %s", dir, errs[0].Reason)
 		}
@@ -224,7 +235,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		if e.tuning.Disabled(info) {
 			continue
 		}
-		src, fm, err := sourceOf(r)
+		src, fm, err := sourceIn(e.sources, r)
 		if err != nil {
 			e.LoadErrors = append(e.LoadErrors, sigma.LoadError{Path: r.Path, Line: r.Line, Reason: err.Error()})
 			continue
@@ -379,17 +390,23 @@ func refGenHas(refGen map[string]bool, r *sigma.Rule) bool {
 	return ok
 }
 
-// sourceOf returns the rule's vigil source and field map, treating
-// "product: vigil, service: ocsf" as OCSF (identity field map).
-func sourceOf(r *sigma.Rule) (string, sigma.FieldMap, error) {
+// sourceOf returns the rule's built-in vigil source and field map (see
+// sourceIn).
+func sourceOf(r *sigma.Rule) (string, sigma.FieldMap, error) { return sourceIn(logs.Builtin(), r) }
+
+// sourceIn returns the rule's vigil source and field map (its source's
+// descriptor in reg), treating "product: vigil, service: ocsf" as OCSF
+// (identity field map).
+func sourceIn(reg *logs.Registry, r *sigma.Rule) (string, sigma.FieldMap, error) {
 	if strings.EqualFold(r.LogSource.Product, "vigil") && strings.EqualFold(r.LogSource.Service, "ocsf") {
-		return OCSFSource, sigma.FieldMapFor(OCSFSource), nil
+		return OCSFSource, sigma.FieldMap{Name: OCSFSource}, nil
 	}
-	src, err := r.Source()
+	src, err := r.SourceIn(reg)
 	if err != nil {
 		return "", sigma.FieldMap{}, err
 	}
-	return src, sigma.FieldMapFor(src), nil
+	d, _ := reg.Lookup(logs.Source(src))
+	return src, sigma.FieldMapOf(d), nil
 }
 
 func ruleInfo(r *sigma.Rule, builtin bool) *RuleInfo {

@@ -245,7 +245,7 @@ func (e *Engine) Follow(ctx context.Context, sink Sink, opt FollowOptions) error
 				fs.Next = 0 // replaced by a shorter file: read it all
 			}
 			read = true
-			err = logs.ReadFile(ctx, path, func(rec logs.Record) error {
+			err = e.reader.ReadFile(ctx, path, func(rec logs.Record) error {
 				if rec.Offset < fs.Next {
 					return nil
 				}

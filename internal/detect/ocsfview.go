@@ -110,17 +110,6 @@ func withVigil(o json.RawMessage, identity, keyID string) json.RawMessage {
 	return json.RawMessage(b.String())
 }
 
-// opPaths are where each source keeps the API operation OCSF maps to
-// api.operation.
-var opPaths = map[logs.Source]string{
-	logs.AWSCloudTrail: "eventName",
-	logs.AzureActivity: "operationName",
-	logs.AzureSignIn:   "operationName",
-	logs.AzureAudit:    "operationName",
-	logs.GCPAudit:      "protoPayload.methodName",
-	logs.M365Audit:     "Operation",
-}
-
 // opGate decides which events OCSF rules may match without normalizing
 // them: when every OCSF rule requires api.operation to be one of some
 // literal values (or to end with some suffix) in every selection (searches
@@ -186,10 +175,11 @@ func (g *opGate) pass(rec logs.Record) bool {
 	if g.open {
 		return true
 	}
-	p, ok := opPaths[rec.Source]
-	if !ok {
+	d, ok := logs.DescriptorOf(rec)
+	if !ok || d.Operation == "" {
 		return true
 	}
+	p := d.Operation
 	op := strings.ToLower(gjson.GetBytes(rec.Raw, p).String())
 	if op == "" {
 		return false

@@ -255,7 +255,7 @@ func (e *Engine) restorePending(ctx context.Context, ps []pendingState) error {
 	lost := 0
 	for _, f := range files {
 		want := byFile[f]
-		err := logs.ReadFile(ctx, f, func(rec logs.Record) error {
+		err := e.reader.ReadFile(ctx, f, func(rec logs.Record) error {
 			st, ok := want[rec.Offset]
 			if !ok {
 				return nil

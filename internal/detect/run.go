@@ -208,9 +208,9 @@ func (e *Engine) matchFile(ctx context.Context, m *Matcher, path string) (r file
 	onErr := func(ie logs.InputError) { r.errs = append(r.errs, ie) }
 	var err error
 	if path == Stdin {
-		err = logs.Read(ctx, "stdin", os.Stdin, fn, onErr)
+		err = e.reader.Read(ctx, "stdin", os.Stdin, fn, onErr)
 	} else {
-		err = logs.ReadFile(ctx, path, fn, onErr)
+		err = e.reader.ReadFile(ctx, path, fn, onErr)
 	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		r.err = err

@@ -12,11 +12,8 @@ import (
 	"github.com/vigil-sec/vigil/internal/logs"
 )
 
-// Sources are the per-source views created next to events.
-var Sources = []logs.Source{logs.AWSCloudTrail, logs.AzureActivity, logs.AzureSignIn, logs.AzureAudit, logs.GCPAudit, logs.M365Audit}
-
 // DB opens an in-memory DuckDB database with the view events over every
-// part file of the lake and one view per source (aws_cloudtrail,
+// part file of the lake and one view per log source (logs.Builtin; aws_cloudtrail,
 // azure_activitylogs, azure_signinlogs, azure_auditlogs, gcp_audit, m365_audit). Views
 // over no files are empty with the same columns. Close the DB when done.
 func (l *Lake) DB(ctx context.Context) (*sql.DB, error) {
@@ -26,8 +23,11 @@ func (l *Lake) DB(ctx context.Context) (*sql.DB, error) {
 	}
 	db.SetMaxOpenConns(1)
 	stmts := []string{viewSQL("events", l.Dir, "*")}
-	for _, s := range Sources {
-		stmts = append(stmts, viewSQL(string(s), l.Dir, string(s)))
+	// One view per log source, named by its descriptor (LakeView).
+	reg := logs.Builtin()
+	for i := range reg.Len() {
+		d := reg.At(i)
+		stmts = append(stmts, viewSQL(d.LakeView, l.Dir, string(d.Name)))
 	}
 	stmts = append(stmts, costViewSQL(l.Dir)) // billing rows of vigil cost ingest
 	for _, s := range stmts {

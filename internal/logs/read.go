@@ -75,6 +75,25 @@ func (e *InputError) Unwrap() error { return e.Err }
 // goroutine. Problems with one input are passed to onErr (may be nil) and the
 // walk goes on. Walk returns only fn's error or the context's.
 func Walk(ctx context.Context, paths []string, fn func(Record) error, onErr func(InputError)) error {
+	return Reader{}.Walk(ctx, paths, fn, onErr)
+}
+
+// Reader reads audit logs of the sources of a registry: Walk, ReadFile and
+// Read above are Reader{} (the built-in sources).
+type Reader struct {
+	// Sources are the sources recognised, in order; nil means Builtin().
+	Sources *Registry
+}
+
+func (rd Reader) sources() *Registry {
+	if rd.Sources == nil {
+		return Builtin()
+	}
+	return rd.Sources
+}
+
+// Walk is Walk with rd's sources.
+func (rd Reader) Walk(ctx context.Context, paths []string, fn func(Record) error, onErr func(InputError)) error {
 	if onErr == nil {
 		onErr = func(InputError) {}
 	}
@@ -82,7 +101,7 @@ func Walk(ctx context.Context, paths []string, fn func(Record) error, onErr func
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := ReadFile(ctx, p, fn, onErr); err != nil {
+		if err := rd.ReadFile(ctx, p, fn, onErr); err != nil {
 			return err
 		}
 	}
@@ -141,6 +160,11 @@ func ListFiles(paths []string, onErr func(InputError)) []string {
 // ReadFile reads one log file (gzip-compressed or not, detected from the
 // content) and calls fn for each audit event. See Read.
 func ReadFile(ctx context.Context, path string, fn func(Record) error, onErr func(InputError)) error {
+	return Reader{}.ReadFile(ctx, path, fn, onErr)
+}
+
+// ReadFile is ReadFile with rd's sources.
+func (rd Reader) ReadFile(ctx context.Context, path string, fn func(Record) error, onErr func(InputError)) error {
 	if onErr == nil {
 		onErr = func(InputError) {}
 	}
@@ -150,15 +174,21 @@ func ReadFile(ctx context.Context, path string, fn func(Record) error, onErr fun
 		return nil
 	}
 	defer f.Close()
-	hint := 0
-	if st, err := f.Stat(); err == nil && st.Size() > 0 {
-		hint = int(min(st.Size(), maxHint))
+	var size int64
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > 0 {
+		size = st.Size()
 	}
-	return read(ctx, path, f, hint, fn, onErr)
+	return rd.read(ctx, path, f, size, fn, onErr)
 }
 
-// maxHint caps the first buffer allocated from a file's size.
-const maxHint = 16 << 20
+// maxHint caps the first buffer allocated from a file's size; maxKnown
+// caps how far a buffer grows at once to hold the rest of a file of known
+// size (beyond it, it doubles).
+const (
+	maxHint  = 16 << 20
+	maxWhole = 128 << 20
+	maxKnown = 1 << 30
+)
 
 // Read reads audit events from r (named name in records and errors). The
 // stream may be gzip-compressed; the format is detected from the content:
@@ -177,16 +207,28 @@ const maxHint = 16 << 20
 // fn may keep it. Read returns only fn's error or the context's; everything
 // else goes to onErr.
 func Read(ctx context.Context, name string, r io.Reader, fn func(Record) error, onErr func(InputError)) error {
-	hint := 0
-	if l, ok := r.(interface{ Len() int }); ok { // bytes.Reader, strings.Reader, bytes.Buffer
-		hint = min(l.Len(), maxHint)
-	}
-	return read(ctx, name, r, hint, fn, onErr)
+	return Reader{}.Read(ctx, name, r, fn, onErr)
 }
 
-// read is Read with a size hint for the first buffer (the compressed size
-// for gzip streams).
-func read(ctx context.Context, name string, r io.Reader, hint int, fn func(Record) error, onErr func(InputError)) error {
+// Read is Read with rd's sources.
+func (rd Reader) Read(ctx context.Context, name string, r io.Reader, fn func(Record) error, onErr func(InputError)) error {
+	var size int64
+	if l, ok := r.(interface{ Len() int }); ok { // bytes.Reader, strings.Reader, bytes.Buffer
+		size = int64(l.Len())
+	}
+	return rd.read(ctx, name, r, size, fn, onErr)
+}
+
+// read is Read for a stream of size bytes (0: unknown; for gzip streams
+// the compressed size, a hint for the first buffer only).
+func (rd Reader) read(ctx context.Context, name string, r io.Reader, size int64, fn func(Record) error, onErr func(InputError)) error {
+	hint, known := int(min(size, maxHint)), size
+	if size <= maxWhole {
+		// A file up to maxWhole is read into one buffer of its size: a
+		// CloudTrail log file is one line, and growing a buffer for it
+		// copied the line and faulted in fresh pages again and again.
+		hint = int(size)
+	}
 	if onErr == nil {
 		onErr = func(InputError) {}
 	}
@@ -199,12 +241,12 @@ func read(ctx context.Context, name string, r io.Reader, hint int, fn func(Recor
 		}
 		defer zr.Close()
 		r = zr
-		hint = min(hint*8, maxHint)
+		hint, known = min(hint*8, maxHint), 0
 	} else {
 		r = br
 	}
-	s := &splitter{ctx: ctx, name: name, fn: fn, onErr: onErr}
-	return s.run(r, hint)
+	s := &splitter{ctx: ctx, name: name, fn: fn, onErr: onErr, cls: newClassifier(rd.sources())}
+	return s.run(r, hint, known)
 }
 
 // readErr reports a stream read error (e.g. truncated gzip) at offset off.

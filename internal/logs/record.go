@@ -1,17 +1,28 @@
 package logs
 
-// Source names a log source. Sigma logsources and OCSF mappings are chosen by it.
-type Source string
+import (
+	"time"
 
+	"github.com/vigil-sec/vigil/internal/logs/azure"
+	"github.com/vigil-sec/vigil/internal/logs/cloudtrail"
+	"github.com/vigil-sec/vigil/internal/logs/gcp"
+	"github.com/vigil-sec/vigil/internal/logs/logsource"
+	"github.com/vigil-sec/vigil/internal/logs/m365"
+)
+
+// Source names a log source. Sigma logsources and OCSF mappings are chosen by it.
+type Source = logsource.Source
+
+// The built-in sources' names (see Builtin).
 const (
-	AWSCloudTrail Source = "aws_cloudtrail"
-	AzureActivity Source = "azure_activitylogs"
-	AzureSignIn   Source = "azure_signinlogs"
-	AzureAudit    Source = "azure_auditlogs"
-	GCPAudit      Source = "gcp_audit"
+	AWSCloudTrail = cloudtrail.Name
+	AzureActivity = azure.ActivityName
+	AzureSignIn   = azure.SignInName
+	AzureAudit    = azure.AuditName
+	GCPAudit      = gcp.Name
 	// M365Audit is the Microsoft 365 unified audit log as the Office 365
 	// Management Activity API delivers it.
-	M365Audit Source = "m365_audit"
+	M365Audit = m365.Name
 )
 
 // Record is one audit event as delivered.
@@ -25,4 +36,11 @@ type Record struct {
 	File   string
 	Line   int
 	Offset int64
+	// Time is the event time (UTC) the reader found (see EventTime); zero
+	// in records made otherwise.
+	Time time.Time
+	// Desc is the descriptor of Source in the registry that read the
+	// record (nil in records made otherwise: DescriptorOf then looks the
+	// name up among the built-in sources).
+	Desc *Descriptor
 }

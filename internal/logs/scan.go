@@ -2,8 +2,6 @@ package logs
 
 import (
 	"bytes"
-
-	"github.com/tidwall/gjson"
 )
 
 // The scanner below finds JSON value boundaries without decoding: strings are
@@ -127,142 +125,144 @@ func members(b []byte, f func(key []byte, vs, ve int) bool) {
 	}
 }
 
-func unquote(v []byte) string {
-	if len(v) >= 2 && v[0] == '"' {
-		return string(v[1 : len(v)-1])
-	}
-	return ""
+// probe is the logsource.Probe of one candidate event: top-level members
+// are located on demand, each at most once, and kept for further lookups.
+type probe struct {
+	ev   []byte
+	next int // where the next member starts (0: not started)
+	done bool
+	ms   []probeMember
 }
 
-// Azure categories (diagnostic settings / Event Hub / storage export).
-var azureCategories = map[string]Source{
-	"SignInLogs":                          AzureSignIn,
-	"NonInteractiveUserSignInLogs":        AzureSignIn,
-	"ServicePrincipalSignInLogs":          AzureSignIn,
-	"ManagedIdentitySignInLogs":           AzureSignIn,
-	"MicrosoftServicePrincipalSignInLogs": AzureSignIn,
-	"ADFSSignInLogs":                      AzureSignIn,
-	"AuditLogs":                           AzureAudit,
-	// Activity Log categories; Write/Delete/Action are the per-operation
-	// categories older Activity Log exports carry for Administrative events.
-	"Administrative": AzureActivity,
-	"Security":       AzureActivity,
-	"ServiceHealth":  AzureActivity,
-	"ResourceHealth": AzureActivity,
-	"Alert":          AzureActivity,
-	"Autoscale":      AzureActivity,
-	"Recommendation": AzureActivity,
-	"Policy":         AzureActivity,
-	"Action":         AzureActivity,
-	"Write":          AzureActivity,
-	"Delete":         AzureActivity,
+type probeMember struct {
+	key    []byte
+	vs, ve int
 }
 
-const gcpAuditType = "type.googleapis.com/google.cloud.audit.AuditLog"
+func (p *probe) reset(ev []byte) {
+	p.ev, p.next, p.done, p.ms = ev, 0, false, p.ms[:0]
+}
 
-// classify decides the source of one valid event object. For an EventBridge
-// envelope it returns the inner CloudTrail event and its offset in ev.
-func classify(ev []byte, k kind) (src Source, inner []byte, innerOff int) {
-	if k == kindCloudTrail {
-		return AWSCloudTrail, nil, 0
-	}
-	var (
-		ctVersion, ctSource, ctName bool
-		notCT                       bool
-		detailType                  bool
-		detailS, detailE            int
-		protoS, protoE              int
-		logName                     string
-		category                    string
-		azOp, azRes                 bool
-		m365Time, m365Op, m365Type  bool
-		m365Org                     bool
-	)
-	members(ev, func(key []byte, vs, ve int) bool {
-		switch string(key) {
-		case "eventVersion":
-			ctVersion = true
-		case "eventSource":
-			// CloudTrail sources are service hosts (iam.amazonaws.com); S3,
-			// SQS and SNS event notifications, which share the Records
-			// wrapper and eventVersion, use "aws:s3" and the like.
-			ctSource = !bytes.HasPrefix(ev[vs:ve], []byte(`"aws:`))
-			notCT = !ctSource
-		case "eventName":
-			ctName = true
-		case "detail-type":
-			detailType = true
-		case "detail":
-			detailS, detailE = vs, ve
-		case "protoPayload":
-			protoS, protoE = vs, ve
-		case "logName":
-			logName = unquote(ev[vs:ve])
-		case "category", "Category":
-			category = unquote(ev[vs:ve])
-		case "operationName", "OperationName", "OperationNameValue":
-			azOp = true
-		case "resourceId", "ResourceId", "_ResourceId":
-			azRes = true
-		// Office 365 Management Activity API common schema.
-		case "CreationTime":
-			m365Time = true
-		case "Operation":
-			m365Op = true
-		case "RecordType":
-			m365Type = true
-		case "Workload", "OrganizationId":
-			m365Org = true
-		}
-		// Stop early once a CloudTrail event is certain.
-		return !(ctVersion && ctSource && k == kindAny)
-	})
-	if k != kindAzure {
-		if ctVersion && (ctSource || ctName) && !notCT {
-			return AWSCloudTrail, nil, 0
-		}
-		if detailType && detailE > detailS && ev[detailS] == '{' {
-			d := ev[detailS:detailE]
-			var v, s bool
-			members(d, func(key []byte, _, _ int) bool {
-				switch string(key) {
-				case "eventVersion":
-					v = true
-				case "eventSource", "eventName":
-					s = true
-				}
-				return !(v && s)
-			})
-			if v && s {
-				return AWSCloudTrail, d, detailS
-			}
-		}
-		if protoE > protoS && ev[protoS] == '{' {
-			// An AuditLog is known by its @type, by an audit logName, or
-			// (exports that drop both) by the serviceName and methodName
-			// every AuditLog carries.
-			pp := ev[protoS:protoE]
-			t := gjson.GetBytes(pp, "@type").Str
-			if t == gcpAuditType || bytes.Contains([]byte(logName), []byte("cloudaudit.googleapis.com")) {
-				return GCPAudit, nil, 0
-			}
-			if t == "" {
-				r := gjson.GetManyBytes(pp, "serviceName", "methodName")
-				if r[0].Type == gjson.String && r[0].Str != "" && r[1].Type == gjson.String && r[1].Str != "" {
-					return GCPAudit, nil, 0
-				}
-			}
+// Raw implements logsource.Probe.
+func (p *probe) Raw() []byte { return p.ev }
+
+// Member implements logsource.Probe.
+func (p *probe) Member(key string) ([]byte, bool) {
+	for _, m := range p.ms {
+		if string(m.key) == key {
+			return p.ev[m.vs:m.ve], true
 		}
 	}
-	if k == kindAny && m365Time && m365Op && m365Type && m365Org {
-		return M365Audit, nil, 0
-	}
-	if category != "" {
-		if s, ok := azureCategories[category]; ok {
-			if s != AzureActivity || azOp || azRes {
-				return s, nil, 0
-			}
+	for !p.done {
+		m, ok := p.scan()
+		if !ok {
+			break
+		}
+		p.ms = append(p.ms, m)
+		if string(m.key) == key {
+			return p.ev[m.vs:m.ve], true
 		}
 	}
-	return "", nil, 0
+	return nil, false
+}
+
+// scan locates the next top-level member, as members does.
+func (p *probe) scan() (probeMember, bool) {
+	b := p.ev
+	i := p.next
+	if i == 0 {
+		i = skipWS(b, 1)
+	}
+	p.done = true
+	if i >= len(b) || b[i] != '"' {
+		return probeMember{}, false
+	}
+	ke := stringEnd(b, i)
+	if ke < 0 {
+		return probeMember{}, false
+	}
+	key := b[i+1 : ke-1]
+	j := skipWS(b, ke)
+	if j >= len(b) || b[j] != ':' {
+		return probeMember{}, false
+	}
+	vs := skipWS(b, j+1)
+	ve := valueEnd(b, vs)
+	if ve < 0 {
+		return probeMember{}, false
+	}
+	i = skipWS(b, ve)
+	if i < len(b) && b[i] == ',' {
+		p.next, p.done = skipWS(b, i+1), false
+	}
+	return probeMember{key: key, vs: vs, ve: ve}, true
+}
+
+// Members implements logsource.Probe.
+func (p *probe) Members(obj []byte, f func(key, val []byte) bool) {
+	if len(obj) == 0 || obj[0] != '{' {
+		return
+	}
+	members(obj, func(key []byte, vs, ve int) bool { return f(key, obj[vs:ve]) })
+}
+
+// scope is the set of sources an event may belong to where it was found:
+// any source, or those declaring the wrapper it came in; trusted is the
+// source of every event of a wrapper only it declares, once the first
+// event showed it.
+type scope struct {
+	cands   []*Descriptor
+	trusted *Descriptor
+}
+
+// classifier recognises events with a registry's descriptors.
+type classifier struct {
+	all      scope
+	wrappers map[string][]*Descriptor
+	p        probe
+}
+
+func newClassifier(reg *Registry) *classifier {
+	c := &classifier{wrappers: map[string][]*Descriptor{}}
+	for i := range reg.Len() {
+		d := reg.At(i)
+		c.all.cands = append(c.all.cands, d)
+		if d.Wrapper != "" {
+			c.wrappers[d.Wrapper] = append(c.wrappers[d.Wrapper], d)
+		}
+	}
+	return c
+}
+
+// wrapper returns the scope of the events in the array of top-level key
+// key, or nil when no source declares that wrapper.
+func (c *classifier) wrapper(key []byte) *scope {
+	ds, ok := c.wrappers[string(key)]
+	if !ok {
+		return nil
+	}
+	return &scope{cands: ds}
+}
+
+// classify decides the source of one valid event object among sc's
+// candidates (nil when none recognises it). For an envelope it returns the
+// inner event and its offset in ev.
+func (c *classifier) classify(ev []byte, sc *scope) (d *Descriptor, inner []byte, innerOff int) {
+	if sc.trusted != nil {
+		return sc.trusted, nil, 0
+	}
+	c.p.reset(ev)
+	for _, cand := range sc.cands {
+		in, ok := cand.Recognise(&c.p)
+		if !ok {
+			continue
+		}
+		if in != nil {
+			// in is a sub-slice of ev (as Member returns values): its
+			// offset is what its capacity lacks of ev's.
+			return cand, in, cap(ev) - cap(in)
+		}
+		return cand, nil, 0
+	}
+	return nil, nil, 0
 }

@@ -1,44 +1,23 @@
 package logs
 
 import (
-	"errors"
-	"fmt"
 	"time"
 
-	"github.com/tidwall/gjson"
-
-	"github.com/vigil-sec/vigil/internal/logs/internal/norm"
+	"github.com/vigil-sec/vigil/internal/logs/logsource"
 )
 
 // ErrBadTime is the error of an event without a valid event time. The
 // readers report such an event (file, line, offset) and skip it, so
 // ingest, detect and follow mode apply the same rule.
-var ErrBadTime = errors.New("no valid event time")
-
-// timePaths are, per source, where the event time is: the first of them
-// holding a non-empty string is parsed (the normalizers read the same).
-var timePaths = map[Source][]string{
-	AWSCloudTrail: {"eventTime"},
-	AzureActivity: {"time", "Time", "TimeGenerated"},
-	AzureSignIn:   {"time", "Time", "TimeGenerated"},
-	AzureAudit:    {"time", "Time", "TimeGenerated"},
-	GCPAudit:      {"timestamp", "receiveTimestamp"},
-	M365Audit:     {"CreationTime"},
-}
+var ErrBadTime = logsource.ErrBadTime
 
 // EventTime returns the time of a record's event (UTC), or an error
-// wrapping ErrBadTime when it has none that parses.
+// wrapping ErrBadTime when it has none that parses. The paths are the
+// source descriptor's Time.
 func EventTime(r Record) (time.Time, error) {
-	s := ""
-	for _, p := range timePaths[r.Source] {
-		if v := gjson.GetBytes(r.Raw, p); v.Type == gjson.String && v.Str != "" {
-			s = v.Str
-			break
-		}
+	var paths []string
+	if d, ok := DescriptorOf(r); ok {
+		paths = d.Time
 	}
-	t, err := norm.ParseTime(s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: %v", ErrBadTime, err)
-	}
-	return t, nil
+	return logsource.EventTime(paths, r.Raw)
 }

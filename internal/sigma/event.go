@@ -8,6 +8,8 @@ import (
 	"unsafe"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/vigil-sec/vigil/internal/logs/logsource"
 )
 
 // Kind is the JSON type of a Value.
@@ -230,7 +232,7 @@ func resolve(r, path string) (Value, bool) {
 
 // RawPath is the event path of the whole event's JSON text, for rule
 // fields that stand for the raw event (e.g. "Payload").
-const RawPath = "@raw"
+const RawPath = logsource.RawPath
 
 // selector parses a path segment of the form key[field=value]: the elements
 // of the array key whose member field equals value (case-insensitively),

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/vigil-sec/vigil/internal/logs"
 )
 
 // LoadDir loads every .yml/.yaml file under dir (recursively). A rule is
@@ -16,6 +18,12 @@ import (
 // errs with its path, line and reason. Correlations and filters are returned
 // as parsed (Correlator and ApplyFilters check their references).
 func LoadDir(ctx context.Context, dir string) (rules []*Rule, correlations []*Correlation, filters []*Filter, errs []LoadError) {
+	return LoadDirIn(ctx, logs.Builtin(), dir)
+}
+
+// LoadDirIn is LoadDir with the log sources of reg: a rule loads when its
+// logsource is one of reg's sources'.
+func LoadDirIn(ctx context.Context, reg *logs.Registry, dir string) (rules []*Rule, correlations []*Correlation, filters []*Filter, errs []LoadError) {
 	var files []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -39,7 +47,7 @@ func LoadDir(ctx context.Context, dir string) (rules []*Rule, correlations []*Co
 			errs = append(errs, LoadError{Path: p, Reason: ctx.Err().Error()})
 			break
 		}
-		r, c, f, e := LoadFile(p)
+		r, c, f, e := LoadFileIn(reg, p)
 		rules = append(rules, r...)
 		correlations = append(correlations, c...)
 		filters = append(filters, f...)
@@ -50,6 +58,11 @@ func LoadDir(ctx context.Context, dir string) (rules []*Rule, correlations []*Co
 
 // LoadFile loads one file as LoadDir does.
 func LoadFile(path string) (rules []*Rule, correlations []*Correlation, filters []*Filter, errs []LoadError) {
+	return LoadFileIn(logs.Builtin(), path)
+}
+
+// LoadFileIn is LoadFile with the log sources of reg.
+func LoadFileIn(reg *logs.Registry, path string) (rules []*Rule, correlations []*Correlation, filters []*Filter, errs []LoadError) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, nil, []LoadError{{Path: path, Reason: err.Error()}}
@@ -61,12 +74,13 @@ func LoadFile(path string) (rules []*Rule, correlations []*Correlation, filters 
 		}
 	}
 	for _, r := range col.Rules {
-		src, err := r.Source()
+		src, err := MapLogSourceIn(reg, r.LogSource)
 		if err != nil {
 			errs = append(errs, LoadError{Path: path, Line: r.Line, Reason: err.Error()})
 			continue
 		}
-		if _, err := Compile(r, FieldMapFor(src)); err != nil {
+		d, _ := reg.Lookup(logs.Source(src))
+		if _, err := Compile(r, FieldMapOf(d)); err != nil {
 			errs = append(errs, LoadError{Path: path, Line: r.Line, Reason: err.Error()})
 			continue
 		}

@@ -1,0 +1,266 @@
+// Package logsource defines the descriptor of one audit log source: how its
+// events are recognised, normalized to OCSF, where their time, actor and
+// operation are, which Sigma logsources and field names its rules use, and
+// its lake view. Each source's descriptor lives in its own folder under
+// internal/logs (cloudtrail, azure, gcp, m365); logs.Builtin() lists them,
+// and every consumer (reader, normalizer, detection engine, Sigma loader,
+// lake) reads the descriptor instead of a table of its own. Adding a source
+// is one folder and one line in logs.Builtin.
+package logsource
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/vigil-sec/vigil/internal/logs/internal/norm"
+	"github.com/vigil-sec/vigil/internal/ocsf"
+)
+
+// Source names a log source ("aws_cloudtrail"). Sigma logsources and OCSF
+// mappings are chosen by it; it is also the lake's partition and view name.
+type Source string
+
+// RawPath is the event path of the whole event's JSON text, for rule
+// fields that stand for the raw event (e.g. M365 "Payload").
+const RawPath = "@raw"
+
+// Probe gives a recogniser the top-level members of one candidate event
+// without decoding it. Values are raw JSON (strings keep their quotes) and
+// sub-slices of Raw, so an envelope's inner event can be returned as is.
+type Probe interface {
+	// Raw is the event object's JSON text.
+	Raw() []byte
+	// Member returns the raw value of the top-level member key (exact
+	// key), scanning no further than needed.
+	Member(key string) ([]byte, bool)
+	// Members calls f for each member of the raw object obj (a value
+	// Member returned), with the raw key (no quotes) and raw value; f
+	// returns false to stop.
+	Members(obj []byte, f func(key, val []byte) bool)
+}
+
+// Descriptor is everything vigil knows about one log source.
+type Descriptor struct {
+	// Name is the source's name (aws_cloudtrail); Title its display name.
+	Name  Source
+	Title string
+	// Wrapper is the key of the top-level object whose array holds this
+	// source's events in the files the cloud writes ({"Records":[...]} for
+	// CloudTrail, {"records":[...]} for Azure diagnostic logs); "" when
+	// there is none. Inside a wrapper only the sources that declare it are
+	// tried; when one source alone declares it and the first element is
+	// its event, the other elements are taken as its events unexamined
+	// (S3 notifications share CloudTrail's wrapper, not its events).
+	Wrapper string
+	// Recognise reports whether an event object belongs to this source,
+	// by the fields that identify it. inner, when not nil, is the source's
+	// event inside an envelope (an EventBridge event's detail): a
+	// sub-slice of the probe's Raw. Sources are tried in registry order.
+	Recognise func(p Probe) (inner []byte, ok bool)
+	// Normalize maps one event to its OCSF 1.8.0 event.
+	Normalize func(raw []byte) (ocsf.Event, error)
+	// Time lists the JSON paths (gjson syntax) of the event time: the
+	// first holding a non-empty string is parsed.
+	Time []string
+	// Actor lists the paths of the identities that performed the event
+	// (ARN, user name, UPN, app id, principal email), for allow-lists.
+	Actor []string
+	// Operation is the path of the API operation OCSF maps to
+	// api.operation.
+	Operation string
+	// Sigma is how Sigma rules address this source's events.
+	Sigma Sigma
+	// LakeView is the name of the lake's view over this source's events.
+	LakeView string
+}
+
+// Sigma describes the Sigma side of a source: the logsources whose rules
+// match its events and the rule field names' event paths (a pySigma
+// pipeline's job).
+type Sigma struct {
+	// LogSources are the Sigma logsources read from this source.
+	LogSources []LogSource
+	// Unsupported are logsources of this source's product that no delivered
+	// log carries, with the reason given when a rule uses one.
+	Unsupported []LogSource
+	// Fields maps a lower-cased rule field to candidate event paths, tried
+	// in order (see sigma.FieldMap); empty when rules use the event's own
+	// names.
+	Fields map[string][]string
+	// Prefixes rewrite a lower-cased rule field prefix to an event path
+	// prefix; Fallbacks are prefixes tried after the field itself.
+	Prefixes  map[string]string
+	Fallbacks []string
+	// Values maps a lower-cased rule field and plain rule value to the
+	// values the source writes.
+	Values map[string]map[string][]string
+	// Placeholders are the values for the expand modifier.
+	Placeholders map[string][]string
+}
+
+// LogSource is one Sigma logsource (product and service; category unused
+// by the cloud rules). Coverage names the group the ATT&CK coverage report
+// lists its rules under ("aws cloudtrail", "google workspace"); Reason, for
+// unsupported logsources, why no rule of it can run.
+type LogSource struct {
+	Product, Service string
+	Coverage         string
+	Reason           string
+}
+
+// Registry is an immutable list of source descriptors, in recognition
+// order. Build one with New; logs.Builtin() returns vigil's.
+type Registry struct {
+	list   []Descriptor
+	byName map[Source]int
+}
+
+// New returns a registry of the descriptors, in that order. Names must be
+// unique and the required fields (Name, Title, Recognise, Normalize, Time,
+// Actor, Operation, Sigma.LogSources, LakeView) set.
+func New(ds ...Descriptor) (*Registry, error) {
+	r := &Registry{list: make([]Descriptor, 0, len(ds)), byName: map[Source]int{}}
+	var errs []error
+	for _, d := range ds {
+		if miss := Missing(d); len(miss) > 0 {
+			errs = append(errs, fmt.Errorf("log source %q: missing %s", d.Name, strings.Join(miss, ", ")))
+			continue
+		}
+		if _, dup := r.byName[d.Name]; dup {
+			errs = append(errs, fmt.Errorf("log source %q registered twice", d.Name))
+			continue
+		}
+		r.byName[d.Name] = len(r.list)
+		r.list = append(r.list, d)
+	}
+	return r, errors.Join(errs...)
+}
+
+// Missing lists the required descriptor fields d leaves empty.
+func Missing(d Descriptor) []string {
+	var out []string
+	check := func(name string, empty bool) {
+		if empty {
+			out = append(out, name)
+		}
+	}
+	check("Name", d.Name == "")
+	check("Title", d.Title == "")
+	check("Recognise", d.Recognise == nil)
+	check("Normalize", d.Normalize == nil)
+	check("Time", len(d.Time) == 0)
+	check("Actor", len(d.Actor) == 0)
+	check("Operation", d.Operation == "")
+	check("Sigma.LogSources", len(d.Sigma.LogSources) == 0)
+	check("LakeView", d.LakeView == "")
+	return out
+}
+
+// With returns a new registry with ds added after r's sources.
+func (r *Registry) With(ds ...Descriptor) (*Registry, error) {
+	return New(append(r.All(), ds...)...)
+}
+
+// All returns the descriptors in recognition order (a copy of the list).
+func (r *Registry) All() []Descriptor { return append([]Descriptor(nil), r.list...) }
+
+// Len returns the number of sources.
+func (r *Registry) Len() int { return len(r.list) }
+
+// At returns the i-th descriptor (0 <= i < Len), shared: do not modify.
+func (r *Registry) At(i int) *Descriptor { return &r.list[i] }
+
+// Lookup returns the descriptor of a source name (shared: do not modify).
+func (r *Registry) Lookup(name Source) (*Descriptor, bool) {
+	i, ok := r.byName[name]
+	if !ok {
+		return nil, false
+	}
+	return &r.list[i], true
+}
+
+// Names returns the source names in registry order.
+func (r *Registry) Names() []Source {
+	out := make([]Source, len(r.list))
+	for i := range r.list {
+		out[i] = r.list[i].Name
+	}
+	return out
+}
+
+// Normalize maps an event of source name to OCSF with its normalizer.
+func (r *Registry) Normalize(name Source, raw []byte) (ocsf.Event, error) {
+	d, ok := r.Lookup(name)
+	if !ok {
+		return nil, fmt.Errorf("no normalizer for source %q", name)
+	}
+	return d.Normalize(raw)
+}
+
+// ErrBadTime is the error of an event without a valid event time.
+var ErrBadTime = errors.New("no valid event time")
+
+// EventTime returns the time (UTC) of an event of source name, or an error
+// wrapping ErrBadTime when it has none that parses.
+func (r *Registry) EventTime(name Source, raw []byte) (time.Time, error) {
+	var paths []string
+	if d, ok := r.Lookup(name); ok {
+		paths = d.Time
+	}
+	return EventTime(paths, raw)
+}
+
+// EventTime parses the first non-empty string at paths in raw as an event
+// time (RFC 3339 and the clouds' variants).
+func EventTime(paths []string, raw []byte) (time.Time, error) {
+	s := ""
+	for _, p := range paths {
+		if v := gjson.GetBytes(raw, p); v.Type == gjson.String && v.Str != "" {
+			s = v.Str
+			break
+		}
+	}
+	t, err := norm.ParseTime(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: %v", ErrBadTime, err)
+	}
+	return t, nil
+}
+
+// ForSigma returns the source whose Sigma logsources include product and
+// service. When none does it returns the unsupported entry that names them
+// (with its reason) if a source lists one, else ok false.
+func (r *Registry) ForSigma(product, service string) (d *Descriptor, unsupported *LogSource, ok bool) {
+	for i := range r.list {
+		for _, ls := range r.list[i].Sigma.LogSources {
+			if ls.Product == product && ls.Service == service {
+				return &r.list[i], nil, true
+			}
+		}
+	}
+	for i := range r.list {
+		for j, ls := range r.list[i].Sigma.Unsupported {
+			if ls.Product == product && ls.Service == service {
+				return nil, &r.list[i].Sigma.Unsupported[j], false
+			}
+		}
+	}
+	return nil, nil, false
+}
+
+// Coverage returns the coverage-report group of a Sigma logsource, "" when
+// no source lists it.
+func (r *Registry) Coverage(product, service string) string {
+	for i := range r.list {
+		for _, ls := range r.list[i].Sigma.LogSources {
+			if ls.Product == product && ls.Service == service {
+				return ls.Coverage
+			}
+		}
+	}
+	return ""
+}
