@@ -10,7 +10,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/findings/load"
 )
 
-// TestCollectedFindingsImport: the GuardDuty and Security Hub findings the
+// TestCollectedFindingsImport: the GuardDuty, Security Hub and Inspector findings the
 // collector fetched (the fake endpoint's wire-format answers, through the
 // SDK) are written where and as vigil findings import reads them, with the
 // mapping the import applies to the CLI's own output.
@@ -23,15 +23,21 @@ func TestCollectedFindingsImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Problems) != 0 || len(res.Unrecognised) != 0 || res.Files != 2 {
+	if len(res.Problems) != 0 || len(res.Unrecognised) != 0 || res.Files != 3 {
 		t.Fatalf("%d files, problems %v, unrecognised %v", res.Files, res.Problems, res.Unrecognised)
 	}
 	byID := map[string]findings.Finding{}
 	for _, f := range res.Findings {
 		byID[f.ID] = f
 	}
-	if len(byID) != 3 {
-		t.Errorf("%d findings read, want 3 (two GuardDuty, one Security Hub)", len(byID))
+	if len(byID) != 4 {
+		t.Errorf("%d findings read, want 4 (two GuardDuty, one Security Hub, one Inspector)", len(byID))
+	}
+	in := byID["arn:aws:inspector2:us-east-1:111122223333:finding/0a1b2c3d4e5f60718293a4b5c6d7e8f9"]
+	if in.Product != findings.Inspector || in.Kind != findings.Vulnerability || in.Vuln == nil || in.Vuln.ID != "CVE-2024-6387" ||
+		len(in.Vuln.Packages) != 1 || in.Vuln.Packages[0].Version != "8.7p1-8.amzn2023.0.10" || in.Vuln.Packages[0].FixedVersion != "0:8.7p1-8.amzn2023.0.11" ||
+		in.Resource.ID != "arn:aws:ec2:us-east-1:111122223333:instance/i-0d7f37aae9b62e1a8" || in.FirstSeen.IsZero() {
+		t.Errorf("Inspector finding: %+v %+v", in, in.Vuln)
 	}
 	gd := byID["arn:aws:guardduty:us-east-1:111122223333:detector/12abc34d567e8fa901bc2d34e56789f0/finding/c2c7a3f1e5b84f6d9a0b1c2d3e4f5a6b"]
 	if gd.Product != findings.GuardDuty || gd.Severity != finding.High || gd.Status != findings.Active || gd.FirstSeen.IsZero() ||

@@ -21,7 +21,7 @@ import (
 const moreAcct = "111122223333"
 
 // moreServiceNames are the signing names of the services of svc_*.go.
-var moreServiceNames = []string{"rds", "kms", "cloudtrail", "config", "guardduty", "securityhub", "lambda", "eks",
+var moreServiceNames = []string{"rds", "kms", "cloudtrail", "config", "guardduty", "securityhub", "inspector2", "lambda", "eks",
 	"elasticloadbalancing", "cloudfront", "sns", "sqs", "secretsmanager"}
 
 // moreCLIPrefixes are the CLI outputs these services write.
@@ -293,7 +293,8 @@ func TestMoreImportFacts(t *testing.T) {
 		t.Errorf("skipped inputs: %v, want none", skipped)
 	}
 	sort.Strings(findingsFiles)
-	if want := []string{"findings/guardduty-get-findings.us-east-1.json", "findings/securityhub-get-findings.us-east-1.json"}; !slices.Equal(findingsFiles, want) {
+	if want := []string{"findings/guardduty-get-findings.us-east-1.json", "findings/inspector2-list-findings.us-east-1.json",
+		"findings/securityhub-get-findings.us-east-1.json"}; !slices.Equal(findingsFiles, want) {
 		t.Errorf("findings files skipped by the inventory import: %v, want %v", findingsFiles, want)
 	}
 	wantUnsupported := map[string]int{"AWS::Config::ConfigurationRecorder": 1, "AWS::Config::DeliveryChannel": 1,

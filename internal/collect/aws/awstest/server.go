@@ -300,6 +300,7 @@ var restRoutes = []struct {
 	{"guardduty", "POST", regexp.MustCompile(`^/detector/[^/]+/findings/?$`), "ListFindings"},
 	{"guardduty", "POST", regexp.MustCompile(`^/detector/[^/]+/findings/get/?$`), "GetFindings"},
 	{"securityhub", "POST", regexp.MustCompile(`^/findings/?$`), "GetFindings"},
+	{"inspector2", "POST", regexp.MustCompile(`^/findings/list/?$`), "ListFindings"},
 	{"securityhub", "GET", regexp.MustCompile(`^/accounts/?$`), "DescribeHub"},
 	{"securityhub", "POST", regexp.MustCompile(`^/standards/get/?$`), "GetEnabledStandards"},
 	{"cloudfront", "GET", regexp.MustCompile(`^/2020-05-31/distribution/?$`), "ListDistributions"},
