@@ -121,8 +121,12 @@ type Engine struct {
 	// (dedupSwept the last).
 	dedup      map[eventKey]int64
 	dedupSwept time.Time
-	stats      *Stats
-	log        *slog.Logger
+	// keyBuf and keyNames are repeat's scratch space (Emit runs on one
+	// goroutine).
+	keyBuf   []byte
+	keyNames []string
+	stats    *Stats
+	log      *slog.Logger
 	// sources are the log sources (Config.Sources); reader reads them.
 	sources *logs.Registry
 	reader  logs.Reader
@@ -472,11 +476,15 @@ type prepared struct {
 // builds and encodes the alerts that go out. It only reads engine state,
 // so batch workers run it in parallel; Emit then only counts and writes.
 func (e *Engine) Prepare(h *Hit) {
-	h.prepared = make([]prepared, len(h.Rules))
 	for i, r := range h.Rules {
 		info := e.info[r]
 		if info == nil || e.silent[r] {
 			continue
+		}
+		if h.prepared == nil {
+			// Only hits with an alerting rule need decisions (most hits
+			// only feed correlations).
+			h.prepared = make([]prepared, len(h.Rules))
 		}
 		p := &h.prepared[i]
 		p.level, p.why = e.tuning.Decide(info, []Event{{Record: h.Record}})
@@ -546,7 +554,7 @@ func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 	var ocsfJSON json.RawMessage
 	var norm ocsf.Event
 	normalized := false
-	if e.ocsfSet != nil && e.gate.pass(rec) {
+	if e.ocsfSet != nil && e.gate.pass(rec, m.ev) {
 		norm, normalized = e.normalize(rec), true
 		ocsfJSON = e.ocsfJSON(norm)
 		if ocsfJSON != nil {
@@ -569,6 +577,12 @@ func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 			if !ok || len(fields) == 0 {
 				continue
 			}
+			// Rules of one source asking for the same fields read the same
+			// values: share one (read-only) map rather than build another.
+			if j := sameFields(e.corrRule, out.Rules[:i], fields, isOCSFRule(r)); j >= 0 && out.Values[j] != nil {
+				out.Values[i] = out.Values[j]
+				continue
+			}
 			vals := make(map[string]string, len(fields))
 			for _, f := range fields {
 				if strings.HasPrefix(f, OCSFFieldPrefix) && out.OCSF == nil {
@@ -585,6 +599,18 @@ func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 		}
 	}
 	return true
+}
+
+// sameFields returns the index of a rule among prev whose correlation
+// fields equal fields and that reads them from the same form of the event
+// (OCSF or not), or -1.
+func sameFields(corrRule map[*sigma.Rule][]string, prev []*sigma.Rule, fields []string, ocsfRule bool) int {
+	for j, p := range prev {
+		if isOCSFRule(p) == ocsfRule && slices.Equal(corrRule[p], fields) {
+			return j
+		}
+	}
+	return -1
 }
 
 // normalize returns the record's OCSF event, or nil when it cannot be
@@ -876,28 +902,35 @@ func (e *Engine) repeat(r *sigma.Rule, t time.Time, vals map[string]string) bool
 	if !ok {
 		return false
 	}
-	keys := make([]string, 0, len(vals))
-	for k := range vals {
-		keys = append(keys, k)
+	// The key: rule path, id and title, then the values in field order,
+	// built in a reused buffer; a string is made only to store a new key.
+	b := append(e.keyBuf[:0], r.Path...)
+	b = append(b, 0)
+	b = append(b, r.ID...)
+	b = append(b, 0)
+	b = append(b, r.Title...)
+	if len(vals) > 0 {
+		if cap(e.keyNames) < len(vals) {
+			e.keyNames = make([]string, 0, len(vals))
+		}
+		keys := e.keyNames[:0]
+		for k := range vals {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			b = append(b, 0)
+			b = append(b, k...)
+			b = append(b, '=')
+			b = append(b, vals[k]...)
+		}
+		e.keyNames = keys[:0]
 	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteString(r.Path)
-	b.WriteString("\x00")
-	b.WriteString(r.ID)
-	b.WriteString("\x00")
-	b.WriteString(r.Title)
-	for _, k := range keys {
-		b.WriteString("\x00")
-		b.WriteString(k)
-		b.WriteString("=")
-		b.WriteString(vals[k])
-	}
-	key := b.String()
-	if last, ok := e.seen[key]; ok && !t.Before(last) && t.Sub(last) < every {
+	e.keyBuf = b
+	if last, ok := e.seen[string(b)]; ok && !t.Before(last) && t.Sub(last) < every {
 		return true
 	}
-	e.seen[key] = t
+	e.seen[string(b)] = t
 	return false
 }
 

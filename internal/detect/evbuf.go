@@ -18,6 +18,8 @@ type corrMember struct {
 	co     *sigma.Correlation
 	names  []string // group-by names, sorted
 	fields []string // parallel: the rule's field for each name
+	// prefix is corrKey(co) and a NUL: the start of the evidence key.
+	prefix string
 }
 
 // bufEvent is an event kept as correlation evidence (and in checkpoints).
@@ -36,7 +38,7 @@ func (b bufEvent) record() logs.Record {
 
 // memberOf builds the corrMember of rule r in co.
 func memberOf(co *sigma.Correlation, r *sigma.Rule) corrMember {
-	m := corrMember{co: co, names: append([]string(nil), co.GroupBy...)}
+	m := corrMember{co: co, names: append([]string(nil), co.GroupBy...), prefix: corrKey(co) + "\x00"}
 	sort.Strings(m.names)
 	for _, g := range m.names {
 		f := g
@@ -79,7 +81,21 @@ func groupString(names []string, vals func(i int) string) string {
 // feeds, in the group its values put it in.
 func (e *Engine) remember(r *sigma.Rule, h *Hit, vals map[string]string) {
 	for _, m := range e.members[r] {
-		key := corrKey(m.co) + "\x00" + groupString(m.names, func(i int) string { return vals[m.fields[i]] })
+		// The key is corrKey(co) NUL groupString(...), built in one go.
+		n := len(m.prefix)
+		for i, name := range m.names {
+			n += len(name) + len(vals[m.fields[i]]) + 2
+		}
+		var kb strings.Builder
+		kb.Grow(n)
+		kb.WriteString(m.prefix)
+		for i, name := range m.names {
+			kb.WriteString(name)
+			kb.WriteByte('=')
+			kb.WriteString(vals[m.fields[i]])
+			kb.WriteByte(';')
+		}
+		key := kb.String()
 		buf := e.evbuf[key]
 		// Keep the newest events within the timespan, at most maxGroupEvents.
 		cut := 0

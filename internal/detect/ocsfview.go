@@ -171,7 +171,9 @@ func collectOps(r *sigma.Rule, g *opGate) bool {
 	return found
 }
 
-func (g *opGate) pass(rec logs.Record) bool {
+// pass reports whether an OCSF rule may match rec; ev is rec's event (the
+// rules of its source just read it, so its operation is found cheaply).
+func (g *opGate) pass(rec logs.Record, ev *sigma.JSONEvent) bool {
 	if g.open {
 		return true
 	}
@@ -179,8 +181,10 @@ func (g *opGate) pass(rec logs.Record) bool {
 	if !ok || d.Operation == "" {
 		return true
 	}
-	p := d.Operation
-	op := strings.ToLower(gjson.GetBytes(rec.Raw, p).String())
+	var op string
+	if v, ok := ev.Field(d.Operation); ok && v.Kind != sigma.KindNull {
+		op = strings.ToLower(v.Str)
+	}
 	if op == "" {
 		return false
 	}

@@ -57,8 +57,13 @@ func ListFiles(paths []string, onErr func(logs.InputError)) []string {
 	return append(out, logs.ListFiles(rest, onErr)...)
 }
 
+const hitChunk = 512
+
 type fileResult struct {
-	hits   []Hit
+	// hits are the matched records in input order, in chunks of
+	// hitChunk (a Hit is a few hundred bytes: one growing slice copied
+	// them over and over).
+	hits   [][]Hit
 	errs   []logs.InputError
 	events int64
 	// newest is the newest event time in the file.
@@ -158,14 +163,16 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 		e.stats.Events += r.events
 		e.stats.mu.Unlock()
 		events += r.events
-		for j := range r.hits {
-			h := &r.hits[j]
-			// The watermark as a run reading event by event has it here.
-			if err := e.Advance(ctx, h.wm, emit); err != nil {
-				return err
-			}
-			if err := e.Emit(ctx, h, emit); err != nil {
-				return err
+		for _, chunk := range r.hits {
+			for j := range chunk {
+				h := &chunk[j]
+				// The watermark as a run reading event by event has it here.
+				if err := e.Advance(ctx, h.wm, emit); err != nil {
+					return err
+				}
+				if err := e.Emit(ctx, h, emit); err != nil {
+					return err
+				}
 			}
 		}
 		if err := e.Advance(ctx, r.newest, emit); err != nil {
@@ -201,7 +208,11 @@ func (e *Engine) matchFile(ctx context.Context, m *Matcher, path string) (r file
 			h.wm = r.newest
 			h.key, h.keyed = keyOf(rec), true
 			e.Prepare(&h)
-			r.hits = append(r.hits, h)
+			if n := len(r.hits); n == 0 || len(r.hits[n-1]) == cap(r.hits[n-1]) {
+				r.hits = append(r.hits, make([]Hit, 0, hitChunk))
+			}
+			last := &r.hits[len(r.hits)-1]
+			*last = append(*last, h)
 		}
 		return nil
 	}
