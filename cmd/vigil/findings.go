@@ -26,7 +26,7 @@ func newFindingsCmd() *cobra.Command {
 		Use:   "findings",
 		Short: "One view of the clouds' own findings: GuardDuty, Security Hub, Inspector, Defender for Cloud, SCC, Artifact Analysis",
 	}
-	cmd.AddCommand(newFindingsImportCmd())
+	cmd.AddCommand(newFindingsImportCmd(), newFindingsScanImageCmd())
 	return cmd
 }
 
