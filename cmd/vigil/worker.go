@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,7 +23,7 @@ type queueFlags struct {
 	id                            string
 	workers                       int
 	jobTimeout, rescueAfter, poll time.Duration
-	delay                         time.Duration
+	delay, hold                   time.Duration
 }
 
 func (qf *queueFlags) register(cmd *cobra.Command, withSchedule bool) {
@@ -37,12 +38,14 @@ func (qf *queueFlags) register(cmd *cobra.Command, withSchedule bool) {
 	fl.DurationVar(&qf.poll, "poll", jobs.DefaultPollInterval, "how often to look for new jobs (PostgreSQL also announces them at once)")
 	fl.DurationVar(&qf.delay, "job-delay", 0, "wait this long at the start of each job (for tests that kill a worker mid-job)")
 	_ = fl.MarkHidden("job-delay")
+	fl.DurationVar(&qf.hold, "job-hold", 0, "wait this long after a scan job recorded its run (for tests that kill a worker before the queue hears of it)")
+	_ = fl.MarkHidden("job-hold")
 }
 
 // options are the queue's options for the store at dsn (store may be nil).
 func (qf *queueFlags) options(dsn string, store *history.Store) (jobs.Options, error) {
 	o := jobs.Options{DSN: dsn, Store: store, ID: qf.id, Workers: qf.workers, JobTimeout: qf.jobTimeout,
-		RescueAfter: qf.rescueAfter, PollInterval: qf.poll, Version: buildVersion(), Delay: qf.delay, Logger: slog.Default()}
+		RescueAfter: qf.rescueAfter, PollInterval: qf.poll, Version: buildVersion(), Delay: qf.delay, Hold: qf.hold, Logger: slog.Default()}
 	if qf.workers < 1 {
 		return o, errors.New("--workers must be at least 1")
 	}
@@ -86,7 +89,7 @@ Exit status: 0 stopped by a signal; 2 usage error, or the database cannot be ope
 	}
 	addDBFlag(cmd, &db)
 	qf.register(cmd, true)
-	cmd.AddCommand(newWorkerEnqueueCmd(), newWorkerRunsCmd())
+	cmd.AddCommand(newWorkerEnqueueCmd(), newWorkerEnqueueDetectCmd(), newWorkerRunsCmd())
 	return cmd
 }
 
@@ -186,6 +189,57 @@ Exit status: 0 queued; 2 usage error, or the database cannot be opened.`,
 	return cmd
 }
 
+func newWorkerEnqueueDetectCmd() *cobra.Command {
+	var db, output string
+	var ruleDirs []string
+	cmd := &cobra.Command{
+		Use:   "enqueue-detect PATH... --output DIR [--rules DIR]...",
+		Short: "Queue a detection job over a batch of audit log files",
+		Long: `Queue one detection job over a batch of audit log files or folders (as vigil detect reads them): a
+worker runs vigil's built-in detections and the Sigma rules of each --rules folder, and writes the alerts
+(OCSF Detection Findings, one a line) to DIR/alerts-job-ID.jsonl, whole or not at all, so a job run again
+after its worker died replaces the file. vigil worker runs shows how many alerts each job raised.
+
+Exit status: 0 queued; 2 usage error, or the database cannot be opened.`,
+		Example: `  vigil worker enqueue-detect logs/2026-12-05/ --output alerts/ --db postgres://vigil@db.internal/vigil`,
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if output == "" {
+				return usageErr(errors.New("--output DIR is required (where the alert files go)"))
+			}
+			paths := absPaths(args)
+			for _, p := range paths {
+				if _, err := os.Stat(p); err != nil {
+					return usageErr(err)
+				}
+			}
+			for _, d := range ruleDirs {
+				if st, err := os.Stat(d); err != nil || !st.IsDir() {
+					return usageErr(fmt.Errorf("--rules %s: not a readable directory", d))
+				}
+			}
+			q, err := jobs.Open(ctx, jobs.Options{DSN: db, Logger: slog.Default()})
+			if err != nil {
+				return usageErr(err)
+			}
+			defer q.Close()
+			a := jobs.DetectArgs{Paths: paths, Rules: absPaths(ruleDirs), Output: absPaths([]string{output})[0]}
+			id, err := q.Enqueue(ctx, a)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%d\t%s\n", id, a.AlertFile(id))
+			fmt.Fprintln(cmd.ErrOrStderr(), "vigil: 1 detection job queued")
+			return nil
+		},
+	}
+	addDBFlag(cmd, &db)
+	cmd.Flags().StringVarP(&output, "output", "o", "", "folder of the alert files (alerts-job-ID.jsonl)")
+	cmd.Flags().StringArrayVar(&ruleDirs, "rules", nil, "folder of Sigma rules, correlations and filters (repeatable)")
+	return cmd
+}
+
 func newWorkerRunsCmd() *cobra.Command {
 	var db, status, format string
 	var limit int
@@ -221,12 +275,13 @@ Exit status: 0 listed; 2 usage error, or no history.`,
 				fmt.Fprintln(cmd.ErrOrStderr(), "vigil: no job runs")
 				return &exitError{code: exitUsage}
 			}
-			fmt.Fprintln(out, "JOB\tSTATUS\tATTEMPT\tWORKER\tSTARTED\tDURATION\tRUN\tSOURCE\tERROR")
+			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "JOB\tKIND\tSTATUS\tATTEMPT\tWORKER\tSTARTED\tDURATION\tSOURCE\tRESULT\tERROR")
 			for _, j := range jrs {
-				fmt.Fprintf(out, "%d\t%s\t%d\t%s\t%s\t%dms\t%d\t%s\t%s\n", j.JobID, j.Status, j.Attempt, j.Worker,
-					j.Started.Format(time.RFC3339), j.DurationMS, j.RunID, j.Source, j.Error)
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%dms\t%s\t%s\t%s\n", j.JobID, strings.TrimPrefix(j.Kind, "vigil_"), j.Status, j.Attempt, j.Worker,
+					j.Started.Format(time.RFC3339), j.DurationMS, j.Source, j.Result, j.Error)
 			}
-			return nil
+			return tw.Flush()
 		},
 	}
 	addDBFlag(cmd, &db)

@@ -47,12 +47,13 @@ func TestWorkerProcess(t *testing.T) {
 
 // workerProc is a vigil worker subprocess and what it wrote on stderr.
 type workerProc struct {
-	name    string
-	cmd     *exec.Cmd
-	mu      sync.Mutex
-	log     bytes.Buffer
-	started chan struct{} // a value per "job started" line
-	done    chan struct{}
+	name      string
+	cmd       *exec.Cmd
+	mu        sync.Mutex
+	log       bytes.Buffer
+	started   chan struct{} // a value per "job started" line
+	completed chan struct{} // a value per "job completed" line (the run recorded)
+	done      chan struct{}
 }
 
 func (w *workerProc) logText() string {
@@ -69,7 +70,7 @@ func startWorker(t *testing.T, name string, args ...string) *workerProc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &workerProc{name: name, cmd: cmd, started: make(chan struct{}, 100), done: make(chan struct{})}
+	w := &workerProc{name: name, cmd: cmd, started: make(chan struct{}, 100), completed: make(chan struct{}, 100), done: make(chan struct{})}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -82,10 +83,12 @@ func startWorker(t *testing.T, name string, args ...string) *workerProc {
 			w.mu.Lock()
 			w.log.WriteString(line + "\n")
 			w.mu.Unlock()
-			if strings.Contains(line, "job started") {
-				select {
-				case w.started <- struct{}{}:
-				default:
+			for text, ch := range map[string]chan struct{}{"job started": w.started, "job completed": w.completed} {
+				if strings.Contains(line, text) {
+					select {
+					case ch <- struct{}{}:
+					default:
+					}
 				}
 			}
 		}
@@ -181,15 +184,22 @@ func TestWorkersShareAndSurviveKill(t *testing.T) {
 	}
 	defer q.Close()
 
-	// Timeouts short enough for a test: a job takes well under a second
-	// (plus the half second of --job-delay that lets the kill land in the
-	// middle of one); a job left running 6 s is rescued at the leader's
-	// next look (every 30 s).
-	common := []string{"--db", dsn, "--workers", "2", "--job-timeout", "5s", "--rescue-after", "6s", "--poll", "200ms",
+	// Timeouts short enough for a test: a job takes about a second (the
+	// half second of --job-delay that lets the kill land in the middle of
+	// one included), a few on a loaded machine; a job left running 16 s is
+	// rescued at the leader's next look (every 30 s).
+	common := []string{"--db", dsn, "--workers", "2", "--job-timeout", "15s", "--rescue-after", "16s", "--poll", "200ms",
 		"--job-delay", "500ms", "--log-level", "info"}
+	// w2, the worker to kill, holds each job 3 s after recording its run
+	// before telling the queue: it is killed in between, so its job is run
+	// again after it was recorded, and must not be recorded twice.
 	var ws []*workerProc
 	for i := 1; i <= 3; i++ {
-		ws = append(ws, startWorker(t, fmt.Sprintf("w%d", i), common...))
+		args := common
+		if i == 2 {
+			args = append(slices.Clip(common), "--job-hold", "3s")
+		}
+		ws = append(ws, startWorker(t, fmt.Sprintf("w%d", i), args...))
 	}
 	dump := func() {
 		for _, w := range ws {
@@ -216,17 +226,14 @@ func TestWorkersShareAndSurviveKill(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// SIGKILL w2 in the middle of a job, once it has completed some (it
-	// works two at a time: its fourth job starts after one of the first
-	// two completed).
+	// SIGKILL w2 once it recorded the run of a job, before the queue
+	// hears the job completed (its other job, if any, is still running).
 	victim := ws[1]
-	for n := 0; n < 4; n++ {
-		select {
-		case <-victim.started:
-		case <-ctx.Done():
-			dump()
-			t.Fatal("the victim worker never started four jobs")
-		}
+	select {
+	case <-victim.completed:
+	case <-ctx.Done():
+		dump()
+		t.Fatal("the victim worker never recorded a run")
 	}
 	if err := victim.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -266,8 +273,8 @@ func TestWorkersShareAndSurviveKill(t *testing.T) {
 		}
 	}
 
-	// River's table: 20 jobs, each completed once; the killed worker's
-	// job was attempted by it and completed by another.
+	// River's table: 20 jobs, each completed; the killed worker's jobs
+	// were run again by another.
 	if len(rows) != len(accounts) {
 		t.Errorf("%d jobs in River's table, want %d", len(rows), len(accounts))
 	}
@@ -280,9 +287,12 @@ func TestWorkersShareAndSurviveKill(t *testing.T) {
 			t.Errorf("job %d: %s", r.ID, r.State)
 		}
 		if r.Attempt > 1 {
-			rescued++
-			if !slices.Contains(r.AttemptedBy, "w2") {
-				t.Errorf("job %d ran %d times, attempted by %v: only the killed worker's job should run twice", r.ID, r.Attempt, r.AttemptedBy)
+			if slices.Contains(r.AttemptedBy, "w2") {
+				rescued++
+			} else {
+				// A job over --job-timeout on a loaded machine is retried
+				// too; it must still complete once (checked below).
+				t.Logf("job %d ran %d times, attempted by %v (timed out?): %v", r.ID, r.Attempt, r.AttemptedBy, r.Errors)
 			}
 		}
 		if len(r.AttemptedBy) > 0 {
@@ -290,12 +300,9 @@ func TestWorkersShareAndSurviveKill(t *testing.T) {
 		}
 	}
 	if rescued == 0 {
-		t.Error("no job ran twice: the killed worker's job was not rescued (or the kill missed its job)")
+		t.Error("no job of the killed worker ran again: its job was not rescued (or the kill missed its job)")
 	}
-	if byWorker["w1"] == 0 || byWorker["w2"] == 0 || byWorker["w3"] == 0 {
-		t.Errorf("jobs completed per worker %v: the three workers did not share the work", byWorker)
-	}
-	t.Logf("jobs completed per worker: %v; rescued: %d", byWorker, rescued)
+	t.Logf("jobs completed (in River) per worker: %v; rescued from the killed worker: %d", byWorker, rescued)
 
 	// The job runs: 20 completed, 20 distinct accounts, 20 distinct runs.
 	jrs, err := q.Store().JobRuns(ctx, history.JobRunQuery{Limit: 1000})
@@ -303,6 +310,8 @@ func TestWorkersShareAndSurviveKill(t *testing.T) {
 		t.Fatal(err)
 	}
 	seenAcct, seenRun := map[string]bool{}, map[int64]bool{}
+	recordedBy := map[string]int{}
+	recordedThenRerun := 0
 	for _, jr := range jrs {
 		if jr.Status != history.JobCompleted || jr.RunID == 0 {
 			t.Errorf("job run %d: %s, run %d, error %q", jr.JobID, jr.Status, jr.RunID, jr.Error)
@@ -311,14 +320,26 @@ func TestWorkersShareAndSurviveKill(t *testing.T) {
 			t.Errorf("job run %d: account %s or run %d recorded twice", jr.JobID, jr.Account, jr.RunID)
 		}
 		seenAcct[jr.Account], seenRun[jr.RunID] = true, true
-		// The job run is its last attempt's: the worker that completed it.
-		if r := byID[jr.JobID]; r == nil || len(r.AttemptedBy) == 0 || jr.Attempt != r.Attempt || jr.Worker != r.AttemptedBy[len(r.AttemptedBy)-1] {
-			t.Errorf("job run %d: attempt %d by %s, not the job's last attempt", jr.JobID, jr.Attempt, jr.Worker)
+		// The job run is the attempt that recorded the run; a later attempt
+		// (the job run again after its worker died) recorded nothing.
+		r := byID[jr.JobID]
+		if r == nil || jr.Attempt < 1 || jr.Attempt > len(r.AttemptedBy) || jr.Worker != r.AttemptedBy[jr.Attempt-1] {
+			t.Errorf("job run %d: attempt %d by %s, not an attempt of the job (%+v)", jr.JobID, jr.Attempt, jr.Worker, r)
+		} else if jr.Attempt < r.Attempt {
+			recordedThenRerun++
 		}
+		recordedBy[jr.Worker]++
 	}
 	if len(jrs) != len(accounts) || len(seenAcct) != len(accounts) {
 		t.Errorf("%d job runs of %d accounts, want %d of %d", len(jrs), len(seenAcct), len(accounts), len(accounts))
 	}
+	if recordedBy["w1"] == 0 || recordedBy["w2"] == 0 || recordedBy["w3"] == 0 {
+		t.Errorf("runs recorded per worker %v: the three workers did not share the work", recordedBy)
+	}
+	if recordedThenRerun == 0 {
+		t.Error("no job was run again after its run was recorded: the kill missed the window it was aimed at")
+	}
+	t.Logf("runs recorded per worker: %v; jobs run again after the killed worker recorded them: %d", recordedBy, recordedThenRerun)
 	// The history: one run per account, none twice, none lost.
 	runs, err := q.Store().Runs(ctx, history.RunQuery{Limit: 1000})
 	if err != nil {
@@ -341,5 +362,57 @@ func TestWorkersShareAndSurviveKill(t *testing.T) {
 	}
 	if t.Failed() {
 		dump()
+	}
+}
+
+// TestWorkerCLISQLite queues a scan with vigil worker enqueue, works it with
+// vigil worker on the default engine (SQLite) in this process, and lists
+// the job run with vigil worker runs.
+func TestWorkerCLISQLite(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "history.db")
+	if code, _ := runCLI(t, "worker", "enqueue", "no/such/dir", "--db", db); code != exitUsage {
+		t.Errorf("enqueue of a missing path: exit %d, want %d", code, exitUsage)
+	}
+	if code, _ := runCLI(t, "worker", "--workers", "0", "--db", db); code != exitUsage {
+		t.Errorf("--workers 0: exit %d, want %d", code, exitUsage)
+	}
+	code, out := runCLI(t, "worker", "enqueue", "../../examples/org/aws", "--account", "111122223333", "--source", "sample", "--db", db)
+	if code != 0 || !strings.HasSuffix(strings.TrimSpace(out), "\tsample#111122223333") {
+		t.Fatalf("enqueue: exit %d, output %q", code, out)
+	}
+	if code, _ := runCLI(t, "worker", "runs", "--db", db); code != exitUsage {
+		t.Errorf("runs before any job ran: exit %d, want %d (nothing to list)", code, exitUsage)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	exited := make(chan int, 1)
+	go func() { exited <- run(ctx, []string{"worker", "--db", db, "--poll", "100ms", "--name", "cli"}) }()
+	deadline := time.After(2 * time.Minute)
+	var jrs []history.JobRun
+	for len(jrs) == 0 || jrs[0].Status != history.JobCompleted {
+		select {
+		case code := <-exited:
+			t.Fatalf("the worker exited with %d", code)
+		case <-deadline:
+			t.Fatalf("the job did not complete: %+v", jrs)
+		case <-time.After(200 * time.Millisecond):
+		}
+		st, err := history.OpenExisting(context.Background(), db)
+		if err != nil {
+			continue
+		}
+		jrs, err = st.JobRuns(context.Background(), history.JobRunQuery{})
+		st.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel()
+	if code := <-exited; code != 0 {
+		t.Errorf("the worker stopped with exit %d, want 0", code)
+	}
+	code, out = runCLI(t, "worker", "runs", "--db", db)
+	if code != 0 || !strings.Contains(out, "completed") || !strings.Contains(out, "sample#111122223333") || !strings.Contains(out, "cli") {
+		t.Errorf("runs: exit %d, output:\n%s", code, out)
 	}
 }

@@ -62,7 +62,10 @@ type Options struct {
 	Engine *policy.Engine
 	// Delay waits this long at the start of each job: for tests that kill
 	// a worker mid-job.
-	Delay  time.Duration
+	Delay time.Duration
+	// Hold waits this long after a scan job recorded its run, before the
+	// queue hears it completed: for tests that kill a worker in between.
+	Hold   time.Duration
 	Logger *slog.Logger
 }
 

@@ -102,6 +102,12 @@ func (w *scanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 		return fmt.Errorf("scan failed (recorded as failed run %d): %w", run.ID, err)
 	}
 	log.Info("job completed", "run", run.ID, "status", run.Status, "findings", run.Total, "fail", run.Fail, "duration_ms", run.DurationMS)
+	if q.opts.Hold > 0 {
+		select {
+		case <-ctx.Done():
+		case <-time.After(q.opts.Hold):
+		}
+	}
 	return nil
 }
 
