@@ -118,6 +118,7 @@ func parseTargetHealth(res *attr.Result, path string, d attr.M) {
 	}
 	res.Problems = append(res.Problems, c.Problems...)
 	res.Resources = append(res.Resources, r)
+	res.AddUnsupported(r) // read for the join, judged by no rule
 }
 
 // tgKey names a target group by region, account and name (an ARN's
