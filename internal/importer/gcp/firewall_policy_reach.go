@@ -78,6 +78,9 @@ func (f *file) firewallPolicies() {
 		}
 	}
 	f.res.Resources = append(f.res.Resources, parts...)
+	for _, p := range parts {
+		f.res.AddUnsupported(p) // read for reachability, judged by no rule
+	}
 }
 
 func strs(vs []any) []string {
