@@ -11,7 +11,8 @@ import (
 // benchInventory builds an inventory of 100,000 network interfaces (50,000
 // AWS, 30,000 Azure, 20,000 GCP), 20,000 firewalls (10,000 security groups
 // and 2,500 network ACLs, 5,000 NSGs, 2,500 GCP firewall rules), each of
-// 5 rules, and 5,000 route tables (2,500 AWS, 1,500 Azure, 1,000 GCP routes).
+// 5 rules, 5,000 route tables (2,500 AWS, 1,500 Azure, 1,000 GCP routes),
+// and 2,000 load balancers forwarding to 20,000 of the AWS instances.
 func benchInventory() []*resource.Resource {
 	var rs []*resource.Resource
 	rules := func(i int) []resource.FirewallRule {
@@ -46,6 +47,16 @@ func benchInventory() []*resource.Resource {
 		rs = append(rs, vm(resource.AWS, fmt.Sprintf("i-%d", i), resource.Bool(i%2 == 0), rel(resource.RelUsesInterface, eni)),
 			other(resource.AWS, eni, rels(rel(resource.RelInSubnet, fmt.Sprintf("subnet-%d", i%2_500)),
 				rel(resource.RelUsesFirewall, fmt.Sprintf("sg-%d", i%10_000), fmt.Sprintf("sg-%d", (i*7)%10_000)))))
+	}
+	// 2,000 internet-facing ALBs, each forwarding 443 to 10 of the AWS
+	// instances (20,000 load-balanced targets).
+	rs = append(rs, fw(resource.AWS, "sg-lb", nil, ingress("allow", "tcp", 443, 443, 0, "0.0.0.0/0")))
+	for i := range 2_000 {
+		var fwd []resource.Forward
+		for j := range 10 {
+			fwd = append(fwd, resource.Forward{Target: fmt.Sprintf("i-%d", i*25+j), Port: 20 + j, Via: fmt.Sprintf("tg-%d", i)})
+		}
+		rs = append(rs, lbr(resource.AWS, elbv2, fmt.Sprintf("alb-%d", i), rel(resource.RelUsesFirewall, "sg-lb"), listener("HTTPS", 443, fwd...)))
 	}
 	for i := range 5_000 {
 		rs = append(rs, fw(resource.Azure, fmt.Sprintf("nsg-%d", i), rel(resource.RelFirewallOf, fmt.Sprintf("azsn-%d", i%1_500)), rules(i)...))

@@ -84,15 +84,32 @@ func (g *Graph) aws(r *resource.Resource, a *answer) {
 	}) {
 		return
 	}
-	st := stage{ordered: true, stateless: true, fws: acls}
-	st.rules = g.sortedRules(st)
 	kept := a.paths[:before]
 	for _, p := range a.paths[before:] {
-		if _, d := replies(p.Protocol, nil, peer{}, []stage{st}, peer{internet: true}); d == nil {
+		if g.replyOut(acls, p.Protocol) {
 			kept = append(kept, p)
 		}
 	}
 	a.paths = kept
+}
+
+// replyOut reports whether the network ACLs let a reply of proto out to
+// the internet, once per set of ACLs and protocol.
+func (g *Graph) replyOut(acls []*resource.Resource, proto string) bool {
+	var b strings.Builder
+	b.WriteString(proto)
+	for _, acl := range acls {
+		b.WriteString("|" + acl.ID)
+	}
+	k := b.String()
+	if ok, done := g.replyOK[k]; done {
+		return ok
+	}
+	st := stage{ordered: true, stateless: true, fws: acls}
+	st.rules = g.sortedRules(st)
+	_, d := replies(proto, nil, peer{}, []stage{st}, peer{internet: true})
+	g.replyOK[k] = d == nil
+	return d == nil
 }
 
 func list(ids []string) string {

@@ -36,11 +36,13 @@ func Annotate(rs []*resource.Resource) {
 func (g *Graph) firewallExposure(fw *resource.Resource) *resource.Exposure {
 	e := &resource.Exposure{}
 	users := g.users[fw]
+	seen := make(map[*resource.Resource]bool, len(users))
 	for _, u := range users {
 		ux := u.Facts.Exposure
-		if ux == nil {
+		if ux == nil || seen[u] {
 			continue
 		}
+		seen[u] = true
 		if ux.Internet == nil {
 			e.Undecided = append(e.Undecided, "the exposure of "+u.ID+" is undecided")
 		}
@@ -71,9 +73,8 @@ func (g *Graph) used(fws []*resource.Resource) {
 		return
 	}
 	for _, fw := range fws {
-		if k := [2]*resource.Resource{fw, g.cur}; !g.userSeen[k] {
-			g.userSeen[k] = true
-			g.users[fw] = append(g.users[fw], g.cur)
+		if l := g.users[fw]; len(l) == 0 || l[len(l)-1] != g.cur {
+			g.users[fw] = append(l, g.cur)
 		}
 	}
 }
@@ -85,6 +86,10 @@ type Graph struct {
 	firewallOf, routesFor map[string][]*resource.Resource
 	// gcpFirewalls: network key → its firewall rules, in evaluation order.
 	gcpFirewalls map[string][]*resource.Resource
+	// replyOK caches replyOut; lbExposure the exposure of load balancers
+	// (asked once per target behind them).
+	replyOK    map[string]bool
+	lbExposure map[*resource.Resource]*resource.Exposure
 	// byAddr: provider|private address → the instance or interface
 	// holding it (only one).
 	byAddr map[string]*resource.Resource
@@ -97,9 +102,8 @@ type Graph struct {
 	iface map[string]bool
 	// cur is the resource being evaluated; users records, per firewall,
 	// the resources whose evaluation read it.
-	cur      *resource.Resource
-	users    map[*resource.Resource][]*resource.Resource
-	userSeen map[[2]*resource.Resource]bool
+	cur   *resource.Resource
+	users map[*resource.Resource][]*resource.Resource
 	// layers caches the layer of a set of firewalls (many instances share
 	// their security groups, subnets and networks).
 	layers map[string]layer
@@ -166,11 +170,11 @@ func gcpPath(id string) string {
 // New indexes rs.
 func New(rs []*resource.Resource) *Graph {
 	g := &Graph{byKey: make(map[string]*resource.Resource, len(rs)), firewallOf: map[string][]*resource.Resource{},
-		routesFor: map[string][]*resource.Resource{}, gcpFirewalls: map[string][]*resource.Resource{}, forwardedTo: map[string][]forward{}, iface: map[string]bool{}, layers: map[string]layer{}, users: map[*resource.Resource][]*resource.Resource{}, userSeen: map[[2]*resource.Resource]bool{}, all: rs}
+		routesFor: map[string][]*resource.Resource{}, gcpFirewalls: map[string][]*resource.Resource{}, forwardedTo: map[string][]forward{}, iface: map[string]bool{}, layers: map[string]layer{}, users: map[*resource.Resource][]*resource.Resource{}, all: rs}
 	for _, r := range rs {
 		g.byKey[g.key(r.Provider, r.ID)] = r
 	}
-	g.byAddr = map[string]*resource.Resource{}
+	g.byAddr, g.replyOK, g.lbExposure = map[string]*resource.Resource{}, map[string]bool{}, map[*resource.Resource]*resource.Exposure{}
 	for _, r := range rs {
 		if a := r.Facts.Addressing; a != nil && r.Facts.Network == nil {
 			for _, ip := range a.PrivateIPs {
