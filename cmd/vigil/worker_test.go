@@ -416,3 +416,55 @@ func TestWorkerCLISQLite(t *testing.T) {
 		t.Errorf("runs: exit %d, output:\n%s", code, out)
 	}
 }
+
+// TestServeSchedule runs vigil serve --schedule on SQLite: the scheduler
+// enqueues the schedule's scan at start and the in-process worker records
+// it; a schedule that does not parse is a usage error.
+func TestServeSchedule(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "history.db")
+	bad := filepath.Join(dir, "bad.yaml")
+	writeFile(t, bad, "sources:\n  - path: x\n")
+	if code, _ := runCLI(t, "serve", "--db", db, "--listen", "127.0.0.1:0", "--schedule", bad); code != exitUsage {
+		t.Errorf("a schedule without when: exit %d, want %d", code, exitUsage)
+	}
+	aws, err := filepath.Abs("../../examples/org/aws")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched := filepath.Join(dir, "schedule.yaml")
+	writeFile(t, sched, "sources:\n  - name: sample\n    path: "+aws+"\n    accounts: [\"444455556666\"]\n    every: 1h\n    run_on_start: true\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	exited := make(chan int, 1)
+	go func() {
+		exited <- run(ctx, []string{"serve", "--db", db, "--listen", "127.0.0.1:0", "--schedule", sched, "--poll", "100ms"})
+	}()
+	deadline := time.After(2 * time.Minute)
+	var jrs []history.JobRun
+	for len(jrs) == 0 || jrs[0].Status != history.JobCompleted {
+		select {
+		case code := <-exited:
+			t.Fatalf("vigil serve exited with %d", code)
+		case <-deadline:
+			t.Fatalf("the scheduled scan did not complete: %+v", jrs)
+		case <-time.After(200 * time.Millisecond):
+		}
+		st, err := history.OpenExisting(context.Background(), db)
+		if err != nil {
+			continue
+		}
+		jrs, err = st.JobRuns(context.Background(), history.JobRunQuery{})
+		st.Close()
+		if err != nil {
+			continue // the schema may not be there yet
+		}
+	}
+	cancel()
+	if code := <-exited; code != 0 {
+		t.Errorf("vigil serve stopped with exit %d, want 0", code)
+	}
+	if jrs[0].Source != "sample#444455556666" || jrs[0].RunID == 0 {
+		t.Errorf("job run: %+v", jrs[0])
+	}
+}
