@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -116,6 +117,9 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, p *principal,
 	s.render(w, r, p, code, "error", http.StatusText(code), msg)
 }
 
+// loginTokenRE matches a token randomToken makes.
+var loginTokenRE = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
+
 // loginCookie is the login form's double-submit CSRF cookie.
 const loginCookie = "__Host-vigil_login"
 
@@ -124,7 +128,15 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, _ *principal)
 }
 
 func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, code int, msg string) {
-	tok := randomToken()
+	// The browser's login token is kept while it is one of ours: a request
+	// the browser makes beside the page (its favicon, redirected here)
+	// must not replace the token of the form it shows.
+	tok := ""
+	if c, err := r.Cookie(loginCookie); err == nil && loginTokenRE.MatchString(c.Value) {
+		tok = c.Value
+	} else {
+		tok = randomToken()
+	}
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: tok, Path: "/", MaxAge: 3600, Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	s.render(w, r, nil, code, "login", "Sign in", map[string]string{"CSRF": tok, "Next": localPath(r.FormValue("next")), "Error": msg})
 }
