@@ -34,7 +34,7 @@ func (s *Server) countFindings(ctx context.Context, q history.FindingQuery) (int
 	key := string(b)
 	c := &s.counts
 	c.mu.Lock()
-	if c.version != v || len(c.m) >= maxCachedCounts {
+	if c.m == nil || c.version != v || len(c.m) >= maxCachedCounts { // nil: an empty store's version is the zero one
 		c.version, c.m = v, map[string]int{}
 	}
 	n, ok := c.m[key]

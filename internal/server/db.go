@@ -68,6 +68,19 @@ var migrations = []migration{
 )`,
 		`CREATE INDEX finding_comments_finding ON finding_comments (finding_id, id)`,
 	}},
+	// Single sign-on: a provisioned user's provider and subject, and the
+	// sign-ins under way (state hash, nonce, PKCE verifier).
+	{3, "oidc", []string{
+		`ALTER TABLE users ADD COLUMN oidc_subject TEXT`,
+		`CREATE UNIQUE INDEX users_oidc_subject ON users (oidc_subject)`,
+		`CREATE TABLE oidc_logins (
+	state_hash TEXT   PRIMARY KEY,
+	nonce      TEXT   NOT NULL,
+	verifier   TEXT   NOT NULL,
+	next       TEXT   NOT NULL,
+	expires_ms BIGINT NOT NULL
+)`,
+	}},
 }
 
 // db wraps the store's handle with the engine's placeholders.

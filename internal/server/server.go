@@ -46,6 +46,8 @@ type Options struct {
 	// Workspace names the files behind the inventory, identity, drift,
 	// alerts and playbook pages (dashboard.go).
 	Workspace Workspace
+	// OIDC, when set, enables single sign-on (/login/oidc).
+	OIDC *OIDCConfig
 }
 
 // Server serves the dashboard and the API over a history store.
@@ -62,6 +64,7 @@ type Server struct {
 	routes  []route
 	counts  counts
 	ws      *workspace
+	oidc    *ssoClient // nil without single sign-on
 }
 
 // New prepares a server over store, creating or upgrading its own tables.
@@ -91,6 +94,12 @@ func New(ctx context.Context, store *history.Store, opts Options) (*Server, erro
 		byUser: newLimiter(opts.LoginFailures, opts.LoginWindow), byIP: newLimiter(4*opts.LoginFailures, opts.LoginWindow)}
 	if err := s.db.migrate(ctx); err != nil {
 		return nil, err
+	}
+	if opts.OIDC != nil {
+		if err := opts.OIDC.Validate(); err != nil {
+			return nil, err
+		}
+		s.oidc = &ssoClient{cfg: *opts.OIDC}
 	}
 	var err error
 	if s.pages, err = parsePages(); err != nil {
@@ -156,6 +165,8 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/login", public: true, h: s.loginPage},
 		{method: "POST", path: "/login", public: true, h: s.login},
 		{method: "POST", path: "/logout", role: Viewer, h: s.logout},
+		{method: "GET", path: "/login/oidc", public: true, h: s.oidcStart},
+		{method: "GET", path: "/login/oidc/callback", public: true, h: s.oidcCallback},
 
 		{method: "GET", path: "/{$}", role: Viewer, h: s.overviewPage},
 		{method: "GET", path: "/findings", role: Viewer, h: s.findingsPage},

@@ -770,7 +770,7 @@ func TestRouteRoles(t *testing.T) {
 	for _, rt := range e.s.routes {
 		k := rt.pattern()
 		if rt.public {
-			if !slices.Contains([]string{"GET /healthz", "GET /static/", "GET /login", "POST /login"}, k) {
+			if !slices.Contains([]string{"GET /healthz", "GET /static/", "GET /login", "POST /login", "GET /login/oidc", "GET /login/oidc/callback"}, k) {
 				t.Errorf("%s is public", k)
 			}
 			continue
