@@ -253,6 +253,9 @@ func TestPlaybookApproval(t *testing.T) {
 			t.Errorf("%s: %s\n%s", p, resp.Status, body)
 		}
 		noRawHostile(t, p, body)
+		if p != "/playbooks" && !strings.Contains(body, "<code>&#34;&lt;script&gt;alert(1)&lt;/script&gt;&#34;</code> → <code>true</code>") {
+			t.Errorf("%s: the change's before and after are not shown as text", p)
+		}
 		if strings.Contains(body, "/approve") {
 			t.Errorf("%s offers a viewer the approve form", p)
 		}

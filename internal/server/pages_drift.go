@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 	"slices"
 
@@ -66,12 +65,10 @@ func (s *Server) driftPage(w http.ResponseWriter, r *http.Request, p *principal)
 		}
 		row := driftRow{Finding: f}
 		if f.IaCValue != nil {
-			b, _ := json.Marshal(f.IaCValue)
-			row.IaCJSON = string(b)
+			row.IaCJSON = asJSON(f.IaCValue)
 		}
 		if f.LiveValue != nil {
-			b, _ := json.Marshal(f.LiveValue)
-			row.LiveJSON = string(b)
+			row.LiveJSON = asJSON(f.LiveValue)
 		}
 		rows = append(rows, row)
 	}

@@ -184,12 +184,16 @@ type itemView struct {
 
 type attrView struct{ Attribute, Before, After string }
 
+// asJSON encodes a value for a page as it is (the template escapes it;
+// json.Marshal's \u003c would show as such).
 func asJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return fmt.Sprint(v)
 	}
-	return string(b)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 func (s *Server) playbookPage(w http.ResponseWriter, r *http.Request, p *principal) {
