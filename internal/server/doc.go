@@ -25,6 +25,12 @@
 // lifecycle states and posture are read from the store as it defines them;
 // the server computes none of its own.
 //
+// The compliance pages read the history too; the identity, inventory and
+// drift pages read the exports (and IaC) of a Workspace, the alerts page
+// vigil detect's output files and the playbook pages vigil respond's state
+// directory (dashboard.go). The identity graph is laid out on the server
+// and drawn as inline SVG (svggraph.go): still no script.
+//
 // Not in this package yet: the scheduler (interval or cron scans through a
-// job queue), OIDC sign-on, drift, identity and alert pages.
+// job queue) and OIDC sign-on.
 package server
