@@ -38,9 +38,10 @@ func ReadScan(r io.Reader, name string) ([]RuleResult, error) {
 	return out, nil
 }
 
-// MergeScan makes a provider's control finding and vigil's failed rule
-// that checks the same control on the same resource (id compared without
-// case) one finding with both sources. It returns how many findings were
+// MergeScan makes a provider's control finding (a Security Hub control,
+// a Defender for Cloud recommendation, a Security Command Center
+// category) and vigil's failed rule that checks the same control on the
+// same resource (id compared without case) one finding with both sources. It returns how many findings were
 // merged.
 func MergeScan(fs []Finding, results []RuleResult) int {
 	failed := map[string]bool{}
@@ -53,7 +54,11 @@ func MergeScan(fs []Finding, results []RuleResult) int {
 		if f.VigilRule == "" || !failed[f.VigilRule+"\x00"+strings.ToLower(f.Resource.ID)] {
 			continue
 		}
-		f.Sources = []string{string(f.Product) + " " + f.Type, "vigil " + f.VigilRule}
+		control := f.Type
+		if f.Product == Defender { // its type is "recommendation": the recommendation's name says which
+			control = f.Title
+		}
+		f.Sources = []string{string(f.Product) + " " + control, "vigil " + f.VigilRule}
 		n++
 	}
 	return n

@@ -190,6 +190,9 @@ func parseAssessment(b []byte, r row, sub bool) (findings.Finding, error) {
 		}
 	}
 	f.Resource = azureResource(resID, r)
+	if !sub {
+		f.VigilRule = vigilRule(f.Title)
+	}
 	if sub && a.AdditionalData != nil {
 		f.Type = a.AdditionalData.AssessedResourceType
 		v := &findings.Vuln{ID: a.ID}

@@ -93,6 +93,7 @@ func Parse(raw []byte) (findings.Finding, error) {
 			f.Requirements = append(f.Requirements, strings.TrimSpace(c.Standard+" "+c.Version)+"/"+id)
 		}
 	}
+	f.VigilRule = vigilRules[sf.Category]
 	f.Severity, _ = findings.SeverityFromName(sf.Severity)
 	switch {
 	case sf.Mute == "MUTED":
