@@ -100,3 +100,44 @@ func TestReachExposedDiagram(t *testing.T) {
 		t.Errorf("dot: exit %d\n%s", code, out)
 	}
 }
+
+// TestReachLoadBalanced: a private instance behind an internet-facing ALB
+// is listed on the listener's port only, its path naming the listener, the
+// target group and the rule of its security group admitting the ALB.
+func TestReachLoadBalanced(t *testing.T) {
+	code, out, errs := runCLI2(t, "reach", "exposed", "../../internal/reach/testdata/lb/aws")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	var app []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "instance/i-0app") {
+			app = append(app, l)
+		}
+	}
+	if len(app) != 1 || !strings.Contains(app[0], "tcp/443") || !strings.Contains(app[0], "internet-facing listener HTTPS 443 > alb-web: allow tcp 443 from 0.0.0.0/0 > target group tg-app forwards to port 8080") ||
+		!strings.Contains(app[0], "app: allow tcp 8080 from sg-0alb") {
+		t.Errorf("i-0app rows:\n%s", strings.Join(app, "\n"))
+	}
+}
+
+// TestReachSampleOrg: the sample organization's exposed set, with the dev
+// app instance reached through the dev ALB only.
+func TestReachSampleOrg(t *testing.T) {
+	code, out, errs := runCLI2(t, "reach", "exposed", sampleOrg, "--undecided")
+	if code != 0 || !strings.Contains(errs, "33 resources evaluated: 15 exposed, 18 not exposed, 0 undecided") {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	n := 0
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "i-0f54240d5b1206c66") {
+			n++
+			if !strings.Contains(l, "target group nw-dev-tools forwards to port 8080") || !(strings.Contains(l, "tcp/80 ") || strings.Contains(l, "tcp/443 ")) {
+				t.Errorf("nw-dev-app-1 row: %s", l)
+			}
+		}
+	}
+	if n != 2 {
+		t.Errorf("nw-dev-app-1: %d rows, want 2 (80 and 443)", n)
+	}
+}
