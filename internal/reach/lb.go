@@ -105,7 +105,7 @@ func forwardHop(f forward, port int) resource.Hop {
 	case strings.Contains(l, "/backendservices/"):
 		kind = "backend service " + lastSegment(f.Via)
 	case strings.Contains(l, ":targetgroup/"):
-		kind = "target group " + strings.Split(f.Via[strings.Index(l, ":targetgroup/")+len(":targetgroup/"):], "/")[0]
+		kind = "target group " + strings.Split(l[strings.Index(l, ":targetgroup/")+len(":targetgroup/"):], "/")[0]
 	}
 	return resource.Hop{Resource: f.Via, Allows: kind + to}
 }
