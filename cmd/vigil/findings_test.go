@@ -22,8 +22,8 @@ func TestFindingsImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 23 { // header + 22 findings
-		t.Fatalf("%d csv rows, want 23", len(rows))
+	if len(rows) != 30 { // header + 29 findings
+		t.Fatalf("%d csv rows, want 30", len(rows))
 	}
 	col := map[string]int{}
 	for i, h := range rows[0] {
@@ -36,10 +36,10 @@ func TestFindingsImport(t *testing.T) {
 			joined++
 		}
 	}
-	if len(products) != 6 || joined != 14 {
-		t.Errorf("%d products, %d findings joined to the inventory; want 6 and 14", len(products), joined)
+	if len(products) != 6 || joined != 19 {
+		t.Errorf("%d products, %d findings joined to the inventory; want 6 and 19", len(products), joined)
 	}
-	if !strings.Contains(errOut, "22 finding(s) read from 11 file(s), 22 shown, 14 joined to the inventory") {
+	if !strings.Contains(errOut, "29 finding(s) read from 14 file(s), 29 shown, 19 joined to the inventory") {
 		t.Errorf("stderr: %s", errOut)
 	}
 
@@ -65,10 +65,17 @@ func TestFindingsImport(t *testing.T) {
 		t.Errorf("--alerts: exit %d\n%s%s", code, out, errOut)
 	}
 
-	// --scan merges Security Hub's S3.8 with vigil's rule on the same bucket.
+	// --scan merges Security Hub's S3.8 (ASFF and OCSF), a Defender
+	// recommendation and an SCC category with vigil's rules on the same resources.
 	code, out, errOut = runCLI2(t, "findings", "import", findingSamples, "--scan", "../../internal/findings/load/testdata/scan.json", "--format", "csv")
-	if code != 0 || !strings.Contains(out, ",Security Hub S3.8; vigil storage-public-access-not-blocked,") || !strings.Contains(errOut, "1 merged with vigil's findings") {
+	if code != 0 || !strings.Contains(out, ",Security Hub S3.8; vigil storage-public-access-not-blocked,") || !strings.Contains(errOut, "4 merged with vigil's findings") {
 		t.Errorf("--scan: exit %d\n%s", code, errOut)
+	}
+
+	// HTML: one page, every finding a row of the findings table.
+	code, out, _ = runCLI2(t, "findings", "import", findingSamples, "--format", "html")
+	if code != 0 || !strings.HasPrefix(out, "<!DOCTYPE html>") || strings.Count(out, "<span class=\"sev ") != 29 {
+		t.Errorf("html: exit %d, %d finding rows", code, strings.Count(out, "<span class=\"sev "))
 	}
 
 	// OCSF: a JSON array of Detection and Vulnerability Findings; JSON lines.
@@ -76,7 +83,7 @@ func TestFindingsImport(t *testing.T) {
 	var evs []struct {
 		ClassUID int `json:"class_uid"`
 	}
-	if err := json.Unmarshal([]byte(out), &evs); err != nil || len(evs) != 22 {
+	if err := json.Unmarshal([]byte(out), &evs); err != nil || len(evs) != 29 {
 		t.Fatalf("ocsf: %d events, %v", len(evs), err)
 	}
 	_, out, _ = runCLI2(t, "findings", "import", findingSamples, "--format", "ocsf-jsonl", "--product", "artifact")
