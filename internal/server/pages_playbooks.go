@@ -40,6 +40,8 @@ func (v planView) Status() string {
 		return "awaiting approval"
 	case len(v.Runs) > 0:
 		return "applied"
+	case len(v.Approvals) == 0:
+		return "needs no approval"
 	}
 	return "approved"
 }
@@ -112,7 +114,7 @@ func planRank(v planView) int {
 		return 0
 	case "awaiting approval":
 		return 1
-	case "approved":
+	case "approved", "needs no approval":
 		return 2
 	}
 	return 3
