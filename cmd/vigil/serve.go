@@ -23,6 +23,7 @@ import (
 
 type serveFlags struct {
 	db, listen, initAdmin, source string
+	oidc                          string
 	scan                          []string
 	queue                         queueFlags
 	ws                            server.Workspace
@@ -55,6 +56,7 @@ Exit status: 0 stopped by a signal; 2 usage error, or the address cannot be list
 	fl.StringVar(&sf.listen, "listen", "127.0.0.1:8080", "address to listen on")
 	fl.StringArrayVar(&sf.scan, "scan", nil, "scan this path once at start and record the run (repeatable: one run of all paths)")
 	fl.StringVar(&sf.source, "source", "", "with --scan: the source name of the run (default: the absolute paths)")
+	fl.StringVar(&sf.oidc, "oidc", "", "single sign-on: a JSON file of issuer, client_id, redirect_url, scopes, role_claim, roles, default_role (client secret from $"+server.OIDCSecretEnv+"); see docs/serve.md")
 	fl.StringVar(&sf.initAdmin, "init-admin", "", "create or reset this admin user before serving (password from $VIGIL_ADMIN_PASSWORD or stdin)")
 	fl.StringArrayVar(&sf.ws.Inventory, "inventory", nil, "exports behind the inventory, identity and drift pages (repeatable; default: the latest run's inputs still on disk)")
 	fl.StringArrayVar(&sf.ws.IaC, "iac", nil, "Terraform state, plan or HCL, CloudFormation or ARM templates for the drift page (repeatable)")
@@ -84,7 +86,13 @@ func runServe(cmd *cobra.Command, sf serveFlags) error {
 		return usageErr(err)
 	}
 	defer store.Close()
-	srv, err := server.New(ctx, store, server.Options{Logger: slog.Default(), Workspace: sf.ws})
+	var sso *server.OIDCConfig
+	if sf.oidc != "" {
+		if sso, err = server.LoadOIDCConfig(sf.oidc); err != nil {
+			return usageErr(err)
+		}
+	}
+	srv, err := server.New(ctx, store, server.Options{Logger: slog.Default(), Workspace: sf.ws, OIDC: sso})
 	if err != nil {
 		return err
 	}

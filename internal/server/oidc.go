@@ -1,13 +1,16 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -344,3 +347,29 @@ func (s *Server) provision(ctx context.Context, subject, name string, role Role,
 
 // OIDCEnabled reports whether single sign-on is configured.
 func (s *Server) OIDCEnabled() bool { return s.oidc != nil }
+
+// OIDCSecretEnv names the environment variable that gives the client
+// secret when the configuration file has none (keep secrets out of files).
+const OIDCSecretEnv = "VIGIL_OIDC_CLIENT_SECRET"
+
+// LoadOIDCConfig reads a JSON OIDCConfig from path, the client secret from
+// $VIGIL_OIDC_CLIENT_SECRET when the file has none, and validates it.
+func LoadOIDCConfig(path string) (*OIDCConfig, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var c OIDCConfig
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("oidc: %s: %w", path, err)
+	}
+	if c.ClientSecret == "" {
+		c.ClientSecret = os.Getenv(OIDCSecretEnv)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &c, nil
+}

@@ -186,6 +186,12 @@ func TestOIDCSignIn(t *testing.T) {
 			e := newSSOEnv(t, eng.DSN(t))
 			ctx := context.Background()
 
+			// The sign-in page offers single sign-on.
+			if resp, body := e.get(e.browser(), e.vigil.URL+"/login?next=/findings"); resp.StatusCode != 200 ||
+				!strings.Contains(body, `href="/login/oidc?next=%2Ffindings"`) {
+				t.Errorf("sign-in page (%s) lacks the single sign-on link:\n%s", resp.Status, body)
+			}
+
 			// alice: vigil-admins → admin, sent back to where she was going.
 			alice := e.browser()
 			cb := e.signIn(alice, e.vigil.URL+"/login/oidc?next=/findings", "alice", "alice-password")
@@ -346,5 +352,31 @@ func TestOIDCConfigValidate(t *testing.T) {
 	}
 	if r := mapRole(OIDCConfig{DefaultRole: Viewer}, "nothing"); r != Viewer {
 		t.Errorf("default role: %q", r)
+	}
+}
+
+func TestLoadOIDCConfig(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	t.Setenv(OIDCSecretEnv, "from-env")
+	c, err := LoadOIDCConfig(write("ok.json", `{"issuer": "https://idp.example.com", "client_id": "vigil",
+		"redirect_url": "https://vigil.example.com/login/oidc/callback", "scopes": ["groups"], "roles": {"sec-team": "analyst"}}`))
+	if err != nil || c.ClientSecret != "from-env" || c.Roles["sec-team"] != Analyst {
+		t.Errorf("%+v, %v", c, err)
+	}
+	for name, body := range map[string]string{
+		"typo.json":    `{"issuer": "i", "client_id": "c", "redirect_url": "r", "role": {"g": "admin"}}`,
+		"norole.json":  `{"issuer": "i", "client_id": "c", "redirect_url": "r"}`,
+		"badrole.json": `{"issuer": "i", "client_id": "c", "redirect_url": "r", "roles": {"g": "root"}}`,
+	} {
+		if _, err := LoadOIDCConfig(write(name, body)); err == nil {
+			t.Errorf("%s accepted", name)
+		}
 	}
 }

@@ -138,7 +138,11 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, code int, msg
 		tok = randomToken()
 	}
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: tok, Path: "/", MaxAge: 3600, Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})
-	s.render(w, r, nil, code, "login", "Sign in", map[string]string{"CSRF": tok, "Next": localPath(r.FormValue("next")), "Error": msg})
+	sso := ""
+	if s.oidc != nil {
+		sso = "/login/oidc?next=" + url.QueryEscape(localPath(r.FormValue("next")))
+	}
+	s.render(w, r, nil, code, "login", "Sign in", map[string]string{"CSRF": tok, "Next": localPath(r.FormValue("next")), "Error": msg, "SSO": sso})
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *principal) {
