@@ -26,6 +26,13 @@
 // (finding.Counts.Score for findings, compliance.FrameworkSummary.Score for
 // a framework's controls), so a trend is a query.
 //
+// The findings explorer's queries (Findings, CountFindings, Group) stay
+// fast over a million identities: the default order (worst first) is read
+// one severity at a time from indexes in (rank, ID) order, a page starts
+// after the previous page's last finding (FindingQuery.After, keyset
+// paging), and counts and groupings are summed from finding_counts, which
+// each run and suppression rewrites for what it changed.
+//
 // The store is embedded SQLite (modernc.org/sqlite, pure Go) by default,
 // or PostgreSQL (github.com/jackc/pgx/v5) for a shared deployment: one
 // schema, versioned migrations embedded in the binary and recorded in the
