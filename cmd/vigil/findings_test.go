@@ -61,7 +61,7 @@ func TestFindingsImport(t *testing.T) {
 
 	// --alerts links the GuardDuty finding on svc-backup to vigil's alert.
 	code, out, errOut = runCLI2(t, "findings", "import", findingSamples, "--alerts", "../../internal/findings/load/testdata/alerts.jsonl", "--product", "guardduty", "--format", "csv")
-	if code != 0 || !strings.Contains(out, ",alert-recon-svc-backup,") || !strings.Contains(errOut, "2 linked to alerts") {
+	if code != 0 || !strings.Contains(out, ",alert-recon-svc-backup,") || !strings.Contains(errOut, "3 linked to alerts") {
 		t.Errorf("--alerts: exit %d\n%s%s", code, out, errOut)
 	}
 

@@ -41,6 +41,14 @@ type alert struct {
 		Type            string `json:"type"`
 		AzureResourceID string `json:"azureResourceId"`
 	} `json:"resourceIdentifiers"`
+	// Entities are what the alert involves; its account entities name
+	// the identity (for linking to vigil's alerts).
+	Entities []struct {
+		Type      string `json:"type"`
+		Name      string `json:"name"`
+		UPNSuffix string `json:"upnSuffix"`
+		AADUserID string `json:"aadUserId"`
+	} `json:"entities"`
 }
 
 type assessment struct {
@@ -150,6 +158,17 @@ func parseAlert(b []byte, r row) (findings.Finding, error) {
 	f.Resource = azureResource(id, r)
 	if f.Resource.Name == "" {
 		f.Resource.Name = a.CompromisedEntity
+	}
+	for _, e := range a.Entities {
+		if !strings.EqualFold(e.Type, "account") {
+			continue
+		}
+		if e.Name != "" && e.UPNSuffix != "" {
+			f.Principals = append(f.Principals, e.Name+"@"+e.UPNSuffix)
+		}
+		if e.AADUserID != "" {
+			f.Principals = append(f.Principals, e.AADUserID)
+		}
 	}
 	if f.Resource.Region == "" {
 		f.Resource.Region = locationOf(r.ID)
