@@ -13,9 +13,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 
 	"github.com/vigil-sec/vigil/internal/history"
@@ -65,6 +68,23 @@ func TestBrowser(t *testing.T) {
 	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 	start := time.Now()
+	// The browser's own log: a Content-Security-Policy violation (an
+	// inline script or style the page would need) or a failed load is an
+	// error entry.
+	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	var logMu sync.Mutex
+	var browserErrors []string
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*cdplog.EventEntryAdded); ok && e.Entry != nil && e.Entry.Level == cdplog.EntryLevelError {
+			logMu.Lock()
+			browserErrors = append(browserErrors, string(e.Entry.Source)+": "+e.Entry.Text+" "+e.Entry.URL)
+			logMu.Unlock()
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
 
 	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -182,6 +202,11 @@ func TestBrowser(t *testing.T) {
 	if status != "approved" || err != nil || len(f.Approvals) != 1 || f.Approvals[0].By != "responder" || f.Approvals[0].Reason != "CHG-42" {
 		t.Errorf("after approving in the browser: status %q, %v, %+v", status, err, f)
 	}
+	logMu.Lock()
+	for _, e := range browserErrors {
+		t.Errorf("browser log: %s", e)
+	}
+	logMu.Unlock()
 	t.Logf("browser test: %d pages in %s; screenshots in %s", len(pages), time.Since(start).Round(time.Millisecond), shots)
 }
 
