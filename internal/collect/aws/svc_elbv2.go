@@ -2,6 +2,7 @@ package awscollect
 
 import (
 	"context"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -52,7 +53,56 @@ func runELBv2(ctx context.Context, t *Task) error {
 		for _, l := range listeners {
 			t.Item(listenerItem(l, str(lb.LoadBalancerName)))
 		}
+		targetHealth(ctx, t, c, listeners)
 	})
+}
+
+// targetHealth writes the registered targets of the target groups the
+// listeners forward to, as `aws elbv2 describe-target-health
+// --target-group-arn ARN` prints them, in
+// elbv2-describe-target-health/<target-group-name>.<region>.json (the
+// output does not name its group: the file does). AWS Config does not
+// record them; reachability follows a listener to its targets through
+// them. A failed call leaves the group's targets unknown.
+func targetHealth(ctx context.Context, t *Task, c *elb.Client, listeners []types.Listener) {
+	seen := map[string]bool{}
+	for _, l := range listeners {
+		for _, a := range l.DefaultActions {
+			groups := []string{str(a.TargetGroupArn)}
+			if a.ForwardConfig != nil {
+				for _, g := range a.ForwardConfig.TargetGroups {
+					groups = append(groups, str(g.TargetGroupArn))
+				}
+			}
+			for _, arn := range groups {
+				if arn == "" || seen[arn] {
+					continue
+				}
+				seen[arn] = true
+				out, err := c.DescribeTargetHealth(ctx, &elb.DescribeTargetHealthInput{TargetGroupArn: aws.String(arn)})
+				if err != nil {
+					t.Fail("elasticloadbalancing", "elasticloadbalancing:DescribeTargetHealth", arn, err)
+					continue
+				}
+				descs := out.TargetHealthDescriptions
+				if descs == nil {
+					descs = []types.TargetHealthDescription{}
+				}
+				t.CLI("elbv2-describe-target-health/"+targetGroupName(arn)+"."+t.Region+".json", map[string]any{"TargetHealthDescriptions": descs})
+			}
+		}
+	}
+}
+
+// targetGroupName is the name in a target group's ARN
+// (arn:aws:elasticloadbalancing:R:A:targetgroup/NAME/ID).
+func targetGroupName(arn string) string {
+	_, rest, ok := strings.Cut(arn, ":targetgroup/")
+	if !ok {
+		return arn
+	}
+	name, _, _ := strings.Cut(rest, "/")
+	return name
 }
 
 // elbTags reads the load balancers' tags, 20 a call (DescribeTags' limit);

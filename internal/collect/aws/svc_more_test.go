@@ -25,7 +25,7 @@ var moreServiceNames = []string{"rds", "kms", "cloudtrail", "config", "guardduty
 	"elasticloadbalancing", "cloudfront", "sns", "sqs", "secretsmanager"}
 
 // moreCLIPrefixes are the CLI outputs these services write.
-var moreCLIPrefixes = []string{"kms-", "lambda-", "sns-", "sqs-", "secretsmanager-", "securityhub-", "config-", "guardduty-"}
+var moreCLIPrefixes = []string{"elbv2-", "kms-", "lambda-", "sns-", "sqs-", "secretsmanager-", "securityhub-", "config-", "guardduty-"}
 
 // moreTypes are the AWS Config types these services write.
 var moreTypes = []string{"AWS::RDS::", "AWS::KMS::", "AWS::CloudTrail::", "AWS::Config::", "AWS::GuardDuty::", "AWS::Lambda::",
@@ -298,7 +298,7 @@ func TestMoreImportFacts(t *testing.T) {
 		t.Errorf("findings files skipped by the inventory import: %v, want %v", findingsFiles, want)
 	}
 	wantUnsupported := map[string]int{"AWS::Config::ConfigurationRecorder": 1, "AWS::Config::DeliveryChannel": 1,
-		"AWS::ElasticLoadBalancingV2::Listener": 2, "AWS::GuardDuty::Detector": 1, "AWS::GuardDuty::DetectorIds": 2, "AWS::KMS::KeyPolicy": 2,
+		"AWS::ElasticLoadBalancingV2::Listener": 2, "AWS::ElasticLoadBalancingV2::TargetGroup": 1, "AWS::GuardDuty::Detector": 1, "AWS::GuardDuty::DetectorIds": 2, "AWS::KMS::KeyPolicy": 2,
 		"AWS::RDS::DBCluster": 1, "AWS::SecurityHub::Hub": 1, "AWS::SecurityHub::Standard": 2}
 	if mustJSON(inv.Unsupported) != mustJSON(wantUnsupported) {
 		t.Errorf("unsupported types = %v, want %v", inv.Unsupported, wantUnsupported)
