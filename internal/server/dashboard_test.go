@@ -28,7 +28,10 @@ func noRawHostile(t *testing.T, path, body string) {
 }
 
 func TestCompliancePages(t *testing.T) {
-	e := newEnv(t)
+	forEngines(t, testCompliancePages)
+}
+
+func testCompliancePages(t *testing.T, e *env) {
 	viewer := e.login("viewer")
 	resp, body := e.req("GET", "/compliance", nil, "Cookie", viewer.cookie)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `href="/compliance/soc2?source=org"`) {
