@@ -63,7 +63,7 @@ database, or a target in which no package was found (said on stderr).`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.db, "db", "", "the Grype v6 vulnerability database: vulnerability.db, its directory, or Grype's cache directory (required)")
 	fl.StringVar(&f.from, "from", "", "what the targets are: docker-archive, oci-dir, oci-archive, function, dir or registry (default: detected)")
-	fl.StringVar(&f.format, "format", "table", "output format: table, json, csv, ocsf (a JSON array), ocsf-jsonl or sarif")
+	fl.StringVar(&f.format, "format", "table", "output format: table, json, csv, ocsf (a JSON array), ocsf-jsonl, sarif or html")
 	fl.StringVarP(&f.output, "output", "o", "", "write to this file instead of stdout")
 	fl.StringVar(&f.severity, "severity", "", "only vulnerabilities at or above this severity")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a vulnerability at or above this severity is found (critical, high, medium, low, info)")
@@ -75,7 +75,7 @@ database, or a target in which no package was found (said on stderr).`,
 }
 
 func runScanImage(cmd *cobra.Command, args []string, f scanImageFlags) error {
-	if err := checkFormat(f.format, "table", "json", "csv", "ocsf", "ocsf-jsonl", "sarif"); err != nil {
+	if err := checkFormat(f.format, "table", "json", "csv", "ocsf", "ocsf-jsonl", "sarif", "html"); err != nil {
 		return err
 	}
 	kind, err := image.ParseKind(f.from)

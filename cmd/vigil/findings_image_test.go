@@ -87,6 +87,12 @@ func TestFindingsScanImage(t *testing.T) {
 		t.Errorf("SARIF lacks the CVE:\n%s", out)
 	}
 
+	// HTML, the page of import.
+	code, out, errOut = runCLI2(t, "findings", "scan-image", tarPath, "--db", db, "--format", "html")
+	if code != 0 || !strings.Contains(out, "CVE-2026-20001") || !strings.Contains(out, "1.2.4-r3") {
+		t.Errorf("html: exit %d, stderr %s", code, errOut)
+	}
+
 	// --fail-on.
 	if code, _, _ := runCLI2(t, "findings", "scan-image", tarPath, "--db", db, "--fail-on", "critical"); code != 1 {
 		t.Errorf("--fail-on critical: exit %d, want 1", code)

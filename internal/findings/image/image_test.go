@@ -5,17 +5,25 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"log"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
 	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/findings"
 	"github.com/vigil-sec/vigil/internal/findings/image"
 	"github.com/vigil-sec/vigil/internal/findings/image/imagetest"
 	"github.com/vigil-sec/vigil/internal/ocsf"
+	"github.com/vigil-sec/vigil/internal/ocsf/ocsftest"
 	"github.com/vigil-sec/vigil/internal/report"
 	"github.com/vigil-sec/vigil/internal/testkit"
 )
@@ -408,4 +416,51 @@ func TestSARIF(t *testing.T) {
 	if !found {
 		t.Errorf("no SARIF result for CVE-2026-10001:\n%s", buf.String())
 	}
+}
+
+// TestOCSFAgainstSchema validates the scan's findings, as OCSF
+// Vulnerability Findings, against the OCSF 1.8.0 schema tree
+// (../shared/corpus/ocsf-schema).
+func TestOCSFAgainstSchema(t *testing.T) {
+	s := ocsftest.Load(t)
+	s.Strict = true
+	db := openTestDB(t)
+	res := scan(t, db, alpineImage(t), image.Options{})
+	fs := res.Findings(time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC))
+	if len(fs) == 0 {
+		t.Fatal("no findings")
+	}
+	for _, f := range fs {
+		b, err := json.Marshal(f.OCSF())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(b, []byte(`"class_uid":2002`)) {
+			t.Errorf("%s: not a Vulnerability Finding: %s", f.ID, b)
+		}
+		for _, e := range s.Validate(t, b) {
+			t.Errorf("%s: %s", f.ID, e)
+		}
+	}
+}
+
+// An image reference is pulled through Syft's registry source: here from
+// a registry on loopback, over plain HTTP.
+func TestScanRegistry(t *testing.T) {
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	defer srv.Close()
+	ref := strings.TrimPrefix(srv.URL, "http://") + "/team/app:1"
+	r, err := name.ParseReference(ref, name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(r, imagetest.Image(t, imagetest.LayerTar(t, alpineFiles()))); err != nil {
+		t.Fatal(err)
+	}
+	db := openTestDB(t)
+	res := scan(t, db, ref, image.Options{InsecureRegistry: true})
+	if res.Kind != image.Registry {
+		t.Errorf("kind = %q", res.Kind)
+	}
+	checkImageMatches(t, res)
 }
