@@ -373,7 +373,7 @@ func TestWorkerCLISQLite(t *testing.T) {
 	if code, _ := runCLI(t, "worker", "enqueue", "no/such/dir", "--db", db); code != exitUsage {
 		t.Errorf("enqueue of a missing path: exit %d, want %d", code, exitUsage)
 	}
-	if code, _ := runCLI(t, "worker", "--workers", "0", "--db", db); code != exitUsage {
+	if code := runBounded(t, "worker", "--workers", "0", "--db", db); code != exitUsage {
 		t.Errorf("--workers 0: exit %d, want %d", code, exitUsage)
 	}
 	code, out := runCLI(t, "worker", "enqueue", "../../examples/org/aws", "--account", "111122223333", "--source", "sample", "--db", db)
@@ -425,7 +425,7 @@ func TestServeSchedule(t *testing.T) {
 	db := filepath.Join(dir, "history.db")
 	bad := filepath.Join(dir, "bad.yaml")
 	writeFile(t, bad, "sources:\n  - path: x\n")
-	if code, _ := runCLI(t, "serve", "--db", db, "--listen", "127.0.0.1:0", "--schedule", bad); code != exitUsage {
+	if code := runBounded(t, "serve", "--db", db, "--listen", "127.0.0.1:0", "--schedule", bad); code != exitUsage {
 		t.Errorf("a schedule without when: exit %d, want %d", code, exitUsage)
 	}
 	aws, err := filepath.Abs("../../examples/org/aws")
@@ -467,4 +467,14 @@ func TestServeSchedule(t *testing.T) {
 	if jrs[0].Source != "sample#444455556666" || jrs[0].RunID == 0 {
 		t.Errorf("job run: %+v", jrs[0])
 	}
+}
+
+// runBounded runs vigil in-process for at most 30 seconds: a command that
+// should refuse its arguments, but would serve or work until stopped if it
+// did not, fails the test instead of hanging it.
+func runBounded(t *testing.T, args ...string) int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return run(ctx, args)
 }
