@@ -291,6 +291,21 @@ func TestMalformedTarball(t *testing.T) {
 	}
 }
 
+// A missing file is said to be missing, not looked up as an image on a
+// registry; a reference is one.
+func TestDetect(t *testing.T) {
+	for _, p := range []string{"app.tar", "./app", "/no/such/dir", "handler.zip", "images/app.tar.gz"} {
+		if k, err := image.Detect(p); err == nil || !strings.Contains(err.Error(), "no such file") {
+			t.Errorf("Detect(%q) = %q, %v; want no such file", p, k, err)
+		}
+	}
+	for _, ref := range []string{"registry.example/team/app:1.2", "alpine:3.19", "registry:localhost:5000/app"} {
+		if k, err := image.Detect(ref); err != nil || k != image.Registry {
+			t.Errorf("Detect(%q) = %q, %v; want registry", ref, k, err)
+		}
+	}
+}
+
 func TestOpenDBErrors(t *testing.T) {
 	dir := t.TempDir()
 	good := imagetest.WriteDB(t, t.TempDir(), testVulns[0])

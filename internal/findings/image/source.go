@@ -70,7 +70,7 @@ func Detect(target string) (Kind, error) {
 		if !errors.Is(err, os.ErrNotExist) {
 			return "", err
 		}
-		if _, perr := name.ParseReference(target); perr != nil || strings.ContainsAny(target, `\`) {
+		if _, perr := name.ParseReference(target); perr != nil || looksLikePath(target) {
 			return "", fmt.Errorf("%s: no such file or directory, and not an image reference", target)
 		}
 		return Registry, nil
@@ -96,6 +96,21 @@ func Detect(target string) (Kind, error) {
 		return layout, nil
 	}
 	return "", fmt.Errorf("%s: not an image tarball (docker save or OCI), an OCI layout, a function zip or a directory", target)
+}
+
+// looksLikePath tells a missing file from an image reference, so that a
+// mistyped path is not looked up on Docker Hub: a path with a leading
+// slash or dot, a backslash, or an archive's extension.
+func looksLikePath(s string) bool {
+	if strings.HasPrefix(s, "/") || strings.HasPrefix(s, ".") || strings.Contains(s, `\`) {
+		return true
+	}
+	for _, ext := range []string{".tar", ".tar.gz", ".tgz", ".zip", ".jar"} {
+		if strings.HasSuffix(strings.ToLower(s), ext) {
+			return true
+		}
+	}
+	return false
 }
 
 func readHead(p string, n int) ([]byte, error) {
