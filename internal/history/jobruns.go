@@ -8,11 +8,9 @@ package history
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/vigil-sec/vigil/internal/finding"
 )
 
 // Job run statuses.
@@ -136,40 +134,6 @@ WHERE job_id = ?`, jobStatus, errText, result, run.ID, fin, fin, jobID); err != 
 		return nil, false, fmt.Errorf("history: %w", err)
 	}
 	return run, false, nil
-}
-
-// prepareRun is Record's reading of a scan: the run to insert, the
-// findings to record and the run's time in milliseconds.
-func prepareRun(sc *Scan) (*Run, []finding.Finding, int64, error) {
-	if sc.Source == "" {
-		return nil, nil, 0, errors.New("history: a run needs a source")
-	}
-	if sc.Started.IsZero() {
-		return nil, nil, 0, errors.New("history: a run needs its start time")
-	}
-	started := sc.Started.UTC()
-	finished := sc.Finished.UTC()
-	if sc.Finished.IsZero() {
-		finished = started
-	}
-	run := &Run{Source: sc.Source, Kind: sc.Kind, Started: started.Truncate(time.Millisecond), Finished: finished.Truncate(time.Millisecond),
-		DurationMS: finished.Sub(started).Milliseconds(), Inputs: nonNil(sc.Inputs), Errors: nonNil(sc.Errors), Version: sc.Version}
-	switch {
-	case sc.Failed:
-		run.Status = RunFailed
-	case len(sc.Errors) > 0:
-		run.Status = RunPartial
-	default:
-		run.Status = RunComplete
-	}
-	if run.Kind == "" {
-		run.Kind = "paths"
-	}
-	findings := sc.Findings
-	if sc.Failed {
-		findings = nil
-	}
-	return run, findings, started.UnixMilli(), nil
 }
 
 // JobRunQuery selects job runs.

@@ -163,22 +163,20 @@ func nz(v int64) any {
 	return v
 }
 
-// Record records a scan: the run, its findings, their lifecycle and the
-// run's posture, in one transaction. Runs of one source are recorded one
-// at a time.
-func (s *Store) Record(ctx context.Context, sc *Scan) (*Run, error) {
+// prepareRun is Record's (and RecordJobScan's) reading of a scan: the run to insert, the
+// findings to record and the run's time in milliseconds.
+func prepareRun(sc *Scan) (*Run, []finding.Finding, int64, error) {
 	if sc.Source == "" {
-		return nil, errors.New("history: a run needs a source")
+		return nil, nil, 0, errors.New("history: a run needs a source")
 	}
 	if sc.Started.IsZero() {
-		return nil, errors.New("history: a run needs its start time")
+		return nil, nil, 0, errors.New("history: a run needs its start time")
 	}
 	started := sc.Started.UTC()
 	finished := sc.Finished.UTC()
 	if sc.Finished.IsZero() {
 		finished = started
 	}
-	now := started.UnixMilli()
 	run := &Run{Source: sc.Source, Kind: sc.Kind, Started: started.Truncate(time.Millisecond), Finished: finished.Truncate(time.Millisecond),
 		DurationMS: finished.Sub(started).Milliseconds(), Inputs: nonNil(sc.Inputs), Errors: nonNil(sc.Errors), Version: sc.Version}
 	switch {
@@ -196,7 +194,17 @@ func (s *Store) Record(ctx context.Context, sc *Scan) (*Run, error) {
 	if sc.Failed {
 		findings = nil
 	}
+	return run, findings, started.UnixMilli(), nil
+}
 
+// Record records a scan: the run, its findings, their lifecycle and the
+// run's posture, in one transaction. Runs of one source are recorded one
+// at a time.
+func (s *Store) Record(ctx context.Context, sc *Scan) (*Run, error) {
+	run, findings, now, err := prepareRun(sc)
+	if err != nil {
+		return nil, err
+	}
 	tx, err := s.begin(ctx, lock{key: writersLock, shared: true}, lock{key: Identity(sc.Source, "", "", "")})
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
