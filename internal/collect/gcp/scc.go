@@ -3,6 +3,7 @@ package gcpcollect
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -90,7 +91,11 @@ func (c *collector) sccFindings(ctx context.Context, s scope) {
 		if n > 0 {
 			buf.WriteString(",\n")
 		}
-		buf.Write(b)
+		// protojson varies its spacing from build to build on purpose:
+		// compact output is stable (and what the export tests compare).
+		if err := json.Compact(&buf, b); err != nil {
+			buf.Write(b)
+		}
 		n++
 	}
 	buf.WriteString("]}\n")
