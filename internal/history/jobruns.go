@@ -10,7 +10,6 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
-
 )
 
 // Job run statuses.
