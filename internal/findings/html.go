@@ -2,6 +2,7 @@ package findings
 
 import (
 	_ "embed"
+	"fmt"
 	"html/template"
 	"io"
 	"sort"
@@ -15,7 +16,7 @@ import (
 var htmlSource string
 
 var htmlTemplate = template.Must(template.New("findings").Funcs(template.FuncMap{
-	"lower": func(s any) string { return strings.ToLower(strings.TrimSpace(toString(s))) },
+	"lower": func(s any) string { return strings.ToLower(fmt.Sprint(s)) },
 	"day": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -25,18 +26,6 @@ var htmlTemplate = template.Must(template.New("findings").Funcs(template.FuncMap
 	"join":  strings.Join,
 	"deref": func(b *bool) bool { return b != nil && *b },
 }).Parse(htmlSource))
-
-func toString(v any) string {
-	switch s := v.(type) {
-	case string:
-		return s
-	case finding.Severity:
-		return string(s)
-	case Status:
-		return string(s)
-	}
-	return ""
-}
 
 // count is one row of a summary table.
 type count struct {

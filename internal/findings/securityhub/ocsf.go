@@ -188,40 +188,35 @@ func ParseOCSF(raw []byte) (findings.Finding, error) {
 	if len(r.Vulnerabilities) > 0 {
 		v := r.Vulnerabilities[0]
 		f.Kind = findings.Vulnerability
-		vu := &findings.Vuln{References: v.References}
+		// The same facts as ASFF's and Inspector's: read them alike.
+		var id string
+		var cvss []findings.AWSCvss
 		if v.CVE != nil {
-			vu.ID = v.CVE.UID
+			id = v.CVE.UID
 			for _, c := range v.CVE.CVSS {
-				if c.BaseScore > vu.CVSS {
-					vu.CVSS, vu.Vector, vu.CVSSVer = c.BaseScore, c.VectorString, c.Version
-				}
+				cvss = append(cvss, findings.AWSCvss{Version: c.Version, BaseScore: c.BaseScore, BaseVector: c.VectorString})
 			}
 		}
-		if vu.ID == "" && v.Advisory != nil {
-			vu.ID = v.Advisory.UID
+		if id == "" && v.Advisory != nil {
+			id = v.Advisory.UID
 		}
-		for _, p := range v.AffectedPackages {
-			version := p.Version
-			if p.Release != "" {
-				version += "-" + p.Release
-			}
-			fixed := p.FixedInVersion
-			if strings.EqualFold(fixed, "NotAvailable") {
-				fixed = ""
-			}
-			vu.Packages = append(vu.Packages, findings.Package{Name: p.Name, Version: version, FixedVersion: fixed, Manager: p.PackageManager, Path: p.Path})
+		pkgs := make([]findings.AWSPackage, len(v.AffectedPackages))
+		for i, p := range v.AffectedPackages {
+			pkgs[i] = findings.AWSPackage{Name: p.Name, Version: p.Version, Release: p.Release, PackageManager: p.PackageManager,
+				FilePath: p.Path, FixedInVersion: p.FixedInVersion}
 		}
 		fix := v.IsFixAvailable
 		if fix == nil {
 			fix = v.FixAvailable
 		}
+		fixAvailable := ""
 		if fix != nil {
-			vu.FixAvailable = "no"
+			fixAvailable = "no"
 			if *fix {
-				vu.FixAvailable = "yes"
+				fixAvailable = "yes"
 			}
 		}
-		f.Vuln = vu
+		f.Vuln = findings.AWSVuln(id, pkgs, cvss, v.References, fixAvailable)
 	}
 	return f, nil
 }
