@@ -87,6 +87,8 @@ require (
 )
 
 require (
+	cloud.google.com/go/containeranalysis v0.21.1 // indirect
+	cloud.google.com/go/grafeas v0.5.0 // indirect
 	cloud.google.com/go/monitoring v1.30.0 // indirect
 	cloud.google.com/go/storage v1.68.0 // indirect
 	cyphar.com/go-pathrs v0.2.5 // indirect

@@ -13,6 +13,8 @@ import (
 
 	asset "cloud.google.com/go/asset/apiv1"
 	"cloud.google.com/go/asset/apiv1/assetpb"
+	containeranalysis "cloud.google.com/go/containeranalysis/apiv1"
+	grafeas "cloud.google.com/go/grafeas/apiv1"
 	"cloud.google.com/go/iam/apiv1/iampb"
 	resourcemanager "cloud.google.com/go/resourcemanager/apiv3"
 	"cloud.google.com/go/resourcemanager/apiv3/resourcemanagerpb"
@@ -129,13 +131,16 @@ type collector struct {
 	projects *resourcemanager.ProjectsClient
 	orgs     *resourcemanager.OrganizationsClient
 	scc      *securitycenter.Client
+	analysis *containeranalysis.Client
+	grafeas  *grafeas.Client // analysis's Grafeas client (occurrences)
 	rec      *collect.Recorder
 	sink     collect.Sink
 	call     []gax.CallOption // retries, and a deadline over all attempts
 	abort    context.CancelCauseFunc
 
-	mu      sync.Mutex
-	sinkErr error
+	mu           sync.Mutex
+	sinkErr      error
+	seenProjects map[string]bool // project IDs an organization or folder listing found
 }
 
 // errCredentials is the cause a collection is cancelled with when the
@@ -208,6 +213,17 @@ func Collect(ctx context.Context, opts Options, sink collect.Sink, rec *collect.
 	if err := c.stopped(ctx, cctx); err != nil {
 		return err
 	}
+	// Vulnerability occurrences are listed per project, including the
+	// projects the organization and folder listings found.
+	art := c.artifactScopes(scopes)
+	prog.Add(len(art))
+	for _, s := range art {
+		unit(func() { c.vulnOccurrences(cctx, s) })
+	}
+	wg.Wait()
+	if err := c.stopped(ctx, cctx); err != nil {
+		return err
+	}
 	return c.sinkErr
 }
 
@@ -254,6 +270,11 @@ func newCollector(ctx context.Context, opts Options, sink collect.Sink, rec *col
 		c.close()
 		return nil, clientError(err)
 	}
+	if c.analysis, err = containeranalysis.NewClient(ctx, copts...); err != nil {
+		c.close()
+		return nil, clientError(err)
+	}
+	c.grafeas = c.analysis.GetGrafeasClient()
 	return c, nil
 }
 
@@ -280,7 +301,7 @@ func clientError(err error) error {
 }
 
 func (c *collector) close() {
-	for _, cl := range []interface{ Close() error }{c.assets, c.projects, c.orgs, c.scc} {
+	for _, cl := range []interface{ Close() error }{c.assets, c.projects, c.orgs, c.scc, c.analysis} {
 		if cl != nil && !isNilClient(cl) {
 			_ = cl.Close()
 		}
@@ -296,6 +317,8 @@ func isNilClient(cl any) bool {
 	case *resourcemanager.OrganizationsClient:
 		return t == nil
 	case *securitycenter.Client:
+		return t == nil
+	case *containeranalysis.Client:
 		return t == nil
 	}
 	return false
@@ -431,6 +454,8 @@ func (c *collector) listing(ctx context.Context, s scope, ct content) {
 	c.opts.Logger.Debug("gcp: listed", "scope", s.parent, "content", ct.typ.String(), "assets", len(got))
 	if ct.typ == assetpb.ContentType_IAM_POLICY {
 		c.auditConfigs(ctx, s, got)
+	} else {
+		c.noteProjects(s, got)
 	}
 	if len(got) == 0 || ctx.Err() != nil {
 		return

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/vigil-sec/vigil/internal/collect"
 )
@@ -25,9 +26,9 @@ const (
 	sccFile = "findings/scc-list-findings.json"
 )
 
-// sccOptions write a ListFindings result as the REST API does (JSON
-// field names, enums by name): the shape vigil findings import reads.
-var sccOptions = protojson.MarshalOptions{}
+// restJSON writes a listing's items as the REST API does (JSON field
+// names, enums by name): the shape vigil findings import reads.
+var restJSON = protojson.MarshalOptions{}
 
 // sccScopes are the scopes whose Security Command Center findings are
 // listed: the organizations and folders collected (their findings cover
@@ -75,17 +76,30 @@ func (c *collector) sccFindings(ctx context.Context, s scope) {
 		got = append(got, r)
 	}
 	c.loop(s.account, svcSCC, permSCCFindings, "", g)
-	if g.looped != "" || len(got) == 0 || ctx.Err() != nil {
+	if g.looped != "" || ctx.Err() != nil {
 		return
 	}
+	msgs := make([]proto.Message, len(got))
+	names := make([]string, len(got))
+	for i, r := range got {
+		msgs[i], names[i] = r, r.GetFinding().GetName()
+	}
+	c.writeList(ctx, s, svcSCC, permSCCFindings, sccFile, "listFindingsResults", msgs, names)
+}
+
+// writeList writes msgs as the REST answer of a listing ({"KEY": [...]},
+// JSON field names, enums by name) to FILE under the scope's directory;
+// a message that cannot be written is a failure naming it (names[i]),
+// and nothing is written when none can.
+func (c *collector) writeList(ctx context.Context, s scope, service, perm, file, key string, msgs []proto.Message, names []string) {
 	var buf bytes.Buffer
-	buf.WriteString(`{"listFindingsResults":[`)
+	buf.WriteString(`{"` + key + `":[`)
 	n := 0
-	for _, r := range got {
-		b, err := sccOptions.Marshal(r)
+	for i, m := range msgs {
+		b, err := restJSON.Marshal(m)
 		if err != nil {
-			c.rec.Fail(collect.Failure{Cloud: cloudCloud, Account: s.account, Service: svcSCC, Call: permSCCFindings, Resource: r.GetFinding().GetName(),
-				Kind: collect.Failed, Err: "the finding cannot be written as JSON: " + err.Error()})
+			c.rec.Fail(collect.Failure{Cloud: cloudCloud, Account: s.account, Service: service, Call: perm, Resource: names[i],
+				Kind: collect.Failed, Err: "the item cannot be written as JSON: " + err.Error()})
 			continue
 		}
 		if n > 0 {
@@ -102,7 +116,7 @@ func (c *collector) sccFindings(ctx context.Context, s scope) {
 	if n == 0 {
 		return
 	}
-	if err := c.sink.Write(ctx, "gcp/"+collect.SafeSegment(s.dir)+"/"+sccFile, buf.Bytes()); err != nil {
+	if err := c.sink.Write(ctx, "gcp/"+collect.SafeSegment(s.dir)+"/"+file, buf.Bytes()); err != nil {
 		c.mu.Lock()
 		if c.sinkErr == nil {
 			c.sinkErr = fmt.Errorf("gcp %s: %w", s.parent, err)

@@ -25,6 +25,7 @@ import (
 	"cloud.google.com/go/iam/apiv1/iampb"
 	"cloud.google.com/go/resourcemanager/apiv3/resourcemanagerpb"
 	"cloud.google.com/go/securitycenter/apiv1/securitycenterpb"
+	grafeaspb "google.golang.org/genproto/googleapis/grafeas/v1"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -38,7 +39,8 @@ import (
 //
 // Call keys name a call for Faults, Loops and Blocks: "ListAssets PARENT
 // CONTENT_TYPE", "SearchProjects", "SearchOrganizations",
-// "Projects.GetIamPolicy RESOURCE" and "ListFindings PARENT".
+// "Projects.GetIamPolicy RESOURCE", "ListFindings PARENT" and
+// "ListOccurrences PARENT".
 type Server struct {
 	assetpb.UnimplementedAssetServiceServer
 
@@ -52,9 +54,13 @@ type Server struct {
 	// parent (organizations/N/sources/-); ListFindings answers those whose
 	// finding is ACTIVE when the filter asks for it.
 	Findings map[string][]*securitycenterpb.ListFindingsResponse_ListFindingsResult
-	Faults   map[string][]error // by call key: the errors of successive attempts (nil: answer); the last error repeats
-	Loops    map[string]bool    // call keys whose pages after the first give the first page's token again
-	Blocks   map[string]bool    // call keys that never answer (until the caller gives up)
+	// Occurrences are Artifact Analysis occurrences by parent
+	// (projects/ID); ListOccurrences answers those of the kind a
+	// `kind="..."` filter names.
+	Occurrences map[string][]*grafeaspb.Occurrence
+	Faults      map[string][]error // by call key: the errors of successive attempts (nil: answer); the last error repeats
+	Loops       map[string]bool    // call keys whose pages after the first give the first page's token again
+	Blocks      map[string]bool    // call keys that never answer (until the caller gives up)
 
 	mu       sync.Mutex
 	attempts map[string]int // by call key
@@ -64,8 +70,9 @@ type Server struct {
 // New returns an empty server.
 func New() *Server {
 	return &Server{PageSize: 2, Assets: map[string][]*assetpb.Asset{}, Policies: map[string]*iampb.Policy{},
-		Findings: map[string][]*securitycenterpb.ListFindingsResponse_ListFindingsResult{},
-		Faults:   map[string][]error{}, Loops: map[string]bool{}, Blocks: map[string]bool{},
+		Findings:    map[string][]*securitycenterpb.ListFindingsResponse_ListFindingsResult{},
+		Occurrences: map[string][]*grafeaspb.Occurrence{},
+		Faults:      map[string][]error{}, Loops: map[string]bool{}, Blocks: map[string]bool{},
 		attempts: map[string]int{}, methods: map[string]int{}}
 }
 
@@ -75,7 +82,8 @@ func New() *Server {
 // Asset Inventory export lines), iam/<resource, its / as _>.json (IAM
 // policies as the API's JSON) and scc/<parent, its first / as _>.json
 // (Security Command Center ListFindings results of PARENT/sources/-, a
-// JSON array).
+// JSON array) and artifact/<parent, its first / as _>.json (Artifact
+// Analysis occurrences of projects/ID, a JSON array).
 func Load(dir string) (*Server, error) {
 	s := New()
 	err := readArray(filepath.Join(dir, "organizations.json"), func() proto.Message {
@@ -145,6 +153,18 @@ func Load(dir string) (*Server, error) {
 			s.Findings[parent] = append(s.Findings[parent], f)
 		}
 	}
+	occs, _ := filepath.Glob(filepath.Join(dir, "artifact", "*.json"))
+	for _, p := range occs {
+		parent := strings.Replace(strings.TrimSuffix(filepath.Base(p), ".json"), "_", "/", 1)
+		err := readArray(p, func() proto.Message {
+			o := &grafeaspb.Occurrence{}
+			s.Occurrences[parent] = append(s.Occurrences[parent], o)
+			return o
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -199,6 +219,7 @@ func (s *Server) Start() (addr string, stop func(), err error) {
 	resourcemanagerpb.RegisterProjectsServer(srv, &projectsServer{s: s})
 	resourcemanagerpb.RegisterOrganizationsServer(srv, &orgsServer{s: s})
 	securitycenterpb.RegisterSecurityCenterServer(srv, &sccServer{s: s})
+	grafeaspb.RegisterGrafeasServer(srv, &grafeasServer{s: s})
 	go func() { _ = srv.Serve(lis) }()
 	return lis.Addr().String(), srv.Stop, nil
 }
@@ -384,6 +405,32 @@ func (c *sccServer) ListFindings(ctx context.Context, req *securitycenterpb.List
 		return nil, err
 	}
 	return &securitycenterpb.ListFindingsResponse{ListFindingsResults: all[lo:hi], NextPageToken: next, TotalSize: int32(len(all))}, nil
+}
+
+type grafeasServer struct {
+	grafeaspb.UnimplementedGrafeasServer
+	s *Server
+}
+
+// ListOccurrences answers from Occurrences: a project without any has
+// none.
+func (g *grafeasServer) ListOccurrences(ctx context.Context, req *grafeaspb.ListOccurrencesRequest) (*grafeaspb.ListOccurrencesResponse, error) {
+	key := "ListOccurrences " + req.GetParent()
+	if err := g.s.fault(ctx, key); err != nil {
+		return nil, err
+	}
+	kind, filtered := strings.CutPrefix(req.GetFilter(), "kind=")
+	var all []*grafeaspb.Occurrence
+	for _, o := range g.s.Occurrences[req.GetParent()] {
+		if !filtered || strings.Trim(kind, `"`) == o.GetKind().String() {
+			all = append(all, o)
+		}
+	}
+	lo, hi, next, err := g.s.page(key, req.GetPageToken(), req.GetPageSize(), len(all))
+	if err != nil {
+		return nil, err
+	}
+	return &grafeaspb.ListOccurrencesResponse{Occurrences: all[lo:hi], NextPageToken: next}, nil
 }
 
 // Errors as Google APIs send them, with their documented details.
