@@ -45,6 +45,8 @@ type links struct {
 	// remote: connection → the connections of the other end, matched by
 	// their public addresses.
 	remote map[*resource.Resource][]*resource.Resource
+	// transit: AWS transit gateways' attachments and route tables.
+	transit *transitIndex
 }
 
 // netKey is the key of a network named by id (resolved through aliases).
@@ -134,13 +136,25 @@ func (g *Graph) indexLinks() {
 					n := g.net(g.netKey(r.Provider, nw))
 					n.nats = append(n.nats, r)
 				}
-			case resource.LinkVPNConnection:
+			case resource.LinkVPNConnection, resource.LinkInterconnect:
 				conns = append(conns, r)
+				if l.Kind == resource.LinkInterconnect && l.Gateway == "" && len(l.Networks) > 0 {
+					// A GCP Interconnect attachment is its network's way
+					// out itself (through its Cloud Router).
+					for _, nw := range l.Networks {
+						n := g.net(g.netKey(r.Provider, nw))
+						n.gateways = append(n.gateways, r)
+					}
+					k := g.key(r.Provider, r.ID)
+					g.links.conns[k] = append(g.links.conns[k], r)
+					break
+				}
 				gk := g.netKey(r.Provider, l.Gateway)
 				g.links.conns[gk] = append(g.links.conns[gk], r)
 			}
 		}
 	}
+	g.indexTransit()
 	// Match the two ends of each VPN: one end's peer addresses are the
 	// other end's public addresses, both ways when both are known.
 	byIP := map[string][]*resource.Resource{}
@@ -179,6 +193,9 @@ func cmpOr(a, b string) string {
 
 // gateway returns the VPN gateway a connection terminates on.
 func (g *Graph) gateway(c *resource.Resource) *resource.Resource {
+	if l := c.Facts.NetworkLink; l.Kind == resource.LinkInterconnect && l.Gateway == "" && len(l.Networks) > 0 {
+		return c
+	}
 	if gw := g.get(c, c.Facts.NetworkLink.Gateway); gw != nil && gw.Facts.NetworkLink != nil {
 		return gw
 	}
@@ -189,7 +206,14 @@ func (g *Graph) gateway(c *resource.Resource) *resource.Resource {
 // its gateway's (with the addresses of the gateway's public IP resources).
 func (g *Graph) localIPs(c *resource.Resource) []string {
 	out := slices.Clone(c.Facts.NetworkLink.PublicIPs)
-	if gw := g.gateway(c); gw != nil {
+	if c.Facts.NetworkLink.Kind == resource.LinkInterconnect {
+		// An ExpressRoute circuit holds Microsoft's BGP addresses.
+		if pg := g.get(c, c.Facts.NetworkLink.PeerGateway); pg != nil && pg.Facts.NetworkLink != nil {
+			out = append(out, pg.Facts.NetworkLink.PublicIPs...)
+		}
+		return out
+	}
+	if gw := g.gateway(c); gw != nil && gw != c {
 		out = append(out, gw.Facts.NetworkLink.PublicIPs...)
 		for _, id := range targets(gw, resource.RelUsesPublicIP) {
 			if pip := g.get(gw, id); pip != nil && pip.Facts.Addressing != nil {
@@ -239,4 +263,28 @@ func (g *Graph) connNetworks(c *resource.Resource) []string {
 func bgp(c *resource.Resource) bool {
 	b := c.Facts.NetworkLink.BGP
 	return b != nil && *b
+}
+
+// linkWord names the kind of a connection in hops and reasons.
+func linkWord(c *resource.Resource) string {
+	if c.Facts.NetworkLink.Kind != resource.LinkInterconnect {
+		return "VPN connection"
+	}
+	switch c.Provider {
+	case resource.AWS:
+		return "Direct Connect virtual interface"
+	case resource.Azure:
+		return "ExpressRoute connection"
+	case resource.GCP:
+		return "Interconnect attachment"
+	}
+	return "interconnect"
+}
+
+// hopWord names the kind of a connection in a hop.
+func hopWord(c *resource.Resource) string {
+	if c.Facts.NetworkLink.Kind != resource.LinkInterconnect {
+		return "VPN"
+	}
+	return linkWord(c)
 }

@@ -16,6 +16,8 @@ type leg struct {
 	hops      []resource.Hop
 	deny      *Denial
 	undecided string
+	// depth counts the transit gateways crossed (bounded: no loop).
+	depth int
 }
 
 // cand is one route in force for a host: from its route tables, the
@@ -99,6 +101,12 @@ func (g *Graph) route(h *host, dst netip.Addr, want string) leg {
 		l = g.viaPeering(h, best, want, l)
 	case "vpn":
 		l = g.viaVPN(h, best, dst, want, l)
+	case "transit":
+		if isTGW(best.target) {
+			l = g.viaTransit(h, best, dst, want, l)
+			break
+		}
+		l.undecided = fmt.Sprintf("the route to %s goes to %s: not evaluated", dst, best.target)
 	case "internet", "nat", "egress_only":
 		l.deny = &Denial{Resource: best.hop.Resource, Reason: fmt.Sprintf("the route to %s goes to the internet (%s): a private address is not reachable there", dst, strings.TrimSpace(best.kind+" "+best.target))}
 	case "blackhole":
@@ -162,20 +170,38 @@ func (g *Graph) viaVPN(h *host, c *cand, dst netip.Addr, want string, l leg) leg
 		}
 		others := g.links.remote[cn]
 		if len(others) == 0 {
-			l.undecided = fmt.Sprintf("the other end of VPN connection %s (peer %s) is not in the inventory", cn.ID, strings.Join(g.peerIPs(cn), ", "))
+			l.undecided = fmt.Sprintf("the other end of %s %s (peer %s) is not in the inventory", linkWord(cn), cn.ID, strings.Join(g.peerIPs(cn), ", "))
+			if cn.Facts.NetworkLink.Kind == resource.LinkInterconnect {
+				l.undecided += ": an on-premises or partner network, whose routes are not known"
+			}
 			continue
 		}
+		hops := []resource.Hop{{Resource: cn.ID, Allows: fmt.Sprintf("%s %s to peer %s", hopWord(cn), name(cn), strings.Join(g.peerIPs(cn), ", "))}}
 		for _, o := range others {
+			oh := resource.Hop{Resource: o.ID, Allows: fmt.Sprintf("%s %s (%s) from peer %s", hopWord(o), name(o), o.Provider, strings.Join(g.peerIPs(o), ", "))}
+			if a := g.transitOf(o); a != nil { // the other end is on a transit gateway: its route table decides
+				t := g.transitForward(a, dst, want, leg{hops: slices.Concat(l.hops, hops, []resource.Hop{oh}), depth: l.depth})
+				switch {
+				case t.deny == nil && t.undecided == "":
+					return t
+				case t.deny != nil:
+					why = append(why, t.deny.Reason)
+				default:
+					l.undecided = t.undecided
+				}
+				continue
+			}
 			if !slices.Contains(g.connNetworks(o), want) {
 				continue
 			}
-			l.hops = append(l.hops,
-				resource.Hop{Resource: cn.ID, Allows: fmt.Sprintf("VPN %s to peer %s", name(cn), strings.Join(g.peerIPs(cn), ", "))},
-				resource.Hop{Resource: o.ID, Allows: fmt.Sprintf("VPN %s (%s) from peer %s", name(o), o.Provider, strings.Join(g.peerIPs(o), ", "))})
+			l.hops = append(l.hops, hops[0], oh)
 			l.undecided = ""
 			return l
 		}
-		why = append(why, fmt.Sprintf("the other end of VPN connection %s is not in the destination's network", name(cn)))
+		if l.undecided != "" {
+			continue
+		}
+		why = append(why, fmt.Sprintf("the other end of %s %s is not in the destination's network", linkWord(cn), name(cn)))
 	}
 	if l.undecided == "" {
 		l.deny = &Denial{Resource: c.hop.Resource, Reason: strings.Join(why, "; ")}
@@ -197,6 +223,10 @@ func (g *Graph) vpnPrefixes(cn *resource.Resource) []netip.Prefix {
 	out := g.peerPrefixes(cn)
 	if bgp(cn) || len(out) == 0 {
 		for _, o := range g.links.remote[cn] {
+			if a := g.transitOf(o); a != nil {
+				out = append(out, g.transitAdvertised(a)...)
+				continue
+			}
 			for _, nk := range g.connNetworks(o) {
 				if n := g.links.nets[nk]; n != nil {
 					out = append(out, n.prefixes...)

@@ -34,6 +34,20 @@ const (
 	// Cloud Router) serving Networks; it never makes a private address
 	// reachable from the internet.
 	LinkNAT = "nat"
+	// LinkTransitGateway: an AWS transit gateway, a router between the
+	// resources attached to it (LinkTransitAttachment), each attachment
+	// routed by the transit gateway route table it is associated with.
+	LinkTransitGateway = "transit_gateway"
+	// LinkTransitAttachment: Attached (of AttachedType: vpc, vpn,
+	// peering, direct-connect-gateway, connect) attached to transit
+	// gateway Gateway, associated with its RouteTable.
+	LinkTransitAttachment = "transit_attachment"
+	// LinkInterconnect: a private dedicated link with BGP (an AWS Direct
+	// Connect virtual interface, an Azure ExpressRoute connection or
+	// circuit, a GCP Interconnect attachment): PublicIPs are this side's
+	// BGP address, PeerIPs the other side's; the two ends are matched by
+	// them like a VPN's.
+	LinkInterconnect = "interconnect"
 )
 
 // NetworkLink is a peering, a VPN gateway, a peer gateway or a VPN
@@ -67,6 +81,13 @@ type NetworkLink struct {
 	BGP *bool `json:"bgp,omitempty"`
 	// Router is a GCP tunnel's Cloud Router.
 	Router string `json:"router,omitempty"`
+	// Attached, AttachedType and RouteTable describe a transit gateway
+	// attachment: the resource attached (a VPC, a VPN connection, the
+	// peer transit gateway, a Direct Connect gateway), its kind, and the
+	// transit gateway route table it is associated with ("" unknown).
+	Attached     string `json:"attached,omitempty"`
+	AttachedType string `json:"attached_type,omitempty"`
+	RouteTable   string `json:"route_table,omitempty"`
 }
 
 // Peering is one peering of an Azure VNet or a GCP network with Remote.

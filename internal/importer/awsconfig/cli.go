@@ -68,7 +68,7 @@ func detectCLI(d attr.M) string {
 	case attr.Has(d, "TargetHealthDescriptions") && onlyKeys(d, "TargetHealthDescriptions", "ResponseMetadata"):
 		return FormatTargetHealth
 	}
-	return ""
+	return detectNetCLI(d)
 }
 
 // onlyKeys reports whether every key of d is one of keys: an output with
@@ -369,6 +369,8 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		parseRecordSets(res, path, d)
 	case FormatTargetHealth:
 		parseTargetHealth(res, path, d)
+	case FormatTGWAttachments, FormatTGWRoutes, FormatDXVIFs:
+		parseNetCLI(res, path, d, format)
 	case FormatRepoPolicy:
 		reg, name := attr.Str(d, "registryId"), attr.Str(d, "repositoryName")
 		arn := "arn:aws:ecr:" + region + ":" + reg + ":repository/" + name
