@@ -39,23 +39,23 @@ func loadTransit(t *testing.T) *reach.Graph {
 func TestTransitGateway(t *testing.T) {
 	g := loadTransit(t)
 	cases := []struct{ src, dst, port, want string }{
-		{"i-0a", "i-0b", "tcp/22", "tcp/22"},                        // cross-account attachment, the spokes' table both ways
-		{"i-0b", "i-0a", "tcp/22", "denied at sg-0a"},               // routed, but a's group admits 22 from the GCP, c and e ranges only
-		{"i-0b", "i-0a", "tcp/443", "tcp/443"},                      // 443 from 10.0.0.0/8
-		{"i-0a", "i-0c", "tcp/22", "denied at tgw-rtb-0isolated"},   // the way back: c's table routes only to the VPN
-		{"i-0c", "i-0a", "tcp/22", "denied at tgw-rtb-0isolated"},   // no route to 10.10.1.10 in c's table
-		{"i-0a", "i-0d", "tcp/22", "undecided"},                     // d's table's routes are not exported
-		{"i-0a", "i-0f", "tcp/22", "undecided"},                     // f's association is not in Config
-		{"i-0a", "i-0g", "tcp/22", "denied at tgw-rtb-0spokes"},     // a blackhole route
-		{"i-0a", "i-0e", "tcp/22", "tcp/22"},                        // through the peering attachment to tgw-0west and back
-		{"i-0e", "i-0a", "tcp/22", "tcp/22"},                        // the west table routes 10.10/16 to the peering
-		{"gvm-x", "i-0a", "tcp/22", "tcp/22"},                       // GCP tunnel, the VPN on the transit gateway, the VPN attachment's table
-		{"i-0a", "gvm-x", "tcp/22", "tcp/22"},                       // the spokes' table sends 10.128/20 to the VPN attachment
-		{"i-0b", "gvm-x", "tcp/22", "tcp/22"},                       // the VPN attachment's table routes 10.20/16 back
-		{"i-0c", "gvm-x", "tcp/22", "denied at default-route-t"},    // the gateway advertises no 10.30/16: GCP sends the reply to the internet
-		{"gvm-x", "i-0d", "tcp/22", "denied at default-route-t"},    // nor 10.40/16
-		{"i-0a", "internet", "tcp/443", "denied at rtb-0a"},         // no default route in a's table
-		{"internet", "i-0a", "tcp/443", "denied at i-0a"},           // no public IP
+		{"i-0a", "i-0b", "tcp/22", "tcp/22"},                      // cross-account attachment, the spokes' table both ways
+		{"i-0b", "i-0a", "tcp/22", "denied at sg-0a"},             // routed, but a's group admits 22 from the GCP, c and e ranges only
+		{"i-0b", "i-0a", "tcp/443", "tcp/443"},                    // 443 from 10.0.0.0/8
+		{"i-0a", "i-0c", "tcp/22", "denied at tgw-rtb-0isolated"}, // the way back: c's table routes only to the VPN
+		{"i-0c", "i-0a", "tcp/22", "denied at tgw-rtb-0isolated"}, // no route to 10.10.1.10 in c's table
+		{"i-0a", "i-0d", "tcp/22", "undecided"},                   // d's table's routes are not exported
+		{"i-0a", "i-0f", "tcp/22", "undecided"},                   // f's association is not in Config
+		{"i-0a", "i-0g", "tcp/22", "denied at tgw-rtb-0spokes"},   // a blackhole route
+		{"i-0a", "i-0e", "tcp/22", "tcp/22"},                      // through the peering attachment to tgw-0west and back
+		{"i-0e", "i-0a", "tcp/22", "tcp/22"},                      // the west table routes 10.10/16 to the peering
+		{"gvm-x", "i-0a", "tcp/22", "tcp/22"},                     // GCP tunnel, the VPN on the transit gateway, the VPN attachment's table
+		{"i-0a", "gvm-x", "tcp/22", "tcp/22"},                     // the spokes' table sends 10.128/20 to the VPN attachment
+		{"i-0b", "gvm-x", "tcp/22", "tcp/22"},                     // the VPN attachment's table routes 10.20/16 back
+		{"i-0c", "gvm-x", "tcp/22", "denied at default-route-t"},  // the gateway advertises no 10.30/16: GCP sends the reply to the internet
+		{"gvm-x", "i-0d", "tcp/22", "denied at default-route-t"},  // nor 10.40/16
+		{"i-0a", "internet", "tcp/443", "denied at rtb-0a"},       // no default route in a's table
+		{"internet", "i-0a", "tcp/443", "denied at i-0a"},         // no public IP
 	}
 	for _, tc := range cases {
 		res := pathOf(t, g, tc.src, tc.dst, tc.port)
