@@ -29,6 +29,7 @@ func runEC2(ctx context.Context, t *Task) error {
 	e.ebsDefault(ctx)
 	e.snapshots(ctx)
 	e.images(ctx)
+	e.transitGateways(ctx)
 	return ctx.Err()
 }
 
