@@ -27,7 +27,9 @@ func (e *ec2Collector) transitGateways(ctx context.Context) {
 			return nil, nil, err
 		}
 		return o, o.NextToken, nil
-	}, func(o *ec2.DescribeTransitGatewayAttachmentsOutput) { atts = append(atts, o.TransitGatewayAttachments...) }) || len(atts) == 0 {
+	}, func(o *ec2.DescribeTransitGatewayAttachmentsOutput) {
+		atts = append(atts, o.TransitGatewayAttachments...)
+	}) || len(atts) == 0 {
 		return
 	}
 	e.t.CLI("ec2-describe-transit-gateway-attachments/attachments."+e.t.Region+".json", map[string]any{"TransitGatewayAttachments": atts})
