@@ -233,12 +233,90 @@ func evidenceOf(ev Event) ocsf.Evidence {
 	var e ocsf.Evidence
 	_, e.Actor, e.SrcEndpoint, e.API, _ = ev.context()
 	raw := ev.Record.Raw
-	if !json.Valid(raw) {
+	if !logs.ValidJSON(raw) {
 		raw, _ = json.Marshal(string(raw))
 	}
-	e.Data, _ = json.Marshal(evidenceData{Source: string(ev.Record.Source), File: ev.Record.File,
-		Line: ev.Record.Line, Offset: ev.Record.Offset, Event: raw})
+	// What json.Marshal(evidenceData{...}) writes, without its two passes
+	// of encoding/json's scanner over the event (validating, then
+	// compacting the RawMessage).
+	d := make([]byte, 0, len(raw)+len(ev.Record.File)+96)
+	d = append(d, `{"source":`...)
+	d, _ = appendJSONString(d, string(ev.Record.Source))
+	d = append(d, `,"file":`...)
+	d, _ = appendJSONString(d, ev.Record.File)
+	if ev.Record.Line != 0 {
+		d = append(d, `,"line":`...)
+		d = strconv.AppendInt(d, int64(ev.Record.Line), 10)
+	}
+	d = append(d, `,"offset":`...)
+	d = strconv.AppendInt(d, ev.Record.Offset, 10)
+	d = append(d, `,"event":`...)
+	d = appendCompactHTML(d, raw)
+	e.Data = append(d, '}')
 	return e
+}
+
+// appendJSONString appends s as json.Marshal encodes a string (HTML
+// characters escaped, invalid UTF-8 replaced).
+func appendJSONString(dst []byte, s string) ([]byte, error) {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		dst = append(dst, '"')
+		dst = append(dst, s...)
+		return append(dst, '"'), nil
+	}
+	b, err := json.Marshal(s)
+	return append(dst, b...), err
+}
+
+// appendCompactHTML appends the valid JSON src as encoding/json writes a
+// json.RawMessage: insignificant whitespace dropped, '<', '>', '&',
+// U+2028 and U+2029 escaped.
+func appendCompactHTML(dst, src []byte) []byte {
+	const hex = "0123456789abcdef"
+	inStr := false
+	start := 0
+	flush := func(i int) {
+		if start < i {
+			dst = append(dst, src[start:i]...)
+		}
+	}
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if inStr {
+			switch {
+			case c == '\\':
+				i++
+			case c == '"':
+				inStr = false
+			case c == '<' || c == '>' || c == '&':
+				flush(i)
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+				start = i + 1
+			case c == 0xE2 && i+2 < len(src) && src[i+1] == 0x80 && src[i+2]&^1 == 0xA8:
+				flush(i)
+				dst = append(dst, '\\', 'u', '2', '0', '2', hex[src[i+2]&0xF])
+				start = i + 3
+				i += 2
+			}
+			continue
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			flush(i)
+			start = i + 1
+		case '"':
+			inStr = true
+		}
+	}
+	flush(len(src))
+	return dst
 }
 
 func decodeRes[T any](v gjson.Result) *T {

@@ -95,7 +95,7 @@ type Engine struct {
 	// filtered maps the filter-less copy of a rule with Sigma filters to
 	// the rule and its full matcher.
 	filtered map[*sigma.Rule]filteredRule
-	evbuf    map[string][]bufEvent
+	evbuf    map[string]*[]bufEvent
 	newest   time.Time
 	maxSpan  time.Duration
 	// refresh is, for rules that only feed value_count correlations, the
@@ -121,7 +121,7 @@ type Engine struct {
 	// (dedupSwept the last).
 	dedup      map[eventKey]int64
 	dedupSwept time.Time
-	// keyBuf and keyNames are repeat's scratch space (Emit runs on one
+	// keyBuf and keyNames are repeat's and remember's scratch space (Emit runs on one
 	// goroutine).
 	keyBuf   []byte
 	keyNames []string
@@ -155,7 +155,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		bursts:     map[string]time.Time{},
 		members:    map[*sigma.Rule][]corrMember{},
 		filtered:   map[*sigma.Rule]filteredRule{},
-		evbuf:      map[string][]bufEvent{},
+		evbuf:      map[string]*[]bufEvent{},
 		refresh:    map[*sigma.Rule]time.Duration{},
 		seen:       map[string]time.Time{},
 		dedup:      map[eventKey]int64{},
@@ -985,13 +985,13 @@ func (e *Engine) raise(info *RuleInfo, group string, rec logs.Record, events fun
 // engineState is what Snapshot saves: the correlator's state, the burst
 // marks, the evidence kept, the reorder buffer and the de-duplication keys.
 type engineState struct {
-	Sigma    json.RawMessage       `json:"sigma,omitempty"`
-	Bursts   map[string]time.Time  `json:"bursts,omitempty"`
-	Evidence map[string][]bufEvent `json:"evidence,omitempty"`
-	Newest   time.Time             `json:"newest,omitzero"`
-	Latest   time.Time             `json:"latest,omitzero"`
-	Seen     map[string]time.Time  `json:"seen,omitempty"`
-	MaxSpan  time.Duration         `json:"max_span,omitempty"`
+	Sigma    json.RawMessage        `json:"sigma,omitempty"`
+	Bursts   map[string]time.Time   `json:"bursts,omitempty"`
+	Evidence map[string]*[]bufEvent `json:"evidence,omitempty"`
+	Newest   time.Time              `json:"newest,omitzero"`
+	Latest   time.Time              `json:"latest,omitzero"`
+	Seen     map[string]time.Time   `json:"seen,omitempty"`
+	MaxSpan  time.Duration          `json:"max_span,omitempty"`
 	// Watermark is the newest event time seen, Pending the reorder
 	// buffer (records only: restoring matches them again), NextTick the
 	// next flush boundary.

@@ -81,33 +81,38 @@ func groupString(names []string, vals func(i int) string) string {
 // feeds, in the group its values put it in.
 func (e *Engine) remember(r *sigma.Rule, h *Hit, vals map[string]string) {
 	for _, m := range e.members[r] {
-		// The key is corrKey(co) NUL groupString(...), built in one go.
-		n := len(m.prefix)
+		// The key is corrKey(co) NUL groupString(...), built in a reused
+		// buffer: a string is made only for a group not held yet.
+		kb := append(e.keyBuf[:0], m.prefix...)
 		for i, name := range m.names {
-			n += len(name) + len(vals[m.fields[i]]) + 2
+			kb = append(kb, name...)
+			kb = append(kb, '=')
+			kb = append(kb, vals[m.fields[i]]...)
+			kb = append(kb, ';')
 		}
-		var kb strings.Builder
-		kb.Grow(n)
-		kb.WriteString(m.prefix)
-		for i, name := range m.names {
-			kb.WriteString(name)
-			kb.WriteByte('=')
-			kb.WriteString(vals[m.fields[i]])
-			kb.WriteByte(';')
+		e.keyBuf = kb
+		g := e.evbuf[string(kb)]
+		if g == nil {
+			g = new([]bufEvent)
+			e.evbuf[string(kb)] = g
 		}
-		key := kb.String()
-		buf := e.evbuf[key]
-		// Keep the newest events within the timespan, at most maxGroupEvents.
+		buf := *g
+		// Keep the newest events within the timespan, at most
+		// maxGroupEvents, in place (appending to buf[cut:] would move
+		// the window up its array and reallocate it again and again).
 		cut := 0
 		for cut < len(buf) && h.Time.Sub(buf[cut].T) > m.co.Timespan {
 			cut++
 		}
-		buf = append(buf[cut:], bufEvent{T: h.Time, Source: h.Record.Source, File: h.Record.File,
-			Line: h.Record.Line, Offset: h.Record.Offset, Raw: h.Record.Raw})
-		if len(buf) > maxGroupEvents {
-			buf = buf[len(buf)-maxGroupEvents:]
+		if n := len(buf) - cut + 1; n > maxGroupEvents {
+			cut += n - maxGroupEvents
 		}
-		e.evbuf[key] = buf
+		if cut > 0 {
+			buf = buf[:copy(buf, buf[cut:])]
+		}
+		buf = append(buf, bufEvent{T: h.Time, Source: h.Record.Source, File: h.Record.File,
+			Line: h.Record.Line, Offset: h.Record.Offset, Raw: h.Record.Raw})
+		*g = buf
 		if h.Time.After(e.newest) {
 			e.newest = h.Time
 		}
@@ -121,7 +126,11 @@ func (e *Engine) remember(r *sigma.Rule, h *Hit, vals map[string]string) {
 func (e *Engine) evidence(hit sigma.CorrelationHit, cur *Hit) []Event {
 	key := corrKey(hit.Correlation) + "\x00" + groupOnly(hit)
 	var out []Event
-	for _, b := range e.evbuf[key] {
+	var kept []bufEvent
+	if g := e.evbuf[key]; g != nil {
+		kept = *g
+	}
+	for _, b := range kept {
 		if b.T.Before(hit.First) || b.T.After(hit.Last) {
 			continue
 		}
@@ -143,8 +152,8 @@ func (e *Engine) evidence(hit sigma.CorrelationHit, cur *Hit) []Event {
 // pruneEvidence drops groups whose newest event is older than the longest
 // timespan.
 func (e *Engine) pruneEvidence() {
-	for k, buf := range e.evbuf {
-		if len(buf) == 0 || e.newest.Sub(buf[len(buf)-1].T) > e.maxSpan {
+	for k, g := range e.evbuf {
+		if g == nil || len(*g) == 0 || e.newest.Sub((*g)[len(*g)-1].T) > e.maxSpan {
 			delete(e.evbuf, k)
 		}
 	}

@@ -5,7 +5,49 @@ package logs
 // just past it. ok is false when the value is malformed or truncated; the
 // caller then falls back to valueEnd to find where it ends. One pass does
 // both jobs the hot path needs: the element's boundary and its validity.
-func validEnd(b []byte, i int) (end int, ok bool) {
+func validEnd(b []byte, i int) (end int, ok bool) { return validEndMarks(b, i, nil) }
+
+// elemMarks records, while validEnd validates a document, the bounds of
+// the elements of its event array (the top-level array, or the array of a
+// wrapper object's member): the splitter then walks them without scanning
+// each element again.
+type elemMarks struct {
+	// wrapped says the array is a member of a top-level object ("{["),
+	// else the top-level value is the array ("[").
+	wrapped bool
+	bounds  []elemBound
+	next    int // the first bound not consumed (see end)
+}
+
+type elemBound struct{ start, end int }
+
+func (m *elemMarks) reset(wrapped bool) {
+	m.wrapped, m.bounds, m.next = wrapped, m.bounds[:0], 0
+}
+
+// at reports whether a value starting or ending under this stack of open
+// containers is an element of the event array.
+func (m *elemMarks) at(stack []byte) bool {
+	if m.wrapped {
+		return len(stack) == 2 && stack[0] == '{' && stack[1] == '['
+	}
+	return len(stack) == 1 && stack[0] == '['
+}
+
+// end returns the recorded end of the element starting at start, or -1
+// when it was not recorded (elements are asked for in order).
+func (m *elemMarks) end(start int) int {
+	if m == nil || m.next >= len(m.bounds) || m.bounds[m.next].start != start {
+		return -1
+	}
+	m.next++
+	return m.bounds[m.next-1].end
+}
+
+// validEndMarks is validEnd recording the event array's element bounds in
+// marks (nil: none recorded). When the value is invalid the marks recorded
+// are meaningless.
+func validEndMarks(b []byte, i int, marks *elemMarks) (end int, ok bool) {
 	// An explicit stack of open containers keeps deep nesting from
 	// recursing: '{' or '['.
 	var stackBuf [64]byte
@@ -14,6 +56,9 @@ func validEnd(b []byte, i int) (end int, ok bool) {
 		// Expect a value at i.
 		if i >= len(b) {
 			return 0, false
+		}
+		if marks != nil && marks.at(stack) {
+			marks.bounds = append(marks.bounds, elemBound{start: i, end: -1})
 		}
 		switch c := b[i]; c {
 		case '{':
@@ -77,6 +122,9 @@ func validEnd(b []byte, i int) (end int, ok bool) {
 		for {
 			if len(stack) == 0 {
 				return i, true
+			}
+			if marks != nil && marks.at(stack) {
+				marks.bounds[len(marks.bounds)-1].end = i
 			}
 			i = skipWS(b, i)
 			if i >= len(b) {
@@ -216,3 +264,39 @@ func validNumber(b []byte, i int) (int, bool) {
 	}
 	return i, true
 }
+
+// ValidJSON reports whether b is one valid JSON value (RFC 8259), with
+// optional surrounding whitespace, as encoding/json.Valid does, in the
+// reader's single fast pass. Values nested deeper than encoding/json
+// accepts (10,000 levels) are reported invalid, as it reports them.
+func ValidJSON(b []byte) bool {
+	end, ok := validEnd(b, skipWS(b, 0))
+	if !ok || skipWS(b, end) != len(b) {
+		return false
+	}
+	if len(b) > maxNesting {
+		// Deep nesting needs at least that many brackets: count them only
+		// when there is room for it.
+		depth := 0
+		inStr := false
+		for i := 0; i < len(b); i++ {
+			switch c := b[i]; {
+			case inStr && c == '\\':
+				i++
+			case c == '"':
+				inStr = !inStr
+			case inStr:
+			case c == '{' || c == '[':
+				if depth++; depth > maxNesting {
+					return false
+				}
+			case c == '}' || c == ']':
+				depth--
+			}
+		}
+	}
+	return true
+}
+
+// maxNesting is encoding/json's nesting limit.
+const maxNesting = 10000
