@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"google.golang.org/api/compute/v1"
 
@@ -26,10 +27,10 @@ type firewallState struct {
 
 // firewallName reads projects/P/global/firewalls/NAME out of a full
 // resource name or a self link.
-var firewallName = regexp.MustCompile(`(?:^|/)projects/([^/]+)/global/firewalls/([^/]+)$`)
+var firewallName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|/)projects/([^/]+)/global/firewalls/([^/]+)$`) })
 
 // ruleName is a firewall rule's name (RFC 1035).
-var ruleName = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
+var ruleName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`) })
 
 func (a *disableFirewall) Spec() respond.Spec {
 	return respond.Spec{
@@ -50,7 +51,7 @@ func (a *disableFirewall) parse(req *respond.Request) (project, name string, err
 	if err != nil {
 		return "", "", err
 	}
-	if m := firewallName.FindStringSubmatch(v); m != nil {
+	if m := firewallName().FindStringSubmatch(v); m != nil {
 		project, name = m[1], m[2]
 	} else if !strings.Contains(v, "/") {
 		project, name = a.c.project(req), v
@@ -58,7 +59,7 @@ func (a *disableFirewall) parse(req *respond.Request) (project, name string, err
 			return "", "", fmt.Errorf("%w: %s: firewall %q names no project and neither the inputs nor the subject give one", respond.ErrInput, firewallAction, v)
 		}
 	}
-	if !ruleName.MatchString(name) || !projectID.MatchString(project) {
+	if !ruleName().MatchString(name) || !projectID().MatchString(project) {
 		return "", "", fmt.Errorf("%w: %s: %q is not a firewall rule (projects/P/global/firewalls/NAME)", respond.ErrInput, firewallAction, v)
 	}
 	return project, name, nil

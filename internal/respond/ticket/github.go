@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/vigil-sec/vigil/internal/respond"
 	"github.com/vigil-sec/vigil/internal/respond/notify"
@@ -30,7 +31,9 @@ var gitHub = tracker{
 	created: githubCreated,
 }
 
-var githubRepo = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$`)
+var githubRepo = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$`)
+})
 
 func githubPlan(req *respond.Request, mark string) (*state, error) {
 	const name = "ticket.github"
@@ -42,7 +45,7 @@ func githubPlan(req *respond.Request, mark string) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !githubRepo.MatchString(repo) || strings.Contains(repo, "..") {
+	if !githubRepo().MatchString(repo) || strings.Contains(repo, "..") {
 		return nil, fmt.Errorf("%w: %s: input repo: %q is not OWNER/NAME", respond.ErrInput, name, repo)
 	}
 	token, err := notify.SecretRef(req, name, "token", true)

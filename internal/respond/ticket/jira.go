@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/vigil-sec/vigil/internal/respond"
 	"github.com/vigil-sec/vigil/internal/respond/notify"
@@ -30,7 +31,9 @@ var jira = tracker{
 	created: jiraCreated,
 }
 
-var jiraProject = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,254}$`)
+// jiraProject is compiled on first use: its counted repetition builds a
+// large program, which every vigil command would pay at start-up.
+var jiraProject = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,254}$`) })
 
 func jiraPlan(req *respond.Request, mark string) (*state, error) {
 	const name = "ticket.jira"
@@ -50,7 +53,7 @@ func jiraPlan(req *respond.Request, mark string) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !jiraProject.MatchString(project) {
+	if !jiraProject().MatchString(project) {
 		return nil, fmt.Errorf("%w: %s: input project: %q is not a project key (SEC)", respond.ErrInput, name, project)
 	}
 	label := "vigil-" + mark
