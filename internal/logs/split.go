@@ -159,6 +159,9 @@ type splitter struct {
 	// JSON is known before it is split: lineKnown, lineValid.
 	lineKnown bool
 	lineValid bool
+	// marks holds the event array's element bounds found while the line
+	// was validated (see lineSpan).
+	marks elemMarks
 }
 
 var errStop = errors.New("stop")
@@ -192,7 +195,7 @@ func (s *splitter) run(r io.Reader, hint int, known int64) error {
 		return nil
 	}
 	firstV := bytes.TrimRight(first, " \t\r")
-	if end, valid := span(firstV, 0); end == len(firstV) {
+	if end, valid := s.lineSpan(firstV); end == len(firstV) {
 		// Line mode: each line is one JSON value.
 		s.lineMode = true
 		s.lineKnown, s.lineValid = true, valid
@@ -258,7 +261,7 @@ func (s *splitter) lines(lr *lineReader) bool {
 			}
 		}
 		v := bytes.TrimRight(line[lead:], " \t\r")
-		end, valid := span(v, 0)
+		end, valid := s.lineSpan(v)
 		if end != len(v) {
 			if lr.err != nil && lr.err != io.EOF && lr.start == lr.end {
 				// The last, partial line of a stream that failed: the read
@@ -355,8 +358,12 @@ func (s *splitter) array(b []byte, pos int, sc *scope) (int, error) {
 			valid bool
 		)
 		if s.lineKnown && s.lineValid {
-			// The whole line is valid JSON: only the boundary is needed.
-			end, valid = valueEnd(b, i), true
+			// The whole line is valid JSON: only the boundary is needed,
+			// recorded when the line was validated.
+			if end = s.marks.end(i); end < 0 {
+				end = valueEnd(b, i)
+			}
+			valid = true
 		} else {
 			end, valid = span(b, i)
 		}
@@ -534,6 +541,30 @@ func (s *splitter) unknownAt(pos int) {
 		s.unkLine, s.unkOff = s.lineOf(pos), s.base+int64(pos)
 	}
 	s.unknown++
+}
+
+// lineSpan is span for a line (v[0] is not white space), recording in
+// s.marks the element bounds of its event array when the line is an array
+// or an object whose first key is a wrapper ({"Records":[...]}): one pass
+// then both validates the line and splits it into events.
+func (s *splitter) lineSpan(v []byte) (end int, valid bool) {
+	var marks *elemMarks
+	switch v[0] {
+	case '[':
+		marks = &s.marks
+		marks.reset(false)
+	case '{':
+		i := skipWS(v, 1)
+		if ke := stringEnd(v, i); ke > 0 && s.cls.wrappers[string(v[i+1:ke-1])] != nil {
+			marks = &s.marks
+			marks.reset(true)
+		}
+	}
+	if e, ok := validEndMarks(v, 0, marks); ok {
+		return e, true
+	}
+	s.marks.reset(false)
+	return valueEnd(v, 0), false
 }
 
 // span returns the end of the JSON value at b[i] and whether it is valid:
