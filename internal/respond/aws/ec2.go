@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -27,15 +28,16 @@ func ec2ID(v, input, prefix, arnType, action string) (id, account, region string
 			return "", "", "", fmt.Errorf("%w: %s: %s %q is not an EC2 %s ARN", respond.ErrInput, action, input, v, arnType)
 		}
 	}
-	if !ec2IDs.MatchString(v) || !strings.HasPrefix(v, prefix+"-") {
+	if !ec2IDs().MatchString(v) || !strings.HasPrefix(v, prefix+"-") {
 		return "", "", "", fmt.Errorf("%w: %s: %s %q is not a %s-... ID", respond.ErrInput, action, input, v, prefix)
 	}
 	return v, account, region, nil
 }
 
+// Compiled on first use, not at start-up of every command.
 var (
-	ec2IDs  = regexp.MustCompile(`^[a-z]+-[0-9a-f]{8,17}$`)
-	ruleIDs = regexp.MustCompile(`^sgr-[0-9a-f]{8,17}$`)
+	ec2IDs  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]+-[0-9a-f]{8,17}$`) })
+	ruleIDs = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^sgr-[0-9a-f]{8,17}$`) })
 )
 
 func ec2ARN(t target, typ, id string) string {
@@ -529,7 +531,7 @@ func (a *revokeRule) wanted(req *respond.Request) (sgRule, error) {
 	name := a.Spec().Name
 	var r sgRule
 	if id := in(req, "rule_id"); id != "" {
-		if !ruleIDs.MatchString(id) {
+		if !ruleIDs().MatchString(id) {
 			return r, fmt.Errorf("%w: %s: rule_id %q is not a security group rule ID (sgr-...)", respond.ErrInput, name, id)
 		}
 		r.ID = id
