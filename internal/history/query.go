@@ -40,7 +40,7 @@ func scanRun(scan func(...any) error) (*Run, error) {
 
 // Run returns one run; an error wrapping ErrNotFound when there is none.
 func (s *Store) Run(ctx context.Context, id int64) (*Run, error) {
-	row := s.db.QueryRowContext(ctx, s.rebind("SELECT "+runCols+" FROM runs WHERE id = ?"), id)
+	row := s.QueryRow(ctx, "SELECT "+runCols+" FROM runs WHERE id = ?", id)
 	r, err := scanRun(row.Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("run %d: %w", id, ErrNotFound)
@@ -71,7 +71,7 @@ func (s *Store) Runs(ctx context.Context, q RunQuery) ([]Run, error) {
 	}
 	sqlq += " ORDER BY started_ms DESC, id DESC LIMIT ?"
 	args = append(args, q.Limit)
-	rows, err := s.db.QueryContext(ctx, s.rebind(sqlq), args...)
+	rows, err := s.Query(ctx, sqlq, args...)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
@@ -372,7 +372,7 @@ func (s *Store) Findings(ctx context.Context, q FindingQuery) ([]Finding, error)
 			exprs[i] = k.expr
 			dest[i] = &cursor[i]
 		}
-		err := s.db.QueryRowContext(ctx, s.rebind("SELECT "+strings.Join(exprs, ", ")+" FROM findings f WHERE f.id = ?"), q.After).Scan(dest...)
+		err := s.QueryRow(ctx, "SELECT "+strings.Join(exprs, ", ")+" FROM findings f WHERE f.id = ?", q.After).Scan(dest...)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, fmt.Errorf("no finding %d to page after: %w", q.After, ErrNotFound)
 		}
@@ -431,7 +431,7 @@ func toInt64(v any) int64 {
 }
 
 func (s *Store) findings(ctx context.Context, sqlq string, args []any) ([]Finding, error) {
-	rows, err := s.db.QueryContext(ctx, s.rebind(sqlq), args...)
+	rows, err := s.Query(ctx, sqlq, args...)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
@@ -501,7 +501,7 @@ FROM run_findings x JOIN runs r ON r.id = x.run_id WHERE x.finding_id = ? ORDER 
 // findings), for callers that cache what they read.
 func (s *Store) DataVersion(ctx context.Context) ([2]int64, error) {
 	var v [2]int64
-	err := s.db.QueryRowContext(ctx, "SELECT (SELECT COALESCE(MAX(id), 0) FROM runs), (SELECT COALESCE(MAX(id), 0) FROM suppressions)").Scan(&v[0], &v[1])
+	err := s.QueryRow(ctx, "SELECT (SELECT COALESCE(MAX(id), 0) FROM runs), (SELECT COALESCE(MAX(id), 0) FROM suppressions)").Scan(&v[0], &v[1])
 	if err != nil {
 		return v, fmt.Errorf("history: %w", err)
 	}
@@ -521,7 +521,7 @@ func (s *Store) CountFindings(ctx context.Context, q FindingQuery) (int, error) 
 		sqlq = "SELECT CAST(COALESCE(SUM(f.n), 0) AS BIGINT) FROM finding_counts f" + whereSQL(conds)
 	}
 	var n int64
-	if err := s.db.QueryRowContext(ctx, s.rebind(sqlq), args...).Scan(&n); err != nil {
+	if err := s.QueryRow(ctx, sqlq, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("history: %w", err)
 	}
 	return int(n), nil
@@ -572,7 +572,7 @@ func (s *Store) Group(ctx context.Context, by string, q FindingQuery) ([]GroupCo
 	sqlq := "SELECT " + col[0] + " AS k, " + count + ", MAX(f.sev_rank) FROM " + table + " f" + whereSQL(conds) +
 		" GROUP BY " + col[1] + " ORDER BY " + count + " DESC, MAX(f.sev_rank) DESC, k LIMIT ? OFFSET ?"
 	args = append(args, q.Limit, q.Offset)
-	rows, err := s.db.QueryContext(ctx, s.rebind(sqlq), args...)
+	rows, err := s.Query(ctx, sqlq, args...)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}

@@ -35,6 +35,7 @@ type Store struct {
 	pool    *pgxpool.Pool // PostgreSQL only
 	dialect Dialect
 	dsn     string
+	stmts   stmts
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database
@@ -124,6 +125,7 @@ func open(ctx context.Context, dsn string) (*Store, error) {
 
 // Close closes the store's connections.
 func (s *Store) Close() error {
+	s.closeStmts()
 	err := s.db.Close()
 	if s.pool != nil {
 		s.pool.Close()

@@ -86,11 +86,12 @@ var migrations = []migration{
 // db wraps the store's handle with the engine's placeholders.
 type db struct {
 	*sql.DB
-	pg bool
+	store *history.Store
+	pg    bool
 }
 
 func newDB(s *history.Store) *db {
-	return &db{DB: s.DB(), pg: s.Dialect() == history.Postgres}
+	return &db{DB: s.DB(), store: s, pg: s.Dialect() == history.Postgres}
 }
 
 // rebind turns ? placeholders into $1, $2, ... on PostgreSQL (queries
@@ -116,12 +117,14 @@ func (d *db) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 	return d.ExecContext(ctx, d.rebind(q), args...)
 }
 
+// queryRow and query run a read through the store, which prepares it
+// once on SQLite.
 func (d *db) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return d.QueryRowContext(ctx, d.rebind(q), args...)
+	return d.store.QueryRow(ctx, q, args...)
 }
 
 func (d *db) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return d.QueryContext(ctx, d.rebind(q), args...)
+	return d.store.Query(ctx, q, args...)
 }
 
 func (d *db) ddl(s string) string {
