@@ -147,6 +147,9 @@ type host struct {
 	routed   bool
 	cands    []cand
 	noRoutes string
+	// unknownBGP: the BGP links of its routes whose other end is not in
+	// the inventory (their advertised routes are unknown).
+	unknownBGP []string
 }
 
 // stage is one filter: a set of firewalls evaluated together.

@@ -35,11 +35,21 @@ var anyV4 = netip.MustParsePrefix("0.0.0.0/0")
 // route finds the route from h to dst, which is in network want (dst
 // invalid: to the internet, by the default route), and follows the link
 // it names to want.
-func (g *Graph) route(h *host, dst netip.Addr, want string) leg {
+func (g *Graph) route(h *host, dst netip.Addr, want string) (ret leg) {
 	if !h.routed {
 		h.cands, h.noRoutes = g.candidates(h)
 		h.routed = true
 	}
+	open := false // the destination falls to no route or the default route to the internet
+	defer func() {
+		// A private destination no known route sends elsewhere may be
+		// covered by what a BGP link whose other end is not in the
+		// inventory advertises (an on-premises or partner network).
+		if len(h.unknownBGP) > 0 && dst.IsValid() && ret.deny != nil && open {
+			ret.deny, ret.undecided = nil, fmt.Sprintf("the routes to %s: %s learns routes over BGP from %s, whose other end is not in the inventory; they may cover it",
+				dst, name(h.r), strings.Join(h.unknownBGP, ", "))
+		}
+	}()
 	cands, unknown := h.cands, h.noRoutes
 	if unknown != "" {
 		return leg{undecided: unknown}
@@ -64,6 +74,7 @@ func (g *Graph) route(h *host, dst netip.Addr, want string) leg {
 		where = cands[0].hop.Resource // the route table
 	}
 	if best == nil {
+		open = true
 		what := "the internet (no default route)"
 		if dst.IsValid() {
 			what = dst.String()
@@ -108,6 +119,7 @@ func (g *Graph) route(h *host, dst netip.Addr, want string) leg {
 		}
 		l.undecided = fmt.Sprintf("the route to %s goes to %s: not evaluated", dst, best.target)
 	case "internet", "nat", "egress_only":
+		open = true
 		l.deny = &Denial{Resource: best.hop.Resource, Reason: fmt.Sprintf("the route to %s goes to the internet (%s): a private address is not reachable there", dst, strings.TrimSpace(best.kind+" "+best.target))}
 	case "blackhole":
 		l.deny = &Denial{Resource: best.hop.Resource, Reason: "the route to " + dst.String() + " is a blackhole (its target was deleted)"}
@@ -148,7 +160,7 @@ func (g *Graph) viaPeering(h *host, c *cand, want string, l leg) leg {
 // the destination's network.
 func (g *Graph) viaVPN(h *host, c *cand, dst netip.Addr, want string, l leg) leg {
 	var conns []*resource.Resource
-	if t := g.get(h.r, c.target); t != nil && t.Facts.NetworkLink != nil && t.Facts.NetworkLink.Kind == resource.LinkVPNConnection {
+	if t := g.get(h.r, c.target); t != nil && t.Facts.NetworkLink != nil && (t.Facts.NetworkLink.Kind == resource.LinkVPNConnection || t.Facts.NetworkLink.Kind == resource.LinkInterconnect) {
 		conns = []*resource.Resource{t}
 	} else {
 		conns = g.links.conns[g.netKey(h.r.Provider, c.target)]
@@ -277,6 +289,7 @@ func (g *Graph) candidates(h *host) ([]cand, string) {
 				if dynamicOnly && !bgp(cn) {
 					continue
 				}
+				h.noteBGP(g, cn)
 				for _, pf := range g.vpnPrefixes(cn) {
 					out = append(out, cand{pf: pf, kind: "vpn", target: cn.ID, hop: resource.Hop{Resource: gw.ID, Allows: fmt.Sprintf(text, pf, name(cn))}})
 				}
@@ -296,6 +309,7 @@ func (g *Graph) candidates(h *host) ([]cand, string) {
 		for _, t := range tables {
 			for _, vgw := range t.Facts.Routing.Propagating {
 				for _, cn := range g.links.conns[g.netKey(h.r.Provider, vgw)] {
+					h.noteBGP(g, cn)
 					for _, pf := range g.vpnPrefixes(cn) {
 						out = append(out, cand{pf: pf, kind: "vpn", target: cn.ID, hop: resource.Hop{Resource: t.ID, Allows: fmt.Sprintf("propagated route %s -> %s (%s)", pf, vgw, name(cn))}})
 					}
@@ -351,4 +365,18 @@ func shortURL(s string) string {
 		return s
 	}
 	return parts[len(parts)-2] + "/" + parts[len(parts)-1]
+}
+
+// noteBGP records a BGP link of h's routes whose other end is not in the
+// inventory: what it advertises is not known.
+func (h *host) noteBGP(g *Graph, cn *resource.Resource) {
+	if !bgp(cn) || len(g.links.remote[cn]) > 0 || g.transitOf(cn) != nil {
+		return
+	}
+	if nl := cn.Facts.NetworkLink; nl.Up != nil && !*nl.Up {
+		return
+	}
+	if n := name(cn); !slices.Contains(h.unknownBGP, n) {
+		h.unknownBGP = append(h.unknownBGP, n)
+	}
 }

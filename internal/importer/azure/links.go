@@ -68,8 +68,8 @@ func publicIP(r *resource.Resource, _, p node) {
 // addresses of its BGP settings).
 func vnetGateway(r *resource.Resource, _, p node) {
 	l := &resource.NetworkLink{Kind: resource.LinkVPNGateway, State: p.S("provisioningState")}
-	if t := p.S("gatewayType"); t != "" && !strings.EqualFold(t, "Vpn") {
-		l.Kind = "" // an ExpressRoute gateway: not a site-to-site VPN
+	if t := p.S("gatewayType"); t != "" && !strings.EqualFold(t, "Vpn") && !strings.EqualFold(t, "ExpressRoute") {
+		l.Kind = "" // a local gateway or another kind: not a link reachability follows
 	}
 	ipcs, _ := p.Objs("ipConfigurations")
 	for _, ipc := range ipcs {
@@ -112,8 +112,12 @@ func localGateway(r *resource.Resource, _, p node) {
 // network gateway, or Vnet2Vnet to another virtual network gateway).
 func connection(r *resource.Resource, _, p node) {
 	t := p.S("connectionType")
+	if strings.EqualFold(t, "ExpressRoute") {
+		expressRouteConnection(r, p)
+		return
+	}
 	if t != "" && !strings.EqualFold(t, "IPsec") && !strings.EqualFold(t, "Vnet2Vnet") {
-		return // ExpressRoute, VPN client: not modelled
+		return // VPN client and others: not modelled
 	}
 	l := &resource.NetworkLink{Kind: resource.LinkVPNConnection, Gateway: p.Ref("virtualNetworkGateway1"),
 		PeerGateway: p.Ref("localNetworkGateway2"), BGP: p.B("enableBgp")}

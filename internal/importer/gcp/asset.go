@@ -182,7 +182,13 @@ func newFile(res *attr.Result, path string) *file {
 
 // finish completes what needs the whole file: load balancers are joined
 // with their proxies, URL maps, SSL policies and backend services.
-func (f *file) finish() { f.lb.join(); f.lbTargets(); f.cloudNATs(); f.firewallPolicies() }
+func (f *file) finish() {
+	f.lb.join()
+	f.lbTargets()
+	f.cloudNATs()
+	f.firewallPolicies()
+	f.interconnectNetworks()
+}
 
 // addAsset normalizes one asset (a resource line, an iam_policy line or
 // both) into the file's result. It returns the problems of fields of the
