@@ -24,6 +24,7 @@ import org_aws  # noqa: E402
 import org_azure  # noqa: E402
 import org_azure_v2  # noqa: E402
 import org_gcp  # noqa: E402
+import org_overlay  # noqa: E402
 from orglib import CLEAN, INCIDENTAL, PLANTED, write_json, write_text  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -98,6 +99,9 @@ def main():
     # Rules no cloud export can trigger: Kubernetes objects (k8s-*) and the
     # facts only IaC carries (internal/scan/examples_test.go lists the same).
     not_in_exports = {r for r in wanted if r.startswith("k8s-")} | IAC_ONLY
+    # Governance rules judge only with a governance policy (examples/org/governance.yaml); their
+    # expectations are governance-expected.json's, checked by TestSampleOrganizationGovernance.
+    not_in_exports |= {r for r in wanted if r.startswith("governance-")}
     missing = sorted(wanted - {p["rule_id"] for p in PLANTED} - extra - not_in_exports)
     if missing:
         sys.exit("rules with no planted misconfiguration: " + ", ".join(missing))
@@ -115,6 +119,12 @@ def main():
                    "note": c["note"]} for c in cleans],
         "incidental": INCIDENTAL,
     })
+    # the resources added after the scenario scripts (reachability, resilience, data residency):
+    # examples/tools/org_overlay.json
+    for rel, n in org_overlay.apply(OUT).items():
+        key = "/".join(rel.split("/")[:2])
+        if key in counts:
+            counts[key] += n
     write_text(os.path.join(OUT, "EXPECTED.md"), expected_md(planted, cleans, counts))
     total = sum(counts.values())
     print("records per export: %s; total %d; planted %d (%d rules); clean %d"
@@ -138,10 +148,14 @@ def expected_md(planted, cleans, counts):
          "IAM policies, functions, clusters, load balancers, queues, secrets, registries, DNS, CDN, API",
          "gateways, flow logs, organization nodes) are listed, planted and clean, in",
          "[`expected-aws.json`](expected-aws.json), [`expected-azure.json`](expected-azure.json) and",
-         "[`expected-gcp.json`](expected-gcp.json); the sample-organization test reads all four files.", "",
+         "[`expected-gcp.json`](expected-gcp.json); the sample-organization test reads every `expected*.json`. The",
+         "classified data stores of the governance scenario (below) are in",
+         "[`governance-expected.json`](governance-expected.json), judged under [`governance.yaml`](governance.yaml)",
+         "by the governance test.", "",
          "Records per export (configuration items, ARG rows, CAI assets, credential-report root rows):", ""]
     for k, v in counts.items():
         L.append("- `%s`: %d" % (k, v))
+    L += ["", org_overlay.expected_md().rstrip("\n")]
     L += ["", "## Planted misconfigurations (%d, covering %d rules)" % (len(planted),
                                                                        len({p["rule_id"] for p in planted})),
           "", "Each must be reported as FAIL.", "",

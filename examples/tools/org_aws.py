@@ -16,6 +16,7 @@ digest, a README.txt).
 """
 
 import datetime as dt
+import ipaddress
 import json
 import os
 import urllib.parse
@@ -222,8 +223,14 @@ def vpc(snap, name, cidr, default=False, tags=None):
     return vid, arn
 
 
+# SUBNET_CIDR maps each subnet made by subnet() to its CIDR, so that an
+# instance's private address lies inside its subnet.
+SUBNET_CIDR = {}
+
+
 def subnet(snap, vid, name, cidr, az, public=False):
     sid = "subnet-0" + hexid(16, "subnet", snap.acct, vid, name)
+    SUBNET_CIDR[sid] = cidr
     arn = "arn:aws:ec2:%s:%s:subnet/%s" % (snap.region, snap.acct, sid)
     cfg = {"availabilityZone": az, "availabilityZoneId": None, "availableIpAddressCount": 4091, "cidrBlock": cidr,
            "defaultForAz": False, "mapPublicIpOnLaunch": public, "state": "available", "subnetId": sid,
@@ -266,8 +273,9 @@ def instance(snap, name, vid, sid, az, sgs, *, public_ip=None, profile=None, imd
     iid = "i-0" + hexid(16, "i", snap.acct, name)
     vol = volume(snap, name + "-root", az, encrypted, kms, instance=iid)
     eni = "eni-0" + hexid(16, "eni", iid)
-    priv = "10.%d.%d.%d" % (int(digits(2, name, "a")) % 250, int(digits(2, name, "b")) % 250,
-                            int(digits(2, name, "c")) % 250 + 2)
+    net = ipaddress.ip_network(SUBNET_CIDR[sid])
+    # AWS reserves the first four addresses and the last one of a subnet.
+    priv = str(net[4 + int(digits(4, name, "host")) % (net.num_addresses - 5)])
     t = {"Name": name}
     t.update(tags or {})
     cfg = {
