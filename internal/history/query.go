@@ -143,18 +143,30 @@ const findingSelect = `f.id, f.source, f.rule_id, f.title, f.category, f.severit
 
 func scanFinding(scan func(...any) error, extra ...any) (*Finding, error) {
 	var f Finding
+	if err := scanFindingInto(&f, scan, extra...); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// scanFindingInto is scanFinding into f (a page's rows are scanned in
+// place).
+func scanFindingInto(f *Finding, scan func(...any) error, extra ...any) error {
 	var fws, sev, status, state, supReason, supOwner string
 	var firstSeen, lastSeen, resolved, supExpires *int64
 	dest := []any{&f.ID, &f.Source, &f.RuleID, &f.Title, &f.Category, &sev, &f.Provider, &f.ResourceID, &f.ResourceType,
 		&f.ResourceName, &f.Account, &f.Region, &fws, &status, &state, &f.Message, &firstSeen, &lastSeen,
 		&resolved, &f.TimeToResolveMS, &f.FirstRun, &f.LastRun, &f.Reopened, &supReason, &supOwner, &supExpires}
-	if err := scan(append(dest, extra...)...); err != nil {
-		return nil, err
+	if len(extra) > 0 {
+		dest = append(dest, extra...)
+	}
+	if err := scan(dest...); err != nil {
+		return err
 	}
 	f.Severity, f.Status, f.State = finding.Severity(sev), finding.Status(status), State(state)
 	if fws != "" && fws != "[]" {
 		if err := json.Unmarshal([]byte(fws), &f.Frameworks); err != nil {
-			return nil, fmt.Errorf("finding %d frameworks: %w", f.ID, err)
+			return fmt.Errorf("finding %d frameworks: %w", f.ID, err)
 		}
 	}
 	f.FirstSeen, f.LastSeen, f.Resolved = optTime(firstSeen), optTime(lastSeen), optTime(resolved)
@@ -164,7 +176,7 @@ func scanFinding(scan func(...any) error, extra ...any) (*Finding, error) {
 			f.Suppression.Expires = msTime(*supExpires)
 		}
 	}
-	return &f, nil
+	return nil
 }
 
 func optTime(ms *int64) *time.Time {
@@ -380,7 +392,7 @@ func (s *Store) Findings(ctx context.Context, q FindingQuery) ([]Finding, error)
 			return nil, fmt.Errorf("history: %w", err)
 		}
 	}
-	out := []Finding{}
+	out := make([]Finding, 0, min(q.Limit, 1000))
 	if (q.Sort == "" || q.Sort == "severity") && q.Offset == 0 {
 		// Worst first, one rank at a time.
 		base, baseArgs := q.filter(false)
@@ -397,12 +409,11 @@ func (s *Store) Findings(ctx context.Context, q FindingQuery) ([]Finding, error)
 					a = append(a, toInt64(cursor[1]))
 				}
 			}
-			page, err := s.findings(ctx, "SELECT "+findingSelect+" FROM findings f"+whereSQL(c)+" ORDER BY f.id DESC LIMIT ?",
+			out, err = s.appendFindings(ctx, out, "SELECT "+findingSelect+" FROM findings f"+whereSQL(c)+" ORDER BY f.id DESC LIMIT ?",
 				append(a, q.Limit-len(out)))
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, page...)
 			if len(out) >= q.Limit {
 				break
 			}
@@ -414,7 +425,7 @@ func (s *Store) Findings(ctx context.Context, q FindingQuery) ([]Finding, error)
 		conds = append(conds, c)
 		args = append(args, a...)
 	}
-	return s.findings(ctx, "SELECT "+findingSelect+" FROM findings f"+whereSQL(conds)+orderBy(keys)+" LIMIT ? OFFSET ?",
+	return s.appendFindings(ctx, out, "SELECT "+findingSelect+" FROM findings f"+whereSQL(conds)+orderBy(keys)+" LIMIT ? OFFSET ?",
 		append(args, q.Limit, q.Offset))
 }
 
@@ -431,18 +442,22 @@ func toInt64(v any) int64 {
 }
 
 func (s *Store) findings(ctx context.Context, sqlq string, args []any) ([]Finding, error) {
+	return s.appendFindings(ctx, []Finding{}, sqlq, args)
+}
+
+// appendFindings appends the findings sqlq selects to out, scanned in
+// place.
+func (s *Store) appendFindings(ctx context.Context, out []Finding, sqlq string, args []any) ([]Finding, error) {
 	rows, err := s.Query(ctx, sqlq, args...)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	defer rows.Close()
-	out := []Finding{}
 	for rows.Next() {
-		f, err := scanFinding(rows.Scan)
-		if err != nil {
+		out = append(out, Finding{})
+		if err := scanFindingInto(&out[len(out)-1], rows.Scan); err != nil {
 			return nil, fmt.Errorf("history: %w", err)
 		}
-		out = append(out, *f)
 	}
 	return out, rows.Err()
 }

@@ -102,8 +102,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, p *principal, co
 		pg.User, pg.Role, pg.CSRF = p.Name, p.Role, p.CSRF
 		pg.Admin, pg.Mute = p.Role.Allows(Admin), p.Role.Allows(Analyst)
 	}
-	var buf bytes.Buffer
-	if err := s.pages[name].ExecuteTemplate(&buf, "layout", pg); err != nil {
+	buf := s.htmlBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooled {
+			buf.Reset()
+			s.htmlBufs.Put(buf)
+		}
+	}()
+	if err := s.pages[name].ExecuteTemplate(buf, "layout", pg); err != nil {
 		s.log.ErrorContext(r.Context(), "rendering", slog.String("page", name), slog.Any("err", err))
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vigil-sec/vigil/internal/history"
@@ -65,6 +66,9 @@ type Server struct {
 	counts  counts
 	ws      *workspace
 	oidc    *ssoClient // nil without single sign-on
+	// jsonOuts (*jsonOut) and htmlBufs (*bytes.Buffer) are the answers'
+	// buffers, reused across requests.
+	jsonOuts, htmlBufs sync.Pool
 }
 
 // New prepares a server over store, creating or upgrading its own tables.
@@ -92,6 +96,8 @@ func New(ctx context.Context, store *history.Store, opts Options) (*Server, erro
 	}
 	s := &Server{store: store, db: newDB(store), opts: opts, log: opts.Logger, now: opts.Now,
 		byUser: newLimiter(opts.LoginFailures, opts.LoginWindow), byIP: newLimiter(4*opts.LoginFailures, opts.LoginWindow)}
+	s.jsonOuts.New = newJSONOut
+	s.htmlBufs.New = func() any { return new(bytes.Buffer) }
 	if err := s.db.migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -327,18 +333,40 @@ func (s *Server) apiError(w http.ResponseWriter, code int, err error) {
 	s.writeJSON(w, code, map[string]string{"error": err.Error()})
 }
 
+// jsonOut is an answer's buffer and its encoder, reused across requests
+// (the encoder keeps its indentation buffer): a page of findings is tens
+// of kilobytes, grown afresh twice per request without it.
+type jsonOut struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+func newJSONOut() any {
+	o := &jsonOut{}
+	o.enc = json.NewEncoder(&o.buf)
+	o.enc.SetIndent("", "  ")
+	return o
+}
+
+// maxPooled bounds the buffers kept for reuse (an export is larger).
+const maxPooled = 1 << 20
+
 func (s *Server) writeJSON(w http.ResponseWriter, code int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+	o := s.jsonOuts.Get().(*jsonOut)
+	defer func() {
+		if o.buf.Cap() <= maxPooled {
+			o.buf.Reset()
+			s.jsonOuts.Put(o)
+		}
+	}()
+	if err := o.enc.Encode(v); err != nil {
 		s.log.Error("encoding JSON", slog.Any("err", err))
 		http.Error(w, `{"error":"internal error"}`, http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(code)
-	w.Write(buf.Bytes())
+	w.Write(o.buf.Bytes())
 }
 
 // internalError logs err and answers 500 without its details.
