@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -258,27 +257,7 @@ func writeFindings(w io.Writer, format string, fs []findings.Finding) error {
 		}
 		return writeJSON(w, fs)
 	case "ocsf", "ocsf-jsonl":
-		enc := json.NewEncoder(w)
-		if format == "ocsf" {
-			if _, err := io.WriteString(w, "["); err != nil {
-				return err
-			}
-		}
-		for i := range fs {
-			if format == "ocsf" && i > 0 {
-				if _, err := io.WriteString(w, ","); err != nil {
-					return err
-				}
-			}
-			if err := enc.Encode(fs[i].OCSF()); err != nil {
-				return err
-			}
-		}
-		if format == "ocsf" {
-			_, err := io.WriteString(w, "]\n")
-			return err
-		}
-		return nil
+		return findings.WriteOCSF(w, fs, format == "ocsf-jsonl")
 	case "csv":
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{"severity", "original_severity", "status", "original_status", "product", "origin", "kind", "id", "type", "title",

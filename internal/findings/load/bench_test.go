@@ -4,19 +4,62 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/vigil-sec/vigil/internal/findings"
 )
 
-var benchFindings = flag.Int("findings", 100000, "how many provider findings BenchmarkImport imports (the target is 1,000,000 in < 10 s and < 2 GiB)")
+var (
+	benchFindings = flag.Int("findings", 100000, "how many provider findings BenchmarkImport imports (the target is 1,000,000 in < 10 s and < 2 GiB)")
+	benchDir      = flag.String("bench-dir", "", "write BenchmarkImport's input to this directory and reuse it when it holds -findings findings already (for timing vigil findings import on the same files)")
+)
+
+// benchInput returns the directory holding n generated findings and its
+// size: b.TempDir, or -bench-dir (written once, then reused).
+func benchInput(b *testing.B, n int) (string, int64) {
+	dir := *benchDir
+	if dir == "" {
+		dir = b.TempDir()
+		return dir, writeBenchFiles(b, dir, n)
+	}
+	stamp := filepath.Clean(dir) + ".findings" // beside dir: an import of dir reads only findings
+	if s, err := os.ReadFile(stamp); err == nil && string(s) == fmt.Sprint(n) {
+		var size int64
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			if info, err := e.Info(); err == nil && !e.IsDir() {
+				size += info.Size()
+			}
+		}
+		return dir, size
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	size := writeBenchFiles(b, dir, n)
+	if err := os.WriteFile(stamp, []byte(fmt.Sprint(n)), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return dir, size
+}
 
 // writeBenchFiles writes n findings, cycling through every sample record
-// (each with a unique id), into one file per sample record kind in dir,
+// (each with a unique id), into one file per sample record kind in dir
+// (a JSON array, or a CSV report for the rows of Inspector's CSV report),
 // and returns the bytes written.
 func writeBenchFiles(tb testing.TB, dir string, n int) int64 {
 	tb.Helper()
@@ -27,6 +70,7 @@ func writeBenchFiles(tb testing.TB, dir string, n int) int64 {
 	type tmpl struct {
 		raw []byte
 		id  string
+		csv bool
 	}
 	var ts []tmpl
 	for _, f := range res.Findings {
@@ -37,25 +81,33 @@ func writeBenchFiles(tb testing.TB, dir string, n int) int64 {
 		if !bytes.Contains(buf.Bytes(), []byte(`"`+f.ID+`"`)) {
 			tb.Fatalf("%s: the id is not in the raw record", f.ID)
 		}
-		ts = append(ts, tmpl{buf.Bytes(), f.ID})
+		ts = append(ts, tmpl{buf.Bytes(), f.ID, strings.HasSuffix(f.Source.File, ".csv")})
 	}
 	var total int64
 	for k, t := range ts {
-		file, err := os.Create(filepath.Join(dir, fmt.Sprintf("part-%02d.json", k)))
+		name := fmt.Sprintf("part-%02d.json", k)
+		if t.csv {
+			name = fmt.Sprintf("part-%02d.csv", k)
+		}
+		file, err := os.Create(filepath.Join(dir, name))
 		if err != nil {
 			tb.Fatal(err)
 		}
 		w := bufio.NewWriterSize(file, 1<<20)
-		w.WriteString("[\n")
-		first := true
-		for i := k; i < n; i += len(ts) {
-			if !first {
-				w.WriteString(",\n")
+		if t.csv {
+			writeBenchCSV(tb, w, t.raw, t.id, k, n, len(ts))
+		} else {
+			w.WriteString("[\n")
+			first := true
+			for i := k; i < n; i += len(ts) {
+				if !first {
+					w.WriteString(",\n")
+				}
+				first = false
+				w.Write(bytes.Replace(t.raw, []byte(`"`+t.id+`"`), []byte(`"`+t.id+"-"+fmt.Sprint(i)+`"`), 1))
 			}
-			first = false
-			w.Write(bytes.Replace(t.raw, []byte(`"`+t.id+`"`), []byte(`"`+t.id+"-"+fmt.Sprint(i)+`"`), 1))
+			w.WriteString("\n]\n")
 		}
-		w.WriteString("\n]\n")
 		if err := w.Flush(); err != nil {
 			tb.Fatal(err)
 		}
@@ -64,6 +116,37 @@ func writeBenchFiles(tb testing.TB, dir string, n int) int64 {
 		file.Close()
 	}
 	return total
+}
+
+// writeBenchCSV writes the rows k, k+step... below n of an Inspector CSV
+// report repeating the row whose raw record (a JSON object keyed by the
+// header) is raw, each with a unique finding ARN.
+func writeBenchCSV(tb testing.TB, w io.Writer, raw []byte, id string, k, n, step int) {
+	var row map[string]string
+	if err := json.Unmarshal(raw, &row); err != nil {
+		tb.Fatal(err)
+	}
+	header := make([]string, 0, len(row))
+	for h := range row {
+		header = append(header, h)
+	}
+	sort.Strings(header)
+	cw := csv.NewWriter(w)
+	cw.Write(header)
+	rec := make([]string, len(header))
+	for i := k; i < n; i += step {
+		for j, h := range header {
+			rec[j] = row[h]
+			if rec[j] == id {
+				rec[j] = id + "-" + fmt.Sprint(i)
+			}
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // BenchmarkImport imports -findings provider findings of every format
@@ -77,8 +160,7 @@ func BenchmarkImport(b *testing.B) {
 
 func benchImport(b *testing.B, opts ...Option) {
 	n := *benchFindings
-	dir := b.TempDir()
-	size := writeBenchFiles(b, dir, n)
+	dir, size := benchInput(b, n)
 	runtime.GC()
 	b.ResetTimer()
 	cpu0 := cpuTime()
@@ -110,4 +192,83 @@ func benchImport(b *testing.B, opts ...Option) {
 	if rss := maxRSS(); rss > 0 {
 		b.ReportMetric(float64(rss)/(1<<20), "maxrss-MiB")
 	}
+}
+
+// BenchmarkImportOCSF is vigil findings import --format ocsf-jsonl end to
+// end over -findings provider findings of every format: read, recognise,
+// decode and normalize, sort, and write the OCSF events (raw records
+// included) to a file. It reports findings per CPU-second and the CPU
+// seconds of one import, the allocations, the output size and the peak
+// heap and RSS.
+func BenchmarkImportOCSF(b *testing.B) {
+	n := *benchFindings
+	dir, size := benchInput(b, n)
+	out := filepath.Join(b.TempDir(), "findings.ocsf.jsonl")
+	runtime.GC()
+	var peak atomic.Uint64
+	stop := watchHeap(&peak)
+	defer stop()
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	var written int64
+	for b.Loop() {
+		res, err := Files(context.Background(), []string{dir})
+		if err != nil || len(res.Problems) > 0 || len(res.Findings) != n {
+			b.Fatalf("%d findings, %v %v", len(res.Findings), err, res.Problems)
+		}
+		Sort(res.Findings)
+		f, err := os.Create(out)
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := bufio.NewWriterSize(f, 1<<20)
+		if err := findings.WriteOCSF(w, res.Findings, true); err != nil {
+			b.Fatal(err)
+		}
+		if err := w.Flush(); err != nil {
+			b.Fatal(err)
+		}
+		st, _ := f.Stat()
+		written = st.Size()
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu := cpuTime() - cpu0
+	b.ReportMetric(float64(n)*float64(b.N)/cpu.Seconds(), "findings/cpu-s")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(size)/(1<<20), "input-MiB")
+	b.ReportMetric(float64(written)/(1<<20), "output-MiB")
+	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
+	if rss := maxRSS(); rss > 0 {
+		b.ReportMetric(float64(rss)/(1<<20), "maxrss-MiB")
+	}
+}
+
+// watchHeap samples the heap in use (runtime/metrics, which does not stop
+// the world as ReadMemStats does) every 10 ms into peak until stop is
+// called.
+func watchHeap(peak *atomic.Uint64) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		ms := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
+		for {
+			metrics.Read(ms)
+			if n := ms[0].Value.Uint64() + ms[1].Value.Uint64(); n > peak.Load() {
+				peak.Store(n)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
 }

@@ -348,3 +348,24 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("a CloudTrail file and a text file: %d findings, unrecognised %v, problems %v", len(all.Findings), all.Unrecognised, all.Problems)
 	}
 }
+
+// TestWriteOCSFSamples checks that the OCSF writer (the hand-written
+// encoder, on every core) writes each sample's event exactly as
+// encoding/json writes Finding.OCSF, raw records included.
+func TestWriteOCSFSamples(t *testing.T) {
+	res := loadSamples(t)
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	for i := range res.Findings {
+		if err := enc.Encode(res.Findings[i].OCSF()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got bytes.Buffer
+	if err := findings.WriteOCSF(&got, res.Findings, true); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Errorf("WriteOCSF differs from encoding/json over the samples:\n%s", got.String())
+	}
+}

@@ -1,0 +1,431 @@
+package findings
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vigil-sec/vigil/internal/ocsf"
+)
+
+// AppendOCSF appends the finding's OCSF event (see OCSF) as one line of
+// JSON, byte for byte what encoding/json's Encoder writes for f.OCSF()
+// (HTML characters escaped, a newline after), without reflection or the
+// intermediate structs: writing a million events spends most of its time
+// here, and most of that escaping the raw records into raw_data.
+func (f *Finding) AppendOCSF(b []byte) ([]byte, error) {
+	vuln := f.Kind == Vulnerability && f.Vuln != nil
+	if vuln && (math.IsNaN(f.Vuln.CVSS) || math.IsInf(f.Vuln.CVSS, 0)) {
+		return b, fmt.Errorf("finding %s: CVSS score %v is not a JSON number", f.ID, f.Vuln.CVSS)
+	}
+	sevID := ocsf.SeverityIDOf(string(f.Severity))
+	stID := statusID(f.Status)
+	b = append(b, `{"activity_id":`...)
+	b = strconv.AppendInt(b, ocsf.FindingActivityCreate, 10)
+	b = append(b, `,"activity_name":"Create","category_uid":`...)
+	b = strconv.AppendInt(b, ocsf.FindingsCategoryUID, 10)
+	b = append(b, `,"category_name":"Findings","class_uid":`...)
+	if vuln {
+		b = strconv.AppendInt(b, ocsf.VulnerabilityFindingClassUID, 10)
+		b = append(b, `,"class_name":"Vulnerability Finding","type_uid":`...)
+		b = strconv.AppendInt(b, ocsf.VulnerabilityFindingCreate, 10)
+		b = append(b, `,"type_name":"Vulnerability Finding: Create"`...)
+	} else {
+		b = strconv.AppendInt(b, ocsf.DetectionFindingClassUID, 10)
+		b = append(b, `,"class_name":"Detection Finding","type_uid":`...)
+		b = strconv.AppendInt(b, ocsf.DetectionFindingCreate, 10)
+		b = append(b, `,"type_name":"Detection Finding: Create"`...)
+	}
+	b = append(b, `,"time":`...)
+	b = strconv.AppendInt(b, millis(f.LastSeen, f.FirstSeen), 10)
+	b = appendStringField(b, "message", f.Title)
+	b = append(b, `,"severity_id":`...)
+	b = strconv.AppendInt(b, int64(sevID), 10)
+	b = appendStringField(b, "severity", ocsf.SeverityName(sevID))
+	if stID != 0 {
+		b = append(b, `,"status_id":`...)
+		b = strconv.AppendInt(b, int64(stID), 10)
+	}
+	b = appendStringField(b, "status", ocsf.FindingStatusName(stID))
+	if !vuln {
+		b = append(b, `,"is_alert":`...)
+		b = strconv.AppendBool(b, f.Status == Active)
+	}
+
+	b = append(b, `,"metadata":{"version":`...)
+	b = appendString(b, ocsf.Version)
+	b = append(b, `,"product":{"name":`...)
+	b = appendString(b, string(f.Product))
+	b = append(b, `,"vendor_name":`...)
+	b = appendString(b, f.Product.Vendor())
+	b = append(b, '}')
+	b = appendStringField(b, "uid", f.ID)
+	b = append(b, `,"profiles":["cloud"]`...)
+	if f.Origin != "" {
+		b = append(b, `,"labels":[`...)
+		b = appendString(b, "origin:"+f.Origin)
+		b = append(b, ']')
+	}
+	b = append(b, '}')
+
+	b = append(b, `,"finding_info":{"uid":`...)
+	b = appendString(b, f.ID)
+	b = append(b, `,"title":`...)
+	b = appendString(b, f.Title)
+	b = appendStringField(b, "desc", f.Description)
+	if f.Type != "" {
+		b = append(b, `,"types":[`...)
+		b = appendString(b, f.Type)
+		b = append(b, ']')
+	}
+	b = appendMillisField(b, "first_seen_time", f.FirstSeen)
+	b = appendMillisField(b, "last_seen_time", f.LastSeen)
+	b = append(b, '}')
+
+	b = append(b, `,"cloud":{"provider":`...)
+	b = appendString(b, string(f.Resource.Provider))
+	b = appendStringField(b, "region", f.Resource.Region)
+	if f.Resource.Account != "" {
+		b = append(b, `,"account":{"uid":`...)
+		b = appendString(b, f.Resource.Account)
+		b = append(b, '}')
+	}
+	b = append(b, '}')
+
+	if r := &f.Resource; r.ID != "" {
+		b = append(b, `,"resources":[{"uid":`...)
+		b = appendString(b, r.ID)
+		b = appendStringField(b, "name", r.Name)
+		b = appendStringField(b, "type", r.Type)
+		b = appendStringField(b, "region", r.Region)
+		b = append(b, "}]"...)
+	}
+
+	if vuln {
+		b = append(b, `,"vulnerabilities":[{`...)
+		b = f.appendVulnerability(b)
+		b = append(b, "}]"...)
+	}
+	if len(f.Raw) > 0 {
+		b = append(b, `,"raw_data":`...)
+		b = appendString(b, f.Raw)
+	}
+
+	// unmapped: json.Marshal of a map, keys in order.
+	b = append(b, `,"unmapped":{`...)
+	if len(f.LinkedAlerts) > 0 {
+		b = append(b, `"linked_alerts":`...)
+		b = appendStrings(b, f.LinkedAlerts)
+		b = append(b, ',')
+	}
+	b = append(b, `"original_severity":`...)
+	b = appendString(b, f.OriginalSeverity)
+	b = append(b, `,"original_status":`...)
+	b = appendString(b, f.OriginalStatus)
+	if len(f.Sources) > 0 {
+		b = append(b, `,"sources":`...)
+		b = appendStrings(b, f.Sources)
+	}
+	b = append(b, `,"status":`...)
+	b = appendString(b, string(f.Status))
+	b = append(b, "}}\n"...)
+	return b, nil
+}
+
+// appendVulnerability appends the members of the vulnerability object.
+func (f *Finding) appendVulnerability(b []byte) []byte {
+	start := len(b)
+	member := func(name string) {
+		if len(b) > start {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, name...)
+		b = append(b, `":`...)
+	}
+	str := func(name, v string) {
+		if v != "" {
+			member(name)
+			b = appendString(b, v)
+		}
+	}
+	str("title", f.Title)
+	str("desc", f.Description)
+	str("severity", f.OriginalSeverity)
+	str("vendor_name", f.Product.Vendor())
+	v := f.Vuln
+	if IsCVE(v.ID) {
+		member("cve")
+		b = append(b, `{"uid":`...)
+		b = appendString(b, v.ID)
+		if v.CVSS > 0 {
+			b = append(b, `,"cvss":[{"base_score":`...)
+			b = appendFloat(b, v.CVSS)
+			b = append(b, `,"version":`...)
+			b = appendString(b, v.CVSSVer)
+			b = appendStringField(b, "vector_string", v.Vector)
+			b = append(b, "}]"...)
+		}
+		b = append(b, '}')
+	} else {
+		member("advisory")
+		b = append(b, `{"uid":`...)
+		b = appendString(b, First(v.ID, f.ID))
+		b = append(b, '}')
+	}
+	if len(v.Packages) > 0 {
+		member("affected_packages")
+		b = append(b, '[')
+		for i := range v.Packages {
+			p := &v.Packages[i]
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"name":`...)
+			b = appendString(b, p.Name)
+			b = append(b, `,"version":`...)
+			b = appendString(b, p.Version)
+			b = appendStringField(b, "fixed_in_version", p.FixedVersion)
+			b = appendStringField(b, "package_manager", p.Manager)
+			b = appendStringField(b, "path", p.Path)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	switch v.FixAvailable {
+	case "yes", "partial":
+		member("is_fix_available")
+		b = append(b, "true"...)
+	case "no":
+		member("is_fix_available")
+		b = append(b, "false"...)
+	}
+	if len(v.References) > 0 {
+		member("references")
+		b = appendStrings(b, v.References)
+	}
+	if t := millis(f.FirstSeen); t != 0 {
+		member("first_seen_time")
+		b = strconv.AppendInt(b, t, 10)
+	}
+	if t := millis(f.LastSeen); t != 0 {
+		member("last_seen_time")
+		b = strconv.AppendInt(b, t, 10)
+	}
+	return b
+}
+
+// appendStringField appends ,"name":"v" unless v is empty (omitempty).
+func appendStringField(b []byte, name, v string) []byte {
+	if v == "" {
+		return b
+	}
+	b = append(b, ',', '"')
+	b = append(b, name...)
+	b = append(b, '"', ':')
+	return appendString(b, v)
+}
+
+// appendMillisField appends ,"name":ms unless t is zero (omitempty).
+func appendMillisField(b []byte, name string, t time.Time) []byte {
+	ms := millis(t)
+	if ms == 0 {
+		return b
+	}
+	b = append(b, ',', '"')
+	b = append(b, name...)
+	b = append(b, '"', ':')
+	return strconv.AppendInt(b, ms, 10)
+}
+
+func appendStrings(b []byte, ss []string) []byte {
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, s)
+	}
+	return append(b, ']')
+}
+
+// appendFloat writes a float64 as encoding/json does (ES6 number form).
+func appendFloat(b []byte, f float64) []byte {
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		n := len(b)
+		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// plain marks the ASCII bytes encoding/json writes as they are with HTML
+// escaping on (all but controls, '"', '\\', '<', '>' and '&'); bytes from
+// 0x80 start a multi-byte rune, checked on its own.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string exactly as encoding/json does
+// with HTML escaping on: \b \f \n \r \t and \" \\ short, other controls
+// and <, >, & as \u00XX, invalid UTF-8 as \ufffd, U+2028 and U+2029
+// escaped.
+func appendString[S ~[]byte | ~string](b []byte, s S) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if plain[c] {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		n := min(len(s)-i, utf8.UTFMax)
+		r, size := utf8.DecodeRuneInString(string(s[i : i+n]))
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// ocsfBatch is how many findings one worker of WriteOCSF encodes at a time.
+const ocsfBatch = 512
+
+// WriteOCSF writes the findings' OCSF events (see Finding.OCSF and
+// AppendOCSF): one JSON object a line with lines set, else one JSON array
+// (each event on its own line). Batches of findings are encoded on every
+// core and written in order.
+func WriteOCSF(w io.Writer, fs []Finding, lines bool) error {
+	if !lines {
+		if _, err := io.WriteString(w, "["); err != nil {
+			return err
+		}
+	}
+	nb := (len(fs) + ocsfBatch - 1) / ocsfBatch
+	workers := max(1, min(runtime.GOMAXPROCS(0), nb))
+	type batch struct {
+		buf []byte
+		err error
+	}
+	// At most window batches are handed out and not yet written, each in
+	// its own slot, so memory stays a few MiB whatever len(fs).
+	window := 2 * workers
+	slots := make([]chan batch, window)
+	for i := range slots {
+		slots[i] = make(chan batch, 1)
+	}
+	tokens := make(chan struct{}, window)
+	free := make(chan []byte, window)
+	next := make(chan int)
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				var bt batch
+				select {
+				case bt.buf = <-free:
+				default:
+				}
+				for i := k * ocsfBatch; i < min((k+1)*ocsfBatch, len(fs)) && !failed.Load(); i++ {
+					if !lines && i > 0 {
+						bt.buf = append(bt.buf, ',')
+					}
+					if bt.buf, bt.err = fs[i].AppendOCSF(bt.buf); bt.err != nil {
+						break
+					}
+				}
+				slots[k%window] <- bt
+			}
+		}()
+	}
+	go func() {
+		defer close(next)
+		for k := range nb {
+			tokens <- struct{}{}
+			next <- k
+		}
+	}()
+	var err error
+	for k := range nb {
+		bt := <-slots[k%window]
+		if err == nil {
+			err = bt.err
+		}
+		if err == nil {
+			_, err = w.Write(bt.buf)
+		}
+		if err != nil {
+			failed.Store(true)
+		}
+		select {
+		case free <- bt.buf[:0]:
+		default:
+		}
+		<-tokens
+	}
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	if !lines {
+		_, err = io.WriteString(w, "]\n")
+	}
+	return err
+}
