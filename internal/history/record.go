@@ -441,6 +441,10 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 	byID := func(a, b []any) int { return cmp.Compare(a[0].(int64), b[0].(int64)) }
 	slices.SortFunc(resolvedRows, byID)
 	slices.SortFunc(openRows, byID)
+	restore, err := tx.bulk(ctx, "findings", len(openRows)+len(added)+len(changed)+len(resolvedRows))
+	if err != nil {
+		return err
+	}
 	if err := tx.update(ctx, "findings", []string{"id", "state"}, openRows); err != nil {
 		return err
 	}
@@ -453,7 +457,17 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 	if err := tx.update(ctx, "findings", []string{"id", "state", "resolved_ms", "resolve_ms", "last_run"}, resolvedRows); err != nil {
 		return err
 	}
+	if err := restore(ctx); err != nil {
+		return err
+	}
+	restore, err = tx.bulk(ctx, "run_findings", len(rfRows))
+	if err != nil {
+		return err
+	}
 	if err := tx.load(ctx, "run_findings", runFindingCols, rfRows, ""); err != nil {
+		return err
+	}
+	if err := restore(ctx); err != nil {
 		return err
 	}
 	if err := tx.load(ctx, "run_posture", postureCols, postureRows(run.ID, sc, findings), ""); err != nil {

@@ -1,0 +1,98 @@
+package history_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/history"
+	"github.com/vigil-sec/vigil/internal/history/historytest"
+)
+
+// indexes lists the SQLite indexes with their definitions.
+func indexes(t *testing.T, s *history.Store) []string {
+	t.Helper()
+	rows, err := s.DB().QueryContext(context.Background(), "SELECT name || ': ' || COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' ORDER BY name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// TestBulkRecord records scans large enough to be written in bulk (on
+// SQLite, the findings' indexes dropped and built again): the schema
+// comes back as it was and the explorer's queries, which read those
+// indexes, answer as over a scan written row by row.
+func TestBulkRecord(t *testing.T) {
+	ctx := context.Background()
+	n := history.BulkMin + 500
+	for _, e := range historytest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			s := open(t, e)
+			var before []string
+			if s.Dialect() == history.SQLite {
+				before = indexes(t, s)
+			}
+			for i, shift := range []int{0, 1} {
+				run, err := s.Record(ctx, &history.Scan{Source: "bulk", Started: day(i), Findings: scanOf(n, shift)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if run.Total != n {
+					t.Fatalf("run %d: %d findings recorded, want %d", i, run.Total, n)
+				}
+			}
+			if s.Dialect() == history.SQLite {
+				if after := indexes(t, s); !slices.Equal(before, after) {
+					t.Fatalf("indexes after a bulk write:\n%q\nwant\n%q", after, before)
+				}
+			}
+			// scanOf(n, 1) fails where (i+1)%3 == 0; those failing
+			// before are resolved.
+			var failing, resolved, crit int
+			fs := scanOf(n, 1)
+			for i := range fs {
+				if fs[i].Status == finding.Fail {
+					failing++
+					if fs[i].Severity == finding.Critical && fs[i].RuleID == "rule-005" {
+						crit++
+					}
+				} else if i%3 == 0 {
+					resolved++
+				}
+			}
+			for _, c := range []struct {
+				q    history.FindingQuery
+				want int
+			}{
+				{history.FindingQuery{States: []history.State{history.StateNew}}, failing},
+				{history.FindingQuery{States: []history.State{history.StateResolved}}, resolved},
+				{history.FindingQuery{States: []history.State{history.StateNew}, Severities: []finding.Severity{finding.Critical}, Rules: []string{"rule-005"}}, crit},
+			} {
+				got, err := s.CountFindings(ctx, c.q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				q := c.q
+				q.Limit = n
+				page, err := s.Findings(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got != c.want || len(page) != c.want {
+					t.Errorf("%+v: count %d, page %d, want %d", c.q, got, len(page), c.want)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,4 @@
+package history
+
+// BulkMin is bulkMin, for the tests of a bulk write.
+const BulkMin = bulkMin
