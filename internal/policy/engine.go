@@ -831,10 +831,15 @@ func (e *Engine) ruleMessages(ctx context.Context, i int, in *Input, failed []in
 }
 
 // readClasses lists, per rule, the classes its view must hold: those its
-// module reads as input.resources.<class>, with the classes every library
-// module (a module that is no rule) reads and those of the rule packages
-// it refers to; nil when one of them reads the input otherwise (input,
-// input.resources, or a computed class).
+// module reads as input.resources.<class>, with those of every module it
+// refers to through data (libraries and other rule packages),
+// transitively; nil when one of them reads the input otherwise (input,
+// input.resources, or a computed class) or refers to data through a
+// computed path. A module the rule does not refer to cannot be evaluated
+// for it: a library only some rules import, or an opt-in rule left out of
+// the engine (the governance rules read every data-store class), adds
+// nothing to the others' views, which would otherwise convert classes no
+// evaluated rule reads.
 func readClasses(c *ast.Compiler, rules []*Rule) []map[resource.Class]bool {
 	type modReads struct {
 		classes map[resource.Class]bool
@@ -849,6 +854,11 @@ func readClasses(c *ast.Compiler, rules []*Rule) []map[resource.Class]bool {
 		byFile[name] = mr
 		ast.WalkRefs(m, func(r ast.Ref) bool {
 			if r.HasPrefix(ast.DefaultRootRef) {
+				// data.<path>: a computed step before the path names a
+				// package (data[x], data.vigil[x]) could reach any module.
+				if !r.ConstantPrefix().HasPrefix(m.Package.Path) && !groundHead(r) {
+					mr.all = true
+				}
 				mr.refs = append(mr.refs, r)
 				return false
 			}
@@ -871,34 +881,15 @@ func readClasses(c *ast.Compiler, rules []*Rule) []map[resource.Class]bool {
 			return false
 		})
 	}
-	ruleFile := map[string]bool{}
-	pkgFile := map[string]ast.Ref{} // rule file -> its package
-	for _, r := range rules {
-		ruleFile[r.File] = true
-	}
+	pkgFile := map[string]ast.Ref{} // every module -> its package
 	for name, m := range c.Modules {
-		if ruleFile[name] {
-			pkgFile[name] = m.Package.Path
-		}
-	}
-	// Libraries: every module that is no rule.
-	lib := &modReads{classes: map[resource.Class]bool{}}
-	for name, mr := range byFile {
-		if !ruleFile[name] {
-			lib.all = lib.all || mr.all
-			for cls := range mr.classes {
-				lib.classes[cls] = true
-			}
-		}
+		pkgFile[name] = m.Package.Path
 	}
 	out := make([]map[resource.Class]bool, len(rules))
 	for i, r := range rules {
 		classes := map[resource.Class]bool{}
-		all := lib.all
-		for cls := range lib.classes {
-			classes[cls] = true
-		}
-		// The rule's module and the rule modules it refers to, transitively.
+		all := false
+		// The rule's module and the modules it refers to, transitively.
 		seen := map[string]bool{}
 		queue := []string{r.File}
 		for len(queue) > 0 {
@@ -910,6 +901,7 @@ func readClasses(c *ast.Compiler, rules []*Rule) []map[resource.Class]bool {
 			seen[f] = true
 			mr := byFile[f]
 			if mr == nil {
+				all = true // not a compiled module: assume the worst
 				continue
 			}
 			all = all || mr.all
@@ -918,7 +910,7 @@ func readClasses(c *ast.Compiler, rules []*Rule) []map[resource.Class]bool {
 			}
 			for _, ref := range mr.refs {
 				for other, pkg := range pkgFile {
-					if !seen[other] && (ref.HasPrefix(pkg) || pkg.HasPrefix(ref)) {
+					if !seen[other] && (ref.HasPrefix(pkg) || pkg.HasPrefix(ref.ConstantPrefix())) {
 						queue = append(queue, other)
 					}
 				}
@@ -929,4 +921,21 @@ func readClasses(c *ast.Compiler, rules []*Rule) []map[resource.Class]bool {
 		}
 	}
 	return out
+}
+
+// groundHead reports whether a data ref names its package path with
+// constant strings up to its first computed step, at least data.<name>:
+// data.vigil.lib.net.f(x) and data.vigil.rules.p.fail[x] are, data[x] is
+// not.
+func groundHead(r ast.Ref) bool {
+	p := r.ConstantPrefix()
+	if len(p) < 2 {
+		return false
+	}
+	for _, t := range p[1:] {
+		if _, ok := t.Value.(ast.String); !ok {
+			return false
+		}
+	}
+	return true
 }
