@@ -280,7 +280,6 @@ func appendJSONString(dst []byte, s string) ([]byte, error) {
 // U+2028 and U+2029 escaped.
 func appendCompactHTML(dst, src []byte) []byte {
 	const hex = "0123456789abcdef"
-	inStr := false
 	start := 0
 	flush := func(i int) {
 		if start < i {
@@ -289,12 +288,28 @@ func appendCompactHTML(dst, src []byte) []byte {
 	}
 	for i := 0; i < len(src); i++ {
 		c := src[i]
-		if inStr {
+		if c != '"' {
+			if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+				flush(i)
+				start = i + 1
+			}
+			continue
+		}
+		// A string: runs of ordinary bytes are copied as they are.
+		for i++; i < len(src); i++ {
+			for i < len(src) && !strStop[src[i]] {
+				i++
+			}
+			if i >= len(src) {
+				break
+			}
+			c := src[i]
+			if c == '"' {
+				break
+			}
 			switch {
 			case c == '\\':
 				i++
-			case c == '"':
-				inStr = false
 			case c == '<' || c == '>' || c == '&':
 				flush(i)
 				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
@@ -305,19 +320,14 @@ func appendCompactHTML(dst, src []byte) []byte {
 				start = i + 3
 				i += 2
 			}
-			continue
-		}
-		switch c {
-		case ' ', '\t', '\n', '\r':
-			flush(i)
-			start = i + 1
-		case '"':
-			inStr = true
 		}
 	}
 	flush(len(src))
 	return dst
 }
+
+// strStop marks the bytes appendCompactHTML looks at inside a string.
+var strStop = [256]bool{'"': true, '\\': true, '<': true, '>': true, '&': true, 0xE2: true}
 
 func decodeRes[T any](v gjson.Result) *T {
 	if !v.IsObject() {

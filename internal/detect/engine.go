@@ -476,6 +476,15 @@ type prepared struct {
 // builds and encodes the alerts that go out. It only reads engine state,
 // so batch workers run it in parallel; Emit then only counts and writes.
 func (e *Engine) Prepare(h *Hit) {
+	// The event's identities, read once for all its rules' allow-lists.
+	var ids []string
+	idsRead := false
+	identities := func(int) []string {
+		if !idsRead {
+			ids, idsRead = Identities(h.Record), true
+		}
+		return ids
+	}
 	for i, r := range h.Rules {
 		info := e.info[r]
 		if info == nil || e.silent[r] {
@@ -487,7 +496,7 @@ func (e *Engine) Prepare(h *Hit) {
 			h.prepared = make([]prepared, len(h.Rules))
 		}
 		p := &h.prepared[i]
-		p.level, p.why = e.tuning.Decide(info, []Event{{Record: h.Record}})
+		p.level, p.why = e.tuning.decide(info, 1, identities)
 		if p.why != SuppressedNone {
 			continue
 		}

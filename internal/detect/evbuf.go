@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vigil-sec/vigil/internal/logs"
+	"github.com/vigil-sec/vigil/internal/ocsf"
 	"github.com/vigil-sec/vigil/internal/sigma"
 )
 
@@ -30,6 +31,9 @@ type bufEvent struct {
 	Line   int         `json:"line,omitempty"`
 	Offset int64       `json:"offset"`
 	Raw    exactRaw    `json:"raw"`
+	// norm is the event's OCSF form once made (not in checkpoints: a
+	// restored event is normalized again when needed).
+	norm ocsf.Event
 }
 
 func (b bufEvent) record() logs.Record {
@@ -111,7 +115,7 @@ func (e *Engine) remember(r *sigma.Rule, h *Hit, vals map[string]string) {
 			buf = buf[:copy(buf, buf[cut:])]
 		}
 		buf = append(buf, bufEvent{T: h.Time, Source: h.Record.Source, File: h.Record.File,
-			Line: h.Record.Line, Offset: h.Record.Offset, Raw: h.Record.Raw})
+			Line: h.Record.Line, Offset: h.Record.Offset, Raw: h.Record.Raw, norm: h.Norm})
 		*g = buf
 		if h.Time.After(e.newest) {
 			e.newest = h.Time
@@ -130,7 +134,8 @@ func (e *Engine) evidence(hit sigma.CorrelationHit, cur *Hit) []Event {
 	if g := e.evbuf[key]; g != nil {
 		kept = *g
 	}
-	for _, b := range kept {
+	for i := range kept {
+		b := &kept[i]
 		if b.T.Before(hit.First) || b.T.After(hit.Last) {
 			continue
 		}
@@ -138,7 +143,11 @@ func (e *Engine) evidence(hit sigma.CorrelationHit, cur *Hit) []Event {
 			continue // the current event is added last, with its OCSF form
 		}
 		rec := b.record()
-		out = append(out, Event{Record: rec, Norm: e.normalize(rec), Time: b.T})
+		if b.norm == nil {
+			// Normalized once, kept for the group's further alerts.
+			b.norm = e.normalize(rec)
+		}
+		out = append(out, Event{Record: rec, Norm: b.norm, Time: b.T})
 	}
 	if cur == nil {
 		return out

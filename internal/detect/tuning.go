@@ -192,6 +192,12 @@ func (t *Tuning) Disabled(r *RuleInfo) bool {
 // of its events was made by an allow-listed identity (global or for the
 // rule), or when its level is below the minimum.
 func (t *Tuning) Decide(r *RuleInfo, events []Event) (Level, string) {
+	return t.decide(r, len(events), func(i int) []string { return Identities(events[i].Record) })
+}
+
+// decide is Decide over n events whose identities ids returns (called
+// only when an allow-list needs them).
+func (t *Tuning) decide(r *RuleInfo, n int, ids func(i int) []string) (Level, string) {
 	level := levelOf(r.Level)
 	rt := t.rule(r)
 	if rt != nil {
@@ -202,10 +208,10 @@ func (t *Tuning) Decide(r *RuleInfo, events []Event) (Level, string) {
 			level = rt.level
 		}
 	}
-	if len(events) > 0 && (len(t.allow) > 0 || (rt != nil && len(rt.allow) > 0)) {
+	if n > 0 && (len(t.allow) > 0 || (rt != nil && len(rt.allow) > 0)) {
 		all := true
-		for _, ev := range events {
-			if !t.allowed(rt, Identities(ev.Record)) {
+		for i := range n {
+			if !t.allowed(rt, ids(i)) {
 				all = false
 				break
 			}

@@ -3,9 +3,9 @@ package sigma
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -54,6 +54,8 @@ type Correlator struct {
 	// is known in its rules list (index in Rules), keyed by rule id and name.
 	st    state
 	rules map[string]*Rule
+	// keyBuf is observe's scratch space for group keys.
+	keyBuf []byte
 }
 
 type state struct {
@@ -357,13 +359,16 @@ func (c *Correlator) observe(refs []string, first, t time.Time, values map[strin
 		c.st.Max = t
 	}
 	var hits []CorrelationHit
-	done := map[int]bool{}
+	// The correlations seen so far (a rule is known by its id and name:
+	// both may list the same correlation); few, so a slice.
+	var doneBuf [8]int
+	done := doneBuf[:0]
 	for _, ref := range refs {
 		for _, i := range c.listeners[ref] {
-			if done[i] {
+			if slices.Contains(done, i) {
 				continue
 			}
-			done[i] = true
+			done = append(done, i)
 			x := c.corrs[i]
 			ruleIdx := -1
 			for j, rr := range x.Rules {
@@ -373,9 +378,9 @@ func (c *Correlator) observe(refs []string, first, t time.Time, values map[strin
 					}
 				}
 			}
-			group := make(map[string]string, len(x.GroupBy))
-			parts := make([]string, len(x.GroupBy))
-			for j, g := range x.GroupBy {
+			// The group key: the group-by values joined by US, built in a
+			// reused buffer (a string is made for a new group only).
+			groupVal := func(g string) string {
 				v := values[x.fieldFor(g, refs)]
 				if depth > 0 {
 					// Chained: the inner hit's group is keyed by group-by names.
@@ -383,19 +388,31 @@ func (c *Correlator) observe(refs []string, first, t time.Time, values map[strin
 						v = gv
 					}
 				}
-				group[g] = v
-				parts[j] = v
+				return v
 			}
-			key := strings.Join(parts, "\x1f")
+			kb := c.keyBuf[:0]
+			for j, g := range x.GroupBy {
+				if j > 0 {
+					kb = append(kb, '\x1f')
+				}
+				kb = append(kb, groupVal(g)...)
+			}
+			c.keyBuf = kb
 			ck := corrKey(x)
 			groups := c.st.Groups[ck]
 			if groups == nil {
 				groups = map[string]*window{}
 				c.st.Groups[ck] = groups
 			}
-			w := groups[key]
+			w := groups[string(kb)]
+			key := ""
 			if w == nil {
+				group := make(map[string]string, len(x.GroupBy))
+				for _, g := range x.GroupBy {
+					group[g] = groupVal(g)
+				}
 				w = &window{Group: group}
+				key = string(kb)
 				groups[key] = w
 			}
 			val := ""
@@ -408,6 +425,9 @@ func (c *Correlator) observe(refs []string, first, t time.Time, values map[strin
 				}
 			}
 			h, ok := c.step(i, w, entry{T: t, Value: val, Rule: ruleIdx}, first)
+			if key == "" && (upperMode(x) && w.Start.IsZero() || ok && !upperMode(x)) {
+				key = string(kb) // step does not observe: kb still holds it
+			}
 			if upperMode(x) && w.Start.IsZero() {
 				delete(groups, key)
 			}

@@ -412,3 +412,35 @@ correlation:
 		t.Fatalf("third distinct value: %+v, want one hit counting 3", got)
 	}
 }
+
+// TestEventCountFiresOncePerWindow checks that a group's window is dropped
+// when it fires (the next matches start a new one) and that groups of other
+// values are kept apart.
+func TestEventCountFiresOncePerWindow(t *testing.T) {
+	corr := `title: brute force
+correlation:
+  type: event_count
+  rules: [failed_login]
+  group-by: [userIdentity.arn]
+  timespan: 10m
+  condition: {gte: 2}
+`
+	col := parseAll(t, corrRules+"---\n"+corr)
+	c, errs := NewCorrelator(col.Correlations, col.Rules)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var fired []int
+	for i, who := range []string{"alice", "bob", "alice", "alice", "bob", "alice"} {
+		if len(c.Observe(col.Rules[0], t0.Add(time.Duration(i)*time.Minute), user(who))) > 0 {
+			fired = append(fired, i)
+		}
+		if i == 2 && c.Groups() != 1 {
+			t.Errorf("after alice's window fired: %d groups, want bob's only", c.Groups())
+		}
+	}
+	if want := []int{2, 4, 5}; !reflect.DeepEqual(fired, want) {
+		t.Errorf("fired at %v, want %v", fired, want)
+	}
+}
