@@ -39,6 +39,17 @@ type Engine struct {
 	// evaluates every set (rule tests).
 	optIn    []string
 	allOptIn bool
+
+	// Lazy preparation (built-in packs): the rules of a class are
+	// compiled and prepared when an input first holds the class. mu
+	// guards ready and the per-rule slices above while rules are prepared.
+	mu       sync.Mutex
+	ready    []bool
+	files    []parsedFile
+	defined  map[string]map[string]bool
+	modules  map[string]*ast.Module
+	pkgFiles map[string]int
+	allRules []string
 }
 
 // Option configures an Engine.
@@ -63,7 +74,12 @@ func AllOptIn() Option { return func(e *Engine) { e.allOptIn = true } }
 // withoutDirect makes OPA evaluate every rule (tests compare both ways).
 func withoutDirect() Option { return func(e *Engine) { e.noDirect = true } }
 
-// New parses, validates and compiles the rules of all sources once.
+// New parses and validates the rules of all sources. With only built-in
+// sources (validated by their tests), each class's rules are compiled and
+// prepared when an input first holds the class: a scan of a few classes
+// (an IaC tree) does not pay for the whole pack. Otherwise every rule is
+// compiled and prepared here, and a rule that does not compile is an error
+// of New.
 func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 	files, err := parseSources(ctx, srcs, false)
 	if err != nil {
@@ -108,6 +124,7 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 				"needs in custom.requires so the engine reports UNKNOWN when they are absent (docs/rules.md)", f.name, r.ID)
 		}
 		e.rules = append(e.rules, r)
+		e.allRules = append(e.allRules, r.File)
 		defined[r.ID] = names
 		modules[r.ID] = f.module
 	}
@@ -115,42 +132,111 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 	e.rules = slices.DeleteFunc(e.rules, func(r *Rule) bool {
 		return r.OptIn != "" && !e.allOptIn && !slices.Contains(e.optIn, r.OptIn) || e.leaveOut != nil && e.leaveOut(r)
 	})
+	e.files, e.defined, e.modules, e.pkgFiles = files, defined, modules, pkgFiles
+	n := len(e.rules)
+	e.prepared, e.messages, e.direct, e.reads, e.ready = make([]rego.PreparedEvalQuery, n), make([]*rego.PreparedEvalQuery, n),
+		make([]*direct, n), make([]map[resource.Class]bool, n), make([]bool, n)
+	lazy := len(srcs) > 0
+	for _, s := range srcs {
+		lazy = lazy && s.Builtin
+	}
+	if lazy {
+		return e, nil
+	}
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+	if err := e.prepare(ctx, all, files); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// prepare compiles the libraries with the modules of rules idx (and those
+// prepared before) and prepares rules idx.
+func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) error {
+	if files == nil {
+		want := map[string]bool{}
+		for i, r := range e.rules {
+			if e.ready[i] {
+				want[r.File] = true
+			}
+		}
+		for _, i := range idx {
+			want[e.rules[i].File] = true
+		}
+		isRule := map[string]bool{}
+		for _, r := range e.allRules {
+			isRule[r] = true
+		}
+		for _, f := range e.files {
+			if !isRule[f.name] || want[f.name] {
+				files = append(files, f)
+			}
+		}
+	}
 	c, err := compile(files, false)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// Library packages of one file, which direct rules may call.
 	libMods := map[string]*ast.Module{}
-	for _, f := range files {
-		if p := f.module.Package.Path.String(); !f.test && pkgFiles[p] == 1 {
+	for _, f := range e.files {
+		if p := f.module.Package.Path.String(); !f.test && e.pkgFiles[p] == 1 {
 			libMods[p] = f.module
 		}
 	}
 	libs := func(pkg string) *ast.Module { return libMods[pkg] }
-	for _, r := range e.rules {
-		q := buildQuery(r.Package, defined[r.ID])
+	var sub []*Rule
+	for _, i := range idx {
+		r := e.rules[i]
+		sub = append(sub, r)
+		q := buildQuery(r.Package, e.defined[r.ID])
 		pq, err := rego.New(rego.Compiler(c), rego.Query(q)).PrepareForEval(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("%s: preparing rule %s: %w", r.File, r.ID, err)
+			return fmt.Errorf("%s: preparing rule %s: %w", r.File, r.ID, err)
 		}
-		e.prepared = append(e.prepared, pq)
+		e.prepared[i] = pq
 		var mq *rego.PreparedEvalQuery
-		if defined[r.ID]["message"] {
+		if e.defined[r.ID]["message"] {
 			q, err := rego.New(rego.Compiler(c), rego.Query("message := "+r.Package+".message")).PrepareForEval(ctx)
 			if err != nil {
-				return nil, fmt.Errorf("%s: preparing rule %s: %w", r.File, r.ID, err)
+				return fmt.Errorf("%s: preparing rule %s: %w", r.File, r.ID, err)
 			}
 			mq = &q
 		}
-		e.messages = append(e.messages, mq)
+		e.messages[i] = mq
 		var d *direct
-		if m := modules[r.ID]; !e.noDirect && pkgFiles[m.Package.Path.String()] == 1 {
+		if m := e.modules[r.ID]; !e.noDirect && e.pkgFiles[m.Package.Path.String()] == 1 {
 			d = directRule(m, string(r.Class), libs)
 		}
-		e.direct = append(e.direct, d)
+		e.direct[i] = d
 	}
-	e.reads = readClasses(c, e.rules)
-	return e, nil
+	for k, rd := range readClasses(c, sub) {
+		e.reads[idx[k]] = rd
+		e.ready[idx[k]] = true
+	}
+	return nil
+}
+
+// ensurePrepared prepares the rules want selects that are not prepared
+// yet and returns which rules are prepared, as of this call.
+func (e *Engine) ensurePrepared(ctx context.Context, want func(i int) bool) ([]bool, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var idx []int
+	for i := range e.rules {
+		if !e.ready[i] && want(i) {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) > 0 {
+		if err := e.prepare(ctx, idx, nil); err != nil {
+			return nil, err
+		}
+	}
+	return slices.Clone(e.ready), nil
 }
 
 // Rules returns the loaded rules, sorted by ID.
@@ -254,9 +340,10 @@ func buildTerms(resources []*resource.Resource) ([]*ast.Term, []*ast.Term, error
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var c converter
 			for i := lo; i < hi; i++ {
 				r := resources[i]
-				t, err := toTerm(reflect.ValueOf(ruleView{
+				t, err := c.term(reflect.ValueOf(ruleView{
 					Provider: r.Provider, Account: r.Account, Region: r.Region, Type: r.Type, ID: r.ID, Name: r.Name,
 					Tags: r.Tags, Relationships: r.Relationships, Class: r.Class, Facts: r.Facts,
 				}))
@@ -426,6 +513,12 @@ func (e *Engine) Classes() []resource.Class {
 
 // EvaluateInput runs every rule over a prepared input.
 func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Finding, error) {
+	// The rules of a class no resource has judge nothing: a lazy engine
+	// leaves them unprepared.
+	ready, err := e.ensurePrepared(ctx, func(i int) bool { return len(in.byClass[e.rules[i].Class]) > 0 })
+	if err != nil {
+		return nil, err
+	}
 	// Build the terms the rules evaluated by OPA need first, using every
 	// core; the classes judged only on Go fields get none.
 	var need []resource.Class
@@ -437,6 +530,9 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Findin
 		}
 	}
 	for i, r := range e.rules {
+		if !ready[i] {
+			continue
+		}
 		d := e.direct[i]
 		opaFail := d == nil || !d.onGo
 		if opaFail {
@@ -480,6 +576,9 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Findin
 	for _, i := range order {
 		if ctx.Err() != nil {
 			break
+		}
+		if !ready[i] {
+			continue
 		}
 		next <- i
 	}
@@ -563,6 +662,9 @@ func (e *Engine) build(i int, in *Input, jd judgement, out []finding.Finding) {
 
 // evalRule evaluates one rule and returns its findings.
 func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Finding, error) {
+	if _, err := e.ensurePrepared(ctx, func(j int) bool { return j == i }); err != nil {
+		return nil, err
+	}
 	jd, err := e.judge(ctx, i, in)
 	if err != nil {
 		return nil, err
