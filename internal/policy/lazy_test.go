@@ -1,0 +1,96 @@
+package policy
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/importer"
+	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/rules"
+	"github.com/vigil-sec/vigil/internal/synth"
+)
+
+// TestLazyMatchesEager: the built-in pack, whose rules are prepared per
+// class when an input first holds the class, judges like the same pack
+// compiled whole at once, on an input with some classes and then on one
+// with every class (the rules of the other classes prepared then).
+func TestLazyMatchesEager(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if _, err := synth.Generate(ctx, dir, 1500, synth.Realistic); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := importer.Load(ctx, []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lazy, err := New(ctx, []Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eager, err := New(ctx, []Source{{FS: rules.FS(), Name: "builtin"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := countTrue(lazy.ready); n != 0 {
+		t.Fatalf("the lazy engine prepared %d rules before any input", n)
+	}
+	if n := countTrue(eager.ready); n != len(eager.rules) {
+		t.Fatalf("the eager engine prepared %d of %d rules", n, len(eager.rules))
+	}
+	var classes []resource.Class
+	for _, r := range inv.Resources {
+		if !slices.Contains(classes, r.Class) {
+			classes = append(classes, r.Class)
+		}
+	}
+	slices.Sort(classes)
+	if len(classes) < 4 {
+		t.Fatalf("the synthetic inventory has %d classes, want several", len(classes))
+	}
+	some := slices.DeleteFunc(slices.Clone(inv.Resources), func(r *resource.Resource) bool {
+		i, _ := slices.BinarySearch(classes, r.Class)
+		return i%2 == 0 && r.Class != resource.ClassAccount
+	})
+	for _, in := range [][]*resource.Resource{some, inv.Resources} {
+		got, err := lazy.Evaluate(ctx, in, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := eager.Evaluate(ctx, in, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 {
+			t.Fatal("no findings")
+		}
+		if d := cmp.Diff(findingKeys(want), findingKeys(got)); d != "" {
+			t.Errorf("lazy and eager findings differ over %d resources (-eager +lazy):\n%s", len(in), d)
+		}
+		if len(in) == len(some) && countTrue(lazy.ready) == len(lazy.rules) {
+			t.Errorf("an input without half the classes prepared every rule")
+		}
+	}
+}
+
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+func findingKeys(fs []finding.Finding) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.RuleID + " " + f.Resource.ID + " " + string(f.Status) + " " + f.Message
+	}
+	return out
+}
