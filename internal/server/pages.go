@@ -24,6 +24,9 @@ import (
 	"github.com/vigil-sec/vigil/internal/history"
 )
 
+// whenLayout is how the pages show a time.
+const whenLayout = "2006-01-02 15:04 UTC"
+
 var funcs = template.FuncMap{
 	"pct": func(p *float64) string {
 		if p == nil {
@@ -37,12 +40,12 @@ var funcs = template.FuncMap{
 			if x.IsZero() {
 				return ""
 			}
-			return x.UTC().Format("2006-01-02 15:04 UTC")
+			return x.UTC().Format(whenLayout)
 		case *time.Time:
 			if x == nil || x.IsZero() {
 				return ""
 			}
-			return x.UTC().Format("2006-01-02 15:04 UTC")
+			return x.UTC().Format(whenLayout)
 		}
 		return fmt.Sprint(t)
 	},
@@ -394,19 +397,21 @@ func newChart(ts []history.TrendPoint) *chart {
 type findingsView struct {
 	F        *filter
 	Findings []history.Finding
-	Groups   []history.GroupCount
-	Total    int
-	Pages    int
-	Prev     string
-	Next     string
-	Back     string
-	Export   string
-	Sort     []string
-	GroupBy  []string
-	States   []history.State
-	Sevs     []finding.Severity
-	Error    string
-	Form     map[string]string
+	// Rows is the findings' table body (findingRows).
+	Rows    template.HTML
+	Groups  []history.GroupCount
+	Total   int
+	Pages   int
+	Prev    string
+	Next    string
+	Back    string
+	Export  string
+	Sort    []string
+	GroupBy []string
+	States  []history.State
+	Sevs    []finding.Severity
+	Error   string
+	Form    map[string]string
 	// Checked are the states, severities and clouds the filter selects.
 	Checked map[string]bool
 	Clouds  []string
@@ -462,6 +467,9 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request, p *princip
 		if f.Page < v.Pages && len(v.Findings) > 0 { // keyset: after the page's last finding
 			v.Next = f.with("page", strconv.Itoa(f.Page+1), "after", strconv.FormatInt(v.Findings[len(v.Findings)-1].ID, 10))
 		}
+	}
+	if f.GroupBy == "" {
+		v.Rows = findingRows(v.Findings, p.Role.Allows(Analyst), p.CSRF, v.Back)
 	}
 	s.render(w, r, p, http.StatusOK, "findings", "Findings", v)
 }
