@@ -18,7 +18,7 @@ import (
 func newBenchCmd() *cobra.Command {
 	var n, copies, runs int
 	var identity bool
-	var format, cpuProfile, mix, reportFormat, governanceFile string
+	var format, cpuProfile, memProfile, mix, reportFormat, governanceFile string
 	cmd := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure scan throughput: import + all built-in rules + report over a synthetic inventory",
@@ -35,6 +35,7 @@ with the number of rules.`,
   vigil bench --mix rule-heavy
   vigil bench --rule-copies 8 --report none
   vigil bench --runs 5
+  vigil bench --resources 1000000 --cpuprofile cpu.prof --memprofile heap.prof
   vigil bench --resources 1000000 --governance examples/org/governance.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -87,12 +88,23 @@ with the number of rules.`,
 				}
 				defer pprof.StopCPUProfile()
 			}
+			var heap *os.File
+			if memProfile != "" {
+				if heap, err = os.Create(memProfile); err != nil {
+					return usageErr(err)
+				}
+				defer heap.Close()
+			}
 			out, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 			if err != nil {
 				return err
 			}
 			defer out.Close()
-			res, err := scan.Bench(ctx, e, scan.BenchOptions{Resources: n, Mix: m, Dir: dir, Format: reportFormat, Output: out, Runs: runs, Identity: identity, Governance: gov})
+			opts := scan.BenchOptions{Resources: n, Mix: m, Dir: dir, Format: reportFormat, Output: out, Runs: runs, Identity: identity, Governance: gov}
+			if heap != nil {
+				opts.HeapProfile = heap
+			}
+			res, err := scan.Bench(ctx, e, opts)
 			if err != nil {
 				return err
 			}
@@ -112,5 +124,6 @@ with the number of rules.`,
 	cmd.Flags().IntVar(&copies, "rule-copies", 1, "evaluate the built-in pack copied N times (renamed copies): how evaluation scales with the number of rules")
 	cmd.Flags().StringVar(&governanceFile, "governance", "", "apply this governance policy and evaluate the governance rules too (as vigil scan --governance)")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to FILE (for go tool pprof)")
+	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write a Go heap profile to FILE, taken after the first run's evaluation (the inventory, findings and report live; it forces a collection first)")
 	return cmd
 }

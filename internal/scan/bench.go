@@ -4,19 +4,20 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"github.com/vigil-sec/vigil/internal/governance"
 	"io"
 	"io/fs"
 	"log/slog"
 	"path"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
 	"testing/fstest"
 	"time"
 
+	"github.com/vigil-sec/vigil/internal/governance"
 	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/report"
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -46,6 +47,11 @@ type BenchOptions struct {
 	// Governance applies this governance policy (the engine should have
 	// its rules: policy.OptIn(governance.OptIn)).
 	Governance *governance.Policy
+	// HeapProfile, when set, receives a heap profile of the first run,
+	// taken after the evaluation, before the report is written (the
+	// inventory, the findings and the report live; a collection is forced
+	// first, so that run's figures include it).
+	HeapProfile io.Writer
 }
 
 // BenchResult is one measured scan of a synthetic inventory.
@@ -114,8 +120,12 @@ func Bench(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchResul
 		return BenchResult{}, fmt.Errorf("generating synthetic inventory: %w", err)
 	}
 	var runs []BenchResult
-	for range max(1, opts.Runs) {
-		b, err := benchOnce(ctx, e, opts)
+	for k := range max(1, opts.Runs) {
+		o := opts
+		if k > 0 {
+			o.HeapProfile = nil
+		}
+		b, err := benchOnce(ctx, e, o)
 		if err != nil {
 			return BenchResult{}, err
 		}
@@ -153,6 +163,13 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 	if len(res.Inventory.Errors) > 0 {
 		res.Done()
 		return BenchResult{}, fmt.Errorf("synthetic inventory did not import cleanly: %v", res.Inventory.Errors[0])
+	}
+	if opts.HeapProfile != nil {
+		runtime.GC() // the profile shows the heap as of the last collection
+		if err := pprof.Lookup("heap").WriteTo(opts.HeapProfile, 0); err != nil {
+			res.Done()
+			return BenchResult{}, fmt.Errorf("writing the heap profile: %w", err)
+		}
 	}
 	if opts.Format != "" {
 		out := opts.Output

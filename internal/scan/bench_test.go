@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"context"
 	"testing"
 
@@ -36,5 +37,29 @@ func BenchmarkScan(b *testing.B) {
 			b.ReportMetric(float64(last.PeakRSS)/(1<<20), "peakRSS-MiB")
 			b.Log(last)
 		})
+	}
+}
+
+// TestBenchHeapProfile: --memprofile's heap profile is written, once, in
+// pprof's gzipped format, and the scan still measures.
+func TestBenchHeapProfile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles the pack and scans a small synthetic inventory")
+	}
+	ctx := context.Background()
+	e, err := policy.New(ctx, []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var heap bytes.Buffer
+	res, err := Bench(ctx, e, BenchOptions{Resources: 300, Mix: synth.RuleHeavy, Dir: t.TempDir(), Runs: 2, HeapProfile: &heap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Resources == 0 || res.Findings == 0 {
+		t.Errorf("bench measured %d resources, %d findings", res.Resources, res.Findings)
+	}
+	if b := heap.Bytes(); len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Fatalf("heap profile of %d bytes is not a gzipped pprof profile", len(b))
 	}
 }
