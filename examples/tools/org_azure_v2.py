@@ -712,8 +712,131 @@ def build():
     management_group(root[0], root[1], None, [])
     management_group("mg-nw-prod", "Northwind Production", root, [{"name": root[0], "displayName": root[1]}])
 
+    cis_rows()
     # the data disk is attached to vm-nw-app-01: main() adds it to the VM's storage profile
     return d_ok
+
+
+# ---------------------------------------------------------------- CIS Azure 6.0 subscription settings
+
+SEC = []
+STORAGE = "Microsoft.Storage/storageAccounts"
+SA_PE = ["nwdatalakeprod", "nwbackupsprod", "nwcoreprodsa"]   # clean: reached through private endpoints
+SA_NO_PE = ["nwauditlogsprod", "nweuhrrecords", "nweuscratch", "nwpublicweb", "nwlegacyftp"]
+KV_PE = [("rg-nw-security", "kv-nw-prod-cmk"), ("rg-nw-core-prod", "kv-nw-apps-prod")]
+KV_LEGACY = az.rid("rg-nw-legacy", "Microsoft.KeyVault/vaults", "kv-nw-legacy")
+VNET_PROD = az.rid("rg-nw-network", "Microsoft.Network/virtualNetworks", "vnet-nw-prod")
+VNET_LEGACY = az.rid("rg-nw-network", "Microsoft.Network/virtualNetworks", "vnet-nw-legacy")
+DDOS_PLAN = az.rid("rg-nw-network", "Microsoft.Network/ddosProtectionPlans", "ddos-nw-prod")
+
+
+def activity_alert(rg, name, scope, operation, enabled, desc):
+    ag = az.rid("rg-nw-security", "microsoft.insights/actionGroups", "ag-nw-secops")
+    props = {"scopes": [scope], "enabled": enabled, "description": desc,
+             "condition": {"allOf": [{"field": "category", "equals": "Administrative"},
+                                     {"field": "operationName", "equals": operation}]},
+             "actions": {"actionGroups": [{"actionGroupId": ag, "webhookProperties": {}}]}}
+    return az.row(RES, az.rid(rg, "microsoft.insights/activityLogAlerts", name), "microsoft.insights/activityLogAlerts",
+                  props, rg=rg, location="global", tags=PLANTED_TAG)["id"]
+
+
+def private_endpoint_connection(parent_id, name):
+    pe = az.rid("rg-nw-network", "Microsoft.Network/privateEndpoints", "pe-" + name)
+    return {"id": parent_id + "/privateEndpointConnections/pe-" + name + "." + uid("pec", name)[:8],
+            "name": "pe-" + name + "." + uid("pec", name)[:8],
+            "type": parent_id.split("/providers/")[1].rsplit("/", 1)[0] + "/privateEndpointConnections",
+            "properties": {"provisioningState": "Succeeded", "privateEndpoint": {"id": pe},
+                           "privateLinkServiceConnectionState": {"status": "Approved",
+                                                                 "description": "Auto-Approved",
+                                                                 "actionRequired": "None"}}}
+
+
+def cis_rows():
+    """Rows and expectations of the CIS Azure 6.0 rules on subscription settings, storage accounts, Key Vaults
+    and VNets; main() sets the properties of the rows org_azure.py writes (patch_cis)."""
+    # Defender plans: org_azure.py writes nine pricings, all Free; the three plans it leaves out are Free too
+    for plan in ("Api", "CosmosDbs", "SqlServerVirtualMachines"):
+        az.row(SEC, SUB_ID + "/providers/Microsoft.Security/pricings/" + plan, "Microsoft.Security/pricings",
+               {"pricingTier": "Free", "freeTrialRemainingTime": "PT0S"}, location="")
+    for rule, pricing in (("cspm", "CloudPosture"), ("apis", "Api"), ("servers", "VirtualMachines"),
+                          ("containers", "Containers"), ("storage", "StorageAccounts"),
+                          ("app-services", "AppServices"), ("cosmos-db", "CosmosDbs"),
+                          ("open-source-databases", "OpenSourceRelationalDatabases"),
+                          ("sql-databases", "SqlServers"), ("sql-servers-on-machines", "SqlServerVirtualMachines"),
+                          ("key-vaults", "KeyVaults"), ("resource-manager", "Arm")):
+        plant("azure-defender-%s-disabled" % rule, SUB_ID, "pricings/%s pricingTier Free" % pricing)
+    # security contact (org_azure.py): isEnabled false, notificationsByRole Off, no notification sources
+    for rule in ("azure-security-alerts-owner-not-notified", "azure-security-alert-notifications-disabled",
+                 "azure-attack-path-notifications-disabled"):
+        plant(rule, SUB_ID, "securityContacts/default isEnabled false, notificationsByRole Off, "
+                            "notificationsSources []")
+    # activity log alerts: the NSG one was disabled during a migration and never re-enabled; the policy
+    # assignment one watches one resource group only; none of the others exists
+    activity_alert("rg-nw-security", "alert-nsg-write", SUB_ID, "Microsoft.Network/networkSecurityGroups/write",
+                   False, "NSG changes (disabled during the 2025 hub migration)")
+    activity_alert("rg-nw-security", "alert-policy-assignment-write", SUB_ID + "/resourceGroups/rg-nw-core-prod",
+                   "Microsoft.Authorization/policyAssignments/write", True, "policy assignments in rg-nw-core-prod")
+    why = {"nsg-write": "the only alert on networkSecurityGroups/write is disabled (enabled false)",
+           "policy-assignment-create": "the only alert on policyAssignments/write is scoped to rg-nw-core-prod, "
+                                       "not the subscription"}
+    for op in ("policy-assignment-create", "policy-assignment-delete", "nsg-write", "nsg-delete",
+               "security-solution-write", "security-solution-delete", "sql-firewall-rule-write",
+               "sql-firewall-rule-delete", "public-ip-write", "public-ip-delete", "service-health"):
+        plant("azure-activity-alert-%s-missing" % op, SUB_ID,
+              why.get(op, "no activity log alert on the operation in resources.json"))
+    # a fourth Owner at subscription scope: a pipeline identity left from the 2024 migration
+    assignment("/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+               "terraform-migration-2024", "ServicePrincipal", SUB_ID, "migration pipeline (2024)", created=640)
+    plant("azure-subscription-owner-count", SUB_ID, "4 Owner role assignments at subscription scope (a user, a "
+          "group, the deployment service principal and the 2024 migration pipeline)")
+    # storage accounts (patched in main)
+    for name in SA_PE:
+        clean("object_storage", storage_id(name),
+              "CIS 9.3: approved private endpoint, public network access disabled, Shared Key disabled, trusted "
+              "services bypass, no cross-tenant replication, Entra authorization by default")
+    for name in SA_NO_PE:
+        plant("azure-storage-no-private-endpoint", storage_id(name),
+              "privateEndpointConnections []")
+    for name in ("nwpublicweb", "nwlegacyftp"):
+        sid = storage_id(name)
+        plant("azure-storage-shared-key-access", sid, "allowSharedKeyAccess true")
+        plant("azure-storage-public-network-access", sid, "publicNetworkAccess Enabled")
+    ftp = storage_id("nwlegacyftp")
+    plant("azure-storage-trusted-services-bypass-disabled", ftp, "networkAcls.bypass None")
+    plant("azure-storage-cross-tenant-replication", ftp, "allowCrossTenantReplication true")
+    plant("azure-storage-default-oauth-disabled", ftp, "defaultToOAuthAuthentication false")
+    plant("azure-keyvault-no-private-endpoint", KV_LEGACY, "privateEndpointConnections []")
+    plant("azure-vnet-ddos-protection-disabled", VNET_LEGACY, "enableDdosProtection false")
+
+
+STORAGE_IDS = {}  # name -> ID of the storage accounts org_azure.py wrote (read by main before build)
+
+
+def storage_id(name):
+    if name.startswith("nweu"):  # the EU accounts of org_overlay.json, applied after this script
+        return az.rid("rg-nw-eu-data", STORAGE, name)
+    return STORAGE_IDS[name]
+
+
+def patch_cis(rows):
+    """Set the CIS properties of the rows org_azure.py wrote (storage accounts, Key Vaults, VNets)."""
+    for r in rows:
+        props, name = r["properties"], r["name"]
+        if r["type"] == STORAGE.lower():
+            if name in SA_PE:
+                props["privateEndpointConnections"] = [private_endpoint_connection(r["id"], name)]
+            elif name == "nwlegacyftp":
+                props["networkAcls"]["bypass"] = "None"
+                props["allowCrossTenantReplication"] = True
+                props["defaultToOAuthAuthentication"] = False
+        elif r["type"] == "microsoft.keyvault/vaults":
+            if r["id"] in [az.rid(rg, "Microsoft.KeyVault/vaults", n) for rg, n in KV_PE]:
+                props["privateEndpointConnections"] = [private_endpoint_connection(r["id"], name)]
+            elif r["id"] == KV_LEGACY:
+                props["privateEndpointConnections"] = []
+        elif r["id"] == VNET_PROD:
+            props["enableDdosProtection"] = True
+            props["ddosProtectionPlan"] = {"id": DDOS_PLAN}
 
 
 def merge(path, rows, envelope):
@@ -733,8 +856,13 @@ def main(org=ORG):
     """Extend the Azure exports under org (examples/org), write org/expected-azure.json and return the
     number of rows added."""
     root = os.path.join(org, "azure", SUB)
+    with open(os.path.join(root, "resources.json"), encoding="utf-8") as f:
+        for r in json.load(f)["data"]:
+            if r["type"] == STORAGE.lower():
+                STORAGE_IDS[r["name"]] = r["id"]
     data_disk = build()
     doc = merge(os.path.join(root, "resources.json"), RES, True)
+    patch_cis(doc["data"])
     for r in doc["data"]:
         if r["id"] == VM_APP01:
             r["properties"]["storageProfile"]["dataDisks"] = [{
@@ -744,6 +872,7 @@ def main(org=ORG):
     with open(os.path.join(root, "resources.json"), "w", encoding="utf-8") as f:
         f.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     merge(os.path.join(root, "authorizationresources.json"), AUTH, True)
+    merge(os.path.join(root, "securityresources.json"), SEC, True)
     merge(os.path.join(root, "resourcecontainers.json"), CONT, False)
     ids = [(p["rule_id"], p["resource_id"]) for p in PLANTED]
     assert len(set(ids)) == len(ids), "duplicate planted entry"

@@ -199,6 +199,17 @@ type ObjectStorage struct {
 	DeleteProtection *bool `json:"delete_protection,omitempty"`
 	// NetworkDefaultDeny: Azure networkAcls.defaultAction == Deny.
 	NetworkDefaultDeny *bool `json:"network_default_deny,omitempty"`
+	// Azure storage account settings: allowSharedKeyAccess (null means
+	// allowed), publicNetworkAccess Enabled, an approved private endpoint
+	// connection, networkAcls.bypass naming AzureServices,
+	// allowCrossTenantReplication, defaultToOAuthAuthentication (null
+	// means false).
+	SharedKeyAccess        *bool `json:"shared_key_access,omitempty"`
+	PublicNetwork          *bool `json:"public_network,omitempty"`
+	PrivateEndpoint        *bool `json:"private_endpoint,omitempty"`
+	TrustedServicesBypass  *bool `json:"trusted_services_bypass,omitempty"`
+	CrossTenantReplication *bool `json:"cross_tenant_replication,omitempty"`
+	DefaultOAuth           *bool `json:"default_oauth,omitempty"`
 }
 
 // Firewall: AWS security group, Azure network security group, GCP firewall rule.
@@ -247,6 +258,13 @@ type Compute struct {
 	SerialPortEnabled *bool `json:"serial_port_enabled,omitempty"`
 	// IPForwarding: GCE canIpForward.
 	IPForwarding *bool `json:"ip_forwarding,omitempty"`
+	// BlockProjectSSHKeys: GCE metadata block-project-ssh-keys (false when
+	// the instance does not set it). OSLogin: GCE instance metadata
+	// enable-oslogin when the instance sets it (nil: the project's value
+	// applies). ConfidentialComputing: GCE Confidential VM.
+	BlockProjectSSHKeys   *bool `json:"block_project_ssh_keys,omitempty"`
+	OSLogin               *bool `json:"os_login,omitempty"`
+	ConfidentialComputing *bool `json:"confidential_computing,omitempty"`
 	// ShieldedVM / secure boot.
 	SecureBoot *bool  `json:"secure_boot,omitempty"`
 	State      string `json:"state,omitempty"`
@@ -284,6 +302,11 @@ type Database struct {
 	// set; IaC sources only. CredentialArguments names the arguments.
 	CredentialsInSource *bool    `json:"credentials_in_source,omitempty"`
 	CredentialArguments []string `json:"credential_arguments,omitempty"`
+	// Flags are the engine flags set on the instance, lowercase name ->
+	// value as written (Cloud SQL settings.databaseFlags); FlagsKnown is
+	// true when the input shows them (so no entry means the default).
+	Flags      map[string]string `json:"flags,omitempty"`
+	FlagsKnown *bool             `json:"flags_known,omitempty"`
 }
 
 // Key: KMS key, Key Vault key, Cloud KMS crypto key.
@@ -451,6 +474,13 @@ type Account struct {
 	// organization data was read.
 	SCPs *OrgPolicies `json:"scps,omitempty"`
 	RCPs *OrgPolicies `json:"rcps,omitempty"`
+	// Azure subscription settings (azurecis.go): Defender plans, security
+	// contact notifications, activity log alerts, and the number of
+	// Owner role assignments at subscription scope.
+	Defender       *DefenderPlans         `json:"defender,omitempty"`
+	Notifications  *SecurityNotifications `json:"security_notifications,omitempty"`
+	ActivityAlerts *ActivityLogAlerts     `json:"activity_alerts,omitempty"`
+	Owners         *int                   `json:"owners,omitempty"`
 }
 
 // PasswordPolicy: AWS account password policy; Entra password policy.
@@ -470,6 +500,8 @@ type KeyVault struct {
 	PurgeProtection   *bool `json:"purge_protection,omitempty"`
 	RBACAuthorization *bool `json:"rbac_authorization,omitempty"`
 	PublicNetwork     *bool `json:"public_network,omitempty"`
+	// PrivateEndpoint: an approved private endpoint connection.
+	PrivateEndpoint *bool `json:"private_endpoint,omitempty"`
 }
 
 // Network: VPC, VNet, GCP network/subnetwork.
@@ -479,6 +511,9 @@ type Network struct {
 	// Peerings are an Azure VNet's or a GCP network's peerings (netlink.go).
 	Peerings []Peering `json:"peerings,omitempty"`
 	// PrivateGoogleAccess etc. may be added as rules need them.
+	// DDoSProtection: Azure VNet enableDdosProtection (DDoS Network
+	// Protection plan associated).
+	DDoSProtection *bool `json:"ddos_protection,omitempty"`
 }
 
 // RoleDefinition: an Azure role definition (authorizationresources

@@ -285,6 +285,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 			af.SecurityContact = resource.Bool(false)
 		}
 	}
+	problems = append(problems, finishCIS(append(all[:len(all):len(all)], added...))...)
 	return added, problems
 }
 
@@ -325,6 +326,9 @@ func FinishRaw(r *resource.Resource) map[string]any {
 	switch r.Type {
 	case TypeSQLFirewallRule, TypePostgresFirewallRule, TypeMySQLFirewallRule, TypeSQLAuditing,
 		TypeBlobService, TypeBlobContainer, TypePricing, TypeSecurityContact:
+		return r.Raw
+	}
+	if cisKeepsRaw(r.Type) {
 		return r.Raw
 	}
 	return nil

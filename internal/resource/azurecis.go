@@ -1,0 +1,52 @@
+package resource
+
+// DefenderPlans are the Microsoft Defender for Cloud plans of an Azure
+// subscription, one per Microsoft.Security/pricings row: true when the
+// plan's pricingTier is Standard (On), false when Free (Off), absent when
+// the export has no row for the plan (or the row could not be read).
+type DefenderPlans struct {
+	CSPM                 *bool `json:"cspm,omitempty"`                    // CloudPosture
+	APIs                 *bool `json:"apis,omitempty"`                    // Api
+	Servers              *bool `json:"servers,omitempty"`                 // VirtualMachines
+	Containers           *bool `json:"containers,omitempty"`              // Containers
+	Storage              *bool `json:"storage,omitempty"`                 // StorageAccounts
+	AppServices          *bool `json:"app_services,omitempty"`            // AppServices
+	CosmosDB             *bool `json:"cosmos_db,omitempty"`               // CosmosDbs
+	OpenSourceDatabases  *bool `json:"open_source_databases,omitempty"`   // OpenSourceRelationalDatabases
+	SQLDatabases         *bool `json:"sql_databases,omitempty"`           // SqlServers
+	SQLServersOnMachines *bool `json:"sql_servers_on_machines,omitempty"` // SqlServerVirtualMachines
+	KeyVaults            *bool `json:"key_vaults,omitempty"`              // KeyVaults
+	ResourceManager      *bool `json:"resource_manager,omitempty"`        // Arm
+}
+
+// SecurityNotifications are the email notifications of a subscription's
+// Microsoft Defender for Cloud security contacts.
+type SecurityNotifications struct {
+	// OwnerNotified: notificationsByRole is On and its roles include Owner.
+	OwnerNotified *bool `json:"owner_notified,omitempty"`
+	// AlertNotifications: alerts are emailed from some minimal severity
+	// (a notificationsSources entry of sourceType Alert, or the older
+	// alertNotifications state On).
+	AlertNotifications *bool `json:"alert_notifications,omitempty"`
+	// AttackPathNotifications: attack paths are emailed from some minimal
+	// risk level (a notificationsSources entry of sourceType AttackPath).
+	AttackPathNotifications *bool `json:"attack_path_notifications,omitempty"`
+}
+
+// ActivityLogAlerts tell, per operation of CIS Azure section 6.1.2, whether
+// an enabled activity log alert of the subscription (microsoft.insights/
+// activityLogAlerts whose scopes include the subscription) fires on it.
+// Known when the export holds activity log alert rows; absent otherwise.
+type ActivityLogAlerts struct {
+	PolicyAssignmentWrite  *bool `json:"policy_assignment_write,omitempty"`
+	PolicyAssignmentDelete *bool `json:"policy_assignment_delete,omitempty"`
+	NSGWrite               *bool `json:"nsg_write,omitempty"`
+	NSGDelete              *bool `json:"nsg_delete,omitempty"`
+	SecuritySolutionWrite  *bool `json:"security_solution_write,omitempty"`
+	SecuritySolutionDelete *bool `json:"security_solution_delete,omitempty"`
+	SQLFirewallRuleWrite   *bool `json:"sql_firewall_rule_write,omitempty"`
+	SQLFirewallRuleDelete  *bool `json:"sql_firewall_rule_delete,omitempty"`
+	PublicIPWrite          *bool `json:"public_ip_write,omitempty"`
+	PublicIPDelete         *bool `json:"public_ip_delete,omitempty"`
+	ServiceHealth          *bool `json:"service_health,omitempty"`
+}

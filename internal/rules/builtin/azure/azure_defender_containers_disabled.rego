@@ -1,0 +1,29 @@
+# METADATA
+# title: "Microsoft Defender for Containers is not enabled for the subscription"
+# description: "The subscription's Defender for Containers plan (Microsoft.Security/pricings/Containers) is on the Free tier: Kubernetes clusters and container registries get no threat detection or image vulnerability assessment."
+# scope: package
+# custom:
+#   id: azure-defender-containers-disabled
+#   severity: MEDIUM
+#   category: monitoring
+#   class: account
+#   providers: [azure]
+#   requires: [facts.account.defender.containers]
+#   remediation: "Turn the Defender for Containers plan On in Microsoft Defender for Cloud > Environment settings (az security pricing create -n Containers --tier standard)."
+#   frameworks:
+#     cis-azure-6.0: ["8.1.4.1"]
+#     soc2: ["CC7.2"]
+#     iso27001-2022: ["A.8.16"]
+#     pci-dss-4.0: ["11.5.1"]
+#     hipaa: ["164.308(a)(1)(ii)(D)"]
+#     nist-800-53-r5: ["SI-4"]
+#     gdpr: ["Art.33"]
+#     nist-csf-2.0: ["DE.CM-09", "DE.AE-02"]
+package vigil.rules.azure_defender_containers_disabled
+
+fail contains r.id if {
+	some r in input.resources.account
+	r.facts.account.defender.containers == false
+}
+
+message[id] := "Defender for Containers is Off (pricing tier Free)" if some id in fail
