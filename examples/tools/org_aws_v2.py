@@ -614,6 +614,16 @@ def build_dev(ue1):
     g = iam_group(ue1, "dev-power-users-planted", [], {"everything": aws.ADMIN_DOC})
     plant("group-inline-admin-policy", g, "inline policy \"everything\" allows Action \"*\" on Resource \"*\"")
 
+    # CIS AWS 6.1.2: CIFS/SMB (TCP 445) open to the internet, and a share reachable from the VPC only
+    _, smb = aws.security_group(ue1, "nw-dev-fileshare", vpc, "SMB share for the analysts", [
+        aws.perm("tcp", 445, 445, v4=["0.0.0.0/0"], desc="temporary: analysts at home")], tags=ptg)
+    plant("firewall-cifs-open-to-internet", smb, "TCP 445 from 0.0.0.0/0")
+    plant("firewall-cifs-open-to-internet", "arn:aws:ec2:%s:%s:security-group/%s" % (
+        region, acct, aws.sg_id(acct, "dev-debug-any")), "dev-debug-any: all traffic from 0.0.0.0/0 (445 included)")
+    _, smb_ok = aws.security_group(ue1, "nw-dev-fileshare-vpc", vpc, "SMB share inside the VPC", [
+        aws.perm("tcp", 445, 445, v4=["10.50.0.0/16"])], tags=tags(base, CLEAN_TAG))
+    clean("firewall", smb_ok, "TCP 445 from the VPC CIDR only")
+
     vol, va = ebs_volume(ue1, "nw-dev-scratch-old", "us-east-1a", False, None, None, ptg, size=500)
     plant("disk-unattached-unencrypted", va, "available (attached to nothing) and encrypted false")
     plant("disk-unencrypted", va, "encrypted false")

@@ -686,6 +686,108 @@ def label_existing(lines):
             a["resource"]["data"].setdefault("labels", {})["sample"] = marks[a["name"]]
 
 
+# ---------------------------------------------------------------- CIS hardening (CIS GCP 4.3, 4.4, 4.11, 6.x, 7.3)
+
+SQL_PREFIX = "//cloudsql.googleapis.com/projects/%s/instances/" % PROJECT
+VM_PREFIX = "//compute.googleapis.com/projects/%s/zones/%s/instances/" % (PROJECT, ZONE)
+# the Cloud SQL flag rules of CIS GCP 6.2 that fail on a PostgreSQL instance setting only
+# log_connections and log_disconnections (as org_gcp.py and the overlay's instances do)
+PG_DEFAULT_FAILS = [("gcp-sql-postgres-log-statement-none", "log_statement not set (none)"),
+                    ("gcp-sql-postgres-pgaudit-disabled", "cloudsql.enable_pgaudit not set (off)")]
+PG_GOOD_FLAGS = [{"name": "log_connections", "value": "on"}, {"name": "log_disconnections", "value": "on"},
+                 {"name": "log_statement", "value": "ddl"}, {"name": "cloudsql.enable_pgaudit", "value": "on"},
+                 {"name": "pgaudit.log", "value": "ddl,role"}]
+
+
+def sql_flags(name, flags):
+    """Replaces the databaseFlags of the Cloud SQL instance name that g.cloudsql just wrote."""
+    row = [a for a in g.RES if a["name"] == SQL_PREFIX + name][0]
+    row["resource"]["data"]["settings"]["databaseFlags"] = [{"name": k, "value": v} for k, v in flags]
+    return row["name"]
+
+
+def build_cis():
+    """Cloud SQL for SQL Server instances and a BigQuery dataset for the CIS 6.3 and 7.3 rules."""
+    bad = g.cloudsql("nw-finance-mssql", "SQLSERVER_2022_STANDARD", kms=KEYS + "sql-cmek")
+    sql_flags("nw-finance-mssql", [("external scripts enabled", "on"), ("cross db ownership chaining", "on"),
+                                   ("user connections", "200"), ("user options", "32"),
+                                   ("contained database authentication", "on")])
+    planted("database", bad, ["external scripts enabled=on", "cross db ownership chaining=on",
+                              "user connections=200", "user options=32", "remote access not set (on)",
+                              "3625 not set (off)", "contained database authentication=on"],
+            "gcp-sql-sqlserver-external-scripts-enabled", "gcp-sql-sqlserver-cross-db-ownership-chaining",
+            "gcp-sql-sqlserver-user-connections-limited", "gcp-sql-sqlserver-user-options-set",
+            "gcp-sql-sqlserver-remote-access-enabled", "gcp-sql-sqlserver-trace-flag-3625-off",
+            "gcp-sql-sqlserver-contained-db-authentication")
+    good = g.cloudsql("nw-billing-mssql", "SQLSERVER_2022_STANDARD", kms=KEYS + "sql-cmek")
+    sql_flags("nw-billing-mssql", [("remote access", "off"), ("3625", "on"), ("user connections", "0"),
+                                   ("cross db ownership chaining", "off")])
+    clean("database", good, "SQL Server: remote access off, trace flag 3625 on, user connections 0, "
+                            "private IP, CMEK")
+    pg = g.cloudsql("nw-ml-features-pg", "POSTGRES_16", kms=KEYS + "sql-cmek")
+    sql_flags("nw-ml-features-pg", [("log_error_verbosity", "verbose"), ("log_connections", "off"),
+                                    ("log_statement", "none"), ("log_min_messages", "error"),
+                                    ("log_min_error_statement", "notice"), ("log_min_duration_statement", "250")])
+    planted("database", pg, ["log_error_verbosity=verbose", "log_connections=off", "log_disconnections not set (off)",
+                             "log_statement=none", "log_min_messages=error", "log_min_error_statement=notice",
+                             "log_min_duration_statement=250", "cloudsql.enable_pgaudit not set (off)"],
+            "gcp-sql-postgres-log-error-verbosity", "gcp-sql-postgres-log-connections-off",
+            "gcp-sql-postgres-log-disconnections-off", "gcp-sql-postgres-log-statement-none",
+            "gcp-sql-postgres-log-min-messages", "gcp-sql-postgres-log-min-error-statement",
+            "gcp-sql-postgres-log-min-duration-statement", "gcp-sql-postgres-pgaudit-disabled")
+    name = "nw_marketing_sandbox"
+    data = {"kind": "bigquery#dataset", "etag": hexid(22, "bq", name) + "==", "id": "%s:%s" % (PROJECT, name),
+            "selfLink": "https://bigquery.googleapis.com/bigquery/v2/projects/%s/datasets/%s" % (PROJECT, name),
+            "datasetReference": {"datasetId": name, "projectId": PROJECT}, "labels": PLANTED_LABELS,
+            "access": [{"role": "WRITER", "specialGroup": "projectWriters"},
+                       {"role": "OWNER", "specialGroup": "projectOwners"},
+                       {"role": "READER", "specialGroup": "projectReaders"}],
+            "creationTime": "1757916000000", "lastModifiedTime": "1761372000000", "location": "US",
+            "type": "DEFAULT", "isCaseInsensitive": False, "maxTimeTravelHours": "168",
+            "storageBillingModel": "LOGICAL"}
+    ds = g.asset("//bigquery.googleapis.com/projects/%s/datasets/%s" % (PROJECT, name),
+                 "bigquery.googleapis.com/Dataset", "Dataset", data, version="v2",
+                 doc="https://bigquery.googleapis.com/$discovery/rest?version=v2", location="us")
+    planted("data_warehouse", ds, ["key_manager=provider (no defaultEncryptionConfiguration)"],
+            "gcp-bigquery-dataset-no-cmek")
+
+
+def harden_existing(lines):
+    """Edits org_gcp.py's instances and Cloud SQL instances for the CIS hardening rules: the clean ETL
+    workers block project-wide SSH keys and run as Confidential VMs (N2D), the clean warehouse logs DDL
+    and enables pgAudit, the legacy Jupyter VM turns OS Login off and the legacy MySQL allows
+    local_infile; plants every instance the rules fail on."""
+    for a in lines:
+        d, name = a["resource"].get("data") or {}, a["name"]
+        if a["asset_type"] == "compute.googleapis.com/Instance" and name.startswith(VM_PREFIX):
+            short = name[len(VM_PREFIX):]
+            items = d["metadata"]["items"]
+            if short in ("nw-etl-worker-1", "nw-etl-worker-2"):
+                items.append({"key": "block-project-ssh-keys", "value": "TRUE"})
+                d["machineType"] = d["machineType"].replace("e2-standard-4", "n2d-standard-4")
+                d["confidentialInstanceConfig"] = {"enableConfidentialCompute": True,
+                                                   "confidentialInstanceType": "SEV"}
+                continue
+            if short == "nw-jupyter-legacy":
+                for it in items:
+                    if it["key"] == "enable-oslogin":
+                        it["value"] = "FALSE"
+                planted("compute", name, ["metadata enable-oslogin=FALSE"], "gcp-instance-os-login-disabled")
+            planted("compute", name, ["no block-project-ssh-keys metadata"], "gcp-instance-project-ssh-keys-allowed")
+            planted("compute", name, ["no confidentialInstanceConfig"], "gcp-instance-confidential-computing-disabled")
+        elif a["asset_type"] == "sqladmin.googleapis.com/Instance" and name == SQL_PREFIX + "nw-warehouse-pg":
+            d["settings"]["databaseFlags"] = PG_GOOD_FLAGS
+        elif a["asset_type"] == "sqladmin.googleapis.com/Instance" and name == SQL_PREFIX + "nw-legacy-mysql":
+            d["settings"]["databaseFlags"] = [{"name": "local_infile", "value": "on"}]
+            planted("database", name, ["skip_show_database not set (off)", "local_infile=on"],
+                    "gcp-sql-mysql-skip-show-database-off", "gcp-sql-mysql-local-infile-not-off")
+    # the overlay's PostgreSQL instances (examples/tools/org_overlay.json) set log_connections and
+    # log_disconnections only
+    for n in ("nw-eu-patients-pg", "nw-eu-patients-pg-replica"):
+        for rule, why in PG_DEFAULT_FAILS:
+            planted("database", SQL_PREFIX + n, [why], rule)
+
+
 # ================================================================ the organization export
 
 def org_asset(rows, name, asset_type, discovery, data, ancestors, parent=None, version="v1", doc=None):
@@ -796,9 +898,11 @@ def main(org=ORG_DIR):
     g.RES.clear()
     g.IAM.clear()
     build_project()
+    build_cis()
     res = merge_ndjson(os.path.join(root, "resource.json"), list(g.RES))
     iam = merge_ndjson(os.path.join(root, "iam_policy.json"), list(g.IAM))
     extend_project_policy(iam)
+    harden_existing(res)
     label_existing(res)
     write(os.path.join(root, "resource.json"), res)
     write(os.path.join(root, "iam_policy.json"), iam)

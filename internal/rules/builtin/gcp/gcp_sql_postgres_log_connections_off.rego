@@ -1,0 +1,51 @@
+# METADATA
+# title: "Cloud SQL PostgreSQL instance does not log connections"
+# description: "log_connections is not on (its default is off), so connection attempts and successful authentications are not logged."
+# scope: package
+# custom:
+#   id: gcp-sql-postgres-log-connections-off
+#   severity: MEDIUM
+#   category: logging
+#   class: database
+#   providers: [gcp]
+#   applies_to:
+#     type: [sqladmin.googleapis.com/Instance]
+#   requires: [facts.database.flags_known]
+#   remediation: "Set the database flag log_connections to on."
+#   frameworks:
+#     cis-gcp-5.0: ["6.2.2"]
+#     soc2: ["CC7.2"]
+#     iso27001-2022: ["A.8.15"]
+#     pci-dss-4.0: ["10.2.1"]
+#     nist-800-53-r5: ["AU-2", "AU-12"]
+#     gdpr: ["Art.33"]
+#     nist-csf-2.0: ["PR.PS-04"]
+package vigil.rules.gcp_sql_postgres_log_connections_off
+
+import data.vigil.lib.cloudsql as sql
+
+fail contains r.id if {
+	some r in input.resources.database
+	r.type == "sqladmin.googleapis.com/Instance"
+	sql.postgres(r)
+	v := sql.flag(r, "log_connections", "off")
+	v != "on"
+}
+
+# Instances of the other engines do not have this flag.
+skip contains r.id if {
+	some r in input.resources.database
+	r.type == "sqladmin.googleapis.com/Instance"
+	r.facts.database.engine
+	not sql.postgres(r)
+}
+
+message[id] := sprintf("log_connections is %s", [value(r)]) if {
+	some id in fail
+	some r in input.resources.database
+	r.id == id
+}
+
+value(r) := sprintf("%q", [r.facts.database.flags.log_connections]) if r.facts.database.flags.log_connections
+
+else := "not set"

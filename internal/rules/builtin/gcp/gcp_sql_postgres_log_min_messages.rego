@@ -1,0 +1,51 @@
+# METADATA
+# title: "Cloud SQL PostgreSQL instance does not log messages of WARNING severity"
+# description: "log_min_messages is set above warning (error, log, fatal or panic), so warnings are not written to the server log; the default, warning, passes."
+# scope: package
+# custom:
+#   id: gcp-sql-postgres-log-min-messages
+#   severity: LOW
+#   category: logging
+#   class: database
+#   providers: [gcp]
+#   applies_to:
+#     type: [sqladmin.googleapis.com/Instance]
+#   requires: [facts.database.flags_known]
+#   remediation: "Set the database flag log_min_messages to warning (or a more verbose level), or remove it."
+#   frameworks:
+#     cis-gcp-5.0: ["6.2.5"]
+#     soc2: ["CC7.2"]
+#     iso27001-2022: ["A.8.15"]
+#     pci-dss-4.0: ["10.2.1"]
+#     nist-800-53-r5: ["AU-2", "AU-12"]
+#     gdpr: ["Art.33"]
+#     nist-csf-2.0: ["PR.PS-04"]
+package vigil.rules.gcp_sql_postgres_log_min_messages
+
+import data.vigil.lib.cloudsql as sql
+
+fail contains r.id if {
+	some r in input.resources.database
+	r.type == "sqladmin.googleapis.com/Instance"
+	sql.postgres(r)
+	v := sql.flag(r, "log_min_messages", "warning")
+	v in {"error", "log", "fatal", "panic"}
+}
+
+# Instances of the other engines do not have this flag.
+skip contains r.id if {
+	some r in input.resources.database
+	r.type == "sqladmin.googleapis.com/Instance"
+	r.facts.database.engine
+	not sql.postgres(r)
+}
+
+message[id] := sprintf("log_min_messages is %s", [value(r)]) if {
+	some id in fail
+	some r in input.resources.database
+	r.id == id
+}
+
+value(r) := sprintf("%q", [r.facts.database.flags.log_min_messages]) if r.facts.database.flags.log_min_messages
+
+else := "not set"

@@ -1,0 +1,31 @@
+package vigil.rules.gcp_sql_postgres_pgaudit_disabled_test
+
+import data.vigil.rules.gcp_sql_postgres_pgaudit_disabled as rule
+
+one(engine, db) := {"now": "2026-11-24T00:00:00Z", "resources": {"database": [{
+	"id": "r1", "provider": "gcp", "type": "sqladmin.googleapis.com/Instance",
+	"facts": {"database": object.union({"engine": engine}, db)},
+}]}}
+
+test_fail_cloudsql_enable_pgaudit_bad if {
+	"r1" in rule.fail with input as one("postgres_16", {"flags_known": true, "flags": {"cloudsql.enable_pgaudit": "off"}})
+}
+
+test_pass_cloudsql_enable_pgaudit_good if {
+	inp := one("postgres_16", {"flags_known": true, "flags": {"cloudsql.enable_pgaudit": "on"}})
+	not "r1" in rule.fail with input as inp
+}
+
+test_fail_cloudsql_enable_pgaudit_not_set if {
+	"r1" in rule.fail with input as one("postgres_16", {"flags_known": true})
+}
+
+test_unknown_when_flags_not_shown if {
+	not "r1" in rule.fail with input as one("postgres_16", {})
+}
+
+test_skip_other_engine if {
+	inp := one("mysql_8_0", {"flags_known": true, "flags": {"cloudsql.enable_pgaudit": "off"}})
+	not "r1" in rule.fail with input as inp
+	"r1" in rule.skip with input as inp
+}

@@ -1,0 +1,51 @@
+# METADATA
+# title: "Cloud SQL SQL Server instance enables contained database authentication"
+# description: "contained database authentication is on, so contained databases authenticate their own users, outside the instance's logins; the default, off, passes."
+# scope: package
+# custom:
+#   id: gcp-sql-sqlserver-contained-db-authentication
+#   severity: MEDIUM
+#   category: exposure
+#   class: database
+#   providers: [gcp]
+#   applies_to:
+#     type: [sqladmin.googleapis.com/Instance]
+#   requires: [facts.database.flags_known]
+#   remediation: "Set the database flag \"contained database authentication\" to off, or remove it."
+#   frameworks:
+#     cis-gcp-5.0: ["6.3.7"]
+#     soc2: ["CC6.1"]
+#     iso27001-2022: ["A.8.9"]
+#     pci-dss-4.0: ["2.2"]
+#     nist-800-53-r5: ["CM-6", "CM-7"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.PS-01"]
+package vigil.rules.gcp_sql_sqlserver_contained_db_authentication
+
+import data.vigil.lib.cloudsql as sql
+
+fail contains r.id if {
+	some r in input.resources.database
+	r.type == "sqladmin.googleapis.com/Instance"
+	sql.sqlserver(r)
+	v := sql.flag(r, "contained database authentication", "off")
+	v != "off"
+}
+
+# Instances of the other engines do not have this flag.
+skip contains r.id if {
+	some r in input.resources.database
+	r.type == "sqladmin.googleapis.com/Instance"
+	r.facts.database.engine
+	not sql.sqlserver(r)
+}
+
+message[id] := sprintf("contained database authentication is %s", [value(r)]) if {
+	some id in fail
+	some r in input.resources.database
+	r.id == id
+}
+
+value(r) := sprintf("%q", [r.facts.database.flags["contained database authentication"]]) if r.facts.database.flags["contained database authentication"]
+
+else := "not set"

@@ -1,0 +1,51 @@
+# METADATA
+# title: "Cloud SQL SQL Server instance enables cross db ownership chaining"
+# description: "cross db ownership chaining is on, so ownership chains span databases and a user of one database can reach objects of another; the default, off, passes."
+# scope: package
+# custom:
+#   id: gcp-sql-sqlserver-cross-db-ownership-chaining
+#   severity: MEDIUM
+#   category: exposure
+#   class: database
+#   providers: [gcp]
+#   applies_to:
+#     type: [sqladmin.googleapis.com/Instance]
+#   requires: [facts.database.flags_known]
+#   remediation: "Set the database flag \"cross db ownership chaining\" to off, or remove it."
+#   frameworks:
+#     cis-gcp-5.0: ["6.3.2"]
+#     soc2: ["CC6.1"]
+#     iso27001-2022: ["A.8.9"]
+#     pci-dss-4.0: ["2.2"]
+#     nist-800-53-r5: ["CM-6", "CM-7"]
+#     gdpr: ["Art.32(1)(b)"]
+#     nist-csf-2.0: ["PR.PS-01"]
+package vigil.rules.gcp_sql_sqlserver_cross_db_ownership_chaining
+
+import data.vigil.lib.cloudsql as sql
+
+fail contains r.id if {
+	some r in input.resources.database
+	r.type == "sqladmin.googleapis.com/Instance"
+	sql.sqlserver(r)
+	v := sql.flag(r, "cross db ownership chaining", "off")
+	v != "off"
+}
+
+# Instances of the other engines do not have this flag.
+skip contains r.id if {
+	some r in input.resources.database
+	r.type == "sqladmin.googleapis.com/Instance"
+	r.facts.database.engine
+	not sql.sqlserver(r)
+}
+
+message[id] := sprintf("cross db ownership chaining is %s", [value(r)]) if {
+	some id in fail
+	some r in input.resources.database
+	r.id == id
+}
+
+value(r) := sprintf("%q", [r.facts.database.flags["cross db ownership chaining"]]) if r.facts.database.flags["cross db ownership chaining"]
+
+else := "not set"
