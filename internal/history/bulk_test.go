@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/history"
@@ -95,4 +96,53 @@ func TestBulkRecord(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRunRewritesWhatChanged follows identities through runs that change
+// only their lifecycle (a finding failing again), their state and status
+// with the same description, and their description: each row read back
+// holds what the last run said.
+func TestRunRewritesWhatChanged(t *testing.T) {
+	forEngines(t, func(t *testing.T, s *history.Store) {
+		still := fnd("R1", "b1", finding.Fail, finding.High)
+		flips := fnd("R1", "b2", finding.Fail, finding.High)
+		desc := fnd("R1", "b3", finding.Fail, finding.High)
+		never := fnd("R1", "b4", finding.Pass, finding.Low)
+		record(t, s, day(0), []finding.Finding{still, flips, desc, never})
+		record(t, s, day(1), []finding.Finding{still, flips, desc, never})
+		// Run 3: b1 fails again (open → open: the lifecycle only), b2
+		// passes (resolved), b3 fails with a new title and message, b4
+		// turns UNKNOWN (never failed: its status only).
+		flips.Status = finding.Pass
+		desc.Title, desc.Message = "a new title", "a new message"
+		never.Status = finding.Unknown
+		r3 := record(t, s, day(2), []finding.Finding{still, flips, desc, never})
+		got := states(t, s, "R1")
+		for _, c := range []struct {
+			res      string
+			state    history.State
+			status   finding.Status
+			lastSeen time.Time
+			lastRun  int64
+			title    string
+		}{
+			{"b1", history.StateOpen, finding.Fail, day(2), r3.ID, "title of R1"},
+			{"b2", history.StateResolved, finding.Pass, day(1), r3.ID, "title of R1"},
+			{"b3", history.StateOpen, finding.Fail, day(2), r3.ID, "a new title"},
+			{"b4", "", finding.Unknown, time.Time{}, r3.ID, "title of R1"},
+		} {
+			f := got[c.res]
+			var last time.Time
+			if f.LastSeen != nil {
+				last = *f.LastSeen
+			}
+			if f.State != c.state || f.Status != c.status || !last.Equal(c.lastSeen) || f.LastRun != c.lastRun || f.Title != c.title {
+				t.Errorf("%s: state %q status %s last seen %s last run %d title %q; want %q %s %s %d %q", c.res, f.State, f.Status,
+					last, f.LastRun, f.Title, c.state, c.status, c.lastSeen, c.lastRun, c.title)
+			}
+		}
+		if f := got["b3"]; f.Message != "a new message" {
+			t.Errorf("b3 message %q", f.Message)
+		}
+	})
 }

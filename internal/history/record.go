@@ -125,6 +125,7 @@ type prior struct {
 	firstSeen, lastSeen, opened, resolved, resolveMS, firstRun int64
 	reopens                                                    int
 	digest                                                     int64
+	status                                                     string
 	observed, known                                            bool
 	// The identity's key in finding_counts (besides its source and state).
 	count countKey
@@ -147,6 +148,16 @@ var findingCols = []string{"id", "source", "rule_id", "provider", "resource_id",
 	"account", "region", "title", "category", "severity", "sev_rank", "frameworks", "status", "state", "message",
 	"first_seen_ms", "last_seen_ms", "opened_ms", "resolved_ms", "resolve_ms", "first_run", "last_run",
 	"reopen_count", "suppress_reason", "suppress_owner", "suppress_expires_ms", "digest"}
+
+// lifecycleCols are what a run changes of an identity whose description
+// is the same (findingCols' lifecycle columns, with the key first); with
+// the state unchanged too, stableCols (state left out, so no index of the
+// findings is touched: state is the only indexed column among them).
+var (
+	lifecycleCols = []string{"id", "status", "state", "first_seen_ms", "last_seen_ms", "opened_ms", "resolved_ms", "resolve_ms",
+		"first_run", "last_run", "reopen_count", "suppress_reason", "suppress_owner", "suppress_expires_ms"}
+	stableCols = append(lifecycleCols[:2:2], lifecycleCols[3:]...)
+)
 
 var runFindingCols = []string{"run_id", "finding_id", "status", "state", "severity", "suppressed"}
 
@@ -253,13 +264,13 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0) RETURNING id`,
 		return s
 	}
 	if err := tx.query(ctx, `SELECT id, state, COALESCE(first_seen_ms, 0), COALESCE(last_seen_ms, 0), COALESCE(opened_ms, 0),
-	COALESCE(resolved_ms, 0), COALESCE(resolve_ms, 0), COALESCE(first_run, 0), reopen_count, digest, rule_id, provider, account, sev_rank
+	COALESCE(resolved_ms, 0), COALESCE(resolve_ms, 0), COALESCE(first_run, 0), reopen_count, digest, rule_id, provider, account, sev_rank, status
 FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error) error {
 		var id int64
 		p := &prior{}
 		var st string
 		if err := scan(&id, &st, &p.firstSeen, &p.lastSeen, &p.opened, &p.resolved, &p.resolveMS, &p.firstRun, &p.reopens, &p.digest,
-			&p.count.rule, &p.count.provider, &p.count.account, &p.count.rank); err != nil {
+			&p.count.rule, &p.count.provider, &p.count.account, &p.count.rank, &p.status); err != nil {
 			return err
 		}
 		p.count.rule, p.count.provider, p.count.account = in(p.count.rule), in(p.count.provider), in(p.count.account)
@@ -325,7 +336,7 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 	// Identities seen for the first time are inserted; known ones that
 	// changed are updated (no upsert: faster on both engines, and the
 	// source's lock keeps other writers of these keys out).
-	var added, changed [][]any
+	var added, changed, lifecycle, stable [][]any
 	rfRows := make([][]any, 0, len(order))
 	for _, i := range order {
 		f := &findings[i]
@@ -376,7 +387,7 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 		}
 		fjson := frameworksJSON(f.Frameworks)
 		digest := findingDigest(f, fjson)
-		next.digest = digest
+		next.digest, next.status = digest, string(f.Status)
 		next.count = countKey{rule: in(f.RuleID), provider: in(string(f.Resource.Provider)), account: in(f.Resource.Account), rank: f.Severity.Rank()}
 		*p = next
 		suppressed := 0
@@ -384,8 +395,20 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 			suppressed = 1
 		}
 		rfRows = append(rfRows, []any{run.ID, id, string(f.Status), string(next.state), string(f.Severity), suppressed})
-		if was.known && !next.state.failing() && next.state == was.state && digest == was.digest {
+		if was.known && !next.state.failing() && next.state == was.state && digest == was.digest && next.status == was.status {
 			continue // neither failing nor changed
+		}
+		if was.known && digest == was.digest {
+			// The same description: the lifecycle columns only, the
+			// state among them only when it changed.
+			row := []any{id, string(f.Status), string(next.state), nz(next.firstSeen), nz(next.lastSeen), nz(next.opened),
+				nz(next.resolved), nz(next.resolveMS), nz(next.firstRun), run.ID, next.reopens, supReason, supOwner, nz(supExpires)}
+			if next.state == was.state {
+				stable = append(stable, append(row[:2:2], row[3:]...))
+			} else {
+				lifecycle = append(lifecycle, row)
+			}
+			continue
 		}
 		row := []any{id, sc.Source, f.RuleID, string(f.Resource.Provider), f.Resource.ID, f.Resource.Type, f.Resource.Name,
 			f.Resource.Account, f.Resource.Region, f.Title, f.Category, string(f.Severity), f.Severity.Rank(), fjson,
@@ -441,7 +464,7 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 	byID := func(a, b []any) int { return cmp.Compare(a[0].(int64), b[0].(int64)) }
 	slices.SortFunc(resolvedRows, byID)
 	slices.SortFunc(openRows, byID)
-	restore, err := tx.bulk(ctx, "findings", len(openRows)+len(added)+len(changed)+len(resolvedRows))
+	restore, err := tx.bulk(ctx, "findings", len(openRows)+len(added)+len(changed)+len(lifecycle)+len(stable)+len(resolvedRows))
 	if err != nil {
 		return err
 	}
@@ -452,6 +475,12 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 		return err
 	}
 	if err := tx.update(ctx, "findings", findingCols, changed); err != nil {
+		return err
+	}
+	if err := tx.update(ctx, "findings", lifecycleCols, lifecycle); err != nil {
+		return err
+	}
+	if err := tx.update(ctx, "findings", stableCols, stable); err != nil {
 		return err
 	}
 	if err := tx.update(ctx, "findings", []string{"id", "state", "resolved_ms", "resolve_ms", "last_run"}, resolvedRows); err != nil {
@@ -497,11 +526,14 @@ func statusRank(s finding.Status) int {
 	return 0
 }
 
-// findingDigest hashes what a run may change of an identity's description
-// and status.
+// findingDigest hashes what a run may change of an identity's
+// description (its status is compared apart: a run that changes only the
+// status and the lifecycle rewrites only those columns). Digests stored
+// before the status was left out (migration 0001's comment) differ from
+// every new one: the first run after the upgrade rewrites each row once.
 func findingDigest(f *finding.Finding, frameworks string) int64 {
 	h := fnv.New64a()
-	for _, s := range []string{string(f.Status), f.Title, f.Category, string(f.Severity), f.Resource.Type, f.Resource.Name,
+	for _, s := range []string{f.Title, f.Category, string(f.Severity), f.Resource.Type, f.Resource.Name,
 		f.Resource.Account, f.Resource.Region, frameworks, f.Message} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
