@@ -3,7 +3,6 @@ package policy
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"runtime"
 	"slices"
 	"sort"
@@ -343,10 +342,7 @@ func buildTerms(resources []*resource.Resource) ([]*ast.Term, []*ast.Term, error
 			var c converter
 			for i := lo; i < hi; i++ {
 				r := resources[i]
-				t, err := c.term(reflect.ValueOf(ruleView{
-					Provider: r.Provider, Account: r.Account, Region: r.Region, Type: r.Type, ID: r.ID, Name: r.Name,
-					Tags: r.Tags, Relationships: r.Relationships, Class: r.Class, Facts: r.Facts,
-				}))
+				t, err := c.view(r)
 				if err != nil {
 					errs[w] = fmt.Errorf("building rule input for %s: %w", r.ID, err)
 					return

@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/vigil-sec/vigil/internal/resource"
 )
 
 // toTerm converts a Go value to a Rego term directly, following the same
@@ -28,6 +30,79 @@ func toTerm(v reflect.Value) (*ast.Term, error) {
 // allocated. A converter is used by one goroutine at a time.
 type converter struct {
 	pairs [][2]*ast.Term
+	// strs interns the string terms of the values resources repeat
+	// (provider, account, region, type, class, relationship types, tag
+	// keys and values; see view): terms are immutable, and one term per
+	// distinct value saves two allocations per use.
+	strs map[string]*ast.Term
+}
+
+// str returns the interned term of s.
+func (c *converter) str(s string) *ast.Term {
+	if t, ok := c.strs[s]; ok {
+		return t
+	}
+	if c.strs == nil {
+		c.strs = map[string]*ast.Term{}
+	}
+	t := ast.StringTerm(s)
+	c.strs[s] = t
+	return t
+}
+
+// viewKeys are the keys of a resource's object in the rule input, in the
+// order of ruleView's fields (the reflective conversion's order).
+var viewKeys = struct {
+	provider, account, region, typ, id, name, tags, relationships, class, facts, relType, relTarget *ast.Term
+}{
+	ast.StringTerm("provider"), ast.StringTerm("account"), ast.StringTerm("region"), ast.StringTerm("type"),
+	ast.StringTerm("id"), ast.StringTerm("name"), ast.StringTerm("tags"), ast.StringTerm("relationships"),
+	ast.StringTerm("class"), ast.StringTerm("facts"), ast.StringTerm("type"), ast.StringTerm("target_id"),
+}
+
+// view converts the part of a resource rules see (ruleView) as the
+// reflective conversion of a ruleView does, with the values resources
+// repeat interned (TestViewMatchesReflection compares them).
+func (c *converter) view(r *resource.Resource) (*ast.Term, error) {
+	facts, err := c.term(reflect.ValueOf(r.Facts))
+	if err != nil {
+		return nil, fmt.Errorf("facts: %w", err)
+	}
+	var tags, rels *ast.Term
+	if len(r.Tags) > 0 {
+		base := len(c.pairs)
+		for k, v := range r.Tags {
+			c.pairs = append(c.pairs, [2]*ast.Term{c.str(k), c.str(v)})
+		}
+		tags = c.object(base)
+	}
+	if len(r.Relationships) > 0 {
+		terms := make([]*ast.Term, len(r.Relationships))
+		for i, rel := range r.Relationships {
+			terms[i] = ast.ObjectTerm([2]*ast.Term{viewKeys.relType, c.str(rel.Type)}, [2]*ast.Term{viewKeys.relTarget, ast.StringTerm(rel.TargetID)})
+		}
+		rels = ast.ArrayTerm(terms...)
+	}
+	base := len(c.pairs)
+	c.pairs = append(c.pairs,
+		[2]*ast.Term{viewKeys.provider, c.str(string(r.Provider))},
+		[2]*ast.Term{viewKeys.account, c.str(r.Account)},
+		[2]*ast.Term{viewKeys.region, c.str(r.Region)},
+		[2]*ast.Term{viewKeys.typ, c.str(r.Type)},
+		[2]*ast.Term{viewKeys.id, ast.StringTerm(r.ID)},
+		[2]*ast.Term{viewKeys.name, ast.StringTerm(r.Name)},
+	)
+	if tags != nil {
+		c.pairs = append(c.pairs, [2]*ast.Term{viewKeys.tags, tags})
+	}
+	if rels != nil {
+		c.pairs = append(c.pairs, [2]*ast.Term{viewKeys.relationships, rels})
+	}
+	c.pairs = append(c.pairs,
+		[2]*ast.Term{viewKeys.class, c.str(string(r.Class))},
+		[2]*ast.Term{viewKeys.facts, facts},
+	)
+	return c.object(base), nil
 }
 
 func (c *converter) term(v reflect.Value) (*ast.Term, error) {

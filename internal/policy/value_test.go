@@ -1,12 +1,14 @@
 package policy
 
 import (
+	"context"
 	"encoding/json"
 	"reflect"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -46,6 +48,42 @@ func TestToTermMatchesJSON(t *testing.T) {
 		}
 		if got.Value.Compare(want.Value) != 0 {
 			t.Errorf("%s:\n got %v\nwant %v", v.ID, got, want)
+		}
+	}
+}
+
+// TestViewMatchesReflection: the rule input's object of a resource (the
+// converter's view, with repeated values interned) is the reflective
+// conversion of its ruleView, on every resource of the sample
+// organization and on resources without tags, relationships or facts.
+func TestViewMatchesReflection(t *testing.T) {
+	inv, err := importer.Load(context.Background(), []string{"../../examples/org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := append(inv.Resources,
+		&resource.Resource{},
+		&resource.Resource{ID: "x", Tags: map[string]string{}, Relationships: []resource.Relationship{}},
+		&resource.Resource{ID: "y", Tags: map[string]string{"": ""}, Relationships: []resource.Relationship{{}}},
+	)
+	if len(rs) < 100 {
+		t.Fatalf("only %d resources in the sample organization", len(rs))
+	}
+	var c converter
+	for _, r := range rs {
+		got, err := c.view(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := toTerm(reflect.ValueOf(ruleView{
+			Provider: r.Provider, Account: r.Account, Region: r.Region, Type: r.Type, ID: r.ID, Name: r.Name,
+			Tags: r.Tags, Relationships: r.Relationships, Class: r.Class, Facts: r.Facts,
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Value.Compare(want.Value) != 0 || got.Hash() != want.Hash() {
+			t.Fatalf("%s:\n got %v\nwant %v", r.ID, got, want)
 		}
 	}
 }
