@@ -59,6 +59,11 @@ func (m *Matcher) Rule() *Rule { return m.rule }
 // Paths returns the event paths the matcher may read.
 func (m *Matcher) Paths() []string { return m.paths }
 
+// Required returns, per index key (a field's candidate paths joined by
+// NUL), the lower-cased literals one of which the field must equal for the
+// matcher to match (see NewRuleSet).
+func (m *Matcher) Required() map[string][]string { return m.req }
+
 // FieldMap returns the field map the matcher was compiled with.
 func (m *Matcher) FieldMap() FieldMap { return m.fm }
 

@@ -60,6 +60,15 @@ type JSONEvent struct {
 	top    []kv
 	parsed bool
 	cache  []cached
+	// objs holds the members of the sub-objects paths went through, so
+	// that several paths below one object (userIdentity.type,
+	// userIdentity.arn, ...) scan it once.
+	objs []objMembers
+}
+
+type objMembers struct {
+	raw string // the object's raw JSON (a substring of the event)
+	ms  []kv
 }
 
 type kv struct {
@@ -85,7 +94,28 @@ func (e *JSONEvent) Reset(raw []byte) {
 	e.raw = unsafe.String(unsafe.SliceData(raw), len(raw))
 	e.top = e.top[:0]
 	e.cache = e.cache[:0]
+	e.objs = e.objs[:0]
 	e.parsed = false
+}
+
+// members returns the members of the raw object r (a substring of the
+// event), scanned once per event.
+func (e *JSONEvent) members(r string) []kv {
+	for i := range e.objs {
+		if o := &e.objs[i]; len(o.raw) == len(r) && unsafe.StringData(o.raw) == unsafe.StringData(r) {
+			return o.ms
+		}
+	}
+	var ms []kv
+	if n := len(e.objs); n < cap(e.objs) {
+		ms = e.objs[:n+1][n].ms[:0] // reuse the array of an earlier event
+	}
+	members(r, func(k, v string) bool {
+		ms = append(ms, kv{key: k, val: v})
+		return true
+	})
+	e.objs = append(e.objs, objMembers{raw: r, ms: ms})
+	return ms
 }
 
 func (e *JSONEvent) index() {
@@ -135,7 +165,7 @@ func (e *JSONEvent) lookup(path string) (Value, bool) {
 	// Longest top-level key prefix made of several segments ("a.b" key).
 	for {
 		if r, ok := findKey(e.top, head); ok {
-			if v, ok := resolve(r, rest); ok {
+			if v, ok := e.resolve(r, rest); ok {
 				return v, true
 			}
 		}
@@ -180,6 +210,40 @@ func childKey(r, key string) (string, bool) {
 		return found, true
 	}
 	return fold, okFold
+}
+
+// resolve is the free resolve below, looking members of objects up in
+// the event's member lists (see members) rather than scanning the object
+// again for each key.
+func (e *JSONEvent) resolve(r, path string) (Value, bool) {
+	if path == "" || len(r) == 0 || r[0] != '{' {
+		return resolve(r, path)
+	}
+	ms := e.members(r)
+	if c, ok := findKey(ms, path); ok { // key containing dots
+		return rawValue(c), true
+	}
+	head, rest, _ := strings.Cut(path, ".")
+	if key, fk, fv, ok := selector(head); ok {
+		c, ok := findKey(ms, key)
+		if !ok {
+			return Value{}, false
+		}
+		return resolveSelected(c, fk, fv, rest)
+	}
+	for {
+		if c, ok := findKey(ms, head); ok {
+			if v, ok := e.resolve(c, rest); ok {
+				return v, true
+			}
+		}
+		if rest == "" {
+			return Value{}, false
+		}
+		var seg string
+		seg, rest, _ = strings.Cut(rest, ".")
+		head = head + "." + seg
+	}
 }
 
 // resolve walks a dotted path below the raw value r; arrays on the way are
@@ -378,6 +442,9 @@ func stringEnd(s string, i int) int {
 	}
 }
 
+// structural marks the bytes valueEnd must look at inside a container.
+var structural = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true}
+
 // valueEnd returns the index just past the JSON value starting at s[i].
 func valueEnd(s string, i int) int {
 	if i >= len(s) {
@@ -389,6 +456,9 @@ func valueEnd(s string, i int) int {
 	case '{', '[':
 		depth := 0
 		for j := i; j < len(s); j++ {
+			if !structural[s[j]] {
+				continue
+			}
 			switch s[j] {
 			case '"':
 				e := stringEnd(s, j)

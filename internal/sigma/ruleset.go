@@ -1,63 +1,91 @@
 package sigma
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // RuleSet evaluates the matchers of one log source against events. It
-// indexes matchers by the field most of them require an exact literal of
-// (CloudTrail's eventName, Azure's operationName, ...): per event only the
-// matchers indexed under the event's value of that field, plus those that
-// could not be indexed, are evaluated. A RuleSet is safe for concurrent use.
+// indexes matchers by the fields they require an exact literal of
+// (CloudTrail's eventName, Azure's operationName, ...): the field most
+// matchers require first, then, among the matchers left, the field most
+// of them require (eventSource, errorCode, userIdentity.type, ...), up to
+// maxIndexKeys fields. Per event only the matchers indexed under the
+// event's values of those fields, plus those that could not be indexed,
+// are evaluated. A RuleSet is safe for concurrent use.
 type RuleSet struct {
-	all   []*Matcher
-	key   string   // index key: the candidate paths joined by NUL
+	all  []*Matcher
+	idx  []ruleIndex
+	rest []int
+}
+
+// ruleIndex indexes matchers by one required field.
+type ruleIndex struct {
+	key   string   // the candidate paths joined by NUL
 	paths []string // the candidate paths, first present wins
 	byVal map[string][]int
-	rest  []int
+	all   []int // every matcher indexed here, in order
 }
+
+// maxIndexKeys bounds the fields a rule set is indexed on: each costs a
+// field lookup per event.
+const maxIndexKeys = 4
 
 // NewRuleSet builds a rule set over matchers compiled for one source.
 func NewRuleSet(ms []*Matcher) *RuleSet {
 	s := &RuleSet{all: ms}
-	count := map[string]int{}
-	for _, m := range ms {
-		for p := range m.req {
-			count[p]++
-		}
+	left := make([]int, len(ms))
+	for i := range ms {
+		left[i] = i
 	}
-	best := 0
-	for p, n := range count {
-		if n > best || n == best && p < s.key {
-			best, s.key = n, p
-		}
-	}
-	if best < 2 {
-		s.key = ""
-	}
-	if s.key != "" {
-		s.paths = strings.Split(s.key, "\x00")
-	}
-	s.byVal = map[string][]int{}
-	for i, m := range ms {
-		vals, ok := m.req[s.key]
-		if s.key == "" || !ok {
-			s.rest = append(s.rest, i)
-			continue
-		}
-		seen := map[string]bool{}
-		for _, v := range vals {
-			if !seen[v] {
-				seen[v] = true
-				s.byVal[v] = append(s.byVal[v], i)
+	for len(s.idx) < maxIndexKeys && len(left) > 0 {
+		count := map[string]int{}
+		for _, i := range left {
+			for p := range ms[i].req {
+				count[p]++
 			}
 		}
+		best, key := 0, ""
+		for p, n := range count {
+			if n > best || n == best && p < key {
+				best, key = n, p
+			}
+		}
+		if best < 2 {
+			break
+		}
+		ix := ruleIndex{key: key, paths: strings.Split(key, "\x00"), byVal: map[string][]int{}}
+		var still []int
+		for _, i := range left {
+			vals, ok := ms[i].req[key]
+			if !ok {
+				still = append(still, i)
+				continue
+			}
+			ix.all = append(ix.all, i)
+			seen := map[string]bool{}
+			for _, v := range vals {
+				if !seen[v] {
+					seen[v] = true
+					ix.byVal[v] = append(ix.byVal[v], i)
+				}
+			}
+		}
+		s.idx = append(s.idx, ix)
+		left = still
 	}
+	s.rest = left
 	return s
 }
 
-// IndexField returns the event path the set is indexed on ("" if none) and
-// how many matchers are indexed / always evaluated.
+// IndexField returns the event path the set is first indexed on ("" if
+// none) and how many matchers are indexed (on any field) / always
+// evaluated.
 func (s *RuleSet) IndexField() (path string, indexed, always int) {
-	return strings.ReplaceAll(s.key, "\x00", ","), len(s.all) - len(s.rest), len(s.rest)
+	if len(s.idx) > 0 {
+		path = strings.ReplaceAll(s.idx[0].key, "\x00", ",")
+	}
+	return path, len(s.all) - len(s.rest), len(s.rest)
 }
 
 // Matchers returns the matchers of the set.
@@ -66,47 +94,16 @@ func (s *RuleSet) Matchers() []*Matcher { return s.all }
 // Match calls hit for every matcher that matches ev, in the order given to
 // NewRuleSet.
 func (s *RuleSet) Match(ev Event, hit func(*Matcher)) {
-	var cand []int
-	if s.key != "" {
-		var v Value
-		var ok bool
-		for _, p := range s.paths {
-			if v, ok = ev.Field(p); ok {
-				break
-			}
-		}
-		if ok && v.Kind == KindArray {
-			// A multi-valued key field can match several entries: no index.
-			for _, m := range s.all {
-				if m.Match(ev) {
-					hit(m)
-				}
-			}
-			return
-		}
-		if ok && v.Kind == KindString {
-			var buf [128]byte
-			b := buf[:0]
-			ascii := true
-			for i := 0; i < len(v.Str); i++ {
-				c := v.Str[i]
-				if c >= 0x80 {
-					ascii = false
-					break
-				}
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				b = append(b, c)
-			}
-			if ascii {
-				cand = s.byVal[string(b)]
-			} else {
-				cand = s.byVal[lower(v.Str)]
-			}
-		}
+	var buf [64]int
+	cand := buf[:0]
+	for k := range s.idx {
+		cand = s.idx[k].candidates(ev, cand)
 	}
-	// Merge the two sorted index lists to keep the input order.
+	if len(s.idx) > 1 {
+		// Each index's list is sorted; together they are not.
+		slices.Sort(cand)
+	}
+	// Merge the two sorted lists to keep the input order.
 	i, j := 0, 0
 	for i < len(cand) || j < len(s.rest) {
 		var k int
@@ -121,4 +118,39 @@ func (s *RuleSet) Match(ev Event, hit func(*Matcher)) {
 			hit(m)
 		}
 	}
+}
+
+// candidates appends the matchers of the index the event's value of its
+// field admits: those indexed under the value (case-insensitively), every
+// one when the field holds several values (an array: any may match), none
+// when it is absent or null (a required literal cannot match).
+func (ix *ruleIndex) candidates(ev Event, cand []int) []int {
+	var v Value
+	var ok bool
+	for _, p := range ix.paths {
+		if v, ok = ev.Field(p); ok {
+			break
+		}
+	}
+	switch {
+	case !ok || v.Kind == KindNull:
+		return cand
+	case v.Kind == KindArray:
+		return append(cand, ix.all...)
+	}
+	// Strings, and the text of numbers, booleans and objects (what a
+	// literal is compared with).
+	var lb [128]byte
+	b := lb[:0]
+	for i := 0; i < len(v.Str); i++ {
+		c := v.Str[i]
+		if c >= 0x80 {
+			return append(cand, ix.byVal[lower(v.Str)]...)
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return append(cand, ix.byVal[string(b)]...)
 }
