@@ -3,6 +3,7 @@ package detect
 import (
 	"container/heap"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -525,11 +526,24 @@ type Matcher struct {
 	hits     []*sigma.Rule
 	filtered []*sigma.Rule
 	hit      func(*sigma.Matcher)
+	// vals interns correlation value maps (read-only once made) by their
+	// fields and values (valKey, built in a reused buffer).
+	vals   map[string]map[string]string
+	valKey []byte
+	valGot []fieldVal
 }
+
+type fieldVal struct {
+	v  string
+	ok bool
+}
+
+// maxInterned bounds a Matcher's interned value maps.
+const maxInterned = 4096
 
 // NewMatcher returns matching state for one goroutine.
 func (e *Engine) NewMatcher() *Matcher {
-	m := &Matcher{e: e, ev: sigma.NewJSONEvent(nil), oev: sigma.NewJSONEvent(nil)}
+	m := &Matcher{e: e, ev: sigma.NewJSONEvent(nil), oev: sigma.NewJSONEvent(nil), vals: map[string]map[string]string{}}
 	m.hit = func(mm *sigma.Matcher) {
 		r := mm.Rule()
 		if f, ok := e.filtered[r]; ok {
@@ -592,7 +606,10 @@ func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 				out.Values[i] = out.Values[j]
 				continue
 			}
-			vals := make(map[string]string, len(fields))
+			// The values, then one (read-only) map per distinct fields and
+			// values: the events of one group share it. The key holds each
+			// field and value with its length.
+			key, got := m.valKey[:0], m.valGot[:0]
 			for _, f := range fields {
 				if strings.HasPrefix(f, OCSFFieldPrefix) && out.OCSF == nil {
 					if !out.normalized {
@@ -600,9 +617,33 @@ func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 					}
 					out.OCSF = e.ocsfJSON(out.Norm)
 				}
-				if v, ok := m.fieldValue(r, rec, out.OCSF, f); ok {
-					vals[f] = v
+				key = binary.AppendUvarint(key, uint64(len(f)))
+				key = append(key, f...)
+				v, ok := m.fieldValue(r, rec, out.OCSF, f)
+				if ok {
+					key = binary.AppendUvarint(key, uint64(len(v))+1)
+					key = append(key, v...)
+				} else {
+					key = append(key, 0)
 				}
+				got = append(got, fieldVal{v, ok})
+			}
+			if isOCSFRule(r) {
+				key = append(key, 0xff) // read from the OCSF form
+			}
+			m.valKey, m.valGot = key, got
+			vals, ok := m.vals[string(key)]
+			if !ok {
+				vals = make(map[string]string, len(fields))
+				for k, f := range fields {
+					if got[k].ok {
+						vals[f] = got[k].v
+					}
+				}
+				if len(m.vals) >= maxInterned {
+					clear(m.vals)
+				}
+				m.vals[string(key)] = vals
 			}
 			out.Values[i] = vals
 		}
