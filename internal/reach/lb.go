@@ -116,11 +116,7 @@ func lastSegment(s string) string { return s[strings.LastIndex(s, "/")+1:] }
 // on the listener's port only, when its filters let the forwarded traffic
 // in from the address it sees (lbPeer).
 func (g *Graph) viaListener(t *resource.Resource, f forward, a *answer) {
-	lbx := g.lbExposure[f.lb]
-	if lbx == nil {
-		lbx = g.Exposure(f.lb)
-		g.lbExposure[f.lb] = lbx
-	}
+	lbx := g.ownExposure(f.lb)
 	if lbx.Internet == nil {
 		a.unknown("%s: behind %s, whose exposure is undecided", t.ID, f.lb.ID)
 		return

@@ -355,6 +355,10 @@ type peer struct {
 	// ranges: where the peer's unknown addresses lie (a load balancer in
 	// its VPC): a prefix covering one of them matches.
 	ranges []netip.Prefix
+	// front: the internet peer is a CDN's or API gateway's edge (its
+	// public ranges): a prefix list or a narrower public range may cover
+	// it, which is not evaluated.
+	front bool
 }
 
 func (p peer) String() string {
@@ -378,6 +382,8 @@ func sourceMatches(s string, pr peer) (match bool, unknown string) {
 	}
 	if err == nil {
 		switch {
+		case pr.internet && pr.front && pf.Bits() > 0 && pf.Addr().Is4() && !pf.Addr().IsPrivate() && !pf.Addr().IsLoopback() && !pf.Addr().IsLinkLocalUnicast():
+			return false, fmt.Sprintf("whether %s covers the front's edge addresses is not evaluated", s)
 		case pr.internet:
 			return pf.Bits() == 0 && pf.Addr().Is4(), ""
 		case len(pr.h.addrs) == 0:
@@ -394,10 +400,13 @@ func sourceMatches(s string, pr peer) (match bool, unknown string) {
 		}
 		return slices.ContainsFunc(pr.h.addrs, pf.Contains), ""
 	}
+	l := strings.ToLower(s)
 	if pr.internet {
+		if pr.front && strings.HasPrefix(l, "pl-") {
+			return false, fmt.Sprintf("source %s (a prefix list: CloudFront's origin-facing list?) is not evaluated", s)
+		}
 		return false, ""
 	}
-	l := strings.ToLower(s)
 	switch {
 	case l == "virtualnetwork":
 		return pr.vnet, ""

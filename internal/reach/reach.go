@@ -20,7 +20,7 @@ func Annotate(rs []*resource.Resource) {
 	g := New(rs)
 	for _, r := range rs {
 		k := g.key(r.Provider, r.ID)
-		if r.Class == resource.ClassCompute || r.Class == resource.ClassLoadBalancer || r.Facts.LoadBalancer != nil || (g.forwardedTo[k] != nil && !g.iface[k]) {
+		if r.Class == resource.ClassCompute || r.Class == resource.ClassLoadBalancer || r.Facts.LoadBalancer != nil || (g.forwardedTo[k] != nil && !g.iface[k]) || g.frontedBy[k] != nil {
 			r.Facts.Exposure = g.Exposure(r)
 		}
 	}
@@ -97,6 +97,12 @@ type Graph struct {
 	gcpPolicies []*resource.Resource
 	// forwardedTo: target key → the listeners sending traffic to it.
 	forwardedTo map[string][]forward
+	// frontedBy: origin key → the CloudFront distributions and API
+	// gateways forwarding to it.
+	frontedBy map[string][]front
+	// skipFronts > 0: an exposure asked for a front's origin itself
+	// (ownExposure) leaves the fronts out.
+	skipFronts int
 	// iface: the keys of compute instances' network interfaces (a listener
 	// forwarding to one reaches its instance).
 	iface map[string]bool
@@ -227,6 +233,8 @@ func New(rs []*resource.Resource) *Graph {
 			}
 		}
 	}
+	g.frontedBy = map[string][]front{}
+	g.indexFronts(rs)
 	return g
 }
 
@@ -306,6 +314,11 @@ func (g *Graph) Exposure(r *resource.Resource) *resource.Exposure {
 	}
 	for _, f := range g.forwards(r) {
 		g.viaListener(r, f, &a)
+	}
+	if g.skipFronts == 0 {
+		for _, f := range g.frontedBy[g.key(r.Provider, r.ID)] {
+			g.viaFront(r, f, &a)
+		}
 	}
 	return a.exposure()
 }

@@ -12,6 +12,10 @@ type Addressing struct {
 	PublicIPs  []string `json:"public_ips,omitempty"`
 	// Prefixes are a network's or subnet's address ranges (CIDRs).
 	Prefixes []string `json:"prefixes,omitempty"`
+	// HostNames are the DNS names the resource answers on (a load
+	// balancer's DNS name, an instance's public DNS name), lower case,
+	// for a CDN or API gateway origin named by its host name.
+	HostNames []string `json:"host_names,omitempty"`
 }
 
 // Kinds of network links (NetworkLink.Kind).

@@ -53,6 +53,18 @@ type Forward struct {
 	Via string `json:"via,omitempty"`
 }
 
+// Origin is where a CDN distribution or an API gateway forwards the
+// requests it receives from the internet on ViewerPort: Target (a
+// resource ID, or a host name matched to a resource's
+// Addressing.HostNames) on Port.
+type Origin struct {
+	Target     string `json:"target"`
+	Port       int    `json:"port,omitempty"`
+	ViewerPort int    `json:"viewer_port,omitempty"`
+	// Via names the origin as the front names it (its ID or domain).
+	Via string `json:"via,omitempty"`
+}
+
 // Exposure is whether a resource is reachable from any address of the
 // internet, computed by internal/reach from the typed network facts.
 type Exposure struct {

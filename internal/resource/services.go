@@ -220,6 +220,8 @@ type CDN struct {
 	OriginHTTPSOnly *bool `json:"origin_https_only,omitempty"`
 	// OriginAccessControl: an S3 origin accessed through OAC/OAI only.
 	OriginAccessControl *bool `json:"origin_access_control,omitempty"`
+	// Origins: where it forwards requests, read by reachability.
+	Origins []Origin `json:"origins,omitempty"`
 }
 
 // APIGateway: API Gateway REST/HTTP stage, Azure API Management, GCP API Gateway.
@@ -233,6 +235,9 @@ type APIGateway struct {
 	ClientCertificate *bool  `json:"client_certificate,omitempty"`
 	MinTLSVersion     string `json:"min_tls_version,omitempty"`
 	Tracing           *bool  `json:"tracing,omitempty"`
+	// Origins: the HTTP backends its integrations forward to, read by
+	// reachability.
+	Origins []Origin `json:"origins,omitempty"`
 }
 
 // FlowLog: a flow-log configuration; RelFlowLogsOf points at what it records.

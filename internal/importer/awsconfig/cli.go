@@ -505,6 +505,11 @@ func parseAPIResources(res *attr.Result, path string, d attr.M) {
 		}
 	}
 	g := &resource.APIGateway{}
+	if n := c.Count(); n == 0 {
+		if o := apiOrigins(items); c.Count() == n {
+			g.Origins = o
+		}
+	}
 	if c.Count() == 0 || !auth {
 		g.AuthRequired = boolp(auth)
 	}

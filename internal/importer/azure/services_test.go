@@ -364,7 +364,7 @@ func TestServiceClasses(t *testing.T) {
 	eqBool(t, "evh.public_network (perimeter)", q.PublicNetwork, b(false))
 	eqBool(t, "evh.local_auth (not in the row)", q.LocalAuth, nil)
 
-	if afd := m["afd"]; afd.Class != resource.ClassCDN || *afd.Facts.CDN != (resource.CDN{}) {
+	if afd := m["afd"]; afd.Class != resource.ClassCDN || !reflect.DeepEqual(*afd.Facts.CDN, resource.CDN{}) {
 		t.Errorf("Front Door profile facts come from child rows: %+v", afd.Facts.CDN)
 	}
 	eqBool(t, "cdn endpoint viewer https (redirect rule)", m["ep"].Facts.CDN.ViewerHTTPSOnly, b(true))

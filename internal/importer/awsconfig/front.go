@@ -1,0 +1,180 @@
+package awsconfig
+
+import (
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// CloudFront distributions and API Gateway REST APIs fronting their
+// origins, read for reachability (internal/reach): each origin a
+// behaviour or an integration forwards to, with the port it is reached on
+// for each viewer port (resource.Origin), and the host names load
+// balancers and instances answer on, so that an origin named by its DNS
+// name is matched to them.
+//
+//   - CloudFront (AWS::CloudFront::Distribution, distributionConfig): each
+//     origin targeted by the default or another cache behaviour
+//     (targetOriginId), for the viewer ports its viewerProtocolPolicy
+//     accepts (allow-all: 80 and 443; redirect-to-https, https-only: 443);
+//     a custom origin (customOriginConfig) on its HTTPPort or HTTPSPort
+//     by originProtocolPolicy (match-viewer: the viewer's); an S3 origin
+//     (a bucket's REST or website endpoint) is the bucket.
+//   - API Gateway (aws apigateway get-resources --embed methods): each
+//     method's HTTP or HTTP_PROXY integration over the internet
+//     (connectionType INTERNET) to its uri's host and port, on 443.
+//   - Host names: an ELBv2 or classic load balancer's DNS name, an
+//     instance's public DNS name.
+
+// withHostNames wraps the normalizers of the types whose items name the
+// host names they answer on.
+func init() {
+	for t, key := range map[string]string{"AWS::ElasticLoadBalancingV2::LoadBalancer": "dNSName", "AWS::ElasticLoadBalancing::LoadBalancer": "dnsname",
+		"AWS::EC2::Instance": "publicDnsName"} {
+		prev, key := normalizers[t], key
+		normalizers[t] = func(it *item) {
+			prev(it)
+			if it.cfg.M == nil {
+				return
+			}
+			before := it.cfg.C.Count()
+			if h := hostName(it.cfg.S(key)); h != "" && it.cfg.C.Count() == before {
+				if it.r.Facts.Addressing == nil {
+					it.r.Facts.Addressing = &resource.Addressing{}
+				}
+				it.r.Facts.Addressing.HostNames = append(it.r.Facts.Addressing.HostNames, h)
+			}
+		}
+	}
+	prev := normalizers["AWS::CloudFront::Distribution"]
+	normalizers["AWS::CloudFront::Distribution"] = func(it *item) {
+		prev(it)
+		if it.r.Facts.CDN != nil && it.cfg.M != nil {
+			before := it.cfg.C.Count()
+			if o := distributionOrigins(it.cfg.O("distributionConfig")); it.cfg.C.Count() == before {
+				it.r.Facts.CDN.Origins = o // a field of the wrong shape could hide or move an origin: unknown
+			}
+		}
+	}
+}
+
+func hostName(s string) string { return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".") }
+
+// s3Endpoint matches a bucket's REST and website endpoints.
+var s3Endpoint = regexp.MustCompile(`^(.+?)\.s3(?:-website)?(?:[.-][a-z]{2}(?:-gov)?-[a-z]+-\d)?\.amazonaws\.com(?:\.cn)?$`)
+
+// distributionOrigins: the origins cache behaviours forward to.
+func distributionOrigins(dc node) []resource.Origin {
+	if dc.M == nil {
+		return nil
+	}
+	if en := dc.B("enabled"); en != nil && !*en {
+		return nil // a disabled distribution serves nothing
+	}
+	viewer := map[string][]int{} // origin ID → viewer ports
+	add := func(cb node) {
+		id := cb.S("targetOriginId")
+		if id == "" {
+			return
+		}
+		ports := []int{443}
+		if p := cb.S("viewerProtocolPolicy"); p == "allow-all" || p == "" {
+			ports = []int{80, 443}
+		}
+		for _, p := range ports {
+			if !containsInt(viewer[id], p) {
+				viewer[id] = append(viewer[id], p)
+			}
+		}
+	}
+	add(dc.O("defaultCacheBehavior"))
+	cbs, _ := dc.Objs("cacheBehaviors", "items")
+	for _, cb := range cbs {
+		add(cb)
+	}
+	var out []resource.Origin
+	origins, _ := dc.Objs("origins", "items")
+	for _, o := range origins {
+		dom := hostName(o.S("domainName"))
+		vps := viewer[o.S("id")]
+		if dom == "" || len(vps) == 0 {
+			continue
+		}
+		target := dom
+		if m := s3Endpoint.FindStringSubmatch(dom); m != nil {
+			target = "arn:aws:s3:::" + m[1]
+		}
+		co := o.O("customOriginConfig")
+		for _, vp := range vps {
+			port := 443
+			if co.M != nil {
+				httpPort, httpsPort := 80, 443
+				if p := co.I("HTTPPort"); p != nil {
+					httpPort = *p
+				}
+				if p := co.I("HTTPSPort"); p != nil {
+					httpsPort = *p
+				}
+				switch co.S("originProtocolPolicy") {
+				case "http-only":
+					port = httpPort
+				case "match-viewer":
+					port = httpsPort
+					if vp == 80 {
+						port = httpPort
+					}
+				default:
+					port = httpsPort
+				}
+			}
+			out = append(out, resource.Origin{Target: target, Port: port, ViewerPort: vp, Via: dom})
+		}
+	}
+	return out
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// apiOrigins: the HTTP backends a REST API's methods integrate with over
+// the internet (a VPC link's target is not named by a host).
+func apiOrigins(items []node) []resource.Origin {
+	var out []resource.Origin
+	seen := map[string]bool{}
+	for _, it := range items {
+		methods, _ := it.Obj("resourceMethods")
+		for verb := range methods.M {
+			in := methods.O(verb).O("methodIntegration")
+			t := strings.ToUpper(in.S("type"))
+			if (t != "HTTP" && t != "HTTP_PROXY") || strings.EqualFold(in.S("connectionType"), "VPC_LINK") {
+				continue
+			}
+			u, err := url.Parse(in.S("uri"))
+			if err != nil || u.Hostname() == "" {
+				continue
+			}
+			port := 443
+			if u.Scheme == "http" {
+				port = 80
+			}
+			if p, err := strconv.Atoi(u.Port()); err == nil {
+				port = p
+			}
+			o := resource.Origin{Target: hostName(u.Hostname()), Port: port, ViewerPort: 443, Via: u.Host}
+			if k := o.Target + ":" + strconv.Itoa(port); !seen[k] {
+				seen[k] = true
+				out = append(out, o)
+			}
+		}
+	}
+	return out
+}
