@@ -789,6 +789,21 @@ def cis_rows():
                "terraform-migration-2024", "ServicePrincipal", SUB_ID, "migration pipeline (2024)", created=640)
     plant("azure-subscription-owner-count", SUB_ID, "4 Owner role assignments at subscription scope (a user, a "
           "group, the deployment service principal and the 2024 migration pipeline)")
+    # Network Watcher: only NetworkWatcher_eastus exists; the EU data accounts of org_overlay.json are in westeurope
+    plant("azure-network-watcher-missing-region", SUB_ID, "resources in westeurope, network watchers in eastus only")
+    # a second activity log export, for the SIEM, with two of the four CIS categories
+    siem = SUB_ID + "/providers/microsoft.insights/diagnosticSettings/nw-activity-to-siem"
+    ehr = az.rid("rg-nw-security", "Microsoft.EventHub/namespaces", "evh-nw-siem") + \
+        "/authorizationRules/RootManageSharedAccessKey"
+    az.row(RES, siem, "microsoft.insights/diagnosticSettings", {
+        "storageAccountId": None, "workspaceId": None, "eventHubAuthorizationRuleId": ehr,
+        "eventHubName": "activity-log", "logAnalyticsDestinationType": None, "metrics": [],
+        "logs": [{"category": c, "categoryGroup": None, "enabled": c in ("Administrative", "Alert"),
+                  "retentionPolicy": {"enabled": False, "days": 0}}
+                 for c in ("Administrative", "Security", "ServiceHealth", "Alert", "Recommendation", "Policy",
+                           "Autoscale", "ResourceHealth")]}, location="global")
+    plant("azure-diagnostic-setting-categories-incomplete", siem, "nw-activity-to-siem exports Administrative and "
+          "Alert only (Policy and Security disabled)")
     # storage accounts (patched in main)
     for name in SA_PE:
         clean("object_storage", storage_id(name),

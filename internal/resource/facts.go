@@ -265,6 +265,8 @@ type Compute struct {
 	BlockProjectSSHKeys   *bool `json:"block_project_ssh_keys,omitempty"`
 	OSLogin               *bool `json:"os_login,omitempty"`
 	ConfidentialComputing *bool `json:"confidential_computing,omitempty"`
+	// InstanceProfile: an AWS EC2 instance has an IAM instance profile.
+	InstanceProfile *bool `json:"instance_profile,omitempty"`
 	// ShieldedVM / secure boot.
 	SecureBoot *bool  `json:"secure_boot,omitempty"`
 	State      string `json:"state,omitempty"`
@@ -307,6 +309,9 @@ type Database struct {
 	// true when the input shows them (so no entry means the default).
 	Flags      map[string]string `json:"flags,omitempty"`
 	FlagsKnown *bool             `json:"flags_known,omitempty"`
+	// PublicAccess: a BigQuery dataset's access entries grant allUsers or
+	// allAuthenticatedUsers a role.
+	PublicAccess *bool `json:"public_access,omitempty"`
 }
 
 // Key: KMS key, Key Vault key, Cloud KMS crypto key.
@@ -481,6 +486,11 @@ type Account struct {
 	Notifications  *SecurityNotifications `json:"security_notifications,omitempty"`
 	ActivityAlerts *ActivityLogAlerts     `json:"activity_alerts,omitempty"`
 	Owners         *int                   `json:"owners,omitempty"`
+	// NetworkWatcherEveryRegion: every region holding resources of the
+	// subscription has a network watcher; the regions without one are
+	// NetworkWatcherMissing.
+	NetworkWatcherEveryRegion *bool    `json:"network_watcher_every_region,omitempty"`
+	NetworkWatcherMissing     []string `json:"network_watcher_missing,omitempty"`
 }
 
 // PasswordPolicy: AWS account password policy; Entra password policy.
@@ -508,6 +518,8 @@ type KeyVault struct {
 type Network struct {
 	FlowLogs *bool `json:"flow_logs,omitempty"`
 	Default  *bool `json:"default,omitempty"`
+	// Legacy: a GCP legacy network (one IPv4 range, no subnetworks).
+	Legacy *bool `json:"legacy,omitempty"`
 	// Peerings are an Azure VNet's or a GCP network's peerings (netlink.go).
 	Peerings []Peering `json:"peerings,omitempty"`
 	// PrivateGoogleAccess etc. may be added as rules need them.

@@ -1,6 +1,7 @@
 package azure
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
@@ -230,6 +231,8 @@ func finishCIS(all []*resource.Resource) (problems []attr.Problem) {
 		alertsBad     bool
 		owners        int
 		ownersUnknown bool
+		regions       map[string]bool // regions holding resources
+		watchers      map[string]bool // regions with a network watcher
 	}
 	subs := map[string]*sub{}
 	get := func(s string) *sub {
@@ -254,10 +257,28 @@ func finishCIS(all []*resource.Resource) (problems []attr.Problem) {
 		}
 	}
 	var accounts []*resource.Resource
-	alertRows, assignmentRows := false, false
+	alertRows, assignmentRows, watcherRows := false, false, false
 	for _, r := range all {
 		if r.Provider != resource.Azure {
 			continue
+		}
+		if region := strings.ToLower(r.Region); r.Account != "" && region != "" && region != "global" {
+			s := get(r.Account)
+			switch r.Type {
+			case TypeNetworkWatcher:
+				watcherRows = true
+				if s.watchers == nil {
+					s.watchers = map[string]bool{}
+				}
+				s.watchers[region] = true
+			case TypeFlowLog, TypeResourceGroup, TypeSubscription:
+				// a flow log lives in its watcher's region; a resource group holds nothing by itself
+			default:
+				if s.regions == nil {
+					s.regions = map[string]bool{}
+				}
+				s.regions[region] = true
+			}
 		}
 		switch r.Type {
 		case TypeSubscription:
@@ -391,6 +412,17 @@ func finishCIS(all []*resource.Resource) (problems []attr.Problem) {
 		}
 		if assignmentRows && !s.ownersUnknown {
 			af.Owners = &s.owners
+		}
+		if watcherRows {
+			var missing []string
+			for region := range s.regions {
+				if !s.watchers[region] {
+					missing = append(missing, region)
+				}
+			}
+			sort.Strings(missing)
+			af.NetworkWatcherEveryRegion = resource.Bool(len(missing) == 0)
+			af.NetworkWatcherMissing = missing
 		}
 	}
 	return problems

@@ -167,3 +167,32 @@ func TestStorageVaultVNetCISFacts(t *testing.T) {
 	check("kv2", `null`, m[strings.ToLower(rg+"Microsoft.KeyVault/vaults/kv2")].Facts.KeyVault.PrivateEndpoint)
 	check("vnet", `false`, m[strings.ToLower(rg+"Microsoft.Network/virtualNetworks/v1")].Facts.Network.DDoSProtection)
 }
+
+// TestNetworkWatcherRegions: the regions holding resources of the
+// subscription without a network watcher; unknown without watcher rows.
+func TestNetworkWatcherRegions(t *testing.T) {
+	const rg = cisSub + "/resourceGroups/rg/providers/"
+	row := func(id, typ, loc string) string {
+		return `{"id":"` + id + `","name":"x","type":"` + typ + `","location":"` + loc + `","subscriptionId":"s1","properties":{}}`
+	}
+	sa := row(rg+"Microsoft.Storage/storageAccounts/eu", "microsoft.storage/storageaccounts", "westeurope")
+	vm := row(rg+"Microsoft.Compute/virtualMachines/us", "microsoft.compute/virtualmachines", "eastus")
+	nw := row(cisSub+"/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_eastus",
+		"microsoft.network/networkwatchers", "eastus")
+	m, problems := loadRows(t, "["+sa+","+vm+","+nw+"]")
+	if len(problems) > 0 {
+		t.Fatalf("problems: %+v", problems)
+	}
+	a := m[cisSub].Facts.Account
+	if got := factsJSON(t, []any{a.NetworkWatcherEveryRegion, a.NetworkWatcherMissing}); got != `[false,["westeurope"]]` {
+		t.Errorf("network watcher facts = %s", got)
+	}
+	m, _ = loadRows(t, "["+vm+","+nw+"]")
+	if a := m[cisSub].Facts.Account; a.NetworkWatcherEveryRegion == nil || !*a.NetworkWatcherEveryRegion {
+		t.Errorf("every region covered: %s", factsJSON(t, a))
+	}
+	m, _ = loadRows(t, "["+sa+","+vm+"]")
+	if a := m[cisSub].Facts.Account; a.NetworkWatcherEveryRegion != nil {
+		t.Errorf("no watcher rows: %s, want unknown", factsJSON(t, a))
+	}
+}
