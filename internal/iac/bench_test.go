@@ -14,12 +14,35 @@ import (
 	"github.com/vigil-sec/vigil/internal/scan"
 )
 
-// BenchmarkEngine measures compiling the built-in rule pack, which every
-// vigil iac run pays at start-up.
+// BenchmarkEngine measures loading the built-in rule pack (parsing; its
+// rules are compiled per class when an input first holds the class).
 func BenchmarkEngine(b *testing.B) {
 	for b.Loop() {
 		if _, err := policy.New(context.Background(), []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTerragoat measures what one vigil iac run of terragoat's
+// terraform folder costs past start-up: loading the rule pack, compiling
+// the rules of the classes read, reading and judging the tree.
+func BenchmarkTerragoat(b *testing.B) {
+	dir := filepath.Join("..", "..", "..", "shared", "corpus", "iac-examples", "terragoat", "terraform")
+	if _, err := os.Stat(dir); err != nil {
+		b.Skipf("terragoat is absent (%v): it is in ../shared/corpus beside the repository", err)
+	}
+	for b.Loop() {
+		e, err := policy.New(context.Background(), []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := Scan(context.Background(), e, Options{Paths: []string{dir}, Readers: Builtin(ReaderOptions{}), Scan: scan.Options{Now: testNow}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Report.Findings) == 0 {
+			b.Fatal("no findings")
 		}
 	}
 }
