@@ -56,5 +56,15 @@ func (flt *Filter) Match(f *Finding) bool {
 
 // Apply keeps the findings that pass the filter, in place.
 func (flt *Filter) Apply(fs []Finding) []Finding {
-	return slices.DeleteFunc(fs, func(f Finding) bool { return !flt.Match(&f) })
+	n := 0
+	for i := range fs {
+		if flt.Match(&fs[i]) {
+			if n != i {
+				fs[n] = fs[i]
+			}
+			n++
+		}
+	}
+	clear(fs[n:]) // as slices.DeleteFunc: the dropped findings' memory is not kept
+	return fs[:n]
 }

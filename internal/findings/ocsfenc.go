@@ -285,6 +285,10 @@ var plain = func() (t [256]bool) {
 
 const hexDigits = "0123456789abcdef"
 
+// AppendJSONString appends s as a JSON string exactly as encoding/json
+// (and goccy/go-json) write it with HTML escaping on.
+func AppendJSONString(b []byte, s string) []byte { return appendString(b, s) }
+
 // appendString appends s as a JSON string exactly as encoding/json does
 // with HTML escaping on: \b \f \n \r \t and \" \\ short, other controls
 // and <, >, & as \u00XX, invalid UTF-8 as \ufffd, U+2028 and U+2029

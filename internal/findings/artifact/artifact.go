@@ -6,7 +6,6 @@ package artifact
 
 import (
 	"fmt"
-	json "github.com/goccy/go-json"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/findings"
@@ -64,9 +63,9 @@ type record struct {
 }
 
 // Parse reads one vulnerability occurrence.
-func Parse(raw []byte) (findings.Finding, error) {
+func Parse(raw []byte, decode findings.Decode) (findings.Finding, error) {
 	var r record
-	if err := json.Unmarshal(raw, &r); err != nil {
+	if err := decode.Or()(raw, &r); err != nil {
 		return findings.Finding{}, fmt.Errorf("Artifact Analysis occurrence: %w", err)
 	}
 	v := r.Vulnerability

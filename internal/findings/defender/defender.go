@@ -106,27 +106,28 @@ type assessment struct {
 
 // Parse reads one Defender for Cloud record: an ARM object of a security
 // type, or a continuously exported alert.
-func Parse(raw []byte) (findings.Finding, error) {
+func Parse(raw []byte, decode findings.Decode) (findings.Finding, error) {
+	decode = decode.Or()
 	var r row
-	if err := json.Unmarshal(raw, &r); err != nil {
+	if err := decode(raw, &r); err != nil {
 		return findings.Finding{}, fmt.Errorf("Defender for Cloud record: %w", err)
 	}
 	typ := strings.ToLower(r.Type)
 	props := []byte(r.Properties)
 	switch {
 	case len(props) == 0 || string(props) == "null":
-		return parseAlert(raw, r) // continuous export: the alert is the record
+		return parseAlert(raw, r, decode) // continuous export: the alert is the record
 	case strings.HasSuffix(typ, "/alerts"):
-		return parseAlert(props, r)
+		return parseAlert(props, r, decode)
 	case typ == "microsoft.security/assessments", typ == "microsoft.security/assessments/subassessments":
-		return parseAssessment(props, r, strings.HasSuffix(typ, "/subassessments"))
+		return parseAssessment(props, r, strings.HasSuffix(typ, "/subassessments"), decode)
 	}
 	return findings.Finding{}, fmt.Errorf("Defender for Cloud record: type %q is not an alert or assessment", r.Type)
 }
 
-func parseAlert(b []byte, r row) (findings.Finding, error) {
+func parseAlert(b []byte, r row, decode findings.Decode) (findings.Finding, error) {
 	var a alert
-	if err := json.Unmarshal(b, &a); err != nil {
+	if err := decode(b, &a); err != nil {
 		return findings.Finding{}, fmt.Errorf("Defender for Cloud alert: %w", err)
 	}
 	if a.SystemAlertID == "" && r.ID == "" {
@@ -176,9 +177,9 @@ func parseAlert(b []byte, r row) (findings.Finding, error) {
 	return f, nil
 }
 
-func parseAssessment(b []byte, r row, sub bool) (findings.Finding, error) {
+func parseAssessment(b []byte, r row, sub bool, decode findings.Decode) (findings.Finding, error) {
 	var a assessment
-	if err := json.Unmarshal(b, &a); err != nil {
+	if err := decode(b, &a); err != nil {
 		return findings.Finding{}, fmt.Errorf("Defender for Cloud assessment: %w", err)
 	}
 	if r.ID == "" {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -84,7 +85,9 @@ func ParseCSV(data []byte) ([]CSVRow, error) {
 	if _, ok := col[colARN]; !ok {
 		return nil, fmt.Errorf("Inspector CSV report: no %q column", colARN)
 	}
-	var rows []CSVRow
+	rows := make([]CSVRow, 0, bytes.Count(data, []byte{'\n'})) // a row a line, unless a cell spans lines
+	order := rawOrder(header)
+	var raw []byte
 	for idx := 0; ; idx++ {
 		off := int(r.InputOffset())
 		rec, err := r.Read()
@@ -107,16 +110,59 @@ func ParseCSV(data []byte) ([]CSVRow, error) {
 		}
 		f, err := csvFinding(get)
 		if err == nil {
-			obj := make(map[string]string, len(header))
-			for i, h := range header {
-				if i < len(rec) && rec[i] != "" {
-					obj[h] = rec[i]
+			if order != nil {
+				raw = rawRow(raw[:0], header, order, rec)
+				f.Raw = slices.Clone(raw)
+			} else {
+				obj := make(map[string]string, len(header))
+				for i, h := range header {
+					if i < len(rec) && rec[i] != "" {
+						obj[h] = rec[i]
+					}
 				}
+				f.Raw, err = json.Marshal(obj)
 			}
-			f.Raw, err = json.Marshal(obj)
 		}
 		rows = append(rows, CSVRow{Index: idx, Offset: off, Finding: f, Err: err})
 	}
+}
+
+// rawOrder is the header's columns in the order of their names, as a
+// JSON object of the row lists them (a map's keys sorted), or nil when two
+// columns share a name (the map keeps the last non-empty).
+func rawOrder(header []string) []int {
+	order := make([]int, len(header))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(header[a], header[b]) })
+	for i := 1; i < len(order); i++ {
+		if header[order[i]] == header[order[i-1]] {
+			return nil
+		}
+	}
+	return order
+}
+
+// rawRow appends the row's raw record, a JSON object of its non-empty
+// cells keyed by their column's name, byte for byte what json.Marshal
+// writes for that map.
+func rawRow(b []byte, header []string, order []int, rec []string) []byte {
+	b = append(b, '{')
+	first := true
+	for _, i := range order {
+		if i >= len(rec) || rec[i] == "" {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = findings.AppendJSONString(b, header[i])
+		b = append(b, ':')
+		b = findings.AppendJSONString(b, rec[i])
+	}
+	return append(b, '}')
 }
 
 // csvResourceTypes maps the report's resource types (written as the API
@@ -167,7 +213,7 @@ func csvFinding(get func(string) string) (findings.Finding, error) {
 	if err != nil {
 		return findings.Finding{}, err
 	}
-	f, err := Parse(b)
+	f, err := Parse(b, findings.Copy)
 	if err != nil {
 		return f, err
 	}

@@ -5,7 +5,6 @@ package inspector
 
 import (
 	"fmt"
-	json "github.com/goccy/go-json"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/findings"
@@ -48,9 +47,9 @@ var resourceTypes = map[string]string{
 }
 
 // Parse reads one Inspector finding.
-func Parse(raw []byte) (findings.Finding, error) {
+func Parse(raw []byte, decode findings.Decode) (findings.Finding, error) {
 	var r record
-	if err := json.Unmarshal(raw, &r); err != nil {
+	if err := decode.Or()(raw, &r); err != nil {
 		return findings.Finding{}, fmt.Errorf("Inspector finding: %w", err)
 	}
 	if r.FindingArn == "" {

@@ -12,9 +12,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vigil-sec/vigil/internal/findings"
 	"github.com/vigil-sec/vigil/internal/findings/artifact"
@@ -70,30 +72,31 @@ type options struct{ dropRaw bool }
 // (a table, CSV, counts), it saves about the input's size in memory.
 func WithoutRaw() Option { return func(o *options) { o.dropRaw = true } }
 
+// batchBytes bounds the input read at once without the raw records: a
+// batch's files are split and decoded together, on every core, and their
+// content dropped before the next batch is read. With the raw records,
+// which keep the content anyway, all files are one batch.
+const batchBytes = 256 << 20
+
 // Files reads every file under paths (directories recursively).
 func Files(ctx context.Context, paths []string, opts ...Option) (*Result, error) {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
-	res := &Result{}
-	// Each file's findings are kept apart and joined once at the end:
-	// growing one slice file after file copies it again for every file.
-	var perFile [][]findings.Finding
-	defer func() {
-		n := len(res.Findings)
-		for _, fs := range perFile {
-			n += len(fs)
-		}
-		all := make([]findings.Finding, 0, n)
-		all = append(all, res.Findings...)
-		for _, fs := range perFile {
-			all = append(all, fs...)
-		}
-		res.Findings = all
-	}()
+	// Strings refer to the input when the raw records keep it anyway.
+	decode := findings.Refer
+	if o.dropRaw {
+		decode = findings.Copy
+	}
+	type file struct {
+		path string
+		size int64
+	}
+	var list []file
+	var walkErr error
 	for _, p := range paths {
-		err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		walkErr = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
@@ -103,32 +106,82 @@ func Files(ctx context.Context, paths []string, opts ...Option) (*Result, error)
 			if d.IsDir() || !d.Type().IsRegular() {
 				return nil
 			}
-			data, err := readFile(path)
-			res.Files++
-			if err != nil {
-				res.Problems = append(res.Problems, Problem{File: path, Index: -1, Err: err})
-				return nil
+			var size int64
+			if info, err := d.Info(); err == nil {
+				size = info.Size()
 			}
-			file := &Result{}
-			read(file, path, data)
-			if o.dropRaw {
-				for i := range file.Findings {
-					file.Findings[i].Raw = nil
-				}
-			}
-			if len(file.Findings) == 0 {
-				res.Unrecognised = append(res.Unrecognised, path)
-			}
-			perFile = append(perFile, file.Findings)
-			res.Problems = append(res.Problems, file.Problems...)
-			res.Skipped += file.Skipped
+			list = append(list, file{path, size})
 			return nil
 		})
-		if err != nil {
-			return res, err
+		if walkErr != nil {
+			break // what was listed before is read, and the error returned
 		}
 	}
-	return res, nil
+	res := &Result{}
+	// Each batch's findings are kept apart and joined once at the end:
+	// growing one slice batch after batch copies it again for every batch.
+	var perBatch [][]findings.Finding
+	for start := 0; start < len(list); {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		end := start + 1
+		for size := list[start].size; end < len(list) && (!o.dropRaw || size+list[end].size <= batchBytes); end++ {
+			size += list[end].size
+		}
+		ins := make([]input, end-start)
+		eachIndex(end-start, func(i int) {
+			in := &ins[i]
+			in.file = list[start+i].path
+			if ctx.Err() != nil {
+				in.err = ctx.Err()
+				return
+			}
+			data, err := readFile(in.file)
+			if err != nil {
+				in.err = err
+				return
+			}
+			in.split(data)
+		})
+		batch := &Result{}
+		assemble(batch, ins, decode, o.dropRaw)
+		perBatch = append(perBatch, batch.Findings)
+		res.Files += batch.Files
+		res.Problems = append(res.Problems, batch.Problems...)
+		res.Unrecognised = append(res.Unrecognised, batch.Unrecognised...)
+		res.Skipped += batch.Skipped
+		start = end
+	}
+	if len(perBatch) == 1 {
+		res.Findings = perBatch[0]
+	} else {
+		n := 0
+		for _, fs := range perBatch {
+			n += len(fs)
+		}
+		res.Findings = make([]findings.Finding, 0, n)
+		for _, fs := range perBatch {
+			res.Findings = append(res.Findings, fs...)
+		}
+	}
+	return res, walkErr
+}
+
+// eachIndex calls fn(0) ... fn(n-1) on every core.
+func eachIndex(n int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // readFile reads a file, decompressing gzip (recognised by its magic).
@@ -162,23 +215,40 @@ var containers = []string{"findings", "data", "value", "listfindingsresults", "o
 // of data as their Raw record.
 func Data(file string, data []byte) *Result {
 	res := &Result{}
-	read(res, file, data)
+	in := []input{{file: file}}
+	in[0].split(data)
+	assemble(res, in, findings.Refer, false)
 	return res
 }
 
-// read adds what one file's content holds to res.
-func read(res *Result, file string, data []byte) {
-	var spans []span
+// input is one file being read: its content split into records, or what
+// made it unreadable.
+type input struct {
+	file  string
+	data  []byte
+	spans []span
+	// structural is a problem of the file's structure after which the
+	// rest of it could not be split.
+	structural *Problem
+	// csv holds the rows of an Inspector CSV report, read whole.
+	csv *Result
+	// err is why the file could not be read.
+	err error
+}
+
+// split finds the records of one file's content.
+func (in *input) split(data []byte) {
+	in.data = data
 	i := skipSpace(data, 0)
 	if i < len(data) && data[i] != '{' && data[i] != '[' {
 		if inspector.IsCSVReport(data) {
-			readInspectorCSV(res, file, data)
+			in.csv = &Result{}
+			readInspectorCSV(in.csv, in.file, data)
 		}
-		return // not JSON and no CSV report: not a findings export (Files lists it as unrecognised)
+		return // not JSON and no CSV report: not a findings export (listed as unrecognised)
 	}
 	n := 0
-	var structural *Problem
-	add := func(s, e int) { spans = append(spans, span{s, e, n}); n++ }
+	add := func(s, e int) { in.spans = append(in.spans, span{s, e, n}); n++ }
 	for i < len(data) {
 		var end int
 		var err error
@@ -208,14 +278,10 @@ func read(res *Result, file string, data []byte) {
 			if errors.As(err, &se) {
 				off = se.Offset
 			}
-			structural = &Problem{File: file, Index: -1, Offset: off, Err: err}
+			in.structural = &Problem{File: in.file, Index: -1, Offset: off, Err: err}
 			break
 		}
 		i = skipSpace(data, end) // JSON lines: the next document
-	}
-	parse(file, data, spans, res)
-	if structural != nil {
-		res.Problems = append(res.Problems, *structural)
 	}
 }
 
@@ -226,6 +292,7 @@ func readInspectorCSV(res *Result, file string, data []byte) {
 		res.Problems = append(res.Problems, Problem{File: file, Index: -1, Err: err})
 		return
 	}
+	res.Findings = slices.Grow(res.Findings, len(rows))
 	for _, r := range rows {
 		if r.Err != nil {
 			res.Problems = append(res.Problems, Problem{File: file, Index: r.Index, Offset: r.Offset, Err: r.Err})
@@ -245,6 +312,117 @@ func isContainer(key []byte) bool {
 	return false
 }
 
+// assemble decodes the records of every input on every core and adds the
+// findings to res in the inputs' order, each input's records in order and
+// then the findings of its records that carry several (a Security Hub
+// event); the findings are decoded in place into one slice of exactly one
+// element a record, compacted where a record was no finding.
+func assemble(res *Result, ins []input, decode findings.Decode, dropRaw bool) {
+	base := make([]int, len(ins)+1) // the inputs' first slots in out
+	for i := range ins {
+		n := len(ins[i].spans)
+		if ins[i].csv != nil {
+			n = len(ins[i].csv.Findings)
+		}
+		base[i+1] = base[i] + n
+	}
+	total := base[len(ins)]
+	out := make([]findings.Finding, total)
+	st := make([]parsed, total)
+	const chunk = 256 // records a worker takes at a time
+	eachIndex((total+chunk-1)/chunk, func(c int) {
+		i := sort.SearchInts(base[1:], c*chunk+1) // the input of slot c*chunk
+		for k := c * chunk; k < min((c+1)*chunk, total); k++ {
+			for k >= base[i+1] {
+				i++
+			}
+			in := &ins[i]
+			if in.csv != nil {
+				out[k] = in.csv.Findings[k-base[i]]
+				st[k].found = true
+				continue
+			}
+			sp := in.spans[k-base[i]]
+			st[k] = record(in.data[sp.start:sp.end], &out[k], decode)
+		}
+	})
+	// The findings are compacted in place, unless a record carried several
+	// (they go after their input's others, where they could overwrite
+	// slots not yet read): then into a slice of their own.
+	inPlace := extra(st) == 0
+	fs := out[:0]
+	if !inPlace {
+		fs = make([]findings.Finding, 0, total)
+	}
+	for i := range ins {
+		in := &ins[i]
+		res.Files++
+		if in.err != nil {
+			res.Problems = append(res.Problems, Problem{File: in.file, Index: -1, Err: in.err})
+			continue
+		}
+		first := len(fs)
+		if in.csv != nil {
+			res.Problems = append(res.Problems, in.csv.Problems...)
+		}
+		for k := base[i]; k < base[i+1]; k++ {
+			p := &st[k]
+			var index, offset int
+			if in.csv == nil {
+				index, offset = in.spans[k-base[i]].index, in.spans[k-base[i]].start
+			}
+			switch {
+			case p.err != nil:
+				res.Problems = append(res.Problems, Problem{File: in.file, Index: index, Offset: offset, Err: p.err})
+			case p.skipped:
+				res.Skipped++
+			}
+			if p.found {
+				f := &out[k]
+				if in.csv == nil {
+					f.Source = findings.Source{File: in.file, Index: index}
+				}
+				if dropRaw {
+					f.Raw = nil
+				}
+				fs = append(fs, *f)
+			}
+		}
+		for k := base[i]; k < base[i+1]; k++ {
+			for _, f := range st[k].more {
+				f.Source = findings.Source{File: in.file, Index: in.spans[k-base[i]].index}
+				if dropRaw {
+					f.Raw = nil
+				}
+				fs = append(fs, f)
+			}
+		}
+		if in.structural != nil {
+			res.Problems = append(res.Problems, *in.structural)
+		}
+		if len(fs) == first {
+			res.Unrecognised = append(res.Unrecognised, in.file)
+		}
+	}
+	if inPlace {
+		clear(out[len(fs):]) // the slots compacted away keep nothing alive
+	}
+	if res.Findings == nil {
+		res.Findings = fs
+	} else {
+		res.Findings = append(res.Findings, fs...)
+	}
+}
+
+// extra counts the findings of several-finding records.
+func extra(st []parsed) int {
+	n := 0
+	for k := range st {
+		n += len(st[k].more)
+	}
+	return n
+}
+
 // parsed is the outcome of one record: a finding, or more (a Security Hub
 // event carries several), an error, or a record of no finding format.
 type parsed struct {
@@ -252,52 +430,6 @@ type parsed struct {
 	err     error
 	found   bool
 	skipped bool
-}
-
-// parse decodes the records in parallel into res, keeping their order.
-func parse(file string, data []byte, spans []span, res *Result) {
-	out := make([]findings.Finding, len(spans))
-	st := make([]parsed, len(spans))
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(spans)/64))
-	var wg sync.WaitGroup
-	chunk := (len(spans) + workers - 1) / workers // contiguous: no two cores write one cache line
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := w * chunk; k < min((w+1)*chunk, len(spans)); k++ {
-				st[k] = record(data[spans[k].start:spans[k].end], &out[k])
-			}
-		}()
-	}
-	wg.Wait()
-	n := 0 // out is compacted in place: found findings first, in order
-	for k := range st {
-		p := &st[k]
-		switch {
-		case p.err != nil:
-			res.Problems = append(res.Problems, Problem{File: file, Index: spans[k].index, Offset: spans[k].start, Err: p.err})
-		case p.skipped:
-			res.Skipped++
-		}
-		if p.found {
-			out[k].Source = findings.Source{File: file, Index: spans[k].index}
-			out[n] = out[k]
-			n++
-		}
-	}
-	fs := out[:n]
-	for k := range st {
-		for _, f := range st[k].more {
-			f.Source = findings.Source{File: file, Index: spans[k].index}
-			fs = append(fs, f)
-		}
-	}
-	if res.Findings == nil {
-		res.Findings = fs
-	} else {
-		res.Findings = append(res.Findings, fs...)
-	}
 }
 
 // The top-level keys that recognising a record looks at.
@@ -379,7 +511,7 @@ func unquote(b []byte) string {
 }
 
 // record recognises one record's format and reads it into *f.
-func record(b []byte, f *findings.Finding) parsed {
+func record(b []byte, f *findings.Finding, decode findings.Decode) parsed {
 	if len(b) == 0 || b[0] != '{' {
 		return parsed{err: fmt.Errorf("a record is a JSON object, not %.20q", b)}
 	}
@@ -398,54 +530,54 @@ func record(b []byte, f *findings.Finding) parsed {
 	h := func(mask int) bool { return k.has&mask == mask }
 	switch {
 	case h(kDetailType|kDetail) && k.detail != nil:
-		return event(k.detailType, k.detail, f)
+		return event(k.detailType, k.detail, f, decode)
 	case h(kProductArn) && (h(kSchemaVersion) || h(kGeneratorID)):
-		return one(securityhub.Parse(b))
+		return one(securityhub.Parse(b, decode))
 	case h(kClassUID | kFindingInfo):
-		got, err := securityhub.ParseOCSF(b)
+		got, err := securityhub.ParseOCSF(b, decode)
 		if errors.Is(err, securityhub.ErrNotAWS) {
 			return parsed{skipped: true}
 		}
 		return one(got, err)
 	case h(kFindingArn):
-		return one(inspector.Parse(b))
+		return one(inspector.Parse(b, decode))
 	case h(kService|kResource|kType) && (h(kArn) || h(kID)):
-		return one(guardduty.Parse(b))
+		return one(guardduty.Parse(b, decode))
 	case h(kFinding):
-		return one(scc.Parse(b))
+		return one(scc.Parse(b, decode))
 	case h(kKind | kVulnerability):
 		if k.kind != "VULNERABILITY" {
 			return parsed{skipped: true}
 		}
-		return one(artifact.Parse(b))
+		return one(artifact.Parse(b, decode))
 	case h(kSystemAlertID | kAlertDisplayName):
-		return one(defender.Parse(b))
+		return one(defender.Parse(b, decode))
 	case strings.HasPrefix(k.typ, "microsoft.security/") && h(kProperties):
 		if !strings.HasSuffix(k.typ, "/alerts") && k.typ != "microsoft.security/assessments" && k.typ != "microsoft.security/assessments/subassessments" {
 			return parsed{skipped: true}
 		}
-		return one(defender.Parse(b))
+		return one(defender.Parse(b, decode))
 	}
 	return parsed{skipped: true}
 }
 
 // event reads an EventBridge event's detail into *out (a Security Hub
 // event's findings into parsed.more).
-func event(detailType string, detail []byte, out *findings.Finding) parsed {
-	var read func([]byte) (findings.Finding, error)
+func event(detailType string, detail []byte, out *findings.Finding, decode findings.Decode) parsed {
+	var read func([]byte, findings.Decode) (findings.Finding, error)
 	switch detailType {
 	case "GuardDuty Finding":
 		read = guardduty.Parse
 	case "Inspector2 Finding":
 		read = inspector.Parse
 	case "Security Hub Findings - Imported":
-		return eventFindings(detail, securityhub.Parse)
+		return eventFindings(detail, securityhub.Parse, decode)
 	case "Findings Imported V2": // Security Hub's OCSF findings
-		return eventFindings(detail, securityhub.ParseOCSF)
+		return eventFindings(detail, securityhub.ParseOCSF, decode)
 	default:
 		return parsed{skipped: true}
 	}
-	f, err := read(detail)
+	f, err := read(detail, decode)
 	if err != nil {
 		return parsed{err: err}
 	}
@@ -456,7 +588,7 @@ func event(detailType string, detail []byte, out *findings.Finding) parsed {
 
 // eventFindings reads the findings of an event whose detail lists several
 // (Security Hub's detail.findings) into parsed.more.
-func eventFindings(detail []byte, parse func([]byte) (findings.Finding, error)) parsed {
+func eventFindings(detail []byte, parse func([]byte, findings.Decode) (findings.Finding, error), decode findings.Decode) parsed {
 	var p parsed
 	i := skipSpace(detail, 0)
 	if i >= len(detail) || detail[i] != '{' {
@@ -468,7 +600,7 @@ func eventFindings(detail []byte, parse func([]byte) (findings.Finding, error)) 
 			return e, false, err
 		}
 		_, err := elements(detail, s, func(s, e int) {
-			f, err := parse(detail[s:e])
+			f, err := parse(detail[s:e], decode)
 			if err != nil {
 				p.err = err
 				return
@@ -486,22 +618,54 @@ func eventFindings(detail []byte, parse func([]byte) (findings.Finding, error)) 
 
 // Sort orders findings worst first: by severity, then by their resource's
 // context (on an attack path, then exposed, then the rest: see
-// findings.Resource.Priority), then by product, resource and id.
+// findings.Resource.Priority), then by product, resource and id; findings
+// equal in all of these keep their order. It sorts the findings' positions
+// on a compact key and then moves each finding once, where sorting the
+// findings themselves moved each (hundreds of bytes) many times.
 func Sort(fs []findings.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
+	if len(fs) < 2 {
+		return
+	}
+	rank := make([]int16, len(fs)) // severity and priority, higher first
+	idx := make([]int, len(fs))
+	for i := range fs {
+		f := &fs[i]
+		rank[i] = int16(f.Severity.Rank()*4 + f.Resource.Priority())
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(i, j int) int {
+		if rank[i] != rank[j] {
+			return int(rank[j]) - int(rank[i])
+		}
 		a, b := &fs[i], &fs[j]
-		if ra, rb := a.Severity.Rank(), b.Severity.Rank(); ra != rb {
-			return ra > rb
+		if c := strings.Compare(string(a.Product), string(b.Product)); c != 0 {
+			return c
 		}
-		if pa, pb := a.Resource.Priority(), b.Resource.Priority(); pa != pb {
-			return pa > pb
+		if c := strings.Compare(a.Resource.ID, b.Resource.ID); c != 0 {
+			return c
 		}
-		if a.Product != b.Product {
-			return a.Product < b.Product
+		if c := strings.Compare(a.ID, b.ID); c != 0 {
+			return c
 		}
-		if a.Resource.ID != b.Resource.ID {
-			return a.Resource.ID < b.Resource.ID
-		}
-		return a.ID < b.ID
+		return i - j // stable
 	})
+	// fs[p] becomes the old fs[idx[p]]: follow each cycle of the
+	// permutation once, marking the positions done.
+	for p := range idx {
+		if idx[p] < 0 || idx[p] == p {
+			continue
+		}
+		tmp := fs[p]
+		j := p
+		for {
+			k := idx[j]
+			idx[j] = -1
+			if k == p {
+				fs[j] = tmp
+				break
+			}
+			fs[j] = fs[k]
+			j = k
+		}
+	}
 }

@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -367,5 +370,52 @@ func TestWriteOCSFSamples(t *testing.T) {
 	}
 	if !bytes.Equal(got.Bytes(), want.Bytes()) {
 		t.Errorf("WriteOCSF differs from encoding/json over the samples:\n%s", got.String())
+	}
+}
+
+// TestSort compares Sort with sort.SliceStable over the same order, on
+// findings with many ties (equal keys keep their order).
+func TestSort(t *testing.T) {
+	sevs := []finding.Severity{finding.Critical, finding.High, finding.Medium, finding.Low, finding.Info, ""}
+	exposed, isolated := true, false
+	var fs []findings.Finding
+	for i := range 2000 {
+		f := findings.Finding{
+			Severity: sevs[i*7%len(sevs)], Product: []findings.Product{findings.GuardDuty, findings.SCC}[i%2],
+			ID: fmt.Sprint("f", i%13), Title: fmt.Sprint(i), // the title tells equal findings apart
+			Resource: findings.Resource{ID: fmt.Sprint("r", i%5)},
+		}
+		switch i % 4 {
+		case 0:
+			f.Resource.AttackPath = "path"
+		case 1:
+			f.Resource.Exposed = &exposed
+		case 2:
+			f.Resource.Exposed = &isolated
+		}
+		fs = append(fs, f)
+	}
+	want := slices.Clone(fs)
+	sort.SliceStable(want, func(i, j int) bool {
+		a, b := &want[i], &want[j]
+		if ra, rb := a.Severity.Rank(), b.Severity.Rank(); ra != rb {
+			return ra > rb
+		}
+		if pa, pb := a.Resource.Priority(), b.Resource.Priority(); pa != pb {
+			return pa > pb
+		}
+		if a.Product != b.Product {
+			return a.Product < b.Product
+		}
+		if a.Resource.ID != b.Resource.ID {
+			return a.Resource.ID < b.Resource.ID
+		}
+		return a.ID < b.ID
+	})
+	Sort(fs)
+	for i := range fs {
+		if fs[i].Title != want[i].Title {
+			t.Fatalf("position %d: finding %s, want %s", i, fs[i].Title, want[i].Title)
+		}
 	}
 }

@@ -7,7 +7,6 @@ package scc
 
 import (
 	"fmt"
-	json "github.com/goccy/go-json"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/findings"
@@ -71,9 +70,9 @@ type pkg struct {
 
 // Parse reads one finding with its resource (a ListFindings result
 // element or a notification).
-func Parse(raw []byte) (findings.Finding, error) {
+func Parse(raw []byte, decode findings.Decode) (findings.Finding, error) {
 	var r record
-	if err := json.Unmarshal(raw, &r); err != nil {
+	if err := decode.Or()(raw, &r); err != nil {
 		return findings.Finding{}, fmt.Errorf("Security Command Center finding: %w", err)
 	}
 	sf := r.Finding

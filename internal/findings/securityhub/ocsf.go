@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	json "github.com/goccy/go-json"
-
 	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/findings"
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -140,9 +138,9 @@ const (
 )
 
 // ParseOCSF reads one finding in Security Hub's OCSF form.
-func ParseOCSF(raw []byte) (findings.Finding, error) {
+func ParseOCSF(raw []byte, decode findings.Decode) (findings.Finding, error) {
 	var r ocsfRecord
-	if err := json.Unmarshal(raw, &r); err != nil {
+	if err := decode.Or()(raw, &r); err != nil {
 		return findings.Finding{}, fmt.Errorf("Security Hub OCSF finding: %w", err)
 	}
 	fi := &r.FindingInfo

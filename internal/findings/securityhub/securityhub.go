@@ -6,7 +6,6 @@ package securityhub
 
 import (
 	"fmt"
-	json "github.com/goccy/go-json"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/findings"
@@ -57,9 +56,9 @@ type record struct {
 }
 
 // Parse reads one ASFF finding.
-func Parse(raw []byte) (findings.Finding, error) {
+func Parse(raw []byte, decode findings.Decode) (findings.Finding, error) {
 	var r record
-	if err := json.Unmarshal(raw, &r); err != nil {
+	if err := decode.Or()(raw, &r); err != nil {
 		return findings.Finding{}, fmt.Errorf("Security Hub finding: %w", err)
 	}
 	if r.ID == "" {
