@@ -805,7 +805,7 @@ def tag_existing(items, acct, name, tg):
     raise SystemExit("no item named %s in %s" % (name, acct))
 
 
-def merge(acct, snap, extra_tags):
+def merge(acct, snap, extra_tags, edit=None):
     pattern = os.path.join(ROOT, acct, "AWSLogs", acct, "Config", "us-east-1", "*", "*", "*", "ConfigSnapshot",
                            "*_ConfigSnapshot_*.json")
     files = glob.glob(pattern)
@@ -817,9 +817,28 @@ def merge(acct, snap, extra_tags):
     items = [it for it in doc["configurationItems"] if (it["resourceType"], it["resourceId"]) not in mine]
     for name, tg in extra_tags:
         tag_existing(items, acct, name, tg)
+    if edit:
+        edit(items)
     doc["configurationItems"] = items + snap.items
     write_json(files[0], doc, indent=2)
     return [it for it in items if (it["resourceName"] or "") in {n for n, _ in extra_tags}]
+
+
+def drop_instance_profile(items):
+    """CIS AWS 2.16: nw-dev-app-2 runs without an IAM instance profile (its credentials are access keys
+    in a file on the instance)."""
+    for it in items:
+        if it["resourceType"] == "AWS::EC2::Instance" and it["resourceName"] == "nw-dev-app-2":
+            it["configuration"]["iamInstanceProfile"] = None
+            it["tags"].update(PLANTED_TAG)
+            it["configuration"]["tags"] = [t for t in it["configuration"]["tags"] if t["key"] != "sample"] + \
+                aws.tagset(PLANTED_TAG)
+            plant("aws-ec2-no-instance-profile", it["ARN"], "nw-dev-app-2: iamInstanceProfile null")
+            plant("aws-ec2-no-instance-profile", "arn:aws:ec2:us-west-2:%s:instance/i-0%s" % (
+                DEV, hexid(16, "i", DEV, "nw-dev-oregon-gpu")),
+                "nw-dev-oregon-gpu: no iamInstanceProfile (batch-get-resource-config input)")
+            return
+    raise SystemExit("no instance nw-dev-app-2 in %s" % DEV)
 
 
 class Snap(aws.Snapshot):
@@ -848,7 +867,7 @@ def main(org=ORG):
     tagged = merge(PROD, prod, [("nw-prod-app-1-root", CLEAN_TAG)])
     clean("disk", tagged[0]["ARN"], "root volume of nw-prod-app-1: encrypted with the EBS CMK, attached")
     # the prod VPC flow logs were written by the generator: the first is documented clean
-    tagged = merge(DEV, dev, [("nw-dev-notebook-root", PLANTED_TAG)])
+    tagged = merge(DEV, dev, [("nw-dev-notebook-root", PLANTED_TAG)], edit=drop_instance_profile)
     for it in tagged:
         plant("disk-unencrypted", it["ARN"], "root volume of nw-dev-notebook: encrypted false")
     for path, doc in sorted(CLI.items()):

@@ -735,21 +735,39 @@ def build_cis():
             "gcp-sql-postgres-log-disconnections-off", "gcp-sql-postgres-log-statement-none",
             "gcp-sql-postgres-log-min-messages", "gcp-sql-postgres-log-min-error-statement",
             "gcp-sql-postgres-log-min-duration-statement", "gcp-sql-postgres-pgaudit-disabled")
-    name = "nw_marketing_sandbox"
+    # CIS GCP 3.2: a legacy network left from the first project set-up
+    legacy = compute_asset("Network", "Network", "projects/%s/global/networks/nw-legacy-net" % PROJECT, {
+        "kind": "compute#network", "id": digits(19, "net", "nw-legacy-net"), "creationTimestamp": pst(2900),
+        "name": "nw-legacy-net", "description": "pre-VPC network of the first analytics cluster",
+        "IPv4Range": "10.240.0.0/16", "gatewayIPv4": "10.240.0.1", "routingConfig": {"routingMode": "REGIONAL"},
+        "networkFirewallPolicyEnforcementOrder": "AFTER_CLASSIC_FIREWALL"}, "global")
+    planted("network", legacy, ["IPv4Range 10.240.0.0/16 (legacy network, no subnetworks)"], "gcp-legacy-network")
+    # CIS GCP 7.1: a dataset shared with allAuthenticatedUsers (its default key is a CMEK)
+    pub = dataset("nw_public_benchmarks", [{"role": "READER", "specialGroup": "allAuthenticatedUsers"}],
+                  "projects/%s/locations/us/keyRings/nw-eu-ring/cryptoKeys/bq-cmek" % PROJECT)
+    planted("data_warehouse", pub, ["access READER specialGroup allAuthenticatedUsers"],
+            "gcp-bigquery-dataset-public")
+    ds = dataset("nw_marketing_sandbox", [], None)
+    planted("data_warehouse", ds, ["key_manager=provider (no defaultEncryptionConfiguration)"],
+            "gcp-bigquery-dataset-no-cmek")
+
+
+def dataset(name, access, kms):
+    """A BigQuery dataset with the project's default access entries and those given."""
     data = {"kind": "bigquery#dataset", "etag": hexid(22, "bq", name) + "==", "id": "%s:%s" % (PROJECT, name),
             "selfLink": "https://bigquery.googleapis.com/bigquery/v2/projects/%s/datasets/%s" % (PROJECT, name),
             "datasetReference": {"datasetId": name, "projectId": PROJECT}, "labels": PLANTED_LABELS,
             "access": [{"role": "WRITER", "specialGroup": "projectWriters"},
                        {"role": "OWNER", "specialGroup": "projectOwners"},
-                       {"role": "READER", "specialGroup": "projectReaders"}],
+                       {"role": "READER", "specialGroup": "projectReaders"}] + access,
             "creationTime": "1757916000000", "lastModifiedTime": "1761372000000", "location": "US",
             "type": "DEFAULT", "isCaseInsensitive": False, "maxTimeTravelHours": "168",
             "storageBillingModel": "LOGICAL"}
-    ds = g.asset("//bigquery.googleapis.com/projects/%s/datasets/%s" % (PROJECT, name),
-                 "bigquery.googleapis.com/Dataset", "Dataset", data, version="v2",
-                 doc="https://bigquery.googleapis.com/$discovery/rest?version=v2", location="us")
-    planted("data_warehouse", ds, ["key_manager=provider (no defaultEncryptionConfiguration)"],
-            "gcp-bigquery-dataset-no-cmek")
+    if kms:
+        data["defaultEncryptionConfiguration"] = {"kmsKeyName": kms}
+    return g.asset("//bigquery.googleapis.com/projects/%s/datasets/%s" % (PROJECT, name),
+                   "bigquery.googleapis.com/Dataset", "Dataset", data, version="v2",
+                   doc="https://bigquery.googleapis.com/$discovery/rest?version=v2", location="us")
 
 
 def harden_existing(lines):

@@ -342,6 +342,10 @@ type AuditLog struct {
 	EncryptedWithCMK  *bool  `json:"encrypted_with_cmk,omitempty"`
 	Destination       string `json:"destination,omitempty"`
 	DestinationPublic *bool  `json:"destination_public,omitempty"`
+	// S3WriteEvents / S3ReadEvents: the CloudTrail trail's event selectors
+	// log S3 object-level write / read data events of every bucket.
+	S3WriteEvents *bool `json:"s3_write_events,omitempty"`
+	S3ReadEvents  *bool `json:"s3_read_events,omitempty"`
 }
 
 // Identity: IAM user / role / root, Entra user / service principal, GCP service account.

@@ -7,10 +7,20 @@ import (
 )
 
 // Hardening facts the CIS GCP benchmark checks on VM instances (project-wide
-// SSH keys, OS Login, Confidential VM) and Cloud SQL instances (database
-// flags), read after the instance's and the SQL instance's own normalizers.
+// SSH keys, OS Login, Confidential VM), Cloud SQL instances (database flags),
+// networks (legacy mode) and BigQuery datasets (public access entries), read
+// after the type's own normalizer.
 func init() {
 	vm, sql := normalizers[TypeInstance], normalizers[TypeSQLInstance]
+	nw, ds := normalizers[TypeNetwork], normalizers[TypeBigQueryDataset]
+	normalizers[TypeNetwork] = func(f *file, r *resource.Resource, d, asset node) {
+		nw(f, r, d, asset)
+		legacyNetwork(r, d)
+	}
+	normalizers[TypeBigQueryDataset] = func(f *file, r *resource.Resource, d, asset node) {
+		ds(f, r, d, asset)
+		datasetAccess(r, d)
+	}
 	normalizers[TypeInstance] = func(f *file, r *resource.Resource, d, asset node) {
 		vm(f, r, d, asset)
 		instanceHardening(r, d)
@@ -91,5 +101,44 @@ func sqlFlags(r *resource.Resource, d node) {
 	}
 	if s.c.count() == before {
 		db.Flags, db.FlagsKnown = flags, boolp(true)
+	}
+}
+
+// legacyNetwork: a legacy network has a single range (IPv4Range, which
+// VPC networks do not have).
+func legacyNetwork(r *resource.Resource, d node) {
+	n := r.Facts.Network
+	if n == nil || !d.present() {
+		return
+	}
+	switch v, st := d.str("IPv4Range"); st {
+	case ok:
+		n.Legacy = boolp(v != "")
+	case absent:
+		n.Legacy = boolp(false)
+	}
+}
+
+// datasetAccess: a BigQuery dataset is public when an access entry grants
+// a role to allAuthenticatedUsers (specialGroup) or to allUsers or
+// allAuthenticatedUsers (iamMember).
+func datasetAccess(r *resource.Resource, d node) {
+	db := r.Facts.Database
+	if db == nil || !d.present() {
+		return
+	}
+	before := d.c.count()
+	entries, _ := d.objs("access")
+	public := false
+	for _, e := range entries {
+		switch {
+		case e.s("specialGroup") == "allAuthenticatedUsers":
+			public = true
+		case e.s("iamMember") == "allUsers" || e.s("iamMember") == "allAuthenticatedUsers":
+			public = true
+		}
+	}
+	if d.c.count() == before || public {
+		db.PublicAccess = boolp(public)
 	}
 }

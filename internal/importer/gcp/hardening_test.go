@@ -25,6 +25,11 @@ var hardeningLines = []string{
 	`{"name":"//cloudsql.googleapis.com/projects/p/instances/none","asset_type":"sqladmin.googleapis.com/Instance","resource":{"data":{"databaseVersion":"MYSQL_8_0","settings":{"tier":"db-f1-micro"}}}}`,
 	`{"name":"//cloudsql.googleapis.com/projects/p/instances/nosettings","asset_type":"sqladmin.googleapis.com/Instance","resource":{"data":{"databaseVersion":"SQLSERVER_2022_STANDARD"}}}`,
 	`{"name":"//cloudsql.googleapis.com/projects/p/instances/badflag","asset_type":"sqladmin.googleapis.com/Instance","resource":{"data":{"databaseVersion":"MYSQL_8_0","settings":{"databaseFlags":[{"name":"local_infile","value":"off"},"skip_show_database"]}}}}`,
+	`{"name":"//compute.googleapis.com/projects/p/global/networks/legacy","asset_type":"compute.googleapis.com/Network","resource":{"data":{"name":"legacy","IPv4Range":"10.240.0.0/16","gatewayIPv4":"10.240.0.1"}}}`,
+	`{"name":"//compute.googleapis.com/projects/p/global/networks/vpc","asset_type":"compute.googleapis.com/Network","resource":{"data":{"name":"vpc","autoCreateSubnetworks":false,"subnetworks":["x"]}}}`,
+	`{"name":"//bigquery.googleapis.com/projects/p/datasets/open","asset_type":"bigquery.googleapis.com/Dataset","resource":{"data":{"access":[{"role":"OWNER","specialGroup":"projectOwners"},{"role":"READER","specialGroup":"allAuthenticatedUsers"}]}}}`,
+	`{"name":"//bigquery.googleapis.com/projects/p/datasets/anon","asset_type":"bigquery.googleapis.com/Dataset","resource":{"data":{"access":[{"role":"READER","iamMember":"allUsers"}]}}}`,
+	`{"name":"//bigquery.googleapis.com/projects/p/datasets/private","asset_type":"bigquery.googleapis.com/Dataset","resource":{"data":{"access":[{"role":"OWNER","specialGroup":"projectOwners"},{"role":"READER","domain":"example.com"}]}}}`,
 }
 
 func TestHardeningFacts(t *testing.T) {
@@ -72,6 +77,16 @@ func TestHardeningFacts(t *testing.T) {
 		}
 		if got := db.FlagsKnown != nil && *db.FlagsKnown; got != w.known || !reflect.DeepEqual(db.Flags, w.flags) {
 			t.Errorf("%s: flags %v (known %v), want %v (known %v)", w.name, db.Flags, got, w.flags, w.known)
+		}
+	}
+	for name, want := range map[string]bool{"legacy": true, "vpc": false} {
+		if n := by[name].Facts.Network; n == nil || n.Legacy == nil || *n.Legacy != want {
+			t.Errorf("network %s: legacy %+v, want %v", name, n, want)
+		}
+	}
+	for name, want := range map[string]bool{"open": true, "anon": true, "private": false} {
+		if db := by[name].Facts.Database; db == nil || db.PublicAccess == nil || *db.PublicAccess != want {
+			t.Errorf("dataset %s: public %+v, want %v", name, db, want)
 		}
 	}
 	if len(res.Problems) != 2 {
