@@ -247,7 +247,7 @@ def public_ip(rg, name, tags):
                   tags=tags, zones=["1", "2", "3"])["id"]
 
 
-def app_gateway(rg, name, *, waf, redirect, ssl_policy, tags):
+def app_gateway(rg, name, *, waf, redirect, ssl_policy, tags, http2=True):
     id_ = az.rid(rg, "Microsoft.Network/applicationGateways", name)
     sub = lambda kind, n: "%s/%s/%s" % (id_, kind, n)  # noqa: E731
     pip = public_ip(rg, "pip-" + name, az.TAGS)
@@ -308,7 +308,7 @@ def app_gateway(rg, name, *, waf, redirect, ssl_policy, tags):
              "properties": {"port": 80, "protocol": "Http", "cookieBasedAffinity": "Disabled", "requestTimeout": 30}}],
         "httpListeners": listeners, "requestRoutingRules": rules, "redirectConfigurations": redirects,
         "probes": [], "urlPathMaps": [], "rewriteRuleSets": [], "sslProfiles": [],
-        "sslPolicy": ssl_policy, "enableHttp2": True,
+        "sslPolicy": ssl_policy, "enableHttp2": http2,
     }
     if waf:
         props["firewallPolicy"] = {"id": az.rid(rg, "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
@@ -618,9 +618,19 @@ def build():
     agw_ok = app_gateway("rg-nw-network", "agw-nw-web-prod", waf=True, redirect=True,
                          ssl_policy={"policyType": "Predefined", "policyName": "AppGwSslPolicy20220101S"}, tags=C)
     clean("load_balancer", agw_ok, "WAF_v2 with a WAF policy, HTTP redirected to HTTPS, AppGwSslPolicy20220101S (TLS 1.2)")
-    agw_bad = app_gateway("rg-nw-legacy", "agw-nw-legacy", waf=False, redirect=False,
+    waf_policy("rg-nw-network", "wafp-agw-nw-web-prod", agw_ok, body=True, bot=True, tags=C)
+    # a partner portal's gateway: WAF policy in detection mode without body inspection or bot protection
+    agw_partner = app_gateway("rg-nw-core-prod", "agw-nw-partner", waf=True, redirect=True,
+                              ssl_policy={"policyType": "Predefined", "policyName": "AppGwSslPolicy20220101S"}, tags=P)
+    waf_policy("rg-nw-core-prod", "wafp-agw-nw-partner", agw_partner, body=False, bot=False, tags=P)
+    plant("azure-appgw-waf-request-body-inspection-disabled", agw_partner,
+          "WAF policy wafp-agw-nw-partner has policySettings.requestBodyCheck false")
+    plant("azure-appgw-waf-bot-protection-disabled", agw_partner,
+          "WAF policy wafp-agw-nw-partner has the OWASP 3.2 rule set only, no Microsoft_BotManagerRuleSet")
+    agw_bad = app_gateway("rg-nw-legacy", "agw-nw-legacy", waf=False, redirect=False, http2=False,
                           ssl_policy={"policyType": "Predefined", "policyName": "AppGwSslPolicy20150501"}, tags=P)
     plant("lb-waf", agw_bad, "Standard_v2 SKU, no WAF configuration or firewall policy, on a public frontend")
+    plant("azure-appgw-http2-disabled", agw_bad, "enableHttp2 false")
     plant("lb-http-listener", agw_bad, "listener l-http (port 80) routes to the backend instead of redirecting to HTTPS")
     plant("lb-weak-tls", agw_bad, "sslPolicy AppGwSslPolicy20150501 accepts TLS 1.0")
     # messaging
@@ -749,6 +759,20 @@ def private_endpoint_connection(parent_id, name):
                            "privateLinkServiceConnectionState": {"status": "Approved",
                                                                  "description": "Auto-Approved",
                                                                  "actionRequired": "None"}}}
+
+
+def waf_policy(rg, name, gateway, *, body, bot, tags):
+    sets = [{"ruleSetType": "OWASP", "ruleSetVersion": "3.2", "ruleGroupOverrides": []}]
+    if bot:
+        sets.append({"ruleSetType": "Microsoft_BotManagerRuleSet", "ruleSetVersion": "1.0", "ruleGroupOverrides": []})
+    props = {"policySettings": {"requestBodyCheck": body, "maxRequestBodySizeInKb": 128, "fileUploadLimitInMb": 100,
+                                "state": "Enabled", "mode": "Prevention" if body else "Detection",
+                                "requestBodyInspectLimitInKB": 128, "fileUploadEnforcement": True,
+                                "requestBodyEnforcement": body},
+             "customRules": [], "managedRules": {"managedRuleSets": sets, "exclusions": []},
+             "applicationGateways": [{"id": gateway}], "provisioningState": "Succeeded", "resourceState": "Enabled"}
+    return az.row(RES, az.rid(rg, "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", name),
+                  "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", props, rg=rg, tags=tags)["id"]
 
 
 def cis_rows():

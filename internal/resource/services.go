@@ -125,6 +125,12 @@ type LoadBalancer struct {
 	// DropInvalidHeaders: ALB routing.http.drop_invalid_header_fields.
 	DropInvalidHeaders *bool `json:"drop_invalid_headers,omitempty"`
 	DeletionProtection *bool `json:"deletion_protection,omitempty"`
+	// Azure Application Gateway: HTTP2 (enableHttp2); the request body
+	// inspection and bot protection (Microsoft_BotManagerRuleSet) of its WAF
+	// policy (azurecis.go).
+	HTTP2               *bool `json:"http2,omitempty"`
+	WAFRequestBodyCheck *bool `json:"waf_request_body_check,omitempty"`
+	WAFBotProtection    *bool `json:"waf_bot_protection,omitempty"`
 }
 
 // Listener is one front-end listener of a load balancer.

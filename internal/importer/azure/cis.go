@@ -19,9 +19,18 @@ const ownerRoleGUID = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
 // TypeActivityLogAlert is an activity log alert rule (resources table).
 const TypeActivityLogAlert = "Microsoft.Insights/activityLogAlerts"
 
+// TypeWAFPolicy is an Application Gateway WAF policy (resources table).
+const TypeWAFPolicy = "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies"
+
+// relWAFPolicy links an application gateway to its WAF policy.
+const relWAFPolicy = "uses_waf_policy"
+
 func init() {
-	normalizers[TypeActivityLogAlert] = noFacts
-	canonical[strings.ToLower(TypeActivityLogAlert)] = TypeActivityLogAlert
+	for _, t := range []string{TypeActivityLogAlert, TypeWAFPolicy} {
+		normalizers[t] = noFacts
+		canonical[strings.ToLower(t)] = t
+	}
+	after(TypeAppGateway, appGatewayCIS)
 	after(TypeStorageAccount, storageCIS)
 	after(TypeKeyVault, keyVaultCIS)
 	after(TypeVNet, vnetCIS)
@@ -37,7 +46,45 @@ func after(typ string, extra normalizer) {
 }
 
 // cisKeepsRaw lists the rows whose attributes finishCIS reads.
-func cisKeepsRaw(typ string) bool { return typ == TypeActivityLogAlert }
+func cisKeepsRaw(typ string) bool { return typ == TypeActivityLogAlert || typ == TypeWAFPolicy }
+
+// appGatewayCIS reads HTTP/2 and, for a gateway with the WAF configuration
+// of the gateway itself, its request body inspection (such a configuration
+// has no bot protection rule set); a WAF policy is joined by finishCIS.
+func appGatewayCIS(r *resource.Resource, _, p node) {
+	lb := r.Facts.LoadBalancer
+	if lb == nil || p.M == nil {
+		return
+	}
+	lb.HTTP2 = p.B("enableHttp2")
+	if id := p.S("firewallPolicy", "id"); id != "" {
+		attr.Relate(r, relWAFPolicy, id)
+		return
+	}
+	if on := p.B("webApplicationFirewallConfiguration", "enabled"); on != nil && *on {
+		lb.WAFRequestBodyCheck = p.B("webApplicationFirewallConfiguration", "requestBodyCheck")
+		lb.WAFBotProtection = resource.Bool(false)
+	}
+}
+
+// wafPolicy reads a WAF policy row: request body inspection and the bot
+// protection rule set; a disabled policy inspects nothing.
+func wafPolicy(p node) (body, bot *bool) {
+	state, _ := p.Str("policySettings", "state")
+	body = p.B("policySettings", "requestBodyCheck")
+	if sets, st := p.Objs("managedRules", "managedRuleSets"); st == ok {
+		bot = resource.Bool(false)
+		for _, set := range sets {
+			if strings.EqualFold(set.S("ruleSetType"), "Microsoft_BotManagerRuleSet") {
+				bot = resource.Bool(true)
+			}
+		}
+	}
+	if strings.EqualFold(state, "Disabled") {
+		body, bot = resource.Bool(false), resource.Bool(false)
+	}
+	return body, bot
+}
 
 // privateEndpoint reads privateEndpointConnections: true when one is
 // approved, false when the list is empty or every connection's state is
@@ -256,7 +303,9 @@ func finishCIS(all []*resource.Resource) (problems []attr.Problem) {
 			return len(c.Problems) > 0
 		}
 	}
-	var accounts []*resource.Resource
+	var accounts, gateways []*resource.Resource
+	type waf struct{ body, bot *bool }
+	policies := map[string]waf{}
 	alertRows, assignmentRows, watcherRows := false, false, false
 	for _, r := range all {
 		if r.Provider != resource.Azure {
@@ -283,6 +332,15 @@ func finishCIS(all []*resource.Resource) (problems []attr.Problem) {
 		switch r.Type {
 		case TypeSubscription:
 			accounts = append(accounts, r)
+		case TypeAppGateway:
+			gateways = append(gateways, r)
+		case TypeWAFPolicy:
+			p, failed := read(r)
+			body, bot := wafPolicy(p)
+			if failed() {
+				body, bot = nil, nil
+			}
+			policies[strings.ToLower(r.ID)] = waf{body, bot}
 		case TypePricing:
 			p, failed := read(r)
 			tier, _ := p.Str("pricingTier")
@@ -388,6 +446,20 @@ func finishCIS(all []*resource.Resource) (problems []attr.Problem) {
 				if b.Eligible == nil || !*b.Eligible {
 					s.owners++
 				}
+			}
+		}
+	}
+	for _, g := range gateways {
+		lb := g.Facts.LoadBalancer
+		if lb == nil {
+			continue
+		}
+		for _, rel := range g.Relationships {
+			if rel.Type != relWAFPolicy {
+				continue
+			}
+			if w, found := policies[strings.ToLower(rel.TargetID)]; found {
+				lb.WAFRequestBodyCheck, lb.WAFBotProtection = w.body, w.bot
 			}
 		}
 	}

@@ -196,3 +196,40 @@ func TestNetworkWatcherRegions(t *testing.T) {
 		t.Errorf("no watcher rows: %s, want unknown", factsJSON(t, a))
 	}
 }
+
+// TestAppGatewayCISFacts: HTTP/2 from the gateway; request body inspection
+// and bot protection from its WAF policy (joined by ID), or from the
+// gateway's own WAF configuration, which has no bot protection.
+func TestAppGatewayCISFacts(t *testing.T) {
+	const rg = cisSub + "/resourceGroups/rg/providers/"
+	pol := rg + "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/wafp"
+	rows := "[" + strings.Join([]string{
+		cisRow(rg+"Microsoft.Network/applicationGateways/withpolicy", "microsoft.network/applicationgateways",
+			`{"enableHttp2":true,"firewallPolicy":{"id":"`+strings.ToLower(pol)+`"}}`),
+		cisRow(pol, "microsoft.network/applicationgatewaywebapplicationfirewallpolicies",
+			`{"policySettings":{"state":"Enabled","requestBodyCheck":true},"managedRules":{"managedRuleSets":[`+
+				`{"ruleSetType":"OWASP","ruleSetVersion":"3.2"},{"ruleSetType":"Microsoft_BotManagerRuleSet","ruleSetVersion":"1.0"}]}}`),
+		cisRow(rg+"Microsoft.Network/applicationGateways/config", "microsoft.network/applicationgateways",
+			`{"enableHttp2":false,"webApplicationFirewallConfiguration":{"enabled":true,"requestBodyCheck":false}}`),
+		cisRow(rg+"Microsoft.Network/applicationGateways/missingpolicy", "microsoft.network/applicationgateways",
+			`{"firewallPolicy":{"id":"`+pol+`-gone"}}`),
+	}, ",\n") + "]"
+	m, problems := loadRows(t, rows)
+	if len(problems) > 0 {
+		t.Fatalf("problems: %+v", problems)
+	}
+	for name, want := range map[string]string{
+		"withpolicy":    `[true,true,true]`,
+		"config":        `[false,false,false]`,
+		"missingpolicy": `[null,null,null]`,
+	} {
+		lb := m[strings.ToLower(rg+"Microsoft.Network/applicationGateways/"+name)].Facts.LoadBalancer
+		if got := factsJSON(t, []any{lb.HTTP2, lb.WAFRequestBodyCheck, lb.WAFBotProtection}); got != want {
+			t.Errorf("%s: http2, body check, bot = %s, want %s", name, got, want)
+		}
+	}
+	body, bot := wafPolicy(node{M: map[string]any{"policySettings": map[string]any{"state": "Disabled", "requestBodyCheck": true}}, C: &checker{}})
+	if got := factsJSON(t, []any{body, bot}); got != `[false,false]` {
+		t.Errorf("disabled policy: %s, want [false,false]", got)
+	}
+}
