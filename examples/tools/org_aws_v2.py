@@ -841,6 +841,27 @@ def drop_instance_profile(items):
     raise SystemExit("no instance nw-dev-app-2 in %s" % DEV)
 
 
+def trail_selectors(s3_data):
+    """The trails' event selectors (GetEventSelectors, in the supplementary configuration as vigil collect
+    aws writes it): the prod organization trail logs S3 object-level reads and writes of every bucket
+    (CIS AWS 4.8, 4.9), the dev trail management events only."""
+    def edit(items):
+        for it in items:
+            if it["resourceType"] != "AWS::CloudTrail::Trail":
+                continue
+            sel = {"readWriteType": "All", "includeManagementEvents": True, "dataResources": [],
+                   "excludeManagementEventSources": []}
+            if s3_data:
+                sel["dataResources"] = [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}]
+            else:
+                for rule, kind in (("aws-cloudtrail-s3-write-events-not-logged", "write"),
+                                   ("aws-cloudtrail-s3-read-events-not-logged", "read")):
+                    plant(rule, it["ARN"], "%s: management events only, no S3 data event selector (%s)"
+                          % (it["resourceName"], kind))
+            it.setdefault("supplementaryConfiguration", {})["EventSelectors"] = [sel]
+    return edit
+
+
 class Snap(aws.Snapshot):
     def __init__(self, acct, region):
         super().__init__(acct, region)
@@ -864,10 +885,11 @@ def main(org=ORG):
     prod, dev = Snap(PROD, "us-east-1"), Snap(DEV, "us-east-1")
     build_prod(prod)
     build_dev(dev)
-    tagged = merge(PROD, prod, [("nw-prod-app-1-root", CLEAN_TAG)])
+    tagged = merge(PROD, prod, [("nw-prod-app-1-root", CLEAN_TAG)], edit=trail_selectors(True))
     clean("disk", tagged[0]["ARN"], "root volume of nw-prod-app-1: encrypted with the EBS CMK, attached")
     # the prod VPC flow logs were written by the generator: the first is documented clean
-    tagged = merge(DEV, dev, [("nw-dev-notebook-root", PLANTED_TAG)], edit=drop_instance_profile)
+    tagged = merge(DEV, dev, [("nw-dev-notebook-root", PLANTED_TAG)],
+                   edit=lambda items: (drop_instance_profile(items), trail_selectors(False)(items)))
     for it in tagged:
         plant("disk-unencrypted", it["ARN"], "root volume of nw-dev-notebook: encrypted false")
     for path, doc in sorted(CLI.items()):
