@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"strings"
 
+	"github.com/vigil-sec/vigil/internal/findings/azuresec"
 	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
 	"github.com/vigil-sec/vigil/internal/importer/awsorg"
 	"github.com/vigil-sec/vigil/internal/importer/azure"
@@ -85,8 +85,7 @@ func isFindingsList(doc any) bool {
 		for _, row := range rows {
 			r, _ := row.(map[string]any)
 			typ, _ := r["type"].(string)
-			typ = strings.ToLower(typ)
-			if !strings.HasPrefix(typ, "microsoft.security/") || !(strings.HasSuffix(typ, "/alerts") || strings.Contains(typ, "/assessments")) {
+			if !azuresec.IsDefenderFinding(typ) {
 				return false
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resourcegraph/armresourcegraph"
 
 	"github.com/vigil-sec/vigil/internal/collect"
+	"github.com/vigil-sec/vigil/internal/findings/azuresec"
 )
 
 // table is one Resource Graph query of a batch of subscriptions, whose
@@ -66,8 +67,7 @@ var tables = []table{
 func isDefenderFinding(row any) bool {
 	m, _ := row.(map[string]any)
 	typ, _ := m["type"].(string)
-	typ = strings.ToLower(typ)
-	return strings.HasSuffix(typ, "/alerts") || strings.HasPrefix(typ, "microsoft.security/assessments")
+	return azuresec.IsDefenderFinding(typ)
 }
 
 // batchSize bounds the subscriptions of one query (Resource Graph takes

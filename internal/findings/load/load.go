@@ -20,6 +20,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/findings"
 	"github.com/vigil-sec/vigil/internal/findings/artifact"
+	"github.com/vigil-sec/vigil/internal/findings/azuresec"
 	"github.com/vigil-sec/vigil/internal/findings/defender"
 	"github.com/vigil-sec/vigil/internal/findings/guardduty"
 	"github.com/vigil-sec/vigil/internal/findings/inspector"
@@ -553,7 +554,7 @@ func record(b []byte, f *findings.Finding, decode findings.Decode) parsed {
 	case h(kSystemAlertID | kAlertDisplayName):
 		return one(defender.Parse(b, decode))
 	case strings.HasPrefix(k.typ, "microsoft.security/") && h(kProperties):
-		if !strings.HasSuffix(k.typ, "/alerts") && k.typ != "microsoft.security/assessments" && k.typ != "microsoft.security/assessments/subassessments" {
+		if !azuresec.IsDefenderFinding(k.typ) {
 			return parsed{skipped: true}
 		}
 		return one(defender.Parse(b, decode))
