@@ -832,7 +832,8 @@ def cis_rows():
     for name in SA_PE:
         clean("object_storage", storage_id(name),
               "CIS 9.3: approved private endpoint, public network access disabled, Shared Key disabled, trusted "
-              "services bypass, no cross-tenant replication, Entra authorization by default")
+              "services bypass, no cross-tenant replication, Entra authorization by default, 90-day key "
+              "expiration policy, keys regenerated 34 and 41 days ago")
     for name in SA_NO_PE:
         plant("azure-storage-no-private-endpoint", storage_id(name),
               "privateEndpointConnections []")
@@ -840,6 +841,10 @@ def cis_rows():
         sid = storage_id(name)
         plant("azure-storage-shared-key-access", sid, "allowSharedKeyAccess true")
         plant("azure-storage-public-network-access", sid, "publicNetworkAccess Enabled")
+    for name in SA_NO_PE:
+        plant("azure-storage-key-rotation-reminder-disabled", storage_id(name), "no keyPolicy")
+        plant("azure-storage-keys-not-regenerated", storage_id(name), "keyCreationTime key1 and key2 older than "
+                                                                       "90 days")
     ftp = storage_id("nwlegacyftp")
     plant("azure-storage-trusted-services-bypass-disabled", ftp, "networkAcls.bypass None")
     plant("azure-storage-cross-tenant-replication", ftp, "allowCrossTenantReplication true")
@@ -864,6 +869,8 @@ def patch_cis(rows):
         if r["type"] == STORAGE.lower():
             if name in SA_PE:
                 props["privateEndpointConnections"] = [private_endpoint_connection(r["id"], name)]
+                props["keyPolicy"] = {"keyExpirationPeriodInDays": 90}
+                props["keyCreationTime"] = {"key1": az.ts(34), "key2": az.ts(41)}
             elif name == "nwlegacyftp":
                 props["networkAcls"]["bypass"] = "None"
                 props["allowCrossTenantReplication"] = True

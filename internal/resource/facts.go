@@ -210,6 +210,12 @@ type ObjectStorage struct {
 	TrustedServicesBypass  *bool `json:"trusted_services_bypass,omitempty"`
 	CrossTenantReplication *bool `json:"cross_tenant_replication,omitempty"`
 	DefaultOAuth           *bool `json:"default_oauth,omitempty"`
+	// KeyExpirationPolicy: an Azure key expiration policy
+	// (keyPolicy.keyExpirationPeriodInDays), which raises key rotation
+	// reminders; KeysCreated: when the older of the account's two access
+	// keys was created (keyCreationTime), RFC 3339.
+	KeyExpirationPolicy *bool  `json:"key_expiration_policy,omitempty"`
+	KeysCreated         string `json:"keys_created,omitempty"`
 }
 
 // Firewall: AWS security group, Azure network security group, GCP firewall rule.

@@ -3,6 +3,7 @@ package azure
 import (
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -136,6 +137,20 @@ func storageCIS(r *resource.Resource, _, p node) {
 		s.PublicNetwork = resource.Bool(false)
 	}
 	s.PrivateEndpoint = privateEndpoint(p)
+	// keyPolicy is left out of the row when no expiration period is set.
+	if days, st := p.Integer("keyPolicy", "keyExpirationPeriodInDays"); st != bad {
+		s.KeyExpirationPolicy = resource.Bool(days != nil && *days > 0)
+	}
+	k1, _ := p.Str("keyCreationTime", "key1")
+	k2, _ := p.Str("keyCreationTime", "key2")
+	t1, err1 := time.Parse(time.RFC3339, k1)
+	t2, err2 := time.Parse(time.RFC3339, k2)
+	if err1 == nil && err2 == nil {
+		if t2.Before(t1) {
+			t1 = t2
+		}
+		s.KeysCreated = t1.UTC().Format(time.RFC3339)
+	}
 	if bypass, st := p.Str("networkAcls", "bypass"); st == ok {
 		on := false
 		for _, b := range strings.Split(bypass, ",") {

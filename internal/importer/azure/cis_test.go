@@ -138,7 +138,8 @@ func TestStorageVaultVNetCISFacts(t *testing.T) {
 		cisRow(rg+"Microsoft.Storage/storageAccounts/good", "microsoft.storage/storageaccounts",
 			`{"allowSharedKeyAccess":false,"publicNetworkAccess":"Disabled","allowCrossTenantReplication":false,`+
 				`"defaultToOAuthAuthentication":true,"networkAcls":{"bypass":"Logging, AzureServices","defaultAction":"Deny"},`+
-				`"privateEndpointConnections":`+pec("Approved")+`}`),
+				`"privateEndpointConnections":`+pec("Approved")+`,"keyPolicy":{"keyExpirationPeriodInDays":90},`+
+				`"keyCreationTime":{"key1":"2026-10-02T06:00:00.0000000Z","key2":"2026-09-20T06:00:00.0000000Z"}}`),
 		cisRow(rg+"Microsoft.Storage/storageAccounts/defaults", "microsoft.storage/storageaccounts",
 			`{"publicNetworkAccess":"Enabled","networkAcls":{"bypass":"None","defaultAction":"Allow"},"privateEndpointConnections":`+pec("Pending")+`}`),
 		cisRow(rg+"Microsoft.KeyVault/vaults/kv", "microsoft.keyvault/vaults", `{"privateEndpointConnections":[]}`),
@@ -158,11 +159,13 @@ func TestStorageVaultVNetCISFacts(t *testing.T) {
 	good := m[strings.ToLower(rg+"Microsoft.Storage/storageAccounts/good")].Facts.Storage
 	check("good", `[false,false,true,true,false,true]`,
 		[]any{good.SharedKeyAccess, good.PublicNetwork, good.PrivateEndpoint, good.TrustedServicesBypass, good.CrossTenantReplication, good.DefaultOAuth})
+	check("good keys", `[true,"2026-09-20T06:00:00Z"]`, []any{good.KeyExpirationPolicy, good.KeysCreated})
 	def := m[strings.ToLower(rg+"Microsoft.Storage/storageAccounts/defaults")].Facts.Storage
 	// allowSharedKeyAccess null means allowed, defaultToOAuthAuthentication null means false;
 	// allowCrossTenantReplication's default depends on the account's age: unknown
 	check("defaults", `[true,true,false,false,null,false]`,
 		[]any{def.SharedKeyAccess, def.PublicNetwork, def.PrivateEndpoint, def.TrustedServicesBypass, def.CrossTenantReplication, def.DefaultOAuth})
+	check("defaults keys", `[false,""]`, []any{def.KeyExpirationPolicy, def.KeysCreated})
 	check("kv", `false`, m[strings.ToLower(rg+"Microsoft.KeyVault/vaults/kv")].Facts.KeyVault.PrivateEndpoint)
 	check("kv2", `null`, m[strings.ToLower(rg+"Microsoft.KeyVault/vaults/kv2")].Facts.KeyVault.PrivateEndpoint)
 	check("vnet", `false`, m[strings.ToLower(rg+"Microsoft.Network/virtualNetworks/v1")].Facts.Network.DDoSProtection)
