@@ -73,12 +73,6 @@ type options struct{ dropRaw bool }
 // (a table, CSV, counts), it saves about the input's size in memory.
 func WithoutRaw() Option { return func(o *options) { o.dropRaw = true } }
 
-// batchBytes bounds the input read at once without the raw records: a
-// batch's files are split and decoded together, on every core, and their
-// content dropped before the next batch is read. With the raw records,
-// which keep the content anyway, all files are one batch.
-const batchBytes = 256 << 20
-
 // Files reads every file under paths (directories recursively).
 func Files(ctx context.Context, paths []string, opts ...Option) (*Result, error) {
 	var o options
@@ -92,7 +86,6 @@ func Files(ctx context.Context, paths []string, opts ...Option) (*Result, error)
 	}
 	type file struct {
 		path string
-		size int64
 	}
 	var list []file
 	var walkErr error
@@ -107,11 +100,7 @@ func Files(ctx context.Context, paths []string, opts ...Option) (*Result, error)
 			if d.IsDir() || !d.Type().IsRegular() {
 				return nil
 			}
-			var size int64
-			if info, err := d.Info(); err == nil {
-				size = info.Size()
-			}
-			list = append(list, file{path, size})
+			list = append(list, file{path})
 			return nil
 		})
 		if walkErr != nil {
@@ -126,9 +115,13 @@ func Files(ctx context.Context, paths []string, opts ...Option) (*Result, error)
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		end := start + 1
-		for size := list[start].size; end < len(list) && (!o.dropRaw || size+list[end].size <= batchBytes); end++ {
-			size += list[end].size
+		// With the raw records, which keep the files' content anyway, all
+		// files are one batch: read and split on every core, decoded into
+		// one slice. Without, each file is a batch of its own, its content
+		// dropped before the next is read.
+		end := len(list)
+		if o.dropRaw {
+			end = start + 1
 		}
 		ins := make([]input, end-start)
 		eachIndex(end-start, func(i int) {
