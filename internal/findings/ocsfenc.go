@@ -9,8 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
+	"github.com/vigil-sec/vigil/internal/jsonenc"
 	"github.com/vigil-sec/vigil/internal/ocsf"
 )
 
@@ -273,78 +273,13 @@ func appendFloat(b []byte, f float64) []byte {
 	return b
 }
 
-// plain marks the ASCII bytes encoding/json writes as they are with HTML
-// escaping on (all but controls, '"', '\\', '<', '>' and '&'); bytes from
-// 0x80 start a multi-byte rune, checked on its own.
-var plain = func() (t [256]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
-	}
-	return t
-}()
-
-const hexDigits = "0123456789abcdef"
-
 // AppendJSONString appends s as a JSON string exactly as encoding/json
 // (and goccy/go-json) write it with HTML escaping on.
-func AppendJSONString(b []byte, s string) []byte { return appendString(b, s) }
+func AppendJSONString(b []byte, s string) []byte { return jsonenc.AppendHTML(b, s) }
 
-// appendString appends s as a JSON string exactly as encoding/json does
-// with HTML escaping on: \b \f \n \r \t and \" \\ short, other controls
-// and <, >, & as \u00XX, invalid UTF-8 as \ufffd, U+2028 and U+2029
-// escaped.
-func appendString[S ~[]byte | ~string](b []byte, s S) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if plain[c] {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		n := min(len(s)-i, utf8.UTFMax)
-		r, size := utf8.DecodeRuneInString(string(s[i : i+n]))
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
+// appendString appends s as encoding/json writes a string with HTML
+// escaping on.
+func appendString[S ~[]byte | ~string](b []byte, s S) []byte { return jsonenc.AppendHTML(b, s) }
 
 // ocsfBatch is how many findings one worker of WriteOCSF encodes at a time.
 const ocsfBatch = 512
