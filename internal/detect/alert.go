@@ -10,6 +10,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/vigil-sec/vigil/internal/jsonenc"
 	"github.com/vigil-sec/vigil/internal/logs"
 	"github.com/vigil-sec/vigil/internal/ocsf"
 )
@@ -258,22 +259,7 @@ func evidenceOf(ev Event) ocsf.Evidence {
 
 // appendJSONString appends s as json.Marshal encodes a string (HTML
 // characters escaped, invalid UTF-8 replaced).
-func appendJSONString(dst []byte, s string) ([]byte, error) {
-	plain := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		dst = append(dst, '"')
-		dst = append(dst, s...)
-		return append(dst, '"'), nil
-	}
-	b, err := json.Marshal(s)
-	return append(dst, b...), err
-}
+func appendJSONString(dst []byte, s string) ([]byte, error) { return jsonenc.AppendHTML(dst, s), nil }
 
 // appendCompactHTML appends the valid JSON src as encoding/json writes a
 // json.RawMessage: insignificant whitespace dropped, '<', '>', '&',
