@@ -235,62 +235,6 @@ type normalizer func(r *resource.Resource, row, props node)
 // noFacts keeps a row as class other: read for derivation, judged by no rule.
 func noFacts(*resource.Resource, node, node) {}
 
-var normalizers = map[string]normalizer{
-	TypeStorageAccount:       storageAccount,
-	TypeBlobService:          noFacts,
-	TypeBlobContainer:        noFacts,
-	TypeNSG:                  nsg,
-	TypeVM:                   vm,
-	TypeNIC:                  nic,
-	TypePublicIP:             publicIP,
-	TypeDisk:                 disk,
-	TypeSQLServer:            sqlServer,
-	TypeSQLFirewallRule:      noFacts,
-	TypeSQLAuditing:          noFacts,
-	TypePostgresFlexible:     flexibleServer("postgres"),
-	TypeMySQLFlexible:        flexibleServer("mysql"),
-	TypePostgresFirewallRule: noFacts,
-	TypeMySQLFirewallRule:    noFacts,
-	TypeKeyVault:             keyVault,
-	TypeKeyVaultKey:          vaultKey,
-	TypeVNet:                 vnet,
-	TypeNetworkWatcher:       noFacts,
-	TypeFlowLog:              flowLog,
-	TypeDiagnosticSetting:    diagnosticSetting,
-	TypePricing:              noFacts,
-	TypeSecurityContact:      noFacts,
-	TypeRoleAssignment:       roleAssignment,
-	TypeRoleDefinition:       roleDefinition,
-	TypeDenyAssignment:       denyAssignment,
-	TypeSubscription:         subscription,
-	TypeResourceGroup:        noFacts,
-	TypeManagementGroup:      managementGroup,
-	TypeManagedIdentity:      managedIdentity,
-
-	TypeSnapshot:          snapshot,
-	TypeImage:             image,
-	TypeWebSite:           webSite,
-	TypeManagedCluster:    managedCluster,
-	TypeLoadBalancer:      loadBalancer,
-	TypeAppGateway:        appGateway,
-	TypeServiceBus:        messaging("queue"),
-	TypeEventHub:          messaging("topic"),
-	TypeKeyVaultSecret:    vaultSecret,
-	TypeContainerRegistry: containerRegistry,
-	TypeDNSZone:           dnsZone(true),
-	TypePrivateDNSZone:    dnsZone(false),
-	TypeCDNProfile:        cdnProfile,
-	TypeCDNEndpoint:       cdnEndpoint,
-	TypeFrontDoor:         frontDoor,
-	TypeAPIManagement:     apiManagement,
-
-	TypeCosmosDB:            cosmosDB,
-	TypeSQLFailoverGroup:    sqlFailoverGroup,
-	TypeSynapseWorkspace:    synapseWorkspace,
-	TypeRecoveryVault:       recoveryVault,
-	TypeDataProtectionVault: dataProtectionVault,
-}
-
 // tlsVersion normalizes "TLS1_2", "1.2", "TLSv1_2", "Tls12", "TLS12" to "1.2".
 func tlsVersion(v string) string {
 	u := strings.ToUpper(strings.TrimSpace(v))

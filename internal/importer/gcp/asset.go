@@ -379,30 +379,6 @@ func serviceAccountKey(_ *file, _ *resource.Resource, d, _ node) {
 	d.str("keyType")
 }
 
-var normalizers = map[string]normalizer{
-	TypeBucket:            bucket,
-	TypeFirewall:          firewall,
-	TypeInstance:          instance,
-	TypeNetwork:           network,
-	TypeSubnetwork:        subnetwork,
-	TypeSQLInstance:       sqlInstance,
-	TypeCryptoKey:         cryptoKey,
-	TypeKeyRing:           keep,
-	TypeServiceAccount:    serviceAccount,
-	TypeServiceAccountKey: serviceAccountKey,
-	TypeProject:           project,
-	TypeFolder:            orgNode("folder"),
-	TypeOrganization:      orgNode("organization"),
-	TypeContact:           keep,
-	TypeRole:              customRole,
-	TypeGroup:             group,
-	TypeBigQueryDataset:   bigQueryDataset,
-	TypeSpanner:           spannerInstance,
-	TypeBigtable:          bigtableInstance,
-	TypeBigtableCluster:   keep,
-	TypeBackupVault:       backupVault,
-}
-
 func init() {
 	for t, n := range serviceNormalizers {
 		normalizers[t] = n

@@ -47,40 +47,6 @@ const (
 	TypeVPCAccessConnectr = "vpcaccess.googleapis.com/Connector"
 )
 
-var serviceNormalizers = map[string]normalizer{
-	TypeDisk:             disk,
-	TypeRegionDisk:       disk,
-	TypeSnapshot:         snapshot("snapshot", "snapshotEncryptionKey"),
-	TypeImage:            snapshot("image", "imageEncryptionKey"),
-	TypeCloudFunction:    cloudFunctionV1,
-	TypeCloudFunctionV2:  cloudFunctionV2,
-	TypeRunService:       runService,
-	TypeCluster:          cluster,
-	TypeForwardingRule:   forwardingRule,
-	TypeGlobalForwarding: forwardingRule,
-	TypeTargetHTTPProxy:  targetProxy(false),
-	TypeTargetHTTPSProxy: targetProxy(true),
-	TypeSSLPolicy:        sslPolicy,
-	TypeURLMap:           urlMap,
-	TypeBackendService:   backendService,
-	TypeRegionBackendSvc: backendService,
-	TypeBackendBucket:    backendBucket,
-	TypeTopic:            topic,
-	TypeSecret:           secret,
-	TypeRepository:       repository,
-	TypeManagedZone:      managedZone,
-	TypeAPIGateway:       apiGateway,
-	// Read for derivation, judged by no rule: listed as unsupported.
-	TypeAPIGatewayAPI:     keep,
-	TypeAPIGatewayConfig:  keep,
-	TypeRouter:            keep,
-	TypeAddress:           keep,
-	TypeGlobalAddress:     keep,
-	TypeSSLCertificate:    keep,
-	TypeSecurityPolicy:    keep,
-	TypeVPCAccessConnectr: keep,
-}
-
 // keyName is the Cloud KMS key of a key version name: a resource names
 // the version it was encrypted with (.../cryptoKeyVersions/1).
 func keyName(v string) string {
