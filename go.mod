@@ -4,6 +4,8 @@ go 1.26.8
 
 require (
 	cloud.google.com/go/asset v1.30.1
+	cloud.google.com/go/containeranalysis v0.21.1
+	cloud.google.com/go/grafeas v0.5.0
 	cloud.google.com/go/iam v1.15.1
 	cloud.google.com/go/resourcemanager v1.18.1
 	cloud.google.com/go/securitycenter v1.49.1
@@ -87,8 +89,6 @@ require (
 )
 
 require (
-	cloud.google.com/go/containeranalysis v0.21.1 // indirect
-	cloud.google.com/go/grafeas v0.5.0 // indirect
 	cloud.google.com/go/monitoring v1.30.0 // indirect
 	cloud.google.com/go/storage v1.68.0 // indirect
 	cyphar.com/go-pathrs v0.2.5 // indirect
@@ -458,7 +458,7 @@ require (
 	golang.org/x/text v0.43.0 // indirect
 	golang.org/x/time v0.16.0
 	golang.org/x/tools v0.52.0 // indirect
-	google.golang.org/genproto v0.0.0-20261012220534-4341edf3f941 // indirect
+	google.golang.org/genproto v0.0.0-20261012220534-4341edf3f941
 	google.golang.org/genproto/googleapis/api v0.0.0-20261012220534-4341edf3f941 // indirect
 	gopkg.in/evanphx/json-patch.v4 v4.13.0 // indirect
 	gopkg.in/inf.v0 v0.9.1 // indirect
