@@ -46,7 +46,10 @@ func scanOf(n, shift int) []finding.Finding {
 // takes.
 func BenchmarkRecord100k(b *testing.B) {
 	const n = 100_000
-	ctx := context.Background()
+	// A context that can end, as vigil's commands pass (they stop on a
+	// signal): a driver may watch it for every statement.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	for _, e := range historytest.Engines() {
 		b.Run(e.Name+"/first", func(b *testing.B) {
 			fs := scanOf(n, 0)

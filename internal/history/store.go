@@ -3,6 +3,7 @@ package history
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"os"
@@ -226,14 +227,24 @@ func (s *Store) begin(ctx context.Context, locks ...lock) (writeTx, error) {
 		}
 		return t, nil
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	// One connection held for the transaction: its bulk writes reach the
+	// driver's connection directly (Raw).
+	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &sqliteTx{tx: tx}, nil
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return &sqliteTx{conn: conn, tx: tx}, nil
 }
 
-type sqliteTx struct{ tx *sql.Tx }
+type sqliteTx struct {
+	conn *sql.Conn
+	tx   *sql.Tx
+}
 
 func (t *sqliteTx) exec(ctx context.Context, q string, args ...any) (int64, error) {
 	r, err := t.tx.ExecContext(ctx, q, args...)
@@ -264,17 +275,82 @@ func (t *sqliteTx) load(ctx context.Context, table string, cols []string, rows [
 	if len(rows) == 0 {
 		return nil
 	}
-	st, err := t.tx.PrepareContext(ctx, insertSQL(table, cols, 1, conflict))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	for _, r := range rows {
-		if _, err := st.ExecContext(ctx, r...); err != nil {
-			return fmt.Errorf("inserting into %s: %w", table, err)
-		}
+	if err := t.execRows(ctx, insertSQL(table, cols, 1, conflict), len(cols), rows, nil); err != nil {
+		return fmt.Errorf("inserting into %s: %w", table, err)
 	}
 	return nil
+}
+
+// execRows runs q, prepared once, for each row, on the driver's
+// connection: database/sql would convert and check every value of every
+// row again, and the driver, given a context that can end, would start a
+// goroutine to watch it for every row. The rows' values are int, int64,
+// float64, *float64, string or nil. With key, the row's first value is
+// bound last (an UPDATE's WHERE).
+func (t *sqliteTx) execRows(ctx context.Context, q string, n int, rows [][]any, key []int) error {
+	// ctx is checked every checkEvery rows instead.
+	const checkEvery = 4096
+	dctx := context.WithoutCancel(ctx)
+	return t.conn.Raw(func(dc any) error {
+		pc, ok := dc.(driver.ConnPrepareContext)
+		if !ok {
+			return fmt.Errorf("the SQLite driver's connection (%T) cannot prepare a statement", dc)
+		}
+		st, err := pc.PrepareContext(dctx, q)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		ex, ok := st.(driver.StmtExecContext)
+		if !ok {
+			return fmt.Errorf("the SQLite driver's statement (%T) cannot execute", st)
+		}
+		args := make([]driver.NamedValue, n)
+		for i := range args {
+			args[i].Ordinal = i + 1
+		}
+		for j, r := range rows {
+			if j%checkEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			if len(r) != n {
+				return fmt.Errorf("a row of %d values for %d parameters", len(r), n)
+			}
+			for i := range args {
+				src := i
+				if key != nil {
+					src = key[i]
+				}
+				v, err := driverValue(r[src])
+				if err != nil {
+					return err
+				}
+				args[i].Value = v
+			}
+			if _, err := ex.ExecContext(dctx, args); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// driverValue is v as the driver takes it.
+func driverValue(v any) (driver.Value, error) {
+	switch x := v.(type) {
+	case nil, int64, string, float64:
+		return x, nil
+	case int:
+		return int64(x), nil
+	case *float64:
+		if x == nil {
+			return nil, nil
+		}
+		return *x, nil
+	}
+	return driver.DefaultParameterConverter.ConvertValue(v)
 }
 
 func insertSQL(table string, cols []string, n int, conflict string) string {
@@ -297,18 +373,13 @@ func (t *sqliteTx) update(ctx context.Context, table string, cols []string, rows
 	if len(rows) == 0 {
 		return nil
 	}
-	st, err := t.tx.PrepareContext(ctx, updateSQL(table, cols))
-	if err != nil {
-		return err
+	// The row's values after its key, then the key.
+	key := make([]int, len(cols))
+	for i := range key {
+		key[i] = (i + 1) % len(cols)
 	}
-	defer st.Close()
-	args := make([]any, len(cols))
-	for _, r := range rows {
-		copy(args, r[1:])
-		args[len(cols)-1] = r[0]
-		if _, err := st.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("updating %s: %w", table, err)
-		}
+	if err := t.execRows(ctx, updateSQL(table, cols), len(cols), rows, key); err != nil {
+		return fmt.Errorf("updating %s: %w", table, err)
 	}
 	return nil
 }
@@ -370,8 +441,17 @@ func (t *sqliteTx) bulk(ctx context.Context, table string, n int) (func(context.
 	}, nil
 }
 
-func (t *sqliteTx) commit(context.Context) error   { return t.tx.Commit() }
-func (t *sqliteTx) rollback(context.Context) error { return t.tx.Rollback() }
+func (t *sqliteTx) commit(context.Context) error {
+	err := t.tx.Commit()
+	t.conn.Close()
+	return err
+}
+
+func (t *sqliteTx) rollback(context.Context) error {
+	err := t.tx.Rollback()
+	t.conn.Close()
+	return err
+}
 
 type pgTx struct {
 	s     *Store
