@@ -50,32 +50,10 @@ func TestCollectedArtifactOccurrences(t *testing.T) {
 		t.Errorf("ListOccurrences called %d times, want once per active project (6)", n)
 	}
 
-	for _, tc := range []struct {
-		name string
-		err  error
-		fail bool
-	}{{"not enabled", gcptest.ServiceDisabled("web-prod"), false}, {"denied", gcptest.Denied(), true}} {
-		f := load(t, filepath.Join("testdata", "server"))
-		f.Faults["ListOccurrences projects/web-prod"] = []error{tc.err}
-		opts := start(t, f)
-		var mem collect.Mem
-		rec := &collect.Recorder{}
-		if err := Collect(context.Background(), opts, &mem, rec, nil); err != nil {
-			t.Fatal(err)
-		}
-		if mem.File(occurrencesFile) != nil {
-			t.Errorf("%s: occurrences written", tc.name)
-		}
-		failed := false
-		for _, fl := range rec.Failures() {
-			if fl.Call == permOccurrence {
-				failed = true
-			}
-		}
-		if failed != tc.fail {
-			t.Errorf("%s: failure recorded %v, want %v (%v)", tc.name, failed, tc.fail, rec.Failures())
-		}
-	}
+	checkListingFaults(t, "ListOccurrences projects/web-prod", occurrencesFile, permOccurrence, []listingFault{
+		{"not enabled", gcptest.ServiceDisabled("web-prod"), false},
+		{"denied", gcptest.Denied(), true},
+	})
 }
 
 // TestArtifactOccurrencesOfOrganizationProjects: with an organization as

@@ -42,25 +42,41 @@ func TestCollectedSCCFindings(t *testing.T) {
 	}
 
 	// Not active in the organization: nothing written, no failure; denied: a failure.
-	for _, tc := range []struct {
-		name string
-		err  error
-		fail bool
-	}{{"not active", grpcstatus.Error(codes.FailedPrecondition, "Security Command Center is not activated for this resource"), false}, {"denied", gcptest.Denied(), true}} {
+	checkListingFaults(t, "ListFindings organizations/100000000001/sources/-", name, permSCCFindings, []listingFault{
+		{"not active", grpcstatus.Error(codes.FailedPrecondition, "Security Command Center is not activated for this resource"), false},
+		{"denied", gcptest.Denied(), true},
+	})
+}
+
+// listingFault is one error a listing answers with, and whether the
+// collection must record it as a failure.
+type listingFault struct {
+	name string
+	err  error
+	fail bool
+}
+
+// checkListingFaults collects the test server's organization once for each
+// fault, with the listing named by key answering that error: the file the
+// listing writes must be absent, and a failure of call recorded exactly when
+// the fault says so.
+func checkListingFaults(t *testing.T, key, file, call string, faults []listingFault) {
+	t.Helper()
+	for _, tc := range faults {
 		f := load(t, filepath.Join("testdata", "server"))
-		f.Faults["ListFindings organizations/100000000001/sources/-"] = []error{tc.err}
+		f.Faults[key] = []error{tc.err}
 		opts := start(t, f)
 		var mem collect.Mem
 		rec := &collect.Recorder{}
 		if err := Collect(context.Background(), opts, &mem, rec, nil); err != nil {
 			t.Fatal(err)
 		}
-		if mem.File(name) != nil {
-			t.Errorf("%s: findings written", tc.name)
+		if mem.File(file) != nil {
+			t.Errorf("%s: %s written", tc.name, file)
 		}
 		failed := false
 		for _, fl := range rec.Failures() {
-			if fl.Call == permSCCFindings {
+			if fl.Call == call {
 				failed = true
 			}
 		}
