@@ -299,7 +299,7 @@ func TestMoreImportFacts(t *testing.T) {
 	}
 	wantUnsupported := map[string]int{"AWS::Config::ConfigurationRecorder": 1, "AWS::Config::DeliveryChannel": 1,
 		"AWS::ElasticLoadBalancingV2::Listener": 2, "AWS::ElasticLoadBalancingV2::TargetGroup": 1, "AWS::GuardDuty::Detector": 1, "AWS::GuardDuty::DetectorIds": 2, "AWS::KMS::KeyPolicy": 2,
-		"AWS::RDS::DBCluster": 1, "AWS::SecurityHub::Hub": 1, "AWS::SecurityHub::Standard": 2}
+		"AWS::SecurityHub::Hub": 1, "AWS::SecurityHub::Standard": 2}
 	if mustJSON(inv.Unsupported) != mustJSON(wantUnsupported) {
 		t.Errorf("unsupported types = %v, want %v", inv.Unsupported, wantUnsupported)
 	}

@@ -17,6 +17,7 @@ var normalizers = map[string]normalizer{
 	"AWS::EC2::RouteTable":                      routeTable,
 	"AWS::EC2::NetworkAcl":                      networkACL,
 	"AWS::RDS::DBInstance":                      rdsInstance,
+	TypeRDSCluster:                              rdsCluster,
 	"AWS::RDS::DBSnapshot":                      rdsSnapshot("encrypted", "DBSnapshotAttributes"),
 	"AWS::RDS::DBClusterSnapshot":               rdsSnapshot("storageEncrypted", "DBClusterSnapshotAttributes"),
 	"AWS::KMS::Key":                             kmsKey,
