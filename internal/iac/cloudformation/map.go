@@ -32,6 +32,8 @@ func init() {
 		"AWS::EC2::FlowLog":                         {resource.ClassFlowLog, flowLog},
 		"AWS::RDS::DBInstance":                      {resource.ClassDatabase, rdsInstance},
 		"AWS::RDS::DBCluster":                       {resource.ClassDatabase, rdsCluster},
+		"AWS::DocDB::DBCluster":                     {resource.ClassDatabase, clusterOfEngine("docdb")},
+		"AWS::Neptune::DBCluster":                   {resource.ClassDatabase, clusterOfEngine("neptune")},
 		"AWS::KMS::Key":                             {resource.ClassKey, kmsKey},
 		"AWS::CloudTrail::Trail":                    {resource.ClassAuditLog, trail},
 		"AWS::IAM::User":                            {resource.ClassIdentity, iamPrincipal("user")},
@@ -588,6 +590,17 @@ func rdsCluster(m *mapper, r *res, out *resource.Resource) {
 	d.AutoMinorUpgrade = m.boolean(p, nil, "AutoMinorVersionUpgrade")
 	m.relate(out, resource.RelUsesKey, p["KmsKeyId"])
 	m.dbCredentials(d, r, "MasterUserPassword")
+}
+
+// clusterOfEngine maps a DocumentDB or Neptune cluster, which has the RDS
+// cluster's properties and defaults without an Engine property.
+func clusterOfEngine(engine string) func(m *mapper, r *res, out *resource.Resource) {
+	return func(m *mapper, r *res, out *resource.Resource) {
+		rdsCluster(m, r, out)
+		if out.Facts.Database.Engine == "" {
+			out.Facts.Database.Engine = engine
+		}
+	}
 }
 
 func kmsKey(m *mapper, r *res, out *resource.Resource) {

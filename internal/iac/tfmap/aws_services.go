@@ -221,6 +221,12 @@ func rdsInstance(m *mapper, r *inst, out *resource.Resource) {
 // storageEncryption: storage_encrypted defaults to false (true for Aurora
 // Serverless v1); the key manager is the key's.
 func (m *mapper) storageEncryption(a map[string]any) (*bool, string) {
+	return m.storageEncryptionKey(a, "kms_key_id")
+}
+
+// storageEncryptionKey is storageEncryption for a type that names its key
+// in keyAttr (aws_neptune_cluster: kms_key_arn).
+func (m *mapper) storageEncryptionKey(a map[string]any, keyAttr string) (*bool, string) {
 	enc := m.boolean(a, boolp(false), "storage_encrypted")
 	if mode, _ := a["engine_mode"].(string); mode == "serverless" {
 		enc = boolp(true)
@@ -228,28 +234,40 @@ func (m *mapper) storageEncryption(a map[string]any) (*bool, string) {
 	if enc == nil || !*enc {
 		return enc, ""
 	}
-	key, kst := look(a, "kms_key_id")
+	key, kst := look(a, keyAttr)
 	if kst == absent {
 		return enc, "provider"
 	}
 	return enc, keyManager(key)
 }
 
+// rdsCluster: aws_rds_cluster.
 func rdsCluster(m *mapper, r *inst, out *resource.Resource) {
+	dbCluster(m, r, out, "", "kms_key_id")
+}
+
+// dbCluster fills an RDS-API cluster: aws_rds_cluster, aws_docdb_cluster
+// (engine docdb by default) and aws_neptune_cluster (neptune, its key in
+// kms_key_arn), which share the RDS cluster's arguments and defaults: not
+// encrypted, one day of backups, no deletion protection.
+func dbCluster(m *mapper, r *inst, out *resource.Resource, engine, keyAttr string) {
 	d := &resource.Database{}
 	out.Facts.Database = d
 	d.Engine = strings.ToLower(m.s(r.a, "engine"))
+	if _, st := look(r.a, "engine"); st == absent {
+		d.Engine = engine
+	}
 	if _, st := look(r.a, "snapshot_identifier"); st != absent {
 		d.Encrypted = m.boolean(r.a, nil, "storage_encrypted")
 	} else {
-		d.Encrypted, d.KeyManager = m.storageEncryption(r.a)
+		d.Encrypted, d.KeyManager = m.storageEncryptionKey(r.a, keyAttr)
 	}
 	d.BackupRetentionDays = m.integer(r.a, resource.Int(1), "backup_retention_period")
 	if d.BackupRetentionDays != nil {
 		d.BackupEnabled = boolp(*d.BackupRetentionDays > 0)
 	}
 	d.DeletionProtection = m.boolean(r.a, boolp(false), "deletion_protection")
-	m.relate(out, resource.RelUsesKey, r.a["kms_key_id"], "aws_kms_key")
+	m.relate(out, resource.RelUsesKey, r.a[keyAttr], "aws_kms_key")
 	m.dbCredentials(d, r, []string{"master_password"}, nil)
 }
 

@@ -30,19 +30,25 @@ func on(attr string, types ...string) attachment {
 }
 
 var awsTypes = map[string]typeMapper{
-	"aws_s3_bucket":                       {native: "AWS::S3::Bucket", class: resource.ClassObjectStorage, fill: s3Bucket},
-	"aws_s3_account_public_access_block":  {native: "AWS::::Account", class: resource.ClassAccount, fill: s3AccountBlock},
-	"aws_ebs_encryption_by_default":       {native: "AWS::::Account", class: resource.ClassAccount, fill: ebsDefaultEncryption},
-	"aws_security_group":                  {native: "AWS::EC2::SecurityGroup", class: resource.ClassFirewall, fill: securityGroup},
-	"aws_default_security_group":          {native: "AWS::EC2::SecurityGroup", class: resource.ClassFirewall, fill: securityGroup},
-	"aws_instance":                        {native: "AWS::EC2::Instance", class: resource.ClassCompute, fill: instance},
-	"aws_ebs_volume":                      {native: "AWS::EC2::Volume", class: resource.ClassDisk, fill: volume},
-	"aws_vpc":                             {native: "AWS::EC2::VPC", class: resource.ClassNetwork, fill: vpc},
-	"aws_default_vpc":                     {native: "AWS::EC2::VPC", class: resource.ClassNetwork, fill: vpc},
-	"aws_flow_log":                        {native: "AWS::EC2::FlowLog", class: resource.ClassFlowLog, fill: flowLog},
-	"aws_db_instance":                     {native: "AWS::RDS::DBInstance", class: resource.ClassDatabase, fill: rdsInstance},
-	"aws_rds_cluster_instance":            {native: "AWS::RDS::DBInstance", class: resource.ClassDatabase, fill: rdsInstance},
-	"aws_rds_cluster":                     {native: "AWS::RDS::DBCluster", class: resource.ClassDatabase, fill: rdsCluster},
+	"aws_s3_bucket":                      {native: "AWS::S3::Bucket", class: resource.ClassObjectStorage, fill: s3Bucket},
+	"aws_s3_account_public_access_block": {native: "AWS::::Account", class: resource.ClassAccount, fill: s3AccountBlock},
+	"aws_ebs_encryption_by_default":      {native: "AWS::::Account", class: resource.ClassAccount, fill: ebsDefaultEncryption},
+	"aws_security_group":                 {native: "AWS::EC2::SecurityGroup", class: resource.ClassFirewall, fill: securityGroup},
+	"aws_default_security_group":         {native: "AWS::EC2::SecurityGroup", class: resource.ClassFirewall, fill: securityGroup},
+	"aws_instance":                       {native: "AWS::EC2::Instance", class: resource.ClassCompute, fill: instance},
+	"aws_ebs_volume":                     {native: "AWS::EC2::Volume", class: resource.ClassDisk, fill: volume},
+	"aws_vpc":                            {native: "AWS::EC2::VPC", class: resource.ClassNetwork, fill: vpc},
+	"aws_default_vpc":                    {native: "AWS::EC2::VPC", class: resource.ClassNetwork, fill: vpc},
+	"aws_flow_log":                       {native: "AWS::EC2::FlowLog", class: resource.ClassFlowLog, fill: flowLog},
+	"aws_db_instance":                    {native: "AWS::RDS::DBInstance", class: resource.ClassDatabase, fill: rdsInstance},
+	"aws_rds_cluster_instance":           {native: "AWS::RDS::DBInstance", class: resource.ClassDatabase, fill: rdsInstance},
+	"aws_rds_cluster":                    {native: "AWS::RDS::DBCluster", class: resource.ClassDatabase, fill: rdsCluster},
+	"aws_docdb_cluster": {native: "AWS::RDS::DBCluster", class: resource.ClassDatabase, fill: func(m *mapper, r *inst, out *resource.Resource) {
+		dbCluster(m, r, out, "docdb", "kms_key_id")
+	}},
+	"aws_neptune_cluster": {native: "AWS::RDS::DBCluster", class: resource.ClassDatabase, fill: func(m *mapper, r *inst, out *resource.Resource) {
+		dbCluster(m, r, out, "neptune", "kms_key_arn")
+	}},
 	"aws_kms_key":                         {native: "AWS::KMS::Key", class: resource.ClassKey, fill: kmsKey},
 	"aws_cloudtrail":                      {native: "AWS::CloudTrail::Trail", class: resource.ClassAuditLog, fill: trail},
 	"aws_iam_user":                        {native: "AWS::IAM::User", class: resource.ClassIdentity, fill: iamUser},
