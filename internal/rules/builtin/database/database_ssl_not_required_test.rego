@@ -30,3 +30,19 @@ test_unknown_without_facts if {
 	inp := one("azure", {})
 	not "r1" in rule.fail with input as inp
 }
+
+test_fail_aws_cache_without_tls if {
+	"r1" in rule.fail with input as typed("aws", "AWS::ElastiCache::ReplicationGroup", {"database": {"ssl_required": false}})
+}
+
+test_skip_aws_database_without_the_fact if {
+	inp := typed("aws", "AWS::RDS::DBInstance", {"database": {"encrypted": true}})
+	"r1" in rule.skip with input as inp
+	not "r1" in rule.fail with input as inp
+}
+
+test_aws_search_domain_with_https_enforced_is_judged if {
+	inp := typed("aws", "AWS::OpenSearch::Domain", {"database": {"ssl_required": true}})
+	not "r1" in rule.skip with input as inp
+	not "r1" in rule.fail with input as inp
+}
