@@ -43,6 +43,9 @@ var awsTypes = map[string]typeMapper{
 	"aws_db_instance":                    {native: "AWS::RDS::DBInstance", class: resource.ClassDatabase, fill: rdsInstance},
 	"aws_rds_cluster_instance":           {native: "AWS::RDS::DBInstance", class: resource.ClassDatabase, fill: rdsInstance},
 	"aws_rds_cluster":                    {native: "AWS::RDS::DBCluster", class: resource.ClassDatabase, fill: rdsCluster},
+	"aws_elasticache_replication_group":  {native: "AWS::ElastiCache::ReplicationGroup", class: resource.ClassDatabase, fill: cacheReplicationGroup},
+	"aws_opensearch_domain":              {native: "AWS::OpenSearch::Domain", class: resource.ClassDatabase, fill: searchDomain},
+	"aws_elasticsearch_domain":           {native: "AWS::Elasticsearch::Domain", class: resource.ClassDatabase, fill: searchDomain},
 	"aws_docdb_cluster": {native: "AWS::RDS::DBCluster", class: resource.ClassDatabase, fill: func(m *mapper, r *inst, out *resource.Resource) {
 		dbCluster(m, r, out, "docdb", "kms_key_id")
 	}},

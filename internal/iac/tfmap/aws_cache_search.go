@@ -1,0 +1,78 @@
+package tfmap
+
+import (
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// cacheReplicationGroup: aws_elasticache_replication_group (Redis OSS or
+// Valkey), a database with the facts the AWS Config importer gives the
+// deployed group. The API's defaults apply where an argument is absent:
+// no encryption at rest or in transit, no snapshots, one zone. Transit
+// encryption in "preferred" mode still accepts clear-text clients, so TLS
+// is required only in "required" mode (or without a mode, as before
+// modes existed).
+func cacheReplicationGroup(m *mapper, r *inst, out *resource.Resource) {
+	d := &resource.Database{Engine: "redis", PublicEndpoint: boolp(false)}
+	out.Facts.Database = d
+	if e, st := m.str(r.a, "engine"); st == ok {
+		d.Engine = strings.ToLower(e)
+	}
+	d.Encrypted = m.boolean(r.a, boolp(false), "at_rest_encryption_enabled")
+	if d.Encrypted != nil && *d.Encrypted {
+		d.KeyManager = "provider"
+		if key, st := look(r.a, "kms_key_id"); st != absent {
+			d.KeyManager = keyManager(key)
+		}
+	}
+	d.SSLRequired = m.boolean(r.a, boolp(false), "transit_encryption_enabled")
+	if d.SSLRequired != nil && *d.SSLRequired {
+		switch mode, st := m.str(r.a, "transit_encryption_mode"); st {
+		case ok:
+			d.SSLRequired = boolp(!strings.EqualFold(mode, "preferred"))
+		case unknownSt, bad:
+			d.SSLRequired = nil
+		}
+	}
+	d.BackupRetentionDays = m.integer(r.a, resource.Int(0), "snapshot_retention_limit")
+	if d.BackupRetentionDays != nil {
+		d.BackupEnabled = boolp(*d.BackupRetentionDays > 0)
+	}
+	d.MultiAZ = m.boolean(r.a, boolp(false), "multi_az_enabled")
+	m.relate(out, resource.RelUsesKey, r.a["kms_key_id"], "aws_kms_key")
+}
+
+// searchDomain: aws_opensearch_domain and aws_elasticsearch_domain. At
+// rest: encrypt_at_rest.enabled (off by default). TLS is required when the
+// endpoint enforces HTTPS: off when domain_endpoint_options is absent (the
+// API's default), on when the block is present without enforce_https (the
+// provider's default). Without vpc_options the domain has a public
+// endpoint (its access policy decides who may call it).
+func searchDomain(m *mapper, r *inst, out *resource.Resource) {
+	engine := "opensearch"
+	if r.typ() == "aws_elasticsearch_domain" {
+		engine = "elasticsearch"
+	}
+	d := &resource.Database{Engine: engine}
+	out.Facts.Database = d
+	d.Encrypted = m.boolean(r.a, boolp(false), "encrypt_at_rest", "enabled")
+	if d.Encrypted != nil && *d.Encrypted {
+		d.KeyManager = "provider"
+		if key, st := look(r.a, "encrypt_at_rest", "kms_key_id"); st != absent {
+			d.KeyManager = keyManager(key)
+		}
+	}
+	switch opts := present(r.a, "domain_endpoint_options"); {
+	case opts == nil:
+	case *opts:
+		d.SSLRequired = m.boolean(r.a, boolp(true), "domain_endpoint_options", "enforce_https")
+	default:
+		d.SSLRequired = boolp(false)
+	}
+	if vpc := present(r.a, "vpc_options"); vpc != nil {
+		d.PublicEndpoint = boolp(!*vpc)
+	}
+	key, _ := look(r.a, "encrypt_at_rest", "kms_key_id")
+	m.relate(out, resource.RelUsesKey, key, "aws_kms_key")
+}
