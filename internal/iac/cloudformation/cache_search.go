@@ -1,0 +1,73 @@
+package cloudformation
+
+import (
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// cacheReplicationGroup: AWS::ElastiCache::ReplicationGroup, with the facts
+// the AWS Config importer gives the deployed group. Absent properties take
+// the service's defaults: no encryption at rest or in transit, no
+// snapshots, one zone. Transit encryption in "preferred" mode still
+// accepts clear-text clients.
+func cacheReplicationGroup(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	d := &resource.Database{Engine: "redis", PublicEndpoint: boolp(false)}
+	out.Facts.Database = d
+	if e, st := m.str(p, "Engine"); st == ok {
+		d.Engine = strings.ToLower(e)
+	}
+	d.Encrypted = m.boolean(p, boolp(false), "AtRestEncryptionEnabled")
+	if d.Encrypted != nil && *d.Encrypted {
+		d.KeyManager = "provider"
+		if k, st := look(p, "KmsKeyId"); st != absent {
+			d.KeyManager = keyManager(k)
+		}
+	}
+	d.SSLRequired = m.boolean(p, boolp(false), "TransitEncryptionEnabled")
+	if d.SSLRequired != nil && *d.SSLRequired {
+		switch mode, st := m.str(p, "TransitEncryptionMode"); st {
+		case ok:
+			d.SSLRequired = boolp(!strings.EqualFold(mode, "preferred"))
+		case unknownSt, bad:
+			d.SSLRequired = nil
+		}
+	}
+	d.BackupRetentionDays = m.integer(p, resource.Int(0), "SnapshotRetentionLimit")
+	if d.BackupRetentionDays != nil {
+		d.BackupEnabled = boolp(*d.BackupRetentionDays > 0)
+	}
+	d.MultiAZ = m.boolean(p, boolp(false), "MultiAZEnabled")
+	m.relate(out, resource.RelUsesKey, p["KmsKeyId"])
+}
+
+// searchDomain: AWS::OpenSearchService::Domain and AWS::Elasticsearch::Domain.
+// Encryption at rest and HTTPS enforcement are off unless set; without
+// VPCOptions the domain has a public endpoint.
+func searchDomain(engine string) func(m *mapper, r *res, out *resource.Resource) {
+	return func(m *mapper, r *res, out *resource.Resource) {
+		p := r.p
+		d := &resource.Database{Engine: engine}
+		out.Facts.Database = d
+		if v := strings.ToLower(m.s(p, "EngineVersion")); strings.HasPrefix(v, "elasticsearch_") {
+			d.Engine = "elasticsearch"
+		}
+		d.Encrypted = m.boolean(p, boolp(false), "EncryptionAtRestOptions", "Enabled")
+		if d.Encrypted != nil && *d.Encrypted {
+			d.KeyManager = "provider"
+			if k, st := look(p, "EncryptionAtRestOptions", "KmsKeyId"); st != absent {
+				d.KeyManager = keyManager(k)
+			}
+		}
+		d.SSLRequired = m.boolean(p, boolp(false), "DomainEndpointOptions", "EnforceHTTPS")
+		switch _, st := look(p, "VPCOptions", "SubnetIds"); st {
+		case ok:
+			d.PublicEndpoint = boolp(false)
+		case absent:
+			d.PublicEndpoint = boolp(true)
+		}
+		k, _ := look(p, "EncryptionAtRestOptions", "KmsKeyId")
+		m.relate(out, resource.RelUsesKey, k)
+	}
+}
