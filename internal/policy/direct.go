@@ -2,6 +2,7 @@ package policy
 
 import (
 	"cmp"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -90,6 +91,12 @@ type directCond struct {
 	// (and on the resource); the condition holds when one element
 	// satisfies them all.
 	sub []directCond
+	// rhs: the comparison's right operand is this reference (from
+	// rhsRoot) rather than a constant: two values of the input compared
+	// (d.priority < allow.priority).
+	rhs     []*ast.Term
+	rhsRoot uint8
+	hasRHS  bool
 }
 
 type cmpOp uint8
@@ -111,6 +118,7 @@ const (
 	opStarts  // startswith(<ref>, <string>)
 	opEnds    // endswith(<ref>, <string>)
 	opContains
+	opIsNumber // is_number(<ref>), not negated
 )
 
 const (
@@ -286,6 +294,40 @@ func (c *directCond) holds(t *ast.Term, env *elems) bool {
 		}
 		v = ast.Number(strconv.Itoa(n))
 	}
+	if c.op == opIsNumber {
+		_, r := v.(ast.Number)
+		return r
+	}
+	if c.hasRHS {
+		w := t.Value
+		if c.rhsRoot > 0 {
+			w = env[c.rhsRoot].Value
+		}
+		for _, k := range c.rhs {
+			var x *ast.Term
+			if obj, ok := w.(ast.Object); ok {
+				x = obj.Get(k)
+			}
+			if x == nil {
+				return c.undefined()
+			}
+			w = x.Value
+		}
+		var r bool
+		switch c.op {
+		case opNeq:
+			r = !ast.ValueEqual(v, w)
+		case opLt:
+			r = v.Compare(w) < 0
+		case opLte:
+			r = v.Compare(w) <= 0
+		case opGt:
+			r = v.Compare(w) > 0
+		case opGte:
+			r = v.Compare(w) >= 0
+		}
+		return r != c.negated
+	}
 	var r bool
 	switch c.op {
 	case opDefined:
@@ -423,6 +465,8 @@ type scope struct {
 	vars    map[ast.Var]uint8
 	helpers *modCtx
 	calls   int // helper calls being read (bounds recursion)
+	// args binds a helper's parameters while its body is read.
+	args map[ast.Var]argBind
 }
 
 // A modCtx is what a module's bodies may call: its functions (by name,
@@ -433,34 +477,47 @@ type modCtx struct {
 	sets    map[string][]constant
 	strs    map[string]ast.String // constant strings
 	imports map[string]*modCtx
+	// valueSets are the module's constant sets of scalars (numbers
+	// too), which `some x in <set>` unrolls.
+	valueSets map[string][]ast.Value
 }
 
 func newModCtx(m *ast.Module, lib func(string) *ast.Module, depth int) *modCtx {
-	mc := &modCtx{funcs: map[string][]*ast.Rule{}, sets: map[string][]constant{}, strs: map[string]ast.String{}, imports: map[string]*modCtx{}}
+	mc := &modCtx{funcs: map[string][]*ast.Rule{}, sets: map[string][]constant{}, strs: map[string]ast.String{}, imports: map[string]*modCtx{},
+		valueSets: map[string][]ast.Value{}}
 	defined := map[string]int{}
 	for _, r := range m.Rules {
 		defined[ruleName(r)]++
 	}
+	// Constants: name := <value>, one definition, no body.
+	vals := map[string]*ast.Term{}
 	for _, r := range m.Rules {
 		name := ruleName(r)
 		if len(r.Head.Args) > 0 {
 			mc.funcs[name] = append(mc.funcs[name], r)
 			continue
 		}
-		// name := {<strings and booleans>}, one definition
 		if defined[name] != 1 || r.Else != nil || r.Default || len(r.Head.Reference) != 1 || r.Head.Key != nil || r.Head.Value == nil ||
 			len(r.Body) != 1 || !r.Body[0].Equal(ast.NewExpr(ast.BooleanTerm(true))) {
 			continue
 		}
-		if str, ok := r.Head.Value.Value.(ast.String); ok {
+		vals[name] = r.Head.Value
+	}
+	for name, v := range vals {
+		if str, ok := v.Value.(ast.String); ok {
 			mc.strs[name] = str
 			continue
 		}
-		set, ok := r.Head.Value.Value.(ast.Set)
-		if !ok || set.Len() == 0 {
+		// name := {<scalars>}, or a union of such sets (a | b)
+		set := constSetOf(v, vals, 0)
+		if set == nil || set.Len() == 0 {
 			continue
 		}
+		var vs []ast.Value
+		set.Foreach(func(t *ast.Term) { vs = append(vs, t.Value) })
+		mc.valueSets[name] = vs
 		var ks []constant
+		ok := true
 		set.Foreach(func(t *ast.Term) {
 			switch t.Value.(type) {
 			case ast.String, ast.Boolean:
@@ -498,13 +555,81 @@ func newModCtx(m *ast.Module, lib func(string) *ast.Module, depth int) *modCtx {
 	return mc
 }
 
+// constSetOf returns the set of scalars t is: a set literal, the name of a
+// constant of the module (vals) that is one, or the union (a | b) of such
+// sets; nil otherwise.
+func constSetOf(t *ast.Term, vals map[string]*ast.Term, depth int) ast.Set {
+	if depth > 8 {
+		return nil
+	}
+	switch x := t.Value.(type) {
+	case ast.Set:
+		ok := true
+		x.Foreach(func(e *ast.Term) {
+			switch e.Value.(type) {
+			case ast.String, ast.Boolean, ast.Number, ast.Null:
+			default:
+				ok = false
+			}
+		})
+		if ok {
+			return x
+		}
+	case ast.Var:
+		if v, ok := vals[string(x)]; ok {
+			return constSetOf(v, vals, depth+1)
+		}
+	case ast.Ref:
+		if v, ok := x[0].Value.(ast.Var); ok && len(x) == 1 {
+			return constSetOf(ast.VarTerm(string(v)), vals, depth+1)
+		}
+	case ast.Call:
+		if len(x) == 3 && x[0].String() == ast.Or.Ref().String() {
+			a, b := constSetOf(x[1], vals, depth+1), constSetOf(x[2], vals, depth+1)
+			if a != nil && b != nil {
+				return a.Union(b)
+			}
+		}
+	}
+	return nil
+}
+
 // conds reads a list of conditions at some-level depth: every condition
 // after `some x in ...` is checked per x (those not on x are the same for
 // every x), so it becomes that some's sub.
 func (sc *scope) conds(exprs []*ast.Expr, depth uint8) ([]directCond, bool) {
 	var out []directCond
 	for i, e := range exprs {
+		if x, set, ok := sc.someInSet(e); ok {
+			// some x in <constant set>: the conditions after it hold for
+			// one of its elements.
+			if _, taken := sc.vars[x]; taken || x == sc.res {
+				return nil, false
+			}
+			if _, taken := sc.args[x]; taken {
+				return nil, false
+			}
+			c := directCond{op: opAny}
+			for _, v := range set {
+				args := maps.Clone(sc.args)
+				if args == nil {
+					args = map[ast.Var]argBind{}
+				}
+				args[x] = argBind{konst: v}
+				inner := *sc
+				inner.args = args
+				sub, ok := inner.conds(exprs[i+1:], depth)
+				if !ok || len(sub) == 0 {
+					return nil, false
+				}
+				c.alts = append(c.alts, sub)
+			}
+			return append(out, c), true
+		}
 		if x, path, root, ok := sc.someIn(e); ok {
+			if _, taken := sc.args[x]; taken {
+				return nil, false
+			}
 			if _, taken := sc.vars[x]; taken || x == sc.res || depth+1 > maxLevels {
 				return nil, false
 			}
@@ -529,6 +654,25 @@ func (sc *scope) conds(exprs []*ast.Expr, depth uint8) ([]directCond, bool) {
 	return out, true
 }
 
+// someInSet reads `some x in <constant set>` (a set of the module, or a
+// parameter bound to one).
+func (sc *scope) someInSet(e *ast.Expr) (ast.Var, []ast.Value, bool) {
+	sd, ok := e.Terms.(*ast.SomeDecl)
+	if !ok || e.Negated || len(e.With) > 0 || len(sd.Symbols) != 1 {
+		return "", nil, false
+	}
+	call, ok := sd.Symbols[0].Value.(ast.Call)
+	if !ok || len(call) != 3 || call[0].String() != ast.Member.Ref().String() {
+		return "", nil, false
+	}
+	x, ok := call[1].Value.(ast.Var)
+	if !ok || x.IsWildcard() {
+		return "", nil, false
+	}
+	set, ok := sc.valueSet(call[2])
+	return x, set, ok
+}
+
 // someIn reads `some x in <ref>`.
 func (sc *scope) someIn(e *ast.Expr) (ast.Var, []*ast.Term, uint8, bool) {
 	sd, ok := e.Terms.(*ast.SomeDecl)
@@ -550,16 +694,28 @@ func (sc *scope) someIn(e *ast.Expr) (ast.Var, []*ast.Term, uint8, bool) {
 	return x, path, root, true
 }
 
-// placeholder is the root of a helper's parameter while its body is read.
-const placeholder = 255
+// An argBind is what a helper's parameter stands for while its body is
+// read: a reference (path from root, as sc.ref returns it), or a constant
+// (a scalar, or a set of scalars that `some x in <param>` unrolls).
+type argBind struct {
+	path  []*ast.Term
+	root  uint8
+	konst ast.Value // a scalar constant, or nil
+	set   []ast.Value
+	isSet bool
+}
 
-// helperCall reads `f(<ref>)` or `not f(<ref>)`, where f is a function of
-// the module with one parameter, no else, and bodies of conditions on that
-// parameter (and the elements they bind): with one definition, not
-// negated, its conditions on <ref> behind a check that <ref> is defined
-// (the call is undefined otherwise); else one opAny or opNone condition.
+// helperCall reads `f(<args>)` or `not f(<args>)`, where f is a function of
+// the module (or of an imported one-file library) whose every definition
+// has variables as parameters, no else, a true (or absent) value and a body
+// of conditions on its parameters (and the elements they bind). Each
+// argument is a reference to facts (or an element), a scalar constant, or a
+// constant set (a parameter bound to one, or a set of the module). The
+// references must be defined (the call is undefined otherwise): with one
+// definition, not negated, the call is those checks and the definition's
+// conditions; else the checks and one opAny or opNone condition.
 func (sc *scope) helperCall(e *ast.Expr, depth uint8) ([]directCond, bool) {
-	if len(e.With) > 0 || !e.IsCall() || len(e.Operands()) != 1 || sc.calls >= maxLevels {
+	if len(e.With) > 0 || !e.IsCall() || len(e.Operands()) == 0 || sc.calls >= maxLevels {
 		return nil, false
 	}
 	op := e.Operator()
@@ -578,64 +734,135 @@ func (sc *scope) helperCall(e *ast.Expr, depth uint8) ([]directCond, bool) {
 			return nil, false
 		}
 		name = ast.Var(fn)
+	} else if _, local := sc.args[name]; local {
+		return nil, false
 	}
 	defs := mod.funcs[string(name)]
 	if len(defs) == 0 {
 		return nil, false
 	}
-	path, root, ok := sc.ref(e.Operands()[0])
-	if !ok || len(path) == 0 && root == 0 {
-		return nil, false
+	operands := e.Operands()
+	binds := make([]argBind, len(operands))
+	var checks []directCond
+	for k, t := range operands {
+		if v := sc.constant(t); v != nil {
+			binds[k] = argBind{konst: v}
+			continue
+		}
+		if set, ok := sc.valueSet(t); ok {
+			binds[k] = argBind{set: set, isSet: true}
+			continue
+		}
+		if x, ok := sc.name(t); ok && sc.res != "" && x == sc.res {
+			binds[k] = argBind{} // the resource itself (always defined)
+			continue
+		}
+		path, root, ok := sc.ref(t)
+		if !ok || len(path) == 0 && root == 0 {
+			return nil, false
+		}
+		binds[k] = argBind{path: path, root: root}
+		if len(path) > 0 { // an element itself is always defined
+			checks = append(checks, directCond{path: path, root: root, op: opExists})
+		}
 	}
 	var alts [][]directCond
 	for _, h := range defs {
-		if h.Else != nil || h.Default || len(h.Head.Args) != 1 || len(h.Body) == 0 {
+		if h.Else != nil || h.Default || len(h.Head.Args) != len(operands) || len(h.Body) == 0 {
 			return nil, false
 		}
 		if h.Head.Value != nil && !h.Head.Value.Equal(ast.BooleanTerm(true)) {
 			return nil, false
 		}
-		param, ok := h.Head.Args[0].Value.(ast.Var)
-		if !ok || param.IsWildcard() {
-			return nil, false
-		}
-		// The body sees the parameter and the helpers, not the rule's
+		// The body sees the parameters and the helpers, not the rule's
 		// variables.
-		inner := &scope{res: "", vars: map[ast.Var]uint8{param: placeholder}, helpers: mod, calls: sc.calls + 1}
+		args := map[ast.Var]argBind{}
+		for k, a := range h.Head.Args {
+			param, ok := a.Value.(ast.Var)
+			if !ok {
+				return nil, false
+			}
+			if param.IsWildcard() {
+				continue
+			}
+			if _, dup := args[param]; dup {
+				return nil, false
+			}
+			args[param] = binds[k]
+		}
+		inner := &scope{res: "", vars: map[ast.Var]uint8{}, args: args, helpers: mod, calls: sc.calls + 1}
 		body, ok := inner.conds(h.Body, depth)
 		if !ok {
 			return nil, false
 		}
-		rebase(body, path, root)
 		alts = append(alts, body)
 	}
 	if len(alts) == 1 && !e.Negated {
-		if len(path) == 0 {
-			return alts[0], true // an element itself is always defined
-		}
-		return append([]directCond{{path: path, root: root, op: opExists}}, alts[0]...), true
+		return append(checks, alts[0]...), true
 	}
-	c := directCond{path: path, root: root, op: opAny, alts: alts}
+	c := directCond{op: opAny, alts: alts}
 	if e.Negated {
 		c.op = opNone
 	}
-	return []directCond{c}, true
+	return append(checks, c), true
 }
 
-// rebase makes the conditions on a helper's parameter conditions on its
-// argument (path from root).
-func rebase(conds []directCond, path []*ast.Term, root uint8) {
-	for i := range conds {
-		c := &conds[i]
-		if c.root == placeholder {
-			c.root = root
-			c.path = append(slices.Clone(path), c.path...)
-		}
-		rebase(c.sub, path, root)
-		for _, alt := range c.alts {
-			rebase(alt, path, root)
-		}
+// valueSet returns the elements of a constant set of scalars t names: a
+// parameter bound to one, or a set of the module (not shadowed).
+func (sc *scope) valueSet(t *ast.Term) ([]ast.Value, bool) {
+	if mod, name, ok := sc.imported(t); ok {
+		set, ok := mod.valueSets[name]
+		return set, ok
 	}
+	name, ok := sc.name(t)
+	if !ok {
+		return nil, false
+	}
+	if a, bound := sc.args[name]; bound {
+		return a.set, a.isSet
+	}
+	if _, shadowed := sc.vars[name]; shadowed || name == sc.res {
+		return nil, false
+	}
+	set, ok := sc.helpers.valueSets[string(name)]
+	return set, ok
+}
+
+// imported reads <import>.<name>, a constant of an imported library (the
+// alias not shadowed by a variable).
+func (sc *scope) imported(t *ast.Term) (*modCtx, string, bool) {
+	ref, ok := t.Value.(ast.Ref)
+	if !ok || len(ref) != 2 {
+		return nil, "", false
+	}
+	alias, ok1 := ref[0].Value.(ast.Var)
+	name, ok2 := ref[1].Value.(ast.String)
+	if !ok1 || !ok2 {
+		return nil, "", false
+	}
+	if _, shadowed := sc.vars[alias]; shadowed || alias == sc.res {
+		return nil, "", false
+	}
+	if _, shadowed := sc.args[alias]; shadowed {
+		return nil, "", false
+	}
+	mod := sc.helpers.imports[string(alias)]
+	return mod, string(name), mod != nil
+}
+
+// name returns the variable a term is (x, or the one-element ref x).
+func (sc *scope) name(t *ast.Term) (ast.Var, bool) {
+	switch x := t.Value.(type) {
+	case ast.Var:
+		return x, true
+	case ast.Ref:
+		if len(x) != 1 {
+			return "", false
+		}
+		v, ok := x[0].Value.(ast.Var)
+		return v, ok
+	}
+	return "", false
 }
 
 // setGoPaths compiles the Go path of every top-level condition on the
@@ -644,7 +871,7 @@ func setGoPaths(conds []directCond) {
 	for i := range conds {
 		c := &conds[i]
 		c.g = nil
-		if c.root != 0 || c.cnt || c.xf != xfNone {
+		if c.root != 0 || c.cnt || c.xf != xfNone || c.hasRHS {
 			continue
 		}
 		switch c.op {
@@ -680,6 +907,9 @@ func (sc *scope) constant(t *ast.Term) ast.Value {
 	default:
 		return nil
 	}
+	if a, bound := sc.args[name]; bound {
+		return a.konst
+	}
 	if _, shadowed := sc.vars[name]; shadowed || name == sc.res {
 		return nil
 	}
@@ -712,6 +942,9 @@ func (sc *scope) valueRef(t *ast.Term) (path []*ast.Term, root, xf uint8, ok boo
 // constSet returns the constants of a module's constant set named by t
 // (not shadowed by a variable in scope), or nil.
 func (sc *scope) constSet(t *ast.Term) []constant {
+	if mod, name, ok := sc.imported(t); ok {
+		return mod.sets[name]
+	}
 	var name ast.Var
 	switch x := t.Value.(type) {
 	case ast.Var:
@@ -728,6 +961,9 @@ func (sc *scope) constSet(t *ast.Term) []constant {
 	default:
 		return nil
 	}
+	if _, bound := sc.args[name]; bound {
+		return nil
+	}
 	if _, shadowed := sc.vars[name]; shadowed || name == sc.res {
 		return nil
 	}
@@ -737,11 +973,16 @@ func (sc *scope) constSet(t *ast.Term) []constant {
 // ref reads a term as a reference to facts: <resource>.<string>... (root
 // 0), <x>.<string>... or x itself, for an element x (root: its level).
 func (sc *scope) ref(t *ast.Term) (path []*ast.Term, root uint8, ok bool) {
-	switch x := t.Value.(type) {
-	case ast.Var:
+	if x, ok := sc.name(t); ok {
 		if l, ok := sc.vars[x]; ok {
 			return nil, l, true
 		}
+		if a, ok := sc.args[x]; ok && a.konst == nil && !a.isSet {
+			return slices.Clone(a.path), a.root, true
+		}
+		return nil, 0, false
+	}
+	switch x := t.Value.(type) {
 	case ast.Ref:
 		if sc.res != "" && directRef(x, sc.res) {
 			return x[1:], 0, true
@@ -749,6 +990,9 @@ func (sc *scope) ref(t *ast.Term) (path []*ast.Term, root uint8, ok bool) {
 		if v, isVar := x[0].Value.(ast.Var); isVar {
 			if l, ok := sc.vars[v]; ok && directRefFrom(x, v) {
 				return x[1:], l, true
+			}
+			if a, ok := sc.args[v]; ok && a.konst == nil && !a.isSet && directRefFrom(x, v) {
+				return append(slices.Clone(a.path), x[1:]...), a.root, true
 			}
 		}
 	}
@@ -772,6 +1016,14 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 			return directCond{}, false
 		}
 		return directCond{path: path, root: root, op: opDefined, negated: e.Negated}, true
+	}
+	if e.IsCall() && len(e.Operands()) == 1 && !e.Negated && e.Operator().String() == ast.IsNumber.Ref().String() {
+		// is_number(<ref>)
+		path, root, ok := sc.ref(e.Operands()[0])
+		if !ok || len(path) == 0 && root == 0 {
+			return directCond{}, false
+		}
+		return directCond{path: path, root: root, op: opIsNumber}, true
 	}
 	if !e.IsCall() || len(e.Operands()) != 2 {
 		return directCond{}, false
@@ -832,7 +1084,19 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 		op = op.swapped()
 	}
 	if bv == nil {
-		return directCond{}, false
+		// <ref> <op> <ref>: two values of the input (an ordering or
+		// !=; both calls, undefined when either reference is).
+		a, b := e.Operands()[0], e.Operands()[1]
+		op, _ := cmpOps[e.Operator().String()]
+		if op == opEq {
+			return directCond{}, false
+		}
+		pa, ra, okA := sc.ref(a)
+		pb, rb, okB := sc.ref(b)
+		if !okA || !okB || len(pa) == 0 && ra == 0 || len(pb) == 0 && rb == 0 {
+			return directCond{}, false
+		}
+		return directCond{path: pa, root: ra, op: op, rhs: pb, rhsRoot: rb, hasRHS: true, negated: e.Negated}, true
 	}
 	b = ast.NewTerm(bv)
 	if call, ok := a.Value.(ast.Call); ok {

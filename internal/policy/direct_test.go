@@ -24,13 +24,22 @@ func TestDirectForms(t *testing.T) {
 		{"eq", each + "r.facts.storage.public_access == true\n}\n", true},
 		{"swapped and negated", each + "not 3 > r.facts.storage.retention_days\n\tr.facts.storage.min_tls_version != \"1.2\"\n}\n", true},
 		{"two bodies", each + "r.facts.storage.encrypted == false\n}\n" + each + "r.type == null\n}\n", true},
-		{"helper", each + "pub(r)\n}\npub(r) if r.facts.storage.public_access == true\n", false},
+		{"helper", each + "pub(r)\n}\npub(r) if r.facts.storage.public_access == true\n", true},
+		{"helper of two parameters", each + "pub(r, true)\n}\npub(r, v) if r.facts.storage.public_access == v\n", true},
+		{"helper with a computed argument", each + "pub(r, 1 + 1)\n}\npub(r, v) if r.facts.storage.public_access == v\n", false},
+		{"two references compared", each + "r.facts.storage.a < r.facts.storage.b\n}\n", true},
+		{"two references equal", each + "r.facts.storage.a == r.facts.storage.b\n}\n", false},
+		{"is_number", each + "is_number(r.facts.storage.a)\n}\n", true},
+		{"not is_number", each + "not is_number(r.facts.storage.a)\n}\n", false},
+		{"some in a constant set", each + "some p in ports\n\tr.facts.storage.a == p\n}\nports := {1, 2}\n", true},
+		{"in a union of sets", each + "r.type in both\n}\nboth := {\"a\"} | other\nother := {\"b\"}\n", true},
 		{"other var", each + "x := r.facts.storage.public_access\n\tx == true\n}\n", false},
 		{"other class", "fail contains r.id if {\n\tsome r in input.resources.key\n\tr.facts.storage.public_access == true\n}\n", false},
 		{"index by var", each + "some k\n\tr.facts.storage[k] == true\n}\n", false},
 		{"composite constant", each + "r.facts.storage.public_access == [true]\n}\n", false},
 		{"skip", each + "r.facts.storage.public_access == true\n}\nskip contains r.id if {\n\tsome r in input.resources.object_storage\n\tr.type == \"x\"\n}\n", true},
-		{"skip with a helper", each + "r.facts.storage.public_access == true\n}\nskip contains r.id if {\n\tsome r in input.resources.object_storage\n\tx(r)\n}\nx(r) if r.type == 1\n", false},
+		{"skip with a helper", each + "r.facts.storage.public_access == true\n}\nskip contains r.id if {\n\tsome r in input.resources.object_storage\n\tx(r)\n}\nx(r) if r.type == 1\n", true},
+		{"skip with a helper reading a rule", each + "r.facts.storage.public_access == true\n}\nskip contains r.id if {\n\tsome r in input.resources.object_storage\n\tx(r)\n}\nx(r) if r.id in fail\n", false},
 		{"with", each + "r.facts.storage.public_access == true with input.now as 1\n}\n", false},
 		{"bare ref", each + "r.facts.storage\n\tnot r.facts.storage.public_access\n}\n", true},
 		{"in a set", each + "r.facts.storage.min_tls_version in {\"1.0\", \"1.1\"}\n\tnot r.type in {\"x\"}\n}\n", true},
@@ -338,4 +347,79 @@ func compareEngines(t *testing.T, a, b *Engine, inv []*resource.Resource) {
 		}
 	}
 	t.Logf("%d findings, %d FAIL, agree", len(fa), fails)
+}
+
+// TestDirectHelpersWithArgsMatchOPA checks helpers of several parameters
+// (references, elements, the resource itself, constants and constant sets
+// as arguments), is_number, two references compared, `some x in <constant
+// set>` and unions of constant sets against OPA, over firewall rules with
+// values present, absent (priority 0 is omitted) and of other types.
+func TestDirectHelpersWithArgsMatchOPA(t *testing.T) {
+	ctx := context.Background()
+	lib := "package vigil.lib.u\n\nlow := {\"tcp\", \"all\"}\n\nports := {22, 80, 3389}\n\nboth := low | {\"udp\", true}\n\n" +
+		"within(k, n) if {\n\tis_number(k.from_port)\n\tk.from_port <= n\n\tn <= k.to_port\n}\n\n" +
+		"earlier(rules, k) if {\n\tsome o in rules\n\to.action == \"deny\"\n\tis_number(o.priority)\n\to.priority < k.priority\n}\n\n" +
+		"any_port(k, ps) if {\n\tsome p in ps\n\twithin(k, p)\n}\n\n" +
+		"named(k, _) if k.protocol in both\n\nnamed(k, s) if k.protocol == s\n\n" +
+		"stateless_is(res, s) if res.facts.firewall.stateless == s\n"
+	conds := []string{
+		"some k in r.facts.firewall.rules\n\tu.within(k, 22)",
+		"some k in r.facts.firewall.rules\n\tnot u.within(k, 22)",
+		"some k in r.facts.firewall.rules\n\tu.any_port(k, u.ports)",
+		"some k in r.facts.firewall.rules\n\tnot u.any_port(k, u.ports)",
+		"some k in r.facts.firewall.rules\n\tnot u.earlier(r.facts.firewall.rules, k)",
+		"some k in r.facts.firewall.rules\n\tu.earlier(r.facts.firewall.rules, k)",
+		"not u.earlier(r.facts.firewall.missing, r.facts.firewall)",
+		"some k in r.facts.firewall.rules\n\tu.named(k, \"icmp\")",
+		"some k in r.facts.firewall.rules\n\tnot u.named(k, \"icmp\")",
+		"u.stateless_is(r, true)", "not u.stateless_is(r, false)",
+		"some k in r.facts.firewall.rules\n\tsome j in r.facts.firewall.rules\n\tk.priority < j.priority",
+		"some k in r.facts.firewall.rules\n\tsome j in r.facts.firewall.rules\n\tnot k.from_port >= j.to_port",
+		"some k in r.facts.firewall.rules\n\tsome j in r.facts.firewall.rules\n\tk.protocol != j.protocol",
+		"some k in r.facts.firewall.rules\n\tsome j in r.facts.firewall.rules\n\tk.priority > j.protocol",
+		"some k in r.facts.firewall.rules\n\tis_number(k.priority)",
+		"some k in r.facts.firewall.rules\n\tis_number(k.protocol)",
+		"some p in u.ports\n\tsome k in r.facts.firewall.rules\n\tk.to_port == p",
+		"some s in u.both\n\tsome k in r.facts.firewall.rules\n\tk.protocol == s",
+		"some k in r.facts.firewall.rules\n\tk.protocol in u.both",
+	}
+	files := map[string]string{"lib.rego": lib}
+	for i, c := range conds {
+		id := fmt.Sprintf("h%d", i)
+		files[id+".rego"] = header(id, "firewall", "") +
+			"import data.vigil.lib.u\n\nfail contains r.id if {\n\tsome r in input.resources.firewall\n\t" + c + "\n}\n"
+	}
+	dir := writePack(t, files)
+	direct, err := New(ctx, []Source{DirSource(dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opa, err := New(ctx, []Source{DirSource(dir)}, withoutDirect())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range direct.rules {
+		if direct.direct[i] == nil {
+			t.Fatalf("rule %s is not direct", direct.rules[i].ID)
+		}
+	}
+	fw := func(name string, stateless *bool, rules ...resource.FirewallRule) *resource.Resource {
+		return &resource.Resource{ID: name, Provider: resource.AWS, Class: resource.ClassFirewall, Type: "T",
+			Facts: resource.Facts{Firewall: &resource.Firewall{Rules: rules, Stateless: stateless}}}
+	}
+	allow := resource.FirewallRule{Direction: "ingress", Action: "allow", Protocol: "tcp", FromPort: 22, ToPort: 22, Sources: []string{"0.0.0.0/0"}, Priority: 200}
+	deny := resource.FirewallRule{Direction: "ingress", Action: "deny", Protocol: "all", FromPort: 0, ToPort: 65535, Sources: []string{"*"}, Priority: 100}
+	wide := resource.FirewallRule{Direction: "ingress", Action: "allow", Protocol: "udp", FromPort: 0, ToPort: 65535}
+	noPrio := allow
+	noPrio.Priority = 0
+	icmp := resource.FirewallRule{Protocol: "icmp", Action: "deny", Priority: 300}
+	inv := []*resource.Resource{
+		fw("empty", nil),
+		fw("allow", resource.Bool(true), allow),
+		fw("shadowed", resource.Bool(false), allow, deny),
+		fw("unprioritized", nil, noPrio, deny, wide),
+		fw("mixed", resource.Bool(true), wide, icmp, allow),
+		{ID: "nofacts", Provider: resource.GCP, Class: resource.ClassFirewall, Type: "x"},
+	}
+	compareEngines(t, direct, opa, inv)
 }

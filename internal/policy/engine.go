@@ -199,7 +199,10 @@ func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) err
 		e.prepared[i] = pq
 		var mq *rego.PreparedEvalQuery
 		if e.defined[r.ID]["message"] {
-			q, err := rego.New(rego.Compiler(c), rego.Query("message := "+r.Package+".message")).PrepareForEval(ctx)
+			// The rule's fail set is replaced by the ids of the failing
+			// resources the query sees (failIDs, in its input): a message
+			// over `r.id in fail` then need not evaluate fail again.
+			q, err := rego.New(rego.Compiler(c), rego.Query("message := "+r.Package+".message with "+r.Package+".fail as input."+failIDs)).PrepareForEval(ctx)
 			if err != nil {
 				return fmt.Errorf("%s: preparing rule %s: %w", r.File, r.ID, err)
 			}
@@ -864,6 +867,10 @@ func buildQuery(pkg string, names map[string]bool) string {
 	return strings.Join(parts, "; ")
 }
 
+// failIDs is the key of a message query's input holding the ids of the
+// failing resources it sees (the rule's fail set, restricted to them).
+const failIDs = "__vigil_fail_ids"
+
 // messageBatch bounds how many failing resources one `message` query sees:
 // OPA checks a partial object's keys for conflicts as it grows, which is
 // quadratic in its size.
@@ -890,9 +897,14 @@ func (e *Engine) ruleMessages(ctx context.Context, i int, in *Input, failed []in
 		classes := ast.NewObject()
 		resources.Foreach(func(k, v *ast.Term) { classes.Insert(k, v) })
 		classes.Insert(ast.StringTerm(string(rule.Class)), ast.ArrayTerm(batch...))
+		ids := make([]*ast.Term, len(batch))
+		for k := range batch {
+			ids[k] = ast.StringTerm(in.byClass[rule.Class][failed[lo+k]].ID)
+		}
 		doc := ast.NewObject(
 			[2]*ast.Term{ast.StringTerm("now"), in.now},
 			[2]*ast.Term{ast.StringTerm("resources"), ast.NewTerm(classes)},
+			[2]*ast.Term{ast.StringTerm(failIDs), ast.SetTerm(ids...)},
 		)
 		rs, err := e.messages[i].Eval(ctx, rego.EvalParsedInput(doc), rego.EvalGenerateJSON(keepTerm))
 		if err != nil {
