@@ -39,11 +39,6 @@ func (r *Result) AddUnsupported(res *resource.Resource) {
 	r.Unsupported[res.ID] = res.Type
 }
 
-// Decode unmarshals data into v. A syntax error reports its byte offset.
-func Decode(data []byte, v any) error {
-	return gojson.Unmarshal(data, v)
-}
-
 // ErrorOffset returns the byte offset a decoding error names, or -1.
 func ErrorOffset(err error) int64 {
 	var se *gojson.SyntaxError

@@ -1,0 +1,427 @@
+package attr
+
+import (
+	"hash/maphash"
+	"strconv"
+	"sync"
+	"unicode/utf8"
+
+	gojson "github.com/goccy/go-json"
+)
+
+// The exports' decoder. The normalizers read exports as generic trees
+// (M, []any, string, float64, bool, nil), so the trees stay, but they are
+// built here with fewer allocations than a general decoder makes: object
+// keys and short repeated values (regions, accounts, types, states, small
+// numbers) are interned through small per-decoder caches, so that a key or
+// a value seen before costs no allocation and the decoded trees share one
+// copy; maps and slices are allocated once at their final size.
+//
+// Any input this decoder does not take on the fast path — a syntax error,
+// a string with escapes or invalid UTF-8 it cannot copy, a number out of
+// range, deep nesting, a target other than a nil *any, *M or *[]any — is
+// decoded again by goccy/go-json, so the result and the error (with its
+// offset, which problems report) are that decoder's, byte for byte: the
+// fast path only accepts what it decodes to the same tree.
+
+// Decode unmarshals data into v. A syntax error reports its byte offset.
+func Decode(data []byte, v any) error {
+	switch p := v.(type) {
+	case *any:
+		if *p == nil {
+			if val, ok := fastDecode(data); ok {
+				*p = val
+				return nil
+			}
+		}
+	case *M:
+		if *p == nil {
+			if val, ok := fastDecode(data); ok {
+				if m, isObj := val.(M); isObj {
+					*p = m
+					return nil
+				}
+			}
+		}
+	case *[]any:
+		if *p == nil {
+			if val, ok := fastDecode(data); ok {
+				if a, isArr := val.([]any); isArr {
+					*p = a
+					return nil
+				}
+			}
+		}
+	}
+	return gojson.Unmarshal(data, v)
+}
+
+// fastDecode decodes a whole JSON text into a generic tree; ok is false
+// when the text is not one the fast path takes (see above).
+func fastDecode(data []byte) (v any, ok bool) {
+	d := decoders.Get().(*decoder)
+	d.buf, d.pos = data, 0
+	v, ok = d.value(0)
+	if ok {
+		d.skipSpace()
+		ok = d.pos == len(d.buf)
+	}
+	d.buf = nil
+	clear(d.entries)
+	clear(d.items)
+	d.entries, d.items = d.entries[:0], d.items[:0]
+	decoders.Put(d)
+	if !ok {
+		return nil, false
+	}
+	return v, true
+}
+
+// maxFastDepth is the nesting the fast path takes; deeper texts go to
+// goccy/go-json (which has its own limit and error).
+const maxFastDepth = 512
+
+// internMax is the length of the longest value interned: identifiers
+// (ARNs, resource IDs) are longer and mostly unique.
+const internMax = 48
+
+const (
+	keySlots   = 1 << 12
+	valueSlots = 1 << 13
+	numSlots   = 1 << 10
+)
+
+type valueSlot struct {
+	s string
+	v any
+}
+
+// decoder is one decoding's state; its caches outlive it (decoders are
+// pooled), so the second file of an import finds the first one's keys.
+type decoder struct {
+	buf     []byte
+	pos     int
+	entries []entry // object members being decoded, innermost last
+	items   []any   // array elements being decoded, innermost last
+	keys    [keySlots]string
+	strs    [valueSlots]valueSlot
+	nums    [numSlots]valueSlot
+}
+
+type entry struct {
+	k string
+	v any
+}
+
+var (
+	decoders = sync.Pool{New: func() any { return new(decoder) }}
+	seed     = maphash.MakeSeed()
+)
+
+func (d *decoder) skipSpace() {
+	for d.pos < len(d.buf) {
+		switch d.buf[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (d *decoder) value(depth int) (any, bool) {
+	d.skipSpace()
+	if d.pos >= len(d.buf) {
+		return nil, false
+	}
+	switch c := d.buf[d.pos]; {
+	case c == '{':
+		return d.object(depth + 1)
+	case c == '[':
+		return d.array(depth + 1)
+	case c == '"':
+		lit, plain, ok := d.str()
+		if !ok {
+			return nil, false
+		}
+		if !plain {
+			s, ok := unquote(lit)
+			if !ok {
+				return nil, false
+			}
+			return s, true
+		}
+		return d.internValue(lit), true
+	case c == 't':
+		if d.literal("true") {
+			return true, true
+		}
+	case c == 'f':
+		if d.literal("false") {
+			return false, true
+		}
+	case c == 'n':
+		if d.literal("null") {
+			return nil, true
+		}
+	case c == '-' || (c >= '0' && c <= '9'):
+		return d.number()
+	}
+	return nil, false
+}
+
+func (d *decoder) literal(lit string) bool {
+	if len(d.buf)-d.pos >= len(lit) && string(d.buf[d.pos:d.pos+len(lit)]) == lit {
+		d.pos += len(lit)
+		return true
+	}
+	return false
+}
+
+func (d *decoder) object(depth int) (any, bool) {
+	if depth > maxFastDepth {
+		return nil, false
+	}
+	d.pos++ // '{'
+	d.skipSpace()
+	if d.pos < len(d.buf) && d.buf[d.pos] == '}' {
+		d.pos++
+		return M{}, true
+	}
+	base := len(d.entries)
+	for {
+		d.skipSpace()
+		if d.pos >= len(d.buf) || d.buf[d.pos] != '"' {
+			return nil, false
+		}
+		lit, plain, ok := d.str()
+		if !ok {
+			return nil, false
+		}
+		var k string
+		if plain {
+			k = d.internKey(lit)
+		} else if k, ok = unquote(lit); !ok {
+			return nil, false
+		}
+		d.skipSpace()
+		if d.pos >= len(d.buf) || d.buf[d.pos] != ':' {
+			return nil, false
+		}
+		d.pos++
+		v, ok := d.value(depth)
+		if !ok {
+			return nil, false
+		}
+		d.entries = append(d.entries, entry{k, v})
+		d.skipSpace()
+		if d.pos >= len(d.buf) {
+			return nil, false
+		}
+		switch d.buf[d.pos] {
+		case ',':
+			d.pos++
+		case '}':
+			d.pos++
+			es := d.entries[base:]
+			m := make(M, len(es))
+			for _, e := range es {
+				m[e.k] = e.v
+			}
+			clear(es)
+			d.entries = d.entries[:base]
+			return m, true
+		default:
+			return nil, false
+		}
+	}
+}
+
+func (d *decoder) array(depth int) (any, bool) {
+	if depth > maxFastDepth {
+		return nil, false
+	}
+	d.pos++ // '['
+	d.skipSpace()
+	if d.pos < len(d.buf) && d.buf[d.pos] == ']' {
+		d.pos++
+		return []any{}, true
+	}
+	base := len(d.items)
+	for {
+		v, ok := d.value(depth)
+		if !ok {
+			return nil, false
+		}
+		d.items = append(d.items, v)
+		d.skipSpace()
+		if d.pos >= len(d.buf) {
+			return nil, false
+		}
+		switch d.buf[d.pos] {
+		case ',':
+			d.pos++
+		case ']':
+			d.pos++
+			a := make([]any, len(d.items)-base)
+			copy(a, d.items[base:])
+			clear(d.items[base:])
+			d.items = d.items[:base]
+			return a, true
+		default:
+			return nil, false
+		}
+	}
+}
+
+// plainByte tells the bytes a string literal holds as they are: printable
+// ASCII but the quote and the backslash.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// str reads a string literal at d.pos. lit is its content without the
+// quotes when plain (printable ASCII only), else the whole literal with
+// its quotes, for unquote.
+func (d *decoder) str() (lit []byte, plain bool, ok bool) {
+	start := d.pos + 1
+	i := start
+	buf := d.buf
+	for i < len(buf) && plainByte[buf[i]] {
+		i++
+	}
+	if i < len(buf) && buf[i] == '"' {
+		d.pos = i + 1
+		return buf[start:i], true, true
+	}
+	for i < len(buf) {
+		switch c := buf[i]; {
+		case c == '"':
+			d.pos = i + 1
+			return buf[start-1 : i+1], false, true
+		case c == '\\':
+			i += 2
+		case c < 0x20:
+			return nil, false, false
+		default:
+			i++
+		}
+	}
+	return nil, false, false
+}
+
+// unquote decodes a string literal (with its quotes) holding escapes or
+// bytes beyond ASCII: valid UTF-8 without escapes is copied; anything else
+// is decoded by goccy/go-json (escapes, invalid UTF-8 replaced).
+func unquote(lit []byte) (string, bool) {
+	body := lit[1 : len(lit)-1]
+	escaped := false
+	for _, c := range body {
+		if c == '\\' {
+			escaped = true
+			break
+		}
+	}
+	if !escaped && utf8.Valid(body) {
+		return string(body), true
+	}
+	var s string
+	if gojson.Unmarshal(lit, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+func (d *decoder) number() (any, bool) {
+	buf := d.buf
+	start := d.pos
+	i := start
+	if buf[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(buf) && buf[i] == '0':
+		i++
+	case i < len(buf) && buf[i] >= '1' && buf[i] <= '9':
+		for i < len(buf) && buf[i] >= '0' && buf[i] <= '9' {
+			i++
+		}
+	default:
+		return nil, false
+	}
+	if i < len(buf) && buf[i] == '.' {
+		i++
+		j := i
+		for i < len(buf) && buf[i] >= '0' && buf[i] <= '9' {
+			i++
+		}
+		if i == j {
+			return nil, false
+		}
+	}
+	if i < len(buf) && (buf[i] == 'e' || buf[i] == 'E') {
+		i++
+		if i < len(buf) && (buf[i] == '+' || buf[i] == '-') {
+			i++
+		}
+		j := i
+		for i < len(buf) && buf[i] >= '0' && buf[i] <= '9' {
+			i++
+		}
+		if i == j {
+			return nil, false
+		}
+	}
+	d.pos = i
+	lit := buf[start:i]
+	if len(lit) <= internMax {
+		slot := &d.nums[maphash.Bytes(seed, lit)&(numSlots-1)]
+		if slot.v != nil && slot.s == string(lit) {
+			return slot.v, true
+		}
+		f, err := strconv.ParseFloat(string(lit), 64)
+		if err != nil {
+			return nil, false
+		}
+		slot.s, slot.v = string(lit), f
+		return slot.v, true
+	}
+	f, err := strconv.ParseFloat(string(lit), 64)
+	if err != nil {
+		return nil, false
+	}
+	return f, true
+}
+
+// internKey returns the key as a string, the cached copy when the cache
+// has it.
+func (d *decoder) internKey(b []byte) string {
+	if len(b) > internMax {
+		return string(b)
+	}
+	slot := &d.keys[maphash.Bytes(seed, b)&(keySlots-1)]
+	if *slot == string(b) {
+		return *slot
+	}
+	s := string(b)
+	*slot = s
+	return s
+}
+
+// internValue returns the string as a boxed value, the cached box when
+// the cache has it.
+func (d *decoder) internValue(b []byte) any {
+	if len(b) > internMax {
+		return string(b)
+	}
+	slot := &d.strs[maphash.Bytes(seed, b)&(valueSlots-1)]
+	if slot.v != nil && slot.s == string(b) {
+		return slot.v
+	}
+	s := string(b)
+	slot.s, slot.v = s, s
+	return slot.v
+}

@@ -1,0 +1,204 @@
+package attr
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	gojson "github.com/goccy/go-json"
+)
+
+// sameTree reports where two decoded trees differ: types, nil against
+// empty, and numbers bit for bit (-0 is not 0).
+func sameTree(a, b any, path string) error {
+	switch x := a.(type) {
+	case nil:
+		if b != nil {
+			return fmt.Errorf("%s: nil against %T", path, b)
+		}
+	case bool:
+		if y, ok := b.(bool); !ok || x != y {
+			return fmt.Errorf("%s: %v against %#v", path, x, b)
+		}
+	case float64:
+		if y, ok := b.(float64); !ok || math.Float64bits(x) != math.Float64bits(y) {
+			return fmt.Errorf("%s: %v against %#v", path, x, b)
+		}
+	case string:
+		if y, ok := b.(string); !ok || x != y {
+			return fmt.Errorf("%s: %q against %#v", path, x, b)
+		}
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) || (x == nil) != (y == nil) {
+			return fmt.Errorf("%s: array of %d against %#v", path, len(x), b)
+		}
+		for i := range x {
+			if err := sameTree(x[i], y[i], fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	case M:
+		y, ok := b.(M)
+		if !ok || len(x) != len(y) || (x == nil) != (y == nil) {
+			return fmt.Errorf("%s: object of %d against %#v", path, len(x), b)
+		}
+		for k, v := range x {
+			w, found := y[k]
+			if !found {
+				return fmt.Errorf("%s: key %q missing", path, k)
+			}
+			if err := sameTree(v, w, path+"."+k); err != nil {
+				return err
+			}
+		}
+	default:
+		return fmt.Errorf("%s: unexpected %T", path, a)
+	}
+	return nil
+}
+
+// checkDecode decodes data with Decode and with goccy/go-json into each
+// target kind Decode takes on the fast path, and fails on any difference
+// in result or error. It reports whether the fast path took the text.
+func checkDecode(t *testing.T, data []byte) bool {
+	t.Helper()
+	_, fast := fastDecode(data)
+	var want any
+	werr := gojson.Unmarshal(data, &want)
+	if fast && werr != nil {
+		t.Fatalf("fast path took %q, which goccy/go-json rejects: %v", data, werr)
+	}
+	var got any
+	gerr := Decode(data, &got)
+	if fmt.Sprint(gerr) != fmt.Sprint(werr) || ErrorOffset(gerr) != ErrorOffset(werr) {
+		t.Fatalf("%q: error %v (offset %d), want %v (offset %d)", data, gerr, ErrorOffset(gerr), werr, ErrorOffset(werr))
+	}
+	if err := sameTree(got, want, "$"); err != nil {
+		t.Fatalf("%q: %v", data, err)
+	}
+	var gm, wm M
+	gerr, werr = Decode(data, &gm), gojson.Unmarshal(data, &wm)
+	if fmt.Sprint(gerr) != fmt.Sprint(werr) {
+		t.Fatalf("%q into M: error %v, want %v", data, gerr, werr)
+	}
+	if err := sameTree(gm, wm, "$"); err != nil && werr == nil {
+		t.Fatalf("%q into M: %v", data, err)
+	}
+	var ga, wa []any
+	gerr, werr = Decode(data, &ga), gojson.Unmarshal(data, &wa)
+	if fmt.Sprint(gerr) != fmt.Sprint(werr) {
+		t.Fatalf("%q into []any: error %v, want %v", data, gerr, werr)
+	}
+	if err := sameTree(ga, wa, "$"); err != nil && werr == nil {
+		t.Fatalf("%q into []any: %v", data, err)
+	}
+	return fast
+}
+
+var decodeSeeds = []string{
+	`{"a":1,"b":[true,false,null,"x",-0,1.5e3,0.25],"c":{"d":{}},"e":[]}`,
+	`[{"k":"v"},{"k":"v"},{"k":"w"}]`,
+	`{"a":1,"a":2}`, `  {"a" : [ 1 , 2 ] }  `, `"plain"`, `null`, `true`, `-0`, `1E+2`,
+	`"\u00e9\n\ud800x"`, "\"a\xffb\"", "\"\xc3\xa9t\xc3\xa9\"", "{\"\xff\":1}", `{"\u0041":"\/"}`,
+	"\"a\x01b\"", `01`, `-`, `1.`, `1e`, `1e999`, `[1,]`, `{"a":1,}`, `1 2`, `tru`, `nul`,
+	`"\x"`, "\"\t\"", `[1] x`, `{"a" 1}`, `NaN`, `+1`, `.5`, `{`, `[`, `"`, `{"a":`, `{"a"`, ``,
+	`123456789012345678901234567890`, `0.1000000000000000055511151231257827`, `[[[[[]]]]]`,
+	strings.Repeat("[", 600) + strings.Repeat("]", 600),
+	strings.Repeat(`{"a":`, 600) + "1" + strings.Repeat("}", 600),
+	`{"long":"` + strings.Repeat("x", 100) + `","n":` + strings.Repeat("9", 60) + `}`,
+}
+
+func TestDecodeMatchesGoccy(t *testing.T) {
+	for _, s := range decodeSeeds {
+		checkDecode(t, []byte(s))
+	}
+	// Interned values are shared, not aliased: decoding the same text
+	// twice gives equal, independent maps.
+	var a, b M
+	if err := Decode([]byte(`{"region":"us-east-1","n":443}`), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := Decode([]byte(`{"region":"us-east-1","n":443}`), &b); err != nil {
+		t.Fatal(err)
+	}
+	a["region"] = "changed"
+	if b["region"] != "us-east-1" || b["n"] != 443.0 {
+		t.Fatalf("second decoding changed by the first: %v", b)
+	}
+}
+
+// TestDecodeFastPathExports decodes the importers' test exports both ways:
+// the trees are the same, and the fast path takes the valid ones (a test
+// that would pass with the fast path never taken proves nothing).
+func TestDecodeFastPathExports(t *testing.T) {
+	files, _ := filepath.Glob("../../*/testdata/*.json")
+	more, _ := filepath.Glob("../../testdata/*/*.json")
+	files = append(files, more...)
+	if len(files) == 0 {
+		t.Fatal("no test exports found")
+	}
+	taken := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if checkDecode(t, data) {
+			taken++
+		} else if gojson.Valid(data) {
+			t.Errorf("%s: valid JSON the fast path does not take", f)
+		}
+	}
+	if taken == 0 {
+		t.Fatal("the fast path took no export")
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, s := range decodeSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkDecode(t, data)
+	})
+}
+
+func BenchmarkDecode(b *testing.B) {
+	files, _ := filepath.Glob("../../awsconfig/testdata/*.json")
+	var data [][]byte
+	size := 0
+	for _, f := range files {
+		d, err := os.ReadFile(f)
+		if err == nil && gojson.Valid(d) {
+			data = append(data, d)
+			size += len(d)
+		}
+	}
+	b.SetBytes(int64(size))
+	b.Run("fast", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, d := range data {
+				var v any
+				if err := Decode(d, &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("goccy", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, d := range data {
+				var v any
+				if err := gojson.Unmarshal(d, &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
