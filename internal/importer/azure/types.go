@@ -52,6 +52,7 @@ var normalizers = map[string]normalizer{
 	TypeFrontDoor:         frontDoor,
 	TypeAPIManagement:     apiManagement,
 
+	TypeRedisCache:          redisCache,
 	TypeCosmosDB:            cosmosDB,
 	TypeSQLFailoverGroup:    sqlFailoverGroup,
 	TypeSynapseWorkspace:    synapseWorkspace,

@@ -21,6 +21,7 @@ var normalizers = map[string]normalizer{
 	TypeRole:              customRole,
 	TypeGroup:             group,
 	TypeBigQueryDataset:   bigQueryDataset,
+	TypeRedisInstance:     redisInstance,
 	TypeSpanner:           spannerInstance,
 	TypeBigtable:          bigtableInstance,
 	TypeBigtableCluster:   keep,
