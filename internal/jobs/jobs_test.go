@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,18 +44,51 @@ func TestParseSchedule(t *testing.T) {
 	if js := s.Sources[1].Jobs(); len(js) != 1 || js[0].Account != "" {
 		t.Errorf("jobs of a source without accounts: %+v", js)
 	}
+	more, err := jobs.ParseSchedule([]byte(`logs:
+  - name: trail
+    path: logs/trail
+    output: alerts
+    rules: [sigma]
+    cron: "*/5 * * * *"
+iac:
+  - path: repos/infra
+    every: 1h
+live:
+  - clouds: [gcp]
+    gcp_scope: [organizations/1]
+    every: 24h
+`), "/etc/vigil")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := more.Logs[0].Job(); f.Name != "trail" || f.Dir != "/etc/vigil/logs/trail" || f.Output != "/etc/vigil/alerts" || len(f.Rules) != 1 || f.Rules[0] != "/etc/vigil/sigma" {
+		t.Errorf("follow job: %+v", f)
+	}
+	if c := more.IaC[0]; c.Name != "/etc/vigil/repos/infra" || c.Path != c.Name {
+		t.Errorf("iac: %+v", c)
+	}
+	if l := more.Live[0]; l.Name != "live:gcp" || l.SourceName() != "live:gcp" || len(l.GCPScope) != 1 || l.Every != "24h" {
+		t.Errorf("live: %+v", l)
+	}
 	for _, tc := range []struct{ doc, want string }{
 		{"", "empty schedule"},
 		{"sources: []", "no sources"},
 		{"sources:\n  - every: 1h", "path is required"},
-		{"sources:\n  - path: x", "give when to scan"},
+		{"sources:\n  - path: x", "give when to run"},
 		{"sources:\n  - path: x\n    every: 1h\n    cron: '@daily'", "not both"},
 		{"sources:\n  - path: x\n    every: 10s", "shorter than"},
 		{"sources:\n  - path: x\n    every: soon", "every:"},
 		{"sources:\n  - path: x\n    cron: '61 * * * *'", "cron"},
-		{"sources:\n  - path: x\n    every: 1h\n  - path: x\n    every: 2h", "two sources"},
+		{"sources:\n  - path: x\n    every: 1h\n  - path: x\n    every: 2h", "two entries"},
 		{"sources:\n  - path: x\n    every: 1h\n    accounts: ['1', '1']", "repeated account"},
 		{"sources:\n  - path: x\n    every: 1h\n    evry: 2h", "evry"},
+		{"logs:\n  - path: x\n    every: 1h", "output"},
+		{"logs:\n  - path: x\n    output: y", "give when to run"},
+		{"iac:\n  - every: 1h", "path is required"},
+		{"live:\n  - every: 1h", "clouds is required"},
+		{"live:\n  - clouds: [aws, oracle]\n    every: 1h", "oracle"},
+		{"live:\n  - clouds: [aws]\n    every: 1h\n    aws_secret: x", "aws_secret"},
+		{"iac:\n  - name: a\n    path: x\n    every: 1h\nlogs:\n  - name: a\n    path: y\n    output: z\n    every: 1h", "two entries"},
 	} {
 		if _, err := jobs.ParseSchedule([]byte(tc.doc), ""); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want one saying %q", tc.doc, err, tc.want)
@@ -231,5 +265,230 @@ func TestDetectJob(t *testing.T) {
 	}
 	if len(jrs) != 1 || jrs[0].Kind != jobs.DetectKind || jrs[0].Status != history.JobCompleted || !strings.HasPrefix(jrs[0].Result, "1 alerts in ") {
 		t.Fatalf("job runs: %+v", jrs)
+	}
+}
+
+// runJob enqueues args and waits for River to say the job completed.
+func runJob(ctx context.Context, t *testing.T, q *jobs.Queue, events <-chan *river.Event, args river.JobArgs) int64 {
+	t.Helper()
+	id, err := q.Enqueue(ctx, args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		select {
+		case ev := <-events:
+			if ev.Job.ID != id {
+				continue
+			}
+			if ev.Kind != river.EventKindJobCompleted {
+				t.Fatalf("job %d %s: %v", id, ev.Kind, ev.Job.Errors)
+			}
+			return id
+		case <-ctx.Done():
+			t.Fatalf("job %d did not complete", id)
+		}
+	}
+}
+
+func jobRun(ctx context.Context, t *testing.T, st *history.Store, id int64) history.JobRun {
+	t.Helper()
+	jr, ok := findJobRun(ctx, t, st, id)
+	if !ok {
+		t.Fatalf("no job run of job %d", id)
+	}
+	return jr
+}
+
+func findJobRun(ctx context.Context, t *testing.T, st *history.Store, id int64) (history.JobRun, bool) {
+	t.Helper()
+	jrs, err := st.JobRuns(ctx, history.JobRunQuery{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, jr := range jrs {
+		if jr.JobID == id {
+			return jr, true
+		}
+	}
+	return history.JobRun{}, false
+}
+
+// trailWith is leaveOrgTrail with another event ID.
+func trailWith(eventID string) string {
+	return strings.Replace(leaveOrgTrail, "11111111-1111-4111-8111-111111111111", eventID, 1)
+}
+
+// TestFollowLogs follows a folder of audit logs through the schedule and
+// then by hand: each job reads only the files no earlier job read (the
+// checkpoint is in the store, so a new queue on the same database goes
+// on from it), writes the alerts of those, and records what it read.
+func TestFollowLogs(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	logDir, out := filepath.Join(dir, "logs"), filepath.Join(dir, "alerts")
+	if err := os.MkdirAll(logDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(logDir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.json", trailWith("aaaaaaaa-1111-4111-8111-111111111111"))
+	sched, err := jobs.ParseSchedule([]byte(`logs:
+  - name: trail
+    path: logs
+    output: alerts
+    every: 1h
+    run_on_start: true
+`), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dsn := filepath.Join(dir, "history.db")
+	open := func(s *jobs.Schedule) (*jobs.Queue, <-chan *river.Event, func()) {
+		q, err := jobs.Open(ctx, jobs.Options{DSN: dsn, Workers: 1, Schedule: s, PollInterval: 100 * time.Millisecond, ID: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, stop := q.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
+		if err := q.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return q, events, func() { stop(); q.Stop(context.Background()); q.Close() }
+	}
+	q, events, stop := open(sched)
+	var first *river.Event
+	select {
+	case first = <-events:
+	case <-ctx.Done():
+		t.Fatal("the scheduled follow did not run")
+	}
+	if first.Kind != river.EventKindJobCompleted || first.Job.Kind != jobs.FollowKind {
+		t.Fatalf("first job: %s %s %v", first.Job.Kind, first.Kind, first.Job.Errors)
+	}
+	args := sched.Logs[0].Job()
+	alerts := func(id int64) string {
+		b, err := os.ReadFile(args.AlertFile(id))
+		if err != nil {
+			t.Fatalf("alert file of job %d: %v", id, err)
+		}
+		return string(b)
+	}
+	if a := alerts(first.Job.ID); strings.Count(a, "\n") != 1 || !strings.Contains(a, "aaaaaaaa-") {
+		t.Errorf("alerts of the first follow:\n%s", a)
+	}
+	if jr := jobRun(ctx, t, q.Store(), first.Job.ID); jr.Status != history.JobCompleted || jr.Source != "trail" ||
+		!strings.HasPrefix(jr.Result, "1 new or grown files, 1 alerts in ") || jr.Finished == nil {
+		t.Errorf("first job run: %+v", jr)
+	}
+	// Nothing new: no alerts, no file.
+	id := runJob(ctx, t, q, events, args)
+	if jr := jobRun(ctx, t, q.Store(), id); jr.Result != "0 new or grown files, no alerts" {
+		t.Errorf("job run with nothing new: %+v", jr)
+	}
+	if _, err := os.Stat(args.AlertFile(id)); !os.IsNotExist(err) {
+		t.Errorf("an alert file for a follow that raised nothing: %v", err)
+	}
+	// A new file: only its alert.
+	write("b.json", trailWith("bbbbbbbb-1111-4111-8111-111111111111"))
+	id = runJob(ctx, t, q, events, args)
+	if a := alerts(id); strings.Count(a, "\n") != 1 || !strings.Contains(a, "bbbbbbbb-") || strings.Contains(a, "aaaaaaaa-") {
+		t.Errorf("alerts of the follow after a new file (want b's only):\n%s", a)
+	}
+	stop()
+
+	// A new process on the same database goes on from the checkpoint.
+	write("c.json", trailWith("cccccccc-1111-4111-8111-111111111111"))
+	q, events, stop = open(nil)
+	defer stop()
+	id = runJob(ctx, t, q, events, args)
+	if a := alerts(id); strings.Count(a, "\n") != 1 || !strings.Contains(a, "cccccccc-") {
+		t.Errorf("alerts after a restart (want c's only):\n%s", a)
+	}
+	st, err := q.Store().FollowState(ctx, "trail", args.Dir)
+	if err != nil || st.Seq != 4 || st.Files != 3 || st.JobID != id {
+		t.Errorf("follow state %+v (%v): want 4 jobs recorded, 3 files, the last by job %d", st, err, id)
+	}
+	if left, _ := filepath.Glob(filepath.Join(out, "*.partial")); len(left) > 0 {
+		t.Errorf("partial files left: %v", left)
+	}
+	// A folder that went away fails the job rather than forgetting the files.
+	if err := os.Rename(logDir, logDir+".gone"); err != nil {
+		t.Fatal(err)
+	}
+	jid, err := q.Enqueue(ctx, jobs.FollowArgs{Name: args.Name, Dir: args.Dir, Output: args.Output})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		jr, _ := findJobRun(ctx, t, q.Store(), jid)
+		if jr.Status == history.JobFailed {
+			if !strings.Contains(jr.Error, "not a readable folder") {
+				t.Errorf("job run of a missing folder: %+v", jr)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the follow of a missing folder did not fail: %+v", jr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if st2, _ := q.Store().FollowState(ctx, "trail", args.Dir); st2.Seq != st.Seq || st2.Files != 3 {
+		t.Errorf("the checkpoint moved on a failed follow: %+v", st2)
+	}
+}
+
+// TestRecordJobFollowOnce: a follow job's checkpoint moves once per job
+// (a job run again after recording records nothing), and never from a
+// state another job already moved on from.
+func TestRecordJobFollowOnce(t *testing.T) {
+	for _, eng := range historytest.Engines() {
+		t.Run(eng.Name, func(t *testing.T) {
+			ctx := context.Background()
+			st, err := history.Open(ctx, eng.DSN(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			for _, id := range []int64{1, 2, 3} {
+				if err := st.StartJobRun(ctx, history.JobRun{JobID: id, Kind: jobs.FollowKind, Source: "f", Args: "{}", Attempt: 1, Worker: "a"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			prev, err := st.FollowState(ctx, "f", "/logs")
+			if err != nil || prev.Seq != 0 {
+				t.Fatalf("empty state: %+v %v", prev, err)
+			}
+			if again, err := st.RecordJobFollow(ctx, 1, prev, []byte(`{"v":1}`), 1, "r1", ""); err != nil || again {
+				t.Fatalf("first record: %v %v", again, err)
+			}
+			if again, err := st.RecordJobFollow(ctx, 1, prev, []byte(`{"v":9}`), 9, "r1", ""); err != nil || !again {
+				t.Fatalf("the same job again: again %v, %v", again, err)
+			}
+			// Job 2 started from the empty state too: refused.
+			if _, err := st.RecordJobFollow(ctx, 2, prev, []byte(`{"v":2}`), 2, "r2", ""); !errors.Is(err, history.ErrFollowMoved) {
+				t.Fatalf("a job from a stale state: %v, want ErrFollowMoved", err)
+			}
+			cur, err := st.FollowState(ctx, "f", "/logs")
+			if err != nil || cur.Seq != 1 || string(cur.Checkpoint) != `{"v":1}` || cur.JobID != 1 {
+				t.Fatalf("state after job 1: %+v %v", cur, err)
+			}
+			if again, err := st.RecordJobFollow(ctx, 3, cur, []byte(`{"v":3}`), 3, "r3", "e3"); err != nil || again {
+				t.Fatalf("job 3 from the current state: %v %v", again, err)
+			}
+			if cur, _ = st.FollowState(ctx, "f", "/logs"); cur.Seq != 2 || string(cur.Checkpoint) != `{"v":3}` || cur.Files != 3 {
+				t.Fatalf("state after job 3: %+v", cur)
+			}
+			if s, _ := st.JobRunStatus(ctx, 2); s != history.JobRunning {
+				t.Errorf("job 2 status %q: a refused record must leave it running", s)
+			}
+			if s, _ := st.JobRunStatus(ctx, 3); s != history.JobCompleted {
+				t.Errorf("job 3 status %q", s)
+			}
+		})
 	}
 }

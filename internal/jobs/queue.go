@@ -140,6 +140,15 @@ func Open(ctx context.Context, opts Options) (q *Queue, err error) {
 	if err := river.AddWorkerSafely(workers, &detectWorker{q: q}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &followWorker{q: q}); err != nil {
+		return nil, err
+	}
+	if err := river.AddWorkerSafely(workers, &iacWorker{q: q}); err != nil {
+		return nil, err
+	}
+	if err := river.AddWorkerSafely(workers, &liveWorker{q: q}); err != nil {
+		return nil, err
+	}
 	cfg := &river.Config{
 		ID:                   sanitizeID(q.id),
 		JobTimeout:           opts.JobTimeout,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/history"
@@ -66,27 +67,40 @@ type scanWorker struct {
 
 // Work scans the source and records the run with the job's run, once.
 func (w *scanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
-	q := w.q
 	a := job.Args
-	jr := history.JobRun{JobID: job.ID, Kind: ScanKind, Source: a.SourceName(), Account: a.Account, Region: a.Region,
-		Args: string(job.EncodedArgs), Attempt: job.Attempt, Worker: q.id, Started: time.Now()}
+	jr := history.JobRun{Kind: ScanKind, Source: a.SourceName(), Account: a.Account, Region: a.Region}
+	return w.q.workScan(ctx, job.JobRow, jr, func(ctx context.Context) (*history.Scan, error) { return w.q.scan(ctx, a) })
+}
+
+// workScan runs a job that records one history run (a scan of an export,
+// an IaC tree, a live collection): its job run started, the scan, and the
+// run recorded in the same transaction as the job run turning completed,
+// once. produce returns the run to record (as failed on an error).
+func (q *Queue) workScan(ctx context.Context, job *rivertype.JobRow, jr history.JobRun, produce func(context.Context) (*history.Scan, error)) error {
+	jr.JobID, jr.Args, jr.Attempt, jr.Worker, jr.Started = job.ID, string(job.EncodedArgs), job.Attempt, q.id, time.Now()
 	if err := q.store.StartJobRun(ctx, jr); err != nil {
 		return err
 	}
-	log := q.log.With("job", job.ID, "kind", ScanKind, "source", jr.Source, "attempt", job.Attempt)
+	log := q.log.With("job", job.ID, "kind", jr.Kind, "source", jr.Source, "attempt", job.Attempt)
 	log.Info("job started", "worker", q.id)
+	fail := func(err error) error {
+		if ferr := q.store.FinishJobRun(context.WithoutCancel(ctx), job.ID, history.JobFailed, err.Error(), "", time.Now()); ferr != nil {
+			return errors.Join(err, ferr)
+		}
+		return err
+	}
 	if q.opts.Delay > 0 {
 		select {
 		case <-ctx.Done():
-			return w.fail(ctx, job, ctx.Err())
+			return fail(ctx.Err())
 		case <-time.After(q.opts.Delay):
 		}
 	}
-	sc, err := q.scan(ctx, a)
+	sc, err := produce(ctx)
 	if err != nil {
 		if job.Attempt < job.MaxAttempts {
 			log.Warn("job failed; River retries it", "error", err)
-			return w.fail(ctx, job, err)
+			return fail(err)
 		}
 		// The last attempt: the failed run goes into the history.
 		sc.Failed, sc.Errors = true, append(sc.Errors, err.Error())
@@ -94,7 +108,7 @@ func (w *scanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 	run, again, rerr := q.store.RecordJobScan(ctx, job.ID, sc)
 	switch {
 	case rerr != nil:
-		return w.fail(ctx, job, rerr)
+		return fail(rerr)
 	case again:
 		log.Info("job already recorded its run by an earlier attempt; not recorded again")
 		return nil
@@ -102,6 +116,7 @@ func (w *scanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 		return fmt.Errorf("scan failed (recorded as failed run %d): %w", run.ID, err)
 	}
 	log.Info("job completed", "run", run.ID, "status", run.Status, "findings", run.Total, "fail", run.Fail, "duration_ms", run.DurationMS)
+	q.afterScan(ctx, job, run, sc)
 	if q.opts.Hold > 0 {
 		select {
 		case <-ctx.Done():
@@ -109,14 +124,6 @@ func (w *scanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 		}
 	}
 	return nil
-}
-
-// fail records a failed attempt and returns err for River to retry.
-func (w *scanWorker) fail(ctx context.Context, job *river.Job[ScanArgs], err error) error {
-	if ferr := w.q.store.FinishJobRun(context.WithoutCancel(ctx), job.ID, history.JobFailed, err.Error(), "", time.Now()); ferr != nil {
-		return errors.Join(err, ferr)
-	}
-	return err
 }
 
 // engineFor returns the rule engine, compiling the built-in rules at the
