@@ -268,66 +268,87 @@ func (t *sqliteTx) query(ctx context.Context, q string, args []any, each func(sc
 	return rows.Err()
 }
 
-// load inserts rows one by one with a statement prepared once (a
-// single-row statement needs no statement journal: faster in SQLite than
-// multi-row INSERTs).
+// load inserts rows, sqliteBatch at a time, with INSERT OR FAIL: one
+// statement for many rows spares the driver's work per statement (the
+// driver grows its list of a statement's text buffers from nothing each
+// time), and OR FAIL spares SQLite the statement journal a multi-row
+// statement that may abort takes (an error aborts the whole transaction
+// anyway).
 func (t *sqliteTx) load(ctx context.Context, table string, cols []string, rows [][]any, conflict string) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	if err := t.execRows(ctx, insertSQL(table, cols, 1, conflict), len(cols), rows, nil); err != nil {
+	head := "INSERT OR FAIL INTO " + table + " (" + strings.Join(cols, ", ") + ") "
+	if conflict != "" {
+		head = "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") "
+		conflict = " " + conflict
+	}
+	sqlFor := func(n int) string { return head + valuesSQL(len(cols), n) + conflict }
+	if err := t.execRows(ctx, sqlFor, len(cols), rows); err != nil {
 		return fmt.Errorf("inserting into %s: %w", table, err)
 	}
 	return nil
 }
 
-// execRows runs q, prepared once, for each row, on the driver's
-// connection: database/sql would convert and check every value of every
-// row again, and the driver, given a context that can end, would start a
-// goroutine to watch it for every row. The rows' values are int, int64,
-// float64, *float64, string or nil. With key, the row's first value is
-// bound last (an UPDATE's WHERE).
-func (t *sqliteTx) execRows(ctx context.Context, q string, n int, rows [][]any, key []int) error {
-	// ctx is checked every checkEvery rows instead.
-	const checkEvery = 4096
+// sqliteBatch is how many rows one statement writes; at most 32,766
+// parameters, SQLite's limit.
+func sqliteBatch(cols int) int { return max(1, min(64, 32766/cols)) }
+
+// execRows runs the statement sqlFor(n) gives for n rows, prepared once
+// for sqliteBatch rows and once for the rest, on the driver's connection:
+// database/sql would convert and check every value again, and the driver,
+// given a context that can end, would start a goroutine to watch it for
+// every statement (ctx is checked between statements instead). The rows'
+// values are int, int64, float64, *float64, string or nil.
+func (t *sqliteTx) execRows(ctx context.Context, sqlFor func(n int) string, cols int, rows [][]any) error {
 	dctx := context.WithoutCancel(ctx)
+	batch := sqliteBatch(cols)
 	return t.conn.Raw(func(dc any) error {
 		pc, ok := dc.(driver.ConnPrepareContext)
 		if !ok {
 			return fmt.Errorf("the SQLite driver's connection (%T) cannot prepare a statement", dc)
 		}
-		st, err := pc.PrepareContext(dctx, q)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		ex, ok := st.(driver.StmtExecContext)
-		if !ok {
-			return fmt.Errorf("the SQLite driver's statement (%T) cannot execute", st)
-		}
-		args := make([]driver.NamedValue, n)
-		for i := range args {
-			args[i].Ordinal = i + 1
-		}
-		for j, r := range rows {
-			if j%checkEvery == 0 {
-				if err := ctx.Err(); err != nil {
+		args := make([]driver.NamedValue, 0, batch*cols)
+		var st driver.Stmt
+		var stRows int
+		defer func() {
+			if st != nil {
+				st.Close()
+			}
+		}()
+		for len(rows) > 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			chunk := rows[:min(batch, len(rows))]
+			rows = rows[len(chunk):]
+			if st == nil || stRows != len(chunk) {
+				if st != nil {
+					st.Close()
+				}
+				var err error
+				if st, err = pc.PrepareContext(dctx, sqlFor(len(chunk))); err != nil {
+					st = nil
 					return err
 				}
+				stRows = len(chunk)
 			}
-			if len(r) != n {
-				return fmt.Errorf("a row of %d values for %d parameters", len(r), n)
+			args = args[:0]
+			for _, r := range chunk {
+				if len(r) != cols {
+					return fmt.Errorf("a row of %d values for %d columns", len(r), cols)
+				}
+				for _, v := range r {
+					dv, err := driverValue(v)
+					if err != nil {
+						return err
+					}
+					args = append(args, driver.NamedValue{Ordinal: len(args) + 1, Value: dv})
+				}
 			}
-			for i := range args {
-				src := i
-				if key != nil {
-					src = key[i]
-				}
-				v, err := driverValue(r[src])
-				if err != nil {
-					return err
-				}
-				args[i].Value = v
+			ex, ok := st.(driver.StmtExecContext)
+			if !ok {
+				return fmt.Errorf("the SQLite driver's statement (%T) cannot execute", st)
 			}
 			if _, err := ex.ExecContext(dctx, args); err != nil {
 				return err
@@ -353,44 +374,40 @@ func driverValue(v any) (driver.Value, error) {
 	return driver.DefaultParameterConverter.ConvertValue(v)
 }
 
-func insertSQL(table string, cols []string, n int, conflict string) string {
+// valuesSQL is VALUES with n rows of cols parameters.
+func valuesSQL(cols, n int) string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	b.Grow(7 + n*(len(row)+2))
+	b.WriteString("VALUES ")
 	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString(row)
 	}
-	if conflict != "" {
-		b.WriteString(" " + conflict)
-	}
 	return b.String()
 }
 
+// update writes sqliteBatch rows a statement, joined on their key:
+// UPDATE OR FAIL table SET ... FROM (VALUES (...), ...) WHERE key matches.
 func (t *sqliteTx) update(ctx context.Context, table string, cols []string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	// The row's values after its key, then the key.
-	key := make([]int, len(cols))
-	for i := range key {
-		key[i] = (i + 1) % len(cols)
+	sets := make([]string, len(cols)-1)
+	for i, c := range cols[1:] {
+		sets[i] = c + " = v.column" + strconv.Itoa(i+2)
 	}
-	if err := t.execRows(ctx, updateSQL(table, cols), len(cols), rows, key); err != nil {
+	head := "UPDATE OR FAIL " + table + " SET " + strings.Join(sets, ", ") + " FROM ("
+	tail := ") AS v WHERE " + table + "." + cols[0] + " = v.column1"
+	sqlFor := func(n int) string {
+		return head + valuesSQL(len(cols), n) + tail
+	}
+	if err := t.execRows(ctx, sqlFor, len(cols), rows); err != nil {
 		return fmt.Errorf("updating %s: %w", table, err)
 	}
 	return nil
-}
-
-// updateSQL is UPDATE table SET cols[1:] = ? ... WHERE cols[0] = ?.
-func updateSQL(table string, cols []string) string {
-	sets := make([]string, len(cols)-1)
-	for i, c := range cols[1:] {
-		sets[i] = c + " = ?"
-	}
-	return "UPDATE " + table + " SET " + strings.Join(sets, ", ") + " WHERE " + cols[0] + " = ?"
 }
 
 func (t *sqliteTx) bulk(ctx context.Context, table string, n int) (func(context.Context) error, error) {
