@@ -302,3 +302,39 @@ func TestImportedGCPHierarchicalPolicy(t *testing.T) {
 	}
 	t.Fatal("edge-1 not imported")
 }
+
+// TestImportedIPAndLambdaTargets reads an AWS Config snapshot with an ALB
+// (443 to target group tg-web-ip: IP target 10.30.1.10, i-0web, and
+// 172.16.9.9, outside the VPC and held by nothing; 80 to tg-thumbs, a
+// Lambda function) and an NLB (TLS 6514 to tg-ingest-ip: IP target
+// 10.30.1.20, i-0ingest, whose group admits the VPC's range only) with
+// their describe-target-health outputs: i-0web is reached on 443 (its
+// group admits the ALB's), the function on 80, and i-0ingest is
+// undecided (reached only if client IP preservation is off, its default).
+func TestImportedIPAndLambdaTargets(t *testing.T) {
+	inv, err := importer.Load(context.Background(), []string{filepath.Join("testdata", "targets", "aws")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Errors) > 0 {
+		t.Fatalf("input problems: %+v", inv.Errors)
+	}
+	want := map[string]string{
+		"i-0web":                 "ipv4 tcp 443-443 via sg-0api 6c5d4e3f2a1b0c9d acl-0tg sg-0web acl-0tg",
+		"function:tg-thumbnails": "ipv4 tcp 80-80 via sg-0api 0d9c8b7a6f5e4d3c",
+		"i-0ingest":              "undecided",
+	}
+	got := map[string]string{}
+	for _, r := range inv.Resources {
+		id := lastPart(r.ID)
+		if i := strings.LastIndex(id, ":function:"); i >= 0 {
+			id = id[i+1:]
+		}
+		got[id] = describe(r.Facts.Exposure)
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s: exposure %q, want %q", id, got[id], w)
+		}
+	}
+}

@@ -56,15 +56,17 @@ func passthrough(f forward) bool {
 }
 
 // lbPeer is the source the targets of f see; ok is false (with the reason
-// in a) when the load balancer's security groups are not all known.
-func (g *Graph) lbPeer(f forward, a *answer) (peer, bool) {
+// in a) when the load balancer's security groups are not all known. With
+// nodes, the load balancer's own addresses whatever the listener (an NLB
+// IP target without client IP preservation).
+func (g *Graph) lbPeer(f forward, a *answer, nodes bool) (peer, bool) {
 	lb := f.lb
 	sgs, missing := g.firewalls(lb, g.attached(lb.Provider, lb, lb.ID), false)
 	if len(missing) > 0 {
 		a.unknown("%s: security groups not in the inventory%s", lb.ID, list(missing))
 		return peer{}, false
 	}
-	if passthrough(f) && len(sgs) == 0 {
+	if passthrough(f) && len(sgs) == 0 && !nodes {
 		return peer{internet: true}, true
 	}
 	h := &host{r: lb, sgs: sgs}
@@ -86,6 +88,9 @@ func (g *Graph) lbPeer(f forward, a *answer) (peer, bool) {
 // forwardHop names what links the listener to the target.
 func forwardHop(f forward, port int) resource.Hop {
 	to := " forwards to port " + strconv.Itoa(port)
+	if f.ip {
+		to = " forwards to IP target " + f.Target + " port " + strconv.Itoa(port)
+	}
 	if f.Via == "" {
 		return resource.Hop{Resource: f.lb.ID, Allows: "listener" + to}
 	}
@@ -136,7 +141,19 @@ func (g *Graph) viaListener(t *resource.Resource, f forward, a *answer) {
 	if port == 0 {
 		port = f.listener.Port
 	}
-	pr, ok := g.lbPeer(f, a)
+	if isFunction(t) && t.Facts.Compute == nil {
+		// A Lambda target: invoked by the load balancer, not over a network.
+		hop := forwardHop(f, port)
+		hop.Allows = strings.Replace(hop.Allows, "forwards to port "+strconv.Itoa(port), "invokes Lambda function "+name(t), 1)
+		a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: "ipv4", FromPort: f.listener.Port, ToPort: f.listener.Port, Hops: append(slices.Clone(lbHops), hop)})
+		a.decided = true
+		return
+	}
+	if f.outside {
+		a.unknown("%s: IP target %s of %s is outside the load balancer's VPC (a peered VPC, a network over a VPN or Direct Connect): the route from the load balancer is not evaluated", t.ID, f.Target, f.lb.ID)
+		return
+	}
+	pr, ok := g.lbPeer(f, a, false)
 	if !ok {
 		return
 	}
@@ -152,6 +169,20 @@ func (g *Graph) viaListener(t *resource.Resource, f forward, a *answer) {
 	res := &PathResult{}
 	pre := append(slices.Clone(lbHops), forwardHop(f, port))
 	filter(res, Query{Protocol: proto, FromPort: port, ToPort: port}, pre, nil, peer{}, nil, h.in, pr, nil)
+	if nlbIPTarget(f) {
+		// preserve_client_ip.enabled is not in the inventory: off (the
+		// default for IP targets over TCP and TLS) the target sees the
+		// load balancer's addresses, on it sees the client's.
+		nodes, _ := g.lbPeer(f, a, true)
+		off := &PathResult{}
+		filter(off, Query{Protocol: proto, FromPort: port, ToPort: port}, pre, nil, peer{}, nil, h.in, nodes, nil)
+		if off.Verdict != res.Verdict {
+			a.unknown("%s: behind %s (IP target, %s %d): %s with client IP preservation off (the default), %s with it on; the target group's preserve_client_ip.enabled is not in the inventory",
+				t.ID, f.lb.ID, strings.ToUpper(f.listener.Protocol), f.listener.Port, off.Verdict, res.Verdict)
+			return
+		}
+		res = off
+	}
 	switch res.Verdict {
 	case Reachable:
 		for _, p := range res.Paths {

@@ -103,6 +103,9 @@ type Graph struct {
 	// skipFronts > 0: an exposure asked for a front's origin itself
 	// (ownExposure) leaves the fronts out.
 	skipFronts int
+	// holders: provider|address → every instance or interface holding
+	// that private address, for the addresses IP targets name.
+	holders map[string][]*resource.Resource
 	// iface: the keys of compute instances' network interfaces (a listener
 	// forwarding to one reaches its instance).
 	iface map[string]bool
@@ -148,6 +151,9 @@ type forward struct {
 	lb       *resource.Resource
 	listener resource.Listener
 	resource.Forward
+	// ip: the target is named by a private address (an ELBv2 IP target);
+	// outside: the instance holding it is not in the load balancer's VPC.
+	ip, outside bool
 }
 
 // key is the lookup key of an ID: Azure IDs are case-insensitive; a GCP
@@ -220,6 +226,21 @@ func New(rs []*resource.Resource) *Graph {
 			g.iface[c] = true
 		}
 	}
+	ipTargets := map[string]bool{}
+	for _, r := range rs {
+		if lb := r.Facts.LoadBalancer; lb != nil {
+			for _, l := range lb.Listeners {
+				for _, f := range l.Forwards {
+					if a, err := netip.ParseAddr(f.Target); err == nil && r.Provider == resource.AWS {
+						ipTargets[string(r.Provider)+"|"+a.String()] = true
+					}
+				}
+			}
+		}
+	}
+	if len(ipTargets) > 0 {
+		g.indexHolders(rs, ipTargets)
+	}
 	for _, r := range rs {
 		if lb := r.Facts.LoadBalancer; lb != nil {
 			for _, l := range lb.Listeners {
@@ -227,8 +248,20 @@ func New(rs []*resource.Resource) *Graph {
 					if f.Target == "" {
 						continue // a target group whose targets are not known
 					}
+					fw := forward{lb: r, listener: l, Forward: f}
 					k := g.canon(r.Provider, f.Target)
-					g.forwardedTo[k] = append(g.forwardedTo[k], forward{r, l, f})
+					if a, err := netip.ParseAddr(f.Target); err == nil && r.Provider == resource.AWS {
+						t, outside := g.ipTargetHolder(r, a)
+						if t == nil {
+							continue // an address nothing of the inventory holds (a container, an on-premises host)
+						}
+						k, fw.ip, fw.outside = g.key(t.Provider, t.ID), true, outside
+					} else if g.byKey[k] == nil {
+						if arn, ok := lambdaARN(f.Target); ok {
+							k = g.canon(r.Provider, arn)
+						}
+					}
+					g.forwardedTo[k] = append(g.forwardedTo[k], fw)
 				}
 			}
 		}
