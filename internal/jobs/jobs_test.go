@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/vigil-sec/vigil/internal/collect/gcp/gcptest"
 	"github.com/vigil-sec/vigil/internal/history"
 	"github.com/vigil-sec/vigil/internal/history/historytest"
 	"github.com/vigil-sec/vigil/internal/jobs"
@@ -490,5 +491,81 @@ func TestRecordJobFollowOnce(t *testing.T) {
 				t.Errorf("job 3 status %q", s)
 			}
 		})
+	}
+}
+
+// TestIaCAndLiveSchedule schedules an IaC tree and a live collection (the
+// GCP collector's test organization served on loopback): each runs at
+// start as a job and records a run of its kind with its job run, the live
+// one naming the denied call as an input error.
+func TestIaCAndLiveSchedule(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	srv, err := gcptest.Load(filepath.Join("..", "collect", "gcp", "testdata", "server"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Faults["ListAssets projects/200000000003 RESOURCE"] = []error{gcptest.Denied()}
+	addr, stopSrv, err := srv.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopSrv()
+	sched, err := jobs.ParseSchedule([]byte(`iac:
+  - name: infra
+    path: ../../cmd/vigil/testdata/iac/tf
+    every: 1h
+    run_on_start: true
+live:
+  - clouds: [gcp]
+    gcp_endpoint: `+addr+`
+    every: 24h
+    run_on_start: true
+`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.Open(ctx, jobs.Options{DSN: historytest.SQLite(t), Workers: 2, Schedule: sched, PollInterval: 100 * time.Millisecond, ID: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	events, stop := q.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
+	defer stop()
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop(context.Background())
+	kinds := map[string]int64{}
+	for len(kinds) < 2 {
+		select {
+		case ev := <-events:
+			if ev.Kind != river.EventKindJobCompleted {
+				t.Fatalf("job %s %s: %v", ev.Job.Kind, ev.Kind, ev.Job.Errors)
+			}
+			kinds[ev.Job.Kind] = ev.Job.ID
+		case <-ctx.Done():
+			t.Fatalf("the scheduled jobs did not complete: %v", kinds)
+		}
+	}
+	for kind, want := range map[string]struct{ source, runKind string }{
+		jobs.IaCKind:  {"infra", "iac"},
+		jobs.LiveKind: {"live:gcp", "live"},
+	} {
+		jr := jobRun(ctx, t, q.Store(), kinds[kind])
+		if jr.Status != history.JobCompleted || jr.Source != want.source || jr.RunID == 0 {
+			t.Errorf("%s job run: %+v", kind, jr)
+			continue
+		}
+		run, err := q.Store().Run(ctx, jr.RunID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.Source != want.source || run.Kind != want.runKind || run.Total == 0 || run.Fail == 0 {
+			t.Errorf("%s run: %+v", kind, run)
+		}
+		if kind == jobs.LiveKind && !strings.Contains(strings.Join(run.Errors, "\n"), "API calls failed") {
+			t.Errorf("live run errors do not name the denied call: %q", run.Errors)
+		}
 	}
 }
