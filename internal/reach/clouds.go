@@ -263,7 +263,10 @@ func (g *Graph) loadBalancer(r *resource.Resource, a *answer) {
 	if len(fws) > 0 {
 		l = g.layer(false, fws)
 	}
-	for _, ls := range lb.Listeners {
+	if why := g.policyUndecided[r]; why != "" {
+		a.unknown("%s", why)
+	}
+	for _, ls := range g.listeners(r) {
 		proto := listenerProto(ls)
 		hops := []resource.Hop{{Resource: r.ID, Allows: listenerText(ls)}}
 		if l != nil {

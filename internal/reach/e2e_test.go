@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -336,5 +337,49 @@ func TestImportedIPAndLambdaTargets(t *testing.T) {
 		if got[id] != w {
 			t.Errorf("%s: exposure %q, want %q", id, got[id], w)
 		}
+	}
+}
+
+// TestImportedAzureFirewallPolicy reads a Resource Graph export with
+// Azure Firewall fw-hub whose rules are in firewall policy fwp-app, child
+// of fwp-base: the base policy's DNAT rule 443 -> vm-web:8443 comes first
+// (fwp-app's 443 -> vm-db never matches); in fwp-app, group app-dnat
+// (priority 100) forwards 5432 to vm-db from anywhere, so group late-dnat
+// (500)'s 5432 -> vm-admin never matches, and its 2222 -> vm-admin admits
+// an office range only. The network and application rules do not apply to
+// DNAT traffic. fw-branch's policy is not in the export: undecided.
+func TestImportedAzureFirewallPolicy(t *testing.T) {
+	inv, err := importer.Load(context.Background(), []string{filepath.Join("testdata", "fwpolicy", "azure")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Errors) > 0 {
+		t.Fatalf("input problems: %+v", inv.Errors)
+	}
+	want := map[string]string{
+		"vm-web":    "ipv4 tcp 443-443 via https-web nsg-app",
+		"vm-db":     "ipv4 tcp 5432-5432 via pg-db nsg-app",
+		"vm-admin":  "none",
+		"fw-hub":    "ipv4 tcp 443-443 viaipv4 tcp 5432-5432 via",
+		"fw-branch": "undecided",
+	}
+	got := map[string]string{}
+	var hops []string
+	for _, r := range inv.Resources {
+		got[r.Name] = describe(r.Facts.Exposure)
+		if r.Name == "vm-db" && r.Facts.Exposure != nil && len(r.Facts.Exposure.Paths) > 0 {
+			for _, h := range r.Facts.Exposure.Paths[0].Hops {
+				hops = append(hops, h.Allows)
+			}
+		}
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s: exposure %q, want %q", name, got[name], w)
+		}
+	}
+	const rule = "firewall policy DNAT rule pg-db (collection dnat-b, priority 100, in rule collection group app-dnat, priority 100) forwards to port 5432"
+	if !slices.Contains(hops, rule) {
+		t.Errorf("vm-db hops %q: want %q", hops, rule)
 	}
 }

@@ -101,6 +101,8 @@ func forwardHop(f forward, port int) resource.Hop {
 		kind = "load-balancing rule " + lastSegment(f.Via)
 	case strings.Contains(l, "/inboundnatrules/"):
 		kind = "inbound NAT rule " + lastSegment(f.Via)
+	case strings.Contains(l, "/rulecollectiongroups/"):
+		kind = policyRuleText(f)
 	case strings.Contains(l, "/natrulecollections/"):
 		kind = "DNAT rule " + lastSegment(f.Via)
 	case strings.Contains(l, "/requestroutingrules/"):

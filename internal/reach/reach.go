@@ -20,6 +20,9 @@ func Annotate(rs []*resource.Resource) {
 	g := New(rs)
 	for _, r := range rs {
 		k := g.key(r.Provider, r.ID)
+		if isPolicyGroup(r) {
+			continue // its rules are its firewalls'
+		}
 		if r.Class == resource.ClassCompute || r.Class == resource.ClassLoadBalancer || r.Facts.LoadBalancer != nil || (g.forwardedTo[k] != nil && !g.iface[k]) || g.frontedBy[k] != nil {
 			r.Facts.Exposure = g.Exposure(r)
 		}
@@ -103,6 +106,10 @@ type Graph struct {
 	// skipFronts > 0: an exposure asked for a front's origin itself
 	// (ownExposure) leaves the fronts out.
 	skipFronts int
+	// policyListeners: an Azure firewall → the DNAT rules of its firewall
+	// policy; policyUndecided: why they are unknown.
+	policyListeners map[*resource.Resource][]resource.Listener
+	policyUndecided map[*resource.Resource]string
 	// holders: provider|address → every instance or interface holding
 	// that private address, for the addresses IP targets name.
 	holders map[string][]*resource.Resource
@@ -226,6 +233,7 @@ func New(rs []*resource.Resource) *Graph {
 			g.iface[c] = true
 		}
 	}
+	g.indexPolicies(rs)
 	ipTargets := map[string]bool{}
 	for _, r := range rs {
 		if lb := r.Facts.LoadBalancer; lb != nil {
@@ -242,8 +250,8 @@ func New(rs []*resource.Resource) *Graph {
 		g.indexHolders(rs, ipTargets)
 	}
 	for _, r := range rs {
-		if lb := r.Facts.LoadBalancer; lb != nil {
-			for _, l := range lb.Listeners {
+		if lb := r.Facts.LoadBalancer; lb != nil && !isPolicyGroup(r) {
+			for _, l := range g.listeners(r) {
 				for _, f := range l.Forwards {
 					if f.Target == "" {
 						continue // a target group whose targets are not known

@@ -51,6 +51,10 @@ type Forward struct {
 	Port   int    `json:"port,omitempty"`
 	// Via names what links the listener to the target (a target group).
 	Via string `json:"via,omitempty"`
+	// Priority orders the DNAT rules of an Azure firewall policy (its rule
+	// collection group's priority, then the collection's): lower first;
+	// of two rules for one port, the first decides.
+	Priority int `json:"priority,omitempty"`
 }
 
 // Origin is where a CDN distribution or an API gateway forwards the

@@ -24,8 +24,8 @@ func init() {
 // translatedPort). It stays class other; its DNAT rules reachable from
 // any address are kept as listeners forwarding to the translated address
 // (LoadBalancer facts), Public when it has a public IP. A firewall policy
-// (firewallPolicy.id) holds its rules elsewhere: they are not read, and
-// whether it is internet-facing is then left unknown.
+// (firewallPolicy.id, firewall_policy_reach.go) holds its rules elsewhere:
+// internal/reach adds its DNAT rules to the firewall's listeners.
 func azureFirewall(r *resource.Resource, _, p node) {
 	if p.M == nil {
 		return
@@ -44,10 +44,9 @@ func azureFirewall(r *resource.Resource, _, p node) {
 		}
 	}
 	lb.Public = resource.Bool(public)
-	if p.Ref("firewallPolicy") != "" {
-		attr.Relate(r, "uses_policy", p.Ref("firewallPolicy"))
-		lb.Public = nil // its DNAT rules are in the policy
-	}
+	// A firewall policy holds its rules (DNAT rules in its rule collection
+	// groups): internal/reach joins them; undecided when not in the inventory.
+	attr.Relate(r, RelUsesPolicy, p.Ref("firewallPolicy"))
 	colls, _ := p.Objs("natRuleCollections")
 	for _, c := range colls {
 		cq, _ := props(c)
