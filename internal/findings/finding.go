@@ -111,6 +111,10 @@ type Finding struct {
 	Source Source `json:"source"`
 	// Raw is the provider's record exactly as read.
 	Raw json.RawMessage `json:"raw,omitempty"`
+	// RawAt locates the raw record in its file when the import left it
+	// there (load.RawInFiles) instead of keeping it in Raw: RawRecord
+	// reads it, and WriteOCSF writes it as Raw.
+	RawAt RawRef `json:"-"`
 }
 
 // Resource is the resource a finding is about.

@@ -10,8 +10,10 @@ import (
 // OCSF returns the finding as an OCSF event in ocsf.Version: a Detection
 // Finding (2004) for a threat, a Vulnerability Finding (2002) for a
 // vulnerability. The provider's severity and status are kept in unmapped,
-// the record in raw_data.
+// the record in raw_data (one left in its file, RawAt, is read back; it is
+// left out if it cannot be).
 func (f *Finding) OCSF() any {
+	raw, _ := f.RawRecord(nil)
 	hdr := ocsf.FindingHeader{
 		ActivityID: ocsf.FindingActivityCreate, ActivityName: "Create",
 		CategoryUID: ocsf.FindingsCategoryUID, CategoryName: "Findings",
@@ -56,7 +58,7 @@ func (f *Finding) OCSF() any {
 		hdr.TypeUID, hdr.TypeName = ocsf.DetectionFindingCreate, "Detection Finding: Create"
 		return &ocsf.DetectionFinding{
 			FindingHeader: hdr, IsAlert: f.Status == Active, Metadata: md, FindingInfo: info,
-			Cloud: cloud, Resources: res, RawData: string(f.Raw), Unmapped: unmapped,
+			Cloud: cloud, Resources: res, RawData: string(raw), Unmapped: unmapped,
 		}
 	}
 	hdr.ClassUID, hdr.ClassName = ocsf.VulnerabilityFindingClassUID, "Vulnerability Finding"
@@ -88,7 +90,7 @@ func (f *Finding) OCSF() any {
 	}
 	return &ocsf.VulnerabilityFinding{
 		FindingHeader: hdr, Metadata: md, FindingInfo: info, Cloud: cloud, Resources: res,
-		Vulnerabilities: []ocsf.Vulnerability{v}, RawData: string(f.Raw), Unmapped: unmapped,
+		Vulnerabilities: []ocsf.Vulnerability{v}, RawData: string(raw), Unmapped: unmapped,
 	}
 }
 

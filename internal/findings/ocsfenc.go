@@ -18,8 +18,24 @@ import (
 // JSON, byte for byte what encoding/json's Encoder writes for f.OCSF()
 // (HTML characters escaped, a newline after), without reflection or the
 // intermediate structs: writing a million events spends most of its time
-// here, and most of that escaping the raw records into raw_data.
+// here, and most of that escaping the raw records into raw_data. A raw
+// record left in its file (RawAt) is read back.
 func (f *Finding) AppendOCSF(b []byte) ([]byte, error) {
+	var scratch []byte
+	return f.appendOCSF(b, &scratch)
+}
+
+// appendOCSF is AppendOCSF reading a raw record left in its file into
+// *scratch (reused from call to call).
+func (f *Finding) appendOCSF(b []byte, scratch *[]byte) ([]byte, error) {
+	raw := []byte(f.Raw)
+	if len(raw) == 0 && f.RawAt.File != nil {
+		var err error
+		if raw, err = f.RawRecord(*scratch); err != nil {
+			return b, fmt.Errorf("finding %s: %w", f.ID, err)
+		}
+		*scratch = raw
+	}
 	vuln := f.Kind == Vulnerability && f.Vuln != nil
 	if vuln && (math.IsNaN(f.Vuln.CVSS) || math.IsInf(f.Vuln.CVSS, 0)) {
 		return b, fmt.Errorf("finding %s: CVSS score %v is not a JSON number", f.ID, f.Vuln.CVSS)
@@ -112,9 +128,9 @@ func (f *Finding) AppendOCSF(b []byte) ([]byte, error) {
 		b = f.appendVulnerability(b)
 		b = append(b, "}]"...)
 	}
-	if len(f.Raw) > 0 {
+	if len(raw) > 0 {
 		b = append(b, `,"raw_data":`...)
-		b = appendString(b, f.Raw)
+		b = appendString(b, raw)
 	}
 
 	// unmapped: json.Marshal of a map, keys in order.
@@ -316,6 +332,7 @@ func WriteOCSF(w io.Writer, fs []Finding, lines bool) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var scratch []byte
 			for k := range next {
 				var bt batch
 				select {
@@ -326,7 +343,7 @@ func WriteOCSF(w io.Writer, fs []Finding, lines bool) error {
 					if !lines && i > 0 {
 						bt.buf = append(bt.buf, ',')
 					}
-					if bt.buf, bt.err = fs[i].AppendOCSF(bt.buf); bt.err != nil {
+					if bt.buf, bt.err = fs[i].appendOCSF(bt.buf, &scratch); bt.err != nil {
 						break
 					}
 				}

@@ -61,17 +61,41 @@ type Result struct {
 	// securityresources type, a non-vulnerability occurrence, an event of
 	// another detail-type).
 	Skipped int
+
+	// rawFiles are the files the raw records were left in (RawInFiles).
+	rawFiles []*findings.RawFile
+}
+
+// Close closes the files that the findings' raw records were left in
+// (RawInFiles): write the findings first. It does nothing for the other
+// imports.
+func (r *Result) Close() error {
+	var errs []error
+	for _, f := range r.rawFiles {
+		errs = append(errs, f.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // Option changes how Files reads.
 type Option func(*options)
 
-type options struct{ dropRaw bool }
+type options struct{ dropRaw, rawInFiles bool }
 
 // WithoutRaw drops each finding's raw record once it is read, so that a
 // file's content is not kept: for outputs that do not carry the record
 // (a table, CSV, counts), it saves about the input's size in memory.
 func WithoutRaw() Option { return func(o *options) { o.dropRaw = true } }
+
+// RawInFiles leaves each finding's raw record in its file instead of
+// holding the files' content in memory: the finding's RawAt locates it
+// (Raw is nil), and findings.WriteOCSF and Finding.RawRecord read it back.
+// The records of gzip files, of files under 1 MiB and of Inspector's CSV
+// report (a JSON object vigil makes of the row) stay in Raw. It saves
+// about the input's size in memory for outputs that write the records
+// one by one (OCSF); call the Result's Close once they are written, and do
+// not change the files before.
+func RawInFiles() Option { return func(o *options) { o.rawInFiles = true } }
 
 // Files reads every file under paths (directories recursively).
 func Files(ctx context.Context, paths []string, opts ...Option) (*Result, error) {
@@ -108,6 +132,17 @@ func Files(ctx context.Context, paths []string, opts ...Option) (*Result, error)
 		}
 	}
 	res := &Result{}
+	if o.dropRaw || o.rawInFiles {
+		paths := make([]string, len(list))
+		for i, f := range list {
+			paths[i] = f.path
+		}
+		readCompact(ctx, res, paths, o)
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		return res, walkErr
+	}
 	// Each batch's findings are kept apart and joined once at the end:
 	// growing one slice batch after batch copies it again for every batch.
 	var perBatch [][]findings.Finding
@@ -218,8 +253,12 @@ func Data(file string, data []byte) *Result {
 // input is one file being read: its content split into records, or what
 // made it unreadable.
 type input struct {
-	file  string
-	data  []byte
+	file string
+	info fs.FileInfo
+	data []byte
+	// kept is the content kept in memory when the records refer to it
+	// (readCompact).
+	kept  []byte
 	spans []span
 	// structural is a problem of the file's structure after which the
 	// rest of it could not be split.
@@ -312,14 +351,7 @@ func isContainer(key []byte) bool {
 // event); the findings are decoded in place into one slice of exactly one
 // element a record, compacted where a record was no finding.
 func assemble(res *Result, ins []input, decode findings.Decode, dropRaw bool) {
-	base := make([]int, len(ins)+1) // the inputs' first slots in out
-	for i := range ins {
-		n := len(ins[i].spans)
-		if ins[i].csv != nil {
-			n = len(ins[i].csv.Findings)
-		}
-		base[i+1] = base[i] + n
-	}
+	base := bases(ins)
 	total := base[len(ins)]
 	out := make([]findings.Finding, total)
 	st := make([]parsed, total)
@@ -340,6 +372,28 @@ func assemble(res *Result, ins []input, decode findings.Decode, dropRaw bool) {
 			st[k] = record(in.data[sp.start:sp.end], &out[k], decode)
 		}
 	})
+	collect(res, ins, base, out, st, dropRaw)
+}
+
+// bases are the inputs' first slots in one slice of a slot per record
+// (or CSV row), and the total after the last.
+func bases(ins []input) []int {
+	base := make([]int, len(ins)+1)
+	for i := range ins {
+		n := len(ins[i].spans)
+		if ins[i].csv != nil {
+			n = len(ins[i].csv.Findings)
+		}
+		base[i+1] = base[i] + n
+	}
+	return base
+}
+
+// collect adds to res the findings decoded into out (st the outcome of
+// each slot, base the inputs' first slots), the problems and the counts,
+// in the inputs' order.
+func collect(res *Result, ins []input, base []int, out []findings.Finding, st []parsed, dropRaw bool) {
+	total := base[len(ins)]
 	// The findings are compacted in place, unless a record carried several
 	// (they go after their input's others, where they could overwrite
 	// slots not yet read): then into a slice of their own.
