@@ -34,6 +34,10 @@ func apiDefaults(typ, api string, p map[string]any) {
 		})
 	case azure.TypeSQLServer:
 		set("publicNetworkAccess", "Enabled")
+	case azure.TypeRedisCache:
+		// The non-TLS port is off and public network access on unless set.
+		set("enableNonSslPort", false)
+		set("publicNetworkAccess", "Enabled")
 	case azure.TypePostgresFlexible, azure.TypeMySQLFlexible:
 		net, _ := lookupObj(p, "network")
 		if net == nil {

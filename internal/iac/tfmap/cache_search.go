@@ -76,3 +76,47 @@ func searchDomain(m *mapper, r *inst, out *resource.Resource) {
 	key, _ := look(r.a, "encrypt_at_rest", "kms_key_id")
 	m.relate(out, resource.RelUsesKey, key, "aws_kms_key")
 }
+
+// azureRedisCache: azurerm_redis_cache, with the facts the Azure importer
+// gives the deployed cache: TLS required unless the non-TLS port is
+// enabled (non_ssl_port_enabled, enable_non_ssl_port before provider 4.0;
+// off by default), public unless injected into a subnet or with public
+// network access disabled (enabled by default); Azure encrypts it at rest.
+func azureRedisCache(m *mapper, r *inst, out *resource.Resource) {
+	d := &resource.Database{Engine: "redis", Encrypted: boolp(true), KeyManager: "provider"}
+	out.Facts.Database = d
+	nonTLS := m.boolean(r.a, boolp(false), first(r.a, "non_ssl_port_enabled", "enable_non_ssl_port"))
+	if nonTLS != nil {
+		d.SSLRequired = boolp(!*nonTLS)
+	}
+	if _, st := look(r.a, "subnet_id"); st != absent {
+		d.PublicEndpoint = boolp(false)
+	} else {
+		d.PublicEndpoint = m.boolean(r.a, boolp(true), "public_network_access_enabled")
+	}
+}
+
+// gcpRedisInstance: google_redis_instance (Memorystore for Redis), private
+// and encrypted at rest; TLS required with transit_encryption_mode
+// SERVER_AUTHENTICATION (DISABLED by default); a customer key when
+// customer_managed_key is set; a zone replica on the STANDARD_HA tier
+// (BASIC by default).
+func gcpRedisInstance(m *mapper, r *inst, out *resource.Resource) {
+	d := &resource.Database{Engine: "redis", PublicEndpoint: boolp(false), Encrypted: boolp(true), KeyManager: "provider"}
+	out.Facts.Database = d
+	if _, st := look(r.a, "customer_managed_key"); st != absent {
+		d.KeyManager = "customer"
+	}
+	switch mode, st := m.str(r.a, "transit_encryption_mode"); st {
+	case ok:
+		d.SSLRequired = boolp(mode == "SERVER_AUTHENTICATION")
+	case absent:
+		d.SSLRequired = boolp(false)
+	}
+	switch tier, st := m.str(r.a, "tier"); st {
+	case ok:
+		d.MultiAZ = boolp(tier == "STANDARD_HA")
+	case absent:
+		d.MultiAZ = boolp(false)
+	}
+}
