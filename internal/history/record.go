@@ -15,6 +15,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/compliance"
 	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/jsonenc"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -263,6 +264,18 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0) RETURNING id`,
 		intern[s] = s
 		return s
 	}
+	// Values repeated across rows are boxed (as a row's []any holds
+	// them) once each.
+	boxed := map[string]any{}
+	box := func(s string) any {
+		if v, ok := boxed[s]; ok {
+			return v
+		}
+		var v any = s
+		boxed[s] = v
+		return v
+	}
+	var fjsonBuf []byte
 	if err := tx.query(ctx, `SELECT id, state, COALESCE(first_seen_ms, 0), COALESCE(last_seen_ms, 0), COALESCE(opened_ms, 0),
 	COALESCE(resolved_ms, 0), COALESCE(resolve_ms, 0), COALESCE(first_run, 0), reopen_count, digest, rule_id, provider, account, sev_rank, status
 FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error) error {
@@ -337,6 +350,7 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 	// changed are updated (no upsert: faster on both engines, and the
 	// source's lock keeps other writers of these keys out).
 	var added, changed, lifecycle, stable [][]any
+	var runID, source any = run.ID, sc.Source
 	rfRows := make([][]any, 0, len(order))
 	for _, i := range order {
 		f := &findings[i]
@@ -385,7 +399,11 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 				next.state = StateOpen
 			}
 		}
-		fjson := frameworksJSON(f.Frameworks)
+		fjsonBuf = appendFrameworksJSON(fjsonBuf[:0], f.Frameworks)
+		fjson, ok := intern[string(fjsonBuf)]
+		if !ok {
+			fjson = in(string(fjsonBuf))
+		}
 		digest := findingDigest(f, fjson)
 		next.digest, next.status = digest, string(f.Status)
 		next.count = countKey{rule: in(f.RuleID), provider: in(string(f.Resource.Provider)), account: in(f.Resource.Account), rank: f.Severity.Rank()}
@@ -394,15 +412,15 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 		if next.state == StateSuppressed {
 			suppressed = 1
 		}
-		rfRows = append(rfRows, []any{run.ID, id, string(f.Status), string(next.state), string(f.Severity), suppressed})
+		rfRows = append(rfRows, []any{runID, id, box(string(f.Status)), box(string(next.state)), box(string(f.Severity)), suppressed})
 		if was.known && !next.state.failing() && next.state == was.state && digest == was.digest && next.status == was.status {
 			continue // neither failing nor changed
 		}
 		if was.known && digest == was.digest {
 			// The same description: the lifecycle columns only, the
 			// state among them only when it changed.
-			row := []any{id, string(f.Status), string(next.state), nz(next.firstSeen), nz(next.lastSeen), nz(next.opened),
-				nz(next.resolved), nz(next.resolveMS), nz(next.firstRun), run.ID, next.reopens, supReason, supOwner, nz(supExpires)}
+			row := []any{id, box(string(f.Status)), box(string(next.state)), nz(next.firstSeen), nz(next.lastSeen), nz(next.opened),
+				nz(next.resolved), nz(next.resolveMS), nz(next.firstRun), runID, next.reopens, box(supReason), box(supOwner), nz(supExpires)}
 			if next.state == was.state {
 				stable = append(stable, append(row[:2:2], row[3:]...))
 			} else {
@@ -410,11 +428,11 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 			}
 			continue
 		}
-		row := []any{id, sc.Source, f.RuleID, string(f.Resource.Provider), f.Resource.ID, f.Resource.Type, f.Resource.Name,
-			f.Resource.Account, f.Resource.Region, f.Title, f.Category, string(f.Severity), f.Severity.Rank(), fjson,
-			string(f.Status), string(next.state), f.Message,
-			nz(next.firstSeen), nz(next.lastSeen), nz(next.opened), nz(next.resolved), nz(next.resolveMS), nz(next.firstRun), run.ID,
-			next.reopens, supReason, supOwner, nz(supExpires), digest}
+		row := []any{id, source, box(f.RuleID), box(string(f.Resource.Provider)), f.Resource.ID, box(f.Resource.Type), f.Resource.Name,
+			box(f.Resource.Account), box(f.Resource.Region), box(f.Title), box(f.Category), box(string(f.Severity)), f.Severity.Rank(), box(fjson),
+			box(string(f.Status)), box(string(next.state)), box(f.Message),
+			nz(next.firstSeen), nz(next.lastSeen), nz(next.opened), nz(next.resolved), nz(next.resolveMS), nz(next.firstRun), runID,
+			next.reopens, box(supReason), box(supOwner), nz(supExpires), digest}
 		if was.known {
 			changed = append(changed, row)
 		} else {
@@ -541,12 +559,21 @@ func findingDigest(f *finding.Finding, frameworks string) int64 {
 	return int64(h.Sum64() &^ (1 << 63))
 }
 
-func frameworksJSON(refs []finding.Reference) string {
-	if len(refs) == 0 {
-		return "[]"
+// appendFrameworksJSON appends refs as json.Marshal writes them ([] for
+// none).
+func appendFrameworksJSON(b []byte, refs []finding.Reference) []byte {
+	b = append(b, '[')
+	for i, r := range refs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"framework":`...)
+		b = jsonenc.AppendHTML(b, r.Framework)
+		b = append(b, `,"control":`...)
+		b = jsonenc.AppendHTML(b, r.Control)
+		b = append(b, '}')
 	}
-	b, _ := json.Marshal(refs)
-	return string(b)
+	return append(b, ']')
 }
 
 // activeSuppressions returns the stored suppressions of source (and of
