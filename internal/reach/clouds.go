@@ -232,12 +232,22 @@ func (g *Graph) gcp(r *resource.Resource, a *answer) {
 		a.unknown("%s", why)
 		return
 	}
+	global, regional, before, why := g.netPolicies(r, net)
+	if why != "" {
+		a.unknown("%s", why)
+		return
+	}
 	l := g.layer(true, fws)
 	if len(levels) > 0 {
 		for _, ps := range levels {
 			g.used(ps)
 		}
 		l = g.hierLayer(levels, fws)
+	}
+	if len(global)+len(regional) > 0 {
+		g.used(global)
+		g.used(regional)
+		l = g.netPolicyLayer(levels, fws, global, regional, before)
 	}
 	a.through(withFirst(pub, defaultRoutes(tables, r.Facts.Compute.NetworkTags)), []layer{l})
 }

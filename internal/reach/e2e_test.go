@@ -383,3 +383,41 @@ func TestImportedAzureFirewallPolicy(t *testing.T) {
 		t.Errorf("vm-db hops %q: want %q", hops, rule)
 	}
 }
+
+// TestImportedGCPNetworkFirewallPolicies reads a Cloud Asset export with
+// global and regional network firewall policies. np-after (the default
+// order, AFTER_CLASSIC_FIREWALL): its VPC rule allows 22 and 443 first, so
+// the global policy's deny of 22 never applies; 8080 (no VPC rule) is
+// allowed by the global policy, 9000 by the regional policy of
+// us-central1 only. np-before (BEFORE_CLASSIC_FIREWALL): the global
+// policy denies 22 before the VPC rule and passes the rest on (goto_next).
+// np-tags: a policy rule for secure tags, which VMs do not carry in the
+// model: undecided.
+func TestImportedGCPNetworkFirewallPolicies(t *testing.T) {
+	inv, err := importer.Load(context.Background(), []string{filepath.Join("testdata", "netpolicy", "gcp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Errors) > 0 {
+		t.Fatalf("input problems: %+v", inv.Errors)
+	}
+	want := map[string]string{
+		"np-us": "ipv4 tcp 22-22 via default-np-after allow-ssh-https-np-after" + "ipv4 tcp 443-443 via default-np-after allow-ssh-https-np-after" +
+			"ipv4 tcp 8080-8080 via default-np-after np-global" + "ipv4 tcp 9000-9000 via default-np-after np-regional",
+		"np-eu": "ipv4 tcp 22-22 via default-np-after allow-ssh-https-np-after" + "ipv4 tcp 443-443 via default-np-after allow-ssh-https-np-after" +
+			"ipv4 tcp 8080-8080 via default-np-after np-global",
+		"np-b": "ipv4 tcp 443-443 via default-np-before allow-ssh-https-np-before",
+		"np-t": "undecided",
+	}
+	got := map[string]string{}
+	for _, r := range inv.Resources {
+		if r.Class == resource.ClassCompute {
+			got[r.Name] = describe(r.Facts.Exposure)
+		}
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s: exposure %q, want %q", name, got[name], w)
+		}
+	}
+}

@@ -288,8 +288,18 @@ func (g *Graph) newHost(r *resource.Resource) *host {
 		if why != "" {
 			h.undecided = append(h.undecided, why)
 		}
+		global, regional, before, why := g.netPolicies(r, h.rawNet)
+		if why != "" {
+			h.undecided = append(h.undecided, why)
+		}
 		for _, sts := range [][]stage{h.in, h.out} {
-			if len(levels) > 0 {
+			switch {
+			case len(global)+len(regional) > 0:
+				g.used(global)
+				g.used(regional)
+				sts[0].rules = composeRules(levels, orderedRules(sts[0].fws), global, regional, before, sts[0].defaults)
+				sts[0].fws = slices.Concat(slices.Concat(levels...), global, regional, sts[0].fws)
+			case len(levels) > 0:
 				sts[0].rules = hierRules(levels, sts[0].rules)
 				sts[0].fws = append(slices.Concat(levels...), sts[0].fws...)
 			}

@@ -110,6 +110,9 @@ type Graph struct {
 	// policy; policyUndecided: why they are unknown.
 	policyListeners map[*resource.Resource][]resource.Listener
 	policyUndecided map[*resource.Resource]string
+	// netPols: GCP network key → the network firewall policies
+	// associated with it.
+	netPols map[string][]netPolicy
 	// holders: provider|address → every instance or interface holding
 	// that private address, for the addresses IP targets name.
 	holders map[string][]*resource.Resource
@@ -202,6 +205,9 @@ func New(rs []*resource.Resource) *Graph {
 		}
 		if isPolicy(r) {
 			g.gcpPolicies = append(g.gcpPolicies, r)
+		}
+		if r.Provider == resource.GCP && r.Facts.Firewall != nil {
+			g.indexNetPolicies(r)
 		}
 		for _, a := range r.Aliases {
 			if k := g.key(r.Provider, a); g.byKey[k] == nil {

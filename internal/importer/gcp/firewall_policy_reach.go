@@ -30,12 +30,17 @@ const RelAttachedTo = "attached_to"
 // rules judge VPC firewall rules.
 func (f *file) firewallPolicies() {
 	var parts []*resource.Resource
+	order := f.enforcementOrders()
 	for _, r := range f.res.Resources {
-		if r.Type != TypeFirewallPolicy {
+		if r.Type != TypeFirewallPolicy && r.Type != TypeNetworkFirewallPolicy && r.Type != TypeRegionNetworkFirewallPolicy {
 			continue
 		}
 		d := assetData(r)
 		if d == nil {
+			continue
+		}
+		if r.Type != TypeFirewallPolicy {
+			parts = append(parts, networkPolicy(r, d, order)...)
 			continue
 		}
 		if n := attr.Str(d, "shortName"); n != "" {
@@ -132,4 +137,118 @@ func policyRules(rl attr.M) []resource.FirewallRule {
 		}
 	}
 	return out
+}
+
+// Global and regional network firewall policies (Cloud Asset
+// compute.googleapis.com/NetworkFirewallPolicy and
+// RegionNetworkFirewallPolicy, the same FirewallPolicy shape) apply to the
+// networks they are associated with (associations[].attachmentTarget, a
+// network URL); a regional one to the VMs of its region. Where they stand
+// relative to the network's VPC firewall rules is the network's
+// networkFirewallPolicyEnforcementOrder (AFTER_CLASSIC_FIREWALL, the
+// default when absent, or BEFORE_CLASSIC_FIREWALL), read from the
+// network's asset in the same file: the relationship says it.
+const (
+	TypeNetworkFirewallPolicy       = "compute.googleapis.com/NetworkFirewallPolicy"
+	TypeRegionNetworkFirewallPolicy = "compute.googleapis.com/RegionNetworkFirewallPolicy"
+	// RelPolicyAfterVPC / RelPolicyBeforeVPC: a network firewall policy →
+	// a network whose VPC firewall rules are evaluated before it (after
+	// it); RelPolicyOfNetwork when the network's order is not in the file.
+	RelPolicyAfterVPC  = "network_policy_after_vpc_rules"
+	RelPolicyBeforeVPC = "network_policy_before_vpc_rules"
+	RelPolicyOfNetwork = "network_policy_of"
+)
+
+// netPath is the projects/... part of a network's name or URL.
+func netPath(s string) string {
+	if i := strings.Index(s, "projects/"); i >= 0 {
+		return s[i:]
+	}
+	return s
+}
+
+// enforcementOrders: each network of the file (projects/... path) → its
+// networkFirewallPolicyEnforcementOrder, AFTER_CLASSIC_FIREWALL when absent.
+func (f *file) enforcementOrders() map[string]string {
+	out := map[string]string{}
+	for _, r := range f.res.Resources {
+		if r.Type != TypeNetwork {
+			continue
+		}
+		d := assetData(r)
+		if d == nil {
+			continue
+		}
+		o := strings.ToUpper(attr.Str(d, "networkFirewallPolicyEnforcementOrder"))
+		if o == "" {
+			o = "AFTER_CLASSIC_FIREWALL"
+		}
+		out[netPath(r.ID)] = o
+		if self := attr.Str(d, "selfLink"); self != "" {
+			out[netPath(self)] = o
+		}
+	}
+	return out
+}
+
+// networkPolicy reads a network firewall policy: its rules (those for
+// target service accounts or secure tags in parts of their own, the
+// secure tags as TargetTags "tagValues/..."), related to its networks.
+func networkPolicy(r *resource.Resource, d attr.M, order map[string]string) []*resource.Resource {
+	if n := attr.Str(d, "name"); n != "" {
+		r.Name = n
+	}
+	if reg := attr.Str(d, "region"); reg != "" && r.Region == "" {
+		r.Region = reg[strings.LastIndex(reg, "/")+1:]
+	}
+	type assoc struct{ rel, net string }
+	var nets []assoc
+	for _, v := range attr.Arr(d, "associations") {
+		t := attr.Str(attr.AsObj(v), "attachmentTarget")
+		if t == "" {
+			continue
+		}
+		rel := RelPolicyOfNetwork
+		switch order[netPath(t)] {
+		case "AFTER_CLASSIC_FIREWALL":
+			rel = RelPolicyAfterVPC
+		case "BEFORE_CLASSIC_FIREWALL":
+			rel = RelPolicyBeforeVPC
+		}
+		nets = append(nets, assoc{rel, t})
+	}
+	relate := func(x *resource.Resource) {
+		for _, a := range nets {
+			attr.Relate(x, a.rel, a.net)
+		}
+	}
+	relate(r)
+	var parts []*resource.Resource
+	byTargets := map[string]*resource.Resource{}
+	r.Facts.Firewall = &resource.Firewall{Rules: []resource.FirewallRule{}, InUse: boolp(len(nets) > 0)}
+	for _, v := range attr.Arr(d, "rules") {
+		rl := attr.AsObj(v)
+		sas := strs(attr.Arr(rl, "targetServiceAccounts"))
+		var tags []string
+		for _, t := range attr.Arr(rl, "targetSecureTags") {
+			if n := attr.Str(attr.AsObj(t), "name"); n != "" {
+				tags = append(tags, n)
+			}
+		}
+		owner := r
+		if len(sas)+len(tags) > 0 {
+			key := strings.Join(sas, ",") + "|" + strings.Join(tags, ",")
+			if owner = byTargets[key]; owner == nil {
+				owner = &resource.Resource{Provider: resource.GCP, Type: r.Type, ID: r.ID + "#targets-" + strconv.Itoa(len(byTargets)+1),
+					Name: r.Name, Account: r.Account, Region: r.Region, Source: r.Source, Class: resource.ClassOther,
+					Facts: resource.Facts{Firewall: &resource.Firewall{Rules: []resource.FirewallRule{}, TargetServiceAccounts: sas, TargetTags: tags, InUse: boolp(len(nets) > 0)}}}
+				attr.Relate(owner, "part_of", r.ID)
+				relate(owner)
+				byTargets[key] = owner
+				parts = append(parts, owner)
+			}
+		}
+		owner.Facts.Firewall.Rules = append(owner.Facts.Firewall.Rules, policyRules(rl)...)
+	}
+	return parts
 }
