@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	json "github.com/goccy/go-json"
 
@@ -69,7 +71,13 @@ type CSVRow struct {
 // finding whose raw record is the row as a JSON object keyed by the
 // header; a row that cannot be read is returned with its error and the
 // rest are read. err is set only when the header itself cannot be read.
-func ParseCSV(data []byte) ([]CSVRow, error) {
+func ParseCSV(data []byte) ([]CSVRow, error) { return parseCSV(data, true) }
+
+// ParseCSVWithoutRaw is ParseCSV without the raw records, for an import
+// that drops them.
+func ParseCSVWithoutRaw(data []byte) ([]CSVRow, error) { return parseCSV(data, false) }
+
+func parseCSV(data []byte, withRaw bool) ([]CSVRow, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
@@ -109,7 +117,7 @@ func ParseCSV(data []byte) ([]CSVRow, error) {
 			return ""
 		}
 		f, err := csvFinding(get)
-		if err == nil {
+		if err == nil && withRaw {
 			if order != nil {
 				raw = rawRow(raw[:0], header, order, rec)
 				f.Raw = slices.Clone(raw)
@@ -177,6 +185,93 @@ func csvFinding(get func(string) string) (findings.Finding, error) {
 	if arn == "" {
 		return findings.Finding{}, fmt.Errorf("Inspector CSV report: no %s", colARN)
 	}
+	if f, ok := csvDirect(get); ok {
+		return f, nil
+	}
+	return csvViaRecord(get)
+}
+
+// csvDirect maps a row as csvViaRecord does, without making and decoding
+// its list-findings record; ok is false for a row whose values that record
+// would change (invalid UTF-8, which JSON replaces) or could not hold (a
+// score that is not a JSON number): csvViaRecord reads those.
+func csvDirect(get func(string) string) (f findings.Finding, ok bool) {
+	val := func(name string) string {
+		v := get(name)
+		if !utf8.ValidString(v) {
+			ok = false
+		}
+		return v
+	}
+	ok = true
+	num := func(name string) (float64, bool) {
+		v, err := strconv.ParseFloat(val(name), 64)
+		if err != nil {
+			return 0, false
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			ok = false
+		}
+		return v, true
+	}
+	account := val(colAccount)
+	sev, status := strings.ToUpper(val(colSeverity)), strings.ToUpper(val(colStatus))
+	f = findings.Finding{
+		Product: findings.Inspector, Kind: findings.Threat, ID: val(colARN), Title: val(colTitle), Description: val(colDescription),
+		Type: val(colType), OriginalSeverity: sev, OriginalStatus: status,
+		FirstSeen: findings.ParseTime(val(colFirstSeen)), LastSeen: findings.ParseTime(findings.First(val(colLastSeen), val(colUpdated))),
+		Resource: findings.Resource{Provider: resource.AWS, Account: account},
+	}
+	var sevOK bool
+	if f.Severity, sevOK = findings.SeverityFromName(sev); !sevOK {
+		score, _ := num(colScore)
+		f.Severity = findings.SeverityFromScore(score)
+	} else {
+		num(colScore) // a score JSON cannot hold fails the row either way
+	}
+	switch status {
+	case "SUPPRESSED":
+		f.Status = findings.Suppressed
+	case "CLOSED":
+		f.Status = findings.Resolved
+	default:
+		f.Status = findings.Active
+	}
+	resType, resID, region := val(colResType), val(colResourceID), val(colRegion)
+	f.Resource.Region, f.Resource.ID, f.Resource.Type = region, resID, findings.First(resourceTypes[resType], resType)
+	if resType == "AWS_LAMBDA_FUNCTION" && strings.Count(resID, ":") == 7 {
+		f.Resource.ID = resID[:strings.LastIndexByte(resID, ':')]
+	}
+	if resType == "AWS_EC2_INSTANCE" && !strings.HasPrefix(resID, "arn:") {
+		f.Resource.Name = resID
+		f.Resource.ID = fmt.Sprintf("arn:aws:ec2:%s:%s:instance/%s", region, account, resID)
+	}
+	if t, ok := csvResourceTypes[resType]; ok {
+		f.Resource.Type = t
+	}
+	if id := val(colVulnID); id != "" || val(colPackages) != "" {
+		names, versions, fixed := splitList(val(colPackages)), splitList(val(colInstalled)), splitList(val(colFixed))
+		paths, managers := splitList(val(colFilePath)), splitList(val(colManager))
+		pkgs := make([]findings.AWSPackage, len(names))
+		for i, n := range names {
+			pkgs[i] = findings.AWSPackage{Name: n, Version: at(versions, i), FixedInVersion: at(fixed, i), FilePath: at(paths, i), PackageManager: at(managers, i)}
+		}
+		var cvss []findings.AWSCvss
+		for _, c := range [][2]string{{colCVSS3, colCVSS3Vector}, {colVendorCVSS3, colVendorVec}} {
+			if v, isNum := num(c[0]); isNum {
+				cvss = append(cvss, findings.AWSCvss{Version: "3.1", BaseScore: v, BaseVector: val(c[1])})
+			}
+		}
+		f.Kind = findings.Vulnerability
+		f.Vuln = findings.AWSVuln(id, pkgs, cvss, splitList(val(colReferences)), strings.ToUpper(val(colFix)))
+	}
+	return f, ok
+}
+
+// csvViaRecord maps a row by making the list-findings record it stands
+// for and reading it with Parse.
+func csvViaRecord(get func(string) string) (findings.Finding, error) {
+	arn := get(colARN)
 	// The CSV row carries the same facts as a list-findings record: build
 	// that record and read it with Parse, so both forms map alike.
 	rec := map[string]any{

@@ -42,7 +42,7 @@ func readCompact(ctx context.Context, res *Result, list []string, o options) {
 	bufs := make([][]byte, workers)
 	eachWorker(len(list), workers, func(w, i int) {
 		in := &ins[i]
-		in.file = list[i]
+		in.file, in.dropRaw = list[i], o.dropRaw
 		if ctx.Err() != nil {
 			in.err = ctx.Err()
 			return
@@ -284,6 +284,18 @@ func (a *arena) detach(f *findings.Finding, data []byte, rf *findings.RawFile) {
 			f.Raw = nil
 		}
 	}
+	a.strings(f)
+}
+
+// own copies every string of f (a finding whose strings are parts of
+// larger ones, such as a CSV row's line) into the arena.
+func (a *arena) own(f *findings.Finding) {
+	a.lo, a.hi = 1, ^uintptr(0)
+	a.strings(f)
+}
+
+// strings copies the finding's strings that are part of the buffer.
+func (a *arena) strings(f *findings.Finding) {
 	f.Product = findings.Product(a.common(string(f.Product)))
 	f.Kind = findings.Kind(a.common(string(f.Kind)))
 	f.ID = a.str(f.ID)

@@ -265,6 +265,8 @@ type input struct {
 	structural *Problem
 	// csv holds the rows of an Inspector CSV report, read whole.
 	csv *Result
+	// dropRaw is set when the raw records are not kept.
+	dropRaw bool
 	// err is why the file could not be read.
 	err error
 }
@@ -276,7 +278,7 @@ func (in *input) split(data []byte) {
 	if i < len(data) && data[i] != '{' && data[i] != '[' {
 		if inspector.IsCSVReport(data) {
 			in.csv = &Result{}
-			readInspectorCSV(in.csv, in.file, data)
+			readInspectorCSV(in.csv, in.file, data, in.dropRaw)
 		}
 		return // not JSON and no CSV report: not a findings export (listed as unrecognised)
 	}
@@ -319,19 +321,25 @@ func (in *input) split(data []byte) {
 }
 
 // readInspectorCSV adds the rows of Inspector's CSV findings report.
-func readInspectorCSV(res *Result, file string, data []byte) {
-	rows, err := inspector.ParseCSV(data)
+func readInspectorCSV(res *Result, file string, data []byte, dropRaw bool) {
+	parse := inspector.ParseCSV
+	if dropRaw {
+		parse = inspector.ParseCSVWithoutRaw
+	}
+	rows, err := parse(data)
 	if err != nil {
 		res.Problems = append(res.Problems, Problem{File: file, Index: -1, Err: err})
 		return
 	}
 	res.Findings = slices.Grow(res.Findings, len(rows))
+	var a arena // each finding's strings out of its row's line
 	for _, r := range rows {
 		if r.Err != nil {
 			res.Problems = append(res.Problems, Problem{File: file, Index: r.Index, Offset: r.Offset, Err: r.Err})
 			continue
 		}
 		r.Finding.Source = findings.Source{File: file, Index: r.Index}
+		a.own(&r.Finding)
 		res.Findings = append(res.Findings, r.Finding)
 	}
 }
