@@ -103,15 +103,7 @@ func Files(ctx context.Context, paths []string, opts ...Option) (*Result, error)
 	for _, opt := range opts {
 		opt(&o)
 	}
-	// Strings refer to the input when the raw records keep it anyway.
-	decode := findings.Refer
-	if o.dropRaw {
-		decode = findings.Copy
-	}
-	type file struct {
-		path string
-	}
-	var list []file
+	var list []string
 	var walkErr error
 	for _, p := range paths {
 		walkErr = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
@@ -124,7 +116,7 @@ func Files(ctx context.Context, paths []string, opts ...Option) (*Result, error)
 			if d.IsDir() || !d.Type().IsRegular() {
 				return nil
 			}
-			list = append(list, file{path})
+			list = append(list, path)
 			return nil
 		})
 		if walkErr != nil {
@@ -133,67 +125,34 @@ func Files(ctx context.Context, paths []string, opts ...Option) (*Result, error)
 	}
 	res := &Result{}
 	if o.dropRaw || o.rawInFiles {
-		paths := make([]string, len(list))
-		for i, f := range list {
-			paths[i] = f.path
-		}
-		readCompact(ctx, res, paths, o)
+		readCompact(ctx, res, list, o)
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
 		return res, walkErr
 	}
-	// Each batch's findings are kept apart and joined once at the end:
-	// growing one slice batch after batch copies it again for every batch.
-	var perBatch [][]findings.Finding
-	for start := 0; start < len(list); {
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		// With the raw records, which keep the files' content anyway, all
-		// files are one batch: read and split on every core, decoded into
-		// one slice. Without, each file is a batch of its own, its content
-		// dropped before the next is read.
-		end := len(list)
-		if o.dropRaw {
-			end = start + 1
-		}
-		ins := make([]input, end-start)
-		eachIndex(end-start, func(i int) {
-			in := &ins[i]
-			in.file = list[start+i].path
-			if ctx.Err() != nil {
-				in.err = ctx.Err()
-				return
-			}
-			data, err := readFile(in.file)
-			if err != nil {
-				in.err = err
-				return
-			}
-			in.split(data)
-		})
-		batch := &Result{}
-		assemble(batch, ins, decode, o.dropRaw)
-		perBatch = append(perBatch, batch.Findings)
-		res.Files += batch.Files
-		res.Problems = append(res.Problems, batch.Problems...)
-		res.Unrecognised = append(res.Unrecognised, batch.Unrecognised...)
-		res.Skipped += batch.Skipped
-		start = end
+	// With the raw records in memory, which keep the files' content
+	// anyway, every file is read and split on every core, and the records
+	// decoded into one slice, their strings referring to the content.
+	if err := ctx.Err(); err != nil {
+		return res, err
 	}
-	if len(perBatch) == 1 {
-		res.Findings = perBatch[0]
-	} else {
-		n := 0
-		for _, fs := range perBatch {
-			n += len(fs)
+	ins := make([]input, len(list))
+	eachIndex(len(list), func(i int) {
+		in := &ins[i]
+		in.file = list[i]
+		if ctx.Err() != nil {
+			in.err = ctx.Err()
+			return
 		}
-		res.Findings = make([]findings.Finding, 0, n)
-		for _, fs := range perBatch {
-			res.Findings = append(res.Findings, fs...)
+		data, err := readFile(in.file)
+		if err != nil {
+			in.err = err
+			return
 		}
-	}
+		in.split(data)
+	})
+	assemble(res, ins, findings.Refer, false)
 	return res, walkErr
 }
 
