@@ -120,8 +120,9 @@ func (s *FileSource) Read(ctx context.Context, emit func(source.Batch) error) er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []byte // this worker's read buffer, reused file after file
 			for i := range next {
-				results[i] = parseFile(ctx, files[i])
+				results[i] = parseFile(ctx, files[i], &buf)
 				fr := results[i]
 				if !s.o.keepRaw && fr.res != nil {
 					pruneRaw(fr.res.Resources)
@@ -243,8 +244,19 @@ type fileResult struct {
 // maxDecompressed bounds what one gzip input may expand to.
 const maxDecompressed = 8 << 30
 
-func parseFile(ctx context.Context, path string) fileResult {
-	data, err := os.ReadFile(path)
+// maxKeptBuffer is the largest read buffer a worker keeps for its next
+// file.
+const maxKeptBuffer = 64 << 20
+
+// parseFile reads and parses one file. buf is the caller's read buffer,
+// reused from file to file: nothing parsed refers to the file's bytes (the
+// decoders copy what they keep), and an import of many files then reads
+// them into the same memory instead of fresh pages each time.
+func parseFile(ctx context.Context, path string, buf *[]byte) fileResult {
+	data, err := readFile(path, (*buf)[:0])
+	if cap(data) <= maxKeptBuffer {
+		*buf = data[:0]
+	}
 	if err != nil {
 		return fileResult{err: &InputError{Path: path, Err: err.Error()}}
 	}
@@ -259,4 +271,34 @@ func parseFile(ctx context.Context, path string) fileResult {
 		}
 	}
 	return parseData(ctx, path, data)
+}
+
+// readFile is os.ReadFile into buf (its errors are the same).
+func readFile(path string, buf []byte) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return buf, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil {
+		if size := st.Size(); size > 0 && int64(cap(buf)) < size+512 {
+			buf = make([]byte, 0, size+512)
+		}
+	}
+	if cap(buf) == 0 {
+		buf = make([]byte, 0, 512)
+	}
+	for {
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return buf, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
 }

@@ -375,3 +375,36 @@ func TestLoadProblemsNameFileResourceAndField(t *testing.T) {
 		t.Error("the rest of the file is not imported")
 	}
 }
+
+// TestReadFileReusesBuffer reads files of several sizes through one buffer,
+// as a worker does: each read gives the file's bytes (a shorter file after
+// a longer one leaves nothing of it), the buffer is reused, and a missing
+// file gives os.ReadFile's error.
+func TestReadFileReusesBuffer(t *testing.T) {
+	dir := t.TempDir()
+	var buf []byte
+	for i, n := range []int{5000, 10, 0, 70000, 3} {
+		want := bytes.Repeat([]byte{byte('a' + i)}, n)
+		path := filepath.Join(dir, "f"+itoa(i))
+		if err := os.WriteFile(path, want, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := readFile(path, buf[:0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("file %d: read %d bytes %.10q..., want %d", i, len(got), got, n)
+		}
+		if i == 1 && &got[:1][0] != &buf[:1][0] {
+			t.Fatal("a smaller file did not reuse the buffer")
+		}
+		buf = got
+	}
+	missing := filepath.Join(dir, "missing")
+	_, err := readFile(missing, buf[:0])
+	_, want := os.ReadFile(missing)
+	if err == nil || err.Error() != want.Error() {
+		t.Fatalf("missing file: %v, want %v", err, want)
+	}
+}
