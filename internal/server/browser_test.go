@@ -130,7 +130,7 @@ func TestBrowser(t *testing.T) {
 		{"/", "Overview"}, {"/findings", "Findings"}, {"/compliance", "Compliance"}, {"/compliance/soc2?control=CC6.1", "SOC 2"},
 		{"/identity", "Identity and attack paths"}, {"/alerts", "Alerts"}, {"/playbooks", "Playbooks"},
 		{"/playbooks/" + planID, "Plan " + planID}, {"/inventory", "Inventory"}, {"/drift", "Drift"},
-		{"/runs", "Runs"}, {"/runs/2", "Run 2"}, {"/diff", "Diff"},
+		{"/runs", "Runs"}, {"/runs/2", "Run 2"}, {"/diff", "Diff"}, {"/jobs", "Jobs"},
 	}
 	for _, pg := range pages {
 		run("open "+pg.path, chromedp.Navigate(base+pg.path), chromedp.WaitVisible(chromedp.CSS(`main h1`)))

@@ -82,6 +82,7 @@ func (s *Server) dashboardRoutes() []route {
 		{method: "GET", path: "/playbooks", role: Viewer, h: s.playbooksPage},
 		{method: "GET", path: "/playbooks/{id}", role: Viewer, h: s.playbookPage},
 		{method: "POST", path: "/playbooks/{id}/approve", role: Responder, h: s.approvePage},
+		{method: "GET", path: "/jobs", role: Viewer, h: s.jobsPage},
 	}
 }
 

@@ -273,34 +273,9 @@ func (s *Server) cloudTrends(ctx context.Context, v *sourceView) error {
 // latestRuns returns the latest run of each source (at most 200 sources),
 // worst posture first.
 func (s *Server) latestRuns(r *http.Request) ([]history.Run, error) {
-	ctx := r.Context()
-	rows, err := s.db.query(ctx, `SELECT r.source, MAX(r.id) FROM runs r
-WHERE r.started_ms = (SELECT MAX(x.started_ms) FROM runs x WHERE x.source = r.source)
-GROUP BY r.source ORDER BY r.source LIMIT 200`)
+	out, err := s.store.LatestRuns(r.Context(), 200)
 	if err != nil {
 		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var src string
-		var id int64
-		if err := rows.Scan(&src, &id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]history.Run, 0, len(ids))
-	for _, id := range ids {
-		run, err := s.store.Run(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *run)
 	}
 	slices.SortStableFunc(out, func(a, b history.Run) int { return cmpScore(a.PostureScore, b.PostureScore) })
 	return out, nil

@@ -206,6 +206,8 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/tokens", role: Admin, api: true, h: s.apiCreateToken},
 		{method: "DELETE", path: "/api/v1/tokens/{id}", role: Admin, api: true, h: s.apiRevokeToken},
 		{method: "GET", path: "/api/v1/audit", role: Admin, api: true, h: s.apiAudit},
+		{method: "GET", path: "/api/v1/jobs", role: Viewer, api: true, h: s.apiJobs},
+		{method: "GET", path: "/api/v1/jobs/{id}", role: Viewer, api: true, h: s.apiJob},
 
 		// Anything else needs a login too, then is not found.
 		{path: "/api/", role: Viewer, api: true, h: func(w http.ResponseWriter, r *http.Request, _ *principal) {

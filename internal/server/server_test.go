@@ -102,6 +102,7 @@ func newEnvOn(t *testing.T, dsn string) *env {
 			t.Fatal(err)
 		}
 	}
+	addJobRuns(t, store)
 	e := &env{t: t, store: store, clock: t0.Add(72 * time.Hour)}
 	e.s, err = New(ctx, store, Options{Now: e.now, Argon2: Argon2Params{Memory: 1024, Time: 1, Threads: 1},
 		Logger: nil})
