@@ -509,7 +509,15 @@ type findingEncoder struct {
 	prefix, indent string
 	heads          map[*byte]cachedHead // by the rule id's bytes
 	tails          map[tailKey][]byte
+	// tags holds the encoded tags of the resources seen, by their map (a
+	// resource's findings share its Tags map: they are encoded once, not
+	// collected and sorted per finding); keys is scratch for sorting.
+	tags map[unsafe.Pointer][]byte
+	keys []string
 }
+
+// maxCachedTags bounds the encoder's cache of encoded tags.
+const maxCachedTags = 1 << 16
 
 type cachedHead struct {
 	ruleID, title, category string
@@ -525,7 +533,8 @@ type tailKey struct {
 }
 
 func newFindingEncoder(prefix, indent string) *findingEncoder {
-	return &findingEncoder{prefix: prefix, indent: indent, heads: map[*byte]cachedHead{}, tails: map[tailKey][]byte{}}
+	return &findingEncoder{prefix: prefix, indent: indent, heads: map[*byte]cachedHead{}, tails: map[tailKey][]byte{},
+		tags: map[unsafe.Pointer][]byte{}}
 }
 
 func (e *findingEncoder) append(b []byte, f *finding.Finding) []byte {
@@ -615,18 +624,7 @@ func (e *findingEncoder) appendMiddle(b []byte, f *finding.Finding) []byte {
 	if len(r.Tags) > 0 {
 		b = append(b, ',')
 		b = nl(b, 2)
-		b = append(b, `"tags": {`...)
-		for i, k := range slices.Sorted(maps.Keys(r.Tags)) {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = nl(b, 3)
-			b = appendJSONString(b, k) // a key is text of the resource's owner: escaped
-			b = append(b, `: `...)
-			b = appendJSONString(b, r.Tags[k])
-		}
-		b = nl(b, 2)
-		b = append(b, '}')
+		b = e.appendTags(b, r.Tags)
 	}
 	if r.Location != nil {
 		b = append(b, ',')
@@ -641,6 +639,42 @@ func (e *findingEncoder) appendMiddle(b []byte, f *finding.Finding) []byte {
 	}
 	b = nl(b, 1)
 	return append(b, '}')
+}
+
+// appendTags appends a resource's tags object, keys sorted, from the cache
+// when its map was encoded before (the map is not written to while the
+// report is: its address names its content).
+func (e *findingEncoder) appendTags(b []byte, tags map[string]string) []byte {
+	id := *(*unsafe.Pointer)(unsafe.Pointer(&tags))
+	if text, ok := e.tags[id]; ok {
+		return append(b, text...)
+	}
+	start := len(b)
+	b = append(b, `"tags": {`...)
+	e.keys = e.keys[:0]
+	for k := range tags {
+		e.keys = append(e.keys, k)
+	}
+	slices.Sort(e.keys)
+	for i, k := range e.keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = e.nl(b, 3)
+		b = appendJSONString(b, k) // a key is text of the resource's owner: escaped
+		b = append(b, `: `...)
+		b = appendJSONString(b, tags[k])
+	}
+	clear(e.keys)
+	b = e.nl(b, 2)
+	b = append(b, '}')
+	if e.tags != nil {
+		if len(e.tags) >= maxCachedTags {
+			clear(e.tags)
+		}
+		e.tags[id] = slices.Clone(b[start:])
+	}
+	return b
 }
 
 // appendFrameworks appends the frameworks and the remediation.

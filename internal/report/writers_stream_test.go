@@ -57,7 +57,18 @@ func streamReports() map[string]*Report {
 		}
 		variants.Findings = append(variants.Findings, f)
 	}
-	return map[string]*Report{"fixture": fixture(), "large": largeReport(3000), "weird": weird, "empty": empty, "variants": variants}
+	// Findings of tagged resources, interleaved, each resource's findings
+	// sharing its Tags map (the JSON writer encodes a map's tags once).
+	tagged2 := fixture()
+	maps := []map[string]string{{"env": "prod", "owner": "a"}, {"env": "dev"}, {"z": "1", "a": "2", "m": "\u2028"}}
+	for k := range 9 {
+		f := tagged2.Findings[0]
+		f.Resource.ID = fmt.Sprintf("res-%d", k%3)
+		f.Resource.Tags = maps[k%3]
+		tagged2.Findings = append(tagged2.Findings, f)
+	}
+	return map[string]*Report{"fixture": fixture(), "large": largeReport(3000), "weird": weird, "empty": empty, "variants": variants,
+		"tags": tagged2}
 }
 
 func TestJSONStreamMatchesInMemory(t *testing.T) {
