@@ -256,7 +256,7 @@ func (n node) objs(keys ...string) ([]node, state) {
 			n.c.wrong(fmt.Sprintf("%s[%d]", base, i), "object", e)
 			return nil, bad
 		}
-		out = append(out, node{m: o, path: fmt.Sprintf("%s[%d]", base, i), c: n.c})
+		out = append(out, node{m: o, path: attr.Index(base, i), c: n.c})
 	}
 	return out, ok
 }

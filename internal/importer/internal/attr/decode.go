@@ -108,6 +108,10 @@ type decoder struct {
 	nums    [numSlots]valueSlot
 }
 
+// emptyArray is every empty array decoded: one boxed empty slice (nothing
+// can be stored in it) rather than a box allocated each time.
+var emptyArray any = []any{}
+
 type entry struct {
 	k string
 	v any
@@ -245,7 +249,7 @@ func (d *decoder) array(depth int) (any, bool) {
 	d.skipSpace()
 	if d.pos < len(d.buf) && d.buf[d.pos] == ']' {
 		d.pos++
-		return []any{}, true
+		return emptyArray, true
 	}
 	base := len(d.items)
 	for {

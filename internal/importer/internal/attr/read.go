@@ -238,7 +238,7 @@ func (n Node) Objs(keys ...string) ([]Node, State) {
 			n.C.Wrong(fmt.Sprintf("%s[%d]", base, i), "object", e)
 			return nil, Bad
 		}
-		out = append(out, Node{M: o, Path: fmt.Sprintf("%s[%d]", base, i), C: n.C})
+		out = append(out, Node{M: o, Path: Index(base, i), C: n.C})
 	}
 	return out, OK
 }
@@ -305,4 +305,10 @@ func Not(b *bool) *bool {
 	}
 	v := !*b
 	return &v
+}
+
+// Index is the field path of element i of the array at path base
+// ("base[i]").
+func Index(base string, i int) string {
+	return base + "[" + strconv.Itoa(i) + "]"
 }
