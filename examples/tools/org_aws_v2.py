@@ -31,6 +31,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 import org_aws as aws  # noqa: E402
+import org_aws_cis as aws_cis  # noqa: E402
 from orglib import ago, hexid, iso, upper_id, uid, write_json  # noqa: E402
 
 PROD, DEV = aws.PROD, aws.DEV
@@ -885,11 +886,15 @@ def main(org=ORG):
     prod, dev = Snap(PROD, "us-east-1"), Snap(DEV, "us-east-1")
     build_prod(prod)
     build_dev(dev)
-    tagged = merge(PROD, prod, [("nw-prod-app-1-root", CLEAN_TAG)], edit=trail_selectors(True))
+    me = sys.modules[__name__]
+    finish_cis = aws_cis.build(me, prod, dev)
+    tagged = merge(PROD, prod, [("nw-prod-app-1-root", CLEAN_TAG)],
+                   edit=trail_selectors(True))
     clean("disk", tagged[0]["ARN"], "root volume of nw-prod-app-1: encrypted with the EBS CMK, attached")
     # the prod VPC flow logs were written by the generator: the first is documented clean
     tagged = merge(DEV, dev, [("nw-dev-notebook-root", PLANTED_TAG)],
                    edit=lambda items: (drop_instance_profile(items), trail_selectors(False)(items)))
+    finish_cis(ROOT)
     for it in tagged:
         plant("disk-unencrypted", it["ARN"], "root volume of nw-dev-notebook: encrypted false")
     for path, doc in sorted(CLI.items()):

@@ -6,6 +6,7 @@ package resource
 const (
 	ClassObjectStorage     Class = "object_storage"     // S3 bucket, storage account, GCS bucket
 	ClassFirewall          Class = "firewall"           // security group / NSG / VPC firewall rule
+	ClassNetworkACL        Class = "network_acl"        // AWS network ACL (stateless, rules by number)
 	ClassCompute           Class = "compute"            // VM instance
 	ClassDatabase          Class = "database"           // managed SQL database server/instance
 	ClassKey               Class = "key"                // KMS key / Key Vault key / Cloud KMS crypto key
@@ -58,6 +59,7 @@ type ClassInfo struct {
 var classInfo = []ClassInfo{
 	{ClassObjectStorage, "object storage: S3 bucket, Azure storage account, GCS bucket", "storage"},
 	{ClassFirewall, "firewall: security group, network security group, VPC firewall rule", "firewall"},
+	{ClassNetworkACL, "network ACL: AWS network ACL (stateless rules in rule-number order, firewall facts with stateless true)", "firewall"},
 	{ClassCompute, "compute instance: EC2 instance, Azure VM, GCE instance", "compute"},
 	{ClassDatabase, "managed database: RDS, DynamoDB, Azure SQL / PostgreSQL / MySQL / Cosmos DB, Cloud SQL, Spanner, Bigtable", "database"},
 	{ClassKey, "encryption key: KMS key, Key Vault key, Cloud KMS crypto key", "key"},

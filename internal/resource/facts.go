@@ -501,6 +501,8 @@ type Account struct {
 	// NetworkWatcherMissing.
 	NetworkWatcherEveryRegion *bool    `json:"network_watcher_every_region,omitempty"`
 	NetworkWatcherMissing     []string `json:"network_watcher_missing,omitempty"`
+	// CIS: account-level settings of the CIS benchmarks (cis.go).
+	CIS *AccountCIS `json:"cis,omitempty"`
 }
 
 // PasswordPolicy: AWS account password policy; Entra password policy.

@@ -191,6 +191,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		}
 	}
 
+	cis := accountCIS(rs, byType)
 	ids := make([]string, 0, len(accounts))
 	for a := range accounts {
 		ids = append(ids, a)
@@ -221,6 +222,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		if f.ebs > 0 {
 			af.DefaultEncryption = resource.Bool(f.ebsOff == 0)
 		}
+		af.CIS = cis[a]
 		added = append(added, &resource.Resource{
 			Provider: resource.AWS, Account: a, Region: "global", Type: TypeAccount, ID: AccountID(a), Name: a,
 			Source: "synthesized", Class: resource.ClassAccount, Facts: resource.Facts{Account: af},
@@ -249,7 +251,7 @@ func accountInPath(p string) string {
 func FinishRaw(r *resource.Resource) map[string]any {
 	switch r.Type {
 	case "AWS::KMS::Key", TypeKeyRotation, "AWS::CloudTrail::Trail", "AWS::GuardDuty::Detector", TypeSecContact, TypeEBSDefault, TypeKeyPolicy,
-		TypeDetectorIDs, TypeBackupPlan:
+		TypeDetectorIDs, TypeBackupPlan, TypeConfigRecorder, TypeAccessAnalyzer, TypeServerCertificate:
 		return r.Raw
 	case TypeLambda:
 		// The function policy (get-policy) and URLs (list-function-url-configs).

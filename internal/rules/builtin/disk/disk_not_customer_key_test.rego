@@ -27,3 +27,7 @@ test_unknown_key_manager_not_exported if {
 	inp := one("gcp", {"encrypted": true})
 	not "r1" in rule.fail with input as inp
 }
+
+test_skip_efs if {
+	not "r1" in rule.fail with input as typed("aws", "AWS::EFS::FileSystem", {"encrypted": false, "attached": false, "key_manager": "provider"})
+}

@@ -20,8 +20,15 @@
 #     nist-csf-2.0: ["PR.DS-01"]
 package vigil.rules.disk_unencrypted
 
+# An EFS file system is a disk with its own rule (aws-efs-unencrypted).
+skip contains r.id if {
+	some r in input.resources.disk
+	r.type == "AWS::EFS::FileSystem"
+}
+
 fail contains r.id if {
 	some r in input.resources.disk
+	r.type != "AWS::EFS::FileSystem"
 	r.facts.disk.encrypted == false
 }
 

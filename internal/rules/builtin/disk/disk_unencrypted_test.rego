@@ -23,3 +23,7 @@ test_unknown_encryption_not_exported if {
 	inp := one("aws", {"attached": true})
 	not "r1" in rule.fail with input as inp
 }
+
+test_skip_efs if {
+	not "r1" in rule.fail with input as typed("aws", "AWS::EFS::FileSystem", {"encrypted": false, "attached": false, "key_manager": "provider"})
+}

@@ -1,0 +1,185 @@
+"""CIS AWS 7.0 account plants of the sample organization, added by org_aws_v2.main():
+
+- AWS Config recorders (AWS::Config::ConfigurationRecorder items in each region's snapshot, CIS 4.3),
+  IAM Access Analyzer analyzers (AWS::AccessAnalyzer::Analyzer items, 2.18) and Security Hub hubs
+  (`aws securityhub describe-hub` per region, 5.16): prod has all three in every region it uses
+  (us-east-1, eu-west-1, eu-central-1); dev in us-east-1 only, not in us-west-2;
+- a support role with AWSSupportAccess (2.15) in prod, none in dev;
+- IAM server certificates (AWS::IAM::ServerCertificate items, their expiry in the certificate body, 2.17):
+  prod's valid, dev's expired;
+- EFS file systems (AWS::EFS::FileSystem, 3.3.1): prod's encrypted with its CMK, dev's unencrypted;
+- the four network ACLs are the VPCs' default ACLs, which allow all inbound traffic from 0.0.0.0/0 (6.2):
+  planted (the sample's reachability relies on them as they are).
+
+The certificates are Ed25519 (deterministic signatures) from fixed keys, so the output stays reproducible.
+"""
+
+import datetime as dt
+import glob
+import gzip
+import hashlib
+import json
+import os
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.x509.oid import NameOID
+
+from orglib import NOW, ago, hexid, iso, upper_id, write_json
+
+
+def cert_pem(name, not_after):
+    seed = hashlib.sha256(("vigil-sample-cert/" + name).encode()).digest()
+    key = ed25519.Ed25519PrivateKey.from_private_bytes(seed)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+            .public_key(key.public_key()).serial_number(int.from_bytes(seed[:8], "big"))
+            .not_valid_before(not_after - dt.timedelta(days=397)).not_valid_after(not_after)
+            .sign(key, None))
+    return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def snapshot_path(root, acct, region, must=True):
+    pattern = os.path.join(root, acct, "AWSLogs", acct, "Config", region, "*", "*", "*", "ConfigSnapshot",
+                           "*_ConfigSnapshot_*.json*")
+    files = glob.glob(pattern)
+    if not files and not must:
+        return None
+    if len(files) != 1:
+        raise SystemExit("want one %s snapshot for %s, found %s" % (region, acct, files))
+    return files[0]
+
+
+def add_items(root, acct, region, items):
+    """Adds items to the account's snapshot of region (replacing ones of the same type and id)."""
+    path = snapshot_path(root, acct, region)
+    gz = path.endswith(".gz")
+    with (gzip.open(path, "rt", encoding="utf-8") if gz else open(path, encoding="utf-8")) as f:
+        doc = json.load(f)
+    mine = {(it["resourceType"], it["resourceId"]) for it in items}
+    doc["configurationItems"] = [it for it in doc["configurationItems"]
+                                 if (it["resourceType"], it["resourceId"]) not in mine] + items
+    write_json(path, doc, indent=2, compress=gz)
+
+
+def recorder(snap, region):
+    return snap.ci("AWS::Config::ConfigurationRecorder", "default", "default", None, {
+        "Name": "default",
+        "RoleARN": "arn:aws:iam::%s:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig" % snap.acct,
+        "RecordingGroup": {"AllSupported": True, "IncludeGlobalResourceTypes": region == "us-east-1",
+                           "ResourceTypes": [], "RecordingStrategy": {"UseOnly": "ALL_SUPPORTED_RESOURCE_TYPES"}},
+        "RecordingMode": {"RecordingFrequency": "CONTINUOUS", "RecordingModeOverrides": []}}, region=region)
+
+
+def analyzer(snap, region):
+    name = "nw-external-access"
+    arn = "arn:aws:access-analyzer:%s:%s:analyzer/%s" % (region, snap.acct, name)
+    return snap.ci("AWS::AccessAnalyzer::Analyzer", arn, name, arn,
+                   {"AnalyzerName": name, "Arn": arn, "Type": "ACCOUNT", "ArchiveRules": [], "Tags": []}, region=region)
+
+
+def hub(cli, acct, region):
+    cli(acct, "securityhub-describe-hub.%s.json" % region, {
+        "HubArn": "arn:aws:securityhub:%s:%s:hub/default" % (region, acct),
+        "SubscribedAt": iso(ago(400)), "AutoEnableControls": True, "ControlFindingGenerator": "SECURITY_CONTROL"})
+
+
+def server_cert(snap, name, not_after):
+    cid = upper_id("ASCA", 17, snap.acct, "server-certificate", name)
+    arn = "arn:aws:iam::%s:server-certificate/%s" % (snap.acct, name)
+    snap.ci("AWS::IAM::ServerCertificate", cid, name, arn, {
+        "ServerCertificateName": name, "Path": "/", "Arn": arn, "CertificateBody": cert_pem(name, not_after),
+        "Tags": []}, region="global")
+    return arn
+
+
+def efs(snap, name, kms, tg):
+    fid = "fs-0" + hexid(16, "efs", snap.acct, name)
+    arn = "arn:aws:elasticfilesystem:us-east-1:%s:file-system/%s" % (snap.acct, fid)
+    cfg = {"FileSystemId": fid, "Arn": arn, "Encrypted": kms is not None, "PerformanceMode": "generalPurpose",
+           "ThroughputMode": "elastic", "BackupPolicy": {"Status": "ENABLED"},
+           "FileSystemTags": [{"Key": k, "Value": v} for k, v in sorted(dict(tg, Name=name).items())]}
+    if kms:
+        cfg["KmsKeyId"] = kms
+    snap.ci("AWS::EFS::FileSystem", fid, name, arn, cfg, tags=dict(tg, Name=name))
+    return arn
+
+
+def build(v2, prod, dev):
+    """Adds the us-east-1 and global items to the prod and dev snapshots (merged into the us-east-1
+    snapshot by v2.merge) and plans the other regions' items; returns a function writing those."""
+    P, D = v2.PROD, v2.DEV
+    later = []
+    for snap, regions in ((prod, ["us-east-1", "eu-west-1", "eu-central-1"]), (dev, ["us-east-1"])):
+        for region in regions:
+            if region == "us-east-1":
+                recorder(snap, region)
+                analyzer(snap, region)
+            else:
+                other = v2.Snap(snap.acct, region)
+                recorder(other, region)
+                analyzer(other, region)
+                later.append((snap.acct, region, other.items))
+            hub(v2.cli, snap.acct, region)
+    acct = lambda a: "aws-account/" + a  # noqa: E731
+    v2.clean("account", acct(P), "CIS 2.15, 2.17, 2.18, 4.3, 5.16: support role nw-prod-support, one valid server "
+             "certificate, Access Analyzer, AWS Config and Security Hub in us-east-1, eu-west-1 and eu-central-1")
+    why = "us-west-2 holds resources (batch-get-resource-config input) but has no %s"
+    v2.plant("aws-config-not-all-regions", acct(D), why % "configuration recorder")
+    v2.plant("aws-access-analyzer-not-all-regions", acct(D), why % "Access Analyzer analyzer")
+    v2.plant("aws-security-hub-not-all-regions", acct(D), why % "Security Hub hub")
+
+    v2.iam_role(prod, "nw-prod-support", None, ["arn:aws:iam::aws:policy/AWSSupportAccess"], v2.CLEAN_TAG,
+                trust_doc={"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                           "Principal": {"AWS": "arn:aws:iam::%s:root" % P}}]})
+    v2.plant("aws-support-role-missing", acct(D), "no role has AWSSupportAccess attached")
+
+    server_cert(prod, "nw-prod-legacy-elb-2027", NOW + dt.timedelta(days=310))
+    server_cert(dev, "nw-dev-legacy-elb-2026", ago(40))
+    v2.plant("aws-iam-expired-server-certificate", acct(D), "server certificate nw-dev-legacy-elb-2026 expired "
+             "40 days before the capture")
+
+    base = {"Environment": "prod", "Owner": "platform"}
+    arn = efs(prod, "nw-prod-shared", v2.key_arn(P, "us-east-1", "alias/nw-prod-ebs"), dict(base, **v2.CLEAN_TAG))
+    v2.clean("disk", arn, "CIS 3.3.1: EFS nw-prod-shared encrypted with the prod CMK")
+    arn = efs(dev, "nw-dev-scratch", None, {"Environment": "dev", "Owner": "data-eng", "sample": "planted"})
+    v2.plant("aws-efs-unencrypted", arn, "EFS nw-dev-scratch: Encrypted false")
+
+    plant_nacls(v2)
+
+    def finish(root):
+        del PENDING[:]
+        for a, region, items in later:
+            if snapshot_path(root, a, region, must=False):
+                add_items(root, a, region, items)
+            else:  # a snapshot the overlay writes (eu-central-1): after_overlay
+                PENDING.append((a, region, items))
+    return finish
+
+
+# Items for the snapshots org_overlay.apply writes, added by gen_org.py after it.
+PENDING = []
+
+
+def after_overlay(org):
+    for a, region, items in PENDING:
+        add_items(os.path.join(org, "aws"), a, region, items)
+    del PENDING[:]
+
+
+# The VPCs' default network ACLs (examples/tools/org_overlay.json, the reachability scenario), each
+# associated with subnets: rule 100 allows all inbound traffic from 0.0.0.0/0.
+DEFAULT_NACLS = [
+    "arn:aws:ec2:us-east-1:111122223333:network-acl/acl-03eeac47a9fd0f90d",
+    "arn:aws:ec2:us-east-1:111122223333:network-acl/acl-02899103feab89ca7",
+    "arn:aws:ec2:us-east-1:444455556666:network-acl/acl-005ce07c353a61118",
+    "arn:aws:ec2:us-east-1:444455556666:network-acl/acl-039fbd434337abbdf",
+]
+
+
+def plant_nacls(v2):
+    """CIS 6.2: the default network ACLs allow TCP 22 and 3389 from 0.0.0.0/0."""
+    for arn in DEFAULT_NACLS:
+        v2.plant("aws-nacl-admin-ports-open-to-internet", arn,
+                 "default network ACL: rule 100 allows all traffic from 0.0.0.0/0, so TCP 22 and 3389")

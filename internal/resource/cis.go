@@ -1,0 +1,65 @@
+package resource
+
+// AccountCIS holds the account-level settings the CIS Foundations
+// Benchmarks check that no other account fact holds (Account.CIS). As
+// everywhere in Facts, nil means the input did not show it. A *Missing
+// list names the regions in use (the regions holding the account's
+// resources) that lack the service, sorted.
+type AccountCIS struct {
+	// ConfigAllRegions: every region in use has an AWS Config recorder
+	// that is recording (CIS AWS 4.3). Known when the input holds the
+	// account's configuration recorders (AWS::Config::ConfigurationRecorder
+	// items or `aws configservice describe-configuration-recorders` output).
+	ConfigAllRegions     *bool    `json:"config_all_regions,omitempty"`
+	ConfigMissingRegions []string `json:"config_missing_regions,omitempty"`
+	// SecurityHubAllRegions: every region in use has Security Hub enabled
+	// (`aws securityhub describe-hub` per region; CIS AWS 5.16). Known when
+	// the input holds a hub of the account in some region.
+	SecurityHubAllRegions     *bool    `json:"security_hub_all_regions,omitempty"`
+	SecurityHubMissingRegions []string `json:"security_hub_missing_regions,omitempty"`
+	// AccessAnalyzerAllRegions: every region in use has an active IAM
+	// Access Analyzer (`aws accessanalyzer list-analyzers` per region,
+	// whose empty list is a region without one; CIS AWS 2.18).
+	AccessAnalyzerAllRegions     *bool    `json:"access_analyzer_all_regions,omitempty"`
+	AccessAnalyzerMissingRegions []string `json:"access_analyzer_missing_regions,omitempty"`
+	// SupportRole: an IAM role (or user or group) of the account has the
+	// AWSSupportAccess managed policy attached (CIS AWS 2.15); known when
+	// the input holds the account's IAM roles.
+	SupportRole *bool `json:"support_role,omitempty"`
+	// ServerCertificates are the account's IAM server certificates (`aws
+	// iam list-server-certificates`; CIS AWS 2.17), nil when not read.
+	ServerCertificates []ServerCertificate `json:"server_certificates,omitempty"`
+
+	// GCP project settings (CIS GCP 5.0).
+	// LogSinkAllEntries: a log sink of the project (or an aggregated sink
+	// of a folder or organization above it, includeChildren) exports every
+	// log entry (no filter; CIS GCP 2.3). Known when the input holds the
+	// project's sinks.
+	LogSinkAllEntries *bool `json:"log_sink_all_entries,omitempty"`
+	// LogMetricAlerts: per CIS GCP 2.5-2.12 change, whether a log-based
+	// metric of the project matches it and an enabled alert policy
+	// watches that metric. Known when the input holds the project's
+	// log-based metrics.
+	LogMetricAlerts *LogMetricAlerts `json:"log_metric_alerts,omitempty"`
+}
+
+// ServerCertificate is an IAM server certificate: its name and when it
+// expires (RFC 3339).
+type ServerCertificate struct {
+	Name       string `json:"name"`
+	Expiration string `json:"expiration,omitempty"`
+}
+
+// LogMetricAlerts tell, per change CIS GCP section 2 wants monitored,
+// whether a log-based metric's filter matches it and an enabled alerting
+// policy's condition watches the metric.
+type LogMetricAlerts struct {
+	ProjectOwnership  *bool `json:"project_ownership,omitempty"`   // 2.5
+	AuditConfig       *bool `json:"audit_config,omitempty"`        // 2.6
+	CustomRole        *bool `json:"custom_role,omitempty"`         // 2.7
+	FirewallRule      *bool `json:"firewall_rule,omitempty"`       // 2.8
+	Route             *bool `json:"route,omitempty"`               // 2.9
+	Network           *bool `json:"network,omitempty"`             // 2.10
+	StorageIAM        *bool `json:"storage_iam,omitempty"`         // 2.11
+	SQLInstanceConfig *bool `json:"sql_instance_config,omitempty"` // 2.12
+}

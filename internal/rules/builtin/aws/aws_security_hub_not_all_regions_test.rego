@@ -1,0 +1,17 @@
+package vigil.rules.aws_security_hub_not_all_regions_test
+
+import data.vigil.rules.aws_security_hub_not_all_regions as rule
+
+one(cis) := {"resources": {"account": [{"id": "r1", "provider": "aws", "type": "AWS::::Account", "facts": {"account": {"cis": cis}}}]}}
+
+test_fail_region_without_hub if {
+	"r1" in rule.fail with input as one({"security_hub_all_regions": false, "security_hub_missing_regions": ["us-west-2"]})
+}
+
+test_pass_every_region if {
+	not "r1" in rule.fail with input as one({"security_hub_all_regions": true})
+}
+
+test_unknown_absent if {
+	not "r1" in rule.fail with input as one({"config_all_regions": true})
+}
