@@ -73,8 +73,10 @@ func readCompact(ctx context.Context, res *Result, list []string, o options) {
 	base := bases(ins)
 	total := base[len(ins)]
 	out := make([]findings.Finding, total)
+	hugePages(out)
 	prefault(out)
 	st := make([]parsed, total)
+	hugePages(st)
 	arenas := make([]arena, runtime.GOMAXPROCS(0))
 	for i := range ins {
 		in := &ins[i]
@@ -151,6 +153,7 @@ func readInto(path string, buf *[]byte) (data []byte, info fs.FileInfo, gz bool,
 	n := int(info.Size())
 	if cap(*buf) < n {
 		*buf = make([]byte, n)
+		hugePages(*buf)
 	}
 	data = (*buf)[:n]
 	if _, err = io.ReadFull(f, data); err != nil {
