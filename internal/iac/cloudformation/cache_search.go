@@ -71,3 +71,20 @@ func searchDomain(engine string) func(m *mapper, r *res, out *resource.Resource)
 		m.relate(out, resource.RelUsesKey, k)
 	}
 }
+
+// kinesisStream: AWS::Kinesis::Stream, a queue of kind stream, encrypted
+// only when StreamEncryption says KMS (no encryption by default).
+func kinesisStream(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	q := &resource.Queue{Kind: "stream"}
+	out.Facts.Queue = q
+	switch typ, st := m.str(p, "StreamEncryption", "EncryptionType"); {
+	case st == ok && strings.EqualFold(typ, "KMS"):
+		q.Encrypted = boolp(true)
+		key, _ := look(p, "StreamEncryption", "KeyId")
+		q.KeyManager = keyManager(key)
+		m.relate(out, resource.RelUsesKey, key)
+	case st == ok || st == absent:
+		q.Encrypted = boolp(false)
+	}
+}

@@ -34,6 +34,7 @@ func init() {
 		"AWS::RDS::DBCluster":                       {resource.ClassDatabase, rdsCluster},
 		"AWS::DocDB::DBCluster":                     {resource.ClassDatabase, clusterOfEngine("docdb")},
 		"AWS::Neptune::DBCluster":                   {resource.ClassDatabase, clusterOfEngine("neptune")},
+		"AWS::Kinesis::Stream":                      {resource.ClassQueue, kinesisStream},
 		"AWS::ElastiCache::ReplicationGroup":        {resource.ClassDatabase, cacheReplicationGroup},
 		"AWS::OpenSearchService::Domain":            {resource.ClassDatabase, searchDomain("opensearch")},
 		"AWS::Elasticsearch::Domain":                {resource.ClassDatabase, searchDomain("elasticsearch")},

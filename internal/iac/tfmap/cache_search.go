@@ -120,3 +120,19 @@ func gcpRedisInstance(m *mapper, r *inst, out *resource.Resource) {
 		d.MultiAZ = boolp(false)
 	}
 }
+
+// kinesisStream: aws_kinesis_stream, a queue of kind stream, encrypted only
+// with encryption_type KMS (NONE by default).
+func kinesisStream(m *mapper, r *inst, out *resource.Resource) {
+	q := &resource.Queue{Kind: "stream"}
+	out.Facts.Queue = q
+	switch typ, st := m.str(r.a, "encryption_type"); {
+	case st == ok && strings.EqualFold(typ, "KMS"):
+		q.Encrypted = boolp(true)
+		key, _ := look(r.a, "kms_key_id")
+		q.KeyManager = keyManager(key)
+		m.relate(out, resource.RelUsesKey, key, "aws_kms_key")
+	case st == ok || st == absent:
+		q.Encrypted = boolp(false)
+	}
+}

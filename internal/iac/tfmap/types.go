@@ -43,6 +43,7 @@ var awsTypes = map[string]typeMapper{
 	"aws_db_instance":                    {native: "AWS::RDS::DBInstance", class: resource.ClassDatabase, fill: rdsInstance},
 	"aws_rds_cluster_instance":           {native: "AWS::RDS::DBInstance", class: resource.ClassDatabase, fill: rdsInstance},
 	"aws_rds_cluster":                    {native: "AWS::RDS::DBCluster", class: resource.ClassDatabase, fill: rdsCluster},
+	"aws_kinesis_stream":                 {native: "AWS::Kinesis::Stream", class: resource.ClassQueue, fill: kinesisStream},
 	"aws_elasticache_replication_group":  {native: "AWS::ElastiCache::ReplicationGroup", class: resource.ClassDatabase, fill: cacheReplicationGroup},
 	"aws_opensearch_domain":              {native: "AWS::OpenSearch::Domain", class: resource.ClassDatabase, fill: searchDomain},
 	"aws_elasticsearch_domain":           {native: "AWS::Elasticsearch::Domain", class: resource.ClassDatabase, fill: searchDomain},

@@ -1,6 +1,6 @@
 # METADATA
-# title: "Queue or topic is not encrypted at rest"
-# description: "An SQS queue or SNS topic has server-side encryption disabled, so its messages are stored unencrypted. (Service Bus, Event Hubs and Pub/Sub always encrypt at rest.)"
+# title: "Queue, topic or stream is not encrypted at rest"
+# description: "An SQS queue, SNS topic or Kinesis data stream has server-side encryption disabled, so its messages are stored unencrypted. (Service Bus, Event Hubs and Pub/Sub always encrypt at rest.)"
 # scope: package
 # custom:
 #   id: queue-unencrypted
@@ -9,7 +9,7 @@
 #   class: queue
 #   providers: [aws]
 #   requires: [facts.queue.encrypted]
-#   remediation: "Enable server-side encryption: SqsManagedSseEnabled or a KMS key (KmsMasterKeyId) on the queue, a KMS key on the SNS topic."
+#   remediation: "Enable server-side encryption: SqsManagedSseEnabled or a KMS key (KmsMasterKeyId) on the queue, a KMS key on the SNS topic, StreamEncryption with EncryptionType KMS on the Kinesis stream (Terraform encryption_type = \"KMS\")."
 #   frameworks:
 #     soc2: ["CC6.1"]
 #     iso27001-2022: ["A.8.24"]
