@@ -40,7 +40,6 @@ var normalizers = map[string]normalizer{
 	"AWS::SQS::Queue":                           sqsQueue,
 	"AWS::SNS::Topic":                           snsTopic,
 	TypeKinesisStream:                           kinesisStream,
-	TypeKinesisStream:                           kinesisStream,
 	"AWS::SecretsManager::Secret":               secret,
 	"AWS::ECR::Repository":                      ecrRepository,
 	TypeHostedZone:                              hostedZone,
