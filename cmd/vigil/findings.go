@@ -146,13 +146,17 @@ func runFindingsImport(cmd *cobra.Command, args []string, f findingsFlags) error
 	ctx := cmd.Context()
 	stderr := cmd.ErrOrStderr()
 	var opts []load.Option
-	if f.format == "table" || f.format == "csv" || f.format == "html" { // they do not carry the raw record
+	switch f.format {
+	case "table", "csv", "html": // they do not carry the raw record
 		opts = append(opts, load.WithoutRaw())
+	case "ocsf", "ocsf-jsonl": // the records are read back from the files as each event is written
+		opts = append(opts, load.RawInFiles())
 	}
 	res, err := load.Files(ctx, args, opts...)
 	if err != nil {
 		return err
 	}
+	defer res.Close()
 	for _, p := range res.Problems {
 		fmt.Fprintln(stderr, "vigil: input error:", p.Error())
 	}
