@@ -29,6 +29,10 @@ type FollowArgs struct {
 	Dir    string   `json:"dir"`
 	Rules  []string `json:"rules,omitempty"`
 	Output string   `json:"output"`
+	// Respond, when set, plans playbooks over the alerts of each job that
+	// raised some (a plan job enqueued before the follow is recorded, once
+	// per alert file).
+	Respond *Respond `json:"respond,omitempty"`
 }
 
 // Kind is River's job kind.
@@ -187,6 +191,13 @@ func (w *followWorker) run(ctx context.Context, job *river.Job[FollowArgs]) (fol
 			return res, err
 		}
 		result = fmt.Sprintf("%d new or grown files, %d alerts in %s", res.files, res.alerts, final)
+		if a.Respond != nil {
+			pid, err := q.Enqueue(ctx, PlanArgs{Respond: *a.Respond, Inputs: []string{final}, Trigger: job.ID})
+			if err != nil {
+				return res, err
+			}
+			result += fmt.Sprintf("; playbooks planned by job %d", pid)
+		}
 	} else if err := os.Remove(final); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return res, err
 	}

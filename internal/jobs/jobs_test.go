@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -567,5 +568,90 @@ live:
 		if kind == jobs.LiveKind && !strings.Contains(strings.Join(run.Errors, "\n"), "API calls failed") {
 			t.Errorf("live run errors do not name the denied call: %q", run.Errors)
 		}
+	}
+}
+
+const tellPlaybook = `name: tell-on-leave
+trigger:
+  alerts: {providers: [aws]}
+steps:
+  - id: tell
+    action: notify.webhook
+    with: {url: "env:VIGIL_TEST_HOOK", title: "{{ .title }}", text: "{{ .principal }}"}
+`
+
+// TestFollowPlansPlaybooks: a follow whose schedule entry has respond:
+// enqueues a plan job over the alerts it raised; the plan job writes the
+// sealed plan (its step awaiting approval, nothing applied) and the trail.
+func TestFollowPlansPlaybooks(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	for name, body := range map[string]string{"logs/a.json": leaveOrgTrail, "playbooks/tell.yml": tellPlaybook} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sched, err := jobs.ParseSchedule([]byte(`logs:
+  - name: trail
+    path: logs
+    output: alerts
+    every: 1h
+    run_on_start: true
+    respond: {playbooks: [playbooks], state: respond}
+`), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.Open(ctx, jobs.Options{DSN: filepath.Join(dir, "history.db"), Workers: 1, Schedule: sched, PollInterval: 100 * time.Millisecond, ID: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	events, stop := q.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
+	defer stop()
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop(context.Background())
+	var planJob int64
+	for planJob == 0 {
+		select {
+		case ev := <-events:
+			if ev.Kind != river.EventKindJobCompleted {
+				t.Fatalf("job %s %s: %v", ev.Job.Kind, ev.Kind, ev.Job.Errors)
+			}
+			if ev.Job.Kind == jobs.PlanKind {
+				planJob = ev.Job.ID
+			}
+		case <-ctx.Done():
+			t.Fatal("no plan job completed")
+		}
+	}
+	jr := jobRun(ctx, t, q.Store(), planJob)
+	if jr.Status != history.JobCompleted || !strings.Contains(jr.Result, ": 1 steps (1 await approval) in ") {
+		t.Fatalf("plan job run: %+v", jr)
+	}
+	plans, _ := filepath.Glob(filepath.Join(dir, "respond", "plans", "*.json"))
+	if len(plans) != 1 || !strings.HasSuffix(jr.Result, plans[0]) {
+		t.Fatalf("plans written: %v (job run says %q)", plans, jr.Result)
+	}
+	b, err := os.ReadFile(plans[0])
+	if err != nil || !strings.Contains(string(b), `"notify.webhook"`) || !strings.Contains(string(b), "env:VIGIL_TEST_HOOK") {
+		t.Errorf("plan: %v\n%.600s", err, b)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "respond", "trail.jsonl")); err != nil {
+		t.Errorf("no trail: %v", err)
+	}
+	if runs, _ := filepath.Glob(filepath.Join(dir, "respond", "runs", "*")); len(runs) > 0 {
+		t.Errorf("a plan job applied something: %v", runs)
+	}
+	fl := jobRun(ctx, t, q.Store(), 1)
+	if fl.Kind != jobs.FollowKind || !strings.Contains(fl.Result, fmt.Sprintf("playbooks planned by job %d", planJob)) {
+		t.Errorf("follow job run: %+v", fl)
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/history"
 	"github.com/vigil-sec/vigil/internal/policy"
+	"github.com/vigil-sec/vigil/internal/respond"
 )
 
 // Defaults of Options.
@@ -65,8 +66,11 @@ type Options struct {
 	Delay time.Duration
 	// Hold waits this long after a scan job recorded its run, before the
 	// queue hears it completed: for tests that kill a worker in between.
-	Hold   time.Duration
-	Logger *slog.Logger
+	Hold time.Duration
+	// Registry, when set, builds the response actions of plan jobs
+	// (default: every action with the clouds' default credentials).
+	Registry func() (*respond.Registry, error)
+	Logger   *slog.Logger
 }
 
 // riverClient is what the queue uses of a River client, whatever its
@@ -147,6 +151,9 @@ func Open(ctx context.Context, opts Options) (q *Queue, err error) {
 		return nil, err
 	}
 	if err := river.AddWorkerSafely(workers, &liveWorker{q: q}); err != nil {
+		return nil, err
+	}
+	if err := river.AddWorkerSafely(workers, &planWorker{q: q}); err != nil {
 		return nil, err
 	}
 	cfg := &river.Config{

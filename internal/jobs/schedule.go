@@ -112,6 +112,9 @@ type ScheduledLogs struct {
 	Output string   `yaml:"output"`
 	Rules  []string `yaml:"rules"`
 	When   `yaml:",inline"`
+	// Respond, when set, plans its playbooks over the alerts of each run
+	// (a plan job; nothing is applied).
+	Respond *Respond `yaml:"respond"`
 }
 
 // ScheduledIaC is an IaC tree of a schedule (a repository's checkout),
@@ -210,6 +213,11 @@ func ParseSchedule(data []byte, dir string) (*Schedule, error) {
 		l.Path, l.Output = abs(l.Path), abs(l.Output)
 		for j := range l.Rules {
 			l.Rules[j] = abs(l.Rules[j])
+		}
+		if l.Respond != nil {
+			if err := l.Respond.parse(where, abs); err != nil {
+				return nil, err
+			}
 		}
 		if err := named(where, &l.Name, l.Path); err != nil {
 			return nil, err
@@ -317,5 +325,5 @@ func (s *Schedule) periodicJobs() ([]*river.PeriodicJob, []string) {
 
 // Job is the follow job one tick of the logs entry enqueues.
 func (l *ScheduledLogs) Job() FollowArgs {
-	return FollowArgs{Name: l.Name, Dir: l.Path, Output: l.Output, Rules: l.Rules}
+	return FollowArgs{Name: l.Name, Dir: l.Path, Output: l.Output, Rules: l.Rules, Respond: l.Respond}
 }
