@@ -152,7 +152,9 @@ func readInto(path string, buf *[]byte) (data []byte, info fs.FileInfo, gz bool,
 	}
 	n := int(info.Size())
 	if cap(*buf) < n {
-		*buf = make([]byte, n)
+		// Doubled, so that files growing in size do not each take a new
+		// buffer: the capacity beyond what is read is never touched.
+		*buf = make([]byte, n, max(n, 2*cap(*buf)))
 		hugePages(*buf)
 	}
 	data = (*buf)[:n]
