@@ -6,6 +6,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/vigil-sec/vigil/internal/jsonenc"
 	"github.com/vigil-sec/vigil/internal/logs"
 	"github.com/vigil-sec/vigil/internal/ocsf"
 	"github.com/vigil-sec/vigil/internal/sigma"
@@ -87,28 +88,38 @@ func keyIDOf(ev ocsf.Event) string {
 // for OCSF rules and correlations ("ocsf.vigil.identity",
 // "ocsf.vigil.key_id").
 func withVigil(o json.RawMessage, identity, keyID string) json.RawMessage {
-	ext := map[string]string{}
-	if identity != "" {
-		ext["identity"] = identity
+	i := 0
+	for i < len(o) && isSpace(o[i]) {
+		i++
 	}
-	if keyID != "" {
-		ext["key_id"] = keyID
-	}
-	s := strings.TrimLeft(string(o), " \t\r\n")
-	if len(ext) == 0 || !strings.HasPrefix(s, "{") {
+	if (identity == "" && keyID == "") || i >= len(o) || o[i] != '{' {
 		return o
 	}
-	enc, _ := json.Marshal(map[string]map[string]string{"vigil": ext})
-	rest := strings.TrimLeft(s[1:], " \t\r\n")
-	var b strings.Builder
-	b.Grow(len(s) + len(enc))
-	b.Write(enc[:len(enc)-1])
-	if rest != "}" {
-		b.WriteByte(',')
+	rest := o[i+1:]
+	for len(rest) > 0 && isSpace(rest[0]) {
+		rest = rest[1:]
 	}
-	b.WriteString(rest)
-	return json.RawMessage(b.String())
+	// The bytes encoding/json wrote for {"vigil":{...}} (HTML escaping on),
+	// in one buffer with the event's members.
+	b := make([]byte, 0, len(`{"vigil":{"identity":,"key_id":},`)+len(rest)+2*(len(identity)+len(keyID))+4)
+	b = append(b, `{"vigil":{`...)
+	if identity != "" {
+		b = jsonenc.AppendHTML(append(b, `"identity":`...), identity)
+	}
+	if keyID != "" {
+		if identity != "" {
+			b = append(b, ',')
+		}
+		b = jsonenc.AppendHTML(append(b, `"key_id":`...), keyID)
+	}
+	b = append(b, '}')
+	if string(rest) != "}" {
+		b = append(b, ',')
+	}
+	return append(b, rest...)
 }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // opGate decides which events OCSF rules may match without normalizing
 // them: when every OCSF rule requires api.operation to be one of some

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,6 +47,40 @@ func TestIdentityAndKeyID(t *testing.T) {
 		o := withVigil(b, tc.identity, tc.keyID)
 		if !json.Valid(o) || gjson.GetBytes(o, "vigil.identity").Str != tc.identity {
 			t.Errorf("%s: extension: %.200s", tc.rec.Source, o)
+		}
+	}
+}
+
+// withVigilRef is withVigil as first written, through encoding/json: the
+// hand-built bytes must be the same.
+func withVigilRef(o json.RawMessage, identity, keyID string) json.RawMessage {
+	ext := map[string]string{}
+	if identity != "" {
+		ext["identity"] = identity
+	}
+	if keyID != "" {
+		ext["key_id"] = keyID
+	}
+	s := strings.TrimLeft(string(o), " \t\r\n")
+	if len(ext) == 0 || !strings.HasPrefix(s, "{") {
+		return o
+	}
+	enc, _ := json.Marshal(map[string]map[string]string{"vigil": ext})
+	rest := strings.TrimLeft(s[1:], " \t\r\n")
+	sep := ""
+	if rest != "}" {
+		sep = ","
+	}
+	return json.RawMessage(string(enc[:len(enc)-1]) + sep + rest)
+}
+
+func TestWithVigilBytes(t *testing.T) {
+	for _, o := range []string{`{"a":1}`, ` {}`, "{\n \"a\":[1]}", `{ }`, `[1]`, ``, `{"x":"<&>"} `} {
+		for _, id := range [][2]string{{"", ""}, {"alice@example.com", ""}, {"", "AKIA1"}, {"a<b>&c\u2028\"\\\x01", "k\xff/é"}, {"bob", "key"}} {
+			got, want := withVigil(json.RawMessage(o), id[0], id[1]), withVigilRef(json.RawMessage(o), id[0], id[1])
+			if string(got) != string(want) {
+				t.Errorf("withVigil(%q, %q, %q) = %s, want %s", o, id[0], id[1], got, want)
+			}
 		}
 	}
 }

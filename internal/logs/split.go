@@ -168,6 +168,20 @@ var errStop = errors.New("stop")
 
 func (s *splitter) run(r io.Reader, hint int, known int64) error {
 	lr := &lineReader{r: r, first: hint, known: known}
+	if v, off, valid, ok := s.longFirstLine(lr); ok {
+		// Line mode, the first line validated where it lies (a one-line
+		// CloudTrail file: no separate pass to find its end).
+		s.lineMode = true
+		s.lineKnown, s.lineValid = true, valid
+		if s.value(v, 0, off, 1) != nil {
+			return s.stopErr
+		}
+		if !s.lines(lr) {
+			return s.stopErr
+		}
+		s.finish(lr, lr.off)
+		return s.stopErr
+	}
 	// Find the first non-blank line to choose between line and document mode.
 	var (
 		first []byte
@@ -241,6 +255,65 @@ func (s *splitter) run(r io.Reader, hint int, known int64) error {
 	}
 	s.finish(lr, -1)
 	return s.stopErr
+}
+
+// longLine is the first line's length from which longFirstLine validates
+// it in place: shorter lines are found with IndexByte at little cost.
+const longLine = 4 << 10
+
+// longFirstLine handles the common large input, a file of known size whose
+// first line is one long JSON value (a CloudTrail log file is one
+// {"Records":[...]} line of tens of megabytes): it reads the whole file,
+// validates the value from the start of the buffer, noting any line feed
+// between its tokens, and when the value is valid, ends its line and holds
+// no line feed, consumes that line from lr and returns it (white space
+// trimmed) with its stream offset. Finding the line's end first took a
+// separate pass over the whole buffer, the first to touch it, as costly
+// as the validation. ok is false otherwise, lr then holds the bytes read,
+// unconsumed, for the line-by-line path, which gives the same result.
+func (s *splitter) longFirstLine(lr *lineReader) (v []byte, off int64, valid, ok bool) {
+	if lr.known <= 0 || lr.known > maxWhole || lr.first <= longLine {
+		return nil, 0, false, false
+	}
+	lr.fill()
+	for lr.end < len(lr.buf) && lr.err == nil {
+		lr.readOnce()
+	}
+	b := lr.buf[lr.start:lr.end]
+	p := 0
+	if bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
+		p = 3
+	}
+	for p < len(b) && (b[p] == ' ' || b[p] == '\t' || b[p] == '\r') {
+		p++
+	}
+	if p >= len(b) || (b[p] != '{' && b[p] != '[') || bytes.IndexByte(b[p:min(len(b), p+longLine)], '\n') >= 0 {
+		return nil, 0, false, false
+	}
+	nl := false
+	end, valid := s.lineSpanNL(b[p:], &nl)
+	if !valid || nl {
+		s.marks.reset(false)
+		return nil, 0, false, false
+	}
+	j := p + end
+	for j < len(b) && (b[j] == ' ' || b[j] == '\t' || b[j] == '\r') {
+		j++
+	}
+	if j < len(b) && b[j] != '\n' {
+		s.marks.reset(false)
+		return nil, 0, false, false
+	}
+	// Consume the line as lr.next would have returned it.
+	v, off = b[p:p+end], lr.off+int64(p)
+	consumed := j
+	if j < len(b) {
+		consumed++ // the '\n'
+	}
+	lr.off += int64(consumed)
+	lr.start += consumed
+	lr.line = 1
+	return v, off, true, true
 }
 
 // lines processes the remaining lines in line mode; false means stop.
@@ -548,6 +621,12 @@ func (s *splitter) unknownAt(pos int) {
 // or an object whose first key is a wrapper ({"Records":[...]}): one pass
 // then both validates the line and splits it into events.
 func (s *splitter) lineSpan(v []byte) (end int, valid bool) {
+	return s.lineSpanNL(v, nil)
+}
+
+// lineSpanNL is lineSpan for a value that may be followed by more bytes
+// than its line: *nl is set when a line feed separates its tokens.
+func (s *splitter) lineSpanNL(v []byte, nl *bool) (end int, valid bool) {
 	var marks *elemMarks
 	switch v[0] {
 	case '[':
@@ -560,10 +639,13 @@ func (s *splitter) lineSpan(v []byte) (end int, valid bool) {
 			marks.reset(true)
 		}
 	}
-	if e, ok := validEndMarks(v, 0, marks); ok {
+	if e, ok := validEndNL(v, 0, marks, nl); ok {
 		return e, true
 	}
 	s.marks.reset(false)
+	if nl != nil {
+		return -1, false // the caller falls back to finding the line first
+	}
 	return valueEnd(v, 0), false
 }
 

@@ -48,6 +48,14 @@ func (m *elemMarks) end(start int) int {
 // marks (nil: none recorded). When the value is invalid the marks recorded
 // are meaningless.
 func validEndMarks(b []byte, i int, marks *elemMarks) (end int, ok bool) {
+	return validEndNL(b, i, marks, nil)
+}
+
+// validEndNL is validEndMarks that also sets *nl (when nl is not nil) if
+// the white space between the value's tokens holds a line feed: a valid
+// value holds one nowhere else, so a value validated in a buffer that
+// extends past its line tells by itself whether it fits on one line.
+func validEndNL(b []byte, i int, marks *elemMarks, nl *bool) (end int, ok bool) {
 	// An explicit stack of open containers keeps deep nesting from
 	// recursing: '{' or '['.
 	var stackBuf [64]byte
@@ -62,7 +70,7 @@ func validEndMarks(b []byte, i int, marks *elemMarks) (end int, ok bool) {
 		}
 		switch c := b[i]; c {
 		case '{':
-			i = skipWS(b, i+1)
+			i = skipWSNL(b, i+1, nl)
 			if i < len(b) && b[i] == '}' {
 				i++
 				break
@@ -76,14 +84,14 @@ func validEndMarks(b []byte, i int, marks *elemMarks) (end int, ok bool) {
 			if !ok {
 				return 0, false
 			}
-			i = skipWS(b, e)
+			i = skipWSNL(b, e, nl)
 			if i >= len(b) || b[i] != ':' {
 				return 0, false
 			}
-			i = skipWS(b, i+1)
+			i = skipWSNL(b, i+1, nl)
 			continue
 		case '[':
-			i = skipWS(b, i+1)
+			i = skipWSNL(b, i+1, nl)
 			if i < len(b) && b[i] == ']' {
 				i++
 				break
@@ -126,14 +134,14 @@ func validEndMarks(b []byte, i int, marks *elemMarks) (end int, ok bool) {
 			if marks != nil && marks.at(stack) {
 				marks.bounds[len(marks.bounds)-1].end = i
 			}
-			i = skipWS(b, i)
+			i = skipWSNL(b, i, nl)
 			if i >= len(b) {
 				return 0, false
 			}
 			top := stack[len(stack)-1]
 			c := b[i]
 			if c == ',' {
-				i = skipWS(b, i+1)
+				i = skipWSNL(b, i+1, nl)
 				if top == '{' {
 					if i >= len(b) || b[i] != '"' {
 						return 0, false
@@ -142,11 +150,11 @@ func validEndMarks(b []byte, i int, marks *elemMarks) (end int, ok bool) {
 					if !ok {
 						return 0, false
 					}
-					i = skipWS(b, e)
+					i = skipWSNL(b, e, nl)
 					if i >= len(b) || b[i] != ':' {
 						return 0, false
 					}
-					i = skipWS(b, i+1)
+					i = skipWSNL(b, i+1, nl)
 				}
 				break // next value
 			}
@@ -158,6 +166,17 @@ func validEndMarks(b []byte, i int, marks *elemMarks) (end int, ok bool) {
 			return 0, false
 		}
 	}
+}
+
+// skipWSNL is skipWS, setting *nl (nl may be nil) when it skips a line feed.
+func skipWSNL(b []byte, i int, nl *bool) int {
+	for i < len(b) && wsTable[b[i]] {
+		if b[i] == '\n' && nl != nil {
+			*nl = true
+		}
+		i++
+	}
+	return i
 }
 
 func hasLit(b []byte, i int, lit string) bool {

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 
@@ -219,7 +220,8 @@ func (r *Registry) EventTime(name Source, raw []byte) (time.Time, error) {
 func EventTime(paths []string, raw []byte) (time.Time, error) {
 	s := ""
 	for _, p := range paths {
-		if v := gjson.GetBytes(raw, p); v.Type == gjson.String && v.Str != "" {
+		// A string over raw, not a copy: the value is parsed, not kept.
+		if v := gjson.Get(unsafe.String(unsafe.SliceData(raw), len(raw)), p); v.Type == gjson.String && v.Str != "" {
 			s = v.Str
 			break
 		}
