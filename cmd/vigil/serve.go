@@ -18,6 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/vigil-sec/vigil/internal/history"
+	"github.com/vigil-sec/vigil/internal/jobs"
 	"github.com/vigil-sec/vigil/internal/server"
 )
 
@@ -80,6 +81,9 @@ func runServe(cmd *cobra.Command, sf serveFlags) error {
 		if _, err := os.Stat(p); p != "" && err != nil {
 			return usageErr(err)
 		}
+	}
+	if err := scheduleWorkspace(&sf); err != nil {
+		return usageErr(err)
 	}
 	store, err := history.Open(ctx, sf.db)
 	if err != nil {
@@ -144,6 +148,35 @@ func runServe(cmd *cobra.Command, sf serveFlags) error {
 		return err
 	}
 	fmt.Fprintln(stderr, "vigil: stopped")
+	return nil
+}
+
+// scheduleWorkspace shows what the schedule's jobs write: the alert
+// folders of its logs: entries on the alerts page, and the response state
+// of their playbook plans on the playbooks page (unless --respond names
+// one).
+func scheduleWorkspace(sf *serveFlags) error {
+	if sf.queue.schedule == "" {
+		return nil
+	}
+	s, err := jobs.LoadSchedule(sf.queue.schedule)
+	if err != nil {
+		return fmt.Errorf("--schedule: %w", err)
+	}
+	for _, l := range s.Logs {
+		if err := os.MkdirAll(l.Output, 0o755); err != nil {
+			return err
+		}
+		if !slices.Contains(sf.ws.Alerts, l.Output) {
+			sf.ws.Alerts = append(sf.ws.Alerts, l.Output)
+		}
+		if l.Respond != nil && sf.ws.Respond == "" {
+			if err := os.MkdirAll(l.Respond.State, 0o700); err != nil {
+				return err
+			}
+			sf.ws.Respond = l.Respond.State
+		}
+	}
 	return nil
 }
 

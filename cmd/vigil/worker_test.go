@@ -389,7 +389,16 @@ func TestWorkerCLISQLite(t *testing.T) {
 	go func() { exited <- run(ctx, []string{"worker", "--db", db, "--poll", "100ms", "--name", "cli"}) }()
 	deadline := time.After(2 * time.Minute)
 	var jrs []history.JobRun
-	for len(jrs) == 0 || jrs[0].Status != history.JobCompleted {
+	done := func() bool {
+		n := 0
+		for _, jr := range jrs {
+			if jr.Status == history.JobCompleted {
+				n++
+			}
+		}
+		return n == 2
+	}
+	for !done() {
 		select {
 		case code := <-exited:
 			t.Fatalf("the worker exited with %d", code)
@@ -433,7 +442,12 @@ func TestServeSchedule(t *testing.T) {
 		t.Fatal(err)
 	}
 	sched := filepath.Join(dir, "schedule.yaml")
-	writeFile(t, sched, "sources:\n  - name: sample\n    path: "+aws+"\n    accounts: [\"444455556666\"]\n    every: 1h\n    run_on_start: true\n")
+	if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "logs", "trail.json"), detectTestTrail)
+	writeFile(t, sched, "sources:\n  - name: sample\n    path: "+aws+"\n    accounts: [\"444455556666\"]\n    every: 1h\n    run_on_start: true\n"+
+		"logs:\n  - name: trail\n    path: logs\n    output: alerts\n    every: 1h\n    run_on_start: true\n")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	exited := make(chan int, 1)
@@ -442,7 +456,16 @@ func TestServeSchedule(t *testing.T) {
 	}()
 	deadline := time.After(2 * time.Minute)
 	var jrs []history.JobRun
-	for len(jrs) == 0 || jrs[0].Status != history.JobCompleted {
+	done := func() bool {
+		n := 0
+		for _, jr := range jrs {
+			if jr.Status == history.JobCompleted {
+				n++
+			}
+		}
+		return n == 2
+	}
+	for !done() {
 		select {
 		case code := <-exited:
 			t.Fatalf("vigil serve exited with %d", code)
@@ -464,8 +487,19 @@ func TestServeSchedule(t *testing.T) {
 	if code := <-exited; code != 0 {
 		t.Errorf("vigil serve stopped with exit %d, want 0", code)
 	}
-	if jrs[0].Source != "sample#444455556666" || jrs[0].RunID == 0 {
-		t.Errorf("job run: %+v", jrs[0])
+	for _, jr := range jrs {
+		switch jr.Kind {
+		case "vigil_scan":
+			if jr.Source != "sample#444455556666" || jr.RunID == 0 {
+				t.Errorf("scan job run: %+v", jr)
+			}
+		case "vigil_follow":
+			if jr.Source != "trail" || !strings.Contains(jr.Result, "1 alerts in "+filepath.Join(dir, "alerts")) {
+				t.Errorf("follow job run: %+v", jr)
+			}
+		default:
+			t.Errorf("job run of kind %s", jr.Kind)
+		}
 	}
 }
 
