@@ -1,7 +1,9 @@
 package detect
 
 import (
+	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 
@@ -27,12 +29,13 @@ func Identities(rec logs.Record) []string {
 	if !ok {
 		return nil
 	}
-	paths := d.Actor
-	res := gjson.GetManyBytes(rec.Raw, paths...)
-	out := make([]string, 0, len(res))
-	for _, v := range res {
-		if v.Type == gjson.String && v.Str != "" {
-			out = append(out, v.Str)
+	// Read over the raw bytes, copying only the values found (GetManyBytes
+	// copied every value it read).
+	raw := unsafe.String(unsafe.SliceData(rec.Raw), len(rec.Raw))
+	out := make([]string, 0, len(d.Actor))
+	for _, p := range d.Actor {
+		if v := gjson.Get(raw, p); v.Type == gjson.String && v.Str != "" {
+			out = append(out, strings.Clone(v.Str))
 		}
 	}
 	return out
