@@ -66,8 +66,11 @@ func newWorkerCmd() *cobra.Command {
 		Use:   "worker [--db DSN] [--workers N] [--schedule FILE]",
 		Short: "Work the scan jobs of the shared job queue (several processes on several machines share the work)",
 		Long: `Work the jobs of vigil's job queue (River, on the history database): scans of one source, account or
-region, each recorded in the history with its job run (status, duration, inputs, errors). Jobs come from
-vigil serve --schedule, vigil worker --schedule, or vigil worker enqueue.
+region, IaC trees and read-only live collections, each recorded in the history; follows of audit-log folders
+(detection over the files no earlier job read, alerts to the entry's output folder); detections over a batch
+of log files; playbook plans over followed alerts. Each job has its job run (status, duration, inputs,
+errors, result: vigil worker runs). Jobs come from vigil serve --schedule, vigil worker --schedule, or vigil
+worker enqueue and enqueue-detect; the schedule file is described in docs/jobs.md.
 
 Run several vigil worker processes, on one machine or several, against one PostgreSQL database
 (--db postgres://...) and they share the work. A worker that dies mid-job (killed, its machine lost) leaves
