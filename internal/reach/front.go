@@ -46,6 +46,12 @@ func (g *Graph) indexFronts(rs []*resource.Resource) {
 			}
 		}
 	}
+	g.apiPublic = map[string]*bool{}
+	for _, r := range rs {
+		if ag := r.Facts.APIGateway; ag != nil && ag.Public != nil {
+			g.apiPublic[g.key(r.Provider, r.ID)] = ag.Public
+		}
+	}
 	for _, r := range rs {
 		var origins []resource.Origin
 		switch {
@@ -58,6 +64,9 @@ func (g *Graph) indexFronts(rs []*resource.Resource) {
 			t := g.byKey[g.key(r.Provider, o.Target)]
 			if t == nil {
 				t = byHost[strings.ToLower(o.Target)]
+			}
+			if arn, ok := lambdaARN(o.Target); t == nil && ok {
+				t = g.byKey[g.key(r.Provider, arn)]
 			}
 			if t == nil {
 				continue // an origin outside the inventory
@@ -77,7 +86,20 @@ func frontWord(r *resource.Resource) string {
 
 // viaFront: t is an origin of f.
 func (g *Graph) viaFront(t *resource.Resource, f front, a *answer) {
-	if ag := f.r.Facts.APIGateway; ag != nil && ag.Public != nil && !*ag.Public {
+	// An API's endpoint type is on its Config item, its integrations in
+	// the get-resources output: two resources of one ID.
+	if ag := f.r.Facts.APIGateway; ag != nil && ag.Public == nil {
+		if p := g.apiPublic[g.key(f.r.Provider, f.r.ID)]; p != nil {
+			ag = &resource.APIGateway{Public: p}
+		}
+		if ag.Public != nil && !*ag.Public {
+			a.decided = true
+			return // a private API: not reachable from the internet
+		} else if ag.Public == nil {
+			a.unknown("%s: behind %s, whether that API is public (its endpoint type) is not in the inventory", t.ID, f.r.ID)
+			return
+		}
+	} else if ag != nil && ag.Public != nil && !*ag.Public {
 		a.decided = true
 		return // a private API: not reachable from the internet
 	} else if ag != nil && ag.Public == nil {

@@ -35,8 +35,10 @@ func frontPaths(e *resource.Exposure) string {
 // range); /narrow/* an instance on 8081 whose group admits 52.0.0.0/8
 // only. A REST API whose methods integrate over the internet with that
 // instance and with the first one on 8080, and over a VPC link (not
-// followed); whether the API is public is not in the inventory (its
-// Config item's endpoint type is not read), so its paths are undecided.
+// followed), and with a Lambda function (AWS_PROXY); its Config item says
+// it is public (REGIONAL), so the instance and the function are reached
+// through it on 443. An HTTP API (v2) item: public, fronting nothing
+// known (its integrations are not read).
 // The expected exposure of each origin, written before the code.
 func TestFronts(t *testing.T) {
 	inv, err := importer.Load(context.Background(), []string{filepath.Join("testdata", "front")})
@@ -47,12 +49,13 @@ func TestFronts(t *testing.T) {
 		t.Fatalf("input problems: %+v", inv.Errors)
 	}
 	want := map[string]string{
-		"i-0web":           "tcp/80 E2FRONT0TEST, tcp/443 E2FRONT0TEST, tcp/8080 i-0web", // CloudFront on both viewer ports, and 8080 directly
-		"front-assets":     "tcp/443 E2FRONT0TEST",                                       // the bucket through the distribution (HTTPS viewers only)
-		"0a1b2c3d4e5f6a7b": "",                                                           // checked by name below (two load balancers share the suffix)
-		"i-0pl":            "undecided",                                                  // a prefix list: CloudFront's origin-facing list or not
-		"i-0api":           "undecided",                                                  // 52.0.0.0/8 may or may not hold the API's edge addresses
-		"i-0unused":        "none",                                                       // no behaviour forwards to it; its group admits one office range
+		"i-0web":           "tcp/80 E2FRONT0TEST, tcp/443 E2FRONT0TEST, tcp/443 a1b2c3d4e5, tcp/8080 i-0web", // CloudFront on both viewer ports, the API on 443, and 8080 directly
+		"orders-fn":        "tcp/443 a1b2c3d4e5",                                                             // the function the API invokes
+		"front-assets":     "tcp/443 E2FRONT0TEST",                                                           // the bucket through the distribution (HTTPS viewers only)
+		"0a1b2c3d4e5f6a7b": "",                                                                               // checked by name below (two load balancers share the suffix)
+		"i-0pl":            "undecided",                                                                      // a prefix list: CloudFront's origin-facing list or not
+		"i-0api":           "undecided",                                                                      // 52.0.0.0/8 may or may not hold the API's edge addresses
+		"i-0unused":        "none",                                                                           // no behaviour forwards to it; its group admits one office range
 	}
 	for _, r := range inv.Resources {
 		if r.Facts.Exposure == nil || r.Facts.Firewall != nil {
@@ -75,6 +78,9 @@ func TestFronts(t *testing.T) {
 			continue
 		}
 		k := lastPart(strings.TrimPrefix(r.ID, "arn:aws:s3:::"))
+		if _, fn, ok := strings.Cut(k, ":function:"); ok {
+			k = fn
+		}
 		w, ok := want[k]
 		if !ok {
 			continue
@@ -84,13 +90,25 @@ func TestFronts(t *testing.T) {
 			t.Errorf("%s: %s, want %s (%q)", r.ID, got, w, r.Facts.Exposure.Undecided)
 		}
 		if u := strings.Join(r.Facts.Exposure.Undecided, "; "); k == "i-0api" && (!strings.Contains(u, "whether 52.0.0.0/8 covers the front's edge addresses is not evaluated") ||
-			!strings.Contains(u, "whether that API is public (its endpoint type) is not in the inventory")) {
+			strings.Contains(u, "whether that API is public (its endpoint type) is not in the inventory")) {
 			t.Errorf("i-0api undecided: %q", u)
 		} else if k == "i-0pl" && !strings.Contains(u, "source pl-3b927c52 (a prefix list: CloudFront's origin-facing list?) is not evaluated") {
 			t.Errorf("i-0pl undecided: %q", u)
 		}
 	}
 	delete(want, "0a1b2c3d4e5f6a7b")
+	httpAPI := false
+	for _, r := range inv.Resources {
+		if lastPart(r.ID) == "h7k2m9p4q1" {
+			httpAPI = true
+			if r.Class != resource.ClassAPIGateway || r.Facts.APIGateway.Public == nil || !*r.Facts.APIGateway.Public || r.Name != "orders-http" {
+				t.Errorf("HTTP API: %s %+v", r.Class, r.Facts.APIGateway)
+			}
+		}
+	}
+	if !httpAPI {
+		t.Error("the HTTP API item is not imported")
+	}
 	if len(want) > 0 {
 		t.Errorf("not evaluated: %v", want)
 	}

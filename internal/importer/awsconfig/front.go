@@ -25,7 +25,10 @@ import (
 //     (a bucket's REST or website endpoint) is the bucket.
 //   - API Gateway (aws apigateway get-resources --embed methods): each
 //     method's HTTP or HTTP_PROXY integration over the internet
-//     (connectionType INTERNET) to its uri's host and port, on 443.
+//     (connectionType INTERNET) to its uri's host and port, on 443; an AWS
+//     or AWS_PROXY integration invoking a Lambda function, the function.
+//     Whether the API is public is its Config item's
+//     endpointConfiguration (AWS::ApiGateway::RestApi, restAPI).
 //   - Host names: an ELBv2 or classic load balancer's DNS name, an
 //     instance's public DNS name.
 
@@ -49,6 +52,14 @@ func init() {
 			}
 		}
 	}
+	// The REST API and HTTP/WebSocket API items: restAPI (services.go)
+	// was defined but not in the table; an entry there wins.
+	if _, ok := normalizers[TypeRestAPI]; !ok {
+		normalizers[TypeRestAPI] = restAPI
+	}
+	if _, ok := normalizers[TypeAPIV2]; !ok {
+		normalizers[TypeAPIV2] = apiV2
+	}
 	prev := normalizers["AWS::CloudFront::Distribution"]
 	normalizers["AWS::CloudFront::Distribution"] = func(it *item) {
 		prev(it)
@@ -59,6 +70,57 @@ func init() {
 			}
 		}
 	}
+}
+
+// The API Gateway Config types read as fronts.
+const (
+	TypeRestAPI = "AWS::ApiGateway::RestApi"
+	TypeAPIV2   = "AWS::ApiGatewayV2::Api"
+)
+
+// apiV2: an API Gateway v2 API (AWS::ApiGatewayV2::Api: name,
+// protocolType HTTP or WEBSOCKET, apiEndpoint, disableExecuteApiEndpoint).
+// Its default endpoint is public unless disabled (a custom domain may
+// still serve it: unknown then). Its integrations are not in the item
+// (aws apigatewayv2 get-integrations): it fronts nothing known yet.
+func apiV2(it *item) {
+	r, cfg := it.r, it.cfg
+	r.Class = resource.ClassAPIGateway
+	a := &resource.APIGateway{}
+	r.Facts.APIGateway = a
+	if cfg.M == nil {
+		return
+	}
+	if n := cfg.S("name"); n != "" {
+		r.Name = n
+	}
+	if d := cfg.B("disableExecuteApiEndpoint"); d == nil || !*d {
+		a.Public = boolp(true)
+	}
+	if h := cfg.S("apiEndpoint"); h != "" {
+		if u, err := url.Parse(h); err == nil && u.Hostname() != "" {
+			r.Facts.Addressing = &resource.Addressing{HostNames: []string{hostName(u.Hostname())}}
+		}
+	}
+}
+
+// lambdaInvocation: the function a Lambda integration's uri invokes
+// (arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function
+// ARN>/invocations), "" for another uri.
+func lambdaInvocation(uri string) string {
+	_, rest, ok := strings.Cut(uri, ":lambda:path/")
+	if !ok {
+		return ""
+	}
+	_, fn, ok := strings.Cut(rest, "/functions/")
+	if !ok {
+		return ""
+	}
+	fn, _, _ = strings.Cut(fn, "/invocations")
+	if !strings.HasPrefix(fn, "arn:") || !strings.Contains(fn, ":function:") {
+		return ""
+	}
+	return fn
 }
 
 func hostName(s string) string { return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".") }
@@ -155,6 +217,14 @@ func apiOrigins(items []node) []resource.Origin {
 		for verb := range methods.M {
 			in := methods.O(verb).O("methodIntegration")
 			t := strings.ToUpper(in.S("type"))
+			if fn := lambdaInvocation(in.S("uri")); (t == "AWS" || t == "AWS_PROXY") && fn != "" {
+				// A Lambda function invoked by the API: reached through it.
+				if !seen[fn] {
+					seen[fn] = true
+					out = append(out, resource.Origin{Target: fn, Port: 443, ViewerPort: 443, Via: fn[strings.LastIndex(fn, ":function:")+len(":function:"):]})
+				}
+				continue
+			}
 			if (t != "HTTP" && t != "HTTP_PROXY") || strings.EqualFold(in.S("connectionType"), "VPC_LINK") {
 				continue
 			}
