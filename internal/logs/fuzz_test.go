@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/tidwall/gjson"
@@ -26,7 +27,17 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte(`{"detail-type":"x","detail":` + ct("A", "1") + `}`))
 	f.Add([]byte("\xef\xbb\xbf" + ct("A", "1") + "\n{\"broken\": \n"))
 	f.Add([]byte(`{"Records":[{"a":"\"}"},`))
+	// A first line longer than longLine: validated where it lies.
+	long := `{"Records":[` + ct("A", "1")
+	for i := 0; len(long) <= longLine; i++ {
+		long += `,` + ct("B", strconv.Itoa(i))
+	}
+	f.Add([]byte(long + "]}\n" + ct("C", "2") + "\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// A stream of known size reads as one of unknown size does.
+		if fast, slow := readAll(t, bytes.NewReader(data)), readAll(t, onlyReader{bytes.NewReader(data)}); fast != slow {
+			t.Fatalf("known-size read differs from line-by-line read:\n%s\n---\n%s", fast, slow)
+		}
 		gz := len(data) > 1 && data[0] == 0x1f && data[1] == 0x8b
 		err := Read(context.Background(), "fuzz", bytes.NewReader(data), func(r Record) error {
 			if !gjson.ValidBytes(r.Raw) || len(r.Raw) == 0 || r.Raw[0] != '{' {
