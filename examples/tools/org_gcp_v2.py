@@ -917,6 +917,7 @@ def main(org=ORG_DIR):
     g.IAM.clear()
     build_project()
     build_cis()
+    __import__("org_gcp_cis").build(planted)
     res = merge_ndjson(os.path.join(root, "resource.json"), list(g.RES))
     iam = merge_ndjson(os.path.join(root, "iam_policy.json"), list(g.IAM))
     extend_project_policy(iam)

@@ -41,6 +41,10 @@ type AccountCIS struct {
 	// watches that metric. Known when the input holds the project's
 	// log-based metrics.
 	LogMetricAlerts *LogMetricAlerts `json:"log_metric_alerts,omitempty"`
+	// OSLogin: the project's common instance metadata sets enable-oslogin
+	// TRUE (CIS GCP 4.4); false when it is not set or not true. Known when
+	// the export holds the project's compute.googleapis.com/Project asset.
+	OSLogin *bool `json:"os_login,omitempty"`
 }
 
 // ServerCertificate is an IAM server certificate: its name and when it

@@ -271,6 +271,9 @@ type Compute struct {
 	BlockProjectSSHKeys   *bool `json:"block_project_ssh_keys,omitempty"`
 	OSLogin               *bool `json:"os_login,omitempty"`
 	ConfidentialComputing *bool `json:"confidential_computing,omitempty"`
+	// MachineType: a GCE VM's machine type (n2d-standard-2), whose family
+	// tells whether it can be a Confidential VM.
+	MachineType string `json:"machine_type,omitempty"`
 	// InstanceProfile: an AWS EC2 instance has an IAM instance profile.
 	InstanceProfile *bool `json:"instance_profile,omitempty"`
 	// ShieldedVM / secure boot.

@@ -151,6 +151,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		ids = append(ids, p)
 	}
 	sort.Strings(ids)
+	cis := projectCIS(byType, acct)
 	for _, p := range ids {
 		r := acct[p]
 		if r == nil {
@@ -165,6 +166,9 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		}
 		if contact[p] {
 			r.Facts.Account.SecurityContact = resource.Bool(true)
+		}
+		if c := cis[p]; c != nil {
+			r.Facts.Account.CIS = c
 		}
 	}
 	inheritAuditConfigs(byType[TypeAuditConfig], acct)
@@ -272,7 +276,8 @@ func assetData(r *resource.Resource) attr.M {
 // compares the inventories imported with and without the pruning.
 func FinishRaw(r *resource.Resource) map[string]any {
 	switch r.Type {
-	case TypeProject, TypeServiceAccount, TypeServiceAccountKey, "", TypeContact, TypeAuditConfig:
+	case TypeProject, TypeServiceAccount, TypeServiceAccountKey, "", TypeContact, TypeAuditConfig, TypeLogSink, TypeLogMetric,
+		TypeAlertPolicy, TypeComputeProject:
 		return r.Raw
 	}
 	if anc, ok := r.Raw["ancestors"]; ok {

@@ -66,6 +66,9 @@ func instanceHardening(r *resource.Resource, d node) {
 	if d.c.count() == before { // an item of the wrong shape could be either key
 		c.BlockProjectSSHKeys, c.OSLogin = block, osLogin
 	}
+	if mt := d.s("machineType"); mt != "" {
+		c.MachineType = mt[strings.LastIndex(mt, "/")+1:]
+	}
 	cc, st := d.obj("confidentialInstanceConfig")
 	switch st {
 	case absent:

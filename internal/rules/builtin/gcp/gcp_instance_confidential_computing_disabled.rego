@@ -1,6 +1,6 @@
 # METADATA
 # title: "Instance is not a Confidential VM"
-# description: "Confidential Computing is not enabled on the instance (no confidentialInstanceConfig, or enableConfidentialCompute false), so its memory is not encrypted in use with keys the CPU holds."
+# description: "Confidential Computing is not enabled on the instance (no confidentialInstanceConfig, or enableConfidentialCompute false), so its memory is not encrypted in use with keys the CPU holds. Instances of a machine family that cannot run as a Confidential VM (only N2D, C2D, C3D, C3 and A3 can) are not judged."
 # scope: package
 # custom:
 #   id: gcp-instance-confidential-computing-disabled
@@ -19,9 +19,26 @@
 #     nist-csf-2.0: ["PR.DS-10"]
 package vigil.rules.gcp_instance_confidential_computing_disabled
 
+# Machine families that can run as a Confidential VM (AMD SEV / SEV-SNP,
+# Intel TDX).
+confidential_families := {"n2d", "c2d", "c3d", "c3", "a3"}
+
+unsupported(r) if {
+	mt := r.facts.compute.machine_type
+	is_string(mt)
+	mt != ""
+	not split(mt, "-")[0] in confidential_families
+}
+
 fail contains r.id if {
 	some r in input.resources.compute
 	r.facts.compute.confidential_computing == false
+	not unsupported(r)
+}
+
+skip contains r.id if {
+	some r in input.resources.compute
+	unsupported(r)
 }
 
 message[id] := "Confidential Computing is not enabled" if some id in fail

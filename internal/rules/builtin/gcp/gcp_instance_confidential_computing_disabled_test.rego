@@ -18,3 +18,11 @@ test_pass_confidential_vm if {
 test_unknown_when_config_not_shown if {
 	not "r1" in rule.fail with input as one({"secure_boot": true})
 }
+
+test_fail_supported_family if {
+	"r1" in rule.fail with input as one({"confidential_computing": false, "machine_type": "n2d-standard-4"})
+}
+
+test_skip_family_without_confidential_vm if {
+	not "r1" in rule.fail with input as one({"confidential_computing": false, "machine_type": "e2-medium"})
+}

@@ -1,6 +1,6 @@
 # METADATA
-# title: "Instance turns OS Login off"
-# description: "The instance's metadata sets enable-oslogin to FALSE, overriding the project's setting, so SSH access to it is managed with metadata keys instead of IAM. An instance that does not set the key follows its project's metadata, which a Cloud Asset export of instances does not show: it is UNKNOWN."
+# title: "OS Login is off for the instance"
+# description: "The instance's metadata sets enable-oslogin to FALSE, overriding the project's setting, so SSH access to it is managed with metadata keys instead of IAM. An instance that does not set the key follows its project's common instance metadata (the compute.googleapis.com/Project asset), where OS Login is off unless enable-oslogin is TRUE; without that asset it is UNKNOWN."
 # scope: package
 # custom:
 #   id: gcp-instance-os-login-disabled
@@ -24,4 +24,4 @@ fail contains r.id if {
 	r.facts.compute.os_login == false
 }
 
-message[id] := "enable-oslogin is set to false on the instance" if some id in fail
+message[id] := "OS Login is off (enable-oslogin not TRUE on the instance or, when it does not set it, on its project)" if some id in fail

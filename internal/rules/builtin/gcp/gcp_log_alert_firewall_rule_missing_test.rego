@@ -1,0 +1,17 @@
+package vigil.rules.gcp_log_alert_firewall_rule_missing_test
+
+import data.vigil.rules.gcp_log_alert_firewall_rule_missing as rule
+
+one(alerts) := {"resources": {"account": [{"id": "r1", "provider": "gcp", "type": "cloudresourcemanager.googleapis.com/Project", "facts": {"account": {"cis": {"log_metric_alerts": alerts}}}}]}}
+
+test_fail_no_alert if {
+	"r1" in rule.fail with input as one({"firewall_rule": false})
+}
+
+test_pass_alerted if {
+	not "r1" in rule.fail with input as one({"firewall_rule": true})
+}
+
+test_unknown_absent if {
+	not "r1" in rule.fail with input as one({"route": false})
+}

@@ -1,0 +1,27 @@
+# METADATA
+# title: "No log metric and alert for VPC network changes"
+# description: "No log-based metric of the project matches VPC network changes with an enabled alerting policy on it, so they go unnoticed. Known when the export holds the project's logging assets (log sinks or log-based metrics); when a metric matches but the export holds none of the project's alert policies the result is unknown."
+# scope: package
+# custom:
+#   id: gcp-log-alert-network-missing
+#   severity: LOW
+#   category: monitoring
+#   class: account
+#   providers: [gcp]
+#   requires: [facts.account.cis.log_metric_alerts.network]
+#   remediation: "Create a log-based metric with the filter resource.type=\"gce_network\" AND (protoPayload.methodName:\"compute.networks.insert\" OR protoPayload.methodName:\"compute.networks.patch\" OR protoPayload.methodName:\"compute.networks.delete\" OR protoPayload.methodName:\"compute.networks.removePeering\" OR protoPayload.methodName:\"compute.networks.addPeering\") (gcloud logging metrics create) and an alerting policy on logging.googleapis.com/user/<metric> that notifies the security team."
+#   frameworks:
+#     cis-gcp-5.0: ["2.10"]
+#     soc2: ["CC7.2"]
+#     iso27001-2022: ["A.8.16"]
+#     pci-dss-4.0: ["10.4"]
+#     nist-800-53-r5: ["AU-6", "SI-4"]
+#     nist-csf-2.0: ["DE.CM-09"]
+package vigil.rules.gcp_log_alert_network_missing
+
+fail contains r.id if {
+	some r in input.resources.account
+	r.facts.account.cis.log_metric_alerts.network == false
+}
+
+message[id] := "no log-based metric with an enabled alert watches VPC network changes" if some id in fail
