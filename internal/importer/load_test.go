@@ -143,7 +143,7 @@ func TestLoadAzureMergesCaseInsensitively(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(inv.Errors) != 0 || inv.Files["azure-resource-graph"] != 7 { // a.json, b.json and the five fixtures
+	if len(inv.Errors) != 0 || inv.Files["azure-resource-graph"] != 8 { // a.json, b.json and the six fixtures
 		t.Fatalf("errors %+v files %v", inv.Errors, inv.Files)
 	}
 	var st []*resource.Resource
