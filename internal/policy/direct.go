@@ -893,6 +893,26 @@ func (sc *scope) constant(t *ast.Term) ast.Value {
 	switch x := t.Value.(type) {
 	case ast.String, ast.Boolean, ast.Number, ast.Null:
 		return x
+	case ast.Call:
+		// concat(<string>, [<strings>]) of constants (a parameter or
+		// the element of an unrolled some among them) is a constant.
+		if len(x) != 3 || x[0].String() != ast.Concat.Ref().String() {
+			return nil
+		}
+		sep, ok := sc.constant(x[1]).(ast.String)
+		arr, isArr := x[2].Value.(*ast.Array)
+		if !ok || !isArr {
+			return nil
+		}
+		parts := make([]string, 0, arr.Len())
+		for i := range arr.Len() {
+			p, ok := sc.constant(arr.Elem(i)).(ast.String)
+			if !ok {
+				return nil
+			}
+			parts = append(parts, string(p))
+		}
+		return ast.String(strings.Join(parts, string(sep)))
 	}
 	var name ast.Var
 	switch x := t.Value.(type) {

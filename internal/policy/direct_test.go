@@ -29,6 +29,8 @@ func TestDirectForms(t *testing.T) {
 		{"helper with a computed argument", each + "pub(r, 1 + 1)\n}\npub(r, v) if r.facts.storage.public_access == v\n", false},
 		{"two references compared", each + "r.facts.storage.a < r.facts.storage.b\n}\n", true},
 		{"two references equal", each + "r.facts.storage.a == r.facts.storage.b\n}\n", false},
+		{"concat of constants", each + "some p in ports\n\tendswith(r.type, concat(\"\", [\"@\", p]))\n}\nports := {\"a\", \"b\"}\n", true},
+		{"concat of a reference", each + "endswith(r.type, concat(\"\", [\"@\", r.name]))\n}\n", false},
 		{"is_number", each + "is_number(r.facts.storage.a)\n}\n", true},
 		{"not is_number", each + "not is_number(r.facts.storage.a)\n}\n", false},
 		{"some in a constant set", each + "some p in ports\n\tr.facts.storage.a == p\n}\nports := {1, 2}\n", true},
@@ -382,6 +384,9 @@ func TestDirectHelpersWithArgsMatchOPA(t *testing.T) {
 		"some p in u.ports\n\tsome k in r.facts.firewall.rules\n\tk.to_port == p",
 		"some s in u.both\n\tsome k in r.facts.firewall.rules\n\tk.protocol == s",
 		"some k in r.facts.firewall.rules\n\tk.protocol in u.both",
+		"some k in r.facts.firewall.rules\n\tsome s in u.low\n\tk.protocol != concat(\"-\", [s, \"x\"])",
+		"some s in u.low\n\tsome k in r.facts.firewall.rules\n\tendswith(lower(k.protocol), concat(\"\", [\"\", s]))",
+		"some k in r.facts.firewall.rules\n\tk.protocol == concat(\"c\", [\"t\", \"p\"])",
 	}
 	files := map[string]string{"lib.rego": lib}
 	for i, c := range conds {
