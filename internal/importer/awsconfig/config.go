@@ -680,31 +680,10 @@ func vpc(it *item) {
 }
 
 func rdsInstance(it *item) {
-	r, cfg := it.r, it.cfg
-	r.Class = resource.ClassDatabase
-	d := &resource.Database{}
-	r.Facts.Database = d
-	if cfg.M == nil {
-		return
+	if d := rdsDatabase(it); d != nil {
+		d.Engine = it.cfg.S("engine")
+		rdsReplication(it)
 	}
-	d.Engine = cfg.S("engine")
-	d.PublicEndpoint = cfg.B("publiclyAccessible")
-	d.Encrypted = cfg.B("storageEncrypted")
-	kms, kst := cfg.Str("kmsKeyId")
-	if d.Encrypted != nil && *d.Encrypted && kst != bad {
-		// RDS names even its default aws/rds key by ARN: the key's own
-		// item decides (resolveKeys), unless the reference is an alias.
-		d.KeyManager = keyManager(kms)
-	}
-	if days := cfg.I("backupRetentionPeriod"); days != nil {
-		d.BackupRetentionDays = days
-		d.BackupEnabled = boolp(*days > 0)
-	}
-	d.MultiAZ = cfg.B("multiAZ")
-	d.DeletionProtection = cfg.B("deletionProtection")
-	d.AutoMinorUpgrade = cfg.B("autoMinorVersionUpgrade")
-	attr.Relate(r, resource.RelUsesKey, kms)
-	rdsReplication(it)
 }
 
 func kmsKey(it *item) {

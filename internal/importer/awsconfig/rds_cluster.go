@@ -20,33 +20,15 @@ const TypeRDSCluster = "AWS::RDS::DBCluster"
 // publiclyAccessible exists only on Multi-AZ DB clusters: an Aurora
 // cluster's endpoint is public through its instances, judged there.
 func rdsCluster(it *item) {
-	r, cfg := it.r, it.cfg
-	r.Class = resource.ClassDatabase
-	d := &resource.Database{}
-	r.Facts.Database = d
-	if cfg.M == nil {
+	d := rdsDatabase(it)
+	if d == nil {
 		return
 	}
+	r, cfg := it.r, it.cfg
 	if id := cfg.S("dBClusterIdentifier"); id != "" && r.Name == "" {
 		r.Name = id
 	}
 	d.Engine = strings.ToLower(cfg.S("engine"))
-	d.PublicEndpoint = cfg.B("publiclyAccessible")
-	d.Encrypted = cfg.B("storageEncrypted")
-	kms, kst := cfg.Str("kmsKeyId")
-	if d.Encrypted != nil && *d.Encrypted && kst != bad {
-		d.KeyManager = keyManager(kms)
-	}
-	// Aurora keeps at least one day of automated backups: the period
-	// is never 0 there, but it can be shorter than the rules ask.
-	if days := cfg.I("backupRetentionPeriod"); days != nil {
-		d.BackupRetentionDays = days
-		d.BackupEnabled = boolp(*days > 0)
-	}
-	d.MultiAZ = cfg.B("multiAZ")
-	d.DeletionProtection = cfg.B("deletionProtection")
-	d.AutoMinorUpgrade = cfg.B("autoMinorVersionUpgrade")
-	attr.Relate(r, resource.RelUsesKey, kms)
 	readPaths(it, func() {
 		// A cross-region Aurora replica cluster is listed by ARN.
 		replicas, _ := cfg.Strs("readReplicaIdentifiers")
@@ -56,4 +38,36 @@ func rdsCluster(it *item) {
 			}
 		}
 	})
+}
+
+// rdsDatabase makes an RDS DB instance or cluster item a database with the
+// facts both carry under the same names; nil when the item has no
+// configuration. An Aurora cluster keeps at least one day of automated
+// backups (the period is never 0 there, but it can be shorter than the
+// rules ask).
+func rdsDatabase(it *item) *resource.Database {
+	r, cfg := it.r, it.cfg
+	r.Class = resource.ClassDatabase
+	d := &resource.Database{}
+	r.Facts.Database = d
+	if cfg.M == nil {
+		return nil
+	}
+	d.PublicEndpoint = cfg.B("publiclyAccessible")
+	d.Encrypted = cfg.B("storageEncrypted")
+	kms, kst := cfg.Str("kmsKeyId")
+	if d.Encrypted != nil && *d.Encrypted && kst != bad {
+		// RDS names even its default aws/rds key by ARN: the key's own
+		// item decides (resolveKeys), unless the reference is an alias.
+		d.KeyManager = keyManager(kms)
+	}
+	if days := cfg.I("backupRetentionPeriod"); days != nil {
+		d.BackupRetentionDays = days
+		d.BackupEnabled = boolp(*days > 0)
+	}
+	d.MultiAZ = cfg.B("multiAZ")
+	d.DeletionProtection = cfg.B("deletionProtection")
+	d.AutoMinorUpgrade = cfg.B("autoMinorVersionUpgrade")
+	attr.Relate(r, resource.RelUsesKey, kms)
+	return d
 }
