@@ -86,7 +86,7 @@ func TestAWSServices(t *testing.T) {
 		{name: "elasticsearch domain in a VPC, endpoint options without enforce_https (the provider enforces it)", addr: "aws_elasticsearch_domain.d",
 			insts: []tfmap.Instance{res("aws_elasticsearch_domain", "d", obj{"encrypt_at_rest": []any{obj{"enabled": true}},
 				"domain_endpoint_options": []any{obj{"tls_security_policy": "Policy-Min-TLS-1-2-2019-07"}},
-				"vpc_options": []any{obj{"subnet_ids": []any{"subnet-1"}}}})},
+				"vpc_options":             []any{obj{"subnet_ids": []any{"subnet-1"}}}})},
 			want: `{"database":{"engine":"elasticsearch","public_endpoint":false,"encrypted":true,"key_manager":"provider","ssl_required":true}}`},
 		{name: "azure redis cache defaults: TLS only, public", addr: "azurerm_redis_cache.c",
 			insts: []tfmap.Instance{res("azurerm_redis_cache", "c", obj{"name": "sessions"})},
