@@ -389,15 +389,7 @@ func TestWorkerCLISQLite(t *testing.T) {
 	go func() { exited <- run(ctx, []string{"worker", "--db", db, "--poll", "100ms", "--name", "cli"}) }()
 	deadline := time.After(2 * time.Minute)
 	var jrs []history.JobRun
-	done := func() bool {
-		n := 0
-		for _, jr := range jrs {
-			if jr.Status == history.JobCompleted {
-				n++
-			}
-		}
-		return n == 2
-	}
+	done := func() bool { return completedJobs(jrs) == 1 }
 	for !done() {
 		select {
 		case code := <-exited:
@@ -456,15 +448,7 @@ func TestServeSchedule(t *testing.T) {
 	}()
 	deadline := time.After(2 * time.Minute)
 	var jrs []history.JobRun
-	done := func() bool {
-		n := 0
-		for _, jr := range jrs {
-			if jr.Status == history.JobCompleted {
-				n++
-			}
-		}
-		return n == 2
-	}
+	done := func() bool { return completedJobs(jrs) == 2 }
 	for !done() {
 		select {
 		case code := <-exited:
@@ -603,4 +587,15 @@ func TestFollowSurvivesKill(t *testing.T) {
 	if files, _ := filepath.Glob(filepath.Join(out, "*")); len(files) != 1 {
 		t.Errorf("alert folder: %v, want the one file", files)
 	}
+}
+
+// completedJobs counts the job runs that completed.
+func completedJobs(jrs []history.JobRun) int {
+	n := 0
+	for _, jr := range jrs {
+		if jr.Status == history.JobCompleted {
+			n++
+		}
+	}
+	return n
 }
