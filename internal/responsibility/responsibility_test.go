@@ -127,7 +127,8 @@ func TestMatch(t *testing.T) {
 	}{
 		{resource.AWS, resource.ClassObjectStorage, "AWS::S3::Bucket", "s3"},
 		{resource.AWS, resource.ClassQueue, "AWS::SNS::Topic", "sns"},
-		{resource.AWS, resource.ClassQueue, "AWS::Kinesis::Stream", "sqs"}, // by class
+		{resource.AWS, resource.ClassQueue, "AWS::Kinesis::Stream", "kinesis"},
+		{resource.AWS, resource.ClassQueue, "AWS::AmazonMQ::Broker", "sqs"}, // by class
 		{resource.AWS, resource.ClassDatabase, "AWS::DynamoDB::Table", "dynamodb"},
 		{resource.Azure, resource.ClassDatabase, "microsoft.sql/servers", "sql"}, // type case-insensitive
 		{resource.Azure, resource.ClassDatabase, "Microsoft.DBforPostgreSQL/flexibleServers", "postgresql-mysql"},
