@@ -20,10 +20,7 @@ func cacheReplicationGroup(m *mapper, r *res, out *resource.Resource) {
 	}
 	d.Encrypted = m.boolean(p, boolp(false), "AtRestEncryptionEnabled")
 	if d.Encrypted != nil && *d.Encrypted {
-		d.KeyManager = "provider"
-		if k, st := look(p, "KmsKeyId"); st != absent {
-			d.KeyManager = keyManager(k)
-		}
+		d.KeyManager = namedKeyManager(p, "KmsKeyId")
 	}
 	d.SSLRequired = m.boolean(p, boolp(false), "TransitEncryptionEnabled")
 	if d.SSLRequired != nil && *d.SSLRequired {
@@ -55,10 +52,7 @@ func searchDomain(engine string) func(m *mapper, r *res, out *resource.Resource)
 		}
 		d.Encrypted = m.boolean(p, boolp(false), "EncryptionAtRestOptions", "Enabled")
 		if d.Encrypted != nil && *d.Encrypted {
-			d.KeyManager = "provider"
-			if k, st := look(p, "EncryptionAtRestOptions", "KmsKeyId"); st != absent {
-				d.KeyManager = keyManager(k)
-			}
+			d.KeyManager = namedKeyManager(p, "EncryptionAtRestOptions", "KmsKeyId")
 		}
 		d.SSLRequired = m.boolean(p, boolp(false), "DomainEndpointOptions", "EnforceHTTPS")
 		switch _, st := look(p, "VPCOptions", "SubnetIds"); st {
@@ -87,4 +81,15 @@ func kinesisStream(m *mapper, r *res, out *resource.Resource) {
 	case st == ok || st == absent:
 		q.Encrypted = boolp(false)
 	}
+}
+
+// namedKeyManager is the key manager of an encrypted resource whose key,
+// if any, is at path: the service's own key ("provider") when none is
+// named.
+func namedKeyManager(p any, path ...string) string {
+	k, st := look(p, path...)
+	if st == absent {
+		return "provider"
+	}
+	return keyManager(k)
 }

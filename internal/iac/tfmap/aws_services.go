@@ -234,11 +234,18 @@ func (m *mapper) storageEncryptionKey(a map[string]any, keyAttr string) (*bool, 
 	if enc == nil || !*enc {
 		return enc, ""
 	}
-	key, kst := look(a, keyAttr)
-	if kst == absent {
-		return enc, "provider"
+	return enc, namedKeyManager(a, keyAttr)
+}
+
+// namedKeyManager is the key manager of an encrypted resource whose key,
+// if any, is at path: the service's own key ("provider") when none is
+// named.
+func namedKeyManager(a any, path ...string) string {
+	key, st := look(a, path...)
+	if st == absent {
+		return "provider"
 	}
-	return enc, keyManager(key)
+	return keyManager(key)
 }
 
 // rdsCluster: aws_rds_cluster.

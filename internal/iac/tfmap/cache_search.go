@@ -21,10 +21,7 @@ func cacheReplicationGroup(m *mapper, r *inst, out *resource.Resource) {
 	}
 	d.Encrypted = m.boolean(r.a, boolp(false), "at_rest_encryption_enabled")
 	if d.Encrypted != nil && *d.Encrypted {
-		d.KeyManager = "provider"
-		if key, st := look(r.a, "kms_key_id"); st != absent {
-			d.KeyManager = keyManager(key)
-		}
+		d.KeyManager = namedKeyManager(r.a, "kms_key_id")
 	}
 	d.SSLRequired = m.boolean(r.a, boolp(false), "transit_encryption_enabled")
 	if d.SSLRequired != nil && *d.SSLRequired {
@@ -58,10 +55,7 @@ func searchDomain(m *mapper, r *inst, out *resource.Resource) {
 	out.Facts.Database = d
 	d.Encrypted = m.boolean(r.a, boolp(false), "encrypt_at_rest", "enabled")
 	if d.Encrypted != nil && *d.Encrypted {
-		d.KeyManager = "provider"
-		if key, st := look(r.a, "encrypt_at_rest", "kms_key_id"); st != absent {
-			d.KeyManager = keyManager(key)
-		}
+		d.KeyManager = namedKeyManager(r.a, "encrypt_at_rest", "kms_key_id")
 	}
 	switch opts := present(r.a, "domain_endpoint_options"); {
 	case opts == nil:

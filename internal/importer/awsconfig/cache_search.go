@@ -38,12 +38,7 @@ func cacheReplicationGroup(it *item) {
 	}
 	d.Encrypted = cfg.B("atRestEncryptionEnabled")
 	kms, kst := cfg.Str("kmsKeyId")
-	if d.Encrypted != nil && *d.Encrypted && kst != bad {
-		d.KeyManager = keyManager(kms)
-		if kst == absent {
-			d.KeyManager = "provider"
-		}
-	}
+	d.KeyManager = encryptedKeyManager(d.Encrypted, kms, kst)
 	d.SSLRequired = cfg.B("transitEncryptionEnabled")
 	if d.SSLRequired != nil && *d.SSLRequired {
 		if mode, st := cfg.Str("transitEncryptionMode"); st == ok {
@@ -85,12 +80,7 @@ func searchDomain(engine string) normalizer {
 		}
 		d.Encrypted = cfg.B("encryptionAtRestOptions", "enabled")
 		kms, kst := cfg.Str("encryptionAtRestOptions", "kmsKeyId")
-		if d.Encrypted != nil && *d.Encrypted && kst != bad {
-			d.KeyManager = keyManager(kms)
-			if kst == absent {
-				d.KeyManager = "provider"
-			}
-		}
+		d.KeyManager = encryptedKeyManager(d.Encrypted, kms, kst)
 		d.SSLRequired = cfg.B("domainEndpointOptions", "enforceHTTPS")
 		subnets, st := cfg.Strs("vpcOptions", "subnetIds")
 		switch {
@@ -101,4 +91,18 @@ func searchDomain(engine string) normalizer {
 		}
 		attr.Relate(r, resource.RelUsesKey, kms)
 	}
+}
+
+// encryptedKeyManager is the key manager of a resource encrypted at rest
+// (none when not, or not known): the service's own key when the item
+// names none, the named key's otherwise (resolved from the key's item when
+// named by ID or ARN).
+func encryptedKeyManager(encrypted *bool, kms string, st state) string {
+	switch {
+	case encrypted == nil || !*encrypted || st == bad:
+		return ""
+	case st == absent:
+		return "provider"
+	}
+	return keyManager(kms)
 }
