@@ -26,6 +26,9 @@ func TestCacheAndSearchDatabases(t *testing.T) {
 			SSLRequired: boolp(true), MultiAZ: boolp(false)}},
 		{"arn:aws:es:eu-west-1:111122223333:domain/acme-logs", resource.Database{Engine: "opensearch",
 			PublicEndpoint: boolp(true), Encrypted: boolp(true), KeyManager: "provider", SSLRequired: boolp(false)}},
+		// Encrypted without a key named: the service's own key.
+		{"arn:aws:es:eu-west-1:111122223333:domain/acme-metrics", resource.Database{Engine: "opensearch",
+			PublicEndpoint: boolp(false), Encrypted: boolp(true), KeyManager: "provider", SSLRequired: boolp(true)}},
 		{"arn:aws:es:eu-west-1:111122223333:domain/acme-search", resource.Database{Engine: "elasticsearch",
 			PublicEndpoint: boolp(false), Encrypted: boolp(false), SSLRequired: boolp(true)}},
 	} {
