@@ -47,6 +47,8 @@ type links struct {
 	remote map[*resource.Resource][]*resource.Resource
 	// transit: AWS transit gateways' attachments and route tables.
 	transit *transitIndex
+	// dx: AWS Direct Connect gateways' associations.
+	dx *dxIndex
 }
 
 // netKey is the key of a network named by id (resolved through aliases).
@@ -87,7 +89,7 @@ func (g *Graph) indexLinks() {
 		return
 	}
 	g.links = &links{nets: map[string]*netInfo{}, conns: map[string][]*resource.Resource{}, remote: map[*resource.Resource][]*resource.Resource{}}
-	var conns []*resource.Resource
+	var conns, dxAssocs []*resource.Resource
 	for _, r := range g.all {
 		switch {
 		case r.Facts.Network != nil:
@@ -131,6 +133,8 @@ func (g *Graph) indexLinks() {
 					n := g.net(g.netKey(r.Provider, nw))
 					n.gateways = append(n.gateways, r)
 				}
+			case linkDXAssociation:
+				dxAssocs = append(dxAssocs, r)
 			case resource.LinkNAT:
 				for _, nw := range l.Networks {
 					n := g.net(g.netKey(r.Provider, nw))
@@ -155,6 +159,7 @@ func (g *Graph) indexLinks() {
 		}
 	}
 	g.indexTransit()
+	g.indexDX(dxAssocs)
 	// Match the two ends of each VPN: one end's peer addresses are the
 	// other end's public addresses, both ways when both are known.
 	byIP := map[string][]*resource.Resource{}
@@ -247,6 +252,10 @@ func (g *Graph) peerPrefixes(c *resource.Resource) []netip.Prefix {
 func (g *Graph) connNetworks(c *resource.Resource) []string {
 	gw := g.gateway(c)
 	if gw == nil {
+		if g.onDXGateway(c) {
+			nets, _ := g.dxNetworks(c)
+			return nets
+		}
 		return nil
 	}
 	var out []string

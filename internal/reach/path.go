@@ -150,6 +150,9 @@ type host struct {
 	// unknownBGP: the BGP links of its routes whose other end is not in
 	// the inventory (their advertised routes are unknown).
 	unknownBGP []string
+	// unknownDX: the Direct Connect gateways its routes may come through
+	// whose associations are not in the inventory.
+	unknownDX []string
 }
 
 // stage is one filter: a set of firewalls evaluated together.

@@ -45,9 +45,13 @@ func (g *Graph) route(h *host, dst netip.Addr, want string) (ret leg) {
 		// A private destination no known route sends elsewhere may be
 		// covered by what a BGP link whose other end is not in the
 		// inventory advertises (an on-premises or partner network).
-		if len(h.unknownBGP) > 0 && dst.IsValid() && ret.deny != nil && open {
+		switch {
+		case !dst.IsValid() || ret.deny == nil || !open:
+		case len(h.unknownBGP) > 0:
 			ret.deny, ret.undecided = nil, fmt.Sprintf("the routes to %s: %s learns routes over BGP from %s, whose other end is not in the inventory; they may cover it",
 				dst, name(h.r), strings.Join(h.unknownBGP, ", "))
+		case len(h.unknownDX) > 0:
+			ret.deny, ret.undecided = nil, fmt.Sprintf("the routes to %s: %s may learn routes over %s; they may cover it", dst, name(h.r), dxWhy(h.unknownDX))
 		}
 	}()
 	cands, unknown := h.cands, h.noRoutes
@@ -207,6 +211,11 @@ func (g *Graph) viaVPN(h *host, c *cand, dst netip.Addr, want string, l leg) leg
 				continue
 			}
 			l.hops = append(l.hops, hops[0], oh)
+			if g.onDXGateway(o) {
+				if dh, ok := g.dxHop(o, want); ok {
+					l.hops = append(l.hops, dh)
+				}
+			}
 			l.undecided = ""
 			return l
 		}
@@ -237,6 +246,10 @@ func (g *Graph) vpnPrefixes(cn *resource.Resource) []netip.Prefix {
 		for _, o := range g.links.remote[cn] {
 			if a := g.transitOf(o); a != nil {
 				out = append(out, g.transitAdvertised(a)...)
+				continue
+			}
+			if g.onDXGateway(o) {
+				out = append(out, g.dxAdvertised(o)...)
 				continue
 			}
 			for _, nk := range g.connNetworks(o) {
@@ -307,6 +320,9 @@ func (g *Graph) candidates(h *host) ([]cand, string) {
 		}
 		addTables(tables, false)
 		for _, t := range tables {
+			if len(t.Facts.Routing.Propagating) > 0 && len(g.links.dx.orphans) > 0 {
+				h.unknownDX = g.links.dx.orphans // a propagated VGW may be associated with them
+			}
 			for _, vgw := range t.Facts.Routing.Propagating {
 				for _, cn := range g.links.conns[g.netKey(h.r.Provider, vgw)] {
 					h.noteBGP(g, cn)
@@ -370,7 +386,15 @@ func shortURL(s string) string {
 // noteBGP records a BGP link of h's routes whose other end is not in the
 // inventory: what it advertises is not known.
 func (h *host) noteBGP(g *Graph, cn *resource.Resource) {
-	if !bgp(cn) || len(g.links.remote[cn]) > 0 || g.transitOf(cn) != nil {
+	if !bgp(cn) {
+		return
+	}
+	for _, o := range g.links.remote[cn] {
+		if gw := o.Facts.NetworkLink.Gateway; g.dxOrphan(o) && !slices.Contains(h.unknownDX, gw) {
+			h.unknownDX = append(h.unknownDX, gw)
+		}
+	}
+	if len(g.links.remote[cn]) > 0 || g.transitOf(cn) != nil {
 		return
 	}
 	if nl := cn.Facts.NetworkLink; nl.Up != nil && !*nl.Up {

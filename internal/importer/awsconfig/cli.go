@@ -369,7 +369,7 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		parseRecordSets(res, path, d)
 	case FormatTargetHealth:
 		parseTargetHealth(res, path, d)
-	case FormatTGWAttachments, FormatTGWRoutes, FormatDXVIFs:
+	case FormatTGWAttachments, FormatTGWRoutes, FormatDXVIFs, FormatDXAssociations:
 		parseNetCLI(res, path, d, format)
 	case FormatRepoPolicy:
 		reg, name := attr.Str(d, "registryId"), attr.Str(d, "repositoryName")

@@ -140,7 +140,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		return res
 	case FormatSnapshots, FormatSnapshotAttr, FormatImages, FormatImageAttr, FormatLambdaPolicy,
 		FormatQueueAttrs, FormatSecretPolicy, FormatRepoPolicy, FormatSecretDescribe, FormatAPIResources, FormatRecordSets, FormatTargetHealth,
-		FormatTGWAttachments, FormatTGWRoutes, FormatDXVIFs:
+		FormatTGWAttachments, FormatTGWRoutes, FormatDXVIFs, FormatDXAssociations:
 		parseCLI(res, path, d)
 		return res
 	case FormatFunctionURLs, FormatKeyPolicy, FormatSecurityHub, FormatStandards, FormatDeliveryChannels, FormatAccountSummary,

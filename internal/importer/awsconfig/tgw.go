@@ -70,6 +70,8 @@ func detectNetCLI(d attr.M) string {
 		return FormatTGWRoutes
 	case attr.Has(d, "virtualInterfaces") && onlyKeys(d, "virtualInterfaces", "nextToken", "ResponseMetadata"):
 		return FormatDXVIFs
+	case isDXAssociations(d):
+		return FormatDXAssociations
 	}
 	return ""
 }
@@ -132,6 +134,8 @@ func parseNetCLI(res *attr.Result, path string, d attr.M, format string) {
 		parseTGWRoutes(res, path, d)
 	case FormatDXVIFs:
 		parseDXVIFs(res, path, d)
+	case FormatDXAssociations:
+		parseDXAssociations(res, path, d)
 	}
 }
 
