@@ -78,13 +78,24 @@ func (g *Graph) onDXGateway(c *resource.Resource) bool {
 // dxOrphan: c is on a Direct Connect gateway of which nothing it links is
 // in the inventory (no association, no transit gateway attachment).
 func (g *Graph) dxOrphan(c *resource.Resource) bool {
-	return g.onDXGateway(c) && len(g.links.dx.assoc[g.netKey(resource.AWS, c.Facts.NetworkLink.Gateway)]) == 0 && g.transitOf(c) == nil
+	if !g.onDXGateway(c) || g.transitOf(c) != nil {
+		return false
+	}
+	assocs := g.links.dx.assoc[g.netKey(resource.AWS, c.Facts.NetworkLink.Gateway)]
+	for _, a := range assocs {
+		// Associated with a transit gateway whose attachment of the
+		// Direct Connect gateway is not in the inventory.
+		if l := a.Facts.NetworkLink; l.AttachedType == "tgw" && (l.Up == nil || *l.Up) {
+			return true
+		}
+	}
+	return len(assocs) == 0
 }
 
 // dxWhy is the reason a route over an orphan Direct Connect gateway is
 // undecided.
 func dxWhy(gws []string) string {
-	return fmt.Sprintf("Direct Connect gateway %s, whose associations are not in the inventory (aws directconnect describe-direct-connect-gateway-associations)", strings.Join(gws, ", "))
+	return fmt.Sprintf("Direct Connect gateway %s, whose associations (aws directconnect describe-direct-connect-gateway-associations) or transit gateway attachment (aws ec2 describe-transit-gateway-attachments) are not in the inventory", strings.Join(gws, ", "))
 }
 
 // dxAssociations: the associations of c's Direct Connect gateway that

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/reach"
+	"github.com/vigil-sec/vigil/internal/resource"
 )
 
 // dxAssociations is the describe-direct-connect-gateway-associations
@@ -27,6 +28,11 @@ const dxAssociations = "directconnect-describe-direct-connect-gateway-associatio
 // nothing of z is advertised). Without the associations output
 // (withAssoc false) the gateway's VPCs are not known.
 func loadDXGateway(t *testing.T, withAssoc bool) *reach.Graph {
+	t.Helper()
+	return reach.New(loadDXResources(t, withAssoc))
+}
+
+func loadDXResources(t *testing.T, withAssoc bool) []*resource.Resource {
 	t.Helper()
 	root := filepath.Join("testdata", "dxgw")
 	var paths []string
@@ -50,7 +56,7 @@ func loadDXGateway(t *testing.T, withAssoc bool) *reach.Graph {
 	if len(inv.Errors) > 0 {
 		t.Fatalf("input problems: %+v", inv.Errors)
 	}
-	return reach.New(inv.Resources)
+	return inv.Resources
 }
 
 // TestDXGateway: every case's answer, written before the code.
@@ -110,5 +116,18 @@ func TestDXGateway(t *testing.T) {
 	// vm-er reaches x over its own interface on vgw-0dx either way.
 	if res := pathOf(t, g, "vm-er", "i-0x", "tcp/443"); verdict(res) != "tcp/443" {
 		t.Errorf("vm-er -> i-0x without associations: %s", verdict(res))
+	}
+
+	// Associated with a transit gateway instead, whose attachment of the
+	// Direct Connect gateway is not in the inventory: undecided too.
+	rs := loadDXResources(t, true)
+	for _, r := range rs {
+		if l := r.Facts.NetworkLink; l != nil && l.Kind == "dx_gateway_association" {
+			l.AttachedType, l.Attached = "tgw", "tgw-0hub"
+		}
+	}
+	g = reach.New(rs)
+	if res := pathOf(t, g, "gvm-ic", "i-0x", "tcp/22"); res.Verdict != reach.Undecided || !strings.Contains(strings.Join(res.Undecided, "; "), "describe-transit-gateway-attachments") {
+		t.Errorf("DX gateway on a transit gateway not in the inventory: %s %+v", verdict(res), res.Undecided)
 	}
 }
