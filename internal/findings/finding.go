@@ -301,11 +301,15 @@ func AWSVuln(id string, pkgs []AWSPackage, cvss []AWSCvss, refs []string, fixAva
 // Segment returns the path segment after key in a slash-separated
 // resource name ("projects" in "projects/p/occurrences/o" gives "p").
 func Segment(name, key string) string {
-	parts := strings.Split(name, "/")
-	for i := 0; i+1 < len(parts); i++ {
-		if parts[i] == key {
-			return parts[i+1]
+	for rest := name; ; {
+		part, after, found := strings.Cut(rest, "/")
+		if !found {
+			return ""
 		}
+		if part == key {
+			next, _, _ := strings.Cut(after, "/")
+			return next
+		}
+		rest = after
 	}
-	return ""
 }

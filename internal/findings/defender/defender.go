@@ -8,7 +8,6 @@ package defender
 
 import (
 	"fmt"
-	json "github.com/goccy/go-json"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/findings"
@@ -17,11 +16,13 @@ import (
 
 // row is an ARM object: a Resource Graph row or a REST API item.
 type row struct {
-	ID             string          `json:"id"`
-	Type           string          `json:"type"`
-	Location       string          `json:"location"`
-	SubscriptionID string          `json:"subscriptionId"`
-	Properties     json.RawMessage `json:"properties"`
+	ID             string `json:"id"`
+	Type           string `json:"type"`
+	Location       string `json:"location"`
+	SubscriptionID string `json:"subscriptionId"`
+	// Properties is only whether the row has them: they are decoded with
+	// the row again into the alert or the assessment (see Parse).
+	Properties *struct{} `json:"properties"`
 }
 
 type alert struct {
@@ -113,23 +114,37 @@ func Parse(raw []byte, decode findings.Decode) (findings.Finding, error) {
 		return findings.Finding{}, fmt.Errorf("Defender for Cloud record: %w", err)
 	}
 	typ := strings.ToLower(r.Type)
-	props := []byte(r.Properties)
+	// The properties are decoded straight from the record rather than
+	// from a json.RawMessage of them, which would be a copy (and, with
+	// findings.Refer, the finding's strings would keep it alive).
 	switch {
-	case len(props) == 0 || string(props) == "null":
-		return parseAlert(raw, r, decode) // continuous export: the alert is the record
+	case r.Properties == nil:
+		var a alert
+		if err := decode(raw, &a); err != nil {
+			return findings.Finding{}, fmt.Errorf("Defender for Cloud alert: %w", err)
+		}
+		return parseAlert(a, r) // continuous export: the alert is the record
 	case strings.HasSuffix(typ, "/alerts"):
-		return parseAlert(props, r, decode)
+		var p struct {
+			Properties alert `json:"properties"`
+		}
+		if err := decode(raw, &p); err != nil {
+			return findings.Finding{}, fmt.Errorf("Defender for Cloud alert: %w", err)
+		}
+		return parseAlert(p.Properties, r)
 	case typ == "microsoft.security/assessments", typ == "microsoft.security/assessments/subassessments":
-		return parseAssessment(props, r, strings.HasSuffix(typ, "/subassessments"), decode)
+		var p struct {
+			Properties assessment `json:"properties"`
+		}
+		if err := decode(raw, &p); err != nil {
+			return findings.Finding{}, fmt.Errorf("Defender for Cloud assessment: %w", err)
+		}
+		return parseAssessment(p.Properties, r, strings.HasSuffix(typ, "/subassessments"))
 	}
 	return findings.Finding{}, fmt.Errorf("Defender for Cloud record: type %q is not an alert or assessment", r.Type)
 }
 
-func parseAlert(b []byte, r row, decode findings.Decode) (findings.Finding, error) {
-	var a alert
-	if err := decode(b, &a); err != nil {
-		return findings.Finding{}, fmt.Errorf("Defender for Cloud alert: %w", err)
-	}
+func parseAlert(a alert, r row) (findings.Finding, error) {
 	if a.SystemAlertID == "" && r.ID == "" {
 		return findings.Finding{}, fmt.Errorf("Defender for Cloud alert: no systemAlertId")
 	}
@@ -177,11 +192,7 @@ func parseAlert(b []byte, r row, decode findings.Decode) (findings.Finding, erro
 	return f, nil
 }
 
-func parseAssessment(b []byte, r row, sub bool, decode findings.Decode) (findings.Finding, error) {
-	var a assessment
-	if err := decode(b, &a); err != nil {
-		return findings.Finding{}, fmt.Errorf("Defender for Cloud assessment: %w", err)
-	}
+func parseAssessment(a assessment, r row, sub bool) (findings.Finding, error) {
 	if r.ID == "" {
 		return findings.Finding{}, fmt.Errorf("Defender for Cloud assessment: no id")
 	}
