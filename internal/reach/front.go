@@ -33,6 +33,10 @@ import (
 type front struct {
 	r *resource.Resource
 	resource.Origin
+	// listener: the load balancer listener a private integration (an API
+	// Gateway VPC link) names; the origin is its load balancer, reached
+	// from inside its VPC on the listener's port.
+	listener *resource.Resource
 }
 
 // indexFronts resolves the fronts' origins (by ID or alias, else by host
@@ -71,8 +75,13 @@ func (g *Graph) indexFronts(rs []*resource.Resource) {
 			if t == nil {
 				continue // an origin outside the inventory
 			}
+			var ls *resource.Resource
+			if lb := g.listenerOf(t); lb != nil {
+				ls, t = t, lb
+				o.Port = listenerPort(ls)
+			}
 			k := g.key(t.Provider, t.ID)
-			g.frontedBy[k] = append(g.frontedBy[k], front{r, o})
+			g.frontedBy[k] = append(g.frontedBy[k], front{r, o, ls})
 		}
 	}
 }
@@ -86,24 +95,11 @@ func frontWord(r *resource.Resource) string {
 
 // viaFront: t is an origin of f.
 func (g *Graph) viaFront(t *resource.Resource, f front, a *answer) {
-	// An API's endpoint type is on its Config item, its integrations in
-	// the get-resources output: two resources of one ID.
-	if ag := f.r.Facts.APIGateway; ag != nil && ag.Public == nil {
-		if p := g.apiPublic[g.key(f.r.Provider, f.r.ID)]; p != nil {
-			ag = &resource.APIGateway{Public: p}
-		}
-		if ag.Public != nil && !*ag.Public {
-			a.decided = true
-			return // a private API: not reachable from the internet
-		} else if ag.Public == nil {
-			a.unknown("%s: behind %s, whether that API is public (its endpoint type) is not in the inventory", t.ID, f.r.ID)
-			return
-		}
-	} else if ag != nil && ag.Public != nil && !*ag.Public {
-		a.decided = true
-		return // a private API: not reachable from the internet
-	} else if ag != nil && ag.Public == nil {
-		a.unknown("%s: behind %s, whether that API is public (its endpoint type) is not in the inventory", t.ID, f.r.ID)
+	if !g.frontPublic(t.ID, f, a) {
+		return
+	}
+	if f.listener != nil {
+		a.paths = append(a.paths, g.linkPaths(t, f, a)...)
 		return
 	}
 	hop := resource.Hop{Resource: f.r.ID, Allows: fmt.Sprintf("%s %s on port %d forwards to origin %s on port %d", frontWord(f.r), name(f.r), f.ViewerPort, cmpOr(f.Via, f.Target), f.Port)}
@@ -207,4 +203,28 @@ func (g *Graph) ownExposure(r *resource.Resource) *resource.Exposure {
 	g.skipFronts--
 	g.lbExposure[r] = x
 	return x
+}
+
+// frontPublic: whether front f of origin is public (false: a private API, decided,
+// or unknown, noted in a).
+func (g *Graph) frontPublic(origin string, f front, a *answer) bool {
+	ag := f.r.Facts.APIGateway
+	if ag == nil {
+		return true
+	}
+	// An API's endpoint type is on its Config item, its integrations in
+	// the CLI's output: two resources of one ID when not merged.
+	p := ag.Public
+	if p == nil {
+		p = g.apiPublic[g.key(f.r.Provider, f.r.ID)]
+	}
+	switch {
+	case p == nil:
+		a.unknown("%s: behind %s, whether that API is public (its endpoint type) is not in the inventory", origin, f.r.ID)
+		return false
+	case !*p:
+		a.decided = true // a private API: not reachable from the internet
+		return false
+	}
+	return true
 }

@@ -37,8 +37,10 @@ func frontPaths(e *resource.Exposure) string {
 // instance and with the first one on 8080, and over a VPC link (not
 // followed), and with a Lambda function (AWS_PROXY); its Config item says
 // it is public (REGIONAL), so the instance and the function are reached
-// through it on 443. An HTTP API (v2) item: public, fronting nothing
-// known (its integrations are not read).
+// through it on 443. An HTTP API (v2) item, public, whose integrations
+// (get-integrations) are the internal ALB's listener through a VPC link
+// (its group admits 443 from anywhere, so the VPC link too) and the
+// function: both reached through it on 443.
 // The expected exposure of each origin, written before the code.
 func TestFronts(t *testing.T) {
 	inv, err := importer.Load(context.Background(), []string{filepath.Join("testdata", "front")})
@@ -50,7 +52,7 @@ func TestFronts(t *testing.T) {
 	}
 	want := map[string]string{
 		"i-0web":           "tcp/80 E2FRONT0TEST, tcp/443 E2FRONT0TEST, tcp/443 a1b2c3d4e5, tcp/8080 i-0web", // CloudFront on both viewer ports, the API on 443, and 8080 directly
-		"orders-fn":        "tcp/443 a1b2c3d4e5",                                                             // the function the API invokes
+		"orders-fn":        "tcp/443 a1b2c3d4e5, tcp/443 h7k2m9p4q1",                                         // the function both APIs invoke
 		"front-assets":     "tcp/443 E2FRONT0TEST",                                                           // the bucket through the distribution (HTTPS viewers only)
 		"0a1b2c3d4e5f6a7b": "",                                                                               // checked by name below (two load balancers share the suffix)
 		"i-0pl":            "undecided",                                                                      // a prefix list: CloudFront's origin-facing list or not
@@ -69,7 +71,7 @@ func TestFronts(t *testing.T) {
 			}
 			continue
 		case strings.Contains(r.ID, "/int-alb/"):
-			if r.Facts.Exposure.Internet != nil && *r.Facts.Exposure.Internet {
+			if got != "tcp/443 h7k2m9p4q1" { // through the HTTP API's VPC link; CloudFront's VPC origin undecided
 				t.Errorf("int-alb: %s", got)
 			}
 			if u := strings.Join(r.Facts.Exposure.Undecided, "; "); !strings.Contains(u, "an internal load balancer as the origin of") {

@@ -136,9 +136,24 @@ func (g *Graph) viaListener(t *resource.Resource, f forward, a *answer) {
 		}
 	}
 	if lbHops == nil {
+		// An API's private integration (a VPC link) may reach the
+		// listener from inside the VPC: the target on the API's port.
+		if proto == "tcp" {
+			for _, p := range g.linkEntries(f.lb, f.listener.Port, a) {
+				g.toTarget(t, f, a, p.Hops, p.FromPort, true)
+			}
+		}
 		a.decided = true
 		return
 	}
+	g.toTarget(t, f, a, lbHops, f.listener.Port, false)
+}
+
+// toTarget: t behind listener f, the listener reached by lbHops on port
+// (from the internet, or through a VPC link: the load balancer's traffic
+// then comes from inside its VPC).
+func (g *Graph) toTarget(t *resource.Resource, f forward, a *answer, lbHops []resource.Hop, inPort int, link bool) {
+	proto := listenerProto(f.listener)
 	port := f.Port
 	if port == 0 {
 		port = f.listener.Port
@@ -147,7 +162,7 @@ func (g *Graph) viaListener(t *resource.Resource, f forward, a *answer) {
 		// A Lambda target: invoked by the load balancer, not over a network.
 		hop := forwardHop(f, port)
 		hop.Allows = strings.Replace(hop.Allows, "forwards to port "+strconv.Itoa(port), "invokes Lambda function "+name(t), 1)
-		a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: "ipv4", FromPort: f.listener.Port, ToPort: f.listener.Port, Hops: append(slices.Clone(lbHops), hop)})
+		a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: "ipv4", FromPort: inPort, ToPort: inPort, Hops: append(slices.Clone(lbHops), hop)})
 		a.decided = true
 		return
 	}
@@ -158,6 +173,10 @@ func (g *Graph) viaListener(t *resource.Resource, f forward, a *answer) {
 	pr, ok := g.lbPeer(f, a, false)
 	if !ok {
 		return
+	}
+	if link && pr.internet {
+		pr = g.linkPeer(f.lb, f.lb, "") // a pass-through balancer passes on the VPC link's address
+		pr.sgUnknown = "the security groups of the API's VPC link are not in the inventory"
 	}
 	h := g.host(t)
 	if reasons := filterReasons(h); len(reasons) > 0 {
@@ -188,7 +207,7 @@ func (g *Graph) viaListener(t *resource.Resource, f forward, a *answer) {
 	switch res.Verdict {
 	case Reachable:
 		for _, p := range res.Paths {
-			a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: "ipv4", FromPort: f.listener.Port, ToPort: f.listener.Port, Hops: p.Hops})
+			a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: "ipv4", FromPort: inPort, ToPort: inPort, Hops: p.Hops})
 		}
 		a.decided = true
 	case Undecided:

@@ -372,6 +372,9 @@ type peer struct {
 	// public ranges): a prefix list or a narrower public range may cover
 	// it, which is not evaluated.
 	front bool
+	// sgUnknown: the peer's security groups are not in the inventory (an
+	// API Gateway VPC link's): a rule naming a group is undecided, why.
+	sgUnknown string
 }
 
 func (p peer) String() string {
@@ -423,6 +426,8 @@ func sourceMatches(s string, pr peer) (match bool, unknown string) {
 	switch {
 	case l == "virtualnetwork":
 		return pr.vnet, ""
+	case strings.HasPrefix(l, "sg-") && pr.sgUnknown != "":
+		return false, fmt.Sprintf("%s: %s", s, pr.sgUnknown)
 	case strings.HasPrefix(l, "sg-"):
 		return slices.ContainsFunc(pr.h.sgs, func(sg *resource.Resource) bool {
 			return sg.ID == s || slices.Contains(sg.Aliases, s) || strings.HasSuffix(sg.ID, "/"+s)

@@ -29,6 +29,8 @@ import (
 //	aws apigateway get-resources --rest-api-id ID --embed methods
 //	                                                     {"items":[{"id":..,"path":..,"resourceMethods":{..}}]}, in a file
 //	                                                     named <rest-api-id>.<region>.json (the output does not name the API)
+//	aws apigatewayv2 get-integrations --api-id ID    {"Items":[{"IntegrationType":..,"IntegrationUri":..,"ConnectionType":..}]},
+//	                                                     in a file named <api-id>.<region>.json (apiv2.go)
 //	aws ecr get-repository-policy --repository-name NAME {"registryId":..,"repositoryName":..,"policyText":"<JSON text>"}
 //	aws route53 list-resource-record-sets --hosted-zone-id ID
 //	                                                     {"ResourceRecordSets":[{"Name":..,"Type":..,"ResourceRecords":[{"Value":..}],
@@ -63,6 +65,8 @@ func detectCLI(d attr.M) string {
 		return FormatRepoPolicy
 	case isAPIResourceList(d):
 		return FormatAPIResources
+	case isAPIV2Integrations(d):
+		return FormatAPIV2Integrations
 	case attr.Has(d, "ResourceRecordSets") && (attr.Arr(d, "ResourceRecordSets") != nil || len(d) <= 5):
 		return FormatRecordSets
 	case attr.Has(d, "TargetHealthDescriptions") && onlyKeys(d, "TargetHealthDescriptions", "ResponseMetadata"):
@@ -365,6 +369,8 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		add(r, c)
 	case FormatAPIResources:
 		parseAPIResources(res, path, d)
+	case FormatAPIV2Integrations:
+		parseAPIV2Integrations(res, path, d)
 	case FormatRecordSets:
 		parseRecordSets(res, path, d)
 	case FormatTargetHealth:
