@@ -26,7 +26,31 @@ import (
 var (
 	benchFindings = flag.Int("findings", 100000, "how many provider findings BenchmarkImport imports (the target is 1,000,000 in < 10 s and < 2 GiB)")
 	benchDir      = flag.String("bench-dir", "", "write BenchmarkImport's input to this directory and reuse it when it holds -findings findings already (for timing vigil findings import on the same files)")
+	benchOnly     = flag.String("bench-only", "", "only the sample records of these comma-separated formats, named by their sample file's prefix (guardduty, securityhub-get-findings for ASFF, securityhub-ocsf, inspector, defender, scc, artifact): the -findings findings cycle through those alone")
 )
+
+// benchStamp is what the stamp beside -bench-dir records of its input.
+func benchStamp(n int) string {
+	if *benchOnly == "" {
+		return fmt.Sprint(n)
+	}
+	return fmt.Sprintf("%d %s", n, *benchOnly)
+}
+
+// benchSample reports whether the sample file's records are generated
+// (see -bench-only).
+func benchSample(file string) bool {
+	if *benchOnly == "" {
+		return true
+	}
+	base := filepath.Base(file)
+	for _, p := range strings.Split(*benchOnly, ",") {
+		if p = strings.TrimSpace(p); p != "" && strings.HasPrefix(base, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // benchInput returns the directory holding n generated findings and its
 // size: b.TempDir, or -bench-dir (written once, then reused).
@@ -37,7 +61,7 @@ func benchInput(b *testing.B, n int) (string, int64) {
 		return dir, writeBenchFiles(b, dir, n)
 	}
 	stamp := filepath.Clean(dir) + ".findings" // beside dir: an import of dir reads only findings
-	if s, err := os.ReadFile(stamp); err == nil && string(s) == fmt.Sprint(n) {
+	if s, err := os.ReadFile(stamp); err == nil && string(s) == benchStamp(n) {
 		var size int64
 		ents, _ := os.ReadDir(dir)
 		for _, e := range ents {
@@ -51,7 +75,7 @@ func benchInput(b *testing.B, n int) (string, int64) {
 		b.Fatal(err)
 	}
 	size := writeBenchFiles(b, dir, n)
-	if err := os.WriteFile(stamp, []byte(fmt.Sprint(n)), 0o644); err != nil {
+	if err := os.WriteFile(stamp, []byte(benchStamp(n)), 0o644); err != nil {
 		b.Fatal(err)
 	}
 	return dir, size
@@ -74,6 +98,9 @@ func writeBenchFiles(tb testing.TB, dir string, n int) int64 {
 	}
 	var ts []tmpl
 	for _, f := range res.Findings {
+		if !benchSample(f.Source.File) {
+			continue
+		}
 		var buf bytes.Buffer
 		if err := json.Compact(&buf, f.Raw); err != nil {
 			tb.Fatal(err)
@@ -82,6 +109,9 @@ func writeBenchFiles(tb testing.TB, dir string, n int) int64 {
 			tb.Fatalf("%s: the id is not in the raw record", f.ID)
 		}
 		ts = append(ts, tmpl{buf.Bytes(), f.ID, strings.HasSuffix(f.Source.File, ".csv")})
+	}
+	if len(ts) == 0 {
+		tb.Fatalf("-bench-only %q names no sample file", *benchOnly)
 	}
 	var total int64
 	for k, t := range ts {
@@ -151,8 +181,10 @@ func writeBenchCSV(tb testing.TB, w io.Writer, raw []byte, id string, k, n, step
 
 // BenchmarkImport imports -findings provider findings of every format
 // (read, split, recognise, decode, normalize), keeping the raw records and
-// without them, and reports findings per second (wall and CPU), the input
-// size, and the live heap and peak RSS after the import.
+// without them, and reports findings per second (wall and CPU), the CPU
+// seconds of one import beside its wall time (ns/op), the input size, and
+// the live heap and peak RSS after the import. (The peak RSS is the
+// process's: with both sub-benchmarks, the second's includes the first's.)
 func BenchmarkImport(b *testing.B) {
 	b.Run("raw", func(b *testing.B) { benchImport(b) })
 	b.Run("without-raw", func(b *testing.B) { benchImport(b, WithoutRaw()) })
@@ -186,6 +218,7 @@ func benchImport(b *testing.B, opts ...Option) {
 	// work, where wall time varies with the load.
 	if cpu := cpuTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(n)*float64(b.N)/cpu.Seconds(), "findings/cpu-s")
+		b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 	}
 	b.ReportMetric(float64(size)/(1<<20), "input-MiB")
 	b.ReportMetric(float64(live)/(1<<20), "heap-MiB")
