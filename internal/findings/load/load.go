@@ -358,17 +358,11 @@ func bases(ins []input) []int {
 
 // collect adds to res the findings decoded into out (st the outcome of
 // each slot, base the inputs' first slots), the problems and the counts,
-// in the inputs' order.
+// in the inputs' order: each input's findings in the order of its
+// records, then those of its records that carry several (a Security Hub
+// event's, in st[k].more).
 func collect(res *Result, ins []input, base []int, out []findings.Finding, st []parsed, dropRaw bool) {
-	total := base[len(ins)]
-	// The findings are compacted in place, unless a record carried several
-	// (they go after their input's others, where they could overwrite
-	// slots not yet read): then into a slice of their own.
-	inPlace := extra(st) == 0
-	fs := out[:0]
-	if !inPlace {
-		fs = make([]findings.Finding, 0, total)
-	}
+	total := 0 // findings
 	for i := range ins {
 		in := &ins[i]
 		res.Files++
@@ -376,10 +370,10 @@ func collect(res *Result, ins []input, base []int, out []findings.Finding, st []
 			res.Problems = append(res.Problems, Problem{File: in.file, Index: -1, Err: in.err})
 			continue
 		}
-		first := len(fs)
 		if in.csv != nil {
 			res.Problems = append(res.Problems, in.csv.Problems...)
 		}
+		n := 0
 		for k := base[i]; k < base[i+1]; k++ {
 			p := &st[k]
 			var index, offset int
@@ -400,27 +394,43 @@ func collect(res *Result, ins []input, base []int, out []findings.Finding, st []
 				if dropRaw {
 					f.Raw = nil
 				}
-				fs = append(fs, *f)
+				n++
 			}
-		}
-		for k := base[i]; k < base[i+1]; k++ {
-			for _, f := range st[k].more {
-				f.Source = findings.Source{File: in.file, Index: in.spans[k-base[i]].index}
+			for j := range p.more {
+				f := &p.more[j]
+				f.Source = findings.Source{File: in.file, Index: index}
 				if dropRaw {
 					f.Raw = nil
 				}
-				fs = append(fs, f)
+				n++
 			}
 		}
 		if in.structural != nil {
 			res.Problems = append(res.Problems, *in.structural)
 		}
-		if len(fs) == first {
+		if n == 0 {
 			res.Unrecognised = append(res.Unrecognised, in.file)
 		}
+		total += n
 	}
-	if inPlace {
-		clear(out[len(fs):]) // the slots compacted away keep nothing alive
+	var fs []findings.Finding
+	if total <= len(out) {
+		fs = place(ins, base, out, st, total)
+	} else { // more findings than slots: into a slice of their own
+		fs = make([]findings.Finding, 0, total)
+		for i := range ins {
+			if ins[i].err != nil {
+				continue
+			}
+			for k := base[i]; k < base[i+1]; k++ {
+				if st[k].found {
+					fs = append(fs, out[k])
+				}
+			}
+			for k := base[i]; k < base[i+1]; k++ {
+				fs = append(fs, st[k].more...)
+			}
+		}
 	}
 	if res.Findings == nil {
 		res.Findings = fs
@@ -429,13 +439,55 @@ func collect(res *Result, ins []input, base []int, out []findings.Finding, st []
 	}
 }
 
-// extra counts the findings of several-finding records.
-func extra(st []parsed) int {
-	n := 0
-	for k := range st {
-		n += len(st[k].more)
+// place moves the findings of out (its slots' findings) and of st (the
+// several findings of one record) into out[:total] in collect's order,
+// each moved at most once, and clears the rest of out so that it keeps
+// nothing alive. (A Security Hub event's findings went to a second slice
+// of every finding before: twice the memory.) The order maps the findings
+// to increasing positions, so the findings that move left are moved
+// first, in order (a position they move to holds no finding still to
+// move), then those that move right and those of st, from the last (the
+// position each goes to holds a finding already moved, or none).
+func place(ins []input, base []int, out []findings.Finding, st []parsed, total int) []findings.Finding {
+	pos := 0
+	for i := range ins {
+		if ins[i].err != nil {
+			continue
+		}
+		for k := base[i]; k < base[i+1]; k++ {
+			if st[k].found {
+				if pos < k {
+					out[pos] = out[k]
+				}
+				pos++
+			}
+		}
+		for k := base[i]; k < base[i+1]; k++ {
+			pos += len(st[k].more)
+		}
 	}
-	return n
+	for i := len(ins) - 1; i >= 0; i-- {
+		if ins[i].err != nil {
+			continue
+		}
+		for k := base[i+1] - 1; k >= base[i]; k-- {
+			for j := len(st[k].more) - 1; j >= 0; j-- {
+				pos--
+				out[pos] = st[k].more[j]
+			}
+			st[k].more = nil
+		}
+		for k := base[i+1] - 1; k >= base[i]; k-- {
+			if st[k].found {
+				pos--
+				if pos > k {
+					out[pos] = out[k]
+				}
+			}
+		}
+	}
+	clear(out[total:])
+	return out[:total]
 }
 
 // parsed is the outcome of one record: a finding, or more (a Security Hub
