@@ -50,12 +50,6 @@ func (g *Graph) indexFronts(rs []*resource.Resource) {
 			}
 		}
 	}
-	g.apiPublic = map[string]*bool{}
-	for _, r := range rs {
-		if ag := r.Facts.APIGateway; ag != nil && ag.Public != nil {
-			g.apiPublic[g.key(r.Provider, r.ID)] = ag.Public
-		}
-	}
 	for _, r := range rs {
 		var origins []resource.Origin
 		switch {
@@ -213,11 +207,8 @@ func (g *Graph) frontPublic(origin string, f front, a *answer) bool {
 		return true
 	}
 	// An API's endpoint type is on its Config item, its integrations in
-	// the CLI's output: two resources of one ID when not merged.
+	// the CLI's output: the importer makes them one resource.
 	p := ag.Public
-	if p == nil {
-		p = g.apiPublic[g.key(f.r.Provider, f.r.ID)]
-	}
 	switch {
 	case p == nil:
 		a.unknown("%s: behind %s, whether that API is public (its endpoint type) is not in the inventory", origin, f.r.ID)

@@ -2,6 +2,8 @@ package reach_test
 
 import (
 	"context"
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -129,6 +131,68 @@ func TestFronts(t *testing.T) {
 			"acl-0v: reply: acl-0v: allow all 0-65535 to 0.0.0.0/0 (priority 100)"
 		if got := strings.Join(hops, "\n"); got != want {
 			t.Errorf("hops:\n%s\nwant:\n%s", got, want)
+		}
+	}
+}
+
+// TestRESTAPIOneResource: a REST API's Config item (with its ARN, or an
+// advanced-query row without one) and its get-resources output are one
+// resource: endpoint type and integrations together, and the API's
+// function reached through it. Written before the code.
+func TestRESTAPIOneResource(t *testing.T) {
+	const arn = "arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5"
+	getRes, err := os.ReadFile(filepath.Join("testdata", "front", "555555555555", "cli", "apigateway-get-resources", "a1b2c3d4e5.us-east-1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := `{"accountId":"555555555555","resourceType":"AWS::ApiGateway::RestApi","resourceId":"a1b2c3d4e5","awsRegion":"us-east-1",` +
+		`"configuration":{"id":"a1b2c3d4e5","name":"orders","endpointConfiguration":{"types":["REGIONAL"]}}}`
+	fn := `{"accountId":"555555555555","arn":"arn:aws:lambda:us-east-1:555555555555:function:orders-fn","resourceType":"AWS::Lambda::Function",` +
+		`"resourceId":"orders-fn","awsRegion":"us-east-1","configuration":{"functionName":"orders-fn"}}`
+	for _, tc := range []struct{ note, dir string }{
+		{"Config snapshot item with its ARN", filepath.Join("testdata", "front")},
+		{"advanced-query row without an ARN", func() string {
+			dir := t.TempDir()
+			cli := filepath.Join(dir, "555555555555", "cli", "apigateway-get-resources")
+			if err := os.MkdirAll(cli, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			sel, _ := json.Marshal(map[string]any{"Results": []string{row, fn}, "QueryInfo": map[string]any{"SelectFields": []any{}}})
+			if err := os.WriteFile(filepath.Join(dir, "555555555555", "select.json"), sel, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(cli, "a1b2c3d4e5.us-east-1.json"), getRes, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return dir
+		}()},
+	} {
+		inv, err := importer.Load(context.Background(), []string{tc.dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var apis []*resource.Resource
+		for _, r := range inv.Resources {
+			if strings.Contains(r.ID, "a1b2c3d4e5") && strings.Contains(r.Type, "RestApi") {
+				apis = append(apis, r)
+			}
+		}
+		if len(apis) != 1 || apis[0].ID != arn {
+			var ids []string
+			for _, r := range apis {
+				ids = append(ids, r.ID)
+			}
+			t.Errorf("%s: the API is %d resources %q, want one %s", tc.note, len(apis), ids, arn)
+			continue
+		}
+		ag := apis[0].Facts.APIGateway
+		if ag == nil || ag.Public == nil || !*ag.Public || len(ag.Origins) == 0 || apis[0].Name != "orders" {
+			t.Errorf("%s: merged API %q %+v", tc.note, apis[0].Name, ag)
+		}
+		for _, r := range inv.Resources {
+			if strings.HasSuffix(r.ID, ":function:orders-fn") && !strings.Contains(frontPaths(r.Facts.Exposure), "tcp/443 a1b2c3d4e5") {
+				t.Errorf("%s: orders-fn %s", tc.note, frontPaths(r.Facts.Exposure))
+			}
 		}
 	}
 }

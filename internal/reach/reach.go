@@ -110,9 +110,6 @@ type Graph struct {
 	// policy; policyUndecided: why they are unknown.
 	policyListeners map[*resource.Resource][]resource.Listener
 	policyUndecided map[*resource.Resource]string
-	// apiPublic: an API gateway's key → whether it is public, from the
-	// resource of that ID that says (the REST API's Config item).
-	apiPublic map[string]*bool
 	// netPols: GCP network key → the network firewall policies
 	// associated with it.
 	netPols map[string][]netPolicy

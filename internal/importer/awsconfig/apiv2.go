@@ -84,7 +84,7 @@ func parseAPIV2Integrations(res *attr.Result, path string, d attr.M) {
 	}
 	arn := "arn:aws:apigateway:" + region + "::/apis/" + apiID
 	r := &resource.Resource{Provider: resource.AWS, Account: accountOfPath(path), Region: region, Type: TypeAPIV2,
-		ID: arn, Name: apiID, Raw: d, Source: path, Class: resource.ClassAPIGateway, Aliases: []string{apiID}}
+		ID: arn, Raw: d, Source: path, Class: resource.ClassAPIGateway, Aliases: []string{apiID}} // its name is its Config item's
 	c := &checker{ID: arn}
 	items, _ := node{M: d, C: c}.Objs("Items")
 	g := &resource.APIGateway{}

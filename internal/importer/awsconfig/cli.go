@@ -489,7 +489,7 @@ func parseAPIResources(res *attr.Result, path string, d attr.M) {
 	}
 	arn := "arn:aws:apigateway:" + region + "::/restapis/" + apiID
 	r := &resource.Resource{Provider: resource.AWS, Account: accountOfPath(path), Region: region, Type: "AWS::ApiGateway::RestApi",
-		ID: arn, Name: apiID, Raw: d, Source: path, Class: resource.ClassAPIGateway, Aliases: []string{apiID}}
+		ID: arn, Raw: d, Source: path, Class: resource.ClassAPIGateway, Aliases: []string{apiID}} // its name is its Config item's
 	c := &checker{ID: arn}
 	items, _ := node{M: d, C: c}.Objs("items")
 	auth := true

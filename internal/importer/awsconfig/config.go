@@ -232,6 +232,22 @@ func parseItems(ctx context.Context, res *attr.Result, path string, items []any)
 	}
 }
 
+// builtARN is the ARN of an item without one, for the types whose ARN a
+// CLI output about the same resource is named by (so that both are one
+// resource): API Gateway REST and v2 APIs. "" for the others.
+func builtARN(typ, region, resID string) string {
+	if resID == "" || region == "" || region == "global" {
+		return ""
+	}
+	switch typ {
+	case TypeRestAPI:
+		return "arn:aws:apigateway:" + region + "::/restapis/" + resID
+	case TypeAPIV2:
+		return "arn:aws:apigateway:" + region + "::/apis/" + resID
+	}
+	return ""
+}
+
 func itemKey(it attr.M) string {
 	if arn := attr.Str(it, "ARN"); arn != "" {
 		return arn
@@ -271,6 +287,9 @@ func normalize(path string, it attr.M) (r *resource.Resource, supported bool, pr
 		region = "global"
 	}
 	id := attr.Str(it, "ARN")
+	if id == "" {
+		id = builtARN(typ, region, resID)
+	}
 	if id == "" {
 		// Some items (and all select-resource-config rows without an arn
 		// column) carry no ARN: build a stable ID from what is there.
