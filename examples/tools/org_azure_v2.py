@@ -723,6 +723,7 @@ def build():
     management_group("mg-nw-prod", "Northwind Production", root, [{"name": root[0], "displayName": root[1]}])
 
     cis_rows()
+    cis6_rows()
     # the data disk is attached to vm-nw-app-01: main() adds it to the VM's storage profile
     return d_ok
 
@@ -851,6 +852,54 @@ def cis_rows():
     plant("azure-storage-default-oauth-disabled", ftp, "defaultToOAuthAuthentication false")
     plant("azure-keyvault-no-private-endpoint", KV_LEGACY, "privateEndpointConnections []")
     plant("azure-vnet-ddos-protection-disabled", VNET_LEGACY, "enableDdosProtection false")
+
+
+def cis6_rows():
+    """Rows and expectations of the CIS Azure 6.0 rules on Azure Files (9.1), Key Vault logging (6.1.1.4),
+    subnets without NSGs (7.11), Bastion (8.4.1) and Application Insights (6.1.3.1)."""
+    # file services: the private-endpoint accounts keep 14 days of deleted shares and speak SMB 3.1.1 with
+    # AES-256-GCM only; the legacy FTP drop's file service was never configured (every SMB version and cipher)
+    for name in SA_PE:
+        sid = storage_id(name)
+        az.row(RES, sid + "/fileServices/default", "Microsoft.Storage/storageAccounts/fileServices", {
+            "cors": {"corsRules": []},
+            "shareDeleteRetentionPolicy": {"enabled": True, "days": 14},
+            "protocolSettings": {"smb": {"versions": "SMB3.1.1;", "channelEncryption": "AES-256-GCM;",
+                                         "authenticationMethods": "Kerberos;",
+                                         "kerberosTicketEncryption": "AES-256;", "multichannel": None}}},
+            rg=sid.split("/")[4], name="default", sku={"name": "Standard_ZRS", "tier": "Standard"}, location="")
+    ftp = storage_id("nwlegacyftp")
+    az.row(RES, ftp + "/fileServices/default", "Microsoft.Storage/storageAccounts/fileServices", {
+        "cors": {"corsRules": []}, "shareDeleteRetentionPolicy": {"enabled": False, "days": 0},
+        "protocolSettings": {"smb": {}}},
+        rg=ftp.split("/")[4], name="default", sku={"name": "Standard_ZRS", "tier": "Standard"}, location="")
+    plant("azure-file-share-soft-delete-disabled", ftp, "fileServices/default shareDeleteRetentionPolicy.enabled false")
+    plant("azure-file-share-smb-version-outdated", ftp, "fileServices/default protocolSettings.smb.versions unset "
+          "(SMB2.1, SMB3.0 and SMB3.1.1 allowed)")
+    plant("azure-file-share-smb-channel-encryption-weak", ftp, "fileServices/default protocolSettings.smb."
+          "channelEncryption unset (AES-128-CCM and AES-128-GCM allowed)")
+    # Key Vault diagnostic settings (az monitor diagnostic-settings list --resource): the two production vaults
+    # send their audit logs to the security workspace; the legacy vault has none
+    law = az.rid("rg-nw-security", "Microsoft.OperationalInsights/workspaces", "law-nw-security")
+    for rg, name in KV_PE:
+        vault = az.rid(rg, "Microsoft.KeyVault/vaults", name)
+        az.row(RES, vault + "/providers/microsoft.insights/diagnosticSettings/kv-audit-to-law",
+               "microsoft.insights/diagnosticSettings", {
+                   "storageAccountId": None, "workspaceId": law, "eventHubAuthorizationRuleId": None,
+                   "eventHubName": None, "logAnalyticsDestinationType": "Dedicated",
+                   "metrics": [{"category": "AllMetrics", "enabled": True, "timeGrain": None,
+                                "retentionPolicy": {"enabled": False, "days": 0}}],
+                   "logs": [{"category": None, "categoryGroup": "audit", "enabled": True,
+                             "retentionPolicy": {"enabled": False, "days": 0}},
+                            {"category": None, "categoryGroup": "allLogs", "enabled": False,
+                             "retentionPolicy": {"enabled": False, "days": 0}}]},
+               rg=rg, location="")
+    plant("azure-keyvault-logging-disabled", KV_LEGACY, "no diagnostic setting on kv-nw-legacy")
+    # vnet-nw-prod's application gateway subnet has no NSG (org_azure.py)
+    plant("azure-subnet-without-nsg", VNET_PROD, "subnet snet-appgw has no networkSecurityGroup")
+    plant("azure-bastion-host-missing", SUB_ID, "no Microsoft.Network/bastionHosts row: admins reach the jumpbox "
+          "VM by its public IP")
+    plant("azure-application-insights-missing", SUB_ID, "no Microsoft.Insights/components row")
 
 
 STORAGE_IDS = {}  # name -> ID of the storage accounts org_azure.py wrote (read by main before build)

@@ -50,3 +50,16 @@ type ActivityLogAlerts struct {
 	PublicIPDelete         *bool `json:"public_ip_delete,omitempty"`
 	ServiceHealth          *bool `json:"service_health,omitempty"`
 }
+
+// FileService is an Azure storage account's file service (its
+// fileServices/default row).
+type FileService struct {
+	// SoftDelete: shareDeleteRetentionPolicy.enabled (unset is off).
+	SoftDelete *bool `json:"soft_delete,omitempty"`
+	// SMBVersions and SMBChannelEncryption: the SMB protocol versions and
+	// channel encryption algorithms clients may use (protocolSettings.smb
+	// versions and channelEncryption; unset, every one the service
+	// supports).
+	SMBVersions          []string `json:"smb_versions,omitempty"`
+	SMBChannelEncryption []string `json:"smb_channel_encryption,omitempty"`
+}

@@ -45,6 +45,15 @@ type AccountCIS struct {
 	// TRUE (CIS GCP 4.4); false when it is not set or not true. Known when
 	// the export holds the project's compute.googleapis.com/Project asset.
 	OSLogin *bool `json:"os_login,omitempty"`
+
+	// Azure subscription settings (CIS Azure 6.0), known when the input
+	// holds rows of the subscription's resources table.
+	// BastionHost: the subscription has an Azure Bastion host
+	// (Microsoft.Network/bastionHosts; CIS Azure 8.4.1).
+	BastionHost *bool `json:"bastion_host,omitempty"`
+	// AppInsights: the subscription has an Application Insights
+	// component (Microsoft.Insights/components; CIS Azure 6.1.3.1).
+	AppInsights *bool `json:"app_insights,omitempty"`
 }
 
 // ServerCertificate is an IAM server certificate: its name and when it

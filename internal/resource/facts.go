@@ -216,6 +216,10 @@ type ObjectStorage struct {
 	// keys was created (keyCreationTime), RFC 3339.
 	KeyExpirationPolicy *bool  `json:"key_expiration_policy,omitempty"`
 	KeysCreated         string `json:"keys_created,omitempty"`
+	// Files: Azure Files settings (azurecis.go). GeoRedundant: sku.name
+	// GRS, RAGRS, GZRS or RAGZRS.
+	Files        *FileService `json:"files,omitempty"`
+	GeoRedundant *bool        `json:"geo_redundant,omitempty"`
 }
 
 // Firewall: AWS security group, Azure network security group, GCP firewall rule.
@@ -527,6 +531,9 @@ type KeyVault struct {
 	PublicNetwork     *bool `json:"public_network,omitempty"`
 	// PrivateEndpoint: an approved private endpoint connection.
 	PrivateEndpoint *bool `json:"private_endpoint,omitempty"`
+	// Logging: a diagnostic setting of the vault sends its audit logs
+	// (category AuditEvent, or group audit or allLogs) somewhere.
+	Logging *bool `json:"logging,omitempty"`
 }
 
 // Network: VPC, VNet, GCP network/subnetwork.
@@ -541,6 +548,10 @@ type Network struct {
 	// DDoSProtection: Azure VNet enableDdosProtection (DDoS Network
 	// Protection plan associated).
 	DDoSProtection *bool `json:"ddos_protection,omitempty"`
+	// SubnetsNSG: every subnet of an Azure VNet that can have a network
+	// security group has one; SubnetsWithoutNSG names those without.
+	SubnetsNSG        *bool    `json:"subnets_nsg,omitempty"`
+	SubnetsWithoutNSG []string `json:"subnets_without_nsg,omitempty"`
 }
 
 // RoleDefinition: an Azure role definition (authorizationresources

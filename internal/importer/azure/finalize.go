@@ -210,6 +210,9 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		return facts[s]
 	}
 	for _, d := range byType[TypeDiagnosticSetting] {
+		if !subscriptionDiagnosticSetting(d.ID) {
+			continue // a resource's own setting says nothing of the activity log's export
+		}
 		f := get(d.Account)
 		f.diagAny = true
 		if a := d.Facts.AuditLog; a != nil {
@@ -286,6 +289,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		}
 	}
 	problems = append(problems, finishCIS(append(all[:len(all):len(all)], added...))...)
+	problems = append(problems, finishCIS6(append(all[:len(all):len(all)], added...))...)
 	return added, problems
 }
 
@@ -328,7 +332,7 @@ func FinishRaw(r *resource.Resource) map[string]any {
 		TypeBlobService, TypeBlobContainer, TypePricing, TypeSecurityContact:
 		return r.Raw
 	}
-	if cisKeepsRaw(r.Type) {
+	if cisKeepsRaw(r.Type) || cis6KeepsRaw(r.Type) {
 		return r.Raw
 	}
 	return nil
