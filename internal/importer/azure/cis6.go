@@ -1,0 +1,279 @@
+package azure
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// More facts of CIS Microsoft Azure Foundations 6.0: Azure Files (9.1),
+// storage redundancy (9.3.11), Key Vault logging (6.1.1.4), subnets with
+// network security groups (7.11), Bastion hosts (8.4.1) and Application
+// Insights (6.1.3.1).
+
+// Types read for them (kept as class other).
+const (
+	TypeFileService  = "Microsoft.Storage/storageAccounts/fileServices"
+	TypeBastionHost  = "Microsoft.Network/bastionHosts"
+	TypeAppInsights  = "Microsoft.Insights/components"
+	diagSettingsPath = "/providers/microsoft.insights/diagnosticsettings/"
+)
+
+// smbVersions and smbChannelEncryption are the values the file service
+// allows when protocolSettings.smb leaves them unset (Storage REST API,
+// SmbSetting: "Should be passed as a string with delimiter ';'").
+var (
+	smbVersions          = []string{"SMB2.1", "SMB3.0", "SMB3.1.1"}
+	smbChannelEncryption = []string{"AES-128-CCM", "AES-128-GCM", "AES-256-GCM"}
+)
+
+// subnetsWithoutNSG are the subnets Azure does not let carry a network
+// security group (the VPN/ExpressRoute gateway, Azure Firewall and Route
+// Server subnets).
+var subnetsWithoutNSG = map[string]bool{
+	"gatewaysubnet": true, "azurefirewallsubnet": true, "azurefirewallmanagementsubnet": true,
+	"routeserversubnet": true,
+}
+
+func init() {
+	for _, t := range []string{TypeFileService, TypeBastionHost, TypeAppInsights} {
+		normalizers[t] = noFacts
+		canonical[strings.ToLower(t)] = t
+	}
+	after(TypeStorageAccount, storageRedundancy)
+	after(TypeVNet, subnetNSGs)
+}
+
+// cis6KeepsRaw lists the rows whose attributes finishCIS6 reads.
+func cis6KeepsRaw(typ string) bool { return typ == TypeFileService || typ == TypeDiagnosticSetting }
+
+func storageRedundancy(r *resource.Resource, row, _ node) {
+	s := r.Facts.Storage
+	if s == nil {
+		return
+	}
+	if sku, st := row.Str("sku", "name"); st == ok && sku != "" {
+		s.GeoRedundant = resource.Bool(geoRedundant(sku))
+	}
+}
+
+// subnetNSGs: every subnet that may have a network security group has
+// one; unknown when a subnet is unreadable or the row lists no subnets.
+func subnetNSGs(r *resource.Resource, _, p node) {
+	n := r.Facts.Network
+	if n == nil || p.M == nil {
+		return
+	}
+	sns, st := p.Objs("subnets")
+	if st != ok {
+		return
+	}
+	missing := []string{}
+	for _, sn := range sns {
+		name, nst := sn.Str("name")
+		if nst != ok || name == "" {
+			return
+		}
+		if subnetsWithoutNSG[strings.ToLower(name)] {
+			continue
+		}
+		nsg, gst := sn.Obj("properties", "networkSecurityGroup")
+		if gst == bad {
+			return
+		}
+		if id, ist := nsg.Str("id"); ist == bad {
+			return
+		} else if id == "" {
+			missing = append(missing, name)
+		}
+	}
+	sort.Strings(missing)
+	n.SubnetsNSG = resource.Bool(len(missing) == 0)
+	n.SubnetsWithoutNSG = missing
+}
+
+// splitList splits a ";"-separated setting, dropping empty items; an empty
+// setting is every value the service supports (all).
+func splitList(v string, all []string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ";") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return append([]string(nil), all...)
+	}
+	return out
+}
+
+// vaultAuditLogs reports whether a diagnostic setting sends a Key Vault's
+// audit logs somewhere: an enabled log of category AuditEvent, or of
+// group audit or allLogs, and a destination.
+func vaultAuditLogs(p node) bool {
+	dest := false
+	for _, key := range []string{"storageAccountId", "workspaceId", "eventHubAuthorizationRuleId", "marketplacePartnerId"} {
+		if p.S(key) != "" {
+			dest = true
+		}
+	}
+	if !dest {
+		return false
+	}
+	logs, _ := p.Objs("logs")
+	for _, l := range logs {
+		if on := l.B("enabled"); on == nil || !*on {
+			continue
+		}
+		g := strings.ToLower(l.S("categoryGroup"))
+		if strings.EqualFold(l.S("category"), "AuditEvent") || g == "audit" || g == "alllogs" {
+			return true
+		}
+	}
+	return false
+}
+
+// finishCIS6 joins the file service rows to their storage accounts, the
+// resource-scope diagnostic settings to their Key Vaults, and sets the
+// subscriptions' Bastion and Application Insights facts.
+func finishCIS6(all []*resource.Resource) (problems []attr.Problem) {
+	byID := map[string]*resource.Resource{}
+	type sub struct{ resources, bastion, insights, diagnostics bool }
+	subs := map[string]*sub{}
+	get := func(s string) *sub {
+		if subs[s] == nil {
+			subs[s] = &sub{}
+		}
+		return subs[s]
+	}
+	var files, diags []*resource.Resource
+	for _, r := range all {
+		if r.Provider != resource.Azure {
+			continue
+		}
+		byID[strings.ToLower(r.ID)] = r
+		s := get(r.Account)
+		switch r.Type {
+		case TypeFileService:
+			files = append(files, r)
+		case TypeDiagnosticSetting:
+			if !subscriptionDiagnosticSetting(r.ID) {
+				diags = append(diags, r)
+				s.diagnostics = true
+			}
+		case TypeBastionHost:
+			s.bastion = true
+		case TypeAppInsights:
+			s.insights = true
+		}
+		if r.Account != "" && resourcesTable(r.Type) {
+			s.resources = true
+		}
+	}
+	read := func(r *resource.Resource) (node, func() bool) {
+		c := &checker{ID: r.ID}
+		row := node{M: r.Raw, C: c}
+		p, st := row.Obj("properties")
+		if st == absent {
+			p = row
+		}
+		return p, func() bool {
+			for _, pr := range c.Problems {
+				pr.Path = r.Source
+				problems = append(problems, pr)
+			}
+			return len(c.Problems) > 0
+		}
+	}
+	for _, f := range files {
+		l := strings.ToLower(f.ID)
+		i := strings.Index(l, "/fileservices/")
+		if i < 0 {
+			continue
+		}
+		acct := byID[l[:i]]
+		if acct == nil || acct.Facts.Storage == nil {
+			continue
+		}
+		s := &resource.FileService{}
+		acct.Facts.Storage.Files = s
+		p, failed := read(f)
+		del, dst := p.Boolean("shareDeleteRetentionPolicy", "enabled")
+		versions, vst := p.Str("protocolSettings", "smb", "versions")
+		enc, est := p.Str("protocolSettings", "smb", "channelEncryption")
+		// A row with a wrong-typed field (properties itself, or a parent
+		// object) keeps only what it states: an absent setting there is
+		// not the default.
+		broken := failed()
+		known := func(st state) bool { return st == ok || (st == absent && !broken) }
+		if known(dst) {
+			s.SoftDelete = attr.BoolOr(del, false)
+		}
+		if known(vst) {
+			s.SMBVersions = splitList(versions, smbVersions)
+		}
+		if known(est) {
+			s.SMBChannelEncryption = splitList(enc, smbChannelEncryption)
+		}
+	}
+	// Key Vault logging: known false when the input holds resource-scope
+	// diagnostic settings of the subscription (they were collected).
+	vaultLogs, vaultBad := map[*resource.Resource]bool{}, map[*resource.Resource]bool{}
+	for _, d := range diags {
+		l := strings.ToLower(d.ID)
+		i := strings.Index(l, diagSettingsPath)
+		if i < 0 {
+			continue
+		}
+		v := byID[l[:i]]
+		if v == nil || v.Facts.KeyVault == nil {
+			continue
+		}
+		p, failed := read(d)
+		on := vaultAuditLogs(p)
+		if failed() {
+			vaultBad[v] = true
+			continue
+		}
+		vaultLogs[v] = vaultLogs[v] || on
+	}
+	for _, r := range all {
+		if r.Provider != resource.Azure {
+			continue
+		}
+		if kv := r.Facts.KeyVault; kv != nil && r.Type == TypeKeyVault {
+			switch {
+			case vaultLogs[r]:
+				kv.Logging = resource.Bool(true)
+			case get(r.Account).diagnostics && !vaultBad[r]:
+				kv.Logging = resource.Bool(false)
+			}
+		}
+		if r.Type == TypeSubscription && r.Facts.Account != nil {
+			s := get(r.Account)
+			if !s.resources {
+				continue
+			}
+			if r.Facts.Account.CIS == nil {
+				r.Facts.Account.CIS = &resource.AccountCIS{}
+			}
+			r.Facts.Account.CIS.BastionHost = resource.Bool(s.bastion)
+			r.Facts.Account.CIS.AppInsights = resource.Bool(s.insights)
+		}
+	}
+	return problems
+}
+
+// resourcesTable reports whether a type is a row of Resource Graph's
+// resources table (not a container, an authorization or a security row).
+func resourcesTable(typ string) bool {
+	l := strings.ToLower(typ)
+	for _, p := range []string{"microsoft.resources/", "microsoft.management/", "microsoft.authorization/", "microsoft.security/"} {
+		if strings.HasPrefix(l, p) {
+			return false
+		}
+	}
+	return strings.Contains(l, "/") && !strings.EqualFold(typ, TypeDiagnosticSetting)
+}

@@ -1,0 +1,100 @@
+package azure
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestFilesVaultLoggingSubnetsCISFacts: file services joined to their
+// accounts (unset SMB settings are every value the service supports),
+// storage redundancy, Key Vault audit logging from resource-scope
+// diagnostic settings, subnets without NSGs, Bastion and Application
+// Insights presence.
+func TestFilesVaultLoggingSubnetsCISFacts(t *testing.T) {
+	sa := func(name string) string {
+		return cisSub + "/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/" + name
+	}
+	kv := func(name string) string {
+		return cisSub + "/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/" + name
+	}
+	account := func(name, sku string) string {
+		return `{"id":"` + sa(name) + `","name":"` + name + `","type":"microsoft.storage/storageaccounts","subscriptionId":"s1",` +
+			`"sku":{"name":"` + sku + `"},"properties":{}}`
+	}
+	rows := "[" + strings.Join([]string{
+		`{"id":"` + cisSub + `","name":"s1","type":"microsoft.resources/subscriptions","subscriptionId":"s1","properties":{}}`,
+		account("good", "Standard_RAGZRS"), account("dflt", "Standard_LRS"), account("none", "Premium_ZRS"), account("broken", "Standard_GRS"),
+		cisRow(sa("good")+"/fileServices/default", "Microsoft.Storage/storageAccounts/fileServices",
+			`{"shareDeleteRetentionPolicy":{"enabled":true,"days":7},"protocolSettings":{"smb":{"versions":"SMB3.1.1;","channelEncryption":"AES-256-GCM"}}}`),
+		cisRow(sa("dflt")+"/fileServices/default", "microsoft.storage/storageaccounts/fileservices",
+			`{"protocolSettings":{"smb":{"versions":null}}}`),
+		cisRow(sa("broken")+"/fileServices/default", "Microsoft.Storage/storageAccounts/fileServices",
+			`{"shareDeleteRetentionPolicy":"on","protocolSettings":{"smb":{"channelEncryption":"AES-256-GCM"}}}`),
+		cisRow(kv("logged"), "microsoft.keyvault/vaults", `{}`),
+		cisRow(kv("silent"), "microsoft.keyvault/vaults", `{}`),
+		cisRow(kv("metrics"), "microsoft.keyvault/vaults", `{}`),
+		// `az monitor diagnostic-settings list --resource` output is flat
+		`{"id":"` + kv("logged") + `/providers/microsoft.insights/diagnosticSettings/d1","name":"d1","type":"Microsoft.Insights/diagnosticSettings",` +
+			`"workspaceId":"/w","logs":[{"category":null,"categoryGroup":"audit","enabled":true}]}`,
+		`{"id":"` + kv("metrics") + `/providers/microsoft.insights/diagnosticSettings/d2","name":"d2","type":"Microsoft.Insights/diagnosticSettings",` +
+			`"workspaceId":"/w","logs":[{"category":"AuditEvent","enabled":false}],"metrics":[{"category":"AllMetrics","enabled":true}]}`,
+		cisRow(cisSub+"/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v1", "microsoft.network/virtualnetworks",
+			`{"subnets":[{"name":"GatewaySubnet","properties":{}},{"name":"a","properties":{"networkSecurityGroup":{"id":"/n"}}},{"name":"b","properties":{}}]}`),
+		cisRow(cisSub+"/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v2", "microsoft.network/virtualnetworks",
+			`{"subnets":[{"name":"a","properties":{"networkSecurityGroup":{"id":"/n"}}}]}`),
+		cisRow(cisSub+"/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v3", "microsoft.network/virtualnetworks",
+			`{"subnets":[{"name":"a","properties":{"networkSecurityGroup":"/n"}}]}`),
+		cisRow(cisSub+"/resourceGroups/rg/providers/Microsoft.Insights/components/ai", "microsoft.insights/components", `{}`),
+	}, ",") + "]"
+	m, problems := loadRows(t, rows)
+	if len(problems) != 2 { // the broken file service's and v3's wrong-typed fields
+		t.Errorf("problems: %+v", problems)
+	}
+	for id, want := range map[string]string{
+		sa("good"):   `{"files":{"soft_delete":true,"smb_versions":["SMB3.1.1"],"smb_channel_encryption":["AES-256-GCM"]},"geo_redundant":true}`,
+		sa("dflt"):   `{"files":{"soft_delete":false,"smb_versions":["SMB2.1","SMB3.0","SMB3.1.1"],"smb_channel_encryption":["AES-128-CCM","AES-128-GCM","AES-256-GCM"]},"geo_redundant":false}`,
+		sa("none"):   `{"geo_redundant":false}`,
+		sa("broken"): `{"files":{"smb_channel_encryption":["AES-256-GCM"]},"geo_redundant":true}`,
+	} {
+		r := m[strings.ToLower(id)]
+		got := factsJSON(t, map[string]any{"files": r.Facts.Storage.Files, "geo_redundant": r.Facts.Storage.GeoRedundant})
+		got = strings.Replace(got, `"files":null,`, "", 1)
+		if got != want {
+			t.Errorf("%s: storage facts %s, want %s", id, got, want)
+		}
+	}
+	for name, want := range map[string]string{"logged": "true", "silent": "false", "metrics": "false"} {
+		if got := factsJSON(t, m[strings.ToLower(kv(name))].Facts.KeyVault.Logging); got != want {
+			t.Errorf("vault %s logging = %s, want %s", name, got, want)
+		}
+	}
+	for name, want := range map[string]string{
+		"v1": `{"subnets_nsg":false,"subnets_without_nsg":["b"]}`, "v2": `{"subnets_nsg":true}`, "v3": `{}`,
+	} {
+		n := m[strings.ToLower(cisSub+"/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/"+name)].Facts.Network
+		got := factsJSON(t, map[string]any{"subnets_nsg": n.SubnetsNSG, "subnets_without_nsg": n.SubnetsWithoutNSG})
+		got = strings.NewReplacer(`"subnets_nsg":null,"subnets_without_nsg":null`, "", `,"subnets_without_nsg":[]`, "", ",}", "}", "{,", "{").Replace(got)
+		if got != want {
+			t.Errorf("%s: network facts %s, want %s", name, got, want)
+		}
+	}
+	if got := factsJSON(t, m[cisSub].Facts.Account.CIS); got != `{"bastion_host":false,"app_insights":true}` {
+		t.Errorf("account CIS facts %s", got)
+	}
+}
+
+// TestVaultLoggingUnknown: without any resource-scope diagnostic setting
+// in the input, a vault's logging is unknown (the settings were not
+// collected), and without resources-table rows so are Bastion and
+// Application Insights.
+func TestVaultLoggingUnknown(t *testing.T) {
+	m, _ := loadRows(t, `[{"id":"`+cisSub+`","name":"s1","type":"microsoft.resources/subscriptions","subscriptionId":"s1","properties":{}},`+
+		cisRow(cisSub+"/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv", "microsoft.keyvault/vaults", `{}`)+`]`)
+	if l := m[strings.ToLower(cisSub+"/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv")].Facts.KeyVault.Logging; l != nil {
+		t.Errorf("logging = %v, want unknown", *l)
+	}
+	m, _ = loadRows(t, `[{"id":"`+cisSub+`","name":"s1","type":"microsoft.resources/subscriptions","subscriptionId":"s1","properties":{}}]`)
+	if c := m[cisSub].Facts.Account.CIS; c != nil && (c.BastionHost != nil || c.AppInsights != nil) {
+		t.Errorf("account CIS facts %+v, want unknown", c)
+	}
+}
