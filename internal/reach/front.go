@@ -72,7 +72,9 @@ func (g *Graph) indexFronts(rs []*resource.Resource) {
 			var ls *resource.Resource
 			if lb := g.listenerOf(t); lb != nil {
 				ls, t = t, lb
-				o.Port = listenerPort(ls)
+				if !isVPCLink(ls) {
+					o.Port = listenerPort(ls) // a REST API's VPC link: the integration's port
+				}
 			}
 			k := g.key(t.Provider, t.ID)
 			g.frontedBy[k] = append(g.frontedBy[k], front{r, o, ls})

@@ -36,8 +36,8 @@ func frontPaths(e *resource.Exposure) string {
 // behaviour uses (an instance whose group admits 443 from one office
 // range); /narrow/* an instance on 8081 whose group admits 52.0.0.0/8
 // only. A REST API whose methods integrate over the internet with that
-// instance and with the first one on 8080, and over a VPC link (not
-// followed), and with a Lambda function (AWS_PROXY); its Config item says
+// instance and with the first one on 8080, over VPC link vl-1 (get-vpc-links:
+// the internal ALB) on https, and with a Lambda function (AWS_PROXY); its Config item says
 // it is public (REGIONAL), so the instance and the function are reached
 // through it on 443. An HTTP API (v2) item, public, whose integrations
 // (get-integrations) are the internal ALB's listener through a VPC link
@@ -73,7 +73,7 @@ func TestFronts(t *testing.T) {
 			}
 			continue
 		case strings.Contains(r.ID, "/int-alb/"):
-			if got != "tcp/443 h7k2m9p4q1" { // through the HTTP API's VPC link; CloudFront's VPC origin undecided
+			if got != "tcp/443 a1b2c3d4e5, tcp/443 h7k2m9p4q1" { // through both APIs' VPC links; CloudFront's VPC origin undecided
 				t.Errorf("int-alb: %s", got)
 			}
 			if u := strings.Join(r.Facts.Exposure.Undecided, "; "); !strings.Contains(u, "an internal load balancer as the origin of") {

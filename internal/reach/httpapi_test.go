@@ -110,3 +110,61 @@ func TestHTTPAPIPrivateIntegrations(t *testing.T) {
 		t.Errorf("i-app paths %+v", e)
 	}
 }
+
+const vpcLinkARN = "arn:aws:apigateway:us-east-1::/vpclinks/vl9z8y"
+
+// vpcLink is a REST API VPC link's record (get-vpc-links): its NLBs.
+func vpcLink(targets ...string) *resource.Resource {
+	r := other(resource.AWS, vpcLinkARN, rel(RelVPCLinkTarget, targets...))
+	r.Type = "AWS::ApiGateway::VpcLink"
+	return r
+}
+
+// restAPI is a public REST API whose integrations reach origins.
+func restAPI(origins ...resource.Origin) *resource.Resource {
+	return &resource.Resource{Provider: resource.AWS, Type: "AWS::ApiGateway::RestApi", ID: "arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5", Name: "orders",
+		Class: resource.ClassAPIGateway, Facts: resource.Facts{APIGateway: &resource.APIGateway{Public: yes, Origins: origins}}}
+}
+
+// TestRESTAPIVPCLinks: a REST API's private integration through a VPC
+// link reaches the link's NLB on the integration's port (its uri's), and
+// the NLB's targets, on the API's port only. Written before the code.
+func TestRESTAPIVPCLinks(t *testing.T) {
+	origin := resource.Origin{Target: vpcLinkARN, Port: 5000, ViewerPort: 443, Via: "VPC link vl9z8y"}
+	cases := []struct {
+		note string
+		rs   []*resource.Resource
+		want map[string]string
+	}{
+		{"the link's NLB and its target on 443",
+			awsApp(ingress("allow", "tcp", 5000, 5000, 0, "10.0.0.0/16"), nlbInt(), vpcLink("nlb-int"), restAPI(origin)),
+			map[string]string{"nlb-int": "ipv4 tcp 443", "i-app": "ipv4 tcp 443"}},
+		{"an integration port the NLB has no listener on: nothing reached",
+			awsApp(ingress("allow", "tcp", 5000, 5000, 0, "10.0.0.0/16"), nlbInt(), vpcLink("nlb-int"), restAPI(resource.Origin{Target: vpcLinkARN, Port: 6000, ViewerPort: 443, Via: "VPC link vl9z8y"})),
+			map[string]string{"nlb-int": "none", "i-app": "none"}},
+		{"a private REST API: nothing reached",
+			func() []*resource.Resource {
+				api := restAPI(origin)
+				api.Facts.APIGateway.Public = no
+				return awsApp(ingress("allow", "tcp", 5000, 5000, 0, "10.0.0.0/16"), nlbInt(), vpcLink("nlb-int"), api)
+			}(),
+			map[string]string{"nlb-int": "none", "i-app": "none"}},
+		{"the link's record not in the inventory: its NLB is not known to be reached",
+			awsApp(ingress("allow", "tcp", 5000, 5000, 0, "10.0.0.0/16"), nlbInt(), restAPI(origin)),
+			map[string]string{"nlb-int": "none"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.note, func(t *testing.T) {
+			Annotate(tc.rs)
+			for _, r := range tc.rs {
+				want, ok := tc.want[r.ID]
+				if !ok {
+					continue
+				}
+				if got := summary(r.Facts.Exposure); got != want {
+					t.Errorf("%s: exposure %q, want %q (%+v)", r.ID, got, want, r.Facts.Exposure)
+				}
+			}
+		})
+	}
+}

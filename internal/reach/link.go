@@ -2,6 +2,7 @@ package reach
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,13 +26,29 @@ import (
 // listener reaches its load balancer on that port.
 const RelListenerPort = "listener_port"
 
-// listenerOf: the load balancer of listener record r (nil when r is not a
-// listener or its load balancer is not in the inventory).
+// RelVPCLinkTarget: a REST API VPC link's record → the network load
+// balancer it sends to (get-vpc-links targetArns).
+const RelVPCLinkTarget = "vpc_link_target"
+
+// isVPCLink: r is a REST API VPC link's record (the integration's port is
+// its own, the NLB must listen on it).
+func isVPCLink(r *resource.Resource) bool { return strings.HasSuffix(r.Type, "::VpcLink") }
+
+// listenerOf: the load balancer of listener or VPC link record r (nil
+// when r is neither or its load balancer is not in the inventory).
 func (g *Graph) listenerOf(r *resource.Resource) *resource.Resource {
-	if r.Facts.LoadBalancer != nil || !strings.HasSuffix(r.Type, "::Listener") {
+	var id string
+	switch {
+	case r.Facts.LoadBalancer != nil:
+		return nil
+	case strings.HasSuffix(r.Type, "::Listener"):
+		id = first(targets(r, "listener_of"))
+	case isVPCLink(r):
+		id = first(targets(r, RelVPCLinkTarget))
+	default:
 		return nil
 	}
-	lb := g.get(r, first(targets(r, "listener_of")))
+	lb := g.get(r, id)
 	if lb == nil || lb.Facts.LoadBalancer == nil {
 		return nil
 	}
@@ -77,6 +94,16 @@ func (g *Graph) linkPaths(lb *resource.Resource, f front, a *answer) []resource.
 		return nil
 	}
 	ls := linkListener(lb, f.Port)
+	if isVPCLink(f.listener) {
+		switch ls2 := lb.Facts.LoadBalancer.Listeners; {
+		case ls2 == nil:
+			a.unknown("%s: the listeners of the load balancer of %s (the private integration of %s) are not in the inventory", lb.ID, f.listener.ID, f.r.ID)
+			return nil
+		case !slices.ContainsFunc(ls2, func(l resource.Listener) bool { return l.Port == f.Port }):
+			a.decided = true // no listener on the integration's port
+			return nil
+		}
+	}
 	hop := resource.Hop{Resource: f.r.ID, Allows: fmt.Sprintf("%s %s on port %d forwards to listener %s %d of %s through %s",
 		frontWord(f.r), name(f.r), f.ViewerPort, strings.ToUpper(ls.Protocol), f.Port, name(lb), cmpOr(f.Via, "a VPC link"))}
 	path := func(hops []resource.Hop) []resource.ExposurePath {

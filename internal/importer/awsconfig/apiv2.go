@@ -38,8 +38,12 @@ import (
 // The resource has the ID of the API's Config item
 // (arn:aws:apigateway:<region>::/apis/<id>) and merges with it.
 
-// FormatAPIV2Integrations is the get-integrations output.
-const FormatAPIV2Integrations = "aws-apigatewayv2-integrations"
+// FormatAPIV2Integrations is the get-integrations output; FormatVPCLinks
+// the REST API VPC links (get-vpc-links, front.go).
+const (
+	FormatAPIV2Integrations = "aws-apigatewayv2-integrations"
+	FormatVPCLinks          = "aws-apigateway-vpc-links"
+)
 
 // RelListenerPort: an ELBv2 listener's record → its port (decimal), so
 // that an integration naming the listener reaches its load balancer on

@@ -80,3 +80,41 @@ func TestAPIV2Integrations(t *testing.T) {
 		t.Errorf("listener port relationships %v", port)
 	}
 }
+
+// TestRESTVPCLinks: get-vpc-links output names each link's load
+// balancers while it is available; a REST API's private integration is
+// an origin at its VPC link on the uri's port.
+func TestRESTVPCLinks(t *testing.T) {
+	res := parseDoc(t, "111122223333/cli/vpc-links.eu-west-1.json", `{"items":[
+	 {"id":"vl0a","name":"to-nlb","targetArns":["arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/nlb/0a"],"status":"AVAILABLE"},
+	 {"id":"vl0b","targetArns":["arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/old/0b"],"status":"DELETING"}]}`)
+	if res.Format != FormatVPCLinks || len(res.Resources) != 2 || len(res.Problems) > 0 {
+		t.Fatalf("format %q, %d resources, problems %+v", res.Format, len(res.Resources), res.Problems)
+	}
+	got := map[string][]string{}
+	for _, r := range res.Resources {
+		got[r.ID] = nil
+		for _, rel := range r.Relationships {
+			if rel.Type == RelVPCLinkTarget {
+				got[r.ID] = append(got[r.ID], rel.TargetID)
+			}
+		}
+	}
+	want := map[string][]string{
+		"arn:aws:apigateway:eu-west-1::/vpclinks/vl0a": {"arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/nlb/0a"},
+		"arn:aws:apigateway:eu-west-1::/vpclinks/vl0b": nil, // being deleted: sends nothing
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("links %v, want %v", got, want)
+	}
+	res = parseDoc(t, "111122223333/cli/ab12cd34ef.eu-west-1.json", `{"items":[{"id":"r1","path":"/","resourceMethods":{
+	 "GET":{"authorizationType":"NONE","methodIntegration":{"type":"HTTP_PROXY","uri":"http://nlb.internal:8080/x","connectionType":"VPC_LINK","connectionId":"vl0a"}},
+	 "PUT":{"authorizationType":"NONE","methodIntegration":{"type":"HTTP_PROXY","uri":"http://nlb.internal/x","connectionType":"VPC_LINK","connectionId":"${stageVariables.link}"}}}}]}`)
+	if len(res.Resources) != 1 {
+		t.Fatalf("%d resources %+v", len(res.Resources), res.Problems)
+	}
+	wantO := []resource.Origin{{Target: "arn:aws:apigateway:eu-west-1::/vpclinks/vl0a", Port: 8080, ViewerPort: 443, Via: "VPC link vl0a"}}
+	if o := res.Resources[0].Facts.APIGateway.Origins; !reflect.DeepEqual(o, wantO) {
+		t.Errorf("origins %+v, want %+v", o, wantO)
+	}
+}

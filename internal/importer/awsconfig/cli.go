@@ -29,6 +29,8 @@ import (
 //	aws apigateway get-resources --rest-api-id ID --embed methods
 //	                                                     {"items":[{"id":..,"path":..,"resourceMethods":{..}}]}, in a file
 //	                                                     named <rest-api-id>.<region>.json (the output does not name the API)
+//	aws apigateway get-vpc-links                         {"items":[{"id":..,"targetArns":[..],"status":..}]}, in a file named
+//	                                                     vpc-links.<region>.json (front.go)
 //	aws apigatewayv2 get-integrations --api-id ID    {"Items":[{"IntegrationType":..,"IntegrationUri":..,"ConnectionType":..}]},
 //	                                                     in a file named <api-id>.<region>.json (apiv2.go)
 //	aws ecr get-repository-policy --repository-name NAME {"registryId":..,"repositoryName":..,"policyText":"<JSON text>"}
@@ -63,6 +65,8 @@ func detectCLI(d attr.M) string {
 		return FormatSecretDescribe
 	case attr.Has(d, "registryId") && attr.Has(d, "repositoryName") && attr.Has(d, "policyText"):
 		return FormatRepoPolicy
+	case isVPCLinks(d):
+		return FormatVPCLinks
 	case isAPIResourceList(d):
 		return FormatAPIResources
 	case isAPIV2Integrations(d):
@@ -371,6 +375,8 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		parseAPIResources(res, path, d)
 	case FormatAPIV2Integrations:
 		parseAPIV2Integrations(res, path, d)
+	case FormatVPCLinks:
+		parseVPCLinks(res, path, d)
 	case FormatRecordSets:
 		parseRecordSets(res, path, d)
 	case FormatTargetHealth:
@@ -512,7 +518,7 @@ func parseAPIResources(res *attr.Result, path string, d attr.M) {
 	}
 	g := &resource.APIGateway{}
 	if n := c.Count(); n == 0 {
-		if o := apiOrigins(items); c.Count() == n {
+		if o := apiOrigins(items, region); c.Count() == n {
 			g.Origins = o
 		}
 	}

@@ -139,7 +139,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		parseAlternateContact(res, path, d)
 		return res
 	case FormatSnapshots, FormatSnapshotAttr, FormatImages, FormatImageAttr, FormatLambdaPolicy,
-		FormatQueueAttrs, FormatSecretPolicy, FormatRepoPolicy, FormatSecretDescribe, FormatAPIResources, FormatAPIV2Integrations, FormatRecordSets, FormatTargetHealth,
+		FormatQueueAttrs, FormatSecretPolicy, FormatRepoPolicy, FormatSecretDescribe, FormatAPIResources, FormatAPIV2Integrations, FormatVPCLinks, FormatRecordSets, FormatTargetHealth,
 		FormatTGWAttachments, FormatTGWRoutes, FormatDXVIFs, FormatDXAssociations:
 		parseCLI(res, path, d)
 		return res

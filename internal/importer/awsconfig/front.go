@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -208,8 +209,9 @@ func containsInt(xs []int, x int) bool {
 }
 
 // apiOrigins: the HTTP backends a REST API's methods integrate with over
-// the internet (a VPC link's target is not named by a host).
-func apiOrigins(items []node) []resource.Origin {
+// the internet, the VPC links of its private integrations (their network
+// load balancers are in get-vpc-links), the Lambda functions it invokes.
+func apiOrigins(items []node, region string) []resource.Origin {
 	var out []resource.Origin
 	seen := map[string]bool{}
 	for _, it := range items {
@@ -225,7 +227,7 @@ func apiOrigins(items []node) []resource.Origin {
 				}
 				continue
 			}
-			if (t != "HTTP" && t != "HTTP_PROXY") || strings.EqualFold(in.S("connectionType"), "VPC_LINK") {
+			if t != "HTTP" && t != "HTTP_PROXY" {
 				continue
 			}
 			u, err := url.Parse(in.S("uri"))
@@ -239,6 +241,20 @@ func apiOrigins(items []node) []resource.Origin {
 			if p, err := strconv.Atoi(u.Port()); err == nil {
 				port = p
 			}
+			if strings.EqualFold(in.S("connectionType"), "VPC_LINK") {
+				// A private integration: the VPC link's network load
+				// balancer, on the uri's port (the uri's host is only the
+				// Host header). A link named by a stage variable is not
+				// known.
+				if id := in.S("connectionId"); region != "" && id != "" && !strings.Contains(id, "$") {
+					o := resource.Origin{Target: vpcLinkARN(region, id), Port: port, ViewerPort: 443, Via: "VPC link " + id}
+					if k := o.Target + ":" + strconv.Itoa(port); !seen[k] {
+						seen[k] = true
+						out = append(out, o)
+					}
+				}
+				continue
+			}
 			o := resource.Origin{Target: hostName(u.Hostname()), Port: port, ViewerPort: 443, Via: u.Host}
 			if k := o.Target + ":" + strconv.Itoa(port); !seen[k] {
 				seen[k] = true
@@ -247,4 +263,60 @@ func apiOrigins(items []node) []resource.Origin {
 		}
 	}
 	return out
+}
+
+// TypeVPCLink is a REST API VPC link (aws apigateway get-vpc-links).
+const TypeVPCLink = "AWS::ApiGateway::VpcLink"
+
+// RelVPCLinkTarget: a VPC link → a network load balancer it sends to
+// (internal/reach reads it).
+const RelVPCLinkTarget = "vpc_link_target"
+
+func vpcLinkARN(region, id string) string { return "arn:aws:apigateway:" + region + "::/vpclinks/" + id }
+
+// isVPCLinks recognizes `aws apigateway get-vpc-links` output:
+// {"items":[{"id":..,"name":..,"targetArns":[..],"status":"AVAILABLE"}]}.
+func isVPCLinks(d attr.M) bool {
+	if !onlyKeys(d, "items", "position", "ResponseMetadata") {
+		return false
+	}
+	for _, v := range attr.Arr(d, "items") {
+		if o := attr.AsObj(v); o != nil && attr.Has(o, "targetArns") {
+			return true
+		}
+	}
+	return false
+}
+
+// parseVPCLinks: one resource per VPC link, related to its network load
+// balancers while it is AVAILABLE (a pending, failed or deleting link
+// sends nothing). The output does not name its region: the file's path
+// does (vpc-links.us-east-1.json).
+func parseVPCLinks(res *attr.Result, path string, d attr.M) {
+	region := regionInPath(path)
+	if region == "" {
+		res.Problems = append(res.Problems, attr.Problem{Err: "API Gateway VPC links output: put a region name in the file's name (vpc-links.<region>.json), as the output does not say"})
+		return
+	}
+	items, _ := node{M: d, C: &checker{}}.Objs("items")
+	for _, it := range items {
+		id := it.S("id")
+		if id == "" {
+			res.Problems = append(res.Problems, attr.Problem{Path: path, Field: it.Path, Err: it.Path + " names no id"})
+			continue
+		}
+		r := &resource.Resource{Provider: resource.AWS, Account: accountOfPath(path), Region: region, Type: TypeVPCLink,
+			ID: vpcLinkARN(region, id), Name: cmpOr(it.S("name"), id), Raw: it.M, Source: path, Class: resource.ClassOther, Aliases: []string{id}}
+		c := &checker{ID: r.ID}
+		it.C = c
+		targets, _ := it.Strs("targetArns")
+		if strings.EqualFold(it.S("status"), "AVAILABLE") || it.S("status") == "" {
+			for _, t := range targets {
+				attr.Relate(r, RelVPCLinkTarget, t)
+			}
+		}
+		res.Problems = append(res.Problems, c.Problems...)
+		res.Resources = append(res.Resources, r)
+		res.AddUnsupported(r) // read for reachability, judged by no rule
+	}
 }
