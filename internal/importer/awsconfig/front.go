@@ -272,7 +272,9 @@ const TypeVPCLink = "AWS::ApiGateway::VpcLink"
 // (internal/reach reads it).
 const RelVPCLinkTarget = "vpc_link_target"
 
-func vpcLinkARN(region, id string) string { return "arn:aws:apigateway:" + region + "::/vpclinks/" + id }
+func vpcLinkARN(region, id string) string {
+	return "arn:aws:apigateway:" + region + "::/vpclinks/" + id
+}
 
 // isVPCLinks recognizes `aws apigateway get-vpc-links` output:
 // {"items":[{"id":..,"name":..,"targetArns":[..],"status":"AVAILABLE"}]}.
