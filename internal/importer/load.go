@@ -66,6 +66,10 @@ func Files(paths []string, opts ...Option) *FileSource {
 type FileSource struct {
 	paths []string
 	o     options
+	// unread are the inputs of the last Read reported as input problems
+	// (not read, or read in part), for the finishers: what such a file
+	// held is missing from the inventory, not absent from the cloud.
+	unread []string
 }
 
 var (
@@ -78,6 +82,7 @@ func (s *FileSource) Name() string { return "files" }
 
 // Read parses the files and emits one batch per file, in path order.
 func (s *FileSource) Read(ctx context.Context, emit func(source.Batch) error) error {
+	s.unread = nil
 	var files []string
 	for _, p := range s.paths {
 		err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
@@ -162,7 +167,14 @@ func (s *FileSource) Read(ctx context.Context, emit func(source.Batch) error) er
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("importing: %w", err)
 		}
-		if err := emit(results[i].batch(files[i])); err != nil {
+		b := results[i].batch(files[i])
+		for _, p := range b.Problems {
+			if !p.Warning {
+				s.unread = append(s.unread, files[i])
+				break
+			}
+		}
+		if err := emit(b); err != nil {
 			return err
 		}
 		results[i] = fileResult{} // the merge holds the resources now
@@ -188,7 +200,7 @@ func (fr fileResult) batch(path string) source.Batch {
 // Finish runs each format's completion of the merged inventory.
 func (s *FileSource) Finish(_ context.Context, all []*resource.Resource) (added []*resource.Resource, problems []source.Problem) {
 	for _, fin := range finalizers {
-		a, ps := fin(all)
+		a, ps := fin(all, s.unread)
 		added = append(added, a...)
 		all = append(all[:len(all):len(all)], a...)
 		problems = append(problems, ps...)
@@ -227,11 +239,16 @@ func pruneRaw(rs []*resource.Resource) {
 }
 
 // finalizers complete the merged inventory per provider (export-specific
-// joins, account-less outputs, synthesized account resources).
-var finalizers = []func([]*resource.Resource) ([]*resource.Resource, []attr.Problem){
-	awsconfig.Finalize,
-	azure.Finalize,
-	gcp.Finalize,
+// joins, account-less outputs, synthesized account resources), told the
+// inputs that were not read whole (FileSource.unread).
+var finalizers = []func(all []*resource.Resource, unread []string) ([]*resource.Resource, []attr.Problem){
+	awsconfig.FinalizeUnread,
+	func(all []*resource.Resource, _ []string) ([]*resource.Resource, []attr.Problem) {
+		return azure.Finalize(all)
+	},
+	func(all []*resource.Resource, _ []string) ([]*resource.Resource, []attr.Problem) {
+		return gcp.Finalize(all)
+	},
 }
 
 type fileResult struct {

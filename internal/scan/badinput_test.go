@@ -217,12 +217,6 @@ func compareScans(base, got scanResult, file string) []string {
 			// The resource became unreadable and the file is reported.
 		case !ok:
 			out = append(out, fmt.Sprintf("FAIL → absent, no input error: %s on %s", k[0], k[1]))
-		case st == finding.Pass && everyRegionRule(k[0]) && got.errFiles[file] && !base.errFiles[file]:
-			// KNOWN GAP: a reported file whose resources are all lost takes
-			// its region out of the account's regions in use, so "on in
-			// every region in use" can pass on what is left. The importer
-			// should leave these account facts unknown when a file of the
-			// account failed (it does not see file errors yet).
 		case st == finding.Pass:
 			out = append(out, fmt.Sprintf("FAIL → PASS: %s on %s", k[0], k[1]))
 		}
@@ -750,7 +744,3 @@ func (m *mirror) scan(e *policy.Engine, now time.Time, group string, base *scanR
 	}
 	return out, nil
 }
-
-// everyRegionRule: the account rules that judge a service in every region
-// the account uses (CIS AWS 2.18, 4.3, 5.16).
-func everyRegionRule(id string) bool { return strings.HasSuffix(id, "-not-all-regions") }

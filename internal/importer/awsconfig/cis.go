@@ -86,17 +86,27 @@ func (c regionCoverage) set(acct, region string, on bool) {
 
 // judge compares an account's regions in use with the regions where the
 // service is on: all (true), or not with the regions missing it; nil when
-// the input shows the service nowhere for the account.
-func (c regionCoverage) judge(acct string, inUse map[string]bool) (*bool, []string) {
+// the input shows the service nowhere for the account, or when it misses
+// only in regions whose input was not read whole (unread: the service may
+// be on there, its record lost with the file).
+func (c regionCoverage) judge(acct string, inUse, unread map[string]bool) (*bool, []string) {
 	on, seen := c[acct]
 	if !seen {
 		return nil, nil
 	}
 	var missing []string
+	unknown := false
 	for reg := range inUse {
-		if !on[reg] {
+		switch {
+		case on[reg]:
+		case unread[reg]:
+			unknown = true
+		default:
 			missing = append(missing, reg)
 		}
+	}
+	if len(missing) == 0 && unknown {
+		return nil, nil
 	}
 	sort.Strings(missing)
 	return resource.Bool(len(missing) == 0), missing
@@ -105,9 +115,18 @@ func (c regionCoverage) judge(acct string, inUse map[string]bool) (*bool, []stri
 // accountCIS computes the CIS account facts of each account of rs from
 // their configuration recorders, Security Hub hubs, Access Analyzer
 // analyzers, IAM roles and server certificates (nil for an account with
-// none of them).
-func accountCIS(rs []*resource.Resource, byType map[string][]*resource.Resource) map[string]*resource.AccountCIS {
+// none of them). unread are, per account, the regions of inputs not read
+// whole (unreadRegions): in use, and unknown for a service not seen there.
+func accountCIS(rs []*resource.Resource, byType map[string][]*resource.Resource, unread map[string]map[string]bool) map[string]*resource.AccountCIS {
 	inUse := regionsInUse(rs)
+	for a, regs := range unread {
+		if inUse[a] == nil {
+			inUse[a] = map[string]bool{}
+		}
+		for reg := range regs {
+			inUse[a][reg] = true
+		}
+	}
 	out := map[string]*resource.AccountCIS{}
 	get := func(a string) *resource.AccountCIS {
 		if out[a] == nil {
@@ -139,13 +158,13 @@ func accountCIS(rs []*resource.Resource, byType map[string][]*resource.Resource)
 		analyzer.set(r.Account, r.Region, st == "" || st == "ACTIVE")
 	}
 	for a := range inUse {
-		if all, missing := config.judge(a, inUse[a]); all != nil {
+		if all, missing := config.judge(a, inUse[a], unread[a]); all != nil {
 			get(a).ConfigAllRegions, get(a).ConfigMissingRegions = all, missing
 		}
-		if all, missing := hub.judge(a, inUse[a]); all != nil {
+		if all, missing := hub.judge(a, inUse[a], unread[a]); all != nil {
 			get(a).SecurityHubAllRegions, get(a).SecurityHubMissingRegions = all, missing
 		}
-		if all, missing := analyzer.judge(a, inUse[a]); all != nil {
+		if all, missing := analyzer.judge(a, inUse[a], unread[a]); all != nil {
 			get(a).AccessAnalyzerAllRegions, get(a).AccessAnalyzerMissingRegions = all, missing
 		}
 	}

@@ -139,3 +139,36 @@ func TestEFSAndNetworkACLClasses(t *testing.T) {
 		}
 	}
 }
+
+// TestRegionCoverageUnread: a region whose input was not read whole counts
+// as in use; a service not seen there leaves the "every region" fact
+// unknown rather than true, unless a region that was read lacks it too.
+func TestRegionCoverageUnread(t *testing.T) {
+	const a = "111122223333"
+	c := regionCoverage{}
+	c.set(a, "us-east-1", true)
+	accounts := map[string]bool{a: true}
+	unread := unreadRegions([]string{
+		"org/aws/" + a + "/AWSLogs/" + a + "/Config/eu-west-1/2026/11/24/ConfigSnapshot/x.json.gz",
+		"org/aws/" + a + "/cli/iam-list-roles.json", // no region
+		"org/aws/999999999999/cli/x.us-west-2.json", // an account not in the input
+	}, accounts)
+	if want := map[string]map[string]bool{a: {"eu-west-1": true}}; !reflect.DeepEqual(unread, want) {
+		t.Fatalf("unreadRegions = %v, want %v", unread, want)
+	}
+	if all, missing := c.judge(a, map[string]bool{"us-east-1": true, "eu-west-1": true}, unread[a]); all != nil {
+		t.Errorf("service off only in an unread region: %v %v, want unknown", *all, missing)
+	}
+	all, missing := c.judge(a, map[string]bool{"us-east-1": true, "eu-west-1": true, "eu-central-1": true}, unread[a])
+	if all == nil || *all || !reflect.DeepEqual(missing, []string{"eu-central-1"}) {
+		t.Errorf("service off in a read region = %v %v, want false [eu-central-1]", all, missing)
+	}
+	c.set(a, "eu-west-1", true)
+	if all, _ := c.judge(a, map[string]bool{"us-east-1": true, "eu-west-1": true}, unread[a]); all == nil || !*all {
+		t.Errorf("service seen on in the unread region = %v, want true", all)
+	}
+	// The single account of the input is the one of a path naming none.
+	if got := unreadRegions([]string{"exports/x.eu-west-1.json"}, accounts); !got[a]["eu-west-1"] {
+		t.Errorf("unreadRegions without an account in the path = %v", got)
+	}
+}

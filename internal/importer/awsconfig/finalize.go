@@ -23,6 +23,18 @@ func AccountID(acct string) string { return "aws-account/" + acct }
 // logs, trail destinations) are derived by inventory.Derive after it.
 // It returns the new resources and any input it could not attribute.
 func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []attr.Problem) {
+	return FinalizeUnread(all, nil)
+}
+
+// FinalizeUnread is Finalize knowing which inputs were reported as input
+// problems (unread, or read in part): a per-region file among them (its
+// region and account named in its path, as AWS Config's delivery and `vigil
+// collect` lay them out) may have held resources of a region that then
+// looks unused, or the very record of a service in it. Its region still
+// counts as in use for the account, and an account fact that needs to know
+// a service in every region in use is unknown rather than true when only
+// such a region lacks the service.
+func FinalizeUnread(all []*resource.Resource, unread []string) (added []*resource.Resource, problems []attr.Problem) {
 	var rs []*resource.Resource
 	accounts := map[string]bool{}
 	byType := map[string][]*resource.Resource{}
@@ -191,7 +203,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		}
 	}
 
-	cis := accountCIS(rs, byType)
+	cis := accountCIS(rs, byType, unreadRegions(unread, accounts))
 	ids := make([]string, 0, len(accounts))
 	for a := range accounts {
 		ids = append(ids, a)
@@ -229,6 +241,37 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		})
 	}
 	return added, problems
+}
+
+// unreadRegions are, per account, the regions of the unread inputs: the
+// account and region named in each path (the account may be left out when
+// the input holds only one account); inputs that name no region (global
+// files, other clouds) are left out.
+func unreadRegions(unread []string, accounts map[string]bool) map[string]map[string]bool {
+	var out map[string]map[string]bool
+	for _, p := range unread {
+		reg := regionInPath(p)
+		if reg == "" {
+			continue
+		}
+		a := accountInPath(p)
+		if a == "" && len(accounts) == 1 {
+			for only := range accounts {
+				a = only
+			}
+		}
+		if !accounts[a] {
+			continue
+		}
+		if out == nil {
+			out = map[string]map[string]bool{}
+		}
+		if out[a] == nil {
+			out[a] = map[string]bool{}
+		}
+		out[a][reg] = true
+	}
+	return out
 }
 
 var acctInPath = regexp.MustCompile(`(^|[^0-9])([0-9]{12})([^0-9]|$)`)
