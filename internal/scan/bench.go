@@ -10,6 +10,7 @@ import (
 	"path"
 	"regexp"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -80,6 +81,17 @@ type BenchResult struct {
 	// MicrosPerPair is the evaluation's wall time per (rule × resource of
 	// its class), in microseconds.
 	MicrosPerPair float64 `json:"us_per_rule_resource"`
+	// CPUUser and CPUSys split CPU into user and system time (system time
+	// is mostly the kernel handing out fresh memory).
+	CPUUser time.Duration `json:"cpu_user_ns"`
+	CPUSys  time.Duration `json:"cpu_sys_ns"`
+	// CPUGC is the garbage collector's share of CPU (runtime/metrics,
+	// an estimate), GCs the collections run during the scan.
+	CPUGC time.Duration `json:"cpu_gc_ns"`
+	GCs   uint32        `json:"gcs"`
+	// Allocated and Allocs are the bytes and objects the scan allocated.
+	Allocated uint64 `json:"allocated_bytes"`
+	Allocs    uint64 `json:"allocs"`
 	// PeakRSS is the process's maximum resident set size in bytes.
 	PeakRSS int64 `json:"peak_rss_bytes"`
 	CPUs    int   `json:"cpus"`
@@ -97,7 +109,9 @@ func (b BenchResult) String() string {
 	return fmt.Sprintf("%d resources, %d rules, %d findings: import %s + evaluate %s%s = %s (CPU %s: import %s, evaluate and build the report %s, write %s) => %.0f resources/s on %d CPUs, peak RSS %.0f MiB; %.3f µs per (rule × resource of its class) over %d pairs",
 		b.Resources, b.Rules, b.Findings, ms(b.Import), ms(b.Evaluate), rep, ms(b.Total),
 		ms(b.CPU), ms(b.CPUImport), ms(b.CPUEvaluate), ms(b.CPUWrite),
-		b.ResourcesPerSec, b.CPUs, float64(b.PeakRSS)/(1<<20), b.MicrosPerPair, b.Pairs) + b.runsText()
+		b.ResourcesPerSec, b.CPUs, float64(b.PeakRSS)/(1<<20), b.MicrosPerPair, b.Pairs) +
+		fmt.Sprintf("; CPU user %s + sys %s, GC %s in %d collections; allocated %.0f MiB in %d objects",
+			ms(b.CPUUser), ms(b.CPUSys), ms(b.CPUGC), b.GCs, float64(b.Allocated)/(1<<20), b.Allocs) + b.runsText()
 }
 
 func (b BenchResult) runsText() string {
@@ -146,6 +160,10 @@ func Bench(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchResul
 // benchOnce scans opts.Dir once.
 func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchResult, error) {
 	runtime.GC()
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	u0, s0 := cpuSplit()
+	gc0 := gcCPU()
 	cpu0 := cpuTime()
 	cpuEval := cpu0
 	progress := func(stage string) {
@@ -184,12 +202,17 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 	res.Done() // as vigil scan, which exits after writing
 	total := time.Since(t0)
 	cpu := cpuTime() - cpu0
+	u1, s1 := cpuSplit()
+	gc1 := gcCPU()
+	runtime.ReadMemStats(&ms1)
 	b := BenchResult{
 		Resources: len(res.Inventory.Resources), Rules: len(e.Rules()), Findings: len(res.Report.Findings),
 		Pairs:  RuleResourcePairs(e.Rules(), res.Inventory.Resources),
 		Import: res.ImportTime, Evaluate: res.EvalTime, Total: total, CPU: cpu, CPUs: runtime.GOMAXPROCS(0),
 		CPUImport: cpuEval - cpu0, CPUEvaluate: cpuBuilt - cpuEval, CPUWrite: cpu0 + cpu - cpuBuilt,
 		PeakRSS: peakRSS(),
+		CPUUser: u1 - u0, CPUSys: s1 - s0, CPUGC: gc1 - gc0, GCs: ms1.NumGC - ms0.NumGC,
+		Allocated: ms1.TotalAlloc - ms0.TotalAlloc, Allocs: ms1.Mallocs - ms0.Mallocs,
 	}
 	if opts.Format != "" {
 		b.Format = opts.Format
@@ -286,6 +309,26 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// cpuSplit is the process's user and system CPU time so far.
+func cpuSplit() (user, sys time.Duration) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0, 0
+	}
+	return time.Duration(ru.Utime.Nano()), time.Duration(ru.Stime.Nano())
+}
+
+var gcCPUSample = []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}}
+
+// gcCPU is the runtime's estimate of the CPU time spent collecting garbage.
+func gcCPU() time.Duration {
+	metrics.Read(gcCPUSample)
+	if gcCPUSample[0].Value.Kind() != metrics.KindFloat64 {
+		return 0
+	}
+	return time.Duration(gcCPUSample[0].Value.Float64() * float64(time.Second))
 }
 
 func peakRSS() int64 {
