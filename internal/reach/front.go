@@ -194,6 +194,9 @@ func (g *Graph) ownExposure(r *resource.Resource) *resource.Exposure {
 	if x := g.lbExposure[r]; x != nil {
 		return x
 	}
+	// While it is computed: load balancers forwarding to each other in a
+	// cycle end here.
+	g.lbExposure[r] = &resource.Exposure{Undecided: []string{r.ID + ": load balancers forward to each other in a cycle: not followed"}}
 	g.skipFronts++
 	x := g.Exposure(r)
 	g.skipFronts--

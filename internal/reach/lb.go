@@ -137,10 +137,15 @@ func (g *Graph) viaListener(t *resource.Resource, f forward, a *answer) {
 	}
 	if lbHops == nil {
 		// An API's private integration (a VPC link) may reach the
-		// listener from inside the VPC: the target on the API's port.
+		// listener from inside the VPC, an NLB forwarding to this load
+		// balancer (an alb target group) from the NLB: the target on the
+		// API's or the NLB's port.
 		if proto == "tcp" {
 			for _, p := range g.linkEntries(f.lb, f.listener.Port, a) {
 				g.toTarget(t, f, a, p.Hops, p.FromPort, true)
+			}
+			for _, p := range g.lbEntries[f.lb][f.listener.Port] {
+				g.toTarget(t, f, a, p.Hops, p.FromPort, false)
 			}
 		}
 		a.decided = true
@@ -154,6 +159,10 @@ func (g *Graph) viaListener(t *resource.Resource, f forward, a *answer) {
 // then comes from inside its VPC).
 func (g *Graph) toTarget(t *resource.Resource, f forward, a *answer, lbHops []resource.Hop, inPort int, link bool) {
 	proto := listenerProto(f.listener)
+	if t.Facts.LoadBalancer != nil {
+		g.toLB(t, f, a, lbHops, inPort)
+		return
+	}
 	port := f.Port
 	if port == 0 {
 		port = f.listener.Port
@@ -269,4 +278,67 @@ func (g *Graph) cloudNAT(h *host) (hop resource.Hop, undecided string, ok bool) 
 		return resource.Hop{Resource: nat.ID, Allows: "Cloud NAT " + nat.Facts.NetworkLink.State + " translates the private address (outbound only)"}, "", true
 	}
 	return hop, undecided, false
+}
+
+// toLB: load balancer t is a target of listener f (an NLB's target group
+// of type alb), reached by lbHops on inPort: t is reached when its
+// security groups admit what the NLB sends (the client's address or the
+// NLB's, as client IP preservation decides: both are evaluated, and when
+// they differ the answer is undecided) and it listens on the forwarded
+// port; its listener's targets are then reached on inPort too
+// (g.lbEntries).
+func (g *Graph) toLB(t *resource.Resource, f forward, a *answer, lbHops []resource.Hop, inPort int) {
+	if slices.ContainsFunc(lbHops, func(h resource.Hop) bool { return h.Resource == t.ID }) {
+		a.decided = true // a path through t back to t: a cycle
+		return
+	}
+	port := f.Port
+	if port == 0 {
+		port = f.listener.Port
+	}
+	if ls := t.Facts.LoadBalancer.Listeners; ls != nil && !slices.ContainsFunc(ls, func(l resource.Listener) bool { return l.Port == port }) {
+		a.decided = true // nothing listens on the forwarded port
+		return
+	}
+	fws, missing := g.firewalls(t, g.attached(t.Provider, t, t.ID), false)
+	if len(missing) > 0 {
+		a.unknown("%s: security groups not in the inventory%s", t.ID, list(missing))
+		return
+	}
+	pre := append(slices.Clone(lbHops), forwardHop(f, port))
+	hops := pre
+	if len(fws) > 0 {
+		g.used(fws)
+		client, ok := g.lbPeer(f, a, false)
+		if !ok {
+			return
+		}
+		nodes, _ := g.lbPeer(f, a, true)
+		q := Query{Protocol: "tcp", FromPort: port, ToPort: port}
+		on, off := &PathResult{}, &PathResult{}
+		filter(on, q, pre, nil, peer{}, nil, []stage{{fws: fws}}, client, nil)
+		filter(off, q, pre, nil, peer{}, nil, []stage{{fws: fws}}, nodes, nil)
+		switch {
+		case on.Verdict != off.Verdict:
+			a.unknown("%s: behind %s (a target group of type alb): %s with the client's address, %s with the load balancer's; which one it sees (client IP preservation) is not in the inventory",
+				t.ID, f.lb.ID, on.Verdict, off.Verdict)
+			return
+		case on.Verdict == Undecided:
+			for _, u := range on.Undecided {
+				a.unknown("%s: behind %s: %s", t.ID, f.lb.ID, u)
+			}
+			return
+		case on.Verdict != Reachable:
+			a.decided = true
+			return
+		}
+		hops = on.Paths[0].Hops
+	}
+	p := resource.ExposurePath{Protocol: "tcp", Family: "ipv4", FromPort: inPort, ToPort: inPort, Hops: hops}
+	a.paths = append(a.paths, p)
+	a.decided = true
+	if g.lbEntries[t] == nil {
+		g.lbEntries[t] = map[int][]resource.ExposurePath{}
+	}
+	g.lbEntries[t][port] = append(g.lbEntries[t][port], p)
 }

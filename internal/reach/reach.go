@@ -93,6 +93,10 @@ type Graph struct {
 	// (asked once per target behind them).
 	replyOK    map[string]bool
 	lbExposure map[*resource.Resource]*resource.Exposure
+	// lbEntries: a load balancer reached as another's target (an NLB's
+	// target group of type alb) → its listener port → the paths reaching
+	// it there.
+	lbEntries map[*resource.Resource]map[int][]resource.ExposurePath
 	// byAddr: provider|private address → the instance or interface
 	// holding it (only one).
 	byAddr map[string]*resource.Resource
@@ -197,6 +201,7 @@ func New(rs []*resource.Resource) *Graph {
 		g.byKey[g.key(r.Provider, r.ID)] = r
 	}
 	g.byAddr, g.replyOK, g.lbExposure = map[string]*resource.Resource{}, map[string]bool{}, map[*resource.Resource]*resource.Exposure{}
+	g.lbEntries = map[*resource.Resource]map[int][]resource.ExposurePath{}
 	for _, r := range rs {
 		if a := r.Facts.Addressing; a != nil && r.Facts.Network == nil {
 			for _, ip := range a.PrivateIPs {

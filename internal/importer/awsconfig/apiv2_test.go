@@ -118,3 +118,22 @@ func TestRESTVPCLinks(t *testing.T) {
 		t.Errorf("origins %+v, want %+v", o, wantO)
 	}
 }
+
+// TestALBTypeTargetGroup: an NLB target group of type alb registers an
+// ALB by its ARN: the listener forwards to the ALB on the group's port.
+func TestALBTypeTargetGroup(t *testing.T) {
+	const alb = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/alb-int/0a1b"
+	res := parseDoc(t, "111122223333/cli/elbv2-describe-target-health/to-alb.us-east-1.json",
+		`{"TargetHealthDescriptions":[{"Target":{"Id":"`+alb+`","Port":443},"TargetHealth":{"State":"healthy"}}]}`)
+	if len(res.Resources) != 1 || len(res.Problems) > 0 {
+		t.Fatalf("%d resources, problems %+v", len(res.Resources), res.Problems)
+	}
+	nlb := &resource.Resource{Provider: resource.AWS, ID: "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/nlb-pub/0c2d",
+		Facts: resource.Facts{LoadBalancer: &resource.LoadBalancer{Listeners: []resource.Listener{{Protocol: "TCP", Port: 443,
+			Forwards: []resource.Forward{{Via: "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/to-alb/0e3f"}}}}}}}
+	joinTargetGroups([]*resource.Resource{nlb}, res.Resources)
+	want := []resource.Forward{{Target: alb, Port: 443, Via: "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/to-alb/0e3f"}}
+	if got := nlb.Facts.LoadBalancer.Listeners[0].Forwards; !reflect.DeepEqual(got, want) {
+		t.Errorf("forwards %+v, want %+v", got, want)
+	}
+}
