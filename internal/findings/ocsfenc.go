@@ -1,6 +1,8 @@
 package findings
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -310,14 +312,80 @@ func WriteOCSF(w io.Writer, fs []Finding, lines bool) error {
 			return err
 		}
 	}
-	nb := (len(fs) + ocsfBatch - 1) / ocsfBatch
+	err := writeBatches(w, len(fs), func(b []byte, i int, scratch *[]byte) ([]byte, error) {
+		if !lines && i > 0 {
+			b = append(b, ',')
+		}
+		return fs[i].appendOCSF(b, scratch)
+	})
+	if err != nil {
+		return err
+	}
+	if !lines {
+		_, err = io.WriteString(w, "]\n")
+	}
+	return err
+}
+
+// WriteJSON writes the findings as one JSON array indented by two spaces,
+// byte for byte what encoding/json's Encoder with SetIndent("", "  ")
+// writes for fs (raw records included), but a finding at a time on every
+// core: the Encoder makes the whole document in memory twice (encoded,
+// then indented) before it writes, and a raw record left in its file
+// (RawAt) is read back as its finding is written.
+func WriteJSON(w io.Writer, fs []Finding) error {
+	if len(fs) == 0 {
+		_, err := io.WriteString(w, "[]\n")
+		return err
+	}
+	if _, err := io.WriteString(w, "[\n  "); err != nil {
+		return err
+	}
+	err := writeBatches(w, len(fs), func(b []byte, i int, scratch *[]byte) ([]byte, error) {
+		f := &fs[i]
+		if len(f.Raw) == 0 && f.RawAt.File != nil {
+			raw, err := f.RawRecord(*scratch)
+			if err != nil {
+				return b, fmt.Errorf("finding %s: %w", f.ID, err)
+			}
+			*scratch = raw
+			g := *f
+			g.Raw = raw
+			f = &g
+		}
+		if i > 0 {
+			b = append(b, ",\n  "...)
+		}
+		data, err := json.Marshal(f)
+		if err != nil {
+			return b, err
+		}
+		var ind bytes.Buffer
+		ind.Grow(len(data) * 5 / 4)
+		if err := json.Indent(&ind, data, "  ", "  "); err != nil {
+			return b, err
+		}
+		return append(b, ind.Bytes()...), nil
+	})
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, "\n]\n")
+	return err
+}
+
+// writeBatches writes what encode appends for 0 ... n-1 (scratch is the
+// worker's own, reused from call to call), encoding batches of ocsfBatch
+// on every core and writing them in order. It stops at the first error.
+func writeBatches(w io.Writer, n int, encode func(b []byte, i int, scratch *[]byte) ([]byte, error)) error {
+	nb := (n + ocsfBatch - 1) / ocsfBatch
 	workers := max(1, min(runtime.GOMAXPROCS(0), nb))
 	type batch struct {
 		buf []byte
 		err error
 	}
 	// At most window batches are handed out and not yet written, each in
-	// its own slot, so memory stays a few MiB whatever len(fs).
+	// its own slot, so memory stays a few MiB whatever n.
 	window := 2 * workers
 	slots := make([]chan batch, window)
 	for i := range slots {
@@ -339,11 +407,8 @@ func WriteOCSF(w io.Writer, fs []Finding, lines bool) error {
 				case bt.buf = <-free:
 				default:
 				}
-				for i := k * ocsfBatch; i < min((k+1)*ocsfBatch, len(fs)) && !failed.Load(); i++ {
-					if !lines && i > 0 {
-						bt.buf = append(bt.buf, ',')
-					}
-					if bt.buf, bt.err = fs[i].appendOCSF(bt.buf, &scratch); bt.err != nil {
+				for i := k * ocsfBatch; i < min((k+1)*ocsfBatch, n) && !failed.Load(); i++ {
+					if bt.buf, bt.err = encode(bt.buf, i, &scratch); bt.err != nil {
 						break
 					}
 				}
@@ -377,11 +442,5 @@ func WriteOCSF(w io.Writer, fs []Finding, lines bool) error {
 		<-tokens
 	}
 	wg.Wait()
-	if err != nil {
-		return err
-	}
-	if !lines {
-		_, err = io.WriteString(w, "]\n")
-	}
 	return err
 }

@@ -161,6 +161,45 @@ func TestWriteOCSF(t *testing.T) {
 	}
 }
 
+// TestWriteJSON checks WriteJSON against encoding/json's indenting
+// Encoder over more findings than one batch, raw records included, and
+// with none.
+func TestWriteJSON(t *testing.T) {
+	cs := ocsfCases()
+	var fs []Finding
+	for i := range 2*ocsfBatch + 3 {
+		f := cs[i%len(cs)]
+		f.ID = f.ID + "-" + strings.Repeat("x", i%5) + string(rune('a'+i%26))
+		f.Raw = nil // the cases' own are not all JSON
+		if i%3 == 0 {
+			id, _ := json.Marshal(f.ID)
+			f.Raw = json.RawMessage(`{"Id": ` + string(id) + `, "Html": "<a&b>", "N": [1, 2]}`)
+		}
+		fs = append(fs, f)
+	}
+	for _, fs := range [][]Finding{fs, {}, nil} {
+		var want, got bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if fs == nil {
+			fs = []Finding{}
+		}
+		if err := enc.Encode(fs); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteJSON(&got, fs); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("%d findings: WriteJSON differs from encoding/json (%d and %d bytes)", len(fs), got.Len(), want.Len())
+		}
+	}
+	boom := errors.New("disk full")
+	if err := WriteJSON(&failingWriter{after: 2, err: boom}, fs); !errors.Is(err, boom) {
+		t.Errorf("a failing writer: %v", err)
+	}
+}
+
 type failingWriter struct {
 	after int
 	err   error

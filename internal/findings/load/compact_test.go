@@ -58,6 +58,20 @@ func TestCompactImportsSame(t *testing.T) {
 	if got := ocsfOf(inFiles); !bytes.Equal(got, want) {
 		t.Errorf("RawInFiles: the OCSF events differ (%d bytes, want %d)", len(got), len(want))
 	}
+	// --format json: what encoding/json's indenting Encoder writes for the
+	// findings held in memory.
+	var wantJSON, gotJSON bytes.Buffer
+	enc := json.NewEncoder(&wantJSON)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(mem.Findings); err != nil {
+		t.Fatal(err)
+	}
+	if err := findings.WriteJSON(&gotJSON, inFiles.Findings); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(gotJSON.Bytes(), wantJSON.Bytes()) {
+		t.Errorf("RawInFiles: WriteJSON differs from encoding/json over the findings in memory (%d bytes, want %d)", gotJSON.Len(), wantJSON.Len())
+	}
 
 	noRaw, err := Files(ctx, []string{dir}, WithoutRaw())
 	if err != nil {
