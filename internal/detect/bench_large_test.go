@@ -38,7 +38,12 @@ func BenchmarkDetectCloudTrailLarge(b *testing.B) {
 
 // largeTrailFiles writes the invictus CloudTrail events 100 times over into
 // 8 {"Records":[...]} files (about 290,000 events) and returns their paths.
-func largeTrailFiles(b *testing.B) []string {
+func largeTrailFiles(b testing.TB) []string { return trailFiles(b, b.TempDir(), 0, 100, 8) }
+
+// trailFiles writes copies first, first+1, ... first+copies-1 of the
+// invictus CloudTrail events (see copyOf) into nfiles {"Records":[...]}
+// files in dir, in order, and returns their paths.
+func trailFiles(b testing.TB, dir string, first, copies, nfiles int) []string {
 	b.Helper()
 	data := corpus(b, "logs", "aws_cloudtrail", "invictus-aws_dataset")
 	ctx := context.Background()
@@ -51,19 +56,17 @@ func largeTrailFiles(b *testing.B) []string {
 	}, nil); err != nil {
 		b.Fatal(err)
 	}
-	dir := b.TempDir()
-	const copies, nfiles = 100, 8
 	var files []string
 	for f := range nfiles {
 		var buf bytes.Buffer
 		buf.WriteString(`{"Records":[`)
-		first := true
-		for c := f * copies / nfiles; c < (f+1)*copies/nfiles; c++ {
+		firstEv := true
+		for c := first + f*copies/nfiles; c < first+(f+1)*copies/nfiles; c++ {
 			for _, raw := range raws {
-				if !first {
+				if !firstEv {
 					buf.WriteByte(',')
 				}
-				first = false
+				firstEv = false
 				buf.Write(copyOf(b, raw, c))
 			}
 		}
@@ -79,7 +82,7 @@ func largeTrailFiles(b *testing.B) []string {
 
 // copyOf returns copy c of a CloudTrail event: its eventID suffixed with
 // the copy number and its eventTime c hours later.
-func copyOf(b *testing.B, raw []byte, c int) []byte {
+func copyOf(b testing.TB, raw []byte, c int) []byte {
 	if c == 0 {
 		return raw
 	}

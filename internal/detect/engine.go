@@ -131,6 +131,9 @@ type Engine struct {
 	// sources are the log sources (Config.Sources); reader reads them.
 	sources *logs.Registry
 	reader  logs.Reader
+	// noBufferReuse makes Run read every file into buffers of its own
+	// (tests compare the two).
+	noBufferReuse bool
 	// LoadErrors lists the rule files (or documents) that could not be
 	// loaded, with reasons.
 	LoadErrors []sigma.LoadError
@@ -637,7 +640,9 @@ func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 				vals = make(map[string]string, len(fields))
 				for k, f := range fields {
 					if got[k].ok {
-						vals[f] = got[k].v
+						// A copy: the value may be a slice of a read
+						// buffer that is reused (logs.Reader.Buffers).
+						vals[f] = strings.Clone(got[k].v)
 					}
 				}
 				if len(m.vals) >= maxInterned {

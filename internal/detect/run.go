@@ -1,8 +1,8 @@
 package detect
 
 import (
+	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -59,16 +59,72 @@ func ListFiles(paths []string, onErr func(logs.InputError)) []string {
 
 const hitChunk = 512
 
+// fileResult is what a worker found in one file, handed to the emitting
+// goroutine as it goes: full chunks of hits as they fill (so the emitter
+// works on a file while it is read, and the hits it has emitted, with
+// their copies of the raw events, are soon garbage), then the rest.
 type fileResult struct {
-	// hits are the matched records in input order, in chunks of
-	// hitChunk (a Hit is a few hundred bytes: one growing slice copied
-	// them over and over).
-	hits   [][]Hit
+	mu sync.Mutex
+	// ready is signalled (capacity 1) when chunks or done change.
+	ready chan struct{}
+	// chunks are the matched records not yet taken, in input order, in
+	// chunks of hitChunk (a Hit is a few hundred bytes: one growing slice
+	// copied them over and over).
+	chunks [][]Hit
+	done   bool
+	// Set when done: the input errors, the events read, the newest event
+	// time in the file, and the context's error.
 	errs   []logs.InputError
 	events int64
-	// newest is the newest event time in the file.
 	newest time.Time
 	err    error
+}
+
+func newFileResult() *fileResult { return &fileResult{ready: make(chan struct{}, 1)} }
+
+// send hands a chunk of hits to the emitter.
+func (r *fileResult) send(c []Hit) {
+	r.mu.Lock()
+	r.chunks = append(r.chunks, c)
+	r.mu.Unlock()
+	r.signal()
+}
+
+// finish hands the last hits and the file's totals to the emitter.
+func (r *fileResult) finish(c []Hit, errs []logs.InputError, events int64, newest time.Time, err error) {
+	r.mu.Lock()
+	if len(c) > 0 {
+		r.chunks = append(r.chunks, c)
+	}
+	r.errs, r.events, r.newest, r.err, r.done = errs, events, newest, err, true
+	r.mu.Unlock()
+	r.signal()
+}
+
+func (r *fileResult) signal() {
+	select {
+	case r.ready <- struct{}{}:
+	default:
+	}
+}
+
+// take waits for chunks of hits or the end of the file and returns the
+// chunks sent since the last take, and whether the file is done.
+func (r *fileResult) take(ctx context.Context) (chunks [][]Hit, done bool, err error) {
+	for {
+		r.mu.Lock()
+		chunks, done = r.chunks, r.done
+		r.chunks = nil
+		r.mu.Unlock()
+		if len(chunks) > 0 || done {
+			return chunks, done, nil
+		}
+		select {
+		case <-r.ready:
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		}
+	}
 }
 
 // Run reads every audit event under paths, matches them on Workers
@@ -92,12 +148,18 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	results := make([]chan fileResult, len(files))
+	results := make([]*fileResult, len(files))
 	for i := range results {
-		results[i] = make(chan fileResult, 1)
+		results[i] = newFileResult()
 	}
 	jobs := make(chan int)
 	window := make(chan struct{}, 4*workers) // bounds how far workers run ahead
+	// The workers share a few large read buffers (a CloudTrail log file
+	// is read whole): matchFile copies the events it keeps out of them.
+	rd := e.reader
+	if !e.noBufferReuse {
+		rd.Buffers = &logs.BufferPool{}
+	}
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -105,7 +167,7 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 			defer wg.Done()
 			m := e.NewMatcher()
 			for i := range jobs {
-				results[i] <- e.matchFile(ctx, m, files[i])
+				e.matchFile(ctx, rd, m, files[i], results[i])
 			}
 		}()
 	}
@@ -146,13 +208,30 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 		opt.Progress(RunProgress{Files: done, FilesTotal: len(files), Events: events, Alerts: alerts, Elapsed: time.Since(start)})
 	}
 	for i := range files {
-		var r fileResult
-		select {
-		case r = <-results[i]:
-		case <-ctx.Done():
-			return ctx.Err()
+		r := results[i]
+		for {
+			chunks, done, err := r.take(ctx)
+			if err != nil {
+				return err
+			}
+			for _, chunk := range chunks {
+				for j := range chunk {
+					h := &chunk[j]
+					// The watermark as a run reading event by event has it here.
+					if err := e.Advance(ctx, h.wm, emit); err != nil {
+						return err
+					}
+					if err := e.Emit(ctx, h, emit); err != nil {
+						return err
+					}
+				}
+			}
+			if done {
+				break
+			}
 		}
 		<-window
+		results[i] = nil
 		for _, ie := range r.errs {
 			onErr(ie)
 		}
@@ -163,18 +242,6 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 		e.stats.Events += r.events
 		e.stats.mu.Unlock()
 		events += r.events
-		for _, chunk := range r.hits {
-			for j := range chunk {
-				h := &chunk[j]
-				// The watermark as a run reading event by event has it here.
-				if err := e.Advance(ctx, h.wm, emit); err != nil {
-					return err
-				}
-				if err := e.Emit(ctx, h, emit); err != nil {
-					return err
-				}
-			}
-		}
 		if err := e.Advance(ctx, r.newest, emit); err != nil {
 			return err
 		}
@@ -187,46 +254,79 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 	return sink.Flush(ctx)
 }
 
-// matchFile reads one file and keeps the records that matched a rule.
-func (e *Engine) matchFile(ctx context.Context, m *Matcher, path string) (r fileResult) {
+// matchFile reads one file with rd and hands the records that matched a
+// rule to r as it goes (see fileResult). rd may lend its buffers
+// (logs.Reader.Buffers): the raw events of the records kept are copied
+// out of them.
+func (e *Engine) matchFile(ctx context.Context, rd logs.Reader, m *Matcher, path string, r *fileResult) {
+	var (
+		cur    []Hit
+		errs   []logs.InputError
+		events int64
+		newest time.Time
+		arena  rawArena
+	)
 	// A bug tripped by one input must not take the whole run down: report
-	// it against the file and go on with the others.
+	// it against the file and go on with the others (the hits of the
+	// chunks already handed over still count).
 	defer func() {
 		if p := recover(); p != nil {
-			r.hits = nil
-			r.errs = append(r.errs, logs.InputError{File: path, Offset: -1, Err: fmt.Errorf("internal error reading this file: %v", p)})
+			errs = append(errs, logs.InputError{File: path, Offset: -1, Err: fmt.Errorf("internal error reading this file: %v", p)})
+			r.finish(nil, errs, events, newest, nil)
 		}
 	}()
 	fn := func(rec logs.Record) error {
-		r.events++
+		events++
 		t := EventTime(rec)
-		if t.After(r.newest) {
-			r.newest = t
+		if t.After(newest) {
+			newest = t
 		}
 		var h Hit
 		if m.matchAt(rec, t, &h) {
-			h.wm = r.newest
-			h.key, h.keyed = keyOf(rec), true
-			e.Prepare(&h)
-			if n := len(r.hits); n == 0 || len(r.hits[n-1]) == cap(r.hits[n-1]) {
-				r.hits = append(r.hits, make([]Hit, 0, hitChunk))
+			if rd.Buffers != nil {
+				h.Record.Raw = arena.copy(rec.Raw)
 			}
-			last := &r.hits[len(r.hits)-1]
-			*last = append(*last, h)
+			h.wm = newest
+			h.key, h.keyed = keyOf(h.Record), true
+			e.Prepare(&h)
+			if cur == nil {
+				cur = make([]Hit, 0, hitChunk)
+			}
+			cur = append(cur, h)
+			if len(cur) == hitChunk {
+				r.send(cur)
+				cur = nil
+			}
 		}
 		return nil
 	}
-	onErr := func(ie logs.InputError) { r.errs = append(r.errs, ie) }
+	onErr := func(ie logs.InputError) { errs = append(errs, ie) }
 	var err error
 	if path == Stdin {
-		err = e.reader.Read(ctx, "stdin", os.Stdin, fn, onErr)
+		err = rd.Read(ctx, "stdin", os.Stdin, fn, onErr)
 	} else {
-		err = e.reader.ReadFile(ctx, path, fn, onErr)
+		err = rd.ReadFile(ctx, path, fn, onErr)
 	}
-	if err != nil && !errors.Is(err, context.Canceled) {
-		r.err = err
-	} else if err != nil {
-		r.err = err
+	r.finish(cur, errs, events, newest, err)
+}
+
+// arenaChunk is the size of a rawArena's chunks: large enough that copying
+// events into them costs few allocations, small enough that an event kept
+// long (correlation evidence) holds little memory with it.
+const arenaChunk = 64 << 10
+
+// rawArena copies raw events into shared chunks (one allocation per chunk
+// rather than per event).
+type rawArena struct{ buf []byte }
+
+func (a *rawArena) copy(b []byte) []byte {
+	if len(b) > arenaChunk/4 {
+		return bytes.Clone(b)
 	}
-	return r
+	if cap(a.buf)-len(a.buf) < len(b) {
+		a.buf = make([]byte, 0, arenaChunk)
+	}
+	n := len(a.buf)
+	a.buf = append(a.buf, b...)
+	return a.buf[n:len(a.buf):len(a.buf)]
 }

@@ -83,6 +83,14 @@ func Walk(ctx context.Context, paths []string, fn func(Record) error, onErr func
 type Reader struct {
 	// Sources are the sources recognised, in order; nil means Builtin().
 	Sources *Registry
+	// Buffers, when set, lends the reader its large read buffers (a
+	// CloudTrail log file is read into one buffer of its size) and takes
+	// them back when ReadFile or Read returns, so that a run over many
+	// files reuses a few buffers instead of faulting in fresh memory for
+	// every file (on a VM, first touches of fresh pages cost more than
+	// reading the file). Record.Raw then points into a lent buffer: fn
+	// must copy what it keeps after ReadFile or Read returns.
+	Buffers *BufferPool
 }
 
 func (rd Reader) sources() *Registry {
@@ -204,7 +212,7 @@ const (
 //     Activity API delivers them (content blobs are JSON arrays).
 //
 // Record.Raw is a slice of a buffer the reader never reuses or modifies, so
-// fn may keep it. Read returns only fn's error or the context's; everything
+// fn may keep it (unless the Reader lends buffers: see Reader.Buffers). Read returns only fn's error or the context's; everything
 // else goes to onErr.
 func Read(ctx context.Context, name string, r io.Reader, fn func(Record) error, onErr func(InputError)) error {
 	return Reader{}.Read(ctx, name, r, fn, onErr)
@@ -245,7 +253,7 @@ func (rd Reader) read(ctx context.Context, name string, r io.Reader, size int64,
 	} else {
 		r = br
 	}
-	s := &splitter{ctx: ctx, name: name, fn: fn, onErr: onErr, cls: newClassifier(rd.sources())}
+	s := &splitter{ctx: ctx, name: name, fn: fn, onErr: onErr, cls: newClassifier(rd.sources()), pool: rd.Buffers}
 	return s.run(r, hint, known)
 }
 

@@ -35,6 +35,30 @@ type lineReader struct {
 	// the line so far and faulted in fresh pages: a third of detect's
 	// time on 40 MB CloudTrail files).
 	known int64
+	// pool, when set, lends large buffers; lent lists those taken, given
+	// back by release.
+	pool *BufferPool
+	lent [][]byte
+}
+
+// alloc returns a buffer of n bytes, from the pool when there is one and
+// the buffer is large (contents undefined: only bytes read are used).
+func (lr *lineReader) alloc(n int) []byte {
+	if lr.pool == nil || n < minPooled {
+		return make([]byte, n)
+	}
+	b := lr.pool.get(n)
+	lr.lent = append(lr.lent, b)
+	return b
+}
+
+// release gives the lent buffers back to the pool: no record handed out
+// may be used after it.
+func (lr *lineReader) release() {
+	for _, b := range lr.lent {
+		lr.pool.put(b)
+	}
+	lr.lent, lr.buf = nil, nil
 }
 
 // next returns the next line without its '\n', its stream offset and 1-based
@@ -94,7 +118,7 @@ func (lr *lineReader) fill() {
 			size = int(rest)
 		}
 	}
-	nb := make([]byte, size)
+	nb := lr.alloc(size)
 	copy(nb, lr.buf[lr.start:lr.end])
 	lr.buf, lr.start, lr.end = nb, 0, pending
 	lr.readOnce()
@@ -138,6 +162,8 @@ type splitter struct {
 	fn    func(Record) error
 	onErr func(InputError)
 	cls   *classifier
+	// pool lends large read buffers (Reader.Buffers), or is nil.
+	pool *BufferPool
 
 	// base is the stream offset of doc[0]; doc is the buffer positions refer
 	// to in document mode, with lineAt/lineOff caching line counting.
@@ -167,7 +193,8 @@ type splitter struct {
 var errStop = errors.New("stop")
 
 func (s *splitter) run(r io.Reader, hint int, known int64) error {
-	lr := &lineReader{r: r, first: hint, known: known}
+	lr := &lineReader{r: r, first: hint, known: known, pool: s.pool}
+	defer lr.release()
 	if v, off, valid, ok := s.longFirstLine(lr); ok {
 		// Line mode, the first line validated where it lies (a one-line
 		// CloudTrail file: no separate pass to find its end).
