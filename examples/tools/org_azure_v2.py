@@ -900,6 +900,62 @@ def cis6_rows():
     plant("azure-bastion-host-missing", SUB_ID, "no Microsoft.Network/bastionHosts row: admins reach the jumpbox "
           "VM by its public IP")
     plant("azure-application-insights-missing", SUB_ID, "no Microsoft.Insights/components row")
+    databricks_rows(law)
+
+
+def databricks_rows(law):
+    """Two Azure Databricks workspaces (CIS Azure 6.0 2.1): the production one injected into vnet-nw-prod with
+    secure cluster connectivity, a private endpoint, no public network access, a customer-managed key and its
+    logs in the security workspace; the data science sandbox created with the portal's defaults of 2022."""
+    tags = dict(az.TAGS, **{"data-classification": "internal"})
+    dbw = "Microsoft.Databricks/workspaces"
+
+    def params(vnet, no_public_ip):
+        p = {"enableNoPublicIp": {"type": "Bool", "value": no_public_ip},
+             "prepareEncryption": {"type": "Bool", "value": vnet is not None},
+             "requireInfrastructureEncryption": {"type": "Bool", "value": False},
+             "storageAccountName": {"type": "String", "value": "dbstorage" + uid("dbfs", str(vnet))[:10]},
+             "storageAccountSkuName": {"type": "String", "value": "Standard_GRS"}}
+        if vnet:
+            p.update({"customVirtualNetworkId": {"type": "String", "value": vnet},
+                      "customPublicSubnetName": {"type": "String", "value": "snet-dbw-host"},
+                      "customPrivateSubnetName": {"type": "String", "value": "snet-dbw-container"}})
+        return p
+    prod = az.rid("rg-nw-analytics-prod", dbw, "dbw-nw-analytics-prod")
+    props = {"managedResourceGroupId": SUB_ID + "/resourceGroups/databricks-rg-dbw-nw-analytics-prod",
+             "parameters": params(VNET_PROD, True), "provisioningState": "Succeeded",
+             "workspaceId": "4417839201557842", "workspaceUrl": "adb-4417839201557842.2.azuredatabricks.net",
+             "publicNetworkAccess": "Disabled", "requiredNsgRules": "NoAzureDatabricksRules",
+             "encryption": {"entities": {"managedServices": {
+                 "keySource": "Microsoft.Keyvault",
+                 "keyVaultProperties": {"keyVaultUri": "https://kv-nw-prod-cmk.vault.azure.net/",
+                                        "keyName": "cmk-databricks", "keyVersion": uid("kver", "dbw")[:32]}}}},
+             "createdDateTime": az.ts(300)}
+    r = az.row(RES, prod, dbw, props, rg="rg-nw-analytics-prod", sku={"name": "premium"}, tags=tags)
+    r["properties"]["privateEndpointConnections"] = [private_endpoint_connection(prod, "dbw-nw-analytics-prod")]
+    az.row(RES, prod + "/providers/microsoft.insights/diagnosticSettings/dbw-logs-to-law",
+           "microsoft.insights/diagnosticSettings", {
+               "storageAccountId": None, "workspaceId": law, "eventHubAuthorizationRuleId": None,
+               "eventHubName": None, "logAnalyticsDestinationType": None, "metrics": [],
+               "logs": [{"category": None, "categoryGroup": "allLogs", "enabled": True,
+                         "retentionPolicy": {"enabled": False, "days": 0}}]},
+           rg="rg-nw-analytics-prod", location="")
+    clean("data_warehouse", prod, "CIS 2.1: VNet injection into vnet-nw-prod, no public IP, private endpoint, public "
+          "network access disabled, CMK for managed services, diagnostic logs to law-nw-security")
+    sbx = az.rid("rg-nw-legacy", dbw, "dbw-nw-ds-sandbox")
+    az.row(RES, sbx, dbw, {
+        "managedResourceGroupId": SUB_ID + "/resourceGroups/databricks-rg-dbw-nw-ds-sandbox",
+        "parameters": params(None, False), "provisioningState": "Succeeded",
+        "workspaceId": "2208411937746120", "workspaceUrl": "adb-2208411937746120.0.azuredatabricks.net",
+        "publicNetworkAccess": "Enabled", "requiredNsgRules": "AllRules", "privateEndpointConnections": [],
+        "createdDateTime": az.ts(1100)}, rg="rg-nw-legacy", sku={"name": "standard"}, tags=tags)
+    for rule, why in (("azure-databricks-no-vnet-injection", "parameters has no customVirtualNetworkId (managed VNet)"),
+                      ("azure-databricks-public-ip", "parameters.enableNoPublicIp.value false"),
+                      ("azure-databricks-public-network-access", "publicNetworkAccess Enabled"),
+                      ("azure-databricks-no-private-endpoint", "privateEndpointConnections []"),
+                      ("azure-databricks-no-cmk", "standard tier, no encryption entities: platform-managed keys"),
+                      ("azure-databricks-diagnostic-logs-disabled", "no diagnostic setting on the workspace")):
+        plant(rule, sbx, why)
 
 
 STORAGE_IDS = {}  # name -> ID of the storage accounts org_azure.py wrote (read by main before build)

@@ -63,3 +63,19 @@ type FileService struct {
 	SMBVersions          []string `json:"smb_versions,omitempty"`
 	SMBChannelEncryption []string `json:"smb_channel_encryption,omitempty"`
 }
+
+// DatabricksWorkspace holds the settings of an Azure Databricks workspace
+// (Microsoft.Databricks/workspaces) CIS Azure 6.0 section 2.1 checks.
+type DatabricksWorkspace struct {
+	// VNetInjection: the clusters run in the customer's VNet
+	// (parameters.customVirtualNetworkId).
+	VNetInjection *bool `json:"vnet_injection,omitempty"`
+	// NoPublicIP: secure cluster connectivity, cluster nodes without
+	// public IPs (parameters.enableNoPublicIp).
+	NoPublicIP *bool `json:"no_public_ip,omitempty"`
+	// PrivateEndpoint: an approved private endpoint connection.
+	PrivateEndpoint *bool `json:"private_endpoint,omitempty"`
+	// DiagnosticLogs: a diagnostic setting of the workspace sends some of
+	// its logs to a destination.
+	DiagnosticLogs *bool `json:"diagnostic_logs,omitempty"`
+}

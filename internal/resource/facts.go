@@ -325,6 +325,9 @@ type Database struct {
 	// PublicAccess: a BigQuery dataset's access entries grant allUsers or
 	// allAuthenticatedUsers a role.
 	PublicAccess *bool `json:"public_access,omitempty"`
+	// Databricks: an Azure Databricks workspace's network and logging
+	// settings (azurecis.go).
+	Databricks *DatabricksWorkspace `json:"databricks,omitempty"`
 }
 
 // Key: KMS key, Key Vault key, Cloud KMS crypto key.

@@ -109,10 +109,15 @@ func splitList(v string, all []string) []string {
 	return out
 }
 
-// vaultAuditLogs reports whether a diagnostic setting sends a Key Vault's
-// audit logs somewhere: an enabled log of category AuditEvent, or of
-// group audit or allLogs, and a destination.
-func vaultAuditLogs(p node) bool {
+// databricks reports whether r is a Databricks workspace with its facts.
+func databricks(r *resource.Resource) bool {
+	return r.Type == TypeDatabricks && r.Facts.Database != nil && r.Facts.Database.Databricks != nil
+}
+
+// sendsLogs reports whether a diagnostic setting sends logs to a
+// destination: some enabled log, or with audit set, an enabled log of a
+// Key Vault's audit category AuditEvent or of group audit or allLogs.
+func sendsLogs(p node, audit bool) bool {
 	dest := false
 	for _, key := range []string{"storageAccountId", "workspaceId", "eventHubAuthorizationRuleId", "marketplacePartnerId"} {
 		if p.S(key) != "" {
@@ -128,7 +133,7 @@ func vaultAuditLogs(p node) bool {
 			continue
 		}
 		g := strings.ToLower(l.S("categoryGroup"))
-		if strings.EqualFold(l.S("category"), "AuditEvent") || g == "audit" || g == "alllogs" {
+		if !audit || strings.EqualFold(l.S("category"), "AuditEvent") || g == "audit" || g == "alllogs" {
 			return true
 		}
 	}
@@ -136,7 +141,8 @@ func vaultAuditLogs(p node) bool {
 }
 
 // finishCIS6 joins the file service rows to their storage accounts, the
-// resource-scope diagnostic settings to their Key Vaults, and sets the
+// resource-scope diagnostic settings to their Key Vaults and Databricks
+// workspaces, and sets the
 // subscriptions' Bastion and Application Insights facts.
 func finishCIS6(all []*resource.Resource) (problems []attr.Problem) {
 	byID := map[string]*resource.Resource{}
@@ -218,8 +224,9 @@ func finishCIS6(all []*resource.Resource) (problems []attr.Problem) {
 			s.SMBChannelEncryption = splitList(enc, smbChannelEncryption)
 		}
 	}
-	// Key Vault logging: known false when the input holds resource-scope
-	// diagnostic settings of the subscription (they were collected).
+	// Key Vault and Databricks logging: known false when the input holds
+	// resource-scope diagnostic settings of the subscription (they were
+	// collected).
 	vaultLogs, vaultBad := map[*resource.Resource]bool{}, map[*resource.Resource]bool{}
 	for _, d := range diags {
 		l := strings.ToLower(d.ID)
@@ -228,11 +235,11 @@ func finishCIS6(all []*resource.Resource) (problems []attr.Problem) {
 			continue
 		}
 		v := byID[l[:i]]
-		if v == nil || v.Facts.KeyVault == nil {
+		if v == nil || (v.Facts.KeyVault == nil && !databricks(v)) {
 			continue
 		}
 		p, failed := read(d)
-		on := vaultAuditLogs(p)
+		on := sendsLogs(p, v.Facts.KeyVault != nil)
 		if failed() {
 			vaultBad[v] = true
 			continue
@@ -243,12 +250,19 @@ func finishCIS6(all []*resource.Resource) (problems []attr.Problem) {
 		if r.Provider != resource.Azure {
 			continue
 		}
-		if kv := r.Facts.KeyVault; kv != nil && r.Type == TypeKeyVault {
+		var logged **bool
+		switch {
+		case r.Type == TypeKeyVault && r.Facts.KeyVault != nil:
+			logged = &r.Facts.KeyVault.Logging
+		case databricks(r):
+			logged = &r.Facts.Database.Databricks.DiagnosticLogs
+		}
+		if logged != nil {
 			switch {
 			case vaultLogs[r]:
-				kv.Logging = resource.Bool(true)
+				*logged = resource.Bool(true)
 			case get(r.Account).diagnostics && !vaultBad[r]:
-				kv.Logging = resource.Bool(false)
+				*logged = resource.Bool(false)
 			}
 		}
 		if r.Type == TypeSubscription && r.Facts.Account != nil {

@@ -98,3 +98,40 @@ func TestVaultLoggingUnknown(t *testing.T) {
 		t.Errorf("account CIS facts %+v, want unknown", c)
 	}
 }
+
+// TestDatabricksCISFacts: VNet injection and secure cluster connectivity
+// from the custom parameters, public network access, private endpoints,
+// customer-managed keys and diagnostic logs of Databricks workspaces.
+func TestDatabricksCISFacts(t *testing.T) {
+	ws := func(name string) string {
+		return cisSub + "/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/" + name
+	}
+	rows := "[" + strings.Join([]string{
+		cisRow(ws("locked"), "microsoft.databricks/workspaces", `{"publicNetworkAccess":"Disabled",`+
+			`"parameters":{"customVirtualNetworkId":{"type":"String","value":"/v"},"enableNoPublicIp":{"type":"Bool","value":true}},`+
+			`"encryption":{"entities":{"managedServices":{"keySource":"Microsoft.Keyvault"}}},`+
+			`"privateEndpointConnections":[{"properties":{"privateLinkServiceConnectionState":{"status":"Approved"}}}]}`),
+		cisRow(ws("open"), "microsoft.databricks/workspaces", `{"publicNetworkAccess":"Enabled",`+
+			`"parameters":{"enableNoPublicIp":{"type":"Bool","value":false}},"privateEndpointConnections":[]}`),
+		cisRow(ws("bad"), "microsoft.databricks/workspaces", `{"parameters":{"customVirtualNetworkId":{"value":7},"enableNoPublicIp":{"value":"yes"}}}`),
+		`{"id":"` + ws("locked") + `/providers/microsoft.insights/diagnosticSettings/d","name":"d","type":"Microsoft.Insights/diagnosticSettings",` +
+			`"properties":{"workspaceId":"/w","logs":[{"category":"clusters","enabled":true}]}}`,
+	}, ",") + "]"
+	m, problems := loadRows(t, rows)
+	if len(problems) != 2 {
+		t.Errorf("problems: %+v", problems)
+	}
+	for name, want := range map[string]string{
+		"locked": `{"engine":"databricks","public_endpoint":false,"encrypted":true,"key_manager":"customer","databricks":{"vnet_injection":true,"no_public_ip":true,"private_endpoint":true,"diagnostic_logs":true}}`,
+		"open":   `{"engine":"databricks","public_endpoint":true,"encrypted":true,"key_manager":"provider","databricks":{"vnet_injection":false,"no_public_ip":false,"private_endpoint":false,"diagnostic_logs":false}}`,
+		"bad":    `{"engine":"databricks","encrypted":true,"key_manager":"provider","databricks":{"diagnostic_logs":false}}`,
+	} {
+		r := m[strings.ToLower(ws(name))]
+		if r.Class != "data_warehouse" {
+			t.Errorf("%s: class %s", name, r.Class)
+		}
+		if got := factsJSON(t, r.Facts.Database); got != want {
+			t.Errorf("%s: database facts\n%s, want\n%s", name, got, want)
+		}
+	}
+}
