@@ -149,7 +149,7 @@ func runFindingsImport(cmd *cobra.Command, args []string, f findingsFlags) error
 	switch f.format {
 	case "table", "csv", "html": // they do not carry the raw record
 		opts = append(opts, load.WithoutRaw())
-	case "ocsf", "ocsf-jsonl": // the records are read back from the files as each event is written
+	case "json", "ocsf", "ocsf-jsonl": // the records are read back from the files as each finding is written
 		opts = append(opts, load.RawInFiles())
 	}
 	res, err := load.Files(ctx, args, opts...)
@@ -256,10 +256,7 @@ func writeFindings(w io.Writer, format string, fs []findings.Finding) error {
 	case "html":
 		return findings.WriteHTML(w, fs, time.Now())
 	case "json":
-		if fs == nil {
-			fs = []findings.Finding{}
-		}
-		return writeJSON(w, fs)
+		return findings.WriteJSON(w, fs)
 	case "ocsf", "ocsf-jsonl":
 		return findings.WriteOCSF(w, fs, format == "ocsf-jsonl")
 	case "csv":
