@@ -15,6 +15,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/respond"
 	"github.com/vigil-sec/vigil/internal/respond/engine"
+	"github.com/vigil-sec/vigil/internal/respond/wire"
 )
 
 // respondFlags are the flags every vigil respond subcommand shares.
@@ -33,11 +34,9 @@ func (f *respondFlags) register(cmd *cobra.Command) {
 	f.clouds.register(fl)
 }
 
-func (f *respondFlags) trailPath() string { return filepath.Join(f.state, "trail.jsonl") }
-func (f *respondFlags) runsDir() string   { return filepath.Join(f.state, "runs") }
-func (f *respondFlags) checkpointPath() string {
-	return filepath.Join(f.state, "checkpoint.jsonl")
-}
+func (f *respondFlags) trailPath() string      { return wire.State(f.state).Trail() }
+func (f *respondFlags) runsDir() string        { return wire.State(f.state).Runs() }
+func (f *respondFlags) checkpointPath() string { return wire.State(f.state).Checkpoint() }
 
 // runner builds the engine: the registry of actions, the policy and the
 // trail (closed by the returned func).
@@ -46,20 +45,12 @@ func (f *respondFlags) runner(cmd *cobra.Command) (*engine.Runner, func() error,
 	if err != nil {
 		return nil, nil, err
 	}
-	pol := engine.DefaultPolicy()
 	if f.policy != "" {
-		if pol, err = engine.LoadPolicy(f.policy); err != nil {
+		if _, err := engine.LoadPolicy(f.policy); err != nil {
 			return nil, nil, usageErr(err)
 		}
 	}
-	if err := os.MkdirAll(f.state, 0o700); err != nil {
-		return nil, nil, err
-	}
-	tr, err := openTrail(f.trailPath())
-	if err != nil {
-		return nil, nil, err
-	}
-	return &engine.Runner{Registry: reg, Policy: pol, Trail: tr, Actor: f.by}, tr.Close, nil
+	return wire.Runner(reg, wire.State(f.state), f.policy, f.by)
 }
 
 func newRespondCmd() *cobra.Command {
@@ -132,21 +123,11 @@ changed. The plan file is sealed with a hash: edit it and apply refuses it.`,
 			if err != nil {
 				return err
 			}
-			sealed, err := engine.Seal(p)
-			if err != nil {
-				return err
-			}
 			if out == "" {
-				out = filepath.Join(f.state, "plans", p.ID+".json")
-				if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
-					return err
-				}
+				out = filepath.Join(wire.State(f.state).Plans(), p.ID+".json")
 			}
-			if err := sealed.WriteFile(out); err != nil {
-				return err
-			}
-			if err := r.Trail.Record(cmd.Context(), r.Actor, engine.Event{Kind: engine.KindPlan, Plan: sealed.Hash,
-				Data: map[string]any{"plan": p.ID, "file": out, "items": len(p.Items), "skipped": len(p.Skipped), "inputs": args}}); err != nil {
+			sealed, err := wire.WritePlan(cmd.Context(), r, p, out, args)
+			if err != nil {
 				return err
 			}
 			if format == "json" {
@@ -248,20 +229,11 @@ func newRespondApproveCmd(f *respondFlags) *cobra.Command {
 			if err != nil {
 				return usageErr(err)
 			}
-			r, closeTrail, err := f.runner(cmd)
-			if err != nil {
+			if err := os.MkdirAll(f.state, 0o700); err != nil {
 				return err
 			}
-			defer closeTrail()
-			a, err := file.Approve(f.by, reason, time.Now())
+			a, err := wire.Approve(cmd.Context(), wire.State(f.state), args[0], file, f.by, reason, wire.ModeApply, "", time.Now())
 			if err != nil {
-				return usageErr(err)
-			}
-			if err := r.Trail.Record(cmd.Context(), f.by, engine.Event{Kind: engine.KindApproval, Plan: file.Hash,
-				Data: map[string]any{"plan": file.Plan().ID, "by": a.By, "reason": a.Reason}}); err != nil {
-				return err
-			}
-			if err := file.WriteFile(args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "approved by %s: plan %s (%d step(s)); approvers: %d\n", a.By, file.Plan().ID, len(file.Plan().Items), len(file.Approvals))
@@ -295,15 +267,18 @@ before-state for "vigil respond rollback RUN".`,
 				return err
 			}
 			defer closeTrail()
-			inTrail, err := trailApprovers(f.trailPath(), file.Hash)
+			inTrail, err := wire.Approvers(f.trailPath(), file.Hash)
 			if err != nil {
 				return usageErr(err)
 			}
 			for _, a := range file.Approvals {
-				if !inTrail[a.By] {
+				if _, ok := inTrail[a.By]; !ok {
 					return usageErr(fmt.Errorf("%w: the approval by %s is not in the trail %s (approve with vigil respond approve, with the same --state)", engine.ErrTampered, a.By, f.trailPath()))
 				}
 			}
+			// An approval given on the dashboard for a dry run allows no
+			// change.
+			file.Approvals = slices.DeleteFunc(file.Approvals, func(a engine.Approval) bool { return a.Mode == wire.ModeDryRun })
 			cp, err := engine.OpenCheckpoint(f.checkpointPath())
 			if err != nil {
 				return err

@@ -1,48 +1,14 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
 
-	"github.com/vigil-sec/vigil/internal/respond/engine"
 	"github.com/vigil-sec/vigil/internal/respond/trail"
 )
-
-// trailRecorder writes the engine's events to the hash-chained trail.
-type trailRecorder struct{ log *trail.Log }
-
-func openTrail(path string) (*trailRecorder, error) {
-	l, err := trail.Open(path)
-	if err != nil {
-		if errors.Is(err, trail.ErrTorn) {
-			return nil, fmt.Errorf("%w (vigil respond verify says more; the trail is left as it is)", err)
-		}
-		return nil, err
-	}
-	return &trailRecorder{log: l}, nil
-}
-
-func (t *trailRecorder) Record(ctx context.Context, actor string, e engine.Event) error {
-	var data json.RawMessage
-	if e.Data != nil {
-		b, err := json.Marshal(e.Data)
-		if err != nil {
-			return fmt.Errorf("trail: encode %s event: %w", e.Kind, err)
-		}
-		data = b
-	}
-	_, err := t.log.Append(ctx, trail.Entry{Kind: e.Kind, Actor: actor, Run: e.Run, Plan: e.Plan, Action: e.Action,
-		Tactic: e.Tactic, Resource: e.Resource, Status: e.Status, Error: e.Error, Data: data})
-	return err
-}
-
-func (t *trailRecorder) Close() error { return t.log.Close() }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
 
@@ -108,35 +74,4 @@ command names. Record the head hash it prints somewhere else (a ticket, a log sy
 	cmd.Flags().BoolVar(&recover, "recover", false, "first cut an incomplete last line a crash left (recording the removed bytes in the trail)")
 	cmd.Flags().StringVar(&ocsfOut, "ocsf", "", "also write the verified trail as OCSF events (JSON lines) to this file")
 	return cmd
-}
-
-// trailApprovers returns who approved the plan with this hash according
-// to the trail (which must verify): an approval written into a plan file
-// by hand, and not through vigil respond approve, is not in it.
-func trailApprovers(path, planHash string) (map[string]bool, error) {
-	rep, err := trail.Verify(path, trail.VerifyOptions{})
-	if err != nil {
-		return nil, err
-	}
-	if err := rep.Err(); err != nil {
-		return nil, fmt.Errorf("the trail does not verify: %w", err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	out := map[string]bool{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for sc.Scan() {
-		var e trail.Entry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			return nil, fmt.Errorf("trail %s: %w", path, err)
-		}
-		if e.Kind == trail.KindApproval && e.Plan == planHash && e.Actor != "" {
-			out[e.Actor] = true
-		}
-	}
-	return out, sc.Err()
 }

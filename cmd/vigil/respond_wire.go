@@ -5,18 +5,12 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"google.golang.org/api/option"
 
 	"github.com/vigil-sec/vigil/internal/respond"
-	awsrespond "github.com/vigil-sec/vigil/internal/respond/aws"
-	azurerespond "github.com/vigil-sec/vigil/internal/respond/azure"
 	"github.com/vigil-sec/vigil/internal/respond/engine"
-	"github.com/vigil-sec/vigil/internal/respond/enrich"
-	gcprespond "github.com/vigil-sec/vigil/internal/respond/gcp"
-	"github.com/vigil-sec/vigil/internal/respond/notify"
 	"github.com/vigil-sec/vigil/internal/respond/playbook"
 	"github.com/vigil-sec/vigil/internal/respond/subjects"
-	"github.com/vigil-sec/vigil/internal/respond/ticket"
+	"github.com/vigil-sec/vigil/internal/respond/wire"
 )
 
 // cloudActionFlags configure the clients of the remediation actions: the
@@ -40,21 +34,11 @@ func (f *cloudActionFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&f.gcpQuotaProject, "gcp-quota-project", "", "project GCP API quota is charged to (user credentials)")
 }
 
-// registry returns every action vigil has.
+// registry returns every action vigil has, with these flags' credentials.
 func (f *cloudActionFlags) registry() (*respond.Registry, error) {
-	var all []respond.Action
-	all = append(all, awsrespond.Actions(awsrespond.Options{Profile: f.awsProfile, Endpoint: f.awsEndpoint, RoleName: f.awsRole,
-		Region: f.awsRegion})...)
-	all = append(all, azurerespond.Actions(azurerespond.Options{Endpoint: f.azureEndpoint, CAFile: f.azureCAFile, TenantID: f.azureTenant})...)
-	var gopts []option.ClientOption
-	if f.gcpQuotaProject != "" {
-		gopts = append(gopts, option.WithQuotaProject(f.gcpQuotaProject))
-	}
-	all = append(all, gcprespond.Actions(gcprespond.Options{Endpoint: f.gcpEndpoint, Project: f.gcpProject, ClientOptions: gopts})...)
-	all = append(all, notify.Actions(notify.Options{})...)
-	all = append(all, ticket.Actions(ticket.Options{})...)
-	all = append(all, enrich.Actions(enrich.Options{})...)
-	return respond.NewRegistry(all...)
+	return wire.Registry(wire.Clouds{AWSProfile: f.awsProfile, AWSEndpoint: f.awsEndpoint, AWSRole: f.awsRole, AWSRegion: f.awsRegion,
+		GCPEndpoint: f.gcpEndpoint, GCPProject: f.gcpProject, GCPQuotaProject: f.gcpQuotaProject,
+		AzureEndpoint: f.azureEndpoint, AzureCAFile: f.azureCAFile, AzureTenant: f.azureTenant})
 }
 
 // loadPlaybooks loads playbook files and directories against reg.

@@ -2,10 +2,8 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -14,16 +12,10 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/history"
 	"github.com/vigil-sec/vigil/internal/respond"
-	awsrespond "github.com/vigil-sec/vigil/internal/respond/aws"
-	azurerespond "github.com/vigil-sec/vigil/internal/respond/azure"
 	"github.com/vigil-sec/vigil/internal/respond/engine"
-	"github.com/vigil-sec/vigil/internal/respond/enrich"
-	gcprespond "github.com/vigil-sec/vigil/internal/respond/gcp"
-	"github.com/vigil-sec/vigil/internal/respond/notify"
 	"github.com/vigil-sec/vigil/internal/respond/playbook"
 	"github.com/vigil-sec/vigil/internal/respond/subjects"
-	"github.com/vigil-sec/vigil/internal/respond/ticket"
-	"github.com/vigil-sec/vigil/internal/respond/trail"
+	"github.com/vigil-sec/vigil/internal/respond/wire"
 )
 
 // PlanKind is the River job kind of a playbook plan: vigil respond plan
@@ -102,31 +94,18 @@ func (w *planWorker) Work(ctx context.Context, job *river.Job[PlanArgs]) error {
 }
 
 // registry is every action vigil has, with the clouds' default
-// credentials and endpoints (a plan reads only).
+// credentials and endpoints.
 func (q *Queue) registry() (*respond.Registry, error) {
 	if q.opts.Registry != nil {
 		return q.opts.Registry()
 	}
-	var all []respond.Action
-	all = append(all, awsrespond.Actions(awsrespond.Options{})...)
-	all = append(all, azurerespond.Actions(azurerespond.Options{})...)
-	all = append(all, gcprespond.Actions(gcprespond.Options{})...)
-	all = append(all, notify.Actions(notify.Options{})...)
-	all = append(all, ticket.Actions(ticket.Options{})...)
-	all = append(all, enrich.Actions(enrich.Options{})...)
-	return respond.NewRegistry(all...)
+	return wire.Registry(wire.Clouds{})
 }
 
 func (q *Queue) plan(ctx context.Context, a PlanArgs) (string, error) {
 	reg, err := q.registry()
 	if err != nil {
 		return "", err
-	}
-	pol := engine.DefaultPolicy()
-	if a.Policy != "" {
-		if pol, err = engine.LoadPolicy(a.Policy); err != nil {
-			return "", err
-		}
 	}
 	pbs, err := playbook.Load(a.Playbooks, reg)
 	if err != nil {
@@ -141,15 +120,12 @@ func (q *Queue) plan(ctx context.Context, a PlanArgs) (string, error) {
 	if len(subs) == 0 {
 		return "no finding or alert to act on", errors.Join(probs...)
 	}
-	if err := os.MkdirAll(filepath.Join(a.State, "plans"), 0o700); err != nil {
-		return "", err
-	}
-	tl, err := trail.Open(filepath.Join(a.State, "trail.jsonl"))
+	r, closeTrail, err := wire.Runner(reg, wire.State(a.State), a.Policy, "vigil-jobs:"+q.id)
 	if err != nil {
 		return "", err
 	}
-	defer tl.Close()
-	r := &engine.Runner{Registry: reg, Policy: pol, Trail: trailRecorder{tl}, Actor: "vigil-jobs:" + q.id, Logger: q.log}
+	defer closeTrail()
+	r.Logger = q.log
 	p, err := r.Build(ctx, subs, playbook.Engine(pbs), engine.BuildOptions{Inputs: a.Inputs})
 	if err != nil {
 		return "", err
@@ -157,12 +133,8 @@ func (q *Queue) plan(ctx context.Context, a PlanArgs) (string, error) {
 	if len(p.Items) == 0 {
 		return fmt.Sprintf("no playbook step for %d subjects (%d skipped)", len(subs), len(p.Skipped)), nil
 	}
-	sealed, err := engine.Seal(p)
-	if err != nil {
-		return "", err
-	}
-	path := filepath.Join(a.State, "plans", p.ID+".json")
-	if err := sealed.WriteFile(path); err != nil {
+	path := filepath.Join(wire.State(a.State).Plans(), p.ID+".json")
+	if _, err := wire.WritePlan(ctx, r, p, path, a.Inputs); err != nil {
 		return "", err
 	}
 	need := 0
@@ -172,22 +144,4 @@ func (q *Queue) plan(ctx context.Context, a PlanArgs) (string, error) {
 		}
 	}
 	return fmt.Sprintf("plan %s: %d steps (%d await approval) in %s", p.ID, len(p.Items), need, path), errors.Join(probs...)
-}
-
-// trailRecorder writes the engine's events to the hash-chained trail (as
-// vigil respond does).
-type trailRecorder struct{ log *trail.Log }
-
-func (t trailRecorder) Record(ctx context.Context, actor string, e engine.Event) error {
-	var data json.RawMessage
-	if e.Data != nil {
-		b, err := json.Marshal(e.Data)
-		if err != nil {
-			return fmt.Errorf("trail: encode %s event: %w", e.Kind, err)
-		}
-		data = b
-	}
-	_, err := t.log.Append(ctx, trail.Entry{Kind: e.Kind, Actor: actor, Run: e.Run, Plan: e.Plan, Action: e.Action,
-		Tactic: e.Tactic, Resource: e.Resource, Status: e.Status, Error: e.Error, Data: data})
-	return err
 }

@@ -67,7 +67,10 @@ type Options struct {
 	// Hold waits this long after a scan job recorded its run, before the
 	// queue hears it completed: for tests that kill a worker in between.
 	Hold time.Duration
-	// Registry, when set, builds the response actions of plan jobs
+	// ApplySteps lets step jobs approved for apply change the clouds;
+	// without it this process runs every step dry (read-only).
+	ApplySteps bool
+	// Registry, when set, builds the response actions of plan and step jobs
 	// (default: every action with the clouds' default credentials).
 	Registry func() (*respond.Registry, error)
 	Logger   *slog.Logger
@@ -78,6 +81,7 @@ type Options struct {
 type riverClient interface {
 	Start(ctx context.Context) error
 	Stop(ctx context.Context) error
+	StopAndCancel(ctx context.Context) error
 	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
 	JobList(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error)
 	Subscribe(kinds ...river.EventKind) (<-chan *river.Event, func())
@@ -154,6 +158,9 @@ func Open(ctx context.Context, opts Options) (q *Queue, err error) {
 		return nil, err
 	}
 	if err := river.AddWorkerSafely(workers, &planWorker{q: q}); err != nil {
+		return nil, err
+	}
+	if err := river.AddWorkerSafely(workers, &stepWorker{q: q}); err != nil {
 		return nil, err
 	}
 	cfg := &river.Config{
@@ -262,6 +269,11 @@ func (q *Queue) Start(ctx context.Context) error {
 // Stop stops fetching jobs and waits for the running ones to finish (or
 // ctx to end).
 func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
+
+// StopAndCancel stops fetching jobs and cancels the running ones (their
+// contexts end), waiting for them to return: as a process that dies mid-job,
+// for tests.
+func (q *Queue) StopAndCancel(ctx context.Context) error { return q.client.StopAndCancel(ctx) }
 
 // Subscribe passes River's events of the kinds given (e.g. job completed).
 func (q *Queue) Subscribe(kinds ...river.EventKind) (<-chan *river.Event, func()) {

@@ -104,6 +104,10 @@ type Approval struct {
 	At       time.Time `json:"at"`
 	Reason   string    `json:"reason,omitempty"`
 	PlanHash string    `json:"plan_hash"`
+	// Mode is what the approval allows when the plan's steps run as jobs
+	// (vigil serve): "apply", or "dry-run" (nothing changed); "" for
+	// vigil respond approve, which approves for vigil respond apply.
+	Mode string `json:"mode,omitempty"`
 }
 
 // ErrTampered is wrapped by the error for a plan file whose body does not
@@ -218,11 +222,16 @@ func writeAtomic(path string, b []byte) error {
 // Approve records an approval of the plan by who. The same person
 // approving twice counts once (the later approval replaces the earlier).
 func (f *File) Approve(who, reason string, now time.Time) (Approval, error) {
+	return f.ApproveMode(who, reason, "", now)
+}
+
+// ApproveMode is Approve recording what the approval allows (Approval.Mode).
+func (f *File) ApproveMode(who, reason, mode string, now time.Time) (Approval, error) {
 	who = strings.TrimSpace(who)
 	if who == "" {
 		return Approval{}, fmt.Errorf("approve: say who approves (--by)")
 	}
-	a := Approval{By: who, At: now.UTC(), Reason: reason, PlanHash: f.Hash}
+	a := Approval{By: who, At: now.UTC(), Reason: reason, PlanHash: f.Hash, Mode: mode}
 	f.Approvals = slices.DeleteFunc(f.Approvals, func(x Approval) bool { return x.By == who })
 	f.Approvals = append(f.Approvals, a)
 	return a, nil

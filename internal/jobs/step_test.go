@@ -1,0 +1,363 @@
+package jobs_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/vigil-sec/vigil/internal/collect/aws/awstest"
+	"github.com/vigil-sec/vigil/internal/history"
+	"github.com/vigil-sec/vigil/internal/history/historytest"
+	"github.com/vigil-sec/vigil/internal/jobs"
+	"github.com/vigil-sec/vigil/internal/respond"
+	"github.com/vigil-sec/vigil/internal/respond/engine"
+	"github.com/vigil-sec/vigil/internal/respond/playbook"
+	"github.com/vigil-sec/vigil/internal/respond/subjects"
+	"github.com/vigil-sec/vigil/internal/respond/trail"
+	"github.com/vigil-sec/vigil/internal/respond/wire"
+)
+
+// publicBucket is a finding of a public bucket, and the playbook that
+// blocks its public access and then removes its public statement: a chain
+// of two remediation steps.
+const (
+	publicBucket = `{"findings": [{"rule_id": "storage-public-access", "title": "Bucket is public", "severity": "CRITICAL", "status": "FAIL",
+ "resource": {"id": "arn:aws:s3:::site", "type": "AWS::S3::Bucket", "provider": "aws", "account": "111122223333", "region": "us-east-1", "name": "site"}}]}`
+	lockBuckets = `name: lock-public-buckets
+trigger:
+  findings: {rules: [storage-public-access], providers: [aws]}
+steps:
+  - id: block
+    action: aws.s3.block-public-access
+    with: {bucket: "{{ .resource.name }}"}
+  - id: policy
+    action: aws.s3.delete-public-policy-statement
+    with: {bucket: "{{ .resource.id }}"}
+`
+)
+
+// stepCloud is a local AWS endpoint with the public bucket, and a registry
+// of vigil's actions calling it.
+func stepCloud(t *testing.T) (*awstest.State, func() (*respond.Registry, error)) {
+	t.Helper()
+	srv := awstest.New()
+	t.Cleanup(srv.Close)
+	st := awstest.NewState()
+	st.Buckets["site"] = &awstest.Bucket{Policy: `{"Version":"2012-10-17","Statement":[` +
+		`{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"},` +
+		`{"Sid":"Ops","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/ops"},"Action":"s3:*","Resource":"arn:aws:s3:::site/*"}]}`}
+	st.Account("111122223333")
+	st.Serve(srv)
+	for k, v := range awstest.Env("111122223333") {
+		t.Setenv(k, v)
+	}
+	return st, func() (*respond.Registry, error) { return wire.Registry(wire.Clouds{AWSEndpoint: srv.URL}) }
+}
+
+func bucketState(st *awstest.State) (blocked, public bool) {
+	st.With(func() {
+		b := st.Buckets["site"]
+		blocked = b.PublicAccessBlock != nil && b.PublicAccessBlock.BlockPublicPolicy
+		public = strings.Contains(b.Policy, "PublicRead")
+	})
+	return
+}
+
+// writePlan plans the playbook over the finding as vigil respond plan
+// does and returns the plan file.
+func writePlan(ctx context.Context, t *testing.T, reg func() (*respond.Registry, error), state string) string {
+	t.Helper()
+	dir := t.TempDir()
+	in, books := filepath.Join(dir, "findings.json"), filepath.Join(dir, "lock.yml")
+	for p, body := range map[string]string{in: publicBucket, books: lockBuckets} {
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rg, err := reg()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, closeTrail, err := wire.Runner(rg, wire.State(state), "", "planner")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeTrail()
+	pbs, err := playbook.Load([]string{books}, rg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subs, probs := subjects.ReadFile(in, subjects.Options{})
+	if len(probs) > 0 || len(subs) != 1 {
+		t.Fatalf("subjects %v %v", subs, probs)
+	}
+	p, err := r.Build(ctx, subs, playbook.Engine(pbs), engine.BuildOptions{Inputs: []string{in}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Items) != 2 || p.Items[0].Chain != p.Items[1].Chain || p.Items[0].Approvals != 1 {
+		t.Fatalf("plan items: %+v", p.Items)
+	}
+	path := filepath.Join(wire.State(state).Plans(), p.ID+".json")
+	if _, err := wire.WritePlan(ctx, r, p, path, []string{in}); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func approve(ctx context.Context, t *testing.T, state, plan, by, mode string) {
+	t.Helper()
+	f, err := engine.ReadFile(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wire.Approve(ctx, wire.State(state), plan, f, by, "test", mode, "test", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitJobs waits until River has every job of ids in a final state and
+// returns their rows.
+func waitJobs(ctx context.Context, t *testing.T, q *jobs.Queue, ids ...int64) map[int64]*rivertype.JobRow {
+	t.Helper()
+	for {
+		rows, err := q.Jobs(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[int64]*rivertype.JobRow{}
+		for _, r := range rows {
+			if r.FinalizedAt != nil {
+				got[r.ID] = r
+			}
+		}
+		done := true
+		for _, id := range ids {
+			if got[id] == nil {
+				done = false
+			}
+		}
+		if done {
+			return got
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("jobs %v did not finish: %d rows", ids, len(rows))
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// writeCalls counts the write calls of this operation in the trail.
+func writeCalls(t *testing.T, trailPath, op string) int {
+	t.Helper()
+	b, err := os.ReadFile(trailPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var e trail.Entry
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatal(err)
+		}
+		var c trail.Call
+		if e.Kind == trail.KindCall && json.Unmarshal(e.Data, &c) == nil && c.Operation == op && !c.ReadOnly {
+			n++
+		}
+	}
+	return n
+}
+
+// TestStepJobs: a plan's approved steps run as one job each, on SQLite and
+// PostgreSQL, through the response engine against a local AWS endpoint:
+// nothing before an approval; a dry-run approval runs both steps dry (the
+// bucket unchanged); an approval for apply applies them in their chain's
+// order. A worker stopped after applying the first step, before its job
+// was recorded (its job cancelled as a killed worker's is rescued), is
+// followed by another worker that finds the step's start in the trail and
+// does not apply it again; the second step waits for the first and is
+// applied once. Approving again enqueues nothing more.
+func TestStepJobs(t *testing.T) {
+	for _, eng := range historytest.Engines() {
+		t.Run(eng.Name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			dsn := eng.DSN(t)
+			st, reg := stepCloud(t)
+			state := t.TempDir()
+			plan := writePlan(ctx, t, reg, state)
+			opts := jobs.Options{DSN: dsn, Workers: 2, PollInterval: 100 * time.Millisecond, ID: "first", Registry: reg, ApplySteps: true}
+			q0, err := jobs.Open(ctx, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer q0.Close()
+
+			enq, err := q0.EnqueueSteps(ctx, state, plan, wire.ModeApply)
+			if err != nil || len(enq.Jobs) != 0 || len(enq.Waiting) != 2 || !strings.Contains(enq.Waiting[1], "needs 1 approval") {
+				t.Fatalf("unapproved: %+v %v", enq, err)
+			}
+
+			// Approved for a dry run: both steps run dry.
+			approve(ctx, t, state, plan, "alice", wire.ModeDryRun)
+			if enq, err := q0.EnqueueSteps(ctx, state, plan, wire.ModeApply); err != nil || len(enq.Jobs) != 0 {
+				t.Fatalf("a dry-run approval enqueued steps for apply: %+v %v", enq, err)
+			}
+			dry, err := q0.EnqueueSteps(ctx, state, plan, wire.ModeDryRun)
+			if err != nil || len(dry.Jobs) != 2 {
+				t.Fatalf("dry run: %+v %v", dry, err)
+			}
+			if err := q0.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			waitJobs(ctx, t, q0, dry.Jobs[1], dry.Jobs[2])
+			if err := q0.Stop(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for n, id := range dry.Jobs {
+				jr, err := q0.Store().JobRunByID(ctx, id)
+				if err != nil || jr.Status != history.JobCompleted || !strings.Contains(jr.Result, ": dry-run (run ") || jr.Kind != jobs.StepKind {
+					t.Errorf("dry-run step %d: %+v %v", n, jr, err)
+				}
+			}
+			if blocked, public := bucketState(st); blocked || !public {
+				t.Fatalf("a dry run changed the bucket: blocked %v public %v", blocked, public)
+			}
+
+			// Approved for apply: the first step is applied, then its
+			// worker stops before recording the job.
+			approve(ctx, t, state, plan, "bob", wire.ModeApply)
+			opts.ID, opts.Hold = "victim", time.Minute
+			q1, err := jobs.Open(ctx, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer q1.Close()
+			app, err := q1.EnqueueSteps(ctx, state, plan, wire.ModeApply)
+			if err != nil || len(app.Jobs) != 2 {
+				t.Fatalf("apply: %+v %v", app, err)
+			}
+			if err := q1.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			trailPath := wire.State(state).Trail()
+			for {
+				steps, err := wire.Steps(trailPath, planHash(t, plan), wire.ModeApply)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if steps[keyOf(t, plan, 1)].Status != "" {
+					if steps[keyOf(t, plan, 1)].Status != engine.StatusApplied {
+						t.Fatalf("steps in the trail: %+v", steps)
+					}
+					break
+				}
+				select {
+				case <-ctx.Done():
+					t.Fatal("the first step was not applied")
+				case <-time.After(100 * time.Millisecond):
+				}
+			}
+			if err := q1.StopAndCancel(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if blocked, public := bucketState(st); !blocked || !public {
+				t.Fatalf("after the first step: blocked %v public %v", blocked, public)
+			}
+			opts.ID, opts.Hold = "rescuer", 0
+			q2, err := jobs.Open(ctx, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer q2.Close()
+			if err := q2.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer q2.Stop(context.Background())
+			rows := waitJobs(ctx, t, q2, app.Jobs[1], app.Jobs[2])
+			if r := rows[app.Jobs[1]]; r.State != rivertype.JobStateCompleted || !slices.Equal(r.AttemptedBy, []string{"victim", "rescuer"}) {
+				t.Errorf("first step's job: %s attempted by %v, want completed by the rescuer after the victim", r.State, r.AttemptedBy)
+			}
+			if blocked, public := bucketState(st); !blocked || public {
+				t.Fatalf("after both steps: blocked %v public %v", blocked, public)
+			}
+			if n := writeCalls(t, trailPath, "PutPublicAccessBlock"); n != 1 {
+				t.Errorf("PutPublicAccessBlock written %d times, want once", n)
+			}
+			jr, err := q2.Store().JobRunByID(ctx, app.Jobs[1])
+			if err != nil || jr.Status != history.JobCompleted || jr.Worker != "rescuer" || !strings.Contains(jr.Result, "not run again") || !strings.Contains(jr.Result, "(applied)") {
+				t.Errorf("first step's job run: %+v %v", jr, err)
+			}
+			jr, err = q2.Store().JobRunByID(ctx, app.Jobs[2])
+			if err != nil || jr.Status != history.JobCompleted || !strings.Contains(jr.Result, "aws.s3.delete-public-policy-statement on arn:aws:s3:::site: applied (run ") {
+				t.Errorf("second step's job run: %+v %v", jr, err)
+			}
+			again, err := q2.EnqueueSteps(ctx, state, plan, wire.ModeApply)
+			if err != nil || again.Jobs[1] != app.Jobs[1] || again.Jobs[2] != app.Jobs[2] {
+				t.Errorf("approving again: %+v %v, want the same jobs %v", again, err, app.Jobs)
+			}
+			if all, _ := q2.Jobs(ctx, 0); len(all) != 4 {
+				t.Errorf("%d jobs, want 4 (two steps dry, two applied)", len(all))
+			}
+			runs, _ := filepath.Glob(filepath.Join(wire.State(state).Runs(), "*.jsonl"))
+			if len(runs) != 4 {
+				t.Errorf("run records: %v, want one per step job run", runs)
+			}
+			// The second step began after the first ended, in each mode.
+			for _, mode := range []string{wire.ModeDryRun, wire.ModeApply} {
+				if end, start := trailSeq(t, trailPath, engine.KindEnd, keyOf(t, plan, 1), mode), trailSeq(t, trailPath, engine.KindStart, keyOf(t, plan, 2), mode); end == 0 || start < end {
+					t.Errorf("%s: the first step ended at entry %d, the second began at %d", mode, end, start)
+				}
+			}
+			if rep, err := trail.Verify(trailPath, trail.VerifyOptions{}); err != nil || rep.Err() != nil {
+				t.Errorf("trail: %v %v", err, rep.Err())
+			}
+		})
+	}
+}
+
+// trailSeq is the seq of the first entry of this kind of a step run.
+func trailSeq(t *testing.T, trailPath, kind, key, mode string) uint64 {
+	t.Helper()
+	b, err := os.ReadFile(trailPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var e trail.Entry
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatal(err)
+		}
+		var d struct{ Key, Mode string }
+		if e.Kind == kind && json.Unmarshal(e.Data, &d) == nil && d.Key == key && d.Mode == mode {
+			return e.Seq
+		}
+	}
+	return 0
+}
+
+func planHash(t *testing.T, plan string) string {
+	t.Helper()
+	f, err := engine.ReadFile(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.Hash
+}
+
+func keyOf(t *testing.T, plan string, n int) string {
+	t.Helper()
+	f, err := engine.ReadFile(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.Plan().Items[n-1].Key
+}
