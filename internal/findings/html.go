@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vigil-sec/vigil/internal/finding"
@@ -15,17 +16,20 @@ import (
 //go:embed findings.html.tmpl
 var htmlSource string
 
-var htmlTemplate = template.Must(template.New("findings").Funcs(template.FuncMap{
-	"lower": func(s any) string { return strings.ToLower(fmt.Sprint(s)) },
-	"day": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format("2006-01-02 15:04")
-	},
-	"join":  strings.Join,
-	"deref": func(b *bool) bool { return b != nil && *b },
-}).Parse(htmlSource))
+// htmlTemplate is parsed on first use, not at every start of the binary.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("findings").Funcs(template.FuncMap{
+		"lower": func(s any) string { return strings.ToLower(fmt.Sprint(s)) },
+		"day": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.UTC().Format("2006-01-02 15:04")
+		},
+		"join":  strings.Join,
+		"deref": func(b *bool) bool { return b != nil && *b },
+	}).Parse(htmlSource))
+})
 
 // count is one row of a summary table.
 type count struct {
@@ -85,7 +89,7 @@ func WriteHTML(w io.Writer, fs []Finding, now time.Time) error {
 		add(accounts, string(f.Resource.Provider)+" "+acct, f)
 	}
 	d.Products, d.Accounts = sorted(products), sorted(accounts)
-	return htmlTemplate.Execute(w, d)
+	return htmlTemplate().Execute(w, d)
 }
 
 // sorted lists the counts worst first: most active critical, then high...

@@ -8,6 +8,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/vigil-sec/vigil/internal/compliance"
 	"github.com/vigil-sec/vigil/internal/finding"
@@ -16,17 +17,20 @@ import (
 //go:embed report.html.tmpl
 var htmlSource string
 
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"score":    scoreText,
-	"lower":    func(s any) string { return strings.ToLower(fmt.Sprint(s)) },
-	"pct":      pct,
-	"grade":    grade,
-	"join":     strings.Join,
-	"errText":  inputErrorText,
-	"sumMap":   sumMap,
-	"sortKeys": sortKeys,
-	"fwName":   compliance.FrameworkName,
-}).Parse(htmlSource))
+// htmlTemplate is parsed on first use, not at every start of the binary.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"score":    scoreText,
+		"lower":    func(s any) string { return strings.ToLower(fmt.Sprint(s)) },
+		"pct":      pct,
+		"grade":    grade,
+		"join":     strings.Join,
+		"errText":  inputErrorText,
+		"sumMap":   sumMap,
+		"sortKeys": sortKeys,
+		"fwName":   compliance.FrameworkName,
+	}).Parse(htmlSource))
+})
 
 type htmlFinding struct {
 	*finding.Finding
@@ -159,7 +163,7 @@ func writeHTML(w io.Writer, r *Report) error {
 	}
 	sort.SliceStable(d.Unknown, func(i, j int) bool { return d.Unknown[i].Unknown > d.Unknown[j].Unknown })
 	bw := bufio.NewWriterSize(w, writeBufferSize)
-	if err := htmlTemplate.Execute(bw, d); err != nil {
+	if err := htmlTemplate().Execute(bw, d); err != nil {
 		return err
 	}
 	return bw.Flush()
