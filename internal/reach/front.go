@@ -59,12 +59,12 @@ func (g *Graph) indexFronts(rs []*resource.Resource) {
 			origins = r.Facts.APIGateway.Origins
 		}
 		for _, o := range origins {
-			t := g.byKey[g.key(r.Provider, o.Target)]
+			t := g.find(r.Provider, o.Target)
 			if t == nil {
 				t = byHost[strings.ToLower(o.Target)]
 			}
 			if arn, ok := lambdaARN(o.Target); t == nil && ok {
-				t = g.byKey[g.key(r.Provider, arn)]
+				t = g.find(r.Provider, arn)
 			}
 			if t == nil {
 				continue // an origin outside the inventory

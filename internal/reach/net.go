@@ -56,7 +56,7 @@ func (g *Graph) netKey(p resource.Provider, id string) string {
 	if id == "" {
 		return ""
 	}
-	if r := g.byKey[g.key(p, id)]; r != nil {
+	if r := g.find(p, id); r != nil {
 		return g.key(p, r.ID)
 	}
 	return g.key(p, id)

@@ -104,7 +104,7 @@ func (g *Graph) Resolve(s string) (*resource.Resource, error) {
 		return nil, nil
 	}
 	for _, p := range []resource.Provider{resource.AWS, resource.Azure, resource.GCP} {
-		if r := g.byKey[g.key(p, s)]; r != nil && r.Provider == p {
+		if r := g.find(p, s); r != nil && r.Provider == p {
 			return r, nil
 		}
 	}

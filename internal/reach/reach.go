@@ -19,11 +19,10 @@ import (
 func Annotate(rs []*resource.Resource) {
 	g := New(rs)
 	for _, r := range rs {
-		k := g.key(r.Provider, r.ID)
 		if isPolicyGroup(r) {
 			continue // its rules are its firewalls'
 		}
-		if r.Class == resource.ClassCompute || r.Class == resource.ClassLoadBalancer || r.Facts.LoadBalancer != nil || (g.forwardedTo[k] != nil && !g.iface[k]) || g.frontedBy[k] != nil {
+		if r.Class == resource.ClassCompute || r.Class == resource.ClassLoadBalancer || r.Facts.LoadBalancer != nil || g.targeted[r] {
 			r.Facts.Exposure = g.Exposure(r)
 		}
 	}
@@ -84,7 +83,13 @@ func (g *Graph) used(fws []*resource.Resource) {
 
 // Graph indexes an inventory's network facts and relationships.
 type Graph struct {
-	byKey map[string]*resource.Resource
+	// byKey: a resource by its ID and aliases (normID), without the
+	// string a key() would build: most lookups and every resource's
+	// entry need none.
+	byKey map[rkey]*resource.Resource
+	// targeted: the resources a listener forwards to or a front has as
+	// its origin (Annotate computes their exposure).
+	targeted map[*resource.Resource]bool
 	// reverse relationships: target key → the resources pointing at it.
 	firewallOf, routesFor map[string][]*resource.Resource
 	// gcpFirewalls: network key → its firewall rules, in evaluation order.
@@ -174,13 +179,29 @@ type forward struct {
 // Compute Engine resource is named by its asset name or by its API URLs,
 // keyed by their common projects/... part.
 func (g *Graph) key(p resource.Provider, id string) string {
+	return string(p) + "|" + normID(p, id)
+}
+
+// rkey is the key of byKey.
+type rkey struct {
+	p  resource.Provider
+	id string
+}
+
+// normID is an ID as key() compares it.
+func normID(p resource.Provider, id string) string {
 	switch p {
 	case resource.Azure:
-		id = strings.ToLower(id)
+		return strings.ToLower(id)
 	case resource.GCP:
-		id = gcpPath(id)
+		return gcpPath(id)
 	}
-	return string(p) + "|" + id
+	return id
+}
+
+// find is the resource id names in provider p's IDs and aliases.
+func (g *Graph) find(p resource.Provider, id string) *resource.Resource {
+	return g.byKey[rkey{p, normID(p, id)}]
 }
 
 // gcpPath strips the service or API prefix of a Compute Engine name.
@@ -195,10 +216,10 @@ func gcpPath(id string) string {
 
 // New indexes rs.
 func New(rs []*resource.Resource) *Graph {
-	g := &Graph{byKey: make(map[string]*resource.Resource, len(rs)), firewallOf: map[string][]*resource.Resource{},
+	g := &Graph{byKey: make(map[rkey]*resource.Resource, len(rs)), firewallOf: map[string][]*resource.Resource{},
 		routesFor: map[string][]*resource.Resource{}, gcpFirewalls: map[string][]*resource.Resource{}, forwardedTo: map[string][]forward{}, iface: map[string]bool{}, layers: map[string]layer{}, users: map[*resource.Resource][]*resource.Resource{}, all: rs}
 	for _, r := range rs {
-		g.byKey[g.key(r.Provider, r.ID)] = r
+		g.byKey[rkey{r.Provider, normID(r.Provider, r.ID)}] = r
 	}
 	g.byAddr, g.replyOK, g.lbExposure = map[string]*resource.Resource{}, map[string]bool{}, map[*resource.Resource]*resource.Exposure{}
 	g.lbEntries = map[*resource.Resource]map[int][]resource.ExposurePath{}
@@ -215,23 +236,26 @@ func New(rs []*resource.Resource) *Graph {
 			g.indexNetPolicies(r)
 		}
 		for _, a := range r.Aliases {
-			if k := g.key(r.Provider, a); g.byKey[k] == nil {
+			if k := (rkey{r.Provider, normID(r.Provider, a)}); g.byKey[k] == nil {
 				g.byKey[k] = r
 			}
 		}
+		// Keys only for the relationships indexed (most are not).
 		for _, rel := range r.Relationships {
-			k := g.key(r.Provider, rel.TargetID)
 			switch rel.Type {
 			case resource.RelUsesInterface:
 				if r.Facts.Compute != nil {
-					g.iface[k] = true
+					g.iface[g.key(r.Provider, rel.TargetID)] = true
 				}
 			case resource.RelFirewallOf:
+				k := g.key(r.Provider, rel.TargetID)
 				g.firewallOf[k] = append(g.firewallOf[k], r)
 			case resource.RelRoutesFor:
+				k := g.key(r.Provider, rel.TargetID)
 				g.routesFor[k] = append(g.routesFor[k], r)
 			case resource.RelInNetwork:
 				if r.Provider == resource.GCP && r.Facts.Firewall != nil && !isPolicy(r) {
+					k := g.key(r.Provider, rel.TargetID)
 					g.gcpFirewalls[k] = append(g.gcpFirewalls[k], r)
 				}
 			}
@@ -275,7 +299,7 @@ func New(rs []*resource.Resource) *Graph {
 							continue // an address nothing of the inventory holds (a container, an on-premises host)
 						}
 						k, fw.ip, fw.outside = g.key(t.Provider, t.ID), true, outside
-					} else if g.byKey[k] == nil {
+					} else if g.find(r.Provider, f.Target) == nil && g.byAddr[string(r.Provider)+"|"+f.Target] == nil {
 						if arn, ok := lambdaARN(f.Target); ok {
 							k = g.canon(r.Provider, arn)
 						}
@@ -287,12 +311,27 @@ func New(rs []*resource.Resource) *Graph {
 	}
 	g.frontedBy = map[string][]front{}
 	g.indexFronts(rs)
+	g.targeted = map[*resource.Resource]bool{}
+	mark := func(k string) {
+		p, id, _ := strings.Cut(k, "|")
+		if t := g.byKey[rkey{resource.Provider(p), id}]; t != nil {
+			g.targeted[t] = true
+		}
+	}
+	for k := range g.forwardedTo {
+		if !g.iface[k] { // an interface's listeners reach its instance
+			mark(k)
+		}
+	}
+	for k := range g.frontedBy {
+		mark(k)
+	}
 	return g
 }
 
 // canon is the key of the resource id names (through its aliases).
 func (g *Graph) canon(p resource.Provider, id string) string {
-	if t := g.byKey[g.key(p, id)]; t != nil {
+	if t := g.find(p, id); t != nil {
 		return g.key(t.Provider, t.ID)
 	}
 	if t := g.byAddr[string(p)+"|"+id]; t != nil { // a private address (a DNAT rule's translated address)
@@ -302,7 +341,7 @@ func (g *Graph) canon(p resource.Provider, id string) string {
 }
 
 func (g *Graph) get(r *resource.Resource, id string) *resource.Resource {
-	return g.byKey[g.key(r.Provider, id)]
+	return g.find(r.Provider, id)
 }
 
 func targets(r *resource.Resource, typ string) []string {
