@@ -71,42 +71,56 @@ type CSVRow struct {
 // finding whose raw record is the row as a JSON object keyed by the
 // header; a row that cannot be read is returned with its error and the
 // rest are read. err is set only when the header itself cannot be read.
-func ParseCSV(data []byte) ([]CSVRow, error) { return parseCSV(data, true) }
+func ParseCSV(data []byte) ([]CSVRow, error) { return collectCSV(data, true) }
 
 // ParseCSVWithoutRaw is ParseCSV without the raw records, for an import
 // that drops them.
-func ParseCSVWithoutRaw(data []byte) ([]CSVRow, error) { return parseCSV(data, false) }
+func ParseCSVWithoutRaw(data []byte) ([]CSVRow, error) { return collectCSV(data, false) }
 
-func parseCSV(data []byte, withRaw bool) ([]CSVRow, error) {
+func collectCSV(data []byte, withRaw bool) ([]CSVRow, error) {
+	rows := make([]CSVRow, 0, bytes.Count(data, []byte{'\n'})) // a row a line, unless a cell spans lines
+	err := ParseCSVEach(data, withRaw, func(r *CSVRow) { rows = append(rows, *r) })
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// ParseCSVEach is ParseCSV (without the raw records unless withRaw)
+// handing each row to each as it is read, instead of a slice of every
+// row: an import that keeps only the findings then holds them once. The
+// row is reused after each returns.
+func ParseCSVEach(data []byte, withRaw bool, each func(*CSVRow)) error {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	header, err := r.Read()
 	if err != nil {
-		return nil, fmt.Errorf("Inspector CSV report: header: %w", err)
+		return fmt.Errorf("Inspector CSV report: header: %w", err)
 	}
 	col := make(map[string]int, len(header))
 	for i, h := range header {
 		col[strings.TrimSpace(h)] = i
 	}
 	if _, ok := col[colARN]; !ok {
-		return nil, fmt.Errorf("Inspector CSV report: no %q column", colARN)
+		return fmt.Errorf("Inspector CSV report: no %q column", colARN)
 	}
-	rows := make([]CSVRow, 0, bytes.Count(data, []byte{'\n'})) // a row a line, unless a cell spans lines
 	order := rawOrder(header)
 	var raw []byte
+	var row CSVRow
 	for idx := 0; ; idx++ {
 		off := int(r.InputOffset())
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
-			return rows, nil
+			return nil
 		}
 		if err != nil {
-			rows = append(rows, CSVRow{Index: idx, Offset: off, Err: fmt.Errorf("Inspector CSV report: %w", err)})
+			row = CSVRow{Index: idx, Offset: off, Err: fmt.Errorf("Inspector CSV report: %w", err)}
+			each(&row)
 			var pe *csv.ParseError
 			if errors.As(err, &pe) && pe.Err != csv.ErrFieldCount {
-				return rows, nil // the reader cannot resynchronise after a quoting error
+				return nil // the reader cannot resynchronise after a quoting error
 			}
 			continue
 		}
@@ -131,7 +145,8 @@ func parseCSV(data []byte, withRaw bool) ([]CSVRow, error) {
 				f.Raw, err = json.Marshal(obj)
 			}
 		}
-		rows = append(rows, CSVRow{Index: idx, Offset: off, Finding: f, Err: err})
+		row = CSVRow{Index: idx, Offset: off, Finding: f, Err: err}
+		each(&row)
 	}
 }
 

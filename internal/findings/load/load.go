@@ -281,25 +281,20 @@ func (in *input) split(data []byte) {
 
 // readInspectorCSV adds the rows of Inspector's CSV findings report.
 func readInspectorCSV(res *Result, file string, data []byte, dropRaw bool) {
-	parse := inspector.ParseCSV
-	if dropRaw {
-		parse = inspector.ParseCSVWithoutRaw
-	}
-	rows, err := parse(data)
-	if err != nil {
-		res.Problems = append(res.Problems, Problem{File: file, Index: -1, Err: err})
-		return
-	}
-	res.Findings = slices.Grow(res.Findings, len(rows))
+	// A row a line, unless a cell spans lines.
+	res.Findings = slices.Grow(res.Findings, bytes.Count(data, []byte{'\n'}))
 	var a arena // each finding's strings out of its row's line
-	for _, r := range rows {
+	err := inspector.ParseCSVEach(data, !dropRaw, func(r *inspector.CSVRow) {
 		if r.Err != nil {
 			res.Problems = append(res.Problems, Problem{File: file, Index: r.Index, Offset: r.Offset, Err: r.Err})
-			continue
+			return
 		}
 		r.Finding.Source = findings.Source{File: file, Index: r.Index}
 		a.own(&r.Finding)
 		res.Findings = append(res.Findings, r.Finding)
+	})
+	if err != nil {
+		res.Problems = append(res.Problems, Problem{File: file, Index: -1, Err: err})
 	}
 }
 
