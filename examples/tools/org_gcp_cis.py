@@ -4,6 +4,10 @@ audit archive sink that keeps only the audit logs, so no sink exports every entr
 log-based metric counts firewall rule changes but the alert policy on it was disabled, and no metric
 matches the other changes of 2.5-2.12. The project's common instance metadata (its
 compute.googleapis.com/Project asset) does not set enable-oslogin (4.4): every VM sets it itself.
+Two API keys (1.13-1.16): the Maps key of the store locator, restricted to the Maps JavaScript API
+and the site's referrers and created in October, and a 2024 key of a retired mobile build with no
+restriction at all. A Cloud DNS server policy logs the queries of nw-vpc (2.13); default and
+nw-legacy-net have none.
 """
 
 import org_gcp as g
@@ -66,10 +70,34 @@ def build(planted):
             {"key": "enable-guest-attributes", "value": "TRUE"}]},
         "defaultServiceAccount": "%s-compute@developer.gserviceaccount.com" % g.NUMBER,
         "defaultNetworkTier": "PREMIUM", "xpnProjectStatus": "UNSPECIFIED_XPN_PROJECT_STATUS"}, location="global")
+    apikeys_doc = "https://apikeys.googleapis.com/$discovery/rest?version=v2"
+    for kid, name, created, restrictions in (
+            ("7c1e6f0a-2b8d-4a57-9e13-5d0c4f2a8b61", "store-locator-maps", "2026-10-06T09:12:44.118Z",
+             {"browserKeyRestrictions": {"allowedReferrers": ["https://www.northwind-analytics.com/*"]},
+              "apiTargets": [{"service": "maps-backend.googleapis.com"}]}),
+            ("e4b9a2d7-6f31-4c0e-8a75-1d3f9b6c2e08", "mobile-app-2024", "2024-03-18T16:40:02.507Z", None)):
+        data = {"name": "projects/%s/locations/global/keys/%s" % (g.NUMBER, kid), "uid": kid, "displayName": name,
+                "createTime": created, "updateTime": created, "etag": "W/\"%s\"" % hexid(16, "apikey", kid)}
+        if restrictions:
+            data["restrictions"] = restrictions
+        g.asset("//apikeys.googleapis.com/projects/%s/locations/global/keys/%s" % (g.NUMBER, kid),
+                "apikeys.googleapis.com/Key", "Key", data, version="v2", doc=apikeys_doc, location="global")
+    g.asset("//dns.googleapis.com/projects/%s/policies/%s" % (g.PROJECT, hexid(19, "dnspolicy")),
+            "dns.googleapis.com/Policy", "Policy", {
+                "id": hexid(19, "dnspolicy"), "name": "nw-vpc-query-logging", "kind": "dns#policy",
+                "description": "log the DNS queries of nw-vpc", "enableLogging": True,
+                "enableInboundForwarding": False,
+                "networks": [{"kind": "dns#policyNetwork", "networkUrl":
+                              "https://www.googleapis.com/compute/v1/projects/%s/global/networks/nw-vpc" % g.PROJECT}]},
+            doc="https://dns.googleapis.com/$discovery/rest?version=v1", location="global")
+    for net in ("default", "nw-legacy-net"):
+        planted("network", "//compute.googleapis.com/projects/%s/global/networks/%s" % (g.PROJECT, net),
+                ["no DNS server policy with enableLogging applies to it"], "gcp-network-dns-logging-disabled")
     planted("account", g.PROJECT_NAME, [
-        "project metadata does not set enable-oslogin (each VM sets it itself)",
+        "API key mobile-app-2024: created 2024-03-18, no API or application restriction",
         "no sink without a filter (_Required, _Default and nw-audit-archive are filtered)",
         "log-based metric nw-firewall-changes has only a disabled alert policy",
         "no log-based metric for ownership, audit configuration, custom role, route, network, "
         "Cloud Storage IAM or Cloud SQL configuration changes"],
-        "gcp-log-sink-all-entries-missing", "gcp-project-os-login-disabled", *ALERT_RULES)
+        "gcp-log-sink-all-entries-missing", "gcp-project-os-login-disabled", *ALERT_RULES,
+        "gcp-api-keys-exist", "gcp-api-key-app-unrestricted", "gcp-api-key-api-unrestricted", "gcp-api-key-not-rotated")

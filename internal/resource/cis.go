@@ -54,6 +54,22 @@ type AccountCIS struct {
 	// AppInsights: the subscription has an Application Insights
 	// component (Microsoft.Insights/components; CIS Azure 6.1.3.1).
 	AppInsights *bool `json:"app_insights,omitempty"`
+
+	// APIKeys are a GCP project's API keys (apikeys.googleapis.com/Key
+	// assets; CIS GCP 1.13-1.16), sorted by name; nil when the export
+	// holds none (or one could not be read).
+	APIKeys []APIKey `json:"api_keys,omitempty"`
+}
+
+// APIKey is a GCP API key: its display name (else its ID), when it was
+// created (RFC 3339), and whether it may call only some APIs
+// (restrictions.apiTargets) and be used only by some callers (browser,
+// server, Android or iOS application restrictions).
+type APIKey struct {
+	Name          string `json:"name"`
+	Created       string `json:"created,omitempty"`
+	APIRestricted bool   `json:"api_restricted"`
+	AppRestricted bool   `json:"app_restricted"`
 }
 
 // ServerCertificate is an IAM server certificate: its name and when it

@@ -555,6 +555,9 @@ type Network struct {
 	// security group has one; SubnetsWithoutNSG names those without.
 	SubnetsNSG        *bool    `json:"subnets_nsg,omitempty"`
 	SubnetsWithoutNSG []string `json:"subnets_without_nsg,omitempty"`
+	// DNSLogging: a Cloud DNS server policy with query logging applies to
+	// the GCP VPC network.
+	DNSLogging *bool `json:"dns_logging,omitempty"`
 }
 
 // RoleDefinition: an Azure role definition (authorizationresources

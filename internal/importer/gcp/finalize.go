@@ -152,6 +152,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 	}
 	sort.Strings(ids)
 	cis := projectCIS(byType, acct)
+	finishCIS5(all, cis)
 	for _, p := range ids {
 		r := acct[p]
 		if r == nil {
@@ -278,6 +279,9 @@ func FinishRaw(r *resource.Resource) map[string]any {
 	switch r.Type {
 	case TypeProject, TypeServiceAccount, TypeServiceAccountKey, "", TypeContact, TypeAuditConfig, TypeLogSink, TypeLogMetric,
 		TypeAlertPolicy, TypeComputeProject:
+		return r.Raw
+	}
+	if cis5KeepsRaw(r.Type) {
 		return r.Raw
 	}
 	if anc, ok := r.Raw["ancestors"]; ok {

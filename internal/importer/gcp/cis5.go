@@ -1,0 +1,135 @@
+package gcp
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// More facts of CIS GCP 5.0: API keys (1.13-1.16) and Cloud DNS logging
+// per VPC network (2.13).
+
+// Cloud Asset types read for them (class other).
+const (
+	TypeAPIKey    = "apikeys.googleapis.com/Key"
+	TypeDNSPolicy = "dns.googleapis.com/Policy"
+	typeDNSZone   = "dns.googleapis.com/ManagedZone"
+)
+
+func init() {
+	normalizers[TypeAPIKey] = func(_ *file, _ *resource.Resource, d, _ node) { apiKey(d) }
+	normalizers[TypeDNSPolicy] = func(_ *file, _ *resource.Resource, d, _ node) { dnsPolicy(d) }
+}
+
+// cis5KeepsRaw lists the assets whose data finishCIS5 reads.
+func cis5KeepsRaw(typ string) bool { return typ == TypeAPIKey || typ == TypeDNSPolicy }
+
+// apiKey reads an API key (the API Keys API's Key): its creation time and
+// whether it is restricted to some APIs (restrictions.apiTargets) and to
+// some callers (browser referrers, server IPs, Android or iOS apps). good
+// is false when a field it depends on has the wrong type; deleted is true
+// for a key deleted (and restorable for 30 days).
+func apiKey(d node) (k resource.APIKey, good, deleted bool) {
+	before := d.c.count()
+	k.Name = d.s("displayName")
+	if k.Name == "" {
+		k.Name = d.s("name")
+		if i := strings.LastIndex(k.Name, "/"); i >= 0 {
+			k.Name = k.Name[i+1:]
+		}
+	}
+	k.Created = d.s("createTime")
+	rs, _ := d.obj("restrictions")
+	targets, _ := rs.objs("apiTargets")
+	for _, t := range targets {
+		if t.s("service") != "" {
+			k.APIRestricted = true
+		}
+	}
+	for _, app := range []string{"browserKeyRestrictions", "serverKeyRestrictions", "androidKeyRestrictions", "iosKeyRestrictions"} {
+		if o, st := rs.obj(app); st == ok && len(o.m) > 0 {
+			k.AppRestricted = true
+		}
+	}
+	deleted = d.s("deleteTime") != ""
+	return k, d.c.count() == before, deleted
+}
+
+// dnsPolicy reads a Cloud DNS server policy: whether it logs queries and
+// the networks it applies to (asset names); good is false when a field has
+// the wrong type.
+func dnsPolicy(d node) (logging bool, networks []string, good bool) {
+	before := d.c.count()
+	logging = d.flag("enableLogging") != nil && *d.flag("enableLogging")
+	nets, _ := d.objs("networks")
+	for _, n := range nets {
+		if u := n.s("networkUrl"); u != "" {
+			networks = append(networks, "//compute.googleapis.com/"+gcpKey(u))
+		}
+	}
+	return logging, networks, d.c.count() == before
+}
+
+// finishCIS5 sets the API keys of each project's CIS facts and the DNS
+// logging of its VPC networks: known for the networks of a project whose
+// export holds Cloud DNS assets (managed zones or policies).
+func finishCIS5(all []*resource.Resource, cis map[string]*resource.AccountCIS) {
+	keys := map[string][]resource.APIKey{}
+	keysBad := map[string]bool{}
+	dnsKnown, dnsBad := map[string]bool{}, map[string]bool{}
+	logged := map[string]bool{}
+	read := func(r *resource.Resource) node {
+		return node{m: assetData(r), path: "resource.data", c: &checker{name: r.ID}}
+	}
+	for _, r := range all {
+		if r.Provider != resource.GCP || r.Account == "" {
+			continue
+		}
+		switch r.Type {
+		case TypeAPIKey:
+			k, good, deleted := apiKey(read(r))
+			switch {
+			case !good:
+				keysBad[r.Account] = true
+			case !deleted:
+				keys[r.Account] = append(keys[r.Account], k)
+			}
+		case typeDNSZone:
+			dnsKnown[r.Account] = true
+		case TypeDNSPolicy:
+			dnsKnown[r.Account] = true
+			on, nets, good := dnsPolicy(read(r))
+			if !good {
+				dnsBad[r.Account] = true
+				continue
+			}
+			for _, n := range nets {
+				if on {
+					logged[strings.ToLower(n)] = true
+				}
+			}
+		}
+	}
+	for p, ks := range keys {
+		if keysBad[p] {
+			continue
+		}
+		sort.Slice(ks, func(i, j int) bool { return ks[i].Name < ks[j].Name })
+		if cis[p] == nil {
+			cis[p] = &resource.AccountCIS{}
+		}
+		cis[p].APIKeys = ks
+	}
+	for _, r := range all {
+		if r.Provider != resource.GCP || r.Type != TypeNetwork || r.Facts.Network == nil {
+			continue
+		}
+		switch {
+		case logged[strings.ToLower(r.ID)]:
+			r.Facts.Network.DNSLogging = resource.Bool(true)
+		case dnsKnown[r.Account] && !dnsBad[r.Account]:
+			r.Facts.Network.DNSLogging = resource.Bool(false)
+		}
+	}
+}
