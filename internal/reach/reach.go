@@ -216,7 +216,11 @@ func gcpPath(id string) string {
 
 // New indexes rs.
 func New(rs []*resource.Resource) *Graph {
-	g := &Graph{byKey: make(map[rkey]*resource.Resource, len(rs)), firewallOf: map[string][]*resource.Resource{},
+	n := len(rs)
+	for _, r := range rs {
+		n += len(r.Aliases)
+	}
+	g := &Graph{byKey: make(map[rkey]*resource.Resource, n), firewallOf: map[string][]*resource.Resource{},
 		routesFor: map[string][]*resource.Resource{}, gcpFirewalls: map[string][]*resource.Resource{}, forwardedTo: map[string][]forward{}, iface: map[string]bool{}, layers: map[string]layer{}, users: map[*resource.Resource][]*resource.Resource{}, all: rs}
 	for _, r := range rs {
 		g.byKey[rkey{r.Provider, normID(r.Provider, r.ID)}] = r
