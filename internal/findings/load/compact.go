@@ -26,6 +26,10 @@ import (
 // otherwise each hold a descriptor until the findings are written.
 const smallFile = 1 << 20
 
+// largeFile is the size from which a read buffer is made to the file's
+// size instead of twice the last (see readInto).
+const largeFile = 64 << 20
+
 // readCompact reads the files in two passes that never hold more than a
 // file or two of content at a time, for imports that do not keep the raw
 // records in memory (WithoutRaw, RawInFiles): the first splits every file
@@ -153,8 +157,16 @@ func readInto(path string, buf *[]byte) (data []byte, info fs.FileInfo, gz bool,
 	n := int(info.Size())
 	if cap(*buf) < n {
 		// Doubled, so that files growing in size do not each take a new
-		// buffer: the capacity beyond what is read is never touched.
-		*buf = make([]byte, n, max(n, 2*cap(*buf)))
+		// buffer; but a large file gets its size: the capacity beyond it
+		// is touched anyway when the memory is reused (the runtime clears
+		// it), and with a few files of hundreds of MiB a doubled buffer
+		// added hundreds of MiB to the peak, depending on which worker
+		// read which file.
+		c := n
+		if n < largeFile {
+			c = min(max(n, 2*cap(*buf)), largeFile)
+		}
+		*buf = make([]byte, n, c)
 		hugePages(*buf)
 	}
 	data = (*buf)[:n]
