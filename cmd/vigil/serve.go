@@ -96,7 +96,16 @@ func runServe(cmd *cobra.Command, sf serveFlags) error {
 			return usageErr(err)
 		}
 	}
-	srv, err := server.New(ctx, store, server.Options{Logger: slog.Default(), Workspace: sf.ws, OIDC: sso})
+	q, stopJobs, err := startQueue(cmd, sf.db, store, sf.queue)
+	if err != nil {
+		return err
+	}
+	defer stopJobs()
+	opts := server.Options{Logger: slog.Default(), Workspace: sf.ws, OIDC: sso}
+	if q != nil {
+		opts.Steps = stepQueue{q}
+	}
+	srv, err := server.New(ctx, store, opts)
 	if err != nil {
 		return err
 	}
@@ -120,12 +129,6 @@ func runServe(cmd *cobra.Command, sf serveFlags) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	stopJobs, err := startQueue(cmd, sf.db, store, sf.queue)
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	defer stopJobs()
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn)}
 	if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() {

@@ -24,6 +24,7 @@ type queueFlags struct {
 	workers                       int
 	jobTimeout, rescueAfter, poll time.Duration
 	delay, hold                   time.Duration
+	applySteps                    bool
 }
 
 func (qf *queueFlags) register(cmd *cobra.Command, withSchedule bool) {
@@ -36,6 +37,7 @@ func (qf *queueFlags) register(cmd *cobra.Command, withSchedule bool) {
 	fl.DurationVar(&qf.jobTimeout, "job-timeout", jobs.DefaultJobTimeout, "cancel a job running longer than this")
 	fl.DurationVar(&qf.rescueAfter, "rescue-after", 0, "run again a job left running this long (its worker died); more than --job-timeout (default --job-timeout + 1m)")
 	fl.DurationVar(&qf.poll, "poll", jobs.DefaultPollInterval, "how often to look for new jobs (PostgreSQL also announces them at once)")
+	fl.BoolVar(&qf.applySteps, "apply-steps", false, "let playbook step jobs approved for apply change the clouds (default: every step runs dry, read-only)")
 	fl.DurationVar(&qf.delay, "job-delay", 0, "wait this long at the start of each job (for tests that kill a worker mid-job)")
 	_ = fl.MarkHidden("job-delay")
 	fl.DurationVar(&qf.hold, "job-hold", 0, "wait this long after a scan job recorded its run (for tests that kill a worker before the queue hears of it)")
@@ -45,7 +47,7 @@ func (qf *queueFlags) register(cmd *cobra.Command, withSchedule bool) {
 // options are the queue's options for the store at dsn (store may be nil).
 func (qf *queueFlags) options(dsn string, store *history.Store) (jobs.Options, error) {
 	o := jobs.Options{DSN: dsn, Store: store, ID: qf.id, Workers: qf.workers, JobTimeout: qf.jobTimeout,
-		RescueAfter: qf.rescueAfter, PollInterval: qf.poll, Version: buildVersion(), Delay: qf.delay, Hold: qf.hold, Logger: slog.Default()}
+		RescueAfter: qf.rescueAfter, PollInterval: qf.poll, Version: buildVersion(), Delay: qf.delay, Hold: qf.hold, ApplySteps: qf.applySteps, Logger: slog.Default()}
 	if qf.workers < 1 {
 		return o, errors.New("--workers must be at least 1")
 	}
@@ -296,30 +298,41 @@ Exit status: 0 listed; 2 usage error, or no history.`,
 
 // startQueue opens and starts the job queue of vigil serve --schedule on
 // the server's store; the returned function stops it. Without --schedule
-// it does nothing.
-func startQueue(cmd *cobra.Command, dsn string, store *history.Store, qf queueFlags) (func() error, error) {
+// it does nothing (and the queue is nil).
+func startQueue(cmd *cobra.Command, dsn string, store *history.Store, qf queueFlags) (*jobs.Queue, func() error, error) {
 	if qf.schedule == "" {
-		return func() error { return nil }, nil
+		return nil, func() error { return nil }, nil
 	}
 	opts, err := qf.options(dsn, store)
 	if err != nil {
-		return nil, usageErr(err)
+		return nil, nil, usageErr(err)
 	}
 	q, err := jobs.Open(cmd.Context(), opts)
 	if err != nil {
-		return nil, usageErr(err)
+		return nil, nil, usageErr(err)
 	}
 	if err := q.Start(cmd.Context()); err != nil {
 		q.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	stderr := cmd.ErrOrStderr()
 	fmt.Fprintf(stderr, "vigil: scheduler and %d job worker(s) started as %s\n", qf.workers, q.ID())
 	for _, s := range q.Scheduled() {
 		fmt.Fprintln(stderr, "vigil: scheduled:", s)
 	}
-	return func() error {
+	return q, func() error {
 		err := stopQueue(q, stderr)
 		return errors.Join(err, q.Close())
 	}, nil
+}
+
+// stepQueue gives the server the queue's step jobs (server.StepQueue).
+type stepQueue struct{ q *jobs.Queue }
+
+func (s stepQueue) EnqueueSteps(ctx context.Context, state, plan, mode string) (map[int]int64, map[int]string, error) {
+	e, err := s.q.EnqueueSteps(ctx, state, plan, mode)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e.Jobs, e.Waiting, nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/vigil-sec/vigil/internal/history"
+	"github.com/vigil-sec/vigil/internal/jobs"
 	"github.com/vigil-sec/vigil/internal/respond/engine"
 )
 
@@ -39,11 +40,24 @@ func TestBrowser(t *testing.T) {
 	if _, err := exec.LookPath(bin); err != nil {
 		t.Skipf("VIGIL_CHROMIUM=%s is not an executable (%v): sh scripts/chromium.sh installs Chromium", bin, err)
 	}
-	e := newEnv(t)
+	dsn := filepath.Join(t.TempDir(), "h.db")
+	e := newEnvOn(t, dsn)
 	dir, planID := respondDir(t)
 	ws := Workspace{Inventory: []string{hostileOrg(t)}, IaC: []string{"../drift/testdata/state"},
 		Alerts: []string{alertsFile(t)}, Respond: dir}
-	s, err := New(context.Background(), e.store, Options{Now: e.now, Argon2: Argon2Params{Memory: 1024, Time: 1, Threads: 1}, Workspace: ws})
+	// The job queue and a worker, as vigil serve --schedule runs them:
+	// the approved plan's step becomes a job.
+	q, err := jobs.Open(context.Background(), jobs.Options{DSN: dsn, Store: e.store, Workers: 1, PollInterval: 100 * time.Millisecond, ID: "browser-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	if err := q.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop(context.Background())
+	s, err := New(context.Background(), e.store, Options{Now: e.now, Argon2: Argon2Params{Memory: 1024, Time: 1, Threads: 1}, Workspace: ws,
+		Steps: queueSteps{q}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,12 +216,36 @@ func TestBrowser(t *testing.T) {
 	if status != "approved" || err != nil || len(f.Approvals) != 1 || f.Approvals[0].By != "responder" || f.Approvals[0].Reason != "CHG-42" {
 		t.Errorf("after approving in the browser: status %q, %v, %+v", status, err, f)
 	}
+	// The step's job ran (dry: the box to apply was not ticked) and the
+	// plan's page shows it with its result.
+	var steps string
+	until("the step job", func() bool {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/playbooks/"+planID)); err != nil {
+			return false
+		}
+		steps, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`table.stepjobs tbody`)))
+		return err == nil && strings.Contains(steps, "completed")
+	})
+	if !strings.Contains(steps, "dry-run") || !strings.Contains(steps, "browser-test") || !strings.Contains(steps, "nothing changed") {
+		t.Errorf("step jobs on the plan's page: %q", steps)
+	}
 	logMu.Lock()
 	for _, e := range browserErrors {
 		t.Errorf("browser log: %s", e)
 	}
 	logMu.Unlock()
 	t.Logf("browser test: %d pages in %s; screenshots in %s", len(pages), time.Since(start).Round(time.Millisecond), shots)
+}
+
+// queueSteps gives the server the queue's step jobs, as vigil serve does.
+type queueSteps struct{ q *jobs.Queue }
+
+func (s queueSteps) EnqueueSteps(ctx context.Context, state, plan, mode string) (map[int]int64, map[int]string, error) {
+	e, err := s.q.EnqueueSteps(ctx, state, plan, mode)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e.Jobs, e.Waiting, nil
 }
 
 // checkScreenshot decodes a page's PNG screenshot, keeps it, and fails

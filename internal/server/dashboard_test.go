@@ -11,10 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-sec/vigil/internal/history"
 	"github.com/vigil-sec/vigil/internal/ocsf"
 	"github.com/vigil-sec/vigil/internal/respond"
 	"github.com/vigil-sec/vigil/internal/respond/engine"
 	"github.com/vigil-sec/vigil/internal/respond/trail"
+	"github.com/vigil-sec/vigil/internal/respond/wire"
 )
 
 // noRawHostile fails when a page renders a hostile value unescaped.
@@ -68,9 +70,13 @@ func testCompliancePages(t *testing.T, e *env) {
 
 // withWorkspace serves the env's store with a second server that has ws
 // (sessions live in the store, so e's logins stay valid).
-func (e *env) withWorkspace(ws Workspace) {
+func (e *env) withWorkspace(ws Workspace, steps ...StepQueue) {
 	e.t.Helper()
-	s, err := New(context.Background(), e.store, Options{Now: e.now, Argon2: Argon2Params{Memory: 1024, Time: 1, Threads: 1}, Workspace: ws})
+	opts := Options{Now: e.now, Argon2: Argon2Params{Memory: 1024, Time: 1, Threads: 1}, Workspace: ws}
+	if len(steps) > 0 {
+		opts.Steps = steps[0]
+	}
+	s, err := New(context.Background(), e.store, opts)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -304,6 +310,62 @@ func TestPlaybookApproval(t *testing.T) {
 	if _, audit := e.req("GET", "/admin/audit", nil, "Cookie", admin.cookie); !strings.Contains(audit, "<td>plan_approve</td>") {
 		t.Errorf("audit log lacks the approval")
 	}
+	if f.Approvals[0].Mode != wire.ModeDryRun || !strings.Contains(body, "(for dry-run)") {
+		t.Errorf("an approval without the apply box: %+v\n%s", f.Approvals[0], body)
+	}
+
+	// With the job queue: the approval queues the steps, for apply when
+	// the box is ticked; the plan page shows the step jobs; the API does
+	// the same for a responder only.
+	q := &fakeSteps{}
+	e.withWorkspace(Workspace{Respond: dir}, q)
+	resp, _ := e.req("POST", "/playbooks/"+id+"/approve", form("csrf", responder.csrf, "reason", "go", "mode", "apply"),
+		"Content-Type", "application/x-www-form-urlencoded", "Cookie", responder.cookie)
+	if resp.StatusCode != http.StatusSeeOther || len(q.calls) != 1 || q.calls[0] != dir+" "+filepath.Join(dir, "plans", id+".json")+" apply" {
+		t.Fatalf("approve for apply: %s, queue calls %v", resp.Status, q.calls)
+	}
+	if f, _ := engine.ReadFile(filepath.Join(dir, "plans", id+".json")); len(f.Approvals) != 1 || f.Approvals[0].Mode != wire.ModeApply {
+		t.Errorf("approvals: %+v", f.Approvals)
+	}
+	args := `{"state":"` + dir + `","plan_hash":"` + f.Hash + `","n":1,"key":"k","mode":"apply"}`
+	if err := e.store.StartJobRun(context.Background(), history.JobRun{JobID: 77, Kind: "vigil_playbook_step", Source: "p step 1", Args: args, Attempt: 1, Worker: "w1", Started: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.FinishJobRun(context.Background(), 77, history.JobCompleted, "", "step 1 aws.s3.block-public-access on "+xssScript+": applied", t0.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	_, body = e.req("GET", "/playbooks/"+id, nil, "Cookie", viewer.cookie)
+	if !strings.Contains(body, `<td>1</td><td>apply</td><td><a href="/jobs?kind=vigil_playbook_step">77</a></td>`) || !strings.Contains(body, "applied") || strings.Contains(body, "has no job queue") {
+		t.Errorf("plan page with a step job:\n%s", body)
+	}
+	noRawHostile(t, "/playbooks/"+id, body)
+	api := func(s session, body string) (*http.Response, string) {
+		return e.req("POST", "/api/v1/plans/"+id+"/approve", strings.NewReader(body), "Content-Type", "application/json", "Cookie", s.cookie, "X-CSRF-Token", s.csrf)
+	}
+	if resp, _ := api(analyst, `{"reason":"x"}`); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("API approval by an analyst: %s", resp.Status)
+	}
+	if resp, _ := api(responder, `{"reason":"x","mode":"now"}`); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("API approval with a bad mode: %s", resp.Status)
+	}
+	resp, out := api(responder, `{"reason":"x","mode":"apply"}`)
+	out = strings.Join(strings.Fields(out), "")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(out, `"queued":true`) || !strings.Contains(out, `"jobs":{"1":41}`) || len(q.calls) != 2 {
+		t.Errorf("API approval: %s %s %v", resp.Status, out, q.calls)
+	}
+	resp, out = e.req("GET", "/api/v1/plans", nil, "Cookie", viewer.cookie)
+	out = strings.Join(strings.Fields(out), "")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(out, `"job_id":77`) || !strings.Contains(out, `"n":1,"mode":"apply"`) {
+		t.Errorf("API plans: %s %s", resp.Status, out)
+	}
+}
+
+// fakeSteps is a job queue that records what it was asked to queue.
+type fakeSteps struct{ calls []string }
+
+func (f *fakeSteps) EnqueueSteps(_ context.Context, state, plan, mode string) (map[int]int64, map[int]string, error) {
+	f.calls = append(f.calls, state+" "+plan+" "+mode)
+	return map[int]int64{1: 41}, map[int]string{}, nil
 }
 
 // alertsFile writes three alerts as vigil detect does (one OCSF Detection

@@ -14,8 +14,9 @@ import (
 	"sync"
 
 	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/history"
 	"github.com/vigil-sec/vigil/internal/respond/engine"
-	"github.com/vigil-sec/vigil/internal/respond/trail"
+	"github.com/vigil-sec/vigil/internal/respond/wire"
 )
 
 // planView is one plan file as the pages show it.
@@ -232,57 +233,210 @@ func (s *Server) showPlan(w http.ResponseWriter, r *http.Request, p *principal, 
 			items = append(items, iv)
 		}
 	}
+	var jobs []stepJob
+	if v.Hash != "" {
+		var err error
+		if jobs, err = s.stepJobs(r.Context(), v.Hash); err != nil {
+			s.internalError(w, r, p, false, err)
+			return
+		}
+	}
 	s.render(w, r, p, code, "playbook", "Plan "+v.ID, map[string]any{"Plan": v, "Items": items, "Error": msg,
-		"MayApprove": p.Role.Allows(Responder)})
+		"MayApprove": p.Role.Allows(Responder), "Jobs": jobs, "Queue": s.opts.Steps != nil})
 }
 
-// approvePage records the signed-in responder's approval of a plan, in
-// the plan file and the trail, as vigil respond approve --by does.
-func (s *Server) approvePage(w http.ResponseWriter, r *http.Request, p *principal) {
+// StepQueue turns a plan's approved steps into jobs, one per step (the
+// job queue of vigil serve --schedule: internal/jobs.Queue.EnqueueSteps,
+// adapted by cmd/vigil). It returns the jobs by step number and the steps
+// left waiting, with why.
+type StepQueue interface {
+	EnqueueSteps(ctx context.Context, state, plan, mode string) (jobs map[int]int64, waiting map[int]string, err error)
+}
+
+// approval is what approving a plan did.
+type approval struct {
+	Plan     string          `json:"plan"`
+	Approval engine.Approval `json:"approval"`
+	Jobs     map[int]int64   `json:"jobs"`
+	Waiting  map[int]string  `json:"waiting"`
+	Queued   bool            `json:"queued"`
+	Note     string          `json:"note,omitempty"`
+	file     *engine.File
+}
+
+// errApprove is an approval refused for the request's reason (not found,
+// conflict, bad input): its code.
+type errApprove struct {
+	code int
+	err  error
+}
+
+func (e *errApprove) Error() string { return e.err.Error() }
+
+// approve records the principal's approval of plan id, in the plan file
+// and the trail as vigil respond approve --by does, and the audit log;
+// with a job queue, the approved steps become step jobs (for mode: apply
+// or a dry run).
+func (s *Server) approve(ctx context.Context, r *http.Request, p *principal, id, reason, mode string) (*approval, error) {
 	if s.ws.cfg.Respond == "" {
-		s.errorPage(w, r, p, http.StatusNotFound, "no respond state directory: start the server with --respond DIR")
-		return
+		return nil, &errApprove{http.StatusNotFound, errors.New("no respond state directory: start the server with --respond DIR")}
 	}
-	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	if len(reason) > 2000 {
-		s.showPlan(w, r, p, http.StatusBadRequest, "a reason has at most 2000 characters")
-		return
+		return nil, &errApprove{http.StatusBadRequest, errors.New("a reason has at most 2000 characters")}
+	}
+	if mode != wire.ModeApply && mode != wire.ModeDryRun {
+		return nil, &errApprove{http.StatusBadRequest, fmt.Errorf("mode is %s or %s", wire.ModeApply, wire.ModeDryRun)}
 	}
 	respondLock.Lock()
 	defer respondLock.Unlock()
-	id := r.PathValue("id")
-	path, f, err := s.findPlan(r.Context(), id)
+	path, f, err := s.findPlan(ctx, id)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		s.errorPage(w, r, p, http.StatusNotFound, fmt.Sprintf("no plan %q", id))
-		return
+		return nil, &errApprove{http.StatusNotFound, fmt.Errorf("no plan %q", id)}
 	case err != nil:
-		s.showPlan(w, r, p, http.StatusConflict, "not approved: "+err.Error())
-		return
+		return nil, &errApprove{http.StatusConflict, fmt.Errorf("not approved: %w", err)}
 	}
-	a, err := f.Approve(p.Name, reason, s.now())
+	a, err := wire.Approve(ctx, wire.State(s.ws.cfg.Respond), path, f, p.Name, reason, mode, "vigil serve", s.now())
 	if err != nil {
-		s.showPlan(w, r, p, http.StatusBadRequest, "not approved: "+err.Error())
-		return
+		return nil, err
 	}
-	tr, err := trail.Open(filepath.Join(s.ws.cfg.Respond, "trail.jsonl"))
+	out := &approval{Plan: f.Plan().ID, Approval: a, file: f}
+	s.audit(ctx, p.Name, "plan_approve", f.Plan().ID, mode+": "+reason, clientIP(r))
+	if s.opts.Steps == nil {
+		out.Note = "no job queue in this server (vigil serve --schedule): the steps are applied by vigil respond apply"
+		return out, nil
+	}
+	out.Jobs, out.Waiting, err = s.opts.Steps.EnqueueSteps(ctx, s.ws.cfg.Respond, path, mode)
 	if err != nil {
-		s.internalError(w, r, p, false, fmt.Errorf("opening the trail: %w", err))
+		return out, fmt.Errorf("approved, but the steps were not queued: %w", err)
+	}
+	out.Queued = true
+	return out, nil
+}
+
+// approvePage records the signed-in responder's approval of a plan (for
+// apply when the form says so, else for a dry run).
+func (s *Server) approvePage(w http.ResponseWriter, r *http.Request, p *principal) {
+	mode := wire.ModeDryRun
+	if r.PostFormValue("mode") == wire.ModeApply {
+		mode = wire.ModeApply
+	}
+	a, err := s.approve(r.Context(), r, p, r.PathValue("id"), strings.TrimSpace(r.PostFormValue("reason")), mode)
+	var ea *errApprove
+	switch {
+	case errors.As(err, &ea) && ea.code == http.StatusNotFound:
+		s.errorPage(w, r, p, ea.code, ea.Error())
 		return
-	}
-	data, _ := json.Marshal(map[string]any{"plan": f.Plan().ID, "by": a.By, "reason": a.Reason, "via": "vigil serve"})
-	_, err = tr.Append(r.Context(), trail.Entry{Kind: engine.KindApproval, Actor: p.Name, Plan: f.Hash, Data: data})
-	if cerr := tr.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		s.internalError(w, r, p, false, fmt.Errorf("recording the approval in the trail: %w", err))
+	case errors.As(err, &ea):
+		s.showPlan(w, r, p, ea.code, ea.Error())
 		return
-	}
-	if err := f.WriteFile(path); err != nil {
+	case err != nil && a == nil:
 		s.internalError(w, r, p, false, err)
 		return
+	case err != nil:
+		s.showPlan(w, r, p, http.StatusInternalServerError, err.Error())
+		return
 	}
-	s.audit(r.Context(), p.Name, "plan_approve", f.Plan().ID, reason, clientIP(r))
-	http.Redirect(w, r, "/playbooks/"+url.PathEscape(f.Plan().ID), http.StatusSeeOther)
+	http.Redirect(w, r, "/playbooks/"+url.PathEscape(a.Plan), http.StatusSeeOther)
+}
+
+// apiApprove is approvePage for the API: {"reason", "mode"} (mode
+// "apply" or "dry-run", the default).
+func (s *Server) apiApprove(w http.ResponseWriter, r *http.Request, p *principal) {
+	var req struct {
+		Reason string `json:"reason"`
+		Mode   string `json:"mode"`
+	}
+	if err := decode(r, &req); err != nil {
+		s.apiError(w, http.StatusBadRequest, err)
+		return
+	}
+	if req.Mode == "" {
+		req.Mode = wire.ModeDryRun
+	}
+	a, err := s.approve(r.Context(), r, p, r.PathValue("id"), strings.TrimSpace(req.Reason), req.Mode)
+	var ea *errApprove
+	switch {
+	case errors.As(err, &ea):
+		s.apiError(w, ea.code, ea)
+		return
+	case err != nil:
+		s.internalError(w, r, p, true, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, a)
+}
+
+// stepJob is a step job of a plan, as the playbook page and the API show
+// it.
+type stepJob struct {
+	N    int            `json:"n"`
+	Mode string         `json:"mode"`
+	Run  history.JobRun `json:"job"`
+}
+
+// stepJobs lists the step jobs of the plan with this hash (among the
+// newest 1000 job runs), by step then newest first.
+func (s *Server) stepJobs(ctx context.Context, hash string) ([]stepJob, error) {
+	jrs, err := s.store.JobRuns(ctx, history.JobRunQuery{Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	out := []stepJob{}
+	for _, jr := range jrs {
+		if jr.Kind != stepKind {
+			continue
+		}
+		var a struct {
+			PlanHash string `json:"plan_hash"`
+			N        int    `json:"n"`
+			Mode     string `json:"mode"`
+		}
+		if json.Unmarshal([]byte(jr.Args), &a) != nil || a.PlanHash != hash {
+			continue
+		}
+		out = append(out, stepJob{N: a.N, Mode: a.Mode, Run: jr})
+	}
+	slices.SortStableFunc(out, func(a, b stepJob) int { return a.N - b.N })
+	return out, nil
+}
+
+// stepKind is internal/jobs.StepKind.
+const stepKind = "vigil_playbook_step"
+
+// apiPlans lists the plans of the response state, awaiting approval
+// first, each with its step jobs.
+func (s *Server) apiPlans(w http.ResponseWriter, r *http.Request, p *principal) {
+	type planOut struct {
+		ID        string            `json:"id"`
+		Status    string            `json:"status"`
+		Hash      string            `json:"hash,omitempty"`
+		Error     string            `json:"error,omitempty"`
+		Steps     int               `json:"steps"`
+		Missing   int               `json:"missing"`
+		Approvals []engine.Approval `json:"approvals"`
+		Runs      int               `json:"runs"`
+		Jobs      []stepJob         `json:"jobs"`
+	}
+	out := []planOut{}
+	if s.ws.cfg.Respond != "" {
+		plans, _, _ := s.readPlans(r.Context())
+		for _, v := range plans {
+			po := planOut{ID: v.ID, Status: v.Status(), Hash: v.Hash, Error: v.Error, Missing: v.Missing, Approvals: v.Approvals, Runs: len(v.Runs), Jobs: []stepJob{}}
+			if po.Approvals == nil {
+				po.Approvals = []engine.Approval{}
+			}
+			if v.Plan != nil {
+				po.Steps = len(v.Plan.Items)
+				js, err := s.stepJobs(r.Context(), v.Hash)
+				if err != nil {
+					s.internalError(w, r, p, true, err)
+					return
+				}
+				po.Jobs = js
+			}
+			out = append(out, po)
+		}
+	}
+	s.writeJSON(w, http.StatusOK, map[string]any{"plans": out})
 }

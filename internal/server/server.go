@@ -49,6 +49,9 @@ type Options struct {
 	Workspace Workspace
 	// OIDC, when set, enables single sign-on (/login/oidc).
 	OIDC *OIDCConfig
+	// Steps, when set, turns the steps a responder approves into jobs of
+	// the job queue, one per step (vigil serve --schedule).
+	Steps StepQueue
 }
 
 // Server serves the dashboard and the API over a history store.
@@ -208,6 +211,8 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/audit", role: Admin, api: true, h: s.apiAudit},
 		{method: "GET", path: "/api/v1/jobs", role: Viewer, api: true, h: s.apiJobs},
 		{method: "GET", path: "/api/v1/jobs/{id}", role: Viewer, api: true, h: s.apiJob},
+		{method: "GET", path: "/api/v1/plans", role: Viewer, api: true, h: s.apiPlans},
+		{method: "POST", path: "/api/v1/plans/{id}/approve", role: Responder, api: true, h: s.apiApprove},
 
 		// Anything else needs a login too, then is not found.
 		{path: "/api/", role: Viewer, api: true, h: func(w http.ResponseWriter, r *http.Request, _ *principal) {

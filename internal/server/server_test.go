@@ -498,7 +498,10 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			t.Fatal(err)
 		}
 		fid := strconv.FormatInt(fs[0].ID, 10)
+		dir, pid := respondDir(t)
+		e.withWorkspace(Workspace{Respond: dir})
 		bodies := map[string]string{
+			"/api/v1/plans/{id}/approve":     `{"reason":"test"}`,
 			"/api/v1/findings/{id}/comments": `{"body":"seen"}`,
 			"/api/v1/mute":                   `{"rule_id":"storage-public","resource_id":"*","reason":"test"}`,
 			"/api/v1/tokens":                 `{"name":"x","role":"viewer","expires":"2027-01-01"}`,
@@ -508,7 +511,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 				t.Errorf("openapi.json documents %s, which is not a route", d)
 			}
 			method, path, _ := strings.Cut(d, " ")
-			resp, body := e.req(method, concrete(strings.Replace(path, "findings/{id}", "findings/"+fid, 1))+"?group=rule", strings.NewReader(bodies[path]), "Authorization", "Bearer "+admin)
+			resp, body := e.req(method, concrete(strings.NewReplacer("findings/{id}", "findings/"+fid, "plans/{id}", "plans/"+pid).Replace(path))+"?group=rule", strings.NewReader(bodies[path]), "Authorization", "Bearer "+admin)
 			if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed || resp.StatusCode >= 500 {
 				t.Errorf("%s: %s %s", d, resp.Status, body)
 			}
@@ -753,6 +756,7 @@ func TestRouteRoles(t *testing.T) {
 		"POST /findings/mute":                 Analyst,
 		"POST /findings/{id}/comments":        Analyst,
 		"POST /playbooks/{id}/approve":        Responder,
+		"POST /api/v1/plans/{id}/approve":     Responder,
 		"POST /api/v1/mute":                   Analyst,
 		"POST /api/v1/findings/{id}/comments": Analyst,
 		"GET /admin/audit":                    Admin,
