@@ -109,22 +109,25 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
-			return ast.NullTerm(), nil
+			return ast.InternedNullTerm, nil
 		}
 		return c.term(v.Elem())
 	case reflect.String:
 		return ast.StringTerm(v.String()), nil
 	case reflect.Bool:
-		return ast.BooleanTerm(v.Bool()), nil
+		// Terms are immutable: OPA's own interned booleans, null and
+		// small integers are shared by every resource (two allocations
+		// fewer each).
+		return ast.InternedTerm(v.Bool()), nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return ast.IntNumberTerm(int(v.Int())), nil
+		return ast.InternedTerm(int(v.Int())), nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		return ast.UIntNumberTerm(v.Uint()), nil
 	case reflect.Float32, reflect.Float64:
 		return ast.FloatNumberTerm(v.Float()), nil
 	case reflect.Slice, reflect.Array:
 		if v.Kind() == reflect.Slice && v.IsNil() {
-			return ast.NullTerm(), nil
+			return ast.InternedNullTerm, nil
 		}
 		// The array keeps this slice: it is its own.
 		terms := make([]*ast.Term, v.Len())
@@ -138,7 +141,7 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 		return ast.ArrayTerm(terms...), nil
 	case reflect.Map:
 		if v.IsNil() {
-			return ast.NullTerm(), nil
+			return ast.InternedNullTerm, nil
 		}
 		if v.Type().Key().Kind() != reflect.String {
 			return nil, fmt.Errorf("map key %s is not a string", v.Type().Key())
@@ -151,7 +154,7 @@ func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 				c.pairs = c.pairs[:base]
 				return nil, err
 			}
-			c.pairs = append(c.pairs, [2]*ast.Term{ast.StringTerm(it.Key().String()), t})
+			c.pairs = append(c.pairs, [2]*ast.Term{c.str(it.Key().String()), t})
 		}
 		return c.object(base), nil
 	case reflect.Struct:
