@@ -125,9 +125,9 @@ func (s *FileSource) Read(ctx context.Context, emit func(source.Batch) error) er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var buf []byte // this worker's read buffer, reused file after file
+			var bufs readBuffers // this worker's, reused file after file
 			for i := range next {
-				results[i] = parseFile(ctx, files[i], &buf)
+				results[i] = parseFile(ctx, files[i], &bufs)
 				fr := results[i]
 				if !s.o.keepRaw && fr.res != nil {
 					pruneRaw(fr.res.Resources)
@@ -265,14 +265,18 @@ const maxDecompressed = 8 << 30
 // file.
 const maxKeptBuffer = 64 << 20
 
-// parseFile reads and parses one file. buf is the caller's read buffer,
+// readBuffers are a worker's read buffer and decompression buffer.
+type readBuffers struct{ file, unzipped []byte }
+
+// parseFile reads and parses one file. bufs are the caller's buffers,
 // reused from file to file: nothing parsed refers to the file's bytes (the
 // decoders copy what they keep), and an import of many files then reads
-// them into the same memory instead of fresh pages each time.
-func parseFile(ctx context.Context, path string, buf *[]byte) fileResult {
-	data, err := readFile(path, (*buf)[:0])
+// and decompresses them into the same memory instead of fresh pages each
+// time (io.ReadAll of each gzip file allocated about twice its size).
+func parseFile(ctx context.Context, path string, bufs *readBuffers) fileResult {
+	data, err := readFile(path, bufs.file[:0])
 	if cap(data) <= maxKeptBuffer {
-		*buf = data[:0]
+		bufs.file = data[:0]
 	}
 	if err != nil {
 		return fileResult{err: &InputError{Path: path, Err: err.Error()}}
@@ -282,12 +286,35 @@ func parseFile(ctx context.Context, path string, buf *[]byte) fileResult {
 		if err != nil {
 			return fileResult{err: &InputError{Path: path, Err: "gzip: " + err.Error()}}
 		}
-		data, err = io.ReadAll(io.LimitReader(zr, maxDecompressed))
+		data, err = readAll(io.LimitReader(zr, maxDecompressed), bufs.unzipped[:0])
+		if cap(data) <= maxKeptBuffer {
+			bufs.unzipped = data[:0]
+		}
 		if err != nil {
 			return fileResult{err: &InputError{Path: path, Err: "gzip: " + err.Error()}}
 		}
 	}
 	return parseData(ctx, path, data)
+}
+
+// readAll is io.ReadAll into buf.
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
+	if cap(buf) == 0 {
+		buf = make([]byte, 0, 64<<10)
+	}
+	for {
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return buf, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
 }
 
 // readFile is os.ReadFile into buf (its errors are the same).
