@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tidwall/gjson"
@@ -29,6 +30,20 @@ type RuleInfo struct {
 	// Builtin is set for vigil's own rules; Correlation for correlation rules.
 	Builtin     bool
 	Correlation bool
+	// meta caches, per effective level, the JSON of the alert's
+	// unmapped.rule object (the same for every alert of the rule at that
+	// level); the fields above must not change once alerts are made.
+	meta sync.Map // Level -> []byte
+}
+
+// metaJSON returns the JSON of ruleMeta(r, level), encoded once per level.
+func (r *RuleInfo) metaJSON(level Level) []byte {
+	if b, ok := r.meta.Load(level); ok {
+		return b.([]byte)
+	}
+	b, _ := json.Marshal(ruleMeta(r, level))
+	r.meta.Store(level, b)
+	return b
 }
 
 // Key returns the rule's identity for counts and tuning: its id, else its
@@ -186,11 +201,17 @@ func NewAlert(rule *RuleInfo, level Level, group string, events []Event, version
 		f.Metadata.Profiles = append(f.Metadata.Profiles, "host")
 	}
 	f.Message = message(rule, level, f.Actor, f.SrcEndpoint, len(events))
-	unmapped := map[string]any{"rule": ruleMeta(rule, level)}
+	// What json.Marshal of {"rule": ruleMeta(...), "correlation_group":
+	// group} writes (keys sorted), with the rule's part encoded once.
+	meta := rule.metaJSON(level)
+	u := make([]byte, 0, len(meta)+len(group)+40)
+	u = append(u, '{')
 	if group != "" {
-		unmapped["correlation_group"] = group
+		g, _ := json.Marshal(group)
+		u = append(append(append(u, `"correlation_group":`...), g...), ',')
 	}
-	f.Unmapped, _ = json.Marshal(unmapped)
+	u = append(append(append(u, `"rule":`...), meta...), '}')
+	f.Unmapped = u
 	return Alert{Rule: rule, Level: level, Events: events, Finding: f}
 }
 

@@ -534,6 +534,13 @@ type Matcher struct {
 	vals   map[string]map[string]string
 	valKey []byte
 	valGot []fieldVal
+	// paths caches the event paths of correlation fields per source.
+	paths map[pathKey][]string
+}
+
+type pathKey struct {
+	src   logs.Source
+	field string
 }
 
 type fieldVal struct {
@@ -546,7 +553,8 @@ const maxInterned = 4096
 
 // NewMatcher returns matching state for one goroutine.
 func (e *Engine) NewMatcher() *Matcher {
-	m := &Matcher{e: e, ev: sigma.NewJSONEvent(nil), oev: sigma.NewJSONEvent(nil), vals: map[string]map[string]string{}}
+	m := &Matcher{e: e, ev: sigma.NewJSONEvent(nil), oev: sigma.NewJSONEvent(nil), vals: map[string]map[string]string{},
+		paths: map[pathKey][]string{}}
 	m.hit = func(mm *sigma.Matcher) {
 		r := mm.Rule()
 		if f, ok := e.filtered[r]; ok {
@@ -709,8 +717,15 @@ func (m *Matcher) fieldValue(r *sigma.Rule, rec logs.Record, ocsfJSON json.RawMe
 		}
 		return v.String(), true
 	}
-	fm := m.e.fieldMaps[rec.Source]
-	for _, p := range fm.Paths(field) {
+	// The paths of a field, worked out once per goroutine (Paths
+	// lower-cases the field and scans the map's prefixes).
+	pk := pathKey{rec.Source, field}
+	paths, ok := m.paths[pk]
+	if !ok {
+		paths = m.e.fieldMaps[rec.Source].Paths(field)
+		m.paths[pk] = paths
+	}
+	for _, p := range paths {
 		if v, ok := m.ev.Field(p); ok && v.Kind != sigma.KindNull {
 			return v.Str, true
 		}

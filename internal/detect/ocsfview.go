@@ -192,20 +192,37 @@ func (g *opGate) pass(rec logs.Record, ev *sigma.JSONEvent) bool {
 	if !ok || d.Operation == "" {
 		return true
 	}
-	var op string
+	var op []byte
+	var lb [128]byte
 	if v, ok := ev.Field(d.Operation); ok && v.Kind != sigma.KindNull {
-		op = strings.ToLower(v.Str)
+		op = appendLowerASCII(lb[:0], v.Str)
 	}
-	if op == "" {
+	if len(op) == 0 {
 		return false
 	}
-	if g.exact[op] {
+	if g.exact[string(op)] { // no allocation for the lookup
 		return true
 	}
 	for _, s := range g.suffixes {
-		if strings.HasSuffix(op, s) {
+		if len(op) >= len(s) && string(op[len(op)-len(s):]) == s {
 			return true
 		}
 	}
 	return false
+}
+
+// appendLowerASCII appends strings.ToLower(s) to b, without allocating a
+// string when s is ASCII (operation names are).
+func appendLowerASCII(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return append(b[:0], strings.ToLower(s)...)
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }
