@@ -7,6 +7,7 @@ package securityhub
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/vigil-sec/vigil/internal/findings"
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -55,10 +56,19 @@ type record struct {
 	} `json:"Vulnerabilities"`
 }
 
+// records are the records Parse decodes into: a record is hundreds of
+// bytes that the decoder (through an interface) would otherwise allocate
+// for every finding. The findings keep none of a record's own memory.
+var records = sync.Pool{New: func() any { return new(record) }}
+
 // Parse reads one ASFF finding.
 func Parse(raw []byte, decode findings.Decode) (findings.Finding, error) {
-	var r record
-	if err := decode.Or()(raw, &r); err != nil {
+	r := records.Get().(*record)
+	defer func() {
+		*r = record{}
+		records.Put(r)
+	}()
+	if err := decode.Or()(raw, r); err != nil {
 		return findings.Finding{}, fmt.Errorf("Security Hub finding: %w", err)
 	}
 	if r.ID == "" {
@@ -91,7 +101,7 @@ func Parse(raw []byte, decode findings.Decode) (findings.Finding, error) {
 		f.Severity = findings.SeverityFromScore(r.Severity.Normalized / 10)
 		f.OriginalSeverity = findings.First(r.Severity.Original, findings.FormatScore(r.Severity.Normalized))
 	}
-	f.Status, f.OriginalStatus = status(&r)
+	f.Status, f.OriginalStatus = status(r)
 	if len(r.Resources) > 0 {
 		res := r.Resources[0]
 		f.Resource.ID, f.Resource.Type = res.ID, res.Type
