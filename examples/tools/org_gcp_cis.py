@@ -7,11 +7,14 @@ compute.googleapis.com/Project asset) does not set enable-oslogin (4.4): every V
 Two API keys (1.13-1.16): the Maps key of the store locator, restricted to the Maps JavaScript API
 and the site's referrers and created in October, and a 2024 key of a retired mobile build with no
 restriction at all. A Cloud DNS server policy logs the queries of nw-vpc (2.13); default and
-nw-legacy-net have none.
+nw-legacy-net have none. Two Dataproc clusters (8.1): the nightly ETL cluster's disks use the disk-cmek
+key; the ad-hoc Spark cluster a data scientist created has no encryption configuration. The
+organization's one essential contact (1.17) subscribes to SECURITY only: no one receives its legal,
+suspension or technical notices.
 """
 
 import org_gcp as g
-from orglib import hexid
+from orglib import ago, digits, hexid, iso
 
 LOGGING_DOC = "https://logging.googleapis.com/$discovery/rest"
 MONITORING_DOC = "https://monitoring.googleapis.com/$discovery/rest"
@@ -31,7 +34,29 @@ def sink(name, destination, flt):
             "LogSink", data, doc=LOGGING_DOC, location="global")
 
 
-def build(planted):
+ORG_EXTRA = []  # assets of the organization export (org_gcp_v2.main appends them)
+
+
+def dataproc(name, kms, labels):
+    config = {"configBucket": "dataproc-staging-us-central1-%s-x1k2" % g.NUMBER,
+              "gceClusterConfig": {"zoneUri": "https://www.googleapis.com/compute/v1/projects/%s/zones/us-central1-a"
+                                   % g.PROJECT, "subnetworkUri": "https://www.googleapis.com/compute/v1/projects/%s/"
+                                   "regions/us-central1/subnetworks/nw-data-us-central1" % g.PROJECT,
+                                   "internalIpOnly": True, "serviceAccountScopes": [
+                                       "https://www.googleapis.com/auth/cloud-platform"]},
+              "masterConfig": {"numInstances": 1, "machineTypeUri": "n2-standard-4"},
+              "workerConfig": {"numInstances": 2, "machineTypeUri": "n2-standard-8"},
+              "softwareConfig": {"imageVersion": "2.2.41-debian12"}}
+    if kms:
+        config["encryptionConfig"] = {"gcePdKmsKeyName": kms}
+    return g.asset("//dataproc.googleapis.com/projects/%s/regions/%s/clusters/%s" % (g.PROJECT, g.REGION, name),
+                   "dataproc.googleapis.com/Cluster", "Cluster", {
+                       "projectId": g.PROJECT, "clusterName": name, "clusterUuid": hexid(32, "dataproc", name),
+                       "config": config, "labels": labels, "status": {"state": "RUNNING"}},
+                   doc="https://dataproc.googleapis.com/$discovery/rest?version=v1")
+
+
+def build(planted, clean=None):
     bucket = "logging.googleapis.com/projects/%s/locations/global/buckets/" % g.PROJECT
     sink("_Required", bucket + "_Required", 'LOG_ID("cloudaudit.googleapis.com/activity") OR '
          'LOG_ID("externalaudittasks.googleapis.com/activity") OR LOG_ID("cloudaudit.googleapis.com/system_event") '
@@ -93,6 +118,28 @@ def build(planted):
     for net in ("default", "nw-legacy-net"):
         planted("network", "//compute.googleapis.com/projects/%s/global/networks/%s" % (g.PROJECT, net),
                 ["no DNS server policy with enableLogging applies to it"], "gcp-network-dns-logging-disabled")
+    labels = {"env": "prod", "team": "data", "owner": "data-eng", "cost-center": "cc-3011",
+              "data-classification": "internal"}
+    etl = dataproc("nw-etl-nightly", "projects/%s/locations/%s/keyRings/nw-prod-ring/cryptoKeys/disk-cmek"
+                   % (g.PROJECT, g.REGION), labels)
+    if clean:
+        clean("data_warehouse", etl, "CIS 8.1: persistent disks encrypted with the disk-cmek key")
+    spark = dataproc("nw-adhoc-spark", None, labels)
+    planted("data_warehouse", spark, ["no config.encryptionConfig (Google-managed keys)"], "gcp-dataproc-no-cmek")
+    org = "//cloudresourcemanager.googleapis.com/organizations/" + g.ORG
+    ORG_EXTRA.append({
+        "name": "//essentialcontacts.googleapis.com/organizations/%s/contacts/%s" % (g.ORG, digits(12, "contact")),
+        "asset_type": "essentialcontacts.googleapis.com/Contact",
+        "resource": {"version": "v1", "discovery_document_uri":
+                     "https://essentialcontacts.googleapis.com/$discovery/rest?version=v1",
+                     "discovery_name": "GoogleCloudEssentialcontactsV1Contact", "parent": org, "location": "global",
+                     "data": {"name": "organizations/%s/contacts/%s" % (g.ORG, digits(12, "contact")),
+                              "email": "secops@northwind-analytics.com", "languageTag": "en-US",
+                              "notificationCategorySubscriptions": ["SECURITY"], "validationState": "VALID",
+                              "validateTime": iso(ago(400))}},
+        "ancestors": ["organizations/" + g.ORG], "update_time": g.upd(400)})
+    planted("org_unit", org, ["the organization's only essential contact subscribes to SECURITY only"],
+            "gcp-org-essential-contacts-missing")
     planted("account", g.PROJECT_NAME, [
         "API key mobile-app-2024: created 2024-03-18, no API or application restriction",
         "no sink without a filter (_Required, _Default and nw-audit-archive are filtered)",

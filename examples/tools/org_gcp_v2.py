@@ -924,7 +924,7 @@ def main(org=ORG_DIR):
     g.IAM.clear()
     build_project()
     build_cis()
-    __import__("org_gcp_cis").build(planted)
+    __import__("org_gcp_cis").build(planted, clean)
     res = merge_ndjson(os.path.join(root, "resource.json"), list(g.RES))
     iam = merge_ndjson(os.path.join(root, "iam_policy.json"), list(g.IAM))
     extend_project_policy(iam)
@@ -933,6 +933,7 @@ def main(org=ORG_DIR):
     write(os.path.join(root, "resource.json"), res)
     write(os.path.join(root, "iam_policy.json"), iam)
     ores, oiam = build_org()
+    ores += __import__("org_gcp_cis").ORG_EXTRA
     write(os.path.join(org_root, "resource.json"), ores)
     write(os.path.join(org_root, "iam_policy.json"), oiam)
     with open(os.path.join(org_root, "README.txt"), "w", encoding="utf-8") as f:
@@ -940,7 +941,8 @@ def main(org=ORG_DIR):
                 "folders and organization-level custom roles, with their IAM policies:\n"
                 "  gcloud asset export --organization=%s --content-type=resource \\\n"
                 "      --asset-types=cloudresourcemanager.googleapis.com/Organization,"
-                "cloudresourcemanager.googleapis.com/Folder,iam.googleapis.com/Role \\\n"
+                "cloudresourcemanager.googleapis.com/Folder,iam.googleapis.com/Role,"
+                "essentialcontacts.googleapis.com/Contact \\\n"
                 "      --output-path=gs://nw-cai-exports/2026-11-24/org-resource.json\n"
                 "  gcloud asset export --organization=%s --content-type=iam-policy \\\n"
                 "      --asset-types=cloudresourcemanager.googleapis.com/Organization,"

@@ -260,4 +260,9 @@ type OrgUnit struct {
 	// Kind: organization | root (AWS) | folder | management_group | organizational_unit.
 	Kind   string `json:"kind"`
 	Parent string `json:"parent,omitempty"`
+	// EssentialContacts: the GCP organization's own essential contacts
+	// subscribe, together, to the LEGAL, SECURITY, SUSPENSION, TECHNICAL
+	// and TECHNICAL_INCIDENTS notifications (or ALL); known when the input
+	// holds essential contacts (CIS GCP 1.17).
+	EssentialContacts *bool `json:"essential_contacts,omitempty"`
 }

@@ -100,6 +100,7 @@ var hierarchyTypes = []string{
 	"cloudresourcemanager.googleapis.com/Organization",
 	"cloudresourcemanager.googleapis.com/Folder",
 	"iam.googleapis.com/Role",
+	"essentialcontacts.googleapis.com/Contact", // the organization's own (CIS GCP 1.17)
 }
 
 // scope is one ListAssets parent and where its export goes.
@@ -447,6 +448,10 @@ func (c *collector) listing(ctx context.Context, s scope, ct content) {
 		}
 		if s.hierarchy && a.GetAssetType() == "iam.googleapis.com/Role" && !strings.HasPrefix(a.GetName(), "//iam.googleapis.com/organizations/") {
 			continue // a project's custom role: the project's own listing has it
+		}
+		if s.hierarchy && a.GetAssetType() == "essentialcontacts.googleapis.com/Contact" &&
+			!strings.HasPrefix(a.GetName(), "//essentialcontacts.googleapis.com/organizations/") {
+			continue // a folder's or project's contact: below the organization
 		}
 		got = append(got, a)
 	}

@@ -75,13 +75,11 @@ func dnsPolicy(d node) (logging bool, networks []string, good bool) {
 // logging of its VPC networks: known for the networks of a project whose
 // export holds Cloud DNS assets (managed zones or policies).
 func finishCIS5(all []*resource.Resource, cis map[string]*resource.AccountCIS) {
+	finishOrgContacts(all)
 	keys := map[string][]resource.APIKey{}
 	keysBad := map[string]bool{}
 	dnsKnown, dnsBad := map[string]bool{}, map[string]bool{}
 	logged := map[string]bool{}
-	read := func(r *resource.Resource) node {
-		return node{m: assetData(r), path: "resource.data", c: &checker{name: r.ID}}
-	}
 	for _, r := range all {
 		if r.Provider != resource.GCP || r.Account == "" {
 			continue
@@ -132,4 +130,91 @@ func finishCIS5(all []*resource.Resource, cis map[string]*resource.AccountCIS) {
 			r.Facts.Network.DNSLogging = resource.Bool(false)
 		}
 	}
+}
+
+// TypeDataprocCluster is a Dataproc cluster, a data warehouse.
+const TypeDataprocCluster = "dataproc.googleapis.com/Cluster"
+
+func init() { normalizers[TypeDataprocCluster] = dataprocCluster }
+
+// dataprocCluster reads a cluster's disk encryption (CIS GCP 8.1): a Cloud
+// KMS key for its persistent disks (config.encryptionConfig
+// gcePdKmsKeyName) or for its data (kmsKey) is customer-managed.
+func dataprocCluster(_ *file, r *resource.Resource, d, _ node) {
+	r.Class = resource.ClassDataWarehouse
+	db := &resource.Database{Engine: "dataproc", Encrypted: boolp(true)}
+	r.Facts.Database = db
+	if !d.present() {
+		return
+	}
+	if n := d.s("clusterName"); n != "" {
+		r.Name = n
+	}
+	before := d.c.count()
+	pd := d.s("config", "encryptionConfig", "gcePdKmsKeyName")
+	data := d.s("config", "encryptionConfig", "kmsKey")
+	switch {
+	case d.c.count() != before:
+	case pd != "" || data != "":
+		db.KeyManager = "customer"
+	default:
+		db.KeyManager = "provider"
+	}
+}
+
+// orgContactCategories are the notification categories CIS GCP 1.17 wants
+// an organization's essential contacts to cover.
+var orgContactCategories = []string{"LEGAL", "SECURITY", "SUSPENSION", "TECHNICAL", "TECHNICAL_INCIDENTS"}
+
+// finishOrgContacts sets each organization's EssentialContacts from the
+// essential contacts under it (organizations/N/contacts/...): known when
+// the input holds any essential contact.
+func finishOrgContacts(all []*resource.Resource) {
+	known := false
+	covered := map[string]map[string]bool{} // "organizations/N" -> categories
+	for _, r := range all {
+		if r.Provider != resource.GCP || r.Type != TypeContact {
+			continue
+		}
+		known = true
+		name := strings.TrimPrefix(r.ID, "//essentialcontacts.googleapis.com/")
+		org, _, found := strings.Cut(name, "/contacts/")
+		if !found || !strings.HasPrefix(org, "organizations/") {
+			continue
+		}
+		d := read(r)
+		cats, st := d.strs("notificationCategorySubscriptions")
+		if st == bad {
+			continue
+		}
+		if covered[org] == nil {
+			covered[org] = map[string]bool{}
+		}
+		for _, c := range cats {
+			covered[org][strings.ToUpper(c)] = true
+		}
+	}
+	if !known {
+		return
+	}
+	for _, r := range all {
+		if r.Provider != resource.GCP || r.Type != TypeOrganization || r.Facts.OrgUnit == nil {
+			continue
+		}
+		cats := covered[strings.TrimPrefix(r.ID, "//cloudresourcemanager.googleapis.com/")]
+		every := cats["ALL"]
+		if !every {
+			every = true
+			for _, c := range orgContactCategories {
+				every = every && cats[c]
+			}
+		}
+		r.Facts.OrgUnit.EssentialContacts = resource.Bool(every)
+	}
+}
+
+// read is an asset's resource data as a typed node; its problems were
+// reported when the asset was parsed.
+func read(r *resource.Resource) node {
+	return node{m: assetData(r), path: "resource.data", c: &checker{name: r.ID}}
 }

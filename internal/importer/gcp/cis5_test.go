@@ -57,3 +57,55 @@ func TestAPIKeysDNSLogging(t *testing.T) {
 		}
 	}
 }
+
+// TestDataprocCMEK: a cluster with a KMS key for its disks is
+// customer-managed, one without any is provider-managed, one whose
+// encryption configuration has the wrong type is unknown.
+func TestDataprocCMEK(t *testing.T) {
+	lines := []string{
+		`{"name":"//dataproc.googleapis.com/projects/p/regions/us-central1/clusters/a","asset_type":"dataproc.googleapis.com/Cluster","resource":{"data":{"clusterName":"a","config":{"encryptionConfig":{"gcePdKmsKeyName":"projects/p/locations/us-central1/keyRings/r/cryptoKeys/k"}}}},"ancestors":["projects/p"]}`,
+		`{"name":"//dataproc.googleapis.com/projects/p/regions/us-central1/clusters/b","asset_type":"dataproc.googleapis.com/Cluster","resource":{"data":{"clusterName":"b","config":{"gceClusterConfig":{}}}},"ancestors":["projects/p"]}`,
+		`{"name":"//dataproc.googleapis.com/projects/p/regions/us-central1/clusters/c","asset_type":"dataproc.googleapis.com/Cluster","resource":{"data":{"clusterName":"c","config":{"encryptionConfig":"cmek"}}},"ancestors":["projects/p"]}`,
+	}
+	res := ParseNDJSON(context.Background(), "dataproc.ndjson", []byte(strings.Join(lines, "\n")))
+	if len(res.Problems) != 1 {
+		t.Errorf("problems: %+v", res.Problems)
+	}
+	for _, r := range res.Resources {
+		want := map[string]string{"a": "customer", "b": "provider", "c": ""}[r.Name]
+		if r.Class != resource.ClassDataWarehouse || r.Facts.Database.KeyManager != want {
+			t.Errorf("%s: class %s, key manager %q, want %q", r.Name, r.Class, r.Facts.Database.KeyManager, want)
+		}
+	}
+}
+
+// TestOrgEssentialContacts: organization 1's contacts cover every
+// category CIS asks for between them, organization 2's only SECURITY; with
+// no contact in the input at all, it is unknown.
+func TestOrgEssentialContacts(t *testing.T) {
+	org := func(n string) string {
+		return `{"name":"//cloudresourcemanager.googleapis.com/organizations/` + n + `","asset_type":"cloudresourcemanager.googleapis.com/Organization","resource":{"data":{"name":"organizations/` + n + `"}},"ancestors":["organizations/` + n + `"]}`
+	}
+	contact := func(n, id, cats string) string {
+		return `{"name":"//essentialcontacts.googleapis.com/organizations/` + n + `/contacts/` + id + `","asset_type":"essentialcontacts.googleapis.com/Contact","resource":{"data":{"email":"a@example.com","notificationCategorySubscriptions":` + cats + `}},"ancestors":["organizations/` + n + `"]}`
+	}
+	got := func(lines ...string) map[string]string {
+		res := ParseNDJSON(context.Background(), "org.ndjson", []byte(strings.Join(lines, "\n")))
+		Finalize(res.Resources)
+		out := map[string]string{}
+		for _, r := range res.Resources {
+			if r.Type == TypeOrganization {
+				out[strings.TrimPrefix(r.ID, "//cloudresourcemanager.googleapis.com/organizations/")] = show(r.Facts.OrgUnit.EssentialContacts)
+			}
+		}
+		return out
+	}
+	m := got(org("1"), org("2"), contact("1", "a", `["SECURITY","TECHNICAL"]`), contact("1", "b", `["LEGAL","SUSPENSION","TECHNICAL_INCIDENTS"]`),
+		contact("2", "c", `["SECURITY"]`))
+	if m["1"] != "true" || m["2"] != "false" {
+		t.Errorf("essential contacts %v, want 1 true, 2 false", m)
+	}
+	if m := got(org("3")); m["3"] != "unknown" {
+		t.Errorf("without contacts: %v, want unknown", m)
+	}
+}
