@@ -71,7 +71,14 @@ func readCompact(ctx context.Context, res *Result, list []string, o options) {
 		}
 		in.data = nil // read again in the second pass
 	})
+	// The second pass reads every file again into one buffer: the
+	// largest, which held the largest file (the others are dropped).
 	shared := bufs[0]
+	for _, b := range bufs {
+		if cap(b) > cap(shared) {
+			shared = b
+		}
+	}
 	bufs = nil
 
 	base := bases(ins)
