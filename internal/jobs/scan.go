@@ -33,6 +33,8 @@ type ScanArgs struct {
 	Source  string `json:"source,omitempty"`
 	Account string `json:"account,omitempty"`
 	Region  string `json:"region,omitempty"`
+	// Respond, when set, plans playbooks over the run's new findings.
+	Respond *Respond `json:"respond,omitempty"`
 }
 
 // Kind is River's job kind.
@@ -111,12 +113,16 @@ func (q *Queue) workScan(ctx context.Context, job *rivertype.JobRow, jr history.
 		return fail(rerr)
 	case again:
 		log.Info("job already recorded its run by an earlier attempt; not recorded again")
-		return nil
+		return q.afterScan(ctx, job, run, sc)
 	case err != nil:
 		return fmt.Errorf("scan failed (recorded as failed run %d): %w", run.ID, err)
 	}
 	log.Info("job completed", "run", run.ID, "status", run.Status, "findings", run.Total, "fail", run.Fail, "duration_ms", run.DurationMS)
-	q.afterScan(ctx, job, run, sc)
+	if err := q.afterScan(ctx, job, run, sc); err != nil {
+		// The run is recorded: River runs the job again, which records
+		// nothing more and plans again.
+		return err
+	}
 	if q.opts.Hold > 0 {
 		select {
 		case <-ctx.Done():

@@ -101,6 +101,9 @@ type ScheduledSource struct {
 	Accounts []string `yaml:"accounts"`
 	Region   string   `yaml:"region"`
 	When     `yaml:",inline"`
+	// Respond, when set, plans its playbooks over the new findings of
+	// each run (a plan job; nothing is applied).
+	Respond *Respond `yaml:"respond"`
 }
 
 // ScheduledLogs is an audit-log folder of a schedule, followed: each run
@@ -120,9 +123,10 @@ type ScheduledLogs struct {
 // ScheduledIaC is an IaC tree of a schedule (a repository's checkout),
 // checked as vigil iac does and recorded as a run of kind iac.
 type ScheduledIaC struct {
-	Name string `yaml:"name"`
-	Path string `yaml:"path"`
-	When `yaml:",inline"`
+	Name    string `yaml:"name"`
+	Path    string `yaml:"path"`
+	When    `yaml:",inline"`
+	Respond *Respond `yaml:"respond"`
 }
 
 // ScheduledLive is a live collection of a schedule: the clouds collected
@@ -193,6 +197,11 @@ func ParseSchedule(data []byte, dir string) (*Schedule, error) {
 		if err := named(where, &src.Name, src.Path); err != nil {
 			return nil, err
 		}
+		if src.Respond != nil {
+			if err := src.Respond.parse(where, abs); err != nil {
+				return nil, err
+			}
+		}
 		if err := src.When.parse(where); err != nil {
 			return nil, err
 		}
@@ -236,6 +245,11 @@ func ParseSchedule(data []byte, dir string) (*Schedule, error) {
 		if err := named(where, &c.Name, c.Path); err != nil {
 			return nil, err
 		}
+		if c.Respond != nil {
+			if err := c.Respond.parse(where, abs); err != nil {
+				return nil, err
+			}
+		}
 		if err := c.When.parse(where); err != nil {
 			return nil, err
 		}
@@ -252,6 +266,11 @@ func ParseSchedule(data []byte, dir string) (*Schedule, error) {
 			}
 		}
 		l.AzureCAFile = abs(l.AzureCAFile)
+		if l.Respond != nil {
+			if err := l.Respond.parse(where, abs); err != nil {
+				return nil, err
+			}
+		}
 		if err := named(where, &l.Name, "live:"+strings.Join(l.Clouds, ",")); err != nil {
 			return nil, err
 		}
@@ -275,11 +294,11 @@ func entryName(kind string, i int, name string) string {
 // account, or one for the whole source.
 func (src *ScheduledSource) Jobs() []ScanArgs {
 	if len(src.Accounts) == 0 {
-		return []ScanArgs{{Path: src.Path, Source: src.Name, Region: src.Region}}
+		return []ScanArgs{{Path: src.Path, Source: src.Name, Region: src.Region, Respond: src.Respond}}
 	}
 	out := make([]ScanArgs, 0, len(src.Accounts))
 	for _, a := range src.Accounts {
-		out = append(out, ScanArgs{Path: src.Path, Source: src.Name + "#" + a, Account: a, Region: src.Region})
+		out = append(out, ScanArgs{Path: src.Path, Source: src.Name + "#" + a, Account: a, Region: src.Region, Respond: src.Respond})
 	}
 	return out
 }
@@ -314,7 +333,7 @@ func (s *Schedule) periodicJobs() ([]*river.PeriodicJob, []string) {
 	}
 	for i := range s.IaC {
 		c := &s.IaC[i]
-		add(&c.When, "iac "+c.Name, IaCArgs{Path: c.Path, Source: c.Name})
+		add(&c.When, "iac "+c.Name, IaCArgs{Path: c.Path, Source: c.Name, Respond: c.Respond})
 	}
 	for i := range s.Live {
 		l := &s.Live[i]

@@ -33,6 +33,8 @@ type IaCArgs struct {
 	// Source names the history source of the runs (default the absolute
 	// path).
 	Source string `json:"source,omitempty"`
+	// Respond, when set, plans playbooks over the run's new findings.
+	Respond *Respond `json:"respond,omitempty"`
 }
 
 // Kind is River's job kind.
@@ -114,6 +116,8 @@ type LiveArgs struct {
 	GCPScope           []string `json:"gcp_scope,omitempty" yaml:"gcp_scope"`
 	GCPQuotaProject    string   `json:"gcp_quota_project,omitempty" yaml:"gcp_quota_project"`
 	GCPEndpoint        string   `json:"gcp_endpoint,omitempty" yaml:"gcp_endpoint"`
+	// Respond, when set, plans playbooks over the run's new findings.
+	Respond *Respond `json:"respond,omitempty" yaml:"respond"`
 	// Save, when set, keeps each collection under SAVE/job-ID (the
 	// clouds' export formats, as vigil collect --out writes them).
 	Save string `json:"save,omitempty" yaml:"save"`

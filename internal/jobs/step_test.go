@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vigil-sec/vigil/internal/collect/aws/awstest"
@@ -360,4 +361,105 @@ func keyOf(t *testing.T, plan string, n int) string {
 		t.Fatal(err)
 	}
 	return f.Plan().Items[n-1].Key
+}
+
+// TestScanPlansPlaybooks: a scan job whose schedule entry has respond:
+// plans its playbooks over the run's new findings (a sealed plan awaiting
+// approval, nothing applied); the next run of the same source, with no
+// new finding, plans nothing.
+func TestScanPlansPlaybooks(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	books := filepath.Join(dir, "playbooks", "tell.yml")
+	os.MkdirAll(filepath.Dir(books), 0o755)
+	if err := os.WriteFile(books, []byte(`name: tell-on-critical
+trigger:
+  findings: {providers: [aws], severities: [CRITICAL]}
+steps:
+  - id: tell
+    action: notify.webhook
+    with: {url: "env:VIGIL_TEST_HOOK", title: "{{ .title }}", text: "{{ .resource.id }}"}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	aws, err := filepath.Abs(sampleAWS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched, err := jobs.ParseSchedule([]byte(`sources:
+  - name: sample
+    path: `+aws+`
+    accounts: ["111122223333"]
+    every: 1h
+    respond: {playbooks: [playbooks], state: respond}
+`), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := sched.Sources[0].Jobs()[0]
+	if args.Respond == nil || args.Respond.State != filepath.Join(dir, "respond") {
+		t.Fatalf("scan job args: %+v", args)
+	}
+	q, err := jobs.Open(ctx, jobs.Options{DSN: filepath.Join(dir, "history.db"), Workers: 1, PollInterval: 100 * time.Millisecond, ID: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	events, stop := q.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
+	defer stop()
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop(context.Background())
+	runJob(ctx, t, q, events, args)
+	var planJob int64
+	for planJob == 0 {
+		select {
+		case ev := <-events:
+			if ev.Kind != river.EventKindJobCompleted {
+				t.Fatalf("job %s %s: %v", ev.Job.Kind, ev.Kind, ev.Job.Errors)
+			}
+			if ev.Job.Kind == jobs.PlanKind {
+				planJob = ev.Job.ID
+			}
+		case <-ctx.Done():
+			t.Fatal("no plan job completed")
+		}
+	}
+	jr := jobRun(ctx, t, q.Store(), planJob)
+	if jr.Status != history.JobCompleted || !strings.Contains(jr.Result, " await approval) in ") {
+		t.Fatalf("plan job run: %+v", jr)
+	}
+	in := filepath.Join(dir, "respond", "inputs", "run-1-new.json")
+	b, err := os.ReadFile(in)
+	if err != nil || !strings.Contains(string(b), `"status":"FAIL"`) || strings.Contains(string(b), `"status":"PASS"`) {
+		t.Fatalf("new findings file: %v %.300s", err, b)
+	}
+	plans, _ := filepath.Glob(filepath.Join(dir, "respond", "plans", "*.json"))
+	if len(plans) != 1 {
+		t.Fatalf("plans: %v", plans)
+	}
+	f, err := engine.ReadFile(plans[0])
+	if err != nil || len(f.Plan().Items) == 0 || len(f.Missing()) == 0 || len(f.Approvals) != 0 {
+		t.Fatalf("plan: %v %+v", err, f)
+	}
+	for _, it := range f.Plan().Items {
+		if it.Subject.Severity != "CRITICAL" || it.Subject.Account != "111122223333" {
+			t.Errorf("plan step on %+v", it.Subject)
+		}
+	}
+	// The same scan again: nothing new, nothing planned.
+	runJob(ctx, t, q, events, args)
+	select {
+	case ev := <-events:
+		t.Errorf("a job after a run with no new finding: %s %d", ev.Job.Kind, ev.Job.ID)
+	case <-time.After(2 * time.Second):
+	}
+	if plans, _ := filepath.Glob(filepath.Join(dir, "respond", "plans", "*.json")); len(plans) != 1 {
+		t.Errorf("plans after a run with nothing new: %v", plans)
+	}
+	if runs, _ := filepath.Glob(filepath.Join(dir, "respond", "runs", "*")); len(runs) > 0 {
+		t.Errorf("planning applied something: %v", runs)
+	}
 }
