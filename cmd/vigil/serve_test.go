@@ -6,11 +6,15 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vigil-sec/vigil/internal/server"
 )
 
 // TestServeSampleOrg starts vigil serve --init-admin --scan on the sample
@@ -123,5 +127,62 @@ func TestServeUsage(t *testing.T) {
 	t.Setenv("VIGIL_ADMIN_PASSWORD", "short")
 	if code, _ := runCLI(t, "serve", "--db", db, "--init-admin", "admin", "--listen", "127.0.0.1:0"); code != exitUsage {
 		t.Errorf("a short password: exit %d, want %d", code, exitUsage)
+	}
+}
+
+// TestScheduleWorkspace: vigil serve --schedule shows what the schedule's
+// jobs write: each logs: entry's output folder (created) on the alerts
+// page, and the first respond: state (created) on the playbooks page unless
+// --respond names one; a bad schedule is refused; no schedule changes
+// nothing.
+func TestScheduleWorkspace(t *testing.T) {
+	dir := t.TempDir()
+	sched := filepath.Join(dir, "schedule.yaml")
+	writeFile(t, sched, `logs:
+  - name: a
+    path: logs/a
+    output: alerts/a
+    every: 1h
+    respond: {playbooks: [pb], state: respond-a}
+  - name: b
+    path: logs/b
+    output: alerts/b
+    every: 1h
+    respond: {playbooks: [pb], state: respond-b}
+sources:
+  - path: exports
+    every: 1h
+`)
+	var sf serveFlags
+	if err := scheduleWorkspace(&sf); err != nil || len(sf.ws.Alerts) != 0 || sf.ws.Respond != "" {
+		t.Fatalf("no schedule: %v %+v", err, sf.ws)
+	}
+	sf.queue.schedule = sched
+	sf.ws.Alerts = []string{filepath.Join(dir, "alerts", "b"), "/elsewhere"}
+	if err := scheduleWorkspace(&sf); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{filepath.Join(dir, "alerts", "b"), "/elsewhere", filepath.Join(dir, "alerts", "a")}
+	if !slices.Equal(sf.ws.Alerts, want) || sf.ws.Respond != filepath.Join(dir, "respond-a") {
+		t.Errorf("workspace %+v, want alerts %v and the first respond state", sf.ws, want)
+	}
+	for _, d := range []string{"alerts/a", "alerts/b", "respond-a"} {
+		if st, err := os.Stat(filepath.Join(dir, d)); err != nil || !st.IsDir() {
+			t.Errorf("%s not created: %v", d, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "respond-b")); err == nil {
+		t.Error("the second respond state was created though not shown")
+	}
+	given := serveFlags{ws: server.Workspace{Respond: "/given"}}
+	given.queue.schedule = sched
+	if err := scheduleWorkspace(&given); err != nil || given.ws.Respond != "/given" {
+		t.Errorf("--respond given: %v %q", err, given.ws.Respond)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	writeFile(t, bad, "logs:\n  - path: x\n    every: 1h\n")
+	sf.queue.schedule = bad
+	if err := scheduleWorkspace(&sf); err == nil || !strings.Contains(err.Error(), "--schedule") {
+		t.Errorf("a bad schedule: %v", err)
 	}
 }

@@ -23,7 +23,7 @@ type queueFlags struct {
 	id                            string
 	workers                       int
 	jobTimeout, rescueAfter, poll time.Duration
-	delay, hold                   time.Duration
+	delay, hold, beforeCommit     time.Duration
 	applySteps                    bool
 }
 
@@ -42,12 +42,14 @@ func (qf *queueFlags) register(cmd *cobra.Command, withSchedule bool) {
 	_ = fl.MarkHidden("job-delay")
 	fl.DurationVar(&qf.hold, "job-hold", 0, "wait this long after a scan job recorded its run (for tests that kill a worker before the queue hears of it)")
 	_ = fl.MarkHidden("job-hold")
+	fl.DurationVar(&qf.beforeCommit, "job-before-commit", 0, "wait this long after a follow job read its files, before it records them (for tests that kill a worker in between)")
+	_ = fl.MarkHidden("job-before-commit")
 }
 
 // options are the queue's options for the store at dsn (store may be nil).
 func (qf *queueFlags) options(dsn string, store *history.Store) (jobs.Options, error) {
 	o := jobs.Options{DSN: dsn, Store: store, ID: qf.id, Workers: qf.workers, JobTimeout: qf.jobTimeout,
-		RescueAfter: qf.rescueAfter, PollInterval: qf.poll, Version: buildVersion(), Delay: qf.delay, Hold: qf.hold, ApplySteps: qf.applySteps, Logger: slog.Default()}
+		RescueAfter: qf.rescueAfter, PollInterval: qf.poll, Version: buildVersion(), Delay: qf.delay, Hold: qf.hold, BeforeCommit: qf.beforeCommit, ApplySteps: qf.applySteps, Logger: slog.Default()}
 	if qf.workers < 1 {
 		return o, errors.New("--workers must be at least 1")
 	}

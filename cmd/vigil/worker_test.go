@@ -599,3 +599,102 @@ func completedJobs(jrs []history.JobRun) int {
 	}
 	return n
 }
+
+// TestFollowKilledBeforeCommit: a vigil worker is SIGKILLed after its
+// follow job read the three files and wrote their alerts, before it
+// recorded them (the checkpoint's move and the job run's completion, one
+// transaction). Another worker rescues the job and reads the same files
+// again from the unmoved checkpoint: the job is recorded once, by the
+// rescuer; the checkpoint moves once; each event's alert is in the alert
+// file once.
+func TestFollowKilledBeforeCommit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: kills a worker and waits for the rescuer (about 40 seconds)")
+	}
+	dir := t.TempDir()
+	db, logDir, out := filepath.Join(dir, "history.db"), filepath.Join(dir, "logs"), filepath.Join(dir, "alerts")
+	if err := os.MkdirAll(logDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"aaaaaaaa", "bbbbbbbb", "cccccccc"} {
+		writeFile(t, filepath.Join(logDir, id+".json"), strings.Replace(detectTestTrail, "11111111-1111-4111-8111-111111111111", id+"-1111-4111-8111-111111111111", 1))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	q, err := jobs.Open(ctx, jobs.Options{DSN: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	common := []string{"--db", db, "--workers", "1", "--job-timeout", "5s", "--rescue-after", "6s", "--poll", "200ms", "--log-level", "info"}
+	victim := startWorker(t, "victim", append(slices.Clip(common), "--job-before-commit", "30s")...)
+	for !strings.Contains(victim.logText(), "working jobs") {
+		select {
+		case <-victim.done:
+			t.Fatalf("the worker exited:\n%s", victim.logText())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	args := jobs.FollowArgs{Name: "trail", Dir: logDir, Output: out}
+	id, err := q.Enqueue(ctx, args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for !strings.Contains(victim.logText(), "job read its files; recording them") {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the follow job did not read its files:\n%s", victim.logText())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	if err := victim.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	victim.cmd.Wait()
+	if st, err := q.Store().FollowState(ctx, "trail", logDir); err != nil || st.Seq != 0 {
+		t.Fatalf("follow state after the kill %+v (%v): the checkpoint moved before the commit", st, err)
+	}
+	rescuer := startWorker(t, "rescuer", common...)
+	for {
+		rows, err := q.Jobs(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) == 1 && rows[0].State == rivertype.JobStateCompleted {
+			if !slices.Equal(rows[0].AttemptedBy, []string{"victim", "rescuer"}) {
+				t.Errorf("job %+v: want a second attempt by the rescuer", rows[0])
+			}
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the killed worker's job was not run again:\n%s", rescuer.logText())
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	rescuer.cmd.Process.Signal(syscall.SIGTERM)
+	rescuer.cmd.Wait()
+	jr, err := q.Store().JobRunByID(ctx, id)
+	if err != nil || jr.Status != history.JobCompleted || jr.Attempt != 2 || jr.Worker != "rescuer" || !strings.HasPrefix(jr.Result, "3 new or grown files, 3 alerts") {
+		t.Errorf("job run %+v (%v): want the rescuer's record of the three files", jr, err)
+	}
+	st, err := q.Store().FollowState(ctx, "trail", logDir)
+	if err != nil || st.Seq != 1 || st.Files != 3 {
+		t.Errorf("follow state %+v (%v): the checkpoint must move once", st, err)
+	}
+	b, err := os.ReadFile(args.AlertFile(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"aaaaaaaa-", "bbbbbbbb-", "cccccccc-"} {
+		if n := strings.Count(string(b), want); n < 1 {
+			t.Errorf("alert file lacks the alert on %s", want)
+		}
+	}
+	if n := strings.Count(string(b), "\n"); n != 3 {
+		t.Errorf("alert file: %d alerts, want 3 (each event counted once)", n)
+	}
+	if files, _ := filepath.Glob(filepath.Join(out, "*")); len(files) != 1 {
+		t.Errorf("alert folder: %v, want the one file", files)
+	}
+}

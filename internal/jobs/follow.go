@@ -205,6 +205,14 @@ func (w *followWorker) run(ctx context.Context, job *river.Job[FollowArgs]) (fol
 	if err != nil {
 		return res, err
 	}
+	if q.opts.BeforeCommit > 0 {
+		q.log.Info("job read its files; recording them", "job", job.ID, "files", res.files, "alerts", res.alerts)
+		select {
+		case <-ctx.Done():
+			return res, ctx.Err()
+		case <-time.After(q.opts.BeforeCommit):
+		}
+	}
 	again, err := q.store.RecordJobFollow(ctx, job.ID, prev, ck, len(after.Files), result, joinErrors(inputErrs))
 	if err != nil {
 		return res, err

@@ -70,6 +70,10 @@ type Options struct {
 	// ApplySteps lets step jobs approved for apply change the clouds;
 	// without it this process runs every step dry (read-only).
 	ApplySteps bool
+	// BeforeCommit waits this long after a follow job read its files and
+	// wrote its alerts, before it records them: for tests that kill a
+	// worker in between.
+	BeforeCommit time.Duration
 	// Registry, when set, builds the response actions of plan and step jobs
 	// (default: every action with the clouds' default credentials).
 	Registry func() (*respond.Registry, error)
