@@ -39,7 +39,8 @@ func (v planView) Status() string {
 		return "unreadable"
 	case v.Missing > 0:
 		return "awaiting approval"
-	case len(v.Runs) > 0:
+	case slices.ContainsFunc(v.Runs, func(r *engine.Run) bool { return r.Kind == "apply" }):
+		// Dry runs (step jobs approved for a dry run) change nothing.
 		return "applied"
 	case len(v.Approvals) == 0:
 		return "needs no approval"
