@@ -23,24 +23,100 @@ func publicHop(r *resource.Resource, a *answer) (resource.Hop, bool) {
 	return resource.Hop{}, false
 }
 
-// withFirst prefixes the IPv4 route hops with the public IP hop. A public
-// IP is an IPv4 address; the model does not carry public IPv6 addresses
-// yet, so IPv6 rules and routes are evaluated but open no path.
+// withFirst prefixes the IPv4 route hops with the public IP hop (Azure and
+// GCP: a public IP is an IPv4 address; their public IPv6 addresses are not
+// in the model yet, so IPv6 rules and routes are evaluated but open no
+// path there).
 func withFirst(h resource.Hop, routes map[string][]resource.Hop) map[string][]resource.Hop {
+	return withFirsts(map[string]resource.Hop{"ipv4": h}, routes)
+}
+
+// withFirsts prefixes each family's route hops with its public address
+// hop; a family without one opens no path.
+func withFirsts(first map[string]resource.Hop, routes map[string][]resource.Hop) map[string][]resource.Hop {
 	out := map[string][]resource.Hop{}
-	if hops, ok := routes["ipv4"]; ok {
-		out["ipv4"] = append([]resource.Hop{h}, hops...)
+	for fam, h := range first {
+		if hops, ok := routes[fam]; ok {
+			out[fam] = append([]resource.Hop{h}, hops...)
+		}
 	}
 	return out
 }
 
-// aws: public IP, the subnet's route table, its network ACL and the
-// instance's security groups.
+// aws: public IPv4 and IPv6 addresses, the subnet's route table, its
+// network ACL and the instance's security groups. Every AWS IPv6 address
+// is globally routable: the IPv6 path opens through a ::/0 route to an
+// internet gateway (not an egress-only one). When the inventory does not
+// say whether the instance has an IPv6 address, a path that would open
+// with one makes the answer undecided, never "not exposed".
 func (g *Graph) aws(r *resource.Resource, a *answer) {
+	v6 := r.Facts.Compute.PublicIPv6
+	heads := map[string]resource.Hop{}
 	pub, ok := publicHop(r, a)
-	if !ok {
+	if ok {
+		heads["ipv4"] = pub
+	}
+	switch {
+	case v6 != nil && *v6:
+		heads["ipv6"] = resource.Hop{Resource: r.ID, Allows: "public IPv6 address"}
+	case v6 == nil && ok:
+		heads["ipv6"] = resource.Hop{Resource: r.ID, Allows: "IPv6 address (unknown)"}
+	case v6 == nil && r.Facts.Compute.PublicIP != nil:
+		// No public IPv4 address: whether an IPv6 one would open a path,
+		// ignoring what else the inventory lacks (nothing says there is an
+		// address to reach).
+		var b answer
+		g.awsPaths(r, &b, map[string]resource.Hop{"ipv6": {Resource: r.ID, Allows: "IPv6 address (unknown)"}}, true)
+		if len(b.paths) > 0 {
+			a.unknown("%s: %s; with one it is reachable over IPv6 on %s", r.ID, noIPv6Fact, pathPorts(b.paths))
+		}
 		return
 	}
+	if len(heads) == 0 {
+		return
+	}
+	before := len(a.paths)
+	g.awsPaths(r, a, heads, false)
+	if v6 != nil {
+		return
+	}
+	kept := a.paths[:before]
+	var guessed []resource.ExposurePath
+	for _, p := range a.paths[before:] {
+		if p.Family == "ipv6" {
+			guessed = append(guessed, p)
+		} else {
+			kept = append(kept, p)
+		}
+	}
+	a.paths = kept
+	if len(guessed) > 0 {
+		a.unknown("%s: %s; with one it is reachable over IPv6 on %s", r.ID, noIPv6Fact, pathPorts(guessed))
+	}
+}
+
+// noIPv6Fact begins the reason an AWS instance's IPv6 exposure is
+// undecided.
+const noIPv6Fact = "whether it has an IPv6 address is not in the inventory"
+
+// pathPorts names the protocols and ports of paths: "tcp 22, tcp 80-81".
+func pathPorts(ps []resource.ExposurePath) string {
+	var out []string
+	for _, p := range ps {
+		s := fmt.Sprintf("%s %d", p.Protocol, p.FromPort)
+		if p.ToPort != p.FromPort {
+			s += fmt.Sprintf("-%d", p.ToPort)
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, ", ")
+}
+
+// awsPaths adds to a the paths of r opened by the first hops (per family).
+// routedOnly: stop before the firewalls when no family of heads has a
+// default route to the internet (a guess at an address the inventory
+// does not record, which no firewall needs to be read for).
+func (g *Graph) awsPaths(r *resource.Resource, a *answer, heads map[string]resource.Hop, routedOnly bool) {
 	nics, _ := g.interfaces(r)
 	subnets, sgIDs := targets(r, resource.RelInSubnet), g.attached(r.Provider, r, r.ID)
 	for _, n := range nics {
@@ -64,6 +140,10 @@ func (g *Graph) aws(r *resource.Resource, a *answer) {
 		a.unknown("%s: the route table of subnet %s is not in the inventory", r.ID, sn)
 		return
 	}
+	fams := withFirsts(heads, defaultRoutes(tables, nil))
+	if routedOnly && len(fams) == 0 {
+		return
+	}
 	acls, missing := g.firewalls(r, g.attached(r.Provider, g.get(r, sn), sn), true)
 	if len(acls) == 0 {
 		a.unknown("%s: the network ACL of subnet %s is not in the inventory%s", r.ID, sn, list(missing))
@@ -75,7 +155,7 @@ func (g *Graph) aws(r *resource.Resource, a *answer) {
 		return
 	}
 	before := len(a.paths)
-	a.through(withFirst(pub, defaultRoutes(tables, nil)), []layer{g.layer(true, acls), g.layer(false, sgs)})
+	a.through(fams, []layer{g.layer(true, acls), g.layer(false, sgs)})
 	// The network ACL is stateless: the reply must leave the subnet too
 	// (checked when its egress entries are in the inventory: every ACL has
 	// some, its default deny at least).
@@ -86,7 +166,7 @@ func (g *Graph) aws(r *resource.Resource, a *answer) {
 	}
 	kept := a.paths[:before]
 	for _, p := range a.paths[before:] {
-		if g.replyOut(acls, p.Protocol) {
+		if g.replyOut(acls, p.Family, p.Protocol) {
 			kept = append(kept, p)
 		}
 	}
@@ -94,10 +174,10 @@ func (g *Graph) aws(r *resource.Resource, a *answer) {
 }
 
 // replyOut reports whether the network ACLs let a reply of proto out to
-// the internet, once per set of ACLs and protocol.
-func (g *Graph) replyOut(acls []*resource.Resource, proto string) bool {
+// the internet over family fam, once per set of ACLs, family and protocol.
+func (g *Graph) replyOut(acls []*resource.Resource, fam, proto string) bool {
 	var b strings.Builder
-	b.WriteString(proto)
+	b.WriteString(fam + "|" + proto)
 	for _, acl := range acls {
 		b.WriteString("|" + acl.ID)
 	}
@@ -107,7 +187,7 @@ func (g *Graph) replyOut(acls []*resource.Resource, proto string) bool {
 	}
 	st := stage{ordered: true, stateless: true, fws: acls}
 	st.rules = g.sortedRules(st)
-	_, d := replies(proto, nil, peer{}, []stage{st}, peer{internet: true})
+	_, d := replies(proto, nil, peer{}, []stage{st}, peer{internet: true, v6: fam == "ipv6"})
 	g.replyOK[k] = d == nil
 	return d == nil
 }

@@ -375,6 +375,9 @@ type peer struct {
 	// sgUnknown: the peer's security groups are not in the inventory (an
 	// API Gateway VPC link's): a rule naming a group is undecided, why.
 	sgUnknown string
+	// v6: the internet peer is an IPv6 address (::/0 matches, not
+	// 0.0.0.0/0).
+	v6 bool
 }
 
 func (p peer) String() string {
@@ -401,7 +404,7 @@ func sourceMatches(s string, pr peer) (match bool, unknown string) {
 		case pr.internet && pr.front && pf.Bits() > 0 && pf.Addr().Is4() && !pf.Addr().IsPrivate() && !pf.Addr().IsLoopback() && !pf.Addr().IsLinkLocalUnicast():
 			return false, fmt.Sprintf("whether %s covers the front's edge addresses is not evaluated", s)
 		case pr.internet:
-			return pf.Bits() == 0 && pf.Addr().Is4(), ""
+			return pf.Bits() == 0 && pf.Addr().Is4() != pr.v6, ""
 		case len(pr.h.addrs) == 0:
 			if pf.Bits() == 0 && pf.Addr().Is4() {
 				return true, ""
@@ -799,7 +802,7 @@ func (g *Graph) fromInternet(res *PathResult, dst *resource.Resource, q Query) {
 	x := g.Exposure(dst)
 	var lbPaths []resource.ExposurePath
 	for _, p := range x.Paths {
-		if dst.Facts.LoadBalancer != nil || slices.ContainsFunc(p.Hops, func(h resource.Hop) bool { return strings.Contains(h.Allows, "listener") }) {
+		if dst.Facts.LoadBalancer != nil || p.Family == "ipv6" || slices.ContainsFunc(p.Hops, func(h resource.Hop) bool { return strings.Contains(h.Allows, "listener") }) {
 			if (q.Protocol == "" || q.Protocol == p.Protocol) && !q.ports(p.Protocol).intersect(set{{p.FromPort, p.ToPort}}).empty() {
 				lbPaths = append(lbPaths, p)
 			}
@@ -820,6 +823,14 @@ func (g *Graph) fromInternet(res *PathResult, dst *resource.Resource, q Query) {
 		return
 	}
 	h := g.host(dst)
+	if h.public != nil && !*h.public && dst.Facts.Compute.PublicIPv6 == nil {
+		// No public IPv4 address, and whether an IPv6 one opens a path is
+		// not in the inventory (the exposure says so).
+		if i := slices.IndexFunc(x.Undecided, func(u string) bool { return strings.Contains(u, noIPv6Fact) }); i >= 0 {
+			res.Verdict, res.Undecided = Undecided, []string{x.Undecided[i]}
+			return
+		}
+	}
 	if h.public != nil && !*h.public { // decided whatever else the inventory lacks
 		res.Verdict, res.Denied = Denied, &Denial{Resource: dst.ID, Reason: "no public IP: nothing on the internet addresses it"}
 		return

@@ -1,6 +1,7 @@
 package awsconfig
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
@@ -17,6 +18,54 @@ func init() {
 	normalizers["AWS::EC2::VPNGateway"] = vpnGateway
 	normalizers["AWS::EC2::CustomerGateway"] = customerGateway
 	normalizers["AWS::EC2::VPNConnection"] = vpnConnection
+	ec2 := normalizers["AWS::EC2::Instance"]
+	normalizers["AWS::EC2::Instance"] = func(it *item) {
+		ec2(it)
+		if c := it.r.Facts.Compute; c != nil && it.cfg.M != nil {
+			c.PublicIPv6 = instanceIPv6(it.cfg)
+		}
+	}
+}
+
+// instanceIPv6: whether an instance has an IPv6 address, read from
+// configuration.networkInterfaces[].ipv6Addresses[].ipv6Address (the EC2
+// InstanceNetworkInterface shape AWS Config records; every AWS IPv6
+// address is globally routable). nil, unknown, when the item lists no
+// interfaces or an interface without its ipv6Addresses: a missing list is
+// never read as "no IPv6 address". The instance's normalizer already
+// reported a networkInterfaces of the wrong shape; ipv6Addresses of the
+// wrong shape are reported here.
+func instanceIPv6(cfg node) *bool {
+	v, st := cfg.Lookup("networkInterfaces")
+	arr := attr.AsArr(v)
+	if st != attr.OK || arr == nil {
+		return nil
+	}
+	known := true
+	for i, e := range arr {
+		if e == nil {
+			continue
+		}
+		o := attr.AsObj(e)
+		if o == nil {
+			return nil
+		}
+		ni := node{M: o, Path: cfg.Field("networkInterfaces") + "[" + strconv.Itoa(i) + "]", C: cfg.C}
+		addrs, st := ni.Objs("ipv6Addresses")
+		if st != attr.OK {
+			known = false
+			continue
+		}
+		for _, a := range addrs {
+			if a.S("ipv6Address") != "" {
+				return boolp(true)
+			}
+		}
+	}
+	if !known {
+		return nil
+	}
+	return boolp(false)
 }
 
 // vpcPeering: the EC2 VpcPeeringConnection shape (requesterVpcInfo,
