@@ -303,21 +303,7 @@ func finishCIS(all []*resource.Resource) (problems []attr.Problem) {
 		}
 		return subs[s]
 	}
-	read := func(r *resource.Resource) (node, func() bool) {
-		c := &checker{ID: r.ID}
-		row := node{M: r.Raw, C: c}
-		p, st := row.Obj("properties")
-		if st == absent {
-			p = row
-		}
-		return p, func() bool {
-			for _, pr := range c.Problems {
-				pr.Path = r.Source
-				problems = append(problems, pr)
-			}
-			return len(c.Problems) > 0
-		}
-	}
+	read := rowReader(&problems)
 	var accounts, gateways []*resource.Resource
 	type waf struct{ body, bot *bool }
 	policies := map[string]waf{}

@@ -178,21 +178,7 @@ func finishCIS6(all []*resource.Resource) (problems []attr.Problem) {
 			s.resources = true
 		}
 	}
-	read := func(r *resource.Resource) (node, func() bool) {
-		c := &checker{ID: r.ID}
-		row := node{M: r.Raw, C: c}
-		p, st := row.Obj("properties")
-		if st == absent {
-			p = row
-		}
-		return p, func() bool {
-			for _, pr := range c.Problems {
-				pr.Path = r.Source
-				problems = append(problems, pr)
-			}
-			return len(c.Problems) > 0
-		}
-	}
+	read := rowReader(&problems)
 	for _, f := range files {
 		l := strings.ToLower(f.ID)
 		i := strings.Index(l, "/fileservices/")

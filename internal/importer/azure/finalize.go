@@ -73,21 +73,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 	// Child rows are read typed: a field of the wrong type is a problem
 	// naming the row and the field, and the parent's fact is unknown.
 	unknownNets, unknownAudit := map[*resource.Resource]bool{}, map[*resource.Resource]bool{}
-	read := func(r *resource.Resource) (node, func() bool) {
-		c := &checker{ID: r.ID}
-		row := node{M: r.Raw, C: c}
-		p, st := row.Obj("properties")
-		if st == absent {
-			p = row
-		}
-		return p, func() bool {
-			for _, pr := range c.Problems {
-				pr.Path = r.Source
-				problems = append(problems, pr)
-			}
-			return len(c.Problems) > 0
-		}
-	}
+	read := rowReader(&problems)
 
 	// Database servers: firewall rules and auditing settings given as rows.
 	for _, t := range []string{TypeSQLFirewallRule, TypePostgresFirewallRule, TypeMySQLFirewallRule} {
@@ -336,4 +322,26 @@ func FinishRaw(r *resource.Resource) map[string]any {
 		return r.Raw
 	}
 	return nil
+}
+
+// rowReader reads child rows typed: read(r) gives the row's properties (the
+// row itself when it has none) and a function that moves the problems met
+// while reading them (a field of the wrong type) into *problems, naming the
+// row's file, and says whether there were any.
+func rowReader(problems *[]attr.Problem) func(r *resource.Resource) (node, func() bool) {
+	return func(r *resource.Resource) (node, func() bool) {
+		c := &checker{ID: r.ID}
+		row := node{M: r.Raw, C: c}
+		p, st := row.Obj("properties")
+		if st == absent {
+			p = row
+		}
+		return p, func() bool {
+			for _, pr := range c.Problems {
+				pr.Path = r.Source
+				*problems = append(*problems, pr)
+			}
+			return len(c.Problems) > 0
+		}
+	}
 }
