@@ -260,13 +260,15 @@ func (f *file) addAsset(a attr.M, pos string) ([]attr.Problem, string) {
 // from the file and pos (not a Cloud Asset name: it does not start with
 // "//"). Finalize then leaves its service account's keys, or those of every
 // service account of its project when its owner cannot be told, unknown: a
-// key that cannot be read may be a user-managed one. A line that is not
+// key that cannot be read may be a user-managed one. An API key's trace (or
+// a nameless one) leaves its project's API keys unknown (finishCIS5). A line that is not
 // JSON leaves no trace: the file is reported as an input error.
 func (f *file) unreadable(a attr.M, name, typ, pos string) {
 	switch {
 	case typ == TypeServiceAccountKey:
 	case typ == "" && name == "":
 	case typ == "" && isKeyName(name):
+	case typ == TypeAPIKey, typ == "" && isAPIKeyName(name):
 	default:
 		return
 	}
@@ -280,6 +282,12 @@ func (f *file) unreadable(a attr.M, name, typ, pos string) {
 		Provider: resource.GCP, Type: typ, ID: id, Name: shortName(id), Account: projectOf(asset, rsrc.o("data")),
 		Raw: a, Source: f.path, Class: resource.ClassOther,
 	})
+}
+
+// isAPIKeyName reports whether an asset name is an API key's
+// (//apikeys.googleapis.com/projects/P/locations/L/keys/K).
+func isAPIKeyName(name string) bool {
+	return strings.HasPrefix(name, "//apikeys.googleapis.com/") && strings.Contains(name, "/keys/")
 }
 
 // isKeyName reports whether an asset name is a service-account key's

@@ -53,7 +53,10 @@ func apiKey(d node) (k resource.APIKey, good, deleted bool) {
 		}
 	}
 	deleted = d.s("deleteTime") != ""
-	return k, d.c.count() == before, deleted
+	// A key whose data is not an object, or without its creation time,
+	// cannot be judged (its age and restrictions are not known).
+	good = d.c.count() == before && d.present() && (k.Created != "" || deleted)
+	return k, good, deleted
 }
 
 // dnsPolicy reads a Cloud DNS server policy: whether it logs queries and
@@ -80,8 +83,23 @@ func finishCIS5(all []*resource.Resource, cis map[string]*resource.AccountCIS) {
 	keysBad := map[string]bool{}
 	dnsKnown, dnsBad := map[string]bool{}, map[string]bool{}
 	logged := map[string]bool{}
+	unreadFiles := map[string]bool{} // files with an unreadable asset that may be an API key of no known project
 	for _, r := range all {
-		if r.Provider != resource.GCP || r.Account == "" {
+		if r.Provider != resource.GCP {
+			continue
+		}
+		// A trace of an asset that could not be read (see unreadable) may
+		// be an API key: its project's keys are unknown, or those of every
+		// project of its file when its project cannot be told.
+		if r.Type == TypeAPIKey && !strings.HasPrefix(r.ID, "//") || r.Type == "" && (!strings.HasPrefix(r.ID, "//") || isAPIKeyName(r.ID)) {
+			if r.Account != "" {
+				keysBad[r.Account] = true
+			} else {
+				unreadFiles[r.Source] = true
+			}
+			continue
+		}
+		if r.Account == "" {
 			continue
 		}
 		switch r.Type {
@@ -106,6 +124,13 @@ func finishCIS5(all []*resource.Resource, cis map[string]*resource.AccountCIS) {
 				if on {
 					logged[strings.ToLower(n)] = true
 				}
+			}
+		}
+	}
+	if len(unreadFiles) > 0 {
+		for _, r := range all {
+			if r.Provider == resource.GCP && r.Account != "" && unreadFiles[r.Source] {
+				keysBad[r.Account] = true
 			}
 		}
 	}
