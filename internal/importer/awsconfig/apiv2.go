@@ -70,12 +70,7 @@ func isAPIV2Integrations(d attr.M) bool {
 	if !attr.Has(d, "Items") || !onlyKeys(d, "Items", "NextToken", "ResponseMetadata") {
 		return false
 	}
-	for _, v := range attr.Arr(d, "Items") {
-		if o := attr.AsObj(v); o != nil && attr.Has(o, "IntegrationType") {
-			return true
-		}
-	}
-	return false
+	return anyItemHas(d, "Items", "IntegrationType")
 }
 
 // parseAPIV2Integrations reads one API's integrations as its origins.

@@ -282,12 +282,7 @@ func isVPCLinks(d attr.M) bool {
 	if !onlyKeys(d, "items", "position", "ResponseMetadata") {
 		return false
 	}
-	for _, v := range attr.Arr(d, "items") {
-		if o := attr.AsObj(v); o != nil && attr.Has(o, "targetArns") {
-			return true
-		}
-	}
-	return false
+	return anyItemHas(d, "items", "targetArns")
 }
 
 // parseVPCLinks: one resource per VPC link, related to its network load

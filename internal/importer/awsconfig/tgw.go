@@ -78,9 +78,13 @@ func detectNetCLI(d attr.M) string {
 
 // tgwRoutesShape: a Routes array whose entries name transit gateway
 // attachments (an output without AdditionalRoutesAvailable).
-func tgwRoutesShape(d attr.M) bool {
-	for _, v := range attr.Arr(d, "Routes") {
-		if o := attr.AsObj(v); o != nil && attr.Has(o, "TransitGatewayAttachments") {
+func tgwRoutesShape(d attr.M) bool { return anyItemHas(d, "Routes", "TransitGatewayAttachments") }
+
+// anyItemHas reports whether some object of d's array list has the key (an
+// output recognized by what its entries hold).
+func anyItemHas(d attr.M, list, key string) bool {
+	for _, v := range attr.Arr(d, list) {
+		if o := attr.AsObj(v); o != nil && attr.Has(o, key) {
 			return true
 		}
 	}
