@@ -8,29 +8,6 @@ import (
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
-// publicHop answers whether r has a public address: the first hop of
-// every path, or why that is unknown.
-func publicHop(r *resource.Resource, a *answer) (resource.Hop, bool) {
-	c := r.Facts.Compute
-	switch {
-	case c.PublicIP == nil:
-		a.unknown("%s: whether it has a public IP is not in the inventory", r.ID)
-	case !*c.PublicIP:
-		a.decided = true
-	default:
-		return resource.Hop{Resource: r.ID, Allows: "public IP"}, true
-	}
-	return resource.Hop{}, false
-}
-
-// withFirst prefixes the IPv4 route hops with the public IP hop (Azure and
-// GCP: a public IP is an IPv4 address; their public IPv6 addresses are not
-// in the model yet, so IPv6 rules and routes are evaluated but open no
-// path there).
-func withFirst(h resource.Hop, routes map[string][]resource.Hop) map[string][]resource.Hop {
-	return withFirsts(map[string]resource.Hop{"ipv4": h}, routes)
-}
-
 // withFirsts prefixes each family's route hops with its public address
 // hop; a family without one opens no path.
 func withFirsts(first map[string]resource.Hop, routes map[string][]resource.Hop) map[string][]resource.Hop {
@@ -50,49 +27,9 @@ func withFirsts(first map[string]resource.Hop, routes map[string][]resource.Hop)
 // say whether the instance has an IPv6 address, a path that would open
 // with one makes the answer undecided, never "not exposed".
 func (g *Graph) aws(r *resource.Resource, a *answer) {
-	v6 := r.Facts.Compute.PublicIPv6
-	heads := map[string]resource.Hop{}
-	pub, ok := publicHop(r, a)
-	if ok {
-		heads["ipv4"] = pub
-	}
-	switch {
-	case v6 != nil && *v6:
-		heads["ipv6"] = resource.Hop{Resource: r.ID, Allows: "public IPv6 address"}
-	case v6 == nil && ok:
-		heads["ipv6"] = resource.Hop{Resource: r.ID, Allows: "IPv6 address (unknown)"}
-	case v6 == nil && r.Facts.Compute.PublicIP != nil:
-		// No public IPv4 address: whether an IPv6 one would open a path,
-		// ignoring what else the inventory lacks (nothing says there is an
-		// address to reach).
-		var b answer
-		g.awsPaths(r, &b, map[string]resource.Hop{"ipv6": {Resource: r.ID, Allows: "IPv6 address (unknown)"}}, true)
-		if len(b.paths) > 0 {
-			a.unknown("%s: %s; with one it is reachable over IPv6 on %s", r.ID, noIPv6Fact, pathPorts(b.paths))
-		}
-		return
-	}
-	if len(heads) == 0 {
-		return
-	}
-	before := len(a.paths)
-	g.awsPaths(r, a, heads, false)
-	if v6 != nil {
-		return
-	}
-	kept := a.paths[:before]
-	var guessed []resource.ExposurePath
-	for _, p := range a.paths[before:] {
-		if p.Family == "ipv6" {
-			guessed = append(guessed, p)
-		} else {
-			kept = append(kept, p)
-		}
-	}
-	a.paths = kept
-	if len(guessed) > 0 {
-		a.unknown("%s: %s; with one it is reachable over IPv6 on %s", r.ID, noIPv6Fact, pathPorts(guessed))
-	}
+	g.byFamily(r, a, r.Facts.Compute.PublicIP, r.Facts.Compute.PublicIPv6, func(b *answer, heads map[string]resource.Hop, guess bool) {
+		g.awsPaths(r, b, heads, guess)
+	})
 }
 
 // noIPv6Fact begins the reason an AWS instance's IPv6 exposure is
@@ -199,8 +136,8 @@ func list(ids []string) string {
 	return ": " + strings.Join(ids, ", ")
 }
 
-// azure: per network interface, a public IP and the NSGs of the interface
-// and of its subnet.
+// azure: per network interface, its public IPs (IPv4 and IPv6, by their
+// version) and the NSGs of the interface and of its subnet.
 func (g *Graph) azure(r *resource.Resource, a *answer) {
 	nics, missing := g.interfaces(r)
 	if len(missing) > 0 || len(nics) == 0 {
@@ -208,12 +145,11 @@ func (g *Graph) azure(r *resource.Resource, a *answer) {
 		return
 	}
 	for _, n := range nics {
-		pips := targets(n, resource.RelUsesPublicIP)
-		if len(pips) == 0 {
+		heads, unknownV6 := g.azureHeads(n)
+		if len(heads) == 0 {
 			a.decided = true
 			continue
 		}
-		pub := resource.Hop{Resource: n.ID, Allows: "public IP " + name0(g.get(n, pips[0]), pips[0])}
 		sn := first(targets(n, resource.RelInSubnet))
 		if sn == "" {
 			a.unknown("%s: the subnet of interface %s is not in the inventory", r.ID, n.ID)
@@ -239,7 +175,11 @@ func (g *Graph) azure(r *resource.Resource, a *answer) {
 		if tables := routing(g.routesFor[g.key(r.Provider, sn)], false); len(tables) > 0 {
 			routes = overrides(tables, routes)
 		}
-		a.through(withFirst(pub, routes), layers)
+		before := len(a.paths)
+		a.through(withFirsts(heads, routes), layers)
+		if unknownV6 != "" {
+			a.guessedV6(before, unknownV6)
+		}
 	}
 }
 
@@ -271,13 +211,18 @@ func name0(r *resource.Resource, id string) string {
 	return name(r)
 }
 
-// gcp: an external IP, a default route to the internet gateway, and the
-// VPC firewall rules that apply to the VM.
+// gcp: an external IPv4 address (accessConfigs) or IPv6 address
+// (ipv6AccessConfigs), a default route (0.0.0.0/0, ::/0) to the internet
+// gateway, and the VPC firewall rules that apply to the VM (IPv6 through
+// the rules admitting ::/0).
 func (g *Graph) gcp(r *resource.Resource, a *answer) {
-	pub, ok := publicHop(r, a)
-	if !ok {
-		return
-	}
+	g.byFamily(r, a, publicV4(r), r.Facts.Compute.PublicIPv6, func(b *answer, heads map[string]resource.Hop, _ bool) {
+		g.gcpPaths(r, b, heads)
+	})
+}
+
+// gcpPaths adds to a the paths of r opened by the first hops (per family).
+func (g *Graph) gcpPaths(r *resource.Resource, a *answer, heads map[string]resource.Hop) {
 	net := first(targets(r, resource.RelInNetwork))
 	if net == "" {
 		a.unknown("%s: its network is not in the inventory", r.ID)
@@ -329,7 +274,7 @@ func (g *Graph) gcp(r *resource.Resource, a *answer) {
 		g.used(regional)
 		l = g.netPolicyLayer(levels, fws, global, regional, before)
 	}
-	a.through(withFirst(pub, defaultRoutes(tables, r.Facts.Compute.NetworkTags)), []layer{l})
+	a.through(withFirsts(heads, defaultRoutes(tables, r.Facts.Compute.NetworkTags)), []layer{l})
 }
 
 // loadBalancer: an internet-facing load balancer is reachable on its
@@ -357,23 +302,23 @@ func (g *Graph) loadBalancer(r *resource.Resource, a *answer) {
 		a.unknown("%s", why)
 	}
 	for _, ls := range g.listeners(r) {
-		proto := listenerProto(ls)
-		hops := []resource.Hop{{Resource: r.ID, Allows: listenerText(ls)}}
+		proto, fam := listenerProto(ls), g.listenerFamily(r, ls)
+		hops := []resource.Hop{{Resource: r.ID, Allows: g.listenerText(r, ls)}}
 		if l != nil {
 			var ok bool
-			if hops, ok = filtered(l, proto, ls.Port, hops); !ok {
+			if hops, ok = filtered(l, fam, proto, ls.Port, hops); !ok {
 				continue
 			}
 		}
-		a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: "ipv4", FromPort: ls.Port, ToPort: ls.Port, Hops: hops})
+		a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: fam, FromPort: ls.Port, ToPort: ls.Port, Hops: hops})
 	}
 	a.decided = true
 }
 
 // filtered appends to hops the rule of l that lets proto/port in from
-// anywhere (IPv4); ok is false when none does.
-func filtered(l layer, proto string, port int, hops []resource.Hop) ([]resource.Hop, bool) {
-	for _, c := range l[[2]string{"ipv4", proto}] {
+// anywhere in family fam; ok is false when none does.
+func filtered(l layer, fam, proto string, port int, hops []resource.Hop) ([]resource.Hop, bool) {
+	for _, c := range l[[2]string{fam, proto}] {
 		if !c.ports.intersect(set{{port, port}}).empty() {
 			return append(hops, c.hop), true
 		}
@@ -388,6 +333,12 @@ func listenerProto(ls resource.Listener) string {
 	return "tcp"
 }
 
-func listenerText(ls resource.Listener) string {
-	return fmt.Sprintf("internet-facing listener %s %d", strings.ToUpper(ls.Protocol), ls.Port)
+// listenerText names a listener; an Azure Firewall's DNAT listener with
+// the public address it applies to.
+func (g *Graph) listenerText(lb *resource.Resource, ls resource.Listener) string {
+	s := fmt.Sprintf("internet-facing listener %s %d", strings.ToUpper(ls.Protocol), ls.Port)
+	if ls.Frontend != "" && isAzureFirewall(lb) {
+		s += " on " + name0(g.get(lb, ls.Frontend), ls.Frontend)
+	}
+	return s
 }

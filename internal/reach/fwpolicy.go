@@ -3,6 +3,7 @@ package reach
 import (
 	"cmp"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,9 +17,7 @@ import (
 // base policy's groups first (a child policy inherits them, evaluated
 // before its own), then in each policy by the group's priority and the
 // collection's (Forward.Priority). Of two rules for one protocol and port
-// the first decides (when the firewall has one public IP: with several,
-// the destination address a rule names is not in the model and both are
-// kept). A policy, base policy or listed rule collection group not in
+// and public address the first decides (firstDNAT). A policy, base policy or listed rule collection group not in
 // the inventory makes the firewall's exposure undecided. DNAT traffic is
 // allowed by the DNAT rule itself: the network and application rules do
 // not apply to it.
@@ -32,10 +31,20 @@ func isPolicyGroup(r *resource.Resource) bool {
 // listeners: a load balancer's listeners, with a firewall's policy's.
 func (g *Graph) listeners(r *resource.Resource) []resource.Listener {
 	ls := r.Facts.LoadBalancer.Listeners
+	if !isAzureFirewall(r) {
+		return ls
+	}
+	if out, ok := g.dnat[r]; ok {
+		return out
+	}
 	if pl := g.policyListeners[r]; len(pl) > 0 {
 		ls = append(slices.Clip(ls), pl...)
 	}
-	return ls
+	if g.dnat == nil {
+		g.dnat = map[*resource.Resource][]resource.Listener{}
+	}
+	g.dnat[r] = g.firstDNAT(r, ls)
+	return g.dnat[r]
 }
 
 // indexPolicies resolves the DNAT rules of the firewall policies of rs's
@@ -97,22 +106,66 @@ func (g *Graph) policyRules(fw *resource.Resource, groupsUnder map[string][]*res
 		slices.SortStableFunc(ls, func(a, b resource.Listener) int { return cmp.Compare(lprio(a), lprio(b)) })
 		out = append(out, ls...)
 	}
-	if len(targets(fw, resource.RelUsesPublicIP)) > 1 {
-		return out, ""
-	}
-	taken := map[string]bool{}
-	for _, l := range fw.Facts.LoadBalancer.Listeners {
-		taken[strings.ToUpper(l.Protocol)+"|"+strconv.Itoa(l.Port)] = true
-	}
-	kept := out[:0]
-	for _, l := range out {
-		k := strings.ToUpper(l.Protocol) + "|" + strconv.Itoa(l.Port)
-		if !taken[k] {
-			taken[k] = true
-			kept = append(kept, l)
+	return out, ""
+}
+
+// isAzureFirewall: an Azure Firewall, whose listeners are its DNAT rules.
+func isAzureFirewall(r *resource.Resource) bool {
+	return r.Provider == resource.Azure && strings.EqualFold(r.Type, "Microsoft.Network/azureFirewalls")
+}
+
+// firstDNAT keeps, of an Azure Firewall's DNAT rules in evaluation order
+// (its classic rules, then its policy's), the first for each public
+// address, protocol and port: a later rule for the same is shadowed and
+// forwards nothing. A rule's address is its destination address
+// (Listener.Frontend); with one public IP every rule is for it. With
+// several, a rule whose destination is not recorded (or "*", or not an
+// address) may be for any of them: it is kept and shadows nothing. A rule
+// for an address that is none of the firewall's public IPs (all known)
+// receives nothing from the internet.
+func (g *Graph) firstDNAT(fw *resource.Resource, ls []resource.Listener) []resource.Listener {
+	pips := targets(fw, resource.RelUsesPublicIP)
+	var own map[netip.Addr]bool // the firewall's public addresses, when all are known
+	for _, id := range pips {
+		p := g.get(fw, id)
+		if p == nil || p.Facts.Addressing == nil || len(p.Facts.Addressing.PublicIPs) == 0 {
+			own = nil
+			break
+		}
+		if own == nil {
+			own = map[netip.Addr]bool{}
+		}
+		for _, s := range p.Facts.Addressing.PublicIPs {
+			if a, err := netip.ParseAddr(s); err == nil {
+				own[a.Unmap()] = true
+			}
 		}
 	}
-	return kept, ""
+	taken := map[string]bool{}
+	out := make([]resource.Listener, 0, len(ls))
+	for _, l := range ls {
+		dst := ""
+		a, err := netip.ParseAddr(strings.TrimSuffix(l.Frontend, "/32"))
+		if err == nil {
+			dst = a.Unmap().String()
+			if own != nil && !own[a.Unmap()] {
+				continue // not one of its public addresses
+			}
+		}
+		if len(pips) <= 1 {
+			dst = "*"
+		}
+		if dst == "" {
+			out = append(out, l)
+			continue
+		}
+		k := dst + "|" + strings.ToUpper(l.Protocol) + "|" + strconv.Itoa(l.Port)
+		if !taken[k] {
+			taken[k] = true
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 func lprio(l resource.Listener) int {

@@ -129,10 +129,10 @@ func (g *Graph) viaListener(t *resource.Resource, f forward, a *answer) {
 		return
 	}
 	var lbHops []resource.Hop
-	proto := listenerProto(f.listener)
+	proto, fam, text := listenerProto(f.listener), g.listenerFamily(f.lb, f.listener), g.listenerText(f.lb, f.listener)
 	for _, p := range lbx.Paths {
-		if p.FromPort == f.listener.Port && p.Protocol == proto {
-			lbHops = p.Hops
+		if p.FromPort == f.listener.Port && p.Protocol == proto && p.Family == fam && (lbHops == nil || p.Hops[0].Allows == text) {
+			lbHops = p.Hops // the listener's own path first (one port on two frontends)
 		}
 	}
 	if lbHops == nil {
@@ -158,7 +158,10 @@ func (g *Graph) viaListener(t *resource.Resource, f forward, a *answer) {
 // (from the internet, or through a VPC link: the load balancer's traffic
 // then comes from inside its VPC).
 func (g *Graph) toTarget(t *resource.Resource, f forward, a *answer, lbHops []resource.Hop, inPort int, link bool) {
-	proto := listenerProto(f.listener)
+	proto, fam := listenerProto(f.listener), g.listenerFamily(f.lb, f.listener)
+	if link {
+		fam = "ipv4" // from inside the VPC
+	}
 	if t.Facts.LoadBalancer != nil {
 		g.toLB(t, f, a, lbHops, inPort)
 		return
@@ -171,7 +174,7 @@ func (g *Graph) toTarget(t *resource.Resource, f forward, a *answer, lbHops []re
 		// A Lambda target: invoked by the load balancer, not over a network.
 		hop := forwardHop(f, port)
 		hop.Allows = strings.Replace(hop.Allows, "forwards to port "+strconv.Itoa(port), "invokes Lambda function "+name(t), 1)
-		a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: "ipv4", FromPort: inPort, ToPort: inPort, Hops: append(slices.Clone(lbHops), hop)})
+		a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: fam, FromPort: inPort, ToPort: inPort, Hops: append(slices.Clone(lbHops), hop)})
 		a.decided = true
 		return
 	}
@@ -187,6 +190,7 @@ func (g *Graph) toTarget(t *resource.Resource, f forward, a *answer, lbHops []re
 		pr = g.linkPeer(f.lb, f.lb, "") // a pass-through balancer passes on the VPC link's address
 		pr.sgUnknown = "the security groups of the API's VPC link are not in the inventory"
 	}
+	pr.v6 = pr.internet && fam == "ipv6" // a pass-through balancer passes on the client's IPv6 address
 	h := g.host(t)
 	if reasons := filterReasons(h); len(reasons) > 0 {
 		a.undecided = append(a.undecided, reasons...)
@@ -216,7 +220,7 @@ func (g *Graph) toTarget(t *resource.Resource, f forward, a *answer, lbHops []re
 	switch res.Verdict {
 	case Reachable:
 		for _, p := range res.Paths {
-			a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: "ipv4", FromPort: inPort, ToPort: inPort, Hops: p.Hops})
+			a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: fam, FromPort: inPort, ToPort: inPort, Hops: p.Hops})
 		}
 		a.decided = true
 	case Undecided:

@@ -138,7 +138,7 @@ type host struct {
 	net       string // network key
 	rawNet    string // the network as the instance names it
 	subnet    string
-	public    *bool
+	public    *bool // a public IPv4 address (IPv6 paths are the exposure's)
 	tags      []string
 	sgs       []*resource.Resource
 	in, out   []stage
@@ -196,7 +196,7 @@ func (g *Graph) newHost(r *resource.Resource) *host {
 		addAddrs(n)
 	}
 	if r.Facts.Compute != nil {
-		h.public, h.tags = r.Facts.Compute.PublicIP, r.Facts.Compute.NetworkTags
+		h.public, h.tags = publicV4(r), r.Facts.Compute.NetworkTags
 	}
 	switch r.Provider {
 	case resource.AWS:
@@ -232,7 +232,7 @@ func (g *Graph) newHost(r *resource.Resource) *host {
 			h.undecided = append(h.undecided, r.ID+": no network interface with its subnet in the inventory")
 			break
 		}
-		if len(targets(nic, resource.RelUsesPublicIP)) > 0 {
+		if g.azurePublicV4([]*resource.Resource{nic}) { // an IPv6 one opens the exposure's IPv6 paths
 			h.public = resource.Bool(true)
 		} else if h.public == nil {
 			h.public = resource.Bool(false)
@@ -406,8 +406,10 @@ func sourceMatches(s string, pr peer) (match bool, unknown string) {
 		case pr.internet:
 			return pf.Bits() == 0 && pf.Addr().Is4() != pr.v6, ""
 		case len(pr.h.addrs) == 0:
-			if pf.Bits() == 0 && pf.Addr().Is4() {
-				return true, ""
+			if pf.Bits() == 0 {
+				// A load balancer's or firewall's own addresses: it forwards
+				// over IPv4 to the private IPv4 addresses of its targets.
+				return pf.Addr().Is4(), ""
 			}
 			if slices.ContainsFunc(pr.ranges, func(r netip.Prefix) bool { return pf.Bits() <= r.Bits() && pf.Contains(r.Addr()) }) {
 				return true, ""

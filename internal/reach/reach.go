@@ -119,6 +119,8 @@ type Graph struct {
 	// policy; policyUndecided: why they are unknown.
 	policyListeners map[*resource.Resource][]resource.Listener
 	policyUndecided map[*resource.Resource]string
+	// dnat: an Azure firewall → its DNAT rules that decide (firstDNAT).
+	dnat map[*resource.Resource][]resource.Listener
 	// netPols: GCP network key → the network firewall policies
 	// associated with it.
 	netPols map[string][]netPolicy

@@ -16,6 +16,12 @@ type Addressing struct {
 	// balancer's DNS name, an instance's public DNS name), lower case,
 	// for a CDN or API gateway origin named by its host name.
 	HostNames []string `json:"host_names,omitempty"`
+	// PublicFamilies are the address families ("ipv4", "ipv6") of the
+	// resource's public addresses when the source says them apart: an
+	// Azure public IP resource's publicIPAddressVersion, a GCP VM's access
+	// configs (IPv4) and IPv6 access configs, a GCP forwarding rule's
+	// ipVersion; nil when it does not (PublicIPs, when known, tell).
+	PublicFamilies []string `json:"public_families,omitempty"`
 }
 
 // Kinds of network links (NetworkLink.Kind).

@@ -145,6 +145,11 @@ type Listener struct {
 	// Forwards are the targets the listener sends traffic to (through a
 	// target group or backend pool), when the inventory tells.
 	Forwards []Forward `json:"forwards,omitempty"`
+	// Frontend is the address the listener receives on, or the public IP
+	// resource holding it (an Azure load balancer rule's frontend public
+	// IP, an Azure Firewall DNAT rule's destination address, a GCP
+	// forwarding rule's address); "" when the inventory does not say.
+	Frontend string `json:"frontend,omitempty"`
 }
 
 // Queue: SQS queue, SNS topic, Service Bus namespace, Event Hubs, Pub/Sub topic.
@@ -255,9 +260,10 @@ type FlowLog struct {
 	RetentionDays *int     `json:"retention_days,omitempty"`
 }
 
-// OrgUnit: AWS organization root/OU, Azure management group, GCP organization or folder.
+// OrgUnit: AWS organization root/OU, Azure management group, GCP
+// organization or folder, Microsoft Entra ID tenant.
 type OrgUnit struct {
-	// Kind: organization | root (AWS) | folder | management_group | organizational_unit.
+	// Kind: organization | root (AWS) | folder | management_group | organizational_unit | tenant (Entra ID).
 	Kind   string `json:"kind"`
 	Parent string `json:"parent,omitempty"`
 	// EssentialContacts: the GCP organization's own essential contacts
@@ -265,4 +271,6 @@ type OrgUnit struct {
 	// and TECHNICAL_INCIDENTS notifications (or ALL); known when the input
 	// holds essential contacts (CIS GCP 1.17).
 	EssentialContacts *bool `json:"essential_contacts,omitempty"`
+	// Tenant: a Microsoft Entra ID tenant's settings (kind tenant).
+	Tenant *EntraTenant `json:"tenant,omitempty"`
 }

@@ -3,7 +3,6 @@ package azure
 import (
 	"cmp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
@@ -69,13 +68,7 @@ func firewallPolicyGroup(r *resource.Resource, _, p node) {
 	}
 	lb := &resource.LoadBalancer{Listeners: []resource.Listener{}}
 	colls, _ := p.Objs("ruleCollections")
-	prio := func(n node) int {
-		if v := n.I("priority"); v != nil {
-			return *v
-		}
-		return 0
-	}
-	slices.SortStableFunc(colls, func(a, b node) int { return cmp.Compare(prio(a), prio(b)) })
+	slices.SortStableFunc(colls, func(a, b node) int { return cmp.Compare(collPriority(a), collPriority(b)) })
 	for _, c := range colls {
 		if !strings.EqualFold(c.S("ruleCollectionType"), "FirewallPolicyNatRuleCollection") {
 			continue
@@ -92,20 +85,9 @@ func firewallPolicyGroup(r *resource.Resource, _, p node) {
 			if !anySource(srcs) {
 				continue // a narrower source neither opens nor closes
 			}
-			to := cmp.Or(rl.S("translatedAddress"), rl.S("translatedFqdn"))
-			tport, _ := strconv.Atoi(rl.S("translatedPort"))
-			ports, _ := rl.Strs("destinationPorts")
 			protos, _ := rl.Strs("ipProtocols")
-			for _, proto := range protos {
-				for _, pt := range ports {
-					port, err := strconv.Atoi(pt)
-					if err != nil || to == "" {
-						continue
-					}
-					lb.Listeners = append(lb.Listeners, resource.Listener{Protocol: strings.ToUpper(proto), Port: port,
-						Forwards: []resource.Forward{{Target: to, Port: tport, Via: r.ID + "/ruleCollections/" + c.S("name") + "/rules/" + rl.S("name"), Priority: gprio*100000 + prio(c)}}})
-				}
-			}
+			lb.Listeners = append(lb.Listeners, dnatListeners(rl, protos, cmp.Or(rl.S("translatedAddress"), rl.S("translatedFqdn")),
+				resource.Forward{Via: r.ID + "/ruleCollections/" + c.S("name") + "/rules/" + rl.S("name"), Priority: gprio*100000 + collPriority(c)})...)
 		}
 	}
 	r.Facts.LoadBalancer = lb

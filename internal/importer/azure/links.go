@@ -56,11 +56,29 @@ func vnetLinks(r *resource.Resource, p node) {
 	}
 }
 
-// publicIP: a public IP address resource's address.
+// publicIP: a public IP address resource's address and its version
+// (publicIPAddressVersion IPv4 or IPv6, IPv4 when absent: ARM's default,
+// unless the address itself is IPv6). Another version is an input
+// problem and leaves the family unknown (reachability: undecided).
 func publicIP(r *resource.Resource, _, p node) {
-	if ip := p.S("ipAddress"); ip != "" {
-		r.Facts.Addressing = &resource.Addressing{PublicIPs: []string{ip}}
+	if p.M == nil {
+		return
 	}
+	ad := &resource.Addressing{}
+	ip := p.S("ipAddress")
+	if ip != "" {
+		ad.PublicIPs = []string{ip}
+	}
+	v, st := p.Str("publicIPAddressVersion")
+	switch {
+	case strings.EqualFold(v, "IPv6"), st == absent && strings.Contains(ip, ":"):
+		ad.PublicFamilies = []string{"ipv6"}
+	case strings.EqualFold(v, "IPv4"), st == absent:
+		ad.PublicFamilies = []string{"ipv4"}
+	case st == ok:
+		p.C.Wrong(p.Field("publicIPAddressVersion"), "IPv4 or IPv6", v)
+	}
+	r.Facts.Addressing = ad
 }
 
 // vnetGateway: a virtual network gateway: its VNet (by the GatewaySubnet

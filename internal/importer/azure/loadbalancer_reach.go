@@ -12,7 +12,8 @@ import (
 // names its NIC).
 //
 //   - microsoft.network/loadbalancers: a load-balancing rule on a public
-//     frontend (properties.frontendIPConfiguration.id) forwards its
+//     frontend (properties.frontendIPConfiguration.id, its public IP the
+//     listener's Frontend: an IPv6 one makes an IPv6 listener) forwards its
 //     frontendPort to backendPort on the members of its backend pools
 //     (backendAddressPool.id, backendAddressPools[].id; a pool's
 //     backendIPConfigurations[].id and
@@ -64,23 +65,42 @@ func poolNICs(pool node) []string {
 	return out
 }
 
-// publicFrontends: the IDs of frontend IP configurations with a public IP.
-func publicFrontends(p node) map[string]bool {
-	out := map[string]bool{}
+// publicFrontends: the frontend IP configurations with a public IP (by
+// lower-cased ID) → the public IP resource ("" for a public IP prefix):
+// a listener's Frontend, whose version (IPv4, IPv6) is its family.
+func publicFrontends(p node) map[string]string {
+	out := map[string]string{}
 	fes, _ := p.Objs("frontendIPConfigurations")
 	for _, fe := range fes {
 		q, _ := props(fe)
-		if q.S("publicIPAddress", "id") != "" || q.S("publicIPPrefix", "id") != "" {
-			out[strings.ToLower(fe.S("id"))] = true
+		if pip := q.S("publicIPAddress", "id"); pip != "" || q.S("publicIPPrefix", "id") != "" {
+			out[strings.ToLower(fe.S("id"))] = pip
 		}
 	}
 	return out
+}
+
+// readInFull returns the function that, deferred, leaves lb's listeners
+// unknown when their frontends or forwards were read in part (a problem
+// reported meanwhile): a listener without its frontend's family or its
+// targets could hide a path.
+func readInFull(p node, lb *resource.LoadBalancer) func() {
+	if p.C == nil {
+		return func() {}
+	}
+	before := p.C.Count()
+	return func() {
+		if p.C.Count() != before {
+			lb.Listeners = nil
+		}
+	}
 }
 
 // lbForwards fills the forwards of a load balancer's listeners (one per
 // load-balancing rule, in order) and adds one listener per inbound NAT
 // rule on a public frontend.
 func lbForwards(p node, lb *resource.LoadBalancer) {
+	defer readInFull(p, lb)()
 	pools, pub := byIDs(p, "backendAddressPools"), publicFrontends(p)
 	rules, _ := p.Objs("loadBalancingRules")
 	for i, rule := range rules {
@@ -88,9 +108,11 @@ func lbForwards(p node, lb *resource.LoadBalancer) {
 			break
 		}
 		q, _ := props(rule)
-		if !pub[strings.ToLower(q.Ref("frontendIPConfiguration"))] {
+		pip, public := pub[strings.ToLower(q.Ref("frontendIPConfiguration"))]
+		if !public {
 			continue
 		}
+		lb.Listeners[i].Frontend = pip
 		port := 0
 		if bp := q.I("backendPort"); bp != nil {
 			port = *bp
@@ -117,10 +139,11 @@ func lbForwards(p node, lb *resource.LoadBalancer) {
 		q, _ := props(nr)
 		nic := nicOf(q.Ref("backendIPConfiguration"))
 		fp, bp := q.I("frontendPort"), q.I("backendPort")
-		if nic == "" || fp == nil || bp == nil || !pub[strings.ToLower(q.Ref("frontendIPConfiguration"))] {
+		pip, public := pub[strings.ToLower(q.Ref("frontendIPConfiguration"))]
+		if nic == "" || fp == nil || bp == nil || !public {
 			continue
 		}
-		lb.Listeners = append(lb.Listeners, resource.Listener{Protocol: strings.ToUpper(q.S("protocol")), Port: *fp,
+		lb.Listeners = append(lb.Listeners, resource.Listener{Protocol: strings.ToUpper(q.S("protocol")), Port: *fp, Frontend: pip,
 			Forwards: []resource.Forward{{Target: nic, Port: *bp, Via: nr.S("id")}}})
 	}
 }
@@ -128,14 +151,16 @@ func lbForwards(p node, lb *resource.LoadBalancer) {
 // agwForwards fills the forwards of an application gateway's listeners
 // (one per httpListeners entry, in order) from its request routing rules.
 func agwForwards(p node, lb *resource.LoadBalancer) {
+	defer readInFull(p, lb)()
 	pools, settings, paths := byIDs(p, "backendAddressPools"), byIDs(p, "backendHttpSettingsCollection"), byIDs(p, "urlPathMaps")
 	pub := publicFrontends(p)
 	listeners, _ := p.Objs("httpListeners")
 	index := map[string]int{}
 	for i, ln := range listeners {
 		q, _ := props(ln)
-		if i < len(lb.Listeners) && pub[strings.ToLower(q.Ref("frontendIPConfiguration"))] {
+		if pip, public := pub[strings.ToLower(q.Ref("frontendIPConfiguration"))]; i < len(lb.Listeners) && public {
 			index[strings.ToLower(ln.S("id"))] = i
+			lb.Listeners[i].Frontend = pip
 		}
 	}
 	rrules, _ := p.Objs("requestRoutingRules")

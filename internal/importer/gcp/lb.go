@@ -1,6 +1,7 @@
 package gcp
 
 import (
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -152,6 +153,22 @@ func forwardingRule(f *file, r *resource.Resource, d, asset node) {
 	}
 	if ip := d.s("IPAddress"); ip != "" && isTrue(lb.Public) {
 		attr.Relate(r, resource.RelUsesPublicIP, ip)
+	}
+	// ipVersion (IPV4, IPV6; else the address's family): the family its
+	// listener receives (internal/reach: an IPV6 rule opens IPv6 paths).
+	var fam string
+	switch d.enum(k("ipVersion"), "IPV4", "IPV6") {
+	case 0:
+		fam = "ipv4"
+	case 1:
+		fam = "ipv6"
+	case -2:
+		if a, err := netip.ParseAddr(d.s("IPAddress")); err == nil {
+			fam = map[bool]string{true: "ipv4", false: "ipv6"}[a.Is4()]
+		}
+	}
+	if fam != "" {
+		r.Facts.Addressing = &resource.Addressing{PublicFamilies: []string{fam}}
 	}
 	f.lb.rules = append(f.lb.rules, fe)
 	if self := d.s("selfLink"); self != "" {

@@ -66,16 +66,44 @@ func subnetAddressing(r *resource.Resource, d node) {
 	}
 }
 
-// instanceAddressing: a VM's internal addresses (networkIP per interface).
+// instanceAddressing: a VM's private addresses (networkIP) and the
+// families of its external addresses: accessConfigs are IPv4 (natIP),
+// ipv6AccessConfigs IPv6 (externalIpv6: every IPv6 access config is an
+// external address, on a dual-stack or IPv6-only interface; an interface
+// with an internal IPv6 address only has none, whatever its stackType).
+// compute.public_ipv6 is whether an interface has an IPv6 access config;
+// interfaces read in part leave it unknown unless one has, and leave the
+// families unsaid (compute.public_ip, either family, then decides).
 func instanceAddressing(r *resource.Resource, nics []node) {
 	var ips []string
+	v4, v6, bad := false, false, false
 	for _, ni := range nics {
 		if ip := ni.s("networkIP"); ip != "" {
 			ips = append(ips, ip)
 		}
+		before := ni.c.count()
+		if acs, _ := ni.objs("accessConfigs"); len(acs) > 0 {
+			v4 = true
+		}
+		if acs, _ := ni.objs("ipv6AccessConfigs"); len(acs) > 0 {
+			v6 = true
+		}
+		bad = bad || ni.c.count() != before
 	}
-	if len(ips) > 0 {
-		r.Facts.Addressing = &resource.Addressing{PrivateIPs: ips}
+	var fams []string
+	if !bad {
+		if v4 {
+			fams = append(fams, "ipv4")
+		}
+		if v6 {
+			fams = append(fams, "ipv6")
+		}
+	}
+	if len(ips) > 0 || len(fams) > 0 {
+		r.Facts.Addressing = &resource.Addressing{PrivateIPs: ips, PublicFamilies: fams}
+	}
+	if c := r.Facts.Compute; c != nil && len(nics) > 0 && (v6 || !bad) {
+		c.PublicIPv6 = boolp(v6) // every VM has an interface: none read is unknown
 	}
 }
 
