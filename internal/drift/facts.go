@@ -52,7 +52,7 @@ var (
 		"soft_delete": true, "purge_protection": true, "rbac_authorization": true, "flow_logs": true, "mfa_enabled": true,
 	}
 	badWhenTrue = map[string]bool{
-		"public_access": true, "public_endpoint": true, "public_ip": true, "public_network": true, "ip_forwarding": true,
+		"public_access": true, "public_endpoint": true, "public_ip": true, "public_ipv6": true, "public_network": true, "ip_forwarding": true,
 		"serial_port_enabled": true, "default_service_account": true, "default_service_account_full_access": true,
 		"admin": true, "privileged": true, "public": true, "primitive": true, "console_access": true, "destination_public": true,
 	}

@@ -22,12 +22,6 @@ import (
 // Direct Connect gateway whose associations are not in the inventory
 // leaves what it links unknown: a route it might add is undecided.
 
-// linkDXAssociation is the NetworkLink kind the AWS importer gives a
-// Direct Connect gateway association (Gateway: the Direct Connect
-// gateway; Attached: the VGW or transit gateway, AttachedType vgw or tgw;
-// Prefixes: the allowed prefixes).
-const linkDXAssociation = "dx_gateway_association"
-
 // dxIndex holds the Direct Connect gateways' associations.
 type dxIndex struct {
 	// assoc: Direct Connect gateway key → its associations.

@@ -133,7 +133,7 @@ func (g *Graph) indexLinks() {
 					n := g.net(g.netKey(r.Provider, nw))
 					n.gateways = append(n.gateways, r)
 				}
-			case linkDXAssociation:
+			case resource.LinkDXAssociation:
 				dxAssocs = append(dxAssocs, r)
 			case resource.LinkNAT:
 				for _, nw := range l.Networks {

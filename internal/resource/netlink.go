@@ -58,6 +58,11 @@ const (
 	// BGP address, PeerIPs the other side's; the two ends are matched by
 	// them like a VPN's.
 	LinkInterconnect = "interconnect"
+	// LinkDXAssociation: an AWS Direct Connect gateway association:
+	// Gateway the Direct Connect gateway, Attached the virtual private
+	// gateway or transit gateway (AttachedType vgw or tgw), Prefixes the
+	// allowed prefixes, Up whether it carries traffic.
+	LinkDXAssociation = "dx_gateway_association"
 )
 
 // NetworkLink is a peering, a VPN gateway, a peer gateway or a VPN

@@ -22,7 +22,7 @@ import (
 //	      "virtualGatewayId":"vgw-..","virtualGatewayRegion":"..","virtualGatewayOwnerAccount":".."}],"nextToken":".."}
 //
 // Each association is kept as class other with a NetworkLink of kind
-// LinkDXAssociation: Gateway the Direct Connect gateway, Attached the
+// resource.LinkDXAssociation: Gateway the Direct Connect gateway, Attached the
 // associated gateway, AttachedType "vgw" or "tgw", Prefixes the allowed
 // prefixes (for a VGW, a filter of the VPC ranges advertised over the
 // gateway: a range is advertised when an allowed prefix is the same or
@@ -34,11 +34,6 @@ const FormatDXAssociations = "aws-directconnect-gateway-associations"
 
 // TypeDXAssociation is the native type of a Direct Connect gateway association.
 const TypeDXAssociation = "AWS::DirectConnect::DirectConnectGatewayAssociation"
-
-// LinkDXAssociation is the NetworkLink kind of a Direct Connect gateway
-// association (the resource package lists the kinds shared by all clouds;
-// this one is AWS's alone).
-const LinkDXAssociation = "dx_gateway_association"
 
 func isDXAssociations(d attr.M) bool {
 	return attr.Has(d, "directConnectGatewayAssociations") && onlyKeys(d, "directConnectGatewayAssociations", "nextToken", "ResponseMetadata")
@@ -76,7 +71,7 @@ func parseDXAssociations(res *attr.Result, path string, d attr.M) {
 		case t != "" && t != "virtualprivategateway":
 			typ = t
 		}
-		l := &resource.NetworkLink{Kind: LinkDXAssociation, Gateway: dxgw, Attached: gw, AttachedType: typ, State: n.S("associationState")}
+		l := &resource.NetworkLink{Kind: resource.LinkDXAssociation, Gateway: dxgw, Attached: gw, AttachedType: typ, State: n.S("associationState")}
 		if l.State != "" {
 			l.Up = boolp(l.State == "associated" || l.State == "updating")
 		}

@@ -42,12 +42,12 @@ func TestDXGatewayAssociations(t *testing.T) {
 		}
 	}
 	want := map[string]resource.NetworkLink{
-		"arn:aws:directconnect::111111111111:dx-gateway/dxgw-a/association/assoc-1": {Kind: LinkDXAssociation, Gateway: "dxgw-a", Attached: "vgw-0a",
+		"arn:aws:directconnect::111111111111:dx-gateway/dxgw-a/association/assoc-1": {Kind: resource.LinkDXAssociation, Gateway: "dxgw-a", Attached: "vgw-0a",
 			AttachedType: "vgw", State: "associated", Up: resource.Bool(true), Prefixes: []string{"10.1.0.0/16", "10.2.0.0/15"}},
-		"arn:aws:directconnect::111111111111:dx-gateway/dxgw-a/association/assoc-2": {Kind: LinkDXAssociation, Gateway: "dxgw-a", Attached: "tgw-0b",
+		"arn:aws:directconnect::111111111111:dx-gateway/dxgw-a/association/assoc-2": {Kind: resource.LinkDXAssociation, Gateway: "dxgw-a", Attached: "tgw-0b",
 			AttachedType: "tgw", State: "disassociated", Up: resource.Bool(false)},
 		// A wrong shape could hide an allowed prefix: whether it carries traffic is unknown.
-		"arn:aws:directconnect::111111111111:dx-gateway/dxgw-a/association/assoc-3": {Kind: LinkDXAssociation, Gateway: "dxgw-a", Attached: "vgw-0c",
+		"arn:aws:directconnect::111111111111:dx-gateway/dxgw-a/association/assoc-3": {Kind: resource.LinkDXAssociation, Gateway: "dxgw-a", Attached: "vgw-0c",
 			AttachedType: "vgw", State: "associated"},
 	}
 	if !reflect.DeepEqual(got, want) {
