@@ -31,6 +31,11 @@ func moreServices() []Service {
 		{Name: "sns", Run: runSNS},
 		{Name: "sqs", Run: runSQS},
 		{Name: "secretsmanager", Run: runSecrets},
+		{Name: "directconnect", Run: runDXInterfaces},
+		{Name: "directconnect", Global: true, Run: runDXGateways},
+		{Name: "apigateway", Run: runAPIGateway},
+		{Name: "access-analyzer", Run: runAccessAnalyzer},
+		{Name: "elasticfilesystem", Run: runEFS},
 	}
 }
 

@@ -34,6 +34,9 @@ func actionOf(r fakeReq) string {
 	if a, ok := renamed[r.Key()]; ok {
 		return a
 	}
+	if r.Service == "apigateway" && r.Protocol == "restjson" {
+		return "apigateway:GET" // API Gateway authorizes by HTTP method on the path read
+	}
 	return r.Key()
 }
 

@@ -22,14 +22,16 @@ const moreAcct = "111122223333"
 
 // moreServiceNames are the signing names of the services of svc_*.go.
 var moreServiceNames = []string{"rds", "kms", "cloudtrail", "config", "guardduty", "securityhub", "inspector2", "lambda", "eks",
-	"elasticloadbalancing", "cloudfront", "sns", "sqs", "secretsmanager"}
+	"elasticloadbalancing", "cloudfront", "sns", "sqs", "secretsmanager", "directconnect", "apigateway", "access-analyzer", "elasticfilesystem"}
 
 // moreCLIPrefixes are the CLI outputs these services write.
-var moreCLIPrefixes = []string{"elbv2-", "kms-", "lambda-", "sns-", "sqs-", "secretsmanager-", "securityhub-", "config-", "guardduty-"}
+var moreCLIPrefixes = []string{"elbv2-", "kms-", "lambda-", "sns-", "sqs-", "secretsmanager-", "securityhub-", "config-", "guardduty-",
+	"directconnect-", "apigateway-", "apigatewayv2-", "accessanalyzer-"}
 
 // moreTypes are the AWS Config types these services write.
 var moreTypes = []string{"AWS::RDS::", "AWS::KMS::", "AWS::CloudTrail::", "AWS::Config::", "AWS::GuardDuty::", "AWS::Lambda::",
-	"AWS::EKS::", "AWS::ElasticLoadBalancingV2::", "AWS::CloudFront::", "AWS::SNS::", "AWS::SQS::", "AWS::SecretsManager::"}
+	"AWS::EKS::", "AWS::ElasticLoadBalancingV2::", "AWS::CloudFront::", "AWS::SNS::", "AWS::SQS::", "AWS::SecretsManager::",
+	"AWS::ApiGateway::", "AWS::ApiGatewayV2::", "AWS::EFS::"}
 
 func isMoreService(s string) bool { return slices.Contains(moreServiceNames, s) }
 
@@ -222,6 +224,8 @@ const (
 	snapLegacy = "arn:aws:rds:us-east-1:111122223333:snapshot:legacy-mysql-final"
 	snapAuto   = "arn:aws:rds:us-east-1:111122223333:snapshot:rds:orders-pg-2026-11-23-03-10"
 	account    = "aws-account/111122223333"
+	efsHome    = "arn:aws:elasticfilesystem:us-east-1:111122223333:file-system/fs-0123456789abcdef0"
+	efsML      = "arn:aws:elasticfilesystem:us-east-1:111122223333:file-system/fs-0fedcba9876543210"
 )
 
 // TestMoreImportFacts: collect, save, import: the facts the rules read
@@ -259,7 +263,14 @@ func TestMoreImportFacts(t *testing.T) {
 		{lbWeb, "load_balancer.drop_invalid_headers", false},
 		{snapLegacy, "snapshot.public", true}, {snapLegacy, "snapshot.encrypted", false},
 		{snapAuto, "snapshot.public", false}, {snapAuto, "snapshot.key_manager", "customer"},
+		// CIS AWS 3.3.1 and 2.18: EFS encryption at rest; an external
+		// access analyzer in us-east-1 only (us-west-2 has an unused
+		// access analyzer, which does not count).
+		{efsHome, "disk.encrypted", false}, {efsML, "disk.encrypted", true},
+		{account, "account.cis.access_analyzer_all_regions", false},
+		{account, "account.cis.access_analyzer_missing_regions", []string{"us-west-2"}},
 	})
+	checkNetFacts(t, rs)
 	for _, id := range []string{snapLegacy,
 		"arn:aws:rds:us-east-1:111122223333:cluster:analytics-aurora"} {
 		if rs[id] == nil {
@@ -297,7 +308,8 @@ func TestMoreImportFacts(t *testing.T) {
 		"findings/securityhub-get-findings.us-east-1.json"}; !slices.Equal(findingsFiles, want) {
 		t.Errorf("findings files skipped by the inventory import: %v, want %v", findingsFiles, want)
 	}
-	wantUnsupported := map[string]int{"AWS::Config::ConfigurationRecorder": 1, "AWS::Config::DeliveryChannel": 1,
+	wantUnsupported := map[string]int{"AWS::AccessAnalyzer::AnalyzerList": 2, "AWS::ApiGateway::VpcLink": 1,
+		"AWS::DirectConnect::DirectConnectGatewayAssociation": 2, "AWS::DirectConnect::VirtualInterface": 1, "AWS::Config::ConfigurationRecorder": 1, "AWS::Config::DeliveryChannel": 1,
 		"AWS::ElasticLoadBalancingV2::Listener": 2, "AWS::ElasticLoadBalancingV2::TargetGroup": 1, "AWS::GuardDuty::Detector": 1, "AWS::GuardDuty::DetectorIds": 2, "AWS::KMS::KeyPolicy": 2,
 		"AWS::SecurityHub::Hub": 1, "AWS::SecurityHub::Standard": 2}
 	if mustJSON(inv.Unsupported) != mustJSON(wantUnsupported) {

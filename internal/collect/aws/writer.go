@@ -170,6 +170,24 @@ func (c *collector) dropIncomplete(acct string, out *accountOut) {
 			}
 		}
 	}
+	if failed["access-analyzer:ListAnalyzers"] {
+		// IAM Access Analyzer in every region in use: a region whose list
+		// failed could be the one missing it, so the lists read decide
+		// only when one of them has no active external access analyzer.
+		var lists []string
+		allOn := true
+		for name, v := range out.cli {
+			if strings.HasPrefix(name, "accessanalyzer-list-analyzers.") {
+				lists = append(lists, name)
+				allOn = allOn && externalAnalyzerActive(generic(v))
+			}
+		}
+		if allOn {
+			for _, name := range lists {
+				delete(out.cli, name)
+			}
+		}
+	}
 	if failed["ec2:GetEbsEncryptionByDefault"] {
 		var ebs []string
 		allOn := true

@@ -59,7 +59,7 @@ func regionsInUse(rs []*resource.Resource) map[string]map[string]bool {
 			continue
 		}
 		switch r.Type {
-		case TypeConfigRecorder, TypeAccessAnalyzer, TypeSecurityHub, TypeStandard, TypeDetectorIDs, TypeDeliveryChannel:
+		case TypeConfigRecorder, TypeAccessAnalyzer, TypeAnalyzerList, TypeSecurityHub, TypeStandard, TypeDetectorIDs, TypeDeliveryChannel:
 			continue // the services checked, not the workloads
 		}
 		if out[r.Account] == nil {
@@ -157,6 +157,7 @@ func accountCIS(rs []*resource.Resource, byType map[string][]*resource.Resource,
 		st := strings.ToUpper(attr.Str(cfg, "Status"))
 		analyzer.set(r.Account, r.Region, st == "" || st == "ACTIVE")
 	}
+	analyzerListCoverage(analyzer, byType[TypeAnalyzerList])
 	for a := range inUse {
 		if all, missing := config.judge(a, inUse[a], unread[a]); all != nil {
 			get(a).ConfigAllRegions, get(a).ConfigMissingRegions = all, missing

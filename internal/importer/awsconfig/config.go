@@ -86,6 +86,9 @@ func Detect(doc any) string {
 		if f := detectCollected(d); f != "" {
 			return f
 		}
+		if isAnalyzers(d) {
+			return FormatAnalyzers
+		}
 		// A snapshot whose item list is not a list is still a snapshot: it
 		// is reported, not skipped as an unknown file.
 		if attr.Has(d, "configurationItems") || attr.Has(d, "baseConfigurationItems") {
@@ -146,6 +149,9 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 	case FormatFunctionURLs, FormatKeyPolicy, FormatSecurityHub, FormatStandards, FormatDeliveryChannels, FormatAccountSummary,
 		FormatDetectorIDs:
 		parseCollected(res, path, d)
+		return res
+	case FormatAnalyzers:
+		parseAnalyzers(res, path, d)
 		return res
 	}
 	var items []any

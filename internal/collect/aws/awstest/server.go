@@ -14,7 +14,7 @@
 //     GET /v20180820/configuration/publicAccessBlock is service
 //     "s3control" GetPublicAccessBlock;
 //   - other REST services (Lambda, EKS, GuardDuty, Security Hub,
-//     CloudFront): the method and path of the operations the collector
+//     CloudFront, API Gateway REST and v2, Access Analyzer, EFS): the method and path of the operations the collector
 //     calls (restRoutes); a request whose path is not there is named by
 //     the X-Vigil-Op header a test middleware may send (the SDK's
 //     operation name), and when both name it they must agree (a
@@ -32,7 +32,7 @@
 // with the dirs given to New in order (the collector's tests: testdata for
 // IAM, S3, EC2, Organizations; testdata/more for the other services). The most specific existing name wins: resource, account and
 // region parts are each optional, in that order. <token> is the page
-// token the request carries (Marker, NextToken, continuation-token...):
+// token the request carries (Marker, NextToken, position, continuation-token...):
 // the first page has none, and a page answering <NextToken>p2</NextToken>
 // is followed by the file named Operation~p2. <resource> is the call's
 // subject with characters outside [A-Za-z0-9._-] replaced by "_": the S3
@@ -124,7 +124,7 @@ type Server struct {
 var resourceParams = []string{
 	"SnapshotId", "ImageId", "PolicyId", "ParentId", "TargetId", "KeyId", "FunctionName", "QueueUrl", "TopicArn", "SecretId",
 	"LoadBalancerArn", "ListenerArn", "TrailName", "DBInstanceIdentifier", "ClusterName", "DetectorId", "ResourceArn",
-	"Name", "name", "Id", "Arn", "AlternateContactType",
+	"Name", "name", "Id", "Arn", "AlternateContactType", "directConnectGatewayId",
 }
 
 // New starts a server answering from the response files under dirs (most
@@ -226,7 +226,7 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 			req.Resource = strings.ReplaceAll(strings.TrimPrefix(r.URL.Path, "/"), "/", "_")
 		}
 		q := r.URL.Query()
-		req.Token = firstForm(q, "Marker", "marker", "NextToken", "nextToken", "next_token")
+		req.Token = firstForm(q, "Marker", "marker", "NextToken", "nextToken", "next_token", "position")
 	}
 	req.Resource = SafeName(req.Resource)
 	f.mu.Lock()
@@ -307,6 +307,14 @@ var restRoutes = []struct {
 	{"cloudfront", "GET", regexp.MustCompile(`^/2020-05-31/distribution/[^/]+/?$`), "GetDistribution"},
 	{"cloudfront", "GET", regexp.MustCompile(`^/2020-05-31/tagging/?$`), "ListTagsForResource"},
 	{"account", "POST", regexp.MustCompile(`^/getAlternateContact/?$`), "GetAlternateContact"},
+	// API Gateway REST and v2 sign as one service, "apigateway".
+	{"apigateway", "GET", regexp.MustCompile(`^/restapis/?$`), "GetRestApis"},
+	{"apigateway", "GET", regexp.MustCompile(`^/restapis/[^/]+/resources/?$`), "GetResources"},
+	{"apigateway", "GET", regexp.MustCompile(`^/vpclinks/?$`), "GetVpcLinks"},
+	{"apigateway", "GET", regexp.MustCompile(`^/v2/apis/?$`), "GetApis"},
+	{"apigateway", "GET", regexp.MustCompile(`^/v2/apis/[^/]+/integrations/?$`), "GetIntegrations"},
+	{"access-analyzer", "GET", regexp.MustCompile(`^/analyzer/?$`), "ListAnalyzers"},
+	{"elasticfilesystem", "GET", regexp.MustCompile(`^/2015-02-01/file-systems/?$`), "DescribeFileSystems"},
 }
 
 func restOp(service, method, path string) string {
