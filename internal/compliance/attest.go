@@ -159,12 +159,11 @@ func ParseAttestations(name string, r io.Reader) (*Attestations, error) {
 			case "control":
 				a.Control = val
 			case "status":
-				switch s := AttestationStatus(strings.ToLower(val)); s {
-				case Attested, NotApplicable, AttestedFailed:
-					a.Status = s
-				default:
-					return nil, at(v, "unknown status %q (want attested, not-applicable or failed)", val)
+				st, err := ParseAttestationStatus(val)
+				if err != nil {
+					return nil, at(v, "%v", err)
 				}
+				a.Status = st
 			case "by":
 				a.By = val
 			case "date", "expires":
@@ -253,6 +252,109 @@ func (as *Attestations) Validate(rules []Rule, catalogues ...*Catalogue) error {
 		}
 	}
 	return nil
+}
+
+// ParseAttestationStatus reads an attestation status (attested,
+// not-applicable or failed, in any case).
+func ParseAttestationStatus(s string) (AttestationStatus, error) {
+	switch st := AttestationStatus(strings.ToLower(strings.TrimSpace(s))); st {
+	case Attested, NotApplicable, AttestedFailed:
+		return st, nil
+	}
+	return "", fmt.Errorf("unknown status %q (want attested, not-applicable or failed)", s)
+}
+
+// Decide is a control's status once its attestation (nil: none) is
+// applied to the status its rules gave it (ruled), at now: rules that
+// decided the control (PASSED or FAILED) keep deciding, except that an
+// attestation saying failed fails it; a control rules did not decide is
+// FAILED when attested failed, else MANUAL, its attestation's state
+// (attested, not-applicable, or expired once now reaches its expiry)
+// saying how it counts (ControlTally). vigil compliance (Build) and the
+// dashboard (vigil serve) both decide through it.
+func Decide(ruled Status, a *Attestation, now time.Time) (Status, *AttestationResult) {
+	if a == nil {
+		return ruled, nil
+	}
+	ar := &AttestationResult{State: string(a.Status), Attestation: *a}
+	if a.Expired(now) {
+		ar.State = "expired"
+	}
+	switch {
+	case ruled == Failed, ruled == Passed:
+		if ar.State == string(AttestedFailed) {
+			return Failed, ar
+		}
+		return ruled, ar
+	case ar.State == string(AttestedFailed):
+		return Failed, ar
+	}
+	return Manual, ar
+}
+
+// ControlTally counts a framework's controls, each with its final status
+// (Decide), into the report's summary: Score is (passed + attested) /
+// (controls - not applicable), so NOT_COVERED, NOT_EVALUATED and expired
+// controls count as not passed.
+type ControlTally struct {
+	s                              ReportSummary
+	passed, autoPassed, autoFailed int
+}
+
+// Add counts one control: its status, its attestation (nil: none) and
+// whether a rule maps to it (automated).
+func (t *ControlTally) Add(st Status, ar *AttestationResult, automated bool) {
+	s := &t.s
+	s.Controls++
+	if automated {
+		s.Automated++
+		switch st {
+		case Failed:
+			t.autoFailed++
+		case Passed:
+			t.autoPassed++
+		}
+	}
+	switch st {
+	case Passed:
+		s.Passed++
+		t.passed++
+	case Failed:
+		s.Failed++
+	case NotEvaluated:
+		s.NotEvaluated++
+	case NotCovered:
+		s.NotCovered++
+	case Manual:
+		s.Manual++
+		if ar == nil {
+			return
+		}
+		switch ar.State {
+		case string(Attested):
+			s.ManualAttested++
+			t.passed++
+		case string(NotApplicable):
+			s.NotApplicable++
+		case "expired":
+			s.Expired++
+		}
+	}
+}
+
+// Summary is the summary of the controls added, without ByProvider.
+func (t *ControlTally) Summary() ReportSummary {
+	s := t.s
+	if n := s.Controls - s.NotApplicable; n > 0 {
+		s.Score = pct(t.passed, n)
+	}
+	if t.autoPassed+t.autoFailed > 0 {
+		s.AutomatedScore = pct(t.autoPassed, t.autoPassed+t.autoFailed)
+	}
+	if s.Controls > 0 {
+		s.Coverage = pct(s.Automated, s.Controls)
+	}
+	return s
 }
 
 func parseDate(s string) (time.Time, error) {

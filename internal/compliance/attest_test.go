@@ -112,3 +112,55 @@ func FuzzParseAttestations(f *testing.F) {
 		_ = as.Validate(nil)
 	})
 }
+
+func TestDecideAndTally(t *testing.T) {
+	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	att := func(st AttestationStatus, expires time.Time) *Attestation {
+		return &Attestation{Framework: "soc2", Control: "X", Status: st, By: "a", Date: now.AddDate(0, -1, 0), Expires: expires}
+	}
+	for _, tc := range []struct {
+		ruled Status
+		a     *Attestation
+		want  Status
+		state string
+	}{
+		{NotCovered, nil, NotCovered, ""},
+		{NotCovered, att(Attested, time.Time{}), Manual, "attested"},
+		{NotCovered, att(Attested, now), Manual, "expired"},
+		{NotCovered, att(NotApplicable, now.AddDate(0, 1, 0)), Manual, "not-applicable"},
+		{NotCovered, att(AttestedFailed, time.Time{}), Failed, "failed"},
+		{NotEvaluated, att(Attested, time.Time{}), Manual, "attested"},
+		{Passed, att(Attested, time.Time{}), Passed, "attested"},
+		{Passed, att(AttestedFailed, time.Time{}), Failed, "failed"},
+		{Failed, att(Attested, time.Time{}), Failed, "attested"},
+	} {
+		st, ar := Decide(tc.ruled, tc.a, now)
+		if st != tc.want || (ar == nil) != (tc.a == nil) || (ar != nil && ar.State != tc.state) {
+			t.Errorf("Decide(%s, %+v) = %s, %+v; want %s, %s", tc.ruled, tc.a, st, ar, tc.want, tc.state)
+		}
+	}
+	var tl ControlTally
+	for _, c := range []struct {
+		st    Status
+		state string
+		auto  bool
+	}{{Passed, "", true}, {Failed, "", true}, {NotCovered, "", false}, {Manual, "attested", false}, {Manual, "not-applicable", false}, {Manual, "expired", false}} {
+		var ar *AttestationResult
+		if c.state != "" {
+			ar = &AttestationResult{State: c.state}
+		}
+		tl.Add(c.st, ar, c.auto)
+	}
+	s := tl.Summary()
+	// (1 passed + 1 attested) / (6 controls - 1 not applicable) = 40%.
+	if s.Controls != 6 || s.Manual != 3 || s.ManualAttested != 1 || s.NotApplicable != 1 || s.Expired != 1 ||
+		*s.Score != 40 || *s.AutomatedScore != 50 || *s.Coverage != 33.3 {
+		t.Errorf("summary %+v (score %v, automated %v, coverage %v)", s, *s.Score, *s.AutomatedScore, *s.Coverage)
+	}
+	if _, err := ParseAttestationStatus("passed"); err == nil {
+		t.Error("status passed accepted")
+	}
+	if st, err := ParseAttestationStatus(" Not-Applicable "); err != nil || st != NotApplicable {
+		t.Errorf("Not-Applicable: %s %v", st, err)
+	}
+}

@@ -306,77 +306,15 @@ func Build(framework string, rules []Rule, findings []finding.Finding, o Options
 		default:
 			c.Status = NotEvaluated
 		}
-		if a := o.Attestations.Find(framework, c.ID); a != nil {
-			ar := &AttestationResult{State: string(a.Status), Attestation: *a}
-			if a.Expired(rep.EvaluatedAt) {
-				ar.State = "expired"
-			}
-			c.Attestation = ar
-			switch {
-			case c.Status == Failed, c.Status == Passed:
-				// Rules decide; a failed attestation still fails it.
-				if ar.State == string(AttestedFailed) {
-					c.Status = Failed
-				}
-			case ar.State == string(AttestedFailed):
-				c.Status = Failed
-			default:
-				c.Status = Manual
-			}
-		}
+		c.Status, c.Attestation = Decide(c.Status, o.Attestations.Find(framework, c.ID), rep.EvaluatedAt)
 	}
 	rep.Controls = ctrls
+	var t ControlTally
+	for _, c := range ctrls {
+		t.Add(c.Status, c.Attestation, len(c.Rules) > 0)
+	}
+	rep.Summary = t.Summary()
 	s := &rep.Summary
-	s.Controls = len(ctrls)
-	passed := 0
-	for _, c := range ctrls {
-		if len(c.Rules) > 0 {
-			s.Automated++
-		}
-		switch c.Status {
-		case Passed:
-			s.Passed++
-			passed++
-		case Failed:
-			s.Failed++
-		case NotEvaluated:
-			s.NotEvaluated++
-		case NotCovered:
-			s.NotCovered++
-		case Manual:
-			s.Manual++
-			switch c.Attestation.State {
-			case string(Attested):
-				s.ManualAttested++
-				passed++
-			case string(NotApplicable):
-				s.NotApplicable++
-			case "expired":
-				s.Expired++
-			}
-		}
-	}
-	if n := s.Controls - s.NotApplicable; n > 0 {
-		s.Score = pct(passed, n)
-	}
-	autoPassed, autoFailed := 0, 0
-	for _, c := range ctrls {
-		if len(c.Rules) == 0 {
-			continue
-		}
-		switch {
-		case c.Status == Failed:
-			autoFailed++
-		case c.Status == Passed:
-			autoPassed++
-		}
-	}
-	if autoPassed+autoFailed > 0 {
-		s.AutomatedScore = pct(autoPassed, autoPassed+autoFailed)
-	}
-	if s.Controls > 0 {
-		s.Coverage = pct(s.Automated, s.Controls)
-	}
 	_, s.ByProvider = total.counts()
 	return rep
 }

@@ -208,22 +208,10 @@ func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request, p *princ
 }
 
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, p *principal) {
-	limit, offset := 100, 0
-	if v := r.URL.Query().Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			s.apiError(w, http.StatusBadRequest, errors.New("limit is 1 to 1000"))
-			return
-		}
-		limit = n
-	}
-	if v := r.URL.Query().Get("offset"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			s.apiError(w, http.StatusBadRequest, errors.New("offset is 0 or more"))
-			return
-		}
-		offset = n
+	limit, offset, err := pageParams(r.URL.Query(), 100, 1000)
+	if err != nil {
+		s.apiError(w, http.StatusBadRequest, err)
+		return
 	}
 	es, err := s.auditLog(r.Context(), limit, offset)
 	if err != nil {

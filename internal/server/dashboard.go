@@ -75,6 +75,7 @@ func (s *Server) dashboardRoutes() []route {
 	return []route{
 		{method: "GET", path: "/compliance", role: Viewer, h: s.compliancePage},
 		{method: "GET", path: "/compliance/{framework}", role: Viewer, h: s.frameworkPage},
+		{method: "POST", path: "/compliance/{framework}/attest", role: attestRole, h: s.attestPage},
 		{method: "GET", path: "/identity", role: Viewer, h: s.identityPage},
 		{method: "GET", path: "/inventory", role: Viewer, h: s.inventoryPage},
 		{method: "GET", path: "/drift", role: Viewer, h: s.driftPage},

@@ -53,6 +53,12 @@ var funcs = template.FuncMap{
 	"lower": func(s any) string { return strings.ToLower(fmt.Sprint(s)) },
 	"join":  strings.Join,
 	"query": queryString,
+	// weblink reports whether s is an http or https link (an attestation's
+	// evidence may be a document reference instead: shown as text).
+	"weblink": func(s string) bool {
+		u, err := url.Parse(s)
+		return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+	},
 }
 
 // queryString re-encodes a query string for an href after its "?": a

@@ -19,6 +19,9 @@ type frameworkRow struct {
 	RunID  int64
 	Name   string
 	history.PostureRow
+	// Attested is the framework's summary with its attestations, as vigil
+	// compliance --attestations counts them.
+	Attested compliance.ReportSummary
 }
 
 // compliancePage lists every framework of the latest run of each source,
@@ -30,6 +33,11 @@ func (s *Server) compliancePage(w http.ResponseWriter, r *http.Request, p *princ
 		s.internalError(w, r, p, false, err)
 		return
 	}
+	as, err := s.store.CurrentAttestations(r.Context(), "")
+	if err != nil {
+		s.internalError(w, r, p, false, err)
+		return
+	}
 	var rows []frameworkRow
 	for _, run := range latest {
 		fs, err := s.store.Posture(r.Context(), run.ID, history.ScopeFramework)
@@ -37,8 +45,17 @@ func (s *Server) compliancePage(w http.ResponseWriter, r *http.Request, p *princ
 			s.internalError(w, r, p, false, err)
 			return
 		}
+		if len(fs) == 0 {
+			continue
+		}
+		ctrls, err := s.store.Posture(r.Context(), run.ID, history.ScopeControl)
+		if err != nil {
+			s.internalError(w, r, p, false, err)
+			return
+		}
 		for _, f := range fs {
-			rows = append(rows, frameworkRow{Source: run.Source, RunID: run.ID, Name: compliance.FrameworkName(f.Framework), PostureRow: f})
+			_, sum := s.frameworkControls(f.Framework, ctrls, as, "")
+			rows = append(rows, frameworkRow{Source: run.Source, RunID: run.ID, Name: compliance.FrameworkName(f.Framework), PostureRow: f, Attested: sum})
 		}
 	}
 	slices.SortStableFunc(rows, func(a, b frameworkRow) int {
@@ -54,10 +71,16 @@ func (s *Server) compliancePage(w http.ResponseWriter, r *http.Request, p *princ
 // result in the run.
 type controlRow struct {
 	ID, Title, Section, Assessment string
-	Status                         string
-	Pass, Fail, Unknown, Muted     int
-	Score                          *float64
-	Selected                       bool
+	// Status is the control's status with its attestation; Ruled the one
+	// its rules gave it in the run (NOT_COVERED: no rule maps to it).
+	Status, Ruled              string
+	Pass, Fail, Unknown, Muted int
+	Score                      *float64
+	Selected                   bool
+	// Attestation is the control's current attestation (nil: none).
+	Attestation *compliance.AttestationResult
+	// Attestable: a shipped catalogue's control that no rule decides.
+	Attestable bool
 }
 
 // evidence is one finding that evidences a control.
@@ -132,50 +155,19 @@ func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request, p *princi
 			}
 		}
 	}
+	as, err := s.store.CurrentAttestations(ctx, fw)
+	if err != nil {
+		s.internalError(w, r, p, false, err)
+		return
+	}
 	selected := q.Get("control")
-	rows := map[string]*controlRow{}
-	var order []string
-	add := func(id string) *controlRow {
-		if c, ok := rows[id]; ok {
-			return c
-		}
-		c := &controlRow{ID: id, Status: string(compliance.NotCovered), Selected: id == selected}
-		rows[id] = c
-		order = append(order, id)
-		return c
-	}
+	controls, sum := s.frameworkControls(fw, posture, as, selected)
 	cat, _ := compliance.BuiltinCatalogue(fw)
-	if cat != nil {
-		for _, cc := range cat.Controls {
-			c := add(cc.ID)
-			c.Title, c.Section, c.Assessment = cc.Title, cc.Section, cc.Assessment
-		}
-	}
-	for _, pr := range posture {
-		if pr.Framework != fw {
-			continue
-		}
-		c := add(pr.Control)
-		c.Status, c.Pass, c.Fail, c.Unknown, c.Muted, c.Score = pr.Status, pr.Pass, pr.Fail, pr.Unknown, pr.Suppressed, pr.Score
-	}
-	controls := make([]controlRow, 0, len(order))
-	for _, id := range order {
-		controls = append(controls, *rows[id])
-	}
-	slices.SortStableFunc(controls, func(a, b controlRow) int {
-		if d := statusRank(a.Status) - statusRank(b.Status); d != 0 {
-			return d
-		}
-		if d := b.Fail - a.Fail; d != 0 {
-			return d
-		}
-		return cmpScore(a.Score, b.Score)
-	})
-	v := map[string]any{"Framework": fw, "Name": compliance.FrameworkName(fw), "Run": run, "Summary": fwRow,
-		"Controls": controls, "Catalogued": cat != nil, "Control": selected}
+	v := map[string]any{"Framework": fw, "Name": compliance.FrameworkName(fw), "Run": run, "Summary": fwRow, "Attested": sum,
+		"Controls": controls, "Catalogued": cat != nil, "Control": selected, "MayAttest": p.Role.Allows(attestRole)}
 	if selected != "" {
-		c, ok := rows[selected]
-		if !ok {
+		i := slices.IndexFunc(controls, func(c controlRow) bool { return c.ID == selected })
+		if i < 0 {
 			s.errorPage(w, r, p, http.StatusNotFound, "framework "+fw+" has no control "+selected)
 			return
 		}
@@ -184,7 +176,12 @@ func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request, p *princi
 			s.internalError(w, r, p, false, err)
 			return
 		}
-		v["Selected"], v["Evidence"], v["EvidenceCap"] = c, ev, len(ev) == evidenceCap
+		hist, err := s.store.Attestations(ctx, history.AttestationQuery{Framework: fw, Control: selected, All: true, Limit: 100})
+		if err != nil {
+			s.internalError(w, r, p, false, err)
+			return
+		}
+		v["Selected"], v["Evidence"], v["EvidenceCap"], v["History"] = controls[i], ev, len(ev) == evidenceCap, hist
 	}
 	s.render(w, r, p, http.StatusOK, "framework", compliance.FrameworkName(fw), v)
 }

@@ -213,6 +213,8 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/jobs/{id}", role: Viewer, api: true, h: s.apiJob},
 		{method: "GET", path: "/api/v1/plans", role: Viewer, api: true, h: s.apiPlans},
 		{method: "POST", path: "/api/v1/plans/{id}/approve", role: Responder, api: true, h: s.apiApprove},
+		{method: "GET", path: "/api/v1/attestations", role: Viewer, api: true, h: s.apiAttestations},
+		{method: "POST", path: "/api/v1/attestations", role: attestRole, api: true, h: s.apiAttest},
 
 		// Anything else needs a login too, then is not found.
 		{path: "/api/", role: Viewer, api: true, h: func(w http.ResponseWriter, r *http.Request, _ *principal) {

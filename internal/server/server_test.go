@@ -45,6 +45,8 @@ type env struct {
 	store *history.Store
 	mu    sync.Mutex
 	clock time.Time
+	// latest are the findings of the latest run.
+	latest []finding.Finding
 }
 
 func (e *env) now() time.Time {
@@ -103,7 +105,7 @@ func newEnvOn(t *testing.T, dsn string) *env {
 		}
 	}
 	addJobRuns(t, store)
-	e := &env{t: t, store: store, clock: t0.Add(72 * time.Hour)}
+	e := &env{t: t, store: store, clock: t0.Add(72 * time.Hour), latest: run2}
 	e.s, err = New(ctx, store, Options{Now: e.now, Argon2: Argon2Params{Memory: 1024, Time: 1, Threads: 1},
 		Logger: nil})
 	if err != nil {
@@ -505,6 +507,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			"/api/v1/findings/{id}/comments": `{"body":"seen"}`,
 			"/api/v1/mute":                   `{"rule_id":"storage-public","resource_id":"*","reason":"test"}`,
 			"/api/v1/tokens":                 `{"name":"x","role":"viewer","expires":"2027-01-01"}`,
+			"/api/v1/attestations":           `{"framework":"soc2","control":"CC1.1","status":"attested"}`,
 		}
 		for _, d := range documented {
 			if !slices.Contains(registered, d) {
@@ -758,6 +761,8 @@ func TestRouteRoles(t *testing.T) {
 		"POST /playbooks/{id}/approve":        Responder,
 		"POST /api/v1/plans/{id}/approve":     Responder,
 		"POST /api/v1/mute":                   Analyst,
+		"POST /api/v1/attestations":           Responder,
+		"POST /compliance/{framework}/attest": Responder,
 		"POST /api/v1/findings/{id}/comments": Analyst,
 		"GET /admin/audit":                    Admin,
 		"GET /admin/tokens":                   Admin,
