@@ -229,4 +229,3 @@ func sameSummary(a, b compliance.ReportSummary) bool {
 }
 
 func pctText(p *float64) string { return funcs["pct"].(func(*float64) string)(p) }
-

@@ -201,6 +201,30 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("after muting in the browser (back at %s): %v %+v", url, err, fs)
 	}
 
+	// Attest a manual control of SOC 2 (CC1.1: no rule maps to it) from
+	// its evidence form; the framework's page shows it attested.
+	run("attest a control",
+		chromedp.Navigate(base+"/compliance/soc2?control=CC1.1"),
+		chromedp.WaitVisible(chromedp.CSS(`form.attest`)),
+		chromedp.SendKeys(chromedp.CSS(`form.attest input[name="note"]`), "code of conduct signed "+xssScript),
+		chromedp.SendKeys(chromedp.CSS(`form.attest input[name="evidence"]`), "https://wiki.example.com/soc2/cc1.1"),
+		chromedp.Click(chromedp.CSS(`form.attest button`)))
+	var attested string
+	until("the attestation", func() bool {
+		attested, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`dl.attestation`)))
+		return err == nil && strings.Contains(attested, "attested by responder")
+	})
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot of the attestation: %v", err)
+	}
+	checkScreenshot(t, filepath.Join(shots, "compliance_soc2_attested.png"), shot)
+	as, err := e.store.Attestations(context.Background(), history.AttestationQuery{Framework: "soc2", Control: "CC1.1"})
+	if err != nil || len(as) != 1 || as[0].By != "responder" || as[0].Status != "attested" || as[0].Note != "code of conduct signed "+xssScript ||
+		!strings.Contains(attested, "code of conduct signed "+xssScript) {
+		t.Errorf("after attesting in the browser: %v %+v; the page shows %q", err, as, attested)
+	}
+
 	// Approve the plan.
 	var status string
 	run("approve a plan",
