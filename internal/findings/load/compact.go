@@ -10,7 +10,9 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"slices"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -51,25 +53,26 @@ func readCompact(ctx context.Context, res *Result, list []string, o options) {
 			in.err = ctx.Err()
 			return
 		}
-		data, info, gz, err := readInto(in.file, &bufs[w])
+		c, err := readInto(in.file, &bufs[w])
 		if err != nil {
 			in.err = err
 			return
 		}
-		in.info = info
-		in.split(data)
-		switch {
-		case in.csv != nil || len(in.spans) == 0:
-		case !o.dropRaw && gz:
-			in.kept = data // decompressed: its own memory
-			in.data = data
-			return
-		case !o.dropRaw && len(data) < smallFile:
-			in.kept = slices.Clone(data)
-			in.data = in.kept
-			return
+		in.info = c.info
+		if c.mapped {
+			defer unmap(c.data)
 		}
-		in.data = nil // read again in the second pass
+		in.err = guard(func() {
+			in.split(c.data)
+			switch {
+			case in.csv != nil || len(in.spans) == 0:
+			case !o.dropRaw && c.gz:
+				in.kept = c.data // decompressed: its own memory
+			case !o.dropRaw && len(c.data) < smallFile:
+				in.kept = slices.Clone(c.data)
+			}
+			in.data = in.kept // the others are read again in the second pass
+		})
 	})
 	// The second pass reads every file again into one buffer: the
 	// largest, which held the largest file (the others are dropped).
@@ -89,6 +92,7 @@ func readCompact(ctx context.Context, res *Result, list []string, o options) {
 	st := make([]parsed, total)
 	hugePages(st)
 	arenas := make([]arena, runtime.GOMAXPROCS(0))
+	var mapped []byte // the mapping of the file being decoded
 	for i := range ins {
 		in := &ins[i]
 		if in.err != nil || base[i+1] == base[i] {
@@ -109,88 +113,177 @@ func readCompact(ctx context.Context, res *Result, list []string, o options) {
 		data := in.kept
 		var rf *findings.RawFile
 		if data == nil {
-			d, info, _, err := readInto(in.file, &shared)
-			if err == nil && (info.Size() != in.info.Size() || !info.ModTime().Equal(in.info.ModTime())) {
+			c, err := readInto(in.file, &shared)
+			if err == nil && (c.info.Size() != in.info.Size() || !c.info.ModTime().Equal(in.info.ModTime())) {
 				err = errors.New("changed while it was read")
+				if c.mapped {
+					unmap(c.data)
+				}
 			}
 			if err != nil {
 				in.err = err
 				continue
 			}
-			data = d
+			data = c.data
+			if c.mapped {
+				mapped = data
+			}
 			if !o.dropRaw {
 				rf = findings.NewRawFile(in.file, in.info)
 				res.rawFiles = append(res.rawFiles, rf)
 			}
 		}
-		const chunk = 256
-		n := base[i+1] - base[i]
-		eachWorker((n+chunk-1)/chunk, len(arenas), func(w, c int) {
-			a := &arenas[w]
-			for k := base[i] + c*chunk; k < min(base[i]+(c+1)*chunk, base[i+1]); k++ {
-				sp := in.spans[k-base[i]]
-				st[k] = record(data[sp.start:sp.end], &out[k], findings.Refer)
-				if in.kept != nil {
-					continue
-				}
-				a.from(data)
-				if st[k].found {
-					a.detach(&out[k], data, rf)
-				}
-				for j := range st[k].more {
-					a.detach(&st[k].more[j], data, rf)
-				}
-				if st[k].err != nil { // its message may quote the content
-					st[k].err = errors.New(st[k].err.Error())
-				}
-			}
-		})
+		decodeFile(in, data, base[i], base[i+1], out, st, arenas, rf, mapped != nil)
+		if mapped != nil {
+			unmap(mapped)
+			mapped = nil
+		}
 		in.data = nil
 	}
 	collect(res, ins, base, out, st, o.dropRaw)
 }
 
-// readInto reads a file into *buf (grown as needed and reused from call
-// to call), or a gzip file into memory of its own (gz set).
-func readInto(path string, buf *[]byte) (data []byte, info fs.FileInfo, gz bool, err error) {
+// decodeWindow is how many bytes of a mapped file's records are decoded
+// before their pages are dropped from the process's memory (dropPages);
+// a variable for the tests.
+var decodeWindow = 64 << 20
+
+// decodeFile decodes the records of one input, whose content is data,
+// into out[lo:hi] and st[lo:hi] on every core, and copies each finding's
+// strings out of data when data is not kept (in.kept nil), locating its
+// raw record in rf (none when rf is nil). A mapped file's records are
+// decoded a window at a time, each window's pages dropped after it; a
+// fault reading the mapping (the file cut short meanwhile) leaves the
+// input's error set.
+func decodeFile(in *input, data []byte, lo, hi int, out []findings.Finding, st []parsed, arenas []arena, rf *findings.RawFile, mapped bool) {
+	const chunk = 256
+	var faulted atomic.Pointer[error]
+	for w0 := lo; w0 < hi; {
+		w1 := hi
+		if mapped {
+			limit := in.spans[w0-lo].start + decodeWindow
+			w1 = lo + sort.Search(hi-lo, func(j int) bool { return in.spans[j].end > limit })
+			w1 = max(w1, w0+1)
+		}
+		eachWorker((w1-w0+chunk-1)/chunk, len(arenas), func(w, c int) {
+			a := &arenas[w]
+			err := guard(func() {
+				for k := w0 + c*chunk; k < min(w0+(c+1)*chunk, w1); k++ {
+					sp := in.spans[k-lo]
+					st[k] = record(data[sp.start:sp.end], &out[k], findings.Refer)
+					if in.kept != nil {
+						continue
+					}
+					a.from(data)
+					if st[k].found {
+						a.detach(&out[k], data, rf)
+					}
+					for j := range st[k].more {
+						a.detach(&st[k].more[j], data, rf)
+					}
+					if st[k].err != nil { // its message may quote the content
+						st[k].err = errors.New(st[k].err.Error())
+					}
+				}
+			})
+			if err != nil {
+				faulted.Store(&err)
+			}
+		})
+		if mapped && w1 < hi {
+			dropPages(data[in.spans[w0-lo].start:in.spans[w1-1-lo].end])
+		}
+		w0 = w1
+	}
+	if err := faulted.Load(); err != nil {
+		in.err = *err
+	}
+}
+
+// guard calls fn, turning a fault reading a mapped file (one cut short
+// while it was read) into an error instead of a crash.
+func guard(fn func()) (err error) {
+	old := debug.SetPanicOnFault(true)
+	defer func() {
+		debug.SetPanicOnFault(old)
+		if r := recover(); r != nil {
+			if _, ok := r.(interface{ Addr() uintptr }); !ok {
+				panic(r)
+			}
+			err = fmt.Errorf("changed while it was read: %v", r)
+		}
+	}()
+	fn()
+	return nil
+}
+
+// content is a file's content as readInto read it.
+type content struct {
+	data []byte
+	info fs.FileInfo
+	// gz is set when data was decompressed (into memory of its own).
+	gz bool
+	// mapped is set when data is a mapping of the file (mapFile): unmap
+	// it when done.
+	mapped bool
+}
+
+// readInto maps a file of smallFile or more into memory (mapFile), or
+// reads it into *buf (grown as needed and reused from call to call), or
+// a gzip file into memory of its own (gz set).
+func readInto(path string, buf *[]byte) (c content, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, false, err
+		return c, err
 	}
 	defer f.Close()
-	if info, err = f.Stat(); err != nil {
-		return nil, nil, false, err
+	if c.info, err = f.Stat(); err != nil {
+		return c, err
 	}
-	n := int(info.Size())
-	if cap(*buf) < n {
-		// Doubled, so that files growing in size do not each take a new
-		// buffer; but a large file gets its size: the capacity beyond it
-		// is touched anyway when the memory is reused (the runtime clears
-		// it), and with a few files of hundreds of MiB a doubled buffer
-		// added hundreds of MiB to the peak, depending on which worker
-		// read which file.
-		c := n
-		if n < largeFile {
-			c = min(max(n, 2*cap(*buf)), largeFile)
+	n := int(c.info.Size())
+	if n >= smallFile {
+		c.data, c.mapped = mapFile(f, n)
+	}
+	if !c.mapped {
+		if cap(*buf) < n {
+			// Doubled, so that files growing in size do not each take a
+			// new buffer; but a large file gets its size: the capacity
+			// beyond it is touched anyway when the memory is reused (the
+			// runtime clears it), and with a few files of hundreds of MiB
+			// a doubled buffer added hundreds of MiB to the peak,
+			// depending on which worker read which file.
+			c := n
+			if n < largeFile {
+				c = min(max(n, 2*cap(*buf)), largeFile)
+			}
+			*buf = make([]byte, n, c)
+			hugePages(*buf)
 		}
-		*buf = make([]byte, n, c)
-		hugePages(*buf)
-	}
-	data = (*buf)[:n]
-	if _, err = io.ReadFull(f, data); err != nil {
-		return nil, nil, false, err
-	}
-	if len(data) > 2 && data[0] == 0x1f && data[1] == 0x8b {
-		zr, err := gzip.NewReader(bytes.NewReader(data))
-		if err != nil {
-			return nil, nil, false, fmt.Errorf("gzip: %w", err)
+		c.data = (*buf)[:n]
+		if _, err = io.ReadFull(f, c.data); err != nil {
+			return content{}, err
 		}
-		if data, err = io.ReadAll(zr); err != nil {
-			return nil, nil, false, fmt.Errorf("gzip: %w", err)
-		}
-		return data, info, true, nil
 	}
-	return data, info, false, nil
+	if len(c.data) > 2 && c.data[0] == 0x1f && c.data[1] == 0x8b {
+		var data []byte
+		var zerr error
+		if err := guard(func() {
+			var zr *gzip.Reader
+			if zr, zerr = gzip.NewReader(bytes.NewReader(c.data)); zerr == nil {
+				data, zerr = io.ReadAll(zr)
+			}
+		}); err != nil {
+			zerr = err
+		}
+		if c.mapped {
+			unmap(c.data)
+		}
+		if zerr != nil {
+			return content{}, fmt.Errorf("gzip: %w", zerr)
+		}
+		return content{data: data, info: c.info, gz: true}, nil
+	}
+	return c, nil
 }
 
 // prefault writes the zeros of a new slice on every core before it is

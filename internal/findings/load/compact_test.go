@@ -58,6 +58,18 @@ func TestCompactImportsSame(t *testing.T) {
 	if got := ocsfOf(inFiles); !bytes.Equal(got, want) {
 		t.Errorf("RawInFiles: the OCSF events differ (%d bytes, want %d)", len(got), len(want))
 	}
+	// The same decoded a few records at a time, the pages of each window
+	// dropped after it (as a file of GiBs is).
+	defer func(w int) { decodeWindow = w }(decodeWindow)
+	decodeWindow = 16 << 10
+	windows, err := Files(ctx, []string{dir}, RawInFiles())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ocsfOf(windows); !bytes.Equal(got, want) {
+		t.Errorf("RawInFiles, 16 KiB windows: the OCSF events differ (%d bytes, want %d)", len(got), len(want))
+	}
+	windows.Close()
 	// --format json: what encoding/json's indenting Encoder writes for the
 	// findings held in memory.
 	var wantJSON, gotJSON bytes.Buffer
