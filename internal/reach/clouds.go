@@ -27,9 +27,34 @@ func withFirsts(first map[string]resource.Hop, routes map[string][]resource.Hop)
 // say whether the instance has an IPv6 address, a path that would open
 // with one makes the answer undecided, never "not exposed".
 func (g *Graph) aws(r *resource.Resource, a *answer) {
-	g.byFamily(r, a, r.Facts.Compute.PublicIP, r.Facts.Compute.PublicIPv6, func(b *answer, heads map[string]resource.Hop, guess bool) {
+	g.byFamily(r, a, r.Facts.Compute.PublicIP, g.publicIPv6(r), func(b *answer, heads map[string]resource.Hop, guess bool) {
 		g.awsPaths(r, b, heads, guess)
 	})
+}
+
+// publicIPv6: whether an instance has a public IPv6 address: its own
+// fact, else (AWS) its network interfaces' (AWS::EC2::NetworkInterface
+// items): one with an IPv6 address decides; none when every interface it
+// uses is in the inventory without one; unknown otherwise.
+func (g *Graph) publicIPv6(r *resource.Resource) *bool {
+	if v6 := r.Facts.Compute.PublicIPv6; v6 != nil || r.Provider != resource.AWS {
+		return v6
+	}
+	ids := targets(r, resource.RelUsesInterface)
+	known := len(ids) > 0
+	for _, id := range ids {
+		n := g.get(r, id)
+		switch {
+		case n == nil || n.Facts.Addressing == nil || n.Facts.Addressing.PublicIPv6 == nil:
+			known = false
+		case *n.Facts.Addressing.PublicIPv6:
+			return resource.Bool(true)
+		}
+	}
+	if known {
+		return resource.Bool(false)
+	}
+	return nil
 }
 
 // noIPv6Fact begins the reason an AWS instance's IPv6 exposure is
@@ -216,7 +241,7 @@ func name0(r *resource.Resource, id string) string {
 // gateway, and the VPC firewall rules that apply to the VM (IPv6 through
 // the rules admitting ::/0).
 func (g *Graph) gcp(r *resource.Resource, a *answer) {
-	g.byFamily(r, a, publicV4(r), r.Facts.Compute.PublicIPv6, func(b *answer, heads map[string]resource.Hop, _ bool) {
+	g.byFamily(r, a, publicV4(r), g.publicIPv6(r), func(b *answer, heads map[string]resource.Hop, _ bool) {
 		g.gcpPaths(r, b, heads)
 	})
 }

@@ -119,3 +119,58 @@ func TestImportedGCPIPv6(t *testing.T) {
 		}
 	}
 }
+
+// TestImportedAWSInterfacesAndSubnets reads an AWS Config snapshot
+// (testdata/enisubnet) with AWS::EC2::NetworkInterface and AWS::EC2::Subnet
+// items: an instance whose own item names only its interface (the
+// interface's item holds its subnet, security group and IPv6 address), one
+// whose interface's item is missing, one whose interface lists no IPv6
+// address, and an instance behind an internet-facing ALB in two subnets
+// whose security group admits 10.80.0.0/22 (both subnets, not the whole
+// VPC). Expected sets written before the code; without the subnets' items
+// the ALB's nodes may be anywhere in the VPC: undecided.
+func TestImportedAWSInterfacesAndSubnets(t *testing.T) {
+	dir := filepath.Join("testdata", "enisubnet")
+	got, hops := importedExposures(t, dir)
+	want := map[string]string{
+		"i-0eni":  "ipv6 tcp 22",
+		"i-0nov6": "none",
+		"i-0app":  "ipv4 tcp 443",
+		"web-e":   "ipv4 tcp 443",
+	}
+	for name, w := range want {
+		if got[lastOf(name, got)] != w {
+			t.Errorf("%s: exposure %q, want %q", name, got[lastOf(name, got)], w)
+		}
+	}
+	if g := got[lastOf("i-0noeni", got)]; !strings.HasPrefix(g, "undecided") || !strings.Contains(g, "whether it has an IPv6 address is not in the inventory") {
+		t.Errorf("i-0noeni: %q, want undecided on its IPv6 address", g)
+	}
+	if h := strings.Join(hops[lastOf("i-0eni", got)], "\n"); !strings.Contains(h, "public IPv6 address | route ::/0 -> igw-0e") || !strings.Contains(h, "sg-web: allow tcp 22 from ::/0") {
+		t.Errorf("i-0eni hops:\n%s", h)
+	}
+
+	// The same without the subnets' items.
+	tmp := t.TempDir()
+	src := filepath.Join(dir, "aws", "111122223333")
+	dst := filepath.Join(tmp, "aws", "111122223333")
+	copyWithout(t, src, dst, "AWS::EC2::Subnet")
+	got, _ = importedExposures(t, tmp)
+	if g := got[lastOf("i-0app", got)]; !strings.HasPrefix(g, "undecided") {
+		t.Errorf("i-0app without the subnets: %q, want undecided", g)
+	}
+}
+
+// lastOf finds the key of got that is name or has the path element name
+// (AWS resources without a Name tag are named by their ARN).
+func lastOf(name string, got map[string]string) string {
+	if _, ok := got[name]; ok {
+		return name
+	}
+	for k := range got {
+		if strings.HasSuffix(k, "/"+name) || strings.Contains(k, "/"+name+"/") {
+			return k
+		}
+	}
+	return name
+}

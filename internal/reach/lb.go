@@ -73,9 +73,11 @@ func (g *Graph) lbPeer(f forward, a *answer, nodes bool) (peer, bool) {
 	pr := peer{h: h}
 	switch lb.Provider {
 	case resource.AWS:
-		g.indexLinks()
-		if n := g.links.nets[g.netKey(lb.Provider, first(targets(lb, resource.RelInNetwork)))]; n != nil {
-			pr.ranges = n.prefixes
+		if pr.ranges = g.subnetRanges(lb); pr.ranges == nil {
+			g.indexLinks()
+			if n := g.links.nets[g.netKey(lb.Provider, first(targets(lb, resource.RelInNetwork)))]; n != nil {
+				pr.ranges = n.prefixes
+			}
 		}
 	case resource.Azure:
 		pr.vnet = true // an application gateway is in a subnet of the VNet (or a peered one)
@@ -83,6 +85,31 @@ func (g *Graph) lbPeer(f forward, a *answer, nodes bool) (peer, bool) {
 		h.addrs = gfe
 	}
 	return pr, true
+}
+
+// subnetRanges: the IPv4 ranges of a load balancer's subnets, where its
+// nodes' addresses lie, when every subnet it names is in the inventory
+// with its range (AWS::EC2::Subnet items); nil otherwise (the VPC's
+// ranges are then used).
+func (g *Graph) subnetRanges(lb *resource.Resource) []netip.Prefix {
+	ids := targets(lb, resource.RelInSubnet)
+	var out []netip.Prefix
+	for _, id := range ids {
+		sn := g.get(lb, id)
+		if sn == nil || sn.Facts.Addressing == nil {
+			return nil
+		}
+		n := len(out)
+		for _, p := range prefixes(sn.Facts.Addressing.Prefixes) {
+			if p.Addr().Is4() {
+				out = append(out, p)
+			}
+		}
+		if len(out) == n {
+			return nil // a subnet without its IPv4 range
+		}
+	}
+	return out
 }
 
 // forwardHop names what links the listener to the target.

@@ -825,7 +825,7 @@ func (g *Graph) fromInternet(res *PathResult, dst *resource.Resource, q Query) {
 		return
 	}
 	h := g.host(dst)
-	if h.public != nil && !*h.public && dst.Facts.Compute.PublicIPv6 == nil {
+	if h.public != nil && !*h.public && g.publicIPv6(dst) == nil {
 		// No public IPv4 address, and whether an IPv6 one opens a path is
 		// not in the inventory (the exposure says so).
 		if i := slices.IndexFunc(x.Undecided, func(u string) bool { return strings.Contains(u, noIPv6Fact) }); i >= 0 {

@@ -22,6 +22,10 @@ type Addressing struct {
 	// configs (IPv4) and IPv6 access configs, a GCP forwarding rule's
 	// ipVersion; nil when it does not (PublicIPs, when known, tell).
 	PublicFamilies []string `json:"public_families,omitempty"`
+	// PublicIPv6: an AWS network interface has an IPv6 address (every AWS
+	// IPv6 address is globally routable): false when its record lists
+	// none, nil when it does not say.
+	PublicIPv6 *bool `json:"public_ipv6,omitempty"`
 }
 
 // Kinds of network links (NetworkLink.Kind).

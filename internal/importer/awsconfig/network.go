@@ -131,3 +131,83 @@ func networkACL(it *item) {
 	}
 	attr.Relate(r, resource.RelInNetwork, cfg.S("vpcId"))
 }
+
+// Native types of the subnets and network interfaces read for
+// reachability.
+const (
+	TypeSubnet           = "AWS::EC2::Subnet"
+	TypeNetworkInterface = "AWS::EC2::NetworkInterface"
+)
+
+func init() {
+	normalizers[TypeSubnet] = subnet
+	normalizers[TypeNetworkInterface] = networkInterface
+	lb := normalizers["AWS::ElasticLoadBalancingV2::LoadBalancer"]
+	normalizers["AWS::ElasticLoadBalancingV2::LoadBalancer"] = func(it *item) {
+		lb(it)
+		// Its subnets (availabilityZones[].subnetId): the ranges its nodes'
+		// addresses lie in, when the subnets' items are in the inventory.
+		zones, _ := it.cfg.Objs("availabilityZones")
+		for _, z := range zones {
+			attr.Relate(it.r, resource.RelInSubnet, z.S("subnetId"))
+		}
+	}
+}
+
+// subnet: a Config AWS::EC2::Subnet item (the EC2 Subnet shape: subnetId,
+// vpcId, cidrBlock, ipv6CidrBlockAssociationSet[].ipv6CidrBlock). It stays
+// class other (a VPC's rules are the network's) with its ranges as
+// Addressing.Prefixes, related to its VPC.
+func subnet(it *item) {
+	cfg := it.cfg
+	if cfg.M == nil {
+		return
+	}
+	it.r.Facts.Addressing = vpcAddressing(cfg)
+	attr.Relate(it.r, resource.RelInNetwork, cfg.S("vpcId"))
+}
+
+// networkInterface: a Config AWS::EC2::NetworkInterface item (the EC2
+// NetworkInterface shape: subnetId, vpcId, groups[].groupId,
+// privateIpAddress, privateIpAddresses[] with their association.publicIp,
+// association.publicIp, ipv6Addresses[].ipv6Address, attachment.instanceId).
+// It stays class other: its subnet, security groups and addresses are the
+// instance's that uses it (uses_interface, from the instance's item), so
+// reachability reads them when the instance's own item lacks them.
+// Addressing.PublicIPv6 is whether it has an IPv6 address (unknown when
+// ipv6Addresses is absent or malformed).
+func networkInterface(it *item) {
+	r, cfg := it.r, it.cfg
+	if cfg.M == nil {
+		return
+	}
+	attr.Relate(r, resource.RelInSubnet, cfg.S("subnetId"))
+	attr.Relate(r, resource.RelInNetwork, cfg.S("vpcId"))
+	groups, _ := cfg.Objs("groups")
+	for _, g := range groups {
+		attr.Relate(r, resource.RelUsesFirewall, g.S("groupId"))
+	}
+	ad := &resource.Addressing{}
+	add := func(list *[]string, ip string) {
+		if ip != "" && !contains(*list, ip) {
+			*list = append(*list, ip)
+		}
+	}
+	add(&ad.PrivateIPs, cfg.S("privateIpAddress"))
+	add(&ad.PublicIPs, cfg.S("association", "publicIp"))
+	pips, _ := cfg.Objs("privateIpAddresses")
+	for _, p := range pips {
+		add(&ad.PrivateIPs, p.S("privateIpAddress"))
+		add(&ad.PublicIPs, p.S("association", "publicIp"))
+	}
+	if v6, st := cfg.Objs("ipv6Addresses"); st == ok {
+		ad.PublicIPv6 = boolp(false)
+		for _, a := range v6 {
+			if ip := a.S("ipv6Address"); ip != "" {
+				add(&ad.PublicIPs, ip)
+				ad.PublicIPv6 = boolp(true)
+			}
+		}
+	}
+	r.Facts.Addressing = ad
+}
