@@ -79,3 +79,24 @@ type DatabricksWorkspace struct {
 	// its logs to a destination.
 	DiagnosticLogs *bool `json:"diagnostic_logs,omitempty"`
 }
+
+// EntraTenant holds the Microsoft Entra ID tenant settings CIS Azure 6.0
+// section 5.1 checks, each nil when the export lacks the Graph response
+// that tells it.
+type EntraTenant struct {
+	// SecurityDefaults: security defaults are enabled
+	// (/policies/identitySecurityDefaultsEnforcementPolicy isEnabled; 5.1.1).
+	SecurityDefaults *bool `json:"security_defaults,omitempty"`
+	// DeviceJoinMFA: users must complete multifactor authentication to
+	// register or join devices (/policies/deviceRegistrationPolicy
+	// multiFactorAuthConfiguration required; 5.1.2).
+	DeviceJoinMFA *bool `json:"device_join_mfa,omitempty"`
+	// ConditionalAccessMFA: an enabled conditional access policy requires
+	// multifactor authentication (grant control mfa or an authentication
+	// strength, not one of several controls to choose from) of all users
+	// for all applications; ConditionalAccessDeviceMFA: of all users for
+	// the user action "register or join devices". Known when the tenant's
+	// policies were read in full (/identity/conditionalAccess/policies).
+	ConditionalAccessMFA       *bool `json:"conditional_access_mfa,omitempty"`
+	ConditionalAccessDeviceMFA *bool `json:"conditional_access_device_mfa,omitempty"`
+}

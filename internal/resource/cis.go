@@ -45,6 +45,11 @@ type AccountCIS struct {
 	// TRUE (CIS GCP 4.4); false when it is not set or not true. Known when
 	// the export holds the project's compute.googleapis.com/Project asset.
 	OSLogin *bool `json:"os_login,omitempty"`
+	// CloudAssetAPI: the project enables the Cloud Asset Inventory API
+	// (serviceusage.googleapis.com/Service cloudasset.googleapis.com in
+	// state ENABLED; CIS GCP 2.14). Known when the export holds the
+	// project's services.
+	CloudAssetAPI *bool `json:"cloud_asset_api,omitempty"`
 
 	// Azure subscription settings (CIS Azure 6.0), known when the input
 	// holds rows of the subscription's resources table.

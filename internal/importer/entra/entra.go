@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -27,6 +28,7 @@ const (
 	TypeRoleEligibility   = "microsoft.graph.unifiedRoleEligibilityScheduleInstance"
 	TypeAppRoleAssignment = "microsoft.graph.appRoleAssignment"
 	TypeConditionalAccess = "microsoft.graph.conditionalAccessPolicy"
+	TypeTenant            = "microsoft.graph.organization"
 )
 
 // Template IDs of the built-in directory roles that hold full control of
@@ -118,6 +120,9 @@ type reader struct {
 	appRoles    map[string]string   // app role ID → value, from the service principals' appRoles
 	// appPermsKnown: service principals whose app role assignments were read.
 	appPermsKnown map[string]bool
+	// caMFA, caDeviceMFA: what the conditional access policies require
+	// (see resource.EntraTenant), nil when they were not read in full.
+	caMFA, caDeviceMFA *bool
 }
 
 type pageBody struct {
@@ -174,7 +179,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		}
 	}
 	for _, step := range []func(){rd.users, rd.groups, rd.applications, rd.servicePrincipals, rd.memberships,
-		rd.owners, rd.roleDefinitions, rd.roleAssignments, rd.directoryRoles, rd.appPermissions, rd.conditionalAccess, rd.admins} {
+		rd.owners, rd.roleDefinitions, rd.roleAssignments, rd.directoryRoles, rd.appPermissions, rd.conditionalAccess, rd.admins, rd.tenantSettings} {
 		if ctx.Err() != nil {
 			break
 		}
@@ -742,14 +747,17 @@ func (rd *reader) appPermissions() {
 }
 
 func (rd *reader) conditionalAccess() {
-	items, _ := rd.values("/identity/conditionalAccess/policies")
+	items, known := rd.values("/identity/conditionalAccess/policies")
+	var mfa, deviceMFA bool
 	for _, n := range items {
 		id := n.S("id")
 		if id == "" {
 			n.C.Problems = append(n.C.Problems, attr.Problem{Field: n.Field("id"), Err: n.Field("id") + ": missing: policy skipped"})
 			rd.finish(n)
+			known = false
 			continue
 		}
+		before := n.C.Count()
 		r := &resource.Resource{Provider: resource.Azure, Region: "global", Type: TypeConditionalAccess,
 			ID: "/tenants/" + rd.tenant + "/identity/conditionalAccess/policies/" + id, Name: cmp.Or(n.S("displayName"), id),
 			Class: resource.ClassConditionalAccess}
@@ -773,9 +781,17 @@ func (rd *reader) conditionalAccess() {
 		}
 		ca.GrantOperator = grant.S("operator")
 		ca.AuthenticationStrength = grant.S("authenticationStrength", "id")
+		actions, _ := apps.Strs("includeUserActions")
+		if n.C.Count() > before {
+			known = false // a field of the wrong type: what the policy requires is unknown
+		} else if requiresMFAOfAll(ca) {
+			mfa = mfa || slices.Contains(ca.IncludeApplications, "All")
+			deviceMFA = deviceMFA || slices.ContainsFunc(actions, func(a string) bool { return strings.EqualFold(a, userActionRegisterDevice) })
+		}
 		rd.res.Resources = append(rd.res.Resources, r)
 		rd.finish(n)
 	}
+	rd.caMFA, rd.caDeviceMFA = found(mfa, known), found(deviceMFA, known)
 }
 
 // admins sets identity.admin and group.admin: true for a holder of a

@@ -23,7 +23,9 @@ func init() {
 }
 
 // cis5KeepsRaw lists the assets whose data finishCIS5 reads.
-func cis5KeepsRaw(typ string) bool { return typ == TypeAPIKey || typ == TypeDNSPolicy }
+func cis5KeepsRaw(typ string) bool {
+	return typ == TypeAPIKey || typ == TypeDNSPolicy || typ == TypeService
+}
 
 // apiKey reads an API key (the API Keys API's Key): its creation time and
 // whether it is restricted to some APIs (restrictions.apiTargets) and to
@@ -79,6 +81,7 @@ func dnsPolicy(d node) (logging bool, networks []string, good bool) {
 // export holds Cloud DNS assets (managed zones or policies).
 func finishCIS5(all []*resource.Resource, cis map[string]*resource.AccountCIS) {
 	finishOrgContacts(all)
+	finishServices(all, cis)
 	keys := map[string][]resource.APIKey{}
 	keysBad := map[string]bool{}
 	dnsKnown, dnsBad := map[string]bool{}, map[string]bool{}

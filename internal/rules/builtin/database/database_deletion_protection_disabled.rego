@@ -11,6 +11,7 @@
 #   requires: [facts.database.deletion_protection]
 #   remediation: "Turn deletion protection on: RDS DeletionProtection (Terraform deletion_protection = true on aws_db_instance and aws_rds_cluster), Cloud SQL settings.deletionProtectionEnabled (settings.deletion_protection_enabled)."
 #   frameworks:
+#     cis-gcp-5.0: ["6.9"]
 #     soc2: ["A1.2"]
 #     iso27001-2022: ["A.8.13"]
 #     nist-800-53-r5: ["CP-9", "SI-12"]

@@ -13,6 +13,7 @@
 #   requires: [facts.database.multi_az]
 #   remediation: "Run a standby in another zone: RDS MultiAZ (Terraform multi_az = true), Cloud SQL availabilityType REGIONAL (availability_type = \"REGIONAL\"), Azure flexible server high availability ZoneRedundant or SameZone (high_availability block)."
 #   frameworks:
+#     cis-aws-7.0: ["3.2.4"]
 #     soc2: ["A1.2"]
 #     iso27001-2022: ["A.8.14"]
 #     nist-800-53-r5: ["CP-10"]
