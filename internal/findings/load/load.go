@@ -2,6 +2,7 @@ package load
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -681,36 +683,52 @@ func eventFindings(detail []byte, parse func([]byte, findings.Decode) (findings.
 // Sort orders findings worst first: by severity, then by their resource's
 // context (on an attack path, then exposed, then the rest: see
 // findings.Resource.Priority), then by product, resource and id; findings
-// equal in all of these keep their order. It sorts the findings' positions
-// on a compact key and then moves each finding once, where sorting the
-// findings themselves moved each (hundreds of bytes) many times.
+// equal in all of these keep their order. It sorts compact keys (the
+// severity, context and product in one number, the two ids, the
+// position), which a comparison reads without touching the findings
+// (hundreds of bytes each, all over memory), and then moves each finding
+// once.
 func Sort(fs []findings.Finding) {
 	if len(fs) < 2 {
 		return
 	}
-	rank := make([]int16, len(fs)) // severity and priority, higher first
-	idx := make([]int, len(fs))
+	// The products in order, numbered.
+	prods := map[findings.Product]uint32{}
+	for i := range fs {
+		prods[fs[i].Product] = 0
+	}
+	names := slices.Sorted(maps.Keys(prods))
+	for n, p := range names {
+		prods[p] = uint32(n)
+	}
+	type key struct {
+		order   uint64 // severity and context (higher first), product, position
+		rid, id string
+	}
+	keys := make([]key, len(fs))
+	np := uint64(len(names))
 	for i := range fs {
 		f := &fs[i]
-		rank[i] = int16(f.Severity.Rank()*4 + f.Resource.Priority())
-		idx[i] = i
+		rank := uint64(32 - (f.Severity.Rank()*4 + f.Resource.Priority())) // 0 < rank < 64
+		keys[i] = key{order: (rank*np+uint64(prods[f.Product]))<<32 | uint64(i), rid: f.Resource.ID, id: f.ID}
 	}
-	slices.SortFunc(idx, func(i, j int) int {
-		if rank[i] != rank[j] {
-			return int(rank[j]) - int(rank[i])
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.order>>32 != b.order>>32 {
+			return cmp.Compare(a.order, b.order)
 		}
-		a, b := &fs[i], &fs[j]
-		if c := strings.Compare(string(a.Product), string(b.Product)); c != 0 {
+		if c := strings.Compare(a.rid, b.rid); c != 0 {
 			return c
 		}
-		if c := strings.Compare(a.Resource.ID, b.Resource.ID); c != 0 {
+		if c := strings.Compare(a.id, b.id); c != 0 {
 			return c
 		}
-		if c := strings.Compare(a.ID, b.ID); c != 0 {
-			return c
-		}
-		return i - j // stable
+		return cmp.Compare(a.order, b.order) // stable: by position
 	})
+	idx := make([]int, len(fs))
+	for p := range keys {
+		idx[p] = int(keys[p].order & (1<<32 - 1))
+	}
+	keys = nil
 	// fs[p] becomes the old fs[idx[p]]: follow each cycle of the
 	// permutation once, marking the positions done.
 	for p := range idx {

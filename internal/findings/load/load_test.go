@@ -381,7 +381,7 @@ func TestSort(t *testing.T) {
 	var fs []findings.Finding
 	for i := range 2000 {
 		f := findings.Finding{
-			Severity: sevs[i*7%len(sevs)], Product: []findings.Product{findings.GuardDuty, findings.SCC}[i%2],
+			Severity: sevs[i*7%len(sevs)], Product: []findings.Product{findings.GuardDuty, findings.SCC, findings.ArtifactAnalysis}[i/6%3],
 			ID: fmt.Sprint("f", i%13), Title: fmt.Sprint(i), // the title tells equal findings apart
 			Resource: findings.Resource{ID: fmt.Sprint("r", i%5)},
 		}
