@@ -229,7 +229,7 @@ input.`,
 	f.StringVar(&checkpoint, "checkpoint", "", "follow-mode checkpoint FILE (processed files/offsets, correlation state)")
 	f.StringVar(&format, "format", "jsonl", "output format (jsonl: one OCSF Detection Finding per line)")
 	f.DurationVar(&poll, "poll", 2*time.Second, "follow-mode polling interval")
-	f.DurationVar(&idleFlush, "idle-flush", 10*time.Minute, "follow mode: once no file was new or grown for this long, correlate the events waiting in the reorder buffer and close every window, as at the end of a batch run (0: never)")
+	f.DurationVar(&idleFlush, "idle-flush", 10*time.Minute, "follow mode: once no file was new or grown for this long, correlate the events waiting in the reorder buffer (windows stay open: later events still count in them; 0: never)")
 	f.DurationVar(&reorder, "reorder-window", detect.DefaultReorderWindow, "correlate events in event-time order within this window; events later than it are correlated at once and counted as late")
 	f.IntVar(&commitEvery, "commit-every", 5000, "follow mode: checkpoint every N events inside a file")
 	f.BoolVar(&noBuiltin, "no-builtin", false, "do not run vigil's built-in detections")
@@ -264,6 +264,6 @@ func writeSummary(w io.Writer, eng *detect.Engine, all bool) {
 		fmt.Fprintf(w, "vigil: %d matched events were byte-for-byte copies of events already read: they raised nothing again\n", st.Duplicates)
 	}
 	if st.Late > 0 {
-		fmt.Fprintf(w, "vigil: %d matched events arrived more than --reorder-window (%s) behind the newest event read: they raised their single-event alerts and were correlated at once, out of event-time order\n", st.Late, eng.ReorderWindow())
+		fmt.Fprintf(w, "vigil: %d matched events arrived more than --reorder-window (%s) behind the newest event read (or, in follow mode, older than events an --idle-flush already correlated): they raised their single-event alerts and were correlated at once, out of event-time order\n", st.Late, eng.ReorderWindow())
 	}
 }

@@ -117,6 +117,9 @@ type Engine struct {
 	wm       time.Time
 	pend     pendingHeap
 	nextTick time.Time
+	// released is the newest event time ReleasePending passed to the
+	// correlations ahead of the watermark: events older than it are late.
+	released time.Time
 	// dedup holds the keys of matched events seen (event time in Unix
 	// nanoseconds), swept at flushTick boundaries of the watermark
 	// (dedupSwept the last).
@@ -755,7 +758,7 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 		e.stats.duplicate()
 		return ctx.Err()
 	}
-	late := h.Time.Before(e.bound())
+	late := h.Time.Before(e.lateBound())
 	if late {
 		e.stats.late()
 	}
@@ -1072,6 +1075,9 @@ type engineState struct {
 	// DedupSwept the last sweep boundary.
 	Dedup      []byte    `json:"dedup,omitempty"`
 	DedupSwept time.Time `json:"dedup_swept,omitzero"`
+	// Released is the newest event released by an idle flush
+	// (Engine.ReleasePending).
+	Released time.Time `json:"released,omitzero"`
 }
 
 // Snapshot returns the state that decides future alerts: correlation
@@ -1079,7 +1085,7 @@ type engineState struct {
 // from it (Restore) raises, from the same further events, the alerts an
 // uninterrupted run would.
 func (e *Engine) Snapshot() (json.RawMessage, error) {
-	st := engineState{Watermark: e.wm, NextTick: e.nextTick, Dedup: e.dedupState(), DedupSwept: e.dedupSwept}
+	st := engineState{Watermark: e.wm, NextTick: e.nextTick, Dedup: e.dedupState(), DedupSwept: e.dedupSwept, Released: e.released}
 	if e.corr != nil {
 		b, err := e.corr.Snapshot()
 		if err != nil {
@@ -1109,7 +1115,7 @@ func (e *Engine) Restore(ctx context.Context, state json.RawMessage) error {
 	if err := json.Unmarshal(state, &st); err != nil {
 		return fmt.Errorf("correlation restore: %w", err)
 	}
-	e.wm, e.nextTick, e.dedupSwept = st.Watermark, st.NextTick, st.DedupSwept
+	e.wm, e.nextTick, e.dedupSwept, e.released = st.Watermark, st.NextTick, st.DedupSwept, st.Released
 	e.restoreDedup(st.Dedup)
 	if e.corr == nil {
 		return nil

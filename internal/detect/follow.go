@@ -34,12 +34,14 @@ type FollowOptions struct {
 	// Once makes Follow return after the first pass over files that are
 	// ready, instead of polling until ctx is done.
 	Once bool
-	// IdleFlush, when positive, ends the input after no file was new or
-	// grown for that long (wall clock): the events still in the reorder
-	// buffer go to the correlations and every correlation window closes,
-	// as at the end of a batch run. Events that arrive after it and are
-	// older than those released are late. Zero never flushes: correlation
-	// alerts on the newest events wait for events ReorderWindow newer.
+	// IdleFlush, when positive: after no file was new or grown for that
+	// long (wall clock), the events still in the reorder buffer go to the
+	// correlations (Engine.ReleasePending), so the correlation alerts they
+	// complete are raised without waiting for newer events. Windows stay
+	// open (they close on event time only): events read later count in
+	// them as in a batch run. Events that arrive after it and are older
+	// than those released are late. Zero never flushes: correlation alerts
+	// on the newest events wait for events ReorderWindow newer.
 	IdleFlush time.Duration
 }
 
@@ -286,7 +288,7 @@ func (e *Engine) Follow(ctx context.Context, sink Sink, opt FollowOptions) error
 			lastData = time.Now()
 		} else if opt.IdleFlush > 0 && e.Pending() > 0 && time.Since(lastData) >= opt.IdleFlush {
 			e.log.Info("input idle: correlating the events waiting in the reorder buffer", "events", e.Pending(), "idle", opt.IdleFlush)
-			if err := e.FinishBatch(ctx, emit); err != nil {
+			if err := e.ReleasePending(ctx, emit); err != nil {
 				return err
 			}
 			dirty = true

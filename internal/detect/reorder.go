@@ -133,6 +133,38 @@ func (e *Engine) release(ctx context.Context, bound time.Time, fn func(*Alert) e
 // buffer.
 func (e *Engine) Pending() int { return len(e.pend) }
 
+// ReleasePending passes every event waiting in the reorder buffer to the
+// correlations, oldest first, without closing any correlation window
+// (follow mode's --idle-flush): the correlations that fire on what they
+// have seen (lower bounds, temporal) raise their alerts now, and events
+// read later still count in the windows, as they do in a batch run over
+// the same files. Windows close on event time only. Matched events read
+// later that are older than the newest event released are late (see
+// Emit): the correlations have already seen newer ones.
+func (e *Engine) ReleasePending(ctx context.Context, fn func(*Alert) error) error {
+	for len(e.pend) > 0 {
+		p := heap.Pop(&e.pend).(*pending)
+		if p.T.After(e.released) {
+			e.released = p.T
+		}
+		if err := e.correlate(ctx, p, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lateBound is the event time before which a matched event arriving now is
+// late: the reorder bound, or the newest event released early by
+// ReleasePending when that is later.
+func (e *Engine) lateBound() time.Time {
+	b := e.bound()
+	if e.released.After(b) {
+		return e.released
+	}
+	return b
+}
+
 // releaseAll passes every pending event to the correlations, oldest first
 // (end of a batch).
 func (e *Engine) releaseAll(ctx context.Context, fn func(*Alert) error) error {
