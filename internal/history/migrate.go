@@ -107,11 +107,23 @@ func (s *Store) applyMigration(ctx context.Context, m Migration) (bool, error) {
 			return false, fmt.Errorf("%w\n%s", err, stmt)
 		}
 	}
+	if fill := migrationFills[m.Version]; fill != nil {
+		if err := fill(ctx, s, tx); err != nil {
+			return false, err
+		}
+	}
 	if _, err := tx.exec(ctx, "INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?, ?, ?)",
 		m.Version, m.Name, time.Now().UnixMilli()); err != nil {
 		return false, err
 	}
 	return true, tx.commit(ctx)
+}
+
+// migrationFills fill what a migration's table holds from the existing
+// rows, in the migration's transaction, where SQL alone cannot say it on
+// both engines.
+var migrationFills = map[int]func(ctx context.Context, s *Store, tx writeTx) error{
+	5: func(ctx context.Context, _ *Store, tx writeTx) error { return fillFindingControls(ctx, tx) },
 }
 
 // Version is the newest migration applied to the database.

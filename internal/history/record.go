@@ -350,6 +350,8 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 	// changed are updated (no upsert: faster on both engines, and the
 	// source's lock keeps other writers of these keys out).
 	var added, changed, lifecycle, stable [][]any
+	var ctlRows [][]any // finding_controls of the added and changed findings
+	var ctlGone []int64 // the changed ones, whose rows are replaced
 	var runID, source any = run.ID, sc.Source
 	rfRows := make([][]any, 0, len(order))
 	for _, i := range order {
@@ -435,9 +437,11 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 			next.reopens, box(supReason), box(supOwner), nz(supExpires), digest}
 		if was.known {
 			changed = append(changed, row)
+			ctlGone = append(ctlGone, id)
 		} else {
 			added = append(added, row)
 		}
+		ctlRows = controlRows(ctlRows, id, source, f.Frameworks)
 	}
 	// A failing identity absent from a complete run is resolved; absent
 	// from a partial run, it stays failing (no longer new or reopened).
@@ -502,6 +506,20 @@ FROM findings WHERE source = ?`, []any{sc.Source}, func(scan func(...any) error)
 		return err
 	}
 	if err := tx.update(ctx, "findings", []string{"id", "state", "resolved_ms", "resolve_ms", "last_run"}, resolvedRows); err != nil {
+		return err
+	}
+	if err := restore(ctx); err != nil {
+		return err
+	}
+	// Their framework references (finding_controls): a changed finding's
+	// are replaced.
+	if err := replaceControls(ctx, tx, ctlGone); err != nil {
+		return err
+	}
+	if restore, err = tx.bulk(ctx, "finding_controls", len(ctlRows)); err != nil {
+		return err
+	}
+	if err := tx.load(ctx, "finding_controls", controlCols, ctlRows, ""); err != nil {
 		return err
 	}
 	if err := restore(ctx); err != nil {

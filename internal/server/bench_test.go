@@ -151,3 +151,77 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkEvidence measures a control's evidence page (the findings of
+// the rules mapped to the control, failing first, worst first) on each
+// engine over a history of VIGIL_BENCH_FINDINGS finding identities
+// (default 1,000,000, historytest.Fill: SOC 2 CC6.1 is mapped from 25 of
+// its 200 rules, an eighth of the findings), one request at a time. It
+// reports the milliseconds per request and this process's CPU per request
+// (PostgreSQL's own CPU is not in it; its server runs apart):
+//
+//	go test ./internal/server -run '^$' -bench Evidence -benchtime=20x
+func BenchmarkEvidence(b *testing.B) {
+	n := 1_000_000
+	if s := os.Getenv("VIGIL_BENCH_FINDINGS"); s != "" {
+		x, err := strconv.Atoi(s)
+		if err != nil || x <= 0 {
+			b.Fatalf("VIGIL_BENCH_FINDINGS=%q: want a positive number", s)
+		}
+		n = x
+	}
+	ctx := context.Background()
+	for _, e := range historytest.Engines() {
+		b.Run(e.Name, func(b *testing.B) {
+			store, err := history.Open(ctx, e.DSN(b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer store.Close()
+			st := historytest.Fill(ctx, b, store, historytest.Shape{Findings: n, Runs: 10})
+			b.Logf("%s: %d findings written in %s", e.Name, st.Findings, st.Took.Round(time.Millisecond))
+			s, err := New(ctx, store, Options{Argon2: Argon2Params{Memory: 1024, Time: 1, Threads: 1}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			secret, _, err := s.CreateToken(ctx, "bench", "bench", Viewer, time.Now().Add(time.Hour))
+			if err != nil {
+				b.Fatal(err)
+			}
+			ts := httptest.NewServer(s.Handler())
+			defer ts.Close()
+			get := func(path string) error {
+				req, _ := http.NewRequest("GET", ts.URL+path, nil)
+				req.Header.Set("Authorization", "Bearer "+secret)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					return err
+				}
+				_, err = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if err == nil && resp.StatusCode != 200 {
+					err = fmt.Errorf("%s: %s", path, resp.Status)
+				}
+				return err
+			}
+			for _, c := range []string{historytest.Control(0), "CC1.1"} {
+				path := "/compliance/soc2?source=org&control=" + c
+				b.Run(c, func(b *testing.B) {
+					if err := get(path); err != nil { // warm
+						b.Fatal(err)
+					}
+					b.ResetTimer()
+					start, cpu0 := time.Now(), cpuTime()
+					for range b.N {
+						if err := get(path); err != nil {
+							b.Fatal(err)
+						}
+					}
+					took, cpu := time.Since(start), cpuTime()-cpu0
+					b.ReportMetric(float64(took.Microseconds())/1000/float64(b.N), "ms/req")
+					b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/req")
+				})
+			}
+		})
+	}
+}

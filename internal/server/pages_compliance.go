@@ -2,14 +2,11 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/vigil-sec/vigil/internal/compliance"
-	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/history"
 )
 
@@ -189,21 +186,15 @@ func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request, p *princi
 // evidenceCap bounds the evidence listed for one control.
 const evidenceCap = 500
 
-// likeEscape escapes LIKE's wildcards (with ESCAPE '\').
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
 // evidence returns the findings of source whose rules map to the control,
-// failing first, worst severity first. The findings store their framework
-// references as JSON; the reference is matched as the store encodes it.
+// failing first, worst severity first, through the history's index of
+// framework references (finding_controls, written with each run).
 func (s *Server) evidence(ctx context.Context, source, fw, control string) ([]evidence, error) {
-	ref, _ := json.Marshal(finding.Reference{Framework: fw, Control: control})
-	rows, err := s.db.query(ctx, `SELECT id, rule_id, title, severity, status, state, provider, account, region,
-resource_type, resource_id, resource_name, message FROM findings
-WHERE source = ? AND frameworks LIKE ? ESCAPE '\'
-ORDER BY CASE status WHEN 'FAIL' THEN 0 WHEN 'UNKNOWN' THEN 1 ELSE 2 END, sev_rank DESC, id LIMIT ?`,
-		source, "%"+likeEscape(string(ref))+"%", evidenceCap)
+	rows, err := s.db.query(ctx, `SELECT f.id, f.rule_id, f.title, f.severity, f.status, f.state, f.provider, f.account, f.region,
+f.resource_type, f.resource_id, f.resource_name, f.message FROM finding_controls c JOIN findings f ON f.id = c.finding_id
+WHERE c.source = ? AND c.framework = ? AND c.control = ?
+ORDER BY CASE f.status WHEN 'FAIL' THEN 0 WHEN 'UNKNOWN' THEN 1 ELSE 2 END, f.sev_rank DESC, f.id LIMIT ?`,
+		source, fw, control, evidenceCap)
 	if err != nil {
 		return nil, err
 	}

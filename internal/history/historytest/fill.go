@@ -40,6 +40,15 @@ var sevs = []string{"critical", "high", "medium", "low", "info"}
 // Rank of each of sevs.
 var ranks = []int{5, 4, 3, 2, 1}
 
+// Control is the SOC 2 control rule (0-199) of a Shape maps to: CC6.1 to
+// CC6.8, so each has 25 rules and an eighth of the findings; each rule
+// also maps to one of 40 CIS AWS controls.
+func Control(rule int) string { return fmt.Sprintf("CC6.%d", rule%8+1) }
+
+func frameworksOf(rule int) string {
+	return fmt.Sprintf(`[{"framework":"soc2","control":%q},{"framework":"cis-aws-7.0","control":"%d.%d"}]`, Control(rule), rule%40/10+1, rule%10+1)
+}
+
 // Account is the account of identity i of a Shape (cloud, account).
 func Account(i int) (string, string) {
 	res := i / 200
@@ -125,7 +134,7 @@ VALUES (?, 'paths', 'complete', ?, ?, 60000, '[]', '[]', 'bench', ?, ?, ?, 0, 0,
 		}
 		f := []any{id, sh.Source, ruleID, provider, resID, "bucket", fmt.Sprintf("res-%07d", res),
 			account, "eu-west-1", "rule " + ruleID + " fails", "storage", sevs[sev], ranks[sev],
-			`[{"framework":"soc2","control":"CC6.1"}]`, status, state, "the resource does what the rule forbids",
+			frameworksOf(rule), status, state, "the resource does what the rule forbids",
 			firstSeen, lastSeen, opened, resolved, resolveMS, firstRun, lastRun, reopens, supReason, supOwner, nil, int64(i)}
 		rfState := state
 		if status == "FAIL" {
@@ -145,6 +154,9 @@ VALUES (?, 'paths', 'complete', ?, ?, 60000, '[]', '[]', 'bench', ?, ?, ?, 0, 0,
 		if _, err := s.DB().ExecContext(ctx, q); err != nil {
 			tb.Fatalf("%s: %v", q, err)
 		}
+	}
+	if err := s.RebuildFindingControls(ctx); err != nil {
+		tb.Fatal(err)
 	}
 	for _, q := range []string{"DELETE FROM finding_counts", `INSERT INTO finding_counts (source, rule_id, provider, account, sev_rank, state, n)
 SELECT source, rule_id, provider, account, sev_rank, state, COUNT(*) FROM findings GROUP BY source, rule_id, provider, account, sev_rank, state`,
