@@ -350,6 +350,21 @@ func instance(m *mapper, r *res, out *resource.Resource) {
 	if nst == ok || nst == absent {
 		c.PublicIP = or3(public...)
 	}
+	// An IPv6 address (every AWS IPv6 address is globally routable):
+	// Ipv6AddressCount or Ipv6Addresses on the instance or on each of its
+	// network interfaces, else the template's subnet's
+	// AssignIpv6AddressOnCreation (false by default); unknown otherwise.
+	var v6 []*bool
+	for _, ni := range nis {
+		v6 = append(v6, m.ipv6Of(ni, ni["SubnetId"]))
+	}
+	switch _, lt := look(p, "LaunchTemplate"); {
+	case nst == absent && lt == absent:
+		v6 = append(v6, m.ipv6Of(p, p["SubnetId"]))
+	case nst != ok:
+		v6 = append(v6, nil) // a launch template's or unreadable interfaces
+	}
+	c.PublicIPv6 = or3(v6...)
 	if ip, ok := p["IamInstanceProfile"].(string); ok {
 		c.Identity = ip
 	}
@@ -423,6 +438,31 @@ func userDataSecrets(v any, st state) (*bool, []string) {
 
 // valueAt is the value at path, nil when absent.
 func valueAt(p any, path ...string) any { v, _ := look(p, path...); return v }
+
+// ipv6Of: whether an instance or one of its NetworkInterfaces entries (p)
+// gets an IPv6 address: Ipv6Addresses listed or Ipv6AddressCount above 0;
+// none when they are set to none; else the subnet's
+// AssignIpv6AddressOnCreation when the subnet is the template's (false by
+// default); unknown for a value known at deploy time or a subnet outside
+// the template.
+func (m *mapper) ipv6Of(p map[string]any, subnet any) *bool {
+	addrs, ast := m.objs(p, "Ipv6Addresses")
+	n := m.integer(p, nil, "Ipv6AddressCount")
+	_, cst := look(p, "Ipv6AddressCount")
+	switch {
+	case len(addrs) > 0 || (n != nil && *n > 0):
+		return boolp(true)
+	case ast == unknownSt || ast == bad || cst == unknownSt || cst == bad:
+		return nil
+	case ast == ok || cst == ok:
+		return boolp(false)
+	}
+	ids := m.targets(subnet, "AWS::EC2::Subnet")
+	if len(ids) != 1 {
+		return nil
+	}
+	return m.boolean(m.byID[ids[0]].p, boolp(false), "AssignIpv6AddressOnCreation")
+}
 
 // subnetPublic: whether instances launched in the subnet v names get a
 // public IP, when the subnet is the template's; nil otherwise.

@@ -142,3 +142,34 @@ func anyInternet(srcs []string) bool {
 	}
 	return false
 }
+
+// instanceIPv6: whether an aws_instance gets an IPv6 address (every AWS
+// IPv6 address is globally routable; compute.public_ipv6): ipv6_addresses
+// listed or ipv6_address_count above 0; when neither is set, its subnet's
+// assign_ipv6_address_on_creation (false by default) when the subnet is
+// the configuration's. Values known only after apply, network_interface
+// blocks or a launch template (their own settings) and a subnet outside
+// the configuration leave it unknown.
+func (m *mapper) instanceIPv6(r *inst) *bool {
+	addrs, unk, ast := m.strs(r.a, "ipv6_addresses")
+	n := m.integer(r.a, nil, "ipv6_address_count")
+	_, cst := look(r.a, "ipv6_address_count")
+	switch {
+	case len(addrs) > 0 || (n != nil && *n > 0):
+		return boolp(true)
+	case len(unk) > 0 || ast == unknownSt || ast == bad || cst == unknownSt || cst == bad:
+		return nil
+	case ast == ok || cst == ok:
+		return boolp(false) // set, to none
+	}
+	for _, k := range []string{"network_interface", "launch_template"} {
+		if _, st := look(r.a, k); st != absent {
+			return nil
+		}
+	}
+	ts := m.targets(r.a["subnet_id"], "aws_subnet", "aws_default_subnet")
+	if len(ts) != 1 {
+		return nil
+	}
+	return m.boolean(ts[0].a, boolp(false), "assign_ipv6_address_on_creation")
+}

@@ -31,6 +31,7 @@ func instance(m *mapper, r *inst, out *resource.Resource) {
 		public = append(public, boolp(true))
 	}
 	c.PublicIP = or3(public...)
+	c.PublicIPv6 = m.instanceIPv6(r)
 	if s, isStr := r.a["iam_instance_profile"].(string); isStr {
 		c.Identity = s
 	}

@@ -19,7 +19,7 @@ func TestAWSServices(t *testing.T) {
 				res("aws_instance", "i", obj{"subnet_id": ref("aws_subnet.s"), "root_block_device": blk(obj{"encrypted": true}),
 					"metadata_options": blk(obj{"http_tokens": "required"}), "iam_instance_profile": "web"}),
 			},
-			want:        `{"compute":{"public_ip":true,"identity":"web","disk_encrypted":true,"metadata_v2_required":true,"user_data_secrets":false}}`,
+			want:        `{"compute":{"public_ip":true,"public_ipv6":false,"identity":"web","disk_encrypted":true,"metadata_v2_required":true,"user_data_secrets":false}}`,
 			unsupported: []string{"aws_subnet.s"}},
 		{name: "instance with an unencrypted EBS block and an Elastic IP", addr: "aws_instance.i",
 			insts: []tfmap.Instance{

@@ -239,17 +239,18 @@ func azureVM(m *mapper, r *inst, out *resource.Resource) {
 	nicIDs, _ := look1(r.a, "network_interface_ids")
 	nics := m.targets(nicIDs, "azurerm_network_interface")
 	if l, isList := nicIDs.([]any); isList && len(nics) == len(l) && len(l) > 0 {
-		public := boolp(false)
+		public, v6 := boolp(false), boolp(false)
 		for _, n := range nics {
 			ipcs, st := m.blocks(n.a, "ip_configuration")
 			if st != ok {
-				public = or3(public, nil)
+				public, v6 = or3(public, nil), or3(v6, nil)
 			}
 			for _, ipc := range ipcs {
 				public = or3(public, set(ipc, "public_ip_address_id"))
+				v6 = or3(v6, m.publicIPv6(ipc))
 			}
 		}
-		c.PublicIP = public
+		c.PublicIP, c.PublicIPv6 = public, v6
 	}
 	m.relate(out, resource.RelUsesInterface, nicIDs, "azurerm_network_interface")
 	profile, _ := single(r.a["os_profile"]).(map[string]any) // azurerm_virtual_machine
@@ -1110,4 +1111,28 @@ func messaging(m *mapper, r *inst, out *resource.Resource) {
 	if len(m.attachedTo(r, "azurerm_servicebus_namespace_customer_managed_key", "azurerm_eventhub_namespace_customer_managed_key")) > 0 {
 		q.KeyManager = "customer"
 	}
+}
+
+// publicIPv6: whether a network interface's IP configuration has an IPv6
+// public IP: its public_ip_address_id names an azurerm_public_ip of the
+// configuration whose ip_version is IPv6 (IPv4 by default); none without
+// public_ip_address_id; unknown for a public IP outside the configuration
+// or a version known only after apply.
+func (m *mapper) publicIPv6(ipc map[string]any) *bool {
+	v, st := look(ipc, "public_ip_address_id")
+	if st == absent {
+		return boolp(false)
+	}
+	ts := m.targets(v, "azurerm_public_ip")
+	if len(ts) != 1 {
+		return nil
+	}
+	ver, vst := m.str(ts[0].a, "ip_version")
+	switch {
+	case vst == absent:
+		return boolp(false)
+	case vst == ok:
+		return boolp(strings.EqualFold(ver, "IPv6"))
+	}
+	return nil
 }

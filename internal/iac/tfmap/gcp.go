@@ -421,16 +421,28 @@ func gceInstance(m *mapper, r *inst, out *resource.Resource) {
 	out.Facts.Compute = c
 	nics, st := m.blocks(r.a, "network_interface")
 	if st == ok || st == absent {
-		public := false
+		// An external IPv4 address (access_config) or IPv6 address
+		// (ipv6_access_config): public_ip is either, public_ipv6 the
+		// latter, the families as the Cloud Asset importer records them.
+		fams := map[string]bool{}
 		for _, ni := range nics {
-			for _, k := range []string{"access_config", "ipv6_access_config"} {
+			for k, fam := range map[string]string{"access_config": "ipv4", "ipv6_access_config": "ipv6"} {
 				if acs, _ := m.blocks(ni, k); len(acs) > 0 {
-					public = true
+					fams[fam] = true
 				}
 			}
 			m.relate(out, resource.RelInNetwork, ni["network"], "google_compute_network")
 		}
-		c.PublicIP = boolp(public)
+		c.PublicIP, c.PublicIPv6 = boolp(len(fams) > 0), boolp(fams["ipv6"])
+		if len(fams) > 0 {
+			ad := &resource.Addressing{}
+			for _, f := range []string{"ipv4", "ipv6"} {
+				if fams[f] {
+					ad.PublicFamilies = append(ad.PublicFamilies, f)
+				}
+			}
+			out.Facts.Addressing = ad
+		}
 	}
 	// Service account: none without the block; the default compute
 	// service account when the block names no email.
