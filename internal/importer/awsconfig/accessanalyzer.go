@@ -71,12 +71,36 @@ func parseAnalyzers(res *attr.Result, path string, d attr.M) {
 
 // analyzerListCoverage adds the regions of the analyzer lists to the
 // coverage of IAM Access Analyzer: on where an external access analyzer
-// is active, off where a complete list has none.
-func analyzerListCoverage(c regionCoverage, lists []*resource.Resource) {
+// is active, off where a complete list has none. It returns, per account,
+// the regions whose list is partial without one: unknown there, as for an
+// input not read whole.
+func analyzerListCoverage(c regionCoverage, lists []*resource.Resource) map[string]map[string]bool {
+	partial := map[string]map[string]bool{}
 	for _, l := range lists {
 		on := attr.Any(attr.Bool(l.Raw, "ExternalActive"))
 		if on || attr.Any(attr.Bool(l.Raw, "Complete")) {
 			c.set(l.Account, l.Region, on)
+			continue
 		}
+		if partial[l.Account] == nil {
+			partial[l.Account] = map[string]bool{}
+		}
+		partial[l.Account][l.Region] = true
 	}
+	return partial
+}
+
+// withRegions is the union of two region sets (nil when both are empty).
+func withRegions(a, b map[string]bool) map[string]bool {
+	if len(b) == 0 {
+		return a
+	}
+	out := make(map[string]bool, len(a)+len(b))
+	for r := range a {
+		out[r] = true
+	}
+	for r := range b {
+		out[r] = true
+	}
+	return out
 }

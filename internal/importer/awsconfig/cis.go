@@ -157,7 +157,7 @@ func accountCIS(rs []*resource.Resource, byType map[string][]*resource.Resource,
 		st := strings.ToUpper(attr.Str(cfg, "Status"))
 		analyzer.set(r.Account, r.Region, st == "" || st == "ACTIVE")
 	}
-	analyzerListCoverage(analyzer, byType[TypeAnalyzerList])
+	analyzerPartial := analyzerListCoverage(analyzer, byType[TypeAnalyzerList])
 	for a := range inUse {
 		if all, missing := config.judge(a, inUse[a], unread[a]); all != nil {
 			get(a).ConfigAllRegions, get(a).ConfigMissingRegions = all, missing
@@ -165,7 +165,7 @@ func accountCIS(rs []*resource.Resource, byType map[string][]*resource.Resource,
 		if all, missing := hub.judge(a, inUse[a], unread[a]); all != nil {
 			get(a).SecurityHubAllRegions, get(a).SecurityHubMissingRegions = all, missing
 		}
-		if all, missing := analyzer.judge(a, inUse[a], unread[a]); all != nil {
+		if all, missing := analyzer.judge(a, inUse[a], withRegions(unread[a], analyzerPartial[a])); all != nil {
 			get(a).AccessAnalyzerAllRegions, get(a).AccessAnalyzerMissingRegions = all, missing
 		}
 	}
