@@ -58,6 +58,7 @@ func derive(rs []*resource.Resource, problems []source.Problem) {
 	d.accountStorageBlock()
 	d.flowLogs()
 	d.trailDestinations()
+	d.azureRoles()            // azure_roles.go
 	d.danglingRecords()       // dangling.go
 	d.copies()                // locations.go
 	d.locations()             // locations.go
@@ -483,6 +484,9 @@ func (d *deriver) trailDestinations() {
 		}
 		if dest != nil && dest.Facts.Storage != nil && dest.Facts.Storage.PublicAccess != nil {
 			a.DestinationPublic = dest.Facts.Storage.PublicAccess
+		}
+		if dest != nil && dest.Facts.Storage != nil {
+			a.DestinationAccessLogging = dest.Facts.Storage.AccessLogging
 		}
 	}
 }

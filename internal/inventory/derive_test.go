@@ -116,6 +116,15 @@ func TestDerive(t *testing.T) {
 			Facts: resource.Facts{AuditLog: &resource.AuditLog{Destination: "open"}}},
 		{Provider: resource.AWS, Account: acct, ID: "trail-blocked", Class: resource.ClassAuditLog,
 			Facts: resource.Facts{AuditLog: &resource.AuditLog{Destination: "blocked-public"}}},
+		// Trails to buckets with and without server access logging.
+		{Provider: resource.AWS, Account: acct, ID: "arn:aws:s3:::logged", Name: "logged", Class: resource.ClassObjectStorage,
+			Facts: resource.Facts{Storage: &resource.ObjectStorage{AccessLogging: b(true)}}},
+		{Provider: resource.AWS, Account: acct, ID: "arn:aws:s3:::unlogged", Name: "unlogged", Class: resource.ClassObjectStorage,
+			Facts: resource.Facts{Storage: &resource.ObjectStorage{AccessLogging: b(false)}}},
+		{Provider: resource.AWS, Account: acct, ID: "trail-logged", Class: resource.ClassAuditLog,
+			Facts: resource.Facts{AuditLog: &resource.AuditLog{Destination: "logged"}}},
+		{Provider: resource.AWS, Account: acct, ID: "trail-unlogged", Class: resource.ClassAuditLog,
+			Facts: resource.Facts{AuditLog: &resource.AuditLog{Destination: "unlogged"}}},
 
 		// Flow logs: on a VPC, on a subnet of another, disabled on a third;
 		// an account without flow logs says nothing.
@@ -211,6 +220,9 @@ func TestDerive(t *testing.T) {
 		{"account block: other account still public", get("arn:aws:s3:::open").Facts.Storage.PublicAccess, "true"},
 		{"trail to a public bucket", get("trail-open").Facts.AuditLog.DestinationPublic, "true"},
 		{"trail to a blocked bucket", get("trail-blocked").Facts.AuditLog.DestinationPublic, "false"},
+		{"trail to a bucket with access logging", get("trail-logged").Facts.AuditLog.DestinationAccessLogging, "true"},
+		{"trail to a bucket without access logging", get("trail-unlogged").Facts.AuditLog.DestinationAccessLogging, "false"},
+		{"trail to a bucket whose logging is unknown", get("trail-open").Facts.AuditLog.DestinationAccessLogging, "unknown"},
 
 		{"flow log on the VPC", get("vpc-direct").Facts.Network.FlowLogs, "true"},
 		{"flow log on a subnet", get("vpc-subnet").Facts.Network.FlowLogs, "true"},

@@ -362,6 +362,9 @@ type AuditLog struct {
 	EncryptedWithCMK  *bool  `json:"encrypted_with_cmk,omitempty"`
 	Destination       string `json:"destination,omitempty"`
 	DestinationPublic *bool  `json:"destination_public,omitempty"`
+	// DestinationAccessLogging: the trail's S3 bucket has server access
+	// logging (the bucket's access_logging; set by inventory.Derive).
+	DestinationAccessLogging *bool `json:"destination_access_logging,omitempty"`
 	// S3WriteEvents / S3ReadEvents: the CloudTrail trail's event selectors
 	// log S3 object-level write / read data events of every bucket.
 	S3WriteEvents *bool `json:"s3_write_events,omitempty"`
@@ -392,6 +395,10 @@ type Identity struct {
 	TrustsExternal []string `json:"trusts_external,omitempty"`
 	Disabled       *bool    `json:"disabled,omitempty"`
 	Guest          *bool    `json:"guest,omitempty"`
+	// AzureRoles: an Entra ID user holds an Azure RBAC role, directly or
+	// through a group it is a direct member of (set by inventory.Derive
+	// when the inventory holds Azure role assignments).
+	AzureRoles *bool `json:"azure_roles,omitempty"`
 
 	// Typed identity data for effective-permission evaluation (AWS).
 	// InlineDocuments are the identity's inline policies, parsed.
