@@ -2,6 +2,7 @@ package awscollect
 
 import (
 	"context"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
@@ -52,15 +53,26 @@ func runAPIGateway(ctx context.Context, t *Task) error {
 	return httpAPIs(ctx, t, apigatewayv2.NewFromConfig(t.Config))
 }
 
+// apiItem adds an API as AWS Config records it (the API's own members, as
+// GetRestApi or GetApi answer them) and returns its ID and ARN ("" for an
+// API without an ID: nothing added).
+func apiItem(t *Task, typ, path string, idp, name *string, tags map[string]string, created *time.Time, api any) (id, arn string) {
+	id = aws.ToString(idp)
+	if id == "" {
+		return "", ""
+	}
+	arn = apigatewayARN(t.Region, path+id)
+	t.Item(Item{ResourceType: typ, ResourceID: id, ResourceName: aws.ToString(name), ARN: arn, Tags: tags, Created: created,
+		Configuration: cliForm(api, true)})
+	return id, arn
+}
+
 // restResources writes one REST API's item and its resources.
 func restResources(ctx context.Context, t *Task, c *apigateway.Client, api agtypes.RestApi) {
-	id := aws.ToString(api.Id)
+	id, arn := apiItem(t, "AWS::ApiGateway::RestApi", "/restapis/", api.Id, api.Name, api.Tags, api.CreatedDate, api)
 	if id == "" {
 		return
 	}
-	arn := apigatewayARN(t.Region, "/restapis/"+id)
-	t.Item(Item{ResourceType: "AWS::ApiGateway::RestApi", ResourceID: id, ResourceName: aws.ToString(api.Name), ARN: arn,
-		Tags: api.Tags, Created: api.CreatedDate, Configuration: cliForm(api, true)})
 	var res []agtypes.Resource
 	complete, err := pagesOf(ctx, t, "apigateway", apigatewayGET, arn+"/resources",
 		apigateway.NewGetResourcesPaginator(c, &apigateway.GetResourcesInput{RestApiId: aws.String(id), Embed: []string{"methods"}}),
@@ -101,13 +113,10 @@ func httpAPIs(ctx context.Context, t *Task, c *apigatewayv2.Client) error {
 		return ctx.Err()
 	}
 	return each(ctx, apis, func(api ag2types.Api) {
-		id := aws.ToString(api.ApiId)
+		id, arn := apiItem(t, "AWS::ApiGatewayV2::Api", "/apis/", api.ApiId, api.Name, api.Tags, api.CreatedDate, api)
 		if id == "" {
 			return
 		}
-		arn := apigatewayARN(t.Region, "/apis/"+id)
-		t.Item(Item{ResourceType: "AWS::ApiGatewayV2::Api", ResourceID: id, ResourceName: aws.ToString(api.Name), ARN: arn,
-			Tags: api.Tags, Created: api.CreatedDate, Configuration: cliForm(api, true)})
 		var ins []ag2types.Integration
 		if !Pages(ctx, t, "apigateway", apigatewayGET, arn+"/integrations",
 			func(ctx context.Context, tok *string) (*apigatewayv2.GetIntegrationsOutput, *string, error) {
