@@ -170,7 +170,7 @@ func decodeFile(in *input, data []byte, lo, hi int, out []findings.Finding, st [
 			err := guard(func() {
 				for k := w0 + c*chunk; k < min(w0+(c+1)*chunk, w1); k++ {
 					sp := in.spans[k-lo]
-					st[k] = record(data[sp.start:sp.end], &out[k], findings.Refer)
+					st[k] = recordAt(data, sp, &out[k], findings.Refer)
 					if in.kept != nil {
 						continue
 					}

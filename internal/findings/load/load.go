@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -192,8 +193,15 @@ func readFile(path string) ([]byte, error) {
 	return data, nil
 }
 
-// span is one record's extent in a file and its position.
-type span struct{ start, end, index int }
+// span is one record's extent in a file (its position in the file is
+// its position among the file's spans), and its format as split
+// recognised it (formUnknown when it did not: recordAt scans the record
+// again), with the extent of an event's detail in the record.
+type span struct {
+	start, end int
+	form       form
+	dOff, dLen uint32
+}
 
 // containers are the keys under which CLI and API results list records:
 // Findings (GuardDuty, Security Hub), findings (Inspector), data (Resource
@@ -243,27 +251,57 @@ func (in *input) split(data []byte) {
 		}
 		return // not JSON and no CSV report: not a findings export (listed as unrecognised)
 	}
-	n := 0
-	add := func(s, e int) { in.spans = append(in.spans, span{s, e, n}); n++ }
+	// add adds a record and what recognising it needs of its members (k,
+	// nil when they were not read), read as the record was split: the
+	// record is not scanned again to be recognised.
+	add := func(s, e int, k *keys) {
+		sp := span{start: s, end: e}
+		if k != nil && k.dEnd-s <= math.MaxUint32 {
+			sp.form = k.classify()
+			if sp.form >= formEventGuardDuty {
+				sp.dOff, sp.dLen = uint32(k.dStart-s), uint32(k.dEnd-k.dStart)
+			}
+		}
+		in.spans = append(in.spans, sp)
+	}
+	// record splits off one element of a container: a record.
+	record := func(s int) (int, error) {
+		if data[s] == '{' {
+			var k keys
+			if e, err := k.scan(data, s); err == nil {
+				add(s, e, &k)
+				return e, nil
+			}
+		}
+		e, err := skipValue(data, s) // the record's error is reported when it is decoded
+		if err == nil {
+			add(s, e, nil)
+		}
+		return e, err
+	}
 	for i < len(data) {
 		var end int
 		var err error
 		switch data[i] {
 		case '[':
-			end, err = elements(data, i, add)
+			end, err = eachElement(data, i, record)
 		case '{':
 			container := false
+			var k keys
 			end, err = members(data, i, func(key []byte, s int) (int, bool, error) {
 				if !container && s < len(data) && data[s] == '[' && isContainer(key) {
 					container = true
-					e, err := elements(data, s, add)
+					e, err := eachElement(data, s, record)
 					return e, false, err
 				}
 				e, err := skipValue(data, s)
+				if err == nil {
+					k.see(data, key, s, e)
+				}
 				return e, false, err
 			})
 			if !container && err == nil {
-				add(i, end)
+				add(i, end, &k)
 			}
 		default:
 			err = &syntaxError{i, fmt.Sprintf("invalid character %q", data[i])}
@@ -333,7 +371,7 @@ func assemble(res *Result, ins []input, decode findings.Decode, dropRaw bool) {
 				continue
 			}
 			sp := in.spans[k-base[i]]
-			st[k] = record(in.data[sp.start:sp.end], &out[k], decode)
+			st[k] = recordAt(in.data, sp, &out[k], decode)
 		}
 	})
 	collect(res, ins, base, out, st, dropRaw)
@@ -375,7 +413,7 @@ func collect(res *Result, ins []input, base []int, out []findings.Finding, st []
 			p := &st[k]
 			var index, offset int
 			if in.csv == nil {
-				index, offset = in.spans[k-base[i]].index, in.spans[k-base[i]].start
+				index, offset = k-base[i], in.spans[k-base[i]].start
 			}
 			switch {
 			case p.err != nil:
@@ -523,55 +561,140 @@ var keyNames = []string{"detail-type", "detail", "productarn", "schemaversion", 
 	"type", "arn", "id", "finding", "kind", "vulnerability", "systemalertid", "alertdisplayname", "properties",
 	"class_uid", "finding_info"}
 
-// keys is what recognising a record needs of its top-level members.
+// keys is what recognising a record needs of its top-level members: the
+// keys present, the values of detail-type, type and kind (JSON, as they
+// are in the record) and the extent of detail.
 type keys struct {
 	has                   int
-	detailType, typ, kind string
-	detail                []byte
+	detailType, typ, kind []byte
+	dStart, dEnd          int
 }
 
-func scanKeys(b []byte) (keys, error) {
-	var k keys
-	_, err := members(b, 0, func(key []byte, s int) (int, bool, error) {
+// see notes the member key whose value is b[s:e].
+func (k *keys) see(b, key []byte, s, e int) {
+	for i, n := range keyNames {
+		if len(key) != len(n) || !bytes.EqualFold(key, []byte(n)) {
+			continue
+		}
+		k.has |= 1 << i
+		switch 1 << i {
+		case kDetailType:
+			k.detailType = b[s:e]
+		case kType:
+			k.typ = b[s:e]
+		case kKind:
+			k.kind = b[s:e]
+		case kDetail:
+			k.dStart, k.dEnd = s, e
+		}
+		return
+	}
+}
+
+// scan reads the keys of the object starting at b[i] == '{' and returns
+// the index after it.
+func (k *keys) scan(b []byte, i int) (int, error) {
+	return members(b, i, func(key []byte, s int) (int, bool, error) {
 		e, err := skipValue(b, s)
 		if err != nil {
 			return 0, true, err
 		}
-		for i, n := range keyNames {
-			if len(key) != len(n) || !bytes.EqualFold(key, []byte(n)) {
-				continue
-			}
-			k.has |= 1 << i
-			switch 1 << i {
-			case kDetailType:
-				k.detailType = unquote(b[s:e])
-			case kType:
-				k.typ = strings.ToLower(unquote(b[s:e]))
-			case kKind:
-				k.kind = unquote(b[s:e])
-			case kDetail:
-				k.detail = b[s:e]
-			}
-			break
-		}
+		k.see(b, key, s, e)
 		return e, false, nil
 	})
-	return k, err
 }
 
-// unquote is a JSON string's value ("" for another value).
-func unquote(b []byte) string {
+// form is a record's format, as its top-level members tell it.
+type form uint8
+
+const (
+	formUnknown form = iota // not recognised yet
+	formNone                // no finding format
+	formSecurityHub
+	formSecurityHubOCSF
+	formInspector
+	formGuardDuty
+	formSCC
+	formArtifact
+	formDefender
+	// EventBridge events, whose finding is their detail
+	formEventGuardDuty
+	formEventInspector
+	formEventSecurityHub
+	formEventSecurityHubOCSF
+)
+
+// classify recognises the format of the record whose keys k holds.
+func (k *keys) classify() form {
+	h := func(mask int) bool { return k.has&mask == mask }
+	switch {
+	case h(kDetailType | kDetail):
+		switch string(unquote(k.detailType)) {
+		case "GuardDuty Finding":
+			return formEventGuardDuty
+		case "Inspector2 Finding":
+			return formEventInspector
+		case "Security Hub Findings - Imported":
+			return formEventSecurityHub
+		case "Findings Imported V2": // Security Hub's OCSF findings
+			return formEventSecurityHubOCSF
+		}
+		return formNone
+	case h(kProductArn) && (h(kSchemaVersion) || h(kGeneratorID)):
+		return formSecurityHub
+	case h(kClassUID | kFindingInfo):
+		return formSecurityHubOCSF
+	case h(kFindingArn):
+		return formInspector
+	case h(kService|kResource|kType) && (h(kArn) || h(kID)):
+		return formGuardDuty
+	case h(kFinding):
+		return formSCC
+	case h(kKind | kVulnerability):
+		if string(unquote(k.kind)) != "VULNERABILITY" {
+			return formNone
+		}
+		return formArtifact
+	case h(kSystemAlertID | kAlertDisplayName):
+		return formDefender
+	case h(kProperties):
+		const prefix = "microsoft.security/"
+		typ := unquote(k.typ)
+		if len(typ) < len(prefix) || !bytes.EqualFold(typ[:len(prefix)], []byte(prefix)) {
+			return formNone
+		}
+		if !azuresec.IsDefenderFinding(string(typ)) {
+			return formNone
+		}
+		return formDefender
+	}
+	return formNone
+}
+
+// unquote is a JSON string's value (nil for another value): a part of b
+// unless it has escapes.
+func unquote(b []byte) []byte {
 	if len(b) < 2 || b[0] != '"' {
-		return ""
+		return nil
 	}
 	if bytes.IndexByte(b, '\\') < 0 {
-		return string(b[1 : len(b)-1])
+		return b[1 : len(b)-1]
 	}
 	var s string
 	if json.Unmarshal(b, &s) != nil {
-		return ""
+		return nil
 	}
-	return s
+	return []byte(s)
+}
+
+// recordAt reads the record sp of data into *f, in the format split
+// recognised it in.
+func recordAt(data []byte, sp span, f *findings.Finding, decode findings.Decode) parsed {
+	b := data[sp.start:sp.end]
+	if sp.form == formUnknown {
+		return record(b, f, decode)
+	}
+	return decodeAs(sp.form, b, b[sp.dOff:sp.dOff+sp.dLen], f, decode)
 }
 
 // record recognises one record's format and reads it into *f.
@@ -579,10 +702,16 @@ func record(b []byte, f *findings.Finding, decode findings.Decode) parsed {
 	if len(b) == 0 || b[0] != '{' {
 		return parsed{err: fmt.Errorf("a record is a JSON object, not %.20q", b)}
 	}
-	k, err := scanKeys(b)
-	if err != nil {
+	var k keys
+	if _, err := k.scan(b, 0); err != nil {
 		return parsed{err: err}
 	}
+	return decodeAs(k.classify(), b, b[k.dStart:k.dEnd], f, decode)
+}
+
+// decodeAs reads the record b of the format fm into *f (an event's
+// detail is detail).
+func decodeAs(fm form, b, detail []byte, f *findings.Finding, decode findings.Decode) parsed {
 	one := func(got findings.Finding, err error) parsed {
 		if err != nil {
 			return parsed{err: err}
@@ -591,56 +720,39 @@ func record(b []byte, f *findings.Finding, decode findings.Decode) parsed {
 		f.Raw = b
 		return parsed{found: true}
 	}
-	h := func(mask int) bool { return k.has&mask == mask }
-	switch {
-	case h(kDetailType|kDetail) && k.detail != nil:
-		return event(k.detailType, k.detail, f, decode)
-	case h(kProductArn) && (h(kSchemaVersion) || h(kGeneratorID)):
+	switch fm {
+	case formEventGuardDuty:
+		return event(guardduty.Parse, detail, f, decode)
+	case formEventInspector:
+		return event(inspector.Parse, detail, f, decode)
+	case formEventSecurityHub:
+		return eventFindings(detail, securityhub.Parse, decode)
+	case formEventSecurityHubOCSF:
+		return eventFindings(detail, securityhub.ParseOCSF, decode)
+	case formSecurityHub:
 		return one(securityhub.Parse(b, decode))
-	case h(kClassUID | kFindingInfo):
+	case formSecurityHubOCSF:
 		got, err := securityhub.ParseOCSF(b, decode)
 		if errors.Is(err, securityhub.ErrNotAWS) {
 			return parsed{skipped: true}
 		}
 		return one(got, err)
-	case h(kFindingArn):
+	case formInspector:
 		return one(inspector.Parse(b, decode))
-	case h(kService|kResource|kType) && (h(kArn) || h(kID)):
+	case formGuardDuty:
 		return one(guardduty.Parse(b, decode))
-	case h(kFinding):
+	case formSCC:
 		return one(scc.Parse(b, decode))
-	case h(kKind | kVulnerability):
-		if k.kind != "VULNERABILITY" {
-			return parsed{skipped: true}
-		}
+	case formArtifact:
 		return one(artifact.Parse(b, decode))
-	case h(kSystemAlertID | kAlertDisplayName):
-		return one(defender.Parse(b, decode))
-	case strings.HasPrefix(k.typ, "microsoft.security/") && h(kProperties):
-		if !azuresec.IsDefenderFinding(k.typ) {
-			return parsed{skipped: true}
-		}
+	case formDefender:
 		return one(defender.Parse(b, decode))
 	}
 	return parsed{skipped: true}
 }
 
-// event reads an EventBridge event's detail into *out (a Security Hub
-// event's findings into parsed.more).
-func event(detailType string, detail []byte, out *findings.Finding, decode findings.Decode) parsed {
-	var read func([]byte, findings.Decode) (findings.Finding, error)
-	switch detailType {
-	case "GuardDuty Finding":
-		read = guardduty.Parse
-	case "Inspector2 Finding":
-		read = inspector.Parse
-	case "Security Hub Findings - Imported":
-		return eventFindings(detail, securityhub.Parse, decode)
-	case "Findings Imported V2": // Security Hub's OCSF findings
-		return eventFindings(detail, securityhub.ParseOCSF, decode)
-	default:
-		return parsed{skipped: true}
-	}
+// event reads an EventBridge event's detail into *out.
+func event(read func([]byte, findings.Decode) (findings.Finding, error), detail []byte, out *findings.Finding, decode findings.Decode) parsed {
 	f, err := read(detail, decode)
 	if err != nil {
 		return parsed{err: err}

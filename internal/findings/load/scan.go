@@ -132,16 +132,31 @@ func members(b []byte, i int, fn func(key []byte, start int) (end int, stop bool
 // elements calls fn with the extent of each element of the array starting
 // at b[i] == '[' and returns the index after the array.
 func elements(b []byte, i int, fn func(start, end int)) (int, error) {
+	return eachElement(b, i, func(s int) (int, error) {
+		e, err := skipValue(b, s)
+		if err == nil {
+			fn(s, e)
+		}
+		return e, err
+	})
+}
+
+// eachElement calls fn with the start of each element of the array
+// starting at b[i] == '['; fn returns the element's end. eachElement
+// returns the index after the array.
+func eachElement(b []byte, i int, fn func(start int) (end int, err error)) (int, error) {
 	i = skipSpace(b, i+1)
 	if i < len(b) && b[i] == ']' {
 		return i + 1, nil
 	}
 	for {
-		end, err := skipValue(b, i)
+		if i >= len(b) {
+			return 0, truncated(b)
+		}
+		end, err := fn(i)
 		if err != nil {
 			return 0, err
 		}
-		fn(i, end)
 		i = skipSpace(b, end)
 		if i < len(b) && b[i] == ',' {
 			i = skipSpace(b, i+1)
