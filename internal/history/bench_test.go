@@ -1,14 +1,8 @@
 package history_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -67,14 +61,14 @@ func BenchmarkRecord100k(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				c0, s0 := cpuTime(), serverCPU(dsn)
+				c0, s0 := cpuTime(), historytest.ServerCPU(dsn)
 				b.StartTimer()
 				if _, err := s.Record(ctx, &history.Scan{Source: "bench", Started: t0, Findings: fs}); err != nil {
 					b.Fatal(err)
 				}
 				b.StopTimer()
 				cpu += cpuTime() - c0
-				server += serverCPU(dsn) - s0
+				server += historytest.ServerCPU(dsn) - s0
 				s.Close()
 				b.StartTimer()
 			}
@@ -96,7 +90,7 @@ func BenchmarkRecord100k(b *testing.B) {
 			}
 			fs := scanOf(n, 1)
 			i := 0
-			c0, s0 := cpuTime(), serverCPU(dsn)
+			c0, s0 := cpuTime(), historytest.ServerCPU(dsn)
 			for b.Loop() {
 				i++
 				if _, err := s.Record(ctx, &history.Scan{Source: "bench", Started: t0.Add(time.Duration(i) * time.Hour), Findings: fs}); err != nil {
@@ -105,7 +99,7 @@ func BenchmarkRecord100k(b *testing.B) {
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "findings/s")
 			b.ReportMetric((cpuTime()-c0).Seconds()/float64(b.N), "cpu-s/op")
-			if server := serverCPU(dsn) - s0; server > 0 {
+			if server := historytest.ServerCPU(dsn) - s0; server > 0 {
 				b.ReportMetric(server.Seconds()/float64(b.N), "server-cpu-s/op")
 			}
 		})
@@ -119,42 +113,4 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// serverCPU is the user and system CPU time of the PostgreSQL backends
-// serving dsn's database, when the server runs on this machine (their
-// process titles name the database: "postgres: USER DB HOST(PORT) ..."); 0
-// otherwise, and for SQLite. The server's background processes (WAL
-// writer, checkpointer) are not in it.
-func serverCPU(dsn string) time.Duration {
-	if !history.IsPostgres(dsn) {
-		return 0
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return 0
-	}
-	db := " " + strings.TrimPrefix(u.Path, "/") + " "
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	var ticks int64
-	for _, d := range dirs {
-		cmd, err := os.ReadFile(d + "/cmdline")
-		if err != nil || !bytes.HasPrefix(cmd, []byte("postgres: ")) || !bytes.Contains(cmd, []byte(db)) {
-			continue
-		}
-		stat, err := os.ReadFile(d + "/stat")
-		if err != nil {
-			continue
-		}
-		// Fields after the command's closing parenthesis: state is the
-		// third field of the line, utime and stime the 14th and 15th.
-		f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-		if len(f) < 13 {
-			continue
-		}
-		ut, _ := strconv.ParseInt(f[11], 10, 64)
-		st, _ := strconv.ParseInt(f[12], 10, 64)
-		ticks += ut + st
-	}
-	return time.Duration(ticks) * (time.Second / 100) // USER_HZ is 100 on Linux
 }
