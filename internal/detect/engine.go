@@ -482,13 +482,22 @@ type prepared struct {
 // Prepare makes the tuning decision for every alerting rule h matched and
 // builds and encodes the alerts that go out. It only reads engine state,
 // so batch workers run it in parallel; Emit then only counts and writes.
-func (e *Engine) Prepare(h *Hit) {
+func (e *Engine) Prepare(h *Hit) { e.prepare(h, nil) }
+
+// prepare is Prepare; ev, when not nil, is the record's event as matching
+// indexed it, from which the identities are read.
+func (e *Engine) prepare(h *Hit, ev sigma.Event) {
 	// The event's identities, read once for all its rules' allow-lists.
 	var ids []string
 	idsRead := false
 	identities := func(int) []string {
 		if !idsRead {
-			ids, idsRead = Identities(h.Record), true
+			if ev != nil {
+				ids = identitiesIn(h.Record, ev)
+			} else {
+				ids = Identities(h.Record)
+			}
+			idsRead = true
 		}
 		return ids
 	}
@@ -527,7 +536,7 @@ type filteredRule struct {
 type Matcher struct {
 	e        *Engine
 	ev       *sigma.JSONEvent
-	oev      *sigma.JSONEvent
+	oev      ocsfEvent
 	cur      sigma.Event
 	hits     []*sigma.Rule
 	filtered []*sigma.Rule
@@ -556,7 +565,7 @@ const maxInterned = 4096
 
 // NewMatcher returns matching state for one goroutine.
 func (e *Engine) NewMatcher() *Matcher {
-	m := &Matcher{e: e, ev: sigma.NewJSONEvent(nil), oev: sigma.NewJSONEvent(nil), vals: map[string]map[string]string{},
+	m := &Matcher{e: e, ev: sigma.NewJSONEvent(nil), oev: ocsfEvent{e: e}, vals: map[string]map[string]string{},
 		paths: map[pathKey][]string{}}
 	m.hit = func(mm *sigma.Matcher) {
 		r := mm.Rule()
@@ -588,22 +597,37 @@ func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 		m.cur = m.ev
 		set.Match(m.ev, m.hit)
 	}
-	var ocsfJSON json.RawMessage
 	var norm ocsf.Event
-	normalized := false
+	normalized, viewReady := false, false
 	if e.ocsfSet != nil && e.gate.pass(rec, m.ev) {
 		norm, normalized = e.normalize(rec), true
-		ocsfJSON = e.ocsfJSON(norm)
-		if ocsfJSON != nil {
-			m.oev.Reset(ocsfJSON)
-			m.cur = m.oev
-			e.ocsfSet.Match(m.oev, m.hit)
+		if norm != nil {
+			// OCSF rules read the normalized struct (its JSON only for
+			// what the struct cannot tell).
+			m.oev.reset(norm)
+			viewReady = true
+			m.cur = &m.oev
+			e.ocsfSet.Match(&m.oev, m.hit)
 		}
 	}
 	if len(m.hits) == 0 && len(m.filtered) == 0 {
+		m.oev.reset(nil)
 		return false
 	}
-	*out = Hit{Record: rec, Time: t, Norm: norm, OCSF: ocsfJSON, normalized: normalized, Rules: slices.Clone(m.hits)}
+	*out = Hit{Record: rec, Time: t, Norm: norm, normalized: normalized, Rules: slices.Clone(m.hits)}
+	// view is the event's OCSF form for correlation fields, normalized
+	// when first needed.
+	view := func() *ocsfEvent {
+		if !viewReady {
+			if !out.normalized {
+				out.Norm, out.normalized = e.normalize(rec), true
+			}
+			m.oev.reset(out.Norm)
+			viewReady = true
+		}
+		return &m.oev
+	}
+
 	if len(m.filtered) > 0 {
 		out.Filtered = slices.Clone(m.filtered)
 	}
@@ -625,15 +649,9 @@ func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 			// field and value with its length.
 			key, got := m.valKey[:0], m.valGot[:0]
 			for _, f := range fields {
-				if strings.HasPrefix(f, OCSFFieldPrefix) && out.OCSF == nil {
-					if !out.normalized {
-						out.Norm, out.normalized = e.normalize(rec), true
-					}
-					out.OCSF = e.ocsfJSON(out.Norm)
-				}
 				key = binary.AppendUvarint(key, uint64(len(f)))
 				key = append(key, f...)
-				v, ok := m.fieldValue(r, rec, out.OCSF, f)
+				v, ok := m.fieldValue(r, rec, view, f)
 				if ok {
 					key = binary.AppendUvarint(key, uint64(len(v))+1)
 					key = append(key, v...)
@@ -663,6 +681,10 @@ func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 			}
 			out.Values[i] = vals
 		}
+	}
+	if viewReady {
+		out.OCSF = m.oev.jsonB // when it was made
+		m.oev.reset(nil)
 	}
 	return true
 }
@@ -706,11 +728,21 @@ func (e *Engine) ocsfJSON(ev ocsf.Event) json.RawMessage {
 // fieldValue reads a correlation field: "ocsf."-prefixed fields from the
 // OCSF event, others through the rule's field map from the event itself
 // (OCSF rules read the OCSF event).
-func (m *Matcher) fieldValue(r *sigma.Rule, rec logs.Record, ocsfJSON json.RawMessage, field string) (string, bool) {
+func (m *Matcher) fieldValue(r *sigma.Rule, rec logs.Record, view func() *ocsfEvent, field string) (string, bool) {
 	if p, ok := strings.CutPrefix(field, OCSFFieldPrefix); ok || isOCSFRule(r) {
 		if !ok {
 			p = field
 		}
+		o := view()
+		// A scalar of the struct reads as gjson reads it from the JSON;
+		// anything else is read from the JSON, as it always was.
+		if sv, found, handled := o.scalar(p); handled {
+			if !found || sv.Kind == sigma.KindNull {
+				return "", false
+			}
+			return sv.Str, true
+		}
+		ocsfJSON := o.JSON()
 		if ocsfJSON == nil {
 			return "", false
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/vigil-sec/vigil/internal/logs"
+	"github.com/vigil-sec/vigil/internal/sigma"
 )
 
 // EventTime returns the time of a record's event (logs.EventTime), or the
@@ -36,6 +37,24 @@ func Identities(rec logs.Record) []string {
 	for _, p := range d.Actor {
 		if v := gjson.Get(raw, p); v.Type == gjson.String && v.Str != "" {
 			out = append(out, strings.Clone(v.Str))
+		}
+	}
+	return out
+}
+
+// identitiesIn is Identities read through ev, the record's event already
+// indexed for matching (no second scan of the JSON). The values are not
+// copied: they may point into a read buffer and must not outlive the
+// record's matching.
+func identitiesIn(rec logs.Record, ev sigma.Event) []string {
+	d, ok := logs.DescriptorOf(rec)
+	if !ok {
+		return nil
+	}
+	out := make([]string, 0, len(d.Actor))
+	for _, p := range d.Actor {
+		if v, ok := ev.Field(p); ok && v.Kind == sigma.KindString && v.Str != "" {
+			out = append(out, v.Str)
 		}
 	}
 	return out

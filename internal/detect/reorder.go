@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"hash"
 	"sort"
 	"time"
 
@@ -40,13 +41,29 @@ type eventKey [16]byte
 
 // keyOf returns the event key of rec.
 func keyOf(rec logs.Record) eventKey {
-	h := sha256.New()
-	h.Write([]byte(rec.Source))
-	h.Write([]byte{0})
-	h.Write(rec.Raw)
-	var sum [sha256.Size]byte
+	var kh keyHasher
+	return kh.key(rec)
+}
+
+// keyHasher computes event keys with one SHA-256 state and scratch buffer
+// reused from event to event (a batch worker keys most events it reads).
+type keyHasher struct {
+	h   hash.Hash
+	buf []byte
+}
+
+func (kh *keyHasher) key(rec logs.Record) eventKey {
+	if kh.h == nil {
+		kh.h = sha256.New()
+	} else {
+		kh.h.Reset()
+	}
+	kh.buf = append(append(kh.buf[:0], rec.Source...), 0)
+	kh.h.Write(kh.buf)
+	kh.h.Write(rec.Raw)
+	kh.buf = kh.h.Sum(kh.buf[:0])
 	var k eventKey
-	copy(k[:], h.Sum(sum[:0]))
+	copy(k[:], kh.buf)
 	return k
 }
 

@@ -265,6 +265,7 @@ func (e *Engine) matchFile(ctx context.Context, rd logs.Reader, m *Matcher, path
 		events int64
 		newest time.Time
 		arena  rawArena
+		kh     keyHasher
 	)
 	// A bug tripped by one input must not take the whole run down: report
 	// it against the file and go on with the others (the hits of the
@@ -287,8 +288,8 @@ func (e *Engine) matchFile(ctx context.Context, rd logs.Reader, m *Matcher, path
 				h.Record.Raw = arena.copy(rec.Raw)
 			}
 			h.wm = newest
-			h.key, h.keyed = keyOf(h.Record), true
-			e.Prepare(&h)
+			h.key, h.keyed = kh.key(h.Record), true
+			e.prepare(&h, m.ev)
 			if cur == nil {
 				cur = make([]Hit, 0, hitChunk)
 			}
