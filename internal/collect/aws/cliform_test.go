@@ -13,8 +13,7 @@ import (
 // them), the API's own map keys kept, unset members, empty enums and
 // union members left out (members that are not pointers, such as a
 // timeout, always there as the SDK holds them), times as the CLI prints
-// them, dropped members
-// gone at any depth.
+// them, dropped members gone at any depth.
 func TestCLIForm(t *testing.T) {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	res := agtypes.Resource{Id: aws.String("r1"), Path: aws.String("/"), ResourceMethods: map[string]agtypes.Method{
