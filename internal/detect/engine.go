@@ -117,6 +117,9 @@ type Engine struct {
 	wm       time.Time
 	pend     pendingHeap
 	nextTick time.Time
+	// pendSlab is what Emit cuts pending events from (one allocation per
+	// 256 of them).
+	pendSlab []pending
 	// released is the newest event time ReleasePending passed to the
 	// correlations ahead of the watermark: events older than it are late.
 	released time.Time
@@ -548,6 +551,9 @@ type Matcher struct {
 	valGot []fieldVal
 	// paths caches the event paths of correlation fields per source.
 	paths map[pathKey][]string
+	// ruleSlab and valSlab are what hits' Rules and Values are cut from.
+	ruleSlab []*sigma.Rule
+	valSlab  []map[string]string
 }
 
 type pathKey struct {
@@ -614,7 +620,7 @@ func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 		m.oev.reset(nil)
 		return false
 	}
-	*out = Hit{Record: rec, Time: t, Norm: norm, normalized: normalized, Rules: slices.Clone(m.hits)}
+	*out = Hit{Record: rec, Time: t, Norm: norm, normalized: normalized, Rules: m.rulesOf(m.hits)}
 	// view is the event's OCSF form for correlation fields, normalized
 	// when first needed.
 	view := func() *ocsfEvent {
@@ -632,7 +638,7 @@ func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 		out.Filtered = slices.Clone(m.filtered)
 	}
 	if e.corr != nil {
-		out.Values = make([]map[string]string, len(out.Rules))
+		out.Values = m.valuesOf(len(out.Rules))
 		for i, r := range out.Rules {
 			fields, ok := e.corrRule[r]
 			if !ok || len(fields) == 0 {
@@ -687,6 +693,31 @@ func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 		m.oev.reset(nil)
 	}
 	return true
+}
+
+// slabSize is the length of the slabs a Matcher cuts hits' rule and value
+// lists from (one allocation per slab rather than two per hit; a slab is
+// freed once no hit cut from it is held).
+const slabSize = 2048
+
+// rulesOf returns a copy of rs cut from the matcher's slab.
+func (m *Matcher) rulesOf(rs []*sigma.Rule) []*sigma.Rule {
+	if cap(m.ruleSlab)-len(m.ruleSlab) < len(rs) {
+		m.ruleSlab = make([]*sigma.Rule, 0, max(slabSize, len(rs)))
+	}
+	n := len(m.ruleSlab)
+	m.ruleSlab = append(m.ruleSlab, rs...)
+	return m.ruleSlab[n:len(m.ruleSlab):len(m.ruleSlab)]
+}
+
+// valuesOf returns n empty value maps cut from the matcher's slab.
+func (m *Matcher) valuesOf(n int) []map[string]string {
+	if cap(m.valSlab)-len(m.valSlab) < n {
+		m.valSlab = make([]map[string]string, 0, max(slabSize, n))
+	}
+	k := len(m.valSlab)
+	m.valSlab = m.valSlab[:k+n]
+	return m.valSlab[k : k+n : k+n]
 }
 
 // sameFields returns the index of a rule among prev whose correlation
@@ -837,7 +868,12 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 	if nCorr == 0 {
 		return ctx.Err()
 	}
-	p := &pending{T: h.Time, Key: h.key, Rec: h.Record}
+	if len(e.pendSlab) == 0 {
+		e.pendSlab = make([]pending, 256)
+	}
+	p := &e.pendSlab[0]
+	e.pendSlab = e.pendSlab[1:]
+	*p = pending{T: h.Time, Key: h.key, Rec: h.Record}
 	if nCorr == len(h.Rules) && len(h.Values) == len(h.Rules) {
 		// Every rule feeds a correlation (the common case): share the
 		// hit's slices rather than copy them.

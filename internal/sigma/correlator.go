@@ -56,6 +56,8 @@ type Correlator struct {
 	rules map[string]*Rule
 	// keyBuf is observe's scratch space for group keys.
 	keyBuf []byte
+	// refs caches each observed rule's refsOf (its id and name).
+	refs map[*Rule][]string
 }
 
 type state struct {
@@ -282,7 +284,15 @@ func (c *Correlator) Fields(r *Rule) []string {
 // event's values of the fields named by Fields(rule) (a missing field is an
 // empty string). It returns the correlations that fire, chains included.
 func (c *Correlator) Observe(r *Rule, t time.Time, values map[string]string) []CorrelationHit {
-	return c.observe(refsOf(r.ID, r.Name), t, t, values, 0)
+	refs, ok := c.refs[r]
+	if !ok {
+		if c.refs == nil {
+			c.refs = map[*Rule][]string{}
+		}
+		refs = refsOf(r.ID, r.Name)
+		c.refs[r] = refs
+	}
+	return c.observe(refs, t, t, values, 0)
 }
 
 // Flush evaluates windows that closed before now (upper-bound conditions)

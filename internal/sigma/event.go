@@ -242,7 +242,7 @@ func (e *JSONEvent) resolve(r, path string) (Value, bool) {
 		}
 		var seg string
 		seg, rest, _ = strings.Cut(rest, ".")
-		head = head + "." + seg
+		head = path[:len(head)+1+len(seg)] // head "." seg, without a copy
 	}
 }
 
@@ -290,7 +290,7 @@ func resolve(r, path string) (Value, bool) {
 		}
 		var seg string
 		seg, rest, _ = strings.Cut(rest, ".")
-		head = head + "." + seg
+		head = path[:len(head)+1+len(seg)] // head "." seg, without a copy
 	}
 }
 
@@ -606,7 +606,7 @@ func resolveAny(x any, path string) (Value, bool) {
 			}
 			var seg string
 			seg, rest, _ = strings.Cut(rest, ".")
-			head = head + "." + seg
+			head = path[:len(head)+1+len(seg)] // head "." seg, without a copy
 		}
 	}
 	return Value{}, false
