@@ -261,8 +261,16 @@ type Input struct {
 	mu sync.Mutex
 	// classes holds each class's terms, built on demand.
 	classes map[resource.Class]*classTerms
-	views   map[string]ast.Value // provider set (and selection) -> input document
-	arrays  map[string]*ast.Term // provider set and class -> the class's resources from those providers
+	// only, when set (an input evaluated once, by Evaluate), restricts the
+	// terms built for a class to the resources of the providers listed for
+	// it: those of the rules whose evaluation reads the class. A class it
+	// does not list is built whole. The terms of the other resources are
+	// nil, and nothing reads them: every reader of a class's terms (views,
+	// the direct rules on terms, messages) is limited to its rule's
+	// providers (TestProviderLimitedTermsMatch).
+	only   map[resource.Class]map[resource.Provider]bool
+	views  map[string]ast.Value // provider set (and selection) -> input document
+	arrays map[string]*ast.Term // provider set and class -> the class's resources from those providers
 }
 
 // classTerms are the Rego terms of a class's resources, in input order,
@@ -286,7 +294,7 @@ func (in *Input) ensure(classes ...resource.Class) (*classTerms, error) {
 			in.classes[c] = ct
 		}
 		in.mu.Unlock()
-		ct.once.Do(func() { ct.terms, ct.ids, ct.err = buildTerms(in.byClass[c]) })
+		ct.once.Do(func() { ct.terms, ct.ids, ct.err = buildTerms(in.byClass[c], in.only[c]) })
 		if ct.err != nil {
 			return nil, ct.err
 		}
@@ -305,26 +313,44 @@ func (in *Input) termsOf(c resource.Class, idx []int32) ([]*ast.Term, error) {
 	ct := in.classes[c]
 	in.mu.Unlock()
 	out := make([]*ast.Term, len(idx))
+	var missing []int // indexes into idx of the resources without a term
 	if ct != nil {
-		if ct, err := in.ensure(c); err != nil {
+		ct, err := in.ensure(c)
+		if err != nil {
 			return nil, err
-		} else {
-			for k, j := range idx {
-				out[k] = ct.terms[j]
+		}
+		for k, j := range idx {
+			if out[k] = ct.terms[j]; out[k] == nil {
+				missing = append(missing, k)
 			}
-			return out, nil
+		}
+	} else {
+		missing = make([]int, len(idx))
+		for k := range idx {
+			missing[k] = k
 		}
 	}
-	rs := make([]*resource.Resource, len(idx))
-	for k, j := range idx {
-		rs[k] = in.byClass[c][j]
+	if len(missing) == 0 {
+		return out, nil
 	}
-	terms, _, err := buildTerms(rs)
-	return terms, err
+	rs := make([]*resource.Resource, len(missing))
+	for m, k := range missing {
+		rs[m] = in.byClass[c][idx[k]]
+	}
+	terms, _, err := buildTerms(rs, nil)
+	if err != nil {
+		return nil, err
+	}
+	for m, k := range missing {
+		out[k] = terms[m]
+	}
+	return out, nil
 }
 
 // buildTerms converts resources to the terms rules see, using every core.
-func buildTerms(resources []*resource.Resource) ([]*ast.Term, []*ast.Term, error) {
+// With providers, only the resources of those providers are converted (the
+// others' terms are nil).
+func buildTerms(resources []*resource.Resource, providers map[resource.Provider]bool) ([]*ast.Term, []*ast.Term, error) {
 	terms := make([]*ast.Term, len(resources))
 	ids := make([]*ast.Term, len(resources))
 	workers := runtime.GOMAXPROCS(0)
@@ -345,6 +371,9 @@ func buildTerms(resources []*resource.Resource) ([]*ast.Term, []*ast.Term, error
 			var c converter
 			for i := lo; i < hi; i++ {
 				r := resources[i]
+				if providers != nil && !providers[r.Provider] {
+					continue
+				}
 				t, err := c.view(r)
 				if err != nil {
 					errs[w] = fmt.Errorf("building rule input for %s: %w", r.ID, err)
@@ -492,7 +521,7 @@ func (e *Engine) Evaluate(ctx context.Context, resources []*resource.Resource, n
 	if err != nil {
 		return nil, err
 	}
-	return e.EvaluateInput(ctx, in)
+	return e.evaluate(ctx, in, true)
 }
 
 // Classes lists the classes the loaded rules declare, plus account (which
@@ -510,8 +539,17 @@ func (e *Engine) Classes() []resource.Class {
 	return out
 }
 
-// EvaluateInput runs every rule over a prepared input.
+// EvaluateInput runs every rule over a prepared input (which may be
+// evaluated again: its Rego terms are kept).
 func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Finding, error) {
+	return e.evaluate(ctx, in, false)
+}
+
+// evaluate runs every rule over in. once: in is evaluated only this time
+// (Evaluate's own input): the Rego terms are built only for the providers
+// the rules reading each class cover, and dropped before the findings are
+// built, so that the two are not in memory together.
+func (e *Engine) evaluate(ctx context.Context, in *Input, once bool) ([]finding.Finding, error) {
 	// The rules of a class no resource has judge nothing: a lazy engine
 	// leaves them unprepared.
 	ready, err := e.ensurePrepared(ctx, func(i int) bool { return len(in.byClass[e.rules[i].Class]) > 0 })
@@ -521,33 +559,78 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Findin
 	// Build the terms the rules evaluated by OPA need first, using every
 	// core; the classes judged only on Go fields get none.
 	var need []resource.Class
-	seen := map[resource.Class]bool{}
-	add := func(c resource.Class) {
-		if !seen[c] && len(in.byClass[c]) > 0 {
-			seen[c] = true
+	providers := map[resource.Class]map[resource.Provider]bool{}
+	// uses lists, per rule, the classes whose terms it reads; left counts,
+	// per class, the rules still to judge that read its terms.
+	uses := make([][]resource.Class, len(e.rules))
+	left := map[resource.Class]int{}
+	var cur int
+	add := func(c resource.Class, rule *Rule) {
+		if len(in.byClass[c]) == 0 {
+			return
+		}
+		uses[cur] = append(uses[cur], c)
+		left[c]++
+		ps := providers[c]
+		if ps == nil {
+			ps = map[resource.Provider]bool{}
+			providers[c] = ps
 			need = append(need, c)
+		}
+		for _, p := range rule.Providers {
+			ps[p] = true
 		}
 	}
 	for i, r := range e.rules {
 		if !ready[i] {
 			continue
 		}
+		cur = i
 		d := e.direct[i]
 		opaFail := d == nil || !d.onGo
 		if opaFail {
-			add(r.Class)
+			add(r.Class, r)
 		}
 		if opaFail || e.messages[i] != nil && !d.hasMessage {
 			for c := range in.byClass {
 				if c != r.Class && (e.reads[i] == nil || e.reads[i][c]) {
-					add(c)
+					add(c, r)
 				}
 			}
 		}
 	}
 	slices.SortFunc(need, func(a, b resource.Class) int { return strings.Compare(string(a), string(b)) })
-	if _, err := in.ensure(need...); err != nil {
+	if once {
+		// An input evaluated once builds each class's terms when a rule
+		// first reads them (ensure), for the providers of the rules that
+		// read them, and drops them when the last of those rules is
+		// judged: the rules are handed out class by class, so only the
+		// terms of a few classes are in memory at a time, not every
+		// class's (at 1,000,000 resources, gigabytes).
+		in.mu.Lock()
+		if len(in.classes) == 0 {
+			in.only = providers
+		}
+		in.mu.Unlock()
+	} else if _, err := in.ensure(need...); err != nil {
 		return nil, err
+	}
+	var leftMu sync.Mutex
+	judged := func(i int) {
+		if !once {
+			return
+		}
+		leftMu.Lock()
+		var done []resource.Class
+		for _, c := range uses[i] {
+			if left[c]--; left[c] == 0 {
+				done = append(done, c)
+			}
+		}
+		leftMu.Unlock()
+		if len(done) > 0 {
+			in.drop(done...)
+		}
 	}
 	results := make([]judgement, len(e.rules))
 	errs := make([]error, len(e.rules))
@@ -560,17 +643,23 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Findin
 			defer wg.Done()
 			for i := range next {
 				results[i], errs[i] = e.judge(ctx, i, in)
+				judged(i)
 			}
 		}()
 	}
 	// Hand out the rules over the largest classes first, so the workers
-	// finish together rather than one waiting on a late large rule.
+	// finish together rather than one waiting on a late large rule, and
+	// class by class.
 	order := make([]int, len(e.rules))
 	for i := range order {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool {
-		return len(in.byClass[e.rules[order[a]].Class]) > len(in.byClass[e.rules[order[b]].Class])
+		ca, cb := e.rules[order[a]].Class, e.rules[order[b]].Class
+		if na, nb := len(in.byClass[ca]), len(in.byClass[cb]); na != nb {
+			return na > nb
+		}
+		return ca < cb
 	})
 	for _, i := range order {
 		if ctx.Err() != nil {
@@ -585,6 +674,9 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Findin
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if once {
+		in.release()
 	}
 	// The findings are built once, into the one slice returned: each
 	// rule's judgement is a compact list of (resource, status), and a
@@ -615,6 +707,30 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Findin
 	close(next)
 	wg.Wait()
 	return out, nil
+}
+
+// release drops the input's Rego terms (building the findings reads only
+// the resources): at 1,000,000 resources they hold gigabytes.
+func (in *Input) release() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.classes = map[resource.Class]*classTerms{}
+	in.views = map[string]ast.Value{}
+	in.arrays = map[string]*ast.Term{}
+}
+
+// drop forgets the Rego terms of classes, and the cached views and arrays
+// (which may hold them; those still needed are built again from the terms
+// of their classes). A rule that reads a dropped class after all would
+// have its terms built again: slower, never wrong.
+func (in *Input) drop(classes ...resource.Class) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for _, c := range classes {
+		delete(in.classes, c)
+	}
+	clear(in.views)
+	clear(in.arrays)
 }
 
 // A judgement is what a rule says about the resources of its class: one
