@@ -308,3 +308,27 @@ func watchHeap(peak *atomic.Uint64) (stop func()) {
 	}()
 	return func() { close(done); wg.Wait() }
 }
+
+// BenchmarkWriteOCSF writes the OCSF events of -findings provider findings
+// of every format (imported once, raw records left in their files, as
+// --format ocsf-jsonl does) and reports the CPU time of one write.
+func BenchmarkWriteOCSF(b *testing.B) {
+	n := *benchFindings
+	dir, _ := benchInput(b, n)
+	res, err := Files(context.Background(), []string{dir}, RawInFiles())
+	if err != nil || len(res.Problems) > 0 || len(res.Findings) != n {
+		b.Fatalf("%d findings, %v %v", len(res.Findings), err, res.Problems)
+	}
+	defer res.Close()
+	Sort(res.Findings)
+	runtime.GC()
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		if err := findings.WriteOCSF(io.Discard, res.Findings, true); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+}
