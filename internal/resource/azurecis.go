@@ -78,6 +78,15 @@ type DatabricksWorkspace struct {
 	// DiagnosticLogs: a diagnostic setting of the workspace sends some of
 	// its logs to a destination.
 	DiagnosticLogs *bool `json:"diagnostic_logs,omitempty"`
+	// VNet and Subnets: an injected workspace's VNet (resource ID) and its
+	// public and private subnets (parameters customVirtualNetworkId,
+	// customPublicSubnetName, customPrivateSubnetName).
+	VNet    string   `json:"vnet,omitempty"`
+	Subnets []string `json:"subnets,omitempty"`
+	// SubnetsNSG: both subnets have a network security group, from the
+	// VNet's row (CIS Azure 6.0 2.1.2); known when the inventory holds
+	// the VNet with its subnets.
+	SubnetsNSG *bool `json:"subnets_nsg,omitempty"`
 }
 
 // EntraTenant holds the Microsoft Entra ID tenant settings CIS Azure 6.0

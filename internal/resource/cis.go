@@ -26,6 +26,12 @@ type AccountCIS struct {
 	// AWSSupportAccess managed policy attached (CIS AWS 2.15); known when
 	// the input holds the account's IAM roles.
 	SupportRole *bool `json:"support_role,omitempty"`
+	// CloudShellFullAccess: an IAM user, group or role of the account has
+	// the AWSCloudShellFullAccess managed policy attached (CIS AWS 2.20;
+	// CloudShellHolders names them); known when the input holds the
+	// account's IAM principals with their attached policies.
+	CloudShellFullAccess *bool    `json:"cloud_shell_full_access,omitempty"`
+	CloudShellHolders    []string `json:"cloud_shell_holders,omitempty"`
 	// ServerCertificates are the account's IAM server certificates (`aws
 	// iam list-server-certificates`; CIS AWS 2.17), nil when not read.
 	ServerCertificates []ServerCertificate `json:"server_certificates,omitempty"`

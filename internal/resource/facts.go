@@ -220,6 +220,12 @@ type ObjectStorage struct {
 	// GRS, RAGRS, GZRS or RAGZRS.
 	Files        *FileService `json:"files,omitempty"`
 	GeoRedundant *bool        `json:"geo_redundant,omitempty"`
+	// RetentionLocked: a GCS bucket's retention policy is locked (Bucket
+	// Lock; false without a retention policy). LogSinkDestination: a log
+	// sink of the export writes to the bucket (known when the export
+	// holds log sinks). CIS GCP 2.4.
+	RetentionLocked    *bool `json:"retention_locked,omitempty"`
+	LogSinkDestination *bool `json:"log_sink_destination,omitempty"`
 }
 
 // Firewall: AWS security group, Azure network security group, GCP firewall rule.

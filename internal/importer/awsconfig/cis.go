@@ -183,6 +183,8 @@ func accountCIS(rs []*resource.Resource, byType map[string][]*resource.Resource,
 		c.SupportRole = resource.Bool(has || (c.SupportRole != nil && *c.SupportRole))
 	}
 
+	cloudShellAccess(byType, get) // cis_cloudshell.go
+
 	// Server certificates, with their expiry from the item (Expiration,
 	// as IAM's ServerCertificateMetadata names it) or from the
 	// certificate body.

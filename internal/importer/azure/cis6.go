@@ -142,8 +142,8 @@ func sendsLogs(p node, audit bool) bool {
 
 // finishCIS6 joins the file service rows to their storage accounts, the
 // resource-scope diagnostic settings to their Key Vaults and Databricks
-// workspaces, and sets the
-// subscriptions' Bastion and Application Insights facts.
+// workspaces, the Databricks workspaces to their VNets' subnets, and sets
+// the subscriptions' Bastion and Application Insights facts.
 func finishCIS6(all []*resource.Resource) (problems []attr.Problem) {
 	byID := map[string]*resource.Resource{}
 	type sub struct{ resources, bastion, insights, diagnostics bool }
@@ -243,6 +243,9 @@ func finishCIS6(all []*resource.Resource) (problems []attr.Problem) {
 		case databricks(r):
 			logged = &r.Facts.Database.Databricks.DiagnosticLogs
 		}
+		if databricks(r) {
+			databricksSubnetNSGs(r.Facts.Database.Databricks, byID)
+		}
 		if logged != nil {
 			switch {
 			case vaultLogs[r]:
@@ -276,4 +279,21 @@ func resourcesTable(typ string) bool {
 		}
 	}
 	return strings.Contains(l, "/") && !strings.EqualFold(typ, TypeDiagnosticSetting)
+}
+
+// databricksSubnetNSGs sets whether an injected workspace's two subnets
+// have network security groups, from its VNet's subnets: unknown when
+// the VNet, or whether its subnets have groups, is not in the inventory.
+func databricksSubnetNSGs(w *resource.DatabricksWorkspace, byID map[string]*resource.Resource) {
+	vnet := byID[strings.ToLower(w.VNet)]
+	if w.VNet == "" || len(w.Subnets) == 0 || vnet == nil || vnet.Facts.Network == nil || vnet.Facts.Network.SubnetsNSG == nil {
+		return
+	}
+	covered := true
+	for _, sn := range w.Subnets {
+		for _, missing := range vnet.Facts.Network.SubnetsWithoutNSG {
+			covered = covered && !strings.EqualFold(sn, missing)
+		}
+	}
+	w.SubnetsNSG = resource.Bool(covered)
 }

@@ -122,7 +122,7 @@ func TestDatabricksCISFacts(t *testing.T) {
 		t.Errorf("problems: %+v", problems)
 	}
 	for name, want := range map[string]string{
-		"locked": `{"engine":"databricks","public_endpoint":false,"encrypted":true,"key_manager":"customer","databricks":{"vnet_injection":true,"no_public_ip":true,"private_endpoint":true,"diagnostic_logs":true}}`,
+		"locked": `{"engine":"databricks","public_endpoint":false,"encrypted":true,"key_manager":"customer","databricks":{"vnet_injection":true,"no_public_ip":true,"private_endpoint":true,"diagnostic_logs":true,"vnet":"/v"}}`,
 		"open":   `{"engine":"databricks","public_endpoint":true,"encrypted":true,"key_manager":"provider","databricks":{"vnet_injection":false,"no_public_ip":false,"private_endpoint":false,"diagnostic_logs":false}}`,
 		"bad":    `{"engine":"databricks","encrypted":true,"key_manager":"provider","databricks":{"diagnostic_logs":false}}`,
 	} {
@@ -132,6 +132,45 @@ func TestDatabricksCISFacts(t *testing.T) {
 		}
 		if got := factsJSON(t, r.Facts.Database); got != want {
 			t.Errorf("%s: database facts\n%s, want\n%s", name, got, want)
+		}
+	}
+}
+
+// TestDatabricksSubnetNSGs: an injected workspace's two subnets have
+// network security groups, from its VNet's subnets; unknown without the
+// VNet, without the subnet names or for a workspace that is not injected.
+func TestDatabricksSubnetNSGs(t *testing.T) {
+	ws := func(name string) string {
+		return cisSub + "/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/" + name
+	}
+	vnet := func(name string) string {
+		return cisSub + "/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/" + name
+	}
+	injected := func(name, vn string) string {
+		return cisRow(ws(name), "microsoft.databricks/workspaces", `{"parameters":{"customVirtualNetworkId":{"value":"`+vn+`"},`+
+			`"customPublicSubnetName":{"value":"dbx-public"},"customPrivateSubnetName":{"value":"DBX-private"}}}`)
+	}
+	rows := "[" + strings.Join([]string{
+		cisRow(vnet("guarded"), "Microsoft.Network/virtualNetworks",
+			`{"subnets":[{"name":"dbx-public","properties":{"networkSecurityGroup":{"id":"/n"}}},{"name":"dbx-private","properties":{"networkSecurityGroup":{"id":"/n"}}},{"name":"other","properties":{}}]}`),
+		cisRow(vnet("bare"), "Microsoft.Network/virtualNetworks",
+			`{"subnets":[{"name":"dbx-public","properties":{"networkSecurityGroup":{"id":"/n"}}},{"name":"dbx-private","properties":{}}]}`),
+		injected("good", vnet("guarded")), injected("bad", strings.ToUpper(vnet("bare"))), injected("elsewhere", vnet("absent")),
+		cisRow(ws("unnamed"), "microsoft.databricks/workspaces", `{"parameters":{"customVirtualNetworkId":{"value":"`+vnet("bare")+`"}}}`),
+		cisRow(ws("managed"), "microsoft.databricks/workspaces", `{"parameters":{}}`),
+	}, ",") + "]"
+	m, problems := loadRows(t, rows)
+	if len(problems) != 0 {
+		t.Errorf("problems: %+v", problems)
+	}
+	for name, want := range map[string]string{"good": "true", "bad": "false", "elsewhere": "unknown", "unnamed": "unknown", "managed": "unknown"} {
+		w := m[strings.ToLower(ws(name))].Facts.Database.Databricks
+		got := "unknown"
+		if w.SubnetsNSG != nil {
+			got = map[bool]string{true: "true", false: "false"}[*w.SubnetsNSG]
+		}
+		if got != want {
+			t.Errorf("%s: subnets_nsg %s, want %s", name, got, want)
 		}
 	}
 }

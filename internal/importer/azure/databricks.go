@@ -39,6 +39,11 @@ func databricksWorkspace(r *resource.Resource, _, p node) {
 	if pst == ok {
 		if vnet, st := params.Str("customVirtualNetworkId", "value"); st != bad {
 			w.VNetInjection = resource.Bool(vnet != "")
+			w.VNet = vnet
+		}
+		pub, priv := params.S("customPublicSubnetName", "value"), params.S("customPrivateSubnetName", "value")
+		if pub != "" && priv != "" {
+			w.Subnets = []string{pub, priv}
 		}
 		if v, st := params.Boolean("enableNoPublicIp", "value"); st == ok {
 			w.NoPublicIP = v

@@ -57,6 +57,7 @@ func TestTenantSettings(t *testing.T) {
 			"unknown true unknown unknown", "Authorization_RequestDenied"},
 		{"wrong types", `"/policies/identitySecurityDefaultsEnforcementPolicy":{"isEnabled":"yes"},"/policies/deviceRegistrationPolicy":[{"multiFactorAuthConfiguration":"required"},{}]`,
 			"unknown unknown unknown unknown", "isEnabled: want boolean"},
+		{"a list of one page", `"/policies/deviceRegistrationPolicy":[{"multiFactorAuthConfiguration":"required"}]`, "unknown true unknown unknown", ""},
 		{"a list of pages", `"/policies/deviceRegistrationPolicy":[{"multiFactorAuthConfiguration":"required"},{}]`, "unknown unknown unknown unknown", "a list where one object"},
 		{"not an object", `"/policies/identitySecurityDefaultsEnforcementPolicy":"on"`, "unknown unknown unknown unknown", "want object (a Graph policy), got string"},
 		{"unknown enum value", `"/policies/deviceRegistrationPolicy":{"multiFactorAuthConfiguration":"unknownFutureValue"}`, "unknown unknown unknown unknown", "neither required nor notRequired"},

@@ -81,7 +81,8 @@ func dnsPolicy(d node) (logging bool, networks []string, good bool) {
 // export holds Cloud DNS assets (managed zones or policies).
 func finishCIS5(all []*resource.Resource, cis map[string]*resource.AccountCIS) {
 	finishOrgContacts(all)
-	finishServices(all, cis)
+	finishServices(all, cis) // cis_services.go
+	finishLogBuckets(all)    // cis_logbuckets.go
 	keys := map[string][]resource.APIKey{}
 	keysBad := map[string]bool{}
 	dnsKnown, dnsBad := map[string]bool{}, map[string]bool{}
