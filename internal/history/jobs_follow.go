@@ -68,8 +68,9 @@ func (s *Store) JobRunStatus(ctx context.Context, jobID int64) (string, error) {
 // completed (an earlier attempt recorded it) nothing changes and again is
 // true. When another job advanced the checkpoint since prev was read it
 // returns ErrFollowMoved and nothing changes. The job's row must exist
-// (StartJobRun).
-func (s *Store) RecordJobFollow(ctx context.Context, jobID int64, prev FollowState, checkpoint []byte, files int, result, errText string) (again bool, err error) {
+// (StartJobRun). The alerts the job raised are recorded in the same
+// transaction: once, whichever attempt commits.
+func (s *Store) RecordJobFollow(ctx context.Context, jobID int64, prev FollowState, checkpoint []byte, files int, result, errText string, alerts ...Alert) (again bool, err error) {
 	tx, err := s.begin(ctx, lock{key: Identity("job_follow", prev.Name, "", prev.Dir)})
 	if err != nil {
 		return false, fmt.Errorf("history: %w", err)
@@ -107,6 +108,9 @@ WHERE name = ? AND dir = ? AND seq = ?`, string(checkpoint), files, jobID, now, 
 	if _, err := tx.exec(ctx, `UPDATE job_runs SET status = ?, error = ?, result = ?, finished_ms = ?, duration_ms = ? - started_ms
 WHERE job_id = ?`, JobCompleted, errText, result, now, now, jobID); err != nil {
 		return false, fmt.Errorf("history: job %d: %w", jobID, err)
+	}
+	if err := insertAlerts(ctx, tx, alerts, msTime(now)); err != nil {
+		return false, fmt.Errorf("history: job %d: alerts: %w", jobID, err)
 	}
 	if err := tx.commit(ctx); err != nil {
 		return false, fmt.Errorf("history: %w", err)

@@ -213,7 +213,21 @@ func (w *followWorker) run(ctx context.Context, job *river.Job[FollowArgs]) (fol
 		case <-time.After(q.opts.BeforeCommit):
 		}
 	}
-	again, err := q.store.RecordJobFollow(ctx, job.ID, prev, ck, len(after.Files), result, joinErrors(inputErrs))
+	// The alerts go to the history with the checkpoint, so every vigil
+	// serve on the database shows them, whichever machine's worker ran.
+	var alerts []history.Alert
+	if res.alerts > 0 {
+		af, err := os.Open(final)
+		if err != nil {
+			return res, err
+		}
+		alerts, _, err = history.ReadAlerts(af, final)
+		af.Close()
+		if err != nil {
+			return res, err
+		}
+	}
+	again, err := q.store.RecordJobFollow(ctx, job.ID, prev, ck, len(after.Files), result, joinErrors(inputErrs), alerts...)
 	if err != nil {
 		return res, err
 	}

@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -410,6 +411,11 @@ func TestFollowLogs(t *testing.T) {
 	if a := alerts(id); strings.Count(a, "\n") != 1 || !strings.Contains(a, "cccccccc-") {
 		t.Errorf("alerts after a restart (want c's only):\n%s", a)
 	}
+	// Each alert is in the history once, with its rule and origin.
+	if as, total, err := q.Store().Alerts(ctx, history.AlertQuery{}); err != nil || total != 3 || len(as) != 3 ||
+		!strings.HasPrefix(as[0].Origin, out) || as[0].Rule == "" || !json.Valid(as[0].Data) {
+		t.Errorf("alerts in the history: %d %v %+v", total, err, as)
+	}
 	st, err := q.Store().FollowState(ctx, "trail", args.Dir)
 	if err != nil || st.Seq != 4 || st.Files != 3 || st.JobID != id {
 		t.Errorf("follow state %+v (%v): want 4 jobs recorded, 3 files, the last by job %d", st, err, id)
@@ -465,15 +471,22 @@ func TestRecordJobFollowOnce(t *testing.T) {
 			if err != nil || prev.Seq != 0 {
 				t.Fatalf("empty state: %+v %v", prev, err)
 			}
-			if again, err := st.RecordJobFollow(ctx, 1, prev, []byte(`{"v":1}`), 1, "r1", ""); err != nil || again {
+			alert := func(uid string) history.Alert {
+				return history.Alert{UID: uid, Time: time.Unix(1, 0), Rule: "r", Data: json.RawMessage(`{}`)}
+			}
+			if again, err := st.RecordJobFollow(ctx, 1, prev, []byte(`{"v":1}`), 1, "r1", "", alert("a1"), alert("a2")); err != nil || again {
 				t.Fatalf("first record: %v %v", again, err)
 			}
-			if again, err := st.RecordJobFollow(ctx, 1, prev, []byte(`{"v":9}`), 9, "r1", ""); err != nil || !again {
+			if again, err := st.RecordJobFollow(ctx, 1, prev, []byte(`{"v":9}`), 9, "r1", "", alert("a1"), alert("a9")); err != nil || !again {
 				t.Fatalf("the same job again: again %v, %v", again, err)
 			}
 			// Job 2 started from the empty state too: refused.
-			if _, err := st.RecordJobFollow(ctx, 2, prev, []byte(`{"v":2}`), 2, "r2", ""); !errors.Is(err, history.ErrFollowMoved) {
+			if _, err := st.RecordJobFollow(ctx, 2, prev, []byte(`{"v":2}`), 2, "r2", "", alert("a3")); !errors.Is(err, history.ErrFollowMoved) {
 				t.Fatalf("a job from a stale state: %v, want ErrFollowMoved", err)
+			}
+			// Only the recorded job's alerts, once each.
+			if as, total, err := st.Alerts(ctx, history.AlertQuery{}); err != nil || total != 2 || as[0].UID != "a1" || as[1].UID != "a2" {
+				t.Fatalf("alerts: %d %v %+v", total, err, as)
 			}
 			cur, err := st.FollowState(ctx, "f", "/logs")
 			if err != nil || cur.Seq != 1 || string(cur.Checkpoint) != `{"v":1}` || cur.JobID != 1 {

@@ -69,6 +69,7 @@ type Server struct {
 	counts  counts
 	ws      *workspace
 	oidc    *ssoClient // nil without single sign-on
+	alerts  alertSync
 	// jsonOuts (*jsonOut) and htmlBufs (*bytes.Buffer) are the answers'
 	// buffers, reused across requests.
 	jsonOuts, htmlBufs sync.Pool
@@ -212,6 +213,10 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/jobs", role: Viewer, api: true, h: s.apiJobs},
 		{method: "GET", path: "/api/v1/jobs/{id}", role: Viewer, api: true, h: s.apiJob},
 		{method: "GET", path: "/api/v1/plans", role: Viewer, api: true, h: s.apiPlans},
+		{method: "GET", path: "/api/v1/plans/{id}", role: Viewer, api: true, h: s.apiPlan},
+		{method: "GET", path: "/api/v1/playbook-runs", role: Viewer, api: true, h: s.apiPlaybookRuns},
+		{method: "GET", path: "/api/v1/alerts", role: Viewer, api: true, h: s.apiAlerts},
+		{method: "GET", path: "/api/v1/alerts/{uid}", role: Viewer, api: true, h: s.apiAlert},
 		{method: "POST", path: "/api/v1/plans/{id}/approve", role: Responder, api: true, h: s.apiApprove},
 		{method: "GET", path: "/api/v1/attestations", role: Viewer, api: true, h: s.apiAttestations},
 		{method: "POST", path: "/api/v1/attestations", role: attestRole, api: true, h: s.apiAttest},

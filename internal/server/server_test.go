@@ -501,7 +501,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		}
 		fid := strconv.FormatInt(fs[0].ID, 10)
 		dir, pid := respondDir(t)
-		e.withWorkspace(Workspace{Respond: dir})
+		e.withWorkspace(Workspace{Respond: dir, Alerts: []string{alertsFile(t)}})
 		bodies := map[string]string{
 			"/api/v1/plans/{id}/approve":     `{"reason":"test"}`,
 			"/api/v1/findings/{id}/comments": `{"body":"seen"}`,
@@ -514,7 +514,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 				t.Errorf("openapi.json documents %s, which is not a route", d)
 			}
 			method, path, _ := strings.Cut(d, " ")
-			resp, body := e.req(method, concrete(strings.NewReplacer("findings/{id}", "findings/"+fid, "plans/{id}", "plans/"+pid).Replace(path))+"?group=rule", strings.NewReader(bodies[path]), "Authorization", "Bearer "+admin)
+			resp, body := e.req(method, concrete(strings.NewReplacer("findings/{id}", "findings/"+fid, "plans/{id}", "plans/"+pid, "alerts/{uid}", "alerts/a1").Replace(path))+"?group=rule", strings.NewReader(bodies[path]), "Authorization", "Bearer "+admin)
 			if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed || resp.StatusCode >= 500 {
 				t.Errorf("%s: %s %s", d, resp.Status, body)
 			}
