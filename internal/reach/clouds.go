@@ -10,11 +10,11 @@ import (
 
 // withFirsts prefixes each family's route hops with its public address
 // hop; a family without one opens no path.
-func withFirsts(first map[string]resource.Hop, routes map[string][]resource.Hop) map[string][]resource.Hop {
-	out := map[string][]resource.Hop{}
-	for fam, h := range first {
-		if hops, ok := routes[fam]; ok {
-			out[fam] = append([]resource.Hop{h}, hops...)
+func withFirsts(first heads, routes map[string][]resource.Hop) map[string][]resource.Hop {
+	out := make(map[string][]resource.Hop, 2)
+	for _, fam := range families {
+		if hops, ok := routes[fam.name]; ok && first.has(fam.name) {
+			out[fam.name] = append([]resource.Hop{first[famIndex(fam.name)]}, hops...)
 		}
 	}
 	return out
@@ -27,8 +27,8 @@ func withFirsts(first map[string]resource.Hop, routes map[string][]resource.Hop)
 // say whether the instance has an IPv6 address, a path that would open
 // with one makes the answer undecided, never "not exposed".
 func (g *Graph) aws(r *resource.Resource, a *answer) {
-	g.byFamily(r, a, r.Facts.Compute.PublicIP, g.publicIPv6(r), func(b *answer, heads map[string]resource.Hop, guess bool) {
-		g.awsPaths(r, b, heads, guess)
+	g.byFamily(r, a, r.Facts.Compute.PublicIP, g.publicIPv6(r), func(b *answer, hs heads, guess bool) {
+		g.awsPaths(r, b, hs, guess)
 	})
 }
 
@@ -75,10 +75,10 @@ func pathPorts(ps []resource.ExposurePath) string {
 }
 
 // awsPaths adds to a the paths of r opened by the first hops (per family).
-// routedOnly: stop before the firewalls when no family of heads has a
+// routedOnly: stop before the firewalls when no family of hs has a
 // default route to the internet (a guess at an address the inventory
 // does not record, which no firewall needs to be read for).
-func (g *Graph) awsPaths(r *resource.Resource, a *answer, heads map[string]resource.Hop, routedOnly bool) {
+func (g *Graph) awsPaths(r *resource.Resource, a *answer, hs heads, routedOnly bool) {
 	nics, _ := g.interfaces(r)
 	subnets, sgIDs := targets(r, resource.RelInSubnet), g.attached(r.Provider, r, r.ID)
 	for _, n := range nics {
@@ -102,7 +102,7 @@ func (g *Graph) awsPaths(r *resource.Resource, a *answer, heads map[string]resou
 		a.unknown("%s: the route table of subnet %s is not in the inventory", r.ID, sn)
 		return
 	}
-	fams := withFirsts(heads, defaultRoutes(tables, nil))
+	fams := withFirsts(hs, defaultRoutes(tables, nil))
 	if routedOnly && len(fams) == 0 {
 		return
 	}
@@ -170,8 +170,8 @@ func (g *Graph) azure(r *resource.Resource, a *answer) {
 		return
 	}
 	for _, n := range nics {
-		heads, unknownV6 := g.azureHeads(n)
-		if len(heads) == 0 {
+		hs, unknownV6 := g.azureHeads(n)
+		if hs.empty() {
 			a.decided = true
 			continue
 		}
@@ -201,9 +201,9 @@ func (g *Graph) azure(r *resource.Resource, a *answer) {
 			routes = overrides(tables, routes)
 		}
 		before := len(a.paths)
-		a.through(withFirsts(heads, routes), layers)
+		a.through(withFirsts(hs, routes), layers)
 		if unknownV6 != "" {
-			a.guessedV6(before, unknownV6)
+			a.guessedV6(before, n.ID, unknownV6, "as an IPv6 address")
 		}
 	}
 }
@@ -241,13 +241,13 @@ func name0(r *resource.Resource, id string) string {
 // gateway, and the VPC firewall rules that apply to the VM (IPv6 through
 // the rules admitting ::/0).
 func (g *Graph) gcp(r *resource.Resource, a *answer) {
-	g.byFamily(r, a, publicV4(r), g.publicIPv6(r), func(b *answer, heads map[string]resource.Hop, _ bool) {
-		g.gcpPaths(r, b, heads)
+	g.byFamily(r, a, publicV4(r), g.publicIPv6(r), func(b *answer, hs heads, _ bool) {
+		g.gcpPaths(r, b, hs)
 	})
 }
 
 // gcpPaths adds to a the paths of r opened by the first hops (per family).
-func (g *Graph) gcpPaths(r *resource.Resource, a *answer, heads map[string]resource.Hop) {
+func (g *Graph) gcpPaths(r *resource.Resource, a *answer, hs heads) {
 	net := first(targets(r, resource.RelInNetwork))
 	if net == "" {
 		a.unknown("%s: its network is not in the inventory", r.ID)
@@ -299,7 +299,7 @@ func (g *Graph) gcpPaths(r *resource.Resource, a *answer, heads map[string]resou
 		g.used(regional)
 		l = g.netPolicyLayer(levels, fws, global, regional, before)
 	}
-	a.through(withFirsts(heads, defaultRoutes(tables, r.Facts.Compute.NetworkTags)), []layer{l})
+	a.through(withFirsts(hs, defaultRoutes(tables, r.Facts.Compute.NetworkTags)), []layer{l})
 }
 
 // loadBalancer: an internet-facing load balancer is reachable on its

@@ -77,52 +77,72 @@ func publicV4(r *resource.Resource) *bool {
 	return r.Facts.Compute.PublicIP
 }
 
+// heads are the first hops of a resource's paths per family (its public
+// address), indexed by famIndex; a zero Hop is no address of the family.
+type heads [2]resource.Hop
+
+func famIndex(fam string) int {
+	if fam == "ipv6" {
+		return 1
+	}
+	return 0
+}
+
+func (h *heads) set(fam string, hop resource.Hop) { h[famIndex(fam)] = hop }
+
+func (h *heads) has(fam string) bool { return h[famIndex(fam)].Resource != "" }
+
+func (h *heads) empty() bool { return !h.has("ipv4") && !h.has("ipv6") }
+
 // byFamily adds to a the paths of r opened by its public addresses: IPv4
 // when v4, IPv6 when v6 (the hop v6Hop). When v6 is unknown and an IPv6
 // address would open a path, the answer for IPv6 is undecided (never "not
 // exposed"). run evaluates the paths from the given first hops; guess is
 // true when the only head is a guessed IPv6 address (its reasons are not
 // kept).
-func (g *Graph) byFamily(r *resource.Resource, a *answer, v4, v6 *bool, run func(b *answer, heads map[string]resource.Hop, guess bool)) {
-	heads := map[string]resource.Hop{}
+func (g *Graph) byFamily(r *resource.Resource, a *answer, v4, v6 *bool, run func(b *answer, hs heads, guess bool)) {
+	var hs heads
 	switch {
 	case v4 == nil:
 		a.unknown("%s: whether it has a public IP is not in the inventory", r.ID)
 	case *v4:
-		heads["ipv4"] = resource.Hop{Resource: r.ID, Allows: "public IP"}
+		hs.set("ipv4", resource.Hop{Resource: r.ID, Allows: "public IP"})
 	default:
 		a.decided = true
 	}
 	guessed := resource.Hop{Resource: r.ID, Allows: "IPv6 address (unknown)"}
 	switch {
 	case v6 != nil && *v6:
-		heads["ipv6"] = resource.Hop{Resource: r.ID, Allows: "public IPv6 address"}
+		hs.set("ipv6", resource.Hop{Resource: r.ID, Allows: "public IPv6 address"})
 	case v6 == nil && v4 != nil && *v4:
-		heads["ipv6"] = guessed
+		hs.set("ipv6", guessed)
 	case v6 == nil && v4 != nil:
 		// No public IPv4 address: whether an IPv6 one would open a path,
 		// ignoring what else the inventory lacks (nothing says there is an
 		// address to reach).
 		var b answer
-		run(&b, map[string]resource.Hop{"ipv6": guessed}, true)
+		var only heads
+		only.set("ipv6", guessed)
+		run(&b, only, true)
 		if len(b.paths) > 0 {
 			a.unknown("%s: %s; with one it is reachable over IPv6 on %s", r.ID, noIPv6Fact, pathPorts(b.paths))
 		}
 		return
 	}
-	if len(heads) == 0 {
+	if hs.empty() {
 		return
 	}
 	before := len(a.paths)
-	run(a, heads, false)
+	run(a, hs, false)
 	if v6 == nil {
-		a.guessedV6(before, r.ID+": "+noIPv6Fact)
+		a.guessedV6(before, r.ID, noIPv6Fact, "with one")
 	}
 }
 
 // guessedV6 moves the IPv6 paths added since before (opened by an address
-// whose family is not known) into an undecided reason.
-func (a *answer) guessedV6(before int, why string) {
+// whose family is not known) into an undecided reason: "who: why; if
+// so, it is reachable over IPv6 on ...".
+func (a *answer) guessedV6(before int, who, why, ifSo string) {
 	kept := a.paths[:before]
 	var guessed []resource.ExposurePath
 	for _, p := range a.paths[before:] {
@@ -134,7 +154,7 @@ func (a *answer) guessedV6(before int, why string) {
 	}
 	a.paths = kept
 	if len(guessed) > 0 {
-		a.unknown("%s; with one it is reachable over IPv6 on %s", why, pathPorts(guessed))
+		a.unknown("%s: %s; %s it is reachable over IPv6 on %s", who, why, ifSo, pathPorts(guessed))
 	}
 }
 
@@ -142,40 +162,40 @@ func (a *answer) guessedV6(before int, why string) {
 // public IPs (an IPv6 public IP opens the IPv6 path, an IPv4 one the IPv4
 // path). A public IP whose version is not in the inventory (the resource
 // missing, or neither its version nor its address exported) is taken as
-// IPv4, ARM's default; unknown names it, and an IPv6 path it would open is
-// undecided.
-func (g *Graph) azureHeads(n *resource.Resource) (heads map[string]resource.Hop, unknown string) {
-	heads = map[string]resource.Hop{}
+// IPv4, ARM's default; unknown then says why ("" when every version is
+// known), and an IPv6 path it would open is undecided.
+func (g *Graph) azureHeads(n *resource.Resource) (hs heads, unknown string) {
 	for _, id := range targets(n, resource.RelUsesPublicIP) {
 		p := g.get(n, id)
 		fams, known, bad := publicFamilies(p)
 		if !known {
 			fams = []string{"ipv4"}
 			if unknown == "" {
-				unknown = fmt.Sprintf("%s: public IP %s: its IP version is not in the inventory (taken as IPv4, the default)", n.ID, name0(p, id))
+				unknown = "public IP " + name0(p, id) + ": its IP version is not in the inventory (taken as IPv4, the default"
 				if bad != "" {
-					unknown = fmt.Sprintf("%s: public IP %s: its IP version is not in the inventory (%s; taken as IPv4, the default)", n.ID, name0(p, id), bad)
+					unknown += "; " + bad
 				}
+				unknown += ")"
 			}
 		}
 		for _, f := range fams {
-			if _, ok := heads[f]; ok {
+			if hs.has(f) {
 				continue
 			}
 			text := "public IP " + name0(p, id)
 			if f == "ipv6" {
 				text = "public IPv6 address " + name0(p, id)
 			}
-			heads[f] = resource.Hop{Resource: n.ID, Allows: text}
+			hs.set(f, resource.Hop{Resource: n.ID, Allows: text})
 		}
 	}
-	if _, ok := heads["ipv6"]; ok {
+	if hs.has("ipv6") {
 		unknown = "" // an IPv6 address is known: the path is decided
 	}
 	if unknown != "" {
-		heads["ipv6"] = resource.Hop{Resource: n.ID, Allows: "IPv6 address (unknown)"}
+		hs.set("ipv6", resource.Hop{Resource: n.ID, Allows: "IPv6 address (unknown)"})
 	}
-	return heads, unknown
+	return hs, unknown
 }
 
 // azurePublicV4: whether one of r's network interfaces has a public IPv4

@@ -156,11 +156,20 @@ func (g *Graph) viaListener(t *resource.Resource, f forward, a *answer) {
 		return
 	}
 	var lbHops []resource.Hop
-	proto, fam, text := listenerProto(f.listener), g.listenerFamily(f.lb, f.listener), g.listenerText(f.lb, f.listener)
+	proto, fam, text := listenerProto(f.listener), g.listenerFamily(f.lb, f.listener), ""
 	for _, p := range lbx.Paths {
-		if p.FromPort == f.listener.Port && p.Protocol == proto && p.Family == fam && (lbHops == nil || p.Hops[0].Allows == text) {
-			lbHops = p.Hops // the listener's own path first (one port on two frontends)
+		if p.FromPort != f.listener.Port || p.Protocol != proto || p.Family != fam {
+			continue
 		}
+		if lbHops != nil { // one port on two frontends: the listener's own path
+			if text == "" {
+				text = g.listenerText(f.lb, f.listener)
+			}
+			if p.Hops[0].Allows != text {
+				continue
+			}
+		}
+		lbHops = p.Hops
 	}
 	if lbHops == nil {
 		// An API's private integration (a VPC link) may reach the
