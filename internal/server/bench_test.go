@@ -47,23 +47,7 @@ func BenchmarkExplorer(b *testing.B) {
 	ctx := context.Background()
 	for _, e := range historytest.Engines() {
 		b.Run(e.Name, func(b *testing.B) {
-			store, err := history.Open(ctx, e.DSN(b))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer store.Close()
-			st := historytest.Fill(ctx, b, store, historytest.Shape{Findings: n, Runs: runs})
-			b.Logf("%s: %d findings over %d runs written in %s", e.Name, st.Findings, st.Runs, st.Took.Round(time.Millisecond))
-			s, err := New(ctx, store, Options{Argon2: Argon2Params{Memory: 1024, Time: 1, Threads: 1}})
-			if err != nil {
-				b.Fatal(err)
-			}
-			secret, _, err := s.CreateToken(ctx, "bench", "bench", Viewer, time.Now().Add(time.Hour))
-			if err != nil {
-				b.Fatal(err)
-			}
-			ts := httptest.NewServer(s.Handler())
-			defer ts.Close()
+			_, ts, secret, _ := benchServer(ctx, b, e, historytest.Shape{Findings: n, Runs: runs})
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: users + 8}}
 			cloud, account := historytest.Account(4 * 200)
 			filtered := fmt.Sprintf("severity=critical,high&cloud=%s&account=%s", cloud, account)
@@ -76,25 +60,9 @@ func BenchmarkExplorer(b *testing.B) {
 			} {
 				b.Run(q.name, func(b *testing.B) {
 					get := func() (time.Duration, error) {
-						req, _ := http.NewRequest("GET", ts.URL+q.path, nil)
-						req.Header.Set("Authorization", "Bearer "+secret)
 						t0 := time.Now()
-						resp, err := client.Do(req)
-						if err != nil {
-							return 0, err
-						}
-						// Read the page as a browser does: the connection is
-						// then kept for the next request (closed unread, it
-						// is not) and the time includes the whole answer.
-						_, err = io.Copy(io.Discard, resp.Body)
-						resp.Body.Close()
-						if err != nil {
-							return 0, err
-						}
-						if resp.StatusCode != 200 {
-							return 0, fmt.Errorf("%s: %s", q.path, resp.Status)
-						}
-						return time.Since(t0), nil
+						err := benchGet(client, ts.URL, secret, q.path)
+						return time.Since(t0), err
 					}
 					for range 5 { // warm the caches and the connections
 						if _, err := get(); err != nil {
@@ -173,38 +141,8 @@ func BenchmarkEvidence(b *testing.B) {
 	ctx := context.Background()
 	for _, e := range historytest.Engines() {
 		b.Run(e.Name, func(b *testing.B) {
-			dsn := e.DSN(b)
-			store, err := history.Open(ctx, dsn)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer store.Close()
-			st := historytest.Fill(ctx, b, store, historytest.Shape{Findings: n, Runs: 10})
-			b.Logf("%s: %d findings written in %s", e.Name, st.Findings, st.Took.Round(time.Millisecond))
-			s, err := New(ctx, store, Options{Argon2: Argon2Params{Memory: 1024, Time: 1, Threads: 1}})
-			if err != nil {
-				b.Fatal(err)
-			}
-			secret, _, err := s.CreateToken(ctx, "bench", "bench", Viewer, time.Now().Add(time.Hour))
-			if err != nil {
-				b.Fatal(err)
-			}
-			ts := httptest.NewServer(s.Handler())
-			defer ts.Close()
-			get := func(path string) error {
-				req, _ := http.NewRequest("GET", ts.URL+path, nil)
-				req.Header.Set("Authorization", "Bearer "+secret)
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					return err
-				}
-				_, err = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if err == nil && resp.StatusCode != 200 {
-					err = fmt.Errorf("%s: %s", path, resp.Status)
-				}
-				return err
-			}
+			store, ts, secret, dsn := benchServer(ctx, b, e, historytest.Shape{Findings: n, Runs: 10})
+			get := func(path string) error { return benchGet(http.DefaultClient, ts.URL, secret, path) }
 			for _, c := range []string{historytest.Control(0), "CC1.1"} {
 				path := "/compliance/soc2?source=org&control=" + c
 				b.Run(c, func(b *testing.B) {
@@ -229,4 +167,48 @@ func BenchmarkEvidence(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchServer fills a store of engine e with sh (historytest.Fill) and
+// serves it on loopback; it returns the store, the server, a viewer token
+// and the store's DSN, all closed when the benchmark ends.
+func benchServer(ctx context.Context, b *testing.B, e historytest.Engine, sh historytest.Shape) (*history.Store, *httptest.Server, string, string) {
+	b.Helper()
+	dsn := e.DSN(b)
+	store, err := history.Open(ctx, dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	st := historytest.Fill(ctx, b, store, sh)
+	b.Logf("%s: %d findings over %d runs written in %s", e.Name, st.Findings, st.Runs, st.Took.Round(time.Millisecond))
+	s, err := New(ctx, store, Options{Argon2: Argon2Params{Memory: 1024, Time: 1, Threads: 1}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	secret, _, err := s.CreateToken(ctx, "bench", "bench", Viewer, time.Now().Add(time.Hour))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	b.Cleanup(ts.Close)
+	return store, ts, secret, dsn
+}
+
+// benchGet sends one request with the token and reads the whole answer, as
+// a browser does: the connection is then kept for the next request (closed
+// unread, it is not) and the time includes the whole answer.
+func benchGet(client *http.Client, base, secret, path string) error {
+	req, _ := http.NewRequest("GET", base+path, nil)
+	req.Header.Set("Authorization", "Bearer "+secret)
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if err == nil && resp.StatusCode != 200 {
+		err = fmt.Errorf("%s: %s", path, resp.Status)
+	}
+	return err
 }
