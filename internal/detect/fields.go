@@ -3,9 +3,6 @@ package detect
 import (
 	"strings"
 	"time"
-	"unsafe"
-
-	"github.com/tidwall/gjson"
 
 	"github.com/vigil-sec/vigil/internal/logs"
 	"github.com/vigil-sec/vigil/internal/sigma"
@@ -24,22 +21,14 @@ func EventTime(rec logs.Record) time.Time {
 
 // Identities returns the principals that performed a record's event (ARN,
 // user name, invokedBy service, UPN, app id, principal email: the source
-// descriptor's Actor paths), for allow-listing automation.
+// descriptor's Actor paths, read as Sigma rules read fields), for
+// allow-listing automation.
 func Identities(rec logs.Record) []string {
-	d, ok := logs.DescriptorOf(rec)
-	if !ok {
-		return nil
+	ids := identitiesIn(rec, sigma.NewJSONEvent(rec.Raw))
+	for i, id := range ids {
+		ids[i] = strings.Clone(id) // not pointing into a read buffer
 	}
-	// Read over the raw bytes, copying only the values found (GetManyBytes
-	// copied every value it read).
-	raw := unsafe.String(unsafe.SliceData(rec.Raw), len(rec.Raw))
-	out := make([]string, 0, len(d.Actor))
-	for _, p := range d.Actor {
-		if v := gjson.Get(raw, p); v.Type == gjson.String && v.Str != "" {
-			out = append(out, strings.Clone(v.Str))
-		}
-	}
-	return out
+	return ids
 }
 
 // identitiesIn is Identities read through ev, the record's event already
