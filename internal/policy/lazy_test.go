@@ -20,14 +20,7 @@ import (
 // with every class (the rules of the other classes prepared then).
 func TestLazyMatchesEager(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	if _, err := synth.Generate(ctx, dir, 1500, synth.Realistic); err != nil {
-		t.Fatal(err)
-	}
-	inv, err := importer.Load(ctx, []string{dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv := smallSynth(t)
 	lazy, err := New(ctx, []Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +68,21 @@ func TestLazyMatchesEager(t *testing.T) {
 			t.Errorf("an input without half the classes prepared every rule")
 		}
 	}
+}
+
+// smallSynth imports a synthetic inventory of about 1,500 resources of the
+// three clouds (the realistic mix).
+func smallSynth(t *testing.T) *importer.Inventory {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := synth.Generate(context.Background(), dir, 1500, synth.Realistic); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := importer.Load(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inv
 }
 
 func countTrue(bs []bool) int {

@@ -6,9 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/rules"
-	"github.com/vigil-sec/vigil/internal/synth"
 )
 
 // TestProviderLimitedTermsMatch: Evaluate, which builds the Rego terms of a
@@ -19,14 +17,7 @@ import (
 // reads is converted), over the three clouds of the synthetic inventory.
 func TestProviderLimitedTermsMatch(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	if _, err := synth.Generate(ctx, dir, 1500, synth.Realistic); err != nil {
-		t.Fatal(err)
-	}
-	inv, err := importer.Load(ctx, []string{dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv := smallSynth(t)
 	for _, tc := range []struct {
 		name string
 		opts []Option
