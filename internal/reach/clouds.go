@@ -327,15 +327,17 @@ func (g *Graph) loadBalancer(r *resource.Resource, a *answer) {
 		a.unknown("%s", why)
 	}
 	for _, ls := range g.listeners(r) {
-		proto, fam := listenerProto(ls), g.listenerFamily(r, ls)
-		hops := []resource.Hop{{Resource: r.ID, Allows: g.listenerText(r, ls)}}
-		if l != nil {
-			var ok bool
-			if hops, ok = filtered(l, fam, proto, ls.Port, hops); !ok {
-				continue
+		proto := listenerProto(ls)
+		for _, fam := range g.listenerFamilies(r, ls) {
+			hops := []resource.Hop{{Resource: r.ID, Allows: g.listenerText(r, ls)}}
+			if l != nil {
+				var ok bool
+				if hops, ok = filtered(l, fam, proto, ls.Port, hops); !ok {
+					continue
+				}
 			}
+			a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: fam, FromPort: ls.Port, ToPort: ls.Port, Hops: hops})
 		}
-		a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: fam, FromPort: ls.Port, ToPort: ls.Port, Hops: hops})
 	}
 	a.decided = true
 }

@@ -211,22 +211,26 @@ func (g *Graph) azurePublicV4(nics []*resource.Resource) bool {
 	return false
 }
 
-// listenerFamily: the family of the address a listener receives on: its
-// frontend (an address, or a public IP resource), else the load
-// balancer's own public families (a GCP forwarding rule's ipVersion);
-// IPv4 when the inventory does not say (an AWS dualstack load balancer's
-// IPv6 listeners are not told apart).
-func (g *Graph) listenerFamily(lb *resource.Resource, l resource.Listener) string {
+// listenerFamilies: the families of the addresses a listener receives
+// on: its frontend's (an address, or a public IP resource), else the load
+// balancer's own public families (an AWS dualstack load balancer: both; a
+// GCP forwarding rule's ipVersion); IPv4 when the inventory does not say.
+func (g *Graph) listenerFamilies(lb *resource.Resource, l resource.Listener) []string {
 	if l.Frontend != "" {
 		if f, ok := addrFamily(l.Frontend); ok {
-			return f
+			return famList(f)
 		}
-		if fams, known, _ := publicFamilies(g.get(lb, l.Frontend)); known && len(fams) == 1 {
-			return fams[0]
+		if fams, known, _ := publicFamilies(g.get(lb, l.Frontend)); known {
+			return fams
 		}
 	}
-	if fams, known, _ := publicFamilies(lb); known && len(fams) == 1 {
-		return fams[0]
+	if fams, known, _ := publicFamilies(lb); known {
+		return fams
 	}
-	return "ipv4"
+	return famList("ipv4")
 }
+
+var famLists = map[string][]string{"ipv4": {"ipv4"}, "ipv6": {"ipv6"}}
+
+// famList is the one-family list of fam, not allocated.
+func famList(fam string) []string { return famLists[fam] }

@@ -127,16 +127,18 @@ func TestImportedGCPIPv6(t *testing.T) {
 // whose interface's item is missing, one whose interface lists no IPv6
 // address, and an instance behind an internet-facing ALB in two subnets
 // whose security group admits 10.80.0.0/22 (both subnets, not the whole
-// VPC). Expected sets written before the code; without the subnets' items
-// the ALB's nodes may be anywhere in the VPC: undecided.
+// VPC), dualstack (ipAddressType). Expected sets written before the code;
+// without the subnets' items the ALB's nodes may be anywhere in the VPC:
+// undecided.
 func TestImportedAWSInterfacesAndSubnets(t *testing.T) {
 	dir := filepath.Join("testdata", "enisubnet")
 	got, hops := importedExposures(t, dir)
 	want := map[string]string{
 		"i-0eni":  "ipv6 tcp 22",
 		"i-0nov6": "none",
-		"i-0app":  "ipv4 tcp 443",
-		"web-e":   "ipv4 tcp 443",
+		// web-e is dualstack, its group admits 443 from 0.0.0.0/0 and ::/0.
+		"i-0app": "ipv4 tcp 443, ipv6 tcp 443",
+		"web-e":  "ipv4 tcp 443, ipv6 tcp 443",
 	}
 	for name, w := range want {
 		if got[lastOf(name, got)] != w {

@@ -155,49 +155,50 @@ func (g *Graph) viaListener(t *resource.Resource, f forward, a *answer) {
 		a.unknown("%s: behind %s, whose exposure is undecided", t.ID, f.lb.ID)
 		return
 	}
-	var lbHops []resource.Hop
-	proto, fam, text := listenerProto(f.listener), g.listenerFamily(f.lb, f.listener), ""
-	for _, p := range lbx.Paths {
-		if p.FromPort != f.listener.Port || p.Protocol != proto || p.Family != fam {
-			continue
-		}
-		if lbHops != nil { // one port on two frontends: the listener's own path
-			if text == "" {
-				text = g.listenerText(f.lb, f.listener)
-			}
-			if p.Hops[0].Allows != text {
+	proto, reached, text := listenerProto(f.listener), false, ""
+	for _, fam := range g.listenerFamilies(f.lb, f.listener) {
+		var lbHops []resource.Hop
+		for _, p := range lbx.Paths {
+			if p.FromPort != f.listener.Port || p.Protocol != proto || p.Family != fam {
 				continue
 			}
+			if lbHops != nil { // one port on two frontends: the listener's own path
+				if text == "" {
+					text = g.listenerText(f.lb, f.listener)
+				}
+				if p.Hops[0].Allows != text {
+					continue
+				}
+			}
+			lbHops = p.Hops
 		}
-		lbHops = p.Hops
+		if lbHops != nil {
+			reached = true
+			g.toTarget(t, f, a, lbHops, f.listener.Port, fam, false)
+		}
 	}
-	if lbHops == nil {
+	if !reached {
 		// An API's private integration (a VPC link) may reach the
 		// listener from inside the VPC, an NLB forwarding to this load
 		// balancer (an alb target group) from the NLB: the target on the
 		// API's or the NLB's port.
 		if proto == "tcp" {
 			for _, p := range g.linkEntries(f.lb, f.listener.Port, a) {
-				g.toTarget(t, f, a, p.Hops, p.FromPort, true)
+				g.toTarget(t, f, a, p.Hops, p.FromPort, "ipv4", true)
 			}
 			for _, p := range g.lbEntries[f.lb][f.listener.Port] {
-				g.toTarget(t, f, a, p.Hops, p.FromPort, false)
+				g.toTarget(t, f, a, p.Hops, p.FromPort, p.Family, false)
 			}
 		}
 		a.decided = true
-		return
 	}
-	g.toTarget(t, f, a, lbHops, f.listener.Port, false)
 }
 
 // toTarget: t behind listener f, the listener reached by lbHops on port
-// (from the internet, or through a VPC link: the load balancer's traffic
-// then comes from inside its VPC).
-func (g *Graph) toTarget(t *resource.Resource, f forward, a *answer, lbHops []resource.Hop, inPort int, link bool) {
-	proto, fam := listenerProto(f.listener), g.listenerFamily(f.lb, f.listener)
-	if link {
-		fam = "ipv4" // from inside the VPC
-	}
+// in family fam (from the internet, or through a VPC link: the load
+// balancer's traffic then comes from inside its VPC).
+func (g *Graph) toTarget(t *resource.Resource, f forward, a *answer, lbHops []resource.Hop, inPort int, fam string, link bool) {
+	proto := listenerProto(f.listener)
 	if t.Facts.LoadBalancer != nil {
 		g.toLB(t, f, a, lbHops, inPort)
 		return
@@ -218,7 +219,9 @@ func (g *Graph) toTarget(t *resource.Resource, f forward, a *answer, lbHops []re
 		a.unknown("%s: IP target %s of %s is outside the load balancer's VPC (a peered VPC, a network over a VPN or Direct Connect): the route from the load balancer is not evaluated", t.ID, f.Target, f.lb.ID)
 		return
 	}
-	pr, ok := g.lbPeer(f, a, false)
+	// An AWS NLB translates an IPv6 client to its own IPv4 address for its
+	// (IPv4) targets: they see the load balancer, as with a proxy.
+	pr, ok := g.lbPeer(f, a, fam == "ipv6" && f.lb.Provider == resource.AWS)
 	if !ok {
 		return
 	}

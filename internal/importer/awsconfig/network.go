@@ -151,6 +151,22 @@ func init() {
 		for _, z := range zones {
 			attr.Relate(it.r, resource.RelInSubnet, z.S("subnetId"))
 		}
+		// ipAddressType: a dualstack load balancer's listeners receive IPv4
+		// and IPv6 clients, one without public IPv4 IPv6 only (ipv4, the
+		// default, says nothing more).
+		var fams []string
+		switch strings.ToLower(it.cfg.S("ipAddressType")) {
+		case "dualstack":
+			fams = []string{"ipv4", "ipv6"}
+		case "dualstack-without-public-ipv4":
+			fams = []string{"ipv6"}
+		}
+		if fams != nil {
+			if it.r.Facts.Addressing == nil {
+				it.r.Facts.Addressing = &resource.Addressing{}
+			}
+			it.r.Facts.Addressing.PublicFamilies = fams
+		}
 	}
 }
 
