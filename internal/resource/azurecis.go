@@ -17,6 +17,13 @@ type DefenderPlans struct {
 	SQLServersOnMachines *bool `json:"sql_servers_on_machines,omitempty"` // SqlServerVirtualMachines
 	KeyVaults            *bool `json:"key_vaults,omitempty"`              // KeyVaults
 	ResourceManager      *bool `json:"resource_manager,omitempty"`        // Arm
+	// ServersAgentlessScanning and ServersFIM: the Defender for Servers
+	// plan's AgentlessVmScanning and FileIntegrityMonitoring extensions are
+	// enabled (false when the plan is Free, or Standard with the extension
+	// listed as disabled or not listed; absent when the row lists no
+	// extensions; CIS Azure 6.0 8.1.3.4, 8.1.3.5).
+	ServersAgentlessScanning *bool `json:"servers_agentless_scanning,omitempty"`
+	ServersFIM               *bool `json:"servers_fim,omitempty"`
 }
 
 // SecurityNotifications are the email notifications of a subscription's

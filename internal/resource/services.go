@@ -15,6 +15,10 @@ type Disk struct {
 	// PublicNetworkAccess: Azure disk publicNetworkAccess / networkAccessPolicy AllowAll.
 	PublicNetworkAccess *bool `json:"public_network_access,omitempty"`
 	SizeGB              *int  `json:"size_gb,omitempty"`
+	// CustomerSupplied: a GCE disk is encrypted with a customer-supplied
+	// key (CSEK: diskEncryptionKey sha256, rawKey or rsaEncryptedKey),
+	// false with a Cloud KMS key or Google's (CIS GCP 4.7).
+	CustomerSupplied *bool `json:"customer_supplied,omitempty"`
 }
 
 // Snapshot: EBS snapshot, AMI, Azure snapshot or image, GCE snapshot or image.

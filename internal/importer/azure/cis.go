@@ -355,6 +355,9 @@ func finishCIS(all []*resource.Resource) (problems []attr.Problem) {
 			if f := defenderPlan(s.defender, r.Name); f != nil {
 				*f = resource.Bool(strings.EqualFold(tier, "Standard"))
 			}
+			if strings.EqualFold(r.Name, "VirtualMachines") {
+				serverExtensions(s.defender, p, strings.EqualFold(tier, "Standard"))
+			}
 		case TypeSecurityContact:
 			s := get(r.Account)
 			p, failed := read(r)
@@ -522,4 +525,30 @@ func fillFalse(a *resource.ActivityLogAlerts) {
 			*f = resource.Bool(false)
 		}
 	}
+}
+
+// serverExtensions reads the Defender for Servers plan's extensions
+// (properties.extensions[].name and isEnabled, "True" or "False"): a Free
+// plan has none enabled; a Standard plan's row without its extensions
+// leaves them unknown, as does one of the wrong type.
+func serverExtensions(d *resource.DefenderPlans, p node, standard bool) {
+	if !standard {
+		d.ServersAgentlessScanning, d.ServersFIM = resource.Bool(false), resource.Bool(false)
+		return
+	}
+	exts, st := p.Objs("extensions")
+	if st != ok {
+		return
+	}
+	on := map[string]bool{}
+	for _, e := range exts {
+		name, nst := e.Str("name")
+		enabled, est := e.Boolean("isEnabled")
+		if nst != ok || est == bad {
+			return
+		}
+		on[strings.ToLower(name)] = enabled != nil && *enabled
+	}
+	d.ServersAgentlessScanning = resource.Bool(on["agentlessvmscanning"])
+	d.ServersFIM = resource.Bool(on["fileintegritymonitoring"])
 }

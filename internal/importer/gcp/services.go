@@ -82,6 +82,25 @@ func encryptionKey(r *resource.Resource, d node, field string) string {
 	return "provider"
 }
 
+// customerSupplied reports whether the encryption key field holds a
+// customer-supplied key (its hash, or the key itself as written in a
+// request), nil when the field has the wrong type.
+func customerSupplied(d node, field string) *bool {
+	ek, st := d.obj(field)
+	switch st {
+	case absent:
+		return boolp(false)
+	case bad:
+		return nil
+	}
+	before := d.c.count()
+	supplied := ek.s("sha256") != "" || ek.s("rawKey") != "" || ek.s("rsaEncryptedKey") != ""
+	if d.c.count() != before {
+		return nil
+	}
+	return boolp(supplied)
+}
+
 func disk(_ *file, r *resource.Resource, d, _ node) {
 	r.Class = resource.ClassDisk
 	dk := &resource.Disk{}
@@ -92,6 +111,7 @@ func disk(_ *file, r *resource.Resource, d, _ node) {
 	// Compute Engine encrypts every persistent disk at rest.
 	dk.Encrypted = boolp(true)
 	dk.KeyManager = encryptionKey(r, d, "diskEncryptionKey")
+	dk.CustomerSupplied = customerSupplied(d, "diskEncryptionKey")
 	users, st := d.strs("users")
 	if st != bad {
 		dk.Attached = boolp(len(users) > 0)
