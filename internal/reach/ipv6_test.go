@@ -1,7 +1,6 @@
 package reach
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -34,12 +33,7 @@ var (
 // code (issue 13: IPv4 and IPv6; unknown, never "not exposed", where the
 // data is missing).
 func TestExposureIPv6(t *testing.T) {
-	cases := []struct {
-		note      string
-		rs        []*resource.Resource
-		want      map[string]string
-		undecided string // a reason expected among the instance's undecided ones
-	}{
+	runExposureCases(t, []exposureCase{
 		{"IPv6 address, ::/0 to an internet gateway, SG admits ::/0 on 22: exposed over IPv6 on 22 only",
 			[]*resource.Resource{v6vm(no, yes), sg6(), rtb6(toIGW, v6IGW), acl6()},
 			map[string]string{"i-6": "ipv6 tcp 22", "sg-6": "ipv6 tcp 22", "acl-1": "ipv6 tcp 22"}, ""},
@@ -82,37 +76,7 @@ func TestExposureIPv6(t *testing.T) {
 		{"IPv6 fact missing, no public IPv4, route table not exported: still not exposed (nothing says it has an address)",
 			[]*resource.Resource{v6vm(no, nil), sg6(), acl6()},
 			map[string]string{"i-6": "none"}, ""},
-	}
-	for _, tc := range cases {
-		t.Run(tc.note, func(t *testing.T) {
-			Annotate(tc.rs)
-			for _, r := range tc.rs {
-				want, ok := tc.want[r.ID]
-				if !ok {
-					continue
-				}
-				if got := summary(r.Facts.Exposure); got != want {
-					t.Errorf("%s: exposure %q, want %q (%+v)", r.ID, got, want, r.Facts.Exposure)
-				}
-			}
-			e := tc.rs[0].Facts.Exposure
-			found := false
-			for _, u := range e.Undecided {
-				found = found || strings.Contains(u, "IPv6")
-			}
-			switch {
-			case tc.undecided != "" && !found:
-				t.Errorf("undecided %q, want a reason with %q", e.Undecided, tc.undecided)
-			case tc.undecided == "" && found:
-				t.Errorf("undecided %q, want no IPv6 reason", e.Undecided)
-			}
-			for _, u := range e.Undecided {
-				if tc.undecided != "" && strings.Contains(u, "IPv6") && !strings.Contains(u, tc.undecided) {
-					t.Errorf("undecided %q, want %q", u, tc.undecided)
-				}
-			}
-		})
-	}
+	})
 }
 
 // TestPathHopsIPv6: the IPv6 path starts at the instance's public IPv6
