@@ -261,9 +261,10 @@ type FirewallRule struct {
 // Compute: EC2 instance, Azure VM, GCE instance.
 type Compute struct {
 	PublicIP *bool `json:"public_ip,omitempty"`
-	// PublicIPv6: an AWS instance has an IPv6 address on one of its
-	// network interfaces (every AWS IPv6 address is globally routable);
-	// nil when the inventory does not say.
+	// PublicIPv6: the instance has a public IPv6 address (AWS: any IPv6
+	// address on one of its network interfaces, every one globally
+	// routable; GCP: an IPv6 access config); nil when the source does not
+	// say. PublicIP is either family.
 	PublicIPv6 *bool `json:"public_ipv6,omitempty"`
 	// Identity attached: instance profile ARN, managed identity type, service account email.
 	Identity string `json:"identity,omitempty"`
