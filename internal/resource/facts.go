@@ -264,7 +264,7 @@ type Compute struct {
 	// PublicIPv6: the instance has a public IPv6 address (AWS: any IPv6
 	// address on one of its network interfaces, every one globally
 	// routable; GCP: an IPv6 access config); nil when the source does not
-	// say. PublicIP is either family.
+	// say. On GCP, PublicIP counts an external address of either family.
 	PublicIPv6 *bool `json:"public_ipv6,omitempty"`
 	// Identity attached: instance profile ARN, managed identity type, service account email.
 	Identity string `json:"identity,omitempty"`
