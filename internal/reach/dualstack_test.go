@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -46,4 +47,44 @@ func TestDualstackELBv2(t *testing.T) {
 			awsApp(ingress("allow", "tcp", 9000, 9000, 0, "0.0.0.0/0"), dual(nlb(9000), "ipv4", "ipv6")),
 			map[string]string{"i-app": "ipv4 tcp 9000, ipv6 tcp 9000"}, ""},
 	})
+}
+
+// TestALBSubnetRanges: an ALB's nodes lie in its subnets' ranges when all
+// its subnets are in the inventory: a target rule covering them admits
+// the nodes, one overlapping part of a subnet is undecided with a reason,
+// one outside them admits nothing; a subnet without its range (or a
+// malformed one) leaves the VPC's range in force. Expected sets written
+// before the code.
+func TestALBSubnetRanges(t *testing.T) {
+	sn := func(id string, cidrs ...string) *resource.Resource {
+		r := other(resource.AWS, id, rel(resource.RelInNetwork, "vpc-1"))
+		r.Facts.Addressing = &resource.Addressing{Prefixes: cidrs}
+		return r
+	}
+	albIn := func() *resource.Resource {
+		return alb(rels(rel(resource.RelInSubnet, "subnet-a"), rel(resource.RelInSubnet, "subnet-b"))...)
+	}
+	rule := func(cidr string) resource.FirewallRule { return ingress("allow", "tcp", 8080, 8080, 0, cidr) }
+	runExposureCases(t, []exposureCase{
+		{"a rule covering both subnets (not the VPC): the target on 443",
+			awsApp(rule("10.0.0.0/23"), albIn(), sgALB, sn("subnet-a", "10.0.0.0/24"), sn("subnet-b", "10.0.1.0/24")),
+			map[string]string{"i-app": "ipv4 tcp 443"}, ""},
+		{"a rule overlapping half of one subnet: undecided",
+			awsApp(rule("10.0.0.0/25"), albIn(), sgALB, sn("subnet-a", "10.0.0.0/24"), sn("subnet-b", "10.0.1.0/24")),
+			map[string]string{"i-app": "undecided"}, ""},
+		{"a rule outside both subnets, inside the VPC: nothing",
+			awsApp(rule("10.0.8.0/24"), albIn(), sgALB, sn("subnet-a", "10.0.0.0/24"), sn("subnet-b", "10.0.1.0/24")),
+			map[string]string{"i-app": "none"}, ""},
+		{"one subnet not in the inventory: the VPC's range, so the same rule is undecided",
+			awsApp(rule("10.0.0.0/23"), albIn(), sgALB, sn("subnet-a", "10.0.0.0/24")),
+			map[string]string{"i-app": "undecided"}, ""},
+		{"a subnet with a malformed range: the VPC's range",
+			awsApp(rule("10.0.0.0/23"), albIn(), sgALB, sn("subnet-a", "10.0.0.0/24"), sn("subnet-b", "10.0.1.x/24")),
+			map[string]string{"i-app": "undecided"}, ""},
+	})
+	rs := awsApp(rule("10.0.0.0/25"), albIn(), sgALB, sn("subnet-a", "10.0.0.0/24"), sn("subnet-b", "10.0.1.0/24"))
+	Annotate(rs)
+	if u := rs[0].Facts.Exposure.Undecided; len(u) == 0 || !strings.Contains(strings.Join(u, "; "), "whether 10.0.0.0/25 covers it is unknown") {
+		t.Errorf("undecided %q, want the reason naming the rule's range", u)
+	}
 }
