@@ -25,6 +25,8 @@ type queueFlags struct {
 	jobTimeout, rescueAfter, poll time.Duration
 	delay, hold, beforeCommit     time.Duration
 	applySteps                    bool
+	// clouds configure the clients of playbook step jobs' actions.
+	clouds cloudActionFlags
 }
 
 func (qf *queueFlags) register(cmd *cobra.Command, withSchedule bool) {
@@ -44,12 +46,14 @@ func (qf *queueFlags) register(cmd *cobra.Command, withSchedule bool) {
 	_ = fl.MarkHidden("job-hold")
 	fl.DurationVar(&qf.beforeCommit, "job-before-commit", 0, "wait this long after a follow job read its files, before it records them (for tests that kill a worker in between)")
 	_ = fl.MarkHidden("job-before-commit")
+	qf.clouds.register(fl)
 }
 
 // options are the queue's options for the store at dsn (store may be nil).
 func (qf *queueFlags) options(dsn string, store *history.Store) (jobs.Options, error) {
 	o := jobs.Options{DSN: dsn, Store: store, ID: qf.id, Workers: qf.workers, JobTimeout: qf.jobTimeout,
-		RescueAfter: qf.rescueAfter, PollInterval: qf.poll, Version: buildVersion(), Delay: qf.delay, Hold: qf.hold, BeforeCommit: qf.beforeCommit, ApplySteps: qf.applySteps, Logger: slog.Default()}
+		RescueAfter: qf.rescueAfter, PollInterval: qf.poll, Version: buildVersion(), Delay: qf.delay, Hold: qf.hold, BeforeCommit: qf.beforeCommit, ApplySteps: qf.applySteps, Logger: slog.Default(),
+		Registry: qf.clouds.registry}
 	if qf.workers < 1 {
 		return o, errors.New("--workers must be at least 1")
 	}

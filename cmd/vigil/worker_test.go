@@ -23,6 +23,9 @@ import (
 	"github.com/vigil-sec/vigil/internal/history"
 	"github.com/vigil-sec/vigil/internal/history/historytest"
 	"github.com/vigil-sec/vigil/internal/jobs"
+	"github.com/vigil-sec/vigil/internal/jobs/jobstest"
+	"github.com/vigil-sec/vigil/internal/respond/trail"
+	"github.com/vigil-sec/vigil/internal/respond/wire"
 	"github.com/vigil-sec/vigil/internal/synth"
 )
 
@@ -696,5 +699,102 @@ func TestFollowKilledBeforeCommit(t *testing.T) {
 	}
 	if files, _ := filepath.Glob(filepath.Join(out, "*")); len(files) != 1 {
 		t.Errorf("alert folder: %v, want the one file", files)
+	}
+}
+
+// TestStepJobSurvivesKill: a vigil worker process applies the first step
+// of an approved plan (against a local AWS endpoint) and is SIGKILLed
+// before its job is recorded; another vigil worker process rescues the job,
+// finds the step's start in the trail and does not apply it again, then
+// applies the second step: every write call once.
+func TestStepJobSurvivesKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: kills a worker and waits for the rescuer (about 40 seconds)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	db, state := filepath.Join(dir, "history.db"), filepath.Join(dir, "respond")
+	st, endpoint, reg := jobstest.StepCloud(t) // the workers inherit its AWS environment
+	plan := jobstest.WritePlan(ctx, t, reg, state)
+	jobstest.Approve(ctx, t, state, plan, "alice", wire.ModeApply)
+	q, err := jobs.Open(ctx, jobs.Options{DSN: db, Registry: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	common := []string{"--db", db, "--workers", "2", "--job-timeout", "5s", "--rescue-after", "6s", "--poll", "200ms",
+		"--log-level", "info", "--apply-steps", "--aws-endpoint", endpoint}
+	victim := startWorker(t, "victim", append(slices.Clip(common), "--job-hold", "60s")...)
+	for !strings.Contains(victim.logText(), "working jobs") {
+		select {
+		case <-victim.done:
+			t.Fatalf("the worker exited:\n%s", victim.logText())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	enq, err := q.EnqueueSteps(ctx, state, plan, wire.ModeApply)
+	if err != nil || len(enq.Jobs) != 2 {
+		t.Fatalf("enqueue: %+v %v", enq, err)
+	}
+	// Kill the victim once the first step is applied (its end in the
+	// trail), before its job is recorded (it holds).
+	trailPath := wire.State(state).Trail()
+	for {
+		if blocked, _ := jobstest.BucketState(st); blocked && jobstest.WriteCalls(t, trailPath, "PutPublicAccessBlock") == 1 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the first step was not applied:\n%s", victim.logText())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	if err := victim.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	victim.cmd.Wait()
+	if jr, err := q.Store().JobRunByID(ctx, enq.Jobs[1]); err != nil || jr.Status == history.JobCompleted {
+		t.Fatalf("the first step's job was recorded before the kill: %+v %v", jr, err)
+	}
+	rescuer := startWorker(t, "rescuer", common...)
+	for {
+		rows, err := q.Jobs(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := 0
+		for _, r := range rows {
+			if r.State == rivertype.JobStateCompleted {
+				done++
+			}
+		}
+		if done == 2 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the step jobs did not complete (%d of 2):\n%s", done, rescuer.logText())
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	rescuer.cmd.Process.Signal(syscall.SIGTERM)
+	rescuer.cmd.Wait()
+	if n := jobstest.WriteCalls(t, trailPath, "PutPublicAccessBlock"); n != 1 {
+		t.Errorf("PutPublicAccessBlock written %d times, want once", n)
+	}
+	if blocked, public := jobstest.BucketState(st); !blocked || public {
+		t.Errorf("after both steps: blocked %v, public %v", blocked, public)
+	}
+	jr, err := q.Store().JobRunByID(ctx, enq.Jobs[1])
+	if err != nil || jr.Status != history.JobCompleted || jr.Worker != "rescuer" || !strings.Contains(jr.Result, "not run again") {
+		t.Errorf("first step's job run: %+v %v", jr, err)
+	}
+	jr, err = q.Store().JobRunByID(ctx, enq.Jobs[2])
+	if err != nil || jr.Status != history.JobCompleted || !strings.Contains(jr.Result, ": applied (run ") {
+		t.Errorf("second step's job run: %+v %v", jr, err)
+	}
+	if rep, err := trail.Verify(trailPath, trail.VerifyOptions{}); err != nil || rep.Err() != nil {
+		t.Errorf("trail: %v %v", err, rep.Err())
 	}
 }
