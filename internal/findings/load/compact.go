@@ -35,8 +35,9 @@ const largeFile = 64 << 20
 // readCompact reads the files in two passes that never hold more than a
 // file or two of content at a time, for imports that do not keep the raw
 // records in memory (WithoutRaw, RawInFiles): the first splits every file
-// into records (on every core, each worker reading into a buffer it
-// reuses), which counts them; the second reads each file again, decodes
+// into records (on every core, each worker mapping its file, or reading a
+// small one into a buffer it reuses), which counts them; the second maps
+// or reads each file again, decodes
 // its records on every core into one slice of exactly one slot a record,
 // and copies each finding's strings out of the content into compact
 // blocks, so that the content can be dropped. Raw records are dropped, or
@@ -74,8 +75,10 @@ func readCompact(ctx context.Context, res *Result, list []string, o options) {
 			in.data = in.kept // the others are read again in the second pass
 		})
 	})
-	// The second pass reads every file again into one buffer: the
-	// largest, which held the largest file (the others are dropped).
+	// The second pass maps each file again, or reads it again into one
+	// buffer (a small file whose raw records are dropped, a gzip file):
+	// the largest, which held the largest file read (the others are
+	// dropped).
 	shared := bufs[0]
 	for _, b := range bufs {
 		if cap(b) > cap(shared) {
