@@ -824,7 +824,7 @@ func Sort(fs []findings.Finding) {
 		rank := uint64(32 - (f.Severity.Rank()*4 + f.Resource.Priority())) // 0 < rank < 64
 		keys[i] = key{order: (rank*np+uint64(prods[f.Product]))<<32 | uint64(i), rid: f.Resource.ID, id: f.ID}
 	}
-	slices.SortFunc(keys, func(a, b key) int {
+	compare := func(a, b key) int {
 		if a.order>>32 != b.order>>32 {
 			return cmp.Compare(a.order, b.order)
 		}
@@ -835,10 +835,28 @@ func Sort(fs []findings.Finding) {
 			return c
 		}
 		return cmp.Compare(a.order, b.order) // stable: by position
-	})
+	}
+	// The two halves are sorted on two cores and merged: the order is
+	// total (the position decides last), so it is the order of one sort.
+	half := len(keys)
+	if len(keys) >= 1<<14 && runtime.GOMAXPROCS(0) > 1 {
+		half = len(keys) / 2
+	}
+	a, b := keys[:half], keys[half:]
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); slices.SortFunc(b, compare) }()
+	slices.SortFunc(a, compare)
+	wg.Wait()
 	idx := make([]int, len(fs))
-	for p := range keys {
-		idx[p] = int(keys[p].order & (1<<32 - 1))
+	for p := range idx {
+		var k key
+		if len(b) == 0 || len(a) > 0 && compare(a[0], b[0]) < 0 {
+			k, a = a[0], a[1:]
+		} else {
+			k, b = b[0], b[1:]
+		}
+		idx[p] = int(k.order & (1<<32 - 1))
 	}
 	keys = nil
 	// fs[p] becomes the old fs[idx[p]]: follow each cycle of the

@@ -379,7 +379,7 @@ func TestSort(t *testing.T) {
 	sevs := []finding.Severity{finding.Critical, finding.High, finding.Medium, finding.Low, finding.Info, ""}
 	exposed, isolated := true, false
 	var fs []findings.Finding
-	for i := range 2000 {
+	for i := range 20000 { // enough for the halves sorted on two cores
 		f := findings.Finding{
 			Severity: sevs[i*7%len(sevs)], Product: []findings.Product{findings.GuardDuty, findings.SCC, findings.ArtifactAnalysis}[i/6%3],
 			ID: fmt.Sprint("f", i%13), Title: fmt.Sprint(i), // the title tells equal findings apart
