@@ -723,9 +723,11 @@ func TestStepJobSurvivesKill(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer q.Close()
-	common := []string{"--db", db, "--workers", "2", "--job-timeout", "5s", "--rescue-after", "6s", "--poll", "200ms",
+	common := []string{"--db", db, "--job-timeout", "5s", "--rescue-after", "6s", "--poll", "200ms",
 		"--log-level", "info", "--apply-steps", "--aws-endpoint", endpoint}
-	victim := startWorker(t, "victim", append(slices.Clip(common), "--job-hold", "60s")...)
+	// The victim has one worker, held in the first step's job: the second
+	// step (free once the first ended in the trail) cannot run there.
+	victim := startWorker(t, "victim", append(slices.Clip(common), "--workers", "1", "--job-hold", "60s")...)
 	for !strings.Contains(victim.logText(), "working jobs") {
 		select {
 		case <-victim.done:
@@ -757,7 +759,7 @@ func TestStepJobSurvivesKill(t *testing.T) {
 	if jr, err := q.Store().JobRunByID(ctx, enq.Jobs[1]); err != nil || jr.Status == history.JobCompleted {
 		t.Fatalf("the first step's job was recorded before the kill: %+v %v", jr, err)
 	}
-	rescuer := startWorker(t, "rescuer", common...)
+	rescuer := startWorker(t, "rescuer", append(slices.Clip(common), "--workers", "2")...)
 	for {
 		rows, err := q.Jobs(ctx, 0)
 		if err != nil {

@@ -127,7 +127,10 @@ func TestStepJobs(t *testing.T) {
 			// Approved for apply: the first step is applied, then its
 			// worker stops before recording the job.
 			approve(ctx, t, state, plan, "bob", wire.ModeApply)
-			opts.ID, opts.Hold = "victim", time.Minute
+			// One worker: it holds in the first step's job, so the second
+			// step (free to run once the first ended in the trail) cannot
+			// run in the victim before it stops.
+			opts.ID, opts.Hold, opts.Workers = "victim", time.Minute, 1
 			q1, err := jobs.Open(ctx, opts)
 			if err != nil {
 				t.Fatal(err)
