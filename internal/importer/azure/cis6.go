@@ -142,8 +142,9 @@ func sendsLogs(p node, audit bool) bool {
 
 // finishCIS6 joins the file service rows to their storage accounts, the
 // resource-scope diagnostic settings to their Key Vaults and Databricks
-// workspaces, the Databricks workspaces to their VNets' subnets, and sets
-// the subscriptions' Bastion and Application Insights facts.
+// workspaces, the Databricks workspaces to their VNets' subnets and the
+// diagnostic settings to their storage accounts' keys, and sets the
+// subscriptions' Bastion and Application Insights facts.
 func finishCIS6(all []*resource.Resource) (problems []attr.Problem) {
 	byID := map[string]*resource.Resource{}
 	type sub struct{ resources, bastion, insights, diagnostics bool }
@@ -246,6 +247,9 @@ func finishCIS6(all []*resource.Resource) (problems []attr.Problem) {
 		if databricks(r) {
 			databricksSubnetNSGs(r.Facts.Database.Databricks, byID)
 		}
+		if r.Class == resource.ClassAuditLog && r.Facts.AuditLog != nil && subscriptionDiagnosticSetting(r.ID) {
+			logStorageCMK(r.Facts.AuditLog, byID)
+		}
 		if logged != nil {
 			switch {
 			case vaultLogs[r]:
@@ -296,4 +300,18 @@ func databricksSubnetNSGs(w *resource.DatabricksWorkspace, byID map[string]*reso
 		}
 	}
 	w.SubnetsNSG = resource.Bool(covered)
+}
+
+// logStorageCMK sets whether the storage account a subscription's
+// diagnostic setting sends the activity log to encrypts it with a customer-managed key (CIS Azure
+// 6.0 6.1.1.3): unknown when the destination is not a storage account of
+// the inventory, or its key source is not known.
+func logStorageCMK(a *resource.AuditLog, byID map[string]*resource.Resource) {
+	dest := strings.ToLower(a.Destination)
+	if !strings.Contains(dest, "/providers/microsoft.storage/storageaccounts/") {
+		return
+	}
+	if sa := byID[dest]; sa != nil && sa.Facts.Storage != nil && sa.Facts.Storage.KeyManager != "" {
+		a.EncryptedWithCMK = resource.Bool(sa.Facts.Storage.KeyManager == "customer")
+	}
 }
