@@ -14,11 +14,12 @@ ARG lowercases `type` and `resourceGroup`; `id` keeps the ARM casing.
 
 import os
 
-from orglib import NOW, ago, clean, hexid, iso, plant, uid, write_json, write_text
+from orglib import NOW, ago, clean, hexid, incidental, iso, plant, uid, write_json, write_text
 
 SUB = "8f2d6c3e-5b1a-4e7d-9c0f-2a4b6d8e1f37"
 TENANT = "3c9a7e21-6d4f-4b8a-a1e5-0f2d9c7b8e46"
 LOC = "eastus"
+PAIRED_LOC = "westus"  # eastus's paired region (the secondary of a geo-redundant account)
 SUB_ID = "/subscriptions/" + SUB
 
 RESOURCES = []
@@ -68,7 +69,7 @@ def ts(days):
 # ---------------------------------------------------------------- storage
 
 def storage(rg, name, *, public_blob=False, tls="TLS1_2", https=True, net_deny=True, cmk=None, versioning=True,
-            soft_delete=True, hns=False, tags=None, containers=(("data", "None"),)):
+            soft_delete=True, hns=False, tags=None, containers=(("data", "None"),), sku="Standard_ZRS"):
     id_ = rid(rg, "Microsoft.Storage/storageAccounts", name)
     enc = {"requireInfrastructureEncryption": True,
            "services": {s: {"keyType": "Account", "enabled": True, "lastEnabledTime": ts(900)}
@@ -102,12 +103,13 @@ def storage(rg, name, *, public_blob=False, tls="TLS1_2", https=True, net_deny=T
                              for k in ("dfs", "web", "blob", "queue", "table", "file")},
         "primaryLocation": LOC,
         "statusOfPrimary": "available",
+        **({"secondaryLocation": PAIRED_LOC, "statusOfSecondary": "available"} if "GRS" in sku or "GZRS" in sku else {}),
         "publicNetworkAccess": "Disabled" if net_deny else "Enabled",
         "dnsEndpointType": "Standard",
         "defaultToOAuthAuthentication": True,
     }
     row(RESOURCES, id_, "Microsoft.Storage/storageAccounts", props, rg=rg, kind="StorageV2",
-        sku={"name": "Standard_ZRS", "tier": "Standard"}, tags=tags or TAGS, identity=ident)
+        sku={"name": sku, "tier": "Standard"}, tags=tags or TAGS, identity=ident)
     row(RESOURCES, id_ + "/blobServices/default", "Microsoft.Storage/storageAccounts/blobServices", {
         "cors": {"corsRules": []},
         "deleteRetentionPolicy": {"allowPermanentDelete": False, "enabled": True, "days": 14} if soft_delete
@@ -115,7 +117,7 @@ def storage(rg, name, *, public_blob=False, tls="TLS1_2", https=True, net_deny=T
         "containerDeleteRetentionPolicy": {"enabled": soft_delete, **({"days": 14} if soft_delete else {})},
         "isVersioningEnabled": versioning,
         "changeFeed": {"enabled": versioning, **({"retentionInDays": 30} if versioning else {})},
-    }, rg=rg, name="default", sku={"name": "Standard_ZRS", "tier": "Standard"}, location="")
+    }, rg=rg, name="default", sku={"name": sku, "tier": "Standard"}, location="")
     for cname, access in containers:
         row(RESOURCES, id_ + "/blobServices/default/containers/" + cname,
             "Microsoft.Storage/storageAccounts/blobServices/containers", {
@@ -498,9 +500,10 @@ def build(out):
 
     # storage
     s1 = storage("rg-nw-analytics-prod", "nwdatalakeprod", cmk=("kv-nw-prod-cmk", "cmk-storage"), hns=True,
-                 containers=(("raw", "None"), ("curated", "None"), ("sandbox", "None")))
-    s2 = storage("rg-nw-core-prod", "nwcoreprodsa")
-    s3 = storage("rg-nw-core-prod", "nwbackupsprod", cmk=("kv-nw-prod-cmk", "cmk-storage"))
+                 sku="Standard_RAGZRS", containers=(("raw", "None"), ("curated", "None"), ("sandbox", "None")))
+    # the prod data, core and backup accounts keep a copy in the paired region (CIS Azure 6.0 9.3.x geo-redundancy)
+    s2 = storage("rg-nw-core-prod", "nwcoreprodsa", sku="Standard_RAGZRS")
+    s3 = storage("rg-nw-core-prod", "nwbackupsprod", cmk=("kv-nw-prod-cmk", "cmk-storage"), sku="Standard_GZRS")
     s_audit = storage("rg-nw-security", "nwauditlogsprod", containers=(
         ("insights-activity-logs", "None"), ("insights-logs-networksecuritygroupflowevent", "None")))
     clean(A, "object_storage", s1, "no blob public access, TLS 1.2, HTTPS only, network deny, CMK, versioning, "
@@ -520,6 +523,13 @@ def build(out):
     plant(A, "azure-storage-network-not-restricted", s_ftp, "networkAcls.defaultAction Allow")
     plant(A, "azure-storage-soft-delete-disabled", s_ftp, "blobServices deleteRetentionPolicy.enabled false")
     plant(A, "storage-versioning-disabled", s_ftp, "blobServices isVersioningEnabled false")
+    plant(A, "azure-storage-not-geo-redundant", s_ftp, "sku Standard_ZRS: the legacy FTP drop has no copy outside "
+                                                       "the primary region")
+    for acct, why in (("nwpublicweb", "the public website and downloads are rebuilt from source by the pipeline; "
+                                      "zone redundancy (ZRS) only, by choice"),
+                      ("nweuscratch", "EU scratch space, disposable; ZRS only so that the data stays in one region"),
+                      ("nwauditlogsprod", "ZRS only: the activity log also goes to the Log Analytics workspace")):
+        incidental(A, "azure-storage-not-geo-redundant", "storageAccounts/" + acct, why)
 
     # network
     vn_prod = rid("rg-nw-network", "Microsoft.Network/virtualNetworks", "vnet-nw-prod")
@@ -541,6 +551,8 @@ def build(out):
         ("HTTPS", 330, "10.40.0.0/16", "443")])
     nsg_sbx = nsg("rg-nw-legacy", "nsg-nw-sandbox", [
         ("AllowAnyCustomAnyInbound", 100, "*", "*", {"proto": "*"})], subnets=[vn_leg + "/subnets/snet-sandbox"])
+    plant(A, "azure-nsg-http-open-to-internet", nsg_sbx, "AllowAnyCustomAnyInbound admits every port, 80 and 443 "
+                                                         "included, from any source")
     nsg_rep = nsg("rg-nw-legacy", "nsg-nw-reporting", [
         ("Allow-DB-Vendor", 200, "0.0.0.0/0", ["1433", "5432"]),
         ("Deny-Rest", 4000, "*", "*", {"proto": "*", "access": "Deny"})])
@@ -619,6 +631,8 @@ def build(out):
                  for c in ("Administrative", "Security", "ServiceHealth", "Alert", "Recommendation", "Policy",
                            "Autoscale", "ResourceHealth")]}, location="global")
     plant(A, "azure-activity-log-retention-short", diag, "activity-log categories retained 90 days (< 365)")
+    plant(A, "azure-activity-log-storage-no-cmk", diag, "its storage account nwauditlogsprod is encrypted with "
+                                                        "Microsoft-managed keys (keySource Microsoft.Storage)")
 
     # defender / contacts
     for plan in ("VirtualMachines", "SqlServers", "AppServices", "StorageAccounts", "KeyVaults", "Arm",
@@ -630,6 +644,10 @@ def build(out):
             "emails": "", "phone": "", "isEnabled": False,
             "notificationsByRole": {"state": "Off", "roles": []}, "notificationsSources": []}, location="")
     plant(A, "threat-detection-disabled", SUB_ID, "every Microsoft Defender for Cloud plan is on the Free tier")
+    plant(A, "azure-defender-agentless-scanning-disabled", SUB_ID, "Defender for Servers (VirtualMachines) on the "
+                                                                   "Free tier: no agentless machine scanning")
+    plant(A, "azure-defender-fim-disabled", SUB_ID, "Defender for Servers (VirtualMachines) on the Free tier: no file "
+                                                    "integrity monitoring")
     plant(A, "azure-security-contact-missing", SUB_ID, "securityContacts/default has no email and alerts off")
 
     # authorization

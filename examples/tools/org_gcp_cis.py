@@ -70,6 +70,44 @@ def build(planted, clean=None):
          'LOG_ID("cloudaudit.googleapis.com/access_transparency") AND NOT '
          'LOG_ID("externalaudittasks.googleapis.com/access_transparency")')
     sink("nw-audit-archive", "storage.googleapis.com/nw-audit-archive", 'logName:"cloudaudit.googleapis.com"')
+    # the sink's bucket (CIS 2.4): a one-year retention policy that was never locked
+    arch = g.bucket("nw-audit-archive", labels={"env": "prod", "team": "security"})
+    g.RES[-1]["resource"]["data"]["retentionPolicy"] = {"retentionPeriod": "31536000", "isLocked": False,
+                                                        "effectiveTime": iso(ago(420))}
+    planted("object_storage", arch, ["the nw-audit-archive log sink writes here; retentionPolicy 365 days, "
+                                     "isLocked false (Bucket Lock never applied)"],
+            "gcp-log-bucket-retention-not-locked")
+    # the APIs the project enables (CIS 2.13): Cloud Asset Inventory is not among them; the exports of this
+    # sample run at organization level from the security team's tooling project
+    for api, title in (("bigquery.googleapis.com", "BigQuery API"), ("cloudkms.googleapis.com", "Cloud Key "
+                       "Management Service (KMS) API"), ("compute.googleapis.com", "Compute Engine API"),
+                       ("dataproc.googleapis.com", "Cloud Dataproc API"), ("logging.googleapis.com",
+                       "Cloud Logging API"), ("monitoring.googleapis.com", "Cloud Monitoring API"),
+                       ("sqladmin.googleapis.com", "Cloud SQL Admin API"), ("storage.googleapis.com",
+                       "Cloud Storage API")):
+        g.asset("//serviceusage.googleapis.com/projects/%s/services/%s" % (g.NUMBER, api),
+                "serviceusage.googleapis.com/Service", "GoogleApiServiceusageV1Service", {
+                    "name": "projects/%s/services/%s" % (g.NUMBER, api), "parent": "projects/" + g.NUMBER,
+                    "config": {"name": api, "title": title}, "state": "ENABLED"},
+                doc="https://serviceusage.googleapis.com/$discovery/rest?version=v1", location="global")
+    # a table of the marketing sandbox dataset (no default key) without a Cloud KMS key (CIS 7.2)
+    ds, tbl = "nw_marketing_sandbox", "campaign_clicks"
+    table = g.asset("//bigquery.googleapis.com/projects/%s/datasets/%s/tables/%s" % (g.PROJECT, ds, tbl),
+                    "bigquery.googleapis.com/Table", "Table", {
+                        "kind": "bigquery#table", "etag": hexid(22, "bqtable", tbl) + "==",
+                        "id": "%s:%s.%s" % (g.PROJECT, ds, tbl),
+                        "selfLink": "https://bigquery.googleapis.com/bigquery/v2/projects/%s/datasets/%s/tables/%s"
+                                    % (g.PROJECT, ds, tbl),
+                        "tableReference": {"projectId": g.PROJECT, "datasetId": ds, "tableId": tbl},
+                        "labels": {"env": "legacy", "sample": "planted"},
+                        "schema": {"fields": [{"name": "click_time", "type": "TIMESTAMP", "mode": "REQUIRED"},
+                                              {"name": "campaign_id", "type": "STRING", "mode": "REQUIRED"},
+                                              {"name": "landing_url", "type": "STRING", "mode": "NULLABLE"}]},
+                        "numBytes": "73400320", "numRows": "412096", "creationTime": "1761372000000",
+                        "lastModifiedTime": "1763704800000", "type": "TABLE", "location": "US"},
+                    version="v2", doc="https://bigquery.googleapis.com/$discovery/rest?version=v2", location="us")
+    planted("data_warehouse", table, ["no encryptionConfiguration (Google-managed key); its dataset has no "
+                                      "default key either"], "gcp-bigquery-table-no-cmek")
     metric = "nw-firewall-changes"
     g.asset("//logging.googleapis.com/projects/%s/metrics/%s" % (g.NUMBER, metric), "logging.googleapis.com/LogMetric",
             "LogMetric", {"name": metric, "description": "VPC firewall rule changes",
@@ -145,6 +183,9 @@ def build(planted, clean=None):
         "no sink without a filter (_Required, _Default and nw-audit-archive are filtered)",
         "log-based metric nw-firewall-changes has only a disabled alert policy",
         "no log-based metric for ownership, audit configuration, custom role, route, network, "
-        "Cloud Storage IAM or Cloud SQL configuration changes"],
+        "Cloud Storage IAM or Cloud SQL configuration changes",
+        "cloudasset.googleapis.com is not among the project's enabled services (the exports run from the "
+        "security team's tooling project)"],
         "gcp-log-sink-all-entries-missing", "gcp-project-os-login-disabled", *ALERT_RULES,
+        "gcp-cloud-asset-inventory-disabled",
         "gcp-api-keys-exist", "gcp-api-key-app-unrestricted", "gcp-api-key-api-unrestricted", "gcp-api-key-not-rotated")
