@@ -910,13 +910,23 @@ def build_dev(out):
     plant("aws", "aws-cloudtrail-not-multi-region", a_tr, "isMultiRegionTrail false")
     plant("aws", "aws-cloudtrail-log-validation-disabled", a_tr, "logFileValidationEnabled false")
     plant("aws", "aws-cloudtrail-not-encrypted-with-kms", a_tr, "kmsKeyId null (SSE-S3 only)")
+    # the trail's bucket as org_overlay.json leaves it (the resilience scenario replaces its item)
+    plant("aws", "aws-cloudtrail-bucket-access-logging-disabled", a_tr, "its bucket nw-dev-cloudtrail has no server "
+                                                                        "access logging (destinationBucketName null)")
+    plant("aws", "storage-access-logging-disabled", "arn:aws:s3:::nw-dev-cloudtrail",
+          "BucketLoggingConfiguration destinationBucketName null (turned off with the trail's cost cuts)")
+    plant("aws", "aws-s3-mfa-delete-disabled", "arn:aws:s3:::nw-dev-cloudtrail", "versioning Enabled, "
+          "isMfaDeleteEnabled false: the trail's log objects can be deleted without MFA")
     plant("aws", "audit-logging-disabled", acct_id(acct), "the only trail is single-region")
     guardduty(ue1, False)
     plant("aws", "threat-detection-disabled", acct_id(acct), "GuardDuty detector Enable=false (suspended)")
 
     p_ci = iam.policy("NW-DevDeploy", {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": ["ecs:*", "ecr:*", "logs:*"], "Resource": "*"}]}, "CI deployments")
-    iam.group("Developers", [READONLY_ARN, p_ci])
+    # the developers use CloudShell in the dev console (CIS AWS 7.0 2.20 wants the policy attached nowhere)
+    iam.group("Developers", [READONLY_ARN, p_ci, "arn:aws:iam::aws:policy/AWSCloudShellFullAccess"])
+    plant("aws", "aws-cloudshell-full-access-attached", acct_id(acct), "AWSCloudShellFullAccess attached to the "
+                                                                       "Developers group")
     r_root = iam.root(mfa=False, pw_used=20, key1=(True, 700, 5, "s3"))
     plant("aws", "aws-root-mfa-disabled", r_root, "`<root_account>` mfa_active false")
     plant("aws", "aws-root-access-keys", r_root, "`<root_account>` access_key_1_active true")
