@@ -52,16 +52,7 @@ func TestNLBToALBTargets(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.note, func(t *testing.T) {
-			Annotate(tc.rs)
-			for _, r := range tc.rs {
-				want, ok := tc.want[r.ID]
-				if !ok {
-					continue
-				}
-				if got := summary(r.Facts.Exposure); got != want {
-					t.Errorf("%s: exposure %q, want %q (%+v)", r.ID, got, want, r.Facts.Exposure)
-				}
-			}
+			checkExposures(t, tc.rs, tc.want)
 		})
 	}
 }

@@ -90,16 +90,7 @@ func TestHTTPAPIPrivateIntegrations(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.note, func(t *testing.T) {
-			Annotate(tc.rs)
-			for _, r := range tc.rs {
-				want, ok := tc.want[r.ID]
-				if !ok {
-					continue
-				}
-				if got := summary(r.Facts.Exposure); got != want {
-					t.Errorf("%s: exposure %q, want %q (%+v)", r.ID, got, want, r.Facts.Exposure)
-				}
-			}
+			checkExposures(t, tc.rs, tc.want)
 		})
 	}
 	rs := awsApp(ingress("allow", "tcp", 8443, 8443, 0, "sg-alb-int"), append(albInt(ingress("allow", "tcp", 443, 443, 0, "10.0.0.0/16")),
@@ -155,16 +146,7 @@ func TestRESTAPIVPCLinks(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.note, func(t *testing.T) {
-			Annotate(tc.rs)
-			for _, r := range tc.rs {
-				want, ok := tc.want[r.ID]
-				if !ok {
-					continue
-				}
-				if got := summary(r.Facts.Exposure); got != want {
-					t.Errorf("%s: exposure %q, want %q (%+v)", r.ID, got, want, r.Facts.Exposure)
-				}
-			}
+			checkExposures(t, tc.rs, tc.want)
 		})
 	}
 }

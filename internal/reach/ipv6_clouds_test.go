@@ -54,20 +54,27 @@ type exposureCase struct {
 	undecided string
 }
 
+// checkExposures annotates rs and checks the exposure summary of every
+// resource want names.
+func checkExposures(t *testing.T, rs []*resource.Resource, want map[string]string) {
+	t.Helper()
+	Annotate(rs)
+	for _, r := range rs {
+		w, ok := want[r.ID]
+		if !ok {
+			continue
+		}
+		if got := summary(r.Facts.Exposure); got != w {
+			t.Errorf("%s: exposure %q, want %q (%+v)", r.ID, got, w, r.Facts.Exposure)
+		}
+	}
+}
+
 func runExposureCases(t *testing.T, cases []exposureCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.note, func(t *testing.T) {
-			Annotate(tc.rs)
-			for _, r := range tc.rs {
-				want, ok := tc.want[r.ID]
-				if !ok {
-					continue
-				}
-				if got := summary(r.Facts.Exposure); got != want {
-					t.Errorf("%s: exposure %q, want %q (%+v)", r.ID, got, want, r.Facts.Exposure)
-				}
-			}
+			checkExposures(t, tc.rs, tc.want)
 			e := tc.rs[0].Facts.Exposure
 			var v6Reasons []string
 			for _, u := range e.Undecided {
