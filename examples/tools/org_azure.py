@@ -575,7 +575,9 @@ def build(out):
         ("snet-data", "10.20.2.0/24", nsg_data), ("snet-mgmt", "10.20.3.0/24", nsg_jump),
         ("snet-build", "10.20.4.0/24", nsg_ssh_denied)])
     vnet("rg-nw-network", "vnet-nw-legacy", "10.40.0.0/16", [
-        ("snet-legacy", "10.40.1.0/24", nsg_win), ("snet-sandbox", "10.40.2.0/24", nsg_sbx)])
+        ("snet-legacy", "10.40.1.0/24", nsg_win), ("snet-sandbox", "10.40.2.0/24", nsg_sbx),
+        # the ML Databricks workspace's subnets (org_azure_v2.py): no network security group
+        ("snet-dbw-ml-host", "10.40.8.0/24", None), ("snet-dbw-ml-container", "10.40.9.0/24", None)])
     nw = rid("NetworkWatcherRG", "Microsoft.Network/networkWatchers", "NetworkWatcher_eastus")
     row(RESOURCES, nw, "Microsoft.Network/networkWatchers", {"provisioningState": "Succeeded"},
         rg="NetworkWatcherRG")

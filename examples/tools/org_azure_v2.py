@@ -910,7 +910,7 @@ def databricks_rows(law):
     tags = dict(az.TAGS, **{"data-classification": "internal"})
     dbw = "Microsoft.Databricks/workspaces"
 
-    def params(vnet, no_public_ip):
+    def params(vnet, no_public_ip, subnets=("snet-dbw-host", "snet-dbw-container")):
         p = {"enableNoPublicIp": {"type": "Bool", "value": no_public_ip},
              "prepareEncryption": {"type": "Bool", "value": vnet is not None},
              "requireInfrastructureEncryption": {"type": "Bool", "value": False},
@@ -918,8 +918,8 @@ def databricks_rows(law):
              "storageAccountSkuName": {"type": "String", "value": "Standard_GRS"}}
         if vnet:
             p.update({"customVirtualNetworkId": {"type": "String", "value": vnet},
-                      "customPublicSubnetName": {"type": "String", "value": "snet-dbw-host"},
-                      "customPrivateSubnetName": {"type": "String", "value": "snet-dbw-container"}})
+                      "customPublicSubnetName": {"type": "String", "value": subnets[0]},
+                      "customPrivateSubnetName": {"type": "String", "value": subnets[1]}})
         return p
     prod = az.rid("rg-nw-analytics-prod", dbw, "dbw-nw-analytics-prod")
     props = {"managedResourceGroupId": SUB_ID + "/resourceGroups/databricks-rg-dbw-nw-analytics-prod",
@@ -931,15 +931,28 @@ def databricks_rows(law):
                  "keyVaultProperties": {"keyVaultUri": "https://kv-nw-prod-cmk.vault.azure.net/",
                                         "keyName": "cmk-databricks", "keyVersion": uid("kver", "dbw")[:32]}}}},
              "createdDateTime": az.ts(300)}
-    r = az.row(RES, prod, dbw, props, rg="rg-nw-analytics-prod", sku={"name": "premium"}, tags=tags)
-    r["properties"]["privateEndpointConnections"] = [private_endpoint_connection(prod, "dbw-nw-analytics-prod")]
-    az.row(RES, prod + "/providers/microsoft.insights/diagnosticSettings/dbw-logs-to-law",
-           "microsoft.insights/diagnosticSettings", {
-               "storageAccountId": None, "workspaceId": law, "eventHubAuthorizationRuleId": None,
-               "eventHubName": None, "logAnalyticsDestinationType": None, "metrics": [],
-               "logs": [{"category": None, "categoryGroup": "allLogs", "enabled": True,
-                         "retentionPolicy": {"enabled": False, "days": 0}}]},
-           rg="rg-nw-analytics-prod", location="")
+    # the ML team's workspace, set up like prod but injected into two subnets added to vnet-nw-legacy
+    # without a network security group (org_azure.py, CIS 2.1.2)
+    ml = az.rid("rg-nw-analytics-prod", dbw, "dbw-nw-ml-dev")
+    ml_props = dict(props, managedResourceGroupId=SUB_ID + "/resourceGroups/databricks-rg-dbw-nw-ml-dev",
+                    parameters=params(VNET_LEGACY, True, ("snet-dbw-ml-host", "snet-dbw-ml-container")),
+                    workspaceId="6190284417730518", workspaceUrl="adb-6190284417730518.18.azuredatabricks.net",
+                    createdDateTime=az.ts(120))
+    for wid, name, wprops in ((prod, "dbw-nw-analytics-prod", props), (ml, "dbw-nw-ml-dev", ml_props)):
+        r = az.row(RES, wid, dbw, wprops, rg="rg-nw-analytics-prod", sku={"name": "premium"}, tags=tags)
+        r["properties"]["privateEndpointConnections"] = [private_endpoint_connection(wid, name)]
+        az.row(RES, wid + "/providers/microsoft.insights/diagnosticSettings/dbw-logs-to-law",
+               "microsoft.insights/diagnosticSettings", {
+                   "storageAccountId": None, "workspaceId": law, "eventHubAuthorizationRuleId": None,
+                   "eventHubName": None, "logAnalyticsDestinationType": None, "metrics": [],
+                   "logs": [{"category": None, "categoryGroup": "allLogs", "enabled": True,
+                             "retentionPolicy": {"enabled": False, "days": 0}}]},
+               rg="rg-nw-analytics-prod", location="")
+    plant("azure-databricks-subnets-without-nsg", ml, "injected into vnet-nw-legacy's snet-dbw-ml-host and "
+          "snet-dbw-ml-container, which have no networkSecurityGroup")
+    INCIDENTAL.append({"rule_id": "azure-subnet-without-nsg", "resource_id_contains": "virtualNetworks/vnet-nw-legacy",
+                       "provider": "azure", "why": "the ML Databricks workspace's two subnets have no network "
+                                                   "security group (planted as azure-databricks-subnets-without-nsg)"})
     clean("data_warehouse", prod, "CIS 2.1: VNet injection into vnet-nw-prod, no public IP, private endpoint, public "
           "network access disabled, CMK for managed services, diagnostic logs to law-nw-security")
     sbx = az.rid("rg-nw-legacy", dbw, "dbw-nw-ds-sandbox")
