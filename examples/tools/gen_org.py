@@ -69,7 +69,7 @@ def builtin_rule_ids():
 
 
 def main():
-    for sub in ("aws", "azure", "gcp"):
+    for sub in ("aws", "azure", "entra", "gcp"):
         shutil.rmtree(os.path.join(OUT, sub), ignore_errors=True)
     counts = collections.OrderedDict()
     counts["aws/" + org_aws.PROD] = org_aws.build_prod(OUT)
@@ -79,7 +79,7 @@ def main():
     # the Azure rows of the classes added by issue 6, and expected-azure.json (called here, not after the
     # checks below, so that examples/org/azure is complete even when a check stops the script)
     counts["azure/" + org_azure.SUB] += org_azure_v2.main(OUT)
-    counts["azure/entra-" + org_azure.TENANT] = __import__("org_entra").build(OUT)  # users and tenant policies
+    counts["entra/entra-" + org_azure.TENANT] = __import__("org_entra").build(OUT)  # users and tenant policies
     counts["gcp/" + org_gcp.PROJECT] = org_gcp.build(OUT)
     __import__("org_gcp_v2").main(OUT)  # GCP issue-6 assets, the organization export, expected-gcp.json
 

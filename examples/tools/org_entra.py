@@ -1,5 +1,5 @@
 """The Entra ID tenant of the sample organization (CIS Azure 6.0 5.1.1-5.1.3, 5.3.5), written by gen_org.py as
-examples/org/azure/entra-<tenant>.json in the `vigil collect` shape (docs/formats/entra-id.md): Microsoft Graph
+examples/org/entra/entra-<tenant>.json in the `vigil collect` shape (docs/formats/entra-id.md): Microsoft Graph
 responses verbatim.
 
 Kept small on purpose: two users who hold Azure role assignments in the subscription by name and a
@@ -69,7 +69,9 @@ def build(out):
             "azureADJoin": {"isAdminConfigurable": True, "allowedToJoin": {
                 "@odata.type": "#microsoft.graph.allDeviceRegistrationMembership"}}},
     }}
-    write_json(os.path.join(out, "azure", "entra-%s.json" % az.TENANT), doc)
+    # beside azure/, not in it (where `vigil collect` writes it): examples/org/azure holds the Resource Graph
+    # exports only, which internal/collect/azure's round-trip test serves as Resource Graph's answers
+    write_json(os.path.join(out, "entra", "entra-%s.json" % az.TENANT), doc)
     tenant = "/tenants/" + az.TENANT
     users_id = tenant + "/users/"
     plant("azure", "azure-entra-security-defaults-disabled", tenant,
