@@ -60,6 +60,10 @@ var entraLists = []entraList{
 	{path: "/roleManagement/directory/roleAssignments"},
 	{path: "/roleManagement/directory/roleEligibilityScheduleInstances"},
 	{path: "/identity/conditionalAccess/policies"},
+	// The tenant's settings: single objects, not collections (no value,
+	// no next link), kept as Graph returned them.
+	{path: "/policies/identitySecurityDefaultsEnforcementPolicy"}, // Policy.Read.All
+	{path: "/policies/deviceRegistrationPolicy"},                  // Policy.Read.DeviceConfiguration
 }
 
 // entraExport is the Entra ID shape of issue 10: Microsoft Graph response
@@ -159,7 +163,8 @@ func (c *collector) graphFail(ctx context.Context, tenant, call, resource string
 
 // graphGet reads every page of a Graph request (a path and query): the
 // body, or the list of the pages' bodies when there are several, and the
-// objects of all pages. A listing that fails on a page gives an error and
+// objects of all pages; a single object (a policy) is its one body, with
+// no objects. A listing that fails on a page gives an error and
 // nothing: part of it would read as all of it.
 func (c *collector) graphGet(ctx context.Context, pathQuery string) (any, []any, error) {
 	first := strings.TrimRight(c.opts.GraphEndpoint, "/") + "/" + graphAPIVersion + pathQuery

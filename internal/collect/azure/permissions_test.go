@@ -78,7 +78,7 @@ func TestRoleCoversCollector(t *testing.T) {
 			t.Errorf("the role grants %s, which is not a read", a)
 		}
 	}
-	for _, p := range []string{"User.Read.All", "Group.Read.All", "GroupMember.Read.All", "Application.Read.All", "RoleManagement.Read.Directory", "Policy.Read.All", "AuditLog.Read.All"} {
+	for _, p := range []string{"User.Read.All", "Group.Read.All", "GroupMember.Read.All", "Application.Read.All", "RoleManagement.Read.Directory", "Policy.Read.All", "Policy.Read.DeviceConfiguration", "AuditLog.Read.All"} {
 		if !strings.Contains(rd.Description, p) {
 			t.Errorf("the role's note on Graph permissions does not name %s", p)
 		}
