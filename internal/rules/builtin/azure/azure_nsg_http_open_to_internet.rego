@@ -25,10 +25,18 @@ package vigil.rules.azure_nsg_http_open_to_internet
 
 import data.vigil.lib.net
 
+# One definition per port (rather than net.exposes_any_port with the set):
+# the engine evaluates this form itself, without OPA (docs/rule-contract.md).
 fail contains r.id if {
 	some r in input.resources.firewall
 	r.type == "Microsoft.Network/networkSecurityGroups"
-	net.exposes_any_port(r.facts.firewall, {80, 443})
+	net.exposes_port(r.facts.firewall, 80)
+}
+
+fail contains r.id if {
+	some r in input.resources.firewall
+	r.type == "Microsoft.Network/networkSecurityGroups"
+	net.exposes_port(r.facts.firewall, 443)
 }
 
 message[r.id] := concat("", [

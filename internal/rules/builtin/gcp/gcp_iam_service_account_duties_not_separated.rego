@@ -25,19 +25,27 @@ admin := "roles/iam.serviceAccountAdmin"
 
 user := "roles/iam.serviceAccountUser"
 
-# held[role] is the set of [scope, member] pairs granted role.
-held[role] contains [b.facts.binding.scope, b.facts.binding.principal] if {
+# admins, users: the [scope, member] pairs granted each role; both: those
+# granted the two. Complete sets, computed once per evaluation (a set keyed
+# by a role computed from each binding was evaluated again per binding).
+admins := {[b.facts.binding.scope, b.facts.binding.principal] |
 	some b in input.resources.iam_binding
-	role := b.facts.binding.role
-	role in {admin, user}
+	b.facts.binding.role == admin
 }
+
+users := {[b.facts.binding.scope, b.facts.binding.principal] |
+	some b in input.resources.iam_binding
+	b.facts.binding.role == user
+}
+
+both := admins & users
 
 other := {admin: user, user: admin}
 
 fail contains r.id if {
 	some r in input.resources.iam_binding
 	r.facts.binding.role in {admin, user}
-	[r.facts.binding.scope, r.facts.binding.principal] in held[other[r.facts.binding.role]]
+	[r.facts.binding.scope, r.facts.binding.principal] in both
 }
 
 message[r.id] := sprintf("%s also holds %s on the same scope", [r.facts.binding.principal, other[r.facts.binding.role]]) if {
