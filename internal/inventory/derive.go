@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
@@ -15,7 +16,8 @@ import (
 //
 //   - compute.disk_encrypted from the disks an instance uses (RelUsesDisk);
 //   - compute.public_ip from the interfaces an instance uses
-//     (RelUsesInterface) and their public IPs (RelUsesPublicIP);
+//     (RelUsesInterface) and their public IPs (RelUsesPublicIP), and an Azure
+//     VM's compute.public_ipv6 from those public IPs' versions;
 //   - identity.admin and group.admin from attached policies (RelHasPolicy
 //     to iam_policy resources), inline documents and group membership
 //     (RelMemberOf);
@@ -182,6 +184,9 @@ func (d *deriver) publicIPs() {
 		if len(nics) == 0 {
 			continue
 		}
+		if in.Provider == resource.Azure && c.PublicIPv6 == nil {
+			c.PublicIPv6 = d.azurePublicIPv6(in, nics)
+		}
 		known, public := 0, false
 		for _, id := range nics {
 			nic := d.resolve(in, id)
@@ -200,6 +205,35 @@ func (d *deriver) publicIPs() {
 			c.PublicIP = resource.Bool(false)
 		}
 	}
+}
+
+// azurePublicIPv6: an Azure VM has a public IPv6 address when one of its
+// interfaces uses a public IP of version IPv6 (its family as
+// internal/reach resolves it); none when every interface and public IP is
+// in the inventory with its version known; unknown otherwise.
+func (d *deriver) azurePublicIPv6(in *resource.Resource, nics []string) *bool {
+	unknown := d.doubtful(in)
+	for _, id := range nics {
+		nic := d.resolve(in, id)
+		if nic == nil {
+			unknown = true
+			continue
+		}
+		unknown = unknown || d.doubtful(nic) // may have lost a public IP to a wrong-typed field
+		for _, pip := range targets(nic, resource.RelUsesPublicIP) {
+			fams, known := reach.PublicFamilies(d.resolve(nic, pip))
+			switch {
+			case !known:
+				unknown = true
+			case slices.Contains(fams, "ipv6"):
+				return resource.Bool(true)
+			}
+		}
+	}
+	if unknown {
+		return nil
+	}
+	return resource.Bool(false)
 }
 
 // awsManagedPolicyPrefix starts the ARN of an AWS-managed policy. AWS

@@ -62,6 +62,14 @@ func publicFamilies(r *resource.Resource) (fams []string, known bool, bad string
 	return fams, len(fams) > 0, ""
 }
 
+// PublicFamilies is publicFamilies for the derivation of an Azure VM's
+// compute.public_ipv6 (internal/inventory): the families of a public IP
+// resource's addresses, known false when its facts do not say them.
+func PublicFamilies(r *resource.Resource) (fams []string, known bool) {
+	fams, known, _ = publicFamilies(r)
+	return fams, known
+}
+
 // has reports whether fams holds fam.
 func has(fams []string, fam string) *bool {
 	return resource.Bool(slices.Contains(fams, fam))
