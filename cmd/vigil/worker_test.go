@@ -238,10 +238,7 @@ func TestWorkersShareAndSurviveKill(t *testing.T) {
 		dump()
 		t.Fatal("the victim worker never recorded a run")
 	}
-	if err := victim.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	victim.cmd.Wait()
+	victim.kill(t)
 	killedAt := time.Since(start)
 
 	// Every job completes.
@@ -509,64 +506,22 @@ func TestFollowSurvivesKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: kills a worker and waits for the rescuer (about 40 seconds)")
 	}
-	dir := t.TempDir()
-	db, logDir, out := filepath.Join(dir, "history.db"), filepath.Join(dir, "logs"), filepath.Join(dir, "alerts")
-	if err := os.MkdirAll(logDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range []string{"aaaaaaaa", "bbbbbbbb", "cccccccc"} {
-		writeFile(t, filepath.Join(logDir, id+".json"), strings.Replace(detectTestTrail, "11111111-1111-4111-8111-111111111111", id+"-1111-4111-8111-111111111111", 1))
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	q, err := jobs.Open(ctx, jobs.Options{DSN: db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer q.Close()
-	common := []string{"--db", db, "--workers", "1", "--job-timeout", "5s", "--rescue-after", "6s", "--poll", "200ms", "--log-level", "info"}
-	victim := startWorker(t, "victim", append(slices.Clip(common), "--job-hold", "30s")...)
-	for !strings.Contains(victim.logText(), "working jobs") {
-		select {
-		case <-victim.done:
-			t.Fatalf("the worker exited:\n%s", victim.logText())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	args := jobs.FollowArgs{Name: "trail", Dir: logDir, Output: out}
-	id, err := q.Enqueue(ctx, args)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := startFollowVictim(ctx, t, "--job-hold")
+	q, logDir, out, common, victim, args, id := f.q, f.logDir, f.out, f.common, f.victim, f.args, f.id
 	select {
 	case <-victim.completed:
 	case <-ctx.Done():
 		t.Fatalf("the follow job did not record:\n%s", victim.logText())
 	}
-	if err := victim.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	victim.cmd.Wait()
+	victim.kill(t)
 	rescuer := startWorker(t, "rescuer", common...)
-	for {
-		rows, err := q.Jobs(ctx, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(rows) == 1 && rows[0].State == rivertype.JobStateCompleted {
-			if rows[0].Attempt != 2 || !slices.Equal(rows[0].AttemptedBy, []string{"victim", "rescuer"}) {
-				t.Errorf("job %+v: want a second attempt by the rescuer", rows[0])
-			}
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("the killed worker's job was not run again:\n%s", rescuer.logText())
-		case <-time.After(250 * time.Millisecond):
-		}
+	rows := waitCompleted(ctx, t, q, 1, rescuer, "the killed worker's job was not run again")
+	if len(rows) != 1 || rows[0].Attempt != 2 || !slices.Equal(rows[0].AttemptedBy, []string{"victim", "rescuer"}) {
+		t.Errorf("jobs %+v: want one, its second attempt by the rescuer", rows)
 	}
-	rescuer.cmd.Process.Signal(syscall.SIGTERM)
-	rescuer.cmd.Wait()
+	rescuer.stop()
 	jr, err := q.Store().JobRunByID(ctx, id)
 	if err != nil || jr.Status != history.JobCompleted || jr.Attempt != 1 || jr.Worker != "victim" || !strings.HasPrefix(jr.Result, "3 new or grown files, 3 alerts") {
 		t.Errorf("job run %+v (%v): want the victim's record kept", jr, err)
@@ -579,13 +534,112 @@ func TestFollowSurvivesKill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkThreeAlerts(t, b, out)
+}
+
+// waitWorking waits until w logs that it works jobs (its rules compiled); it
+// fails the test if w exits first.
+func (w *workerProc) waitWorking(t *testing.T) {
+	t.Helper()
+	for !strings.Contains(w.logText(), "working jobs") {
+		select {
+		case <-w.done:
+			t.Fatalf("the worker exited:\n%s", w.logText())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// kill SIGKILLs w and waits for it to end.
+func (w *workerProc) kill(t *testing.T) {
+	t.Helper()
+	if err := w.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	w.cmd.Wait()
+}
+
+// stop asks w to stop (SIGTERM) and waits for it to end.
+func (w *workerProc) stop() {
+	w.cmd.Process.Signal(syscall.SIGTERM)
+	w.cmd.Wait()
+}
+
+// waitCompleted polls q until n of its jobs completed and returns them all;
+// at ctx's end it fails the test with what, and w's log.
+func waitCompleted(ctx context.Context, t *testing.T, q *jobs.Queue, n int, w *workerProc, what string) []*rivertype.JobRow {
+	t.Helper()
+	for {
+		rows, err := q.Jobs(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := 0
+		for _, r := range rows {
+			if r.State == rivertype.JobStateCompleted {
+				done++
+			}
+		}
+		if done == n {
+			return rows
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%s (%d of %d):\n%s", what, done, n, w.logText())
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// followVictim is the set-up of the follow kill tests: three CloudTrail
+// files, a queue on a SQLite file, a victim worker held in the job by one
+// flag, and the follow job enqueued.
+type followVictim struct {
+	q           *jobs.Queue
+	logDir, out string
+	common      []string
+	victim      *workerProc
+	args        jobs.FollowArgs
+	id          int64
+}
+
+func startFollowVictim(ctx context.Context, t *testing.T, holdFlag string) followVictim {
+	t.Helper()
+	dir := t.TempDir()
+	db, logDir, out := filepath.Join(dir, "history.db"), filepath.Join(dir, "logs"), filepath.Join(dir, "alerts")
+	if err := os.MkdirAll(logDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"aaaaaaaa", "bbbbbbbb", "cccccccc"} {
+		writeFile(t, filepath.Join(logDir, id+".json"), strings.Replace(detectTestTrail, "11111111-1111-4111-8111-111111111111", id+"-1111-4111-8111-111111111111", 1))
+	}
+	q, err := jobs.Open(ctx, jobs.Options{DSN: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { q.Close() })
+	common := []string{"--db", db, "--workers", "1", "--job-timeout", "5s", "--rescue-after", "6s", "--poll", "200ms", "--log-level", "info"}
+	victim := startWorker(t, "victim", append(slices.Clip(common), holdFlag, "30s")...)
+	victim.waitWorking(t)
+	args := jobs.FollowArgs{Name: "trail", Dir: logDir, Output: out}
+	id, err := q.Enqueue(ctx, args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return followVictim{q: q, logDir: logDir, out: out, common: common, victim: victim, args: args, id: id}
+}
+
+// checkThreeAlerts checks the follow job's alert file b: the alert on each
+// of the three events, once, and the only file in the alert folder out.
+func checkThreeAlerts(t *testing.T, b []byte, out string) {
+	t.Helper()
 	for _, want := range []string{"aaaaaaaa-", "bbbbbbbb-", "cccccccc-"} {
 		if strings.Count(string(b), want) < 1 {
 			t.Errorf("alert file lacks the alert on %s", want)
 		}
 	}
 	if n := strings.Count(string(b), "\n"); n != 3 {
-		t.Errorf("alert file: %d alerts, want 3", n)
+		t.Errorf("alert file: %d alerts, want 3 (each event counted once)", n)
 	}
 	if files, _ := filepath.Glob(filepath.Join(out, "*")); len(files) != 1 {
 		t.Errorf("alert folder: %v, want the one file", files)
@@ -614,35 +668,10 @@ func TestFollowKilledBeforeCommit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: kills a worker and waits for the rescuer (about 40 seconds)")
 	}
-	dir := t.TempDir()
-	db, logDir, out := filepath.Join(dir, "history.db"), filepath.Join(dir, "logs"), filepath.Join(dir, "alerts")
-	if err := os.MkdirAll(logDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range []string{"aaaaaaaa", "bbbbbbbb", "cccccccc"} {
-		writeFile(t, filepath.Join(logDir, id+".json"), strings.Replace(detectTestTrail, "11111111-1111-4111-8111-111111111111", id+"-1111-4111-8111-111111111111", 1))
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	q, err := jobs.Open(ctx, jobs.Options{DSN: db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer q.Close()
-	common := []string{"--db", db, "--workers", "1", "--job-timeout", "5s", "--rescue-after", "6s", "--poll", "200ms", "--log-level", "info"}
-	victim := startWorker(t, "victim", append(slices.Clip(common), "--job-before-commit", "30s")...)
-	for !strings.Contains(victim.logText(), "working jobs") {
-		select {
-		case <-victim.done:
-			t.Fatalf("the worker exited:\n%s", victim.logText())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	args := jobs.FollowArgs{Name: "trail", Dir: logDir, Output: out}
-	id, err := q.Enqueue(ctx, args)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := startFollowVictim(ctx, t, "--job-before-commit")
+	q, logDir, out, common, victim, args, id := f.q, f.logDir, f.out, f.common, f.victim, f.args, f.id
 	for !strings.Contains(victim.logText(), "job read its files; recording them") {
 		select {
 		case <-ctx.Done():
@@ -650,33 +679,16 @@ func TestFollowKilledBeforeCommit(t *testing.T) {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	if err := victim.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	victim.cmd.Wait()
+	victim.kill(t)
 	if st, err := q.Store().FollowState(ctx, "trail", logDir); err != nil || st.Seq != 0 {
 		t.Fatalf("follow state after the kill %+v (%v): the checkpoint moved before the commit", st, err)
 	}
 	rescuer := startWorker(t, "rescuer", common...)
-	for {
-		rows, err := q.Jobs(ctx, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(rows) == 1 && rows[0].State == rivertype.JobStateCompleted {
-			if !slices.Equal(rows[0].AttemptedBy, []string{"victim", "rescuer"}) {
-				t.Errorf("job %+v: want a second attempt by the rescuer", rows[0])
-			}
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("the killed worker's job was not run again:\n%s", rescuer.logText())
-		case <-time.After(250 * time.Millisecond):
-		}
+	rows := waitCompleted(ctx, t, q, 1, rescuer, "the killed worker's job was not run again")
+	if len(rows) != 1 || !slices.Equal(rows[0].AttemptedBy, []string{"victim", "rescuer"}) {
+		t.Errorf("jobs %+v: want one, its second attempt by the rescuer", rows)
 	}
-	rescuer.cmd.Process.Signal(syscall.SIGTERM)
-	rescuer.cmd.Wait()
+	rescuer.stop()
 	jr, err := q.Store().JobRunByID(ctx, id)
 	if err != nil || jr.Status != history.JobCompleted || jr.Attempt != 2 || jr.Worker != "rescuer" || !strings.HasPrefix(jr.Result, "3 new or grown files, 3 alerts") {
 		t.Errorf("job run %+v (%v): want the rescuer's record of the three files", jr, err)
@@ -689,17 +701,7 @@ func TestFollowKilledBeforeCommit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"aaaaaaaa-", "bbbbbbbb-", "cccccccc-"} {
-		if n := strings.Count(string(b), want); n < 1 {
-			t.Errorf("alert file lacks the alert on %s", want)
-		}
-	}
-	if n := strings.Count(string(b), "\n"); n != 3 {
-		t.Errorf("alert file: %d alerts, want 3 (each event counted once)", n)
-	}
-	if files, _ := filepath.Glob(filepath.Join(out, "*")); len(files) != 1 {
-		t.Errorf("alert folder: %v, want the one file", files)
-	}
+	checkThreeAlerts(t, b, out)
 }
 
 // TestStepJobSurvivesKill: a vigil worker process applies the first step
@@ -728,13 +730,7 @@ func TestStepJobSurvivesKill(t *testing.T) {
 	// The victim has one worker, held in the first step's job: the second
 	// step (free once the first ended in the trail) cannot run there.
 	victim := startWorker(t, "victim", append(slices.Clip(common), "--workers", "1", "--job-hold", "60s")...)
-	for !strings.Contains(victim.logText(), "working jobs") {
-		select {
-		case <-victim.done:
-			t.Fatalf("the worker exited:\n%s", victim.logText())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+	victim.waitWorking(t)
 	enq, err := q.EnqueueSteps(ctx, state, plan, wire.ModeApply)
 	if err != nil || len(enq.Jobs) != 2 {
 		t.Fatalf("enqueue: %+v %v", enq, err)
@@ -752,36 +748,13 @@ func TestStepJobSurvivesKill(t *testing.T) {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	if err := victim.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	victim.cmd.Wait()
+	victim.kill(t)
 	if jr, err := q.Store().JobRunByID(ctx, enq.Jobs[1]); err != nil || jr.Status == history.JobCompleted {
 		t.Fatalf("the first step's job was recorded before the kill: %+v %v", jr, err)
 	}
 	rescuer := startWorker(t, "rescuer", append(slices.Clip(common), "--workers", "2")...)
-	for {
-		rows, err := q.Jobs(ctx, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		done := 0
-		for _, r := range rows {
-			if r.State == rivertype.JobStateCompleted {
-				done++
-			}
-		}
-		if done == 2 {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("the step jobs did not complete (%d of 2):\n%s", done, rescuer.logText())
-		case <-time.After(250 * time.Millisecond):
-		}
-	}
-	rescuer.cmd.Process.Signal(syscall.SIGTERM)
-	rescuer.cmd.Wait()
+	waitCompleted(ctx, t, q, 2, rescuer, "the step jobs did not complete")
+	rescuer.stop()
 	if n := jobstest.WriteCalls(t, trailPath, "PutPublicAccessBlock"); n != 1 {
 		t.Errorf("PutPublicAccessBlock written %d times, want once", n)
 	}
