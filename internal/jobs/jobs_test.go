@@ -271,6 +271,25 @@ func TestDetectJob(t *testing.T) {
 	}
 }
 
+// waitPlanJob waits for a playbook plan job to complete and returns its id;
+// any job that fails (before it) fails the test.
+func waitPlanJob(ctx context.Context, t *testing.T, events <-chan *river.Event) int64 {
+	t.Helper()
+	for {
+		select {
+		case ev := <-events:
+			if ev.Kind != river.EventKindJobCompleted {
+				t.Fatalf("job %s %s: %v", ev.Job.Kind, ev.Kind, ev.Job.Errors)
+			}
+			if ev.Job.Kind == jobs.PlanKind {
+				return ev.Job.ID
+			}
+		case <-ctx.Done():
+			t.Fatal("no plan job completed")
+		}
+	}
+}
+
 // runJob enqueues args and waits for River to say the job completed.
 func runJob(ctx context.Context, t *testing.T, q *jobs.Queue, events <-chan *river.Event, args river.JobArgs) int64 {
 	t.Helper()
@@ -631,20 +650,7 @@ func TestFollowPlansPlaybooks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer q.Stop(context.Background())
-	var planJob int64
-	for planJob == 0 {
-		select {
-		case ev := <-events:
-			if ev.Kind != river.EventKindJobCompleted {
-				t.Fatalf("job %s %s: %v", ev.Job.Kind, ev.Kind, ev.Job.Errors)
-			}
-			if ev.Job.Kind == jobs.PlanKind {
-				planJob = ev.Job.ID
-			}
-		case <-ctx.Done():
-			t.Fatal("no plan job completed")
-		}
-	}
+	planJob := waitPlanJob(ctx, t, events)
 	jr := jobRun(ctx, t, q.Store(), planJob)
 	if jr.Status != history.JobCompleted || !strings.Contains(jr.Result, ": 1 steps (1 await approval) in ") {
 		t.Fatalf("plan job run: %+v", jr)

@@ -307,20 +307,7 @@ steps:
 	}
 	defer q.Stop(context.Background())
 	runJob(ctx, t, q, events, args)
-	var planJob int64
-	for planJob == 0 {
-		select {
-		case ev := <-events:
-			if ev.Kind != river.EventKindJobCompleted {
-				t.Fatalf("job %s %s: %v", ev.Job.Kind, ev.Kind, ev.Job.Errors)
-			}
-			if ev.Job.Kind == jobs.PlanKind {
-				planJob = ev.Job.ID
-			}
-		case <-ctx.Done():
-			t.Fatal("no plan job completed")
-		}
-	}
+	planJob := waitPlanJob(ctx, t, events)
 	jr := jobRun(ctx, t, q.Store(), planJob)
 	if jr.Status != history.JobCompleted || !strings.Contains(jr.Result, " await approval) in ") {
 		t.Fatalf("plan job run: %+v", jr)
