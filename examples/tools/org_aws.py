@@ -130,7 +130,7 @@ def secure_transport_stmt(bucket):
 
 def s3_bucket(snap, name, created, tags, *, pab=(True, True, True, True), sse="kms", kms_key=None,
               versioning="Enabled", log_to=None, policy_stmts=None, secure_transport=True,
-              acl_public=False):
+              acl_public=False, mfa_delete=False):
     acct = snap.acct
     owner = canonical_owner(acct)
     grants = [{"grantee": {"id": owner, "displayName": None}, "permission": "FullControl"}]
@@ -144,7 +144,7 @@ def s3_bucket(snap, name, created, tags, *, pab=(True, True, True, True), sse="k
         "BucketLoggingConfiguration": {"destinationBucketName": log_to,
                                        "logFilePrefix": (name + "/") if log_to else None},
         "BucketNotificationConfiguration": {"configurations": {}},
-        "BucketVersioningConfiguration": {"status": versioning, "isMfaDeleteEnabled": None},
+        "BucketVersioningConfiguration": {"status": versioning, "isMfaDeleteEnabled": True if mfa_delete else None},
         "IsRequesterPaysEnabled": False,
     }
     if pab is not None:
@@ -617,10 +617,15 @@ def build_prod(out):
         if name == "nw-prod-app-uploads":
             # customer uploads: personal data, which the app instances read
             btags = dict(tags, **{"data-classification": "confidential"})
-        s3_bucket(ue1, name, ago(800), btags, **kw)
+        s3_bucket(ue1, name, ago(800), btags, mfa_delete=name in listed, **kw)
         if name in listed:
             clean("aws", "object_storage", "arn:aws:s3:::" + name,
-                  "Block Public Access on, default encryption, versioning, access logging, TLS-only policy")
+                  "Block Public Access on, default encryption, versioning with MFA delete, access logging, "
+                  "TLS-only policy")
+    # isMfaDeleteEnabled null (never configured with MFA delete, as AWS Config writes it) is off: the other
+    # buckets of both accounts fail CIS AWS 3.1.2 besides what they were planted for
+    incidental("aws", "aws-s3-mfa-delete-disabled", "arn:aws:s3:::", "MFA delete never configured "
+               "(isMfaDeleteEnabled null): only the clean buckets have it")
     # planted: a public static-assets bucket
     s3_bucket(ue1, "nw-public-assets", ago(1000), {"Environment": "prod", "Owner": "web"},
               pab=(False, False, False, False), sse="s3", log_to=logs, policy_stmts=[
@@ -794,7 +799,7 @@ def build_prod(out):
     _, a_eu1 = instance(eu, "nw-prod-eu-app-1", v_eu, s_eu, "eu-west-1a", [("nw-prod-eu-app", g_eu)],
                         profile=prof_app, kms=k_eu, tags=tags)
     clean("aws", "compute", a_eu1, "private, IMDSv2 required, encrypted EBS")
-    s3_bucket(eu, "nw-prod-eu-customer-data", ago(600), tags, kms_key=k_eu, log_to=logs)
+    s3_bucket(eu, "nw-prod-eu-customer-data", ago(600), tags, kms_key=k_eu, log_to=logs, mfa_delete=True)
     clean("aws", "object_storage", "arn:aws:s3:::nw-prod-eu-customer-data", "fully hardened EU bucket")
     a_eu_db = rds(eu, "nw-prod-eu-reporting", "postgres", "15.8", "eu-west-1a", kms=k_eu, retention=3,
                   multi_az=False, sgs=[g_eu], tags=tags)
@@ -826,7 +831,7 @@ def build_dev(out):
     s3_bucket(ue1, "nw-dev-cloudtrail", ago(700), tags, sse="s3", log_to=logs, policy_stmts=[
         {"Sid": "AWSCloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
          "Action": "s3:PutObject", "Resource": "arn:aws:s3:::nw-dev-cloudtrail/AWSLogs/%s/*" % acct}])
-    s3_bucket(ue1, "nw-dev-datalake", ago(500), tags, kms_key=k_dev_ok, log_to=logs)
+    s3_bucket(ue1, "nw-dev-datalake", ago(500), tags, kms_key=k_dev_ok, log_to=logs, mfa_delete=True)
     clean("aws", "object_storage", "arn:aws:s3:::nw-dev-datalake", "fully hardened dev bucket")
     s3_bucket(ue1, "nw-dev-scratch", ago(1200), tags, pab=(False, False, False, False), sse=None,
               versioning="Off", log_to=None, secure_transport=False)

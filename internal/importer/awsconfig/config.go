@@ -547,7 +547,11 @@ func s3Bucket(it *item) {
 		} else if sst == absent {
 			s.Versioning = boolp(false) // status null: never enabled
 		}
-		s.DeleteProtection = v.B("isMfaDeleteEnabled")
+		// null: GetBucketVersioning gave no MFADelete element, which S3
+		// returns only for a bucket once configured with MFA delete.
+		if mfa, mst := v.Boolean("isMfaDeleteEnabled"); mst != bad {
+			s.DeleteProtection = boolp(mfa != nil && *mfa)
+		}
 	}
 	switch l, st := supp.Obj("BucketLoggingConfiguration"); st {
 	case ok:

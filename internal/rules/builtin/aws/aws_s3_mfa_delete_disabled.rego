@@ -1,6 +1,6 @@
 # METADATA
 # title: "S3 bucket does not require MFA to delete object versions"
-# description: "MFA delete is off in the bucket's versioning configuration (isMfaDeleteEnabled false), so whoever holds the bucket owner's credentials can permanently delete object versions or suspend versioning without a second factor. Only the root user can enable it, with its MFA device. A bucket whose configuration item has isMfaDeleteEnabled null (never configured) is UNKNOWN: the AWS importer reads null as not said."
+# description: "MFA delete is off in the bucket's versioning configuration (isMfaDeleteEnabled false), so whoever holds the bucket owner's credentials can permanently delete object versions or suspend versioning without a second factor. Only the root user can enable it, with its MFA device. isMfaDeleteEnabled null (what AWS Config and vigil collect write when GetBucketVersioning returns no MFADelete element: the bucket was never configured with MFA delete) is off too; a bucket whose versioning configuration was not read is UNKNOWN."
 # scope: package
 # custom:
 #   id: aws-s3-mfa-delete-disabled
