@@ -82,15 +82,18 @@ func (rd *reader) single(path string) (n node, present, read bool) {
 }
 
 // tenantSettings makes the tenant's resource (type microsoft.graph.organization,
-// class org_unit, kind tenant) when the file holds one of its policies.
+// class org_unit, kind tenant). Every export of a tenant has it: when
+// neither policy is in the file (`vigil collect` leaves out a call Graph
+// denied, and records it) its settings are unknown and the rules on them
+// say UNKNOWN, rather than nothing at all.
 func (rd *reader) tenantSettings() {
 	t := &resource.EntraTenant{ConditionalAccessMFA: rd.caMFA, ConditionalAccessDeviceMFA: rd.caDeviceMFA}
-	sd, sdPresent, sdOK := rd.single(pathSecurityDefaults)
+	sd, _, sdOK := rd.single(pathSecurityDefaults)
 	if sdOK {
 		t.SecurityDefaults = sd.B("isEnabled")
 		rd.finish(sd)
 	}
-	dr, drPresent, drOK := rd.single(pathDeviceRegistration)
+	dr, _, drOK := rd.single(pathDeviceRegistration)
 	if drOK {
 		switch dr.Enum([]string{"multiFactorAuthConfiguration"}, "required", "notRequired") {
 		case 0:
@@ -102,9 +105,6 @@ func (rd *reader) tenantSettings() {
 				Err: dr.Field("multiFactorAuthConfiguration") + ": " + fmt.Sprintf("%q", dr.S("multiFactorAuthConfiguration")) + " is neither required nor notRequired (left unknown)"})
 		}
 		rd.finish(dr)
-	}
-	if !sdPresent && !drPresent {
-		return
 	}
 	r := &resource.Resource{Provider: resource.Azure, Region: "global", Type: TypeTenant, ID: "/tenants/" + rd.tenant,
 		Name: rd.tenant, Class: resource.ClassOrgUnit}

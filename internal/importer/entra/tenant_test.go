@@ -80,10 +80,20 @@ func TestTenantSettings(t *testing.T) {
 	}
 }
 
-// TestNoTenantWithoutPolicies: a file without the tenant's policy objects
-// makes no tenant resource (its controls stay NOT_EVALUATED, not UNKNOWN).
-func TestNoTenantWithoutPolicies(t *testing.T) {
-	if ten, probs := tenantOf(t, `"/users":`+coll(`{"id":"u1"}`)+`,"/identity/conditionalAccess/policies":`+coll()); ten != nil {
-		t.Errorf("tenant %+v (problems %s)", ten, probs)
+// TestTenantWithoutPolicies: a file without the tenant's policy objects
+// (both calls denied: the collector leaves them out) still has the tenant,
+// with its policy settings unknown (its rules UNKNOWN, not silent) and what
+// the conditional access policies tell.
+func TestTenantWithoutPolicies(t *testing.T) {
+	ten, probs := tenantOf(t, `"/users":`+coll(`{"id":"u1"}`)+`,"/identity/conditionalAccess/policies":`+coll())
+	if ten == nil {
+		t.Fatalf("no tenant resource (problems %s)", probs)
+	}
+	got := strings.Join([]string{tri(ten.SecurityDefaults), tri(ten.DeviceJoinMFA), tri(ten.ConditionalAccessMFA), tri(ten.ConditionalAccessDeviceMFA)}, " ")
+	if got != "unknown unknown false false" {
+		t.Errorf("got %s, want unknown unknown false false", got)
+	}
+	if ten, _ := tenantOf(t, `"/users":`+coll(`{"id":"u1"}`)); ten == nil || ten.ConditionalAccessMFA != nil {
+		t.Errorf("tenant without any policy read: %+v, want one with conditional access unknown", ten)
 	}
 }
