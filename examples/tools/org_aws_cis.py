@@ -8,6 +8,8 @@
 - IAM server certificates (AWS::IAM::ServerCertificate items, their expiry in the certificate body, 2.17):
   prod's valid, dev's expired;
 - EFS file systems (AWS::EFS::FileSystem, 3.3.1): prod's encrypted with its CMK, dev's unencrypted;
+- CloudWatch Logs metric filters and alarms for 5.1-5.15 on prod's organization trail (dev's single-region
+  trail sends nothing to CloudWatch Logs: all 15 planted);
 - the four network ACLs are the VPCs' default ACLs, which allow all inbound traffic from 0.0.0.0/0 (6.2):
   planted (the sample's reachability relies on them as they are).
 
@@ -123,7 +125,7 @@ def build(v2, prod, dev):
                 later.append((snap.acct, region, other.items))
             hub(v2.cli, snap.acct, region)
     acct = lambda a: "aws-account/" + a  # noqa: E731
-    v2.clean("account", acct(P), "CIS 2.15, 2.17, 2.18, 4.3, 5.16: support role nw-prod-support, one valid server "
+    v2.clean("account", acct(P), "CIS 2.15, 2.17, 2.18, 4.3, 5.1-5.16: support role nw-prod-support, one valid server "
              "certificate, Access Analyzer, AWS Config and Security Hub in us-east-1, eu-west-1 and eu-central-1")
     why = "us-west-2 holds resources (batch-get-resource-config input) but has no %s"
     v2.plant("aws-config-not-all-regions", acct(D), why % "configuration recorder")
@@ -147,6 +149,7 @@ def build(v2, prod, dev):
     v2.plant("aws-efs-unencrypted", arn, "EFS nw-dev-scratch: Encrypted false")
 
     plant_nacls(v2)
+    metric_alarms(v2, P, D)
 
     def finish(root):
         del PENDING[:]
@@ -156,6 +159,88 @@ def build(v2, prod, dev):
             else:  # a snapshot the overlay writes (eu-central-1): after_overlay
                 PENDING.append((a, region, items))
     return finish
+
+
+# CIS AWS 7.0 5.1-5.15: the changes to watch, with the benchmark's metric filter patterns.
+METRIC_CHANGES = [
+    ("unauthorized-api-calls", "UnauthorizedAPICalls", '{($.errorCode = "*UnauthorizedOperation") || '
+     '($.errorCode = "AccessDenied*") && ($.sourceIPAddress != "delivery.logs.amazonaws.com") && '
+     '($.eventName != "HeadBucket")}'),
+    ("console-sign-in-without-mfa", "ConsoleSignInWithoutMFA", '{($.eventName = "ConsoleLogin") && '
+     '($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && '
+     '($.responseElements.ConsoleLogin = "Success")}'),
+    ("root-usage", "RootAccountUsage", '{$.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && '
+     '$.eventType != "AwsServiceEvent"}'),
+    ("iam-policy-changes", "IAMPolicyChanges", None, "iam.amazonaws.com", [
+        "DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy", "PutRolePolicy", "PutUserPolicy",
+        "CreatePolicy", "DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "AttachRolePolicy",
+        "DetachRolePolicy", "AttachUserPolicy", "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy"]),
+    ("cloudtrail-changes", "CloudTrailChanges", None, None, [
+        "CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"]),
+    ("console-auth-failures", "ConsoleAuthFailures", '{($.eventName = ConsoleLogin) && '
+     '($.errorMessage = "Failed authentication")}'),
+    ("cmk-disable-or-deletion", "CMKDisableOrDeletion", None, "kms.amazonaws.com", ["DisableKey", "ScheduleKeyDeletion"]),
+    ("s3-bucket-policy-changes", "S3BucketPolicyChanges", None, "s3.amazonaws.com", [
+        "PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle", "PutBucketReplication",
+        "DeleteBucketPolicy", "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketReplication"]),
+    ("config-changes", "ConfigChanges", None, "config.amazonaws.com", [
+        "StopConfigurationRecorder", "DeleteDeliveryChannel", "PutDeliveryChannel", "PutConfigurationRecorder"]),
+    ("security-group-changes", "SecurityGroupChanges", None, None, [
+        "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress",
+        "RevokeSecurityGroupEgress", "CreateSecurityGroup", "DeleteSecurityGroup"]),
+    ("nacl-changes", "NACLChanges", None, None, [
+        "CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry",
+        "ReplaceNetworkAclEntry", "ReplaceNetworkAclAssociation"]),
+    ("network-gateway-changes", "NetworkGatewayChanges", None, None, [
+        "CreateCustomerGateway", "DeleteCustomerGateway", "AttachInternetGateway", "CreateInternetGateway",
+        "DeleteInternetGateway", "DetachInternetGateway"]),
+    ("route-table-changes", "RouteTableChanges", None, "ec2.amazonaws.com", [
+        "CreateRoute", "CreateRouteTable", "ReplaceRoute", "ReplaceRouteTableAssociation", "DeleteRouteTable",
+        "DeleteRoute", "DisassociateRouteTable"]),
+    ("vpc-changes", "VPCChanges", None, None, [
+        "CreateVpc", "DeleteVpc", "ModifyVpcAttribute", "AcceptVpcPeeringConnection", "CreateVpcPeeringConnection",
+        "DeleteVpcPeeringConnection", "RejectVpcPeeringConnection", "AttachClassicLinkVpc", "DetachClassicLinkVpc",
+        "DisableVpcClassicLink", "EnableVpcClassicLink"]),
+    ("organizations-changes", "OrganizationsChanges", None, "organizations.amazonaws.com", [
+        "AcceptHandshake", "AttachPolicy", "CreateAccount", "CreateOrganizationalUnit", "CreatePolicy",
+        "DeclineHandshake", "DeleteOrganization", "DeleteOrganizationalUnit", "DeletePolicy", "DetachPolicy",
+        "DisablePolicyType", "EnablePolicyType", "InviteAccountToOrganization", "LeaveOrganization", "MoveAccount",
+        "RemoveAccountFromOrganization", "UpdatePolicy", "UpdateOrganizationalUnit"]),
+]
+
+
+def metric_pattern(change):
+    if change[2]:
+        return change[2]
+    source, events = change[3], change[4]
+    names = " || ".join("($.eventName = %s)" % e for e in events)
+    if source:
+        return "{($.eventSource = %s) && (%s)}" % (source, names)
+    return "{%s}" % names
+
+
+def metric_alarms(v2, P, D):
+    """CIS 5.1-5.15: prod's organization trail sends to CloudWatch Logs (aws-cloudtrail-logs-nw-org-trail),
+    with a metric filter per change and an alarm notifying nw-security-alerts (`aws logs describe-metric-filters`
+    and `aws cloudwatch describe-alarms` outputs of us-east-1); dev's only trail is single-region and sends
+    nothing to CloudWatch Logs."""
+    group, topic = "aws-cloudtrail-logs-nw-org-trail", "arn:aws:sns:us-east-1:%s:nw-security-alerts" % P
+    filters, alarms = [], []
+    for i, c in enumerate(METRIC_CHANGES):
+        name = "CIS-" + c[1]
+        filters.append({"filterName": name, "filterPattern": metric_pattern(c), "metricTransformations": [
+            {"metricName": name, "metricNamespace": "CISBenchmark", "metricValue": "1"}],
+            "creationTime": int(ago(300 - i).timestamp() * 1000), "logGroupName": group})
+        alarms.append({"AlarmName": name + "-alarm", "AlarmArn": "arn:aws:cloudwatch:us-east-1:%s:alarm:%s-alarm"
+                       % (P, name), "ActionsEnabled": True, "OKActions": [], "AlarmActions": [topic],
+                       "InsufficientDataActions": [], "StateValue": "OK", "MetricName": name,
+                       "Namespace": "CISBenchmark", "Statistic": "Sum", "Dimensions": [], "Period": 300,
+                       "EvaluationPeriods": 1, "Threshold": 1.0,
+                       "ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching"})
+        v2.plant("aws-log-alarm-%s-missing" % c[0], "aws-account/" + D, "the only trail, nw-dev-trail, is "
+                 "single-region and sends nothing to CloudWatch Logs: no metric filter can watch CIS 5.%d" % (i + 1))
+    v2.cli(P, "logs-describe-metric-filters.us-east-1.json", {"metricFilters": filters})
+    v2.cli(P, "cloudwatch-describe-alarms.us-east-1.json", {"MetricAlarms": alarms, "CompositeAlarms": []})
 
 
 # Items for the snapshots org_overlay.apply writes, added by gen_org.py after it.

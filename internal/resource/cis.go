@@ -32,6 +32,13 @@ type AccountCIS struct {
 	// account's IAM principals with their attached policies.
 	CloudShellFullAccess *bool    `json:"cloud_shell_full_access,omitempty"`
 	CloudShellHolders    []string `json:"cloud_shell_holders,omitempty"`
+	// MetricFilterAlarms: per change CIS AWS 7.0 section 5 wants monitored
+	// (5.1-5.15), whether a metric filter on the CloudWatch Logs log group
+	// of a multi-region trail matches it and an alarm with an action
+	// watches the filter's metric. Known when the input holds the
+	// account's trails and, for a trail sending to CloudWatch Logs, the
+	// metric filters and alarms of the log group's region.
+	MetricFilterAlarms *MetricFilterAlarms `json:"metric_filter_alarms,omitempty"`
 	// ServerCertificates are the account's IAM server certificates (`aws
 	// iam list-server-certificates`; CIS AWS 2.17), nil when not read.
 	ServerCertificates []ServerCertificate `json:"server_certificates,omitempty"`
@@ -102,4 +109,27 @@ type LogMetricAlerts struct {
 	Network           *bool `json:"network,omitempty"`             // 2.10
 	StorageIAM        *bool `json:"storage_iam,omitempty"`         // 2.11
 	SQLInstanceConfig *bool `json:"sql_instance_config,omitempty"` // 2.12
+}
+
+// MetricFilterAlarms tell, per change CIS AWS 7.0 section 5 wants
+// monitored, whether a CloudWatch Logs metric filter of a multi-region
+// trail's log group matches it (the benchmark's filter pattern: every
+// event, field and value it names) and an alarm with an enabled action
+// watches the filter's metric.
+type MetricFilterAlarms struct {
+	UnauthorizedAPICalls    *bool `json:"unauthorized_api_calls,omitempty"`      // 5.1
+	ConsoleSignInWithoutMFA *bool `json:"console_sign_in_without_mfa,omitempty"` // 5.2
+	RootUsage               *bool `json:"root_usage,omitempty"`                  // 5.3
+	IAMPolicyChanges        *bool `json:"iam_policy_changes,omitempty"`          // 5.4
+	CloudTrailChanges       *bool `json:"cloudtrail_changes,omitempty"`          // 5.5
+	ConsoleAuthFailures     *bool `json:"console_auth_failures,omitempty"`       // 5.6
+	CMKDisableOrDeletion    *bool `json:"cmk_disable_or_deletion,omitempty"`     // 5.7
+	S3BucketPolicyChanges   *bool `json:"s3_bucket_policy_changes,omitempty"`    // 5.8
+	ConfigChanges           *bool `json:"config_changes,omitempty"`              // 5.9
+	SecurityGroupChanges    *bool `json:"security_group_changes,omitempty"`      // 5.10
+	NACLChanges             *bool `json:"nacl_changes,omitempty"`                // 5.11
+	NetworkGatewayChanges   *bool `json:"network_gateway_changes,omitempty"`     // 5.12
+	RouteTableChanges       *bool `json:"route_table_changes,omitempty"`         // 5.13
+	VPCChanges              *bool `json:"vpc_changes,omitempty"`                 // 5.14
+	OrganizationsChanges    *bool `json:"organizations_changes,omitempty"`       // 5.15
 }

@@ -59,7 +59,8 @@ func regionsInUse(rs []*resource.Resource) map[string]map[string]bool {
 			continue
 		}
 		switch r.Type {
-		case TypeConfigRecorder, TypeAccessAnalyzer, TypeAnalyzerList, TypeSecurityHub, TypeStandard, TypeDetectorIDs, TypeDeliveryChannel:
+		case TypeConfigRecorder, TypeAccessAnalyzer, TypeAnalyzerList, TypeSecurityHub, TypeStandard, TypeDetectorIDs, TypeDeliveryChannel,
+			TypeMetricFilterList, TypeAlarmList:
 			continue // the services checked, not the workloads
 		}
 		if out[r.Account] == nil {
@@ -183,7 +184,8 @@ func accountCIS(rs []*resource.Resource, byType map[string][]*resource.Resource,
 		c.SupportRole = resource.Bool(has || (c.SupportRole != nil && *c.SupportRole))
 	}
 
-	cloudShellAccess(byType, get) // cis_cloudshell.go
+	cloudShellAccess(byType, get)    // cis_cloudshell.go
+	accountMetricAlarms(byType, get) // cis_metricfilters.go
 
 	// Server certificates, with their expiry from the item (Expiration,
 	// as IAM's ServerCertificateMetadata names it) or from the

@@ -89,6 +89,9 @@ func Detect(doc any) string {
 		if isAnalyzers(d) {
 			return FormatAnalyzers
 		}
+		if f := detectMetricAlarms(d); f != "" {
+			return f // cis_metricfilters.go
+		}
 		// A snapshot whose item list is not a list is still a snapshot: it
 		// is reported, not skipped as an unknown file.
 		if attr.Has(d, "configurationItems") || attr.Has(d, "baseConfigurationItems") {
@@ -152,6 +155,9 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		return res
 	case FormatAnalyzers:
 		parseAnalyzers(res, path, d)
+		return res
+	case FormatMetricFilters, FormatAlarms:
+		parseMetricAlarms(res, path, d)
 		return res
 	}
 	var items []any

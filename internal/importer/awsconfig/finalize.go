@@ -294,7 +294,8 @@ func accountInPath(p string) string {
 func FinishRaw(r *resource.Resource) map[string]any {
 	switch r.Type {
 	case "AWS::KMS::Key", TypeKeyRotation, "AWS::CloudTrail::Trail", "AWS::GuardDuty::Detector", TypeSecContact, TypeEBSDefault, TypeKeyPolicy,
-		TypeDetectorIDs, TypeBackupPlan, TypeConfigRecorder, TypeAccessAnalyzer, TypeAnalyzerList, TypeServerCertificate:
+		TypeDetectorIDs, TypeBackupPlan, TypeConfigRecorder, TypeAccessAnalyzer, TypeAnalyzerList, TypeServerCertificate,
+		TypeMetricFilterList, TypeAlarmList, TypeAlarm:
 		return r.Raw
 	case TypeLambda:
 		// The function policy (get-policy) and URLs (list-function-url-configs).
