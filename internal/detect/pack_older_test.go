@@ -145,7 +145,7 @@ var correlationTests = map[string]string{
 // (rules a correlation counts silently, and correlations another
 // correlation chains, are not counted), and every one of them has a test
 // case with a matching and a benign look-alike event: the pack, coverage,
-// broad, Workspace and older cases, the coverage correlations, or a named
+// broad, Workspace, older and accuracy cases, the coverage correlations, or a named
 // correlation test.
 func TestEveryBuiltinTested(t *testing.T) {
 	rules, corrs, _, errs := LoadBuiltins()
@@ -183,6 +183,9 @@ func TestEveryBuiltinTested(t *testing.T) {
 	}
 	for _, c := range olderCases() {
 		hasBenign(c.title, len(c.benign))
+	}
+	for _, c := range accuracyCases() {
+		hasBenign(c.title, len(c.benign)+len(c.benignSequence))
 	}
 	for _, n := range coverageCorrelationRules {
 		tested[n] = true // TestCoveragePackCorrelations

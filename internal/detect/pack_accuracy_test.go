@@ -1,0 +1,424 @@
+package detect
+
+import (
+	"fmt"
+	"io/fs"
+	"strings"
+	"testing"
+)
+
+// Accuracy cases: events written from the documented shapes that the
+// built-ins missed (a second API or request form for the same action, a
+// log source's own spelling) or alerted on though benign, each asserted
+// event by event.
+
+// flowLogs is a subnetworks.patch request turning VPC flow logs on or off.
+func flowLogs(enable bool) string {
+	return fmt.Sprintf(`"request":{"@type":"type.googleapis.com/compute.subnetworks.patch","logConfig":{"enable":%t},"fingerprint":"x4Vd3v0S2Ck="}`, enable)
+}
+
+// PutEventSelectors requests: management events off and data events only
+// (the Stratus Red Team technique), and a trail set up to log everything.
+const (
+	selectorsNarrowed = `"requestParameters":{"trailName":"org-trail","eventSelectors":[{"readWriteType":"ReadOnly","includeManagementEvents":false,"dataResources":[{"type":"AWS::S3::Object","values":[]}],"excludeManagementEventSources":[]}]}`
+	selectorsAll      = `"requestParameters":{"trailName":"org-trail","eventSelectors":[{"readWriteType":"All","includeManagementEvents":true,"dataResources":[],"excludeManagementEventSources":[]}]}`
+)
+
+// sgIngress is an AuthorizeSecurityGroupIngress event with request rp.
+func sgIngress(min int, rp string) string {
+	return ctAPI(min, "ec2.amazonaws.com", "AuthorizeSecurityGroupIngress", `"requestParameters":{"groupId":"sg-0123456789abcdef0",`+rp+`}`)
+}
+
+// sgPerm is the ipPermissions form of one ingress permission.
+func sgPerm(proto string, from, to int, ranges string) string {
+	return fmt.Sprintf(`"ipPermissions":{"items":[{"ipProtocol":%q,"fromPort":%d,"toPort":%d,"groups":{},%s,"prefixListIds":{}}]}`, proto, from, to, ranges)
+}
+
+// sgModify is a ModifySecurityGroupRules event editing one rule to rule.
+func sgModify(min int, rule string) string {
+	return ctAPI(min, "ec2.amazonaws.com", "ModifySecurityGroupRules", `"requestParameters":{"ModifySecurityGroupRulesRequest":{"GroupId":"sg-0123456789abcdef0","SecurityGroupRule":{"tag":1,"SecurityGroupRuleId":"sgr-0a1b2c3d4e5f60718","SecurityGroupRule":`+rule+`}}}`)
+}
+
+// pab is a PutPublicAccessBlock request with the four settings.
+func pab(min int, name string, acls, ignore, policy, restrict bool) string {
+	return ctAPI(min, "s3.amazonaws.com", name, fmt.Sprintf(`"requestParameters":{"publicAccessBlock":"","bucketName":"acme-exports","PublicAccessBlockConfiguration":{"xmlns":"http://s3.amazonaws.com/doc/2006-03-01/","BlockPublicAcls":%t,"IgnorePublicAcls":%t,"BlockPublicPolicy":%t,"RestrictPublicBuckets":%t},"Host":"acme-exports.s3.amazonaws.com"}`, acls, ignore, policy, restrict))
+}
+
+// gcpIAM is a SetIamPolicy audit entry (method) on resource whose policy
+// delta holds deltas (a JSON array of bindingDeltas).
+func gcpIAM(min int, service, method, resource, deltas string) string {
+	return gcpEvent(min, service, method, resource,
+		`"serviceData":{"@type":"type.googleapis.com/google.iam.v1.logging.AuditData","policyDelta":{"bindingDeltas":`+deltas+`}}`)
+}
+
+// delta is one binding delta.
+func delta(action, role, member string) string {
+	return fmt.Sprintf(`{"action":%q,"role":%q,"member":%q}`, action, role, member)
+}
+
+// risky rates a signIn record's risk during sign-in and sets its risk state.
+func risky(ev, level, state string) string {
+	return strings.Replace(ev, `"isInteractive":true`, fmt.Sprintf(`"isInteractive":true,"riskLevelDuringSignIn":%q,"riskLevelAggregated":"none","riskState":%q,"riskEventTypes_v2":["anonymizedIPAddress"]`, level, state), 1)
+}
+
+// graphSignIn is a Microsoft Graph signIn resource (auditLogs/signIns),
+// without the diagnostic record's properties wrapper, as exported by
+// Graph API readers.
+func graphSignIn(level, state string, errorCode int) string {
+	return fmt.Sprintf(`{"id":"66ea54eb-6301-4ee5-be62-ff5a759b0100","createdDateTime":"2024-03-14T09:41:30Z","userDisplayName":"CFO","userPrincipalName":"cfo@contoso.example","userId":"d7e2a1b0-1c2d-4e3f-8a9b-0c1d2e3f4a5b","appId":"4765445b-32c6-49b0-83e6-1d93765276ca","appDisplayName":"OfficeHome","ipAddress":"185.220.101.4","clientAppUsed":"Browser","isInteractive":true,"riskLevelDuringSignIn":%q,"riskLevelAggregated":"none","riskState":%q,"status":{"errorCode":%d,"failureReason":"Other."},"location":{"city":"Frankfurt","countryOrRegion":"DE"},"category":"SignInLogs","operationName":"Sign-in activity","time":"2024-03-14T09:41:30Z"}`,
+		level, state, errorCode)
+}
+
+// m365AAD is a unified audit log record of the Azure AD workload.
+func m365AAD(min int, op, result string) string {
+	return fmt.Sprintf(`{"CreationTime":"2024-03-14T09:%02d:40","Id":"1f2e3d4c-5b6a-4798-8a9b-%012d","Operation":%q,"OrganizationId":"4b2d7c1e-9f3a-4e8b-a6d5-0c1f2e3d4a5b","RecordType":8,"ResultStatus":%q,"UserKey":"10032002F5E6D7C8@contoso.example","UserType":0,"Version":1,"Workload":"AzureActiveDirectory","ClientIP":"203.0.113.45","ObjectId":"cfo@contoso.example","UserId":"mallory@contoso.example","AzureActiveDirectoryEventType":1,"Actor":[{"ID":"mallory@contoso.example","Type":5}],"Target":[{"ID":"User_d7e2a1b0-1c2d-4e3f-8a9b-0c1d2e3f4a5b","Type":2},{"ID":"cfo@contoso.example","Type":5}]}`,
+		min%60, min, op, result)
+}
+
+// accCase is one accuracy scenario: each attack event alone raises the
+// rule's alert at level (default tuning); the events of sequence together
+// do too (correlations); no benign event alone, nor benignSequence
+// together, raises it (no tuning).
+type accCase struct {
+	title                  string
+	level                  Level
+	attack, sequence       []string
+	benign, benignSequence []string
+}
+
+func accuracyCases() []accCase {
+	sg22 := sgPerm("tcp", 22, 22, `"ipRanges":{"items":[{"cidrIp":"0.0.0.0/0"}]},"ipv6Ranges":{}`)
+	var brute, bruteOnly, fewThenSuccess []string
+	for i := range 10 {
+		ev := signIn(i, "cfo@contoso.example", fmt.Sprintf("198.51.100.%d", 10+i), 50126)
+		brute = append(brute, ev)
+		bruteOnly = append(bruteOnly, ev)
+		if i < 9 {
+			fewThenSuccess = append(fewThenSuccess, ev)
+		}
+	}
+	success := signIn(25, "cfo@contoso.example", "198.51.100.77", 0)
+	brute = append(brute, success)
+	fewThenSuccess = append(fewThenSuccess, success)
+	otherUser := append(append([]string{}, bruteOnly...), signIn(25, "ceo@contoso.example", "198.51.100.77", 0))
+	succeeded := signIn(41, "cfo@contoso.example", "185.220.101.4", 0)
+	return []accCase{
+		{
+			title: "AWS Security Group Ingress From Any Address On An Admin Port", level: LevelHigh,
+			attack: []string{
+				// The flat form (CLI --protocol tcp --port 22 --cidr), as the
+				// Stratus Red Team trail records it.
+				sgIngress(1, `"ipPermissions":{},"ipProtocol":"tcp","fromPort":22,"toPort":22,"cidrIp":"0.0.0.0/0"`),
+				sgIngress(2, sgPerm("tcp", 3389, 3389, `"ipRanges":{},"ipv6Ranges":{"items":[{"cidrIpv6":"::/0"}]}`)),
+				sgIngress(3, sgPerm("tcp", 0, 65535, `"ipRanges":{"items":[{"cidrIp":"0.0.0.0/0"}]},"ipv6Ranges":{}`)),
+				sgIngress(4, `"ipPermissions":{"items":[{"ipProtocol":"-1","groups":{},"ipRanges":{"items":[{"cidrIp":"0.0.0.0/0"}]},"ipv6Ranges":{},"prefixListIds":{}}]}`),
+				sgModify(5, `{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"CidrIpv4":"0.0.0.0/0","Description":"temp"}`),
+				sgModify(6, `{"IpProtocol":"-1","CidrIpv4":"0.0.0.0/0"}`),
+			},
+			benign: []string{
+				sgIngress(7, `"ipPermissions":{},"ipProtocol":"tcp","fromPort":443,"toPort":443,"cidrIp":"0.0.0.0/0"`),
+				sgIngress(8, `"ipPermissions":{},"ipProtocol":"tcp","fromPort":22,"toPort":22,"cidrIp":"10.20.0.0/16"`),
+				sgIngress(9, sgPerm("tcp", 8000, 9000, `"ipRanges":{"items":[{"cidrIp":"0.0.0.0/0"}]},"ipv6Ranges":{}`)),
+				sgIngress(10, sgPerm("icmp", -1, -1, `"ipRanges":{"items":[{"cidrIp":"0.0.0.0/0"}]},"ipv6Ranges":{}`)),
+				sgModify(11, `{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"CidrIpv4":"10.0.0.0/8"}`),
+				sgModify(12, `{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"CidrIpv4":"0.0.0.0/0"}`),
+				ctDenied(sgIngress(13, sg22)),
+			},
+		},
+		{
+			title: "AWS GuardDuty Detector Deleted Or Suspended", level: LevelHigh,
+			attack: []string{ctAPI(1, "guardduty.amazonaws.com", "UpdateDetector", `"requestParameters":{"detectorId":"12abc34d567e8fa901bc2d34e56789f0","enable":false}`)},
+			benign: []string{
+				ctAPI(2, "guardduty.amazonaws.com", "UpdateDetector", `"requestParameters":{"detectorId":"12abc34d567e8fa901bc2d34e56789f0","enable":true}`),
+				ctAPI(3, "guardduty.amazonaws.com", "UpdateDetector", `"requestParameters":{"detectorId":"12abc34d567e8fa901bc2d34e56789f0","findingPublishingFrequency":"FIFTEEN_MINUTES"}`),
+				ctDenied(ctAPI(4, "guardduty.amazonaws.com", "UpdateDetector", `"requestParameters":{"detectorId":"12abc34d567e8fa901bc2d34e56789f0","enable":false}`)),
+			},
+		},
+		{
+			title: "AWS RDS Instance Made Publicly Accessible", level: LevelHigh,
+			attack: []string{
+				ctAPI(1, "rds.amazonaws.com", "RestoreDBInstanceFromDBSnapshot", `"requestParameters":{"dBInstanceIdentifier":"restored","dBSnapshotIdentifier":"exfiltration","publiclyAccessible":true}`),
+				ctAPI(2, "rds.amazonaws.com", "ModifyDBCluster", `"requestParameters":{"dBClusterIdentifier":"prod-aurora","publiclyAccessible":true,"applyImmediately":true}`),
+			},
+			benign: []string{
+				ctAPI(3, "rds.amazonaws.com", "RestoreDBInstanceFromDBSnapshot", `"requestParameters":{"dBInstanceIdentifier":"restored","dBSnapshotIdentifier":"nightly","publiclyAccessible":false}`),
+				ctDenied(ctAPI(4, "rds.amazonaws.com", "RestoreDBInstanceFromDBSnapshot", `"requestParameters":{"dBInstanceIdentifier":"restored","dBSnapshotIdentifier":"exfiltration","publiclyAccessible":true}`)),
+			},
+		},
+		{
+			title: "AWS IAM Identity Center Identity Source Or External IdP Changed", level: LevelHigh,
+			attack: []string{ctAPI(1, "sso.amazonaws.com", "DisableExternalIdPConfigurationForDirectory", `"requestParameters":{"directoryId":"d-9067a1b2c3"}`)},
+			benign: []string{ctRO(ctAPI(2, "sso.amazonaws.com", "DescribeDirectory", `"requestParameters":{"directoryId":"d-9067a1b2c3"}`))},
+		},
+		{
+			title: "AWS CloudTrail Event Selectors Changed", level: LevelMedium,
+			attack: []string{
+				ctAPI(1, "cloudtrail.amazonaws.com", "PutEventSelectors", selectorsNarrowed),
+				ctAPI(2, "cloudtrail.amazonaws.com", "PutEventSelectors", `"requestParameters":{"trailName":"org-trail","eventSelectors":[{"readWriteType":"All","includeManagementEvents":true,"dataResources":[],"excludeManagementEventSources":["kms.amazonaws.com","rdsdata.amazonaws.com"]}]}`),
+				ctAPI(3, "cloudtrail.amazonaws.com", "PutInsightSelectors", `"requestParameters":{"trailName":"org-trail","insightSelectors":[]}`),
+			},
+			benign: []string{
+				// The selectors a trail is created with (also in the Stratus set).
+				ctAPI(4, "cloudtrail.amazonaws.com", "PutEventSelectors", selectorsAll),
+				ctAPI(5, "cloudtrail.amazonaws.com", "PutInsightSelectors", `"requestParameters":{"trailName":"org-trail","insightSelectors":[{"insightType":"ApiCallRateInsight"}]}`),
+			},
+		},
+		{
+			title: "AWS S3 Account Or Bucket Public Access Block Removed", level: LevelHigh,
+			attack: []string{
+				pab(1, "PutPublicAccessBlock", false, false, false, false),
+				pab(2, "PutPublicAccessBlock", true, true, false, true),
+				pab(3, "PutAccountPublicAccessBlock", false, false, true, true),
+			},
+			benign: []string{
+				pab(4, "PutPublicAccessBlock", true, true, true, true),
+				// Only new ACLs blocked off, existing ones still ignored.
+				pab(5, "PutPublicAccessBlock", false, true, true, true),
+				ctDenied(pab(6, "PutPublicAccessBlock", false, false, false, false)),
+			},
+		},
+		{
+			title: "AWS Inline Policy Grants Full Administrator Access", level: LevelHigh,
+			attack: []string{
+				ctAPI(1, "iam.amazonaws.com", "PutUserPolicy", `"requestParameters":{"userName":"malicious-iam-user","policyName":"x",`+adminDoc+`}`),
+				ctAPI(2, "iam.amazonaws.com", "PutRolePolicy", `"requestParameters":{"roleName":"app-role","policyName":"x","policyDocument":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"*\"],\"Resource\":\"*\"}]}"}`),
+			},
+			benign: []string{
+				ctAPI(3, "iam.amazonaws.com", "PutRolePolicy", `"requestParameters":{"roleName":"app-role","policyName":"x",`+readOnlyDoc+`}`),
+				ctAPI(4, "iam.amazonaws.com", "PutRolePolicy", `"requestParameters":{"roleName":"app-role","policyName":"x","policyDocument":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}"}`),
+				ctDenied(ctAPI(5, "iam.amazonaws.com", "PutUserPolicy", `"requestParameters":{"userName":"malicious-iam-user","policyName":"x",`+adminDoc+`}`)),
+			},
+		},
+		{
+			title: "AWS CloudTrail Trail Narrowed Or Lake Ingestion Stopped", level: LevelHigh,
+			attack: []string{
+				ctAPI(1, "cloudtrail.amazonaws.com", "UpdateTrail", `"requestParameters":{"name":"org-trail","isMultiRegionTrail":false}`),
+				ctAPI(2, "cloudtrail.amazonaws.com", "UpdateTrail", `"requestParameters":{"name":"org-trail","includeGlobalServiceEvents":false}`),
+				ctAPI(3, "cloudtrail.amazonaws.com", "StopEventDataStoreIngestion", `"requestParameters":{"eventDataStore":"arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE"}`),
+			},
+			benign: []string{
+				ctAPI(4, "cloudtrail.amazonaws.com", "UpdateTrail", `"requestParameters":{"name":"org-trail","isMultiRegionTrail":true,"includeGlobalServiceEvents":true}`),
+				ctAPI(5, "cloudtrail.amazonaws.com", "StartEventDataStoreIngestion", `"requestParameters":{"eventDataStore":"arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE"}`),
+				ctDenied(ctAPI(6, "cloudtrail.amazonaws.com", "DeleteEventDataStore", `"requestParameters":{"eventDataStore":"EXAMPLE"}`)),
+			},
+		},
+		{
+			title: "AWS KMS Key Material Imported Or Deleted", level: LevelMedium,
+			attack: []string{ctAPI(1, "kms.amazonaws.com", "ImportKeyMaterial", `"requestParameters":{"keyId":"arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab","expirationModel":"KEY_MATERIAL_DOES_NOT_EXPIRE"}`)},
+			benign: []string{ctRO(ctAPI(2, "kms.amazonaws.com", "GetParametersForImport", `"requestParameters":{"keyId":"1234abcd-12ab-34cd-56ef-1234567890ab","wrappingAlgorithm":"RSAES_OAEP_SHA_256","wrappingKeySpec":"RSA_2048"}`))},
+		},
+		{
+			title: "AWS Lambda Function Invocable By Anyone", level: LevelMedium,
+			// As the Stratus Red Team trail records it.
+			attack: []string{ctAPI(1, "lambda.amazonaws.com", "AddPermission20150331v2", `"requestParameters":{"functionName":"billing-export","statementId":"backdoor","action":"lambda:InvokeFunction","principal":"*"}`)},
+			benign: []string{
+				ctAPI(2, "lambda.amazonaws.com", "AddPermission20150331v2", `"requestParameters":{"functionName":"billing-export","statementId":"s3","action":"lambda:InvokeFunction","principal":"s3.amazonaws.com","sourceArn":"arn:aws:s3:::acme-uploads","sourceAccount":"111122223333"}`),
+				ctAPI(3, "lambda.amazonaws.com", "AddPermission20150331v2", `"requestParameters":{"functionName":"billing-export","statementId":"org","action":"lambda:InvokeFunction","principal":"*","principalOrgID":"o-a1b2c3d4e5"}`),
+			},
+		},
+		{
+			title: "GCP Subnetwork Changed (Flow Logs)", level: LevelLow,
+			attack: []string{gcpEvent(1, "compute.googleapis.com", "beta.compute.subnetworks.patch", "projects/acme-prod-4821/regions/us-central1/subnetworks/prod", flowLogs(false))},
+			benign: []string{gcpEvent(2, "compute.googleapis.com", "beta.compute.subnetworks.patch", "projects/acme-prod-4821/regions/us-central1/subnetworks/prod", flowLogs(true))},
+		},
+		{
+			title: "GCP KMS Key Version Destroyed Or Disabled", level: LevelHigh,
+			attack: []string{
+				gcpEvent(1, "cloudkms.googleapis.com", "UpdateCryptoKeyVersion", "projects/acme-prod-4821/locations/global/keyRings/prod/cryptoKeys/data/cryptoKeyVersions/1", `"request":{"@type":"type.googleapis.com/google.cloud.kms.v1.UpdateCryptoKeyVersionRequest","cryptoKeyVersion":{"name":"projects/acme-prod-4821/locations/global/keyRings/prod/cryptoKeys/data/cryptoKeyVersions/1","state":"DISABLED"},"updateMask":"state"}`),
+				gcpEvent(2, "cloudkms.googleapis.com", "google.cloud.kms.v1.KeyManagementService.DestroyCryptoKeyVersion", "projects/acme-prod-4821/locations/global/keyRings/prod/cryptoKeys/data/cryptoKeyVersions/1", ""),
+			},
+			benign: []string{gcpEvent(3, "cloudkms.googleapis.com", "UpdateCryptoKeyVersion", "projects/acme-prod-4821/locations/global/keyRings/prod/cryptoKeys/data/cryptoKeyVersions/1", `"request":{"@type":"type.googleapis.com/google.cloud.kms.v1.UpdateCryptoKeyVersionRequest","cryptoKeyVersion":{"name":"projects/acme-prod-4821/locations/global/keyRings/prod/cryptoKeys/data/cryptoKeyVersions/1","state":"ENABLED"},"updateMask":"state"}`)},
+		},
+		{
+			title: "GCP Instance Metadata Changed (Startup Script)", level: LevelLow,
+			attack: []string{gcpEvent(1, "compute.googleapis.com", "beta.compute.instances.setMetadata", "projects/acme-prod-4821/zones/us-central1-a/instances/web-1", "")},
+			benign: []string{gcpEvent(2, "compute.googleapis.com", "beta.compute.instances.get", "projects/acme-prod-4821/zones/us-central1-a/instances/web-1", "")},
+		},
+		{
+			title: "GCP Service Account Token Generated (Impersonation)", level: LevelLow,
+			attack: []string{gcpEvent(1, "iamcredentials.googleapis.com", "google.iam.credentials.v1.IAMCredentials.GenerateAccessToken", "projects/-/serviceAccounts/deployer@acme-prod-4821.iam.gserviceaccount.com", "")},
+			benign: []string{gcpEvent(2, "iamcredentials.googleapis.com", "google.iam.credentials.v1.IAMCredentials.GetServiceAccount", "projects/-/serviceAccounts/deployer@acme-prod-4821.iam.gserviceaccount.com", "")},
+		},
+		{
+			title: "GCP Privileged IAM Role Granted", level: LevelMedium,
+			attack: []string{
+				gcpIAM(1, "cloudresourcemanager.googleapis.com", "SetIamPolicy", "projects/acme-prod-4821", "["+delta("ADD", "roles/owner", "user:contractor@acme.example")+"]"),
+				gcpIAM(2, "cloudresourcemanager.googleapis.com", "google.cloud.resourcemanager.v3.Folders.SetIamPolicy", "folders/461823759201", "["+delta("ADD", "roles/resourcemanager.folderAdmin", "user:contractor@acme.example")+"]"),
+				gcpIAM(3, "iam.googleapis.com", "google.iam.admin.v1.SetIAMPolicy", "projects/-/serviceAccounts/1077583465198290162", "["+delta("ADD", "roles/iam.serviceAccountTokenCreator", "user:contractor@acme.example")+"]"),
+			},
+			benign: []string{
+				gcpIAM(4, "cloudresourcemanager.googleapis.com", "SetIamPolicy", "projects/acme-prod-4821", "["+delta("REMOVE", "roles/owner", "user:leaver@acme.example")+","+delta("ADD", "roles/viewer", "user:auditor@acme.example")+"]"),
+				gcpFailed(gcpIAM(5, "cloudresourcemanager.googleapis.com", "SetIamPolicy", "projects/acme-prod-4821", "["+delta("ADD", "roles/owner", "user:contractor@acme.example")+"]")),
+			},
+		},
+		{
+			title: "GCP IAM Role Granted To allUsers Or allAuthenticatedUsers", level: LevelHigh,
+			attack: []string{
+				gcpIAM(1, "bigquery.googleapis.com", "google.iam.v1.IAMPolicy.SetIamPolicy", "projects/acme-prod-4821/datasets/billing", "["+delta("ADD", "roles/bigquery.dataViewer", "allAuthenticatedUsers")+"]"),
+				gcpIAM(2, "cloudresourcemanager.googleapis.com", "SetIamPolicy", "projects/acme-prod-4821", "["+delta("ADD", "roles/viewer", "allUsers")+"]"),
+			},
+			benign: []string{
+				gcpIAM(3, "run.googleapis.com", "google.cloud.run.v1.Services.SetIamPolicy", "namespaces/acme-prod-4821/services/website", "["+delta("ADD", "roles/run.invoker", "allUsers")+"]"),
+				gcpIAM(4, "bigquery.googleapis.com", "google.iam.v1.IAMPolicy.SetIamPolicy", "projects/acme-prod-4821/datasets/billing", "["+delta("REMOVE", "roles/bigquery.dataViewer", "allAuthenticatedUsers")+"]"),
+				gcpIAM(5, "bigquery.googleapis.com", "google.iam.v1.IAMPolicy.SetIamPolicy", "projects/acme-prod-4821/datasets/billing", "["+delta("ADD", "roles/bigquery.dataViewer", "group:analysts@acme.example")+"]"),
+			},
+		},
+		{
+			title: "GCP Owner Or Editor Role Granted To An External Account", level: LevelCritical,
+			attack: []string{gcpIAM(1, "cloudresourcemanager.googleapis.com", "SetIamPolicy", "projects/acme-prod-4821", "["+delta("ADD", "roles/editor", "user:attacker.backup@gmail.com")+"]")},
+			benign: []string{
+				// Owner to an employee, viewer to a gmail.com consultant: no
+				// delta grants a primitive role to the outside account.
+				gcpIAM(2, "cloudresourcemanager.googleapis.com", "SetIamPolicy", "projects/acme-prod-4821", "["+delta("ADD", "roles/owner", "user:lead@acme.example")+","+delta("ADD", "roles/viewer", "user:consultant@gmail.com")+"]"),
+				gcpIAM(3, "cloudresourcemanager.googleapis.com", "SetIamPolicy", "projects/acme-prod-4821", "["+delta("REMOVE", "roles/editor", "user:attacker.backup@gmail.com")+"]"),
+			},
+		},
+		{
+			title: "Entra ID Risky Sign-In Succeeded", level: LevelHigh,
+			attack: []string{
+				risky(succeeded, "high", "atRisk"),
+				graphSignIn("high", "atRisk", 0),
+			},
+			benign: []string{
+				risky(succeeded, "high", "remediated"),
+				risky(succeeded, "low", "atRisk"),
+				risky(signIn(42, "cfo@contoso.example", "185.220.101.4", 53003), "high", "atRisk"),
+				graphSignIn("high", "atRisk", 50126),
+			},
+		},
+		{
+			title: "Entra ID Brute Force Followed By Successful Sign-In", level: LevelHigh,
+			sequence:       brute,
+			benign:         []string{success},
+			benignSequence: fewThenSuccess,
+		},
+		{
+			title: "Entra ID Brute Force Against One Account", level: LevelMedium,
+			// Smart Lockout and unknown-user failures count as guesses too.
+			sequence: func() []string {
+				var evs []string
+				for i := range 10 {
+					code := []int{50126, 50053, 50056}[i%3]
+					evs = append(evs, signIn(i, "cfo@contoso.example", "198.51.100.10", code))
+				}
+				return evs
+			}(),
+			benignSequence: otherUser[:9],
+		},
+		{
+			title: "Entra ID Global Administrator Elevated To User Access Administrator", level: LevelHigh,
+			attack: []string{entraOp("Assigns the caller to user access admin", "success")},
+			benign: []string{
+				entraOp("Assigns the caller to user access admin", "failure"),
+				entraOp("Add member to group", "success"),
+			},
+		},
+		{
+			title: "M365 Per-User MFA Disabled", level: LevelHigh,
+			attack: []string{m365AAD(1, "Disable Strong Authentication.", "Success")},
+			benign: []string{m365AAD(2, "Enable Strong Authentication.", "Success"), m365AAD(3, "Disable Strong Authentication.", "Failure")},
+		},
+		{
+			title: "Azure Defender Alert Suppression Rule Written", level: LevelMedium,
+			attack: []string{azureOp("Microsoft.Security/alertsSuppressionRules/write", "Success")},
+			benign: []string{azureOp("Microsoft.Security/alertsSuppressionRules/read", "Success"), azureOp("MICROSOFT.SECURITY/ALERTSSUPPRESSIONRULES/WRITE", "Failure")},
+		},
+		{
+			title: "M365 Unified Audit Log Or Mailbox Auditing Disabled", level: LevelHigh,
+			attack: []string{m365Op(1, "Set-Mailbox", `[{"Name":"Identity","Value":"cfo@contoso.example"},{"Name":"AuditEnabled","Value":"False"}]`, "True")},
+			benign: []string{
+				// Audit on, another switch off: the value belongs to another parameter.
+				m365Op(2, "Set-Mailbox", `[{"Name":"Identity","Value":"cfo@contoso.example"},{"Name":"AuditEnabled","Value":"True"},{"Name":"HiddenFromAddressListsEnabled","Value":"False"}]`, "True"),
+			},
+		},
+		{
+			title: "M365 ApplicationImpersonation Role Assigned", level: LevelHigh,
+			attack: []string{m365Op(1, "New-ManagementRoleAssignment", `[{"Name":"Name","Value":"sync-impersonation"},{"Name":"Role","Value":"ApplicationImpersonation"},{"Name":"User","Value":"svc-sync@contoso.example"}]`, "True")},
+			benign: []string{
+				// A role assignment named after the role, for another role.
+				m365Op(2, "New-ManagementRoleAssignment", `[{"Name":"Name","Value":"ApplicationImpersonation"},{"Name":"Role","Value":"Mail Recipients"},{"Name":"User","Value":"helpdesk@contoso.example"}]`, "True"),
+			},
+		},
+		{
+			title: "M365 Mailbox Forwarding Address Set", level: LevelHigh,
+			attack: []string{m365Op(1, "Set-Mailbox", `[{"Name":"Identity","Value":"cfo@contoso.example"},{"Name":"ForwardingAddress","Value":"external-contact-7"}]`, "Succeeded")},
+			benign: []string{
+				// Forwarding removed (-ForwardingSmtpAddress $null).
+				m365Op(2, "Set-Mailbox", `[{"Name":"Identity","Value":"cfo@contoso.example"},{"Name":"ForwardingSmtpAddress","Value":""},{"Name":"DeliverToMailboxAndForward","Value":"False"}]`, "True"),
+			},
+		},
+		{
+			title: "M365 Inbox Rule Forwards Or Redirects Mail", level: LevelMedium,
+			attack: []string{m365Op(1, "Set-InboxRule", `[{"Name":"Identity","Value":"ceo@contoso.example\\invoices"},{"Name":"RedirectTo","Value":"drop@mailbox.example"}]`, "True")},
+			benign: []string{m365Op(2, "Set-InboxRule", `[{"Name":"Identity","Value":"ceo@contoso.example\\invoices"},{"Name":"RedirectTo","Value":""}]`, "True")},
+		},
+		{
+			title: "Entra ID Successful Sign-In With Legacy Authentication", level: LevelMedium,
+			attack: []string{strings.Replace(succeeded, `"clientAppUsed":"Browser"`, `"clientAppUsed":"Outlook Anywhere (RPC over HTTP)"`, 1)},
+			benign: []string{strings.Replace(succeeded, `"clientAppUsed":"Browser"`, `"clientAppUsed":"Mobile Apps and Desktop clients"`, 1)},
+		},
+	}
+}
+
+// TestAccuracyPack: every rule of vigil_pack_accuracy.yml has a case, and
+// every case holds: each attack event alone alerts at the rule's level
+// (default tuning), the sequence together does, no benign event alone and
+// not the benign sequence together alerts (no tuning), and the attack
+// events refused alert no built-in above low unless it is about failures.
+func TestAccuracyPack(t *testing.T) {
+	data, err := fs.ReadFile(BuiltinFS(), "vigil_pack_accuracy.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := accuracyCases()
+	titles := map[string]bool{}
+	for _, c := range cases {
+		titles[c.title] = true
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if title, ok := strings.CutPrefix(line, "title: "); ok && !titles[title] {
+			t.Errorf("rule %q of vigil_pack_accuracy.yml has no accuracy case", title)
+		}
+	}
+	for _, c := range cases {
+		t.Run(c.title, func(t *testing.T) {
+			if len(c.benign)+len(c.benignSequence) == 0 || len(c.attack)+len(c.sequence) == 0 {
+				t.Fatalf("a case needs attack and benign events")
+			}
+			check := func(what string, evs []string) {
+				got := alertsOf(runWithTuning(t, DefaultTuning(), evs), c.title)
+				if len(got) == 0 {
+					t.Errorf("%s raised no alert: %s", what, strings.Join(evs, "\n"))
+				}
+				for _, a := range got {
+					if a.Level != c.level {
+						t.Errorf("%s: level %v, want %v", what, a.Level, c.level)
+					}
+				}
+			}
+			for i, ev := range c.attack {
+				check(fmt.Sprintf("attack event %d", i), []string{ev})
+				if f := failedVariant(ev); f != "" {
+					for _, a := range runWithTuning(t, NoTuning(), []string{f}) {
+						if a.Level > LevelLow && !aboutFailures.MatchString(a.Rule.Title) {
+							t.Errorf("%q raised at %v on attack event %d refused: %s", a.Rule.Title, a.Level, i, f)
+						}
+					}
+				}
+			}
+			if len(c.sequence) > 0 {
+				check("the attack sequence", c.sequence)
+			}
+			for i, ev := range c.benign {
+				if n := len(alertsOf(runWithTuning(t, NoTuning(), []string{ev}), c.title)); n != 0 {
+					t.Errorf("benign event %d raised %d alerts: %s", i, n, ev)
+				}
+			}
+			if len(c.benignSequence) > 0 {
+				if n := len(alertsOf(runWithTuning(t, NoTuning(), c.benignSequence), c.title)); n != 0 {
+					t.Errorf("the benign sequence raised %d alerts", n)
+				}
+			}
+		})
+	}
+}
