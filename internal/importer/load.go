@@ -197,13 +197,26 @@ func (fr fileResult) batch(path string) source.Batch {
 	return b
 }
 
-// Finish runs each format's completion of the merged inventory.
+// Finish runs each format's completion of the merged inventory. Each
+// provider's finalizer reads and changes only its provider's resources
+// (it skips the others by their Provider, which nothing changes), so they
+// run at once; what they add and report is returned in their order.
 func (s *FileSource) Finish(_ context.Context, all []*resource.Resource) (added []*resource.Resource, problems []source.Problem) {
-	for _, fin := range finalizers {
-		a, ps := fin(all, s.unread)
-		added = append(added, a...)
-		all = append(all[:len(all):len(all)], a...)
-		problems = append(problems, ps...)
+	type finished struct {
+		added    []*resource.Resource
+		problems []source.Problem
+	}
+	out := make([]finished, len(finalizers))
+	var wg sync.WaitGroup
+	for i, fin := range finalizers {
+		wg.Go(func() {
+			out[i].added, out[i].problems = fin(all[:len(all):len(all)], s.unread)
+		})
+	}
+	wg.Wait()
+	for _, f := range out {
+		added = append(added, f.added...)
+		problems = append(problems, f.problems...)
 	}
 	return added, problems
 }
@@ -240,7 +253,9 @@ func pruneRaw(rs []*resource.Resource) {
 
 // finalizers complete the merged inventory per provider (export-specific
 // joins, account-less outputs, synthesized account resources), told the
-// inputs that were not read whole (FileSource.unread).
+// inputs that were not read whole (FileSource.unread). Each reads and
+// changes the resources of its provider only: FileSource.Finish runs them
+// at once.
 var finalizers = []func(all []*resource.Resource, unread []string) ([]*resource.Resource, []attr.Problem){
 	awsconfig.FinalizeUnread,
 	func(all []*resource.Resource, _ []string) ([]*resource.Resource, []attr.Problem) {

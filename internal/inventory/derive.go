@@ -43,8 +43,14 @@ func Derive(rs []*resource.Resource) { derive(rs, nil) }
 // derive is Derive knowing the input problems: a resource a problem names
 // (a field of the wrong type) may lack relationships or facts, so what it
 // would decide in the passing direction is unknown instead.
-func derive(rs []*resource.Resource, problems []source.Problem) {
-	d := newDeriver(rs)
+func derive(rs []*resource.Resource, problems []source.Problem) { deriveIndexed(rs, problems, nil) }
+
+// deriveIndexed is derive given ids, when not nil, mapping the key of every
+// resource's ID in rs to it and nothing else (the merger's index: see
+// merger.idIndex): the derivation adds the aliases to it rather than
+// building it again.
+func deriveIndexed(rs []*resource.Resource, problems []source.Problem, ids map[mergeKey]*resource.Resource) {
+	d := newDeriverIndexed(rs, ids)
 	for _, p := range problems {
 		if p.Resource != "" {
 			if d.troubled == nil {
@@ -82,11 +88,19 @@ func (d *deriver) doubtful(r *resource.Resource) bool {
 	return d.troubled != nil && d.troubled[strings.ToLower(r.ID)]
 }
 
-func newDeriver(rs []*resource.Resource) *deriver {
-	d := &deriver{all: rs, index: make(map[mergeKey]*resource.Resource, len(rs)), byClass: map[resource.Class][]*resource.Resource{}}
+func newDeriver(rs []*resource.Resource) *deriver { return newDeriverIndexed(rs, nil) }
+
+// newDeriverIndexed is newDeriver extending ids (see deriveIndexed).
+func newDeriverIndexed(rs []*resource.Resource, ids map[mergeKey]*resource.Resource) *deriver {
+	d := &deriver{all: rs, index: ids, byClass: map[resource.Class][]*resource.Resource{}}
 	// IDs first, then aliases: an alias never hides another resource's ID.
+	if ids == nil {
+		d.index = make(map[mergeKey]*resource.Resource, len(rs))
+		for _, r := range rs {
+			d.index[mergeKeyOf(r.Provider, r.ID)] = r
+		}
+	}
 	for _, r := range rs {
-		d.index[mergeKeyOf(r.Provider, r.ID)] = r
 		d.byClass[r.Class] = append(d.byClass[r.Class], r)
 	}
 	for _, r := range rs {

@@ -101,7 +101,7 @@ func CollectWith(ctx context.Context, o Options, srcs ...source.Source) (*Invent
 			r.Raw = nil
 		}
 	}
-	derive(m.list, inv.Errors)
+	deriveIndexed(m.list, inv.Errors, m.idIndex())
 	inv.Resources = m.list
 	inv.count(m)
 	return inv, nil

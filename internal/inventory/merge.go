@@ -12,9 +12,18 @@ import (
 // several inputs or sources, e.g. an IAM user from AWS Config and from the
 // credential report, or a Cloud Asset and its IAM policy line) into one.
 type merger struct {
-	byKey       map[mergeKey]*resource.Resource
-	list        []*resource.Resource
+	byKey map[mergeKey]*resource.Resource
+	list  []*resource.Resource
+	// added holds each listed resource's provider and ID when it was
+	// added: byKey is the derivation's index of IDs as long as no finisher
+	// changed one (see idIndex).
+	added       []addedAs
 	unsupported map[mergeKey]string // native type of unmodelled resources
+}
+
+type addedAs struct {
+	provider resource.Provider
+	id       string
 }
 
 type mergeKey struct {
@@ -43,6 +52,22 @@ func (m *merger) add(r *resource.Resource) {
 	}
 	m.byKey[k] = r
 	m.list = append(m.list, r)
+	m.added = append(m.added, addedAs{r.Provider, r.ID})
+}
+
+// idIndex returns byKey when it still maps the key of every listed
+// resource's ID to that resource and nothing else (no finisher changed a
+// provider or an ID since it was added), for the derivation to extend
+// with the aliases instead of building the same index again; nil
+// otherwise. The aliases it then holds never hide an ID, so byKey still
+// answers for every ID.
+func (m *merger) idIndex() map[mergeKey]*resource.Resource {
+	for i, r := range m.list {
+		if a := m.added[i]; r.Provider != a.provider || r.ID != a.id {
+			return nil
+		}
+	}
+	return m.byKey
 }
 
 // mergeInto completes dst with what src knows and dst does not: empty
