@@ -222,10 +222,9 @@ func s3Bucket(m *mapper, r *res, out *resource.Resource) {
 		s.Versioning = boolp(false)
 	}
 	// Object Lock protects objects from deletion; MFA delete cannot be set
-	// by CloudFormation (it may be set outside): without Object Lock, unknown.
-	if lock := m.boolean(p, nil, "ObjectLockEnabled"); lock != nil && *lock {
-		s.DeleteProtection = lock
-	}
+	// by CloudFormation, so the bucket deploys without it (as a live
+	// bucket never configured with it reads: off) unless Object Lock is on.
+	s.DeleteProtection = m.boolean(p, boolp(false), "ObjectLockEnabled")
 	switch _, st := look(p, "LoggingConfiguration"); st {
 	case ok:
 		s.AccessLogging = boolp(true)

@@ -173,3 +173,104 @@ func (m *mapper) instanceIPv6(r *inst) *bool {
 	}
 	return m.boolean(ts[0].a, boolp(false), "assign_ipv6_address_on_creation")
 }
+
+var naclTypes = []string{"aws_network_acl", "aws_default_network_acl"}
+
+// networkACL: aws_network_acl (aws_default_network_acl: the VPC's
+// default) with its inline ingress and egress blocks and the
+// aws_network_acl_rule resources joined, as the AWS Config importer reads
+// AWS::EC2::NetworkAcl entries; every ACL ends with AWS's deny-all rules.
+func networkACL(m *mapper, r *inst, out *resource.Resource) {
+	fw := &resource.Firewall{Stateless: boolp(true), Default: boolp(r.typ() == "aws_default_network_acl")}
+	out.Facts.Firewall = fw
+	rules := []resource.FirewallRule{}
+	known := true
+	for _, dir := range []string{"ingress", "egress"} {
+		blocks, st := m.blocks(r.a, dir)
+		if st == unknownSt || st == bad {
+			known = false
+		}
+		for _, b := range blocks {
+			rule, good := m.naclRule(dir, b, "action", "rule_no", nil)
+			known = known && good
+			rules = append(rules, rule...)
+		}
+	}
+	for _, a := range m.attachedTo(r, "aws_network_acl_rule") {
+		m.cur = a
+		rule, good := m.naclRuleResource(a.a, nil)
+		known = known && good
+		rules = append(rules, rule...)
+	}
+	m.cur = r
+	if known {
+		for _, dir := range []string{"ingress", "egress"} {
+			rules = append(rules, resource.FirewallRule{Direction: dir, Action: "deny", Protocol: "all", FromPort: 0, ToPort: 65535,
+				Priority: 32767, Sources: []string{"0.0.0.0/0", "::/0"}})
+		}
+		fw.Rules = rules
+	}
+	subnets, _, sst := m.strs(r.a, "subnet_ids")
+	if sst == ok || sst == absent {
+		fw.InUse = boolp(len(subnets) > 0 || r.typ() == "aws_default_network_acl")
+	}
+	m.relate(out, resource.RelInNetwork, r.a["vpc_id"], "aws_vpc")
+}
+
+// naclRuleResource reads an aws_network_acl_rule (egress false by
+// default); num is its number when it has none (required: nil unless the
+// rule is judged alone, where the order does not matter).
+func (m *mapper) naclRuleResource(o map[string]any, num *int) ([]resource.FirewallRule, bool) {
+	eg := m.boolean(o, boolp(false), "egress")
+	if eg == nil {
+		return nil, false
+	}
+	dir := "ingress"
+	if *eg {
+		dir = "egress"
+	}
+	return m.naclRule(dir, o, "rule_action", "rule_number", num)
+}
+
+// naclRule reads one network ACL entry: protocol (a name or number, -1
+// all), ports (all for protocols without ports), action, rule number and
+// the IPv4 and IPv6 CIDR; false when it cannot be known before apply.
+func (m *mapper) naclRule(dir string, o map[string]any, actionKey, numberKey string, num *int) ([]resource.FirewallRule, bool) {
+	ps, pst := m.str(o, "protocol")
+	act, ast := m.str(o, actionKey)
+	n := m.integer(o, num, numberKey)
+	if pst != ok || ast != ok || n == nil {
+		return nil, false
+	}
+	proto := resource.NormProtocol(ps)
+	from, to := 0, 65535
+	if proto == "tcp" || proto == "udp" {
+		f := m.integer(o, resource.Int(0), "from_port")
+		t := m.integer(o, resource.Int(65535), "to_port")
+		if f == nil || t == nil {
+			return nil, false
+		}
+		from, to = *f, *t
+	}
+	var srcs []string
+	for _, k := range []string{"cidr_block", "ipv6_cidr_block"} {
+		switch v, st := m.str(o, k); st {
+		case ok:
+			srcs = append(srcs, strings.TrimSpace(v))
+		case unknownSt, bad:
+			return nil, false
+		}
+	}
+	return []resource.FirewallRule{{Direction: dir, Action: strings.ToLower(act), Protocol: proto, FromPort: from, ToPort: to,
+		Priority: *n, Sources: resource.NormSources(srcs)}}, true
+}
+
+// naclRuleAlone: an aws_network_acl_rule of an ACL outside the
+// configuration, judged on its own entry.
+func naclRuleAlone(m *mapper, r *inst, out *resource.Resource) {
+	fw := &resource.Firewall{Stateless: boolp(true)}
+	out.Facts.Firewall = fw
+	if rules, good := m.naclRuleResource(r.a, resource.Int(1)); good {
+		fw.Rules = rules
+	}
+}

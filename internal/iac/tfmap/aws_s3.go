@@ -145,8 +145,11 @@ func s3Bucket(m *mapper, r *inst, out *resource.Resource) {
 	}
 	m.cur = r
 
-	// Versioning: aws_s3_bucket_versioning or the inline block; off by default.
+	// Versioning and MFA delete (delete protection, as the AWS Config
+	// importer reads isMfaDeleteEnabled): aws_s3_bucket_versioning or the
+	// inline block; off by default.
 	versioning := m.boolean(r.a, boolp(false), "versioning", "enabled")
+	mfaDelete := m.boolean(r.a, boolp(false), "versioning", "mfa_delete")
 	for _, a := range m.attachedTo(r, "aws_s3_bucket_versioning") {
 		m.cur = a
 		switch st, sst := m.str(a.a, "versioning_configuration", "status"); sst {
@@ -157,9 +160,22 @@ func s3Bucket(m *mapper, r *inst, out *resource.Resource) {
 		default:
 			versioning = nil
 		}
+		switch st, sst := m.str(a.a, "versioning_configuration", "mfa_delete"); {
+		case sst == ok:
+			mfaDelete = boolp(st == "Enabled")
+		case sst == absent:
+			mfaDelete = boolp(false)
+		case sst == unknownSt && present(a.a, "mfa") != nil && !*present(a.a, "mfa"):
+			// Computed (a plan), but S3 enables MFA delete only for a
+			// request carrying the device's code (mfa), which is not given.
+			mfaDelete = boolp(false)
+		default:
+			mfaDelete = nil
+		}
 	}
 	m.cur = r
 	s.Versioning = versioning
+	s.DeleteProtection = mfaDelete
 
 	// Server access logging: aws_s3_bucket_logging or the inline block.
 	logging := present(r.a, "logging")

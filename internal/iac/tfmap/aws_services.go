@@ -325,6 +325,7 @@ func trail(m *mapper, r *inst, out *resource.Resource) {
 	case ok, unknownSt:
 		a.EncryptedWithCMK = boolp(keyManager(v) != "provider")
 	}
+	a.S3WriteEvents, a.S3ReadEvents = m.trailDataEvents(r)
 	v := r.a["s3_bucket_name"]
 	if s, isStr := v.(string); isStr {
 		a.Destination = s
@@ -334,6 +335,67 @@ func trail(m *mapper, r *inst, out *resource.Resource) {
 		}
 	}
 	m.relate(out, resource.RelLogsTo, v, bucketTypes...)
+}
+
+// trailDataEvents: whether the trail's event_selector (read_write_type
+// All by default) or advanced_event_selector blocks log S3 object-level
+// write and read events of every bucket (CIS AWS 4.8, 4.9), as the AWS
+// Config importer reads the trail's event selectors; without selectors a
+// trail logs management events only. Nil when a selector is unknown.
+func (m *mapper) trailDataEvents(r *inst) (write, read *bool) {
+	basic, bst := m.blocks(r.a, "event_selector")
+	adv, ast := m.blocks(r.a, "advanced_event_selector")
+	if (bst != ok && bst != absent) || (ast != ok && ast != absent) {
+		return nil, nil
+	}
+	w, rd := false, false
+	for _, sel := range basic {
+		rw, rst := m.str(sel, "read_write_type")
+		if rst == absent {
+			rw = "All"
+		} else if rst != ok {
+			return nil, nil
+		}
+		drs, _ := m.blocks(sel, "data_resource")
+		for _, dr := range drs {
+			if t, _ := m.str(dr, "type"); t != "AWS::S3::Object" {
+				continue
+			}
+			vals, unk, _ := m.strs(dr, "values")
+			if len(unk) > 0 {
+				return nil, nil
+			}
+			for _, v := range vals {
+				if v == "arn:aws:s3" || v == "arn:aws:s3:::" {
+					w = w || rw == "All" || rw == "WriteOnly"
+					rd = rd || rw == "All" || rw == "ReadOnly"
+				}
+			}
+		}
+	}
+	for _, sel := range adv {
+		fields, _ := m.blocks(sel, "field_selector")
+		data, s3, sw, sr := false, false, true, true
+		for _, f := range fields {
+			eq, _, _ := m.strs(f, "equals")
+			switch m.s(f, "field") {
+			case "eventCategory":
+				data = contains(eq, "Data")
+			case "resources.type":
+				s3 = contains(eq, "AWS::S3::Object")
+			case "resources.ARN":
+				data = false // some buckets or objects only
+			case "readOnly":
+				if len(eq) == 1 {
+					sr, sw = eq[0] == "true", eq[0] == "false"
+				}
+			}
+		}
+		if data && s3 {
+			w, rd = w || sw, rd || sr
+		}
+	}
+	return boolp(w), boolp(rd)
 }
 
 // envSecrets reads an environment map: the names of the variables whose
@@ -947,5 +1009,23 @@ func restAPI(m *mapper, r *inst, out *resource.Resource) {
 	m.cur = r
 	if len(auth) > 0 {
 		a.AuthRequired = and3(auth...)
+	}
+}
+
+// efsFileSystem: aws_efs_file_system (not encrypted unless encrypted is
+// true; the aws/elasticfilesystem key without kms_key_id), as the AWS
+// Config importer reads AWS::EFS::FileSystem.
+func efsFileSystem(m *mapper, r *inst, out *resource.Resource) {
+	d := &resource.Disk{}
+	out.Facts.Disk = d
+	d.Encrypted = m.boolean(r.a, boolp(false), "encrypted")
+	switch k, st := look(r.a, "kms_key_id"); st {
+	case ok, unknownSt:
+		d.KeyManager = keyManager(k)
+		m.relate(out, resource.RelUsesKey, k, "aws_kms_key")
+	case absent:
+		if d.Encrypted != nil && *d.Encrypted {
+			d.KeyManager = "provider"
+		}
 	}
 }

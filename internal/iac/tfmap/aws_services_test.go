@@ -119,7 +119,7 @@ func TestAWSServices(t *testing.T) {
 			want: `{"key":{"customer_managed":true,"rotation_enabled":false,"enabled":true,"symmetric":true,"public_access":false}}`},
 		{name: "cloudtrail defaults", addr: "aws_cloudtrail.t",
 			insts: []tfmap.Instance{res("aws_cloudtrail", "t", obj{"s3_bucket_name": "logs"})},
-			want:  `{"audit_log":{"enabled":true,"multi_region":false,"file_validation":false,"encrypted_with_cmk":false,"destination":"logs"}}`},
+			want:  `{"audit_log":{"enabled":true,"multi_region":false,"file_validation":false,"encrypted_with_cmk":false,"destination":"logs","s3_write_events":false,"s3_read_events":false}}`},
 		{name: "role trusting anyone with an inline admin policy", addr: "aws_iam_role.r",
 			insts: []tfmap.Instance{
 				res("aws_iam_role", "r", obj{"name": "r", "assume_role_policy": trustAnyone}),

@@ -37,7 +37,7 @@ func runFactCases(t *testing.T, cases []factCase) {
 }
 
 const (
-	bucketDefaults = `{"storage":{"public_access":false,"public_access_blocked":true,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"secure_transport_only":false,"uniform_access":true}}`
+	bucketDefaults = `{"storage":{"public_access":false,"public_access_blocked":true,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"secure_transport_only":false,"uniform_access":true,"delete_protection":false}}`
 )
 
 func TestS3Bucket(t *testing.T) {
@@ -56,7 +56,7 @@ func TestS3Bucket(t *testing.T) {
 				res("aws_s3_bucket_server_side_encryption_configuration", "b", obj{"bucket": ref("aws_s3_bucket.b"),
 					"rule": blk(obj{"apply_server_side_encryption_by_default": blk(obj{"sse_algorithm": "aws:kms", "kms_master_key_id": ref("aws_kms_key.k")})})}),
 			},
-			want: `{"storage":{"public_access":true,"public_access_blocked":false,"encrypted":true,"key_manager":"customer","versioning":true,"access_logging":true,"secure_transport_only":false,"uniform_access":true},"resource_policy":{"version":"2012-10-17","statements":[{"effect":"Allow","actions":["s3:GetObject"],"resources":["arn:aws:s3:::site/*"],"principals":[{"type":"*","id":"*"}]}]}}`},
+			want: `{"storage":{"public_access":true,"public_access_blocked":false,"encrypted":true,"key_manager":"customer","versioning":true,"access_logging":true,"secure_transport_only":false,"uniform_access":true,"delete_protection":false},"resource_policy":{"version":"2012-10-17","statements":[{"effect":"Allow","actions":["s3:GetObject"],"resources":["arn:aws:s3:::site/*"],"principals":[{"type":"*","id":"*"}]}]}}`},
 		{name: "split resources joined by literal name; plan JSON's single-object blocks", addr: "aws_s3_bucket.b",
 			insts: []tfmap.Instance{
 				res("aws_s3_bucket", "b", obj{"bucket": "site"}),
@@ -66,13 +66,13 @@ func TestS3Bucket(t *testing.T) {
 				res("aws_s3_bucket_public_access_block", "p", obj{"bucket": "site", "block_public_acls": false, "ignore_public_acls": false,
 					"block_public_policy": true, "restrict_public_buckets": true}),
 			},
-			want: `{"storage":{"public_access":true,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"secure_transport_only":false,"uniform_access":false}}`},
+			want: `{"storage":{"public_access":true,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"secure_transport_only":false,"uniform_access":false,"delete_protection":false}}`},
 		{name: "public ACL ignored under the default BucketOwnerEnforced", addr: "aws_s3_bucket.b",
 			insts: []tfmap.Instance{
 				res("aws_s3_bucket", "b", obj{"bucket": "site", "acl": "public-read"}),
 				res("aws_s3_bucket_public_access_block", "p", obj{"bucket": "site"}),
 			},
-			want: `{"storage":{"public_access":false,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"secure_transport_only":false,"uniform_access":true}}`},
+			want: `{"storage":{"public_access":false,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"secure_transport_only":false,"uniform_access":true,"delete_protection":false}}`},
 		{name: "public ACL refused by block_public_acls under ObjectWriter", addr: "aws_s3_bucket.b",
 			insts: []tfmap.Instance{
 				res("aws_s3_bucket", "b", obj{"bucket": "site"}),
@@ -80,21 +80,21 @@ func TestS3Bucket(t *testing.T) {
 				res("aws_s3_bucket_public_access_block", "p", obj{"bucket": "site", "block_public_acls": true}),
 				res("aws_s3_bucket_acl", "a", obj{"bucket": "site", "acl": "public-read"}),
 			},
-			want: `{"storage":{"public_access":false,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"secure_transport_only":false,"uniform_access":false}}`},
+			want: `{"storage":{"public_access":false,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"secure_transport_only":false,"uniform_access":false,"delete_protection":false}}`},
 		{name: "public policy refused by block_public_policy although restrict_public_buckets is off", addr: "aws_s3_bucket.b",
 			insts: []tfmap.Instance{
 				res("aws_s3_bucket", "b", obj{"bucket": "site"}),
 				res("aws_s3_bucket_public_access_block", "p", obj{"bucket": "site", "block_public_policy": true}),
 				res("aws_s3_bucket_policy", "p", obj{"bucket": "site", "policy": publicPolicy}),
 			},
-			want: `{"storage":{"public_access":false,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"secure_transport_only":false,"uniform_access":true}}`},
+			want: `{"storage":{"public_access":false,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"secure_transport_only":false,"uniform_access":true,"delete_protection":false}}`},
 		{name: "policy known only after apply leaves public access unknown", addr: "aws_s3_bucket.b",
 			insts: []tfmap.Instance{
 				res("aws_s3_bucket", "b", obj{"bucket": "site"}),
 				res("aws_s3_bucket_public_access_block", "p", obj{"bucket": "site"}),
 				res("aws_s3_bucket_policy", "p", obj{"bucket": "site", "policy": tfmap.Unknown{}}),
 			},
-			want: `{"storage":{"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"uniform_access":true}}`},
+			want: `{"storage":{"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"uniform_access":true,"delete_protection":false}}`},
 		{name: "jsonencode object with a reference in Resource only; TLS-only policy", addr: "aws_s3_bucket.b",
 			insts: []tfmap.Instance{
 				res("aws_s3_bucket", "b", obj{"bucket": "site"}),
@@ -102,13 +102,13 @@ func TestS3Bucket(t *testing.T) {
 					obj{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ref("aws_s3_bucket.b"),
 						"Condition": obj{"Bool": obj{"aws:SecureTransport": "false"}}}}}}),
 			},
-			want: `{"storage":{"public_access":false,"public_access_blocked":true,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"secure_transport_only":true,"uniform_access":true},"resource_policy":{"statements":[{"effect":"Deny","actions":["s3:*"],"resources":["${aws_s3_bucket.b}"],"principals":[{"type":"*","id":"*"}],"conditions":[{"operator":"Bool","key":"aws:SecureTransport","values":["false"]}]}]}}`},
+			want: `{"storage":{"public_access":false,"public_access_blocked":true,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"secure_transport_only":true,"uniform_access":true,"delete_protection":false},"resource_policy":{"statements":[{"effect":"Deny","actions":["s3:*"],"resources":["${aws_s3_bucket.b}"],"principals":[{"type":"*","id":"*"}],"conditions":[{"operator":"Bool","key":"aws:SecureTransport","values":["false"]}]}]}}`},
 		{name: "inline deprecated arguments", addr: "aws_s3_bucket.b",
 			insts: []tfmap.Instance{res("aws_s3_bucket", "b", obj{"bucket": "site",
 				"versioning": blk(obj{"enabled": true}), "logging": blk(obj{"target_bucket": "logs"}),
 				"server_side_encryption_configuration": blk(obj{"rule": blk(obj{"apply_server_side_encryption_by_default": blk(obj{
 					"sse_algorithm": "aws:kms", "kms_master_key_id": "alias/aws/s3"})})})})},
-			want: `{"storage":{"public_access":false,"public_access_blocked":true,"encrypted":true,"key_manager":"provider","versioning":true,"access_logging":true,"secure_transport_only":false,"uniform_access":true}}`},
+			want: `{"storage":{"public_access":false,"public_access_blocked":true,"encrypted":true,"key_manager":"provider","versioning":true,"access_logging":true,"secure_transport_only":false,"uniform_access":true,"delete_protection":false}}`},
 		{name: "a split resource of a bucket not in the configuration is unsupported", addr: "aws_s3_bucket.b",
 			insts: []tfmap.Instance{
 				res("aws_s3_bucket", "b", obj{"bucket": "site"}),
@@ -117,7 +117,7 @@ func TestS3Bucket(t *testing.T) {
 			want: bucketDefaults, unsupported: []string{"aws_s3_bucket_versioning.other"}},
 		{name: "versioning of the wrong type is unknown, not off", addr: "aws_s3_bucket.b",
 			insts: []tfmap.Instance{res("aws_s3_bucket", "b", obj{"versioning": blk(obj{"enabled": "maybe"})})},
-			want:  `{"storage":{"public_access":false,"public_access_blocked":true,"encrypted":true,"key_manager":"provider","access_logging":false,"secure_transport_only":false,"uniform_access":true}}`},
+			want:  `{"storage":{"public_access":false,"public_access_blocked":true,"encrypted":true,"key_manager":"provider","access_logging":false,"secure_transport_only":false,"uniform_access":true,"delete_protection":false}}`},
 		{name: "the account-wide block of the configuration blocks its buckets (the refused public policy is not deployed)", addr: "aws_s3_bucket.b",
 			insts: []tfmap.Instance{
 				res("aws_s3_bucket", "b", obj{"bucket": "site"}),
@@ -126,7 +126,7 @@ func TestS3Bucket(t *testing.T) {
 				res("aws_s3_account_public_access_block", "a", obj{"block_public_acls": true, "ignore_public_acls": true,
 					"block_public_policy": true, "restrict_public_buckets": true}),
 			},
-			want: `{"storage":{"public_access":false,"public_access_blocked":true,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"secure_transport_only":false,"uniform_access":true}}`},
+			want: `{"storage":{"public_access":false,"public_access_blocked":true,"encrypted":true,"key_manager":"provider","versioning":false,"access_logging":false,"secure_transport_only":false,"uniform_access":true,"delete_protection":false}}`},
 		{name: "account public access block", addr: "aws_s3_account_public_access_block.a",
 			insts: []tfmap.Instance{res("aws_s3_account_public_access_block", "a", obj{"block_public_acls": true, "ignore_public_acls": true,
 				"block_public_policy": true, "restrict_public_buckets": false})},

@@ -96,6 +96,60 @@ func storageAccount(m *mapper, r *inst, out *resource.Resource) {
 		m.cur = r
 	}
 	s.NetworkDefaultDeny = deny
+	storageAccountSettings(m, r, s)
+}
+
+// storageAccountSettings: the CIS settings of an azurerm_storage_account,
+// with the azurerm provider's defaults (major version 4) where an
+// argument is absent, as the Resource Graph importer reads them.
+func storageAccountSettings(m *mapper, r *inst, s *resource.ObjectStorage) {
+	switch t, st := m.str(r.a, "account_replication_type"); st {
+	case ok:
+		s.GeoRedundant = boolp(contains([]string{"GRS", "RAGRS", "GZRS", "RAGZRS"}, strings.ToUpper(t)))
+	}
+	s.SharedKeyAccess = m.boolean(r.a, boolp(true), "shared_access_key_enabled")
+	s.PublicNetwork = m.boolean(r.a, boolp(true), "public_network_access_enabled")
+	s.DefaultOAuth = m.boolean(r.a, boolp(false), "default_to_oauth_authentication")
+	s.CrossTenantReplication = m.boolean(r.a, boolp(false), "cross_tenant_replication_enabled")
+	// networkAcls.bypass is AzureServices unless network rules say
+	// otherwise (the network_rules block or one
+	// azurerm_storage_account_network_rules).
+	bypass := boolp(true)
+	rules := m.attachedTo(r, "azurerm_storage_account_network_rules")
+	if len(rules) == 0 {
+		if nr, st := m.blocks(r.a, "network_rules"); st == ok && len(nr) > 0 {
+			bypass = m.bypassesAzureServices(nr[0])
+		} else if st == unknownSt || st == bad {
+			bypass = nil
+		}
+	}
+	for _, n := range rules {
+		m.cur = n
+		bypass = m.bypassesAzureServices(n.a)
+	}
+	m.cur = r
+	s.TrustedServicesBypass = bypass
+}
+
+// bypassesAzureServices reads the bypass set of network rules: absent,
+// the default AzureServices.
+func (m *mapper) bypassesAzureServices(rules map[string]any) *bool {
+	vals, unk, st := m.strs(rules, "bypass")
+	switch {
+	case st == absent:
+		return boolp(true)
+	case st != ok:
+		return nil
+	}
+	for _, v := range vals {
+		if strings.EqualFold(v, "AzureServices") {
+			return boolp(true)
+		}
+	}
+	if len(unk) > 0 {
+		return nil
+	}
+	return boolp(false)
 }
 
 // tlsVersion normalizes "TLS1_2" to "1.2".
@@ -1080,6 +1134,14 @@ func securityContact(m *mapper, r *inst, out *resource.Resource) {
 		a.SecurityContact = boolp(strings.TrimSpace(e) != "")
 	case unknownSt:
 		a.SecurityContact = set(r.a, "email")
+	}
+	// alert_notifications and alerts_to_admins (both required) are the
+	// contact's alertNotifications and alertsToAdmins: alerts emailed,
+	// and to the subscription's owners.
+	n := &resource.SecurityNotifications{AlertNotifications: m.boolean(r.a, nil, "alert_notifications"),
+		OwnerNotified: m.boolean(r.a, nil, "alerts_to_admins")}
+	if n.AlertNotifications != nil || n.OwnerNotified != nil {
+		a.Notifications = n
 	}
 }
 

@@ -10,7 +10,7 @@ func TestAzure(t *testing.T) {
 	runFactCases(t, []factCase{
 		{name: "storage account defaults (provider v4)", addr: "azurerm_storage_account.s",
 			insts: []tfmap.Instance{res("azurerm_storage_account", "s", obj{"name": "acct"})},
-			want:  `{"storage":{"public_access":false,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"secure_transport_only":true,"min_tls_version":"1.2","delete_protection":false,"network_default_deny":false}}`},
+			want:  `{"storage":{"public_access":false,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":false,"secure_transport_only":true,"min_tls_version":"1.2","delete_protection":false,"network_default_deny":false,"shared_key_access":true,"public_network":true,"trusted_services_bypass":true,"cross_tenant_replication":false,"default_oauth":false}}`},
 		{name: "storage account with a public container, old TLS, network rules joined", addr: "azurerm_storage_account.s",
 			insts: []tfmap.Instance{
 				res("azurerm_storage_account", "s", obj{"name": "acct", "min_tls_version": "TLS1_0", "https_traffic_only_enabled": false,
@@ -18,13 +18,13 @@ func TestAzure(t *testing.T) {
 				res("azurerm_storage_container", "c", obj{"storage_account_name": "acct", "container_access_type": "blob"}),
 				res("azurerm_storage_account_network_rules", "n", obj{"storage_account_id": ref("azurerm_storage_account.s"), "default_action": "Deny"}),
 			},
-			want: `{"storage":{"public_access":true,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":true,"secure_transport_only":false,"min_tls_version":"1.0","delete_protection":true,"network_default_deny":true}}`},
+			want: `{"storage":{"public_access":true,"public_access_blocked":false,"encrypted":true,"key_manager":"provider","versioning":true,"secure_transport_only":false,"min_tls_version":"1.0","delete_protection":true,"network_default_deny":true,"shared_key_access":true,"public_network":true,"trusted_services_bypass":true,"cross_tenant_replication":false,"default_oauth":false}}`},
 		{name: "storage account blocking public blobs", addr: "azurerm_storage_account.s",
 			insts: []tfmap.Instance{
 				res("azurerm_storage_account", "s", obj{"allow_nested_items_to_be_public": false, "public_network_access_enabled": false}),
 				res("azurerm_storage_container", "c", obj{"storage_account_id": ref("azurerm_storage_account.s"), "container_access_type": "container"}),
 			},
-			want: `{"storage":{"public_access":false,"public_access_blocked":true,"encrypted":true,"key_manager":"provider","versioning":false,"secure_transport_only":true,"min_tls_version":"1.2","delete_protection":false,"network_default_deny":true}}`},
+			want: `{"storage":{"public_access":false,"public_access_blocked":true,"encrypted":true,"key_manager":"provider","versioning":false,"secure_transport_only":true,"min_tls_version":"1.2","delete_protection":false,"network_default_deny":true,"shared_key_access":true,"public_network":false,"trusted_services_bypass":true,"cross_tenant_replication":false,"default_oauth":false}}`},
 		{name: "nsg with a joined rule and the default rules", addr: "azurerm_network_security_group.n",
 			insts: []tfmap.Instance{
 				res("azurerm_network_security_group", "n", obj{"name": "web"}),

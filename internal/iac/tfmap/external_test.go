@@ -22,6 +22,10 @@ type externalRow struct {
 	rule, example string
 	skip          map[string]bool // "bad1", "good0"
 	only          []string        // addresses judged; all when empty
+	// alone: each snippet is scanned on its own (a rule judging a
+	// resource against the others of its account, which in IaC is every
+	// resource read).
+	alone bool
 }
 
 func readExternalTable(t *testing.T) []externalRow {
@@ -47,6 +51,10 @@ func readExternalTable(t *testing.T) []externalRow {
 		row := externalRow{line: n, rule: cols[0], example: cols[1], skip: map[string]bool{}}
 		if len(cols) == 3 {
 			for _, l := range strings.Split(cols[2], ",") {
+				if l == "alone" {
+					row.alone = true
+					continue
+				}
 				if strings.Contains(l, ".") {
 					row.only = append(row.only, l)
 				} else {

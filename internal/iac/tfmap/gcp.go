@@ -40,6 +40,8 @@ type member struct {
 
 // iamMembers reads the grants of a google_*_iam_binding, _member or
 // _policy instance; known is false when some cannot be known before apply.
+// A grant without its (required) role is read with role "": who is
+// granted is still known.
 func (m *mapper) iamMembers(r *inst) (out []member, known bool) {
 	known = true
 	var cond *resource.BindingCondition
@@ -56,14 +58,14 @@ func (m *mapper) iamMembers(r *inst) (out []member, known bool) {
 		if mst == unknownSt {
 			mem, mst = saMember(r.a["member"])
 		}
-		if rst != ok || mst != ok {
+		if (rst != ok && rst != absent) || mst != ok {
 			return nil, false
 		}
 		return []member{{role, mem, cond}}, true
 	case strings.HasSuffix(r.typ(), "_iam_binding"):
 		role, rst := m.str(r.a, "role")
 		mems, unk, mst := m.strs(r.a, "members")
-		if rst != ok || (mst != ok && mst != absent) {
+		if (rst != ok && rst != absent) || (mst != ok && mst != absent) {
 			return nil, false
 		}
 		known := true
@@ -493,6 +495,7 @@ func gceInstance(m *mapper, r *inst, out *resource.Resource) {
 			}
 		}
 	}
+	c.BlockProjectSSHKeys, c.OSLogin = m.instanceMetadata(r)
 	secrets, known, _ := m.userData(r.a, "metadata_startup_script")
 	if md, isMap := r.a["metadata"].(map[string]any); isMap {
 		more, k2, _ := m.userData(md, "startup-script", "user-data", "windows-startup-script-ps1")
@@ -509,6 +512,153 @@ func gceInstance(m *mapper, r *inst, out *resource.Resource) {
 	ads, _ := m.blocks(r.a, "attached_disk")
 	for _, ad := range ads {
 		m.relate(out, resource.RelUsesDisk, ad["source"], "google_compute_disk")
+	}
+}
+
+// instanceMetadata reads block-project-ssh-keys (not set: false) and
+// enable-oslogin (not set: the project's, from the configuration's
+// project metadata when it sets it) of a google_compute_instance's
+// metadata, with GCE's reading of the values (metadataBool).
+func (m *mapper) instanceMetadata(r *inst) (block, osLogin *bool) {
+	md, st := look1(r.a, "metadata")
+	switch st {
+	case absent:
+		return boolp(false), m.projectOSLogin()
+	case ok:
+	default:
+		return nil, nil
+	}
+	o, isMap := md.(map[string]any)
+	if !isMap {
+		return nil, nil
+	}
+	block = boolp(false)
+	if v, vst := m.str(o, "block-project-ssh-keys"); vst == ok {
+		block = gcp.MetadataBool(v)
+	} else if vst != absent {
+		block = nil
+	}
+	switch v, vst := m.str(o, "enable-oslogin"); vst {
+	case ok:
+		osLogin = gcp.MetadataBool(v)
+	case absent:
+		osLogin = m.projectOSLogin()
+	}
+	return block, osLogin
+}
+
+// projectOSLogin is enable-oslogin of the configuration's project
+// metadata (google_compute_project_metadata, _item): nil when the root
+// module sets none, or more than one value.
+func (m *mapper) projectOSLogin() *bool {
+	var vals []*bool
+	for _, pm := range m.byType["google_compute_project_metadata"] {
+		if v := projectMetadataOSLogin(m, pm); v != nil {
+			vals = append(vals, v)
+		}
+	}
+	for _, it := range m.byType["google_compute_project_metadata_item"] {
+		if k, _ := m.str(it.a, "key"); k == "enable-oslogin" {
+			if v, vst := m.str(it.a, "value"); vst == ok {
+				vals = append(vals, gcp.MetadataBool(v))
+			}
+		}
+	}
+	if len(vals) != 1 {
+		return nil
+	}
+	return vals[0]
+}
+
+// projectMetadataOSLogin is enable-oslogin of a
+// google_compute_project_metadata: false when its metadata does not set
+// it (the project's common metadata is replaced as a whole), nil when
+// unknown.
+func projectMetadataOSLogin(m *mapper, pm *inst) *bool {
+	md, st := look1(pm.a, "metadata")
+	if st != ok {
+		return nil
+	}
+	o, isMap := md.(map[string]any)
+	if !isMap {
+		return nil
+	}
+	switch v, vst := m.str(o, "enable-oslogin"); vst {
+	case ok:
+		return gcp.MetadataBool(v)
+	case absent:
+		return boolp(false)
+	}
+	return nil
+}
+
+// projectMetadata: google_compute_project_metadata, the project's common
+// instance metadata (CIS GCP 4.4, enable-oslogin), as the Cloud Asset
+// importer reads compute.googleapis.com/Project.
+func projectMetadata(m *mapper, r *inst, out *resource.Resource) {
+	out.Region = "global"
+	out.Facts.Account = &resource.Account{CIS: &resource.AccountCIS{OSLogin: projectMetadataOSLogin(m, r)}}
+}
+
+// bigQueryDataset: google_bigquery_dataset, as the Cloud Asset importer
+// reads bigquery.googleapis.com/Dataset: Google-managed encryption unless
+// default_encryption_configuration names a key; public when an access
+// block (or a google_bigquery_dataset_access, or an IAM resource of the
+// dataset) grants allUsers or allAuthenticatedUsers.
+func bigQueryDataset(m *mapper, r *inst, out *resource.Resource) {
+	db := &resource.Database{Engine: "bigquery", Encrypted: boolp(true), KeyManager: "provider"}
+	out.Facts.Database = db
+	if loc, st := m.str(r.a, "location"); st == ok {
+		out.Region = strings.ToLower(loc)
+	} else if st == absent {
+		out.Region = "us" // the provider's default location
+	}
+	if k, st := look(r.a, "default_encryption_configuration", "kms_key_name"); st != absent {
+		db.KeyManager = keyManager(k)
+		m.relate(out, resource.RelUsesKey, k, cryptoKeyType...)
+	}
+	blocks, st := m.blocks(r.a, "access")
+	known := st == ok || st == absent
+	for _, a := range m.attachedTo(r, "google_bigquery_dataset_access") {
+		blocks = append(blocks, a.a)
+	}
+	public := false
+	for _, b := range blocks {
+		for attr, vals := range map[string][]string{"special_group": {"allAuthenticatedUsers", "allUsers"}, "iam_member": {"allUsers", "allAuthenticatedUsers"}} {
+			switch v, vst := m.str(b, attr); vst {
+			case ok:
+				public = public || contains(vals, v)
+			case absent:
+			default:
+				known = false
+			}
+		}
+	}
+	ms, iamKnown := m.iamGrantsOf(r, "google_bigquery_dataset_iam_binding", "google_bigquery_dataset_iam_member", "google_bigquery_dataset_iam_policy")
+	switch p := publicOf(ms, iamKnown && known); {
+	case public:
+		db.PublicAccess = boolp(true)
+	default:
+		db.PublicAccess = p
+	}
+}
+
+// bigQueryTable: google_bigquery_table (a view or an external table holds
+// no data of its own: not a data store).
+func bigQueryTable(m *mapper, r *inst, out *resource.Resource) {
+	db := &resource.Database{Engine: "bigquery", Encrypted: boolp(true), KeyManager: "provider"}
+	out.Facts.Database = db
+	if _, st := look(r.a, "view"); st != absent {
+		out.Facts.Database = nil
+		return
+	}
+	if _, st := look(r.a, "external_data_configuration"); st != absent {
+		out.Facts.Database = nil
+		return
+	}
+	if k, st := look(r.a, "encryption_configuration", "kms_key_name"); st != absent {
+		db.KeyManager = keyManager(k)
+		m.relate(out, resource.RelUsesKey, k, cryptoKeyType...)
 	}
 }
 
@@ -573,6 +723,7 @@ func sqlInstance(m *mapper, r *inst, out *resource.Resource) {
 		db.KeyManager = "customer"
 	}
 	m.dbCredentials(db, r, []string{"root_password"}, map[string][]string{"google_sql_user": {"password"}})
+	db.Flags, db.FlagsKnown = m.sqlFlags(r)
 	if _, st := look(r.a, "settings"); st != ok {
 		return // a replica may leave its settings to the primary
 	}
@@ -612,6 +763,27 @@ func sqlInstance(m *mapper, r *inst, out *resource.Resource) {
 	case absent:
 		db.MultiAZ = boolp(false)
 	}
+}
+
+// sqlFlags reads settings.database_flags ({name, value} blocks) as the
+// Cloud Asset importer reads settings.databaseFlags: lowercase name ->
+// value; known (no entry is the engine's default) unless a block, a name
+// or a value is known only after apply.
+func (m *mapper) sqlFlags(r *inst) (map[string]string, *bool) {
+	fls, st := m.blocks(r.a, "settings", "database_flags")
+	if st != ok && st != absent {
+		return nil, nil
+	}
+	flags := make(map[string]string, len(fls))
+	for _, fl := range fls {
+		name, nst := m.str(fl, "name")
+		value, vst := m.str(fl, "value")
+		if nst != ok || (vst != ok && vst != absent) {
+			return nil, nil
+		}
+		flags[strings.ToLower(name)] = value
+	}
+	return flags, boolp(true)
 }
 
 // cryptoKey: google_kms_crypto_key (no rotation by default) with its IAM

@@ -1,6 +1,9 @@
 package tfmap
 
-import "github.com/vigil-sec/vigil/internal/resource"
+import (
+	"github.com/vigil-sec/vigil/internal/importer/gcp"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
 
 // mappers are the resource types mapped, by Terraform type.
 var mappers = map[string]typeMapper{}
@@ -86,6 +89,10 @@ var awsTypes = map[string]typeMapper{
 	"aws_api_gateway_rest_api":            {native: "AWS::ApiGateway::RestApi", class: resource.ClassAPIGateway, fill: restAPI},
 	"aws_route53_zone":                    {native: "AWS::Route53::HostedZone", class: resource.ClassDNSZone, fill: hostedZone},
 	"aws_dynamodb_table":                  {native: "AWS::DynamoDB::Table", class: resource.ClassDatabase, fill: dynamoDBTable},
+	"aws_network_acl":                     {native: "AWS::EC2::NetworkAcl", class: resource.ClassNetworkACL, fill: networkACL},
+	"aws_default_network_acl":             {native: "AWS::EC2::NetworkAcl", class: resource.ClassNetworkACL, fill: networkACL},
+	"aws_network_acl_rule":                {native: "AWS::EC2::NetworkAcl", class: resource.ClassNetworkACL, fill: standalone([]string{"network_acl_id"}, naclTypes, naclRuleAlone)},
+	"aws_efs_file_system":                 {native: "AWS::EFS::FileSystem", class: resource.ClassDisk, fill: efsFileSystem},
 }
 
 var awsAttachments = map[string]attachment{
@@ -129,6 +136,7 @@ var awsAttachments = map[string]attachment{
 	"aws_api_gateway_method":                             on("rest_api_id", "aws_api_gateway_rest_api"),
 	"aws_route53_query_log":                              on("zone_id", "aws_route53_zone"),
 	"aws_route53_hosted_zone_dnssec":                     on("hosted_zone_id", "aws_route53_zone"),
+	"aws_network_acl_rule":                               on("network_acl_id", naclTypes...),
 }
 
 var azureTypes = map[string]typeMapper{
@@ -221,14 +229,18 @@ var gcpTypes = map[string]typeMapper{
 	"google_cloud_run_v2_service":         {native: "run.googleapis.com/Service", class: resource.ClassFunction, fill: cloudRun},
 	"google_project":                      {native: "cloudresourcemanager.googleapis.com/Project", class: resource.ClassAccount, fill: project},
 	"google_project_iam_audit_config":     {native: typeAuditConfig, class: resource.ClassAuditLog, fill: auditConfig},
+	"google_compute_project_metadata":     {native: gcp.TypeComputeProject, class: resource.ClassAccount, fill: projectMetadata},
+	"google_bigquery_dataset":             {native: gcp.TypeBigQueryDataset, class: resource.ClassDataWarehouse, fill: bigQueryDataset},
+	"google_bigquery_table":               {native: gcp.TypeBigQueryTable, class: resource.ClassDataWarehouse, fill: bigQueryTable},
 }
 
 var gcpAttachments = map[string]attachment{
-	"google_sql_user":              on("instance", "google_sql_database_instance"),
-	"google_storage_bucket_acl":    on("bucket", gcsTypes...),
-	"google_compute_attached_disk": on("disk", "google_compute_disk"),
-	"google_container_node_pool":   on("cluster", "google_container_cluster"),
-	"google_service_account_key":   on("service_account_id", "google_service_account"),
+	"google_sql_user":                on("instance", "google_sql_database_instance"),
+	"google_storage_bucket_acl":      on("bucket", gcsTypes...),
+	"google_compute_attached_disk":   on("disk", "google_compute_disk"),
+	"google_container_node_pool":     on("cluster", "google_container_cluster"),
+	"google_service_account_key":     on("service_account_id", "google_service_account"),
+	"google_bigquery_dataset_access": on("dataset_id", "google_bigquery_dataset"),
 }
 
 // gcpIAM registers the google_<x>_iam_binding, _member and _policy types
@@ -257,4 +269,5 @@ func gcpIAMTypes() {
 	gcpIAM("google_cloud_run_v2_service", "resource", "name", "google_cloud_run_v2_service")
 	gcpIAM("google_secret_manager_secret", "resource", "secret_id", "google_secret_manager_secret")
 	gcpIAM("google_artifact_registry_repository", "resource", "repository", "google_artifact_registry_repository")
+	gcpIAM("google_bigquery_dataset", "resource", "dataset_id", "google_bigquery_dataset")
 }

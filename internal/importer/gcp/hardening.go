@@ -43,6 +43,10 @@ func metadataBool(v string) *bool {
 	return nil
 }
 
+// MetadataBool is metadataBool for the IaC readers (tfmap), which read
+// the same metadata keys from Terraform.
+func MetadataBool(v string) *bool { return metadataBool(v) }
+
 // instanceHardening reads metadata.items (block-project-ssh-keys: not set
 // is false; enable-oslogin: not set leaves the project's value, unknown
 // here) and confidentialInstanceConfig (absent: not a Confidential VM).

@@ -1,6 +1,6 @@
 # METADATA
 # title: "Role granted to a personal (consumer) Google account"
-# description: "A role is granted to a gmail.com / googlemail.com user or a googlegroups.com group: an account outside the organization's Cloud Identity or Workspace domain, whose password policy, MFA and offboarding the organization does not control."
+# description: "A role is granted to a user of a consumer mail domain (gmail.com, googlemail.com, yahoo.com, hotmail.com, outlook.com, live.com: a personal Google account) or a googlegroups.com group: an account outside the organization's Cloud Identity or Workspace domain, whose password policy, MFA and offboarding the organization does not control."
 # scope: package
 # custom:
 #   id: gcp-consumer-account-binding
@@ -20,7 +20,7 @@
 #     nist-csf-2.0: ["PR.AA-01"]
 package vigil.rules.gcp_consumer_account_binding
 
-consumer_domains := {"gmail.com", "googlemail.com", "googlegroups.com"}
+consumer_domains := {"gmail.com", "googlemail.com", "googlegroups.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com"}
 
 fail contains r.id if {
 	some r in input.resources.iam_binding

@@ -19,3 +19,7 @@ test_unknown_principal_absent if {
 	inp := one("gcp", {"principal": "", "role": "roles/viewer", "scope": "projects/p"})
 	not "r1" in rule.fail with input as inp
 }
+
+test_fail_other_consumer_domain_user if {
+	"r1" in rule.fail with input as one("gcp", {"principal": "user:temp@Yahoo.com", "role": "roles/viewer", "scope": "projects/p", "scope_level": "account"})
+}
