@@ -97,6 +97,8 @@ type directCond struct {
 	rhs     []*ast.Term
 	rhsRoot uint8
 	hasRHS  bool
+	// nav and rnav: path and rhs compiled for the Go fields (gonav.go).
+	nav, rnav *goNav
 }
 
 type cmpOp uint8
@@ -152,8 +154,8 @@ func (o cmpOp) swapped() cmpOp {
 func (d *direct) fails(t *ast.Term) bool { return anyBody(d.bodies, t) }
 
 // failsGo and skippedGo are fails and skipped on the Go fields (onGo).
-func (d *direct) failsGo(r *resource.Resource) bool   { return anyBodyGo(d.bodies, r) }
-func (d *direct) skippedGo(r *resource.Resource) bool { return anyBodyGo(d.skips, r) }
+func (d *direct) failsGo(r *resource.Resource) bool   { return anyBodyOnGo(d.bodies, r) }
+func (d *direct) skippedGo(r *resource.Resource) bool { return anyBodyOnGo(d.skips, r) }
 
 // skipped reports whether the resource whose input term is t is in the
 // rule's skip set.
@@ -398,16 +400,7 @@ func directRule(m *ast.Module, class string, lib func(pkg string) *ast.Module) *
 	if len(messages) == 1 {
 		d.message, d.hasMessage = constantMessage(messages[0])
 	}
-	d.onGo = true
-	for _, bodies := range [][][]directCond{d.bodies, d.skips} {
-		for _, b := range bodies {
-			for _, c := range b {
-				if c.g == nil || c.cnt || c.op == opSome {
-					d.onGo = false
-				}
-			}
-		}
-	}
+	d.onGo = goCompileDirect(d)
 	return d
 }
 
@@ -1441,20 +1434,4 @@ func (c *directCond) holdsGo(r *resource.Resource) bool {
 		res = k >= 0
 	}
 	return res != c.negated
-}
-
-func anyBodyGo(bodies [][]directCond, r *resource.Resource) bool {
-	for _, body := range bodies {
-		ok := true
-		for i := range body {
-			if !body[i].holdsGo(r) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return true
-		}
-	}
-	return false
 }

@@ -144,6 +144,7 @@ func TestDirectMatchesOPA(t *testing.T) {
 		inv = append(inv, db(fmt.Sprintf("days-%d", days), &resource.Database{BackupRetentionDays: resource.Int(days)}))
 	}
 	compareEngines(t, direct, opa, inv)
+	compareOnTerms(t, []Source{DirSource(dir)}, opa, inv)
 }
 
 // TestDirectMatchesOPAOnRuleTests evaluates the built-in pack, directly and
@@ -157,6 +158,10 @@ func TestDirectMatchesOPAOnRuleTests(t *testing.T) {
 		t.Fatal(err)
 	}
 	opa, err := New(ctx, []Source{src}, withoutDirect())
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms, err := New(ctx, []Source{src}, withoutGo())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,6 +211,13 @@ func TestDirectMatchesOPAOnRuleTests(t *testing.T) {
 				}
 				if diff := cmp.Diff(fo, fd); diff != "" {
 					t.Errorf("%s line %d: findings differ (-OPA +direct):\n%s", f.name, a.line, diff)
+				}
+				ft, err := terms.EvaluateInput(ctx, in)
+				if err != nil {
+					t.Fatalf("%s line %d: %v", f.name, a.line, err)
+				}
+				if diff := cmp.Diff(fo, ft); diff != "" {
+					t.Errorf("%s line %d: findings differ (-OPA +direct on terms):\n%s", f.name, a.line, diff)
 				}
 				inputs++
 			}
@@ -327,6 +339,36 @@ func TestDirectSomeAndCountMatchOPA(t *testing.T) {
 		{ID: "nofacts", Provider: resource.GCP, Class: resource.ClassIdentity, Type: "x"},
 	}
 	compareEngines(t, direct, opa, inv)
+	compareOnTerms(t, []Source{DirSource(dir)}, opa, inv)
+}
+
+// compareOnTerms compares the direct evaluation on the Rego terms only
+// (withoutGo) with the OPA engine opa, and checks that the pack's default
+// engine reads the Go fields for some rule (so both ways were compared).
+func compareOnTerms(t *testing.T, srcs []Source, opa *Engine, inv []*resource.Resource) {
+	t.Helper()
+	terms, err := New(context.Background(), srcs, withoutGo())
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := New(context.Background(), srcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onGo := 0
+	for i := range def.rules {
+		if d := def.direct[i]; d != nil && d.onGo {
+			onGo++
+		}
+		if d := terms.direct[i]; d != nil && d.onGo {
+			t.Fatalf("rule %s reads the Go fields without Go", terms.rules[i].ID)
+		}
+	}
+	if onGo == 0 {
+		t.Fatal("no rule of the pack reads the Go fields")
+	}
+	t.Logf("%d of %d rules on the Go fields", onGo, len(def.rules))
+	compareEngines(t, terms, opa, inv)
 }
 
 func compareEngines(t *testing.T, a, b *Engine, inv []*resource.Resource) {
@@ -427,4 +469,5 @@ func TestDirectHelpersWithArgsMatchOPA(t *testing.T) {
 		{ID: "nofacts", Provider: resource.GCP, Class: resource.ClassFirewall, Type: "x"},
 	}
 	compareEngines(t, direct, opa, inv)
+	compareOnTerms(t, []Source{DirSource(dir)}, opa, inv)
 }

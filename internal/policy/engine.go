@@ -27,6 +27,9 @@ type Engine struct {
 	// nil when OPA evaluates it.
 	direct   []*direct
 	noDirect bool
+	// noGo makes the direct rules read the Rego terms rather than the Go
+	// fields (tests compare both).
+	noGo bool
 	// reads lists, per rule, the classes its module (with the libraries
 	// and the rule packages it refers to) reads under input.resources:
 	// the classes of its view. nil: any (it reads input dynamically).
@@ -72,6 +75,10 @@ func AllOptIn() Option { return func(e *Engine) { e.allOptIn = true } }
 
 // withoutDirect makes OPA evaluate every rule (tests compare both ways).
 func withoutDirect() Option { return func(e *Engine) { e.noDirect = true } }
+
+// withoutGo makes the direct rules evaluate on the Rego terms only (tests
+// compare the two direct evaluations with OPA).
+func withoutGo() Option { return func(e *Engine) { e.noGo = true } }
 
 // New parses and validates the rules of all sources. With only built-in
 // sources (validated by their tests), each class's rules are compiled and
@@ -212,6 +219,9 @@ func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) err
 		var d *direct
 		if m := e.modules[r.ID]; !e.noDirect && e.pkgFiles[m.Package.Path.String()] == 1 {
 			d = directRule(m, string(r.Class), libs)
+			if d != nil && e.noGo {
+				d.onGo = false
+			}
 		}
 		e.direct[i] = d
 	}

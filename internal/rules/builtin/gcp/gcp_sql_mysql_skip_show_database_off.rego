@@ -40,10 +40,9 @@ skip contains r.id if {
 	not sql.mysql(r)
 }
 
-message[id] := sprintf("skip_show_database is %s", [value(r)]) if {
-	some id in fail
+message[r.id] := sprintf("skip_show_database is %s", [value(r)]) if {
 	some r in input.resources.database
-	r.id == id
+	r.id in fail
 }
 
 value(r) := sprintf("%q", [r.facts.database.flags.skip_show_database]) if r.facts.database.flags.skip_show_database

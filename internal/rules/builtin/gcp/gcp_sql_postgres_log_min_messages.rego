@@ -40,10 +40,9 @@ skip contains r.id if {
 	not sql.postgres(r)
 }
 
-message[id] := sprintf("log_min_messages is %s", [value(r)]) if {
-	some id in fail
+message[r.id] := sprintf("log_min_messages is %s", [value(r)]) if {
 	some r in input.resources.database
-	r.id == id
+	r.id in fail
 }
 
 value(r) := sprintf("%q", [r.facts.database.flags.log_min_messages]) if r.facts.database.flags.log_min_messages

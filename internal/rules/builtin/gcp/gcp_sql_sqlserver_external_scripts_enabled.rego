@@ -40,10 +40,9 @@ skip contains r.id if {
 	not sql.sqlserver(r)
 }
 
-message[id] := sprintf("external scripts enabled is %s", [value(r)]) if {
-	some id in fail
+message[r.id] := sprintf("external scripts enabled is %s", [value(r)]) if {
 	some r in input.resources.database
-	r.id == id
+	r.id in fail
 }
 
 value(r) := sprintf("%q", [r.facts.database.flags["external scripts enabled"]]) if r.facts.database.flags["external scripts enabled"]

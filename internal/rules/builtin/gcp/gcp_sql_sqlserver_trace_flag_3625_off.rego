@@ -40,10 +40,9 @@ skip contains r.id if {
 	not sql.sqlserver(r)
 }
 
-message[id] := sprintf("3625 is %s", [value(r)]) if {
-	some id in fail
+message[r.id] := sprintf("3625 is %s", [value(r)]) if {
 	some r in input.resources.database
-	r.id == id
+	r.id in fail
 }
 
 value(r) := sprintf("%q", [r.facts.database.flags["3625"]]) if r.facts.database.flags["3625"]

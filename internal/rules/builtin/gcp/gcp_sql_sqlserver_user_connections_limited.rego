@@ -40,10 +40,9 @@ skip contains r.id if {
 	not sql.sqlserver(r)
 }
 
-message[id] := sprintf("user connections is %s", [value(r)]) if {
-	some id in fail
+message[r.id] := sprintf("user connections is %s", [value(r)]) if {
 	some r in input.resources.database
-	r.id == id
+	r.id in fail
 }
 
 value(r) := sprintf("%q", [r.facts.database.flags["user connections"]]) if r.facts.database.flags["user connections"]
