@@ -67,7 +67,13 @@ type Options struct {
 // CollectWith is Collect with options.
 func CollectWith(ctx context.Context, o Options, srcs ...source.Source) (*Inventory, error) {
 	inv := &Inventory{Summary: Summary{Files: map[string]int{}, Unsupported: map[string]int{}}}
-	m := newMerger(1024)
+	hint := 0
+	for _, src := range srcs {
+		if sz, ok := src.(source.Sizer); ok {
+			hint += max(0, sz.SizeHint())
+		}
+	}
+	m := newMerger(max(1024, min(hint, maxSizeHint)))
 	var mu sync.Mutex
 	for _, src := range srcs {
 		err := src.Read(ctx, func(b source.Batch) error {
@@ -106,6 +112,10 @@ func CollectWith(ctx context.Context, o Options, srcs ...source.Source) (*Invent
 	inv.count(m)
 	return inv, nil
 }
+
+// maxSizeHint bounds the merger's initial size (source.Sizer): a wrong
+// hint (a directory of other JSON) costs at most about 100 MB.
+const maxSizeHint = 2_000_000
 
 func (inv *Inventory) addBatch(m *merger, b source.Batch) {
 	for _, p := range b.Problems {

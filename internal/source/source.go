@@ -93,6 +93,13 @@ type Finisher interface {
 	Finish(ctx context.Context, all []*resource.Resource) (added []*resource.Resource, problems []Problem)
 }
 
+// Sizer is implemented by a source that can tell, before Read, about how
+// many resources it will emit (0 when it cannot): a hint the merge sizes
+// its index by, instead of growing it (rehashing every ID) as batches come.
+type Sizer interface {
+	SizeHint() int
+}
+
 // Func adapts a function to a Source.
 type Func struct {
 	SourceName string
