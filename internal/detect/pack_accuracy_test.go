@@ -75,6 +75,18 @@ func m365AAD(min int, op, result string) string {
 		min%60, min, op, result)
 }
 
+// invokedBy makes a ctAPI event one that service made on the identity's
+// behalf (userIdentity.invokedBy).
+func invokedBy(ev, service string) string {
+	return strings.Replace(ev, `"accessKeyId":"ASIA3EXAMPLEKEY0001",`, `"accessKeyId":"ASIA3EXAMPLEKEY0001","invokedBy":"`+service+`",`, 1)
+}
+
+// azureRoleAssignSucceeded is the Success record of a role assignment
+// write, which carries the response body (not the request body).
+func azureRoleAssignSucceeded(scope, roleID string) string {
+	return strings.Replace(azureRoleAssign(scope, roleID, "Success"), `"requestbody":`, `"responseBody":`, 1)
+}
+
 // accCase is one accuracy scenario: each attack event alone raises the
 // rule's alert at level (default tuning); the events of sequence together
 // do too (correlations); no benign event alone, nor benignSequence
@@ -102,6 +114,25 @@ func accuracyCases() []accCase {
 	fewThenSuccess = append(fewThenSuccess, success)
 	otherUser := append(append([]string{}, bruteOnly...), signIn(25, "ceo@contoso.example", "198.51.100.77", 0))
 	succeeded := signIn(41, "cfo@contoso.example", "185.220.101.4", 0)
+	var fatigue, interrupts, secrets, ecsSecrets, params, cfnParams []string
+	for i := range 6 {
+		fatigue = append(fatigue, signIn(i*2, "ceo@contoso.example", "203.0.113.99", 500121))
+		// MFA required (the interrupt before each prompt) and expired
+		// assertions (token refresh) are not denied prompts.
+		interrupts = append(interrupts, signIn(i*2, "ceo@contoso.example", "203.0.113.99", 50074), signIn(i*2+1, "ceo@contoso.example", "203.0.113.99", 500133))
+	}
+	for i := range 20 {
+		ev := ctAPI(20+i/4, "secretsmanager.amazonaws.com", "GetSecretValue", fmt.Sprintf(`"requestParameters":{"secretId":"prod/db/%02d"},"responseElements":null,"readOnly":true`, i))
+		secrets = append(secrets, ev)
+		// ECS fetching the secrets of 20 starting tasks.
+		ecsSecrets = append(ecsSecrets, invokedBy(ev, "ecs-tasks.amazonaws.com"))
+	}
+	for i := range 6 {
+		ev := ssmDecrypt(30+i, fmt.Sprintf("/prod/app/key%d", i))
+		params = append(params, ev)
+		// CloudFormation resolving {{resolve:ssm-secure:...}} references.
+		cfnParams = append(cfnParams, invokedBy(ev, "cloudformation.amazonaws.com"))
+	}
 	return []accCase{
 		{
 			title: "AWS Security Group Ingress From Any Address On An Admin Port", level: LevelHigh,
@@ -351,6 +382,35 @@ func accuracyCases() []accCase {
 			title: "M365 Inbox Rule Forwards Or Redirects Mail", level: LevelMedium,
 			attack: []string{m365Op(1, "Set-InboxRule", `[{"Name":"Identity","Value":"ceo@contoso.example\\invoices"},{"Name":"RedirectTo","Value":"drop@mailbox.example"}]`, "True")},
 			benign: []string{m365Op(2, "Set-InboxRule", `[{"Name":"Identity","Value":"ceo@contoso.example\\invoices"},{"Name":"RedirectTo","Value":""}]`, "True")},
+		},
+		{
+			title: "Entra ID MFA Fatigue", level: LevelHigh,
+			sequence: fatigue, benignSequence: interrupts,
+		},
+		{
+			title: "Azure Owner Role Assigned At Subscription Scope", level: LevelHigh,
+			// Only the Success record kept: the role is in its response body.
+			attack: []string{azureRoleAssignSucceeded(subScope, ownerRole)},
+			benign: []string{azureRoleAssignSucceeded(subScope, readerRole)},
+		},
+		{
+			title: "AWS Mass Secret Retrieval", level: LevelHigh,
+			sequence: secrets, benignSequence: ecsSecrets,
+		},
+		{
+			title: "AWS SSM Parameters Decrypted In Bulk", level: LevelHigh,
+			sequence: params, benignSequence: cfnParams,
+		},
+		{
+			title: "AWS RDS Snapshot Created Manually", level: LevelLow,
+			// A console user: invokedBy "AWS Internal" is not a service.
+			attack: []string{invokedBy(ctAPI(1, "rds.amazonaws.com", "CreateDBSnapshot", `"requestParameters":{"dBSnapshotIdentifier":"exfil","dBInstanceIdentifier":"prod-db"}`), "AWS Internal")},
+			benign: []string{invokedBy(ctAPI(2, "rds.amazonaws.com", "CreateDBSnapshot", `"requestParameters":{"dBSnapshotIdentifier":"awsbackup-job-1","dBInstanceIdentifier":"prod-db"}`), "backup.amazonaws.com")},
+		},
+		{
+			title: "AWS AMI Created From An Instance", level: LevelLow,
+			attack: []string{ctAPI(1, "ec2.amazonaws.com", "CreateImage", `"requestParameters":{"instanceId":"i-0abcdef1234567890","name":"copy","noReboot":true}`)},
+			benign: []string{invokedBy(ctAPI(2, "ec2.amazonaws.com", "CreateImage", `"requestParameters":{"instanceId":"i-0abcdef1234567890","name":"AwsBackup_i-0abcdef1234567890","noReboot":true}`), "backup.amazonaws.com")},
 		},
 		{
 			title: "Entra ID Successful Sign-In With Legacy Authentication", level: LevelMedium,
