@@ -900,7 +900,34 @@ def cis6_rows():
     plant("azure-bastion-host-missing", SUB_ID, "no Microsoft.Network/bastionHosts row: admins reach the jumpbox "
           "VM by its public IP")
     plant("azure-application-insights-missing", SUB_ID, "no Microsoft.Insights/components row")
+    vpn_gateway()
     databricks_rows(law)
+
+
+def vpn_gateway():
+    """CIS 7.9: the remote-access VPN gateway of vnet-nw-prod still accepts certificate clients beside Entra ID
+    (its point-to-site configuration from before the move to the Azure VPN Client)."""
+    gid = az.rid("rg-nw-network", "Microsoft.Network/virtualNetworkGateways", "vgw-nw-p2s")
+    az.row(RES, gid, "Microsoft.Network/virtualNetworkGateways", {
+        "provisioningState": "Succeeded", "resourceGuid": uid("vgw", "vgw-nw-p2s"), "gatewayType": "Vpn",
+        "vpnType": "RouteBased", "vpnGatewayGeneration": "Generation2", "enableBgp": False, "activeActive": False,
+        "sku": {"name": "VpnGw2AZ", "tier": "VpnGw2AZ", "capacity": 2},
+        "ipConfigurations": [{"name": "default", "id": gid + "/ipConfigurations/default", "properties": {
+            "privateIPAllocationMethod": "Dynamic", "subnet": {"id": VNET_PROD + "/subnets/GatewaySubnet"}}}],
+        "vpnClientConfiguration": {
+            "vpnClientAddressPool": {"addressPrefixes": ["172.16.200.0/24"]},
+            "vpnClientProtocols": ["OpenVPN", "IkeV2"],
+            "vpnAuthenticationTypes": ["Certificate", "AAD"],
+            "vpnClientRootCertificates": [{"name": "nw-p2s-root-2023", "id": gid + "/vpnClientRootCertificates/nw-p2s-root-2023",
+                                           "properties": {"provisioningState": "Succeeded",
+                                                          "publicCertData": "MIIC5zCCAc+gAwIBAgIQ..."}}],
+            "vpnClientRevokedCertificates": [], "vpnClientIpsecPolicies": [], "radiusServers": [],
+            "aadTenant": "https://login.microsoftonline.com/%s/" % az.TENANT,
+            "aadAudience": "41b23e61-6c1e-4545-b367-cd054e0ed4b4",
+            "aadIssuer": "https://sts.windows.net/%s/" % az.TENANT}},
+        rg="rg-nw-network", sku=None, tags={"Environment": "prod", "Owner": "network"})
+    plant("azure-vpn-p2s-auth-not-entra-only", SUB_ID, "vgw-nw-p2s accepts point-to-site clients by certificate "
+          "(vpnAuthenticationTypes Certificate and AAD)")
 
 
 def databricks_rows(law):

@@ -296,9 +296,7 @@ func pruneRaw(rs []*resource.Resource) {
 // at once.
 var finalizers = []func(all []*resource.Resource, unread []string) ([]*resource.Resource, []attr.Problem){
 	awsconfig.FinalizeUnread,
-	func(all []*resource.Resource, _ []string) ([]*resource.Resource, []attr.Problem) {
-		return azure.Finalize(all)
-	},
+	azure.FinalizeUnread,
 	func(all []*resource.Resource, _ []string) ([]*resource.Resource, []attr.Problem) {
 		return gcp.Finalize(all)
 	},

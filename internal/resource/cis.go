@@ -72,6 +72,13 @@ type AccountCIS struct {
 	// AppInsights: the subscription has an Application Insights
 	// component (Microsoft.Insights/components; CIS Azure 6.1.3.1).
 	AppInsights *bool `json:"app_insights,omitempty"`
+	// VPNP2SEntraOnly: no virtual network gateway of the subscription has
+	// a point-to-site configuration authenticating VPN clients otherwise
+	// than with Microsoft Entra ID (vpnAuthenticationTypes other than
+	// AAD alone; CIS Azure 7.9); VPNP2SOtherAuth names those that do,
+	// with their authentication types.
+	VPNP2SEntraOnly *bool    `json:"vpn_p2s_entra_only,omitempty"`
+	VPNP2SOtherAuth []string `json:"vpn_p2s_other_auth,omitempty"`
 
 	// APIKeys are a GCP project's API keys (apikeys.googleapis.com/Key
 	// assets; CIS GCP 1.13-1.16), sorted by name; nil when the export

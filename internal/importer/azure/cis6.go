@@ -47,7 +47,9 @@ func init() {
 }
 
 // cis6KeepsRaw lists the rows whose attributes finishCIS6 reads.
-func cis6KeepsRaw(typ string) bool { return typ == TypeFileService || typ == TypeDiagnosticSetting }
+func cis6KeepsRaw(typ string) bool {
+	return typ == TypeFileService || typ == TypeDiagnosticSetting || typ == TypeVNetGateway
+}
 
 func storageRedundancy(r *resource.Resource, row, _ node) {
 	s := r.Facts.Storage
@@ -145,9 +147,13 @@ func sendsLogs(p node, audit bool) bool {
 // workspaces, the Databricks workspaces to their VNets' subnets and the
 // diagnostic settings to their storage accounts' keys, and sets the
 // subscriptions' Bastion and Application Insights facts.
-func finishCIS6(all []*resource.Resource) (problems []attr.Problem) {
+func finishCIS6(all []*resource.Resource, unread []string) (problems []attr.Problem) {
 	byID := map[string]*resource.Resource{}
-	type sub struct{ resources, bastion, insights, diagnostics bool }
+	type sub struct{ resources, bastion, insights, diagnostics, partial bool }
+	unreadFile := map[string]bool{}
+	for _, u := range unread {
+		unreadFile[u] = true
+	}
 	subs := map[string]*sub{}
 	get := func(s string) *sub {
 		if subs[s] == nil {
@@ -156,6 +162,7 @@ func finishCIS6(all []*resource.Resource) (problems []attr.Problem) {
 		return subs[s]
 	}
 	var files, diags []*resource.Resource
+	var gateways []*resource.Resource
 	for _, r := range all {
 		if r.Provider != resource.Azure {
 			continue
@@ -174,12 +181,19 @@ func finishCIS6(all []*resource.Resource) (problems []attr.Problem) {
 			s.bastion = true
 		case TypeAppInsights:
 			s.insights = true
+		case TypeVNetGateway:
+			gateways = append(gateways, r)
 		}
 		if r.Account != "" && resourcesTable(r.Type) {
 			s.resources = true
 		}
+		s.partial = s.partial || unreadFile[r.Source]
 	}
 	read := rowReader(&problems)
+	vpn := map[string]*vpnP2S{} // cis_vpn.go
+	for _, g := range gateways {
+		readVPNGateway(g, read, vpn)
+	}
 	for _, f := range files {
 		l := strings.ToLower(f.ID)
 		i := strings.Index(l, "/fileservices/")
@@ -268,6 +282,7 @@ func finishCIS6(all []*resource.Resource) (problems []attr.Problem) {
 			}
 			r.Facts.Account.CIS.BastionHost = resource.Bool(s.bastion)
 			r.Facts.Account.CIS.AppInsights = resource.Bool(s.insights)
+			setVPNP2S(r.Facts.Account.CIS, vpn[r.Account], s.partial)
 		}
 	}
 	return problems

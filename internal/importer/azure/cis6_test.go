@@ -78,7 +78,7 @@ func TestFilesVaultLoggingSubnetsCISFacts(t *testing.T) {
 			t.Errorf("%s: network facts %s, want %s", name, got, want)
 		}
 	}
-	if got := factsJSON(t, m[cisSub].Facts.Account.CIS); got != `{"bastion_host":false,"app_insights":true}` {
+	if got := factsJSON(t, m[cisSub].Facts.Account.CIS); got != `{"bastion_host":false,"app_insights":true,"vpn_p2s_entra_only":true}` {
 		t.Errorf("account CIS facts %s", got)
 	}
 }

@@ -22,6 +22,14 @@ func SubscriptionID(sub string) string { return "/subscriptions/" + sub }
 // account resource. VM public IPs through NICs and VNet flow logs are
 // derived from typed relationships by inventory.Derive after it.
 func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []attr.Problem) {
+	return FinalizeUnread(all, nil)
+}
+
+// FinalizeUnread is Finalize told the inputs that were not read whole
+// (reported with input problems): a subscription with resources from one
+// of them may lack rows, so the facts its rows' absence would decide (no
+// VPN gateway allowing certificate clients) are left unknown there.
+func FinalizeUnread(all []*resource.Resource, unread []string) (added []*resource.Resource, problems []attr.Problem) {
 	byType := map[string][]*resource.Resource{}
 	byID := map[string]*resource.Resource{}
 	subs := map[string]bool{}
@@ -275,7 +283,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		}
 	}
 	problems = append(problems, finishCIS(append(all[:len(all):len(all)], added...))...)
-	problems = append(problems, finishCIS6(append(all[:len(all):len(all)], added...))...)
+	problems = append(problems, finishCIS6(append(all[:len(all):len(all)], added...), unread)...)
 	return added, problems
 }
 
