@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing/fstest"
 	"time"
@@ -49,9 +51,9 @@ type BenchOptions struct {
 	// its rules: policy.OptIn(governance.OptIn)).
 	Governance *governance.Policy
 	// HeapProfile, when set, receives a heap profile of the first run,
-	// taken after the evaluation, before the report is written (the
-	// inventory, the findings and the report live; a collection is forced
-	// first, so that run's figures include it).
+	// taken at the collection that found the largest live heap (what
+	// bounds the scan's memory: the collector lets the heap grow to a
+	// multiple of it). Taking it costs some CPU at each new largest.
 	HeapProfile io.Writer
 }
 
@@ -94,7 +96,11 @@ type BenchResult struct {
 	Allocs    uint64 `json:"allocs"`
 	// PeakRSS is the process's maximum resident set size in bytes.
 	PeakRSS int64 `json:"peak_rss_bytes"`
-	CPUs    int   `json:"cpus"`
+	// PeakLive is the largest live heap a collection found during the
+	// scan, in bytes: the memory the scan needs, before the collector's
+	// headroom.
+	PeakLive uint64 `json:"peak_live_heap_bytes"`
+	CPUs     int    `json:"cpus"`
 	// RunRates are the resources/s of every run, in run order, when there
 	// were several (the result is the median run).
 	RunRates []float64 `json:"run_rates,omitempty"`
@@ -106,10 +112,10 @@ func (b BenchResult) String() string {
 		rep = fmt.Sprintf(" + report (build + %s) %s", b.Format, b.Report.Round(time.Millisecond))
 	}
 	ms := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
-	return fmt.Sprintf("%d resources, %d rules, %d findings: import %s + evaluate %s%s = %s (CPU %s: import %s, evaluate and build the report %s, write %s) => %.0f resources/s on %d CPUs, peak RSS %.0f MiB; %.3f µs per (rule × resource of its class) over %d pairs",
+	return fmt.Sprintf("%d resources, %d rules, %d findings: import %s + evaluate %s%s = %s (CPU %s: import %s, evaluate and build the report %s, write %s) => %.0f resources/s on %d CPUs, peak RSS %.0f MiB (live heap at most %.0f MiB); %.3f µs per (rule × resource of its class) over %d pairs",
 		b.Resources, b.Rules, b.Findings, ms(b.Import), ms(b.Evaluate), rep, ms(b.Total),
 		ms(b.CPU), ms(b.CPUImport), ms(b.CPUEvaluate), ms(b.CPUWrite),
-		b.ResourcesPerSec, b.CPUs, float64(b.PeakRSS)/(1<<20), b.MicrosPerPair, b.Pairs) +
+		b.ResourcesPerSec, b.CPUs, float64(b.PeakRSS)/(1<<20), float64(b.PeakLive)/(1<<20), b.MicrosPerPair, b.Pairs) +
 		fmt.Sprintf("; CPU user %s + sys %s, GC %s in %d collections; allocated %.0f MiB in %d objects",
 			ms(b.CPUUser), ms(b.CPUSys), ms(b.CPUGC), b.GCs, float64(b.Allocated)/(1<<20), b.Allocs) + b.runsText()
 }
@@ -157,6 +163,57 @@ func Bench(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchResul
 	return med, nil
 }
 
+// peakHeap follows the live heap after each collection: the largest, and
+// a heap profile taken at it when prof is set.
+type peakHeap struct {
+	mu      sync.Mutex
+	stopped bool
+	live    uint64
+	prof    *bytes.Buffer
+	err     error
+}
+
+func watchPeakHeap(profile bool) *peakHeap {
+	p := &peakHeap{}
+	if profile {
+		p.prof = &bytes.Buffer{}
+	}
+	afterGC(p.sample)
+	return p
+}
+
+func (p *peakHeap) sample() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stopped {
+		return false
+	}
+	if live := liveHeap(); live > p.live {
+		p.live = live
+		if p.prof != nil {
+			// The heap profile is as of the last collection: this one.
+			p.prof.Reset()
+			p.err = pprof.Lookup("heap").WriteTo(p.prof, 0)
+		}
+	}
+	return true
+}
+
+// stop ends the watch (after one more collection, so that the last stage
+// is seen) and writes the profile to w.
+func (p *peakHeap) stop(w io.Writer) (uint64, error) {
+	runtime.GC()
+	runtime.GC() // the finalizer of the first collection's sentinel has run
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stopped = true
+	if p.prof == nil || p.err != nil {
+		return p.live, p.err
+	}
+	_, err := w.Write(p.prof.Bytes())
+	return p.live, err
+}
+
 // benchOnce scans opts.Dir once.
 func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchResult, error) {
 	runtime.GC()
@@ -171,6 +228,7 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 			cpuEval = cpuTime()
 		}
 	}
+	peak := watchPeakHeap(opts.HeapProfile != nil)
 	t0 := time.Now()
 	res, err := Run(ctx, e, Options{Paths: []string{opts.Dir}, Now: BenchTime, TuneGC: true, Identity: opts.Identity,
 		Governance: opts.Governance, Logger: slog.New(slog.DiscardHandler), Progress: progress})
@@ -182,13 +240,10 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 		res.Done()
 		return BenchResult{}, fmt.Errorf("synthetic inventory did not import cleanly: %v", res.Inventory.Errors[0])
 	}
-	if opts.HeapProfile != nil {
-		runtime.GC() // the profile shows the heap as of the last collection
-		if err := pprof.Lookup("heap").WriteTo(opts.HeapProfile, 0); err != nil {
-			res.Done()
-			return BenchResult{}, fmt.Errorf("writing the heap profile: %w", err)
-		}
-	}
+	// vigil scan keeps only the report while it writes it: so does the
+	// bench (the inventory is garbage once the report is built).
+	resources, pairs := len(res.Inventory.Resources), RuleResourcePairs(e.Rules(), res.Inventory.Resources)
+	res.Inventory = nil
 	if opts.Format != "" {
 		out := opts.Output
 		if out == nil {
@@ -206,13 +261,17 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 	gc1 := gcCPU()
 	runtime.ReadMemStats(&ms1)
 	b := BenchResult{
-		Resources: len(res.Inventory.Resources), Rules: len(e.Rules()), Findings: len(res.Report.Findings),
-		Pairs:  RuleResourcePairs(e.Rules(), res.Inventory.Resources),
+		Resources: resources, Rules: len(e.Rules()), Findings: len(res.Report.Findings),
+		Pairs:  pairs,
 		Import: res.ImportTime, Evaluate: res.EvalTime, Total: total, CPU: cpu, CPUs: runtime.GOMAXPROCS(0),
 		CPUImport: cpuEval - cpu0, CPUEvaluate: cpuBuilt - cpuEval, CPUWrite: cpu0 + cpu - cpuBuilt,
 		PeakRSS: peakRSS(),
 		CPUUser: u1 - u0, CPUSys: s1 - s0, CPUGC: gc1 - gc0, GCs: ms1.NumGC - ms0.NumGC,
 		Allocated: ms1.TotalAlloc - ms0.TotalAlloc, Allocs: ms1.Mallocs - ms0.Mallocs,
+	}
+	res = nil
+	if b.PeakLive, err = peak.stop(opts.HeapProfile); err != nil {
+		return BenchResult{}, fmt.Errorf("writing the heap profile: %w", err)
 	}
 	if opts.Format != "" {
 		b.Format = opts.Format

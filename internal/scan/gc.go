@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -16,53 +17,89 @@ import (
 // smaller floor take (peak RSS 1.1 GiB).
 const gcFloor = 768 << 20
 
-// gcTuning makes a scan collect garbage by a memory limit that follows the
-// live heap, instead of each time the heap doubles (GOGC=100).
+// gcBudget is the heap a scan may grow to freely: while twice the live
+// heap fits in it, the collector runs when the heap reaches twice the live
+// heap; past that, when the heap reaches gcBudget, or a quarter above the
+// live heap once that is more (gcMinPercent). At 1,000,000 resources (a
+// live heap of up to 2.7 GiB) twice the live heap took the process to
+// 5.5-6.0 GiB. It is at most three quarters of the machine's memory.
+const gcBudget = 3<<30 + 256<<20
+
+// gcMinPercent is the least headroom above the live heap, in percent, once
+// the budget is reached.
+const gcMinPercent = 25
+
+// gcTuning makes a scan collect garbage when the heap reaches a size that
+// follows the live heap, instead of each time the heap doubles (GOGC=100).
 //
 // A scan builds an inventory that stays live to the end while it allocates
 // a great deal of short-lived garbage (decoded JSON during the import, Rego
 // terms and results during the evaluation). Collecting each time the heap
 // doubles marks the growing inventory over and over: on 100,000 resources
-// the collector took about 40% of the scan's time. With collection by limit
-// the runtime collects only when the heap reaches the limit, which is
-// max(gcFloor, 2 × the live heap after the last collection), raised after
-// every collection (a finalizer runs after each cycle): a small inventory is
-// scanned with few collections; a large one never runs the collector
-// back to back, since the limit stays twice its live size as it grows (the
-// first tuning set a fixed limit before the import and raised it only
-// after, and the collector ran continuously while a large import grew past
-// it). GOGC or GOMEMLIMIT in the environment switch this off.
+// the collector took about 40% of the scan's time. The tuning has two
+// modes, chosen after every collection (a finalizer runs after each cycle)
+// by gcPace:
+//
+//   - by limit (GOGC off): the runtime collects when the heap reaches a
+//     memory limit of max(gcFloor, 2 × the live heap), which only rises: a
+//     small inventory is scanned with few collections, and a growing one
+//     never runs the collector back to back (the first tuning set a fixed
+//     limit before the import and raised it only after, and the collector
+//     ran continuously while a large import grew past it);
+//   - by percent, once twice the live heap passes gcBudget: GOGC is set so
+//     that the heap goal is max(gcBudget, 1.25 × the live heap), and the
+//     memory limit is lifted. A memory limit close above the live heap
+//     does not work: the runtime subtracts from the limit the memory it
+//     counts outside the heap, its heap goal fell below the live heap
+//     (gctrace: a goal of 2.2 GB for 2.9 GB live) and the collector ran
+//     back to back for minutes (tried at 1,000,000 resources with a limit
+//     of 3.5 GiB).
+//
+// GOGC or GOMEMLIMIT in the environment switch the tuning off.
 type gcTuning struct {
 	on bool
 
 	mu      sync.Mutex
 	stopped bool
-	pct     int
+	pct     int   // GOGC before tuning, restored
 	limit   int64 // the limit before tuning, restored
-	cur     int64 // the limit set
+	cur     gcSettings
+}
+
+// gcSettings are the collector's pacing: a memory limit and GOGC (-1: off,
+// the limit alone paces).
+type gcSettings struct {
+	limit int64
+	pct   int
 }
 
 func tuneGC() *gcTuning {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return &gcTuning{}
 	}
-	t := &gcTuning{on: true, cur: gcFloor}
+	t := &gcTuning{on: true, cur: gcSettings{limit: gcFloor, pct: -1}}
 	t.limit = debug.SetMemoryLimit(gcFloor)
 	t.pct = debug.SetGCPercent(-1)
 	t.arm()
 	return t
 }
 
-// gcLimit is the memory limit for a live heap of live bytes: twice the live
-// heap, at least gcFloor, but no more than three quarters of the machine's
-// memory while the live heap leaves room (then a quarter above the live
-// heap), so that a large scan collects more often rather than swap.
-func gcLimit(live uint64) int64 {
-	limit := max(gcFloor, 2*int64(live))
-	if ram := int64(physicalMemory()); ram > 0 {
-		limit = min(limit, max(ram/4*3, int64(live)+int64(live)/4))
+// gcPace is the pacing for a live heap of live bytes on a machine with ram
+// bytes of memory (0: unknown), following cur (see gcTuning).
+func gcPace(live, ram uint64, cur gcSettings) gcSettings {
+	budget := int64(gcBudget)
+	if ram > 0 {
+		budget = min(budget, int64(ram/4*3))
 	}
-	return limit
+	l := int64(live)
+	if cur.pct < 0 && 2*l <= budget {
+		return gcSettings{limit: max(cur.limit, gcFloor, 2*l), pct: -1}
+	}
+	pct := gcMinPercent
+	if l > 0 && budget-l > l*gcMinPercent/100 {
+		pct = int((budget - l) * 100 / l)
+	}
+	return gcSettings{limit: math.MaxInt64, pct: pct}
 }
 
 var liveSample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
@@ -78,31 +115,35 @@ func liveHeap() uint64 {
 
 // gcSentinel is garbage whose finalizer runs after each collection (it
 // holds a pointer, so it is not batched with other tiny objects).
-type gcSentinel struct{ t *gcTuning }
+type gcSentinel struct{ f func() bool }
 
-func (t *gcTuning) arm() {
-	s := &gcSentinel{t: t}
-	runtime.SetFinalizer(s, func(s *gcSentinel) {
-		if s.t.adjust() {
-			s.t.arm()
+// afterGC calls f after each garbage collection, on the finalizer
+// goroutine, until f returns false.
+func afterGC(f func() bool) {
+	runtime.SetFinalizer(&gcSentinel{f: f}, func(s *gcSentinel) {
+		if s.f() {
+			afterGC(s.f)
 		}
 	})
 }
 
-// adjust sets the limit from the live heap; false once restored.
+func (t *gcTuning) arm() { afterGC(t.adjust) }
+
+// adjust sets the pacing from the live heap; false once restored.
 func (t *gcTuning) adjust() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.stopped {
 		return false
 	}
-	// The limit only rises: once the raw exports are freed after the
-	// import the live heap shrinks, and a falling limit would make the
-	// collector run again and again during the evaluation.
-	if want := max(t.cur, gcLimit(liveHeap())); want != t.cur {
-		t.cur = want
-		debug.SetMemoryLimit(want)
+	want := gcPace(liveHeap(), physicalMemory(), t.cur)
+	if want.pct != t.cur.pct {
+		debug.SetGCPercent(want.pct)
 	}
+	if want.limit != t.cur.limit {
+		debug.SetMemoryLimit(want.limit)
+	}
+	t.cur = want
 	return true
 }
 

@@ -169,7 +169,10 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 	for _, src := range opts.Sources {
 		rep.Inputs = append(rep.Inputs, src.Name())
 	}
-	rep.Summary.Inventory = &inv.Summary
+	// A copy: a pointer into inv would keep every resource reachable from
+	// the report after the caller is done with the inventory.
+	sum := inv.Summary
+	rep.Summary.Inventory = &sum
 	rep.Summary.Suppressions = srep
 	if opts.Governance != nil {
 		rep.Summary.Tagging = governance.Coverage(opts.Governance, inv.Resources)

@@ -1,0 +1,45 @@
+package scan
+
+import (
+	"math"
+	"testing"
+)
+
+func TestGCPace(t *testing.T) {
+	const gib = 1 << 30
+	byLimit := gcSettings{limit: gcFloor, pct: -1}
+	cases := []struct {
+		name      string
+		live, ram uint64
+		cur       gcSettings
+		want      gcSettings
+	}{
+		{"small heap: the floor", 100 << 20, 24 * gib, byLimit, gcSettings{limit: gcFloor, pct: -1}},
+		{"twice the live heap", 1 * gib, 24 * gib, byLimit, gcSettings{limit: 2 * gib, pct: -1}},
+		{"the limit only rises", 512 << 20, 24 * gib, gcSettings{limit: 3 * gib, pct: -1}, gcSettings{limit: 3 * gib, pct: -1}},
+		{"past the budget: the goal is the budget", 2 * gib, 24 * gib, byLimit,
+			gcSettings{limit: math.MaxInt64, pct: int((gcBudget - 2*gib) * 100 / (2 * gib))}},
+		{"live heap near the budget: a quarter above it", 3 * gib, 24 * gib, byLimit,
+			gcSettings{limit: math.MaxInt64, pct: gcMinPercent}},
+		{"by percent stays by percent", 512 << 20, 24 * gib, gcSettings{limit: math.MaxInt64, pct: 40},
+			gcSettings{limit: math.MaxInt64, pct: int((gcBudget - 512<<20) * 100 / (512 << 20))}},
+		{"a small machine: three quarters of its memory", 1 * gib, 2 * gib, byLimit,
+			gcSettings{limit: math.MaxInt64, pct: 50}},
+		{"unknown memory", 1 * gib, 0, byLimit, gcSettings{limit: 2 * gib, pct: -1}},
+	}
+	for _, c := range cases {
+		got := gcPace(c.live, c.ram, c.cur)
+		if got != c.want {
+			t.Errorf("%s: gcPace(%d MiB, %d MiB, %+v) = %+v, want %+v", c.name, c.live>>20, c.ram>>20, c.cur, got, c.want)
+		}
+		// Whatever the mode, the heap may grow a quarter above the live
+		// heap before a collection: never a goal under the live heap.
+		goal := got.limit
+		if got.pct >= 0 {
+			goal = int64(c.live) * int64(100+got.pct) / 100
+		}
+		if goal < int64(c.live)+int64(c.live)/4 && c.live > gcFloor/2 {
+			t.Errorf("%s: goal %d MiB for a live heap of %d MiB", c.name, goal>>20, c.live>>20)
+		}
+	}
+}
