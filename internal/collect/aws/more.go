@@ -36,6 +36,8 @@ func moreServices() []Service {
 		{Name: "apigateway", Run: runAPIGateway},
 		{Name: "access-analyzer", Run: runAccessAnalyzer},
 		{Name: "elasticfilesystem", Run: runEFS},
+		{Name: "logs", Run: runMetricFilters},
+		{Name: "cloudwatch", Run: runAlarms},
 	}
 }
 

@@ -29,7 +29,8 @@ func actionOf(r fakeReq) string {
 		"s3:GetBucketEncryption":         "s3:GetEncryptionConfiguration",
 		"s3:GetPublicAccessBlock":        "s3:GetBucketPublicAccessBlock",
 		"s3control:GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
-		"sts:GetCallerIdentity":          "", // needs no permission
+		"monitoring:DescribeAlarms":      "cloudwatch:DescribeAlarms", // CloudWatch signs as "monitoring"
+		"sts:GetCallerIdentity":          "",                          // needs no permission
 	}
 	if a, ok := renamed[r.Key()]; ok {
 		return a

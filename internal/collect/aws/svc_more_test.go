@@ -22,11 +22,12 @@ const moreAcct = "111122223333"
 
 // moreServiceNames are the signing names of the services of svc_*.go.
 var moreServiceNames = []string{"rds", "kms", "cloudtrail", "config", "guardduty", "securityhub", "inspector2", "lambda", "eks",
-	"elasticloadbalancing", "cloudfront", "sns", "sqs", "secretsmanager", "directconnect", "apigateway", "access-analyzer", "elasticfilesystem"}
+	"elasticloadbalancing", "cloudfront", "sns", "sqs", "secretsmanager", "directconnect", "apigateway", "access-analyzer", "elasticfilesystem",
+	"logs", "monitoring", "cloudwatch"} // CloudWatch signs as monitoring; its failures name the IAM prefix
 
 // moreCLIPrefixes are the CLI outputs these services write.
 var moreCLIPrefixes = []string{"elbv2-", "kms-", "lambda-", "sns-", "sqs-", "secretsmanager-", "securityhub-", "config-", "guardduty-",
-	"directconnect-", "apigateway-", "apigatewayv2-", "accessanalyzer-"}
+	"directconnect-", "apigateway-", "apigatewayv2-", "accessanalyzer-", "logs-", "cloudwatch-"}
 
 // moreTypes are the AWS Config types these services write.
 var moreTypes = []string{"AWS::RDS::", "AWS::KMS::", "AWS::CloudTrail::", "AWS::Config::", "AWS::GuardDuty::", "AWS::Lambda::",
@@ -309,6 +310,7 @@ func TestMoreImportFacts(t *testing.T) {
 		t.Errorf("findings files skipped by the inventory import: %v, want %v", findingsFiles, want)
 	}
 	wantUnsupported := map[string]int{"AWS::AccessAnalyzer::AnalyzerList": 2, "AWS::ApiGateway::VpcLink": 1,
+		"AWS::CloudWatch::AlarmList": 2, "AWS::Logs::MetricFilterList": 2,
 		"AWS::DirectConnect::DirectConnectGatewayAssociation": 2, "AWS::DirectConnect::VirtualInterface": 1, "AWS::Config::ConfigurationRecorder": 1, "AWS::Config::DeliveryChannel": 1,
 		"AWS::ElasticLoadBalancingV2::Listener": 2, "AWS::ElasticLoadBalancingV2::TargetGroup": 1, "AWS::GuardDuty::Detector": 1, "AWS::GuardDuty::DetectorIds": 2, "AWS::KMS::KeyPolicy": 2,
 		"AWS::SecurityHub::Hub": 1, "AWS::SecurityHub::Standard": 2}

@@ -7,7 +7,9 @@
 // Routing, by protocol as the SDK sends the request:
 //   - query protocol (IAM, STS, EC2, SNS, RDS, ELBv2...): the form's Action;
 //   - JSON protocol (Organizations, KMS, CloudTrail, Config, SQS, Secrets
-//     Manager...): the operation after the last "." of X-Amz-Target;
+//     Manager, CloudWatch Logs...): the operation after the last "." of X-Amz-Target;
+//   - Smithy RPC v2 CBOR (CloudWatch): the path's operation, CBOR
+//     answers converted from JSON response files (rpcv2.go);
 //   - S3 REST: GET / is ListBuckets, GET /<bucket>?<subresource> the
 //     bucket call (location, policy, acl, encryption, versioning, logging,
 //     publicAccessBlock, ownershipControls, tagging); S3 Control's
@@ -90,7 +92,7 @@ import (
 // Request is what the server made of a request.
 type Request struct {
 	Service, Op, Account, Region, Resource, Token string
-	Protocol                                      string // query, ec2, json, s3, restxml, restjson
+	Protocol                                      string // query, ec2, json, rpcv2cbor, s3, restxml, restjson
 }
 
 // Key is "service:Operation".
@@ -183,6 +185,11 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	var form url.Values
 	var jsonBody map[string]any
 	switch {
+	case isRPCv2(r):
+		req.Protocol = rpcv2Protocol
+		req.Op, jsonBody = rpcv2Request(r, body)
+		req.Token = firstString(jsonBody, "NextToken", "nextToken")
+		req.Resource = firstString(jsonBody, resourceParams...)
 	case r.Header.Get("X-Amz-Target") != "":
 		req.Protocol = "json"
 		tgt := r.Header.Get("X-Amz-Target")
@@ -264,6 +271,10 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		f.missing = append(f.missing, req.Key()+" (looked for "+strings.Join(tried, ", ")+")")
 		f.mu.Unlock()
 		f.errorAnswer(w, req, 400, "MissingTestdata", "no response file for "+req.Key())
+		return
+	}
+	if req.Protocol == rpcv2Protocol {
+		rpcv2Answer(w, status, data)
 		return
 	}
 	if ext == ".json" {
@@ -418,6 +429,8 @@ func (f *Server) fault(w http.ResponseWriter, req Request, kind string) {
 			f.errorAnswer(w, req, 400, "ThrottlingException", "Rate exceeded")
 		case "restjson":
 			f.errorAnswer(w, req, 429, "TooManyRequestsException", "Rate exceeded")
+		case rpcv2Protocol:
+			f.errorAnswer(w, req, 400, "Throttling", "Rate exceeded")
 		case "ec2":
 			f.errorAnswer(w, req, 503, "RequestLimitExceeded", "Request limit exceeded.")
 		case "s3":
@@ -431,7 +444,9 @@ func (f *Server) fault(w http.ResponseWriter, req Request, kind string) {
 		f.errorAnswer(w, req, 501, "NotImplemented", "A header you provided implies functionality that is not implemented")
 	case "malformed":
 		// A 200 whose body is cut short: what the SDK cannot decode.
-		if req.Protocol == "json" || req.Protocol == "restjson" {
+		if req.Protocol == rpcv2Protocol {
+			rpcv2Malformed(w)
+		} else if req.Protocol == "json" || req.Protocol == "restjson" {
 			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 			fmt.Fprint(w, `{"Items": [{"Name": "cut`)
 		} else {
@@ -446,6 +461,8 @@ func (f *Server) fault(w http.ResponseWriter, req Request, kind string) {
 // errorAnswer writes an error in the wire format of req's protocol.
 func (f *Server) errorAnswer(w http.ResponseWriter, req Request, status int, code, msg string) {
 	switch req.Protocol {
+	case rpcv2Protocol:
+		rpcv2Error(w, status, code, msg)
 	case "json", "restjson":
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		w.Header().Set("X-Amzn-ErrorType", code)
