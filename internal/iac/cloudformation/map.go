@@ -62,6 +62,8 @@ func init() {
 		"AWS::Serverless::Api":                      {resource.ClassAPIGateway, apiStage},   // SAM: an API with its stage
 		"AWS::Serverless::HttpApi":                  {resource.ClassAPIGateway, apiStageV2}, // SAM: an HTTP API with its stage
 		"AWS::Route53::HostedZone":                  {resource.ClassDNSZone, hostedZone},
+		"AWS::EC2::NetworkAcl":                      {resource.ClassNetworkACL, networkACL},
+		"AWS::EFS::FileSystem":                      {resource.ClassDisk, efsFileSystem},
 	}
 }
 
@@ -685,6 +687,7 @@ func trail(m *mapper, r *res, out *resource.Resource) {
 	case ok, unknownSt:
 		a.EncryptedWithCMK = boolp(keyManager(v) != "provider")
 	}
+	a.S3WriteEvents, a.S3ReadEvents = m.trailDataEvents(p)
 	switch v := p["S3BucketName"].(type) {
 	case string:
 		a.Destination = v

@@ -353,6 +353,8 @@ var attachments = map[string]attachment{
 	"AWS::ElasticLoadBalancingV2::Listener": {props: []string{"LoadBalancerArn"}, types: []string{"AWS::ElasticLoadBalancingV2::LoadBalancer"}, own: true},
 	"AWS::EC2::FlowLog":                     {props: []string{"ResourceId"}, types: []string{"AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::NetworkInterface"}, own: true},
 	"AWS::EC2::VolumeAttachment":            {props: []string{"VolumeId"}, types: []string{"AWS::EC2::Volume"}},
+	"AWS::EC2::NetworkAclEntry":             {props: []string{"NetworkAclId"}, types: []string{"AWS::EC2::NetworkAcl"}},
+	"AWS::EC2::SubnetNetworkAclAssociation": {props: []string{"NetworkAclId"}, types: []string{"AWS::EC2::NetworkAcl"}},
 }
 
 // index records, for every attachment of the template, the resources it

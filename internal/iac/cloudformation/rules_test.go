@@ -222,6 +222,10 @@ func TestExternalChecks(t *testing.T) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	// Per check: bad templates failing, good ones not failing.
+	type tally struct{ bad, badFail, good, goodOK int }
+	perCheck := map[string]*tally{}
+	var checks []string
 	for _, n := range names {
 		w := wants[n]
 		var judged []finding.Finding
@@ -231,12 +235,45 @@ func TestExternalChecks(t *testing.T) {
 			}
 		}
 		fail, st := statusOf(judged, w.rule)
+		key := w.example + "\t" + w.rule
+		tl := perCheck[key]
+		if tl == nil {
+			tl = &tally{}
+			perCheck[key] = tl
+			checks = append(checks, key)
+		}
+		if w.bad {
+			tl.bad++
+			if fail {
+				tl.badFail++
+			}
+		} else {
+			tl.good++
+			if !fail {
+				tl.goodOK++
+			}
+		}
 		switch {
 		case w.bad && !fail:
 			t.Errorf("%s: a bad example of %s does not fail %s (%v):\n%s", n, w.example, w.rule, st, templates[n])
 		case !w.bad && fail:
 			t.Errorf("%s: a good example of %s fails %s (%v):\n%s", n, w.example, w.rule, st, templates[n])
 		}
+	}
+	sort.Strings(checks)
+	var b strings.Builder
+	var sum tally
+	fmt.Fprintf(&b, "%-55s %-48s %8s %8s\n", "trivy check", "vigil rule", "bad FAIL", "good OK")
+	for _, k := range checks {
+		tl := perCheck[k]
+		ex, rule, _ := strings.Cut(k, "\t")
+		fmt.Fprintf(&b, "%-55s %-48s %4d/%-3d %4d/%-3d\n", ex, rule, tl.badFail, tl.bad, tl.goodOK, tl.good)
+		sum.bad, sum.badFail, sum.good, sum.goodOK = sum.bad+tl.bad, sum.badFail+tl.badFail, sum.good+tl.good, sum.goodOK+tl.goodOK
+	}
+	fmt.Fprintf(&b, "%-55s %-48s %4d/%-3d %4d/%-3d\n", fmt.Sprintf("%d checks", len(checks)), "", sum.badFail, sum.bad, sum.goodOK, sum.good)
+	t.Logf("CloudFormation examples of trivy-checks:\n%s", b.String())
+	if sum.badFail != sum.bad || sum.goodOK != sum.good || sum.bad < 45 {
+		t.Errorf("%d of %d bad templates fail, %d of %d good ones pass", sum.badFail, sum.bad, sum.goodOK, sum.good)
 	}
 }
 

@@ -187,7 +187,19 @@ func TestExternalChecks(t *testing.T) {
 	}
 	got := scanManifests(t, dir, files)
 	bad, good := 0, 0
+	type tally struct{ bad, badFail, good, goodOK int }
+	perRule := map[string]*tally{}
 	for _, s := range snippets {
+		tl := perRule[s.rule]
+		if tl == nil {
+			tl = &tally{}
+			perRule[s.rule] = tl
+		}
+		if s.want == "bad" {
+			tl.bad++
+		} else {
+			tl.good++
+		}
 		var statuses []string
 		failed := false
 		for _, f := range got {
@@ -203,11 +215,25 @@ func TestExternalChecks(t *testing.T) {
 			t.Errorf("%s: good example %s FAILs", s.rule, s.file)
 		case s.want == "bad":
 			bad++
+			tl.badFail++
 		default:
 			good++
+			tl.goodOK++
 		}
 	}
-	t.Logf("%d rules, %d bad examples FAIL, %d good ones do not", len(table), bad, good)
+	var b strings.Builder
+	var sum tally
+	fmt.Fprintf(&b, "%-40s %-70s %8s %8s\n", "vigil rule", "trivy-checks examples", "bad FAIL", "good OK")
+	for _, row := range table {
+		tl := perRule[row.rule]
+		fmt.Fprintf(&b, "%-40s %-70s %4d/%-3d %4d/%-3d\n", row.rule, strings.Join(row.examples, ","), tl.badFail, tl.bad, tl.goodOK, tl.good)
+		sum.bad, sum.badFail, sum.good, sum.goodOK = sum.bad+tl.bad, sum.badFail+tl.badFail, sum.good+tl.good, sum.goodOK+tl.goodOK
+	}
+	fmt.Fprintf(&b, "%-40s %-70s %4d/%-3d %4d/%-3d\n", fmt.Sprintf("%d rules", len(table)), "", sum.badFail, sum.bad, sum.goodOK, sum.good)
+	t.Logf("Kubernetes examples of trivy-checks:\n%s", b.String())
+	if sum.badFail != sum.bad || sum.goodOK != sum.good || len(table) < 30 {
+		t.Errorf("%d rules: %d of %d bad examples FAIL, %d of %d good ones do not", len(table), sum.badFail, sum.bad, sum.goodOK, sum.good)
+	}
 }
 
 type tableRow struct {

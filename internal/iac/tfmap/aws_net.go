@@ -210,9 +210,12 @@ func networkACL(m *mapper, r *inst, out *resource.Resource) {
 		}
 		fw.Rules = rules
 	}
-	subnets, _, sst := m.strs(r.a, "subnet_ids")
-	if sst == ok || sst == absent {
-		fw.InUse = boolp(len(subnets) > 0 || r.typ() == "aws_default_network_acl")
+	// In use when associated with a subnet (subnet_ids, an
+	// aws_network_acl_association, or the VPC's default ACL); otherwise
+	// perhaps outside the configuration: unknown.
+	subnets, unk, _ := m.strs(r.a, "subnet_ids")
+	if len(subnets)+len(unk) > 0 || r.typ() == "aws_default_network_acl" || len(m.attachedTo(r, "aws_network_acl_association")) > 0 {
+		fw.InUse = boolp(true)
 	}
 	m.relate(out, resource.RelInNetwork, r.a["vpc_id"], "aws_vpc")
 }

@@ -137,6 +137,7 @@ var awsAttachments = map[string]attachment{
 	"aws_route53_query_log":                              on("zone_id", "aws_route53_zone"),
 	"aws_route53_hosted_zone_dnssec":                     on("hosted_zone_id", "aws_route53_zone"),
 	"aws_network_acl_rule":                               on("network_acl_id", naclTypes...),
+	"aws_network_acl_association":                        on("network_acl_id", naclTypes...),
 }
 
 var azureTypes = map[string]typeMapper{
