@@ -132,36 +132,23 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 func ParseNDJSON(ctx context.Context, path string, data []byte) *attr.Result {
 	res := &attr.Result{Format: Format}
 	f := newFile(res, path)
-	line := 0
-	for len(data) > 0 {
-		line++
-		var l []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			l, data = data[:i], data[i+1:]
-		} else {
-			l, data = data, nil
-		}
-		l = bytes.TrimSpace(l)
-		if len(l) == 0 {
-			continue
-		}
-		if line%1024 == 0 && ctx.Err() != nil {
-			return res
-		}
-		var m attr.M
-		if err := attr.Decode(l, &m); err != nil {
-			res.Problems = append(res.Problems, attr.Problemf(line, 0, "malformed JSON: %v", err))
+	for l := range attr.Lines(ctx, data) {
+		if l.Err != nil {
+			res.Problems = append(res.Problems, attr.Problemf(l.N, 0, "malformed JSON: %v", l.Err))
 			f.lb.unresolved = true
 			continue
 		}
-		problems, err := f.addAsset(m, fmt.Sprintf("line %d", line))
+		problems, err := f.addAsset(l.M, fmt.Sprintf("line %d", l.N))
 		for _, p := range problems {
-			p.Line = line
+			p.Line = l.N
 			res.Problems = append(res.Problems, p)
 		}
 		if err != "" {
-			res.Problems = append(res.Problems, attr.Problemf(line, 0, "%s", err))
+			res.Problems = append(res.Problems, attr.Problemf(l.N, 0, "%s", err))
 		}
+	}
+	if ctx.Err() != nil {
+		return res
 	}
 	f.finish()
 	return res

@@ -1,0 +1,123 @@
+package attr
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// ndjson is about size bytes of newline-delimited JSON: objects of varied
+// shapes, blank and white-space lines, CRLF endings, malformed lines and
+// lines that are JSON but not objects, and no newline after the last line.
+func ndjson(size int) []byte {
+	var b bytes.Buffer
+	for i := 0; b.Len() < size; i++ {
+		switch i % 97 {
+		case 13:
+			b.WriteString("\n")
+		case 29:
+			b.WriteString("   \t\r\n")
+		case 41:
+			fmt.Fprintf(&b, "{\"name\": \"broken-%d\", \n", i)
+		case 53:
+			fmt.Fprintf(&b, "[%d]\n", i)
+		case 71:
+			fmt.Fprintf(&b, "{\"name\":\"crlf-%d\",\"n\":%d}\r\n", i, i)
+		default:
+			fmt.Fprintf(&b, "{\"name\":\"//svc/projects/p%d/things/t%d\",\"asset_type\":\"svc/Thing\",\"resource\":{\"data\":{\"labels\":{\"k\":\"v%d\"},\"list\":[1,2.5,\"x\",null,true]}}}\n", i%7, i, i%11)
+		}
+	}
+	b.WriteString(`{"name":"last"}`)
+	return b.Bytes()
+}
+
+// sequential is what Lines yields, decoded one line after the other.
+func sequential(data []byte) []Line {
+	var ls []Line
+	for n := 1; len(data) > 0; n++ {
+		var l []byte
+		l, data = cutLine(data)
+		if dl, ok := decodeLine(n, l); ok {
+			ls = append(ls, dl)
+		}
+	}
+	return ls
+}
+
+func TestLines(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	for _, size := range []int{0, 1000, parallelLinesMin + 3*linesBlock + 12345} {
+		data := ndjson(size)
+		want := sequential(data)
+		var got []Line
+		for l := range Lines(context.Background(), data) {
+			got = append(got, l)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d bytes: %d lines, want %d", len(data), len(got), len(want))
+		}
+		bad := 0
+		for i := range want {
+			g, w := got[i], want[i]
+			if g.N != w.N || (g.Err == nil) != (w.Err == nil) || (g.Err != nil && g.Err.Error() != w.Err.Error()) {
+				t.Fatalf("%d bytes: line %d is %d (error %v), want %d (error %v)", len(data), i, g.N, g.Err, w.N, w.Err)
+			}
+			if g.Err != nil {
+				bad++
+				continue
+			}
+			if err := sameTree(g.M, w.M, fmt.Sprintf("line %d", w.N)); err != nil {
+				t.Fatalf("%d bytes: %v", len(data), err)
+			}
+		}
+		if size > parallelLinesMin && (bad == 0 || got[len(got)-1].M["name"] != "last") {
+			t.Fatalf("%d bytes: %d malformed lines, last line %+v: the input lacks what it should test", len(data), bad, got[len(got)-1])
+		}
+	}
+}
+
+// Breaking out of the loop, or cancelling its context, stops the decoding
+// (the goroutines of a large input end: the race detector and the leak of
+// a blocked send would show otherwise).
+func TestLinesStop(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	data := ndjson(parallelLinesMin + 2*linesBlock)
+	n := 0
+	for range Lines(context.Background(), data) {
+		if n++; n == 10 {
+			break
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n = 0
+	for range Lines(ctx, data) {
+		if n++; n == 10 {
+			cancel()
+		}
+	}
+	if all := len(sequential(data)); n >= all {
+		t.Errorf("cancelled after 10 lines, %d of %d lines still came", n, all)
+	}
+	before := runtime.NumGoroutine()
+	for range 3 {
+		for range Lines(context.Background(), data) {
+			break
+		}
+	}
+	for range 1000 {
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		runtime.Gosched()
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("%d goroutines after 3 stopped loops, %d before", runtime.NumGoroutine(), before)
+}
