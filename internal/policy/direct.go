@@ -121,6 +121,7 @@ const (
 	opEnds    // endswith(<ref>, <string>)
 	opContains
 	opIsNumber // is_number(<ref>), not negated
+	opIsString // is_string(<ref>), not negated
 )
 
 const (
@@ -298,6 +299,10 @@ func (c *directCond) holds(t *ast.Term, env *elems) bool {
 	}
 	if c.op == opIsNumber {
 		_, r := v.(ast.Number)
+		return r
+	}
+	if c.op == opIsString {
+		_, r := v.(ast.String)
 		return r
 	}
 	if c.hasRHS {
@@ -1030,13 +1035,17 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 		}
 		return directCond{path: path, root: root, op: opDefined, negated: e.Negated}, true
 	}
-	if e.IsCall() && len(e.Operands()) == 1 && !e.Negated && e.Operator().String() == ast.IsNumber.Ref().String() {
-		// is_number(<ref>)
+	if e.IsCall() && len(e.Operands()) == 1 && !e.Negated {
+		// is_number(<ref>), is_string(<ref>)
+		op, ok := map[string]cmpOp{ast.IsNumber.Ref().String(): opIsNumber, ast.IsString.Ref().String(): opIsString}[e.Operator().String()]
+		if !ok {
+			return directCond{}, false
+		}
 		path, root, ok := sc.ref(e.Operands()[0])
 		if !ok || len(path) == 0 && root == 0 {
 			return directCond{}, false
 		}
-		return directCond{path: path, root: root, op: opIsNumber}, true
+		return directCond{path: path, root: root, op: op}, true
 	}
 	if !e.IsCall() || len(e.Operands()) != 2 {
 		return directCond{}, false

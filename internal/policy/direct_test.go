@@ -33,6 +33,8 @@ func TestDirectForms(t *testing.T) {
 		{"concat of a reference", each + "endswith(r.type, concat(\"\", [\"@\", r.name]))\n}\n", false},
 		{"is_number", each + "is_number(r.facts.storage.a)\n}\n", true},
 		{"not is_number", each + "not is_number(r.facts.storage.a)\n}\n", false},
+		{"is_string", each + "is_string(r.facts.storage.a)\n}\n", true},
+		{"not is_string", each + "not is_string(r.facts.storage.a)\n}\n", false},
 		{"some in a constant set", each + "some p in ports\n\tr.facts.storage.a == p\n}\nports := {1, 2}\n", true},
 		{"in a union of sets", each + "r.type in both\n}\nboth := {\"a\"} | other\nother := {\"b\"}\n", true},
 		{"other var", each + "x := r.facts.storage.public_access\n\tx == true\n}\n", false},
@@ -405,7 +407,8 @@ func TestDirectHelpersWithArgsMatchOPA(t *testing.T) {
 		"earlier(rules, k) if {\n\tsome o in rules\n\to.action == \"deny\"\n\tis_number(o.priority)\n\to.priority < k.priority\n}\n\n" +
 		"any_port(k, ps) if {\n\tsome p in ps\n\twithin(k, p)\n}\n\n" +
 		"named(k, _) if k.protocol in both\n\nnamed(k, s) if k.protocol == s\n\n" +
-		"stateless_is(res, s) if res.facts.firewall.stateless == s\n"
+		"stateless_is(res, s) if res.facts.firewall.stateless == s\n\n" +
+		"typed(k) if {\n\tis_string(k.protocol)\n\tk.protocol != \"\"\n}\n"
 	conds := []string{
 		"some k in r.facts.firewall.rules\n\tu.within(k, 22)",
 		"some k in r.facts.firewall.rules\n\tnot u.within(k, 22)",
@@ -423,6 +426,10 @@ func TestDirectHelpersWithArgsMatchOPA(t *testing.T) {
 		"some k in r.facts.firewall.rules\n\tsome j in r.facts.firewall.rules\n\tk.priority > j.protocol",
 		"some k in r.facts.firewall.rules\n\tis_number(k.priority)",
 		"some k in r.facts.firewall.rules\n\tis_number(k.protocol)",
+		"some k in r.facts.firewall.rules\n\tis_string(k.protocol)",
+		"some k in r.facts.firewall.rules\n\tis_string(k.priority)",
+		"is_string(r.facts.firewall.missing)",
+		"some k in r.facts.firewall.rules\n\tnot u.typed(k)",
 		"some p in u.ports\n\tsome k in r.facts.firewall.rules\n\tk.to_port == p",
 		"some s in u.both\n\tsome k in r.facts.firewall.rules\n\tk.protocol == s",
 		"some k in r.facts.firewall.rules\n\tk.protocol in u.both",

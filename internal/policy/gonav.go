@@ -328,6 +328,8 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 		return res != c.negated
 	case opIsNumber:
 		return goScalar(v).kind == 2
+	case opIsString:
+		return goScalar(v).kind == 3
 	}
 	var sv scalar
 	if c.cnt {

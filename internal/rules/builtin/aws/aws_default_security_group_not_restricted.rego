@@ -24,10 +24,13 @@ package vigil.rules.aws_default_security_group_not_restricted
 
 enabled_rules(fw) := [x | some x in fw.rules; not x.disabled == true]
 
+# One enabled rule: count(enabled_rules(r.facts.firewall)) > 0, in the
+# engine's direct form.
 fail contains r.id if {
 	some r in input.resources.firewall
 	r.facts.firewall.default == true
-	count(enabled_rules(r.facts.firewall)) > 0
+	some x in r.facts.firewall.rules
+	not x.disabled == true
 }
 
 message[r.id] := sprintf("the default security group has %d rule(s)", [count(enabled_rules(r.facts.firewall))]) if {

@@ -37,7 +37,7 @@ fail contains r.id if {
 
 uaa(b) if endswith(lower(b.role), uaa_id)
 
-uaa(b) if lower(b.role_name) == "user access administrator"
+uaa(b) if lower(b.role_name) in {"user access administrator"}
 
 message[r.id] := sprintf("User Access Administrator is assigned to %s at %s", [r.facts.binding.principal, r.facts.binding.scope]) if {
 	some r in input.resources.iam_binding

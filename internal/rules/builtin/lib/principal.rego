@@ -28,8 +28,22 @@ type_known(b) if {
 	b.principal_type != ""
 }
 
-# person(b) is true when grant b names a user, a group or a domain.
-person(b) if kind(b) in people
+# person(b) is true when grant b names a user, a group or a domain: kind(b)
+# in people, written in the engine's direct form (its member prefix, the
+# text before the first ":", is one of people's in any case exactly when
+# the lower-cased member starts with it and ":").
+person(b) if {
+	type_known(b)
+	lower(b.principal_type) in people
+}
+
+person(b) if {
+	not type_known(b)
+	some p in person_prefixes
+	startswith(lower(b.principal), p)
+}
+
+person_prefixes := {"user:", "group:", "domain:"}
 
 # service_account(b) is true when grant b names a GCP service account.
 service_account(b) if kind(b) == "serviceaccount"
