@@ -32,8 +32,14 @@ const (
 // next ones. The sequence stops when ctx is cancelled (checked every
 // block, or every 1,024 lines).
 func Lines(ctx context.Context, data []byte) iter.Seq[Line] {
+	return lines(ctx, data, parallelLinesMin, linesBlock)
+}
+
+// lines is Lines decoding inputs of minParallel bytes or more in blocks of
+// about blockSize bytes (tests use small ones).
+func lines(ctx context.Context, data []byte, minParallel, blockSize int) iter.Seq[Line] {
 	workers := runtime.GOMAXPROCS(0)
-	if len(data) < parallelLinesMin || workers < 2 {
+	if len(data) < minParallel || workers < 2 {
 		return func(yield func(Line) bool) {
 			n := 0
 			for len(data) > 0 {
@@ -66,7 +72,7 @@ func Lines(ctx context.Context, data []byte) iter.Seq[Line] {
 			defer close(todo)
 			n := 1
 			for len(data) > 0 {
-				cut := min(len(data), linesBlock)
+				cut := min(len(data), blockSize)
 				if i := bytes.IndexByte(data[cut:], '\n'); i >= 0 {
 					cut += i
 				} else {

@@ -58,21 +58,13 @@ func TestLines(t *testing.T) {
 		for l := range Lines(context.Background(), data) {
 			got = append(got, l)
 		}
-		if len(got) != len(want) {
-			t.Fatalf("%d bytes: %d lines, want %d", len(data), len(got), len(want))
+		if err := sameLines(got, want); err != nil {
+			t.Fatalf("%d bytes: %v", len(data), err)
 		}
 		bad := 0
-		for i := range want {
-			g, w := got[i], want[i]
-			if g.N != w.N || (g.Err == nil) != (w.Err == nil) || (g.Err != nil && g.Err.Error() != w.Err.Error()) {
-				t.Fatalf("%d bytes: line %d is %d (error %v), want %d (error %v)", len(data), i, g.N, g.Err, w.N, w.Err)
-			}
-			if g.Err != nil {
+		for _, l := range got {
+			if l.Err != nil {
 				bad++
-				continue
-			}
-			if err := sameTree(g.M, w.M, fmt.Sprintf("line %d", w.N)); err != nil {
-				t.Fatalf("%d bytes: %v", len(data), err)
 			}
 		}
 		if size > parallelLinesMin && (bad == 0 || got[len(got)-1].M["name"] != "last") {
@@ -120,4 +112,52 @@ func TestLinesStop(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Errorf("%d goroutines after 3 stopped loops, %d before", runtime.NumGoroutine(), before)
+}
+
+// sameLines reports where got differs from want: line numbers, errors
+// and trees.
+func sameLines(got, want []Line) error {
+	if len(got) != len(want) {
+		return fmt.Errorf("%d lines, want %d", len(got), len(want))
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.N != w.N || (g.Err == nil) != (w.Err == nil) || (g.Err != nil && g.Err.Error() != w.Err.Error()) {
+			return fmt.Errorf("line %d is %d (error %v), want %d (error %v)", i, g.N, g.Err, w.N, w.Err)
+		}
+		if g.Err == nil {
+			if err := sameTree(g.M, w.M, fmt.Sprintf("line %d", w.N)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// FuzzLines: whatever the input, the blocks decoded in parallel (here of
+// a few bytes, so that short inputs are cut into many) yield what decoding
+// the lines one after the other does.
+func FuzzLines(f *testing.F) {
+	f.Add([]byte("{\"a\":1}\n\n  {\"b\":[1,2]}\r\n[3]\n{bad\n{\"c\":\"\\n\"}"), 7)
+	f.Add(ndjson(2000), 64)
+	f.Fuzz(func(t *testing.T, data []byte, block int) {
+		if runtime.GOMAXPROCS(0) < 2 {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+		}
+		block = 1 + abs(block)%256
+		var got []Line
+		for l := range lines(context.Background(), data, 0, block) {
+			got = append(got, l)
+		}
+		if err := sameLines(got, sequential(data)); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
