@@ -934,6 +934,8 @@ def build_dev(out):
                                                                        "Developers group")
     r_root = iam.root(mfa=False, pw_used=20, key1=(True, 700, 5, "s3"))
     plant("aws", "aws-root-mfa-disabled", r_root, "`<root_account>` mfa_active false")
+    plant("aws", "aws-root-used-recently", r_root, "`<root_account>` access_key_1_last_used_date 5 days "
+          "before the capture")
     plant("aws", "aws-root-access-keys", r_root, "`<root_account>` access_key_1_active true")
     u = iam.user("dev-admin-shared", inline={"full-access": ADMIN_DOC}, password=True, pw_used=2, pw_changed=400,
                  mfa=False, created_days=1300)
