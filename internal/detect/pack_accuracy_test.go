@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -89,6 +90,19 @@ func invokedBy(ev, service string) string {
 // write, which carries the response body (not the request body).
 func azureRoleAssignSucceeded(scope, roleID string) string {
 	return strings.Replace(azureRoleAssign(scope, roleID, "Success"), `"requestbody":`, `"responseBody":`, 1)
+}
+
+// azureBody is an Activity Log record of op with result whose properties
+// carry body (JSON text) under key: "requestbody" on Start records,
+// "responseBody" on Success records.
+func azureBody(op, result, key, body string) string {
+	q, _ := json.Marshal(body)
+	return strings.Replace(azureOp(op, result), `"properties":{"statusCode":"OK",`, `"properties":{"statusCode":"OK","`+key+`":`+string(q)+`,`, 1)
+}
+
+// nsgRule is the body of a securityRules/write.
+func nsgRule(source, port, access string) string {
+	return fmt.Sprintf(`{"properties":{"protocol":"Tcp","sourcePortRange":"*","destinationPortRange":%q,"sourceAddressPrefix":%q,"destinationAddressPrefix":"*","access":%q,"priority":100,"direction":"Inbound"}}`, port, source, access)
 }
 
 // accCase is one accuracy scenario: each attack event alone raises the
@@ -472,6 +486,33 @@ func accuracyCases() []accCase {
 			// Made in Outlook: the actions are in OperationProperties.
 			attack: []string{strings.Replace(m365Op(3, "UpdateInboxRules", `[]`, "Succeeded"), `"Parameters":[]`, `"OperationProperties":[{"Name":"RuleOperation","Value":"AddMailboxRule"},{"Name":"RuleName","Value":"."},{"Name":"RuleActions","Value":"[{\"ActionType\":\"ForwardToRecipientsAction\",\"Recipients\":[\"drop@mailbox.example\"]}]"}]`, 1)},
 			benign: []string{strings.Replace(m365Op(4, "UpdateInboxRules", `[]`, "Succeeded"), `"Parameters":[]`, `"OperationProperties":[{"Name":"RuleOperation","Value":"AddMailboxRule"},{"Name":"RuleName","Value":"Newsletters"},{"Name":"RuleActions","Value":"[{\"ActionType\":\"MoveToFolderAction\",\"Folder\":\"Newsletters\"}]"}]`, 1)},
+		},
+		{
+			title: "Azure NSG Rule Allows SSH Or RDP From The Internet", level: LevelHigh,
+			attack: []string{
+				azureBody("MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE", "Start", "requestbody", nsgRule("*", "22", "Allow")),
+				azureBody("MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE", "Success", "responseBody", `{"name":"allow-rdp","properties":{"provisioningState":"Succeeded","protocol":"*","sourcePortRange":"*","destinationPortRanges":["443","3389"],"sourceAddressPrefix":"Internet","destinationAddressPrefix":"*","access":"Allow","priority":110,"direction":"Inbound"}}`),
+			},
+			benign: []string{
+				azureBody("MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE", "Start", "requestbody", nsgRule("10.0.0.0/8", "22", "Allow")),
+				azureBody("MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE", "Start", "requestbody", nsgRule("*", "443", "Allow")),
+				azureBody("MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE", "Start", "requestbody", nsgRule("*", "22", "Deny")),
+			},
+		},
+		{
+			title: "Azure Blob Container Made Public", level: LevelHigh,
+			attack: []string{azureBody("MICROSOFT.STORAGE/STORAGEACCOUNTS/BLOBSERVICES/CONTAINERS/WRITE", "Start", "requestbody", `{"properties":{"publicAccess":"Container"}}`)},
+			benign: []string{azureBody("MICROSOFT.STORAGE/STORAGEACCOUNTS/BLOBSERVICES/CONTAINERS/WRITE", "Start", "requestbody", `{"properties":{"publicAccess":"None"}}`)},
+		},
+		{
+			title: "Azure Storage Account Allows Anonymous Blob Access", level: LevelMedium,
+			attack: []string{azureBody("MICROSOFT.STORAGE/STORAGEACCOUNTS/WRITE", "Start", "requestbody", `{"properties":{"allowBlobPublicAccess":true,"minimumTlsVersion":"TLS1_2"}}`)},
+			benign: []string{azureBody("MICROSOFT.STORAGE/STORAGEACCOUNTS/WRITE", "Start", "requestbody", `{"properties":{"allowBlobPublicAccess":false,"minimumTlsVersion":"TLS1_2"}}`)},
+		},
+		{
+			title: "Azure GPU Virtual Machine Created", level: LevelMedium,
+			attack: []string{azureBody("MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE", "Start", "requestbody", `{"location":"brazilsouth","properties":{"hardwareProfile":{"vmSize":"Standard_NC24ads_A100_v4"},"storageProfile":{"imageReference":{"publisher":"Canonical","offer":"0001-com-ubuntu-server-jammy","sku":"22_04-lts-gen2","version":"latest"}}}}`)},
+			benign: []string{azureBody("MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE", "Start", "requestbody", `{"location":"westeurope","properties":{"hardwareProfile":{"vmSize":"Standard_D4s_v5"}}}`)},
 		},
 		{
 			title: "Entra ID Successful Sign-In With Legacy Authentication", level: LevelMedium,
