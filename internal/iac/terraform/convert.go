@@ -1,8 +1,12 @@
 package terraform
 
 import (
-	"github.com/vigil-sec/vigil/internal/iac/tfmap"
+	"slices"
+	"strings"
+
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/vigil-sec/vigil/internal/iac/tfmap"
 )
 
 // toGo converts an evaluated value to the Attrs representation of
@@ -12,9 +16,9 @@ func toGo(v cty.Value, refs []string) any {
 	if v == cty.NilVal {
 		return nil
 	}
-	v, _ = v.Unmark()
+	v, marks := v.Unmark()
 	if !v.IsKnown() {
-		return tfmap.Unknown{Refs: refs}
+		return tfmap.Unknown{Refs: withMarkRefs(refs, marks)}
 	}
 	if v.IsNull() {
 		return nil
@@ -44,4 +48,29 @@ func toGo(v cty.Value, refs []string) any {
 		return out
 	}
 	return tfmap.Unknown{Refs: refs}
+}
+
+// withMarkRefs: the refs of an unknown value whose marks (refMark) name
+// the resource instances whose computed attributes flowed into it are
+// those instances (more precise than the expression's references, which
+// name every resource it reads, and the only ones when the value came
+// through a local, a variable or a module output), with the data sources
+// the expression reads (their values may be anything).
+func withMarkRefs(refs []string, marks cty.ValueMarks) []string {
+	var out []string
+	for m := range marks {
+		if r, ok := m.(refMark); ok {
+			out = append(out, string(r))
+		}
+	}
+	if len(out) == 0 {
+		return refs
+	}
+	slices.Sort(out)
+	for _, r := range refs {
+		if strings.HasPrefix(r, "data.") || strings.Contains(r, ".data.") {
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -479,7 +479,35 @@ func (e *evaluator) eval(s *scope, expr hcl.Expression, iter map[string]cty.Valu
 		e.problems = append(e.problems, diagProblems(diags)...)
 		return cty.DynamicVal
 	}
-	return v
+	return unknownMarksOnly(v)
+}
+
+// refMark marks a value known only after apply with the address of the
+// resource instance whose computed attribute it is. cty carries marks
+// through expressions, functions, locals, module inputs and outputs, so
+// a value read through them still names its resource (toGo turns the
+// marks into the Unknown's refs): a bucket ID passed to a module, or a
+// module output given to a split resource, joins what it designates.
+type refMark string
+
+// unknownMarksOnly keeps the marks of v's unknown parts only: a known
+// value (a length() of a list holding a marked unknown) is plain, so the
+// evaluator reads it as any known value.
+func unknownMarksOnly(v cty.Value) cty.Value {
+	if !v.ContainsMarked() {
+		return v
+	}
+	u, pvm := v.UnmarkDeepWithPaths()
+	if u.IsWhollyKnown() {
+		return u
+	}
+	var keep []cty.PathValueMarks
+	for _, p := range pvm {
+		if leaf, err := p.Path.Apply(u); err == nil && !leaf.IsKnown() {
+			keep = append(keep, p)
+		}
+	}
+	return u.MarkWithPaths(keep)
 }
 
 // evalAttr evaluates a resource argument. A jsonencode() of a document
@@ -790,10 +818,14 @@ func (e *evaluator) evalResource(s *scope, n *node) {
 		for k, v := range attrs {
 			obj[k] = v
 		}
+		computed := cty.DynamicVal
+		if n.kind != "data" {
+			computed = computed.Mark(refMark(full + indexKey(x.key)))
+		}
 		for _, set := range []map[string]bool{s.refAttrs[addr], s.eachAttrs} {
 			for a := range set {
 				if _, ok := obj[a]; !ok {
-					obj[a] = cty.DynamicVal
+					obj[a] = computed
 				}
 			}
 		}

@@ -478,9 +478,11 @@ resource "aws_s3_bucket_logging" "l" {
 	}
 	for k, want := range map[string]string{
 		`aws_s3_bucket_versioning.v["y"] bucket`: `aws_s3_bucket.b["y"]`,
-		`aws_s3_bucket_policy.p[0] bucket`:       `aws_s3_bucket.b`,
-		`aws_s3_bucket_logging.l bucket`:         `aws_s3_bucket.b["x"]`,
-		`aws_s3_bucket_logging.l target_bucket`:  `aws_s3_bucket.b["y"],aws_s3_bucket.b`,
+		// element 0 of the values sorted by key is b["x"], whose
+		// computed id the value carries (refMark).
+		`aws_s3_bucket_policy.p[0] bucket`:      `aws_s3_bucket.b["x"]`,
+		`aws_s3_bucket_logging.l bucket`:        `aws_s3_bucket.b["x"]`,
+		`aws_s3_bucket_logging.l target_bucket`: `aws_s3_bucket.b["y"],aws_s3_bucket.b`,
 	} {
 		if got[k] != want {
 			t.Errorf("%s refs %q, want %q (all: %v)", k, got[k], want, got)
@@ -642,6 +644,93 @@ func TestDefaultTags(t *testing.T) {
 		}
 		if !maps.Equal(g, w) {
 			t.Errorf("%s: tags %v, want %v", id, g, w)
+		}
+	}
+}
+
+// TestRefsThroughModules: a value known only after apply names the
+// resource instance it comes from however it travels (a module input, a
+// local, a module output), so a split resource in one module joins the
+// bucket of another; a value made of variables alone stays open.
+func TestRefsThroughModules(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"main.tf": `resource "aws_s3_bucket" "root" {
+  bucket = "r"
+}
+module "m" {
+  source    = "./m"
+  bucket_id = aws_s3_bucket.root.id
+}
+resource "aws_s3_bucket_versioning" "v" {
+  bucket = module.m.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+variable "cidr" {}
+resource "aws_security_group_rule" "r" {
+  type              = "ingress"
+  security_group_id = module.m.ids[1]
+  protocol          = "tcp"
+  from_port         = 22
+  to_port           = 22
+  cidr_blocks       = [var.cidr]
+}
+`,
+		"m/main.tf": `variable "bucket_id" {}
+resource "aws_s3_bucket" "inner" {
+  bucket = "i"
+}
+resource "aws_security_group" "g" {
+  count = 2
+}
+resource "aws_s3_bucket_public_access_block" "pab" {
+  bucket = var.bucket_id
+}
+locals {
+  id = aws_s3_bucket.inner.id
+}
+output "id" {
+  value = local.id
+}
+output "ids" {
+  value = aws_security_group.g[*].id
+}
+`,
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	insts, probs := evaluate(t, dir, Options{})
+	if len(probs) > 0 {
+		t.Errorf("problems: %v", probs)
+	}
+	got := map[string]string{}
+	for _, in := range insts {
+		for _, a := range []string{"bucket", "security_group_id", "cidr_blocks"} {
+			v := in.Attrs[a]
+			if l, ok := v.([]any); ok && len(l) == 1 {
+				v = l[0]
+			}
+			if u, ok := v.(tfmap.Unknown); ok {
+				got[in.Address+" "+a] = strings.Join(u.Refs, ",")
+			}
+		}
+	}
+	for k, want := range map[string]string{
+		`aws_s3_bucket_versioning.v bucket`:                     `module.m.aws_s3_bucket.inner`,
+		`module.m.aws_s3_bucket_public_access_block.pab bucket`: `aws_s3_bucket.root`,
+		`aws_security_group_rule.r security_group_id`:           `module.m.aws_security_group.g[1]`,
+		`aws_security_group_rule.r cidr_blocks`:                 ``,
+	} {
+		if g, found := got[k]; !found || g != want {
+			t.Errorf("%s refs %q (found %v), want %q (all: %v)", k, g, found, want, got)
 		}
 	}
 }
