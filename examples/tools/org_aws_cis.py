@@ -10,6 +10,7 @@
 - EFS file systems (AWS::EFS::FileSystem, 3.3.1): prod's encrypted with its CMK, dev's unencrypted;
 - CloudWatch Logs metric filters and alarms for 5.1-5.15 on prod's organization trail (dev's single-region
   trail sends nothing to CloudWatch Logs: all 15 planted);
+- the virtual MFA devices (2.6): prod's root user's device is a hardware one, dev's root has none;
 - the four network ACLs are the VPCs' default ACLs, which allow all inbound traffic from 0.0.0.0/0 (6.2):
   planted (the sample's reachability relies on them as they are).
 
@@ -125,7 +126,7 @@ def build(v2, prod, dev):
                 later.append((snap.acct, region, other.items))
             hub(v2.cli, snap.acct, region)
     acct = lambda a: "aws-account/" + a  # noqa: E731
-    v2.clean("account", acct(P), "CIS 2.15, 2.17, 2.18, 4.3, 5.1-5.16: support role nw-prod-support, one valid server "
+    v2.clean("account", acct(P), "CIS 2.6, 2.15, 2.17, 2.18, 4.3, 5.1-5.16: support role nw-prod-support, one valid server "
              "certificate, Access Analyzer, AWS Config and Security Hub in us-east-1, eu-west-1 and eu-central-1")
     why = "us-west-2 holds resources (batch-get-resource-config input) but has no %s"
     v2.plant("aws-config-not-all-regions", acct(D), why % "configuration recorder")
@@ -150,6 +151,7 @@ def build(v2, prod, dev):
 
     plant_nacls(v2)
     metric_alarms(v2, P, D)
+    virtual_mfa(v2, P, D)
 
     def finish(root):
         del PENDING[:]
@@ -241,6 +243,18 @@ def metric_alarms(v2, P, D):
                  "single-region and sends nothing to CloudWatch Logs: no metric filter can watch CIS 5.%d" % (i + 1))
     v2.cli(P, "logs-describe-metric-filters.us-east-1.json", {"metricFilters": filters})
     v2.cli(P, "cloudwatch-describe-alarms.us-east-1.json", {"MetricAlarms": alarms, "CompositeAlarms": []})
+
+
+def virtual_mfa(v2, P, D):
+    """CIS 2.6: prod's root user has a hardware MFA device (`aws iam list-virtual-mfa-devices` lists only the
+    users' virtual devices); dev's root user has no MFA at all."""
+    devices = [{"SerialNumber": "arn:aws:iam::%s:mfa/%s" % (P, u),
+                "User": {"Path": "/", "UserName": u, "UserId": upper_id("AIDA", 17, P, "user", u),
+                         "Arn": "arn:aws:iam::%s:user/%s" % (P, u), "CreateDate": iso(ago(900))},
+                "EnableDate": iso(ago(880))} for u in ("alice.nguyen",)]
+    v2.cli(P, "iam-list-virtual-mfa-devices.json", {"VirtualMFADevices": devices, "IsTruncated": False})
+    v2.plant("aws-root-hardware-mfa-missing", "aws-account/" + D, "the credential report's <root_account> "
+             "has mfa_active false: no MFA device at all")
 
 
 # Items for the snapshots org_overlay.apply writes, added by gen_org.py after it.

@@ -32,6 +32,11 @@ type AccountCIS struct {
 	// account's IAM principals with their attached policies.
 	CloudShellFullAccess *bool    `json:"cloud_shell_full_access,omitempty"`
 	CloudShellHolders    []string `json:"cloud_shell_holders,omitempty"`
+	// RootHardwareMFA: the root user's MFA device is a hardware one (CIS
+	// AWS 2.6): false when the credential report says root has no MFA or
+	// `aws iam list-virtual-mfa-devices` lists root's virtual device; true
+	// when root has MFA and a whole list has no device of root's.
+	RootHardwareMFA *bool `json:"root_hardware_mfa,omitempty"`
 	// MetricFilterAlarms: per change CIS AWS 7.0 section 5 wants monitored
 	// (5.1-5.15), whether a metric filter on the CloudWatch Logs log group
 	// of a multi-region trail matches it and an alarm with an action

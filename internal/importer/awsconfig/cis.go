@@ -184,8 +184,9 @@ func accountCIS(rs []*resource.Resource, byType map[string][]*resource.Resource,
 		c.SupportRole = resource.Bool(has || (c.SupportRole != nil && *c.SupportRole))
 	}
 
-	cloudShellAccess(byType, get)    // cis_cloudshell.go
-	accountMetricAlarms(byType, get) // cis_metricfilters.go
+	cloudShellAccess(byType, get)       // cis_cloudshell.go
+	accountMetricAlarms(byType, get)    // cis_metricfilters.go
+	accountRootHardwareMFA(byType, get) // cis_rootmfa.go
 
 	// Server certificates, with their expiry from the item (Expiration,
 	// as IAM's ServerCertificateMetadata names it) or from the

@@ -38,23 +38,29 @@ const (
 	TypeAlarm            = "AWS::CloudWatch::Alarm"
 )
 
-// detectMetricAlarms tells the two listings apart from other documents.
-func detectMetricAlarms(d attr.M) string {
+// detectCISCLI tells the CLI outputs read for CIS account facts
+// (metric filters, alarms, virtual MFA devices) apart from other documents.
+func detectCISCLI(d attr.M) string {
 	switch {
 	case isMetricFilters(d):
 		return FormatMetricFilters
 	case isAlarms(d):
 		return FormatAlarms
+	case isVirtualMFA(d):
+		return FormatVirtualMFA
 	}
 	return ""
 }
 
-// parseMetricAlarms reads one of the two listings.
-func parseMetricAlarms(res *attr.Result, path string, d attr.M) {
-	if isMetricFilters(d) {
+// parseCISCLI reads one of the outputs detectCISCLI tells.
+func parseCISCLI(res *attr.Result, path string, d attr.M) {
+	switch detectCISCLI(d) {
+	case FormatMetricFilters:
 		parseMetricFilters(res, path, d)
-	} else {
+	case FormatAlarms:
 		parseAlarms(res, path, d)
+	case FormatVirtualMFA:
+		parseVirtualMFA(res, path, d)
 	}
 }
 

@@ -191,17 +191,19 @@ func cisPatterns() []string {
 	}
 }
 
-// FuzzMetricAlarms: a listing of any shape, with a trail sending to its
-// region, never panics and never decides a change without a filter that
-// holds all its terms.
+// FuzzMetricAlarms: a CIS CLI listing of any shape (metric filters,
+// alarms, virtual MFA devices), with a trail sending to its region, never
+// panics and never decides a change without a filter that holds all its
+// terms.
 func FuzzMetricAlarms(f *testing.F) {
 	f.Add(`{"metricFilters":[` + metricFilter("aws-cloudtrail-logs", "m", trailPattern) + `]}`)
 	f.Add(`{"metricFilters":[{"logGroupName":7,"metricTransformations":{"metricName":1}}],"nextToken":null}`)
 	f.Add(`{"MetricAlarms":[` + metricAlarm("m", true) + `,{"Metrics":[{"MetricStat":{"Metric":{"MetricName":"m","Namespace":"CISBenchmark"}}}],"AlarmActions":["x"]},3],"CompositeAlarms":[]}`)
 	f.Add(`{"MetricAlarms":{"AlarmActions":null}}`)
+	f.Add(`{"VirtualMFADevices":[{"SerialNumber":"arn:aws:iam::111122223333:mfa/root-account-mfa-device"},{"User":7},"x"],"IsTruncated":"no"}`)
 	f.Fuzz(func(t *testing.T, doc string) {
 		var d any
-		if json.Unmarshal([]byte(doc), &d) != nil || Detect(d) != FormatMetricFilters && Detect(d) != FormatAlarms {
+		if json.Unmarshal([]byte(doc), &d) != nil || detectCISCLI(attr.AsObj(d)) == "" || Detect(d) != detectCISCLI(attr.AsObj(d)) {
 			return
 		}
 		rs := parseItems1(t, cwTrail(boolp(true), trailLogs)).Resources

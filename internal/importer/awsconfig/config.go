@@ -89,7 +89,7 @@ func Detect(doc any) string {
 		if isAnalyzers(d) {
 			return FormatAnalyzers
 		}
-		if f := detectMetricAlarms(d); f != "" {
+		if f := detectCISCLI(d); f != "" {
 			return f // cis_metricfilters.go
 		}
 		// A snapshot whose item list is not a list is still a snapshot: it
@@ -156,8 +156,8 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 	case FormatAnalyzers:
 		parseAnalyzers(res, path, d)
 		return res
-	case FormatMetricFilters, FormatAlarms:
-		parseMetricAlarms(res, path, d)
+	case FormatMetricFilters, FormatAlarms, FormatVirtualMFA:
+		parseCISCLI(res, path, d)
 		return res
 	}
 	var items []any
