@@ -103,7 +103,7 @@ type Engine struct {
 	// interval within which a repeated observation (same rule, same
 	// field values) is not passed to the correlator again; seen holds the
 	// last one passed per rule and values.
-	refresh map[*sigma.Rule]time.Duration
+	refresh map[*sigma.Rule]*repeatSpec
 	seen    map[string]time.Time
 	// latest is the newest event time emitted; corrSpan the longest
 	// correlation timespan.
@@ -166,7 +166,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		members:    map[*sigma.Rule][]corrMember{},
 		filtered:   map[*sigma.Rule]filteredRule{},
 		evbuf:      map[string]*[]bufEvent{},
-		refresh:    map[*sigma.Rule]time.Duration{},
+		refresh:    map[*sigma.Rule]*repeatSpec{},
 		seen:       map[string]time.Time{},
 		dedup:      map[eventKey]int64{},
 		window:     cfg.ReorderWindow,
@@ -338,7 +338,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 				}
 			}
 			if onlyValueCount && span > 0 && len(e.members[r]) > 0 {
-				e.refresh[r] = span / repeatDivisor
+				e.refresh[r] = newRepeatSpec(r, span/repeatDivisor, e.corrRule[r])
 			}
 		}
 	}
@@ -485,11 +485,12 @@ type prepared struct {
 // Prepare makes the tuning decision for every alerting rule h matched and
 // builds and encodes the alerts that go out. It only reads engine state,
 // so batch workers run it in parallel; Emit then only counts and writes.
-func (e *Engine) Prepare(h *Hit) { e.prepare(h, nil) }
+func (e *Engine) Prepare(h *Hit) { e.prepare(h, nil, nil) }
 
 // prepare is Prepare; ev, when not nil, is the record's event as matching
-// indexed it, from which the identities are read.
-func (e *Engine) prepare(h *Hit, ev sigma.Event) {
+// indexed it, from which the identities are read; memo, when not nil, the
+// calling goroutine's allow-list answers.
+func (e *Engine) prepare(h *Hit, ev sigma.Event, memo *allowMemo) {
 	// The event's identities, read once for all its rules' allow-lists.
 	var ids []string
 	idsRead := false
@@ -515,7 +516,7 @@ func (e *Engine) prepare(h *Hit, ev sigma.Event) {
 			h.prepared = make([]prepared, len(h.Rules))
 		}
 		p := &h.prepared[i]
-		p.level, p.why = e.tuning.decide(info, 1, identities)
+		p.level, p.why = e.tuning.decide(info, 1, identities, memo)
 		if p.why != SuppressedNone {
 			continue
 		}
@@ -554,6 +555,8 @@ type Matcher struct {
 	// ruleSlab and valSlab are what hits' Rules and Values are cut from.
 	ruleSlab []*sigma.Rule
 	valSlab  []map[string]string
+	// allow remembers the tuning's allow-list answers per identity.
+	allow allowMemo
 }
 
 type pathKey struct {
@@ -1039,40 +1042,68 @@ const repeatDivisor = 100
 // sees the same value over and over (one access key used all day from one
 // address). Other correlation types see every match.
 func (e *Engine) repeat(r *sigma.Rule, t time.Time, vals map[string]string) bool {
-	every, ok := e.refresh[r]
+	rs, ok := e.refresh[r]
 	if !ok {
 		return false
 	}
 	// The key: rule path, id and title, then the values in field order,
 	// built in a reused buffer; a string is made only to store a new key.
-	b := append(e.keyBuf[:0], r.Path...)
-	b = append(b, 0)
-	b = append(b, r.ID...)
-	b = append(b, 0)
-	b = append(b, r.Title...)
-	if len(vals) > 0 {
-		if cap(e.keyNames) < len(vals) {
-			e.keyNames = make([]string, 0, len(vals))
-		}
-		keys := e.keyNames[:0]
-		for k := range vals {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+	b := append(e.keyBuf[:0], rs.prefix...)
+	n := 0
+	for _, k := range rs.names {
+		if v, ok := vals[k]; ok {
 			b = append(b, 0)
 			b = append(b, k...)
 			b = append(b, '=')
-			b = append(b, vals[k]...)
+			b = append(b, v...)
+			n++
 		}
-		e.keyNames = keys[:0]
+	}
+	if n != len(vals) {
+		// Values of other fields (a restored checkpoint's): every name.
+		b = e.repeatKeyAll(b[:len(rs.prefix)], vals)
 	}
 	e.keyBuf = b
-	if last, ok := e.seen[string(b)]; ok && !t.Before(last) && t.Sub(last) < every {
+	if last, ok := e.seen[string(b)]; ok && !t.Before(last) && t.Sub(last) < rs.every {
 		return true
 	}
 	e.seen[string(b)] = t
 	return false
+}
+
+// repeatSpec is what repeat needs of a rule: the interval, the start of
+// its keys (rule path, id and title) and its correlation fields sorted.
+type repeatSpec struct {
+	every  time.Duration
+	prefix string
+	names  []string
+}
+
+func newRepeatSpec(r *sigma.Rule, every time.Duration, fields []string) *repeatSpec {
+	names := slices.Clone(fields)
+	sort.Strings(names)
+	names = slices.Compact(names)
+	return &repeatSpec{every: every, prefix: r.Path + "\x00" + r.ID + "\x00" + r.Title, names: names}
+}
+
+// repeatKeyAll appends every name and value of vals, names sorted, to b.
+func (e *Engine) repeatKeyAll(b []byte, vals map[string]string) []byte {
+	if cap(e.keyNames) < len(vals) {
+		e.keyNames = make([]string, 0, len(vals))
+	}
+	keys := e.keyNames[:0]
+	for k := range vals {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		b = append(b, 0)
+		b = append(b, k...)
+		b = append(b, '=')
+		b = append(b, vals[k]...)
+	}
+	e.keyNames = keys[:0]
+	return b
 }
 
 func groupOnly(h sigma.CorrelationHit) string {

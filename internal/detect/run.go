@@ -289,7 +289,7 @@ func (e *Engine) matchFile(ctx context.Context, rd logs.Reader, m *Matcher, path
 			}
 			h.wm = newest
 			h.key, h.keyed = kh.key(h.Record), true
-			e.prepare(&h, m.ev)
+			e.prepare(&h, m.ev, &m.allow)
 			if cur == nil {
 				cur = make([]Hit, 0, hitChunk)
 			}

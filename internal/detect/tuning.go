@@ -192,12 +192,13 @@ func (t *Tuning) Disabled(r *RuleInfo) bool {
 // of its events was made by an allow-listed identity (global or for the
 // rule), or when its level is below the minimum.
 func (t *Tuning) Decide(r *RuleInfo, events []Event) (Level, string) {
-	return t.decide(r, len(events), func(i int) []string { return Identities(events[i].Record) })
+	return t.decide(r, len(events), func(i int) []string { return Identities(events[i].Record) }, nil)
 }
 
 // decide is Decide over n events whose identities ids returns (called
-// only when an allow-list needs them).
-func (t *Tuning) decide(r *RuleInfo, n int, ids func(i int) []string) (Level, string) {
+// only when an allow-list needs them); memo, when not nil, holds the
+// global allow-list's answers for identities already looked at.
+func (t *Tuning) decide(r *RuleInfo, n int, ids func(i int) []string, memo *allowMemo) (Level, string) {
 	level := levelOf(r.Level)
 	rt := t.rule(r)
 	if rt != nil {
@@ -211,7 +212,7 @@ func (t *Tuning) decide(r *RuleInfo, n int, ids func(i int) []string) (Level, st
 	if n > 0 && (len(t.allow) > 0 || (rt != nil && len(rt.allow) > 0)) {
 		all := true
 		for i := range n {
-			if !t.allowed(rt, ids(i)) {
+			if !t.allowed(rt, ids(i), memo) {
 				all = false
 				break
 			}
@@ -226,12 +227,10 @@ func (t *Tuning) decide(r *RuleInfo, n int, ids func(i int) []string) (Level, st
 	return level, SuppressedNone
 }
 
-func (t *Tuning) allowed(rt *ruleTuning, ids []string) bool {
+func (t *Tuning) allowed(rt *ruleTuning, ids []string, memo *allowMemo) bool {
 	for _, id := range ids {
-		for _, g := range t.allow {
-			if g.Match(id) {
-				return true
-			}
+		if memo.allowed(t, id) {
+			return true
 		}
 		if rt != nil {
 			for _, g := range rt.allow {
@@ -242,4 +241,45 @@ func (t *Tuning) allowed(rt *ruleTuning, ids []string) bool {
 		}
 	}
 	return false
+}
+
+// allowedGlobal reports whether the global allow-list matches id.
+func (t *Tuning) allowedGlobal(id string) bool {
+	for _, g := range t.allow {
+		if g.Match(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// allowMemo remembers the global allow-list's answer per identity for one
+// goroutine (a batch worker decides on many events of the same few
+// identities, and each answer costs a glob match per pattern). A nil memo
+// asks the allow-list every time.
+type allowMemo struct {
+	t   *Tuning
+	ans map[string]bool
+}
+
+// maxAllowMemo bounds the identities an allowMemo holds.
+const maxAllowMemo = 4096
+
+func (m *allowMemo) allowed(t *Tuning, id string) bool {
+	if m == nil || len(t.allow) == 0 {
+		return t.allowedGlobal(id)
+	}
+	if m.t != t || m.ans == nil {
+		m.t, m.ans = t, map[string]bool{}
+	}
+	if ok, seen := m.ans[id]; seen {
+		return ok
+	}
+	ok := t.allowedGlobal(id)
+	if len(m.ans) >= maxAllowMemo {
+		clear(m.ans)
+	}
+	// A copy: id may point into a read buffer that is reused.
+	m.ans[strings.Clone(id)] = ok
+	return ok
 }

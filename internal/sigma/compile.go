@@ -230,6 +230,73 @@ type fieldNode struct {
 	all    bool // every value must match (|all)
 	neq    bool // none of the values may match (|neq)
 	exists int  // 0: not an exists test; 1: must exist; -1: must not exist
+	// eq holds, for a field compared with many plain values, the
+	// lower-cased ASCII values of its case-insensitive equality matchers
+	// (one lookup for an ASCII string rather than a comparison per value);
+	// other are its remaining matchers. Nil for other fields.
+	eq    map[string]struct{}
+	other []*vmatch
+}
+
+// minEqSet is the number of plain values from which a field's equality
+// matchers are looked up in a set.
+const minEqSet = 4
+
+// newFieldNode returns a field node matching any (or, with all, every) of
+// vals, with the set of plain values (eq) made when it pays.
+func newFieldNode(paths []string, vals []*vmatch, all, neq bool) *fieldNode {
+	f := &fieldNode{paths: paths, vals: vals, all: all, neq: neq}
+	if all {
+		return f
+	}
+	n := 0
+	for _, m := range vals {
+		if m.plainEq() {
+			n++
+		}
+	}
+	if n < minEqSet {
+		return f
+	}
+	f.eq = make(map[string]struct{}, n)
+	for _, m := range vals {
+		if m.plainEq() {
+			f.eq[m.s] = struct{}{}
+		} else {
+			f.other = append(f.other, m)
+		}
+	}
+	return f
+}
+
+// plainEq reports whether m is a case-insensitive string equality with an
+// ASCII value (a string of the event matches it when its ASCII lower case
+// is m.s).
+func (m *vmatch) plainEq() bool {
+	return m.kind == vStr && m.op == opEq && !m.cased && isASCII(m.s)
+}
+
+// anyEq reports, for an ASCII string s, whether it is in f.eq: decided is
+// false when s is not ASCII or too long (the matchers then compare one by
+// one).
+func (f *fieldNode) anyEq(s string) (found, decided bool) {
+	var lb [128]byte
+	if len(s) > len(lb) {
+		return false, false
+	}
+	b := lb[:len(s)]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return false, false
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	_, found = f.eq[string(b)]
+	return found, true
 }
 
 func (f *fieldNode) get(ev Event) (Value, bool) {
@@ -245,6 +312,19 @@ func (f *fieldNode) eval(ev Event) bool {
 	v, ok := f.get(ev)
 	if f.exists != 0 {
 		return ok == (f.exists > 0)
+	}
+	if f.eq != nil && ok && v.Kind == KindString {
+		// Any value matches (without neq; with neq, none may): the set,
+		// then the other matchers.
+		if found, decided := f.anyEq(v.Str); decided {
+			for _, m := range f.other {
+				if found {
+					break
+				}
+				found = m.match(ev, v, true)
+			}
+			return found != f.neq
+		}
 	}
 	if f.neq {
 		if !ok {
@@ -604,7 +684,7 @@ func (c *compiler) item(it *Item) (node, error) {
 		// variants would be wrong, group variants per value instead.
 		return c.allGrouped(it, values, mods)
 	}
-	return &fieldNode{paths: c.fieldPaths(it.Field), vals: vms, all: all, neq: mods["neq"]}, nil
+	return newFieldNode(c.fieldPaths(it.Field), vms, all, mods["neq"]), nil
 }
 
 func (c *compiler) allGrouped(it *Item, values []Lit, mods map[string]bool) (node, error) {
@@ -615,7 +695,7 @@ func (c *compiler) allGrouped(it *Item, values []Lit, mods map[string]bool) (nod
 		if err != nil {
 			return nil, err
 		}
-		and = append(and, &fieldNode{paths: paths, vals: ms, neq: mods["neq"]})
+		and = append(and, newFieldNode(paths, ms, false, mods["neq"]))
 	}
 	return and, nil
 }

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/tidwall/gjson"
@@ -178,30 +179,62 @@ func (e *JSONEvent) lookup(path string) (Value, bool) {
 	}
 }
 
+// findKey returns the value of key among top: the member named key
+// exactly, else the first whose name equals key case-insensitively.
 func findKey(top []kv, key string) (string, bool) {
+	lo, up, every := foldFirst(key)
+	fold := -1
 	for i := range top {
-		if top[i].key == key {
+		k := top[i].key
+		if k == key {
 			return top[i].val, true
+		}
+		if fold < 0 && mayFold(k, lo, up, every) && strings.EqualFold(k, key) {
+			fold = i
 		}
 	}
-	for i := range top {
-		if strings.EqualFold(top[i].key, key) {
-			return top[i].val, true
-		}
+	if fold >= 0 {
+		return top[fold].val, true
 	}
 	return "", false
+}
+
+// foldFirst returns the two cases of key's first byte, for mayFold; every
+// is set when that byte is not ASCII (or key is empty): then any name may
+// fold to key.
+func foldFirst(key string) (lo, up byte, every bool) {
+	if len(key) == 0 || key[0] >= utf8.RuneSelf {
+		return 0, 0, true
+	}
+	lo, up = key[0], key[0]
+	switch {
+	case 'A' <= lo && lo <= 'Z':
+		lo += 'a' - 'A'
+	case 'a' <= up && up <= 'z':
+		up -= 'a' - 'A'
+	}
+	return lo, up, false
+}
+
+// mayFold reports whether name k can equal a key whose first byte's cases
+// are lo and up under case folding: its first byte is one of them, or not
+// ASCII (a multi-byte rune such as the Kelvin sign folds to an ASCII
+// letter). It spares strings.EqualFold for most names.
+func mayFold(k string, lo, up byte, every bool) bool {
+	return every || len(k) == 0 || k[0] == lo || k[0] == up || k[0] >= utf8.RuneSelf
 }
 
 // childKey finds key in the raw object r: exact first, then case-insensitively.
 func childKey(r, key string) (string, bool) {
 	var found, fold string
 	var ok, okFold bool
+	lo, up, every := foldFirst(key)
 	members(r, func(k, v string) bool {
 		if k == key {
 			found, ok = v, true
 			return false
 		}
-		if !okFold && strings.EqualFold(k, key) {
+		if !okFold && mayFold(k, lo, up, every) && strings.EqualFold(k, key) {
 			fold, okFold = v, true
 		}
 		return true

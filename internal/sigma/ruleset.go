@@ -7,12 +7,13 @@ import (
 
 // RuleSet evaluates the matchers of one log source against events. It
 // indexes matchers by the fields they require an exact literal of
-// (CloudTrail's eventName, Azure's operationName, ...): the field most
-// matchers require first, then, among the matchers left, the field most
-// of them require (eventSource, errorCode, userIdentity.type, ...), up to
-// maxIndexKeys fields. Per event only the matchers indexed under the
-// event's values of those fields, plus those that could not be indexed,
-// are evaluated. A RuleSet is safe for concurrent use.
+// (CloudTrail's eventName and eventSource, Azure's operationName, ...): each
+// matcher under the most selective field it requires (the one with the
+// most distinct literals over all matchers: eventName before eventSource,
+// which a hundred EC2 rules share), at most maxIndexKeys fields per set.
+// Per event only the matchers indexed under the event's values of those
+// fields, plus those that could not be indexed, are evaluated. A RuleSet is
+// safe for concurrent use.
 type RuleSet struct {
 	all  []*Matcher
 	idx  []ruleIndex
@@ -34,47 +35,89 @@ const maxIndexKeys = 4
 // NewRuleSet builds a rule set over matchers compiled for one source.
 func NewRuleSet(ms []*Matcher) *RuleSet {
 	s := &RuleSet{all: ms}
-	left := make([]int, len(ms))
-	for i := range ms {
-		left[i] = i
+	// The distinct literals required of each field, over all matchers.
+	distinct := map[string]map[string]bool{}
+	for _, m := range ms {
+		for p, vs := range m.req {
+			if distinct[p] == nil {
+				distinct[p] = map[string]bool{}
+			}
+			for _, v := range vs {
+				distinct[p][v] = true
+			}
+		}
 	}
-	for len(s.idx) < maxIndexKeys && len(left) > 0 {
+	better := func(p, q string) bool { // p more selective than q
+		if q == "" || len(distinct[p]) != len(distinct[q]) {
+			return q == "" || len(distinct[p]) > len(distinct[q])
+		}
+		return p < q
+	}
+	// Each matcher picks the most selective of its fields among the
+	// allowed ones; fields picked by fewer than two matchers, or beyond
+	// the maxIndexKeys most picked, are dropped and the matchers pick
+	// again, until every field picked is kept.
+	allowed := map[string]bool{}
+	for p := range distinct {
+		allowed[p] = true
+	}
+	var keys []string
+	choice := make([]string, len(ms))
+	for {
 		count := map[string]int{}
-		for _, i := range left {
-			for p := range ms[i].req {
-				count[p]++
-			}
-		}
-		best, key := 0, ""
-		for p, n := range count {
-			if n > best || n == best && p < key {
-				best, key = n, p
-			}
-		}
-		if best < 2 {
-			break
-		}
-		ix := ruleIndex{key: key, paths: strings.Split(key, "\x00"), byVal: map[string][]int{}}
-		var still []int
-		for _, i := range left {
-			vals, ok := ms[i].req[key]
-			if !ok {
-				still = append(still, i)
-				continue
-			}
-			ix.all = append(ix.all, i)
-			seen := map[string]bool{}
-			for _, v := range vals {
-				if !seen[v] {
-					seen[v] = true
-					ix.byVal[v] = append(ix.byVal[v], i)
+		for i, m := range ms {
+			choice[i] = ""
+			for p := range m.req {
+				if allowed[p] && better(p, choice[i]) {
+					choice[i] = p
 				}
 			}
+			if choice[i] != "" {
+				count[choice[i]]++
+			}
 		}
-		s.idx = append(s.idx, ix)
-		left = still
+		keys = keys[:0]
+		for p, n := range count {
+			if n >= 2 {
+				keys = append(keys, p)
+			}
+		}
+		slices.SortFunc(keys, func(a, b string) int {
+			if count[a] != count[b] {
+				return count[b] - count[a]
+			}
+			return strings.Compare(a, b)
+		})
+		keys = keys[:min(len(keys), maxIndexKeys)]
+		if len(keys) == len(count) {
+			break
+		}
+		clear(allowed)
+		for _, p := range keys {
+			allowed[p] = true
+		}
 	}
-	s.rest = left
+	at := map[string]int{}
+	for _, p := range keys {
+		at[p] = len(s.idx)
+		s.idx = append(s.idx, ruleIndex{key: p, paths: strings.Split(p, "\x00"), byVal: map[string][]int{}})
+	}
+	for i, m := range ms {
+		k, ok := at[choice[i]]
+		if !ok {
+			s.rest = append(s.rest, i)
+			continue
+		}
+		ix := &s.idx[k]
+		ix.all = append(ix.all, i)
+		seen := map[string]bool{}
+		for _, v := range m.req[choice[i]] {
+			if !seen[v] {
+				seen[v] = true
+				ix.byVal[v] = append(ix.byVal[v], i)
+			}
+		}
+	}
 	return s
 }
 
