@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -86,33 +88,68 @@ var (
 const bytesPerResource = 1500
 
 // SizeHint estimates how many resources Read will emit from the size of
-// the files under the paths (a gzip file counted eight times its size),
-// for the merge to size its index (source.Sizer). It walks the paths as
-// Read does, with one lstat per file (the merge it spares rehashed every
-// ID a few times: about 1 CPU-s at 1,000,000 resources).
+// the files under the paths (see inputFile), for the merge to size its
+// index (source.Sizer). It walks the paths as Read does (the merge it
+// spares rehashed every ID a few times: about 1 CPU-s at 1,000,000
+// resources).
 func (s *FileSource) SizeHint() int {
+	files, _ := s.walk(func(string, error) error { return nil })
 	var total int64
+	for _, f := range files {
+		total += f.size
+	}
+	return int(min(total/bytesPerResource, math.MaxInt32))
+}
+
+// inputFile is a file to read and about how much it holds: its size,
+// eight times that for a gzip file (by its name: a hint only).
+type inputFile struct {
+	path string
+	size int64
+}
+
+// walk lists the regular files under the paths (and the files symbolic
+// links name), in path order. A path that cannot be read is given to
+// onErr, whose error stops the walk.
+func (s *FileSource) walk(onErr func(path string, err error) error) ([]inputFile, error) {
+	var files []inputFile
 	for _, p := range s.paths {
-		_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
+		err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if eerr := onErr(path, err); eerr != nil {
+					return eerr
+				}
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
 				return nil
 			}
-			info, err := d.Info()
-			if err == nil && d.Type()&fs.ModeSymlink != 0 {
-				info, err = os.Stat(path)
-			}
-			if err != nil || !info.Mode().IsRegular() {
+			var size int64
+			switch {
+			case d.Type().IsRegular():
+				if info, err := d.Info(); err == nil {
+					size = info.Size()
+				} // else reading it reports the error
+			case !d.IsDir() && d.Type()&fs.ModeSymlink != 0:
+				info, err := os.Stat(path)
+				if err != nil || !info.Mode().IsRegular() {
+					return nil
+				}
+				size = info.Size()
+			default:
 				return nil
 			}
-			size := info.Size()
 			if strings.HasSuffix(path, ".gz") {
 				size *= 8
 			}
-			total += size
+			files = append(files, inputFile{path, size})
 			return nil
 		})
+		if err != nil {
+			return nil, fmt.Errorf("walking %s: %w", p, err)
+		}
 	}
-	return int(min(total/bytesPerResource, math.MaxInt32))
+	return files, nil
 }
 
 // Name returns "files".
@@ -121,31 +158,24 @@ func (s *FileSource) Name() string { return "files" }
 // Read parses the files and emits one batch per file, in path order.
 func (s *FileSource) Read(ctx context.Context, emit func(source.Batch) error) error {
 	s.unread = nil
-	var files []string
-	for _, p := range s.paths {
-		err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if eerr := emit(source.Batch{Input: path, Problems: []source.Problem{{Path: path, Err: err.Error()}}}); eerr != nil {
-					return eerr
-				}
-				if d != nil && d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if d.Type().IsRegular() {
-				files = append(files, path)
-			} else if !d.IsDir() && d.Type()&fs.ModeSymlink != 0 {
-				if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
-					files = append(files, path)
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("walking %s: %w", p, err)
-		}
+	inputs, err := s.walk(func(path string, err error) error {
+		return emit(source.Batch{Input: path, Problems: []source.Problem{{Path: path, Err: err.Error()}}})
+	})
+	if err != nil {
+		return err
 	}
+	files := make([]string, len(inputs))
+	for i, f := range inputs {
+		files[i] = f.path
+	}
+	// The workers take the largest files first (a large file started last
+	// would be parsed alone while the other cores wait), and the batches
+	// are still emitted in path order.
+	order := make([]int, len(inputs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(inputs[b].size, inputs[a].size) })
 	// Files are parsed on the workers and emitted in path order as soon as
 	// each and those before it are parsed: the merge of the first files
 	// overlaps the parsing of the others.
@@ -184,7 +214,7 @@ func (s *FileSource) Read(ctx context.Context, emit func(source.Batch) error) er
 	}
 	go func() {
 		defer close(next)
-		for i := range files {
+		for _, i := range order {
 			select {
 			case next <- i:
 			case <-ctx.Done():
