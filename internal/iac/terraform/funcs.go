@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/go-cty-funcs/filesystem"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -46,7 +47,7 @@ func baseFuncs() map[string]function.Function {
 		"tostring": stdlib.MakeToFunc(cty.String), "tonumber": stdlib.MakeToFunc(cty.Number),
 		"tobool": stdlib.MakeToFunc(cty.Bool), "tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
 		"toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)), "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
-		"try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
+		"try": markedTry, "can": tryfunc.CanFunc,
 		"base64encode": encoding.Base64EncodeFunc, "base64decode": encoding.Base64DecodeFunc,
 		"urlencode": encoding.URLEncodeFunc,
 		"cidrhost":  cidr.HostFunc, "cidrnetmask": cidr.NetmaskFunc, "cidrsubnet": cidr.SubnetFunc,
@@ -55,6 +56,35 @@ func baseFuncs() map[string]function.Function {
 		"basename": filesystem.BasenameFunc, "dirname": filesystem.DirnameFunc,
 	}
 }
+
+// markedTry is HCL's try(), whose result is unknown as a whole when its
+// first succeeding argument is partly unknown; here that unknown keeps
+// the argument's marks (refMark), so try(aws_s3_bucket.this[0].id, "")
+// still names the bucket.
+var markedTry = function.New(&function.Spec{
+	VarParam: tryfunc.TryFunc.VarParam(),
+	Type: func(args []cty.Value) (cty.Type, error) {
+		return tryfunc.TryFunc.ReturnTypeForValues(args)
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		v, err := tryfunc.TryFunc.Call(args)
+		if err != nil || v.IsWhollyKnown() || v.ContainsMarked() {
+			return v, err
+		}
+		for _, arg := range args {
+			a, diags := customdecode.ExpressionClosureFromVal(arg).Value()
+			if diags.HasErrors() {
+				continue
+			}
+			if !a.IsWhollyKnown() {
+				_, marks := a.UnmarkDeep()
+				return v.WithMarks(marks), nil
+			}
+			break
+		}
+		return v, nil
+	},
+})
 
 // unknownFunc stands for a function vigil does not evaluate (file(),
 // templatefile(), cidrsubnet()...): any arguments, an unknown result.

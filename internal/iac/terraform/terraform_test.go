@@ -650,7 +650,7 @@ func TestDefaultTags(t *testing.T) {
 
 // TestRefsThroughModules: a value known only after apply names the
 // resource instance it comes from however it travels (a module input, a
-// local, a module output), so a split resource in one module joins the
+// local, try(), a module output), so a split resource in one module joins the
 // bucket of another; a value made of variables alone stays open.
 func TestRefsThroughModules(t *testing.T) {
 	dir := t.TempDir()
@@ -680,19 +680,20 @@ resource "aws_security_group_rule" "r" {
 `,
 		"m/main.tf": `variable "bucket_id" {}
 resource "aws_s3_bucket" "inner" {
+  count  = 1
   bucket = "i"
 }
 resource "aws_security_group" "g" {
   count = 2
 }
 resource "aws_s3_bucket_public_access_block" "pab" {
-  bucket = var.bucket_id
+  bucket = local.bucket
 }
 locals {
-  id = aws_s3_bucket.inner.id
+  bucket = var.bucket_id
 }
 output "id" {
-  value = local.id
+  value = try(aws_s3_bucket.inner[0].id, "")
 }
 output "ids" {
   value = aws_security_group.g[*].id
@@ -724,7 +725,7 @@ output "ids" {
 		}
 	}
 	for k, want := range map[string]string{
-		`aws_s3_bucket_versioning.v bucket`:                     `module.m.aws_s3_bucket.inner`,
+		`aws_s3_bucket_versioning.v bucket`:                     `module.m.aws_s3_bucket.inner[0]`,
 		`module.m.aws_s3_bucket_public_access_block.pab bucket`: `aws_s3_bucket.root`,
 		`aws_security_group_rule.r security_group_id`:           `module.m.aws_security_group.g[1]`,
 		`aws_security_group_rule.r cidr_blocks`:                 ``,
