@@ -62,9 +62,11 @@ func risky(ev, level, state string) string {
 	return strings.Replace(ev, `"isInteractive":true`, fmt.Sprintf(`"isInteractive":true,"riskLevelDuringSignIn":%q,"riskLevelAggregated":"none","riskState":%q,"riskEventTypes_v2":["anonymizedIPAddress"]`, level, state), 1)
 }
 
-// graphSignIn is a Microsoft Graph signIn resource (auditLogs/signIns),
-// without the diagnostic record's properties wrapper, as exported by
-// Graph API readers.
+// graphSignIn is a sign-in record with the Microsoft Graph signIn
+// resource's fields at the top level (no properties wrapper), as SIEM
+// forwarders flatten them, keeping category and time so that the reader
+// recognises it (a bare Graph object is not recognised yet: an engine
+// matter).
 func graphSignIn(level, state string, errorCode int) string {
 	return fmt.Sprintf(`{"id":"66ea54eb-6301-4ee5-be62-ff5a759b0100","createdDateTime":"2024-03-14T09:41:30Z","userDisplayName":"CFO","userPrincipalName":"cfo@contoso.example","userId":"d7e2a1b0-1c2d-4e3f-8a9b-0c1d2e3f4a5b","appId":"4765445b-32c6-49b0-83e6-1d93765276ca","appDisplayName":"OfficeHome","ipAddress":"185.220.101.4","clientAppUsed":"Browser","isInteractive":true,"riskLevelDuringSignIn":%q,"riskLevelAggregated":"none","riskState":%q,"status":{"errorCode":%d,"failureReason":"Other."},"location":{"city":"Frankfurt","countryOrRegion":"DE"},"category":"SignInLogs","operationName":"Sign-in activity","time":"2024-03-14T09:41:30Z"}`,
 		level, state, errorCode)
@@ -513,6 +515,48 @@ func accuracyCases() []accCase {
 			title: "Azure GPU Virtual Machine Created", level: LevelMedium,
 			attack: []string{azureBody("MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE", "Start", "requestbody", `{"location":"brazilsouth","properties":{"hardwareProfile":{"vmSize":"Standard_NC24ads_A100_v4"},"storageProfile":{"imageReference":{"publisher":"Canonical","offer":"0001-com-ubuntu-server-jammy","sku":"22_04-lts-gen2","version":"latest"}}}}`)},
 			benign: []string{azureBody("MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE", "Start", "requestbody", `{"location":"westeurope","properties":{"hardwareProfile":{"vmSize":"Standard_D4s_v5"}}}`)},
+		},
+		{
+			title: "AWS GPU Or Accelerated Instances Launched", level: LevelMedium,
+			attack: []string{
+				ctAPI(1, "ec2.amazonaws.com", "RunInstances", `"requestParameters":{"instanceType":"p5en.48xlarge","instancesSet":{"items":[{"imageId":"ami-0abcdef1234567890","minCount":2,"maxCount":2}]}}`),
+				ctAPI(2, "ec2.amazonaws.com", "RequestSpotInstances", `"requestParameters":{"instanceCount":10,"type":"one-time","launchSpecification":{"imageId":"ami-0abcdef1234567890","instanceType":"g5.12xlarge"}}`),
+				ctAPI(3, "ec2.amazonaws.com", "CreateFleet", `"requestParameters":{"CreateFleetRequest":{"Type":"instant","TargetCapacitySpecification":{"TotalTargetCapacity":20,"DefaultTargetCapacityType":"spot"},"LaunchTemplateConfigs":{"tag":1,"LaunchTemplateSpecification":{"LaunchTemplateId":"lt-0abcdef1234567890","Version":"$Latest"},"Overrides":[{"tag":1,"InstanceType":"p4d.24xlarge"},{"tag":2,"InstanceType":"g6e.48xlarge"}]}}}`),
+			},
+			benign: []string{
+				ctAPI(4, "ec2.amazonaws.com", "RequestSpotInstances", `"requestParameters":{"instanceCount":10,"type":"one-time","launchSpecification":{"imageId":"ami-0abcdef1234567890","instanceType":"c6i.large"}}`),
+				ctAPI(5, "ec2.amazonaws.com", "CreateFleet", `"requestParameters":{"CreateFleetRequest":{"Type":"instant","LaunchTemplateConfigs":{"tag":1,"Overrides":[{"tag":1,"InstanceType":"m7g.large"}]}}}`),
+			},
+		},
+		{
+			title: "GCP Accelerated Instance Created", level: LevelMedium,
+			attack: []string{
+				// A3 machine types carry their GPUs: no guestAccelerators.
+				gcpEvent(1, "compute.googleapis.com", "beta.compute.instances.insert", "projects/acme-prod-4821/zones/us-east4-a/instances/miner-1", `"request":{"@type":"type.googleapis.com/compute.instances.insert","machineType":"zones/us-east4-a/machineTypes/a3-highgpu-8g"}`),
+				gcpEvent(2, "compute.googleapis.com", "v1.compute.instances.insert", "projects/acme-prod-4821/zones/us-central1-a/instances/train-1", `"request":{"@type":"type.googleapis.com/compute.instances.insert","machineType":"zones/us-central1-a/machineTypes/n1-standard-8","guestAccelerators":[{"acceleratorType":"zones/us-central1-a/acceleratorTypes/nvidia-tesla-t4","acceleratorCount":4}]}`),
+			},
+			benign: []string{
+				// An empty accelerator list is no GPU.
+				gcpEvent(3, "compute.googleapis.com", "v1.compute.instances.insert", "projects/acme-prod-4821/zones/us-central1-a/instances/web-1", `"request":{"@type":"type.googleapis.com/compute.instances.insert","machineType":"zones/us-central1-a/machineTypes/n2-standard-4","guestAccelerators":[]}`),
+			},
+		},
+		{
+			title: "AWS Role Trust Policy Allows Any AWS Principal", level: LevelHigh,
+			attack: []string{
+				ctAPI(1, "iam.amazonaws.com", "UpdateAssumeRolePolicy", `"requestParameters":{"roleName":"ops-admin","policyDocument":"{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"*\"}, \"Action\": \"sts:AssumeRole\"}]\n}"}`),
+				ctAPI(2, "iam.amazonaws.com", "CreateRole", `"requestParameters":{"roleName":"support-access","assumeRolePolicyDocument":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sts:AssumeRole\"}]}"}`),
+			},
+			benign: []string{
+				// The Stratus backdoor trusts one outside account: the
+				// medium trust-policy rule's, not this one.
+				ctAPI(3, "iam.amazonaws.com", "UpdateAssumeRolePolicy", `"requestParameters":{"roleName":"ops-admin","policyDocument":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::193672423079:root\"},\"Action\":\"sts:AssumeRole\"}]}"}`),
+				ctAPI(4, "iam.amazonaws.com", "CreateRole", `"requestParameters":{"roleName":"lambda-exec","assumeRolePolicyDocument":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"}`),
+			},
+		},
+		{
+			title: "AWS IAM Service-Specific Credential Or SSH Key Added", level: LevelMedium,
+			attack: []string{ctAPI(1, "iam.amazonaws.com", "UploadSigningCertificate", `"requestParameters":{"userName":"svc-legacy","certificateBody":"-----BEGIN CERTIFICATE-----MIIC...-----END CERTIFICATE-----"}`)},
+			benign: []string{ctRO(ctAPI(2, "iam.amazonaws.com", "ListSigningCertificates", `"requestParameters":{"userName":"svc-legacy"}`))},
 		},
 		{
 			title: "Entra ID Successful Sign-In With Legacy Authentication", level: LevelMedium,
