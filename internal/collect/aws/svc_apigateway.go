@@ -32,7 +32,9 @@ func apigatewayARN(region, path string) string { return "arn:aws:apigateway:" + 
 //   - each HTTP or WebSocket API as AWS Config records it
 //     (AWS::ApiGatewayV2::Api) and its integrations as `aws apigatewayv2
 //     get-integrations --api-id ID` prints them
-//     (apigatewayv2-get-integrations/<api-id>.<region>.json).
+//     (apigatewayv2-get-integrations/<api-id>.<region>.json);
+//   - each API's stages as AWS Config records them (AWS::ApiGateway::Stage,
+//     AWS::ApiGatewayV2::Stage: logging, WAF, client certificate, tracing).
 //
 // A listing that failed part-way writes nothing for its API (its
 // integrations are unknown rather than fewer); nothing is written for a
@@ -73,6 +75,7 @@ func restResources(ctx context.Context, t *Task, c *apigateway.Client, api agtyp
 	if id == "" {
 		return
 	}
+	restStages(ctx, t, c, id, arn)
 	var res []agtypes.Resource
 	complete, err := pagesOf(ctx, t, "apigateway", apigatewayGET, arn+"/resources",
 		apigateway.NewGetResourcesPaginator(c, &apigateway.GetResourcesInput{RestApiId: aws.String(id), Embed: []string{"methods"}}),
@@ -82,6 +85,39 @@ func restResources(ctx context.Context, t *Task, c *apigateway.Client, api agtyp
 		return // every API has its root resource: none read is nothing known
 	}
 	t.CLI("apigateway-get-resources/"+cliName(id, t.Region), cliForm(map[string]any{"items": res}, true))
+}
+
+// restStages writes a REST API's stages as AWS Config records them
+// (AWS::ApiGateway::Stage: GetStages' members, with methodSettings,
+// accessLogSettings, webAclArn, clientCertificateId, tracingEnabled) for
+// CIS AWS 4.10 and the stage rules (logging, WAF, client certificate,
+// tracing). GetStages answers every stage at once: a failure writes none.
+func restStages(ctx context.Context, t *Task, c *apigateway.Client, id, arn string) {
+	out, err := c.GetStages(ctx, &apigateway.GetStagesInput{RestApiId: aws.String(id)})
+	if err != nil {
+		if ctx.Err() == nil {
+			t.Fail("apigateway", apigatewayGET, arn+"/stages", err)
+		}
+		return
+	}
+	for _, st := range out.Item {
+		stageItem(t, "AWS::ApiGateway::Stage", "AWS::ApiGateway::RestApi", "Is contained in RestApi", id, arn,
+			st.StageName, st.Tags, st.CreatedDate, st)
+	}
+}
+
+// stageItem adds a stage of the API id (ARN apiARN) as AWS Config records
+// it: ID and ARN <api ARN>/stages/<name>, the stage's own members as its
+// configuration, contained in its API.
+func stageItem(t *Task, typ, apiType, rel, id, apiARN string, name *string, tags map[string]string, created *time.Time, stage any) {
+	n := aws.ToString(name)
+	if n == "" {
+		return
+	}
+	arn := apiARN + "/stages/" + n
+	t.Item(Item{ResourceType: typ, ResourceID: arn, ResourceName: n, ARN: arn, Tags: tags, Created: created,
+		Configuration: cliForm(stage, true),
+		Relationships: []Relationship{{ResourceType: apiType, ResourceID: id, Name: rel}}})
 }
 
 // vpcLinks writes the region's REST VPC links.
@@ -117,6 +153,7 @@ func httpAPIs(ctx context.Context, t *Task, c *apigatewayv2.Client) error {
 		if id == "" {
 			return
 		}
+		httpStages(ctx, t, c, id, arn)
 		var ins []ag2types.Integration
 		if !Pages(ctx, t, "apigateway", apigatewayGET, arn+"/integrations",
 			func(ctx context.Context, tok *string) (*apigatewayv2.GetIntegrationsOutput, *string, error) {
@@ -130,4 +167,26 @@ func httpAPIs(ctx context.Context, t *Task, c *apigatewayv2.Client) error {
 		}
 		t.CLI("apigatewayv2-get-integrations/"+cliName(id, t.Region), cliForm(map[string]any{"Items": ins}, false))
 	})
+}
+
+// httpStages writes an HTTP or WebSocket API's stages as AWS Config
+// records them (AWS::ApiGatewayV2::Stage: accessLogSettings,
+// defaultRouteSettings, routeSettings...). A listing that failed part-way
+// writes none: the stages left out could be the unlogged ones.
+func httpStages(ctx context.Context, t *Task, c *apigatewayv2.Client, id, arn string) {
+	var stages []ag2types.Stage
+	if !Pages(ctx, t, "apigateway", apigatewayGET, arn+"/stages",
+		func(ctx context.Context, tok *string) (*apigatewayv2.GetStagesOutput, *string, error) {
+			o, err := c.GetStages(ctx, &apigatewayv2.GetStagesInput{ApiId: aws.String(id), NextToken: tok})
+			if err != nil {
+				return nil, nil, err
+			}
+			return o, o.NextToken, nil
+		}, func(o *apigatewayv2.GetStagesOutput) { stages = append(stages, o.Items...) }) {
+		return
+	}
+	for _, st := range stages {
+		stageItem(t, "AWS::ApiGatewayV2::Stage", "AWS::ApiGatewayV2::Api", "Is contained in Api", id, arn,
+			st.StageName, st.Tags, st.CreatedDate, st)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vigil-sec/vigil/internal/collect"
+	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/rules"
 	"github.com/vigil-sec/vigil/internal/scan"
@@ -48,9 +49,8 @@ var builtinEngine = sync.OnceValues(func() (*policy.Engine, error) {
 	return policy.New(context.Background(), []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
 })
 
-// logAlarmStatuses scans a collected directory with the built-in rules and
-// returns the account's status for each aws-log-alarm rule.
-func logAlarmStatuses(t *testing.T, dir string) map[string]string {
+// scanFindings scans a collected directory with the built-in rules.
+func scanFindings(t *testing.T, dir string) []finding.Finding {
 	t.Helper()
 	e, err := builtinEngine()
 	if err != nil {
@@ -61,10 +61,30 @@ func logAlarmStatuses(t *testing.T, dir string) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return res.Report.Findings
+}
+
+// logAlarmStatuses returns the account's status for each aws-log-alarm
+// rule in a scan of a collected directory.
+func logAlarmStatuses(t *testing.T, dir string) map[string]string {
+	t.Helper()
 	got := map[string]string{}
-	for _, f := range res.Report.Findings {
+	for _, f := range scanFindings(t, dir) {
 		if strings.HasPrefix(f.RuleID, "aws-log-alarm-") && f.Resource.ID == account {
 			got[f.RuleID] = string(f.Status)
+		}
+	}
+	return got
+}
+
+// ruleStatuses returns one rule's status by resource ID in a scan of a
+// collected directory.
+func ruleStatuses(t *testing.T, dir, rule string) map[string]string {
+	t.Helper()
+	got := map[string]string{}
+	for _, f := range scanFindings(t, dir) {
+		if f.RuleID == rule {
+			got[f.Resource.ID] = string(f.Status)
 		}
 	}
 	return got

@@ -324,6 +324,8 @@ var restRoutes = []struct {
 	{"apigateway", "GET", regexp.MustCompile(`^/vpclinks/?$`), "GetVpcLinks"},
 	{"apigateway", "GET", regexp.MustCompile(`^/v2/apis/?$`), "GetApis"},
 	{"apigateway", "GET", regexp.MustCompile(`^/v2/apis/[^/]+/integrations/?$`), "GetIntegrations"},
+	{"apigateway", "GET", regexp.MustCompile(`^/restapis/[^/]+/stages/?$`), "GetStages"},
+	{"apigateway", "GET", regexp.MustCompile(`^/v2/apis/[^/]+/stages/?$`), "GetStages"},
 	{"access-analyzer", "GET", regexp.MustCompile(`^/analyzer/?$`), "ListAnalyzers"},
 	{"elasticfilesystem", "GET", regexp.MustCompile(`^/2015-02-01/file-systems/?$`), "DescribeFileSystems"},
 }
