@@ -559,6 +559,25 @@ func accuracyCases() []accCase {
 			benign: []string{ctRO(ctAPI(2, "iam.amazonaws.com", "ListSigningCertificates", `"requestParameters":{"userName":"svc-legacy"}`))},
 		},
 		{
+			title: "Entra ID Member Added To A Directory Role", level: LevelMedium,
+			attack: []string{
+				entraOp("Add member to role in PIM completed (permanent)", "success"),
+				entraOp("Add eligible member to role in PIM completed (timebound)", "success"),
+			},
+			benign: []string{
+				entraOp("Add member to role in PIM requested (permanent)", "success"),
+				entraOp("Add member to role completed (PIM activation)", "success"),
+			},
+		},
+		{
+			title: "M365 Inbox Rule Deletes Incoming Mail", level: LevelMedium,
+			attack: []string{m365Op(1, "New-InboxRule", `[{"Name":"Mailbox","Value":"cfo@contoso.example"},{"Name":"From","Value":"it-security@contoso.example"},{"Name":"MoveToFolder","Value":"RSS Feeds"},{"Name":"MarkAsRead","Value":"True"}]`, "True")},
+			benign: []string{
+				m365Op(2, "Set-InboxRule", `[{"Name":"Identity","Value":"cfo@contoso.example\\newsletters"},{"Name":"DeleteMessage","Value":"False"}]`, "True"),
+				m365Op(3, "New-InboxRule", `[{"Name":"Mailbox","Value":"cfo@contoso.example"},{"Name":"From","Value":"news@vendor.example"},{"Name":"MoveToFolder","Value":"Newsletters"}]`, "True"),
+			},
+		},
+		{
 			title: "Entra ID Successful Sign-In With Legacy Authentication", level: LevelMedium,
 			attack: []string{strings.Replace(succeeded, `"clientAppUsed":"Browser"`, `"clientAppUsed":"Outlook Anywhere (RPC over HTTP)"`, 1)},
 			benign: []string{strings.Replace(succeeded, `"clientAppUsed":"Browser"`, `"clientAppUsed":"Mobile Apps and Desktop clients"`, 1)},
