@@ -167,6 +167,16 @@ func accuracyCases() []accCase {
 	viaEndpoint := strings.Replace(stolen[0], `"sourceIPAddress":"3.225.16.109"`, `"sourceIPAddress":"10.0.1.17","vpcEndpointId":"vpce-0a1b2c3d4e5f67890"`, 1)
 	viaAWS := strings.Replace(stolen[0], `"sourceIPAddress":"3.225.16.109"`, `"sourceIPAddress":"AWS Internal"`, 1)
 	instanceAlone = append(instanceAlone, viaEndpoint, viaAWS)
+	var wipe, fewDeletes []string
+	for i := range 30 {
+		ev := ctAPI(40+i/5, "s3.amazonaws.com", "DeleteObjects", fmt.Sprintf(`"requestParameters":{"bucketName":"acme-finance","delete":"","Host":"acme-finance.s3.us-east-1.amazonaws.com"},"additionalEventData":{"bytesTransferredIn":%d},"resources":[{"type":"AWS::S3::Object","ARNPrefix":"arn:aws:s3:::acme-finance/"}],"eventCategory":"Data"`, 1200+i))
+		ev = strings.Replace(ev, `"managementEvent":true`, `"managementEvent":false`, 1)
+		ev = strings.Replace(ev, `,"eventCategory":"Management"`, ``, 1)
+		wipe = append(wipe, ev)
+		if i < 29 {
+			fewDeletes = append(fewDeletes, ev)
+		}
+	}
 	return []accCase{
 		{
 			title: "AWS Security Group Ingress From Any Address On An Admin Port", level: LevelHigh,
@@ -576,6 +586,20 @@ func accuracyCases() []accCase {
 				m365Op(2, "Set-InboxRule", `[{"Name":"Identity","Value":"cfo@contoso.example\\newsletters"},{"Name":"DeleteMessage","Value":"False"}]`, "True"),
 				m365Op(3, "New-InboxRule", `[{"Name":"Mailbox","Value":"cfo@contoso.example"},{"Name":"From","Value":"news@vendor.example"},{"Name":"MoveToFolder","Value":"Newsletters"}]`, "True"),
 			},
+		},
+		{
+			title: "GCP Organization Policy Removed", level: LevelHigh,
+			attack: []string{gcpEvent(1, "cloudresourcemanager.googleapis.com", "ClearOrgPolicy", "projects/acme-prod-4821", `"request":{"@type":"type.googleapis.com/google.cloud.resourcemanager.v1.ClearOrgPolicyRequest","constraint":"constraints/iam.disableServiceAccountKeyCreation"}`)},
+			benign: []string{gcpEvent(2, "cloudresourcemanager.googleapis.com", "GetOrgPolicy", "projects/acme-prod-4821", `"request":{"constraint":"constraints/iam.disableServiceAccountKeyCreation"}`)},
+		},
+		{
+			title: "AWS S3 Object Written With A Customer-Provided Key (SSE-C)", level: LevelMedium,
+			attack: []string{ctAPI(1, "s3.amazonaws.com", "CopyObject", `"requestParameters":{"bucketName":"acme-finance","key":"ledger-2024.xlsx","x-amz-copy-source":"acme-finance/ledger-2024.xlsx","x-amz-server-side-encryption-customer-algorithm":"AES256","Host":"acme-finance.s3.us-east-1.amazonaws.com"},"additionalEventData":{"SSEApplied":"SSE_C","bytesTransferredIn":0}`)},
+			benign: []string{ctAPI(2, "s3.amazonaws.com", "CopyObject", `"requestParameters":{"bucketName":"acme-finance","key":"ledger-2024.xlsx","x-amz-copy-source":"acme-finance/ledger-2024.xlsx","x-amz-server-side-encryption":"aws:kms","Host":"acme-finance.s3.us-east-1.amazonaws.com"},"additionalEventData":{"SSEApplied":"SSE_KMS","bytesTransferredIn":0}`)},
+		},
+		{
+			title: "AWS S3 Mass Object Deletion", level: LevelMedium,
+			sequence: wipe, benignSequence: fewDeletes,
 		},
 		{
 			title: "Entra ID Successful Sign-In With Legacy Authentication", level: LevelMedium,
