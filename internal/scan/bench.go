@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"os"
 	"path"
 	"regexp"
 	"runtime"
@@ -96,6 +97,14 @@ type BenchResult struct {
 	Allocs    uint64 `json:"allocs"`
 	// PeakRSS is the process's maximum resident set size in bytes.
 	PeakRSS int64 `json:"peak_rss_bytes"`
+	// PeakObjects and PeakGoFree say what made up the largest resident
+	// set seen by sampling every 50 ms: the bytes of heap objects (live
+	// or not yet collected) and the memory the Go runtime holds beyond
+	// them (free heap not yet returned, fragmentation, stacks, runtime
+	// metadata); the rest of PeakRSS is outside the Go runtime (the
+	// executable's pages).
+	PeakObjects uint64 `json:"peak_objects_bytes"`
+	PeakGoFree  uint64 `json:"peak_go_free_bytes"`
 	// PeakLive is the largest live heap a collection found during the
 	// scan, in bytes: the memory the scan needs, before the collector's
 	// headroom.
@@ -112,10 +121,10 @@ func (b BenchResult) String() string {
 		rep = fmt.Sprintf(" + report (build + %s) %s", b.Format, b.Report.Round(time.Millisecond))
 	}
 	ms := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
-	return fmt.Sprintf("%d resources, %d rules, %d findings: import %s + evaluate %s%s = %s (CPU %s: import %s, evaluate and build the report %s, write %s) => %.0f resources/s on %d CPUs, peak RSS %.0f MiB (live heap at most %.0f MiB); %.3f µs per (rule × resource of its class) over %d pairs",
+	return fmt.Sprintf("%d resources, %d rules, %d findings: import %s + evaluate %s%s = %s (CPU %s: import %s, evaluate and build the report %s, write %s) => %.0f resources/s on %d CPUs, peak RSS %.0f MiB (live heap at most %.0f MiB; at the sampled peak objects %.0f MiB, Go's free and overhead %.0f MiB); %.3f µs per (rule × resource of its class) over %d pairs",
 		b.Resources, b.Rules, b.Findings, ms(b.Import), ms(b.Evaluate), rep, ms(b.Total),
 		ms(b.CPU), ms(b.CPUImport), ms(b.CPUEvaluate), ms(b.CPUWrite),
-		b.ResourcesPerSec, b.CPUs, float64(b.PeakRSS)/(1<<20), float64(b.PeakLive)/(1<<20), b.MicrosPerPair, b.Pairs) +
+		b.ResourcesPerSec, b.CPUs, float64(b.PeakRSS)/(1<<20), float64(b.PeakLive)/(1<<20), float64(b.PeakObjects)/(1<<20), float64(b.PeakGoFree)/(1<<20), b.MicrosPerPair, b.Pairs) +
 		fmt.Sprintf("; CPU user %s + sys %s, GC %s in %d collections; allocated %.0f MiB in %d objects",
 			ms(b.CPUUser), ms(b.CPUSys), ms(b.CPUGC), b.GCs, float64(b.Allocated)/(1<<20), b.Allocs) + b.runsText()
 }
@@ -214,6 +223,57 @@ func (p *peakHeap) stop(w io.Writer) (uint64, error) {
 	return p.live, err
 }
 
+// rssSampler samples the resident set every 50 ms and keeps, at its
+// largest, what the Go runtime says it held.
+type rssSampler struct {
+	stop    chan struct{}
+	done    chan struct{}
+	rss     int64
+	objects uint64
+	goFree  uint64
+}
+
+var memSamples = []metrics.Sample{
+	{Name: "/memory/classes/total:bytes"},
+	{Name: "/memory/classes/heap/released:bytes"},
+	{Name: "/memory/classes/heap/objects:bytes"},
+}
+
+func sampleRSS() *rssSampler {
+	s := &rssSampler{stop: make(chan struct{}), done: make(chan struct{})}
+	page := int64(os.Getpagesize())
+	go func() {
+		defer close(s.done)
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-s.stop:
+				return
+			case <-tick.C:
+			}
+			statm, err := os.ReadFile("/proc/self/statm")
+			if err != nil {
+				return
+			}
+			var size, resident int64
+			if _, err := fmt.Sscan(string(statm), &size, &resident); err != nil || resident*page <= s.rss {
+				continue
+			}
+			metrics.Read(memSamples)
+			total, released, objects := memSamples[0].Value.Uint64(), memSamples[1].Value.Uint64(), memSamples[2].Value.Uint64()
+			s.rss, s.objects, s.goFree = resident*page, objects, total-released-objects
+		}
+	}()
+	return s
+}
+
+func (s *rssSampler) end() (objects, goFree uint64) {
+	close(s.stop)
+	<-s.done
+	return s.objects, s.goFree
+}
+
 // benchOnce scans opts.Dir once.
 func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchResult, error) {
 	runtime.GC()
@@ -229,6 +289,7 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 		}
 	}
 	peak := watchPeakHeap(opts.HeapProfile != nil)
+	rss := sampleRSS()
 	t0 := time.Now()
 	res, err := Run(ctx, e, Options{Paths: []string{opts.Dir}, Now: BenchTime, TuneGC: true, Identity: opts.Identity,
 		Governance: opts.Governance, Logger: slog.New(slog.DiscardHandler), Progress: progress})
@@ -270,6 +331,7 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 		Allocated: ms1.TotalAlloc - ms0.TotalAlloc, Allocs: ms1.Mallocs - ms0.Mallocs,
 	}
 	res = nil
+	b.PeakObjects, b.PeakGoFree = rss.end()
 	if b.PeakLive, err = peak.stop(opts.HeapProfile); err != nil {
 		return BenchResult{}, fmt.Errorf("writing the heap profile: %w", err)
 	}

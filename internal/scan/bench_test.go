@@ -41,7 +41,8 @@ func BenchmarkScan(b *testing.B) {
 }
 
 // TestBenchHeapProfile: --memprofile's heap profile is written, once, in
-// pprof's gzipped format, and the scan still measures.
+// pprof's gzipped format, the largest live heap is measured, and the scan
+// still measures.
 func TestBenchHeapProfile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles the pack and scans a small synthetic inventory")
@@ -58,6 +59,10 @@ func TestBenchHeapProfile(t *testing.T) {
 	}
 	if res.Resources == 0 || res.Findings == 0 {
 		t.Errorf("bench measured %d resources, %d findings", res.Resources, res.Findings)
+	}
+	// The largest live heap holds at least the engine (compiled rules).
+	if res.PeakLive < 1<<20 || int64(res.PeakLive) > res.PeakRSS {
+		t.Errorf("largest live heap %d bytes (peak RSS %d)", res.PeakLive, res.PeakRSS)
 	}
 	if b := heap.Bytes(); len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
 		t.Fatalf("heap profile of %d bytes is not a gzipped pprof profile", len(b))

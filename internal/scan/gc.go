@@ -23,11 +23,11 @@ const gcFloor = 768 << 20
 // live heap once that is more (gcMinPercent). At 1,000,000 resources (a
 // live heap of up to 2.7 GiB) twice the live heap took the process to
 // 5.5-6.0 GiB. It is at most three quarters of the machine's memory.
-const gcBudget = 3<<30 + 256<<20
+const gcBudget = 3 << 30
 
 // gcMinPercent is the least headroom above the live heap, in percent, once
 // the budget is reached.
-const gcMinPercent = 25
+const gcMinPercent = 15
 
 // gcTuning makes a scan collect garbage when the heap reaches a size that
 // follows the live heap, instead of each time the heap doubles (GOGC=100).

@@ -19,7 +19,7 @@ func TestGCPace(t *testing.T) {
 		{"the limit only rises", 512 << 20, 24 * gib, gcSettings{limit: 3 * gib, pct: -1}, gcSettings{limit: 3 * gib, pct: -1}},
 		{"past the budget: the goal is the budget", 2 * gib, 24 * gib, byLimit,
 			gcSettings{limit: math.MaxInt64, pct: int((gcBudget - 2*gib) * 100 / (2 * gib))}},
-		{"live heap near the budget: a quarter above it", 3 * gib, 24 * gib, byLimit,
+		{"live heap near the budget: the least headroom", 3 * gib, 24 * gib, byLimit,
 			gcSettings{limit: math.MaxInt64, pct: gcMinPercent}},
 		{"by percent stays by percent", 512 << 20, 24 * gib, gcSettings{limit: math.MaxInt64, pct: 40},
 			gcSettings{limit: math.MaxInt64, pct: int((gcBudget - 512<<20) * 100 / (512 << 20))}},
@@ -32,13 +32,13 @@ func TestGCPace(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%s: gcPace(%d MiB, %d MiB, %+v) = %+v, want %+v", c.name, c.live>>20, c.ram>>20, c.cur, got, c.want)
 		}
-		// Whatever the mode, the heap may grow a quarter above the live
-		// heap before a collection: never a goal under the live heap.
+		// Whatever the mode, the heap may grow gcMinPercent above the live
+		// heap before a collection: never a goal at the live heap.
 		goal := got.limit
 		if got.pct >= 0 {
 			goal = int64(c.live) * int64(100+got.pct) / 100
 		}
-		if goal < int64(c.live)+int64(c.live)/4 && c.live > gcFloor/2 {
+		if goal < int64(c.live)*(100+gcMinPercent)/100 {
 			t.Errorf("%s: goal %d MiB for a live heap of %d MiB", c.name, goal>>20, c.live>>20)
 		}
 	}
