@@ -38,6 +38,7 @@ func moreServices() []Service {
 		{Name: "elasticfilesystem", Run: runEFS},
 		{Name: "logs", Run: runMetricFilters},
 		{Name: "cloudwatch", Run: runAlarms},
+		{Name: "ecr", Run: runECR},
 	}
 }
 

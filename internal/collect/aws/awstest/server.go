@@ -126,7 +126,7 @@ type Server struct {
 var resourceParams = []string{
 	"SnapshotId", "ImageId", "PolicyId", "ParentId", "TargetId", "KeyId", "FunctionName", "QueueUrl", "TopicArn", "SecretId",
 	"LoadBalancerArn", "ListenerArn", "TrailName", "DBInstanceIdentifier", "ClusterName", "DetectorId", "ResourceArn",
-	"Name", "name", "Id", "Arn", "AlternateContactType", "directConnectGatewayId",
+	"Name", "name", "Id", "Arn", "AlternateContactType", "directConnectGatewayId", "repositoryName",
 }
 
 // New starts a server answering from the response files under dirs (most
