@@ -1,8 +1,7 @@
 package cloudformation
 
 import (
-	"strings"
-
+	"github.com/vigil-sec/vigil/internal/iac/awsnorm"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -22,11 +21,7 @@ func networkACL(m *mapper, r *res, out *resource.Resource) {
 		rules = append(rules, rule...)
 	}
 	if known {
-		for _, dir := range []string{"ingress", "egress"} {
-			rules = append(rules, resource.FirewallRule{Direction: dir, Action: "deny", Protocol: "all", FromPort: 0, ToPort: 65535,
-				Priority: 32767, Sources: []string{"0.0.0.0/0", "::/0"}})
-		}
-		fw.Rules = rules
+		fw.Rules = append(rules, awsnorm.NACLDefaultDeny()...)
 	}
 	// Associated with a subnet of the template; otherwise perhaps by
 	// another stack: unknown.
@@ -48,18 +43,15 @@ func (m *mapper) aclEntry(p map[string]any) ([]resource.FirewallRule, bool) {
 		return nil, false
 	}
 	if n == nil {
-		n = resource.Int(1) // required; the entry is judged in its place anyway
+		// RuleNumber is required (the stack fails without it): the entry is
+		// read as the ACL's first.
+		n = resource.Int(1)
 		if _, st := look(p, "RuleNumber"); st != absent {
 			return nil, false
 		}
 	}
-	dir := "ingress"
-	if *eg {
-		dir = "egress"
-	}
-	proto := resource.NormProtocol(ps)
 	from, to := 0, 65535
-	if proto == "tcp" || proto == "udp" {
+	if awsnorm.TCPorUDP(ps) {
 		f := m.integer(p, resource.Int(0), "PortRange", "From")
 		t := m.integer(p, resource.Int(65535), "PortRange", "To")
 		if f == nil || t == nil {
@@ -67,17 +59,16 @@ func (m *mapper) aclEntry(p map[string]any) ([]resource.FirewallRule, bool) {
 		}
 		from, to = *f, *t
 	}
-	var srcs []string
+	var cidrs []string
 	for _, k := range []string{"CidrBlock", "Ipv6CidrBlock"} {
 		switch v, st := m.str(p, k); st {
 		case ok:
-			srcs = append(srcs, strings.TrimSpace(v))
+			cidrs = append(cidrs, v)
 		case unknownSt, bad:
 			return nil, false
 		}
 	}
-	return []resource.FirewallRule{{Direction: dir, Action: strings.ToLower(act), Protocol: proto, FromPort: from, ToPort: to,
-		Priority: *n, Sources: resource.NormSources(srcs)}}, true
+	return []resource.FirewallRule{awsnorm.NACLEntry(*eg, ps, act, *n, from, to, cidrs)}, true
 }
 
 // efsFileSystem: AWS::EFS::FileSystem (Encrypted false by default; the
@@ -107,9 +98,7 @@ func (m *mapper) trailDataEvents(p map[string]any) (write, read *bool) {
 	w, rd := false, false
 	for _, sel := range basic {
 		rw, rst := m.str(sel, "ReadWriteType")
-		if rst == absent {
-			rw = "All"
-		} else if rst != ok {
+		if rst != ok && rst != absent {
 			return nil, nil
 		}
 		drs, _ := m.objs(sel, "DataResources")
@@ -121,22 +110,22 @@ func (m *mapper) trailDataEvents(p map[string]any) (write, read *bool) {
 			if vst != ok {
 				continue
 			}
+			var vs []string
 			for _, x := range vals {
 				v, isText := text(x)
 				if !isText {
 					return nil, nil
 				}
-				if v == "arn:aws:s3" || v == "arn:aws:s3:::" {
-					w = w || rw == "All" || rw == "WriteOnly"
-					rd = rd || rw == "All" || rw == "ReadOnly"
-				}
+				vs = append(vs, v)
 			}
+			sw, sr := awsnorm.BasicS3(rw, vs)
+			w, rd = w || sw, rd || sr
 		}
 	}
 	for _, sel := range adv {
-		fields, _ := m.objs(sel, "FieldSelectors")
-		data, s3, sw, sr := false, false, true, true
-		for _, f := range fields {
+		objs, _ := m.objs(sel, "FieldSelectors")
+		var fields []awsnorm.Field
+		for _, f := range objs {
 			var eq []string
 			l, _ := m.listAt(f, "Equals")
 			for _, x := range l {
@@ -144,22 +133,10 @@ func (m *mapper) trailDataEvents(p map[string]any) (write, read *bool) {
 					eq = append(eq, v)
 				}
 			}
-			switch m.s(f, "Field") {
-			case "eventCategory":
-				data = contains(eq, "Data")
-			case "resources.type":
-				s3 = contains(eq, "AWS::S3::Object")
-			case "resources.ARN":
-				data = false // some buckets or objects only
-			case "readOnly":
-				if len(eq) == 1 {
-					sr, sw = eq[0] == "true", eq[0] == "false"
-				}
-			}
+			fields = append(fields, awsnorm.Field{Name: m.s(f, "Field"), Equals: eq})
 		}
-		if data && s3 {
-			w, rd = w || sw, rd || sr
-		}
+		sw, sr := awsnorm.AdvancedS3(fields)
+		w, rd = w || sw, rd || sr
 	}
 	return boolp(w), boolp(rd)
 }

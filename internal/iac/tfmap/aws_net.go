@@ -3,6 +3,7 @@ package tfmap
 import (
 	"strings"
 
+	"github.com/vigil-sec/vigil/internal/iac/awsnorm"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -191,7 +192,7 @@ func networkACL(m *mapper, r *inst, out *resource.Resource) {
 			known = false
 		}
 		for _, b := range blocks {
-			rule, good := m.naclRule(dir, b, "action", "rule_no", nil)
+			rule, good := m.naclRule(dir == "egress", b, "action", "rule_no", nil)
 			known = known && good
 			rules = append(rules, rule...)
 		}
@@ -204,11 +205,7 @@ func networkACL(m *mapper, r *inst, out *resource.Resource) {
 	}
 	m.cur = r
 	if known {
-		for _, dir := range []string{"ingress", "egress"} {
-			rules = append(rules, resource.FirewallRule{Direction: dir, Action: "deny", Protocol: "all", FromPort: 0, ToPort: 65535,
-				Priority: 32767, Sources: []string{"0.0.0.0/0", "::/0"}})
-		}
-		fw.Rules = rules
+		fw.Rules = append(rules, awsnorm.NACLDefaultDeny()...)
 	}
 	// In use when associated with a subnet (subnet_ids, an
 	// aws_network_acl_association, or the VPC's default ACL); otherwise
@@ -228,26 +225,20 @@ func (m *mapper) naclRuleResource(o map[string]any, num *int) ([]resource.Firewa
 	if eg == nil {
 		return nil, false
 	}
-	dir := "ingress"
-	if *eg {
-		dir = "egress"
-	}
-	return m.naclRule(dir, o, "rule_action", "rule_number", num)
+	return m.naclRule(*eg, o, "rule_action", "rule_number", num)
 }
 
-// naclRule reads one network ACL entry: protocol (a name or number, -1
-// all), ports (all for protocols without ports), action, rule number and
-// the IPv4 and IPv6 CIDR; false when it cannot be known before apply.
-func (m *mapper) naclRule(dir string, o map[string]any, actionKey, numberKey string, num *int) ([]resource.FirewallRule, bool) {
+// naclRule reads one network ACL entry (an inline block or a rule
+// resource); false when it cannot be known before apply.
+func (m *mapper) naclRule(egress bool, o map[string]any, actionKey, numberKey string, num *int) ([]resource.FirewallRule, bool) {
 	ps, pst := m.str(o, "protocol")
 	act, ast := m.str(o, actionKey)
 	n := m.integer(o, num, numberKey)
 	if pst != ok || ast != ok || n == nil {
 		return nil, false
 	}
-	proto := resource.NormProtocol(ps)
 	from, to := 0, 65535
-	if proto == "tcp" || proto == "udp" {
+	if awsnorm.TCPorUDP(ps) {
 		f := m.integer(o, resource.Int(0), "from_port")
 		t := m.integer(o, resource.Int(65535), "to_port")
 		if f == nil || t == nil {
@@ -255,17 +246,16 @@ func (m *mapper) naclRule(dir string, o map[string]any, actionKey, numberKey str
 		}
 		from, to = *f, *t
 	}
-	var srcs []string
+	var cidrs []string
 	for _, k := range []string{"cidr_block", "ipv6_cidr_block"} {
 		switch v, st := m.str(o, k); st {
 		case ok:
-			srcs = append(srcs, strings.TrimSpace(v))
+			cidrs = append(cidrs, v)
 		case unknownSt, bad:
 			return nil, false
 		}
 	}
-	return []resource.FirewallRule{{Direction: dir, Action: strings.ToLower(act), Protocol: proto, FromPort: from, ToPort: to,
-		Priority: *n, Sources: resource.NormSources(srcs)}}, true
+	return []resource.FirewallRule{awsnorm.NACLEntry(egress, ps, act, *n, from, to, cidrs)}, true
 }
 
 // naclRuleAlone: an aws_network_acl_rule of an ACL outside the

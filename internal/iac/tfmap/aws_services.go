@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/vigil-sec/vigil/internal/iac/awsnorm"
 	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
@@ -351,9 +352,7 @@ func (m *mapper) trailDataEvents(r *inst) (write, read *bool) {
 	w, rd := false, false
 	for _, sel := range basic {
 		rw, rst := m.str(sel, "read_write_type")
-		if rst == absent {
-			rw = "All"
-		} else if rst != ok {
+		if rst != ok && rst != absent {
 			return nil, nil
 		}
 		drs, _ := m.blocks(sel, "data_resource")
@@ -365,35 +364,19 @@ func (m *mapper) trailDataEvents(r *inst) (write, read *bool) {
 			if len(unk) > 0 {
 				return nil, nil
 			}
-			for _, v := range vals {
-				if v == "arn:aws:s3" || v == "arn:aws:s3:::" {
-					w = w || rw == "All" || rw == "WriteOnly"
-					rd = rd || rw == "All" || rw == "ReadOnly"
-				}
-			}
+			sw, sr := awsnorm.BasicS3(rw, vals)
+			w, rd = w || sw, rd || sr
 		}
 	}
 	for _, sel := range adv {
-		fields, _ := m.blocks(sel, "field_selector")
-		data, s3, sw, sr := false, false, true, true
-		for _, f := range fields {
+		blocks, _ := m.blocks(sel, "field_selector")
+		fields := make([]awsnorm.Field, 0, len(blocks))
+		for _, f := range blocks {
 			eq, _, _ := m.strs(f, "equals")
-			switch m.s(f, "field") {
-			case "eventCategory":
-				data = contains(eq, "Data")
-			case "resources.type":
-				s3 = contains(eq, "AWS::S3::Object")
-			case "resources.ARN":
-				data = false // some buckets or objects only
-			case "readOnly":
-				if len(eq) == 1 {
-					sr, sw = eq[0] == "true", eq[0] == "false"
-				}
-			}
+			fields = append(fields, awsnorm.Field{Name: m.s(f, "field"), Equals: eq})
 		}
-		if data && s3 {
-			w, rd = w || sw, rd || sr
-		}
+		sw, sr := awsnorm.AdvancedS3(fields)
+		w, rd = w || sw, rd || sr
 	}
 	return boolp(w), boolp(rd)
 }

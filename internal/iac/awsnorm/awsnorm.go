@@ -1,0 +1,96 @@
+package awsnorm
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// BasicS3 reports whether a basic event selector's S3 object data
+// resource logs writes and reads of every bucket: a value arn:aws:s3 (or
+// arn:aws:s3:::) under ReadWriteType All (also when empty), WriteOnly or
+// ReadOnly, as the AWS Config importer reads GetEventSelectors.
+func BasicS3(readWrite string, values []string) (write, read bool) {
+	if readWrite == "" {
+		readWrite = "All"
+	}
+	for _, v := range values {
+		if v == "arn:aws:s3" || v == "arn:aws:s3:::" {
+			write = write || readWrite == "All" || readWrite == "WriteOnly"
+			read = read || readWrite == "All" || readWrite == "ReadOnly"
+		}
+	}
+	return write, read
+}
+
+// Field is one field selector of an advanced event selector.
+type Field struct {
+	Name   string
+	Equals []string
+}
+
+// AdvancedS3 reports whether an advanced event selector logs S3 object
+// writes and reads of every bucket: eventCategory Data and resources.type
+// AWS::S3::Object, no resources.ARN condition (some buckets only), and
+// readOnly (absent: both) choosing reads or writes.
+func AdvancedS3(fields []Field) (write, read bool) {
+	data, s3 := false, false
+	write, read = true, true
+	for _, f := range fields {
+		switch f.Name {
+		case "eventCategory":
+			data = slices.Contains(f.Equals, "Data")
+		case "resources.type":
+			s3 = slices.Contains(f.Equals, "AWS::S3::Object")
+		case "resources.ARN":
+			return false, false
+		case "readOnly":
+			if len(f.Equals) == 1 {
+				read, write = f.Equals[0] == "true", f.Equals[0] == "false"
+			}
+		}
+	}
+	if !data || !s3 {
+		return false, false
+	}
+	return write, read
+}
+
+// NACLEntry is the firewall rule of a network ACL entry: direction,
+// protocol (a name or number, -1 all), action, rule number, ports (all
+// for protocols without ports: from and to are read for TCP and UDP
+// only) and its IPv4 and IPv6 CIDR.
+func NACLEntry(egress bool, protocol, action string, number, from, to int, cidrs []string) resource.FirewallRule {
+	dir := "ingress"
+	if egress {
+		dir = "egress"
+	}
+	proto := resource.NormProtocol(protocol)
+	if proto != "tcp" && proto != "udp" {
+		from, to = 0, 65535
+	}
+	var srcs []string
+	for _, c := range cidrs {
+		srcs = append(srcs, strings.TrimSpace(c))
+	}
+	return resource.FirewallRule{Direction: dir, Action: strings.ToLower(action), Protocol: proto, FromPort: from, ToPort: to,
+		Priority: number, Sources: resource.NormSources(srcs)}
+}
+
+// NACLDefaultDeny are the entries every network ACL ends with (rule *):
+// deny all traffic in and out.
+func NACLDefaultDeny() []resource.FirewallRule {
+	var out []resource.FirewallRule
+	for _, dir := range []string{"ingress", "egress"} {
+		out = append(out, resource.FirewallRule{Direction: dir, Action: "deny", Protocol: "all", FromPort: 0, ToPort: 65535,
+			Priority: 32767, Sources: []string{"0.0.0.0/0", "::/0"}})
+	}
+	return out
+}
+
+// TCPorUDP reports whether a network ACL protocol has ports.
+func TCPorUDP(protocol string) bool {
+	p := resource.NormProtocol(protocol)
+	return p == "tcp" || p == "udp"
+}

@@ -1,0 +1,51 @@
+package awsnorm
+
+import "testing"
+
+func TestBasicS3(t *testing.T) {
+	for _, c := range []struct {
+		rw          string
+		values      []string
+		write, read bool
+	}{
+		{"", []string{"arn:aws:s3"}, true, true},
+		{"WriteOnly", []string{"arn:aws:s3:::"}, true, false},
+		{"ReadOnly", []string{"arn:aws:s3"}, false, true},
+		{"All", []string{"arn:aws:s3:::logs/"}, false, false},
+	} {
+		if w, r := BasicS3(c.rw, c.values); w != c.write || r != c.read {
+			t.Errorf("BasicS3(%q, %v) = %v, %v; want %v, %v", c.rw, c.values, w, r, c.write, c.read)
+		}
+	}
+}
+
+func TestAdvancedS3(t *testing.T) {
+	data := Field{"eventCategory", []string{"Data"}}
+	s3 := Field{"resources.type", []string{"AWS::S3::Object"}}
+	for _, c := range []struct {
+		fields      []Field
+		write, read bool
+	}{
+		{[]Field{data, s3}, true, true},
+		{[]Field{data, s3, {"readOnly", []string{"true"}}}, false, true},
+		{[]Field{data, s3, {"resources.ARN", []string{"arn:aws:s3:::b/"}}}, false, false},
+		{[]Field{s3}, false, false},
+	} {
+		if w, r := AdvancedS3(c.fields); w != c.write || r != c.read {
+			t.Errorf("AdvancedS3(%v) = %v, %v; want %v, %v", c.fields, w, r, c.write, c.read)
+		}
+	}
+}
+
+func TestNACLEntry(t *testing.T) {
+	r := NACLEntry(false, "6", "ALLOW", 100, 22, 22, []string{" 0.0.0.0/0"})
+	if r.Direction != "ingress" || r.Protocol != "tcp" || r.Action != "allow" || r.FromPort != 22 || r.ToPort != 22 || r.Priority != 100 || len(r.Sources) != 1 || r.Sources[0] != "0.0.0.0/0" {
+		t.Errorf("tcp entry: %+v", r)
+	}
+	if r := NACLEntry(true, "-1", "deny", 5, 22, 22, nil); r.Direction != "egress" || r.Protocol != "all" || r.FromPort != 0 || r.ToPort != 65535 {
+		t.Errorf("all-protocol entry keeps its ports: %+v", r)
+	}
+	if d := NACLDefaultDeny(); len(d) != 2 || d[0].Action != "deny" || d[1].Direction != "egress" {
+		t.Errorf("default deny: %+v", d)
+	}
+}
