@@ -21,9 +21,7 @@ func ctRO(ev string) string { return strings.Replace(ev, `"readOnly":false`, `"r
 // ctByService makes a ctAPI event one that an AWS service performed on the
 // account's behalf (userIdentity.invokedBy), as AWS Backup and Data
 // Lifecycle Manager do.
-func ctByService(ev string) string {
-	return strings.Replace(ev, `"accessKeyId":"ASIA3EXAMPLEKEY0001",`, `"accessKeyId":"ASIA3EXAMPLEKEY0001","invokedBy":"backup.amazonaws.com",`, 1)
-}
+func ctByService(ev string) string { return invokedBy(ev, "backup.amazonaws.com") }
 
 // TestCoveragePack: every single-event rule of the coverage pack raises
 // its alert, at its level, on a matching event (with the default tuning, or
