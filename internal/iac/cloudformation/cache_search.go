@@ -18,7 +18,8 @@ func cacheReplicationGroup(m *mapper, r *res, out *resource.Resource) {
 	if e, st := m.str(p, "Engine"); st == ok {
 		d.Engine = strings.ToLower(e)
 	}
-	d.Encrypted = m.boolean(p, boolp(false), "AtRestEncryptionEnabled")
+	// ElastiCache's default: encrypted at rest for Valkey, not for Redis OSS.
+	d.Encrypted = m.boolean(p, boolp(d.Engine == "valkey"), "AtRestEncryptionEnabled")
 	if d.Encrypted != nil && *d.Encrypted {
 		d.KeyManager = namedKeyManager(p, "KmsKeyId")
 	}

@@ -19,7 +19,8 @@ func cacheReplicationGroup(m *mapper, r *inst, out *resource.Resource) {
 	if e, st := m.str(r.a, "engine"); st == ok {
 		d.Engine = strings.ToLower(e)
 	}
-	d.Encrypted = m.boolean(r.a, boolp(false), "at_rest_encryption_enabled")
+	// ElastiCache's default: encrypted at rest for Valkey, not for Redis OSS.
+	d.Encrypted = m.boolean(r.a, boolp(d.Engine == "valkey"), "at_rest_encryption_enabled")
 	if d.Encrypted != nil && *d.Encrypted {
 		d.KeyManager = namedKeyManager(r.a, "kms_key_id")
 	}
