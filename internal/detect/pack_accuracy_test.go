@@ -177,6 +177,15 @@ func accuracyCases() []accCase {
 			fewDeletes = append(fewDeletes, ev)
 		}
 	}
+	var guesses, fewGuesses []string
+	for i := range 10 {
+		ev := consoleLogin(i, iamUser, "Failure", `"errorMessage":"Failed authentication"`)
+		guesses = append(guesses, ev)
+		if i < 9 {
+			fewGuesses = append(fewGuesses, ev)
+		}
+	}
+	fewGuesses = append(fewGuesses, consoleLogin(9, iamUser, "Success", ""))
 	return []accCase{
 		{
 			title: "AWS Security Group Ingress From Any Address On An Admin Port", level: LevelHigh,
@@ -600,6 +609,20 @@ func accuracyCases() []accCase {
 		{
 			title: "AWS S3 Mass Object Deletion", level: LevelMedium,
 			sequence: wipe, benignSequence: fewDeletes,
+		},
+		{
+			title: "AWS IAM User Console Login Without MFA", level: LevelMedium,
+			attack: []string{consoleLogin(1, iamUser, "Success", "")},
+			benign: []string{
+				strings.Replace(consoleLogin(2, iamUser, "Success", ""), `"MFAUsed":"No"`, `"MFAIdentifier":"arn:aws:iam::111122223333:mfa/jdoe","MFAUsed":"Yes"`, 1),
+				// SSO: MFA is the identity provider's.
+				consoleLogin(3, ssoUser, "Success", ""),
+				consoleLogin(4, iamUser, "Failure", `"errorMessage":"Failed authentication"`),
+			},
+		},
+		{
+			title: "AWS Console Login Brute Force From One Address", level: LevelMedium,
+			sequence: guesses, benignSequence: fewGuesses,
 		},
 		{
 			title: "Entra ID Successful Sign-In With Legacy Authentication", level: LevelMedium,
