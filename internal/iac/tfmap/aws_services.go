@@ -271,6 +271,11 @@ func dbCluster(m *mapper, r *inst, out *resource.Resource, engine, keyAttr strin
 	} else {
 		d.Encrypted, d.KeyManager = m.storageEncryptionKey(r.a, keyAttr)
 	}
+	if mode, st := m.str(r.a, "engine_mode"); st == ok && mode == "serverless" && d.Encrypted != nil && !*d.Encrypted {
+		// Aurora Serverless v1 clusters are always encrypted (the
+		// aws/rds key unless one is given).
+		d.Encrypted, d.KeyManager = boolp(true), "provider"
+	}
 	d.BackupRetentionDays = m.integer(r.a, resource.Int(1), "backup_retention_period")
 	if d.BackupRetentionDays != nil {
 		d.BackupEnabled = boolp(*d.BackupRetentionDays > 0)
