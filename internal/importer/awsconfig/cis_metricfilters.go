@@ -308,6 +308,11 @@ func accountMetricAlarms(byType map[string][]*resource.Resource, get func(string
 			maybe[t.Account] = append(maybe[t.Account], g)
 		}
 	}
+	// metricOf reads a {"name","namespace"} metric of place p.
+	metricOf := func(p place, v any) metric {
+		m := attr.AsObj(v)
+		return metric{p, attr.Str(m, "name"), attr.Str(m, "namespace")}
+	}
 	// Filters by log group, the regions whose filters were read whole.
 	type filter struct {
 		norm    string
@@ -326,8 +331,7 @@ func accountMetricAlarms(byType map[string][]*resource.Resource, get func(string
 			norm, terms := patternTerms(attr.Str(f, "pattern"))
 			fl := filter{norm: norm, terms: terms}
 			for _, m := range attr.Arr(f, "metrics") {
-				mm := attr.AsObj(m)
-				fl.metrics = append(fl.metrics, metric{p, attr.Str(mm, "name"), attr.Str(mm, "namespace")})
+				fl.metrics = append(fl.metrics, metricOf(p, m))
 			}
 			g := group{p, attr.Str(f, "logGroup")}
 			filters[g] = append(filters[g], fl)
@@ -342,15 +346,13 @@ func accountMetricAlarms(byType map[string][]*resource.Resource, get func(string
 			alarmsRead[p] = true
 		}
 		for _, v := range attr.Arr(l.Raw, "alarms") {
-			m := attr.AsObj(v)
-			watched[metric{p, attr.Str(m, "name"), attr.Str(m, "namespace")}] = true
+			watched[metricOf(p, v)] = true
 		}
 	}
 	for _, a := range byType[TypeAlarm] {
 		p := place{a.Account, a.Region}
 		for _, v := range alarmWatch(attr.Obj(a.Raw, "configuration")) {
-			m := attr.AsObj(v)
-			watched[metric{p, attr.Str(m, "name"), attr.Str(m, "namespace")}] = true
+			watched[metricOf(p, v)] = true
 		}
 	}
 	// decide: true when a group's filter matches with a watched metric;

@@ -44,18 +44,18 @@ func cwTrail(multi *bool, logGroup string) attr.M {
 		"configuration": cfg}
 }
 
-// metricAlarms imports Config items and CLI files (by path) and returns
-// the account's CIS 5.x facts and the problems.
-func metricAlarms(t *testing.T, items []attr.M, files map[string]string) (*resource.MetricFilterAlarms, string) {
+// cisCLIFacts imports rs with CLI documents (by path), each one of the
+// CIS CLI outputs, and returns the CIS facts of account 111122223333 (nil
+// when it has none) and the problems.
+func cisCLIFacts(t *testing.T, rs []*resource.Resource, files map[string]string) (*resource.AccountCIS, string) {
 	t.Helper()
-	rs := parseItems1(t, items...).Resources
 	var probs []string
 	for path, doc := range files {
 		var d any
 		if err := json.Unmarshal([]byte(doc), &d); err != nil {
 			t.Fatal(err)
 		}
-		if f := Detect(d); f != FormatMetricFilters && f != FormatAlarms {
+		if f := Detect(d); f == "" || f != detectCISCLI(attr.AsObj(d)) {
 			t.Fatalf("%s: detected as %q", path, f)
 		}
 		r := Parse(context.Background(), path, d)
@@ -70,10 +70,21 @@ func metricAlarms(t *testing.T, items []attr.M, files map[string]string) (*resou
 	added, _ := Finalize(rs)
 	for _, r := range added {
 		if r.Account == "111122223333" && r.Facts.Account != nil && r.Facts.Account.CIS != nil {
-			return r.Facts.Account.CIS.MetricFilterAlarms, strings.Join(probs, "; ")
+			return r.Facts.Account.CIS, strings.Join(probs, "; ")
 		}
 	}
 	return nil, strings.Join(probs, "; ")
+}
+
+// metricAlarms imports Config items and CLI files (by path) and returns
+// the account's CIS 5.x facts and the problems.
+func metricAlarms(t *testing.T, items []attr.M, files map[string]string) (*resource.MetricFilterAlarms, string) {
+	t.Helper()
+	c, probs := cisCLIFacts(t, parseItems1(t, items...).Resources, files)
+	if c == nil {
+		return nil, probs
+	}
+	return c.MetricFilterAlarms, probs
 }
 
 // TestMetricFilterAlarms: CIS AWS 7.0 5.x from a multi-region trail's log

@@ -1,8 +1,6 @@
 package awsconfig
 
 import (
-	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -35,36 +33,19 @@ func TestRootHardwareMFA(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res := ParseCredentialReport("aws/111122223333/cli/credential-report.csv", []byte(report(c.mfa)))
-			rs := res.Resources
-			var probs []string
+			files := map[string]string{}
 			if c.list != "" {
-				var d any
-				if err := json.Unmarshal([]byte(c.list), &d); err != nil {
-					t.Fatal(err)
-				}
-				if f := Detect(d); f != FormatVirtualMFA {
-					t.Fatalf("detected as %q", f)
-				}
-				r := Parse(context.Background(), listPath, d)
-				rs = append(rs, r.Resources...)
-				for _, p := range r.Problems {
-					probs = append(probs, p.Err)
-				}
+				files[listPath] = c.list
 			}
-			for _, r := range rs {
-				r.Raw = FinishRaw(r)
-			}
-			added, _ := Finalize(rs)
+			cis, p := cisCLIFacts(t, res.Resources, files)
 			got := "nil"
-			for _, r := range added {
-				if r.Account == "111122223333" && r.Facts.Account != nil && r.Facts.Account.CIS != nil {
-					got = fmtB(r.Facts.Account.CIS.RootHardwareMFA)
-				}
+			if cis != nil {
+				got = fmtB(cis.RootHardwareMFA)
 			}
 			if got != c.want {
-				t.Errorf("root_hardware_mfa = %s, want %s (problems %v)", got, c.want, probs)
+				t.Errorf("root_hardware_mfa = %s, want %s (problems %v)", got, c.want, p)
 			}
-			if p := strings.Join(probs, "; "); (c.problem == "") != (p == "") || !strings.Contains(p, c.problem) {
+			if (c.problem == "") != (p == "") || !strings.Contains(p, c.problem) {
 				t.Errorf("problems %q, want %q", p, c.problem)
 			}
 		})
