@@ -75,7 +75,7 @@ func instance(m *mapper, r *inst, out *resource.Resource) {
 			if en, _ := m.str(mo, "metadata_options", "http_endpoint"); en == "disabled" {
 				c.MetadataV2Required = boolp(true) // no metadata service at all
 			} else {
-				c.MetadataV2Required = boolp(false)
+				c.MetadataV2Required = m.imdsDefault(r)
 			}
 		}
 	}
@@ -85,6 +85,49 @@ func instance(m *mapper, r *inst, out *resource.Resource) {
 	m.relate(out, resource.RelUsesFirewall, r.a["vpc_security_group_ids"], sgTypes...)
 	m.relate(out, resource.RelUsesFirewall, r.a["security_groups"], sgTypes...)
 	c.UserDataSecrets, c.UserDataSecretNames = m.bootSecrets(r.a, "user_data", "user_data_base64")
+}
+
+// imdsDefault is whether an instance that does not set http_tokens
+// requires IMDSv2: EC2 then takes the region's instance metadata defaults
+// (aws_ec2_instance_metadata_defaults of the configuration) or else the
+// AMI's ImdsSupport (v2.0 on Amazon Linux 2023 AMIs, chosen by a data
+// aws_ami whose name filters all name al2023-ami images); otherwise
+// optional, the provider's documented default.
+func (m *mapper) imdsDefault(r *inst) *bool {
+	for _, d := range m.byType["aws_ec2_instance_metadata_defaults"] {
+		switch tok, st := m.str(d.a, "http_tokens"); st {
+		case ok:
+			if tok == "required" {
+				return boolp(true)
+			}
+		case unknownSt:
+			return nil
+		}
+	}
+	if u, isU := unknownOf(r.a["ami"]); isU {
+		for _, ref := range u.Refs {
+			d := m.data[ref]
+			if d == nil || d.Type != "aws_ami" {
+				continue
+			}
+			fs, _ := m.blocks(d.Attrs, "filter")
+			al2023 := false
+			for _, f := range fs {
+				if n, _ := m.str(f, "name"); n != "name" {
+					continue
+				}
+				vals, unk, _ := m.strs(f, "values")
+				al2023 = len(vals) > 0 && len(unk) == 0
+				for _, v := range vals {
+					al2023 = al2023 && strings.HasPrefix(v, "al2023-ami-")
+				}
+			}
+			if al2023 {
+				return boolp(true)
+			}
+		}
+	}
+	return boolp(false)
 }
 
 // bootSecrets sets the user-data facts from the boot scripts at keys.
