@@ -194,7 +194,7 @@ def vnet(rg, name, prefix, subnets):
 # ---------------------------------------------------------------- compute
 
 def vm(rg, name, subnet_id, nsg_id, *, public_ip=None, identity=True, windows=False, size="Standard_D4s_v5",
-       tags=None):
+       tags=None, assessment="ImageDefault"):
     vm_id = rid(rg, "Microsoft.Compute/virtualMachines", name)
     nic_id = rid(rg, "Microsoft.Network/networkInterfaces", name + "-nic")
     disk_id = rid(rg, "Microsoft.Compute/disks", name + "-osdisk")
@@ -232,7 +232,7 @@ def vm(rg, name, subnet_id, nsg_id, *, public_ip=None, identity=True, windows=Fa
     if windows:
         os_profile["windowsConfiguration"] = {"provisionVMAgent": True, "enableAutomaticUpdates": True,
                                               "patchSettings": {"patchMode": "AutomaticByOS",
-                                                                "assessmentMode": "ImageDefault"}}
+                                                                "assessmentMode": assessment}}
         image = {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer", "sku": "2019-datacenter-gensecond",
                  "version": "latest", "exactVersion": "17763.6414.241004"}
     else:
@@ -241,7 +241,7 @@ def vm(rg, name, subnet_id, nsg_id, *, public_ip=None, identity=True, windows=Fa
                                                                     "keyData": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA"
                                                                                + hexid(43, name) + " nwadmin"}]},
                                             "patchSettings": {"patchMode": "ImageDefault",
-                                                              "assessmentMode": "ImageDefault"}}
+                                                              "assessmentMode": assessment}}
         image = {"publisher": "Canonical", "offer": "ubuntu-24_04-lts", "sku": "server", "version": "latest",
                  "exactVersion": "24.04.202411030"}
     props = {
@@ -595,8 +595,10 @@ def build(out):
     plant(A, "azure-network-flow-logs-disabled", vn_leg, "its flow log resource has enabled=false")
 
     # compute
-    v1, _ = vm("rg-nw-core-prod", "vm-nw-app-01", vn_prod + "/subnets/snet-app", nsg_app)
-    v2, _ = vm("rg-nw-core-prod", "vm-nw-app-02", vn_prod + "/subnets/snet-app", nsg_app)
+    v1, _ = vm("rg-nw-core-prod", "vm-nw-app-01", vn_prod + "/subnets/snet-app", nsg_app,
+               assessment="AutomaticByPlatform")
+    v2, _ = vm("rg-nw-core-prod", "vm-nw-app-02", vn_prod + "/subnets/snet-app", nsg_app,
+               assessment="AutomaticByPlatform")
     vb, _ = vm("rg-nw-core-prod", "vm-nw-build-01", vn_prod + "/subnets/snet-build", nsg_ssh_denied,
                size="Standard_D8s_v5")
     vj, _ = vm("rg-nw-network", "vm-nw-jumpbox", vn_prod + "/subnets/snet-mgmt", nsg_jump, public_ip="20.121.44.210",
@@ -604,8 +606,13 @@ def build(out):
     vw, _ = vm("rg-nw-legacy", "vm-nw-legacy-win01", vn_leg + "/subnets/snet-legacy", nsg_win,
                public_ip="40.76.115.9", identity=False, windows=True,
                tags={"environment": "legacy", "owner": "it-ops"})
-    clean(A, "compute", v1, "no public IP, system-assigned identity, encryption at host, trusted launch")
-    clean(A, "compute", v2, "no public IP, system-assigned identity, encryption at host, trusted launch")
+    clean(A, "compute", v1, "no public IP, system-assigned identity, encryption at host, trusted launch, "
+          "periodic patch assessment")
+    clean(A, "compute", v2, "no public IP, system-assigned identity, encryption at host, trusted launch, "
+          "periodic patch assessment")
+    for v, n in ((vb, "vm-nw-build-01"), (vj, "vm-nw-jumpbox"), (vw, "vm-nw-legacy-win01")):
+        plant(A, "azure-vm-patch-assessment-disabled", v, n + ": patchSettings.assessmentMode ImageDefault "
+              "(missing updates assessed only on demand)")
     plant(A, "compute-public-ip", vj, "NIC has public IP 20.121.44.210")
     plant(A, "compute-public-ip", vw, "NIC has public IP 40.76.115.9")
     plant(A, "azure-vm-no-managed-identity", vw, "identity null")

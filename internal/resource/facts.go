@@ -302,6 +302,9 @@ type Compute struct {
 	// UserDataSecretNames).
 	UserDataSecrets     *bool    `json:"user_data_secrets,omitempty"`
 	UserDataSecretNames []string `json:"user_data_secret_names,omitempty"`
+	// PatchAssessment: an Azure VM's patch assessment mode is
+	// AutomaticByPlatform (missing updates assessed every 24 hours).
+	PatchAssessment *bool `json:"patch_assessment,omitempty"`
 }
 
 // Database: RDS instance, Azure SQL server / PostgreSQL / MySQL server, Cloud SQL instance.
