@@ -11,7 +11,7 @@ import (
 )
 
 // runEC2 collects a region's instances, security groups, network
-// interfaces, network ACLs, VPCs, subnets, volumes and flow logs as AWS
+// interfaces, network ACLs, VPCs, subnets, route tables, volumes and flow logs as AWS
 // Config items, and what Config does not record as the CLI prints it:
 // EBS encryption by default, the account's snapshots and AMIs and whether
 // each is shared (describe-snapshot-attribute createVolumePermission,
@@ -24,6 +24,7 @@ func runEC2(ctx context.Context, t *Task) error {
 	e.networkACLs(ctx)
 	e.vpcs(ctx)
 	e.subnets(ctx)
+	e.routeTables(ctx)
 	e.volumes(ctx)
 	e.flowLogs(ctx)
 	e.ebsDefault(ctx)
@@ -225,6 +226,36 @@ func (e *ec2Collector) subnets(ctx context.Context) {
 				Configuration: camel(s)})
 		}
 	})
+}
+
+// routeTables: the region's route tables as Config records them (routes,
+// associations with their subnet or main, propagating gateways), which
+// vigil reach follows from a subnet to an internet, NAT, transit or VPN
+// gateway. A listing that failed part-way writes none: a subnet whose own
+// table were left out would fall back to its VPC's main table and be
+// judged on routes that are not its own.
+func (e *ec2Collector) routeTables(ctx context.Context) {
+	var tables []ec2types.RouteTable
+	if !ec2List(ctx, e.t, "ec2:DescribeRouteTables", func(ctx context.Context, tok *string) (*ec2.DescribeRouteTablesOutput, *string, error) {
+		o, err := e.cl.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{NextToken: tok})
+		if err != nil {
+			return nil, nil, err
+		}
+		return o, o.NextToken, nil
+	}, func(o *ec2.DescribeRouteTablesOutput) { tables = append(tables, o.RouteTables...) }) {
+		return
+	}
+	for _, rt := range tables {
+		id := aws.ToString(rt.RouteTableId)
+		rels := []Relationship{ec2Rel("AWS::EC2::VPC", aws.ToString(rt.VpcId), "Is contained in Vpc")}
+		for _, a := range rt.Associations {
+			if s := aws.ToString(a.SubnetId); s != "" {
+				rels = append(rels, ec2Rel("AWS::EC2::Subnet", s, "Is associated with Subnet"))
+			}
+		}
+		e.t.Item(Item{ResourceType: "AWS::EC2::RouteTable", ResourceID: id, ARN: e.arn("route-table/" + id),
+			Tags: ec2Tags(rt.Tags), Relationships: rels, Configuration: camel(rt)})
+	}
 }
 
 func (e *ec2Collector) volumes(ctx context.Context) {
