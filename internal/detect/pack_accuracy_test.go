@@ -625,6 +625,22 @@ func accuracyCases() []accCase {
 			sequence: guesses, benignSequence: fewGuesses,
 		},
 		{
+			title: "M365 DLP Policy Removed Or Disabled", level: LevelMedium,
+			attack: []string{
+				m365Op(1, "Set-DlpCompliancePolicy", `[{"Name":"Identity","Value":"PCI data"},{"Name":"Mode","Value":"TestWithoutNotifications"}]`, "True"),
+				m365Op(2, "Set-DlpComplianceRule", `[{"Name":"Identity","Value":"Block card numbers"},{"Name":"Disabled","Value":"True"}]`, "True"),
+			},
+			benign: []string{
+				m365Op(3, "Set-DlpCompliancePolicy", `[{"Name":"Identity","Value":"PCI data"},{"Name":"AddExchangeLocation","Value":"finance@contoso.example"}]`, "True"),
+				m365Op(4, "Set-DlpCompliancePolicy", `[{"Name":"Identity","Value":"PCI data"},{"Name":"Mode","Value":"Enable"}]`, "True"),
+			},
+		},
+		{
+			title: "M365 Mailbox Delegate Permission Added", level: LevelMedium,
+			attack: []string{m365Op(1, "Add-MailboxFolderPermission", `[{"Name":"Identity","Value":"ceo@contoso.example:\\Inbox"},{"Name":"User","Value":"mallory@contoso.example"},{"Name":"AccessRights","Value":"Reviewer"}]`, "True")},
+			benign: []string{m365Op(2, "Add-MailboxFolderPermission", `[{"Name":"Identity","Value":"ceo@contoso.example:\\Calendar"},{"Name":"User","Value":"Default"},{"Name":"AccessRights","Value":"Reviewer"}]`, "True")},
+		},
+		{
 			title: "Entra ID Successful Sign-In With Legacy Authentication", level: LevelMedium,
 			attack: []string{strings.Replace(succeeded, `"clientAppUsed":"Browser"`, `"clientAppUsed":"Outlook Anywhere (RPC over HTTP)"`, 1)},
 			benign: []string{strings.Replace(succeeded, `"clientAppUsed":"Browser"`, `"clientAppUsed":"Mobile Apps and Desktop clients"`, 1)},
