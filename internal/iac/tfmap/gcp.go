@@ -662,6 +662,23 @@ func bigQueryTable(m *mapper, r *inst, out *resource.Resource) {
 	}
 }
 
+// projectMetadataItem: a google_compute_project_metadata_item setting
+// enable-oslogin is the project's OS Login setting (CIS GCP 4.4), as a
+// google_compute_project_metadata holding it; an item of another key
+// says nothing vigil judges.
+func projectMetadataItem(m *mapper, r *inst, out *resource.Resource) {
+	if k, st := m.str(r.a, "key"); st != ok || k != "enable-oslogin" {
+		out.Class = ""
+		return
+	}
+	out.Region = "global"
+	var on *bool
+	if v, st := m.str(r.a, "value"); st == ok {
+		on = gcp.MetadataBool(v)
+	}
+	out.Facts.Account = &resource.Account{CIS: &resource.AccountCIS{OSLogin: on}}
+}
+
 // diskUsers maps each google_compute_disk to the instances attaching it
 // (attached_disk or boot_disk source), built once.
 func (m *mapper) diskUsers() map[*inst][]*inst {
