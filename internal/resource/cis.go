@@ -84,6 +84,10 @@ type AccountCIS struct {
 	// with their authentication types.
 	VPNP2SEntraOnly *bool    `json:"vpn_p2s_entra_only,omitempty"`
 	VPNP2SOtherAuth []string `json:"vpn_p2s_other_auth,omitempty"`
+	// LockAdminRole: a custom role assignable at the subscription (or the
+	// root) allows administering resource locks (CIS Azure 5.5); known
+	// when the input holds role definitions.
+	LockAdminRole *bool `json:"lock_admin_role,omitempty"`
 
 	// APIKeys are a GCP project's API keys (apikeys.googleapis.com/Key
 	// assets; CIS GCP 1.13-1.16), sorted by name; nil when the export

@@ -190,7 +190,8 @@ func finishCIS6(all []*resource.Resource, unread []string) (problems []attr.Prob
 		s.partial = s.partial || unreadFile[r.Source]
 	}
 	read := rowReader(&problems)
-	vpn := map[string]*vpnP2S{} // cis_vpn.go
+	lockRoles, lockRolesMG, rolesKnown := lockAdminRoles(all) // cis_locks.go
+	vpn := map[string]*vpnP2S{}                               // cis_vpn.go
 	for _, g := range gateways {
 		readVPNGateway(g, read, vpn)
 	}
@@ -283,6 +284,7 @@ func finishCIS6(all []*resource.Resource, unread []string) (problems []attr.Prob
 			r.Facts.Account.CIS.BastionHost = resource.Bool(s.bastion)
 			r.Facts.Account.CIS.AppInsights = resource.Bool(s.insights)
 			setVPNP2S(r.Facts.Account.CIS, vpn[r.Account], s.partial)
+			setLockAdminRole(r.Facts.Account.CIS, r.Account, lockRoles, lockRolesMG, rolesKnown)
 		}
 	}
 	return problems
