@@ -39,6 +39,7 @@ func moreServices() []Service {
 		{Name: "logs", Run: runMetricFilters},
 		{Name: "cloudwatch", Run: runAlarms},
 		{Name: "ecr", Run: runECR},
+		{Name: "route53", Global: true, Run: runRoute53},
 	}
 }
 

@@ -233,7 +233,10 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 			req.Resource = strings.ReplaceAll(strings.TrimPrefix(r.URL.Path, "/"), "/", "_")
 		}
 		q := r.URL.Query()
-		req.Token = firstForm(q, "Marker", "marker", "NextToken", "nextToken", "next_token", "position")
+		req.Token = firstForm(q, "Marker", "marker", "NextToken", "nextToken", "next_token", "nexttoken", "position")
+		if req.Service == "route53" && req.Op == "ListResourceRecordSets" {
+			req.Token = q.Get("name") // the record a page starts at
+		}
 	}
 	req.Resource = SafeName(req.Resource)
 	f.mu.Lock()
@@ -328,6 +331,10 @@ var restRoutes = []struct {
 	{"apigateway", "GET", regexp.MustCompile(`^/v2/apis/[^/]+/stages/?$`), "GetStages"},
 	{"access-analyzer", "GET", regexp.MustCompile(`^/analyzer/?$`), "ListAnalyzers"},
 	{"elasticfilesystem", "GET", regexp.MustCompile(`^/2015-02-01/file-systems/?$`), "DescribeFileSystems"},
+	{"route53", "GET", regexp.MustCompile(`^/2013-04-01/hostedzone/?$`), "ListHostedZones"},
+	{"route53", "GET", regexp.MustCompile(`^/2013-04-01/hostedzone/[^/]+/?$`), "GetHostedZone"},
+	{"route53", "GET", regexp.MustCompile(`^/2013-04-01/hostedzone/[^/]+/rrset/?$`), "ListResourceRecordSets"},
+	{"route53", "GET", regexp.MustCompile(`^/2013-04-01/queryloggingconfig/?$`), "ListQueryLoggingConfigs"},
 }
 
 func restOp(service, method, path string) string {
