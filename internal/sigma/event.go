@@ -60,7 +60,10 @@ type JSONEvent struct {
 	raw    string
 	top    []kv
 	parsed bool
-	cache  []cached
+	// topDots is set when a top-level member name contains a dot (only
+	// then can a dotted path name a top-level member whole).
+	topDots bool
+	cache   []cached
 	// objs holds the members of the sub-objects paths went through, so
 	// that several paths below one object (userIdentity.type,
 	// userIdentity.arn, ...) scan it once.
@@ -68,8 +71,9 @@ type JSONEvent struct {
 }
 
 type objMembers struct {
-	raw string // the object's raw JSON (a substring of the event)
-	ms  []kv
+	raw  string // the object's raw JSON (a substring of the event)
+	ms   []kv
+	dots bool // a member name contains a dot
 }
 
 type kv struct {
@@ -96,33 +100,37 @@ func (e *JSONEvent) Reset(raw []byte) {
 	e.top = e.top[:0]
 	e.cache = e.cache[:0]
 	e.objs = e.objs[:0]
-	e.parsed = false
+	e.parsed, e.topDots = false, false
 }
 
 // members returns the members of the raw object r (a substring of the
-// event), scanned once per event.
-func (e *JSONEvent) members(r string) []kv {
+// event, scanned once per event) and whether a member name contains a
+// dot.
+func (e *JSONEvent) members(r string) ([]kv, bool) {
 	for i := range e.objs {
 		if o := &e.objs[i]; len(o.raw) == len(r) && unsafe.StringData(o.raw) == unsafe.StringData(r) {
-			return o.ms
+			return o.ms, o.dots
 		}
 	}
 	var ms []kv
 	if n := len(e.objs); n < cap(e.objs) {
 		ms = e.objs[:n+1][n].ms[:0] // reuse the array of an earlier event
 	}
+	dots := false
 	members(r, func(k, v string) bool {
 		ms = append(ms, kv{key: k, val: v})
+		dots = dots || strings.IndexByte(k, '.') >= 0
 		return true
 	})
-	e.objs = append(e.objs, objMembers{raw: r, ms: ms})
-	return ms
+	e.objs = append(e.objs, objMembers{raw: r, ms: ms, dots: dots})
+	return ms, dots
 }
 
 func (e *JSONEvent) index() {
 	e.parsed = true
 	members(e.raw, func(k, v string) bool {
 		e.top = append(e.top, kv{key: k, val: v})
+		e.topDots = e.topDots || strings.IndexByte(k, '.') >= 0
 		return true
 	})
 }
@@ -148,11 +156,13 @@ func (e *JSONEvent) lookup(path string) (Value, bool) {
 	if path == RawPath {
 		return Value{Kind: KindString, Str: e.raw}, true
 	}
-	// A top-level key may itself contain dots: try the whole path first.
-	if r, ok := findKey(e.top, path); ok {
-		return rawValue(r), true
-	}
 	head, rest, hasRest := strings.Cut(path, ".")
+	// A top-level key may itself contain dots: try the whole path first.
+	if !hasRest || e.topDots {
+		if r, ok := findKey(e.top, path); ok {
+			return rawValue(r), true
+		}
+	}
 	if key, fk, fv, ok := selector(head); ok {
 		r, ok := findKey(e.top, key)
 		if !ok {
@@ -169,6 +179,9 @@ func (e *JSONEvent) lookup(path string) (Value, bool) {
 			if v, ok := e.resolve(r, rest); ok {
 				return v, true
 			}
+		}
+		if !e.topDots {
+			return Value{}, false // the longer prefixes contain dots
 		}
 		var seg string
 		seg, rest, hasRest = strings.Cut(rest, ".")
@@ -252,11 +265,13 @@ func (e *JSONEvent) resolve(r, path string) (Value, bool) {
 	if path == "" || len(r) == 0 || r[0] != '{' {
 		return resolve(r, path)
 	}
-	ms := e.members(r)
-	if c, ok := findKey(ms, path); ok { // key containing dots
-		return rawValue(c), true
+	ms, dots := e.members(r)
+	head, rest, dotted := strings.Cut(path, ".")
+	if !dotted || dots {
+		if c, ok := findKey(ms, path); ok { // key containing dots
+			return rawValue(c), true
+		}
 	}
-	head, rest, _ := strings.Cut(path, ".")
 	if key, fk, fv, ok := selector(head); ok {
 		c, ok := findKey(ms, key)
 		if !ok {
@@ -270,7 +285,7 @@ func (e *JSONEvent) resolve(r, path string) (Value, bool) {
 				return v, true
 			}
 		}
-		if rest == "" {
+		if rest == "" || !dots {
 			return Value{}, false
 		}
 		var seg string

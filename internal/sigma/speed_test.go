@@ -24,6 +24,14 @@ func TestFieldNameFolding(t *testing.T) {
 		{`{"u":{"Arn":"a","ARN":"b"}}`, "u.arn", "a", true},
 		{"{\"u\":{\"\u212aind\":\"k\"}}", "u.kind", "k", true},
 		{`{"u":{"mind":"k"}}`, "u.kind", "", false},
+		// Dotted names, tried whole before their segments.
+		{`{"a.b":"1","a":{"b":"2"}}`, "a.b", "1", true},
+		{`{"a":{"b":"2"},"A.B":"1"}`, "a.b", "1", true},
+		{`{"a":{"b.c":"3","b":{"c":"x"}}}`, "a.b.c", "3", true},
+		{`{"a":{"b":{"c":"4"}}}`, "a.b.c", "4", true},
+		{`{"a.b":{"c":"5"},"x":1}`, "a.b.c", "5", true},
+		{`{"a":{"b":1},"a.b":{"c":"6"}}`, "a.b.c", "6", true},
+		{`{"a":{"b":{"d":1}}}`, "a.b.c", "", false},
 	}
 	for _, c := range cases {
 		v, ok := NewJSONEvent([]byte(c.event)).Field(c.path)
