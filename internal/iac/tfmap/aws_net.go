@@ -17,19 +17,10 @@ var sgTypes = []string{"aws_security_group", "aws_default_security_group"}
 func securityGroup(m *mapper, r *inst, out *resource.Resource) {
 	fw := &resource.Firewall{Default: boolp(r.typ() == "aws_default_security_group")}
 	out.Facts.Firewall = fw
-	rules := []resource.FirewallRule{}
-	known := true
-	for _, dir := range []string{"ingress", "egress"} {
-		blocks, st := m.blocks(r.a, dir)
-		if st == unknownSt || st == bad {
-			known = false
-		}
-		for _, b := range blocks {
-			rule, good := m.sgRule(dir, b, "protocol")
-			known = known && good
-			rules = append(rules, rule)
-		}
-	}
+	rules, known := m.inlineRules(r, func(dir string, b map[string]any) ([]resource.FirewallRule, bool) {
+		rule, good := m.sgRule(dir, b, "protocol")
+		return []resource.FirewallRule{rule}, good
+	})
 	for _, a := range m.attachedTo(r, "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule") {
 		m.cur = a
 		var dir, protoKey string
@@ -58,6 +49,25 @@ func securityGroup(m *mapper, r *inst, out *resource.Resource) {
 		fw.Rules = rules
 	}
 	m.relate(out, resource.RelInNetwork, r.a["vpc_id"], "aws_vpc")
+}
+
+// inlineRules reads the inline ingress and egress blocks of a security
+// group or network ACL with read; known is false when a block or a rule
+// cannot be known before apply.
+func (m *mapper) inlineRules(r *inst, read func(dir string, b map[string]any) ([]resource.FirewallRule, bool)) (rules []resource.FirewallRule, known bool) {
+	rules, known = []resource.FirewallRule{}, true
+	for _, dir := range []string{"ingress", "egress"} {
+		blocks, st := m.blocks(r.a, dir)
+		if st == unknownSt || st == bad {
+			known = false
+		}
+		for _, b := range blocks {
+			rs, good := read(dir, b)
+			known = known && good
+			rules = append(rules, rs...)
+		}
+	}
+	return rules, known
 }
 
 // sgRule reads one rule (an inline block or a rule resource); false when
@@ -184,19 +194,9 @@ var naclTypes = []string{"aws_network_acl", "aws_default_network_acl"}
 func networkACL(m *mapper, r *inst, out *resource.Resource) {
 	fw := &resource.Firewall{Stateless: boolp(true), Default: boolp(r.typ() == "aws_default_network_acl")}
 	out.Facts.Firewall = fw
-	rules := []resource.FirewallRule{}
-	known := true
-	for _, dir := range []string{"ingress", "egress"} {
-		blocks, st := m.blocks(r.a, dir)
-		if st == unknownSt || st == bad {
-			known = false
-		}
-		for _, b := range blocks {
-			rule, good := m.naclRule(dir == "egress", b, "action", "rule_no", nil)
-			known = known && good
-			rules = append(rules, rule...)
-		}
-	}
+	rules, known := m.inlineRules(r, func(dir string, b map[string]any) ([]resource.FirewallRule, bool) {
+		return m.naclRule(dir == "egress", b, "action", "rule_no", nil)
+	})
 	for _, a := range m.attachedTo(r, "aws_network_acl_rule") {
 		m.cur = a
 		rule, good := m.naclRuleResource(a.a, nil)
