@@ -30,6 +30,10 @@ type Engine struct {
 	// noGo makes the direct rules read the Rego terms rather than the Go
 	// fields (tests compare both).
 	noGo bool
+	// prefilter holds, per rule OPA evaluates, the direct conditions one
+	// of which every resource of its class that can reach its result
+	// meets (see ownFilter), or nil: its input holds only those.
+	prefilter []*direct
 	// reads lists, per rule, the classes its module (with the libraries
 	// and the rule packages it refers to) reads under input.resources:
 	// the classes of its view. nil: any (it reads input dynamically).
@@ -142,6 +146,7 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 	n := len(e.rules)
 	e.prepared, e.messages, e.direct, e.reads, e.ready = make([]rego.PreparedEvalQuery, n), make([]*rego.PreparedEvalQuery, n),
 		make([]*direct, n), make([]map[resource.Class]bool, n), make([]bool, n)
+	e.prefilter = make([]*direct, n)
 	lazy := len(srcs) > 0
 	for _, s := range srcs {
 		lazy = lazy && s.Builtin
@@ -225,9 +230,15 @@ func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) err
 		}
 		e.direct[i] = d
 	}
-	for k, rd := range readClasses(c, sub) {
-		e.reads[idx[k]] = rd
-		e.ready[idx[k]] = true
+	reads, shared := readClasses(c, sub)
+	for k, rd := range reads {
+		i := idx[k]
+		e.reads[i] = rd
+		e.ready[i] = true
+		e.prefilter[i] = nil
+		if r := e.rules[i]; e.direct[i] == nil && !e.noDirect && !shared[k] {
+			e.prefilter[i] = ownFilter(e.modules[r.ID], string(r.Class), libs)
+		}
 	}
 	return nil
 }
@@ -278,9 +289,31 @@ type Input struct {
 	// nil, and nothing reads them: every reader of a class's terms (views,
 	// the direct rules on terms, messages) is limited to its rule's
 	// providers (TestProviderLimitedTermsMatch).
-	only   map[resource.Class]map[resource.Provider]bool
+	only map[resource.Class]map[resource.Provider]bool
+	// uses, when set with only, narrows it: a resource of class c is
+	// converted when one of uses[c] covers its provider and its filter
+	// (nil: every resource) holds, so a class OPA reads only through
+	// prefiltered rules converts the few resources they can see.
+	uses   map[resource.Class][]termUse
 	views  map[string]ast.Value // provider set (and selection) -> input document
 	arrays map[string]*ast.Term // provider set and class -> the class's resources from those providers
+}
+
+// termUse is one reader's need of a class's terms: the resources of its
+// providers meeting its filter (nil: all of them).
+type termUse struct {
+	providers []resource.Provider
+	filter    *direct
+}
+
+// keep reports whether a reader among uses needs r's term.
+func keep(uses []termUse, r *resource.Resource) bool {
+	for _, u := range uses {
+		if slices.Contains(u.providers, r.Provider) && (u.filter == nil || u.filter.failsGo(r)) {
+			return true
+		}
+	}
+	return false
 }
 
 // classTerms are the Rego terms of a class's resources, in input order,
@@ -304,7 +337,16 @@ func (in *Input) ensure(classes ...resource.Class) (*classTerms, error) {
 			in.classes[c] = ct
 		}
 		in.mu.Unlock()
-		ct.once.Do(func() { ct.terms, ct.ids, ct.err = buildTerms(in.byClass[c], in.only[c]) })
+		ct.once.Do(func() {
+			var want func(*resource.Resource) bool
+			if ps := in.only[c]; ps != nil {
+				want = func(r *resource.Resource) bool { return ps[r.Provider] }
+				if uses, ok := in.uses[c]; ok {
+					want = func(r *resource.Resource) bool { return keep(uses, r) }
+				}
+			}
+			ct.terms, ct.ids, ct.err = buildTerms(in.byClass[c], want)
+		})
 		if ct.err != nil {
 			return nil, ct.err
 		}
@@ -358,9 +400,9 @@ func (in *Input) termsOf(c resource.Class, idx []int32) ([]*ast.Term, error) {
 }
 
 // buildTerms converts resources to the terms rules see, using every core.
-// With providers, only the resources of those providers are converted (the
-// others' terms are nil).
-func buildTerms(resources []*resource.Resource, providers map[resource.Provider]bool) ([]*ast.Term, []*ast.Term, error) {
+// With want, only the resources it selects are converted (the others'
+// terms are nil).
+func buildTerms(resources []*resource.Resource, want func(*resource.Resource) bool) ([]*ast.Term, []*ast.Term, error) {
 	terms := make([]*ast.Term, len(resources))
 	ids := make([]*ast.Term, len(resources))
 	workers := runtime.GOMAXPROCS(0)
@@ -381,7 +423,7 @@ func buildTerms(resources []*resource.Resource, providers map[resource.Provider]
 			var c converter
 			for i := lo; i < hi; i++ {
 				r := resources[i]
-				if providers != nil && !providers[r.Provider] {
+				if want != nil && !want(r) {
 					continue
 				}
 				t, err := c.view(r)
@@ -412,7 +454,10 @@ func buildTerms(resources []*resource.Resource, providers map[resource.Provider]
 //
 // reads lists the classes the view holds besides the rule's own (nil:
 // every class); without own, the view lacks the rule's own class.
-func (in *Input) view(rule *Rule, reads map[resource.Class]bool, own bool) (ast.Value, error) {
+//
+// filter, when not nil (and own), further restricts the rule's own class to
+// the resources it holds for (a prefiltered rule's view, not shared).
+func (in *Input) view(rule *Rule, reads map[resource.Class]bool, own bool, filter *direct) (ast.Value, error) {
 	classes := make([]resource.Class, 0, len(in.byClass))
 	for c := range in.byClass {
 		if c == rule.Class && own || c != rule.Class && (reads == nil || reads[c]) {
@@ -426,6 +471,9 @@ func (in *Input) view(rule *Rule, reads map[resource.Class]bool, own bool) (ast.
 	key := pkey + fmt.Sprint(classes)
 	if rule.sel != nil && own {
 		key += "|" + string(rule.Class) + "|" + rule.sel.key
+	}
+	if filter != nil && own {
+		key += "|prefilter|" + rule.ID
 	}
 	in.mu.Lock()
 	v, ok := in.views[key]
@@ -447,8 +495,10 @@ func (in *Input) view(rule *Rule, reads map[resource.Class]bool, own bool) (ast.
 	}
 	byClass := ast.NewObject()
 	for _, c := range classes {
-		if c == rule.Class && rule.sel != nil {
-			byClass.Insert(ast.StringTerm(string(c)), in.array(c, func(r *resource.Resource) bool { return want[r.Provider] && rule.sel.match(r) }))
+		if c == rule.Class && (rule.sel != nil || filter != nil) {
+			byClass.Insert(ast.StringTerm(string(c)), in.array(c, func(r *resource.Resource) bool {
+				return want[r.Provider] && rule.sel.match(r) && (filter == nil || filter.failsGo(r))
+			}))
 			continue
 		}
 		akey := pkey + "|" + string(c)
@@ -570,17 +620,19 @@ func (e *Engine) evaluate(ctx context.Context, in *Input, once bool) ([]finding.
 	// core; the classes judged only on Go fields get none.
 	var need []resource.Class
 	providers := map[resource.Class]map[resource.Provider]bool{}
+	termUses := map[resource.Class][]termUse{}
 	// uses lists, per rule, the classes whose terms it reads; left counts,
 	// per class, the rules still to judge that read its terms.
 	uses := make([][]resource.Class, len(e.rules))
 	left := map[resource.Class]int{}
 	var cur int
-	add := func(c resource.Class, rule *Rule) {
+	add := func(c resource.Class, rule *Rule, filter *direct) {
 		if len(in.byClass[c]) == 0 {
 			return
 		}
 		uses[cur] = append(uses[cur], c)
 		left[c]++
+		termUses[c] = append(termUses[c], termUse{providers: rule.Providers, filter: filter})
 		ps := providers[c]
 		if ps == nil {
 			ps = map[resource.Provider]bool{}
@@ -599,12 +651,12 @@ func (e *Engine) evaluate(ctx context.Context, in *Input, once bool) ([]finding.
 		d := e.direct[i]
 		opaFail := d == nil || !d.onGo
 		if opaFail {
-			add(r.Class, r)
+			add(r.Class, r, e.prefilter[i])
 		}
 		if opaFail || e.messages[i] != nil && !d.hasMessage {
 			for c := range in.byClass {
 				if c != r.Class && (e.reads[i] == nil || e.reads[i][c]) {
-					add(c, r)
+					add(c, r, nil)
 				}
 			}
 		}
@@ -619,7 +671,7 @@ func (e *Engine) evaluate(ctx context.Context, in *Input, once bool) ([]finding.
 		// class's (at 1,000,000 resources, gigabytes).
 		in.mu.Lock()
 		if len(in.classes) == 0 {
-			in.only = providers
+			in.only, in.uses = providers, termUses
 		}
 		in.mu.Unlock()
 	} else if _, err := in.ensure(need...); err != nil {
@@ -825,7 +877,7 @@ func (e *Engine) judge(ctx context.Context, i int, in *Input) (judgement, error)
 			return judgement{}, err
 		}
 		ids := ct.ids
-		view, err := in.view(rule, e.reads[i], true)
+		view, err := in.view(rule, e.reads[i], true, e.prefilter[i])
 		if err != nil {
 			return judgement{}, err
 		}
@@ -847,8 +899,32 @@ func (e *Engine) judge(ctx context.Context, i int, in *Input) (judgement, error)
 		}
 		// Look each id up rather than iterating the sets: OPA sorts a set
 		// to iterate it, and a lookup costs one hash of a term built once.
-		isFail = func(j int) bool { return setLen(fail) > 0 && fail.Contains(ids[j]) }
-		isSkip = func(j int) bool { return setLen(skip) > 0 && skip.Contains(ids[j]) }
+		// A resource the rule's prefilter left out of its input has no
+		// term (when no other reader needed it) and is in neither set.
+		pf := e.prefilter[i]
+		id := func(j int) *ast.Term {
+			if ids[j] != nil {
+				return ids[j]
+			}
+			if pf != nil && !pf.failsGo(resources[j]) {
+				return nil
+			}
+			return ast.StringTerm(resources[j].ID)
+		}
+		isFail = func(j int) bool {
+			if setLen(fail) == 0 {
+				return false
+			}
+			t := id(j)
+			return t != nil && fail.Contains(t)
+		}
+		isSkip = func(j int) bool {
+			if setLen(skip) == 0 {
+				return false
+			}
+			t := id(j)
+			return t != nil && skip.Contains(t)
+		}
 	}
 	out := make([]verdict, 0, len(resources))
 	hitsFail, hitsSkip := 0, 0
@@ -1008,7 +1084,7 @@ const messageBatch = 500
 // whole, so cross-resource rules see what they need.
 func (e *Engine) ruleMessages(ctx context.Context, i int, in *Input, failed []int32, msgs map[int32]string) error {
 	rule := e.rules[i]
-	view, err := in.view(rule, e.reads[i], false)
+	view, err := in.view(rule, e.reads[i], false, nil)
 	if err != nil {
 		return err
 	}
@@ -1076,7 +1152,11 @@ func (e *Engine) ruleMessages(ctx context.Context, i int, in *Input, failed []in
 // the engine (the governance rules read every data-store class), adds
 // nothing to the others' views, which would otherwise convert classes no
 // evaluated rule reads.
-func readClasses(c *ast.Compiler, rules []*Rule) []map[resource.Class]bool {
+//
+// shared[i] is true when a module other than rule i's own (a library, a
+// rule package) in that closure reads rule i's class or the input
+// dynamically.
+func readClasses(c *ast.Compiler, rules []*Rule) (reads []map[resource.Class]bool, shared []bool) {
 	type modReads struct {
 		classes map[resource.Class]bool
 		all     bool
@@ -1122,6 +1202,7 @@ func readClasses(c *ast.Compiler, rules []*Rule) []map[resource.Class]bool {
 		pkgFile[name] = m.Package.Path
 	}
 	out := make([]map[resource.Class]bool, len(rules))
+	shared = make([]bool, len(rules))
 	for i, r := range rules {
 		classes := map[resource.Class]bool{}
 		all := false
@@ -1138,11 +1219,15 @@ func readClasses(c *ast.Compiler, rules []*Rule) []map[resource.Class]bool {
 			mr := byFile[f]
 			if mr == nil {
 				all = true // not a compiled module: assume the worst
+				shared[i] = shared[i] || f != r.File
 				continue
 			}
 			all = all || mr.all
 			for cls := range mr.classes {
 				classes[cls] = true
+			}
+			if f != r.File && (mr.all || mr.classes[r.Class]) {
+				shared[i] = true
 			}
 			for _, ref := range mr.refs {
 				for other, pkg := range pkgFile {
@@ -1156,7 +1241,7 @@ func readClasses(c *ast.Compiler, rules []*Rule) []map[resource.Class]bool {
 			out[i] = classes
 		}
 	}
-	return out
+	return out, shared
 }
 
 // groundHead reports whether a data ref names its package path with
