@@ -1,7 +1,6 @@
 package awscollect
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -26,28 +25,15 @@ func TestRouteTables(t *testing.T) {
 		{"second page fails", "500", 0, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			f := newFakeAWS(t, "testdata")
-			f.Fault = func(r fakeReq) string {
+			dir, fails := collectMgmt(t, []Service{{Name: "ec2", Run: runEC2}}, func(r fakeReq) string {
 				if r.Key() == "ec2:DescribeRouteTables" && r.Token == "rtb-page-2" {
 					return c.fault
 				}
 				return ""
-			}
-			opts := testOptions(t, f, mgmt)
-			opts.Regions = []string{"us-east-1"}
-			opts.services = []Service{{Name: "ec2", Run: runEC2}}
-			dir := t.TempDir()
-			rec := &collect.Recorder{}
-			if err := Collect(context.Background(), opts, collect.Dir(dir), rec, nil); err != nil {
-				t.Fatal(err)
-			}
-			var fails []string
-			for _, fl := range rec.Failures() {
-				fails = append(fails, fl.Call+" "+string(fl.Kind))
-			}
+			}, []string{"ec2"}, "testdata")
 			var want []string
 			if c.fault != "" {
-				want = []string{"ec2:DescribeRouteTables " + string(collect.Failed)}
+				want = []string{"ec2:DescribeRouteTables  " + string(collect.Failed)}
 			}
 			if mustJSON(fails) != mustJSON(want) {
 				t.Errorf("failures = %v, want %v", fails, want)

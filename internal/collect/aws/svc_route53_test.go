@@ -2,6 +2,7 @@ package awscollect
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/collect"
@@ -12,15 +13,18 @@ const (
 	zoneInternal = "arn:aws:route53:::hostedzone/Z0INTERNAL2EXAMPLE" // private (vpc-0aaa0001), no query logging
 )
 
-// collectAll runs every service (core and others) for the management
-// account alone in us-east-1 and returns the output directory and the
-// failures of service svc.
-func collectAll(t *testing.T, svc string, fault func(fakeReq) string) (string, []string) {
+// collectMgmt runs services (every one when nil) for the management
+// account alone in us-east-1 against the fake server over dirs (its
+// default ones when none), and returns the output directory and the
+// failures of the calls whose service is one of svcs, as
+// "call resource kind".
+func collectMgmt(t *testing.T, services []Service, fault func(fakeReq) string, svcs []string, dirs ...string) (string, []string) {
 	t.Helper()
-	f := newFakeAWS(t)
+	f := newFakeAWS(t, dirs...)
 	f.Fault = fault
 	opts := testOptions(t, f, mgmt)
 	opts.Regions = []string{"us-east-1"}
+	opts.services = services
 	dir := t.TempDir()
 	rec := &collect.Recorder{}
 	if err := Collect(context.Background(), opts, collect.Dir(dir), rec, nil); err != nil {
@@ -28,7 +32,7 @@ func collectAll(t *testing.T, svc string, fault func(fakeReq) string) (string, [
 	}
 	var fails []string
 	for _, fl := range rec.Failures() {
-		if fl.Service == svc {
+		if slices.Contains(svcs, fl.Service) {
 			fails = append(fails, fl.Call+" "+fl.Resource+" "+string(fl.Kind))
 		}
 	}
@@ -42,7 +46,7 @@ func collectAll(t *testing.T, svc string, fault func(fakeReq) string) (string, [
 // to its own bucket is not) and dns-dangling-record fails the public zone;
 // dns-query-logging passes it and does not judge the private one.
 func TestRoute53Zones(t *testing.T) {
-	dir, fails := collectAll(t, "route53", nil)
+	dir, fails := collectMgmt(t, nil, nil, []string{"route53"})
 	if len(fails) != 0 {
 		t.Errorf("failures: %v", fails)
 	}
@@ -69,7 +73,7 @@ func TestRoute53Zones(t *testing.T) {
 // records still are and decide the dangling record; a zone whose second
 // page of records failed has no records (dangling unknown, not none).
 func TestRoute53Faults(t *testing.T) {
-	dir, fails := collectAll(t, "route53", func(r fakeReq) string {
+	dir, fails := collectMgmt(t, nil, func(r fakeReq) string {
 		switch {
 		case r.Key() == "route53:ListQueryLoggingConfigs":
 			return "denied"
@@ -77,7 +81,7 @@ func TestRoute53Faults(t *testing.T) {
 			return "500"
 		}
 		return ""
-	})
+	}, []string{"route53"})
 	want := []string{"route53:ListQueryLoggingConfigs  " + string(collect.Denied),
 		"route53:ListResourceRecordSets " + zoneOrders + " " + string(collect.Failed)}
 	if len(fails) == 2 && fails[0] > fails[1] {
