@@ -25,6 +25,7 @@ func runEC2(ctx context.Context, t *Task) error {
 	e.vpcs(ctx)
 	e.subnets(ctx)
 	e.routeTables(ctx)
+	e.links(ctx)
 	e.volumes(ctx)
 	e.flowLogs(ctx)
 	e.ebsDefault(ctx)
