@@ -186,6 +186,13 @@ func accuracyCases() []accCase {
 		}
 	}
 	fewGuesses = append(fewGuesses, consoleLogin(9, iamUser, "Success", ""))
+	var recon, terraformRefresh []string
+	for i, n := range ec2Reads {
+		ev := ctRO(ctAPI(i%10, "ec2.amazonaws.com", n, `"requestParameters":{}`))
+		recon = append(recon, ev)
+		// terraform plan refreshing the state it manages.
+		terraformRefresh = append(terraformRefresh, strings.Replace(ev, `"userAgent":"aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0 exe/x86_64"`, `"userAgent":"APN/1.0 HashiCorp/1.0 Terraform/1.7.5 (+https://www.terraform.io) terraform-provider-aws/5.40.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go/1.50.30 (go1.21.8; linux; amd64)"`, 1))
+	}
 	return []accCase{
 		{
 			title: "AWS Security Group Ingress From Any Address On An Admin Port", level: LevelHigh,
@@ -639,6 +646,10 @@ func accuracyCases() []accCase {
 			title: "M365 Mailbox Delegate Permission Added", level: LevelMedium,
 			attack: []string{m365Op(1, "Add-MailboxFolderPermission", `[{"Name":"Identity","Value":"ceo@contoso.example:\\Inbox"},{"Name":"User","Value":"mallory@contoso.example"},{"Name":"AccessRights","Value":"Reviewer"}]`, "True")},
 			benign: []string{m365Op(2, "Add-MailboxFolderPermission", `[{"Name":"Identity","Value":"ceo@contoso.example:\\Calendar"},{"Name":"User","Value":"Default"},{"Name":"AccessRights","Value":"Reviewer"}]`, "True")},
+		},
+		{
+			title: "AWS Infrastructure Discovery Burst", level: LevelMedium,
+			sequence: recon, benignSequence: terraformRefresh,
 		},
 		{
 			title: "Entra ID Successful Sign-In With Legacy Authentication", level: LevelMedium,

@@ -89,6 +89,9 @@ func TestCoveragePack(t *testing.T) {
 	}
 }
 
+// ec2Reads are 30 distinct EC2 read calls, a discovery burst's worth.
+var ec2Reads = []string{"DescribeInstances", "DescribeVolumes", "DescribeSnapshots", "DescribeImages", "DescribeSecurityGroups", "DescribeSubnets", "DescribeVpcs", "DescribeRouteTables", "DescribeNetworkInterfaces", "DescribeKeyPairs", "DescribeAddresses", "DescribeInternetGateways", "DescribeNatGateways", "DescribeVpcEndpoints", "DescribeLaunchTemplates", "DescribeRegions", "DescribeAvailabilityZones", "DescribeNetworkAcls", "DescribeFlowLogs", "DescribeTags", "DescribeInstanceTypes", "DescribeVpcPeeringConnections", "DescribeTransitGateways", "DescribeCustomerGateways", "DescribeVpnConnections", "DescribePlacementGroups", "DescribeHosts", "DescribeSpotInstanceRequests", "DescribeReservedInstances", "DescribeIamInstanceProfileAssociations"}
+
 // signinToken is a GetSigninToken event (the federation endpoint turning a
 // role session into a console session) with result Success or Failure.
 func signinToken(min int, result string) string {
@@ -147,7 +150,6 @@ func m365Obj(min int, op, params, result, objectID string) string {
 // shapes, and not on a benign look-alike burst (below the threshold, or
 // spread the other way).
 func TestCoveragePackCorrelations(t *testing.T) {
-	ec2Reads := []string{"DescribeInstances", "DescribeVolumes", "DescribeSnapshots", "DescribeImages", "DescribeSecurityGroups", "DescribeSubnets", "DescribeVpcs", "DescribeRouteTables", "DescribeNetworkInterfaces", "DescribeKeyPairs", "DescribeAddresses", "DescribeInternetGateways", "DescribeNatGateways", "DescribeVpcEndpoints", "DescribeLaunchTemplates", "DescribeRegions", "DescribeAvailabilityZones", "DescribeNetworkAcls", "DescribeFlowLogs", "DescribeTags", "DescribeInstanceTypes", "DescribeVpcPeeringConnections", "DescribeTransitGateways", "DescribeCustomerGateways", "DescribeVpnConnections", "DescribePlacementGroups", "DescribeHosts", "DescribeSpotInstanceRequests", "DescribeReservedInstances", "DescribeIamInstanceProfileAssociations"}
 	var burst, fewReads, consoleBurst []string
 	for i, n := range ec2Reads {
 		ev := ctRO(ctAPI(i%10, "ec2.amazonaws.com", n, `"requestParameters":{}`))
