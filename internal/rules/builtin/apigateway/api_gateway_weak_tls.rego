@@ -22,6 +22,7 @@ package vigil.rules.api_gateway_weak_tls
 
 fail contains r.id if {
 	some r in input.resources.api_gateway
+	is_string(r.facts.api_gateway.min_tls_version) # what weak_tls requires, first: only these are converted for OPA
 	weak_tls(r.facts.api_gateway.min_tls_version)
 }
 

@@ -23,6 +23,7 @@ package vigil.rules.cdn_weak_tls
 
 fail contains r.id if {
 	some r in input.resources.cdn
+	is_string(r.facts.cdn.min_tls_version) # what weak_tls requires, first: only these are converted for OPA
 	weak_tls(r.facts.cdn.min_tls_version)
 }
 

@@ -22,6 +22,7 @@ package vigil.rules.queue_weak_tls
 
 fail contains r.id if {
 	some r in input.resources.queue
+	is_string(r.facts.queue.min_tls_version) # what weak_tls requires, first: only these are converted for OPA
 	weak_tls(r.facts.queue.min_tls_version)
 }
 
