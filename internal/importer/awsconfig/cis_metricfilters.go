@@ -319,13 +319,18 @@ func accountMetricAlarms(byType map[string][]*resource.Resource, get func(string
 		terms   map[string]bool
 		metrics []metric
 	}
+	// listed returns a listing's place, marked in read when it is whole.
+	listed := func(l *resource.Resource, read map[place]bool) place {
+		p := place{l.Account, l.Region}
+		if attr.Any(attr.Bool(l.Raw, "Complete")) {
+			read[p] = true
+		}
+		return p
+	}
 	filters := map[group][]filter{}
 	filtersRead := map[place]bool{}
 	for _, l := range byType[TypeMetricFilterList] {
-		p := place{l.Account, l.Region}
-		if attr.Any(attr.Bool(l.Raw, "Complete")) {
-			filtersRead[p] = true
-		}
+		p := listed(l, filtersRead)
 		for _, v := range attr.Arr(l.Raw, "filters") {
 			f := attr.AsObj(v)
 			norm, terms := patternTerms(attr.Str(f, "pattern"))
@@ -341,10 +346,7 @@ func accountMetricAlarms(byType map[string][]*resource.Resource, get func(string
 	watched := map[metric]bool{}
 	alarmsRead := map[place]bool{}
 	for _, l := range byType[TypeAlarmList] {
-		p := place{l.Account, l.Region}
-		if attr.Any(attr.Bool(l.Raw, "Complete")) {
-			alarmsRead[p] = true
-		}
+		p := listed(l, alarmsRead)
 		for _, v := range attr.Arr(l.Raw, "alarms") {
 			watched[metricOf(p, v)] = true
 		}
