@@ -220,15 +220,6 @@ func (r *Registry) EventTime(name Source, raw []byte) (time.Time, error) {
 func EventTime(paths []string, raw []byte) (time.Time, error) {
 	s := ""
 	for _, p := range paths {
-		// Most sources keep the time in a top-level member: found by a
-		// plain scan when it can tell, as gjson would, else by gjson.
-		if v, found, ok := topString(raw, p); ok {
-			if found && v != "" {
-				s = v
-				break
-			}
-			continue
-		}
 		// A string over raw, not a copy: the value is parsed, not kept.
 		if v := gjson.Get(unsafe.String(unsafe.SliceData(raw), len(raw)), p); v.Type == gjson.String && v.Str != "" {
 			s = v.Str
