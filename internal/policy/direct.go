@@ -1412,13 +1412,19 @@ func (c *directCond) holdsGo(r *resource.Resource) bool {
 	if !ok {
 		return c.undefined()
 	}
+	if c.op == opExists {
+		return true
+	}
+	return c.scalarHolds(v)
+}
+
+// scalarHolds is the outcome of a defined-value, membership or comparison
+// condition (with its constant) on the scalar v.
+func (c *directCond) scalarHolds(v scalar) bool {
 	var res bool
 	switch c.op {
-	case opExists:
-		return true
 	case opDefined:
 		res = !(v.kind == 1 && !v.b)
-		return res != c.negated
 	case opIn:
 		for i := range c.set {
 			if c.set[i].compare(v) == 0 {
@@ -1426,21 +1432,28 @@ func (c *directCond) holdsGo(r *resource.Resource) bool {
 				break
 			}
 		}
-		return res != c.negated
-	}
-	switch k := c.k.compare(v); c.op {
-	case opEq:
-		res = k == 0
-	case opNeq:
-		res = k != 0
-	case opLt:
-		res = k < 0
-	case opLte:
-		res = k <= 0
-	case opGt:
-		res = k > 0
-	case opGte:
-		res = k >= 0
+	default:
+		res = c.op.holds(c.k.compare(v))
 	}
 	return res != c.negated
+}
+
+// holds reports whether the comparison holds for k, the sign of the left
+// operand compared with the right.
+func (o cmpOp) holds(k int) bool {
+	switch o {
+	case opEq:
+		return k == 0
+	case opNeq:
+		return k != 0
+	case opLt:
+		return k < 0
+	case opLte:
+		return k <= 0
+	case opGt:
+		return k > 0
+	case opGte:
+		return k >= 0
+	}
+	return false
 }

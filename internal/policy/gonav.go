@@ -346,50 +346,9 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 		if !ok {
 			return c.undefined()
 		}
-		k := compareGo(v, sv, w)
-		var res bool
-		switch c.op {
-		case opNeq:
-			res = k != 0
-		case opLt:
-			res = k < 0
-		case opLte:
-			res = k <= 0
-		case opGt:
-			res = k > 0
-		case opGte:
-			res = k >= 0
-		}
-		return res != c.negated
+		return c.op.holds(compareGo(v, sv, w)) != c.negated
 	}
-	var res bool
-	switch c.op {
-	case opDefined:
-		res = !(sv.kind == 1 && !sv.b)
-	case opIn:
-		for i := range c.set {
-			if c.set[i].compare(sv) == 0 {
-				res = true
-				break
-			}
-		}
-	default:
-		switch k := c.k.compare(sv); c.op {
-		case opEq:
-			res = k == 0
-		case opNeq:
-			res = k != 0
-		case opLt:
-			res = k < 0
-		case opLte:
-			res = k <= 0
-		case opGt:
-			res = k > 0
-		case opGte:
-			res = k >= 0
-		}
-	}
-	return res != c.negated
+	return c.scalarHolds(sv)
 }
 
 // from is where the condition's path starts: the resource, or an element.
