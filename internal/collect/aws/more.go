@@ -27,6 +27,7 @@ func moreServices() []Service {
 		{Name: "lambda", Run: runLambda},
 		{Name: "eks", Run: runEKS},
 		{Name: "elasticloadbalancing", Run: runELBv2},
+		{Name: "elasticloadbalancing", Run: runClassicELB},
 		{Name: "cloudfront", Global: true, Run: runCloudFront},
 		{Name: "sns", Run: runSNS},
 		{Name: "sqs", Run: runSQS},

@@ -35,6 +35,9 @@ func actionOf(r fakeReq) string {
 	if a, ok := renamed[r.Key()]; ok {
 		return a
 	}
+	if r.Service == "elb" {
+		return "elasticloadbalancing:" + r.Op // classic load balancers: the fake server's own service name
+	}
 	if r.Service == "apigateway" && r.Protocol == "restjson" {
 		return "apigateway:GET" // API Gateway authorizes by HTTP method on the path read
 	}

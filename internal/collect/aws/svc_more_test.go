@@ -23,7 +23,7 @@ const moreAcct = "111122223333"
 // moreServiceNames are the signing names of the services of svc_*.go.
 var moreServiceNames = []string{"rds", "kms", "cloudtrail", "config", "guardduty", "securityhub", "inspector2", "lambda", "eks",
 	"elasticloadbalancing", "cloudfront", "sns", "sqs", "secretsmanager", "directconnect", "apigateway", "access-analyzer", "elasticfilesystem",
-	"logs", "monitoring", "cloudwatch", "ecr", "route53"} // CloudWatch signs as monitoring; its failures name the IAM prefix
+	"logs", "monitoring", "cloudwatch", "ecr", "route53", "elb"} // CloudWatch signs as monitoring; its failures name the IAM prefix
 
 // moreCLIPrefixes are the CLI outputs these services write.
 var moreCLIPrefixes = []string{"elbv2-", "kms-", "lambda-", "sns-", "sqs-", "secretsmanager-", "securityhub-", "config-", "guardduty-",
@@ -32,7 +32,7 @@ var moreCLIPrefixes = []string{"elbv2-", "kms-", "lambda-", "sns-", "sqs-", "sec
 // moreTypes are the AWS Config types these services write.
 var moreTypes = []string{"AWS::RDS::", "AWS::KMS::", "AWS::CloudTrail::", "AWS::Config::", "AWS::GuardDuty::", "AWS::Lambda::",
 	"AWS::EKS::", "AWS::ElasticLoadBalancingV2::", "AWS::CloudFront::", "AWS::SNS::", "AWS::SQS::", "AWS::SecretsManager::",
-	"AWS::ApiGateway::", "AWS::ApiGatewayV2::", "AWS::EFS::", "AWS::ECR::", "AWS::Route53::"}
+	"AWS::ApiGateway::", "AWS::ApiGatewayV2::", "AWS::EFS::", "AWS::ECR::", "AWS::Route53::", "AWS::ElasticLoadBalancing::"}
 
 func isMoreService(s string) bool { return slices.Contains(moreServiceNames, s) }
 

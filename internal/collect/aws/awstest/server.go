@@ -6,6 +6,8 @@
 //
 // Routing, by protocol as the SDK sends the request:
 //   - query protocol (IAM, STS, EC2, SNS, RDS, ELBv2...): the form's Action;
+//     a classic load balancer call (API version 2012-06-01, signed
+//     "elasticloadbalancing" as ELBv2's) is service "elb";
 //   - JSON protocol (Organizations, KMS, CloudTrail, Config, SQS, Secrets
 //     Manager, CloudWatch Logs...): the operation after the last "." of X-Amz-Target;
 //   - Smithy RPC v2 CBOR (CloudWatch): the path's operation, CBOR
@@ -204,6 +206,9 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 			req.Protocol = "ec2"
 		}
 		req.Op = form.Get("Action")
+		if req.Service == "elasticloadbalancing" && form.Get("Version") == "2012-06-01" {
+			req.Service = "elb" // classic load balancers: signed as ELBv2 is, the same operation names
+		}
 		req.Token = firstForm(form, "Marker", "NextToken")
 		req.Resource = firstForm(form, append(resourceParams, "RoleArn")...)
 	case req.Service == "s3" && strings.HasPrefix(r.URL.Path, "/v20180820/"):
