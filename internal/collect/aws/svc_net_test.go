@@ -91,13 +91,20 @@ func checkNetFacts(t *testing.T, rs map[string]*resource.Resource) {
 // in no file the collection writes.
 func TestNetCISSecretsLeftOut(t *testing.T) {
 	dir, _, _ := collectMore(t, nil)
+	noFileHolds(t, dir, "VIGILTESTbgpAuthKey", "the BGP authentication key")
+}
+
+// noFileHolds fails t for every file under dir holding secret (what names
+// it).
+func noFileHolds(t *testing.T, dir, secret, what string) {
+	t.Helper()
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
 		b, err := os.ReadFile(p)
-		if err == nil && bytes.Contains(b, []byte("VIGILTESTbgpAuthKey")) {
-			t.Errorf("%s holds the BGP authentication key", p)
+		if err == nil && bytes.Contains(b, []byte(secret)) {
+			t.Errorf("%s holds %s", p, what)
 		}
 		return err
 	})
