@@ -107,6 +107,14 @@ func nsgRule(source, port, access string) string {
 	return fmt.Sprintf(`{"properties":{"protocol":"Tcp","sourcePortRange":"*","destinationPortRange":%q,"sourceAddressPrefix":%q,"destinationAddressPrefix":"*","access":%q,"priority":100,"direction":"Inbound"}}`, port, source, access)
 }
 
+// entraUserUpdate is an "Update user" audit record whose target has
+// UserType changed from old to new.
+func entraUserUpdate(old, new string) string {
+	mod := fmt.Sprintf(`"modifiedProperties":[{"displayName":"UserType","oldValue":"[\"%s\"]","newValue":"[\"%s\"]"},{"displayName":"Included Updated Properties","oldValue":null,"newValue":"\"UserType\""}]`, old, new)
+	ev := strings.Replace(entraOp("Update user", "success"), `"displayName":"payroll-sync","type":"ServicePrincipal"`, `"displayName":null,"type":"User","userPrincipalName":"partner_fabrikam.example#EXT#@contoso.onmicrosoft.com",`+mod, 1)
+	return strings.Replace(ev, `"category":"ApplicationManagement"`, `"category":"UserManagement"`, 1)
+}
+
 // accCase is one accuracy scenario: each attack event alone raises the
 // rule's alert at level (default tuning); the events of sequence together
 // do too (correlations); no benign event alone, nor benignSequence
@@ -650,6 +658,11 @@ func accuracyCases() []accCase {
 		{
 			title: "AWS Infrastructure Discovery Burst", level: LevelMedium,
 			sequence: recon, benignSequence: terraformRefresh,
+		},
+		{
+			title: "Entra ID Guest User Converted To Member", level: LevelMedium,
+			attack: []string{entraUserUpdate("Guest", "Member")},
+			benign: []string{entraUserUpdate("Member", "Guest"), strings.Replace(entraUserUpdate("Guest", "Member"), `"displayName":"UserType"`, `"displayName":"Department"`, 1)},
 		},
 		{
 			title: "Entra ID Successful Sign-In With Legacy Authentication", level: LevelMedium,
