@@ -3,6 +3,7 @@ package awsconfig
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -110,11 +111,11 @@ func Detect(doc any) string {
 
 func getv(m attr.M, k string) any { v, _ := attr.Get(m, k); return v }
 
+// isConfigItemList: any element is a configuration item, not only the
+// first, so that a file whose first item is damaged is still read (Parse
+// reports the bad items by index) rather than skipped as an unknown file.
 func isConfigItemList(a []any) bool {
-	if len(a) == 0 {
-		return false
-	}
-	return isConfigItem(attr.AsObj(a[0]))
+	return slices.ContainsFunc(a, func(v any) bool { return isConfigItem(attr.AsObj(v)) })
 }
 
 func isConfigItem(o attr.M) bool {

@@ -86,7 +86,12 @@ func isEnvelope(d attr.M) bool {
 	return attr.Has(d, "data") && (attr.Has(d, "count") || attr.Has(d, "total_records") || attr.Has(d, "totalRecords") || attr.Has(d, "skip_token"))
 }
 
-func isRowList(a []any) bool { return len(a) > 0 && isRow(attr.AsObj(a[0])) }
+// isRowList: any element is a row, not only the first, so that a file whose
+// first row is damaged is still read (Parse reports the bad rows by index)
+// rather than skipped as an unknown file with all its other rows.
+func isRowList(a []any) bool {
+	return slices.ContainsFunc(a, func(v any) bool { return isRow(attr.AsObj(v)) })
+}
 
 // isRow: a row has an ARM resource ID and a type.
 func isRow(o attr.M) bool {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -75,19 +76,24 @@ func Sniff(line []byte) bool {
 func Detect(doc any) string {
 	switch d := doc.(type) {
 	case []any:
-		if len(d) > 0 && isAsset(d[0]) {
+		if isAssetList(d) {
 			return Format
 		}
 	case attr.M:
 		if isAsset(d) {
 			return Format
 		}
-		if a := attr.Arr(d, "assets"); len(a) > 0 && isAsset(a[0]) {
+		if isAssetList(attr.Arr(d, "assets")) {
 			return Format
 		}
 	}
 	return ""
 }
+
+// isAssetList: any element is an asset, not only the first, so that a file
+// whose first asset is damaged is still read (Parse reports the bad assets
+// by index) rather than skipped as an unknown file.
+func isAssetList(a []any) bool { return slices.ContainsFunc(a, isAsset) }
 
 // Parse imports a JSON document Detect accepted.
 func Parse(ctx context.Context, path string, doc any) *attr.Result {
