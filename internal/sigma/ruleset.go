@@ -131,6 +131,18 @@ func (s *RuleSet) IndexField() (path string, indexed, always int) {
 	return path, len(s.all) - len(s.rest), len(s.rest)
 }
 
+// Evaluated returns how many matchers Match evaluates for ev: those its
+// indexes admit plus those that could not be indexed (the cost of the set
+// per event, which tests bound).
+func (s *RuleSet) Evaluated(ev Event) int {
+	var buf [64]int
+	n := len(s.rest)
+	for k := range s.idx {
+		n += len(s.idx[k].candidates(ev, buf[:0]))
+	}
+	return n
+}
+
 // Matchers returns the matchers of the set.
 func (s *RuleSet) Matchers() []*Matcher { return s.all }
 
