@@ -124,6 +124,6 @@ with the number of rules.`,
 	cmd.Flags().IntVar(&copies, "rule-copies", 1, "evaluate the built-in pack copied N times (renamed copies): how evaluation scales with the number of rules")
 	cmd.Flags().StringVar(&governanceFile, "governance", "", "apply this governance policy and evaluate the governance rules too (as vigil scan --governance)")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to FILE (for go tool pprof)")
-	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write a Go heap profile to FILE, taken after the first run's evaluation (the inventory, findings and report live; it forces a collection first)")
+	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write a Go heap profile of the first run to FILE, taken at the collection that found the largest live heap")
 	return cmd
 }
