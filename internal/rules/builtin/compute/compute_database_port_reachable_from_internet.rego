@@ -26,6 +26,7 @@ db_ports := {1433, 1521, 3306, 5432, 6379, 9200, 27017}
 
 fail contains r.id if {
 	some r in input.resources.compute
+
 	# What reachable_on requires, first and in the engine's direct form: only
 	# the compute resources with an exposure path are converted for OPA.
 	not r.facts.exposure.internet == false

@@ -26,6 +26,7 @@ admin_ports := {22, 3389, 5985, 5986}
 
 fail contains r.id if {
 	some r in input.resources.compute
+
 	# What reachable_on requires, first and in the engine's direct form: only
 	# the compute resources with an exposure path are converted for OPA.
 	not r.facts.exposure.internet == false
