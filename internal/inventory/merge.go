@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -112,8 +113,15 @@ func mergeInto(dst, src *resource.Resource) {
 	if dst.Raw == nil {
 		dst.Raw = src.Raw
 	} else {
+		// Raw may be a map a decoder shares between resources (the
+		// importers' decoder hands out one map for every copy of a small
+		// object): add to a copy, never to the map itself.
+		copied := false
 		for k, v := range src.Raw {
 			if _, ok := dst.Raw[k]; !ok {
+				if !copied {
+					dst.Raw, copied = maps.Clone(dst.Raw), true
+				}
 				dst.Raw[k] = v
 			}
 		}

@@ -89,7 +89,27 @@ const (
 	keySlots   = 1 << 12
 	valueSlots = 1 << 13
 	numSlots   = 1 << 10
+	objSlots   = 1 << 12
+	seenSlots  = 1 << 14
 )
+
+// objMax is the length of the longest object text shared (see objSlot).
+const objMax = 512
+
+// objSlot caches one small object: exports repeat the same small objects
+// of scalars thousands of times (tags, {"enabled": true}, SKUs, logging
+// settings), and a Go map costs two allocations and at least 336 bytes
+// whatever its size, so an object whose text (its bytes from '{' to '}')
+// was decoded before is the map decoded then. A text is kept only the
+// second time its hash is seen (seen), so objects seen once (holding an
+// ID) cost no copy and do not push out the repeated ones. The whole
+// text's own object (depth 1) is never shared: the map Decode returns is
+// the caller's. The objects inside it are read-only: whoever changes one
+// (inventory's merge of Raw) copies it first.
+type objSlot struct {
+	lit string // the object's text
+	m   M
+}
 
 type valueSlot struct {
 	s string
@@ -106,6 +126,8 @@ type decoder struct {
 	keys    [keySlots]string
 	strs    [valueSlots]valueSlot
 	nums    [numSlots]valueSlot
+	objs    [objSlots]objSlot
+	seen    [seenSlots]uint64
 }
 
 // emptyArray is every empty array decoded: one boxed empty slice (nothing
@@ -186,6 +208,7 @@ func (d *decoder) object(depth int) (any, bool) {
 	if depth > maxFastDepth {
 		return nil, false
 	}
+	start := d.pos
 	d.pos++ // '{'
 	d.skipSpace()
 	if d.pos < len(d.buf) && d.buf[d.pos] == '}' {
@@ -193,6 +216,7 @@ func (d *decoder) object(depth int) (any, bool) {
 		return M{}, true
 	}
 	base := len(d.entries)
+	scalars := true // every member's value is a scalar or an empty array
 	for {
 		d.skipSpace()
 		if d.pos >= len(d.buf) || d.buf[d.pos] != '"' {
@@ -217,6 +241,13 @@ func (d *decoder) object(depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
+		if scalars {
+			switch v.(type) {
+			case string, float64, bool, nil:
+			default:
+				scalars = isEmptyArray(v)
+			}
+		}
 		d.entries = append(d.entries, entry{k, v})
 		d.skipSpace()
 		if d.pos >= len(d.buf) {
@@ -227,18 +258,46 @@ func (d *decoder) object(depth int) (any, bool) {
 			d.pos++
 		case '}':
 			d.pos++
+			var slot *objSlot
+			var h uint64
+			if lit := d.buf[start:d.pos]; scalars && depth > 1 && len(lit) <= objMax {
+				h = maphash.Bytes(seed, lit)
+				slot = &d.objs[h&(objSlots-1)]
+				if slot.m != nil && slot.lit == string(lit) {
+					d.dropEntries(base)
+					return slot.m, true
+				}
+			}
 			es := d.entries[base:]
 			m := make(M, len(es))
 			for _, e := range es {
 				m[e.k] = e.v
 			}
-			clear(es)
-			d.entries = d.entries[:base]
+			d.dropEntries(base)
+			if slot != nil {
+				if seen := &d.seen[(h>>32)&(seenSlots-1)]; *seen == h {
+					*slot = objSlot{lit: string(d.buf[start:d.pos]), m: m}
+				} else {
+					*seen = h
+				}
+			}
 			return m, true
 		default:
 			return nil, false
 		}
 	}
+}
+
+// dropEntries forgets the members decoded above base.
+func (d *decoder) dropEntries(base int) {
+	clear(d.entries[base:])
+	d.entries = d.entries[:base]
+}
+
+// isEmptyArray reports whether v is the shared empty array.
+func isEmptyArray(v any) bool {
+	a, ok := v.([]any)
+	return ok && len(a) == 0
 }
 
 func (d *decoder) array(depth int) (any, bool) {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -117,17 +118,55 @@ func TestDecodeMatchesGoccy(t *testing.T) {
 		checkDecode(t, []byte(s))
 	}
 	// Interned values are shared, not aliased: decoding the same text
-	// twice gives equal, independent maps.
-	var a, b M
-	if err := Decode([]byte(`{"region":"us-east-1","n":443}`), &a); err != nil {
+	// again gives equal, independent maps (the object a text is, unlike
+	// the objects inside it, is never shared).
+	var first M
+	for i := range 3 {
+		var m M
+		if err := Decode([]byte(`{"region":"us-east-1","n":443}`), &m); err != nil {
+			t.Fatal(err)
+		}
+		if m["region"] != "us-east-1" || m["n"] != 443.0 {
+			t.Fatalf("decoding %d changed by the first: %v", i, m)
+		}
+		if i == 0 {
+			first = m
+			first["region"] = "changed"
+		}
+	}
+}
+
+// TestDecodeSharesSmallObjects: an object of scalars seen again is the map
+// decoded before, with the same content; objects that hold another object
+// or a non-empty array, longer texts, and texts that differ by a byte are
+// decoded anew.
+func TestDecodeSharesSmallObjects(t *testing.T) {
+	long := `{"k":"` + strings.Repeat("x", objMax) + `"}`
+	text := `[{"Key":"env","Value":"prod"},{"Key":"env","Value":"prod"},{"Key":"env","Value":"prod"},` +
+		`{"Key":"env","Value":"prod "},{"enabled":true,"days":90,"x":null,"e":[]},{"enabled":true,"days":90,"x":null,"e":[]},` +
+		`{"enabled":true,"days":90,"x":null,"e":[]},{"a":{"b":1}},{"a":{"b":1}},{"a":{"b":1}},{"l":[1]},{"l":[1]},{"l":[1]},` +
+		long + `,` + long + `,` + long + `]`
+	checkDecode(t, []byte(text))
+	var a []any
+	if err := Decode([]byte(text), &a); err != nil {
 		t.Fatal(err)
 	}
-	if err := Decode([]byte(`{"region":"us-east-1","n":443}`), &b); err != nil {
-		t.Fatal(err)
+	same := func(i, j int) bool {
+		return reflect.ValueOf(a[i]).UnsafePointer() == reflect.ValueOf(a[j]).UnsafePointer()
 	}
-	a["region"] = "changed"
-	if b["region"] != "us-east-1" || b["n"] != 443.0 {
-		t.Fatalf("second decoding changed by the first: %v", b)
+	for _, c := range []struct {
+		i, j int
+		want bool
+	}{{1, 2, true}, {2, 3, false}, {5, 6, true}, {8, 9, false}, {11, 12, false}, {14, 15, false}} {
+		if got := same(c.i, c.j); got != c.want {
+			t.Errorf("elements %d and %d shared: %v, want %v", c.i, c.j, got, c.want)
+		}
+	}
+	if a[3].(M)["Value"] != "prod " || a[2].(M)["Value"] != "prod" {
+		t.Errorf("shared objects' content: %v %v", a[2], a[3])
+	}
+	if reflect.ValueOf(a[9].(M)["a"]).UnsafePointer() != reflect.ValueOf(a[8].(M)["a"]).UnsafePointer() {
+		t.Errorf("a nested object of scalars seen again is not shared")
 	}
 }
 
