@@ -2,6 +2,9 @@ package awspolicy
 
 import (
 	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -53,4 +56,48 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzDecodeJSON: decodeJSON gives the tree and the error that
+// encoding/json with UseNumber gives, whichever decoder it used.
+func FuzzDecodeJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`,
+		`{"a":1}`, `{"a":-0.5e3}`, `{"a":"1"}`, `{"a":"x","a":"y"}`, `{"a":[true,false,null]}`,
+		"{\"a\":\"\t\"}", "{\"a\":\"\x01\"}", "\t{\"a\" : [ ] }\r\n", `{"a":"\u0041"}`, `{"a":"\"}"}`,
+		"{\"a\":\"\xff\"}", "{\"a\":\"\xc3\xa9\"}", `{"a":}`, `{"a":"b"} x`, `{"a":"b"}}`, `[]`, `"s"`, `null`,
+		`{"a":{"b":{"c":{"d":[[[[[]]]]]}}}}`, `{"a":tru}`, `{"a":nul}`, `{"a" "b"}`, `{,}`, ``, ` `,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		var want any
+		dec := json.NewDecoder(strings.NewReader(text))
+		dec.UseNumber()
+		werr := dec.Decode(&want)
+		if werr == nil && strings.TrimSpace(text[dec.InputOffset():]) != "" {
+			werr = errors.New("policy document has text after the JSON value")
+		}
+		got, gerr := decodeJSON(text)
+		if (gerr == nil) != (werr == nil) {
+			t.Fatalf("%q: error %v, encoding/json %v", text, gerr, werr)
+		}
+		if gerr == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: %#v, encoding/json %#v", text, got, want)
+		}
+	})
+}
+
+// TestDecodeFastTaken: the goccy/go-json path takes a real document (a
+// differential test whose fast path is never taken proves nothing) and
+// leaves a document with a number to encoding/json.
+func TestDecodeFastTaken(t *testing.T) {
+	if _, ok := decodeFast(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*"],"Resource":"*"}]}`); !ok {
+		t.Error("a plain document is not decoded on the fast path")
+	}
+	for _, s := range []string{`{"Condition":{"NumericLessThan":{"n":1}}}`, `{"a":"\u0041"}`, "{\"a\":\"\xc3\xa9\"}"} {
+		if _, ok := decodeFast(s); ok {
+			t.Errorf("%q decoded on the fast path", s)
+		}
+	}
 }
