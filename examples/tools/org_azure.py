@@ -658,6 +658,13 @@ def build(out):
     plant(A, "azure-defender-fim-disabled", SUB_ID, "Defender for Servers (VirtualMachines) on the Free tier: no file "
                                                     "integrity monitoring")
     plant(A, "azure-security-contact-missing", SUB_ID, "securityContacts/default has no email and alerts off")
+    # Defender for Cloud settings (not in Resource Graph): az security setting list prints them flattened
+    settings = [{"enabled": enabled, "id": SUB_ID + "/providers/Microsoft.Security/settings/" + name, "kind": kind,
+                 "name": name, "type": "Microsoft.Security/settings"}
+                for name, kind, enabled in (("MCAS", "DataExportSettings", True), ("WDATP", "DataExportSettings", False),
+                                            ("Sentinel", "AlertSyncSettings", False))]
+    plant(A, "azure-defender-endpoint-protection-disabled", SUB_ID, "settings/WDATP enabled false (and Defender for "
+                                                                    "Servers on the Free tier)")
 
     # authorization
     owner = role_def_builtin("Owner")
@@ -699,10 +706,11 @@ def build(out):
     write_json(os.path.join(root, "resources.json"), out_doc(RESOURCES))
     write_json(os.path.join(root, "authorizationresources.json"), out_doc(AUTH))
     write_json(os.path.join(root, "securityresources.json"), out_doc(SECURITY))
+    write_json(os.path.join(root, "securitysettings.json"), settings)
     # `--query data` prints the bare array of rows instead of the envelope.
     write_json(os.path.join(root, "resourcecontainers.json"), CONTAINERS)
     write_text(os.path.join(root, "collect.sh"), COLLECT % {"sub": SUB, "tenant": TENANT})
-    return len(RESOURCES) + len(AUTH) + len(SECURITY) + len(CONTAINERS)
+    return len(RESOURCES) + len(AUTH) + len(SECURITY) + len(CONTAINERS) + len(settings)
 
 
 COLLECT = """#!/bin/sh
@@ -720,6 +728,7 @@ az graph query --management-groups "$TENANT" --first 1000 -o json \\
 az graph query --subscriptions "$SUB" --first 1000 -o json \\
   -q "SecurityResources | where type in~ ('microsoft.security/pricings','microsoft.security/securitycontacts')" \\
   > securityresources.json
+az security setting list --subscription "$SUB" -o json > securitysettings.json
 az graph query --management-groups "$TENANT" --first 1000 -o json --query data \\
   -q "ResourceContainers | where type =~ 'microsoft.management/managementgroups' or subscriptionId == '$SUB'" \\
   > resourcecontainers.json

@@ -24,6 +24,14 @@ type DefenderPlans struct {
 	// extensions; CIS Azure 6.0 8.1.3.4, 8.1.3.5).
 	ServersAgentlessScanning *bool `json:"servers_agentless_scanning,omitempty"`
 	ServersFIM               *bool `json:"servers_fim,omitempty"`
+	// ServersEndpointProtection: the Defender for Servers plan's endpoint
+	// protection component, the Microsoft Defender for Endpoint
+	// integration (the subscription's Microsoft.Security/settings/WDATP
+	// row, properties.enabled; CIS Azure 6.0 8.1.3.3): false when the
+	// setting is disabled or the plan is Free; absent when the input has
+	// no WDATP setting row (or it could not be read) and the plan is not
+	// known to be Free.
+	ServersEndpointProtection *bool `json:"servers_endpoint_protection,omitempty"`
 }
 
 // SecurityNotifications are the email notifications of a subscription's

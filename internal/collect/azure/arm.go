@@ -41,6 +41,9 @@ var armLists = []armList{
 	{file: "mysqlfirewallrules.json", parentType: "Microsoft.DBforMySQL/flexibleServers", suffix: "/firewallRules", apiVersion: "2023-12-30"},
 	{file: "diagnosticsettings.json", suffix: "/providers/Microsoft.Insights/diagnosticSettings", apiVersion: "2021-05-01-preview"},
 	{file: "pricings.json", suffix: "/providers/Microsoft.Security/pricings", apiVersion: "2024-01-01", onlyWithout: "Microsoft.Security/pricings"},
+	// Defender for Cloud's settings (the WDATP endpoint protection integration, CIS Azure 6.0
+	// 8.1.3.3) are not in Resource Graph.
+	{file: "securitysettings.json", suffix: "/providers/Microsoft.Security/settings", apiVersion: "2022-05-01"},
 }
 
 // details makes the ARM calls for what the Resource Graph tables lacked.

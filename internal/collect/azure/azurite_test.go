@@ -101,6 +101,7 @@ func TestAzuriteBlobDataPlane(t *testing.T) {
 		"GET " + acct + "/blobServices/default/containers":  {File: "empty.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Insights/diagnosticSettings": {File: "empty.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/pricings":           {File: "empty.json"},
+		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/settings":           {File: "empty.json"},
 	}
 	f := newFakeAzure(t, dir, routes)
 	o := f.options()

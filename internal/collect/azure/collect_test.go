@@ -374,6 +374,7 @@ func TestPaginationLoop(t *testing.T) {
 		"GET " + acct + "/blobServices/default/containers again":                          {File: "arm-loop.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Insights/diagnosticSettings": {File: "empty.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/pricings":           {File: "empty.json"},
+		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/settings":           {File: "empty.json"},
 		"GET /v1.0/users":                                                                 {File: "graph-loop.json"},
 		"GET /v1.0/users again":                                                           {File: "graph-loop.json"},
 	}

@@ -23,11 +23,17 @@ const TypeActivityLogAlert = "Microsoft.Insights/activityLogAlerts"
 // TypeWAFPolicy is an Application Gateway WAF policy (resources table).
 const TypeWAFPolicy = "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies"
 
+// TypeSecuritySetting is a Microsoft Defender for Cloud setting of a
+// subscription (GET .../providers/Microsoft.Security/settings, az security
+// setting list): MCAS, WDATP, Sentinel..., each {"kind", "properties":
+// {"enabled"}}.
+const TypeSecuritySetting = "Microsoft.Security/settings"
+
 // relWAFPolicy links an application gateway to its WAF policy.
 const relWAFPolicy = "uses_waf_policy"
 
 func init() {
-	for _, t := range []string{TypeActivityLogAlert, TypeWAFPolicy} {
+	for _, t := range []string{TypeActivityLogAlert, TypeWAFPolicy, TypeSecuritySetting} {
 		normalizers[t] = noFacts
 		canonical[strings.ToLower(t)] = t
 	}
@@ -47,7 +53,9 @@ func after(typ string, extra normalizer) {
 }
 
 // cisKeepsRaw lists the rows whose attributes finishCIS reads.
-func cisKeepsRaw(typ string) bool { return typ == TypeActivityLogAlert || typ == TypeWAFPolicy }
+func cisKeepsRaw(typ string) bool {
+	return typ == TypeActivityLogAlert || typ == TypeWAFPolicy || typ == TypeSecuritySetting
+}
 
 // appGatewayCIS reads HTTP/2 and, for a gateway with the WAF configuration
 // of the gateway itself, its request body inspection (such a configuration
@@ -287,6 +295,7 @@ func alertCovers(a *resource.ActivityLogAlerts, cond node) {
 func finishCIS(all []*resource.Resource) (problems []attr.Problem) {
 	type sub struct {
 		defender      *resource.DefenderPlans
+		wdatp         *bool // the WDATP setting's enabled; nil: no row, or one that could not be read
 		notify        *resource.SecurityNotifications
 		contactsBad   bool
 		alerts        *resource.ActivityLogAlerts
@@ -358,6 +367,16 @@ func finishCIS(all []*resource.Resource) (problems []attr.Problem) {
 			if strings.EqualFold(r.Name, "VirtualMachines") {
 				serverExtensions(s.defender, p, strings.EqualFold(tier, "Standard"))
 			}
+		case TypeSecuritySetting:
+			if !strings.EqualFold(r.Name, "WDATP") {
+				continue
+			}
+			p, failed := read(r)
+			enabled, _ := p.Boolean("enabled")
+			if failed() || enabled == nil {
+				continue
+			}
+			get(r.Account).wdatp = enabled
 		case TypeSecurityContact:
 			s := get(r.Account)
 			p, failed := read(r)
@@ -472,7 +491,7 @@ func finishCIS(all []*resource.Resource) (problems []attr.Problem) {
 			continue
 		}
 		af, s := a.Facts.Account, get(a.Account)
-		af.Defender = s.defender
+		af.Defender = endpointProtection(s.defender, s.wdatp)
 		if !s.contactsBad {
 			af.Notifications = s.notify
 		}
@@ -525,6 +544,23 @@ func fillFalse(a *resource.ActivityLogAlerts) {
 			*f = resource.Bool(false)
 		}
 	}
+}
+
+// endpointProtection sets the Defender for Servers plan's endpoint
+// protection component (CIS Azure 6.0 8.1.3.3) from the WDATP setting:
+// off on a Free plan whatever the setting says, else the setting's
+// enabled; unknown without the setting unless the plan is Free.
+func endpointProtection(d *resource.DefenderPlans, wdatp *bool) *resource.DefenderPlans {
+	switch {
+	case d != nil && d.Servers != nil && !*d.Servers:
+		d.ServersEndpointProtection = resource.Bool(false)
+	case wdatp != nil:
+		if d == nil {
+			d = &resource.DefenderPlans{}
+		}
+		d.ServersEndpointProtection = resource.Bool(*wdatp)
+	}
+	return d
 }
 
 // serverExtensions reads the Defender for Servers plan's extensions
