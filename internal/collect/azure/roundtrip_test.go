@@ -65,6 +65,21 @@ func TestRoundTripSampleOrg(t *testing.T) {
 			}
 			routes[key+sub] = route{Body: body}
 		}
+		// Defender for Cloud's settings, saved by az security setting
+		// list (flattened), served as the ARM list returns them.
+		if data, err := os.ReadFile(filepath.Join(sample, sub, "securitysettings.json")); err == nil {
+			var flat []map[string]any
+			if err := json.Unmarshal(data, &flat); err != nil {
+				t.Fatalf("%s/securitysettings.json: %v", sub, err)
+			}
+			var rows []any
+			for _, r := range flat {
+				rows = append(rows, map[string]any{"id": r["id"], "name": r["name"], "type": r["type"], "kind": r["kind"],
+					"properties": map[string]any{"enabled": r["enabled"]}})
+			}
+			body, _ := json.Marshal(map[string]any{"value": rows})
+			routes["GET /subscriptions/"+sub+"/providers/Microsoft.Security/settings"] = route{Body: body}
+		}
 		for k, r := range routes {
 			if strings.Contains(k, "mg:<tenant>") {
 				delete(routes, k)
