@@ -370,6 +370,7 @@ func instance(m *mapper, r *res, out *resource.Resource) {
 		c.Identity = ip
 	}
 	m.relate(out, resource.RelRunsAs, p["IamInstanceProfile"])
+	c.InstanceProfile = m.instanceProfile(p)
 	// Root and data volumes: encrypted when every block device says so;
 	// unencrypted when one says not (EBS default encryption may still
 	// apply: that is the account's fact); unknown otherwise.
@@ -1664,4 +1665,27 @@ func (m *mapper) on(a *res) (done func()) {
 	cur := m.cur
 	m.cur = a
 	return func() { m.cur = cur }
+}
+
+// instanceProfile is whether an AWS::EC2::Instance has an IAM instance
+// profile: its IamInstanceProfile, else its launch template's (a template
+// outside the template file is unknown); none without either.
+func (m *mapper) instanceProfile(p map[string]any) *bool {
+	if _, st := look(p, "IamInstanceProfile"); st != absent {
+		return boolp(st != bad)
+	}
+	if _, st := look(p, "LaunchTemplate"); st == absent {
+		return boolp(false)
+	}
+	lt := m.targets(valueAt(p, "LaunchTemplate", "LaunchTemplateId"), "AWS::EC2::LaunchTemplate")
+	if len(lt) != 1 || m.byID[lt[0]] == nil {
+		return nil
+	}
+	switch _, st := look(m.byID[lt[0]].p, "LaunchTemplateData", "IamInstanceProfile"); st {
+	case absent:
+		return boolp(false)
+	case ok:
+		return boolp(true)
+	}
+	return nil
 }

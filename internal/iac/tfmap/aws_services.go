@@ -37,6 +37,7 @@ func instance(m *mapper, r *inst, out *resource.Resource) {
 		c.Identity = s
 	}
 	m.relate(out, resource.RelRunsAs, r.a["iam_instance_profile"], "aws_iam_instance_profile")
+	c.InstanceProfile = m.instanceProfile(r)
 	// Root and EBS volumes: encrypted when each block says so; a block
 	// without encrypted (or no root block) takes the account's EBS
 	// default encryption: unknown.
@@ -85,6 +86,33 @@ func instance(m *mapper, r *inst, out *resource.Resource) {
 	m.relate(out, resource.RelUsesFirewall, r.a["vpc_security_group_ids"], sgTypes...)
 	m.relate(out, resource.RelUsesFirewall, r.a["security_groups"], sgTypes...)
 	c.UserDataSecrets, c.UserDataSecretNames = m.bootSecrets(r.a, "user_data", "user_data_base64")
+}
+
+// instanceProfile is whether the instance has an IAM instance profile:
+// its iam_instance_profile, else its launch template's (a template outside
+// the configuration, or one of several, is unknown); none without either.
+func (m *mapper) instanceProfile(r *inst) *bool {
+	if _, st := look(r.a, "iam_instance_profile"); st != absent {
+		return boolp(st != bad)
+	}
+	lt, st := look(r.a, "launch_template")
+	if st == absent {
+		return boolp(false)
+	}
+	if st != ok {
+		return nil
+	}
+	ts := m.targets(firstOf(lt, "id", "name"), "aws_launch_template")
+	if len(ts) != 1 {
+		return nil
+	}
+	switch _, pst := look(ts[0].a, "iam_instance_profile"); pst {
+	case absent:
+		return boolp(false)
+	case ok:
+		return boolp(true)
+	}
+	return nil
 }
 
 // imdsDefault is whether an instance that does not set http_tokens

@@ -1,0 +1,12 @@
+env = "dev"
+
+datasets = {
+  raw = {
+    versioned = false
+    public    = false
+  }
+  published = {
+    versioned = true
+    public    = true
+  }
+}

@@ -1,0 +1,2 @@
+stage      = "prod"
+mgmt_ports = ["22", "3389"]
