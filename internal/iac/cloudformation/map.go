@@ -27,6 +27,8 @@ func init() {
 		"AWS::S3::Bucket":                           {resource.ClassObjectStorage, s3Bucket},
 		"AWS::EC2::SecurityGroup":                   {resource.ClassFirewall, securityGroup},
 		"AWS::EC2::Instance":                        {resource.ClassCompute, instance},
+		"AWS::EC2::LaunchTemplate":                  {resource.ClassCompute, launchTemplate},
+		"AWS::AutoScaling::LaunchConfiguration":     {resource.ClassCompute, launchConfiguration},
 		"AWS::EC2::Volume":                          {resource.ClassDisk, volume},
 		"AWS::EC2::VPC":                             {resource.ClassNetwork, vpc},
 		"AWS::EC2::FlowLog":                         {resource.ClassFlowLog, flowLog},

@@ -146,7 +146,7 @@ func Read(file string, data []byte, opts Options, batch *source.Batch) {
 		m.cur = r
 		r.out = m.newResource(r, f.class)
 		f.fill(m, r, r.out)
-		if r.opaque {
+		if r.opaque && r.out != nil {
 			blank(&r.out.Facts)
 			r.out.Relationships = nil
 		}

@@ -69,16 +69,7 @@ func instance(m *mapper, r *inst, out *resource.Resource) {
 		}
 	}
 	if mo != nil {
-		switch tok, st := m.str(mo, "metadata_options", "http_tokens"); st {
-		case ok:
-			c.MetadataV2Required = boolp(tok == "required")
-		case absent:
-			if en, _ := m.str(mo, "metadata_options", "http_endpoint"); en == "disabled" {
-				c.MetadataV2Required = boolp(true) // no metadata service at all
-			} else {
-				c.MetadataV2Required = m.imdsDefault(r)
-			}
-		}
+		c.MetadataV2Required = m.metadataV2(mo, r.a["ami"])
 	}
 	for _, a := range m.referrers(r, "aws_volume_attachment", "instance_id", "aws_instance") {
 		m.relate(out, resource.RelUsesDisk, a.a["volume_id"], "aws_ebs_volume")
@@ -115,13 +106,34 @@ func (m *mapper) instanceProfile(r *inst) *bool {
 	return nil
 }
 
+// metadataV2 is whether the metadata_options of a (an instance, launch
+// template or launch configuration) require IMDSv2: http_tokens
+// "required", or no metadata service at all (http_endpoint "disabled",
+// whatever http_tokens says); without http_tokens, EC2's default for the
+// image ami (imdsDefault). Unknown when either is known only after apply.
+func (m *mapper) metadataV2(a map[string]any, ami any) *bool {
+	en, est := m.str(a, "metadata_options", "http_endpoint")
+	tok, tst := m.str(a, "metadata_options", "http_tokens")
+	switch {
+	case est == ok && en == "disabled", tst == ok && tok == "required":
+		return boolp(true)
+	case est == unknownSt || est == bad:
+		return nil
+	case tst == ok:
+		return boolp(false)
+	case tst == absent:
+		return m.imdsDefault(ami)
+	}
+	return nil
+}
+
 // imdsDefault is whether an instance that does not set http_tokens
 // requires IMDSv2: EC2 then takes the region's instance metadata defaults
 // (aws_ec2_instance_metadata_defaults of the configuration) or else the
 // AMI's ImdsSupport (v2.0 on Amazon Linux 2023 AMIs, chosen by a data
 // aws_ami whose name filters all name al2023-ami images); otherwise
 // optional, the provider's documented default.
-func (m *mapper) imdsDefault(r *inst) *bool {
+func (m *mapper) imdsDefault(ami any) *bool {
 	for _, d := range m.byType["aws_ec2_instance_metadata_defaults"] {
 		switch tok, st := m.str(d.a, "http_tokens"); st {
 		case ok:
@@ -132,7 +144,7 @@ func (m *mapper) imdsDefault(r *inst) *bool {
 			return nil
 		}
 	}
-	if u, isU := unknownOf(r.a["ami"]); isU {
+	if u, isU := unknownOf(ami); isU {
 		for _, ref := range u.Refs {
 			d := m.data[ref]
 			if d == nil || d.Type != "aws_ami" {

@@ -39,6 +39,8 @@ var awsTypes = map[string]typeMapper{
 	"aws_security_group":                 {native: "AWS::EC2::SecurityGroup", class: resource.ClassFirewall, fill: securityGroup},
 	"aws_default_security_group":         {native: "AWS::EC2::SecurityGroup", class: resource.ClassFirewall, fill: securityGroup},
 	"aws_instance":                       {native: "AWS::EC2::Instance", class: resource.ClassCompute, fill: instance},
+	"aws_launch_template":                {native: "AWS::EC2::LaunchTemplate", class: resource.ClassCompute, fill: launchTemplate},
+	"aws_launch_configuration":           {native: "AWS::AutoScaling::LaunchConfiguration", class: resource.ClassCompute, fill: launchConfiguration},
 	"aws_ebs_volume":                     {native: "AWS::EC2::Volume", class: resource.ClassDisk, fill: volume},
 	"aws_vpc":                            {native: "AWS::EC2::VPC", class: resource.ClassNetwork, fill: vpc},
 	"aws_default_vpc":                    {native: "AWS::EC2::VPC", class: resource.ClassNetwork, fill: vpc},

@@ -48,3 +48,32 @@ resource "aws_instance" "bastion" {
     encrypted = false
   }
 }
+
+# Workers launched by an Auto Scaling group: the template is what is
+# judged (IMDSv1 left at its default, an unencrypted data volume).
+resource "aws_launch_template" "workers" {
+  name_prefix   = "workers-"
+  image_id      = "ami-0123456789abcdef0"
+  instance_type = "m7i.large"
+  iam_instance_profile {
+    name = aws_iam_instance_profile.app.name
+  }
+  block_device_mappings {
+    device_name = "/dev/xvdb"
+    ebs {
+      volume_size = 100
+      encrypted   = local.is_prod ? false : true
+    }
+  }
+}
+
+resource "aws_autoscaling_group" "workers" {
+  name                = "workers"
+  min_size            = 1
+  max_size            = 4
+  vpc_zone_identifier = ["subnet-0123456789abcdef0"]
+  launch_template {
+    id      = aws_launch_template.workers.id
+    version = "$Latest"
+  }
+}
