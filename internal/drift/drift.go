@@ -124,7 +124,15 @@ func compared(r *resource.Resource) bool {
 	default:
 		return false
 	}
-	return r.Class != "" && r.Class != resource.ClassOther
+	return r.Class != "" && r.Class != resource.ClassOther && !iacOnly[r.Type]
+}
+
+// iacOnly are the native types only the IaC readers give (launch templates
+// and configurations, judged as the instances they launch): no export or
+// collector holds them, so they are never missing.
+var iacOnly = map[string]bool{
+	"AWS::EC2::LaunchTemplate":              true,
+	"AWS::AutoScaling::LaunchConfiguration": true,
 }
 
 // Compare matches the IaC resources with the inventory's and reports the

@@ -215,3 +215,15 @@ func TestMatchPrefix(t *testing.T) {
 		t.Errorf("two candidates: %+v", m)
 	}
 }
+
+// TestIaCOnlyNotCompared: a launch template (judged in IaC as the
+// instances it launches) is no inventory type: not missing, not compared.
+func TestIaCOnlyNotCompared(t *testing.T) {
+	live := []*resource.Resource{{Provider: resource.AWS, Account: "111122223333", Region: "eu-west-1", Class: resource.ClassCompute,
+		Type: "AWS::EC2::Instance", ID: "i-0123456789abcdef0"}}
+	lt := &resource.Resource{Provider: resource.AWS, Class: resource.ClassCompute, Type: "AWS::EC2::LaunchTemplate", ID: ".:aws_launch_template.workers"}
+	rep := Compare([]*resource.Resource{lt}, live, Options{})
+	if rep.Summary.Missing != 0 || rep.Summary.NotCompared != 1 {
+		t.Errorf("launch template: %+v", rep.Summary)
+	}
+}
