@@ -678,11 +678,19 @@ func accuracyCases() []accCase {
 // not the benign sequence together alerts (no tuning), and the attack
 // events refused alert no built-in above low unless it is about failures.
 func TestAccuracyPack(t *testing.T) {
-	data, err := fs.ReadFile(BuiltinFS(), "vigil_pack_accuracy.yml")
+	checkPackFile(t, "vigil_pack_accuracy.yml", accuracyCases(), 14)
+}
+
+// checkPackFile asserts that every alerting rule of the built-in file has
+// a case among cases (rules only a correlation without generate counts
+// are covered by that correlation's case), that the file holds at least
+// minRules rules, and that every case holds (see accCase).
+func checkPackFile(t *testing.T, file string, cases []accCase, minRules int) {
+	t.Helper()
+	data, err := fs.ReadFile(BuiltinFS(), file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := accuracyCases()
 	titles := map[string]bool{}
 	for _, c := range cases {
 		titles[c.title] = true
@@ -708,51 +716,58 @@ func TestAccuracyPack(t *testing.T) {
 			}
 		}
 		if !titles[title] && !silent[name] {
-			t.Errorf("rule %q of vigil_pack_accuracy.yml has no accuracy case", title)
+			t.Errorf("rule %q of %s has no case", title, file)
 		}
 	}
-	if len(docs) < 14 {
-		t.Errorf("vigil_pack_accuracy.yml holds %d rules, want at least 14", len(docs))
+	if len(docs) < minRules {
+		t.Errorf("%s holds %d rules, want at least %d", file, len(docs), minRules)
 	}
 	for _, c := range cases {
-		t.Run(c.title, func(t *testing.T) {
-			if len(c.benign)+len(c.benignSequence) == 0 || len(c.attack)+len(c.sequence) == 0 {
-				t.Fatalf("a case needs attack and benign events")
+		t.Run(c.title, func(t *testing.T) { checkAccCase(t, c) })
+	}
+}
+
+// checkAccCase: each attack event alone alerts at the case's level
+// (default tuning), the sequence together does, no benign event alone and
+// not the benign sequence together alerts (no tuning), and the attack
+// events refused alert no built-in above low unless it is about failures.
+func checkAccCase(t *testing.T, c accCase) {
+	t.Helper()
+	if len(c.benign)+len(c.benignSequence) == 0 || len(c.attack)+len(c.sequence) == 0 {
+		t.Fatalf("a case needs attack and benign events")
+	}
+	check := func(what string, evs []string) {
+		got := alertsOf(runWithTuning(t, DefaultTuning(), evs), c.title)
+		if len(got) == 0 {
+			t.Errorf("%s raised no alert: %s", what, strings.Join(evs, "\n"))
+		}
+		for _, a := range got {
+			if a.Level != c.level {
+				t.Errorf("%s: level %v, want %v", what, a.Level, c.level)
 			}
-			check := func(what string, evs []string) {
-				got := alertsOf(runWithTuning(t, DefaultTuning(), evs), c.title)
-				if len(got) == 0 {
-					t.Errorf("%s raised no alert: %s", what, strings.Join(evs, "\n"))
-				}
-				for _, a := range got {
-					if a.Level != c.level {
-						t.Errorf("%s: level %v, want %v", what, a.Level, c.level)
-					}
-				}
-			}
-			for i, ev := range c.attack {
-				check(fmt.Sprintf("attack event %d", i), []string{ev})
-				if f := failedVariant(ev); f != "" {
-					for _, a := range runWithTuning(t, NoTuning(), []string{f}) {
-						if a.Level > LevelLow && !aboutFailures.MatchString(a.Rule.Title) {
-							t.Errorf("%q raised at %v on attack event %d refused: %s", a.Rule.Title, a.Level, i, f)
-						}
-					}
-				}
-			}
-			if len(c.sequence) > 0 {
-				check("the attack sequence", c.sequence)
-			}
-			for i, ev := range c.benign {
-				if n := len(alertsOf(runWithTuning(t, NoTuning(), []string{ev}), c.title)); n != 0 {
-					t.Errorf("benign event %d raised %d alerts: %s", i, n, ev)
-				}
-			}
-			if len(c.benignSequence) > 0 {
-				if n := len(alertsOf(runWithTuning(t, NoTuning(), c.benignSequence), c.title)); n != 0 {
-					t.Errorf("the benign sequence raised %d alerts", n)
+		}
+	}
+	for i, ev := range c.attack {
+		check(fmt.Sprintf("attack event %d", i), []string{ev})
+		if f := failedVariant(ev); f != "" {
+			for _, a := range runWithTuning(t, NoTuning(), []string{f}) {
+				if a.Level > LevelLow && !aboutFailures.MatchString(a.Rule.Title) {
+					t.Errorf("%q raised at %v on attack event %d refused: %s", a.Rule.Title, a.Level, i, f)
 				}
 			}
-		})
+		}
+	}
+	if len(c.sequence) > 0 {
+		check("the attack sequence", c.sequence)
+	}
+	for i, ev := range c.benign {
+		if n := len(alertsOf(runWithTuning(t, NoTuning(), []string{ev}), c.title)); n != 0 {
+			t.Errorf("benign event %d raised %d alerts: %s", i, n, ev)
+		}
+	}
+	if len(c.benignSequence) > 0 {
+		if n := len(alertsOf(runWithTuning(t, NoTuning(), c.benignSequence), c.title)); n != 0 {
+			t.Errorf("the benign sequence raised %d alerts", n)
+		}
 	}
 }
