@@ -156,9 +156,14 @@ func BenchmarkIngestLarge(b *testing.B) {
 	benchIngest(b, []string{dir})
 }
 
+// benchIngest reports events/s and events per CPU-second, and the bytes of
+// Parquet stored per event (the compression's trade-off).
 func benchIngest(b *testing.B, paths []string) {
 	events := 0
-	var cpu time.Duration
+	var (
+		cpu    time.Duration
+		stored int64
+	)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
@@ -174,9 +179,28 @@ func benchIngest(b *testing.B, paths []string) {
 		}
 		b.StopTimer()
 		cpu += cpuTime() - c0
+		stored += lakeBytes(b, l.Dir)
 		b.StartTimer()
 		events += st.Stored["aws_cloudtrail"]
 	}
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(events)/cpu.Seconds(), "events/cpu-s")
+	b.ReportMetric(float64(stored)/float64(events), "parquet-B/event")
+}
+
+// lakeBytes sums the sizes of a lake's part files.
+func lakeBytes(tb testing.TB, dir string) int64 {
+	files, err := filepath.Glob(Glob(dir, "*"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var n int64
+	for _, f := range files {
+		fi, err := os.Stat(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		n += fi.Size()
+	}
+	return n
 }

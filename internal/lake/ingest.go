@@ -100,7 +100,10 @@ type manifestEntry struct {
 }
 
 // ingester buffers rows per partition and remembers which event hashes each
-// partition already holds.
+// partition already holds. A full buffer is written by background
+// goroutines (one per partition, at most writers at once) while the next one
+// fills, so normalization goes on during Parquet writing; at most one
+// buffer is being written at a time, so memory stays within twice flushAt.
 type ingester struct {
 	lake     *Lake
 	stats    *IngestStats
@@ -108,6 +111,15 @@ type ingester struct {
 	bufBytes int
 	flushAt  int
 	seen     map[string]map[string]struct{}
+	codec    *zstdCodec
+	writers  int
+	// writing is the buffer being written (nil when none), done when its
+	// writes have ended; written holds each partition's row count, or 0
+	// when it failed (the error in writeErr).
+	writing  map[string][]Row
+	done     chan struct{}
+	written  map[string]int
+	writeErr error
 }
 
 // Ingest reads, normalizes and stores the audit events of paths. Each input
@@ -142,10 +154,19 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 			opts.OnError(e)
 		}
 	}
-	in := &ingester{lake: l, stats: &st, buf: map[string][]Row{}, seen: map[string]map[string]struct{}{}, flushAt: opts.FlushBytes}
+	workers := max(1, runtime.GOMAXPROCS(0))
+	codec, err := newZstdCodec(workers)
+	if err != nil {
+		return st, err
+	}
+	defer codec.Close()
+	in := &ingester{lake: l, stats: &st, buf: map[string][]Row{}, seen: map[string]map[string]struct{}{},
+		flushAt: opts.FlushBytes, codec: codec, writers: workers}
 	if in.flushAt <= 0 {
 		in.flushAt = flushBytes
 	}
+	// No write may outlive Ingest (the lock is released on return).
+	defer in.wait()
 	done, err := l.ingestedFiles()
 	if err != nil {
 		return st, err
@@ -159,7 +180,6 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 		ok   []bool
 	}
 	const batchSize = 256
-	workers := max(1, runtime.GOMAXPROCS(0))
 	g, gctx := errgroup.WithContext(ctx)
 	toWork := make(chan *batch, workers*2)
 	toStore := make(chan *batch, workers*2)
@@ -294,6 +314,9 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 	if err := in.flush(); err != nil {
 		return st, err
 	}
+	if err := in.wait(); err != nil {
+		return st, err
+	}
 	// Only now are the files' events durable: record the files.
 	if len(pending) > 0 {
 		var b bytes.Buffer
@@ -390,26 +413,61 @@ func (in *ingester) add(r Row) error {
 	return nil
 }
 
+// flush starts writing the buffered rows in the background, after the
+// previous buffer's writes have ended. It returns their error, if any.
 func (in *ingester) flush() error {
-	parts := make([]string, 0, len(in.buf))
-	for p := range in.buf {
+	if err := in.wait(); err != nil {
+		return err
+	}
+	if len(in.buf) == 0 {
+		return nil
+	}
+	in.writing, in.buf, in.bufBytes = in.buf, map[string][]Row{}, 0
+	in.written = make(map[string]int, len(in.writing))
+	in.done = make(chan struct{})
+	parts := make([]string, 0, len(in.writing))
+	for p := range in.writing {
 		parts = append(parts, p)
 	}
 	sort.Strings(parts)
-	for _, p := range parts {
-		rows := in.buf[p]
-		if len(rows) == 0 {
-			continue
+	go func() {
+		defer close(in.done)
+		var (
+			g  errgroup.Group
+			mu sync.Mutex
+		)
+		g.SetLimit(in.writers)
+		for _, p := range parts {
+			rows := in.writing[p]
+			g.Go(func() error {
+				if _, err := writePart(filepath.Join(in.lake.Dir, p), rows, in.codec); err != nil {
+					return err
+				}
+				mu.Lock()
+				in.written[p] = len(rows)
+				mu.Unlock()
+				return nil
+			})
 		}
-		if _, err := writePart(filepath.Join(in.lake.Dir, p), rows); err != nil {
-			return err
-		}
-		in.stats.PartsWritten++
-		in.stats.Stored[rows[0].source] += len(rows)
-		delete(in.buf, p)
-	}
-	in.bufBytes = 0
+		in.writeErr = g.Wait()
+	}()
 	return nil
+}
+
+// wait waits for the buffer being written, counts what was written and
+// returns the first write error.
+func (in *ingester) wait() error {
+	if in.done == nil {
+		return nil
+	}
+	<-in.done
+	for p, n := range in.written {
+		in.stats.PartsWritten++
+		in.stats.Stored[in.writing[p][0].source] += n
+	}
+	err := in.writeErr
+	in.writing, in.written, in.done, in.writeErr = nil, nil, nil, nil
+	return err
 }
 
 // removeLeftovers deletes the hidden temporary files (.tmp-*) a killed

@@ -45,8 +45,8 @@ type Row struct {
 	EventUID string `parquet:"event_uid"`
 	// EventHash is the SHA-256 of the raw event: the deduplication key.
 	EventHash string `parquet:"event_hash"`
-	Raw       string `parquet:"raw,zstd"`
-	OCSF      string `parquet:"ocsf,zstd"`
+	Raw       string `parquet:"raw"`
+	OCSF      string `parquet:"ocsf"`
 
 	source logs.Source
 }

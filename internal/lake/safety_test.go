@@ -252,3 +252,26 @@ func TestIngestLakeWriteError(t *testing.T) {
 		t.Fatalf("files recorded as ingested after a failed ingest: %v", m)
 	}
 }
+
+// Parts are written in the background while the next buffer fills: a part
+// that cannot be written (its partition's parent is a dangling symlink, so
+// reading the partition finds nothing but creating it fails) still fails the
+// ingest, names the partition, and records no file as ingested.
+func TestIngestBackgroundWriteError(t *testing.T) {
+	dir := t.TempDir()
+	l, _ := Open(dir)
+	if err := os.Symlink(filepath.Join(dir, "missing"), filepath.Join(dir, "source=gcp_audit")); err != nil {
+		t.Fatal(err)
+	}
+	// Tiny buffers: parts are written while reading goes on.
+	st, err := l.Ingest(context.Background(), []string{samples}, IngestOptions{FlushBytes: 1})
+	if err == nil || !strings.Contains(err.Error(), "source=gcp_audit") {
+		t.Fatalf("want an error naming the partition, got %v (%+v)", err, st)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, manifestDir, "*.jsonl")); len(m) != 0 {
+		t.Fatalf("files recorded as ingested after a failed ingest: %v", m)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "source=*", "date=*", ".tmp-*")); len(m) != 0 {
+		t.Fatalf("temporary files left: %v", m)
+	}
+}

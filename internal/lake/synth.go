@@ -76,6 +76,11 @@ func GenerateSynthetic(ctx context.Context, dir string, n int, seed uint64) (Syn
 			}
 		}
 	}
+	codec, err := newZstdCodec(2)
+	if err != nil {
+		return SyntheticStats{}, err
+	}
+	defer codec.Close()
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(2)
 	for _, j := range jobs {
@@ -84,7 +89,7 @@ func GenerateSynthetic(ctx context.Context, dir string, n int, seed uint64) (Syn
 				return err
 			}
 			rows := synthRows(j.s, day0.AddDate(0, 0, j.day), j.count, j.seed)
-			_, err := writePart(filepath.Join(dir, partitionDir(j.s.src, day0.AddDate(0, 0, j.day))), rows)
+			_, err := writePart(filepath.Join(dir, partitionDir(j.s.src, day0.AddDate(0, 0, j.day))), rows, codec)
 			return err
 		})
 	}

@@ -11,12 +11,51 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/compress/zstd"
+	pzstd "github.com/parquet-go/parquet-go/compress/zstd"
+	"github.com/parquet-go/parquet-go/format"
 )
 
 // rowGroupSize bounds the rows per Parquet row group.
 const rowGroupSize = 128 * 1024
+
+// zstdCodec is the Parquet ZSTD codec of the part files: one klauspost
+// encoder, with one internal encoder per concurrent writer, kept for a whole
+// ingest. parquet-go's own codec keeps its encoders in a pool the garbage
+// collector empties, so an ingest allocated a new encoder and its 1 MiB
+// history a few hundred times (312 MB for 145,000 events); and the codec of
+// the raw and ocsf columns' `zstd` tags, parquet-go's default level, spent
+// 15-30% more time than the fastest level for 1-5% smaller columns (see
+// docs/logs.md, Performance). Every column now uses the fastest level.
+// Decoding is parquet-go's.
+type zstdCodec struct {
+	enc *zstd.Encoder
+	dec pzstd.Codec
+}
+
+// newZstdCodec returns a codec for up to concurrency simultaneous Encode
+// calls (more wait). Close releases it.
+func newZstdCodec(concurrency int) (*zstdCodec, error) {
+	enc, err := zstd.NewWriter(nil,
+		zstd.WithEncoderConcurrency(max(1, concurrency)),
+		zstd.WithEncoderLevel(zstd.SpeedFastest),
+		zstd.WithZeroFrames(true),
+		zstd.WithEncoderCRC(false),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("lake: zstd: %w", err)
+	}
+	return &zstdCodec{enc: enc}, nil
+}
+
+func (c *zstdCodec) String() string                            { return "ZSTD" }
+func (c *zstdCodec) CompressionCodec() format.CompressionCodec { return format.Zstd }
+func (c *zstdCodec) Encode(dst, src []byte) ([]byte, error) {
+	return c.enc.EncodeAll(src, dst[:0]), nil
+}
+func (c *zstdCodec) Decode(dst, src []byte) ([]byte, error) { return c.dec.Decode(dst, src) }
+func (c *zstdCodec) Close()                                 { c.enc.Close() }
 
 // writePart writes rows (all of one partition) to a new part file under dir
 // atomically: a hidden temporary file in the same directory is written,
@@ -24,7 +63,7 @@ const rowGroupSize = 128 * 1024
 // partial file; a crash leaves at most a hidden .tmp file that no query reads.
 // The file name is derived from the rows' event hashes, so writing the same
 // rows again yields the same name. It returns the file's path.
-func writePart(dir string, rows []Row) (string, error) {
+func writePart(dir string, rows []Row, codec *zstdCodec) (string, error) {
 	if len(rows) == 0 {
 		return "", nil
 	}
@@ -58,7 +97,7 @@ func writePart(dir string, rows []Row) (string, error) {
 		}
 	}()
 	w := parquet.NewGenericWriter[Row](tmp,
-		parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
+		parquet.Compression(codec),
 		parquet.MaxRowsPerRowGroup(rowGroupSize),
 		parquet.CreatedBy("vigil", "", ""),
 		// No min/max bounds for the event bodies: they would copy whole
