@@ -59,6 +59,9 @@ func viewSQL(name, dir, source string) string {
 	names := make([]string, len(Columns))
 	for i, c := range Columns {
 		names[i] = fmt.Sprintf("%q", c.Name)
+		if c.Name == "ocsf" {
+			names[i] = OCSFSQL + ` AS "ocsf"`
+		}
 	}
 	return fmt.Sprintf("CREATE OR REPLACE VIEW %q AS SELECT %s FROM read_parquet(%s, hive_partitioning = true, hive_types = {'source': VARCHAR, 'date': DATE})",
 		name, strings.Join(names, ", "), sqlString(pattern))
