@@ -11,6 +11,10 @@
 - CloudWatch Logs metric filters and alarms for 5.1-5.15 on prod's organization trail (dev's single-region
   trail sends nothing to CloudWatch Logs: all 15 planted);
 - the virtual MFA devices (2.6): prod's root user's device is a hardware one, dev's root has none;
+- a VPC peering connection in dev's us-east-1 between the default VPC (172.31.0.0/16) and nw-dev-vpc
+  (10.50.0.0/16), with a route table in each (neither main nor associated with a subnet, so reachability is
+  unchanged): the default VPC's routes the whole 10.50.0.0/16 to it (6.6, planted), nw-dev-vpc's one
+  172.31.16.0/20 subnet (clean);
 - the four network ACLs are the VPCs' default ACLs, which allow all inbound traffic from 0.0.0.0/0 (6.2):
   planted (the sample's reachability relies on them as they are).
 
@@ -150,6 +154,7 @@ def build(v2, prod, dev):
     v2.plant("aws-efs-unencrypted", arn, "EFS nw-dev-scratch: Encrypted false")
 
     plant_nacls(v2)
+    peering_routes(v2, dev)
     metric_alarms(v2, P, D)
     virtual_mfa(v2, P, D)
 
@@ -275,6 +280,41 @@ DEFAULT_NACLS = [
     "arn:aws:ec2:us-east-1:444455556666:network-acl/acl-005ce07c353a61118",
     "arn:aws:ec2:us-east-1:444455556666:network-acl/acl-039fbd434337abbdf",
 ]
+
+
+def peering_routes(v2, dev):
+    """CIS 6.6: route tables of two peered dev VPCs, one routing the whole peer VPC to the peering."""
+    region = "us-east-1"
+    vpc_id = lambda name: "vpc-0" + hexid(16, "vpc", dev.acct, region, name)  # noqa: E731 (as org_aws.vpc)
+    v_def, v_dev = vpc_id(None), vpc_id("nw-dev-vpc")
+    pcx = "pcx-0" + hexid(16, "pcx", dev.acct, v_def, v_dev)
+
+    def side(vid, cidr):
+        return {"cidrBlock": cidr, "cidrBlockSet": [{"cidrBlock": cidr}], "ipv6CidrBlockSet": [],
+                "ownerId": dev.acct, "peeringOptions": {"allowDnsResolutionFromRemoteVpc": False,
+                                                        "allowEgressFromLocalClassicLinkToRemoteVpc": False,
+                                                        "allowEgressFromLocalVpcToRemoteClassicLink": False},
+                "vpcId": vid, "region": region}
+    cfg = {"accepterVpcInfo": side(v_dev, "10.50.0.0/16"), "expirationTime": None,
+           "requesterVpcInfo": side(v_def, "172.31.0.0/16"),
+           "status": {"code": "active", "message": "Active"}, "tags": [], "vpcPeeringConnectionId": pcx}
+    dev.ci("AWS::EC2::VPCPeeringConnection", pcx, None, "arn:aws:ec2:%s:%s:vpc-peering-connection/%s" % (
+        region, dev.acct, pcx), cfg, {}, {}, [("AWS::EC2::VPC", v_def), ("AWS::EC2::VPC", v_dev)], created=ago(200))
+
+    def table(name, vid, local, peer_dst):
+        rid = "rtb-0" + hexid(16, "rtb", dev.acct, vid, name)
+        routes = [{"destinationCidrBlock": local, "gatewayId": "local", "origin": "CreateRouteTable",
+                   "state": "active"},
+                  {"destinationCidrBlock": peer_dst, "vpcPeeringConnectionId": pcx, "origin": "CreateRoute",
+                   "state": "active"}]
+        cfg = {"associations": [], "propagatingVgws": [], "routeTableId": rid, "routes": routes,
+               "tags": [{"key": "Name", "value": name}], "vpcId": vid, "ownerId": dev.acct}
+        dev.ci("AWS::EC2::RouteTable", rid, name, "arn:aws:ec2:%s:%s:route-table/%s" % (region, dev.acct, rid), cfg,
+               {}, {"Name": name}, [("AWS::EC2::VPC", vid)], created=ago(200))
+    table("nw-dev-default-to-app", v_def, "172.31.0.0/16", "10.50.0.0/16")
+    table("nw-dev-app-to-default", v_dev, "10.50.0.0/16", "172.31.16.0/20")
+    v2.plant("aws-vpc-peering-routes-not-least-access", "arn:aws:ec2:%s:%s:vpc/%s" % (region, dev.acct, v_def),
+             "route table nw-dev-default-to-app sends nw-dev-vpc's whole 10.50.0.0/16 to peering " + pcx)
 
 
 def plant_nacls(v2):

@@ -66,6 +66,7 @@ func deriveIndexed(rs []*resource.Resource, problems []source.Problem, ids map[m
 	d.accountStorageBlock()
 	d.flowLogs()
 	d.trailDestinations()
+	d.peeringRoutes()         // peering_routes.go
 	d.azureRoles()            // azure_roles.go
 	d.danglingRecords()       // dangling.go
 	d.copies()                // locations.go

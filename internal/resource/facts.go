@@ -579,6 +579,16 @@ type Network struct {
 	// DNSLogging: a Cloud DNS server policy with query logging applies to
 	// the GCP VPC network.
 	DNSLogging *bool `json:"dns_logging,omitempty"`
+	// PeeringRoutesLeastAccess (CIS AWS 7.0 6.6): no route of the AWS
+	// VPC's route tables sends to a VPC peering connection all addresses
+	// (0.0.0.0/0, ::/0) or a range covering a whole CIDR block of the peer
+	// VPC; PeeringBroadRoutes names those that do ("rtb-1: 10.1.0.0/16 ->
+	// pcx-1"). Derived from the route tables in the network and the
+	// peering connections (their VPCs' CIDR blocks); false only on such a
+	// route, nil when the network has no route table in the inventory, one
+	// could not be read, or a peering route's peer ranges are not known.
+	PeeringRoutesLeastAccess *bool    `json:"peering_routes_least_access,omitempty"`
+	PeeringBroadRoutes       []string `json:"peering_broad_routes,omitempty"`
 }
 
 // RoleDefinition: an Azure role definition (authorizationresources

@@ -107,6 +107,11 @@ type NetworkLink struct {
 	Attached     string `json:"attached,omitempty"`
 	AttachedType string `json:"attached_type,omitempty"`
 	RouteTable   string `json:"route_table,omitempty"`
+	// NetworkPrefixes are, for an AWS peering, the CIDR blocks of each of
+	// Networks as the peering connection records them (requesterVpcInfo
+	// and accepterVpcInfo cidrBlockSet, ipv6CidrBlockSet), in the order
+	// of Networks; nil when it does not record them.
+	NetworkPrefixes [][]string `json:"network_prefixes,omitempty"`
 }
 
 // Peering is one peering of an Azure VNet or a GCP network with Remote.

@@ -82,10 +82,40 @@ func vpcPeering(it *item) {
 	a, b := cfg.S("requesterVpcInfo", "vpcId"), cfg.S("accepterVpcInfo", "vpcId")
 	if a != "" && b != "" {
 		l.Networks = []string{a, b}
+		pa, pb := peerPrefixes(cfg, "requesterVpcInfo"), peerPrefixes(cfg, "accepterVpcInfo")
+		if pa != nil && pb != nil {
+			l.NetworkPrefixes = [][]string{pa, pb}
+		}
 	}
 	it.r.Facts.NetworkLink = l
 	attr.Relate(it.r, resource.RelInNetwork, a)
 	attr.Relate(it.r, resource.RelInNetwork, b)
+}
+
+// peerPrefixes reads one side's CIDR blocks of a peering connection
+// (cidrBlock, cidrBlockSet, ipv6CidrBlockSet), nil when it has none or
+// one of them is of the wrong shape.
+func peerPrefixes(cfg node, side string) []string {
+	before := cfg.C.Count()
+	var pfs []string
+	add := func(p string) {
+		if p != "" && !contains(pfs, p) {
+			pfs = append(pfs, p)
+		}
+	}
+	add(cfg.S(side, "cidrBlock"))
+	v4, _ := cfg.Objs(side, "cidrBlockSet")
+	for _, s := range v4 {
+		add(s.S("cidrBlock"))
+	}
+	v6, _ := cfg.Objs(side, "ipv6CidrBlockSet")
+	for _, s := range v6 {
+		add(s.S("ipv6CidrBlock"))
+	}
+	if cfg.C.Count() != before {
+		return nil
+	}
+	return pfs
 }
 
 // vpnGateway: the EC2 VpnGateway shape (vpcAttachments with state).
