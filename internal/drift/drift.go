@@ -128,11 +128,13 @@ func compared(r *resource.Resource) bool {
 }
 
 // iacOnly are the native types only the IaC readers give (launch templates
-// and configurations, judged as the instances they launch): no export or
-// collector holds them, so they are never missing.
+// and configurations, judged as the instances they launch; ElastiCache
+// clusters outside a replication group): no export or collector holds
+// them, so they are never missing.
 var iacOnly = map[string]bool{
 	"AWS::EC2::LaunchTemplate":              true,
 	"AWS::AutoScaling::LaunchConfiguration": true,
+	"AWS::ElastiCache::CacheCluster":        true,
 }
 
 // Compare matches the IaC resources with the inventory's and reports the

@@ -94,3 +94,35 @@ func TCPorUDP(protocol string) bool {
 	p := resource.NormProtocol(protocol)
 	return p == "tcp" || p == "udp"
 }
+
+// CacheCluster is an ElastiCache cluster outside a replication group, as
+// its template says: engine, node type, in-transit encryption (nil when
+// unknown), az mode, snapshot retention days (nil when unknown).
+type CacheCluster struct {
+	Engine, NodeType, AZMode string
+	Transit                  *bool
+	Retention                *int
+}
+
+// Database is what deploys: a Memcached cluster or a single-node Redis OSS
+// one, which CreateCacheCluster cannot encrypt at rest (Memcached keeps
+// nothing at rest: not judged); in transit only Memcached can be. Snapshots
+// are Redis OSS's only, none on a cache.t1.micro node (not judged). Nodes
+// are in one zone unless a Memcached cluster asks for "cross-az".
+func (c CacheCluster) Database() *resource.Database {
+	d := &resource.Database{Engine: strings.ToLower(c.Engine), PublicEndpoint: boolp(false)}
+	switch d.Engine {
+	case "memcached":
+		d.SSLRequired = c.Transit
+		d.MultiAZ = boolp(c.AZMode == "cross-az")
+	case "redis":
+		d.Encrypted, d.SSLRequired, d.MultiAZ = boolp(false), boolp(false), boolp(false)
+		if c.NodeType != "cache.t1.micro" && c.Retention != nil {
+			d.BackupRetentionDays = c.Retention
+			d.BackupEnabled = boolp(*c.Retention > 0)
+		}
+	}
+	return d
+}
+
+func boolp(b bool) *bool { return &b }

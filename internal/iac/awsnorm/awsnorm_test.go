@@ -49,3 +49,32 @@ func TestNACLEntry(t *testing.T) {
 		t.Errorf("default deny: %+v", d)
 	}
 }
+
+func TestCacheCluster(t *testing.T) {
+	days := func(n int) *int { return &n }
+	yes, no := true, false
+	for _, c := range []struct {
+		in   CacheCluster
+		want string // encrypted ssl multi_az backup_enabled, "-" for not judged
+	}{
+		{CacheCluster{Engine: "redis", NodeType: "cache.m5.large", Retention: days(0)}, "false false false false"},
+		{CacheCluster{Engine: "Redis", NodeType: "cache.m5.large", Retention: days(7)}, "false false false true"},
+		{CacheCluster{Engine: "redis", NodeType: "cache.t1.micro", Retention: days(0)}, "false false false -"},
+		{CacheCluster{Engine: "memcached", Transit: &yes, AZMode: "cross-az"}, "- true true -"},
+		{CacheCluster{Engine: "memcached", Transit: &no}, "- false false -"},
+	} {
+		d := c.in.Database()
+		s := func(b *bool) string {
+			if b == nil {
+				return "-"
+			}
+			if *b {
+				return "true"
+			}
+			return "false"
+		}
+		if got := s(d.Encrypted) + " " + s(d.SSLRequired) + " " + s(d.MultiAZ) + " " + s(d.BackupEnabled); got != c.want || *d.PublicEndpoint {
+			t.Errorf("%+v: %s, want %s (public %v)", c.in, got, c.want, *d.PublicEndpoint)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package cloudformation
 
 import (
+	"github.com/vigil-sec/vigil/internal/iac/awsnorm"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -38,6 +39,23 @@ func cacheReplicationGroup(m *mapper, r *res, out *resource.Resource) {
 	}
 	d.MultiAZ = m.boolean(p, boolp(false), "MultiAZEnabled")
 	m.relate(out, resource.RelUsesKey, p["KmsKeyId"])
+}
+
+// cacheCluster: AWS::ElastiCache::CacheCluster outside a replication
+// group, read by awsnorm.CacheCluster (Memcached or single-node Redis OSS,
+// with the API's defaults).
+func cacheCluster(m *mapper, r *res, out *resource.Resource) {
+	p := r.p
+	e, st := m.str(p, "Engine")
+	if st != ok {
+		out.Facts.Database = &resource.Database{PublicEndpoint: boolp(false)}
+		return
+	}
+	mode, _ := m.str(p, "AZMode")
+	nt, _ := m.str(p, "CacheNodeType")
+	out.Facts.Database = awsnorm.CacheCluster{Engine: e, NodeType: nt, AZMode: mode,
+		Transit:   m.boolean(p, boolp(false), "TransitEncryptionEnabled"),
+		Retention: m.integer(p, resource.Int(0), "SnapshotRetentionLimit")}.Database()
 }
 
 // searchDomain: AWS::OpenSearchService::Domain and AWS::Elasticsearch::Domain.

@@ -38,6 +38,7 @@ func init() {
 		"AWS::Neptune::DBCluster":                   {resource.ClassDatabase, clusterOfEngine("neptune")},
 		"AWS::Kinesis::Stream":                      {resource.ClassQueue, kinesisStream},
 		"AWS::ElastiCache::ReplicationGroup":        {resource.ClassDatabase, cacheReplicationGroup},
+		"AWS::ElastiCache::CacheCluster":            {resource.ClassDatabase, cacheCluster},
 		"AWS::OpenSearchService::Domain":            {resource.ClassDatabase, searchDomain("opensearch")},
 		"AWS::Elasticsearch::Domain":                {resource.ClassDatabase, searchDomain("elasticsearch")},
 		"AWS::KMS::Key":                             {resource.ClassKey, kmsKey},

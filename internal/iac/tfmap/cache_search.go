@@ -1,6 +1,7 @@
 package tfmap
 
 import (
+	"github.com/vigil-sec/vigil/internal/iac/awsnorm"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -39,6 +40,27 @@ func cacheReplicationGroup(m *mapper, r *inst, out *resource.Resource) {
 	}
 	d.MultiAZ = m.boolean(r.a, boolp(false), "multi_az_enabled")
 	m.relate(out, resource.RelUsesKey, r.a["kms_key_id"], "aws_kms_key")
+}
+
+// cacheCluster: aws_elasticache_cluster. A cluster of a replication group
+// (replication_group_id) is a node of that group and judged with it; one of
+// its own is read by awsnorm.CacheCluster (Memcached or single-node Redis
+// OSS, with the API's defaults).
+func cacheCluster(m *mapper, r *inst, out *resource.Resource) {
+	if _, st := look(r.a, "replication_group_id"); st != absent {
+		out.Class = ""
+		return
+	}
+	e, st := m.str(r.a, "engine")
+	if st != ok {
+		out.Facts.Database = &resource.Database{PublicEndpoint: boolp(false)}
+		return
+	}
+	mode, _ := m.str(r.a, "az_mode")
+	nt, _ := m.str(r.a, "node_type")
+	out.Facts.Database = awsnorm.CacheCluster{Engine: e, NodeType: nt, AZMode: mode,
+		Transit:   m.boolean(r.a, boolp(false), "transit_encryption_enabled"),
+		Retention: m.integer(r.a, resource.Int(0), "snapshot_retention_limit")}.Database()
 }
 
 // searchDomain: aws_opensearch_domain and aws_elasticsearch_domain. At

@@ -50,6 +50,7 @@ var awsTypes = map[string]typeMapper{
 	"aws_rds_cluster":                    {native: "AWS::RDS::DBCluster", class: resource.ClassDatabase, fill: rdsCluster},
 	"aws_kinesis_stream":                 {native: "AWS::Kinesis::Stream", class: resource.ClassQueue, fill: kinesisStream},
 	"aws_elasticache_replication_group":  {native: "AWS::ElastiCache::ReplicationGroup", class: resource.ClassDatabase, fill: cacheReplicationGroup},
+	"aws_elasticache_cluster":            {native: "AWS::ElastiCache::CacheCluster", class: resource.ClassDatabase, fill: cacheCluster},
 	"aws_opensearch_domain":              {native: "AWS::OpenSearch::Domain", class: resource.ClassDatabase, fill: searchDomain},
 	"aws_elasticsearch_domain":           {native: "AWS::Elasticsearch::Domain", class: resource.ClassDatabase, fill: searchDomain},
 	"aws_docdb_cluster": {native: "AWS::RDS::DBCluster", class: resource.ClassDatabase, fill: func(m *mapper, r *inst, out *resource.Resource) {
