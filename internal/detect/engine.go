@@ -601,7 +601,10 @@ func (m *Matcher) Match(rec logs.Record, out *Hit) bool {
 func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 	e := m.e
 	m.hits, m.filtered = m.hits[:0], m.filtered[:0]
-	m.ev.Reset(rec.Raw)
+	// The reader's member offsets spare the top-level scan of the event;
+	// they are valid only during this call (see logs.Record.Members).
+	m.ev.ResetMembers(rec.Raw, rec.Members)
+	rec.Members = nil
 	if set := e.sets[rec.Source]; set != nil {
 		m.cur = m.ev
 		set.Match(m.ev, m.hit)

@@ -16,6 +16,37 @@ const maxPooledBuffers = 4
 type BufferPool struct {
 	mu   sync.Mutex
 	free [][]byte
+	// marks holds the element and member marks of finished files (see
+	// elemMarks): on a large file they grow to megabytes, fresh memory
+	// the first time.
+	marks []elemMarks
+}
+
+// getMarks returns marks to validate a file with: a finished file's,
+// else empty ones.
+func (p *BufferPool) getMarks() elemMarks {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if n := len(p.marks); n > 0 {
+		m := p.marks[n-1]
+		p.marks = p.marks[:n-1]
+		return m
+	}
+	return elemMarks{}
+}
+
+// putMarks takes back the marks of a finished file (no record handed out
+// for it refers to them any more).
+func (p *BufferPool) putMarks(m elemMarks) {
+	if cap(m.mem) == 0 && cap(m.bounds) == 0 {
+		return
+	}
+	m.reset(false)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.marks) < maxPooledBuffers {
+		p.marks = append(p.marks, m)
+	}
 }
 
 // get returns a buffer of length n: the smallest free one that is large

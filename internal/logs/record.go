@@ -43,4 +43,13 @@ type Record struct {
 	// record (nil in records made otherwise: DescriptorOf then looks the
 	// name up among the built-in sources).
 	Desc *Descriptor
+	// Members, when not nil, locates the event's top-level members in
+	// Raw, as the reader found them while validating the input (events
+	// of an array or a {"Records":[...]} wrapper): four offsets per
+	// member, the key's text inside its quotes (start, end) and the raw
+	// value (start, end). Matching then need not scan the event again
+	// (sigma.JSONEvent.ResetMembers). It is valid only during the
+	// callback the reader passes the record to (the reader reuses it):
+	// a record kept longer must have it set to nil.
+	Members []int32
 }

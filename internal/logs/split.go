@@ -195,6 +195,10 @@ var errStop = errors.New("stop")
 func (s *splitter) run(r io.Reader, hint int, known int64) error {
 	lr := &lineReader{r: r, first: hint, known: known, pool: s.pool}
 	defer lr.release()
+	if s.pool != nil {
+		s.marks = s.pool.getMarks()
+		defer func() { s.pool.putMarks(s.marks) }()
+	}
 	if v, off, valid, ok := s.longFirstLine(lr); ok {
 		// Line mode, the first line validated where it lies (a one-line
 		// CloudTrail file: no separate pass to find its end).
@@ -456,11 +460,13 @@ func (s *splitter) array(b []byte, pos int, sc *scope) (int, error) {
 		var (
 			end   int
 			valid bool
+			mem   []int32
 		)
 		if s.lineKnown && s.lineValid {
 			// The whole line is valid JSON: only the boundary is needed,
-			// recorded when the line was validated.
-			if end = s.marks.end(i); end < 0 {
+			// recorded when the line was validated (with the element's
+			// members).
+			if end, mem = s.marks.end(i); end < 0 {
 				end = valueEnd(b, i)
 			}
 			valid = true
@@ -481,7 +487,7 @@ func (s *splitter) array(b []byte, pos int, sc *scope) (int, error) {
 				}
 			}
 		}
-		if err := s.element(b, i, end, sc, valid); err != nil {
+		if err := s.element(b, i, end, sc, valid, mem); err != nil {
 			return 0, err
 		}
 		i = skipWS(b, end)
@@ -549,7 +555,7 @@ func (s *splitter) object(b []byte, pos int) (int, error) {
 	if end < 0 {
 		return 0, s.posErr(pos, fmt.Errorf("%w: truncated or unterminated object", ErrMalformed))
 	}
-	return end, s.element(b, pos, end, &s.cls.all, valid)
+	return end, s.element(b, pos, end, &s.cls.all, valid, nil)
 }
 
 // closeObject skips the remaining members of an object after a value ending
@@ -586,8 +592,9 @@ func (s *splitter) closeObject(b []byte, i int) (int, error) {
 }
 
 // element classifies one event b[start:end] (valid tells whether it is
-// valid JSON) and emits it.
-func (s *splitter) element(b []byte, start, end int, sc *scope, valid bool) error {
+// valid JSON; mem, when not nil, locates its members: see Record.Members)
+// and emits it.
+func (s *splitter) element(b []byte, start, end int, sc *scope, valid bool, mem []int32) error {
 	ev := b[start:end:end]
 	if ev[0] != '{' {
 		s.unknownAt(start)
@@ -608,7 +615,7 @@ func (s *splitter) element(b []byte, start, end int, sc *scope, valid bool) erro
 		return nil
 	}
 	if inner != nil {
-		ev, start = inner, start+innerOff
+		ev, start, mem = inner, start+innerOff, nil
 	}
 	if s.events&4095 == 4095 {
 		if err := s.ctx.Err(); err != nil {
@@ -617,13 +624,13 @@ func (s *splitter) element(b []byte, start, end int, sc *scope, valid bool) erro
 		}
 	}
 	s.events++
-	rec := Record{Source: d.Name, Raw: ev, File: s.name, Offset: s.base + int64(start), Desc: d}
+	rec := Record{Source: d.Name, Raw: ev, File: s.name, Offset: s.base + int64(start), Desc: d, Members: mem}
 	if s.lineMode {
 		rec.Line = s.curLine
 	} else {
 		rec.Line = s.lineOf(start)
 	}
-	t, err := logsource.EventTime(d.Time, ev)
+	t, err := logsource.EventTimeMembers(d.Time, ev, mem)
 	if err != nil {
 		s.onErr(InputError{File: rec.File, Line: rec.Line, Offset: rec.Offset, Err: fmt.Errorf("%w: skipped", err)})
 		return nil
@@ -664,6 +671,17 @@ func (s *splitter) lineSpanNL(v []byte, nl *bool) (end int, valid bool) {
 		if ke := stringEnd(v, i); ke > 0 && s.cls.wrappers[string(v[i+1:ke-1])] != nil {
 			marks = &s.marks
 			marks.reset(true)
+		}
+	}
+	if marks != nil && len(v) >= 1<<16 {
+		// Room for the marks of a long line at once (growing them by
+		// doubling faulted in about as much fresh memory again): audit
+		// events take about 16 bytes per member (four offsets), 1 KB each.
+		if c := len(v) / 16; cap(marks.mem) < c {
+			marks.mem = make([]int32, 0, c)
+		}
+		if c := len(v) / 1024; cap(marks.bounds) < c {
+			marks.bounds = make([]elemBound, 0, c)
 		}
 	}
 	if e, ok := validEndNL(v, 0, marks, nl); ok {

@@ -17,12 +17,42 @@ type elemMarks struct {
 	wrapped bool
 	bounds  []elemBound
 	next    int // the first bound not consumed (see end)
+	// mem holds the top-level members of the elements that are objects,
+	// four positions each (key start and end inside its quotes, value
+	// start and end), relative to the element's start: the event's
+	// member index (Record.Members), found by the validating pass.
+	mem []int32
 }
 
-type elemBound struct{ start, end int }
+// elemBound is an element's bounds and the range of its members in mem.
+type elemBound struct {
+	start, end int
+	m0, m1     int32
+}
 
 func (m *elemMarks) reset(wrapped bool) {
-	m.wrapped, m.bounds, m.next = wrapped, m.bounds[:0], 0
+	m.wrapped, m.bounds, m.next, m.mem = wrapped, m.bounds[:0], 0, m.mem[:0]
+}
+
+// inElem reports whether a stack of open containers is that of an
+// event array element's own members (the element an object).
+func (m *elemMarks) inElem(stack []byte) bool {
+	if m.wrapped {
+		return len(stack) == 3 && stack[0] == '{' && stack[1] == '[' && stack[2] == '{'
+	}
+	return len(stack) == 2 && stack[0] == '[' && stack[1] == '{'
+}
+
+// key records a member of the current element whose key's quoted text
+// is b[ks:ke] and whose value starts at vs.
+func (m *elemMarks) key(ks, ke, vs int) {
+	s := m.bounds[len(m.bounds)-1].start
+	m.mem = append(m.mem, int32(ks+1-s), int32(ke-1-s), int32(vs-s), -1)
+}
+
+// valEnd records the end of the current member's value.
+func (m *elemMarks) valEnd(i int) {
+	m.mem[len(m.mem)-1] = int32(i - m.bounds[len(m.bounds)-1].start)
 }
 
 // at reports whether a value starting or ending under this stack of open
@@ -35,13 +65,19 @@ func (m *elemMarks) at(stack []byte) bool {
 }
 
 // end returns the recorded end of the element starting at start, or -1
-// when it was not recorded (elements are asked for in order).
-func (m *elemMarks) end(start int) int {
+// when it was not recorded (elements are asked for in order), and its
+// members (see mem; nil when the element is not an object or its
+// members could not be recorded).
+func (m *elemMarks) end(start int) (int, []int32) {
 	if m == nil || m.next >= len(m.bounds) || m.bounds[m.next].start != start {
-		return -1
+		return -1, nil
 	}
 	m.next++
-	return m.bounds[m.next-1].end
+	b := m.bounds[m.next-1]
+	if b.m1 <= b.m0 {
+		return b.end, nil
+	}
+	return b.end, m.mem[b.m0:b.m1:b.m1]
 }
 
 // validEndMarks is validEnd recording the event array's element bounds in
@@ -66,7 +102,7 @@ func validEndNL(b []byte, i int, marks *elemMarks, nl *bool) (end int, ok bool) 
 			return 0, false
 		}
 		if marks != nil && marks.at(stack) {
-			marks.bounds = append(marks.bounds, elemBound{start: i, end: -1})
+			marks.bounds = append(marks.bounds, elemBound{start: i, end: -1, m0: int32(len(marks.mem))})
 		}
 		switch c := b[i]; c {
 		case '{':
@@ -80,6 +116,7 @@ func validEndNL(b []byte, i int, marks *elemMarks, nl *bool) (end int, ok bool) 
 			if i >= len(b) || b[i] != '"' {
 				return 0, false
 			}
+			ks := i
 			e, ok := validString(b, i)
 			if !ok {
 				return 0, false
@@ -89,6 +126,9 @@ func validEndNL(b []byte, i int, marks *elemMarks, nl *bool) (end int, ok bool) 
 				return 0, false
 			}
 			i = skipWSNL(b, i+1, nl)
+			if marks != nil && marks.inElem(stack) {
+				marks.key(ks, e, i)
+			}
 			continue
 		case '[':
 			i = skipWSNL(b, i+1, nl)
@@ -131,8 +171,13 @@ func validEndNL(b []byte, i int, marks *elemMarks, nl *bool) (end int, ok bool) 
 			if len(stack) == 0 {
 				return i, true
 			}
-			if marks != nil && marks.at(stack) {
-				marks.bounds[len(marks.bounds)-1].end = i
+			if marks != nil {
+				if marks.at(stack) {
+					mb := &marks.bounds[len(marks.bounds)-1]
+					mb.end, mb.m1 = i, int32(len(marks.mem))
+				} else if marks.inElem(stack) {
+					marks.valEnd(i)
+				}
 			}
 			i = skipWSNL(b, i, nl)
 			if i >= len(b) {
@@ -146,6 +191,7 @@ func validEndNL(b []byte, i int, marks *elemMarks, nl *bool) (end int, ok bool) 
 					if i >= len(b) || b[i] != '"' {
 						return 0, false
 					}
+					ks := i
 					e, ok := validString(b, i)
 					if !ok {
 						return 0, false
@@ -155,6 +201,9 @@ func validEndNL(b []byte, i int, marks *elemMarks, nl *bool) (end int, ok bool) 
 						return 0, false
 					}
 					i = skipWSNL(b, i+1, nl)
+					if marks != nil && marks.inElem(stack) {
+						marks.key(ks, e, i)
+					}
 				}
 				break // next value
 			}

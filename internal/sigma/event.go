@@ -103,6 +103,32 @@ func (e *JSONEvent) Reset(raw []byte) {
 	e.parsed, e.topDots = false, false
 }
 
+// ResetMembers is Reset for an event whose top-level members the reader
+// already located while validating it: mem holds four offsets into raw
+// per member (the key's text inside its quotes, start and end; the raw
+// value, start and end; see logs.Record.Members). The members are taken
+// from them instead of scanning the event. Offsets out of raw's bounds
+// (a caller's bug) are ignored: the event is then scanned as by Reset.
+func (e *JSONEvent) ResetMembers(raw []byte, mem []int32) {
+	e.Reset(raw)
+	if len(mem) == 0 || len(mem)%4 != 0 {
+		return
+	}
+	n := int32(len(raw))
+	for i := 0; i < len(mem); i += 4 {
+		ks, ke, vs, ve := mem[i], mem[i+1], mem[i+2], mem[i+3]
+		if ks < 0 || ks > ke || ke > vs || vs >= ve || ve > n {
+			e.top = e.top[:0]
+			e.topDots = false
+			return
+		}
+		k := e.raw[ks:ke]
+		e.top = append(e.top, kv{key: k, val: e.raw[vs:ve]})
+		e.topDots = e.topDots || strings.IndexByte(k, '.') >= 0
+	}
+	e.parsed = true
+}
+
 // members returns the members of the raw object r (a substring of the
 // event, scanned once per event) and whether a member name contains a
 // dot.

@@ -9,6 +9,7 @@
 package logsource
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -218,8 +219,23 @@ func (r *Registry) EventTime(name Source, raw []byte) (time.Time, error) {
 // EventTime parses the first non-empty string at paths in raw as an event
 // time (RFC 3339 and the clouds' variants).
 func EventTime(paths []string, raw []byte) (time.Time, error) {
+	return EventTimeMembers(paths, raw, nil)
+}
+
+// EventTimeMembers is EventTime for an event whose top-level members the
+// reader located (mem: see logs.Record.Members; nil when not): a path
+// naming a top-level member is then read from them instead of scanning
+// the event.
+func EventTimeMembers(paths []string, raw []byte, mem []int32) (time.Time, error) {
 	s := ""
 	for _, p := range paths {
+		if v, found, ok := memberString(raw, mem, p); ok {
+			if found && v != "" {
+				s = v
+				break
+			}
+			continue
+		}
 		// A string over raw, not a copy: the value is parsed, not kept.
 		if v := gjson.Get(unsafe.String(unsafe.SliceData(raw), len(raw)), p); v.Type == gjson.String && v.Str != "" {
 			s = v.Str
@@ -265,4 +281,40 @@ func (r *Registry) Coverage(product, service string) string {
 		}
 	}
 	return ""
+}
+
+// memberString reads the top-level member named p from the member offsets
+// mem of raw as gjson.Get would: the first member of that name, its value
+// when a string. ok is false when it cannot answer that way (no offsets, a
+// path gjson reads other than as one member name, escapes in a key or in
+// the value): the caller then asks gjson.
+func memberString(raw []byte, mem []int32, p string) (v string, found, ok bool) {
+	if len(mem) == 0 || p == "" {
+		return "", false, false
+	}
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
+			return "", false, false
+		}
+	}
+	for i := 0; i+3 < len(mem); i += 4 {
+		k := raw[mem[i]:mem[i+1]]
+		if bytes.IndexByte(k, '\\') >= 0 {
+			return "", false, false
+		}
+		if string(k) != p {
+			continue
+		}
+		val := raw[mem[i+2]:mem[i+3]]
+		if len(val) < 2 || val[0] != '"' {
+			return "", false, true // not a string: gjson's Type is not String
+		}
+		val = val[1 : len(val)-1]
+		if bytes.IndexByte(val, '\\') >= 0 {
+			return "", false, false
+		}
+		return unsafe.String(unsafe.SliceData(val), len(val)), true, true
+	}
+	return "", false, true
 }
