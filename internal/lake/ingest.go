@@ -112,7 +112,13 @@ type ingester struct {
 	flushAt  int
 	seen     map[string]map[string]struct{}
 	codec    *zstdCodec
-	writers  int
+	// lastLen is the rows of each partition's last buffer; lastSource,
+	// lastDay and lastPart the last row's partition.
+	lastLen    map[string]int
+	lastSource logs.Source
+	lastDay    int64
+	lastPart   string
+	writers    int
 	// writing is the buffer being written (nil when none), done when its
 	// writes have ended; written holds each partition's row count, or 0
 	// when it failed (the error in writeErr).
@@ -161,7 +167,7 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 	}
 	defer codec.Close()
 	in := &ingester{lake: l, stats: &st, buf: map[string][]Row{}, seen: map[string]map[string]struct{}{},
-		flushAt: opts.FlushBytes, codec: codec, writers: workers}
+		flushAt: opts.FlushBytes, codec: codec, writers: workers, lastLen: map[string]int{}}
 	if in.flushAt <= 0 {
 		in.flushAt = flushBytes
 	}
@@ -385,7 +391,14 @@ func fileHash(path string) (string, int64, error) {
 }
 
 func (in *ingester) add(r Row) error {
-	part := r.partition()
+	// Consecutive rows are mostly of one partition: its name is formatted
+	// once.
+	day := r.Time.Unix()
+	day = day/86400 - b2i(day%86400 < 0)
+	if r.source != in.lastSource || day != in.lastDay || in.lastPart == "" {
+		in.lastSource, in.lastDay, in.lastPart = r.source, day, r.partition()
+	}
+	part := in.lastPart
 	seen, ok := in.seen[part]
 	if !ok {
 		seen = map[string]struct{}{}
@@ -405,7 +418,13 @@ func (in *ingester) add(r Row) error {
 		return nil
 	}
 	seen[r.EventHash] = struct{}{}
-	in.buf[part] = append(in.buf[part], r)
+	rows, ok := in.buf[part]
+	if !ok {
+		// As many as the partition's last buffer held: appending to a
+		// growing slice of rows was 3% of ingest's CPU time.
+		rows = make([]Row, 0, max(256, in.lastLen[part]))
+	}
+	in.buf[part] = append(rows, r)
 	in.bufBytes += len(r.Raw) + len(r.OCSF) + 256
 	if in.bufBytes >= in.flushAt {
 		return in.flush()
@@ -423,6 +442,9 @@ func (in *ingester) flush() error {
 		return nil
 	}
 	in.writing, in.buf, in.bufBytes = in.buf, map[string][]Row{}, 0
+	for p, rows := range in.writing {
+		in.lastLen[p] = len(rows)
+	}
 	in.written = make(map[string]int, len(in.writing))
 	in.done = make(chan struct{})
 	parts := make([]string, 0, len(in.writing))
@@ -468,6 +490,13 @@ func (in *ingester) wait() error {
 	err := in.writeErr
 	in.writing, in.written, in.done, in.writeErr = nil, nil, nil, nil
 	return err
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // removeLeftovers deletes the hidden temporary files (.tmp-*) a killed

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-sec/vigil/internal/logs"
 )
@@ -157,3 +158,20 @@ func TestIngestQueryAcrossClouds(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// Part files hold their rows by time, then event hash.
+func TestSortRows(t *testing.T) {
+	at := func(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+	rows := []Row{{Time: at(30), EventHash: "a"}, {Time: at(10), EventHash: "c"}, {Time: at(10), EventHash: "b"}, {Time: at(20), EventHash: "z"}}
+	got := sortRows(rows)
+	var order []string
+	for _, r := range got {
+		order = append(order, r.EventHash)
+	}
+	if strings.Join(order, "") != "bcza" {
+		t.Fatalf("order %v", order)
+	}
+	if again := sortRows(got); &again[0] != &got[0] {
+		t.Fatal("sorted rows copied")
+	}
+}
