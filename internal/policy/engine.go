@@ -24,6 +24,9 @@ type Engine struct {
 	prepared []rego.PreparedEvalQuery
 	// messages holds, per rule, a query of its `message` object, or nil.
 	messages []*rego.PreparedEvalQuery
+	// goMessages holds, per rule, its message computed on the Go fields
+	// (gomessage.go), or nil: OPA's message query is then not run.
+	goMessages []*msgExpr
 	// direct holds, per rule, its fail set's direct form (see direct), or
 	// nil when OPA evaluates it.
 	direct   []*direct
@@ -148,6 +151,7 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 	e.prepared, e.messages, e.direct, e.reads, e.ready = make([]rego.PreparedEvalQuery, n), make([]*rego.PreparedEvalQuery, n),
 		make([]*direct, n), make([]map[resource.Class]bool, n), make([]bool, n)
 	e.prefilter = make([]*direct, n)
+	e.goMessages = make([]*msgExpr, n)
 	lazy := len(srcs) > 0
 	for _, s := range srcs {
 		lazy = lazy && s.Builtin
@@ -230,6 +234,10 @@ func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) err
 			}
 		}
 		e.direct[i] = d
+		e.goMessages[i] = nil
+		if m := e.modules[r.ID]; mq != nil && !e.noDirect && !e.noGo && (d == nil || !d.hasMessage) {
+			e.goMessages[i] = goMessage(m, string(r.Class), libs)
+		}
 	}
 	reads, shared := readClasses(c, sub)
 	for k, rd := range reads {
@@ -654,7 +662,7 @@ func (e *Engine) evaluate(ctx context.Context, in *Input, once bool) ([]finding.
 		if opaFail {
 			add(r.Class, r, e.prefilter[i])
 		}
-		if opaFail || e.messages[i] != nil && !d.hasMessage {
+		if opaFail || e.messages[i] != nil && !d.hasMessage && e.goMessages[i] == nil {
 			for c := range in.byClass {
 				if c != r.Class && (e.reads[i] == nil || e.reads[i][c]) {
 					add(c, r, nil)
@@ -982,6 +990,13 @@ func (e *Engine) judge(ctx context.Context, i int, in *Input) (judgement, error)
 		jd.messages = make(map[int32]string, len(failed))
 		for _, j := range failed {
 			jd.messages[j] = d.message
+		}
+	case e.goMessages[i] != nil:
+		jd.messages = make(map[int32]string, len(failed))
+		for _, j := range failed {
+			if m, ok := e.goMessages[i].eval(resources[j]); ok {
+				jd.messages[j] = m
+			}
 		}
 	case e.messages[i] != nil:
 		jd.messages = make(map[int32]string, len(failed))

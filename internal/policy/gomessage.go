@@ -1,0 +1,463 @@
+package policy
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// Messages on the Go fields. A rule's `message` of the form
+//
+//	message[r.id] := <text> if {
+//		some r in input.resources.<its class>
+//		r.id in fail
+//	}
+//
+// whose <text> is built of string constants (literals or constants of the
+// module), references to the resource's fields, sprintf(<constant format>,
+// [<texts or references>]), concat(<constant separator>, [<texts>]) and the
+// native library helpers below, is computed by the engine on the failing
+// resources' Go fields, as OPA computes it on their Rego terms: sprintf's
+// arguments are converted as OPA's sprintf converts them (an integer as an
+// int64, a string as itself, any other value as its Rego text), and a
+// reference that is undefined leaves the resource without a message, as
+// the undefined expression leaves OPA's message object without its key.
+// Such a rule's failing resources are not converted to Rego terms for
+// OPA's message query (3 to 8 KB of allocations each, and OPA's walk of
+// the message's helpers, 20-40 µs per resource for net.exposure_note).
+// TestGoMessagesMatchOPA and the comparisons of the whole pack with OPA
+// check both agree.
+
+// A msgExpr is a message's text, or a part of it.
+type msgExpr struct {
+	kind   msgKind
+	s      string     // msgConst: the text; msgSprintf: the format; msgConcat: the separator
+	nav    *goNav     // msgRef: the path below the resource
+	args   []*msgExpr // msgSprintf, msgConcat
+	native nativeHelper
+	ports  []int64 // msgNative: the constant set of ports, in order
+}
+
+type msgKind uint8
+
+const (
+	msgConst msgKind = iota
+	msgRef
+	msgSprintf
+	msgConcat
+	msgNative
+)
+
+// A nativeHelper computes a library function of (resource, constant set of
+// ports) on the Go fields; ok is false when the Rego function is undefined.
+type nativeHelper func(r *resource.Resource, ports []int64) (string, bool)
+
+// nativeLib is a library package whose functions the engine computes in Go
+// when the package's Rego text of them is the one the Go code follows.
+type nativeLib struct {
+	// rules are the names of the package's rules the helpers depend on
+	// (fingerprinted together).
+	rules       []string
+	fingerprint string
+	helpers     map[string]nativeHelper
+}
+
+// nativeLibs are the library packages with native helpers, by package path.
+// The fingerprint is of the Rego text of the rules listed: when a change to
+// the library alters one of them, the helpers are no longer used (OPA
+// computes those messages, as before) until the Go code follows the change
+// and the fingerprint is updated (TestNativeLibFingerprints fails
+// meanwhile).
+var nativeLibs = map[string]nativeLib{
+	"data.vigil.lib.net": {
+		rules:       []string{"exposure_note", "exposure_subject", "exposure_reaches", "reached_ports", "path_hits", "port_text", "first_path"},
+		fingerprint: "7abea553a54b07ac88f336f707dfdb0836b1f963708836782b01ea0802ad45e3",
+		helpers: map[string]nativeHelper{
+			"exposure_note": exposureNote,
+			"first_path":    firstPath,
+		},
+	},
+}
+
+// libFingerprint is the fingerprint of the Rego text of the rules names of
+// module m (in the module's order).
+func libFingerprint(m *ast.Module, names []string) string {
+	h := sha256.New()
+	for _, r := range m.Rules {
+		if slices.Contains(names, ruleName(r)) && r.Location != nil {
+			h.Write(r.Location.Text)
+			h.Write([]byte{0})
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// goMessage returns the Go form of module m's message, or nil when it is
+// not of that form.
+func goMessage(m *ast.Module, class string, lib func(pkg string) *ast.Module) *msgExpr {
+	var msg *ast.Rule
+	for _, r := range m.Rules {
+		if ruleName(r) != "message" {
+			continue
+		}
+		if msg != nil {
+			return nil
+		}
+		msg = r
+	}
+	if msg == nil || msg.Else != nil || msg.Default || msg.Head.Value == nil || len(msg.Head.Reference) != 2 || len(msg.Body) != 2 {
+		return nil
+	}
+	key, ok := msg.Head.Reference[1].Value.(ast.Ref)
+	if !ok || len(key) != 2 || !key[1].Equal(ast.StringTerm("id")) {
+		return nil
+	}
+	v, ok := key[0].Value.(ast.Var)
+	if !ok {
+		return nil
+	}
+	sd, ok := msg.Body[0].Terms.(*ast.SomeDecl)
+	if !ok || msg.Body[0].Negated || len(msg.Body[0].With) > 0 || len(sd.Symbols) != 1 {
+		return nil
+	}
+	call, ok := sd.Symbols[0].Value.(ast.Call)
+	if !ok || len(call) != 3 || call[0].String() != ast.Member.Ref().String() || !call[1].Equal(ast.VarTerm(string(v))) ||
+		!call[2].Equal(ast.RefTerm(ast.InputRootDocument, ast.StringTerm("resources"), ast.StringTerm(class))) {
+		return nil
+	}
+	// r.id in fail
+	in := msg.Body[1]
+	if in.Negated || len(in.With) > 0 || !in.IsCall() || in.Operator().String() != ast.Member.Ref().String() || len(in.Operands()) != 2 ||
+		!in.Operands()[0].Equal(ast.RefTerm(ast.VarTerm(string(v)), ast.StringTerm("id"))) || !in.Operands()[1].Equal(ast.VarTerm("fail")) {
+		return nil
+	}
+	mc := &msgCompiler{res: v, helpers: newModCtx(m, nil, 0), imports: map[string]*ast.Module{}}
+	if _, defined := mc.helpers.funcs["fail"]; defined {
+		return nil
+	}
+	if lib != nil {
+		for _, imp := range m.Imports {
+			ref, ok := imp.Path.Value.(ast.Ref)
+			if !ok || !ref.HasPrefix(ast.DefaultRootRef) || len(ref) < 2 {
+				continue
+			}
+			alias := string(imp.Alias)
+			if alias == "" {
+				s, ok := ref[len(ref)-1].Value.(ast.String)
+				if !ok {
+					continue
+				}
+				alias = string(s)
+			}
+			if lm := lib(ref.String()); lm != nil {
+				mc.imports[alias] = lm
+			}
+		}
+	}
+	e, ok := mc.text(msg.Head.Value, 0)
+	if !ok || e.kind == msgRef && e.nav.leaf.Kind() != reflect.String {
+		return nil
+	}
+	return e
+}
+
+type msgCompiler struct {
+	res     ast.Var
+	helpers *modCtx
+	imports map[string]*ast.Module // alias -> one-file library module
+}
+
+// text compiles t as a string-valued expression (for concat, and the
+// message itself): a reference must be to a string field.
+func (mc *msgCompiler) text(t *ast.Term, depth int) (*msgExpr, bool) {
+	e, ok := mc.expr(t, depth)
+	if !ok || e.kind == msgRef && e.nav.leaf.Kind() != reflect.String {
+		return nil, false
+	}
+	return e, true
+}
+
+// expr compiles a term of a message: a string constant, a reference to the
+// resource's fields, sprintf, concat or a native helper.
+func (mc *msgCompiler) expr(t *ast.Term, depth int) (*msgExpr, bool) {
+	if depth > 8 {
+		return nil, false
+	}
+	switch x := t.Value.(type) {
+	case ast.String:
+		return &msgExpr{kind: msgConst, s: string(x)}, true
+	case ast.Var:
+		if s, ok := mc.helpers.strs[string(x)]; ok && x != mc.res {
+			return &msgExpr{kind: msgConst, s: string(s)}, true
+		}
+		return nil, false
+	case ast.Ref:
+		if len(x) == 1 {
+			return mc.expr(x[0], depth)
+		}
+		if !directRef(x, mc.res) {
+			return nil, false
+		}
+		nav, ok := compileNav(nil, x[1:])
+		if !ok || nav.leaf == nil {
+			return nil, false
+		}
+		return &msgExpr{kind: msgRef, nav: nav}, true
+	case ast.Call:
+		return mc.call(x, depth)
+	}
+	return nil, false
+}
+
+func (mc *msgCompiler) call(x ast.Call, depth int) (*msgExpr, bool) {
+	op := x[0].String()
+	switch {
+	case (op == ast.Sprintf.Ref().String() || op == ast.Concat.Ref().String()) && len(x) == 3:
+		first, ok := mc.expr(x[1], depth+1)
+		if !ok || first.kind != msgConst {
+			return nil, false
+		}
+		arr, ok := x[2].Value.(*ast.Array)
+		if !ok {
+			return nil, false
+		}
+		e := &msgExpr{kind: msgSprintf, s: first.s}
+		if op == ast.Concat.Ref().String() {
+			e.kind = msgConcat
+		}
+		for i := range arr.Len() {
+			var a *msgExpr
+			if e.kind == msgConcat {
+				a, ok = mc.text(arr.Elem(i), depth+1)
+			} else {
+				a, ok = mc.expr(arr.Elem(i), depth+1)
+			}
+			if !ok {
+				return nil, false
+			}
+			e.args = append(e.args, a)
+		}
+		return e, true
+	}
+	// <import>.<helper>(r, <constant set of ports>)
+	ref, ok := x[0].Value.(ast.Ref)
+	if !ok || len(ref) != 2 || len(x) != 3 {
+		return nil, false
+	}
+	alias, ok1 := ref[0].Value.(ast.Var)
+	name, ok2 := ref[1].Value.(ast.String)
+	if !ok1 || !ok2 || alias == mc.res {
+		return nil, false
+	}
+	lm := mc.imports[string(alias)]
+	if lm == nil {
+		return nil, false
+	}
+	nl, ok := nativeLibs[lm.Package.Path.String()]
+	if !ok || nl.helpers[string(name)] == nil || libFingerprint(lm, nl.rules) != nl.fingerprint {
+		return nil, false
+	}
+	if arg, ok := x[1].Value.(ast.Var); !ok || arg != mc.res {
+		if r, isRef := x[1].Value.(ast.Ref); !isRef || len(r) != 1 || !r[0].Equal(ast.VarTerm(string(mc.res))) {
+			return nil, false
+		}
+	}
+	ports, ok := mc.portSet(x[2])
+	if !ok {
+		return nil, false
+	}
+	return &msgExpr{kind: msgNative, native: nl.helpers[string(name)], ports: ports}, true
+}
+
+// portSet reads a constant set of integers: a literal, set(), or a set
+// constant of the module.
+func (mc *msgCompiler) portSet(t *ast.Term) ([]int64, bool) {
+	var vals []ast.Value
+	switch x := t.Value.(type) {
+	case ast.Set:
+		x.Foreach(func(e *ast.Term) { vals = append(vals, e.Value) })
+	case ast.Call:
+		if len(x) != 1 || x[0].String() != "set" {
+			return nil, false
+		}
+	case ast.Var, ast.Ref:
+		sc := &scope{res: mc.res, vars: map[ast.Var]uint8{}, helpers: mc.helpers}
+		set, ok := sc.valueSet(t)
+		if !ok {
+			return nil, false
+		}
+		vals = set
+	default:
+		return nil, false
+	}
+	ports := make([]int64, 0, len(vals))
+	for _, v := range vals {
+		n, ok := v.(ast.Number)
+		if !ok {
+			return nil, false
+		}
+		i, ok := n.Int64()
+		if !ok || ast.Number(strconv.FormatInt(i, 10)) != n {
+			return nil, false
+		}
+		ports = append(ports, i)
+	}
+	return ports, true
+}
+
+// eval computes the message of resource r; ok is false when it is
+// undefined.
+func (e *msgExpr) eval(r *resource.Resource) (string, bool) {
+	switch e.kind {
+	case msgConst:
+		return e.s, true
+	case msgRef:
+		v, ok := e.nav.get(reflect.ValueOf(r).Elem())
+		if !ok {
+			return "", false
+		}
+		return goString(v)
+	case msgNative:
+		return e.native(r, e.ports)
+	case msgConcat:
+		parts := make([]string, len(e.args))
+		for i, a := range e.args {
+			s, ok := a.eval(r)
+			if !ok {
+				return "", false
+			}
+			parts[i] = s
+		}
+		return strings.Join(parts, e.s), true
+	}
+	// sprintf: the arguments as OPA's sprintf passes them to fmt.
+	args := make([]any, len(e.args))
+	for i, a := range e.args {
+		if a.kind != msgRef {
+			s, ok := a.eval(r)
+			if !ok {
+				return "", false
+			}
+			args[i] = s
+			continue
+		}
+		v, ok := a.nav.get(reflect.ValueOf(r).Elem())
+		if !ok {
+			return "", false
+		}
+		arg, ok := sprintfArg(v)
+		if !ok {
+			return "", false
+		}
+		args[i] = arg
+	}
+	return fmt.Sprintf(e.s, args...), true
+}
+
+// sprintfArg is the value OPA's sprintf passes to fmt for v's term: an
+// integer as an int64, a string as itself, anything else as its Rego text.
+func sprintfArg(v reflect.Value) (any, bool) {
+	sv := goScalar(v)
+	switch sv.kind {
+	case 2:
+		return sv.i, true
+	case 3:
+		return sv.s, true
+	}
+	t, err := toTerm(v)
+	if err != nil {
+		return nil, false
+	}
+	return t.Value.String(), true
+}
+
+// exposureNote is lib/net's exposure_note(r, ports) on the Go fields.
+func exposureNote(r *resource.Resource, ports []int64) (string, bool) {
+	e := r.Facts.Exposure
+	if e != nil {
+		if reached := reachedPorts(e, ports); len(reached) > 0 {
+			reaches := "it"
+			if len(e.Exposes) > 0 {
+				reaches = strings.Join(e.Exposes, ", ")
+			}
+			return "; effectively exposed: the internet reaches " + reaches + " on " + strings.Join(reached, ", "), true
+		}
+		if e.Internet != nil && !*e.Internet {
+			subject := "it"
+			if r.Facts.Firewall != nil {
+				subject = "a resource it filters"
+			}
+			return "; not effectively exposed: no path from the internet reaches " + subject +
+				" (unattached, no route to an internet gateway, or denied by a network ACL, NSG or firewall rule)", true
+		}
+		if e.Internet != nil && *e.Internet {
+			return "; not effectively exposed on these ports: the internet reaches it on other ports only", true
+		}
+		if len(e.Undecided) > 0 {
+			return "; effective exposure undecided: " + strings.Join(e.Undecided, "; "), true
+		}
+	}
+	return "", true
+}
+
+// reachedPorts is lib/net's reached_ports(e, ports), sorted.
+func reachedPorts(e *resource.Exposure, ports []int64) []string {
+	var out []string
+	for i := range e.Paths {
+		p := &e.Paths[i]
+		if !pathHits(p, ports) {
+			continue
+		}
+		text := strconv.Itoa(p.FromPort)
+		if p.FromPort != p.ToPort {
+			text += "-" + strconv.Itoa(p.ToPort)
+		}
+		out = append(out, p.Protocol+"/"+text)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// pathHits is lib/net's path_hits(p, ports).
+func pathHits(p *resource.ExposurePath, ports []int64) bool {
+	if len(ports) == 0 {
+		return true
+	}
+	if p.Protocol != "tcp" {
+		return false
+	}
+	for _, port := range ports {
+		if int64(p.FromPort) <= port && port <= int64(p.ToPort) {
+			return true
+		}
+	}
+	return false
+}
+
+// firstPath is lib/net's first_path(r, ports) on the Go fields.
+func firstPath(r *resource.Resource, ports []int64) (string, bool) {
+	e := r.Facts.Exposure
+	if e == nil || len(ports) == 0 {
+		return "", true
+	}
+	for i := range e.Paths {
+		p := &e.Paths[i]
+		if !pathHits(p, ports) {
+			continue
+		}
+		hops := make([]string, len(p.Hops))
+		for k, h := range p.Hops {
+			hops[k] = h.Allows
+		}
+		return "; path: " + strings.Join(hops, " -> "), true
+	}
+	return "", true
+}

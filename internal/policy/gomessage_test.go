@@ -1,0 +1,124 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/rules"
+)
+
+// TestNativeLibFingerprints: the Go code of each native helper follows the
+// Rego text it was written from. When this fails, a library function a
+// native helper computes changed: make the Go helper (gomessage.go) compute
+// what the new Rego computes, then set the fingerprint to the one printed.
+// Until then the engine leaves those messages to OPA (never wrong, slower).
+func TestNativeLibFingerprints(t *testing.T) {
+	for pkg, nl := range nativeLibs {
+		m := builtinLibModule(t, pkg)
+		if got := libFingerprint(m, nl.rules); got != nl.fingerprint {
+			t.Errorf("%s: the Rego text of %v changed (fingerprint %s, the Go helpers follow %s): update the Go helpers and the fingerprint",
+				pkg, nl.rules, got, nl.fingerprint)
+		}
+	}
+}
+
+func builtinLibModule(t *testing.T, pkg string) *ast.Module {
+	t.Helper()
+	var found *ast.Module
+	err := fs.WalkDir(rules.FS(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(rules.FS(), path)
+		if err != nil {
+			return err
+		}
+		m, err := ast.ParseModuleWithOpts(path, string(b), ast.ParserOptions{ProcessAnnotation: true})
+		if err == nil && m.Package.Path.String() == pkg {
+			found = m
+		}
+		return nil
+	})
+	if err != nil || found == nil {
+		t.Fatalf("library %s: %v", pkg, err)
+	}
+	return found
+}
+
+// TestGoMessagesMatchOPA compares messages computed on the Go fields
+// (sprintf and concat of constants and references, the native lib/net
+// helpers with literal, empty and module sets of ports) with OPA's over
+// resources whose exposure is absent, empty, decided either way, undecided,
+// with paths that hit and miss the ports, and fields that are absent or not
+// strings.
+func TestGoMessagesMatchOPA(t *testing.T) {
+	ctx := context.Background()
+	net, err := fs.ReadFile(rules.FS(), "lib/net.rego")
+	if err != nil {
+		t.Fatal(err)
+	}
+	messages := []string{
+		`concat("", ["public", net.exposure_note(r, set())])`,
+		`concat("", ["ssh", net.exposure_note(r, {22})])`,
+		`concat("", ["admin", net.exposure_note(r, admin_ports), net.first_path(r, admin_ports)])`,
+		`concat("", ["none", net.first_path(r, set())])`,
+		`sprintf("%s on %s (%d rules, %v, %s)", [r.id, r.facts.compute.identity, r.facts.compute.public_ip, r.facts.compute, label])`,
+		`sprintf("%s in %s", [r.facts.compute.identity, r.region])`,
+		`concat(" / ", [r.facts.compute.identity, sprintf("%d", [r.facts.compute.public_ip])])`,
+		`sprintf("%v %s", [r.facts.compute.public_ip, r.tags.env])`,
+		`r.facts.compute.identity`,
+	}
+	files := map[string]string{"net.rego": string(net)}
+	for i, msg := range messages {
+		id := fmt.Sprintf("m%d", i)
+		files[id+".rego"] = header(id, "compute", "") + "import data.vigil.lib.net\n\nadmin_ports := {22, 3389}\n\nlabel := \"L\"\n\n" +
+			"fail contains r.id if {\n\tsome r in input.resources.compute\n\tr.type == \"T\"\n}\n\n" +
+			"message[r.id] := " + msg + " if {\n\tsome r in input.resources.compute\n\tr.id in fail\n}\n"
+	}
+	dir := writePack(t, files)
+	direct, err := New(ctx, []Source{DirSource(dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opa, err := New(ctx, []Source{DirSource(dir)}, withoutDirect())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range direct.rules {
+		if direct.goMessages[i] == nil {
+			t.Errorf("rule %s: the message is not computed on the Go fields", r.ID)
+		}
+	}
+	path := func(proto string, from, to int, hops ...string) resource.ExposurePath {
+		p := resource.ExposurePath{Protocol: proto, Family: "ipv4", FromPort: from, ToPort: to}
+		for _, h := range hops {
+			p.Hops = append(p.Hops, resource.Hop{Resource: "x", Allows: h})
+		}
+		return p
+	}
+	vm := func(id string, f resource.Facts) *resource.Resource {
+		return &resource.Resource{ID: id, Provider: resource.AWS, Class: resource.ClassCompute, Type: "T", Region: "eu-west-1", Facts: f,
+			Tags: map[string]string{"env": "prod"}}
+	}
+	inv := []*resource.Resource{
+		vm("bare", resource.Facts{}),
+		vm("empty", resource.Facts{Exposure: &resource.Exposure{}, Compute: &resource.Compute{}}),
+		vm("closed", resource.Facts{Exposure: &resource.Exposure{Internet: resource.Bool(false)}, Compute: &resource.Compute{Identity: "role/a", PublicIP: resource.Bool(true)}}),
+		vm("closed-fw", resource.Facts{Exposure: &resource.Exposure{Internet: resource.Bool(false)}, Firewall: &resource.Firewall{}}),
+		vm("other-ports", resource.Facts{Exposure: &resource.Exposure{Internet: resource.Bool(true), Paths: []resource.ExposurePath{path("tcp", 443, 443, "a", "b")}}}),
+		vm("open", resource.Facts{Exposure: &resource.Exposure{Internet: resource.Bool(true), Paths: []resource.ExposurePath{
+			path("udp", 22, 22, "u"), path("tcp", 0, 65535, "igw", "sg rule 1"), path("tcp", 22, 22), path("tcp", 0, 65535, "again"),
+		}}}),
+		vm("exposes", resource.Facts{Firewall: &resource.Firewall{}, Exposure: &resource.Exposure{Internet: resource.Bool(true), Exposes: []string{"i-2", "i-1"},
+			Paths: []resource.ExposurePath{path("tcp", 3389, 3390, "nsg")}}}),
+		vm("undecided", resource.Facts{Exposure: &resource.Exposure{Undecided: []string{"no route table", "NACL unreadable"}, Paths: []resource.ExposurePath{path("icmp", 0, 0)}}}),
+		vm("other-type", resource.Facts{Compute: &resource.Compute{Identity: "x"}}),
+	}
+	inv[len(inv)-1].Type = "U"
+	compareEngines(t, direct, opa, inv)
+}
