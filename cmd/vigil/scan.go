@@ -110,6 +110,9 @@ func runScan(cmd *cobra.Command, args []string, f scanFlags, lf liveFlags) error
 	}
 	opts.Paths = args
 	opts.Identity = !f.noIdentity
+	// The report is written and its FAIL and UNKNOWN findings read: the
+	// PASS findings can stay compact.
+	opts.CompactPasses = true
 	var collected *live.Summary
 	var liveErr error
 	if f.live {

@@ -108,10 +108,15 @@ func AppliesTo(framework string, provider resource.Provider) bool {
 // framework, its controls that no rule maps to are listed as NOT_COVERED and
 // controls are listed in catalogue order.
 func Summarize(rules []Rule, findings []finding.Finding, catalogues ...*Catalogue) []FrameworkSummary {
+	return SummarizeWith(rules, findings, nil, catalogues...)
+}
+
+// SummarizeWith summarizes findings and the PASS findings held in passes
+// (nil for none) as Summarize does their merge.
+func SummarizeWith(rules []Rule, findings []finding.Finding, passes *finding.Passes, catalogues ...*Catalogue) []FrameworkSummary {
 	// rule -> provider -> counts
 	byRule := map[string]map[resource.Provider]*finding.Counts{}
-	for i := range findings {
-		f := &findings[i]
+	add := func(f *finding.Finding) {
 		m := byRule[f.RuleID]
 		if m == nil {
 			m = map[resource.Provider]*finding.Counts{}
@@ -123,6 +128,18 @@ func Summarize(rules []Rule, findings []finding.Finding, catalogues ...*Catalogu
 			m[f.Resource.Provider] = c
 		}
 		c.Add(f)
+	}
+	for i := range findings {
+		add(&findings[i])
+	}
+	if passes != nil {
+		var x finding.Finding
+		for run := range passes.Runs {
+			for k := range passes.Runs[run].Res {
+				passes.Fill(&x, run, k)
+				add(&x)
+			}
+		}
 	}
 	// framework -> control -> rule IDs
 	mapped := map[string]map[string][]string{}

@@ -193,6 +193,12 @@ func (r TagCoverageRow) Done() TagCoverageRow {
 // It is one pass over the findings; the rule, severity and provider of the
 // previous finding are remembered, as findings come grouped by rule.
 func Summarize(findings []Finding, rules []RuleInfo) Summary {
+	return SummarizeWith(findings, nil, rules)
+}
+
+// SummarizeWith summarizes findings and the PASS findings held in passes
+// (nil for none), as Summarize does their merge.
+func SummarizeWith(findings []Finding, passes *Passes, rules []RuleInfo) Summary {
 	s := Summary{BySeverity: map[Severity]Counts{}}
 	byRule := make(map[string]*RuleSummary, len(rules))
 	order := make([]string, 0, len(rules))
@@ -215,15 +221,16 @@ func Summarize(findings []Finding, rules []RuleInfo) Summary {
 	byProv := map[resource.Provider]*provAcc{}
 	bySev := map[Severity]*Counts{}
 	var (
-		rs *RuleSummary
-		sc *Counts
-		p  *provAcc
+		rs      *RuleSummary
+		sc      *Counts
+		lastSev Severity
+		p       *provAcc
 	)
-	for i := range findings {
-		f := &findings[i]
+	add := func(f *Finding) {
 		s.Counts.Add(f)
 
-		if sc == nil || f.Severity != findings[i-1].Severity {
+		if sc == nil || f.Severity != lastSev {
+			lastSev = f.Severity
 			if sc = bySev[f.Severity]; sc == nil {
 				sc = &Counts{}
 				bySev[f.Severity] = sc
@@ -256,6 +263,18 @@ func Summarize(findings []Finding, rules []RuleInfo) Summary {
 		if a := f.Resource.Account; a != "" && a != p.lastAcct {
 			p.accounts[a] = struct{}{}
 			p.lastAcct = a
+		}
+	}
+	for i := range findings {
+		add(&findings[i])
+	}
+	if passes != nil {
+		var x Finding
+		for run := range passes.Runs {
+			for k := range passes.Runs[run].Res {
+				passes.Fill(&x, run, k)
+				add(&x)
+			}
 		}
 	}
 	for sev, c := range bySev {

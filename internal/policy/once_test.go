@@ -56,7 +56,7 @@ func TestProviderLimitedTermsMatch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := e.evaluate(ctx, lim, true); err != nil {
+			if _, _, err := e.evaluate(ctx, lim, true, false); err != nil {
 				t.Fatal(err)
 			}
 			if len(lim.classes) != 0 {

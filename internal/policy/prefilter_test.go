@@ -92,7 +92,7 @@ func TestPrefilterMatchesOPA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, err := only.evaluate(ctx, in, true)
+	fs, _, err := only.evaluate(ctx, in, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,8 +28,7 @@ func writeCSV(w io.Writer, r *Report) error {
 	}
 	var refs []string
 	row := make([]string, len(CSVColumns))
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for f := range r.view().all() {
 		refs = refs[:0]
 		for _, ref := range refsFor(f) {
 			refs = append(refs, ref.Framework+":"+ref.Control)

@@ -53,10 +53,11 @@ func writeJSON(w io.Writer, r *Report) error {
 		doc.Summary.Providers = []finding.ProviderSummary{}
 	}
 	bw := bufio.NewWriterSize(w, writeBufferSize)
+	v := r.view()
 	err := writeJSONStream(bw, doc, "  ", func(emit func(v any) error) error {
 		if !fastFindingJSON {
-			for i := range r.Findings {
-				if err := emit(&r.Findings[i]); err != nil {
+			for f := range v.all() {
+				if err := emit(f); err != nil {
 					return err
 				}
 			}
@@ -64,7 +65,7 @@ func writeJSON(w io.Writer, r *Report) error {
 		}
 		// The findings array sits one level into the document: its
 		// elements are indented by two levels.
-		return encodeFindings(r.Findings, "    ", "  ", runtime.GOMAXPROCS(0), func(b []byte) error { return emit(indentedJSON(b)) })
+		return encodeAt(v.n, v.at, "    ", "  ", runtime.GOMAXPROCS(0), func(b []byte) error { return emit(indentedJSON(b)) })
 	})
 	return errors.Join(err, bw.Flush())
 }
@@ -85,11 +86,18 @@ type encodedChunk struct {
 // chunks already encoded: the memory held is a few chunks whatever the
 // number of findings.
 func encodeFindings(fs []finding.Finding, prefix, indent string, workers int, out func([]byte) error) error {
-	if workers < 2 || len(fs) < 4*findingChunk {
+	return encodeAt(len(fs), func(i int, _ *finding.Finding) *finding.Finding { return &fs[i] }, prefix, indent, workers, out)
+}
+
+// encodeAt is encodeFindings over the n findings at returns (at(i,
+// scratch) may fill scratch and return it, as view.at).
+func encodeAt(n int, at func(i int, scratch *finding.Finding) *finding.Finding, prefix, indent string, workers int, out func([]byte) error) error {
+	if workers < 2 || n < 4*findingChunk {
 		enc := newFindingEncoder(prefix, indent)
 		var b []byte
-		for i := range fs {
-			b = enc.append(b[:0], &fs[i])
+		var x finding.Finding
+		for i := range n {
+			b = enc.append(b[:0], at(i, &x))
 			if err := out(b); err != nil {
 				return err
 			}
@@ -114,11 +122,12 @@ func encodeFindings(fs []finding.Finding, prefix, indent string, workers int, ou
 		go func() {
 			defer wg.Done()
 			enc := newFindingEncoder(prefix, indent)
+			var x finding.Finding
 			for j := range jobs {
 				c := j.c
 				c.text, c.ends = c.text[:0], c.ends[:0]
 				for i := c.lo; i < c.hi; i++ {
-					c.text = enc.append(c.text, &fs[i])
+					c.text = enc.append(c.text, at(i, &x))
 					c.ends = append(c.ends, len(c.text))
 				}
 				j.done <- c
@@ -128,7 +137,7 @@ func encodeFindings(fs []finding.Finding, prefix, indent string, workers int, ou
 	go func() {
 		defer close(order)
 		defer close(jobs)
-		for lo := 0; lo < len(fs); lo += findingChunk {
+		for lo := 0; lo < n; lo += findingChunk {
 			select {
 			case <-stop:
 				return
@@ -140,7 +149,7 @@ func encodeFindings(fs []finding.Finding, prefix, indent string, workers int, ou
 			case <-stop:
 				return
 			}
-			c.lo, c.hi = lo, min(lo+findingChunk, len(fs))
+			c.lo, c.hi = lo, min(lo+findingChunk, n)
 			done := make(chan *encodedChunk, 1)
 			order <- done // never blocks: at most inFlight chunks are out of free
 			jobs <- job{c, done}

@@ -24,16 +24,18 @@ import (
 // It streams: findings are indexed by rule, then each suite is written
 // element by element through a buffer.
 func writeJUnit(w io.Writer, r *Report) error {
+	v := r.view()
+	var x finding.Finding
 	byRule := map[string][]int{}
-	for i := range r.Findings {
-		id := r.Findings[i].RuleID
-		byRule[id] = append(byRule[id], i)
+	i := 0
+	for f := range v.all() {
+		byRule[f.RuleID] = append(byRule[f.RuleID], i)
+		i++
 	}
 	infos := r.ruleInfos()
 	bw := bufio.NewWriterSize(w, writeBufferSize)
 	var total, failures, skipped int
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for f := range v.all() {
 		total++
 		switch junitOutcome(f) {
 		case "failure":
@@ -53,7 +55,7 @@ func writeJUnit(w io.Writer, r *Report) error {
 		}
 		var nf, ns int
 		for _, i := range idx {
-			switch junitOutcome(&r.Findings[i]) {
+			switch junitOutcome(v.at(i, &x)) {
 			case "failure":
 				nf++
 			case "skipped":
@@ -69,7 +71,7 @@ func writeJUnit(w io.Writer, r *Report) error {
 		fmt.Fprintf(bw, "    <properties>\n      <property name=\"rule\" value=%s></property>\n      <property name=\"severity\" value=%s></property>\n    </properties>\n",
 			xmlAttr(ri.ID), xmlAttr(string(ri.Severity)))
 		for _, i := range idx {
-			writeJUnitCase(bw, &r.Findings[i])
+			writeJUnitCase(bw, v.at(i, &x))
 		}
 		if _, err := bw.WriteString("  </testsuite>\n"); err != nil {
 			return err

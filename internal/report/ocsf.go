@@ -167,8 +167,7 @@ func writeOCSF(w io.Writer, r *Report, lines bool) error {
 	if lines {
 		enc := json.NewEncoder(bw)
 		enc.SetEscapeHTML(false)
-		for i := range r.Findings {
-			f := &r.Findings[i]
+		for f := range r.view().all() {
 			cf := ToOCSF(f, rules[f.RuleID], r)
 			if err := enc.Encode(&cf); err != nil {
 				return err
@@ -177,8 +176,7 @@ func writeOCSF(w io.Writer, r *Report, lines bool) error {
 		return bw.Flush()
 	}
 	err := writeJSONStream(bw, streamSlot{}, "  ", func(emit func(v any) error) error {
-		for i := range r.Findings {
-			f := &r.Findings[i]
+		for f := range r.view().all() {
 			cf := ToOCSF(f, rules[f.RuleID], r)
 			if err := emit(&cf); err != nil {
 				return err

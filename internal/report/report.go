@@ -15,7 +15,11 @@ import (
 // Report is everything a writer needs: the findings (worst first), the
 // summary, the per-framework compliance summary and the rules that ran.
 type Report struct {
-	Findings   []finding.Finding
+	Findings []finding.Finding
+	// Passes, when set, holds PASS findings compactly (BuildWith): the
+	// report's findings are then Findings with these merged in at their
+	// place, as every writer prints them. Findings alone lacks them.
+	Passes     *finding.Passes
 	Summary    finding.Summary
 	Compliance []compliance.FrameworkSummary
 	// Rules describes the rules that ran (SARIF rule descriptors, HTML
@@ -53,11 +57,24 @@ const (
 // Callers add Summary.Inventory (the inventory's own summary) and
 // Summary.Suppressions afterwards. Filters on findings are finding.Filter.
 func Build(findings []finding.Finding, rules []finding.RuleInfo, now time.Time, catalogues ...*compliance.Catalogue) *Report {
+	return BuildWith(findings, nil, rules, now, catalogues...)
+}
+
+// BuildWith is Build over findings and the PASS findings held in passes
+// (nil for none), which the report keeps as they are (Report.Passes): the
+// writers print the same as for Build of the two merged. passes should
+// hold no rule that has PASS findings in findings too.
+func BuildWith(findings []finding.Finding, passes *finding.Passes, rules []finding.RuleInfo, now time.Time, catalogues ...*compliance.Catalogue) *Report {
 	finding.SortWorstFirst(findings)
+	if passes.Len() == 0 {
+		passes = nil
+	}
+	passes.Sort()
 	return &Report{
 		Findings:    findings,
-		Summary:     finding.Summarize(findings, rules),
-		Compliance:  compliance.Summarize(compliance.RulesFrom(rules), findings, catalogues...),
+		Passes:      passes,
+		Summary:     finding.SummarizeWith(findings, passes, rules),
+		Compliance:  compliance.SummarizeWith(compliance.RulesFrom(rules), findings, passes, catalogues...),
 		Rules:       rules,
 		GeneratedAt: now,
 	}
@@ -114,20 +131,21 @@ func (r *Report) ruleInfos() []finding.RuleInfo {
 			out = append(out, ri)
 		}
 	}
-	for _, f := range r.Findings {
-		if seen[f.RuleID] {
-			continue
+	note := func(f *finding.Finding) {
+		if !seen[f.RuleID] {
+			seen[f.RuleID] = true
+			out = append(out, f.Rule())
 		}
-		seen[f.RuleID] = true
-		ri := finding.RuleInfo{ID: f.RuleID, Title: f.Title, Severity: f.Severity, Category: f.Category,
-			Remediation: f.Remediation}
-		if len(f.Frameworks) > 0 {
-			ri.Frameworks = map[string][]string{}
-			for _, ref := range f.Frameworks {
-				ri.Frameworks[ref.Framework] = append(ri.Frameworks[ref.Framework], ref.Control)
-			}
+	}
+	for i := range r.Findings {
+		note(&r.Findings[i])
+	}
+	if r.Passes != nil {
+		// A rule's PASS findings held in Passes differ from its
+		// prototype only in their resource.
+		for i := range r.Passes.Runs {
+			note(&r.Passes.Runs[i].Proto)
 		}
-		out = append(out, ri)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out

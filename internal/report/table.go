@@ -106,9 +106,12 @@ func writeTable(w io.Writer, r *Report) error {
 
 	var widths [tableColumns - 1]int
 	var cells [tableColumns]string
-	rows, hidden := 0, 0
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	// Unlisted, the PASS findings held in Passes need not be visited.
+	all, rows, hidden := r.view().all(), 0, 0
+	if !r.ListPassing {
+		all, hidden = (&Report{Findings: r.Findings}).view().all(), r.Passes.Len()
+	}
+	for f := range all {
 		if !listed(f) {
 			hidden++
 			continue
@@ -124,8 +127,7 @@ func writeTable(w io.Writer, r *Report) error {
 			widths[c] = max(widths[c], utf8.RuneCountInString(tableHeader[c])) + tablePadding
 		}
 		writeTableLine(bw, &tableHeader, &widths)
-		for i := range r.Findings {
-			f := &r.Findings[i]
+		for f := range all {
 			if !listed(f) {
 				continue
 			}

@@ -292,7 +292,7 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 	rss := sampleRSS()
 	t0 := time.Now()
 	res, err := Run(ctx, e, Options{Paths: []string{opts.Dir}, Now: BenchTime, TuneGC: true, Identity: opts.Identity,
-		Governance: opts.Governance, Logger: slog.New(slog.DiscardHandler), Progress: progress})
+		Governance: opts.Governance, Logger: slog.New(slog.DiscardHandler), Progress: progress, CompactPasses: true})
 	cpuBuilt := cpuTime()
 	if err != nil {
 		return BenchResult{}, err
@@ -322,7 +322,7 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 	gc1 := gcCPU()
 	runtime.ReadMemStats(&ms1)
 	b := BenchResult{
-		Resources: resources, Rules: len(e.Rules()), Findings: len(res.Report.Findings),
+		Resources: resources, Rules: len(e.Rules()), Findings: len(res.Report.Findings) + res.Report.Passes.Len(),
 		Pairs:  pairs,
 		Import: res.ImportTime, Evaluate: res.EvalTime, Total: total, CPU: cpu, CPUs: runtime.GOMAXPROCS(0),
 		CPUImport: cpuEval - cpu0, CPUEvaluate: cpuBuilt - cpuEval, CPUWrite: cpu0 + cpu - cpuBuilt,

@@ -51,6 +51,13 @@ type Options struct {
 	// paths and attack paths over the entitlement graph of the inventory
 	// (internal/identity/escalate), with their rules in the report.
 	Identity bool
+	// CompactPasses holds the PASS findings of the rules compactly in
+	// Report.Passes rather than in Report.Findings (finding.Passes: at
+	// 1,000,000 resources 0.7 GB less at the peak): for a caller that only
+	// writes the report (report.Write prints the same) or reads its FAIL
+	// and UNKNOWN findings. Report.Passes.Expand merges them. Left unset
+	// with a governance policy, which marks PASS findings too.
+	CompactPasses bool
 }
 
 // Result is a finished scan.
@@ -136,7 +143,13 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 
 	progress(fmt.Sprintf("evaluating %d rules over %d resources", len(e.Rules()), len(inv.Resources)))
 	t1 := time.Now()
-	fs, err := e.Evaluate(ctx, inv.Resources, now)
+	var fs []finding.Finding
+	var passes *finding.Passes
+	if opts.CompactPasses && opts.Governance == nil {
+		fs, passes, err = e.EvaluatePasses(ctx, inv.Resources, now)
+	} else {
+		fs, err = e.Evaluate(ctx, inv.Resources, now)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("evaluating rules: %w", err)
 	}
@@ -163,8 +176,9 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 		srep = &r
 	}
 	fs = filterInPlace(fs, opts.Filter)
+	passes.Filter(opts.Filter)
 
-	rep := report.Build(fs, infos, now, opts.Catalogues...)
+	rep := report.BuildWith(fs, passes, infos, now, opts.Catalogues...)
 	rep.Inputs = opts.Paths
 	for _, src := range opts.Sources {
 		rep.Inputs = append(rep.Inputs, src.Name())

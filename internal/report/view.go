@@ -1,0 +1,100 @@
+package report
+
+import (
+	"iter"
+	"sort"
+
+	"github.com/vigil-sec/vigil/internal/finding"
+)
+
+// view is the report's findings in report order: Findings with the PASS
+// findings held in Passes merged in at their place (worst first).
+type view struct {
+	r *Report
+	// segs are runs of consecutive findings, by ascending start; nil when
+	// Passes holds none (the findings are Findings).
+	segs []segment
+	n    int
+}
+
+// segment is a run of findings from position start: Findings from index
+// at, or (at < 0) the findings of run -1-at of Passes.
+type segment struct {
+	start, at int
+}
+
+func (r *Report) view() *view {
+	v := &view{r: r, n: len(r.Findings)}
+	p := r.Passes
+	if p.Len() == 0 {
+		return v
+	}
+	i, pos := 0, 0
+	for run := range p.Runs {
+		j := i
+		for j < len(r.Findings) && p.Before(&r.Findings[j], run) {
+			j++
+		}
+		if j > i {
+			v.segs = append(v.segs, segment{start: pos, at: i})
+			pos += j - i
+			i = j
+		}
+		if n := len(p.Runs[run].Res); n > 0 {
+			v.segs = append(v.segs, segment{start: pos, at: -1 - run})
+			pos += n
+		}
+	}
+	if i < len(r.Findings) {
+		v.segs = append(v.segs, segment{start: pos, at: i})
+		pos += len(r.Findings) - i
+	}
+	v.n = pos
+	return v
+}
+
+// at returns the i-th finding; one held in Passes is filled into scratch.
+func (v *view) at(i int, scratch *finding.Finding) *finding.Finding {
+	if v.segs == nil {
+		return &v.r.Findings[i]
+	}
+	s := v.segs[sort.Search(len(v.segs), func(k int) bool { return v.segs[k].start > i })-1]
+	if s.at >= 0 {
+		return &v.r.Findings[s.at+i-s.start]
+	}
+	v.r.Passes.Fill(scratch, -1-s.at, i-s.start)
+	return scratch
+}
+
+// all yields the findings in order; a finding held in Passes is valid
+// until the next is yielded.
+func (v *view) all() iter.Seq[*finding.Finding] {
+	return func(yield func(*finding.Finding) bool) {
+		if v.segs == nil {
+			for i := range v.r.Findings {
+				if !yield(&v.r.Findings[i]) {
+					return
+				}
+			}
+			return
+		}
+		var x finding.Finding
+		for k, s := range v.segs {
+			end := v.n
+			if k+1 < len(v.segs) {
+				end = v.segs[k+1].start
+			}
+			for i := range end - s.start {
+				f := &x
+				if s.at >= 0 {
+					f = &v.r.Findings[s.at+i]
+				} else {
+					v.r.Passes.Fill(&x, -1-s.at, i)
+				}
+				if !yield(f) {
+					return
+				}
+			}
+		}
+	}
+}

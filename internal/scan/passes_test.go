@@ -1,0 +1,106 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/policy"
+	"github.com/vigil-sec/vigil/internal/report"
+	"github.com/vigil-sec/vigil/internal/rules"
+	"github.com/vigil-sec/vigil/internal/suppress"
+	"github.com/vigil-sec/vigil/internal/synth"
+)
+
+// TestCompactPassesSameReports: a scan holding its PASS findings compactly
+// (CompactPasses) writes every format byte for byte as the scan holding
+// them in full, with the identity analysis, a suppression, filters and the
+// table listing passing findings or not; the merged findings are the full
+// scan's.
+func TestCompactPassesSameReports(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scans the sample organization and a synthetic inventory several times")
+	}
+	ctx := context.Background()
+	e, err := policy.New(ctx, []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	synthDir := t.TempDir()
+	if _, err := synth.Generate(ctx, synthDir, 3000, synth.Realistic); err != nil {
+		t.Fatal(err)
+	}
+	sup := filepath.Join(t.TempDir(), "suppressions.yaml")
+	if err := os.WriteFile(sup, []byte("- rule: \"*\"\n  resource: \"*nw-*\"\n  reason: test\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	supSet, err := suppress.Load(sup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := "../../examples/org"
+	cases := []struct {
+		name string
+		opts Options
+	}{
+		{"sample org", Options{Paths: []string{org}, Now: readExpected(t, org).ScanTime, Identity: true, Suppressions: supSet}},
+		{"sample org, aws high", Options{Paths: []string{org}, Now: readExpected(t, org).ScanTime,
+			Filter: finding.Filter{Providers: []string{"aws"}, MinSeverity: finding.High}}},
+		{"sample org, cis", Options{Paths: []string{org}, Now: readExpected(t, org).ScanTime,
+			Filter: finding.Filter{Frameworks: []string{"cis"}, Statuses: []finding.Status{finding.Pass, finding.Fail}}}},
+		{"synthetic", Options{Paths: []string{synthDir}, Now: BenchTime}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.opts.Logger = slog.New(slog.DiscardHandler)
+			full, err := Run(ctx, e, c.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.opts.CompactPasses = true
+			compact, err := Run(ctx, e, c.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if compact.Report.Passes.Len() == 0 {
+				t.Fatal("the compact scan holds no PASS finding apart")
+			}
+			for _, f := range compact.Report.Findings {
+				if f.Status == finding.Pass && f.RuleID[:min(len(f.RuleID), 9)] != "identity-" {
+					t.Fatalf("a rule's PASS finding in Findings: %s on %s", f.RuleID, f.Resource.ID)
+				}
+			}
+			merged := compact.Report.Passes.Expand(compact.Report.Findings)
+			if len(merged) != len(full.Report.Findings) {
+				t.Fatalf("merged %d findings, the full scan has %d", len(merged), len(full.Report.Findings))
+			}
+			for i := range merged {
+				if a, b := merged[i], full.Report.Findings[i]; a.RuleID != b.RuleID || a.Status != b.Status || a.Resource.ID != b.Resource.ID {
+					t.Fatalf("finding %d: merged %s %s %s, full %s %s %s", i, a.RuleID, a.Status, a.Resource.ID, b.RuleID, b.Status, b.Resource.ID)
+				}
+			}
+			for _, format := range report.Formats {
+				for _, listPassing := range []bool{false, true} {
+					if listPassing && format != "table" {
+						continue
+					}
+					full.Report.ListPassing, compact.Report.ListPassing = listPassing, listPassing
+					var want, got bytes.Buffer
+					if err := report.Write(ctx, &want, format, full.Report); err != nil {
+						t.Fatal(err)
+					}
+					if err := report.Write(ctx, &got, format, compact.Report); err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.Equal(got.Bytes(), want.Bytes()) {
+						t.Errorf("%s (list passing %v): the compact report differs (%d bytes, full %d)", format, listPassing, got.Len(), want.Len())
+					}
+				}
+			}
+		})
+	}
+}
