@@ -97,15 +97,16 @@ const (
 const objMax = 512
 
 // objSlot caches one small object: exports repeat the same small objects
-// of scalars thousands of times (tags, {"enabled": true}, SKUs, logging
-// settings), and a Go map costs two allocations and at least 336 bytes
-// whatever its size, so an object whose text (its bytes from '{' to '}')
-// was decoded before is the map decoded then. A text is kept only the
-// second time its hash is seen (seen), so objects seen once (holding an
-// ID) cost no copy and do not push out the repeated ones. The whole
-// text's own object (depth 1) is never shared: the map Decode returns is
-// the caller's. The objects inside it are read-only: whoever changes one
-// (inventory's merge of Raw) copies it first.
+// thousands of times (tags, {"enabled": true}, SKUs, logging settings),
+// and a Go map costs two allocations and at least 336 bytes whatever its
+// size, so an object whose text (its bytes from '{' to '}', at most
+// objMax) was decoded before is the map decoded then, found before its
+// text is decoded again. A text is kept only the second time its hash is
+// seen (seen), so objects seen once (holding an ID) cost no copy and do
+// not push out the repeated ones. The whole text's own object (depth 1)
+// is never shared: the map Decode returns is the caller's. The objects
+// and arrays inside it are read-only: whoever changes one (inventory's
+// merge of Raw) copies it first.
 type objSlot struct {
 	lit string // the object's text
 	m   M
@@ -209,6 +210,20 @@ func (d *decoder) object(depth int) (any, bool) {
 		return nil, false
 	}
 	start := d.pos
+	var h uint64
+	var slot *objSlot
+	end := -1
+	if depth > 1 && depth <= maxFastDepth-objMax/2 {
+		if end = objectEnd(d.buf, start); end > 0 {
+			lit := d.buf[start:end]
+			h = maphash.Bytes(seed, lit)
+			slot = &d.objs[h&(objSlots-1)]
+			if slot.m != nil && slot.lit == string(lit) {
+				d.pos = end
+				return slot.m, true
+			}
+		}
+	}
 	d.pos++ // '{'
 	d.skipSpace()
 	if d.pos < len(d.buf) && d.buf[d.pos] == '}' {
@@ -216,7 +231,6 @@ func (d *decoder) object(depth int) (any, bool) {
 		return M{}, true
 	}
 	base := len(d.entries)
-	scalars := true // every member's value is a scalar or an empty array
 	for {
 		d.skipSpace()
 		if d.pos >= len(d.buf) || d.buf[d.pos] != '"' {
@@ -241,13 +255,6 @@ func (d *decoder) object(depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		if scalars {
-			switch v.(type) {
-			case string, float64, bool, nil:
-			default:
-				scalars = isEmptyArray(v)
-			}
-		}
 		d.entries = append(d.entries, entry{k, v})
 		d.skipSpace()
 		if d.pos >= len(d.buf) {
@@ -258,23 +265,13 @@ func (d *decoder) object(depth int) (any, bool) {
 			d.pos++
 		case '}':
 			d.pos++
-			var slot *objSlot
-			var h uint64
-			if lit := d.buf[start:d.pos]; scalars && depth > 1 && len(lit) <= objMax {
-				h = maphash.Bytes(seed, lit)
-				slot = &d.objs[h&(objSlots-1)]
-				if slot.m != nil && slot.lit == string(lit) {
-					d.dropEntries(base)
-					return slot.m, true
-				}
-			}
 			es := d.entries[base:]
 			m := make(M, len(es))
 			for _, e := range es {
 				m[e.k] = e.v
 			}
 			d.dropEntries(base)
-			if slot != nil {
+			if slot != nil && d.pos == end {
 				if seen := &d.seen[(h>>32)&(seenSlots-1)]; *seen == h {
 					*slot = objSlot{lit: string(d.buf[start:d.pos]), m: m}
 				} else {
@@ -288,16 +285,38 @@ func (d *decoder) object(depth int) (any, bool) {
 	}
 }
 
+// objectEnd is the offset just past the '}' that closes the object
+// starting at buf[start], or -1 when it is not within objMax bytes. It
+// only finds where the object would end: a cached text is used only when
+// the bytes up to there are the same (then they decode to the same
+// object, whatever follows), so a text that does not parse is never
+// taken for one that did.
+func objectEnd(buf []byte, start int) int {
+	limit := min(len(buf), start+objMax)
+	depth := 0
+	for i := start; i < limit; i++ {
+		switch buf[i] {
+		case '"':
+			for i++; i < limit && buf[i] != '"'; i++ {
+				if buf[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return -1
+}
+
 // dropEntries forgets the members decoded above base.
 func (d *decoder) dropEntries(base int) {
 	clear(d.entries[base:])
 	d.entries = d.entries[:base]
-}
-
-// isEmptyArray reports whether v is the shared empty array.
-func isEmptyArray(v any) bool {
-	a, ok := v.([]any)
-	return ok && len(a) == 0
 }
 
 func (d *decoder) array(depth int) (any, bool) {
