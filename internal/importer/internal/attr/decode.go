@@ -1,6 +1,7 @@
 package attr
 
 import (
+	"bytes"
 	"hash/maphash"
 	"strconv"
 	"sync"
@@ -297,9 +298,20 @@ func objectEnd(buf []byte, start int) int {
 	for i := start; i < limit; i++ {
 		switch buf[i] {
 		case '"':
-			for i++; i < limit && buf[i] != '"'; i++ {
-				if buf[i] == '\\' {
-					i++
+			// The closing quote: the next one not escaped (preceded by
+			// an even number of backslashes).
+			for {
+				j := bytes.IndexByte(buf[i+1:limit], '"')
+				if j < 0 {
+					return -1
+				}
+				i += 1 + j
+				k := i - 1
+				for buf[k] == '\\' {
+					k--
+				}
+				if (i-1-k)%2 == 0 {
+					break
 				}
 			}
 		case '{', '[':

@@ -247,3 +247,20 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	})
 }
+
+// TestObjectEnd: where a small object ends, past strings holding braces,
+// quotes and backslashes; -1 when it does not end within objMax bytes.
+func TestObjectEnd(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want int
+	}{
+		{`{}x`, 2}, {`{"a":1},{`, 7}, {`{"a":"}"}]`, 9}, {`{"a":"\"}"}`, 11}, {`{"a":"\\"}}`, 10},
+		{`{"a":"\\\"}"}`, 13}, {`{"a":[{"b":"]"}]},`, 17}, {`{"a":1`, -1}, {`{"a":"}`, -1},
+		{`{"k":"` + strings.Repeat("x", objMax) + `"}`, -1},
+	} {
+		if got := objectEnd([]byte(c.text), 0); got != c.want {
+			t.Errorf("objectEnd(%q) = %d, want %d", c.text, got, c.want)
+		}
+	}
+}
