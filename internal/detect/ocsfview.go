@@ -194,7 +194,15 @@ func (g *opGate) pass(rec logs.Record, ev *sigma.JSONEvent) bool {
 	}
 	var op []byte
 	var lb [128]byte
-	if v, ok := ev.Field(d.Operation); ok && v.Kind != sigma.KindNull {
+	if len(d.OperationPaths) > 0 {
+		// Several event shapes: the first path holding a string.
+		for _, p := range d.OperationPaths {
+			if v, ok := ev.Field(p); ok && v.Kind == sigma.KindString {
+				op = appendLowerASCII(lb[:0], v.Str)
+				break
+			}
+		}
+	} else if v, ok := ev.Field(d.Operation); ok && v.Kind != sigma.KindNull {
 		op = appendLowerASCII(lb[:0], v.Str)
 	}
 	if len(op) == 0 {

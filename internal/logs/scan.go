@@ -230,6 +230,9 @@ func newClassifier(reg *Registry) *classifier {
 		if d.Wrapper != "" {
 			c.wrappers[d.Wrapper] = append(c.wrappers[d.Wrapper], d)
 		}
+		for _, w := range d.AltWrappers {
+			c.wrappers[w] = append(c.wrappers[w], d)
+		}
 	}
 	return c
 }

@@ -24,7 +24,7 @@ const (
 
 func base(v *fastjson.Value, raw []byte, product string) (ocsf.Base, error) {
 	var b ocsf.Base
-	ts, err := norm.Time(norm.First(norm.Str(v, "time"), norm.Str(v, "Time"), norm.Str(v, "TimeGenerated")))
+	ts, err := norm.Time(norm.First(norm.Str(v, "time"), norm.Str(v, "Time"), norm.Str(v, "TimeGenerated"), norm.Str(v, "eventTimestamp")))
 	if err != nil {
 		return b, fmt.Errorf("time: %w", err)
 	}
@@ -33,7 +33,7 @@ func base(v *fastjson.Value, raw []byte, product string) (ocsf.Base, error) {
 		Version:        ocsf.Version,
 		Product:        ocsf.Product{Name: product, VendorName: "Microsoft", Version: norm.Str(v, "operationVersion")},
 		CorrelationUID: norm.First(norm.Str(v, "correlationId"), norm.Str(v, "CorrelationId")),
-		LogName:        norm.First(norm.Str(v, "category"), norm.Str(v, "Category")),
+		LogName:        norm.First(norm.Str(v, "category"), norm.Str(v, "CategoryValue"), norm.Str(v, "Category"), norm.Str(v, "category", "value")),
 		LogProvider:    "Azure Monitor diagnostic settings",
 		Profiles:       []string{"cloud"},
 	}
@@ -116,37 +116,45 @@ func NormalizeActivity(raw []byte) (ocsf.Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	op := norm.First(norm.Str(v, "operationName"), norm.Str(v, "OperationNameValue"), norm.Str(v, "OperationName"))
+	// The three shapes of the Activity Log (see activityOperation): a
+	// diagnostic record, an AzureActivity row (OperationName is the
+	// display name there), the REST API's EventData ({"value": ...}
+	// objects).
+	op := norm.First(norm.Str(v, "OperationNameValue"), norm.Str(v, "operationName"), norm.Str(v, "operationName", "value"), norm.Str(v, "OperationName"))
 	if op == "" {
 		return nil, fmt.Errorf("%w: operationName", norm.ErrMissing)
 	}
+	props := v.Get("properties")
+	if props == nil || props.Type() != fastjson.TypeObject {
+		props = v.Get("Properties_d")
+	}
 	rid := norm.First(norm.Str(v, "resourceId"), norm.Str(v, "ResourceId"), norm.Str(v, "_ResourceId"))
-	b.Metadata.UID = norm.First(norm.Str(v, "properties", "eventDataId"), norm.Str(v, "EventDataId"))
-	b.Metadata.EventCode = norm.Str(v, "resultSignature")
+	b.Metadata.UID = norm.First(norm.Str(props, "eventDataId"), norm.Str(v, "EventDataId"), norm.Str(v, "eventDataId"))
+	b.Metadata.EventCode = norm.First(norm.Str(v, "resultSignature"), norm.Str(v, "ActivitySubstatusValue"), norm.Str(v, "subStatus", "value"))
 	b.Cloud = &ocsf.Cloud{Provider: "Azure", Region: norm.Str(v, "location")}
 	if b.Cloud.Region == "global" {
 		b.Cloud.Region = ""
 	}
-	if sub := norm.First(subscription(rid), norm.Str(v, "SubscriptionId")); sub != "" {
+	if sub := norm.First(subscription(rid), norm.Str(v, "SubscriptionId"), norm.Str(v, "subscriptionId")); sub != "" {
 		b.Cloud.Account = &ocsf.Account{UID: sub, Type: "Azure Subscription", TypeID: 13}
 	}
 	b.API = &ocsf.API{Operation: op}
 	if p := provider(op); p != "" {
 		b.API.Service = &ocsf.Service{Name: p}
 	}
-	if rid := norm.Str(v, "properties", "serviceRequestId"); rid != "" {
+	if rid := norm.Str(props, "serviceRequestId"); rid != "" {
 		b.API.Request = &ocsf.APIRequest{UID: rid}
 	}
-	result := norm.First(norm.Str(v, "resultType"), norm.Str(v, "ActivityStatusValue"))
+	result := norm.First(norm.Str(v, "resultType"), norm.Str(v, "ActivityStatusValue"), norm.Str(v, "status", "value"))
 	status(&b, result)
-	b.StatusCode = norm.First(norm.Str(v, "properties", "statusCode"), norm.Str(v, "resultSignature"))
+	b.StatusCode = norm.First(norm.Str(props, "statusCode"), norm.Str(v, "resultSignature"), norm.Str(v, "ActivitySubstatusValue"), norm.Str(v, "subStatus", "value"))
 	if b.StatusID == ocsf.StatusFailure {
-		b.StatusDetail = norm.Str(v, "properties", "statusMessage")
+		b.StatusDetail = norm.Str(props, "statusMessage")
 	}
-	b.SrcEndpoint = norm.Endpoint(norm.First(norm.Str(v, "callerIpAddress"), norm.Str(v, "CallerIpAddress")))
+	b.SrcEndpoint = norm.Endpoint(norm.First(norm.Str(v, "callerIpAddress"), norm.Str(v, "CallerIpAddress"), norm.Str(v, "httpRequest", "clientIpAddress")))
 	b.Actor = activityActor(v)
 	b.Message = op
-	if msg := norm.Str(v, "properties", "message"); msg != "" {
+	if msg := norm.Str(props, "message"); msg != "" {
 		b.Message = msg
 	}
 
@@ -185,9 +193,29 @@ func resourceType(rid string) string {
 	return t
 }
 
+// firstObject returns the first of vs that is a JSON object, or nil.
+func firstObject(vs ...*fastjson.Value) *fastjson.Value {
+	for _, x := range vs {
+		if x != nil && x.Type() == fastjson.TypeObject {
+			return x
+		}
+	}
+	return nil
+}
+
 func activityActor(v *fastjson.Value) *ocsf.Actor {
+	// The caller's token and role evidence: identity.claims and
+	// identity.authorization of a diagnostic record, Claims_d and
+	// Authorization_d of an AzureActivity row, claims and authorization of
+	// an EventData.
 	claims := v.Get("identity", "claims")
+	if claims == nil || claims.Type() != fastjson.TypeObject {
+		claims = firstObject(v.Get("Claims_d"), v.Get("claims"))
+	}
 	ev := v.Get("identity", "authorization", "evidence")
+	if ev == nil || ev.Type() != fastjson.TypeObject {
+		ev = firstObject(v.Get("Authorization_d", "evidence"), v.Get("authorization", "evidence"))
+	}
 	u := &ocsf.User{
 		UID:       norm.First(norm.Str(claims, claimOID), norm.Str(claims, "oid"), norm.Str(ev, "principalId")),
 		Name:      norm.First(norm.Str(claims, claimUPN), norm.Str(claims, claimName), norm.Str(claims, "name"), norm.Str(v, "caller"), norm.Str(v, "Caller")),

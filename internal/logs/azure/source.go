@@ -1,6 +1,8 @@
 package azure
 
 import (
+	"slices"
+
 	"github.com/vigil-sec/vigil/internal/logs/logsource"
 )
 
@@ -16,40 +18,75 @@ const (
 )
 
 // azureTime is where Azure records keep the event time (diagnostic records
-// "time", Event Hub "Time", Log Analytics "TimeGenerated").
-func azureTime() []string { return []string{"time", "Time", "TimeGenerated"} }
+// "time", Event Hub "Time", Log Analytics "TimeGenerated", the Activity
+// Log REST API and `az monitor activity-log list` "eventTimestamp").
+func azureTime() []string { return []string{"time", "Time", "TimeGenerated", "eventTimestamp"} }
+
+// The Activity Log comes in three shapes, each read as the same events:
+//
+//   - diagnostic settings (storage, Event Hub): {"records":[...]} of
+//     records with "operationName", "resultType", "category" strings and
+//     the caller's token in "identity.claims";
+//   - the Log Analytics AzureActivity table (query results, data export):
+//     one object per row with its columns, "OperationNameValue" (the
+//     operation; "OperationName" is its display name), "ActivityStatusValue",
+//     "CategoryValue", "Caller", "CallerIpAddress", "Claims_d",
+//     "Authorization_d", "Properties_d", "TimeGenerated", "Type":
+//     "AzureActivity";
+//   - the REST API's EventData (Activity Logs - List, its {"value":[...]}
+//     pages, and `az monitor activity-log list`, an array of them):
+//     "operationName", "status", "category", "resourceProviderName" are
+//     {"value", "localizedValue"} objects, the time is "eventTimestamp",
+//     the token "claims", the caller's address "httpRequest.clientIpAddress".
+//
+// activityOperation lists where each keeps the operation, the shape that
+// names it most exactly first.
+var activityOperation = []string{"OperationNameValue", "operationName.value", "operationName"}
 
 // Activity describes the Azure Activity Log.
 func Activity() logsource.Descriptor {
 	return logsource.Descriptor{
-		Name:    ActivityName,
-		Title:   "Azure Activity Log",
-		Wrapper: "records",
-		Recognise: recogniser(true,
+		Name:        ActivityName,
+		Title:       "Azure Activity Log",
+		Wrapper:     "records",
+		AltWrappers: []string{"value"},
+		Recognise: activityRecogniser(
 			// Write/Delete/Action are the per-operation categories older
 			// Activity Log exports carry for Administrative events.
 			"Administrative", "Security", "ServiceHealth", "ResourceHealth", "Alert",
 			"Autoscale", "Recommendation", "Policy", "Action", "Write", "Delete"),
-		Normalize: NormalizeActivity,
-		Time:      azureTime(),
-		Actor:     []string{"caller", "identity.claims.appid", "properties.caller"},
-		Operation: "operationName",
+		Normalize:      NormalizeActivity,
+		Time:           azureTime(),
+		Actor:          []string{"caller", "identity.claims.appid", "properties.caller", "claims.appid", "Claims_d.appid"},
+		Operation:      "operationName",
+		OperationPaths: activityOperation,
 		Sigma: logsource.Sigma{
 			LogSources: []logsource.LogSource{
 				{Product: "azure", Service: "activitylogs", Coverage: "azure activity"},
 				{Product: "azure", Service: "activitylog", Coverage: "azure activity"},
 			},
+			// Rule fields in any of the three shapes' names, read from
+			// whichever shape the event has (see activityOperation).
 			Fields: map[string][]string{
-				// Log Analytics AzureActivity column names -> diagnostic record.
-				"operationnamevalue":    {"operationName", "properties.operationName"},
-				"operationname":         {"operationName", "properties.operationName"},
-				"categoryvalue":         {"category"},
-				"resourceprovidervalue": {"resourceProviderName.value", "resourceProviderName", "properties.resourceProviderValue"},
-				"resourceid":            {"resourceId", "properties.resource"},
-				"properties.message":    {"properties.message", "properties.statusMessage"},
-				"activitystatusvalue":   {"resultType", "status.value"},
-				"caller":                {"identity.claims.name", "caller"},
+				"operationnamevalue":        append(slices.Clone(activityOperation), "properties.operationName"),
+				"operationname":             append(slices.Clone(activityOperation), "properties.operationName"),
+				"categoryvalue":             {"CategoryValue", "category.value", "category"},
+				"category":                  {"CategoryValue", "category.value", "category"},
+				"resourceprovidervalue":     {"ResourceProviderValue", "resourceProviderName.value", "resourceProviderName", "properties.resourceProviderValue"},
+				"resourceid":                {"resourceId", "_ResourceId", "properties.resource"},
+				"properties.message":        {"properties.message", "Properties_d.message", "properties.statusMessage", "Properties_d.statusMessage"},
+				"activitystatusvalue":       {"ActivityStatusValue", "resultType", "status.value"},
+				"resulttype":                {"resultType", "ActivityStatusValue", "status.value"},
+				"caller":                    {"identity.claims.name", "caller"},
+				"calleripaddress":           {"callerIpAddress", "httpRequest.clientIpAddress"},
+				"eventdataid":               {"properties.eventDataId", "eventDataId"},
+				"identity.claims.xms_mirid": {"identity.claims.xms_mirid", "claims.xms_mirid", "Claims_d.xms_mirid"},
+				"identity.claims.appid":     {"identity.claims.appid", "claims.appid", "Claims_d.appid"},
 			},
+			// properties.X of a diagnostic record or of EventData is
+			// Properties_d.X of an AzureActivity row ("Properties" holds
+			// the same as a JSON string).
+			Prefixes:  map[string]string{"properties.": "Properties_d."},
 			Fallbacks: []string{"properties."},
 		},
 		LakeView: string(ActivityName),
@@ -140,6 +177,63 @@ func Audit() logsource.Descriptor {
 		},
 		LakeView: string(AuditName),
 	}
+}
+
+// activityRecogniser knows an Activity Log event in any of its shapes
+// (see activityOperation): a diagnostic record by its category (with an
+// operation name or resource id); an AzureActivity row by its Type, or by
+// CategoryValue with OperationNameValue; an EventData by its category's
+// value, or by an operationName object with a string value next to an
+// eventTimestamp (older EventData carry no category).
+func activityRecogniser(categories ...string) func(logsource.Probe) ([]byte, bool) {
+	diag := recogniser(true, categories...)
+	isCategory := func(c []byte) bool {
+		if len(c) < 2 || c[0] != '"' {
+			return false
+		}
+		return slices.Contains(categories, string(c[1:len(c)-1]))
+	}
+	// value returns the raw "value" member of the object obj.
+	value := func(p logsource.Probe, obj []byte) []byte {
+		var v []byte
+		if len(obj) > 0 && obj[0] == '{' {
+			p.Members(obj, func(k, val []byte) bool {
+				if string(k) == "value" {
+					v = val
+					return false
+				}
+				return true
+			})
+		}
+		return v
+	}
+	return func(p logsource.Probe) ([]byte, bool) {
+		if _, ok := diag(p); ok {
+			return nil, true
+		}
+		if t, ok := p.Member("Type"); ok && string(t) == `"AzureActivity"` {
+			return nil, true
+		}
+		if c, ok := p.Member("CategoryValue"); ok && isCategory(c) {
+			if _, ok := p.Member("OperationNameValue"); ok {
+				return nil, true
+			}
+		}
+		op, hasOp := p.Member("operationName")
+		opValue := value(p, op)
+		if c, ok := p.Member("category"); ok && isCategory(value(p, c)) && (hasOp || hasMember(p, "resourceId")) {
+			return nil, true
+		}
+		if len(opValue) > 1 && opValue[0] == '"' && hasMember(p, "eventTimestamp") {
+			return nil, true
+		}
+		return nil, false
+	}
+}
+
+func hasMember(p logsource.Probe, k string) bool {
+	_, ok := p.Member(k)
+	return ok
 }
 
 // recogniser knows a record by its category (diagnostic settings, Event

@@ -58,6 +58,9 @@ type Descriptor struct {
 	// its event, the other elements are taken as its events unexamined
 	// (S3 notifications share CloudTrail's wrapper, not its events).
 	Wrapper string
+	// AltWrappers are further wrapper keys, of files other tools write
+	// (the Azure REST API's {"value":[...]} pages), read as Wrapper is.
+	AltWrappers []string
 	// Recognise reports whether an event object belongs to this source,
 	// by the fields that identify it. inner, when not nil, is the source's
 	// event inside an envelope (an EventBridge event's detail): a
@@ -74,6 +77,11 @@ type Descriptor struct {
 	// Operation is the path of the API operation OCSF maps to
 	// api.operation.
 	Operation string
+	// OperationPaths, when the source's events come in several shapes
+	// that keep the operation in different places, lists the paths to
+	// read it from in order (the first holding a string wins; Operation
+	// among them); empty: Operation alone.
+	OperationPaths []string
 	// Sigma is how Sigma rules address this source's events.
 	Sigma Sigma
 	// LakeView is the name of the lake's view over this source's events.
