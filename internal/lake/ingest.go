@@ -253,7 +253,9 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 				b.rows = make([]Row, len(b.recs))
 				b.ok = make([]bool, len(b.recs))
 				for i, r := range b.recs {
-					ev, err := logs.Normalize(r)
+					// raw_data is not copied: the row stores the event
+					// once, in raw (see NewRow).
+					ev, err := logs.NormalizeWithoutRaw(r)
 					if err == nil {
 						b.rows[i], err = NewRow(r.Source, r.Raw, ev)
 					}

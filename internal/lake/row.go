@@ -92,13 +92,15 @@ func EventHash(raw []byte) string {
 	return hex.EncodeToString(h[:16])
 }
 
-// NewRow flattens a normalized event of source src with its raw JSON. The
+// NewRow flattens a normalized event of source src with its raw JSON
+// (ev's raw_data empty or the raw event: the row refers to raw). The
 // row's Raw shares raw's memory: raw must not be modified afterwards (a
 // logs.Record's Raw never is).
 func NewRow(src logs.Source, raw []byte, ev ocsf.Event) (Row, error) {
 	b := ev.Common()
-	// The raw event is stored once, in raw: raw_data refers to it.
-	if rd := b.RawData; rd != "" && rd == unsafe.String(unsafe.SliceData(raw), len(raw)) {
+	// The raw event is stored once, in raw: raw_data refers to it (left
+	// empty by logs.NormalizeWithoutRaw, or a copy of it).
+	if rd := b.RawData; rd == "" || rd == unsafe.String(unsafe.SliceData(raw), len(raw)) {
 		b.RawData = rawDataRef
 		defer func() { b.RawData = rd }()
 	}

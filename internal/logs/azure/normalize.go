@@ -37,7 +37,6 @@ func base(v *fastjson.Value, raw []byte, product string) (ocsf.Base, error) {
 		LogProvider:    "Azure Monitor diagnostic settings",
 		Profiles:       []string{"cloud"},
 	}
-	b.RawData = string(raw)
 	b.SetSeverity(severity(norm.First(norm.Str(v, "level"), norm.Str(v, "Level"))))
 	return b, nil
 }

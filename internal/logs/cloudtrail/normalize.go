@@ -66,7 +66,6 @@ func Normalize(raw []byte) (ocsf.Event, error) {
 	if ua := norm.Str(v, "userAgent"); ua != "" {
 		b.HTTPRequest = &ocsf.HTTPRequest{UserAgent: ua}
 	}
-	b.RawData = string(raw)
 
 	// Status: errorCode, or for sign-in events responseElements.ConsoleLogin.
 	switch {

@@ -81,7 +81,6 @@ func Normalize(raw []byte) (ocsf.Event, error) {
 		b.HTTPRequest = &ocsf.HTTPRequest{UserAgent: ua}
 	}
 	b.Actor = actor(pp)
-	b.RawData = string(raw)
 	b.Message = method
 	if svc != "" {
 		b.Message = svc + " " + method

@@ -66,7 +66,10 @@ type Descriptor struct {
 	// event inside an envelope (an EventBridge event's detail): a
 	// sub-slice of the probe's Raw. Sources are tried in registry order.
 	Recognise func(p Probe) (inner []byte, ok bool)
-	// Normalize maps one event to its OCSF 1.8.0 event.
+	// Normalize maps one event to its OCSF 1.8.0 event. It may leave
+	// raw_data empty: Registry.Normalize and logs.Normalize set it to the
+	// event (a copy of raw), logs.NormalizeWithoutRaw does not (the lake
+	// stores the event in a column of its own).
 	Normalize func(raw []byte) (ocsf.Event, error)
 	// Time lists the JSON paths (gjson syntax) of the event time: the
 	// first holding a non-empty string is parsed.
@@ -208,7 +211,14 @@ func (r *Registry) Normalize(name Source, raw []byte) (ocsf.Event, error) {
 	if !ok {
 		return nil, fmt.Errorf("no normalizer for source %q", name)
 	}
-	return d.Normalize(raw)
+	ev, err := d.Normalize(raw)
+	if err != nil {
+		return nil, err
+	}
+	if b := ev.Common(); b.RawData == "" {
+		b.RawData = string(raw)
+	}
+	return ev, nil
 }
 
 // ErrBadTime is the error of an event without a valid event time.

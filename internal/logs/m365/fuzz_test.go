@@ -28,8 +28,8 @@ func FuzzM365(f *testing.F) {
 			return
 		}
 		b := ev.Common()
-		if b.RawData != string(raw) {
-			t.Fatal("raw_data is not the input")
+		if b.RawData != "" {
+			t.Fatal("raw_data set: logs.Normalize sets it")
 		}
 		if b.API == nil || b.API.Operation == "" || b.Time == 0 && b.Metadata.Version == "" {
 			t.Fatalf("normalized event without operation: %+v", b)

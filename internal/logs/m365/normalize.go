@@ -94,7 +94,6 @@ func Normalize(raw []byte) (ocsf.Event, error) {
 		EventCode:   norm.Str(v, "RecordType"),
 		Profiles:    []string{"cloud"},
 	}
-	b.RawData = string(raw)
 	b.SetSeverity(ocsf.SeverityInformational)
 	org := norm.Str(v, "OrganizationId")
 	b.Cloud = &ocsf.Cloud{Provider: "Microsoft 365"}
