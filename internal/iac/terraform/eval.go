@@ -678,7 +678,10 @@ func (e *evaluator) expand(s *scope, body hcl.Body, what string) (out []expansio
 		return out, "count", true
 	}
 	if a, has := attrs["for_each"]; has {
-		v, _ := e.eval(s, a.Expr, nil).UnmarkDeep()
+		// Only the collection's own marks go: a map's values keep the
+		// resource instances they come from (for_each = { a =
+		// aws_s3_bucket.a.id } gives each.value naming that bucket).
+		v, _ := e.eval(s, a.Expr, nil).Unmark()
 		ty := v.Type()
 		// A map's keys are what matter (for_each = aws_s3_bucket.b has
 		// known keys and values known only after apply); a set's
@@ -700,6 +703,7 @@ func (e *evaluator) expand(s *scope, body hcl.Body, what string) (out []expansio
 				out = append(out, eachExp(cty.StringVal(k), vals[k]))
 			}
 		case ty.IsSetType() || ty.IsListType() || ty.IsTupleType():
+			v, _ = v.UnmarkDeep() // the elements are the keys
 			for it := v.ElementIterator(); it.Next(); {
 				_, el := it.Element()
 				if el.IsNull() || el.Type() != cty.String {
@@ -977,12 +981,18 @@ func (e *evaluator) evalDynamic(s *scope, nb *hclsyntax.Block, iter map[string]c
 		return
 	}
 	coll := e.eval(s, fe.Expr, iter)
-	if !coll.IsWhollyKnown() || coll.IsNull() || !coll.CanIterateElements() {
+	// A list, tuple or map of known length makes that many blocks, their
+	// values known or not; a set with an unknown element may hold fewer.
+	known := coll.IsKnown()
+	if ty := coll.Type(); ty.IsSetType() || ty == cty.DynamicPseudoType {
+		known = coll.IsWhollyKnown()
+	}
+	if !known || coll.IsNull() || !coll.CanIterateElements() {
 		// As many blocks as an unknown collection has: unknown.
 		add(label, cty.DynamicVal)
 		return
 	}
-	coll, _ = coll.UnmarkDeep()
+	coll, _ = coll.Unmark() // the elements keep their instances
 	n := 0
 	for it := coll.ElementIterator(); it.Next(); n++ {
 		if n >= maxInstances {

@@ -735,3 +735,57 @@ output "ids" {
 		}
 	}
 }
+
+// TestRefsThroughForEach: the values of a for_each map (and the elements a
+// dynamic block iterates) keep the resource instance they come from, so
+// each.value joins a split resource onto that bucket or proxy.
+func TestRefsThroughForEach(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(`resource "aws_s3_bucket" "a" {
+  bucket = "a"
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+}
+resource "aws_s3_bucket_versioning" "v" {
+  for_each = { a = aws_s3_bucket.a.id, b = { id = aws_s3_bucket.b.id } }
+  bucket   = try(each.value.id, each.value)
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+resource "aws_security_group" "g" {
+  dynamic "egress" {
+    for_each = [aws_s3_bucket.a.arn]
+    content {
+      description = egress.value
+    }
+  }
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	insts, probs := evaluate(t, dir, Options{})
+	if len(probs) > 0 {
+		t.Errorf("problems: %v", probs)
+	}
+	got := map[string]string{}
+	for _, in := range insts {
+		v := in.Attrs["bucket"]
+		if eg, ok := in.Attrs["egress"].([]any); ok && len(eg) == 1 {
+			v = eg[0].(map[string]any)["description"]
+		}
+		if u, ok := v.(tfmap.Unknown); ok {
+			got[in.Address] = strings.Join(u.Refs, ",")
+		}
+	}
+	for k, want := range map[string]string{
+		`aws_s3_bucket_versioning.v["a"]`: `aws_s3_bucket.a`,
+		`aws_s3_bucket_versioning.v["b"]`: `aws_s3_bucket.b`,
+		`aws_security_group.g`:            `aws_s3_bucket.a`,
+	} {
+		if g := got[k]; g != want {
+			t.Errorf("%s refs %q, want %q (all: %v)", k, g, want, got)
+		}
+	}
+}
