@@ -15,6 +15,9 @@
   (10.50.0.0/16), with a route table in each (neither main nor associated with a subnet, so reachability is
   unchanged): the default VPC's routes the whole 10.50.0.0/16 to it (6.6, planted), nw-dev-vpc's one
   172.31.16.0/20 subnet (clean);
+- aws/organizations.json, the AWS Organizations document with only the organization (prod is its management
+  account) and the two organization-wide settings of CIS 2.1: IAM's organizations features without
+  RootCredentialsManagement (2.1.1) and an empty delegated administrator list (2.1.6), both planted;
 - the four network ACLs are the VPCs' default ACLs, which allow all inbound traffic from 0.0.0.0/0 (6.2):
   planted (the sample's reachability relies on them as they are).
 
@@ -158,7 +161,22 @@ def build(v2, prod, dev):
     metric_alarms(v2, P, D)
     virtual_mfa(v2, P, D)
 
+    org_arn = "arn:aws:organizations::%s:organization/o-nw7k2m9q4x" % P
+    write_org = lambda root: write_json(os.path.join(root, "organizations.json"), {  # noqa: E731
+        "Organization": {"Id": "o-nw7k2m9q4x", "Arn": org_arn, "FeatureSet": "ALL", "MasterAccountId": P,
+                         "MasterAccountArn": "arn:aws:organizations::%s:account/o-nw7k2m9q4x/%s" % (P, P),
+                         "MasterAccountEmail": "aws-root@northwind-analytics.com"},
+        # aws iam list-organizations-features
+        "OrganizationsFeatures": {"OrganizationId": "o-nw7k2m9q4x", "EnabledFeatures": ["RootSessions"]},
+        # aws organizations list-delegated-administrators
+        "DelegatedAdministrators": {"DelegatedAdministrators": []}})
+    v2.plant("aws-org-root-credentials-not-centralized", org_arn, "list-organizations-features: EnabledFeatures "
+             "[RootSessions], no RootCredentialsManagement")
+    v2.plant("aws-org-no-delegated-administrator", org_arn, "list-delegated-administrators: no account (GuardDuty, "
+             "Security Hub and Config are administered from the management account)")
+
     def finish(root):
+        write_org(root)
         del PENDING[:]
         for a, region, items in later:
             if snapshot_path(root, a, region, must=False):

@@ -277,4 +277,18 @@ type OrgUnit struct {
 	EssentialContacts *bool `json:"essential_contacts,omitempty"`
 	// Tenant: a Microsoft Entra ID tenant's settings (kind tenant).
 	Tenant *EntraTenant `json:"tenant,omitempty"`
+	// RootCredentialsManagement: an AWS organization has IAM's
+	// centralized root access for member accounts (aws iam
+	// list-organizations-features: EnabledFeatures holds
+	// RootCredentialsManagement; CIS AWS 7.0 2.1.1); known when the input
+	// holds that output.
+	RootCredentialsManagement *bool `json:"root_credentials_management,omitempty"`
+	// DelegatedAdministrators: the AWS organization's member accounts
+	// registered as delegated administrators of an Organizations-
+	// integrated service (aws organizations
+	// list-delegated-administrators; CIS AWS 7.0 2.1.6), their account
+	// IDs; DelegatedAdministration is false when the complete listing is
+	// empty, nil when the input has no listing.
+	DelegatedAdministration *bool    `json:"delegated_administration,omitempty"`
+	DelegatedAdministrators []string `json:"delegated_administrators,omitempty"`
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 )
@@ -19,10 +21,21 @@ type orgDoc struct {
 	OrganizationalUnits []orgOU                `json:"OrganizationalUnits"`
 	Accounts            []orgAccount           `json:"Accounts"`
 	Policies            []orgPolicy            `json:"Policies"`
+	// OrganizationsFeatures (aws iam list-organizations-features) and
+	// DelegatedAdministrators (aws organizations
+	// list-delegated-administrators): left out when the call failed.
+	OrganizationsFeatures   *orgFeatures                       `json:"OrganizationsFeatures,omitempty"`
+	DelegatedAdministrators *[]orgtypes.DelegatedAdministrator `json:"DelegatedAdministrators,omitempty"`
 
 	// found are the accounts listed, even when a listing failed (and
 	// Accounts is left out as unknown): the accounts to collect.
 	found []orgAccount
+}
+
+// orgFeatures is aws iam list-organizations-features' output.
+type orgFeatures struct {
+	OrganizationId  *string
+	EnabledFeatures []iamtypes.FeatureType
 }
 
 type orgOU struct {
@@ -113,6 +126,22 @@ func collectOrg(ctx context.Context, t *Task) *orgDoc {
 		treeOK = treeOK && ousOK && acctsOK
 	}
 	doc.found = doc.Accounts
+	doc.OrganizationsFeatures = orgIAMFeatures(ctx, t)
+	var admins []orgtypes.DelegatedAdministrator
+	if Pages(ctx, t, svc, "organizations:ListDelegatedAdministrators", "", func(ctx context.Context, tok *string) (*organizations.ListDelegatedAdministratorsOutput, *string, error) {
+		o, err := cl.ListDelegatedAdministrators(ctx, &organizations.ListDelegatedAdministratorsInput{NextToken: tok})
+		if err != nil {
+			return nil, nil, err
+		}
+		return o, o.NextToken, nil
+	}, func(o *organizations.ListDelegatedAdministratorsOutput) {
+		admins = append(admins, o.DelegatedAdministrators...)
+	}) {
+		if admins == nil {
+			admins = []orgtypes.DelegatedAdministrator{}
+		}
+		doc.DelegatedAdministrators = &admins
+	}
 
 	policies, policiesOK := <-polc, <-polOK
 	doc.Policies = policies
@@ -128,6 +157,26 @@ func collectOrg(ctx context.Context, t *Task) *orgDoc {
 		doc.Policies = nil
 	}
 	return doc
+}
+
+// orgIAMFeatures reads IAM's organization features (centralized root
+// access): IAM's trusted access not enabled for the organization means
+// none; nil when the call failed (reported).
+func orgIAMFeatures(ctx context.Context, t *Task) *orgFeatures {
+	o, err := iam.NewFromConfig(t.Config).ListOrganizationsFeatures(ctx, &iam.ListOrganizationsFeaturesInput{})
+	if err != nil {
+		var off *iamtypes.ServiceAccessNotEnabledException
+		if errors.As(err, &off) {
+			return &orgFeatures{EnabledFeatures: []iamtypes.FeatureType{}}
+		}
+		t.Fail("iam", "iam:ListOrganizationsFeatures", "", err)
+		return nil
+	}
+	f := &orgFeatures{OrganizationId: o.OrganizationId, EnabledFeatures: o.EnabledFeatures}
+	if f.EnabledFeatures == nil {
+		f.EnabledFeatures = []iamtypes.FeatureType{}
+	}
+	return f
 }
 
 // orgPolicies reads the service control policies with their content and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
@@ -33,12 +34,13 @@ const (
 
 var policyKinds = map[string]string{SCP: "service_control_policy", RCP: "resource_control_policy"}
 
-// sections are the top-level lists of the format.
-var sections = []string{"Roots", "OrganizationalUnits", "Accounts", "Policies"}
+// sections are the top-level keys of the format besides Organization.
+var sections = []string{"Roots", "OrganizationalUnits", "Accounts", "Policies", "OrganizationsFeatures", "DelegatedAdministrators"}
 
 // Detect returns Format when doc is the AWS Organizations object: an
 // object with an Organization object, or with two of Roots,
-// OrganizationalUnits, Accounts and Policies (keys as the CLI spells them).
+// OrganizationalUnits, Accounts, Policies, OrganizationsFeatures and
+// DelegatedAdministrators (keys as the CLI spells them).
 func Detect(doc any) string {
 	d, isObj := doc.(attr.M)
 	if !isObj {
@@ -100,6 +102,7 @@ type reader struct {
 	policies   []*policy
 	byTarget   map[string][]*policy // short ID → policies attached to it
 	policyRead bool                 // the Policies list was read
+	org        *resource.Resource   // the organization, when the input names it
 }
 
 // Parse imports a decoded document Detect accepted. A field of the wrong
@@ -111,6 +114,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 	top := &attr.Checker{}
 	root := node{M: d, C: top}
 	rd.organization(root)
+	rd.orgSettings(root)
 	for _, step := range []struct {
 		key  string
 		read func(node)
@@ -223,6 +227,49 @@ func (rd *reader) organization(root node) {
 	r := rd.add(TypeOrganization, rd.orgARN, name)
 	r.Class = resource.ClassOrgUnit
 	r.Facts.OrgUnit = &resource.OrgUnit{Kind: "organization"}
+	rd.org = r
+}
+
+// orgSettings reads the organization-wide settings CIS AWS 7.0 section
+// 2.1 checks onto the organization: IAM's organizations features
+// (OrganizationsFeatures: aws iam list-organizations-features, 2.1.1) and
+// the delegated administrators (DelegatedAdministrators: aws
+// organizations list-delegated-administrators, the list or the whole
+// output, 2.1.6). A section of the wrong type leaves its fact unknown.
+func (rd *reader) orgSettings(root node) {
+	if rd.org == nil {
+		return
+	}
+	o := rd.org.Facts.OrgUnit
+	if f, st := root.Obj("OrganizationsFeatures"); st == ok {
+		if feats, fst := f.Strs("EnabledFeatures"); fst == ok {
+			on := false
+			for _, x := range feats {
+				on = on || strings.EqualFold(x, "RootCredentialsManagement")
+			}
+			o.RootCredentialsManagement = resource.Bool(on)
+		}
+	}
+	admins, st := list(root, "DelegatedAdministrators")
+	if st != ok {
+		return
+	}
+	ids := []string{}
+	for _, a := range admins {
+		id, ist := a.Str("Id")
+		if a.M == nil || ist != ok || id == "" {
+			rd.finish(a)
+			return // one unreadable entry: who administers what is unknown
+		}
+		if !strings.EqualFold(a.S("Status"), "SUSPENDED") {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	o.DelegatedAdministration = resource.Bool(len(ids) > 0)
+	if len(ids) > 0 {
+		o.DelegatedAdministrators = ids
+	}
 }
 
 // policyTypes reads [{Type, Status}] into rd.enabled.

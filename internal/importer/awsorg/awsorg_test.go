@@ -2,6 +2,7 @@ package awsorg
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -348,5 +349,45 @@ func TestTreeFacts(t *testing.T) {
 	}
 	if len(res.Problems) != 0 {
 		t.Errorf("problems: %v", res.Problems)
+	}
+}
+
+// TestOrgSettings: CIS AWS 7.0 2.1.1 and 2.1.6 on the organization, from
+// aws iam list-organizations-features and aws organizations
+// list-delegated-administrators as the CLI prints them (the list alone is
+// read too); unknown without them or when they are of the wrong type; a
+// suspended delegated administrator does not count.
+func TestOrgSettings(t *testing.T) {
+	const org = `"Organization":{"Id":"o-a1b2c3d4e5","Arn":"arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5","FeatureSet":"ALL","MasterAccountId":"111111111111"}`
+	admin := func(id, status string) string {
+		return `{"Id":"` + id + `","Arn":"arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/` + id + `","Email":"sec@example.com","Name":"security",` +
+			`"Status":"` + status + `","JoinedMethod":"CREATED","JoinedTimestamp":"2024-01-10T10:00:00Z","DelegationEnabledDate":"2024-02-01T10:00:00Z"}`
+	}
+	for _, tc := range []struct{ name, extra, want string }{
+		{"none given", ``, `{"kind":"organization"}`},
+		{"root credentials management on, one delegated admin",
+			`,"OrganizationsFeatures":{"OrganizationId":"o-a1b2c3d4e5","EnabledFeatures":["RootCredentialsManagement","RootSessions"]}` +
+				`,"DelegatedAdministrators":{"DelegatedAdministrators":[` + admin("222222222222", "ACTIVE") + `]}`,
+			`{"kind":"organization","root_credentials_management":true,"delegated_administration":true,"delegated_administrators":["222222222222"]}`},
+		{"root sessions only, no delegated admin (the bare list)",
+			`,"OrganizationsFeatures":{"OrganizationId":"o-a1b2c3d4e5","EnabledFeatures":["RootSessions"]},"DelegatedAdministrators":[]`,
+			`{"kind":"organization","root_credentials_management":false,"delegated_administration":false}`},
+		{"suspended admin only", `,"DelegatedAdministrators":[` + admin("333333333333", "SUSPENDED") + `]`,
+			`{"kind":"organization","delegated_administration":false}`},
+		{"wrong types", `,"OrganizationsFeatures":{"EnabledFeatures":"RootCredentialsManagement"},"DelegatedAdministrators":[{"Id":5}]`,
+			`{"kind":"organization"}`},
+	} {
+		res := parse(t, `{`+org+tc.extra+`}`)
+		r := find(res.Resources, "arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5")
+		if r == nil || r.Facts.OrgUnit == nil {
+			t.Fatalf("%s: no organization", tc.name)
+		}
+		got, _ := json.Marshal(r.Facts.OrgUnit)
+		if string(got) != tc.want {
+			t.Errorf("%s: org_unit %s, want %s", tc.name, got, tc.want)
+		}
+		if wrong := strings.HasPrefix(tc.name, "wrong"); wrong != (len(res.Problems) >= 2) {
+			t.Errorf("%s: problems %v", tc.name, res.Problems)
+		}
 	}
 }
