@@ -49,6 +49,27 @@ func byPolicyIdentity(ev string) string {
 		`"identity":{"claims":{"appid":"3c1b2a4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d","idtyp":"app","xms_mirid":"/subscriptions/6b3f0c2a-1d4e-4f5a-9b8c-7d6e5f4a3b2c/providers/Microsoft.Authorization/policyAssignments/deploy-ama-linux","http://schemas.microsoft.com/identity/claims/objectidentifier":"0f9e8d7c-6b5a-4c3d-2e1f-0a9b8c7d6e5f"}}`, 1)
 }
 
+// m365Login is a unified audit log record of an Entra ID sign-in
+// (AzureActiveDirectoryStsLogon) by user from ip: UserLoggedIn when
+// logonError is empty, else UserLoginFailed with that error and its
+// number.
+func m365Login(min int, user, ip, logonError, errorNumber string) string {
+	op, result, failure := "UserLoggedIn", "Success", ""
+	if logonError != "" {
+		op, result = "UserLoginFailed", "Failed"
+		failure = fmt.Sprintf(`,"LogonError":%q,"ErrorNumber":%q`, logonError, errorNumber)
+	}
+	return fmt.Sprintf(`{"CreationTime":"2024-03-14T10:%02d:%02d","Id":"8c9d0e1f-2a3b-4c5d-9e6f-%012d","Operation":%q,"OrganizationId":"4b2d7c1e-9f3a-4e8b-a6d5-0c1f2e3d4a5b","RecordType":15,"ResultStatus":%q,"UserKey":"10032002F5E6D7C8@contoso.example","UserType":0,"Version":1,"Workload":"AzureActiveDirectory","ClientIP":%q,"ObjectId":"00000002-0000-0ff1-ce00-000000000000","UserId":%q,"AzureActiveDirectoryEventType":1,"ExtendedProperties":[{"Name":"ResultStatusDetail","Value":"Success"},{"Name":"UserAgent","Value":"python-requests/2.31.0"},{"Name":"RequestType","Value":"OAuth2:Token"}],"ModifiedProperties":[],"ActorIpAddress":%q,"ApplicationId":"1b730954-1685-4b74-9bfd-dac224a7b894"%s}`,
+		min%60, min%60, min, op, result, ip, user, ip, failure)
+}
+
+// entraAppUpdate is an "Update application" audit record whose target's
+// Included Updated Properties name props.
+func entraAppUpdate(props string) string {
+	mod := fmt.Sprintf(`"modifiedProperties":[{"displayName":"Included Updated Properties","oldValue":null,"newValue":"\"%s\""}]`, props)
+	return strings.Replace(entraOp("Update application", "success"), `"type":"ServicePrincipal"`, `"type":"Application",`+mod, 1)
+}
+
 const (
 	stratusGmail = "user:stratusredteam@gmail.com"
 	attackerSA   = "recon-sa@acme-prod-4821.iam.gserviceaccount.com"
@@ -140,6 +161,20 @@ func recallCases() []accCase {
 		params = append(params, ev)
 		terraformParams = append(terraformParams, withUA(ev, terraformUA))
 	}
+	var spray, sprayFew, guess, guessFew []string
+	for i := range 10 {
+		ev := m365Login(i, fmt.Sprintf("user%02d@contoso.example", i), "185.220.101.4", "InvalidUserNameOrPassword", "50126")
+		spray = append(spray, ev)
+		// The same ten accounts from ten addresses (each person mistyping
+		// once), and an MFA interrupt that is no credential failure.
+		sprayFew = append(sprayFew, m365Login(i, fmt.Sprintf("user%02d@contoso.example", i), fmt.Sprintf("198.51.100.%d", 10+i), "InvalidUserNameOrPassword", "50126"),
+			m365Login(i, fmt.Sprintf("user%02d@contoso.example", i+10), "185.220.101.4", "UserStrongAuthClientAuthNRequiredInterrupt", "50074"))
+		guess = append(guess, m365Login(i*2, "cfo@contoso.example", fmt.Sprintf("198.51.100.%d", 10+i), "InvalidUserNameOrPassword", "50126"))
+		if i < 9 {
+			guessFew = append(guessFew, m365Login(i*2, "cfo@contoso.example", "198.51.100.10", "InvalidUserNameOrPassword", "50126"))
+		}
+	}
+	guessFew = append(guessFew, m365Login(20, "cfo@contoso.example", "198.51.100.10", "", ""))
 	gmailDelta := func(action, role string) string { return "[" + delta(action, role, stratusGmail) + "]" }
 	return []accCase{
 		{
@@ -339,6 +374,50 @@ func recallCases() []accCase {
 			benign: []string{entraOp("Remove scoped member from role", "success")},
 		},
 		{
+			title: "Entra ID Federated Identity Credential Added To An Application", level: LevelHigh,
+			attack: []string{entraAppUpdate("FederatedIdentityCredentials")},
+			benign: []string{entraAppUpdate("DisplayName"), entraAppUpdate("RequiredResourceAccess")},
+		},
+		{
+			// The activity name as the audit log writes it, trailing space
+			// included.
+			title: "Entra ID Service Principal Or Application Credentials Added", level: LevelMedium,
+			attack: []string{entraOp("Update application – Certificates and secrets management ", "success")},
+			benign: []string{entraOp("Update application", "success")},
+		},
+		{
+			title: "M365 Password Spray From One Address", level: LevelHigh,
+			sequence:       spray,
+			benign:         []string{spray[0]},
+			benignSequence: sprayFew,
+		},
+		{
+			title: "M365 Brute Force Against One Account", level: LevelMedium,
+			sequence:       guess,
+			benign:         []string{guess[0]},
+			benignSequence: guessFew,
+		},
+		{
+			title: "M365 Consent Granted To An Application", level: LevelMedium,
+			attack: []string{m365AAD(1, "Consent to application.", "Success"), m365AAD(2, "Consent to application", "Success")},
+			benign: []string{m365AAD(3, "Remove delegated permission grant.", "Success")},
+		},
+		{
+			title: "M365 Application Or Service Principal Credentials Added", level: LevelMedium,
+			attack: []string{m365AAD(1, "Add service principal credentials.", "Success"), m365AAD(2, "Update application – Certificates and secrets management ", "Success")},
+			benign: []string{m365AAD(3, "Remove service principal credentials.", "Success"), m365AAD(4, "Update application.", "Success")},
+		},
+		{
+			title: "M365 Member Added To A Directory Role", level: LevelMedium,
+			attack: []string{m365AAD(1, "Add member to role.", "Success"), m365AAD(2, "Add scoped member to role.", "Success")},
+			benign: []string{m365AAD(3, "Remove member from role.", "Success")},
+		},
+		{
+			title: "M365 Domain Federation Settings Changed", level: LevelHigh,
+			attack: []string{m365AAD(1, "Set federation settings on domain.", "Success"), m365AAD(2, "Set domain authentication.", "Success")},
+			benign: []string{m365AAD(3, "Verify domain.", "Success"), m365AAD(4, "Add domain to company.", "Success")},
+		},
+		{
 			title: "Azure VM Extension Installed", level: LevelLow,
 			attack: []string{azureOp("MICROSOFT.COMPUTE/VIRTUALMACHINES/EXTENSIONS/WRITE", "Success")},
 			// Azure Policy installing the monitoring agent (DeployIfNotExists).
@@ -356,5 +435,34 @@ func recallCases() []accCase {
 // TestRecallPack: every rule of vigil_pack_recall.yml has a case and every
 // recall case holds (checkAccCase).
 func TestRecallPack(t *testing.T) {
-	checkPackFile(t, "vigil_pack_recall.yml", recallCases(), 27)
+	checkPackFile(t, "vigil_pack_recall.yml", recallCases(), 35)
+}
+
+// TestDefaultTuningGCPServiceAgents: firewall rules and snapshots that
+// Google's service agents make for the project (GKE, the Compute Engine
+// agent, Cloud Run) raise no alert with the default tuning, though the
+// rules match them; the same change made by a person still alerts.
+func TestDefaultTuningGCPServiceAgents(t *testing.T) {
+	const title = "GCP Firewall Rule Created, Modified Or Deleted"
+	fw := gcpEvent(1, "compute.googleapis.com", "v1.compute.firewalls.insert", "projects/acme-prod-4821/global/firewalls/k8s-fw-a1b2c3", `"request":{"@type":"type.googleapis.com/compute.firewalls.insert","name":"k8s-fw-a1b2c3"}`)
+	for _, agent := range []string{
+		"service-123456789012@container-engine-robot.iam.gserviceaccount.com",
+		"service-123456789012@compute-system.iam.gserviceaccount.com",
+		"service-123456789012@serverless-robot-prod.iam.gserviceaccount.com",
+		"service-123456789012@gcp-sa-vpcaccess.iam.gserviceaccount.com",
+	} {
+		ev := gcpAs(fw, agent, "")
+		if n := len(alertsOf(runWithTuning(t, NoTuning(), []string{ev}), title)); n != 1 {
+			t.Fatalf("%s: %d alerts without tuning, want 1 (the rule matches)", agent, n)
+		}
+		if n := len(alertsOf(runWithTuning(t, DefaultTuning(), []string{ev}), title)); n != 0 {
+			t.Errorf("%s: %d alerts with the default tuning, want 0", agent, n)
+		}
+	}
+	// A user-managed service account named like an agent is not one.
+	for _, who := range []string{"ops@acme.example", "service-ops@acme-prod-4821.iam.gserviceaccount.com"} {
+		if n := len(alertsOf(runWithTuning(t, DefaultTuning(), []string{gcpAs(fw, who, "")}), title)); n != 1 {
+			t.Errorf("%s: %d alerts with the default tuning, want 1", who, n)
+		}
+	}
 }
