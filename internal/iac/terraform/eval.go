@@ -188,6 +188,9 @@ func (e *evaluator) variables(m *module, c *call) cty.Value {
 			}
 		}
 		v, given := c.inputs[name]
+		if uv, _ := v.Unmark(); given && uv.IsKnown() && uv.IsNull() && !nullable(attrs) {
+			given = false // nullable = false: a null input takes the default
+		}
 		if !given {
 			if a, ok := attrs["default"]; ok {
 				dv, diags := a.Expr.Value(nil)
@@ -215,6 +218,17 @@ func (e *evaluator) variables(m *module, c *call) cty.Value {
 		vals[name] = v
 	}
 	return cty.ObjectVal(vals)
+}
+
+// nullable is a variable's nullable argument (true when absent or not a
+// known boolean).
+func nullable(attrs hcl.Attributes) bool {
+	a, ok := attrs["nullable"]
+	if !ok {
+		return true
+	}
+	v, diags := a.Expr.Value(nil)
+	return diags.HasErrors() || !v.IsKnown() || v.IsNull() || v.Type() != cty.Bool || v.True()
 }
 
 // providerConf is what vigil reads of a provider configuration: the

@@ -789,3 +789,71 @@ resource "aws_security_group" "g" {
 		}
 	}
 }
+
+// TestNullableFalse: a null module input to a variable with nullable =
+// false takes the variable's default, as Terraform does; a nullable one
+// stays null. moved, import and check blocks are read without problems.
+func TestNullableFalse(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"main.tf": `module "strict" {
+  source = "./m"
+  status = null
+  loose  = null
+}
+moved {
+  from = module.old
+  to   = module.strict
+}
+import {
+  to = module.strict.aws_s3_bucket_versioning.v
+  id = "b"
+}
+check "up" {
+  assert {
+    condition     = true
+    error_message = "down"
+  }
+}
+`,
+		"m/main.tf": `variable "status" {
+  type     = string
+  nullable = false
+  default  = "Enabled"
+}
+variable "loose" {
+  type    = string
+  default = "Enabled"
+}
+resource "aws_s3_bucket_versioning" "v" {
+  bucket = "b"
+  versioning_configuration {
+    status = var.status
+  }
+  expected_bucket_owner = var.loose
+}
+`,
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	insts, probs := evaluate(t, dir, Options{})
+	if len(probs) > 0 {
+		t.Errorf("problems: %v", probs)
+	}
+	if len(insts) != 1 {
+		t.Fatalf("%d instances", len(insts))
+	}
+	vc, _ := insts[0].Attrs["versioning_configuration"].([]any)
+	if len(vc) != 1 || vc[0].(map[string]any)["status"] != "Enabled" {
+		t.Errorf("status: %#v", insts[0].Attrs["versioning_configuration"])
+	}
+	if v, found := insts[0].Attrs["expected_bucket_owner"]; found && v != nil {
+		t.Errorf("a null input to a nullable variable: %#v", v)
+	}
+}
