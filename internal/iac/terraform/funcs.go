@@ -86,8 +86,8 @@ var markedTry = function.New(&function.Spec{
 	},
 })
 
-// unknownFunc stands for a function vigil does not evaluate (file(),
-// templatefile(), cidrsubnet()...): any arguments, an unknown result.
+// unknownFunc stands for a function vigil does not evaluate (a provider's
+// function, one of a later Terraform): any arguments, an unknown result.
 var unknownFunc = function.New(&function.Spec{
 	VarParam: &function.Parameter{Name: "args", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true, AllowDynamicType: true},
 	Type:     function.StaticReturnType(cty.DynamicPseudoType),
@@ -172,5 +172,49 @@ func withFileFuncs(funcs map[string]function.Function, root, dir string) map[str
 	wrap("file", cty.String, filesystem.MakeFileFunc("", false))
 	wrap("filebase64", cty.String, filesystem.MakeFileFunc("", true))
 	wrap("fileexists", cty.Bool, filesystem.MakeFileExistsFunc(""))
+	// The functions a template may call: these, without templatefile
+	// itself (Terraform refuses a template calling it).
+	inner := make(map[string]function.Function, len(out))
+	for k, v := range out {
+		inner[k] = v
+	}
+	out["templatefile"] = function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "vars", Type: cty.DynamicPseudoType}},
+		Type:   function.StaticReturnType(cty.DynamicPseudoType),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			return templateFile(guard, inner, args[0].AsString(), args[1])
+		},
+	})
 	return out
+}
+
+// templateFile renders the template at path (checked by guard) with vars,
+// as Terraform's templatefile(): the template sees only vars and the
+// functions; a value known only after apply makes the result unknown.
+func templateFile(guard func(string) (string, error), funcs map[string]function.Function, p string, vars cty.Value) (cty.Value, error) {
+	full, err := guard(p)
+	if err != nil {
+		return cty.DynamicVal, fmt.Errorf("templatefile: %w", err)
+	}
+	src, err := os.ReadFile(full)
+	if err != nil {
+		return cty.DynamicVal, fmt.Errorf("templatefile: %w", err)
+	}
+	expr, diags := hclsyntax.ParseTemplate(src, p, hcl.Pos{Line: 1, Column: 1, Byte: 0})
+	if diags.HasErrors() {
+		return cty.DynamicVal, fmt.Errorf("templatefile: %s", diags.Error())
+	}
+	ty := vars.Type()
+	if vars.IsNull() || !(ty.IsObjectType() || ty.IsMapType()) {
+		return cty.DynamicVal, fmt.Errorf("templatefile: vars must be an object or a map, not %s", ty.FriendlyName())
+	}
+	vals := map[string]cty.Value{}
+	for k, v := range vars.AsValueMap() {
+		vals[k] = v
+	}
+	v, diags := expr.Value(&hcl.EvalContext{Variables: vals, Functions: funcsFor(funcs, expr)})
+	if diags.HasErrors() {
+		return cty.DynamicVal, fmt.Errorf("templatefile: %s", diags.Error())
+	}
+	return v, nil
 }

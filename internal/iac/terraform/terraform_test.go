@@ -857,3 +857,55 @@ resource "aws_s3_bucket_versioning" "v" {
 		t.Errorf("a null input to a nullable variable: %#v", v)
 	}
 }
+
+// TestTemplateFile: templatefile() renders a template of the scanned tree
+// with its variables and the functions (a bucket policy from a template),
+// keeps the resource instance a variable comes from, and reads nothing
+// outside the tree.
+func TestTemplateFile(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"main.tf": `resource "aws_s3_bucket" "b" {
+  bucket = "site"
+}
+resource "aws_s3_bucket_policy" "known" {
+  bucket = aws_s3_bucket.b.id
+  policy = templatefile("${path.module}/policy.tpl", { bucket = aws_s3_bucket.b.bucket, actions = ["s3:GetObject"] })
+}
+resource "aws_s3_bucket_policy" "later" {
+  bucket = aws_s3_bucket.b.id
+  policy = templatefile("policy.tpl", { bucket = aws_s3_bucket.b.arn, actions = [] })
+}
+resource "aws_s3_bucket_policy" "outside" {
+  bucket = "x"
+  policy = templatefile("../outside.tpl", {})
+}
+`,
+		"policy.tpl": `{"Statement":[{"Effect":"Allow","Principal":"*","Action":${jsonencode(actions)},"Resource":"arn:aws:s3:::${upper(bucket)}/*"}]}`,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	insts, probs := evaluate(t, dir, Options{})
+	by := map[string]map[string]any{}
+	for _, in := range insts {
+		by[in.Address] = in.Attrs
+	}
+	if got := by["aws_s3_bucket_policy.known"]["policy"]; got != `{"Statement":[{"Effect":"Allow","Principal":"*","Action":["s3:GetObject"],"Resource":"arn:aws:s3:::SITE/*"}]}` {
+		t.Errorf("rendered policy = %#v", got)
+	}
+	if u, ok := by["aws_s3_bucket_policy.later"]["policy"].(tfmap.Unknown); !ok || strings.Join(u.Refs, ",") != "aws_s3_bucket.b" {
+		t.Errorf("a template of an attribute known after apply = %#v", by["aws_s3_bucket_policy.later"]["policy"])
+	}
+	if _, ok := by["aws_s3_bucket_policy.outside"]["policy"].(tfmap.Unknown); !ok {
+		t.Errorf("a template outside the tree = %#v", by["aws_s3_bucket_policy.outside"]["policy"])
+	}
+	all := ""
+	for _, p := range probs {
+		all += p.Error() + "\n"
+	}
+	if !strings.Contains(all, "outside the scanned tree") {
+		t.Errorf("problems: %s", all)
+	}
+}
