@@ -654,7 +654,7 @@ func TestDefaultTags(t *testing.T) {
 // bucket of another; a value made of variables alone stays open.
 func TestRefsThroughModules(t *testing.T) {
 	dir := t.TempDir()
-	for name, src := range map[string]string{
+	writeTree(t, dir, map[string]string{
 		"main.tf": `resource "aws_s3_bucket" "root" {
   bucket = "r"
 }
@@ -699,15 +699,7 @@ output "ids" {
   value = aws_security_group.g[*].id
 }
 `,
-	} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	insts, probs := evaluate(t, dir, Options{})
 	if len(probs) > 0 {
 		t.Errorf("problems: %v", probs)
@@ -795,7 +787,7 @@ resource "aws_security_group" "g" {
 // stays null. moved, import and check blocks are read without problems.
 func TestNullableFalse(t *testing.T) {
 	dir := t.TempDir()
-	for name, src := range map[string]string{
+	writeTree(t, dir, map[string]string{
 		"main.tf": `module "strict" {
   source = "./m"
   status = null
@@ -833,15 +825,7 @@ resource "aws_s3_bucket_versioning" "v" {
   expected_bucket_owner = var.loose
 }
 `,
-	} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	insts, probs := evaluate(t, dir, Options{})
 	if len(probs) > 0 {
 		t.Errorf("problems: %v", probs)
@@ -907,5 +891,19 @@ resource "aws_s3_bucket_policy" "outside" {
 	}
 	if !strings.Contains(all, "outside the scanned tree") {
 		t.Errorf("problems: %s", all)
+	}
+}
+
+// writeTree writes files (slash-separated names relative to dir) under dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, src := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
