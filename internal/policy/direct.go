@@ -63,7 +63,41 @@ type direct struct {
 	// onGo: every condition reads a scalar from the Go fields, so the
 	// rule needs no Rego terms of its class.
 	onGo bool
+	// derived are the sets of the module its conditions test membership
+	// in (`r.id in parents`), computed once per evaluation, before the
+	// rule's own bodies; a set may use the ones before it.
+	derived []derivedSet
 }
+
+// A derivedSet is a partial set rule of the rule's module,
+//
+//	parents contains rel.target_id if {
+//		some r in input.resources.<class>
+//		some rel in r.relationships
+//		rel.type == "listener_of"
+//	}
+//
+// every definition of which walks a class with conditions of the direct
+// form: its elements are the keys (scalars on the Go fields) of every
+// binding of every body, over the resources of the class the rule's input
+// holds (the rule's providers, and for its own class its selection).
+type derivedSet struct {
+	classes []resource.Class // per body, the class it walks
+	bodies  [][]directCond   // each ends with the opEmit of its key
+}
+
+// derivedReg collects the derived sets a rule's conditions use, as they
+// are read.
+type derivedReg struct {
+	defs map[string][]*ast.Rule // the module's partial set rules of the form, by name
+	idx  map[string]int
+	busy map[string]bool
+	sets []derivedSet
+}
+
+// emitOp is the operator of the synthetic last condition of a derived
+// set's body (its key).
+const emitOp = "__vigil_emit"
 
 type directCond struct {
 	path    []*ast.Term // string keys below the resource
@@ -99,6 +133,8 @@ type directCond struct {
 	hasRHS  bool
 	// nav and rnav: path and rhs compiled for the Go fields (gonav.go).
 	nav, rnav *goNav
+	// set0: opInSet's derived set (its index in direct.derived).
+	set0 int
 }
 
 type cmpOp uint8
@@ -122,6 +158,9 @@ const (
 	opContains
 	opIsNumber // is_number(<ref>), not negated
 	opIsString // is_string(<ref>), not negated
+	opIsBoolean
+	opInSet // <ref> in <derived set of the module> (Go fields only)
+	opEmit  // a derived set's key (Go fields only)
 )
 
 const (
@@ -155,8 +194,33 @@ func (o cmpOp) swapped() cmpOp {
 func (d *direct) fails(t *ast.Term) bool { return anyBody(d.bodies, t) }
 
 // failsGo and skippedGo are fails and skipped on the Go fields (onGo).
-func (d *direct) failsGo(r *resource.Resource) bool   { return anyBodyOnGo(d.bodies, r) }
-func (d *direct) skippedGo(r *resource.Resource) bool { return anyBodyOnGo(d.skips, r) }
+// A rule with derived sets has them computed first (derivedSets).
+func (d *direct) failsGo(r *resource.Resource) bool { return anyBodyOnGo(d.bodies, r, nil) }
+
+// derivedSets computes d's derived sets over in, as rule's input holds
+// its classes: the resources of the rule's providers, and of its own class
+// those its selection (custom.applies_to) selects.
+func (d *direct) derivedSets(in *Input, rule *Rule) []map[scalar]struct{} {
+	if len(d.derived) == 0 {
+		return nil
+	}
+	sets := make([]map[scalar]struct{}, 0, len(d.derived))
+	for _, ds := range d.derived {
+		out := map[scalar]struct{}{}
+		env := goEnv{sets: sets, out: out}
+		for k, body := range ds.bodies {
+			c := ds.classes[k]
+			for _, r := range in.byClass[c] {
+				if !rule.HasProvider(r.Provider) || c == rule.Class && !rule.sel.match(r) {
+					continue
+				}
+				allHoldOnGo(body, r, &env)
+			}
+		}
+		sets = append(sets, out)
+	}
+	return sets
+}
 
 // skipped reports whether the resource whose input term is t is in the
 // rule's skip set.
@@ -305,6 +369,10 @@ func (c *directCond) holds(t *ast.Term, env *elems) bool {
 		_, r := v.(ast.String)
 		return r
 	}
+	if c.op == opIsBoolean {
+		_, r := v.(ast.Boolean)
+		return r
+	}
 	if c.hasRHS {
 		w := t.Value
 		if c.rhsRoot > 0 {
@@ -381,6 +449,7 @@ func directRule(m *ast.Module, class string, lib func(pkg string) *ast.Module) *
 	d := &direct{}
 	var messages []*ast.Rule
 	helpers := newModCtx(m, lib, 0)
+	helpers.derived = &derivedReg{defs: setRules(m), idx: map[string]int{}, busy: map[string]bool{}}
 	for _, r := range m.Rules {
 		switch name := ruleName(r); name {
 		case "fail":
@@ -405,8 +474,98 @@ func directRule(m *ast.Module, class string, lib func(pkg string) *ast.Module) *
 	if len(messages) == 1 {
 		d.message, d.hasMessage = constantMessage(messages[0])
 	}
+	d.derived = helpers.derived.sets
 	d.onGo = goCompileDirect(d)
+	if len(d.derived) > 0 && !d.onGo {
+		return nil // derived sets are computed on the Go fields only
+	}
 	return d
+}
+
+// setRules lists the partial set rules of m (name contains <key> if
+// {...}), by name, when every definition of the name is one.
+func setRules(m *ast.Module) map[string][]*ast.Rule {
+	out := map[string][]*ast.Rule{}
+	bad := map[string]bool{}
+	for _, r := range m.Rules {
+		name := ruleName(r)
+		h := r.Head
+		if r.Else != nil || r.Default || h.Value != nil || h.Key == nil || len(h.Reference) != 1 || len(h.Args) > 0 || len(r.Body) < 2 {
+			bad[name] = true
+			continue
+		}
+		out[name] = append(out[name], r)
+	}
+	for name := range bad {
+		delete(out, name)
+	}
+	for _, name := range []string{"fail", "skip", "message"} {
+		delete(out, name)
+	}
+	return out
+}
+
+// derivedSet returns the index of the derived set t names (reading its
+// definitions the first time), or false when t names none or one of its
+// definitions is not of the form.
+func (sc *scope) derivedSet(t *ast.Term) (int, bool) {
+	reg := sc.helpers.derived
+	if reg == nil {
+		return 0, false
+	}
+	name, ok := sc.name(t)
+	if !ok || name == sc.res {
+		return 0, false
+	}
+	if _, shadowed := sc.vars[name]; shadowed {
+		return 0, false
+	}
+	if _, bound := sc.args[name]; bound {
+		return 0, false
+	}
+	if i, ok := reg.idx[string(name)]; ok {
+		return i, true
+	}
+	defs := reg.defs[string(name)]
+	if len(defs) == 0 || reg.busy[string(name)] {
+		return 0, false
+	}
+	reg.busy[string(name)] = true
+	defer delete(reg.busy, string(name))
+	var ds derivedSet
+	for _, r := range defs {
+		// some v in input.resources.<class>, then the conditions and the key
+		first := r.Body[0]
+		sd, ok := first.Terms.(*ast.SomeDecl)
+		if !ok || first.Negated || len(first.With) > 0 || len(sd.Symbols) != 1 {
+			return 0, false
+		}
+		call, ok := sd.Symbols[0].Value.(ast.Call)
+		if !ok || len(call) != 3 || call[0].String() != ast.Member.Ref().String() {
+			return 0, false
+		}
+		v, ok := call[1].Value.(ast.Var)
+		coll, isRef := call[2].Value.(ast.Ref)
+		if !ok || v.IsWildcard() || !isRef || len(coll) != 3 || !coll[0].Equal(ast.InputRootDocument) || !coll[1].Equal(ast.StringTerm("resources")) {
+			return 0, false
+		}
+		class, ok := coll[2].Value.(ast.String)
+		if !ok {
+			return 0, false
+		}
+		exprs := append(slices.Clone(r.Body[1:]), ast.NewExpr([]*ast.Term{ast.RefTerm(ast.VarTerm(emitOp)), r.Head.Key}))
+		inner := &scope{res: v, vars: map[ast.Var]uint8{}, helpers: sc.helpers}
+		conds, ok := inner.conds(exprs, 0)
+		if !ok {
+			return 0, false
+		}
+		setGoPaths(conds)
+		ds.classes = append(ds.classes, resource.Class(class))
+		ds.bodies = append(ds.bodies, conds)
+	}
+	reg.idx[string(name)] = len(reg.sets)
+	reg.sets = append(reg.sets, ds)
+	return len(reg.sets) - 1, true
 }
 
 func ruleName(r *ast.Rule) string {
@@ -478,6 +637,9 @@ type modCtx struct {
 	// valueSets are the module's constant sets of scalars (numbers
 	// too), which `some x in <set>` unrolls.
 	valueSets map[string][]ast.Value
+	// derived: the rule module's partial set rules its conditions may
+	// test membership in (nil: none, as in libraries and prefilters).
+	derived *derivedReg
 }
 
 func newModCtx(m *ast.Module, lib func(string) *ast.Module, depth int) *modCtx {
@@ -756,7 +918,11 @@ func (sc *scope) helperCall(e *ast.Expr, depth uint8) ([]directCond, bool) {
 			continue
 		}
 		path, root, ok := sc.ref(t)
-		if !ok || len(path) == 0 && root == 0 {
+		if ok && len(path) == 0 && root == 0 {
+			binds[k] = argBind{} // a parameter bound to the resource itself
+			continue
+		}
+		if !ok {
 			return nil, false
 		}
 		binds[k] = argBind{path: path, root: root}
@@ -1024,6 +1190,13 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 	if len(e.With) > 0 {
 		return directCond{}, false
 	}
+	if e.IsCall() && e.Operator().String() == emitOp && len(e.Operands()) == 1 {
+		path, root, ok := sc.ref(e.Operands()[0])
+		if !ok || len(path) == 0 && root == 0 {
+			return directCond{}, false
+		}
+		return directCond{path: path, root: root, op: opEmit}, true
+	}
 	if t, ok := e.Terms.(*ast.Term); ok {
 		// A bare reference: true when defined and not false.
 		if _, ok := t.Value.(ast.Ref); !ok {
@@ -1037,7 +1210,8 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 	}
 	if e.IsCall() && len(e.Operands()) == 1 && !e.Negated {
 		// is_number(<ref>), is_string(<ref>)
-		op, ok := map[string]cmpOp{ast.IsNumber.Ref().String(): opIsNumber, ast.IsString.Ref().String(): opIsString}[e.Operator().String()]
+		op, ok := map[string]cmpOp{ast.IsNumber.Ref().String(): opIsNumber, ast.IsString.Ref().String(): opIsString,
+			ast.IsBoolean.Ref().String(): opIsBoolean}[e.Operator().String()]
 		if !ok {
 			return directCond{}, false
 		}
@@ -1074,6 +1248,9 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 		path, root, xf, ok := sc.valueRef(e.Operands()[0])
 		if !ok || len(path) == 0 && root == 0 {
 			return directCond{}, false
+		}
+		if k, ok := sc.derivedSet(e.Operands()[1]); ok {
+			return directCond{path: path, root: root, op: opInSet, negated: e.Negated, xf: xf, set0: k}, true
 		}
 		c := directCond{path: path, root: root, op: opIn, negated: e.Negated, xf: xf}
 		if ks := sc.constSet(e.Operands()[1]); ks != nil {

@@ -478,3 +478,89 @@ func TestDirectHelpersWithArgsMatchOPA(t *testing.T) {
 	compareEngines(t, direct, opa, inv)
 	compareOnTerms(t, []Source{DirSource(dir)}, opa, inv)
 }
+
+// TestDirectDerivedSetsMatchOPA checks membership in the partial set rules
+// of a rule's module (derived sets, computed on the Go fields through an
+// index) against OPA: keys of the resource and of elements, of its own
+// class and of another (restricted to the rule's providers), strings,
+// integers, booleans and absent keys, negated, through lower / upper and
+// helpers (a parameter bound to the resource passed on), a set built from
+// another, and a rule whose custom.applies_to narrows its own class.
+func TestDirectDerivedSetsMatchOPA(t *testing.T) {
+	ctx := context.Background()
+	sets := "listener_type := \"listener_of\"\n\n" +
+		"parents contains rel.target_id if {\n\tsome r in input.resources.load_balancer\n\tsome rel in r.relationships\n\trel.type == listener_type\n}\n\n" +
+		"public_ids contains r.id if {\n\tsome r in input.resources.load_balancer\n\tr.facts.load_balancer.public == true\n}\n\n" +
+		"ports contains l.port if {\n\tsome r in input.resources.load_balancer\n\tsome l in r.facts.load_balancer.listeners\n}\n\n" +
+		"flags contains r.facts.load_balancer.waf if {\n\tsome r in input.resources.load_balancer\n\tr.id in parents\n}\n\n" +
+		"upper_ids contains r.name if {\n\tsome r in input.resources.load_balancer\n\tr.type == \"T\"\n}\n\n" +
+		"computes contains r.name if {\n\tsome r in input.resources.compute\n\tr.type == \"T\"\n}\n\n" +
+		"public_parents contains id if {\n\tsome r in input.resources.load_balancer\n\tsome id in r.tags\n\tid in public_ids\n}\n\n" +
+		"exposed(r) if r.facts.load_balancer.public == true\n\n" +
+		"exposed(r) if {\n\tnot known(r)\n\tsome rel in r.relationships\n\trel.type == listener_type\n\trel.target_id in public_ids\n}\n\n" +
+		"known(r) if is_boolean(r.facts.load_balancer.public)\n\n"
+	conds := []string{
+		"r.id in parents",
+		"not r.id in parents",
+		"exposed(r)",
+		"not exposed(r)",
+		"some l in r.facts.load_balancer.listeners\n\tl.port in ports\n\tl.port > 80",
+		"r.facts.load_balancer.waf in flags",
+		"not r.facts.load_balancer.waf in flags",
+		"upper(r.id) in upper_ids",
+		"lower(r.name) in computes",
+		"r.name in computes",
+		"r.id in public_parents",
+		"some rel in r.relationships\n\tnot rel.target_id in public_ids",
+	}
+	files := map[string]string{}
+	for i, c := range conds {
+		id := fmt.Sprintf("d%d", i)
+		files[id+".rego"] = header(id, "load_balancer", "") + sets + "fail contains r.id if {\n\tsome r in input.resources.load_balancer\n\t" + c + "\n}\n\n" +
+			"skip contains r.id if {\n\tsome r in input.resources.load_balancer\n\tr.id in parents\n\tr.region == \"skip\"\n}\n"
+	}
+	files["sel.rego"] = header("sel", "load_balancer", "#   applies_to:\n#     facts.load_balancer.public: [true, null]\n") + sets +
+		"fail contains r.id if {\n\tsome r in input.resources.load_balancer\n\tnot r.id in parents\n}\n"
+	// A rule of class compute, so that the input holds that class.
+	files["vm.rego"] = header("vm", "compute", "") + "fail contains r.id if {\n\tsome r in input.resources.compute\n\tr.type == \"T\"\n}\n"
+	dir := writePack(t, files)
+	direct, err := New(ctx, []Source{DirSource(dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opa, err := New(ctx, []Source{DirSource(dir)}, withoutDirect())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range direct.rules {
+		if d := direct.direct[i]; r.ID != "vm" && (d == nil || !d.onGo || len(d.derived) == 0) {
+			t.Errorf("rule %s is not direct with derived sets", r.ID)
+		}
+	}
+	lb := func(id string, p resource.Provider, region string, f *resource.LoadBalancer, rels ...string) *resource.Resource {
+		r := &resource.Resource{ID: id, Name: strings.ToUpper(id), Provider: p, Class: resource.ClassLoadBalancer, Type: "T", Region: region,
+			Facts: resource.Facts{LoadBalancer: f}, Tags: map[string]string{"of": "lb-1"}}
+		for _, t := range rels {
+			r.Relationships = append(r.Relationships, resource.Relationship{Type: "listener_of", TargetID: t})
+		}
+		return r
+	}
+	inv := []*resource.Resource{
+		lb("lb-1", resource.AWS, "eu", &resource.LoadBalancer{Public: resource.Bool(true), WAF: resource.Bool(false),
+			Listeners: []resource.Listener{{Protocol: "HTTP", Port: 80}, {Protocol: "HTTPS", Port: 443}}}),
+		lb("lb-2", resource.AWS, "us", &resource.LoadBalancer{Public: resource.Bool(false), WAF: resource.Bool(true)}),
+		lb("l-1", resource.AWS, "eu", &resource.LoadBalancer{Listeners: []resource.Listener{{Protocol: "HTTPS"}}}, "lb-1"),
+		lb("l-2", resource.AWS, "skip", &resource.LoadBalancer{WAF: resource.Bool(false)}, "lb-2", "lb-9"),
+		lb("l-3", resource.AWS, "eu", nil, "lb-2", "azure-1"),
+		lb("lb-9", resource.GCP, "eu", &resource.LoadBalancer{Public: resource.Bool(true), Listeners: []resource.Listener{{Protocol: "TCP", Port: 8443}}}),
+		lb("l-4", resource.GCP, "us", &resource.LoadBalancer{}, "lb-9"),
+		lb("azure-1", resource.Azure, "eu", &resource.LoadBalancer{Public: resource.Bool(true)}, "lb-1"),
+		lb("a", resource.AWS, "eu", &resource.LoadBalancer{Public: resource.Bool(true)}),
+		{ID: "vm-1", Name: "lb-2", Provider: resource.AWS, Class: resource.ClassCompute, Type: "T"},
+		{ID: "vm-2", Name: "l-4", Provider: resource.Azure, Class: resource.ClassCompute, Type: "T"},
+		{ID: "vm-3", Name: "LB-1", Provider: resource.GCP, Class: resource.ClassCompute, Type: "U"},
+	}
+	inv[1].Tags = nil
+	compareEngines(t, direct, opa, inv)
+	compareOnTerms(t, []Source{DirSource(dir)}, opa, inv)
+}

@@ -229,7 +229,10 @@ func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) err
 		var d *direct
 		if m := e.modules[r.ID]; !e.noDirect && e.pkgFiles[m.Package.Path.String()] == 1 {
 			d = directRule(m, string(r.Class), libs)
-			if d != nil && e.noGo {
+			switch {
+			case d != nil && e.noGo && len(d.derived) > 0:
+				d = nil // derived sets are computed on the Go fields only
+			case d != nil && e.noGo:
 				d.onGo = false
 			}
 		}
@@ -950,8 +953,9 @@ func (e *Engine) judge(ctx context.Context, i int, in *Input) (judgement, error)
 	d := e.direct[i]
 	switch {
 	case d != nil && d.onGo:
-		isFail = func(j int) bool { return d.failsGo(resources[j]) }
-		isSkip = func(j int) bool { return len(d.skips) > 0 && d.skippedGo(resources[j]) }
+		sets := d.derivedSets(in, rule)
+		isFail = func(j int) bool { return anyBodyOnGo(d.bodies, resources[j], sets) }
+		isSkip = func(j int) bool { return len(d.skips) > 0 && anyBodyOnGo(d.skips, resources[j], sets) }
 	case d != nil:
 		ct, err := in.ensure(rule.Class)
 		if err != nil {

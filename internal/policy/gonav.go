@@ -44,8 +44,13 @@ type navStep struct {
 }
 
 // goEnv holds the elements bound by the enclosing opSome conditions, by
-// level, as Go values.
-type goEnv [maxLevels + 1]reflect.Value
+// level, as Go values; the rule's derived sets computed so far (sets, by
+// index), and the set a derived set's body adds its keys to (out).
+type goEnv struct {
+	v    [maxLevels + 1]reflect.Value
+	sets []map[scalar]struct{}
+	out  map[scalar]struct{}
+}
 
 // compileNav compiles path from type from (nil: the resource view); ok is
 // false when a step's type cannot be known statically or a leaf type is
@@ -245,15 +250,33 @@ func compileGoConds(conds []directCond, types *[maxLevels + 1]reflect.Type) bool
 					return false
 				}
 			}
+		case opEmit:
+			// A derived set holds scalars: its key's type must be one.
+			t := c.nav.leaf
+			for t != nil && t.Kind() == reflect.Pointer {
+				t = t.Elem()
+			}
+			if t == nil {
+				return false
+			}
+			switch t.Kind() {
+			case reflect.Bool, reflect.String, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			default:
+				return false
+			}
 		}
 	}
 	return true
 }
 
-// goCompileDirect compiles every body of d for the Go fields and reports
-// whether all did.
+// goCompileDirect compiles every body of d (and of its derived sets) for
+// the Go fields and reports whether all did.
 func goCompileDirect(d *direct) bool {
-	for _, bodies := range [][][]directCond{d.bodies, d.skips} {
+	all := [][][]directCond{d.bodies, d.skips}
+	for _, ds := range d.derived {
+		all = append(all, ds.bodies)
+	}
+	for _, bodies := range all {
 		for _, b := range bodies {
 			var types [maxLevels + 1]reflect.Type
 			if !compileGoConds(b, &types) {
@@ -287,13 +310,18 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 	switch c.op {
 	case opExists:
 		return true
+	case opEmit:
+		// A derived set's key: added, and false so that every binding of
+		// the body is enumerated.
+		env.out[goScalar(v)] = struct{}{}
+		return false
 	case opHas:
 		k := newConstant(c.value)
 		found := eachValue(v, func(x reflect.Value) bool { return k.compare(goScalar(x)) == 0 })
 		return found != c.negated
 	case opSome:
 		return eachElem(v, func(x reflect.Value) bool {
-			env[c.level] = x
+			env.v[c.level] = x
 			return allHoldOnGo(c.sub, r, env)
 		})
 	}
@@ -330,6 +358,13 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 		return goScalar(v).kind == 2
 	case opIsString:
 		return goScalar(v).kind == 3
+	case opIsBoolean:
+		return goScalar(v).kind == 1
+	case opInSet:
+		// <ref> in <derived set>: the set holds scalars only.
+		sv := goScalar(v)
+		_, in := env.sets[c.set0][sv]
+		return (sv.kind < 4 && in) != c.negated
 	}
 	var sv scalar
 	if c.cnt {
@@ -354,14 +389,14 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 // from is where the condition's path starts: the resource, or an element.
 func (c *directCond) from(r *resource.Resource, env *goEnv) reflect.Value {
 	if c.root > 0 {
-		return env[c.root]
+		return env.v[c.root]
 	}
 	return reflect.ValueOf(r).Elem()
 }
 
 func (c *directCond) rhsFrom(r *resource.Resource, env *goEnv) reflect.Value {
 	if c.rhsRoot > 0 {
-		return env[c.rhsRoot]
+		return env.v[c.rhsRoot]
 	}
 	return reflect.ValueOf(r).Elem()
 }
@@ -375,8 +410,8 @@ func allHoldOnGo(conds []directCond, r *resource.Resource, env *goEnv) bool {
 	return true
 }
 
-func anyBodyOnGo(bodies [][]directCond, r *resource.Resource) bool {
-	var env goEnv
+func anyBodyOnGo(bodies [][]directCond, r *resource.Resource, sets []map[scalar]struct{}) bool {
+	env := goEnv{sets: sets}
 	for _, body := range bodies {
 		if allHoldOnGo(body, r, &env) {
 			return true

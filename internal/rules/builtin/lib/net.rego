@@ -98,9 +98,14 @@ exposes_port(fw, port) if {
 }
 
 # exposes_any_port(fw, ports) is true when any of ports is open from the internet.
+# exposes_port's conditions, with the rule's own ones (open_to_internet) tested
+# once per rule rather than once per port.
 exposes_any_port(fw, ports) if {
+	some r in fw.rules
+	open_to_internet(r)
 	some port in ports
-	exposes_port(fw, port)
+	covers_port(r, port)
+	not shadowed(fw.rules, r, port)
 }
 
 # exposed_ports(fw, ports) is the set of the given ports that the firewall

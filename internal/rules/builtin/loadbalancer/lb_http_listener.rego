@@ -23,14 +23,14 @@ package vigil.rules.lb_http_listener
 fail contains r.id if {
 	some r in input.resources.load_balancer
 	serves_http(r.facts.load_balancer)
-	exposure(r) == true
+	exposed(r)
 }
 
 serves_http(lb) if lb.http_listener == true
 
 serves_http(lb) if {
 	some l in lb.listeners
-	upper(l.protocol) == "HTTP"
+	upper(l.protocol) in {"HTTP"}
 	l.redirects_to_https == false
 }
 
@@ -83,22 +83,33 @@ internal_ids contains r.id if {
 	r.facts.load_balancer.public == false
 }
 
-# exposure(r) is whether r faces the internet: its own public fact, or for a
-# listener resource that of its load balancer.
-exposure(r) := r.facts.load_balancer.public if is_boolean(r.facts.load_balancer.public)
+# Whether r faces the internet is its own public fact, or for a listener
+# resource without one that of its load balancer. Written as conditions the
+# engine evaluates on the resources' fields (the sets through an index):
+# exposed(r) is that it does, exposure_known(r) that either is known.
+exposed(r) if r.facts.load_balancer.public == true
 
-else if {
+exposed(r) if {
+	not public_known(r)
 	some rel in r.relationships
 	rel.type == listener_type
 	rel.target_id in public_ids
 }
 
-else := false if {
+public_known(r) if is_boolean(r.facts.load_balancer.public)
+
+exposure_known(r) if public_known(r)
+
+exposure_known(r) if {
+	some rel in r.relationships
+	rel.type == listener_type
+	rel.target_id in public_ids
+}
+
+exposure_known(r) if {
 	some rel in r.relationships
 	rel.type == listener_type
 	rel.target_id in internal_ids
 }
-
-exposure_known(r) if is_boolean(exposure(r))
 
 message[id] := "an internet-facing HTTP listener serves requests without redirecting to HTTPS" if some id in fail
