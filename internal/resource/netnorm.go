@@ -4,6 +4,7 @@ package resource
 // importers and IaC readers write protocols, ports and sources the same way.
 
 import (
+	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -12,7 +13,9 @@ import (
 var anySource = map[string]bool{"*": true, "internet": true, "any": true, "0.0.0.0": true, "0.0.0.0/0": true, "::/0": true}
 
 // NormSources normalizes firewall source addresses: "*", "Internet", "Any"
-// and "0.0.0.0" become "0.0.0.0/0" and "::/0"; other values are kept
+// and "0.0.0.0" become "0.0.0.0/0" and "::/0"; any other prefix of length 0
+// ("34.15.11.3/0", which Azure and GCP accept as written) is every address of
+// its family too and becomes "0.0.0.0/0" or "::/0"; other values are kept
 // (service tags, CIDRs, host addresses). The result has no duplicates.
 func NormSources(in []string) []string {
 	out := make([]string, 0, len(in))
@@ -37,6 +40,14 @@ func NormSources(in []string) []string {
 		case anySource[l]:
 			add("0.0.0.0/0")
 			add("::/0")
+		case strings.HasSuffix(l, "/0"):
+			if pf, err := netip.ParsePrefix(l); err == nil && pf.Addr().Is4() {
+				add("0.0.0.0/0")
+			} else if err == nil {
+				add("::/0")
+			} else {
+				add(s)
+			}
 		default:
 			add(s)
 		}
