@@ -729,6 +729,7 @@ az graph query --subscriptions "$SUB" --first 1000 -o json \\
   -q "SecurityResources | where type in~ ('microsoft.security/pricings','microsoft.security/securitycontacts')" \\
   > securityresources.json
 az security setting list --subscription "$SUB" -o json > securitysettings.json
+az lock list --subscription "$SUB" -o json > locks.json
 az graph query --management-groups "$TENANT" --first 1000 -o json --query data \\
   -q "ResourceContainers | where type =~ 'microsoft.management/managementgroups' or subscriptionId == '$SUB'" \\
   > resourcecontainers.json

@@ -1045,6 +1045,31 @@ def merge(path, rows, envelope):
     return doc
 
 
+def locks(root):
+    """CIS 9.3.9 and 9.3.10: the subscription's management locks as az lock list prints them (locks.json): a
+    ReadOnly lock on rg-nw-core-prod and on nwdatalakeprod, a CanNotDelete lock on rg-nw-security; the other
+    storage accounts have none."""
+    def lock(scope, name, level, notes):
+        return {"id": scope + "/providers/Microsoft.Authorization/locks/" + name, "level": level, "name": name,
+                "notes": notes, "owners": None, "resourceGroup": scope.split("/")[4] if "/resourceGroups/" in scope else None,
+                "type": "Microsoft.Authorization/locks"}
+    rg = lambda name: SUB_ID + "/resourceGroups/" + name  # noqa: E731
+    rows = [lock(rg("rg-nw-core-prod"), "core-prod-freeze", "ReadOnly", "configuration changes through the pipeline only"),
+            lock(STORAGE_IDS["nwdatalakeprod"], "datalake-freeze", "ReadOnly", "keys are not used: Entra ID only"),
+            lock(rg("rg-nw-security"), "security-keep", "CanNotDelete", "audit logs")]
+    with open(os.path.join(root, "locks.json"), "w", encoding="utf-8") as f:
+        f.write(json.dumps(rows, indent=2) + "\n")
+    # the EU and legacy accounts come from the overlay (org_overlay.json), written later
+    for rgname, name in (("rg-nw-eu-data", "nweuhrrecords"), ("rg-nw-eu-data", "nweuscratch"),
+                         ("rg-nw-legacy", "nwlegacyftp")):
+        STORAGE_IDS.setdefault(name, az.rid(rgname, STORAGE, name))
+        plant("azure-storage-no-delete-lock", STORAGE_IDS[name], "no lock on the account, its resource group or the "
+                                                                 "subscription (locks.json)")
+        plant("azure-storage-no-readonly-lock", STORAGE_IDS[name], "no lock at all (locks.json)")
+    plant("azure-storage-no-readonly-lock", STORAGE_IDS["nwauditlogsprod"], "only the CanNotDelete lock "
+                                                                            "security-keep on rg-nw-security")
+
+
 def main(org=ORG):
     """Extend the Azure exports under org (examples/org), write org/expected-azure.json and return the
     number of rows added."""
@@ -1055,6 +1080,10 @@ def main(org=ORG):
                 STORAGE_IDS[r["name"]] = r["id"]
     data_disk = build()
     doc = merge(os.path.join(root, "resources.json"), RES, True)
+    for r in doc["data"]:
+        if r["type"].lower() == STORAGE.lower():
+            STORAGE_IDS.setdefault(r["name"], r["id"])
+    locks(root)
     patch_cis(doc["data"])
     for r in doc["data"]:
         if r["id"] == VM_APP01:

@@ -175,6 +175,16 @@ type DataLocation struct {
 
 // ObjectStorage: S3 bucket, Azure storage account, GCS bucket.
 type ObjectStorage struct {
+	// DeleteLock and ReadOnlyLock: an Azure Resource Manager lock of level
+	// CanNotDelete or ReadOnly (both prevent deletion), or of level
+	// ReadOnly, applies to the Azure storage account: on the account, its
+	// resource group or its subscription (CIS Azure 6.0 9.3.9, 9.3.10).
+	// Known when the input holds the subscription's locks
+	// (Microsoft.Authorization/locks rows): an empty listing cannot be
+	// told from a missing one, so a subscription without any lock leaves
+	// them unknown.
+	DeleteLock   *bool `json:"delete_lock,omitempty"`
+	ReadOnlyLock *bool `json:"read_only_lock,omitempty"`
 	// PublicAccess is true when the ACL, policy or IAM binding grants anonymous
 	// or all-authenticated-users access (S3 policy Principal "*" without
 	// condition, ACL AllUsers; Azure container publicAccess; GCS allUsers).

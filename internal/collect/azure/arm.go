@@ -44,6 +44,8 @@ var armLists = []armList{
 	// Defender for Cloud's settings (the WDATP endpoint protection integration, CIS Azure 6.0
 	// 8.1.3.3) are not in Resource Graph.
 	{file: "securitysettings.json", suffix: "/providers/Microsoft.Security/settings", apiVersion: "2022-05-01"},
+	// Management locks at and below the subscription (CIS Azure 6.0 9.3.9, 9.3.10).
+	{file: "locks.json", suffix: "/providers/Microsoft.Authorization/locks", apiVersion: "2020-05-01"},
 }
 
 // details makes the ARM calls for what the Resource Graph tables lacked.

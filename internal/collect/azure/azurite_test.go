@@ -102,6 +102,7 @@ func TestAzuriteBlobDataPlane(t *testing.T) {
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Insights/diagnosticSettings": {File: "empty.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/pricings":           {File: "empty.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/settings":           {File: "empty.json"},
+		"GET /subscriptions/" + subA + "/providers/Microsoft.Authorization/locks":         {File: "empty.json"},
 	}
 	f := newFakeAzure(t, dir, routes)
 	o := f.options()

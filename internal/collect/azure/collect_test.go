@@ -375,6 +375,7 @@ func TestPaginationLoop(t *testing.T) {
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Insights/diagnosticSettings": {File: "empty.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/pricings":           {File: "empty.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/settings":           {File: "empty.json"},
+		"GET /subscriptions/" + subA + "/providers/Microsoft.Authorization/locks":         {File: "empty.json"},
 		"GET /v1.0/users":                                                                 {File: "graph-loop.json"},
 		"GET /v1.0/users again":                                                           {File: "graph-loop.json"},
 	}

@@ -65,20 +65,39 @@ func TestRoundTripSampleOrg(t *testing.T) {
 			}
 			routes[key+sub] = route{Body: body}
 		}
-		// Defender for Cloud's settings, saved by az security setting
-		// list (flattened), served as the ARM list returns them.
-		if data, err := os.ReadFile(filepath.Join(sample, sub, "securitysettings.json")); err == nil {
+		// Defender for Cloud's settings and the management locks, saved
+		// by az security setting list and az lock list (properties
+		// flattened), served as the ARM lists return them.
+		for _, l := range []struct{ file, path string }{
+			{"securitysettings.json", "/providers/Microsoft.Security/settings"},
+			{"locks.json", "/providers/Microsoft.Authorization/locks"},
+		} {
+			data, err := os.ReadFile(filepath.Join(sample, sub, l.file))
+			if err != nil {
+				continue
+			}
 			var flat []map[string]any
 			if err := json.Unmarshal(data, &flat); err != nil {
-				t.Fatalf("%s/securitysettings.json: %v", sub, err)
+				t.Fatalf("%s/%s: %v", sub, l.file, err)
 			}
 			var rows []any
 			for _, r := range flat {
-				rows = append(rows, map[string]any{"id": r["id"], "name": r["name"], "type": r["type"], "kind": r["kind"],
-					"properties": map[string]any{"enabled": r["enabled"]}})
+				row, props := map[string]any{}, map[string]any{}
+				for k, v := range r {
+					switch k {
+					case "id", "name", "type", "kind", "resourceGroup":
+						// (resourceGroup: az's, kept so both sides
+						// relate the lock to its group alike)
+						row[k] = v
+					default:
+						props[k] = v
+					}
+				}
+				row["properties"] = props
+				rows = append(rows, row)
 			}
 			body, _ := json.Marshal(map[string]any{"value": rows})
-			routes["GET /subscriptions/"+sub+"/providers/Microsoft.Security/settings"] = route{Body: body}
+			routes["GET /subscriptions/"+sub+l.path] = route{Body: body}
 		}
 		for k, r := range routes {
 			if strings.Contains(k, "mg:<tenant>") {

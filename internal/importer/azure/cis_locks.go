@@ -3,6 +3,7 @@ package azure
 import (
 	"strings"
 
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -77,4 +78,94 @@ func setLockAdminRole(c *resource.AccountCIS, sub string, found, maybeMG map[str
 	default:
 		c.LockAdminRole = resource.Bool(false)
 	}
+}
+
+// TypeLock is an Azure Resource Manager management lock, at a
+// subscription, a resource group or a resource (GET
+// /subscriptions/<id>/providers/Microsoft.Authorization/locks, or az lock
+// list, whose rows have level flattened): {"id": "<scope>/providers/
+// Microsoft.Authorization/locks/<name>", "properties": {"level":
+// "CanNotDelete" | "ReadOnly"}}.
+const TypeLock = "Microsoft.Authorization/locks"
+
+const lockPath = "/providers/microsoft.authorization/locks/"
+
+func init() {
+	normalizers[TypeLock] = noFacts
+	canonical[strings.ToLower(TypeLock)] = TypeLock
+}
+
+// finishLocks sets the CIS Azure 6.0 9.3.9 and 9.3.10 facts of the storage
+// accounts of every subscription the input holds locks of: a lock on the
+// account, its resource group or its subscription applies to it. A lock
+// row whose level cannot be read leaves its subscription's accounts
+// unknown unless another lock decides.
+func finishLocks(all []*resource.Resource) (problems []attr.Problem) {
+	read := rowReader(&problems)
+	type scopeLocks struct{ del, ro bool }
+	byScope := map[string]*scopeLocks{}
+	subs := map[string]bool{} // subscriptions with locks: true when all were read
+	for _, r := range all {
+		if r.Type != TypeLock {
+			continue
+		}
+		l := strings.ToLower(r.ID)
+		i := strings.Index(l, lockPath)
+		sub := strings.ToLower(SubscriptionOf(r.ID))
+		if i < 0 || sub == "" {
+			continue
+		}
+		if _, seen := subs[sub]; !seen {
+			subs[sub] = true
+		}
+		p, failed := read(r)
+		level, _ := p.Str("level")
+		if failed() || level == "" {
+			subs[sub] = false
+			continue
+		}
+		s := byScope[l[:i]]
+		if s == nil {
+			s = &scopeLocks{}
+			byScope[l[:i]] = s
+		}
+		switch {
+		case strings.EqualFold(level, "ReadOnly"):
+			s.del, s.ro = true, true
+		case strings.EqualFold(level, "CanNotDelete"):
+			s.del = true
+		}
+	}
+	if len(subs) == 0 {
+		return problems
+	}
+	for _, r := range all {
+		if r.Type != TypeStorageAccount || r.Facts.Storage == nil {
+			continue
+		}
+		sub := strings.ToLower(SubscriptionOf(r.ID))
+		complete, has := subs[sub]
+		if !has {
+			continue
+		}
+		id := strings.ToLower(r.ID)
+		scopes := []string{id, "/subscriptions/" + sub}
+		if i := strings.Index(id, "/providers/"); i > 0 {
+			scopes = append(scopes, id[:i]) // the resource group
+		}
+		del, ro := false, false
+		for _, sc := range scopes {
+			if s := byScope[sc]; s != nil {
+				del, ro = del || s.del, ro || s.ro
+			}
+		}
+		st := r.Facts.Storage
+		if del || complete {
+			st.DeleteLock = resource.Bool(del)
+		}
+		if ro || complete {
+			st.ReadOnlyLock = resource.Bool(ro)
+		}
+	}
+	return problems
 }

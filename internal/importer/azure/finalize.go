@@ -284,6 +284,7 @@ func FinalizeUnread(all []*resource.Resource, unread []string) (added []*resourc
 	}
 	problems = append(problems, finishCIS(append(all[:len(all):len(all)], added...))...)
 	problems = append(problems, finishCIS6(append(all[:len(all):len(all)], added...), unread)...)
+	problems = append(problems, finishLocks(all)...) // cis_locks.go
 	return added, problems
 }
 
@@ -323,7 +324,7 @@ func isoDays(s string) *int {
 func FinishRaw(r *resource.Resource) map[string]any {
 	switch r.Type {
 	case TypeSQLFirewallRule, TypePostgresFirewallRule, TypeMySQLFirewallRule, TypeSQLAuditing,
-		TypeBlobService, TypeBlobContainer, TypePricing, TypeSecurityContact:
+		TypeBlobService, TypeBlobContainer, TypePricing, TypeSecurityContact, TypeLock:
 		return r.Raw
 	}
 	if cisKeepsRaw(r.Type) || cis6KeepsRaw(r.Type) {
