@@ -132,14 +132,8 @@ func SummarizeWith(rules []Rule, findings []finding.Finding, passes *finding.Pas
 	for i := range findings {
 		add(&findings[i])
 	}
-	if passes != nil {
-		var x finding.Finding
-		for run := range passes.Runs {
-			for k := range passes.Runs[run].Res {
-				passes.Fill(&x, run, k)
-				add(&x)
-			}
-		}
+	for f := range passes.All() {
+		add(f)
 	}
 	// framework -> control -> rule IDs
 	mapped := map[string]map[string][]string{}

@@ -2,6 +2,7 @@ package finding
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 	"strings"
 
@@ -50,6 +51,24 @@ func (p *Passes) Fill(dst *Finding, run, k int) {
 	r := &p.Runs[run]
 	*dst = r.Proto
 	dst.Resource = p.Refs[r.Res[k]]
+}
+
+// All yields the findings held, run by run; each is valid until the next.
+func (p *Passes) All() iter.Seq[*Finding] {
+	return func(yield func(*Finding) bool) {
+		if p == nil {
+			return
+		}
+		var x Finding
+		for run := range p.Runs {
+			for k := range p.Runs[run].Res {
+				p.Fill(&x, run, k)
+				if !yield(&x) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // Filter keeps the findings f selects.

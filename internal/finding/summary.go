@@ -268,14 +268,8 @@ func SummarizeWith(findings []Finding, passes *Passes, rules []RuleInfo) Summary
 	for i := range findings {
 		add(&findings[i])
 	}
-	if passes != nil {
-		var x Finding
-		for run := range passes.Runs {
-			for k := range passes.Runs[run].Res {
-				passes.Fill(&x, run, k)
-				add(&x)
-			}
-		}
+	for f := range passes.All() {
+		add(f)
 	}
 	for sev, c := range bySev {
 		s.BySeverity[sev] = *c
