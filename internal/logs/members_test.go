@@ -28,8 +28,8 @@ var memberEvents = []string{
 	`{"eventVersion":"1.08","eventSource":"sts.amazonaws.com","eventName":"GetCallerIdentity","eventID":"e5","eventTime":"2023-07-10T12:11:19Z","eventTime":"2099-01-01T00:00:00Z"}`,
 }
 
-// TestRecordMembers reads the events in a {"Records":[...]} file and in a
-// bare array, through a Reader that lends buffers (so marks are reused
+// TestRecordMembers reads the events in a {"Records":[...]} file, in a
+// bare array and as JSON lines, through a Reader that lends buffers (so marks are reused
 // from file to file), and checks that every event has its member offsets
 // and that they locate exactly the members gjson finds, in order; and
 // that the event time read through them is the one gjson reads.
@@ -43,8 +43,9 @@ func TestRecordMembers(t *testing.T) {
 	}
 	wrapped := `{"Records":[` + strings.Join(oneLine, ", ") + `]}`
 	array := "[ " + strings.Join(oneLine, " , ") + " ]\n"
+	jsonLines := strings.Join(oneLine, "\n") + "\n"
 	var paths []string
-	for i, data := range []string{wrapped, array, wrapped} {
+	for i, data := range []string{wrapped, array, jsonLines, wrapped} {
 		p := filepath.Join(dir, "f"+string(rune('0'+i))+".json")
 		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
 			t.Fatal(err)

@@ -45,7 +45,8 @@ type Record struct {
 	Desc *Descriptor
 	// Members, when not nil, locates the event's top-level members in
 	// Raw, as the reader found them while validating the input (events
-	// of an array or a {"Records":[...]} wrapper): four offsets per
+	// of an array or a {"Records":[...]} wrapper on a line, or one per
+	// line of JSON lines): four offsets per
 	// member, the key's text inside its quotes (start, end) and the raw
 	// value (start, end). Matching then need not scan the event again
 	// (sigma.JSONEvent.ResetMembers). It is valid only during the

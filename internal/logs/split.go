@@ -546,16 +546,23 @@ func (s *splitter) object(b []byte, pos int) (int, error) {
 	var (
 		end   int
 		valid bool
+		mem   []int32
 	)
 	if s.lineKnown && pos == 0 {
 		end, valid = len(b), s.lineValid
+		if valid && s.marks.self {
+			// The members the line's validation recorded.
+			if e, m := s.marks.end(0); e == end {
+				mem = m
+			}
+		}
 	} else {
 		end, valid = span(b, pos)
 	}
 	if end < 0 {
 		return 0, s.posErr(pos, fmt.Errorf("%w: truncated or unterminated object", ErrMalformed))
 	}
-	return end, s.element(b, pos, end, &s.cls.all, valid, nil)
+	return end, s.element(b, pos, end, &s.cls.all, valid, mem)
 }
 
 // closeObject skips the remaining members of an object after a value ending
@@ -667,13 +674,17 @@ func (s *splitter) lineSpanNL(v []byte, nl *bool) (end int, valid bool) {
 		marks = &s.marks
 		marks.reset(false)
 	case '{':
+		marks = &s.marks
 		i := skipWS(v, 1)
 		if ke := stringEnd(v, i); ke > 0 && s.cls.wrappers[string(v[i+1:ke-1])] != nil {
-			marks = &s.marks
 			marks.reset(true)
+		} else {
+			// One event on the line (JSON lines): its own members.
+			marks.reset(false)
+			marks.self = true
 		}
 	}
-	if marks != nil && len(v) >= 1<<16 {
+	if marks != nil && !marks.self && len(v) >= 1<<16 {
 		// Room for the marks of a long line at once (growing them by
 		// doubling faulted in about as much fresh memory again): audit
 		// events take about 16 bytes per member (four offsets), 1 KB each.

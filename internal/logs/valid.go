@@ -13,10 +13,11 @@ func validEnd(b []byte, i int) (end int, ok bool) { return validEndMarks(b, i, n
 // each element again.
 type elemMarks struct {
 	// wrapped says the array is a member of a top-level object ("{["),
-	// else the top-level value is the array ("[").
-	wrapped bool
-	bounds  []elemBound
-	next    int // the first bound not consumed (see end)
+	// else the top-level value is the array ("["); self that the
+	// top-level value is itself the one element (a line of JSON lines).
+	wrapped, self bool
+	bounds        []elemBound
+	next          int // the first bound not consumed (see end)
 	// mem holds the top-level members of the elements that are objects,
 	// four positions each (key start and end inside its quotes, value
 	// start and end), relative to the element's start: the event's
@@ -31,12 +32,15 @@ type elemBound struct {
 }
 
 func (m *elemMarks) reset(wrapped bool) {
-	m.wrapped, m.bounds, m.next, m.mem = wrapped, m.bounds[:0], 0, m.mem[:0]
+	m.wrapped, m.self, m.bounds, m.next, m.mem = wrapped, false, m.bounds[:0], 0, m.mem[:0]
 }
 
 // inElem reports whether a stack of open containers is that of an
 // event array element's own members (the element an object).
 func (m *elemMarks) inElem(stack []byte) bool {
+	if m.self {
+		return len(stack) == 1 && stack[0] == '{'
+	}
 	if m.wrapped {
 		return len(stack) == 3 && stack[0] == '{' && stack[1] == '[' && stack[2] == '{'
 	}
@@ -58,6 +62,9 @@ func (m *elemMarks) valEnd(i int) {
 // at reports whether a value starting or ending under this stack of open
 // containers is an element of the event array.
 func (m *elemMarks) at(stack []byte) bool {
+	if m.self {
+		return len(stack) == 0
+	}
 	if m.wrapped {
 		return len(stack) == 2 && stack[0] == '{' && stack[1] == '['
 	}
@@ -169,6 +176,10 @@ func validEndNL(b []byte, i int, marks *elemMarks, nl *bool) (end int, ok bool) 
 		// After a value: close containers or move to the next member.
 		for {
 			if len(stack) == 0 {
+				if marks != nil && marks.self && len(marks.bounds) == 1 {
+					mb := &marks.bounds[0]
+					mb.end, mb.m1 = i, int32(len(marks.mem))
+				}
 				return i, true
 			}
 			if marks != nil {
