@@ -3,8 +3,11 @@ package finding
 import (
 	"cmp"
 	"iter"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/vigil-sec/vigil/internal/resource"
 )
@@ -108,15 +111,26 @@ func (p *Passes) Sort() {
 		}
 		return strings.Compare(a.Proto.RuleID, b.Proto.RuleID)
 	})
-	for i := range p.Runs {
-		slices.SortStableFunc(p.Runs[i].Res, func(a, b int32) int {
-			ra, rb := &p.Refs[a], &p.Refs[b]
-			if c := strings.Compare(ra.ID, rb.ID); c != 0 {
-				return c
+	// The runs are sorted on GOMAXPROCS workers (at 1,000,000 resources,
+	// 2.5 million findings in about 300 runs).
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(p.Runs); i = int(next.Add(1) - 1) {
+				slices.SortStableFunc(p.Runs[i].Res, func(a, b int32) int {
+					ra, rb := &p.Refs[a], &p.Refs[b]
+					if c := strings.Compare(ra.ID, rb.ID); c != 0 {
+						return c
+					}
+					return strings.Compare(string(ra.Provider), string(rb.Provider))
+				})
 			}
-			return strings.Compare(string(ra.Provider), string(rb.Provider))
-		})
+		}()
 	}
+	wg.Wait()
 }
 
 // Before reports whether f sorts before every finding of run in "worst
