@@ -564,3 +564,59 @@ func TestDirectDerivedSetsMatchOPA(t *testing.T) {
 	compareEngines(t, direct, opa, inv)
 	compareOnTerms(t, []Source{DirSource(dir)}, opa, inv)
 }
+
+// FuzzDirectMatchesOPA: whatever a rule's fail condition (and the set rules
+// of its module) say, the engine's evaluation never panics and gives OPA's
+// findings. The seeds are shapes of the direct form and near misses;
+// `go test -fuzz FuzzDirectMatchesOPA ./internal/policy` explores more.
+func FuzzDirectMatchesOPA(f *testing.F) {
+	for _, seed := range []string{
+		"r.id in parents",
+		"not r.id in parents",
+		"some rel in r.relationships\n\trel.target_id in parents",
+		"some l in r.facts.load_balancer.listeners\n\tupper(l.protocol) in {\"HTTP\"}",
+		"count(r.facts.load_balancer.listeners) > 1",
+		"is_boolean(r.facts.load_balancer.public)",
+		"not known(r)",
+		"r.facts.load_balancer.waf in parents",
+		"some x in r.tags\n\tx in parents",
+		"r.id in r.tags",
+		"parents[r.id]",
+		"count(parents) > 2",
+	} {
+		f.Add(seed)
+	}
+	inv := []*resource.Resource{
+		{ID: "lb-1", Provider: resource.AWS, Class: resource.ClassLoadBalancer, Type: "T", Tags: map[string]string{"k": "lb-2"},
+			Facts: resource.Facts{LoadBalancer: &resource.LoadBalancer{Public: resource.Bool(true), Listeners: []resource.Listener{{Protocol: "http", Port: 80}}}}},
+		{ID: "lb-2", Provider: resource.GCP, Class: resource.ClassLoadBalancer, Type: "T",
+			Relationships: []resource.Relationship{{Type: "listener_of", TargetID: "lb-1"}, {Type: "x", TargetID: "lb-3"}},
+			Facts:         resource.Facts{LoadBalancer: &resource.LoadBalancer{WAF: resource.Bool(false)}}},
+		{ID: "lb-3", Provider: resource.AWS, Class: resource.ClassLoadBalancer, Type: "U"},
+	}
+	f.Fuzz(func(t *testing.T, cond string) {
+		src := header("f", "load_balancer", "") + "parents contains rel.target_id if {\n\tsome r in input.resources.load_balancer\n\tsome rel in r.relationships\n\trel.type == \"listener_of\"\n}\n\n" +
+			"known(r) if is_boolean(r.facts.load_balancer.public)\n\n" +
+			"fail contains r.id if {\n\tsome r in input.resources.load_balancer\n\t" + cond + "\n}\n"
+		dir := writePack(t, map[string]string{"f.rego": src})
+		opa, err := New(context.Background(), []Source{DirSource(dir)}, withoutDirect())
+		if err != nil {
+			t.Skip("not a rule")
+		}
+		direct, err := New(context.Background(), []Source{DirSource(dir)})
+		if err != nil {
+			t.Fatalf("OPA loads the rule, the engine does not: %v", err)
+		}
+		fo, errO := opa.Evaluate(context.Background(), inv, testNow)
+		fd, errD := direct.Evaluate(context.Background(), inv, testNow)
+		if errO != nil {
+			return // OPA's own evaluation error (a conflict): not compared
+		}
+		if errD != nil {
+			t.Fatalf("OPA evaluates the rule, the engine fails: %v", errD)
+		}
+		if diff := cmp.Diff(fo, fd); diff != "" {
+			t.Errorf("condition %q: findings differ (-OPA +direct):\n%s", cond, diff)
+		}
+	})
+}
