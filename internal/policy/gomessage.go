@@ -43,7 +43,9 @@ type msgExpr struct {
 	nav    *goNav     // msgRef: the path below the resource
 	args   []*msgExpr // msgSprintf, msgConcat
 	native nativeHelper
-	ports  []int64 // msgNative: the constant set of ports, in order
+	ports  []int64  // msgNative: the constant set of ports, in order
+	key    *goNav   // msgObjectGet: the key below the object
+	def    *msgExpr // msgObjectGet: the default (a msgRef)
 }
 
 type msgKind uint8
@@ -54,6 +56,7 @@ const (
 	msgSprintf
 	msgConcat
 	msgNative
+	msgObjectGet // object.get(<ref to an object>, "<key>", <ref>): nav, key, def
 )
 
 // A nativeHelper computes a library function of (resource, constant set of
@@ -113,7 +116,7 @@ func goMessage(m *ast.Module, class string, lib func(pkg string) *ast.Module) *m
 		}
 		msg = r
 	}
-	if msg == nil || msg.Else != nil || msg.Default || msg.Head.Value == nil || len(msg.Head.Reference) != 2 || len(msg.Body) != 2 {
+	if msg == nil || msg.Else != nil || msg.Default || msg.Head.Value == nil || len(msg.Head.Reference) != 2 || len(msg.Body) < 2 {
 		return nil
 	}
 	key, ok := msg.Head.Reference[1].Value.(ast.Ref)
@@ -139,7 +142,7 @@ func goMessage(m *ast.Module, class string, lib func(pkg string) *ast.Module) *m
 		!in.Operands()[0].Equal(ast.RefTerm(ast.VarTerm(string(v)), ast.StringTerm("id"))) || !in.Operands()[1].Equal(ast.VarTerm("fail")) {
 		return nil
 	}
-	mc := &msgCompiler{res: v, helpers: newModCtx(m, nil, 0), imports: map[string]*ast.Module{}}
+	mc := &msgCompiler{res: v, helpers: newModCtx(m, nil, 0), imports: map[string]*ast.Module{}, vars: map[ast.Var]*msgExpr{}}
 	if _, defined := mc.helpers.funcs["fail"]; defined {
 		return nil
 	}
@@ -162,8 +165,26 @@ func goMessage(m *ast.Module, class string, lib func(pkg string) *ast.Module) *m
 			}
 		}
 	}
+	// Then `<var> := object.get(...)` assignments the text may use.
+	for _, a := range msg.Body[2:] {
+		if !a.IsAssignment() || a.Negated || len(a.With) > 0 {
+			return nil
+		}
+		name, ok := a.Operand(0).Value.(ast.Var)
+		if !ok || name == v || mc.vars[name] != nil {
+			return nil
+		}
+		if _, shadows := mc.helpers.strs[string(name)]; shadows {
+			return nil
+		}
+		x, ok := mc.objectGet(a.Operand(1))
+		if !ok {
+			return nil
+		}
+		mc.vars[name] = x
+	}
 	e, ok := mc.text(msg.Head.Value, 0)
-	if !ok || e.kind == msgRef && e.nav.leaf.Kind() != reflect.String {
+	if !ok || e.isValue() && e.leafKind() != reflect.String {
 		return nil
 	}
 	return e
@@ -173,13 +194,90 @@ type msgCompiler struct {
 	res     ast.Var
 	helpers *modCtx
 	imports map[string]*ast.Module // alias -> one-file library module
+	vars    map[ast.Var]*msgExpr   // assigned in the body
+}
+
+// objectGet reads object.get(<ref to an object>, "<key>", <ref>), the
+// object a struct or map of the Go fields.
+func (mc *msgCompiler) objectGet(t *ast.Term) (*msgExpr, bool) {
+	call, ok := t.Value.(ast.Call)
+	if !ok || len(call) != 4 || call[0].String() != ast.ObjectGet.Ref().String() {
+		return nil, false
+	}
+	obj, ok := mc.expr(call[1], 1)
+	if !ok || obj.kind != msgRef {
+		return nil, false
+	}
+	ot := obj.nav.leaf
+	for ot.Kind() == reflect.Pointer {
+		ot = ot.Elem()
+	}
+	if ot.Kind() != reflect.Struct && ot.Kind() != reflect.Map {
+		return nil, false
+	}
+	k, ok := call[2].Value.(ast.String)
+	if !ok {
+		return nil, false
+	}
+	key, ok := compileNav(obj.nav.leaf, []*ast.Term{ast.StringTerm(string(k))})
+	if !ok || key.leaf == nil {
+		return nil, false
+	}
+	def, ok := mc.expr(call[3], 1)
+	if !ok || def.kind != msgRef {
+		return nil, false
+	}
+	return &msgExpr{kind: msgObjectGet, nav: obj.nav, key: key, def: def}, true
+}
+
+// value is the Go value of a msgRef or msgObjectGet; ok is false when it
+// is undefined.
+func (e *msgExpr) value(r *resource.Resource) (reflect.Value, bool) {
+	root := reflect.ValueOf(r).Elem()
+	if e.kind == msgRef {
+		return e.nav.get(root)
+	}
+	// object.get: its arguments first (undefined: the call is), the
+	// object must be one (null is a type error: undefined), then the key's
+	// value when present, else the default.
+	def, ok := e.def.value(r)
+	if !ok {
+		return def, false
+	}
+	obj, ok := e.nav.get(root)
+	if !ok {
+		return obj, false
+	}
+	obj, ok = deref(obj)
+	if !ok || obj.Kind() == reflect.Map && obj.IsNil() {
+		return obj, false
+	}
+	if v, ok := e.key.get(obj); ok {
+		return v, true
+	}
+	return def, true
+}
+
+// isValue reports whether e is a reference (or object.get of them),
+// whose type is its leaf's.
+func (e *msgExpr) isValue() bool { return e.kind == msgRef || e.kind == msgObjectGet }
+
+// leafKind is the static kind of a value expression.
+func (e *msgExpr) leafKind() reflect.Kind {
+	if e.kind == msgObjectGet {
+		if e.key.leaf.Kind() != e.def.nav.leaf.Kind() {
+			return reflect.Invalid
+		}
+		return e.key.leaf.Kind()
+	}
+	return e.nav.leaf.Kind()
 }
 
 // text compiles t as a string-valued expression (for concat, and the
 // message itself): a reference must be to a string field.
 func (mc *msgCompiler) text(t *ast.Term, depth int) (*msgExpr, bool) {
 	e, ok := mc.expr(t, depth)
-	if !ok || e.kind == msgRef && e.nav.leaf.Kind() != reflect.String {
+	if !ok || e.isValue() && e.leafKind() != reflect.String {
 		return nil, false
 	}
 	return e, true
@@ -195,6 +293,9 @@ func (mc *msgCompiler) expr(t *ast.Term, depth int) (*msgExpr, bool) {
 	case ast.String:
 		return &msgExpr{kind: msgConst, s: string(x)}, true
 	case ast.Var:
+		if e, ok := mc.vars[x]; ok {
+			return e, true
+		}
 		if s, ok := mc.helpers.strs[string(x)]; ok && x != mc.res {
 			return &msgExpr{kind: msgConst, s: string(s)}, true
 		}
@@ -319,8 +420,8 @@ func (e *msgExpr) eval(r *resource.Resource) (string, bool) {
 	switch e.kind {
 	case msgConst:
 		return e.s, true
-	case msgRef:
-		v, ok := e.nav.get(reflect.ValueOf(r).Elem())
+	case msgRef, msgObjectGet:
+		v, ok := e.value(r)
 		if !ok {
 			return "", false
 		}
@@ -341,7 +442,7 @@ func (e *msgExpr) eval(r *resource.Resource) (string, bool) {
 	// sprintf: the arguments as OPA's sprintf passes them to fmt.
 	args := make([]any, len(e.args))
 	for i, a := range e.args {
-		if a.kind != msgRef {
+		if !a.isValue() {
 			s, ok := a.eval(r)
 			if !ok {
 				return "", false
@@ -349,7 +450,7 @@ func (e *msgExpr) eval(r *resource.Resource) (string, bool) {
 			args[i] = s
 			continue
 		}
-		v, ok := a.nav.get(reflect.ValueOf(r).Elem())
+		v, ok := a.value(r)
 		if !ok {
 			return "", false
 		}

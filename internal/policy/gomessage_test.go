@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -72,6 +73,8 @@ func TestGoMessagesMatchOPA(t *testing.T) {
 		`concat(" / ", [r.facts.compute.identity, sprintf("%d", [r.facts.compute.public_ip])])`,
 		`sprintf("%v %s", [r.facts.compute.public_ip, r.tags.env])`,
 		`r.facts.compute.identity`,
+		"sprintf(\"%s is granted in %s\", [who, r.region]) if {\n\tsome r in input.resources.compute\n\tr.id in fail\n\twho := object.get(r.facts.compute, \"identity\", r.type)\n}\n#",
+		"concat(\"-\", [who, r.id]) if {\n\tsome r in input.resources.compute\n\tr.id in fail\n\twho := object.get(r.facts.compute, \"identity\", r.name)\n}\n#",
 	}
 	files := map[string]string{"net.rego": string(net)}
 	for i, msg := range messages {
@@ -79,6 +82,10 @@ func TestGoMessagesMatchOPA(t *testing.T) {
 		files[id+".rego"] = header(id, "compute", "") + "import data.vigil.lib.net\n\nadmin_ports := {22, 3389}\n\nlabel := \"L\"\n\n" +
 			"fail contains r.id if {\n\tsome r in input.resources.compute\n\tr.type == \"T\"\n}\n\n" +
 			"message[r.id] := " + msg + " if {\n\tsome r in input.resources.compute\n\tr.id in fail\n}\n"
+		if strings.HasSuffix(msg, "#") { // the message with its own body
+			files[id+".rego"] = header(id, "compute", "") + "fail contains r.id if {\n\tsome r in input.resources.compute\n\tr.type == \"T\"\n}\n\n" +
+				"message[r.id] := " + strings.TrimSuffix(msg, "#")
+		}
 	}
 	dir := writePack(t, files)
 	direct, err := New(ctx, []Source{DirSource(dir)})
