@@ -693,6 +693,17 @@ func newModCtx(m *ast.Module, lib func(string) *ast.Module, depth int) *modCtx {
 	if lib == nil || depth > 2 {
 		return mc
 	}
+	for alias, lm := range importedLibs(m, lib) {
+		mc.imports[alias] = newModCtx(lm, lib, depth+1)
+	}
+	return mc
+}
+
+// importedLibs returns the one-file library modules m imports (those lib
+// returns), by the name m calls them (the import's alias, or the last step
+// of its path).
+func importedLibs(m *ast.Module, lib func(string) *ast.Module) map[string]*ast.Module {
+	out := map[string]*ast.Module{}
 	for _, imp := range m.Imports {
 		ref, ok := imp.Path.Value.(ast.Ref)
 		if !ok || !ref.HasPrefix(ast.DefaultRootRef) || len(ref) < 2 {
@@ -710,9 +721,9 @@ func newModCtx(m *ast.Module, lib func(string) *ast.Module, depth int) *modCtx {
 			}
 			alias = string(s)
 		}
-		mc.imports[alias] = newModCtx(lm, lib, depth+1)
+		out[alias] = lm
 	}
-	return mc
+	return out
 }
 
 // constSetOf returns the set of scalars t is: a set literal, the name of a

@@ -84,7 +84,6 @@ func TestDirectForms(t *testing.T) {
 // gives: comparison rules over facts of every type, present and absent,
 // and the built-in pack over the sample organization.
 func TestDirectMatchesOPA(t *testing.T) {
-	ctx := context.Background()
 	values := []string{"true", "false", "null", `"1.2"`, `"1.0"`, `""`, "0", "1", "1.0", "7", "365", "-1"}
 	ops := []string{"==", "!=", "<", "<=", ">", ">="}
 	paths := []string{"r.facts.database.public_endpoint", "r.facts.database.engine", "r.facts.database.backup_retention_days",
@@ -118,14 +117,7 @@ func TestDirectMatchesOPA(t *testing.T) {
 		}
 	}
 	dir := writePack(t, files)
-	direct, err := New(ctx, []Source{DirSource(dir)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opa, err := New(ctx, []Source{DirSource(dir)}, withoutDirect())
-	if err != nil {
-		t.Fatal(err)
-	}
+	direct, opa := directAndOPA(t, dir)
 	for i := range direct.rules {
 		if direct.direct[i] == nil {
 			t.Fatalf("rule %s is not direct", direct.rules[i].ID)
@@ -235,7 +227,6 @@ func TestDirectMatchesOPAOnRuleTests(t *testing.T) {
 // on x, and count(<ref>) compared with a number, against OPA: lists of
 // objects and of strings, empty, absent and of the wrong type.
 func TestDirectSomeAndCountMatchOPA(t *testing.T) {
-	ctx := context.Background()
 	conds := []string{
 		"k.active == true", "not k.active == false", "k.user_managed == true", "not k.user_managed", "k.user_managed",
 		"k.id == \"a\"", "k.id in {\"a\", \"b\"}", "not k.id in {\"a\"}", "k.created < \"2020\"", "not k.created >= \"2020\"",
@@ -314,14 +305,7 @@ func TestDirectSomeAndCountMatchOPA(t *testing.T) {
 		files[id+".rego"] = strings.Replace(files[id+".rego"], "\n\nfail", "\n\nimport data.vigil.lib.t\n\nkinds := {\"user\", \"a\"}\n\nsuffix := \"a\"\n\nfail", 1)
 	}
 	dir := writePack(t, files)
-	direct, err := New(ctx, []Source{DirSource(dir)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opa, err := New(ctx, []Source{DirSource(dir)}, withoutDirect())
-	if err != nil {
-		t.Fatal(err)
-	}
+	direct, opa := directAndOPA(t, dir)
 	for i := range direct.rules {
 		if direct.direct[i] == nil {
 			t.Fatalf("rule %s is not direct", direct.rules[i].ID)
@@ -401,7 +385,6 @@ func compareEngines(t *testing.T, a, b *Engine, inv []*resource.Resource) {
 // set>` and unions of constant sets against OPA, over firewall rules with
 // values present, absent (priority 0 is omitted) and of other types.
 func TestDirectHelpersWithArgsMatchOPA(t *testing.T) {
-	ctx := context.Background()
 	lib := "package vigil.lib.u\n\nlow := {\"tcp\", \"all\"}\n\nports := {22, 80, 3389}\n\nboth := low | {\"udp\", true}\n\n" +
 		"within(k, n) if {\n\tis_number(k.from_port)\n\tk.from_port <= n\n\tn <= k.to_port\n}\n\n" +
 		"earlier(rules, k) if {\n\tsome o in rules\n\to.action == \"deny\"\n\tis_number(o.priority)\n\to.priority < k.priority\n}\n\n" +
@@ -444,14 +427,7 @@ func TestDirectHelpersWithArgsMatchOPA(t *testing.T) {
 			"import data.vigil.lib.u\n\nfail contains r.id if {\n\tsome r in input.resources.firewall\n\t" + c + "\n}\n"
 	}
 	dir := writePack(t, files)
-	direct, err := New(ctx, []Source{DirSource(dir)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opa, err := New(ctx, []Source{DirSource(dir)}, withoutDirect())
-	if err != nil {
-		t.Fatal(err)
-	}
+	direct, opa := directAndOPA(t, dir)
 	for i := range direct.rules {
 		if direct.direct[i] == nil {
 			t.Fatalf("rule %s is not direct", direct.rules[i].ID)
@@ -487,7 +463,6 @@ func TestDirectHelpersWithArgsMatchOPA(t *testing.T) {
 // helpers (a parameter bound to the resource passed on), a set built from
 // another, and a rule whose custom.applies_to narrows its own class.
 func TestDirectDerivedSetsMatchOPA(t *testing.T) {
-	ctx := context.Background()
 	sets := "listener_type := \"listener_of\"\n\n" +
 		"parents contains rel.target_id if {\n\tsome r in input.resources.load_balancer\n\tsome rel in r.relationships\n\trel.type == listener_type\n}\n\n" +
 		"public_ids contains r.id if {\n\tsome r in input.resources.load_balancer\n\tr.facts.load_balancer.public == true\n}\n\n" +
@@ -524,14 +499,7 @@ func TestDirectDerivedSetsMatchOPA(t *testing.T) {
 	// A rule of class compute, so that the input holds that class.
 	files["vm.rego"] = header("vm", "compute", "") + "fail contains r.id if {\n\tsome r in input.resources.compute\n\tr.type == \"T\"\n}\n"
 	dir := writePack(t, files)
-	direct, err := New(ctx, []Source{DirSource(dir)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opa, err := New(ctx, []Source{DirSource(dir)}, withoutDirect())
-	if err != nil {
-		t.Fatal(err)
-	}
+	direct, opa := directAndOPA(t, dir)
 	for i, r := range direct.rules {
 		if d := direct.direct[i]; r.ID != "vm" && (d == nil || !d.onGo || len(d.derived) == 0) {
 			t.Errorf("rule %s is not direct with derived sets", r.ID)
@@ -619,4 +587,19 @@ func FuzzDirectMatchesOPA(f *testing.F) {
 			t.Errorf("condition %q: findings differ (-OPA +direct):\n%s", cond, diff)
 		}
 	})
+}
+
+// directAndOPA loads the pack in dir twice: as the engine evaluates it,
+// and with OPA evaluating every rule.
+func directAndOPA(t *testing.T, dir string) (direct, opa *Engine) {
+	t.Helper()
+	direct, err := New(context.Background(), []Source{DirSource(dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opa, err = New(context.Background(), []Source{DirSource(dir)}, withoutDirect())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return direct, opa
 }

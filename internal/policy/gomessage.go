@@ -147,23 +147,7 @@ func goMessage(m *ast.Module, class string, lib func(pkg string) *ast.Module) *m
 		return nil
 	}
 	if lib != nil {
-		for _, imp := range m.Imports {
-			ref, ok := imp.Path.Value.(ast.Ref)
-			if !ok || !ref.HasPrefix(ast.DefaultRootRef) || len(ref) < 2 {
-				continue
-			}
-			alias := string(imp.Alias)
-			if alias == "" {
-				s, ok := ref[len(ref)-1].Value.(ast.String)
-				if !ok {
-					continue
-				}
-				alias = string(s)
-			}
-			if lm := lib(ref.String()); lm != nil {
-				mc.imports[alias] = lm
-			}
-		}
+		mc.imports = importedLibs(m, lib)
 	}
 	// Then `<var> := object.get(...)` assignments the text may use.
 	for _, a := range msg.Body[2:] {

@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"context"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -58,7 +57,6 @@ func builtinLibModule(t *testing.T, pkg string) *ast.Module {
 // with paths that hit and miss the ports, and fields that are absent or not
 // strings.
 func TestGoMessagesMatchOPA(t *testing.T) {
-	ctx := context.Background()
 	net, err := fs.ReadFile(rules.FS(), "lib/net.rego")
 	if err != nil {
 		t.Fatal(err)
@@ -88,14 +86,7 @@ func TestGoMessagesMatchOPA(t *testing.T) {
 		}
 	}
 	dir := writePack(t, files)
-	direct, err := New(ctx, []Source{DirSource(dir)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opa, err := New(ctx, []Source{DirSource(dir)}, withoutDirect())
-	if err != nil {
-		t.Fatal(err)
-	}
+	direct, opa := directAndOPA(t, dir)
 	for i, r := range direct.rules {
 		if direct.goMessages[i] == nil {
 			t.Errorf("rule %s: the message is not computed on the Go fields", r.ID)
