@@ -333,6 +333,21 @@ func recallCases() []accCase {
 			benign: []string{gcpEvent(2, "osconfig.googleapis.com", "google.cloud.osconfig.v1.OsConfigZonalService.ListOSPolicyAssignments", "projects/acme-prod-4821/locations/us-central1-a", "")},
 		},
 		{
+			title: "GCP Cloud Function Or Cloud Run Service Made Publicly Invocable", level: LevelLow,
+			attack: []string{
+				gcpIAM(1, "cloudfunctions.googleapis.com", "google.cloud.functions.v2.FunctionService.SetIamPolicy", "projects/acme-prod-4821/locations/us-central1/functions/hello",
+					"["+delta("ADD", "roles/cloudfunctions.invoker", "allUsers")+"]"),
+				gcpIAM(2, "run.googleapis.com", "google.cloud.run.v2.Services.SetIamPolicy", "projects/acme-prod-4821/locations/us-central1/services/hello",
+					"["+delta("ADD", "roles/run.invoker", "allUsers")+"]"),
+			},
+			benign: []string{
+				gcpIAM(3, "run.googleapis.com", "google.cloud.run.v2.Services.SetIamPolicy", "projects/acme-prod-4821/locations/us-central1/services/hello",
+					"["+delta("REMOVE", "roles/run.invoker", "allUsers")+"]"),
+				gcpIAM(4, "run.googleapis.com", "google.cloud.run.v2.Services.SetIamPolicy", "projects/acme-prod-4821/locations/us-central1/services/hello",
+					"["+delta("ADD", "roles/run.invoker", "serviceAccount:scheduler@acme-prod-4821.iam.gserviceaccount.com")+"]"),
+			},
+		},
+		{
 			title: "Azure Storage Encryption Scope Created Or Changed", level: LevelMedium,
 			attack: []string{azureOp("MICROSOFT.STORAGE/STORAGEACCOUNTS/ENCRYPTIONSCOPES/WRITE", "Success")},
 			benign: []string{
@@ -435,7 +450,7 @@ func recallCases() []accCase {
 // TestRecallPack: every rule of vigil_pack_recall.yml has a case and every
 // recall case holds (checkAccCase).
 func TestRecallPack(t *testing.T) {
-	checkPackFile(t, "vigil_pack_recall.yml", recallCases(), 35)
+	checkPackFile(t, "vigil_pack_recall.yml", recallCases(), 36)
 }
 
 // TestDefaultTuningGCPServiceAgents: firewall rules and snapshots that
