@@ -62,6 +62,12 @@ func parseData(ctx context.Context, path string, data []byte) fileResult {
 	if format, res := parseDocument(ctx, path, doc); res != nil {
 		return fileResult{format: format, res: res}
 	}
+	if res, why := azure.ParseEmptyLockListing(ctx, path, doc); res != nil || why != "" {
+		if res == nil {
+			return fileResult{skip: why}
+		}
+		return fileResult{format: azure.Format, res: res}
+	}
 	return fileResult{skip: "JSON that is not a recognised export"}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -406,5 +407,37 @@ func TestReadFileReusesBuffer(t *testing.T) {
 	_, want := os.ReadFile(missing)
 	if err == nil || err.Error() != want.Error() {
 		t.Fatalf("missing file: %v, want %v", err, want)
+	}
+}
+
+// TestLoadEmptyLockListing: az lock list's [] saved as
+// azure/<subscription>/locks.json is that subscription's empty lock
+// listing, so its storage account has no lock (false, not unknown); the
+// same [] in a locks.json whose path names no subscription is skipped with
+// the reason.
+func TestLoadEmptyLockListing(t *testing.T) {
+	const sub = "5e0d4c3b-2a19-4f8e-9d7c-6b5a4f3e2d1c"
+	dir := t.TempDir()
+	subDir := filepath.Join(dir, "azure", sub)
+	if err := os.MkdirAll(subDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	id := "/subscriptions/" + sub + "/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1"
+	writeFile(t, filepath.Join(subDir, "resources.json"), `{"count":1,"data":[{"id":"`+id+`","name":"st1","type":"microsoft.storage/storageaccounts","subscriptionId":"`+sub+`","location":"westeurope","properties":{}}]}`)
+	writeFile(t, filepath.Join(subDir, "locks.json"), "[]\n")
+	writeFile(t, filepath.Join(dir, "locks.json"), `{"value": []}`)
+	inv, err := Load(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := byID(inv)[id]
+	if st == nil || st.Facts.Storage == nil {
+		t.Fatalf("storage account not imported: %v", inv.Resources)
+	}
+	if s := st.Facts.Storage; s.DeleteLock == nil || *s.DeleteLock || s.ReadOnlyLock == nil || *s.ReadOnlyLock {
+		t.Errorf("delete/read-only lock %v/%v, want false/false", s.DeleteLock, s.ReadOnlyLock)
+	}
+	if len(inv.Skipped) != 1 || !strings.Contains(fmt.Sprint(inv.Skipped), "directory named after the subscription") {
+		t.Errorf("skipped %v, want the top-level locks.json with its reason", inv.Skipped)
 	}
 }

@@ -180,9 +180,9 @@ type ObjectStorage struct {
 	// ReadOnly, applies to the Azure storage account: on the account, its
 	// resource group or its subscription (CIS Azure 6.0 9.3.9, 9.3.10).
 	// Known when the input holds the subscription's locks
-	// (Microsoft.Authorization/locks rows): an empty listing cannot be
-	// told from a missing one, so a subscription without any lock leaves
-	// them unknown.
+	// (Microsoft.Authorization/locks rows) or its empty lock listing (a
+	// locks.json holding [] or {"value": []} under a directory named after
+	// the subscription: both false); without either they are unknown.
 	DeleteLock   *bool `json:"delete_lock,omitempty"`
 	ReadOnlyLock *bool `json:"read_only_lock,omitempty"`
 	// PublicAccess is true when the ACL, policy or IAM binding grants anonymous

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
@@ -28,6 +29,11 @@ type armList struct {
 	// onlyWithout: made only when the securityresources table gave no row
 	// of this type (Defender plans are in Resource Graph).
 	onlyWithout string
+	// listing: the file is written even when the list is empty (and every
+	// call succeeded), as the subscription's complete listing: the
+	// importer reads azure/<subscription>/<file> holding {"value": []} as
+	// "none" (locks.json: no lock) where a missing file is unknown.
+	listing bool
 }
 
 var armLists = []armList{
@@ -45,7 +51,7 @@ var armLists = []armList{
 	// 8.1.3.3) are not in Resource Graph.
 	{file: "securitysettings.json", suffix: "/providers/Microsoft.Security/settings", apiVersion: "2022-05-01"},
 	// Management locks at and below the subscription (CIS Azure 6.0 9.3.9, 9.3.10).
-	{file: "locks.json", suffix: "/providers/Microsoft.Authorization/locks", apiVersion: "2020-05-01"},
+	{file: "locks.json", suffix: "/providers/Microsoft.Authorization/locks", apiVersion: "2020-05-01", listing: true},
 }
 
 // details makes the ARM calls for what the Resource Graph tables lacked.
@@ -73,6 +79,7 @@ func (c *collector) details(ctx context.Context, s subscription, results []*tabl
 	}
 	var wg sync.WaitGroup
 	out := make([][][]any, len(armLists)) // list, parent: rows
+	failed := make([]atomic.Bool, len(armLists))
 	for li, l := range armLists {
 		var parents []string
 		switch {
@@ -95,6 +102,9 @@ func (c *collector) details(ctx context.Context, s subscription, results []*tabl
 				if !ok && l.file == "blobservices.json" && c.opts.BlobDataPlane {
 					rows = c.dataPlaneBlobService(ctx, s, p)
 				}
+				if !ok {
+					failed[li].Store(true)
+				}
 				out[li][i] = rows
 			}()
 		}
@@ -111,7 +121,11 @@ func (c *collector) details(ctx context.Context, s subscription, results []*tabl
 				rows = append(rows, r)
 			}
 		}
-		if len(rows) > 0 {
+		made := out[li] != nil // the list was asked for (onlyWithout may skip it)
+		if len(rows) > 0 || (l.listing && made && !failed[li].Load()) {
+			if rows == nil {
+				rows = []any{}
+			}
 			c.write(ctx, s.id, "azure/"+collect.SafeSegment(s.id)+"/"+l.file, map[string]any{"value": rows})
 		}
 	}

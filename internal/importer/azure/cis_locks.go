@@ -1,6 +1,7 @@
 package azure
 
 import (
+	"context"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
@@ -96,10 +97,11 @@ func init() {
 }
 
 // finishLocks sets the CIS Azure 6.0 9.3.9 and 9.3.10 facts of the storage
-// accounts of every subscription the input holds locks of: a lock on the
-// account, its resource group or its subscription applies to it. A lock
-// row whose level cannot be read leaves its subscription's accounts
-// unknown unless another lock decides.
+// accounts of every subscription the input holds locks of, or an empty
+// lock listing of (ParseEmptyLockListing: no lock, every account false): a
+// lock on the account, its resource group or its subscription applies to
+// it. A lock row whose level cannot be read leaves its subscription's
+// accounts unknown unless another lock decides.
 func finishLocks(all []*resource.Resource) (problems []attr.Problem) {
 	read := rowReader(&problems)
 	type scopeLocks struct{ del, ro bool }
@@ -112,11 +114,14 @@ func finishLocks(all []*resource.Resource) (problems []attr.Problem) {
 		l := strings.ToLower(r.ID)
 		i := strings.Index(l, lockPath)
 		sub := strings.ToLower(SubscriptionOf(r.ID))
-		if i < 0 || sub == "" {
+		if sub == "" || (i < 0 && !strings.HasSuffix(l, lockListingSuffix)) {
 			continue
 		}
 		if _, seen := subs[sub]; !seen {
 			subs[sub] = true
+		}
+		if i < 0 {
+			continue // an empty listing (ParseEmptyLockListing): no lock
 		}
 		p, failed := read(r)
 		level, _ := p.Str("level")
@@ -168,4 +173,57 @@ func finishLocks(all []*resource.Resource) (problems []attr.Problem) {
 		}
 	}
 	return problems
+}
+
+// lockListingSuffix ends the ID of the marker an empty lock listing
+// becomes: the listing itself (/subscriptions/<id>/providers/
+// Microsoft.Authorization/locks), which finishLocks reads as "this
+// subscription has no lock".
+const lockListingSuffix = "/providers/microsoft.authorization/locks"
+
+// ParseEmptyLockListing reads an empty management-lock listing: `[]` (az
+// lock list) or `{"value": []}` (GET .../providers/Microsoft.Authorization/
+// locks, as vigil collect writes it) in a file named locks.json. Neither
+// says whose listing it is, so the subscription is the nearest directory
+// of the path named after a subscription ID (azure/<subscription>/
+// locks.json, as vigil collect writes it). It returns nil and "" for any
+// other document, and nil with the reason when the file is an empty lock
+// listing whose subscription the path does not name.
+func ParseEmptyLockListing(ctx context.Context, path string, doc any) (*attr.Result, string) {
+	segs := strings.FieldsFunc(path, func(r rune) bool { return r == '/' || r == '\\' })
+	if len(segs) == 0 || !strings.EqualFold(segs[len(segs)-1], "locks.json") || !emptyList(doc) {
+		return nil, ""
+	}
+	sub := ""
+	for i := len(segs) - 2; i >= 0 && sub == ""; i-- {
+		if looksLikeGUID(segs[i]) {
+			sub = strings.ToLower(segs[i])
+		}
+	}
+	if sub == "" {
+		return nil, "an empty management-lock listing (locks.json) whose subscription the path does not name: " +
+			"put it in a directory named after the subscription ID (azure/<subscription>/locks.json)"
+	}
+	id := "/subscriptions/" + sub + "/providers/Microsoft.Authorization/locks"
+	return Parse(ctx, path, attr.M{"id": id, "name": "locks", "type": TypeLock, "subscriptionId": sub}), ""
+}
+
+// emptyList: [] or {"value": []} (with nothing else than a null nextLink).
+func emptyList(doc any) bool {
+	switch d := doc.(type) {
+	case []any:
+		return len(d) == 0
+	case attr.M:
+		v, isList := d["value"].([]any)
+		if !isList || len(v) != 0 {
+			return false
+		}
+		for k, x := range d {
+			if k != "value" && (k != "nextLink" || x != nil) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

@@ -1,8 +1,11 @@
 package azure
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 )
 
 // TestStorageLocks: CIS Azure 6.0 9.3.9 and 9.3.10 from the
@@ -64,4 +67,67 @@ func show(b *bool) string {
 		return "true"
 	}
 	return "false"
+}
+
+// TestEmptyLockListing: an empty lock listing (az lock list's [] or the
+// ARM list's {"value": []}) in azure/<subscription>/locks.json says the
+// subscription has no lock: its storage accounts fail both controls, while
+// another subscription's accounts, whose locks the input lacks, stay
+// unknown. Without a subscription in the path, or under another name, the
+// file is no listing.
+func TestEmptyLockListing(t *testing.T) {
+	const subA, subB = "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d", "1b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d"
+	account := func(sub string) string {
+		return "/subscriptions/" + sub + "/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st" + sub[:2]
+	}
+	var rows []any
+	for _, sub := range []string{subA, subB} {
+		rows = append(rows, attr.M{"id": account(sub), "name": "st", "type": "microsoft.storage/storageaccounts",
+			"subscriptionId": sub, "location": "westeurope", "properties": attr.M{}})
+	}
+	for _, tc := range []struct {
+		path, doc string
+		wantA     string // account A's delete/read-only lock facts; "" = the file is no listing
+		skipped   bool
+	}{
+		{"exports/azure/" + subA + "/locks.json", `[]`, "false/false", false},
+		{"exports/" + subB + "/" + strings.ToUpper(subA) + "/locks.json", `{"value": [], "nextLink": null}`, "false/false", false},
+		{`C:\exports\azure\` + subA + `\locks.json`, `{"value": []}`, "false/false", false},
+		{"exports/azure/locks.json", `[]`, "", true},
+		{"exports/azure/" + subA + "/locks.json", `{"value": [], "nextLink": "https://x"}`, "", false},
+		{"exports/azure/" + subA + "/securitysettings.json", `[]`, "", false},
+	} {
+		var doc any
+		if err := attr.Decode([]byte(tc.doc), &doc); err != nil {
+			t.Fatal(err)
+		}
+		res, why := ParseEmptyLockListing(context.Background(), tc.path, doc)
+		if (why != "") != tc.skipped {
+			t.Errorf("%s %s: skip reason %q", tc.path, tc.doc, why)
+		}
+		if (res != nil) != (tc.wantA != "") {
+			t.Fatalf("%s %s: listing %v, want %v", tc.path, tc.doc, res != nil, tc.wantA != "")
+		}
+		if res == nil {
+			continue
+		}
+		all := Parse(context.Background(), "rows.json", rows).Resources
+		all = append(all, res.Resources...)
+		if _, problems := Finalize(all); len(problems) > 0 {
+			t.Errorf("%s: problems %v", tc.path, problems)
+		}
+		for _, r := range all {
+			if r.Type != TypeStorageAccount {
+				continue
+			}
+			s := r.Facts.Storage
+			got, want := show(s.DeleteLock)+"/"+show(s.ReadOnlyLock), "unknown/unknown"
+			if r.Account == subA {
+				want = tc.wantA
+			}
+			if got != want {
+				t.Errorf("%s: %s delete/read-only lock %s, want %s", tc.path, r.ID, got, want)
+			}
+		}
+	}
 }

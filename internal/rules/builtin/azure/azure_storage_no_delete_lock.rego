@@ -1,6 +1,6 @@
 # METADATA
 # title: "Storage account has no Azure Resource Manager delete lock"
-# description: "No CanNotDelete or ReadOnly management lock applies to the storage account (on it, its resource group or its subscription): one mistaken or malicious delete removes the account and all its data at once. Known when the input holds the subscription's management locks (Microsoft.Authorization/locks: vigil collect writes locks.json; az lock list -o json); a subscription without any lock cannot be told from one whose locks were not exported, and is UNKNOWN."
+# description: "No CanNotDelete or ReadOnly management lock applies to the storage account (on it, its resource group or its subscription): one mistaken or malicious delete removes the account and all its data at once. Known when the input holds the subscription's management locks (Microsoft.Authorization/locks: vigil collect writes locks.json; az lock list -o json); an empty listing (az lock list's [] saved as locks.json in a directory named after the subscription, as vigil collect writes it) is a subscription without any lock; without the listing the account is UNKNOWN."
 # scope: package
 # custom:
 #   id: azure-storage-no-delete-lock
