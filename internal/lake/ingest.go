@@ -252,7 +252,13 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 			for b := range toWork {
 				b.rows = make([]Row, len(b.recs))
 				b.ok = make([]bool, len(b.recs))
+				var arena []byte
 				for i, r := range b.recs {
+					if r.Source == logs.AWSCloudTrail {
+						if b.rows[i], b.ok[i] = newCloudTrailRow(r.Raw, &arena); b.ok[i] {
+							continue
+						}
+					}
 					// raw_data is not copied: the row stores the event
 					// once, in raw (see NewRow).
 					ev, err := logs.NormalizeWithoutRaw(r)

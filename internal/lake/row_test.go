@@ -5,6 +5,7 @@ import (
 	stdjson "encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -129,4 +130,41 @@ func mustJSON(t *testing.T, s string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// The row ingest builds for a CloudTrail event through the direct encoder
+// is the row of the generic path (logs.NormalizeWithoutRaw, NewRow), for
+// every sample and corpus CloudTrail event.
+func TestCloudTrailRowMatchesNewRow(t *testing.T) {
+	var n, direct int
+	var arena []byte
+	err := logs.Walk(context.Background(), append([]string{samples}, corpusLogsOrEmpty()...), func(r logs.Record) error {
+		if r.Source != logs.AWSCloudTrail {
+			return nil
+		}
+		n++
+		ev, err := logs.NormalizeWithoutRaw(r)
+		if err != nil {
+			return nil
+		}
+		want, err := NewRow(r.Source, r.Raw, ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := newCloudTrailRow(r.Raw, &arena)
+		if !ok {
+			return nil
+		}
+		direct++
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s:%d: rows differ:\ngot  %+v\nwant %+v", r.File, r.Line, got, want)
+		}
+		return nil
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if direct == 0 || direct*10 < n*8 {
+		t.Fatalf("%d of %d CloudTrail events took the direct encoder: want at least 80%%", direct, n)
+	}
 }
