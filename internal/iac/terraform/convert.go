@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/zclconf/go-cty/cty"
 
@@ -68,7 +67,7 @@ func withMarkRefs(refs []string, marks cty.ValueMarks) []string {
 	}
 	slices.Sort(out)
 	for _, r := range refs {
-		if strings.HasPrefix(r, "data.") || strings.Contains(r, ".data.") {
+		if tfmap.IsDataAddr(r) {
 			out = append(out, r)
 		}
 	}

@@ -147,3 +147,31 @@ func gcsLocation(m *mapper, r *inst, out *resource.Resource) {
 	}
 	replicate(out, strings.ToUpper(loc), path, "")
 }
+
+// IsDataAddr reports whether a Terraform address names a data source
+// (data.aws_iam_policy_document.p, module.m["k"].data.aws_ami.a) rather
+// than a managed resource, whatever its modules are called (a module
+// named "data" holds managed resources: module.data.aws_s3_bucket.b).
+func IsDataAddr(addr string) bool {
+	for strings.HasPrefix(addr, "module.") {
+		rest := addr[len("module."):]
+		depth, cut := 0, -1
+		for i := 0; i < len(rest) && cut < 0; i++ {
+			switch rest[i] {
+			case '[':
+				depth++
+			case ']':
+				depth--
+			case '.':
+				if depth == 0 {
+					cut = i
+				}
+			}
+		}
+		if cut < 0 {
+			return false
+		}
+		addr = rest[cut+1:]
+	}
+	return strings.HasPrefix(addr, "data.")
+}

@@ -76,3 +76,23 @@ func TestReplicationPaths(t *testing.T) {
 		t.Errorf("dynamodb table %+v", r)
 	}
 }
+
+// TestIsDataAddr: a data source is told by its address, not by a module
+// that happens to be called "data".
+func TestIsDataAddr(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"data.aws_ami.al2023":                                  true,
+		`module.m["a.b"].data.aws_iam_policy_document.p`:       true,
+		"module.a.module.b.data.aws_caller_identity.me":        true,
+		"module.data.aws_s3_bucket.b":                          false,
+		"module.data.module.bucket.aws_s3_bucket.this":         false,
+		`module.x["data.y"].aws_s3_bucket.b`:                   false,
+		"aws_s3_bucket.data":                                   false,
+		"module.data":                                          false,
+		`module.data["k"].module.data.data.aws_region.current`: true,
+	} {
+		if got := tfmap.IsDataAddr(addr); got != want {
+			t.Errorf("IsDataAddr(%q) = %v, want %v", addr, got, want)
+		}
+	}
+}

@@ -135,7 +135,7 @@ func Map(ctx context.Context, insts []Instance) (rs []*resource.Resource, unsupp
 // run maps the instances of one root module.
 func (m *mapper) run(insts []*Instance) {
 	for _, in := range insts {
-		if in.Mode == "data" || strings.HasPrefix(in.Address, "data.") || strings.Contains(in.Address, ".data.") {
+		if in.Mode == "data" || IsDataAddr(in.Address) {
 			m.data[in.Address] = in
 			if b := baseAddr(in.Address); b != in.Address && m.data[b] == nil {
 				m.data[b] = in

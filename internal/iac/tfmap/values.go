@@ -393,7 +393,7 @@ func keyManager(v any) string {
 	default:
 		if u, isU := unknownOf(v); isU {
 			for _, r := range u.Refs {
-				if !strings.HasPrefix(r, "data.") && !strings.Contains(r, ".data.") {
+				if !IsDataAddr(r) {
 					return "customer"
 				}
 			}
@@ -619,7 +619,7 @@ func anyOpen(v any, depth int) bool {
 // managed resource (a variable, a data source).
 func open(u Unknown) bool {
 	for _, r := range u.Refs {
-		if !strings.HasPrefix(r, "data.") && !strings.Contains(r, ".data.") && !strings.HasPrefix(r, "var.") {
+		if !IsDataAddr(r) && !strings.HasPrefix(r, "var.") {
 			return false
 		}
 	}
