@@ -12,6 +12,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/compliance"
 	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/resource"
 )
 
 // SARIF 2.1.0 (OASIS), the subset GitHub code scanning reads.
@@ -204,6 +205,27 @@ func writeSARIF(w io.Writer, r *Report) error {
 	return errors.Join(err, bw.Flush())
 }
 
+// inRepository is where a code scanning alert on the resource at l is
+// shown: its block, or for a resource of a Terraform module that
+// `terraform init` downloaded (under .terraform/, not in the repository)
+// the innermost module call in the repository's own files, the code that
+// chooses the module and its inputs.
+func inRepository(l *resource.Location) resource.Location {
+	if !underDotTerraform(l.File) {
+		return *l
+	}
+	for i := len(l.Calls) - 1; i >= 0; i-- {
+		if c := l.Calls[i]; c.File != "" && !underDotTerraform(c.File) {
+			return c
+		}
+	}
+	return *l
+}
+
+func underDotTerraform(file string) bool {
+	return strings.HasPrefix(file, ".terraform/") || strings.Contains(file, "/.terraform/")
+}
+
 // sarifResultFrom is the SARIF result of a failing finding; src is the input
 // file the resource came from, if known.
 func sarifResultFrom(f *finding.Finding, ruleIndex int, src string) *sarifResult {
@@ -230,12 +252,16 @@ func sarifResultFrom(f *finding.Finding, ruleIndex int, src string) *sarifResult
 		if src != "" && !filepath.IsAbs(src) {
 			uri = src
 		}
+		at := inRepository(l)
+		if at.File != l.File {
+			uri = strings.TrimSuffix(uri, l.File) + at.File
+		}
 		loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: artifactURI(uri), URIBaseID: sarifSrcRoot}}
 		// GitHub requires a start line: a resource its reader could not
 		// place within the file (a Helm object built by template logic)
 		// is reported on the file's first line.
-		start := max(l.StartLine, 1)
-		loc.PhysicalLocation.Region = &sarifRegion{StartLine: start, EndLine: max(l.EndLine, start)}
+		start := max(at.StartLine, 1)
+		loc.PhysicalLocation.Region = &sarifRegion{StartLine: start, EndLine: max(at.EndLine, start)}
 		if l.Address != "" {
 			loc.LogicalLocations[0].Name = l.Address
 		}

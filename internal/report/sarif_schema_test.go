@@ -123,22 +123,7 @@ func TestSARIFSchemaIaC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := func() (sarifDoc, []byte) {
-		res, err := iac.Scan(ctx, e, iac.Options{Paths: []string{dir}, Readers: iac.Builtin(iac.ReaderOptions{}),
-			Scan: scan.Options{Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := report.Write(ctx, &buf, "sarif", res.Report); err != nil {
-			t.Fatal(err)
-		}
-		var doc sarifDoc
-		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
-			t.Fatal(err)
-		}
-		return doc, buf.Bytes()
-	}
+	run := func() (sarifDoc, []byte) { return iacSARIF(t, e, dir) }
 	doc, data := run()
 	testkit.ValidateSARIF(t, sch, "vigil iac SARIF", data)
 	if strings.Contains(string(data), dir) || strings.Contains(string(data), "file://") {
@@ -191,5 +176,67 @@ func TestSARIFSchemaIaC(t *testing.T) {
 		} else if got := res.Locations[0].PhysicalLocation.Region.StartLine; got != line+3 {
 			t.Errorf("%s: start line %d, want %d", res.RuleID, got, line+3)
 		}
+	}
+}
+
+// iacSARIF scans dir with vigil iac and returns its SARIF, decoded and as
+// written.
+func iacSARIF(t *testing.T, e *policy.Engine, dir string) (sarifDoc, []byte) {
+	t.Helper()
+	ctx := context.Background()
+	res, err := iac.Scan(ctx, e, iac.Options{Paths: []string{dir}, Readers: iac.Builtin(iac.ReaderOptions{}),
+		Scan: scan.Options{Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := report.Write(ctx, &buf, "sarif", res.Report); err != nil {
+		t.Fatal(err)
+	}
+	var doc sarifDoc
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc, buf.Bytes()
+}
+
+// TestSARIFInstalledModule: a resource of a module that terraform init
+// downloaded (under .terraform/, not in the repository) is shown at the
+// module call of the repository's own files, the code that picks the
+// module and its inputs.
+func TestSARIFInstalledModule(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"tf/main.tf":                         "# the admin security group\nmodule \"sg\" {\n  source  = \"acme/sg/aws\"\n  version = \"1.0.0\"\n}\n",
+		"tf/.terraform/modules/modules.json": `{"Modules":[{"Key":"sg","Source":"registry.terraform.io/acme/sg/aws","Version":"1.0.0","Dir":".terraform/modules/sg"}]}`,
+		"tf/.terraform/modules/sg/main.tf":   sgTerraform,
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := policy.New(context.Background(), []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, data := iacSARIF(t, e, dir)
+	testkit.ValidateSARIF(t, testkit.SARIFSchema(t), "vigil iac SARIF", data)
+	n := 0
+	for _, res := range doc.Runs[0].Results {
+		if res.RuleID != "firewall-ssh-open-to-internet" {
+			continue
+		}
+		n++
+		pl := res.Locations[0].PhysicalLocation
+		if pl.ArtifactLocation.URI != "tf/main.tf" || pl.Region.StartLine != 2 || pl.Region.EndLine != 5 {
+			t.Errorf("located at %s:%d-%d, want the module call tf/main.tf:2-5", pl.ArtifactLocation.URI, pl.Region.StartLine, pl.Region.EndLine)
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d firewall-ssh-open-to-internet results, want 1", n)
 	}
 }

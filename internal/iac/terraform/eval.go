@@ -35,12 +35,16 @@ type evaluator struct {
 	problems []source.Problem
 	// reached are the module directories evaluated, when not nil.
 	reached map[string]bool
+	// inst is the root module's manifest of installed modules, read on
+	// the first call of a module that is not local.
+	inst *installed
 }
 
 // call is one instantiation of a module: its address prefix, input
 // values and the call sites above it.
 type call struct {
 	prefix  string               // "" for the root, module.a["x"].module.b
+	key     string               // the call names without keys: "a.b"
 	inputs  map[string]cty.Value // nil for the root module
 	calls   []resource.Location
 	regions map[string]providerConf // provider config name (aws, aws.west) → its configuration
@@ -1038,13 +1042,24 @@ func (e *evaluator) evalCall(s *scope, n *node) {
 			src = v.AsString()
 		}
 	}
-	if !strings.HasPrefix(src, "./") && !strings.HasPrefix(src, "../") {
-		e.problem(&n.block.DefRange, "%s: module source %q is not a local path; registry and git modules are not fetched, so its resources are not scanned", full, src)
-		e.problems[len(e.problems)-1].Warning = true // reported, not an input error
-		s.modules[n.name] = cty.DynamicVal
-		return
+	key := n.name
+	if s.c.key != "" {
+		key = s.c.key + "." + n.name
 	}
-	dir := path.Join(s.m.dir, src)
+	var dir string
+	if isLocalSource(src) {
+		dir = path.Join(s.m.dir, src)
+	} else {
+		// A registry or git module is read where `terraform init`
+		// installed it; it is never fetched.
+		var why string
+		if dir, why = e.installedDir(key, src); dir == "" {
+			e.problem(&n.block.DefRange, "%s: module source %q is not a local path and %s; registry and git modules are not fetched, so its resources are not scanned", full, src, why)
+			e.problems[len(e.problems)-1].Warning = true // reported, not an input error
+			s.modules[n.name] = cty.DynamicVal
+			return
+		}
+	}
 	for _, d := range s.c.stack {
 		if d == dir {
 			e.problem(&n.block.DefRange, "%s: module %q calls itself (cycle through %s); not evaluated again", full, src, strings.Join(s.c.stack, " -> "))
@@ -1087,7 +1102,7 @@ func (e *evaluator) evalCall(s *scope, n *node) {
 		cl := callLoc
 		cl.Address = prefix
 		calls := append(append([]resource.Location(nil), s.c.calls...), cl)
-		outs[i] = e.evalModule(child, &call{prefix: prefix, inputs: inputs, supplied: supplied, calls: calls, regions: s.regions,
+		outs[i] = e.evalModule(child, &call{prefix: prefix, key: key, inputs: inputs, supplied: supplied, calls: calls, regions: s.regions,
 			stack: append(append([]string(nil), s.c.stack...), dir)})
 	}
 	s.modules[n.name] = collect(keyed, exps, outs)

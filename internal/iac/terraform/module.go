@@ -235,3 +235,9 @@ func fileExists(root, rel string) bool {
 	st, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel)))
 	return err == nil && st.Mode().IsRegular()
 }
+
+// dirExists reports whether rel (relative to root) is a directory.
+func dirExists(root, rel string) bool {
+	st, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel)))
+	return err == nil && st.IsDir()
+}

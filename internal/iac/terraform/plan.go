@@ -279,6 +279,7 @@ type planWalk struct {
 	seen     map[string]bool
 	dataOnly bool
 	out      []tfmap.Instance
+	inst     *installed // the root module's installed modules, read when needed
 }
 
 func (w *planWalk) module(m *tfjson.StateModule) {
@@ -514,13 +515,20 @@ func (w *planWalk) locate(r *tfjson.StateResource, callNames []string, modAddr s
 		} else {
 			src = literalSource(n)
 		}
-		if !strings.HasPrefix(src, "./") && !strings.HasPrefix(src, "../") {
-			return fallback
+		next := path.Join(dir, src)
+		if !isLocalSource(src) {
+			// A registry or git module where terraform init put it.
+			if w.inst == nil {
+				w.inst = readInstalled(w.l.root, w.dir)
+			}
+			if next, _ = w.inst.dir(strings.Join(callNames[:i+1], "."), src); next == "" {
+				return fallback
+			}
 		}
 		cl := blockLocation(n)
 		cl.Address = strings.Join(segs[:2*(i+1)], ".")
 		calls = append(calls, cl)
-		dir = path.Join(dir, src)
+		dir = next
 	}
 	kind := "resource"
 	if r.Mode == tfjson.DataResourceMode {

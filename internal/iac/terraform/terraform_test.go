@@ -41,9 +41,15 @@ func files(t testing.TB, root string) []string {
 // evaluate returns the instances and problems of every root module under root.
 func evaluate(t testing.TB, root string, opts Options) ([]tfmap.Instance, []source.Problem) {
 	t.Helper()
+	return evaluateFiles(t, root, files(t, root), opts)
+}
+
+// evaluateFiles is evaluate over the given files of root.
+func evaluateFiles(t testing.TB, root string, fs []string, opts Options) ([]tfmap.Instance, []source.Problem) {
+	t.Helper()
 	var insts []tfmap.Instance
 	var probs []source.Problem
-	err := walkRoots(context.Background(), root, files(t, root), opts, func(_ string, e *evaluator) error {
+	err := walkRoots(context.Background(), root, fs, opts, func(_ string, e *evaluator) error {
 		insts = append(insts, e.insts...)
 		probs = append(probs, e.problems...)
 		return nil
