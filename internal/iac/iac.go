@@ -113,6 +113,7 @@ func Scan(ctx context.Context, e *policy.Engine, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	unscopeAccounts(sr)
 	res.Result = sr
 	rep := sr.Report
 	rep.Inputs = o.Paths

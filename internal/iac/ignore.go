@@ -94,6 +94,7 @@ func (s ignoring) Name() string { return s.src.Name() }
 
 func (s ignoring) Read(ctx context.Context, emit func(source.Batch) error) error {
 	return s.src.Read(ctx, func(b source.Batch) error {
+		scopeAccounts(b)
 		s.ig.resources(b.Resources)
 		return emit(b)
 	})

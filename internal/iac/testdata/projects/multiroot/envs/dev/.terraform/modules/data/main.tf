@@ -1,0 +1,9 @@
+variable "name" {
+  type = string
+}
+
+module "bucket" {
+  source     = "./modules/bucket"
+  bucket     = var.name
+  versioned  = false
+}
