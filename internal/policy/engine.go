@@ -60,6 +60,10 @@ type Engine struct {
 	modules  map[string]*ast.Module
 	pkgFiles map[string]int
 	allRules []string
+	// isRule and rulePkgs: the files of rules, and their packages
+	// indexed (filesFor), built when first needed.
+	isRule   map[string]bool
+	rulePkgs *pkgIndex
 }
 
 // Option configures an Engine.
@@ -169,33 +173,15 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 	return e, nil
 }
 
-// prepare compiles the libraries with the modules of rules idx (and those
-// prepared before) and prepares rules idx.
+// prepare compiles the libraries with the modules of rules idx and
+// prepares rules idx. files: what to compile (an eager engine's every
+// file), or nil for a lazy engine, which reads each rule's direct form
+// first and compiles and prepares OPA queries only for the rules that need
+// one (filesFor): a rule judged wholly on the Go fields, its message
+// constant or computed in Go, needs none, and preparing it costs reading
+// its module, not OPA's compile of it.
 func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) error {
-	if files == nil {
-		want := map[string]bool{}
-		for i, r := range e.rules {
-			if e.ready[i] {
-				want[r.File] = true
-			}
-		}
-		for _, i := range idx {
-			want[e.rules[i].File] = true
-		}
-		isRule := map[string]bool{}
-		for _, r := range e.allRules {
-			isRule[r] = true
-		}
-		for _, f := range e.files {
-			if !isRule[f.name] || want[f.name] {
-				files = append(files, f)
-			}
-		}
-	}
-	c, err := compile(files, false)
-	if err != nil {
-		return err
-	}
+	lazy := files == nil
 	// Library packages of one file, which direct rules may call.
 	libMods := map[string]*ast.Module{}
 	for _, f := range e.files {
@@ -204,28 +190,9 @@ func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) err
 		}
 	}
 	libs := func(pkg string) *ast.Module { return libMods[pkg] }
-	var sub []*Rule
+	var opa []int // the rules of idx OPA evaluates or queries
 	for _, i := range idx {
 		r := e.rules[i]
-		sub = append(sub, r)
-		q := buildQuery(r.Package, e.defined[r.ID])
-		pq, err := rego.New(rego.Compiler(c), rego.Query(q)).PrepareForEval(ctx)
-		if err != nil {
-			return fmt.Errorf("%s: preparing rule %s: %w", r.File, r.ID, err)
-		}
-		e.prepared[i] = pq
-		var mq *rego.PreparedEvalQuery
-		if e.defined[r.ID]["message"] {
-			// The rule's fail set is replaced by the ids of the failing
-			// resources the query sees (failIDs, in its input): a message
-			// over `r.id in fail` then need not evaluate fail again.
-			q, err := rego.New(rego.Compiler(c), rego.Query("message := "+r.Package+".message with "+r.Package+".fail as input."+failIDs)).PrepareForEval(ctx)
-			if err != nil {
-				return fmt.Errorf("%s: preparing rule %s: %w", r.File, r.ID, err)
-			}
-			mq = &q
-		}
-		e.messages[i] = mq
 		var d *direct
 		if m := e.modules[r.ID]; !e.noDirect && e.pkgFiles[m.Package.Path.String()] == 1 {
 			d = directRule(m, string(r.Class), libs)
@@ -238,21 +205,121 @@ func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) err
 		}
 		e.direct[i] = d
 		e.goMessages[i] = nil
-		if m := e.modules[r.ID]; mq != nil && !e.noDirect && !e.noGo && (d == nil || !d.hasMessage) {
+		hasMessage := e.defined[r.ID]["message"]
+		if m := e.modules[r.ID]; hasMessage && !e.noDirect && !e.noGo && (d == nil || !d.hasMessage) {
 			e.goMessages[i] = goMessage(m, string(r.Class), libs)
+		}
+		e.prepared[i], e.messages[i], e.reads[i], e.prefilter[i] = rego.PreparedEvalQuery{}, nil, nil, nil
+		onGo := d != nil && d.onGo && (!hasMessage || d.hasMessage || e.goMessages[i] != nil)
+		if lazy && onGo {
+			e.ready[i] = true
+			continue
+		}
+		opa = append(opa, i)
+	}
+	if len(opa) == 0 {
+		return nil
+	}
+	if lazy {
+		files = e.filesFor(opa)
+	}
+	c, err := compile(files, false)
+	if err != nil {
+		return err
+	}
+	sub := make([]*Rule, 0, len(opa))
+	for _, i := range opa {
+		r := e.rules[i]
+		sub = append(sub, r)
+		q := buildQuery(r.Package, e.defined[r.ID])
+		pq, err := rego.New(rego.Compiler(c), rego.Query(q)).PrepareForEval(ctx)
+		if err != nil {
+			return fmt.Errorf("%s: preparing rule %s: %w", r.File, r.ID, err)
+		}
+		e.prepared[i] = pq
+		if e.defined[r.ID]["message"] {
+			// The rule's fail set is replaced by the ids of the failing
+			// resources the query sees (failIDs, in its input): a message
+			// over `r.id in fail` then need not evaluate fail again.
+			q, err := rego.New(rego.Compiler(c), rego.Query("message := "+r.Package+".message with "+r.Package+".fail as input."+failIDs)).PrepareForEval(ctx)
+			if err != nil {
+				return fmt.Errorf("%s: preparing rule %s: %w", r.File, r.ID, err)
+			}
+			e.messages[i] = &q
 		}
 	}
 	reads, shared := readClasses(c, sub)
 	for k, rd := range reads {
-		i := idx[k]
+		i := opa[k]
 		e.reads[i] = rd
 		e.ready[i] = true
-		e.prefilter[i] = nil
 		if r := e.rules[i]; e.direct[i] == nil && !e.noDirect && !shared[k] {
 			e.prefilter[i] = ownFilter(e.modules[r.ID], string(r.Class), libs)
 		}
 	}
 	return nil
+}
+
+// filesFor lists the files a lazy engine compiles to prepare rules idx:
+// every file that is not a rule's (the libraries), the rules' own, and the
+// rule packages those refer to through data, transitively. The rules
+// prepared before are not compiled again (their prepared queries keep the
+// compiler they were prepared with), so preparing a pack class by class
+// costs what preparing it at once does.
+func (e *Engine) filesFor(idx []int) []parsedFile {
+	if e.rulePkgs == nil {
+		isRule := map[string]bool{}
+		for _, r := range e.allRules {
+			isRule[r] = true
+		}
+		mods := map[string]*ast.Module{}
+		for _, f := range e.files {
+			if isRule[f.name] && !f.test {
+				mods[f.name] = f.module
+			}
+		}
+		e.isRule, e.rulePkgs = isRule, newPkgIndex(mods)
+	}
+	want := map[string]bool{}
+	var queue []*ast.Module
+	byName := map[string]*ast.Module{}
+	for _, f := range e.files {
+		if f.test {
+			continue
+		}
+		byName[f.name] = f.module
+		if !e.isRule[f.name] {
+			queue = append(queue, f.module)
+		}
+	}
+	for _, i := range idx {
+		if f := e.rules[i].File; !want[f] {
+			want[f] = true
+			queue = append(queue, byName[f])
+		}
+	}
+	for len(queue) > 0 {
+		m := queue[0]
+		queue = queue[1:]
+		ast.WalkRefs(m, func(r ast.Ref) bool {
+			if r.HasPrefix(ast.DefaultRootRef) {
+				e.rulePkgs.reached(r, func(f string) {
+					if !want[f] {
+						want[f] = true
+						queue = append(queue, byName[f])
+					}
+				})
+			}
+			return false
+		})
+	}
+	var files []parsedFile
+	for _, f := range e.files {
+		if !e.isRule[f.name] || want[f.name] {
+			files = append(files, f)
+		}
+	}
+	return files
 }
 
 // ensurePrepared prepares the rules want selects that are not prepared
@@ -1296,10 +1363,7 @@ func readClasses(c *ast.Compiler, rules []*Rule) (reads []map[resource.Class]boo
 			return false
 		})
 	}
-	pkgFile := map[string]ast.Ref{} // every module -> its package
-	for name, m := range c.Modules {
-		pkgFile[name] = m.Package.Path
-	}
+	pkgs := newPkgIndex(c.Modules)
 	out := make([]map[resource.Class]bool, len(rules))
 	shared = make([]bool, len(rules))
 	for i, r := range rules {
@@ -1329,11 +1393,11 @@ func readClasses(c *ast.Compiler, rules []*Rule) (reads []map[resource.Class]boo
 				shared[i] = true
 			}
 			for _, ref := range mr.refs {
-				for other, pkg := range pkgFile {
-					if !seen[other] && (ref.HasPrefix(pkg) || pkg.HasPrefix(ref.ConstantPrefix())) {
+				pkgs.reached(ref, func(other string) {
+					if !seen[other] {
 						queue = append(queue, other)
 					}
-				}
+				})
 			}
 		}
 		if !all {
@@ -1358,4 +1422,43 @@ func groundHead(r ast.Ref) bool {
 		}
 	}
 	return true
+}
+
+// A pkgIndex finds the modules a data ref reaches: those whose package is
+// a prefix of the ref (data.vigil.lib.net.f(x) reaches data.vigil.lib.net),
+// by exact package path, and those whose package extends the ref's
+// constant prefix (data.vigil.rules[x] reaches every rule package), by
+// every prefix of every package path. Built once, so following a module's
+// refs costs lookups, not a scan of every module per ref (which made
+// preparing a pack of n rules quadratic in n).
+type pkgIndex struct {
+	byPkg    map[string][]string // package path -> its modules
+	underPkg map[string][]string // prefix of a package path -> the modules under it
+}
+
+func newPkgIndex(mods map[string]*ast.Module) *pkgIndex {
+	x := &pkgIndex{byPkg: map[string][]string{}, underPkg: map[string][]string{}}
+	for name, m := range mods {
+		p := m.Package.Path
+		x.byPkg[p.String()] = append(x.byPkg[p.String()], name)
+		for l := 1; l <= len(p); l++ {
+			k := p[:l].String()
+			x.underPkg[k] = append(x.underPkg[k], name)
+		}
+	}
+	return x
+}
+
+// reached calls visit with every module ref reaches (ref.HasPrefix(pkg)
+// or pkg.HasPrefix(ref.ConstantPrefix())), possibly more than once.
+func (x *pkgIndex) reached(ref ast.Ref, visit func(string)) {
+	cp := ref.ConstantPrefix()
+	for l := 1; l <= len(cp); l++ {
+		for _, f := range x.byPkg[cp[:l].String()] {
+			visit(f)
+		}
+	}
+	for _, f := range x.underPkg[cp.String()] {
+		visit(f)
+	}
 }
