@@ -46,6 +46,12 @@ type msgExpr struct {
 	ports  []int64  // msgNative: the constant set of ports, in order
 	key    *goNav   // msgObjectGet: the key below the object
 	def    *msgExpr // msgObjectGet: the default (a msgRef)
+	// portsOf: msgNative's ports computed (a msgPorts) rather than
+	// constant; msgPortJoin's list of ports.
+	portsOf *msgExpr
+	// portConds: msgPorts's conditions, per port of ports (ascending),
+	// on the resource; nav is the firewall argument's path.
+	portConds [][]directCond
 }
 
 type msgKind uint8
@@ -57,7 +63,23 @@ const (
 	msgConcat
 	msgNative
 	msgObjectGet // object.get(<ref to an object>, "<key>", <ref>): nav, key, def
+	// msgPorts is lib/net's exposed_ports(<ref>, <constant set of
+	// ports>): the ports (ascending) for which exposes_port(<ref>, port),
+	// read in the direct form, holds; a set, not a text.
+	msgPorts
+	// msgPortJoin is concat(<separator>, [sprintf("%d", [p]) | some p in
+	// sort(<msgPorts>)]): the ports in decimal, ascending.
+	msgPortJoin
+	// msgGuard is def, when every value of args (the body's assignments)
+	// is defined.
+	msgGuard
 )
+
+// exposedPortsFingerprint is the fingerprint of lib/net's exposed_ports,
+// which msgPorts computes as a set comprehension of exposes_port over the
+// ports: when its text changes, such messages are left to OPA until the
+// Go code follows (TestNativeLibFingerprints).
+const exposedPortsFingerprint = "21bdd8707d173cc60e46b106cdea74ce4786c03e7c45ec548ed9c9b3baaa8713"
 
 // A nativeHelper computes a library function of (resource, constant set of
 // ports) on the Go fields; ok is false when the Rego function is undefined.
@@ -142,7 +164,7 @@ func goMessage(m *ast.Module, class string, lib func(pkg string) *ast.Module) *m
 		!in.Operands()[0].Equal(ast.RefTerm(ast.VarTerm(string(v)), ast.StringTerm("id"))) || !in.Operands()[1].Equal(ast.VarTerm("fail")) {
 		return nil
 	}
-	mc := &msgCompiler{res: v, helpers: newModCtx(m, nil, 0), imports: map[string]*ast.Module{}, vars: map[ast.Var]*msgExpr{}}
+	mc := &msgCompiler{res: v, helpers: newModCtx(m, lib, 0), imports: map[string]*ast.Module{}, vars: map[ast.Var]*msgExpr{}}
 	if _, defined := mc.helpers.funcs["fail"]; defined {
 		return nil
 	}
@@ -163,13 +185,24 @@ func goMessage(m *ast.Module, class string, lib func(pkg string) *ast.Module) *m
 		}
 		x, ok := mc.objectGet(a.Operand(1))
 		if !ok {
-			return nil
+			if x, ok = mc.exposedPorts(a.Operand(1)); !ok {
+				return nil
+			}
 		}
 		mc.vars[name] = x
 	}
 	e, ok := mc.text(msg.Head.Value, 0)
 	if !ok || e.isValue() && e.leafKind() != reflect.String {
 		return nil
+	}
+	if len(mc.vars) > 0 {
+		// An assignment that is undefined leaves the resource without a
+		// message, whether the text uses its variable or not.
+		g := &msgExpr{kind: msgGuard, def: e}
+		for _, a := range msg.Body[2:] {
+			g.args = append(g.args, mc.vars[a.Operand(0).Value.(ast.Var)])
+		}
+		return g
 	}
 	return e
 }
@@ -261,10 +294,132 @@ func (e *msgExpr) leafKind() reflect.Kind {
 // message itself): a reference must be to a string field.
 func (mc *msgCompiler) text(t *ast.Term, depth int) (*msgExpr, bool) {
 	e, ok := mc.expr(t, depth)
-	if !ok || e.isValue() && e.leafKind() != reflect.String {
+	if !ok || e.kind == msgPorts || e.isValue() && e.leafKind() != reflect.String {
 		return nil, false
 	}
 	return e, true
+}
+
+// exposedPorts reads <import>.exposed_ports(<ref>, <constant set of
+// ports>), lib/net's function (its text the one msgPorts follows), as the
+// conditions exposes_port(<ref>, port) per port, in the direct form on the
+// Go fields.
+func (mc *msgCompiler) exposedPorts(t *ast.Term) (*msgExpr, bool) {
+	call, ok := t.Value.(ast.Call)
+	if !ok || len(call) != 3 {
+		return nil, false
+	}
+	ref, ok := call[0].Value.(ast.Ref)
+	if !ok || len(ref) != 2 || !ref[1].Equal(ast.StringTerm("exposed_ports")) {
+		return nil, false
+	}
+	alias, ok := ref[0].Value.(ast.Var)
+	if !ok || alias == mc.res {
+		return nil, false
+	}
+	if _, shadowed := mc.vars[alias]; shadowed {
+		return nil, false
+	}
+	lm := mc.imports[string(alias)]
+	if lm == nil || lm.Package.Path.String() != "data.vigil.lib.net" || libFingerprint(lm, []string{"exposed_ports"}) != exposedPortsFingerprint {
+		return nil, false
+	}
+	fw, ok := mc.expr(call[1], 1)
+	if !ok || fw.kind != msgRef {
+		return nil, false
+	}
+	ports, ok := mc.portSet(call[2])
+	if !ok {
+		return nil, false
+	}
+	slices.Sort(ports)
+	ports = slices.Compact(ports)
+	e := &msgExpr{kind: msgPorts, nav: fw.nav, ports: ports}
+	for _, port := range ports {
+		x := ast.NewExpr([]*ast.Term{ast.RefTerm(ast.VarTerm(string(alias)), ast.StringTerm("exposes_port")), call[1], ast.IntNumberTerm(int(port))})
+		sc := &scope{res: mc.res, vars: map[ast.Var]uint8{}, helpers: mc.helpers}
+		conds, ok := sc.conds([]*ast.Expr{x}, 0)
+		if !ok || len(conds) == 0 {
+			return nil, false
+		}
+		setGoPaths(conds)
+		var types [maxLevels + 1]reflect.Type
+		if !compileGoConds(conds, &types) {
+			return nil, false
+		}
+		e.portConds = append(e.portConds, conds)
+	}
+	return e, true
+}
+
+// exposed is a msgPorts's ports on r; ok is false when its firewall
+// argument is undefined (the call is).
+func (e *msgExpr) exposed(r *resource.Resource) ([]int64, bool) {
+	if _, ok := e.nav.get(reflect.ValueOf(r).Elem()); !ok {
+		return nil, false
+	}
+	var out []int64
+	for k, conds := range e.portConds {
+		if allHoldOnGo(conds, r, &goEnv{}) {
+			out = append(out, e.ports[k])
+		}
+	}
+	return out, true
+}
+
+// portList reads [sprintf("%d", [p]) | some p in sort(<ports>)], <ports>
+// an exposed_ports call or a variable assigned one.
+func (mc *msgCompiler) portList(t *ast.Term) (*msgExpr, bool) {
+	ac, ok := t.Value.(*ast.ArrayComprehension)
+	if !ok || len(ac.Body) != 1 {
+		return nil, false
+	}
+	sp, ok := ac.Term.Value.(ast.Call)
+	if !ok || len(sp) != 3 || sp[0].String() != ast.Sprintf.Ref().String() || !sp[1].Equal(ast.StringTerm("%d")) {
+		return nil, false
+	}
+	arr, ok := sp[2].Value.(*ast.Array)
+	if !ok || arr.Len() != 1 {
+		return nil, false
+	}
+	p, ok := arr.Elem(0).Value.(ast.Var)
+	if !ok || p.IsWildcard() || p == mc.res {
+		return nil, false
+	}
+	if _, shadows := mc.vars[p]; shadows {
+		return nil, false
+	}
+	x := ac.Body[0]
+	sd, ok := x.Terms.(*ast.SomeDecl)
+	if !ok || x.Negated || len(x.With) > 0 || len(sd.Symbols) != 1 {
+		return nil, false
+	}
+	in, ok := sd.Symbols[0].Value.(ast.Call)
+	if !ok || len(in) != 3 || in[0].String() != ast.Member.Ref().String() || !in[1].Equal(ast.VarTerm(string(p))) {
+		return nil, false
+	}
+	sorted, ok := in[2].Value.(ast.Call)
+	if !ok || len(sorted) != 2 || sorted[0].String() != ast.Sort.Ref().String() {
+		return nil, false
+	}
+	var ports *msgExpr
+	if v, ok := sorted[1].Value.(ast.Var); ok {
+		ports = mc.vars[v]
+	} else if r, ok := sorted[1].Value.(ast.Ref); ok && len(r) == 1 {
+		if v, ok := r[0].Value.(ast.Var); ok {
+			ports = mc.vars[v]
+		}
+	}
+	if ports == nil {
+		ports, ok = mc.exposedPorts(sorted[1])
+		if !ok {
+			return nil, false
+		}
+	}
+	if ports.kind != msgPorts {
+		return nil, false
+	}
+	return &msgExpr{kind: msgPortJoin, portsOf: ports}, true
 }
 
 // expr compiles a term of a message: a string constant, a reference to the
@@ -278,6 +433,9 @@ func (mc *msgCompiler) expr(t *ast.Term, depth int) (*msgExpr, bool) {
 		return &msgExpr{kind: msgConst, s: string(x)}, true
 	case ast.Var:
 		if e, ok := mc.vars[x]; ok {
+			if e.kind == msgPorts {
+				return nil, false // a set: only as exposure_note's ports or in a port list
+			}
 			return e, true
 		}
 		if s, ok := mc.helpers.strs[string(x)]; ok && x != mc.res {
@@ -309,6 +467,12 @@ func (mc *msgCompiler) call(x ast.Call, depth int) (*msgExpr, bool) {
 		first, ok := mc.expr(x[1], depth+1)
 		if !ok || first.kind != msgConst {
 			return nil, false
+		}
+		if op == ast.Concat.Ref().String() {
+			if list, ok := mc.portList(x[2]); ok {
+				list.s = first.s
+				return list, true
+			}
 		}
 		arr, ok := x[2].Value.(*ast.Array)
 		if !ok {
@@ -355,11 +519,26 @@ func (mc *msgCompiler) call(x ast.Call, depth int) (*msgExpr, bool) {
 			return nil, false
 		}
 	}
-	ports, ok := mc.portSet(x[2])
-	if !ok {
-		return nil, false
+	e := &msgExpr{kind: msgNative, native: nl.helpers[string(name)]}
+	if ports, ok := mc.portSet(x[2]); ok {
+		e.ports = ports
+		return e, true
 	}
-	return &msgExpr{kind: msgNative, native: nl.helpers[string(name)], ports: ports}, true
+	// a variable assigned exposed_ports
+	var v ast.Var
+	switch p := x[2].Value.(type) {
+	case ast.Var:
+		v = p
+	case ast.Ref:
+		if len(p) == 1 {
+			v, _ = p[0].Value.(ast.Var)
+		}
+	}
+	if ports := mc.vars[v]; ports != nil && ports.kind == msgPorts {
+		e.portsOf = ports
+		return e, true
+	}
+	return nil, false
 }
 
 // portSet reads a constant set of integers: a literal, set(), or a set
@@ -411,7 +590,38 @@ func (e *msgExpr) eval(r *resource.Resource) (string, bool) {
 		}
 		return goString(v)
 	case msgNative:
+		if e.portsOf != nil {
+			ports, ok := e.portsOf.exposed(r)
+			if !ok {
+				return "", false
+			}
+			return e.native(r, ports)
+		}
 		return e.native(r, e.ports)
+	case msgPortJoin:
+		// In a comprehension's body an undefined call leaves the list
+		// empty (an assigned one is guarded by msgGuard).
+		ports, _ := e.portsOf.exposed(r)
+		parts := make([]string, len(ports))
+		for i, p := range ports {
+			parts[i] = strconv.FormatInt(p, 10)
+		}
+		return strings.Join(parts, e.s), true
+	case msgPorts:
+		return "", false // a set, not a text (never a message's part)
+	case msgGuard:
+		for _, a := range e.args {
+			var ok bool
+			if a.kind == msgPorts {
+				_, ok = a.exposed(r)
+			} else {
+				_, ok = a.value(r)
+			}
+			if !ok {
+				return "", false
+			}
+		}
+		return e.def.eval(r)
 	case msgConcat:
 		parts := make([]string, len(e.args))
 		for i, a := range e.args {

@@ -25,6 +25,10 @@ func TestNativeLibFingerprints(t *testing.T) {
 				pkg, nl.rules, got, nl.fingerprint)
 		}
 	}
+	if got := libFingerprint(builtinLibModule(t, "data.vigil.lib.net"), []string{"exposed_ports"}); got != exposedPortsFingerprint {
+		t.Errorf("data.vigil.lib.net: the Rego text of exposed_ports changed (fingerprint %s, msgPorts follows %s): update msgPorts and the fingerprint",
+			got, exposedPortsFingerprint)
+	}
 }
 
 func builtinLibModule(t *testing.T, pkg string) *ast.Module {
@@ -73,15 +77,23 @@ func TestGoMessagesMatchOPA(t *testing.T) {
 		`r.facts.compute.identity`,
 		"sprintf(\"%s is granted in %s\", [who, r.region]) if {\n\tsome r in input.resources.compute\n\tr.id in fail\n\twho := object.get(r.facts.compute, \"identity\", r.type)\n}\n#",
 		"concat(\"-\", [who, r.id]) if {\n\tsome r in input.resources.compute\n\tr.id in fail\n\twho := object.get(r.facts.compute, \"identity\", r.name)\n}\n#",
+		// lib/net's exposed_ports: assigned, in a port list and as
+		// exposure_note's ports; inline; assigned and unused (undefined
+		// without a firewall: no message).
+		"sprintf(\"db port(s) %s%s\", [concat(\", \", [sprintf(\"%d\", [p]) | some p in sort(ports)]), net.exposure_note(r, ports)]) if {\n\tsome r in input.resources.compute\n" +
+			"\tr.id in fail\n\tports := net.exposed_ports(r.facts.firewall, db_ports)\n}\n#",
+		`concat("", [sprintf("port %s (HTTP/HTTPS)", [concat(" and ", [sprintf("%d", [p]) | some p in sort(net.exposed_ports(r.facts.firewall, {443, 80}))])]), net.exposure_note(r, {80, 443})])`,
+		"r.id if {\n\tsome r in input.resources.compute\n\tr.id in fail\n\tunused := net.exposed_ports(r.facts.firewall, {22})\n}\n#",
 	}
 	files := map[string]string{"net.rego": string(net)}
 	for i, msg := range messages {
 		id := fmt.Sprintf("m%d", i)
-		files[id+".rego"] = header(id, "compute", "") + "import data.vigil.lib.net\n\nadmin_ports := {22, 3389}\n\nlabel := \"L\"\n\n" +
+		files[id+".rego"] = header(id, "compute", "") + "import data.vigil.lib.net\n\nadmin_ports := {22, 3389}\n\ndb_ports := {5432, 3306, 1433}\n\nlabel := \"L\"\n\n" +
 			"fail contains r.id if {\n\tsome r in input.resources.compute\n\tr.type == \"T\"\n}\n\n" +
 			"message[r.id] := " + msg + " if {\n\tsome r in input.resources.compute\n\tr.id in fail\n}\n"
 		if strings.HasSuffix(msg, "#") { // the message with its own body
-			files[id+".rego"] = header(id, "compute", "") + "fail contains r.id if {\n\tsome r in input.resources.compute\n\tr.type == \"T\"\n}\n\n" +
+			files[id+".rego"] = header(id, "compute", "") + "import data.vigil.lib.net\n\ndb_ports := {5432, 3306, 1433}\n\n" +
+				"fail contains r.id if {\n\tsome r in input.resources.compute\n\tr.type == \"T\"\n}\n\n" +
 				"message[r.id] := " + strings.TrimSuffix(msg, "#")
 		}
 	}
@@ -98,6 +110,9 @@ func TestGoMessagesMatchOPA(t *testing.T) {
 			p.Hops = append(p.Hops, resource.Hop{Resource: "x", Allows: h})
 		}
 		return p
+	}
+	rule := func(action, proto string, from, to, prio int, src string) resource.FirewallRule {
+		return resource.FirewallRule{Direction: "ingress", Action: action, Protocol: proto, FromPort: from, ToPort: to, Priority: prio, Sources: []string{src}}
 	}
 	vm := func(id string, f resource.Facts) *resource.Resource {
 		return &resource.Resource{ID: id, Provider: resource.AWS, Class: resource.ClassCompute, Type: "T", Region: "eu-west-1", Facts: f,
@@ -116,6 +131,19 @@ func TestGoMessagesMatchOPA(t *testing.T) {
 			Paths: []resource.ExposurePath{path("tcp", 3389, 3390, "nsg")}}}),
 		vm("undecided", resource.Facts{Exposure: &resource.Exposure{Undecided: []string{"no route table", "NACL unreadable"}, Paths: []resource.ExposurePath{path("icmp", 0, 0)}}}),
 		vm("other-type", resource.Facts{Compute: &resource.Compute{Identity: "x"}}),
+		// Firewalls: ports opened from the internet, a rule shadowed by a
+		// deny, a disabled rule, UDP only, all protocols.
+		vm("fw-open", resource.Facts{Firewall: &resource.Firewall{Rules: []resource.FirewallRule{
+			rule("allow", "tcp", 3306, 5432, 100, "0.0.0.0/0"), rule("allow", "tcp", 80, 80, 100, "::/0"), rule("deny", "tcp", 3306, 3306, 50, "*"),
+		}}, Exposure: &resource.Exposure{Internet: resource.Bool(true), Paths: []resource.ExposurePath{path("tcp", 5432, 5432, "sg")}}}),
+		vm("fw-all", resource.Facts{Firewall: &resource.Firewall{Rules: []resource.FirewallRule{rule("allow", "all", 0, 0, 0, "Internet")}}}),
+		vm("fw-closed", resource.Facts{Firewall: &resource.Firewall{Rules: []resource.FirewallRule{
+			rule("allow", "udp", 0, 65535, 0, "0.0.0.0/0"), rule("allow", "tcp", 443, 443, 0, "10.0.0.0/8"),
+		}}}),
+		vm("fw-disabled", resource.Facts{Firewall: &resource.Firewall{Rules: []resource.FirewallRule{
+			{Direction: "ingress", Action: "allow", Protocol: "tcp", FromPort: 0, ToPort: 65535, Sources: []string{"0.0.0.0/0"}, Disabled: true},
+		}}}),
+		vm("fw-empty", resource.Facts{Firewall: &resource.Firewall{}}),
 	}
 	inv[len(inv)-1].Type = "U"
 	compareEngines(t, direct, opa, inv)
