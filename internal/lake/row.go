@@ -53,7 +53,12 @@ type Row struct {
 	OCSF string `parquet:"ocsf"`
 
 	source logs.Source
+	// hash is EventHash's bytes: the deduplication key in memory.
+	hash eventKey
 }
+
+// eventKey is the binary form of an event hash (EventHash's 128 bits).
+type eventKey [16]byte
 
 // Columns lists the queryable columns of the events view, in order, with
 // their SQL types (partition columns last).
@@ -89,8 +94,16 @@ const OCSFSQL = `replace("ocsf", '"raw_data":"` + rawDataRef + `"', '"raw_data":
 
 // EventHash returns the deduplication key of a raw event.
 func EventHash(raw []byte) string {
+	_, s := eventHash(raw)
+	return s
+}
+
+// eventHash returns the deduplication key of a raw event, binary and as
+// EventHash writes it.
+func eventHash(raw []byte) (eventKey, string) {
 	h := sha256.Sum256(raw)
-	return hex.EncodeToString(h[:16])
+	k := eventKey(h[:16])
+	return k, hex.EncodeToString(k[:])
 }
 
 // NewRow flattens a normalized event of source src with its raw JSON
@@ -119,7 +132,6 @@ func NewRow(src logs.Source, raw []byte, ev ocsf.Event) (Row, error) {
 		Severity:   b.Severity,
 		StatusID:   int32(b.StatusID),
 		Status:     b.Status,
-		EventHash:  EventHash(raw),
 		EventUID:   b.Metadata.UID,
 		// The row shares raw and the encoding instead of copying them (a
 		// copy of each was 13% of ingest's CPU): json.Marshal's result is
@@ -128,6 +140,7 @@ func NewRow(src logs.Source, raw []byte, ev ocsf.Event) (Row, error) {
 		OCSF:   unsafe.String(unsafe.SliceData(full), len(full)),
 		source: src,
 	}
+	r.hash, r.EventHash = eventHash(raw)
 	if r.EventUID == "" {
 		r.EventUID = "sha256:" + r.EventHash
 	}
@@ -159,16 +172,17 @@ func NewRow(src logs.Source, raw []byte, ev ocsf.Event) (Row, error) {
 // newCloudTrailRow is NewRow for a CloudTrail event, its OCSF event
 // written by cloudtrail.AppendOCSF straight from raw (half the CPU time
 // of normalizing and encoding it) and appended to *arena, which the row
-// then shares. ok is false when the encoder leaves the event to
+// then shares; members locates raw's members (Record.Members) or is nil.
+// ok is false when the encoder leaves the event to
 // Normalize (sign-ins, IAM account changes, shapes it does not decode):
 // the caller then uses NewRow. TestCloudTrailRowMatchesNewRow holds the
 // two to the same row.
-func newCloudTrailRow(raw []byte, arena *[]byte) (Row, bool) {
+func newCloudTrailRow(raw []byte, members []int32, arena *[]byte) (Row, bool) {
 	a := *arena
 	if cap(a)-len(a) < 2*len(raw)+1024 {
 		a = make([]byte, 0, max(256<<10, 4*len(raw)))
 	}
-	out, f, ok := cloudtrail.AppendOCSF(a, raw, rawDataRef)
+	out, f, ok := cloudtrail.AppendOCSF(a, raw, members, rawDataRef)
 	if !ok {
 		return Row{}, false
 	}
@@ -195,12 +209,12 @@ func newCloudTrailRow(raw []byte, arena *[]byte) (Row, bool) {
 		APIService:    f.Service,
 		APIOperation:  f.Operation,
 		ResourceUIDs:  f.ResourceUIDs,
-		EventHash:     EventHash(raw),
 		EventUID:      f.UID,
 		Raw:           unsafe.String(unsafe.SliceData(raw), len(raw)),
 		OCSF:          unsafe.String(unsafe.SliceData(full), len(full)),
 		source:        logs.AWSCloudTrail,
 	}
+	r.hash, r.EventHash = eventHash(raw)
 	if r.EventUID == "" {
 		r.EventUID = "sha256:" + r.EventHash
 	}

@@ -151,7 +151,7 @@ func TestCloudTrailRowMatchesNewRow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, ok := newCloudTrailRow(r.Raw, &arena)
+		got, ok := newCloudTrailRow(r.Raw, r.Members, &arena)
 		if !ok {
 			return nil
 		}

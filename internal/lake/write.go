@@ -218,8 +218,10 @@ func partFiles(dir string) ([]string, error) {
 	return out, nil
 }
 
-// readHashes adds the event_hash values stored in a part file to set.
-func readHashes(path string, set map[string]struct{}) error {
+// readHashes adds the event_hash values stored in a part file to set. A
+// value that is not 32 hex digits is left out: no event's hash can equal
+// it.
+func readHashes(path string, set map[eventKey]struct{}) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -253,7 +255,12 @@ func readHashes(path string, set map[string]struct{}) error {
 			for {
 				n, err := vr.ReadValues(buf)
 				for _, v := range buf[:n] {
-					set[string(v.ByteArray())] = struct{}{}
+					var k eventKey
+					if b := v.ByteArray(); len(b) == 2*len(k) {
+						if _, err := hex.Decode(k[:], b); err == nil {
+							set[k] = struct{}{}
+						}
+					}
 				}
 				if errors.Is(err, io.EOF) {
 					break

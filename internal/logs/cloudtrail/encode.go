@@ -38,11 +38,13 @@ type event struct {
 // ok false for the rest (sign-in events, IAM account changes, what
 // Normalize rejects, and values it does not decode: see norm.RawStr), which
 // the caller then normalizes with Normalize. raw must be a valid JSON object
-// (a logs.Record's Raw is) and must not change while the Fields are used.
+// (a logs.Record's Raw is) and must not change while the Fields are used;
+// members, when not nil, locates raw's top-level members (a Record's
+// Members: see norm.MembersAt), so that raw is not scanned again.
 // TestAppendOCSFMatchesNormalize and FuzzAppendOCSF hold it to Normalize.
-func AppendOCSF(dst, raw []byte, rawData string) (out []byte, f Fields, ok bool) {
+func AppendOCSF(dst, raw []byte, members []int32, rawData string) (out []byte, f Fields, ok bool) {
 	var e event
-	if !norm.Members(raw, func(k string, v []byte) bool {
+	if !norm.MembersAt(raw, members, func(k string, v []byte) bool {
 		var p *[]byte
 		switch k {
 		case "eventName":
@@ -521,11 +523,11 @@ func appendStringText(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if plain[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':
@@ -566,3 +568,12 @@ func appendStringText(b []byte, s string) []byte {
 	}
 	return append(b, s[start:]...)
 }
+
+// plain marks the bytes a JSON string holds as they are: ASCII but for
+// control characters, quote, backslash and the HTML characters.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()

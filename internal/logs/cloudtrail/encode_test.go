@@ -19,11 +19,11 @@ import (
 // sameAsNormalize fails t unless AppendOCSF's output for raw is the
 // encoding of Normalize's event (raw_data set as the lake sets it) and its
 // fields are that event's. It returns whether AppendOCSF encoded raw.
-func sameAsNormalize(t *testing.T, where string, raw []byte) bool {
+func sameAsNormalize(t *testing.T, where string, raw []byte, members []int32) bool {
 	t.Helper()
 	const rawData = "(raw)"
 	prefix := []byte("prefix")
-	got, f, ok := cloudtrail.AppendOCSF(prefix, raw, rawData)
+	got, f, ok := cloudtrail.AppendOCSF(prefix, raw, members, rawData)
 	if !bytes.HasPrefix(got, prefix) {
 		t.Fatalf("%s: dst not appended to", where)
 	}
@@ -95,13 +95,18 @@ func corpus() []string {
 // them; it must take most of them (API Activity events).
 func TestAppendOCSFMatchesNormalize(t *testing.T) {
 	paths := append([]string{filepath.Join("..", "testdata", "samples")}, corpus()...)
-	var n, encoded int
+	var n, encoded, withMembers int
 	err := logs.Walk(context.Background(), paths, func(r logs.Record) error {
 		if r.Source != cloudtrail.Name {
 			return nil
 		}
 		n++
-		if sameAsNormalize(t, r.File, r.Raw) {
+		if r.Members != nil {
+			withMembers++
+		}
+		if sameAsNormalize(t, r.File, r.Raw, r.Members) != sameAsNormalize(t, r.File, r.Raw, nil) {
+			t.Fatalf("%s:%d: encoded with the reader's members and without them differ", r.File, r.Line)
+		} else if sameAsNormalize(t, r.File, r.Raw, nil) {
 			encoded++
 		}
 		return nil
@@ -112,7 +117,10 @@ func TestAppendOCSFMatchesNormalize(t *testing.T) {
 	if len(corpus()) == 0 {
 		t.Logf("corpus not present: samples only")
 	}
-	t.Logf("%d of %d CloudTrail events encoded directly", encoded, n)
+	t.Logf("%d of %d CloudTrail events encoded directly; %d came with their members located", encoded, n, withMembers)
+	if withMembers == 0 {
+		t.Fatal("no event came with its members: the reader's offsets are not tested")
+	}
 	if n == 0 || encoded*10 < n*8 {
 		t.Fatalf("%d of %d CloudTrail events encoded directly: want at least 80%%", encoded, n)
 	}
@@ -144,7 +152,7 @@ func TestAppendOCSFShapes(t *testing.T) {
 		{`{"event\u004eame":"A","eventTime":"2024-01-01T00:00:00Z"}`, false},
 		{`{"eventName":"A\u00e9","eventTime":"2024-01-01T00:00:00Z","eventSource":"s"}`, true},
 	} {
-		if got := sameAsNormalize(t, c.raw, []byte(c.raw)); got != c.encode {
+		if got := sameAsNormalize(t, c.raw, []byte(c.raw), nil); got != c.encode {
 			t.Errorf("%s: encoded %v, want %v", c.raw, got, c.encode)
 		}
 	}
@@ -169,7 +177,7 @@ func FuzzAppendOCSF(f *testing.F) {
 		if !stdjson.Valid(raw) {
 			return
 		}
-		sameAsNormalize(t, "fuzz", raw)
+		sameAsNormalize(t, "fuzz", raw, nil)
 	})
 }
 

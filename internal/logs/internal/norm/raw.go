@@ -270,3 +270,29 @@ func hex4(b []byte, i int) (rune, bool) {
 	n, err := strconv.ParseUint(unsafe.String(&b[i], 4), 16, 16)
 	return rune(n), err == nil
 }
+
+// MembersAt is Members for an object whose members a reader already
+// located: mem holds four offsets into obj per member (key text start and
+// end, value start and end; logs.Record.Members). Offsets that do not fit
+// obj, or no offsets, make it scan obj as Members does.
+func MembersAt(obj []byte, mem []int32, f func(key string, val []byte) bool) bool {
+	if len(mem) == 0 || len(mem)%4 != 0 {
+		return Members(obj, f)
+	}
+	n := int32(len(obj))
+	for i := 0; i < len(mem); i += 4 {
+		if ks, ke, vs, ve := mem[i], mem[i+1], mem[i+2], mem[i+3]; ks < 1 || ks > ke || ke >= vs || vs >= ve || ve > n {
+			return Members(obj, f)
+		}
+	}
+	for i := 0; i < len(mem); i += 4 {
+		key := obj[mem[i]:mem[i+1]]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			return false
+		}
+		if !f(unsafe.String(unsafe.SliceData(key), len(key)), obj[mem[i+2]:mem[i+3]]) {
+			break
+		}
+	}
+	return true
+}
