@@ -202,6 +202,29 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 		// filesSeen is files for the progress display (read by the storer).
 		filesSeen atomic.Int64
 	)
+	// The files are hashed (for the manifest) one file ahead of the
+	// reading, on a goroutine of their own: hashing a file before reading
+	// it left the other core idle. Errors are reported by the reader, in
+	// file order.
+	type hashed struct {
+		path, sum string
+		size      int64
+		err       error
+	}
+	hashes := make(chan hashed, 1)
+	g.Go(func() error {
+		defer close(hashes)
+		for _, path := range logs.ListFiles(paths, report) {
+			h := hashed{path: path}
+			h.sum, h.size, h.err = fileHash(path)
+			select {
+			case hashes <- h:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+		return nil
+	})
 	g.Go(func() error {
 		defer close(toWork)
 		// Batches are sized for batchSize CloudTrail events of up to 32
@@ -222,13 +245,13 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 			cur = newBatch()
 			return nil
 		}
-		for _, path := range logs.ListFiles(paths, report) {
+		for h := range hashes {
 			if err := gctx.Err(); err != nil {
 				return err
 			}
-			sum, size, err := fileHash(path)
-			if err != nil {
-				report(logs.InputError{File: path, Offset: -1, Err: err})
+			path, sum, size := h.path, h.sum, h.size
+			if h.err != nil {
+				report(logs.InputError{File: path, Offset: -1, Err: h.err})
 				continue
 			}
 			if !opts.Force && done[sum] {
@@ -239,7 +262,7 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 			done[sum] = true // the same content twice in one run is read once
 			files++
 			filesSeen.Add(1)
-			err = logs.ReadFile(gctx, path, func(r logs.Record) error {
+			err := logs.ReadFile(gctx, path, func(r logs.Record) error {
 				read[r.Source]++
 				if r.Source == logs.AWSCloudTrail {
 					cur.mem = append(cur.mem, r.Members...)
