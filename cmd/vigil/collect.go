@@ -31,6 +31,7 @@ type liveFlags struct {
 	azureSubs                           []string
 	azureTenant                         string
 	azureBlobDataPlane                  bool
+	azureKeyVaultCertificates           bool
 	azureEndpoint, azureCAFile          string
 	gcpScope                            []string
 	gcpQuotaProject, gcpEndpoint        string
@@ -52,6 +53,7 @@ func (f *liveFlags) register(fl *pflag.FlagSet) {
 	fl.StringSliceVar(&f.azureSubs, "azure-subscriptions", nil, "only these Azure subscription IDs (default: every subscription the identity can read)")
 	fl.StringVar(&f.azureTenant, "azure-tenant", "", "Entra ID tenant to authenticate to and read the directory of (default: the subscriptions' tenant)")
 	fl.BoolVar(&f.azureBlobDataPlane, "azure-blob-data-plane", false, "read a storage account's blob service properties from the data plane when ARM denies them")
+	fl.BoolVar(&f.azureKeyVaultCertificates, "azure-keyvault-certificates", false, "read each key vault's certificates and their policies from the Key Vault data plane (CIS Azure 6.0 8.3.11; needs a data-plane role such as Key Vault Reader)")
 	fl.StringVar(&f.azureEndpoint, "azure-endpoint", "", "one https base URL for Azure Resource Manager, Resource Graph, Microsoft Graph and the token authority (local emulators and tests)")
 	fl.StringVar(&f.azureCAFile, "azure-ca-file", "", "PEM certificates to trust besides the system's for Azure (a local endpoint's)")
 	fl.StringSliceVar(&f.gcpScope, "gcp-scope", nil, "organizations/N, folders/N or projects/P (default: every organization and project the identity sees)")
@@ -79,7 +81,7 @@ func (f *liveFlags) options(cmd *cobra.Command) (live.Options, error) {
 		case "azure":
 			o.Azure = &azurecollect.Options{
 				Subscriptions: f.azureSubs, TenantID: f.azureTenant, BlobDataPlane: f.azureBlobDataPlane,
-				Endpoint: f.azureEndpoint, CAFile: f.azureCAFile,
+				KeyVaultCertificates: f.azureKeyVaultCertificates, Endpoint: f.azureEndpoint, CAFile: f.azureCAFile,
 				Concurrency: f.concurrency, CallTimeout: f.callTimeout, Logger: slog.Default(),
 			}
 		case "gcp":

@@ -730,6 +730,12 @@ az graph query --subscriptions "$SUB" --first 1000 -o json \\
   > securityresources.json
 az security setting list --subscription "$SUB" -o json > securitysettings.json
 az lock list --subscription "$SUB" -o json > locks.json
+# Key Vault certificates with their policies (data plane: a role such as Key Vault Reader on the vaults)
+for v in $(az keyvault list --subscription "$SUB" --query "[].name" -o tsv); do
+  for c in $(az keyvault certificate list --vault-name "$v" --query "[].name" -o tsv); do
+    az keyvault certificate show --vault-name "$v" --name "$c" -o json
+  done
+done | jq -s . > keyvaultcertificates.json
 az graph query --management-groups "$TENANT" --first 1000 -o json --query data \\
   -q "ResourceContainers | where type =~ 'microsoft.management/managementgroups' or subscriptionId == '$SUB'" \\
   > resourcecontainers.json

@@ -20,6 +20,7 @@ the shape of the others. Planted resources carry the tag sample=planted,
 clean ones sample=clean.
 """
 
+import datetime
 import json
 import os
 import sys
@@ -1070,6 +1071,50 @@ def locks(root):
                                                                             "security-keep on rg-nw-security")
 
 
+def certificates(root):
+    """CIS 8.3.11: the certificates of kv-nw-apps-prod as az keyvault certificate show prints them (with their
+    policies; keyvaultcertificates.json): the API's TLS certificate is issued for 12 months, the partner mTLS one
+    for 24."""
+    vault = "kv-nw-apps-prod"
+
+    def iso(ts):
+        return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+    def cert(name, subject, months, created_days_ago, version):
+        base = "https://%s.vault.azure.net/" % vault
+        created = unix(-created_days_ago)
+        attrs = {"created": iso(created), "enabled": True, "expires": iso(created + months * 30 * 86400),
+                 "notBefore": iso(created - 600), "recoverableDays": 90, "recoveryLevel": "Recoverable+Purgeable",
+                 "updated": iso(created)}
+        thumb = uid("thumb-" + name).replace("-", "").upper()[:40]
+        return {"attributes": attrs, "cer": "MIIDQjCCAiqgAwIBAgIQ" + uid("cer-" + name).replace("-", ""),
+                "contentType": "application/x-pkcs12", "id": base + "certificates/%s/%s" % (name, version),
+                "kid": base + "keys/%s/%s" % (name, version), "name": name,
+                "policy": {"attributes": {"created": iso(created), "enabled": True, "expires": None, "notBefore": None,
+                                          "recoverableDays": None, "recoveryLevel": None, "updated": iso(created)},
+                           "id": base + "certificates/%s/policy" % name,
+                           "issuerParameters": {"certificateTransparency": None, "certificateType": None, "name": "Self"},
+                           "keyProperties": {"curve": None, "exportable": True, "keySize": 2048, "keyType": "RSA",
+                                             "reuseKey": False},
+                           "lifetimeActions": [{"action": {"actionType": "AutoRenew"},
+                                                "trigger": {"daysBeforeExpiry": None, "lifetimePercentage": 80}}],
+                           "secretProperties": {"contentType": "application/x-pkcs12"},
+                           "x509CertificateProperties": {"ekus": ["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"],
+                                                         "keyUsage": ["digitalSignature", "keyEncipherment"],
+                                                         "subject": subject, "subjectAlternativeNames": None,
+                                                         "validityInMonths": months}},
+                "sid": base + "secrets/%s/%s" % (name, version), "tags": {"owner": "platform"},
+                "x509Thumbprint": thumb, "x509ThumbprintHex": thumb}
+    rows = [cert("api-nw-tls", "CN=api.northwind.example", 12, 40, "7c1e4f0a9b2d4e6f8a1c3e5f7a9b1d3e"),
+            cert("partner-mtls", "CN=partner-gw.northwind.example", 24, 200, "2b4d6f8a0c1e4a7b9d2f4a6c8e0b2d4f")]
+    with open(os.path.join(root, "keyvaultcertificates.json"), "w", encoding="utf-8") as f:
+        f.write(json.dumps(rows, indent=2) + "\n")
+    cid = lambda name: "https://%s.vault.azure.net/certificates/%s" % (vault, name)  # noqa: E731
+    plant("azure-keyvault-certificate-validity-long", cid("partner-mtls"), "certificate policy validityInMonths 24 "
+                                                                           "(keyvaultcertificates.json)")
+    clean("secret", cid("api-nw-tls"), "certificate policy validityInMonths 12 (CIS 8.3.11)")
+
+
 def main(org=ORG):
     """Extend the Azure exports under org (examples/org), write org/expected-azure.json and return the
     number of rows added."""
@@ -1084,6 +1129,7 @@ def main(org=ORG):
         if r["type"].lower() == STORAGE.lower():
             STORAGE_IDS.setdefault(r["name"], r["id"])
     locks(root)
+    certificates(root)
     patch_cis(doc["data"])
     for r in doc["data"]:
         if r["id"] == VM_APP01:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"path/filepath"
 
 	"github.com/vigil-sec/vigil/internal/findings/azuresec"
 	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
@@ -62,7 +63,7 @@ func parseData(ctx context.Context, path string, data []byte) fileResult {
 	if format, res := parseDocument(ctx, path, doc); res != nil {
 		return fileResult{format: format, res: res}
 	}
-	if res, why := azure.ParseEmptyLockListing(ctx, path, doc); res != nil || why != "" {
+	if res, why := azure.ParseByName(ctx, path, filepath.Base(path), doc); res != nil || why != "" {
 		if res == nil {
 			return fileResult{skip: why}
 		}
@@ -131,6 +132,7 @@ type documentFormat struct {
 var documentFormats = []documentFormat{
 	{awsconfig.Detect, awsconfig.Parse},
 	{azure.Detect, azure.Parse},
+	{azure.DetectKeyVaultCertificates, azure.ParseKeyVaultCertificates},
 	{gcp.Detect, gcp.Parse},
 	{awsorg.Detect, awsorg.Parse},
 	{entra.Detect, entra.Parse},

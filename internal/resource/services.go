@@ -182,6 +182,13 @@ type Secret struct {
 	Expires      string `json:"expires,omitempty"`
 	KeyManager   string `json:"key_manager,omitempty"`
 	Enabled      *bool  `json:"enabled,omitempty"`
+	// ValidityMonths: a Key Vault certificate's validity period, in
+	// months, as its issuance policy sets it (x509_props.validity_months;
+	// CIS Azure 6.0 8.3.11). Known when the input holds the certificate's
+	// policy (Key Vault data plane: GET {vault}/certificates/{name} or
+	// .../policy, az keyvault certificate show; Terraform's
+	// certificate_policy).
+	ValidityMonths *int `json:"validity_months,omitempty"`
 }
 
 // Registry: ECR repository, Azure Container Registry, Artifact Registry repository.

@@ -78,6 +78,13 @@ func (c *collector) details(ctx context.Context, s subscription, results []*tabl
 		}
 	}
 	var wg sync.WaitGroup
+	if c.opts.KeyVaultCertificates && resources != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.vaultCertificates(ctx, s, resources.rows)
+		}()
+	}
 	out := make([][][]any, len(armLists)) // list, parent: rows
 	failed := make([]atomic.Bool, len(armLists))
 	for li, l := range armLists {

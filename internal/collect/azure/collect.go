@@ -71,6 +71,15 @@ type Options struct {
 	// BlobKey returns an account's shared key for the data plane ("" or
 	// nil: the token credential).
 	BlobKey func(account string) string
+	// KeyVaultCertificates: list each key vault's certificates and read
+	// their policies from the Key Vault data plane (keyvaultcertificates.json;
+	// CIS Azure 6.0 8.3.11). Needs a data-plane role (Key Vault Reader,
+	// or an access policy allowing certificates list and get) and network
+	// access to the vault; a vault that refuses is a recorded failure.
+	KeyVaultCertificates bool
+	// KeyVaultEndpoint returns a vault's data-plane base URL (nil: its
+	// vaultUri, else https://<vault>.vault.azure.net; a test server in tests).
+	KeyVaultEndpoint func(vault string) string
 	// HTTPClient sends the requests (nil: the SDK's default transport).
 	HTTPClient *http.Client
 	// Logger receives debug records (nil: slog.Default()).

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-sec/vigil/internal/collect"
 	"github.com/vigil-sec/vigil/internal/importer"
@@ -99,6 +100,7 @@ func TestRoundTripSampleOrg(t *testing.T) {
 			body, _ := json.Marshal(map[string]any{"value": rows})
 			routes["GET /subscriptions/"+sub+l.path] = route{Body: body}
 		}
+		certRoutes(t, filepath.Join(sample, sub, "keyvaultcertificates.json"), routes)
 		for k, r := range routes {
 			if strings.Contains(k, "mg:<tenant>") {
 				delete(routes, k)
@@ -115,6 +117,8 @@ func TestRoundTripSampleOrg(t *testing.T) {
 	f.Lenient = true
 	o := f.options()
 	o.MaxRetries = -1
+	o.KeyVaultCertificates = true
+	o.KeyVaultEndpoint = func(vault string) string { return f.URL + "/vault/" + vault }
 	mem, rec, err := run(t, f, o)
 	if err != nil {
 		t.Fatal(err)
@@ -178,4 +182,52 @@ func sampleView(t *testing.T, dir string) map[string]sampleResource {
 		m[strings.ToLower(r.ID)] = sampleResource{r.Account, r.Region, r.Type, r.Name, r.Class, r.Facts, r.Relationships}
 	}
 	return m
+}
+
+// certRoutes serves the certificates az keyvault certificate show saved
+// (a JSON array) as the Key Vault data plane returns them to the
+// collector: each vault's list (id without version, attributes in Unix
+// seconds, tags) and each certificate's policy (snake case), under
+// /vault/<vault>/.
+func certRoutes(t *testing.T, file string, routes map[string]route) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return
+	}
+	var certs []struct {
+		ID         string
+		Name       string
+		Tags       map[string]string
+		Attributes struct {
+			Enabled          bool
+			Created, Expires time.Time
+		}
+		Policy struct {
+			ID                        string
+			X509CertificateProperties struct {
+				Subject          string
+				ValidityInMonths int
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &certs); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	lists := map[string][]any{}
+	for _, c := range certs {
+		vault := strings.TrimPrefix(c.ID, "https://")
+		vault = vault[:strings.IndexByte(vault, '.')]
+		lists[vault] = append(lists[vault], map[string]any{
+			"id": c.ID[:strings.LastIndexByte(c.ID, '/')], "tags": c.Tags,
+			"attributes": map[string]any{"enabled": c.Attributes.Enabled, "created": c.Attributes.Created.Unix(), "exp": c.Attributes.Expires.Unix()},
+		})
+		p, _ := json.Marshal(map[string]any{"id": c.Policy.ID, "issuer": map[string]any{"name": "Self"},
+			"x509_props": map[string]any{"subject": c.Policy.X509CertificateProperties.Subject, "validity_months": c.Policy.X509CertificateProperties.ValidityInMonths}})
+		routes["GET /vault/"+vault+"/certificates/"+c.Name+"/policy"] = route{Body: p}
+	}
+	for vault, l := range lists {
+		body, _ := json.Marshal(map[string]any{"value": l, "nextLink": nil})
+		routes["GET /vault/"+vault+"/certificates"] = route{Body: body}
+	}
 }

@@ -540,6 +540,16 @@ func vaultSecret(m *mapper, r *inst, out *resource.Resource) {
 	}
 }
 
+// vaultCertificate: azurerm_key_vault_certificate. The validity period is
+// the certificate policy's (CIS Azure 6.0 8.3.11); an imported certificate
+// (a certificate block) without x509_certificate_properties leaves it
+// unknown.
+func vaultCertificate(m *mapper, r *inst, out *resource.Resource) {
+	s := &resource.Secret{Enabled: boolp(true)}
+	out.Facts.Secret = s
+	s.ValidityMonths = m.integer(r.a, nil, "certificate_policy", "x509_certificate_properties", "validity_in_months")
+}
+
 // aks: azurerm_kubernetes_cluster.
 func aks(m *mapper, r *inst, out *resource.Resource) {
 	k := &resource.Kubernetes{}

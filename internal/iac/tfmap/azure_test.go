@@ -65,6 +65,13 @@ func TestAzure(t *testing.T) {
 		{name: "secret with expiry", addr: "azurerm_key_vault_secret.s",
 			insts: []tfmap.Instance{res("azurerm_key_vault_secret", "s", obj{"expiration_date": "2027-01-01T00:00:00Z"})},
 			want:  `{"secret":{"expiry_set":true,"expires":"2027-01-01T00:00:00Z","enabled":true}}`},
+		{name: "certificate valid for two years", addr: "azurerm_key_vault_certificate.c",
+			insts: []tfmap.Instance{res("azurerm_key_vault_certificate", "c", obj{"name": "web", "certificate_policy": blk(obj{
+				"issuer_parameters": blk(obj{"name": "Self"}), "x509_certificate_properties": blk(obj{"subject": "CN=web", "validity_in_months": 24})})})},
+			want: `{"secret":{"enabled":true,"validity_months":24}}`},
+		{name: "imported certificate", addr: "azurerm_key_vault_certificate.c",
+			insts: []tfmap.Instance{res("azurerm_key_vault_certificate", "c", obj{"name": "web", "certificate": blk(obj{"contents": "MIIC"})})},
+			want:  `{"secret":{"enabled":true}}`},
 		{name: "aks defaults", addr: "azurerm_kubernetes_cluster.k",
 			insts: []tfmap.Instance{res("azurerm_kubernetes_cluster", "k", obj{"default_node_pool": blk(obj{"name": "default"})})},
 			want:  `{"kubernetes":{"public_endpoint":true,"endpoint_allowed_cidrs":["0.0.0.0/0"],"control_plane_logging":false,"audit_logging":false,"network_policy":false,"rbac":true,"legacy_auth":true,"node_auto_upgrade":true,"secrets_encrypted":false,"private_nodes":true}}`},

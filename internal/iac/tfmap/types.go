@@ -160,6 +160,7 @@ var azureTypes = map[string]typeMapper{
 	"azurerm_key_vault":                            {native: "Microsoft.KeyVault/vaults", class: resource.ClassKeyVault, fill: keyVault},
 	"azurerm_key_vault_key":                        {native: "Microsoft.KeyVault/vaults/keys", class: resource.ClassKey, fill: vaultKey},
 	"azurerm_key_vault_secret":                     {native: "Microsoft.KeyVault/vaults/secrets", class: resource.ClassSecret, fill: vaultSecret},
+	"azurerm_key_vault_certificate":                {native: "Microsoft.KeyVault/vaults/certificates", class: resource.ClassSecret, fill: vaultCertificate},
 	"azurerm_kubernetes_cluster":                   {native: "Microsoft.ContainerService/managedClusters", class: resource.ClassKubernetes, fill: aks},
 	"azurerm_monitor_diagnostic_setting":           {native: "Microsoft.Insights/diagnosticSettings", class: resource.ClassAuditLog, fill: diagnosticSetting},
 	"azurerm_monitor_log_profile":                  {native: "Microsoft.Insights/logprofiles", class: resource.ClassAuditLog, fill: logProfile},

@@ -98,7 +98,7 @@ func init() {
 
 // finishLocks sets the CIS Azure 6.0 9.3.9 and 9.3.10 facts of the storage
 // accounts of every subscription the input holds locks of, or an empty
-// lock listing of (ParseEmptyLockListing: no lock, every account false): a
+// lock listing of (parseEmptyLockListing: no lock, every account false): a
 // lock on the account, its resource group or its subscription applies to
 // it. A lock row whose level cannot be read leaves its subscription's
 // accounts unknown unless another lock decides.
@@ -121,7 +121,7 @@ func finishLocks(all []*resource.Resource) (problems []attr.Problem) {
 			subs[sub] = true
 		}
 		if i < 0 {
-			continue // an empty listing (ParseEmptyLockListing): no lock
+			continue // an empty listing (parseEmptyLockListing): no lock
 		}
 		p, failed := read(r)
 		level, _ := p.Str("level")
@@ -181,7 +181,7 @@ func finishLocks(all []*resource.Resource) (problems []attr.Problem) {
 // subscription has no lock".
 const lockListingSuffix = "/providers/microsoft.authorization/locks"
 
-// ParseEmptyLockListing reads an empty management-lock listing: `[]` (az
+// parseEmptyLockListing reads an empty management-lock listing: `[]` (az
 // lock list) or `{"value": []}` (GET .../providers/Microsoft.Authorization/
 // locks, as vigil collect writes it) in a file named locks.json. Neither
 // says whose listing it is, so the subscription is the nearest directory
@@ -189,7 +189,7 @@ const lockListingSuffix = "/providers/microsoft.authorization/locks"
 // locks.json, as vigil collect writes it). It returns nil and "" for any
 // other document, and nil with the reason when the file is an empty lock
 // listing whose subscription the path does not name.
-func ParseEmptyLockListing(ctx context.Context, path string, doc any) (*attr.Result, string) {
+func parseEmptyLockListing(ctx context.Context, path string, doc any) (*attr.Result, string) {
 	segs := strings.FieldsFunc(path, func(r rune) bool { return r == '/' || r == '\\' })
 	if len(segs) == 0 || !strings.EqualFold(segs[len(segs)-1], "locks.json") || !emptyList(doc) {
 		return nil, ""

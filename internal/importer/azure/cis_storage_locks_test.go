@@ -101,7 +101,7 @@ func TestEmptyLockListing(t *testing.T) {
 		if err := attr.Decode([]byte(tc.doc), &doc); err != nil {
 			t.Fatal(err)
 		}
-		res, why := ParseEmptyLockListing(context.Background(), tc.path, doc)
+		res, why := ParseByName(context.Background(), tc.path, baseName(tc.path), doc)
 		if (why != "") != tc.skipped {
 			t.Errorf("%s %s: skip reason %q", tc.path, tc.doc, why)
 		}
@@ -131,3 +131,6 @@ func TestEmptyLockListing(t *testing.T) {
 		}
 	}
 }
+
+// baseName is the last element of a path of / or \ separators.
+func baseName(p string) string { return p[strings.LastIndexAny(p, "/\\")+1:] }

@@ -285,6 +285,7 @@ func FinalizeUnread(all []*resource.Resource, unread []string) (added []*resourc
 	problems = append(problems, finishCIS(append(all[:len(all):len(all)], added...))...)
 	problems = append(problems, finishCIS6(append(all[:len(all):len(all)], added...), unread)...)
 	problems = append(problems, finishLocks(all)...) // cis_locks.go
+	finishCertificates(byType[TypeKeyVaultCertificate], byType[TypeKeyVault])
 	return added, problems
 }
 

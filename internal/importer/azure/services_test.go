@@ -404,7 +404,11 @@ func loadSample(t *testing.T) (map[string]*resource.Resource, []*attr.Result) {
 		if err := attr.Decode(data, &doc); err != nil {
 			t.Fatal(err)
 		}
-		res := Parse(context.Background(), f, doc)
+		parse := Parse
+		if DetectKeyVaultCertificates(doc) != "" {
+			parse = ParseKeyVaultCertificates
+		}
+		res := parse(context.Background(), f, doc)
 		if len(res.Problems) > 0 {
 			t.Errorf("%s: %+v", f, res.Problems)
 		}
