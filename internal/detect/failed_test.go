@@ -41,6 +41,14 @@ func failedVariant(ev string) string {
 			return ""
 		}
 		return strings.Replace(ev, `"result":"success"`, `"result":"failure"`, 1)
+	case strings.Contains(ev, `"statusText":"`) || strings.Contains(ev, `"StatusText":"`):
+		// Azure Storage resource logs: refused requests carry an error
+		// status text and HTTP status.
+		ev = regexp.MustCompile(`"([sS])tatusText":"[A-Za-z]*"`).ReplaceAllString(ev, `"${1}tatusText":"AuthorizationFailure"`)
+		return regexp.MustCompile(`"([sS])tatusCode":"?2\d\d"?`).ReplaceAllString(ev, `"${1}tatusCode":403`)
+	case strings.Contains(ev, `"ResultType":"`) && !strings.Contains(ev, `"resultType":"`):
+		// Log Analytics rows (AZKVAuditLogs, AzureDiagnostics).
+		return regexp.MustCompile(`"ResultType":"[A-Za-z]+"`).ReplaceAllString(ev, `"ResultType":"Failure"`)
 	case strings.Contains(ev, `"resultType":"`):
 		return regexp.MustCompile(`"resultType":"[A-Za-z]+"`).ReplaceAllString(ev, `"resultType":"Failure"`)
 	case strings.Contains(ev, `"ResultStatus":"`):

@@ -194,7 +194,7 @@ func TestFormats(t *testing.T) {
 	inner := ct("ConsoleLogin", "e1")
 	eb := `{"version":"0","id":"6f87d04b","detail-type":"AWS Console Sign In via CloudTrail","source":"aws.signin","account":"111122223333","time":"2023-07-10T12:11:15Z","region":"us-east-1","resources":[],"detail":` + inner + `}`
 	pretty := "{\n  \"Records\": [\n    " + ct("A", "1") + ",\n    " + ct("B", "2") + "\n  ]\n}\n"
-	azure := `{"records":[{"time":"2024-01-01T00:00:00Z","resourceId":"/SUBSCRIPTIONS/X","operationName":"MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE","category":"Administrative"},{"time":"2024-01-01T00:00:00Z","category":"SignInLogs","operationName":"Sign-in activity","properties":{}},{"time":"2024-01-01T00:00:00Z","category":"AuditLogs","operationName":"Add member to role"},{"category":"StorageRead","operationName":"GetBlob","resourceId":"/x"}]}`
+	azure := `{"records":[{"time":"2024-01-01T00:00:00Z","resourceId":"/SUBSCRIPTIONS/X","operationName":"MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE","category":"Administrative"},{"time":"2024-01-01T00:00:00Z","category":"SignInLogs","operationName":"Sign-in activity","properties":{}},{"time":"2024-01-01T00:00:00Z","category":"AuditLogs","operationName":"Add member to role"},{"category":"FunctionAppLogs","operationName":"Microsoft.Web/sites/functions/log","resourceId":"/x"},{"time":"2024-01-01T00:00:00Z","category":"StorageRead","operationName":"GetBlob","resourceId":"/x"}]}`
 	gcpArr := `[{"insertId":"1","logName":"projects/p/logs/cloudaudit.googleapis.com%2Factivity","protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","methodName":"SetIamPolicy"},"timestamp":"2024-01-01T00:00:00Z"},
  {"insertId":"2","logName":"projects/p/logs/cloudaudit.googleapis.com%2Fdata_access","protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","methodName":"storage.objects.get"},"timestamp":"2024-01-01T00:00:01Z"}]`
 	writeFile(t, dir, "eb.json", []byte(eb+"\n"))
@@ -207,7 +207,7 @@ func TestFormats(t *testing.T) {
 
 	c := collect(t, dir)
 	got := c.bySource()
-	want := map[Source]int{AWSCloudTrail: 3, AzureActivity: 1, AzureSignIn: 1, AzureAudit: 1, GCPAudit: 2}
+	want := map[Source]int{AWSCloudTrail: 3, AzureActivity: 1, AzureSignIn: 1, AzureAudit: 1, AzureResource: 1, GCPAudit: 2}
 	for s, n := range want {
 		if got[s] != n {
 			t.Errorf("%s: got %d, want %d (all %v)", s, got[s], n, got)

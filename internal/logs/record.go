@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/vigil-sec/vigil/internal/logs/azure"
+	"github.com/vigil-sec/vigil/internal/logs/azureresource"
 	"github.com/vigil-sec/vigil/internal/logs/cloudtrail"
 	"github.com/vigil-sec/vigil/internal/logs/gcp"
 	"github.com/vigil-sec/vigil/internal/logs/logsource"
@@ -19,6 +20,9 @@ const (
 	AzureActivity = azure.ActivityName
 	AzureSignIn   = azure.SignInName
 	AzureAudit    = azure.AuditName
+	// AzureResource is the Azure resource logs (Key Vault AuditEvent,
+	// Storage read/write/delete).
+	AzureResource = azureresource.Name
 	GCPAudit      = gcp.Name
 	// M365Audit is the Microsoft 365 unified audit log as the Office 365
 	// Management Activity API delivers it.

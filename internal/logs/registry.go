@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/vigil-sec/vigil/internal/logs/azure"
+	"github.com/vigil-sec/vigil/internal/logs/azureresource"
 	"github.com/vigil-sec/vigil/internal/logs/cloudtrail"
 	"github.com/vigil-sec/vigil/internal/logs/gcp"
 	"github.com/vigil-sec/vigil/internal/logs/logsource"
@@ -22,13 +23,15 @@ var builtin = sync.OnceValue(func() *Registry {
 	r, err := logsource.New(
 		// Recognition order: CloudTrail (and EventBridge envelopes) first,
 		// then Cloud Audit Logs, the M365 common schema, and the Azure
-		// diagnostic records known by category.
+		// diagnostic records known by category, the Azure resource logs
+		// (Key Vault, Storage) known by category or table.
 		cloudtrail.Descriptor(),
 		gcp.Descriptor(),
 		m365.Descriptor(),
 		azure.Activity(),
 		azure.SignIn(),
 		azure.Audit(),
+		azureresource.Descriptor(),
 	)
 	if err != nil {
 		panic("logs: built-in log sources: " + err.Error())

@@ -24,7 +24,8 @@ const (
 
 func base(v *fastjson.Value, raw []byte, product string) (ocsf.Base, error) {
 	var b ocsf.Base
-	ts, err := norm.Time(norm.First(norm.Str(v, "time"), norm.Str(v, "Time"), norm.Str(v, "TimeGenerated"), norm.Str(v, "eventTimestamp")))
+	ts, err := norm.Time(norm.First(norm.Str(v, "time"), norm.Str(v, "Time"), norm.Str(v, "TimeGenerated"), norm.Str(v, "eventTimestamp"),
+		norm.Str(v, "createdDateTime"), norm.Str(v, "activityDateTime")))
 	if err != nil {
 		return b, fmt.Errorf("time: %w", err)
 	}
@@ -53,33 +54,6 @@ func severity(level string) int {
 		return ocsf.SeverityMedium
 	}
 	return ocsf.SeverityInformational
-}
-
-// asciiLower lowercases ASCII letters only, so byte offsets in the result
-// are offsets in s (strings.ToLower may change the length of invalid UTF-8).
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}
-
-// subscription extracts the subscription id from an ARM resource id.
-func subscription(resourceID string) string {
-	l := asciiLower(resourceID)
-	const p = "/subscriptions/"
-	i := strings.Index(l, p)
-	if i < 0 {
-		return ""
-	}
-	rest := resourceID[i+len(p):]
-	if j := strings.IndexByte(rest, '/'); j >= 0 {
-		rest = rest[:j]
-	}
-	return asciiLower(rest)
 }
 
 // provider extracts "Microsoft.Compute" from an operation name such as
@@ -134,7 +108,7 @@ func NormalizeActivity(raw []byte) (ocsf.Event, error) {
 	if b.Cloud.Region == "global" {
 		b.Cloud.Region = ""
 	}
-	if sub := norm.First(subscription(rid), norm.Str(v, "SubscriptionId"), norm.Str(v, "subscriptionId")); sub != "" {
+	if sub := norm.First(norm.ARMSubscription(rid), norm.Str(v, "SubscriptionId"), norm.Str(v, "subscriptionId")); sub != "" {
 		b.Cloud.Account = &ocsf.Account{UID: sub, Type: "Azure Subscription", TypeID: 13}
 	}
 	b.API = &ocsf.API{Operation: op}
@@ -169,27 +143,9 @@ func NormalizeActivity(raw []byte) (ocsf.Event, error) {
 	}
 	a.SetClass(ocsf.ClassAPIActivity, act)
 	if rid != "" {
-		a.Resources = []ocsf.ResourceDetails{{UID: rid, Type: resourceType(rid)}}
+		a.Resources = []ocsf.ResourceDetails{{UID: rid, Type: norm.ARMResourceType(rid)}}
 	}
 	return a, nil
-}
-
-// resourceType returns "Microsoft.Storage/storageAccounts" for an ARM id.
-func resourceType(rid string) string {
-	l := asciiLower(rid)
-	i := strings.LastIndex(l, "/providers/")
-	if i < 0 {
-		return ""
-	}
-	parts := strings.Split(rid[i+len("/providers/"):], "/")
-	if len(parts) == 0 {
-		return ""
-	}
-	t := parts[0]
-	for k := 1; k < len(parts); k += 2 {
-		t += "/" + parts[k]
-	}
-	return t
 }
 
 // firstObject returns the first of vs that is a JSON object, or nil.
@@ -259,7 +215,7 @@ func NormalizeSignIn(raw []byte) (ocsf.Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := v.Get("properties")
+	p := props(v)
 	b.Metadata.UID = norm.First(norm.Str(p, "id"), norm.Str(v, "Id"))
 	tenant := norm.First(norm.Str(v, "tenantId"), norm.Str(p, "homeTenantId"))
 	b.Cloud = &ocsf.Cloud{Provider: "Azure"}
@@ -406,7 +362,7 @@ func NormalizeAudit(raw []byte) (ocsf.Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := v.Get("properties")
+	p := props(v)
 	op := norm.First(norm.Str(v, "operationName"), norm.Str(p, "activityDisplayName"))
 	if op == "" {
 		return nil, fmt.Errorf("%w: operationName", norm.ErrMissing)
@@ -513,4 +469,14 @@ func unquoteJSON(s string) string {
 		return u
 	}
 	return strings.Trim(s, `"`)
+}
+
+// props returns a record's properties, or the object itself when it is a
+// bare Microsoft Graph signIn or directoryAudit (no "properties": its
+// fields are at the top level).
+func props(v *fastjson.Value) *fastjson.Value {
+	if p := v.Get("properties"); p != nil {
+		return p
+	}
+	return v
 }

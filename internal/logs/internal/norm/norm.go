@@ -166,3 +166,47 @@ var verbPrefixes = []struct {
 	{"start", ocsf.APIUpdate}, {"stop", ocsf.APIUpdate}, {"reboot", ocsf.APIUpdate}, {"apply", ocsf.APIUpdate},
 	{"write", ocsf.APIUpdate}, {"resize", ocsf.APIUpdate}, {"restore", ocsf.APIUpdate}, {"authorize", ocsf.APIUpdate},
 }
+
+// ASCIILower lowercases ASCII letters only, so byte offsets in the result
+// are offsets in s (strings.ToLower may change the length of invalid UTF-8).
+func ASCIILower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// ARMSubscription extracts the subscription id (lower-cased) from an ARM
+// resource id.
+func ARMSubscription(resourceID string) string {
+	l := ASCIILower(resourceID)
+	const p = "/subscriptions/"
+	i := strings.Index(l, p)
+	if i < 0 {
+		return ""
+	}
+	rest := l[i+len(p):]
+	if j := strings.IndexByte(rest, '/'); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
+}
+
+// ARMResourceType returns "Microsoft.Storage/storageAccounts" for an ARM
+// id, in the id's own case.
+func ARMResourceType(rid string) string {
+	l := ASCIILower(rid)
+	i := strings.LastIndex(l, "/providers/")
+	if i < 0 {
+		return ""
+	}
+	parts := strings.Split(rid[i+len("/providers/"):], "/")
+	t := parts[0]
+	for k := 1; k < len(parts); k += 2 {
+		t += "/" + parts[k]
+	}
+	return t
+}

@@ -1,0 +1,225 @@
+package detect
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// Azure resource-log cases: Key Vault AuditEvent and Blob Storage records
+// (vigil_pack_azure_resource.yml), in the diagnostic settings' shape and
+// in the Log Analytics tables' (AZKVAuditLogs, AzureDiagnostics,
+// StorageBlobLogs), each beside benign look-alikes.
+
+const (
+	kvResource = "/SUBSCRIPTIONS/6B3F0C2A-1D4E-4F5A-9B8C-7D6E5F4A3B2C/RESOURCEGROUPS/PROD-RG/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/KV-PROD"
+	// mallory is a user's object id; appIdentity a web app's managed identity.
+	mallory     = "d9da5048-2737-4770-bd64-1a2b3c4d5e6f"
+	appIdentity = "0f9e8d7c-6b5a-4c3d-2e1f-0a9b8c7d6e5f"
+	stResource  = "/subscriptions/6b3f0c2a-1d4e-4f5a-9b8c-7d6e5f4a3b2c/resourceGroups/prod-rg/providers/Microsoft.Storage/storageAccounts/acmefinance/blobServices/default"
+)
+
+// kvEvent is a Key Vault AuditEvent diagnostic record of op at second sec
+// by the caller with object id oid, on object id (properties.id), answered
+// with HTTP status code; extra is added to properties.
+func kvEvent(sec int, op, oid, id string, code int, extra string) string {
+	if extra != "" {
+		extra = "," + extra
+	}
+	sig := "OK"
+	if code >= 400 {
+		sig = "Forbidden"
+	}
+	return fmt.Sprintf(`{"time":"2024-03-14T09:%02d:%02d.1234567Z","resourceId":%q,"operationName":%q,"operationVersion":"7.4","category":"AuditEvent","resultType":"Success","resultSignature":%q,"resultDescription":"","durationMs":"12","callerIpAddress":"203.0.113.45","correlationId":"7f1c2b3a-4d5e-4f6a-8b9c-0d1e2f3a4b5c","identity":{"claim":{"http://schemas.microsoft.com/identity/claims/objectidentifier":%q,"appid":"04b07795-8ddb-461a-bbee-02f9e1bf7b46"}},"properties":{"id":%q,"clientInfo":"azsdk-python-keyvault-secrets/4.7.0 Python/3.11.8","requestUri":"%s?api-version=7.4","httpStatusCode":%d%s}}`,
+		30+sec/60, sec%60, kvResource, op, sig, oid, id, id, code, extra)
+}
+
+// kvTableRow is the same request as an AZKVAuditLogs row.
+func kvTableRow(sec int, op, oid, id string) string {
+	return fmt.Sprintf(`{"TenantId":"e1d2c3b4-a596-4877-8899-aabbccddeeff","TimeGenerated":"2024-03-14T09:%02d:%02d.0000000Z","OperationName":%q,"ResultType":"Success","ResultSignature":"OK","CallerIpAddress":"203.0.113.45","DurationMs":21,"Identity":{"claim":{"http://schemas.microsoft.com/identity/claims/objectidentifier":%q}},"Id":%q,"ClientInfo":"azsdk-python-keyvault-secrets/4.7.0","HttpStatusCode":200,"Category":"AuditEvent","_ResourceId":%q,"Type":"AZKVAuditLogs"}`,
+		30+sec/60, sec%60, op, oid, id, strings.ToLower(kvResource))
+}
+
+// kvLegacyRow is the same request as an AzureDiagnostics row (columns
+// flattened with their type suffix); extra adds columns.
+func kvLegacyRow(sec int, op, oid, id, extra string) string {
+	if extra != "" {
+		extra = "," + extra
+	}
+	return fmt.Sprintf(`{"TenantId":"e1d2c3b4-a596-4877-8899-aabbccddeeff","TimeGenerated":"2024-03-14T09:%02d:%02d.0000000Z","ResourceId":%q,"Category":"AuditEvent","ResourceGroup":"PROD-RG","SubscriptionId":"6b3f0c2a-1d4e-4f5a-9b8c-7d6e5f4a3b2c","ResourceProvider":"MICROSOFT.KEYVAULT","Resource":"KV-PROD","ResourceType":"VAULTS","OperationName":%q,"ResultType":"Success","ResultSignature":"OK","CallerIPAddress":"203.0.113.45","identity_claim_http_schemas_microsoft_com_identity_claims_objectidentifier_g":%q,"id_s":%q,"clientInfo_s":"PowerShell/7.4.1 KeyVault/5.0.0","httpStatusCode_d":200,"Type":"AzureDiagnostics"%s}`,
+		30+sec/60, sec%60, kvResource, op, oid, id, extra)
+}
+
+// secretID is the id of secret n of the vault.
+func secretID(n int) string {
+	return fmt.Sprintf("https://kv-prod.vault.azure.net/secrets/app-secret-%02d", n)
+}
+
+// blobEvent is a Blob Storage diagnostic record of op in category at
+// second sec on blob name, authenticated as identity (the record's
+// "identity" object), answered with statusText and HTTP code.
+func blobEvent(sec int, category, op, name, statusText string, code int, identity string) string {
+	return fmt.Sprintf(`{"time":"2024-03-14T10:%02d:%02d.7712316Z","resourceId":%q,"category":%q,"operationName":%q,"operationVersion":"2021-08-06","schemaVersion":"1.0","statusCode":%d,"statusText":%q,"durationMs":9,"callerIpAddress":"185.220.101.4:%d","correlationId":"ad881411-201e-004e-1c99-cfd67d%06d","location":"westeurope","uri":"https://acmefinance.blob.core.windows.net/reports/%s","protocol":"HTTPS","identity":%s,"properties":{"accountName":"acmefinance","userAgentHeader":"azsdk-python-storage-blob/12.19.0 Python/3.11.8","serviceType":"blob","objectKey":"/acmefinance/reports/%s","serverLatencyMs":6,"tlsVersion":"TLS 1.2"}}`,
+		sec/60, sec%60, stResource, category, op, code, statusText, 40000+sec, sec, name, identity, name)
+}
+
+// blobTableRow is a StorageBlobLogs row.
+func blobTableRow(sec int, category, op, name, auth, statusText, hash string) string {
+	return fmt.Sprintf(`{"TenantId":"e1d2c3b4-a596-4877-8899-aabbccddeeff","TimeGenerated":"2024-03-14T10:%02d:%02d.0000000Z","AccountName":"acmefinance","Location":"westeurope","Protocol":"HTTPS","OperationName":%q,"AuthenticationType":%q,"StatusCode":"200","StatusText":%q,"DurationMs":7,"Uri":"https://acmefinance.blob.core.windows.net/reports/%s","CallerIpAddress":"198.51.100.77:%d","AuthenticationHash":%q,"UserAgentHeader":"AzCopy/10.23.0 Linux","ObjectKey":"/acmefinance/reports/%s","Category":%q,"_ResourceId":%q,"Type":"StorageBlobLogs"}`,
+		sec/60, sec%60, op, auth, statusText, name, 40000+sec, hash, name, category, strings.ToLower(stResource))
+}
+
+const (
+	oauthIdentity = `{"type":"OAuth","tokenHash":"B3CC9D5C64B3351573D806751312317FE4E910877E7CBAFA9D95E0BE923DD25C","requester":{"appId":"04b07795-8ddb-461a-bbee-02f9e1bf7b46","audience":"https://storage.azure.com/","objectId":"` + mallory + `","tenantId":"4b2d7c1e-9f3a-4e8b-a6d5-0c1f2e3d4a5b","upn":"mallory@contoso.example"}}`
+	anonIdentity  = `{"type":"Anonymous"}`
+	sasHash       = "key1(0A0XE8AADA354H19722ED12342443F0DC8FAF3E6GF8C8AD805DE6D563E0E5F8A),SasSignature(04D64C2B3A704145C9F1664F201123467A74D72DA72751A9137DDAA732FA03CF)"
+)
+
+// sasIdentity is the identity of a request signed with SAS token n.
+func sasIdentity(n int) string {
+	return fmt.Sprintf(`{"type":"SAS","tokenHash":"key1(0A0XE8AADA354H19722ED12342443F0DC8FAF3E6GF8C8AD805DE6D563E0E5F8A),SasSignature(%064X)"}`, n)
+}
+
+// accessPolicy is a VaultPatch's properties.addedAccessPolicy granting
+// secrets and keys permissions.
+func accessPolicy(secrets, keys string) string {
+	return fmt.Sprintf(`"addedAccessPolicy":{"ObjectId":%q,"TenantId":"4b2d7c1e-9f3a-4e8b-a6d5-0c1f2e3d4a5b","Permissions":{"keys":[%s],"secrets":[%s],"certificates":[]}}`, mallory, keys, secrets)
+}
+
+func azureResourceCases() []accCase {
+	var bulk, bulkTable, bulkLegacy, oneSecret, fewSecrets, refused []string
+	for i := range 12 {
+		bulk = append(bulk, kvEvent(i*20, "SecretGet", mallory, secretID(i), 200, ""))
+		bulkTable = append(bulkTable, kvTableRow(i*20, "SecretGet", mallory, secretID(i)))
+		bulkLegacy = append(bulkLegacy, kvLegacyRow(i*20, "SecretGet", mallory, secretID(i), ""))
+		// A web app's managed identity re-reading its one secret, and
+		// nine different secrets at a restart; twelve reads refused.
+		oneSecret = append(oneSecret, kvEvent(i*20, "SecretGet", appIdentity, secretID(1), 200, ""))
+		if i < 9 {
+			fewSecrets = append(fewSecrets, kvEvent(i, "SecretGet", appIdentity, secretID(i), 200, ""))
+		}
+		refused = append(refused, kvEvent(i*20, "SecretGet", mallory, secretID(i), 403, ""))
+	}
+	// Twelve secrets read by twelve different identities.
+	var manyCallers []string
+	for i := range 12 {
+		manyCallers = append(manyCallers, kvEvent(i*20, "SecretGet", fmt.Sprintf("0f9e8d7c-6b5a-4c3d-2e1f-%012d", i), secretID(i), 200, ""))
+	}
+	var wipe, wipeTable, fewDeletes, spread, anonReads []string
+	for i := range 40 {
+		name := fmt.Sprintf("q%03d.xlsx", i)
+		wipe = append(wipe, blobEvent(i*10, "StorageDelete", "DeleteBlob", name, "Success", 202, oauthIdentity))
+		wipeTable = append(wipeTable, strings.Replace(blobTableRow(i*10, "StorageDelete", "DeleteBlob", name, "AccountKey", "Success", "key1(5RTE343A6FEB12342672AFD40072B70D4A91BGH5CDF797EC56BF82B2C3635CE)"), `"StatusCode":"200"`, `"StatusCode":"202"`, 1))
+		if i < 20 {
+			fewDeletes = append(fewDeletes, blobEvent(i*10, "StorageDelete", "DeleteBlob", name, "Success", 202, oauthIdentity))
+		}
+		// Forty deletions spread over forty minutes (a retention job).
+		spread = append(spread, blobEvent(i*60, "StorageDelete", "DeleteBlob", name, "Success", 202, oauthIdentity))
+		// A public site's visitors reading its assets by name.
+		anonReads = append(anonReads, blobEvent(i, "StorageRead", "GetBlob", name, "AnonymousSuccess", 200, anonIdentity))
+	}
+	var sasBulk, sasBulkTable, sasOne, sasMany []string
+	for i := range 120 {
+		name := fmt.Sprintf("export/part-%04d.parquet", i)
+		sasBulk = append(sasBulk, blobEvent(i*4, "StorageRead", "GetBlob", name, "SASSuccess", 200, sasIdentity(1)))
+		sasBulkTable = append(sasBulkTable, blobTableRow(i*4, "StorageRead", "GetBlob", name, "SAS", "SASSuccess", sasHash))
+		// One SAS URL for one report fetched again and again; 120 files
+		// read with 120 different SAS tokens (one per user download).
+		sasOne = append(sasOne, blobEvent(i*4, "StorageRead", "GetBlob", "q1.xlsx", "SASSuccess", 200, sasIdentity(2)))
+		sasMany = append(sasMany, blobEvent(i*4, "StorageRead", "GetBlob", name, "SASSuccess", 200, sasIdentity(100+i)))
+	}
+	return []accCase{
+		{
+			title: "Azure Key Vault Secrets Read In Bulk", level: LevelHigh,
+			sequence: bulk,
+			benignSequence: append(append(append(append(oneSecret, fewSecrets...), refused...), manyCallers...),
+				kvEvent(600, "SecretList", mallory, "https://kv-prod.vault.azure.net/secrets", 200, "")),
+		},
+		{
+			title: "Azure Key Vault Secrets Read In Bulk", level: LevelHigh,
+			sequence: bulkTable, benignSequence: oneSecret,
+		},
+		{
+			title: "Azure Key Vault Secrets Read In Bulk", level: LevelHigh,
+			sequence: bulkLegacy, benignSequence: fewSecrets,
+		},
+		{
+			title: "Azure Key Vault Secret, Key Or Certificate Purged", level: LevelHigh,
+			attack: []string{
+				kvEvent(1, "KeyPurge", mallory, "https://kv-prod.vault.azure.net/deletedkeys/blob-encryption-key", 200, ""),
+				kvEvent(2, "SecretPurge", mallory, "https://kv-prod.vault.azure.net/deletedsecrets/db-password", 200, ""),
+				kvTableRow(3, "CertificatePurge", mallory, "https://kv-prod.vault.azure.net/deletedcertificates/tls"),
+			},
+			benign: []string{
+				kvEvent(1, "KeyPurge", mallory, "https://kv-prod.vault.azure.net/deletedkeys/blob-encryption-key", 403, ""),
+				kvEvent(2, "KeyDelete", mallory, "https://kv-prod.vault.azure.net/keys/blob-encryption-key", 200, ""),
+				kvEvent(3, "SecretRecover", mallory, "https://kv-prod.vault.azure.net/deletedsecrets/db-password", 200, ""),
+			},
+		},
+		{
+			title: "Azure Key Vault Key Or Certificate Deleted", level: LevelMedium,
+			attack: []string{
+				kvEvent(1, "KeyDelete", mallory, "https://kv-prod.vault.azure.net/keys/blob-encryption-key", 200, ""),
+				kvLegacyRow(2, "CertificateDelete", mallory, "https://kv-prod.vault.azure.net/certificates/tls", ""),
+			},
+			benign: []string{
+				kvEvent(1, "KeyDelete", mallory, "https://kv-prod.vault.azure.net/keys/blob-encryption-key", 403, ""),
+				kvEvent(2, "KeyRotate", mallory, "https://kv-prod.vault.azure.net/keys/blob-encryption-key", 200, ""),
+				kvEvent(3, "SecretDelete", mallory, "https://kv-prod.vault.azure.net/secrets/old-token", 200, ""),
+			},
+		},
+		{
+			title: "Azure Key Vault Access Policy Grants Secret Or Key Use", level: LevelMedium,
+			attack: []string{
+				kvEvent(1, "VaultPatch", mallory, "https://kv-prod.vault.azure.net/", 200, accessPolicy(`"get","list"`, "")),
+				kvEvent(2, "VaultPut", mallory, "https://kv-prod.vault.azure.net/", 200, accessPolicy(`"all"`, "")),
+				kvEvent(3, "VaultPatch", mallory, "https://kv-prod.vault.azure.net/", 200, accessPolicy("", `"Get","Decrypt"`)),
+				kvLegacyRow(4, "VaultPatch", mallory, "https://kv-prod.vault.azure.net/", `"addedAccessPolicy_ObjectId_g":"`+mallory+`","addedAccessPolicy_Permissions_secrets_s":"Get, List","addedAccessPolicy_Permissions_keys_s":""`),
+			},
+			benign: []string{
+				// A storage account's customer-managed key; a write-only
+				// grant; a tag change; the grant refused.
+				kvEvent(1, "VaultPatch", mallory, "https://kv-prod.vault.azure.net/", 200, accessPolicy("", `"get","wrapKey","unwrapKey"`)),
+				kvEvent(2, "VaultPatch", mallory, "https://kv-prod.vault.azure.net/", 200, accessPolicy(`"set"`, "")),
+				kvEvent(3, "VaultPatch", mallory, "https://kv-prod.vault.azure.net/", 200, ""),
+				kvEvent(4, "VaultPatch", mallory, "https://kv-prod.vault.azure.net/", 403, accessPolicy(`"get","list"`, "")),
+				kvLegacyRow(5, "VaultPatch", mallory, "https://kv-prod.vault.azure.net/", `"addedAccessPolicy_ObjectId_g":"`+mallory+`","addedAccessPolicy_Permissions_keys_s":"Get, WrapKey, UnwrapKey"`),
+			},
+		},
+		{
+			title: "Azure Storage Container Listed Anonymously", level: LevelMedium,
+			attack: []string{
+				blobEvent(1, "StorageRead", "ListBlobs", "", "AnonymousSuccess", 200, anonIdentity),
+				blobTableRow(2, "StorageRead", "ListBlobs", "", "Anonymous", "AnonymousSuccess", ""),
+			},
+			benign: append([]string{
+				blobEvent(1, "StorageRead", "ListBlobs", "", "Success", 200, oauthIdentity),
+				blobEvent(2, "StorageRead", "ListBlobs", "", "SASSuccess", 200, sasIdentity(3)),
+				blobEvent(3, "StorageRead", "ListBlobs", "", "AnonymousClientOtherError", 404, anonIdentity),
+			}, anonReads[:3]...),
+		},
+		{
+			title: "Azure Storage Mass Blob Deletion", level: LevelMedium,
+			sequence:       wipe,
+			benignSequence: append(append(append([]string{}, fewDeletes...), spread[30:]...), strings.ReplaceAll(strings.Join(wipe[:35], "\n"), `"statusText":"Success","durationMs"`, `"statusText":"AuthorizationFailure","durationMs"`)),
+		},
+		{
+			title: "Azure Storage Mass Blob Deletion", level: LevelMedium,
+			sequence: wipeTable, benignSequence: spread,
+		},
+		{
+			title: "Azure Storage Blobs Read In Bulk With One SAS", level: LevelMedium,
+			sequence: sasBulk, benignSequence: append(append(append([]string{}, sasOne...), sasMany...), anonReads...),
+		},
+		{
+			title: "Azure Storage Blobs Read In Bulk With One SAS", level: LevelMedium,
+			sequence: sasBulkTable, benignSequence: sasMany,
+		},
+	}
+}
+
+// TestAzureResourcePack: every rule of vigil_pack_azure_resource.yml has
+// a case and every case holds (checkAccCase).
+func TestAzureResourcePack(t *testing.T) {
+	checkPackFile(t, "vigil_pack_azure_resource.yml", azureResourceCases(), 10)
+}
