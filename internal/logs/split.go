@@ -522,8 +522,10 @@ var errReported = errors.New("reported")
 func (s *splitter) object(b []byte, pos int) (int, error) {
 	// Look for a wrapper key ({"Records":[...]}, {"records":[...]}: see
 	// Descriptor.Wrapper). The clouds write it first; scan the first key
-	// only so single events are not walked twice.
-	i := skipWS(b, pos+1)
+	// only so single events are not walked twice. Microsoft Graph pages
+	// ({"@odata.context":...,"value":[...]}) put their annotations first:
+	// those are skipped.
+	i := skipODataAnnotations(b, skipWS(b, pos+1))
 	if i < len(b) && b[i] == '"' {
 		ke := stringEnd(b, i)
 		if ke > 0 {
@@ -563,6 +565,32 @@ func (s *splitter) object(b []byte, pos int) (int, error) {
 		return 0, s.posErr(pos, fmt.Errorf("%w: truncated or unterminated object", ErrMalformed))
 	}
 	return end, s.element(b, pos, end, &s.cls.all, valid, mem)
+}
+
+// skipODataAnnotations returns the position of the first member of an
+// object at or after i whose key is not an OData annotation ("@odata.*"),
+// i itself when there is none to skip or the text is not as expected.
+func skipODataAnnotations(b []byte, i int) int {
+	for i < len(b) && b[i] == '"' {
+		ke := stringEnd(b, i)
+		if ke < 0 || !bytes.HasPrefix(b[i+1:ke], []byte("@odata.")) {
+			return i
+		}
+		j := skipWS(b, ke)
+		if j >= len(b) || b[j] != ':' {
+			return i
+		}
+		e := valueEnd(b, skipWS(b, j+1))
+		if e < 0 {
+			return i
+		}
+		e = skipWS(b, e)
+		if e >= len(b) || b[e] != ',' {
+			return i
+		}
+		i = skipWS(b, e+1)
+	}
+	return i
 }
 
 // closeObject skips the remaining members of an object after a value ending

@@ -2,6 +2,7 @@ package azure
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/vigil-sec/vigil/internal/logs/logsource"
 )
@@ -97,13 +98,14 @@ func Activity() logsource.Descriptor {
 // service principal and managed identity sign-ins).
 func SignIn() logsource.Descriptor {
 	return logsource.Descriptor{
-		Name:    SignInName,
-		Title:   "Entra ID sign-in logs",
-		Wrapper: "records",
-		Recognise: recogniser(false, "SignInLogs", "NonInteractiveUserSignInLogs", "ServicePrincipalSignInLogs",
-			"ManagedIdentitySignInLogs", "MicrosoftServicePrincipalSignInLogs", "ADFSSignInLogs"),
+		Name:        SignInName,
+		Title:       "Entra ID sign-in logs",
+		Wrapper:     "records",
+		AltWrappers: []string{"value"},
+		Recognise: graphOr(recogniser(false, "SignInLogs", "NonInteractiveUserSignInLogs", "ServicePrincipalSignInLogs",
+			"ManagedIdentitySignInLogs", "MicrosoftServicePrincipalSignInLogs", "ADFSSignInLogs"), graphSignIn),
 		Normalize: NormalizeSignIn,
-		Time:      azureTime(),
+		Time:      append(azureTime(), "createdDateTime"),
 		Actor:     []string{"properties.userPrincipalName", "properties.appId", "userPrincipalName", "appId"},
 		Operation: "operationName",
 		Sigma: logsource.Sigma{
@@ -114,7 +116,7 @@ func SignIn() logsource.Descriptor {
 			},
 			Unsupported: []logsource.LogSource{{Product: "azure", Service: "pim",
 				Reason: "unsupported log source product=azure service=pim: the rules match riskEventType values that are Microsoft Graph PIM alert incident types (unifiedRoleManagementAlertIncident, beta API /identityGovernance/roleManagementAlerts), which no Azure diagnostic setting, Entra ID log category or export delivers; vigil reads delivered logs only"}},
-			Fields: map[string][]string{
+			Fields: withGraph(map[string][]string{
 				"resulttype":                {"resultType", "properties.status.errorCode"},
 				"resultdescription":         {"resultDescription", "properties.status.failureReason"},
 				"status":                    {"properties.status.additionalDetails", "resultSignature"},
@@ -130,7 +132,8 @@ func SignIn() logsource.Descriptor {
 				// Identity Protection risk detections: sign-in records carry
 				// riskEventTypes_v2; UserRiskEvents records riskEventType.
 				"riskeventtype": {"properties.riskEventType", "properties.riskEventTypes_v2", "properties.riskEventTypes"},
-			},
+			}),
+			Prefixes:  graphPrefixes(),
 			Fallbacks: []string{"properties."},
 		},
 		LakeView: string(SignInName),
@@ -140,12 +143,13 @@ func SignIn() logsource.Descriptor {
 // Audit describes the Entra ID audit logs (directory changes).
 func Audit() logsource.Descriptor {
 	return logsource.Descriptor{
-		Name:      AuditName,
-		Title:     "Entra ID audit logs",
-		Wrapper:   "records",
-		Recognise: recogniser(false, "AuditLogs"),
-		Normalize: NormalizeAudit,
-		Time:      azureTime(),
+		Name:        AuditName,
+		Title:       "Entra ID audit logs",
+		Wrapper:     "records",
+		AltWrappers: []string{"value"},
+		Recognise:   graphOr(recogniser(false, "AuditLogs"), graphDirectoryAudit),
+		Normalize:   NormalizeAudit,
+		Time:        append(azureTime(), "activityDateTime"),
 		Actor: []string{
 			"properties.initiatedBy.user.userPrincipalName",
 			"properties.initiatedBy.app.displayName",
@@ -159,9 +163,9 @@ func Audit() logsource.Descriptor {
 				{Product: "azure", Service: "auditlogs", Coverage: "entra audit"},
 				{Product: "azure", Service: "auditlog", Coverage: "entra audit"},
 			},
-			Fields: map[string][]string{
+			Fields: withGraph(map[string][]string{
 				"category":                         {"properties.category", "category"},
-				"operationname":                    {"operationName", "properties.activityDisplayName"},
+				"operationname":                    {"operationName", "properties.activityDisplayName", "activityDisplayName"},
 				"activitydisplayname":              {"properties.activityDisplayName", "operationName"},
 				"activitytype":                     {"properties.activityDisplayName", "operationName"},
 				"properties.message":               {"properties.activityDisplayName", "operationName"},
@@ -172,7 +176,11 @@ func Audit() logsource.Descriptor {
 				"failure_status_reason":            {"properties.resultReason", "resultDescription"},
 				"additionaldetails.additionalinfo": {"properties.additionalDetails.value"},
 				"consentcontext.isadminconsent":    {"properties.targetResources.modifiedProperties.newValue"},
-			},
+				// A bare directoryAudit's own category (the diagnostic
+				// record's top-level category is "AuditLogs").
+				"properties.category": {"properties.category", "category"},
+			}),
+			Prefixes:  graphPrefixes(),
 			Fallbacks: []string{"properties."},
 		},
 		LakeView: string(AuditName),
@@ -270,4 +278,62 @@ func recogniser(needOp bool, categories ...string) func(logsource.Probe) ([]byte
 		}
 		return nil, false
 	}
+}
+
+// Bare Microsoft Graph objects: GET /auditLogs/signIns and
+// /auditLogs/directoryAudits return the signIn and directoryAudit
+// resources in {"value":[...]} pages, the fields a diagnostic record keeps
+// under "properties" at the top level, with no category, operation name or
+// envelope time. The normalizers read them as the records' properties
+// (see props); rules written for the records read them through
+// graphPrefixes and withGraph.
+
+// graphSignIn knows a Graph signIn: its creation time, its status object
+// and a user or service principal with the application signed in to.
+func graphSignIn(p logsource.Probe) bool {
+	st, ok := p.Member("status")
+	return ok && len(st) > 0 && st[0] == '{' && hasMember(p, "createdDateTime") && hasMember(p, "appId") &&
+		(hasMember(p, "userPrincipalName") || hasMember(p, "servicePrincipalId"))
+}
+
+// graphDirectoryAudit knows a Graph directoryAudit by its activity's
+// name and time and the service that logged it.
+func graphDirectoryAudit(p logsource.Probe) bool {
+	return hasMember(p, "activityDisplayName") && hasMember(p, "activityDateTime") &&
+		(hasMember(p, "loggedByService") || hasMember(p, "initiatedBy"))
+}
+
+// graphOr recognises a diagnostic record by rec, else a bare Graph object
+// by graph (only when the object has no category: a diagnostic record of
+// another category is not a Graph object).
+func graphOr(rec func(logsource.Probe) ([]byte, bool), graph func(logsource.Probe) bool) func(logsource.Probe) ([]byte, bool) {
+	return func(p logsource.Probe) ([]byte, bool) {
+		if inner, ok := rec(p); ok {
+			return inner, true
+		}
+		if hasMember(p, "category") && !hasMember(p, "activityDisplayName") || hasMember(p, "properties") {
+			return nil, false
+		}
+		return nil, graph(p)
+	}
+}
+
+// graphPrefixes reads a rule's properties.X field from a bare Graph
+// object's top-level X. On a diagnostic record X is not at the top level,
+// so the field itself is read next (the one top-level name both share
+// with a different meaning, category, is mapped explicitly).
+func graphPrefixes() map[string]string { return map[string]string{"properties.": ""} }
+
+// withGraph adds to each candidate path properties.X its bare Graph form X,
+// tried after the candidates.
+func withGraph(fields map[string][]string) map[string][]string {
+	for k, paths := range fields {
+		for _, p := range paths {
+			if rest, ok := strings.CutPrefix(p, "properties."); ok && !slices.Contains(paths, rest) {
+				paths = append(paths, rest)
+			}
+		}
+		fields[k] = paths
+	}
+	return fields
 }
