@@ -18,7 +18,7 @@ func newQueryCmd() *cobra.Command {
 		Long: `query runs one SQL statement (DuckDB dialect) over the lake written by
 "vigil logs ingest". The view events holds every event of every cloud; the views
 aws_cloudtrail, azure_activitylogs, azure_signinlogs, azure_auditlogs,
-gcp_audit and m365_audit hold one source each.
+azure_resourcelogs, gcp_audit and m365_audit hold one source each.
 
 Columns: time, class_uid, class_name, activity_id, activity, severity_id,
 severity, status_id, status, cloud_provider, account_uid, region,

@@ -105,6 +105,7 @@ func TestGraphBareObjectsAlert(t *testing.T) {
 			t.Errorf("bare Graph objects raised %v, the records %v:\n%s", got, want, strings.Join(bare, "\n"))
 		}
 	}
+	t.Logf("%d Entra ID groups read as bare Graph objects, %d of them alerting", checked, alerted)
 	if checked < 20 || alerted < 20 {
 		t.Errorf("%d Entra ID groups checked, %d alerting: want at least 20 of each", checked, alerted)
 	}

@@ -14,7 +14,8 @@ import (
 
 // DB opens an in-memory DuckDB database with the view events over every
 // part file of the lake and one view per log source (logs.Builtin; aws_cloudtrail,
-// azure_activitylogs, azure_signinlogs, azure_auditlogs, gcp_audit, m365_audit). Views
+// azure_activitylogs, azure_signinlogs, azure_auditlogs, azure_resourcelogs, gcp_audit,
+// m365_audit). Views
 // over no files are empty with the same columns. Close the DB when done.
 func (l *Lake) DB(ctx context.Context) (*sql.DB, error) {
 	db, err := sql.Open("duckdb", "")
