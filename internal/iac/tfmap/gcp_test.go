@@ -163,3 +163,39 @@ func TestGCPBindingPerMember(t *testing.T) {
 		t.Errorf("bindings: %+v %+v", a, b)
 	}
 }
+
+// TestGCPBackends: backend services as the GCP importer reads them, and a
+// frontend judged by the backends its URL map reaches.
+func TestGCPBackends(t *testing.T) {
+	frontend := func(backends ...tfmap.Instance) []tfmap.Instance {
+		return append([]tfmap.Instance{
+			res("google_compute_global_forwarding_rule", "f", obj{"target": ref("google_compute_target_https_proxy.p"), "port_range": "443"}),
+			res("google_compute_target_https_proxy", "p", obj{"url_map": ref("google_compute_url_map.m")}),
+			res("google_compute_url_map", "m", obj{"default_service": ref("google_compute_backend_service.a"),
+				"path_matcher": blk(obj{"default_service": "projects/p/global/backendServices/a", "path_rule": blk(obj{"service": ref("google_compute_backend_bucket.s")})})}),
+		}, backends...)
+	}
+	lbParts := []string{"google_compute_backend_bucket.s", "google_compute_target_https_proxy.p", "google_compute_url_map.m"}
+	logged := res("google_compute_backend_service", "a", obj{"name": "a", "log_config": blk(obj{"enable": true}), "security_policy": "projects/p/global/securityPolicies/edge"})
+	runFactCases(t, []factCase{
+		{name: "backend service defaults: no logging, no Cloud Armor, external", addr: "google_compute_backend_service.b",
+			insts: []tfmap.Instance{res("google_compute_backend_service", "b", obj{"name": "b"})},
+			want:  `{"load_balancer":{"public":true,"access_logs":false,"waf":false}}`},
+		{name: "regional backend service: internal by default", addr: "google_compute_region_backend_service.b",
+			insts: []tfmap.Instance{res("google_compute_region_backend_service", "b", obj{"name": "b", "log_config": blk(obj{"enable": true})})},
+			want:  `{"load_balancer":{"public":false,"access_logs":true,"waf":false}}`},
+		{name: "Cloud CDN backend: a CDN, HTTP to the origin by default, edge policy", addr: "google_compute_backend_service.c",
+			insts: []tfmap.Instance{res("google_compute_backend_service", "c", obj{"enable_cdn": true, "edge_security_policy": ref("google_compute_security_policy.e")}),
+				res("google_compute_security_policy", "e", obj{"name": "e"})},
+			want: `{"cdn":{"waf":true,"access_logs":false,"origin_https_only":false}}`, unsupported: []string{"google_compute_security_policy.e"}},
+		{name: "frontend: every backend logs (the bucket always), Cloud Armor unknown on the bucket", addr: "google_compute_global_forwarding_rule.f",
+			insts: frontend(logged, res("google_compute_backend_bucket", "s", obj{"bucket_name": "static"})),
+			want:  `{"load_balancer":{"public":true,"listeners":[{"protocol":"HTTPS","port":443,"tls_policy":"default","min_tls_version":"1.0"}],"http_listener":false,"weak_tls":true,"access_logs":true}}`, unsupported: lbParts},
+		{name: "frontend: a backend without logging fails it", addr: "google_compute_global_forwarding_rule.f",
+			insts: frontend(res("google_compute_backend_service", "a", obj{"name": "a"}), res("google_compute_backend_bucket", "s", obj{"bucket_name": "static"})),
+			want:  `{"load_balancer":{"public":true,"listeners":[{"protocol":"HTTPS","port":443,"tls_policy":"default","min_tls_version":"1.0"}],"http_listener":false,"weak_tls":true,"access_logs":false,"waf":false}}`, unsupported: lbParts},
+		{name: "frontend: a backend outside the configuration leaves both unknown", addr: "google_compute_global_forwarding_rule.f",
+			insts: frontend(logged),
+			want:  `{"load_balancer":{"public":true,"listeners":[{"protocol":"HTTPS","port":443,"tls_policy":"default","min_tls_version":"1.0"}],"http_listener":false,"weak_tls":true}}`, unsupported: lbParts[1:]},
+	})
+}

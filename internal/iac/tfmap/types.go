@@ -217,6 +217,8 @@ var gcpTypes = map[string]typeMapper{
 	"google_compute_firewall":               {native: "compute.googleapis.com/Firewall", class: resource.ClassFirewall, fill: gcpFirewall},
 	"google_compute_global_forwarding_rule": {native: "compute.googleapis.com/GlobalForwardingRule", class: resource.ClassLoadBalancer, fill: gcpForwardingRule},
 	"google_compute_forwarding_rule":        {native: "compute.googleapis.com/ForwardingRule", class: resource.ClassLoadBalancer, fill: gcpForwardingRule},
+	"google_compute_backend_service":        {native: "compute.googleapis.com/BackendService", class: resource.ClassLoadBalancer, fill: gcpBackendService},
+	"google_compute_region_backend_service": {native: "compute.googleapis.com/RegionBackendService", class: resource.ClassLoadBalancer, fill: gcpBackendService},
 	"google_compute_instance":               {native: "compute.googleapis.com/Instance", class: resource.ClassCompute, fill: gceInstance},
 	"google_compute_disk":                   {native: "compute.googleapis.com/Disk", class: resource.ClassDisk, fill: gceDisk},
 	"google_sql_database_instance":          {native: "sqladmin.googleapis.com/Instance", class: resource.ClassDatabase, fill: sqlInstance},

@@ -8,7 +8,85 @@ resource "google_compute_ssl_policy" "modern" {
 
 resource "google_compute_url_map" "app" {
   name            = "app"
-  default_service = "projects/acme-data/global/backendServices/app"
+  default_service = google_compute_backend_service.app.id
+
+  path_matcher {
+    name            = "static"
+    default_service = google_compute_backend_bucket.static.id
+    path_rule {
+      paths   = ["/reports/*"]
+      service = google_compute_backend_service.reports.id
+    }
+  }
+}
+
+# Backends: request logging and Cloud Armor are set here, and every
+# backend a frontend reaches must have them.
+resource "google_compute_security_policy" "edge" {
+  name = "edge"
+}
+
+resource "google_compute_backend_service" "app" {
+  name            = "app"
+  protocol        = "HTTPS"
+  security_policy = google_compute_security_policy.edge.id
+  log_config {
+    enable      = true
+    sample_rate = 1
+  }
+}
+
+resource "google_compute_backend_service" "reports" {
+  name     = "reports"
+  protocol = "HTTP"
+}
+
+resource "google_compute_backend_bucket" "static" {
+  name        = "static"
+  bucket_name = "acme-static"
+}
+
+resource "google_compute_backend_service" "api" {
+  name                  = "api"
+  load_balancing_scheme = "EXTERNAL_MANAGED"
+  security_policy       = google_compute_security_policy.edge.id
+  log_config {
+    enable = true
+  }
+}
+
+resource "google_compute_url_map" "api" {
+  name            = "api"
+  default_service = google_compute_backend_service.api.id
+}
+
+resource "google_compute_target_https_proxy" "api" {
+  name             = "api"
+  url_map          = google_compute_url_map.api.id
+  ssl_certificates = ["projects/acme-data/global/sslCertificates/api"]
+  ssl_policy       = google_compute_ssl_policy.modern.id
+}
+
+resource "google_compute_global_forwarding_rule" "api" {
+  name                  = "api"
+  load_balancing_scheme = "EXTERNAL_MANAGED"
+  port_range            = "443"
+  target                = google_compute_target_https_proxy.api.id
+}
+
+# An internal passthrough load balancer: a regional backend service
+# (INTERNAL by default) without logging.
+resource "google_compute_region_backend_service" "internal" {
+  name   = "internal"
+  region = "europe-west1"
+}
+
+resource "google_compute_forwarding_rule" "internal" {
+  name                  = "internal"
+  region                = "europe-west1"
+  load_balancing_scheme = "INTERNAL"
+  backend_service       = google_compute_region_backend_service.internal.id
+  ports                 = ["5432"]
 }
 
 resource "google_compute_url_map" "redirect" {
