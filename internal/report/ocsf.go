@@ -175,10 +175,10 @@ func writeOCSF(w io.Writer, r *Report, lines bool) error {
 		}
 		return bw.Flush()
 	}
-	err := writeJSONStream(bw, streamSlot{}, "  ", func(emit func(v any) error) error {
+	err := writeJSONStream(bw, streamSlot{}, "  ", func(a *jsonArray) error {
 		for f := range r.view().all() {
 			cf := ToOCSF(f, rules[f.RuleID], r)
-			if err := emit(&cf); err != nil {
+			if err := a.emit(&cf); err != nil {
 				return err
 			}
 		}

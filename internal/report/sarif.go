@@ -172,13 +172,13 @@ func writeSARIF(w io.Writer, r *Report) error {
 		index[ri.ID] = i
 		rules = append(rules, sarifRuleFrom(ri))
 	}
-	results := func(emit func(v any) error) error {
+	results := func(a *jsonArray) error {
 		for i := range r.Findings {
 			f := &r.Findings[i]
 			if f.Status != finding.Fail {
 				continue
 			}
-			if err := emit(sarifResultFrom(f, index[f.RuleID], r.Sources[f.Resource.ID])); err != nil {
+			if err := a.emit(sarifResultFrom(f, index[f.RuleID], r.Sources[f.Resource.ID])); err != nil {
 				return err
 			}
 		}

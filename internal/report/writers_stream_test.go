@@ -373,3 +373,81 @@ func TestEncodeFindingsInParallel(t *testing.T) {
 		}
 	}
 }
+
+// taggedLargeReport is largeReport(n) with tags on most resources: maps
+// shared by several resources, one per resource, and none.
+func taggedLargeReport(n int) *Report {
+	r := largeReport(n)
+	shared := []map[string]string{{"env": "prod", "owner": "team-a"}, {"env": "dev"}, {"z": "1", "a": "2", "m": "\u2028<&>"}}
+	for i := range r.Findings {
+		switch i % 4 {
+		case 0:
+			r.Findings[i].Resource.Tags = shared[i%len(shared)]
+		case 1, 2:
+			r.Findings[i].Resource.Tags = map[string]string{"id": fmt.Sprint(i), "cost-centre": fmt.Sprint(i % 13)}
+		}
+	}
+	return r
+}
+
+// compactReport is r with its PASS findings held in Passes, as a scan with
+// CompactPasses builds it (r's findings sorted worst first).
+func compactReport(r *Report) *Report {
+	passes := &finding.Passes{}
+	runOf := map[string]int{}
+	var rest []finding.Finding
+	for i := range r.Findings {
+		f := r.Findings[i]
+		if f.Status != finding.Pass {
+			rest = append(rest, f)
+			continue
+		}
+		run, ok := runOf[f.RuleID]
+		if !ok {
+			proto := f
+			proto.Resource = resource.Ref{}
+			run = len(passes.Runs)
+			runOf[f.RuleID] = run
+			passes.Runs = append(passes.Runs, finding.PassRun{Proto: proto})
+		}
+		passes.Runs[run].Res = append(passes.Runs[run].Res, int32(len(passes.Refs)))
+		passes.Refs = append(passes.Refs, f.Resource)
+	}
+	c := BuildWith(rest, passes, r.Rules, r.GeneratedAt)
+	c.Version, c.Color, c.ListPassing, c.Inputs = r.Version, r.Color, r.ListPassing, r.Inputs
+	c.Summary.Inventory = r.Summary.Inventory
+	return c
+}
+
+// TestLargeReportsSameBytes: a report large enough to be encoded in
+// parallel chunks, with tags encoded once in a table or per encoder, with
+// its PASS findings held compactly or not, is written byte for byte as
+// encoding/json writes the whole document in memory, and every format
+// alike for the compact and the full report.
+func TestLargeReportsSameBytes(t *testing.T) {
+	r := taggedLargeReport(9*findingChunk + 77)
+	c := compactReport(r)
+	if c.Passes.Len() == 0 || len(c.Findings) == 0 {
+		t.Fatalf("compact report: %d findings, %d PASS findings apart", len(c.Findings), c.Passes.Len())
+	}
+	doc := struct {
+		Findings []finding.Finding `json:"findings"`
+		Summary  jsonSummary       `json:"summary"`
+	}{r.Findings, jsonSummary{GeneratedAt: r.GeneratedAt.UTC().Format(time.RFC3339), Version: r.Version,
+		Summary: r.Summary, Compliance: r.Compliance}}
+	want := encodeIndented(t, doc)
+	defer func(m int) { tagTableMin = m }(tagTableMin)
+	for _, min := range []int{0, 1 << 30} {
+		tagTableMin = min
+		for name, rep := range map[string]*Report{"full": r, "compact": c} {
+			if got := render(t, "json", rep); !bytes.Equal(got, want) {
+				t.Errorf("%s, tag table from %d findings: JSON differs from the in-memory encoding:\n%s", name, min, firstDiff(got, want))
+			}
+		}
+	}
+	for _, format := range Formats {
+		if got, want := render(t, format, c), render(t, format, r); !bytes.Equal(got, want) {
+			t.Errorf("%s: the compact report differs:\n%s", format, firstDiff(got, want))
+		}
+	}
+}
