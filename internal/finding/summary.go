@@ -41,17 +41,20 @@ type Counts struct {
 }
 
 // Add counts one finding.
-func (c *Counts) Add(f *Finding) {
-	c.Total++
+func (c *Counts) Add(f *Finding) { c.AddN(f, 1) }
+
+// AddN counts n findings of f's status.
+func (c *Counts) AddN(f *Finding, n int) {
+	c.Total += n
 	switch {
 	case f.Status == Fail && f.Suppressed != nil:
-		c.Suppressed++
+		c.Suppressed += n
 	case f.Status == Fail:
-		c.Fail++
+		c.Fail += n
 	case f.Status == Pass:
-		c.Pass++
+		c.Pass += n
 	default:
-		c.Unknown++
+		c.Unknown += n
 	}
 }
 
@@ -226,8 +229,10 @@ func SummarizeWith(findings []Finding, passes *Passes, rules []RuleInfo) Summary
 		lastSev Severity
 		p       *provAcc
 	)
-	add := func(f *Finding) {
-		s.Counts.Add(f)
+	// addRule counts n findings like f in the totals, its severity's and
+	// its rule's.
+	addRule := func(f *Finding, n int) {
+		s.Counts.AddN(f, n)
 
 		if sc == nil || f.Severity != lastSev {
 			lastSev = f.Severity
@@ -236,7 +241,7 @@ func SummarizeWith(findings []Finding, passes *Passes, rules []RuleInfo) Summary
 				bySev[f.Severity] = sc
 			}
 		}
-		sc.Add(f)
+		sc.AddN(f, n)
 
 		if rs == nil || f.RuleID != rs.RuleID {
 			var ok bool
@@ -246,30 +251,58 @@ func SummarizeWith(findings []Finding, passes *Passes, rules []RuleInfo) Summary
 				order = append(order, f.RuleID)
 			}
 		}
-		rs.Counts.Add(f)
-
-		if p == nil || f.Resource.Provider != p.ps.Provider {
-			if p = byProv[f.Resource.Provider]; p == nil {
-				p = &provAcc{ps: ProviderSummary{Provider: f.Resource.Provider},
+		rs.Counts.AddN(f, n)
+	}
+	provider := func(prov resource.Provider) *provAcc {
+		if p == nil || prov != p.ps.Provider {
+			if p = byProv[prov]; p == nil {
+				p = &provAcc{ps: ProviderSummary{Provider: prov},
 					resources: map[string]struct{}{}, accounts: map[string]struct{}{}}
-				byProv[f.Resource.Provider] = p
+				byProv[prov] = p
 			}
 		}
-		p.ps.Counts.Add(f)
-		if id := f.Resource.ID; id != p.lastID || len(p.resources) == 0 {
+		return p
+	}
+	// addResource counts the resource in its provider's sets.
+	addResource := func(p *provAcc, r *resource.Ref) {
+		if id := r.ID; id != p.lastID || len(p.resources) == 0 {
 			p.resources[id] = struct{}{}
 			p.lastID = id
 		}
-		if a := f.Resource.Account; a != "" && a != p.lastAcct {
+		if a := r.Account; a != "" && a != p.lastAcct {
 			p.accounts[a] = struct{}{}
 			p.lastAcct = a
 		}
 	}
 	for i := range findings {
-		add(&findings[i])
+		f := &findings[i]
+		addRule(f, 1)
+		p := provider(f.Resource.Provider)
+		p.ps.Counts.Add(f)
+		addResource(p, &f.Resource)
 	}
-	for f := range passes.All() {
-		add(f)
+	if passes != nil {
+		// A run's findings differ from its prototype only in their
+		// resource: the run is counted at once, and each resource it
+		// names once, however many runs name it.
+		named := make([]bool, len(passes.Refs))
+		for ri := range passes.Runs {
+			run := &passes.Runs[ri]
+			if len(run.Res) == 0 {
+				continue
+			}
+			addRule(&run.Proto, len(run.Res))
+			for _, k := range run.Res {
+				provider(passes.Refs[k].Provider).ps.Counts.Add(&run.Proto)
+				named[k] = true
+			}
+		}
+		for k, ok := range named {
+			if ok {
+				r := &passes.Refs[k]
+				addResource(provider(r.Provider), r)
+			}
+		}
 	}
 	for sev, c := range bySev {
 		s.BySeverity[sev] = *c

@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vigil-sec/vigil/internal/compliance"
@@ -64,20 +65,23 @@ func Build(findings []finding.Finding, rules []finding.RuleInfo, now time.Time, 
 // (nil for none), which the report keeps as they are (Report.Passes): the
 // writers print the same as for Build of the two merged. passes should
 // hold no rule that has PASS findings in findings too.
+//
+// The summary and the compliance summary (which read the findings) are
+// computed side by side, then the findings and the PASS findings are
+// sorted side by side (which moves them).
 func BuildWith(findings []finding.Finding, passes *finding.Passes, rules []finding.RuleInfo, now time.Time, catalogues ...*compliance.Catalogue) *Report {
-	finding.SortWorstFirst(findings)
 	if passes.Len() == 0 {
 		passes = nil
 	}
-	passes.Sort()
-	return &Report{
-		Findings:    findings,
-		Passes:      passes,
-		Summary:     finding.SummarizeWith(findings, passes, rules),
-		Compliance:  compliance.SummarizeWith(compliance.RulesFrom(rules), findings, passes, catalogues...),
-		Rules:       rules,
-		GeneratedAt: now,
-	}
+	r := &Report{Findings: findings, Passes: passes, Rules: rules, GeneratedAt: now}
+	var wg sync.WaitGroup
+	wg.Go(func() { r.Summary = finding.SummarizeWith(findings, passes, rules) })
+	r.Compliance = compliance.SummarizeWith(compliance.RulesFrom(rules), findings, passes, catalogues...)
+	wg.Wait()
+	wg.Go(passes.Sort)
+	finding.SortWorstFirst(findings)
+	wg.Wait()
+	return r
 }
 
 // Formats lists the output formats Write accepts.

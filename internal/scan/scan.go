@@ -15,6 +15,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/inventory"
 	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/report"
+	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/source"
 	"github.com/vigil-sec/vigil/internal/suppress"
 )
@@ -178,7 +179,11 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 	fs = filterInPlace(fs, opts.Filter)
 	passes.Filter(opts.Filter)
 
+	// The resources' source files are gathered while the report is built.
+	sources := make(chan map[string]string, 1)
+	go func() { sources <- resourceSources(inv.Resources) }()
 	rep := report.BuildWith(fs, passes, infos, now, opts.Catalogues...)
+	rep.Sources = <-sources
 	rep.Inputs = opts.Paths
 	for _, src := range opts.Sources {
 		rep.Inputs = append(rep.Inputs, src.Name())
@@ -191,16 +196,22 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 	if opts.Governance != nil {
 		rep.Summary.Tagging = governance.Coverage(opts.Governance, inv.Resources)
 	}
-	rep.Sources = make(map[string]string, len(inv.Resources))
-	for _, r := range inv.Resources {
-		if r.Location != nil && r.Location.File != "" {
-			rep.Sources[r.ID] = r.Location.File
-		} else if r.Source != "" && r.Source != "live" && r.Source != "synthesized" {
-			rep.Sources[r.ID] = r.Source
-		}
-	}
 	ok = true
 	return &Result{Report: rep, Inventory: inv, ImportTime: importTime, EvalTime: evalTime, gc: gc}, nil
+}
+
+// resourceSources maps each resource's ID to the file it came from
+// (report.Report.Sources).
+func resourceSources(resources []*resource.Resource) map[string]string {
+	m := make(map[string]string, len(resources))
+	for _, r := range resources {
+		if r.Location != nil && r.Location.File != "" {
+			m[r.ID] = r.Location.File
+		} else if r.Source != "" && r.Source != "live" && r.Source != "synthesized" {
+			m[r.ID] = r.Source
+		}
+	}
+	return m
 }
 
 // filterInPlace keeps the findings f selects, in their order, in fs's own
