@@ -50,6 +50,10 @@ func derive(rs []*resource.Resource, problems []source.Problem) { deriveIndexed(
 // merger.idIndex): the derivation adds the aliases to it rather than
 // building it again.
 func deriveIndexed(rs []*resource.Resource, problems []source.Problem, ids map[mergeKey]*resource.Resource) {
+	// The reachability graph's index of IDs and aliases (which the steps
+	// below do not change) is built on another core meanwhile.
+	reachIndex := make(chan *reach.Index, 1)
+	go func() { reachIndex <- reach.NewIndex(rs) }()
 	d := newDeriverIndexed(rs, ids)
 	for _, p := range problems {
 		if p.Resource != "" {
@@ -66,13 +70,13 @@ func deriveIndexed(rs []*resource.Resource, problems []source.Problem, ids map[m
 	d.accountStorageBlock()
 	d.flowLogs()
 	d.trailDestinations()
-	d.peeringRoutes()         // peering_routes.go
-	d.azureRoles()            // azure_roles.go
-	d.danglingRecords()       // dangling.go
-	d.copies()                // locations.go
-	d.locations()             // locations.go
-	reach.Annotate(rs)        // exposure: internal/reach
-	d.doubtExposure(problems) // exposure.go
+	d.peeringRoutes()                       // peering_routes.go
+	d.azureRoles()                          // azure_roles.go
+	d.danglingRecords()                     // dangling.go
+	d.copies()                              // locations.go
+	d.locations()                           // locations.go
+	reach.AnnotateIndexed(rs, <-reachIndex) // exposure: internal/reach
+	d.doubtExposure(problems)               // exposure.go
 }
 
 type deriver struct {

@@ -16,8 +16,12 @@ import (
 // the exposure of every firewall: the resources it lets the internet reach
 // (Exposes, and their paths through it), false when every resource it
 // filters was decided and none is reached through it. It is idempotent.
-func Annotate(rs []*resource.Resource) {
-	g := New(rs)
+func Annotate(rs []*resource.Resource) { AnnotateIndexed(rs, nil) }
+
+// AnnotateIndexed is Annotate given idx, NewIndex(rs) built beforehand
+// (nil: built now).
+func AnnotateIndexed(rs []*resource.Resource, idx *Index) {
+	g := newIndexed(rs, idx)
 	for _, r := range rs {
 		if isPolicyGroup(r) {
 			continue // its rules are its firewalls'
@@ -216,17 +220,44 @@ func gcpPath(id string) string {
 	return id
 }
 
-// New indexes rs.
-func New(rs []*resource.Resource) *Graph {
+// Index looks resources up by their IDs and aliases. It reads nothing
+// else of them, so it can be built (NewIndex) while other facts of the
+// resources are still being derived: at 1,000,000 resources it is most of
+// building a Graph (about 0.7 s of 1.1).
+type Index struct {
+	byKey map[rkey]*resource.Resource
+}
+
+// NewIndex indexes the IDs and aliases of rs (an ID before any alias).
+func NewIndex(rs []*resource.Resource) *Index {
 	n := len(rs)
 	for _, r := range rs {
 		n += len(r.Aliases)
 	}
-	g := &Graph{byKey: make(map[rkey]*resource.Resource, n), firewallOf: map[string][]*resource.Resource{},
-		routesFor: map[string][]*resource.Resource{}, gcpFirewalls: map[string][]*resource.Resource{}, forwardedTo: map[string][]forward{}, iface: map[string]bool{}, layers: map[string]layer{}, users: map[*resource.Resource][]*resource.Resource{}, all: rs}
+	idx := &Index{byKey: make(map[rkey]*resource.Resource, n)}
 	for _, r := range rs {
-		g.byKey[rkey{r.Provider, normID(r.Provider, r.ID)}] = r
+		idx.byKey[rkey{r.Provider, normID(r.Provider, r.ID)}] = r
 	}
+	for _, r := range rs {
+		for _, a := range r.Aliases {
+			if k := (rkey{r.Provider, normID(r.Provider, a)}); idx.byKey[k] == nil {
+				idx.byKey[k] = r
+			}
+		}
+	}
+	return idx
+}
+
+// New indexes rs.
+func New(rs []*resource.Resource) *Graph { return newIndexed(rs, nil) }
+
+// newIndexed is New given idx, NewIndex(rs) (nil: built now).
+func newIndexed(rs []*resource.Resource, idx *Index) *Graph {
+	if idx == nil {
+		idx = NewIndex(rs)
+	}
+	g := &Graph{byKey: idx.byKey, firewallOf: map[string][]*resource.Resource{},
+		routesFor: map[string][]*resource.Resource{}, gcpFirewalls: map[string][]*resource.Resource{}, forwardedTo: map[string][]forward{}, iface: map[string]bool{}, layers: map[string]layer{}, users: map[*resource.Resource][]*resource.Resource{}, all: rs}
 	g.byAddr, g.replyOK, g.lbExposure = map[string]*resource.Resource{}, map[string]bool{}, map[*resource.Resource]*resource.Exposure{}
 	g.lbEntries = map[*resource.Resource]map[int][]resource.ExposurePath{}
 	for _, r := range rs {
@@ -240,11 +271,6 @@ func New(rs []*resource.Resource) *Graph {
 		}
 		if r.Provider == resource.GCP && r.Facts.Firewall != nil {
 			g.indexNetPolicies(r)
-		}
-		for _, a := range r.Aliases {
-			if k := (rkey{r.Provider, normID(r.Provider, a)}); g.byKey[k] == nil {
-				g.byKey[k] = r
-			}
 		}
 		// Keys only for the relationships indexed (most are not).
 		for _, rel := range r.Relationships {
