@@ -167,7 +167,26 @@ const (
 	xfNone uint8 = iota
 	xfLower
 	xfUpper
+	xfTrim      // trim_space(<ref>)
+	xfTrimLower // lower(trim_space(<ref>))
+	xfTrimUpper // upper(trim_space(<ref>))
 )
+
+// applyXf applies a condition's string transformation (xf) to s, as OPA's
+// lower, upper and trim_space (strings.TrimSpace) do.
+func applyXf(xf uint8, s string) string {
+	switch xf {
+	case xfTrim, xfTrimLower, xfTrimUpper:
+		s = strings.TrimSpace(s)
+	}
+	switch xf {
+	case xfLower, xfTrimLower:
+		return strings.ToLower(s)
+	case xfUpper, xfTrimUpper:
+		return strings.ToUpper(s)
+	}
+	return s
+}
 
 var cmpOps = map[string]cmpOp{
 	ast.Equal.Name: opEq, ast.NotEqual.Name: opNeq, ast.LessThan.Name: opLt,
@@ -321,11 +340,7 @@ func (c *directCond) holds(t *ast.Term, env *elems) bool {
 			// the not, so the body is undefined either way.
 			return false
 		}
-		if c.xf == xfLower {
-			v = ast.String(strings.ToLower(string(str)))
-		} else {
-			v = ast.String(strings.ToUpper(string(str)))
-		}
+		v = ast.String(applyXf(c.xf, string(str)))
 	}
 	switch c.op {
 	case opStarts, opEnds, opContains:
@@ -1114,7 +1129,8 @@ func (sc *scope) constant(t *ast.Term) ast.Value {
 	return nil
 }
 
-// valueRef reads a reference to facts (ref), or lower / upper of one.
+// valueRef reads a reference to facts (ref), or lower / upper of one, or
+// trim_space of one (under lower / upper too).
 func (sc *scope) valueRef(t *ast.Term) (path []*ast.Term, root, xf uint8, ok bool) {
 	if call, isCall := t.Value.(ast.Call); isCall {
 		if len(call) != 2 {
@@ -1125,10 +1141,19 @@ func (sc *scope) valueRef(t *ast.Term) (path []*ast.Term, root, xf uint8, ok boo
 			xf = xfLower
 		case ast.Upper.Ref().String():
 			xf = xfUpper
+		case ast.TrimSpace.Ref().String():
+			xf = xfTrim
 		default:
 			return nil, 0, 0, false
 		}
 		t = call[1]
+		if inner, isCall := t.Value.(ast.Call); isCall && xf != xfTrim {
+			if len(inner) != 2 || inner[0].String() != ast.TrimSpace.Ref().String() {
+				return nil, 0, 0, false
+			}
+			xf += xfTrimLower - xfLower
+			t = inner[1]
+		}
 	}
 	path, root, ok = sc.ref(t)
 	return path, root, xf, ok

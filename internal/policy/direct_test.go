@@ -239,6 +239,9 @@ func TestDirectSomeAndCountMatchOPA(t *testing.T) {
 		"upper(k.id) in {\"A\", \"B\"}", "not lower(k.active) in {\"true\"}", "lower(k) in {\"user\"}",
 		"endswith(r.facts.identity.kind, \"account\")", "not startswith(lower(r.facts.identity.kind), \"us\")", "not endswith(k.active, \"e\")",
 		"startswith(k.id, suffix)", "k.id == suffix", "not k.id != suffix",
+		"lower(trim_space(k.id)) in {\"a\", \"b\"}", "not lower(trim_space(k.id)) in {\"a\"}", "trim_space(k) in {\"user\"}",
+		"not upper(trim_space(k.active)) in {\"A\"}", "startswith(trim_space(k.id), \"0\")", "not endswith(lower(trim_space(k)), \"r\")",
+		"not trim_space(k.created) in {\"2019-01-01\"}",
 	}
 	lists := []string{"r.facts.identity.access_keys", "r.facts.identity.kind", "r.facts.identity.missing", "r.facts.identity"}
 	counts := []string{"count(r.facts.identity.access_keys) > 0", "count(r.facts.identity.access_keys) == 2", "0 < count(r.facts.identity.kind)",
@@ -322,6 +325,7 @@ func TestDirectSomeAndCountMatchOPA(t *testing.T) {
 			resource.AccessKey{ID: "c", Active: true, UserManaged: resource.Bool(false)}),
 		id("three", "", resource.AccessKey{}, resource.AccessKey{ID: "a"}, resource.AccessKey{ID: "0.0.0.0/0", Active: true}),
 		id("four", "User", resource.AccessKey{ID: "A"}, resource.AccessKey{ID: "b", Created: "2020-05-01"}),
+		id("five", " user\t", resource.AccessKey{ID: " A\n"}, resource.AccessKey{ID: "\u00a0b ", Created: " 2019-01-01"}, resource.AccessKey{ID: "  "}),
 		{ID: "nofacts", Provider: resource.GCP, Class: resource.ClassIdentity, Type: "x"},
 	}
 	compareEngines(t, direct, opa, inv)
@@ -551,6 +555,11 @@ func FuzzDirectMatchesOPA(f *testing.F) {
 		"r.id in r.tags",
 		"parents[r.id]",
 		"count(parents) > 2",
+		"some l in r.facts.load_balancer.listeners\n\tlower(trim_space(l.protocol)) in {\"http\"}",
+		"not upper(trim_space(r.type)) == \"T\"",
+		"trim_space(r.id) != \"lb-1\"",
+		"not lower(trim_space(r.facts.load_balancer.missing)) in {\"x\"}",
+		"not lower(trim_space(r.facts.load_balancer.public)) in {\"true\"}",
 	} {
 		f.Add(seed)
 	}

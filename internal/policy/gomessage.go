@@ -52,6 +52,7 @@ type msgExpr struct {
 	// portConds: msgPorts's conditions, per port of ports (ascending),
 	// on the resource; nav is the firewall argument's path.
 	portConds [][]directCond
+	choices   []msgLink // msgChoice
 }
 
 type msgKind uint8
@@ -73,7 +74,19 @@ const (
 	// msgGuard is def, when every value of args (the body's assignments)
 	// is defined.
 	msgGuard
+	// msgChoice is a call f(r) of a function of the module with an else
+	// chain (value(r) := sprintf(...) if <conditions> else := "..."): the
+	// text of the first link whose conditions hold and whose text is
+	// defined (OPA evaluates a head's calls in its body), from choices.
+	msgChoice
 )
+
+// A msgLink is one definition of a msgChoice's chain: its conditions on
+// the resource (direct form, on the Go fields) and its text.
+type msgLink struct {
+	conds []directCond
+	text  *msgExpr
+}
 
 // exposedPortsFingerprint is the fingerprint of lib/net's exposed_ports,
 // which msgPorts computes as a set comprehension of exposes_port over the
@@ -300,6 +313,76 @@ func (mc *msgCompiler) text(t *ast.Term, depth int) (*msgExpr, bool) {
 	return e, true
 }
 
+// choice reads f(r), r the resource, f a function of the module of one
+// parameter defined once, with an else chain: each link's body conditions
+// on the parameter in the direct form (or none: `else := "..."`), its
+// value a text of the message's form over the parameter.
+func (mc *msgCompiler) choice(x ast.Call, depth int) (*msgExpr, bool) {
+	if len(x) != 2 {
+		return nil, false
+	}
+	fn, isRef := x[0].Value.(ast.Ref)
+	if !isRef || len(fn) != 1 {
+		return nil, false
+	}
+	f, ok := fn[0].Value.(ast.Var)
+	if !ok || f == mc.res {
+		return nil, false
+	}
+	if _, shadowed := mc.vars[f]; shadowed {
+		return nil, false
+	}
+	if arg, ok := mc.resArg(x[1]); !ok || !arg {
+		return nil, false
+	}
+	defs := mc.helpers.funcs[string(f)]
+	if len(defs) != 1 || defs[0].Default || len(defs[0].Head.Args) != 1 {
+		return nil, false
+	}
+	param, ok := defs[0].Head.Args[0].Value.(ast.Var)
+	if !ok || param.IsWildcard() {
+		return nil, false
+	}
+	e := &msgExpr{kind: msgChoice}
+	for link := defs[0]; link != nil; link = link.Else {
+		if link.Head.Value == nil {
+			return nil, false
+		}
+		var conds []directCond
+		if len(link.Body) != 1 || !link.Body[0].Equal(ast.NewExpr(ast.BooleanTerm(true))) {
+			sc := &scope{res: param, vars: map[ast.Var]uint8{}, helpers: mc.helpers}
+			cs, ok := sc.conds(link.Body, 0)
+			if !ok {
+				return nil, false
+			}
+			setGoPaths(cs)
+			var types [maxLevels + 1]reflect.Type
+			if !compileGoConds(cs, &types) {
+				return nil, false
+			}
+			conds = cs
+		}
+		inner := &msgCompiler{res: param, helpers: mc.helpers, imports: mc.imports, vars: map[ast.Var]*msgExpr{}}
+		text, ok := inner.text(link.Head.Value, depth+1)
+		if !ok {
+			return nil, false
+		}
+		e.choices = append(e.choices, msgLink{conds: conds, text: text})
+	}
+	return e, true
+}
+
+// resArg reports whether t is the message's resource variable.
+func (mc *msgCompiler) resArg(t *ast.Term) (bool, bool) {
+	switch a := t.Value.(type) {
+	case ast.Var:
+		return a == mc.res, true
+	case ast.Ref:
+		return len(a) == 1 && a[0].Equal(ast.VarTerm(string(mc.res))), true
+	}
+	return false, false
+}
+
 // exposedPorts reads <import>.exposed_ports(<ref>, <constant set of
 // ports>), lib/net's function (its text the one msgPorts follows), as the
 // conditions exposes_port(<ref>, port) per port, in the direct form on the
@@ -496,6 +579,9 @@ func (mc *msgCompiler) call(x ast.Call, depth int) (*msgExpr, bool) {
 		}
 		return e, true
 	}
+	if e, ok := mc.choice(x, depth); ok {
+		return e, true
+	}
 	// <import>.<helper>(r, <constant set of ports>)
 	ref, ok := x[0].Value.(ast.Ref)
 	if !ok || len(ref) != 2 || len(x) != 3 {
@@ -609,6 +695,16 @@ func (e *msgExpr) eval(r *resource.Resource) (string, bool) {
 		return strings.Join(parts, e.s), true
 	case msgPorts:
 		return "", false // a set, not a text (never a message's part)
+	case msgChoice:
+		for _, l := range e.choices {
+			if len(l.conds) > 0 && !allHoldOnGo(l.conds, r, &goEnv{}) {
+				continue
+			}
+			if s, ok := l.text.eval(r); ok {
+				return s, true
+			}
+		}
+		return "", false
 	case msgGuard:
 		for _, a := range e.args {
 			var ok bool

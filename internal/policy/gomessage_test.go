@@ -84,6 +84,13 @@ func TestGoMessagesMatchOPA(t *testing.T) {
 			"\tr.id in fail\n\tports := net.exposed_ports(r.facts.firewall, db_ports)\n}\n#",
 		`concat("", [sprintf("port %s (HTTP/HTTPS)", [concat(" and ", [sprintf("%d", [p]) | some p in sort(net.exposed_ports(r.facts.firewall, {443, 80}))])]), net.exposure_note(r, {80, 443})])`,
 		"r.id if {\n\tsome r in input.resources.compute\n\tr.id in fail\n\tunused := net.exposed_ports(r.facts.firewall, {22})\n}\n#",
+		// A function of the module with an else chain: the first link
+		// whose conditions hold and whose text is defined.
+		"sprintf(\"identity is %s\", [value(r)]) if {\n\tsome r in input.resources.compute\n\tr.id in fail\n}\n\n" +
+			"value(r) := sprintf(\"%q\", [r.facts.compute.identity]) if r.facts.compute.identity\n\nelse := \"not set\"\n#",
+		"sprintf(\"%s/%s\", [v(r), r.id]) if {\n\tsome r in input.resources.compute\n\tr.id in fail\n}\n\n" +
+			"v(x) := sprintf(\"%s %v\", [x.facts.compute.identity, x.facts.exposure.internet]) if {\n\tnot x.facts.compute.public_ip == false\n}\n\n" +
+			"else := x.tags.env if startswith(x.region, \"eu\")\n\nelse := x.facts.compute.identity\n#",
 	}
 	files := map[string]string{"net.rego": string(net)}
 	for i, msg := range messages {

@@ -330,12 +330,7 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 		if !ok {
 			return false // lower's type error: undefined either way
 		}
-		if c.xf == xfLower {
-			s = strings.ToLower(s)
-		} else {
-			s = strings.ToUpper(s)
-		}
-		v = reflect.ValueOf(s)
+		v = reflect.ValueOf(applyXf(c.xf, s))
 	}
 	switch c.op {
 	case opStarts, opEnds, opContains:
