@@ -44,8 +44,11 @@ iam_engine(r) if sql.mysql(r)
 iam_engine(r) if sql.postgres(r)
 
 # Either spelling counts on either engine: the value is what matters.
-iam_on(r) if sql.flag(r, "cloudsql_iam_authentication", "off") == "on"
+# sql.flag(r, <name>, "off") == "on", written as a condition on the flag
+# itself (the fail set tests flags_known) so that the engine evaluates the
+# rule without OPA (docs/rule-contract.md).
+iam_on(r) if lower(trim_space(r.facts.database.flags.cloudsql_iam_authentication)) in {"on"}
 
-iam_on(r) if sql.flag(r, "cloudsql.iam_authentication", "off") == "on"
+iam_on(r) if lower(trim_space(r.facts.database.flags["cloudsql.iam_authentication"])) in {"on"}
 
 message[id] := "IAM database authentication is off (flag not set to on)" if some id in fail

@@ -24,12 +24,26 @@ package vigil.rules.gcp_sql_mysql_local_infile_not_off
 
 import data.vigil.lib.cloudsql as sql
 
+# The flag's value (sql.flag: trimmed, in lower case; "unset" when the
+# instance does not set it) is not off, written as conditions on the flag
+# itself so that the engine evaluates the rule without OPA
+# (docs/rule-contract.md).
 fail contains r.id if {
 	some r in input.resources.database
 	r.type == "sqladmin.googleapis.com/Instance"
 	sql.mysql(r)
-	v := sql.flag(r, "local_infile", "unset")
-	v != "off"
+	r.facts.database.flags_known == true
+	r.facts.database.flags.local_infile
+	not lower(trim_space(r.facts.database.flags.local_infile)) in {"off"}
+}
+
+# Not set: "unset".
+fail contains r.id if {
+	some r in input.resources.database
+	r.type == "sqladmin.googleapis.com/Instance"
+	sql.mysql(r)
+	r.facts.database.flags_known == true
+	not r.facts.database.flags.local_infile
 }
 
 # Instances of the other engines do not have this flag.

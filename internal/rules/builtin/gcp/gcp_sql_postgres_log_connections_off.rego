@@ -24,12 +24,26 @@ package vigil.rules.gcp_sql_postgres_log_connections_off
 
 import data.vigil.lib.cloudsql as sql
 
+# The flag's value (sql.flag: trimmed, in lower case; "off" when the
+# instance does not set it) is not on, written as conditions on the flag
+# itself so that the engine evaluates the rule without OPA
+# (docs/rule-contract.md).
 fail contains r.id if {
 	some r in input.resources.database
 	r.type == "sqladmin.googleapis.com/Instance"
 	sql.postgres(r)
-	v := sql.flag(r, "log_connections", "off")
-	v != "on"
+	r.facts.database.flags_known == true
+	r.facts.database.flags.log_connections
+	not lower(trim_space(r.facts.database.flags.log_connections)) in {"on"}
+}
+
+# Not set: "off".
+fail contains r.id if {
+	some r in input.resources.database
+	r.type == "sqladmin.googleapis.com/Instance"
+	sql.postgres(r)
+	r.facts.database.flags_known == true
+	not r.facts.database.flags.log_connections
 }
 
 # Instances of the other engines do not have this flag.

@@ -24,12 +24,17 @@ package vigil.rules.gcp_sql_postgres_log_error_verbosity
 
 import data.vigil.lib.cloudsql as sql
 
+# The flag's value (sql.flag: trimmed, in lower case; "default" when the
+# instance does not set it) is not one of {"default", "terse"}, written as conditions on the flag
+# itself so that the engine evaluates the rule without OPA
+# (docs/rule-contract.md).
 fail contains r.id if {
 	some r in input.resources.database
 	r.type == "sqladmin.googleapis.com/Instance"
 	sql.postgres(r)
-	v := sql.flag(r, "log_error_verbosity", "default")
-	not v in {"default", "terse"}
+	r.facts.database.flags_known == true
+	r.facts.database.flags.log_error_verbosity
+	not lower(trim_space(r.facts.database.flags.log_error_verbosity)) in {"default", "terse"}
 }
 
 # Instances of the other engines do not have this flag.

@@ -24,12 +24,17 @@ package vigil.rules.gcp_sql_postgres_log_min_duration_statement
 
 import data.vigil.lib.cloudsql as sql
 
+# The flag's value (sql.flag: trimmed, in lower case; "-1" when the
+# instance does not set it) is not -1, written as conditions on the flag
+# itself so that the engine evaluates the rule without OPA
+# (docs/rule-contract.md).
 fail contains r.id if {
 	some r in input.resources.database
 	r.type == "sqladmin.googleapis.com/Instance"
 	sql.postgres(r)
-	v := sql.flag(r, "log_min_duration_statement", "-1")
-	v != "-1"
+	r.facts.database.flags_known == true
+	r.facts.database.flags.log_min_duration_statement
+	not lower(trim_space(r.facts.database.flags.log_min_duration_statement)) in {"-1"}
 }
 
 # Instances of the other engines do not have this flag.

@@ -24,12 +24,16 @@ package vigil.rules.gcp_sql_postgres_log_min_error_statement
 
 import data.vigil.lib.cloudsql as sql
 
+# The flag's value (sql.flag: trimmed, in lower case; "error" when the
+# instance does not set it) is one of {"debug5", "debug4", "debug3", "debug2", "debug1", "info", "notice", "warning"}, written as conditions on the flag
+# itself so that the engine evaluates the rule without OPA
+# (docs/rule-contract.md).
 fail contains r.id if {
 	some r in input.resources.database
 	r.type == "sqladmin.googleapis.com/Instance"
 	sql.postgres(r)
-	v := sql.flag(r, "log_min_error_statement", "error")
-	v in {"debug5", "debug4", "debug3", "debug2", "debug1", "info", "notice", "warning"}
+	r.facts.database.flags_known == true
+	lower(trim_space(r.facts.database.flags.log_min_error_statement)) in {"debug5", "debug4", "debug3", "debug2", "debug1", "info", "notice", "warning"}
 }
 
 # Instances of the other engines do not have this flag.

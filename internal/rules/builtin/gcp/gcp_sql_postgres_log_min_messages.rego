@@ -24,12 +24,16 @@ package vigil.rules.gcp_sql_postgres_log_min_messages
 
 import data.vigil.lib.cloudsql as sql
 
+# The flag's value (sql.flag: trimmed, in lower case; "warning" when the
+# instance does not set it) is one of {"error", "log", "fatal", "panic"}, written as conditions on the flag
+# itself so that the engine evaluates the rule without OPA
+# (docs/rule-contract.md).
 fail contains r.id if {
 	some r in input.resources.database
 	r.type == "sqladmin.googleapis.com/Instance"
 	sql.postgres(r)
-	v := sql.flag(r, "log_min_messages", "warning")
-	v in {"error", "log", "fatal", "panic"}
+	r.facts.database.flags_known == true
+	lower(trim_space(r.facts.database.flags.log_min_messages)) in {"error", "log", "fatal", "panic"}
 }
 
 # Instances of the other engines do not have this flag.

@@ -24,12 +24,26 @@ package vigil.rules.gcp_sql_postgres_log_statement_none
 
 import data.vigil.lib.cloudsql as sql
 
+# The flag's value (sql.flag: trimmed, in lower case; "none" when the
+# instance does not set it) is not one of {"ddl", "mod", "all"}, written as conditions on the flag
+# itself so that the engine evaluates the rule without OPA
+# (docs/rule-contract.md).
 fail contains r.id if {
 	some r in input.resources.database
 	r.type == "sqladmin.googleapis.com/Instance"
 	sql.postgres(r)
-	v := sql.flag(r, "log_statement", "none")
-	not v in {"ddl", "mod", "all"}
+	r.facts.database.flags_known == true
+	r.facts.database.flags.log_statement
+	not lower(trim_space(r.facts.database.flags.log_statement)) in {"ddl", "mod", "all"}
+}
+
+# Not set: "none".
+fail contains r.id if {
+	some r in input.resources.database
+	r.type == "sqladmin.googleapis.com/Instance"
+	sql.postgres(r)
+	r.facts.database.flags_known == true
+	not r.facts.database.flags.log_statement
 }
 
 # Instances of the other engines do not have this flag.

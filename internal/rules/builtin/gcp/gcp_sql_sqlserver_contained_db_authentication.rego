@@ -24,12 +24,17 @@ package vigil.rules.gcp_sql_sqlserver_contained_db_authentication
 
 import data.vigil.lib.cloudsql as sql
 
+# The flag's value (sql.flag: trimmed, in lower case; "off" when the
+# instance does not set it) is not off, written as conditions on the flag
+# itself so that the engine evaluates the rule without OPA
+# (docs/rule-contract.md).
 fail contains r.id if {
 	some r in input.resources.database
 	r.type == "sqladmin.googleapis.com/Instance"
 	sql.sqlserver(r)
-	v := sql.flag(r, "contained database authentication", "off")
-	v != "off"
+	r.facts.database.flags_known == true
+	r.facts.database.flags["contained database authentication"]
+	not lower(trim_space(r.facts.database.flags["contained database authentication"])) in {"off"}
 }
 
 # Instances of the other engines do not have this flag.

@@ -24,12 +24,26 @@ package vigil.rules.gcp_sql_sqlserver_remote_access_enabled
 
 import data.vigil.lib.cloudsql as sql
 
+# The flag's value (sql.flag: trimmed, in lower case; "on" when the
+# instance does not set it) is not off, written as conditions on the flag
+# itself so that the engine evaluates the rule without OPA
+# (docs/rule-contract.md).
 fail contains r.id if {
 	some r in input.resources.database
 	r.type == "sqladmin.googleapis.com/Instance"
 	sql.sqlserver(r)
-	v := sql.flag(r, "remote access", "on")
-	v != "off"
+	r.facts.database.flags_known == true
+	r.facts.database.flags["remote access"]
+	not lower(trim_space(r.facts.database.flags["remote access"])) in {"off"}
+}
+
+# Not set: "on".
+fail contains r.id if {
+	some r in input.resources.database
+	r.type == "sqladmin.googleapis.com/Instance"
+	sql.sqlserver(r)
+	r.facts.database.flags_known == true
+	not r.facts.database.flags["remote access"]
 }
 
 # Instances of the other engines do not have this flag.

@@ -24,12 +24,17 @@ package vigil.rules.gcp_sql_sqlserver_user_connections_limited
 
 import data.vigil.lib.cloudsql as sql
 
+# The flag's value (sql.flag: trimmed, in lower case; "0" when the
+# instance does not set it) is not 0, written as conditions on the flag
+# itself so that the engine evaluates the rule without OPA
+# (docs/rule-contract.md).
 fail contains r.id if {
 	some r in input.resources.database
 	r.type == "sqladmin.googleapis.com/Instance"
 	sql.sqlserver(r)
-	v := sql.flag(r, "user connections", "0")
-	v != "0"
+	r.facts.database.flags_known == true
+	r.facts.database.flags["user connections"]
+	not lower(trim_space(r.facts.database.flags["user connections"])) in {"0"}
 }
 
 # Instances of the other engines do not have this flag.

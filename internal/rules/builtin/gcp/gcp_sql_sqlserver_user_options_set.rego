@@ -28,7 +28,10 @@ fail contains r.id if {
 	some r in input.resources.database
 	r.type == "sqladmin.googleapis.com/Instance"
 	sql.sqlserver(r)
-	sql.set(r, "user options")
+
+	# sql.set(r, "user options"), as conditions on the flag itself
+	r.facts.database.flags_known == true
+	r.facts.database.flags["user options"]
 }
 
 # Instances of the other engines do not have this flag.
