@@ -41,6 +41,11 @@ func failedVariant(ev string) string {
 			return ""
 		}
 		return strings.Replace(ev, `"result":"success"`, `"result":"failure"`, 1)
+	case strings.Contains(ev, `"category":"AuditEvent"`) || strings.Contains(ev, `"Category":"AuditEvent"`):
+		// Key Vault writes resultType Success on requests it refused: the
+		// HTTP status and resultSignature say Forbidden.
+		ev = regexp.MustCompile(`"(httpStatusCode|HttpStatusCode|httpStatusCode_d)":200\b`).ReplaceAllString(ev, `"${1}":403`)
+		return regexp.MustCompile(`"([rR])esultSignature":"OK"`).ReplaceAllString(ev, `"${1}esultSignature":"Forbidden"`)
 	case strings.Contains(ev, `"statusText":"`) || strings.Contains(ev, `"StatusText":"`):
 		// Azure Storage resource logs: refused requests carry an error
 		// status text and HTTP status.

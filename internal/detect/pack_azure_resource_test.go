@@ -128,7 +128,34 @@ func azureResourceCases() []accCase {
 		sasOne = append(sasOne, blobEvent(i*4, "StorageRead", "GetBlob", "q1.xlsx", "SASSuccess", 200, sasIdentity(2)))
 		sasMany = append(sasMany, blobEvent(i*4, "StorageRead", "GetBlob", name, "SASSuccess", 200, sasIdentity(100+i)))
 	}
+	// The encryption scope written through the Activity Log by mallory (her
+	// token's object id), and by someone else.
+	scope := strings.Replace(azureOp("MICROSOFT.STORAGE/STORAGEACCOUNTS/ENCRYPTIONSCOPES/WRITE", "Success"),
+		`"name":"admin@contoso.example"}`, `"name":"admin@contoso.example","http://schemas.microsoft.com/identity/claims/objectidentifier":"`+mallory+`"}`, 1)
+	otherScope := strings.Replace(scope, mallory, appIdentity, 1)
+	keyDelete := func(sec int, oid string) string {
+		return kvEvent(sec, "KeyDelete", oid, "https://kv-prod.vault.azure.net/keys/blob-encryption-key", 200, "")
+	}
 	return []accCase{
+		{
+			title: "Azure Storage Encryption Scope Created Then Its Key Deleted", level: LevelHigh,
+			sequence: []string{scope, keyDelete(600, mallory)},
+			// The key deleted before the scope is written, the scope by
+			// one identity and a key deleted by another, a deletion
+			// refused, one four hours later.
+			benignSequence: []string{scope, strings.Replace(keyDelete(0, mallory), "09:30:00", "09:20:00", 1), otherScope, keyDelete(900, "7c6b5a49-3827-4160-9f8e-7d6c5b4a3928"),
+				kvEvent(901, "KeyDelete", mallory, "https://kv-prod.vault.azure.net/keys/k2", 403, ""),
+				strings.Replace(keyDelete(0, mallory), "2024-03-14T09:", "2024-03-14T13:", 1)},
+		},
+		{
+			title: "Azure Key Vault Secret Reads Refused In Bulk", level: LevelMedium,
+			sequence: refused,
+			// One secret refused again and again; nine refused; twelve
+			// secrets read.
+			benignSequence: append(append(append([]string{}, refused[:9]...), bulk...),
+				kvEvent(5, "SecretGet", appIdentity, secretID(1), 403, ""), kvEvent(6, "SecretGet", appIdentity, secretID(1), 403, ""),
+				kvEvent(7, "SecretGet", appIdentity, secretID(1), 401, "")),
+		},
 		{
 			title: "Azure Key Vault Secrets Read In Bulk", level: LevelHigh,
 			sequence: bulk,
@@ -221,5 +248,5 @@ func azureResourceCases() []accCase {
 // TestAzureResourcePack: every rule of vigil_pack_azure_resource.yml has
 // a case and every case holds (checkAccCase).
 func TestAzureResourcePack(t *testing.T) {
-	checkPackFile(t, "vigil_pack_azure_resource.yml", azureResourceCases(), 10)
+	checkPackFile(t, "vigil_pack_azure_resource.yml", azureResourceCases(), 13)
 }
