@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/valyala/fastjson"
 
@@ -137,9 +138,19 @@ func Verb(op string) int {
 	if i := strings.LastIndexAny(op, "./"); i >= 0 {
 		op = op[i+1:]
 	}
-	l := strings.ToLower(op)
+	// An ASCII name is compared without lowering a copy of it (the
+	// prefixes are ASCII; lowering other text can change its length).
+	ascii := true
+	for i := 0; i < len(op) && ascii; i++ {
+		ascii = op[i] < utf8.RuneSelf
+	}
+	lower := ""
+	if !ascii {
+		lower = strings.ToLower(op)
+	}
 	for _, p := range verbPrefixes {
-		if strings.HasPrefix(l, p.prefix) {
+		if ascii && len(op) >= len(p.prefix) && strings.EqualFold(op[:len(p.prefix)], p.prefix) ||
+			!ascii && strings.HasPrefix(lower, p.prefix) {
 			return p.id
 		}
 	}
