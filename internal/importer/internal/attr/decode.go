@@ -92,6 +92,8 @@ const (
 	numSlots   = 1 << 10
 	objSlots   = 1 << 12
 	seenSlots  = 1 << 14
+	// prefixSlots holds how small objects began (see prefixHash).
+	prefixSlots = 1 << 14
 )
 
 // objMax is the length of the longest object text shared (see objSlot).
@@ -130,6 +132,9 @@ type decoder struct {
 	nums    [numSlots]valueSlot
 	objs    [objSlots]objSlot
 	seen    [seenSlots]uint64
+	// prefixes holds the prefixHash of small objects decoded (a slot
+	// another prefix took only costs a missed sharing).
+	prefixes [prefixSlots]uint64
 }
 
 // emptyArray is every empty array decoded: one boxed empty slice (nothing
@@ -211,17 +216,23 @@ func (d *decoder) object(depth int) (any, bool) {
 		return nil, false
 	}
 	start := d.pos
-	var h uint64
+	var h, ph uint64
 	var slot *objSlot
 	end := -1
-	if depth > 1 && depth <= maxFastDepth-objMax/2 {
-		if end = objectEnd(d.buf, start); end > 0 {
-			lit := d.buf[start:end]
-			h = maphash.Bytes(seed, lit)
-			slot = &d.objs[h&(objSlots-1)]
-			if slot.m != nil && slot.lit == string(lit) {
-				d.pos = end
-				return slot.m, true
+	share := depth > 1 && depth <= maxFastDepth-objMax/2
+	if share {
+		// Where the object ends is looked for (and its text hashed) only
+		// when a small object decoded before began the same way.
+		ph = d.prefixHash(start)
+		if d.prefixes[ph&(prefixSlots-1)] == ph {
+			if end = objectEnd(d.buf, start); end > 0 {
+				lit := d.buf[start:end]
+				h = maphash.Bytes(seed, lit)
+				slot = &d.objs[h&(objSlots-1)]
+				if slot.m != nil && slot.lit == string(lit) {
+					d.pos = end
+					return slot.m, true
+				}
 			}
 		}
 	}
@@ -272,17 +283,50 @@ func (d *decoder) object(depth int) (any, bool) {
 				m[e.k] = e.v
 			}
 			d.dropEntries(base)
-			if slot != nil && d.pos == end {
-				if seen := &d.seen[(h>>32)&(seenSlots-1)]; *seen == h {
-					*slot = objSlot{lit: string(d.buf[start:d.pos]), m: m}
-				} else {
-					*seen = h
+			if share && d.pos-start <= objMax {
+				if d.pos != end {
+					h, slot = 0, nil
 				}
+				d.remember(start, ph, h, slot, m)
 			}
 			return m, true
 		default:
 			return nil, false
 		}
+	}
+}
+
+// prefixLen is how much of an object's text prefixHash reads.
+const prefixLen = 32
+
+// prefixHash hashes how the object at buf[start] begins: its first
+// prefixLen bytes, or up to its first '}' when that comes sooner (then it
+// may be the object's end: the bytes hashed are always the object's own,
+// so the same text has the same hash wherever it is). Never 0.
+func (d *decoder) prefixHash(start int) uint64 {
+	p := d.buf[start:min(len(d.buf), start+prefixLen)]
+	if i := bytes.IndexByte(p, '}'); i >= 0 {
+		p = p[:i+1]
+	}
+	return maphash.Bytes(seed, p) | 1
+}
+
+// remember notes the small object m just decoded from d.buf[start:d.pos]
+// (ph: prefixHash; h and slot: its text's hash and cache slot when they
+// were computed on the way in, else 0 and nil): its beginning, so that the
+// next object beginning the same way is looked for in the cache, and its
+// text, cached the second time its hash is seen.
+func (d *decoder) remember(start int, ph, h uint64, slot *objSlot, m M) {
+	d.prefixes[ph&(prefixSlots-1)] = ph
+	lit := d.buf[start:d.pos]
+	if slot == nil {
+		h = maphash.Bytes(seed, lit)
+		slot = &d.objs[h&(objSlots-1)]
+	}
+	if seen := &d.seen[(h>>32)&(seenSlots-1)]; *seen == h {
+		*slot = objSlot{lit: string(lit), m: m}
+	} else {
+		*seen = h
 	}
 }
 

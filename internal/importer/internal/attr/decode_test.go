@@ -248,6 +248,24 @@ func BenchmarkDecode(b *testing.B) {
 	})
 }
 
+// TestDecodeSharesWhateverFollows: whether a small object is looked for
+// among those decoded before does not depend on what follows it (the last
+// element of an array, the last member of an object, the end of the text).
+func TestDecodeSharesWhateverFollows(t *testing.T) {
+	text := `[{"a":1},{"a":1},{"a":1}],{"o":{"a":1}},{"p":{"a":1}}]`
+	var a []any
+	if err := Decode([]byte(`[`+text), &a); err != nil {
+		t.Fatal(err)
+	}
+	first := a[0].([]any)
+	for i, v := range []any{first[2], a[1].(M)["o"], a[2].(M)["p"]} {
+		if reflect.ValueOf(v).UnsafePointer() != reflect.ValueOf(first[1]).UnsafePointer() {
+			t.Errorf("copy %d of {\"a\":1} not shared", i)
+		}
+	}
+	checkDecode(t, []byte(`[`+text))
+}
+
 // TestObjectEnd: where a small object ends, past strings holding braces,
 // quotes and backslashes; -1 when it does not end within objMax bytes.
 func TestObjectEnd(t *testing.T) {
