@@ -146,9 +146,9 @@ func sendsLogs(p node, audit bool) bool {
 // resource-scope diagnostic settings to their Key Vaults and Databricks
 // workspaces, the Databricks workspaces to their VNets' subnets and the
 // diagnostic settings to their storage accounts' keys, and sets the
-// subscriptions' Bastion and Application Insights facts.
-func finishCIS6(all []*resource.Resource, unread []string) (problems []attr.Problem) {
-	byID := map[string]*resource.Resource{}
+// subscriptions' Bastion and Application Insights facts. byID holds the
+// Azure resources of all by their lower-case IDs.
+func finishCIS6(all []*resource.Resource, unread []string, byID map[string]*resource.Resource) (problems []attr.Problem) {
 	type sub struct{ resources, bastion, insights, diagnostics, partial bool }
 	unreadFile := map[string]bool{}
 	for _, u := range unread {
@@ -167,7 +167,6 @@ func finishCIS6(all []*resource.Resource, unread []string) (problems []attr.Prob
 		if r.Provider != resource.Azure {
 			continue
 		}
-		byID[strings.ToLower(r.ID)] = r
 		s := get(r.Account)
 		switch r.Type {
 		case TypeFileService:

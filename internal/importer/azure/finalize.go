@@ -31,7 +31,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 // VPN gateway allowing certificate clients) are left unknown there.
 func FinalizeUnread(all []*resource.Resource, unread []string) (added []*resource.Resource, problems []attr.Problem) {
 	byType := map[string][]*resource.Resource{}
-	byID := map[string]*resource.Resource{}
+	byID := make(map[string]*resource.Resource, len(all))
 	subs := map[string]bool{}
 	for _, r := range all {
 		if r.Provider != resource.Azure {
@@ -283,7 +283,12 @@ func FinalizeUnread(all []*resource.Resource, unread []string) (added []*resourc
 		}
 	}
 	problems = append(problems, finishCIS(append(all[:len(all):len(all)], added...))...)
-	problems = append(problems, finishCIS6(append(all[:len(all):len(all)], added...), unread)...)
+	for _, a := range added {
+		if a.Provider == resource.Azure {
+			byID[strings.ToLower(a.ID)] = a
+		}
+	}
+	problems = append(problems, finishCIS6(append(all[:len(all):len(all)], added...), unread, byID)...)
 	problems = append(problems, finishLocks(all)...) // cis_locks.go
 	finishCertificates(byType[TypeKeyVaultCertificate], byType[TypeKeyVault])
 	return added, problems
