@@ -77,7 +77,7 @@ func CollectWith(ctx context.Context, o Options, srcs ...source.Source) (*Invent
 	// (about 0.7 per resource in the synthetic inventories): sized for
 	// both, it never grows.
 	hint = min(hint, maxSizeHint)
-	m := newMerger(max(1024, hint+hint*3/4))
+	m := newMerger(max(1024, hint+hint*3/4), max(1024, hint))
 	var mu sync.Mutex
 	for _, src := range srcs {
 		err := src.Read(ctx, func(b source.Batch) error {

@@ -32,8 +32,15 @@ type mergeKey struct {
 	id       string
 }
 
-func newMerger(capacity int) *merger {
-	return &merger{byKey: make(map[mergeKey]*resource.Resource, capacity), unsupported: map[mergeKey]string{}}
+// newMerger sizes the index for indexSize keys and the list for size
+// resources.
+func newMerger(indexSize, size int) *merger {
+	return &merger{
+		byKey:       make(map[mergeKey]*resource.Resource, indexSize),
+		list:        make([]*resource.Resource, 0, size),
+		added:       make([]addedAs, 0, size),
+		unsupported: map[mergeKey]string{},
+	}
 }
 
 // mergeKeyOf is the identity of a resource: Azure resource IDs are

@@ -11,7 +11,7 @@ import (
 // derivation would build: every listed resource under its ID's key, and
 // nothing else.
 func TestMergerIDIndex(t *testing.T) {
-	m := newMerger(4)
+	m := newMerger(4, 4)
 	a := &resource.Resource{Provider: resource.AWS, ID: "arn:aws:s3:::a", Aliases: []string{"a"}}
 	z := &resource.Resource{Provider: resource.Azure, ID: "/subscriptions/S/resourceGroups/RG/x"}
 	dup := &resource.Resource{Provider: resource.Azure, ID: "/subscriptions/s/resourcegroups/rg/X", Name: "merged"}
