@@ -553,13 +553,13 @@ func (d *decoder) internKey(b []byte) string {
 // the cache has it.
 func (d *decoder) internValue(b []byte) any {
 	if len(b) > internMax {
-		return string(b)
+		return boxString(b)
 	}
 	slot := &d.strs[maphash.Bytes(seed, b)&(valueSlots-1)]
 	if slot.v != nil && slot.s == string(b) {
 		return slot.v
 	}
-	s := string(b)
-	slot.s, slot.v = s, s
+	slot.v = boxString(b)
+	slot.s = slot.v.(string)
 	return slot.v
 }
