@@ -160,6 +160,7 @@ def build(v2, prod, dev):
     peering_routes(v2, dev)
     metric_alarms(v2, P, D)
     virtual_mfa(v2, P, D)
+    saml_providers(v2, P, D)
 
     org_arn = "arn:aws:organizations::%s:organization/o-nw7k2m9q4x" % P
     write_org = lambda root: write_json(os.path.join(root, "organizations.json"), {  # noqa: E731
@@ -278,6 +279,17 @@ def virtual_mfa(v2, P, D):
     v2.cli(P, "iam-list-virtual-mfa-devices.json", {"VirtualMFADevices": devices, "IsTruncated": False})
     v2.plant("aws-root-hardware-mfa-missing", "aws-account/" + D, "the credential report's <root_account> "
              "has mfa_active false: no MFA device at all")
+
+
+def saml_providers(v2, P, D):
+    """CIS 2.19: prod is assigned in IAM Identity Center (`aws iam list-saml-providers` lists its
+    AWSSSO_..._DO_NOT_DELETE provider); dev's people sign in as IAM users: no SAML provider."""
+    v2.cli(P, "iam-list-saml-providers.json", {"SAMLProviderList": [{
+        "Arn": "arn:aws:iam::%s:saml-provider/AWSSSO_5d0c9e8f7a6b4c3d_DO_NOT_DELETE" % P,
+        "ValidUntil": iso(ago(-36500)), "CreateDate": iso(ago(700))}]})
+    v2.cli(D, "iam-list-saml-providers.json", {"SAMLProviderList": []})
+    v2.plant("aws-iam-no-identity-federation", "aws-account/" + D, "iam-list-saml-providers.json lists no "
+             "SAML provider: the account's users are IAM users")
 
 
 # Items for the snapshots org_overlay.apply writes, added by gen_org.py after it.

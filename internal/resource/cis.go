@@ -37,6 +37,11 @@ type AccountCIS struct {
 	// `aws iam list-virtual-mfa-devices` lists root's virtual device; true
 	// when root has MFA and a whole list has no device of root's.
 	RootHardwareMFA *bool `json:"root_hardware_mfa,omitempty"`
+	// SAMLProvider: the account has an IAM SAML identity provider, as
+	// identity federation (IAM Identity Center creates one in every account
+	// it assigns) gives it (CIS AWS 2.19): false when `aws iam
+	// list-saml-providers` lists none; unknown without the listing.
+	SAMLProvider *bool `json:"saml_provider,omitempty"`
 	// MetricFilterAlarms: per change CIS AWS 7.0 section 5 wants monitored
 	// (5.1-5.15), whether a metric filter on the CloudWatch Logs log group
 	// of a multi-region trail matches it and an alarm with an action

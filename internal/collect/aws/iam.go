@@ -23,6 +23,7 @@ func runIAM(ctx context.Context, t *Task) error {
 	collectCredentialReport(ctx, t, cl)
 	collectServerCertificates(ctx, t, cl)
 	collectVirtualMFA(ctx, t, cl)
+	collectSAMLProviders(ctx, t, cl)
 	if out, err := cl.GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{}); err == nil {
 		t.CLI("password-policy.json", map[string]any{"PasswordPolicy": out.PasswordPolicy})
 	} else if isCode(err, "NoSuchEntity") {

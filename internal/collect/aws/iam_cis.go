@@ -67,3 +67,20 @@ func collectVirtualMFA(ctx context.Context, t *Task, cl *iam.Client) {
 	out := map[string]any{"VirtualMFADevices": cliForm(list, false, "Base32StringSeed", "QRCodePNG"), "IsTruncated": !complete}
 	writeListing(t, "iam-list-virtual-mfa-devices.json", false, out, "Marker", complete, next)
 }
+
+// collectSAMLProviders writes the account's IAM SAML identity providers as
+// `aws iam list-saml-providers` prints them (iam-list-saml-providers.json,
+// an empty list included: CIS AWS 2.19, users federated through IAM
+// Identity Center or an identity provider). The call is not paginated.
+func collectSAMLProviders(ctx context.Context, t *Task, cl *iam.Client) {
+	out, err := cl.ListSAMLProviders(ctx, &iam.ListSAMLProvidersInput{})
+	if err != nil {
+		t.Fail("iam", "iam:ListSAMLProviders", "", err)
+		return
+	}
+	list := out.SAMLProviderList
+	if list == nil {
+		list = []iamtypes.SAMLProviderListEntry{}
+	}
+	t.CLI("iam-list-saml-providers.json", map[string]any{"SAMLProviderList": cliForm(list, false)})
+}

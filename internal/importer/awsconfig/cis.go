@@ -187,6 +187,7 @@ func accountCIS(rs []*resource.Resource, byType map[string][]*resource.Resource,
 	cloudShellAccess(byType, get)       // cis_cloudshell.go
 	accountMetricAlarms(byType, get)    // cis_metricfilters.go
 	accountRootHardwareMFA(byType, get) // cis_rootmfa.go
+	accountFederation(byType, get)      // cis_federation.go
 
 	// Server certificates, with their expiry from the item (Expiration,
 	// as IAM's ServerCertificateMetadata names it) or from the

@@ -48,6 +48,8 @@ func detectCISCLI(d attr.M) string {
 		return FormatAlarms
 	case isVirtualMFA(d):
 		return FormatVirtualMFA
+	case isSAMLProviders(d):
+		return FormatSAMLProviders
 	}
 	return ""
 }
@@ -61,6 +63,8 @@ func parseCISCLI(res *attr.Result, path string, d attr.M) {
 		parseAlarms(res, path, d)
 	case FormatVirtualMFA:
 		parseVirtualMFA(res, path, d)
+	case FormatSAMLProviders:
+		parseSAMLProviders(res, path, d)
 	}
 }
 
