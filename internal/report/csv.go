@@ -2,8 +2,11 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
+	"errors"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -19,39 +22,54 @@ var CSVColumns = []string{
 }
 
 func writeCSV(w io.Writer, r *Report) error {
-	// csv.Writer buffers through bw itself (bufio reuses a large enough
-	// *bufio.Writer), so cw.Flush flushes bw.
 	bw := bufio.NewWriterSize(w, writeBufferSize)
 	cw := csv.NewWriter(bw)
 	if err := cw.Write(CSVColumns); err != nil {
 		return err
 	}
-	var refs []string
-	row := make([]string, len(CSVColumns))
-	for f := range r.view().all() {
-		refs = refs[:0]
-		for _, ref := range refsFor(f) {
-			refs = append(refs, ref.Framework+":"+ref.Control)
-		}
-		suppressed, reason := "false", ""
-		if f.Suppressed != nil {
-			suppressed, reason = "true", f.Suppressed.Reason
-		}
-		row = append(row[:0],
-			f.RuleID, f.Title, f.Category, string(f.Severity), string(f.Status), suppressed, reason,
-			string(f.Resource.Provider), f.Resource.Account, f.Resource.Region, f.Resource.Type,
-			f.Resource.ID, f.Resource.Name, f.Message, strings.Join(refs, ";"), f.Remediation, csvLocation(f),
-			f.DataClass, string(f.BaseSeverity),
-		)
-		for i := range row {
-			row[i] = csvSafe(row[i])
-		}
-		if err := cw.Write(row); err != nil {
-			return err
-		}
+	if cw.Flush(); cw.Error() != nil {
+		return cw.Error()
 	}
-	cw.Flush()
-	return cw.Error()
+	// Each row is written on its own (a csv.Writer's rows do not depend
+	// on one another), in parallel chunks.
+	v := r.view()
+	err := encodeChunks(v.n, runtime.GOMAXPROCS(0), func() elementEncoder {
+		var buf bytes.Buffer
+		cw := csv.NewWriter(&buf)
+		var refs []string
+		row := make([]string, len(CSVColumns))
+		var x finding.Finding
+		return func(dst []byte, i int) ([]byte, error) {
+			f := v.at(i, &x)
+			refs = refs[:0]
+			for _, ref := range refsFor(f) {
+				refs = append(refs, ref.Framework+":"+ref.Control)
+			}
+			suppressed, reason := "false", ""
+			if f.Suppressed != nil {
+				suppressed, reason = "true", f.Suppressed.Reason
+			}
+			row = append(row[:0],
+				f.RuleID, f.Title, f.Category, string(f.Severity), string(f.Status), suppressed, reason,
+				string(f.Resource.Provider), f.Resource.Account, f.Resource.Region, f.Resource.Type,
+				f.Resource.ID, f.Resource.Name, f.Message, strings.Join(refs, ";"), f.Remediation, csvLocation(f),
+				f.DataClass, string(f.BaseSeverity),
+			)
+			for i := range row {
+				row[i] = csvSafe(row[i])
+			}
+			buf.Reset()
+			if err := cw.Write(row); err != nil {
+				return dst, err
+			}
+			cw.Flush()
+			return append(dst, buf.Bytes()...), cw.Error()
+		}
+	}, func(text []byte, _ []int) error {
+		_, err := bw.Write(text)
+		return err
+	})
+	return errors.Join(err, bw.Flush())
 }
 
 // csvLocation is an IaC resource's file:start-end, "" otherwise.

@@ -71,12 +71,12 @@ func writeJSON(w io.Writer, r *Report) error {
 		workers := runtime.GOMAXPROCS(0)
 		tags := r.tagTable(v, prefix, indent, workers)
 		sep := a.separator()
-		return encodeChunks(v.n, workers, func() func(dst []byte, i int) []byte {
+		return encodeChunks(v.n, workers, func() elementEncoder {
 			enc := newFindingEncoder(prefix, indent)
 			enc.shared = tags
 			var x finding.Finding
-			return func(dst []byte, i int) []byte {
-				return enc.append(append(dst, sep...), v.at(i, &x))
+			return func(dst []byte, i int) ([]byte, error) {
+				return enc.append(append(dst, sep...), v.at(i, &x)), nil
 			}
 		}, func(text []byte, ends []int) error { return a.emitSeparated(text, len(ends)) })
 	})
@@ -91,7 +91,11 @@ type encodedChunk struct {
 	lo, hi int
 	text   []byte
 	ends   []int
+	err    error // of the element after the last end
 }
+
+// An elementEncoder appends the i-th element's text to dst.
+type elementEncoder func(dst []byte, i int) ([]byte, error)
 
 // encodeFindings encodes fs as appendFindingIndented does and hands each
 // finding's text to out in order. A large report is encoded on up to
@@ -105,10 +109,10 @@ func encodeFindings(fs []finding.Finding, prefix, indent string, workers int, ou
 // encodeAt is encodeFindings over the n findings at returns (at(i,
 // scratch) may fill scratch and return it, as view.at).
 func encodeAt(n int, at func(i int, scratch *finding.Finding) *finding.Finding, prefix, indent string, workers int, out func([]byte) error) error {
-	return encodeChunks(n, workers, func() func(dst []byte, i int) []byte {
+	return encodeChunks(n, workers, func() elementEncoder {
 		enc := newFindingEncoder(prefix, indent)
 		var x finding.Finding
-		return func(dst []byte, i int) []byte { return enc.append(dst, at(i, &x)) }
+		return func(dst []byte, i int) ([]byte, error) { return enc.append(dst, at(i, &x)), nil }
 	}, func(text []byte, ends []int) error {
 		start := 0
 		for _, end := range ends {
@@ -124,22 +128,19 @@ func encodeAt(n int, at func(i int, scratch *finding.Finding) *finding.Finding, 
 // encodeChunks appends the text of the elements 0..n-1 in order, a chunk of
 // findingChunk elements at a time, and hands each chunk to out with the end
 // offset of each element in it. Each goroutine encodes with its own
-// function from newEncoder (enc(dst, i) appends element i to dst). With
-// workers >= 2 and enough elements the chunks are encoded on workers
-// goroutines while out writes those already encoded, in order: the memory
-// held is a few chunks whatever n is. An error of out stops the encoding
-// and is returned.
-func encodeChunks(n, workers int, newEncoder func() func(dst []byte, i int) []byte, out func(text []byte, ends []int) error) error {
+// encoder from newEncoder. With workers >= 2 and enough elements the
+// chunks are encoded on workers goroutines while out writes those already
+// encoded, in order: the memory held is a few chunks whatever n is. An
+// error of out or of an encoder stops the encoding and is returned, after
+// the elements before it are written.
+func encodeChunks(n, workers int, newEncoder func() elementEncoder, out func(text []byte, ends []int) error) error {
 	if workers < 2 || n < 4*findingChunk {
 		enc := newEncoder()
-		var c encodedChunk
+		c := &encodedChunk{}
 		for lo := 0; lo < n; lo += findingChunk {
-			c.text, c.ends = c.text[:0], c.ends[:0]
-			for i := lo; i < min(lo+findingChunk, n); i++ {
-				c.text = enc(c.text, i)
-				c.ends = append(c.ends, len(c.text))
-			}
-			if err := out(c.text, c.ends); err != nil {
+			c.lo, c.hi = lo, min(lo+findingChunk, n)
+			c.encode(enc)
+			if err := c.write(out); err != nil {
 				return err
 			}
 		}
@@ -164,13 +165,8 @@ func encodeChunks(n, workers int, newEncoder func() func(dst []byte, i int) []by
 			defer wg.Done()
 			enc := newEncoder()
 			for j := range jobs {
-				c := j.c
-				c.text, c.ends = c.text[:0], c.ends[:0]
-				for i := c.lo; i < c.hi; i++ {
-					c.text = enc(c.text, i)
-					c.ends = append(c.ends, len(c.text))
-				}
-				j.done <- c
+				j.c.encode(enc)
+				j.done <- j.c
 			}
 		}()
 	}
@@ -199,7 +195,7 @@ func encodeChunks(n, workers int, newEncoder func() func(dst []byte, i int) []by
 	for done := range order {
 		c := <-done
 		if err == nil {
-			if err = out(c.text, c.ends); err != nil {
+			if err = c.write(out); err != nil {
 				close(stop)
 			}
 		}
@@ -207,6 +203,30 @@ func encodeChunks(n, workers int, newEncoder func() func(dst []byte, i int) []by
 	}
 	wg.Wait()
 	return err
+}
+
+// encode encodes the chunk's elements with enc, up to the first error.
+func (c *encodedChunk) encode(enc elementEncoder) {
+	c.text, c.ends, c.err = c.text[:0], c.ends[:0], nil
+	for i := c.lo; i < c.hi; i++ {
+		text, err := enc(c.text, i)
+		if err != nil {
+			c.err = err
+			return
+		}
+		c.text = text
+		c.ends = append(c.ends, len(c.text))
+	}
+}
+
+// write hands the chunk's encoded elements to out, then its error.
+func (c *encodedChunk) write(out func(text []byte, ends []int) error) error {
+	if len(c.ends) > 0 {
+		if err := out(c.text, c.ends); err != nil {
+			return err
+		}
+	}
+	return c.err
 }
 
 // compactJSON is JSON text already encoded compactly: writeJSONStream

@@ -2,11 +2,13 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
+	"runtime"
 	"sort"
 
 	"github.com/vigil-sec/vigil/internal/compliance"
@@ -164,25 +166,51 @@ func ToOCSF(f *finding.Finding, rule finding.RuleInfo, r *Report) ocsf.Complianc
 func writeOCSF(w io.Writer, r *Report, lines bool) error {
 	rules := r.ruleByID()
 	bw := bufio.NewWriterSize(w, writeBufferSize)
-	if lines {
-		enc := json.NewEncoder(bw)
+	v := r.view()
+	// encoder returns a function that appends the i-th finding's OCSF
+	// object to dst, compact and without the new line.
+	encoder := func() elementEncoder {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
-		for f := range r.view().all() {
+		var x finding.Finding
+		return func(dst []byte, i int) ([]byte, error) {
+			f := v.at(i, &x)
 			cf := ToOCSF(f, rules[f.RuleID], r)
+			buf.Reset()
 			if err := enc.Encode(&cf); err != nil {
-				return err
+				return dst, err
 			}
+			return append(dst, bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})...), nil
 		}
-		return bw.Flush()
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if lines {
+		err := encodeChunks(v.n, workers, func() elementEncoder {
+			enc := encoder()
+			return func(dst []byte, i int) ([]byte, error) {
+				dst, err := enc(dst, i)
+				return append(dst, '\n'), err
+			}
+		}, func(text []byte, _ []int) error {
+			_, err := bw.Write(text)
+			return err
+		})
+		return errors.Join(err, bw.Flush())
 	}
 	err := writeJSONStream(bw, streamSlot{}, "  ", func(a *jsonArray) error {
-		for f := range r.view().all() {
-			cf := ToOCSF(f, rules[f.RuleID], r)
-			if err := a.emit(&cf); err != nil {
-				return err
+		sep := a.separator()
+		return encodeChunks(v.n, workers, func() elementEncoder {
+			enc := encoder()
+			var compact []byte
+			return func(dst []byte, i int) ([]byte, error) {
+				var err error
+				if compact, err = enc(compact[:0], i); err != nil {
+					return dst, err
+				}
+				return appendIndentCompact(append(dst, sep...), compact, a.elemPrefix, a.indent), nil
 			}
-		}
-		return nil
+		}, func(text []byte, ends []int) error { return a.emitSeparated(text, len(ends)) })
 	})
 	return errors.Join(err, bw.Flush())
 }

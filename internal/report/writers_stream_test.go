@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"text/tabwriter"
@@ -445,9 +446,62 @@ func TestLargeReportsSameBytes(t *testing.T) {
 			}
 		}
 	}
+	rules := r.ruleByID()
+	all := make([]ocsf.ComplianceFinding, 0, len(r.Findings))
+	for i := range r.Findings {
+		all = append(all, ToOCSF(&r.Findings[i], rules[r.Findings[i].RuleID], r))
+	}
+	if got, want := render(t, "ocsf", c), encodeIndented(t, all); !bytes.Equal(got, want) {
+		t.Errorf("OCSF differs from the in-memory encoding:\n%s", firstDiff(got, want))
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, format := range Formats {
-		if got, want := render(t, format, c), render(t, format, r); !bytes.Equal(got, want) {
-			t.Errorf("%s: the compact report differs:\n%s", format, firstDiff(got, want))
+		runtime.GOMAXPROCS(1)
+		one := render(t, format, r)
+		runtime.GOMAXPROCS(3)
+		if got := render(t, format, c); !bytes.Equal(got, one) {
+			t.Errorf("%s: the compact report on 3 workers differs from the full one on 1:\n%s", format, firstDiff(got, one))
+		}
+		if got := render(t, format, r); !bytes.Equal(got, one) {
+			t.Errorf("%s: the report on 3 workers differs from 1:\n%s", format, firstDiff(got, one))
+		}
+	}
+}
+
+// TestEncodeChunksErrors: an element that fails to encode stops the
+// encoding: the elements before it are written, in order, and its error is
+// returned, on one worker or several.
+func TestEncodeChunksErrors(t *testing.T) {
+	bad := errors.New("unencodable")
+	const n, failAt = 9*findingChunk + 5, 5*findingChunk + 17
+	for _, workers := range []int{1, 3} {
+		var got []int
+		err := encodeChunks(n, workers, func() elementEncoder {
+			return func(dst []byte, i int) ([]byte, error) {
+				if i == failAt {
+					return dst, bad
+				}
+				return fmt.Appendf(dst, "%d,", i), nil
+			}
+		}, func(text []byte, ends []int) error {
+			start := 0
+			for _, end := range ends {
+				var k int
+				if _, err := fmt.Sscanf(string(text[start:end]), "%d,", &k); err != nil {
+					return err
+				}
+				got = append(got, k)
+				start = end
+			}
+			return nil
+		})
+		if !errors.Is(err, bad) || len(got) != failAt {
+			t.Fatalf("%d workers: %d elements written before the error, err %v", workers, len(got), err)
+		}
+		for i, k := range got {
+			if k != i {
+				t.Fatalf("%d workers: element %d written at %d", workers, k, i)
+			}
 		}
 	}
 }
