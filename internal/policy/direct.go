@@ -135,6 +135,8 @@ type directCond struct {
 	nav, rnav *goNav
 	// set0: opInSet's derived set (its index in direct.derived).
 	set0 int
+	// nat: opNative's predicate.
+	nat func(string) bool
 }
 
 type cmpOp uint8
@@ -161,6 +163,10 @@ const (
 	opIsBoolean
 	opInSet // <ref> in <derived set of the module> (Go fields only)
 	opEmit  // a derived set's key (Go fields only)
+	// opNative: a native predicate (native.go) of the value at path:
+	// undefined (false, even negated) when the path is, false for a
+	// value that is not a string.
+	opNative
 )
 
 const (
@@ -291,6 +297,9 @@ func (c *directCond) holds(t *ast.Term, env *elems) bool {
 	switch c.op {
 	case opExists:
 		return true
+	case opNative:
+		str, ok := v.(ast.String)
+		return (ok && c.nat(string(str))) != c.negated
 	case opAny, opNone:
 		any := false
 		for _, alt := range c.alts {
@@ -926,6 +935,13 @@ func (sc *scope) helperCall(e *ast.Expr, depth uint8) ([]directCond, bool) {
 	defs := mod.funcs[string(name)]
 	if len(defs) == 0 {
 		return nil, false
+	}
+	if nat := nativeFor(mod, string(name)); nat != nil && len(e.Operands()) == 1 {
+		path, root, ok := sc.ref(e.Operands()[0])
+		if !ok || len(path) == 0 && root == 0 {
+			return nil, false
+		}
+		return []directCond{{path: path, root: root, op: opNative, nat: nat, negated: e.Negated}}, true
 	}
 	operands := e.Operands()
 	binds := make([]argBind, len(operands))

@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
 
@@ -560,6 +561,9 @@ func FuzzDirectMatchesOPA(f *testing.F) {
 		"trim_space(r.id) != \"lb-1\"",
 		"not lower(trim_space(r.facts.load_balancer.missing)) in {\"x\"}",
 		"not lower(trim_space(r.facts.load_balancer.public)) in {\"true\"}",
+		"some l in r.facts.load_balancer.listeners\n\tweak_tls(l.protocol)",
+		"not weak_tls(r.tags.k)",
+		"weak_tls(r.facts.load_balancer.waf)",
 	} {
 		f.Add(seed)
 	}
@@ -571,9 +575,16 @@ func FuzzDirectMatchesOPA(f *testing.F) {
 			Facts:         resource.Facts{LoadBalancer: &resource.LoadBalancer{WAF: resource.Bool(false)}}},
 		{ID: "lb-3", Provider: resource.AWS, Class: resource.ClassLoadBalancer, Type: "U"},
 	}
+	// weak_tls and tls_number, a native predicate (native.go), as the
+	// built-in rules define them.
+	b, err := fs.ReadFile(rules.FS(), "messaging/queue_weak_tls.rego")
+	if err != nil {
+		f.Fatal(err)
+	}
+	weakTLSText := string(b)[strings.Index(string(b), "weak_tls(v) if"):strings.Index(string(b), "message[r.id]")]
 	f.Fuzz(func(t *testing.T, cond string) {
 		src := header("f", "load_balancer", "") + "parents contains rel.target_id if {\n\tsome r in input.resources.load_balancer\n\tsome rel in r.relationships\n\trel.type == \"listener_of\"\n}\n\n" +
-			"known(r) if is_boolean(r.facts.load_balancer.public)\n\n" +
+			"known(r) if is_boolean(r.facts.load_balancer.public)\n\n" + weakTLSText + "\n" +
 			"fail contains r.id if {\n\tsome r in input.resources.load_balancer\n\t" + cond + "\n}\n"
 		dir := writePack(t, map[string]string{"f.rego": src})
 		opa, err := New(context.Background(), []Source{DirSource(dir)}, withoutDirect())

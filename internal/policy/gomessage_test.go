@@ -155,3 +155,93 @@ func TestGoMessagesMatchOPA(t *testing.T) {
 	inv[len(inv)-1].Type = "U"
 	compareEngines(t, direct, opa, inv)
 }
+
+// TestNativePredicateFingerprints: every built-in rule module that defines
+// a native predicate's function (native.go) has the Rego text the Go code
+// follows, so the engine computes it. When this fails, a rule changed its
+// helper: make the Go predicate compute what the Rego does, then set the
+// fingerprint to the one printed (until then OPA evaluates the rule).
+func TestNativePredicateFingerprints(t *testing.T) {
+	found := map[string]int{}
+	err := fs.WalkDir(rules.FS(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.rego") || !strings.HasSuffix(path, ".rego") {
+			return err
+		}
+		b, err := fs.ReadFile(rules.FS(), path)
+		if err != nil {
+			return err
+		}
+		m, err := ast.ParseModuleWithOpts(path, string(b), ast.ParserOptions{ProcessAnnotation: true})
+		if err != nil {
+			return err
+		}
+		mc := newModCtx(m, nil, 0)
+		for name, np := range nativePreds {
+			if len(mc.funcs[name]) == 0 {
+				continue
+			}
+			found[name]++
+			if got := funcFingerprint(mc.funcs, np.deps); got != np.fingerprint {
+				t.Errorf("%s: the Rego text of %v differs from the one %s follows (fingerprint %s, want %s)", path, np.deps, name, got, np.fingerprint)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range nativePreds {
+		if found[name] == 0 {
+			t.Errorf("no built-in rule defines %s", name)
+		}
+	}
+	t.Logf("modules per native predicate: %v", found)
+}
+
+// TestNativePredicatesMatchOPA: weak_tls computed in Go judges like OPA's
+// regex.replace, regex.match and to_number over many spellings of a TLS
+// version (listeners of load balancers: absent, empty, odd and exact
+// spellings, huge numbers), called and negated, in the built-in rule's own
+// text.
+func TestNativePredicatesMatchOPA(t *testing.T) {
+	b, err := fs.ReadFile(rules.FS(), "messaging/queue_weak_tls.rego")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(b)
+	helpers := src[strings.Index(src, "# weak_tls(v) is true"):strings.Index(src, "message[r.id]")]
+	files := map[string]string{}
+	for i, body := range []string{
+		"some l in r.facts.load_balancer.listeners\n\tweak_tls(l.min_tls_version)",
+		"some l in r.facts.load_balancer.listeners\n\tnot weak_tls(l.min_tls_version)",
+		"some l in r.facts.load_balancer.listeners\n\tnot weak_tls(l.missing)",
+		"weak_tls(r.name)",
+		"not weak_tls(r.facts.load_balancer)",
+	} {
+		id := fmt.Sprintf("w%d", i)
+		files[id+".rego"] = header(id, "load_balancer", "") + "fail contains r.id if {\n\tsome r in input.resources.load_balancer\n\t" + body + "\n}\n\n" + helpers
+	}
+	dir := writePack(t, files)
+	direct, opa := directAndOPA(t, dir)
+	for i, r := range direct.rules {
+		if d := direct.direct[i]; d == nil || !d.onGo {
+			t.Errorf("rule %s is not evaluated on the Go fields", r.ID)
+		}
+	}
+	versions := []string{"", "1.0", "1.1", "1.2", "1.3", "1.10", "1.19999999999999999999999", "1.2000", "01.1", "0", "2", "TLS1_0", "TLS1_1",
+		"TLS1_2", "tls1_3", "TLSv1.1", "TLSV1_1", "TLS_1_0", "TLS_1_2", "v1.1", "V_1", "TLSv1", "1_1_1", "1.1.1", " 1.0", "1.0 ", "TLS 1.0",
+		"TLS12", "TLS_", "TLSV", "1e0", "+1", "-1", "1.", ".5", strings.Repeat("9", 400), "0." + strings.Repeat("1", 400), "1_" + strings.Repeat("0", 400),
+		"inf", "NaN", "ＴＬＳ1_0", "tlsv1.0", "TLSv1.2_2021", "1,1"}
+	var inv []*resource.Resource
+	for i, v := range versions {
+		lb := &resource.LoadBalancer{Listeners: []resource.Listener{{Protocol: "HTTPS", MinTLSVersion: v}}}
+		if i%5 == 0 {
+			lb.Listeners = append(lb.Listeners, resource.Listener{Protocol: "HTTP"})
+		}
+		inv = append(inv, &resource.Resource{ID: fmt.Sprintf("lb-%d", i), Name: v, Provider: resource.AWS, Class: resource.ClassLoadBalancer, Type: "T",
+			Facts: resource.Facts{LoadBalancer: lb}})
+	}
+	inv = append(inv, &resource.Resource{ID: "bare", Provider: resource.GCP, Class: resource.ClassLoadBalancer, Type: "T"})
+	compareEngines(t, direct, opa, inv)
+	compareOnTerms(t, []Source{DirSource(dir)}, opa, inv)
+}

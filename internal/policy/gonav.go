@@ -310,6 +310,9 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 	switch c.op {
 	case opExists:
 		return true
+	case opNative:
+		s, ok := goString(v)
+		return (ok && c.nat(s)) != c.negated
 	case opEmit:
 		// A derived set's key: added, and false so that every binding of
 		// the body is enumerated.
