@@ -170,11 +170,15 @@ def build(v2, prod, dev):
         # aws iam list-organizations-features
         "OrganizationsFeatures": {"OrganizationId": "o-nw7k2m9q4x", "EnabledFeatures": ["RootSessions"]},
         # aws organizations list-delegated-administrators
-        "DelegatedAdministrators": {"DelegatedAdministrators": []}})
+        "DelegatedAdministrators": {"DelegatedAdministrators": []},
+        # aws organizations describe-resource-policy: ResourcePolicyNotFoundException (none)
+        "ResourcePolicy": None})
     v2.plant("aws-org-root-credentials-not-centralized", org_arn, "list-organizations-features: EnabledFeatures "
              "[RootSessions], no RootCredentialsManagement")
     v2.plant("aws-org-no-delegated-administrator", org_arn, "list-delegated-administrators: no account (GuardDuty, "
              "Security Hub and Config are administered from the management account)")
+    v2.plant("aws-org-policies-not-delegated", org_arn, "describe-resource-policy: no resource policy, so only the "
+             "management account manages the SCPs")
 
     def finish(root):
         write_org(root)

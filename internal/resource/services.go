@@ -298,4 +298,11 @@ type OrgUnit struct {
 	// empty, nil when the input has no listing.
 	DelegatedAdministration *bool    `json:"delegated_administration,omitempty"`
 	DelegatedAdministrators []string `json:"delegated_administrators,omitempty"`
+	// PolicyDelegation: the AWS organization's resource-based delegation
+	// policy (aws organizations describe-resource-policy) lets a member
+	// account manage the organization's policies (organizations:CreatePolicy,
+	// UpdatePolicy, AttachPolicy... CIS AWS 7.0 2.1.5); false when the
+	// organization has no such policy (ResourcePolicy null) or it delegates
+	// no policy management; unknown when the document lacks it.
+	PolicyDelegation *bool `json:"policy_delegation,omitempty"`
 }

@@ -2,6 +2,7 @@ package awscollect
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -26,6 +27,10 @@ type orgDoc struct {
 	// list-delegated-administrators): left out when the call failed.
 	OrganizationsFeatures   *orgFeatures                       `json:"OrganizationsFeatures,omitempty"`
 	DelegatedAdministrators *[]orgtypes.DelegatedAdministrator `json:"DelegatedAdministrators,omitempty"`
+	// ResourcePolicy (aws organizations describe-resource-policy's
+	// ResourcePolicy): null when the organization has none, left out when
+	// the call failed.
+	ResourcePolicy json.RawMessage `json:"ResourcePolicy,omitempty"`
 
 	// found are the accounts listed, even when a listing failed (and
 	// Accounts is left out as unknown): the accounts to collect.
@@ -143,6 +148,8 @@ func collectOrg(ctx context.Context, t *Task) *orgDoc {
 		doc.DelegatedAdministrators = &admins
 	}
 
+	doc.ResourcePolicy = orgResourcePolicy(ctx, t, cl)
+
 	policies, policiesOK := <-polc, <-polOK
 	doc.Policies = policies
 	// A listing that failed leaves its part out (unknown), not empty or
@@ -217,4 +224,24 @@ func orgPolicies(ctx context.Context, t *Task, cl *organizations.Client) (out []
 		out = append(out, p)
 	}
 	return out, ok
+}
+
+// orgResourcePolicy reads the organization's resource-based delegation
+// policy (CIS AWS 7.0 2.1.5) as describe-resource-policy prints its
+// ResourcePolicy; null when the organization has none
+// (ResourcePolicyNotFoundException), nil (left out) when the call failed.
+func orgResourcePolicy(ctx context.Context, t *Task, cl *organizations.Client) json.RawMessage {
+	out, err := cl.DescribeResourcePolicy(ctx, &organizations.DescribeResourcePolicyInput{})
+	switch {
+	case isCode(err, "ResourcePolicyNotFoundException"):
+		return json.RawMessage("null")
+	case err != nil:
+		t.Fail("organizations", "organizations:DescribeResourcePolicy", "", err)
+		return nil
+	}
+	b, err := json.Marshal(out.ResourcePolicy)
+	if err != nil || out.ResourcePolicy == nil {
+		return nil
+	}
+	return b
 }

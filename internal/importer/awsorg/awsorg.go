@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
+	awsref "github.com/vigil-sec/vigil/internal/identity/refdata/aws"
 	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -35,7 +36,7 @@ const (
 var policyKinds = map[string]string{SCP: "service_control_policy", RCP: "resource_control_policy"}
 
 // sections are the top-level keys of the format besides Organization.
-var sections = []string{"Roots", "OrganizationalUnits", "Accounts", "Policies", "OrganizationsFeatures", "DelegatedAdministrators"}
+var sections = []string{"Roots", "OrganizationalUnits", "Accounts", "Policies", "OrganizationsFeatures", "DelegatedAdministrators", "ResourcePolicy"}
 
 // Detect returns Format when doc is the AWS Organizations object: an
 // object with an Organization object, or with two of Roots,
@@ -250,6 +251,7 @@ func (rd *reader) orgSettings(root node) {
 			o.RootCredentialsManagement = resource.Bool(on)
 		}
 	}
+	rd.policyDelegation(root)
 	admins, st := list(root, "DelegatedAdministrators")
 	if st != ok {
 		return
@@ -622,4 +624,57 @@ func (rd *reader) chain(a *treeNode, typ string) *resource.OrgPolicies {
 		ch.Levels = append(ch.Levels, lvl)
 	}
 	return ch
+}
+
+// policyActions are the AWS Organizations actions that manage policies
+// (CIS AWS 7.0 2.1.5: their management delegated to a member account).
+var policyActions = []string{"organizations:createpolicy", "organizations:updatepolicy", "organizations:deletepolicy",
+	"organizations:attachpolicy", "organizations:detachpolicy", "organizations:enablepolicytype", "organizations:disablepolicytype"}
+
+// policyDelegation reads the organization's resource-based delegation
+// policy (ResourcePolicy: aws organizations describe-resource-policy's
+// ResourcePolicy, or null when the organization has none): whether an
+// Allow statement grants a principal one of the policy-management actions
+// (a wildcard covering one counts).
+func (rd *reader) policyDelegation(root node) {
+	v, st := root.Lookup("ResourcePolicy")
+	switch {
+	case st == absent && root.Has("ResourcePolicy"): // null: no resource policy
+		rd.org.Facts.OrgUnit.PolicyDelegation = resource.Bool(false)
+		return
+	case st != ok:
+		return
+	}
+	rp := node{M: attr.AsObj(v), Path: "ResourcePolicy", C: root.C}
+	if rp.M == nil {
+		root.C.Wrong("ResourcePolicy", "object or null", v)
+		rd.finish(root)
+		return
+	}
+	content, cst := rp.Str("Content")
+	if cst != ok {
+		if cst == absent {
+			root.C.Wrong("ResourcePolicy.Content", "the policy text", nil)
+		}
+		rd.finish(root)
+		return
+	}
+	doc := awspolicy.ParseText(content)
+	if doc.Error != "" {
+		root.C.Wrong("ResourcePolicy.Content", "a policy document ("+doc.Error+")", content)
+		rd.finish(root)
+		return
+	}
+	on := false
+	for _, s := range doc.Statements {
+		if !strings.EqualFold(s.Effect, "Allow") || len(s.Principals) == 0 {
+			continue
+		}
+		for _, a := range s.Actions {
+			for _, p := range policyActions {
+				on = on || awsref.Wildcard(strings.ToLower(a), p)
+			}
+		}
+	}
+	rd.org.Facts.OrgUnit.PolicyDelegation = resource.Bool(on)
 }

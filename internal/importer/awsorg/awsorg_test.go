@@ -3,6 +3,7 @@ package awsorg
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -387,6 +388,47 @@ func TestOrgSettings(t *testing.T) {
 			t.Errorf("%s: org_unit %s, want %s", tc.name, got, tc.want)
 		}
 		if wrong := strings.HasPrefix(tc.name, "wrong"); wrong != (len(res.Problems) >= 2) {
+			t.Errorf("%s: problems %v", tc.name, res.Problems)
+		}
+	}
+}
+
+// TestOrgPolicyDelegation: CIS AWS 7.0 2.1.5 from aws organizations
+// describe-resource-policy's ResourcePolicy (the Content a policy text):
+// delegated when an Allow to a principal grants a policy-management
+// action (a wildcard covering one counts); not when it grants only
+// describe/list actions or when the organization has none (null);
+// unknown without it, and a problem when it does not read.
+func TestOrgPolicyDelegation(t *testing.T) {
+	const org = `"Organization":{"Id":"o-a1b2c3d4e5","Arn":"arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5","FeatureSet":"ALL","MasterAccountId":"111111111111"}`
+	rp := func(actions string) string {
+		content := `{"Version":"2012-10-17","Statement":[{"Sid":"Delegate","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},` +
+			`"Action":` + actions + `,"Resource":"*"}]}`
+		c, _ := json.Marshal(content)
+		return `,"ResourcePolicy":{"ResourcePolicySummary":{"Id":"rp-abc12345","Arn":"arn:aws:organizations::111111111111:resourcepolicy/o-a1b2c3d4e5/rp/rp-abc12345"},"Content":` + string(c) + `}`
+	}
+	for _, tc := range []struct{ name, extra, want string }{
+		{"absent", ``, "unknown"},
+		{"none (null)", `,"ResourcePolicy":null`, "false"},
+		{"policy management delegated", rp(`["organizations:DescribeOrganization","organizations:CreatePolicy","organizations:UpdatePolicy","organizations:AttachPolicy"]`), "true"},
+		{"by a wildcard", rp(`"organizations:*Policy"`), "true"},
+		{"read-only delegation", rp(`["organizations:Describe*","organizations:List*"]`), "false"},
+		{"wrong type", `,"ResourcePolicy":"rp-abc12345"`, "unknown"},
+		{"wrong content", `,"ResourcePolicy":{"Content":"not a policy"}`, "unknown"},
+	} {
+		res := parse(t, `{`+org+tc.extra+`}`)
+		r := find(res.Resources, "arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5")
+		if r == nil || r.Facts.OrgUnit == nil {
+			t.Fatalf("%s: no organization", tc.name)
+		}
+		got := "unknown"
+		if d := r.Facts.OrgUnit.PolicyDelegation; d != nil {
+			got = strconv.FormatBool(*d)
+		}
+		if got != tc.want {
+			t.Errorf("%s: policy_delegation %s, want %s (problems %v)", tc.name, got, tc.want, res.Problems)
+		}
+		if wrong := strings.HasPrefix(tc.name, "wrong"); wrong != (len(res.Problems) > 0) {
 			t.Errorf("%s: problems %v", tc.name, res.Problems)
 		}
 	}
