@@ -3,6 +3,7 @@ package detect
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/logs"
+	"github.com/vigil-sec/vigil/internal/ocsf"
 )
 
 // toGraph turns an Entra ID diagnostic record (SignInLogs,
@@ -139,5 +141,54 @@ func TestGraphPageRead(t *testing.T) {
 	}
 	if got[logs.AzureSignIn] != 2 || got[logs.AzureAudit] != 1 || len(got) != 2 {
 		t.Errorf("sources %v, want 2 sign-ins and 1 audit event", got)
+	}
+}
+
+// laSignIn is a row of the Log Analytics SigninLogs table (query results,
+// data export): the signIn fields as PascalCase columns, Status and
+// LocationDetails dynamic, TenantId the workspace.
+func laSignIn(min int, upn, ip string, errorCode int) string {
+	return fmt.Sprintf(`{"TenantId":"e1d2c3b4-a596-4877-8899-aabbccddeeff","TimeGenerated":"2024-03-14T09:%02d:30.0000000Z","OperationName":"Sign-in activity","Category":"SignInLogs","ResultType":"%d","ResultDescription":"Invalid username or password","CreatedDateTime":"2024-03-14T09:%02d:30.0000000Z","UserPrincipalName":%q,"UserDisplayName":"User","UserId":"1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d","AppId":"4765445b-32c6-49b0-83e6-1d93765276ca","AppDisplayName":"OfficeHome","IPAddress":%q,"ClientAppUsed":"Browser","IsInteractive":true,"Status":{"errorCode":%d,"failureReason":"Invalid username or password"},"LocationDetails":{"city":"Amsterdam","state":"Noord-Holland","countryOrRegion":"NL"},"Type":"SigninLogs"}`,
+		min%60, errorCode, min%60, upn, ip, errorCode)
+}
+
+// TestLogAnalyticsSignInRows: SigninLogs rows read as Entra ID sign-ins:
+// normalized with their user, address, outcome and place, and a password
+// spray across them (12 accounts, one address) alerts as it does on the
+// diagnostic records; the same rows for one account do not.
+func TestLogAnalyticsSignInRows(t *testing.T) {
+	const spray = "Entra ID Password Spray From One Address"
+	var rows, oneUser []string
+	for i := range 12 {
+		rows = append(rows, laSignIn(i, fmt.Sprintf("user%02d@contoso.example", i), "198.51.100.7", 50126))
+		oneUser = append(oneUser, laSignIn(i, "user00@contoso.example", "198.51.100.7", 50126))
+	}
+	if n := len(alertsOf(runWithTuning(t, NoTuning(), rows), spray)); n != 1 {
+		t.Errorf("spray over SigninLogs rows: %d alerts, want 1", n)
+	}
+	if n := len(alertsOf(runWithTuning(t, NoTuning(), oneUser), spray)); n != 0 {
+		t.Errorf("one account's failures: %d spray alerts, want 0", n)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "signin.jsonl"), []byte(rows[0]+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := logs.Walk(context.Background(), []string{dir}, func(r logs.Record) error {
+		ev, err := logs.Normalize(r)
+		if err != nil {
+			return err
+		}
+		a, ok := ev.(*ocsf.Authentication)
+		if !ok || r.Source != logs.AzureSignIn {
+			t.Fatalf("%s read as %T", r.Source, ev)
+		}
+		if a.User == nil || a.User.Name != "user00@contoso.example" || a.StatusID != ocsf.StatusFailure || a.StatusCode != "50126" ||
+			a.SrcEndpoint == nil || a.SrcEndpoint.IP != "198.51.100.7" || a.SrcEndpoint.Location == nil || a.SrcEndpoint.Location.City != "Amsterdam" {
+			t.Errorf("normalized row: %+v", a.Base)
+		}
+		return nil
+	}, func(ie logs.InputError) { t.Errorf("%v", ie) })
+	if err != nil {
+		t.Fatal(err)
 	}
 }

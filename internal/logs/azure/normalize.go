@@ -216,8 +216,8 @@ func NormalizeSignIn(raw []byte) (ocsf.Event, error) {
 		return nil, err
 	}
 	p := props(v)
-	b.Metadata.UID = norm.First(norm.Str(p, "id"), norm.Str(v, "Id"))
-	tenant := norm.First(norm.Str(v, "tenantId"), norm.Str(p, "homeTenantId"))
+	b.Metadata.UID = norm.First(pascal(p, "id"), norm.Str(v, "Id"))
+	tenant := norm.First(norm.Str(v, "tenantId"), pascal(p, "homeTenantId"))
 	b.Cloud = &ocsf.Cloud{Provider: "Azure"}
 	if tenant != "" {
 		b.Cloud.Account = &ocsf.Account{UID: tenant, Type: "Azure AD Account", TypeID: 6}
@@ -225,7 +225,7 @@ func NormalizeSignIn(raw []byte) (ocsf.Event, error) {
 	op := norm.First(norm.Str(v, "operationName"), "Sign-in activity")
 	b.API = &ocsf.API{Operation: op, Service: &ocsf.Service{Name: "Microsoft Entra ID"}}
 
-	code := norm.First(norm.Str(p, "status", "errorCode"), norm.Str(v, "resultType"))
+	code := norm.First(pascal(p, "status", "errorCode"), norm.Str(v, "resultType"), norm.Str(v, "ResultType"))
 	switch code {
 	case "0":
 		b.SetStatus(ocsf.StatusSuccess, "")
@@ -234,21 +234,21 @@ func NormalizeSignIn(raw []byte) (ocsf.Event, error) {
 	default:
 		b.SetStatus(ocsf.StatusFailure, "")
 		b.StatusCode = code
-		b.StatusDetail = norm.First(norm.Str(p, "status", "failureReason"), norm.Str(v, "resultDescription"))
+		b.StatusDetail = norm.First(pascal(p, "status", "failureReason"), norm.Str(v, "resultDescription"), norm.Str(v, "ResultDescription"))
 	}
 
 	u := &ocsf.User{
-		UID:      norm.Str(p, "userId"),
-		Name:     norm.Str(p, "userPrincipalName"),
-		FullName: norm.Str(p, "userDisplayName"),
-		Type:     norm.Str(p, "userType"),
+		UID:      pascal(p, "userId"),
+		Name:     pascal(p, "userPrincipalName"),
+		FullName: pascal(p, "userDisplayName"),
+		Type:     pascal(p, "userType"),
 	}
 	if strings.Contains(u.Name, "@") {
 		u.EmailAddr = u.Name
 	}
 	cat := b.Metadata.LogName
-	if spID := norm.Str(p, "servicePrincipalId"); (cat == "ServicePrincipalSignInLogs" || cat == "ManagedIdentitySignInLogs" || cat == "MicrosoftServicePrincipalSignInLogs") && spID != "" {
-		u = &ocsf.User{UID: spID, Name: norm.First(norm.Str(p, "servicePrincipalName"), norm.Str(p, "appDisplayName")), Type: "ServicePrincipal", TypeID: 99}
+	if spID := pascal(p, "servicePrincipalId"); (cat == "ServicePrincipalSignInLogs" || cat == "ManagedIdentitySignInLogs" || cat == "MicrosoftServicePrincipalSignInLogs") && spID != "" {
+		u = &ocsf.User{UID: spID, Name: norm.First(pascal(p, "servicePrincipalName"), pascal(p, "appDisplayName")), Type: "ServicePrincipal", TypeID: 99}
 	} else if u.Type == "" || strings.EqualFold(u.Type, "member") || strings.EqualFold(u.Type, "guest") {
 		u.TypeID = 1
 	} else {
@@ -260,26 +260,26 @@ func NormalizeSignIn(raw []byte) (ocsf.Event, error) {
 	if u.UID == "" && u.Name == "" {
 		u.Name = norm.Str(v, "identity")
 	}
-	ep := norm.Endpoint(norm.First(norm.Str(p, "ipAddress"), norm.Str(v, "callerIpAddress")))
+	ep := norm.Endpoint(norm.First(pascal(p, "ipAddress"), norm.Str(p, "IPAddress"), norm.Str(v, "callerIpAddress")))
 	if ep != nil {
 		loc := &ocsf.Location{
-			City:    norm.Str(p, "location", "city"),
-			Country: norm.First(norm.Str(p, "location", "countryOrRegion"), norm.Str(v, "location")),
-			Region:  norm.Str(p, "location", "state"),
+			City:    norm.First(pascal(p, "location", "city"), norm.Str(p, "LocationDetails", "city")),
+			Country: norm.First(pascal(p, "location", "countryOrRegion"), norm.Str(p, "LocationDetails", "countryOrRegion"), norm.Str(v, "location")),
+			Region:  norm.First(pascal(p, "location", "state"), norm.Str(p, "LocationDetails", "state")),
 		}
 		if *loc != (ocsf.Location{}) {
 			ep.Location = loc
 		}
 	}
 	b.SrcEndpoint = ep
-	b.Actor = &ocsf.Actor{User: u, AppName: norm.Str(p, "appDisplayName"), AppUID: norm.Str(p, "appId")}
-	if iss := norm.First(norm.Str(p, "tokenIssuerName"), norm.Str(p, "tokenIssuerType")); iss != "" {
+	b.Actor = &ocsf.Actor{User: u, AppName: pascal(p, "appDisplayName"), AppUID: pascal(p, "appId")}
+	if iss := norm.First(pascal(p, "tokenIssuerName"), pascal(p, "tokenIssuerType")); iss != "" {
 		b.Actor.IDP = &ocsf.IDP{Name: iss}
 	}
-	if ua := norm.Str(p, "userAgent"); ua != "" {
+	if ua := pascal(p, "userAgent"); ua != "" {
 		b.HTTPRequest = &ocsf.HTTPRequest{UserAgent: ua}
 	}
-	switch strings.ToLower(norm.First(norm.Str(p, "riskLevelDuringSignIn"), norm.Str(p, "riskLevelAggregated"))) {
+	switch strings.ToLower(norm.First(pascal(p, "riskLevelDuringSignIn"), pascal(p, "riskLevelAggregated"))) {
 	case "high":
 		b.SetSeverity(ocsf.SeverityHigh)
 	case "medium":
@@ -296,7 +296,7 @@ func NormalizeSignIn(raw []byte) (ocsf.Event, error) {
 
 	a := &ocsf.Authentication{Base: b, User: u}
 	a.SetClass(ocsf.ClassAuthentication, ocsf.AuthLogon)
-	switch strings.ToLower(norm.Str(p, "authenticationRequirement")) {
+	switch strings.ToLower(pascal(p, "authenticationRequirement")) {
 	case "multifactorauthentication":
 		t := true
 		a.IsMFA = &t
@@ -304,18 +304,18 @@ func NormalizeSignIn(raw []byte) (ocsf.Event, error) {
 		f := false
 		a.IsMFA = &f
 	}
-	a.AuthProtocol = norm.Str(p, "authenticationProtocol")
-	if inter := norm.Str(p, "isInteractive"); inter == "true" {
+	a.AuthProtocol = pascal(p, "authenticationProtocol")
+	if inter := pascal(p, "isInteractive"); inter == "true" {
 		a.LogonType = "Interactive"
 	} else if inter == "false" {
 		a.LogonType = "Non-interactive"
 	}
-	svcName := norm.First(norm.Str(p, "resourceDisplayName"), norm.Str(p, "appDisplayName"))
-	svcID := norm.First(norm.Str(p, "resourceId"), norm.Str(p, "appId"))
+	svcName := norm.First(pascal(p, "resourceDisplayName"), pascal(p, "appDisplayName"))
+	svcID := norm.First(pascal(p, "resourceId"), pascal(p, "appId"))
 	if svcName != "" || svcID != "" {
 		a.Service = &ocsf.Service{Name: svcName, UID: svcID}
 	}
-	if sid := norm.First(norm.Str(p, "sessionId"), norm.Str(p, "uniqueTokenIdentifier")); sid != "" {
+	if sid := norm.First(pascal(p, "sessionId"), pascal(p, "uniqueTokenIdentifier")); sid != "" {
 		a.Session = &ocsf.Session{UID: sid, IsMFA: a.IsMFA}
 	}
 	return a, nil
@@ -479,4 +479,16 @@ func props(v *fastjson.Value) *fastjson.Value {
 		return p
 	}
 	return v
+}
+
+// pascal reads a sign-in field by its name in a diagnostic record's
+// properties or a Graph signIn (userPrincipalName), else by the Log
+// Analytics SigninLogs column of the same name (UserPrincipalName): the
+// first key with its first letter upper-cased.
+func pascal(v *fastjson.Value, keys ...string) string {
+	if s := norm.Str(v, keys...); s != "" || len(keys) == 0 || keys[0] == "" {
+		return s
+	}
+	up := append([]string{strings.ToUpper(keys[0][:1]) + keys[0][1:]}, keys[1:]...)
+	return norm.Str(v, up...)
 }
