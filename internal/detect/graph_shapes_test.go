@@ -53,6 +53,31 @@ func toGraph(t *testing.T, ev string) string {
 	return string(b)
 }
 
+// toAuditLogsRow turns an Entra ID audit diagnostic record into a row of
+// the Log Analytics AuditLogs table: the properties as PascalCase columns
+// (their contents keep the Graph names), OperationName, TimeGenerated,
+// Category the directory category, Type AuditLogs. "" for other events.
+func toAuditLogsRow(t *testing.T, ev string) string {
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(ev), &rec); err != nil || rec["category"] != "AuditLogs" {
+		return ""
+	}
+	props, ok := rec["properties"].(map[string]any)
+	if !ok {
+		return ""
+	}
+	out := map[string]any{"TenantId": "e1d2c3b4-a596-4877-8899-aabbccddeeff", "TimeGenerated": rec["time"],
+		"OperationName": rec["operationName"], "Type": "AuditLogs"}
+	for k, v := range props {
+		out[strings.ToUpper(k[:1])+k[1:]] = v
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 // titles returns the sorted titles of alerts.
 func titles(as []*Alert) []string {
 	var out []string
@@ -86,12 +111,15 @@ func TestGraphBareObjectsAlert(t *testing.T) {
 	for _, c := range append(append(broadCases(), coverageCases()...), workspaceCases()...) {
 		groups = append(groups, []string{c.match})
 	}
-	checked, alerted := 0, 0
+	checked, alerted, rows := 0, 0, 0
 	for _, g := range groups {
-		var bare []string
+		var bare, la []string
 		for _, ev := range g {
 			if b := toGraph(t, ev); b != "" {
 				bare = append(bare, b)
+			}
+			if r := toAuditLogsRow(t, ev); r != "" {
+				la = append(la, r)
 			}
 		}
 		if len(bare) != len(g) {
@@ -106,9 +134,15 @@ func TestGraphBareObjectsAlert(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("bare Graph objects raised %v, the records %v:\n%s", got, want, strings.Join(bare, "\n"))
 		}
+		if len(la) == len(g) {
+			rows++
+			if got := titles(runWithTuning(t, NoTuning(), la)); !slices.Equal(got, want) {
+				t.Errorf("Log Analytics AuditLogs rows raised %v, the records %v:\n%s", got, want, strings.Join(la, "\n"))
+			}
+		}
 	}
-	t.Logf("%d Entra ID groups read as bare Graph objects, %d of them alerting", checked, alerted)
-	if checked < 20 || alerted < 20 {
+	t.Logf("%d Entra ID groups read as bare Graph objects, %d of them alerting; %d audit groups as AuditLogs rows", checked, alerted, rows)
+	if checked < 20 || alerted < 20 || rows < 10 {
 		t.Errorf("%d Entra ID groups checked, %d alerting: want at least 20 of each", checked, alerted)
 	}
 }

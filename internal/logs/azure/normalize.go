@@ -363,26 +363,32 @@ func NormalizeAudit(raw []byte) (ocsf.Event, error) {
 		return nil, err
 	}
 	p := props(v)
-	op := norm.First(norm.Str(v, "operationName"), norm.Str(p, "activityDisplayName"))
+	op := norm.First(norm.Str(v, "operationName"), norm.Str(v, "OperationName"), pascal(p, "activityDisplayName"))
 	if op == "" {
 		return nil, fmt.Errorf("%w: operationName", norm.ErrMissing)
 	}
-	b.Metadata.UID = norm.Str(p, "id")
+	b.Metadata.UID = pascal(p, "id")
 	tenant := norm.Str(v, "tenantId")
 	b.Cloud = &ocsf.Cloud{Provider: "Azure"}
 	if tenant != "" {
 		b.Cloud.Account = &ocsf.Account{UID: tenant, Type: "Azure AD Account", TypeID: 6}
 	}
 	b.API = &ocsf.API{Operation: op}
-	if s := norm.Str(p, "loggedByService"); s != "" {
+	if s := pascal(p, "loggedByService"); s != "" {
 		b.API.Service = &ocsf.Service{Name: s}
 	}
-	status(&b, norm.Str(p, "result"))
-	b.StatusDetail = norm.Str(p, "resultReason")
+	status(&b, pascal(p, "result"))
+	b.StatusDetail = pascal(p, "resultReason")
 	b.Message = op
 
 	actor := &ocsf.Actor{}
-	if u := p.Get("initiatedBy", "user"); u != nil && u.Type() == fastjson.TypeObject {
+	// Log Analytics AuditLogs rows name these columns InitiatedBy and
+	// TargetResources (their contents keep the Graph names).
+	initiated := p.Get("initiatedBy")
+	if initiated == nil {
+		initiated = p.Get("InitiatedBy")
+	}
+	if u := initiated.Get("user"); u != nil && u.Type() == fastjson.TypeObject {
 		actor.User = &ocsf.User{
 			UID:      norm.Str(u, "id"),
 			Name:     norm.First(norm.Str(u, "userPrincipalName"), norm.Str(u, "displayName")),
@@ -394,7 +400,7 @@ func NormalizeAudit(raw []byte) (ocsf.Event, error) {
 			actor.User.EmailAddr = actor.User.Name
 		}
 		b.SrcEndpoint = norm.Endpoint(norm.Str(u, "ipAddress"))
-	} else if app := p.Get("initiatedBy", "app"); app != nil && app.Type() == fastjson.TypeObject {
+	} else if app := initiated.Get("app"); app != nil && app.Type() == fastjson.TypeObject {
 		actor.User = &ocsf.User{
 			UID:  norm.First(norm.Str(app, "servicePrincipalId"), norm.Str(app, "appId")),
 			Name: norm.First(norm.Str(app, "displayName"), norm.Str(app, "servicePrincipalName")),
@@ -409,6 +415,9 @@ func NormalizeAudit(raw []byte) (ocsf.Event, error) {
 		b.Actor = actor
 	}
 	targets := p.GetArray("targetResources")
+	if targets == nil {
+		targets = p.GetArray("TargetResources")
+	}
 
 	if act, ok := accountOps[strings.ToLower(op)]; ok {
 		a := &ocsf.AccountChange{Base: b}
@@ -439,7 +448,7 @@ func NormalizeAudit(raw []byte) (ocsf.Event, error) {
 		return a, nil
 	}
 	a := &ocsf.APIActivity{Base: b}
-	a.SetClass(ocsf.ClassAPIActivity, apiActivity(norm.Str(p, "operationType"), op))
+	a.SetClass(ocsf.ClassAPIActivity, apiActivity(pascal(p, "operationType"), op))
 	for _, t := range targets {
 		a.Resources = append(a.Resources, ocsf.ResourceDetails{
 			UID:  norm.Str(t, "id"),

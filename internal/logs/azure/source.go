@@ -298,7 +298,12 @@ func graphSignIn(p logsource.Probe) bool {
 
 // graphDirectoryAudit knows a Graph directoryAudit by its activity's
 // name and time and the service that logged it.
+// A Log Analytics AuditLogs row (its Category is the directory category)
+// is known by its Type.
 func graphDirectoryAudit(p logsource.Probe) bool {
+	if t, ok := p.Member("Type"); ok && string(t) == `"AuditLogs"` {
+		return true
+	}
 	return hasMember(p, "activityDisplayName") && hasMember(p, "activityDateTime") &&
 		(hasMember(p, "loggedByService") || hasMember(p, "initiatedBy"))
 }
