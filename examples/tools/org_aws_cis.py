@@ -158,6 +158,7 @@ def build(v2, prod, dev):
 
     plant_nacls(v2)
     peering_routes(v2, dev)
+    vpc_endpoints(v2, dev)
     metric_alarms(v2, P, D)
     virtual_mfa(v2, P, D)
     saml_providers(v2, P, D)
@@ -349,6 +350,26 @@ def peering_routes(v2, dev):
     table("nw-dev-app-to-default", v_dev, "10.50.0.0/16", "172.31.16.0/20")
     v2.plant("aws-vpc-peering-routes-not-least-access", "arn:aws:ec2:%s:%s:vpc/%s" % (region, dev.acct, v_def),
              "route table nw-dev-default-to-app sends nw-dev-vpc's whole 10.50.0.0/16 to peering " + pcx)
+
+
+def vpc_endpoints(v2, dev):
+    """CIS 6.8: nw-dev-vpc reaches S3 through a gateway endpoint; dev's default VPC, in the same region, has none."""
+    region = "us-east-1"
+    vpc_id = lambda name: "vpc-0" + hexid(16, "vpc", dev.acct, region, name)  # noqa: E731 (as org_aws.vpc)
+    v_def, v_dev = vpc_id(None), vpc_id("nw-dev-vpc")
+    rid = "vpce-0" + hexid(16, "vpce", dev.acct, v_dev, "s3")
+    cfg = {"vpcEndpointId": rid, "vpcEndpointType": "Gateway", "vpcId": v_dev,
+           "serviceName": "com.amazonaws.%s.s3" % region, "state": "available",
+           "policyDocument": json.dumps({"Version": "2008-10-17", "Statement": [
+               {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}),
+           "routeTableIds": ["rtb-0" + hexid(16, "rtb", dev.acct, v_dev, "nw-dev-app-to-default")], "subnetIds": [],
+           "groups": [], "privateDnsEnabled": False, "requesterManaged": False, "networkInterfaceIds": [],
+           "dnsEntries": [], "creationTimestamp": iso(ago(190)), "tags": [], "ownerId": dev.acct}
+    dev.ci("AWS::EC2::VPCEndpoint", rid, None, "arn:aws:ec2:%s:%s:vpc-endpoint/%s" % (region, dev.acct, rid), cfg,
+           {}, {}, [("AWS::EC2::VPC", v_dev)], created=ago(190))
+    v2.plant("aws-vpc-no-endpoints", "arn:aws:ec2:%s:%s:vpc/%s" % (region, dev.acct, v_def),
+             "no VPC endpoint in the default VPC (nw-dev-vpc, in the same region, has an S3 gateway endpoint)")
+    v2.clean("network", "arn:aws:ec2:%s:%s:vpc/%s" % (region, dev.acct, v_dev), "CIS 6.8: S3 gateway endpoint " + rid)
 
 
 def plant_nacls(v2):

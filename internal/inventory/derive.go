@@ -71,6 +71,7 @@ func deriveIndexed(rs []*resource.Resource, problems []source.Problem, ids map[m
 	d.flowLogs()
 	d.trailDestinations()
 	d.peeringRoutes()                       // peering_routes.go
+	d.vpcEndpoints()                        // vpc_endpoints.go
 	d.azureRoles()                          // azure_roles.go
 	d.danglingRecords()                     // dangling.go
 	d.copies()                              // locations.go

@@ -597,6 +597,12 @@ type Network struct {
 	// peering connections (their VPCs' CIDR blocks); false only on such a
 	// route, nil when the network has no route table in the inventory, one
 	// could not be read, or a peering route's peer ranges are not known.
+	// VPCEndpoints: an AWS VPC has a VPC endpoint in use (gateway or
+	// interface: AWS services reached without the internet; CIS AWS 7.0
+	// 6.8); false when the input holds VPC endpoints (AWS::EC2::VPCEndpoint
+	// items) of the VPC's account and region but none in it; unknown when
+	// it holds none of that region.
+	VPCEndpoints             *bool    `json:"vpc_endpoints,omitempty"`
 	PeeringRoutesLeastAccess *bool    `json:"peering_routes_least_access,omitempty"`
 	PeeringBroadRoutes       []string `json:"peering_broad_routes,omitempty"`
 }

@@ -26,6 +26,7 @@ func runEC2(ctx context.Context, t *Task) error {
 	e.subnets(ctx)
 	e.routeTables(ctx)
 	e.links(ctx)
+	e.vpcEndpoints(ctx)
 	e.volumes(ctx)
 	e.flowLogs(ctx)
 	e.ebsDefault(ctx)

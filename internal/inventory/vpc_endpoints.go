@@ -1,0 +1,40 @@
+package inventory
+
+import "github.com/vigil-sec/vigil/internal/resource"
+
+// awsVPCEndpoint is the AWS Config type of a VPC endpoint.
+const awsVPCEndpoint = "AWS::EC2::VPCEndpoint"
+
+// vpcEndpoints sets each AWS VPC's VPCEndpoints (CIS AWS 7.0 6.8): true
+// when an endpoint in use is in it; false when the input holds endpoints
+// of the VPC's account and region but none of the VPC's (the region's
+// endpoints were listed); unknown otherwise.
+func (d *deriver) vpcEndpoints() {
+	with := map[*resource.Resource]bool{}
+	listed := map[[2]string]bool{}
+	for _, e := range d.all {
+		if e.Provider != resource.AWS || e.Type != awsVPCEndpoint {
+			continue
+		}
+		listed[[2]string{e.Account, e.Region}] = true
+		for _, t := range targets(e, resource.RelInNetwork) {
+			if n := d.resolve(e, t); n != nil && n.Class == resource.ClassNetwork && n.Facts.Network != nil {
+				with[n] = true
+			}
+		}
+	}
+	if len(listed) == 0 {
+		return
+	}
+	for _, n := range d.all {
+		if n.Provider != resource.AWS || n.Type != "AWS::EC2::VPC" || n.Facts.Network == nil {
+			continue
+		}
+		switch {
+		case with[n]:
+			n.Facts.Network.VPCEndpoints = resource.Bool(true)
+		case listed[[2]string{n.Account, n.Region}]:
+			n.Facts.Network.VPCEndpoints = resource.Bool(false)
+		}
+	}
+}
