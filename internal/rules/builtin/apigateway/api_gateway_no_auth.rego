@@ -1,6 +1,6 @@
 # METADATA
 # title: "API gateway exposes methods without authorization"
-# description: "An API Gateway method or route has authorization type NONE (no IAM, Cognito, Lambda or JWT authorizer), an API Management API needs no subscription or token, or a GCP API Gateway config has an operation without a security requirement: anyone who finds the endpoint can call the backend."
+# description: "An API Gateway method or route has authorization type NONE (no IAM, Cognito, Lambda or JWT authorizer), an API Management API needs no subscription or token, or a GCP API Gateway config has an operation without a security requirement: anyone who finds the endpoint can call the backend. AWS: the methods come from aws apigateway get-resources --rest-api-id ID --embed methods, saved as <rest-api-id>.<region>.json (vigil collect writes it); without it a REST API is UNKNOWN."
 # scope: package
 # custom:
 #   id: api-gateway-no-auth

@@ -1,6 +1,6 @@
 # METADATA
 # title: "IAM Access Analyzer is not enabled in every region in use"
-# description: "A region holding the account's resources has no active IAM Access Analyzer analyzer: resources shared outside the account or organization there go unnoticed. Known when the input holds an analyzer of the account in some region (AWS::AccessAnalyzer::Analyzer items)."
+# description: "A region holding the account's resources has no active IAM Access Analyzer analyzer: resources shared outside the account or organization there go unnoticed. Known when the input holds an analyzer of the account in some region (AWS::AccessAnalyzer::Analyzer items). Also read from aws accessanalyzer list-analyzers per region, saved as accessanalyzer-list-analyzers.<region>.json (an empty list is a region without one; vigil collect writes them)."
 # scope: package
 # custom:
 #   id: aws-access-analyzer-not-all-regions

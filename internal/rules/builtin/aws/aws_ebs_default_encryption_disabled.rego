@@ -1,6 +1,6 @@
 # METADATA
 # title: "EBS encryption by default is disabled"
-# description: "New EBS volumes in the account are not encrypted unless each launch asks for it."
+# description: "New EBS volumes in the account are not encrypted unless each launch asks for it. Read from aws ec2 get-ebs-encryption-by-default per region, saved as ebs-encryption-by-default.<region>.json under aws/<account>/ (vigil collect writes them); without them the account is UNKNOWN."
 # scope: package
 # custom:
 #   id: aws-ebs-default-encryption-disabled

@@ -1,6 +1,6 @@
 # METADATA
 # title: "IAM password policy is weak"
-# description: "The account password policy allows passwords shorter than 14 characters or lets users reuse one of their last 24 passwords."
+# description: "The account password policy allows passwords shorter than 14 characters or lets users reuse one of their last 24 passwords. Read from aws iam get-account-password-policy, saved as password-policy.json under aws/<account>/ (an account without a policy prints {PasswordPolicy: null}; vigil collect writes it)."
 # scope: package
 # custom:
 #   id: aws-password-policy-weak

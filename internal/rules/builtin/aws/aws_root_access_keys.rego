@@ -1,6 +1,6 @@
 # METADATA
 # title: "Root user has an active access key"
-# description: "The AWS account root user has an active access key; a leaked root key gives unrestricted, unscoped control of the account."
+# description: "The AWS account root user has an active access key; a leaked root key gives unrestricted, unscoped control of the account. Read from the IAM credential report (aws iam get-credential-report, Content decoded, saved as credential-report.csv; vigil collect writes it); without it root is UNKNOWN."
 # scope: package
 # custom:
 #   id: aws-root-access-keys

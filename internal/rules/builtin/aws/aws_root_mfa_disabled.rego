@@ -1,6 +1,6 @@
 # METADATA
 # title: "Root user has no MFA"
-# description: "The AWS account root user can sign in with a password alone; the root user has unrestricted access to the account."
+# description: "The AWS account root user can sign in with a password alone; the root user has unrestricted access to the account. Read from the IAM credential report (aws iam get-credential-report, Content decoded, saved as credential-report.csv; vigil collect writes it); without it root is UNKNOWN."
 # scope: package
 # custom:
 #   id: aws-root-mfa-disabled

@@ -1,6 +1,6 @@
 # METADATA
 # title: "No security contact is registered for the AWS account"
-# description: "The account has no SECURITY alternate contact, so AWS security notifications reach only the root email address."
+# description: "The account has no SECURITY alternate contact, so AWS security notifications reach only the root email address. Read from aws account get-alternate-contact --alternate-contact-type SECURITY (and BILLING, OPERATIONS), saved as alternate-contact-<type>.json under aws/<account>/ (vigil collect writes them); without them the account is UNKNOWN."
 # scope: package
 # custom:
 #   id: aws-security-contact-missing

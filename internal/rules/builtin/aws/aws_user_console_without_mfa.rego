@@ -1,6 +1,6 @@
 # METADATA
 # title: "IAM user with console password has no MFA"
-# description: "An IAM user can sign in to the AWS Management Console with a password alone."
+# description: "An IAM user can sign in to the AWS Management Console with a password alone. Read from the IAM credential report (aws iam get-credential-report, Content decoded, saved as credential-report.csv; vigil collect writes it); without it a user is UNKNOWN."
 # scope: package
 # custom:
 #   id: aws-user-console-without-mfa

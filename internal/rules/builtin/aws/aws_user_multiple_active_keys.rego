@@ -1,6 +1,6 @@
 # METADATA
 # title: "IAM user has more than one active access key"
-# description: "An IAM user has two active access keys; during rotation the old key should be deactivated promptly, and a second permanent key doubles the exposure."
+# description: "An IAM user has two active access keys; during rotation the old key should be deactivated promptly, and a second permanent key doubles the exposure. Read from the IAM credential report (aws iam get-credential-report, Content decoded, saved as credential-report.csv; vigil collect writes it); without it a user is UNKNOWN."
 # scope: package
 # custom:
 #   id: aws-user-multiple-active-keys

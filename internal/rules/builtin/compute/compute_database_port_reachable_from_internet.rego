@@ -1,6 +1,6 @@
 # METADATA
 # title: "A database port of the instance is reachable from the internet"
-# description: "A path from any internet address reaches the instance on a well-known database port (SQL Server, Oracle, MySQL, PostgreSQL, Redis, Elasticsearch, MongoDB): a public address, a route to an internet gateway, and every network ACL, NSG and firewall rule on the way allow it."
+# description: "A path from any internet address reaches the instance on a well-known database port (SQL Server, Oracle, MySQL, PostgreSQL, Redis, Elasticsearch, MongoDB): a public address, a route to an internet gateway, and every network ACL, NSG and firewall rule on the way allow it. AWS: paths through load balancers need their targets (aws elbv2 describe-target-health saved as <target-group-name>.<region>.json), transit gateways their attachments and routes, API Gateway its VPC links (docs/importers.md lists the files; vigil collect writes them)."
 # scope: package
 # custom:
 #   id: compute-database-port-reachable-from-internet

@@ -1,6 +1,6 @@
 # METADATA
 # title: "Remote administration of the instance is reachable from the internet"
-# description: "A path from any internet address reaches the instance on SSH (22), RDP (3389) or WinRM (5985, 5986): a public address, a route to an internet gateway, and every network ACL, NSG and firewall rule on the way allow it. This is the effective exposure that an open security group only suggests."
+# description: "A path from any internet address reaches the instance on SSH (22), RDP (3389) or WinRM (5985, 5986): a public address, a route to an internet gateway, and every network ACL, NSG and firewall rule on the way allow it. This is the effective exposure that an open security group only suggests. AWS: paths through load balancers need their targets (aws elbv2 describe-target-health saved as <target-group-name>.<region>.json), transit gateways their attachments and routes, API Gateway its VPC links (docs/importers.md lists the files; vigil collect writes them)."
 # scope: package
 # custom:
 #   id: compute-remote-admin-reachable-from-internet

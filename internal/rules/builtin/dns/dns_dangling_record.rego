@@ -1,6 +1,6 @@
 # METADATA
 # title: "DNS zone has records pointing at deleted resources"
-# description: "A record of the zone (a CNAME or alias to a storage bucket, web app, CDN or load balancer name, or an A record to a released address) points at a resource that no longer exists. Anyone who creates a resource with that name takes over the subdomain."
+# description: "A record of the zone (a CNAME or alias to a storage bucket, web app, CDN or load balancer name, or an A record to a released address) points at a resource that no longer exists. Anyone who creates a resource with that name takes over the subdomain. AWS: the records come from aws route53 list-resource-record-sets --hosted-zone-id ID, saved as <hosted-zone-id>.json (vigil collect writes them)."
 # scope: package
 # custom:
 #   id: dns-dangling-record

@@ -1,6 +1,6 @@
 # METADATA
 # title: "Access key older than 90 days"
-# description: "An active user-managed access key (IAM user access key, service principal secret, GCP service-account key) was created more than 90 days before the scan; long-lived keys are the most commonly leaked cloud credential."
+# description: "An active user-managed access key (IAM user access key, service principal secret, GCP service-account key) was created more than 90 days before the scan; long-lived keys are the most commonly leaked cloud credential. AWS: read from the IAM credential report (aws iam get-credential-report, Content decoded, saved as credential-report.csv; vigil collect writes it)."
 # scope: package
 # custom:
 #   id: identity-stale-access-keys

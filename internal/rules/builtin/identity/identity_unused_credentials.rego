@@ -1,6 +1,6 @@
 # METADATA
 # title: "IAM user credentials unused for 45 days or more"
-# description: "An IAM user's console password or an active access key has not been used for more than 45 days (or a key older than 45 days was never used); dormant credentials should be disabled."
+# description: "An IAM user's console password or an active access key has not been used for more than 45 days (or a key older than 45 days was never used); dormant credentials should be disabled. Read from the IAM credential report (aws iam get-credential-report, Content decoded, saved as credential-report.csv; vigil collect writes it); without it a user is UNKNOWN."
 # scope: package
 # custom:
 #   id: identity-unused-credentials

@@ -1,6 +1,6 @@
 # METADATA
 # title: "Encryption key is not rotated automatically"
-# description: "A customer-managed symmetric KMS key (AWS), Key Vault key (Azure) or Cloud KMS key (GCP) has no automatic rotation, or rotates less often than yearly (every 90 days for GCP, per CIS), so a compromised key version stays in use."
+# description: "A customer-managed symmetric KMS key (AWS), Key Vault key (Azure) or Cloud KMS key (GCP) has no automatic rotation, or rotates less often than yearly (every 90 days for GCP, per CIS), so a compromised key version stays in use. AWS: AWS Config does not record rotation: it is read from aws kms get-key-rotation-status --key-id ID, one file per key (vigil collect writes them); without it a key is UNKNOWN."
 # scope: package
 # custom:
 #   id: key-rotation-disabled

@@ -1,6 +1,6 @@
 # METADATA
 # title: "Queue or topic policy allows anyone to use it"
-# description: "The access policy of an SQS queue or SNS topic allows Principal \"*\" without a restricting condition, or a Pub/Sub topic grants a role to allUsers / allAuthenticatedUsers: anyone can send, read or subscribe to its messages."
+# description: "The access policy of an SQS queue or SNS topic allows Principal \"*\" without a restricting condition, or a Pub/Sub topic grants a role to allUsers / allAuthenticatedUsers: anyone can send, read or subscribe to its messages. AWS: the policy comes from the Config item or from aws sqs get-queue-attributes --attribute-names All / aws sns get-topic-attributes output (vigil collect writes them)."
 # scope: package
 # custom:
 #   id: queue-public-policy

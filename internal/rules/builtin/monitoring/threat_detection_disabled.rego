@@ -1,6 +1,6 @@
 # METADATA
 # title: "Threat detection service is not enabled"
-# description: "GuardDuty (AWS), Microsoft Defender for Cloud plans (Azure) or Security Command Center (GCP) is not enabled for the account, so known attack patterns go undetected."
+# description: "GuardDuty (AWS), Microsoft Defender for Cloud plans (Azure) or Security Command Center (GCP) is not enabled for the account, so known attack patterns go undetected. AWS: read from AWS::GuardDuty::Detector items or aws guardduty list-detectors per region, saved in a file whose name has the region (vigil collect writes them)."
 # scope: package
 # custom:
 #   id: threat-detection-disabled

@@ -1,6 +1,6 @@
 # METADATA
 # title: "Container registry allows anonymous pulls"
-# description: "An ECR repository policy allows Principal \"*\", an Azure Container Registry has anonymous pull enabled, or an Artifact Registry repository grants a reader role to allUsers / allAuthenticatedUsers: anyone can download the images, which often embed code, configuration and credentials."
+# description: "An ECR repository policy allows Principal \"*\", an Azure Container Registry has anonymous pull enabled, or an Artifact Registry repository grants a reader role to allUsers / allAuthenticatedUsers: anyone can download the images, which often embed code, configuration and credentials. AWS: the repository policy comes from aws ecr get-repository-policy output (vigil collect writes it)."
 # scope: package
 # custom:
 #   id: registry-public

@@ -1,6 +1,6 @@
 # METADATA
 # title: "Secret has not been changed for more than 90 days"
-# description: "The value of an enabled Secrets Manager, Key Vault or Secret Manager secret was last rotated or updated more than 90 days before the scan, so a leaked copy of it is still valid."
+# description: "The value of an enabled Secrets Manager, Key Vault or Secret Manager secret was last rotated or updated more than 90 days before the scan, so a leaked copy of it is still valid. AWS: the last rotation comes from aws secretsmanager describe-secret output (vigil collect writes it)."
 # scope: package
 # custom:
 #   id: secret-not-rotated

@@ -1,6 +1,6 @@
 # METADATA
 # title: "Secret is readable by anyone"
-# description: "The resource policy of an AWS Secrets Manager secret allows Principal \"*\" without a restricting condition, or a GCP Secret Manager secret grants a role to allUsers / allAuthenticatedUsers, so anyone can read the credential."
+# description: "The resource policy of an AWS Secrets Manager secret allows Principal \"*\" without a restricting condition, or a GCP Secret Manager secret grants a role to allUsers / allAuthenticatedUsers, so anyone can read the credential. AWS: the resource policy comes from the Config item or aws secretsmanager get-resource-policy output (vigil collect writes it)."
 # scope: package
 # custom:
 #   id: secret-public

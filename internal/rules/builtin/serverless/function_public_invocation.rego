@@ -1,6 +1,6 @@
 # METADATA
 # title: "Serverless function can be invoked by anyone"
-# description: "A Lambda function's resource policy allows Principal \"*\" (or its function URL has auth type NONE), a Cloud Function grants roles/cloudfunctions.invoker or run.invoker to allUsers / allAuthenticatedUsers, or an Azure Function App takes anonymous HTTP requests from the internet: anyone can run the code with the function's identity."
+# description: "A Lambda function's resource policy allows Principal \"*\" (or its function URL has auth type NONE), a Cloud Function grants roles/cloudfunctions.invoker or run.invoker to allUsers / allAuthenticatedUsers, or an Azure Function App takes anonymous HTTP requests from the internet: anyone can run the code with the function's identity. AWS: the function policy comes from the Config item (supplementaryConfiguration.Policy) or aws lambda get-policy output, and function URLs from aws lambda list-function-url-configs (vigil collect writes them)."
 # scope: package
 # custom:
 #   id: function-public-invocation

@@ -1,6 +1,6 @@
 # METADATA
 # title: "Disk snapshot or image is shared with another account"
-# description: "An EBS snapshot or AMI is shared with (or a GCE snapshot or image granted to) an account or project outside its owner's, which can copy the full disk contents; review every such share."
+# description: "An EBS snapshot or AMI is shared with (or a GCE snapshot or image granted to) an account or project outside its owner's, which can copy the full disk contents; review every such share. AWS: EBS snapshots and AMIs come from aws ec2 describe-snapshots --owner-ids self / describe-images --owners self with their describe-snapshot-attribute / describe-image-attribute outputs (region in the file name; vigil collect writes them); RDS snapshots from Config."
 # scope: package
 # custom:
 #   id: snapshot-cross-account-shared

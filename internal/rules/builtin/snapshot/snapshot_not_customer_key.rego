@@ -1,6 +1,6 @@
 # METADATA
 # title: "Disk snapshot or image is not encrypted with a customer-managed key"
-# description: "An EBS snapshot or AMI, Azure snapshot or image, or GCE snapshot or image is encrypted with the provider-managed key rather than a customer-managed key, so access to its contents cannot be revoked by disabling the key."
+# description: "An EBS snapshot or AMI, Azure snapshot or image, or GCE snapshot or image is encrypted with the provider-managed key rather than a customer-managed key, so access to its contents cannot be revoked by disabling the key. AWS: EBS snapshots come from aws ec2 describe-snapshots --owner-ids self (region in the file name; vigil collect writes them); RDS snapshots from Config."
 # scope: package
 # custom:
 #   id: snapshot-not-customer-key

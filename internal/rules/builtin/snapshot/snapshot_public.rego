@@ -1,6 +1,6 @@
 # METADATA
 # title: "Disk snapshot or image is public"
-# description: "An EBS snapshot or AMI is shared with all AWS accounts, an Azure snapshot can be exported from any network, or a GCE snapshot or image is granted to allUsers / allAuthenticatedUsers: anyone can copy the disk contents, which often include credentials and data."
+# description: "An EBS snapshot or AMI is shared with all AWS accounts, an Azure snapshot can be exported from any network, or a GCE snapshot or image is granted to allUsers / allAuthenticatedUsers: anyone can copy the disk contents, which often include credentials and data. AWS: EBS snapshots and AMIs come from aws ec2 describe-snapshots --owner-ids self / describe-images --owners self with their describe-snapshot-attribute / describe-image-attribute outputs (region in the file name; vigil collect writes them); RDS snapshots from Config."
 # scope: package
 # custom:
 #   id: snapshot-public

@@ -1,6 +1,6 @@
 # METADATA
 # title: "Disk snapshot or image is not encrypted"
-# description: "An EBS snapshot or AMI is not encrypted, so the disk contents it holds, and every volume or instance created from it, are stored in clear text. (Azure and GCE snapshots and images are always encrypted at rest.)"
+# description: "An EBS snapshot or AMI is not encrypted, so the disk contents it holds, and every volume or instance created from it, are stored in clear text. (Azure and GCE snapshots and images are always encrypted at rest.) AWS: EBS snapshots and AMIs come from aws ec2 describe-snapshots --owner-ids self / describe-images --owners self (region in the file name; vigil collect writes them); RDS snapshots from Config."
 # scope: package
 # custom:
 #   id: snapshot-unencrypted
