@@ -74,6 +74,9 @@ const (
 	// msgGuard is def, when every value of args (the body's assignments)
 	// is defined.
 	msgGuard
+	// msgJoin is concat(<separator>, <ref to a list of strings>): nav is
+	// the list's path.
+	msgJoin
 	// msgChoice is a call f(r) of a function of the module with an else
 	// chain (value(r) := sprintf(...) if <conditions> else := "..."): the
 	// text of the first link whose conditions hold and whose text is
@@ -556,6 +559,9 @@ func (mc *msgCompiler) call(x ast.Call, depth int) (*msgExpr, bool) {
 				list.s = first.s
 				return list, true
 			}
+			if list, ok := mc.expr(x[2], depth+1); ok && list.kind == msgRef && isStringSlice(list.nav.leaf) {
+				return &msgExpr{kind: msgJoin, s: first.s, nav: list.nav}, true
+			}
 		}
 		arr, ok := x[2].Value.(*ast.Array)
 		if !ok {
@@ -695,6 +701,21 @@ func (e *msgExpr) eval(r *resource.Resource) (string, bool) {
 		return strings.Join(parts, e.s), true
 	case msgPorts:
 		return "", false // a set, not a text (never a message's part)
+	case msgJoin:
+		// concat of an array of strings; null (a nil list that is not
+		// omitted) is concat's type error: undefined.
+		v, ok := e.nav.get(reflect.ValueOf(r).Elem())
+		if !ok {
+			return "", false
+		}
+		if v, ok = deref(v); !ok || v.IsNil() && v.Kind() == reflect.Slice {
+			return "", false
+		}
+		parts := make([]string, v.Len())
+		for i := range parts {
+			parts[i] = v.Index(i).String()
+		}
+		return strings.Join(parts, e.s), true
 	case msgChoice:
 		for _, l := range e.choices {
 			if len(l.conds) > 0 && !allHoldOnGo(l.conds, r, &goEnv{}) {
@@ -851,4 +872,10 @@ func firstPath(r *resource.Resource, ports []int64) (string, bool) {
 		return "; path: " + strings.Join(hops, " -> "), true
 	}
 	return "", true
+}
+
+// isStringSlice reports whether t is a slice of strings (a list concat
+// joins as it is).
+func isStringSlice(t reflect.Type) bool {
+	return t != nil && t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.String
 }

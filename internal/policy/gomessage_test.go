@@ -84,6 +84,10 @@ func TestGoMessagesMatchOPA(t *testing.T) {
 			"\tr.id in fail\n\tports := net.exposed_ports(r.facts.firewall, db_ports)\n}\n#",
 		`concat("", [sprintf("port %s (HTTP/HTTPS)", [concat(" and ", [sprintf("%d", [p]) | some p in sort(net.exposed_ports(r.facts.firewall, {443, 80}))])]), net.exposure_note(r, {80, 443})])`,
 		"r.id if {\n\tsome r in input.resources.compute\n\tr.id in fail\n\tunused := net.exposed_ports(r.facts.firewall, {22})\n}\n#",
+		// concat of a list of strings of the resource (absent, empty,
+		// several).
+		`sprintf("reaches %s; undecided: %s", [concat(", ", r.facts.exposure.exposes), concat("; ", r.facts.exposure.undecided)])`,
+		`concat("|", r.facts.exposure.exposes)`,
 		// A function of the module with an else chain: the first link
 		// whose conditions hold and whose text is defined.
 		"sprintf(\"identity is %s\", [value(r)]) if {\n\tsome r in input.resources.compute\n\tr.id in fail\n}\n\n" +
