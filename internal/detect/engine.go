@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"container/heap"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -128,6 +127,9 @@ type Engine struct {
 	// (dedupSwept the last).
 	dedup      map[eventKey]int64
 	dedupSwept time.Time
+	// dedupLog lists dedup's keys with their times, in the order they
+	// were added (sweepDedup walks it instead of the map).
+	dedupLog []dedupEntry
 	// keyBuf and keyNames are repeat's and remember's scratch space (Emit runs on one
 	// goroutine).
 	keyBuf   []byte
@@ -906,7 +908,7 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 		// windows still held.
 		return e.correlate(ctx, p, fn)
 	}
-	heap.Push(&e.pend, p)
+	e.pend.push(p)
 	return ctx.Err()
 }
 

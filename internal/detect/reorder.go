@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"container/heap"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -78,11 +77,13 @@ type pending struct {
 	Values []map[string]string
 	// Norm is the event's OCSF form when matching already made it.
 	Norm ocsf.Event
+	// ns is T in Unix nanoseconds (set when the event enters the heap).
+	ns int64
 }
 
 func (p *pending) before(q *pending) bool {
-	if !p.T.Equal(q.T) {
-		return p.T.Before(q.T)
+	if p.ns != q.ns {
+		return p.ns < q.ns
 	}
 	if p.Key != q.Key {
 		return string(p.Key[:]) < string(q.Key[:])
@@ -93,20 +94,67 @@ func (p *pending) before(q *pending) bool {
 	return p.Rec.Offset < q.Rec.Offset
 }
 
-// pendingHeap orders pending events by time, then key.
+// pendingHeap orders pending events by time, then key (a binary min-heap:
+// before is a total order over the events held, so the order they leave
+// in does not depend on the heap's shape).
 type pendingHeap []*pending
 
-func (h pendingHeap) Len() int           { return len(h) }
-func (h pendingHeap) Less(i, j int) bool { return h[i].before(h[j]) }
-func (h pendingHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *pendingHeap) Push(x any)        { *h = append(*h, x.(*pending)) }
-func (h *pendingHeap) Pop() any {
-	old := *h
-	n := len(old)
-	p := old[n-1]
-	old[n-1] = nil
-	*h = old[:n-1]
-	return p
+// push adds p (its ns set from p.T).
+func (h *pendingHeap) push(p *pending) {
+	p.ns = p.T.UnixNano()
+	*h = append(*h, p)
+	s := *h
+	i := len(s) - 1
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !s[i].before(s[parent]) {
+			break
+		}
+		s[i], s[parent] = s[parent], s[i]
+		i = parent
+	}
+}
+
+// pop removes and returns the first event.
+func (h *pendingHeap) pop() *pending {
+	s := *h
+	n := len(s) - 1
+	top := s[0]
+	s[0] = s[n]
+	s[n] = nil
+	s = s[:n]
+	*h = s
+	s.down(0)
+	return top
+}
+
+func (h pendingHeap) down(i int) {
+	n := len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		m := l
+		if r := l + 1; r < n && h[r].before(h[l]) {
+			m = r
+		}
+		if !h[m].before(h[i]) {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+}
+
+// init orders events appended in any order (their ns set here).
+func (h pendingHeap) init() {
+	for _, p := range h {
+		p.ns = p.T.UnixNano()
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
 }
 
 // ReorderWindow returns the window events are reordered in.
@@ -138,7 +186,7 @@ func (e *Engine) Advance(ctx context.Context, t time.Time, fn func(*Alert) error
 // zero bound with all set) to the correlations, oldest first.
 func (e *Engine) release(ctx context.Context, bound time.Time, fn func(*Alert) error) error {
 	for len(e.pend) > 0 && e.pend[0].T.Before(bound) {
-		p := heap.Pop(&e.pend).(*pending)
+		p := e.pend.pop()
 		if err := e.correlate(ctx, p, fn); err != nil {
 			return err
 		}
@@ -160,7 +208,7 @@ func (e *Engine) Pending() int { return len(e.pend) }
 // Emit): the correlations have already seen newer ones.
 func (e *Engine) ReleasePending(ctx context.Context, fn func(*Alert) error) error {
 	for len(e.pend) > 0 {
-		p := heap.Pop(&e.pend).(*pending)
+		p := e.pend.pop()
 		if p.T.After(e.released) {
 			e.released = p.T
 		}
@@ -186,7 +234,7 @@ func (e *Engine) lateBound() time.Time {
 // (end of a batch).
 func (e *Engine) releaseAll(ctx context.Context, fn func(*Alert) error) error {
 	for len(e.pend) > 0 {
-		p := heap.Pop(&e.pend).(*pending)
+		p := e.pend.pop()
 		if err := e.correlate(ctx, p, fn); err != nil {
 			return err
 		}
@@ -200,7 +248,9 @@ func (e *Engine) duplicate(k eventKey, t time.Time) bool {
 	if _, ok := e.dedup[k]; ok {
 		return true
 	}
-	e.dedup[k] = t.UnixNano()
+	ns := t.UnixNano()
+	e.dedup[k] = ns
+	e.dedupLog = append(e.dedupLog, dedupEntry{k, ns})
 	return false
 }
 
@@ -222,11 +272,25 @@ func (e *Engine) sweepDedup() {
 	}
 	e.dedupSwept = b
 	cut := b.Add(-e.window - e.dedupSpan()).UnixNano()
-	for k, t := range e.dedup {
-		if t < cut {
-			delete(e.dedup, k)
+	// The log holds the map's keys: walking it is much cheaper than
+	// iterating the map.
+	kept := e.dedupLog[:0]
+	for _, d := range e.dedupLog {
+		if d.t < cut {
+			delete(e.dedup, d.key)
+		} else {
+			kept = append(kept, d)
 		}
 	}
+	clear(e.dedupLog[len(kept):])
+	e.dedupLog = kept
+}
+
+// dedupEntry is a de-duplication key and its event time (Unix
+// nanoseconds), in Engine.dedupLog.
+type dedupEntry struct {
+	key eventKey
+	t   int64
 }
 
 // dedupState encodes the key set compactly and in a stable order: 16 bytes
@@ -251,6 +315,10 @@ func (e *Engine) restoreDedup(b []byte) {
 		var k eventKey
 		copy(k[:], b[:16])
 		e.dedup[k] = int64(binary.BigEndian.Uint64(b[16:24]))
+	}
+	e.dedupLog = make([]dedupEntry, 0, len(e.dedup))
+	for k, t := range e.dedup {
+		e.dedupLog = append(e.dedupLog, dedupEntry{k, t})
 	}
 }
 
@@ -335,7 +403,7 @@ func (e *Engine) restorePending(ctx context.Context, ps []pendingState) error {
 		}
 		lost += len(want)
 	}
-	heap.Init(&e.pend)
+	e.pend.init()
 	if lost > 0 {
 		e.log.Warn("resuming: events waiting for correlation could not be read again (file gone or changed)", "events", lost)
 	}
