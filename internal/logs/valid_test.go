@@ -14,6 +14,11 @@ func FuzzValidEnd(f *testing.F) {
 		`{}`, `[]`, `{"a":[1,2,{"b":null}],"c":"\u00e9\n"}`, `[1,-0.5e+3,true,false,null,"x"]`,
 		`{"a":}`, `[1,]`, `{"a" 1}`, `"\x"`, `01`, `1.`, `-`, `{"a":1}}`, `[[[[[[]]]]]]`, `"\ud800"`,
 		ct("A", "1"),
+		// Strings longer than a word, with a quote, backslash, control or
+		// high byte in each lane (validString tests 8 bytes at once).
+		"\"abcdefghijklmnopqrstuvwxyz\"", "\"abcdefgh\x01ijklmnop\"", "\"abcdefg\x1fhijklmnop\"",
+		"\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9 \x7f\xff\x80\"", "\"abcdefghijk\\\"lmnop\"", "\"abcdefghijklmno\"",
+		"\"abc\\u00e9defghij\\nklmnopq\"", "\"0123456789abcdef\x00\"",
 	} {
 		f.Add([]byte(s))
 	}
