@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 
 	"github.com/klauspost/compress/gzip"
 )
@@ -187,49 +186,7 @@ func (rd Reader) ReadFile(ctx context.Context, path string, fn func(Record) erro
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > 0 {
 		size = st.Size()
 	}
-	if rd.Buffers != nil && size >= minPooled && size <= maxWhole {
-		if b, unmap, ok := mapFile(f, size); ok {
-			if !gzipped(b) && !grown(f, size) {
-				defer unmap()
-				return rd.readMapped(ctx, path, b, fn, onErr)
-			}
-			unmap()
-		}
-	}
 	return rd.read(ctx, path, f, size, fn, onErr)
-}
-
-func gzipped(b []byte) bool { return len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b }
-
-// grown reports whether f holds more than size bytes (it grew since it was
-// looked at): it is then read to its end instead of mapped.
-func grown(f *os.File, size int64) bool {
-	var one [1]byte
-	n, _ := f.ReadAt(one[:], size)
-	return n > 0
-}
-
-// readMapped is read for a whole uncompressed file mapped at b (a batch
-// run lends buffers, so the records' Raw are used only during fn, and the
-// mapping is released once readMapped returns: no copy of the file, no
-// fresh buffer to fault in). The file shrinking while it is read makes a
-// read of a page past its new end fault: the goroutine panics (not the
-// process crashing) and the rest of the file is reported as unreadable.
-func (rd Reader) readMapped(ctx context.Context, name string, b []byte, fn func(Record) error, onErr func(InputError)) (err error) {
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		p := recover()
-		if p == nil {
-			return
-		}
-		if _, fault := p.(interface{ Addr() uintptr }); !fault {
-			panic(p)
-		}
-		onErr(InputError{File: name, Offset: -1, Err: fmt.Errorf("read: %w: the file changed while it was read (%v)", ErrMalformed, p)})
-		err = nil
-	}()
-	s := &splitter{ctx: ctx, name: name, fn: fn, onErr: onErr, cls: newClassifier(rd.sources()), pool: rd.Buffers}
-	return s.runWhole(b)
 }
 
 // maxHint caps the first buffer allocated from a file's size; maxKnown

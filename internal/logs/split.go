@@ -195,19 +195,6 @@ var errStop = errors.New("stop")
 func (s *splitter) run(r io.Reader, hint int, known int64) error {
 	lr := &lineReader{r: r, first: hint, known: known, pool: s.pool}
 	defer lr.release()
-	return s.runLines(lr)
-}
-
-// runWhole splits b, the whole (uncompressed) stream already in memory
-// (a file mapped by Reader.ReadFile).
-func (s *splitter) runWhole(b []byte) error {
-	n := int64(len(b))
-	lr := &lineReader{buf: b, end: len(b), err: io.EOF, first: len(b), known: n}
-	return s.runLines(lr)
-}
-
-// runLines splits what lr reads.
-func (s *splitter) runLines(lr *lineReader) error {
 	if s.pool != nil {
 		s.marks = s.pool.getMarks()
 		defer func() { s.pool.putMarks(s.marks) }()
@@ -319,11 +306,9 @@ func (s *splitter) longFirstLine(lr *lineReader) (v []byte, off int64, valid, ok
 	if lr.known <= 0 || lr.known > maxWhole || lr.first <= longLine {
 		return nil, 0, false, false
 	}
-	if lr.err == nil {
-		lr.fill()
-		for lr.end < len(lr.buf) && lr.err == nil {
-			lr.readOnce()
-		}
+	lr.fill()
+	for lr.end < len(lr.buf) && lr.err == nil {
+		lr.readOnce()
 	}
 	b := lr.buf[lr.start:lr.end]
 	p := 0
