@@ -97,6 +97,78 @@ func storageAccount(m *mapper, r *inst, out *resource.Resource) {
 	}
 	s.NetworkDefaultDeny = deny
 	storageAccountSettings(m, r, s)
+	s.DeleteLock, s.ReadOnlyLock = m.managementLocks(r)
+}
+
+// managementLocks: whether an azurerm_management_lock of the configuration
+// applies to r, on it, on its resource group or on a subscription (a
+// scope /subscriptions/ID, or the ID of a data.azurerm_subscription):
+// CanNotDelete or ReadOnly for the delete lock, ReadOnly for the read-only
+// lock. Without such a lock, false when r's resource group is declared in
+// the configuration (its locks would be too), unknown when it is not (it
+// may be locked where it is managed) or a lock's scope or level is unknown.
+func (m *mapper) managementLocks(r *inst) (deleteLock, readOnly *bool) {
+	locks := m.attachedTo(r, "azurerm_management_lock")
+	rgs := m.targets(r.a["resource_group_name"], "azurerm_resource_group")
+	for _, rg := range rgs {
+		locks = append(locks, m.attachedTo(rg, "azurerm_management_lock")...)
+	}
+	unknown := len(rgs) == 0
+	for _, l := range m.ofType("azurerm_management_lock") {
+		switch v, st := look(l.a, "scope"); st {
+		case ok:
+			if sc, isStr := v.(string); isStr && isSubscriptionScope(sc) && !containsInst(locks, l) {
+				locks = append(locks, l)
+			}
+		case unknownSt:
+			if u, _ := unknownOf(v); subscriptionRef(u) && !containsInst(locks, l) {
+				locks = append(locks, l)
+			} else if open(u) {
+				unknown = true // a scope given from outside: it may be r's
+			}
+		}
+	}
+	deleteLock, readOnly = boolp(false), boolp(false)
+	for _, l := range locks {
+		switch lvl, st := m.str(l.a, "lock_level"); {
+		case st == ok && strings.EqualFold(lvl, "ReadOnly"):
+			deleteLock, readOnly = boolp(true), boolp(true)
+		case st == ok && strings.EqualFold(lvl, "CanNotDelete"):
+			deleteLock = boolp(true)
+		case st != ok:
+			unknown = true
+		}
+	}
+	if unknown {
+		if !*deleteLock {
+			deleteLock = nil
+		}
+		if !*readOnly {
+			readOnly = nil
+		}
+	}
+	return deleteLock, readOnly
+}
+
+// isSubscriptionScope: /subscriptions/ID, the scope of a lock on a whole
+// subscription.
+func isSubscriptionScope(s string) bool {
+	rest, found := strings.CutPrefix(strings.ToLower(strings.TrimSuffix(s, "/")), "/subscriptions/")
+	return found && rest != "" && !strings.Contains(rest, "/")
+}
+
+// subscriptionRef: an unknown value that is a data.azurerm_subscription's
+// ID (the subscription the provider deploys to).
+func subscriptionRef(u Unknown) bool {
+	if len(u.Refs) == 0 {
+		return false
+	}
+	for _, ref := range u.Refs {
+		if !strings.HasPrefix(ref, "data.azurerm_subscription.") {
+			return false
+		}
+	}
+	return true
 }
 
 // storageAccountSettings: the CIS settings of an azurerm_storage_account,

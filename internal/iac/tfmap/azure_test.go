@@ -1,6 +1,9 @@
 package tfmap_test
 
 import (
+	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/iac/tfmap"
@@ -170,4 +173,57 @@ func TestAzure(t *testing.T) {
 			insts: []tfmap.Instance{res("azurerm_container_registry", "r", obj{"sku": "Premium"})},
 			want:  `{"registry":{"public":false,"admin_user":false,"public_network":true,"key_manager":"provider"}}`},
 	})
+}
+
+// TestManagementLocks: azurerm_management_lock on the storage account, its
+// resource group or the subscription gives the lock facts; no lock is
+// false only when the resource group is declared in the configuration.
+func TestManagementLocks(t *testing.T) {
+	account := res("azurerm_storage_account", "s", obj{"name": "s", "resource_group_name": ref("azurerm_resource_group.rg")})
+	rg := res("azurerm_resource_group", "rg", obj{"name": "rg", "location": "westeurope"})
+	lock := func(scope any, level string) tfmap.Instance {
+		return res("azurerm_management_lock", "l", obj{"name": "l", "scope": scope, "lock_level": level})
+	}
+	facts := func(t *testing.T, insts []tfmap.Instance) string {
+		t.Helper()
+		rs, _, _ := tfmap.Map(context.Background(), insts)
+		for _, r := range rs {
+			if r.ID == ".:azurerm_storage_account.s" || strings.HasSuffix(r.ID, "azurerm_storage_account.s") {
+				return fmt.Sprintf("delete=%s readonly=%s", pb(r.Facts.Storage.DeleteLock), pb(r.Facts.Storage.ReadOnlyLock))
+			}
+		}
+		t.Fatal("no storage account")
+		return ""
+	}
+	subscription := res("azurerm_subscription", "current", obj{})
+	subscription.Mode, subscription.Address = "data", "data.azurerm_subscription.current"
+	for _, c := range []struct {
+		name  string
+		insts []tfmap.Instance
+		want  string
+	}{
+		{"no lock, resource group declared", []tfmap.Instance{account, rg}, "delete=false readonly=false"},
+		{"no lock, resource group elsewhere", []tfmap.Instance{res("azurerm_storage_account", "s", obj{"name": "s", "resource_group_name": "shared-rg"})}, "delete=? readonly=?"},
+		{"delete lock on the account", []tfmap.Instance{account, rg, lock(ref("azurerm_storage_account.s"), "CanNotDelete")}, "delete=true readonly=false"},
+		{"read-only lock on the resource group", []tfmap.Instance{account, rg, lock(ref("azurerm_resource_group.rg"), "ReadOnly")}, "delete=true readonly=true"},
+		{"delete lock on the subscription by ID", []tfmap.Instance{account, rg, lock("/subscriptions/00000000-0000-0000-0000-000000000000", "CanNotDelete")}, "delete=true readonly=false"},
+		{"read-only lock on the current subscription", []tfmap.Instance{account, rg, subscription, lock(ref("data.azurerm_subscription.current"), "ReadOnly")}, "delete=true readonly=true"},
+		{"a lock on another resource group", []tfmap.Instance{account, rg, lock("/subscriptions/0000/resourceGroups/other", "ReadOnly")}, "delete=false readonly=false"},
+		{"a lock whose scope is a variable", []tfmap.Instance{account, rg, lock(tfmap.Unknown{}, "ReadOnly")}, "delete=? readonly=?"},
+		{"a delete lock on the account, a level unknown elsewhere", []tfmap.Instance{account, rg, lock(ref("azurerm_storage_account.s"), "CanNotDelete"),
+			res("azurerm_management_lock", "m", obj{"scope": ref("azurerm_resource_group.rg"), "lock_level": tfmap.Unknown{}})}, "delete=true readonly=?"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := facts(t, c.insts); got != c.want {
+				t.Errorf("%s, want %s", got, c.want)
+			}
+		})
+	}
+}
+
+func pb(b *bool) string {
+	if b == nil {
+		return "?"
+	}
+	return fmt.Sprint(*b)
 }

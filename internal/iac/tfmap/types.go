@@ -210,6 +210,7 @@ var azureAttachments = map[string]attachment{
 	"azurerm_servicebus_namespace_customer_managed_key": on("namespace_id", "azurerm_servicebus_namespace"),
 	"azurerm_eventhub_namespace_customer_managed_key":   on("eventhub_namespace_id", "azurerm_eventhub_namespace"),
 	"azurerm_monitor_diagnostic_setting":                on("target_resource_id", diagTargetTypes...),
+	"azurerm_management_lock":                           on("scope", "azurerm_storage_account", "azurerm_resource_group"),
 }
 
 var gcpTypes = map[string]typeMapper{
