@@ -1,127 +1,39 @@
 package logs
 
-import (
-	"bytes"
-)
+import "github.com/vigil-sec/vigil/internal/logs/internal/norm"
 
-// The scanner below finds JSON value boundaries without decoding: strings are
-// skipped with bytes.IndexByte, containers by depth counting. It does not
-// validate; events are validated once with gjson before they are handed out.
-
-var wsTable = [256]bool{' ': true, '\t': true, '\n': true, '\r': true}
-
-func skipWS(b []byte, i int) int {
-	for i < len(b) && wsTable[b[i]] {
-		i++
-	}
-	return i
-}
-
-// stringEnd returns the index after the closing quote of the string starting
-// at b[i] (b[i] == '"'), or -1.
-func stringEnd(b []byte, i int) int {
-	if i >= len(b) || b[i] != '"' {
-		return -1
-	}
-	j := i + 1
-	for {
-		k := bytes.IndexByte(b[j:], '"')
-		if k < 0 {
-			return -1
-		}
-		q := j + k
-		// Count the backslashes before the quote: odd means escaped.
-		n := 0
-		for p := q - 1; p > i && b[p] == '\\'; p-- {
-			n++
-		}
-		if n&1 == 0 {
-			return q + 1
-		}
-		j = q + 1
-	}
-}
-
-// structural marks the bytes the container scanner must look at.
-var structural = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true}
-
-// valueEnd returns the index just past the JSON value starting at b[i], or -1
-// when it is unterminated.
-func valueEnd(b []byte, i int) int {
-	if i >= len(b) {
-		return -1
-	}
-	switch b[i] {
-	case '"':
-		return stringEnd(b, i)
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			c := b[j]
-			if !structural[c] {
-				continue
-			}
-			switch c {
-			case '"':
-				e := stringEnd(b, j)
-				if e < 0 {
-					return -1
-				}
-				j = e - 1
-			case '{', '[':
-				depth++
-			default:
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
-			}
-		}
-		return -1
-	default:
-		j := i
-		for j < len(b) {
-			c := b[j]
-			if wsTable[c] || c == ',' || c == ']' || c == '}' || c == ':' {
-				break
-			}
-			j++
-		}
-		if j == i {
-			return -1
-		}
-		return j
-	}
-}
+// The member walk below finds JSON value boundaries with norm's scanner
+// (SkipWS, StringEnd, ValueEnd) without decoding. It does not validate;
+// events are validated once before they are handed out.
 
 // members calls f for each member of the (valid) object at b[0] with the raw
 // key (without quotes, not unescaped) and the value's bounds; f returns false
 // to stop.
 func members(b []byte, f func(key []byte, vs, ve int) bool) {
-	i := skipWS(b, 1)
+	i := norm.SkipWS(b, 1)
 	for i < len(b) && b[i] == '"' {
-		ke := stringEnd(b, i)
+		ke := norm.StringEnd(b, i)
 		if ke < 0 {
 			return
 		}
 		key := b[i+1 : ke-1]
-		j := skipWS(b, ke)
+		j := norm.SkipWS(b, ke)
 		if j >= len(b) || b[j] != ':' {
 			return
 		}
-		vs := skipWS(b, j+1)
-		ve := valueEnd(b, vs)
+		vs := norm.SkipWS(b, j+1)
+		ve := norm.ValueEnd(b, vs)
 		if ve < 0 {
 			return
 		}
 		if !f(key, vs, ve) {
 			return
 		}
-		i = skipWS(b, ve)
+		i = norm.SkipWS(b, ve)
 		if i >= len(b) || b[i] != ',' {
 			return
 		}
-		i = skipWS(b, i+1)
+		i = norm.SkipWS(b, i+1)
 	}
 }
 
@@ -171,29 +83,29 @@ func (p *probe) scan() (probeMember, bool) {
 	b := p.ev
 	i := p.next
 	if i == 0 {
-		i = skipWS(b, 1)
+		i = norm.SkipWS(b, 1)
 	}
 	p.done = true
 	if i >= len(b) || b[i] != '"' {
 		return probeMember{}, false
 	}
-	ke := stringEnd(b, i)
+	ke := norm.StringEnd(b, i)
 	if ke < 0 {
 		return probeMember{}, false
 	}
 	key := b[i+1 : ke-1]
-	j := skipWS(b, ke)
+	j := norm.SkipWS(b, ke)
 	if j >= len(b) || b[j] != ':' {
 		return probeMember{}, false
 	}
-	vs := skipWS(b, j+1)
-	ve := valueEnd(b, vs)
+	vs := norm.SkipWS(b, j+1)
+	ve := norm.ValueEnd(b, vs)
 	if ve < 0 {
 		return probeMember{}, false
 	}
-	i = skipWS(b, ve)
+	i = norm.SkipWS(b, ve)
 	if i < len(b) && b[i] == ',' {
-		p.next, p.done = skipWS(b, i+1), false
+		p.next, p.done = norm.SkipWS(b, i+1), false
 	}
 	return probeMember{key: key, vs: vs, ve: ve}, true
 }

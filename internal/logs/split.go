@@ -1,6 +1,8 @@
 package logs
 
 import (
+	"github.com/vigil-sec/vigil/internal/logs/internal/norm"
+
 	"bytes"
 	"context"
 	"errors"
@@ -229,7 +231,7 @@ func (s *splitter) run(r io.Reader, hint int, known int64) error {
 		if n == 1 && bytes.HasPrefix(first, []byte("\xef\xbb\xbf")) {
 			first, off = first[3:], off+3
 		}
-		lead := skipWS(first, 0)
+		lead := norm.SkipWS(first, 0)
 		if lead < len(first) {
 			first, off = first[lead:], off+int64(lead)
 			break
@@ -268,7 +270,7 @@ func (s *splitter) run(r io.Reader, hint int, known int64) error {
 	s.doc, s.base, s.line0, s.lineAt, s.lineNum = doc, off, n, 0, n
 	pos := 0
 	for {
-		pos = skipWS(doc, pos)
+		pos = norm.SkipWS(doc, pos)
 		if pos >= len(doc) {
 			break
 		}
@@ -354,7 +356,7 @@ func (s *splitter) lines(lr *lineReader) bool {
 		if !ok {
 			return true
 		}
-		lead := skipWS(line, 0)
+		lead := norm.SkipWS(line, 0)
 		if lead == len(line) {
 			continue
 		}
@@ -437,7 +439,7 @@ func (s *splitter) top(b []byte, pos int) (int, error) {
 		end, err := s.object(b, pos)
 		return end, err
 	default:
-		end := valueEnd(b, pos)
+		end := norm.ValueEnd(b, pos)
 		if end < 0 {
 			return 0, fmt.Errorf("%w: unterminated value", ErrMalformed)
 		}
@@ -449,7 +451,7 @@ func (s *splitter) top(b []byte, pos int) (int, error) {
 // array iterates the elements of the array at b[pos], emitting each as an
 // event of one of sc's sources. Elements before a truncation are delivered.
 func (s *splitter) array(b []byte, pos int, sc *scope) (int, error) {
-	i := skipWS(b, pos+1)
+	i := norm.SkipWS(b, pos+1)
 	if i < len(b) && b[i] == ']' {
 		return i + 1, nil
 	}
@@ -467,7 +469,7 @@ func (s *splitter) array(b []byte, pos int, sc *scope) (int, error) {
 			// recorded when the line was validated (with the element's
 			// members).
 			if end, mem = s.marks.end(i); end < 0 {
-				end = valueEnd(b, i)
+				end = norm.ValueEnd(b, i)
 			}
 			valid = true
 		} else {
@@ -490,13 +492,13 @@ func (s *splitter) array(b []byte, pos int, sc *scope) (int, error) {
 		if err := s.element(b, i, end, sc, valid, mem); err != nil {
 			return 0, err
 		}
-		i = skipWS(b, end)
+		i = norm.SkipWS(b, end)
 		if i >= len(b) {
 			return 0, fmt.Errorf("%w: truncated array", ErrMalformed)
 		}
 		switch b[i] {
 		case ',':
-			i = skipWS(b, i+1)
+			i = norm.SkipWS(b, i+1)
 		case ']':
 			return i + 1, nil
 		default:
@@ -525,14 +527,14 @@ func (s *splitter) object(b []byte, pos int) (int, error) {
 	// only so single events are not walked twice. Microsoft Graph pages
 	// ({"@odata.context":...,"value":[...]}) put their annotations first:
 	// those are skipped.
-	i := skipODataAnnotations(b, skipWS(b, pos+1))
+	i := skipODataAnnotations(b, norm.SkipWS(b, pos+1))
 	if i < len(b) && b[i] == '"' {
-		ke := stringEnd(b, i)
+		ke := norm.StringEnd(b, i)
 		if ke > 0 {
 			if sc := s.cls.wrapper(b[i+1 : ke-1]); sc != nil {
-				j := skipWS(b, ke)
+				j := norm.SkipWS(b, ke)
 				if j < len(b) && b[j] == ':' {
-					j = skipWS(b, j+1)
+					j = norm.SkipWS(b, j+1)
 					if j < len(b) && b[j] == '[' {
 						end, err := s.array(b, j, sc)
 						if err != nil {
@@ -572,23 +574,23 @@ func (s *splitter) object(b []byte, pos int) (int, error) {
 // i itself when there is none to skip or the text is not as expected.
 func skipODataAnnotations(b []byte, i int) int {
 	for i < len(b) && b[i] == '"' {
-		ke := stringEnd(b, i)
+		ke := norm.StringEnd(b, i)
 		if ke < 0 || !bytes.HasPrefix(b[i+1:ke], []byte("@odata.")) {
 			return i
 		}
-		j := skipWS(b, ke)
+		j := norm.SkipWS(b, ke)
 		if j >= len(b) || b[j] != ':' {
 			return i
 		}
-		e := valueEnd(b, skipWS(b, j+1))
+		e := norm.ValueEnd(b, norm.SkipWS(b, j+1))
 		if e < 0 {
 			return i
 		}
-		e = skipWS(b, e)
+		e = norm.SkipWS(b, e)
 		if e >= len(b) || b[e] != ',' {
 			return i
 		}
-		i = skipWS(b, e+1)
+		i = norm.SkipWS(b, e+1)
 	}
 	return i
 }
@@ -597,7 +599,7 @@ func skipODataAnnotations(b []byte, i int) int {
 // at i and returns the position after its '}'.
 func (s *splitter) closeObject(b []byte, i int) (int, error) {
 	for {
-		i = skipWS(b, i)
+		i = norm.SkipWS(b, i)
 		if i >= len(b) {
 			return 0, fmt.Errorf("%w: truncated object", ErrMalformed)
 		}
@@ -605,17 +607,17 @@ func (s *splitter) closeObject(b []byte, i int) (int, error) {
 		case '}':
 			return i + 1, nil
 		case ',':
-			i = skipWS(b, i+1)
-			ke := stringEnd(b, i)
+			i = norm.SkipWS(b, i+1)
+			ke := norm.StringEnd(b, i)
 			if ke < 0 {
 				return 0, s.posErr(i, fmt.Errorf("%w: bad object key", ErrMalformed))
 			}
-			i = skipWS(b, ke)
+			i = norm.SkipWS(b, ke)
 			if i >= len(b) || b[i] != ':' {
 				return 0, s.posErr(i, fmt.Errorf("%w: expected ':'", ErrMalformed))
 			}
-			i = skipWS(b, i+1)
-			e := valueEnd(b, i)
+			i = norm.SkipWS(b, i+1)
+			e := norm.ValueEnd(b, i)
 			if e < 0 {
 				return 0, s.posErr(i, fmt.Errorf("%w: truncated value", ErrMalformed))
 			}
@@ -703,8 +705,8 @@ func (s *splitter) lineSpanNL(v []byte, nl *bool) (end int, valid bool) {
 		marks.reset(false)
 	case '{':
 		marks = &s.marks
-		i := skipWS(v, 1)
-		if ke := stringEnd(v, i); ke > 0 && s.cls.wrappers[string(v[i+1:ke-1])] != nil {
+		i := norm.SkipWS(v, 1)
+		if ke := norm.StringEnd(v, i); ke > 0 && s.cls.wrappers[string(v[i+1:ke-1])] != nil {
 			marks.reset(true)
 		} else {
 			// One event on the line (JSON lines): its own members.
@@ -730,7 +732,7 @@ func (s *splitter) lineSpanNL(v []byte, nl *bool) (end int, valid bool) {
 	if nl != nil {
 		return -1, false // the caller falls back to finding the line first
 	}
-	return valueEnd(v, 0), false
+	return norm.ValueEnd(v, 0), false
 }
 
 // span returns the end of the JSON value at b[i] and whether it is valid:
@@ -740,5 +742,5 @@ func span(b []byte, i int) (end int, valid bool) {
 	if e, ok := validEnd(b, i); ok {
 		return e, true
 	}
-	return valueEnd(b, i), false
+	return norm.ValueEnd(b, i), false
 }

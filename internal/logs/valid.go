@@ -1,6 +1,9 @@
 package logs
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"github.com/vigil-sec/vigil/internal/logs/internal/norm"
+)
 
 // validEnd validates the JSON value (RFC 8259) starting at b[i], after any
 // leading whitespace has been skipped by the caller, and returns the index
@@ -232,7 +235,7 @@ func validEndNL(b []byte, i int, marks *elemMarks, nl *bool) (end int, ok bool) 
 
 // skipWSNL is skipWS, setting *nl (nl may be nil) when it skips a line feed.
 func skipWSNL(b []byte, i int, nl *bool) int {
-	for i < len(b) && wsTable[b[i]] {
+	for i < len(b) && norm.IsWS(b[i]) {
 		if b[i] == '\n' && nl != nil {
 			*nl = true
 		}
@@ -363,8 +366,8 @@ func validNumber(b []byte, i int) (int, bool) {
 // reader's single fast pass. Values nested deeper than encoding/json
 // accepts (10,000 levels) are reported invalid, as it reports them.
 func ValidJSON(b []byte) bool {
-	end, ok := validEnd(b, skipWS(b, 0))
-	if !ok || skipWS(b, end) != len(b) {
+	end, ok := validEnd(b, norm.SkipWS(b, 0))
+	if !ok || norm.SkipWS(b, end) != len(b) {
 		return false
 	}
 	if len(b) > maxNesting {

@@ -1,6 +1,8 @@
 package logs
 
 import (
+	"github.com/vigil-sec/vigil/internal/logs/internal/norm"
+
 	"encoding/json"
 	"strings"
 	"testing"
@@ -23,7 +25,7 @@ func FuzzValidEnd(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		i := skipWS(data, 0)
+		i := norm.SkipWS(data, 0)
 		end, ok := validEnd(data, i)
 		if ok {
 			if end <= i || end > len(data) {
@@ -32,7 +34,7 @@ func FuzzValidEnd(f *testing.F) {
 			if !json.Valid(data[i:end]) {
 				t.Fatalf("validEnd accepted %q, encoding/json rejects it", data[i:end])
 			}
-			if skipWS(data, end) == len(data) != json.Valid(data) {
+			if norm.SkipWS(data, end) == len(data) != json.Valid(data) {
 				t.Fatalf("disagreement on %q", data)
 			}
 			return

@@ -16,16 +16,26 @@ import (
 // arrays as ""), and report !ok where they would have to guess: a key with
 // an escape, an escape they do not decode, text that is not JSON.
 
-func skipWS(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+// SkipWS returns the index of the first byte at or after b[i] that is not
+// JSON white space.
+// IsWS reports whether c is JSON white space.
+func IsWS(c byte) bool { return wsTable[c] }
+
+var wsTable = [256]bool{' ': true, '\t': true, '\n': true, '\r': true}
+
+func SkipWS(b []byte, i int) int {
+	for i < len(b) && wsTable[b[i]] {
 		i++
 	}
 	return i
 }
 
-// stringEnd returns the index after the closing quote of the string that
-// starts at b[i] (b[i] == '"'), or -1.
-func stringEnd(b []byte, i int) int {
+// StringEnd returns the index after the closing quote of the string starting
+// at b[i] (b[i] == '"'), or -1.
+func StringEnd(b []byte, i int) int {
+	if i >= len(b) || b[i] != '"' {
+		return -1
+	}
 	j := i + 1
 	for {
 		k := bytes.IndexByte(b[j:], '"')
@@ -33,6 +43,7 @@ func stringEnd(b []byte, i int) int {
 			return -1
 		}
 		q := j + k
+		// Count the backslashes before the quote: odd means escaped.
 		n := 0
 		for p := q - 1; p > i && b[p] == '\\'; p-- {
 			n++
@@ -44,28 +55,35 @@ func stringEnd(b []byte, i int) int {
 	}
 }
 
-// valueEnd returns the index just past the JSON value starting at b[i], or
-// -1.
-func valueEnd(b []byte, i int) int {
+// structural marks the bytes the container scanner must look at.
+var structural = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true}
+
+// ValueEnd returns the index just past the JSON value starting at b[i], or -1
+// when it is unterminated.
+func ValueEnd(b []byte, i int) int {
 	if i >= len(b) {
 		return -1
 	}
 	switch b[i] {
 	case '"':
-		return stringEnd(b, i)
+		return StringEnd(b, i)
 	case '{', '[':
 		depth := 0
 		for j := i; j < len(b); j++ {
-			switch b[j] {
+			c := b[j]
+			if !structural[c] {
+				continue
+			}
+			switch c {
 			case '"':
-				e := stringEnd(b, j)
+				e := StringEnd(b, j)
 				if e < 0 {
 					return -1
 				}
 				j = e - 1
 			case '{', '[':
 				depth++
-			case '}', ']':
+			default:
 				depth--
 				if depth == 0 {
 					return j + 1
@@ -73,16 +91,20 @@ func valueEnd(b []byte, i int) int {
 			}
 		}
 		return -1
-	}
-	j := i
-	for j < len(b) {
-		switch b[j] {
-		case ' ', '\t', '\n', '\r', ',', ']', '}', ':':
-			return j
+	default:
+		j := i
+		for j < len(b) {
+			c := b[j]
+			if wsTable[c] || c == ',' || c == ']' || c == '}' || c == ':' {
+				break
+			}
+			j++
 		}
-		j++
+		if j == i {
+			return -1
+		}
+		return j
 	}
-	return j
 }
 
 // Members calls f for each member of the object obj (its raw JSON) with the
@@ -90,16 +112,16 @@ func valueEnd(b []byte, i int) int {
 // false when obj is not an object it can read: not an object, malformed, or
 // a key with an escape (whose text would need decoding to compare).
 func Members(obj []byte, f func(key string, val []byte) bool) bool {
-	i := skipWS(obj, 0)
+	i := SkipWS(obj, 0)
 	if i >= len(obj) || obj[i] != '{' {
 		return false
 	}
-	i = skipWS(obj, i+1)
+	i = SkipWS(obj, i+1)
 	if i < len(obj) && obj[i] == '}' {
 		return true
 	}
 	for i < len(obj) && obj[i] == '"' {
-		ke := stringEnd(obj, i)
+		ke := StringEnd(obj, i)
 		if ke < 0 {
 			return false
 		}
@@ -107,19 +129,19 @@ func Members(obj []byte, f func(key string, val []byte) bool) bool {
 		if bytes.IndexByte(key, '\\') >= 0 {
 			return false
 		}
-		j := skipWS(obj, ke)
+		j := SkipWS(obj, ke)
 		if j >= len(obj) || obj[j] != ':' {
 			return false
 		}
-		vs := skipWS(obj, j+1)
-		ve := valueEnd(obj, vs)
+		vs := SkipWS(obj, j+1)
+		ve := ValueEnd(obj, vs)
 		if ve < 0 || ve == vs {
 			return false
 		}
 		if !f(unsafe.String(unsafe.SliceData(key), len(key)), obj[vs:ve]) {
 			return true
 		}
-		i = skipWS(obj, ve)
+		i = SkipWS(obj, ve)
 		if i >= len(obj) {
 			return false
 		}
@@ -129,7 +151,7 @@ func Members(obj []byte, f func(key string, val []byte) bool) bool {
 		if obj[i] != ',' {
 			return false
 		}
-		i = skipWS(obj, i+1)
+		i = SkipWS(obj, i+1)
 	}
 	return false
 }
@@ -137,23 +159,23 @@ func Members(obj []byte, f func(key string, val []byte) bool) bool {
 // Elements calls f for each element of the array arr (its raw JSON). It
 // returns false when arr is not an array it can read.
 func Elements(arr []byte, f func(val []byte) bool) bool {
-	i := skipWS(arr, 0)
+	i := SkipWS(arr, 0)
 	if i >= len(arr) || arr[i] != '[' {
 		return false
 	}
-	i = skipWS(arr, i+1)
+	i = SkipWS(arr, i+1)
 	if i < len(arr) && arr[i] == ']' {
 		return true
 	}
 	for i < len(arr) {
-		ve := valueEnd(arr, i)
+		ve := ValueEnd(arr, i)
 		if ve < 0 || ve == i {
 			return false
 		}
 		if !f(arr[i:ve]) {
 			return true
 		}
-		i = skipWS(arr, ve)
+		i = SkipWS(arr, ve)
 		if i >= len(arr) {
 			return false
 		}
@@ -163,7 +185,7 @@ func Elements(arr []byte, f func(val []byte) bool) bool {
 		if arr[i] != ',' {
 			return false
 		}
-		i = skipWS(arr, i+1)
+		i = SkipWS(arr, i+1)
 	}
 	return false
 }
