@@ -290,6 +290,35 @@ func waitPlanJob(ctx context.Context, t *testing.T, events <-chan *river.Event) 
 	}
 }
 
+// runJobAndPlan enqueues a scan job whose findings start a plan job and
+// waits for both to complete, in whichever order River reports them (the
+// plan job may finish before the scan job's completion is reported, so
+// runJob followed by waitPlanJob could drop the plan job's event).
+func runJobAndPlan(ctx context.Context, t *testing.T, q *jobs.Queue, events <-chan *river.Event, args river.JobArgs) (scan, plan int64) {
+	t.Helper()
+	id, err := q.Enqueue(ctx, args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for scan == 0 || plan == 0 {
+		select {
+		case ev := <-events:
+			if ev.Kind != river.EventKindJobCompleted {
+				t.Fatalf("job %d %s %s: %v", ev.Job.ID, ev.Job.Kind, ev.Kind, ev.Job.Errors)
+			}
+			switch {
+			case ev.Job.ID == id:
+				scan = id
+			case ev.Job.Kind == jobs.PlanKind:
+				plan = ev.Job.ID
+			}
+		case <-ctx.Done():
+			t.Fatalf("scan job %d completed: %v; plan job completed: %v", id, scan != 0, plan != 0)
+		}
+	}
+	return scan, plan
+}
+
 // runJob enqueues args and waits for River to say the job completed.
 func runJob(ctx context.Context, t *testing.T, q *jobs.Queue, events <-chan *river.Event, args river.JobArgs) int64 {
 	t.Helper()

@@ -306,8 +306,7 @@ steps:
 		t.Fatal(err)
 	}
 	defer q.Stop(context.Background())
-	runJob(ctx, t, q, events, args)
-	planJob := waitPlanJob(ctx, t, events)
+	_, planJob := runJobAndPlan(ctx, t, q, events, args)
 	jr := jobRun(ctx, t, q.Store(), planJob)
 	if jr.Status != history.JobCompleted || !strings.Contains(jr.Result, " await approval) in ") {
 		t.Fatalf("plan job run: %+v", jr)
