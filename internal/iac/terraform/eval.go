@@ -236,17 +236,59 @@ func nullable(attrs hcl.Attributes) bool {
 }
 
 // providerConf is what vigil reads of a provider configuration: the
-// region its resources are in and the tags (AWS default_tags) or labels
-// (Google default_labels) it adds to every resource.
+// region its resources are in, the account they are deployed to (see
+// providerAccount) and the tags (AWS default_tags) or labels (Google
+// default_labels) it adds to every resource.
 type providerConf struct {
 	region      string
+	account     string
 	defaultTags map[string]any
 }
 
 // providerBlockSchema is the part of a provider block vigil reads.
 var providerBlockSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "alias"}, {Name: "region"}, {Name: "default_labels"}},
-	Blocks:     []hcl.BlockHeaderSchema{{Type: "default_tags"}},
+	Attributes: []hcl.AttributeSchema{{Name: "alias"}, {Name: "region"}, {Name: "default_labels"},
+		{Name: "allowed_account_ids"}, {Name: "project"}, {Name: "subscription_id"}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "default_tags"}, {Type: "assume_role"}, {Type: "assume_role_with_web_identity"}},
+}
+
+// providerAccount is the account a provider configuration deploys to,
+// "" when it does not say: AWS's one allowed_account_ids entry, else
+// the account of the role it assumes (the last assume_role, as the
+// provider chains them; a web identity role too), Azure's
+// subscription_id, Google's project. The value is read as written (a
+// variable without a value leaves it unknown).
+func providerAccount(typ string, attr func(string) cty.Value, roleARNs []cty.Value) string {
+	str := func(v cty.Value) string {
+		if v, _ = v.UnmarkDeep(); knownString(v) {
+			return v.AsString()
+		}
+		return ""
+	}
+	switch typ {
+	case "aws":
+		if ids, _ := attr("allowed_account_ids").UnmarkDeep(); ids.IsKnown() && !ids.IsNull() && ids.CanIterateElements() && ids.LengthInt() == 1 {
+			for it := ids.ElementIterator(); it.Next(); {
+				_, v := it.Element()
+				if v.IsKnown() && !v.IsNull() && v.Type() == cty.Number {
+					v, _ = convert.Convert(v, cty.String)
+				}
+				if a := str(v); a != "" {
+					return a
+				}
+			}
+		}
+		for i := len(roleARNs) - 1; i >= 0; i-- {
+			if p := strings.SplitN(str(roleARNs[i]), ":", 6); len(p) == 6 && p[0] == "arn" && p[4] != "" {
+				return p[4]
+			}
+		}
+	case "azurerm":
+		return str(attr("subscription_id"))
+	case "google", "google-beta":
+		return strings.TrimPrefix(str(attr("project")), "projects/")
+	}
+	return ""
 }
 
 // providerRegions reads the region and default tags of each provider
@@ -278,11 +320,24 @@ func (e *evaluator) providerRegions(s *scope, c *call) map[string]providerConf {
 			name += "." + alias
 		}
 		pc := providerConf{region: str(content.Attributes["region"]), defaultTags: tagMap(content.Attributes["default_labels"])}
-		for _, dt := range content.Blocks {
-			if attrs, _ := dt.Body.JustAttributes(); attrs != nil {
+		var roles []cty.Value
+		for _, blk := range content.Blocks {
+			attrs, _ := blk.Body.JustAttributes()
+			if attrs == nil {
+				continue
+			}
+			if blk.Type == "default_tags" {
 				pc.defaultTags = tagMap(attrs["tags"])
+			} else if a := attrs["role_arn"]; a != nil {
+				roles = append(roles, e.eval(s, a.Expr, nil))
 			}
 		}
+		pc.account = providerAccount(b.Labels[0], func(n string) cty.Value {
+			if a := content.Attributes[n]; a != nil {
+				return e.eval(s, a.Expr, nil)
+			}
+			return cty.NullVal(cty.DynamicPseudoType)
+		}, roles)
 		out[name] = pc
 	}
 	return out
@@ -863,7 +918,7 @@ func (e *evaluator) evalResource(s *scope, n *node) {
 			}
 		}
 		e.insts = append(e.insts, tfmap.Instance{Type: n.typ, Name: n.name, Address: l.Address, Mode: mode,
-			Attrs: goAttrs, Region: prov.region, DefaultTags: prov.defaultTags, Location: l, Written: e.writtenArgs(s, n.block.Body, attrs)})
+			Attrs: goAttrs, Region: prov.region, Account: prov.account, DefaultTags: prov.defaultTags, Location: l, Written: e.writtenArgs(s, n.block.Body, attrs)})
 	}
 	store[n.typ][n.name] = collect(keyed, exps, vals)
 }
@@ -900,6 +955,48 @@ func eachReaders(b hcl.Body) map[string]bool {
 	return out
 }
 
+// passedProviders are the provider configurations a module call hands
+// its module: the caller's, with a providers map's entries (aws =
+// aws.west, aws.east = aws) naming, in the module, one of the caller's.
+func passedProviders(caller map[string]providerConf, providers *hcl.Attribute) map[string]providerConf {
+	if providers == nil {
+		return caller
+	}
+	pairs, diags := hcl.ExprMap(providers.Expr)
+	if diags.HasErrors() || len(pairs) == 0 {
+		return caller
+	}
+	out := make(map[string]providerConf, len(caller)+len(pairs))
+	for k, v := range caller {
+		out[k] = v
+	}
+	for _, p := range pairs {
+		inner, okInner := providerName(p.Key)
+		outer, okOuter := providerName(p.Value)
+		if okInner && okOuter {
+			out[inner] = caller[outer]
+		}
+	}
+	return out
+}
+
+// providerName reads a provider configuration reference (aws, aws.west).
+func providerName(x hcl.Expression) (string, bool) {
+	t, diags := hcl.AbsTraversalForExpr(x)
+	if diags.HasErrors() || len(t) == 0 {
+		return "", false
+	}
+	name := t.RootName()
+	if len(t) > 1 {
+		at, ok := t[1].(hcl.TraverseAttr)
+		if !ok {
+			return "", false
+		}
+		name += "." + at.Name
+	}
+	return name, true
+}
+
 // providerOf returns the provider configuration managing n.
 func (e *evaluator) providerOf(s *scope, n *node) providerConf {
 	name := n.typ
@@ -907,13 +1004,8 @@ func (e *evaluator) providerOf(s *scope, n *node) providerConf {
 		name = name[:i]
 	}
 	if a, ok := metaAttrs(n.block.Body)["provider"]; ok {
-		if t, diags := hcl.AbsTraversalForExpr(a.Expr); !diags.HasErrors() && len(t) > 0 {
-			name = t.RootName()
-			if len(t) > 1 {
-				if at, ok := t[1].(hcl.TraverseAttr); ok {
-					name += "." + at.Name
-				}
-			}
+		if pn, ok := providerName(a.Expr); ok {
+			name = pn
 		}
 	}
 	return s.regions[name]
@@ -1102,7 +1194,7 @@ func (e *evaluator) evalCall(s *scope, n *node) {
 		cl := callLoc
 		cl.Address = prefix
 		calls := append(append([]resource.Location(nil), s.c.calls...), cl)
-		outs[i] = e.evalModule(child, &call{prefix: prefix, key: key, inputs: inputs, supplied: supplied, calls: calls, regions: s.regions,
+		outs[i] = e.evalModule(child, &call{prefix: prefix, key: key, inputs: inputs, supplied: supplied, calls: calls, regions: passedProviders(s.regions, attrs["providers"]),
 			stack: append(append([]string(nil), s.c.stack...), dir)})
 	}
 	s.modules[n.name] = collect(keyed, exps, outs)

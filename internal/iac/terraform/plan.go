@@ -19,6 +19,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/iac/tfmap"
 	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/source"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // maxPlanBytes bounds a plan or state JSON file read into memory: plans
@@ -342,6 +343,7 @@ func (w *planWalk) add(modAddr string, r *tfjson.StateResource) {
 		Location: w.locate(r, callNames, modAddr), Written: w.written(cr, attrs, modAddr)}
 	if cr != nil {
 		in.Region = w.providerRegion(cr.ProviderConfigKey)
+		in.Account = w.providerAccountOf(cr.ProviderConfigKey)
 	}
 	if in.Region == "" {
 		in.Region = attrRegion(attrs)
@@ -711,12 +713,11 @@ func overlayUnknown(v, unk any, refs []string) any {
 	return v
 }
 
-// providerRegion returns the region of the provider configuration key
-// (aws, aws.west, module.m:aws) when the configuration sets it to a
-// constant or to a root variable whose value the plan has.
-func (w *planWalk) providerRegion(key string) string {
+// providerConfig returns the provider configuration of key (aws,
+// aws.west, module.m:aws), nil when the configuration section lacks it.
+func (w *planWalk) providerConfig(key string) *tfjson.ProviderConfig {
 	if w.config == nil || key == "" {
-		return ""
+		return nil
 	}
 	pc := w.config.ProviderConfigs[key]
 	if pc == nil {
@@ -724,26 +725,72 @@ func (w *planWalk) providerRegion(key string) string {
 			pc = w.config.ProviderConfigs[key[i+1:]]
 		}
 	}
+	return pc
+}
+
+// providerValue is the value of a provider configuration's expression
+// when it is a constant or a root variable whose value the plan has
+// (a null cty value otherwise).
+func (w *planWalk) providerValue(pc *tfjson.ProviderConfig, e *tfjson.Expression) cty.Value {
+	none := cty.NullVal(cty.DynamicPseudoType)
+	if e == nil {
+		return none
+	}
+	v := e.ConstantValue
+	if len(e.References) > 0 {
+		v = nil
+		if pc.ModuleAddress == "" && w.d.plan != nil && strings.HasPrefix(e.References[0], "var.") {
+			if pv := w.d.plan.Variables[strings.TrimPrefix(e.References[0], "var.")]; pv != nil {
+				v = pv.Value
+			}
+		}
+	}
+	switch x := v.(type) {
+	case string:
+		return cty.StringVal(x)
+	case []any:
+		if len(x) == 1 {
+			if s, ok := x[0].(string); ok {
+				return cty.ListVal([]cty.Value{cty.StringVal(s)})
+			}
+		}
+		return cty.DynamicVal // more than one, or not text: not one account
+	}
+	return none
+}
+
+// providerRegion returns the region of the provider configuration key
+// when the configuration sets it to a constant or to a root variable
+// whose value the plan has.
+func (w *planWalk) providerRegion(key string) string {
+	pc := w.providerConfig(key)
 	if pc == nil {
 		return ""
 	}
 	for _, attr := range []string{"region", "location"} {
-		e := pc.Expressions[attr]
-		if e == nil {
-			continue
-		}
-		if s, ok := e.ConstantValue.(string); ok {
-			return s
-		}
-		if len(e.References) > 0 && pc.ModuleAddress == "" && w.d.plan != nil {
-			if v := w.d.plan.Variables[strings.TrimPrefix(e.References[0], "var.")]; v != nil && strings.HasPrefix(e.References[0], "var.") {
-				if s, ok := v.Value.(string); ok {
-					return s
-				}
-			}
+		if v := w.providerValue(pc, pc.Expressions[attr]); knownString(v) {
+			return v.AsString()
 		}
 	}
 	return ""
+}
+
+// providerAccountOf returns the account the provider configuration key
+// deploys to (providerAccount), read as providerRegion reads the region.
+func (w *planWalk) providerAccountOf(key string) string {
+	pc := w.providerConfig(key)
+	if pc == nil {
+		return ""
+	}
+	var roles []cty.Value
+	for _, b := range []string{"assume_role", "assume_role_with_web_identity"} {
+		if e := pc.Expressions[b]; e != nil {
+			for _, nb := range e.NestedBlocks {
+				roles = append(roles, w.providerValue(pc, nb["role_arn"]))
+			}
+		}
+	}
+	return providerAccount(pc.Name, func(n string) cty.Value { return w.providerValue(pc, pc.Expressions[n]) }, roles)
 }
 
 // attrRegion returns a region the resource's own values say: a region or

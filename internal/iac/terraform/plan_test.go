@@ -572,3 +572,44 @@ func addrs(insts []tfmap.Instance) []string {
 	}
 	return out
 }
+
+// TestPlanProviderAccounts: a plan's configuration section gives each
+// instance its provider configuration's account: a constant or a root
+// variable's planned value of allowed_account_ids (one entry), the last
+// assume_role's role ARN, Azure's subscription_id; more than one allowed
+// account, or a value the plan does not have, leaves it unknown.
+func TestPlanProviderAccounts(t *testing.T) {
+	plan := `{"format_version":"1.2","terraform_version":"1.9.0",
+ "variables":{"acct":{"value":["111111111111"]},"sub":{"value":"00000000-0000-0000-0000-000000000001"}},
+ "planned_values":{"root_module":{"resources":[
+  {"address":"aws_s3_bucket.a","mode":"managed","type":"aws_s3_bucket","name":"a","values":{"bucket":"a"}},
+  {"address":"aws_s3_bucket.b","mode":"managed","type":"aws_s3_bucket","name":"b","values":{"bucket":"b"}},
+  {"address":"aws_s3_bucket.c","mode":"managed","type":"aws_s3_bucket","name":"c","values":{"bucket":"c"}},
+  {"address":"azurerm_resource_group.g","mode":"managed","type":"azurerm_resource_group","name":"g","values":{"name":"g"}}]}},
+ "configuration":{"provider_config":{
+   "aws":{"name":"aws","expressions":{"allowed_account_ids":{"references":["var.acct"]}}},
+   "aws.hop":{"name":"aws","alias":"hop","expressions":{"assume_role":[{"role_arn":{"constant_value":"arn:aws:iam::111111111111:role/a"}},{"role_arn":{"constant_value":"arn:aws:iam::222222222222:role/b"}}]}},
+   "aws.two":{"name":"aws","alias":"two","expressions":{"allowed_account_ids":{"constant_value":["111111111111","222222222222"]}}},
+   "azurerm":{"name":"azurerm","expressions":{"subscription_id":{"references":["var.sub"]}}}},
+  "root_module":{"resources":[
+   {"address":"aws_s3_bucket.a","mode":"managed","type":"aws_s3_bucket","name":"a","provider_config_key":"aws","expressions":{}},
+   {"address":"aws_s3_bucket.b","mode":"managed","type":"aws_s3_bucket","name":"b","provider_config_key":"aws.hop","expressions":{}},
+   {"address":"aws_s3_bucket.c","mode":"managed","type":"aws_s3_bucket","name":"c","provider_config_key":"aws.two","expressions":{}},
+   {"address":"azurerm_resource_group.g","mode":"managed","type":"azurerm_resource_group","name":"g","provider_config_key":"azurerm","expressions":{}}]}}}`
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "plan.json"), []byte(plan), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, insts := planInstances(t, dir, "plan.json")
+	for addr, want := range map[string]string{
+		"aws_s3_bucket.a": "111111111111", "aws_s3_bucket.b": "222222222222", "aws_s3_bucket.c": "",
+		"azurerm_resource_group.g": "00000000-0000-0000-0000-000000000001",
+	} {
+		in := instanceByAddr(insts, addr)
+		if in == nil {
+			t.Errorf("%s not read", addr)
+		} else if in.Account != want {
+			t.Errorf("%s: account %q, want %q", addr, in.Account, want)
+		}
+	}
+}

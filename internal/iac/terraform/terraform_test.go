@@ -913,3 +913,79 @@ func writeTree(t *testing.T, dir string, files map[string]string) {
 		}
 	}
 }
+
+// TestProviderAccountHCL: each instance carries the account of the
+// provider configuration managing it (Azure subscription_id, Google
+// project, AWS allowed_account_ids), through aliases, a module call's
+// providers map and the default configurations a module inherits; a
+// variable without a value leaves it unknown, and so do two allowed
+// accounts.
+func TestProviderAccountHCL(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"main.tf": `
+variable "sub" {}
+provider "azurerm" {
+  features {}
+  subscription_id = "00000000-0000-0000-0000-000000000001"
+}
+provider "azurerm" {
+  alias           = "unknown"
+  features {}
+  subscription_id = var.sub
+}
+provider "google" {
+  project = "projects/acme-prod"
+}
+provider "google" {
+  alias   = "dev"
+  project = "acme-dev"
+}
+provider "aws" {
+  allowed_account_ids = ["111111111111", "222222222222"]
+}
+resource "azurerm_resource_group" "a" {
+  name     = "a"
+  location = "westeurope"
+}
+resource "azurerm_resource_group" "b" {
+  provider = azurerm.unknown
+  name     = "b"
+  location = "westeurope"
+}
+resource "aws_s3_bucket" "two" {
+  bucket = "two"
+}
+module "m" {
+  source    = "./m"
+  providers = { google = google.dev }
+}
+module "inherits" {
+  source = "./m"
+}
+`,
+		"m/main.tf": `
+resource "google_storage_bucket" "b" {
+  name     = "b"
+  location = "EU"
+}
+`,
+	})
+	insts, probs := evaluate(t, dir, Options{})
+	for _, p := range probs {
+		if !p.Warning {
+			t.Errorf("problem: %v", p)
+		}
+	}
+	for addr, want := range map[string]string{
+		"azurerm_resource_group.a": "00000000-0000-0000-0000-000000000001", "azurerm_resource_group.b": "",
+		"aws_s3_bucket.two": "", "module.m.google_storage_bucket.b": "acme-dev", "module.inherits.google_storage_bucket.b": "acme-prod",
+	} {
+		in := instanceByAddr(insts, addr)
+		if in == nil {
+			t.Errorf("%s not read", addr)
+		} else if in.Account != want {
+			t.Errorf("%s: account %q, want %q", addr, in.Account, want)
+		}
+	}
+}

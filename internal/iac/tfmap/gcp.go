@@ -523,7 +523,7 @@ func (m *mapper) instanceMetadata(r *inst) (block, osLogin *bool) {
 	md, st := look1(r.a, "metadata")
 	switch st {
 	case absent:
-		return boolp(false), m.projectOSLogin()
+		return boolp(false), m.projectOSLogin(r)
 	case ok:
 	default:
 		return nil, nil
@@ -542,22 +542,34 @@ func (m *mapper) instanceMetadata(r *inst) (block, osLogin *bool) {
 	case ok:
 		osLogin = gcp.MetadataBool(v)
 	case absent:
-		osLogin = m.projectOSLogin()
+		osLogin = m.projectOSLogin(r)
 	}
 	return block, osLogin
 }
 
-// projectOSLogin is enable-oslogin of the configuration's project
-// metadata (google_compute_project_metadata, _item): nil when the root
-// module sets none, or more than one value.
-func (m *mapper) projectOSLogin() *bool {
+// projectOSLogin is enable-oslogin of the project metadata
+// (google_compute_project_metadata, _item) of instance r's project in the
+// configuration: nil when the root module sets none, or more than one
+// value. Metadata of another project (both projects known) is not r's.
+func (m *mapper) projectOSLogin(r *inst) *bool {
+	project := accountOf(r, resource.GCP)
+	other := func(pm *inst) bool {
+		p := accountOf(pm, resource.GCP)
+		return project != "" && p != "" && p != project
+	}
 	var vals []*bool
 	for _, pm := range m.byType["google_compute_project_metadata"] {
+		if other(pm) {
+			continue
+		}
 		if v := projectMetadataOSLogin(m, pm); v != nil {
 			vals = append(vals, v)
 		}
 	}
 	for _, it := range m.byType["google_compute_project_metadata_item"] {
+		if other(it) {
+			continue
+		}
 		if k, _ := m.str(it.a, "key"); k == "enable-oslogin" {
 			if v, vst := m.str(it.a, "value"); vst == ok {
 				vals = append(vals, gcp.MetadataBool(v))

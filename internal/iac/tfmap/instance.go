@@ -18,6 +18,10 @@ type Instance struct {
 	// Region is the region or location of the provider configuration that
 	// manages the resource, "" when not known.
 	Region string
+	// Account is the account (AWS account ID, Azure subscription, GCP
+	// project) the provider configuration managing the resource deploys
+	// to, "" when it does not say.
+	Account string `json:",omitempty"`
 	// DefaultTags are the tags (AWS provider default_tags) or labels
 	// (Google provider default_labels) the provider configuration adds to
 	// every resource it manages; the resource's own win.

@@ -434,9 +434,37 @@ func (m *mapper) newResource(r *inst, tm typeMapper) *resource.Resource {
 	// drift matches them with an inventory's). inventory.Collect drops it
 	// unless KeepRaw is set.
 	return &resource.Resource{
-		Provider: tm.provider, Region: r.in.Region, Type: tm.native, ID: rid(r.in), Name: name,
+		Provider: tm.provider, Region: r.in.Region, Account: accountOf(r, tm.provider), Type: tm.native, ID: rid(r.in), Name: name,
 		Tags: instanceTags(r), Source: r.in.Location.File, Class: tm.class, Location: &loc, Raw: r.a,
 	}
+}
+
+// accountOf is the account an instance deploys to, as live inventories
+// name it: a Google resource's own project argument (a project's
+// project_id; none for folders, organizations and billing accounts),
+// else the provider configuration's account; "" when unknown (then the
+// scan judges the root module's resources as one account scope).
+func accountOf(r *inst, p resource.Provider) string {
+	if p != resource.GCP {
+		return r.in.Account
+	}
+	attr := "project"
+	switch t := r.in.Type; {
+	case t == "google_project":
+		attr = "project_id"
+	case strings.HasPrefix(t, "google_folder"), strings.HasPrefix(t, "google_organization"), strings.HasPrefix(t, "google_billing"):
+		return ""
+	}
+	v, st := look(r.a, attr)
+	switch st {
+	case absent:
+		return r.in.Account
+	case ok:
+		if s, isText := text(v); isText {
+			return strings.TrimPrefix(s, "projects/")
+		}
+	}
+	return "" // set, but known only at apply (another resource's project)
 }
 
 var nameAttrs = []string{"bucket", "function_name", "name", "account_id", "cluster_identifier", "identifier", "zone_name"}
