@@ -164,6 +164,29 @@ def build(planted, clean=None):
         clean("data_warehouse", etl, "CIS 8.1: persistent disks encrypted with the disk-cmek key")
     spark = dataproc("nw-adhoc-spark", None, labels)
     planted("data_warehouse", spark, ["no config.encryptionConfig (Google-managed keys)"], "gcp-dataproc-no-cmek")
+    # App Engine (CIS 4.10): the storefront's current version redirects every URL to HTTPS; the version the
+    # marketing team deployed for a campaign page kept app.yaml's default for its script handler
+    ae_doc = "https://appengine.googleapis.com/$discovery/rest?version=v1"
+    for vid, svc, level in (("20261118t101512", "default", "SECURE_ALWAYS"),
+                            ("20260930t164208", "campaign-pages", "SECURE_OPTIONAL")):
+        name = "apps/%s/services/%s/versions/%s" % (g.PROJECT, svc, vid)
+        ver = g.asset("//appengine.googleapis.com/" + name, "appengine.googleapis.com/Version", "Version", {
+            "name": name, "id": vid, "env": "standard", "runtime": "python312", "servingStatus": "SERVING",
+            "instanceClass": "F1", "serviceAccount": "nw-web-%s@%s.iam.gserviceaccount.com" % (svc, g.PROJECT),
+            "automaticScaling": {"maxConcurrentRequests": 10, "standardSchedulerSettings": {"maxInstances": 4}},
+            "handlers": [{"urlRegex": "/static/(.*)", "securityLevel": "SECURE_ALWAYS", "login": "LOGIN_OPTIONAL",
+                          "staticFiles": {"path": "static/\\1", "uploadPathRegex": "static/.*"}},
+                         {"urlRegex": ".*", "securityLevel": level, "login": "LOGIN_OPTIONAL",
+                          "redirectHttpResponseCode": "REDIRECT_HTTP_RESPONSE_CODE_301", "script": {"scriptPath": "auto"}}],
+            "createTime": "%s" % iso(ago(17 if svc == "default" else 66)), "createdBy": "deploy@northwind-analytics.com",
+            "versionUrl": "https://%s-dot-%s-dot-%s.uc.r.appspot.com" % (vid, svc, g.PROJECT)},
+            doc=ae_doc, location=g.REGION)
+        if level == "SECURE_ALWAYS":
+            if clean:
+                clean("function", ver, "CIS 4.10: every handler SECURE_ALWAYS")
+        else:
+            planted("function", ver, ["handler .* has securityLevel SECURE_OPTIONAL (app.yaml secure: optional)"],
+                    "gcp-appengine-https-not-enforced", "function-https-only")
     org = "//cloudresourcemanager.googleapis.com/organizations/" + g.ORG
     ORG_EXTRA.append({
         "name": "//essentialcontacts.googleapis.com/organizations/%s/contacts/%s" % (g.ORG, digits(12, "contact")),

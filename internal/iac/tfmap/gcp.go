@@ -1282,3 +1282,31 @@ func cloudRun(m *mapper, r *inst, out *resource.Resource) {
 		"google_cloud_run_v2_service_iam_binding", "google_cloud_run_v2_service_iam_member", "google_cloud_run_v2_service_iam_policy")
 	f.PublicInvocation = publicOf(ms, known, "roles/run.invoker")
 }
+
+// appEngineVersion: google_app_engine_standard_app_version. It enforces
+// HTTPS (CIS GCP 5.0 4.10) when every handlers block's security_level is
+// SECURE_ALWAYS; a handler without one gets App Engine's default, which
+// lets HTTP through. Without handlers blocks (App Engine's default handler)
+// or with a level not known until apply, it is unknown.
+func appEngineVersion(m *mapper, r *inst, out *resource.Resource) {
+	f := &resource.Function{}
+	out.Facts.Function = f
+	f.Runtime = m.s(r.a, "runtime")
+	f.Identity = m.s(r.a, "service_account")
+	hs, st := m.blocks(r.a, "handlers")
+	if st != ok || len(hs) == 0 {
+		return
+	}
+	secure := true
+	for _, h := range hs {
+		switch lvl, st := m.str(h, "security_level"); st {
+		case ok:
+			secure = secure && lvl == "SECURE_ALWAYS"
+		case absent:
+			secure = false
+		default:
+			return
+		}
+	}
+	f.HTTPSOnly = boolp(secure)
+}

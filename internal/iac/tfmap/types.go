@@ -243,6 +243,9 @@ var gcpTypes = map[string]typeMapper{
 	"google_compute_project_metadata_item":  {native: gcp.TypeComputeProject, class: resource.ClassAccount, fill: projectMetadataItem},
 	"google_bigquery_dataset":               {native: gcp.TypeBigQueryDataset, class: resource.ClassDataWarehouse, fill: bigQueryDataset},
 	"google_bigquery_table":                 {native: gcp.TypeBigQueryTable, class: resource.ClassDataWarehouse, fill: bigQueryTable},
+
+	// App Engine standard versions (CIS GCP 5.0 4.10: handlers' security levels).
+	"google_app_engine_standard_app_version": {native: gcp.TypeAppEngineVersion, class: resource.ClassFunction, fill: appEngineVersion},
 }
 
 var gcpAttachments = map[string]attachment{
