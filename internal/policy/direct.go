@@ -137,6 +137,9 @@ type directCond struct {
 	set0 int
 	// nat: opNative's predicate.
 	nat func(string) bool
+	// tfn: opTime's function of lib/time (gotime.go); k holds the days
+	// of older_than and within.
+	tfn uint8
 }
 
 type cmpOp uint8
@@ -167,6 +170,9 @@ const (
 	// undefined (false, even negated) when the path is, false for a
 	// value that is not a string.
 	opNative
+	// opTime: a function of lib/time (gotime.go) of the value at path,
+	// as opNative (Go fields only: it reads input.now).
+	opTime
 )
 
 const (
@@ -220,7 +226,9 @@ func (d *direct) fails(t *ast.Term) bool { return anyBody(d.bodies, t) }
 
 // failsGo and skippedGo are fails and skipped on the Go fields (onGo).
 // A rule with derived sets has them computed first (derivedSets).
-func (d *direct) failsGo(r *resource.Resource) bool { return anyBodyOnGo(d.bodies, r, nil) }
+func (d *direct) failsGo(r *resource.Resource, now goNow) bool {
+	return anyBodyOnGo(d.bodies, r, nil, now)
+}
 
 // derivedSets computes d's derived sets over in, as rule's input holds
 // its classes: the resources of the rule's providers, and of its own class
@@ -232,7 +240,7 @@ func (d *direct) derivedSets(in *Input, rule *Rule) []map[scalar]struct{} {
 	sets := make([]map[scalar]struct{}, 0, len(d.derived))
 	for _, ds := range d.derived {
 		out := map[scalar]struct{}{}
-		env := goEnv{sets: sets, out: out}
+		env := goEnv{sets: sets, out: out, now: in.goNow}
 		for k, body := range ds.bodies {
 			c := ds.classes[k]
 			for _, r := range in.byClass[c] {
@@ -500,10 +508,42 @@ func directRule(m *ast.Module, class string, lib func(pkg string) *ast.Module) *
 	}
 	d.derived = helpers.derived.sets
 	d.onGo = goCompileDirect(d)
-	if len(d.derived) > 0 && !d.onGo {
-		return nil // derived sets are computed on the Go fields only
+	if (len(d.derived) > 0 || d.usesTime()) && !d.onGo {
+		return nil // derived sets and time functions are computed on the Go fields only
 	}
 	return d
+}
+
+// usesTime reports whether a condition of d (or of its derived sets) is
+// a time function (opTime), which only the Go fields evaluate.
+func (d *direct) usesTime() bool {
+	all := [][][]directCond{d.bodies, d.skips}
+	for _, ds := range d.derived {
+		all = append(all, ds.bodies)
+	}
+	for _, bodies := range all {
+		for _, b := range bodies {
+			if condsUseTime(b) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func condsUseTime(conds []directCond) bool {
+	for i := range conds {
+		c := &conds[i]
+		if c.op == opTime || condsUseTime(c.sub) {
+			return true
+		}
+		for _, alt := range c.alts {
+			if condsUseTime(alt) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // setRules lists the partial set rules of m (name contains <key> if
@@ -658,6 +698,12 @@ type modCtx struct {
 	sets    map[string][]constant
 	strs    map[string]ast.String // constant strings
 	imports map[string]*modCtx
+	// nums are the module's constant numbers (name := <number>).
+	nums map[string]ast.Number
+	// module is the module read; timeLib caches whether it is lib/time's
+	// text the Go time functions follow (0: not known yet, 1: yes, 2: no).
+	module  *ast.Module
+	timeLib uint8
 	// valueSets are the module's constant sets of scalars (numbers
 	// too), which `some x in <set>` unrolls.
 	valueSets map[string][]ast.Value
@@ -668,7 +714,7 @@ type modCtx struct {
 
 func newModCtx(m *ast.Module, lib func(string) *ast.Module, depth int) *modCtx {
 	mc := &modCtx{funcs: map[string][]*ast.Rule{}, sets: map[string][]constant{}, strs: map[string]ast.String{}, imports: map[string]*modCtx{},
-		valueSets: map[string][]ast.Value{}}
+		valueSets: map[string][]ast.Value{}, nums: map[string]ast.Number{}, module: m}
 	defined := map[string]int{}
 	for _, r := range m.Rules {
 		defined[ruleName(r)]++
@@ -690,6 +736,10 @@ func newModCtx(m *ast.Module, lib func(string) *ast.Module, depth int) *modCtx {
 	for name, v := range vals {
 		if str, ok := v.Value.(ast.String); ok {
 			mc.strs[name] = str
+			continue
+		}
+		if n, ok := v.Value.(ast.Number); ok {
+			mc.nums[name] = n
 			continue
 		}
 		// name := {<scalars>}, or a union of such sets (a | b)
@@ -936,6 +986,26 @@ func (sc *scope) helperCall(e *ast.Expr, depth uint8) ([]directCond, bool) {
 	if len(defs) == 0 {
 		return nil, false
 	}
+	if tf := timeFnFor(mod, string(name)); tf != 0 {
+		// valid(<ref>), reached(<ref>), older_than / within(<ref>, <number>)
+		ops := e.Operands()
+		if len(ops) != 1 && len(ops) != 2 || len(ops) == 2 != (tf == tfOlder || tf == tfWithin) {
+			return nil, false
+		}
+		path, root, ok := sc.ref(ops[0])
+		if !ok || len(path) == 0 && root == 0 {
+			return nil, false
+		}
+		c := directCond{path: path, root: root, op: opTime, tfn: tf, negated: e.Negated}
+		if len(ops) == 2 {
+			n, ok := sc.constant(ops[1]).(ast.Number)
+			if !ok {
+				return nil, false
+			}
+			c.value, c.k = n, newConstant(n)
+		}
+		return []directCond{c}, true
+	}
 	if nat := nativeFor(mod, string(name)); nat != nil && len(e.Operands()) == 1 {
 		path, root, ok := sc.ref(e.Operands()[0])
 		if !ok || len(path) == 0 && root == 0 {
@@ -1141,6 +1211,9 @@ func (sc *scope) constant(t *ast.Term) ast.Value {
 	}
 	if s, ok := sc.helpers.strs[string(name)]; ok {
 		return s
+	}
+	if n, ok := sc.helpers.nums[string(name)]; ok {
+		return n
 	}
 	return nil
 }

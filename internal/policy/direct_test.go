@@ -564,16 +564,21 @@ func FuzzDirectMatchesOPA(f *testing.F) {
 		"some l in r.facts.load_balancer.listeners\n\tweak_tls(l.protocol)",
 		"not weak_tls(r.tags.k)",
 		"weak_tls(r.facts.load_balancer.waf)",
+		"t.older_than(r.tags.ts, 90)",
+		"not t.within(r.tags.ts, 0)",
+		"some x in r.tags\n\tt.reached(x)",
+		"not t.valid(r.facts.load_balancer.waf)",
+		"t.within(r.tags.missing, max_days)",
 	} {
 		f.Add(seed)
 	}
 	inv := []*resource.Resource{
-		{ID: "lb-1", Provider: resource.AWS, Class: resource.ClassLoadBalancer, Type: "T", Tags: map[string]string{"k": "lb-2"},
+		{ID: "lb-1", Provider: resource.AWS, Class: resource.ClassLoadBalancer, Type: "T", Tags: map[string]string{"k": "lb-2", "ts": "2026-08-25T23:59:59Z"},
 			Facts: resource.Facts{LoadBalancer: &resource.LoadBalancer{Public: resource.Bool(true), Listeners: []resource.Listener{{Protocol: "http", Port: 80}}}}},
 		{ID: "lb-2", Provider: resource.GCP, Class: resource.ClassLoadBalancer, Type: "T",
 			Relationships: []resource.Relationship{{Type: "listener_of", TargetID: "lb-1"}, {Type: "x", TargetID: "lb-3"}},
 			Facts:         resource.Facts{LoadBalancer: &resource.LoadBalancer{WAF: resource.Bool(false)}}},
-		{ID: "lb-3", Provider: resource.AWS, Class: resource.ClassLoadBalancer, Type: "U"},
+		{ID: "lb-3", Provider: resource.AWS, Class: resource.ClassLoadBalancer, Type: "U", Tags: map[string]string{"ts": "2026-11-24T00:00:00.5Z"}},
 	}
 	// weak_tls and tls_number, a native predicate (native.go), as the
 	// built-in rules define them.
@@ -582,11 +587,16 @@ func FuzzDirectMatchesOPA(f *testing.F) {
 		f.Fatal(err)
 	}
 	weakTLSText := string(b)[strings.Index(string(b), "weak_tls(v) if"):strings.Index(string(b), "message[r.id]")]
+	// lib/time, whose functions are computed in Go (gotime.go).
+	timeLib, err := fs.ReadFile(rules.FS(), "lib/time.rego")
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, cond string) {
-		src := header("f", "load_balancer", "") + "parents contains rel.target_id if {\n\tsome r in input.resources.load_balancer\n\tsome rel in r.relationships\n\trel.type == \"listener_of\"\n}\n\n" +
+		src := header("f", "load_balancer", "") + "import data.vigil.lib.time as t\n\nmax_days := 7\n\nparents contains rel.target_id if {\n\tsome r in input.resources.load_balancer\n\tsome rel in r.relationships\n\trel.type == \"listener_of\"\n}\n\n" +
 			"known(r) if is_boolean(r.facts.load_balancer.public)\n\n" + weakTLSText + "\n" +
 			"fail contains r.id if {\n\tsome r in input.resources.load_balancer\n\t" + cond + "\n}\n"
-		dir := writePack(t, map[string]string{"f.rego": src})
+		dir := writePack(t, map[string]string{"f.rego": src, "time.rego": string(timeLib)})
 		opa, err := New(context.Background(), []Source{DirSource(dir)}, withoutDirect())
 		if err != nil {
 			t.Skip("not a rule")

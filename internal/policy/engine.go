@@ -197,8 +197,8 @@ func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) err
 		if m := e.modules[r.ID]; !e.noDirect && e.pkgFiles[m.Package.Path.String()] == 1 {
 			d = directRule(m, string(r.Class), libs)
 			switch {
-			case d != nil && e.noGo && len(d.derived) > 0:
-				d = nil // derived sets are computed on the Go fields only
+			case d != nil && e.noGo && (len(d.derived) > 0 || d.usesTime()):
+				d = nil // derived sets and time functions are computed on the Go fields only
 			case d != nil && e.noGo:
 				d.onGo = false
 			}
@@ -361,8 +361,9 @@ func (e *Engine) Rules() []*Rule { return e.rules }
 // engine evaluates directly on the Go fields (see direct) is never
 // converted, which saves most of the input's cost in time and memory.
 type Input struct {
-	now  *ast.Term
-	byID map[string]*resource.Resource
+	now   *ast.Term
+	goNow goNow // now, as time.parse_rfc3339_ns reads it
+	byID  map[string]*resource.Resource
 	// byClass lists resources per class, in input order.
 	byClass map[resource.Class][]*resource.Resource
 
@@ -394,9 +395,9 @@ type termUse struct {
 }
 
 // keep reports whether a reader among uses needs r's term.
-func keep(uses []termUse, r *resource.Resource) bool {
+func keep(uses []termUse, r *resource.Resource, now goNow) bool {
 	for _, u := range uses {
-		if slices.Contains(u.providers, r.Provider) && (u.filter == nil || u.filter.failsGo(r)) {
+		if slices.Contains(u.providers, r.Provider) && (u.filter == nil || u.filter.failsGo(r, now)) {
 			return true
 		}
 	}
@@ -429,7 +430,7 @@ func (in *Input) ensure(classes ...resource.Class) (*classTerms, error) {
 			if ps := in.only[c]; ps != nil {
 				want = func(r *resource.Resource) bool { return ps[r.Provider] }
 				if uses, ok := in.uses[c]; ok {
-					want = func(r *resource.Resource) bool { return keep(uses, r) }
+					want = func(r *resource.Resource) bool { return keep(uses, r, in.goNow) }
 				}
 			}
 			ct.terms, ct.ids, ct.err = buildTerms(in.byClass[c], want)
@@ -584,7 +585,7 @@ func (in *Input) view(rule *Rule, reads map[resource.Class]bool, own bool, filte
 	for _, c := range classes {
 		if c == rule.Class && (rule.sel != nil || filter != nil) {
 			byClass.Insert(ast.StringTerm(string(c)), in.array(c, func(r *resource.Resource) bool {
-				return want[r.Provider] && rule.sel.match(r) && (filter == nil || filter.failsGo(r))
+				return want[r.Provider] && rule.sel.match(r) && (filter == nil || filter.failsGo(r, in.goNow))
 			}))
 			continue
 		}
@@ -651,6 +652,7 @@ func NewInput(resources []*resource.Resource, now time.Time, classes ...resource
 		views:   map[string]ast.Value{},
 		arrays:  map[string]*ast.Term{},
 	}
+	in.goNow = newGoNow(in.now)
 	for _, r := range resources {
 		if want != nil && !want[r.Class] {
 			continue
@@ -1029,8 +1031,8 @@ func (e *Engine) judge(ctx context.Context, i int, in *Input) (judgement, error)
 	switch {
 	case d != nil && d.onGo:
 		sets := d.derivedSets(in, rule)
-		isFail = func(j int) bool { return anyBodyOnGo(d.bodies, resources[j], sets) }
-		isSkip = func(j int) bool { return len(d.skips) > 0 && anyBodyOnGo(d.skips, resources[j], sets) }
+		isFail = func(j int) bool { return anyBodyOnGo(d.bodies, resources[j], sets, in.goNow) }
+		isSkip = func(j int) bool { return len(d.skips) > 0 && anyBodyOnGo(d.skips, resources[j], sets, in.goNow) }
 	case d != nil:
 		ct, err := in.ensure(rule.Class)
 		if err != nil {
@@ -1073,7 +1075,7 @@ func (e *Engine) judge(ctx context.Context, i int, in *Input) (judgement, error)
 			if ids[j] != nil {
 				return ids[j]
 			}
-			if pf != nil && !pf.failsGo(resources[j]) {
+			if pf != nil && !pf.failsGo(resources[j], in.goNow) {
 				return nil
 			}
 			return ast.StringTerm(resources[j].ID)
@@ -1138,7 +1140,7 @@ func (e *Engine) judge(ctx context.Context, i int, in *Input) (judgement, error)
 	case e.goMessages[i] != nil:
 		jd.messages = make(map[int32]string, len(failed))
 		for _, j := range failed {
-			if m, ok := e.goMessages[i].eval(resources[j]); ok {
+			if m, ok := e.goMessages[i].eval(resources[j], in.goNow); ok {
 				jd.messages[j] = m
 			}
 		}

@@ -53,6 +53,7 @@ type msgExpr struct {
 	// on the resource; nav is the firewall argument's path.
 	portConds [][]directCond
 	choices   []msgLink // msgChoice
+	n         int64     // msgNum
 }
 
 type msgKind uint8
@@ -82,6 +83,12 @@ const (
 	// text of the first link whose conditions hold and whose text is
 	// defined (OPA evaluates a head's calls in its body), from choices.
 	msgChoice
+	// msgAge is lib/time's age_days(<ref>) (gotime.go), nav the
+	// timestamp's path: a number, only as an argument of sprintf.
+	msgAge
+	// msgNum is an integer constant of the module (n), only as an
+	// argument of sprintf.
+	msgNum
 )
 
 // A msgLink is one definition of a msgChoice's chain: its conditions on
@@ -310,7 +317,7 @@ func (e *msgExpr) leafKind() reflect.Kind {
 // message itself): a reference must be to a string field.
 func (mc *msgCompiler) text(t *ast.Term, depth int) (*msgExpr, bool) {
 	e, ok := mc.expr(t, depth)
-	if !ok || e.kind == msgPorts || e.isValue() && e.leafKind() != reflect.String {
+	if !ok || e.kind == msgPorts || e.kind == msgAge || e.kind == msgNum || e.isValue() && e.leafKind() != reflect.String {
 		return nil, false
 	}
 	return e, true
@@ -440,13 +447,13 @@ func (mc *msgCompiler) exposedPorts(t *ast.Term) (*msgExpr, bool) {
 
 // exposed is a msgPorts's ports on r; ok is false when its firewall
 // argument is undefined (the call is).
-func (e *msgExpr) exposed(r *resource.Resource) ([]int64, bool) {
+func (e *msgExpr) exposed(r *resource.Resource, now goNow) ([]int64, bool) {
 	if _, ok := e.nav.get(reflect.ValueOf(r).Elem()); !ok {
 		return nil, false
 	}
 	var out []int64
 	for k, conds := range e.portConds {
-		if allHoldOnGo(conds, r, &goEnv{}) {
+		if allHoldOnGo(conds, r, &goEnv{now: now}) {
 			out = append(out, e.ports[k])
 		}
 	}
@@ -527,6 +534,11 @@ func (mc *msgCompiler) expr(t *ast.Term, depth int) (*msgExpr, bool) {
 		if s, ok := mc.helpers.strs[string(x)]; ok && x != mc.res {
 			return &msgExpr{kind: msgConst, s: string(s)}, true
 		}
+		if n, ok := mc.helpers.nums[string(x)]; ok && x != mc.res {
+			if i, ok := n.Int64(); ok && ast.Number(strconv.FormatInt(i, 10)) == n {
+				return &msgExpr{kind: msgNum, n: i}, true
+			}
+		}
 		return nil, false
 	case ast.Ref:
 		if len(x) == 1 {
@@ -588,6 +600,9 @@ func (mc *msgCompiler) call(x ast.Call, depth int) (*msgExpr, bool) {
 	if e, ok := mc.choice(x, depth); ok {
 		return e, true
 	}
+	if e, ok := mc.ageDays(x, depth); ok {
+		return e, true
+	}
 	// <import>.<helper>(r, <constant set of ports>)
 	ref, ok := x[0].Value.(ast.Ref)
 	if !ok || len(ref) != 2 || len(x) != 3 {
@@ -633,6 +648,31 @@ func (mc *msgCompiler) call(x ast.Call, depth int) (*msgExpr, bool) {
 	return nil, false
 }
 
+// ageDays reads <import>.age_days(<ref>), lib/time's function (its text
+// the one gotime.go follows).
+func (mc *msgCompiler) ageDays(x ast.Call, depth int) (*msgExpr, bool) {
+	ref, ok := x[0].Value.(ast.Ref)
+	if !ok || len(ref) != 2 || len(x) != 2 || !ref[1].Equal(ast.StringTerm("age_days")) {
+		return nil, false
+	}
+	alias, ok := ref[0].Value.(ast.Var)
+	if !ok || alias == mc.res {
+		return nil, false
+	}
+	if _, shadowed := mc.vars[alias]; shadowed {
+		return nil, false
+	}
+	lm := mc.imports[string(alias)]
+	if lm == nil || libFingerprint(lm, timeLibRules) != timeLibFingerprint {
+		return nil, false
+	}
+	ts, ok := mc.expr(x[1], depth+1)
+	if !ok || ts.kind != msgRef {
+		return nil, false
+	}
+	return &msgExpr{kind: msgAge, nav: ts.nav}, true
+}
+
 // portSet reads a constant set of integers: a literal, set(), or a set
 // constant of the module.
 func (mc *msgCompiler) portSet(t *ast.Term) ([]int64, bool) {
@@ -671,7 +711,7 @@ func (mc *msgCompiler) portSet(t *ast.Term) ([]int64, bool) {
 
 // eval computes the message of resource r; ok is false when it is
 // undefined.
-func (e *msgExpr) eval(r *resource.Resource) (string, bool) {
+func (e *msgExpr) eval(r *resource.Resource, now goNow) (string, bool) {
 	switch e.kind {
 	case msgConst:
 		return e.s, true
@@ -683,7 +723,7 @@ func (e *msgExpr) eval(r *resource.Resource) (string, bool) {
 		return goString(v)
 	case msgNative:
 		if e.portsOf != nil {
-			ports, ok := e.portsOf.exposed(r)
+			ports, ok := e.portsOf.exposed(r, now)
 			if !ok {
 				return "", false
 			}
@@ -693,14 +733,14 @@ func (e *msgExpr) eval(r *resource.Resource) (string, bool) {
 	case msgPortJoin:
 		// In a comprehension's body an undefined call leaves the list
 		// empty (an assigned one is guarded by msgGuard).
-		ports, _ := e.portsOf.exposed(r)
+		ports, _ := e.portsOf.exposed(r, now)
 		parts := make([]string, len(ports))
 		for i, p := range ports {
 			parts[i] = strconv.FormatInt(p, 10)
 		}
 		return strings.Join(parts, e.s), true
-	case msgPorts:
-		return "", false // a set, not a text (never a message's part)
+	case msgPorts, msgAge, msgNum:
+		return "", false // a set or a number, not a text (never a message's part)
 	case msgJoin:
 		// concat of an array of strings; null (a nil list that is not
 		// omitted) is concat's type error: undefined.
@@ -718,10 +758,10 @@ func (e *msgExpr) eval(r *resource.Resource) (string, bool) {
 		return strings.Join(parts, e.s), true
 	case msgChoice:
 		for _, l := range e.choices {
-			if len(l.conds) > 0 && !allHoldOnGo(l.conds, r, &goEnv{}) {
+			if len(l.conds) > 0 && !allHoldOnGo(l.conds, r, &goEnv{now: now}) {
 				continue
 			}
-			if s, ok := l.text.eval(r); ok {
+			if s, ok := l.text.eval(r, now); ok {
 				return s, true
 			}
 		}
@@ -730,7 +770,7 @@ func (e *msgExpr) eval(r *resource.Resource) (string, bool) {
 		for _, a := range e.args {
 			var ok bool
 			if a.kind == msgPorts {
-				_, ok = a.exposed(r)
+				_, ok = a.exposed(r, now)
 			} else {
 				_, ok = a.value(r)
 			}
@@ -738,11 +778,11 @@ func (e *msgExpr) eval(r *resource.Resource) (string, bool) {
 				return "", false
 			}
 		}
-		return e.def.eval(r)
+		return e.def.eval(r, now)
 	case msgConcat:
 		parts := make([]string, len(e.args))
 		for i, a := range e.args {
-			s, ok := a.eval(r)
+			s, ok := a.eval(r, now)
 			if !ok {
 				return "", false
 			}
@@ -753,8 +793,28 @@ func (e *msgExpr) eval(r *resource.Resource) (string, bool) {
 	// sprintf: the arguments as OPA's sprintf passes them to fmt.
 	args := make([]any, len(e.args))
 	for i, a := range e.args {
+		switch a.kind {
+		case msgNum:
+			args[i] = a.n
+			continue
+		case msgAge:
+			v, ok := a.nav.get(reflect.ValueOf(r).Elem())
+			if !ok {
+				return "", false
+			}
+			ts, ok := goString(v)
+			if !ok {
+				return "", false
+			}
+			age, ok := ageDays(now, ts)
+			if !ok {
+				return "", false
+			}
+			args[i] = age
+			continue
+		}
 		if !a.isValue() {
-			s, ok := a.eval(r)
+			s, ok := a.eval(r, now)
 			if !ok {
 				return "", false
 			}

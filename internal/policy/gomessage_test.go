@@ -29,6 +29,10 @@ func TestNativeLibFingerprints(t *testing.T) {
 		t.Errorf("data.vigil.lib.net: the Rego text of exposed_ports changed (fingerprint %s, msgPorts follows %s): update msgPorts and the fingerprint",
 			got, exposedPortsFingerprint)
 	}
+	if got := libFingerprint(builtinLibModule(t, "data.vigil.lib.time"), timeLibRules); got != timeLibFingerprint {
+		t.Errorf("data.vigil.lib.time: the Rego text of %v changed (fingerprint %s, the Go time functions follow %s): update gotime.go and the fingerprint",
+			timeLibRules, got, timeLibFingerprint)
+	}
 }
 
 func builtinLibModule(t *testing.T, pkg string) *ast.Module {

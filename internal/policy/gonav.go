@@ -50,6 +50,7 @@ type goEnv struct {
 	v    [maxLevels + 1]reflect.Value
 	sets []map[scalar]struct{}
 	out  map[scalar]struct{}
+	now  goNow // input.now, for opTime
 }
 
 // compileNav compiles path from type from (nil: the resource view); ok is
@@ -313,6 +314,9 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 	case opNative:
 		s, ok := goString(v)
 		return (ok && c.nat(s)) != c.negated
+	case opTime:
+		s, ok := goString(v)
+		return (ok && timeHolds(c.tfn, s, &c.k, env.now)) != c.negated
 	case opEmit:
 		// A derived set's key: added, and false so that every binding of
 		// the body is enumerated.
@@ -408,8 +412,8 @@ func allHoldOnGo(conds []directCond, r *resource.Resource, env *goEnv) bool {
 	return true
 }
 
-func anyBodyOnGo(bodies [][]directCond, r *resource.Resource, sets []map[scalar]struct{}) bool {
-	env := goEnv{sets: sets}
+func anyBodyOnGo(bodies [][]directCond, r *resource.Resource, sets []map[scalar]struct{}, now goNow) bool {
+	env := goEnv{sets: sets, now: now}
 	for _, body := range bodies {
 		if allHoldOnGo(body, r, &env) {
 			return true

@@ -107,7 +107,7 @@ func TestPrefilterMatchesOPA(t *testing.T) {
 	}
 	converted, selected := 0, 0
 	for _, r := range inv {
-		if keep(in.uses[resource.ClassIAMBinding], r) {
+		if keep(in.uses[resource.ClassIAMBinding], r, in.goNow) {
 			converted++
 		}
 		// role in {"user", "admin"} and not deny, or role == "admin"

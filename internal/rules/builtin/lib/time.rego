@@ -23,3 +23,9 @@ older_than(ts, days) if age_days(ts) > days
 
 # within(ts, days) is true when ts lies at most days before input.now.
 within(ts, days) if age_days(ts) <= days
+
+# reached(ts) is true when ts is a valid timestamp at or before input.now.
+reached(ts) if {
+	valid(ts)
+	time.parse_rfc3339_ns(ts) <= now_ns
+}

@@ -15,3 +15,11 @@ test_invalid_timestamps_are_undefined if {
 	not t.older_than(null, 90) with input.now as "2026-11-24T00:00:00Z"
 	not t.within("no_information", 90) with input.now as "2026-11-24T00:00:00Z"
 }
+
+test_reached if {
+	t.reached("2026-11-24T00:00:00Z") with input.now as "2026-11-24T00:00:00Z"
+	t.reached("2026-11-24T01:00:00+02:00") with input.now as "2026-11-24T00:00:00Z"
+	not t.reached("2026-11-24T00:00:01Z") with input.now as "2026-11-24T00:00:00Z"
+	not t.reached("soon") with input.now as "2026-11-24T00:00:00Z"
+	not t.reached(null) with input.now as "2026-11-24T00:00:00Z"
+}

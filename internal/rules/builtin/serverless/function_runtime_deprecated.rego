@@ -26,13 +26,7 @@ import data.vigil.lib.time as t
 # rounds a date less than a day ahead to 0.
 fail contains r.id if {
 	some r in input.resources.function
-	is_string(r.facts.function.runtime_end_of_support) # what t.valid requires, first: only these are converted for OPA
-	ended(r.facts.function.runtime_end_of_support)
-}
-
-ended(ts) if {
-	t.valid(ts)
-	time.parse_rfc3339_ns(ts) <= t.now_ns
+	t.reached(r.facts.function.runtime_end_of_support)
 }
 
 message[r.id] := msg if {
