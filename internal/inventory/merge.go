@@ -97,11 +97,18 @@ func mergeInto(dst, src *resource.Resource) {
 	if dst.Class == "" || dst.Class == resource.ClassOther {
 		dst.Class = src.Class
 	}
+	// Tags may be a map an importer shares between resources (one for
+	// every resource whose tags were the same decoded object): add to a
+	// copy, never to the map itself.
+	tagsCopied := false
 	for k, v := range src.Tags {
-		if dst.Tags == nil {
-			dst.Tags = map[string]string{}
-		}
 		if _, ok := dst.Tags[k]; !ok {
+			if !tagsCopied {
+				dst.Tags, tagsCopied = maps.Clone(dst.Tags), true
+				if dst.Tags == nil {
+					dst.Tags = make(map[string]string, len(src.Tags))
+				}
+			}
 			dst.Tags[k] = v
 		}
 	}

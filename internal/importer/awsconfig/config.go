@@ -224,13 +224,14 @@ func parseItems(ctx context.Context, res *attr.Result, path string, items []any)
 	defer resolveKeys(res)
 	defer foldListeners(res)
 	res.Resources = make([]*resource.Resource, 0, len(order))
+	var tags attr.TagCache
 	for _, key := range order {
 		l := byID[key]
 		switch attr.Str(l.item, "configurationItemStatus") {
 		case "ResourceDeleted", "ResourceDeletedNotRecorded":
 			continue
 		}
-		r, supported, problems := normalize(path, l.item)
+		r, supported, problems := normalize(path, l.item, &tags)
 		res.Problems = append(res.Problems, problems...)
 		if l.at.IsZero() {
 			r.CapturedAt = nil
@@ -287,8 +288,8 @@ type item struct {
 
 // normalize turns one configuration item into a resource. supported is
 // false when its type has no class (the resource is kept for derivation
-// and listed as unsupported).
-func normalize(path string, it attr.M) (r *resource.Resource, supported bool, problems []attr.Problem) {
+// and listed as unsupported). tc converts the tags (nil: every time).
+func normalize(path string, it attr.M, tc *attr.TagCache) (r *resource.Resource, supported bool, problems []attr.Problem) {
 	acct := attr.Str(it, "awsAccountId")
 	if acct == "" {
 		acct = attr.Str(it, "accountId")
@@ -328,9 +329,9 @@ func normalize(path string, it attr.M) (r *resource.Resource, supported bool, pr
 	}
 	cfg := root.O("configuration")
 	supp := root.O("supplementaryConfiguration")
-	tags := attr.Tags(getv(it, "tags"))
+	tags := tc.Tags(getv(it, "tags"))
 	if tags == nil && cfg.M != nil {
-		tags = attr.Tags(getv(cfg.M, "tags"))
+		tags = tc.Tags(getv(cfg.M, "tags"))
 	}
 	r = &resource.Resource{
 		Provider: resource.AWS, Account: acct, Region: region, Type: typ, ID: id, Name: name,

@@ -136,6 +136,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 	}
 	res.Resources = make([]*resource.Resource, 0, len(rows))
 	classed := map[string]bool{}
+	var tags attr.TagCache
 	for i, raw := range rows {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return res
@@ -145,7 +146,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 			res.Problems = append(res.Problems, attr.Problemf(0, 0, "row %d is not an object", i))
 			continue
 		}
-		r, problems := normalize(path, row)
+		r, problems := normalize(path, row, &tags)
 		res.Problems = append(res.Problems, problems...)
 		if r == nil {
 			res.Problems = append(res.Problems, attr.Problemf(0, 0, "row %d has no id", i))
@@ -184,7 +185,9 @@ func SubscriptionOf(id string) string {
 	return strings.ToLower(rest)
 }
 
-func normalize(path string, raw attr.M) (*resource.Resource, []attr.Problem) {
+// normalize maps one Resource Graph row; tc converts the tags (nil: every
+// time).
+func normalize(path string, raw attr.M, tc *attr.TagCache) (*resource.Resource, []attr.Problem) {
 	id, _ := attr.Get(raw, "id")
 	ids, _ := id.(string)
 	if ids == "" {
@@ -212,7 +215,7 @@ func normalize(path string, raw attr.M) (*resource.Resource, []attr.Problem) {
 				c.Wrong("tags", "object", tv)
 			}
 		}
-		r.Tags = attr.Tags(tv)
+		r.Tags = tc.Tags(tv)
 	}
 	if rg := row.S("resourceGroup"); rg != "" && sub != "" {
 		attr.Relate(r, "contained_in", "/subscriptions/"+sub+"/resourceGroups/"+rg)

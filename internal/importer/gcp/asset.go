@@ -167,6 +167,7 @@ type file struct {
 	path    string
 	lb      *lbParts
 	classed map[string]bool // asset names with a classed resource
+	labels  attr.TagCache   // the resources' labels, one map per decoded object
 }
 
 func newFile(res *attr.Result, path string) *file {
@@ -181,6 +182,27 @@ func (f *file) finish() {
 	f.cloudNATs()
 	f.firewallPolicies()
 	f.interconnectNetworks()
+}
+
+// readLabels reads data.strMap("labels"), one map for every asset whose
+// labels are the same decoded object (see attr.TagCache).
+func (f *file) readLabels(data node) (map[string]string, state) {
+	v, found := attr.Get(data.m, "labels")
+	o, isObj := v.(attr.M)
+	switch {
+	case !found || v == nil:
+		return nil, absent
+	case !isObj:
+		return data.strMap("labels") // reported
+	}
+	if labels, cached := f.labels.Lookup(o); cached {
+		return labels, ok
+	}
+	labels, st := data.strMap("labels")
+	if st == ok {
+		f.labels.Store(o, labels)
+	}
+	return labels, st
 }
 
 // addAsset normalizes one asset (a resource line, an iam_policy line or
@@ -215,7 +237,7 @@ func (f *file) addAsset(a attr.M, pos string) ([]attr.Problem, string) {
 		r.CapturedAt = &t
 	}
 	if data.present() {
-		if labels, st := data.strMap("labels"); st == ok && len(labels) > 0 {
+		if labels, st := f.readLabels(data); st == ok && len(labels) > 0 {
 			r.Tags = labels
 		}
 		if n := data.s("name"); n != "" && !strings.Contains(n, "/") {
