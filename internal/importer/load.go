@@ -304,6 +304,7 @@ func Load(ctx context.Context, paths []string, opts ...Option) (*Inventory, erro
 // import's memory, and kept whole until every file is merged they were
 // about 4.5 KiB per resource (5 GiB live at 1,000,000 resources).
 func pruneRaw(rs []*resource.Resource) {
+	var gcpRaw gcp.RawPruner
 	for _, r := range rs {
 		if r == nil || r.Raw == nil {
 			continue
@@ -314,7 +315,7 @@ func pruneRaw(rs []*resource.Resource) {
 		case resource.Azure:
 			r.Raw = azure.FinishRaw(r)
 		case resource.GCP:
-			r.Raw = gcp.FinishRaw(r)
+			r.Raw = gcpRaw.FinishRaw(r)
 		}
 	}
 }

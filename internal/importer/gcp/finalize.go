@@ -274,8 +274,29 @@ func assetData(r *resource.Resource) attr.M {
 // others (project numbers), so that an importer may drop the rest of a
 // resource's decoded attributes as soon as the file is parsed. Keep it in
 // step with Finalize: TestFinishRawKeepsWhatFinalizeReads (importer)
-// compares the inventories imported with and without the pruning.
+// compares the inventories imported with and without the pruning. A
+// RawPruner keeps less over the resources of a file.
 func FinishRaw(r *resource.Resource) map[string]any {
+	var p RawPruner
+	return p.FinishRaw(r)
+}
+
+// RawPruner is FinishRaw over the resources of one file, in their order.
+// Of the types whose asset Finalize does not read, it reads the ancestors
+// only of a resource named by its project ID, to learn that project's
+// number (its first projects/ ancestor): they are kept on the first
+// resource of the file that tells a project ID its number, and dropped
+// from the others (a map for each GCP resource, live until the finishers
+// ran).
+type RawPruner struct {
+	told map[projectNumber]bool
+}
+
+type projectNumber struct{ id, num string }
+
+// FinishRaw is FinishRaw(r), nil when an earlier resource the pruner was
+// given told Finalize the same.
+func (p *RawPruner) FinishRaw(r *resource.Resource) map[string]any {
 	switch r.Type {
 	case TypeProject, TypeServiceAccount, TypeServiceAccountKey, "", TypeContact, TypeAuditConfig, TypeLogSink, TypeLogMetric,
 		TypeAlertPolicy, TypeComputeProject:
@@ -284,8 +305,30 @@ func FinishRaw(r *resource.Resource) map[string]any {
 	if cis5KeepsRaw(r.Type) {
 		return r.Raw
 	}
-	if anc, ok := r.Raw["ancestors"]; ok {
-		return map[string]any{"ancestors": anc}
+	anc, ok := r.Raw["ancestors"]
+	if !ok {
+		return nil
 	}
-	return nil
+	id := projectInName(r.ID)
+	if id == "" || isNumber(id) {
+		return nil // Finalize reads no ancestors of it
+	}
+	var told projectNumber
+	for _, a := range attr.Strs(r.Raw, "ancestors") {
+		if num, isProject := strings.CutPrefix(a, "projects/"); isProject {
+			told = projectNumber{id, num}
+			break
+		}
+	}
+	if told.num == "" && told.id == "" {
+		return nil // no project number among them
+	}
+	if p.told[told] {
+		return nil
+	}
+	if p.told == nil {
+		p.told = map[projectNumber]bool{}
+	}
+	p.told[told] = true
+	return map[string]any{"ancestors": anc}
 }
