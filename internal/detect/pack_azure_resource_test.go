@@ -2,6 +2,8 @@ package detect
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -100,14 +102,28 @@ func azureResourceCases() []accCase {
 		}
 		refused = append(refused, kvEvent(i*20, "SecretGet", mallory, secretID(i), 403, ""))
 	}
+	// The AKS Secrets Store CSI driver's provider polling a
+	// SecretProviderClass of twelve secrets every two minutes.
+	var csiPolls []string
+	for poll := range 4 {
+		for i := range 12 {
+			csiPolls = append(csiPolls, kvEvent(poll*120+i, "SecretGet", appIdentity, secretID(i), 200, ""))
+		}
+	}
+	for i := range csiPolls {
+		csiPolls[i] = strings.Replace(csiPolls[i], `"clientInfo":"azsdk-python-keyvault-secrets/4.7.0 Python/3.11.8"`, `"clientInfo":"csi-secrets-store/v1.4.2 (linux/amd64) 2c9bd52/2024-02-13-19:30 azsdk-go-azsecrets/v1.1.0 (go1.21.6; linux)"`, 1)
+	}
 	// Twelve secrets read by twelve different identities.
 	var manyCallers []string
 	for i := range 12 {
 		manyCallers = append(manyCallers, kvEvent(i*20, "SecretGet", fmt.Sprintf("0f9e8d7c-6b5a-4c3d-2e1f-%012d", i), secretID(i), 200, ""))
 	}
-	var wipe, wipeTable, fewDeletes, spread, anonReads []string
+	var wipe, wipeTable, fewDeletes, spread, anonReads, lifecycle []string
 	for i := range 40 {
 		name := fmt.Sprintf("q%03d.xlsx", i)
+		// Deletions with no caller's credential in the record: the
+		// service's own (lifecycle management expiring blobs).
+		lifecycle = append(lifecycle, blobEvent(i, "StorageDelete", "DeleteBlob", name, "Success", 202, "{}"))
 		wipe = append(wipe, blobEvent(i*10, "StorageDelete", "DeleteBlob", name, "Success", 202, oauthIdentity))
 		wipeTable = append(wipeTable, strings.Replace(blobTableRow(i*10, "StorageDelete", "DeleteBlob", name, "AccountKey", "Success", "key1(5RTE343A6FEB12342672AFD40072B70D4A91BGH5CDF797EC56BF82B2C3635CE)"), `"StatusCode":"200"`, `"StatusCode":"202"`, 1))
 		if i < 20 {
@@ -159,7 +175,7 @@ func azureResourceCases() []accCase {
 		{
 			title: "Azure Key Vault Secrets Read In Bulk", level: LevelHigh,
 			sequence: bulk,
-			benignSequence: append(append(append(append(oneSecret, fewSecrets...), refused...), manyCallers...),
+			benignSequence: append(append(append(append(append(oneSecret, fewSecrets...), refused...), manyCallers...), csiPolls...),
 				kvEvent(600, "SecretList", mallory, "https://kv-prod.vault.azure.net/secrets", 200, "")),
 		},
 		{
@@ -232,7 +248,7 @@ func azureResourceCases() []accCase {
 		},
 		{
 			title: "Azure Storage Mass Blob Deletion", level: LevelMedium,
-			sequence: wipeTable, benignSequence: spread,
+			sequence: wipeTable, benignSequence: append(append([]string{}, spread...), lifecycle...),
 		},
 		{
 			title: "Azure Storage Blobs Read In Bulk With One SAS", level: LevelMedium,
@@ -249,4 +265,91 @@ func azureResourceCases() []accCase {
 // a case and every case holds (checkAccCase).
 func TestAzureResourcePack(t *testing.T) {
 	checkPackFile(t, "vigil_pack_azure_resource.yml", azureResourceCases(), 13)
+}
+
+// TestAzureResourceRoutineServiceActivity: the routine service activity
+// the pack's rules cannot tell from an attack by the events alone is
+// settled by tuning, and the tuning silences only that: an App Service
+// with twelve Key Vault references restarting (its managed identity's
+// application id allowed), a retention job deleting forty blobs with its
+// managed identity (allowed), and a partner's bulk transfer with a SAS (a
+// Sigma filter on the partner's address for the SAS read rule). In each,
+// the same burst by anyone else, or the same SAS used from elsewhere,
+// still alerts.
+func TestAzureResourceRoutineServiceActivity(t *testing.T) {
+	const (
+		webAppID   = "6f1c9a4e-2b7d-4c3a-9e8f-5d0b1a2c3e4f"
+		retainerID = "8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d"
+	)
+	tuning, err := ParseTuning("routine.yml", []byte("extends: default\nallow_identities:\n  - "+webAppID+"\n  - "+retainerID+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var restart, dump, retention, wipe []string
+	for i := range 12 {
+		ev := kvEvent(i, "SecretGet", appIdentity, secretID(i), 200, "")
+		restart = append(restart, strings.Replace(ev, `"appid":"04b07795-8ddb-461a-bbee-02f9e1bf7b46"`, `"appid":"`+webAppID+`"`, 1))
+		dump = append(dump, kvEvent(300+i, "SecretGet", mallory, secretID(i), 200, ""))
+	}
+	retainer := strings.Replace(oauthIdentity, `"appId":"04b07795-8ddb-461a-bbee-02f9e1bf7b46"`, `"appId":"`+retainerID+`"`, 1)
+	retainer = strings.Replace(retainer, mallory, appIdentity, 1)
+	retainer = strings.Replace(retainer, `,"upn":"mallory@contoso.example"`, "", 1)
+	for i := range 40 {
+		retention = append(retention, blobEvent(i, "StorageDelete", "DeleteBlob", fmt.Sprintf("logs/2023/%03d.json", i), "Success", 202, retainer))
+		wipe = append(wipe, blobEvent(60+i, "StorageDelete", "DeleteBlob", fmt.Sprintf("q%03d.xlsx", i), "Success", 202, oauthIdentity))
+	}
+	for _, tc := range []struct {
+		title          string
+		routine, other []string
+	}{
+		{"Azure Key Vault Secrets Read In Bulk", restart, dump},
+		{"Azure Storage Mass Blob Deletion", retention, wipe},
+	} {
+		if n := len(alertsOf(runWithTuning(t, DefaultTuning(), tc.routine), tc.title)); n == 0 {
+			t.Errorf("%s: the routine burst raised no alert without its tuning entry (the test would prove nothing)", tc.title)
+		}
+		if n := len(alertsOf(runWithTuning(t, tuning, tc.routine), tc.title)); n != 0 {
+			t.Errorf("%s: the allowed routine burst raised %d alerts", tc.title, n)
+		}
+		if n := len(alertsOf(runWithTuning(t, tuning, append(append([]string{}, tc.routine...), tc.other...)), tc.title)); n != 1 {
+			t.Errorf("%s: the same burst by another caller beside the routine one raised %d alerts, want 1", tc.title, n)
+		}
+	}
+
+	// The partner reads 120 exported files with its SAS from its own
+	// addresses; a user filter on the SAS read rule leaves them out. The
+	// same SAS replayed from another address still alerts.
+	dir := t.TempDir()
+	filter := `title: Partner Transfers With A SAS
+id: 0d6f1b2a-3c4e-4f5a-8b9c-1d2e3f4a5b6c
+logsource:
+    product: azure
+    service: storage
+filter:
+    rules:
+        - vigil_azure_storage_sas_read
+    partner:
+        properties.accountName: acmefinance
+        callerIpAddress|startswith: '198.51.100.'
+    condition: partner
+`
+	if err := os.WriteFile(filepath.Join(dir, "partner.yml"), []byte(filter), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var partner, replay []string
+	for i := range 120 {
+		ev := blobEvent(i*4, "StorageRead", "GetBlob", fmt.Sprintf("export/part-%04d.parquet", i), "SASSuccess", 200, sasIdentity(7))
+		partner = append(partner, strings.Replace(ev, `"callerIpAddress":"185.220.101.4:`, `"callerIpAddress":"198.51.100.20:`, 1))
+		replay = append(replay, strings.Replace(ev, "2024-03-14T10:", "2024-03-14T11:", 1))
+	}
+	const sasTitle = "Azure Storage Blobs Read In Bulk With One SAS"
+	if n := len(alertsOf(runWith(t, nil, partner), sasTitle)); n == 0 {
+		t.Errorf("the partner's transfer raised no alert without the filter (the test would prove nothing)")
+	}
+	if n := len(alertsOf(runWith(t, []string{dir}, partner), sasTitle)); n != 0 {
+		t.Errorf("the filtered partner transfer raised %d alerts", n)
+	}
+	if n := len(alertsOf(runWith(t, []string{dir}, append(append([]string{}, partner...), replay...)), sasTitle)); n != 1 {
+		t.Errorf("the SAS replayed from another address raised %d alerts beside the filtered transfer, want 1", n)
+	}
 }
