@@ -1,6 +1,7 @@
 package tfmap
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 
@@ -1041,13 +1042,28 @@ func vnet(m *mapper, r *inst, out *resource.Resource) {
 	n := &resource.Network{}
 	out.Facts.Network = n
 	nsgs := map[*inst]bool{}
+	sub := subnetNSGs{}
 	for _, s := range m.referrers(r, "azurerm_subnet", "virtual_network_name", "azurerm_virtual_network") {
+		has := false
 		for _, as := range m.referrers(s, "azurerm_subnet_network_security_group_association", "subnet_id", "azurerm_subnet") {
+			has = true
 			for _, g := range m.targets(as.a["network_security_group_id"], nsgTypes...) {
 				nsgs[g] = true
 				out.Relationships = append(out.Relationships, resource.Relationship{Type: resource.RelUsesFirewall, TargetID: rid(g.in)})
 			}
 		}
+		sub.add(m, s.a, has, ok)
+	}
+	inline, ist := m.blocks(r.a, "subnet")
+	for _, b := range inline {
+		_, gst := m.str(b, "security_group")
+		if u, isU := b["security_group"].(Unknown); isU && len(u.Refs) > 0 {
+			gst = ok // another resource's ID, known at apply
+		}
+		sub.add(m, b, gst == ok, gst)
+	}
+	if ist == ok || ist == absent {
+		n.SubnetsNSG, n.SubnetsWithoutNSG = sub.facts()
 	}
 	logs := boolp(false)
 	for _, fl := range m.ofType("azurerm_network_watcher_flow_log") {
@@ -1062,6 +1078,43 @@ func vnet(m *mapper, r *inst, out *resource.Resource) {
 		}
 	}
 	n.FlowLogs = logs
+}
+
+// subnetNSGs gathers whether each subnet of a VNet has a network
+// security group, as the Azure importer reads a VNet's subnets: the
+// gateway, firewall and route server subnets cannot have one and are
+// left out; a subnet whose name or NSG is known only at apply leaves the
+// answer unknown. In Terraform a subnet gets its NSG from an
+// azurerm_subnet_network_security_group_association (azurerm_subnet
+// resources) or its security_group (the VNet's inline subnet blocks).
+type subnetNSGs struct {
+	without []string
+	unknown bool
+	n       int
+}
+
+func (g *subnetNSGs) add(m *mapper, subnet map[string]any, has bool, st state) {
+	g.n++
+	name, nst := m.str(subnet, "name")
+	switch {
+	case nst != ok:
+		g.unknown = true
+	case azure.SubnetWithoutNSG(name), has:
+	case st == ok || st == absent:
+		g.without = append(g.without, name)
+	default:
+		g.unknown = true
+	}
+}
+
+// facts are the VNet's subnets_nsg and subnets_without_nsg: nil when
+// the VNet declares no subnet in the configuration or one is unknown.
+func (g *subnetNSGs) facts() (*bool, []string) {
+	if g.unknown || g.n == 0 {
+		return nil, nil // subnets of its own may be declared elsewhere
+	}
+	sort.Strings(g.without)
+	return boolp(len(g.without) == 0), g.without
 }
 
 // appGwPolicyMinTLS: the minimum TLS version of Application Gateway

@@ -37,6 +37,10 @@ var subnetsWithoutNSG = map[string]bool{
 	"routeserversubnet": true,
 }
 
+// SubnetWithoutNSG says whether the subnet name is one Azure does not let
+// carry a network security group (the IaC readers judge subnets alike).
+func SubnetWithoutNSG(name string) bool { return subnetsWithoutNSG[strings.ToLower(name)] }
+
 func init() {
 	for _, t := range []string{TypeFileService, TypeBastionHost, TypeAppInsights} {
 		normalizers[t] = noFacts
@@ -78,7 +82,7 @@ func subnetNSGs(r *resource.Resource, _, p node) {
 		if nst != ok || name == "" {
 			return
 		}
-		if subnetsWithoutNSG[strings.ToLower(name)] {
+		if SubnetWithoutNSG(name) {
 			continue
 		}
 		nsg, gst := sn.Obj("properties", "networkSecurityGroup")
