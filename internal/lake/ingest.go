@@ -13,7 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -107,25 +107,49 @@ type manifestEntry struct {
 type ingester struct {
 	lake     *Lake
 	stats    *IngestStats
-	buf      map[string][]Row
+	parts    map[string]*partState
 	bufBytes int
 	flushAt  int
-	seen     map[string]map[eventKey]struct{}
 	codec    *zstdCodec
-	// lastLen is the rows of each partition's last buffer; lastSource,
-	// lastDay and lastPart the last row's partition.
-	lastLen    map[string]int
-	lastSource logs.Source
-	lastDay    int64
-	lastPart   string
-	writers    int
-	// writing is the buffer being written (nil when none), done when its
-	// writes have ended; written holds each partition's row count, or 0
-	// when it failed (the error in writeErr).
-	writing  map[string][]Row
-	done     chan struct{}
-	written  map[string]int
-	writeErr error
+	// filled lists the partitions with buffered rows, in first-row order.
+	filled []*partState
+	// cur is the last row's partition (consecutive rows are mostly of
+	// one), for curSource and curDay.
+	cur       *partState
+	curSource logs.Source
+	curDay    int64
+	writers   int
+	// chunks are the arena chunks the buffered rows may refer to (see
+	// chunkPool); pool takes them back once the rows are written.
+	chunks [][]byte
+	pool   *chunkPool
+	// spare holds emptied row buffers of written parts for reuse.
+	spare [][]Row
+	// writing is the buffer being written (nil when none) and
+	// writingChunks its arena chunks; done is closed when its writes have
+	// ended; written holds each job's row count, or 0 when it failed (the
+	// error in writeErr).
+	writing       []writeJob
+	writingChunks [][]byte
+	done          chan struct{}
+	written       []int
+	writeErr      error
+}
+
+// partState is one partition of an ingest: the event hashes it holds and
+// its buffered rows.
+type partState struct {
+	dir  string // relative to the lake
+	seen map[eventKey]struct{}
+	rows []Row
+	// lastLen is the row count of the partition's last buffer.
+	lastLen int
+}
+
+// writeJob is one partition's rows being written.
+type writeJob struct {
+	p    *partState
+	rows []Row
 }
 
 // Ingest reads, normalizes and stores the audit events of paths. Each input
@@ -136,6 +160,12 @@ type ingester struct {
 // stores each event once. Input problems go to opts.OnError and the rest is
 // ingested; the returned error is for the lake itself (or cancellation).
 func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (IngestStats, error) {
+	return l.ingest(ctx, paths, opts, &chunkPool{})
+}
+
+// ingest is Ingest with the pool its OCSF encodings' arena chunks are
+// recycled through.
+func (l *Lake) ingest(ctx context.Context, paths []string, opts IngestOptions, pool *chunkPool) (IngestStats, error) {
 	st := IngestStats{Read: map[logs.Source]int{}, Stored: map[logs.Source]int{}}
 	unlock, err := l.lock()
 	if err != nil {
@@ -166,8 +196,8 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 		return st, err
 	}
 	defer codec.Close()
-	in := &ingester{lake: l, stats: &st, buf: map[string][]Row{}, seen: map[string]map[eventKey]struct{}{},
-		flushAt: opts.FlushBytes, codec: codec, writers: workers, lastLen: map[string]int{}}
+	in := &ingester{lake: l, stats: &st, parts: map[string]*partState{},
+		flushAt: opts.FlushBytes, codec: codec, writers: workers, pool: pool}
 	if in.flushAt <= 0 {
 		in.flushAt = flushBytes
 	}
@@ -189,11 +219,18 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 		// mem[memEnd[i-1]:memEnd[i]].
 		mem    []int32
 		memEnd []int32
+		// chunks are the arena chunks retired while this batch was
+		// encoded: its rows, and rows of earlier batches of the same
+		// worker, refer to them.
+		chunks [][]byte
 	}
 	const batchSize = 256
 	g, gctx := errgroup.WithContext(ctx)
 	toWork := make(chan *batch, workers*2)
 	toStore := make(chan *batch, workers*2)
+	// Batches are recycled: the storer gives them back once their rows
+	// are copied into the partition buffers.
+	spare := make(chan *batch, workers*4+2)
 	var (
 		pending []manifestEntry
 		read    = map[logs.Source]int{}
@@ -230,7 +267,14 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 		// Batches are sized for batchSize CloudTrail events of up to 32
 		// members: growing them was a fifth of ingest's allocations.
 		newBatch := func() *batch {
-			return &batch{recs: make([]logs.Record, 0, batchSize), memEnd: make([]int32, 0, batchSize), mem: make([]int32, 0, batchSize*4*32)}
+			select {
+			case b := <-spare:
+				clear(b.recs)
+				b.recs, b.mem, b.memEnd = b.recs[:0], b.mem[:0], b.memEnd[:0]
+				return b
+			default:
+				return &batch{recs: make([]logs.Record, 0, batchSize), memEnd: make([]int32, 0, batchSize), mem: make([]int32, 0, batchSize*4*32)}
+			}
 		}
 		cur := newBatch()
 		send := func() error {
@@ -287,11 +331,16 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 		wg.Add(1)
 		g.Go(func() error {
 			defer wg.Done()
+			// Each worker encodes into an arena of its own; a chunk it
+			// retires goes with the batch being encoded, the last one
+			// whose rows refer to it (a worker's batches reach the
+			// storer in order).
+			ar := &arena{pool: in.pool}
 			for b := range toWork {
-				b.rows = make([]Row, len(b.recs))
-				b.ok = make([]bool, len(b.recs))
-				var arena []byte
+				b.rows = slices.Grow(b.rows[:0], len(b.recs))[:len(b.recs)]
+				b.ok = slices.Grow(b.ok[:0], len(b.recs))[:len(b.recs)]
 				for i, r := range b.recs {
+					b.ok[i] = false
 					if r.Source == logs.AWSCloudTrail {
 						var mem []int32
 						if i > 0 {
@@ -299,7 +348,7 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 						} else {
 							mem = b.mem[:b.memEnd[0]]
 						}
-						if b.rows[i], b.ok[i] = newCloudTrailRow(r.Raw, mem, &arena); b.ok[i] {
+						if b.rows[i], b.ok[i] = newCloudTrailRow(r.Raw, mem, ar); b.ok[i] {
 							continue
 						}
 					}
@@ -315,6 +364,7 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 					}
 					b.ok[i] = true
 				}
+				b.chunks = ar.take(b.chunks[:0])
 				select {
 				case toStore <- b:
 				case <-gctx.Done():
@@ -342,12 +392,36 @@ func (l *Lake) Ingest(ctx context.Context, paths []string, opts IngestOptions) (
 		for b := range toStore {
 			normalized += len(b.rows)
 			progress(false)
+			file, n := "", 0
 			for i := range b.rows {
 				if !b.ok[i] {
 					continue
 				}
-				events[b.recs[i].File]++
-				if err := in.add(b.rows[i]); err != nil {
+				if f := b.recs[i].File; f != file {
+					if n > 0 {
+						events[file] += n
+					}
+					file, n = f, 0
+				}
+				n++
+				if err := in.add(&b.rows[i]); err != nil {
+					return err
+				}
+			}
+			if n > 0 {
+				events[file] += n
+			}
+			in.chunks = append(in.chunks, b.chunks...)
+			clear(b.chunks)
+			clear(b.rows)
+			select {
+			case spare <- b:
+			default:
+			}
+			// Buffers are flushed between batches, so that each
+			// batch's arena chunks go with one buffer.
+			if in.bufBytes >= in.flushAt {
+				if err := in.flush(); err != nil {
 					return err
 				}
 			}
@@ -442,46 +516,65 @@ func fileHash(path string) (string, int64, error) {
 	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
-func (in *ingester) add(r Row) error {
-	// Consecutive rows are mostly of one partition: its name is formatted
-	// once.
+func (in *ingester) add(r *Row) error {
+	// Consecutive rows are mostly of one partition: it is looked up once.
 	day := r.Time.Unix()
 	day = day/86400 - b2i(day%86400 < 0)
-	if r.source != in.lastSource || day != in.lastDay || in.lastPart == "" {
-		in.lastSource, in.lastDay, in.lastPart = r.source, day, r.partition()
-	}
-	part := in.lastPart
-	seen, ok := in.seen[part]
-	if !ok {
-		seen = map[eventKey]struct{}{}
-		files, err := partFiles(filepath.Join(in.lake.Dir, part))
+	if r.source != in.curSource || day != in.curDay || in.cur == nil {
+		p, err := in.part(r.partition())
 		if err != nil {
-			return fmt.Errorf("lake: %w", err)
+			return err
 		}
-		for _, f := range files {
-			if err := readHashes(f, seen); err != nil {
-				return err
-			}
-		}
-		in.seen[part] = seen
+		in.cur, in.curSource, in.curDay = p, r.source, day
 	}
-	if _, dup := seen[r.hash]; dup {
+	p := in.cur
+	if _, dup := p.seen[r.hash]; dup {
 		in.stats.Duplicates++
 		return nil
 	}
-	seen[r.hash] = struct{}{}
-	rows, ok := in.buf[part]
-	if !ok {
+	p.seen[r.hash] = struct{}{}
+	if p.rows == nil {
 		// As many as the partition's last buffer held: appending to a
 		// growing slice of rows was 3% of ingest's CPU time.
-		rows = make([]Row, 0, max(256, in.lastLen[part]))
+		p.rows = in.rowBuffer(max(256, p.lastLen))
+		in.filled = append(in.filled, p)
 	}
-	in.buf[part] = append(rows, r)
+	p.rows = append(p.rows, *r)
 	in.bufBytes += len(r.Raw) + len(r.OCSF) + 256
-	if in.bufBytes >= in.flushAt {
-		return in.flush()
-	}
 	return nil
+}
+
+// part returns the partition at dir, reading the event hashes its files
+// hold the first time.
+func (in *ingester) part(dir string) (*partState, error) {
+	if p, ok := in.parts[dir]; ok {
+		return p, nil
+	}
+	p := &partState{dir: dir, seen: map[eventKey]struct{}{}}
+	files, err := partFiles(filepath.Join(in.lake.Dir, dir))
+	if err != nil {
+		return nil, fmt.Errorf("lake: %w", err)
+	}
+	for _, f := range files {
+		if err := readHashes(f, p.seen); err != nil {
+			return nil, err
+		}
+	}
+	in.parts[dir] = p
+	return p, nil
+}
+
+// rowBuffer returns an empty row buffer with room for n rows: a written
+// part's, else a new one.
+func (in *ingester) rowBuffer(n int) []Row {
+	for i, b := range in.spare {
+		if cap(b) >= n {
+			in.spare[i] = in.spare[len(in.spare)-1]
+			in.spare = in.spare[:len(in.spare)-1]
+			return b
+		}
+	}
+	return make([]Row, 0, n)
 }
 
 // flush starts writing the buffered rows in the background, after the
@@ -490,36 +583,29 @@ func (in *ingester) flush() error {
 	if err := in.wait(); err != nil {
 		return err
 	}
-	if len(in.buf) == 0 {
+	if len(in.filled) == 0 {
 		return nil
 	}
-	in.writing, in.buf, in.bufBytes = in.buf, map[string][]Row{}, 0
-	for p, rows := range in.writing {
-		in.lastLen[p] = len(rows)
+	jobs := make([]writeJob, 0, len(in.filled))
+	for _, p := range in.filled {
+		jobs = append(jobs, writeJob{p: p, rows: p.rows})
+		p.lastLen, p.rows = len(p.rows), nil
 	}
-	in.written = make(map[string]int, len(in.writing))
+	slices.SortFunc(jobs, func(a, b writeJob) int { return strings.Compare(a.p.dir, b.p.dir) })
+	in.writing, in.writingChunks = jobs, in.chunks
+	in.filled, in.chunks, in.bufBytes = in.filled[:0], nil, 0
+	in.written = make([]int, len(jobs))
 	in.done = make(chan struct{})
-	parts := make([]string, 0, len(in.writing))
-	for p := range in.writing {
-		parts = append(parts, p)
-	}
-	sort.Strings(parts)
 	go func() {
 		defer close(in.done)
-		var (
-			g  errgroup.Group
-			mu sync.Mutex
-		)
+		var g errgroup.Group
 		g.SetLimit(in.writers)
-		for _, p := range parts {
-			rows := in.writing[p]
+		for i, j := range jobs {
 			g.Go(func() error {
-				if _, err := writePart(filepath.Join(in.lake.Dir, p), rows, in.codec); err != nil {
+				if _, err := writePart(filepath.Join(in.lake.Dir, j.p.dir), j.rows, in.codec); err != nil {
 					return err
 				}
-				mu.Lock()
-				in.written[p] = len(rows)
-				mu.Unlock()
+				in.written[i] = len(j.rows)
 				return nil
 			})
 		}
@@ -528,19 +614,24 @@ func (in *ingester) flush() error {
 	return nil
 }
 
-// wait waits for the buffer being written, counts what was written and
-// returns the first write error.
+// wait waits for the buffer being written, counts what was written, takes
+// back its row buffers and arena chunks, and returns the first write error.
 func (in *ingester) wait() error {
 	if in.done == nil {
 		return nil
 	}
 	<-in.done
-	for p, n := range in.written {
-		in.stats.PartsWritten++
-		in.stats.Stored[in.writing[p][0].source] += n
+	for i, j := range in.writing {
+		if n := in.written[i]; n > 0 {
+			in.stats.PartsWritten++
+			in.stats.Stored[j.rows[0].source] += n
+		}
+		clear(j.rows)
+		in.spare = append(in.spare, j.rows[:0])
 	}
+	in.pool.put(in.writingChunks)
 	err := in.writeErr
-	in.writing, in.written, in.done, in.writeErr = nil, nil, nil, nil
+	in.writing, in.writingChunks, in.written, in.done, in.writeErr = nil, nil, nil, nil, nil
 	return err
 }
 

@@ -160,18 +160,27 @@ func TestIngestQueryAcrossClouds(t *testing.T) {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // Part files hold their rows by time, then event hash.
-func TestSortRows(t *testing.T) {
+func TestSortOrder(t *testing.T) {
 	at := func(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
-	rows := []Row{{Time: at(30), EventHash: "a"}, {Time: at(10), EventHash: "c"}, {Time: at(10), EventHash: "b"}, {Time: at(20), EventHash: "z"}}
-	got := sortRows(rows)
-	var order []string
-	for _, r := range got {
-		order = append(order, r.EventHash)
+	rows := []Row{{Time: at(30), EventHash: "a"}, {Time: at(10), EventHash: "c"}, {Time: at(10), EventHash: "b"},
+		{Time: at(20), EventHash: "z"}, {Time: at(10).Add(time.Nanosecond), EventHash: "a"},
+		// Equal in their first 16 characters: the rest decides.
+		{Time: at(40), EventHash: "0123456789abcdef9"}, {Time: at(40), EventHash: "0123456789abcdef1"},
+		{Time: time.Unix(-86400, 5).UTC(), EventHash: "y"}}
+	order := sortOrder(rows)
+	var got []string
+	for _, i := range order {
+		got = append(got, rows[i].EventHash)
 	}
-	if strings.Join(order, "") != "bcza" {
-		t.Fatalf("order %v", order)
+	want := "y b c a z a 0123456789abcdef1 0123456789abcdef9"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("order %v, want %s", got, want)
 	}
-	if again := sortRows(got); &again[0] != &got[0] {
-		t.Fatal("sorted rows copied")
+	sorted := make([]Row, len(rows))
+	for i, k := range order {
+		sorted[i] = rows[k]
+	}
+	if again := sortOrder(sorted); again != nil {
+		t.Fatalf("sorted rows given an order %v", again)
 	}
 }

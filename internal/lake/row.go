@@ -171,22 +171,19 @@ func NewRow(src logs.Source, raw []byte, ev ocsf.Event) (Row, error) {
 
 // newCloudTrailRow is NewRow for a CloudTrail event, its OCSF event
 // written by cloudtrail.AppendOCSF straight from raw (half the CPU time
-// of normalizing and encoding it) and appended to *arena, which the row
-// then shares; members locates raw's members (Record.Members) or is nil.
-// ok is false when the encoder leaves the event to
-// Normalize (sign-ins, IAM account changes, shapes it does not decode):
-// the caller then uses NewRow. TestCloudTrailRowMatchesNewRow holds the
-// two to the same row.
-func newCloudTrailRow(raw []byte, members []int32, arena *[]byte) (Row, bool) {
-	a := *arena
-	if cap(a)-len(a) < 2*len(raw)+1024 {
-		a = make([]byte, 0, max(256<<10, 4*len(raw)))
-	}
+// of normalizing and encoding it) into ar, which the row then shares;
+// members locates raw's members (Record.Members) or is nil. ok is false
+// when the encoder leaves the event to Normalize (sign-ins, IAM account
+// changes, shapes it does not decode): the caller then uses NewRow.
+// TestCloudTrailRowMatchesNewRow holds the two to the same row.
+func newCloudTrailRow(raw []byte, members []int32, ar *arena) (Row, bool) {
+	ar.reserve(2*len(raw) + 1024)
+	a := ar.cur
 	out, f, ok := cloudtrail.AppendOCSF(a, raw, members, rawDataRef)
 	if !ok {
 		return Row{}, false
 	}
-	*arena = out
+	ar.appended(out)
 	full := out[len(a):]
 	r := Row{
 		Time:          time.UnixMilli(f.Time).UTC(),

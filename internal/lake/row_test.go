@@ -137,7 +137,7 @@ func mustJSON(t *testing.T, s string) string {
 // every sample and corpus CloudTrail event.
 func TestCloudTrailRowMatchesNewRow(t *testing.T) {
 	var n, direct int
-	var arena []byte
+	ar := &arena{pool: &chunkPool{}}
 	err := logs.Walk(context.Background(), append([]string{samples}, corpusLogsOrEmpty()...), func(r logs.Record) error {
 		if r.Source != logs.AWSCloudTrail {
 			return nil
@@ -151,7 +151,7 @@ func TestCloudTrailRowMatchesNewRow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, ok := newCloudTrailRow(r.Raw, r.Members, &arena)
+		got, ok := newCloudTrailRow(r.Raw, r.Members, ar)
 		if !ok {
 			return nil
 		}

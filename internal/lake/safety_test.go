@@ -3,6 +3,7 @@ package lake
 import (
 	"bytes"
 	"context"
+	stdjson "encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -273,5 +274,46 @@ func TestIngestBackgroundWriteError(t *testing.T) {
 	}
 	if m, _ := filepath.Glob(filepath.Join(dir, "source=*", "date=*", ".tmp-*")); len(m) != 0 {
 		t.Fatalf("temporary files left: %v", m)
+	}
+}
+
+// The OCSF encodings of an ingest are written into arena chunks that are
+// used again once the parts referring to them are written: with small
+// buffers (a part every few thousand events) chunks are reused many times, and every
+// stored event is still its own OCSF event and raw JSON.
+func TestIngestRecyclesArenas(t *testing.T) {
+	input := writeCloudTrailFiles(t, 40, 500)
+	want := map[string]string{}
+	if err := logs.Walk(context.Background(), []string{input}, func(r logs.Record) error {
+		ev, err := logs.Normalize(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := stdjson.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[EventHash(r.Raw)] = string(r.Raw) + "\n" + string(b)
+		return nil
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	l, _ := Open(t.TempDir())
+	pool := &chunkPool{}
+	st, err := l.ingest(context.Background(), []string{input}, IngestOptions{FlushBytes: 2 << 20}, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.PartsWritten < 5 || pool.reused < 5 {
+		t.Fatalf("%d parts written, %d chunks reused: the test does not recycle chunks", st.PartsWritten, pool.reused)
+	}
+	got := query(t, l, "SELECT event_hash, raw, ocsf FROM events")
+	if len(got) != len(want) || len(want) != 40*500 {
+		t.Fatalf("%d rows, want %d", len(got), len(want))
+	}
+	for _, r := range got {
+		if w := want[r[0]]; r[1]+"\n"+r[2] != w {
+			t.Fatalf("event %s: stored\n%s\n%s\nwant\n%s", r[0], r[1], r[2], w)
+		}
 	}
 }
