@@ -102,8 +102,11 @@ type manifestEntry struct {
 // ingester buffers rows per partition and remembers which event hashes each
 // partition already holds. A full buffer is written by background
 // goroutines (one per partition, at most writers at once) while the next one
-// fills, so normalization goes on during Parquet writing; at most one
-// buffer is being written at a time, so memory stays within twice flushAt.
+// fills, so normalization goes on during Parquet writing. Up to
+// maxWriting buffers are written at once: a buffer is mostly one
+// partition, and its single writing goroutine, about a third of ingest's
+// CPU time, fell behind and stopped the pipeline while the other core
+// idled. Memory stays within maxWriting+1 times flushAt.
 type ingester struct {
 	lake     *Lake
 	stats    *IngestStats
@@ -125,15 +128,22 @@ type ingester struct {
 	pool   *chunkPool
 	// spare holds emptied row buffers of written parts for reuse.
 	spare [][]Row
-	// writing is the buffer being written (nil when none) and
-	// writingChunks its arena chunks; done is closed when its writes have
-	// ended; written holds each job's row count, or 0 when it failed (the
-	// error in writeErr).
-	writing       []writeJob
-	writingChunks [][]byte
-	done          chan struct{}
-	written       []int
-	writeErr      error
+	// writing lists the buffers being written, oldest first.
+	writing []*flushing
+}
+
+// maxWriting bounds the buffers written at once.
+const maxWriting = 2
+
+// flushing is one buffer being written: its jobs and the arena chunks its
+// rows may refer to. done is closed when its writes have ended; written
+// holds each job's row count, or 0 when it failed (the error in err).
+type flushing struct {
+	jobs    []writeJob
+	chunks  [][]byte
+	done    chan struct{}
+	written []int
+	err     error
 }
 
 // partState is one partition of an ingest: the event hashes it holds and
@@ -577,11 +587,14 @@ func (in *ingester) rowBuffer(n int) []Row {
 	return make([]Row, 0, n)
 }
 
-// flush starts writing the buffered rows in the background, after the
-// previous buffer's writes have ended. It returns their error, if any.
+// flush starts writing the buffered rows in the background, once fewer
+// than maxWriting buffers are being written. It returns the error of a
+// buffer it waited for, if any.
 func (in *ingester) flush() error {
-	if err := in.wait(); err != nil {
-		return err
+	if len(in.writing) >= maxWriting {
+		if err := in.waitOldest(); err != nil {
+			return err
+		}
 	}
 	if len(in.filled) == 0 {
 		return nil
@@ -592,12 +605,11 @@ func (in *ingester) flush() error {
 		p.lastLen, p.rows = len(p.rows), nil
 	}
 	slices.SortFunc(jobs, func(a, b writeJob) int { return strings.Compare(a.p.dir, b.p.dir) })
-	in.writing, in.writingChunks = jobs, in.chunks
+	f := &flushing{jobs: jobs, chunks: in.chunks, done: make(chan struct{}), written: make([]int, len(jobs))}
+	in.writing = append(in.writing, f)
 	in.filled, in.chunks, in.bufBytes = in.filled[:0], nil, 0
-	in.written = make([]int, len(jobs))
-	in.done = make(chan struct{})
 	go func() {
-		defer close(in.done)
+		defer close(f.done)
 		var g errgroup.Group
 		g.SetLimit(in.writers)
 		for i, j := range jobs {
@@ -605,34 +617,43 @@ func (in *ingester) flush() error {
 				if _, err := writePart(filepath.Join(in.lake.Dir, j.p.dir), j.rows, in.codec); err != nil {
 					return err
 				}
-				in.written[i] = len(j.rows)
+				f.written[i] = len(j.rows)
 				return nil
 			})
 		}
-		in.writeErr = g.Wait()
+		f.err = g.Wait()
 	}()
 	return nil
 }
 
-// wait waits for the buffer being written, counts what was written, takes
-// back its row buffers and arena chunks, and returns the first write error.
-func (in *ingester) wait() error {
-	if in.done == nil {
-		return nil
-	}
-	<-in.done
-	for i, j := range in.writing {
-		if n := in.written[i]; n > 0 {
+// waitOldest waits for the oldest buffer being written, counts what was
+// written, takes back its row buffers and arena chunks, and returns its
+// first write error.
+func (in *ingester) waitOldest() error {
+	f := in.writing[0]
+	in.writing = in.writing[1:]
+	<-f.done
+	for i, j := range f.jobs {
+		if n := f.written[i]; n > 0 {
 			in.stats.PartsWritten++
 			in.stats.Stored[j.rows[0].source] += n
 		}
 		clear(j.rows)
 		in.spare = append(in.spare, j.rows[:0])
 	}
-	in.pool.put(in.writingChunks)
-	err := in.writeErr
-	in.writing, in.writingChunks, in.written, in.done, in.writeErr = nil, nil, nil, nil, nil
-	return err
+	in.pool.put(f.chunks)
+	return f.err
+}
+
+// wait waits for every buffer being written and returns the first error.
+func (in *ingester) wait() error {
+	var first error
+	for len(in.writing) > 0 {
+		if err := in.waitOldest(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 func b2i(b bool) int64 {
