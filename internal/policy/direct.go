@@ -135,6 +135,9 @@ type directCond struct {
 	nav, rnav *goNav
 	// set0: opInSet's derived set (its index in direct.derived).
 	set0 int
+	// tuple: opInSet's value, or opEmit's key, is the pair [<path>,
+	// <rhs>] (hasRHS) rather than the value at path.
+	tuple bool
 	// nat: opNative's predicate.
 	nat func(string) bool
 	// tfn: opTime's function of lib/time (gotime.go); k holds the days
@@ -233,13 +236,13 @@ func (d *direct) failsGo(r *resource.Resource, now goNow) bool {
 // derivedSets computes d's derived sets over in, as rule's input holds
 // its classes: the resources of the rule's providers, and of its own class
 // those its selection (custom.applies_to) selects.
-func (d *direct) derivedSets(in *Input, rule *Rule) []map[scalar]struct{} {
+func (d *direct) derivedSets(in *Input, rule *Rule) []map[setKey]struct{} {
 	if len(d.derived) == 0 {
 		return nil
 	}
-	sets := make([]map[scalar]struct{}, 0, len(d.derived))
+	sets := make([]map[setKey]struct{}, 0, len(d.derived))
 	for _, ds := range d.derived {
-		out := map[scalar]struct{}{}
+		out := map[setKey]struct{}{}
 		env := goEnv{sets: sets, out: out, now: in.goNow}
 		for k, body := range ds.bodies {
 			c := ds.classes[k]
@@ -1316,6 +1319,9 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 		return directCond{}, false
 	}
 	if e.IsCall() && e.Operator().String() == emitOp && len(e.Operands()) == 1 {
+		if pa, ra, pb, rb, ok := sc.pair(e.Operands()[0]); ok {
+			return directCond{path: pa, root: ra, op: opEmit, rhs: pb, rhsRoot: rb, hasRHS: true, tuple: true}, true
+		}
 		path, root, ok := sc.ref(e.Operands()[0])
 		if !ok || len(path) == 0 && root == 0 {
 			return directCond{}, false
@@ -1368,6 +1374,14 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 				return directCond{}, false
 			}
 			return directCond{path: path, root: root, op: opHas, value: k, negated: e.Negated}, true
+		}
+		// [<ref>, <ref>] in <derived set of pairs>
+		if pa, ra, pb, rb, ok := sc.pair(e.Operands()[0]); ok {
+			k, ok := sc.derivedSet(e.Operands()[1])
+			if !ok {
+				return directCond{}, false
+			}
+			return directCond{path: pa, root: ra, op: opInSet, negated: e.Negated, set0: k, rhs: pb, rhsRoot: rb, hasRHS: true, tuple: true}, true
 		}
 		// <ref> in {<constants>}, or in a constant set of the module
 		path, root, xf, ok := sc.valueRef(e.Operands()[0])
@@ -1440,6 +1454,20 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 		return directCond{}, false
 	}
 	return directCond{path: path, root: root, op: op, value: b.Value, negated: e.Negated, k: newConstant(b.Value)}, true
+}
+
+// pair reads [<ref>, <ref>], a pair of references to facts.
+func (sc *scope) pair(t *ast.Term) (pa []*ast.Term, ra uint8, pb []*ast.Term, rb uint8, ok bool) {
+	arr, isArr := t.Value.(*ast.Array)
+	if !isArr || arr.Len() != 2 {
+		return nil, 0, nil, 0, false
+	}
+	pa, ra, okA := sc.ref(arr.Elem(0))
+	pb, rb, okB := sc.ref(arr.Elem(1))
+	if !okA || !okB || len(pa) == 0 && ra == 0 || len(pb) == 0 && rb == 0 {
+		return nil, 0, nil, 0, false
+	}
+	return pa, ra, pb, rb, true
 }
 
 // directRef reports whether ref is <v>.<string>...

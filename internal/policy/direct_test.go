@@ -478,7 +478,11 @@ func TestDirectDerivedSetsMatchOPA(t *testing.T) {
 		"public_parents contains id if {\n\tsome r in input.resources.load_balancer\n\tsome id in r.tags\n\tid in public_ids\n}\n\n" +
 		"exposed(r) if r.facts.load_balancer.public == true\n\n" +
 		"exposed(r) if {\n\tnot known(r)\n\tsome rel in r.relationships\n\trel.type == listener_type\n\trel.target_id in public_ids\n}\n\n" +
-		"known(r) if is_boolean(r.facts.load_balancer.public)\n\n"
+		"known(r) if is_boolean(r.facts.load_balancer.public)\n\n" +
+		// sets of pairs (tuples of two references)
+		"pairs contains [r.region, r.facts.load_balancer.waf] if {\n\tsome r in input.resources.load_balancer\n\tr.facts.load_balancer.public == true\n}\n\n" +
+		"rel_pairs contains [rel.type, rel.target_id] if {\n\tsome r in input.resources.load_balancer\n\tsome rel in r.relationships\n}\n\n" +
+		"named_pairs contains [r.name, r.region] if {\n\tsome r in input.resources.compute\n\tr.type != \"X\"\n}\n\n"
 	conds := []string{
 		"r.id in parents",
 		"not r.id in parents",
@@ -492,6 +496,13 @@ func TestDirectDerivedSetsMatchOPA(t *testing.T) {
 		"r.name in computes",
 		"r.id in public_parents",
 		"some rel in r.relationships\n\tnot rel.target_id in public_ids",
+		"[r.region, r.facts.load_balancer.waf] in pairs",
+		"not [r.region, r.facts.load_balancer.waf] in pairs",
+		"some rel in r.relationships\n\t[rel.type, rel.target_id] in rel_pairs\n\t[r.name, r.region] in named_pairs",
+		"[r.name, r.region] in named_pairs",
+		"not [r.name, r.region] in named_pairs",
+		"[r.region, r.id] in parents",
+		"[r.id, r.region] in rel_pairs",
 	}
 	files := map[string]string{}
 	for i, c := range conds {
@@ -532,6 +543,8 @@ func TestDirectDerivedSetsMatchOPA(t *testing.T) {
 		{ID: "vm-1", Name: "lb-2", Provider: resource.AWS, Class: resource.ClassCompute, Type: "T"},
 		{ID: "vm-2", Name: "l-4", Provider: resource.Azure, Class: resource.ClassCompute, Type: "T"},
 		{ID: "vm-3", Name: "LB-1", Provider: resource.GCP, Class: resource.ClassCompute, Type: "U"},
+		{ID: "vm-4", Name: "LB-1", Provider: resource.AWS, Class: resource.ClassCompute, Type: "U", Region: "eu"},
+		{ID: "vm-5", Name: "L-1", Provider: resource.AWS, Class: resource.ClassCompute, Type: "U"},
 	}
 	inv[1].Tags = nil
 	compareEngines(t, direct, opa, inv)
@@ -569,6 +582,9 @@ func FuzzDirectMatchesOPA(f *testing.F) {
 		"some x in r.tags\n\tt.reached(x)",
 		"not t.valid(r.facts.load_balancer.waf)",
 		"t.within(r.tags.missing, max_days)",
+		"some rel in r.relationships\n\t[rel.type, rel.target_id] in pairs",
+		"not [r.type, r.tags.k] in pairs",
+		"[r.id, r.type] in parents",
 	} {
 		f.Add(seed)
 	}
@@ -594,6 +610,8 @@ func FuzzDirectMatchesOPA(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, cond string) {
 		src := header("f", "load_balancer", "") + "import data.vigil.lib.time as t\n\nmax_days := 7\n\nparents contains rel.target_id if {\n\tsome r in input.resources.load_balancer\n\tsome rel in r.relationships\n\trel.type == \"listener_of\"\n}\n\n" +
+			"pairs contains [rel.type, rel.target_id] if {\n\tsome r in input.resources.load_balancer\n\tsome rel in r.relationships\n\tnot rel.type == \"x\"\n}\n\n" +
+			"pairs contains [r.type, r.id] if {\n\tsome r in input.resources.load_balancer\n\tr.facts.load_balancer.waf == false\n}\n\n" +
 			"known(r) if is_boolean(r.facts.load_balancer.public)\n\n" + weakTLSText + "\n" +
 			"fail contains r.id if {\n\tsome r in input.resources.load_balancer\n\t" + cond + "\n}\n"
 		dir := writePack(t, map[string]string{"f.rego": src, "time.rego": string(timeLib)})

@@ -48,8 +48,8 @@ type navStep struct {
 // index), and the set a derived set's body adds its keys to (out).
 type goEnv struct {
 	v    [maxLevels + 1]reflect.Value
-	sets []map[scalar]struct{}
-	out  map[scalar]struct{}
+	sets []map[setKey]struct{}
+	out  map[setKey]struct{}
 	now  goNow // input.now, for opTime
 }
 
@@ -252,22 +252,29 @@ func compileGoConds(conds []directCond, types *[maxLevels + 1]reflect.Type) bool
 				}
 			}
 		case opEmit:
-			// A derived set holds scalars: its key's type must be one.
-			t := c.nav.leaf
-			for t != nil && t.Kind() == reflect.Pointer {
-				t = t.Elem()
-			}
-			if t == nil {
-				return false
-			}
-			switch t.Kind() {
-			case reflect.Bool, reflect.String, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-			default:
+			// A derived set holds scalars (or pairs of them): its key's
+			// types must be ones.
+			if !scalarType(c.nav.leaf) || c.tuple && !scalarType(c.rnav.leaf) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// scalarType reports whether t (through pointers) is a scalar's type.
+func scalarType(t reflect.Type) bool {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Bool, reflect.String, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return true
+	}
+	return false
 }
 
 // goCompileDirect compiles every body of d (and of its derived sets) for
@@ -320,7 +327,9 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 	case opEmit:
 		// A derived set's key: added, and false so that every binding of
 		// the body is enumerated.
-		env.out[goScalar(v)] = struct{}{}
+		if k, ok := c.key(v, r, env); ok {
+			env.out[k] = struct{}{}
+		}
 		return false
 	case opHas:
 		k := newConstant(c.value)
@@ -363,10 +372,14 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 	case opIsBoolean:
 		return goScalar(v).kind == 1
 	case opInSet:
-		// <ref> in <derived set>: the set holds scalars only.
-		sv := goScalar(v)
-		_, in := env.sets[c.set0][sv]
-		return (sv.kind < 4 && in) != c.negated
+		// <ref> in <derived set>: the set holds scalars (and pairs of
+		// scalars) only.
+		k, ok := c.key(v, r, env)
+		if !ok {
+			return c.undefined()
+		}
+		_, in := env.sets[c.set0][k]
+		return (k.a.kind < 4 && k.b.kind < 4 && in) != c.negated
 	}
 	var sv scalar
 	if c.cnt {
@@ -386,6 +399,26 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 		return c.op.holds(compareGo(v, sv, w)) != c.negated
 	}
 	return c.scalarHolds(sv)
+}
+
+// A setKey is an element of a derived set: a scalar (n 1), or a pair of
+// scalars (n 2).
+type setKey struct {
+	a, b scalar
+	n    uint8
+}
+
+// key is the derived set element of an opEmit or opInSet whose first
+// value is v; ok is false when the pair's second value is undefined.
+func (c *directCond) key(v reflect.Value, r *resource.Resource, env *goEnv) (setKey, bool) {
+	if !c.tuple {
+		return setKey{a: goScalar(v), n: 1}, true
+	}
+	w, ok := c.rnav.get(c.rhsFrom(r, env))
+	if !ok {
+		return setKey{}, false
+	}
+	return setKey{a: goScalar(v), b: goScalar(w), n: 2}, true
 }
 
 // from is where the condition's path starts: the resource, or an element.
@@ -412,7 +445,7 @@ func allHoldOnGo(conds []directCond, r *resource.Resource, env *goEnv) bool {
 	return true
 }
 
-func anyBodyOnGo(bodies [][]directCond, r *resource.Resource, sets []map[scalar]struct{}, now goNow) bool {
+func anyBodyOnGo(bodies [][]directCond, r *resource.Resource, sets []map[setKey]struct{}, now goNow) bool {
 	env := goEnv{sets: sets, now: now}
 	for _, body := range bodies {
 		if allHoldOnGo(body, r, &env) {

@@ -25,30 +25,38 @@ admin := "roles/iam.serviceAccountAdmin"
 
 user := "roles/iam.serviceAccountUser"
 
-# admins, users: the [scope, member] pairs granted each role; both: those
-# granted the two. Complete sets, computed once per evaluation (a set keyed
-# by a role computed from each binding was evaluated again per binding).
-admins := {[b.facts.binding.scope, b.facts.binding.principal] |
+# admins, users: the [scope, member] pairs granted each role. A binding of
+# one role fails when its pair is granted the other: each set is computed
+# once per evaluation (the engine's join through an index) and each binding
+# tested with one lookup.
+admins contains [b.facts.binding.scope, b.facts.binding.principal] if {
 	some b in input.resources.iam_binding
 	b.facts.binding.role == admin
 }
 
-users := {[b.facts.binding.scope, b.facts.binding.principal] |
+users contains [b.facts.binding.scope, b.facts.binding.principal] if {
 	some b in input.resources.iam_binding
 	b.facts.binding.role == user
 }
 
-both := admins & users
-
-other := {admin: user, user: admin}
+fail contains r.id if {
+	some r in input.resources.iam_binding
+	r.facts.binding.role == admin
+	[r.facts.binding.scope, r.facts.binding.principal] in users
+}
 
 fail contains r.id if {
 	some r in input.resources.iam_binding
-	r.facts.binding.role in {"roles/iam.serviceAccountAdmin", "roles/iam.serviceAccountUser"} # {admin, user}, as constants: the engine's direct form
-	[r.facts.binding.scope, r.facts.binding.principal] in both
+	r.facts.binding.role == user
+	[r.facts.binding.scope, r.facts.binding.principal] in admins
 }
 
-message[r.id] := sprintf("%s also holds %s on the same scope", [r.facts.binding.principal, other[r.facts.binding.role]]) if {
+message[r.id] := sprintf("%s also holds %s on the same scope", [r.facts.binding.principal, other(r)]) if {
 	some r in input.resources.iam_binding
 	r.id in fail
 }
+
+# other(r) is the role a failing binding's member also holds.
+other(r) := user if r.facts.binding.role == admin
+
+else := admin
