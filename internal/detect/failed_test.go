@@ -30,6 +30,14 @@ func failedVariant(ev string) string {
 			return ""
 		}
 		return strings.Replace(ev, `"protoPayload":{`, `"protoPayload":{"status":{"code":7,"message":"PERMISSION_DENIED"},`, 1)
+	case strings.Contains(ev, `"SQLSecurityAuditEvents"`):
+		// Azure SQL auditing: "succeeded" is the permission check's (or
+		// the login's) outcome.
+		if strings.Contains(ev, `"succeeded":"false"`) || strings.Contains(ev, `"Succeeded":false`) {
+			return ""
+		}
+		ev = strings.Replace(ev, `"succeeded":"true"`, `"succeeded":"false"`, 1)
+		return strings.Replace(ev, `"Succeeded":true`, `"Succeeded":false`, 1)
 	case strings.Contains(ev, `"category":"SignInLogs"`) || strings.Contains(ev, `"category":"NonInteractiveUserSignInLogs"`):
 		if !strings.Contains(ev, `"resultType":"0"`) {
 			return ""

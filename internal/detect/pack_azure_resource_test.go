@@ -77,6 +77,21 @@ const (
 	sasHash       = "key1(0A0XE8AADA354H19722ED12342443F0DC8FAF3E6GF8C8AD805DE6D563E0E5F8A),SasSignature(04D64C2B3A704145C9F1664F201123467A74D72DA72751A9137DDAA732FA03CF)"
 )
 
+// sqlAudit is an Azure SQL auditing diagnostic record (category
+// SQLSecurityAuditEvents, properties in snake_case as the diagnostic
+// setting writes them) of action at second sec, by login from ip, with the
+// statement text; succeeded is the string the record carries.
+func sqlAudit(sec int, actionID, actionName, login, ip, statement string, succeeded bool) string {
+	return fmt.Sprintf(`{"properties":{"is_server_level_audit":"false","data_sensitivity_information":"","application_name":"Microsoft SQL Server Management Studio - Query","user_defined_information":"","additional_information":"","statement":%q,"object_name":"payroll","schema_name":"","database_name":"payroll","affected_rows":0,"response_rows":0,"duration_milliseconds":0,"transaction_id":0,"user_defined_event_id":0,"object_id":5,"target_database_principal_id":0,"target_server_principal_id":0,"audit_schema_version":1,"event_time":"2024-03-14T11:%02d:%02d.734Z","sequence_number":1,"succeeded":"%t","is_column_permission":"false","session_id":%d,"server_principal_id":0,"database_principal_id":1,"action_id":%q,"action_name":%q,"class_type":"DB","class_type_description":"DATABASE","securable_class_type":"DATABASE","client_ip":%q,"permission_bitmask":"0x00000000000000000000000000000000","sequence_group_id":"3D7C524F-6658-42C4-8C5C-EF6CDE657481","session_server_principal_name":%q,"server_principal_name":%q,"server_principal_sid":"0x0106000000000164000000000000000071DB52980FE6574ABF82FA2619C6464E","database_principal_name":"dbo","target_server_principal_name":"","target_server_principal_sid":"","target_database_principal_name":"","server_instance_name":"acme-sql-prod"},"operationName":"AuditEvent","category":"SQLSecurityAuditEvents","resourceId":"/SUBSCRIPTIONS/6B3F0C2A-1D4E-4F5A-9B8C-7D6E5F4A3B2C/RESOURCEGROUPS/PROD-RG/PROVIDERS/MICROSOFT.SQL/SERVERS/ACME-SQL-PROD/DATABASES/PAYROLL","time":"2024-03-14T11:%02d:%02d.844Z","ResourceGroup":"prod-rg","SubscriptionId":"6b3f0c2a-1d4e-4f5a-9b8c-7d6e5f4a3b2c","LogicalServerName":"acme-sql-prod"}`,
+		statement, sec/60, sec%60, succeeded, 100+sec, actionID, actionName, ip, login, login, sec/60, sec%60)
+}
+
+// sqlTableRow is the same record as a SQLSecurityAuditEvents table row.
+func sqlTableRow(sec int, actionID, actionName, login, ip, statement string, succeeded bool) string {
+	return fmt.Sprintf(`{"TenantId":"e1d2c3b4-a596-4877-8899-aabbccddeeff","TimeGenerated":"2024-03-14T11:%02d:%02d.0000000Z","EventTime":"2024-03-14T11:%02d:%02d.0000000Z","Category":"SQLSecurityAuditEvents","OperationName":"AuditEvent","ActionId":%q,"ActionName":%q,"Succeeded":%t,"ClientIp":%q,"ServerPrincipalName":%q,"Statement":%q,"DatabaseName":"payroll","ApplicationName":"sqlcmd","LogicalServerName":"acme-sql-prod","ResponseRows":0,"AffectedRows":0,"_ResourceId":"/subscriptions/6b3f0c2a-1d4e-4f5a-9b8c-7d6e5f4a3b2c/resourcegroups/prod-rg/providers/microsoft.sql/servers/acme-sql-prod/databases/payroll","Type":"SQLSecurityAuditEvents"}`,
+		sec/60, sec%60, sec/60, sec%60, actionID, actionName, succeeded, ip, login, statement)
+}
+
 // sasIdentity is the identity of a request signed with SAS token n.
 func sasIdentity(n int) string {
 	return fmt.Sprintf(`{"type":"SAS","tokenHash":"key1(0A0XE8AADA354H19722ED12342443F0DC8FAF3E6GF8C8AD805DE6D563E0E5F8A),SasSignature(%064X)"}`, n)
@@ -152,7 +167,73 @@ func azureResourceCases() []accCase {
 	keyDelete := func(sec int, oid string) string {
 		return kvEvent(sec, "KeyDelete", oid, "https://kv-prod.vault.azure.net/keys/blob-encryption-key", 200, "")
 	}
+	const authFailed = "DATABASE AUTHENTICATION FAILED"
+	var spray, sprayTable, brute, fewLogins, retries, sqlSpread []string
+	for i := range 30 {
+		login := []string{"sa", "admin", "sqladmin", "administrator", "dbadmin", "root", "test", "backup"}[i%8]
+		spray = append(spray, sqlAudit(i*5, "DBAF", authFailed, login, "45.155.205.233", "", false))
+		sprayTable = append(sprayTable, sqlTableRow(i*5, "DBAF", authFailed, login, "45.155.205.233", "", false))
+		brute = append(brute, sqlAudit(i*5, "DBAF", authFailed, "sa", "45.155.205.233", "", false))
+		// An application with an expired password retrying its one login
+		// 25 times, four users mistyping from one office address, thirty
+		// failures spread over thirty addresses.
+		if i < 25 {
+			retries = append(retries, sqlAudit(i*20, "DBAF", authFailed, "app-payroll", "10.24.1.7", "", false))
+		}
+		if i < 4 {
+			fewLogins = append(fewLogins, sqlAudit(i, "DBAF", authFailed, fmt.Sprintf("user%d@contoso.example", i), "203.0.113.45", "", false))
+		}
+		sqlSpread = append(sqlSpread, sqlAudit(i*5, "DBAF", authFailed, "sa", fmt.Sprintf("198.51.100.%d", i), "", false))
+	}
+	// Successful logins of the same accounts from the same address.
+	var succeeded []string
+	for i := range 8 {
+		succeeded = append(succeeded, sqlAudit(i, "DBAS", "DATABASE AUTHENTICATION SUCCEEDED", fmt.Sprintf("user%d", i), "45.155.205.233", "", true))
+	}
+	const batch = "BATCH COMPLETED"
 	return []accCase{
+		{
+			title: "Azure SQL Password Spray From One Address", level: LevelHigh,
+			sequence: spray, benignSequence: append(append(append(append([]string{}, fewLogins...), retries...), sqlSpread...), succeeded...),
+		},
+		{
+			title: "Azure SQL Password Spray From One Address", level: LevelHigh,
+			sequence: sprayTable, benignSequence: brute,
+		},
+		{
+			title: "Azure SQL Brute Force On One Login", level: LevelMedium,
+			sequence: brute, benignSequence: append(append(append([]string{}, retries...), sqlSpread...), spray...),
+		},
+		{
+			title: "Azure SQL Privileged Role Member Added", level: LevelMedium,
+			attack: []string{
+				sqlAudit(1, "BCM", batch, "mallory@contoso.example", "185.220.101.4", "ALTER ROLE db_owner ADD MEMBER [backdoor];", true),
+				sqlAudit(2, "BCM", batch, "mallory@contoso.example", "185.220.101.4", "alter server role [##MS_ServerStateManager##] add member backdoor", true),
+				sqlAudit(3, "BCM", batch, "mallory@contoso.example", "185.220.101.4", "EXEC sp_addrolemember 'db_securityadmin', 'backdoor'", true),
+				sqlTableRow(4, "BCM", batch, "mallory@contoso.example", "185.220.101.4", "ALTER ROLE dbmanager ADD MEMBER backdoor", true),
+			},
+			benign: []string{
+				// A read-only role; a member dropped; a select naming the
+				// role; the grant refused.
+				sqlAudit(1, "BCM", batch, "dba@contoso.example", "10.24.1.7", "ALTER ROLE db_datareader ADD MEMBER [reporting];", true),
+				sqlAudit(2, "BCM", batch, "dba@contoso.example", "10.24.1.7", "ALTER ROLE db_owner DROP MEMBER [olduser];", true),
+				sqlAudit(3, "BCM", batch, "dba@contoso.example", "10.24.1.7", "SELECT name FROM sys.database_principals WHERE name = 'db_owner'", true),
+				sqlAudit(4, "BCM", batch, "mallory@contoso.example", "185.220.101.4", "ALTER ROLE db_owner ADD MEMBER [backdoor];", false),
+			},
+		},
+		{
+			title: "Azure SQL Login Or User Created With A Password", level: LevelLow,
+			attack: []string{
+				sqlAudit(1, "BCM", batch, "mallory@contoso.example", "185.220.101.4", "CREATE USER [svc_sync] WITH PASSWORD = '******'", true),
+				sqlTableRow(2, "BCM", batch, "mallory@contoso.example", "185.220.101.4", "create login backdoor with password='******'", true),
+			},
+			benign: []string{
+				// An Entra ID user; a user without login; a password change.
+				sqlAudit(1, "BCM", batch, "dba@contoso.example", "10.24.1.7", "CREATE USER [alice@contoso.example] FROM EXTERNAL PROVIDER", true),
+				sqlAudit(2, "BCM", batch, "dba@contoso.example", "10.24.1.7", "CREATE USER reports WITHOUT LOGIN", true),
+				sqlAudit(3, "BCM", batch, "dba@contoso.example", "10.24.1.7", "ALTER LOGIN app_payroll WITH PASSWORD = '******'", true),
+			},
+		},
 		{
 			title: "Azure Storage Encryption Scope Created Then Its Key Deleted", level: LevelHigh,
 			sequence: []string{scope, keyDelete(600, mallory)},
@@ -264,7 +345,7 @@ func azureResourceCases() []accCase {
 // TestAzureResourcePack: every rule of vigil_pack_azure_resource.yml has
 // a case and every case holds (checkAccCase).
 func TestAzureResourcePack(t *testing.T) {
-	checkPackFile(t, "vigil_pack_azure_resource.yml", azureResourceCases(), 13)
+	checkPackFile(t, "vigil_pack_azure_resource.yml", azureResourceCases(), 18)
 }
 
 // TestAzureResourceRoutineServiceActivity: the routine service activity

@@ -24,7 +24,7 @@ var builtin = sync.OnceValue(func() *Registry {
 		// Recognition order: CloudTrail (and EventBridge envelopes) first,
 		// then Cloud Audit Logs, the M365 common schema, and the Azure
 		// diagnostic records known by category, the Azure resource logs
-		// (Key Vault, Storage) known by category or table.
+		// (Key Vault, Storage, SQL auditing) known by category or table.
 		cloudtrail.Descriptor(),
 		gcp.Descriptor(),
 		m365.Descriptor(),

@@ -2,8 +2,11 @@
 // Azure resources, as diagnostic settings write them and as Log Analytics
 // keeps them): Key Vault's AuditEvent (secret, key and certificate reads and
 // changes, vault and access-policy changes) and Blob Storage's
-// StorageRead / StorageWrite / StorageDelete. It normalizes them to OCSF
-// 1.8.0 API Activity.
+// StorageRead / StorageWrite / StorageDelete, and Azure SQL auditing's
+// SQLSecurityAuditEvents (logins, statements, permission and role
+// changes; "properties" in snake_case, the SQLSecurityAuditEvents table in
+// PascalCase, AzureDiagnostics rows flattened with type suffixes). It
+// normalizes them to OCSF 1.8.0 API Activity.
 //
 // Three shapes of the same records are read:
 //

@@ -16,6 +16,8 @@ func FuzzAzureResource(f *testing.F) {
 	f.Add([]byte(`{"time":"2024-01-01T00:00:00Z","operationName":"SecretGet","category":"AuditEvent","resultType":"","identity":{"claim":[]},"properties":{"httpStatusCode":"x"}}`))
 	f.Add([]byte(`{"TimeGenerated":"2024-01-01T00:00:00Z","OperationName":"DeleteBlob","Category":"StorageDelete","StatusCode":"4e3","identity":{"type":1,"requester":null},"_ResourceId":"/providers/"}`))
 	f.Add([]byte(`{"time":"2024-01-01T00:00:00Z","operationName":"Key","resourceId":"/SUBSCRIPTIONS/A/PROVIDERS/MICROSOFT.KEYVAULT","Identity":{"claim":{"upn":"x"}}}`))
+	f.Add([]byte(`{"time":"2024-01-01T00:00:00Z","operationName":"AuditEvent","category":"SQLSecurityAuditEvents","properties":{"action_name":"","succeeded":false,"client_ip":7,"server_principal_name":"a@b"}}`))
+	f.Add([]byte(`{"TimeGenerated":"2024-01-01T00:00:00Z","OperationName":"AuditEvent","Type":"SQLSecurityAuditEvents","ActionName":"LOGIN FAILED","Succeeded":"x","ClientIp":"::1"}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		ev, err := Normalize(raw)
 		if err != nil {

@@ -32,6 +32,7 @@ func Normalize(raw []byte) (ocsf.Event, error) {
 	props := v.Get("properties")
 	keyVault := cat == "AuditEvent" || norm.Str(v, "Type") == "AZKVAuditLogs" ||
 		strings.Contains(norm.ASCIILower(rid), "/microsoft.keyvault/")
+	sql := cat == sqlCategory || norm.Str(v, "Type") == sqlCategory
 
 	var b ocsf.Base
 	b.Time = ts
@@ -52,13 +53,18 @@ func Normalize(raw []byte) (ocsf.Event, error) {
 	b.SrcEndpoint = norm.Endpoint(norm.First(norm.Str(v, "callerIpAddress"), norm.Str(v, "CallerIpAddress"), norm.Str(v, "CallerIPAddress")))
 
 	var target, ua string
-	if keyVault {
+	switch {
+	case sql:
+		sqlAudit(&b, v, props)
+		target = norm.First(norm.Str(props, "database_name"), norm.Str(v, "DatabaseName"), norm.Str(v, "database_name_s"))
+		ua = norm.First(norm.Str(props, "application_name"), norm.Str(v, "ApplicationName"), norm.Str(v, "application_name_s"))
+	case keyVault:
 		b.API.Service = &ocsf.Service{Name: "Microsoft.KeyVault"}
 		keyVaultStatus(&b, v, props)
 		b.Actor = keyVaultActor(v)
 		target = norm.First(norm.Str(props, "id"), norm.Str(v, "Id"), norm.Str(v, "id_s"))
 		ua = norm.First(norm.Str(props, "clientInfo"), norm.Str(v, "ClientInfo"), norm.Str(v, "clientInfo_s"))
-	} else {
+	default:
 		b.API.Service = &ocsf.Service{Name: "Microsoft.Storage"}
 		storageStatus(&b, v)
 		b.Actor = storageActor(v)
@@ -74,7 +80,7 @@ func Normalize(raw []byte) (ocsf.Event, error) {
 	}
 
 	a := &ocsf.APIActivity{Base: b}
-	a.SetClass(ocsf.ClassAPIActivity, activity(op))
+	a.SetClass(ocsf.ClassAPIActivity, activity(b.API.Operation))
 	if rid != "" {
 		a.Resources = append(a.Resources, ocsf.ResourceDetails{UID: rid, Type: norm.ARMResourceType(rid)})
 	}
@@ -82,6 +88,38 @@ func Normalize(raw []byte) (ocsf.Event, error) {
 		a.Resources = append(a.Resources, ocsf.ResourceDetails{UID: target, Type: objectType(op)})
 	}
 	return a, nil
+}
+
+// sqlAudit fills an Azure SQL audit record's operation (the audit action's
+// name, e.g. "DATABASE AUTHENTICATION FAILED", "BATCH COMPLETED"; else the
+// record's operation name), outcome ("succeeded": for statements the
+// permission check), login and client address, from the diagnostic
+// record's properties, the SQLSecurityAuditEvents table's columns or
+// AzureDiagnostics' flattened ones.
+func sqlAudit(b *ocsf.Base, v, props *fastjson.Value) {
+	b.API.Service = &ocsf.Service{Name: "Microsoft.Sql"}
+	if name := norm.First(norm.Str(props, "action_name"), norm.Str(v, "ActionName"), norm.Str(v, "action_name_s")); name != "" {
+		b.API.Operation = name
+	}
+	switch strings.ToLower(norm.First(norm.Str(props, "succeeded"), norm.Str(v, "Succeeded"), norm.Str(v, "succeeded_s"))) {
+	case "true", "1":
+		b.SetStatus(ocsf.StatusSuccess, "")
+	case "false", "0":
+		b.SetStatus(ocsf.StatusFailure, "")
+		b.StatusDetail = norm.First(norm.Str(props, "additional_information"), norm.Str(v, "AdditionalInformation"), norm.Str(v, "additional_information_s"))
+	default:
+		b.SetStatus(ocsf.StatusUnknown, "")
+	}
+	if ip := norm.First(norm.Str(props, "client_ip"), norm.Str(v, "ClientIp"), norm.Str(v, "client_ip_s")); ip != "" {
+		b.SrcEndpoint = norm.Endpoint(ip)
+	}
+	if name := norm.First(norm.Str(props, "server_principal_name"), norm.Str(v, "ServerPrincipalName"), norm.Str(v, "server_principal_name_s")); name != "" {
+		u := &ocsf.User{Name: name}
+		if strings.Contains(name, "@") {
+			u.EmailAddr = name
+		}
+		b.Actor = &ocsf.Actor{User: u}
+	}
 }
 
 // keyVaultStatus: resultType "Success" succeeded; any other result, or an

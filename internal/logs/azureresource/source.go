@@ -10,12 +10,16 @@ import (
 const Name logsource.Source = "azure_resourcelogs"
 
 // Categories are the diagnostic-setting categories read: Key Vault's audit
-// log and Blob Storage's three (the Storage ones are also those of the
-// queue, table and file services, read alike).
-var Categories = []string{"AuditEvent", "StorageRead", "StorageWrite", "StorageDelete"}
+// log, Blob Storage's three (the Storage ones are also those of the
+// queue, table and file services, read alike) and Azure SQL auditing's.
+var Categories = []string{"AuditEvent", "StorageRead", "StorageWrite", "StorageDelete", "SQLSecurityAuditEvents"}
 
 // Types are the Log Analytics tables whose rows are read ("Type" column).
-var Types = []string{"AZKVAuditLogs", "StorageBlobLogs", "StorageQueueLogs", "StorageTableLogs", "StorageFileLogs"}
+var Types = []string{"AZKVAuditLogs", "StorageBlobLogs", "StorageQueueLogs", "StorageTableLogs", "StorageFileLogs", "SQLSecurityAuditEvents"}
+
+// sqlCategory is Azure SQL auditing's category (and resource-specific
+// table).
+const sqlCategory = "SQLSecurityAuditEvents"
 
 // Claim keys of a Key Vault caller's token (identity.claim).
 const (
@@ -36,13 +40,15 @@ var callerPaths = []string{
 	"identity.requester.appId", "RequesterAppId",
 	// Account-key and SAS requests: the hash of the key or token.
 	"identity.tokenHash", "AuthenticationHash",
+	// Azure SQL auditing: the login (SQL login, Entra user or app).
+	"properties.server_principal_name", "ServerPrincipalName", "server_principal_name_s",
 }
 
 // Descriptor describes Azure resource logs.
 func Descriptor() logsource.Descriptor {
 	return logsource.Descriptor{
 		Name:      Name,
-		Title:     "Azure resource logs (Key Vault, Storage)",
+		Title:     "Azure resource logs (Key Vault, Storage, SQL auditing)",
 		Wrapper:   "records",
 		Recognise: Recognise,
 		Normalize: Normalize,
@@ -50,6 +56,7 @@ func Descriptor() logsource.Descriptor {
 		Actor: []string{
 			"identity.claim." + claimUPN, "identity.claim.upn", "identity.claim.appid", "identity_claim_upn_s",
 			"identity_claim_appid_g", "identity.requester.upn", "RequesterUpn", "identity.requester.appId", "RequesterAppId",
+			"properties.server_principal_name", "ServerPrincipalName", "server_principal_name_s",
 		},
 		Operation:      "operationName",
 		OperationPaths: []string{"operationName", "OperationName"},
@@ -58,6 +65,7 @@ func Descriptor() logsource.Descriptor {
 				{Product: "azure", Service: "resourcelogs", Coverage: "azure resource logs"},
 				{Product: "azure", Service: "keyvault", Coverage: "azure resource logs"},
 				{Product: "azure", Service: "storage", Coverage: "azure resource logs"},
+				{Product: "azure", Service: "sql", Coverage: "azure resource logs"},
 			},
 			// Rule fields use the diagnostic records' names; the Log
 			// Analytics columns of the same data are read when the
@@ -86,6 +94,17 @@ func Descriptor() logsource.Descriptor {
 				"properties.addedaccesspolicy.objectid":            {"properties.addedAccessPolicy.ObjectId", "addedAccessPolicy_ObjectId_g"},
 				"properties.addedaccesspolicy.permissions.secrets": {"properties.addedAccessPolicy.Permissions.secrets", "addedAccessPolicy_Permissions_secrets_s"},
 				"properties.addedaccesspolicy.permissions.keys":    {"properties.addedAccessPolicy.Permissions.keys", "addedAccessPolicy_Permissions_keys_s"},
+				// Azure SQL auditing: the SQLSecurityAuditEvents table's
+				// PascalCase columns, AzureDiagnostics' flattened ones.
+				"properties.action_id":             {"properties.action_id", "ActionId", "action_id_s"},
+				"properties.action_name":           {"properties.action_name", "ActionName", "action_name_s"},
+				"properties.succeeded":             {"properties.succeeded", "Succeeded", "succeeded_s"},
+				"properties.client_ip":             {"properties.client_ip", "ClientIp", "client_ip_s"},
+				"properties.server_principal_name": {"properties.server_principal_name", "ServerPrincipalName", "server_principal_name_s"},
+				"properties.statement":             {"properties.statement", "Statement", "statement_s"},
+				"properties.database_name":         {"properties.database_name", "DatabaseName", "database_name_s"},
+				"properties.application_name":      {"properties.application_name", "ApplicationName", "application_name_s"},
+				"properties.response_rows":         {"properties.response_rows", "ResponseRows", "response_rows_d"},
 			},
 		},
 		LakeView: string(Name),
