@@ -1,0 +1,121 @@
+package detect
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/logs"
+)
+
+// googleServiceAgent matches the Google-managed service agents (the
+// gcp-sa-* family, the Google APIs agent, the older per-product robots).
+var googleServiceAgent = regexp.MustCompile(`^(service-\d+@[a-z0-9-]+(\.[a-z0-9-]+)*\.iam\.gserviceaccount\.com|\d+@cloudservices\.gserviceaccount\.com|[^@]+@container-engine-robot\.iam\.gserviceaccount\.com)$`)
+
+// routineActor reports whether a raw audit event was made by a cloud
+// service acting for the account rather than by a person or a workload's
+// own credentials: an AWS service (an AWSService identity, invokedBy a
+// service principal, a service-linked role), an Azure managed identity
+// (its token's xms_mirid claim, a managed identity or Microsoft service
+// principal sign-in), a Google service agent. It returns what made it.
+func routineActor(raw []byte) (string, bool) {
+	// Each member is decoded on its own: the sources give the same names
+	// other types (a sign-in record's "identity" is a display name).
+	var top map[string]json.RawMessage
+	if json.Unmarshal(raw, &top) != nil {
+		return "", false
+	}
+	var ev struct {
+		UserIdentity struct {
+			Type, Arn, InvokedBy string
+		}
+		Category string
+		Identity struct {
+			Claims map[string]any `json:"claims"`
+		}
+		ProtoPayload struct {
+			AuthenticationInfo struct {
+				PrincipalEmail string `json:"principalEmail"`
+			} `json:"authenticationInfo"`
+		}
+	}
+	_ = json.Unmarshal(top["userIdentity"], &ev.UserIdentity)
+	_ = json.Unmarshal(top["category"], &ev.Category)
+	_ = json.Unmarshal(top["identity"], &ev.Identity)
+	_ = json.Unmarshal(top["protoPayload"], &ev.ProtoPayload)
+	u := ev.UserIdentity
+	switch {
+	case u.Type == "AWSService":
+		return "AWSService " + u.InvokedBy, true
+	case strings.HasSuffix(u.InvokedBy, ".amazonaws.com"):
+		return "invokedBy " + u.InvokedBy, true
+	case strings.Contains(u.Arn, ":assumed-role/AWSServiceRole") || strings.Contains(u.Arn, ":role/aws-service-role/"):
+		return "service-linked role", true
+	case ev.Identity.Claims["xms_mirid"] != nil:
+		return "managed identity", true
+	case ev.Category == "ManagedIdentitySignInLogs" || ev.Category == "MicrosoftServicePrincipalSignInLogs":
+		return ev.Category, true
+	case googleServiceAgent.MatchString(ev.ProtoPayload.AuthenticationInfo.PrincipalEmail):
+		return "service agent " + ev.ProtoPayload.AuthenticationInfo.PrincipalEmail, true
+	}
+	return "", false
+}
+
+// TestCorpusRoutineServiceActivityQuiet runs every built-in, untuned, over
+// the real audit logs of ../shared/corpus/logs and fails when an alert
+// above informational rests only on events that cloud services made for
+// the account (AWS services and service-linked roles, Azure managed
+// identities and Microsoft service principals, Google service agents):
+// routine service activity must not depend on the default tuning's
+// allow-list to stay quiet. It also fails when the corpus holds too few
+// such events for the check to mean anything.
+func TestCorpusRoutineServiceActivityQuiet(t *testing.T) {
+	root := corpus(t, "logs")
+	kinds := map[string]int{}
+	n := 0
+	if err := logs.Walk(context.Background(), []string{root}, func(r logs.Record) error {
+		if k, ok := routineActor(r.Raw); ok {
+			kinds[strings.Fields(k)[0]]++
+			n++
+		}
+		return nil
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n < 150 || len(kinds) < 3 {
+		t.Fatalf("only %d events made by cloud services in the corpus (%v), want at least 150 of at least three kinds", n, kinds)
+	}
+	t.Logf("%d events made by cloud services: %v", n, kinds)
+	eng, err := New(context.Background(), Config{Tuning: NoTuning(), Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &collectSink{}
+	if err := eng.Run(context.Background(), []string{root}, sink, RunOptions{Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	alerted := 0
+	for _, a := range sink.alerts {
+		if a.Level <= LevelInformational {
+			continue
+		}
+		alerted++
+		var who []string
+		for _, ev := range a.Events {
+			k, ok := routineActor(ev.Record.Raw)
+			if !ok {
+				who = nil
+				break
+			}
+			who = append(who, k)
+		}
+		if len(who) > 0 {
+			t.Errorf("%q (%v) raised on routine service activity only: %v", a.Rule.Title, a.Level, who)
+		}
+	}
+	if alerted == 0 {
+		t.Fatal("no alert above informational on the corpus: the built-ins did not run")
+	}
+}
