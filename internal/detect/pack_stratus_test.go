@@ -38,6 +38,21 @@ func storageAccountBody(keySource string) string {
 	return `{"properties":{"encryption":{"keySource":"` + keySource + `"` + kv + `,"services":{"blob":{"enabled":true,"keyType":"Account"},"file":{"enabled":true,"keyType":"Account"}}}},"identity":{"type":"SystemAssigned"}}`
 }
 
+// s3Data is an S3 data event of name on bucket at minute min (the
+// request parameters a bucket-level or object-level call records).
+func s3Data(min int, name, bucket, key string) string {
+	rp := fmt.Sprintf(`"bucketName":%q,"Host":"%s.s3.us-east-1.amazonaws.com"`, bucket, bucket)
+	switch name {
+	case "DeleteObjects":
+		rp += `,"delete":""`
+	case "ListObjectVersions", "ListBucketVersions":
+		rp += `,"versions":"","list-type":""`
+	default:
+		rp += fmt.Sprintf(`,"key":%q`, key)
+	}
+	return ctAPI(min, "s3.amazonaws.com", name, `"requestParameters":{`+rp+`},"responseElements":null,"additionalEventData":{"SignatureVersion":"SigV4","bytesTransferredIn":0,"AuthenticationMethod":"AuthHeader","bytesTransferredOut":412},"resources":[{"type":"AWS::S3::Object","ARNPrefix":"arn:aws:s3:::`+bucket+`/"}]`)
+}
+
 func stratusCases() []accCase {
 	// Thirty parameters in three batches of ten (the detonation today).
 	sweep := []string{ssmBatch(10, paramNames(0, 10)...), ssmBatch(10, paramNames(10, 20)...), ssmBatch(11, paramNames(20, 30)...)}
@@ -73,6 +88,29 @@ func stratusCases() []accCase {
 			title: "AWS SSM Parameters Decrypted In Batches", level: LevelHigh,
 			sequence: sweep2023, benignSequence: singles,
 		},
+		{
+			title: "AWS S3 Versions Listed, Objects Deleted, Then A Note Written", level: LevelHigh,
+			// The detonation's three calls within one second.
+			sequence: []string{s3Data(20, "ListObjectVersions", "acme-finance", ""), s3Data(20, "DeleteObjects", "acme-finance", ""),
+				s3Data(20, "PutObject", "acme-finance", "FILES-DELETED.txt")},
+			// Terraform emptying a bucket before deleting it (no write
+			// after); a sync job (lists objects, deletes and writes); the
+			// note written to another bucket; the wipe refused; the note
+			// 20 minutes later.
+			benignSequence: []string{
+				s3Data(10, "ListObjectVersions", "tf-state-old", ""), s3Data(10, "DeleteObjects", "tf-state-old", ""), s3Data(10, "DeleteBucket", "tf-state-old", ""),
+				s3Data(11, "ListObjects", "www-acme", ""), s3Data(11, "DeleteObjects", "www-acme", ""), s3Data(11, "PutObject", "www-acme", "index.html"),
+				s3Data(12, "ListObjectVersions", "acme-hr", ""), s3Data(12, "DeleteObjects", "acme-hr", ""), s3Data(12, "PutObject", "acme-exports", "FILES-DELETED.txt"),
+				s3Data(13, "ListObjectVersions", "acme-legal", ""), strings.Replace(s3Data(13, "DeleteObjects", "acme-legal", ""), "{", `{"errorCode":"AccessDenied",`, 1), s3Data(14, "PutObject", "acme-legal", "FILES-DELETED.txt"),
+				s3Data(30, "ListObjectVersions", "acme-sales", ""), s3Data(30, "DeleteObjects", "acme-sales", ""), s3Data(50, "PutObject", "acme-sales", "FILES-DELETED.txt"),
+			},
+		},
+		{
+			title: "AWS S3 Versions Listed, Objects Deleted, Then A Note Written", level: LevelHigh,
+			sequence: []string{s3Data(20, "ListBucketVersions", "acme-finance", ""), s3Data(21, "DeleteObject", "acme-finance", "q1.xlsx"),
+				s3Data(21, "DeleteObject", "acme-finance", "q2.xlsx"), s3Data(22, "PutObject", "acme-finance", "README-RECOVER.txt")},
+			benignSequence: []string{s3Data(20, "ListBucketVersions", "acme-finance", ""), s3Data(22, "PutObject", "acme-finance", "q3.xlsx")},
+		},
 		// One sweep, one alert: the per-call bulk rule no longer counts
 		// the batches (five calls of the 2023 sweep raised both).
 		{
@@ -100,5 +138,5 @@ func stratusCases() []accCase {
 // TestStratusPack: every rule of vigil_pack_stratus.yml has a case and
 // every case holds (checkAccCase).
 func TestStratusPack(t *testing.T) {
-	checkPackFile(t, "vigil_pack_stratus.yml", stratusCases(), 3)
+	checkPackFile(t, "vigil_pack_stratus.yml", stratusCases(), 6)
 }
