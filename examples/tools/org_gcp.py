@@ -508,5 +508,7 @@ def build(out):
                "      --output-path=gs://nw-cai-exports/2026-11-24/resource.json\n"
                "  gcloud asset export --project=%s --content-type=iam-policy \\\n"
                "      --output-path=gs://nw-cai-exports/2026-11-24/iam_policy.json\n"
-               "then copied here with gcloud storage cp.\n" % (NUMBER, PROJECT, PROJECT))
+               "then copied here with gcloud storage cp; and the Access Approval settings, which the exports lack:\n"
+               "  gcloud access-approval settings get --project=%s --format=json > accessapproval.json\n"
+               % (NUMBER, PROJECT, PROJECT, PROJECT))
     return len(RES) + len(IAM)

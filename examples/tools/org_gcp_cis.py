@@ -35,6 +35,7 @@ def sink(name, destination, flt):
 
 
 ORG_EXTRA = []  # assets of the organization export (org_gcp_v2.main appends them)
+PROJECT_FILES = {}  # other files of the project directory: name -> JSON document (org_gcp_v2.main writes them)
 
 
 def dataproc(name, kms, labels):
@@ -187,6 +188,9 @@ def build(planted, clean=None):
         else:
             planted("function", ver, ["handler .* has securityLevel SECURE_OPTIONAL (app.yaml secure: optional)"],
                     "gcp-appengine-https-not-enforced", "function-https-only")
+    # Access Approval (CIS 2.16): never enabled; the API answers with the settings' name alone
+    # (gcloud access-approval settings get --project nw-analytics-prod --format json)
+    PROJECT_FILES["accessapproval.json"] = {"name": "projects/%s/accessApprovalSettings" % g.PROJECT}
     org = "//cloudresourcemanager.googleapis.com/organizations/" + g.ORG
     ORG_EXTRA.append({
         "name": "//essentialcontacts.googleapis.com/organizations/%s/contacts/%s" % (g.ORG, digits(12, "contact")),
@@ -208,7 +212,8 @@ def build(planted, clean=None):
         "no log-based metric for ownership, audit configuration, custom role, route, network, "
         "Cloud Storage IAM or Cloud SQL configuration changes",
         "cloudasset.googleapis.com is not among the project's enabled services (the exports run from the "
-        "security team's tooling project)"],
+        "security team's tooling project)",
+        "Access Approval settings enroll no service and no ancestor enrolls one"],
         "gcp-log-sink-all-entries-missing", "gcp-project-os-login-disabled", *ALERT_RULES,
-        "gcp-cloud-asset-inventory-disabled",
+        "gcp-cloud-asset-inventory-disabled", "gcp-access-approval-disabled",
         "gcp-api-keys-exist", "gcp-api-key-app-unrestricted", "gcp-api-key-api-unrestricted", "gcp-api-key-not-rotated")

@@ -134,6 +134,7 @@ var documentFormats = []documentFormat{
 	{azure.Detect, azure.Parse},
 	{azure.DetectKeyVaultCertificates, azure.ParseKeyVaultCertificates},
 	{gcp.Detect, gcp.Parse},
+	{gcp.DetectAccessApproval, gcp.ParseAccessApproval},
 	{awsorg.Detect, awsorg.Parse},
 	{entra.Detect, entra.Parse},
 }

@@ -73,6 +73,13 @@ type AccountCIS struct {
 	// state ENABLED; CIS GCP 2.14). Known when the export holds the
 	// project's services.
 	CloudAssetAPI *bool `json:"cloud_asset_api,omitempty"`
+	// AccessApproval: the project requires explicit approval before
+	// Google personnel access its content (CIS GCP 2.16): its Access
+	// Approval settings enroll its services, or an ancestor folder or the
+	// organization enrolls some (enrolledAncestor). False when its settings
+	// (`gcloud access-approval settings get`) enroll nothing; unknown
+	// without them.
+	AccessApproval *bool `json:"access_approval,omitempty"`
 
 	// Azure subscription settings (CIS Azure 6.0), known when the input
 	// holds rows of the subscription's resources table.

@@ -37,3 +37,17 @@ func TestAppEngineStandardVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestAccessApprovalSettings: google_project_access_approval_settings
+// enrolling all services is a project with Access Approval (CIS GCP 5.0
+// 2.16).
+func TestAccessApprovalSettings(t *testing.T) {
+	got, _, probs := mapped(t, res("google_project_access_approval_settings", "all", obj{"project_id": "p",
+		"enrolled_services": []any{obj{"cloud_product": "all", "enrollment_level": "BLOCK_ALL"}}, "notification_emails": []any{"secops@example.com"}}))
+	if len(probs) > 0 {
+		t.Errorf("problems: %v", probs)
+	}
+	if g := factsJSON(t, got["google_project_access_approval_settings.all"]); g != `{"account":{"cis":{"access_approval":true}}}` {
+		t.Errorf("facts %s", g)
+	}
+}

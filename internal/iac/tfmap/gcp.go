@@ -1310,3 +1310,19 @@ func appEngineVersion(m *mapper, r *inst, out *resource.Resource) {
 	}
 	f.HTTPSOnly = boolp(secure)
 }
+
+// accessApproval: google_project_access_approval_settings, a project's
+// Access Approval enrollment (CIS GCP 5.0 2.16): enrolled when it lists an
+// enrolled_services block, unknown when that list is not known until
+// apply.
+func accessApproval(m *mapper, r *inst, out *resource.Resource) {
+	out.Region = "global"
+	var on *bool
+	switch svcs, st := m.blocks(r.a, "enrolled_services"); st {
+	case ok:
+		on = boolp(len(svcs) > 0)
+	case absent:
+		on = boolp(false)
+	}
+	out.Facts.Account = &resource.Account{CIS: &resource.AccountCIS{AccessApproval: on}}
+}

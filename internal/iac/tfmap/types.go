@@ -246,6 +246,8 @@ var gcpTypes = map[string]typeMapper{
 
 	// App Engine standard versions (CIS GCP 5.0 4.10: handlers' security levels).
 	"google_app_engine_standard_app_version": {native: gcp.TypeAppEngineVersion, class: resource.ClassFunction, fill: appEngineVersion},
+	// A project's Access Approval settings (CIS GCP 5.0 2.16).
+	"google_project_access_approval_settings": {native: gcp.TypeAccessApproval, class: resource.ClassAccount, fill: accessApproval},
 }
 
 var gcpAttachments = map[string]attachment{

@@ -24,7 +24,7 @@ func init() {
 
 // cis5KeepsRaw lists the assets whose data finishCIS5 reads.
 func cis5KeepsRaw(typ string) bool {
-	return typ == TypeAPIKey || typ == TypeDNSPolicy || typ == TypeService
+	return typ == TypeAPIKey || typ == TypeDNSPolicy || typ == TypeService || typ == TypeAccessApproval
 }
 
 // apiKey reads an API key (the API Keys API's Key): its creation time and
@@ -83,6 +83,7 @@ func finishCIS5(all []*resource.Resource, cis map[string]*resource.AccountCIS) {
 	finishOrgContacts(all)
 	finishServices(all, cis) // cis_services.go
 	finishLogBuckets(all)    // cis_logbuckets.go
+	finishAccessApproval(all, cis)
 	keys := map[string][]resource.APIKey{}
 	keysBad := map[string]bool{}
 	dnsKnown, dnsBad := map[string]bool{}, map[string]bool{}

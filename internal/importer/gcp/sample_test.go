@@ -8,6 +8,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 	"github.com/vigil-sec/vigil/internal/inventory"
 	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/source"
@@ -32,6 +33,13 @@ func loadSample(t *testing.T) map[string]*resource.Resource {
 				return err
 			}
 			res := ParseNDJSON(ctx, f, data)
+			if filepath.Base(f) == "accessapproval.json" { // gcloud access-approval settings get
+				var doc any
+				if err := attr.Decode(data, &doc); err != nil {
+					return err
+				}
+				res = ParseAccessApproval(ctx, f, doc)
+			}
 			if err := emit(source.Batch{Input: f, Format: "gcp", Resources: res.Resources, Problems: res.Problems}); err != nil {
 				return err
 			}
