@@ -99,6 +99,7 @@ require (
 )
 
 require (
+	cloud.google.com/go/accessapproval v1.15.1 // indirect
 	cloud.google.com/go/monitoring v1.30.0 // indirect
 	cloud.google.com/go/storage v1.68.0 // indirect
 	cyphar.com/go-pathrs v0.2.5 // indirect

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	accessapproval "cloud.google.com/go/accessapproval/apiv1"
 	asset "cloud.google.com/go/asset/apiv1"
 	"cloud.google.com/go/asset/apiv1/assetpb"
 	containeranalysis "cloud.google.com/go/containeranalysis/apiv1"
@@ -134,6 +135,7 @@ type collector struct {
 	scc      *securitycenter.Client
 	analysis *containeranalysis.Client
 	grafeas  *grafeas.Client // analysis's Grafeas client (occurrences)
+	approval *accessapproval.Client
 	rec      *collect.Recorder
 	sink     collect.Sink
 	call     []gax.CallOption // retries, and a deadline over all attempts
@@ -221,6 +223,10 @@ func Collect(ctx context.Context, opts Options, sink collect.Sink, rec *collect.
 	for _, s := range art {
 		unit(func() { c.vulnOccurrences(cctx, s) })
 	}
+	prog.Add(len(art))
+	for _, s := range art {
+		unit(func() { c.accessApproval(cctx, s) }) // accessapproval.go
+	}
 	wg.Wait()
 	if err := c.stopped(ctx, cctx); err != nil {
 		return err
@@ -276,6 +282,10 @@ func newCollector(ctx context.Context, opts Options, sink collect.Sink, rec *col
 		return nil, clientError(err)
 	}
 	c.grafeas = c.analysis.GetGrafeasClient()
+	if c.approval, err = accessapproval.NewClient(ctx, copts...); err != nil {
+		c.close()
+		return nil, clientError(err)
+	}
 	return c, nil
 }
 
@@ -302,7 +312,7 @@ func clientError(err error) error {
 }
 
 func (c *collector) close() {
-	for _, cl := range []interface{ Close() error }{c.assets, c.projects, c.orgs, c.scc, c.analysis} {
+	for _, cl := range []interface{ Close() error }{c.assets, c.projects, c.orgs, c.scc, c.analysis, c.approval} {
 		if cl != nil && !isNilClient(cl) {
 			_ = cl.Close()
 		}
@@ -320,6 +330,8 @@ func isNilClient(cl any) bool {
 	case *securitycenter.Client:
 		return t == nil
 	case *containeranalysis.Client:
+		return t == nil
+	case *accessapproval.Client:
 		return t == nil
 	}
 	return false

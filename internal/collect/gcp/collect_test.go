@@ -26,8 +26,8 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 
 // faultyFake is the test organization with a fault on most of its
 // projects: throttling then success, an internal error, denials, a
-// disabled API, a page token loop, a denied audit-config read and a
-// listing that never answers.
+// disabled API, a page token loop, a denied audit-config read, a listing
+// that never answers and denied Access Approval settings (no file: unknown).
 func faultyFake(t *testing.T) *gcptest.Server {
 	f := load(t, filepath.Join("testdata", "server"))
 	f.Faults["SearchOrganizations"] = []error{gcptest.Throttled(), nil}
@@ -40,6 +40,7 @@ func faultyFake(t *testing.T) *gcptest.Server {
 	f.Loops["ListAssets projects/200000000005 RESOURCE"] = true
 	f.Faults["Projects.GetIamPolicy projects/200000000005"] = []error{gcptest.Denied()}
 	f.Blocks["ListAssets projects/200000000006 RESOURCE"] = true
+	f.Faults["GetAccessApprovalSettings projects/200000000002/accessApprovalSettings"] = []error{gcptest.Denied()}
 	return f
 }
 
@@ -76,6 +77,7 @@ func TestCollect(t *testing.T) {
 		"loop-proj cloudasset.assets.listResource":        collect.PaginationLoop,
 		"loop-proj resourcemanager.projects.getIamPolicy": collect.Denied,
 		"slow-proj cloudasset.assets.listResource":        collect.Timeout,
+		"data-prod accessapproval.settings.get":           collect.Denied,
 	}
 	for k, kind := range want {
 		if kinds[k] != kind {
@@ -213,7 +215,7 @@ func TestCollectScopes(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantNames := []string{
-		"gcp/200000000002/iam_policy.json", "gcp/200000000002/resource.json",
+		"gcp/200000000002/accessapproval.json", "gcp/200000000002/iam_policy.json", "gcp/200000000002/resource.json",
 		"gcp/organization-100000000001/findings/scc-list-findings.json",
 		"gcp/organization-100000000001/iam_policy.json", "gcp/organization-100000000001/resource.json",
 	}

@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"google.golang.org/protobuf/encoding/protojson"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"cloud.google.com/go/accessapproval/apiv1/accessapprovalpb"
 	"cloud.google.com/go/asset/apiv1/assetpb"
 	"cloud.google.com/go/resourcemanager/apiv3/resourcemanagerpb"
 
@@ -30,6 +32,7 @@ func TestRoundTrip(t *testing.T) {
 	f := gcptest.New()
 	f.PageSize = 7
 	var files []string // the example exports, relative to examples
+	approvals := 0
 	for _, d := range exportDirs {
 		var parent string
 		for _, ct := range contents {
@@ -62,6 +65,16 @@ func TestRoundTrip(t *testing.T) {
 		}
 		if parent == "" {
 			t.Fatalf("%s: no organization or project asset to serve it under", d)
+		}
+		// the project's Access Approval settings (gcloud access-approval settings get)
+		if data, err := os.ReadFile(filepath.Join(d, "accessapproval.json")); err == nil {
+			aa := &accessapprovalpb.AccessApprovalSettings{}
+			if err := protojson.Unmarshal(data, aa); err != nil {
+				t.Fatalf("%s: %v", d, err)
+			}
+			f.AccessApproval[aa.GetName()] = aa
+			f.AccessApproval[parent+"/accessApprovalSettings"] = aa // asked by project number
+			approvals++
 		}
 	}
 	if len(files) == 0 {
@@ -124,6 +137,9 @@ func TestRoundTrip(t *testing.T) {
 			g, _ := json.Marshal(gv[i])
 			t.Errorf("resource %s differs:\n got: %s\nwant: %s", wv[i].ID, g, w)
 		}
+	}
+	if approvals == 0 {
+		t.Error("no accessapproval.json in the examples: the Access Approval round trip is not exercised")
 	}
 	if len(wv) < 100 {
 		t.Errorf("only %d resources imported from %s", len(wv), examples)

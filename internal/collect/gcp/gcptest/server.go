@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"cloud.google.com/go/accessapproval/apiv1/accessapprovalpb"
 	"cloud.google.com/go/asset/apiv1/assetpb"
 	"cloud.google.com/go/iam/apiv1/iampb"
 	"cloud.google.com/go/resourcemanager/apiv3/resourcemanagerpb"
@@ -39,8 +40,8 @@ import (
 //
 // Call keys name a call for Faults, Loops and Blocks: "ListAssets PARENT
 // CONTENT_TYPE", "SearchProjects", "SearchOrganizations",
-// "Projects.GetIamPolicy RESOURCE", "ListFindings PARENT" and
-// "ListOccurrences PARENT".
+// "Projects.GetIamPolicy RESOURCE", "ListFindings PARENT",
+// "ListOccurrences PARENT" and "GetAccessApprovalSettings NAME".
 type Server struct {
 	assetpb.UnimplementedAssetServiceServer
 
@@ -58,9 +59,14 @@ type Server struct {
 	// (projects/ID); ListOccurrences answers those of the kind a
 	// `kind="..."` filter names.
 	Occurrences map[string][]*grafeaspb.Occurrence
-	Faults      map[string][]error // by call key: the errors of successive attempts (nil: answer); the last error repeats
-	Loops       map[string]bool    // call keys whose pages after the first give the first page's token again
-	Blocks      map[string]bool    // call keys that never answer (until the caller gives up)
+	// AccessApproval are Access Approval settings by name
+	// (projects/ID/accessApprovalSettings); GetAccessApprovalSettings
+	// answers a name without settings with the name alone, as the API
+	// does for a project that never enabled Access Approval.
+	AccessApproval map[string]*accessapprovalpb.AccessApprovalSettings
+	Faults         map[string][]error // by call key: the errors of successive attempts (nil: answer); the last error repeats
+	Loops          map[string]bool    // call keys whose pages after the first give the first page's token again
+	Blocks         map[string]bool    // call keys that never answer (until the caller gives up)
 
 	mu       sync.Mutex
 	attempts map[string]int // by call key
@@ -70,9 +76,10 @@ type Server struct {
 // New returns an empty server.
 func New() *Server {
 	return &Server{PageSize: 2, Assets: map[string][]*assetpb.Asset{}, Policies: map[string]*iampb.Policy{},
-		Findings:    map[string][]*securitycenterpb.ListFindingsResponse_ListFindingsResult{},
-		Occurrences: map[string][]*grafeaspb.Occurrence{},
-		Faults:      map[string][]error{}, Loops: map[string]bool{}, Blocks: map[string]bool{},
+		Findings:       map[string][]*securitycenterpb.ListFindingsResponse_ListFindingsResult{},
+		Occurrences:    map[string][]*grafeaspb.Occurrence{},
+		AccessApproval: map[string]*accessapprovalpb.AccessApprovalSettings{},
+		Faults:         map[string][]error{}, Loops: map[string]bool{}, Blocks: map[string]bool{},
 		attempts: map[string]int{}, methods: map[string]int{}}
 }
 
@@ -83,7 +90,9 @@ func New() *Server {
 // policies as the API's JSON) and scc/<parent, its first / as _>.json
 // (Security Command Center ListFindings results of PARENT/sources/-, a
 // JSON array) and artifact/<parent, its first / as _>.json (Artifact
-// Analysis occurrences of projects/ID, a JSON array).
+// Analysis occurrences of projects/ID, a JSON array) and
+// accessapproval/<anything>.json (Access Approval settings, one object,
+// served under its name).
 func Load(dir string) (*Server, error) {
 	s := New()
 	err := readArray(filepath.Join(dir, "organizations.json"), func() proto.Message {
@@ -153,6 +162,18 @@ func Load(dir string) (*Server, error) {
 			s.Findings[parent] = append(s.Findings[parent], f)
 		}
 	}
+	aas, _ := filepath.Glob(filepath.Join(dir, "accessapproval", "*.json"))
+	for _, p := range aas {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		aa := &accessapprovalpb.AccessApprovalSettings{}
+		if err := protojson.Unmarshal(data, aa); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		s.AccessApproval[aa.GetName()] = aa
+	}
 	occs, _ := filepath.Glob(filepath.Join(dir, "artifact", "*.json"))
 	for _, p := range occs {
 		parent := strings.Replace(strings.TrimSuffix(filepath.Base(p), ".json"), "_", "/", 1)
@@ -220,6 +241,7 @@ func (s *Server) Start() (addr string, stop func(), err error) {
 	resourcemanagerpb.RegisterOrganizationsServer(srv, &orgsServer{s: s})
 	securitycenterpb.RegisterSecurityCenterServer(srv, &sccServer{s: s})
 	grafeaspb.RegisterGrafeasServer(srv, &grafeasServer{s: s})
+	accessapprovalpb.RegisterAccessApprovalServer(srv, &approvalServer{s: s})
 	go func() { _ = srv.Serve(lis) }()
 	return lis.Addr().String(), srv.Stop, nil
 }
@@ -405,6 +427,22 @@ func (c *sccServer) ListFindings(ctx context.Context, req *securitycenterpb.List
 		return nil, err
 	}
 	return &securitycenterpb.ListFindingsResponse{ListFindingsResults: all[lo:hi], NextPageToken: next, TotalSize: int32(len(all))}, nil
+}
+
+type approvalServer struct {
+	accessapprovalpb.UnimplementedAccessApprovalServer
+	s *Server
+}
+
+// GetAccessApprovalSettings answers from AccessApproval.
+func (a *approvalServer) GetAccessApprovalSettings(ctx context.Context, req *accessapprovalpb.GetAccessApprovalSettingsMessage) (*accessapprovalpb.AccessApprovalSettings, error) {
+	if err := a.s.fault(ctx, "GetAccessApprovalSettings "+req.GetName()); err != nil {
+		return nil, err
+	}
+	if got := a.s.AccessApproval[req.GetName()]; got != nil {
+		return got, nil
+	}
+	return &accessapprovalpb.AccessApprovalSettings{Name: req.GetName()}, nil
 }
 
 type grafeasServer struct {
