@@ -2,7 +2,9 @@ package attr
 
 import (
 	"bytes"
+	"encoding/binary"
 	"hash/maphash"
+	"math/bits"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -61,6 +63,13 @@ func Decode(data []byte, v any) error {
 // when the text is not one the fast path takes (see above).
 func fastDecode(data []byte) (v any, ok bool) {
 	d := decoders.Get().(*decoder)
+	v, ok = d.decode(data)
+	decoders.Put(d)
+	return v, ok
+}
+
+// decode is fastDecode on d.
+func (d *decoder) decode(data []byte) (v any, ok bool) {
 	d.buf, d.pos = data, 0
 	v, ok = d.value(0)
 	if ok {
@@ -68,10 +77,15 @@ func fastDecode(data []byte) (v any, ok bool) {
 		ok = d.pos == len(d.buf)
 	}
 	d.buf = nil
-	clear(d.entries)
-	clear(d.items)
+	// The members and elements decoded are dropped from the buffers
+	// without clearing them one object at a time: what this decoding used
+	// of them is cleared here, so that a pooled decoder holds no decoded
+	// tree (a decoding that failed left its open members and elements in
+	// them).
+	clear(d.entries[:max(d.entriesUsed, len(d.entries))])
+	clear(d.items[:max(d.itemsUsed, len(d.items))])
 	d.entries, d.items = d.entries[:0], d.items[:0]
-	decoders.Put(d)
+	d.entriesUsed, d.itemsUsed = 0, 0
 	if !ok {
 		return nil, false
 	}
@@ -127,11 +141,14 @@ type decoder struct {
 	pos     int
 	entries []entry // object members being decoded, innermost last
 	items   []any   // array elements being decoded, innermost last
-	keys    [keySlots]string
-	strs    [valueSlots]valueSlot
-	nums    [numSlots]valueSlot
-	objs    [objSlots]objSlot
-	seen    [seenSlots]uint64
+	// entriesUsed and itemsUsed are how much of entries and items this
+	// decoding used (cleared once at its end).
+	entriesUsed, itemsUsed int
+	keys                   [keySlots]string
+	strs                   [valueSlots]valueSlot
+	nums                   [numSlots]valueSlot
+	objs                   [objSlots]objSlot
+	seen                   [seenSlots]uint64
 	// prefixes holds the prefixHash of small objects decoded (a slot
 	// another prefix took only costs a missed sharing).
 	prefixes [prefixSlots]uint64
@@ -278,11 +295,12 @@ func (d *decoder) object(depth int) (any, bool) {
 		case '}':
 			d.pos++
 			es := d.entries[base:]
+			d.entriesUsed = max(d.entriesUsed, len(d.entries))
 			m := make(M, len(es))
 			for _, e := range es {
 				m[e.k] = e.v
 			}
-			d.dropEntries(base)
+			d.entries = d.entries[:base]
 			if share && d.pos-start <= objMax {
 				if d.pos != end {
 					h, slot = 0, nil
@@ -308,7 +326,7 @@ func (d *decoder) prefixHash(start int) uint64 {
 	if i := bytes.IndexByte(p, '}'); i >= 0 {
 		p = p[:i+1]
 	}
-	return maphash.Bytes(seed, p) | 1
+	return shortHash(p) | 1
 }
 
 // remember notes the small object m just decoded from d.buf[start:d.pos]
@@ -369,12 +387,6 @@ func objectEnd(buf []byte, start int) int {
 	return -1
 }
 
-// dropEntries forgets the members decoded above base.
-func (d *decoder) dropEntries(base int) {
-	clear(d.entries[base:])
-	d.entries = d.entries[:base]
-}
-
 func (d *decoder) array(depth int) (any, bool) {
 	if depth > maxFastDepth {
 		return nil, false
@@ -403,7 +415,7 @@ func (d *decoder) array(depth int) (any, bool) {
 			d.pos++
 			a := make([]any, len(d.items)-base)
 			copy(a, d.items[base:])
-			clear(d.items[base:])
+			d.itemsUsed = max(d.itemsUsed, len(d.items))
 			d.items = d.items[:base]
 			return a, true
 		default:
@@ -421,6 +433,16 @@ var plainByte = func() (t [256]bool) {
 	return t
 }()
 
+// hasSpecialByte reports whether one of the 8 bytes of w is not plain
+// (plainByte): a control byte, a byte beyond ASCII, a quote or a
+// backslash. A borrow may also flag a byte above one that is not plain,
+// never a word of plain bytes only.
+func hasSpecialByte(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quote, backslash := w^(ones*'"'), w^(ones*'\\')
+	return ((w-ones*0x20)&^w|(quote-ones)&^quote|(backslash-ones)&^backslash|w)&highs != 0
+}
+
 // str reads a string literal at d.pos. lit is its content without the
 // quotes when plain (printable ASCII only), else the whole literal with
 // its quotes, for unquote.
@@ -428,6 +450,9 @@ func (d *decoder) str() (lit []byte, plain bool, ok bool) {
 	start := d.pos + 1
 	i := start
 	buf := d.buf
+	for i+8 <= len(buf) && !hasSpecialByte(binary.LittleEndian.Uint64(buf[i:])) {
+		i += 8
+	}
 	for i < len(buf) && plainByte[buf[i]] {
 		i++
 	}
@@ -516,7 +541,7 @@ func (d *decoder) number() (any, bool) {
 	d.pos = i
 	lit := buf[start:i]
 	if len(lit) <= internMax {
-		slot := &d.nums[maphash.Bytes(seed, lit)&(numSlots-1)]
+		slot := &d.nums[shortHash(lit)&(numSlots-1)]
 		if slot.v != nil && slot.s == string(lit) {
 			return slot.v, true
 		}
@@ -534,13 +559,41 @@ func (d *decoder) number() (any, bool) {
 	return f, true
 }
 
+// shortSeed seeds shortHash.
+var shortSeed = maphash.Bytes(seed, []byte("short"))
+
+// shortHash hashes a key, a number or a value of at most internMax bytes
+// for the caches' slots, in a few multiplications where maphash.Bytes
+// costs a call and a round of AES: the caches compare the text of a slot,
+// so two texts of one hash only cost a miss.
+func shortHash(b []byte) uint64 {
+	const m1, m2 = 0xa0761d6478bd642f, 0xe7037ed1a0b428db
+	h := shortSeed ^ uint64(len(b))*m1
+	for len(b) >= 8 {
+		h = mix(h^binary.LittleEndian.Uint64(b), m2)
+		b = b[8:]
+	}
+	switch n := len(b); {
+	case n >= 4:
+		h = mix(h^(uint64(binary.LittleEndian.Uint32(b))|uint64(binary.LittleEndian.Uint32(b[n-4:]))<<32), m2)
+	case n > 0:
+		h = mix(h^(uint64(b[0])|uint64(b[n/2])<<8|uint64(b[n-1])<<16), m2)
+	}
+	return mix(h, m1)
+}
+
+func mix(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return hi ^ lo
+}
+
 // internKey returns the key as a string, the cached copy when the cache
 // has it.
 func (d *decoder) internKey(b []byte) string {
 	if len(b) > internMax {
 		return string(b)
 	}
-	slot := &d.keys[maphash.Bytes(seed, b)&(keySlots-1)]
+	slot := &d.keys[shortHash(b)&(keySlots-1)]
 	if *slot == string(b) {
 		return *slot
 	}
@@ -555,7 +608,7 @@ func (d *decoder) internValue(b []byte) any {
 	if len(b) > internMax {
 		return boxString(b)
 	}
-	slot := &d.strs[maphash.Bytes(seed, b)&(valueSlots-1)]
+	slot := &d.strs[shortHash(b)&(valueSlots-1)]
 	if slot.v != nil && slot.s == string(b) {
 		return slot.v
 	}

@@ -1,6 +1,7 @@
 package attr
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"os"
@@ -279,6 +280,73 @@ func TestObjectEnd(t *testing.T) {
 	} {
 		if got := objectEnd([]byte(c.text), 0); got != c.want {
 			t.Errorf("objectEnd(%q) = %d, want %d", c.text, got, c.want)
+		}
+	}
+}
+
+// A decoder is pooled between decodings: whatever a decoding left in its
+// buffers of members and elements (the trees it decoded, or the open
+// objects and arrays of a text that did not parse) is cleared, so that a
+// pooled decoder keeps no decoded tree alive.
+func TestDecoderKeepsNoTree(t *testing.T) {
+	d := new(decoder)
+	for _, text := range []string{
+		`{"a":{"b":[1,{"c":"x"},[{"d":"y"}]],"e":"z"},"f":[{"g":"h"}]}`,
+		`[{"a":[{"b":"c"},{"d":[1,2,{"e":"f"`, // cut short: open members and elements
+		`[1,"two",{"a":"b","c":"d","e":`,
+		`{"a":"b"}`,
+	} {
+		v, ok := d.decode([]byte(text))
+		if v == nil && ok {
+			t.Fatalf("%s: decoded nothing", text)
+		}
+		for i, e := range d.entries[:cap(d.entries)] {
+			if e != (entry{}) {
+				t.Fatalf("%s: member %d (%q) kept after the decoding", text, i, e.k)
+			}
+		}
+		for i, e := range d.items[:cap(d.items)] {
+			if e != nil {
+				t.Fatalf("%s: element %d (%v) kept after the decoding", text, i, e)
+			}
+		}
+	}
+}
+
+// hasSpecialByte flags a word exactly when one of its bytes is not plain:
+// every byte value in every lane, among plain bytes and beside the bytes
+// whose borrow could hide or fake one.
+func TestHasSpecialByte(t *testing.T) {
+	plainFill := []byte("aZ09 ~!#")
+	for lane := range 8 {
+		for c := range 256 {
+			for _, fill := range []byte{'a', ' ', '~', '!', '#', 0x21, 0x5b, 0x5d} {
+				w := make([]byte, 8)
+				copy(w, plainFill)
+				for i := range w {
+					if i != lane {
+						w[i] = fill
+					}
+				}
+				w[lane] = byte(c)
+				want := false
+				for _, b := range w {
+					want = want || !plainByte[b]
+				}
+				if got := hasSpecialByte(binary.LittleEndian.Uint64(w)); got != want {
+					t.Fatalf("%q: %v, want %v", w, got, want)
+				}
+			}
+		}
+	}
+	// Two bytes not plain in one word, in every pair of lanes.
+	for a := range 8 {
+		for b := range 8 {
+			w := []byte("abcdefgh")
+			w[a], w[b] = 0x1f, '"'
+			if !hasSpecialByte(binary.LittleEndian.Uint64(w)) {
+				t.Fatalf("%q: not flagged", w)
+			}
 		}
 	}
 }
