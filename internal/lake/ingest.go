@@ -266,9 +266,13 @@ func (l *Lake) ingest(ctx context.Context, paths []string, opts IngestOptions, p
 	hashes := make(chan hashed, 1)
 	g.Go(func() error {
 		defer close(hashes)
+		// Files are read in large blocks (io.Copy reads an *os.File
+		// 32 KiB at a time: thousands of system calls for a large log
+		// file).
+		buf := make([]byte, 1<<20)
 		for _, path := range logs.ListFiles(paths, report) {
 			h := hashed{path: path}
-			h.sum, h.size, h.err = fileHash(path)
+			h.sum, h.size, h.err = fileHash(path, buf)
 			select {
 			case hashes <- h:
 			case <-gctx.Done():
@@ -541,16 +545,26 @@ func (l *Lake) ingestedFiles() (map[string]bool, error) {
 	return done, nil
 }
 
-func fileHash(path string) (string, int64, error) {
+// fileHash returns the SHA-256 of a file and its size, reading it through
+// buf.
+func fileHash(path string, buf []byte) (string, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", 0, err
 	}
 	defer f.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return "", 0, err
+	var n int64
+	for {
+		k, err := f.Read(buf)
+		h.Write(buf[:k])
+		n += int64(k)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", 0, err
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
 }

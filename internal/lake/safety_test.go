@@ -277,13 +277,15 @@ func TestIngestBackgroundWriteError(t *testing.T) {
 	}
 }
 
-// The OCSF encodings of an ingest are written into arena chunks that are
-// used again once the parts referring to them are written: with small
-// buffers (a part every few thousand events) chunks are reused many times, and every
-// stored event is still its own OCSF event and raw JSON.
+// The events and OCSF encodings of an ingest are copied into arena chunks
+// that are used again once the parts referring to them are written, and
+// the parts' Parquet writers are reused: with small buffers (a part every
+// few thousand events) chunks and writers are reused many times, and every
+// stored row is still its own event's.
 func TestIngestRecyclesArenas(t *testing.T) {
 	input := writeCloudTrailFiles(t, 40, 500)
 	want := map[string]string{}
+	row := func(cells ...string) string { return strings.Join(cells, "\n") }
 	if err := logs.Walk(context.Background(), []string{input}, func(r logs.Record) error {
 		ev, err := logs.Normalize(r)
 		if err != nil {
@@ -293,7 +295,9 @@ func TestIngestRecyclesArenas(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want[EventHash(r.Raw)] = string(r.Raw) + "\n" + string(b)
+		c := ev.Common()
+		want[EventHash(r.Raw)] = row(string(r.Raw), string(b), time.UnixMilli(c.Time).UTC().Format(time.RFC3339Nano),
+			c.Metadata.UID, c.Cloud.Account.UID, c.Actor.User.Name, c.SrcEndpoint.IP, c.API.Operation)
 		return nil
 	}, nil); err != nil {
 		t.Fatal(err)
@@ -307,13 +311,13 @@ func TestIngestRecyclesArenas(t *testing.T) {
 	if st.PartsWritten < 5 || pool.reused < 5 {
 		t.Fatalf("%d parts written, %d chunks reused: the test does not recycle chunks", st.PartsWritten, pool.reused)
 	}
-	got := query(t, l, "SELECT event_hash, raw, ocsf FROM events")
+	got := query(t, l, "SELECT event_hash, raw, ocsf, time, event_uid, account_uid, actor_user_name, src_ip, api_operation FROM events")
 	if len(got) != len(want) || len(want) != 40*500 {
 		t.Fatalf("%d rows, want %d", len(got), len(want))
 	}
 	for _, r := range got {
-		if w := want[r[0]]; r[1]+"\n"+r[2] != w {
-			t.Fatalf("event %s: stored\n%s\n%s\nwant\n%s", r[0], r[1], r[2], w)
+		if w := want[r[0]]; row(r[1:]...) != w {
+			t.Fatalf("event %s: stored\n%s\nwant\n%s", r[0], row(r[1:]...), w)
 		}
 	}
 }

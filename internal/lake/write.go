@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
@@ -34,6 +35,10 @@ const rowGroupSize = 128 * 1024
 type zstdCodec struct {
 	enc *zstd.Encoder
 	dec pzstd.Codec
+	// writers are the part files' Parquet writers, kept for reuse (see
+	// writer).
+	mu      sync.Mutex
+	writers []*parquet.GenericWriter[Row]
 }
 
 // newZstdCodec returns a codec for up to concurrency simultaneous Encode
@@ -49,6 +54,39 @@ func newZstdCodec(concurrency int) (*zstdCodec, error) {
 		return nil, fmt.Errorf("lake: zstd: %w", err)
 	}
 	return &zstdCodec{enc: enc}, nil
+}
+
+// writer returns a Parquet writer of part files to out: one that wrote a
+// part before, reset, or a new one. A new writer's buffers (column values,
+// pages, dictionaries, encoders) grow while the first pages are written,
+// for every part file; a reset one keeps them.
+func (c *zstdCodec) writer(out io.Writer) *parquet.GenericWriter[Row] {
+	c.mu.Lock()
+	if n := len(c.writers); n > 0 {
+		w := c.writers[n-1]
+		c.writers = c.writers[:n-1]
+		c.mu.Unlock()
+		w.Reset(out)
+		return w
+	}
+	c.mu.Unlock()
+	return parquet.NewGenericWriter[Row](out,
+		parquet.Compression(c),
+		parquet.MaxRowsPerRowGroup(rowGroupSize),
+		parquet.CreatedBy("vigil", "", ""),
+		// No min/max bounds for the event bodies: they would copy whole
+		// events (megabytes for a large one) into the page headers, column
+		// index and footer, and no query filters on them.
+		parquet.SkipPageBounds("raw"), parquet.SkipPageBounds("ocsf"),
+		parquet.SkipPageStatistics("raw"), parquet.SkipPageStatistics("ocsf"),
+	)
+}
+
+// putWriter takes back a writer closed without error.
+func (c *zstdCodec) putWriter(w *parquet.GenericWriter[Row]) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.writers = append(c.writers, w)
 }
 
 func (c *zstdCodec) String() string                            { return "ZSTD" }
@@ -104,16 +142,7 @@ func writePart(dir string, rows []Row, codec *zstdCodec) (string, error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	w := parquet.NewGenericWriter[Row](tmp,
-		parquet.Compression(codec),
-		parquet.MaxRowsPerRowGroup(rowGroupSize),
-		parquet.CreatedBy("vigil", "", ""),
-		// No min/max bounds for the event bodies: they would copy whole
-		// events (megabytes for a large one) into the page headers, column
-		// index and footer, and no query filters on them.
-		parquet.SkipPageBounds("raw"), parquet.SkipPageBounds("ocsf"),
-		parquet.SkipPageStatistics("raw"), parquet.SkipPageStatistics("ocsf"),
-	)
+	w := codec.writer(tmp)
 	// Rows sorted in place are written as they are; otherwise they are
 	// copied in order through a small window (the writer starts a new row
 	// group every rowGroupSize rows itself).
@@ -136,6 +165,7 @@ func writePart(dir string, rows []Row, codec *zstdCodec) (string, error) {
 	if err := w.Close(); err != nil {
 		return "", fmt.Errorf("lake: write %s: %w", final, err)
 	}
+	codec.putWriter(w)
 	if err := tmp.Sync(); err != nil {
 		return "", fmt.Errorf("lake: sync %s: %w", final, err)
 	}
