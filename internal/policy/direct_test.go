@@ -585,11 +585,13 @@ func FuzzDirectMatchesOPA(f *testing.F) {
 		"some rel in r.relationships\n\t[rel.type, rel.target_id] in pairs",
 		"not [r.type, r.tags.k] in pairs",
 		"[r.id, r.type] in parents",
+		"some x in r.tags\n\tescalating(x)",
+		"not escalating(r.type)",
 	} {
 		f.Add(seed)
 	}
 	inv := []*resource.Resource{
-		{ID: "lb-1", Provider: resource.AWS, Class: resource.ClassLoadBalancer, Type: "T", Tags: map[string]string{"k": "lb-2", "ts": "2026-08-25T23:59:59Z"},
+		{ID: "lb-1", Provider: resource.AWS, Class: resource.ClassLoadBalancer, Type: "T", Tags: map[string]string{"k": "lb-2", "ts": "2026-08-25T23:59:59Z", "a": "IAM:Put*"},
 			Facts: resource.Facts{LoadBalancer: &resource.LoadBalancer{Public: resource.Bool(true), Listeners: []resource.Listener{{Protocol: "http", Port: 80}}}}},
 		{ID: "lb-2", Provider: resource.GCP, Class: resource.ClassLoadBalancer, Type: "T",
 			Relationships: []resource.Relationship{{Type: "listener_of", TargetID: "lb-1"}, {Type: "x", TargetID: "lb-3"}},
@@ -603,6 +605,14 @@ func FuzzDirectMatchesOPA(f *testing.F) {
 		f.Fatal(err)
 	}
 	weakTLSText := string(b)[strings.Index(string(b), "weak_tls(v) if"):strings.Index(string(b), "message[r.id]")]
+	// escalating (native.go), as iam-policy-privilege-escalation
+	// defines it, with its set.
+	b, err = fs.ReadFile(rules.FS(), "iampolicy/iam_policy_privilege_escalation.rego")
+	if err != nil {
+		f.Fatal(err)
+	}
+	escText := string(b)[strings.Index(string(b), "escalation := {"):strings.Index(string(b), "conditional(s)")] +
+		string(b)[strings.Index(string(b), "escalating(a) if"):strings.Index(string(b), "message[id]")]
 	// lib/time, whose functions are computed in Go (gotime.go).
 	timeLib, err := fs.ReadFile(rules.FS(), "lib/time.rego")
 	if err != nil {
@@ -612,7 +622,7 @@ func FuzzDirectMatchesOPA(f *testing.F) {
 		src := header("f", "load_balancer", "") + "import data.vigil.lib.time as t\n\nmax_days := 7\n\nparents contains rel.target_id if {\n\tsome r in input.resources.load_balancer\n\tsome rel in r.relationships\n\trel.type == \"listener_of\"\n}\n\n" +
 			"pairs contains [rel.type, rel.target_id] if {\n\tsome r in input.resources.load_balancer\n\tsome rel in r.relationships\n\tnot rel.type == \"x\"\n}\n\n" +
 			"pairs contains [r.type, r.id] if {\n\tsome r in input.resources.load_balancer\n\tr.facts.load_balancer.waf == false\n}\n\n" +
-			"known(r) if is_boolean(r.facts.load_balancer.public)\n\n" + weakTLSText + "\n" +
+			"known(r) if is_boolean(r.facts.load_balancer.public)\n\n" + weakTLSText + "\n" + escText + "\n" +
 			"fail contains r.id if {\n\tsome r in input.resources.load_balancer\n\t" + cond + "\n}\n"
 		dir := writePack(t, map[string]string{"f.rego": src, "time.rego": string(timeLib)})
 		opa, err := New(context.Background(), []Source{DirSource(dir)}, withoutDirect())

@@ -253,3 +253,39 @@ func TestNativePredicatesMatchOPA(t *testing.T) {
 	compareEngines(t, direct, opa, inv)
 	compareOnTerms(t, []Source{DirSource(dir)}, opa, inv)
 }
+
+// TestEscalatingMatchesOPA: iam-policy-privilege-escalation, its
+// escalating(a) computed in Go (lower-casing, the escalation set,
+// gobwas/glob patterns), judges like OPA over many spellings of actions:
+// exact and mixed case, wildcards, glob syntax (classes, alternatives,
+// escapes), patterns that do not compile, and statements the other
+// conditions rule out.
+func TestEscalatingMatchesOPA(t *testing.T) {
+	b, err := fs.ReadFile(rules.FS(), "iampolicy/iam_policy_privilege_escalation.rego")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := writePack(t, map[string]string{"esc.rego": string(b)})
+	direct, opa := directAndOPA(t, dir)
+	if d := direct.direct[0]; d == nil || !d.onGo {
+		t.Fatal("iam-policy-privilege-escalation is not evaluated on the Go fields")
+	}
+	actions := []string{"iam:AttachUserPolicy", "IAM:PUTROLEPOLICY", "iam:createaccesskey", "iam:*", "iam:Put*", "iam:?ut*", "*", "*:*", "iam:*Policy",
+		"s3:*", "iam:pass*", "iam:[a-c]*", "iam:[!a-c]*", "iam:{put,attach}*", "iam:{get,list}*", "iam:\\*", "iam:*[", "iam:{put", "iam:create?ccesskey",
+		"", "iam:", "?", "iam:createaccesskey ", "İAM:PUT*", "iam:*user*", "ec2:*", "iam:Update*Profile"}
+	var inv []*resource.Resource
+	for i, a := range actions {
+		for k, st := range []resource.Statement{
+			{Effect: "Allow", Actions: []string{a}, Resources: []string{"*"}},
+			{Effect: "Allow", Actions: []string{"s3:getobject", a}, Resources: []string{"arn:aws:s3:::b", "*"}},
+			{Effect: "Deny", Actions: []string{a}, Resources: []string{"*"}},
+			{Effect: "Allow", Actions: []string{a}, Resources: []string{"arn:aws:iam::1:user/x"}},
+			{Effect: "Allow", Actions: []string{a}, Resources: []string{"*"}, Conditions: []resource.Condition{{Operator: "Bool", Key: "aws:MultiFactorAuthPresent", Values: []string{"true"}}}},
+		} {
+			managed := []string{"customer", "inline", "aws"}[(i+k)%3]
+			inv = append(inv, &resource.Resource{ID: fmt.Sprintf("p-%d-%d", i, k), Provider: resource.AWS, Class: resource.ClassIAMPolicy, Type: "T",
+				Facts: resource.Facts{Policy: &resource.Policy{Managed: managed, Document: &resource.PolicyDocument{Statements: []resource.Statement{st}}}}})
+		}
+	}
+	compareEngines(t, direct, opa, inv)
+}

@@ -6,7 +6,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
+	"github.com/gobwas/glob"
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
@@ -29,6 +31,9 @@ type nativePred struct {
 	deps        []string
 	fingerprint string
 	eval        func(string) bool
+	// build, when eval is nil, makes the predicate from the module's
+	// constants (nil when they are not of the form it reads).
+	build func(mod *modCtx) func(string) bool
 }
 
 // nativePreds are the known native predicates, by function name.
@@ -37,6 +42,10 @@ var nativePreds = map[string]nativePred{
 	// "TLSv1.1"...), as the load balancer, queue, CDN and API gateway
 	// rules define it with regex.replace, regex.match and to_number.
 	"weak_tls": {deps: []string{"weak_tls", "tls_number"}, fingerprint: "143edb068c21f57b29e96de47dfe47860f79df3b27bd0a4809a614840d03344c", eval: weakTLS},
+	// escalating(a): the action a, lower-cased, is one of the module's set
+	// escalation, or a pattern with * or ? that glob.match (no
+	// delimiters) matches to one (iam-policy-privilege-escalation).
+	"escalating": {deps: []string{"escalating", "wildcard"}, fingerprint: "d8187ea90dd6b47a645d6d029d87e4e05d76b0b253402301c52f27f8a508f8e1", build: escalatingPred},
 }
 
 // funcFingerprint is the fingerprint of the Rego text of the definitions
@@ -62,6 +71,9 @@ func nativeFor(mod *modCtx, name string) func(string) bool {
 	np, ok := nativePreds[name]
 	if !ok || funcFingerprint(mod.funcs, np.deps) != np.fingerprint {
 		return nil
+	}
+	if np.eval == nil {
+		return np.build(mod)
 	}
 	return np.eval
 }
@@ -109,4 +121,89 @@ func weakTLS(v string) bool {
 		return false
 	}
 	return ast.NumberCompare(ast.Number(num), ast.Number("1.2")) < 0
+}
+
+// escalatingPred is
+//
+//	escalating(a) if lower(a) in escalation
+//
+//	escalating(a) if {
+//		p := lower(a)
+//		wildcard(p)
+//		some e in escalation
+//		glob.match(p, null, e)
+//	}
+//
+//	wildcard(p) if contains(p, "*")
+//
+//	wildcard(p) if contains(p, "?")
+//
+// over the module's constant set of strings escalation: OPA's lower is
+// strings.ToLower, and glob.match compiles the pattern with gobwas/glob
+// and no delimiters (a pattern that does not compile is undefined).
+func escalatingPred(mod *modCtx) func(string) bool {
+	vals, ok := mod.valueSets["escalation"]
+	if !ok {
+		return nil
+	}
+	set := make(map[string]bool, len(vals))
+	list := make([]string, 0, len(vals))
+	for _, v := range vals {
+		s, ok := v.(ast.String)
+		if !ok {
+			return nil
+		}
+		set[string(s)] = true
+		list = append(list, string(s))
+	}
+	return func(a string) bool {
+		p := strings.ToLower(a)
+		if set[p] {
+			return true
+		}
+		if !strings.Contains(p, "*") && !strings.Contains(p, "?") {
+			return false
+		}
+		g, err := globs.compile(p)
+		if err != nil {
+			return false
+		}
+		for _, e := range list {
+			if g.Match(e) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// globCache holds compiled glob patterns (no delimiters), as OPA's
+// glob.match caches them; cleared when it reaches globCacheMax.
+type globCache struct {
+	mu sync.Mutex
+	m  map[string]*glob.Pattern
+}
+
+const globCacheMax = 1024
+
+var globs = &globCache{m: map[string]*glob.Pattern{}}
+
+func (c *globCache) compile(pattern string) (*glob.Pattern, error) {
+	c.mu.Lock()
+	g, ok := c.m[pattern]
+	c.mu.Unlock()
+	if ok {
+		return g, nil
+	}
+	g, err := glob.Compile(pattern)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.m) >= globCacheMax {
+		clear(c.m)
+	}
+	c.m[pattern] = g
+	c.mu.Unlock()
+	return g, nil
 }

@@ -48,7 +48,7 @@ escalates(s) if {
 	"*" in s.resources
 	not admin(s)
 	some a in s.actions
-	escalating(lower(a))
+	escalating(a)
 }
 
 admin(s) if {
@@ -56,12 +56,13 @@ admin(s) if {
 	a in admin_actions
 }
 
-# escalating(pattern) is true when the IAM action pattern (lower case, with
-# * and ? wildcards) covers an escalation action. glob.match caches each
-# compiled pattern.
-escalating(p) if escalation[p]
+# escalating(a) is true when the IAM action pattern a, lower-cased (with *
+# and ? wildcards), covers an escalation action. glob.match caches each
+# compiled pattern; the engine computes the function in Go (native.go).
+escalating(a) if lower(a) in escalation
 
-escalating(p) if {
+escalating(a) if {
+	p := lower(a)
 	wildcard(p)
 	some e in escalation
 	glob.match(p, null, e)
