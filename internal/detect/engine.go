@@ -140,8 +140,14 @@ type Engine struct {
 	sources *logs.Registry
 	reader  logs.Reader
 	// noBufferReuse makes Run read every file into buffers of its own
-	// (tests compare the two).
-	noBufferReuse bool
+	// (tests compare the two); scribbleReturned makes it overwrite each
+	// read buffer as it goes back to the pool (tests: a record used
+	// after that reads garbage).
+	noBufferReuse    bool
+	scribbleReturned bool
+	// arena holds the emitter's copies of events read into lent buffers
+	// that are kept past the buffer's release (evidence, alerts).
+	arena rawArena
 	// LoadErrors lists the rule files (or documents) that could not be
 	// loaded, with reasons.
 	LoadErrors []sigma.LoadError
@@ -332,7 +338,9 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 			onlyValueCount, span := true, time.Duration(0)
 			for _, co := range corrs {
 				if refersTo(co, r) {
-					e.members[r] = append(e.members[r], memberOf(co, r))
+					m := memberOf(co, r)
+					m.alerts = e.corrInfo[co] != nil && !e.silentCorr[co]
+					e.members[r] = append(e.members[r], m)
 					onlyValueCount = onlyValueCount && co.Type == sigma.ValueCount
 					if span == 0 || co.Timespan < span {
 						span = co.Timespan
@@ -475,6 +483,9 @@ type Hit struct {
 	key   eventKey
 	keyed bool
 	wm    time.Time
+	// lease, when not nil, holds the read buffer Record.Raw points into
+	// (not copied: see Engine.leanRule); nil when Raw is the hit's own.
+	lease *bufLease
 }
 
 // prepared is a worker's tuning decision and alert for one matched rule.
@@ -903,6 +914,12 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 	if h.normalized {
 		p.Norm = h.Norm
 	}
+	if h.lease != nil {
+		// The event's raw JSON is the read buffer's: hold the buffer
+		// until the event is correlated.
+		p.lease = h.lease
+		p.lease.refs++
+	}
 	if late {
 		// Later than the reorder window: correlated now, against the
 		// windows still held.
@@ -921,7 +938,10 @@ func (e *Engine) correlate(ctx context.Context, p *pending, fn func(*Alert) erro
 	if p.T.After(e.latest) {
 		e.latest = p.T
 	}
-	cur := &Hit{Record: p.Rec, Time: p.T, Norm: p.Norm, normalized: p.Norm != nil}
+	cur := &Hit{Record: p.Rec, Time: p.T, Norm: p.Norm, normalized: p.Norm != nil, lease: p.lease}
+	if p.lease != nil {
+		defer p.lease.unref()
+	}
 	for i, r := range p.Rules {
 		vals := p.Values[i]
 		e.remember(r, cur, vals)

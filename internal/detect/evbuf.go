@@ -21,6 +21,9 @@ type corrMember struct {
 	fields []string // parallel: the rule's field for each name
 	// prefix is corrKey(co) and a NUL: the start of the evidence key.
 	prefix string
+	// alerts is set when co raises alerts (not disabled by the tuning,
+	// not silent): only then is its evidence kept.
+	alerts bool
 }
 
 // bufEvent is an event kept as correlation evidence (and in checkpoints).
@@ -85,6 +88,13 @@ func groupString(names []string, vals func(i int) string) string {
 // feeds, in the group its values put it in.
 func (e *Engine) remember(r *sigma.Rule, h *Hit, vals map[string]string) {
 	for _, m := range e.members[r] {
+		if !m.alerts {
+			// Evidence of a correlation that raises no alert (one that
+			// only feeds another, or one disabled) is never read.
+			continue
+		}
+		// Kept past the read buffer's release: the event's own copy.
+		e.own(h)
 		// The key is corrKey(co) NUL groupString(...), built in a reused
 		// buffer: a string is made only for a group not held yet.
 		kb := append(e.keyBuf[:0], m.prefix...)
@@ -152,6 +162,7 @@ func (e *Engine) evidence(hit sigma.CorrelationHit, cur *Hit) []Event {
 	if cur == nil {
 		return out
 	}
+	e.own(cur) // the alert keeps it
 	if !cur.normalized {
 		cur.Norm, cur.normalized = e.normalize(cur.Record), true
 	}

@@ -3,9 +3,12 @@ package detect
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/vigil-sec/vigil/internal/logs"
 )
@@ -39,7 +42,9 @@ func TestBatchReusedBuffersSameAlerts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		eng.noBufferReuse = !reuse
+		// Buffers are overwritten as they go back to the pool: an event
+		// used after its buffer was given back reads garbage.
+		eng.noBufferReuse, eng.scribbleReturned = !reuse, reuse
 		sink := &collectSink{}
 		if err := eng.Run(context.Background(), []string{dir}, sink, RunOptions{}); err != nil {
 			t.Fatal(err)
@@ -68,6 +73,82 @@ func TestBatchReusedBuffersSameAlerts(t *testing.T) {
 		}
 		if string(w) != string(g) {
 			t.Fatalf("alert %d differs:\n got %.400s\nwant %.400s", i, g, w)
+		}
+	}
+}
+
+// TestLeasedEventInChainAlert: an event that only feeds correlations is
+// not copied out of its read buffer; the buffer is held while the event
+// waits in the reorder buffer. Here the event that completes a chained
+// correlation (a key used from a second network after its creation) is
+// near the end of a file larger than the pooled buffers, so it is
+// correlated only once the next file is read, and it is the alert's last
+// evidence: the buffers are overwritten as they go back to the pool, and
+// the alert must be what a run with buffers of its own raises.
+func TestLeasedEventInChainAlert(t *testing.T) {
+	const title = "AWS Access Key Created And Used From Another Network"
+	dir := t.TempDir()
+	filler := func(i int, at time.Time) map[string]any {
+		e := ctEvent(i, "DescribeInstances", "arn:aws:iam::111122223333:user/ops", "192.0.2.10")
+		e["eventTime"] = at.Format(time.RFC3339)
+		e["eventID"] = fmt.Sprintf("filler-%06d", i)
+		return e
+	}
+	create := ctEvent(1, "CreateAccessKey", "arn:aws:iam::111122223333:user/admin", "198.51.100.7")
+	create["eventTime"] = t0.Format(time.RFC3339)
+	create["responseElements"] = map[string]any{"accessKey": map[string]any{
+		"accessKeyId": "AKIAEXAMPLENEWKEY001", "userName": "bob", "status": "Active"}}
+	use := ctEvent(2, "PutObject", "arn:aws:iam::111122223333:user/bob", "203.0.113.200")
+	use["eventSource"] = "s3.amazonaws.com"
+	use["userIdentity"].(map[string]any)["accessKeyId"] = "AKIAEXAMPLENEWKEY001"
+	use["eventTime"] = t0.Add(10 * time.Minute).Format(time.RFC3339)
+	// Each file well over the pool's 1 MB threshold.
+	first := []map[string]any{create}
+	for i := range 2500 {
+		first = append(first, filler(i, t0.Add(time.Duration(i)*200*time.Millisecond)))
+	}
+	first = append(first, use)
+	writeTrail(t, dir, "a.json", first...)
+	var second []map[string]any
+	for i := range 2500 {
+		second = append(second, filler(10000+i, t0.Add(time.Hour+time.Duration(i)*time.Second)))
+	}
+	writeTrail(t, dir, "b.json", second...)
+	writeTrail(t, dir, "c.json", second...) // the same events: read into a buffer given back
+	for _, f := range []string{"a.json", "b.json"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() < 1<<20 {
+			t.Fatalf("%s: %v, size below the pooled buffers' threshold", f, err)
+		}
+	}
+	run := func(reuse bool) []*Alert {
+		eng, err := New(context.Background(), Config{Version: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eng.noBufferReuse, eng.scribbleReturned = !reuse, reuse
+		sink := &collectSink{}
+		if err := eng.Run(context.Background(), []string{dir}, sink, RunOptions{Workers: 1}); err != nil {
+			t.Fatal(err)
+		}
+		return sink.alerts
+	}
+	want, got := run(false), run(true)
+	if len(alertsOf(want, title)) != 1 {
+		t.Fatalf("%d %q alerts in the reference run, want 1", len(alertsOf(want, title)), title)
+	}
+	sameAlerts(t, "batch run with held read buffers", want, got)
+	for i := range min(len(want), len(got)) {
+		w, _ := MarshalFinding(want[i])
+		g, _ := MarshalFinding(got[i])
+		if string(w) != string(g) {
+			t.Fatalf("alert %d differs:\n got %.600s\nwant %.600s", i, g, w)
+		}
+		// The alert's events as well (sinks other than the finding's
+		// read them).
+		for j := range min(len(want[i].Events), len(got[i].Events)) {
+			if w, g := want[i].Events[j].Record.Raw, got[i].Events[j].Record.Raw; !bytes.Equal(w, g) {
+				t.Fatalf("alert %d event %d differs:\n got %.300s\nwant %.300s", i, j, g, w)
+			}
 		}
 	}
 }

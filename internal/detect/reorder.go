@@ -79,6 +79,8 @@ type pending struct {
 	Norm ocsf.Event
 	// ns is T in Unix nanoseconds (set when the event enters the heap).
 	ns int64
+	// lease holds the read buffer Rec.Raw points into, when it does.
+	lease *bufLease
 }
 
 func (p *pending) before(q *pending) bool {

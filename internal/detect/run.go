@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vigil-sec/vigil/internal/logs"
+	"github.com/vigil-sec/vigil/internal/sigma"
 )
 
 // RunOptions tunes a batch run.
@@ -73,11 +74,15 @@ type fileResult struct {
 	chunks [][]Hit
 	done   bool
 	// Set when done: the input errors, the events read, the newest event
-	// time in the file, and the context's error.
-	errs   []logs.InputError
-	events int64
-	newest time.Time
-	err    error
+	// time in the file, and the context's error; lease, the file's read
+	// buffers that hits point into, and giveBack, what returns them to
+	// the pool (nil when none was lent).
+	errs     []logs.InputError
+	events   int64
+	newest   time.Time
+	err      error
+	lease    *bufLease
+	giveBack func()
 }
 
 func newFileResult() *fileResult { return &fileResult{ready: make(chan struct{}, 1)} }
@@ -91,12 +96,13 @@ func (r *fileResult) send(c []Hit) {
 }
 
 // finish hands the last hits and the file's totals to the emitter.
-func (r *fileResult) finish(c []Hit, errs []logs.InputError, events int64, newest time.Time, err error) {
+func (r *fileResult) finish(c []Hit, errs []logs.InputError, events int64, newest time.Time, err error, lease *bufLease, giveBack func()) {
 	r.mu.Lock()
 	if len(c) > 0 {
 		r.chunks = append(r.chunks, c)
 	}
 	r.errs, r.events, r.newest, r.err, r.done = errs, events, newest, err, true
+	r.lease, r.giveBack = lease, giveBack
 	r.mu.Unlock()
 	r.signal()
 }
@@ -230,6 +236,13 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 				break
 			}
 		}
+		if r.lease != nil {
+			// Every hit of the file is emitted: its buffers go back to
+			// the pool once no event waiting in the reorder buffer
+			// points into them.
+			r.lease.giveBack, r.lease.done = r.giveBack, true
+			r.lease.maybeRelease()
+		}
 		<-window
 		results[i] = nil
 		for _, ie := range r.errs {
@@ -260,20 +273,41 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 // out of them.
 func (e *Engine) matchFile(ctx context.Context, rd logs.Reader, m *Matcher, path string, r *fileResult) {
 	var (
-		cur    []Hit
-		errs   []logs.InputError
-		events int64
-		newest time.Time
-		arena  rawArena
-		kh     keyHasher
+		cur      []Hit
+		errs     []logs.InputError
+		events   int64
+		newest   time.Time
+		arena    rawArena
+		kh       keyHasher
+		lease    *bufLease
+		giveBack func()
 	)
+	if rd.Buffers != nil {
+		// The file's lent buffers stay out of the pool until the emitter
+		// is done with the events that point into them (see bufLease).
+		lease = &bufLease{}
+		rd.Hold = func(lent [][]byte, gb func()) {
+			giveBack = gb
+			if e.scribbleReturned {
+				giveBack = func() {
+					for _, b := range lent {
+						b = b[:cap(b)]
+						for i := range b {
+							b[i] = 'x'
+						}
+					}
+					gb()
+				}
+			}
+		}
+	}
 	// A bug tripped by one input must not take the whole run down: report
 	// it against the file and go on with the others (the hits of the
 	// chunks already handed over still count).
 	defer func() {
 		if p := recover(); p != nil {
 			errs = append(errs, logs.InputError{File: path, Offset: -1, Err: fmt.Errorf("internal error reading this file: %v", p)})
-			r.finish(nil, errs, events, newest, nil)
+			r.finish(nil, errs, events, newest, nil, nil, nil)
 		}
 	}()
 	fn := func(rec logs.Record) error {
@@ -285,7 +319,15 @@ func (e *Engine) matchFile(ctx context.Context, rd logs.Reader, m *Matcher, path
 		var h Hit
 		if m.matchAt(rec, t, &h) {
 			if rd.Buffers != nil {
-				h.Record.Raw = arena.copy(rec.Raw)
+				if e.alertsOn(h.Rules) {
+					// Its alerts keep the event: a copy of its own.
+					h.Record.Raw = arena.copy(rec.Raw)
+				} else {
+					// Only correlations see it (most hits: events that
+					// feed value_count correlations): it points into the
+					// read buffer, held until the emitter is done with it.
+					h.lease = lease
+				}
 			}
 			h.wm = newest
 			h.key, h.keyed = kh.key(h.Record), true
@@ -308,7 +350,52 @@ func (e *Engine) matchFile(ctx context.Context, rd logs.Reader, m *Matcher, path
 	} else {
 		err = rd.ReadFile(ctx, path, fn, onErr)
 	}
-	r.finish(cur, errs, events, newest, err)
+	r.finish(cur, errs, events, newest, err, lease, giveBack)
+}
+
+// alertsOn reports whether any of rules raises its own alerts (an alert
+// keeps its events).
+func (e *Engine) alertsOn(rules []*sigma.Rule) bool {
+	for _, r := range rules {
+		if e.info[r] != nil && !e.silent[r] {
+			return true
+		}
+	}
+	return false
+}
+
+// bufLease holds a file's lent read buffers (logs.Reader.Hold) while
+// matched events that point into them wait in the reorder buffer. The
+// emitting goroutine alone counts the references and gives the buffers
+// back: once it has taken every hit of the file (done) and the last such
+// event has been correlated. Events kept longer (correlation evidence,
+// alerts) are copied first (Engine.own).
+type bufLease struct {
+	refs     int
+	done     bool
+	giveBack func()
+}
+
+func (l *bufLease) unref() {
+	l.refs--
+	l.maybeRelease()
+}
+
+func (l *bufLease) maybeRelease() {
+	if l.done && l.refs == 0 && l.giveBack != nil {
+		l.giveBack()
+		l.giveBack = nil
+	}
+}
+
+// own gives h its own copy of its raw event when it points into a read
+// buffer held by a lease (which h then no longer needs).
+func (e *Engine) own(h *Hit) {
+	if h.lease == nil {
+		return
+	}
+	h.Record.Raw = e.arena.copy(h.Record.Raw)
+	h.lease = nil
 }
 
 // arenaChunk is the size of a rawArena's chunks: large enough that copying

@@ -67,6 +67,77 @@ func TestReaderBuffersReused(t *testing.T) {
 	}
 }
 
+// TestReaderHoldBuffers: with Reader.Hold, a file's lent buffer stays out
+// of the pool (its records intact while another file is read) until the
+// caller gives it back; then the next file reuses it.
+func TestReaderHoldBuffers(t *testing.T) {
+	dir := t.TempDir()
+	var paths []string
+	for f := range 3 {
+		var recs []string
+		for i, n := 0, 0; n < minPooled+1000; i++ {
+			recs = append(recs, ct("CreateUser", fmt.Sprintf("id-%d-%05d", f, i)))
+			n += len(recs[i]) + 1
+		}
+		p := filepath.Join(dir, fmt.Sprintf("f%d.json", f))
+		if err := os.WriteFile(p, []byte(`{"Records":[`+strings.Join(recs, ",")+`]}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	pool := &BufferPool{}
+	var (
+		held     [][]byte
+		giveBack func()
+	)
+	rd := Reader{Buffers: pool, Hold: func(lent [][]byte, gb func()) {
+		if giveBack != nil {
+			t.Fatal("Hold called again before the first buffers were given back")
+		}
+		held, giveBack = lent, gb
+	}}
+	read := func(p string) (first []byte, raws []string) {
+		t.Helper()
+		err := rd.ReadFile(context.Background(), p, func(rec Record) error {
+			if first == nil {
+				first = rec.Raw
+			}
+			raws = append(raws, string(rec.Raw))
+			return nil
+		}, func(e InputError) { t.Errorf("input error %v", e) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return first, raws
+	}
+	first0, raws0 := read(paths[0])
+	if len(held) != 1 || giveBack == nil {
+		t.Fatalf("Hold got %d buffers, want the one lent", len(held))
+	}
+	if len(pool.free) != 0 {
+		t.Fatalf("pool holds %d buffers while the file's buffer is held, want 0", len(pool.free))
+	}
+	gb := giveBack
+	giveBack = nil
+	first1, _ := read(paths[1])
+	if unsafe.SliceData(first1) == unsafe.SliceData(first0) {
+		t.Fatal("a held buffer was lent again")
+	}
+	if string(first0) != raws0[0] {
+		t.Fatalf("a record of the held buffer changed: %.80s", first0)
+	}
+	gb()
+	giveBack()
+	if len(pool.free) != 2 {
+		t.Fatalf("pool holds %d buffers after both were given back, want 2", len(pool.free))
+	}
+	giveBack = nil
+	first2, _ := read(paths[2])
+	if p := unsafe.SliceData(first2); p != unsafe.SliceData(first0) && p != unsafe.SliceData(first1) {
+		t.Error("the third file did not reuse a buffer given back")
+	}
+}
+
 // TestBufferPoolBounded keeps at most maxPooledBuffers, the largest ones.
 func TestBufferPoolBounded(t *testing.T) {
 	p := &BufferPool{}

@@ -91,6 +91,14 @@ type Reader struct {
 	// reading the file). Record.Raw then points into a lent buffer: fn
 	// must copy what it keeps after ReadFile or Read returns.
 	Buffers *BufferPool
+	// Hold, when set with Buffers, keeps the buffers lent for a file past
+	// the end of ReadFile or Read: instead of giving them back, the reader
+	// calls Hold once, as it returns, with the buffers (nil when none was
+	// lent) and a function that gives them back to the pool. Record.Raw of
+	// the file's records stays valid until the caller calls giveBack
+	// (once); the caller may also never call it (the buffers are then
+	// garbage collected once unreferenced).
+	Hold func(lent [][]byte, giveBack func())
 }
 
 func (rd Reader) sources() *Registry {
@@ -254,6 +262,9 @@ func (rd Reader) read(ctx context.Context, name string, r io.Reader, size int64,
 		r = br
 	}
 	s := &splitter{ctx: ctx, name: name, fn: fn, onErr: onErr, cls: newClassifier(rd.sources()), pool: rd.Buffers}
+	if rd.Buffers != nil {
+		s.hold = rd.Hold
+	}
 	return s.run(r, hint, known)
 }
 

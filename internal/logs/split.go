@@ -55,12 +55,21 @@ func (lr *lineReader) alloc(n int) []byte {
 }
 
 // release gives the lent buffers back to the pool: no record handed out
-// may be used after it.
-func (lr *lineReader) release() {
-	for _, b := range lr.lent {
-		lr.pool.put(b)
-	}
+// may be used after it. With hold set (Reader.Hold), hold gets them and
+// the function that gives them back instead.
+func (lr *lineReader) release(hold func([][]byte, func())) {
+	lent, pool := lr.lent, lr.pool
 	lr.lent, lr.buf = nil, nil
+	giveBack := func() {
+		for _, b := range lent {
+			pool.put(b)
+		}
+	}
+	if hold != nil {
+		hold(lent, giveBack)
+		return
+	}
+	giveBack()
 }
 
 // next returns the next line without its '\n', its stream offset and 1-based
@@ -164,8 +173,10 @@ type splitter struct {
 	fn    func(Record) error
 	onErr func(InputError)
 	cls   *classifier
-	// pool lends large read buffers (Reader.Buffers), or is nil.
+	// pool lends large read buffers (Reader.Buffers), or is nil; hold
+	// keeps them past the end of the file (Reader.Hold), or is nil.
 	pool *BufferPool
+	hold func([][]byte, func())
 
 	// base is the stream offset of doc[0]; doc is the buffer positions refer
 	// to in document mode, with lineAt/lineOff caching line counting.
@@ -196,7 +207,7 @@ var errStop = errors.New("stop")
 
 func (s *splitter) run(r io.Reader, hint int, known int64) error {
 	lr := &lineReader{r: r, first: hint, known: known, pool: s.pool}
-	defer lr.release()
+	defer lr.release(s.hold)
 	if s.pool != nil {
 		s.marks = s.pool.getMarks()
 		defer func() { s.pool.putMarks(s.marks) }()
