@@ -123,13 +123,13 @@ type Engine struct {
 	// correlations ahead of the watermark: events older than it are late.
 	released time.Time
 	// dedup holds the keys of matched events seen (event time in Unix
-	// nanoseconds), swept at flushTick boundaries of the watermark
-	// (dedupSwept the last).
-	dedup      map[eventKey]int64
+	// nanoseconds) in buckets of event time (see dedupBucket), dropped
+	// whole as the watermark crosses their end (dedupSwept the last
+	// boundary crossed); dedupLast and dedupCur are the bucket used last.
+	dedup      map[int64]map[eventKey]int64
 	dedupSwept time.Time
-	// dedupLog lists dedup's keys with their times, in the order they
-	// were added (sweepDedup walks it instead of the map).
-	dedupLog []dedupEntry
+	dedupLast  int64
+	dedupCur   map[eventKey]int64
 	// keyBuf and keyNames are repeat's and remember's scratch space (Emit runs on one
 	// goroutine).
 	keyBuf   []byte
@@ -176,7 +176,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		evbuf:      map[string]*[]bufEvent{},
 		refresh:    map[*sigma.Rule]*repeatSpec{},
 		seen:       map[string]time.Time{},
-		dedup:      map[eventKey]int64{},
+		dedup:      map[int64]map[eventKey]int64{},
 		window:     cfg.ReorderWindow,
 		stats:      NewStats(),
 		log:        cfg.Logger,

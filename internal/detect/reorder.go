@@ -245,82 +245,105 @@ func (e *Engine) releaseAll(ctx context.Context, fn func(*Alert) error) error {
 }
 
 // duplicate reports whether the event key k (time t) was seen before, and
-// records it otherwise.
+// records it otherwise. Copies of an event have its time: only its time's
+// bucket can hold its key.
 func (e *Engine) duplicate(k eventKey, t time.Time) bool {
-	if _, ok := e.dedup[k]; ok {
+	// The bucket of the time as kept (in Unix nanoseconds), as a restored
+	// key's is.
+	ns := t.UnixNano()
+	m := e.dedupBucket(time.Unix(0, ns))
+	if _, ok := m[k]; ok {
 		return true
 	}
-	ns := t.UnixNano()
-	e.dedup[k] = ns
-	e.dedupLog = append(e.dedupLog, dedupEntry{k, ns})
+	m[k] = ns
 	return false
+}
+
+// dedupBucket returns the bucket of event time t, made when missing.
+// Buckets are the sweep steps (see sweepDedup) shifted by the reorder
+// window and the de-duplication span: the keys sweepDedup drops at a
+// boundary are exactly the buckets that end before it.
+func (e *Engine) dedupBucket(t time.Time) map[eventKey]int64 {
+	b := e.dedupStart(t)
+	if e.dedupCur != nil && b == e.dedupLast {
+		return e.dedupCur
+	}
+	m := e.dedup[b]
+	if m == nil {
+		m = map[eventKey]int64{}
+		e.dedup[b] = m
+	}
+	e.dedupLast, e.dedupCur = b, m
+	return m
+}
+
+// dedupStart returns the start (Unix seconds) of event time t's bucket:
+// t plus the window and the span, rounded down to a sweep step.
+func (e *Engine) dedupStart(t time.Time) int64 {
+	return t.Add(e.window + e.dedupSpan()).Truncate(e.dedupStep()).Unix()
 }
 
 // dedupSpan is how long behind the reorder bound an event's key is kept:
 // the longest correlation timespan, at least the reorder window.
 func (e *Engine) dedupSpan() time.Duration { return max(e.window, e.corrSpan) }
 
+// dedupStep is the sweep step: an eighth of the span, at least flushTick.
+func (e *Engine) dedupStep() time.Duration { return max(flushTick, e.dedupSpan()/8) }
+
 // sweepDedup drops the keys of events older than the bound minus the
 // de-duplication span, each time the watermark crosses a boundary of an
-// eighth of that span (at least flushTick): the map holds at most 9/8 of
-// the span, and a sweep walks it once per eighth of the span of event
-// time. Boundaries depend on event times only, so batch and follow runs
-// keep the same keys.
+// eighth of that span (at least flushTick): the buckets hold at most 9/8
+// of the span, and a sweep drops whole buckets. Boundaries depend on event
+// times only, so batch and follow runs keep the same keys.
 func (e *Engine) sweepDedup() {
-	step := max(flushTick, e.dedupSpan()/8)
-	b := e.wm.Truncate(step)
+	b := e.wm.Truncate(e.dedupStep())
 	if !b.After(e.dedupSwept) {
 		return
 	}
 	e.dedupSwept = b
-	cut := b.Add(-e.window - e.dedupSpan()).UnixNano()
-	// The log holds the map's keys: walking it is much cheaper than
-	// iterating the map.
-	kept := e.dedupLog[:0]
-	for _, d := range e.dedupLog {
-		if d.t < cut {
-			delete(e.dedup, d.key)
-		} else {
-			kept = append(kept, d)
+	// A key of time t goes when t < b - window - span, that is when
+	// t + window + span, and so its bucket's start (b is a multiple of
+	// the step), is before b.
+	cut := b.Unix()
+	for start := range e.dedup {
+		if start < cut {
+			delete(e.dedup, start)
+			if start == e.dedupLast {
+				e.dedupCur = nil
+			}
 		}
 	}
-	clear(e.dedupLog[len(kept):])
-	e.dedupLog = kept
-}
-
-// dedupEntry is a de-duplication key and its event time (Unix
-// nanoseconds), in Engine.dedupLog.
-type dedupEntry struct {
-	key eventKey
-	t   int64
 }
 
 // dedupState encodes the key set compactly and in a stable order: 16 bytes
 // of key and 8 of time per event, sorted.
 func (e *Engine) dedupState() []byte {
-	keys := make([]eventKey, 0, len(e.dedup))
-	for k := range e.dedup {
-		keys = append(keys, k)
+	type entry struct {
+		k eventKey
+		t int64
 	}
-	sort.Slice(keys, func(i, j int) bool { return string(keys[i][:]) < string(keys[j][:]) })
-	out := make([]byte, 0, 24*len(keys))
-	for _, k := range keys {
-		out = append(out, k[:]...)
-		out = binary.BigEndian.AppendUint64(out, uint64(e.dedup[k]))
+	var all []entry
+	for _, m := range e.dedup {
+		for k, t := range m {
+			all = append(all, entry{k, t})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return string(all[i].k[:]) < string(all[j].k[:]) })
+	out := make([]byte, 0, 24*len(all))
+	for _, en := range all {
+		out = append(out, en.k[:]...)
+		out = binary.BigEndian.AppendUint64(out, uint64(en.t))
 	}
 	return out
 }
 
 func (e *Engine) restoreDedup(b []byte) {
-	e.dedup = make(map[eventKey]int64, len(b)/24)
+	e.dedup, e.dedupCur = map[int64]map[eventKey]int64{}, nil
 	for ; len(b) >= 24; b = b[24:] {
 		var k eventKey
 		copy(k[:], b[:16])
-		e.dedup[k] = int64(binary.BigEndian.Uint64(b[16:24]))
-	}
-	e.dedupLog = make([]dedupEntry, 0, len(e.dedup))
-	for k, t := range e.dedup {
-		e.dedupLog = append(e.dedupLog, dedupEntry{k, t})
+		ns := int64(binary.BigEndian.Uint64(b[16:24]))
+		e.dedupBucket(time.Unix(0, ns))[k] = ns
 	}
 }
 
