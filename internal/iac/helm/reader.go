@@ -405,7 +405,7 @@ func extent(src []byte) (start, end int) {
 // templateFile maps a rendered template's key (chart-name/templates/x.yaml,
 // chart-name/charts/sub/templates/y.yaml) to its file relative to the
 // scanned root and its source. A subchart is found by its Chart.yaml name
-// under charts/; a template of a packaged subchart (charts/sub-1.0.0.tgz)
+// under charts/ (an aliased one by the name its alias stands for); a template of a packaged subchart (charts/sub-1.0.0.tgz)
 // is located at the archive, with no source.
 func (r *reader) templateFile(dir, chartName, key string) (string, []byte) {
 	rest := strings.TrimPrefix(key, chartName+"/")
@@ -415,6 +415,7 @@ func (r *reader) templateFile(dir, chartName, key string) (string, []byte) {
 			break
 		}
 		subName, subRest, _ := strings.Cut(sub, "/")
+		subName = dependencyName(filepath.Join(r.root, filepath.FromSlash(dir)), subName)
 		found := ""
 		entries, _ := os.ReadDir(filepath.Join(r.root, filepath.FromSlash(dir), "charts"))
 		for _, e := range entries {
@@ -438,6 +439,34 @@ func (r *reader) templateFile(dir, chartName, key string) (string, []byte) {
 		return file, nil
 	}
 	return file, src
+}
+
+// dependencyName is the chart name of the dependency the chart in dir
+// renders as name: helm renders an aliased dependency (dependencies[].alias
+// in Chart.yaml, or requirements.yaml of an apiVersion v1 chart) under its
+// alias, while its files are those of the chart named.
+func dependencyName(dir, name string) string {
+	for _, f := range []string{"Chart.yaml", "requirements.yaml"} {
+		data, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			continue
+		}
+		var md struct {
+			Dependencies []struct {
+				Name  string `json:"name"`
+				Alias string `json:"alias"`
+			} `json:"dependencies"`
+		}
+		if yaml.Unmarshal(data, &md) != nil {
+			continue
+		}
+		for _, d := range md.Dependencies {
+			if d.Alias == name && d.Name != "" {
+				return d.Name
+			}
+		}
+	}
+	return name
 }
 
 func chartNameOf(chartYAML string) string {
