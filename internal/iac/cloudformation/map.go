@@ -31,6 +31,8 @@ func init() {
 		"AWS::AutoScaling::LaunchConfiguration":     {resource.ClassCompute, launchConfiguration},
 		"AWS::EC2::Volume":                          {resource.ClassDisk, volume},
 		"AWS::EC2::VPC":                             {resource.ClassNetwork, vpc},
+		"AWS::EC2::RouteTable":                      {resource.ClassOther, routeTable},
+		"AWS::EC2::VPCPeeringConnection":            {resource.ClassOther, vpcPeering},
 		"AWS::EC2::FlowLog":                         {resource.ClassFlowLog, flowLog},
 		"AWS::RDS::DBInstance":                      {resource.ClassDatabase, rdsInstance},
 		"AWS::RDS::DBCluster":                       {resource.ClassDatabase, rdsCluster},

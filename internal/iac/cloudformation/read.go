@@ -355,6 +355,8 @@ var attachments = map[string]attachment{
 	"AWS::EC2::VolumeAttachment":            {props: []string{"VolumeId"}, types: []string{"AWS::EC2::Volume"}},
 	"AWS::EC2::NetworkAclEntry":             {props: []string{"NetworkAclId"}, types: []string{"AWS::EC2::NetworkAcl"}},
 	"AWS::EC2::SubnetNetworkAclAssociation": {props: []string{"NetworkAclId"}, types: []string{"AWS::EC2::NetworkAcl"}},
+	"AWS::EC2::Route":                       {props: []string{"RouteTableId"}, types: []string{"AWS::EC2::RouteTable"}},
+	"AWS::EC2::SubnetRouteTableAssociation": {props: []string{"RouteTableId"}, types: []string{"AWS::EC2::RouteTable"}},
 }
 
 // index records, for every attachment of the template, the resources it
