@@ -370,6 +370,26 @@ def vpc_endpoints(v2, dev):
     v2.plant("aws-vpc-no-endpoints", "arn:aws:ec2:%s:%s:vpc/%s" % (region, dev.acct, v_def),
              "no VPC endpoint in the default VPC (nw-dev-vpc, in the same region, has an S3 gateway endpoint)")
     v2.clean("network", "arn:aws:ec2:%s:%s:vpc/%s" % (region, dev.acct, v_dev), "CIS 6.8: S3 gateway endpoint " + rid)
+    # the CLI listings (aws ec2 describe-vpc-endpoints, as vigil collect writes them): prod's us-east-1 VPCs reach
+    # S3 and Secrets Manager through endpoints; dev's Oregon region has none at all (an empty listing)
+    P, D = v2.PROD, v2.DEV
+    p_vpc = lambda name: "vpc-0" + hexid(16, "vpc", P, region, name)  # noqa: E731 (as org_aws.vpc)
+    eps = []
+    for name, kind, svc in (("nw-prod-vpc", "Gateway", "s3"), ("nw-prod-data-vpc", "Interface", "secretsmanager")):
+        vid = p_vpc(name)
+        eid = "vpce-0" + hexid(16, "vpce", P, vid, svc)
+        eps.append({"VpcEndpointId": eid, "VpcEndpointType": kind, "VpcId": vid,
+                    "ServiceName": "com.amazonaws.%s.%s" % (region, svc), "State": "available",
+                    "RouteTableIds": [], "SubnetIds": [], "Groups": [], "PrivateDnsEnabled": kind == "Interface",
+                    "RequesterManaged": False, "NetworkInterfaceIds": [], "DnsEntries": [],
+                    "CreationTimestamp": iso(ago(300)), "Tags": [], "OwnerId": P})
+        v2.clean("network", "arn:aws:ec2:%s:%s:vpc/%s" % (region, P, vid),
+                 "CIS 6.8: %s endpoint %s in ec2-describe-vpc-endpoints.us-east-1.json" % (svc, eid))
+    v2.cli(P, "ec2-describe-vpc-endpoints.us-east-1.json", {"VpcEndpoints": eps})
+    v2.cli(D, "ec2-describe-vpc-endpoints.us-west-2.json", {"VpcEndpoints": []})
+    oregon = "vpc-0" + hexid(16, "vpc", D, "us-west-2", "nw-dev-oregon")
+    v2.plant("aws-vpc-no-endpoints", "arn:aws:ec2:us-west-2:%s:vpc/%s" % (D, oregon),
+             "ec2-describe-vpc-endpoints.us-west-2.json lists no VPC endpoint in the region")
 
 
 def plant_nacls(v2):

@@ -52,6 +52,10 @@ type AccountCIS struct {
 	// ServerCertificates are the account's IAM server certificates (`aws
 	// iam list-server-certificates`; CIS AWS 2.17), nil when not read.
 	ServerCertificates []ServerCertificate `json:"server_certificates,omitempty"`
+	// ServerCertificatesListed: the input holds the account's whole server
+	// certificate listing (an empty one included: an account without
+	// any), so ServerCertificates are all of them; nil when not read.
+	ServerCertificatesListed *bool `json:"server_certificates_listed,omitempty"`
 
 	// GCP project settings (CIS GCP 5.0).
 	// LogSinkAllEntries: a log sink of the project (or an aggregated sink

@@ -97,25 +97,30 @@ func vpcOf(v *ec2types.VpcPeeringConnectionVpcInfo) *string {
 	return v.VpcId
 }
 
-// vpcEndpoints: the region's VPC endpoints as AWS Config records them
-// (AWS::EC2::VPCEndpoint, DescribeVpcEndpoints' shape), each related to
-// its VPC (CIS AWS 7.0 6.8: whether a VPC uses endpoints).
+// vpcEndpoints writes the region's VPC endpoints as `aws ec2
+// describe-vpc-endpoints` prints them (ec2-describe-vpc-endpoints.<region>.json,
+// an empty list included: CIS AWS 7.0 6.8, a region whose VPCs have none
+// reads as such only from the whole listing). A listing that failed after
+// its first page is written with what was read and the NextToken it
+// stopped at (its VPCs have endpoints, the others are unknown); one whose
+// first page failed writes nothing.
 func (e *ec2Collector) vpcEndpoints(ctx context.Context) {
-	ec2List(ctx, e.t, "ec2:DescribeVpcEndpoints", func(ctx context.Context, tok *string) (*ec2.DescribeVpcEndpointsOutput, *string, error) {
+	list := []ec2types.VpcEndpoint{}
+	var next *string
+	first := true
+	complete := ec2List(ctx, e.t, "ec2:DescribeVpcEndpoints", func(ctx context.Context, tok *string) (*ec2.DescribeVpcEndpointsOutput, *string, error) {
 		o, err := e.cl.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{NextToken: tok})
 		if err != nil {
 			return nil, nil, err
 		}
 		return o, o.NextToken, nil
 	}, func(o *ec2.DescribeVpcEndpointsOutput) {
-		for _, v := range o.VpcEndpoints {
-			id := aws.ToString(v.VpcEndpointId)
-			var rels []Relationship
-			if vpc := aws.ToString(v.VpcId); vpc != "" {
-				rels = append(rels, ec2Rel("AWS::EC2::VPC", vpc, "Is contained in Vpc"))
-			}
-			e.t.Item(Item{ResourceType: "AWS::EC2::VPCEndpoint", ResourceID: id, ARN: e.arn("vpc-endpoint/" + id),
-				Tags: ec2Tags(v.Tags), Relationships: rels, Configuration: camel(v)})
-		}
+		list = append(list, o.VpcEndpoints...)
+		next, first = o.NextToken, false
 	})
+	if first {
+		return
+	}
+	writeListing(e.t, "ec2-describe-vpc-endpoints."+e.t.Region+".json", false,
+		map[string]any{"VpcEndpoints": list}, "NextToken", complete, next)
 }

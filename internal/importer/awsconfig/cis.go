@@ -203,7 +203,9 @@ func accountCIS(rs []*resource.Resource, byType map[string][]*resource.Resource,
 		}
 		c := get(r.Account)
 		c.ServerCertificates = append(c.ServerCertificates, resource.ServerCertificate{Name: name, Expiration: certExpiry(cfg)})
+		c.ServerCertificatesListed = resource.Bool(true) // vigil collect wrote items of whole listings only
 	}
+	accountServerCertificates(byType, get) // cis_listings.go
 	for _, c := range out {
 		sort.Slice(c.ServerCertificates, func(i, j int) bool { return c.ServerCertificates[i].Name < c.ServerCertificates[j].Name })
 	}

@@ -50,6 +50,10 @@ func detectCISCLI(d attr.M) string {
 		return FormatVirtualMFA
 	case isSAMLProviders(d):
 		return FormatSAMLProviders
+	case isServerCertificates(d):
+		return FormatServerCertificates
+	case isVPCEndpoints(d):
+		return FormatVPCEndpoints
 	}
 	return ""
 }
@@ -65,6 +69,10 @@ func parseCISCLI(res *attr.Result, path string, d attr.M) {
 		parseVirtualMFA(res, path, d)
 	case FormatSAMLProviders:
 		parseSAMLProviders(res, path, d)
+	case FormatServerCertificates:
+		parseServerCertificates(res, path, d) // cis_listings.go
+	case FormatVPCEndpoints:
+		parseVPCEndpoints(res, path, d)
 	}
 }
 

@@ -157,7 +157,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 	case FormatAnalyzers:
 		parseAnalyzers(res, path, d)
 		return res
-	case FormatMetricFilters, FormatAlarms, FormatVirtualMFA, FormatSAMLProviders:
+	case FormatMetricFilters, FormatAlarms, FormatVirtualMFA, FormatSAMLProviders, FormatServerCertificates, FormatVPCEndpoints:
 		parseCISCLI(res, path, d)
 		return res
 	}

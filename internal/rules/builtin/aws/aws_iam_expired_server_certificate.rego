@@ -1,6 +1,6 @@
 # METADATA
 # title: "Expired SSL/TLS server certificates are stored in IAM"
-# description: "An IAM server certificate of the account has expired: it can still be deployed to a load balancer or CloudFront by mistake, breaking TLS for its clients. Known when the input holds the account's server certificates (AWS::IAM::ServerCertificate items, whose expiry is read from Expiration or the certificate body)."
+# description: "An IAM server certificate of the account has expired: it can still be deployed to a load balancer or CloudFront by mistake, breaking TLS for its clients. Known when the input holds the account's whole certificate listing: aws iam list-server-certificates saved as aws/ACCOUNT/cli/iam-list-server-certificates.json (vigil collect writes it, an empty list included: an account without any passes), or AWS::IAM::ServerCertificate items (expiry from Expiration or the certificate body); a listing cut short still fails on an expired certificate it holds."
 # scope: package
 # custom:
 #   id: aws-iam-expired-server-certificate
@@ -8,7 +8,7 @@
 #   category: encryption
 #   class: account
 #   providers: [aws]
-#   requires: [facts.account.cis.server_certificates]
+#   requires: [facts.account.cis.server_certificates_listed]
 #   remediation: "Delete the expired certificates (aws iam delete-server-certificate --server-certificate-name NAME) after checking nothing uses them; prefer AWS Certificate Manager, which renews them."
 #   frameworks:
 #     cis-aws-7.0: ["2.17"]
