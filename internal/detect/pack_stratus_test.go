@@ -111,6 +111,16 @@ func stratusCases() []accCase {
 				s3Data(21, "DeleteObject", "acme-finance", "q2.xlsx"), s3Data(22, "PutObject", "acme-finance", "README-RECOVER.txt")},
 			benignSequence: []string{s3Data(20, "ListBucketVersions", "acme-finance", ""), s3Data(22, "PutObject", "acme-finance", "q3.xlsx")},
 		},
+		{
+			title: "M365 Unified Audit Log Or Mailbox Auditing Disabled", level: LevelHigh,
+			attack: []string{m365Obj(1, "Set-MailboxAuditBypassAssociation", `[{"Name":"Identity","Value":"svc-sync@contoso.example"},{"Name":"AuditBypassEnabled","Value":"True"}]`, "True", "svc-sync@contoso.example")},
+			// The bypass removed; the bypass set and refused; read.
+			benign: []string{
+				m365Obj(2, "Set-MailboxAuditBypassAssociation", `[{"Name":"Identity","Value":"svc-sync@contoso.example"},{"Name":"AuditBypassEnabled","Value":"False"}]`, "True", "svc-sync@contoso.example"),
+				m365Obj(3, "Set-MailboxAuditBypassAssociation", `[{"Name":"Identity","Value":"svc-sync@contoso.example"},{"Name":"AuditBypassEnabled","Value":"True"}]`, "False", "svc-sync@contoso.example"),
+				m365Obj(4, "Get-MailboxAuditBypassAssociation", `[{"Name":"Identity","Value":"svc-sync@contoso.example"}]`, "True", "svc-sync@contoso.example"),
+			},
+		},
 		// One sweep, one alert: the per-call bulk rule no longer counts
 		// the batches (five calls of the 2023 sweep raised both).
 		{
