@@ -119,3 +119,79 @@ func TestCorpusRoutineServiceActivityQuiet(t *testing.T) {
 		t.Fatal("no alert above informational on the corpus: the built-ins did not run")
 	}
 }
+
+// asServiceAgent rewrites an AWS or GCP event as made by the cloud's own
+// service for the account: a service-linked role session invoked by its
+// service (AWS), a Google-managed service agent (GCP). Other events are
+// returned empty.
+func asServiceAgent(t *testing.T, ev string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(ev), &m); err != nil {
+		t.Fatalf("case event: %v", err)
+	}
+	switch {
+	case m["eventSource"] != nil:
+		m["userIdentity"] = map[string]any{
+			"type":        "AssumedRole",
+			"principalId": "AROA3EXAMPLESLR00001:AutoScaling",
+			"arn":         "arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling",
+			"accountId":   "111122223333",
+			"invokedBy":   "autoscaling.amazonaws.com",
+			"sessionContext": map[string]any{"sessionIssuer": map[string]any{
+				"type": "Role", "principalId": "AROA3EXAMPLESLR00001", "accountId": "111122223333", "userName": "AWSServiceRoleForAutoScaling",
+				"arn": "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+			}},
+		}
+		m["sourceIPAddress"] = "autoscaling.amazonaws.com"
+		m["userAgent"] = "autoscaling.amazonaws.com"
+	case m["protoPayload"] != nil:
+		pp, _ := m["protoPayload"].(map[string]any)
+		if pp == nil {
+			return ""
+		}
+		pp["authenticationInfo"] = map[string]any{"principalEmail": "service-482193745210@compute-system.iam.gserviceaccount.com"}
+	default:
+		return ""
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestServiceAgentsQuietByDefault: the attack event of every single-event
+// case of the built-in packs, made instead by an AWS service-linked role
+// (invoked by its service) or a Google service agent, raises no alert
+// above informational with the default tuning: routine service activity
+// looks like the attack by operation, never by actor.
+func TestServiceAgentsQuietByDefault(t *testing.T) {
+	var events []string
+	for _, c := range append(broadCases(), coverageCases()...) {
+		events = append(events, c.match)
+	}
+	for _, c := range append(packCases(), olderCases()...) {
+		events = append(events, c.attack...)
+	}
+	for _, c := range append(append(append(accuracyCases(), recallCases()...), azureResourceCases()...), stratusCases()...) {
+		events = append(events, c.attack...)
+	}
+	n := 0
+	for _, ev := range events {
+		sa := asServiceAgent(t, ev)
+		if sa == "" {
+			continue
+		}
+		n++
+		for _, a := range runWithTuning(t, DefaultTuning(), []string{sa}) {
+			if a.Level > LevelInformational {
+				t.Errorf("%q raised at %v on a service agent's event: %s", a.Rule.Title, a.Level, sa)
+			}
+		}
+	}
+	if n < 200 {
+		t.Fatalf("only %d AWS and GCP attack events rewritten, want at least 200", n)
+	}
+	t.Logf("%d attack events rewritten as made by a service agent", n)
+}
