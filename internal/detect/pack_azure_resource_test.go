@@ -190,7 +190,15 @@ func azureResourceCases() []accCase {
 	for i := range 8 {
 		succeeded = append(succeeded, sqlAudit(i, "DBAS", "DATABASE AUTHENTICATION SUCCEEDED", fmt.Sprintf("user%d", i), "45.155.205.233", "", true))
 	}
+	// Statements in BATCH COMPLETED records (the default audit policy) by
+	// an intruder and by a database administrator.
 	const batch = "BATCH COMPLETED"
+	mal := func(sec int, stmt string, ok bool) string {
+		return sqlAudit(sec, "BCM", batch, "mallory@contoso.example", "185.220.101.4", stmt, ok)
+	}
+	dba := func(sec int, stmt string) string {
+		return sqlAudit(sec, "BCM", batch, "dba@contoso.example", "10.24.1.7", stmt, true)
+	}
 	return []accCase{
 		{
 			title: "Azure SQL Password Spray From One Address", level: LevelHigh,
@@ -207,31 +215,31 @@ func azureResourceCases() []accCase {
 		{
 			title: "Azure SQL Privileged Role Member Added", level: LevelMedium,
 			attack: []string{
-				sqlAudit(1, "BCM", batch, "mallory@contoso.example", "185.220.101.4", "ALTER ROLE db_owner ADD MEMBER [backdoor];", true),
-				sqlAudit(2, "BCM", batch, "mallory@contoso.example", "185.220.101.4", "alter server role [##MS_ServerStateManager##] add member backdoor", true),
-				sqlAudit(3, "BCM", batch, "mallory@contoso.example", "185.220.101.4", "EXEC sp_addrolemember 'db_securityadmin', 'backdoor'", true),
+				mal(1, "ALTER ROLE db_owner ADD MEMBER [backdoor];", true),
+				mal(2, "alter server role [##MS_ServerStateManager##] add member backdoor", true),
+				mal(3, "EXEC sp_addrolemember 'db_securityadmin', 'backdoor'", true),
 				sqlTableRow(4, "BCM", batch, "mallory@contoso.example", "185.220.101.4", "ALTER ROLE dbmanager ADD MEMBER backdoor", true),
 			},
 			benign: []string{
 				// A read-only role; a member dropped; a select naming the
 				// role; the grant refused.
-				sqlAudit(1, "BCM", batch, "dba@contoso.example", "10.24.1.7", "ALTER ROLE db_datareader ADD MEMBER [reporting];", true),
-				sqlAudit(2, "BCM", batch, "dba@contoso.example", "10.24.1.7", "ALTER ROLE db_owner DROP MEMBER [olduser];", true),
-				sqlAudit(3, "BCM", batch, "dba@contoso.example", "10.24.1.7", "SELECT name FROM sys.database_principals WHERE name = 'db_owner'", true),
-				sqlAudit(4, "BCM", batch, "mallory@contoso.example", "185.220.101.4", "ALTER ROLE db_owner ADD MEMBER [backdoor];", false),
+				dba(1, "ALTER ROLE db_datareader ADD MEMBER [reporting];"),
+				dba(2, "ALTER ROLE db_owner DROP MEMBER [olduser];"),
+				dba(3, "SELECT name FROM sys.database_principals WHERE name = 'db_owner'"),
+				mal(4, "ALTER ROLE db_owner ADD MEMBER [backdoor];", false),
 			},
 		},
 		{
 			title: "Azure SQL Login Or User Created With A Password", level: LevelLow,
 			attack: []string{
-				sqlAudit(1, "BCM", batch, "mallory@contoso.example", "185.220.101.4", "CREATE USER [svc_sync] WITH PASSWORD = '******'", true),
+				mal(1, "CREATE USER [svc_sync] WITH PASSWORD = '******'", true),
 				sqlTableRow(2, "BCM", batch, "mallory@contoso.example", "185.220.101.4", "create login backdoor with password='******'", true),
 			},
 			benign: []string{
 				// An Entra ID user; a user without login; a password change.
-				sqlAudit(1, "BCM", batch, "dba@contoso.example", "10.24.1.7", "CREATE USER [alice@contoso.example] FROM EXTERNAL PROVIDER", true),
-				sqlAudit(2, "BCM", batch, "dba@contoso.example", "10.24.1.7", "CREATE USER reports WITHOUT LOGIN", true),
-				sqlAudit(3, "BCM", batch, "dba@contoso.example", "10.24.1.7", "ALTER LOGIN app_payroll WITH PASSWORD = '******'", true),
+				dba(1, "CREATE USER [alice@contoso.example] FROM EXTERNAL PROVIDER"),
+				dba(2, "CREATE USER reports WITHOUT LOGIN"),
+				dba(3, "ALTER LOGIN app_payroll WITH PASSWORD = '******'"),
 			},
 		},
 		{
