@@ -106,10 +106,10 @@ func newDeriverIndexed(rs []*resource.Resource, ids map[mergeKey]*resource.Resou
 			d.index[mergeKeyOf(r.Provider, r.ID)] = r
 		}
 	}
+	// One pass over the resources (each a cache miss at a million) lists
+	// them by class and indexes their aliases.
 	for _, r := range rs {
 		d.byClass[r.Class] = append(d.byClass[r.Class], r)
-	}
-	for _, r := range rs {
 		for _, a := range r.Aliases {
 			if k := mergeKeyOf(r.Provider, a); d.index[k] == nil {
 				d.index[k] = r

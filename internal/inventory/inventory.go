@@ -155,27 +155,22 @@ func (inv *Inventory) count(m *merger) {
 	inv.Summary.Resources = len(inv.Resources)
 	inv.Providers = map[string]int{}
 	inv.Classes = map[string]int{}
-	for _, r := range inv.Resources {
-		inv.Providers[string(r.Provider)]++
-		c := r.Class
-		if c == "" {
-			c = resource.ClassOther
-		}
-		inv.Classes[string(c)]++
-	}
 	for k, typ := range m.unsupported {
 		if r := m.byKey[k]; r != nil && r.Class != "" && r.Class != resource.ClassOther {
 			continue // another input classed it
 		}
 		inv.Unsupported[typ]++
 	}
-	// Whatever no source flagged, a resource left without a class is
-	// evaluated by no rule: it is listed too (CLI outputs folded into
-	// their account's facts, rows kept only for derivation).
 	for _, r := range inv.Resources {
+		inv.Providers[string(r.Provider)]++
 		if r.Class != "" && r.Class != resource.ClassOther {
+			inv.Classes[string(r.Class)]++
 			continue
 		}
+		inv.Classes[string(resource.ClassOther)]++
+		// Whatever no source flagged, a resource left without a class is
+		// evaluated by no rule: it is listed too (CLI outputs folded into
+		// their account's facts, rows kept only for derivation).
 		if _, flagged := m.unsupported[mergeKeyOf(r.Provider, r.ID)]; !flagged {
 			inv.Unsupported[r.Type]++
 		}
