@@ -143,6 +143,8 @@ type directCond struct {
 	// tfn: opTime's function of lib/time (gotime.go); k holds the days
 	// of older_than and within.
 	tfn uint8
+	// cop: opCountIf's comparison of the count with k.
+	cop cmpOp
 }
 
 type cmpOp uint8
@@ -176,6 +178,13 @@ const (
 	// opTime: a function of lib/time (gotime.go) of the value at path,
 	// as opNative (Go fields only: it reads input.now).
 	opTime
+	// opCountIf: count([x | some x in <path>; <sub>]) <cop> <k>: the
+	// elements x of level that meet sub, counted (0 when path is
+	// undefined or no collection: a comprehension is always defined);
+	// Go fields only.
+	opCountIf
+	// opIsArray: is_array(<ref>), not negated.
+	opIsArray
 )
 
 const (
@@ -408,6 +417,10 @@ func (c *directCond) holds(t *ast.Term, env *elems) bool {
 		_, r := v.(ast.Boolean)
 		return r
 	}
+	if c.op == opIsArray {
+		_, r := v.(*ast.Array)
+		return r
+	}
 	if c.hasRHS {
 		w := t.Value
 		if c.rhsRoot > 0 {
@@ -518,7 +531,8 @@ func directRule(m *ast.Module, class string, lib func(pkg string) *ast.Module) *
 }
 
 // usesTime reports whether a condition of d (or of its derived sets) is
-// a time function (opTime), which only the Go fields evaluate.
+// a time function (opTime) or a count of a comprehension (opCountIf),
+// which only the Go fields evaluate.
 func (d *direct) usesTime() bool {
 	all := [][][]directCond{d.bodies, d.skips}
 	for _, ds := range d.derived {
@@ -537,7 +551,7 @@ func (d *direct) usesTime() bool {
 func condsUseTime(conds []directCond) bool {
 	for i := range conds {
 		c := &conds[i]
-		if c.op == opTime || condsUseTime(c.sub) {
+		if c.op == opTime || c.op == opCountIf || condsUseTime(c.sub) {
 			return true
 		}
 		for _, alt := range c.alts {
@@ -889,6 +903,10 @@ func (sc *scope) conds(exprs []*ast.Expr, depth uint8) ([]directCond, bool) {
 			}
 			return append(out, directCond{path: path, root: root, op: opSome, level: depth + 1, sub: sub}), true
 		}
+		if c, ok := sc.countIf(e, depth); ok {
+			out = append(out, c)
+			continue
+		}
 		cs, ok := sc.helperCall(e, depth)
 		if !ok {
 			c, ok := sc.condition(e)
@@ -900,6 +918,54 @@ func (sc *scope) conds(exprs []*ast.Expr, depth uint8) ([]directCond, bool) {
 		out = append(out, cs...)
 	}
 	return out, true
+}
+
+// countIf reads count([x | some x in <ref>; <conditions>]) <op> <number>
+// (either way round, possibly under not): the conditions on x (and the
+// resource) at the next some-level.
+func (sc *scope) countIf(e *ast.Expr, depth uint8) (directCond, bool) {
+	if len(e.With) > 0 || !e.IsCall() || len(e.Operands()) != 2 {
+		return directCond{}, false
+	}
+	op, ok := cmpOps[e.Operator().String()]
+	if !ok {
+		return directCond{}, false
+	}
+	a, b := e.Operands()[0], e.Operands()[1]
+	if _, isCall := b.Value.(ast.Call); isCall {
+		a, b = b, a
+		op = op.swapped()
+	}
+	n, ok := sc.constant(b).(ast.Number)
+	call, isCall := a.Value.(ast.Call)
+	if !ok || !isCall || len(call) != 2 || call[0].String() != ast.Count.Ref().String() {
+		return directCond{}, false
+	}
+	ac, ok := call[1].Value.(*ast.ArrayComprehension)
+	if !ok || len(ac.Body) < 2 {
+		return directCond{}, false
+	}
+	x, ok := ac.Term.Value.(ast.Var)
+	if !ok || x.IsWildcard() {
+		return directCond{}, false
+	}
+	y, path, root, ok := sc.someIn(ac.Body[0])
+	if !ok || y != x || depth+1 > maxLevels {
+		return directCond{}, false
+	}
+	if _, taken := sc.vars[x]; taken || x == sc.res {
+		return directCond{}, false
+	}
+	if _, taken := sc.args[x]; taken {
+		return directCond{}, false
+	}
+	sc.vars[x] = depth + 1
+	sub, ok := sc.conds(ac.Body[1:], depth+1)
+	delete(sc.vars, x)
+	if !ok || len(sub) == 0 {
+		return directCond{}, false
+	}
+	return directCond{path: path, root: root, op: opCountIf, cop: op, level: depth + 1, sub: sub, value: n, k: newConstant(n), negated: e.Negated}, true
 }
 
 // someInSet reads `some x in <constant set>` (a set of the module, or a
@@ -1342,7 +1408,7 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 	if e.IsCall() && len(e.Operands()) == 1 && !e.Negated {
 		// is_number(<ref>), is_string(<ref>)
 		op, ok := map[string]cmpOp{ast.IsNumber.Ref().String(): opIsNumber, ast.IsString.Ref().String(): opIsString,
-			ast.IsBoolean.Ref().String(): opIsBoolean}[e.Operator().String()]
+			ast.IsBoolean.Ref().String(): opIsBoolean, ast.IsArray.Ref().String(): opIsArray}[e.Operator().String()]
 		if !ok {
 			return directCond{}, false
 		}

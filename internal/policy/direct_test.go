@@ -247,7 +247,18 @@ func TestDirectSomeAndCountMatchOPA(t *testing.T) {
 	lists := []string{"r.facts.identity.access_keys", "r.facts.identity.kind", "r.facts.identity.missing", "r.facts.identity"}
 	counts := []string{"count(r.facts.identity.access_keys) > 0", "count(r.facts.identity.access_keys) == 2", "0 < count(r.facts.identity.kind)",
 		"count(r.facts.identity.missing) >= 0", "count(r.facts.identity.access_keys) != 1", "count(r.facts.identity.access_keys) > 1.5",
-		"count(r.facts.identity.access_keys_known) > 0", "count(r.facts.identity) > 2"}
+		"count(r.facts.identity.access_keys_known) > 0", "count(r.facts.identity) > 2",
+		// counts of comprehensions (defined even over an undefined or
+		// non-collection reference), is_array
+		"count([k | some k in r.facts.identity.access_keys; k.active == true]) > 1",
+		"not count([k | some k in r.facts.identity.access_keys; k.active == true]) > 0",
+		"0 < count([k | some k in r.facts.identity.access_keys; not k.user_managed == false; k.id in {\"a\", \"b\"}])",
+		"count([k | some k in r.facts.identity.missing; k.active == true]) == 0",
+		"count([x | some x in r.tags; x == \"user\"]) >= 1",
+		"count([k | some k in r.facts.identity.access_keys; some c in r.tags; k.id != c]) >= 1",
+		"count([k | some k in r.facts.identity.access_keys; k.active == true]) > 1.5",
+		"is_array(r.facts.identity.access_keys)\n\tcount([k | some k in r.facts.identity.access_keys; k.active == true]) > 0",
+		"is_array(r.facts.identity.kind)", "is_array(r.facts.identity.missing)", "some k in r.facts.identity.access_keys\n\tis_array(k)"}
 	files := map[string]string{}
 	n := 0
 	add := func(body string) {
@@ -329,6 +340,8 @@ func TestDirectSomeAndCountMatchOPA(t *testing.T) {
 		id("five", " user\t", resource.AccessKey{ID: " A\n"}, resource.AccessKey{ID: "\u00a0b ", Created: " 2019-01-01"}, resource.AccessKey{ID: "  "}),
 		{ID: "nofacts", Provider: resource.GCP, Class: resource.ClassIdentity, Type: "x"},
 	}
+	inv[1].Tags = map[string]string{"k": "user", "l": "a"}
+	inv[3].Tags = map[string]string{"k": "b"}
 	compareEngines(t, direct, opa, inv)
 	compareOnTerms(t, []Source{DirSource(dir)}, opa, inv)
 }
@@ -587,6 +600,9 @@ func FuzzDirectMatchesOPA(f *testing.F) {
 		"[r.id, r.type] in parents",
 		"some x in r.tags\n\tescalating(x)",
 		"not escalating(r.type)",
+		"count([l | some l in r.facts.load_balancer.listeners; l.port > 79]) > 0",
+		"not count([x | some x in r.tags; x == \"lb-2\"]) == 1",
+		"is_array(r.facts.load_balancer.listeners)",
 	} {
 		f.Add(seed)
 	}

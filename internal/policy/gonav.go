@@ -221,7 +221,10 @@ func compileGoConds(conds []directCond, types *[maxLevels + 1]reflect.Type) bool
 			c.rnav = nav
 		}
 		switch c.op {
-		case opSome:
+		case opSome, opCountIf:
+			if c.nav.leaf == nil && c.op == opCountIf {
+				continue // never defined: counts nothing
+			}
 			if c.nav.leaf == nil {
 				return false
 			}
@@ -311,6 +314,19 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 		}
 		return any == (c.op == opAny)
 	}
+	if c.op == opCountIf {
+		n := 0
+		if v, ok := c.nav.get(c.from(r, env)); ok {
+			eachElem(v, func(x reflect.Value) bool {
+				env.v[c.level] = x
+				if allHoldOnGo(c.sub, r, env) {
+					n++
+				}
+				return false
+			})
+		}
+		return c.cop.holds(c.k.compare(scalar{kind: 2, i: int64(n)})) != c.negated
+	}
 	v, ok := c.nav.get(c.from(r, env))
 	if !ok {
 		return c.undefined()
@@ -371,6 +387,9 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 		return goScalar(v).kind == 3
 	case opIsBoolean:
 		return goScalar(v).kind == 1
+	case opIsArray:
+		v, ok := deref(v)
+		return ok && v.Kind() == reflect.Slice && !v.IsNil()
 	case opInSet:
 		// <ref> in <derived set>: the set holds scalars (and pairs of
 		// scalars) only.
