@@ -230,6 +230,19 @@ func azureResourceCases() []accCase {
 			},
 		},
 		{
+			title: "Azure SQL Auditing Disabled", level: LevelHigh,
+			attack: []string{
+				azureBody("MICROSOFT.SQL/SERVERS/AUDITINGSETTINGS/WRITE", "Start", "requestbody", `{"properties":{"state":"Disabled","isAzureMonitorTargetEnabled":false}}`),
+				azureBody("MICROSOFT.SQL/SERVERS/DATABASES/EXTENDEDAUDITINGSETTINGS/WRITE", "Success", "responseBody", `{"properties":{"retentionDays":0,"state": "Disabled"}}`),
+			},
+			// Auditing turned on; a retention change; the write refused.
+			benign: []string{
+				azureBody("MICROSOFT.SQL/SERVERS/AUDITINGSETTINGS/WRITE", "Start", "requestbody", `{"properties":{"state":"Enabled","isAzureMonitorTargetEnabled":true,"auditActionsAndGroups":["BATCH_COMPLETED_GROUP"]}}`),
+				azureBody("MICROSOFT.SQL/SERVERS/AUDITINGSETTINGS/WRITE", "Start", "requestbody", `{"properties":{"state":"Enabled","retentionDays":30}}`),
+				azureBody("MICROSOFT.SQL/SERVERS/AUDITINGSETTINGS/WRITE", "Failure", "requestbody", `{"properties":{"state":"Disabled"}}`),
+			},
+		},
+		{
 			title: "Azure SQL Login Or User Created With A Password", level: LevelLow,
 			attack: []string{
 				mal(1, "CREATE USER [svc_sync] WITH PASSWORD = '******'", true),
@@ -353,7 +366,7 @@ func azureResourceCases() []accCase {
 // TestAzureResourcePack: every rule of vigil_pack_azure_resource.yml has
 // a case and every case holds (checkAccCase).
 func TestAzureResourcePack(t *testing.T) {
-	checkPackFile(t, "vigil_pack_azure_resource.yml", azureResourceCases(), 18)
+	checkPackFile(t, "vigil_pack_azure_resource.yml", azureResourceCases(), 19)
 }
 
 // TestAzureResourceRoutineServiceActivity: the routine service activity
