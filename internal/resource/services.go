@@ -189,6 +189,11 @@ type Secret struct {
 	// .../policy, az keyvault certificate show; Terraform's
 	// certificate_policy).
 	ValidityMonths *int `json:"validity_months,omitempty"`
+	// CertificateBacked: an Azure Key Vault secret is the one Key Vault
+	// keeps for a certificate of the same name (its PFX or PEM, expiring
+	// with it and renewed by the certificate's policy): true when the
+	// input holds that certificate in the same vault; nil otherwise.
+	CertificateBacked *bool `json:"certificate_backed,omitempty"`
 }
 
 // Registry: ECR repository, Azure Container Registry, Artifact Registry repository.

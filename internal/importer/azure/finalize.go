@@ -290,7 +290,7 @@ func FinalizeUnread(all []*resource.Resource, unread []string) (added []*resourc
 	}
 	problems = append(problems, finishCIS6(append(all[:len(all):len(all)], added...), unread, byID)...)
 	problems = append(problems, finishLocks(all)...) // cis_locks.go
-	finishCertificates(byType[TypeKeyVaultCertificate], byType[TypeKeyVault])
+	finishCertificates(byType[TypeKeyVaultCertificate], byType[TypeKeyVault], byType[TypeKeyVaultSecret])
 	return added, problems
 }
 

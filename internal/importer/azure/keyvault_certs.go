@@ -127,8 +127,11 @@ func certAttributes(s *resource.Secret, row node) {
 
 // finishCertificates gives each Key Vault certificate the subscription
 // and region of its vault (by name: vault names are global), when the
-// input holds the vault.
-func finishCertificates(certs, vaults []*resource.Resource) {
+// input holds the vault, and marks the vault secrets of the same vault and
+// name as the certificates' own (certificate_backed): Key Vault keeps each
+// certificate's PFX or PEM as such a secret, which ARM lists with the
+// others.
+func finishCertificates(certs, vaults, secrets []*resource.Resource) {
 	if len(certs) == 0 {
 		return
 	}
@@ -136,15 +139,38 @@ func finishCertificates(certs, vaults []*resource.Resource) {
 	for _, v := range vaults {
 		byName[strings.ToLower(v.Name)] = v
 	}
+	backed := map[[2]string]bool{}
 	for _, c := range certs {
 		m := certID.FindStringSubmatch(c.ID)
 		if m == nil {
 			continue
 		}
+		backed[[2]string{strings.ToLower(m[1]), strings.ToLower(m[3])}] = true
 		if v := byName[strings.ToLower(m[1])]; v != nil {
 			c.Account, c.Region = v.Account, v.Region
 		}
 	}
+	for _, s := range secrets {
+		vault, name, ok := vaultSecretName(s.ID)
+		if ok && s.Facts.Secret != nil && backed[[2]string{vault, name}] {
+			s.Facts.Secret.CertificateBacked = resource.Bool(true)
+		}
+	}
+}
+
+// vaultSecretName reads the vault and secret names, lower case, of an ARM
+// secret ID (.../providers/Microsoft.KeyVault/vaults/<vault>/secrets/<name>).
+func vaultSecretName(id string) (vault, name string, ok bool) {
+	low := strings.ToLower(id)
+	i := strings.LastIndex(low, "/providers/microsoft.keyvault/vaults/")
+	if i < 0 {
+		return "", "", false
+	}
+	vault, rest, found := strings.Cut(low[i+len("/providers/microsoft.keyvault/vaults/"):], "/secrets/")
+	if !found || vault == "" || rest == "" || strings.Contains(rest, "/") {
+		return "", "", false
+	}
+	return vault, rest, true
 }
 
 // certFile is the file vigil collect writes a subscription's certificates

@@ -120,3 +120,46 @@ func TestKeyVaultCertificatesFile(t *testing.T) {
 		t.Errorf("resources %d, problems %v; want 1 and 2", len(res.Resources), res.Problems)
 	}
 }
+
+// TestCertificateBackedSecrets: Key Vault keeps each certificate's PFX as
+// a secret of the same name, which ARM lists with the vault's secrets: the
+// secret of a certificate the input holds (same vault, name in another
+// case) is certificate_backed; another secret, and a secret of the same
+// name in another vault, are not known to be.
+func TestCertificateBackedSecrets(t *testing.T) {
+	const sub = "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d"
+	vault := func(name string) string {
+		return `{"id":"/subscriptions/` + sub + `/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/` + name + `","name":"` + name + `","type":"microsoft.keyvault/vaults","location":"westeurope","subscriptionId":"` + sub + `","properties":{"vaultUri":"https://` + name + `.vault.azure.net/"}}`
+	}
+	secret := func(v, name, contentType string) string {
+		return `{"id":"/subscriptions/` + sub + `/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/` + v + `/secrets/` + name + `","name":"` + v + `/` + name + `","type":"Microsoft.KeyVault/vaults/secrets","location":"westeurope","subscriptionId":"` + sub + `",` +
+			`"properties":{"contentType":"` + contentType + `","attributes":{"enabled":true,"exp":1798761600,"created":1735689600,"updated":1735689600},"secretUri":"https://` + v + `.vault.azure.net/secrets/` + name + `"}}`
+	}
+	rows := `[` + vault("kv-prod") + `,` + vault("kv-dev") + `,` + secret("kv-prod", "Web", "application/x-pkcs12") + `,` + secret("kv-prod", "db", "text/plain") + `,` +
+		secret("kv-dev", "web", "application/x-pkcs12") + `]`
+	certs := `{"value":[{"id":"https://kv-prod.vault.azure.net/certificates/web","attributes":{"enabled":true,"exp":1798761600}}]}`
+	var rdoc, cdoc any
+	if err := attr.Decode([]byte(rows), &rdoc); err != nil {
+		t.Fatal(err)
+	}
+	if err := attr.Decode([]byte(certs), &cdoc); err != nil {
+		t.Fatal(err)
+	}
+	all := append(Parse(context.Background(), "resources.json", rdoc).Resources, ParseKeyVaultCertificates(context.Background(), "keyvaultcertificates.json", cdoc).Resources...)
+	Finalize(all)
+	got := map[string]string{}
+	for _, r := range all {
+		if r.Type == TypeKeyVaultSecret {
+			got[r.Name] = show(r.Facts.Secret.CertificateBacked)
+		}
+	}
+	want := map[string]string{"kv-prod/Web": "true", "kv-prod/db": "unknown", "kv-dev/web": "unknown"}
+	if len(got) != len(want) {
+		t.Fatalf("secrets %v, want %v", got, want)
+	}
+	for n, w := range want {
+		if got[n] != w {
+			t.Errorf("%s: certificate_backed %s, want %s", n, got[n], w)
+		}
+	}
+}

@@ -1,6 +1,6 @@
 # METADATA
 # title: "Key Vault secret has no expiration date"
-# description: "An enabled Azure Key Vault secret has no expiration date, so a credential can stay valid indefinitely and nothing prompts its rotation."
+# description: "An enabled Azure Key Vault secret has no expiration date, so a credential can stay valid indefinitely and nothing prompts its rotation. Key Vault certificates (whose expiry is the certificate's) are not judged; the secret Key Vault keeps for a certificate expires with it."
 # scope: package
 # custom:
 #   id: secret-no-expiry
@@ -8,6 +8,8 @@
 #   category: identity
 #   class: secret
 #   providers: [azure]
+#   applies_to:
+#     type: [Microsoft.KeyVault/vaults/secrets]
 #   requires: [facts.secret.expiry_set]
 #   remediation: "Set an expiration date on the secret (az keyvault secret set-attributes --expires) and rotate it before it expires; use Event Grid near-expiry events to automate rotation."
 #   frameworks:
@@ -20,8 +22,10 @@
 #     nist-csf-2.0: ["PR.AA-01"]
 package vigil.rules.secret_no_expiry
 
+# Key Vault secrets only (custom.applies_to): certificates expire as the certificate does.
 fail contains r.id if {
 	some r in input.resources.secret
+	r.type == "Microsoft.KeyVault/vaults/secrets"
 	r.facts.secret.expiry_set == false
 	not r.facts.secret.enabled == false
 }
