@@ -20,18 +20,38 @@ import (
 // certificate's validity period is in its policy, which neither Resource
 // Graph nor ARM carries).
 const (
-	keyVaultScope      = "https://vault.azure.net/.default"
 	keyVaultAPIVersion = "7.4"
 	certListCall       = "keyvault:GetCertificates"
 	certPolicyCall     = "keyvault:GetCertificatePolicy"
 )
 
-// keyVaultClient is the data-plane client: a bearer token for Key Vault's
-// audience, with the collector's transport, retry and recording policies.
-func (c *collector) keyVaultClient() (*azcore.Client, error) {
+// keyVaultDomains are Key Vault's DNS suffixes in the public and sovereign
+// clouds (Azure China, Azure Government, Azure Germany): a vault's tokens
+// are for the audience of its own cloud (https://<suffix>).
+var keyVaultDomains = []string{"vault.azure.net", "vault.azure.cn", "vault.usgovcloudapi.net", "vault.microsoftazure.de"}
+
+// keyVaultScope is the token scope of a vault's data plane, from its
+// vaultUri (https://<vault>.<suffix>/): its cloud's Key Vault audience;
+// the public cloud's for a URI of no known suffix.
+func keyVaultScope(vaultURI string) string {
+	if u, err := url.Parse(vaultURI); err == nil {
+		host := strings.ToLower(u.Hostname())
+		for _, d := range keyVaultDomains {
+			if strings.HasSuffix(host, "."+d) {
+				return "https://" + d + "/.default"
+			}
+		}
+	}
+	return "https://" + keyVaultDomains[0] + "/.default"
+}
+
+// keyVaultClient is the data-plane client of one cloud: a bearer token for
+// scope (keyVaultScope), with the collector's transport, retry and
+// recording policies.
+func (c *collector) keyVaultClient(scope string) (*azcore.Client, error) {
 	o := c.clientOptions()
 	return azcore.NewClient(moduleName+".keyvault", moduleVersion, runtime.PipelineOptions{
-		PerRetry: []policy.Policy{runtime.NewBearerTokenPolicy(c.cred, []string{keyVaultScope}, nil)},
+		PerRetry: []policy.Policy{runtime.NewBearerTokenPolicy(c.cred, []string{scope}, nil)},
 	}, &o)
 }
 
@@ -67,14 +87,23 @@ func (c *collector) vaultCertificates(ctx context.Context, s subscription, resou
 	if len(vaults) == 0 {
 		return
 	}
-	kv, err := c.keyVaultClient()
-	if err != nil {
-		c.fail(ctx, s.id, "Microsoft.KeyVault", certListCall, "", err)
-		return
-	}
+	clients := map[string]*azcore.Client{} // by token scope: a sovereign cloud's vaults take its audience's tokens
 	out := make([][]any, len(vaults))
 	var wg sync.WaitGroup
 	for i, v := range vaults {
+		props, _ := v["properties"].(map[string]any)
+		uri, _ := props["vaultUri"].(string)
+		scope := keyVaultScope(uri)
+		kv := clients[scope]
+		if kv == nil {
+			var err error
+			if kv, err = c.keyVaultClient(scope); err != nil {
+				id, _ := v["id"].(string)
+				c.fail(ctx, s.id, "Microsoft.KeyVault", certListCall, id, err)
+				continue
+			}
+			clients[scope] = kv
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

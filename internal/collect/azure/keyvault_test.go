@@ -106,3 +106,22 @@ func writeMem(mem *collect.Mem, dir string) error {
 	}
 	return nil
 }
+
+// TestKeyVaultScope: a vault's data-plane tokens are for its own cloud's
+// Key Vault audience, read from its vaultUri: the public cloud's, Azure
+// China's, Azure Government's, Azure Germany's; the public cloud's for
+// anything else.
+func TestKeyVaultScope(t *testing.T) {
+	for uri, want := range map[string]string{
+		"https://kv-prod.vault.azure.net/":           "https://vault.azure.net/.default",
+		"https://kv-cn.vault.azure.cn/":              "https://vault.azure.cn/.default",
+		"https://KV-GOV.VAULT.USGOVCLOUDAPI.NET:443": "https://vault.usgovcloudapi.net/.default",
+		"https://kv-de.vault.microsoftazure.de/":     "https://vault.microsoftazure.de/.default",
+		"https://kv.example.com/":                    "https://vault.azure.net/.default",
+		"":                                           "https://vault.azure.net/.default",
+	} {
+		if got := keyVaultScope(uri); got != want {
+			t.Errorf("%q: scope %s, want %s", uri, got, want)
+		}
+	}
+}
