@@ -126,3 +126,30 @@ func (c CacheCluster) Database() *resource.Database {
 }
 
 func boolp(b bool) *bool { return &b }
+
+// GatewayHop is the next hop kind of a route to a gateway, as the AWS
+// Config importer reads gatewayId: "local" for the VPC's own range, an
+// internet gateway (igw-..., or internet true when the reader resolved it
+// to one), a virtual private gateway (vgw-..., or vpn), else "other".
+func GatewayHop(target string, internet, vpn bool) string {
+	switch {
+	case target == "local":
+		return "local"
+	case internet || strings.HasPrefix(target, "igw-"):
+		return "internet"
+	case vpn || strings.HasPrefix(target, "vgw-"):
+		return "vpn"
+	}
+	return "other"
+}
+
+// PeeringLink is a VPC peering connection joining the networks ids (the
+// requester's, then the accepter's), with their CIDR blocks when both are
+// known (nil prefixes: one side's are not).
+func PeeringLink(ids []string, prefixes [][]string) *resource.NetworkLink {
+	l := &resource.NetworkLink{Kind: resource.LinkPeering, Networks: ids}
+	if len(prefixes) == 2 && prefixes[0] != nil && prefixes[1] != nil {
+		l.NetworkPrefixes = prefixes
+	}
+	return l
+}

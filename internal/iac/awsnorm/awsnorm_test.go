@@ -78,3 +78,22 @@ func TestCacheCluster(t *testing.T) {
 		}
 	}
 }
+
+func TestGatewayHop(t *testing.T) {
+	for _, c := range []struct {
+		target        string
+		internet, vpn bool
+		want          string
+	}{
+		{"local", false, false, "local"}, {"igw-1", false, false, "internet"}, {"vgw-1", false, false, "vpn"},
+		{"x.tf:aws_internet_gateway.e", true, false, "internet"}, {"stack.yaml:Vgw", false, true, "vpn"},
+		{"tgw-1", false, false, "other"}, {"", false, false, "other"},
+	} {
+		if got := GatewayHop(c.target, c.internet, c.vpn); got != c.want {
+			t.Errorf("GatewayHop(%q, %v, %v) = %q, want %q", c.target, c.internet, c.vpn, got, c.want)
+		}
+	}
+	if l := PeeringLink([]string{"a", "b"}, [][]string{{"10.0.0.0/16"}, nil}); l.NetworkPrefixes != nil || len(l.Networks) != 2 {
+		t.Errorf("one side's prefixes unknown: %+v", l)
+	}
+}

@@ -1,8 +1,7 @@
 package cloudformation
 
 import (
-	"strings"
-
+	"github.com/vigil-sec/vigil/internal/iac/awsnorm"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -75,15 +74,8 @@ func (m *mapper) route(p map[string]any) (*resource.Route, bool) {
 		return &resource.Route{Destination: dst, NextHop: "other"}, true
 	}
 	t, known := target(v)
-	hop := "other"
-	switch {
-	case t == "local":
-		hop = "local"
-	case strings.HasPrefix(t, "igw-") || len(m.targets(v, "AWS::EC2::InternetGateway")) > 0:
-		hop = "internet"
-	case strings.HasPrefix(t, "vgw-") || len(m.targets(v, "AWS::EC2::VPNGateway")) > 0:
-		hop = "vpn"
-	case !known:
+	hop := awsnorm.GatewayHop(t, len(m.targets(v, "AWS::EC2::InternetGateway")) > 0, len(m.targets(v, "AWS::EC2::VPNGateway")) > 0)
+	if hop == "other" && !known {
 		return nil, false
 	}
 	return &resource.Route{Destination: dst, NextHop: hop, Target: t}, true
@@ -93,8 +85,7 @@ func (m *mapper) route(p map[string]any) (*resource.Route, bool) {
 // VPC of the template by its resource ID) with their CIDR blocks when the
 // template declares both (CidrBlock and AWS::EC2::VPCCidrBlock).
 func vpcPeering(m *mapper, r *res, out *resource.Resource) {
-	l := &resource.NetworkLink{Kind: resource.LinkPeering}
-	out.Facts.NetworkLink = l
+	out.Facts.NetworkLink = &resource.NetworkLink{Kind: resource.LinkPeering}
 	var ids []string
 	var prefixes [][]string
 	for _, k := range []string{"VpcId", "PeerVpcId"} {
@@ -111,10 +102,7 @@ func vpcPeering(m *mapper, r *res, out *resource.Resource) {
 		}
 		m.relate(out, resource.RelInNetwork, r.p[k])
 	}
-	l.Networks = ids
-	if prefixes[0] != nil && prefixes[1] != nil {
-		l.NetworkPrefixes = prefixes
-	}
+	out.Facts.NetworkLink = awsnorm.PeeringLink(ids, prefixes)
 }
 
 // vpcPrefixes are the IPv4 CIDR blocks of the template's VPC id (its

@@ -205,15 +205,7 @@ func TestRulesOnChart(t *testing.T) {
 // and the other templates are read.
 func TestBadCharts(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, text string) { writeChartFile(t, dir, name, text) }
 	write("invalid/Chart.yaml", "apiVersion: v2\nname: [oops\n")
 	write("yamlerr/Chart.yaml", "apiVersion: v2\nname: yamlerr\nversion: 0.1.0\n")
 	write("yamlerr/templates/bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n  labels: [unclosed\n")
@@ -281,15 +273,7 @@ func TestRenderedLines(t *testing.T) {
 // no line (its templates are not files of the tree).
 func TestPackagedSubchart(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, text string) { writeChartFile(t, dir, name, text) }
 	write("app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n    repository: https://charts.example.com\n")
 	var buf bytes.Buffer
 	gz := gzip.NewWriter(&buf)

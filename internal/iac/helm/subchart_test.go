@@ -64,13 +64,7 @@ spec:
 		"app/charts/extra/Chart.yaml":         "apiVersion: v2\nname: extra\nversion: 0.1.0\n",
 		"app/charts/extra/templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: extra\nspec:\n  containers:\n    - name: c\n      image: busybox:1.36\n",
 	} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeChartFile(t, dir, name, text)
 	}
 	var bs []source.Batch
 	if err := New(dir, []string{"app/Chart.yaml"}, Options{}).Read(context.Background(), func(b source.Batch) error {
@@ -103,5 +97,17 @@ spec:
 		if filepath.Base(filepath.Dir(filepath.Dir(id))) == "extra" {
 			t.Errorf("%s rendered though its condition is false", id)
 		}
+	}
+}
+
+// writeChartFile writes a file of a test chart tree under dir.
+func writeChartFile(t *testing.T, dir, name, text string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,8 +1,7 @@
 package tfmap
 
 import (
-	"strings"
-
+	"github.com/vigil-sec/vigil/internal/iac/awsnorm"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -93,15 +92,8 @@ func (m *mapper) route(o map[string]any, v4, v6 string) (*resource.Route, bool) 
 	if !set {
 		return &resource.Route{Destination: dst, NextHop: "other"}, true
 	}
-	hop := "other"
-	switch {
-	case t == "local":
-		hop = "local"
-	case strings.HasPrefix(t, "igw-") || len(m.targets(o["gateway_id"], "aws_internet_gateway")) > 0:
-		hop = "internet"
-	case strings.HasPrefix(t, "vgw-") || len(m.targets(o["gateway_id"], "aws_vpn_gateway")) > 0:
-		hop = "vpn"
-	case !known:
+	hop := awsnorm.GatewayHop(t, len(m.targets(o["gateway_id"], "aws_internet_gateway")) > 0, len(m.targets(o["gateway_id"], "aws_vpn_gateway")) > 0)
+	if hop == "other" && !known {
 		return nil, false
 	}
 	return &resource.Route{Destination: dst, NextHop: hop, Target: t}, true
@@ -131,8 +123,7 @@ func (m *mapper) routeTarget(v any, key string) (target string, known, set bool)
 // aws_vpc_ipv4_cidr_block_association resources), as the AWS Config
 // importer reads AWS::EC2::VPCPeeringConnection.
 func vpcPeering(m *mapper, r *inst, out *resource.Resource) {
-	l := &resource.NetworkLink{Kind: resource.LinkPeering}
-	out.Facts.NetworkLink = l
+	out.Facts.NetworkLink = &resource.NetworkLink{Kind: resource.LinkPeering}
 	var ids []string
 	var prefixes [][]string
 	for _, k := range []string{"vpc_id", "peer_vpc_id"} {
@@ -149,10 +140,7 @@ func vpcPeering(m *mapper, r *inst, out *resource.Resource) {
 		}
 		m.relate(out, resource.RelInNetwork, r.a[k], vpcTypes...)
 	}
-	l.Networks = ids
-	if prefixes[0] != nil && prefixes[1] != nil {
-		l.NetworkPrefixes = prefixes
-	}
+	out.Facts.NetworkLink = awsnorm.PeeringLink(ids, prefixes)
 }
 
 // vpcPrefixes are a VPC's CIDR blocks (primary, IPv6, secondary
