@@ -37,21 +37,7 @@ func TestBatchReusedBuffersSameAlerts(t *testing.T) {
 	if err := os.WriteFile(files[2], doc, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run := func(reuse bool) []*Alert {
-		eng, err := New(context.Background(), Config{Version: "test"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		// Buffers are overwritten as they go back to the pool: an event
-		// used after its buffer was given back reads garbage.
-		eng.noBufferReuse, eng.scribbleReturned = !reuse, reuse
-		sink := &collectSink{}
-		if err := eng.Run(context.Background(), []string{dir}, sink, RunOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		return sink.alerts
-	}
-	want, got := run(false), run(true)
+	want, got := runReuse(t, dir, false, 0), runReuse(t, dir, true, 0)
 	corr := 0
 	for _, a := range want {
 		if a.Rule.Correlation {
@@ -61,7 +47,33 @@ func TestBatchReusedBuffersSameAlerts(t *testing.T) {
 	if corr == 0 {
 		t.Fatalf("no correlation alert among the %d of the reference run: the comparison compares nothing", len(want))
 	}
-	sameAlerts(t, "batch run with reused read buffers", want, got)
+	sameFindings(t, "batch run with reused read buffers", want, got)
+}
+
+// runReuse runs the built-ins over dir on workers goroutines (0: one per
+// core), the read buffers reused (and overwritten as they go back to the
+// pool, so that an event used after its buffer was given back reads
+// garbage) or each file read into buffers of its own.
+func runReuse(t *testing.T, dir string, reuse bool, workers int) []*Alert {
+	t.Helper()
+	eng, err := New(context.Background(), Config{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng.noBufferReuse, eng.scribbleReturned = !reuse, reuse
+	sink := &collectSink{}
+	if err := eng.Run(context.Background(), []string{dir}, sink, RunOptions{Workers: workers}); err != nil {
+		t.Fatal(err)
+	}
+	return sink.alerts
+}
+
+// sameFindings compares alerts as sameAlerts does, then each alert's
+// finding byte for byte and its events' raw JSON (sinks other than the
+// finding's read them).
+func sameFindings(t *testing.T, what string, want, got []*Alert) {
+	t.Helper()
+	sameAlerts(t, what, want, got)
 	for i := range min(len(want), len(got)) {
 		w, err := MarshalFinding(want[i])
 		if err != nil {
@@ -72,7 +84,12 @@ func TestBatchReusedBuffersSameAlerts(t *testing.T) {
 			t.Fatal(err)
 		}
 		if string(w) != string(g) {
-			t.Fatalf("alert %d differs:\n got %.400s\nwant %.400s", i, g, w)
+			t.Fatalf("%s: alert %d differs:\n got %.600s\nwant %.600s", what, i, g, w)
+		}
+		for j := range min(len(want[i].Events), len(got[i].Events)) {
+			if w, g := want[i].Events[j].Record.Raw, got[i].Events[j].Record.Raw; !bytes.Equal(w, g) {
+				t.Fatalf("%s: alert %d event %d differs:\n got %.300s\nwant %.300s", what, i, j, g, w)
+			}
 		}
 	}
 }
@@ -120,35 +137,9 @@ func TestLeasedEventInChainAlert(t *testing.T) {
 			t.Fatalf("%s: %v, size below the pooled buffers' threshold", f, err)
 		}
 	}
-	run := func(reuse bool) []*Alert {
-		eng, err := New(context.Background(), Config{Version: "test"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		eng.noBufferReuse, eng.scribbleReturned = !reuse, reuse
-		sink := &collectSink{}
-		if err := eng.Run(context.Background(), []string{dir}, sink, RunOptions{Workers: 1}); err != nil {
-			t.Fatal(err)
-		}
-		return sink.alerts
-	}
-	want, got := run(false), run(true)
+	want, got := runReuse(t, dir, false, 1), runReuse(t, dir, true, 1)
 	if len(alertsOf(want, title)) != 1 {
 		t.Fatalf("%d %q alerts in the reference run, want 1", len(alertsOf(want, title)), title)
 	}
-	sameAlerts(t, "batch run with held read buffers", want, got)
-	for i := range min(len(want), len(got)) {
-		w, _ := MarshalFinding(want[i])
-		g, _ := MarshalFinding(got[i])
-		if string(w) != string(g) {
-			t.Fatalf("alert %d differs:\n got %.600s\nwant %.600s", i, g, w)
-		}
-		// The alert's events as well (sinks other than the finding's
-		// read them).
-		for j := range min(len(want[i].Events), len(got[i].Events)) {
-			if w, g := want[i].Events[j].Record.Raw, got[i].Events[j].Record.Raw; !bytes.Equal(w, g) {
-				t.Fatalf("alert %d event %d differs:\n got %.300s\nwant %.300s", i, j, g, w)
-			}
-		}
-	}
+	sameFindings(t, "batch run with held read buffers", want, got)
 }
