@@ -34,6 +34,16 @@ type RuleInfo struct {
 	// unmapped.rule object (the same for every alert of the rule at that
 	// level); the fields above must not change once alerts are made.
 	meta sync.Map // Level -> []byte
+	// attacks caches Attacks(Tags), shared (read-only) by the rule's
+	// alerts.
+	attacksOnce sync.Once
+	attacks     []ocsf.Attack
+}
+
+// attackList returns Attacks(r.Tags), worked out once.
+func (r *RuleInfo) attackList() []ocsf.Attack {
+	r.attacksOnce.Do(func() { r.attacks = Attacks(r.Tags) })
+	return r.attacks
 }
 
 // metaJSON returns the JSON of ruleMeta(r, level), encoded once per level.
@@ -163,7 +173,7 @@ func NewAlert(rule *RuleInfo, level Level, group string, events []Event, version
 				TypeID: 1,
 				Desc:   rule.Description,
 			},
-			Attacks: Attacks(rule.Tags),
+			Attacks: rule.attackList(),
 		},
 	}
 	if rule.Correlation {
