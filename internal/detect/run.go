@@ -281,6 +281,7 @@ func (e *Engine) matchFile(ctx context.Context, rd logs.Reader, m *Matcher, path
 		kh       keyHasher
 		lease    *bufLease
 		giveBack func()
+		leased   int // hits pointing into the lent buffers
 	)
 	if rd.Buffers != nil {
 		// The file's lent buffers stay out of the pool until the emitter
@@ -298,6 +299,12 @@ func (e *Engine) matchFile(ctx context.Context, rd logs.Reader, m *Matcher, path
 					}
 					gb()
 				}
+			}
+			if leased == 0 {
+				// No hit points into the buffers: back to the pool now,
+				// as without a lease.
+				giveBack()
+				giveBack = nil
 			}
 		}
 	}
@@ -327,6 +334,7 @@ func (e *Engine) matchFile(ctx context.Context, rd logs.Reader, m *Matcher, path
 					// feed value_count correlations): it points into the
 					// read buffer, held until the emitter is done with it.
 					h.lease = lease
+					leased++
 				}
 			}
 			h.wm = newest
