@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -94,5 +96,84 @@ func TestSummarizeWithPasses(t *testing.T) {
 		if got, want := SummarizeWith(flt.Apply(rest), passes, rules), Summarize(flt.Apply(full), rules); !reflect.DeepEqual(got, want) {
 			t.Fatalf("seed %d, filtered: summary with passes apart:\n%+v\nwant\n%+v", seed, got, want)
 		}
+	}
+}
+
+// TestPassesSortMatchesStableSort: the runs' resources come out as a
+// stable sort by (ID, provider) orders them, whether their indexes ascend
+// (ranked references) or not (compared), with equal references, over
+// enough references to be ranked in merged parts.
+func TestPassesSortMatchesStableSort(t *testing.T) {
+	for _, n := range []int{0, 1, 50, 20000} {
+		rng := rand.New(rand.NewPCG(uint64(n), 7))
+		refs := make([]resource.Ref, n)
+		for i := range refs {
+			refs[i] = resource.Ref{ID: fmt.Sprintf("id-%d", rng.IntN(n/2+1)), Provider: []resource.Provider{resource.AWS, resource.Azure}[rng.IntN(2)]}
+		}
+		p := &Passes{Refs: refs}
+		var want [][]int32
+		for r := range 30 {
+			var res []int32
+			for j := range n {
+				if rng.IntN(3) > 0 {
+					res = append(res, int32(j))
+				}
+			}
+			if r%3 == 2 {
+				rng.Shuffle(len(res), func(a, b int) { res[a], res[b] = res[b], res[a] })
+			}
+			ref := slices.Clone(res)
+			slices.SortStableFunc(ref, func(a, b int32) int {
+				if c := strings.Compare(refs[a].ID, refs[b].ID); c != 0 {
+					return c
+				}
+				return strings.Compare(string(refs[a].Provider), string(refs[b].Provider))
+			})
+			// Every run has its own rule, all of one severity: Sort keeps
+			// the runs in rule order.
+			p.Runs = append(p.Runs, PassRun{Proto: Finding{RuleID: fmt.Sprintf("rule-%02d", r), Severity: High}, Res: res})
+			want = append(want, ref)
+		}
+		p.Sort()
+		for r := range p.Runs {
+			if !slices.Equal(p.Runs[r].Res, want[r]) {
+				t.Fatalf("%d references, run %d: %v, want %v", n, r, head(p.Runs[r].Res), head(want[r]))
+			}
+		}
+	}
+}
+
+func head(xs []int32) []int32 { return xs[:min(len(xs), 12)] }
+
+// BenchmarkPassesSort sorts PASS runs shaped like a scan's: about 300 rules
+// over the blocks of references of 25 classes, each run passing most of
+// its class.
+func BenchmarkPassesSort(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const classes, perClass, runs = 25, 24000, 300
+	refs := make([]resource.Ref, classes*perClass)
+	for i := range refs {
+		refs[i] = resource.Ref{ID: fmt.Sprintf("arn:aws:ec2:eu-west-1:1234567890%02d:thing/c%02d-%08d", rng.IntN(40), i/perClass, rng.IntN(1<<30)), Provider: resource.AWS}
+	}
+	var all []PassRun
+	for r := range runs {
+		c := rng.IntN(classes)
+		var res []int32
+		for j := range perClass {
+			if rng.IntN(10) < 8 {
+				res = append(res, int32(c*perClass+j))
+			}
+		}
+		all = append(all, PassRun{Proto: Finding{RuleID: fmt.Sprintf("rule-%03d", r), Severity: Medium}, Res: res})
+	}
+	work := &Passes{Refs: refs, Runs: make([]PassRun, len(all))}
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		for i := range all {
+			work.Runs[i] = PassRun{Proto: all[i].Proto, Res: slices.Clone(all[i].Res)}
+		}
+		b.StartTimer()
+		work.Sort()
 	}
 }
