@@ -51,10 +51,8 @@ func isVPCEndpoints(d attr.M) bool {
 // parseServerCertificates reads a list-server-certificates output: the
 // certificates' names and expiry, and whether the list is whole.
 func parseServerCertificates(res *attr.Result, path string, d attr.M) {
-	list, isArr := d["ServerCertificateMetadataList"].([]any)
+	list, isArr := listIn(res, path, d, "ServerCertificateMetadataList", "the account's server certificates")
 	if !isArr {
-		res.Problems = append(res.Problems, attr.Problem{Path: path, Field: "ServerCertificateMetadataList",
-			Err: fmt.Sprintf("ServerCertificateMetadataList is %s, not a list: the account's server certificates are unknown", withArticle(attr.Kind(d["ServerCertificateMetadataList"])))})
 		return
 	}
 	acct := accountOfPath(path)
@@ -119,10 +117,8 @@ func accountServerCertificates(byType map[string][]*resource.Resource, get func(
 // resource related to each VPC with an endpoint in use (not being or
 // already removed), of TypeVPCEndpointList when the listing is whole.
 func parseVPCEndpoints(res *attr.Result, path string, d attr.M) {
-	list, isArr := d["VpcEndpoints"].([]any)
+	list, isArr := listIn(res, path, d, "VpcEndpoints", "the region's VPC endpoints")
 	if !isArr {
-		res.Problems = append(res.Problems, attr.Problem{Path: path, Field: "VpcEndpoints",
-			Err: fmt.Sprintf("VpcEndpoints is %s, not a list: the region's VPC endpoints are unknown", withArticle(attr.Kind(d["VpcEndpoints"])))})
 		return
 	}
 	complete := attr.Str(d, "NextToken") == ""
@@ -155,4 +151,15 @@ func parseVPCEndpoints(res *attr.Result, path string, d attr.M) {
 	for _, vpc := range vpcs {
 		attr.Relate(r, resource.RelInNetwork, vpc)
 	}
+}
+
+// listIn returns the list of a listing's member key; a member that is not
+// a list is a problem (what it lists is then unknown).
+func listIn(res *attr.Result, path string, d attr.M, key, what string) ([]any, bool) {
+	list, isArr := d[key].([]any)
+	if !isArr {
+		res.Problems = append(res.Problems, attr.Problem{Path: path, Field: key,
+			Err: fmt.Sprintf("%s is %s, not a list: %s are unknown", key, withArticle(attr.Kind(d[key])), what)})
+	}
+	return list, isArr
 }
