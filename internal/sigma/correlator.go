@@ -73,6 +73,10 @@ type window struct {
 	Events []entry    `json:"events,omitempty"`
 	Start  time.Time  `json:"start,omitzero"`  // upper-bound mode: window start
 	Chain  []*chainAt `json:"chain,omitempty"` // temporal_ordered: per rule index, start time of the best chain reaching it
+	// Seen (temporal_ordered): per rule index, the time of its latest
+	// match, so that a match tied in time with the chain's step before it
+	// but handed over first still continues the chain.
+	Seen []time.Time `json:"seen,omitempty"`
 	// distinct counts the window's events per distinct key (value_count:
 	// the value; temporal: the rule), maintained as events enter and leave
 	// so a count costs O(1) rather than a walk of the window. It is derived
@@ -512,7 +516,13 @@ func (c *Correlator) step(i int, w *window, e entry, first time.Time) (Correlati
 				w.Chain[k] = nil
 			}
 		}
+		if len(w.Seen) != len(x.Rules) {
+			w.Seen = make([]time.Time, len(x.Rules))
+		}
 		k := e.Rule
+		if e.T.After(w.Seen[k]) {
+			w.Seen[k] = e.T
+		}
 		var start time.Time
 		switch {
 		case k == 0:
@@ -525,11 +535,22 @@ func (c *Correlator) step(i int, w *window, e entry, first time.Time) (Correlati
 		if e.T.Sub(start) > span {
 			return CorrelationHit{}, false
 		}
-		if cur := w.Chain[k]; cur == nil || start.After(cur.Start) {
-			w.Chain[k] = &chainAt{Start: start, Last: e.T}
-		}
-		if k != len(x.Rules)-1 {
-			return CorrelationHit{}, false
+		for {
+			if cur := w.Chain[k]; cur == nil || start.After(cur.Start) {
+				w.Chain[k] = &chainAt{Start: start, Last: e.T}
+			}
+			if k == len(x.Rules)-1 {
+				break
+			}
+			// Matches of one time are in order whichever came first:
+			// events arrive in time order, ties in an order of their
+			// content, and a log's clock (CloudTrail's is one second)
+			// cannot tell a tool's consecutive calls apart. A match of
+			// the next rule at this very time, seen before, continues.
+			if !w.Seen[k+1].Equal(e.T) {
+				return CorrelationHit{}, false
+			}
+			k++
 		}
 		h := CorrelationHit{Correlation: x, Group: copyMap(w.Group), Count: len(x.Rules),
 			First: start, Last: e.T, Rules: append([]string(nil), x.Rules...)}

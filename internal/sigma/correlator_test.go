@@ -341,6 +341,55 @@ correlation:
 	}
 }
 
+// TestTemporalOrderedTies: matches of one second complete an ordered chain
+// whatever order they are handed over in (CloudTrail's clock has one-second
+// resolution and the detection engine breaks ties by content), while a
+// chain whose steps are out of order in time still does not.
+func TestTemporalOrderedTies(t *testing.T) {
+	corr := `title: failure, success, key
+correlation:
+  type: temporal_ordered
+  rules: [failed_login, successful_login, key_created]
+  group-by: [userIdentity.arn]
+  timespan: 10m
+level: high
+`
+	ordered := func(hits []CorrelationHit) int {
+		n := 0
+		for _, h := range hits {
+			if h.Correlation.Type == TemporalOrdered {
+				n++
+			}
+		}
+		return n
+	}
+	at := time.Minute
+	for name, tc := range map[string]struct {
+		events []obs
+		want   int
+	}{
+		"all tied, handed over last step first": {[]obs{
+			{"key_created", at, user("alice")}, {"successful_login", at, user("alice")}, {"failed_login", at, user("alice")},
+		}, 1},
+		"all tied, in order": {[]obs{
+			{"failed_login", at, user("alice")}, {"successful_login", at, user("alice")}, {"key_created", at, user("alice")},
+		}, 1},
+		"first two tied and reversed, last later": {[]obs{
+			{"successful_login", at, user("alice")}, {"failed_login", at, user("alice")}, {"key_created", 2 * at, user("alice")},
+		}, 1},
+		"last step earlier than a tied pair": {[]obs{
+			{"key_created", 0, user("alice")}, {"successful_login", at, user("alice")}, {"failed_login", at, user("alice")},
+		}, 0},
+		"tied but another identity": {[]obs{
+			{"key_created", at, user("bob")}, {"successful_login", at, user("alice")}, {"failed_login", at, user("alice")},
+		}, 0},
+	} {
+		if got := ordered(runCorr(t, corr, tc.events)); got != tc.want {
+			t.Errorf("%s: %d temporal_ordered hits, want %d", name, got, tc.want)
+		}
+	}
+}
+
 func TestCorrelatorErrors(t *testing.T) {
 	col := parseAll(t, corrRules+`---
 title: dangling
