@@ -402,18 +402,7 @@ func (mc *msgCompiler) exposedPorts(t *ast.Term) (*msgExpr, bool) {
 	if !ok || len(call) != 3 {
 		return nil, false
 	}
-	ref, ok := call[0].Value.(ast.Ref)
-	if !ok || len(ref) != 2 || !ref[1].Equal(ast.StringTerm("exposed_ports")) {
-		return nil, false
-	}
-	alias, ok := ref[0].Value.(ast.Var)
-	if !ok || alias == mc.res {
-		return nil, false
-	}
-	if _, shadowed := mc.vars[alias]; shadowed {
-		return nil, false
-	}
-	lm := mc.imports[string(alias)]
+	lm, alias := mc.libCall(call[0], "exposed_ports")
 	if lm == nil || lm.Package.Path.String() != "data.vigil.lib.net" || libFingerprint(lm, []string{"exposed_ports"}) != exposedPortsFingerprint {
 		return nil, false
 	}
@@ -648,21 +637,31 @@ func (mc *msgCompiler) call(x ast.Call, depth int) (*msgExpr, bool) {
 	return nil, false
 }
 
-// ageDays reads <import>.age_days(<ref>), lib/time's function (its text
-// the one gotime.go follows).
-func (mc *msgCompiler) ageDays(x ast.Call, depth int) (*msgExpr, bool) {
-	ref, ok := x[0].Value.(ast.Ref)
-	if !ok || len(ref) != 2 || len(x) != 2 || !ref[1].Equal(ast.StringTerm("age_days")) {
-		return nil, false
+// libCall returns the imported module a call's operator <alias>.<name>
+// names and its alias; nil unless the alias is an import the message does
+// not shadow.
+func (mc *msgCompiler) libCall(op *ast.Term, name string) (*ast.Module, ast.Var) {
+	ref, ok := op.Value.(ast.Ref)
+	if !ok || len(ref) != 2 || !ref[1].Equal(ast.StringTerm(name)) {
+		return nil, ""
 	}
 	alias, ok := ref[0].Value.(ast.Var)
 	if !ok || alias == mc.res {
-		return nil, false
+		return nil, ""
 	}
 	if _, shadowed := mc.vars[alias]; shadowed {
+		return nil, ""
+	}
+	return mc.imports[string(alias)], alias
+}
+
+// ageDays reads <import>.age_days(<ref>), lib/time's function (its text
+// the one gotime.go follows).
+func (mc *msgCompiler) ageDays(x ast.Call, depth int) (*msgExpr, bool) {
+	if len(x) != 2 {
 		return nil, false
 	}
-	lm := mc.imports[string(alias)]
+	lm, _ := mc.libCall(x[0], "age_days")
 	if lm == nil || libFingerprint(lm, timeLibRules) != timeLibFingerprint {
 		return nil, false
 	}
