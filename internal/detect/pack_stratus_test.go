@@ -96,13 +96,15 @@ func stratusCases() []accCase {
 			// Terraform emptying a bucket before deleting it (no write
 			// after); a sync job (lists objects, deletes and writes); the
 			// note written to another bucket; the wipe refused; the note
-			// 20 minutes later.
+			// 20 minutes later; a backup job writing its file, then
+			// pruning old versions.
 			benignSequence: []string{
 				s3Data(10, "ListObjectVersions", "tf-state-old", ""), s3Data(10, "DeleteObjects", "tf-state-old", ""), s3Data(10, "DeleteBucket", "tf-state-old", ""),
 				s3Data(11, "ListObjects", "www-acme", ""), s3Data(11, "DeleteObjects", "www-acme", ""), s3Data(11, "PutObject", "www-acme", "index.html"),
 				s3Data(12, "ListObjectVersions", "acme-hr", ""), s3Data(12, "DeleteObjects", "acme-hr", ""), s3Data(12, "PutObject", "acme-exports", "FILES-DELETED.txt"),
 				s3Data(13, "ListObjectVersions", "acme-legal", ""), strings.Replace(s3Data(13, "DeleteObjects", "acme-legal", ""), "{", `{"errorCode":"AccessDenied",`, 1), s3Data(14, "PutObject", "acme-legal", "FILES-DELETED.txt"),
 				s3Data(30, "ListObjectVersions", "acme-sales", ""), s3Data(30, "DeleteObjects", "acme-sales", ""), s3Data(50, "PutObject", "acme-sales", "FILES-DELETED.txt"),
+				s3Data(40, "PutObject", "acme-backups", "db-2026-12-06.dump"), s3Data(41, "ListObjectVersions", "acme-backups", ""), s3Data(41, "DeleteObjects", "acme-backups", ""),
 			},
 		},
 		{
