@@ -59,11 +59,7 @@ func parseSAMLProviders(res *attr.Result, path string, d attr.M) {
 		return
 	}
 	complete := n == len(list)
-	r := &resource.Resource{Provider: resource.AWS, Account: acct, Region: "global", Type: TypeSAMLProviderList,
-		ID: TypeSAMLProviderList + "#" + path, Name: "saml-providers", Source: path, Class: resource.ClassOther,
-		Raw: attr.M{"Providers": float64(n), "Complete": complete}}
-	res.Resources = append(res.Resources, r)
-	res.AddUnsupported(r) // read for the account's CIS facts, judged by no rule
+	accountListing(res, path, acct, TypeSAMLProviderList, "saml-providers", attr.M{"Providers": float64(n), "Complete": complete})
 }
 
 // accountFederation sets, per account with a SAML provider listing,

@@ -80,11 +80,7 @@ func parseServerCertificates(res *attr.Result, path string, d attr.M) {
 		res.Problems = append(res.Problems, attr.Problem{Path: path, Err: "list-server-certificates output: put the account ID in the file's path (aws/<account>/cli/iam-list-server-certificates.json), as an empty list names none"})
 		return
 	}
-	r := &resource.Resource{Provider: resource.AWS, Account: acct, Region: "global", Type: TypeServerCertificateList,
-		ID: TypeServerCertificateList + "#" + path, Name: "server-certificates", Source: path, Class: resource.ClassOther,
-		Raw: attr.M{"Certificates": certs, "Complete": complete}}
-	res.Resources = append(res.Resources, r)
-	res.AddUnsupported(r) // read for the account's CIS facts, judged by no rule
+	accountListing(res, path, acct, TypeServerCertificateList, "server-certificates", attr.M{"Certificates": certs, "Complete": complete})
 }
 
 // accountServerCertificates adds the certificates of each account's

@@ -196,6 +196,15 @@ func listResource(res *attr.Result, path, typ, what string, raw attr.M) {
 	res.AddUnsupported(r) // read for the account's CIS facts, judged by no rule
 }
 
+// accountListing adds the resource of one account's global listing (read
+// from path), read for the account's CIS facts and judged by no rule.
+func accountListing(res *attr.Result, path, acct, typ, name string, raw attr.M) {
+	r := &resource.Resource{Provider: resource.AWS, Account: acct, Region: "global", Type: typ,
+		ID: typ + "#" + path, Name: name, Source: path, Class: resource.ClassOther, Raw: raw}
+	res.Resources = append(res.Resources, r)
+	res.AddUnsupported(r) // read for the account's CIS facts, judged by no rule
+}
+
 // parseMetricFilters reads one region's describe-metric-filters output.
 func parseMetricFilters(res *attr.Result, path string, d attr.M) {
 	list, isArr := d["metricFilters"].([]any)

@@ -57,11 +57,7 @@ func parseVirtualMFA(res *attr.Result, path string, d attr.M) {
 			root = true
 		}
 	}
-	r := &resource.Resource{Provider: resource.AWS, Account: acct, Region: "global", Type: TypeVirtualMFAList,
-		ID: TypeVirtualMFAList + "#" + path, Name: "virtual-mfa-devices", Source: path, Class: resource.ClassOther,
-		Raw: attr.M{"RootVirtual": root, "Complete": complete}}
-	res.Resources = append(res.Resources, r)
-	res.AddUnsupported(r) // read for the account's CIS facts, judged by no rule
+	accountListing(res, path, acct, TypeVirtualMFAList, "virtual-mfa-devices", attr.M{"RootVirtual": root, "Complete": complete})
 }
 
 // accountRootHardwareMFA sets, per account, whether the root user has a
