@@ -108,7 +108,14 @@ const (
 	seenSlots  = 1 << 14
 	// prefixSlots holds how small objects began (see prefixHash).
 	prefixSlots = 1 << 14
+	// longSlots and longSeenSlots cache strings longer than internMax
+	// (see internLong).
+	longSlots     = 1 << 13
+	longSeenSlots = 1 << 15
 )
+
+// longMax is the length of the longest string internLong caches.
+const longMax = 512
 
 // objMax is the length of the longest object text shared (see objSlot).
 const objMax = 512
@@ -152,6 +159,10 @@ type decoder struct {
 	// prefixes holds the prefixHash of small objects decoded (a slot
 	// another prefix took only costs a missed sharing).
 	prefixes [prefixSlots]uint64
+	// longs and longSeen are internLong's cache and the hashes of the
+	// long strings seen once.
+	longs    [longSlots]valueSlot
+	longSeen [longSeenSlots]uint64
 }
 
 // emptyArray is every empty array decoded: one boxed empty slice (nothing
@@ -606,7 +617,7 @@ func (d *decoder) internKey(b []byte) string {
 // the cache has it.
 func (d *decoder) internValue(b []byte) any {
 	if len(b) > internMax {
-		return boxString(b)
+		return d.internLong(b)
 	}
 	slot := &d.strs[shortHash(b)&(valueSlots-1)]
 	if slot.v != nil && slot.s == string(b) {
@@ -615,4 +626,30 @@ func (d *decoder) internValue(b []byte) any {
 	slot.v = boxString(b)
 	slot.s = slot.v.(string)
 	return slot.v
+}
+
+// internLong returns a string longer than internMax as a boxed value, the
+// cached box when the cache has it. Most of them are identifiers, each
+// seen once (its own ID), but references repeat: parents, ancestors,
+// scopes, role definitions, subnets, discovery URLs, policy texts (about
+// 70% of the long strings of the synthetic inventories are copies). A
+// string is cached the second time its hash is seen, so the identifiers
+// seen once cost a hash and no copy and do not push out the repeated ones.
+func (d *decoder) internLong(b []byte) any {
+	if len(b) > longMax {
+		return boxString(b)
+	}
+	h := shortHash(b)
+	slot := &d.longs[h&(longSlots-1)]
+	if slot.v != nil && slot.s == string(b) {
+		return slot.v
+	}
+	v := boxString(b)
+	if seen := &d.longSeen[(h>>32)&(longSeenSlots-1)]; *seen == h {
+		slot.v = v
+		slot.s = v.(string)
+	} else {
+		*seen = h
+	}
+	return v
 }

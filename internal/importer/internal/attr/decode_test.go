@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	gojson "github.com/goccy/go-json"
 )
@@ -348,5 +349,38 @@ func TestHasSpecialByte(t *testing.T) {
 				t.Fatalf("%q: not flagged", w)
 			}
 		}
+	}
+}
+
+// TestDecodeSharesLongStrings: a string longer than internMax seen before
+// is the copy decoded the second time it was seen (the first sighting
+// only notes its hash); strings longer than longMax and strings that
+// differ by a byte are copied anew.
+func TestDecodeSharesLongStrings(t *testing.T) {
+	id := "//cloudresourcemanager.googleapis.com/projects/" + strings.Repeat("9", 20)
+	other := id[:len(id)-1] + "8"
+	huge := strings.Repeat("y", longMax+1)
+	var parts []string
+	for _, s := range []string{id, id, id, other, huge, huge, huge} {
+		parts = append(parts, `{"parent":"`+s+`","n":`+fmt.Sprint(len(parts))+`}`)
+	}
+	text := "[" + strings.Join(parts, ",") + "]"
+	checkDecode(t, []byte(text))
+	var a []any
+	if err := Decode([]byte(text), &a); err != nil {
+		t.Fatal(err)
+	}
+	str := func(i int) string { return a[i].(M)["parent"].(string) }
+	same := func(i, j int) bool { return unsafe.StringData(str(i)) == unsafe.StringData(str(j)) }
+	for _, c := range []struct {
+		i, j int
+		want bool
+	}{{1, 2, true}, {2, 3, false}, {5, 6, false}} {
+		if got := same(c.i, c.j); got != c.want {
+			t.Errorf("strings %d and %d shared: %v, want %v", c.i, c.j, got, c.want)
+		}
+	}
+	if str(2) != id || str(3) != other || str(6) != huge {
+		t.Errorf("shared strings' content: %q %q", str(2), str(3))
 	}
 }
