@@ -213,7 +213,7 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 				r.Name = n
 			}
 			c := &checker{ID: r.ID}
-			n := node{M: o, Path: fmt.Sprintf("Snapshots[%d]", i), C: c}
+			n := node{M: o, Path: attr.PathOf("Snapshots").Elem(i), C: c}
 			f := &resource.Snapshot{Kind: "snapshot", Encrypted: n.B("Encrypted"), Created: n.S("StartTime")}
 			if f.Encrypted != nil && *f.Encrypted {
 				if kms := n.S("KmsKeyId"); kms != "" {
@@ -255,7 +255,7 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 			r := cliResource(path, TypeImage, imageARN(region, id), attr.Str(o, "Name"), attr.Str(o, "OwnerId"), o, resource.ClassSnapshot)
 			r.Aliases = []string{id}
 			c := &checker{ID: r.ID}
-			n := node{M: o, Path: fmt.Sprintf("Images[%d]", i), C: c}
+			n := node{M: o, Path: attr.PathOf("Images").Elem(i), C: c}
 			f := &resource.Snapshot{Kind: "image", Public: n.B("Public"), Created: n.S("CreationDate")}
 			// An image is encrypted when every EBS block device is.
 			before := c.Count()
@@ -303,7 +303,7 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 		}
 		r := arnResource(path, typ, arn, d, resource.ClassQueue)
 		c := &checker{ID: arn}
-		n := node{M: a, Path: "Attributes", C: c}
+		n := node{M: a, Path: attr.PathOf("Attributes"), C: c}
 		q := &resource.Queue{Kind: kind}
 		kms := n.S("KmsMasterKeyId")
 		sse := n.B("SqsManagedSseEnabled")

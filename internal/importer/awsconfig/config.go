@@ -876,7 +876,7 @@ func parseFlowLogs(res *attr.Result, path string, d attr.M) {
 			Tags: attr.Tags(getv(fl, "Tags")), Raw: fl, Source: path, Class: resource.ClassFlowLog,
 		}
 		c := &checker{ID: r.ID}
-		n := node{M: fl, Path: fmt.Sprintf("FlowLogs[%d]", i), C: c}
+		n := node{M: fl, Path: attr.PathOf("FlowLogs").Elem(i), C: c}
 		f := &resource.FlowLog{}
 		r.Facts.FlowLog = f
 		if st, sst := n.Str("FlowLogStatus"); sst == ok {

@@ -1,7 +1,6 @@
 package awsconfig
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
@@ -50,11 +49,11 @@ func parseDXAssociations(res *attr.Result, path string, d attr.M) {
 	}
 	for i, v := range list {
 		c := &checker{}
-		n := node{M: attr.AsObj(v), Path: fmt.Sprintf("directConnectGatewayAssociations[%d]", i), C: c}
+		n := node{M: attr.AsObj(v), Path: attr.PathOf("directConnectGatewayAssociations").Elem(i), C: c}
 		dxgw := n.S("directConnectGatewayId")
 		gw := cmpOr(n.S("associatedGateway", "id"), n.S("virtualGatewayId"))
 		if n.M == nil || dxgw == "" || gw == "" {
-			res.Problems = append(res.Problems, attr.Problem{Path: path, Field: n.Path, Err: n.Path + " names no directConnectGatewayId or associated gateway"})
+			res.Problems = append(res.Problems, attr.Problem{Path: path, Field: n.Path.String(), Err: n.Path.String() + " names no directConnectGatewayId or associated gateway"})
 			continue
 		}
 		acct := n.S("directConnectGatewayOwnerAccount")

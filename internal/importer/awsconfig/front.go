@@ -299,7 +299,7 @@ func parseVPCLinks(res *attr.Result, path string, d attr.M) {
 	for _, it := range items {
 		id := it.S("id")
 		if id == "" {
-			res.Problems = append(res.Problems, attr.Problem{Path: path, Field: it.Path, Err: it.Path + " names no id"})
+			res.Problems = append(res.Problems, attr.Problem{Path: path, Field: it.Path.String(), Err: it.Path.String() + " names no id"})
 			continue
 		}
 		r := &resource.Resource{Provider: resource.AWS, Account: accountOfPath(path), Region: region, Type: TypeVPCLink,

@@ -1,7 +1,6 @@
 package awsconfig
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
@@ -50,7 +49,7 @@ func instanceIPv6(cfg node) *bool {
 		if o == nil {
 			return nil
 		}
-		ni := node{M: o, Path: cfg.Field("networkInterfaces") + "[" + strconv.Itoa(i) + "]", C: cfg.C}
+		ni := node{M: o, Path: cfg.Path.Below("networkInterfaces").Elem(i), C: cfg.C}
 		addrs, st := ni.Objs("ipv6Addresses")
 		if st != attr.OK {
 			known = false

@@ -1,7 +1,6 @@
 package awsconfig
 
 import (
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -150,10 +149,10 @@ func parseTGWAttachments(res *attr.Result, path string, d attr.M) {
 	region := regionInPath(path)
 	for i, v := range attr.Arr(d, "TransitGatewayAttachments") {
 		c := &checker{}
-		n := node{M: attr.AsObj(v), Path: fmt.Sprintf("TransitGatewayAttachments[%d]", i), C: c}
+		n := node{M: attr.AsObj(v), Path: attr.PathOf("TransitGatewayAttachments").Elem(i), C: c}
 		id, tgw := n.S("TransitGatewayAttachmentId"), n.S("TransitGatewayId")
 		if n.M == nil || id == "" || tgw == "" {
-			res.Problems = append(res.Problems, attr.Problem{Path: path, Field: n.Path, Err: n.Path + " names no TransitGatewayAttachmentId or TransitGatewayId"})
+			res.Problems = append(res.Problems, attr.Problem{Path: path, Field: n.Path.String(), Err: n.Path.String() + " names no TransitGatewayAttachmentId or TransitGatewayId"})
 			continue
 		}
 		acct := n.S("TransitGatewayOwnerId")
@@ -243,10 +242,10 @@ func parseDXVIFs(res *attr.Result, path string, d attr.M) {
 	region := regionInPath(path)
 	for i, v := range attr.Arr(d, "virtualInterfaces") {
 		c := &checker{}
-		n := node{M: attr.AsObj(v), Path: fmt.Sprintf("virtualInterfaces[%d]", i), C: c}
+		n := node{M: attr.AsObj(v), Path: attr.PathOf("virtualInterfaces").Elem(i), C: c}
 		id := n.S("virtualInterfaceId")
 		if n.M == nil || id == "" {
-			res.Problems = append(res.Problems, attr.Problem{Path: path, Field: n.Path, Err: n.Path + " names no virtualInterfaceId"})
+			res.Problems = append(res.Problems, attr.Problem{Path: path, Field: n.Path.String(), Err: n.Path.String() + " names no virtualInterfaceId"})
 			continue
 		}
 		acct := n.S("ownerAccount")

@@ -181,7 +181,7 @@ func list(root node, key string) ([]node, state) {
 			}
 			continue
 		}
-		out[i] = node{M: o, Path: field, C: &attr.Checker{ID: field}}
+		out[i] = node{M: o, Path: attr.PathOf(field), C: &attr.Checker{ID: field}}
 	}
 	return out, ok
 }
@@ -409,7 +409,7 @@ func parentOf(outer, inner node) string {
 	if p := outer.S("ParentId"); p != "" {
 		return p
 	}
-	if inner.M != nil && inner.Path != outer.Path {
+	if inner.M != nil && inner.Path.String() != outer.Path.String() {
 		return inner.S("ParentId")
 	}
 	return ""
@@ -645,7 +645,7 @@ func (rd *reader) policyDelegation(root node) {
 	case st != ok:
 		return
 	}
-	rp := node{M: attr.AsObj(v), Path: "ResourcePolicy", C: root.C}
+	rp := node{M: attr.AsObj(v), Path: attr.PathOf("ResourcePolicy"), C: root.C}
 	if rp.M == nil {
 		root.C.Wrong("ResourcePolicy", "object or null", v)
 		rd.finish(root)

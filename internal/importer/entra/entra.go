@@ -237,7 +237,7 @@ func (rd *reader) values(path string) (items []node, known bool) {
 			known = false
 			continue
 		}
-		pn := node{M: body, Path: field, C: c}
+		pn := node{M: body, Path: attr.PathOf(field), C: c}
 		if e, st := pn.Obj("error"); st == ok {
 			// The collector kept Graph's error: the path is unknown.
 			rd.res.Problems = append(rd.res.Problems, attr.Problem{Field: field, Warning: true,
@@ -267,7 +267,7 @@ func (rd *reader) values(path string) (items []node, known bool) {
 				known = false
 				continue
 			}
-			items = append(items, node{M: o, Path: ef, C: &attr.Checker{ID: ef}})
+			items = append(items, node{M: o, Path: attr.PathOf(ef), C: &attr.Checker{ID: ef}})
 		}
 		if i == len(pages)-1 && pn.S("@odata.nextLink") != "" {
 			rd.res.Problems = append(rd.res.Problems, attr.Problem{Field: pn.Field("@odata.nextLink"), Warning: true,

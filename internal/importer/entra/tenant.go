@@ -72,7 +72,7 @@ func (rd *reader) single(path string) (n node, present, read bool) {
 		rd.res.Problems = append(rd.res.Problems, c.Problems...)
 		return n, true, false
 	}
-	n = node{M: body, Path: field, C: c}
+	n = node{M: body, Path: attr.PathOf(field), C: c}
 	if e, st := n.Obj("error"); st == ok {
 		rd.res.Problems = append(rd.res.Problems, attr.Problem{Field: field, Warning: true,
 			Err: fmt.Sprintf("%s: Graph answered %s: %s (left unknown)", field, e.S("code"), e.S("message"))})

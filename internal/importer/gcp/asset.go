@@ -801,7 +801,7 @@ func hierarchyParent(d, asset node) string {
 		case string:
 			return crmName(t)
 		case attr.M:
-			pn := node{m: t, path: d.field("parent"), c: d.c}
+			pn := node{m: t, path: d.path.Below("parent"), c: d.c}
 			typ, id := pn.s("type"), pn.s("id")
 			if typ != "" && id != "" {
 				return crmName(typ + "s/" + id)

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -246,5 +247,5 @@ func finishOrgContacts(all []*resource.Resource) {
 // read is an asset's resource data as a typed node; its problems were
 // reported when the asset was parsed.
 func read(r *resource.Resource) node {
-	return node{m: assetData(r), path: "resource.data", c: &checker{name: r.ID}}
+	return node{m: assetData(r), path: attr.PathOf("resource.data"), c: &checker{name: r.ID}}
 }

@@ -76,21 +76,11 @@ func jsonKind(v any) string {
 // and the asset's checker. A zero node (m nil) reads as absent.
 type node struct {
 	m    attr.M
-	path string
+	path attr.FieldPath // text only when reported
 	c    *checker
 }
 
-func (n node) field(keys ...string) string {
-	p := n.path
-	for _, k := range keys {
-		if p == "" {
-			p = k
-		} else {
-			p += "." + k
-		}
-	}
-	return p
-}
+func (n node) field(keys ...string) string { return n.path.Below(keys...).String() }
 
 // has reports whether the key is present, even as null.
 func (n node) has(key string) bool { return n.m != nil && attr.Has(n.m, key) }
@@ -226,7 +216,7 @@ func (n node) obj(keys ...string) (node, state) {
 		n.c.wrong(n.field(keys...), "object", v)
 		return node{c: n.c}, bad
 	}
-	return node{m: o, path: n.field(keys...), c: n.c}, ok
+	return node{m: o, path: n.path.Below(keys...), c: n.c}, ok
 }
 
 // o reads a nested object, a zero node when absent or wrong (reported).
@@ -246,17 +236,17 @@ func (n node) objs(keys ...string) ([]node, state) {
 		return nil, bad
 	}
 	out := make([]node, 0, len(a))
-	base := n.field(keys...)
+	base := n.path.Below(keys...)
 	for i, e := range a {
 		if e == nil {
 			continue
 		}
 		o, isObj := e.(attr.M)
 		if !isObj {
-			n.c.wrong(fmt.Sprintf("%s[%d]", base, i), "object", e)
+			n.c.wrong(base.Elem(i).String(), "object", e)
 			return nil, bad
 		}
-		out = append(out, node{m: o, path: attr.Index(base, i), c: n.c})
+		out = append(out, node{m: o, path: base.Elem(i), c: n.c})
 	}
 	return out, ok
 }

@@ -78,25 +78,74 @@ func Kind(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// Node is an object of a row with its field path from the row ("" for the
-// row itself) and the row's Checker. A zero Node (M nil) reads as Absent.
+// Node is an object of a row with its field path from the row (empty for
+// the row itself) and the row's Checker. A zero Node (M nil) reads as
+// Absent.
 type Node struct {
 	M    M
-	Path string
+	Path FieldPath
 	C    *Checker
 }
 
 // Field is the path of the field at keys below the node.
-func (n Node) Field(keys ...string) string {
-	p := n.Path
-	for _, k := range keys {
-		if p == "" {
-			p = k
+func (n Node) Field(keys ...string) string { return n.Path.Below(keys...).String() }
+
+// FieldPath is a field path from a row ("properties.rules[2].ports"),
+// built as text only when a problem names it: the typed readers hand a
+// path to every nested object and array element they read, and nearly
+// none of them is ever reported, so a path is kept as its parts (the text
+// of an ancestor's path, the key below it, the element index below that)
+// and the text is made by String. The zero FieldPath is the row itself.
+type FieldPath struct {
+	base string // the path of an ancestor, as text
+	key  string // the keys below base ("" for none)
+	elem int    // the element index below base.key, plus one (0: none)
+}
+
+// PathOf is the path whose text is s.
+func PathOf(s string) FieldPath { return FieldPath{base: s} }
+
+// String is the path's text.
+func (p FieldPath) String() string {
+	s := p.base
+	switch {
+	case p.key == "":
+	case s == "":
+		s = p.key
+	default:
+		s += "." + p.key
+	}
+	if p.elem > 0 {
+		s = Index(s, p.elem-1)
+	}
+	return s
+}
+
+// Below is the path of the field at keys below p.
+func (p FieldPath) Below(keys ...string) FieldPath {
+	switch {
+	case len(keys) == 0:
+		return p
+	case len(keys) == 1 && p.key == "" && p.elem == 0:
+		return FieldPath{base: p.base, key: keys[0]}
+	}
+	s := p.String()
+	for _, k := range keys[:len(keys)-1] {
+		if s == "" {
+			s = k
 		} else {
-			p += "." + k
+			s += "." + k
 		}
 	}
-	return p
+	return FieldPath{base: s, key: keys[len(keys)-1]}
+}
+
+// Elem is the path of element i of the array at p.
+func (p FieldPath) Elem(i int) FieldPath {
+	if p.elem == 0 {
+		return FieldPath{base: p.base, key: p.key, elem: i + 1}
+	}
+	return FieldPath{base: p.String(), elem: i + 1}
 }
 
 // Lookup follows keys through nested objects. A value on the way that is
@@ -208,7 +257,7 @@ func (n Node) Obj(keys ...string) (Node, State) {
 		n.C.Wrong(n.Field(keys...), "object", v)
 		return Node{C: n.C}, Bad
 	}
-	return Node{M: o, Path: n.Field(keys...), C: n.C}, OK
+	return Node{M: o, Path: n.Path.Below(keys...), C: n.C}, OK
 }
 
 // O reads a nested object, a zero Node when Absent or wrong (reported).
@@ -228,17 +277,17 @@ func (n Node) Objs(keys ...string) ([]Node, State) {
 		return nil, Bad
 	}
 	out := make([]Node, 0, len(a))
-	base := n.Field(keys...)
+	base := n.Path.Below(keys...)
 	for i, e := range a {
 		if e == nil {
 			continue
 		}
 		o := AsObj(e)
 		if o == nil {
-			n.C.Wrong(fmt.Sprintf("%s[%d]", base, i), "object", e)
+			n.C.Wrong(base.Elem(i).String(), "object", e)
 			return nil, Bad
 		}
-		out = append(out, Node{M: o, Path: Index(base, i), C: n.C})
+		out = append(out, Node{M: o, Path: base.Elem(i), C: n.C})
 	}
 	return out, OK
 }

@@ -13,7 +13,7 @@ func TestNodeTypedReads(t *testing.T) {
 	}
 	c := &Checker{ID: "r1"}
 	n := Node{M: row, C: c}
-	if n.S("name") != "a" || *n.I("n") != 42 || !*n.B("flag") || n.O("obj").Path != "obj" || !n.O("obj").Present() {
+	if n.S("name") != "a" || *n.I("n") != 42 || !*n.B("flag") || n.O("obj").Path.String() != "obj" || !n.O("obj").Present() {
 		t.Errorf("good reads: %q %v %v %+v", n.S("name"), n.I("n"), n.B("flag"), n.O("obj"))
 	}
 	if l, st := n.Strs("list"); st != OK || !reflect.DeepEqual(l, []string{"a"}) {
@@ -56,5 +56,44 @@ func TestNodeTypedReads(t *testing.T) {
 	}
 	if Not(nil) != nil || *Not(Not(n.B("flag"))) != true {
 		t.Error("not")
+	}
+}
+
+// TestFieldPaths: the problems of nested objects and array elements name
+// the whole path from the row, however it was reached.
+func TestFieldPaths(t *testing.T) {
+	var row M
+	if err := Decode([]byte(`{"properties":{"rules":[{"p":{"ports":[{"n":"x"}],"deep":{"er":{"s":1}}}}],
+		"a":{"b":{"c":{"s":2}}}}}`), &row); err != nil {
+		t.Fatal(err)
+	}
+	c := &Checker{ID: "r"}
+	n := Node{M: row, C: c}
+	props := n.O("properties")
+	rules, _ := props.Objs("rules")
+	ports, _ := rules[0].O("p").Objs("ports")
+	ports[0].I("n")
+	rules[0].O("p", "deep").O("er").S("s")
+	props.O("a", "b").O("c").S("s")
+	n.O("properties", "a").O("b", "c").S("s", "t")
+	want := []string{"properties.rules[0].p.ports[0].n", "properties.rules[0].p.deep.er.s", "properties.a.b.c.s"}
+	var got []string
+	for _, p := range c.Problems {
+		got = append(got, p.Field)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("problem fields %q, want %q", got, want)
+	}
+	for _, c := range []struct {
+		p    FieldPath
+		want string
+	}{
+		{FieldPath{}, ""}, {PathOf("x"), "x"}, {PathOf("").Below("a"), "a"}, {PathOf("x").Below("a", "b"), "x.a.b"},
+		{PathOf("x").Elem(2), "x[2]"}, {PathOf("x").Below("a").Elem(0).Elem(1), "x.a[0][1]"},
+		{PathOf("x").Below("a").Elem(3).Below("b", "c"), "x.a[3].b.c"}, {FieldPath{}.Below("a").Below("b").Below("c"), "a.b.c"},
+	} {
+		if got := c.p.String(); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.p, got, c.want)
+		}
 	}
 }
