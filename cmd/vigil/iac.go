@@ -13,6 +13,7 @@ import (
 type iacFlags struct {
 	scanFlags
 	values, set, paramFiles, params, varFiles, vars []string
+	namespace                                       string
 }
 
 func newIacCmd() *cobra.Command {
@@ -48,6 +49,7 @@ IaC input, or a file could not be read or parsed (the rest of the tree is still 
 	fl.StringArrayVar(&f.vars, "var", nil, "Terraform: NAME=VALUE applied last, as terraform -var (repeatable)")
 	fl.StringArrayVar(&f.values, "values", nil, "Helm: values file merged over the charts' defaults (repeatable, in order)")
 	fl.StringArrayVar(&f.set, "set", nil, "Helm: KEY=VALUE set over the values (repeatable)")
+	fl.StringVar(&f.namespace, "namespace", "", "Kubernetes/Helm: the namespace manifests are applied to and charts installed in (kubectl/helm -n); objects naming none are read in it (unset: their namespace is unknown and not judged)")
 	fl.StringArrayVar(&f.paramFiles, "parameters", nil, "CloudFormation/ARM: parameters FILE (AWS CLI list, {\"Parameters\": ...} or ARM parameters JSON; repeatable)")
 	fl.StringArrayVar(&f.params, "parameter", nil, "CloudFormation/ARM: NAME=VALUE over the parameters files and defaults (repeatable)")
 	return cmd
@@ -82,6 +84,7 @@ func (f iacFlags) readerOptions() (iac.ReaderOptions, error) {
 		o.CloudFormation.Parameters = iac.StringParameters(cfn)
 	}
 	o.Helm.ValuesFiles, o.Helm.Set = f.values, f.set
+	o.Helm.Namespace, o.Kubernetes.Namespace = f.namespace, f.namespace
 	o.Terraform.VarFiles = f.varFiles
 	for _, kv := range f.vars {
 		k, v, ok := strings.Cut(kv, "=")

@@ -161,6 +161,18 @@ func TestIacReaderOptions(t *testing.T) {
 	if s := status("iac", "testdata/iac", "--values", "testdata/iac-options/privileged-values.yaml"); s[priv] != "FAIL" {
 		t.Errorf("--values privileged: %q", s[priv])
 	}
+	// --namespace: the chart's release namespace is known, so its
+	// workloads are in it and the namespace is judged; without it, that
+	// namespace is no resource.
+	const ns = "k8s-namespace-no-default-deny templates/deployment.yaml:Namespace//shop"
+	if s := status("iac", "testdata/iac/chart", "--namespace", "shop"); s[ns] != "FAIL" || s["k8s-default-namespace templates/deployment.yaml:Deployment/shop/release-worker"] != "PASS" {
+		t.Errorf("--namespace shop: %q, %v", s[ns], s)
+	}
+	for k := range status("iac", "testdata/iac/chart") {
+		if strings.HasPrefix(k, "k8s-namespace-") {
+			t.Errorf("without --namespace the release namespace is judged: %s", k)
+		}
+	}
 	const blob = "storage-public-access-not-blocked arm/storage.json:Microsoft.Storage/storageAccounts/acmeassets"
 	if s := status("iac", "testdata/iac"); s[blob] != "FAIL" {
 		t.Errorf("ARM default (public blobs): %q", s[blob])

@@ -333,16 +333,18 @@ func (b *Builder) networkPolicy(o Object) {
 }
 
 // Namespaces returns the namespaces seen so far: each Namespace object and
-// each namespace a workload runs in ("" when the manifests leave it to the
-// client), with their NetworkPolicy facts. An undeclared namespace is
-// located at its first workload.
+// each namespace a workload runs in, with their NetworkPolicy facts. An
+// undeclared namespace is located at its first workload. The namespace of
+// objects that name none, when no default is given (kubectl's or Helm's
+// -n, decided at install), is no resource: which namespace it is, and so
+// what else it holds, is unknown.
 func (b *Builder) Namespaces() []*resource.Resource {
 	var out []*resource.Resource
 	for _, name := range b.order {
 		ns := b.ns[name]
 		r := ns.declared
 		if r == nil {
-			if ns.first == nil {
+			if ns.first == nil || name == "" {
 				continue
 			}
 			loc := *ns.first.Location
