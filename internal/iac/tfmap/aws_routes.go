@@ -52,18 +52,58 @@ func routeTable(m *mapper, r *inst, out *resource.Resource) {
 			rt.Routes = append(rt.Routes, *ro)
 		}
 	}
-	for _, a := range m.attachedTo(r, "aws_route") {
+	routes := m.attachedTo(r, "aws_route")
+	if r.typ() == "aws_default_route_table" {
+		// aws_route resources on aws_vpc.x.main_route_table_id (or
+		// default_route_table_id) write to this same table.
+		for _, v := range m.targets(vpc, vpcTypes...) {
+			routes = append(routes, m.attachedTo(v, "aws_route")...)
+		}
+	}
+	if !m.addRoutes(r, rt, routes) {
+		return
+	}
+	out.Facts.Routing = rt
+}
+
+// addRoutes adds the routes of aws_route resources to rt; false when one
+// is known only at apply (the table's routes are then unknown).
+func (m *mapper) addRoutes(r *inst, rt *resource.Routing, routes []*inst) bool {
+	for _, a := range routes {
 		m.cur = a
 		ro, known := m.route(a.a, "destination_cidr_block", "destination_ipv6_cidr_block")
 		m.cur = r
 		if !known {
-			return
+			return false
 		}
 		if ro != nil {
 			rt.Routes = append(rt.Routes, *ro)
 		}
 	}
-	out.Facts.Routing = rt
+	return true
+}
+
+// mainRouteTable: the main route table AWS creates with a VPC, when
+// aws_route resources name it (route_table_id = aws_vpc.x.main_route_table_id)
+// and no aws_default_route_table of the configuration adopts it. It holds
+// the local route and those routes, so it is read as a route table of the
+// VPC (ID "<VPC>#main-route-table", located at the VPC) whose routes are
+// the aws_route resources', as the AWS Config importer reads the table.
+func mainRouteTable(m *mapper, r *inst, out *resource.Resource) {
+	routes := m.attachedTo(r, "aws_route")
+	if len(routes) == 0 || len(m.referrers(r, "aws_default_route_table", "default_route_table_id", vpcTypes...)) > 0 {
+		return
+	}
+	t := *out
+	t.ID, t.Name, t.Type, t.Class = out.ID+"#main-route-table", "main", "AWS::EC2::RouteTable", resource.ClassOther
+	t.Relationships = []resource.Relationship{{Type: resource.RelInNetwork, TargetID: out.ID}, {Type: resource.RelRoutesFor, TargetID: out.ID}}
+	t.Facts = resource.Facts{}
+	t.Raw = nil
+	rt := &resource.Routing{Routes: []resource.Route{}, Main: boolp(true)}
+	if m.addRoutes(r, rt, routes) {
+		t.Facts.Routing = rt
+	}
+	m.extra = append(m.extra, &t)
 }
 
 // route reads one route (an inline block or an aws_route); nil for a

@@ -232,6 +232,7 @@ func vpc(m *mapper, r *inst, out *resource.Resource) {
 		logs = logs || len(m.referrers(s, "aws_flow_log", "subnet_id", "aws_subnet")) > 0
 	}
 	n.FlowLogs = boolp(logs)
+	mainRouteTable(m, r, out)
 }
 
 // flowLog: a flow log exists only while on.

@@ -141,7 +141,7 @@ var awsAttachments = map[string]attachment{
 	"aws_snapshot_create_volume_permission":              on("snapshot_id", "aws_ebs_snapshot"),
 	"aws_api_gateway_method":                             on("rest_api_id", "aws_api_gateway_rest_api"),
 	"aws_route53_query_log":                              on("zone_id", "aws_route53_zone"),
-	"aws_route":                                          on("route_table_id", routeTableTypes...),
+	"aws_route":                                          on("route_table_id", "aws_route_table", "aws_default_route_table", "aws_vpc", "aws_default_vpc"),
 	"aws_route_table_association":                        on("route_table_id", routeTableTypes...),
 	"aws_main_route_table_association":                   on("route_table_id", routeTableTypes...),
 	"aws_route53_hosted_zone_dnssec":                     on("hosted_zone_id", "aws_route53_zone"),

@@ -92,3 +92,40 @@ resource "aws_flow_log" "all" {
   log_destination = "arn:aws:s3:::acme-flow-logs"
   log_destination_type = "s3"
 }
+
+# Routes written to the main table AWS creates with the VPC
+# (route_table_id = aws_vpc.x.main_route_table_id), no aws_route_table
+# resource: f sends the whole of g to the peering, g only one subnet of f.
+resource "aws_vpc" "f" {
+  cidr_block = "10.6.0.0/16"
+}
+
+resource "aws_vpc" "g" {
+  cidr_block = "10.7.0.0/16"
+}
+
+resource "aws_vpc_peering_connection" "fg" {
+  vpc_id      = aws_vpc.f.id
+  peer_vpc_id = aws_vpc.g.id
+  auto_accept = true
+}
+
+resource "aws_route" "f_to_g" {
+  route_table_id            = aws_vpc.f.main_route_table_id
+  destination_cidr_block    = aws_vpc.g.cidr_block
+  vpc_peering_connection_id = aws_vpc_peering_connection.fg.id
+}
+
+resource "aws_route" "g_to_f" {
+  route_table_id            = aws_vpc.g.main_route_table_id
+  destination_cidr_block    = "10.6.1.0/24"
+  vpc_peering_connection_id = aws_vpc_peering_connection.fg.id
+}
+
+resource "aws_flow_log" "fg" {
+  for_each             = { f = aws_vpc.f.id, g = aws_vpc.g.id }
+  vpc_id               = each.value
+  traffic_type         = "ALL"
+  log_destination      = "arn:aws:s3:::acme-flow-logs"
+  log_destination_type = "s3"
+}
