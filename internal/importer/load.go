@@ -187,6 +187,10 @@ func (s *FileSource) Read(ctx context.Context, emit func(source.Batch) error) er
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := max(1, min(s.o.workers, len(files)))
+	parseCtx := ctx
+	if !s.o.keepRaw {
+		parseCtx = attr.WithRawDropped(ctx) // pruneRaw drops it below
+	}
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range workers {
@@ -195,7 +199,7 @@ func (s *FileSource) Read(ctx context.Context, emit func(source.Batch) error) er
 			defer wg.Done()
 			var bufs readBuffers // this worker's, reused file after file
 			for i := range next {
-				results[i] = parseFile(ctx, files[i], &bufs)
+				results[i] = parseFile(parseCtx, files[i], &bufs)
 				fr := results[i]
 				if !s.o.keepRaw && fr.res != nil {
 					pruneRaw(fr.res.Resources)
