@@ -101,3 +101,78 @@ func TestDecodeFastTaken(t *testing.T) {
 		}
 	}
 }
+
+// typedSeeds are documents parseTyped takes (the first ones) and texts it
+// must leave to the generic path, or take with the generic path's result.
+var typedSeeds = []string{
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`,
+	`{"Version":"2012-10-17","Id":"p1","Statement":{"Sid":"s","Effect":"deny","NotPrincipal":{"AWS":["arn:aws:iam::111122223333:root"],"Service":"s3.amazonaws.com"},"NotAction":"s3:*","NotResource":["*"],"Condition":{"Bool":{"aws:SecureTransport":false}}}}`,
+	`{"Statement":[{"Effect":"Allow","Principal":"*","Action":["s3:GetObject"],"Resource":"*","Condition":{"NumericLessThan":{"n":[1,-2.5e3]},"ForAnyValue:StringLike":{"b":["o-1/*"],"a":"x"}}}]}`,
+	` {"Statement": [ ], "Other": {"x": [1, true, null, {"y": "z"}]} } `,
+	`{"Statement":[{"Effect":"Allow","Action":[],"Principal":{},"Condition":{}}]}`,
+	`{"Statement":[{"Effect":"Allow","Action":null,"NotAction":"a","Principal":null,"Sid":null}],"Version":null}`,
+	`{"Statement":[{"Effect":"Allow","Principal":{"Service":[],"AWS":"a"}}]}`,
+	// Left to the generic path: errors, duplicates, escapes, bad shapes.
+	`{"Statement":[{"Effect":"Allow","Action":"a","Action":"b"}]}`, `{"Statement":[],"Statement":[]}`,
+	`{"Statement":[{"Effect":"Allow","Action":"a","NotAction":"b"}]}`, `{"Statement":[{"Effect":"Maybe"}]}`,
+	`{"Statement":[{"Action":"a"}]}`, `{"Statement":null}`, `{"Version":"1"}`, `{"Statement":[null]}`, `{"Statement":"x"}`,
+	`{"Statement":[{"Effect":"Allow","Principal":"arn"}]}`, `{"Statement":[{"Effect":"Allow","Principal":{"Bob":"x"}}]}`,
+	`{"Statement":[{"Effect":"Allow","Principal":{"AWS":null}}]}`, `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"a","AWS":"b"}}]}`,
+	`{"Statement":[{"Effect":"Allow","Condition":{"":{"a":"b"}}}]}`, `{"Statement":[{"Effect":"Allow","Condition":{"Op":{"a":null}}}]}`,
+	`{"Statement":[{"Effect":"Allow","Condition":{"Op":{"a":"b","a":"c"}}}]}`, `{"Statement":[{"Effect":"Allow","Condition":{"Op":{"a":[{}]}}}]}`,
+	`{"Statement":[{"Effect":"Allow","Condition":{"Op":"x"}}]}`, `{"Statement":[{"Effect":"Allow","Action":"\u0041"}]}`,
+	"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"\xc3\xa9\"}]}", `{"Statement":[]} x`, `{"Statement":[],}`,
+	`{"Statement":[{"Effect":"Allow","Condition":{"Op":{"a":01}}}]}`, `{"Statement":[{"Effect":"Allow","Condition":{"Op":{"a":1.}}}]}`,
+	`{"Statement":[{"Effect":"Allow","Condition":{"Op":{"a":nul}}}]}`, `{"Statement":[],"x":` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + `}`,
+	`[]`, `"s"`, ``, `{`,
+}
+
+// FuzzParseTyped: whenever parseTyped takes a text, the generic path
+// (decodeJSON, then the parser over the tree) gives the same document.
+func FuzzParseTyped(f *testing.F) {
+	for _, s := range typedSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		checkTyped(t, text)
+	})
+}
+
+// checkTyped fails when parseTyped takes text and the generic path gives
+// another document; it reports whether parseTyped took it.
+func checkTyped(t *testing.T, text string) bool {
+	t.Helper()
+	got, ok := parseTyped(text)
+	if !ok {
+		return false
+	}
+	raw, err := decodeJSON(text)
+	if err != nil {
+		t.Fatalf("%q: taken, but decodeJSON fails: %v", text, err)
+	}
+	want := parseRaw(raw, strings.TrimSpace(text))
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q:\n typed   %#v\n generic %#v", text, got, want)
+	}
+	return true
+}
+
+// TestParseTyped: the typed path takes real documents (a differential
+// test whose fast path is never taken proves nothing) and the generic
+// path's result is the same for every seed; ParseText gives it.
+func TestParseTyped(t *testing.T) {
+	const takenSeeds = 7
+	for i, s := range typedSeeds {
+		if taken := checkTyped(t, s); taken != (i < takenSeeds) {
+			t.Errorf("%q: taken %v", s, taken)
+		}
+	}
+	d := ParseText(typedSeeds[2])
+	if d.Error != "" || len(d.Statements) != 1 || len(d.Statements[0].Conditions) != 3 ||
+		d.Statements[0].Conditions[0].Key != "a" || !reflect.DeepEqual(d.Statements[0].Conditions[2].Values, []string{"1", "-2.5e3"}) {
+		t.Errorf("ParseText: %+v", d)
+	}
+	if d := ParseText("%7B%22Statement%22%3A%5B%5D%7D"); d == nil || d.Error != "" || d.Statements == nil {
+		t.Errorf("URL-encoded: %+v", d)
+	}
+}

@@ -76,6 +76,9 @@ func ParseText(s string) *resource.PolicyDocument {
 		if err != nil {
 			return failed("policy document is neither JSON nor URL-encoded JSON: "+err.Error(), text)
 		}
+		if d, ok := parseTyped(dec); ok {
+			return d // what decodeJSON(dec) and parseRaw give
+		}
 		raw, err := decodeJSON(dec)
 		if err != nil && strings.Contains(text, "+") {
 			if q, qerr := url.QueryUnescape(text); qerr == nil {
@@ -89,6 +92,9 @@ func ParseText(s string) *resource.PolicyDocument {
 			// starts with, which decoding skips).
 			return parseRaw(raw, text)
 		}
+	}
+	if d, ok := parseTyped(text); ok {
+		return d
 	}
 	raw, err := decodeJSON(text)
 	if err != nil {
