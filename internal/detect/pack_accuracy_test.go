@@ -174,7 +174,9 @@ func accuracyCases() []accCase {
 	// and from AWS itself.
 	viaEndpoint := strings.Replace(stolen[0], `"sourceIPAddress":"3.225.16.109"`, `"sourceIPAddress":"10.0.1.17","vpcEndpointId":"vpce-0a1b2c3d4e5f67890"`, 1)
 	viaAWS := strings.Replace(stolen[0], `"sourceIPAddress":"3.225.16.109"`, `"sourceIPAddress":"AWS Internal"`, 1)
-	instanceAlone = append(instanceAlone, viaEndpoint, viaAWS)
+	// The second address's call refused (a failed attempt is at most low).
+	refusedElsewhere := strings.Replace(stolen[2], "{", `{"errorCode":"Client.UnauthorizedOperation","errorMessage":"You are not authorized to perform this operation.",`, 1)
+	instanceAlone = append(instanceAlone, viaEndpoint, viaAWS, refusedElsewhere)
 	var wipe, fewDeletes []string
 	for i := range 30 {
 		ev := ctAPI(40+i/5, "s3.amazonaws.com", "DeleteObjects", fmt.Sprintf(`"requestParameters":{"bucketName":"acme-finance","delete":"","Host":"acme-finance.s3.us-east-1.amazonaws.com"},"additionalEventData":{"bytesTransferredIn":%d},"resources":[{"type":"AWS::S3::Object","ARNPrefix":"arn:aws:s3:::acme-finance/"}],"eventCategory":"Data"`, 1200+i))

@@ -53,6 +53,21 @@ func s3Data(min int, name, bucket, key string) string {
 	return ctAPI(min, "s3.amazonaws.com", name, `"requestParameters":{`+rp+`},"responseElements":null,"additionalEventData":{"SignatureVersion":"SigV4","bytesTransferredIn":0,"AuthenticationMethod":"AuthHeader","bytesTransferredOut":412},"resources":[{"type":"AWS::S3::Object","ARNPrefix":"arn:aws:s3:::`+bucket+`/"}]`)
 }
 
+// bedrock is a Bedrock call at minute min (ListFoundationModels or a model
+// invocation of Claude 2, as the Stratus detonation makes them).
+func bedrock(min int, name string) string {
+	rp := `"requestParameters":{"byOutputModality":"TEXT"},"responseElements":null,"readOnly":true`
+	if name != "ListFoundationModels" {
+		rp = `"requestParameters":{"modelId":"anthropic.claude-v2"},"responseElements":null,"readOnly":true,"additionalEventData":{"inputTokens":21,"outputTokens":187}`
+	}
+	return strings.Replace(ctAPI(min, "bedrock.amazonaws.com", name, rp), `"sourceIPAddress":"198.51.100.23","userAgent":"aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0 exe/x86_64"`, `"sourceIPAddress":"198.51.100.23","userAgent":"Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#6.5.0 md/arch#x86_64 lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.69"`, 1)
+}
+
+// fromConsoleSession marks a ctAPI event as made in the console.
+func fromConsoleSession(ev string) string {
+	return strings.Replace(ev, `"mfaAuthenticated":"false"}`, `"mfaAuthenticated":"false"},"sessionCredentialFromConsole":"true"`, 1)
+}
+
 func stratusCases() []accCase {
 	// Thirty parameters in three batches of ten (the detonation today).
 	sweep := []string{ssmBatch(10, paramNames(0, 10)...), ssmBatch(10, paramNames(10, 20)...), ssmBatch(11, paramNames(20, 30)...)}
@@ -79,7 +94,23 @@ func stratusCases() []accCase {
 	for i := range 6 {
 		singles = append(singles, ssmDecrypt(10, fmt.Sprintf("/prod/app/key%d", i)))
 	}
+	// The other identity's invocation after a listing; the invocation
+	// before the listing; console exploration; an application invoking
+	// without listing; the listing followed by a refused invocation.
+	other := strings.ReplaceAll(bedrock(31, "InvokeModel"), "mallory", "app-runner")
+	benignBedrock := []string{
+		bedrock(30, "ListFoundationModels"), other,
+		bedrock(42, "InvokeModel"), bedrock(43, "ListFoundationModels"),
+		fromConsoleSession(bedrock(50, "ListFoundationModels")), fromConsoleSession(bedrock(51, "InvokeModel")),
+		strings.Replace(bedrock(55, "ListFoundationModels"), "{", `{"errorCode":"AccessDeniedException",`, 1),
+		bedrock(56, "InvokeModel"),
+	}
 	return []accCase{
+		{
+			title: "AWS Bedrock Models Listed Then Invoked", level: LevelMedium,
+			sequence:       []string{bedrock(20, "ListFoundationModels"), bedrock(20, "InvokeModel")},
+			benignSequence: benignBedrock,
+		},
 		{
 			title: "AWS SSM Parameters Decrypted In Batches", level: LevelHigh,
 			sequence: sweep, benignSequence: benignSSM,
