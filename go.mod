@@ -3,6 +3,7 @@ module github.com/vigil-sec/vigil
 go 1.26.8
 
 require (
+	cloud.google.com/go/accessapproval v1.15.1
 	cloud.google.com/go/asset v1.30.1
 	cloud.google.com/go/containeranalysis v0.21.1
 	cloud.google.com/go/grafeas v0.5.0
@@ -41,6 +42,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/inspector2 v1.48.2
 	github.com/aws/aws-sdk-go-v2/service/kms v1.60.0
 	github.com/aws/aws-sdk-go-v2/service/lambda v1.108.0
+	github.com/aws/aws-sdk-go-v2/service/macie2 v1.51.4
 	github.com/aws/aws-sdk-go-v2/service/organizations v1.56.1
 	github.com/aws/aws-sdk-go-v2/service/rds v1.132.2
 	github.com/aws/aws-sdk-go-v2/service/route53 v1.71.0
@@ -99,7 +101,6 @@ require (
 )
 
 require (
-	cloud.google.com/go/accessapproval v1.15.1 // indirect
 	cloud.google.com/go/monitoring v1.30.0 // indirect
 	cloud.google.com/go/storage v1.68.0 // indirect
 	cyphar.com/go-pathrs v0.2.5 // indirect

@@ -95,6 +95,13 @@ def hub(cli, acct, region):
         "SubscribedAt": iso(ago(400)), "AutoEnableControls": True, "ControlFindingGenerator": "SECURITY_CONTROL"})
 
 
+def macie(cli, acct, region, status):
+    cli(acct, "macie2-get-macie-session.%s.json" % region, {
+        "createdAt": iso(ago(200)), "findingPublishingFrequency": "FIFTEEN_MINUTES",
+        "serviceRole": "arn:aws:iam::%s:role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie" % acct,
+        "status": status, "updatedAt": iso(ago(30 if status == "PAUSED" else 200))})
+
+
 def server_cert(snap, name, not_after):
     cid = upper_id("ASCA", 17, snap.acct, "server-certificate", name)
     arn = "arn:aws:iam::%s:server-certificate/%s" % (snap.acct, name)
@@ -132,13 +139,17 @@ def build(v2, prod, dev):
                 analyzer(other, region)
                 later.append((snap.acct, region, other.items))
             hub(v2.cli, snap.acct, region)
+            # Macie where the buckets are: on in prod's three regions, paused in dev's us-east-1
+            macie(v2.cli, snap.acct, region, "ENABLED" if snap is prod else "PAUSED")
     acct = lambda a: "aws-account/" + a  # noqa: E731
     v2.clean("account", acct(P), "CIS 2.6, 2.15, 2.17, 2.18, 4.3, 5.1-5.16: support role nw-prod-support, one valid server "
-             "certificate, Access Analyzer, AWS Config and Security Hub in us-east-1, eu-west-1 and eu-central-1")
+             "certificate, Access Analyzer, AWS Config, Security Hub and Macie in us-east-1, eu-west-1 and eu-central-1 (CIS 3.1.3: every region "
+             "holding its S3 buckets)")
     why = "us-west-2 holds resources (batch-get-resource-config input) but has no %s"
     v2.plant("aws-config-not-all-regions", acct(D), why % "configuration recorder")
     v2.plant("aws-access-analyzer-not-all-regions", acct(D), why % "Access Analyzer analyzer")
     v2.plant("aws-security-hub-not-all-regions", acct(D), why % "Security Hub hub")
+    v2.plant("aws-macie-not-all-bucket-regions", acct(D), "Macie is paused in us-east-1, which holds the account's S3 buckets")
 
     v2.iam_role(prod, "nw-prod-support", None, ["arn:aws:iam::aws:policy/AWSSupportAccess"], v2.CLEAN_TAG,
                 trust_doc={"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",

@@ -17,6 +17,14 @@ type AccountCIS struct {
 	// the input holds a hub of the account in some region.
 	SecurityHubAllRegions     *bool    `json:"security_hub_all_regions,omitempty"`
 	SecurityHubMissingRegions []string `json:"security_hub_missing_regions,omitempty"`
+	// MacieAllBucketRegions: Amazon Macie is enabled (not paused) in every
+	// region holding the account's S3 buckets (`aws macie2
+	// get-macie-session` per region; CIS AWS 3.1.3). Known when the input
+	// holds a Macie session of the account in some region; a region
+	// without one counts as without Macie (the call answers "Macie is not
+	// enabled" there).
+	MacieAllBucketRegions *bool    `json:"macie_all_bucket_regions,omitempty"`
+	MacieMissingRegions   []string `json:"macie_missing_regions,omitempty"`
 	// AccessAnalyzerAllRegions: every region in use has an active IAM
 	// Access Analyzer (`aws accessanalyzer list-analyzers` per region,
 	// whose empty list is a region without one; CIS AWS 2.18).

@@ -23,6 +23,7 @@ func moreServices() []Service {
 		{Name: "config", Run: runConfig},
 		{Name: "guardduty", Run: runGuardDuty},
 		{Name: "securityhub", Run: runSecurityHub},
+		{Name: "macie2", Run: runMacie},
 		{Name: "inspector2", Run: runInspector},
 		{Name: "lambda", Run: runLambda},
 		{Name: "eks", Run: runEKS},

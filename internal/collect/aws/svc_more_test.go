@@ -21,12 +21,12 @@ import (
 const moreAcct = "111122223333"
 
 // moreServiceNames are the signing names of the services of svc_*.go.
-var moreServiceNames = []string{"rds", "kms", "cloudtrail", "config", "guardduty", "securityhub", "inspector2", "lambda", "eks",
+var moreServiceNames = []string{"rds", "kms", "cloudtrail", "config", "guardduty", "securityhub", "macie2", "inspector2", "lambda", "eks",
 	"elasticloadbalancing", "cloudfront", "sns", "sqs", "secretsmanager", "directconnect", "apigateway", "access-analyzer", "elasticfilesystem",
 	"logs", "monitoring", "cloudwatch", "ecr", "route53", "elb"} // CloudWatch signs as monitoring; its failures name the IAM prefix
 
 // moreCLIPrefixes are the CLI outputs these services write.
-var moreCLIPrefixes = []string{"elbv2-", "kms-", "lambda-", "sns-", "sqs-", "secretsmanager-", "securityhub-", "config-", "guardduty-",
+var moreCLIPrefixes = []string{"elbv2-", "kms-", "lambda-", "sns-", "sqs-", "secretsmanager-", "securityhub-", "macie2-", "config-", "guardduty-",
 	"directconnect-", "apigateway-", "apigatewayv2-", "accessanalyzer-", "logs-", "cloudwatch-", "route53-"}
 
 // moreTypes are the AWS Config types these services write.
@@ -313,7 +313,7 @@ func TestMoreImportFacts(t *testing.T) {
 		"AWS::CloudWatch::AlarmList": 2, "AWS::Logs::MetricFilterList": 2,
 		"AWS::DirectConnect::DirectConnectGatewayAssociation": 2, "AWS::DirectConnect::VirtualInterface": 1, "AWS::Config::ConfigurationRecorder": 1, "AWS::Config::DeliveryChannel": 1,
 		"AWS::ElasticLoadBalancingV2::Listener": 2, "AWS::ElasticLoadBalancingV2::TargetGroup": 1, "AWS::GuardDuty::Detector": 1, "AWS::GuardDuty::DetectorIds": 2, "AWS::KMS::KeyPolicy": 2,
-		"AWS::SecurityHub::Hub": 1, "AWS::SecurityHub::Standard": 2}
+		"AWS::Macie::Session": 1, "AWS::SecurityHub::Hub": 1, "AWS::SecurityHub::Standard": 2}
 	if mustJSON(inv.Unsupported) != mustJSON(wantUnsupported) {
 		t.Errorf("unsupported types = %v, want %v", inv.Unsupported, wantUnsupported)
 	}

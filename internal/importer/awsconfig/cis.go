@@ -3,6 +3,7 @@ package awsconfig
 import (
 	"crypto/x509"
 	"encoding/pem"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -59,7 +60,7 @@ func regionsInUse(rs []*resource.Resource) map[string]map[string]bool {
 			continue
 		}
 		switch r.Type {
-		case TypeConfigRecorder, TypeAccessAnalyzer, TypeAnalyzerList, TypeSecurityHub, TypeStandard, TypeDetectorIDs, TypeDeliveryChannel,
+		case TypeConfigRecorder, TypeAccessAnalyzer, TypeAnalyzerList, TypeSecurityHub, TypeStandard, TypeDetectorIDs, TypeDeliveryChannel, TypeMacieSession,
 			TypeMetricFilterList, TypeAlarmList:
 			continue // the services checked, not the workloads
 		}
@@ -159,6 +160,25 @@ func accountCIS(rs []*resource.Resource, byType map[string][]*resource.Resource,
 		analyzer.set(r.Account, r.Region, st == "" || st == "ACTIVE")
 	}
 	analyzerPartial := analyzerListCoverage(analyzer, byType[TypeAnalyzerList])
+	// Macie: a session paused does not count. It is wanted where the
+	// account's S3 buckets are (and where the input was not read whole).
+	macie := regionCoverage{}
+	for _, r := range byType[TypeMacieSession] {
+		macie.set(r.Account, r.Region, strings.EqualFold(attr.Str(r.Raw, "status"), "ENABLED"))
+	}
+	bucketRegions := map[string]map[string]bool{}
+	for a, regs := range unread {
+		bucketRegions[a] = maps.Clone(regs)
+	}
+	for _, r := range byType["AWS::S3::Bucket"] {
+		if r.Account == "" || r.Region == "" {
+			continue
+		}
+		if bucketRegions[r.Account] == nil {
+			bucketRegions[r.Account] = map[string]bool{}
+		}
+		bucketRegions[r.Account][r.Region] = true
+	}
 	for a := range inUse {
 		if all, missing := config.judge(a, inUse[a], unread[a]); all != nil {
 			get(a).ConfigAllRegions, get(a).ConfigMissingRegions = all, missing
@@ -168,6 +188,9 @@ func accountCIS(rs []*resource.Resource, byType map[string][]*resource.Resource,
 		}
 		if all, missing := analyzer.judge(a, inUse[a], withRegions(unread[a], analyzerPartial[a])); all != nil {
 			get(a).AccessAnalyzerAllRegions, get(a).AccessAnalyzerMissingRegions = all, missing
+		}
+		if all, missing := macie.judge(a, bucketRegions[a], unread[a]); all != nil {
+			get(a).MacieAllBucketRegions, get(a).MacieMissingRegions = all, missing
 		}
 	}
 

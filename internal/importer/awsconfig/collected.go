@@ -34,6 +34,8 @@ import (
 //
 //	aws securityhub describe-hub              {"HubArn":..,"SubscribedAt":..,"AutoEnableControls":..}
 //	aws securityhub get-enabled-standards     {"StandardsSubscriptions":[{"StandardsSubscriptionArn":..,..}]}
+//	aws macie2 get-macie-session              {"status":"ENABLED"|"PAUSED","serviceRole":..,..}, in a file
+//	                                          whose name has the region (Finalize reads its status)
 //	aws configservice describe-delivery-channels {"DeliveryChannels":[{"name":..,"s3BucketName":..}]}
 //	aws iam get-account-summary               {"SummaryMap":{"Users":..,"AccountMFAEnabled":..}}
 //
@@ -50,6 +52,7 @@ const (
 	FormatDeliveryChannels = "aws-config-delivery-channels"
 	FormatAccountSummary   = "aws-iam-account-summary"
 	FormatDetectorIDs      = "aws-guardduty-detector-ids"
+	FormatMacieSession     = "aws-macie-session"
 )
 
 // Synthetic and native types of the resources made from them.
@@ -60,6 +63,7 @@ const (
 	TypeDeliveryChannel = "AWS::Config::DeliveryChannel"
 	TypeAccountSummary  = "AWS::IAM::AccountSummary"
 	TypeDetectorIDs     = "AWS::GuardDuty::DetectorIds"
+	TypeMacieSession    = "AWS::Macie::Session"
 )
 
 func detectCollected(d attr.M) string {
@@ -80,6 +84,9 @@ func detectCollected(d attr.M) string {
 		return FormatAccountSummary
 	case attr.Has(d, "DetectorIds") && onlyKeys(d, "DetectorIds", "NextToken"):
 		return FormatDetectorIDs
+	case attr.Has(d, "status") && strings.Contains(attr.Str(d, "serviceRole"), "macie") &&
+		onlyKeys(d, "createdAt", "findingPublishingFrequency", "serviceRole", "status", "updatedAt"):
+		return FormatMacieSession
 	}
 	return ""
 }
@@ -136,6 +143,16 @@ func parseCollected(res *attr.Result, path string, d attr.M) {
 		// no other detector.
 		r.Raw = attr.M{"DetectorIds": list, "Complete": attr.Str(d, "NextToken") == ""}
 		res.Resources = append(res.Resources, r)
+	case FormatMacieSession:
+		region := regionInPath(path)
+		if region == "" {
+			res.Problems = append(res.Problems, attr.Problem{Field: "status",
+				Err: "Macie session: name the file after its region (macie2-get-macie-session.<region>.json)"})
+			break
+		}
+		res.Resources = append(res.Resources, &resource.Resource{Provider: resource.AWS, Account: accountOfPath(path), Region: region,
+			Type: TypeMacieSession, ID: "aws-macie-session:" + region + "#" + path, Name: "macie-" + region, Raw: d, Source: path,
+			Class: resource.ClassOther})
 	case FormatAccountSummary:
 		res.Resources = append(res.Resources, &resource.Resource{Provider: resource.AWS, Account: accountOfPath(path), Region: "global",
 			Type: TypeAccountSummary, ID: "aws-iam-account-summary#" + path, Name: "account-summary", Raw: d, Source: path,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/importer"
@@ -402,5 +403,59 @@ func TestFunctionWithoutPolicy(t *testing.T) {
 	it["supplementaryConfiguration"] = map[string]any{"Tags": map[string]any{}}
 	if _, m := loadFiles(t, map[string]any{snapFile: configSnapshot(it)}); m[fnARN].Facts.Function.PublicInvocation != nil {
 		t.Error("a function whose item does not carry its policy: public_invocation known")
+	}
+}
+
+// `aws macie2 get-macie-session` per region: Macie must be enabled (not
+// paused) wherever the account keeps S3 buckets (CIS AWS 3.1.3); a region
+// without a session file is one where Macie is not enabled, once the
+// account's sessions were collected at all.
+func TestMacieSessions(t *testing.T) {
+	bucket := func(name, region string) map[string]any {
+		return map[string]any{"resourceType": "AWS::S3::Bucket", "resourceId": name, "resourceName": name, "awsRegion": region,
+			"ARN": "arn:aws:s3:::" + name, "configuration": map[string]any{"name": name}}
+	}
+	session := func(status string) map[string]any {
+		return map[string]any{"createdAt": "2025-02-03T09:00:00.000000+00:00", "findingPublishingFrequency": "SIX_HOURS",
+			"serviceRole": "arn:aws:iam::111122223333:role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie",
+			"status":      status, "updatedAt": "2025-02-03T09:00:00.000000+00:00"}
+	}
+	file := func(region string) string { return cliPrefix + "macie2-get-macie-session." + region + ".json" }
+	both := configSnapshot(bucket("nw-a", "us-east-1"), bucket("nw-b", "eu-west-1"))
+	cases := []struct {
+		name    string
+		files   map[string]any
+		want    string
+		missing []string
+	}{
+		{"enabled where the buckets are", map[string]any{file("us-east-1"): session("ENABLED"),
+			snapFile: configSnapshot(bucket("nw-a", "us-east-1"))}, "true", nil},
+		{"no session where a bucket is", map[string]any{file("us-east-1"): session("ENABLED"), snapFile: both}, "false", []string{"eu-west-1"}},
+		{"paused", map[string]any{file("us-east-1"): session("ENABLED"), file("eu-west-1"): session("PAUSED"), snapFile: both},
+			"false", []string{"eu-west-1"}},
+		{"enabled in both", map[string]any{file("us-east-1"): session("ENABLED"), file("eu-west-1"): session("ENABLED"), snapFile: both},
+			"true", nil},
+		{"sessions not collected", map[string]any{snapFile: both}, "nil", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.files[cliPrefix+"ebs-encryption-by-default.us-east-1.json"] = map[string]any{"EbsEncryptionByDefault": true} // the account is seen
+			inv, m := loadFiles(t, c.files)
+			if len(inv.Skipped) != 0 {
+				t.Fatalf("skipped: %+v", inv.Skipped)
+			}
+			acct := m[awsconfig.AccountID("111122223333")]
+			if acct == nil || acct.Facts.Account == nil {
+				t.Fatalf("account: %+v", acct)
+			}
+			var got *bool
+			var missing []string
+			if cis := acct.Facts.Account.CIS; cis != nil {
+				got, missing = cis.MacieAllBucketRegions, cis.MacieMissingRegions
+			}
+			if bp(got) != c.want || !slices.Equal(missing, c.missing) {
+				t.Errorf("macie_all_bucket_regions = %s %v, want %s %v", bp(got), missing, c.want, c.missing)
+			}
+		})
 	}
 }

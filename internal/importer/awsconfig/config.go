@@ -151,7 +151,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		parseCLI(res, path, d)
 		return res
 	case FormatFunctionURLs, FormatKeyPolicy, FormatSecurityHub, FormatStandards, FormatDeliveryChannels, FormatAccountSummary,
-		FormatDetectorIDs:
+		FormatDetectorIDs, FormatMacieSession:
 		parseCollected(res, path, d)
 		return res
 	case FormatAnalyzers:

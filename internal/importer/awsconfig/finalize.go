@@ -295,7 +295,7 @@ func FinishRaw(r *resource.Resource) map[string]any {
 	switch r.Type {
 	case "AWS::KMS::Key", TypeKeyRotation, "AWS::CloudTrail::Trail", "AWS::GuardDuty::Detector", TypeSecContact, TypeEBSDefault, TypeKeyPolicy,
 		TypeDetectorIDs, TypeBackupPlan, TypeConfigRecorder, TypeAccessAnalyzer, TypeAnalyzerList, TypeServerCertificate,
-		TypeMetricFilterList, TypeAlarmList, TypeAlarm, TypeVirtualMFAList, TypeSAMLProviderList, TypeServerCertificateList:
+		TypeMetricFilterList, TypeAlarmList, TypeAlarm, TypeVirtualMFAList, TypeSAMLProviderList, TypeServerCertificateList, TypeMacieSession:
 		return r.Raw
 	case TypeLambda:
 		// The function policy (get-policy) and URLs (list-function-url-configs).

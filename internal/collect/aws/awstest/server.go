@@ -322,6 +322,7 @@ var restRoutes = []struct {
 	{"inspector2", "POST", regexp.MustCompile(`^/findings/list/?$`), "ListFindings"},
 	{"securityhub", "GET", regexp.MustCompile(`^/accounts/?$`), "DescribeHub"},
 	{"securityhub", "POST", regexp.MustCompile(`^/standards/get/?$`), "GetEnabledStandards"},
+	{"macie2", "GET", regexp.MustCompile(`^/macie/?$`), "GetMacieSession"},
 	{"cloudfront", "GET", regexp.MustCompile(`^/2020-05-31/distribution/?$`), "ListDistributions"},
 	{"cloudfront", "GET", regexp.MustCompile(`^/2020-05-31/distribution/[^/]+/?$`), "GetDistribution"},
 	{"cloudfront", "GET", regexp.MustCompile(`^/2020-05-31/tagging/?$`), "ListTagsForResource"},
