@@ -84,6 +84,20 @@ func purview(min int, op string) string {
 	return strings.Replace(ev, `"Workload":"Exchange"`, `"Workload":"SecurityComplianceCenter"`, 1)
 }
 
+// tiMail is a Defender for Office 365 TIMailData record of a message with
+// the verdict, delivery action and direction.
+func tiMail(min int, verdict, action, direction string) string {
+	return fmt.Sprintf(`{"CreationTime":"2024-03-14T11:%02d:05","Id":"3c4d5e6f-7a8b-4c9d-8e0f-%012d","Operation":"TIMailData","OrganizationId":"4b2d7c1e-9f3a-4e8b-a6d5-0c1f2e3d4a5b","RecordType":28,"UserKey":"ThreatIntel","UserType":4,"Version":1,"Workload":"ThreatIntelligence","ObjectId":"<CAB1x2@mail.example>","UserId":"ThreatIntel","AttachmentData":[],"DetectionMethod":"URL malicious reputation","DetectionType":"Inline","InternetMessageId":"<CAB1x2@mail.example>","NetworkMessageId":"9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d","P1Sender":"billing@fabrikam-pay.example","P2Sender":"billing@fabrikam-pay.example","Recipients":["cfo@contoso.example"],"SenderIp":"198.51.100.9","Subject":"Invoice 4471 overdue","Verdict":%q,"DeliveryAction":%q,"Directionality":%q,"LatestDeliveryLocation":"Inbox"}`,
+		min%60, min, verdict, action, direction)
+}
+
+// withFields adds top-level members (JSON text) to a unified audit log
+// record after its Parameters.
+func withFields(ev, fields string) string {
+	i := strings.Index(ev, `"Parameters":`)
+	return ev[:i] + fields + "," + ev[i:]
+}
+
 func identityCases() []accCase {
 	var m365Fatigue, m365Interrupts, m365Spread, m365FewThenOK []string
 	for i := range 6 {
@@ -271,6 +285,53 @@ func identityCases() []accCase {
 			},
 		},
 		{
+			title: "M365 Phishing Or Malware Delivered To A Mailbox", level: LevelMedium,
+			attack: []string{tiMail(1, "Phish", "Delivered", "Inbound"), tiMail(2, "Malware", "Delivered", "Inbound")},
+			benign: []string{tiMail(3, "Phish", "Blocked", "Inbound"), tiMail(4, "Spam", "Delivered", "Inbound"), tiMail(5, "Phish", "Junked", "Inbound")},
+		},
+		{
+			title: "M365 Phishing Or Malware Sent From Inside The Organization", level: LevelHigh,
+			attack: []string{tiMail(6, "Phish", "Blocked", "IntraOrg"), tiMail(7, "Malware", "Delivered", "IntraOrg")},
+			benign: []string{tiMail(8, "Spam", "Delivered", "IntraOrg"), tiMail(9, "Phish", "Blocked", "Inbound")},
+		},
+		{
+			title: "M365 Message Sent As Another Mailbox", level: LevelLow,
+			attack: []string{withFields(m365Op(10, "SendAs", `[]`, "Succeeded"), `"LogonType":1,"MailboxOwnerUPN":"ceo@contoso.example","SendAsUserSmtp":"ceo@contoso.example"`)},
+			benign: []string{
+				withFields(m365Op(10, "Send", `[]`, "Succeeded"), `"LogonType":0,"MailboxOwnerUPN":"mallory@contoso.example"`),
+				withFields(m365Op(10, "MailItemsAccessed", `[]`, "Succeeded"), `"LogonType":1,"MailboxOwnerUPN":"ceo@contoso.example"`),
+			},
+		},
+		{
+			title: "M365 Executable Or Script Uploaded To SharePoint Or OneDrive", level: LevelLow,
+			attack: []string{
+				withFields(m365Obj(11, "FileUploaded", `[]`, "Succeeded", "Payroll-update.exe"), `"SourceFileExtension":"exe","SourceFileName":"Payroll-update.exe"`),
+				withFields(m365Obj(11, "FileUploaded", `[]`, "Succeeded", "Q4 report.lnk"), `"SourceFileExtension":"lnk","SourceFileName":"Q4 report.lnk"`),
+			},
+			benign: []string{
+				withFields(m365Obj(11, "FileUploaded", `[]`, "Succeeded", "Q4 report.docx"), `"SourceFileExtension":"docx","SourceFileName":"Q4 report.docx"`),
+				withFields(m365Obj(11, "FileDownloaded", `[]`, "Succeeded", "Payroll-update.exe"), `"SourceFileExtension":"exe","SourceFileName":"Payroll-update.exe"`),
+			},
+		},
+		{
+			title: "M365 Outlook Add-In Installed", level: LevelLow,
+			attack: []string{m365Op(12, "New-App", `[{"Name":"Url","Value":"https://addin.fabrikam-pay.example/manifest.xml"},{"Name":"OrganizationApp","Value":"True"}]`, "True")},
+			benign: []string{
+				m365Op(12, "Remove-App", `[{"Name":"Identity","Value":"fabrikam-addin"}]`, "True"),
+				m365Op(12, "Get-App", `[]`, "True"),
+			},
+		},
+		{
+			title: "Entra ID Sign-In With An Anomalous Or Replayed Token", level: LevelMedium,
+			attack: []string{anomalousToken(signIn(30, "cfo@contoso.example", "185.220.101.4", 0), "anomalousToken", "atRisk")},
+			// Another risk type; the risk remediated; the token refused.
+			benign: []string{
+				risky(signIn(31, "cfo@contoso.example", "185.220.101.4", 0), "medium", "atRisk"),
+				anomalousToken(signIn(32, "cfo@contoso.example", "185.220.101.4", 0), "tokenIssuerAnomaly", "remediated"),
+				anomalousToken(signIn(33, "cfo@contoso.example", "185.220.101.4", 50126), "anomalousToken", "atRisk"),
+			},
+		},
+		{
 			title: "M365 Compliance Search Created Or Exported", level: LevelMedium,
 			attack: []string{purview(7, "SearchCreated"), purview(7, "SearchExportDownloaded")},
 			benign: []string{purview(7, "SearchViewed"), purview(7, "CaseViewed")},
@@ -278,8 +339,13 @@ func identityCases() []accCase {
 	}
 }
 
+// anomalousToken flags a sign-in record for riskType with riskState.
+func anomalousToken(ev, riskType, state string) string {
+	return strings.Replace(risky(ev, "medium", state), `"anonymizedIPAddress"`, fmt.Sprintf("%q", riskType), 1)
+}
+
 // TestIdentityPack: every rule of vigil_pack_identity.yml has a case and
 // every case holds (checkAccCase).
 func TestIdentityPack(t *testing.T) {
-	checkPackFile(t, "vigil_pack_identity.yml", identityCases(), 20)
+	checkPackFile(t, "vigil_pack_identity.yml", identityCases(), 28)
 }
