@@ -95,7 +95,7 @@ func titles(as []*Alert) []string {
 // raise some.
 func TestGraphBareObjectsAlert(t *testing.T) {
 	var groups [][]string
-	for _, c := range append(append(accuracyCases(), recallCases()...), azureResourceCases()...) {
+	for _, c := range append(append(append(accuracyCases(), recallCases()...), azureResourceCases()...), identityCases()...) {
 		for _, ev := range c.attack {
 			groups = append(groups, []string{ev})
 		}
