@@ -95,3 +95,17 @@ func NormProtocol(p string) string {
 		return l
 	}
 }
+
+// PortedRules returns rule with its port range, as Azure NSG rules give
+// both: a rule of any protocol ("*") over a narrower range than every port
+// admits TCP and UDP on those ports only (ICMP has no ports), so it is two
+// rules, tcp and udp; Protocol "all" keeps meaning every port of every
+// protocol, as the AWS and GCP sources write it.
+func PortedRules(rule FirewallRule) []FirewallRule {
+	if rule.Protocol != "all" || (rule.FromPort <= 0 && rule.ToPort >= 65535) {
+		return []FirewallRule{rule}
+	}
+	udp := rule
+	rule.Protocol, udp.Protocol = "tcp", "udp"
+	return []FirewallRule{rule, udp}
+}

@@ -334,7 +334,7 @@ func (m *mapper) nsgRule(o map[string]any) ([]resource.FirewallRule, bool) {
 		}
 		rule := base
 		rule.FromPort, rule.ToPort = from, to
-		out = append(out, rule)
+		out = append(out, resource.PortedRules(rule)...)
 	}
 	return out, true
 }

@@ -398,7 +398,7 @@ func nsgRule(sr node) (out []resource.FirewallRule, good bool) {
 		}
 		rule := base
 		rule.FromPort, rule.ToPort = from, to
-		out = append(out, rule)
+		out = append(out, resource.PortedRules(rule)...)
 	}
 	return out, true
 }

@@ -110,7 +110,10 @@ func TestStorageAndNetwork(t *testing.T) {
 		action   string
 		anySrc   bool
 	}
-	wants := []want{{"tcp", 22, 22, "allow", true}, {"all", 3389, 3390, "allow", true}, {"all", 8080, 8080, "allow", true},
+	// A rule of any protocol over some ports admits TCP and UDP on those
+	// ports only: two rules (protocol "all" would mean every port).
+	wants := []want{{"tcp", 22, 22, "allow", true}, {"tcp", 3389, 3390, "allow", true}, {"udp", 3389, 3390, "allow", true},
+		{"tcp", 8080, 8080, "allow", true}, {"udp", 8080, 8080, "allow", true},
 		{"tcp", 443, 443, "allow", false}, {"all", 0, 65535, "allow", false}, {"all", 0, 65535, "deny", true}}
 	if len(fw.Rules) != len(wants) {
 		t.Fatalf("rules: %+v", fw.Rules)
