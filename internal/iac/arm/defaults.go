@@ -95,6 +95,9 @@ func apiDefaults(typ, api string, p map[string]any) {
 		}
 	case azure.TypeManagedCluster:
 		set("enableRBAC", true) // Kubernetes RBAC is on unless disabled
+		// Without networkProfile a cluster has no network policy engine
+		// (networkPolicy "none" at every API version).
+		set("networkProfile", map[string]any{})
 	}
 }
 

@@ -193,15 +193,26 @@ func (m *mapper) evaluate(in *instance) *row {
 	return r
 }
 
+// firewallRuleType is the firewall rule child type of each server type.
+var firewallRuleType = map[string]string{
+	azure.TypeSQLServer:        azure.TypeSQLFirewallRule,
+	azure.TypePostgresFlexible: azure.TypePostgresFirewallRule,
+	azure.TypeMySQLFlexible:    azure.TypeMySQLFirewallRule,
+}
+
 // templateDefaults sets what a template that declares no child resource
 // deploys: a SQL server without auditing settings has auditing off; a
 // storage account without a blob service has blob versioning and soft
-// delete off (the API's defaults).
+// delete off (the API's defaults); a SQL or flexible server without
+// firewall rules admits no address range (as the Terraform reader reads a
+// server without firewall rule resources).
 func (m *mapper) templateDefaults(out []*resource.Resource, rows []*row) {
 	children := map[string]bool{} // parent ARM ID + "|" + child type
 	for _, r := range rows {
 		for _, c := range []struct{ typ, seg string }{
 			{azure.TypeSQLAuditing, "/auditingSettings/"}, {azure.TypeBlobService, "/blobServices/"},
+			{azure.TypeSQLFirewallRule, "/firewallRules/"}, {azure.TypePostgresFirewallRule, "/firewallRules/"},
+			{azure.TypeMySQLFirewallRule, "/firewallRules/"},
 		} {
 			if r.in.typ == c.typ {
 				l := strings.ToLower(r.in.armID)
@@ -213,6 +224,9 @@ func (m *mapper) templateDefaults(out []*resource.Resource, rows []*row) {
 	}
 	for _, res := range out {
 		l := strings.ToLower(res.ID) // still the ARM ID here
+		if fw := firewallRuleType[res.Type]; fw != "" && res.Facts.Database != nil && res.Facts.Database.AuthorizedNetworks == nil && !children[l+"|"+fw] {
+			res.Facts.Database.AuthorizedNetworks = []string{}
+		}
 		switch {
 		case res.Type == azure.TypeSQLServer && res.Facts.Database != nil && !children[l+"|"+azure.TypeSQLAuditing]:
 			if res.Facts.Database.AuditingEnabled == nil {
