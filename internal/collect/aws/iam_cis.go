@@ -19,7 +19,7 @@ func collectServerCertificates(ctx context.Context, t *Task, cl *iam.Client) {
 	list := []iamtypes.ServerCertificateMetadata{}
 	var next *string
 	complete, err := pages(ctx, t, "iam", "iam:ListServerCertificates",
-		iam.NewListServerCertificatesPaginator(cl, &iam.ListServerCertificatesInput{}),
+		iam.NewListServerCertificatesPaginator(iamListServerCertificates(cl.ListServerCertificates), &iam.ListServerCertificatesInput{}),
 		func(o *iam.ListServerCertificatesOutput) *string { return o.Marker },
 		func(o *iam.ListServerCertificatesOutput) {
 			list = append(list, o.ServerCertificateMetadataList...)
@@ -45,7 +45,7 @@ func collectVirtualMFA(ctx context.Context, t *Task, cl *iam.Client) {
 	list := []iamtypes.VirtualMFADevice{}
 	var next *string
 	complete, err := pages(ctx, t, "iam", "iam:ListVirtualMFADevices",
-		iam.NewListVirtualMFADevicesPaginator(cl, &iam.ListVirtualMFADevicesInput{}),
+		iam.NewListVirtualMFADevicesPaginator(iamListVirtualMFADevices(cl.ListVirtualMFADevices), &iam.ListVirtualMFADevicesInput{}),
 		func(o *iam.ListVirtualMFADevicesOutput) *string { return o.Marker },
 		func(o *iam.ListVirtualMFADevicesOutput) {
 			list = append(list, o.VirtualMFADevices...)

@@ -18,7 +18,7 @@ func runAccessAnalyzer(ctx context.Context, t *Task) error {
 	c := accessanalyzer.NewFromConfig(t.Config)
 	list := []aatypes.AnalyzerSummary{}
 	complete, err := pages(ctx, t, "access-analyzer", "access-analyzer:ListAnalyzers",
-		accessanalyzer.NewListAnalyzersPaginator(c, &accessanalyzer.ListAnalyzersInput{}),
+		accessanalyzer.NewListAnalyzersPaginator(accessanalyzerListAnalyzers(c.ListAnalyzers), &accessanalyzer.ListAnalyzersInput{}),
 		func(o *accessanalyzer.ListAnalyzersOutput) *string { return o.NextToken },
 		func(o *accessanalyzer.ListAnalyzersOutput) { list = append(list, o.Analyzers...) })
 	if err != nil || !complete {

@@ -43,7 +43,7 @@ func runAPIGateway(ctx context.Context, t *Task) error {
 	c := apigateway.NewFromConfig(t.Config)
 	var apis []agtypes.RestApi
 	if _, err := pagesOf(ctx, t, "apigateway", apigatewayGET, apigatewayARN(t.Region, "/restapis"),
-		apigateway.NewGetRestApisPaginator(c, &apigateway.GetRestApisInput{}),
+		apigateway.NewGetRestApisPaginator(apigatewayGetRestApis(c.GetRestApis), &apigateway.GetRestApisInput{}),
 		func(o *apigateway.GetRestApisOutput) *string { return o.Position },
 		func(o *apigateway.GetRestApisOutput) { apis = append(apis, o.Items...) }); err != nil {
 		return err
@@ -78,7 +78,7 @@ func restResources(ctx context.Context, t *Task, c *apigateway.Client, api agtyp
 	restStages(ctx, t, c, id, arn)
 	var res []agtypes.Resource
 	complete, err := pagesOf(ctx, t, "apigateway", apigatewayGET, arn+"/resources",
-		apigateway.NewGetResourcesPaginator(c, &apigateway.GetResourcesInput{RestApiId: aws.String(id), Embed: []string{"methods"}}),
+		apigateway.NewGetResourcesPaginator(apigatewayGetResources(c.GetResources), &apigateway.GetResourcesInput{RestApiId: aws.String(id), Embed: []string{"methods"}}),
 		func(o *apigateway.GetResourcesOutput) *string { return o.Position },
 		func(o *apigateway.GetResourcesOutput) { res = append(res, o.Items...) })
 	if err != nil || !complete || len(res) == 0 {
@@ -124,7 +124,7 @@ func stageItem(t *Task, typ, apiType, rel, id, apiARN string, name *string, tags
 func vpcLinks(ctx context.Context, t *Task, c *apigateway.Client) {
 	var links []agtypes.VpcLink
 	complete, err := pagesOf(ctx, t, "apigateway", apigatewayGET, apigatewayARN(t.Region, "/vpclinks"),
-		apigateway.NewGetVpcLinksPaginator(c, &apigateway.GetVpcLinksInput{}),
+		apigateway.NewGetVpcLinksPaginator(apigatewayGetVpcLinks(c.GetVpcLinks), &apigateway.GetVpcLinksInput{}),
 		func(o *apigateway.GetVpcLinksOutput) *string { return o.Position },
 		func(o *apigateway.GetVpcLinksOutput) { links = append(links, o.Items...) })
 	if err != nil || !complete || len(links) == 0 {

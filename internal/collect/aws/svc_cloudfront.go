@@ -16,7 +16,7 @@ func runCloudFront(ctx context.Context, t *Task) error {
 	c := cloudfront.NewFromConfig(t.Config)
 	var dists []types.DistributionSummary
 	_, err := pages(ctx, t, "cloudfront", "cloudfront:ListDistributions",
-		cloudfront.NewListDistributionsPaginator(c, &cloudfront.ListDistributionsInput{}),
+		cloudfront.NewListDistributionsPaginator(cloudfrontListDistributions(c.ListDistributions), &cloudfront.ListDistributionsInput{}),
 		func(o *cloudfront.ListDistributionsOutput) *string {
 			if o.DistributionList == nil {
 				return nil

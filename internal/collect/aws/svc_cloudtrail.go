@@ -59,7 +59,7 @@ func trailTags(ctx context.Context, t *Task, c *cloudtrail.Client, trails []type
 			arns = append(arns, str(tr.TrailARN))
 		}
 		complete, err := pages(ctx, t, "cloudtrail", "cloudtrail:ListTags",
-			cloudtrail.NewListTagsPaginator(c, &cloudtrail.ListTagsInput{ResourceIdList: arns}),
+			cloudtrail.NewListTagsPaginator(cloudtrailListTags(c.ListTags), &cloudtrail.ListTagsInput{ResourceIdList: arns}),
 			func(o *cloudtrail.ListTagsOutput) *string { return o.NextToken },
 			func(o *cloudtrail.ListTagsOutput) {
 				for _, r := range o.ResourceTagList {

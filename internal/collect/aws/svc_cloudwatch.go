@@ -31,7 +31,7 @@ func runMetricFilters(ctx context.Context, t *Task) error {
 	list := []logstypes.MetricFilter{}
 	var next *string
 	complete, err := pages(ctx, t, "logs", "logs:DescribeMetricFilters",
-		cloudwatchlogs.NewDescribeMetricFiltersPaginator(c, &cloudwatchlogs.DescribeMetricFiltersInput{}),
+		cloudwatchlogs.NewDescribeMetricFiltersPaginator(cloudwatchlogsDescribeMetricFilters(c.DescribeMetricFilters), &cloudwatchlogs.DescribeMetricFiltersInput{}),
 		func(o *cloudwatchlogs.DescribeMetricFiltersOutput) *string { return o.NextToken },
 		func(o *cloudwatchlogs.DescribeMetricFiltersOutput) {
 			list = append(list, o.MetricFilters...)
@@ -51,7 +51,7 @@ func runAlarms(ctx context.Context, t *Task) error {
 	list := []cwtypes.MetricAlarm{}
 	var next *string
 	complete, err := pages(ctx, t, "cloudwatch", "cloudwatch:DescribeAlarms",
-		cloudwatch.NewDescribeAlarmsPaginator(c, &cloudwatch.DescribeAlarmsInput{}),
+		cloudwatch.NewDescribeAlarmsPaginator(cloudwatchDescribeAlarms(c.DescribeAlarms), &cloudwatch.DescribeAlarmsInput{}),
 		func(o *cloudwatch.DescribeAlarmsOutput) *string { return o.NextToken },
 		func(o *cloudwatch.DescribeAlarmsOutput) {
 			list = append(list, o.MetricAlarms...)

@@ -19,7 +19,7 @@ func runECR(ctx context.Context, t *Task) error {
 	c := ecr.NewFromConfig(t.Config)
 	var repos []ecrtypes.Repository
 	if _, err := pages(ctx, t, "ecr", "ecr:DescribeRepositories",
-		ecr.NewDescribeRepositoriesPaginator(c, &ecr.DescribeRepositoriesInput{}),
+		ecr.NewDescribeRepositoriesPaginator(ecrDescribeRepositories(c.DescribeRepositories), &ecr.DescribeRepositoriesInput{}),
 		func(o *ecr.DescribeRepositoriesOutput) *string { return o.NextToken },
 		func(o *ecr.DescribeRepositoriesOutput) { repos = append(repos, o.Repositories...) }); err != nil {
 		return err

@@ -13,7 +13,7 @@ import (
 func runEFS(ctx context.Context, t *Task) error {
 	c := efs.NewFromConfig(t.Config)
 	_, err := pages(ctx, t, "elasticfilesystem", "elasticfilesystem:DescribeFileSystems",
-		efs.NewDescribeFileSystemsPaginator(c, &efs.DescribeFileSystemsInput{}),
+		efs.NewDescribeFileSystemsPaginator(efsDescribeFileSystems(c.DescribeFileSystems), &efs.DescribeFileSystemsInput{}),
 		func(o *efs.DescribeFileSystemsOutput) *string { return o.NextMarker },
 		func(o *efs.DescribeFileSystemsOutput) {
 			for _, fs := range o.FileSystems {

@@ -14,7 +14,7 @@ import (
 func runEKS(ctx context.Context, t *Task) error {
 	c := eks.NewFromConfig(t.Config)
 	var names []string
-	_, err := pages(ctx, t, "eks", "eks:ListClusters", eks.NewListClustersPaginator(c, &eks.ListClustersInput{}),
+	_, err := pages(ctx, t, "eks", "eks:ListClusters", eks.NewListClustersPaginator(eksListClusters(c.ListClusters), &eks.ListClustersInput{}),
 		func(o *eks.ListClustersOutput) *string { return o.NextToken },
 		func(o *eks.ListClustersOutput) { names = append(names, o.Clusters...) })
 	if err != nil {

@@ -21,7 +21,7 @@ func runClassicELB(ctx context.Context, t *Task) error {
 	c := elb.NewFromConfig(t.Config)
 	var lbs []elbtypes.LoadBalancerDescription
 	if _, err := pages(ctx, t, "elasticloadbalancing", "elasticloadbalancing:DescribeLoadBalancers",
-		elb.NewDescribeLoadBalancersPaginator(c, &elb.DescribeLoadBalancersInput{}),
+		elb.NewDescribeLoadBalancersPaginator(elbDescribeLoadBalancers(c.DescribeLoadBalancers), &elb.DescribeLoadBalancersInput{}),
 		func(o *elb.DescribeLoadBalancersOutput) *string { return o.NextMarker },
 		func(o *elb.DescribeLoadBalancersOutput) { lbs = append(lbs, o.LoadBalancerDescriptions...) }); err != nil {
 		return err

@@ -18,7 +18,7 @@ func runELBv2(ctx context.Context, t *Task) error {
 	c := elb.NewFromConfig(t.Config)
 	var lbs []types.LoadBalancer
 	_, err := pages(ctx, t, "elasticloadbalancing", "elasticloadbalancing:DescribeLoadBalancers",
-		elb.NewDescribeLoadBalancersPaginator(c, &elb.DescribeLoadBalancersInput{}),
+		elb.NewDescribeLoadBalancersPaginator(elbv2DescribeLoadBalancers(c.DescribeLoadBalancers), &elb.DescribeLoadBalancersInput{}),
 		func(o *elb.DescribeLoadBalancersOutput) *string { return o.NextMarker },
 		func(o *elb.DescribeLoadBalancersOutput) { lbs = append(lbs, o.LoadBalancers...) })
 	if err != nil {
@@ -41,7 +41,7 @@ func runELBv2(ctx context.Context, t *Task) error {
 		t.Item(it)
 		var listeners []types.Listener
 		complete, err := pagesOf(ctx, t, "elasticloadbalancing", "elasticloadbalancing:DescribeListeners", arn,
-			elb.NewDescribeListenersPaginator(c, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(arn)}),
+			elb.NewDescribeListenersPaginator(elbv2DescribeListeners(c.DescribeListeners), &elb.DescribeListenersInput{LoadBalancerArn: aws.String(arn)}),
 			func(o *elb.DescribeListenersOutput) *string { return o.NextMarker },
 			func(o *elb.DescribeListenersOutput) { listeners = append(listeners, o.Listeners...) })
 		if err != nil || !complete {

@@ -35,7 +35,7 @@ func guardDutyFindings(ctx context.Context, t *Task, c *guardduty.Client, detect
 			"service.archived": {Equals: []string{"false"}},
 		}},
 	}
-	complete, err := pagesOf(ctx, t, "guardduty", "guardduty:ListFindings", arn, guardduty.NewListFindingsPaginator(c, in),
+	complete, err := pagesOf(ctx, t, "guardduty", "guardduty:ListFindings", arn, guardduty.NewListFindingsPaginator(guarddutyListFindings(c.ListFindings), in),
 		func(o *guardduty.ListFindingsOutput) *string { return o.NextToken },
 		func(o *guardduty.ListFindingsOutput) { ids = append(ids, o.FindingIds...) })
 	if err != nil || !complete {
@@ -70,7 +70,7 @@ func securityHubFindings(ctx context.Context, t *Task, c *securityhub.Client) er
 			{Comparison: shtypes.StringFilterComparisonEquals, Value: aws.String("ACTIVE")},
 		}},
 	}
-	complete, err := pages(ctx, t, "securityhub", "securityhub:GetFindings", securityhub.NewGetFindingsPaginator(c, in),
+	complete, err := pages(ctx, t, "securityhub", "securityhub:GetFindings", securityhub.NewGetFindingsPaginator(securityhubGetFindings(c.GetFindings), in),
 		func(o *securityhub.GetFindingsOutput) *string { return o.NextToken },
 		func(o *securityhub.GetFindingsOutput) { found = append(found, o.Findings...) })
 	if err != nil || !complete || len(found) == 0 {
@@ -92,7 +92,7 @@ func runInspector(ctx context.Context, t *Task) error {
 			{Comparison: i2types.StringComparisonEquals, Value: aws.String("ACTIVE")},
 		}},
 	}
-	complete, err := pages(ctx, t, "inspector2", "inspector2:ListFindings", inspector2.NewListFindingsPaginator(c, in),
+	complete, err := pages(ctx, t, "inspector2", "inspector2:ListFindings", inspector2.NewListFindingsPaginator(inspector2ListFindings(c.ListFindings), in),
 		func(o *inspector2.ListFindingsOutput) *string { return o.NextToken },
 		func(o *inspector2.ListFindingsOutput) { found = append(found, o.Findings...) })
 	if err != nil || !complete || len(found) == 0 {

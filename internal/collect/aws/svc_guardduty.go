@@ -20,7 +20,7 @@ import (
 func runGuardDuty(ctx context.Context, t *Task) error {
 	c := guardduty.NewFromConfig(t.Config)
 	ids := []string{}
-	complete, err := pages(ctx, t, "guardduty", "guardduty:ListDetectors", guardduty.NewListDetectorsPaginator(c, &guardduty.ListDetectorsInput{}),
+	complete, err := pages(ctx, t, "guardduty", "guardduty:ListDetectors", guardduty.NewListDetectorsPaginator(guarddutyListDetectors(c.ListDetectors), &guardduty.ListDetectorsInput{}),
 		func(o *guardduty.ListDetectorsOutput) *string { return o.NextToken },
 		func(o *guardduty.ListDetectorsOutput) { ids = append(ids, o.DetectorIds...) })
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 func runKMS(ctx context.Context, t *Task) error {
 	c := kms.NewFromConfig(t.Config)
 	var keys []types.KeyListEntry
-	_, err := pages(ctx, t, "kms", "kms:ListKeys", kms.NewListKeysPaginator(c, &kms.ListKeysInput{}),
+	_, err := pages(ctx, t, "kms", "kms:ListKeys", kms.NewListKeysPaginator(kmsListKeys(c.ListKeys), &kms.ListKeysInput{}),
 		func(o *kms.ListKeysOutput) *string { return o.NextMarker },
 		func(o *kms.ListKeysOutput) { keys = append(keys, o.Keys...) })
 	if err != nil {

@@ -24,7 +24,7 @@ import (
 func runLambda(ctx context.Context, t *Task) error {
 	c := lambda.NewFromConfig(t.Config)
 	var fns []types.FunctionConfiguration
-	_, err := pages(ctx, t, "lambda", "lambda:ListFunctions", lambda.NewListFunctionsPaginator(c, &lambda.ListFunctionsInput{}),
+	_, err := pages(ctx, t, "lambda", "lambda:ListFunctions", lambda.NewListFunctionsPaginator(lambdaListFunctions(c.ListFunctions), &lambda.ListFunctionsInput{}),
 		func(o *lambda.ListFunctionsOutput) *string { return o.NextMarker },
 		func(o *lambda.ListFunctionsOutput) { fns = append(fns, o.Functions...) })
 	if err != nil {
@@ -58,7 +58,7 @@ func runLambda(ctx context.Context, t *Task) error {
 		t.Item(functionItem(fn, tags, policy))
 		urls := []map[string]any{}
 		complete, _ := pagesOf(ctx, t, "lambda", "lambda:ListFunctionUrlConfigs", arn,
-			lambda.NewListFunctionUrlConfigsPaginator(c, &lambda.ListFunctionUrlConfigsInput{FunctionName: aws.String(arn)}),
+			lambda.NewListFunctionUrlConfigsPaginator(lambdaListFunctionUrlConfigs(c.ListFunctionUrlConfigs), &lambda.ListFunctionUrlConfigsInput{FunctionName: aws.String(arn)}),
 			func(o *lambda.ListFunctionUrlConfigsOutput) *string { return o.NextMarker },
 			func(o *lambda.ListFunctionUrlConfigsOutput) {
 				for _, u := range o.FunctionUrlConfigs {

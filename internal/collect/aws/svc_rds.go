@@ -14,7 +14,7 @@ import (
 func runRDS(ctx context.Context, t *Task) error {
 	c := rds.NewFromConfig(t.Config)
 	_, err := pages(ctx, t, "rds", "rds:DescribeDBInstances",
-		rds.NewDescribeDBInstancesPaginator(c, &rds.DescribeDBInstancesInput{}),
+		rds.NewDescribeDBInstancesPaginator(rdsDescribeDBInstances(c.DescribeDBInstances), &rds.DescribeDBInstancesInput{}),
 		func(o *rds.DescribeDBInstancesOutput) *string { return o.Marker },
 		func(o *rds.DescribeDBInstancesOutput) {
 			for _, db := range o.DBInstances {
@@ -25,7 +25,7 @@ func runRDS(ctx context.Context, t *Task) error {
 		return err
 	}
 	_, err = pages(ctx, t, "rds", "rds:DescribeDBClusters",
-		rds.NewDescribeDBClustersPaginator(c, &rds.DescribeDBClustersInput{}),
+		rds.NewDescribeDBClustersPaginator(rdsDescribeDBClusters(c.DescribeDBClusters), &rds.DescribeDBClustersInput{}),
 		func(o *rds.DescribeDBClustersOutput) *string { return o.Marker },
 		func(o *rds.DescribeDBClustersOutput) {
 			for _, cl := range o.DBClusters {
@@ -37,7 +37,7 @@ func runRDS(ctx context.Context, t *Task) error {
 	}
 	var snaps []types.DBSnapshot
 	_, err = pages(ctx, t, "rds", "rds:DescribeDBSnapshots",
-		rds.NewDescribeDBSnapshotsPaginator(c, &rds.DescribeDBSnapshotsInput{}),
+		rds.NewDescribeDBSnapshotsPaginator(rdsDescribeDBSnapshots(c.DescribeDBSnapshots), &rds.DescribeDBSnapshotsInput{}),
 		func(o *rds.DescribeDBSnapshotsOutput) *string { return o.Marker },
 		func(o *rds.DescribeDBSnapshotsOutput) { snaps = append(snaps, o.DBSnapshots...) })
 	if err != nil {
@@ -65,7 +65,7 @@ func runRDS(ctx context.Context, t *Task) error {
 	}
 	var csnaps []types.DBClusterSnapshot
 	_, err = pages(ctx, t, "rds", "rds:DescribeDBClusterSnapshots",
-		rds.NewDescribeDBClusterSnapshotsPaginator(c, &rds.DescribeDBClusterSnapshotsInput{}),
+		rds.NewDescribeDBClusterSnapshotsPaginator(rdsDescribeDBClusterSnapshots(c.DescribeDBClusterSnapshots), &rds.DescribeDBClusterSnapshotsInput{}),
 		func(o *rds.DescribeDBClusterSnapshotsOutput) *string { return o.Marker },
 		func(o *rds.DescribeDBClusterSnapshotsOutput) { csnaps = append(csnaps, o.DBClusterSnapshots...) })
 	if err != nil {

@@ -29,7 +29,7 @@ func runRoute53(ctx context.Context, t *Task) error {
 	c := route53.NewFromConfig(t.Config)
 	var zones []r53types.HostedZone
 	if _, err := pages(ctx, t, "route53", "route53:ListHostedZones",
-		route53.NewListHostedZonesPaginator(c, &route53.ListHostedZonesInput{}),
+		route53.NewListHostedZonesPaginator(route53ListHostedZones(c.ListHostedZones), &route53.ListHostedZonesInput{}),
 		func(o *route53.ListHostedZonesOutput) *string { return o.NextMarker },
 		func(o *route53.ListHostedZonesOutput) { zones = append(zones, o.HostedZones...) }); err != nil {
 		return err
@@ -39,7 +39,7 @@ func runRoute53(ctx context.Context, t *Task) error {
 	}
 	logging := map[string]string{} // zone ID -> log group
 	logsKnown, err := pages(ctx, t, "route53", "route53:ListQueryLoggingConfigs",
-		route53.NewListQueryLoggingConfigsPaginator(c, &route53.ListQueryLoggingConfigsInput{}),
+		route53.NewListQueryLoggingConfigsPaginator(route53ListQueryLoggingConfigs(c.ListQueryLoggingConfigs), &route53.ListQueryLoggingConfigsInput{}),
 		func(o *route53.ListQueryLoggingConfigsOutput) *string { return o.NextToken },
 		func(o *route53.ListQueryLoggingConfigsOutput) {
 			for _, q := range o.QueryLoggingConfigs {

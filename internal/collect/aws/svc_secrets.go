@@ -19,7 +19,7 @@ func runSecrets(ctx context.Context, t *Task) error {
 	c := secretsmanager.NewFromConfig(t.Config)
 	var secrets []types.SecretListEntry
 	_, err := pages(ctx, t, "secretsmanager", "secretsmanager:ListSecrets",
-		secretsmanager.NewListSecretsPaginator(c, &secretsmanager.ListSecretsInput{}),
+		secretsmanager.NewListSecretsPaginator(secretsmanagerListSecrets(c.ListSecrets), &secretsmanager.ListSecretsInput{}),
 		func(o *secretsmanager.ListSecretsOutput) *string { return o.NextToken },
 		func(o *secretsmanager.ListSecretsOutput) { secrets = append(secrets, o.SecretList...) })
 	if err != nil {

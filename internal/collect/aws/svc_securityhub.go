@@ -36,7 +36,7 @@ func runSecurityHub(ctx context.Context, t *Task) error {
 	}))
 	subs := []map[string]any{}
 	complete, err := pages(ctx, t, "securityhub", "securityhub:GetEnabledStandards",
-		securityhub.NewGetEnabledStandardsPaginator(c, &securityhub.GetEnabledStandardsInput{}),
+		securityhub.NewGetEnabledStandardsPaginator(securityhubGetEnabledStandards(c.GetEnabledStandards), &securityhub.GetEnabledStandardsInput{}),
 		func(o *securityhub.GetEnabledStandardsOutput) *string { return o.NextToken },
 		func(o *securityhub.GetEnabledStandardsOutput) {
 			for _, s := range o.StandardsSubscriptions {

@@ -18,7 +18,7 @@ import (
 func runSNS(ctx context.Context, t *Task) error {
 	c := sns.NewFromConfig(t.Config)
 	var topics []types.Topic
-	_, err := pages(ctx, t, "sns", "sns:ListTopics", sns.NewListTopicsPaginator(c, &sns.ListTopicsInput{}),
+	_, err := pages(ctx, t, "sns", "sns:ListTopics", sns.NewListTopicsPaginator(snsListTopics(c.ListTopics), &sns.ListTopicsInput{}),
 		func(o *sns.ListTopicsOutput) *string { return o.NextToken },
 		func(o *sns.ListTopicsOutput) { topics = append(topics, o.Topics...) })
 	if err != nil {

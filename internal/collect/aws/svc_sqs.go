@@ -18,7 +18,7 @@ func runSQS(ctx context.Context, t *Task) error {
 	c := sqs.NewFromConfig(t.Config)
 	var urls []string
 	// ListQueues pages only when asked for a page size.
-	_, err := pages(ctx, t, "sqs", "sqs:ListQueues", sqs.NewListQueuesPaginator(c, &sqs.ListQueuesInput{MaxResults: aws.Int32(1000)}),
+	_, err := pages(ctx, t, "sqs", "sqs:ListQueues", sqs.NewListQueuesPaginator(sqsListQueues(c.ListQueues), &sqs.ListQueuesInput{MaxResults: aws.Int32(1000)}),
 		func(o *sqs.ListQueuesOutput) *string { return o.NextToken },
 		func(o *sqs.ListQueuesOutput) { urls = append(urls, o.QueueUrls...) })
 	if err != nil {

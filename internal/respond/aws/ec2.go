@@ -592,7 +592,7 @@ func (a *revokeRule) rules(ctx context.Context, env *respond.Env, t target, grou
 	err = do(ctx, env, respond.Call{Service: "ec2", Operation: "DescribeSecurityGroupRules", Target: arn,
 		Params: map[string]any{"Filters": map[string]string{"group-id": group}}, ReadOnly: true}, nil, func(ctx context.Context) error {
 		out = nil
-		p := ec2.NewDescribeSecurityGroupRulesPaginator(t.ec2(), &ec2.DescribeSecurityGroupRulesInput{
+		p := ec2.NewDescribeSecurityGroupRulesPaginator(ec2DescribeSecurityGroupRules(t.ec2().DescribeSecurityGroupRules), &ec2.DescribeSecurityGroupRulesInput{
 			Filters: []ec2types.Filter{{Name: aws.String("group-id"), Values: []string{group}}}})
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)

@@ -74,7 +74,7 @@ func (a *deactivateKey) status(ctx context.Context, env *respond.Env, t target, 
 	var found string
 	err := do(ctx, env, respond.Call{Service: "iam", Operation: "ListAccessKeys", Target: iamARN(t, "user", user),
 		Params: map[string]any{"UserName": user}, ReadOnly: true}, []string{"NoSuchEntity"}, func(ctx context.Context) error {
-		p := iam.NewListAccessKeysPaginator(t.iam(), &iam.ListAccessKeysInput{UserName: &user})
+		p := iam.NewListAccessKeysPaginator(iamListAccessKeys(t.iam().ListAccessKeys), &iam.ListAccessKeysInput{UserName: &user})
 		for p.HasMorePages() {
 			out, err := p.NextPage(ctx)
 			if err != nil {
