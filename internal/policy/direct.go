@@ -1428,7 +1428,7 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 		if !ok || !isStr || len(path) == 0 && root == 0 {
 			return directCond{}, false
 		}
-		return directCond{path: path, root: root, xf: xf, op: op, value: k, negated: e.Negated}, true
+		return directCond{path: path, root: root, xf: xf, op: op, value: k, k: newConstant(k), negated: e.Negated}, true
 	}
 	if e.Operator().String() == ast.Member.Ref().String() {
 		switch k := e.Operands()[0].Value.(type) {
@@ -1439,7 +1439,7 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 			if !ok || len(path) == 0 && root == 0 {
 				return directCond{}, false
 			}
-			return directCond{path: path, root: root, op: opHas, value: k, negated: e.Negated}, true
+			return directCond{path: path, root: root, op: opHas, value: k, k: newConstant(k), negated: e.Negated}, true
 		}
 		// [<ref>, <ref>] in <derived set of pairs>
 		if pa, ra, pb, rb, ok := sc.pair(e.Operands()[0]); ok {

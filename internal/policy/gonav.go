@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -26,6 +27,12 @@ import (
 type goNav struct {
 	steps []navStep
 	leaf  reflect.Type // the static type of the value reached
+	// The same path for the typed accessors (gotyped.go): from is the
+	// starting type (nil: the resource), tsteps the steps, tleaf the type
+	// reached.
+	from   *gtype
+	tsteps []tstep
+	tleaf  *gtype
 }
 
 type navKind uint8
@@ -47,7 +54,7 @@ type navStep struct {
 // level, as Go values; the rule's derived sets computed so far (sets, by
 // index), and the set a derived set's body adds its keys to (out).
 type goEnv struct {
-	v    [maxLevels + 1]reflect.Value
+	v    [maxLevels + 1]gval
 	sets []map[setKey]struct{}
 	out  map[setKey]struct{}
 	now  goNow // input.now, for opTime
@@ -58,6 +65,9 @@ type goEnv struct {
 // one the Go comparisons do not handle.
 func compileNav(from reflect.Type, path []*ast.Term) (*goNav, bool) {
 	n := &goNav{}
+	if from != nil {
+		n.from = gtypeOf(from)
+	}
 	t := from
 	for k, p := range path {
 		s, ok := p.Value.(ast.String)
@@ -67,10 +77,11 @@ func compileNav(from reflect.Type, path []*ast.Term) (*goNav, bool) {
 		if t == nil && k == 0 {
 			st, ft, ok := viewStep(string(s))
 			if !ok {
-				n.steps = append(n.steps, navStep{kind: navNever})
+				n.never()
 				return n, true
 			}
 			n.steps, t = append(n.steps, st), ft
+			n.tsteps = append(n.tsteps, tstep{kind: navField, off: resourceType.Field(st.index).Offset, omit: st.omit, t: gtypeOf(ft)})
 			continue
 		}
 		for t.Kind() == reflect.Pointer {
@@ -86,27 +97,39 @@ func compileNav(from reflect.Type, path []*ast.Term) (*goNav, bool) {
 				}
 			}
 			if fi == nil {
-				n.steps = append(n.steps, navStep{kind: navNever})
+				n.never()
 				return n, true
 			}
+			sf := t.Field(fi.index)
 			n.steps = append(n.steps, navStep{kind: navField, index: fi.index, omit: fi.omitEmpty})
-			t = t.Field(fi.index).Type
+			n.tsteps = append(n.tsteps, tstep{kind: navField, off: sf.Offset, omit: fi.omitEmpty, t: gtypeOf(sf.Type)})
+			t = sf.Type
 		case reflect.Map:
-			if t.Key().Kind() != reflect.String {
-				return nil, false
+			if t != mapSSType {
+				return nil, false // the typed accessors read map[string]string only
 			}
 			n.steps = append(n.steps, navStep{kind: navMap, key: reflect.ValueOf(string(s)).Convert(t.Key())})
+			n.tsteps = append(n.tsteps, tstep{kind: navMap, key: string(s), t: gstringTypeG})
 			t = t.Elem()
 		default:
-			n.steps = append(n.steps, navStep{kind: navNever})
+			n.never()
 			return n, true
 		}
 	}
 	if t == nil || !goSafe(t, 0) {
 		return nil, false
 	}
-	n.leaf = t
+	n.leaf, n.tleaf = t, gtypeOf(t)
+	if !gfull(n.tleaf, 0) {
+		return nil, false
+	}
 	return n, true
+}
+
+// never ends the path with a step that is never defined.
+func (n *goNav) never() {
+	n.steps = append(n.steps, navStep{kind: navNever})
+	n.tsteps = append(n.tsteps, tstep{kind: navNever})
 }
 
 // viewStep is the step of a top-level key of the resource view: the
@@ -298,7 +321,8 @@ func goCompileDirect(d *direct) bool {
 	return true
 }
 
-// holdsOnGo is holds on the resource's Go fields.
+// holdsOnGo is holds on the resource's Go fields, through the typed
+// accessors (gotyped.go).
 func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 	if c.g != nil {
 		return c.holdsGo(r)
@@ -314,31 +338,26 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 		}
 		return any == (c.op == opAny)
 	}
+	v, ok := c.nav.at(c.from(r, env))
 	if c.op == opCountIf {
 		n := 0
-		if v, ok := c.nav.get(c.from(r, env)); ok {
-			eachElem(v, func(x reflect.Value) bool {
-				env.v[c.level] = x
-				if allHoldOnGo(c.sub, r, env) {
-					n++
-				}
-				return false
-			})
+		if ok {
+			n = c.countElems(v, r, env)
 		}
 		return c.cop.holds(c.k.compare(scalar{kind: 2, i: int64(n)})) != c.negated
 	}
-	v, ok := c.nav.get(c.from(r, env))
 	if !ok {
 		return c.undefined()
 	}
+	t := c.nav.tleaf
 	switch c.op {
 	case opExists:
 		return true
 	case opNative:
-		s, ok := goString(v)
+		s, ok := gString(v, t)
 		return (ok && c.nat(s)) != c.negated
 	case opTime:
-		s, ok := goString(v)
+		s, ok := gString(v, t)
 		return (ok && timeHolds(c.tfn, s, &c.k, env.now)) != c.negated
 	case opEmit:
 		// A derived set's key: added, and false so that every binding of
@@ -348,29 +367,24 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 		}
 		return false
 	case opHas:
-		k := newConstant(c.value)
-		found := eachValue(v, func(x reflect.Value) bool { return k.compare(goScalar(x)) == 0 })
-		return found != c.negated
+		return gHas(v, t, &c.k) != c.negated
 	case opSome:
-		return eachElem(v, func(x reflect.Value) bool {
-			env.v[c.level] = x
-			return allHoldOnGo(c.sub, r, env)
-		})
+		return c.someElem(v, r, env)
 	}
 	if c.xf != xfNone {
-		s, ok := goString(v)
+		s, ok := gString(v, t)
 		if !ok {
 			return false // lower's type error: undefined either way
 		}
-		v = reflect.ValueOf(applyXf(c.xf, s))
+		v, t = gval{s: applyXf(c.xf, s)}, gstringTypeG
 	}
 	switch c.op {
 	case opStarts, opEnds, opContains:
-		s, ok := goString(v)
+		s, ok := gString(v, t)
 		if !ok {
 			return c.negated
 		}
-		k := string(c.value.(ast.String))
+		k := c.k.s
 		var res bool
 		switch c.op {
 		case opStarts:
@@ -382,14 +396,13 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 		}
 		return res != c.negated
 	case opIsNumber:
-		return goScalar(v).kind == 2
+		return gScalar(v, t).kind == 2
 	case opIsString:
-		return goScalar(v).kind == 3
+		return gScalar(v, t).kind == 3
 	case opIsBoolean:
-		return goScalar(v).kind == 1
+		return gScalar(v, t).kind == 1
 	case opIsArray:
-		v, ok := deref(v)
-		return ok && v.Kind() == reflect.Slice && !v.IsNil()
+		return gIsArray(v, t)
 	case opInSet:
 		// <ref> in <derived set>: the set holds scalars (and pairs of
 		// scalars) only.
@@ -402,22 +415,78 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 	}
 	var sv scalar
 	if c.cnt {
-		n, ok := goCount(v)
+		n, ok := gCount(v, t)
 		if !ok {
 			return false // count's type error: the expression is undefined
 		}
 		sv = scalar{kind: 2, i: int64(n)}
 	} else {
-		sv = goScalar(v)
+		sv = gScalar(v, t)
 	}
 	if c.hasRHS {
-		w, ok := c.rnav.get(c.rhsFrom(r, env))
+		w, ok := c.rnav.at(c.rhsFrom(r, env))
 		if !ok {
 			return c.undefined()
 		}
-		return c.op.holds(compareGo(v, sv, w)) != c.negated
+		return c.op.holds(compareGo(v, t, sv, w, c.rnav.tleaf)) != c.negated
 	}
 	return c.scalarHolds(sv)
+}
+
+// someElem is `some x in v`: whether the conditions sub hold for one
+// element of the array, or value of the object, v (whose element type
+// compileGoConds checked: arrays and maps only).
+func (c *directCond) someElem(v gval, r *resource.Resource, env *goEnv) bool {
+	v, t, ok := gderef(v, c.nav.tleaf)
+	if !ok || v.p == nil {
+		return false
+	}
+	switch t.kind {
+	case gkSlice:
+		h := *(*sliceHeader)(v.p)
+		for i := range h.len {
+			env.v[c.level] = gval{p: unsafe.Add(h.data, uintptr(i)*t.elem.size)}
+			if allHoldOnGo(c.sub, r, env) {
+				return true
+			}
+		}
+	case gkMap:
+		for _, x := range *(*map[string]string)(v.p) {
+			env.v[c.level] = gval{s: x}
+			if allHoldOnGo(c.sub, r, env) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// countElems counts the elements of v for which the conditions sub hold
+// (opCountIf).
+func (c *directCond) countElems(v gval, r *resource.Resource, env *goEnv) int {
+	v, t, ok := gderef(v, c.nav.tleaf)
+	if !ok || v.p == nil {
+		return 0
+	}
+	n := 0
+	switch t.kind {
+	case gkSlice:
+		h := *(*sliceHeader)(v.p)
+		for i := range h.len {
+			env.v[c.level] = gval{p: unsafe.Add(h.data, uintptr(i)*t.elem.size)}
+			if allHoldOnGo(c.sub, r, env) {
+				n++
+			}
+		}
+	case gkMap:
+		for _, x := range *(*map[string]string)(v.p) {
+			env.v[c.level] = gval{s: x}
+			if allHoldOnGo(c.sub, r, env) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // A setKey is an element of a derived set: a scalar (n 1), or a pair of
@@ -429,30 +498,30 @@ type setKey struct {
 
 // key is the derived set element of an opEmit or opInSet whose first
 // value is v; ok is false when the pair's second value is undefined.
-func (c *directCond) key(v reflect.Value, r *resource.Resource, env *goEnv) (setKey, bool) {
+func (c *directCond) key(v gval, r *resource.Resource, env *goEnv) (setKey, bool) {
 	if !c.tuple {
-		return setKey{a: goScalar(v), n: 1}, true
+		return setKey{a: gScalar(v, c.nav.tleaf), n: 1}, true
 	}
-	w, ok := c.rnav.get(c.rhsFrom(r, env))
+	w, ok := c.rnav.at(c.rhsFrom(r, env))
 	if !ok {
 		return setKey{}, false
 	}
-	return setKey{a: goScalar(v), b: goScalar(w), n: 2}, true
+	return setKey{a: gScalar(v, c.nav.tleaf), b: gScalar(w, c.rnav.tleaf), n: 2}, true
 }
 
 // from is where the condition's path starts: the resource, or an element.
-func (c *directCond) from(r *resource.Resource, env *goEnv) reflect.Value {
+func (c *directCond) from(r *resource.Resource, env *goEnv) gval {
 	if c.root > 0 {
 		return env.v[c.root]
 	}
-	return reflect.ValueOf(r).Elem()
+	return gval{p: unsafe.Pointer(r)}
 }
 
-func (c *directCond) rhsFrom(r *resource.Resource, env *goEnv) reflect.Value {
+func (c *directCond) rhsFrom(r *resource.Resource, env *goEnv) gval {
 	if c.rhsRoot > 0 {
 		return env.v[c.rhsRoot]
 	}
-	return reflect.ValueOf(r).Elem()
+	return gval{p: unsafe.Pointer(r)}
 }
 
 func allHoldOnGo(conds []directCond, r *resource.Resource, env *goEnv) bool {
@@ -578,16 +647,16 @@ func eachValue(v reflect.Value, f func(reflect.Value) bool) bool {
 // compileGoConds checked: arrays and maps only).
 func eachElem(v reflect.Value, f func(reflect.Value) bool) bool { return eachValue(v, f) }
 
-// compareGo orders v (whose scalar is sv) and w as ast.Value.Compare
-// orders their terms.
-func compareGo(v reflect.Value, sv scalar, w reflect.Value) int {
-	sw := goScalar(w)
+// compareGo orders v (of type t, whose scalar is sv) and w (of type wt) as
+// ast.Value.Compare orders their terms.
+func compareGo(v gval, t *gtype, sv scalar, w gval, wt *gtype) int {
+	sw := gScalar(w, wt)
 	if sv.kind < 4 && sw.kind < 4 {
 		k := constant{kind: sw.kind, b: sw.b, s: sw.s, i: sw.i, isInt: true}
 		return k.compare(sv)
 	}
-	a, err1 := toTerm(v)
-	b, err2 := toTerm(w)
+	a, err1 := toTerm(reflectOf(v, t))
+	b, err2 := toTerm(reflectOf(w, wt))
 	if err1 != nil || err2 != nil {
 		return 1
 	}
