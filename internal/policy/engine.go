@@ -801,15 +801,25 @@ func (e *Engine) evaluate(ctx context.Context, in *Input, once, compact bool) ([
 	}
 	results := make([]judgement, len(e.rules))
 	errs := make([]error, len(e.rules))
+	workers := max(1, e.workers)
+	// The rules judged on the Go fields first, class by class and
+	// resource by resource (batch.go); their messages with the others.
+	batched := e.judgeGoBatches(ctx, in, ready, workers)
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
 	next := make(chan int)
 	var wg sync.WaitGroup
-	workers := max(1, e.workers)
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i], errs[i] = e.judge(ctx, i, in)
+				if bj := batched[i]; bj != nil {
+					results[i], errs[i] = e.judgeBatched(ctx, i, in, bj)
+				} else {
+					results[i], errs[i] = e.judge(ctx, i, in)
+				}
 				judged(i)
 			}
 		}()
@@ -1030,9 +1040,11 @@ func (e *Engine) judge(ctx context.Context, i int, in *Input) (judgement, error)
 	d := e.direct[i]
 	switch {
 	case d != nil && d.onGo:
-		sets := d.derivedSets(in, rule)
-		isFail = func(j int) bool { return anyBodyOnGo(d.bodies, resources[j], sets, in.goNow) }
-		isSkip = func(j int) bool { return len(d.skips) > 0 && anyBodyOnGo(d.skips, resources[j], sets, in.goNow) }
+		bj := batchJudged{verdicts: make([]verdict, 0, len(resources))}
+		vs, failed := [][]verdict{bj.verdicts}, [][]int32{nil}
+		e.goVerdicts(in, rule.Class, []int{i}, d.derivedSets(in, rule), 0, len(resources), vs, failed)
+		bj.verdicts, bj.failed = vs[0], failed[0]
+		return e.judgeBatched(ctx, i, in, &bj)
 	case d != nil:
 		ct, err := in.ensure(rule.Class)
 		if err != nil {
@@ -1130,6 +1142,23 @@ func (e *Engine) judge(ctx context.Context, i int, in *Input) (judgement, error)
 		}
 	}
 	jd := judgement{verdicts: out}
+	err := e.judgeMessages(ctx, i, in, &jd, failed)
+	return jd, err
+}
+
+// judgeBatched completes the judgement of rule i, judged on the Go fields
+// (goVerdicts): the messages of its failing resources.
+func (e *Engine) judgeBatched(ctx context.Context, i int, in *Input, bj *batchJudged) (judgement, error) {
+	jd := judgement{verdicts: bj.verdicts}
+	err := e.judgeMessages(ctx, i, in, &jd, bj.failed)
+	return jd, err
+}
+
+// judgeMessages sets the messages of rule i's failing resources (indexes
+// into its class) in jd.
+func (e *Engine) judgeMessages(ctx context.Context, i int, in *Input, jd *judgement, failed []int32) error {
+	resources := in.byClass[e.rules[i].Class]
+	d := e.direct[i]
 	switch {
 	case len(failed) == 0:
 	case d != nil && d.hasMessage:
@@ -1147,10 +1176,10 @@ func (e *Engine) judge(ctx context.Context, i int, in *Input) (judgement, error)
 	case e.messages[i] != nil:
 		jd.messages = make(map[int32]string, len(failed))
 		if err := e.ruleMessages(ctx, i, in, failed, jd.messages); err != nil {
-			return judgement{}, err
+			return err
 		}
 	}
-	return jd, nil
+	return nil
 }
 
 // setLen is the size of a result set, 0 when the rule did not define it.
