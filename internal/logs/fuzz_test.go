@@ -37,6 +37,8 @@ func FuzzRead(f *testing.F) {
 		// A stream of known size reads as one of unknown size does.
 		if fast, slow := readAll(t, bytes.NewReader(data)), readAll(t, onlyReader{bytes.NewReader(data)}); fast != slow {
 			t.Fatalf("known-size read differs from line-by-line read:\n%s\n---\n%s", fast, slow)
+		} else if whole := readAllData(t, data); whole != slow {
+			t.Fatalf("ReadData differs from line-by-line read:\n%s\n---\n%s", whole, slow)
 		}
 		gz := len(data) > 1 && data[0] == 0x1f && data[1] == 0x8b
 		err := Read(context.Background(), "fuzz", bytes.NewReader(data), func(r Record) error {

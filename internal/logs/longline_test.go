@@ -26,6 +26,22 @@ func readAll(t *testing.T, r io.Reader) string {
 	return b.String()
 }
 
+// readAllData is readAll through Reader.ReadData.
+func readAllData(t *testing.T, data []byte) string {
+	t.Helper()
+	var b strings.Builder
+	err := Reader{}.ReadData(context.Background(), "f", data, func(rec Record) error {
+		fmt.Fprintf(&b, "rec %s line %d off %d %q\n", rec.Source, rec.Line, rec.Offset, rec.Raw)
+		return nil
+	}, func(e InputError) {
+		fmt.Fprintf(&b, "err %s\n", e.Error())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
 // onlyReader hides the length of a bytes.Reader: Read then does not know
 // the stream's size and finds each line's end before validating it.
 type onlyReader struct{ r io.Reader }
@@ -72,6 +88,9 @@ func TestLongFirstLineSameAsLineByLine(t *testing.T) {
 			slow := readAll(t, onlyReader{bytes.NewReader([]byte(in))})
 			if fast != slow {
 				t.Fatalf("known-size read differs from line-by-line read:\n--- known size\n%s\n--- line by line\n%s", fast, slow)
+			}
+			if whole := readAllData(t, []byte(in)); whole != slow {
+				t.Fatalf("ReadData differs from line-by-line read:\n--- ReadData\n%s\n--- line by line\n%s", whole, slow)
 			}
 			if !strings.Contains(fast, "rec ") && !strings.Contains(fast, "err ") {
 				t.Fatalf("nothing delivered or reported:\n%s", fast)

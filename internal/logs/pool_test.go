@@ -157,3 +157,74 @@ func TestBufferPoolBounded(t *testing.T) {
 		t.Errorf("get(%d) = len %d cap %d, want the best fit", minPooled+3, len(b), cap(b))
 	}
 }
+
+// TestReadDataSameAsReadFile reads the sample files, the corpus's
+// CloudTrail files and a one-line file larger than maxWhole both with
+// ReadFile and, from their bytes, with ReadData: the same records (members
+// included) and errors; ReadData's uncompressed records lie in the data
+// given, uncopied.
+func TestReadDataSameAsReadFile(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join("testdata", "samples", "*"))
+	if dir := filepath.Join("..", "..", "..", "shared", "corpus", "logs", "aws_cloudtrail", "invictus-aws_dataset"); dirExists(dir) {
+		paths = append(paths, ListFiles([]string{dir}, nil)...)
+	}
+	// Larger than maxWhole: ReadFile reads it line by line, ReadData
+	// validates it where it lies.
+	var recs []string
+	for i, n := 0, 0; n <= maxWhole; i++ {
+		recs = append(recs, ct("CreateUser", fmt.Sprintf("id-%07d", i)))
+		n += len(recs[i]) + 1
+	}
+	big := filepath.Join(t.TempDir(), "big.json")
+	if err := os.WriteFile(big, []byte(`{"Records":[`+strings.Join(recs, ",")+`]}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	paths = append(paths, big)
+	if len(paths) < 5 {
+		t.Fatalf("only %d inputs", len(paths))
+	}
+	for _, p := range paths {
+		dump := func(b *strings.Builder, rec Record) {
+			if p == big {
+				// 200,000 records: their place, size and members only.
+				fmt.Fprintf(b, "%d %d %d %v\n", rec.Line, rec.Offset, len(rec.Raw), rec.Members)
+				return
+			}
+			fmt.Fprintf(b, "%s %d %d %v %q %v\n", rec.Source, rec.Line, rec.Offset, rec.Time, rec.Raw, rec.Members)
+		}
+		var want, got strings.Builder
+		err := Reader{}.ReadFile(context.Background(), p, func(rec Record) error { dump(&want, rec); return nil },
+			func(e InputError) { fmt.Fprintf(&want, "err %v\n", e) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gz := len(data) > 1 && data[0] == 0x1f && data[1] == 0x8b
+		n := 0
+		err = Reader{Buffers: &BufferPool{}}.ReadData(context.Background(), p, data, func(rec Record) error {
+			dump(&got, rec)
+			n++
+			if !gz && &data[rec.Offset] != &rec.Raw[0] {
+				t.Fatalf("%s: record at %d is not in the data given", p, rec.Offset)
+			}
+			return nil
+		}, func(e InputError) { fmt.Fprintf(&got, "err %v\n", e) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Fatalf("%s: ReadData differs from ReadFile:\n--- ReadData\n%.2000s\n--- ReadFile\n%.2000s", p, got.String(), want.String())
+		}
+		if p == big && n != len(recs) {
+			t.Fatalf("big file: %d records, want %d", n, len(recs))
+		}
+	}
+}
+
+func dirExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}

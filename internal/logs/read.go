@@ -235,6 +235,27 @@ func (rd Reader) Read(ctx context.Context, name string, r io.Reader, fn func(Rec
 	return rd.read(ctx, name, r, size, fn, onErr)
 }
 
+// ReadData reads the audit events of one input held whole in memory (data,
+// named name in records and errors) as Read reads a stream of the same
+// bytes, and delivers the same records and errors. Gzip-compressed data is
+// decompressed; uncompressed data is split where it lies, without a copy:
+// Record.Raw points into data, which the reader neither modifies nor keeps,
+// so fn may keep it as long as the caller keeps data unchanged (Buffers
+// lends nothing here). A caller that already holds a file's bytes (to hash
+// them, say) so reads the file once instead of twice.
+func (rd Reader) ReadData(ctx context.Context, name string, data []byte, fn func(Record) error, onErr func(InputError)) error {
+	if len(data) > 1 && data[0] == 0x1f && data[1] == 0x8b {
+		return rd.read(ctx, name, bytes.NewReader(data), int64(len(data)), fn, onErr)
+	}
+	if onErr == nil {
+		onErr = func(InputError) {}
+	}
+	s := &splitter{ctx: ctx, name: name, fn: fn, onErr: onErr, cls: newClassifier(rd.sources()), pool: rd.Buffers}
+	// The whole stream is in the buffer already: the line reader never
+	// reads, fills or lends.
+	return s.runLines(&lineReader{buf: data, end: len(data), err: io.EOF, known: int64(len(data)), whole: true})
+}
+
 // read is Read for a stream of size bytes (0: unknown; for gzip streams
 // the compressed size, a hint for the first buffer only).
 func (rd Reader) read(ctx context.Context, name string, r io.Reader, size int64, fn func(Record) error, onErr func(InputError)) error {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unsafe"
 
 	"github.com/vigil-sec/vigil/internal/logs/logsource"
 )
@@ -41,6 +42,9 @@ type lineReader struct {
 	// back by release.
 	pool *BufferPool
 	lent [][]byte
+	// whole says buf holds the whole stream, read before (see
+	// Reader.ReadData): err is io.EOF and nothing is read, filled or lent.
+	whole bool
 }
 
 // alloc returns a buffer of n bytes, from the pool when there is one and
@@ -208,6 +212,11 @@ var errStop = errors.New("stop")
 func (s *splitter) run(r io.Reader, hint int, known int64) error {
 	lr := &lineReader{r: r, first: hint, known: known, pool: s.pool}
 	defer lr.release(s.hold)
+	return s.runLines(lr)
+}
+
+// runLines splits the stream lr reads.
+func (s *splitter) runLines(lr *lineReader) error {
 	if s.pool != nil {
 		s.marks = s.pool.getMarks()
 		defer func() { s.pool.putMarks(s.marks) }()
@@ -274,8 +283,12 @@ func (s *splitter) run(r io.Reader, hint int, known int64) error {
 	// A one-line document (a CloudTrail log file: one {"Records":[...]}
 	// line) is the line itself: lr's buffers are never reused, so no copy.
 	doc := first
-	if len(rest) > 0 {
-		doc = make([]byte, 0, len(first)+1+len(rest))
+	if n := len(first) + 1 + len(rest); len(rest) > 0 && cap(first) >= n && unsafe.SliceData(first[len(first)+1:n]) == unsafe.SliceData(rest) && first[:n][len(first)] == '\n' {
+		// The rest follows the first line's '\n' in the same buffer (a
+		// whole stream read before, Reader.ReadData): no copy either.
+		doc = first[:n:n]
+	} else if len(rest) > 0 {
+		doc = make([]byte, 0, n)
 		doc = append(append(append(doc, first...), '\n'), rest...)
 	}
 	s.doc, s.base, s.line0, s.lineAt, s.lineNum = doc, off, n, 0, n
@@ -316,12 +329,19 @@ const longLine = 4 << 10
 // as the validation. ok is false otherwise, lr then holds the bytes read,
 // unconsumed, for the line-by-line path, which gives the same result.
 func (s *splitter) longFirstLine(lr *lineReader) (v []byte, off int64, valid, ok bool) {
-	if lr.known <= 0 || lr.known > maxWhole || lr.first <= longLine {
-		return nil, 0, false, false
-	}
-	lr.fill()
-	for lr.end < len(lr.buf) && lr.err == nil {
-		lr.readOnce()
+	if lr.whole {
+		// Read before, whatever its size.
+		if lr.end-lr.start <= longLine {
+			return nil, 0, false, false
+		}
+	} else {
+		if lr.known <= 0 || lr.known > maxWhole || lr.first <= longLine {
+			return nil, 0, false, false
+		}
+		lr.fill()
+		for lr.end < len(lr.buf) && lr.err == nil {
+			lr.readOnce()
+		}
 	}
 	b := lr.buf[lr.start:lr.end]
 	p := 0
