@@ -156,10 +156,13 @@ type partState struct {
 	lastLen int
 }
 
-// writeJob is one partition's rows being written.
+// writeJob is one partition's rows being written. half marks the second
+// half of a partition's rows split in two by flushLast (its buffer is the
+// first half's).
 type writeJob struct {
 	p    *partState
 	rows []Row
+	half bool
 }
 
 // Ingest reads, normalizes and stores the audit events of paths. Each input
@@ -505,7 +508,7 @@ func (l *Lake) ingest(ctx context.Context, paths []string, opts IngestOptions, p
 	if err != nil {
 		return st, err
 	}
-	if err := in.flush(); err != nil {
+	if err := in.flushLast(); err != nil {
 		return st, err
 	}
 	if err := in.wait(); err != nil {
@@ -729,7 +732,19 @@ func (in *ingester) rowBuffer(n int) []Row {
 // flush starts writing the buffered rows in the background, once fewer
 // than maxWriting buffers are being written. It returns the error of a
 // buffer it waited for, if any.
-func (in *ingester) flush() error {
+func (in *ingester) flush() error { return in.flushJobs(false) }
+
+// flushLast is flush for the last buffer, which nothing else runs beside:
+// a partition whose rows would be one writer's alone while another writer
+// has none is written as two part files, one per writer (the last buffer,
+// mostly one partition, was written on one core while the other idled:
+// 3-5% of the wall time of 1,000,500 events).
+func (in *ingester) flushLast() error { return in.flushJobs(true) }
+
+// minSplitRows is the fewest rows of a part file flushLast writes as two.
+const minSplitRows = 2048
+
+func (in *ingester) flushJobs(last bool) error {
 	if len(in.writing) >= maxWriting {
 		if err := in.waitOldest(); err != nil {
 			return err
@@ -738,12 +753,28 @@ func (in *ingester) flush() error {
 	if len(in.filled) == 0 {
 		return nil
 	}
-	jobs := make([]writeJob, 0, len(in.filled))
+	jobs := make([]writeJob, 0, len(in.filled)+in.writers)
 	for _, p := range in.filled {
 		jobs = append(jobs, writeJob{p: p, rows: p.rows})
 		p.lastLen, p.rows = len(p.rows), nil
 	}
-	slices.SortFunc(jobs, func(a, b writeJob) int { return strings.Compare(a.p.dir, b.p.dir) })
+	for last && len(jobs) < in.writers {
+		// Split the largest job in two halves.
+		i := 0
+		for j := range jobs {
+			if len(jobs[j].rows) > len(jobs[i].rows) {
+				i = j
+			}
+		}
+		rows := jobs[i].rows
+		if len(rows) < minSplitRows {
+			break
+		}
+		h := len(rows) / 2
+		jobs[i].rows = rows[:h:h]
+		jobs = append(jobs, writeJob{p: jobs[i].p, rows: rows[h:], half: true})
+	}
+	slices.SortStableFunc(jobs, func(a, b writeJob) int { return strings.Compare(a.p.dir, b.p.dir) })
 	f := &flushing{jobs: jobs, chunks: in.chunks, done: make(chan struct{}), written: make([]int, len(jobs))}
 	in.writing = append(in.writing, f)
 	in.filled, in.chunks, in.bufBytes = in.filled[:0], nil, 0
@@ -778,7 +809,9 @@ func (in *ingester) waitOldest() error {
 			in.stats.Stored[j.rows[0].source] += n
 		}
 		clear(j.rows)
-		in.spare = append(in.spare, j.rows[:0])
+		if !j.half {
+			in.spare = append(in.spare, j.rows[:0])
+		}
 	}
 	in.pool.put(f.chunks)
 	return f.err

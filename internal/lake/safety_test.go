@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -319,5 +320,36 @@ func TestIngestRecyclesArenas(t *testing.T) {
 		if w := want[r[0]]; row(r[1:]...) != w {
 			t.Fatalf("event %s: stored\n%s\nwant\n%s", r[0], row(r[1:]...), w)
 		}
+	}
+}
+
+// TestLastBufferSplit: the last buffer's one partition is written as two
+// part files, one per writer (with two or more CPUs), holding every event
+// once; a forced re-ingest finds them all in either file.
+func TestLastBufferSplit(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one writer: nothing to split for")
+	}
+	input := writeCloudTrailFiles(t, 8, 500) // 4,000 events of 2024-03-14
+	l, _ := Open(t.TempDir())
+	st, errs := ingest(t, l, input)
+	if len(errs) != 0 || st.Stored["aws_cloudtrail"] != 4000 {
+		t.Fatalf("ingest: %+v %v", st, errs)
+	}
+	parts, _ := filepath.Glob(filepath.Join(l.Dir, "source=aws_cloudtrail", "date=2024-03-14", "*.parquet"))
+	if len(parts) != 2 || st.PartsWritten != 2 {
+		t.Fatalf("%d part files (%d written), want the partition's 4,000 rows in 2", len(parts), st.PartsWritten)
+	}
+	if got := one(t, l, "SELECT count(DISTINCT event_hash) || ' ' || count(*) FROM events"); got != "4000 4000" {
+		t.Fatalf("distinct events and rows: %s", got)
+	}
+	for _, p := range parts {
+		if n := one(t, l, "SELECT count(*) FROM read_parquet('"+p+"')"); n != "2000" {
+			t.Errorf("%s holds %s rows, want 2000", p, n)
+		}
+	}
+	forced, err := l.Ingest(context.Background(), []string{input}, IngestOptions{Force: true})
+	if err != nil || forced.Duplicates != 4000 || forced.PartsWritten != 0 {
+		t.Fatalf("forced re-ingest: %+v %v", forced, err)
 	}
 }
