@@ -296,7 +296,7 @@ func partFiles(dir string) ([]string, error) {
 // readHashes adds the event_hash values stored in a part file to set. A
 // value that is not 32 hex digits is left out: no event's hash can equal
 // it.
-func readHashes(path string, set map[eventKey]struct{}) error {
+func readHashes(path string, set *keySet) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -333,7 +333,7 @@ func readHashes(path string, set map[eventKey]struct{}) error {
 					var k eventKey
 					if b := v.ByteArray(); len(b) == 2*len(k) {
 						if _, err := hex.Decode(k[:], b); err == nil {
-							set[k] = struct{}{}
+							set.add(k)
 						}
 					}
 				}
