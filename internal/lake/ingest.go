@@ -216,7 +216,7 @@ func (l *Lake) ingest(ctx context.Context, paths []string, opts IngestOptions, p
 	}
 	// No write may outlive Ingest (the lock is released on return).
 	defer in.wait()
-	done, err := l.ingestedFiles()
+	done, sizes, err := l.ingestedFiles()
 	if err != nil {
 		return st, err
 	}
@@ -264,18 +264,26 @@ func (l *Lake) ingest(ctx context.Context, paths []string, opts IngestOptions, p
 	// (logs.Reader.ReadData: split where they lie); reading it a second
 	// time was 3-4% of ingest's CPU time (system time copying it out of
 	// the page cache, a 16 MiB first buffer copied again, a pass to find
-	// its line's end). Errors are reported by the reader, in file order.
+	// its line's end). A file read whole whose size is that of no file
+	// ingested before nor read earlier in this run cannot be one of them:
+	// it is handed over before it is hashed and hashed while the reader
+	// splits it (a new lake's first file was otherwise hashed with a core
+	// idle). Errors are reported by the reader, in file order.
 	type hashed struct {
-		path, sum string
-		size      int64
+		path string
+		size int64
 		// data is the file's bytes when read whole (a buffer of
-		// wholeBufs, given back once read), else nil.
+		// wholeBufs, given back once read and hashed), else nil.
 		data []byte
 		err  error
+		// sum is the file's SHA-256, set before the file is handed over,
+		// or, when ready is not nil, once ready is closed.
+		sum   string
+		ready chan struct{}
 	}
-	// Unbuffered: one file hashed ahead, so at most two whole files in
-	// memory (the one read, the next one).
-	hashes := make(chan hashed)
+	// Unbuffered: at most two whole files in memory (the one read, the
+	// next one).
+	hashes := make(chan *hashed)
 	wholeBufs := &dataPool{}
 	g.Go(func() error {
 		defer close(hashes)
@@ -284,12 +292,30 @@ func (l *Lake) ingest(ctx context.Context, paths []string, opts IngestOptions, p
 		// large log file).
 		buf := make([]byte, 1<<20)
 		for _, path := range logs.ListFiles(paths, report) {
-			h := hashed{path: path}
-			h.sum, h.size, h.data, h.err = readHashed(path, buf, wholeBufs)
+			h := &hashed{path: path}
+			h.size, h.data, h.err = readWholeFile(path, wholeBufs)
+			switch {
+			case h.err != nil:
+			case h.data == nil:
+				h.sum, h.size, h.err = fileHash(path, buf)
+			case sizes[h.size] || sizes[0]:
+				// Maybe ingested or read before: the reader needs the
+				// hash first. (Size 0: a manifest without sizes.)
+				h.sum = sha256Hex(h.data)
+			default:
+				h.ready = make(chan struct{})
+			}
+			if h.err == nil {
+				sizes[h.size] = true
+			}
 			select {
 			case hashes <- h:
 			case <-gctx.Done():
 				return gctx.Err()
+			}
+			if h.ready != nil {
+				h.sum = sha256Hex(h.data)
+				close(h.ready)
 			}
 		}
 		return nil
@@ -327,17 +353,20 @@ func (l *Lake) ingest(ctx context.Context, paths []string, opts IngestOptions, p
 			if err := gctx.Err(); err != nil {
 				return err
 			}
-			path, sum, size := h.path, h.sum, h.size
+			path, size := h.path, h.size
 			if h.err != nil {
 				report(logs.InputError{File: path, Offset: -1, Err: h.err})
 				continue
 			}
-			if !opts.Force && done[sum] {
-				already++
-				slog.Debug("lake: already ingested", "file", path, "sha256", sum)
-				continue
+			if h.ready == nil {
+				if !opts.Force && done[h.sum] {
+					already++
+					slog.Debug("lake: already ingested", "file", path, "sha256", h.sum)
+					wholeBufs.put(h.data)
+					continue
+				}
+				done[h.sum] = true // the same content twice in one run is read once
 			}
-			done[sum] = true // the same content twice in one run is read once
 			files++
 			filesSeen.Add(1)
 			// The reader lends its buffers (the file's bytes, the
@@ -379,14 +408,18 @@ func (l *Lake) ingest(ctx context.Context, paths []string, opts IngestOptions, p
 				// The records' Raw are copied in fn: the buffer can be
 				// reused once the file is read.
 				err = rd.ReadData(gctx, path, h.data, fn, report)
-				wholeBufs.put(h.data)
 			} else {
 				err = rd.ReadFile(gctx, path, fn, report)
 			}
 			if err != nil {
 				return err
 			}
-			pending = append(pending, manifestEntry{SHA256: sum, Path: path, Size: size, Ingested: time.Now().UTC()})
+			if h.ready != nil {
+				<-h.ready
+				done[h.sum] = true
+			}
+			wholeBufs.put(h.data)
+			pending = append(pending, manifestEntry{SHA256: h.sum, Path: path, Size: size, Ingested: time.Now().UTC()})
 		}
 		return send()
 	})
@@ -531,16 +564,17 @@ func (l *Lake) ingest(ctx context.Context, paths []string, opts IngestOptions, p
 	return st, nil
 }
 
-// ingestedFiles reads the manifest: the SHA-256 of every file ingested.
-func (l *Lake) ingestedFiles() (map[string]bool, error) {
-	done := map[string]bool{}
+// ingestedFiles reads the manifest: the SHA-256 of every file ingested,
+// and their sizes.
+func (l *Lake) ingestedFiles() (map[string]bool, map[int64]bool, error) {
+	done, sizes := map[string]bool{}, map[int64]bool{}
 	dir := filepath.Join(l.Dir, manifestDir)
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return done, nil
+		return done, sizes, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("lake: manifest: %w", err)
+		return nil, nil, fmt.Errorf("lake: manifest: %w", err)
 	}
 	for _, e := range ents {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".jsonl") || strings.HasPrefix(e.Name(), ".") {
@@ -548,7 +582,7 @@ func (l *Lake) ingestedFiles() (map[string]bool, error) {
 		}
 		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
-			return nil, fmt.Errorf("lake: manifest: %w", err)
+			return nil, nil, fmt.Errorf("lake: manifest: %w", err)
 		}
 		for i, line := range bytes.Split(data, []byte("\n")) {
 			if len(bytes.TrimSpace(line)) == 0 {
@@ -562,36 +596,41 @@ func (l *Lake) ingestedFiles() (map[string]bool, error) {
 				continue
 			}
 			done[m.SHA256] = true
+			sizes[m.Size] = true
 		}
 	}
-	return done, nil
+	return done, sizes, nil
 }
 
 // maxWholeRead bounds the files ingest reads whole to hash and split them
-// from one buffer (see readHashed): larger ones are hashed as they are read
+// from one buffer (see readWholeFile): larger ones are hashed as they are read
 // and read again by the reader, so that two of them are never held at once.
 const maxWholeRead = 256 << 20
 
-// readHashed returns the SHA-256 of a file and its size, and, when it is a
-// regular file of at most maxWholeRead bytes, its bytes, read into a buffer
-// of pool; larger files and others are read through buf and not kept.
-func readHashed(path string, buf []byte, pool *dataPool) (string, int64, []byte, error) {
+// readWholeFile returns a file's size and, when it is a regular file of
+// at most maxWholeRead bytes, its bytes, read into a buffer of pool (else
+// nil).
+func readWholeFile(path string, pool *dataPool) (int64, []byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", 0, nil, err
+		return 0, nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() <= maxWholeRead {
-		data, err := readWhole(f, pool.get(int(st.Size())+1))
-		if err != nil {
-			pool.put(data)
-			return "", 0, nil, err
-		}
-		sum := sha256.Sum256(data)
-		return hex.EncodeToString(sum[:]), int64(len(data)), data, nil
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() || st.Size() > maxWholeRead {
+		return 0, nil, nil
 	}
-	sum, n, err := streamHash(f, buf)
-	return sum, n, nil, err
+	data, err := readWhole(f, pool.get(int(st.Size())+1))
+	if err != nil {
+		pool.put(data)
+		return 0, nil, err
+	}
+	return int64(len(data)), data, nil
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // readWhole reads f to its end into b[:0], growing it if f grew since its
@@ -649,9 +688,14 @@ func (p *dataPool) put(b []byte) {
 	}
 }
 
-// streamHash returns the SHA-256 of what f holds and its size, reading it
-// through buf.
-func streamHash(f io.Reader, buf []byte) (string, int64, error) {
+// fileHash returns the SHA-256 of a file and its size, reading it through
+// buf.
+func fileHash(path string, buf []byte) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
 	h := sha256.New()
 	var n int64
 	for {
