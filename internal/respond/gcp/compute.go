@@ -78,7 +78,7 @@ func (a *disableFirewall) get(ctx context.Context, env *respond.Env, project, na
 	err = a.c.do(ctx, env, respond.Call{Service: "compute.googleapis.com", Operation: "firewalls.get", Target: fullName(project, name), ReadOnly: true},
 		func(ctx context.Context) error {
 			var err error
-			fw, err = svc.Firewalls.Get(project, name).Context(ctx).Do()
+			fw, err = svc.getFirewall(ctx, project, name)
 			return err
 		})
 	return fw, err
@@ -99,7 +99,7 @@ func (a *disableFirewall) patch(ctx context.Context, env *respond.Env, project, 
 	var op *compute.Operation
 	err = a.c.do(ctx, env, patchCall(project, name, disabled), func(ctx context.Context) error {
 		var err error
-		op, err = svc.Firewalls.Patch(project, name, &compute.Firewall{Disabled: disabled, ForceSendFields: []string{"Disabled"}}).Context(ctx).Do()
+		op, err = svc.patchFirewall(ctx, project, name, &compute.Firewall{Disabled: disabled, ForceSendFields: []string{"Disabled"}})
 		return err
 	})
 	for err == nil && op.Status != "DONE" {
@@ -107,7 +107,7 @@ func (a *disableFirewall) patch(ctx context.Context, env *respond.Env, project, 
 		err = a.c.do(ctx, env, respond.Call{Service: "compute.googleapis.com", Operation: "globalOperations.wait",
 			Target: "projects/" + project + "/global/operations/" + opName, ReadOnly: true}, func(ctx context.Context) error {
 			var err error
-			op, err = svc.GlobalOperations.Wait(project, opName).Context(ctx).Do()
+			op, err = svc.waitGlobal(ctx, project, opName)
 			return err
 		})
 	}
