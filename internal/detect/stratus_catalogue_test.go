@@ -170,7 +170,7 @@ func caseEvents(title string) []string {
 			return c.attack
 		}
 	}
-	for _, c := range append(append(append(append(accuracyCases(), recallCases()...), azureResourceCases()...), stratusCases()...), identityCases()...) {
+	for _, c := range append(append(append(append(append(accuracyCases(), recallCases()...), azureResourceCases()...), stratusCases()...), identityCases()...), exposureCases()...) {
 		if c.title != title {
 			continue
 		}
