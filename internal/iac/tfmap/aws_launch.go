@@ -36,11 +36,12 @@ func launchTemplate(m *mapper, r *inst, out *resource.Resource) {
 	// Volumes: every EBS mapping must say encrypted; an unmapped root
 	// volume takes the AMI's and the account's encryption (unknown).
 	bds, bst := m.blocks(r.a, "block_device_mappings")
+	def := m.ebsDefault(r)
 	var enc []*bool
 	for _, bd := range bds {
 		ebs, est := m.blocks(bd, "ebs")
 		for _, e := range ebs {
-			enc = append(enc, m.boolean(e, nil, "encrypted"))
+			enc = append(enc, m.ebsEncrypted(e, def))
 		}
 		if est != ok && est != absent {
 			enc = append(enc, nil)
@@ -50,6 +51,9 @@ func launchTemplate(m *mapper, r *inst, out *resource.Resource) {
 		enc = append(enc, nil)
 	}
 	c.DiskEncrypted = and3(enc...)
+	if def != nil && *def {
+		c.DiskEncrypted = def // every new volume of the region, the root one too
+	}
 	switch _, st := look(r.a, "iam_instance_profile"); st {
 	case absent:
 		c.InstanceProfile = boolp(false)
@@ -70,6 +74,7 @@ func launchConfiguration(m *mapper, r *inst, out *resource.Resource) {
 	out.Facts.Compute = c
 	c.MetadataV2Required = m.metadataV2(r.a, r.a["image_id"])
 	c.PublicIP = m.boolean(r.a, nil, "associate_public_ip_address")
+	def := m.ebsDefault(r)
 	var enc []*bool
 	for _, k := range []string{"root_block_device", "ebs_block_device"} {
 		bs, st := m.blocks(r.a, k)
@@ -77,10 +82,13 @@ func launchConfiguration(m *mapper, r *inst, out *resource.Resource) {
 			enc = append(enc, nil)
 		}
 		for _, b := range bs {
-			enc = append(enc, m.boolean(b, nil, "encrypted"))
+			enc = append(enc, m.ebsEncrypted(b, def))
 		}
 	}
 	c.DiskEncrypted = and3(enc...)
+	if def != nil && *def {
+		c.DiskEncrypted = def // every new volume of the region, the root one too
+	}
 	switch _, st := look(r.a, "iam_instance_profile"); st {
 	case absent:
 		c.InstanceProfile = boolp(false)

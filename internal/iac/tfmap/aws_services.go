@@ -42,6 +42,7 @@ func instance(m *mapper, r *inst, out *resource.Resource) {
 	// without encrypted (or no root block) takes the account's EBS
 	// default encryption: unknown.
 	var enc []*bool
+	def := m.ebsDefault(r)
 	for _, k := range []string{"root_block_device", "ebs_block_device"} {
 		bs, st := m.blocks(r.a, k)
 		if st == unknownSt || st == bad {
@@ -51,10 +52,13 @@ func instance(m *mapper, r *inst, out *resource.Resource) {
 			enc = append(enc, nil)
 		}
 		for _, b := range bs {
-			enc = append(enc, m.boolean(b, nil, "encrypted"))
+			enc = append(enc, m.ebsEncrypted(b, def))
 		}
 	}
 	c.DiskEncrypted = and3(enc...)
+	if def != nil && *def {
+		c.DiskEncrypted = def // every new volume of the region, the root one too
+	}
 	// IMDSv2: metadata_options (http_tokens "optional" by default), or
 	// the launch template's.
 	mo := r.a
@@ -205,7 +209,7 @@ func (m *mapper) subnetPublic(v any) *bool {
 func volume(m *mapper, r *inst, out *resource.Resource) {
 	d := &resource.Disk{}
 	out.Facts.Disk = d
-	d.Encrypted = m.boolean(r.a, nil, "encrypted")
+	d.Encrypted = m.ebsEncrypted(r.a, m.ebsDefault(r))
 	if v, st := look(r.a, "kms_key_id"); st != absent {
 		d.KeyManager = keyManager(v)
 		m.relate(out, resource.RelUsesKey, v, "aws_kms_key")
@@ -1100,4 +1104,40 @@ func efsFileSystem(m *mapper, r *inst, out *resource.Resource) {
 			d.KeyManager = "provider"
 		}
 	}
+}
+
+// ebsDefault is the EBS encryption by default of an instance's account
+// and region as the configuration sets it (aws_ebs_encryption_by_default,
+// enabled unless false), nil when it does not set it or is unknown.
+func (m *mapper) ebsDefault(r *inst) *bool {
+	var out *bool
+	for _, d := range m.byType["aws_ebs_encryption_by_default"] {
+		if d.in.Region != r.in.Region || d.in.Account != r.in.Account {
+			continue
+		}
+		v, st := look(d.a, "enabled")
+		on, isBool := v.(bool)
+		switch {
+		case st == absent:
+			on = true
+		case !isBool:
+			return nil
+		}
+		if out != nil && *out != on {
+			return nil
+		}
+		out = boolp(on)
+	}
+	return out
+}
+
+// ebsEncrypted reads a volume's (or block device's) encrypted argument
+// under the region's EBS encryption by default def: with it on, every new
+// volume is encrypted whatever the argument says; off, an absent argument
+// is unencrypted; unset (nil), an absent argument is unknown.
+func (m *mapper) ebsEncrypted(o map[string]any, def *bool) *bool {
+	if def != nil && *def {
+		return def
+	}
+	return m.boolean(o, def, "encrypted")
 }
