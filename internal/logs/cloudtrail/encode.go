@@ -522,6 +522,25 @@ func appendString(b []byte, s string) []byte {
 func appendStringText(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
+		// Runs of plain bytes 8 at a time, tested as one word (SWAR): a
+		// lane at or above 0x80, below 0x20, or equal to '"', '\\', '<',
+		// '>' or '&' sets its high bit (and maybe those of the lanes
+		// above it, which only ends the run early); no lane is set
+		// otherwise. Strings are mostly plain: the byte-by-byte table
+		// loop alone was 3-4% of ingest's CPU time.
+		for i+8 <= len(s) {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			q, bs := x^(ones*'"'), x^(ones*'\\')
+			lt, gt, amp := x^(ones*'<'), x^(ones*'>'), x^(ones*'&')
+			if (x|(x-ones*0x20)|(q-ones)&^q|(bs-ones)&^bs|(lt-ones)&^lt|(gt-ones)&^gt|(amp-ones)&^amp)&highs != 0 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if plain[c] {
 			i++
@@ -568,6 +587,12 @@ func appendStringText(b []byte, s string) []byte {
 	}
 	return append(b, s[start:]...)
 }
+
+// ones and highs are the byte lanes' 1 and high bit in a uint64.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
 
 // plain marks the bytes a JSON string holds as they are: ASCII but for
 // control characters, quote, backslash and the HTML characters.
