@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+	"lukechampine.com/blake3"
 
 	"github.com/vigil-sec/vigil/internal/logs"
 )
@@ -91,8 +92,13 @@ type IngestProgress struct {
 	Elapsed time.Duration
 }
 
+// manifestEntry records one ingested file by its content: the BLAKE3 of
+// its bytes (256 bits, hex); entries written before 6 December 2026 give
+// their SHA-256 instead (a file of the size of such an entry is hashed
+// with both), later ones for files larger than maxWholeRead both.
 type manifestEntry struct {
-	SHA256   string    `json:"sha256"`
+	BLAKE3   string    `json:"blake3,omitempty"`
+	SHA256   string    `json:"sha256,omitempty"`
 	Path     string    `json:"path"`
 	Size     int64     `json:"size"`
 	Events   int       `json:"events"`
@@ -216,7 +222,7 @@ func (l *Lake) ingest(ctx context.Context, paths []string, opts IngestOptions, p
 	}
 	// No write may outlive Ingest (the lock is released on return).
 	defer in.wait()
-	done, sizes, err := l.ingestedFiles()
+	done, sizes, shaSizes, err := l.ingestedFiles()
 	if err != nil {
 		return st, err
 	}
@@ -276,10 +282,11 @@ func (l *Lake) ingest(ctx context.Context, paths []string, opts IngestOptions, p
 		// wholeBufs, given back once read and hashed), else nil.
 		data []byte
 		err  error
-		// sum is the file's SHA-256, set before the file is handed over,
-		// or, when ready is not nil, once ready is closed.
-		sum   string
-		ready chan struct{}
+		// sum is the file's BLAKE3, set before the file is handed over,
+		// or, when ready is not nil, once ready is closed; sha its
+		// SHA-256 when a manifest entry of its size has only that.
+		sum, sha string
+		ready    chan struct{}
 	}
 	// Unbuffered: at most two whole files in memory (the one read, the
 	// next one).
@@ -297,11 +304,14 @@ func (l *Lake) ingest(ctx context.Context, paths []string, opts IngestOptions, p
 			switch {
 			case h.err != nil:
 			case h.data == nil:
-				h.sum, h.size, h.err = fileHash(path, buf)
+				h.sum, h.sha, h.size, h.err = fileHash(path, buf)
 			case sizes[h.size] || sizes[0]:
 				// Maybe ingested or read before: the reader needs the
 				// hash first. (Size 0: a manifest without sizes.)
-				h.sum = sha256Hex(h.data)
+				h.sum = blake3Hex(h.data)
+				if shaSizes[h.size] || shaSizes[0] {
+					h.sha = sha256Hex(h.data)
+				}
 			default:
 				h.ready = make(chan struct{})
 			}
@@ -314,7 +324,7 @@ func (l *Lake) ingest(ctx context.Context, paths []string, opts IngestOptions, p
 				return gctx.Err()
 			}
 			if h.ready != nil {
-				h.sum = sha256Hex(h.data)
+				h.sum = blake3Hex(h.data)
 				close(h.ready)
 			}
 		}
@@ -359,13 +369,13 @@ func (l *Lake) ingest(ctx context.Context, paths []string, opts IngestOptions, p
 				continue
 			}
 			if h.ready == nil {
-				if !opts.Force && done[h.sum] {
+				if !opts.Force && (done["b3:"+h.sum] || h.sha != "" && done["sha:"+h.sha]) {
 					already++
-					slog.Debug("lake: already ingested", "file", path, "sha256", h.sum)
+					slog.Debug("lake: already ingested", "file", path, "blake3", h.sum)
 					wholeBufs.put(h.data)
 					continue
 				}
-				done[h.sum] = true // the same content twice in one run is read once
+				done["b3:"+h.sum] = true // the same content twice in one run is read once
 			}
 			files++
 			filesSeen.Add(1)
@@ -416,10 +426,10 @@ func (l *Lake) ingest(ctx context.Context, paths []string, opts IngestOptions, p
 			}
 			if h.ready != nil {
 				<-h.ready
-				done[h.sum] = true
+				done["b3:"+h.sum] = true
 			}
 			wholeBufs.put(h.data)
-			pending = append(pending, manifestEntry{SHA256: h.sum, Path: path, Size: size, Ingested: time.Now().UTC()})
+			pending = append(pending, manifestEntry{BLAKE3: h.sum, SHA256: h.sha, Path: path, Size: size, Ingested: time.Now().UTC()})
 		}
 		return send()
 	})
@@ -564,17 +574,18 @@ func (l *Lake) ingest(ctx context.Context, paths []string, opts IngestOptions, p
 	return st, nil
 }
 
-// ingestedFiles reads the manifest: the SHA-256 of every file ingested,
-// and their sizes.
-func (l *Lake) ingestedFiles() (map[string]bool, map[int64]bool, error) {
-	done, sizes := map[string]bool{}, map[int64]bool{}
+// ingestedFiles reads the manifest: the hashes of every file ingested
+// ("b3:" and the BLAKE3, "sha:" and the SHA-256 of entries that give
+// one), their sizes, and the sizes of the entries that give a SHA-256.
+func (l *Lake) ingestedFiles() (done map[string]bool, sizes, shaSizes map[int64]bool, err error) {
+	done, sizes, shaSizes = map[string]bool{}, map[int64]bool{}, map[int64]bool{}
 	dir := filepath.Join(l.Dir, manifestDir)
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return done, sizes, nil
+		return done, sizes, shaSizes, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("lake: manifest: %w", err)
+		return nil, nil, nil, fmt.Errorf("lake: manifest: %w", err)
 	}
 	for _, e := range ents {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".jsonl") || strings.HasPrefix(e.Name(), ".") {
@@ -582,24 +593,30 @@ func (l *Lake) ingestedFiles() (map[string]bool, map[int64]bool, error) {
 		}
 		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
-			return nil, nil, fmt.Errorf("lake: manifest: %w", err)
+			return nil, nil, nil, fmt.Errorf("lake: manifest: %w", err)
 		}
 		for i, line := range bytes.Split(data, []byte("\n")) {
 			if len(bytes.TrimSpace(line)) == 0 {
 				continue
 			}
 			var m manifestEntry
-			if err := json.Unmarshal(line, &m); err != nil || m.SHA256 == "" {
+			if err := json.Unmarshal(line, &m); err != nil || m.SHA256 == "" && m.BLAKE3 == "" {
 				// A damaged manifest only costs a re-read (events are
 				// deduplicated), so it is not fatal.
 				slog.Warn("lake: ignoring bad manifest line", "file", e.Name(), "line", i+1)
 				continue
 			}
-			done[m.SHA256] = true
+			if m.BLAKE3 != "" {
+				done["b3:"+m.BLAKE3] = true
+			}
+			if m.SHA256 != "" {
+				done["sha:"+m.SHA256] = true
+				shaSizes[m.Size] = true
+			}
 			sizes[m.Size] = true
 		}
 	}
-	return done, sizes, nil
+	return done, sizes, shaSizes, nil
 }
 
 // maxWholeRead bounds the files ingest reads whole to hash and split them
@@ -630,6 +647,16 @@ func readWholeFile(path string, pool *dataPool) (int64, []byte, error) {
 
 func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// blake3Hex is the identity of a file's content in the manifest: BLAKE3,
+// a cryptographic hash (a file crafted to pass for one ingested before
+// would need a collision), 2.3 times faster than SHA-256 here (2.6 against
+// 1.1 GB per CPU-second: hashing the files with SHA-256 was 8-9% of
+// ingest's CPU time).
+func blake3Hex(b []byte) string {
+	sum := blake3.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
 
@@ -688,28 +715,29 @@ func (p *dataPool) put(b []byte) {
 	}
 }
 
-// fileHash returns the SHA-256 of a file and its size, reading it through
-// buf.
-func fileHash(path string, buf []byte) (string, int64, error) {
+// fileHash returns the BLAKE3 and the SHA-256 of a file (too large to be
+// read whole: rare enough to give both, so that no size check is needed)
+// and its size, reading it through buf.
+func fileHash(path string, buf []byte) (b3, sha string, size int64, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", 0, err
+		return "", "", 0, err
 	}
 	defer f.Close()
-	h := sha256.New()
-	var n int64
+	hb, hs := blake3.New(32, nil), sha256.New()
 	for {
 		k, err := f.Read(buf)
-		h.Write(buf[:k])
-		n += int64(k)
+		hb.Write(buf[:k])
+		hs.Write(buf[:k])
+		size += int64(k)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return "", 0, err
+			return "", "", 0, err
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
+	return hex.EncodeToString(hb.Sum(nil)), hex.EncodeToString(hs.Sum(nil)), size, nil
 }
 
 func (in *ingester) add(r *Row) error {

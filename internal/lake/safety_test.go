@@ -391,3 +391,35 @@ func TestIngestSameSizeAndContent(t *testing.T) {
 		t.Fatalf("%s events, want 3", got)
 	}
 }
+
+// TestManifestOldEntries: a lake whose manifest records files by SHA-256
+// only (written before the BLAKE3 entries) still skips them; new entries
+// give the BLAKE3.
+func TestManifestOldEntries(t *testing.T) {
+	dir := t.TempDir()
+	a := `{"Records":[` + fmt.Sprintf(ctTemplate, 1, 1, "2024-03-14T10:00:00Z", 1) + `]}`
+	b := strings.Replace(a, "10:00:00Z", "11:00:00Z", 1) // a's size
+	pa, pb := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json")
+	os.WriteFile(pa, []byte(a), 0o644)
+	os.WriteFile(pb, []byte(b), 0o644)
+	l, _ := Open(t.TempDir())
+	ingest(t, l, pa)
+	ms, _ := filepath.Glob(filepath.Join(l.Dir, manifestDir, "*.jsonl"))
+	if len(ms) != 1 {
+		t.Fatalf("manifests %v", ms)
+	}
+	var m manifestEntry
+	data, _ := os.ReadFile(ms[0])
+	if err := stdjson.Unmarshal(data, &m); err != nil || len(m.BLAKE3) != 64 || m.SHA256 != "" || m.Size != int64(len(a)) {
+		t.Fatalf("new entry %s: %+v %v", data, m, err)
+	}
+	// As an older vigil wrote it.
+	old := fmt.Sprintf(`{"sha256":%q,"path":%q,"size":%d,"events":1,"ingested":"2026-12-01T00:00:00Z"}`+"\n", sha256Hex([]byte(a)), pa, len(a))
+	if err := os.WriteFile(ms[0], []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := ingest(t, l, pa, pb)
+	if st.AlreadyDone != 1 || st.Files != 1 || st.Stored["aws_cloudtrail"] != 1 {
+		t.Fatalf("a (old entry) and b: %+v", st)
+	}
+}
