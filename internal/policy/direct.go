@@ -717,6 +717,9 @@ type modCtx struct {
 	imports map[string]*modCtx
 	// nums are the module's constant numbers (name := <number>).
 	nums map[string]ast.Number
+	// numTables are the module's constant objects of integers keyed by
+	// strings (name := {"aws": 365, ...}).
+	numTables map[string]map[string]int64
 	// module is the module read; timeLib caches whether it is lib/time's
 	// text the Go time functions follow (0: not known yet, 1: yes, 2: no).
 	module  *ast.Module
@@ -727,6 +730,31 @@ type modCtx struct {
 	// derived: the rule module's partial set rules its conditions may
 	// test membership in (nil: none, as in libraries and prefilters).
 	derived *derivedReg
+}
+
+// intTable is obj as a Go map when every key is a string and every value
+// an integer written as one (1.0 and 1e3 are not), or nil.
+func intTable(obj ast.Object) map[string]int64 {
+	tab := map[string]int64{}
+	ok := true
+	obj.Foreach(func(k, v *ast.Term) {
+		ks, isStr := k.Value.(ast.String)
+		n, isNum := v.Value.(ast.Number)
+		if !isStr || !isNum {
+			ok = false
+			return
+		}
+		i, isInt := n.Int64()
+		if !isInt || ast.Number(strconv.FormatInt(i, 10)) != n {
+			ok = false
+			return
+		}
+		tab[string(ks)] = i
+	})
+	if !ok || len(tab) == 0 {
+		return nil
+	}
+	return tab
 }
 
 func newModCtx(m *ast.Module, lib func(string) *ast.Module, depth int) *modCtx {
@@ -757,6 +785,15 @@ func newModCtx(m *ast.Module, lib func(string) *ast.Module, depth int) *modCtx {
 		}
 		if n, ok := v.Value.(ast.Number); ok {
 			mc.nums[name] = n
+			continue
+		}
+		if obj, ok := v.Value.(ast.Object); ok {
+			if tab := intTable(obj); tab != nil {
+				if mc.numTables == nil {
+					mc.numTables = map[string]map[string]int64{}
+				}
+				mc.numTables[name] = tab
+			}
 			continue
 		}
 		// name := {<scalars>}, or a union of such sets (a | b)

@@ -1169,7 +1169,11 @@ func (e *Engine) judgeMessages(ctx context.Context, i int, in *Input, jd *judgem
 	case e.goMessages[i] != nil:
 		jd.messages = make(map[int32]string, len(failed))
 		for _, j := range failed {
-			if m, ok := e.goMessages[i].eval(resources[j], in.goNow); ok {
+			m, ok, err := e.goMessages[i].evalTop(resources[j], in.goNow)
+			if err != nil {
+				return fmt.Errorf("rule %s (%s): %w", e.rules[i].ID, e.rules[i].File, err)
+			}
+			if ok {
 				jd.messages[j] = m
 			}
 		}

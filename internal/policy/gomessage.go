@@ -52,8 +52,9 @@ type msgExpr struct {
 	// portConds: msgPorts's conditions, per port of ports (ascending),
 	// on the resource; nav is the firewall argument's path.
 	portConds [][]directCond
-	choices   []msgLink // msgChoice
-	n         int64     // msgNum
+	choices   []msgLink        // msgChoice, msgDefs
+	n         int64            // msgNum
+	table     map[string]int64 // msgIndex
 }
 
 type msgKind uint8
@@ -89,6 +90,16 @@ const (
 	// msgNum is an integer constant of the module (n), only as an
 	// argument of sprintf.
 	msgNum
+	// msgIndex is <constant object of integers>[<ref to a string>]
+	// (max_days[r.provider]): table's value at the key, nav the key's
+	// path; a number, only as an argument of sprintf.
+	msgIndex
+	// msgDefs is a message of several definitions, each with its
+	// conditions on the resource (choices, in the module's order): the
+	// text of the definitions that hold, which must agree (OPA's
+	// partial object has one value per key: conflicting ones are an
+	// error, evalTop).
+	msgDefs
 )
 
 // A msgLink is one definition of a msgChoice's chain: its conditions on
@@ -151,17 +162,20 @@ func libFingerprint(m *ast.Module, names []string) string {
 // goMessage returns the Go form of module m's message, or nil when it is
 // not of that form.
 func goMessage(m *ast.Module, class string, lib func(pkg string) *ast.Module) *msgExpr {
-	var msg *ast.Rule
+	var msgs []*ast.Rule
 	for _, r := range m.Rules {
-		if ruleName(r) != "message" {
-			continue
+		if ruleName(r) == "message" {
+			msgs = append(msgs, r)
 		}
-		if msg != nil {
-			return nil
-		}
-		msg = r
 	}
-	if msg == nil || msg.Else != nil || msg.Default || msg.Head.Value == nil || len(msg.Head.Reference) != 2 || len(msg.Body) < 2 {
+	if len(msgs) > 1 {
+		return goMessageDefs(m, msgs, class, lib)
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	msg := msgs[0]
+	if msg.Else != nil || msg.Default || msg.Head.Value == nil || len(msg.Head.Reference) != 2 || len(msg.Body) < 2 {
 		return nil
 	}
 	key, ok := msg.Head.Reference[1].Value.(ast.Ref)
@@ -226,6 +240,78 @@ func goMessage(m *ast.Module, class string, lib func(pkg string) *ast.Module) *m
 			g.args = append(g.args, mc.vars[a.Operand(0).Value.(ast.Var)])
 		}
 		return g
+	}
+	return e
+}
+
+// goMessageDefs returns the Go form of a message of several definitions
+//
+//	message[r.id] := <text> if {
+//		some r in input.resources.<class>
+//		r.id in fail               # optional: only failing resources are asked
+//		<conditions on r, in the direct form>
+//	}
+//
+// or nil when a definition is not of that form.
+func goMessageDefs(m *ast.Module, msgs []*ast.Rule, class string, lib func(pkg string) *ast.Module) *msgExpr {
+	helpers := newModCtx(m, lib, 0)
+	if _, defined := helpers.funcs["fail"]; defined {
+		return nil
+	}
+	var imports map[string]*ast.Module
+	if lib != nil {
+		imports = importedLibs(m, lib)
+	}
+	e := &msgExpr{kind: msgDefs}
+	for _, msg := range msgs {
+		if msg.Else != nil || msg.Default || msg.Head.Value == nil || len(msg.Head.Reference) != 2 || len(msg.Body) < 1 {
+			return nil
+		}
+		key, ok := msg.Head.Reference[1].Value.(ast.Ref)
+		if !ok || len(key) != 2 || !key[1].Equal(ast.StringTerm("id")) {
+			return nil
+		}
+		v, ok := key[0].Value.(ast.Var)
+		if !ok || v.IsWildcard() {
+			return nil
+		}
+		sd, ok := msg.Body[0].Terms.(*ast.SomeDecl)
+		if !ok || msg.Body[0].Negated || len(msg.Body[0].With) > 0 || len(sd.Symbols) != 1 {
+			return nil
+		}
+		call, ok := sd.Symbols[0].Value.(ast.Call)
+		if !ok || len(call) != 3 || call[0].String() != ast.Member.Ref().String() || !call[1].Equal(ast.VarTerm(string(v))) ||
+			!call[2].Equal(ast.RefTerm(ast.InputRootDocument, ast.StringTerm("resources"), ast.StringTerm(class))) {
+			return nil
+		}
+		body := msg.Body[1:]
+		if len(body) > 0 {
+			in := body[0]
+			if !in.Negated && len(in.With) == 0 && in.IsCall() && in.Operator().String() == ast.Member.Ref().String() && len(in.Operands()) == 2 &&
+				in.Operands()[0].Equal(ast.RefTerm(ast.VarTerm(string(v)), ast.StringTerm("id"))) && in.Operands()[1].Equal(ast.VarTerm("fail")) {
+				body = body[1:]
+			}
+		}
+		var conds []directCond
+		if len(body) > 0 {
+			sc := &scope{res: v, vars: map[ast.Var]uint8{}, helpers: helpers}
+			cs, ok := sc.conds(body, 0)
+			if !ok {
+				return nil
+			}
+			setGoPaths(cs)
+			var types [maxLevels + 1]reflect.Type
+			if !compileGoConds(cs, &types) {
+				return nil
+			}
+			conds = cs
+		}
+		mc := &msgCompiler{res: v, helpers: helpers, imports: imports, vars: map[ast.Var]*msgExpr{}}
+		text, ok := mc.text(msg.Head.Value, 0)
+		if !ok || text.isValue() && text.leafKind() != reflect.String {
+			return nil
+		}
+		e.choices = append(e.choices, msgLink{conds: conds, text: text})
 	}
 	return e
 }
@@ -317,7 +403,7 @@ func (e *msgExpr) leafKind() reflect.Kind {
 // message itself): a reference must be to a string field.
 func (mc *msgCompiler) text(t *ast.Term, depth int) (*msgExpr, bool) {
 	e, ok := mc.expr(t, depth)
-	if !ok || e.kind == msgPorts || e.kind == msgAge || e.kind == msgNum || e.isValue() && e.leafKind() != reflect.String {
+	if !ok || e.kind == msgPorts || e.kind == msgAge || e.kind == msgNum || e.kind == msgIndex || e.kind == msgDefs || e.isValue() && e.leafKind() != reflect.String {
 		return nil, false
 	}
 	return e, true
@@ -533,6 +619,9 @@ func (mc *msgCompiler) expr(t *ast.Term, depth int) (*msgExpr, bool) {
 		if len(x) == 1 {
 			return mc.expr(x[0], depth)
 		}
+		if e, ok := mc.index(x); ok {
+			return e, true
+		}
 		if !directRef(x, mc.res) {
 			return nil, false
 		}
@@ -545,6 +634,31 @@ func (mc *msgCompiler) expr(t *ast.Term, depth int) (*msgExpr, bool) {
 		return mc.call(x, depth)
 	}
 	return nil, false
+}
+
+// index reads <constant object of integers of the module>[<ref to a
+// string field of the resource>] (msgIndex).
+func (mc *msgCompiler) index(x ast.Ref) (*msgExpr, bool) {
+	if len(x) != 2 {
+		return nil, false
+	}
+	name, ok := x[0].Value.(ast.Var)
+	if !ok || name == mc.res {
+		return nil, false
+	}
+	if _, shadowed := mc.vars[name]; shadowed {
+		return nil, false
+	}
+	tab := mc.helpers.numTables[string(name)]
+	key, isRef := x[1].Value.(ast.Ref)
+	if tab == nil || !isRef || !directRef(key, mc.res) {
+		return nil, false
+	}
+	nav, ok := compileNav(nil, key[1:])
+	if !ok || nav.leaf == nil || nav.leaf.Kind() != reflect.String {
+		return nil, false
+	}
+	return &msgExpr{kind: msgIndex, nav: nav, table: tab}, true
 }
 
 func (mc *msgCompiler) call(x ast.Call, depth int) (*msgExpr, bool) {
@@ -738,8 +852,11 @@ func (e *msgExpr) eval(r *resource.Resource, now goNow) (string, bool) {
 			parts[i] = strconv.FormatInt(p, 10)
 		}
 		return strings.Join(parts, e.s), true
-	case msgPorts, msgAge, msgNum:
+	case msgPorts, msgAge, msgNum, msgIndex:
 		return "", false // a set or a number, not a text (never a message's part)
+	case msgDefs:
+		s, ok, _ := e.evalTop(r, now)
+		return s, ok
 	case msgJoin:
 		// concat of an array of strings; null (a nil list that is not
 		// omitted) is concat's type error: undefined.
@@ -796,6 +913,21 @@ func (e *msgExpr) eval(r *resource.Resource, now goNow) (string, bool) {
 		case msgNum:
 			args[i] = a.n
 			continue
+		case msgIndex:
+			v, ok := a.nav.get(reflect.ValueOf(r).Elem())
+			if !ok {
+				return "", false
+			}
+			k, ok := goString(v)
+			if !ok {
+				return "", false
+			}
+			n, ok := a.table[k]
+			if !ok {
+				return "", false
+			}
+			args[i] = n
+			continue
 		case msgAge:
 			v, ok := a.nav.get(reflect.ValueOf(r).Elem())
 			if !ok {
@@ -831,6 +963,33 @@ func (e *msgExpr) eval(r *resource.Resource, now goNow) (string, bool) {
 		args[i] = arg
 	}
 	return fmt.Sprintf(e.s, args...), true
+}
+
+// evalTop computes the message of resource r as eval does, and for a
+// message of several definitions (msgDefs) reports definitions that hold
+// with different texts as OPA does: an error (a partial object's key with
+// two values).
+func (e *msgExpr) evalTop(r *resource.Resource, now goNow) (string, bool, error) {
+	if e.kind != msgDefs {
+		s, ok := e.eval(r, now)
+		return s, ok, nil
+	}
+	var out string
+	found := false
+	for _, l := range e.choices {
+		if len(l.conds) > 0 && !allHoldOnGo(l.conds, r, &goEnv{now: now}) {
+			continue
+		}
+		s, ok := l.text.eval(r, now)
+		if !ok {
+			continue
+		}
+		if found && s != out {
+			return "", false, fmt.Errorf("message of %s: object keys must be unique (%q and %q)", r.ID, out, s)
+		}
+		out, found = s, true
+	}
+	return out, found, nil
 }
 
 // sprintfArg is the value OPA's sprintf passes to fmt for v's term: an

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -99,6 +100,16 @@ func TestGoMessagesMatchOPA(t *testing.T) {
 		"sprintf(\"%s/%s\", [v(r), r.id]) if {\n\tsome r in input.resources.compute\n\tr.id in fail\n}\n\n" +
 			"v(x) := sprintf(\"%s %v\", [x.facts.compute.identity, x.facts.exposure.internet]) if {\n\tnot x.facts.compute.public_ip == false\n}\n\n" +
 			"else := x.tags.env if startswith(x.region, \"eu\")\n\nelse := x.facts.compute.identity\n#",
+		// Several definitions, each with its conditions: exclusive, and
+		// overlapping with the same text; a constant object of integers
+		// indexed by a field (a key it lacks: undefined).
+		"\"no public IP flag\" if {\n\tsome r in input.resources.compute\n\tr.id in fail\n\tnot r.facts.compute.public_ip\n}\n\n" +
+			"message[x.id] := sprintf(\"%s: %d days (in %s)\", [x.id, max_days[x.provider], x.region]) if {\n\tsome x in input.resources.compute\n\tx.facts.compute.public_ip == true\n}\n\n" +
+			"max_days := {\"aws\": 365, \"gcp\": 90}\n#",
+		"\"same\" if {\n\tsome r in input.resources.compute\n\tr.id in fail\n\tstartswith(r.id, \"fw\")\n}\n\n" +
+			"message[r.id] := \"same\" if {\n\tsome r in input.resources.compute\n\tr.facts.firewall\n}\n\n" +
+			"message[r.id] := sprintf(\"%d\", [max_days[r.provider]]) if {\n\tsome r in input.resources.compute\n\tnot r.facts.firewall\n}\n\n" +
+			"max_days := {\"gcp\": 90}\n#",
 	}
 	files := map[string]string{"net.rego": string(net)}
 	for i, msg := range messages {
@@ -162,6 +173,30 @@ func TestGoMessagesMatchOPA(t *testing.T) {
 	}
 	inv[len(inv)-1].Type = "U"
 	compareEngines(t, direct, opa, inv)
+}
+
+// TestGoMessageDefsConflict: two definitions of a message that hold for
+// one resource with different texts are an error on the Go fields, as in
+// OPA (a partial object's key with two values).
+func TestGoMessageDefsConflict(t *testing.T) {
+	src := header("c", "compute", "") + "fail contains r.id if {\n\tsome r in input.resources.compute\n\tr.type == \"T\"\n}\n\n" +
+		"message[r.id] := \"one\" if {\n\tsome r in input.resources.compute\n\tr.region == \"eu-west-1\"\n}\n\n" +
+		"message[r.id] := \"two\" if {\n\tsome r in input.resources.compute\n\tr.facts.compute.public_ip == true\n}\n"
+	direct, opa := directAndOPA(t, writePack(t, map[string]string{"c.rego": src}))
+	if direct.goMessages[0] == nil {
+		t.Fatal("the message is not computed on the Go fields")
+	}
+	vm := func(id string, public bool) *resource.Resource {
+		return &resource.Resource{ID: id, Provider: resource.AWS, Class: resource.ClassCompute, Type: "T", Region: "eu-west-1",
+			Facts: resource.Facts{Compute: &resource.Compute{PublicIP: resource.Bool(public)}}}
+	}
+	compareEngines(t, direct, opa, []*resource.Resource{vm("a", false)})
+	both := []*resource.Resource{vm("a", false), vm("b", true)}
+	for name, e := range map[string]*Engine{"Go": direct, "OPA": opa} {
+		if _, err := e.Evaluate(context.Background(), both, testNow); err == nil {
+			t.Errorf("%s: no error for two messages of one resource", name)
+		}
+	}
 }
 
 // TestNativePredicateFingerprints: every built-in rule module that defines
