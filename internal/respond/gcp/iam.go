@@ -76,7 +76,7 @@ func (a *disableKey) get(ctx context.Context, env *respond.Env, name string) (*i
 	err = a.c.do(ctx, env, respond.Call{Service: "iam.googleapis.com", Operation: "serviceAccounts.keys.get", Target: "//iam.googleapis.com/" + name, ReadOnly: true},
 		func(ctx context.Context) error {
 			var err error
-			k, err = svc.Projects.ServiceAccounts.Keys.Get(name).Context(ctx).Do()
+			k, err = svc.getKey(ctx, name)
 			return err
 		})
 	if err != nil {
@@ -102,13 +102,7 @@ func (a *disableKey) set(ctx context.Context, env *respond.Env, name string, dis
 		return err
 	}
 	return a.c.do(ctx, env, setKeyCall(name, disabled), func(ctx context.Context) error {
-		var err error
-		if disabled {
-			_, err = svc.Projects.ServiceAccounts.Keys.Disable(name, &iam.DisableServiceAccountKeyRequest{}).Context(ctx).Do()
-		} else {
-			_, err = svc.Projects.ServiceAccounts.Keys.Enable(name, &iam.EnableServiceAccountKeyRequest{}).Context(ctx).Do()
-		}
-		return err
+		return svc.setKey(ctx, name, disabled)
 	})
 }
 

@@ -189,7 +189,7 @@ func readBucketPolicy(ctx context.Context, c *clients, env *respond.Env, k *poli
 	err = c.do(ctx, env, respond.Call{Service: k.service, Operation: k.getOp, Target: t.Resource,
 		Params: map[string]any{"optionsRequestedPolicyVersion": 3}, ReadOnly: true}, func(ctx context.Context) error {
 		var err error
-		sp, err = svc.Buckets.GetIamPolicy(t.Name).OptionsRequestedPolicyVersion(3).Context(ctx).Do()
+		sp, err = svc.getPolicy(ctx, t.Name)
 		return err
 	})
 	if err != nil {
@@ -199,8 +199,7 @@ func readBucketPolicy(ctx context.Context, c *clients, env *respond.Env, k *poli
 	p.write = func(ctx context.Context, bs []binding) error {
 		out := &storage.Policy{Etag: sp.Etag, Version: version(bs, sp.Version), Bindings: recast[[]*storage.PolicyBindings](bs), ForceSendFields: []string{"Bindings"}}
 		return c.do(ctx, env, setCall(k, t, bs), func(ctx context.Context) error {
-			_, err := svc.Buckets.SetIamPolicy(t.Name, out).Context(ctx).Do()
-			return err
+			return svc.setPolicy(ctx, t.Name, out)
 		})
 	}
 	return p, nil
@@ -215,7 +214,7 @@ func readProjectPolicy(ctx context.Context, c *clients, env *respond.Env, k *pol
 	err = c.do(ctx, env, respond.Call{Service: k.service, Operation: k.getOp, Target: t.Resource,
 		Params: map[string]any{"requestedPolicyVersion": 3}, ReadOnly: true}, func(ctx context.Context) error {
 		var err error
-		cp, err = svc.Projects.GetIamPolicy("projects/"+t.Name, &crm.GetIamPolicyRequest{Options: &crm.GetPolicyOptions{RequestedPolicyVersion: 3}}).Context(ctx).Do()
+		cp, err = svc.getPolicy(ctx, "projects/"+t.Name)
 		return err
 	})
 	if err != nil {
@@ -227,8 +226,7 @@ func readProjectPolicy(ctx context.Context, c *clients, env *respond.Env, k *pol
 		// configuration stays as it is.
 		out := &crm.Policy{Etag: cp.Etag, Version: version(bs, cp.Version), Bindings: recast[[]*crm.Binding](bs), ForceSendFields: []string{"Bindings"}}
 		return c.do(ctx, env, setCall(k, t, bs), func(ctx context.Context) error {
-			_, err := svc.Projects.SetIamPolicy("projects/"+t.Name, &crm.SetIamPolicyRequest{Policy: out, UpdateMask: "bindings,etag"}).Context(ctx).Do()
-			return err
+			return svc.setPolicy(ctx, "projects/"+t.Name, out)
 		})
 	}
 	return p, nil
