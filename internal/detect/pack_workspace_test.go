@@ -74,6 +74,25 @@ func workspaceCases() []broadCase {
 				wsLoginEvent(5, "loginSuccess", "login_success", "login", "login_type", "google_password"),
 				wsLoginEvent(5, "loginFailure", "login_failure", "login", "login_type", "google_password"),
 			}},
+		{"vigil_workspace_email_monitor", "Google Workspace Email Monitor Created", LevelHigh,
+			wsAdminEvent(7, "createEmailMonitor", "CREATE_EMAIL_MONITOR", "EMAIL_SETTINGS", "USER_EMAIL", "cfo@example.org", "EMAIL_MONITOR_DEST_EMAIL", "archive.7731@example.org"),
+			[]string{
+				wsAdminEvent(7, "deleteEmailMonitor", "DELETE_EMAIL_MONITOR", "EMAIL_SETTINGS", "USER_EMAIL", "cfo@example.org"),
+				gcpFailed(strings.Replace(wsAdminEvent(7, "createEmailMonitor", "CREATE_EMAIL_MONITOR", "EMAIL_SETTINGS", "USER_EMAIL", "cfo@example.org"), `"authenticationInfo"`, `"status":{},"authenticationInfo"`, 1)),
+			}},
+		{"vigil_workspace_oauth_trusted", "Google Workspace OAuth App Trusted Or Third-Party API Access Unblocked", LevelMedium,
+			wsAdminEvent(8, "addToTrustedOauth2Apps", "ADD_TO_TRUSTED_OAUTH2_APPS", "DOMAIN_SETTINGS", "OAUTH2_APP_ID", "901234567890-abc.apps.googleusercontent.com", "OAUTH2_APP_NAME", "Mail Backup Pro"),
+			[]string{
+				wsAdminEvent(8, "removeFromTrustedOauth2Apps", "REMOVE_FROM_TRUSTED_OAUTH2_APPS", "DOMAIN_SETTINGS", "OAUTH2_APP_ID", "901234567890-abc.apps.googleusercontent.com"),
+				wsAdminEvent(8, "blockAllThirdPartyApiAccess", "BLOCK_ALL_THIRD_PARTY_API_ACCESS", "DOMAIN_SETTINGS"),
+			}},
+		{"vigil_workspace_admin_password_change", "Google Workspace User Password Changed By An Administrator", LevelLow,
+			wsAdminEvent(9, "changePassword", "CHANGE_PASSWORD", "USER_SETTINGS", "USER_EMAIL", "cfo@example.org"),
+			[]string{
+				wsAdminEvent(9, "changeUserOrganizationUnit", "MOVE_USER_TO_ORG_UNIT", "USER_SETTINGS", "USER_EMAIL", "cfo@example.org"),
+				// The user's own change is a login audit event.
+				wsLoginEvent(9, "passwordEdit", "password_edit", "password_change"),
+			}},
 		{"vigil_workspace_admin_privilege_removed", "Google Workspace Admin Privileges Or Role Removed", LevelLow,
 			wsAdminEvent(6, "deleteRole", "DELETE_ROLE", "DELEGATED_ADMIN_SETTINGS", "ROLE_NAME", "Helpdesk Admin"),
 			[]string{wsAdminEvent(6, "createRole", "CREATE_ROLE", "DELEGATED_ADMIN_SETTINGS", "ROLE_NAME", "Helpdesk Admin")}},
