@@ -35,6 +35,7 @@ def sink(name, destination, flt):
 
 
 ORG_EXTRA = []  # assets of the organization export (org_gcp_v2.main appends them)
+ORG_ACCESS_POLICY = []  # the organization's access-policy export (org_gcp_v2.main writes access_policy.json)
 PROJECT_FILES = {}  # other files of the project directory: name -> JSON document (org_gcp_v2.main writes them)
 
 
@@ -203,6 +204,26 @@ def build(planted, clean=None):
                               "notificationCategorySubscriptions": ["SECURITY"], "validationState": "VALID",
                               "validateTime": iso(ago(400))}},
         "ancestors": ["organizations/" + g.ORG], "update_time": g.upd(400)})
+    # VPC Service Controls (CIS 3.8): the organization's access policy has one perimeter, around the data
+    # vault project only (gcloud asset export --organization ORG --content-type access-policy)
+    pol = digits(12, "access-policy")
+    anc = ["organizations/" + g.ORG]
+    ORG_ACCESS_POLICY.append({
+        "name": "//accesscontextmanager.googleapis.com/accessPolicies/" + pol,
+        "asset_type": "accesscontextmanager.googleapis.com/AccessPolicy",
+        "access_policy": {"name": "accessPolicies/" + pol, "parent": "organizations/" + g.ORG,
+                          "title": "northwind default policy", "etag": hexid(16, "acm-etag")},
+        "ancestors": anc, "update_time": g.upd(300)})
+    ORG_ACCESS_POLICY.append({
+        "name": "//accesscontextmanager.googleapis.com/accessPolicies/%s/servicePerimeters/nw_data_vault" % pol,
+        "asset_type": "accesscontextmanager.googleapis.com/ServicePerimeter",
+        "service_perimeter": {
+            "name": "accessPolicies/%s/servicePerimeters/nw_data_vault" % pol, "title": "nw_data_vault",
+            "status": {"resources": ["projects/" + digits(12, "nw-data-vault")],
+                       "restricted_services": ["bigquery.googleapis.com", "storage.googleapis.com"],
+                       "vpc_accessible_services": {"enable_restriction": True,
+                                                   "allowed_services": ["RESTRICTED-SERVICES"]}}},
+        "ancestors": anc, "update_time": g.upd(120)})
     planted("org_unit", org, ["the organization's only essential contact subscribes to SECURITY only"],
             "gcp-org-essential-contacts-missing")
     planted("account", g.PROJECT_NAME, [
@@ -213,7 +234,8 @@ def build(planted, clean=None):
         "Cloud Storage IAM or Cloud SQL configuration changes",
         "cloudasset.googleapis.com is not among the project's enabled services (the exports run from the "
         "security team's tooling project)",
-        "Access Approval settings enroll no service and no ancestor enrolls one"],
+        "Access Approval settings enroll no service and no ancestor enrolls one",
+        "the organization's only service perimeter (nw_data_vault) holds another project; this one is in none"],
         "gcp-log-sink-all-entries-missing", "gcp-project-os-login-disabled", *ALERT_RULES,
-        "gcp-cloud-asset-inventory-disabled", "gcp-access-approval-disabled",
+        "gcp-cloud-asset-inventory-disabled", "gcp-access-approval-disabled", "gcp-vpc-service-controls-missing",
         "gcp-api-keys-exist", "gcp-api-key-app-unrestricted", "gcp-api-key-api-unrestricted", "gcp-api-key-not-rotated")

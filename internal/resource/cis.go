@@ -92,6 +92,14 @@ type AccountCIS struct {
 	// (`gcloud access-approval settings get`) enroll nothing; unknown
 	// without them.
 	AccessApproval *bool `json:"access_approval,omitempty"`
+	// VPCServiceControls: the project is a resource of an enforced regular
+	// VPC Service Controls perimeter that restricts at least one service
+	// (CIS GCP 3.8; VPCServicePerimeters names them). Known when the input
+	// holds the access policies of the project's organization (`gcloud
+	// asset export --content-type=access-policy`): false when none of their
+	// perimeters holds the project.
+	VPCServiceControls   *bool    `json:"vpc_service_controls,omitempty"`
+	VPCServicePerimeters []string `json:"vpc_service_perimeters,omitempty"`
 
 	// Azure subscription settings (CIS Azure 6.0), known when the input
 	// holds rows of the subscription's resources table.

@@ -92,6 +92,7 @@ const (
 	permProjectIAM   = "resourcemanager.projects.getIamPolicy"
 	permListResource = "cloudasset.assets.listResource"
 	permListIAM      = "cloudasset.assets.listIamPolicy"
+	permListACM      = "cloudasset.assets.listAccessPolicy"
 	pageSize         = 1000 // the largest page ListAssets gives
 )
 
@@ -125,6 +126,11 @@ var contents = []content{
 	{assetpb.ContentType_RESOURCE, "resource.json", permListResource},
 	{assetpb.ContentType_IAM_POLICY, "iam_policy.json", permListIAM},
 }
+
+// accessPolicies is the organization's Access Context Manager policies,
+// levels and VPC Service Controls perimeters (CIS GCP 3.8), listed once
+// per organization: they exist at no other scope.
+var accessPolicies = content{assetpb.ContentType_ACCESS_POLICY, "access_policy.json", permListACM}
 
 // collector is one collection's clients and state.
 type collector struct {
@@ -189,7 +195,14 @@ func Collect(ctx context.Context, opts Options, sink collect.Sink, rec *collect.
 		return fmt.Errorf("%w: no scope was given and the credentials see no organization and no active project%s", ErrNoScope, hint)
 	}
 	scc := sccScopes(scopes)
-	prog.Add(len(scopes)*len(contents) + len(scc))
+	var orgs []scope
+	for _, s := range scopes {
+		if strings.HasPrefix(s.parent, "organizations/") {
+			s.types = nil // every type of the content
+			orgs = append(orgs, s)
+		}
+	}
+	prog.Add(len(scopes)*len(contents) + len(orgs) + len(scc))
 	units := make(chan struct{}, opts.Concurrency)
 	var wg sync.WaitGroup
 	unit := func(fn func()) {
@@ -208,6 +221,9 @@ func Collect(ctx context.Context, opts Options, sink collect.Sink, rec *collect.
 		for _, ct := range contents {
 			unit(func() { c.listing(cctx, s, ct) })
 		}
+	}
+	for _, s := range orgs {
+		unit(func() { c.listing(cctx, s, accessPolicies) })
 	}
 	for _, s := range scc {
 		unit(func() { c.sccFindings(cctx, s) })

@@ -216,7 +216,7 @@ func TestCollectScopes(t *testing.T) {
 	}
 	wantNames := []string{
 		"gcp/200000000002/accessapproval.json", "gcp/200000000002/iam_policy.json", "gcp/200000000002/resource.json",
-		"gcp/organization-100000000001/findings/scc-list-findings.json",
+		"gcp/organization-100000000001/access_policy.json", "gcp/organization-100000000001/findings/scc-list-findings.json",
 		"gcp/organization-100000000001/iam_policy.json", "gcp/organization-100000000001/resource.json",
 	}
 	if got := mem.Names(); !slices.Equal(got, wantNames) {

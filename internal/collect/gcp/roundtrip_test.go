@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -35,7 +36,7 @@ func TestRoundTrip(t *testing.T) {
 	approvals := 0
 	for _, d := range exportDirs {
 		var parent string
-		for _, ct := range contents {
+		for _, ct := range append(slices.Clone(contents), accessPolicies) {
 			file := filepath.Join(d, ct.file)
 			data, err := os.ReadFile(file)
 			if err != nil {
