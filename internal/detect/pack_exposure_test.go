@@ -40,6 +40,13 @@ func assumeRole(min int, role string, denied bool) string {
 	return ev
 }
 
+// keysListed is the Success record of a list-keys operation on the named
+// resource, by upn.
+func keysListed(op, name, upn string) string {
+	ev := strings.Replace(azureOp(op, "Success"), "/R1", "/"+strings.ToUpper(name), 1)
+	return strings.ReplaceAll(ev, "admin@contoso.example", upn)
+}
+
 func exposureCases() []accCase {
 	var sweep, retries, fewRoles, granted []string
 	for i := range 10 {
@@ -53,7 +60,41 @@ func exposureCases() []accCase {
 		}
 		granted = append(granted, assumeRole(40+i/2, role, false))
 	}
+	ops := []string{
+		"MICROSOFT.DOCUMENTDB/DATABASEACCOUNTS/LISTKEYS/ACTION",
+		"MICROSOFT.CACHE/REDIS/LISTKEYS/ACTION",
+		"MICROSOFT.STORAGE/STORAGEACCOUNTS/LISTKEYS/ACTION",
+		"MICROSOFT.CONTAINERREGISTRY/REGISTRIES/LISTCREDENTIALS/ACTION",
+		"MICROSOFT.WEB/SITES/CONFIG/LIST/ACTION",
+		"MICROSOFT.STORAGE/STORAGEACCOUNTS/LISTKEYS/ACTION",
+	}
+	var harvest, fourResources, oneResource, spread []string
+	for i, op := range ops {
+		harvest = append(harvest, keysListed(op, fmt.Sprintf("res%d", i), "mallory@contoso.example"))
+		if i < 4 {
+			fourResources = append(fourResources, keysListed(op, fmt.Sprintf("res%d", i), "dev@contoso.example"))
+		}
+		// One Cosmos DB account's keys read six times; five people each
+		// reading one resource's keys.
+		oneResource = append(oneResource, keysListed(ops[0], "orders-db", "app-owner@contoso.example"))
+		spread = append(spread, keysListed(op, fmt.Sprintf("res%d", i), fmt.Sprintf("user%d@contoso.example", i)))
+	}
 	return []accCase{
+		{
+			title: "Azure Service Access Keys Or Connection Strings Listed", level: LevelLow,
+			attack: []string{harvest[0], harvest[3], harvest[4]},
+			// Storage keys (their own rule); a regular read of the account;
+			// a key regenerated.
+			benign: []string{
+				harvest[2],
+				azureOp("MICROSOFT.DOCUMENTDB/DATABASEACCOUNTS/READ", "Success"),
+				azureOp("MICROSOFT.DOCUMENTDB/DATABASEACCOUNTS/REGENERATEKEY/ACTION", "Success"),
+			},
+		},
+		{
+			title: "Azure Access Keys Listed For Many Resources", level: LevelMedium,
+			sequence: harvest, benignSequence: append(append(append([]string{}, fourResources...), oneResource...), spread...),
+		},
 		{
 			title: "AWS Network ACL Allows Inbound Traffic From Anywhere", level: LevelLow,
 			attack: []string{
@@ -94,5 +135,5 @@ func exposureCases() []accCase {
 // TestExposurePack: every rule of vigil_pack_exposure.yml has a case and
 // every case holds (checkAccCase).
 func TestExposurePack(t *testing.T) {
-	checkPackFile(t, "vigil_pack_exposure.yml", exposureCases(), 4)
+	checkPackFile(t, "vigil_pack_exposure.yml", exposureCases(), 6)
 }
