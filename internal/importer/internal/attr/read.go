@@ -105,20 +105,30 @@ type FieldPath struct {
 // PathOf is the path whose text is s.
 func PathOf(s string) FieldPath { return FieldPath{base: s} }
 
-// String is the path's text.
+// String is the path's text, made in one allocation.
 func (p FieldPath) String() string {
-	s := p.base
 	switch {
-	case p.key == "":
-	case s == "":
-		s = p.key
-	default:
-		s += "." + p.key
+	case p.elem == 0 && p.key == "":
+		return p.base
+	case p.elem == 0 && p.base == "":
+		return p.key
+	}
+	var num [20]byte
+	var b strings.Builder
+	b.Grow(len(p.base) + 1 + len(p.key) + 2 + len(num))
+	b.WriteString(p.base)
+	if p.key != "" {
+		if p.base != "" {
+			b.WriteByte('.')
+		}
+		b.WriteString(p.key)
 	}
 	if p.elem > 0 {
-		s = Index(s, p.elem-1)
+		b.WriteByte('[')
+		b.Write(strconv.AppendInt(num[:0], int64(p.elem-1), 10))
+		b.WriteByte(']')
 	}
-	return s
+	return b.String()
 }
 
 // Below is the path of the field at keys below p.
