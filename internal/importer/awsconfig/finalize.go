@@ -293,7 +293,12 @@ func accountInPath(p string) string {
 // compares the inventories imported with and without the pruning.
 func FinishRaw(r *resource.Resource) map[string]any {
 	switch r.Type {
-	case "AWS::KMS::Key", TypeKeyRotation, "AWS::CloudTrail::Trail", "AWS::GuardDuty::Detector", TypeSecContact, TypeEBSDefault, TypeKeyPolicy,
+	case "AWS::KMS::Key":
+		// Its resourceId only (the keys by ID of the rotation statuses
+		// and key policies): a key's configuration item is about 1.2 KB
+		// of text, kept until the finishers ran.
+		return keepFold(r.Raw, "resourceId")
+	case TypeKeyRotation, "AWS::CloudTrail::Trail", "AWS::GuardDuty::Detector", TypeSecContact, TypeEBSDefault, TypeKeyPolicy,
 		TypeDetectorIDs, TypeBackupPlan, TypeConfigRecorder, TypeAccessAnalyzer, TypeAnalyzerList, TypeServerCertificate,
 		TypeMetricFilterList, TypeAlarmList, TypeAlarm, TypeVirtualMFAList, TypeSAMLProviderList, TypeServerCertificateList, TypeMacieSession:
 		return r.Raw
@@ -311,4 +316,19 @@ func FinishRaw(r *resource.Resource) map[string]any {
 		return keep
 	}
 	return nil
+}
+
+// keepFold returns the members of raw whose key is key in any case (what
+// attr.Get may answer for it), nil when there is none.
+func keepFold(raw map[string]any, key string) map[string]any {
+	var keep map[string]any
+	for k, v := range raw {
+		if len(k) == len(key) && strings.EqualFold(k, key) {
+			if keep == nil {
+				keep = map[string]any{}
+			}
+			keep[k] = v
+		}
+	}
+	return keep
 }
