@@ -187,7 +187,7 @@ func finishCIS6(all []*resource.Resource, unread []string, byID map[string]*reso
 		case TypeVNetGateway:
 			gateways = append(gateways, r)
 		}
-		if r.Account != "" && resourcesTable(r.Type) {
+		if r.Account != "" && !s.resources && resourcesTable(r.Type) { // asked once a subscription has none yet
 			s.resources = true
 		}
 		s.partial = s.partial || unreadFile[r.Source]
