@@ -1,6 +1,7 @@
 package awspolicy
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -290,42 +291,43 @@ func (sc *scanner) document() (*resource.PolicyDocument, bool) {
 	return d, true
 }
 
+// statementKeys are the keys of a statement the parser reads.
+var statementKeys = []string{"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition"}
+
 func (sc *scanner) statement() (resource.Statement, bool) {
 	var s resource.Statement
 	var seen uint16
 	var effect string
 	ok := sc.members(func(k string) bool {
+		i := slices.Index(statementKeys, k)
+		if i < 0 {
+			return sc.skip()
+		}
+		if !once(&seen, 1<<i) {
+			return false
+		}
 		var ok bool
 		switch k {
 		case "Sid":
 			s.Sid, ok = sc.optString()
-			return ok && once(&seen, 1)
 		case "Effect":
 			effect, ok = sc.optString()
-			return ok && once(&seen, 2)
 		case "Action":
 			s.Actions, ok = sc.list()
-			return ok && once(&seen, 4)
 		case "NotAction":
 			s.NotActions, ok = sc.list()
-			return ok && once(&seen, 8)
 		case "Resource":
 			s.Resources, ok = sc.list()
-			return ok && once(&seen, 16)
 		case "NotResource":
 			s.NotResources, ok = sc.list()
-			return ok && once(&seen, 32)
 		case "Principal":
 			s.Principals, ok = sc.principals()
-			return ok && once(&seen, 64)
 		case "NotPrincipal":
 			s.NotPrincipals, ok = sc.principals()
-			return ok && once(&seen, 128)
 		case "Condition":
 			s.Conditions, ok = sc.conditions()
-			return ok && once(&seen, 256)
 		}
-		return sc.skip()
+		return ok
 	})
 	switch {
 	case !ok:
@@ -416,13 +418,13 @@ func (sc *scanner) conditions() ([]resource.Condition, bool) {
 	var out []resource.Condition
 	var ops []string
 	ok := sc.members(func(op string) bool {
-		if op == "" || contains(ops, op) {
+		if op == "" || slices.Contains(ops, op) {
 			return false
 		}
 		ops = append(ops, op)
 		var keys []string
 		return sc.members(func(k string) bool {
-			if contains(keys, k) {
+			if slices.Contains(keys, k) {
 				return false
 			}
 			keys = append(keys, k)
@@ -441,15 +443,6 @@ func (sc *scanner) conditions() ([]resource.Condition, bool) {
 		return out[i].Key < out[j].Key
 	})
 	return out, true
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
 
 // conditionValues reads a scalar or an array of scalars (strings,
