@@ -174,7 +174,7 @@ func TestServiceAgentsQuietByDefault(t *testing.T) {
 	for _, c := range append(packCases(), olderCases()...) {
 		events = append(events, c.attack...)
 	}
-	for _, c := range append(append(append(append(append(accuracyCases(), recallCases()...), azureResourceCases()...), stratusCases()...), identityCases()...), exposureCases()...) {
+	for _, c := range append(append(append(append(append(append(accuracyCases(), recallCases()...), azureResourceCases()...), stratusCases()...), identityCases()...), exposureCases()...), gkeCases()...) {
 		events = append(events, c.attack...)
 	}
 	n := 0
