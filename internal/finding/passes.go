@@ -27,6 +27,10 @@ type Passes struct {
 	Refs []resource.Ref
 	// Runs are one rule's PASS findings each.
 	Runs []PassRun
+
+	// order is Refs' indexes ordered by ID, provider, then index, once
+	// Rank ran (nil before).
+	order []int32
 }
 
 // PassRun is the PASS findings of one rule.
@@ -122,7 +126,8 @@ func (p *Passes) Sort() {
 		return
 	}
 	workers := runtime.GOMAXPROCS(0)
-	order := p.refOrder(workers)
+	p.Rank()
+	order := p.order
 	rank := make([]int32, len(p.Refs))
 	for k, r := range order {
 		rank[r] = int32(k)
@@ -149,6 +154,17 @@ func (p *Passes) Sort() {
 		})
 	}
 	wg.Wait()
+}
+
+// Rank orders the references, most of Sort's work (at 1,000,000
+// resources about 0.7 of its 1 CPU-s), for a Sort later; it reads only
+// Refs, so it may run while the findings are counted (report.BuildWith).
+// Refs must not change after it.
+func (p *Passes) Rank() {
+	if p == nil || p.order != nil && len(p.order) == len(p.Refs) {
+		return
+	}
+	p.order = p.refOrder(runtime.GOMAXPROCS(0))
 }
 
 // compareRefs orders the references at indexes a and b by ID, then

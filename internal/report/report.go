@@ -75,6 +75,9 @@ func BuildWith(findings []finding.Finding, passes *finding.Passes, rules []findi
 	}
 	r := &Report{Findings: findings, Passes: passes, Rules: rules, GeneratedAt: now}
 	var wg sync.WaitGroup
+	// The PASS findings' references are ranked (most of their sort) while
+	// the summaries, which only read the findings, are counted.
+	wg.Go(passes.Rank)
 	wg.Go(func() { r.Summary = finding.SummarizeWith(findings, passes, rules) })
 	r.Compliance = compliance.SummarizeWith(compliance.RulesFrom(rules), findings, passes, catalogues...)
 	wg.Wait()
