@@ -269,3 +269,44 @@ func TestLogsIngestAndQuery(t *testing.T) {
 		t.Errorf("truncated gzip: exit %d, want %d", code, exitUsage)
 	}
 }
+
+// TestScanSARIFNamesExportFiles: the scan gathers the resources' source
+// files only for SARIF (scan.Options.NoSources otherwise), and SARIF
+// names each finding's export file when the path is relative.
+func TestScanSARIFNamesExportFiles(t *testing.T) {
+	_, out := runCLI(t, "scan", sampleOrg, "--format", "sarif", "--now", "2026-11-24")
+	var doc struct {
+		Runs []struct {
+			Results []struct {
+				Locations []struct {
+					PhysicalLocation *struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("output is not SARIF: %v", err)
+	}
+	if len(doc.Runs) != 1 || len(doc.Runs[0].Results) == 0 {
+		t.Fatal("no results")
+	}
+	// Findings on resources of no file (the identity analysis's
+	// principals synthesized from several) have none.
+	placed := 0
+	for _, r := range doc.Runs[0].Results {
+		if len(r.Locations) == 0 || r.Locations[0].PhysicalLocation == nil {
+			continue
+		}
+		if uri := r.Locations[0].PhysicalLocation.ArtifactLocation.URI; !strings.Contains(uri, "examples/org/") {
+			t.Fatalf("a result placed in %q, not an export file of the sample organization", uri)
+		}
+		placed++
+	}
+	if placed < len(doc.Runs[0].Results)/2 {
+		t.Fatalf("%d of %d results name their export file", placed, len(doc.Runs[0].Results))
+	}
+}

@@ -113,6 +113,7 @@ func runScan(cmd *cobra.Command, args []string, f scanFlags, lf liveFlags) error
 	// The report is written and its FAIL and UNKNOWN findings read: the
 	// PASS findings can stay compact.
 	opts.CompactPasses = true
+	opts.NoSources = f.format != "sarif" // only SARIF prints them
 	var collected *live.Summary
 	var liveErr error
 	if f.live {

@@ -292,7 +292,8 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 	rss := sampleRSS()
 	t0 := time.Now()
 	res, err := Run(ctx, e, Options{Paths: []string{opts.Dir}, Now: BenchTime, TuneGC: true, Identity: opts.Identity,
-		Governance: opts.Governance, Logger: slog.New(slog.DiscardHandler), Progress: progress, CompactPasses: true})
+		Governance: opts.Governance, Logger: slog.New(slog.DiscardHandler), Progress: progress, CompactPasses: true,
+		NoSources: opts.Format != "sarif"})
 	cpuBuilt := cpuTime()
 	if err != nil {
 		return BenchResult{}, err

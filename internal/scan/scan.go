@@ -59,6 +59,11 @@ type Options struct {
 	// and UNKNOWN findings. Report.Passes.Expand merges them. Left unset
 	// with a governance policy, which marks PASS findings too.
 	CompactPasses bool
+	// NoSources leaves Report.Sources (each resource's source file) empty:
+	// only the SARIF writer reads it, and it is a map of every resource (at
+	// 1,000,000 resources about 0.3 CPU-s and 70 MB while the report is
+	// written).
+	NoSources bool
 }
 
 // Result is a finished scan.
@@ -181,7 +186,11 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 
 	// The resources' source files are gathered while the report is built.
 	sources := make(chan map[string]string, 1)
-	go func() { sources <- resourceSources(inv.Resources) }()
+	if opts.NoSources {
+		sources <- nil
+	} else {
+		go func() { sources <- resourceSources(inv.Resources) }()
+	}
 	rep := report.BuildWith(fs, passes, infos, now, opts.Catalogues...)
 	rep.Sources = <-sources
 	rep.Inputs = opts.Paths
