@@ -23,6 +23,9 @@ func TestGCPace(t *testing.T) {
 		{"a small machine: three quarters of its memory", 1 * gib, 2 * gib, byLimit,
 			gcSettings{limit: 1536<<20 + gcSlack, pct: 50}},
 		{"unknown memory", 1 * gib, 0, byLimit, gcSettings{limit: 2 * gib, pct: -1}},
+		{"a machine of 2 GiB: the floor is half its memory", 100 << 20, 2 * gib, gcSettings{limit: 1 * gib, pct: -1},
+			gcSettings{limit: 1 * gib, pct: -1}},
+		{"a machine of 1 GiB", 100 << 20, 1 * gib, gcSettings{limit: 512 << 20, pct: -1}, gcSettings{limit: 512 << 20, pct: -1}},
 	}
 	for _, c := range cases {
 		got := gcPace(c.live, c.ram, c.cur)
