@@ -437,33 +437,18 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 // element of the array, or value of the object, v (whose element type
 // compileGoConds checked: arrays and maps only).
 func (c *directCond) someElem(v gval, r *resource.Resource, env *goEnv) bool {
-	v, t, ok := gderef(v, c.nav.tleaf)
-	if !ok || v.p == nil {
-		return false
-	}
-	switch t.kind {
-	case gkSlice:
-		h := *(*sliceHeader)(v.p)
-		for i := range h.len {
-			env.v[c.level] = gval{p: unsafe.Add(h.data, uintptr(i)*t.elem.size)}
-			if allHoldOnGo(c.sub, r, env) {
-				return true
-			}
-		}
-	case gkMap:
-		for _, x := range *(*map[string]string)(v.p) {
-			env.v[c.level] = gval{s: x}
-			if allHoldOnGo(c.sub, r, env) {
-				return true
-			}
-		}
-	}
-	return false
+	return c.matches(v, r, env, true) > 0
 }
 
 // countElems counts the elements of v for which the conditions sub hold
 // (opCountIf).
 func (c *directCond) countElems(v gval, r *resource.Resource, env *goEnv) int {
+	return c.matches(v, r, env, false)
+}
+
+// matches counts the elements of v (bound at c.level) for which the
+// conditions sub hold, up to the first when first is set.
+func (c *directCond) matches(v gval, r *resource.Resource, env *goEnv, first bool) int {
 	v, t, ok := gderef(v, c.nav.tleaf)
 	if !ok || v.p == nil {
 		return 0
@@ -475,14 +460,18 @@ func (c *directCond) countElems(v gval, r *resource.Resource, env *goEnv) int {
 		for i := range h.len {
 			env.v[c.level] = gval{p: unsafe.Add(h.data, uintptr(i)*t.elem.size)}
 			if allHoldOnGo(c.sub, r, env) {
-				n++
+				if n++; first {
+					return n
+				}
 			}
 		}
 	case gkMap:
 		for _, x := range *(*map[string]string)(v.p) {
 			env.v[c.level] = gval{s: x}
 			if allHoldOnGo(c.sub, r, env) {
-				n++
+				if n++; first {
+					return n
+				}
 			}
 		}
 	}
