@@ -1,6 +1,7 @@
 package sigma
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"iter"
 	"strconv"
@@ -122,11 +123,44 @@ func (e *JSONEvent) ResetMembers(raw []byte, mem []int32) {
 			e.topDots = false
 			return
 		}
-		k := e.raw[ks:ke]
-		e.top = append(e.top, kv{key: k, val: e.raw[vs:ve]})
-		e.topDots = e.topDots || strings.IndexByte(k, '.') >= 0
+		e.top = append(e.top, kv{key: e.raw[ks:ke], val: e.raw[vs:ve]})
+		e.topDots = e.topDots || dotIn(e.raw, int(ks), int(ke))
 	}
 	e.parsed = true
+}
+
+// hasDot reports whether s contains a '.'.
+func hasDot(s string) bool { return dotIn(s, 0, len(s)) }
+
+// dotIn reports whether s[i:j] contains a '.', eight bytes at a time (a
+// member name is short: strings.IndexByte's call cost more than its scan,
+// once per member of every event); the last word is read whole when s
+// has the bytes (a name is followed by at least `":` and a value), its
+// lanes past j masked.
+func dotIn(s string, i, j int) bool {
+	const ones, highs, dots = 0x0101010101010101, 0x8080808080808080, 0x2e2e2e2e2e2e2e2e
+	word := func(k int) uint64 { return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[k:]), 8)) }
+	// A zero lane of w is a '.'; the classic has-zero-byte test answers
+	// exactly whether there is one (lanes with the high bit set never
+	// count, nor do lanes above them).
+	for ; i+8 <= j; i += 8 {
+		if w := word(i) ^ dots; (w-ones)&^w&highs != 0 {
+			return true
+		}
+	}
+	if i == j {
+		return false
+	}
+	if i+8 <= len(s) {
+		w := word(i) ^ dots | highs<<(8*uint(j-i)) // lanes past j: high bit set
+		return (w-ones)&^w&highs != 0
+	}
+	for ; i < j; i++ {
+		if s[i] == '.' {
+			return true
+		}
+	}
+	return false
 }
 
 // members returns the members of the raw object r (a substring of the
@@ -145,7 +179,7 @@ func (e *JSONEvent) members(r string) ([]kv, bool) {
 	dots := false
 	members(r, func(k, v string) bool {
 		ms = append(ms, kv{key: k, val: v})
-		dots = dots || strings.IndexByte(k, '.') >= 0
+		dots = dots || hasDot(k)
 		return true
 	})
 	e.objs = append(e.objs, objMembers{raw: r, ms: ms, dots: dots})
@@ -156,7 +190,7 @@ func (e *JSONEvent) index() {
 	e.parsed = true
 	members(e.raw, func(k, v string) bool {
 		e.top = append(e.top, kv{key: k, val: v})
-		e.topDots = e.topDots || strings.IndexByte(k, '.') >= 0
+		e.topDots = e.topDots || hasDot(k)
 		return true
 	})
 }

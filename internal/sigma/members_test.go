@@ -1,10 +1,12 @@
 package sigma
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/tidwall/gjson"
@@ -71,5 +73,38 @@ func TestResetMembersSameFields(t *testing.T) {
 	a.ResetMembers(raw, []int32{2, 11, 13, 99})
 	if v, ok := a.Field("eventName"); !ok || v.Str != "X" {
 		t.Errorf("bad offsets: eventName = %+v %v", v, ok)
+	}
+}
+
+// TestHasDot checks hasDot against strings.IndexByte at every length and
+// position, with bytes around '.' (0x2d, 0x2f, 0xae) and high bytes that
+// the word test must not take for a dot.
+func TestHasDot(t *testing.T) {
+	fill := []byte{'a', 0x2d, 0x2f, 0xae, 0x80, 0xff, 0x00, 0x2e ^ 0x80}
+	for n := 0; n <= 40; n++ {
+		for _, f := range fill {
+			b := bytes.Repeat([]byte{f}, n)
+			if got, want := hasDot(string(b)), strings.IndexByte(string(b), '.') >= 0; got != want {
+				t.Fatalf("hasDot(%q) = %v, want %v", b, got, want)
+			}
+			for i := range n {
+				c := bytes.Clone(b)
+				c[i] = '.'
+				if !hasDot(string(c)) {
+					t.Fatalf("hasDot(%q) = false, want true", c)
+				}
+			}
+			// A name inside a longer text: bytes past it, dots among
+			// them, must not count (the last word is read whole).
+			for _, after := range []string{"", ".", `".`, "........", `":"a.b"}`} {
+				for _, before := range []string{"", ".", "x......."} {
+					s := before + string(b) + after
+					want := strings.IndexByte(string(b), '.') >= 0
+					if got := dotIn(s, len(before), len(before)+n); got != want {
+						t.Fatalf("dotIn(%q, %d, %d) = %v, want %v", s, len(before), len(before)+n, got, want)
+					}
+				}
+			}
+		}
 	}
 }
