@@ -2,6 +2,8 @@ package logs
 
 import (
 	"encoding/binary"
+	"math/bits"
+
 	"github.com/vigil-sec/vigil/internal/logs/internal/norm"
 )
 
@@ -281,14 +283,18 @@ func validString(b []byte, i int) (int, bool) {
 		for i+8 <= len(b) {
 			x := binary.LittleEndian.Uint64(b[i:])
 			q, bs := x^(ones*'"'), x^(ones*'\\')
-			if ((x-ones*0x20)&^x|(q-ones)&^q|(bs-ones)&^bs)&highs != 0 {
-				break
+			if m := ((x-ones*0x20)&^x | (q-ones)&^q | (bs-ones)&^bs) & highs; m != 0 {
+				// The lowest lane set is exact (a borrow only runs up
+				// from a lane that matched): the first byte to look at.
+				i += bits.TrailingZeros64(m) / 8
+				goto stop
 			}
 			i += 8
 		}
 		for i < len(b) && strSafe[b[i]] {
 			i++
 		}
+	stop:
 		if i >= len(b) {
 			return 0, false
 		}
