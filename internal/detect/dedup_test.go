@@ -7,6 +7,8 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	"github.com/vigil-sec/vigil/internal/logs"
 )
 
 // TestDedupBucketsSweepAsCut checks the bucketed de-duplication keys
@@ -63,7 +65,7 @@ func TestDedupBucketsSweepAsCut(t *testing.T) {
 			if !want {
 				ref[k] = at.UnixNano()
 			}
-			if got := e.duplicate(k, at); got != want {
+			if got := e.duplicate(k, logs.Record{}, at); got != want {
 				t.Fatalf("window %v span %v, event %d at %v: duplicate = %v, want %v", tc.window, tc.span, i, at, got, want)
 			}
 		}

@@ -130,6 +130,14 @@ type Engine struct {
 	dedupSwept time.Time
 	dedupLast  int64
 	dedupCur   map[eventKey]int64
+	// legacy holds, after a restore from a checkpoint older than
+	// keyVersion 2, its SHA-256 de-duplication keys, bucketed as dedup and
+	// swept with it (nil when none are left).
+	legacy map[int64]map[eventKey]int64
+	// keySecret is the secret of event keys (see eventKey); kh keys the
+	// events Emit gets unkeyed and those a restore reads again.
+	keySecret [16]byte
+	kh        keyHasher
 	// keyBuf and keyNames are repeat's and remember's scratch space (Emit runs on one
 	// goroutine).
 	keyBuf   []byte
@@ -178,6 +186,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		seen:       map[string]time.Time{},
 		dedup:      map[int64]map[eventKey]int64{},
 		window:     cfg.ReorderWindow,
+		keySecret:  newKeySecret(),
 		stats:      NewStats(),
 		log:        cfg.Logger,
 	}
@@ -477,10 +486,12 @@ type Hit struct {
 	// Values holds, per correlated rule (parallel to Rules), the fields
 	// Correlator.Fields asked for.
 	Values []map[string]string
-	// key identifies the event (de-duplication, order among events of the
-	// same time), set once keyed is; wm is, in batch runs, the newest event
-	// time read up to and including this event in its file.
+	// key identifies the event (de-duplication) and ord orders it among
+	// events of the same time, both set once keyed is; wm is, in batch
+	// runs, the newest event time read up to and including this event in
+	// its file.
 	key   eventKey
+	ord   ordKey
 	keyed bool
 	wm    time.Time
 	// lease, when not nil, holds the read buffer Record.Raw points into
@@ -834,9 +845,10 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 		return err
 	}
 	if !h.keyed {
-		h.key, h.keyed = keyOf(h.Record), true
+		h.key, h.ord = e.kh.keys(&e.keySecret, h.Record)
+		h.keyed = true
 	}
-	if e.duplicate(h.key, h.Time) {
+	if e.duplicate(h.key, h.Record, h.Time) {
 		e.stats.duplicate()
 		return ctx.Err()
 	}
@@ -892,7 +904,7 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 	}
 	p := &e.pendSlab[0]
 	e.pendSlab = e.pendSlab[1:]
-	*p = pending{T: h.Time, Key: h.key, Rec: h.Record}
+	*p = pending{T: h.Time, Ord: h.ord, Rec: h.Record}
 	if nCorr == len(h.Rules) && len(h.Values) == len(h.Rules) {
 		// Every rule feeds a correlation (the common case): share the
 		// hit's slices rather than copy them.
@@ -1196,9 +1208,15 @@ type engineState struct {
 	Pending   []pendingState `json:"pending,omitempty"`
 	NextTick  time.Time      `json:"next_tick,omitzero"`
 	// Dedup holds the de-duplication keys (see Engine.dedupState),
-	// DedupSwept the last sweep boundary.
+	// DedupSwept the last sweep boundary. KeyVersion is the form of the
+	// keys (see keyVersion; absent: SHA-256 keys, read into
+	// Engine.legacy), KeySecret the secret of eventKey, DedupSHA the
+	// SHA-256 keys of an older checkpoint not yet swept.
 	Dedup      []byte    `json:"dedup,omitempty"`
 	DedupSwept time.Time `json:"dedup_swept,omitzero"`
+	KeyVersion int       `json:"key_version,omitempty"`
+	KeySecret  []byte    `json:"key_secret,omitempty"`
+	DedupSHA   []byte    `json:"dedup_sha,omitempty"`
 	// Released is the newest event released by an idle flush
 	// (Engine.ReleasePending).
 	Released time.Time `json:"released,omitzero"`
@@ -1209,7 +1227,11 @@ type engineState struct {
 // from it (Restore) raises, from the same further events, the alerts an
 // uninterrupted run would.
 func (e *Engine) Snapshot() (json.RawMessage, error) {
-	st := engineState{Watermark: e.wm, NextTick: e.nextTick, Dedup: e.dedupState(), DedupSwept: e.dedupSwept, Released: e.released}
+	st := engineState{Watermark: e.wm, NextTick: e.nextTick, Dedup: e.dedupState(), DedupSwept: e.dedupSwept, Released: e.released,
+		KeyVersion: keyVersion, KeySecret: e.keySecret[:]}
+	if e.legacy != nil {
+		st.DedupSHA = encodeDedup(e.legacy)
+	}
 	if e.corr != nil {
 		b, err := e.corr.Snapshot()
 		if err != nil {
@@ -1222,7 +1244,7 @@ func (e *Engine) Snapshot() (json.RawMessage, error) {
 		sort.Slice(ps, func(i, j int) bool { return ps[i].before(ps[j]) })
 		for _, p := range ps {
 			st.Pending = append(st.Pending, pendingState{T: p.T, Source: p.Rec.Source, File: p.Rec.File,
-				Offset: p.Rec.Offset, Key: p.Key[:]})
+				Offset: p.Rec.Offset, Key: ordBytes(p.Ord)})
 		}
 	}
 	return json.Marshal(st)
@@ -1240,7 +1262,22 @@ func (e *Engine) Restore(ctx context.Context, state json.RawMessage) error {
 		return fmt.Errorf("correlation restore: %w", err)
 	}
 	e.wm, e.nextTick, e.dedupSwept, e.released = st.Watermark, st.NextTick, st.DedupSwept, st.Released
-	e.restoreDedup(st.Dedup)
+	switch {
+	case st.KeyVersion > keyVersion:
+		return fmt.Errorf("correlation restore: event keys of version %d (this vigil reads up to %d)", st.KeyVersion, keyVersion)
+	case st.KeyVersion == keyVersion:
+		if len(st.KeySecret) != len(e.keySecret) {
+			return fmt.Errorf("correlation restore: event key secret of %d bytes", len(st.KeySecret))
+		}
+		copy(e.keySecret[:], st.KeySecret)
+		e.restoreDedup(st.Dedup)
+		e.restoreLegacy(st.DedupSHA)
+	default:
+		// An older checkpoint: its keys are SHA-256 keys, looked at
+		// until swept; new events get keys of this version.
+		e.restoreDedup(nil)
+		e.restoreLegacy(st.Dedup)
+	}
 	if e.corr == nil {
 		return nil
 	}
@@ -1259,5 +1296,5 @@ func (e *Engine) Restore(ctx context.Context, state json.RawMessage) error {
 	if st.Seen != nil {
 		e.seen = st.Seen
 	}
-	return e.restorePending(ctx, st.Pending)
+	return e.restorePending(ctx, st.Pending, st.KeyVersion)
 }

@@ -338,7 +338,8 @@ func (e *Engine) matchFile(ctx context.Context, rd logs.Reader, m *Matcher, path
 				}
 			}
 			h.wm = newest
-			h.key, h.keyed = kh.key(h.Record), true
+			h.key, h.ord = kh.keys(&e.keySecret, h.Record)
+			h.keyed = true
 			e.prepare(&h, m.ev, &m.allow)
 			if cur == nil {
 				cur = make([]Hit, 0, hitChunk)
