@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/tidwall/gjson"
 
 	"github.com/vigil-sec/vigil/internal/jsonenc"
@@ -38,12 +39,29 @@ type RuleInfo struct {
 	// alerts.
 	attacksOnce sync.Once
 	attacks     []ocsf.Attack
+	attacksEnc  []byte
 }
 
 // attackList returns Attacks(r.Tags), worked out once.
 func (r *RuleInfo) attackList() []ocsf.Attack {
-	r.attacksOnce.Do(func() { r.attacks = Attacks(r.Tags) })
+	r.attacksOnce.Do(r.initAttacks)
 	return r.attacks
+}
+
+// attacksJSON returns the JSON of attackList() as go-json writes it (nil
+// when it cannot be encoded: the caller then encodes the list itself).
+func (r *RuleInfo) attacksJSON() []byte {
+	r.attacksOnce.Do(r.initAttacks)
+	return r.attacksEnc
+}
+
+func (r *RuleInfo) initAttacks() {
+	r.attacks = Attacks(r.Tags)
+	if len(r.attacks) > 0 {
+		if b, err := gojson.MarshalWithOption(r.attacks, gojson.DisableHTMLEscape()); err == nil {
+			r.attacksEnc = b
+		}
+	}
 }
 
 // metaJSON returns the JSON of ruleMeta(r, level), encoded once per level.
@@ -105,6 +123,9 @@ type Alert struct {
 	Finding ocsf.DetectionFinding
 	// encoded is the finding's JSON line, when prepared ahead (Encode).
 	encoded []byte
+	// made is set by NewAlert: the finding's raw JSON values (evidence
+	// data, unmapped) are compact valid JSON (see appendFinding).
+	made bool
 }
 
 // Encode encodes the finding once (so that parallel workers, not the
@@ -222,7 +243,7 @@ func NewAlert(rule *RuleInfo, level Level, group string, events []Event, version
 	}
 	u = append(append(append(u, `"rule":`...), meta...), '}')
 	f.Unmapped = u
-	return Alert{Rule: rule, Level: level, Events: events, Finding: f}
+	return Alert{Rule: rule, Level: level, Events: events, Finding: f, made: true}
 }
 
 func ruleMeta(r *RuleInfo, level Level) map[string]any {

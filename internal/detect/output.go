@@ -13,8 +13,9 @@ import (
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
-	gojson "github.com/goccy/go-json"
 	"github.com/tidwall/gjson"
+
+	"github.com/vigil-sec/vigil/internal/ocsf"
 )
 
 // Sink receives alerts. Write may buffer; Flush makes everything written so
@@ -58,15 +59,31 @@ func OpenJSONLFile(path string) (*JSONLSink, error) {
 	return s, nil
 }
 
-// MarshalFinding encodes a's finding as one JSON line (no trailing newline).
-// It uses goccy/go-json (encoding/json compatible, several times faster on
-// findings that embed the raw events).
+// MarshalFinding encodes a's finding as one JSON line (no trailing newline),
+// as goccy/go-json writes it with HTML escaping off (see appendFinding).
 func MarshalFinding(a *Alert) ([]byte, error) {
-	b, err := gojson.MarshalWithOption(&a.Finding, gojson.DisableHTMLEscape())
+	var attacks []byte
+	if at := a.Finding.FindingInfo.Attacks; a.Rule != nil && len(at) > 0 {
+		// The rule's list, encoded once, when the finding still holds it.
+		if ra := a.Rule.attackList(); len(ra) == len(at) && &ra[0] == &at[0] {
+			attacks = a.Rule.attacksJSON()
+		}
+	}
+	b, err := appendFinding(make([]byte, 0, findingSizeHint(&a.Finding)), &a.Finding, attacks, a.made)
 	if err != nil {
 		return nil, fmt.Errorf("encode alert %s: %w", a.Finding.FindingInfo.UID, err)
 	}
 	return b, nil
+}
+
+// findingSizeHint is a first guess of the finding's encoded size: the
+// raw event twice (raw_data escaped, evidence data) and room for the rest.
+func findingSizeHint(f *ocsf.DetectionFinding) int {
+	n := 2*len(f.RawData) + len(f.Unmapped) + 2048
+	for i := range f.Evidences {
+		n += len(f.Evidences[i].Data) + 256
+	}
+	return n
 }
 
 func (s *JSONLSink) Write(_ context.Context, a *Alert) error {
