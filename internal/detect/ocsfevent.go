@@ -151,6 +151,22 @@ var (
 	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
 )
 
+// customJSON reports whether t (or *t) has its own JSON or text encoding,
+// worked out once per type (reflect's Implements scans the method set:
+// once per step of every OCSF field read, it was a tenth of OCSF rule
+// matching).
+func customJSON(t reflect.Type) bool {
+	if c, ok := customCache.Load(t); ok {
+		return c.(bool)
+	}
+	c := t.Implements(jsonMarshaler) || t.Implements(textMarshaler) ||
+		reflect.PointerTo(t).Implements(jsonMarshaler) || reflect.PointerTo(t).Implements(textMarshaler)
+	customCache.Store(t, c)
+	return c
+}
+
+var customCache sync.Map // reflect.Type -> bool
+
 // structField reads path from the OCSF struct ev as its JSON would hold
 // it. handled is false when the struct cannot tell (the path ends on an
 // object, an array or a map, goes through one, or meets a type with its
@@ -173,8 +189,7 @@ func structField(ev ocsf.Event, path string) (v sigma.Value, ok, handled bool) {
 			rv = rv.Elem()
 		}
 		t := rv.Type()
-		if t.Implements(jsonMarshaler) || t.Implements(textMarshaler) ||
-			reflect.PointerTo(t).Implements(jsonMarshaler) || reflect.PointerTo(t).Implements(textMarshaler) {
+		if customJSON(t) {
 			return sigma.Value{}, false, false
 		}
 		if path == "" {
