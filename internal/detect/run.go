@@ -60,6 +60,29 @@ func ListFiles(paths []string, onErr func(logs.InputError)) []string {
 
 const hitChunk = 512
 
+// chunkPool hands the emitter's emptied chunks of hits back to the workers
+// (a chunk is about 200 KB: allocated afresh, each was zeroed and faulted
+// in). A chunk goes back once every hit of it is emitted: nothing keeps a
+// pointer into it after Emit (pending events copy what they keep). Its
+// stale hits keep what they point to alive until overwritten.
+type chunkPool chan []Hit
+
+func (p chunkPool) get() []Hit {
+	select {
+	case c := <-p:
+		return c
+	default:
+		return make([]Hit, 0, hitChunk)
+	}
+}
+
+func (p chunkPool) put(c []Hit) {
+	select {
+	case p <- c[:0]:
+	default:
+	}
+}
+
 // fileResult is what a worker found in one file, handed to the emitting
 // goroutine as it goes: full chunks of hits as they fill (so the emitter
 // works on a file while it is read, and the hits it has emitted, with
@@ -166,6 +189,7 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 	if !e.noBufferReuse {
 		rd.Buffers = &logs.BufferPool{}
 	}
+	pool := make(chunkPool, 4*workers)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -173,7 +197,7 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 			defer wg.Done()
 			m := e.NewMatcher()
 			for i := range jobs {
-				e.matchFile(ctx, rd, m, files[i], results[i])
+				e.matchFile(ctx, rd, m, files[i], results[i], pool)
 			}
 		}()
 	}
@@ -231,6 +255,7 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 						return err
 					}
 				}
+				pool.put(chunk)
 			}
 			if done {
 				break
@@ -271,7 +296,7 @@ func (e *Engine) Run(ctx context.Context, paths []string, sink Sink, opt RunOpti
 // rule to r as it goes (see fileResult). rd may lend its buffers
 // (logs.Reader.Buffers): the raw events of the records kept are copied
 // out of them.
-func (e *Engine) matchFile(ctx context.Context, rd logs.Reader, m *Matcher, path string, r *fileResult) {
+func (e *Engine) matchFile(ctx context.Context, rd logs.Reader, m *Matcher, path string, r *fileResult, chunks chunkPool) {
 	var (
 		cur      []Hit
 		errs     []logs.InputError
@@ -342,7 +367,7 @@ func (e *Engine) matchFile(ctx context.Context, rd logs.Reader, m *Matcher, path
 			h.keyed = true
 			e.prepare(&h, m.ev, &m.allow)
 			if cur == nil {
-				cur = make([]Hit, 0, hitChunk)
+				cur = chunks.get()
 			}
 			cur = append(cur, h)
 			if len(cur) == hitChunk {
