@@ -93,6 +93,9 @@ type Event struct {
 	Norm   ocsf.Event
 	OCSF   json.RawMessage
 	Time   time.Time
+	// validRaw says Record.Raw is known to be valid JSON (the engine's
+	// reader validated it): evidence takes it without checking again.
+	validRaw bool
 }
 
 // context returns the OCSF objects an alert and its evidence show.
@@ -286,7 +289,7 @@ func evidenceOf(ev Event) ocsf.Evidence {
 	var e ocsf.Evidence
 	_, e.Actor, e.SrcEndpoint, e.API, _ = ev.context()
 	raw := ev.Record.Raw
-	if !logs.ValidJSON(raw) {
+	if !ev.validRaw && !logs.ValidJSON(raw) {
 		raw, _ = json.Marshal(string(raw))
 	}
 	// What json.Marshal(evidenceData{...}) writes, without its two passes

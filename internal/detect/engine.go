@@ -153,6 +153,9 @@ type Engine struct {
 	// after that reads garbage).
 	noBufferReuse    bool
 	scribbleReturned bool
+	// lazyRaw is set when the normalizer leaves raw_data empty for the
+	// engine to fill in when read (the default normalizer).
+	lazyRaw bool
 	// arena holds the emitter's copies of events read into lent buffers
 	// that are kept past the buffer's release (evidence, alerts).
 	arena rawArena
@@ -197,7 +200,11 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		e.window = DefaultReorderWindow
 	}
 	if e.cfg.Normalize == nil {
-		e.cfg.Normalize = OCSFNormalizer
+		// vigil's normalizers without raw_data: the engine fills it in
+		// where it is read (the OCSF JSON, an OCSF rule's raw_data), not
+		// in every event it normalizes (see ocsfEvent).
+		e.cfg.Normalize = logs.NormalizeWithoutRaw
+		e.lazyRaw = true
 	}
 	e.sources = cfg.Sources
 	if e.sources == nil {
@@ -512,8 +519,9 @@ type prepared struct {
 func (e *Engine) Prepare(h *Hit) { e.prepare(h, nil, nil) }
 
 // prepare is Prepare; ev, when not nil, is the record's event as matching
-// indexed it, from which the identities are read; memo, when not nil, the
-// calling goroutine's allow-list answers.
+// indexed it, from which the identities are read, and says the record
+// comes from the engine's reader (its JSON validated as read); memo, when
+// not nil, the calling goroutine's allow-list answers.
 func (e *Engine) prepare(h *Hit, ev sigma.Event, memo *allowMemo) {
 	// The event's identities, read once for all its rules' allow-lists.
 	var ids []string
@@ -547,7 +555,7 @@ func (e *Engine) prepare(h *Hit, ev sigma.Event, memo *allowMemo) {
 		if !h.normalized {
 			h.Norm, h.normalized = e.normalize(h.Record), true
 		}
-		a := NewAlert(info, p.level, "", []Event{{Record: h.Record, Norm: h.Norm, OCSF: h.OCSF, Time: h.Time}}, e.cfg.Version)
+		a := NewAlert(info, p.level, "", []Event{{Record: h.Record, Norm: h.Norm, OCSF: h.OCSF, Time: h.Time, validRaw: ev != nil}}, e.cfg.Version)
 		if err := a.Encode(); err != nil {
 			e.log.Debug("encode alert", "err", err)
 		}
@@ -640,14 +648,14 @@ func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 		if norm != nil {
 			// OCSF rules read the normalized struct (its JSON only for
 			// what the struct cannot tell).
-			m.oev.reset(norm)
+			m.oev.reset(norm, rec.Raw)
 			viewReady = true
 			m.cur = &m.oev
 			e.ocsfSet.Match(&m.oev, m.hit)
 		}
 	}
 	if len(m.hits) == 0 && len(m.filtered) == 0 {
-		m.oev.reset(nil)
+		m.oev.reset(nil, nil)
 		return false
 	}
 	*out = Hit{Record: rec, Time: t, Norm: norm, normalized: normalized, Rules: m.rulesOf(m.hits)}
@@ -658,7 +666,7 @@ func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 			if !out.normalized {
 				out.Norm, out.normalized = e.normalize(rec), true
 			}
-			m.oev.reset(out.Norm)
+			m.oev.reset(out.Norm, rec.Raw)
 			viewReady = true
 		}
 		return &m.oev
@@ -720,7 +728,7 @@ func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 	}
 	if viewReady {
 		out.OCSF = m.oev.jsonB // when it was made
-		m.oev.reset(nil)
+		m.oev.reset(nil, nil)
 	}
 	return true
 }

@@ -22,19 +22,33 @@ import (
 type ocsfEvent struct {
 	e     *Engine
 	ev    ocsf.Event
+	raw   []byte
 	jsonB json.RawMessage
 	made  bool
 	jev   *sigma.JSONEvent
 }
 
-func (o *ocsfEvent) reset(ev ocsf.Event) {
-	o.ev, o.jsonB, o.made = ev, nil, false
+// reset points the view at ev, the OCSF form of the event raw (valid
+// until the next reset).
+func (o *ocsfEvent) reset(ev ocsf.Event, raw []byte) {
+	o.ev, o.raw, o.jsonB, o.made = ev, raw, nil, false
+}
+
+// rawMissing reports whether raw_data is left for the engine to fill in
+// (Engine.lazyRaw) and still empty.
+func (o *ocsfEvent) rawMissing() bool {
+	return o.e.lazyRaw && o.ev != nil && o.ev.Common().RawData == "" && len(o.raw) > 0
 }
 
 // JSON returns the event's OCSF JSON with vigil's extension (made once).
 func (o *ocsfEvent) JSON() json.RawMessage {
 	if !o.made {
 		o.made = true
+		if o.rawMissing() {
+			// As logs.Normalize sets it (a copy: raw may be a read
+			// buffer's).
+			o.ev.Common().RawData = string(o.raw)
+		}
 		o.jsonB = o.e.ocsfJSON(o.ev)
 		if o.jev == nil {
 			o.jev = sigma.NewJSONEvent(nil)
@@ -68,6 +82,10 @@ func (o *ocsfEvent) scalar(path string) (v sigma.Value, ok, handled bool) {
 	case "vigil.key_id":
 		v, ok = strValue(keyIDOf(o.ev))
 		return v, ok, true
+	case "raw_data":
+		if o.rawMissing() {
+			return sigma.Value{Kind: sigma.KindString, Str: string(o.raw)}, true, true
+		}
 	}
 	return structField(o.ev, path)
 }

@@ -65,8 +65,18 @@ func TestOCSFEventReadsAsJSON(t *testing.T) {
 			return nil
 		}
 		o := &ocsfEvent{e: eng}
-		o.reset(norm)
-		doc := eng.ocsfJSON(norm)
+		o.reset(norm, rec.Raw)
+		// The reference: the JSON of the event as logs.Normalize makes
+		// it, raw_data included (the engine's own normalizer leaves it
+		// for the view to fill in).
+		full, err := logs.Normalize(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !eng.lazyRaw || norm.Common().RawData != "" || full.Common().RawData == "" {
+			t.Fatalf("raw_data: engine's %q, logs.Normalize's %d bytes: the test needs it left to the view", norm.Common().RawData, len(full.Common().RawData))
+		}
+		doc := eng.ocsfJSON(full)
 		jev := sigma.NewJSONEvent(doc)
 		var v any
 		if err := json.Unmarshal(doc, &v); err != nil {
@@ -81,7 +91,7 @@ func TestOCSFEventReadsAsJSON(t *testing.T) {
 		for _, p := range paths {
 			want, wok := jev.Field(p)
 			// A fresh view per path: no JSON made by an earlier path.
-			o.reset(norm)
+			o.reset(norm, rec.Raw)
 			got, gok := o.Field(p)
 			if wok != gok || want.Kind != got.Kind || want.Str != got.Str || want.Num != got.Num || len(want.Elems) != len(got.Elems) {
 				t.Errorf("%s %s line %d: %s: struct %v %+v, JSON %v %+v", rec.Source, rec.File, rec.Line, p, gok, got, wok, want)
@@ -114,7 +124,7 @@ func TestOCSFEventStructOnly(t *testing.T) {
 		t.Fatal("not normalized")
 	}
 	o := &ocsfEvent{e: eng}
-	o.reset(norm)
+	o.reset(norm, raw)
 	for _, p := range []string{"api.operation", "cloud.provider", "status_id", "vigil.identity", "cloud.account.uid", "actor.user.name"} {
 		if _, ok := o.Field(p); !ok {
 			t.Errorf("%s: absent", p)
