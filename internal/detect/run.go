@@ -348,32 +348,36 @@ func (e *Engine) matchFile(ctx context.Context, rd logs.Reader, m *Matcher, path
 		if t.After(newest) {
 			newest = t
 		}
-		var h Hit
-		if m.matchAt(rec, t, &h) {
-			if rd.Buffers != nil {
-				if e.alertsOn(h.Rules) {
-					// Its alerts keep the event: a copy of its own.
-					h.Record.Raw = arena.copy(rec.Raw)
-				} else {
-					// Only correlations see it (most hits: events that
-					// feed value_count correlations): it points into the
-					// read buffer, held until the emitter is done with it.
-					h.lease = lease
-					leased++
-				}
+		// The hit is matched into its place in the chunk (a Hit is a few
+		// hundred bytes: not built aside and copied in).
+		if cur == nil {
+			cur = chunks.get()
+		}
+		cur = cur[:len(cur)+1]
+		h := &cur[len(cur)-1]
+		if !m.matchAt(rec, t, h) {
+			cur = cur[:len(cur)-1]
+			return nil
+		}
+		if rd.Buffers != nil {
+			if e.alertsOn(h.Rules) {
+				// Its alerts keep the event: a copy of its own.
+				h.Record.Raw = arena.copy(rec.Raw)
+			} else {
+				// Only correlations see it (most hits: events that feed
+				// value_count correlations): it points into the read
+				// buffer, held until the emitter is done with it.
+				h.lease = lease
+				leased++
 			}
-			h.wm = newest
-			h.key, h.ord = kh.keys(&e.keySecret, h.Record)
-			h.keyed = true
-			e.prepare(&h, m.ev, &m.allow)
-			if cur == nil {
-				cur = chunks.get()
-			}
-			cur = append(cur, h)
-			if len(cur) == hitChunk {
-				r.send(cur)
-				cur = nil
-			}
+		}
+		h.wm = newest
+		h.key, h.ord = kh.keys(&e.keySecret, h.Record)
+		h.keyed = true
+		e.prepare(h, m.ev, &m.allow)
+		if len(cur) == hitChunk {
+			r.send(cur)
+			cur = nil
 		}
 		return nil
 	}
