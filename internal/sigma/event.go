@@ -262,7 +262,7 @@ func findKey(top []kv, key string) (string, bool) {
 		if k == key {
 			return top[i].val, true
 		}
-		if fold < 0 && mayFold(k, lo, up, every) && strings.EqualFold(k, key) {
+		if fold < 0 && mayFold(k, lo, up, every) && maySecond(k, key) && strings.EqualFold(k, key) {
 			fold = i
 		}
 	}
@@ -287,6 +287,19 @@ func foldFirst(key string) (lo, up byte, every bool) {
 		up -= 'a' - 'A'
 	}
 	return lo, up, false
+}
+
+// maySecond reports whether name k can equal key under case folding as
+// far as their second bytes tell, when both first two bytes are ASCII
+// (then the second bytes face each other): equal once bit 0x20 is set,
+// which every ASCII case pair is (other pairs it joins go on to
+// strings.EqualFold). Most names a key is looked for among share its
+// first letter ("eventName", "errorCode").
+func maySecond(k, key string) bool {
+	if len(k) < 2 || len(key) < 2 || k[0]|k[1]|key[0]|key[1] >= utf8.RuneSelf {
+		return true
+	}
+	return k[1]|0x20 == key[1]|0x20
 }
 
 // mayFold reports whether name k can equal a key whose first byte's cases

@@ -108,3 +108,22 @@ func TestHasDot(t *testing.T) {
 		}
 	}
 }
+
+// TestFindKeyFolds: findKey's shortcuts (first and second byte) never
+// skip a name strings.EqualFold takes for the key, with ASCII and non-ASCII
+// folds (the Kelvin sign, long s) at the first and second byte.
+func TestFindKeyFolds(t *testing.T) {
+	names := []string{"eventName", "EVENTNAME", "eVentname", "errorCode", "ErrorCode", "\u212aey", "k\u212aey", "s\u017fx", "\u017fsx", "@x", "`x", "e", "", "E", "x.y", "X.Y"}
+	keys := []string{"eventName", "errorCode", "key", "kkey", "ssx", "@x", "`x", "e", "E", "x.y", "zz", ""}
+	for _, key := range keys {
+		for _, name := range names {
+			// The name first among others that do not fold.
+			top := []kv{{key: "zzz", val: "0"}, {key: name, val: "1"}, {key: "yyy", val: "2"}}
+			got, ok := findKey(top, key)
+			want := name == key || strings.EqualFold(name, key)
+			if ok != want || (ok && got != "1") {
+				t.Errorf("findKey(%q) among %q: %q %v, want %v", key, name, got, ok, want)
+			}
+		}
+	}
+}
