@@ -197,7 +197,9 @@ input.`,
 						fmt.Fprintf(f, "\rvigil: detect: %d/%d files, %d events, %d alerts, %.0f events/s ", p.Files, p.FilesTotal, p.Events, p.Alerts, rate)
 					}
 				}
+				restoreGC := detect.BatchGC()
 				err = eng.Run(ctx, args, ls, ro)
+				restoreGC()
 				if ro.Progress != nil {
 					fmt.Fprintln(stderr)
 				}
