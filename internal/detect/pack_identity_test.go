@@ -221,6 +221,9 @@ func identityCases() []accCase {
 				entraModified("Consent to application", "ConsentContext.IsAdminConsent", "False", "ConsentAction.Permissions", consentScopes(broadConsent)),
 				entraModified("Consent to application", "ConsentContext.IsAdminConsent", "True", "ConsentAction.Permissions", consentScopes("Files.ReadWrite.All Sites.Read.All")),
 				entraModified("Add app role assignment to service principal", "AppRole.Id", "810c84a8-4a9e-49e6-bf7d-12d183f40d01", "AppRole.Value", "Mail.Read", "ServicePrincipal.DisplayName", "Microsoft Graph"),
+				// A grant written through Graph (oauth2PermissionGrants), no
+				// consent record.
+				entraModified("Add delegated permission grant", "DelegatedPermissionGrant.Scope", " Mail.ReadWrite Mail.Send offline_access", "DelegatedPermissionGrant.ConsentType", "AllPrincipals"),
 			},
 			// Sign-in and profile only; the basic mail scope (no message
 			// bodies); the user's own files; a read-only directory app
@@ -230,6 +233,7 @@ func identityCases() []accCase {
 				entraModified("Consent to application", "ConsentContext.IsAdminConsent", "False", "ConsentAction.Permissions", consentScopes("Mail.ReadBasic User.Read")),
 				entraModified("Consent to application", "ConsentContext.IsAdminConsent", "False", "ConsentAction.Permissions", consentScopes("Files.Read Calendars.Read")),
 				entraModified("Add app role assignment to service principal", "AppRole.Value", "User.Read.All", "ServicePrincipal.DisplayName", "Microsoft Graph"),
+				entraModified("Add delegated permission grant", "DelegatedPermissionGrant.Scope", " User.Read openid profile", "DelegatedPermissionGrant.ConsentType", "Principal"),
 			},
 		},
 		{
@@ -237,10 +241,12 @@ func identityCases() []accCase {
 			attack: []string{
 				m365Modified(1, "Consent to application.", "ConsentContext.IsAdminConsent", "False", "ConsentAction.Permissions", consentScopes(broadConsent)),
 				m365Modified(2, "Add app role assignment to service principal.", "AppRole.Value", "full_access_as_app", "ServicePrincipal.DisplayName", "Office 365 Exchange Online"),
+				m365Modified(3, "Add delegated permission grant.", "DelegatedPermissionGrant.Scope", " Files.ReadWrite.All offline_access", "DelegatedPermissionGrant.ConsentType", "AllPrincipals"),
 			},
 			benign: []string{
 				m365Modified(1, "Consent to application.", "ConsentContext.IsAdminConsent", "False", "ConsentAction.Permissions", consentScopes("openid profile User.Read")),
 				m365Modified(2, "Add app role assignment to service principal.", "AppRole.Value", "User.Read.All"),
+				m365Modified(3, "Add delegated permission grant.", "DelegatedPermissionGrant.Scope", " User.Read"),
 				// A scope named in another property than the grant.
 				m365Modified(3, "Update application.", "ConsentAction.Permissions", consentScopes(broadConsent)),
 			},
