@@ -338,6 +338,12 @@ func identityCases() []accCase {
 			},
 		},
 		{
+			title: "M365 External User Invited", level: LevelLow,
+			attack: []string{m365Modified(13, "Invite external user.", "UserType", "Guest", "Mail", "drop.box.8812@gmail.com")},
+			// An employee account created; a guest removed.
+			benign: []string{m365Modified(13, "Add user.", "UserType", "Member"), m365Modified(13, "Delete user.", "UserType", "Guest")},
+		},
+		{
 			title: "M365 Compliance Search Created Or Exported", level: LevelMedium,
 			attack: []string{purview(7, "SearchCreated"), purview(7, "SearchExportDownloaded")},
 			benign: []string{purview(7, "SearchViewed"), purview(7, "CaseViewed")},
@@ -353,5 +359,5 @@ func anomalousToken(ev, riskType, state string) string {
 // TestIdentityPack: every rule of vigil_pack_identity.yml has a case and
 // every case holds (checkAccCase).
 func TestIdentityPack(t *testing.T) {
-	checkPackFile(t, "vigil_pack_identity.yml", identityCases(), 28)
+	checkPackFile(t, "vigil_pack_identity.yml", identityCases(), 29)
 }
