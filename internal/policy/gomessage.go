@@ -223,7 +223,13 @@ func goMessage(m *ast.Module, class string, lib func(pkg string) *ast.Module) *m
 		x, ok := mc.objectGet(a.Operand(1))
 		if !ok {
 			if x, ok = mc.exposedPorts(a.Operand(1)); !ok {
-				return nil
+				call, isCall := a.Operand(1).Value.(ast.Call)
+				if !isCall {
+					return nil
+				}
+				if x, ok = mc.choice(call, 1); !ok {
+					return nil
+				}
 			}
 		}
 		mc.vars[name] = x
@@ -428,8 +434,16 @@ func (mc *msgCompiler) choice(x ast.Call, depth int) (*msgExpr, bool) {
 	if _, shadowed := mc.vars[f]; shadowed {
 		return nil, false
 	}
+	// The argument is the resource, or a reference below it (a
+	// sub-object: the parameter is then read as that reference, and the
+	// call is undefined when it is: argGuard).
+	var sub ast.Ref
 	if arg, ok := mc.resArg(x[1]); !ok || !arg {
-		return nil, false
+		ref, isRef := x[1].Value.(ast.Ref)
+		if !isRef || len(ref) < 2 || !directRef(ref, mc.res) {
+			return nil, false
+		}
+		sub = ref
 	}
 	defs := mc.helpers.funcs[string(f)]
 	if len(defs) != 1 || defs[0].Default || len(defs[0].Head.Args) != 1 {
@@ -440,13 +454,28 @@ func (mc *msgCompiler) choice(x ast.Call, depth int) (*msgExpr, bool) {
 		return nil, false
 	}
 	e := &msgExpr{kind: msgChoice}
-	for link := defs[0]; link != nil; link = link.Else {
+	if sub != nil {
+		nav, ok := compileNav(nil, sub[1:])
+		if !ok || nav.leaf == nil {
+			return nil, false
+		}
+		e.nav = nav
+	}
+	res := param // the variable the link's conditions and text read
+	for orig := defs[0]; orig != nil; orig = orig.Else {
+		link := orig
+		if sub != nil {
+			if link = substituteParam(orig, param, sub, mc.res); link == nil {
+				return nil, false
+			}
+			res = mc.res
+		}
 		if link.Head.Value == nil {
 			return nil, false
 		}
 		var conds []directCond
 		if len(link.Body) != 1 || !link.Body[0].Equal(ast.NewExpr(ast.BooleanTerm(true))) {
-			sc := &scope{res: param, vars: map[ast.Var]uint8{}, helpers: mc.helpers}
+			sc := &scope{res: res, vars: map[ast.Var]uint8{}, helpers: mc.helpers}
 			cs, ok := sc.conds(link.Body, 0)
 			if !ok {
 				return nil, false
@@ -458,7 +487,7 @@ func (mc *msgCompiler) choice(x ast.Call, depth int) (*msgExpr, bool) {
 			}
 			conds = cs
 		}
-		inner := &msgCompiler{res: param, helpers: mc.helpers, imports: mc.imports, vars: map[ast.Var]*msgExpr{}}
+		inner := &msgCompiler{res: res, helpers: mc.helpers, imports: mc.imports, vars: map[ast.Var]*msgExpr{}}
 		text, ok := inner.text(link.Head.Value, depth+1)
 		if !ok {
 			return nil, false
@@ -466,6 +495,60 @@ func (mc *msgCompiler) choice(x ast.Call, depth int) (*msgExpr, bool) {
 		e.choices = append(e.choices, msgLink{conds: conds, text: text})
 	}
 	return e, true
+}
+
+// substituteParam returns a copy of the link of a function definition
+// (its body and value; not its else) with its parameter param read as the
+// reference sub (r.facts.snapshot: s.shared_with becomes
+// r.facts.snapshot.shared_with), or nil when param is used otherwise than
+// as a reference's head or the link names res, sub's head.
+func substituteParam(link *ast.Rule, param ast.Var, sub ast.Ref, res ast.Var) *ast.Rule {
+	c := &ast.Rule{Head: link.Head.Copy(), Body: link.Body.Copy()}
+	ok := true
+	// The link must not name the message's resource variable itself
+	// (sub starts with it).
+	ast.WalkVars(c, func(v ast.Var) bool {
+		if v == res {
+			ok = false
+		}
+		return false
+	})
+	tr := func(x any) (any, error) {
+		switch v := x.(type) {
+		case ast.Ref:
+			if head, isVar := v[0].Value.(ast.Var); isVar && head == param {
+				return append(sub.Copy(), v[1:]...), nil
+			}
+		case ast.Var:
+			if v == param {
+				ok = false // the parameter itself as a value
+			}
+		}
+		return x, nil
+	}
+	body, err := ast.Transform(ast.NewGenericTransformer(tr), c.Body)
+	if err != nil {
+		return nil
+	}
+	c.Body = body.(ast.Body)
+	if c.Head.Value != nil {
+		val, err := ast.Transform(ast.NewGenericTransformer(tr), c.Head.Value)
+		if err != nil {
+			return nil
+		}
+		switch v := val.(type) {
+		case *ast.Term:
+			c.Head.Value = v
+		case ast.Value:
+			c.Head.Value = ast.NewTerm(v)
+		default:
+			return nil
+		}
+	}
+	if !ok {
+		return nil
+	}
+	return c
 }
 
 // resArg reports whether t is the message's resource variable.
@@ -873,6 +956,12 @@ func (e *msgExpr) eval(r *resource.Resource, now goNow) (string, bool) {
 		}
 		return strings.Join(parts, e.s), true
 	case msgChoice:
+		if e.nav != nil {
+			// f(<ref below the resource>): undefined when the argument is.
+			if _, ok := e.nav.get(reflect.ValueOf(r).Elem()); !ok {
+				return "", false
+			}
+		}
 		for _, l := range e.choices {
 			if len(l.conds) > 0 && !allHoldOnGo(l.conds, r, &goEnv{now: now}) {
 				continue
@@ -885,9 +974,12 @@ func (e *msgExpr) eval(r *resource.Resource, now goNow) (string, bool) {
 	case msgGuard:
 		for _, a := range e.args {
 			var ok bool
-			if a.kind == msgPorts {
+			switch {
+			case a.kind == msgPorts:
 				_, ok = a.exposed(r, now)
-			} else {
+			case !a.isValue():
+				_, ok = a.eval(r, now)
+			default:
 				_, ok = a.value(r)
 			}
 			if !ok {

@@ -100,6 +100,12 @@ func TestGoMessagesMatchOPA(t *testing.T) {
 		"sprintf(\"%s/%s\", [v(r), r.id]) if {\n\tsome r in input.resources.compute\n\tr.id in fail\n}\n\n" +
 			"v(x) := sprintf(\"%s %v\", [x.facts.compute.identity, x.facts.exposure.internet]) if {\n\tnot x.facts.compute.public_ip == false\n}\n\n" +
 			"else := x.tags.env if startswith(x.region, \"eu\")\n\nelse := x.facts.compute.identity\n#",
+		// A function of a sub-object of the resource with an else chain,
+		// assigned and inline (undefined when the sub-object is).
+		"msg if {\n\tsome r in input.resources.compute\n\tr.id in fail\n\tmsg := describe(r.facts.compute)\n}\n\n" +
+			"describe(c) := sprintf(\"identity %s\", [c.identity]) if count(c.identity) > 0\n\nelse := \"no identity\"\n#",
+		"sprintf(\"%s!\", [reach(r.facts.exposure)]) if {\n\tsome r in input.resources.compute\n\tr.id in fail\n}\n\n" +
+			"reach(e) := concat(\", \", e.exposes) if {\n\tcount(e.exposes) > 0\n\tnot e.internet == false\n}\n\nelse := \"none\"\n#",
 		// Several definitions, each with its conditions: exclusive, and
 		// overlapping with the same text; a constant object of integers
 		// indexed by a field (a key it lacks: undefined).
