@@ -86,6 +86,9 @@ func exposureCases() []accCase {
 			// Storage keys (their own rule); a regular read of the account;
 			// a key regenerated.
 			benign: []string{
+				// Event Grid reading the Event Hub keys it delivers with (the
+				// Elastic Activity Log sample).
+				strings.Replace(keysListed("MICROSOFT.EVENTHUB/NAMESPACES/AUTHORIZATIONRULES/LISTKEYS/ACTION", "azurelsevents", "x"), `"identity":{`, `"identity":{"authorization":{"action":"Microsoft.EventHub/namespaces/authorizationRules/listKeys/action","evidence":{"principalId":"8a4de8b5-095c-47d0-a96f-a75130c61d53","principalType":"ServicePrincipal","role":"Azure EventGrid Service BuiltIn Role"}},`, 1),
 				harvest[2],
 				azureOp("MICROSOFT.DOCUMENTDB/DATABASEACCOUNTS/READ", "Success"),
 				azureOp("MICROSOFT.DOCUMENTDB/DATABASEACCOUNTS/REGENERATEKEY/ACTION", "Success"),

@@ -19,7 +19,8 @@ var googleServiceAgent = regexp.MustCompile(`^(service-\d+@[a-z0-9-]+(\.[a-z0-9-
 // own credentials: an AWS service (an AWSService identity, invokedBy a
 // service principal, a service-linked role), an Azure managed identity
 // (its token's xms_mirid claim, a managed identity or Microsoft service
-// principal sign-in), a Google service agent. It returns what made it.
+// principal sign-in), a Microsoft service through its internal built-in
+// role, a Google service agent. It returns what made it.
 func routineActor(raw []byte) (string, bool) {
 	// Each member is decoded on its own: the sources give the same names
 	// other types (a sign-in record's "identity" is a display name).
@@ -33,7 +34,13 @@ func routineActor(raw []byte) (string, bool) {
 		}
 		Category string
 		Identity struct {
-			Claims map[string]any `json:"claims"`
+			Claims        map[string]any `json:"claims"`
+			Authorization struct {
+				Evidence struct {
+					PrincipalType string `json:"principalType"`
+					Role          string `json:"role"`
+				} `json:"evidence"`
+			} `json:"authorization"`
 		}
 		ProtoPayload struct {
 			AuthenticationInfo struct {
@@ -55,6 +62,10 @@ func routineActor(raw []byte) (string, bool) {
 		return "service-linked role", true
 	case ev.Identity.Claims["xms_mirid"] != nil:
 		return "managed identity", true
+	case ev.Identity.Authorization.Evidence.PrincipalType == "ServicePrincipal" && strings.HasSuffix(ev.Identity.Authorization.Evidence.Role, "Service BuiltIn Role"):
+		// A Microsoft service acting through its internal built-in role
+		// (Event Grid reading the Event Hub keys it delivers with).
+		return "Microsoft service " + ev.Identity.Authorization.Evidence.Role, true
 	case ev.Category == "ManagedIdentitySignInLogs" || ev.Category == "MicrosoftServicePrincipalSignInLogs":
 		return ev.Category, true
 	case googleServiceAgent.MatchString(ev.ProtoPayload.AuthenticationInfo.PrincipalEmail):
