@@ -107,7 +107,8 @@ type BenchResult struct {
 	PeakGoFree  uint64 `json:"peak_go_free_bytes"`
 	// PeakLive is the largest live heap a collection found during the
 	// scan, in bytes: the memory the scan needs, before the collector's
-	// headroom.
+	// headroom. When no collection ran during the scan, it is what the
+	// collections after it found (the engine and the report's remains).
 	PeakLive uint64 `json:"peak_live_heap_bytes"`
 	CPUs     int    `json:"cpus"`
 	// RunRates are the resources/s of every run, in run order, when there
@@ -121,10 +122,17 @@ func (b BenchResult) String() string {
 		rep = fmt.Sprintf(" + report (build + %s) %s", b.Format, b.Report.Round(time.Millisecond))
 	}
 	ms := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
-	return fmt.Sprintf("%d resources, %d rules, %d findings: import %s + evaluate %s%s = %s (CPU %s: import %s, evaluate and build the report %s, write %s) => %.0f resources/s on %d CPUs, peak RSS %.0f MiB (live heap at most %.0f MiB; at the sampled peak objects %.0f MiB, Go's free and overhead %.0f MiB); %.3f µs per (rule × resource of its class) over %d pairs",
+	// The live heap is what a collection finds: a scan that collected no
+	// garbage has none measured (the collections after it find the
+	// report's remains).
+	live := fmt.Sprintf("live heap at most %.0f MiB", float64(b.PeakLive)/(1<<20))
+	if b.GCs == 0 {
+		live = "no collection, so no live heap measured"
+	}
+	return fmt.Sprintf("%d resources, %d rules, %d findings: import %s + evaluate %s%s = %s (CPU %s: import %s, evaluate and build the report %s, write %s) => %.0f resources/s on %d CPUs, peak RSS %.0f MiB (%s; at the sampled peak objects %.0f MiB, Go's free and overhead %.0f MiB); %.3f µs per (rule × resource of its class) over %d pairs",
 		b.Resources, b.Rules, b.Findings, ms(b.Import), ms(b.Evaluate), rep, ms(b.Total),
 		ms(b.CPU), ms(b.CPUImport), ms(b.CPUEvaluate), ms(b.CPUWrite),
-		b.ResourcesPerSec, b.CPUs, float64(b.PeakRSS)/(1<<20), float64(b.PeakLive)/(1<<20), float64(b.PeakObjects)/(1<<20), float64(b.PeakGoFree)/(1<<20), b.MicrosPerPair, b.Pairs) +
+		b.ResourcesPerSec, b.CPUs, float64(b.PeakRSS)/(1<<20), live, float64(b.PeakObjects)/(1<<20), float64(b.PeakGoFree)/(1<<20), b.MicrosPerPair, b.Pairs) +
 		fmt.Sprintf("; CPU user %s + sys %s, GC %s in %d collections; allocated %.0f MiB in %d objects",
 			ms(b.CPUUser), ms(b.CPUSys), ms(b.CPUGC), b.GCs, float64(b.Allocated)/(1<<20), b.Allocs) + b.runsText()
 }
