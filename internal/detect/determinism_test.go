@@ -490,12 +490,7 @@ func TestFollowKillResumeCorrelations(t *testing.T) {
 		t.Skip("builds the vigil binary")
 	}
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "vigil")
-	build := exec.Command("go", "build", "-o", bin, "github.com/vigil-sec/vigil/cmd/vigil")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatalf("go build: %v", err)
-	}
+	bin := vigilBinary(t)
 	src := filepath.Join(tmp, "src")
 	watch := filepath.Join(tmp, "landing")
 	os.MkdirAll(src, 0o755)

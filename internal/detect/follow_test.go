@@ -125,12 +125,7 @@ func TestFollowKillResume(t *testing.T) {
 		t.Skip("builds the vigil binary")
 	}
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "vigil")
-	build := exec.Command("go", "build", "-o", bin, "github.com/vigil-sec/vigil/cmd/vigil")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatalf("go build: %v", err)
-	}
+	bin := vigilBinary(t)
 	watch := filepath.Join(tmp, "landing")
 	rules := filepath.Join(tmp, "rules")
 	os.MkdirAll(watch, 0o755)
