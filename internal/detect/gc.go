@@ -4,6 +4,8 @@ import (
 	"math"
 	"os"
 	"runtime/debug"
+
+	"github.com/vigil-sec/vigil/internal/sysmem"
 )
 
 // batchGCPercent is the collector's GOGC during a batch run of vigil
@@ -29,7 +31,7 @@ func BatchGC() (restore func()) {
 	}
 	pct := debug.SetGCPercent(batchGCPercent)
 	limit := debug.SetMemoryLimit(-1) // reads it
-	if ram := physicalMemory(); ram > 0 && limit == math.MaxInt64 {
+	if ram := sysmem.Physical(); ram > 0 && limit == math.MaxInt64 {
 		debug.SetMemoryLimit(int64(ram / 2))
 	}
 	return func() {

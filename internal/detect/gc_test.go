@@ -4,6 +4,8 @@ import (
 	"math"
 	"runtime/debug"
 	"testing"
+
+	"github.com/vigil-sec/vigil/internal/sysmem"
 )
 
 // TestBatchGC: BatchGC raises GOGC and holds the heap below half the
@@ -24,7 +26,7 @@ func TestBatchGC(t *testing.T) {
 	if pct != batchGCPercent {
 		t.Errorf("GOGC %d during the run, want %d", pct, batchGCPercent)
 	}
-	if ram := physicalMemory(); ram > 0 && lim != int64(ram/2) {
+	if ram := sysmem.Physical(); ram > 0 && lim != int64(ram/2) {
 		t.Errorf("memory limit %d, want half of %d", lim, ram)
 	}
 	restore()

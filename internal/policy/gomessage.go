@@ -159,6 +159,31 @@ func libFingerprint(m *ast.Module, names []string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// messageVar reads what every message of the Go form begins with,
+// message[v.id] := ... if { some v in input.resources.<class>; ... }: the
+// resource's variable v, false for another shape. msg has a head value,
+// a two-part reference and a body.
+func messageVar(msg *ast.Rule, class string) (ast.Var, bool) {
+	key, ok := msg.Head.Reference[1].Value.(ast.Ref)
+	if !ok || len(key) != 2 || !key[1].Equal(ast.StringTerm("id")) {
+		return "", false
+	}
+	v, ok := key[0].Value.(ast.Var)
+	if !ok || v.IsWildcard() {
+		return "", false
+	}
+	sd, ok := msg.Body[0].Terms.(*ast.SomeDecl)
+	if !ok || msg.Body[0].Negated || len(msg.Body[0].With) > 0 || len(sd.Symbols) != 1 {
+		return "", false
+	}
+	call, ok := sd.Symbols[0].Value.(ast.Call)
+	if !ok || len(call) != 3 || call[0].String() != ast.Member.Ref().String() || !call[1].Equal(ast.VarTerm(string(v))) ||
+		!call[2].Equal(ast.RefTerm(ast.InputRootDocument, ast.StringTerm("resources"), ast.StringTerm(class))) {
+		return "", false
+	}
+	return v, true
+}
+
 // goMessage returns the Go form of module m's message, or nil when it is
 // not of that form.
 func goMessage(m *ast.Module, class string, lib func(pkg string) *ast.Module) *msgExpr {
@@ -178,21 +203,8 @@ func goMessage(m *ast.Module, class string, lib func(pkg string) *ast.Module) *m
 	if msg.Else != nil || msg.Default || msg.Head.Value == nil || len(msg.Head.Reference) != 2 || len(msg.Body) < 2 {
 		return nil
 	}
-	key, ok := msg.Head.Reference[1].Value.(ast.Ref)
-	if !ok || len(key) != 2 || !key[1].Equal(ast.StringTerm("id")) {
-		return nil
-	}
-	v, ok := key[0].Value.(ast.Var)
+	v, ok := messageVar(msg, class)
 	if !ok {
-		return nil
-	}
-	sd, ok := msg.Body[0].Terms.(*ast.SomeDecl)
-	if !ok || msg.Body[0].Negated || len(msg.Body[0].With) > 0 || len(sd.Symbols) != 1 {
-		return nil
-	}
-	call, ok := sd.Symbols[0].Value.(ast.Call)
-	if !ok || len(call) != 3 || call[0].String() != ast.Member.Ref().String() || !call[1].Equal(ast.VarTerm(string(v))) ||
-		!call[2].Equal(ast.RefTerm(ast.InputRootDocument, ast.StringTerm("resources"), ast.StringTerm(class))) {
 		return nil
 	}
 	// r.id in fail
@@ -273,21 +285,8 @@ func goMessageDefs(m *ast.Module, msgs []*ast.Rule, class string, lib func(pkg s
 		if msg.Else != nil || msg.Default || msg.Head.Value == nil || len(msg.Head.Reference) != 2 || len(msg.Body) < 1 {
 			return nil
 		}
-		key, ok := msg.Head.Reference[1].Value.(ast.Ref)
-		if !ok || len(key) != 2 || !key[1].Equal(ast.StringTerm("id")) {
-			return nil
-		}
-		v, ok := key[0].Value.(ast.Var)
-		if !ok || v.IsWildcard() {
-			return nil
-		}
-		sd, ok := msg.Body[0].Terms.(*ast.SomeDecl)
-		if !ok || msg.Body[0].Negated || len(msg.Body[0].With) > 0 || len(sd.Symbols) != 1 {
-			return nil
-		}
-		call, ok := sd.Symbols[0].Value.(ast.Call)
-		if !ok || len(call) != 3 || call[0].String() != ast.Member.Ref().String() || !call[1].Equal(ast.VarTerm(string(v))) ||
-			!call[2].Equal(ast.RefTerm(ast.InputRootDocument, ast.StringTerm("resources"), ast.StringTerm(class))) {
+		v, ok := messageVar(msg, class)
+		if !ok {
 			return nil
 		}
 		body := msg.Body[1:]

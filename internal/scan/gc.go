@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
+
+	"github.com/vigil-sec/vigil/internal/sysmem"
 )
 
 // gcFloor is the least memory limit: the heap may grow to it before the
@@ -100,7 +102,7 @@ func tuneGC() *gcTuning {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return &gcTuning{}
 	}
-	floor := floorFor(physicalMemory())
+	floor := floorFor(sysmem.Physical())
 	t := &gcTuning{on: true, cur: gcSettings{limit: floor, pct: -1}}
 	t.limit = debug.SetMemoryLimit(floor)
 	t.pct = debug.SetGCPercent(-1)
@@ -160,7 +162,7 @@ func (t *gcTuning) adjust() bool {
 	if t.stopped {
 		return false
 	}
-	want := gcPace(liveHeap(), physicalMemory(), t.cur)
+	want := gcPace(liveHeap(), sysmem.Physical(), t.cur)
 	if want.pct != t.cur.pct {
 		debug.SetGCPercent(want.pct)
 	}

@@ -1,9 +1,9 @@
-package detect
+package sysmem
 
 import "syscall"
 
-// physicalMemory is the machine's RAM in bytes (0 when unknown).
-func physicalMemory() uint64 {
+// Physical is the machine's RAM in bytes (0 when unknown).
+func Physical() uint64 {
 	var si syscall.Sysinfo_t
 	if err := syscall.Sysinfo(&si); err != nil {
 		return 0
