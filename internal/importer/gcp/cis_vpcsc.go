@@ -48,15 +48,6 @@ func init() {
 	normalizers[TypeServicePerimeter] = accessContextAsset
 }
 
-// either is the node's key in the export's proto naming (snake) or the
-// API's JSON naming (camel), whichever it carries.
-func either(n node, snake, camel string) string {
-	if n.has(camel) && !n.has(snake) {
-		return camel
-	}
-	return snake
-}
-
 // accessContextAsset reads an access policy or a service perimeter into
 // the compact Raw finishVPCSC reads (the asset is listed among the types
 // read for facts and judged by no rule).
@@ -69,7 +60,7 @@ func accessContextAsset(f *file, r *resource.Resource, _, asset node) {
 		}
 	}
 	if r.Type == TypeAccessPolicy {
-		p := asset.o(either(asset, "access_policy", "accessPolicy"))
+		p := asset.o(firstKey(asset.m, "access_policy", "accessPolicy"))
 		if parent := p.s("parent"); strings.HasPrefix(parent, "organizations/") {
 			raw[vpcscOrg] = parent
 		}
@@ -77,15 +68,15 @@ func accessContextAsset(f *file, r *resource.Resource, _, asset node) {
 		return
 	}
 	before := asset.c.count()
-	p := asset.o(either(asset, "service_perimeter", "servicePerimeter"))
+	p := asset.o(firstKey(asset.m, "service_perimeter", "servicePerimeter"))
 	raw[vpcscName] = p.s("title")
 	if raw[vpcscName] == "" {
 		raw[vpcscName] = shortName(r.ID)
 	}
-	typ := p.s(either(p, "perimeter_type", "perimeterType"))
+	typ := p.s(firstKey(p.m, "perimeter_type", "perimeterType"))
 	status := p.o("status")
 	members, _ := status.strs("resources")
-	restricted, _ := status.strs(either(status, "restricted_services", "restrictedServices"))
+	restricted, _ := status.strs(firstKey(status.m, "restricted_services", "restrictedServices"))
 	var protected []any
 	if typ == "" || typ == "PERIMETER_TYPE_REGULAR" || typ == "0" {
 		if len(restricted) > 0 {
