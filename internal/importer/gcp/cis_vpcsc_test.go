@@ -29,10 +29,12 @@ func TestVPCServiceControls(t *testing.T) {
 	}
 	lines := []string{
 		project("p1", "111", "9"), project("p2", "222", "9"), project("p3", "333", "9"), project("p4", "444", "9"),
-		project("p5", "555", "8"), project("p6", "666", "9"), project("p7", "777", "7"),
+		project("p5", "555", "8"), project("p6", "666", "9"), project("p7", "777", "7"), project("p8", "888", "9"),
 		policy("9"), policy("7"),
 		perimeter("9", "prod", `"service_perimeter":{"title":"prod","perimeter_type":"PERIMETER_TYPE_REGULAR","status":{"resources":["projects/111","projects/999"],"restricted_services":["storage.googleapis.com"]}}`),
 		perimeter("9", "bridge", `"service_perimeter":{"title":"bridge","perimeter_type":"PERIMETER_TYPE_BRIDGE","status":{"resources":["projects/111","projects/222"]}}`),
+		// a bridge never protects, even one that (against the API's rules) lists services
+		perimeter("9", "bridge2", `"service_perimeter":{"title":"bridge2","perimeter_type":"PERIMETER_TYPE_BRIDGE","status":{"resources":["projects/888"],"restricted_services":["storage.googleapis.com"]}}`),
 		perimeter("9", "open", `"service_perimeter":{"title":"open","status":{"resources":["projects/333"]}}`),
 		perimeter("9", "trial", `"service_perimeter":{"title":"trial","spec":{"resources":["projects/444"],"restricted_services":["bigquery.googleapis.com"]},"use_explicit_dry_run_spec":true}`),
 		perimeter("9", "api", `"servicePerimeter":{"name":"accessPolicies/p9/servicePerimeters/api","title":"api","perimeterType":"PERIMETER_TYPE_REGULAR","status":{"resources":["projects/666"],"restrictedServices":["bigquery.googleapis.com"]}}`),
@@ -58,7 +60,7 @@ func TestVPCServiceControls(t *testing.T) {
 		got[r.Account] = v
 	}
 	want := map[string]string{"p1": "true[prod]", "p2": "false[]", "p3": "false[]", "p4": "false[]", "p5": "unknown",
-		"p6": "true[api]", "p7": "unknown"}
+		"p6": "true[api]", "p7": "unknown", "p8": "false[]"}
 	for p, w := range want {
 		if got[p] != w {
 			t.Errorf("project %s: %s, want %s", p, got[p], w)
