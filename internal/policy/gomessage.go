@@ -427,10 +427,7 @@ func (mc *msgCompiler) choice(x ast.Call, depth int) (*msgExpr, bool) {
 		return nil, false
 	}
 	f, ok := fn[0].Value.(ast.Var)
-	if !ok || f == mc.res {
-		return nil, false
-	}
-	if _, shadowed := mc.vars[f]; shadowed {
+	if !ok || !mc.moduleName(f) {
 		return nil, false
 	}
 	// The argument is the resource, or a reference below it (a
@@ -718,6 +715,13 @@ func (mc *msgCompiler) expr(t *ast.Term, depth int) (*msgExpr, bool) {
 	return nil, false
 }
 
+// moduleName reports whether v names something of the module (a helper,
+// a table, an import): neither the resource's variable nor a local one.
+func (mc *msgCompiler) moduleName(v ast.Var) bool {
+	_, local := mc.vars[v]
+	return v != mc.res && !local
+}
+
 // index reads <constant object of integers of the module>[<ref to a
 // string field of the resource>] (msgIndex).
 func (mc *msgCompiler) index(x ast.Ref) (*msgExpr, bool) {
@@ -725,10 +729,7 @@ func (mc *msgCompiler) index(x ast.Ref) (*msgExpr, bool) {
 		return nil, false
 	}
 	name, ok := x[0].Value.(ast.Var)
-	if !ok || name == mc.res {
-		return nil, false
-	}
-	if _, shadowed := mc.vars[name]; shadowed {
+	if !ok || !mc.moduleName(name) {
 		return nil, false
 	}
 	tab := mc.helpers.numTables[string(name)]
@@ -842,10 +843,7 @@ func (mc *msgCompiler) libCall(op *ast.Term, name string) (*ast.Module, ast.Var)
 		return nil, ""
 	}
 	alias, ok := ref[0].Value.(ast.Var)
-	if !ok || alias == mc.res {
-		return nil, ""
-	}
-	if _, shadowed := mc.vars[alias]; shadowed {
+	if !ok || !mc.moduleName(alias) {
 		return nil, ""
 	}
 	return mc.imports[string(alias)], alias
