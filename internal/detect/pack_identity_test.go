@@ -249,6 +249,11 @@ func identityCases() []accCase {
 				m365Modified(3, "Add delegated permission grant.", "DelegatedPermissionGrant.Scope", " User.Read"),
 				// A scope named in another property than the grant.
 				m365Modified(3, "Update application.", "ConsentAction.Permissions", consentScopes(broadConsent)),
+				// The scope named in another property of the consent (an
+				// application whose service principal names hold it), the
+				// grant itself basic.
+				m365Modified(4, "Consent to application.", "ConsentContext.IsAdminConsent", "False", "ConsentAction.Permissions", consentScopes("openid User.Read"), "TargetId.ServicePrincipalNames", "api://mail-archiver;Mail.Send relay"),
+				m365Modified(5, "Add app role assignment to service principal.", "AppRole.Value", "User.Read.All", "AppRole.DisplayName", "Read all users' full profiles (not Mail.Read)"),
 			},
 		},
 		{

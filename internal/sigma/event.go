@@ -216,7 +216,7 @@ func (e *JSONEvent) lookup(path string) (Value, bool) {
 	if path == RawPath {
 		return Value{Kind: KindString, Str: e.raw}, true
 	}
-	head, rest, hasRest := strings.Cut(path, ".")
+	head, rest, hasRest := cutPath(path)
 	// A top-level key may itself contain dots: try the whole path first.
 	if !hasRest || e.topDots {
 		if r, ok := findKey(e.top, path); ok {
@@ -244,7 +244,7 @@ func (e *JSONEvent) lookup(path string) (Value, bool) {
 			return Value{}, false // the longer prefixes contain dots
 		}
 		var seg string
-		seg, rest, hasRest = strings.Cut(rest, ".")
+		seg, rest, hasRest = cutPath(rest)
 		if !hasRest {
 			return Value{}, false
 		}
@@ -339,7 +339,7 @@ func (e *JSONEvent) resolve(r, path string) (Value, bool) {
 		return resolve(r, path)
 	}
 	ms, dots := e.members(r)
-	head, rest, dotted := strings.Cut(path, ".")
+	head, rest, dotted := cutPath(path)
 	if !dotted || dots {
 		if c, ok := findKey(ms, path); ok { // key containing dots
 			return rawValue(c), true
@@ -362,7 +362,7 @@ func (e *JSONEvent) resolve(r, path string) (Value, bool) {
 			return Value{}, false
 		}
 		var seg string
-		seg, rest, _ = strings.Cut(rest, ".")
+		seg, rest, _ = cutPath(rest)
 		head = path[:len(head)+1+len(seg)] // head "." seg, without a copy
 	}
 }
@@ -392,7 +392,7 @@ func resolve(r, path string) (Value, bool) {
 	if c, ok := childKey(r, path); ok { // key containing dots
 		return rawValue(c), true
 	}
-	head, rest, _ := strings.Cut(path, ".")
+	head, rest, _ := cutPath(path)
 	if key, fk, fv, ok := selector(head); ok {
 		c, ok := childKey(r, key)
 		if !ok {
@@ -410,9 +410,37 @@ func resolve(r, path string) (Value, bool) {
 			return Value{}, false
 		}
 		var seg string
-		seg, rest, _ = strings.Cut(rest, ".")
+		seg, rest, _ = cutPath(rest)
 		head = path[:len(head)+1+len(seg)] // head "." seg, without a copy
 	}
+}
+
+// cutPath is strings.Cut(path, ".") for event paths, whose selector
+// segments may hold dots in their value
+// (ModifiedProperties[Name=ConsentAction.Permissions].NewValue): a dot
+// between a segment's '[' and its ']' does not end the segment.
+func cutPath(path string) (head, rest string, found bool) {
+	i := strings.IndexByte(path, '.')
+	if i < 0 {
+		return path, "", false
+	}
+	if strings.IndexByte(path[:i], '[') < 0 {
+		return path[:i], path[i+1:], true
+	}
+	in := false
+	for j := 0; j < len(path); j++ {
+		switch path[j] {
+		case '[':
+			in = true
+		case ']':
+			in = false
+		case '.':
+			if !in {
+				return path[:j], path[j+1:], true
+			}
+		}
+	}
+	return path, "", false
 }
 
 // RawPath is the event path of the whole event's JSON text, for rule
@@ -689,7 +717,7 @@ func resolveAny(x any, path string) (Value, bool) {
 	if path == "" {
 		return anyValue(x), true
 	}
-	if head, rest, _ := strings.Cut(path, "."); strings.HasSuffix(head, "]") {
+	if head, rest, _ := cutPath(path); strings.HasSuffix(head, "]") {
 		if key, fk, fv, ok := selector(head); ok {
 			if t, isMap := x.(map[string]any); isMap {
 				if c, ok := mapKey(t, key); ok {
@@ -715,7 +743,7 @@ func resolveAny(x any, path string) (Value, bool) {
 		if c, ok := mapKey(t, path); ok {
 			return anyValue(c), true
 		}
-		head, rest, _ := strings.Cut(path, ".")
+		head, rest, _ := cutPath(path)
 		for {
 			if c, ok := mapKey(t, head); ok {
 				if v, ok := resolveAny(c, rest); ok {
@@ -726,7 +754,7 @@ func resolveAny(x any, path string) (Value, bool) {
 				return Value{}, false
 			}
 			var seg string
-			seg, rest, _ = strings.Cut(rest, ".")
+			seg, rest, _ = cutPath(rest)
 			head = path[:len(head)+1+len(seg)] // head "." seg, without a copy
 		}
 	}

@@ -373,3 +373,22 @@ func TestValueMaps(t *testing.T) {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// TestSelectorDottedValueRule: a rule field whose selector value holds
+// dots (the Entra ID consent record's ConsentAction.Permissions property,
+// as the Microsoft 365 audit log carries it) matches through Compile and
+// Match, on both event kinds, and a look-alike property does not.
+func TestSelectorDottedValueRule(t *testing.T) {
+	const consent = `{"Operation":"Consent to application.","Workload":"AzureActiveDirectory",
+	"ModifiedProperties":[{"Name":"ConsentContext.IsAdminConsent","NewValue":"False","OldValue":""},
+	{"Name":"ConsentAction.Permissions","NewValue":"[] => [[Id: x, ConsentType: Principal, Scope:  Mail.Read offline_access, CreatedDateTime: ]]; ","OldValue":""}]}`
+	const other = `{"Operation":"Consent to application.","Workload":"AzureActiveDirectory",
+	"ModifiedProperties":[{"Name":"ConsentContext.IsAdminConsent","NewValue":"False","OldValue":""},
+	{"Name":"ConsentAction.Reason","NewValue":"Scope: Mail.Read","OldValue":""}]}`
+	det := "sel:\n  Operation: Consent to application.\n  ModifiedProperties[Name=ConsentAction.Permissions].NewValue|contains: Mail.Read\n" + sel
+	runCases(t, []mcase{
+		{"dotted selector value", det, consent, true},
+		{"other property holds the scope", det, other, false},
+		{"admin consent flag", "sel:\n  ModifiedProperties[Name=ConsentContext.IsAdminConsent].NewValue: 'False'\n" + sel, consent, true},
+	})
+}

@@ -152,7 +152,9 @@ func TestSelectorPaths(t *testing.T) {
 	raw := `{"ExtendedProperties":[{"Name":"UserAgent","Value":"curl/8"},{"Name":"RequestType","Value":"Cmsi:Cmsi"},7,null],
 	"p":{"event":[{"eventName":"A","parameter":[{"name":"NEW_VALUE","value":"false"},{"name":"OLD_VALUE","value":"true"}]},
 	              {"eventName":"B","parameter":[{"name":"NEW_VALUE","value":"x"}]}]},
-	"one":{"name":"k","value":"v"}}`
+	"one":{"name":"k","value":"v"},
+	"ModifiedProperties":[{"Name":"ConsentContext.IsAdminConsent","NewValue":"True","OldValue":""},
+	                      {"Name":"ConsentAction.Permissions","NewValue":"[] => [[Scope: Mail.Read User.Read]]; ","OldValue":""}]}`
 	var m map[string]any
 	if err := json.Unmarshal([]byte(raw), &m); err != nil {
 		t.Fatal(err)
@@ -169,6 +171,11 @@ func TestSelectorPaths(t *testing.T) {
 		{"one[name=k].value", []string{"v"}},
 		{"one[name=other].value", nil},
 		{"p[name=x]", nil},
+		// Dots inside a selector's value belong to the value.
+		{"ModifiedProperties[Name=ConsentAction.Permissions].NewValue", []string{"[] => [[Scope: Mail.Read User.Read]]; "}},
+		{"ModifiedProperties[Name=ConsentContext.IsAdminConsent].NewValue", []string{"True"}},
+		{"modifiedproperties[name=consentaction.permissions].newvalue", []string{"[] => [[Scope: Mail.Read User.Read]]; "}},
+		{"ModifiedProperties[Name=ConsentAction].NewValue", nil},
 	}
 	for _, ev := range []Event{NewJSONEvent([]byte(raw)), MapEvent(m)} {
 		for _, c := range cases {
@@ -189,6 +196,24 @@ func TestSelectorPaths(t *testing.T) {
 		}
 		if v, ok := ev.Field(RawPath); !ok || !strings.Contains(v.Str, "Cmsi:Cmsi") {
 			t.Errorf("%T @raw: %v %v", ev, v, ok)
+		}
+	}
+}
+
+// TestCutPath: a path is cut at its first dot outside a selector's
+// brackets.
+func TestCutPath(t *testing.T) {
+	for _, c := range []struct{ path, head, rest string }{
+		{"a.b.c", "a", "b.c"},
+		{"a", "a", ""},
+		{"M[Name=C.P].NewValue", "M[Name=C.P]", "NewValue"},
+		{"M[Name=C.P]", "M[Name=C.P]", ""},
+		{"x.M[Name=C.P].v", "x", "M[Name=C.P].v"},
+		{"M[Name=a.b.c].v.w", "M[Name=a.b.c]", "v.w"},
+	} {
+		head, rest, _ := cutPath(c.path)
+		if head != c.head || rest != c.rest {
+			t.Errorf("cutPath(%q) = %q, %q; want %q, %q", c.path, head, rest, c.head, c.rest)
 		}
 	}
 }
