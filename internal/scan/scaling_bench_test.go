@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -19,14 +20,22 @@ import (
 // mix; VIGIL_SCALING_RESOURCES overrides the default 20,000 resources) with
 // the built-in pack copied 1, 2, 4 and 8 times (CopyPack: renamed copies),
 // and reports the cost per (rule × resource of the rule's class and
-// providers) in microseconds: us/pair is the wall time of a whole
-// evaluation (building the rule input and evaluating the rules) on all
-// CPUs, cpu-us/pair the process's CPU time; rules-us/pair and
-// rules-cpu-us/pair the same for evaluating the rules alone, over an input
-// already built (the part that grows with the pack). A rule contract that
-// scales keeps them flat from 1x to 8x. Preparing the pack (reading each
-// rule's direct form, compiling and preparing OPA's queries of the rules
-// that need them), done once per engine, is timed apart: prepare-ms.
+// providers) in microseconds, two ways:
+//
+//   - compact: what a scan does (Engine.EvaluatePasses, as vigil scan and
+//     vigil bench call it): the rule input built, the rules judged, the FAIL
+//     and UNKNOWN findings built and the PASS findings held compactly
+//     (finding.Passes: a rule's prototype and the indexes of its resources);
+//   - full: the same with every PASS finding built in full (Engine.Evaluate,
+//     288 bytes a finding: what callers wanting a []finding.Finding of
+//     everything, such as vigil iac and the rule tests, pay).
+//
+// us/pair is the wall time on all CPUs, cpu-us/pair the process's CPU time
+// (user + system), gcs/op the garbage collections per evaluation (the
+// benchmark runs with the runtime's default pacing, not a scan's). A rule contract that scales keeps them flat from
+// 1x to 8x. Preparing the pack (reading each rule's direct form, compiling
+// and preparing OPA's queries of the rules that need them), done once per
+// engine, is timed apart before both: prepare-ms.
 //
 //	go test ./internal/scan -run '^$' -bench RuleScaling -benchtime 3x
 func BenchmarkRuleScaling(b *testing.B) {
@@ -62,38 +71,48 @@ func BenchmarkRuleScaling(b *testing.B) {
 				b.Fatal(err)
 			}
 			prepare := time.Since(t0)
-			b.ResetTimer()
-			cpu0 := cpuTime()
-			findings := 0
-			var rulesOnly, rulesOnlyCPU time.Duration
-			for range b.N {
-				// The rule input is built once per scan (NewInput, whatever
-				// the number of rules); evaluating the rules over it is
-				// what grows with the pack. Both are timed; the second
-				// also on its own.
-				in, err := policy.NewInput(inv.Resources, BenchTime, e.Classes()...)
-				if err != nil {
-					b.Fatal(err)
+			for _, compact := range []bool{true, false} {
+				name := "full"
+				if compact {
+					name = "compact"
 				}
-				t0, c0 := time.Now(), cpuTime()
-				fs, err := e.EvaluateInput(ctx, in)
-				if err != nil {
-					b.Fatal(err)
-				}
-				rulesOnly += time.Since(t0)
-				rulesOnlyCPU += cpuTime() - c0
-				findings = len(fs)
+				b.Run(name, func(b *testing.B) {
+					b.ReportAllocs()
+					findings, passes := 0, 0
+					var ms0, ms1 runtime.MemStats
+					runtime.ReadMemStats(&ms0)
+					cpu0 := cpuTime()
+					for range b.N {
+						// The whole evaluation of a scan: the rule input
+						// (built once per scan whatever the number of
+						// rules), the rules, the findings.
+						if compact {
+							fs, ps, err := e.EvaluatePasses(ctx, inv.Resources, BenchTime)
+							if err != nil {
+								b.Fatal(err)
+							}
+							findings, passes = len(fs), ps.Len()
+						} else {
+							fs, err := e.Evaluate(ctx, inv.Resources, BenchTime)
+							if err != nil {
+								b.Fatal(err)
+							}
+							findings = len(fs)
+						}
+					}
+					cpu := cpuTime() - cpu0
+					runtime.ReadMemStats(&ms1)
+					per := float64(b.N) * float64(pairs)
+					b.ReportMetric(float64(b.Elapsed().Microseconds())/per, "us/pair")
+					b.ReportMetric(float64(cpu.Microseconds())/per, "cpu-us/pair")
+					b.ReportMetric(float64(ms1.NumGC-ms0.NumGC)/float64(b.N), "gcs/op")
+					b.ReportMetric(float64(prepare.Milliseconds()), "prepare-ms")
+					b.ReportMetric(float64(len(e.Rules())), "rules")
+					b.ReportMetric(float64(pairs), "pairs")
+					b.ReportMetric(float64(findings), "findings")
+					b.ReportMetric(float64(passes), "compact-passes")
+				})
 			}
-			cpu := cpuTime() - cpu0
-			per := float64(b.N) * float64(pairs)
-			b.ReportMetric(float64(b.Elapsed().Microseconds())/per, "us/pair")
-			b.ReportMetric(float64(cpu.Microseconds())/per, "cpu-us/pair")
-			b.ReportMetric(float64(rulesOnly.Microseconds())/per, "rules-us/pair")
-			b.ReportMetric(float64(rulesOnlyCPU.Microseconds())/per, "rules-cpu-us/pair")
-			b.ReportMetric(float64(prepare.Milliseconds()), "prepare-ms")
-			b.ReportMetric(float64(len(e.Rules())), "rules")
-			b.ReportMetric(float64(pairs), "pairs")
-			b.ReportMetric(float64(findings), "findings")
 		})
 	}
 }
