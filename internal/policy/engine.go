@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -64,6 +65,17 @@ type Engine struct {
 	// indexed (filesFor), built when first needed.
 	isRule   map[string]bool
 	rulePkgs *pkgIndex
+	// bodies holds each rule's bodyKey (by rule id); prepared, the rule
+	// whose preparation each body and class has (see prepare).
+	bodies    map[string][sha256.Size]byte
+	preparedB map[bodyClass]int
+}
+
+// bodyClass identifies what a rule's preparation depends on: its class
+// and its module's text without the package line (bodyKey).
+type bodyClass struct {
+	class resource.Class
+	body  [sha256.Size]byte
 }
 
 // Option configures an Engine.
@@ -110,7 +122,8 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 	seen := map[string]string{}
 	defined := map[string]map[string]bool{}
 	modules := map[string]*ast.Module{} // rule id -> its module
-	pkgFiles := map[string]int{}        // package path -> number of (non-test) files
+	bodies := map[string][sha256.Size]byte{}
+	pkgFiles := map[string]int{} // package path -> number of (non-test) files
 	for _, f := range files {
 		if !f.test {
 			pkgFiles[f.module.Package.Path.String()]++
@@ -145,12 +158,14 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 		e.allRules = append(e.allRules, r.File)
 		defined[r.ID] = names
 		modules[r.ID] = f.module
+		bodies[r.ID] = f.body
 	}
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
 	e.rules = slices.DeleteFunc(e.rules, func(r *Rule) bool {
 		return r.OptIn != "" && !e.allOptIn && !slices.Contains(e.optIn, r.OptIn) || e.leaveOut != nil && e.leaveOut(r)
 	})
-	e.files, e.defined, e.modules, e.pkgFiles = files, defined, modules, pkgFiles
+	e.files, e.defined, e.modules, e.pkgFiles, e.bodies = files, defined, modules, pkgFiles, bodies
+	e.preparedB = map[bodyClass]int{}
 	n := len(e.rules)
 	e.prepared, e.messages, e.direct, e.reads, e.ready = make([]rego.PreparedEvalQuery, n), make([]*rego.PreparedEvalQuery, n),
 		make([]*direct, n), make([]map[resource.Class]bool, n), make([]bool, n)
@@ -173,14 +188,58 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 	return e, nil
 }
 
-// prepare compiles the libraries with the modules of rules idx and
+// prepare prepares rules idx (prepareRules). A rule whose module is its
+// package's one file and has the text, but for the package line, and the
+// class of a rule prepared before or earlier in idx takes that rule's
+// preparation: its direct form, Go message, OPA queries (of the other
+// package, which judge every resource alike), the classes it reads and its
+// prefilter. A pack copied with renamed packages and ids (BenchmarkRuleScaling)
+// is prepared about once whatever the number of copies; every rule is
+// still judged on its own.
+func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) error {
+	type dup struct{ rule, from int }
+	var dups []dup
+	own := make([]int, 0, len(idx))
+	first := map[bodyClass]int{}
+	for _, i := range idx {
+		r := e.rules[i]
+		m := e.modules[r.ID]
+		if m == nil || e.pkgFiles[m.Package.Path.String()] != 1 {
+			own = append(own, i)
+			continue
+		}
+		k := bodyClass{r.Class, e.bodies[r.ID]}
+		if j, ok := e.preparedB[k]; ok {
+			dups = append(dups, dup{i, j})
+		} else if j, ok := first[k]; ok {
+			dups = append(dups, dup{i, j})
+		} else {
+			first[k] = i
+			own = append(own, i)
+		}
+	}
+	if err := e.prepareRules(ctx, own, files); err != nil {
+		return err
+	}
+	for k, i := range first {
+		e.preparedB[k] = i
+	}
+	for _, d := range dups {
+		i, j := d.rule, d.from
+		e.direct[i], e.goMessages[i], e.prepared[i], e.messages[i] = e.direct[j], e.goMessages[j], e.prepared[j], e.messages[j]
+		e.reads[i], e.prefilter[i], e.ready[i] = e.reads[j], e.prefilter[j], e.ready[j]
+	}
+	return nil
+}
+
+// prepareRules compiles the libraries with the modules of rules idx and
 // prepares rules idx. files: what to compile (an eager engine's every
 // file), or nil for a lazy engine, which reads each rule's direct form
 // first and compiles and prepares OPA queries only for the rules that need
 // one (filesFor): a rule judged wholly on the Go fields, its message
 // constant or computed in Go, needs none, and preparing it costs reading
 // its module, not OPA's compile of it.
-func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) error {
+func (e *Engine) prepareRules(ctx context.Context, idx []int, files []parsedFile) error {
 	lazy := files == nil
 	// Library packages of one file, which direct rules may call.
 	libMods := map[string]*ast.Module{}

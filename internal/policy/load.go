@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -33,9 +34,30 @@ type parsedFile struct {
 	module  *ast.Module
 	test    bool
 	builtin bool
+	// body identifies the module's text after its package line: see
+	// bodyKey.
+	body [sha256.Size]byte
 }
 
 var parserOpts = ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1}
+
+// bodyKey hashes a module's source after its package line (what comes
+// before is comments, the METADATA block among them, and blank lines: Rego
+// has the package first). Two rule modules, each its package's one file,
+// with the same key and class judge every resource alike and need one
+// preparation (a pack copied with renamed packages and ids, as
+// BenchmarkRuleScaling's): the package is all that differs in what OPA
+// compiles. Anything else that differs in the text gives another key.
+func bodyKey(src string) [sha256.Size]byte {
+	rest := src
+	for line := range strings.Lines(src) {
+		rest = rest[len(line):]
+		if t := strings.TrimSpace(line); t != "" && t[0] != '#' {
+			break // the package line
+		}
+	}
+	return sha256.Sum256([]byte(rest))
+}
 
 // parseSources parses every .rego file of the sources; test files
 // (*_test.rego) only with tests, returned marked (`vigil rules test`).
@@ -79,6 +101,7 @@ func parseSources(ctx context.Context, srcs []Source, tests bool) ([]parsedFile,
 				j := jobs[i]
 				j.file.name = j.name
 				j.file.module, j.err = ast.ParseModuleWithOpts(j.name, j.src, parserOpts)
+				j.file.body = bodyKey(j.src)
 			}
 		})
 	}
