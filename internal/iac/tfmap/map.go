@@ -176,6 +176,8 @@ func (m *mapper) run(insts []*Instance) {
 			r.out = nil // the mapper declined: not a resource of its class
 		}
 	}
+	m.cur = nil
+	m.metricAlarms() // aws_alarms.go: account facts from trails, filters and alarms
 }
 
 // baseAddr drops the instance key of the last step of an address:

@@ -417,3 +417,21 @@ func accountMetricAlarms(byType map[string][]*resource.Resource, get func(string
 		get(acct).MetricFilterAlarms = m
 	}
 }
+
+// MetricPatternChanges reports, for each change of CIS AWS 7.0 5.1-5.15
+// (in the order of resource.MetricFilterAlarms' fields), whether a metric
+// filter pattern matches it as accountMetricAlarms reads it, so that the
+// IaC readers judge a configuration's filters as live ones are judged.
+func MetricPatternChanges(pattern string) []bool {
+	norm, terms := patternTerms(pattern)
+	out := make([]bool, len(metricChanges))
+	for i, c := range metricChanges {
+		out[i] = matchesTerms(norm, terms, c.terms)
+	}
+	return out
+}
+
+// SetMetricChange sets change i (as MetricPatternChanges numbers them) of m.
+func SetMetricChange(m *resource.MetricFilterAlarms, i int, b *bool) {
+	metricChanges[i].set(m, b)
+}
