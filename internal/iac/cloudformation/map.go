@@ -82,7 +82,7 @@ var nameProp = map[string]string{
 	"AWS::CloudTrail::Trail": "TrailName", "AWS::EKS::Cluster": "Name", "AWS::ECR::Repository": "RepositoryName",
 	"AWS::ElasticLoadBalancingV2::LoadBalancer": "Name", "AWS::ApiGateway::Stage": "StageName",
 	"AWS::ApiGatewayV2::Stage": "StageName", "AWS::Route53::HostedZone": "Name", "AWS::Serverless::Api": "Name", "AWS::ApiGateway::RestApi": "Name",
-	"AWS::Serverless::HttpApi": "Name",
+	"AWS::Serverless::HttpApi": "Name", "AWS::Logs::LogGroup": "LogGroupName", "AWS::Logs::MetricFilter": "FilterName",
 }
 
 func (m *mapper) relate(out *resource.Resource, typ string, v any) {

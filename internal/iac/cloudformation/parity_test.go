@@ -219,7 +219,7 @@ Resources:
 			t.Errorf("%s facts differ:\n template %s\n live     %s", r.Type, got, want)
 		}
 	}
-	if compared != 11 {
+	if compared != 12 {
 		t.Errorf("compared %d resources", compared)
 	}
 }

@@ -151,6 +151,8 @@ func Read(file string, data []byte, opts Options, batch *source.Batch) {
 			r.out.Relationships = nil
 		}
 	}
+	m.cur = nil
+	m.metricAlarms(batch) // alarms.go: the account's CIS metric filter and alarm facts
 	for _, r := range m.all {
 		switch {
 		case r.out != nil:

@@ -15,7 +15,8 @@ import (
 // given as a reference to the filter is the filter's id, its name). The
 // patterns are judged by the AWS Config importer's reading
 // (awsconfig.MetricPatternChanges), so a filter passes here when it would
-// pass live. The facts are the account's (MetricFilterAlarms): known when
+// pass live. The facts are the account's (MetricFilterAlarms, and
+// AuditLogging: a multi-region trail that logs, CIS AWS 4.1): known when
 // the root module declares a trail, set on its AWS account resources, or on
 // an account resource located at its first trail when it declares none. A
 // log group, pattern, metric or alarm action known only at apply leaves the
@@ -28,8 +29,9 @@ const (
 	metricAlarmType = "aws_cloudwatch_metric_alarm"
 )
 
-// metricAlarms sets the CIS metric filter and alarm facts of the root
-// module's accounts (see above); run after every instance is mapped.
+// metricAlarms sets the audit logging and CIS metric filter and alarm
+// facts of the root module's accounts (see above); run after every
+// instance is mapped.
 func (m *mapper) metricAlarms() {
 	trails := m.byType["aws_cloudtrail"]
 	if len(trails) == 0 {
@@ -57,12 +59,18 @@ func (m *mapper) metricAlarms() {
 			}
 			awsconfig.SetMetricChange(facts, i, or3(found...))
 		}
+		var logging []*bool // a multi-region trail logging: the account's audit logging (CIS AWS 4.1)
+		for _, t := range byAcct[acct] {
+			logging = append(logging, and3(boolAttr(t.a, "enable_logging", true), boolAttr(t.a, "is_multi_region_trail", false)))
+		}
+		audit := or3(logging...)
 		placed := false
 		for _, r := range m.all {
 			if r.out == nil || r.out.Class != resource.ClassAccount || r.out.Provider != resource.AWS || r.out.Account != acct {
 				continue
 			}
 			accountCIS(r.out).MetricFilterAlarms = facts
+			r.out.Facts.Account.AuditLogging = audit
 			placed = true
 		}
 		if !placed {
@@ -72,6 +80,7 @@ func (m *mapper) metricAlarms() {
 			a.Name, a.Region, a.Relationships, a.Raw, a.Tags = "account", "global", nil, nil, nil
 			a.Facts = resource.Facts{}
 			accountCIS(&a).MetricFilterAlarms = facts
+			a.Facts.Account.AuditLogging = audit
 			m.extra = append(m.extra, &a)
 		}
 	}
