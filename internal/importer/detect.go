@@ -42,6 +42,11 @@ func parseData(ctx context.Context, path string, data []byte) fileResult {
 			return fr
 		}
 	}
+	// The hot shape (an AWS Config snapshot) is read from its text, its
+	// items typed (the same result as detecting the decoded document).
+	if res := awsconfig.ParseShaped(ctx, path, trimmed); res != nil {
+		return fileResult{format: res.Format, res: res}
+	}
 	var doc any
 	if err := attr.Decode(trimmed, &doc); err != nil {
 		off := attr.ErrorOffset(err)

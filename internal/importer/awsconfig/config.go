@@ -1,6 +1,7 @@
 package awsconfig
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -182,27 +183,116 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 			items = append(items, a...)
 		}
 	}
-	parseItems(ctx, res, path, items)
+	its := make([]citem, len(items))
+	for i, raw := range items {
+		its[i].m = attr.AsObj(raw) // select-resource-config results are JSON strings
+	}
+	parseItems(ctx, res, path, its)
 	return res
+}
+
+// itemShape is how ParseShaped decodes configuration items: the members
+// of a snapshot's, history file's and API output's items (both spellings
+// of the ARN and account).
+var itemShape = attr.NewShape(
+	"relatedEvents", "relationships", "configuration", "supplementaryConfiguration", "tags",
+	"configurationItemVersion", "configurationItemCaptureTime", "configurationStateId", "awsAccountId",
+	"configurationItemStatus", "resourceType", "resourceId", "resourceName", "ARN", "awsRegion",
+	"availabilityZone", "configurationStateMd5Hash", "resourceCreationTime", "accountId", "arn",
+	"configurationItemMD5Hash", "version",
+)
+
+// shapedKeys are the members a document ParseShaped takes may have beside
+// configurationItems: a snapshot's and history file's, and the paging
+// token of get-resource-config-history. Any other member could make it
+// another format or add items (baseConfigurationItems, Results).
+var shapedKeys = map[string]bool{"fileVersion": true, "configSnapshotId": true, "nextToken": true, "NextToken": true}
+
+// ParseShaped imports an AWS Config snapshot, history file or
+// get-resource-config-history output ({"configurationItems": [...]} with
+// only the members shapedKeys names beside it) from its text, its items
+// decoded into typed items (attr.DecodeShaped) rather than maps: the same
+// result as Parse on the decoded document. It returns nil for any other
+// text (the caller decodes it and detects its format as before).
+func ParseShaped(ctx context.Context, path string, data []byte) *attr.Result {
+	if !bytes.Contains(data[:min(len(data), 512)], []byte(`"configurationItems"`)) {
+		return nil
+	}
+	doc, items, decoded := attr.DecodeShaped(data, "configurationItems", itemShape)
+	if !decoded {
+		return nil
+	}
+	for k := range doc {
+		if !shapedKeys[k] {
+			return nil
+		}
+	}
+	res := &attr.Result{Format: FormatConfig}
+	its := make([]citem, len(items))
+	for i, it := range items {
+		its[i].e = it
+	}
+	parseItems(ctx, res, path, its)
+	return res
+}
+
+// citem is a configuration item: decoded as a map (m) or along itemShape
+// (e); neither when the element was not an object.
+type citem struct {
+	m attr.M
+	e *attr.Item
+}
+
+// get is attr.Get on the item.
+func (c citem) get(key string) (any, bool) {
+	if c.e != nil {
+		return c.e.Get(key)
+	}
+	return attr.Get(c.m, key)
+}
+
+// exact is the member of exactly this key.
+func (c citem) exact(key string) (any, bool) {
+	if c.e != nil {
+		return c.e.Exact(key)
+	}
+	v, found := c.m[key]
+	return v, found
+}
+
+// str is attr.Str on the item.
+func (c citem) str(key string) string {
+	if c.e != nil {
+		return c.e.Str(key)
+	}
+	return attr.Str(c.m, key)
+}
+
+// raw is the item as a map (Raw).
+func (c citem) raw() attr.M {
+	if c.e != nil {
+		return c.e.Map()
+	}
+	return c.m
 }
 
 // parseItems normalizes configuration items. A history file or a history
 // listing carries several items per resource: the latest capture wins, and
 // a resource whose latest item says it was deleted is dropped.
-func parseItems(ctx context.Context, res *attr.Result, path string, items []any) {
+func parseItems(ctx context.Context, res *attr.Result, path string, items []citem) {
 	type latest struct {
-		item attr.M
+		item citem
 		at   time.Time
 		idx  int
 	}
+	rawDropped := attr.RawDropped(ctx)
 	byID := make(map[string]*latest, len(items))
 	order := make([]string, 0, len(items))
-	for i, raw := range items {
+	for i, it := range items {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return
 		}
-		it := attr.AsObj(raw) // select-resource-config results are JSON strings
-		if it == nil {
+		if it.m == nil && it.e == nil {
 			res.Problems = append(res.Problems, attr.Problemf(0, 0, "configuration item %d is not an object", i))
 			continue
 		}
@@ -211,7 +301,7 @@ func parseItems(ctx context.Context, res *attr.Result, path string, items []any)
 			res.Problems = append(res.Problems, attr.Problemf(0, 0, "configuration item %d has no resourceType, resourceId or ARN", i))
 			continue
 		}
-		at, _ := time.Parse(time.RFC3339, attr.Str(it, "configurationItemCaptureTime"))
+		at, _ := time.Parse(time.RFC3339, it.str("configurationItemCaptureTime"))
 		if l, ok := byID[key]; ok {
 			if !at.Before(l.at) {
 				l.item, l.at = it, at
@@ -227,11 +317,11 @@ func parseItems(ctx context.Context, res *attr.Result, path string, items []any)
 	var tags attr.TagCache
 	for _, key := range order {
 		l := byID[key]
-		switch attr.Str(l.item, "configurationItemStatus") {
+		switch l.item.str("configurationItemStatus") {
 		case "ResourceDeleted", "ResourceDeletedNotRecorded":
 			continue
 		}
-		r, supported, problems := normalize(path, l.item, &tags)
+		r, supported, problems := normalize(path, l.item, &tags, rawDropped)
 		res.Problems = append(res.Problems, problems...)
 		if l.at.IsZero() {
 			r.CapturedAt = nil
@@ -262,15 +352,15 @@ func builtARN(typ, region, resID string) string {
 	return ""
 }
 
-func itemKey(it attr.M) string {
-	if arn := attr.Str(it, "ARN"); arn != "" {
+func itemKey(it citem) string {
+	if arn := it.str("ARN"); arn != "" {
 		return arn
 	}
-	t, id := attr.Str(it, "resourceType"), attr.Str(it, "resourceId")
+	t, id := it.str("resourceType"), it.str("resourceId")
 	if t == "" && id == "" {
 		return ""
 	}
-	return t + "|" + attr.Str(it, "awsAccountId") + attr.Str(it, "accountId") + "|" + attr.Str(it, "awsRegion") + "|" + id
+	return t + "|" + it.str("awsAccountId") + it.str("accountId") + "|" + it.str("awsRegion") + "|" + id
 }
 
 // item is one configuration item being normalized: its resource, the item
@@ -278,29 +368,40 @@ func itemKey(it attr.M) string {
 // configuration (zero nodes when absent or of the wrong type, which the
 // checker reports).
 type item struct {
-	r    *resource.Resource
+	r *resource.Resource
+	// root is the item as a node: its members are read from ci (ObjAt),
+	// root carries the checker.
 	root node
+	ci   citem
 	cfg  node
 	supp node
 	// at is the capture time, zero when the item does not say.
 	at time.Time
 }
 
+// relationships reads the item's relationships (root.Objs).
+func (it *item) relationships() ([]node, state) {
+	v, found := it.ci.get("relationships")
+	return it.root.ObjsAt("relationships", v, found)
+}
+
 // normalize turns one configuration item into a resource. supported is
 // false when its type has no class (the resource is kept for derivation
 // and listed as unsupported). tc converts the tags (nil: every time).
-func normalize(path string, it attr.M, tc *attr.TagCache) (r *resource.Resource, supported bool, problems []attr.Problem) {
-	acct := attr.Str(it, "awsAccountId")
+// rawDropped: the importer drops the Raw FinishRaw does not keep (an item
+// decoded along itemShape then gets no Raw it would drop).
+func normalize(path string, it citem, tc *attr.TagCache, rawDropped bool) (r *resource.Resource, supported bool, problems []attr.Problem) {
+	acct := it.str("awsAccountId")
 	if acct == "" {
-		acct = attr.Str(it, "accountId")
+		acct = it.str("accountId")
 	}
-	typ := attr.Str(it, "resourceType")
-	resID := attr.Str(it, "resourceId")
-	region := attr.Str(it, "awsRegion")
+	typ := it.str("resourceType")
+	resID := it.str("resourceId")
+	region := it.str("awsRegion")
 	if region == "" {
 		region = "global"
 	}
-	id := attr.Str(it, "ARN")
+	id := it.str("ARN")
 	if id == "" {
 		id = builtARN(typ, region, resID)
 	}
@@ -312,35 +413,42 @@ func normalize(path string, it attr.M, tc *attr.TagCache) (r *resource.Resource,
 	if acct == "" {
 		acct = accountOf(id)
 	}
-	name := attr.Str(it, "resourceName")
+	name := it.str("resourceName")
 	if name == "" {
 		name = resID
 	}
 	c := &checker{ID: id}
-	root := node{M: it, C: c}
+	root := node{C: c}
 	// The item's identity: text of another type would make it another
 	// resource (an ARN 42) or none (a type 42): reported.
 	for _, k := range []string{"ARN", "arn", "resourceType", "resourceId", "resourceName", "awsRegion", "awsAccountId", "accountId"} {
-		if v, present := it[k]; present && v != nil {
+		if v, present := it.exact(k); present && v != nil {
 			if _, isStr := v.(string); !isStr {
 				c.Wrong(k, "string", v)
 			}
 		}
 	}
-	cfg := root.O("configuration")
-	supp := root.O("supplementaryConfiguration")
-	tags := tc.Tags(getv(it, "tags"))
+	cfgV, cfgFound := it.get("configuration")
+	cfg, _ := root.ObjAt("configuration", cfgV, cfgFound)
+	suppV, suppFound := it.get("supplementaryConfiguration")
+	supp, _ := root.ObjAt("supplementaryConfiguration", suppV, suppFound)
+	tagsV, _ := it.get("tags")
+	tags := tc.Tags(tagsV)
 	if tags == nil && cfg.M != nil {
 		tags = tc.Tags(getv(cfg.M, "tags"))
 	}
 	r = &resource.Resource{
 		Provider: resource.AWS, Account: acct, Region: region, Type: typ, ID: id, Name: name,
-		Tags: tags, Raw: it, Source: path, Class: resource.ClassOther,
+		Tags: tags, Source: path, Class: resource.ClassOther,
+	}
+	if it.e == nil || !rawDropped || keepsRaw(typ) {
+		r.Raw = it.raw()
 	}
 	if resID != "" && resID != id {
 		r.Aliases = append(r.Aliases, resID)
 	}
-	for _, rel := range attr.Objs(it, "relationships") {
+	relsV, _ := it.get("relationships")
+	for _, rel := range attr.ObjsOf(relsV) {
 		target := attr.Str(rel, "resourceId")
 		if target == "" {
 			target = attr.Str(rel, "resourceName")
@@ -351,9 +459,9 @@ func normalize(path string, it attr.M, tc *attr.TagCache) (r *resource.Resource,
 		}
 		attr.Relate(r, rt, target)
 	}
-	at, _ := time.Parse(time.RFC3339, attr.Str(it, "configurationItemCaptureTime"))
+	at, _ := time.Parse(time.RFC3339, it.str("configurationItemCaptureTime"))
 	if fill, ok := normalizers[typ]; ok {
-		fill(&item{r: r, root: root, cfg: cfg, supp: supp, at: at})
+		fill(&item{r: r, root: root, ci: it, cfg: cfg, supp: supp, at: at})
 	}
 	if r.ID != id { // the item became another resource (the account): its problems name it
 		for i := range c.Problems {
@@ -607,7 +715,7 @@ func securityGroup(it *item) {
 		attr.Relate(r, resource.RelInNetwork, vpcID)
 	}
 	before = cfg.C.Count()
-	if rels, st := it.root.Objs("relationships"); st == ok {
+	if rels, st := it.relationships(); st == ok {
 		inUse := false
 		for _, rel := range rels {
 			name := rel.S("name")

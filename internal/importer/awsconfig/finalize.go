@@ -292,16 +292,15 @@ func accountInPath(p string) string {
 // in step with Finalize: TestFinishRawKeepsWhatFinalizeReads (importer)
 // compares the inventories imported with and without the pruning.
 func FinishRaw(r *resource.Resource) map[string]any {
+	if !keepsRaw(r.Type) {
+		return nil
+	}
 	switch r.Type {
 	case "AWS::KMS::Key":
 		// Its resourceId only (the keys by ID of the rotation statuses
 		// and key policies): a key's configuration item is about 1.2 KB
 		// of text, kept until the finishers ran.
 		return keepFold(r.Raw, "resourceId")
-	case TypeKeyRotation, "AWS::CloudTrail::Trail", "AWS::GuardDuty::Detector", TypeSecContact, TypeEBSDefault, TypeKeyPolicy,
-		TypeDetectorIDs, TypeBackupPlan, TypeConfigRecorder, TypeAccessAnalyzer, TypeAnalyzerList, TypeServerCertificate,
-		TypeMetricFilterList, TypeAlarmList, TypeAlarm, TypeVirtualMFAList, TypeSAMLProviderList, TypeServerCertificateList, TypeMacieSession:
-		return r.Raw
 	case TypeLambda:
 		// The function policy (get-policy) and URLs (list-function-url-configs).
 		var keep map[string]any
@@ -315,7 +314,19 @@ func FinishRaw(r *resource.Resource) map[string]any {
 		}
 		return keep
 	}
-	return nil
+	return r.Raw
+}
+
+// keepsRaw tells the types of which FinishRaw keeps something.
+func keepsRaw(typ string) bool {
+	switch typ {
+	case "AWS::KMS::Key", TypeKeyRotation, "AWS::CloudTrail::Trail", "AWS::GuardDuty::Detector", TypeSecContact, TypeEBSDefault, TypeKeyPolicy,
+		TypeDetectorIDs, TypeBackupPlan, TypeConfigRecorder, TypeAccessAnalyzer, TypeAnalyzerList, TypeServerCertificate,
+		TypeMetricFilterList, TypeAlarmList, TypeAlarm, TypeVirtualMFAList, TypeSAMLProviderList, TypeServerCertificateList, TypeMacieSession,
+		TypeLambda:
+		return true
+	}
+	return false
 }
 
 // keepFold returns the members of raw whose key is key in any case (what

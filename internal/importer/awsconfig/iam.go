@@ -190,7 +190,7 @@ func iamGroup(it *item) {
 	docs, _, _, inKnown := inlinePolicies(r, cfg, "groupPolicyList")
 	g.InlineDocuments = docs
 	g.Admin = adminOf(attAdmin, attKnown, docs, inKnown)
-	rels, _ := it.root.Objs("relationships")
+	rels, _ := it.relationships()
 	for _, rel := range rels {
 		if rel.S("resourceType") != "AWS::IAM::User" {
 			continue
@@ -247,7 +247,7 @@ func iamPolicy(it *item) {
 	}
 	p.Admin = awspolicy.Admin(p.Document)
 	before := cfg.C.Count()
-	rels, _ := it.root.Objs("relationships")
+	rels, _ := it.relationships()
 	for _, rel := range rels {
 		switch rel.S("resourceType") {
 		case "AWS::IAM::User", "AWS::IAM::Role", "AWS::IAM::Group":

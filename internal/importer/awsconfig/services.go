@@ -412,7 +412,7 @@ func elbv2Listener(it *item) {
 	// balancer's listener facts unknown.
 	lbARN := cfg.S("LoadBalancerArn")
 	if lbARN == "" {
-		rels, _ := it.root.Objs("relationships")
+		rels, _ := it.relationships()
 		for _, rel := range rels {
 			if rel.S("resourceType") == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
 				lbARN = rel.S("resourceId")

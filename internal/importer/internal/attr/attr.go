@@ -141,7 +141,14 @@ func Arr(m M, keys ...string) []any {
 
 // Objs returns the objects of the array at the path, skipping other elements.
 func Objs(m M, keys ...string) []M {
-	a := Arr(m, keys...)
+	v, _ := Path(m, keys...)
+	return ObjsOf(v)
+}
+
+// ObjsOf returns the objects of v as an array (Objs of the value found),
+// skipping other elements.
+func ObjsOf(v any) []M {
+	a := AsArr(v)
 	out := make([]M, 0, len(a))
 	for _, e := range a {
 		if o := AsObj(e); o != nil {

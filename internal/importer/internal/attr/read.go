@@ -259,6 +259,31 @@ func (n Node) I(keys ...string) *int { v, _ := n.Integer(keys...); return v }
 // Obj reads a nested object; the returned Node is zero unless OK.
 func (n Node) Obj(keys ...string) (Node, State) {
 	v, st := n.Lookup(keys...)
+	return n.obj(keys, v, st)
+}
+
+// ObjAt is Obj(key) on a node whose members are held elsewhere (an Item's):
+// v and found are what Get gave for the key.
+func (n Node) ObjAt(key string, v any, found bool) (Node, State) {
+	return n.obj([]string{key}, v, at(v, found))
+}
+
+// ObjsAt is Objs(key) on a node whose members are held elsewhere (an
+// Item's): v and found are what Get gave for the key.
+func (n Node) ObjsAt(key string, v any, found bool) ([]Node, State) {
+	return n.objs([]string{key}, v, at(v, found))
+}
+
+// at is the State Lookup gives a member Get found (or not).
+func at(v any, found bool) State {
+	if !found || v == nil {
+		return Absent
+	}
+	return OK
+}
+
+// obj is Obj(keys...) once the value at keys was looked up.
+func (n Node) obj(keys []string, v any, st State) (Node, State) {
 	if st != OK {
 		return Node{C: n.C}, st
 	}
@@ -278,6 +303,11 @@ func (n Node) O(keys ...string) Node { v, _ := n.Obj(keys...); return v }
 // elements are skipped.
 func (n Node) Objs(keys ...string) ([]Node, State) {
 	v, st := n.Lookup(keys...)
+	return n.objs(keys, v, st)
+}
+
+// objs is Objs(keys...) once the value at keys was looked up.
+func (n Node) objs(keys []string, v any, st State) ([]Node, State) {
 	if st != OK {
 		return nil, st
 	}

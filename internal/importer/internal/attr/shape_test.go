@@ -1,0 +1,141 @@
+package attr
+
+import (
+	"strings"
+	"testing"
+)
+
+var testShape = NewShape("a", "b", "ARN", "resourceType", "tags", "configuration")
+
+// checkShaped decodes data with DecodeShaped (list "items") and with
+// Decode, and fails on any difference: when DecodeShaped takes the text,
+// its document with the items put back as maps must be Decode's tree, and
+// each item must answer Exact, Get and Str as the map does. It reports
+// whether DecodeShaped took the text.
+func checkShaped(t *testing.T, data []byte) bool {
+	t.Helper()
+	doc, items, ok := DecodeShaped(data, "items", testShape)
+	var want any
+	werr := Decode(data, &want)
+	if !ok {
+		// Refusing is allowed only for what the fast path does not take
+		// (the caller then decodes the text with Decode).
+		if _, fast := fastDecode(data); !fast {
+			return false
+		}
+		if wm, isObj := want.(M); werr == nil && isObj {
+			if a, isArr := wm["items"].([]any); isArr && allObjects(a) && wm != nil {
+				t.Fatalf("%q: DecodeShaped refused a document Decode takes with a list of objects", data)
+			}
+		}
+		return false
+	}
+	if werr != nil {
+		t.Fatalf("%q: DecodeShaped took a text Decode rejects: %v", data, werr)
+	}
+	if _, has := doc["items"]; has {
+		t.Fatalf("%q: the document kept the list", data)
+	}
+	got := M{}
+	for k, v := range doc {
+		got[k] = v
+	}
+	list := make([]any, len(items))
+	for i, it := range items {
+		m := it.Map()
+		list[i] = m
+		for k, v := range m {
+			for _, key := range []string{k, strings.ToUpper(k), strings.ToLower(k), k + "x"} {
+				gv, gfound := it.Get(key)
+				wv, wfound := Get(m, key)
+				if gfound != wfound || (gfound && !sameFold(m, key) && sameTree(gv, wv, key) != nil) {
+					t.Fatalf("%q: item %d Get(%q) = %v, %v; the map gives %v, %v", data, i, key, gv, gfound, wv, wfound)
+				}
+				if gfound && !sameFold(m, key) && it.Str(key) != Str(m, key) {
+					t.Fatalf("%q: item %d Str(%q) = %q, want %q", data, i, key, it.Str(key), Str(m, key))
+				}
+			}
+			if ev, found := it.Exact(k); !found || sameTree(ev, v, k) != nil {
+				t.Fatalf("%q: item %d Exact(%q) = %v, %v", data, i, k, ev, found)
+			}
+		}
+		if _, found := it.Exact("absent-key"); found {
+			t.Fatalf("%q: item %d has absent-key", data, i)
+		}
+	}
+	got["items"] = list
+	if len(items) == 0 {
+		got["items"] = []any{}
+	}
+	if err := sameTree(got, want, "$"); err != nil {
+		t.Fatalf("%q: %v", data, err)
+	}
+	return true
+}
+
+// sameFold reports whether m has several keys equal to key without regard
+// to case and none exactly key: Get then answers any of them.
+func sameFold(m M, key string) bool {
+	if _, exact := m[key]; exact {
+		return false
+	}
+	n := 0
+	for k := range m {
+		if strings.EqualFold(k, key) {
+			n++
+		}
+	}
+	return n > 1
+}
+
+func allObjects(a []any) bool {
+	for _, e := range a {
+		if _, ok := e.(M); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+var shapedSeeds = []string{
+	`{"v":"1.0","items":[{"a":1,"b":"x","c":[1,2],"tags":{"k":"v"}},{"ARN":"arn:1","arn":"arn:2","resourceType":"T"},{}]}`,
+	`{"items":[]}`, `{"items":[],"items":[{"a":1}]}`, `{"items":[{"a":1}],"items":[]}`, `{"items":[{"a":1}],"items":3}`,
+	`{"items":[{"a":1},2]}`, `{"items":{"a":1}}`, `{"items":"[]"}`, `{"x":1}`, `[{"a":1}]`, `{}`, `{"items":[{"a":1}]`,
+	`{"items":[{"a":1,"a":2,"A":3,"Rest":{"x":[]},"rest":1}]}`, `{"it\u0065ms":[{"b":true}]}`, `{"items":[{"\u0061":1}]}`,
+	`  {"items" : [ { "configuration" : { "tags" : [ ] } } , { } ] }  `, `{"items":[{"a":1}]} x`, `{"items":[{"a":1},]}`,
+	`{"items":[{"a":"\u00e9"},{"a":"` + strings.Repeat("y", 60) + `"},{"resourcetype":"t","RESOURCETYPE":"u"}]}`,
+	`{"items":[{"configuration":{"a":{"b":[1,{"c":2}]}}},{"configuration":{"a":{"b":[1,{"c":2}]}}},{"configuration":{"a":{"b":[1,{"c":2}]}}}]}`,
+	`{"items":[` + strings.Repeat(`{"a":1,"tags":{"k":"v"}},`, 600) + `{"b":2}]}`,
+	`{"items":[{"a":` + strings.Repeat("[", 600) + strings.Repeat("]", 600) + `}]}`,
+}
+
+func TestDecodeShaped(t *testing.T) {
+	took := 0
+	for _, s := range shapedSeeds {
+		if checkShaped(t, []byte(s)) {
+			took++
+		}
+	}
+	if took < 10 {
+		t.Fatalf("DecodeShaped took %d of the seeds, want at least 10", took)
+	}
+	doc, items, ok := DecodeShaped([]byte(`{"v":2,"items":[{"a":1,"zz":"r"},{"ARN":"x"}]}`), "items", testShape)
+	if !ok || len(items) != 2 || len(doc) != 1 {
+		t.Fatalf("got %v, %d items, %v", doc, len(items), ok)
+	}
+	if v, found := items[0].Get("ZZ"); !found || v != "r" {
+		t.Fatalf("Get(ZZ) = %v, %v: the members of other keys are kept", v, found)
+	}
+	if s := items[1].Str("arn"); s != "x" {
+		t.Fatalf("Str(arn) = %q, want x (ARN, without regard to case)", s)
+	}
+}
+
+func FuzzDecodeShaped(f *testing.F) {
+	for _, s := range shapedSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkShaped(t, data)
+	})
+}
