@@ -20,9 +20,7 @@ fail contains r.id if {
 	r.facts.namespace.default_deny_ingress == false
 }
 
-message[r.id] := sprintf("namespace %s has no default-deny ingress NetworkPolicy", [name]) if {
+message[r.id] := sprintf("namespace %s has no default-deny ingress NetworkPolicy", [r.name]) if {
 	some r in input.resources.kubernetes_namespace
 	r.id in fail
-	n := object.get(r, "name", "")
-	name := object.get({"": "(not set in the manifests)"}, n, n)
 }
