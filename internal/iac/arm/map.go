@@ -110,6 +110,7 @@ func (m *mapper) mapAll(ins []*instance) {
 		m.f.probs = append(m.f.probs, p)
 	}
 	m.templateDefaults(out, rows)
+	aksDiagnostics(out, rows)
 	seen := map[string]int{}
 	for _, res := range out {
 		r := byRes[res]
@@ -242,4 +243,92 @@ func (m *mapper) templateDefaults(out []*resource.Resource, rows []*row) {
 			}
 		}
 	}
+}
+
+// aksDiagnostics reads the control plane logs of the template's AKS
+// clusters from its diagnostic settings of them (a top-level
+// Microsoft.Insights/diagnosticSettings whose scope is the cluster, or the
+// older nested managedClusters/providers/diagnosticSettings form), as the
+// Terraform reader reads azurerm_monitor_diagnostic_setting: an enabled log
+// category or category group is control plane logging, kube-audit,
+// kube-audit-admin or the audit and allLogs groups audit logging. A cluster
+// the template gives no diagnostic setting has none (as in Terraform); a
+// setting under an undecided condition or with logs known only at deploy
+// leaves them unknown. Resource Graph rows do not hold diagnostic settings,
+// so live inventories leave these facts unknown.
+func aksDiagnostics(out []*resource.Resource, rows []*row) {
+	settings := map[string][]*row{} // lower-case scope ARM ID → its settings
+	for _, r := range rows {
+		if r.in.typ != azure.TypeDiagnosticSetting {
+			continue
+		}
+		l := strings.ToLower(r.in.armID)
+		if i := strings.LastIndex(l, "/providers/microsoft.insights/diagnosticsettings/"); i > 0 {
+			settings[l[:i]] = append(settings[l[:i]], r)
+		}
+	}
+	for _, res := range out {
+		k := res.Facts.Kubernetes
+		if res.Type != azure.TypeManagedCluster || k == nil {
+			continue
+		}
+		cp, audit := resource.Bool(false), resource.Bool(false)
+		for _, d := range settings[strings.ToLower(res.ID)] { // still the ARM ID here
+			cats, known := diagCategories(d)
+			if !known {
+				cp, audit = nil, nil
+				break
+			}
+			if len(cats) > 0 {
+				cp = resource.Bool(true)
+			}
+			if cats["kube-audit"] || cats["kube-audit-admin"] || cats["audit"] || cats["alllogs"] {
+				audit = resource.Bool(true)
+			}
+		}
+		if k.ControlPlaneLogging == nil {
+			k.ControlPlaneLogging = cp
+		}
+		if k.AuditLogging == nil {
+			k.AuditLogging = audit
+		}
+	}
+}
+
+// diagCategories: the enabled log categories and category groups of a
+// diagnostic setting row (lower-cased); false when the setting may not be
+// deployed or its logs are known only at deploy.
+func diagCategories(d *row) (map[string]bool, bool) {
+	if d.in.maybe || d.props == nil {
+		return nil, false
+	}
+	logs, isList := d.props["logs"].([]any)
+	if !isList {
+		return nil, d.props["logs"] == nil
+	}
+	out := map[string]bool{}
+	for _, l := range logs {
+		o, isObj := l.(map[string]any)
+		if !isObj {
+			return nil, false
+		}
+		switch on := o["enabled"].(type) {
+		case bool:
+			if !on {
+				continue
+			}
+		default:
+			return nil, false // unknown, or a wrong value the API refuses
+		}
+		for _, key := range []string{"category", "categoryGroup"} {
+			switch c := o[key].(type) {
+			case string:
+				out[strings.ToLower(c)] = true
+			case nil:
+			default:
+				return nil, false
+			}
+		}
+	}
+	return out, true
 }
