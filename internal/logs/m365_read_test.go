@@ -17,15 +17,19 @@ func TestM365Detection(t *testing.T) {
 	}
 	writeFile(t, dir, "blob.json", []byte("["+rec("FileAccessed", 6)+",\n"+rec("FileDownloaded", 6)+"]"))
 	writeFile(t, dir, "lines.jsonl", []byte(rec("UserLoggedIn", 15)+"\n"+rec("Set-Mailbox", 1)+"\n"))
-	// Log Analytics OfficeActivity rows and other objects with an
-	// Operation field are not Management Activity API records.
+	// A Log Analytics OfficeActivity row is read as the record it holds;
+	// other objects with an Operation field are not records.
 	writeFile(t, dir, "other.json", []byte(`[{"TimeGenerated":"2024-05-06T08:12:41Z","Operation":"FileAccessed","OfficeWorkload":"SharePoint"},{"Operation":"x","CreationTime":"y"}]`))
 	c := collect(t, dir)
-	if got := c.bySource(); got[M365Audit] != 4 || len(got) != 1 {
-		t.Errorf("sources %v, want 4 m365_audit records", got)
+	if got := c.bySource(); got[M365Audit] != 5 || len(got) != 1 {
+		t.Errorf("sources %v, want 5 m365_audit records", got)
 	}
 	for _, r := range c.recs {
-		if !strings.HasPrefix(string(r.Raw), `{"CreationTime"`) || !strings.HasSuffix(string(r.Raw), "}") {
+		if filepath.Base(r.File) == "other.json" {
+			if r.Shape != "Log Analytics OfficeActivity row" || !strings.Contains(string(r.Raw), `"CreationTime":"2024-05-06T08:12:41Z"`) || !strings.Contains(string(r.Raw), `"Workload":"SharePoint"`) {
+				t.Errorf("OfficeActivity row read as %q: %s", r.Shape, r.Raw)
+			}
+		} else if !strings.HasPrefix(string(r.Raw), `{"CreationTime"`) || !strings.HasSuffix(string(r.Raw), "}") {
 			t.Errorf("%s:%d: raw is not the record: %s", r.File, r.Line, r.Raw)
 		}
 		if filepath.Base(r.File) == "lines.jsonl" && r.Line == 0 {

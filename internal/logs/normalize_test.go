@@ -39,6 +39,10 @@ func goldenInputs(t *testing.T) map[string]string {
 		t.Logf("corpus absent (%s): golden tests cover vigil's own samples only", base)
 	}
 	own, _ := filepath.Glob(filepath.Join("testdata", "samples", "*"))
+	// Other shapes of the sources' events (kept apart: the lake's tests
+	// ingest the samples folder and count its events).
+	shapes, _ := filepath.Glob(filepath.Join("testdata", "shapes", "*"))
+	own = append(own, shapes...)
 	for _, f := range own {
 		in["sample_"+strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))] = f
 	}

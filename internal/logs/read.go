@@ -217,7 +217,12 @@ const (
 //     Entra ID sign-in and audit records, GCP LogEntry with an AuditLog
 //     protoPayload (Google Workspace audit logs shared with Cloud Logging
 //     included), Microsoft 365 audit records as the Office 365 Management
-//     Activity API delivers them (content blobs are JSON arrays).
+//     Activity API delivers them (content blobs are JSON arrays),
+//   - other shapes of those events, converted to the source's own
+//     (Descriptor.Shapes: Log Analytics OfficeActivity rows, Reports API
+//     activities, BigQuery sink rows; Record.Shape names the shape),
+//   - CSV exports (a first line that is a CSV header): the Purview audit
+//     search export's AuditData column, or one event per row.
 //
 // Record.Raw is a slice of a buffer the reader never reuses or modifies, so
 // fn may keep it (unless the Reader lends buffers: see Reader.Buffers). Read returns only fn's error or the context's; everything

@@ -33,8 +33,14 @@ const (
 type Record struct {
 	Source Source
 	// Raw is the event's own JSON object, exactly as in the input (one
-	// element of Records/records, one line, one LogEntry).
+	// element of Records/records, one line, one LogEntry), unless Shape
+	// is set.
 	Raw []byte
+	// Shape, when not empty, names the other shape the event came in
+	// ("Log Analytics OfficeActivity row", "CSV AuditData column"): Raw is
+	// then the event converted to (or taken out of) that shape, a buffer
+	// of its own, and Offset locates the original in the input.
+	Shape string
 	// File, Line (1-based, 0 when not line-oriented) and Offset (byte offset
 	// of the event in the decompressed stream) locate the event.
 	File   string

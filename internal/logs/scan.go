@@ -132,6 +132,8 @@ type classifier struct {
 	all      scope
 	wrappers map[string][]*Descriptor
 	p        probe
+	// shapes is set when a source declares other shapes of its events.
+	shapes bool
 }
 
 func newClassifier(reg *Registry) *classifier {
@@ -139,6 +141,7 @@ func newClassifier(reg *Registry) *classifier {
 	for i := range reg.Len() {
 		d := reg.At(i)
 		c.all.cands = append(c.all.cands, d)
+		c.shapes = c.shapes || len(d.Shapes) > 0
 		if d.Wrapper != "" {
 			c.wrappers[d.Wrapper] = append(c.wrappers[d.Wrapper], d)
 		}
@@ -157,6 +160,28 @@ func (c *classifier) wrapper(key []byte) *scope {
 		return nil
 	}
 	return &scope{cands: ds}
+}
+
+// convert offers an event no source of sc recognised to their shapes
+// (Descriptor.Shapes): d is the source whose shape recognised it, out its
+// event converted to d's own (nil with err when the conversion failed),
+// shape the shape's name. d is nil when no shape recognises it.
+func (c *classifier) convert(ev []byte, sc *scope) (d *Descriptor, out []byte, shape string, err error) {
+	if !c.shapes {
+		return nil, nil, "", nil
+	}
+	c.p.reset(ev)
+	for _, cand := range sc.cands {
+		for i := range cand.Shapes {
+			sh := &cand.Shapes[i]
+			if !sh.Recognise(&c.p) {
+				continue
+			}
+			out, err := sh.Convert(ev)
+			return cand, out, sh.Name, err
+		}
+	}
+	return nil, nil, "", nil
 }
 
 // classify decides the source of one valid event object among sc's

@@ -2,6 +2,7 @@ package logs
 
 import (
 	"github.com/vigil-sec/vigil/internal/logs/internal/norm"
+	"strings"
 
 	"bytes"
 	"context"
@@ -196,8 +197,12 @@ type splitter struct {
 	unknown   int
 	unkLine   int
 	unkOff    int64
+	unkKeys   []string
 	stopErr   error
 	truncated bool
+	// csvShape names the CSV rows being read ("CSV row", "CSV AuditData
+	// column"), "" outside CSV files.
+	csvShape string
 	// In line mode, whether the current line (one whole value) is valid
 	// JSON is known before it is split: lineKnown, lineValid.
 	lineKnown bool
@@ -256,6 +261,17 @@ func (s *splitter) runLines(lr *lineReader) error {
 			first, off = first[lead:], off+int64(lead)
 			break
 		}
+	}
+	if first[0] != '{' && first[0] != '[' && looksCSV(first) {
+		// A CSV export (Microsoft 365 audit search, Log Analytics).
+		rest := lr.rest()
+		s.truncated = lr.err != nil && lr.err != io.EOF
+		doc := make([]byte, 0, len(first)+1+len(rest))
+		doc = append(append(append(doc, first...), '\n'), rest...)
+		if s.csvRows(doc, off, n) {
+			s.finish(lr, -1)
+		}
+		return s.stopErr
 	}
 	if first[0] != '{' && first[0] != '[' {
 		s.onErr(InputError{File: s.name, Line: n, Offset: off, Err: ErrNotAuditLog, Skipped: true})
@@ -425,8 +441,13 @@ func (s *splitter) finish(lr *lineReader, off int64) {
 	}
 	if s.unknown > 0 {
 		var err error = ErrNotAuditLog
+		if len(s.unkKeys) > 0 {
+			// Say what was found: an export of a shape vigil does not
+			// read is told from a file that is not a log at all.
+			err = fmt.Errorf("%w (first event's members: %s)", ErrNotAuditLog, strings.Join(s.unkKeys, ", "))
+		}
 		if s.events > 0 {
-			err = fmt.Errorf("%d events of an unknown kind: %w", s.unknown, ErrNotAuditLog)
+			err = fmt.Errorf("%d events of an unknown kind: %w", s.unknown, err)
 		}
 		s.onErr(InputError{File: s.name, Line: s.unkLine, Offset: s.unkOff, Err: err, Skipped: true})
 	}
@@ -556,7 +577,8 @@ func (s *splitter) object(b []byte, pos int) (int, error) {
 	// Look for a wrapper key ({"Records":[...]}, {"records":[...]}: see
 	// Descriptor.Wrapper). The clouds write it first; scan the first key
 	// only so single events are not walked twice. Microsoft Graph pages
-	// ({"@odata.context":...,"value":[...]}) put their annotations first:
+	// ({"@odata.context":...,"value":[...]}) and Reports API pages
+	// ({"kind":...,"etag":...,"items":[...]}) put their annotations first:
 	// those are skipped.
 	i := skipODataAnnotations(b, norm.SkipWS(b, pos+1))
 	if i < len(b) && b[i] == '"' {
@@ -600,13 +622,21 @@ func (s *splitter) object(b []byte, pos int) (int, error) {
 	return end, s.element(b, pos, end, &s.cls.all, valid, mem)
 }
 
+// pageAnnotation reports whether key is a page's annotation written
+// before its list of events: OData's ("@odata.*": Microsoft Graph, the
+// Azure REST API) and Google APIs' kind and etag (the Reports API's
+// activities.list pages).
+func pageAnnotation(key []byte) bool {
+	return bytes.HasPrefix(key, []byte("@odata.")) || string(key) == "kind" || string(key) == "etag"
+}
+
 // skipODataAnnotations returns the position of the first member of an
-// object at or after i whose key is not an OData annotation ("@odata.*"),
+// object at or after i whose key is not a page annotation (pageAnnotation),
 // i itself when there is none to skip or the text is not as expected.
 func skipODataAnnotations(b []byte, i int) int {
 	for i < len(b) && b[i] == '"' {
 		ke := norm.StringEnd(b, i)
-		if ke < 0 || !bytes.HasPrefix(b[i+1:ke], []byte("@odata.")) {
+		if ke < 0 || !pageAnnotation(b[i+1:ke-1]) {
 			return i
 		}
 		j := norm.SkipWS(b, ke)
@@ -678,11 +708,30 @@ func (s *splitter) element(b []byte, start, end int, sc *scope, valid bool, mem 
 		return nil
 	}
 	d, inner, innerOff := s.cls.classify(ev, sc)
+	conv := s.csvShape
 	if d == nil {
-		s.unknownAt(start)
-		return nil
-	}
-	if inner != nil {
+		// Another shape of a source's events (a Log Analytics row, a
+		// BigQuery export row, a Reports API activity), converted to the
+		// source's own event.
+		var (
+			shape string
+			err   error
+		)
+		d, inner, shape, err = s.cls.convert(ev, sc)
+		if d == nil {
+			s.unknownAt(start)
+			return nil
+		}
+		if err != nil {
+			s.onErr(InputError{File: s.name, Line: s.lineOf(start), Offset: s.base + int64(start), Err: fmt.Errorf("%s: %w", shape, err)})
+			return nil
+		}
+		ev, mem = inner, nil
+		if s.csvShape != "" {
+			shape = s.csvShape + ", " + shape
+		}
+		conv = shape
+	} else if inner != nil {
 		ev, start, mem = inner, start+innerOff, nil
 	}
 	if s.events&4095 == 4095 {
@@ -692,7 +741,7 @@ func (s *splitter) element(b []byte, start, end int, sc *scope, valid bool, mem 
 		}
 	}
 	s.events++
-	rec := Record{Source: d.Name, Raw: ev, File: s.name, Offset: s.base + int64(start), Desc: d, Members: mem}
+	rec := Record{Source: d.Name, Raw: ev, Shape: conv, File: s.name, Offset: s.base + int64(start), Desc: d, Members: mem}
 	if s.lineMode {
 		rec.Line = s.curLine
 	} else {
@@ -714,6 +763,14 @@ func (s *splitter) element(b []byte, start, end int, sc *scope, valid bool, mem 
 func (s *splitter) unknownAt(pos int) {
 	if s.unknown == 0 {
 		s.unkLine, s.unkOff = s.lineOf(pos), s.base+int64(pos)
+		// The first unknown event's member names, for the note.
+		s.unkKeys = s.unkKeys[:0]
+		if pos < len(s.doc) && s.doc[pos] == '{' {
+			members(s.doc[pos:], func(k []byte, _, _ int) bool {
+				s.unkKeys = append(s.unkKeys, string(k))
+				return len(s.unkKeys) < 8
+			})
+		}
 	}
 	s.unknown++
 }

@@ -28,6 +28,10 @@ func Descriptor() logsource.Descriptor {
 			"protoPayload.authenticationInfo.principalSubject",
 		},
 		Operation: "protoPayload.methodName",
+		// The Reports API's activities.list pages hold activities in
+		// items (after kind and etag).
+		AltWrappers: []string{"items"},
+		Shapes:      []logsource.Shape{ReportsActivity(), BigQueryRow()},
 		Sigma: logsource.Sigma{
 			LogSources: []logsource.LogSource{
 				{Product: "gcp", Service: "gcp.audit", Coverage: "gcp audit"},

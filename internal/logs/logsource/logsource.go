@@ -85,10 +85,31 @@ type Descriptor struct {
 	// read it from in order (the first holding a string wins; Operation
 	// among them); empty: Operation alone.
 	OperationPaths []string
+	// Shapes are other shapes of this source's events, as other tools
+	// write them (a Log Analytics table row, a BigQuery export row, a
+	// Reports API activity): an event no source recognises is offered to
+	// them in registry order, and the first that recognises it converts
+	// it to this source's own event, which is then read as if delivered
+	// so (its Raw is the converted event).
+	Shapes []Shape
 	// Sigma is how Sigma rules address this source's events.
 	Sigma Sigma
 	// LakeView is the name of the lake's view over this source's events.
 	LakeView string
+}
+
+// Shape is one other shape of a source's events (see Descriptor.Shapes).
+type Shape struct {
+	// Name names the shape in notes and docs ("Log Analytics
+	// OfficeActivity row").
+	Name string
+	// Recognise reports whether an event object has this shape, by the
+	// fields that identify it.
+	Recognise func(p Probe) bool
+	// Convert returns the source's own event for an event of this shape
+	// (a new buffer: raw is not modified), or an error saying what it
+	// lacks.
+	Convert func(raw []byte) ([]byte, error)
 }
 
 // Sigma describes the Sigma side of a source: the logsources whose rules

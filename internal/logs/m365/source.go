@@ -16,6 +16,7 @@ func Descriptor() logsource.Descriptor {
 		Time:      []string{"CreationTime"},
 		Actor:     []string{"UserId", "UserKey"},
 		Operation: "Operation",
+		Shapes:    []logsource.Shape{OfficeActivity()},
 		// The "audit" rules use the records' own names; the exchange,
 		// threat_management and threat_detection rules use
 		// eventSource/eventName/status (the Workload, the alert name of

@@ -1,0 +1,58 @@
+package detect
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/logs"
+)
+
+// TestOtherShapesSameAlerts: the built-in pack raises the same alerts on
+// the other shapes of a source's events (Purview and Search-UnifiedAuditLog
+// CSV exports, Log Analytics OfficeActivity rows, Reports API activities,
+// BigQuery sink rows) as on the source's own shape of the same records.
+func TestOtherShapesSameAlerts(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join("..", "logs", "testdata")
+	titles := func(file string) []string {
+		t.Helper()
+		// An engine per file: events read before count once.
+		eng, err := New(ctx, Config{Version: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sink := &collectSink{}
+		var bad []logs.InputError
+		if err := eng.Run(ctx, []string{filepath.Join(dir, file)}, sink, RunOptions{OnInputError: func(e logs.InputError) { bad = append(bad, e) }}); err != nil {
+			t.Fatal(err)
+		}
+		if len(bad) > 0 {
+			t.Errorf("%s: input errors %v", file, bad)
+		}
+		var out []string
+		for _, a := range sink.alerts {
+			out = append(out, a.Rule.Title)
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, c := range []struct{ shape, own string }{
+		{"shapes/m365_purview_export.csv", "samples/m365_audit.json"},
+		{"shapes/m365_officeactivity.jsonl", "samples/m365_audit.json"},
+		{"shapes/gcp_workspace_reports.json", "samples/gcp_workspace.jsonl"},
+	} {
+		got, want := titles(c.shape), titles(c.own)
+		if len(want) == 0 {
+			t.Fatalf("%s raises no alert: the comparison shows nothing", c.own)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s raises\n%q\n%s raises\n%q", c.shape, got, c.own, want)
+		}
+	}
+	// BigQuery rows hold the first five entries of gcp_audit.jsonl.
+	if got := titles("shapes/gcp_audit_bigquery.jsonl"); len(got) == 0 {
+		t.Errorf("gcp_audit_bigquery.jsonl raises no alert")
+	}
+}
