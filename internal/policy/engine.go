@@ -1,8 +1,10 @@
 package policy
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -54,15 +56,18 @@ type Engine struct {
 	// Lazy preparation (built-in packs): the rules of a class are
 	// compiled and prepared when an input first holds the class. mu
 	// guards ready and the per-rule slices above while rules are prepared.
-	mu       sync.Mutex
-	ready    []bool
-	files    []parsedFile
-	defined  map[string]map[string]bool
+	mu      sync.Mutex
+	ready   []bool
+	files   []parsedFile
+	defined map[string]map[string]bool
+	// modules holds the parsed rule modules by file: every one for an
+	// eager engine; for a lazy engine, those a prepare parsed (see
+	// moduleOf), until it ends.
 	modules  map[string]*ast.Module
 	pkgFiles map[string]int
 	allRules []string
 	// isRule and rulePkgs: the files of rules, and their packages
-	// indexed (filesFor), built when first needed.
+	// indexed (filesFor), built by New for a lazy engine.
 	isRule   map[string]bool
 	rulePkgs *pkgIndex
 	// bodies holds each rule's bodyKey (by rule id); prepared, the rule
@@ -111,7 +116,11 @@ func withoutGo() Option { return func(e *Engine) { e.noGo = true } }
 // compiled and prepared here, and a rule that does not compile is an error
 // of New.
 func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
-	files, err := parseSources(ctx, srcs, false)
+	lazy := len(srcs) > 0
+	for _, s := range srcs {
+		lazy = lazy && s.Builtin
+	}
+	files, err := readSources(ctx, srcs, false, lazy)
 	if err != nil {
 		return nil, err
 	}
@@ -121,15 +130,16 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 	}
 	seen := map[string]string{}
 	defined := map[string]map[string]bool{}
-	modules := map[string]*ast.Module{} // rule id -> its module
+	modules := map[string]*ast.Module{} // rule file -> its module
 	bodies := map[string][sha256.Size]byte{}
-	pkgFiles := map[string]int{} // package path -> number of (non-test) files
+	pkgFiles := map[string]int{}        // package path -> number of (non-test) files
+	headers := map[string]*ast.Module{} // rule file -> its header (lazy)
 	for _, f := range files {
 		if !f.test {
-			pkgFiles[f.module.Package.Path.String()]++
+			pkgFiles[f.pkg]++
 		}
 	}
-	for _, f := range files {
+	for k, f := range files {
 		if f.test {
 			continue
 		}
@@ -145,20 +155,18 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 		}
 		seen[r.ID] = f.name
 		r.Builtin = f.builtin
-		names := ruleNames(f.module)
-		switch {
-		case !names["fail"]:
-			return nil, fmt.Errorf("%s: rule %q defines no `fail` set (the resources that break the rule)", f.name, r.ID)
-		case names["pass"] || names["applicable"]:
-			return nil, fmt.Errorf("%s: rule %q defines `pass` or `applicable`, which the rule contract no longer reads: "+
-				"define only `fail` (and `skip` for resources the rule does not apply to), and list the facts the rule "+
-				"needs in custom.requires so the engine reports UNKNOWN when they are absent (docs/rules.md)", f.name, r.ID)
-		}
 		e.rules = append(e.rules, r)
 		e.allRules = append(e.allRules, r.File)
-		defined[r.ID] = names
-		modules[r.ID] = f.module
 		bodies[r.ID] = f.body
+		if f.header {
+			// Read again, whole, when the rule is prepared.
+			headers[f.name], files[k].module = f.module, nil
+			continue
+		}
+		if defined[r.ID], err = checkedNames(f.name, r.ID, f.module); err != nil {
+			return nil, err
+		}
+		modules[f.name] = f.module
 	}
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
 	e.rules = slices.DeleteFunc(e.rules, func(r *Rule) bool {
@@ -171,11 +179,15 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 		make([]*direct, n), make([]map[resource.Class]bool, n), make([]bool, n)
 	e.prefilter = make([]*direct, n)
 	e.goMessages = make([]*msgExpr, n)
-	lazy := len(srcs) > 0
-	for _, s := range srcs {
-		lazy = lazy && s.Builtin
-	}
 	if lazy {
+		e.isRule = map[string]bool{}
+		for _, r := range e.allRules {
+			e.isRule[r] = true
+		}
+		for name, m := range modules { // rule files parsed whole (a header that did not parse alone)
+			headers[name] = m
+		}
+		e.rulePkgs = newPkgIndex(headers)
 		return e, nil
 	}
 	all := make([]int, n)
@@ -203,8 +215,7 @@ func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) err
 	first := map[bodyClass]int{}
 	for _, i := range idx {
 		r := e.rules[i]
-		m := e.modules[r.ID]
-		if m == nil || e.pkgFiles[m.Package.Path.String()] != 1 {
+		if e.pkgFiles[r.Package] != 1 {
 			own = append(own, i)
 			continue
 		}
@@ -241,19 +252,36 @@ func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) err
 // its module, not OPA's compile of it.
 func (e *Engine) prepareRules(ctx context.Context, idx []int, files []parsedFile) error {
 	lazy := files == nil
-	// Library packages of one file, which direct rules may call.
-	libMods := map[string]*ast.Module{}
-	for _, f := range e.files {
-		if p := f.module.Package.Path.String(); !f.test && e.pkgFiles[p] == 1 {
-			libMods[p] = f.module
+	if lazy {
+		// The rule modules parsed here are dropped when it ends: the
+		// compiler keeps its own copies, the direct forms what they read.
+		defer clear(e.modules)
+		if err := e.parseRules(idx); err != nil {
+			return err
 		}
 	}
-	libs := func(pkg string) *ast.Module { return libMods[pkg] }
+	// Library packages of one file, which direct rules may call.
+	libFiles := map[string]string{}
+	for _, f := range e.files {
+		if !f.test && e.pkgFiles[f.pkg] == 1 {
+			libFiles[f.pkg] = f.name
+		}
+	}
+	var libErr error
+	libs := func(pkg string) *ast.Module {
+		name, ok := libFiles[pkg]
+		if !ok {
+			return nil
+		}
+		m, err := e.moduleOf(name)
+		libErr = cmp.Or(libErr, err)
+		return m
+	}
 	var opa []int // the rules of idx OPA evaluates or queries
 	for _, i := range idx {
 		r := e.rules[i]
 		var d *direct
-		if m := e.modules[r.ID]; !e.noDirect && e.pkgFiles[m.Package.Path.String()] == 1 {
+		if m := e.modules[r.File]; !e.noDirect && e.pkgFiles[m.Package.Path.String()] == 1 {
 			d = directRule(m, string(r.Class), libs)
 			switch {
 			case d != nil && e.noGo && (len(d.derived) > 0 || d.usesTime()):
@@ -265,7 +293,7 @@ func (e *Engine) prepareRules(ctx context.Context, idx []int, files []parsedFile
 		e.direct[i] = d
 		e.goMessages[i] = nil
 		hasMessage := e.defined[r.ID]["message"]
-		if m := e.modules[r.ID]; hasMessage && !e.noDirect && !e.noGo && (d == nil || !d.hasMessage) {
+		if m := e.modules[r.File]; hasMessage && !e.noDirect && !e.noGo && (d == nil || !d.hasMessage) {
 			e.goMessages[i] = goMessage(m, string(r.Class), libs)
 		}
 		e.prepared[i], e.messages[i], e.reads[i], e.prefilter[i] = rego.PreparedEvalQuery{}, nil, nil, nil
@@ -276,11 +304,17 @@ func (e *Engine) prepareRules(ctx context.Context, idx []int, files []parsedFile
 		}
 		opa = append(opa, i)
 	}
+	if libErr != nil {
+		return libErr
+	}
 	if len(opa) == 0 {
 		return nil
 	}
 	if lazy {
-		files = e.filesFor(opa)
+		var err error
+		if files, err = e.filesFor(opa); err != nil {
+			return err
+		}
 	}
 	c, err := compile(files, false)
 	if err != nil {
@@ -313,10 +347,76 @@ func (e *Engine) prepareRules(ctx context.Context, idx []int, files []parsedFile
 		e.reads[i] = rd
 		e.ready[i] = true
 		if r := e.rules[i]; e.direct[i] == nil && !e.noDirect && !shared[k] {
-			e.prefilter[i] = ownFilter(e.modules[r.ID], string(r.Class), libs)
+			e.prefilter[i] = ownFilter(e.modules[r.File], string(r.Class), libs)
 		}
 	}
+	return libErr
+}
+
+// parseRules parses the modules of rules idx that a lazy engine has not
+// parsed yet, on GOMAXPROCS workers, and checks the names they define.
+func (e *Engine) parseRules(idx []int) error {
+	var todo []int // indexes in e.files
+	for _, i := range idx {
+		if _, ok := e.modules[e.rules[i].File]; ok {
+			continue
+		}
+		k, ok := e.fileIndex(e.rules[i].File)
+		if !ok {
+			return fmt.Errorf("rule %s: no file %s", e.rules[i].ID, e.rules[i].File)
+		}
+		if m := e.files[k].module; m != nil {
+			e.modules[e.files[k].name] = m
+			continue
+		}
+		todo = append(todo, k)
+	}
+	mods, errs := make([]*ast.Module, len(todo)), make([]error, len(todo))
+	parallel(len(todo), func(j int) { mods[j], errs[j] = parseFile(e.files[todo[j]]) })
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for j, k := range todo {
+		e.modules[e.files[k].name] = mods[j]
+	}
+	for _, i := range idx {
+		r := e.rules[i]
+		if e.defined[r.ID] != nil {
+			continue
+		}
+		names, err := checkedNames(r.File, r.ID, e.modules[r.File])
+		if err != nil {
+			return err
+		}
+		e.defined[r.ID] = names
+	}
 	return nil
+}
+
+// moduleOf returns the parsed module of the file name, parsing a rule
+// file a lazy engine has not (kept in e.modules until the prepare ends).
+func (e *Engine) moduleOf(name string) (*ast.Module, error) {
+	if m := e.modules[name]; m != nil {
+		return m, nil
+	}
+	k, ok := e.fileIndex(name)
+	if !ok {
+		return nil, fmt.Errorf("no rule file %s", name)
+	}
+	if m := e.files[k].module; m != nil {
+		return m, nil
+	}
+	m, err := parseFile(e.files[k])
+	if err != nil {
+		return nil, err
+	}
+	e.modules[name] = m
+	return m, nil
+}
+
+// fileIndex finds the file name in e.files (sorted by name).
+func (e *Engine) fileIndex(name string) (int, bool) {
+	return slices.BinarySearchFunc(e.files, name, func(f parsedFile, name string) int { return strings.Compare(f.name, name) })
 }
 
 // filesFor lists the files a lazy engine compiles to prepare rules idx:
@@ -325,47 +425,32 @@ func (e *Engine) prepareRules(ctx context.Context, idx []int, files []parsedFile
 // prepared before are not compiled again (their prepared queries keep the
 // compiler they were prepared with), so preparing a pack class by class
 // costs what preparing it at once does.
-func (e *Engine) filesFor(idx []int) []parsedFile {
-	if e.rulePkgs == nil {
-		isRule := map[string]bool{}
-		for _, r := range e.allRules {
-			isRule[r] = true
-		}
-		mods := map[string]*ast.Module{}
-		for _, f := range e.files {
-			if isRule[f.name] && !f.test {
-				mods[f.name] = f.module
-			}
-		}
-		e.isRule, e.rulePkgs = isRule, newPkgIndex(mods)
-	}
+func (e *Engine) filesFor(idx []int) ([]parsedFile, error) {
 	want := map[string]bool{}
-	var queue []*ast.Module
-	byName := map[string]*ast.Module{}
+	var queue []string
 	for _, f := range e.files {
-		if f.test {
-			continue
-		}
-		byName[f.name] = f.module
-		if !e.isRule[f.name] {
-			queue = append(queue, f.module)
+		if !f.test && !e.isRule[f.name] {
+			queue = append(queue, f.name)
 		}
 	}
 	for _, i := range idx {
 		if f := e.rules[i].File; !want[f] {
 			want[f] = true
-			queue = append(queue, byName[f])
+			queue = append(queue, f)
 		}
 	}
 	for len(queue) > 0 {
-		m := queue[0]
+		m, err := e.moduleOf(queue[0])
+		if err != nil {
+			return nil, err
+		}
 		queue = queue[1:]
 		ast.WalkRefs(m, func(r ast.Ref) bool {
 			if r.HasPrefix(ast.DefaultRootRef) {
 				e.rulePkgs.reached(r, func(f string) {
 					if !want[f] {
 						want[f] = true
-						queue = append(queue, byName[f])
+						queue = append(queue, f)
 					}
 				})
 			}
@@ -374,11 +459,16 @@ func (e *Engine) filesFor(idx []int) []parsedFile {
 	}
 	var files []parsedFile
 	for _, f := range e.files {
-		if !e.isRule[f.name] || want[f.name] {
+		if !f.test && (!e.isRule[f.name] || want[f.name]) {
+			m, err := e.moduleOf(f.name)
+			if err != nil {
+				return nil, err
+			}
+			f.module = m
 			files = append(files, f)
 		}
 	}
-	return files
+	return files, nil
 }
 
 // ensurePrepared prepares the rules want selects that are not prepared
@@ -1309,6 +1399,21 @@ func resultSet(v any, name string) (ast.Set, error) {
 func keepTerm(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }
 
 // ruleNames lists the names of the rules a module defines.
+// checkedNames returns the names a rule module defines, or an error when
+// they break the rule contract.
+func checkedNames(file, id string, m *ast.Module) (map[string]bool, error) {
+	names := ruleNames(m)
+	switch {
+	case !names["fail"]:
+		return nil, fmt.Errorf("%s: rule %q defines no `fail` set (the resources that break the rule)", file, id)
+	case names["pass"] || names["applicable"]:
+		return nil, fmt.Errorf("%s: rule %q defines `pass` or `applicable`, which the rule contract no longer reads: "+
+			"define only `fail` (and `skip` for resources the rule does not apply to), and list the facts the rule "+
+			"needs in custom.requires so the engine reports UNKNOWN when they are absent (docs/rules.md)", file, id)
+	}
+	return names, nil
+}
+
 func ruleNames(m *ast.Module) map[string]bool {
 	out := map[string]bool{}
 	for _, r := range m.Rules {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/importer"
@@ -32,6 +33,25 @@ func TestLazyMatchesEager(t *testing.T) {
 	if n := countTrue(lazy.ready); n != 0 {
 		t.Fatalf("the lazy engine prepared %d rules before any input", n)
 	}
+	// The lazy engine reads each rule's metadata from its file's header
+	// alone, and keeps no rule module: the same rules as the eager one
+	// (whose source is not marked built-in).
+	if d := cmp.Diff(eager.rules, lazy.rules, cmpopts.IgnoreUnexported(Rule{}), cmpopts.IgnoreFields(Rule{}, "Builtin")); d != "" {
+		t.Errorf("lazy and eager rules differ (-eager +lazy):\n%s", d)
+	}
+	heldModules := func(when string) {
+		t.Helper()
+		for _, f := range lazy.files {
+			if lazy.isRule[f.name] && f.module != nil {
+				t.Errorf("%s: the lazy engine keeps the module of rule file %s", when, f.name)
+			}
+		}
+		if len(lazy.modules) > 0 {
+			t.Errorf("%s: the lazy engine keeps %d rule modules", when, len(lazy.modules))
+		}
+	}
+	heldModules("after New")
+	defer heldModules("after evaluating")
 	if n := countTrue(eager.ready); n != len(eager.rules) {
 		t.Fatalf("the eager engine prepared %d of %d rules", n, len(eager.rules))
 	}

@@ -30,13 +30,20 @@ func DirSource(dir string) Source { return Source{FS: os.DirFS(dir), Name: dir} 
 
 // parsedFile is one parsed .rego file.
 type parsedFile struct {
-	name    string
+	name string
+	// module is the parsed file; for a rule file of a lazy engine, only
+	// its header (METADATA and package) until New has read the rule, then
+	// nil: prepare parses it from fsys when it prepares the rule.
 	module  *ast.Module
+	header  bool   // module holds only the header
+	pkg     string // the package path
 	test    bool
 	builtin bool
 	// body identifies the module's text after its package line: see
 	// bodyKey.
 	body [sha256.Size]byte
+	fsys fs.FS // where to read it again, as path
+	path string
 }
 
 var parserOpts = ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1}
@@ -61,9 +68,18 @@ func bodyKey(src string) [sha256.Size]byte {
 
 // parseSources parses every .rego file of the sources; test files
 // (*_test.rego) only with tests, returned marked (`vigil rules test`).
-// Files are read in order and parsed on GOMAXPROCS workers (parsing is
-// most of an engine's start-up).
 func parseSources(ctx context.Context, srcs []Source, tests bool) ([]parsedFile, error) {
+	return readSources(ctx, srcs, tests, false)
+}
+
+// readSources reads every .rego file of the sources (test files only with
+// tests) and parses them on GOMAXPROCS workers (parsing is most of an
+// engine's start-up). With headers, a rule file (one whose package
+// METADATA names an id) is parsed only up to its package line: a lazy
+// engine reads the rule's metadata from it and parses the rest when it
+// prepares the rule, so a scan of a few classes neither parses nor keeps
+// the modules of the others.
+func readSources(ctx context.Context, srcs []Source, tests, headers bool) ([]parsedFile, error) {
 	type job struct {
 		name, src string
 		file      parsedFile
@@ -86,26 +102,27 @@ func parseSources(ctx context.Context, srcs []Source, tests bool) ([]parsedFile,
 				return err
 			}
 			jobs = append(jobs, &job{name: path.Join(s.Name, p), src: string(data),
-				file: parsedFile{test: strings.HasSuffix(p, "_test.rego"), builtin: s.Builtin}})
+				file: parsedFile{test: strings.HasSuffix(p, "_test.rego"), builtin: s.Builtin, fsys: s.FS, path: p}})
 			return nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("reading rules from %s: %w", s.Name, err)
 		}
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
-		wg.Go(func() {
-			for i := next.Add(1) - 1; i < int64(len(jobs)); i = next.Add(1) - 1 {
-				j := jobs[i]
-				j.file.name = j.name
-				j.file.module, j.err = ast.ParseModuleWithOpts(j.name, j.src, parserOpts)
-				j.file.body = bodyKey(j.src)
+	parallel(len(jobs), func(i int) {
+		j := jobs[i]
+		j.file.name = j.name
+		j.file.body = bodyKey(j.src)
+		if h, ok := packageHeader(j.src); ok && headers && !j.file.test {
+			// A header that does not parse, or names no rule, is parsed
+			// whole: the error, or the library, is the full file's.
+			if m, err := ast.ParseModuleWithOpts(j.name, h, parserOpts); err == nil && packageAnnotation(m) != nil {
+				j.file.module, j.file.header = m, true
+				return
 			}
-		})
-	}
-	wg.Wait()
+		}
+		j.file.module, j.err = ast.ParseModuleWithOpts(j.name, j.src, parserOpts)
+	})
 	out := make([]parsedFile, 0, len(jobs))
 	var errs []error
 	for _, j := range jobs {
@@ -113,6 +130,7 @@ func parseSources(ctx context.Context, srcs []Source, tests bool) ([]parsedFile,
 			errs = append(errs, j.err)
 			continue
 		}
+		j.file.pkg = j.file.module.Package.Path.String()
 		out = append(out, j.file)
 	}
 	if len(errs) > 0 {
@@ -120,6 +138,55 @@ func parseSources(ctx context.Context, srcs []Source, tests bool) ([]parsedFile,
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out, nil
+}
+
+// parallel calls fn(0..n-1) on GOMAXPROCS workers.
+func parallel(n int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
+				fn(int(i))
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// packageHeader returns src up to the end of its package line when only
+// comments and blank lines come before it (the package's METADATA).
+func packageHeader(src string) (string, bool) {
+	for pos := 0; pos < len(src); {
+		end := strings.IndexByte(src[pos:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += pos + 1
+		}
+		line := strings.TrimLeft(src[pos:end], " \t")
+		switch {
+		case strings.HasPrefix(line, "package ") || strings.HasPrefix(line, "package\t"):
+			return src[:end], true
+		case line != "" && line[0] != '#' && strings.TrimSpace(line) != "":
+			return "", false
+		}
+		pos = end
+	}
+	return "", false
+}
+
+// parseFile parses f again from its source, whole.
+func parseFile(f parsedFile) (*ast.Module, error) {
+	data, err := fs.ReadFile(f.fsys, f.path)
+	if err != nil {
+		return nil, fmt.Errorf("reading rules: %w", err)
+	}
+	opts := parserOpts
+	// New has read the rule's METADATA from its header: the rest of the
+	// engine reads none.
+	opts.ProcessAnnotation = !f.header
+	return ast.ParseModuleWithOpts(f.name, string(data), opts)
 }
 
 // compile compiles modules into one compiler.

@@ -109,17 +109,25 @@ func Infos(rs []*Rule) []finding.RuleInfo {
 	return out
 }
 
+// packageAnnotation returns the package-scoped METADATA of a rule module,
+// or nil when it names no id (a library package).
+func packageAnnotation(m *ast.Module) *ast.Annotations {
+	for _, a := range m.Annotations {
+		if a.Scope == "package" {
+			if a.Custom == nil || a.Custom["id"] == nil {
+				return nil
+			}
+			return a
+		}
+	}
+	return nil
+}
+
 // ruleFromModule reads the package-scoped METADATA of a rule module. It
 // returns (nil, nil) for a module without an `id` (a library package).
 func ruleFromModule(file string, m *ast.Module) (*Rule, error) {
-	var ann *ast.Annotations
-	for _, a := range m.Annotations {
-		if a.Scope == "package" {
-			ann = a
-			break
-		}
-	}
-	if ann == nil || ann.Custom == nil || ann.Custom["id"] == nil {
+	ann := packageAnnotation(m)
+	if ann == nil {
 		return nil, nil
 	}
 	c := ann.Custom
