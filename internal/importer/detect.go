@@ -19,6 +19,12 @@ var bom = []byte("\xef\xbb\xbf")
 
 // parseData detects the format of one input from its content and parses it.
 func parseData(ctx context.Context, path string, data []byte) fileResult {
+	return parseDataShaped(ctx, path, data, true)
+}
+
+// parseDataShaped is parseData; shaped false decodes every document as a
+// generic tree (the reference the typed items are tested against).
+func parseDataShaped(ctx context.Context, path string, data []byte, shaped bool) fileResult {
 	data = bytes.TrimPrefix(data, bom)
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	lead := int64(len(data) - len(trimmed))
@@ -42,10 +48,16 @@ func parseData(ctx context.Context, path string, data []byte) fileResult {
 			return fr
 		}
 	}
-	// The hot shape (an AWS Config snapshot) is read from its text, its
-	// items typed (the same result as detecting the decoded document).
-	if res := awsconfig.ParseShaped(ctx, path, trimmed); res != nil {
-		return fileResult{format: res.Format, res: res}
+	if shaped {
+		// The hot shapes (an AWS Config snapshot, a Resource Graph
+		// result) are read from their text, their items typed: the same
+		// result as detecting the decoded document (TestShapedMatchesGeneric).
+		if res := awsconfig.ParseShaped(ctx, path, trimmed); res != nil {
+			return fileResult{format: res.Format, res: res}
+		}
+		if res := azure.ParseShaped(ctx, path, trimmed); res != nil {
+			return fileResult{format: res.Format, res: res}
+		}
 	}
 	var doc any
 	if err := attr.Decode(trimmed, &doc); err != nil {

@@ -25,7 +25,7 @@ var unknownKind = "got " + attr.Kind(Unknown{})
 // rows of an export. path is the input it came from. The problems name
 // fields of the wrong type; reads of Unknown values are not problems.
 func MapRow(path string, row map[string]any) (*resource.Resource, []source.Problem) {
-	r, probs := normalize(path, row, nil)
+	r, probs := normalize(path, rowItem{m: row}, nil, false)
 	return r, known(probs)
 }
 

@@ -337,7 +337,7 @@ func TestFieldTypeChangeNeverChangesAFact(t *testing.T) {
 	}
 	checked := 0
 	for _, row := range rows {
-		base, _ := normalize("x.json", deepCopy(row).(map[string]any), nil)
+		base, _ := normalize("x.json", rowItem{m: deepCopy(row).(map[string]any)}, nil, false)
 		if base == nil {
 			continue
 		}
@@ -349,7 +349,7 @@ func TestFieldTypeChangeNeverChangesAFact(t *testing.T) {
 			}
 			for _, m := range mutations(cur) {
 				set(m)
-				r, problems := normalize("x.json", deepCopy(mutable).(map[string]any), nil)
+				r, problems := normalize("x.json", rowItem{m: deepCopy(mutable).(map[string]any)}, nil, false)
 				set(cur)
 				checked++
 				got := factsOf(r)

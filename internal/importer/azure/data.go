@@ -51,7 +51,7 @@ func geoRedundant(sku string) bool {
 // region empty: derivation fills in the primary region's pair.
 func storageReplication(r *resource.Resource, row, p node) {
 	sku, st := row.Str("sku", "name")
-	if st != ok || !geoRedundant(sku) || locationBad(r) {
+	if st != ok || !geoRedundant(sku) || locationBad(row) {
 		return
 	}
 	if v, _ := row.Lookup("properties"); v != nil && attr.AsObj(v) == nil {
@@ -70,9 +70,9 @@ func storageReplication(r *resource.Resource, row, p node) {
 
 // locationBad reports whether the row's own location had the wrong type:
 // its region, and so which regions are other than its own, is unknown.
-func locationBad(r *resource.Resource) bool {
-	v, found := attr.Get(r.Raw, "location")
-	if !found || v == nil {
+func locationBad(row node) bool {
+	v, st := row.Lookup("location")
+	if st != ok {
 		return false
 	}
 	_, isStr := v.(string)
@@ -92,7 +92,7 @@ func PairedRegion(region string) string {
 // cosmosDB: Microsoft.DocumentDB/databaseAccounts. Every region of the
 // account (properties.locations, readLocations, writeLocations) other
 // than its own holds a full replica.
-func cosmosDB(r *resource.Resource, _, p node) {
+func cosmosDB(r *resource.Resource, row, p node) {
 	r.Class = resource.ClassDatabase
 	d := &resource.Database{Engine: "cosmosdb", Encrypted: resource.Bool(true), KeyManager: "provider"}
 	r.Facts.Database = d
@@ -114,7 +114,7 @@ func cosmosDB(r *resource.Resource, _, p node) {
 	if p.S("keyVaultKeyUri") != "" {
 		d.KeyManager = "customer"
 	}
-	replicate(r, p, func() {
+	replicate(r, row, p, func() {
 		for _, key := range []string{"locations", "writeLocations", "readLocations"} {
 			locs, _ := p.Objs(key)
 			for _, l := range locs {
@@ -132,11 +132,11 @@ func cosmosDB(r *resource.Resource, _, p node) {
 // leaves them unknown (no Data) when p had a field of the wrong type on
 // the way or r's own region is unknown: a partial list could hide the
 // path that carries data out.
-func replicate(r *resource.Resource, p node, read func()) {
+func replicate(r *resource.Resource, row, p node, read func()) {
 	if p.M == nil {
 		return
 	}
-	if locationBad(r) {
+	if locationBad(row) {
 		return
 	}
 	before := p.C.Count()
@@ -150,8 +150,8 @@ func replicate(r *resource.Resource, p node, read func()) {
 // servers hold geo-replicas of the group's databases; Finalize puts the
 // paths on the server the group belongs to. The group itself stays of
 // class other.
-func sqlFailoverGroup(r *resource.Resource, _, p node) {
-	replicate(r, p, func() {
+func sqlFailoverGroup(r *resource.Resource, row, p node) {
+	replicate(r, row, p, func() {
 		partners, _ := p.Objs("partnerServers")
 		for _, ps := range partners {
 			attr.Replicate(r, RegionName(ps.S("location")), PathSQLGeoReplica, ps.S("id"))
@@ -181,9 +181,9 @@ func synapseWorkspace(r *resource.Resource, _, p node) {
 // recoveryVault: Microsoft.RecoveryServices/vaults. A geo-redundant
 // vault (redundancySettings.standardTierStorageRedundancy GeoRedundant)
 // keeps its backups in the paired region too, which derivation names.
-func recoveryVault(r *resource.Resource, _, p node) {
+func recoveryVault(r *resource.Resource, row, p node) {
 	r.Class = resource.ClassBackupVault
-	if locationBad(r) {
+	if locationBad(row) {
 		return
 	}
 	if strings.EqualFold(p.S("redundancySettings", "standardTierStorageRedundancy"), geoRedundantVaultStorage) {
@@ -193,9 +193,9 @@ func recoveryVault(r *resource.Resource, _, p node) {
 
 // dataProtectionVault: Microsoft.DataProtection/backupVaults, whose
 // storageSettings[].type GeoRedundant keeps backups in the paired region.
-func dataProtectionVault(r *resource.Resource, _, p node) {
+func dataProtectionVault(r *resource.Resource, row, p node) {
 	r.Class = resource.ClassBackupVault
-	if locationBad(r) {
+	if locationBad(row) {
 		return
 	}
 	settings, _ := p.Objs("storageSettings")

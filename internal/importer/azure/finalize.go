@@ -328,15 +328,20 @@ func isoDays(s string) *int {
 // TestFinishRawKeepsWhatFinalizeReads (importer) compares the inventories
 // imported with and without the pruning.
 func FinishRaw(r *resource.Resource) map[string]any {
-	switch r.Type {
-	case TypeSQLFirewallRule, TypePostgresFirewallRule, TypeMySQLFirewallRule, TypeSQLAuditing,
-		TypeBlobService, TypeBlobContainer, TypePricing, TypeSecurityContact, TypeLock:
-		return r.Raw
-	}
-	if cisKeepsRaw(r.Type) || cis6KeepsRaw(r.Type) {
+	if keepsRaw(r.Type) {
 		return r.Raw
 	}
 	return nil
+}
+
+// keepsRaw tells the types whose Raw FinishRaw keeps.
+func keepsRaw(typ string) bool {
+	switch typ {
+	case TypeSQLFirewallRule, TypePostgresFirewallRule, TypeMySQLFirewallRule, TypeSQLAuditing,
+		TypeBlobService, TypeBlobContainer, TypePricing, TypeSecurityContact, TypeLock:
+		return true
+	}
+	return cisKeepsRaw(typ) || cis6KeepsRaw(typ)
 }
 
 // rowReader reads child rows typed: read(r) gives the row's properties (the

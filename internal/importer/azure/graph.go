@@ -1,11 +1,13 @@
 package azure
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/vigil-sec/vigil/internal/findings/azuresec"
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
@@ -134,19 +136,92 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 	case []any:
 		rows = d
 	}
+	its := make([]rowItem, len(rows))
+	for i, raw := range rows {
+		its[i].m = attr.AsObj(raw)
+	}
+	parseRows(ctx, res, path, its)
+	return res
+}
+
+// rowShape is how ParseShaped decodes Resource Graph rows: the columns of
+// the resources, resourcecontainers, securityresources and
+// authorizationresources tables.
+var rowShape = attr.NewShape(
+	"id", "name", "type", "tenantId", "kind", "location", "resourceGroup", "subscriptionId", "managedBy",
+	"sku", "plan", "properties", "tags", "identity", "zones", "extendedLocation", "etag", "systemData",
+)
+
+// shapedKeys are the members a result ParseShaped takes has beside data,
+// as az graph query and the REST API print them; it needs one of the
+// first four to be a result envelope (isEnvelope). Any other member could
+// make it another format.
+var shapedKeys = map[string]bool{"count": true, "skip_token": true, "total_records": true, "totalRecords": true,
+	"skipToken": true, "$skipToken": true, "facets": true, "resultTruncated": true}
+
+// ParseShaped imports a Resource Graph result envelope ({"count","data",
+// "skip_token","total_records"}, or the REST API's) from its text, its rows
+// decoded into typed items (attr.DecodeShaped) rather than maps: the same
+// result as detecting and parsing the decoded document. It returns nil for
+// any other text, and for a result whose rows are all Defender for Cloud
+// findings (skipped as findings): the caller decodes it as before.
+func ParseShaped(ctx context.Context, path string, data []byte) *attr.Result {
+	if !bytes.Contains(data[:min(len(data), 512)], []byte(`"data"`)) {
+		return nil
+	}
+	doc, items, decoded := attr.DecodeShaped(data, "data", rowShape)
+	if !decoded {
+		return nil
+	}
+	envelope := false
+	for k := range doc {
+		if !shapedKeys[k] {
+			return nil
+		}
+		envelope = envelope || k == "count" || k == "skip_token" || k == "total_records" || k == "totalRecords"
+	}
+	if !envelope {
+		return nil
+	}
+	findings := len(items) > 0
+	its := make([]rowItem, len(items))
+	for i, it := range items {
+		its[i].e = it
+		if typ, _ := it.Exact("type"); findings {
+			t, _ := typ.(string)
+			findings = azuresec.IsDefenderFinding(t)
+		}
+	}
+	if findings {
+		return nil
+	}
+	res := &attr.Result{Format: Format}
+	parseRows(ctx, res, path, its)
+	return res
+}
+
+// rowItem is a row: decoded as a map (m) or along rowShape (e); neither
+// when the element was not an object.
+type rowItem struct {
+	m attr.M
+	e *attr.Item
+}
+
+// parseRows normalizes the rows of a result into res.
+func parseRows(ctx context.Context, res *attr.Result, path string, rows []rowItem) {
+	rawDropped := attr.RawDropped(ctx)
 	res.Resources = make([]*resource.Resource, 0, len(rows))
 	classed := map[string]bool{}
 	var tags attr.TagCache
-	for i, raw := range rows {
+	for i, row := range rows {
 		if i%1024 == 0 && ctx.Err() != nil {
-			return res
+			return
 		}
-		row := attr.AsObj(raw)
-		if row == nil {
+		if row.m == nil && row.e == nil {
 			res.Problems = append(res.Problems, attr.Problemf(0, 0, "row %d is not an object", i))
 			continue
 		}
-		r, problems := normalize(path, row, &tags)
+		r, problems := normalize(path, row, &tags, rawDropped)
 		res.Problems = append(res.Problems, problems...)
 		if r == nil {
 			res.Problems = append(res.Problems, attr.Problemf(0, 0, "row %d has no id", i))
@@ -161,7 +236,6 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 			res.AddUnsupported(r)
 		}
 	}
-	return res
 }
 
 // CanonicalType returns the canonical spelling of an Azure type name.
@@ -187,14 +261,28 @@ func SubscriptionOf(id string) string {
 
 // normalize maps one Resource Graph row; tc converts the tags (nil: every
 // time).
-func normalize(path string, raw attr.M, tc *attr.TagCache) (*resource.Resource, []attr.Problem) {
-	id, _ := attr.Get(raw, "id")
+func normalize(path string, rw rowItem, tc *attr.TagCache, rawDropped bool) (r *resource.Resource, problems []attr.Problem) {
+	var id any
+	if rw.e != nil {
+		id, _ = rw.e.Get("id")
+	} else {
+		id, _ = attr.Get(rw.m, "id")
+	}
 	ids, _ := id.(string)
 	if ids == "" {
 		return nil, nil
 	}
 	c := &checker{ID: ids}
-	row := node{M: raw, C: c}
+	row := node{M: rw.m, It: rw.e, C: c}
+	if rw.e != nil {
+		// Raw as the map only when it is kept (KeepRaw, or a type
+		// FinishRaw keeps), once the type is final.
+		defer func() {
+			if r != nil && (!rawDropped || keepsRaw(r.Type)) {
+				r.Raw = rw.e.Map()
+			}
+		}()
+	}
 	rawType := row.S("type")
 	typ := CanonicalType(rawType)
 	sub := strings.ToLower(row.S("subscriptionId"))
@@ -205,9 +293,9 @@ func normalize(path string, raw attr.M, tc *attr.TagCache) (*resource.Resource, 
 	if region == "" {
 		region = "global"
 	}
-	r := &resource.Resource{
+	r = &resource.Resource{
 		Provider: resource.Azure, Account: sub, Region: region, Type: typ, ID: ids, Name: row.S("name"),
-		Raw: raw, Source: path, Class: resource.ClassOther,
+		Raw: rw.m, Source: path, Class: resource.ClassOther,
 	}
 	if tv, st := row.Lookup("tags"); st == ok {
 		if attr.AsObj(tv) == nil {

@@ -85,6 +85,9 @@ type Node struct {
 	M    M
 	Path FieldPath
 	C    *Checker
+	// It holds the row's members when it was decoded along a Shape (then
+	// M is nil): the node reads them as it reads M's.
+	It *Item
 }
 
 // Field is the path of the field at keys below the node.
@@ -161,11 +164,23 @@ func (p FieldPath) Elem(i int) FieldPath {
 // Lookup follows keys through nested objects. A value on the way that is
 // neither an object (nor a string holding one) nor null is reported.
 func (n Node) Lookup(keys ...string) (any, State) {
-	if n.M == nil {
-		return nil, Absent
-	}
 	var cur any = n.M
-	for i, k := range keys {
+	start := 0
+	switch {
+	case n.M != nil:
+	case n.It == nil:
+		return nil, Absent
+	case len(keys) == 0:
+		return n.It.Map(), OK
+	default:
+		v, found := n.It.Get(keys[0])
+		if !found || v == nil {
+			return nil, Absent
+		}
+		cur, start = v, 1
+	}
+	for i := start; i < len(keys); i++ {
+		k := keys[i]
 		var o M
 		switch t := cur.(type) {
 		case M:
@@ -188,10 +203,16 @@ func (n Node) Lookup(keys ...string) (any, State) {
 }
 
 // Has reports whether the key is present, even as null.
-func (n Node) Has(key string) bool { return n.M != nil && Has(n.M, key) }
+func (n Node) Has(key string) bool {
+	if n.It != nil {
+		_, found := n.It.Get(key)
+		return found
+	}
+	return n.M != nil && Has(n.M, key)
+}
 
 // Present reports whether the node is an object the row carried.
-func (n Node) Present() bool { return n.M != nil }
+func (n Node) Present() bool { return n.M != nil || n.It != nil }
 
 // Str reads text. A number, boolean, object or array where text belongs
 // is a problem.
