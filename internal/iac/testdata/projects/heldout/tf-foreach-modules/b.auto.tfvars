@@ -1,0 +1,1 @@
+buckets = { assets = { public = true }, logs = { public = false }, scratch = { public = false } }

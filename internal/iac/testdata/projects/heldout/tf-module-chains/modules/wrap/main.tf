@@ -1,0 +1,2 @@
+module "net" { source = "../net" }
+output "sg_id" { value = module.net.sg_id }
