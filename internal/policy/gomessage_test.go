@@ -330,3 +330,49 @@ func TestEscalatingMatchesOPA(t *testing.T) {
 	}
 	compareEngines(t, direct, opa, inv)
 }
+
+// TestGoMessageShadowedNames: a table of the module shadowed in the
+// message by a local variable or by the resource's variable is not read as
+// the module's (msgCompiler.moduleName): the message says what OPA says
+// (here: none, a string or the resource indexed by a provider being
+// undefined), where reading the module's table would give "365 days"; the
+// table itself, not shadowed, is read on the Go fields.
+// (A function or an import shadowed by a local is a compile error in OPA:
+// "undefined function".)
+func TestGoMessageShadowedNames(t *testing.T) {
+	net, err := fs.ReadFile(rules.FS(), "lib/net.rego")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies := map[string]string{
+		// The module's table itself: read on the Go fields.
+		"module-table": "r.id] := sprintf(\"%v days\", [max_days[r.provider]]) if {\n\tsome r in input.resources.compute\n\tr.id in fail\n}\n",
+		// A local of the same name as the module's table, indexed: a
+		// string indexed is undefined, so no message.
+		"local-table": "r.id] := sprintf(\"%v days\", [max_days[r.provider]]) if {\n\tsome r in input.resources.compute\n\tr.id in fail\n" +
+			"\tmax_days := object.get(r.facts.compute, \"identity\", \"none\")\n}\n",
+		// The resource's variable named like the module's table: indexing
+		// the resource by its provider is undefined, so no message.
+		"resource-table": "max_days.id] := sprintf(\"%v days\", [max_days[max_days.provider]]) if {\n\tsome max_days in input.resources.compute\n" +
+			"\tmax_days.id in fail\n}\n",
+	}
+	files := map[string]string{"net.rego": string(net)}
+	for name, body := range bodies {
+		id := "shadow-" + name
+		files[name+".rego"] = header(id, "compute", "") + "import data.vigil.lib.net\n\nmax_days := {\"aws\": 365, \"gcp\": 90}\n\n" +
+			"describe(x) := sprintf(\"module %s\", [x.id]) if x.id\n\nelse := \"module\"\n\n" +
+			"fail contains r.id if {\n\tsome r in input.resources.compute\n\tr.type == \"T\"\n}\n\n" +
+			"message[" + body
+	}
+	direct, opa := directAndOPA(t, writePack(t, files))
+	vm := func(id string, p resource.Provider) *resource.Resource {
+		return &resource.Resource{ID: id, Provider: p, Class: resource.ClassCompute, Type: "T", Region: "eu-west-1",
+			Facts: resource.Facts{Compute: &resource.Compute{Identity: "role/a"}}}
+	}
+	for i, r := range direct.rules {
+		if r.ID == "shadow-module-table" && direct.goMessages[i] == nil {
+			t.Errorf("%s: the module's table, not shadowed, is not read on the Go fields", r.ID)
+		}
+	}
+	compareEngines(t, direct, opa, []*resource.Resource{vm("a", resource.AWS), vm("g", resource.GCP)})
+}
