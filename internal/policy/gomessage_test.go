@@ -376,3 +376,42 @@ func TestGoMessageShadowedNames(t *testing.T) {
 	}
 	compareEngines(t, direct, opa, []*resource.Resource{vm("a", resource.AWS), vm("g", resource.GCP)})
 }
+
+// TestGrantsMatchesOPA: role-custom-iam-admin judged on the Go fields
+// (grants computed in Go: lower, replace and regex.match of the pattern
+// built from the action) judges like OPA over Azure actions in mixed
+// case, wildcards in every place, regular-expression characters the rule
+// leaves unescaped, patterns that do not compile, in permission blocks
+// (with not_actions taking the grant away) and in the flat actions list,
+// and GCP permissions.
+func TestGrantsMatchesOPA(t *testing.T) {
+	b, err := fs.ReadFile(rules.FS(), "iam/role_custom_iam_admin.rego")
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct, opa := directAndOPA(t, writePack(t, map[string]string{"r.rego": string(b)}))
+	if d := direct.direct[0]; d == nil || !d.onGo {
+		t.Fatal("role-custom-iam-admin is not evaluated on the Go fields")
+	}
+	actions := []string{"Microsoft.Authorization/roleAssignments/write", "MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE", "*",
+		"Microsoft.Authorization/*", "microsoft.authorization/*/write", "Microsoft.Authorization/roleAssignments/*", "*/write",
+		"Microsoft.Authorization/roleAssignments/read", "Microsoft.Compute/*", "microsoft?authorization/roleassignments/write",
+		"microsoft.authorization/(roleassignments)/write", "microsoft.authorization/roleassignments/write|x*", "microsoft.authorization/[r]oleassignments/*",
+		"microsoft.authorization/roleassignments/write(", "*[", "microsoft.authorization/roleassignments/w+rite*", "Microsoft.Authorization/roleAssignments/write ",
+		"", "**", "microsoft.authorization/roleassignments/writ*e", "mİcrosoft.authorization/*", "microsoft.authorizatio./*", "microsoft.authorization.roleassignments/write", "microsoft.authorization/roleassignments/write\\*"}
+	var inv []*resource.Resource
+	role := func(id string, p resource.Provider, rd *resource.RoleDefinition) {
+		inv = append(inv, &resource.Resource{ID: id, Provider: p, Class: resource.ClassRole, Type: "T", Facts: resource.Facts{Role: rd}})
+	}
+	for i, a := range actions {
+		role(fmt.Sprintf("blk-%d", i), resource.Azure, &resource.RoleDefinition{Custom: resource.Bool(true), Permissions: []resource.RolePermission{{Actions: []string{"x/read", a}}}})
+		role(fmt.Sprintf("not-%d", i), resource.Azure, &resource.RoleDefinition{Custom: resource.Bool(true), Permissions: []resource.RolePermission{
+			{Actions: []string{"*"}, NotActions: []string{a}}}})
+		role(fmt.Sprintf("flat-%d", i), resource.Azure, &resource.RoleDefinition{Custom: resource.Bool(true), Actions: []string{a}})
+		role(fmt.Sprintf("builtin-%d", i), resource.Azure, &resource.RoleDefinition{Custom: resource.Bool(false), Actions: []string{a}})
+		role(fmt.Sprintf("gcp-%d", i), resource.GCP, &resource.RoleDefinition{Custom: resource.Bool(true), IncludedPermissions: []string{a, "resourcemanager.Projects.setIamPolicy"[:i%3*12]}})
+	}
+	role("gcp-set", resource.GCP, &resource.RoleDefinition{Custom: resource.Bool(true), IncludedPermissions: []string{"resourcemanager.Projects.SETIAMPOLICY"}})
+	role("empty", resource.Azure, &resource.RoleDefinition{Custom: resource.Bool(true)})
+	compareEngines(t, direct, opa, inv)
+}

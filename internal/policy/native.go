@@ -46,6 +46,10 @@ var nativePreds = map[string]nativePred{
 	// escalation, or a pattern with * or ? that glob.match (no
 	// delimiters) matches to one (iam-policy-privilege-escalation).
 	"escalating": {deps: []string{"escalating", "wildcard"}, fingerprint: "d8187ea90dd6b47a645d6d029d87e4e05d76b0b253402301c52f27f8a508f8e1", build: escalatingPred},
+	// grants(p): the Azure operation pattern p (* wildcards,
+	// case-insensitive) matches the module's constant azure_grant
+	// (role-custom-iam-admin).
+	"grants": {deps: []string{"grants"}, fingerprint: "2e6282e0a842a1c678548bacd08f8c107e6b0a869a60d73505dd95c0c33f74cd", build: grantsPred},
 }
 
 // funcFingerprint is the fingerprint of the Rego text of the definitions
@@ -177,33 +181,69 @@ func escalatingPred(mod *modCtx) func(string) bool {
 	}
 }
 
-// globCache holds compiled glob patterns (no delimiters), as OPA's
-// glob.match caches them; cleared when it reaches globCacheMax.
-type globCache struct {
-	mu sync.Mutex
-	m  map[string]*glob.Pattern
+// grantsPred is
+//
+//	grants(p) if lower(p) == azure_grant
+//
+//	grants(p) if {
+//		contains(p, "*")
+//		regex.match(sprintf("^%s$", [replace(replace(lower(p), ".", "\\."), "*", ".*")]), azure_grant)
+//	}
+//
+// over the module's constant string azure_grant: OPA's lower is
+// strings.ToLower, replace strings.ReplaceAll, and regex.match compiles
+// the pattern with Go's regexp (a pattern that does not compile is an
+// error, so the link is undefined: false).
+func grantsPred(mod *modCtx) func(string) bool {
+	s, ok := mod.strs["azure_grant"]
+	if !ok {
+		return nil
+	}
+	grant := string(s)
+	return func(p string) bool {
+		l := strings.ToLower(p)
+		if l == grant {
+			return true
+		}
+		if !strings.Contains(p, "*") {
+			return false
+		}
+		re, err := regexps.compile("^" + strings.ReplaceAll(strings.ReplaceAll(l, ".", "\\."), "*", ".*") + "$")
+		return err == nil && re.MatchString(grant)
+	}
 }
 
-const globCacheMax = 1024
+// patternCache holds compiled patterns (glob.match's, regex.match's), as
+// OPA caches them; cleared when it reaches patternCacheMax.
+type patternCache[T any] struct {
+	mu   sync.Mutex
+	m    map[string]T
+	comp func(string) (T, error)
+}
 
-var globs = &globCache{m: map[string]*glob.Pattern{}}
+const patternCacheMax = 1024
 
-func (c *globCache) compile(pattern string) (*glob.Pattern, error) {
+var (
+	globs   = &patternCache[*glob.Pattern]{m: map[string]*glob.Pattern{}, comp: func(p string) (*glob.Pattern, error) { return glob.Compile(p) }}
+	regexps = &patternCache[*regexp.Regexp]{m: map[string]*regexp.Regexp{}, comp: regexp.Compile}
+)
+
+func (c *patternCache[T]) compile(pattern string) (T, error) {
 	c.mu.Lock()
-	g, ok := c.m[pattern]
+	x, ok := c.m[pattern]
 	c.mu.Unlock()
 	if ok {
-		return g, nil
+		return x, nil
 	}
-	g, err := glob.Compile(pattern)
+	x, err := c.comp(pattern)
 	if err != nil {
-		return nil, err
+		return x, err
 	}
 	c.mu.Lock()
-	if len(c.m) >= globCacheMax {
+	if len(c.m) >= patternCacheMax {
 		clear(c.m)
 	}
-	c.m[pattern] = g
+	c.m[pattern] = x
 	c.mu.Unlock()
-	return g, nil
+	return x, nil
 }
