@@ -10,13 +10,12 @@
 # still warns that DuckDB's dlopen (extensions downloaded at run time, which
 # vigil does not use), getaddrinfo (its HTTP client) and getpwuid (home
 # directory) need the same glibc's shared NSS modules when they are called.
-# disable_grpc_modules (cloud.google.com/go/storage's documented opt-out)
-# leaves out that client's gRPC Direct Path (xDS, Envoy's protos), which only
-# Grype's database download client pulls in, and grpcnotrace gRPC's
-# /debug/requests tracing; vigil uses neither. Together: 19 MB of executable
-# and about 10 MB of every command's peak memory (docs/iac.md, "Start-up").
+# grpcnotrace leaves out gRPC's /debug/requests tracing, which vigil does not
+# use. (disable_grpc_modules, Cloud Storage's opt-out of xDS and Envoy's
+# protos, is no longer needed: go-getter, the one importer of Cloud Storage,
+# is replaced by third_party/hashicorp-go-getter.)
 set -eu
 cd "$(dirname "$0")/.."
 out=${1:-vigil}
-CGO_ENABLED=1 go build -tags netgo,osusergo,disable_grpc_modules,grpcnotrace -ldflags '-extldflags=-static' -o "$out" ./cmd/vigil
+CGO_ENABLED=1 go build -tags netgo,osusergo,grpcnotrace -ldflags '-extldflags=-static' -o "$out" ./cmd/vigil
 file "$out" 2>/dev/null || true
