@@ -508,7 +508,9 @@ def build(out):
                "      --output-path=gs://nw-cai-exports/2026-11-24/resource.json\n"
                "  gcloud asset export --project=%s --content-type=iam-policy \\\n"
                "      --output-path=gs://nw-cai-exports/2026-11-24/iam_policy.json\n"
+               "  gcloud asset export --project=%s --content-type=os-inventory \\\n"
+               "      --output-path=gs://nw-cai-exports/2026-11-24/os_inventory.json\n"
                "then copied here with gcloud storage cp; and the Access Approval settings, which the exports lack:\n"
                "  gcloud access-approval settings get --project=%s --format=json > accessapproval.json\n"
-               % (NUMBER, PROJECT, PROJECT, PROJECT))
+               % (NUMBER, PROJECT, PROJECT, PROJECT, PROJECT))
     return len(RES) + len(IAM)

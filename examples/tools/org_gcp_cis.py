@@ -37,6 +37,7 @@ def sink(name, destination, flt):
 ORG_EXTRA = []  # assets of the organization export (org_gcp_v2.main appends them)
 ORG_ACCESS_POLICY = []  # the organization's access-policy export (org_gcp_v2.main writes access_policy.json)
 PROJECT_FILES = {}  # other files of the project directory: name -> JSON document (org_gcp_v2.main writes them)
+PROJECT_NDJSON = {}  # other exports of the project directory: name -> lines (org_gcp_v2.main writes them)
 
 
 def dataproc(name, kms, labels):
@@ -155,9 +156,75 @@ def build(planted, clean=None):
                 "networks": [{"kind": "dns#policyNetwork", "networkUrl":
                               "https://www.googleapis.com/compute/v1/projects/%s/global/networks/nw-vpc" % g.PROJECT}]},
             doc="https://dns.googleapis.com/$discovery/rest?version=v1", location="global")
+    # Private Service Connect for Google APIs (CIS 3.9): nw-vpc's workloads reach Google APIs at 10.10.255.5
+    # through an endpoint for the all-apis bundle (and its global address); default and nw-legacy-net have
+    # none, so theirs go to the APIs' public addresses
+    psc_ip = "10.10.255.5"
+    g.asset("//compute.googleapis.com/projects/%s/global/addresses/nw-psc-googleapis" % g.PROJECT,
+            "compute.googleapis.com/GlobalAddress", "Address", {
+                "kind": "compute#address", "id": digits(19, "addr", "nw-psc-googleapis"),
+                "creationTimestamp": g.rfc3339_pst(ago(210)), "name": "nw-psc-googleapis", "address": psc_ip,
+                "status": "IN_USE", "addressType": "INTERNAL", "purpose": "PRIVATE_SERVICE_CONNECT",
+                "network": "%s/global/networks/nw-vpc" % g.COMPUTE,
+                "selfLink": "%s/global/addresses/nw-psc-googleapis" % g.COMPUTE,
+                "users": ["%s/global/forwardingRules/nwpscapis" % g.COMPUTE], "ipVersion": "IPV4",
+                "labelFingerprint": "42WmSpB8rSM="}, location="global")
+    g.asset("//compute.googleapis.com/projects/%s/global/forwardingRules/nwpscapis" % g.PROJECT,
+            "compute.googleapis.com/GlobalForwardingRule", "ForwardingRule", {
+                "kind": "compute#forwardingRule", "id": digits(19, "fr", "nwpscapis"),
+                "creationTimestamp": g.rfc3339_pst(ago(210)), "name": "nwpscapis", "IPAddress": psc_ip,
+                "target": "all-apis", "network": "%s/global/networks/nw-vpc" % g.COMPUTE,
+                "selfLink": "%s/global/forwardingRules/nwpscapis" % g.COMPUTE,
+                "labelFingerprint": "42WmSpB8rSM=", "fingerprint": hexid(11, "fp", "nwpscapis") + "=",
+                "pscConnectionId": digits(17, "psc", "nwpscapis"), "pscConnectionStatus": "ACCEPTED"},
+            location="global")
     for net in ("default", "nw-legacy-net"):
         planted("network", "//compute.googleapis.com/projects/%s/global/networks/%s" % (g.PROJECT, net),
-                ["no DNS server policy with enableLogging applies to it"], "gcp-network-dns-logging-disabled")
+                ["no DNS server policy with enableLogging applies to it",
+                 "no Private Service Connect endpoint for Google APIs (the project's only one, nwpscapis, is in "
+                 "nw-vpc)"], "gcp-network-dns-logging-disabled", "gcp-network-no-psc-google-apis")
+    # IAP (CIS 3.12): the rules that admit the internet (0.0.0.0/0) to TCP ports; nw-allow-iap-ssh and
+    # nw-allow-lb-health admit only Google's IAP and health-check ranges, nw-allow-internal only 10.10.0.0/16
+    for fw, ports in (("default-allow-ssh", "tcp:22"), ("default-allow-rdp", "tcp:3389"),
+                      ("nw-allow-all-temp", "every protocol"), ("nw-allow-postgres-vendor", "tcp:5432")):
+        planted("firewall", "//compute.googleapis.com/projects/%s/global/firewalls/%s" % (g.PROJECT, fw),
+                ["%s from 0.0.0.0/0: not only Google's IAP and load-balancer ranges" % ports],
+                "gcp-firewall-not-google-sources-only")
+    # OS inventory (CIS 4.12): VM Manager reports nw-etl-worker-1 up to date; nw-debug-vm, left aside since
+    # its last debugging session, has three Debian security updates waiting
+    # (gcloud asset export --project nw-analytics-prod --content-type os-inventory)
+    installed = [("bash", "5.2.15-2+b7"), ("openssl", "3.0.15-1~deb12u1"), ("libc6", "2.36-9+deb12u9"),
+                 ("google-osconfig-agent", "1:20241107.00-g1"), ("openssh-server", "1:9.2p1-2+deb12u4")]
+    updates = {"nw-etl-worker-1": [],
+               "nw-debug-vm": [("openssl", "3.0.15-1~deb12u2"), ("libc6", "2.36-9+deb12u10"),
+                               ("openssh-server", "1:9.2p1-2+deb12u5")]}
+    inventories = []
+    for vm, avail in updates.items():
+        items = {}
+        for kind, typ, pkgs in (("installedPackage", "INSTALLED_PACKAGE", installed),
+                                ("availablePackage", "AVAILABLE_PACKAGE", avail)):
+            for pkg, ver in pkgs:
+                iid = "%s-%s" % ("available" if avail is pkgs else "installed", pkg)
+                items[iid] = {"id": iid, "origin_type": "INVENTORY_REPORT", "type": typ,
+                              "create_time": iso(ago(40)), "update_time": iso(ago(1)),
+                              kind.replace("P", "_p"): {"apt_package": {"package_name": pkg, "architecture": "amd64",
+                                                                      "version": ver}}}
+        inventories.append({
+            "name": "//compute.googleapis.com/projects/%s/zones/%s/instances/%s" % (g.PROJECT, g.ZONE, vm),
+            "asset_type": "compute.googleapis.com/Instance",
+            "os_inventory": {
+                "name": "projects/%s/locations/%s/instances/%s/inventory" % (g.NUMBER, g.ZONE, digits(19, "inst", vm)),
+                "os_info": {"hostname": vm, "long_name": "Debian GNU/Linux 12 (bookworm)", "short_name": "debian",
+                            "version": "12", "architecture": "x86_64", "kernel_version": "#1 SMP PREEMPT_DYNAMIC Debian "
+                            "6.1.119-1 (2024-11-22)", "kernel_release": "6.1.0-28-cloud-amd64",
+                            "osconfig_agent_version": "20241107.00-g1"},
+                "items": items, "update_time": iso(ago(1))},
+            "ancestors": g.ANCESTORS, "update_time": g.upd(1)})
+        vm_id = inventories[-1]["name"]
+        if avail:
+            planted("compute", vm_id, ["OS inventory lists 3 available updates (openssl, libc6, openssh-server)"],
+                    "gcp-instance-os-updates-pending")
+    PROJECT_NDJSON["os_inventory.json"] = inventories
     labels = {"env": "prod", "team": "data", "owner": "data-eng", "cost-center": "cc-3011",
               "data-classification": "internal"}
     etl = dataproc("nw-etl-nightly", "projects/%s/locations/%s/keyRings/nw-prod-ring/cryptoKeys/disk-cmek"

@@ -963,6 +963,8 @@ def main(org=ORG_DIR):
     label_existing(res)
     write(os.path.join(root, "resource.json"), res)
     write(os.path.join(root, "iam_policy.json"), iam)
+    for name, lines in __import__("org_gcp_cis").PROJECT_NDJSON.items():
+        write(os.path.join(root, name), lines)
     for name, doc in __import__("org_gcp_cis").PROJECT_FILES.items():
         with open(os.path.join(root, name), "w", encoding="utf-8") as f:
             f.write(json.dumps(doc, indent=2) + "\n")

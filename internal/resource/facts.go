@@ -315,6 +315,11 @@ type Compute struct {
 	// PatchAssessment: an Azure VM's patch assessment mode is
 	// AutomaticByPlatform (missing updates assessed every 24 hours).
 	PatchAssessment *bool `json:"patch_assessment,omitempty"`
+	// OSUpdatesPending: how many package updates a GCE VM's OS inventory
+	// (VM Manager's OS Config agent; Cloud Asset Inventory's os-inventory
+	// content) lists as available and not installed (CIS GCP 5.0 4.12);
+	// nil without an inventory listing the VM's packages.
+	OSUpdatesPending *int `json:"os_updates_pending,omitempty"`
 }
 
 // Database: RDS instance, Azure SQL server / PostgreSQL / MySQL server, Cloud SQL instance.
@@ -601,7 +606,11 @@ type Network struct {
 	// interface: AWS services reached without the internet; CIS AWS 7.0
 	// 6.8); false when the input holds VPC endpoints (AWS::EC2::VPCEndpoint
 	// items) of the VPC's account and region but none in it; unknown when
-	// it holds none of that region.
+	// it holds none of that region. GCP: a Private Service Connect
+	// endpoint for Google APIs (a global forwarding rule targeting all-apis
+	// or vpc-sc) is in the VPC network (CIS GCP 5.0 3.9); false when the
+	// input holds global forwarding rules of the network's project but no
+	// such endpoint in it; unknown when it holds none of that project.
 	VPCEndpoints             *bool    `json:"vpc_endpoints,omitempty"`
 	PeeringRoutesLeastAccess *bool    `json:"peering_routes_least_access,omitempty"`
 	PeeringBroadRoutes       []string `json:"peering_broad_routes,omitempty"`

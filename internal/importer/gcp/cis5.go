@@ -87,6 +87,7 @@ func finishCIS5(all []*resource.Resource, cis map[string]*resource.AccountCIS) {
 	finishLogBuckets(all)    // cis_logbuckets.go
 	finishAccessApproval(all, cis)
 	finishVPCSC(all, cis) // cis_vpcsc.go
+	finishPSC(all)        // cis_psc.go
 	keys := map[string][]resource.APIKey{}
 	keysBad := map[string]bool{}
 	dnsKnown, dnsBad := map[string]bool{}, map[string]bool{}

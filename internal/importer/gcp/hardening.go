@@ -24,6 +24,7 @@ func init() {
 	normalizers[TypeInstance] = func(f *file, r *resource.Resource, d, asset node) {
 		vm(f, r, d, asset)
 		instanceHardening(r, d)
+		osInventory(r, asset) // cis_osinventory.go
 	}
 	normalizers[TypeSQLInstance] = func(f *file, r *resource.Resource, d, asset node) {
 		sql(f, r, d, asset)

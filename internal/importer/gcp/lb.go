@@ -109,6 +109,9 @@ func forwardingRule(f *file, r *resource.Resource, d, asset node) {
 		}
 		return
 	}
+	if pscEndpoint(f, r, d) {
+		return
+	}
 	// loadBalancingScheme defaults to EXTERNAL.
 	switch d.enum(k("loadBalancingScheme"), "EXTERNAL", "EXTERNAL_MANAGED", "INTERNAL", "INTERNAL_MANAGED", "INTERNAL_SELF_MANAGED") {
 	case 0, 1:
