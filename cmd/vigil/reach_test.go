@@ -126,7 +126,7 @@ func TestReachLoadBalanced(t *testing.T) {
 // app instance reached through the dev ALB only.
 func TestReachSampleOrg(t *testing.T) {
 	code, out, errs := runCLI2(t, "reach", "exposed", sampleOrg, "--undecided")
-	if code != 0 || !strings.Contains(errs, "35 resources evaluated: 17 exposed, 18 not exposed, 0 undecided") {
+	if code != 0 || !strings.Contains(errs, "36 resources evaluated: 17 exposed, 19 not exposed, 0 undecided") {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
 	n := 0

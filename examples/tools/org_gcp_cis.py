@@ -198,6 +198,8 @@ def build(planted, clean=None):
     updates = {"nw-etl-worker-1": [],
                "nw-debug-vm": [("openssl", "3.0.15-1~deb12u2"), ("libc6", "2.36-9+deb12u10"),
                                ("openssh-server", "1:9.2p1-2+deb12u5")]}
+    def stamp(days):  # as protojson writes a whole second
+        return iso(ago(days)).replace(".000Z", "Z")
     inventories = []
     for vm, avail in updates.items():
         items = {}
@@ -206,7 +208,7 @@ def build(planted, clean=None):
             for pkg, ver in pkgs:
                 iid = "%s-%s" % ("available" if avail is pkgs else "installed", pkg)
                 items[iid] = {"id": iid, "origin_type": "INVENTORY_REPORT", "type": typ,
-                              "create_time": iso(ago(40)), "update_time": iso(ago(1)),
+                              "create_time": stamp(40), "update_time": stamp(1),
                               kind.replace("P", "_p"): {"apt_package": {"package_name": pkg, "architecture": "amd64",
                                                                       "version": ver}}}
         inventories.append({
@@ -218,7 +220,7 @@ def build(planted, clean=None):
                             "version": "12", "architecture": "x86_64", "kernel_version": "#1 SMP PREEMPT_DYNAMIC Debian "
                             "6.1.119-1 (2024-11-22)", "kernel_release": "6.1.0-28-cloud-amd64",
                             "osconfig_agent_version": "20241107.00-g1"},
-                "items": items, "update_time": iso(ago(1))},
+                "items": items, "update_time": stamp(1)},
             "ancestors": g.ANCESTORS, "update_time": g.upd(1)})
         vm_id = inventories[-1]["name"]
         if avail:

@@ -93,6 +93,7 @@ const (
 	permListResource = "cloudasset.assets.listResource"
 	permListIAM      = "cloudasset.assets.listIamPolicy"
 	permListACM      = "cloudasset.assets.listAccessPolicy"
+	permListOS       = "cloudasset.assets.listOSInventories"
 	pageSize         = 1000 // the largest page ListAssets gives
 )
 
@@ -131,6 +132,13 @@ var contents = []content{
 // levels and VPC Service Controls perimeters (CIS GCP 3.8), listed once
 // per organization: they exist at no other scope.
 var accessPolicies = content{assetpb.ContentType_ACCESS_POLICY, "access_policy.json", permListACM}
+
+// osInventories is the OS inventory VM Manager's agent reports for each VM
+// (installed packages and available updates; CIS GCP 5.0 4.12), listed
+// for the scopes that list every asset type (not the organization's
+// hierarchy part): VMs without VM Manager have none, and a scope with
+// none writes no file.
+var osInventories = content{assetpb.ContentType_OS_INVENTORY, "os_inventory.json", permListOS}
 
 // collector is one collection's clients and state.
 type collector struct {
@@ -202,7 +210,13 @@ func Collect(ctx context.Context, opts Options, sink collect.Sink, rec *collect.
 			orgs = append(orgs, s)
 		}
 	}
-	prog.Add(len(scopes)*len(contents) + len(orgs) + len(scc))
+	var inventoried []scope
+	for _, s := range scopes {
+		if s.types == nil && !s.hierarchy {
+			inventoried = append(inventoried, s)
+		}
+	}
+	prog.Add(len(scopes)*len(contents) + len(orgs) + len(inventoried) + len(scc))
 	units := make(chan struct{}, opts.Concurrency)
 	var wg sync.WaitGroup
 	unit := func(fn func()) {
@@ -224,6 +238,9 @@ func Collect(ctx context.Context, opts Options, sink collect.Sink, rec *collect.
 	}
 	for _, s := range orgs {
 		unit(func() { c.listing(cctx, s, accessPolicies) })
+	}
+	for _, s := range inventoried {
+		unit(func() { c.listing(cctx, s, osInventories) })
 	}
 	for _, s := range scc {
 		unit(func() { c.sccFindings(cctx, s) })
@@ -485,9 +502,10 @@ func (c *collector) listing(ctx context.Context, s scope, ct content) {
 	}
 	c.loop(s.account, svcAsset, ct.perm, "", g)
 	c.opts.Logger.Debug("gcp: listed", "scope", s.parent, "content", ct.typ.String(), "assets", len(got))
-	if ct.typ == assetpb.ContentType_IAM_POLICY {
+	switch ct.typ {
+	case assetpb.ContentType_IAM_POLICY:
 		c.auditConfigs(ctx, s, got)
-	} else {
+	case assetpb.ContentType_RESOURCE:
 		c.noteProjects(s, got)
 	}
 	if len(got) == 0 || ctx.Err() != nil {

@@ -36,7 +36,7 @@ func TestRoundTrip(t *testing.T) {
 	approvals := 0
 	for _, d := range exportDirs {
 		var parent string
-		for _, ct := range append(slices.Clone(contents), accessPolicies) {
+		for _, ct := range append(slices.Clone(contents), accessPolicies, osInventories) {
 			file := filepath.Join(d, ct.file)
 			data, err := os.ReadFile(file)
 			if err != nil {

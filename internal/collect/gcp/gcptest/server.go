@@ -114,7 +114,7 @@ func Load(dir string) (*Server, error) {
 	scopes, _ := filepath.Glob(filepath.Join(dir, "assets", "*"))
 	for _, sc := range scopes {
 		parent := strings.Replace(filepath.Base(sc), "_", "/", 1)
-		for _, ct := range []assetpb.ContentType{assetpb.ContentType_RESOURCE, assetpb.ContentType_IAM_POLICY, assetpb.ContentType_ACCESS_POLICY} {
+		for _, ct := range []assetpb.ContentType{assetpb.ContentType_RESOURCE, assetpb.ContentType_IAM_POLICY, assetpb.ContentType_ACCESS_POLICY, assetpb.ContentType_OS_INVENTORY} {
 			file := filepath.Join(sc, strings.ToLower(ct.String())+".json")
 			data, err := os.ReadFile(file)
 			if os.IsNotExist(err) {
