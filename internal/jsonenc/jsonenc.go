@@ -47,6 +47,18 @@ func AppendHTML[S ~[]byte | ~string](b []byte, s S) []byte { return appendString
 // off (SetEscapeHTML(false)): as AppendHTML, with <, > and & as they are.
 func Append[S ~[]byte | ~string](b []byte, s S) []byte { return appendString(b, s, esc) }
 
+// Plain reports whether Append writes s as it is between quotes: every
+// byte of s is printable ASCII other than " and \ (text with other bytes
+// is not plain, even valid UTF-8 that Append would not escape).
+func Plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if esc[s[i]] != 1<<16|uint32(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 // appendString writes each byte's one or two bytes from the table into
 // room made beforehand for two bytes an input byte, without a branch on
 // the byte's kind (JSON text, such as the raw records written into OCSF's

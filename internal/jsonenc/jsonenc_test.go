@@ -22,6 +22,15 @@ func reference(t testing.TB, s string, html bool) []byte {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 func check(t testing.TB, s string) {
 	t.Helper()
 	for _, html := range []bool{true, false} {
@@ -35,6 +44,12 @@ func check(t testing.TB, s string) {
 		for _, got := range [][]byte{gotS, gotB} {
 			if !bytes.Equal(got[1:], want) || got[0] != 'p' {
 				t.Fatalf("html=%v %q:\n got %q\nwant %q", html, s, got, want)
+			}
+		}
+		if !html {
+			// Plain is exact on ASCII; text of other bytes is never plain.
+			if plain := string(want) == `"`+s+`"`; Plain(s) && !plain || !Plain(s) && plain && ascii(s) {
+				t.Fatalf("Plain(%q) = %v, but encoding/json writes %s", s, Plain(s), want)
 			}
 		}
 	}

@@ -55,14 +55,11 @@ func (r *Report) view() *view {
 
 // at returns the i-th finding; one held in Passes is filled into scratch.
 func (v *view) at(i int, scratch *finding.Finding) *finding.Finding {
-	if v.segs == nil {
-		return &v.r.Findings[i]
+	run, k := v.where(i)
+	if run < 0 {
+		return &v.r.Findings[k]
 	}
-	s := v.segs[sort.Search(len(v.segs), func(k int) bool { return v.segs[k].start > i })-1]
-	if s.at >= 0 {
-		return &v.r.Findings[s.at+i-s.start]
-	}
-	v.r.Passes.Fill(scratch, -1-s.at, i-s.start)
+	v.r.Passes.Fill(scratch, run, k)
 	return scratch
 }
 
@@ -97,4 +94,17 @@ func (v *view) all() iter.Seq[*finding.Finding] {
 			}
 		}
 	}
+}
+
+// where places the i-th finding: Findings[k] when run < 0, else the k-th
+// finding of Passes.Runs[run].
+func (v *view) where(i int) (run, k int) {
+	if v.segs == nil {
+		return -1, i
+	}
+	s := v.segs[sort.Search(len(v.segs), func(k int) bool { return v.segs[k].start > i })-1]
+	if s.at >= 0 {
+		return -1, s.at + i - s.start
+	}
+	return -1 - s.at, i - s.start
 }

@@ -333,6 +333,12 @@ func checkIndented(t *testing.T, f *finding.Finding, compact []byte) {
 		if got := appendFindingIndented(nil, f, pi[0], pi[1]); !bytes.Equal(got, want.Bytes()) {
 			t.Fatalf("indented %q:\n%s", pi, firstDiff(got, want.Bytes()))
 		}
+		// A resource of plain strings is copied as it is: the same text.
+		if plainRef(&f.Resource) {
+			if got := appendFindingPlain(nil, f, &f.Resource, pi[0], pi[1]); !bytes.Equal(got, want.Bytes()) {
+				t.Fatalf("indented %q, plain resource:\n%s", pi, firstDiff(got, want.Bytes()))
+			}
+		}
 	}
 }
 
@@ -391,11 +397,42 @@ func taggedLargeReport(n int) *Report {
 	return r
 }
 
+// sharedResourcesReport is taggedLargeReport(n) with its findings on m
+// resources (each the resource of several rules' findings; with located,
+// some with a source location), sorted worst first again.
+func sharedResourcesReport(n, m int, located bool) *Report {
+	r := taggedLargeReport(n)
+	refs := make([]resource.Ref, m)
+	for k := range refs {
+		refs[k] = r.Findings[k].Resource
+		if k%11 == 0 {
+			refs[k].Name += " \"<&>\" é" // escaped: not plain
+		}
+		if located && k%5 == 0 {
+			refs[k].Location = &resource.Location{File: fmt.Sprintf("modules/m%d/main.tf", k%7), StartLine: k, EndLine: k + 4,
+				Address: fmt.Sprintf("aws_s3_bucket.b[\"%d<&>\"]", k)}
+		}
+	}
+	fs := r.Findings
+	fws := map[string][]finding.Reference{} // one per rule, as the engine shares them
+	for i := range fs {
+		fs[i].Resource = refs[(i*7)%m]
+		if fw, ok := fws[fs[i].RuleID]; ok {
+			fs[i].Frameworks = fw
+		} else {
+			fws[fs[i].RuleID] = fs[i].Frameworks
+		}
+	}
+	return BuildWith(fs, nil, r.Rules, r.GeneratedAt)
+}
+
 // compactReport is r with its PASS findings held in Passes, as a scan with
-// CompactPasses builds it (r's findings sorted worst first).
+// CompactPasses builds it (r's findings sorted worst first); the findings
+// on one resource ID share one reference.
 func compactReport(r *Report) *Report {
 	passes := &finding.Passes{}
 	runOf := map[string]int{}
+	refOf := map[string]int32{}
 	var rest []finding.Finding
 	for i := range r.Findings {
 		f := r.Findings[i]
@@ -411,8 +448,13 @@ func compactReport(r *Report) *Report {
 			runOf[f.RuleID] = run
 			passes.Runs = append(passes.Runs, finding.PassRun{Proto: proto})
 		}
-		passes.Runs[run].Res = append(passes.Runs[run].Res, int32(len(passes.Refs)))
-		passes.Refs = append(passes.Refs, f.Resource)
+		ref, ok := refOf[f.Resource.ID]
+		if !ok {
+			ref = int32(len(passes.Refs))
+			refOf[f.Resource.ID] = ref
+			passes.Refs = append(passes.Refs, f.Resource)
+		}
+		passes.Runs[run].Res = append(passes.Runs[run].Res, ref)
 	}
 	c := BuildWith(rest, passes, r.Rules, r.GeneratedAt)
 	c.Version, c.Color, c.ListPassing, c.Inputs = r.Version, r.Color, r.ListPassing, r.Inputs
@@ -421,12 +463,18 @@ func compactReport(r *Report) *Report {
 }
 
 // TestLargeReportsSameBytes: a report large enough to be encoded in
-// parallel chunks, with tags encoded once in a table or per encoder, with
-// its PASS findings held compactly or not, is written byte for byte as
+// parallel chunks, with tags (and the resources of PASS findings held
+// compactly) encoded once in a table or per encoder, with its PASS
+// findings held compactly or not, is written byte for byte as
 // encoding/json writes the whole document in memory, and every format
-// alike for the compact and the full report.
+// alike for the compact and the full report; so is a report whose
+// resources are each the resource of several findings.
 func TestLargeReportsSameBytes(t *testing.T) {
-	r := taggedLargeReport(9*findingChunk + 77)
+	t.Run("resource per finding", func(t *testing.T) { testLargeReportSameBytes(t, taggedLargeReport(9*findingChunk+77)) })
+	t.Run("shared resources", func(t *testing.T) { testLargeReportSameBytes(t, sharedResourcesReport(9*findingChunk+77, 3001, true)) })
+}
+
+func testLargeReportSameBytes(t *testing.T, r *Report) {
 	c := compactReport(r)
 	if c.Passes.Len() == 0 || len(c.Findings) == 0 {
 		t.Fatalf("compact report: %d findings, %d PASS findings apart", len(c.Findings), c.Passes.Len())
