@@ -901,6 +901,8 @@ def cis6_rows():
     plant("azure-bastion-host-missing", SUB_ID, "no Microsoft.Network/bastionHosts row: admins reach the jumpbox "
           "VM by its public IP")
     plant("azure-application-insights-missing", SUB_ID, "no Microsoft.Insights/components row")
+    plant("azure-defender-easm-missing", SUB_ID, "no Microsoft.Easm/workspaces row: no Defender EASM workspace "
+          "maps the company's internet-facing assets")
     plant("azure-resource-lock-admin-role-missing", SUB_ID, "no custom role assignable at the subscription has "
           "Microsoft.Authorization/locks/* (locks are managed by Owners)")
     vpn_gateway()

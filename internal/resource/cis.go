@@ -109,6 +109,11 @@ type AccountCIS struct {
 	// AppInsights: the subscription has an Application Insights
 	// component (Microsoft.Insights/components; CIS Azure 6.1.3.1).
 	AppInsights *bool `json:"app_insights,omitempty"`
+	// EASM: the input holds a Microsoft Defender External Attack Surface
+	// Management workspace (Microsoft.Easm/workspaces) in some subscription:
+	// one workspace discovers the organization's whole internet-facing
+	// surface, whichever subscription holds it (CIS Azure 6.0 8.1.16).
+	EASM *bool `json:"easm,omitempty"`
 	// VPNP2SEntraOnly: no virtual network gateway of the subscription has
 	// a point-to-site configuration authenticating VPN clients otherwise
 	// than with Microsoft Entra ID (vpnAuthenticationTypes other than

@@ -15,10 +15,13 @@ import (
 
 // Types read for them (kept as class other).
 const (
-	TypeFileService  = "Microsoft.Storage/storageAccounts/fileServices"
-	TypeBastionHost  = "Microsoft.Network/bastionHosts"
-	TypeAppInsights  = "Microsoft.Insights/components"
-	diagSettingsPath = "/providers/microsoft.insights/diagnosticsettings/"
+	TypeFileService = "Microsoft.Storage/storageAccounts/fileServices"
+	TypeBastionHost = "Microsoft.Network/bastionHosts"
+	TypeAppInsights = "Microsoft.Insights/components"
+	// TypeEASMWorkspace is a Microsoft Defender External Attack Surface
+	// Management workspace (CIS Azure 6.0 8.1.16).
+	TypeEASMWorkspace = "Microsoft.Easm/workspaces"
+	diagSettingsPath  = "/providers/microsoft.insights/diagnosticsettings/"
 )
 
 // smbVersions and smbChannelEncryption are the values the file service
@@ -42,7 +45,7 @@ var subnetsWithoutNSG = map[string]bool{
 func SubnetWithoutNSG(name string) bool { return subnetsWithoutNSG[strings.ToLower(name)] }
 
 func init() {
-	for _, t := range []string{TypeFileService, TypeBastionHost, TypeAppInsights} {
+	for _, t := range []string{TypeFileService, TypeBastionHost, TypeAppInsights, TypeEASMWorkspace} {
 		normalizers[t] = noFacts
 		canonical[strings.ToLower(t)] = t
 	}
@@ -167,6 +170,7 @@ func finishCIS6(all []*resource.Resource, unread []string, byID map[string]*reso
 	}
 	var files, diags []*resource.Resource
 	var gateways []*resource.Resource
+	easm := false // a Defender EASM workspace in any subscription of the input
 	for _, r := range all {
 		if r.Provider != resource.Azure {
 			continue
@@ -184,6 +188,8 @@ func finishCIS6(all []*resource.Resource, unread []string, byID map[string]*reso
 			s.bastion = true
 		case TypeAppInsights:
 			s.insights = true
+		case TypeEASMWorkspace:
+			easm = true
 		case TypeVNetGateway:
 			gateways = append(gateways, r)
 		}
@@ -286,6 +292,7 @@ func finishCIS6(all []*resource.Resource, unread []string, byID map[string]*reso
 			}
 			r.Facts.Account.CIS.BastionHost = resource.Bool(s.bastion)
 			r.Facts.Account.CIS.AppInsights = resource.Bool(s.insights)
+			r.Facts.Account.CIS.EASM = resource.Bool(easm)
 			setVPNP2S(r.Facts.Account.CIS, vpn[r.Account], s.partial)
 			setLockAdminRole(r.Facts.Account.CIS, r.Account, lockRoles, lockRolesMG, rolesKnown)
 		}

@@ -1,6 +1,7 @@
 package azure
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -78,7 +79,7 @@ func TestFilesVaultLoggingSubnetsCISFacts(t *testing.T) {
 			t.Errorf("%s: network facts %s, want %s", name, got, want)
 		}
 	}
-	if got := factsJSON(t, m[cisSub].Facts.Account.CIS); got != `{"bastion_host":false,"app_insights":true,"vpn_p2s_entra_only":true}` {
+	if got := factsJSON(t, m[cisSub].Facts.Account.CIS); got != `{"bastion_host":false,"app_insights":true,"easm":false,"vpn_p2s_entra_only":true}` {
 		t.Errorf("account CIS facts %s", got)
 	}
 }
@@ -94,8 +95,42 @@ func TestVaultLoggingUnknown(t *testing.T) {
 		t.Errorf("logging = %v, want unknown", *l)
 	}
 	m, _ = loadRows(t, `[{"id":"`+cisSub+`","name":"s1","type":"microsoft.resources/subscriptions","subscriptionId":"s1","properties":{}}]`)
-	if c := m[cisSub].Facts.Account.CIS; c != nil && (c.BastionHost != nil || c.AppInsights != nil) {
+	if c := m[cisSub].Facts.Account.CIS; c != nil && (c.BastionHost != nil || c.AppInsights != nil || c.EASM != nil) {
 		t.Errorf("account CIS facts %+v, want unknown", c)
+	}
+}
+
+// TestEASMWorkspace: CIS Azure 6.0 8.1.16. A Defender EASM workspace in
+// subscription s2 covers s1 too (one workspace watches the organization);
+// without one every subscription whose resources table is in the input
+// fails, and one without rows there stays unknown.
+func TestEASMWorkspace(t *testing.T) {
+	sub := func(id string) string {
+		return `{"id":"/subscriptions/` + id + `","name":"` + id + `","type":"microsoft.resources/subscriptions","subscriptionId":"` + id + `","properties":{}}`
+	}
+	vnet := cisRow(cisSub+"/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v1", "microsoft.network/virtualnetworks", `{"subnets":[]}`)
+	easm := `{"id":"/subscriptions/s2/resourceGroups/sec/providers/Microsoft.Easm/workspaces/nw-easm","name":"nw-easm","type":"microsoft.easm/workspaces",` +
+		`"subscriptionId":"s2","location":"eastus","properties":{"provisioningState":"Succeeded","dataPlaneEndpoint":"https://eastus.easm.defender.microsoft.com"}}`
+	for _, c := range []struct {
+		rows   []string
+		s1, s2 string
+	}{
+		{[]string{sub("s1"), sub("s2"), vnet, easm}, "true", "true"},
+		{[]string{sub("s1"), sub("s2"), vnet}, "false", "unknown"},
+	} {
+		m, problems := loadRows(t, "["+strings.Join(c.rows, ",")+"]")
+		if len(problems) > 0 {
+			t.Errorf("problems: %v", problems)
+		}
+		for id, want := range map[string]string{"/subscriptions/s1": c.s1, "/subscriptions/s2": c.s2} {
+			got := "unknown"
+			if cis := m[id].Facts.Account.CIS; cis != nil && cis.EASM != nil {
+				got = fmt.Sprint(*cis.EASM)
+			}
+			if got != want {
+				t.Errorf("%d rows: %s easm %s, want %s", len(c.rows), id, got, want)
+			}
+		}
 	}
 }
 
