@@ -705,12 +705,16 @@ func sqlInstance(_ *file, r *resource.Resource, d, _ node) {
 		if ip.c.count() == before {
 			db.AuthorizedNetworks = cidrs
 		}
+		// sslMode (SSL_MODE_UNSPECIFIED: requireSsl decides); a mode this
+		// reader does not know leaves it unknown.
 		switch mode, st := ip.str("sslMode"); {
 		case st == bad:
-		case mode == "":
+		case mode == "" || strings.EqualFold(mode, "SSL_MODE_UNSPECIFIED"):
 			db.SSLRequired = ip.flag("requireSsl")
-		default:
-			db.SSLRequired = boolp(mode == "ENCRYPTED_ONLY" || mode == "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
+		case strings.EqualFold(mode, "ENCRYPTED_ONLY") || strings.EqualFold(mode, "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"):
+			db.SSLRequired = boolp(true)
+		case strings.EqualFold(mode, "ALLOW_UNENCRYPTED_AND_ENCRYPTED"):
+			db.SSLRequired = boolp(false)
 		}
 	}
 	bc, _ := s.obj("backupConfiguration")

@@ -355,3 +355,31 @@ not json at all
 		t.Errorf("added: %d", len(added))
 	}
 }
+
+// TestSQLSSLMode: Cloud SQL's sslMode decides whether connections must be
+// encrypted (ENCRYPTED_ONLY, TRUSTED_CLIENT_CERTIFICATE_REQUIRED: yes;
+// ALLOW_UNENCRYPTED_AND_ENCRYPTED: no); without it, or SSL_MODE_UNSPECIFIED,
+// the older requireSsl does (absent: false); a mode of a later API is
+// unknown, never read as not required.
+func TestSQLSSLMode(t *testing.T) {
+	var lines []string
+	for _, c := range [][2]string{
+		{"only", `"sslMode":"ENCRYPTED_ONLY"`}, {"cert", `"sslMode":"TRUSTED_CLIENT_CERTIFICATE_REQUIRED","requireSsl":true`},
+		{"allow", `"sslMode":"ALLOW_UNENCRYPTED_AND_ENCRYPTED"`}, {"legacy", `"requireSsl":true`}, {"none", `"ipv4Enabled":false`},
+		{"unspecified", `"sslMode":"SSL_MODE_UNSPECIFIED","requireSsl":true`}, {"later", `"sslMode":"ENCRYPTED_WITH_PQC_ONLY"`},
+	} {
+		lines = append(lines, `{"name":"//cloudsql.googleapis.com/projects/p/instances/`+c[0]+`","asset_type":"sqladmin.googleapis.com/Instance",`+
+			`"resource":{"data":{"name":"`+c[0]+`","databaseVersion":"POSTGRES_16","settings":{"ipConfiguration":{`+c[1]+`}}}}}`)
+	}
+	res := ParseNDJSON(context.Background(), "sql.json", []byte(strings.Join(lines, "\n")))
+	want := map[string]string{"only": "true", "cert": "true", "allow": "false", "legacy": "true", "none": "false",
+		"unspecified": "true", "later": "unknown"}
+	for _, r := range res.Resources {
+		if got := show(r.Facts.Database.SSLRequired); got != want[r.Name] {
+			t.Errorf("%s: ssl_required %s, want %s", r.Name, got, want[r.Name])
+		}
+	}
+	if len(res.Resources) != len(want) || len(res.Problems) > 0 {
+		t.Errorf("%d resources, problems %v", len(res.Resources), res.Problems)
+	}
+}
