@@ -415,3 +415,49 @@ func TestGrantsMatchesOPA(t *testing.T) {
 	role("empty", resource.Azure, &resource.RoleDefinition{Custom: resource.Bool(true)})
 	compareEngines(t, direct, opa, inv)
 }
+
+// TestConfidentialAndHeadersMatchOPA: gcp-instance-confidential-computing-disabled
+// (confidential_type computed in Go: split's first element in a set) and
+// lb-invalid-headers-not-dropped (a listener of HTTP or HTTPS, any case,
+// the every of its text written as not some) judged on the Go fields judge
+// like OPA: machine types with and without a family of the set, empty,
+// absent, cut at the first "-" only, in other cases; listeners absent,
+// empty, of each protocol and case, mixed, without a protocol.
+func TestConfidentialAndHeadersMatchOPA(t *testing.T) {
+	for _, file := range []string{"gcp/gcp_instance_confidential_computing_disabled.rego", "loadbalancer/lb_invalid_headers_not_dropped.rego"} {
+		b, err := fs.ReadFile(rules.FS(), file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		direct, opa := directAndOPA(t, writePack(t, map[string]string{"r.rego": string(b)}))
+		if d := direct.direct[0]; d == nil || !d.onGo {
+			t.Fatalf("%s is not evaluated on the Go fields", file)
+		}
+		var inv []*resource.Resource
+		add := func(p resource.Provider, typ string, f resource.Facts) {
+			inv = append(inv, &resource.Resource{ID: fmt.Sprintf("r%d", len(inv)), Provider: p, Class: direct.rules[0].Class, Type: typ, Facts: f})
+		}
+		for _, mt := range []string{"", "n2d-standard-2", "N2D-standard-2", "n2d", "c3", "c3-", "-c3", "c3d-highcpu-4-lssd", "e2-medium", "n2dx-1", "a3-highgpu-8g",
+			"n2d--x", "c2d-", " c3-standard", "c3\u00a0-x", "t2d-standard-1"} {
+			for _, cc := range []*bool{nil, resource.Bool(false), resource.Bool(true)} {
+				add(resource.GCP, "compute.googleapis.com/Instance", resource.Facts{Compute: &resource.Compute{MachineType: mt, ConfidentialComputing: cc}})
+			}
+		}
+		add(resource.GCP, "compute.googleapis.com/Instance", resource.Facts{})
+		listener := func(protos ...string) []resource.Listener {
+			var ls []resource.Listener
+			for _, p := range protos {
+				ls = append(ls, resource.Listener{Protocol: p})
+			}
+			return ls
+		}
+		for _, ls := range [][]resource.Listener{nil, {}, listener("HTTP"), listener("https"), listener("Http"), listener("TCP"), listener("TCP", "TLS"),
+			listener("TCP", "HTTPS"), listener(""), listener("UDP", "GENEVE"), listener("HTTP2"), listener("tcp", "http")} {
+			for _, drop := range []*bool{nil, resource.Bool(false), resource.Bool(true)} {
+				add(resource.AWS, "AWS::ElasticLoadBalancingV2::LoadBalancer", resource.Facts{LoadBalancer: &resource.LoadBalancer{DropInvalidHeaders: drop, Listeners: ls}})
+				add(resource.AWS, "AWS::ElasticLoadBalancing::LoadBalancer", resource.Facts{LoadBalancer: &resource.LoadBalancer{DropInvalidHeaders: drop, Listeners: ls}})
+			}
+		}
+		compareEngines(t, direct, opa, inv)
+	}
+}

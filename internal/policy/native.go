@@ -50,6 +50,10 @@ var nativePreds = map[string]nativePred{
 	// case-insensitive) matches the module's constant azure_grant
 	// (role-custom-iam-admin).
 	"grants": {deps: []string{"grants"}, fingerprint: "2e6282e0a842a1c678548bacd08f8c107e6b0a869a60d73505dd95c0c33f74cd", build: grantsPred},
+	// confidential_type(mt): the machine type's family (before the first
+	// "-") is one of the module's set confidential_families
+	// (gcp-instance-confidential-computing-disabled).
+	"confidential_type": {deps: []string{"confidential_type"}, fingerprint: "645cf330e5d5364f4c2f7cf202e99a99d33bc283e8f0c9d3919815ed09ac4c9b", build: confidentialTypePred},
 }
 
 // funcFingerprint is the fingerprint of the Rego text of the definitions
@@ -210,6 +214,32 @@ func grantsPred(mod *modCtx) func(string) bool {
 		}
 		re, err := regexps.compile("^" + strings.ReplaceAll(strings.ReplaceAll(l, ".", "\\."), "*", ".*") + "$")
 		return err == nil && re.MatchString(grant)
+	}
+}
+
+// confidentialTypePred is
+//
+//	confidential_type(mt) if split(mt, "-")[0] in confidential_families
+//
+// over the module's constant set of strings confidential_families: OPA's
+// split is strings.Split, whose first element is what precedes the first
+// "-" (the whole string without one).
+func confidentialTypePred(mod *modCtx) func(string) bool {
+	vals, ok := mod.valueSets["confidential_families"]
+	if !ok {
+		return nil
+	}
+	set := make(map[string]bool, len(vals))
+	for _, v := range vals {
+		s, ok := v.(ast.String)
+		if !ok {
+			return nil
+		}
+		set[string(s)] = true
+	}
+	return func(mt string) bool {
+		family, _, _ := strings.Cut(mt, "-")
+		return set[family]
 	}
 }
 

@@ -33,9 +33,12 @@ skip contains r.id if {
 
 network_lb(r) if {
 	count(r.facts.load_balancer.listeners) > 0
-	every l in r.facts.load_balancer.listeners {
-		not upper(l.protocol) in {"HTTP", "HTTPS"}
-	}
+	not http_listener(r)
+}
+
+http_listener(r) if {
+	some l in r.facts.load_balancer.listeners
+	upper(l.protocol) in {"HTTP", "HTTPS"}
 }
 
 message[id] := "invalid HTTP header fields are forwarded to the targets (routing.http.drop_invalid_header_fields.enabled is false)" if some id in fail
