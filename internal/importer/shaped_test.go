@@ -118,3 +118,21 @@ func FuzzShapedMatchesGeneric(f *testing.F) {
 		checkShapedFile(t, "fuzz.json", data)
 	})
 }
+
+// TestEmptyObjectStaysEmpty imports the formats' fixtures and the sample
+// organization with Raw kept, finishers and derivation included: the
+// decoder hands out one map for every empty object below a text's own
+// object, so nothing may write into it.
+func TestEmptyObjectStaysEmpty(t *testing.T) {
+	paths := []string{"awsconfig/testdata", "azure/testdata", "gcp/testdata", filepath.Join("..", "..", "examples", "org")}
+	if _, err := Load(context.Background(), paths, KeepRaw()); err != nil {
+		t.Fatal(err)
+	}
+	var m attr.M
+	if err := attr.Decode([]byte(`{"a":{},"b":[{}]}`), &m); err != nil {
+		t.Fatal(err)
+	}
+	if a := m["a"].(attr.M); len(a) != 0 {
+		t.Fatalf("the shared empty object holds %v", a)
+	}
+}

@@ -169,6 +169,13 @@ type decoder struct {
 // can be stored in it) rather than a box allocated each time.
 var emptyArray any = []any{}
 
+// emptyObject is every empty object decoded below a text's own object
+// (exports have one in most AWS Config items, "supplementaryConfiguration":
+// {}, and in many tags): decoded trees are read-only (see objSlot), and a
+// Go map costs an allocation even empty. TestEmptyObjectStaysEmpty
+// (importer) checks that no import writes into it.
+var emptyObject any = M{}
+
 type entry struct {
 	k string
 	v any
@@ -268,6 +275,9 @@ func (d *decoder) object(depth int) (any, bool) {
 	d.skipSpace()
 	if d.pos < len(d.buf) && d.buf[d.pos] == '}' {
 		d.pos++
+		if depth > 1 {
+			return emptyObject, true
+		}
 		return M{}, true
 	}
 	base := len(d.entries)
