@@ -225,12 +225,7 @@ func (f *file) addAsset(a attr.M, pos string) ([]attr.Problem, string) {
 	asset := node{m: a, c: c}
 	rsrc, rst := asset.obj("resource")
 	data, _ := rsrc.obj("data")
-	var policy node
-	if attr.Has(a, "iam_policy") {
-		policy, _ = asset.obj("iam_policy")
-	} else {
-		policy, _ = asset.obj("iamPolicy")
-	}
+	policy := iamPolicyNode(a, asset)
 	r := &resource.Resource{
 		Provider: resource.GCP, Type: typ, ID: name, Name: shortName(name),
 		Region: strings.ToLower(rsrc.s("location")), Raw: a, Source: f.path, Class: resource.ClassOther,
@@ -268,6 +263,32 @@ func (f *file) addAsset(a attr.M, pos string) ([]attr.Problem, string) {
 		iamPolicy(res, r, policy, f.rawDropped)
 	}
 	return c.problems, ""
+}
+
+// iamPolicyNode reads the asset's iam_policy (iamPolicy in the API's
+// spelling, either without regard to case; iam_policy first): one look at
+// the asset's keys when it has no iam_policy exactly (a resource line),
+// where asking for each spelling scanned them twice.
+func iamPolicyNode(a attr.M, asset node) node {
+	key := "iamPolicy"
+	if _, exact := a["iam_policy"]; exact {
+		key = "iam_policy"
+	} else {
+		_, camel := a[key]
+		snake := false
+		for k := range a {
+			snake = snake || (len(k) == len("iam_policy") && strings.EqualFold(k, "iam_policy"))
+			camel = camel || (len(k) == len(key) && strings.EqualFold(k, key))
+		}
+		switch {
+		case snake:
+			key = "iam_policy"
+		case !camel:
+			return node{c: asset.c}
+		}
+	}
+	policy, _ := asset.obj(key)
+	return policy
 }
 
 // unreadable keeps a trace of an asset (a JSON object) without a readable
