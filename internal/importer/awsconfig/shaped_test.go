@@ -1,16 +1,11 @@
 package awsconfig
 
 import (
-	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
-	"github.com/vigil-sec/vigil/internal/synth"
 )
 
 // checkShaped parses data with ParseShaped and, when it takes the text,
@@ -56,44 +51,9 @@ func checkShaped(t *testing.T, path string, data []byte) bool {
 	return took
 }
 
-// TestParseShapedMatchesParse holds the typed reading of configuration
-// items to the generic one on the fixtures, the sample organization's
-// snapshots and a synthetic inventory.
-func TestParseShapedMatchesParse(t *testing.T) {
-	var files []string
-	for _, root := range []string{"testdata", filepath.Join("..", "..", "..", "examples", "org", "aws")} {
-		err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
-				files = append(files, p)
-			}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	dir := t.TempDir()
-	if _, err := synth.Generate(context.Background(), dir, 3000, synth.RuleHeavy); err != nil {
-		t.Fatal(err)
-	}
-	synthFiles, _ := filepath.Glob(filepath.Join(dir, "aws", "*.json"))
-	files = append(files, synthFiles...)
-	took := 0
-	for _, p := range files {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if checkShaped(t, p, bytes.TrimLeft(data, " \t\r\n")) {
-			took++
-		}
-	}
-	if took < 5+len(synthFiles) {
-		t.Fatalf("ParseShaped took %d of %d files, want the sample's snapshots and the synthetic ones", took, len(files))
-	}
-}
-
-// shapedSeeds are snapshots with the spellings and damage Parse accepts.
+// shapedSeeds are snapshots with the spellings and damage Parse accepts
+// (the fixtures, the sample organization and synthetic snapshots are
+// compared by the importer's TestShapedMatchesGeneric).
 var shapedSeeds = []string{
 	`{"fileVersion":"1.0","configSnapshotId":"x","configurationItems":[{"resourceType":"AWS::S3::Bucket","resourceId":"b","ARN":"arn:aws:s3:::b","awsRegion":"us-east-1","awsAccountId":"111122223333","configuration":{"name":"b"},"supplementaryConfiguration":{"PublicAccessBlockConfiguration":{"blockPublicAcls":true}},"tags":{"k":"v"},"relationships":[{"resourceId":"r","name":"Contains"}],"configurationItemCaptureTime":"2026-01-01T00:00:00Z","configurationItemStatus":"OK"}]}`,
 	`{"configurationItems":[{"resourcetype":"AWS::EC2::SecurityGroup","RESOURCEID":"sg-1","arn":"arn:aws:ec2:us-east-1:111122223333:security-group/sg-1","accountId":"111122223333","awsRegion":"us-east-1","configuration":"{\"groupName\":\"default\",\"ipPermissions\":[{\"ipProtocol\":\"-1\",\"ipRanges\":[\"0.0.0.0/0\"]}]}","relationships":[{"resourceType":"AWS::EC2::Instance","resourceId":"i-1","relationshipName":"Is associated with"}],"extra":{"a":1}}],"nextToken":"t"}`,

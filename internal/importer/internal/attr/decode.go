@@ -282,25 +282,10 @@ func (d *decoder) object(depth int) (any, bool) {
 	}
 	base := len(d.entries)
 	for {
-		d.skipSpace()
-		if d.pos >= len(d.buf) || d.buf[d.pos] != '"' {
-			return nil, false
-		}
-		lit, plain, ok := d.str()
+		k, ok := d.memberKey()
 		if !ok {
 			return nil, false
 		}
-		var k string
-		if plain {
-			k = d.internKey(lit)
-		} else if k, ok = unquote(lit); !ok {
-			return nil, false
-		}
-		d.skipSpace()
-		if d.pos >= len(d.buf) || d.buf[d.pos] != ':' {
-			return nil, false
-		}
-		d.pos++
 		v, ok := d.value(depth)
 		if !ok {
 			return nil, false
@@ -315,13 +300,7 @@ func (d *decoder) object(depth int) (any, bool) {
 			d.pos++
 		case '}':
 			d.pos++
-			es := d.entries[base:]
-			d.entriesUsed = max(d.entriesUsed, len(d.entries))
-			m := make(M, len(es))
-			for _, e := range es {
-				m[e.k] = e.v
-			}
-			d.entries = d.entries[:base]
+			m := d.mapOf(base)
 			if share && d.pos-start <= objMax {
 				if d.pos != end {
 					h, slot = 0, nil
@@ -333,6 +312,43 @@ func (d *decoder) object(depth int) (any, bool) {
 			return nil, false
 		}
 	}
+}
+
+// memberKey reads an object member's key and the colon after it.
+func (d *decoder) memberKey() (string, bool) {
+	d.skipSpace()
+	if d.pos >= len(d.buf) || d.buf[d.pos] != '"' {
+		return "", false
+	}
+	lit, plain, ok := d.str()
+	if !ok {
+		return "", false
+	}
+	var k string
+	if plain {
+		k = d.internKey(lit)
+	} else if k, ok = unquote(lit); !ok {
+		return "", false
+	}
+	d.skipSpace()
+	if d.pos >= len(d.buf) || d.buf[d.pos] != ':' {
+		return "", false
+	}
+	d.pos++
+	return k, true
+}
+
+// mapOf makes the members decoded since entries[base] a map, and drops
+// them from entries.
+func (d *decoder) mapOf(base int) M {
+	es := d.entries[base:]
+	d.entriesUsed = max(d.entriesUsed, len(d.entries))
+	m := make(M, len(es))
+	for _, e := range es {
+		m[e.k] = e.v
+	}
+	d.entries = d.entries[:base]
+	return m
 }
 
 // prefixLen is how much of an object's text prefixHash reads.

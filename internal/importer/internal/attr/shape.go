@@ -160,76 +160,53 @@ func (d *decoder) shapedDoc(list string, shape *Shape, items *[]*Item, found *bo
 	if d.pos >= len(d.buf) || d.buf[d.pos] != '{' {
 		return nil, false
 	}
-	d.pos++
+	base := len(d.entries)
+	ok := d.members(func(k string) bool {
+		if k == list {
+			var ok bool
+			d.skipSpace()
+			*items, ok = d.shapedList(shape)
+			*found = true
+			return ok
+		}
+		v, ok := d.value(1)
+		d.entries = append(d.entries, entry{k, v})
+		return ok
+	})
+	if !ok {
+		return nil, false
+	}
+	return d.mapOf(base), true
+}
+
+// members decodes the members of the object at d.pos: member decodes the
+// value of the key it is given, at d.pos.
+func (d *decoder) members(member func(k string) bool) bool {
+	d.pos++ // '{'
 	d.skipSpace()
 	if d.pos < len(d.buf) && d.buf[d.pos] == '}' {
 		d.pos++
-		return M{}, true
+		return true
 	}
-	base := len(d.entries)
 	for {
 		k, ok := d.memberKey()
-		if !ok {
-			return nil, false
-		}
-		if k == list {
-			d.skipSpace()
-			if *items, ok = d.shapedList(shape); !ok {
-				return nil, false
-			}
-			*found = true
-		} else {
-			v, ok := d.value(1)
-			if !ok {
-				return nil, false
-			}
-			d.entries = append(d.entries, entry{k, v})
+		if !ok || !member(k) {
+			return false
 		}
 		d.skipSpace()
 		if d.pos >= len(d.buf) {
-			return nil, false
+			return false
 		}
 		switch d.buf[d.pos] {
 		case ',':
 			d.pos++
 		case '}':
 			d.pos++
-			es := d.entries[base:]
-			d.entriesUsed = max(d.entriesUsed, len(d.entries))
-			m := make(M, len(es))
-			for _, e := range es {
-				m[e.k] = e.v
-			}
-			d.entries = d.entries[:base]
-			return m, true
+			return true
 		default:
-			return nil, false
+			return false
 		}
 	}
-}
-
-// memberKey reads an object member's key and the colon after it.
-func (d *decoder) memberKey() (string, bool) {
-	d.skipSpace()
-	if d.pos >= len(d.buf) || d.buf[d.pos] != '"' {
-		return "", false
-	}
-	lit, plain, ok := d.str()
-	if !ok {
-		return "", false
-	}
-	var k string
-	if plain {
-		k = d.internKey(lit)
-	} else if k, ok = unquote(lit); !ok {
-		return "", false
-	}
-	d.skipSpace()
-	if d.pos >= len(d.buf) || d.buf[d.pos] != ':' {
-		return "", false
-	}
-	d.pos++
-	return k, true
 }
 
 // shapedList decodes the array at d.pos (depth 2) whose elements must all
@@ -257,7 +234,7 @@ func (d *decoder) shapedList(shape *Shape) ([]*Item, bool) {
 		it := &block[0]
 		block = block[1:]
 		it.shape = shape
-		if !d.shapedItem(it) {
+		if !d.members(func(k string) bool { return d.shapedMember(it, k) }) {
 			return nil, false
 		}
 		out = append(out, it)
@@ -277,44 +254,20 @@ func (d *decoder) shapedList(shape *Shape) ([]*Item, bool) {
 	}
 }
 
-// shapedItem decodes the object at d.pos (depth 3) into it.
-func (d *decoder) shapedItem(it *Item) bool {
-	d.pos++ // '{'
-	d.skipSpace()
-	if d.pos < len(d.buf) && d.buf[d.pos] == '}' {
-		d.pos++
-		return true
+// shapedMember decodes the value of an item's member k (at depth 3).
+func (d *decoder) shapedMember(it *Item, k string) bool {
+	v, ok := d.value(3)
+	if !ok {
+		return false
 	}
-	for {
-		k, ok := d.memberKey()
-		if !ok {
-			return false
+	if i := it.shape.slot(k); i >= 0 {
+		it.vals[i] = v
+		it.has |= 1 << i
+	} else {
+		if it.rest == nil {
+			it.rest = M{}
 		}
-		v, ok := d.value(3)
-		if !ok {
-			return false
-		}
-		if i := it.shape.slot(k); i >= 0 {
-			it.vals[i] = v
-			it.has |= 1 << i
-		} else {
-			if it.rest == nil {
-				it.rest = M{}
-			}
-			it.rest[k] = v
-		}
-		d.skipSpace()
-		if d.pos >= len(d.buf) {
-			return false
-		}
-		switch d.buf[d.pos] {
-		case ',':
-			d.pos++
-		case '}':
-			d.pos++
-			return true
-		default:
-			return false
-		}
+		it.rest[k] = v
 	}
+	return true
 }
