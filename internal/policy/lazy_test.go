@@ -122,3 +122,15 @@ func findingKeys(fs []finding.Finding) []string {
 	}
 	return out
 }
+
+// BenchmarkNewBuiltin measures loading the built-in pack as every command
+// does (a lazy engine: the rule files' headers only).
+func BenchmarkNewBuiltin(b *testing.B) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	for range b.N {
+		if _, err := New(ctx, []Source{{FS: rules.FS(), Name: "builtin", Builtin: true}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

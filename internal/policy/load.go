@@ -46,7 +46,13 @@ type parsedFile struct {
 	path string
 }
 
-var parserOpts = ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1}
+// parserOptions are the options every rule file is parsed with. The
+// capabilities are given once: OPA's parser otherwise builds them (every
+// built-in, sorted) for each file, an eighth of loading the pack.
+var parserOptions = sync.OnceValue(func() ast.ParserOptions {
+	return ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1,
+		Capabilities: ast.CapabilitiesForThisVersion(ast.CapabilitiesRegoVersion(ast.RegoV1))}
+})
 
 // bodyKey hashes a module's source after its package line (what comes
 // before is comments, the METADATA block among them, and blank lines: Rego
@@ -109,6 +115,7 @@ func readSources(ctx context.Context, srcs []Source, tests, headers bool) ([]par
 			return nil, fmt.Errorf("reading rules from %s: %w", s.Name, err)
 		}
 	}
+	parserOpts := parserOptions()
 	parallel(len(jobs), func(i int) {
 		j := jobs[i]
 		j.file.name = j.name
@@ -182,7 +189,7 @@ func parseFile(f parsedFile) (*ast.Module, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading rules: %w", err)
 	}
-	opts := parserOpts
+	opts := parserOptions()
 	// New has read the rule's METADATA from its header: the rest of the
 	// engine reads none.
 	opts.ProcessAnnotation = !f.header
