@@ -332,6 +332,14 @@ type Database struct {
 	BackupRetentionDays *int   `json:"backup_retention_days,omitempty"`
 	SSLRequired         *bool  `json:"ssl_required,omitempty"`
 	AuditingEnabled     *bool  `json:"auditing_enabled,omitempty"`
+	// ThreatAlerts: an Azure SQL server's security alert policy (Microsoft
+	// Defender for SQL threat detection) is enabled with no alert type
+	// disabled; ThreatAlertRecipients: its alerts are mailed to someone
+	// (addresses, or the subscription's administrators). Nil when the
+	// input does not show the server's policy (IaC: none in the
+	// configuration, since the subscription's Defender plan may enable it).
+	ThreatAlerts          *bool `json:"threat_alerts,omitempty"`
+	ThreatAlertRecipients *bool `json:"threat_alert_recipients,omitempty"`
 	// AuthorizedNetworks lists CIDRs allowed to reach the endpoint (Cloud SQL
 	// authorized networks, Azure SQL firewall rules).
 	AuthorizedNetworks []string `json:"authorized_networks,omitempty"`

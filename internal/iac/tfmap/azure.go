@@ -467,7 +467,47 @@ func mssqlServer(m *mapper, r *inst, out *resource.Resource) {
 	}
 	m.cur = r
 	d.AuditingEnabled = audit
+	d.ThreatAlerts, d.ThreatAlertRecipients = m.sqlAlertPolicy(r)
 	m.dbCredentials(d, r, []string{"administrator_login_password"}, nil)
+}
+
+// sqlAlertPolicy reads the azurerm_mssql_server_security_alert_policy of a
+// SQL server: its alerts are on when its state is Enabled and it disables
+// no alert type, and mailed when it names addresses or mails the
+// subscription's administrators (email_account_admins, off by default).
+// Without a policy in the configuration both are unknown: the
+// subscription's Defender for SQL plan may enable them.
+func (m *mapper) sqlAlertPolicy(r *inst) (alerts, recipients *bool) {
+	for i, p := range m.attachedTo(r, "azurerm_mssql_server_security_alert_policy") {
+		m.cur = p
+		var on *bool
+		if st, sst := m.str(p.a, "state"); sst == ok {
+			on = boolp(strings.EqualFold(st, "Enabled"))
+		}
+		disabled, unk, dst := m.strs(p.a, "disabled_alerts")
+		var all *bool
+		switch {
+		case dst == absent || (dst == ok && len(disabled) == 0 && len(unk) == 0):
+			all = boolp(true)
+		case dst == ok && len(disabled) > 0:
+			all = boolp(false)
+		}
+		addrs, unkAddrs, ast := m.strs(p.a, "email_addresses")
+		var mailed *bool
+		switch {
+		case ast == ok && (len(addrs) > 0 || len(unkAddrs) > 0):
+			mailed = boolp(true)
+		case ast == ok || ast == absent:
+			mailed = boolp(false)
+		}
+		a, rc := and3(on, all), or3(mailed, m.boolean(p.a, boolp(false), "email_account_admins"))
+		if i > 0 { // several policies of one server: the last applied wins, which is unknown
+			a, rc = nil, nil
+		}
+		alerts, recipients = a, rc
+	}
+	m.cur = r
+	return alerts, recipients
 }
 
 // flexibleServer: azurerm_postgresql_flexible_server and

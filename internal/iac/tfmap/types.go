@@ -206,6 +206,7 @@ var azureAttachments = map[string]attachment{
 	"azurerm_mssql_firewall_rule":                       on("server_id", sqlServerTypes...),
 	"azurerm_sql_firewall_rule":                         on("server_name", sqlServerTypes...),
 	"azurerm_mssql_server_extended_auditing_policy":     on("server_id", sqlServerTypes...),
+	"azurerm_mssql_server_security_alert_policy":        on("server_name", sqlServerTypes...),
 	"azurerm_postgresql_flexible_server_firewall_rule":  on("server_id", flexTypes...),
 	"azurerm_mysql_flexible_server_firewall_rule":       {on: map[string][]string{"server_id": flexTypes, "server_name": flexTypes}},
 	"azurerm_postgresql_flexible_server_configuration":  on("server_id", flexTypes...),
