@@ -1,25 +1,19 @@
 package gcp
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/vigil-sec/vigil/internal/testkit"
 )
 
 // FuzzShapes: Reports API activities and BigQuery rows convert to a
 // LogEntry this source recognises and normalizes, or to an error, never a
 // panic.
 func FuzzShapes(f *testing.F) {
-	if d, err := os.ReadFile(filepath.Join("..", "testdata", "shapes", "gcp_audit_bigquery.jsonl")); err == nil {
-		sc := bufio.NewScanner(bytes.NewReader(d))
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			f.Add(append([]byte(nil), sc.Bytes()...))
-		}
-	}
+	testkit.SeedLines(f, filepath.Join("..", "testdata", "shapes", "gcp_audit_bigquery.jsonl"))
 	if d, err := os.ReadFile(filepath.Join("..", "testdata", "shapes", "gcp_workspace_reports.json")); err == nil {
 		var page struct{ Items []json.RawMessage }
 		if json.Unmarshal(d, &page) == nil {

@@ -1,24 +1,17 @@
 package m365
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/vigil-sec/vigil/internal/testkit"
 )
 
 // FuzzOfficeActivity: a Log Analytics row converts to a JSON object or an
 // error, never a panic, and what converts normalizes (or fails) cleanly.
 func FuzzOfficeActivity(f *testing.F) {
-	if d, err := os.ReadFile(filepath.Join("..", "testdata", "shapes", "m365_officeactivity.jsonl")); err == nil {
-		sc := bufio.NewScanner(bytes.NewReader(d))
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			f.Add(append([]byte(nil), sc.Bytes()...))
-		}
-	}
+	testkit.SeedLines(f, filepath.Join("..", "testdata", "shapes", "m365_officeactivity.jsonl"))
 	f.Add([]byte(`{"Type":"OfficeActivity","TimeGenerated":1714987450,"Operation":"x","RecordType":"Nope","UserType":7,"Parameters":"[{\"Name\":1}","OfficeWorkload":""}`))
 	f.Add([]byte(`{"OfficeWorkload":"Exchange","Operation":"Set-Mailbox","TimeGenerated":"2024-05-06 09:04:10","OfficeId":null,"ModifiedProperties":"{}","UserType":"admin"}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
