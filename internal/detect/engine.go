@@ -537,6 +537,24 @@ func (e *Engine) prepare(h *Hit, ev sigma.Event, memo *allowMemo) {
 		}
 		return ids
 	}
+	// Its user agent and invoking service, read once when an allow-list
+	// asks.
+	var clients [2]string
+	var clientsRead [2]bool
+	client := func(_ int, service bool) string {
+		k := 0
+		if service {
+			k = 1
+		}
+		if !clientsRead[k] {
+			src := ev
+			if src == nil {
+				src = sigma.NewJSONEvent(h.Record.Raw)
+			}
+			clients[k], clientsRead[k] = clientIn(h.Record, src, service), true
+		}
+		return clients[k]
+	}
 	for i, r := range h.Rules {
 		info := e.info[r]
 		if info == nil || e.silent[r] {
@@ -548,7 +566,7 @@ func (e *Engine) prepare(h *Hit, ev sigma.Event, memo *allowMemo) {
 			h.prepared = make([]prepared, len(h.Rules))
 		}
 		p := &h.prepared[i]
-		p.level, p.why = e.tuning.decide(info, 1, identities, memo)
+		p.level, p.why = e.tuning.decide(info, 1, identities, client, memo)
 		if p.why != SuppressedNone {
 			continue
 		}

@@ -31,6 +31,27 @@ func Identities(rec logs.Record) []string {
 	return ids
 }
 
+// clientIn returns the user agent (service false) or the invoking cloud
+// service (service true) of a record's event read through ev (the source
+// descriptor's UserAgent or InvokedBy paths), "" when it has none. The
+// value may point into a read buffer.
+func clientIn(rec logs.Record, ev sigma.Event, service bool) string {
+	d, ok := logs.DescriptorOf(rec)
+	if !ok {
+		return ""
+	}
+	paths := d.UserAgent
+	if service {
+		paths = d.InvokedBy
+	}
+	for _, p := range paths {
+		if v, ok := ev.Field(p); ok && v.Kind == sigma.KindString && v.Str != "" {
+			return v.Str
+		}
+	}
+	return ""
+}
+
 // identitiesIn is Identities read through ev, the record's event already
 // indexed for matching (no second scan of the JSON). The values are not
 // copied: they may point into a read buffer and must not outlive the

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/gobwas/glob"
+
+	"github.com/vigil-sec/vigil/internal/sigma"
 	"gopkg.in/yaml.v3"
 )
 
@@ -26,6 +28,10 @@ func DefaultTuningYAML() []byte { return bytes.Clone(defaultTuningYAML) }
 //	min_level: low              # alerts below this level are suppressed
 //	allow_identities:           # automation never alerted on (globs, * = any text)
 //	  - "arn:aws:sts::*:assumed-role/terraform-ci/*"
+//	allow_user_agents:          # clients never alerted on (globs over the user agent)
+//	  - "*Terraform/*"
+//	allow_services:             # cloud services acting for the account (CloudTrail invokedBy)
+//	  - "*.amazonaws.com"
 //	rules:
 //	  - id: 905d389b-b853-46d0-9d3d-dea0d3a3cd49   # or title:
 //	    level: informational    # re-rate the rule's alerts
@@ -36,6 +42,8 @@ type TuningConfig struct {
 	Extends         string       `yaml:"extends"`
 	MinLevel        string       `yaml:"min_level"`
 	AllowIdentities []string     `yaml:"allow_identities"`
+	AllowUserAgents []string     `yaml:"allow_user_agents"`
+	AllowServices   []string     `yaml:"allow_services"`
 	Rules           []RuleTuning `yaml:"rules"`
 }
 
@@ -53,6 +61,8 @@ type RuleTuning struct {
 type Tuning struct {
 	MinLevel Level
 	allow    []*glob.Pattern
+	allowUA  []*glob.Pattern
+	allowSvc []*glob.Pattern
 	byID     map[string]*ruleTuning
 	byTitle  map[string]*ruleTuning
 }
@@ -68,13 +78,16 @@ const (
 	SuppressedNone     = ""
 	SuppressedLevel    = "level"
 	SuppressedIdentity = "allow-listed identity"
+	SuppressedAgent    = "allow-listed user agent"
+	SuppressedService  = "allow-listed service"
 	SuppressedDisabled = "disabled"
 	SuppressedFilter   = "sigma filter"
 )
 
 // ParseTuning parses a tuning YAML document; name labels errors. A document
 // with "extends: default" is layered over the embedded default: its
-// min_level replaces the default's, its allow_identities add to them and
+// min_level replaces the default's, its allow_identities,
+// allow_user_agents and allow_services add to them and
 // its rule entries replace the default's entries for the same rule.
 func ParseTuning(name string, data []byte) (*Tuning, error) {
 	var cfg TuningConfig
@@ -94,6 +107,8 @@ func ParseTuning(name string, data []byte) (*Tuning, error) {
 			cfg.MinLevel = base.MinLevel
 		}
 		cfg.AllowIdentities = append(base.AllowIdentities, cfg.AllowIdentities...)
+		cfg.AllowUserAgents = append(base.AllowUserAgents, cfg.AllowUserAgents...)
+		cfg.AllowServices = append(base.AllowServices, cfg.AllowServices...)
 		cfg.Rules = append(base.Rules, cfg.Rules...)
 	default:
 		return nil, fmt.Errorf("tuning %s: extends: only %q is supported, not %q", name, "default", cfg.Extends)
@@ -136,6 +151,12 @@ func compileTuning(name string, cfg *TuningConfig) (*Tuning, error) {
 	var err error
 	if t.allow, err = compileGlobs(cfg.AllowIdentities); err != nil {
 		return nil, fmt.Errorf("tuning %s: allow_identities: %w", name, err)
+	}
+	if t.allowUA, err = compileGlobs(cfg.AllowUserAgents); err != nil {
+		return nil, fmt.Errorf("tuning %s: allow_user_agents: %w", name, err)
+	}
+	if t.allowSvc, err = compileGlobs(cfg.AllowServices); err != nil {
+		return nil, fmt.Errorf("tuning %s: allow_services: %w", name, err)
 	}
 	for i, r := range cfg.Rules {
 		if r.ID == "" && r.Title == "" {
@@ -190,15 +211,21 @@ func (t *Tuning) Disabled(r *RuleInfo) bool {
 // Decide returns the effective level of an alert of rule r over events and,
 // when the tuning suppresses it, why. An alert is suppressed when every one
 // of its events was made by an allow-listed identity (global or for the
-// rule), or when its level is below the minimum.
+// rule), or through an allow-listed user agent, or by an allow-listed cloud
+// service acting for the account, or when its level is below the minimum.
 func (t *Tuning) Decide(r *RuleInfo, events []Event) (Level, string) {
-	return t.decide(r, len(events), func(i int) []string { return Identities(events[i].Record) }, nil)
+	return t.decide(r, len(events), func(i int) []string { return Identities(events[i].Record) },
+		func(i int, service bool) string {
+			rec := events[i].Record
+			return clientIn(rec, sigma.NewJSONEvent(rec.Raw), service)
+		}, nil)
 }
 
-// decide is Decide over n events whose identities ids returns (called
-// only when an allow-list needs them); memo, when not nil, holds the
-// global allow-list's answers for identities already looked at.
-func (t *Tuning) decide(r *RuleInfo, n int, ids func(i int) []string, memo *allowMemo) (Level, string) {
+// decide is Decide over n events whose identities ids and clients client
+// (user agent, or the invoking service when service is set) return
+// (called only when an allow-list needs them); memo, when not nil, holds
+// the global allow-list's answers for identities already looked at.
+func (t *Tuning) decide(r *RuleInfo, n int, ids func(i int) []string, client func(i int, service bool) string, memo *allowMemo) (Level, string) {
 	level := levelOf(r.Level)
 	rt := t.rule(r)
 	if rt != nil {
@@ -221,6 +248,12 @@ func (t *Tuning) decide(r *RuleInfo, n int, ids func(i int) []string, memo *allo
 			return level, SuppressedIdentity
 		}
 	}
+	if n > 0 && len(t.allowSvc) > 0 && allClients(n, func(i int) string { return client(i, true) }, t.allowSvc) {
+		return level, SuppressedService
+	}
+	if n > 0 && len(t.allowUA) > 0 && allClients(n, func(i int) string { return client(i, false) }, t.allowUA) {
+		return level, SuppressedAgent
+	}
 	if level < t.MinLevel {
 		return level, SuppressedLevel
 	}
@@ -241,6 +274,28 @@ func (t *Tuning) allowed(rt *ruleTuning, ids []string, memo *allowMemo) bool {
 		}
 	}
 	return false
+}
+
+// allClients reports whether every one of n events has a client (what
+// get returns) one of globs matches.
+func allClients(n int, get func(i int) string, globs []*glob.Pattern) bool {
+	for i := range n {
+		a := get(i)
+		if a == "" {
+			return false
+		}
+		ok := false
+		for _, g := range globs {
+			if g.Match(a) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // allowedGlobal reports whether the global allow-list matches id.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/vigil-sec/vigil/internal/logs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -250,4 +251,83 @@ func FuzzParseTuning(f *testing.F) {
 		r := &RuleInfo{ID: "x", Title: "t", Level: "medium"}
 		tu.Decide(r, []Event{{Record: testRecord()}})
 	})
+}
+
+// TestAllowUserAgents: the default tuning suppresses alerts whose every
+// event was made by an AWS service for the account or came through
+// infrastructure as code (Terraform's user agent, as
+// the Stratus Red Team set-up and clean-up and CI deploys make them), on
+// CloudTrail and GCP, and counts them; the same change from the CLI
+// alerts; an alert over events of mixed clients, or of a source without a
+// user agent, is not suppressed; a tuning file without "extends: default"
+// has no such allow-list.
+func TestAllowUserAgents(t *testing.T) {
+	const cli = `"userAgent":"aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0 exe/x86_64"`
+	const tf = `"userAgent":"APN/1.0 HashiCorp/1.0 Terraform/1.1.2 (+https://www.terraform.io) terraform-provider-aws/4.67.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go/1.44.261 (go1.19.8; linux; amd64)"`
+	attach := ctAPI(1, "iam.amazonaws.com", "AttachRolePolicy", `"requestParameters":{"roleName":"stratus-red-team-role","policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"},"responseElements":null`)
+	viaTF := strings.Replace(attach, cli, tf, 1)
+	const title = "AWS Administrator Policy Attached To An Identity"
+	if got := alertsOf(runWithTuning(t, DefaultTuning(), []string{attach}), title); len(got) != 1 {
+		t.Fatalf("from the CLI: %d alerts, want 1", len(got))
+	}
+	if got := alertsOf(runWithTuning(t, NoTuning(), []string{viaTF}), title); len(got) != 1 {
+		t.Fatalf("through Terraform, untuned: %d alerts, want 1", len(got))
+	}
+	if got := alertsOf(runWithTuning(t, DefaultTuning(), []string{viaTF}), title); len(got) != 0 {
+		t.Errorf("through Terraform, default tuning: %d alerts, want 0", len(got))
+	}
+	gcp := gcpEvent(1, "cloudresourcemanager.googleapis.com", "ClearOrgPolicy", "projects/acme-prod-4821", `"request":{"constraint":"constraints/iam.disableServiceAccountKeyCreation"}`)
+	gcpTF := strings.Replace(gcp, `"callerSuppliedUserAgent":"google-cloud-sdk gcloud/460.0.0"`, `"callerSuppliedUserAgent":"Terraform/1.5.7 (+https://www.terraform.io) Terraform-Plugin-SDK/2.10.1 terraform-provider-google/5.10.0,gzip(gfe)"`, 1)
+	if got := alertsOf(runWithTuning(t, DefaultTuning(), []string{gcp}), "GCP Organization Policy Removed"); len(got) != 1 {
+		t.Errorf("GCP from gcloud: %d alerts, want 1", len(got))
+	}
+	if got := alertsOf(runWithTuning(t, DefaultTuning(), []string{gcpTF}), "GCP Organization Policy Removed"); len(got) != 0 {
+		t.Errorf("GCP through Terraform: %d alerts, want 0", len(got))
+	}
+
+	// Decide over several events: all must come through an allowed client.
+	info := &RuleInfo{Title: "t", Level: "high"}
+	ev := func(s string) Event {
+		return Event{Record: logs.Record{Source: logs.AWSCloudTrail, Raw: []byte(s)}}
+	}
+	tu := DefaultTuning()
+	if _, why := tu.Decide(info, []Event{ev(viaTF), ev(viaTF)}); why != SuppressedAgent {
+		t.Errorf("two Terraform events: %q, want %q", why, SuppressedAgent)
+	}
+	if _, why := tu.Decide(info, []Event{ev(viaTF), ev(attach)}); why != SuppressedNone {
+		t.Errorf("Terraform and CLI events: %q, want none", why)
+	}
+	noUA := strings.Replace(viaTF, tf+",", "", 1)
+	if _, why := tu.Decide(info, []Event{ev(noUA)}); why != SuppressedNone {
+		t.Errorf("event without a user agent: %q, want none", why)
+	}
+	own, err := ParseTuning("own.yml", []byte("min_level: low\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, why := own.Decide(info, []Event{ev(viaTF)}); why != SuppressedNone {
+		t.Errorf("a tuning file of its own: %q, want none", why)
+	}
+	if _, err := ParseTuning("bad.yml", []byte("allow_user_agents: [\"[\"]\n")); err == nil {
+		t.Error("a bad user agent pattern parsed")
+	}
+
+	// AWS services acting for the account (invokedBy, which AWS sets): a
+	// CloudFormation stack attaching the policy is suppressed; a role the
+	// caller named like a service is not (the service list is matched
+	// against invokedBy alone, not against every identity).
+	viaCFN := invokedBy(attach, "cloudformation.amazonaws.com")
+	if got := alertsOf(runWithTuning(t, NoTuning(), []string{viaCFN}), title); len(got) != 1 {
+		t.Fatalf("through CloudFormation, untuned: %d alerts, want 1", len(got))
+	}
+	if _, why := tu.Decide(info, []Event{ev(viaCFN)}); why != SuppressedService {
+		t.Errorf("through CloudFormation: %q, want %q", why, SuppressedService)
+	}
+	if got := alertsOf(runWithTuning(t, DefaultTuning(), []string{viaCFN}), title); len(got) != 0 {
+		t.Errorf("through CloudFormation, default tuning: %d alerts, want 0", len(got))
+	}
+	disguised := strings.ReplaceAll(attach, "AWSReservedSSO_PowerUser_4c1b", "backup.amazonaws.com")
+	if _, why := tu.Decide(info, []Event{ev(disguised)}); why != SuppressedNone {
+		t.Errorf("a role named like a service: %q, want none", why)
+	}
 }

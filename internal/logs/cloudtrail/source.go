@@ -27,6 +27,8 @@ func Descriptor() logsource.Descriptor {
 			"userIdentity.sessionContext.sessionIssuer.arn",
 			"userIdentity.sessionContext.sessionIssuer.userName",
 		},
+		UserAgent: []string{"userAgent"},
+		InvokedBy: []string{"userIdentity.invokedBy"},
 		Operation: "eventName",
 		// SigmaHQ's CloudTrail rules use the record's own field names.
 		Sigma: logsource.Sigma{

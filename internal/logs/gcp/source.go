@@ -27,6 +27,7 @@ func Descriptor() logsource.Descriptor {
 			"protoPayload.authenticationInfo.principalEmail",
 			"protoPayload.authenticationInfo.principalSubject",
 		},
+		UserAgent: []string{"protoPayload.requestMetadata.callerSuppliedUserAgent"},
 		Operation: "protoPayload.methodName",
 		// The Reports API's activities.list pages hold activities in
 		// items (after kind and etag).

@@ -77,6 +77,15 @@ type Descriptor struct {
 	// Actor lists the paths of the identities that performed the event
 	// (ARN, user name, UPN, app id, principal email), for allow-lists.
 	Actor []string
+	// UserAgent lists the paths of the client's user agent, for the
+	// tuning's allow-list of automation user agents (infrastructure as
+	// code); empty when the source records none a caller chooses.
+	UserAgent []string
+	// InvokedBy lists the paths of the cloud service that made the call
+	// for the account (CloudTrail userIdentity.invokedBy: a service
+	// principal the cloud sets, not the caller), for the tuning's
+	// allow-list of services; empty when the source records none.
+	InvokedBy []string
 	// Operation is the path of the API operation OCSF maps to
 	// api.operation.
 	Operation string
