@@ -1,15 +1,13 @@
 package cloudformation
 
 import (
-	"strings"
-
-	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
+	"github.com/vigil-sec/vigil/internal/iac/awsnorm"
 	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/source"
 )
 
 // CIS AWS 7.0 5.1-5.15 on CloudFormation, as the Terraform reader reads
-// them (tfmap/aws_alarms.go): a multi-region AWS::CloudTrail::Trail
+// them (awsnorm.MetricAlarms): a multi-region AWS::CloudTrail::Trail
 // sending to a log group (CloudWatchLogsLogGroupArn), an
 // AWS::Logs::MetricFilter on that group (LogGroupName: a literal or a Ref
 // of the AWS::Logs::LogGroup) whose FilterPattern matches the change, and
@@ -18,47 +16,68 @@ import (
 // as a Ref of the filter is the filter's name). The template is an account
 // scope of its own, so the facts (with AuditLogging: a multi-region trail
 // that logs, CIS AWS 4.1) are set on an account resource located at its
-// first trail. A value known only at deploy, or a resource whose
-// Condition is undecided, leaves the change unknown.
-
-const (
-	cfnLogGroup     = "AWS::Logs::LogGroup"
-	cfnMetricFilter = "AWS::Logs::MetricFilter"
-	cfnAlarm        = "AWS::CloudWatch::Alarm"
-)
+// first trail. A value known only at deploy, or a resource whose Condition
+// is undecided, leaves the change unknown.
 
 // metricAlarms adds the template's account resource with the audit
 // logging and CIS metric filter and alarm facts, when the template
 // declares a trail.
 func (m *mapper) metricAlarms(batch *source.Batch) {
-	var trails []*res
+	var trails []awsnorm.Trail
+	var first *res
 	for _, t := range m.types["AWS::CloudTrail::Trail"] {
-		if t.out != nil {
-			trails = append(trails, t)
+		if t.out == nil {
+			continue
 		}
+		if first == nil {
+			first = t
+		}
+		tr := awsnorm.Trail{On: and3(deployed(t), boolProp(t.p, "IsLogging", nil), boolProp(t.p, "IsMultiRegionTrail", boolp(false)))}
+		switch v, st := look(t.p, "CloudWatchLogsLogGroupArn"); {
+		case st == absent:
+		case st == ok:
+			s, _ := v.(string)
+			name, isGroup := awsnorm.TrailGroup(s)
+			tr.Sends, tr.Groups = isGroup, m.logGroupKeys(name)
+		default:
+			tr.Sends, tr.Groups = true, m.logGroupKeys(v)
+		}
+		trails = append(trails, tr)
 	}
-	if len(trails) == 0 {
+	if first == nil {
 		return
 	}
-	patterns := map[*res][]bool{}
-	facts := &resource.MetricFilterAlarms{}
-	for i := range awsconfig.MetricPatternChanges("") {
-		var found []*bool
-		for _, t := range trails {
-			found = append(found, m.trailWatches(t, i, patterns))
+	var filters []awsnorm.MetricFilter
+	for _, f := range m.types["AWS::Logs::MetricFilter"] {
+		mf := awsnorm.MetricFilter{Deployed: deployed(f), Groups: m.logGroupKeys(f.p["LogGroupName"]), Pattern: strProp(f.p, "FilterPattern")}
+		if _, st := look(f.p, "FilterPattern"); st == absent {
+			mf.Pattern = new(string) // matches every event, none of the changes'
 		}
-		awsconfig.SetMetricChange(facts, i, or3(found...))
+		ts, _ := look(f.p, "MetricTransformations")
+		for _, t := range asList(ts) {
+			mf.Metrics = append(mf.Metrics, awsnorm.Metric{Name: strProp(t, "MetricName"), Namespace: strProp(t, "MetricNamespace")})
+		}
+		filters = append(filters, mf)
 	}
-	var logging []*bool // a multi-region trail logging: the account's audit logging (CIS AWS 4.1)
-	for _, t := range trails {
-		logging = append(logging, and3(deployed(t), boolProp(t.p, "IsLogging", nil), boolProp(t.p, "IsMultiRegionTrail", boolp(false))))
+	var alarms []awsnorm.Alarm
+	for _, a := range m.types["AWS::CloudWatch::Alarm"] {
+		al := awsnorm.Alarm{Acts: and3(deployed(a), boolProp(a.p, "ActionsEnabled", boolp(true)), hasActions(a.p))}
+		if v, st := look(a.p, "MetricName"); st != absent {
+			al.Metrics = append(al.Metrics, awsnorm.Metric{Name: m.metricName(v), Namespace: strProp(a.p, "Namespace")})
+		}
+		qs, _ := look(a.p, "Metrics")
+		for _, q := range asList(qs) {
+			if v, st := look(q, "MetricStat", "Metric", "MetricName"); st != absent {
+				al.Metrics = append(al.Metrics, awsnorm.Metric{Name: m.metricName(v), Namespace: strProp(q, "MetricStat", "Metric", "Namespace")})
+			}
+		}
+		alarms = append(alarms, al)
 	}
-	t := trails[0]
-	a := *t.out
-	a.ID, a.Type, a.Class = t.out.ID+"#account", "AWS::::Account", resource.ClassAccount
+	audit, facts := awsnorm.MetricAlarms(trails, filters, alarms)
+	a := *first.out
+	a.ID, a.Type, a.Class = first.out.ID+"#account", "AWS::::Account", resource.ClassAccount
 	a.Name, a.Region, a.Relationships, a.Raw, a.Tags = "account", "global", nil, nil, nil
-	a.Facts = resource.Facts{Account: &resource.Account{AuditLogging: or3(logging...),
-		CIS: &resource.AccountCIS{MetricFilterAlarms: facts}}}
+	a.Facts = resource.Facts{Account: &resource.Account{AuditLogging: audit, CIS: &resource.AccountCIS{MetricFilterAlarms: facts}}}
 	batch.Resources = append(batch.Resources, &a)
 }
 
@@ -71,130 +90,23 @@ func deployed(r *res) *bool {
 	return boolp(true)
 }
 
-// trailWatches: whether a filter of trail t's log group matches change i
-// with an alarm on its metric; false for a trail that is single-region,
-// stopped or sends nothing to CloudWatch Logs.
-func (m *mapper) trailWatches(t *res, i int, patterns map[*res][]bool) *bool {
-	on := and3(deployed(t), boolProp(t.p, "IsLogging", nil), boolProp(t.p, "IsMultiRegionTrail", boolp(false)))
-	if on != nil && !*on {
-		return boolp(false)
+// metricName is an alarm's MetricName: a literal, or a Ref of a metric
+// filter of the template, which is the filter's name.
+func (m *mapper) metricName(v any) *string {
+	if s, isText := text(v); isText {
+		return &s
 	}
-	v, st := look(t.p, "CloudWatchLogsLogGroupArn")
-	if st == absent {
-		return boolp(false)
+	if ids := m.targets(v, "AWS::Logs::MetricFilter"); len(ids) == 1 {
+		return strProp(m.byID[ids[0]].p, "FilterName")
 	}
-	var group []string
-	if s, isStr := v.(string); isStr {
-		parts := strings.Split(s, ":")
-		if len(parts) < 7 || parts[2] != "logs" || parts[5] != "log-group" || parts[6] == "" {
-			return and3(on, boolp(false))
-		}
-		group = m.logGroupKeys(parts[6])
-	} else {
-		group = m.logGroupKeys(v)
-	}
-	var matched []*bool
-	for _, f := range m.types[cfnMetricFilter] {
-		var same *bool
-		if fg := m.logGroupKeys(f.p["LogGroupName"]); group != nil && fg != nil {
-			if !overlap(group, fg) {
-				continue
-			}
-			same = boolp(true)
-		}
-		matched = append(matched, and3(deployed(f), same, m.filterMatches(f, i, patterns)))
-	}
-	return and3(on, or3(matched...))
-}
-
-// filterMatches: whether filter f's pattern matches change i and an alarm
-// with an action watches one of its metrics.
-func (m *mapper) filterMatches(f *res, i int, patterns map[*res][]bool) *bool {
-	var matches *bool
-	switch v, st := look(f.p, "FilterPattern"); st {
-	case ok:
-		p, done := patterns[f]
-		if !done {
-			s, _ := v.(string)
-			p = awsconfig.MetricPatternChanges(s)
-			patterns[f] = p
-		}
-		matches = boolp(p[i])
-	case absent:
-		matches = boolp(false)
-	}
-	if matches != nil && !*matches {
-		return matches
-	}
-	var watched []*bool
-	ts, _ := look(f.p, "MetricTransformations")
-	for _, t := range asList(ts) {
-		watched = append(watched, m.metricWatched(f, t))
-	}
-	return and3(matches, or3(watched...))
-}
-
-// metricWatched: whether an alarm with an action watches the metric of
-// transformation t of filter f.
-func (m *mapper) metricWatched(f *res, t any) *bool {
-	name, nameSt := look(t, "MetricName")
-	ns, nsSt := look(t, "MetricNamespace")
-	if nameSt != ok || nsSt != ok {
-		return nil
-	}
-	var out []*bool
-	for _, a := range m.types[cfnAlarm] {
-		act := and3(deployed(a), boolProp(a.p, "ActionsEnabled", boolp(true)), hasActions(a.p))
-		if act != nil && !*act {
-			continue
-		}
-		metrics := [][2]any{{a.p["MetricName"], a.p["Namespace"]}}
-		qs, _ := look(a.p, "Metrics")
-		for _, q := range asList(qs) {
-			metric, _ := look(q, "MetricStat", "Metric")
-			metrics = append(metrics, [2]any{valueAt(metric, "MetricName"), valueAt(metric, "Namespace")})
-		}
-		for _, mt := range metrics {
-			if mt[0] == nil {
-				continue
-			}
-			out = append(out, and3(act, m.sameMetric(f, mt[0], name), sameText(mt[1], ns)))
-		}
-	}
-	return or3(out...)
-}
-
-// sameMetric: whether an alarm's MetricName v names metric name of filter
-// f: a literal, or a Ref of the filter (its name).
-func (m *mapper) sameMetric(f *res, v, name any) *bool {
-	if u, isU := v.(*unknown); isU {
-		if contains(u.refs, f.id()) {
-			return sameText(f.p["FilterName"], name)
-		}
-		if len(m.targets(u, cfnMetricFilter)) > 0 {
-			return boolp(false) // another filter's name
-		}
-		return nil
-	}
-	return sameText(v, name)
-}
-
-// sameText: whether two values are the same text; nil when either is
-// unknown.
-func sameText(a, b any) *bool {
-	sa, okA := text(a)
-	sb, okB := text(b)
-	if !okA || !okB {
-		return nil
-	}
-	return boolp(sa == sb)
+	return nil
 }
 
 // logGroupKeys names the log group v designates: the logical ID of an
 // AWS::Logs::LogGroup of the template, or its literal name; nil when it is
 // known only at deploy.
 func (m *mapper) logGroupKeys(v any) []string {
-	if ids := m.targets(v, cfnLogGroup); len(ids) > 0 {
+	if ids := m.targets(v, "AWS::Logs::LogGroup"); len(ids) > 0 {
 		return ids
 	}
 	if s, isStr := v.(string); isStr && s != "" {
@@ -203,13 +115,18 @@ func (m *mapper) logGroupKeys(v any) []string {
 	return nil
 }
 
-func overlap(a, b []string) bool {
-	for _, x := range a {
-		if contains(b, x) {
-			return true
-		}
+// strProp reads a string property without reporting: nil when absent,
+// unknown or not text.
+func strProp(p any, path ...string) *string {
+	v, st := look(p, path...)
+	if st != ok {
+		return nil
 	}
-	return false
+	s, isText := text(v)
+	if !isText {
+		return nil
+	}
+	return &s
 }
 
 // boolProp reads a boolean property without reporting (the type's mapper

@@ -1,9 +1,7 @@
 package tfmap
 
 import (
-	"strings"
-
-	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
+	"github.com/vigil-sec/vigil/internal/iac/awsnorm"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -13,33 +11,28 @@ import (
 // change, and an aws_cloudwatch_metric_alarm with an action on the
 // filter's metric (metric_transformation name and namespace; metric_name
 // given as a reference to the filter is the filter's id, its name). The
-// patterns are judged by the AWS Config importer's reading
-// (awsconfig.MetricPatternChanges), so a filter passes here when it would
-// pass live. The facts are the account's (MetricFilterAlarms, and
-// AuditLogging: a multi-region trail that logs, CIS AWS 4.1): known when
-// the root module declares a trail, set on its AWS account resources, or on
-// an account resource located at its first trail when it declares none. A
-// log group, pattern, metric or alarm action known only at apply leaves the
-// change unknown; log groups and alarms of other root modules are not seen,
-// as they are another account scope.
+// patterns are judged by the AWS Config importer's reading, so a filter
+// passes here when it would pass live (awsnorm.MetricAlarms). The facts are
+// the account's (MetricFilterAlarms, and AuditLogging: a multi-region
+// trail that logs, CIS AWS 4.1): known when the root module declares a
+// trail, set on its AWS account resources, or on an account resource
+// located at its first trail when it declares none. A log group, pattern,
+// metric or alarm action known only at apply leaves the change unknown;
+// log groups and alarms of other root modules are not seen, as they are
+// another account scope.
 
 const (
 	logGroupType    = "aws_cloudwatch_log_group"
 	metricFilterTyp = "aws_cloudwatch_log_metric_filter"
-	metricAlarmType = "aws_cloudwatch_metric_alarm"
 )
 
 // metricAlarms sets the audit logging and CIS metric filter and alarm
 // facts of the root module's accounts (see above); run after every
 // instance is mapped.
 func (m *mapper) metricAlarms() {
-	trails := m.byType["aws_cloudtrail"]
-	if len(trails) == 0 {
-		return
-	}
 	byAcct := map[string][]*inst{}
 	var accts []string
-	for _, t := range trails {
+	for _, t := range m.byType["aws_cloudtrail"] {
 		if t.out == nil {
 			continue
 		}
@@ -48,22 +41,48 @@ func (m *mapper) metricAlarms() {
 		}
 		byAcct[t.out.Account] = append(byAcct[t.out.Account], t)
 	}
-	filters := m.byType[metricFilterTyp]
-	patterns := map[*inst][]bool{}
-	for _, acct := range accts {
-		facts := &resource.MetricFilterAlarms{}
-		for i := range awsconfig.MetricPatternChanges("") {
-			var found []*bool
-			for _, t := range byAcct[acct] {
-				found = append(found, m.trailWatches(t, filters, i, patterns))
+	if len(accts) == 0 {
+		return
+	}
+	var filters []awsnorm.MetricFilter
+	for _, f := range m.byType[metricFilterTyp] {
+		mf := awsnorm.MetricFilter{Deployed: boolp(true), Groups: m.logGroupKeys(f.a["log_group_name"]), Pattern: pattern(f.a)}
+		ts, _ := look1(f.a, "metric_transformation")
+		for _, t := range asList(ts) {
+			mf.Metrics = append(mf.Metrics, awsnorm.Metric{Name: strAttr(t, "name"), Namespace: strAttr(t, "namespace")})
+		}
+		filters = append(filters, mf)
+	}
+	var alarms []awsnorm.Alarm
+	for _, a := range m.byType["aws_cloudwatch_metric_alarm"] {
+		al := awsnorm.Alarm{Acts: and3(boolAttr(a.a, "actions_enabled", true), hasActions(a.a))}
+		if v, st := look(a.a, "metric_name"); st != absent {
+			al.Metrics = append(al.Metrics, awsnorm.Metric{Name: m.metricName(v), Namespace: strAttr(a.a, "namespace")})
+		}
+		qs, _ := look1(a.a, "metric_query")
+		for _, q := range asList(qs) {
+			if v, st := look(q, "metric", "metric_name"); st != absent {
+				al.Metrics = append(al.Metrics, awsnorm.Metric{Name: m.metricName(v), Namespace: strAttr(q, "metric", "namespace")})
 			}
-			awsconfig.SetMetricChange(facts, i, or3(found...))
 		}
-		var logging []*bool // a multi-region trail logging: the account's audit logging (CIS AWS 4.1)
+		alarms = append(alarms, al)
+	}
+	for _, acct := range accts {
+		var trails []awsnorm.Trail
 		for _, t := range byAcct[acct] {
-			logging = append(logging, and3(boolAttr(t.a, "enable_logging", true), boolAttr(t.a, "is_multi_region_trail", false)))
+			tr := awsnorm.Trail{On: and3(boolAttr(t.a, "enable_logging", true), boolAttr(t.a, "is_multi_region_trail", false))}
+			switch v, st := look(t.a, "cloud_watch_logs_group_arn"); {
+			case st == absent:
+			case st == ok:
+				s, _ := v.(string)
+				name, isGroup := awsnorm.TrailGroup(s)
+				tr.Sends, tr.Groups = isGroup, m.logGroupKeys(name)
+			default:
+				tr.Sends, tr.Groups = true, m.logGroupKeys(v)
+			}
+			trails = append(trails, tr)
 		}
-		audit := or3(logging...)
+		audit, facts := awsnorm.MetricAlarms(trails, filters, alarms)
 		placed := false
 		for _, r := range m.all {
 			if r.out == nil || r.out.Class != resource.ClassAccount || r.out.Provider != resource.AWS || r.out.Account != acct {
@@ -98,129 +117,19 @@ func accountCIS(out *resource.Resource) *resource.AccountCIS {
 	return out.Facts.Account.CIS
 }
 
-// trailWatches: whether a filter of trail t's log group matches change i
-// with an alarm on its metric; false for a trail that is single-region,
-// stopped or sends nothing to CloudWatch Logs.
-func (m *mapper) trailWatches(t *inst, filters []*inst, i int, patterns map[*inst][]bool) *bool {
-	on := and3(boolAttr(t.a, "enable_logging", true), boolAttr(t.a, "is_multi_region_trail", false))
-	if on != nil && !*on {
-		return boolp(false)
+// metricName is an alarm's metric_name: a literal, or a reference to a
+// metric filter of the configuration, which is the filter's id: its name.
+func (m *mapper) metricName(v any) *string {
+	if s, isText := text(v); isText {
+		return &s
 	}
-	v, st := look(t.a, "cloud_watch_logs_group_arn")
-	if st == absent {
-		return boolp(false)
+	if fs := m.targets(v, metricFilterTyp); len(fs) == 1 {
+		return strAttr(fs[0].a, "name")
 	}
-	var group []string
-	if s, isStr := v.(string); isStr {
-		parts := strings.Split(s, ":")
-		if len(parts) < 7 || parts[2] != "logs" || parts[5] != "log-group" || parts[6] == "" {
-			return and3(on, boolp(false)) // not a log group's ARN: CloudTrail refuses it
-		}
-		group = m.logGroupKeys(parts[6])
-	} else {
-		group = m.logGroupKeys(v)
-	}
-	var matched []*bool
-	for _, f := range filters {
-		var same *bool // unknown while either log group is
-		if fg := m.logGroupKeys(f.a["log_group_name"]); group != nil && fg != nil {
-			if !overlap(group, fg) {
-				continue
-			}
-			same = boolp(true)
-		}
-		matched = append(matched, and3(same, m.filterMatches(f, i, patterns)))
-	}
-	return and3(on, or3(matched...))
+	return nil
 }
 
-// filterMatches: whether filter f's pattern matches change i and an
-// alarm with an action watches one of its metrics.
-func (m *mapper) filterMatches(f *inst, i int, patterns map[*inst][]bool) *bool {
-	var matches *bool
-	switch v, st := look(f.a, "pattern"); st {
-	case ok:
-		p, done := patterns[f]
-		if !done {
-			s, _ := v.(string)
-			p = awsconfig.MetricPatternChanges(s)
-			patterns[f] = p
-		}
-		matches = boolp(p[i])
-	case absent:
-		matches = boolp(false) // an empty pattern matches every event, not the change's
-	}
-	if matches != nil && !*matches {
-		return matches
-	}
-	ts, _ := look1(f.a, "metric_transformation")
-	var watched []*bool
-	for _, t := range asList(ts) {
-		watched = append(watched, m.metricWatched(f, t))
-	}
-	return and3(matches, or3(watched...))
-}
-
-// metricWatched: whether an alarm with an action watches the metric of
-// transformation t of filter f (name and namespace).
-func (m *mapper) metricWatched(f *inst, t any) *bool {
-	name, nameSt := look(t, "name")
-	ns, nsSt := look(t, "namespace")
-	if nameSt != ok || nsSt != ok {
-		return nil
-	}
-	var out []*bool
-	for _, a := range m.byType[metricAlarmType] {
-		act := and3(boolAttr(a.a, "actions_enabled", true), hasActions(a.a))
-		if act != nil && !*act {
-			continue
-		}
-		metrics := [][2]any{{a.a["metric_name"], a.a["namespace"]}}
-		qs, _ := look1(a.a, "metric_query")
-		for _, q := range asList(qs) {
-			mv, _ := look(q, "metric")
-			metrics = append(metrics, [2]any{valueAt(mv, "metric_name"), valueAt(mv, "namespace")})
-		}
-		for _, mt := range metrics {
-			if mt[0] == nil {
-				continue
-			}
-			out = append(out, and3(act, m.sameMetric(f, mt[0], name), sameText(mt[1], ns)))
-		}
-	}
-	return or3(out...)
-}
-
-// sameMetric: whether an alarm's metric_name v names metric name of
-// filter f: a literal, or a reference to the filter (its id, which is its
-// name).
-func (m *mapper) sameMetric(f *inst, v, name any) *bool {
-	if u, isU := unknownOf(v); isU {
-		for _, r := range u.Refs {
-			if r == f.in.Address || r == f.base {
-				return sameText(f.a["name"], name)
-			}
-		}
-		if len(u.Refs) > 0 && len(m.targets(v, metricFilterTyp)) > 0 {
-			return boolp(false) // another filter's name
-		}
-		return nil
-	}
-	return sameText(v, name)
-}
-
-// sameText: whether two values are the same text; nil when either is
-// unknown.
-func sameText(a, b any) *bool {
-	sa, okA := text(a)
-	sb, okB := text(b)
-	if !okA || !okB {
-		return nil
-	}
-	return boolp(sa == sb)
-}
-
-// logGroupKeys names the log group v designates: the address of a
+// logGroupKeys names the log group v designates: the address of an
 // aws_cloudwatch_log_group of the configuration, or its literal name;
 // nil when it is known only at apply.
 func (m *mapper) logGroupKeys(v any) []string {
@@ -237,13 +146,27 @@ func (m *mapper) logGroupKeys(v any) []string {
 	return nil
 }
 
-func overlap(a, b []string) bool {
-	for _, x := range a {
-		if contains(b, x) {
-			return true
-		}
+// strAttr reads a string without reporting: the text at path, nil when
+// absent, unknown or not text.
+func strAttr(p any, path ...string) *string {
+	v, st := look(p, path...)
+	if st != ok {
+		return nil
 	}
-	return false
+	s, isText := text(v)
+	if !isText {
+		return nil
+	}
+	return &s
+}
+
+// pattern is a metric filter's pattern ("" when absent, which matches
+// every event and none of the changes'), nil when known only at apply.
+func pattern(a map[string]any) *string {
+	if _, st := look(a, "pattern"); st == absent {
+		return new(string)
+	}
+	return strAttr(a, "pattern")
 }
 
 // boolAttr reads a boolean argument without reporting (the type's mapper
@@ -289,10 +212,4 @@ func asList(v any) []any {
 		return []any{t}
 	}
 	return nil
-}
-
-// valueAt is the value of key k of a block (nil when absent).
-func valueAt(b any, k string) any {
-	v, _ := look(b, k)
-	return v
 }

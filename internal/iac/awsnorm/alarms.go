@@ -1,0 +1,164 @@
+package awsnorm
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/importer/awsconfig"
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// CIS AWS 7.0 5.1-5.15 and 4.1 from a configuration's trails, CloudWatch
+// Logs metric filters and alarms, read by the Terraform and CloudFormation
+// readers into the shapes below. A nil *bool or *string is a value known
+// only at deploy time.
+
+// Trail is a CloudTrail trail: On when it logs every region (logging,
+// multi-region, deployed), and the log group it sends to (LogGroupARN:
+// absent is nil with Sends false; Groups are the keys of the group, nil
+// when known only at deploy).
+type Trail struct {
+	On     *bool
+	Sends  bool
+	Groups []string
+}
+
+// MetricFilter is a metric filter: whether it is deployed, the keys of its
+// log group (nil: known only at deploy), its pattern and the metrics it
+// writes.
+type MetricFilter struct {
+	Deployed *bool
+	Groups   []string
+	Pattern  *string
+	Metrics  []Metric
+}
+
+// Metric is a metric's name and namespace.
+type Metric struct{ Name, Namespace *string }
+
+// Alarm is a metric alarm: whether it acts (deployed, actions enabled,
+// with an alarm action) and the metrics it watches (its own, or those of
+// its metric math).
+type Alarm struct {
+	Acts    *bool
+	Metrics []Metric
+}
+
+// TrailGroup reads a trail's log group ARN given as a literal: its name, and
+// false when it is not a log group's ARN (CloudTrail refuses it).
+func TrailGroup(arn string) (string, bool) {
+	parts := strings.Split(arn, ":")
+	if len(parts) < 7 || parts[2] != "logs" || parts[5] != "log-group" || parts[6] == "" {
+		return "", false
+	}
+	return parts[6], true
+}
+
+// MetricAlarms computes the account's CIS facts from the configuration's
+// trails, filters and alarms: AuditLogging (a trail that logs every
+// region, CIS 4.1) and, per change of 5.1-5.15, whether a filter on the log
+// group of such a trail matches it with an alarm that acts on its metric
+// (patterns read as the AWS Config importer reads them).
+func MetricAlarms(trails []Trail, filters []MetricFilter, alarms []Alarm) (audit *bool, m *resource.MetricFilterAlarms) {
+	var on []*bool
+	for _, t := range trails {
+		on = append(on, t.On)
+	}
+	audit = or3(on...)
+	matches := make([][]bool, len(filters))
+	for i, f := range filters {
+		if f.Pattern != nil {
+			matches[i] = awsconfig.MetricPatternChanges(*f.Pattern)
+		}
+	}
+	m = &resource.MetricFilterAlarms{}
+	for c := range awsconfig.MetricPatternChanges("") {
+		var found []*bool
+		for _, t := range trails {
+			found = append(found, trailWatches(t, filters, matches, alarms, c))
+		}
+		awsconfig.SetMetricChange(m, c, or3(found...))
+	}
+	return audit, m
+}
+
+// trailWatches: whether a filter of trail t's log group matches change c
+// with an alarm acting on its metric.
+func trailWatches(t Trail, filters []MetricFilter, matches [][]bool, alarms []Alarm, c int) *bool {
+	if (t.On != nil && !*t.On) || !t.Sends {
+		return boolp(false)
+	}
+	var matched []*bool
+	for i, f := range filters {
+		var same *bool // unknown while either log group is
+		if t.Groups != nil && f.Groups != nil {
+			if !slices.ContainsFunc(t.Groups, func(g string) bool { return slices.Contains(f.Groups, g) }) {
+				continue
+			}
+			same = boolp(true)
+		}
+		var pattern *bool
+		if matches[i] != nil {
+			pattern = boolp(matches[i][c])
+		}
+		var watched []*bool
+		if pattern == nil || *pattern {
+			for _, fm := range f.Metrics {
+				watched = append(watched, metricWatched(fm, alarms))
+			}
+		}
+		matched = append(matched, and3(f.Deployed, same, pattern, or3(watched...)))
+	}
+	return and3(t.On, or3(matched...))
+}
+
+// metricWatched: whether an alarm that acts watches metric fm.
+func metricWatched(fm Metric, alarms []Alarm) *bool {
+	var out []*bool
+	for _, a := range alarms {
+		if a.Acts != nil && !*a.Acts {
+			continue
+		}
+		for _, am := range a.Metrics {
+			out = append(out, and3(a.Acts, same(am.Name, fm.Name), same(am.Namespace, fm.Namespace)))
+		}
+	}
+	return or3(out...)
+}
+
+func same(a, b *string) *bool {
+	if a == nil || b == nil {
+		return nil
+	}
+	return boolp(*a == *b)
+}
+
+func and3(bs ...*bool) *bool {
+	unknown := false
+	for _, b := range bs {
+		if b == nil {
+			unknown = true
+		} else if !*b {
+			return boolp(false)
+		}
+	}
+	if unknown {
+		return nil
+	}
+	return boolp(true)
+}
+
+func or3(bs ...*bool) *bool {
+	unknown := false
+	for _, b := range bs {
+		if b == nil {
+			unknown = true
+		} else if *b {
+			return boolp(true)
+		}
+	}
+	if unknown {
+		return nil
+	}
+	return boolp(false)
+}
