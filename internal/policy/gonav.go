@@ -58,6 +58,50 @@ type goEnv struct {
 	sets []map[setKey]struct{}
 	out  map[setKey]struct{}
 	now  goNow // input.now, for opTime
+	// xf holds the last string a condition's lower or upper changed
+	// (applyXfTo): the condition reads it before the next one is made.
+	xf []byte
+}
+
+// applyXfTo is applyXf without allocating for an ASCII string: lower and
+// upper change it into env.xf, reused by the next call (strings.ToLower and
+// ToUpper map ASCII letters alone, and return the string itself when none
+// changes). A string with other bytes is applyXf's.
+func applyXfTo(xf uint8, s string, env *goEnv) string {
+	switch xf {
+	case xfTrim, xfTrimLower, xfTrimUpper:
+		s = strings.TrimSpace(s)
+	}
+	var lo, hi byte // the letters that change
+	switch xf {
+	case xfLower, xfTrimLower:
+		lo, hi = 'A', 'Z'
+	case xfUpper, xfTrimUpper:
+		lo, hi = 'a', 'z'
+	default:
+		return s
+	}
+	first := -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return applyXf(xf, s) // trimmed already: trimming again changes nothing
+		}
+		if first < 0 && lo <= c && c <= hi {
+			first = i
+		}
+	}
+	if first < 0 {
+		return s
+	}
+	b := append(env.xf[:0], s...)
+	for i := first; i < len(b); i++ {
+		if c := b[i]; lo <= c && c <= hi {
+			b[i] = c ^ 0x20
+		}
+	}
+	env.xf = b
+	return unsafe.String(&b[0], len(b))
 }
 
 // compileNav compiles path from type from (nil: the resource view); ok is
@@ -376,7 +420,7 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 		if !ok {
 			return false // lower's type error: undefined either way
 		}
-		v, t = gval{s: applyXf(c.xf, s)}, gstringTypeG
+		v, t = gval{s: applyXfTo(c.xf, s, env)}, gstringTypeG
 	}
 	switch c.op {
 	case opStarts, opEnds, opContains:
