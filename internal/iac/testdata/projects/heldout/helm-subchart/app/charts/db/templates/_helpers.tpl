@@ -1,0 +1,1 @@
+{{- define "db.image" -}}{{ .Values.image.repository }}:{{ .Values.image.tag }}{{- end -}}
