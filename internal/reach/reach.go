@@ -40,7 +40,8 @@ func AnnotateIndexed(rs []*resource.Resource, idx *Index) {
 // firewallExposure: what the internet reaches through fw, among the
 // resources whose evaluation read it.
 func (g *Graph) firewallExposure(fw *resource.Resource) *resource.Exposure {
-	e := &resource.Exposure{}
+	c := &exposureCell{}
+	e := &c.e
 	users := g.users[fw]
 	seen := make(map[*resource.Resource]bool, len(users))
 	for _, u := range users {
@@ -64,13 +65,33 @@ func (g *Graph) firewallExposure(fw *resource.Resource) *resource.Exposure {
 	}
 	switch {
 	case len(e.Exposes) > 0:
-		e.Internet = resource.Bool(true)
+		c.decide(true)
 	case len(users) == 0 && (fw.Facts.Firewall.InUse == nil || *fw.Facts.Firewall.InUse):
-		e.Undecided = append(e.Undecided, "no resource it filters is in the inventory with its network path")
+		e.Undecided = slices.Clip(noFilteredResource) // nothing else was added: no user
 	case len(e.Undecided) == 0:
-		e.Internet = resource.Bool(false)
+		c.decide(false)
 	}
 	return e
+}
+
+// noFilteredResource is the reason of every firewall that filters no
+// resource of the inventory (most of them in a large inventory: one slice
+// for all). Never written: whoever adds a reason appends to it clipped, so
+// into a copy.
+var noFilteredResource = []string{"no resource it filters is in the inventory with its network path"}
+
+// An exposureCell is an exposure and the value its Internet points at, in
+// one allocation (a large inventory has hundreds of thousands of
+// exposures, each marked by every collection after the derivation).
+type exposureCell struct {
+	e        resource.Exposure
+	internet bool
+}
+
+// decide sets the exposure's Internet to v.
+func (c *exposureCell) decide(v bool) {
+	c.internet = v
+	c.e.Internet = &c.internet
 }
 
 // used records that the evaluation of the current resource read fws.
@@ -404,17 +425,17 @@ func (a *answer) unknown(format string, args ...any) {
 }
 
 func (a *answer) exposure() *resource.Exposure {
-	e := &resource.Exposure{Paths: a.paths, Undecided: a.undecided}
-	slices.SortFunc(e.Paths, func(x, y resource.ExposurePath) int {
+	c := &exposureCell{e: resource.Exposure{Paths: a.paths, Undecided: a.undecided}}
+	slices.SortFunc(c.e.Paths, func(x, y resource.ExposurePath) int {
 		return cmp.Or(cmp.Compare(x.Family, y.Family), cmp.Compare(x.Protocol, y.Protocol), cmp.Compare(x.FromPort, y.FromPort))
 	})
 	switch {
-	case len(e.Paths) > 0:
-		e.Internet = resource.Bool(true)
-	case len(e.Undecided) == 0:
-		e.Internet = resource.Bool(false)
+	case len(c.e.Paths) > 0:
+		c.decide(true)
+	case len(c.e.Undecided) == 0:
+		c.decide(false)
 	}
-	return e
+	return &c.e
 }
 
 // Exposure computes r's exposure to the internet.
@@ -611,16 +632,28 @@ func (a *answer) through(fams map[string][]resource.Hop, layers []layer) {
 			for _, l := range layers {
 				s = s.intersect(l.allowed(fam.name, proto))
 			}
+			if len(s) == 0 {
+				continue
+			}
+			// The hops of every range in one array, each path's clipped
+			// (sliced once the array is done growing).
+			var all []resource.Hop
+			ends := make([]int, 0, len(s))
 			for _, sp := range s {
-				hops := slices.Clone(first)
+				all = append(all, first...)
 				for _, l := range layers {
 					for _, c := range l[[2]string{fam.name, proto}] {
 						if !c.ports.intersect(set{sp}).empty() {
-							hops = append(hops, c.hop)
+							all = append(all, c.hop)
 						}
 					}
 				}
-				a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: fam.name, FromPort: sp.lo, ToPort: sp.hi, Hops: hops})
+				ends = append(ends, len(all))
+			}
+			start := 0
+			for k, sp := range s {
+				a.paths = append(a.paths, resource.ExposurePath{Protocol: proto, Family: fam.name, FromPort: sp.lo, ToPort: sp.hi, Hops: all[start:ends[k]:ends[k]]})
+				start = ends[k]
 			}
 		}
 	}
