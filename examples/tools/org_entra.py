@@ -11,7 +11,10 @@ Azure-side identity analysis is unchanged):
 - registering or joining a device does not require MFA;
 - kevin.brandt left in October: his account is disabled but his Contributor assignment on the subscription
   was never removed;
-- sam.ortiz, a contractor on the reporting project, never registered an MFA method.
+- sam.ortiz, a contractor on the reporting project, never registered an MFA method;
+- the tenant's one diagnostic setting (the ARM listing /providers/microsoft.aadiam/diagnosticSettings, which
+  `vigil collect` keeps beside the Graph responses) streams the sign-in logs to the security workspace, but
+  neither the audit logs nor the Microsoft Graph activity logs (CIS 6.1.1.7, 6.1.1.8).
 """
 
 import os
@@ -68,6 +71,20 @@ def build(out):
                 "@odata.type": "#microsoft.graph.allDeviceRegistrationMembership"}},
             "azureADJoin": {"isAdminConfigurable": True, "allowedToJoin": {
                 "@odata.type": "#microsoft.graph.allDeviceRegistrationMembership"}}},
+        # ARM, not Graph: az rest --method get --url https://management.azure.com/providers/microsoft.aadiam/
+        # diagnosticSettings?api-version=2017-04-01
+        "https://management.azure.com/providers/microsoft.aadiam/diagnosticSettings?api-version=2017-04-01": {
+            "value": [{
+                "id": "/providers/microsoft.aadiam/diagnosticSettings/signins-to-law-nw-security",
+                "type": "microsoft.aadiam/diagnosticSettings", "name": "signins-to-law-nw-security",
+                "properties": {
+                    "workspaceId": "/subscriptions/%s/resourceGroups/rg-nw-security/providers/"
+                                   "Microsoft.OperationalInsights/workspaces/law-nw-security" % az.SUB,
+                    "logs": [{"category": c, "enabled": on, "retentionPolicy": {"enabled": False, "days": 0}}
+                             for c, on in (("AuditLogs", False), ("SignInLogs", True),
+                                           ("NonInteractiveUserSignInLogs", True),
+                                           ("ServicePrincipalSignInLogs", True),
+                                           ("MicrosoftGraphActivityLogs", False))]}}]},
     }}
     # beside azure/, not in it (where `vigil collect` writes it): examples/org/azure holds the Resource Graph
     # exports only, which internal/collect/azure's round-trip test serves as Resource Graph's answers
@@ -79,6 +96,10 @@ def build(out):
     plant("azure", "azure-entra-device-join-without-mfa", tenant,
           "deviceRegistrationPolicy multiFactorAuthConfiguration notRequired, no Conditional Access policy for "
           "registering devices")
+    plant("azure", "azure-entra-activity-logs-not-exported", tenant,
+          "diagnostic setting signins-to-law-nw-security sends the sign-in logs only: AuditLogs disabled")
+    plant("azure", "azure-entra-graph-activity-logs-not-exported", tenant,
+          "no diagnostic setting enables MicrosoftGraphActivityLogs")
     plant("azure", "azure-entra-user-without-mfa", users_id + user_id("sam.ortiz@" + DOMAIN),
           "sam.ortiz (contractor, enabled): isMfaRegistered false")
     plant("azure", "azure-disabled-user-has-rbac-role", users_id + user_id("kevin.brandt@" + DOMAIN),

@@ -123,4 +123,15 @@ type EntraTenant struct {
 	// policies were read in full (/identity/conditionalAccess/policies).
 	ConditionalAccessMFA       *bool `json:"conditional_access_mfa,omitempty"`
 	ConditionalAccessDeviceMFA *bool `json:"conditional_access_device_mfa,omitempty"`
+	// ActivityLogsExported: a diagnostic setting of the tenant
+	// (/providers/microsoft.aadiam/diagnosticSettings, an ARM listing)
+	// sends its audit and sign-in logs (AuditLogs and SignInLogs, or
+	// every category) to a destination (6.1.1.8); GraphActivityLogsExported:
+	// its Microsoft Graph activity logs (MicrosoftGraphActivityLogs;
+	// 6.1.1.7). Known when the listing was read (an empty one: a tenant
+	// without settings); MissingActivityLogs names the categories of the
+	// two no setting sends.
+	ActivityLogsExported      *bool    `json:"activity_logs_exported,omitempty"`
+	GraphActivityLogsExported *bool    `json:"graph_activity_logs_exported,omitempty"`
+	MissingActivityLogs       []string `json:"missing_activity_logs,omitempty"`
 }

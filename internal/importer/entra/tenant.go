@@ -106,6 +106,7 @@ func (rd *reader) tenantSettings() {
 		}
 		rd.finish(dr)
 	}
+	rd.diagnostics(t) // diagnostics.go
 	r := &resource.Resource{Provider: resource.Azure, Region: "global", Type: TypeTenant, ID: "/tenants/" + rd.tenant,
 		Name: rd.tenant, Class: resource.ClassOrgUnit}
 	r.Facts.OrgUnit = &resource.OrgUnit{Kind: "tenant", Tenant: t}
