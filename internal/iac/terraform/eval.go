@@ -892,12 +892,20 @@ func (e *evaluator) evalResource(s *scope, n *node) {
 			}
 		}
 		obj := make(map[string]cty.Value, len(attrs)+2)
+		self := refMark(full + indexKey(x.key))
 		for k, v := range attrs {
+			if n.kind != "data" && !v.IsKnown() {
+				// A configured argument known only at apply (a name
+				// built from a random_integer) still designates this
+				// instance where another resource reads it, as a
+				// server_name joining its server.
+				v = v.Mark(self)
+			}
 			obj[k] = v
 		}
 		computed := cty.DynamicVal
 		if n.kind != "data" {
-			computed = computed.Mark(refMark(full + indexKey(x.key)))
+			computed = computed.Mark(self)
 		}
 		for _, set := range []map[string]bool{s.refAttrs[addr], s.eachAttrs} {
 			for a := range set {
