@@ -12,8 +12,8 @@ Azure-side identity analysis is unchanged):
 - kevin.brandt left in October: his account is disabled but his Contributor assignment on the subscription
   was never removed;
 - sam.ortiz, a contractor on the reporting project, never registered an MFA method;
-- the tenant's one diagnostic setting (the ARM listing /providers/microsoft.aadiam/diagnosticSettings, which
-  `vigil collect` keeps beside the Graph responses) streams the sign-in logs to the security workspace, but
+- the tenant's one diagnostic setting (the ARM listing /providers/microsoft.aadiam/diagnosticSettings, kept
+  beside the Graph responses as az rest gave it; `vigil collect` does not fetch it yet) streams the sign-in logs to the security workspace, but
   neither the audit logs nor the Microsoft Graph activity logs (CIS 6.1.1.7, 6.1.1.8).
 """
 

@@ -16,8 +16,8 @@ import (
 //	  "logs":[{"category":"AuditLogs","enabled":true},{"category":"SignInLogs","enabled":true},
 //	          {"category":"MicrosoftGraphActivityLogs","enabled":false}]}}]}
 //
-// The response is kept in the tenant's document under that path (`vigil
-// collect` adds it; by hand: az rest --method get --url ...). A category
+// The response is kept in the tenant's document under that path (az rest
+// --method get --url ...; `vigil collect` does not fetch it yet). A category
 // counts when a setting with a destination (a Log Analytics workspace, a
 // storage account, an event hub or a partner solution) enables it, or
 // enables the allLogs category group.
