@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+	"unsafe"
 
 	"github.com/vigil-sec/vigil/internal/resource"
 )
@@ -256,17 +258,63 @@ func NewIndex(rs []*resource.Resource) *Index {
 		n += len(r.Aliases)
 	}
 	idx := &Index{byKey: make(map[rkey]*resource.Resource, n)}
+	var low lowerer
 	for _, r := range rs {
-		idx.byKey[rkey{r.Provider, normID(r.Provider, r.ID)}] = r
+		idx.byKey[rkey{r.Provider, low.normID(r.Provider, r.ID)}] = r
 	}
 	for _, r := range rs {
 		for _, a := range r.Aliases {
-			if k := (rkey{r.Provider, normID(r.Provider, a)}); idx.byKey[k] == nil {
+			if k := (rkey{r.Provider, low.normID(r.Provider, a)}); idx.byKey[k] == nil {
 				idx.byKey[k] = r
 			}
 		}
 	}
 	return idx
+}
+
+// A lowerer lower-cases the Azure IDs of an index's keys into shared
+// blocks of text rather than one string each (at 1,000,000 resources half
+// a million strings fewer for the collections during the derivation to
+// mark). A key's string keeps its block alive: the index's keys live
+// together.
+type lowerer struct {
+	block []byte
+}
+
+// lowerBlock is the size of a lowerer's blocks.
+const lowerBlock = 64 << 10
+
+// normID is normID(p, id), the lower-cased text in the lowerer's blocks.
+func (l *lowerer) normID(p resource.Provider, id string) string {
+	if p != resource.Azure {
+		return normID(p, id)
+	}
+	upper := false
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(id) // as ToLower does, outside ASCII
+		}
+		upper = upper || 'A' <= c && c <= 'Z'
+	}
+	if !upper {
+		return id
+	}
+	if len(id) > lowerBlock/4 {
+		return strings.ToLower(id)
+	}
+	if cap(l.block)-len(l.block) < len(id) {
+		l.block = make([]byte, 0, lowerBlock)
+	}
+	start := len(l.block)
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		l.block = append(l.block, c)
+	}
+	return unsafe.String(&l.block[start], len(id))
 }
 
 // New indexes rs.
