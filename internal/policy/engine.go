@@ -143,7 +143,12 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 		if f.test {
 			continue
 		}
-		r, err := ruleFromModule(f.name, f.module)
+		var r *Rule
+		if m := f.meta; m != nil {
+			r, err = ruleFromMeta(f.name, f.pkg, m.title, m.description, m.custom)
+		} else {
+			r, err = ruleFromModule(f.name, f.module)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -34,8 +34,11 @@ type parsedFile struct {
 	// module is the parsed file; for a rule file of a lazy engine, only
 	// its header (METADATA and package) until New has read the rule, then
 	// nil: prepare parses it from fsys when it prepares the rule.
-	module  *ast.Module
-	header  bool   // module holds only the header
+	module *ast.Module
+	header bool // module holds only the header
+	// meta is the header decoded at build time (builtinHeaders): module
+	// is then a stand-in holding only the package path.
+	meta    *headerMeta
 	pkg     string // the package path
 	test    bool
 	builtin bool
@@ -116,11 +119,19 @@ func readSources(ctx context.Context, srcs []Source, tests, headers bool) ([]par
 		}
 	}
 	parserOpts := parserOptions()
+	var decoded map[string]headerMeta
+	if headers {
+		decoded = builtinHeaders()
+	}
 	parallel(len(jobs), func(i int) {
 		j := jobs[i]
 		j.file.name = j.name
 		j.file.body = bodyKey(j.src)
 		if h, ok := packageHeader(j.src); ok && headers && !j.file.test {
+			if m, ok := decoded[headerKey(h)]; ok {
+				j.file.module, j.file.header, j.file.meta = m.headerModule(), true, &m
+				return
+			}
 			// A header that does not parse, or names no rule, is parsed
 			// whole: the error, or the library, is the full file's.
 			if m, err := ast.ParseModuleWithOpts(j.name, h, parserOpts); err == nil && packageAnnotation(m) != nil {

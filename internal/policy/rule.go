@@ -130,10 +130,16 @@ func ruleFromModule(file string, m *ast.Module) (*Rule, error) {
 	if ann == nil {
 		return nil, nil
 	}
-	c := ann.Custom
+	return ruleFromMeta(file, m.Package.Path.String(), ann.Title, ann.Description, ann.Custom)
+}
+
+// ruleFromMeta reads a rule from its package path and the title,
+// description and custom fields of its package METADATA (parsed, or
+// decoded at build time: headerMeta).
+func ruleFromMeta(file, pkg, title, description string, c map[string]any) (*Rule, error) {
 	r := &Rule{
-		RuleInfo: finding.RuleInfo{Title: ann.Title, Description: strings.TrimSpace(ann.Description)},
-		Package:  m.Package.Path.String(),
+		RuleInfo: finding.RuleInfo{Title: title, Description: strings.TrimSpace(description)},
+		Package:  pkg,
 		File:     file,
 	}
 	var errs []string
