@@ -154,6 +154,9 @@ func TestBuiltinHeaders(t *testing.T) {
 		if err := os.WriteFile("headers_gen.go", src, 0o644); err != nil {
 			t.Fatal(err)
 		}
+		// The table compiled into this test is the old one: the next
+		// run checks the new.
+		return
 	}
 	have, err := os.ReadFile("headers_gen.go")
 	if err != nil {
