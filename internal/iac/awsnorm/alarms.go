@@ -64,7 +64,7 @@ func MetricAlarms(trails []Trail, filters []MetricFilter, alarms []Alarm) (audit
 	for _, t := range trails {
 		on = append(on, t.On)
 	}
-	audit = or3(on...)
+	audit = Or3(on...)
 	matches := make([][]bool, len(filters))
 	for i, f := range filters {
 		if f.Pattern != nil {
@@ -77,7 +77,7 @@ func MetricAlarms(trails []Trail, filters []MetricFilter, alarms []Alarm) (audit
 		for _, t := range trails {
 			found = append(found, trailWatches(t, filters, matches, alarms, c))
 		}
-		awsconfig.SetMetricChange(m, c, or3(found...))
+		awsconfig.SetMetricChange(m, c, Or3(found...))
 	}
 	return audit, m
 }
@@ -107,9 +107,9 @@ func trailWatches(t Trail, filters []MetricFilter, matches [][]bool, alarms []Al
 				watched = append(watched, metricWatched(fm, alarms))
 			}
 		}
-		matched = append(matched, and3(f.Deployed, same, pattern, or3(watched...)))
+		matched = append(matched, And3(f.Deployed, same, pattern, Or3(watched...)))
 	}
-	return and3(t.On, or3(matched...))
+	return And3(t.On, Or3(matched...))
 }
 
 // metricWatched: whether an alarm that acts watches metric fm.
@@ -120,10 +120,10 @@ func metricWatched(fm Metric, alarms []Alarm) *bool {
 			continue
 		}
 		for _, am := range a.Metrics {
-			out = append(out, and3(a.Acts, same(am.Name, fm.Name), same(am.Namespace, fm.Namespace)))
+			out = append(out, And3(a.Acts, same(am.Name, fm.Name), same(am.Namespace, fm.Namespace)))
 		}
 	}
-	return or3(out...)
+	return Or3(out...)
 }
 
 func same(a, b *string) *bool {
@@ -133,7 +133,9 @@ func same(a, b *string) *bool {
 	return boolp(*a == *b)
 }
 
-func and3(bs ...*bool) *bool {
+// And3 and Or3 combine facts that may be unknown (nil), for the IaC
+// readers.
+func And3(bs ...*bool) *bool {
 	unknown := false
 	for _, b := range bs {
 		if b == nil {
@@ -148,7 +150,7 @@ func and3(bs ...*bool) *bool {
 	return boolp(true)
 }
 
-func or3(bs ...*bool) *bool {
+func Or3(bs ...*bool) *bool {
 	unknown := false
 	for _, b := range bs {
 		if b == nil {
@@ -161,4 +163,29 @@ func or3(bs ...*bool) *bool {
 		return nil
 	}
 	return boolp(false)
+}
+
+// Bool reads a boolean the way templates write it (true, or the string
+// "true"); nil for anything else.
+func Bool(v any) *bool {
+	switch t := v.(type) {
+	case bool:
+		return boolp(t)
+	case string:
+		if t == "true" || t == "false" {
+			return boolp(t == "true")
+		}
+	}
+	return nil
+}
+
+// List is a list of blocks (or one block) as a list.
+func List(v any) []any {
+	switch t := v.(type) {
+	case []any:
+		return t
+	case map[string]any:
+		return []any{t}
+	}
+	return nil
 }

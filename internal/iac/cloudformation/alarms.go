@@ -54,7 +54,7 @@ func (m *mapper) metricAlarms(batch *source.Batch) {
 			mf.Pattern = new(string) // matches every event, none of the changes'
 		}
 		ts, _ := look(f.p, "MetricTransformations")
-		for _, t := range asList(ts) {
+		for _, t := range awsnorm.List(ts) {
 			mf.Metrics = append(mf.Metrics, awsnorm.Metric{Name: strProp(t, "MetricName"), Namespace: strProp(t, "MetricNamespace")})
 		}
 		filters = append(filters, mf)
@@ -66,7 +66,7 @@ func (m *mapper) metricAlarms(batch *source.Batch) {
 			al.Metrics = append(al.Metrics, awsnorm.Metric{Name: m.metricName(v), Namespace: strProp(a.p, "Namespace")})
 		}
 		qs, _ := look(a.p, "Metrics")
-		for _, q := range asList(qs) {
+		for _, q := range awsnorm.List(qs) {
 			if v, st := look(q, "MetricStat", "Metric", "MetricName"); st != absent {
 				al.Metrics = append(al.Metrics, awsnorm.Metric{Name: m.metricName(v), Namespace: strProp(q, "MetricStat", "Metric", "Namespace")})
 			}
@@ -138,14 +138,7 @@ func boolProp(p any, k string, def *bool) *bool {
 	case absent:
 		return def
 	case ok:
-		switch t := v.(type) {
-		case bool:
-			return boolp(t)
-		case string:
-			if t == "true" || t == "false" {
-				return boolp(t == "true")
-			}
-		}
+		return awsnorm.Bool(v)
 	}
 	return nil
 }
@@ -159,17 +152,6 @@ func hasActions(p map[string]any) *bool {
 	case ok:
 		l, isList := v.([]any)
 		return boolp(isList && len(l) > 0)
-	}
-	return nil
-}
-
-// asList is a list property (or one object) as a list.
-func asList(v any) []any {
-	switch t := v.(type) {
-	case []any:
-		return t
-	case map[string]any:
-		return []any{t}
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ func (m *mapper) metricAlarms() {
 	for _, f := range m.byType[metricFilterTyp] {
 		mf := awsnorm.MetricFilter{Deployed: boolp(true), Groups: m.logGroupKeys(f.a["log_group_name"]), Pattern: pattern(f.a)}
 		ts, _ := look1(f.a, "metric_transformation")
-		for _, t := range asList(ts) {
+		for _, t := range awsnorm.List(ts) {
 			mf.Metrics = append(mf.Metrics, awsnorm.Metric{Name: strAttr(t, "name"), Namespace: strAttr(t, "namespace")})
 		}
 		filters = append(filters, mf)
@@ -60,7 +60,7 @@ func (m *mapper) metricAlarms() {
 			al.Metrics = append(al.Metrics, awsnorm.Metric{Name: m.metricName(v), Namespace: strAttr(a.a, "namespace")})
 		}
 		qs, _ := look1(a.a, "metric_query")
-		for _, q := range asList(qs) {
+		for _, q := range awsnorm.List(qs) {
 			if v, st := look(q, "metric", "metric_name"); st != absent {
 				al.Metrics = append(al.Metrics, awsnorm.Metric{Name: m.metricName(v), Namespace: strAttr(q, "metric", "namespace")})
 			}
@@ -177,14 +177,7 @@ func boolAttr(p any, k string, def bool) *bool {
 	case absent:
 		return boolp(def)
 	case ok:
-		switch t := v.(type) {
-		case bool:
-			return boolp(t)
-		case string:
-			if t == "true" || t == "false" {
-				return boolp(t == "true")
-			}
-		}
+		return awsnorm.Bool(v)
 	}
 	return nil
 }
@@ -199,17 +192,6 @@ func hasActions(a map[string]any) *bool {
 	case ok:
 		l, isList := v.([]any)
 		return boolp(isList && len(l) > 0)
-	}
-	return nil
-}
-
-// asList is a block list (or one block) as a list.
-func asList(v any) []any {
-	switch t := v.(type) {
-	case []any:
-		return t
-	case map[string]any:
-		return []any{t}
 	}
 	return nil
 }

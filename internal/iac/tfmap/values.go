@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vigil-sec/vigil/internal/iac/awsnorm"
 	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
 )
 
@@ -319,35 +320,9 @@ func not(b *bool) *bool {
 }
 
 // and3 and or3 combine facts that may be unknown (nil).
-func and3(bs ...*bool) *bool {
-	unknown := false
-	for _, b := range bs {
-		if b == nil {
-			unknown = true
-		} else if !*b {
-			return boolp(false)
-		}
-	}
-	if unknown {
-		return nil
-	}
-	return boolp(true)
-}
+func and3(bs ...*bool) *bool { return awsnorm.And3(bs...) }
 
-func or3(bs ...*bool) *bool {
-	unknown := false
-	for _, b := range bs {
-		if b == nil {
-			unknown = true
-		} else if *b {
-			return boolp(true)
-		}
-	}
-	if unknown {
-		return nil
-	}
-	return boolp(false)
-}
+func or3(bs ...*bool) *bool { return awsnorm.Or3(bs...) }
 
 // present: true when set, false when absent, nil when unknown or wrong.
 func present(p any, path ...string) *bool {
