@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vigil-sec/vigil/internal/iac/awsnorm"
 	"github.com/vigil-sec/vigil/internal/importer/azure"
 	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/source"
@@ -111,6 +112,7 @@ func (m *mapper) mapAll(ins []*instance) {
 	}
 	m.templateDefaults(out, rows)
 	aksDiagnostics(out, rows)
+	sqlAlertPolicies(out, rows)
 	seen := map[string]int{}
 	for _, res := range out {
 		r := byRes[res]
@@ -331,4 +333,64 @@ func diagCategories(d *row) (map[string]bool, bool) {
 		}
 	}
 	return out, true
+}
+
+// sqlAlertPolicies reads the Microsoft.Sql/servers/securityAlertPolicies
+// of the template's SQL servers (nested or top-level) as the Terraform
+// reader reads azurerm_mssql_server_security_alert_policy: alerts on when
+// the state is Enabled and no alert type is disabled, mailed when it names
+// addresses or mails the subscription's administrators. A server without
+// one in the template stays unknown (the subscription's Defender plan may
+// enable it), as do a policy under an undecided condition and values known
+// only at deploy.
+func sqlAlertPolicies(out []*resource.Resource, rows []*row) {
+	policies := map[string][]*row{} // lower-case server ARM ID → its policies
+	for _, r := range rows {
+		if !strings.EqualFold(r.in.typ, azure.TypeSQLServer+"/securityAlertPolicies") {
+			continue
+		}
+		l := strings.ToLower(r.in.armID)
+		if i := strings.LastIndex(l, "/securityalertpolicies/"); i > 0 {
+			policies[l[:i]] = append(policies[l[:i]], r)
+		}
+	}
+	for _, res := range out {
+		d := res.Facts.Database
+		ps := policies[strings.ToLower(res.ID)] // still the ARM ID here
+		if res.Type != azure.TypeSQLServer || d == nil || len(ps) == 0 {
+			continue
+		}
+		p := ps[0]
+		if len(ps) > 1 || p.in.maybe || p.props == nil {
+			continue
+		}
+		var on *bool
+		if st, isStr := p.props["state"].(string); isStr {
+			on = resource.Bool(strings.EqualFold(st, "Enabled"))
+		}
+		var all *bool
+		switch l := p.props["disabledAlerts"].(type) {
+		case nil:
+			all = resource.Bool(true)
+		case []any:
+			all = resource.Bool(len(l) == 0 || (len(l) == 1 && l[0] == ""))
+		}
+		var mailed *bool
+		switch l := p.props["emailAddresses"].(type) {
+		case nil:
+			mailed = resource.Bool(false)
+		case []any:
+			mailed = resource.Bool(len(l) > 0)
+		}
+		admins := resource.Bool(false)
+		if v, present := p.props["emailAccountAdmins"]; present {
+			b, isBool := v.(bool)
+			admins = resource.Bool(b)
+			if !isBool {
+				admins = nil
+			}
+		}
+		d.ThreatAlerts = awsnorm.And3(on, all)
+		d.ThreatAlertRecipients = awsnorm.Or3(mailed, admins)
+	}
 }
