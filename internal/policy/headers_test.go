@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"go/format"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"reflect"
@@ -78,13 +79,7 @@ func goLiteral(b *bytes.Buffer, v any) error {
 		b.WriteString("}")
 	case map[string]any:
 		b.WriteString("map[string]any{")
-		for _, k := range slices.Sorted(func(yield func(string) bool) {
-			for k := range v {
-				if !yield(k) {
-					return
-				}
-			}
-		}) {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			fmt.Fprintf(b, "%s: ", strconv.Quote(k))
 			if err := goLiteral(b, v[k]); err != nil {
 				return err
@@ -114,13 +109,7 @@ func builtinHeaders() map[string]headerMeta {
 	for h := range mods {
 		keys[headerKey(h)] = h
 	}
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range keys {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		m := mods[keys[k]]
 		ann := packageAnnotation(m)
 		var pkg []string
