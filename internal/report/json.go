@@ -713,27 +713,25 @@ func (e *findingEncoder) nl(b []byte, depth int) []byte {
 }
 
 func (e *findingEncoder) field(b []byte, depth int, first bool, key, v string) []byte {
-	if !first {
-		b = append(b, ',')
-	}
-	b = e.nl(b, depth)
-	b = append(b, '"')
-	b = append(b, key...)
-	b = append(b, `": `...)
-	return appendJSONString(b, v)
+	return appendJSONString(e.key(b, depth, first, key), v)
 }
 
 // plainField is field for a value written as it is (jsonenc.Plain).
 func (e *findingEncoder) plainField(b []byte, depth int, first bool, key, v string) []byte {
+	b = append(e.key(b, depth, first, key), '"')
+	b = append(b, v...)
+	return append(b, '"')
+}
+
+// key appends a field's separator (unless first), new line and key.
+func (e *findingEncoder) key(b []byte, depth int, first bool, key string) []byte {
 	if !first {
 		b = append(b, ',')
 	}
 	b = e.nl(b, depth)
 	b = append(b, '"')
 	b = append(b, key...)
-	b = append(b, `": "`...)
-	b = append(b, v...)
-	return append(b, '"')
+	return append(b, `": `...)
 }
 
 // appendHead appends the finding's opening brace and its rule's fields
