@@ -23,16 +23,18 @@ import (
 // providers) in microseconds, two ways:
 //
 //   - compact: what a scan does (Engine.EvaluatePasses, as vigil scan and
-//     vigil bench call it): the rule input built, the rules judged, the FAIL
-//     and UNKNOWN findings built and the PASS findings held compactly
-//     (finding.Passes: a rule's prototype and the indexes of its resources);
+//     vigil bench call it, under the garbage-collector pacing a scan sets,
+//     tuneGC): the rule input built, the rules judged, the FAIL and UNKNOWN
+//     findings built and the PASS findings held compactly (finding.Passes:
+//     a rule's prototype and the indexes of its resources);
 //   - full: the same with every PASS finding built in full (Engine.Evaluate,
-//     288 bytes a finding: what callers wanting a []finding.Finding of
-//     everything, such as vigil iac and the rule tests, pay).
+//     288 bytes a finding), with the runtime's default pacing: what callers
+//     wanting a []finding.Finding of everything, such as vigil iac and the
+//     rule tests, pay.
 //
 // us/pair is the wall time on all CPUs, cpu-us/pair the process's CPU time
-// (user + system), gcs/op the garbage collections per evaluation (the
-// benchmark runs with the runtime's default pacing, not a scan's). A rule contract that scales keeps them flat from
+// (user + system), gcs/op the garbage collections per evaluation. A rule
+// contract that scales keeps them flat from
 // 1x to 8x. Preparing the pack (reading each rule's direct form, compiling
 // and preparing OPA's queries of the rules that need them), done once per
 // engine, is timed apart before both: prepare-ms.
@@ -80,6 +82,10 @@ func BenchmarkRuleScaling(b *testing.B) {
 					b.ReportAllocs()
 					findings, passes := 0, 0
 					var ms0, ms1 runtime.MemStats
+					if compact {
+						gc := tuneGC()
+						defer gc.restore()
+					}
 					runtime.ReadMemStats(&ms0)
 					cpu0 := cpuTime()
 					for range b.N {
