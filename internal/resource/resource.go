@@ -140,3 +140,45 @@ func Bool(b bool) *bool { return &b }
 
 // Int returns a pointer to i, for filling optional facts.
 func Int(i int) *int { return &i }
+
+// And is the conjunction of facts that may be unknown (nil): false when any
+// is false, else unknown when any is unknown, else true.
+func And(bs ...*bool) *bool {
+	unknown := false
+	for _, b := range bs {
+		if b == nil {
+			unknown = true
+		} else if !*b {
+			return Bool(false)
+		}
+	}
+	if unknown {
+		return nil
+	}
+	return Bool(true)
+}
+
+// Or is the disjunction of facts that may be unknown (nil): true when any
+// is true, else unknown when any is unknown, else false.
+func Or(bs ...*bool) *bool {
+	unknown := false
+	for _, b := range bs {
+		if b == nil {
+			unknown = true
+		} else if *b {
+			return Bool(true)
+		}
+	}
+	if unknown {
+		return nil
+	}
+	return Bool(false)
+}
+
+// Not negates a fact, keeping unknown (nil).
+func Not(b *bool) *bool {
+	if b == nil {
+		return nil
+	}
+	return Bool(!*b)
+}

@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vigil-sec/vigil/internal/iac/awsnorm"
 	"github.com/vigil-sec/vigil/internal/importer/azure"
 	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/source"
@@ -390,7 +389,7 @@ func sqlAlertPolicies(out []*resource.Resource, rows []*row) {
 				admins = nil
 			}
 		}
-		d.ThreatAlerts = awsnorm.And3(on, all)
-		d.ThreatAlertRecipients = awsnorm.Or3(mailed, admins)
+		d.ThreatAlerts = resource.And(on, all)
+		d.ThreatAlertRecipients = resource.Or(mailed, admins)
 	}
 }

@@ -64,7 +64,7 @@ func MetricAlarms(trails []Trail, filters []MetricFilter, alarms []Alarm) (audit
 	for _, t := range trails {
 		on = append(on, t.On)
 	}
-	audit = Or3(on...)
+	audit = resource.Or(on...)
 	matches := make([][]bool, len(filters))
 	for i, f := range filters {
 		if f.Pattern != nil {
@@ -77,7 +77,7 @@ func MetricAlarms(trails []Trail, filters []MetricFilter, alarms []Alarm) (audit
 		for _, t := range trails {
 			found = append(found, trailWatches(t, filters, matches, alarms, c))
 		}
-		awsconfig.SetMetricChange(m, c, Or3(found...))
+		awsconfig.SetMetricChange(m, c, resource.Or(found...))
 	}
 	return audit, m
 }
@@ -107,9 +107,9 @@ func trailWatches(t Trail, filters []MetricFilter, matches [][]bool, alarms []Al
 				watched = append(watched, metricWatched(fm, alarms))
 			}
 		}
-		matched = append(matched, And3(f.Deployed, same, pattern, Or3(watched...)))
+		matched = append(matched, resource.And(f.Deployed, same, pattern, resource.Or(watched...)))
 	}
-	return And3(t.On, Or3(matched...))
+	return resource.And(t.On, resource.Or(matched...))
 }
 
 // metricWatched: whether an alarm that acts watches metric fm.
@@ -120,10 +120,10 @@ func metricWatched(fm Metric, alarms []Alarm) *bool {
 			continue
 		}
 		for _, am := range a.Metrics {
-			out = append(out, And3(a.Acts, same(am.Name, fm.Name), same(am.Namespace, fm.Namespace)))
+			out = append(out, resource.And(a.Acts, same(am.Name, fm.Name), same(am.Namespace, fm.Namespace)))
 		}
 	}
-	return Or3(out...)
+	return resource.Or(out...)
 }
 
 func same(a, b *string) *bool {
@@ -131,38 +131,6 @@ func same(a, b *string) *bool {
 		return nil
 	}
 	return boolp(*a == *b)
-}
-
-// And3 and Or3 combine facts that may be unknown (nil), for the IaC
-// readers.
-func And3(bs ...*bool) *bool {
-	unknown := false
-	for _, b := range bs {
-		if b == nil {
-			unknown = true
-		} else if !*b {
-			return boolp(false)
-		}
-	}
-	if unknown {
-		return nil
-	}
-	return boolp(true)
-}
-
-func Or3(bs ...*bool) *bool {
-	unknown := false
-	for _, b := range bs {
-		if b == nil {
-			unknown = true
-		} else if *b {
-			return boolp(true)
-		}
-	}
-	if unknown {
-		return nil
-	}
-	return boolp(false)
 }
 
 // Bool reads a boolean the way templates write it (true, or the string

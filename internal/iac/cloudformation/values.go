@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vigil-sec/vigil/internal/iac/awsnorm"
 	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
@@ -140,17 +139,12 @@ func (m *mapper) objs(p any, path ...string) ([]map[string]any, state) {
 
 func boolp(b bool) *bool { return &b }
 
-func not(b *bool) *bool {
-	if b == nil {
-		return nil
-	}
-	return boolp(!*b)
-}
+// not, and3 and or3 combine facts that may be unknown (nil).
+func not(b *bool) *bool { return resource.Not(b) }
 
-// and3 and or3 combine facts that may be unknown (nil).
-func and3(bs ...*bool) *bool { return awsnorm.And3(bs...) }
+func and3(bs ...*bool) *bool { return resource.And(bs...) }
 
-func or3(bs ...*bool) *bool { return awsnorm.Or3(bs...) }
+func or3(bs ...*bool) *bool { return resource.Or(bs...) }
 
 // maybe makes a contribution of an attachment unknown when the attachment
 // may not be deployed (its Condition could not be decided), unless it is

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vigil-sec/vigil/internal/iac/awsnorm"
 	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
+	"github.com/vigil-sec/vigil/internal/resource"
 )
 
 // state says what a lookup found.
@@ -312,17 +312,12 @@ func (m *mapper) strs(p any, path ...string) (vals []string, unknowns []Unknown,
 
 func boolp(b bool) *bool { return &b }
 
-func not(b *bool) *bool {
-	if b == nil {
-		return nil
-	}
-	return boolp(!*b)
-}
+// not, and3 and or3 combine facts that may be unknown (nil).
+func not(b *bool) *bool { return resource.Not(b) }
 
-// and3 and or3 combine facts that may be unknown (nil).
-func and3(bs ...*bool) *bool { return awsnorm.And3(bs...) }
+func and3(bs ...*bool) *bool { return resource.And(bs...) }
 
-func or3(bs ...*bool) *bool { return awsnorm.Or3(bs...) }
+func or3(bs ...*bool) *bool { return resource.Or(bs...) }
 
 // present: true when set, false when absent, nil when unknown or wrong.
 func present(p any, path ...string) *bool {

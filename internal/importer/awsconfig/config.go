@@ -490,32 +490,6 @@ const (
 	authUsersURI = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
 )
 
-// and3 and or3 combine facts that may be unknown (nil).
-func and3(a, b *bool) *bool {
-	if (a != nil && !*a) || (b != nil && !*b) {
-		return boolp(false)
-	}
-	if a == nil || b == nil {
-		return nil
-	}
-	return boolp(true)
-}
-
-func or3(bs ...*bool) *bool {
-	unknown := false
-	for _, b := range bs {
-		if b == nil {
-			unknown = true
-		} else if *b {
-			return boolp(true)
-		}
-	}
-	if unknown {
-		return nil
-	}
-	return boolp(false)
-}
-
 // NotCollectedKey is the supplementary configuration key under which vigil's
 // live collector lists the supplementary keys of an item whose call failed
 // (AWS Config never writes it): what those keys decide stays unknown
@@ -621,7 +595,7 @@ func s3Bucket(it *item) {
 	case bad:
 		aclPublic = nil
 	}
-	public := or3(and3(policyPublic, attr.Not(restrictPolicy)), and3(aclPublic, attr.Not(ignoreACLs)))
+	public := resource.Or(resource.And(policyPublic, attr.Not(restrictPolicy)), resource.And(aclPublic, attr.Not(ignoreACLs)))
 	if policyKnown || (public != nil && *public) {
 		s.PublicAccess = public
 	}

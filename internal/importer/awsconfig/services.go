@@ -857,9 +857,9 @@ func foldListeners(res *attr.Result) {
 			f.HTTPListener, f.WeakTLS = boolp(false), boolp(false)
 		}
 		f.Listeners = append(f.Listeners, l.Listeners...)
-		f.HTTPListener = or3(f.HTTPListener, l.HTTPListener)
+		f.HTTPListener = resource.Or(f.HTTPListener, l.HTTPListener)
 		if l.WeakTLS != nil || l.Listeners[0].Protocol == "HTTPS" || l.Listeners[0].Protocol == "TLS" {
-			f.WeakTLS = or3(f.WeakTLS, l.WeakTLS)
+			f.WeakTLS = resource.Or(f.WeakTLS, l.WeakTLS)
 		}
 		attr.Relate(lb, "has_listener", r.ID)
 		r.Class, r.Facts.LoadBalancer = resource.ClassOther, nil

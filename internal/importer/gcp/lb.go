@@ -419,7 +419,7 @@ func (p *lbParts) join() {
 					p.unresolved = true
 					continue
 				}
-				logs, waf = and(logs, b.logs), and(waf, b.waf)
+				logs, waf = resource.And(logs, b.logs), resource.And(waf, b.waf)
 				b.reached = true
 				if !listenerKnown {
 					b.unknownF = true
@@ -451,16 +451,4 @@ func (p *lbParts) join() {
 			c.MinTLSVersion = b.minTLS
 		}
 	}
-}
-
-// and is the conjunction of two facts: false when either is false, unknown
-// when either is unknown and neither false.
-func and(a, b *bool) *bool {
-	if (a != nil && !*a) || (b != nil && !*b) {
-		return boolp(false)
-	}
-	if a == nil || b == nil {
-		return nil
-	}
-	return boolp(true)
 }

@@ -321,11 +321,3 @@ func (n node) enum(keys []string, values ...string) int {
 func k(keys ...string) []string { return keys }
 
 func boolp(v bool) *bool { return &v }
-
-// not negates a fact, keeping nil.
-func not(b *bool) *bool {
-	if b == nil {
-		return nil
-	}
-	return boolp(!*b)
-}

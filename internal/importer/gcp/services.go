@@ -377,7 +377,7 @@ func cluster(_ *file, r *resource.Resource, d, _ node) {
 	if public == nil && d.c.count() == before {
 		switch pst {
 		case ok:
-			public = not(pc.flag("enablePrivateEndpoint"))
+			public = resource.Not(pc.flag("enablePrivateEndpoint"))
 		case absent:
 			public = boolp(true)
 		}

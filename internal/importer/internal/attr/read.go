@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	gojson "github.com/goccy/go-json"
+
+	"github.com/vigil-sec/vigil/internal/resource"
 )
 
 // The typed reader the format importers share (AWS Config items, Resource
@@ -409,13 +411,7 @@ func (n Node) Enum(keys []string, values ...string) int {
 }
 
 // Not negates a fact, keeping nil (unknown).
-func Not(b *bool) *bool {
-	if b == nil {
-		return nil
-	}
-	v := !*b
-	return &v
-}
+func Not(b *bool) *bool { return resource.Not(b) }
 
 // Index is the field path of element i of the array at path base
 // ("base[i]").
