@@ -148,17 +148,24 @@ func (c *collector) armChildren(ctx context.Context, s subscription, parent stri
 	if l.parentType == "" {
 		resource = ""
 	}
+	return c.armList(ctx, s.id, path, u, resource)
+}
+
+// armList reads every page of an ARM listing (u, the request URL of
+// path) for account (a subscription or, for a tenant-level listing, the
+// tenant). A failure is recorded with resource and gives no row: part of
+// a listing would read as all of it (the containers that came all
+// private: the account private).
+func (c *collector) armList(ctx context.Context, account, path, u, resource string) ([]any, bool) {
 	call := Operation(http.MethodGet, path)
 	rows, err := c.listPages(ctx, c.arm.Pipeline(), u, "nextLink")
 	if err != nil {
 		if pl, ok := err.(pageLoop); ok {
-			c.rec.Fail(collect.Failure{Cloud: cloudName, Account: s.id, Service: serviceOf(call), Call: call, Resource: resource,
+			c.rec.Fail(collect.Failure{Cloud: cloudName, Account: account, Service: serviceOf(call), Call: call, Resource: resource,
 				Kind: collect.PaginationLoop, Err: pl.Error()})
 		} else {
-			c.fail(ctx, s.id, serviceOf(call), call, resource, err)
+			c.fail(ctx, account, serviceOf(call), call, resource, err)
 		}
-		// Part of a listing would read as all of it (the containers that
-		// came all private: the account private): nothing is kept.
 		return nil, false
 	}
 	return rows, true

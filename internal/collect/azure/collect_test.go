@@ -215,7 +215,8 @@ func TestCollect(t *testing.T) {
 }
 
 // TestProgress: one unit per subscription and Resource Graph table, one
-// per subscription for the ARM calls after them, one per Entra ID listing;
+// per subscription for the ARM calls after them, one per Entra ID listing
+// and one for the tenant's diagnostic settings;
 // all done at the end, the failures counted.
 func TestProgress(t *testing.T) {
 	f := newFakeAzure(t, filepath.Join("testdata", "server"), loadRoutes(t))
@@ -226,7 +227,7 @@ func TestProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	prog.Stop()
-	units := len(tables) + 2 + len(entraLists) // one batch of the 2 subscriptions
+	units := len(tables) + 2 + len(entraLists) + 1 // one batch of the 2 subscriptions; the tenant's diagnostic settings
 	want := fmt.Sprintf("\rcollecting: %d/%d done, %d failed calls\n", units, units, len(rec.Failures()))
 	if tty.String() != want {
 		t.Errorf("progress %q, want %q", tty.String(), want)
@@ -382,6 +383,7 @@ func TestPaginationLoop(t *testing.T) {
 	for _, l := range entraLists[1:] {
 		routes["GET /v1.0"+l.path] = route{File: "empty.json"}
 	}
+	routes["GET "+entraDiagnosticsPath] = route{File: "empty.json"}
 	f := newFakeAzure(t, dir, routes)
 	mem, rec, err := run(t, f, f.options())
 	if err != nil {

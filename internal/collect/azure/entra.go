@@ -66,6 +66,19 @@ var entraLists = []entraList{
 	{path: "/policies/deviceRegistrationPolicy"},                  // Policy.Read.DeviceConfiguration
 }
 
+// The tenant's diagnostic settings (CIS Azure 6.0 6.1.1.7 and 6.1.1.8:
+// audit, sign-in and Microsoft Graph activity logs sent somewhere), which
+// Azure Resource Manager, not Graph, lists at the tenant's root. Reading
+// them needs an Entra ID role that may read them (Microsoft documents
+// Security Reader, Reports Reader and Global Reader), not an Azure role:
+// denied, it is recorded and the two controls stay unknown. The listing is
+// kept in the Entra ID export under its path, where
+// internal/importer/entra reads it.
+const (
+	entraDiagnosticsPath       = "/providers/microsoft.aadiam/diagnosticSettings"
+	entraDiagnosticsAPIVersion = "2017-04-01"
+)
+
 // entraExport is the Entra ID shape of issue 10: Microsoft Graph response
 // bodies keyed by request path (with its query), verbatim; a listing of
 // several pages is the list of its pages' bodies.
@@ -116,6 +129,19 @@ func (c *collector) entra(ctx context.Context, tenant string) {
 			c.graphBatch(ctx, tenant, reqs, put)
 		}()
 	}
+	wg.Add(1)
+	c.prog.Add(1)
+	go func() {
+		defer wg.Done()
+		defer c.prog.Done()
+		u := strings.TrimRight(c.arm.Endpoint(), "/") + entraDiagnosticsPath + "?api-version=" + entraDiagnosticsAPIVersion
+		if rows, ok := c.armList(ctx, tenant, entraDiagnosticsPath, u, "/tenants/"+tenant); ok {
+			if rows == nil {
+				rows = []any{}
+			}
+			put(entraDiagnosticsPath, map[string]any{"value": rows})
+		}
+	}()
 	wg.Wait()
 	if len(exp.Responses) == 0 || ctx.Err() != nil {
 		return

@@ -118,3 +118,53 @@ func TestTenantPolicies(t *testing.T) {
 		}
 	})
 }
+
+// TestTenantDiagnostics: the collector lists the tenant's diagnostic
+// settings through Azure Resource Manager (not Graph) into the Entra ID
+// export, where the importer judges CIS Azure 6.1.1.7 and 6.1.1.8 from
+// them (audit and sign-in logs sent, Graph activity not); a denied listing
+// is recorded against the tenant and both stay unknown, never false.
+func TestTenantDiagnostics(t *testing.T) {
+	const call = "microsoft.aadiam/diagnosticSettings/read"
+	t.Run("listed", func(t *testing.T) {
+		exp, tenant, fails := collectTenant(t, loadRoutes(t))
+		body, ok := exp.Responses[entraDiagnosticsPath].(map[string]any)
+		if !ok {
+			t.Fatalf("the diagnostic settings are not in the export: %v", exp.Responses[entraDiagnosticsPath])
+		}
+		if rows, _ := body["value"].([]any); len(rows) != 1 {
+			t.Errorf("the diagnostic settings listing holds %d settings, want 1", len(rows))
+		}
+		if fl := failureOf(fails, call); fl != nil {
+			t.Errorf("the listing served is recorded as failed: %s", fl)
+		}
+		if tenant == nil {
+			t.Fatal("no tenant resource imported from the export")
+		}
+		if tenant.ActivityLogsExported == nil || !*tenant.ActivityLogsExported {
+			t.Errorf("activity_logs_exported = %v, want true (AuditLogs and SignInLogs sent to a workspace)", tenant.ActivityLogsExported)
+		}
+		if tenant.GraphActivityLogsExported == nil || *tenant.GraphActivityLogsExported {
+			t.Errorf("graph_activity_logs_exported = %v, want false (MicrosoftGraphActivityLogs disabled)", tenant.GraphActivityLogsExported)
+		}
+	})
+	t.Run("denied", func(t *testing.T) {
+		routes := loadRoutes(t)
+		routes["GET /providers/microsoft.aadiam/diagnosticSettings"] = route{File: "errors/arm-403.json", Status: []int{403}}
+		exp, tenant, fails := collectTenant(t, routes)
+		if _, ok := exp.Responses[entraDiagnosticsPath]; ok {
+			t.Error("the denied listing is in the export")
+		}
+		fl := failureOf(fails, call)
+		if fl == nil || fl.Kind != collect.Denied || fl.Account != tenantID {
+			t.Errorf("the denied listing is recorded as %+v, want denied on tenant %s", fl, tenantID)
+		}
+		if tenant == nil {
+			t.Fatal("no tenant resource imported from the export")
+		}
+		if tenant.ActivityLogsExported != nil || tenant.GraphActivityLogsExported != nil {
+			t.Errorf("activity/graph logs exported = %v/%v although the listing was denied, want unknown",
+				tenant.ActivityLogsExported, tenant.GraphActivityLogsExported)
+		}
+	})
+}

@@ -17,7 +17,7 @@ import (
 //	          {"category":"MicrosoftGraphActivityLogs","enabled":false}]}}]}
 //
 // The response is kept in the tenant's document under that path (az rest
-// --method get --url ...; `vigil collect` does not fetch it yet). A category
+// --method get --url ...; `vigil collect` lists it too). A category
 // counts when a setting with a destination (a Log Analytics workspace, a
 // storage account, an event hub or a partner solution) enables it, or
 // enables the allLogs category group.
