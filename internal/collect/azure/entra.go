@@ -89,7 +89,8 @@ type entraExport struct {
 	Responses   map[string]any `json:"responses"`
 }
 
-// entra reads the tenant's directory through Microsoft Graph and writes
+// entra reads the tenant's directory through Microsoft Graph, and its
+// diagnostic settings through Azure Resource Manager, and writes
 // azure/entra-<tenant>.json. A listing that is denied (a Graph permission
 // not granted) or fails is left out of the export and recorded; the
 // others go on.
