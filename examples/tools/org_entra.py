@@ -13,8 +13,10 @@ Azure-side identity analysis is unchanged):
   was never removed;
 - sam.ortiz, a contractor on the reporting project, never registered an MFA method;
 - the tenant's one diagnostic setting (the ARM listing /providers/microsoft.aadiam/diagnosticSettings, kept
-  beside the Graph responses as az rest gave it; `vigil collect` does not fetch it yet) streams the sign-in logs to the security workspace, but
-  neither the audit logs nor the Microsoft Graph activity logs (CIS 6.1.1.7, 6.1.1.8).
+  beside the Graph responses as az rest gave it; `vigil collect` lists it too) streams the sign-in logs to the
+  security workspace, but neither the audit logs nor the Microsoft Graph activity logs (CIS 6.1.1.7, 6.1.1.8);
+- Intune's one diagnostic setting (/providers/microsoft.intune/diagnosticSettings) sends its audit and operational
+  logs to the same workspace, but not the device and compliance inventories (CIS 6.1.1.9).
 """
 
 import os
@@ -85,6 +87,18 @@ def build(out):
                                            ("NonInteractiveUserSignInLogs", True),
                                            ("ServicePrincipalSignInLogs", True),
                                            ("MicrosoftGraphActivityLogs", False))]}}]},
+        # ARM too, Intune's provider: az rest --method get --url https://management.azure.com/providers/
+        # microsoft.intune/diagnosticSettings?api-version=2017-04-01-preview
+        "https://management.azure.com/providers/microsoft.intune/diagnosticSettings?api-version=2017-04-01-preview": {
+            "value": [{
+                "id": "/providers/microsoft.intune/diagnosticSettings/intune-audit-to-law",
+                "type": "microsoft.intune/diagnosticSettings", "name": "intune-audit-to-law",
+                "properties": {
+                    "workspaceId": "/subscriptions/%s/resourceGroups/rg-nw-security/providers/"
+                                   "Microsoft.OperationalInsights/workspaces/law-nw-security" % az.SUB,
+                    "logs": [{"category": c, "enabled": on}
+                             for c, on in (("AuditLogs", True), ("OperationalLogs", True),
+                                           ("DeviceComplianceOrg", False), ("Devices", False))]}}]},
     }}
     # beside azure/, not in it (where `vigil collect` writes it): examples/org/azure holds the Resource Graph
     # exports only, which internal/collect/azure's round-trip test serves as Resource Graph's answers
@@ -98,6 +112,9 @@ def build(out):
           "registering devices")
     plant("azure", "azure-entra-activity-logs-not-exported", tenant,
           "diagnostic setting signins-to-law-nw-security sends the sign-in logs only: AuditLogs disabled")
+    plant("azure", "azure-intune-logs-not-exported", tenant,
+          "Intune's diagnostic setting intune-audit-to-law sends the audit and operational logs only: "
+          "DeviceComplianceOrg and Devices disabled")
     plant("azure", "azure-entra-graph-activity-logs-not-exported", tenant,
           "no diagnostic setting enables MicrosoftGraphActivityLogs")
     plant("azure", "azure-entra-user-without-mfa", users_id + user_id("sam.ortiz@" + DOMAIN),

@@ -134,4 +134,13 @@ type EntraTenant struct {
 	ActivityLogsExported      *bool    `json:"activity_logs_exported,omitempty"`
 	GraphActivityLogsExported *bool    `json:"graph_activity_logs_exported,omitempty"`
 	MissingActivityLogs       []string `json:"missing_activity_logs,omitempty"`
+	// IntuneLogsExported: a diagnostic setting of Intune
+	// (/providers/microsoft.intune/diagnosticSettings, an ARM listing at
+	// the tenant's root) sends its audit and operational logs and its
+	// device and compliance inventories (AuditLogs, OperationalLogs,
+	// DeviceComplianceOrg, Devices, or every category) to a Log Analytics
+	// workspace (6.1.1.9). Known as ActivityLogsExported is;
+	// MissingIntuneLogs names the categories no setting sends there.
+	IntuneLogsExported *bool    `json:"intune_logs_exported,omitempty"`
+	MissingIntuneLogs  []string `json:"missing_intune_logs,omitempty"`
 }

@@ -216,7 +216,7 @@ func TestCollect(t *testing.T) {
 
 // TestProgress: one unit per subscription and Resource Graph table, one
 // per subscription for the ARM calls after them, one per Entra ID listing
-// and one for the tenant's diagnostic settings;
+// and one per diagnostic settings listing of the tenant;
 // all done at the end, the failures counted.
 func TestProgress(t *testing.T) {
 	f := newFakeAzure(t, filepath.Join("testdata", "server"), loadRoutes(t))
@@ -227,7 +227,7 @@ func TestProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	prog.Stop()
-	units := len(tables) + 2 + len(entraLists) + 1 // one batch of the 2 subscriptions; the tenant's diagnostic settings
+	units := len(tables) + 2 + len(entraLists) + len(tenantDiagnostics) // one batch of the 2 subscriptions
 	want := fmt.Sprintf("\rcollecting: %d/%d done, %d failed calls\n", units, units, len(rec.Failures()))
 	if tty.String() != want {
 		t.Errorf("progress %q, want %q", tty.String(), want)
@@ -383,7 +383,9 @@ func TestPaginationLoop(t *testing.T) {
 	for _, l := range entraLists[1:] {
 		routes["GET /v1.0"+l.path] = route{File: "empty.json"}
 	}
-	routes["GET "+entraDiagnosticsPath] = route{File: "empty.json"}
+	for _, d := range tenantDiagnostics {
+		routes["GET "+d.path] = route{File: "empty.json"}
+	}
 	f := newFakeAzure(t, dir, routes)
 	mem, rec, err := run(t, f, f.options())
 	if err != nil {

@@ -66,18 +66,24 @@ var entraLists = []entraList{
 	{path: "/policies/deviceRegistrationPolicy"},                  // Policy.Read.DeviceConfiguration
 }
 
-// The tenant's diagnostic settings (CIS Azure 6.0 6.1.1.7 and 6.1.1.8:
-// audit, sign-in and Microsoft Graph activity logs sent somewhere), which
-// Azure Resource Manager, not Graph, lists at the tenant's root. Reading
-// them needs an Entra ID role that may read them (Microsoft documents
-// Security Reader, Reports Reader and Global Reader), not an Azure role:
-// denied, it is recorded and the two controls stay unknown. The listing is
-// kept in the Entra ID export under its path, where
-// internal/importer/entra reads it.
-const (
-	entraDiagnosticsPath       = "/providers/microsoft.aadiam/diagnosticSettings"
-	entraDiagnosticsAPIVersion = "2017-04-01"
-)
+// The tenant's diagnostic settings, which Azure Resource Manager, not
+// Graph, lists at the tenant's root: Entra ID's (CIS Azure 6.0 6.1.1.7 and
+// 6.1.1.8: audit, sign-in and Microsoft Graph activity logs sent
+// somewhere) and Intune's (6.1.1.9: sent to Log Analytics). Reading them
+// needs a directory role that may read them (Microsoft documents Security
+// Reader, Reports Reader and Global Reader), not an Azure role: denied, the
+// call is recorded and the controls stay unknown. Each listing is kept in
+// the Entra ID export under its path, where internal/importer/entra reads
+// it.
+const entraDiagnosticsPath = "/providers/microsoft.aadiam/diagnosticSettings"
+
+// tenantListing is an ARM listing at the tenant's root.
+type tenantListing struct{ path, apiVersion string }
+
+var tenantDiagnostics = []tenantListing{
+	{entraDiagnosticsPath, "2017-04-01"},
+	{"/providers/microsoft.intune/diagnosticSettings", "2017-04-01-preview"},
+}
 
 // entraExport is the Entra ID shape of issue 10: Microsoft Graph response
 // bodies keyed by request path (with its query), verbatim; a listing of
@@ -130,19 +136,21 @@ func (c *collector) entra(ctx context.Context, tenant string) {
 			c.graphBatch(ctx, tenant, reqs, put)
 		}()
 	}
-	wg.Add(1)
-	c.prog.Add(1)
-	go func() {
-		defer wg.Done()
-		defer c.prog.Done()
-		u := strings.TrimRight(c.arm.Endpoint(), "/") + entraDiagnosticsPath + "?api-version=" + entraDiagnosticsAPIVersion
-		if rows, ok := c.armList(ctx, tenant, entraDiagnosticsPath, u, "/tenants/"+tenant); ok {
-			if rows == nil {
-				rows = []any{}
+	for _, d := range tenantDiagnostics {
+		wg.Add(1)
+		c.prog.Add(1)
+		go func() {
+			defer wg.Done()
+			defer c.prog.Done()
+			u := strings.TrimRight(c.arm.Endpoint(), "/") + d.path + "?api-version=" + d.apiVersion
+			if rows, ok := c.armList(ctx, tenant, d.path, u, "/tenants/"+tenant); ok {
+				if rows == nil {
+					rows = []any{}
+				}
+				put(d.path, map[string]any{"value": rows})
 			}
-			put(entraDiagnosticsPath, map[string]any{"value": rows})
-		}
-	}()
+		}()
+	}
 	wg.Wait()
 	if len(exp.Responses) == 0 || ctx.Err() != nil {
 		return

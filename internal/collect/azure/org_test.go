@@ -57,7 +57,9 @@ func orgRoutes(t testing.TB, subs, accounts int, latency time.Duration) map[stri
 	for _, l := range entraLists {
 		rs["GET /v1.0"+l.path] = route{Delay: latency, Body: empty}
 	}
-	rs["GET "+entraDiagnosticsPath] = route{Delay: latency, Body: empty}
+	for _, d := range tenantDiagnostics {
+		rs["GET "+d.path] = route{Delay: latency, Body: empty}
+	}
 	return rs
 }
 
@@ -175,7 +177,9 @@ func TestGraphBatch(t *testing.T) {
 	for _, l := range entraLists {
 		routes["GET /v1.0"+l.path] = route{Body: empty}
 	}
-	routes["GET "+entraDiagnosticsPath] = route{Body: empty}
+	for _, d := range tenantDiagnostics {
+		routes["GET "+d.path] = route{Body: empty}
+	}
 	var groups []any
 	id := func(i int) string { return fmt.Sprintf("9a8b7c6d-0000-4000-8000-%012d", i) }
 	member := map[string]any{"@odata.type": "#microsoft.graph.user", "id": "5e6f7a8b-0000-4000-8000-000000000031"}

@@ -120,10 +120,11 @@ func TestTenantPolicies(t *testing.T) {
 }
 
 // TestTenantDiagnostics: the collector lists the tenant's diagnostic
-// settings through Azure Resource Manager (not Graph) into the Entra ID
-// export, where the importer judges CIS Azure 6.1.1.7 and 6.1.1.8 from
-// them (audit and sign-in logs sent, Graph activity not); a denied listing
-// is recorded against the tenant and both stay unknown, never false.
+// settings (Entra ID's and Intune's) through Azure Resource Manager, not
+// Graph, into the Entra ID export, where the importer judges CIS Azure
+// 6.1.1.7-6.1.1.9 from them (audit and sign-in logs sent, Graph activity
+// not; Intune's archived to storage, not Log Analytics); a denied listing
+// is recorded against the tenant and its facts stay unknown, never false.
 func TestTenantDiagnostics(t *testing.T) {
 	const call = "microsoft.aadiam/diagnosticSettings/read"
 	t.Run("listed", func(t *testing.T) {
@@ -147,6 +148,12 @@ func TestTenantDiagnostics(t *testing.T) {
 		if tenant.GraphActivityLogsExported == nil || *tenant.GraphActivityLogsExported {
 			t.Errorf("graph_activity_logs_exported = %v, want false (MicrosoftGraphActivityLogs disabled)", tenant.GraphActivityLogsExported)
 		}
+		if _, ok := exp.Responses["/providers/microsoft.intune/diagnosticSettings"].(map[string]any); !ok {
+			t.Fatalf("Intune's diagnostic settings are not in the export: %v", exp.Responses["/providers/microsoft.intune/diagnosticSettings"])
+		}
+		if tenant.IntuneLogsExported == nil || *tenant.IntuneLogsExported {
+			t.Errorf("intune_logs_exported = %v, want false (sent to a storage account, not Log Analytics)", tenant.IntuneLogsExported)
+		}
 	})
 	t.Run("denied", func(t *testing.T) {
 		routes := loadRoutes(t)
@@ -165,6 +172,9 @@ func TestTenantDiagnostics(t *testing.T) {
 		if tenant.ActivityLogsExported != nil || tenant.GraphActivityLogsExported != nil {
 			t.Errorf("activity/graph logs exported = %v/%v although the listing was denied, want unknown",
 				tenant.ActivityLogsExported, tenant.GraphActivityLogsExported)
+		}
+		if tenant.IntuneLogsExported == nil {
+			t.Error("Intune's listing, served, is unknown after the Entra listing was denied")
 		}
 	})
 }

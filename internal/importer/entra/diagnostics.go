@@ -32,23 +32,44 @@ var (
 	graphActivityCategory = "MicrosoftGraphActivityLogs"
 )
 
-// diagnostics sets the tenant's exported-log facts from the listing: known
-// when it was read whole, every setting readable (an empty listing is a
-// tenant without settings).
-func (rd *reader) diagnostics(t *resource.EntraTenant) {
-	items, known := rd.values(pathEntraDiagnostics)
+// CIS Azure 6.0 6.1.1.9: Intune's logs sent to Log Analytics. Intune's
+// diagnostic settings are the same ARM shape at the tenant's root, under
+// its own provider:
+//
+//	GET https://management.azure.com/providers/microsoft.intune/diagnosticSettings?api-version=2017-04-01-preview
+//
+// The control wants the audit and operational logs and the device and
+// compliance inventories (AuditLogs, OperationalLogs, DeviceComplianceOrg,
+// Devices) in a Log Analytics workspace: a setting counts only with a
+// workspaceId.
+const pathIntuneDiagnostics = "/providers/microsoft.intune/diagnosticSettings"
+
+var intuneLogCategories = []string{"AuditLogs", "OperationalLogs", "DeviceComplianceOrg", "Devices"}
+
+// The destinations of a diagnostic setting; anyDestination for the Entra
+// logs (6.1.1.7, 6.1.1.8: sent anywhere they are kept), workspaceOnly for
+// Intune's (6.1.1.9: "sent to Log Analytics").
+var (
+	anyDestination = []string{"workspaceId", "storageAccountId", "eventHubAuthorizationRuleId", "serviceBusRuleId", "marketplacePartnerId"}
+	workspaceOnly  = []string{"workspaceId"}
+)
+
+// sentLogs reads a tenant-level diagnostic settings listing: of want, the
+// categories no setting with one of dests sends (missing), and whether
+// every setting was read (whole). known is false when the listing is
+// absent, denied or unreadable (an empty listing is a tenant without
+// settings: all missing).
+func (rd *reader) sentLogs(path string, dests, want []string) (missing []string, whole, known bool) {
+	items, known := rd.values(path)
 	if !known {
-		return
+		return nil, false, false
 	}
 	sent := map[string]bool{}
-	good := true
+	whole = true
 	for _, it := range items {
 		before := it.C.Count()
 		p := it.O("properties")
-		dest := false
-		for _, k := range []string{"workspaceId", "storageAccountId", "eventHubAuthorizationRuleId", "serviceBusRuleId", "marketplacePartnerId"} {
-			dest = dest || p.S(k) != ""
-		}
+		dest := slices.ContainsFunc(dests, func(k string) bool { return p.S(k) != "" })
 		logs, _ := p.Objs("logs")
 		for _, l := range logs {
 			if on := l.B("enabled"); on == nil || !*on || !dest {
@@ -61,26 +82,43 @@ func (rd *reader) diagnostics(t *resource.EntraTenant) {
 				sent[strings.ToLower(c)] = true
 			}
 		}
-		good = good && it.C.Count() == before
+		whole = whole && it.C.Count() == before
 		rd.finish(it)
 	}
-	var missing []string
-	for _, c := range append(slices.Clone(activityLogCategories), graphActivityCategory) {
+	for _, c := range want {
 		if !sent["*"] && !sent[strings.ToLower(c)] {
 			missing = append(missing, c)
 		}
 	}
-	activity := !slices.ContainsFunc(activityLogCategories, func(c string) bool { return slices.Contains(missing, c) })
-	graph := !slices.Contains(missing, graphActivityCategory)
-	if !good { // a setting not read may send what is missing
-		if activity {
-			t.ActivityLogsExported = resource.Bool(true)
-		}
-		if graph {
-			t.GraphActivityLogsExported = resource.Bool(true)
-		}
-		return
+	return missing, whole, true
+}
+
+// sentFact is the fact "every category of want is sent": true when none
+// is missing; false only when every setting was read (a setting not read
+// may send what is missing); unknown without the listing.
+func sentFact(missing, want []string, whole, known bool) *bool {
+	all := !slices.ContainsFunc(want, func(c string) bool { return slices.Contains(missing, c) })
+	switch {
+	case !known, !whole && !all:
+		return nil
+	default:
+		return resource.Bool(all)
 	}
-	t.ActivityLogsExported, t.GraphActivityLogsExported = resource.Bool(activity), resource.Bool(graph)
-	t.MissingActivityLogs = missing
+}
+
+// diagnostics sets the tenant's exported-log facts from the Entra and
+// Intune listings.
+func (rd *reader) diagnostics(t *resource.EntraTenant) {
+	graph := []string{graphActivityCategory}
+	missing, whole, known := rd.sentLogs(pathEntraDiagnostics, anyDestination, append(slices.Clone(activityLogCategories), graphActivityCategory))
+	t.ActivityLogsExported = sentFact(missing, activityLogCategories, whole, known)
+	t.GraphActivityLogsExported = sentFact(missing, graph, whole, known)
+	if known && whole {
+		t.MissingActivityLogs = missing
+	}
+	missing, whole, known = rd.sentLogs(pathIntuneDiagnostics, workspaceOnly, intuneLogCategories)
+	t.IntuneLogsExported = sentFact(missing, intuneLogCategories, whole, known)
+	if known && whole {
+		t.MissingIntuneLogs = missing
+	}
 }

@@ -60,3 +60,50 @@ func show(b *bool) string {
 	}
 	return fmt.Sprint(*b)
 }
+
+// TestIntuneDiagnosticSettings: CIS Azure 6.0 6.1.1.9 from Intune's
+// diagnostic settings (the ARM listing at the tenant's root, under
+// microsoft.intune): AuditLogs, OperationalLogs, DeviceComplianceOrg and
+// Devices each count only when a setting sends them to a Log Analytics
+// workspace (a storage account or an event hub is not Log Analytics).
+func TestIntuneDiagnosticSettings(t *testing.T) {
+	key := `"https://management.azure.com/providers/microsoft.intune/diagnosticSettings?api-version=2017-04-01-preview"`
+	setting := func(name, dest, logs string) string {
+		return `{"id":"/providers/microsoft.intune/diagnosticSettings/` + name + `","type":"microsoft.intune/diagnosticSettings","name":"` + name +
+			`","properties":{` + dest + `"logs":[` + logs + `]}}`
+	}
+	law := `"workspaceId":"/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law",`
+	storage := `"storageAccountId":"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/arch",`
+	log := func(cat string, on bool) string { return fmt.Sprintf(`{"category":%q,"enabled":%t}`, cat, on) }
+	four := log("AuditLogs", true) + "," + log("OperationalLogs", true) + "," + log("DeviceComplianceOrg", true) + "," + log("Devices", true)
+	tests := []struct {
+		name, responses, want, problem string
+	}{
+		{"all four to a workspace", key + ":" + coll(setting("to-law", law, four)), "true []", ""},
+		{"all four to storage only", key + ":" + coll(setting("archive", storage, four)), "false [AuditLogs OperationalLogs DeviceComplianceOrg Devices]", ""},
+		{"audit only", key + ":" + coll(setting("audit", law, log("AuditLogs", true)+","+log("Devices", false))),
+			"false [OperationalLogs DeviceComplianceOrg Devices]", ""},
+		{"allLogs", key + ":" + coll(setting("all", law, `{"categoryGroup":"allLogs","enabled":true}`)), "true []", ""},
+		{"empty listing", `"/providers/microsoft.intune/diagnosticSettings":{"value":[]}`, "false [AuditLogs OperationalLogs DeviceComplianceOrg Devices]", ""},
+		{"absent", `"/policies/deviceRegistrationPolicy":{"multiFactorAuthConfiguration":"required"}`, "unknown []", ""},
+		{"denied", key + `:{"error":{"code":"AuthorizationFailed","message":"no access"}}`, "unknown []", "AuthorizationFailed"},
+		{"a setting not read", key + ":" + coll(setting("audit", law, log("AuditLogs", true)), setting("bad", law, `{"category":"Devices","enabled":"yes"}`)),
+			"unknown []", "enabled: want boolean"},
+	}
+	for _, tc := range tests {
+		tn, probs := tenantOf(t, tc.responses)
+		if tn == nil {
+			t.Fatalf("%s: no tenant", tc.name)
+		}
+		got := fmt.Sprintf("%s %v", show(tn.IntuneLogsExported), tn.MissingIntuneLogs)
+		if got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+		if tn.ActivityLogsExported != nil {
+			t.Errorf("%s: Intune's settings answered the Entra activity logs: %v", tc.name, *tn.ActivityLogsExported)
+		}
+		if (tc.problem == "") != (probs == "") || !strings.Contains(probs, tc.problem) {
+			t.Errorf("%s: problems %q, want %q", tc.name, probs, tc.problem)
+		}
+	}
+}
