@@ -7,6 +7,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
 	"github.com/vigil-sec/vigil/internal/reach"
 	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/resource/idcase"
 	"github.com/vigil-sec/vigil/internal/source"
 )
 
@@ -87,11 +88,13 @@ type deriver struct {
 	byClass map[resource.Class][]*resource.Resource
 	// troubled holds the (lower-case) IDs of resources with input problems.
 	troubled map[string]bool
+	// low lower-cases the Azure IDs the derivation indexes and looks up.
+	low idcase.Lowerer
 }
 
 // doubtful reports whether an input problem names r.
 func (d *deriver) doubtful(r *resource.Resource) bool {
-	return d.troubled != nil && d.troubled[strings.ToLower(r.ID)]
+	return d.troubled != nil && d.troubled[d.low.Look(r.ID)]
 }
 
 func newDeriver(rs []*resource.Resource) *deriver { return newDeriverIndexed(rs, nil) }
@@ -103,7 +106,7 @@ func newDeriverIndexed(rs []*resource.Resource, ids map[mergeKey]*resource.Resou
 	if ids == nil {
 		d.index = make(map[mergeKey]*resource.Resource, len(rs))
 		for _, r := range rs {
-			d.index[mergeKeyOf(r.Provider, r.ID)] = r
+			d.index[keyIn(&d.low, r.Provider, r.ID)] = r
 		}
 	}
 	// One pass over the resources (each a cache miss at a million) lists
@@ -111,8 +114,8 @@ func newDeriverIndexed(rs []*resource.Resource, ids map[mergeKey]*resource.Resou
 	for _, r := range rs {
 		d.byClass[r.Class] = append(d.byClass[r.Class], r)
 		for _, a := range r.Aliases {
-			if k := mergeKeyOf(r.Provider, a); d.index[k] == nil {
-				d.index[k] = r
+			if d.index[lookIn(&d.low, r.Provider, a)] == nil {
+				d.index[keyIn(&d.low, r.Provider, a)] = r
 			}
 		}
 	}
@@ -125,7 +128,7 @@ func (d *deriver) resolve(r *resource.Resource, target string) *resource.Resourc
 	if target == "" {
 		return nil
 	}
-	return d.index[mergeKeyOf(r.Provider, target)]
+	return d.index[lookIn(&d.low, r.Provider, target)]
 }
 
 // targets returns the targets of r's relationships of type typ.
@@ -514,7 +517,7 @@ func (d *deriver) trailDestinations() {
 	byName := map[mergeKey]*resource.Resource{}
 	for _, b := range d.byClass[resource.ClassObjectStorage] {
 		if b.Name != "" {
-			byName[mergeKeyOf(b.Provider, b.Name)] = b
+			byName[keyIn(&d.low, b.Provider, b.Name)] = b
 		}
 	}
 	for _, l := range logs {
@@ -529,7 +532,7 @@ func (d *deriver) trailDestinations() {
 			}
 		}
 		if dest == nil && a.Destination != "" {
-			dest = byName[mergeKeyOf(l.Provider, a.Destination)]
+			dest = byName[lookIn(&d.low, l.Provider, a.Destination)]
 			if dest == nil {
 				if b := d.resolve(l, a.Destination); b != nil && b.Class == resource.ClassObjectStorage {
 					dest = b

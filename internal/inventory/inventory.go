@@ -144,7 +144,7 @@ func (inv *Inventory) addBatch(m *merger, b source.Batch) {
 			continue
 		}
 		if typ, ok := b.Unsupported[r.ID]; ok {
-			m.unsupported[mergeKeyOf(r.Provider, r.ID)] = typ
+			m.unsupported[keyIn(&m.low, r.Provider, r.ID)] = typ
 		}
 		m.add(r)
 	}
@@ -171,7 +171,7 @@ func (inv *Inventory) count(m *merger) {
 		// Whatever no source flagged, a resource left without a class is
 		// evaluated by no rule: it is listed too (CLI outputs folded into
 		// their account's facts, rows kept only for derivation).
-		if _, flagged := m.unsupported[mergeKeyOf(r.Provider, r.ID)]; !flagged {
+		if _, flagged := m.unsupported[lookIn(&m.low, r.Provider, r.ID)]; !flagged {
 			inv.Unsupported[r.Type]++
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/resource/idcase"
 )
 
 // SubscriptionID is the ID of a subscription's account resource.
@@ -31,14 +32,23 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 // VPN gateway allowing certificate clients) are left unknown there.
 func FinalizeUnread(all []*resource.Resource, unread []string) (added []*resource.Resource, problems []attr.Problem) {
 	byType := map[string][]*resource.Resource{}
-	byID := make(map[string]*resource.Resource, len(all))
+	azure := 0
+	for _, r := range all {
+		if r.Provider == resource.Azure {
+			azure++
+		}
+	}
+	// The lower-case IDs are the index's keys, in shared blocks rather
+	// than a string each.
+	var low idcase.Lowerer
+	byID := make(map[string]*resource.Resource, azure)
 	subs := map[string]bool{}
 	for _, r := range all {
 		if r.Provider != resource.Azure {
 			continue
 		}
 		byType[r.Type] = append(byType[r.Type], r)
-		byID[strings.ToLower(r.ID)] = r
+		byID[low.Keep(r.ID)] = r
 		if r.Account != "" {
 			subs[r.Account] = true
 		}
@@ -285,7 +295,7 @@ func FinalizeUnread(all []*resource.Resource, unread []string) (added []*resourc
 	problems = append(problems, finishCIS(append(all[:len(all):len(all)], added...))...)
 	for _, a := range added {
 		if a.Provider == resource.Azure {
-			byID[strings.ToLower(a.ID)] = a
+			byID[low.Keep(a.ID)] = a
 		}
 	}
 	problems = append(problems, finishCIS6(append(all[:len(all):len(all)], added...), unread, byID)...)
