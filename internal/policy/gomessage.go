@@ -55,6 +55,9 @@ type msgExpr struct {
 	choices   []msgLink        // msgChoice, msgDefs
 	n         int64            // msgNum
 	table     map[string]int64 // msgIndex
+	// body: msgSetJoin's conditions on the resource, ending with the
+	// opEmit of the comprehension's element.
+	body []directCond
 }
 
 type msgKind uint8
@@ -100,6 +103,12 @@ const (
 	// partial object has one value per key: conflicting ones are an
 	// error, evalTop).
 	msgDefs
+	// msgSetJoin is concat(<separator>, sort(f(r))), f a function of the
+	// module whose value is a set comprehension over the resource's
+	// elements, its body in the direct form (f(r) := {s | some x in
+	// r.facts...; <conditions>; some s in x...; <conditions>}): the
+	// elements every binding of the body reaches, sorted, joined.
+	msgSetJoin
 )
 
 // A msgLink is one definition of a msgChoice's chain: its conditions on
@@ -715,6 +724,57 @@ func (mc *msgCompiler) expr(t *ast.Term, depth int) (*msgExpr, bool) {
 	return nil, false
 }
 
+// sortedSet reads sort(f(r)), r the resource, f a function of the module
+// of one parameter defined once, without a body, whose value is a set
+// comprehension whose body is in the direct form on the parameter
+// (msgSetJoin, but for the separator).
+func (mc *msgCompiler) sortedSet(t *ast.Term) (*msgExpr, bool) {
+	outer, ok := t.Value.(ast.Call)
+	if !ok || len(outer) != 2 || outer[0].String() != ast.Sort.Ref().String() {
+		return nil, false
+	}
+	call, ok := outer[1].Value.(ast.Call)
+	if !ok || len(call) != 2 {
+		return nil, false
+	}
+	fn, isRef := call[0].Value.(ast.Ref)
+	if !isRef || len(fn) != 1 {
+		return nil, false
+	}
+	f, ok := fn[0].Value.(ast.Var)
+	if !ok || !mc.moduleName(f) {
+		return nil, false
+	}
+	if arg, ok := mc.resArg(call[1]); !ok || !arg {
+		return nil, false
+	}
+	defs := mc.helpers.funcs[string(f)]
+	if len(defs) != 1 || defs[0].Default || defs[0].Else != nil || len(defs[0].Head.Args) != 1 || defs[0].Head.Value == nil ||
+		len(defs[0].Body) != 1 || !defs[0].Body[0].Equal(ast.NewExpr(ast.BooleanTerm(true))) {
+		return nil, false
+	}
+	param, ok := defs[0].Head.Args[0].Value.(ast.Var)
+	if !ok || param.IsWildcard() {
+		return nil, false
+	}
+	comp, ok := defs[0].Head.Value.Value.(*ast.SetComprehension)
+	if !ok {
+		return nil, false
+	}
+	exprs := append(slices.Clone(comp.Body), ast.NewExpr([]*ast.Term{ast.RefTerm(ast.VarTerm(emitOp)), comp.Term}))
+	sc := &scope{res: param, vars: map[ast.Var]uint8{}, helpers: mc.helpers}
+	conds, ok := sc.conds(exprs, 0)
+	if !ok {
+		return nil, false
+	}
+	setGoPaths(conds)
+	var types [maxLevels + 1]reflect.Type
+	if !compileGoConds(conds, &types) {
+		return nil, false
+	}
+	return &msgExpr{kind: msgSetJoin, body: conds}, true
+}
+
 // moduleName reports whether v names something of the module (a helper,
 // a table, an import): neither the resource's variable nor a local one.
 func (mc *msgCompiler) moduleName(v ast.Var) bool {
@@ -754,6 +814,10 @@ func (mc *msgCompiler) call(x ast.Call, depth int) (*msgExpr, bool) {
 		}
 		if op == ast.Concat.Ref().String() {
 			if list, ok := mc.portList(x[2]); ok {
+				list.s = first.s
+				return list, true
+			}
+			if list, ok := mc.sortedSet(x[2]); ok {
 				list.s = first.s
 				return list, true
 			}
@@ -937,6 +1001,20 @@ func (e *msgExpr) eval(r *resource.Resource, now goNow) (string, bool) {
 	case msgDefs:
 		s, ok, _ := e.evalTop(r, now)
 		return s, ok
+	case msgSetJoin:
+		// The set's elements, sorted as OPA sorts strings; concat of
+		// anything else (null, a number) is a type error: undefined.
+		env := goEnv{out: map[setKey]struct{}{}, now: now}
+		allHoldOnGo(e.body, r, &env)
+		parts := make([]string, 0, len(env.out))
+		for k := range env.out {
+			if k.n != 1 || k.a.kind != 3 {
+				return "", false
+			}
+			parts = append(parts, k.a.s)
+		}
+		slices.Sort(parts)
+		return strings.Join(parts, e.s), true
 	case msgJoin:
 		// concat of an array of strings; null (a nil list that is not
 		// omitted) is concat's type error: undefined.

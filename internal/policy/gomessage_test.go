@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -460,4 +462,83 @@ func TestConfidentialAndHeadersMatchOPA(t *testing.T) {
 		}
 		compareEngines(t, direct, opa, inv)
 	}
+}
+
+// TestOutsideGoogleMatchesOPA: gcp-firewall-not-google-sources-only judged
+// on the Go fields (outside_google a native predicate: the address
+// pattern, then net.cidr_contains as OPA computes it) with its message in
+// Go (the sorted set of sources outside Google's and the private ranges)
+// judges and words like OPA over sources of every shape: addresses and
+// ranges of both families inside, across and outside the ranges, IPv4 in
+// IPv6 forms, masks out of range, text that only looks like an address,
+// network tags and service accounts, duplicates; over rules of each
+// direction, action, protocol and state.
+func TestOutsideGoogleMatchesOPA(t *testing.T) {
+	direct, opa := outsideGoogleEngines(t)
+	sources := []string{"0.0.0.0/0", "::/0", "35.235.240.0/20", "35.235.240.7", "35.235.240.0/19", "35.235.255.255/32", "35.235.0.0/16",
+		"130.211.1.0/24", "130.211.0.0/21", "35.191.0.0/16", "35.191.0.0/15", "209.85.152.1", "209.85.204.0/23", "2600:2d00:1:b029::/64",
+		"2600:2d00:1:b029::/63", "2600:2d00:1:b029:1::/80", "2600:2d00:1:1::1", "2600:2d00:1:2::/64", "10.1.2.3", "10.0.0.0/7", "10.0.0.0/8",
+		"172.16.5.0/24", "172.32.0.0/16", "192.168.0.0/16", "192.168.1.1/33", "100.64.0.0/10", "100.128.0.0/10", "127.0.0.1", "169.254.169.254",
+		"fc00::1", "fd20::/48", "fe80::/10", "fe80::/9", "::ffff:10.1.2.3", "::ffff:35.235.240.1", "::ffff:0:0/96", "::ffff:10.0.0.0/104",
+		"::ffff:8.8.8.8/128", "203.0.113.7", "203.0.113.7/32", "203.0.113.0/24", "8.8.8.8/0", "1.2.3", "1.2.3.4.5", "999.1.1.1", "1.2.3.4/",
+		"1.2.3.4/999", "abc", "abc.def", "a:b", "::", ":::", "..", "0.0.0.0", "web", "app@p.iam.gserviceaccount.com", "1.2.3.4@x", "", " 1.2.3.4",
+		"1.2.3.4 ", "01.2.3.4", "1.2.3.4/08", "2001:db8::/32", "2001:DB8::1", "Fe80::1"}
+	var inv []*resource.Resource
+	add := func(typ string, rules ...resource.FirewallRule) {
+		inv = append(inv, &resource.Resource{ID: fmt.Sprintf("fw%d", len(inv)), Provider: resource.GCP, Class: resource.ClassFirewall, Type: typ,
+			Facts: resource.Facts{Firewall: &resource.Firewall{Rules: rules}}})
+	}
+	in := func(proto string, srcs ...string) resource.FirewallRule {
+		return resource.FirewallRule{Direction: "ingress", Action: "allow", Protocol: proto, FromPort: 443, ToPort: 443, Sources: srcs}
+	}
+	const typ = "compute.googleapis.com/Firewall"
+	for i, s := range sources {
+		add(typ, in("tcp", s))
+		add(typ, in("tcp", s, sources[(i*7+3)%len(sources)], s), in("udp", sources[(i*5+1)%len(sources)]))
+	}
+	for _, proto := range []string{"tcp", "TCP", "udp", "17", "all", "icmp", "", "6", "esp"} {
+		add(typ, in(proto, "203.0.113.7", "35.235.240.0/20"))
+	}
+	disabled := in("tcp", "0.0.0.0/0")
+	disabled.Disabled = true
+	deny, egress := in("tcp", "0.0.0.0/0"), in("tcp", "0.0.0.0/0")
+	deny.Action, egress.Direction = "deny", "egress"
+	add(typ, disabled, deny, egress)
+	add(typ, disabled, in("tcp", "198.51.100.0/24"), deny)
+	add(typ)
+	add(typ, in("tcp"))
+	add("compute.googleapis.com/Other", in("tcp", "0.0.0.0/0"))
+	inv = append(inv, &resource.Resource{ID: "no-facts", Provider: resource.GCP, Class: resource.ClassFirewall, Type: typ})
+	compareEngines(t, direct, opa, inv)
+}
+
+// outsideGoogleEngines returns gcp-firewall-not-google-sources-only (with
+// lib/net) judged on the Go fields, and by OPA.
+func outsideGoogleEngines(t testing.TB) (direct, opa *Engine) {
+	t.Helper()
+	files := map[string]string{}
+	for name, path := range map[string]string{"r.rego": "gcp/gcp_firewall_not_google_sources_only.rego", "net.rego": "lib/net.rego"} {
+		b, err := fs.ReadFile(rules.FS(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = string(b)
+	}
+	dir := t.TempDir()
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	direct, err := New(context.Background(), []Source{DirSource(dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opa, err = New(context.Background(), []Source{DirSource(dir)}, withoutDirect()); err != nil {
+		t.Fatal(err)
+	}
+	if d := direct.direct[0]; d == nil || !d.onGo || direct.goMessages[0] == nil {
+		t.Fatal("gcp-firewall-not-google-sources-only is not judged and worded on the Go fields")
+	}
+	return direct, opa
 }

@@ -3,6 +3,9 @@ package policy
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"math/big"
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -54,6 +57,10 @@ var nativePreds = map[string]nativePred{
 	// "-") is one of the module's set confidential_families
 	// (gcp-instance-confidential-computing-disabled).
 	"confidential_type": {deps: []string{"confidential_type"}, fingerprint: "645cf330e5d5364f4c2f7cf202e99a99d33bc283e8f0c9d3919815ed09ac4c9b", build: confidentialTypePred},
+	// outside_google(s): an address or a range that none of the module's
+	// sets google_ranges and private_ranges contains, as net.cidr_contains
+	// reads them (gcp-firewall-not-google-sources-only).
+	"outside_google": {deps: []string{"outside_google", "address", "within"}, fingerprint: "8da3b542494f6bc5d3d573fcf3d96a435280eba31545d59e557eadc853cd7707", build: outsideGooglePred},
 }
 
 // funcFingerprint is the fingerprint of the Rego text of the definitions
@@ -241,6 +248,117 @@ func confidentialTypePred(mod *modCtx) func(string) bool {
 		family, _, _ := strings.Cut(mt, "-")
 		return set[family]
 	}
+}
+
+// outsideGooglePred is
+//
+//	outside_google(s) if {
+//		address(s)
+//		not within(s, google_ranges)
+//		not within(s, private_ranges)
+//	}
+//
+//	address(s) if {
+//		not contains(s, "@")
+//		regex.match(`^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$`, s)
+//		contains(s, ".")
+//	}
+//
+//	address(s) if {
+//		not contains(s, "@")
+//		regex.match(`^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$`, s)
+//		contains(s, ":")
+//	}
+//
+//	within(s, ranges) if {
+//		some c in ranges
+//		net.cidr_contains(c, s)
+//	}
+//
+// over the module's constant sets of strings google_ranges and
+// private_ranges: a range that does not parse makes cidr_contains an error
+// (undefined, so it contains nothing), as does a source that is neither an
+// address nor a range (cidrContains).
+func outsideGooglePred(mod *modCtx) func(string) bool {
+	var ranges []*net.IPNet
+	for _, name := range []string{"google_ranges", "private_ranges"} {
+		vals, ok := mod.valueSets[name]
+		if !ok {
+			return nil
+		}
+		for _, v := range vals {
+			s, ok := v.(ast.String)
+			if !ok {
+				return nil
+			}
+			if _, n, err := net.ParseCIDR(string(s)); err == nil {
+				ranges = append(ranges, n)
+			}
+		}
+	}
+	return func(s string) bool {
+		if strings.Contains(s, "@") || !sourceAddress.MatchString(s) || !strings.Contains(s, ".") && !strings.Contains(s, ":") {
+			return false
+		}
+		in := cidrContainer(s)
+		for _, a := range ranges {
+			if in(a) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+var sourceAddress = regexp.MustCompile(`^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$`)
+
+// cidrContainer returns whether net.cidr_contains(a, s) is true for a
+// range a, as OPA computes it (topdown/cidr.go): s is an address when
+// net.ParseIP reads it, else a range (net.ParseCIDR), else an error
+// (false for every a); two IPv6 networks that are not IPv4-mapped compare
+// by prefix; otherwise a contains s's first and last addresses.
+func cidrContainer(s string) func(a *net.IPNet) bool {
+	if ip := net.ParseIP(s); ip != nil {
+		return func(a *net.IPNet) bool { return a.Contains(ip) }
+	}
+	_, b, err := net.ParseCIDR(s)
+	if err != nil {
+		return func(*net.IPNet) bool { return false }
+	}
+	last, lastErr := lastAddress(b)
+	return func(a *net.IPNet) bool {
+		if plainIPv6Net(a) && plainIPv6Net(b) {
+			aOnes, _ := a.Mask.Size()
+			bOnes, _ := b.Mask.Size()
+			return aOnes <= bOnes && a.IP.Equal(b.IP.Mask(a.Mask))
+		}
+		return a.Contains(b.IP) && lastErr == nil && a.Contains(last)
+	}
+}
+
+// plainIPv6Net is OPA's isPlainIPv6Net: an IPv6 network not IPv4-mapped.
+func plainIPv6Net(n *net.IPNet) bool {
+	return len(n.IP) == net.IPv6len && len(n.Mask) == net.IPv6len && n.IP.To4() == nil
+}
+
+// lastAddress is OPA's getLastIP: the network's last address, its first
+// with every host bit set, as many bytes as the mask has bits.
+func lastAddress(n *net.IPNet) (net.IP, error) {
+	ones, bits := n.Mask.Size()
+	if ones == 0 && bits == 0 {
+		return nil, errors.New("CIDR mask is in non-standard format")
+	}
+	if ones == bits {
+		return n.IP, nil
+	}
+	first := new(big.Int).SetBytes(n.IP)
+	last := new(big.Int).Lsh(big.NewInt(1), uint(bits-ones))
+	last.Sub(last, big.NewInt(1)).Or(last, first)
+	b := last.Bytes()
+	ip := make(net.IP, bits/8)
+	b = b[max(0, len(b)-len(ip)):]
+	copy(ip[len(ip)-len(b):], b)
+	return ip, nil
 }
 
 // patternCache holds compiled patterns (glob.match's, regex.match's), as

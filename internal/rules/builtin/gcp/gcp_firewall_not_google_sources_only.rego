@@ -24,17 +24,17 @@ import data.vigil.lib.net as vnet
 
 # Google's ranges the benchmark allows: IAP's TCP forwarding and proxies,
 # then the load balancers' proxies and health checks (IPv4 and IPv6).
-google_ranges := [
+google_ranges := {
 	"35.235.240.0/20",
 	"130.211.0.0/22", "35.191.0.0/16", "209.85.152.0/22", "209.85.204.0/22",
 	"2600:2d00:1:b029::/64", "2600:2d00:1:1::/64",
-]
+}
 
 # Addresses that do not come from the internet.
-private_ranges := [
+private_ranges := {
 	"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
 	"127.0.0.0/8", "169.254.0.0/16", "fc00::/7", "fe80::/10",
-]
+}
 
 # address(s): a source that is an address or a range (not a network tag or
 # a service account).
@@ -55,21 +55,35 @@ within(s, ranges) if {
 	net.cidr_contains(c, s)
 }
 
-outside_sources(r) := {s |
-	some rule in r.facts.firewall.rules
-	vnet.active_ingress(rule)
-	rule.action == "allow"
-	rule.protocol in vnet.port_protocols
-	some s in rule.sources
+# outside_google(s): a public address or range, neither Google's nor private
+# (the engine computes it in Go: a native predicate).
+outside_google(s) if {
 	address(s)
 	not within(s, google_ranges)
 	not within(s, private_ranges)
 }
 
+# admits(rule): an enabled ingress rule allowing a protocol with ports.
+admits(rule) if {
+	vnet.active_ingress(rule)
+	rule.action == "allow"
+	rule.protocol in vnet.port_protocols
+}
+
+outside_sources(r) := {s |
+	some rule in r.facts.firewall.rules
+	admits(rule)
+	some s in rule.sources
+	outside_google(s)
+}
+
 fail contains r.id if {
 	some r in input.resources.firewall
 	r.type == "compute.googleapis.com/Firewall"
-	count(outside_sources(r)) > 0
+	some rule in r.facts.firewall.rules
+	admits(rule)
+	some s in rule.sources
+	outside_google(s)
 }
 
 message[r.id] := concat("", ["ingress is allowed from ", concat(", ", sort(outside_sources(r))), ": neither Google's IAP and load-balancer ranges nor private addresses"]) if {
