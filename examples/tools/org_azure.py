@@ -416,15 +416,25 @@ BUILTIN = {
                                                  "Read metadata of keys and perform wrap/unwrap operations. "
                                                  "Only works for key vaults that use the 'Azure role-based access "
                                                  "control' permission model."),
+    "Virtual Machine User Login": ("fb879df8-f326-4884-b1cf-06f3ad86be52",
+                                   ["Microsoft.Network/publicIPAddresses/read", "Microsoft.Network/virtualNetworks/read",
+                                    "Microsoft.Network/loadBalancers/read", "Microsoft.Network/networkInterfaces/read",
+                                    "Microsoft.Compute/virtualMachines/*/read", "Microsoft.HybridCompute/machines/*/read",
+                                    "Microsoft.HybridConnectivity/endpoints/listCredentials/action"], [],
+                                   "View Virtual Machines in the portal and login as a regular user.",
+                                   ["Microsoft.Compute/virtualMachines/login/action",
+                                    "Microsoft.HybridCompute/machines/login/action"]),
 }
 
 
 def role_def_builtin(name):
-    guid, actions, not_actions, desc = BUILTIN[name]
+    guid, actions, not_actions, desc = BUILTIN[name][:4]
+    data_actions = BUILTIN[name][4] if len(BUILTIN[name]) > 4 else []
     id_ = "/providers/Microsoft.Authorization/RoleDefinitions/" + guid
     row(AUTH, id_, "Microsoft.Authorization/roleDefinitions", {
         "roleName": name, "type": "BuiltInRole", "description": desc, "assignableScopes": ["/"],
-        "permissions": [{"actions": actions, "notActions": not_actions, "dataActions": [], "notDataActions": []}],
+        "permissions": [{"actions": actions, "notActions": not_actions, "dataActions": data_actions,
+                         "notDataActions": []}],
         "createdOn": "2015-02-02T21:55:09.8806423Z", "updatedOn": "2024-04-25T15:32:44.3311248Z",
         "createdBy": None, "updatedBy": None}, name=guid, location="", sub="")
     return SUB_ID + "/providers/Microsoft.Authorization/roleDefinitions/" + guid
@@ -693,6 +703,9 @@ def build(out):
     clean(A, "iam_binding", ra, "Reader to a group at subscription scope")
     ra = assign(secreader, "grp-security", "Group", SUB_ID)
     clean(A, "iam_binding", ra, "Security Reader to a group at subscription scope")
+    # the contractor signs in to the jump box with his Entra ID account (entra: no MFA method registered)
+    assign(role_def_builtin("Virtual Machine User Login"), "sam.ortiz@northwind-analytics.com", "User",
+           SUB_ID + "/resourceGroups/rg-nw-network", "reporting project: jump box sign-in")
     ra = assign(contrib, "grp-data-engineers", "Group", SUB_ID + "/resourceGroups/rg-nw-analytics-prod")
     clean(A, "iam_binding", ra, "Contributor scoped to one resource group")
     ra = assign(blobreader, "sp-powerbi-gateway", "ServicePrincipal", s1)

@@ -119,6 +119,9 @@ def build(out):
           "no diagnostic setting enables MicrosoftGraphActivityLogs")
     plant("azure", "azure-entra-user-without-mfa", users_id + user_id("sam.ortiz@" + DOMAIN),
           "sam.ortiz (contractor, enabled): isMfaRegistered false")
+    plant("azure", "azure-entra-vm-user-without-mfa", users_id + user_id("sam.ortiz@" + DOMAIN),
+          "sam.ortiz holds Virtual Machine User Login on rg-nw-network (the jump box) and registered no MFA method; "
+          "maria.lopez (Owner of the subscription) has one")
     plant("azure", "azure-disabled-user-has-rbac-role", users_id + user_id("kevin.brandt@" + DOMAIN),
           "kevin.brandt left: accountEnabled false, Contributor on the subscription still assigned")
     return len(users) + 1

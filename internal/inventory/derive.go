@@ -74,6 +74,7 @@ func deriveIndexed(rs []*resource.Resource, problems []source.Problem, ids map[m
 	d.peeringRoutes()                       // peering_routes.go
 	d.vpcEndpoints()                        // vpc_endpoints.go
 	d.azureRoles()                          // azure_roles.go
+	d.vmAccess()                            // azure_vm_access.go
 	d.danglingRecords()                     // dangling.go
 	d.copies()                              // locations.go
 	d.locations()                           // locations.go

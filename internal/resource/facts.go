@@ -432,6 +432,10 @@ type Identity struct {
 	// through a group it is a direct member of (set by inventory.Derive
 	// when the inventory holds Azure role assignments).
 	AzureRoles *bool `json:"azure_roles,omitempty"`
+	// VMAccess: an Entra ID user's effective Azure RBAC permissions let it
+	// sign in to or control some virtual machine of the inventory (set by
+	// inventory.Derive; CIS Azure 6.0 3.1.1).
+	VMAccess *bool `json:"vm_access,omitempty"`
 
 	// Typed identity data for effective-permission evaluation (AWS).
 	// InlineDocuments are the identity's inline policies, parsed.

@@ -1,16 +1,12 @@
 package azurerbac
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	refazure "github.com/vigil-sec/vigil/internal/identity/refdata/azure"
-	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -263,52 +259,6 @@ func sameResults(a, b map[string]Result) bool {
 		}
 	}
 	return true
-}
-
-// TestSampleOrg evaluates the Azure part of examples/org as the importer
-// types it.
-func TestSampleOrg(t *testing.T) {
-	root := filepath.Join("..", "..", "..", "examples", "org", "azure")
-	if _, err := os.Stat(root); err != nil {
-		t.Skip("examples/org/azure not found")
-	}
-	inv, err := importer.Load(context.Background(), []string{root})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := newEval(t, inv.Resources)
-	const s = "/subscriptions/8f2d6c3e-5b1a-4e7d-9c0f-2a4b6d8e1f37"
-	core := s + "/resourceGroups/rg-nw-core-prod/providers/Microsoft.Network/virtualNetworks/vnet-core"
-	for _, tt := range []struct {
-		p, action string
-		data      bool
-		scope     string
-		want      Result
-	}{
-		{"64656e0b-bbaa-5772-be3f-2b397ea4ce17", AdminAction, false, s, Allowed}, // Owner at the subscription
-		// The deployment stack's deny assignment excludes a service
-		// principal the inventory does not hold; the export says it is a
-		// service principal, so it cannot be a group holding the owner.
-		{"64656e0b-bbaa-5772-be3f-2b397ea4ce17", "Microsoft.Network/virtualNetworks/delete", false, core, ExplicitDeny},
-		{"64656e0b-bbaa-5772-be3f-2b397ea4ce17", "Microsoft.Network/virtualNetworks/write", false, core, Allowed},
-		{"5f6e5471-f364-5cc6-a108-87d37fe22f18", "Microsoft.Network/virtualNetworks/delete", false, core, Uncertain},      // excluded; Owner only via groups of unknown membership
-		{"45ea0306-8932-5b7a-8a8c-88e3ee8469dd", AdminAction, false, s + "/resourceGroups/rg-nw-analytics-prod", Allowed}, // Owner at mg-nw-prod
-		{"9e0beea5-0417-5add-9a93-7614c97820c9", "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", true, s + "/resourceGroups/rg-nw-analytics-prod", Conditional},
-		{"4e65d986-eabd-5636-88e3-0890b7fd371d", AdminAction, false, s, Allowed}, // User Access Administrator
-	} {
-		if d := e.Check(Request{tt.p, tt.action, tt.data, tt.scope}); d.Result != tt.want {
-			t.Errorf("%s %s at %s = %+v, want %s", tt.p, tt.action, tt.scope, d, tt.want)
-		}
-	}
-	admins := e.SubscriptionAdmins()[s]
-	if len(admins) < 4 {
-		t.Errorf("subscription admins = %+v", admins)
-	}
-	for _, h := range admins {
-		if h.Decision.Result.Denied() {
-			t.Errorf("admin with a denied decision: %+v", h)
-		}
-	}
 }
 
 func TestGrantsOf(t *testing.T) {
