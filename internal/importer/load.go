@@ -168,14 +168,18 @@ func (s *FileSource) Read(ctx context.Context, emit func(source.Batch) error) er
 	for i, f := range inputs {
 		files[i] = f.path
 	}
-	// The workers take the largest files first (a large file started last
-	// would be parsed alone while the other cores wait), and the batches
-	// are still emitted in path order.
-	order := make([]int, len(inputs))
-	for i := range order {
-		order[i] = i
+	workers := max(1, min(s.o.workers, len(files)))
+	order := parseOrder(inputs, workers)
+	// Each worker's read buffer is made once for the largest plain file
+	// it keeps a buffer for (parsed in path order, the files would
+	// otherwise grow it a few times: about 60 MB more allocated over the
+	// 100,000-resource synthetic inventory).
+	var largest int64
+	for _, f := range inputs {
+		if !strings.HasSuffix(f.path, ".gz") && f.size+readSlack <= maxKeptBuffer {
+			largest = max(largest, f.size)
+		}
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(inputs[b].size, inputs[a].size) })
 	// Files are parsed on the workers and emitted in path order as soon as
 	// each and those before it are parsed: the merge of the first files
 	// overlaps the parsing of the others.
@@ -186,7 +190,6 @@ func (s *FileSource) Read(ctx context.Context, emit func(source.Batch) error) er
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	workers := max(1, min(s.o.workers, len(files)))
 	parseCtx := ctx
 	if !s.o.keepRaw {
 		parseCtx = attr.WithRawDropped(ctx) // pruneRaw drops it below
@@ -198,6 +201,9 @@ func (s *FileSource) Read(ctx context.Context, emit func(source.Batch) error) er
 		go func() {
 			defer wg.Done()
 			var bufs readBuffers // this worker's, reused file after file
+			if largest > 0 {
+				bufs.file = make([]byte, 0, largest+readSlack)
+			}
 			for i := range next {
 				results[i] = parseFile(parseCtx, files[i], &bufs)
 				fr := results[i]
@@ -252,6 +258,41 @@ func (s *FileSource) Read(ctx context.Context, emit func(source.Batch) error) er
 		results[i] = fileResult{} // the merge holds the resources now
 	}
 	return nil
+}
+
+// parseOrder is the order in which the workers take the inputs: the large
+// ones first, largest first (a file holding more than 1/(2*workers) of
+// the bytes, started late, would be parsed alone while the other cores
+// wait), then the others in path order. The batches are merged in path
+// order, on one core: parsed in that order, each is merged while the
+// workers parse the next ones. Parsed largest first (as every file was
+// before), the merges waited for the first files in path order and then
+// ran one after another once the parsing was over: 16 of the 22 files of
+// the 100,000-resource synthetic inventory, about 0.06 s of wall time
+// with one core idle, and 96 of 202 at 1,000,000.
+func parseOrder(inputs []inputFile, workers int) []int {
+	var total int64
+	for _, f := range inputs {
+		total += f.size
+	}
+	large := func(f inputFile) bool { return f.size > total/int64(2*workers) }
+	order := make([]int, len(inputs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		la, lb := large(inputs[a]), large(inputs[b])
+		switch {
+		case la && lb:
+			return cmp.Compare(inputs[b].size, inputs[a].size)
+		case la:
+			return -1
+		case lb:
+			return 1
+		}
+		return 0 // path order
+	})
+	return order
 }
 
 // batch converts a parsed file to the seam's batch.
@@ -403,6 +444,10 @@ func readAll(r io.Reader, buf []byte) ([]byte, error) {
 	}
 }
 
+// readSlack is what readFile's buffer holds beyond the file's size (a
+// file that grew since it was listed is still read in one go).
+const readSlack = 512
+
 // readFile is os.ReadFile into buf (its errors are the same).
 func readFile(path string, buf []byte) ([]byte, error) {
 	f, err := os.Open(path)
@@ -411,8 +456,8 @@ func readFile(path string, buf []byte) ([]byte, error) {
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err == nil {
-		if size := st.Size(); size > 0 && int64(cap(buf)) < size+512 {
-			buf = make([]byte, 0, size+512)
+		if size := st.Size(); size > 0 && int64(cap(buf)) < size+readSlack {
+			buf = make([]byte, 0, size+readSlack)
 		}
 	}
 	if cap(buf) == 0 {
