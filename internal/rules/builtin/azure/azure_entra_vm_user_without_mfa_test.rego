@@ -17,7 +17,7 @@ test_pass_vm_user_with_mfa if {
 	not "r1" in rule.fail with input as one({"vm_access": true, "mfa_enabled": true, "disabled": false})
 }
 
-test_pass_user_without_vm_access if {
+test_not_selected_without_vm_access if {
 	not "r1" in rule.fail with input as one({"vm_access": false, "mfa_enabled": false, "disabled": false})
 }
 
