@@ -38,6 +38,16 @@ type evaluator struct {
 	// inst is the root module's manifest of installed modules, read on
 	// the first call of a module that is not local.
 	inst *installed
+	// loaded are the modules evaluated, each with where in problems its
+	// parse problems go: the first root module (in walkRoots' order) to
+	// evaluate a module reports them (reportLoaded).
+	loaded []loadedAt
+}
+
+// loadedAt is a module evaluated when problems held at entries.
+type loadedAt struct {
+	m  *module
+	at int
 }
 
 // call is one instantiation of a module: its address prefix, input
@@ -1178,8 +1188,7 @@ func (e *evaluator) evalCall(s *scope, n *node) {
 		return
 	}
 	child := e.l.load(dir)
-	e.problems = append(e.problems, child.problems...)
-	child.problems = nil // reported once
+	e.loaded = append(e.loaded, loadedAt{child, len(e.problems)})
 	callLoc := resource.Location{File: n.file, StartLine: n.block.DefRange.Start.Line, EndLine: n.block.DefRange.End.Line}
 	if sb, ok := n.block.Body.(*hclsyntax.Body); ok {
 		callLoc.EndLine = sb.SrcRange.End.Line

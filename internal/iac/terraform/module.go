@@ -53,14 +53,23 @@ var rootSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 
 var outputSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "value"}}}
 
-// loader parses module directories once each.
+// loader parses module directories once each; safe for concurrent use
+// (root modules are evaluated concurrently, see walkRoots). A module it
+// returns is not changed afterwards.
 type loader struct {
 	root string // the scanned root on disk
-	mods map[string]*module
+	mu   sync.Mutex
+	mods map[string]*loadOnce
+}
+
+// loadOnce is a module directory parsed by the first caller wanting it.
+type loadOnce struct {
+	once sync.Once
+	m    *module
 }
 
 func newLoader(root string) *loader {
-	return &loader{root: root, mods: map[string]*module{}}
+	return &loader{root: root, mods: map[string]*loadOnce{}}
 }
 
 // isConfig reports whether name is a configuration file (not tfvars).
@@ -71,11 +80,20 @@ func isConfig(name string) bool {
 // load parses the configuration files of dir (relative to the root).
 func (l *loader) load(dir string) *module {
 	dir = path.Clean(dir)
-	if m, ok := l.mods[dir]; ok {
-		return m
+	l.mu.Lock()
+	lo := l.mods[dir]
+	if lo == nil {
+		lo = &loadOnce{}
+		l.mods[dir] = lo
 	}
+	l.mu.Unlock()
+	lo.once.Do(func() { lo.m = l.parse(dir) })
+	return lo.m
+}
+
+// parse reads and parses the configuration files of dir.
+func (l *loader) parse(dir string) *module {
 	m := &module{dir: dir}
-	l.mods[dir] = m
 	ents, err := os.ReadDir(filepath.Join(l.root, filepath.FromSlash(dir)))
 	if err != nil {
 		m.problems = append(m.problems, source.Problem{Path: dir, Err: "module directory cannot be read: " + err.Error()})

@@ -7,8 +7,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
@@ -155,7 +157,12 @@ func emitHCL(ctx context.Context, d string, e *evaluator, emit func(source.Batch
 		Problems: append(e.problems, problems...)})
 }
 
-// walkRoots evaluates each root module among files and calls done with it.
+// walkRoots evaluates each root module among files and calls done with it,
+// in the order of the root modules' directories. The root modules are
+// evaluated concurrently (they share only the loader, which parses each
+// directory once); done is called on the calling goroutine, in order, with
+// each module's parse problems reported by the first root module that
+// evaluates it, so the results are those of evaluating one after the other.
 func walkRoots(ctx context.Context, root string, files []string, opts Options, done func(dir string, e *evaluator) error) error {
 	l := newLoader(root)
 	dirs := map[string]bool{}
@@ -175,40 +182,124 @@ func walkRoots(ctx context.Context, root string, files []string, opts Options, d
 	if err != nil {
 		rootAbs = root
 	}
+	eval := func(d string) *evaluator {
+		m := l.load(d)
+		e := &evaluator{l: l, rootDir: d, funcs: withFileFuncs(funcs, rootAbs, filepath.Join(rootAbs, filepath.FromSlash(d))), reached: map[string]bool{}}
+		e.loaded = append(e.loaded, loadedAt{m, 0})
+		inputs, supplied := rootInputs(l, m, d, opts, e)
+		e.evalModule(m, &call{inputs: inputs, supplied: supplied, stack: []string{d}})
+		return e
+	}
+	reached, reported := map[string]bool{}, map[string]bool{}
+	finish := func(d string, e *evaluator) error {
+		e.reportLoaded(reported)
+		for r := range e.reached {
+			reached[r] = true
+		}
+		return done(d, e)
+	}
+	var roots []string
+	for _, d := range sorted {
+		if !called[d] {
+			roots = append(roots, d)
+		}
+	}
+	err = inOrder(ctx, len(roots), func(i int) *evaluator { return eval(roots[i]) },
+		func(i int, e *evaluator) error { return finish(roots[i], e) })
+	if err != nil {
+		return err
+	}
 	// Directories only called as modules are not roots; one that no root
 	// reaches (modules calling each other in a cycle, a module whose
 	// callers are not among files) is evaluated as a root after them, so
 	// that nothing is skipped silently.
-	reached := map[string]bool{}
-	order := make([]string, 0, len(sorted))
 	for _, d := range sorted {
-		if !called[d] {
-			order = append(order, d)
+		if !called[d] || reached[d] {
+			continue
 		}
-	}
-	for _, d := range sorted {
-		if called[d] {
-			order = append(order, d)
-		}
-	}
-	for _, d := range order {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if called[d] && reached[d] {
-			continue
-		}
-		m := l.load(d)
-		e := &evaluator{l: l, rootDir: d, funcs: withFileFuncs(funcs, rootAbs, filepath.Join(rootAbs, filepath.FromSlash(d))), reached: reached}
-		e.problems = append(e.problems, m.problems...)
-		m.problems = nil
-		inputs, supplied := rootInputs(l, m, d, opts, e)
-		e.evalModule(m, &call{inputs: inputs, supplied: supplied, stack: []string{d}})
-		if err := done(d, e); err != nil {
+		if err := finish(d, eval(d)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// reportLoaded puts the parse problems of the modules e evaluated among
+// its problems, where the evaluation met each module, unless reported
+// holds the module's directory (another root module reported them); it
+// adds the directories to reported.
+func (e *evaluator) reportLoaded(reported map[string]bool) {
+	var out []source.Problem
+	prev := 0
+	for _, ld := range e.loaded {
+		at := max(prev, min(ld.at, len(e.problems)))
+		out = append(out, e.problems[prev:at]...)
+		prev = at
+		if !reported[ld.m.dir] {
+			reported[ld.m.dir] = true
+			out = append(out, ld.m.problems...)
+		}
+	}
+	e.problems = append(out, e.problems[prev:]...)
+	e.loaded = nil
+}
+
+// inOrder runs work(i) for i in [0, n) on up to GOMAXPROCS goroutines, at
+// most a few ahead of the results delivered, and calls deliver with each
+// result in the order of i on the calling goroutine. It stops at the
+// first error of deliver or of ctx and returns it once the work started
+// has ended.
+func inOrder[T any](ctx context.Context, n int, work func(int) T, deliver func(int, T) error) error {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	results := make([]chan T, n)
+	for i := range results {
+		results[i] = make(chan T, 1)
+	}
+	// slots bound the results computed but not yet delivered.
+	slots := make(chan struct{}, 2*workers)
+	next, stop := make(chan int), make(chan struct{})
+	go func() {
+		defer close(next)
+		for i := range n {
+			select {
+			case slots <- struct{}{}:
+			case <-stop:
+				return
+			}
+			select {
+			case next <- i:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] <- work(i)
+			}
+		}()
+	}
+	var err error
+	for i := range n {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		r := <-results[i]
+		<-slots
+		if err = deliver(i, r); err != nil {
+			break
+		}
+	}
+	close(stop)
+	wg.Wait()
+	return err
 }
 
 // rootInputs gathers a root module's variable values in Terraform's order
