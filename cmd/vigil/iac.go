@@ -12,13 +12,6 @@ import (
 	"github.com/vigil-sec/vigil/internal/iac"
 )
 
-// An IaC tree of fewer than smallTreeBytes is scanned with the collector
-// at smallTreeGCPercent (see runIac).
-const (
-	smallTreeBytes     = 1 << 20
-	smallTreeGCPercent = 50
-)
-
 type iacFlags struct {
 	scanFlags
 	values, set, paramFiles, params, varFiles, vars []string
@@ -113,14 +106,13 @@ func runIac(cmd *cobra.Command, args []string, f iacFlags) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	// Most of a small tree's live heap is what the binary's initializers
-	// keep (about 10 MB): collecting at half of it again rather than all
-	// of it takes about 5 MB off the peak RSS (terragoat, 139 KB) for
-	// about 0.05 CPU-s. On larger trees the extra collections cost more
-	// (1,000 files, 1.4 MB: +23% CPU), so they keep the default. An
-	// explicit GOGC is left alone. docs/iac.md, "Speed and memory".
-	if _, set := os.LookupEnv("GOGC"); !set && iac.SizeBelow(args, smallTreeBytes) {
-		defer debug.SetGCPercent(debug.SetGCPercent(smallTreeGCPercent))
+	// The collector's pacing follows the tree's size (iac.GCPercent:
+	// GOGC 50 under 1 MiB, 200 under 4 MiB); an explicit GOGC is left
+	// alone. docs/iac.md, "Speed and memory".
+	if _, set := os.LookupEnv("GOGC"); !set {
+		if pct, ok := iac.GCPercent(args); ok {
+			defer debug.SetGCPercent(debug.SetGCPercent(pct))
+		}
 	}
 	opts, failOn, engine, err := f.options(cmd)
 	if err != nil {
