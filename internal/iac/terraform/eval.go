@@ -42,6 +42,9 @@ type evaluator struct {
 	// parse problems go: the first root module (in walkRoots' order) to
 	// evaluate a module reports them (reportLoaded).
 	loaded []loadedAt
+	// mapped is the root module's batch when its instances were mapped
+	// where it was evaluated (read), its evaluation's problems not yet in.
+	mapped *source.Batch
 }
 
 // loadedAt is a module evaluated when problems held at entries.

@@ -87,7 +87,14 @@ func read(ctx context.Context, root string, files []string, opts Options, emit f
 		}
 	}
 	held := map[string]*evaluator{}
-	err := walkRoots(ctx, root, files, opts, func(d string, e *evaluator) error {
+	// A root module read from HCL is mapped where it was evaluated, on
+	// walkRoots' workers.
+	mapHCL := func(d string, e *evaluator) {
+		if !planDirs[d] {
+			e.mapped = mapInstances(ctx, d, e)
+		}
+	}
+	err := walkRoots(ctx, root, files, opts, mapHCL, func(d string, e *evaluator) error {
 		if planDirs[d] {
 			held[d] = e
 			return nil
@@ -150,20 +157,33 @@ func read(ctx context.Context, root string, files []string, opts Options, emit f
 	return nil
 }
 
-// emitHCL maps the instances of the root module d and emits its batch.
+// emitHCL emits the batch of the root module d, its instances mapped
+// (unless e.mapped holds them already) after the evaluation's problems.
 func emitHCL(ctx context.Context, d string, e *evaluator, emit func(source.Batch) error) error {
+	b := e.mapped
+	if b == nil {
+		b = mapInstances(ctx, d, e)
+	}
+	b.Problems = append(e.problems, b.Problems...)
+	return emit(*b)
+}
+
+// mapInstances maps the instances of the root module d into its batch,
+// with the mapping's problems only.
+func mapInstances(ctx context.Context, d string, e *evaluator) *source.Batch {
 	rs, unsupported, problems := tfmap.Map(ctx, e.insts)
-	return emit(source.Batch{Input: d, Format: "terraform", Resources: rs, Unsupported: unsupported,
-		Problems: append(e.problems, problems...)})
+	return &source.Batch{Input: d, Format: "terraform", Resources: rs, Unsupported: unsupported, Problems: problems}
 }
 
 // walkRoots evaluates each root module among files and calls done with it,
 // in the order of the root modules' directories. The root modules are
 // evaluated concurrently (they share only the loader, which parses each
-// directory once); done is called on the calling goroutine, in order, with
-// each module's parse problems reported by the first root module that
-// evaluates it, so the results are those of evaluating one after the other.
-func walkRoots(ctx context.Context, root string, files []string, opts Options, done func(dir string, e *evaluator) error) error {
+// directory once), each then given to prepare (when not nil) on the
+// goroutine that evaluated it; done is called on the calling goroutine, in
+// order, with each module's parse problems reported by the first root
+// module that evaluates it, so the results are those of evaluating one
+// after the other.
+func walkRoots(ctx context.Context, root string, files []string, opts Options, prepare func(dir string, e *evaluator), done func(dir string, e *evaluator) error) error {
 	l := newLoader(root)
 	dirs := map[string]bool{}
 	for _, f := range files {
@@ -188,6 +208,9 @@ func walkRoots(ctx context.Context, root string, files []string, opts Options, d
 		e.loaded = append(e.loaded, loadedAt{m, 0})
 		inputs, supplied := rootInputs(l, m, d, opts, e)
 		e.evalModule(m, &call{inputs: inputs, supplied: supplied, stack: []string{d}})
+		if prepare != nil {
+			prepare(d, e)
+		}
 		return e
 	}
 	reached, reported := map[string]bool{}, map[string]bool{}

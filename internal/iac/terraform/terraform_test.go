@@ -49,7 +49,7 @@ func evaluateFiles(t testing.TB, root string, fs []string, opts Options) ([]tfma
 	t.Helper()
 	var insts []tfmap.Instance
 	var probs []source.Problem
-	err := walkRoots(context.Background(), root, fs, opts, func(_ string, e *evaluator) error {
+	err := walkRoots(context.Background(), root, fs, opts, nil, func(_ string, e *evaluator) error {
 		insts = append(insts, e.insts...)
 		probs = append(probs, e.problems...)
 		return nil
@@ -537,7 +537,7 @@ resource "aws_s3_bucket" "out" {
 	}
 	var insts []tfmap.Instance
 	var probs []string
-	err := walkRoots(context.Background(), dir, []string{"live/main.tf", "mods/m/main.tf"}, Options{}, func(_ string, e *evaluator) error {
+	err := walkRoots(context.Background(), dir, []string{"live/main.tf", "mods/m/main.tf"}, Options{}, nil, func(_ string, e *evaluator) error {
 		insts = append(insts, e.insts...)
 		for _, p := range e.problems {
 			probs = append(probs, p.Error())
