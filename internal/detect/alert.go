@@ -144,7 +144,10 @@ func (a *Alert) Encode() error {
 
 // AlertID returns the deterministic id of an alert raised by rule over
 // events: the same rule on the same events always has the same id, which is
-// what lets a resumed follow run recognise alerts it already wrote.
+// what lets a resumed follow run recognise alerts it already wrote. An
+// event counts by its source's de-duplication identity (Descriptor.Key:
+// its raw JSON, or for Microsoft 365 its canonical form), so whichever
+// copy of a record a run kept, the alert has one id.
 func AlertID(rule string, group string, events []Event) string {
 	h := sha256.New()
 	h.Write([]byte(rule))
@@ -152,7 +155,11 @@ func AlertID(rule string, group string, events []Event) string {
 	h.Write([]byte(group))
 	for _, ev := range events {
 		h.Write([]byte{0})
-		sum := sha256.Sum256(ev.Record.Raw)
+		id := ev.Record.Raw
+		if d, ok := logs.DescriptorOf(ev.Record); ok {
+			id = d.Key(id)
+		}
+		sum := sha256.Sum256(id)
 		h.Write(sum[:])
 	}
 	s := hex.EncodeToString(h.Sum(nil)[:16])

@@ -56,3 +56,42 @@ func TestOtherShapesSameAlerts(t *testing.T) {
 		t.Errorf("gcp_audit_bigquery.jsonl raises no alert")
 	}
 }
+
+// TestM365CrossShapeDuplicatesAlertOnce: the same Microsoft 365 records
+// read from the Management Activity API's JSON and from Purview and
+// Search-UnifiedAuditLog exports (the AuditData column, other spacing) in
+// one run raise each alert once, as the API's file alone does, whatever
+// order the files come in.
+func TestM365CrossShapeDuplicatesAlertOnce(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join("..", "logs", "testdata")
+	api := filepath.Join(dir, "samples", "m365_audit.json")
+	purview := filepath.Join(dir, "shapes", "m365_purview_export.csv")
+	search := filepath.Join(dir, "shapes", "m365_search_unifiedauditlog.csv")
+	run := func(files ...string) []string {
+		t.Helper()
+		eng, err := New(ctx, Config{Version: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sink := &collectSink{}
+		if err := eng.Run(ctx, files, sink, RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, a := range sink.alerts {
+			out = append(out, a.Rule.Title+" "+a.Finding.FindingInfo.UID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	want := run(api)
+	if len(want) == 0 {
+		t.Fatal("the API's records raise no alert: the comparison shows nothing")
+	}
+	for _, files := range [][]string{{api, purview, search}, {search, purview, api}, {purview, search}} {
+		if got := run(files...); !slices.Equal(got, want) {
+			t.Errorf("%v raise\n%q\nthe API's file alone\n%q", files, got, want)
+		}
+	}
+}

@@ -44,7 +44,8 @@ type Row struct {
 	// EventUID is the source's event id (OCSF metadata.uid), or the event
 	// hash when the source gives none.
 	EventUID string `parquet:"event_uid"`
-	// EventHash is the SHA-256 of the raw event: the deduplication key.
+	// EventHash is the SHA-256 of the raw event (of its canonical form for
+	// a source with an Identity, Microsoft 365): the deduplication key.
 	EventHash string `parquet:"event_hash"`
 	Raw       string `parquet:"raw"`
 	// OCSF is the OCSF event's JSON with raw_data, when it is the raw
@@ -92,10 +93,29 @@ const OCSFSQL = `replace("ocsf", '"raw_data":"` + rawDataRef + `"', '"raw_data":
 	`replace(replace(replace(replace(replace(to_json("raw")::VARCHAR, '<', '\u003c'), '>', '\u003e'), '&', '\u0026'), ` +
 	`chr(8232), '\u2028'), chr(8233), '\u2029'))`
 
-// EventHash returns the deduplication key of a raw event.
+// EventHash returns the deduplication key of a raw event of a source
+// without a de-duplication identity (see EventHashOf).
 func EventHash(raw []byte) string {
 	_, s := eventHash(raw)
 	return s
+}
+
+// EventHashOf returns the deduplication key of raw, an event of source
+// src, as ingest stores it in event_hash.
+func EventHashOf(src logs.Source, raw []byte) string {
+	_, s := eventHash(eventIdentity(src, raw))
+	return s
+}
+
+// eventIdentity returns the bytes of raw (an event of source src) that
+// its deduplication key is computed from: the source's canonical form
+// when it has one (Microsoft 365 records: the Management Activity API's
+// and a Purview export's copy of one record are one event), else raw.
+func eventIdentity(src logs.Source, raw []byte) []byte {
+	if d, ok := logs.Builtin().Lookup(src); ok {
+		return d.Key(raw)
+	}
+	return raw
 }
 
 // eventHash returns the deduplication key of a raw event, binary and as
@@ -140,7 +160,7 @@ func NewRow(src logs.Source, raw []byte, ev ocsf.Event) (Row, error) {
 		OCSF:   unsafe.String(unsafe.SliceData(full), len(full)),
 		source: src,
 	}
-	r.hash, r.EventHash = eventHash(raw)
+	r.hash, r.EventHash = eventHash(eventIdentity(src, raw))
 	if r.EventUID == "" {
 		r.EventUID = "sha256:" + r.EventHash
 	}

@@ -85,7 +85,7 @@ func TestQueryOCSFIsFullEvent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want[EventHash(r.Raw)] = string(b)
+		want[EventHashOf(r.Source, r.Raw)] = string(b)
 		return nil
 	}, nil)
 	if err != nil {

@@ -297,7 +297,7 @@ func TestIngestRecyclesArenas(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := ev.Common()
-		want[EventHash(r.Raw)] = row(string(r.Raw), string(b), time.UnixMilli(c.Time).UTC().Format(time.RFC3339Nano),
+		want[EventHashOf(r.Source, r.Raw)] = row(string(r.Raw), string(b), time.UnixMilli(c.Time).UTC().Format(time.RFC3339Nano),
 			c.Metadata.UID, c.Cloud.Account.UID, c.Actor.User.Name, c.SrcEndpoint.IP, c.API.Operation)
 		return nil
 	}, nil); err != nil {

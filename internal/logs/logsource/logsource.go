@@ -101,10 +101,27 @@ type Descriptor struct {
 	// it to this source's own event, which is then read as if delivered
 	// so (its Raw is the converted event).
 	Shapes []Shape
+	// Identity, when not nil, returns the bytes that identify an event for
+	// de-duplication (the lake's event_hash, detect's event keys) in place
+	// of its raw JSON: for a source whose shapes write one record in
+	// different bytes (the Microsoft 365 Management Activity API and a
+	// Purview export's AuditData column: key order, spacing, escapes), a
+	// canonical form of the same content. Events that differ in any value
+	// must still differ. nil: the raw bytes (see Descriptor.Key).
+	Identity func(raw []byte) []byte
 	// Sigma is how Sigma rules address this source's events.
 	Sigma Sigma
 	// LakeView is the name of the lake's view over this source's events.
 	LakeView string
+}
+
+// Key returns the bytes that identify event raw of this source for
+// de-duplication: Identity's when the source has one, else raw itself.
+func (d *Descriptor) Key(raw []byte) []byte {
+	if d == nil || d.Identity == nil {
+		return raw
+	}
+	return d.Identity(raw)
 }
 
 // Shape is one other shape of a source's events (see Descriptor.Shapes).

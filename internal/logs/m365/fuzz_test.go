@@ -1,6 +1,7 @@
 package m365
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -22,7 +23,12 @@ func FuzzM365(f *testing.F) {
 	}
 	f.Add([]byte(`{"CreationTime":"2024-05-06T08:12:41","Operation":"UserLoggedIn","RecordType":15,"UserType":"x","ExtendedProperties":[null,{"Name":1},{"Name":"RequestType","Value":{}}],"ClientIP":"[::1]:80"}`))
 	f.Add([]byte(`{"CreationTime":"2024-05-06T08:12:41Z","Operation":"File","RecordType":"40","Severity":7,"UserKey":""}`))
+	d := Descriptor()
 	f.Fuzz(func(t *testing.T, raw []byte) {
+		// The de-duplication identity is stable: its own identity.
+		if id := d.Key(raw); !bytes.Equal(d.Key(id), id) {
+			t.Fatalf("identity %q changes again: %q", id, d.Key(id))
+		}
 		ev, err := Normalize(raw)
 		if err != nil {
 			return

@@ -1,6 +1,9 @@
 package m365
 
-import "github.com/vigil-sec/vigil/internal/logs/logsource"
+import (
+	"github.com/vigil-sec/vigil/internal/logs/internal/norm"
+	"github.com/vigil-sec/vigil/internal/logs/logsource"
+)
 
 // Name is the source name of Microsoft 365 unified audit log records.
 const Name logsource.Source = "m365_audit"
@@ -17,6 +20,10 @@ func Descriptor() logsource.Descriptor {
 		Actor:     []string{"UserId", "UserKey"},
 		Operation: "Operation",
 		Shapes:    []logsource.Shape{OfficeActivity()},
+		// The Management Activity API and the Purview / Search-UnifiedAuditLog
+		// exports' AuditData column write one record with other spacing,
+		// key order or escapes: copies are told by their content.
+		Identity: norm.Canonical,
 		// The "audit" rules use the records' own names; the exchange,
 		// threat_management and threat_detection rules use
 		// eventSource/eventName/status (the Workload, the alert name of

@@ -45,3 +45,43 @@ func FuzzVerb(f *testing.F) {
 		}
 	})
 }
+
+// TestCanonical: texts of one JSON value give the same bytes; values that
+// differ anywhere (a string, a number's text, an array's order, a nested
+// member) give other bytes; invalid JSON is returned as is.
+func TestCanonical(t *testing.T) {
+	base := `{"CreationTime":"2024-05-06T08:12:41","Id":"7f3e","RecordType":15,"ExtendedProperties":[{"Name":"UserAgent","Value":"a<b>&c"}],"Actor":[{"ID":"x","Type":0}]}`
+	same := []string{
+		"{\n  \"Actor\": [ { \"Type\": 0, \"ID\": \"x\" } ],\n  \"RecordType\": 15,\n  \"Id\": \"7f3e\",\n  \"CreationTime\": \"2024-05-06T08:12:41\",\n  \"ExtendedProperties\": [{\"Value\": \"a\\u003cb\\u003e\\u0026c\", \"Name\": \"UserAgent\"}]\n}",
+		`{"Id":"\u0037f3e","CreationTime":"2024-05-06T08:12:41","RecordType":15,"ExtendedProperties":[{"Name":"UserAgent","Value":"a<b>&c"}],"Actor":[{"ID":"x","Type":0}]}`,
+	}
+	differ := []string{
+		`{"CreationTime":"2024-05-06T08:12:42","Id":"7f3e","RecordType":15,"ExtendedProperties":[{"Name":"UserAgent","Value":"a<b>&c"}],"Actor":[{"ID":"x","Type":0}]}`,
+		`{"CreationTime":"2024-05-06T08:12:41","Id":"7f3e","RecordType":15.0,"ExtendedProperties":[{"Name":"UserAgent","Value":"a<b>&c"}],"Actor":[{"ID":"x","Type":0}]}`,
+		`{"CreationTime":"2024-05-06T08:12:41","Id":"7f3e","RecordType":15,"ExtendedProperties":[{"Name":"UserAgent","Value":"a<b>&c"}],"Actor":[{"ID":"x","Type":0},{"ID":"y","Type":5}]}`,
+		`{"CreationTime":"2024-05-06T08:12:41","Id":"7f3e","RecordType":15,"ExtendedProperties":[{"Name":"UserAgent","Value":"a<b>&d"}],"Actor":[{"ID":"x","Type":0}]}`,
+		`{"CreationTime":"2024-05-06T08:12:41","Id":"7f3e","RecordType":"15","ExtendedProperties":[{"Name":"UserAgent","Value":"a<b>&c"}],"Actor":[{"ID":"x","Type":0}]}`,
+	}
+	want := string(Canonical([]byte(base)))
+	if strings.ContainsAny(want, " \n") || !strings.HasPrefix(want, `{"Actor":`) || !strings.Contains(want, "a<b>&c") {
+		t.Errorf("canonical form %s: want compact, sorted, unescaped", want)
+	}
+	if again := string(Canonical([]byte(want))); again != want {
+		t.Errorf("not idempotent: %s then %s", want, again)
+	}
+	for _, s := range same {
+		if got := string(Canonical([]byte(s))); got != want {
+			t.Errorf("%s\n-> %s\nwant %s", s, got, want)
+		}
+	}
+	for _, s := range differ {
+		if got := string(Canonical([]byte(s))); got == want {
+			t.Errorf("%s has the canonical form of another value", s)
+		}
+	}
+	for _, s := range []string{`{"a":1`, `{"a":1} {"b":2}`, `not json`} {
+		if got := string(Canonical([]byte(s))); got != s {
+			t.Errorf("invalid %q -> %q, want it unchanged", s, got)
+		}
+	}
+}

@@ -88,3 +88,23 @@ func RFC3339(v any) (string, error) {
 	}
 	return "", fmt.Errorf("bad time %q", s)
 }
+
+// Canonical returns the JSON value raw in one canonical form: compact,
+// object members sorted by key at every depth, strings escaped one way
+// (no HTML escaping), numbers as written. Two texts of the same value
+// (a record as one API delivers it and as an export re-serialises it)
+// give the same bytes; values that differ in anything give different
+// ones. raw itself is returned when it is not valid JSON.
+func Canonical(raw []byte) []byte {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil || d.More() {
+		return raw
+	}
+	out, err := Encode(v)
+	if err != nil {
+		return raw
+	}
+	return out
+}
