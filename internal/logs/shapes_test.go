@@ -82,6 +82,9 @@ func TestOtherShapesSameOCSF(t *testing.T) {
 		{"m365_officeactivity_export.csv", "m365_audit.json", 2, 6, all, M365Audit},
 		{"gcp_workspace_reports.json", "gcp_workspace.jsonl", 0, 14, workspace, GCPAudit},
 		{"gcp_audit_bigquery.jsonl", "gcp_audit.jsonl", 0, 5, all, GCPAudit},
+		{"aws_cloudtrail_lookup_events.json", "aws_cloudtrail_lake.jsonl", 0, 2, all, AWSCloudTrail},
+		{"aws_cloudwatch_filter_log_events.json", "aws_cloudtrail_lake.jsonl", 0, 2, all, AWSCloudTrail},
+		{"aws_cloudwatch_subscription_firehose.gz", "aws_cloudtrail_lake.jsonl", 0, 2, all, AWSCloudTrail},
 	}
 	for _, c := range cases {
 		t.Run(c.shape, func(t *testing.T) {
@@ -188,5 +191,36 @@ func TestUnknownShapes(t *testing.T) {
 	_, recs, errs = readOCSF(t, bq)
 	if len(recs) != 0 || len(errs) != 1 || !strings.Contains(errs[0].Error(), "BigQuery") || !strings.Contains(errs[0].Error(), "timestamp") {
 		t.Errorf("BigQuery row with a bad time: %d events, errors %v", len(recs), errs)
+	}
+}
+
+// TestCloudWatchLogsOtherMessages: CloudWatch Logs output whose messages
+// are not CloudTrail events (VPC flow logs, an application's text) is
+// reported once as a note naming the log event's members, not as events
+// or errors; a subscription's control message is passed over in silence;
+// an Event history entry whose CloudTrailEvent is not an event is an
+// input error naming the shape.
+func TestCloudWatchLogsOtherMessages(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	flow := write("flow.json", `{"events":[{"logStreamName":"eni-0a1b2c3d-all","timestamp":1710428401000,"message":"2 111122223333 eni-0a1b2c3d 203.0.113.9 10.0.0.5 44321 22 6 3 180 1710428401 1710428460 REJECT OK","ingestionTime":1710428470000,"eventId":"1"},`+
+		`{"logStreamName":"eni-0a1b2c3d-all","timestamp":1710428402000,"message":"{\"level\":\"info\",\"msg\":\"started\"}","ingestionTime":1710428470000,"eventId":"2"}],"searchedLogStreams":[]}`)
+	evs, _, errs := readOCSF(t, flow)
+	if len(evs) != 0 || len(errs) != 1 || !errs[0].Skipped || !errors.Is(errs[0].Err, ErrNotAuditLog) || !strings.Contains(errs[0].Error(), "logStreamName") {
+		t.Errorf("flow logs: %d events, notes %v: want one note naming the members", len(evs), errs)
+	}
+	ctl := write("control.json", `{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":1710428401000,"message":"CWL CONTROL MESSAGE: Checking health of destination Firehose."}]}`)
+	if evs, _, errs := readOCSF(t, ctl); len(evs) != 0 || len(errs) != 0 {
+		t.Errorf("control message: %d events, notes %v: want nothing", len(evs), errs)
+	}
+	bad := write("lookup.json", `{"Events":[{"EventId":"1","EventName":"StopLogging","EventTime":"2024-03-14T15:00:01+00:00","EventSource":"cloudtrail.amazonaws.com","CloudTrailEvent":"{\"eventName\":\"StopLogging\"}"}]}`)
+	if evs, _, errs := readOCSF(t, bad); len(evs) != 0 || len(errs) != 1 || errs[0].Skipped || !strings.Contains(errs[0].Error(), "Event history") {
+		t.Errorf("lookup entry without an event: %d events, errors %v: want one error naming the shape", len(evs), errs)
 	}
 }

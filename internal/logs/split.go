@@ -580,7 +580,15 @@ func (s *splitter) object(b []byte, pos int) (int, error) {
 	// ({"@odata.context":...,"value":[...]}) and Reports API pages
 	// ({"kind":...,"etag":...,"items":[...]}) put their annotations first:
 	// those are skipped.
-	i := skipODataAnnotations(b, norm.SkipWS(b, pos+1))
+	i := norm.SkipWS(b, pos+1)
+	if controlMessage(b[i:]) {
+		// A CloudWatch Logs subscription's health check, delivered among
+		// its records: no event, nothing to report.
+		if end, ok := span(b, pos); ok {
+			return end, nil
+		}
+	}
+	i = skipODataAnnotations(b, i)
 	if i < len(b) && b[i] == '"' {
 		ke := norm.StringEnd(b, i)
 		if ke > 0 {
@@ -624,10 +632,32 @@ func (s *splitter) object(b []byte, pos int) (int, error) {
 
 // pageAnnotation reports whether key is a page's annotation written
 // before its list of events: OData's ("@odata.*": Microsoft Graph, the
-// Azure REST API) and Google APIs' kind and etag (the Reports API's
-// activities.list pages).
+// Azure REST API), Google APIs' kind and etag (the Reports API's
+// activities.list pages) and a CloudWatch Logs subscription record's
+// envelope.
 func pageAnnotation(key []byte) bool {
-	return bytes.HasPrefix(key, []byte("@odata.")) || string(key) == "kind" || string(key) == "etag"
+	switch string(key) {
+	case "kind", "etag",
+		// A CloudWatch Logs subscription filter's record (Kinesis, Firehose
+		// to S3) before its logEvents.
+		"messageType", "owner", "logGroup", "logStream", "subscriptionFilters":
+		return true
+	}
+	return bytes.HasPrefix(key, []byte("@odata."))
+}
+
+// controlMessage reports whether b, an object's members, starts with a
+// CloudWatch Logs subscription record's "messageType":"CONTROL_MESSAGE".
+func controlMessage(b []byte) bool {
+	const key = `"messageType"`
+	if !bytes.HasPrefix(b, []byte(key)) {
+		return false
+	}
+	j := norm.SkipWS(b, len(key))
+	if j >= len(b) || b[j] != ':' {
+		return false
+	}
+	return bytes.HasPrefix(b[norm.SkipWS(b, j+1):], []byte(`"CONTROL_MESSAGE"`))
 }
 
 // skipODataAnnotations returns the position of the first member of an

@@ -14,12 +14,17 @@ const Name logsource.Source = "aws_cloudtrail"
 // detail is the CloudTrail event.
 func Descriptor() logsource.Descriptor {
 	return logsource.Descriptor{
-		Name:      Name,
-		Title:     "AWS CloudTrail",
-		Wrapper:   "Records",
-		Recognise: Recognise,
-		Normalize: Normalize,
-		Time:      []string{"eventTime"},
+		Name:    Name,
+		Title:   "AWS CloudTrail",
+		Wrapper: "Records",
+		// Event history pages (lookup-events), CloudWatch Logs output
+		// (filter-log-events, get-log-events) and subscription records:
+		// their entries are the shapes below.
+		AltWrappers: []string{"Events", "events", "logEvents"},
+		Shapes:      []logsource.Shape{LookupEvents(), CloudWatchLogsEvent()},
+		Recognise:   Recognise,
+		Normalize:   Normalize,
+		Time:        []string{"eventTime"},
 		Actor: []string{
 			"userIdentity.arn",
 			"userIdentity.userName",
