@@ -206,3 +206,80 @@ func TestServiceAgentsQuietByDefault(t *testing.T) {
 	}
 	t.Logf("%d attack events rewritten as made by a service agent", n)
 }
+
+// m365SystemAccount rewrites a Microsoft 365 Exchange, SharePoint or
+// OneDrive record as made by the workload's own system account (Exchange
+// Online's service host, SharePoint's system account), as the unified
+// audit log writes provisioning and housekeeping done by Microsoft 365
+// itself. Other records (Entra ID, Defender alerts, Purview) are returned
+// empty.
+func m365SystemAccount(t *testing.T, ev string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(ev), &m); err != nil {
+		t.Fatalf("case event: %v", err)
+	}
+	var who string
+	switch m["Workload"] {
+	case "Exchange":
+		who = `NT AUTHORITY\SYSTEM (Microsoft.Exchange.ServiceHost)`
+	case "SharePoint", "OneDrive":
+		who = `SHAREPOINT\system`
+	default:
+		return ""
+	}
+	m["UserId"], m["UserKey"] = who, who
+	m["UserType"] = 4 // System
+	delete(m, "ClientIP")
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestM365SystemAccountsQuietByDefault: the attack events of the built-in
+// Microsoft 365 cases, made instead by Exchange Online's or SharePoint's own
+// system account (mailbox permissions granted at provisioning, files read by
+// the service), raise nothing above informational with the default tuning,
+// while without it they alert as before (the rewrite keeps what the rules
+// match), and a user's record alerts with the default tuning.
+func TestM365SystemAccountsQuietByDefault(t *testing.T) {
+	var events []string
+	for _, c := range append(broadCases(), coverageCases()...) {
+		events = append(events, c.match)
+	}
+	for _, c := range append(packCases(), olderCases()...) {
+		events = append(events, c.attack...)
+	}
+	for _, c := range append(append(accuracyCases(), identityCases()...), recallCases()...) {
+		events = append(events, c.attack...)
+	}
+	n, untuned := 0, 0
+	for _, ev := range events {
+		sys := m365SystemAccount(t, ev)
+		if sys == "" {
+			continue
+		}
+		n++
+		for _, a := range runWithTuning(t, NoTuning(), []string{sys}) {
+			if a.Level > LevelInformational {
+				untuned++
+			}
+		}
+		for _, a := range runWithTuning(t, DefaultTuning(), []string{sys}) {
+			if a.Level > LevelInformational {
+				t.Errorf("%q raised at %v on a Microsoft 365 system account's record: %s", a.Rule.Title, a.Level, sys)
+			}
+		}
+	}
+	if n < 20 || untuned < 15 {
+		t.Fatalf("%d Microsoft 365 records rewritten, %d alerts without tuning: want at least 20 and 15", n, untuned)
+	}
+	t.Logf("%d Microsoft 365 records rewritten as made by a system account (%d alerts without tuning)", n, untuned)
+	// A user's Add-MailboxPermission still alerts with the default tuning.
+	user := m365Op(3, "Add-MailboxPermission", `[{"Name":"Identity","Value":"ceo@contoso.example"},{"Name":"User","Value":"mallory@contoso.example"},{"Name":"AccessRights","Value":"FullAccess"}]`, "True")
+	if len(runWithTuning(t, DefaultTuning(), []string{user})) == 0 {
+		t.Errorf("no alert with the default tuning on %s", user)
+	}
+}
