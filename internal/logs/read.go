@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 
 	"github.com/klauspost/compress/gzip"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 // ErrNotAuditLog marks an input (a file, or events inside a file) whose
@@ -249,7 +251,7 @@ func (rd Reader) Read(ctx context.Context, name string, r io.Reader, fn func(Rec
 // lends nothing here). A caller that already holds a file's bytes (to hash
 // them, say) so reads the file once instead of twice.
 func (rd Reader) ReadData(ctx context.Context, name string, data []byte, fn func(Record) error, onErr func(InputError)) error {
-	if len(data) > 1 && data[0] == 0x1f && data[1] == 0x8b {
+	if len(data) > 1 && (data[0] == 0x1f && data[1] == 0x8b || utf16BOM(data)) {
 		return rd.read(ctx, name, bytes.NewReader(data), int64(len(data)), fn, onErr)
 	}
 	if onErr == nil {
@@ -287,11 +289,46 @@ func (rd Reader) read(ctx context.Context, name string, r io.Reader, size int64,
 	} else {
 		r = br
 	}
+	var utf16 bool
+	if r, utf16 = utf16Stream(r); utf16 {
+		known = 0
+	}
 	s := &splitter{ctx: ctx, name: name, fn: fn, onErr: onErr, cls: newClassifier(rd.sources()), pool: rd.Buffers}
 	if rd.Buffers != nil {
 		s.hold = rd.Hold
 	}
 	return s.run(r, hint, known)
+}
+
+// utf16BOM reports whether b starts with a UTF-16 byte order mark (little
+// or big endian).
+func utf16BOM(b []byte) bool {
+	return len(b) > 1 && (b[0] == 0xff && b[1] == 0xfe || b[0] == 0xfe && b[1] == 0xff)
+}
+
+// utf16Stream returns r decoded from UTF-16 to UTF-8 when it starts with a
+// UTF-16 byte order mark: Windows PowerShell 5.1 writes Out-File and ">"
+// output (ConvertTo-Json of Search-UnifiedAuditLog, Get-MgAuditLogSignIn,
+// an Export-Csv -Encoding Unicode) as UTF-16 LE. Other streams, UTF-8
+// with or without its mark, are read as they are (ok false). Offsets in
+// errors and records are then of the decoded text, as they are of the
+// decompressed text of a gzip stream.
+func utf16Stream(r io.Reader) (io.Reader, bool) {
+	if br, ok := r.(*bufio.Reader); ok {
+		if mark, _ := br.Peek(2); !utf16BOM(mark) {
+			return r, false
+		}
+	} else {
+		// A decompressing reader: its first two bytes are read and put
+		// back in front (its errors are sticky: the next Read repeats one).
+		var mark [2]byte
+		n, _ := io.ReadFull(r, mark[:])
+		r = io.MultiReader(bytes.NewReader(mark[:n]), r)
+		if !utf16BOM(mark[:n]) {
+			return r, false
+		}
+	}
+	return transform.NewReader(r, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()), true
 }
 
 // readErr reports a stream read error (e.g. truncated gzip) at offset off.

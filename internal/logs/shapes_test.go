@@ -1,13 +1,18 @@
 package logs
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf16"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // readOCSF reads a file and returns its events normalized, as JSON
@@ -223,4 +228,78 @@ func TestCloudWatchLogsOtherMessages(t *testing.T) {
 	if evs, _, errs := readOCSF(t, bad); len(evs) != 0 || len(errs) != 1 || errs[0].Skipped || !strings.Contains(errs[0].Error(), "Event history") {
 		t.Errorf("lookup entry without an event: %d events, errors %v: want one error naming the shape", len(evs), errs)
 	}
+}
+
+// TestUTF16Inputs: files Windows PowerShell 5.1 writes as UTF-16 (Out-File
+// and ">" of ConvertTo-Json output, Export-Csv -Encoding Unicode), little
+// or big endian, gzipped or not, read from a file or from memory, give the
+// same events as their UTF-8 text.
+func TestUTF16Inputs(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{
+		filepath.Join("samples", "m365_audit.json"),
+		filepath.Join("shapes", "m365_purview_export.csv"),
+		filepath.Join("samples", "azure_signin.jsonl"),
+	} {
+		src, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _, errs := readOCSF(t, filepath.Join("testdata", name))
+		if len(want) == 0 || len(errs) > 0 {
+			t.Fatalf("%s: %d events, errors %v", name, len(want), errs)
+		}
+		for _, enc := range []struct {
+			name string
+			big  bool
+			gz   bool
+		}{{"le", false, false}, {"be", true, false}, {"le.gz", false, true}} {
+			b := utf16Bytes(string(src), enc.big)
+			if enc.gz {
+				var buf bytes.Buffer
+				zw := gzip.NewWriter(&buf)
+				zw.Write(b)
+				zw.Close()
+				b = buf.Bytes()
+			}
+			p := filepath.Join(dir, filepath.Base(name)+"."+enc.name)
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got, _, errs := readOCSF(t, p)
+			if len(errs) > 0 || len(got) != len(want) {
+				t.Fatalf("%s %s: %d events (want %d), errors %v", name, enc.name, len(got), len(want), errs)
+			}
+			for i := range got {
+				delete(got[i], "raw_data")
+				w := maps.Clone(want[i])
+				delete(w, "raw_data")
+				gb, _ := json.Marshal(got[i])
+				wb, _ := json.Marshal(w)
+				if string(gb) != string(wb) {
+					t.Errorf("%s %s event %d:\n got %s\nwant %s", name, enc.name, i, gb, wb)
+				}
+			}
+			var n int
+			if err := (Reader{}).ReadData(context.Background(), p, b, func(Record) error { n++; return nil }, func(e InputError) { t.Errorf("ReadData: %v", e) }); err != nil || n != len(want) {
+				t.Errorf("%s %s: ReadData gave %d events (want %d), %v", name, enc.name, n, len(want), err)
+			}
+		}
+	}
+}
+
+// utf16Bytes encodes s as UTF-16 with a byte order mark.
+func utf16Bytes(s string, big bool) []byte {
+	out := []byte{0xff, 0xfe}
+	if big {
+		out = []byte{0xfe, 0xff}
+	}
+	for _, u := range utf16.Encode([]rune(s)) {
+		if big {
+			out = append(out, byte(u>>8), byte(u))
+		} else {
+			out = append(out, byte(u), byte(u>>8))
+		}
+	}
+	return out
 }
