@@ -29,6 +29,8 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte(`{"detail-type":"x","detail":` + ct("A", "1") + `}`))
 	f.Add([]byte("\xef\xbb\xbf" + ct("A", "1") + "\n{\"broken\": \n"))
 	f.Add([]byte(`{"Records":[{"a":"\"}"},`))
+	f.Add(utf16Bytes(`{"Records":[`+ct("A", "1")+`]}`+"\n", false))
+	f.Add(utf16Bytes("RecordId,AuditData\n1,\"{\"\"a\"\":1}\"\n", true))
 	// A first line longer than longLine: validated where it lies.
 	long := `{"Records":[` + ct("A", "1")
 	for i := 0; len(long) <= longLine; i++ {
@@ -42,7 +44,9 @@ func FuzzRead(f *testing.F) {
 		} else if whole := readAllData(t, data); whole != slow {
 			t.Fatalf("ReadData differs from line-by-line read:\n%s\n---\n%s", whole, slow)
 		}
-		gz := len(data) > 1 && data[0] == 0x1f && data[1] == 0x8b
+		// Decompressed or decoded (UTF-16) input: offsets are of the text
+		// read, not of data.
+		gz := len(data) > 1 && data[0] == 0x1f && data[1] == 0x8b || utf16BOM(data)
 		err := Read(context.Background(), "fuzz", bytes.NewReader(data), func(r Record) error {
 			if !gjson.ValidBytes(r.Raw) || len(r.Raw) == 0 || r.Raw[0] != '{' {
 				t.Fatalf("record is not a JSON object: %q", r.Raw)
