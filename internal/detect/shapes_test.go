@@ -42,6 +42,7 @@ func TestOtherShapesSameAlerts(t *testing.T) {
 		{"shapes/m365_purview_export.csv", "samples/m365_audit.json"},
 		{"shapes/m365_officeactivity.jsonl", "samples/m365_audit.json"},
 		{"shapes/gcp_workspace_reports.json", "samples/gcp_workspace.jsonl"},
+		{"shapes/m365_graph_auditlog_records.json", "samples/m365_audit.json"},
 		{"shapes/aws_cloudtrail_lookup_events.json", "samples/aws_cloudtrail_lake.jsonl"},
 		{"shapes/aws_cloudwatch_filter_log_events.json", "samples/aws_cloudtrail_lake.jsonl"},
 		{"shapes/aws_cloudwatch_subscription_firehose.gz", "samples/aws_cloudtrail_lake.jsonl"},

@@ -87,6 +87,8 @@ func TestOtherShapesSameOCSF(t *testing.T) {
 		{"m365_officeactivity_export.csv", "m365_audit.json", 2, 6, all, M365Audit},
 		{"gcp_workspace_reports.json", "gcp_workspace.jsonl", 0, 14, workspace, GCPAudit},
 		{"gcp_audit_bigquery.jsonl", "gcp_audit.jsonl", 0, 5, all, GCPAudit},
+		{"m365_graph_auditlog_records.json", "m365_audit.json", 0, 8, all, M365Audit},
+		{"m365_graph_auditlog_page.json", "m365_audit.json", 0, 3, all, M365Audit},
 		{"aws_cloudtrail_lookup_events.json", "aws_cloudtrail_lake.jsonl", 0, 2, all, AWSCloudTrail},
 		{"aws_cloudwatch_filter_log_events.json", "aws_cloudtrail_lake.jsonl", 0, 2, all, AWSCloudTrail},
 		{"aws_cloudwatch_subscription_firehose.gz", "aws_cloudtrail_lake.jsonl", 0, 2, all, AWSCloudTrail},

@@ -125,3 +125,105 @@ var (
 	recordTypeNumbers = inverse(recordTypes)
 	userTypeNumbers   = inverse(userTypes)
 )
+
+// GraphAuditRecord is the shape of Microsoft 365 audit records returned by
+// the Microsoft Purview audit search API of Microsoft Graph
+// (security/auditLog/queries/{id}/records: microsoft.graph.security
+// auditLogRecord), as Microsoft-Extractor-Suite's Get-UALGraph and other
+// collectors save them: an envelope (id, createdDateTime,
+// auditLogRecordType, operation, service, userId, userPrincipalName,
+// clientIp...) around auditData, which is the record in the common schema
+// with OData annotations ("@odata.type", "RecordType@odata.type": "#Int64")
+// at every depth. The record is auditData without the annotations; what it
+// lacks is taken from the envelope (whose userId is the record's UserKey
+// and userPrincipalName its UserId).
+func GraphAuditRecord() logsource.Shape {
+	return logsource.Shape{
+		Name: "Microsoft Graph audit log query record",
+		Recognise: func(p logsource.Probe) bool {
+			_, rt := p.Member("auditLogRecordType")
+			d, ad := p.Member("auditData")
+			return rt && ad && len(d) > 0 && d[0] == '{'
+		},
+		Convert: convertGraphAuditRecord,
+	}
+}
+
+// graphEnvelope maps envelope members to the record's names, for records
+// whose auditData lacks them.
+var graphEnvelope = [][2]string{
+	{"createdDateTime", "CreationTime"},
+	{"id", "Id"},
+	{"operation", "Operation"},
+	{"organizationId", "OrganizationId"},
+	{"service", "Workload"},
+	{"userPrincipalName", "UserId"},
+	{"userId", "UserKey"},
+	{"clientIp", "ClientIP"},
+	{"objectId", "ObjectId"},
+}
+
+func convertGraphAuditRecord(raw []byte) ([]byte, error) {
+	env, err := norm.DecodeObject(raw)
+	if err != nil {
+		return nil, err
+	}
+	data, ok := env["auditData"].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%w: auditData", norm.ErrMissing)
+	}
+	rec, _ := withoutAnnotations(data).(map[string]any)
+	for _, m := range graphEnvelope {
+		if _, has := rec[m[1]]; has {
+			continue
+		}
+		if v, ok := env[m[0]].(string); ok && v != "" {
+			rec[m[1]] = v
+		}
+	}
+	if _, has := rec["RecordType"]; !has {
+		if rt, ok := env["auditLogRecordType"].(string); ok && rt != "" {
+			rec["RecordType"] = byName(rt, recordTypeNumbers)
+		}
+	}
+	if _, has := rec["UserType"]; !has {
+		if ut, ok := env["userType"].(string); ok && ut != "" {
+			rec["UserType"] = byName(ut, userTypeNumbers)
+		}
+	}
+	if op, _ := rec["Operation"].(string); op == "" {
+		return nil, fmt.Errorf("%w: operation", norm.ErrMissing)
+	}
+	if t, _ := rec["CreationTime"].(string); t == "" {
+		return nil, fmt.Errorf("%w: createdDateTime", norm.ErrMissing)
+	}
+	if _, w := rec["Workload"]; !w {
+		if _, o := rec["OrganizationId"]; !o {
+			return nil, errors.New("neither service nor organizationId")
+		}
+	}
+	return norm.Encode(rec)
+}
+
+// withoutAnnotations returns v without OData annotations: members named
+// "@odata.*" or "NAME@odata.*", at every depth.
+func withoutAnnotations(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if strings.Contains(k, "@odata.") {
+				continue
+			}
+			out[k] = withoutAnnotations(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = withoutAnnotations(e)
+		}
+		return out
+	}
+	return v
+}

@@ -12,14 +12,17 @@ const Name logsource.Source = "m365_audit"
 // Management Activity API delivers it (content blobs are JSON arrays).
 func Descriptor() logsource.Descriptor {
 	return logsource.Descriptor{
-		Name:      Name,
-		Title:     "Microsoft 365 audit",
-		Recognise: Recognise,
-		Normalize: Normalize,
-		Time:      []string{"CreationTime"},
-		Actor:     []string{"UserId", "UserKey"},
-		Operation: "Operation",
-		Shapes:    []logsource.Shape{OfficeActivity()},
+		Name:  Name,
+		Title: "Microsoft 365 audit",
+		// Microsoft Graph pages ({"@odata.context":...,"value":[...]}) of
+		// audit log query records (GraphAuditRecord).
+		AltWrappers: []string{"value"},
+		Recognise:   Recognise,
+		Normalize:   Normalize,
+		Time:        []string{"CreationTime"},
+		Actor:       []string{"UserId", "UserKey"},
+		Operation:   "Operation",
+		Shapes:      []logsource.Shape{OfficeActivity(), GraphAuditRecord()},
 		// The Management Activity API and the Purview / Search-UnifiedAuditLog
 		// exports' AuditData column write one record with other spacing,
 		// key order or escapes: copies are told by their content.
