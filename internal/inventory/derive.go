@@ -515,8 +515,9 @@ func (d *deriver) trailDestinations() {
 	if len(logs) == 0 {
 		return
 	}
-	byName := map[mergeKey]*resource.Resource{}
-	for _, b := range d.byClass[resource.ClassObjectStorage] {
+	buckets := d.byClass[resource.ClassObjectStorage]
+	byName := make(map[mergeKey]*resource.Resource, len(buckets))
+	for _, b := range buckets {
 		if b.Name != "" {
 			byName[keyIn(&d.low, b.Provider, b.Name)] = b
 		}

@@ -211,7 +211,7 @@ type rowItem struct {
 func parseRows(ctx context.Context, res *attr.Result, path string, rows []rowItem) {
 	rawDropped := attr.RawDropped(ctx)
 	res.Resources = make([]*resource.Resource, 0, len(rows))
-	classed := map[string]bool{}
+	classed := make(map[string]bool, len(rows)) // most rows are classed: it never grows
 	var tags attr.TagCache
 	for i, row := range rows {
 		if i%1024 == 0 && ctx.Err() != nil {
