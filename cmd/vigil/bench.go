@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -18,7 +19,7 @@ import (
 func newBenchCmd() *cobra.Command {
 	var n, copies, runs int
 	var identity bool
-	var format, cpuProfile, memProfile, mix, reportFormat, governanceFile string
+	var format, cpuProfile, memProfile, traceFile, mix, reportFormat, governanceFile string
 	cmd := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure scan throughput: import + all built-in rules + report over a synthetic inventory",
@@ -36,6 +37,7 @@ with the number of rules.`,
   vigil bench --rule-copies 8 --report none
   vigil bench --runs 5
   vigil bench --resources 1000000 --cpuprofile cpu.prof --memprofile heap.prof
+  vigil bench --runs 1 --trace import.trace
   vigil bench --resources 1000000 --governance examples/org/governance.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -88,6 +90,17 @@ with the number of rules.`,
 				}
 				defer pprof.StopCPUProfile()
 			}
+			if traceFile != "" {
+				f, err := os.Create(traceFile)
+				if err != nil {
+					return usageErr(err)
+				}
+				defer f.Close()
+				if err := trace.Start(f); err != nil {
+					return err
+				}
+				defer trace.Stop()
+			}
 			var heap *os.File
 			if memProfile != "" {
 				if heap, err = os.Create(memProfile); err != nil {
@@ -124,6 +137,7 @@ with the number of rules.`,
 	cmd.Flags().IntVar(&copies, "rule-copies", 1, "evaluate the built-in pack copied N times (renamed copies): how evaluation scales with the number of rules")
 	cmd.Flags().StringVar(&governanceFile, "governance", "", "apply this governance policy and evaluate the governance rules too (as vigil scan --governance)")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to FILE (for go tool pprof)")
+	cmd.Flags().StringVar(&traceFile, "trace", "", "write a Go execution trace of the run to FILE (go tool trace; go run ./scripts/traceparallel FILE prints how busy both cores were in each import stage)")
 	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write a Go heap profile of the first run to FILE, taken at the collection that found the largest live heap")
 	return cmd
 }

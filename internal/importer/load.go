@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/trace"
 	"slices"
 	"strings"
 	"sync"
@@ -205,7 +206,9 @@ func (s *FileSource) Read(ctx context.Context, emit func(source.Batch) error) er
 				bufs.file = make([]byte, 0, largest+readSlack)
 			}
 			for i := range next {
+				parse := trace.StartRegion(ctx, "parse") // a file's, in an execution trace
 				results[i] = parseFile(parseCtx, files[i], &bufs)
+				parse.End()
 				fr := results[i]
 				if !s.o.keepRaw && fr.res != nil {
 					pruneRaw(fr.res.Resources)

@@ -3,6 +3,7 @@ package inventory
 import (
 	"context"
 	"fmt"
+	"runtime/trace"
 	"sync"
 
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -78,21 +79,29 @@ func CollectWith(ctx context.Context, o Options, srcs ...source.Source) (*Invent
 	// both, it never grows.
 	hint = min(hint, maxSizeHint)
 	m := newMerger(max(1024, hint+hint*3/4), max(1024, hint))
+	// The stages are regions of an execution trace (vigil bench --trace):
+	// "read" (the sources' Read, each batch's "merge" within it),
+	// "finish" and "derive".
 	var mu sync.Mutex
+	read := trace.StartRegion(ctx, "read")
 	for _, src := range srcs {
 		err := src.Read(ctx, func(b source.Batch) error {
 			mu.Lock()
 			defer mu.Unlock()
+			defer trace.StartRegion(ctx, "merge").End()
 			inv.addBatch(m, b)
 			return ctx.Err()
 		})
 		if err != nil {
+			read.End()
 			return nil, fmt.Errorf("reading %s: %w", src.Name(), err)
 		}
 	}
+	read.End()
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("collecting: %w", err)
 	}
+	finish := trace.StartRegion(ctx, "finish")
 	for _, src := range srcs {
 		f, ok := src.(source.Finisher)
 		if !ok {
@@ -111,7 +120,8 @@ func CollectWith(ctx context.Context, o Options, srcs ...source.Source) (*Invent
 			r.Raw = nil
 		}
 	}
-	deriveIndexed(m.list, inv.Errors, m.idIndex())
+	finish.End()
+	trace.WithRegion(ctx, "derive", func() { deriveIndexed(m.list, inv.Errors, m.idIndex()) })
 	inv.Resources = m.list
 	inv.count(m)
 	return inv, nil
