@@ -261,9 +261,6 @@ func (e *Engine) prepareRules(ctx context.Context, idx []int, files []parsedFile
 		// The rule modules parsed here are dropped when it ends: the
 		// compiler keeps its own copies, the direct forms what they read.
 		defer clear(e.modules)
-		if err := e.parseRules(idx); err != nil {
-			return err
-		}
 	}
 	// Library packages of one file, which direct rules may call.
 	libFiles := map[string]string{}
@@ -283,31 +280,20 @@ func (e *Engine) prepareRules(ctx context.Context, idx []int, files []parsedFile
 		return m
 	}
 	var opa []int // the rules of idx OPA evaluates or queries
-	for _, i := range idx {
-		r := e.rules[i]
-		var d *direct
-		if m := e.modules[r.File]; !e.noDirect && e.pkgFiles[m.Package.Path.String()] == 1 {
-			d = directRule(m, string(r.Class), libs)
-			switch {
-			case d != nil && e.noGo && (len(d.derived) > 0 || d.usesTime()):
-				d = nil // derived sets and time functions are computed on the Go fields only
-			case d != nil && e.noGo:
-				d.onGo = false
+	// A lazy engine parses the rule modules a chunk at a time and drops the
+	// module of a rule judged on the Go fields once its direct form is read
+	// (moduleOf parses it again if a later rule's library or OPA compile
+	// needs it): the parsed modules of a whole pack (about 6 MB for
+	// terragoat's 279 rules, 2 MB of it OPA's term locations) are never live
+	// at once, which is most of what an IaC scan's heap peaks at.
+	for start := 0; start < len(idx); start += prepareChunk {
+		part := idx[start:min(start+prepareChunk, len(idx))]
+		if lazy {
+			if err := e.parseRules(part); err != nil {
+				return err
 			}
 		}
-		e.direct[i] = d
-		e.goMessages[i] = nil
-		hasMessage := e.defined[r.ID]["message"]
-		if m := e.modules[r.File]; hasMessage && !e.noDirect && !e.noGo && (d == nil || !d.hasMessage) {
-			e.goMessages[i] = goMessage(m, string(r.Class), libs)
-		}
-		e.prepared[i], e.messages[i], e.reads[i], e.prefilter[i] = rego.PreparedEvalQuery{}, nil, nil, nil
-		onGo := d != nil && d.onGo && (!hasMessage || d.hasMessage || e.goMessages[i] != nil)
-		if lazy && onGo {
-			e.ready[i] = true
-			continue
-		}
-		opa = append(opa, i)
+		e.prepareDirect(part, &opa, libs, lazy)
 	}
 	if libErr != nil {
 		return libErr
@@ -356,6 +342,56 @@ func (e *Engine) prepareRules(ctx context.Context, idx []int, files []parsedFile
 		}
 	}
 	return libErr
+}
+
+// prepareChunk is how many rules a lazy engine parses and reads the direct
+// form of at a time (prepareRules).
+const prepareChunk = 16
+
+// prepareDirect reads the direct form and Go message of rules part, whose
+// modules are parsed, marks a lazy engine's rules judged on the Go fields
+// ready and appends the others to opa. A lazy engine then drops the
+// modules of the rules it marked ready but those of the rules in opa.
+func (e *Engine) prepareDirect(part []int, opa *[]int, libs func(string) *ast.Module, lazy bool) {
+	var done []string // files of the rules marked ready
+	for _, i := range part {
+		r := e.rules[i]
+		var d *direct
+		if m := e.modules[r.File]; !e.noDirect && e.pkgFiles[m.Package.Path.String()] == 1 {
+			d = directRule(m, string(r.Class), libs)
+			switch {
+			case d != nil && e.noGo && (len(d.derived) > 0 || d.usesTime()):
+				d = nil // derived sets and time functions are computed on the Go fields only
+			case d != nil && e.noGo:
+				d.onGo = false
+			}
+		}
+		e.direct[i] = d
+		e.goMessages[i] = nil
+		hasMessage := e.defined[r.ID]["message"]
+		if m := e.modules[r.File]; hasMessage && !e.noDirect && !e.noGo && (d == nil || !d.hasMessage) {
+			e.goMessages[i] = goMessage(m, string(r.Class), libs)
+		}
+		e.prepared[i], e.messages[i], e.reads[i], e.prefilter[i] = rego.PreparedEvalQuery{}, nil, nil, nil
+		onGo := d != nil && d.onGo && (!hasMessage || d.hasMessage || e.goMessages[i] != nil)
+		if lazy && onGo {
+			e.ready[i] = true
+			done = append(done, r.File)
+			continue
+		}
+		*opa = append(*opa, i)
+	}
+	if lazy && len(done) > 0 {
+		keep := make(map[string]bool, len(*opa))
+		for _, i := range *opa {
+			keep[e.rules[i].File] = true
+		}
+		for _, f := range done {
+			if !keep[f] {
+				delete(e.modules, f)
+			}
+		}
+	}
 }
 
 // parseRules parses the modules of rules idx that a lazy engine has not
