@@ -16,21 +16,25 @@ import (
 // Trail is a CloudTrail trail: On when it logs every region (logging,
 // multi-region, deployed), and the log group it sends to (LogGroupARN:
 // absent is nil with Sends false; Groups are the keys of the group, nil
-// when known only at deploy).
+// when known only at deploy; Region is the group's region, "" when the
+// configuration does not say it).
 type Trail struct {
 	On     *bool
 	Sends  bool
 	Groups []string
+	Region string
 }
 
 // MetricFilter is a metric filter: whether it is deployed, the keys of its
-// log group (nil: known only at deploy), its pattern and the metrics it
-// writes.
+// log group (nil: known only at deploy), its pattern, the metrics it
+// writes and its region ("" when the configuration does not say it): a
+// filter names a log group of its own region, and writes metrics there.
 type MetricFilter struct {
 	Deployed *bool
 	Groups   []string
 	Pattern  *string
 	Metrics  []Metric
+	Region   string
 }
 
 // Metric is a metric's name and namespace.
@@ -38,20 +42,34 @@ type Metric struct{ Name, Namespace *string }
 
 // Alarm is a metric alarm: whether it acts (deployed, actions enabled,
 // with an alarm action) and the metrics it watches (its own, or those of
-// its metric math).
+// its metric math), in its region ("" when the configuration does not say
+// it): an alarm watches the metrics of its own region.
 type Alarm struct {
 	Acts    *bool
 	Metrics []Metric
+	Region  string
 }
 
-// TrailGroup reads a trail's log group ARN given as a literal: its name, and
-// false when it is not a log group's ARN (CloudTrail refuses it).
-func TrailGroup(arn string) (string, bool) {
+// TrailGroup reads a trail's log group ARN given as a literal: its name and
+// region, and false when it is not a log group's ARN (CloudTrail refuses
+// it).
+func TrailGroup(arn string) (name, region string, isGroup bool) {
 	parts := strings.Split(arn, ":")
 	if len(parts) < 7 || parts[2] != "logs" || parts[5] != "log-group" || parts[6] == "" {
-		return "", false
+		return "", "", false
 	}
-	return parts[6], true
+	return parts[6], parts[3], true
+}
+
+// SameRegion compares two regions of a configuration: "" is a region the
+// configuration does not say (a provider without one, a stack's), the
+// same wherever it is unsaid (one provider, one stack) and unknown beside
+// a named one.
+func SameRegion(a, b string) *bool {
+	if a != b && (a == "" || b == "") {
+		return nil
+	}
+	return boolp(a == b)
 }
 
 // MetricAlarms computes the account's CIS facts from the configuration's
@@ -104,23 +122,23 @@ func trailWatches(t Trail, filters []MetricFilter, matches [][]bool, alarms []Al
 		var watched []*bool
 		if pattern == nil || *pattern {
 			for _, fm := range f.Metrics {
-				watched = append(watched, metricWatched(fm, alarms))
+				watched = append(watched, metricWatched(fm, f.Region, alarms))
 			}
 		}
-		matched = append(matched, resource.And(f.Deployed, same, pattern, resource.Or(watched...)))
+		matched = append(matched, resource.And(f.Deployed, same, SameRegion(t.Region, f.Region), pattern, resource.Or(watched...)))
 	}
 	return resource.And(t.On, resource.Or(matched...))
 }
 
-// metricWatched: whether an alarm that acts watches metric fm.
-func metricWatched(fm Metric, alarms []Alarm) *bool {
+// metricWatched: whether an alarm that acts watches metric fm of region.
+func metricWatched(fm Metric, region string, alarms []Alarm) *bool {
 	var out []*bool
 	for _, a := range alarms {
 		if a.Acts != nil && !*a.Acts {
 			continue
 		}
 		for _, am := range a.Metrics {
-			out = append(out, resource.And(a.Acts, same(am.Name, fm.Name), same(am.Namespace, fm.Namespace)))
+			out = append(out, resource.And(a.Acts, SameRegion(a.Region, region), same(am.Name, fm.Name), same(am.Namespace, fm.Namespace)))
 		}
 	}
 	return resource.Or(out...)

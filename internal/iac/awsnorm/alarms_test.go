@@ -33,6 +33,18 @@ func TestMetricAlarms(t *testing.T) {
 		{"alarm without action", []Trail{on}, []MetricFilter{filter}, []Alarm{{Acts: boolp(false), Metrics: []Metric{metric}}}, "true", "false", "false"},
 		{"other namespace", []Trail{on}, []MetricFilter{filter}, []Alarm{{Acts: boolp(true), Metrics: []Metric{{Name: str("RootUsage"), Namespace: str("Other")}}}}, "true", "false", "false"},
 		{"alarm maybe deployed", []Trail{on}, []MetricFilter{filter}, []Alarm{{Metrics: []Metric{metric}}}, "true", "unknown", "false"},
+		{"one region named", []Trail{{On: boolp(true), Sends: true, Groups: []string{"g"}, Region: "us-east-1"}},
+			[]MetricFilter{{Deployed: boolp(true), Groups: []string{"g"}, Pattern: str(root), Metrics: []Metric{metric}, Region: "us-east-1"}},
+			[]Alarm{{Acts: boolp(true), Metrics: []Metric{metric}, Region: "us-east-1"}}, "true", "true", "false"},
+		{"alarm in another region", []Trail{on}, []MetricFilter{filter}, []Alarm{{Acts: boolp(true), Metrics: []Metric{metric}, Region: "eu-west-1"}}, "true", "unknown", "false"},
+		{"alarm in the filter's region", []Trail{on}, []MetricFilter{{Deployed: boolp(true), Groups: []string{"g"}, Pattern: str(root), Metrics: []Metric{metric}, Region: "us-east-1"}},
+			[]Alarm{{Acts: boolp(true), Metrics: []Metric{metric}, Region: "eu-west-1"}, {Acts: boolp(true), Metrics: []Metric{metric}, Region: "us-east-1"}}, "true", "unknown", "false"},
+		{"filter in another region", []Trail{{On: boolp(true), Sends: true, Groups: []string{"g"}, Region: "us-east-1"}},
+			[]MetricFilter{{Deployed: boolp(true), Groups: []string{"g"}, Pattern: str(root), Metrics: []Metric{metric}, Region: "eu-west-1"}},
+			[]Alarm{{Acts: boolp(true), Metrics: []Metric{metric}, Region: "eu-west-1"}}, "true", "false", "false"},
+		{"alarm region differs", []Trail{{On: boolp(true), Sends: true, Groups: []string{"g"}, Region: "us-east-1"}},
+			[]MetricFilter{{Deployed: boolp(true), Groups: []string{"g"}, Pattern: str(root), Metrics: []Metric{metric}, Region: "us-east-1"}},
+			[]Alarm{{Acts: boolp(true), Metrics: []Metric{metric}, Region: "eu-west-1"}}, "true", "false", "false"},
 	} {
 		audit, m := MetricAlarms(c.trails, c.filters, c.alarms)
 		if got := [3]string{show(audit), show(m.RootUsage), show(m.UnauthorizedAPICalls)}; got != [3]string{c.audit, c.root, c.unauth} {

@@ -37,8 +37,8 @@ func (m *mapper) metricAlarms(batch *source.Batch) {
 		case st == absent:
 		case st == ok:
 			s, _ := v.(string)
-			name, isGroup := awsnorm.TrailGroup(s)
-			tr.Sends, tr.Groups = isGroup, m.logGroupKeys(name)
+			name, region, isGroup := awsnorm.TrailGroup(s)
+			tr.Sends, tr.Groups, tr.Region = isGroup, m.logGroupKeys(name), region
 		default:
 			tr.Sends, tr.Groups = true, m.logGroupKeys(v)
 		}

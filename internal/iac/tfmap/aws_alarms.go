@@ -46,7 +46,7 @@ func (m *mapper) metricAlarms() {
 	}
 	var filters []awsnorm.MetricFilter
 	for _, f := range m.byType[metricFilterTyp] {
-		mf := awsnorm.MetricFilter{Deployed: boolp(true), Groups: m.logGroupKeys(f.a["log_group_name"]), Pattern: pattern(f.a)}
+		mf := awsnorm.MetricFilter{Deployed: boolp(true), Groups: m.logGroupKeys(f.a["log_group_name"]), Pattern: pattern(f.a), Region: f.in.Region}
 		ts, _ := look1(f.a, "metric_transformation")
 		for _, t := range awsnorm.List(ts) {
 			mf.Metrics = append(mf.Metrics, awsnorm.Metric{Name: strAttr(t, "name"), Namespace: strAttr(t, "namespace")})
@@ -55,7 +55,7 @@ func (m *mapper) metricAlarms() {
 	}
 	var alarms []awsnorm.Alarm
 	for _, a := range m.byType["aws_cloudwatch_metric_alarm"] {
-		al := awsnorm.Alarm{Acts: and3(boolAttr(a.a, "actions_enabled", true), hasActions(a.a))}
+		al := awsnorm.Alarm{Acts: and3(boolAttr(a.a, "actions_enabled", true), hasActions(a.a)), Region: a.in.Region}
 		if v, st := look(a.a, "metric_name"); st != absent {
 			al.Metrics = append(al.Metrics, awsnorm.Metric{Name: m.metricName(v), Namespace: strAttr(a.a, "namespace")})
 		}
@@ -75,14 +75,21 @@ func (m *mapper) metricAlarms() {
 			case st == absent:
 			case st == ok:
 				s, _ := v.(string)
-				name, isGroup := awsnorm.TrailGroup(s)
-				tr.Sends, tr.Groups = isGroup, m.logGroupKeys(name)
+				name, region, isGroup := awsnorm.TrailGroup(s)
+				tr.Sends, tr.Groups, tr.Region = isGroup, m.logGroupKeys(name), region
 			default:
 				tr.Sends, tr.Groups = true, m.logGroupKeys(v)
+				if gs := m.targets(v, logGroupType); len(gs) > 0 {
+					tr.Region = gs[0].in.Region
+				}
 			}
 			trails = append(trails, tr)
 		}
 		audit, facts := awsnorm.MetricAlarms(trails, filters, alarms)
+		// The facts are the account's: on its first account resource
+		// only, so that each is reported once (a detector, the EBS
+		// default encryption and the account's Block Public Access
+		// are three resources of one account).
 		placed := false
 		for _, r := range m.all {
 			if r.out == nil || r.out.Class != resource.ClassAccount || r.out.Provider != resource.AWS || r.out.Account != acct {
@@ -91,6 +98,7 @@ func (m *mapper) metricAlarms() {
 			accountCIS(r.out).MetricFilterAlarms = facts
 			r.out.Facts.Account.AuditLogging = audit
 			placed = true
+			break
 		}
 		if !placed {
 			t := byAcct[acct][0]
