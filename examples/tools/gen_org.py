@@ -137,9 +137,7 @@ def main():
 # not in AWS Config items or Resource Graph rows; ELBv2 load balancer
 # attributes (deletion protection) are not in AWS Config items; a database
 # password written in source code exists only in IaC.
-IAC_ONLY = {"compute-user-data-secrets", "lb-deletion-protection-disabled", "database-credentials-in-source",
-            # the Azure SQL server's security alert policy is not in Resource Graph rows (the importer reads none)
-            "azure-sql-threat-alerts-disabled", "azure-sql-threat-alerts-no-recipients"}
+IAC_ONLY = {"compute-user-data-secrets", "lb-deletion-protection-disabled", "database-credentials-in-source"}
 
 
 def expected_md(planted, cleans, counts):

@@ -272,7 +272,7 @@ def vm(rg, name, subnet_id, nsg_id, *, public_ip=None, identity=True, windows=Fa
 
 # ---------------------------------------------------------------- data
 
-def sql_server(rg, name, *, public=False, any_ip=False, auditing=True):
+def sql_server(rg, name, *, public=False, any_ip=False, auditing=True, threat_alerts=True):
     id_ = rid(rg, "Microsoft.Sql/servers", name)
     row(RESOURCES, id_, "Microsoft.Sql/servers", {
         "administratorLogin": "nwsqladmin", "version": "12.0", "state": "Ready",
@@ -302,6 +302,14 @@ def sql_server(rg, name, *, public=False, any_ip=False, auditing=True):
         "isAzureMonitorTargetEnabled": auditing, "isStorageSecondaryKeyInUse": False,
         "storageAccountSubscriptionId": "00000000-0000-0000-0000-000000000000"},
         rg=rg, name="default", location="")
+    # Microsoft Defender for SQL threat detection, listed by vigil collect (ARM: not in Resource Graph), in the
+    # REST API's shape (an empty list is [""])
+    row(RESOURCES, id_ + "/securityAlertPolicies/Default", "Microsoft.Sql/servers/securityAlertPolicies", {
+        "state": "Enabled" if threat_alerts else "Disabled", "disabledAlerts": [""],
+        "emailAddresses": ["secops@northwind.example"] if threat_alerts else [""],
+        "emailAccountAdmins": threat_alerts, "retentionDays": 0, "creationTime": ts(400),
+        "storageEndpoint": "", "storageAccountAccessKey": ""},
+        rg=rg, name="Default", location="")
     return id_
 
 
@@ -629,11 +637,15 @@ def build(out):
 
     # databases
     q1 = sql_server("rg-nw-core-prod", "sql-nw-core-prod")
-    q2 = sql_server("rg-nw-legacy", "sql-nw-legacy", public=True, any_ip=True, auditing=False)
-    clean(A, "database", q1, "public network access disabled, Entra-only auth, auditing enabled")
+    q2 = sql_server("rg-nw-legacy", "sql-nw-legacy", public=True, any_ip=True, auditing=False, threat_alerts=False)
+    clean(A, "database", q1, "public network access disabled, Entra-only auth, auditing enabled, threat detection "
+          "alerts on and mailed to the security team")
     plant(A, "database-public-endpoint", q2, "publicNetworkAccess Enabled")
     plant(A, "database-open-to-any-ip", q2, "firewall rule AllowAll 0.0.0.0-255.255.255.255")
     plant(A, "azure-sql-auditing-disabled", q2, "auditingSettings/default state Disabled")
+    plant(A, "azure-sql-threat-alerts-disabled", q2, "securityAlertPolicies/Default state Disabled")
+    plant(A, "azure-sql-threat-alerts-no-recipients", q2, "securityAlertPolicies/Default: no email address, "
+          "emailAccountAdmins false")
     p1 = pg_flexible("rg-nw-analytics-prod", "pg-nw-analytics-prod")
     p2 = pg_flexible("rg-nw-legacy", "pg-nw-dev-sandbox", public=True, any_ip=True, retention=7)
     clean(A, "database", p1, "VNet-integrated (no public access), 14-day geo-redundant backups")

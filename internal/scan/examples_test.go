@@ -157,12 +157,10 @@ func TestSampleOrganization(t *testing.T) {
 		}
 		// Facts no cloud export carries (EC2 user data and Azure custom
 		// data; ELBv2 deletion protection, an attribute AWS Config items
-		// lack; database passwords written in source code; Azure SQL
-		// security alert policies, which Resource Graph rows do not
-		// hold): the IaC readers' tests cover these rules.
+		// lack; database passwords written in source code): the IaC
+		// readers' tests cover these rules.
 		switch r.ID {
-		case "compute-user-data-secrets", "lb-deletion-protection-disabled", "database-credentials-in-source",
-			"azure-sql-threat-alerts-disabled", "azure-sql-threat-alerts-no-recipients":
+		case "compute-user-data-secrets", "lb-deletion-protection-disabled", "database-credentials-in-source":
 			continue
 		}
 		if !failedRules[r.ID] {

@@ -43,6 +43,8 @@ var armLists = []armList{
 	{file: "keyvaultsecrets.json", parentType: "Microsoft.KeyVault/vaults", suffix: "/secrets", apiVersion: "2023-07-01"},
 	{file: "sqlfirewallrules.json", parentType: "Microsoft.Sql/servers", suffix: "/firewallRules", apiVersion: "2021-11-01"},
 	{file: "sqlauditingsettings.json", parentType: "Microsoft.Sql/servers", suffix: "/auditingSettings", apiVersion: "2021-11-01"},
+	// Microsoft Defender for SQL threat detection (the server's security alert policy) is not in Resource Graph.
+	{file: "sqlsecurityalertpolicies.json", parentType: "Microsoft.Sql/servers", suffix: "/securityAlertPolicies", apiVersion: "2021-11-01"},
 	{file: "postgresfirewallrules.json", parentType: "Microsoft.DBforPostgreSQL/flexibleServers", suffix: "/firewallRules", apiVersion: "2022-12-01"},
 	{file: "mysqlfirewallrules.json", parentType: "Microsoft.DBforMySQL/flexibleServers", suffix: "/firewallRules", apiVersion: "2023-12-30"},
 	{file: "diagnosticsettings.json", suffix: "/providers/Microsoft.Insights/diagnosticSettings", apiVersion: "2021-05-01-preview"},

@@ -126,6 +126,31 @@ func FinalizeUnread(all []*resource.Resource, unread []string) (added []*resourc
 			}
 		}
 	}
+	// SQL servers: the security alert policy (Defender for SQL threat
+	// detection), which Resource Graph does not carry (vigil collect lists
+	// it). A server without one in the input stays unknown.
+	for _, ap := range byType[TypeSQLAlertPolicy] {
+		srv := parent(ap.ID, "securityAlertPolicies")
+		p, failed := read(ap)
+		state, sst := p.Str("state")
+		disabled, dst := p.Strs("disabledAlerts")
+		mails, mst := p.Strs("emailAddresses")
+		admins, ast := p.Boolean("emailAccountAdmins")
+		failed()
+		if srv == nil || srv.Facts.Database == nil {
+			continue
+		}
+		pol := SQLAlertPolicy{Disabled: disabled, DisabledKnown: dst == ok || dst == absent,
+			Emails: mails, EmailsKnown: mst == ok || mst == absent, Admins: admins}
+		if sst == ok {
+			pol.State = &state
+		}
+		if ast == absent {
+			pol.Admins = resource.Bool(false)
+		}
+		d := srv.Facts.Database
+		d.ThreatAlerts, d.ThreatAlertRecipients = pol.Facts()
+	}
 	for srv := range unknownNets {
 		if d := srv.Facts.Database; d != nil {
 			d.AuthorizedNetworks = nil
@@ -347,7 +372,7 @@ func FinishRaw(r *resource.Resource) map[string]any {
 // keepsRaw tells the types whose Raw FinishRaw keeps.
 func keepsRaw(typ string) bool {
 	switch typ {
-	case TypeSQLFirewallRule, TypePostgresFirewallRule, TypeMySQLFirewallRule, TypeSQLAuditing,
+	case TypeSQLFirewallRule, TypePostgresFirewallRule, TypeMySQLFirewallRule, TypeSQLAuditing, TypeSQLAlertPolicy,
 		TypeBlobService, TypeBlobContainer, TypePricing, TypeSecurityContact, TypeLock:
 		return true
 	}

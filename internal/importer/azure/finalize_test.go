@@ -129,3 +129,53 @@ func TestBlobServiceVersioning(t *testing.T) {
 		}
 	}
 }
+
+// TestSQLSecurityAlertPolicy: the server's security alert policy, listed
+// by vigil collect in the REST API's shape (an empty list written [""]),
+// gives the threat detection facts; no policy leaves them unknown, and a
+// field of the wrong type is a problem with the fact unknown.
+func TestSQLSecurityAlertPolicy(t *testing.T) {
+	const srv = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Sql/servers/sql1"
+	show := func(b *bool) string {
+		if b == nil {
+			return "unknown"
+		}
+		return map[bool]string{true: "true", false: "false"}[*b]
+	}
+	for _, c := range []struct {
+		props              string
+		alerts, recipients string
+		problems           int
+	}{
+		{"", "unknown", "unknown", 0},
+		{`{"state":"Enabled","disabledAlerts":[""],"emailAddresses":[""],"emailAccountAdmins":false,"retentionDays":0}`, "true", "false", 0},
+		{`{"state":"Enabled","disabledAlerts":["Sql_Injection"],"emailAddresses":["secops@example.com"],"emailAccountAdmins":false}`, "false", "true", 0},
+		{`{"state":"Disabled","disabledAlerts":[""],"emailAddresses":[""],"emailAccountAdmins":true}`, "false", "true", 0},
+		{`{"state":"Enabled"}`, "true", "false", 0},
+		{`{"state":"Enabled","disabledAlerts":"Sql_Injection","emailAddresses":[""],"emailAccountAdmins":"yes"}`, "unknown", "unknown", 2},
+	} {
+		data := `[{"id":"` + srv + `","name":"sql1","type":"microsoft.sql/servers","subscriptionId":"s1","properties":{"publicNetworkAccess":"Disabled"}}`
+		if c.props != "" {
+			data += `,{"id":"` + srv + `/securityAlertPolicies/Default","name":"Default","type":"microsoft.sql/servers/securityalertpolicies","subscriptionId":"s1","properties":` + c.props + `}`
+		}
+		data += "]"
+		var doc any
+		if err := attr.Decode([]byte(data), &doc); err != nil {
+			t.Fatal(err)
+		}
+		res := Parse(context.Background(), "rows.json", doc)
+		_, problems := Finalize(res.Resources)
+		if len(problems) != c.problems {
+			t.Errorf("%s: %d problems, want %d: %+v", c.props, len(problems), c.problems, problems)
+		}
+		for _, r := range res.Resources {
+			if !strings.EqualFold(r.ID, srv) {
+				continue
+			}
+			d := r.Facts.Database
+			if got := [2]string{show(d.ThreatAlerts), show(d.ThreatAlertRecipients)}; got != [2]string{c.alerts, c.recipients} {
+				t.Errorf("%s: alerts, recipients %v, want %v", c.props, got, [2]string{c.alerts, c.recipients})
+			}
+		}
+	}
+}

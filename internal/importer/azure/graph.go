@@ -38,6 +38,7 @@ const (
 	TypeSQLServer            = "Microsoft.Sql/servers"
 	TypeSQLFirewallRule      = "Microsoft.Sql/servers/firewallRules"
 	TypeSQLAuditing          = "Microsoft.Sql/servers/auditingSettings"
+	TypeSQLAlertPolicy       = "Microsoft.Sql/servers/securityAlertPolicies"
 	TypePostgresFlexible     = "Microsoft.DBforPostgreSQL/flexibleServers"
 	TypeMySQLFlexible        = "Microsoft.DBforMySQL/flexibleServers"
 	TypePostgresFirewallRule = "Microsoft.DBforPostgreSQL/flexibleServers/firewallRules"

@@ -15,6 +15,7 @@ var normalizers = map[string]normalizer{
 	TypeSQLServer:            sqlServer,
 	TypeSQLFirewallRule:      noFacts,
 	TypeSQLAuditing:          noFacts,
+	TypeSQLAlertPolicy:       noFacts,
 	TypePostgresFlexible:     flexibleServer("postgres"),
 	TypeMySQLFlexible:        flexibleServer("mysql"),
 	TypePostgresFirewallRule: noFacts,

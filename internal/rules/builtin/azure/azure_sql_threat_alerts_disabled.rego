@@ -1,6 +1,6 @@
 # METADATA
 # title: "Azure SQL server threat detection alerts are off or incomplete"
-# description: "The SQL server's security alert policy (Microsoft Defender for SQL threat detection) is disabled, or disables some alert types (SQL injection, data exfiltration, anomalous access...), so those attacks raise no alert. Known where the input holds the server's alert policy: IaC declaring azurerm_mssql_server_security_alert_policy; a server without one in the configuration is unknown, as the subscription's Defender for SQL plan may enable it."
+# description: "The SQL server's security alert policy (Microsoft Defender for SQL threat detection) is disabled, or disables some alert types (SQL injection, data exfiltration, anomalous access...), so those attacks raise no alert. Known where the input holds the server's alert policy: the securityAlertPolicies rows vigil collect lists (Resource Graph does not hold them), IaC declaring azurerm_mssql_server_security_alert_policy or Microsoft.Sql/servers/securityAlertPolicies; a server without one in the configuration is unknown, as the subscription's Defender for SQL plan may enable it."
 # scope: package
 # custom:
 #   id: azure-sql-threat-alerts-disabled

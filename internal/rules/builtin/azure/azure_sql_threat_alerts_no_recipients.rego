@@ -1,6 +1,6 @@
 # METADATA
 # title: "Azure SQL server threat detection alerts are mailed to no one"
-# description: "The SQL server's security alert policy names no email address and does not mail the subscription's administrators and owners (email_account_admins), so its threat detection alerts reach nobody. Known where the input holds the server's alert policy (IaC declaring azurerm_mssql_server_security_alert_policy)."
+# description: "The SQL server's security alert policy names no email address and does not mail the subscription's administrators and owners (email_account_admins), so its threat detection alerts reach nobody. Known where the input holds the server's alert policy (the securityAlertPolicies rows vigil collect lists, IaC declaring azurerm_mssql_server_security_alert_policy or Microsoft.Sql/servers/securityAlertPolicies)."
 # scope: package
 # custom:
 #   id: azure-sql-threat-alerts-no-recipients
