@@ -25,8 +25,17 @@ func apiDefaults(typ, api string, p map[string]any) {
 		}
 		// "The default interpretation is TLS 1.0 for this property."
 		set("minimumTlsVersion", "TLS1_0")
-		// Without network rules an account accepts every network.
+		// Without network rules an account accepts every network; the
+		// trusted Azure services bypass the rules unless told otherwise
+		// ("bypass ... default value is AzureServices").
 		set("networkAcls", map[string]any{"defaultAction": "Allow"})
+		if acls, _ := lookupObj(p, "networkAcls"); acls != nil {
+			if _, has := lookup(acls, "bypass"); !has {
+				acls["bypass"] = "AzureServices"
+			}
+		}
+		// "The default interpretation is false for new accounts."
+		set("allowCrossTenantReplication", false)
 		// Azure Storage encrypts all data at rest with Microsoft-managed keys.
 		set("encryption", map[string]any{
 			"keySource": "Microsoft.Storage",

@@ -102,7 +102,8 @@ func (m *mapper) mapAll(ins []*instance) {
 		out = append(out, res)
 		byRes[res] = r
 	}
-	for _, p := range azure.JoinRows(out) {
+	subFacts, joinProbs := azure.JoinRowsSubscription(out)
+	for _, p := range joinProbs {
 		p.Path = m.f.file
 		if r := byID[strings.ToLower(p.Resource)]; r != nil {
 			p.Resource, p.Line = r.in.addr, r.in.start
@@ -143,6 +144,42 @@ func (m *mapper) mapAll(ins []*instance) {
 			m.batch.Unsupported[res.ID] = res.Type
 		}
 	}
+	if subFacts != nil {
+		m.subscription(subFacts, out, byRes)
+	}
+}
+
+// subscription adds the template's subscription, with the facts of the
+// Defender plans and security contacts it declares (as the importer reads
+// them from an export's rows, azure.JoinRowsSubscription), located at the
+// first of them: one account resource, as a live inventory has one per
+// subscription, however many plans the template sets. Terraform's
+// azurerm_security_center_subscription_pricing and _contact give the same
+// facts.
+func (m *mapper) subscription(facts *resource.Account, out []*resource.Resource, byRes map[*resource.Resource]*row) {
+	var first *instance
+	for _, res := range out {
+		if res.Type != azure.TypePricing && res.Type != azure.TypeSecurityContact {
+			continue
+		}
+		if in := byRes[res].in; first == nil || in.start < first.start {
+			first = in
+		}
+	}
+	if first == nil {
+		return
+	}
+	sub := strings.ToLower(m.opts.SubscriptionID)
+	name := sub
+	if name == "" {
+		name = "subscription"
+	}
+	m.batch.Resources = append(m.batch.Resources, &resource.Resource{
+		Provider: resource.Azure, Account: sub, Region: "global", Type: azure.TypeSubscription,
+		ID: m.f.file + ":subscription", Name: name, Source: m.f.file, Class: resource.ClassAccount,
+		Facts:    resource.Facts{Account: facts},
+		Location: &resource.Location{File: m.f.file, StartLine: first.start, EndLine: first.end, Address: "subscription", Calls: first.t.calls},
+	})
 }
 
 // evaluate evaluates an instance's fields into a row.
@@ -334,6 +371,27 @@ func diagCategories(d *row) (map[string]bool, bool) {
 	return out, true
 }
 
+// texts reads a list of texts of a template: absent is known and empty; a
+// value known only at deploy (an element too) is not known.
+func texts(v any) ([]string, bool) {
+	if v == nil {
+		return nil, true
+	}
+	l, isList := v.([]any)
+	if !isList {
+		return nil, false
+	}
+	out := make([]string, 0, len(l))
+	for _, e := range l {
+		s, isStr := e.(string)
+		if !isStr {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
+}
+
 // sqlAlertPolicies reads the Microsoft.Sql/servers/securityAlertPolicies
 // of the template's SQL servers (nested or top-level) as the Terraform
 // reader reads azurerm_mssql_server_security_alert_policy: alerts on when
@@ -363,33 +421,19 @@ func sqlAlertPolicies(out []*resource.Resource, rows []*row) {
 		if len(ps) > 1 || p.in.maybe || p.props == nil {
 			continue
 		}
-		var on *bool
+		pol := azure.SQLAlertPolicy{Admins: resource.Bool(false)}
 		if st, isStr := p.props["state"].(string); isStr {
-			on = resource.Bool(strings.EqualFold(st, "Enabled"))
+			pol.State = &st
 		}
-		var all *bool
-		switch l := p.props["disabledAlerts"].(type) {
-		case nil:
-			all = resource.Bool(true)
-		case []any:
-			all = resource.Bool(len(l) == 0 || (len(l) == 1 && l[0] == ""))
-		}
-		var mailed *bool
-		switch l := p.props["emailAddresses"].(type) {
-		case nil:
-			mailed = resource.Bool(false)
-		case []any:
-			mailed = resource.Bool(len(l) > 0)
-		}
-		admins := resource.Bool(false)
+		pol.Disabled, pol.DisabledKnown = texts(p.props["disabledAlerts"])
+		pol.Emails, pol.EmailsKnown = texts(p.props["emailAddresses"])
 		if v, present := p.props["emailAccountAdmins"]; present {
 			b, isBool := v.(bool)
-			admins = resource.Bool(b)
+			pol.Admins = resource.Bool(b)
 			if !isBool {
-				admins = nil
+				pol.Admins = nil
 			}
 		}
-		d.ThreatAlerts = resource.And(on, all)
-		d.ThreatAlertRecipients = resource.Or(mailed, admins)
+		d.ThreatAlerts, d.ThreatAlertRecipients = pol.Facts()
 	}
 }

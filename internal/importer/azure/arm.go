@@ -34,8 +34,54 @@ func MapRow(path string, row map[string]any) (*resource.Resource, []source.Probl
 // settings, role definitions) as Finalize does for an export, and returns
 // the problems of the child rows. It adds no resource.
 func JoinRows(rs []*resource.Resource) []source.Problem {
-	_, probs := Finalize(rs)
-	return known(probs)
+	_, probs := JoinRowsSubscription(rs)
+	return probs
+}
+
+// JoinRowsSubscription is JoinRows that also returns the subscription
+// facts Finalize derives from the subscription-level rows among rs
+// (Defender plans, security contacts) that a template declares: threat
+// detection, the plans, the security contact and its notifications; nil
+// when rs holds no such row. Facts whose rows a template seldom holds whole
+// (diagnostic settings, activity log alerts, network watchers per region)
+// are left out: a template is not the subscription's listing. The
+// resources' accounts are left as they were.
+func JoinRowsSubscription(rs []*resource.Resource) (*resource.Account, []source.Problem) {
+	const placeholder = "\x00template"
+	declares := false
+	for _, r := range rs {
+		if r.Type == TypePricing || r.Type == TypeSecurityContact {
+			declares = true
+		}
+	}
+	var saved []string
+	if declares {
+		saved = make([]string, len(rs))
+		for i, r := range rs {
+			saved[i] = r.Account
+			if r.Account == "" {
+				r.Account = placeholder
+			}
+		}
+	}
+	added, probs := Finalize(rs)
+	if !declares {
+		return nil, known(probs)
+	}
+	for i, r := range rs {
+		r.Account = saved[i]
+	}
+	var sub *resource.Account
+	for _, a := range added {
+		if a.Type != TypeSubscription || a.Facts.Account == nil {
+			continue
+		}
+		f := a.Facts.Account
+		sub = &resource.Account{ThreatDetection: f.ThreatDetection, SecurityContact: f.SecurityContact,
+			Defender: f.Defender, Notifications: f.Notifications}
+		break
+	}
+	return sub, known(probs)
 }
 
 func known(probs []source.Problem) []source.Problem {
