@@ -1,0 +1,4 @@
+buckets = {
+  reports = {}
+  scratch = { versioning = false }
+}
