@@ -14,6 +14,17 @@ test_fail_resources if {
 	rule.message.r1 with input as one({"kind": "ClusterRole", "rules": [{"api_groups": [""], "resources": ["*"], "verbs": ["get"]}]})
 }
 
+test_fail_non_resource_urls if {
+	"r1" in rule.fail with input as one({"kind": "ClusterRole", "rules": [{"non_resource_urls": ["*"], "verbs": ["*"]}]})
+	"r1" in rule.fail with input as one({"kind": "ClusterRole", "rules": [{"non_resource_urls": ["/metrics", "/logs/*"], "verbs": ["*"]}]})
+	"r1" in rule.fail with input as one({"kind": "ClusterRole", "rules": [{"non_resource_urls": ["*"], "verbs": ["get"]}]})
+}
+
+test_pass_non_resource_urls if {
+	inp := one({"kind": "ClusterRole", "rules": [{"non_resource_urls": ["/healthz", "/metrics"], "verbs": ["get"]}]})
+	not "r1" in rule.fail with input as inp
+}
+
 test_pass_explicit if {
 	inp := one({"kind": "ClusterRole", "rules": [{"api_groups": [""], "resources": ["pods"], "verbs": ["get", "list"]}]})
 	not "r1" in rule.fail with input as inp
