@@ -15,11 +15,13 @@ import (
 // passes here when it would pass live (awsnorm.MetricAlarms). The facts are
 // the account's (MetricFilterAlarms, and AuditLogging: a multi-region
 // trail that logs, CIS AWS 4.1): known when the root module declares a
-// trail, set on its AWS account resources, or on an account resource
+// trail, set on its first AWS account resource, or on an account resource
 // located at its first trail when it declares none. A log group, pattern,
 // metric or alarm action known only at apply leaves the change unknown;
 // log groups and alarms of other root modules are not seen, as they are
-// another account scope.
+// another account scope. Regions are compared as live: a filter reads a
+// log group of its provider's region, an alarm watches the metrics of its
+// provider's region (awsnorm.SameRegion).
 
 const (
 	logGroupType    = "aws_cloudwatch_log_group"
