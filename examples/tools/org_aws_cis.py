@@ -15,8 +15,9 @@
   (10.50.0.0/16), with a route table in each (neither main nor associated with a subnet, so reachability is
   unchanged): the default VPC's routes the whole 10.50.0.0/16 to it (6.6, planted), nw-dev-vpc's one
   172.31.16.0/20 subnet (clean);
-- aws/organizations.json, the AWS Organizations document with only the organization (prod is its management
-  account) and the two organization-wide settings of CIS 2.1: IAM's organizations features without
+- aws/organizations.json, the AWS Organizations document: the organization (prod is its management account),
+  its root with both accounts and the AWS-managed FullAWSAccess SCP as its only policy (2.1.2: dev, a member
+  account, has no guardrail of the organization's own, planted), and the two organization-wide settings of CIS 2.1: IAM's organizations features without
   RootCredentialsManagement (2.1.1) and an empty delegated administrator list (2.1.6), both planted;
 - the four network ACLs are the VPCs' default ACLs, which allow all inbound traffic from 0.0.0.0/0 (6.2):
   planted (the sample's reachability relies on them as they are).
@@ -178,7 +179,26 @@ def build(v2, prod, dev):
     write_org = lambda root: write_json(os.path.join(root, "organizations.json"), {  # noqa: E731
         "Organization": {"Id": "o-nw7k2m9q4x", "Arn": org_arn, "FeatureSet": "ALL", "MasterAccountId": P,
                          "MasterAccountArn": "arn:aws:organizations::%s:account/o-nw7k2m9q4x/%s" % (P, P),
-                         "MasterAccountEmail": "aws-root@northwind-analytics.com"},
+                         "MasterAccountEmail": "aws-root@northwind-analytics.com",
+                         "AvailablePolicyTypes": [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]},
+        # aws organizations list-roots, list-accounts, list-policies --filter SERVICE_CONTROL_POLICY with
+        # describe-policy and list-targets-for-policy: one root, no OU, the AWS-managed FullAWSAccess only
+        "Roots": [{"Id": "r-nw7k", "Arn": "arn:aws:organizations::%s:root/o-nw7k2m9q4x/r-nw7k" % P, "Name": "Root",
+                   "PolicyTypes": [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]}],
+        "Accounts": [{"Id": a, "Arn": "arn:aws:organizations::%s:account/o-nw7k2m9q4x/%s" % (P, a), "Email": email,
+                      "Name": name, "Status": "ACTIVE", "State": "ACTIVE", "JoinedMethod": joined,
+                      "JoinedTimestamp": "2023-02-14T09:30:00.000000+00:00", "ParentId": "r-nw7k"}
+                     for a, email, name, joined in ((P, "aws-root@northwind-analytics.com", "nw-prod", "CREATED"),
+                                                    (D, "aws-dev@northwind-analytics.com", "nw-dev", "CREATED"))],
+        "Policies": [{"PolicySummary": {
+            "Id": "p-FullAWSAccess", "Arn": "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess",
+            "Name": "FullAWSAccess", "Description": "Allows access to every operation", "Type": "SERVICE_CONTROL_POLICY",
+            "AwsManaged": True},
+            "Content": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+            "Targets": [{"TargetId": t, "Arn": arn, "Name": name, "Type": typ} for t, arn, name, typ in (
+                ("r-nw7k", "arn:aws:organizations::%s:root/o-nw7k2m9q4x/r-nw7k" % P, "Root", "ROOT"),
+                (P, "arn:aws:organizations::%s:account/o-nw7k2m9q4x/%s" % (P, P), "nw-prod", "ACCOUNT"),
+                (D, "arn:aws:organizations::%s:account/o-nw7k2m9q4x/%s" % (P, D), "nw-dev", "ACCOUNT"))]}],
         # aws iam list-organizations-features
         "OrganizationsFeatures": {"OrganizationId": "o-nw7k2m9q4x", "EnabledFeatures": ["RootSessions"]},
         # aws organizations list-delegated-administrators
@@ -189,6 +209,8 @@ def build(v2, prod, dev):
              "[RootSessions], no RootCredentialsManagement")
     v2.plant("aws-org-no-delegated-administrator", org_arn, "list-delegated-administrators: no account (GuardDuty, "
              "Security Hub and Config are administered from the management account)")
+    v2.plant("aws-org-account-no-guardrails", acct(D), "nw-dev is a member account under the root with the AWS-managed "
+             "FullAWSAccess SCP only (prod, the management account, is not judged)")
     v2.plant("aws-org-policies-not-delegated", org_arn, "describe-resource-policy: no resource policy, so only the "
              "management account manages the SCPs")
 

@@ -12,6 +12,15 @@ type AccountCIS struct {
 	// items or `aws configservice describe-configuration-recorders` output).
 	ConfigAllRegions     *bool    `json:"config_all_regions,omitempty"`
 	ConfigMissingRegions []string `json:"config_missing_regions,omitempty"`
+	// OrgGuardrails: a member account of an AWS organization has at least
+	// one baseline authorization policy over it, a service or resource
+	// control policy other than the AWS-managed FullAWSAccess and
+	// RCPFullAWSAccess that every node carries by default (CIS AWS 7.0
+	// 2.1.2); set by internal/importer/awsorg from the policies attached
+	// to the root, the OUs above the account and the account; false only
+	// when that chain is complete in the input; nil for the management
+	// account, which no such policy restricts.
+	OrgGuardrails *bool `json:"org_guardrails,omitempty"`
 	// SecurityHubAllRegions: every region in use has Security Hub enabled
 	// (`aws securityhub describe-hub` per region; CIS AWS 5.16). Known when
 	// the input holds a hub of the account in some region.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -145,6 +146,12 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		af := a.r.Facts.Account
 		af.SCPs = rd.chain(a, SCP)
 		af.RCPs = rd.chain(a, RCP)
+		if g := guardrails(af.SCPs, af.RCPs); g != nil {
+			if af.CIS == nil {
+				af.CIS = &resource.AccountCIS{}
+			}
+			af.CIS.OrgGuardrails = g
+		}
 	}
 	for _, r := range rd.res.Resources {
 		r.Source = path
@@ -677,4 +684,39 @@ func (rd *reader) policyDelegation(root node) {
 		}
 	}
 	rd.org.Facts.OrgUnit.PolicyDelegation = resource.Bool(on)
+}
+
+// defaultPolicies are the AWS-managed policies AWS attaches to every node
+// of an enabled type, which restrict nothing.
+var defaultPolicies = []string{"p-FullAWSAccess", "p-RCPFullAWSAccess"}
+
+// guardrails tells whether an account under policies restricting it has a
+// baseline authorization policy over it (CIS AWS 7.0 2.1.2): a service or
+// resource control policy other than the defaults at some level. false
+// only when no level of an applying chain lacks policies or parents in the
+// input; nil when no chain applies (the management account, consolidated
+// billing) or the answer is not known.
+func guardrails(chains ...*resource.OrgPolicies) *bool {
+	applying, complete := false, true
+	for _, ch := range chains {
+		if ch == nil || (ch.Applies != nil && !*ch.Applies) {
+			continue
+		}
+		if ch.Applies == nil || len(ch.Incomplete) > 0 {
+			complete = false
+		}
+		applying = applying || (ch.Applies != nil && *ch.Applies)
+		for _, l := range ch.Levels {
+			for _, p := range l.Policies {
+				id := p.ID[strings.LastIndexByte(p.ID, '/')+1:]
+				if !slices.ContainsFunc(defaultPolicies, func(d string) bool { return strings.EqualFold(d, id) }) {
+					return resource.Bool(true)
+				}
+			}
+		}
+	}
+	if !applying || !complete {
+		return nil
+	}
+	return resource.Bool(false)
 }

@@ -3,6 +3,7 @@ package awsorg
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -430,6 +431,52 @@ func TestOrgPolicyDelegation(t *testing.T) {
 		}
 		if wrong := strings.HasPrefix(tc.name, "wrong"); wrong != (len(res.Problems) > 0) {
 			t.Errorf("%s: problems %v", tc.name, res.Problems)
+		}
+	}
+}
+
+// TestGuardrails: CIS AWS 7.0 2.1.2's org_guardrails from an account's
+// policy chains: a policy other than the AWS-managed defaults anywhere in
+// an applying chain is a guardrail; only defaults over a complete chain is
+// false; an incomplete chain without one, or no applying chain (the
+// management account), is unknown.
+func TestGuardrails(t *testing.T) {
+	full := resource.NamedPolicy{ID: "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess", Name: "FullAWSAccess"}
+	rcpFull := resource.NamedPolicy{ID: "arn:aws:organizations::aws:policy/resource_control_policy/p-RCPFullAWSAccess", Name: "RCPFullAWSAccess"}
+	deny := resource.NamedPolicy{ID: "arn:aws:organizations::111111111111:policy/o-a1b2c3d4e5/service_control_policy/p-abcd1234", Name: "DenyLeaveOrg"}
+	chain := func(applies *bool, incomplete bool, levels ...[]resource.NamedPolicy) *resource.OrgPolicies {
+		ch := &resource.OrgPolicies{Applies: applies}
+		for i, l := range levels {
+			ch.Levels = append(ch.Levels, resource.OrgPolicyLevel{Target: fmt.Sprint("level", i), Policies: l})
+		}
+		if incomplete {
+			ch.Incomplete = []string{"the parent of ou-x is not in the input"}
+		}
+		return ch
+	}
+	yes, no := resource.Bool(true), resource.Bool(false)
+	show := func(b *bool) string {
+		if b == nil {
+			return "unknown"
+		}
+		return fmt.Sprint(*b)
+	}
+	for _, tc := range []struct {
+		name       string
+		scps, rcps *resource.OrgPolicies
+		want       string
+	}{
+		{"defaults only", chain(yes, false, []resource.NamedPolicy{full}, []resource.NamedPolicy{full}), chain(no, false), "false"},
+		{"a deny SCP on an OU", chain(yes, false, []resource.NamedPolicy{full}, []resource.NamedPolicy{full, deny}), chain(no, false), "true"},
+		{"an RCP of its own", chain(yes, false, []resource.NamedPolicy{full}), chain(yes, false, []resource.NamedPolicy{rcpFull, {ID: "arn:aws:organizations::111111111111:policy/o-a1b2c3d4e5/resource_control_policy/p-rcp0001"}}), "true"},
+		{"defaults, RCPs enabled", chain(yes, false, []resource.NamedPolicy{full}), chain(yes, false, []resource.NamedPolicy{rcpFull}), "false"},
+		{"defaults over an incomplete chain", chain(yes, true, []resource.NamedPolicy{full}), chain(no, false), "unknown"},
+		{"a guardrail found on an incomplete chain", chain(yes, true, []resource.NamedPolicy{deny}), nil, "true"},
+		{"management account", chain(no, false, []resource.NamedPolicy{full}), chain(no, false), "unknown"},
+		{"whether SCPs apply unknown", chain(nil, false, []resource.NamedPolicy{full}), nil, "unknown"},
+	} {
+		if got := show(guardrails(tc.scps, tc.rcps)); got != tc.want {
+			t.Errorf("%s: org_guardrails %s, want %s", tc.name, got, tc.want)
 		}
 	}
 }
