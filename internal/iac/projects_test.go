@@ -56,7 +56,9 @@ func readProjectExpect(t *testing.T, name string) projectExpect {
 				pe.vars[k] = v
 			}
 		case "FAIL", "PASS", "UNKNOWN":
-			if len(fields) != 4 {
+			// The address is the rest of the line: an ARM resource of a
+			// nested deployment is "deployments/x > Microsoft...".
+			if len(fields) < 4 {
 				t.Fatalf("%s:%d: %q is not STATUS RULE FILE:LINE ADDRESS", name, n, line)
 			}
 			pe.want = append(pe.want, strings.Join(fields, " "))
