@@ -55,13 +55,7 @@ func TestCapabilitiesRender(t *testing.T) {
 			`looked: {{ len (lookup "v1" "Secret" "default" "x") }}` + "\n",
 	}
 	for name, text := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeChartFile(t, dir, name, text)
 	}
 	ch, vals := loadCapsChart(t, dir)
 	out, err := New(dir, nil, Options{}).(*reader).render(context.Background(), ch, vals)
