@@ -110,27 +110,14 @@ func (e *evaluator) evalModule(m *module, c *call) cty.Value {
 	if e.reached != nil {
 		e.reached[m.dir] = true
 	}
+	sh := m.shape()
 	s := &scope{m: m, c: c, locals: map[string]cty.Value{}, modules: map[string]cty.Value{},
 		resources: map[string]map[string]cty.Value{}, data: map[string]map[string]cty.Value{},
-		refAttrs: map[string]map[string]bool{}, eachAttrs: map[string]bool{}}
+		refAttrs: sh.refAttrs, eachAttrs: sh.eachAttrs}
 	s.vars = e.variables(m, c)
 	s.regions = e.providerRegions(s, c)
-	e.collectRefAttrs(s)
 
-	var items []*item
-	for _, a := range m.locals {
-		items = append(items, &item{key: "local." + a.Name, local: a, deps: depsOf(a.Expr)})
-	}
-	for _, n := range m.blocks {
-		key := n.typ + "." + n.name
-		switch n.kind {
-		case "data":
-			key = "data." + key
-		case "module":
-			key = "module." + n.name
-		}
-		items = append(items, &item{key: key, n: n, deps: bodyDeps(n.block.Body)})
-	}
+	items := sh.items
 	done := map[string]bool{}
 	present := map[string]bool{}
 	for _, it := range items {
@@ -360,59 +347,86 @@ func knownString(v cty.Value) bool {
 	return v.IsKnown() && !v.IsNull() && v.Type() == cty.String
 }
 
-// collectRefAttrs notes, for each resource the module refers to, which of
+// shape is what evaluating a module reads of its text alone, worked out
+// once per module (module.shape) however often it is called: its locals,
+// resources, data sources and module calls with the items each depends
+// on, and the attributes read of each resource. Shared by the evaluations
+// of the module, it is never changed.
+type shape struct {
+	items []*item
+	// refAttrs and eachAttrs are scope's.
+	refAttrs  map[string]map[string]bool
+	eachAttrs map[string]bool
+}
+
+// newShape reads each expression's traversals of m once.
+func newShape(m *module) *shape {
+	sh := &shape{refAttrs: map[string]map[string]bool{}, eachAttrs: map[string]bool{}}
+	for _, a := range m.locals {
+		ts := a.Expr.Variables()
+		sh.addRefAttrs(ts)
+		sh.items = append(sh.items, &item{key: "local." + a.Name, local: a, deps: traversalDeps(ts)})
+	}
+	for _, o := range m.outputs {
+		sh.addRefAttrs(o.Expr.Variables())
+	}
+	for _, n := range m.blocks {
+		key := n.typ + "." + n.name
+		switch n.kind {
+		case "data":
+			key = "data." + key
+		case "module":
+			key = "module." + n.name
+		}
+		ts := bodyVariables(n.block.Body)
+		sh.addRefAttrs(ts)
+		sh.items = append(sh.items, &item{key: key, n: n, deps: traversalDeps(ts)})
+	}
+	return sh
+}
+
+// addRefAttrs notes, for each resource the traversals refer to, which of
 // its attributes are read, so unconfigured ones can be given as unknown.
-func (e *evaluator) collectRefAttrs(s *scope) {
-	add := func(ts []hcl.Traversal) {
-		for _, t := range ts {
-			root := t.RootName()
-			steps := t[1:]
-			if root == "each" && len(steps) > 1 {
-				// each.value.arn when for_each is a resource: every
-				// resource object gets the attribute (unknown if unset).
-				if a, ok := steps[0].(hcl.TraverseAttr); ok && a.Name == "value" {
-					if b, ok := steps[1].(hcl.TraverseAttr); ok {
-						s.eachAttrs[b.Name] = true
-					}
+func (sh *shape) addRefAttrs(ts []hcl.Traversal) {
+	for _, t := range ts {
+		root := t.RootName()
+		steps := t[1:]
+		if root == "each" && len(steps) > 1 {
+			// each.value.arn when for_each is a resource: every
+			// resource object gets the attribute (unknown if unset).
+			if a, ok := steps[0].(hcl.TraverseAttr); ok && a.Name == "value" {
+				if b, ok := steps[1].(hcl.TraverseAttr); ok {
+					sh.eachAttrs[b.Name] = true
 				}
-				continue
 			}
-			if root == "data" && len(steps) > 0 {
-				if a, ok := steps[0].(hcl.TraverseAttr); ok {
-					root, steps = "data."+a.Name, steps[1:]
-				}
-			} else if isNamespace(root) {
-				continue
+			continue
+		}
+		if root == "data" && len(steps) > 0 {
+			if a, ok := steps[0].(hcl.TraverseAttr); ok {
+				root, steps = "data."+a.Name, steps[1:]
 			}
-			if len(steps) == 0 {
-				continue
-			}
-			nameStep, ok := steps[0].(hcl.TraverseAttr)
-			if !ok {
-				continue
-			}
-			key := root + "." + nameStep.Name
-			set := s.refAttrs[key]
-			if set == nil {
-				set = map[string]bool{"id": true}
-				s.refAttrs[key] = set
-			}
-			for _, st := range steps[1:] {
-				if a, ok := st.(hcl.TraverseAttr); ok {
-					set[a.Name] = true
-					break
-				}
+		} else if isNamespace(root) {
+			continue
+		}
+		if len(steps) == 0 {
+			continue
+		}
+		nameStep, ok := steps[0].(hcl.TraverseAttr)
+		if !ok {
+			continue
+		}
+		key := root + "." + nameStep.Name
+		set := sh.refAttrs[key]
+		if set == nil {
+			set = map[string]bool{"id": true}
+			sh.refAttrs[key] = set
+		}
+		for _, st := range steps[1:] {
+			if a, ok := st.(hcl.TraverseAttr); ok {
+				set[a.Name] = true
+				break
 			}
 		}
-	}
-	for _, a := range s.m.locals {
-		add(a.Expr.Variables())
-	}
-	for _, o := range s.m.outputs {
-		add(o.Expr.Variables())
-	}
-	for _, n := range s.m.blocks {
-		add(bodyVariables(n.block.Body))
 	}
 }
 
@@ -425,11 +439,7 @@ func isNamespace(root string) bool {
 	return false
 }
 
-// depsOf returns the module-level items an expression refers to.
-func depsOf(expr hcl.Expression) map[string]bool { return traversalDeps(expr.Variables()) }
-
-func bodyDeps(b hcl.Body) map[string]bool { return traversalDeps(bodyVariables(b)) }
-
+// traversalDeps returns the module-level items traversals refer to.
 func traversalDeps(ts []hcl.Traversal) map[string]bool {
 	out := map[string]bool{}
 	for _, t := range ts {

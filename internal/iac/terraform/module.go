@@ -28,6 +28,15 @@ type module struct {
 	outputs   []*hcl.Attribute
 	providers []*hcl.Block
 	problems  []source.Problem
+
+	shapeOnce sync.Once
+	sh        *shape
+}
+
+// shape returns m's shape, worked out by its first evaluation.
+func (m *module) shape() *shape {
+	m.shapeOnce.Do(func() { m.sh = newShape(m) })
+	return m.sh
 }
 
 // node is a resource, data source or module call block.
