@@ -750,8 +750,7 @@ type expansion struct {
 // expand evaluates count / for_each of a block body. ok is false when they
 // cannot be known: the block then has no instances.
 func (e *evaluator) expand(s *scope, body hcl.Body, what string) (out []expansion, keyed string, ok bool) {
-	attrs := metaAttrs(body)
-	if a, has := attrs["count"]; has {
+	if a, has := metaAttr(body, "count"); has {
 		v := e.eval(s, a.Expr, nil)
 		if v.IsKnown() && !v.IsNull() {
 			if n, err := convert.Convert(v, cty.Number); err == nil {
@@ -773,7 +772,7 @@ func (e *evaluator) expand(s *scope, body hcl.Body, what string) (out []expansio
 		}
 		return out, "count", true
 	}
-	if a, has := attrs["for_each"]; has {
+	if a, has := metaAttr(body, "for_each"); has {
 		// Only the collection's own marks go: a map's values keep the
 		// resource instances they come from (for_each = { a =
 		// aws_s3_bucket.a.id } gives each.value naming that bucket).
@@ -841,6 +840,19 @@ func metaAttrs(b hcl.Body) map[string]*hcl.Attribute {
 	return out
 }
 
+// metaAttr returns the top-level attribute name of a block body, without
+// building metaAttrs' map (a resource's are looked up for each instance).
+func metaAttr(b hcl.Body, name string) (*hcl.Attribute, bool) {
+	if sb, ok := b.(*hclsyntax.Body); ok {
+		if a, ok := sb.Attributes[name]; ok {
+			return a.AsHCLAttribute(), true
+		}
+		return nil, false
+	}
+	a, ok := metaAttrs(b)[name]
+	return a, ok
+}
+
 // collect is the value of a block's name: one object, a tuple (count) or
 // an object by key (for_each).
 func collect(keyed string, exps []expansion, vals []cty.Value) cty.Value {
@@ -888,7 +900,7 @@ func (e *evaluator) evalResource(s *scope, n *node) {
 		return
 	}
 	var feRefs []string
-	if a, ok := metaAttrs(n.block.Body)["for_each"]; ok {
+	if a, ok := metaAttr(n.block.Body, "for_each"); ok {
 		feRefs = refs(s, a.Expr.Variables())
 	}
 	prov := e.providerOf(s, n)
@@ -1034,7 +1046,7 @@ func (e *evaluator) providerOf(s *scope, n *node) providerConf {
 	if i := strings.IndexByte(name, '_'); i > 0 {
 		name = name[:i]
 	}
-	if a, ok := metaAttrs(n.block.Body)["provider"]; ok {
+	if a, ok := metaAttr(n.block.Body, "provider"); ok {
 		if pn, ok := providerName(a.Expr); ok {
 			name = pn
 		}

@@ -561,7 +561,7 @@ func (w *planWalk) findBlock(dir, kind, typ, name string) *node {
 
 // literalSource returns a module call's source when it is a literal string.
 func literalSource(n *node) string {
-	a, ok := metaAttrs(n.block.Body)["source"]
+	a, ok := metaAttr(n.block.Body, "source")
 	if !ok {
 		return ""
 	}

@@ -58,7 +58,7 @@ func calledDirs(l *loader, sorted []string) map[string]bool {
 			if n.kind != "module" {
 				continue
 			}
-			if a, ok := metaAttrs(n.block.Body)["source"]; ok {
+			if a, ok := metaAttr(n.block.Body, "source"); ok {
 				if v, diags := a.Expr.Value(nil); !diags.HasErrors() && knownString(v) {
 					if s := v.AsString(); strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") {
 						if c := path.Join(d, s); c != d {
