@@ -1546,6 +1546,20 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 		if _, isNum := b.Value.(ast.Number); !isNum || e.Negated || len(call) != 2 || call[0].String() != ast.Count.Ref().String() {
 			return directCond{}, false
 		}
+		if set, ok := sc.valueSet(call[1]); ok {
+			// count(<constant set>) <op> <number> (a helper's set
+			// parameter: path_hits(_, ports) if count(ports) == 0): a
+			// constant, true (one empty alternative) or false (none).
+			distinct := map[string]bool{}
+			for _, v := range set {
+				distinct[v.String()] = true
+			}
+			c, k := directCond{op: opAny}, newConstant(b.Value)
+			if op.holds(k.compare(scalar{kind: 2, i: int64(len(distinct))})) {
+				c.alts = [][]directCond{{}}
+			}
+			return c, true
+		}
 		path, root, ok := sc.ref(call[1])
 		if !ok || len(path) == 0 && root == 0 {
 			return directCond{}, false

@@ -677,3 +677,40 @@ func directAndOPA(t *testing.T, dir string) (direct, opa *Engine) {
 	}
 	return direct, opa
 }
+
+// TestCountOfConstantSetMatchesOPA: count(<constant set>) compared with a
+// number, a module's set or a helper's set parameter (lib/net's
+// path_hits(_, ports) if count(ports) == 0), is read as a constant in the
+// direct form, and the rules judge as OPA does, called and negated.
+func TestCountOfConstantSetMatchesOPA(t *testing.T) {
+	helpers := "admin := {22, 3389}\n\none := {22}\n\nnames := {\"a\", \"b\"} | {\"b\", \"c\"}\n\n" +
+		"hit(_, ports) if count(ports) == 0\n\nhit(k, ports) if {\n\tsome port in ports\n\tk.from_port <= port\n\tport <= k.to_port\n}\n\n" +
+		"wide(k, ports) if {\n\tcount(ports) > 1\n\tk.protocol == \"tcp\"\n}\n\n"
+	for _, cond := range []string{
+		"some k in r.facts.firewall.rules\n\thit(k, admin)",
+		"some k in r.facts.firewall.rules\n\tnot hit(k, one)",
+		"some k in r.facts.firewall.rules\n\twide(k, admin)",
+		"some k in r.facts.firewall.rules\n\tnot wide(k, one)",
+		"count(admin) == 2\n\tr.type == \"T\"",
+		"count(names) == 3\n\tr.type == \"T\"",
+		"count(names) > 3\n\tr.type == \"T\"",
+		"2 < count(admin)\n\tr.type == \"T\"",
+	} {
+		src := header("c", "firewall", "") + helpers + "fail contains r.id if {\n\tsome r in input.resources.firewall\n\t" + cond + "\n}\n"
+		direct, opa := directAndOPA(t, writePack(t, map[string]string{"c.rego": src}))
+		if d := direct.direct[0]; d == nil || !d.onGo {
+			t.Errorf("%q is not in the direct form on the Go fields", cond)
+		}
+		rule := func(from, to int, proto string) resource.FirewallRule {
+			return resource.FirewallRule{Direction: "ingress", Action: "allow", Protocol: proto, FromPort: from, ToPort: to}
+		}
+		var inv []*resource.Resource
+		for i, rs := range [][]resource.FirewallRule{nil, {}, {rule(22, 22, "tcp")}, {rule(0, 65535, "udp")}, {rule(80, 443, "tcp")},
+			{rule(3389, 3390, "tcp"), rule(1, 2, "udp")}, {rule(23, 3388, "tcp")}} {
+			inv = append(inv, &resource.Resource{ID: fmt.Sprintf("fw%d", i), Provider: resource.AWS, Class: resource.ClassFirewall, Type: "T",
+				Facts: resource.Facts{Firewall: &resource.Firewall{Rules: rs}}})
+		}
+		inv = append(inv, &resource.Resource{ID: "other", Provider: resource.AWS, Class: resource.ClassFirewall, Type: "U"})
+		compareEngines(t, direct, opa, inv)
+	}
+}
