@@ -149,6 +149,11 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 
 	progress(fmt.Sprintf("evaluating %d rules over %d resources", len(e.Rules()), len(inv.Resources)))
 	t1 := time.Now()
+	// The resources reachability proved closed are gathered while the
+	// rules run (both only read the inventory; buffered, so the goroutine
+	// ends even when the evaluation fails).
+	closed := make(chan map[string]bool, 1)
+	go func() { closed <- closedIDs(inv.Resources) }()
 	var fs []finding.Finding
 	var passes *finding.Passes
 	if opts.CompactPasses && opts.Governance == nil {
@@ -169,7 +174,7 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 		fs = append(fs, ifs...)
 		infos = append(infos, escalate.Rules()...)
 	}
-	lowerUnexposed(fs, inv.Resources)
+	lowerClosed(fs, <-closed)
 	if opts.Governance != nil {
 		governance.Raise(fs, inv.Resources)
 	}
