@@ -47,12 +47,18 @@ func TestPassesExpandSorts(t *testing.T) {
 // held apart (rest and passes), over refs of repeated IDs, two providers
 // and a few accounts.
 func randomPasses(seed uint64) (full, rest []Finding, passes *Passes) {
+	return randomPassesOf(seed, 400, resource.AWS, resource.GCP)
+}
+
+// randomPassesOf is randomPasses over n refs of the providers given, in
+// turn (IDs drawn from 3n/4).
+func randomPassesOf(seed uint64, n int, provs ...resource.Provider) (full, rest []Finding, passes *Passes) {
 	rng := rand.New(rand.NewPCG(seed, 2))
 	sevs := []Severity{Critical, High, Medium, Low, Info}
 	var refs []resource.Ref
-	for i := range 400 {
-		p := []resource.Provider{resource.AWS, resource.GCP}[i%2]
-		refs = append(refs, resource.Ref{ID: fmt.Sprintf("r-%03d", rng.IntN(300)), Provider: p, Account: fmt.Sprint("acct-", rng.IntN(5))})
+	for i := range n {
+		p := provs[i%len(provs)]
+		refs = append(refs, resource.Ref{ID: fmt.Sprintf("r-%03d", rng.IntN(n*3/4)), Provider: p, Account: fmt.Sprint("acct-", rng.IntN(5))})
 	}
 	passes = &Passes{Refs: refs}
 	for r := range 40 {
@@ -97,6 +103,78 @@ func TestSummarizeWithPasses(t *testing.T) {
 			t.Fatalf("seed %d, filtered: summary with passes apart:\n%+v\nwant\n%+v", seed, got, want)
 		}
 	}
+}
+
+// TestSummarizeLargeMatchesPlain: a summary large enough that the
+// providers' sets are filled on goroutines of their own (four providers,
+// two in one goroutine) is what counting every finding plainly gives, with
+// the PASS findings apart or not, filtered or not.
+func TestSummarizeLargeMatchesPlain(t *testing.T) {
+	full, rest, passes := randomPassesOf(3, 3000, resource.AWS, resource.Azure, resource.GCP, resource.K8s)
+	if len(rest) < 1<<14 {
+		t.Fatalf("only %d findings: the sets would be filled on one goroutine", len(rest))
+	}
+	rules := []RuleInfo{{ID: "rule-00", Title: "zero"}}
+	check := func(name string, full, rest []Finding, passes *Passes) {
+		t.Helper()
+		want := plainSummary(full, rules)
+		if got := Summarize(full, rules); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: summary of all findings:\n%+v\nwant\n%+v", name, got, want)
+		}
+		if got := SummarizeWith(rest, passes, rules); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: summary with passes apart:\n%+v\nwant\n%+v", name, got, want)
+		}
+	}
+	check("all", full, rest, passes)
+	flt := Filter{Providers: []string{"azure", "kubernetes"}, MinSeverity: Medium}
+	passes.Filter(flt)
+	check("filtered", flt.Apply(full), flt.Apply(rest), passes)
+}
+
+// plainSummary counts findings one by one into plain maps: what
+// SummarizeWith must give.
+func plainSummary(fs []Finding, rules []RuleInfo) Summary {
+	s := Summary{BySeverity: map[Severity]Counts{}}
+	byRule := map[string]*RuleSummary{}
+	for _, r := range rules {
+		byRule[r.ID] = &RuleSummary{RuleID: r.ID, Title: r.Title, Severity: r.Severity}
+	}
+	byProv := map[resource.Provider]*ProviderSummary{}
+	ids, accts := map[resource.Provider]map[string]bool{}, map[resource.Provider]map[string]bool{}
+	for i := range fs {
+		f := &fs[i]
+		s.Counts.Add(f)
+		c := s.BySeverity[f.Severity]
+		c.Add(f)
+		s.BySeverity[f.Severity] = c
+		if byRule[f.RuleID] == nil {
+			byRule[f.RuleID] = &RuleSummary{RuleID: f.RuleID, Title: f.Title, Severity: f.Severity}
+		}
+		byRule[f.RuleID].Counts.Add(f)
+		prov := f.Resource.Provider
+		if byProv[prov] == nil {
+			byProv[prov] = &ProviderSummary{Provider: prov}
+			ids[prov], accts[prov] = map[string]bool{}, map[string]bool{}
+		}
+		byProv[prov].Counts.Add(f)
+		ids[prov][f.Resource.ID] = true
+		if f.Resource.Account != "" {
+			accts[prov][f.Resource.Account] = true
+		}
+	}
+	s.PostureScore = s.Counts.Score()
+	s.Providers = []ProviderSummary{}
+	for prov, p := range byProv {
+		p.Resources, p.Accounts, p.PostureScore = len(ids[prov]), len(accts[prov]), p.Counts.Score()
+		s.Resources += p.Resources
+		s.Providers = append(s.Providers, *p)
+	}
+	slices.SortFunc(s.Providers, func(a, b ProviderSummary) int { return strings.Compare(string(a.Provider), string(b.Provider)) })
+	for _, r := range byRule {
+		s.Rules = append(s.Rules, *r)
+	}
+	slices.SortFunc(s.Rules, func(a, b RuleSummary) int { return strings.Compare(a.RuleID, b.RuleID) })
+	return s
 }
 
 // TestPassesSortMatchesStableSort: the runs' resources come out as a

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -56,6 +57,31 @@ func TestSortWorstFirstMatchesStableSort(t *testing.T) {
 		if !reflect.DeepEqual(fs, want) {
 			t.Fatalf("round %d: order differs from the stable sort", round)
 		}
+	}
+}
+
+// TestWorstFirstChunks: findings read in more chunks than two (three
+// workers), rules spread over several chunks, sort as the stable sort does;
+// an Order worked out first and applied after gives the same.
+func TestWorstFirstChunks(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+	rng := rand.New(rand.NewPCG(5, 6))
+	sevs := []Severity{Critical, High, Medium, Low}
+	fs := make([]Finding, 3*sortChunk+77)
+	for i := range fs {
+		fs[i] = Finding{
+			RuleID: fmt.Sprintf("r%02d", (i/900+rng.IntN(2))%40), Severity: sevs[rng.IntN(len(sevs))],
+			Status:   []Status{Fail, Unknown}[rng.IntN(2)],
+			Resource: resource.Ref{ID: fmt.Sprintf("id%d", rng.IntN(5000)), Provider: resource.AWS},
+			Message:  fmt.Sprintf("m%d", rng.IntN(2)), Title: fmt.Sprint(i),
+		}
+	}
+	want := slices.Clone(fs)
+	sortReference(want)
+	o := WorstFirst(fs)
+	o.Apply(fs)
+	if !reflect.DeepEqual(fs, want) {
+		t.Fatal("order differs from the stable sort")
 	}
 }
 

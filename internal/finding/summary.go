@@ -212,22 +212,28 @@ func SummarizeWith(findings []Finding, passes *Passes, rules []RuleInfo) Summary
 		byRule[r.ID] = &RuleSummary{RuleID: r.ID, Title: r.Title, Severity: r.Severity}
 		order = append(order, r.ID)
 	}
-	type provAcc struct {
-		ps ProviderSummary
-		// resources and accounts are sets of IDs; the provider is the
-		// other half of a resource's identity.
-		resources map[string]struct{}
-		accounts  map[string]struct{}
-		lastID    string
-		lastAcct  string
+	// The sets of each provider's resources and accounts (the most work:
+	// a map insertion per finding and per resource passed) are filled on
+	// goroutines of their own, one per group of providers, while this one
+	// counts.
+	sets := make([]map[resource.Provider]*provSets, len(providerGroups))
+	var wg sync.WaitGroup
+	if len(findings)+passes.Len() < 1<<14 {
+		for g := range sets {
+			sets[g] = resourceSets(findings, passes, g)
+		}
+	} else {
+		for g := range sets {
+			wg.Go(func() { sets[g] = resourceSets(findings, passes, g) })
+		}
 	}
-	byProv := map[resource.Provider]*provAcc{}
+	byProv := map[resource.Provider]*ProviderSummary{}
 	bySev := map[Severity]*Counts{}
 	var (
 		rs      *RuleSummary
 		sc      *Counts
 		lastSev Severity
-		p       *provAcc
+		p       *ProviderSummary
 	)
 	// addRule counts n findings like f in the totals, its severity's and
 	// its rule's.
@@ -253,55 +259,69 @@ func SummarizeWith(findings []Finding, passes *Passes, rules []RuleInfo) Summary
 		}
 		rs.Counts.AddN(f, n)
 	}
-	provider := func(prov resource.Provider) *provAcc {
-		if p == nil || prov != p.ps.Provider {
+	provider := func(prov resource.Provider) *ProviderSummary {
+		if p == nil || prov != p.Provider {
 			if p = byProv[prov]; p == nil {
-				p = &provAcc{ps: ProviderSummary{Provider: prov},
-					resources: map[string]struct{}{}, accounts: map[string]struct{}{}}
+				p = &ProviderSummary{Provider: prov}
 				byProv[prov] = p
 			}
 		}
 		return p
 	}
-	// addResource counts the resource in its provider's sets.
-	addResource := func(p *provAcc, r *resource.Ref) {
-		if id := r.ID; id != p.lastID || len(p.resources) == 0 {
-			p.resources[id] = struct{}{}
-			p.lastID = id
-		}
-		if a := r.Account; a != "" && a != p.lastAcct {
-			p.accounts[a] = struct{}{}
-			p.lastAcct = a
-		}
-	}
 	for i := range findings {
 		f := &findings[i]
 		addRule(f, 1)
-		p := provider(f.Resource.Provider)
-		p.ps.Counts.Add(f)
-		addResource(p, &f.Resource)
+		provider(f.Resource.Provider).Counts.Add(f)
 	}
 	if passes != nil {
 		// A run's findings differ from its prototype only in their
-		// resource: the run is counted at once, and each resource it
-		// names once, however many runs name it.
-		named := make([]bool, len(passes.Refs))
+		// resource: the run is counted at once, and its resources by
+		// provider (each Ref's provider read once, into a byte per Ref,
+		// rather than at each of the runs that name it).
+		var provs []resource.Provider
+		provOf := make([]uint8, len(passes.Refs))
+		for k := range passes.Refs {
+			prov := passes.Refs[k].Provider
+			i := slices.Index(provs, prov)
+			if i < 0 {
+				i = len(provs)
+				provs = append(provs, prov)
+			}
+			if i > math.MaxUint8 {
+				provOf = nil // more providers than a byte tells: read the Refs
+				break
+			}
+			provOf[k] = uint8(i)
+		}
+		n := make([]int, len(provs))
 		for ri := range passes.Runs {
 			run := &passes.Runs[ri]
 			if len(run.Res) == 0 {
 				continue
 			}
 			addRule(&run.Proto, len(run.Res))
+			if provOf == nil {
+				for _, k := range run.Res {
+					provider(passes.Refs[k].Provider).Counts.Add(&run.Proto)
+				}
+				continue
+			}
+			clear(n)
 			for _, k := range run.Res {
-				provider(passes.Refs[k].Provider).ps.Counts.Add(&run.Proto)
-				named[k] = true
+				n[provOf[k]]++
+			}
+			for i, c := range n {
+				if c > 0 {
+					provider(provs[i]).Counts.AddN(&run.Proto, c)
+				}
 			}
 		}
-		for k, ok := range named {
-			if ok {
-				r := &passes.Refs[k]
-				addResource(provider(r.Provider), r)
-			}
+	}
+	wg.Wait()
+	for _, m := range sets {
+		for prov, set := range m {
+			p := provider(prov)
+			p.Resources, p.Accounts = len(set.resources), len(set.accounts)
 		}
 	}
 	for sev, c := range bySev {
@@ -310,12 +330,10 @@ func SummarizeWith(findings []Finding, passes *Passes, rules []RuleInfo) Summary
 	s.PostureScore = s.Counts.Score()
 	s.Providers = make([]ProviderSummary, 0, len(byProv))
 	for _, p := range byProv {
-		p.ps.Resources = len(p.resources)
-		p.ps.Accounts = len(p.accounts)
-		p.ps.PostureScore = p.ps.Counts.Score()
+		p.PostureScore = p.Counts.Score()
 		// A resource is its provider and ID: the providers' sets are disjoint.
-		s.Resources += p.ps.Resources
-		s.Providers = append(s.Providers, p.ps)
+		s.Resources += p.Resources
+		s.Providers = append(s.Providers, *p)
 	}
 	sort.Slice(s.Providers, func(i, j int) bool { return s.Providers[i].Provider < s.Providers[j].Provider })
 	sort.Strings(order)
@@ -324,6 +342,79 @@ func SummarizeWith(findings []Finding, passes *Passes, rules []RuleInfo) Summary
 		s.Rules = append(s.Rules, *byRule[id])
 	}
 	return s
+}
+
+// providerGroups split the providers between the goroutines that fill
+// their sets of resources and accounts (SummarizeWith): the three clouds,
+// each with its own, and any other provider with GCP.
+var providerGroups = [...]resource.Provider{resource.AWS, resource.Azure, resource.GCP}
+
+// providerGroup is the index in providerGroups of prov's goroutine.
+func providerGroup(prov resource.Provider) int {
+	switch prov {
+	case resource.AWS:
+		return 0
+	case resource.Azure:
+		return 1
+	}
+	return 2
+}
+
+// provSets are the distinct resources (IDs; the provider is the other half
+// of a resource's identity) and accounts of one provider's findings.
+type provSets struct {
+	resources, accounts map[string]struct{}
+	lastID, lastAcct    string
+}
+
+func (p *provSets) add(r *resource.Ref) {
+	if id := r.ID; id != p.lastID || len(p.resources) == 0 {
+		p.resources[id] = struct{}{}
+		p.lastID = id
+	}
+	if a := r.Account; a != "" && a != p.lastAcct {
+		p.accounts[a] = struct{}{}
+		p.lastAcct = a
+	}
+}
+
+// resourceSets fills the sets of the providers of group g (providerGroup)
+// from the findings and the resources passes names.
+func resourceSets(findings []Finding, passes *Passes, g int) map[resource.Provider]*provSets {
+	m := map[resource.Provider]*provSets{}
+	var cur *provSets
+	var curProv resource.Provider
+	add := func(r *resource.Ref) {
+		if providerGroup(r.Provider) != g {
+			return
+		}
+		if cur == nil || r.Provider != curProv {
+			if cur = m[r.Provider]; cur == nil {
+				cur = &provSets{resources: map[string]struct{}{}, accounts: map[string]struct{}{}}
+				m[r.Provider] = cur
+			}
+			curProv = r.Provider
+		}
+		cur.add(r)
+	}
+	for i := range findings {
+		add(&findings[i].Resource)
+	}
+	if passes != nil {
+		// Each resource a run names once, however many runs name it.
+		named := make([]bool, len(passes.Refs))
+		for ri := range passes.Runs {
+			for _, k := range passes.Runs[ri].Res {
+				named[k] = true
+			}
+		}
+		for k, ok := range named {
+			if ok {
+				add(&passes.Refs[k])
+			}
+		}
+	}
+	return m
 }
 
 // StatusRank orders statuses for "worst first": an active FAIL first, then a
@@ -363,63 +454,137 @@ func Worse(a, b *Finding) bool {
 
 // SortWorstFirst sorts findings in place, worst first (see Worse), then by
 // message; findings equal in all of these keep their order (a stable sort).
+func SortWorstFirst(fs []Finding) { WorstFirst(fs).Apply(fs) }
+
+// An Order is the permutation that sorts findings worst first (WorstFirst),
+// worked out before it is applied: working it out only reads the findings,
+// so it can run beside other readers (the summaries), and Apply, which
+// moves them, after.
+type Order struct {
+	keys []sortKey // position i receives the finding at keys[i].pos
+}
+
+type sortKey struct {
+	id  string // the resource ID
+	pos int    // the finding's position: provider and message, then stability
+}
+
+// sortChunk is the least number of findings a worker of WorstFirst reads.
+const sortChunk = 1 << 15
+
+// WorstFirst works out the order SortWorstFirst gives fs, without moving
+// them.
 //
 // The findings are large structs and fall in few groups (severity, status,
 // rule): a counting sort places small keys (resource ID, position) by group,
-// each group's keys are sorted on its own (on GOMAXPROCS workers), and each
-// finding is then moved once to its place.
-func SortWorstFirst(fs []Finding) {
+// each group's keys are sorted on its own, and each finding is then moved
+// once to its place (Apply). The findings are read once, in chunks on
+// GOMAXPROCS workers, into compact arrays that the rest reads.
+func WorstFirst(fs []Finding) Order {
 	if len(fs) < 2 {
-		return
+		return Order{}
 	}
-	// Rank the rule IDs in string order. Findings arrive grouped by rule:
-	// the last ID is cached.
-	rank := map[string]int{}
-	var last string
-	for i := range fs {
-		if id := fs[i].RuleID; i == 0 || id != last {
-			last = id
-			rank[id] = 0
+	workers := min(runtime.GOMAXPROCS(0), (len(fs)+sortChunk-1)/sortChunk)
+	per := (len(fs) + workers - 1) / workers
+	// Per chunk: the rule IDs in the order first seen (local indexes),
+	// then the map from those to the rules' ranks in string order.
+	type chunk struct {
+		from, to int
+		rules    []string
+		rank     []int32
+		count    []int // per group, then the chunk's first place in it
+	}
+	chunks := make([]chunk, workers)
+	loc := make([]int32, len(fs)) // the finding's rule, local to its chunk
+	ss := make([]uint8, len(fs))  // worse severity then worse status: 0..29, ascending
+	ids := make([]string, len(fs))
+	parallel := func(f func(c *chunk)) {
+		if workers == 1 {
+			f(&chunks[0])
+			return
 		}
+		var wg sync.WaitGroup
+		for k := range chunks {
+			wg.Go(func() { f(&chunks[k]) })
+		}
+		wg.Wait()
 	}
-	ids := make([]string, 0, len(rank))
-	for id := range rank {
-		ids = append(ids, id)
+	for k := range chunks {
+		chunks[k].from, chunks[k].to = min(k*per, len(fs)), min((k+1)*per, len(fs))
 	}
-	slices.Sort(ids)
-	for i, id := range ids {
-		rank[id] = i
+	parallel(func(c *chunk) {
+		// Findings arrive grouped by rule: the last ID is cached.
+		seen := map[string]int32{}
+		var last string
+		r := int32(-1)
+		for i := c.from; i < c.to; i++ {
+			f := &fs[i]
+			if id := f.RuleID; r < 0 || id != last {
+				last = id
+				var ok bool
+				if r, ok = seen[id]; !ok {
+					r = int32(len(c.rules))
+					seen[id] = r
+					c.rules = append(c.rules, id)
+				}
+			}
+			loc[i] = r
+			ss[i] = uint8((5-f.Severity.Rank())*5 + (4 - f.StatusRank()))
+			ids[i] = f.Resource.ID
+		}
+	})
+	// Rank the rule IDs in string order.
+	var all []string
+	for k := range chunks {
+		all = append(all, chunks[k].rules...)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	nr := len(all)
+	for k := range chunks {
+		c := &chunks[k]
+		c.rank = make([]int32, len(c.rules))
+		for j, id := range c.rules {
+			r, _ := slices.BinarySearch(all, id)
+			c.rank[j] = int32(r)
+		}
 	}
 	// A finding's group: worse severity (rank 5..0), then worse status
 	// (rank 4..0), then the rule; groups ascend in worst-first order.
-	nr := len(ids)
+	ngroups := 6 * 5 * nr
 	group := make([]int32, len(fs))
-	starts := make([]int, 6*5*nr+1)
-	r := 0
-	for i := range fs {
-		f := &fs[i]
-		if i == 0 || f.RuleID != last {
-			last, r = f.RuleID, rank[f.RuleID]
+	parallel(func(c *chunk) {
+		c.count = make([]int, ngroups)
+		for i := c.from; i < c.to; i++ {
+			g := int32(ss[i])*int32(nr) + c.rank[loc[i]]
+			group[i] = g
+			c.count[g]++
 		}
-		g := ((5-f.Severity.Rank())*5+(4-f.StatusRank()))*nr + r
-		group[i] = int32(g)
-		starts[g+1]++
+	})
+	loc, ss = nil, nil
+	// Each chunk's first place in each group: the groups in order, and
+	// within a group the chunks in order (a stable placement).
+	starts := make([]int, ngroups+1)
+	at := 0
+	for g := range ngroups {
+		starts[g] = at
+		for k := range chunks {
+			n := chunks[k].count[g]
+			chunks[k].count[g] = at
+			at += n
+		}
 	}
-	for g := 1; g < len(starts); g++ {
-		starts[g] += starts[g-1]
-	}
-	type sortKey struct {
-		id  string // the resource ID
-		pos int    // the finding's position: provider and message, then stability
-	}
+	starts[ngroups] = at
 	keys := make([]sortKey, len(fs))
-	next := slices.Clone(starts[:len(starts)-1])
-	for i := range fs {
-		g := group[i]
-		keys[next[g]] = sortKey{id: fs[i].Resource.ID, pos: i}
-		next[g]++
-	}
-	group, next = nil, nil
+	parallel(func(c *chunk) {
+		next := c.count
+		for i := c.from; i < c.to; i++ {
+			g := group[i]
+			keys[next[g]] = sortKey{id: ids[i], pos: i}
+			next[g]++
+		}
+	})
+	group, ids = nil, nil
 	cmpKeys := func(a, b sortKey) int {
 		if c := strings.Compare(a.id, b.id); c != 0 {
 			return c
@@ -439,24 +604,34 @@ func SortWorstFirst(fs []Finding) {
 			slices.SortFunc(keys[starts[g]:starts[g+1]], cmpKeys)
 		}
 	}
-	workers := runtime.GOMAXPROCS(0)
-	if workers < 2 || len(fs) < 20000 {
-		for g := range len(starts) - 1 {
+	if sw := runtime.GOMAXPROCS(0); sw < 2 || len(fs) < 20000 {
+		for g := range ngroups {
 			sortGroup(g)
 		}
 	} else {
 		var nextGroup atomic.Int64
 		var wg sync.WaitGroup
-		for range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for g := int(nextGroup.Add(1) - 1); g < len(starts)-1; g = int(nextGroup.Add(1) - 1) {
+		for range sw {
+			wg.Go(func() {
+				for g := int(nextGroup.Add(1) - 1); g < ngroups; g = int(nextGroup.Add(1) - 1) {
 					sortGroup(g)
 				}
-			}()
+			})
 		}
 		wg.Wait()
+	}
+	return Order{keys: keys}
+}
+
+// Apply moves the findings o was worked out for (WorstFirst, on these
+// same findings, unchanged since) to their places. It uses up o.
+func (o Order) Apply(fs []Finding) {
+	keys := o.keys
+	if len(keys) != len(fs) {
+		if len(fs) < 2 {
+			return
+		}
+		panic("finding: an Order applied to other findings")
 	}
 	// Apply the permutation in place, one cycle at a time: position i
 	// receives the finding at keys[i].pos; a done position is marked -1.

@@ -75,14 +75,17 @@ func BuildWith(findings []finding.Finding, passes *finding.Passes, rules []findi
 	}
 	r := &Report{Findings: findings, Passes: passes, Rules: rules, GeneratedAt: now}
 	var wg sync.WaitGroup
-	// The PASS findings' references are ranked (most of their sort) while
-	// the summaries, which only read the findings, are counted.
+	// The PASS findings' references are ranked (most of their sort) and
+	// the findings' order worked out while the summaries are counted: all
+	// of these only read the findings. Then they are moved.
+	var order finding.Order
 	wg.Go(passes.Rank)
 	wg.Go(func() { r.Summary = finding.SummarizeWith(findings, passes, rules) })
+	wg.Go(func() { order = finding.WorstFirst(findings) })
 	r.Compliance = compliance.SummarizeWith(compliance.RulesFrom(rules), findings, passes, catalogues...)
 	wg.Wait()
 	wg.Go(passes.Sort)
-	finding.SortWorstFirst(findings)
+	order.Apply(findings)
 	wg.Wait()
 	return r
 }
