@@ -54,7 +54,25 @@ func writeJSON(w io.Writer, r *Report) error {
 		doc.Summary.Providers = []finding.ProviderSummary{}
 	}
 	bw := bufio.NewWriterSize(w, writeBufferSize)
-	v := r.view()
+	// The findings array sits one level into the document: its elements
+	// are indented by two levels.
+	const prefix, indent = "    ", "  "
+	workers := runtime.GOMAXPROCS(0)
+	// The merge of the PASS findings (view), the tags' table and which
+	// references are plain only read the report: they are worked out side
+	// by side.
+	var (
+		v     *view
+		tags  *tagTable
+		plain []bool
+		wg    sync.WaitGroup
+	)
+	wg.Go(func() { v = r.view() })
+	if fastFindingJSON {
+		wg.Go(func() { plain = plainRefs(r.Passes, workers) })
+		tags = r.tagTable(len(r.Findings)+r.Passes.Len(), prefix, indent, workers)
+	}
+	wg.Wait()
 	err := writeJSONStream(bw, doc, "  ", func(a *jsonArray) error {
 		if !fastFindingJSON {
 			for f := range v.all() {
@@ -64,14 +82,8 @@ func writeJSON(w io.Writer, r *Report) error {
 			}
 			return nil
 		}
-		// The findings array sits one level into the document: its
-		// elements are indented by two levels. The workers write each
-		// finding with the separator before it, so that a chunk is
-		// written as it is.
-		const prefix, indent = "    ", "  "
-		workers := runtime.GOMAXPROCS(0)
-		tags := r.tagTable(v, prefix, indent, workers)
-		plain := plainRefs(r.Passes, workers)
+		// The workers write each finding with the separator before it,
+		// so that a chunk is written as it is.
 		sep := a.separator()
 		return encodeChunks(v.n, workers, func() elementEncoder {
 			enc := newFindingEncoder(prefix, indent)
@@ -871,11 +883,11 @@ func (t *tagTable) lookup(id unsafe.Pointer) ([]byte, bool) {
 	return t.text[t.starts[k]:t.starts[k+1]], true
 }
 
-// tagTable encodes the tags of every resource the findings of v name, as
-// a findingEncoder with prefix and indent writes them, on workers
+// tagTable encodes the tags of every resource the report's n findings
+// name, as a findingEncoder with prefix and indent writes them, on workers
 // goroutines; nil for a report of fewer than tagTableMin findings.
-func (r *Report) tagTable(v *view, prefix, indent string, workers int) *tagTable {
-	if v.n < tagTableMin {
+func (r *Report) tagTable(n int, prefix, indent string, workers int) *tagTable {
+	if n < tagTableMin {
 		return nil
 	}
 	t := &tagTable{at: map[unsafe.Pointer]int32{}}
