@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing/fstest"
 	"time"
@@ -105,7 +106,10 @@ type BenchResult struct {
 	// metadata); the rest of PeakRSS is outside the Go runtime (the
 	// executable's pages).
 	PeakObjects uint64 `json:"peak_objects_bytes"`
-	PeakGoFree  uint64 `json:"peak_go_free_bytes"`
+	// PeakStage is the stage (import, evaluate, write) in which the
+	// sampled resident set was largest.
+	PeakStage  string `json:"peak_stage,omitempty"`
+	PeakGoFree uint64 `json:"peak_go_free_bytes"`
 	// PeakLive is the largest live heap a collection found during the
 	// scan, in bytes: the memory the scan needs, before the collector's
 	// headroom. When no collection ran during the scan, it is what the
@@ -127,13 +131,17 @@ func (b BenchResult) String() string {
 	// garbage has none measured (the collections after it find the
 	// report's remains).
 	live := fmt.Sprintf("live heap at most %.0f MiB", float64(b.PeakLive)/(1<<20))
+	at := ""
+	if b.PeakStage != "" {
+		at = " during " + b.PeakStage
+	}
 	if b.GCs == 0 {
 		live = "no collection, so no live heap measured"
 	}
-	return fmt.Sprintf("%d resources, %d rules, %d findings: import %s + evaluate %s%s = %s (CPU %s: import %s, evaluate and build the report %s, write %s) => %.0f resources/s on %d CPUs, peak RSS %.0f MiB (%s; at the sampled peak objects %.0f MiB, Go's free and overhead %.0f MiB); %.3f µs per (rule × resource of its class) over %d pairs",
+	return fmt.Sprintf("%d resources, %d rules, %d findings: import %s + evaluate %s%s = %s (CPU %s: import %s, evaluate and build the report %s, write %s) => %.0f resources/s on %d CPUs, peak RSS %.0f MiB%s (%s; at the sampled peak objects %.0f MiB, Go's free and overhead %.0f MiB); %.3f µs per (rule × resource of its class) over %d pairs",
 		b.Resources, b.Rules, b.Findings, ms(b.Import), ms(b.Evaluate), rep, ms(b.Total),
 		ms(b.CPU), ms(b.CPUImport), ms(b.CPUEvaluate), ms(b.CPUWrite),
-		b.ResourcesPerSec, b.CPUs, float64(b.PeakRSS)/(1<<20), live, float64(b.PeakObjects)/(1<<20), float64(b.PeakGoFree)/(1<<20), b.MicrosPerPair, b.Pairs) +
+		b.ResourcesPerSec, b.CPUs, float64(b.PeakRSS)/(1<<20), at, live, float64(b.PeakObjects)/(1<<20), float64(b.PeakGoFree)/(1<<20), b.MicrosPerPair, b.Pairs) +
 		fmt.Sprintf("; CPU user %s + sys %s, GC %s in %d collections; allocated %.0f MiB in %d objects",
 			ms(b.CPUUser), ms(b.CPUSys), ms(b.CPUGC), b.GCs, float64(b.Allocated)/(1<<20), b.Allocs) + b.runsText()
 }
@@ -238,6 +246,8 @@ type rssSampler struct {
 	stop    chan struct{}
 	done    chan struct{}
 	rss     int64
+	stage   atomic.Pointer[string] // the stage now
+	atPeak  string
 	objects uint64
 	goFree  uint64
 }
@@ -272,15 +282,21 @@ func sampleRSS() *rssSampler {
 			metrics.Read(memSamples)
 			total, released, objects := memSamples[0].Value.Uint64(), memSamples[1].Value.Uint64(), memSamples[2].Value.Uint64()
 			s.rss, s.objects, s.goFree = resident*page, objects, total-released-objects
+			if st := s.stage.Load(); st != nil {
+				s.atPeak = *st
+			}
 		}
 	}()
 	return s
 }
 
-func (s *rssSampler) end() (objects, goFree uint64) {
+// enter tells the sampler the stage the scan is in.
+func (s *rssSampler) enter(stage string) { s.stage.Store(&stage) }
+
+func (s *rssSampler) end() (objects, goFree uint64, stage string) {
 	close(s.stop)
 	<-s.done
-	return s.objects, s.goFree
+	return s.objects, s.goFree, s.atPeak
 }
 
 // benchOnce scans opts.Dir once.
@@ -294,14 +310,18 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 	cpuEval := cpu0
 	// Each stage is a "stage" log event in an execution trace (vigil
 	// bench --trace): where a core idles, stage by stage.
+	rss := sampleRSS()
 	progress := func(stage string) {
 		trace.Log(ctx, "stage", stage)
-		if strings.HasPrefix(stage, "evaluating") {
+		switch {
+		case strings.HasPrefix(stage, "importing"):
+			rss.enter("import")
+		case strings.HasPrefix(stage, "evaluating"):
+			rss.enter("evaluate and build the report")
 			cpuEval = cpuTime()
 		}
 	}
 	peak := watchPeakHeap(opts.HeapProfile != nil)
-	rss := sampleRSS()
 	t0 := time.Now()
 	res, err := Run(ctx, e, Options{Paths: []string{opts.Dir}, Now: BenchTime, TuneGC: true, Identity: opts.Identity,
 		Governance: opts.Governance, Logger: slog.New(slog.DiscardHandler), Progress: progress, CompactPasses: true,
@@ -325,6 +345,7 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 	res.Inventory = nil
 	if opts.Format != "" {
 		trace.Log(ctx, "stage", "writing the report")
+		rss.enter("write")
 		out := opts.Output
 		if out == nil {
 			out = io.Discard
@@ -351,7 +372,7 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 		Allocated: ms1.TotalAlloc - ms0.TotalAlloc, Allocs: ms1.Mallocs - ms0.Mallocs,
 	}
 	res = nil
-	b.PeakObjects, b.PeakGoFree = rss.end()
+	b.PeakObjects, b.PeakGoFree, b.PeakStage = rss.end()
 	if b.PeakLive, err = peak.stop(opts.HeapProfile); err != nil {
 		return BenchResult{}, fmt.Errorf("writing the heap profile: %w", err)
 	}
