@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vigil-sec/vigil/internal/iac/secrets"
 	"github.com/vigil-sec/vigil/internal/importer/azure"
 	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/source"
@@ -113,6 +114,7 @@ func (m *mapper) mapAll(ins []*instance) {
 	m.templateDefaults(out, rows)
 	aksDiagnostics(out, rows)
 	sqlAlertPolicies(out, rows)
+	vmBootSecrets(byRes)
 	seen := map[string]int{}
 	for _, res := range out {
 		r := byRes[res]
@@ -369,6 +371,59 @@ func diagCategories(d *row) (map[string]bool, bool) {
 		}
 	}
 	return out, true
+}
+
+// vmBootSecrets reads the custom data (osProfile.customData) and user
+// data (userData) of the template's virtual machines, base64 as ARM takes
+// them, for credentials written in the boot script
+// (compute-user-data-secrets), as the Terraform reader reads custom_data
+// and user_data: none given is none; a value known only at deploy leaves
+// the fact unknown. Resource Graph rows do not hold them.
+func vmBootSecrets(byRes map[*resource.Resource]*row) {
+	for res, r := range byRes {
+		c := res.Facts.Compute
+		if res.Type != azure.TypeVM || c == nil || r.props == nil {
+			continue
+		}
+		var found []string
+		known := true
+		for _, path := range [][]string{{"osProfile", "customData"}, {"userData"}} {
+			v, has := lookupPath(r.props, path...)
+			if !has || v == nil {
+				continue
+			}
+			text, isText := v.(string)
+			if !isText {
+				known = false
+				break
+			}
+			found = append(found, secrets.Script(text)...)
+		}
+		if known {
+			c.UserDataSecrets, c.UserDataSecretNames = resource.Bool(len(found) > 0), found
+		}
+	}
+}
+
+// lookupPath is the value at a path of nested objects, and whether it is
+// there.
+func lookupPath(p map[string]any, path ...string) (any, bool) {
+	var cur any = p
+	for _, k := range path {
+		m, isMap := cur.(map[string]any)
+		if !isMap {
+			if isUnknown(cur) {
+				return cur, true // known only at deploy: so is what it holds
+			}
+			return nil, false
+		}
+		v, has := m[k]
+		if !has {
+			return nil, false
+		}
+		cur = v
+	}
+	return cur, true
 }
 
 // texts reads a list of texts of a template: absent is known and empty; a
