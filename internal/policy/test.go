@@ -451,7 +451,7 @@ func (c *caseChecker) check(ctx context.Context, m *ast.Module, before ast.Body,
 		}
 	}
 	if res.Got == gotNone {
-		if r := in.byID[a.id]; r == nil {
+		if r := in.byIDOf(a.id); r == nil {
 			res.Got = gotNone + " (no resource with this id in input.resources." + string(a.rule.Class) + ")"
 		} else if r.Class != a.rule.Class || !a.rule.HasProvider(r.Provider) {
 			res.Got = fmt.Sprintf("%s (a %s resource from %q; the rule judges %s resources from %v)", gotNone, r.Class, r.Provider, a.rule.Class, a.rule.Providers)
