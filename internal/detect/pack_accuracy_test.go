@@ -270,9 +270,18 @@ func accuracyCases() []accCase {
 				pab(1, "PutPublicAccessBlock", false, false, false, false),
 				pab(2, "PutPublicAccessBlock", true, true, false, true),
 				pab(3, "PutAccountPublicAccessBlock", false, false, true, true),
+				// The names CloudTrail writes for the bucket-level calls (the
+				// corpus's trail has GetBucketPublicAccessBlock): the console
+				// switching "Block all public access" off, the CLI's delete.
+				pab(7, "PutBucketPublicAccessBlock", false, false, false, false),
+				pab(8, "PutBucketPublicAccessBlock", true, true, false, true),
+				ctAPI(9, "s3.amazonaws.com", "DeleteBucketPublicAccessBlock", `"requestParameters":{"bucketName":"acme-exports","publicAccessBlock":"","Host":"acme-exports.s3.amazonaws.com"}`),
 			},
 			benign: []string{
 				pab(4, "PutPublicAccessBlock", true, true, true, true),
+				pab(10, "PutBucketPublicAccessBlock", true, true, true, true),
+				ctDenied(pab(11, "PutBucketPublicAccessBlock", false, false, false, false)),
+				ctRO(ctAPI(12, "s3.amazonaws.com", "GetBucketPublicAccessBlock", `"requestParameters":{"bucketName":"acme-exports","publicAccessBlock":""}`)),
 				// Only new ACLs blocked off, existing ones still ignored.
 				pab(5, "PutPublicAccessBlock", false, true, true, true),
 				ctDenied(pab(6, "PutPublicAccessBlock", false, false, false, false)),

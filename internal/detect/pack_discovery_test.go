@@ -52,11 +52,13 @@ func discoveryCases() []accCase {
 		oneKindMany = append(oneKindMany, withID(networkRead(i, "DescribeRouteTables", `{"routeTableIdSet":{},"filterSet":{"items":[{"name":"vpc-id","valueSet":{"items":[{"value":"vpc-0a1b2c3d"}]}}]}}`), 100+i))
 	}
 	gcpKinds := []string{"v1.compute.vpnTunnels.aggregatedList", "v1.compute.interconnectAttachments.aggregatedList", "v1.compute.networks.listPeeringRoutes", "v1.compute.routers.getRouterStatus"}
-	var gcpMapping, gcpAgent, gcpThree []string
+	var gcpMapping, gcpBeta, gcpAgent, gcpThree []string
 	for i, m := range gcpKinds {
 		ev := gcpEvent(i, "compute.googleapis.com", m, "projects/acme-prod-4821", "")
 		ev = strings.Replace(ev, "cloudaudit.googleapis.com%2Factivity", "cloudaudit.googleapis.com%2Fdata_access", 1)
 		gcpMapping = append(gcpMapping, ev)
+		// The console and gcloud beta call the beta API.
+		gcpBeta = append(gcpBeta, strings.Replace(ev, `"methodName":"v1.`, `"methodName":"beta.`, 1))
 		gcpAgent = append(gcpAgent, strings.Replace(ev, `"principalEmail":"ops@acme.example"`, `"principalEmail":"service-418276543210@gcp-sa-networkmanagement.iam.gserviceaccount.com"`, 1))
 		if i < 3 {
 			gcpThree = append(gcpThree, ev)
@@ -86,6 +88,10 @@ func discoveryCases() []accCase {
 		{
 			title: "GCP Network Connections Discovery", level: LevelLow,
 			sequence: gcpMapping, benignSequence: append(append([]string{}, gcpAgent...), gcpThree...),
+		},
+		{
+			title: "GCP Network Connections Discovery", level: LevelLow,
+			sequence: gcpBeta, benignSequence: gcpThree,
 		},
 		{
 			title: "AWS Enabled Regions Enumerated", level: LevelLow,
