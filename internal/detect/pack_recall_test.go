@@ -465,6 +465,11 @@ func TestDefaultTuningGCPServiceAgents(t *testing.T) {
 		"service-123456789012@compute-system.iam.gserviceaccount.com",
 		"service-123456789012@serverless-robot-prod.iam.gserviceaccount.com",
 		"service-123456789012@gcp-sa-vpcaccess.iam.gserviceaccount.com",
+		"service-123456789012@gs-project-accounts.iam.gserviceaccount.com",
+		"service-org-998877665544@security-center-api.iam.gserviceaccount.com",
+		"service-123456789012@container-analysis.iam.gserviceaccount.com",
+		"service-123456789012@dlp-api.iam.gserviceaccount.com",
+		"bq-123456789012@bigquery-encryption.iam.gserviceaccount.com",
 	} {
 		ev := gcpAs(fw, agent, "")
 		if n := len(alertsOf(runWithTuning(t, NoTuning(), []string{ev}), title)); n != 1 {
@@ -475,7 +480,10 @@ func TestDefaultTuningGCPServiceAgents(t *testing.T) {
 		}
 	}
 	// A user-managed service account named like an agent is not one.
-	for _, who := range []string{"ops@acme.example", "service-ops@acme-prod-4821.iam.gserviceaccount.com"} {
+	// Nor are the accounts that run the project's own code (default
+	// compute, App Engine, legacy Cloud Build).
+	for _, who := range []string{"ops@acme.example", "service-ops@acme-prod-4821.iam.gserviceaccount.com",
+		"123456789012-compute@developer.gserviceaccount.com", "acme-prod-4821@appspot.gserviceaccount.com", "123456789012@cloudbuild.gserviceaccount.com"} {
 		if n := len(alertsOf(runWithTuning(t, DefaultTuning(), []string{gcpAs(fw, who, "")}), title)); n != 1 {
 			t.Errorf("%s: %d alerts with the default tuning, want 1", who, n)
 		}
