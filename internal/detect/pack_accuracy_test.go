@@ -265,6 +265,22 @@ func accuracyCases() []accCase {
 			},
 		},
 		{
+			title: "AWS S3 Object Lock Or Versioning Weakened", level: LevelLow,
+			attack: []string{
+				// The name CloudTrail writes (the corpus's trail has
+				// GetBucketObjectLockConfiguration).
+				ctAPI(1, "s3.amazonaws.com", "PutBucketObjectLockConfiguration", `"requestParameters":{"bucketName":"acme-backups","objectLock":"","ObjectLockConfiguration":{"xmlns":"http://s3.amazonaws.com/doc/2006-03-01/","ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"GOVERNANCE","Days":1}}},"Host":"acme-backups.s3.amazonaws.com"}`),
+				ctAPI(2, "s3.amazonaws.com", "PutBucketVersioning", `"requestParameters":{"bucketName":"acme-backups","versioning":"","VersioningConfiguration":{"xmlns":"http://s3.amazonaws.com/doc/2006-03-01/","Status":"Suspended"},"Host":"acme-backups.s3.amazonaws.com"}`),
+				ctAPI(3, "s3.amazonaws.com", "PutBucketVersioning", `"requestParameters":{"bucketName":"acme-backups","versioning":"","VersioningConfiguration":{"xmlns":"http://s3.amazonaws.com/doc/2006-03-01/","Status":"Enabled","MfaDelete":"Disabled"},"Host":"acme-backups.s3.amazonaws.com"}`),
+			},
+			benign: []string{
+				// Versioning turned on: the protection added, not removed.
+				ctAPI(4, "s3.amazonaws.com", "PutBucketVersioning", `"requestParameters":{"bucketName":"acme-backups","versioning":"","VersioningConfiguration":{"xmlns":"http://s3.amazonaws.com/doc/2006-03-01/","Status":"Enabled"},"Host":"acme-backups.s3.amazonaws.com"}`),
+				ctRO(ctAPI(5, "s3.amazonaws.com", "GetBucketObjectLockConfiguration", `"requestParameters":{"bucketName":"acme-backups","object-lock":""}`)),
+				ctDenied(ctAPI(6, "s3.amazonaws.com", "PutBucketVersioning", `"requestParameters":{"bucketName":"acme-backups","versioning":"","VersioningConfiguration":{"Status":"Suspended"}}`)),
+			},
+		},
+		{
 			title: "AWS S3 Account Or Bucket Public Access Block Removed", level: LevelHigh,
 			attack: []string{
 				pab(1, "PutPublicAccessBlock", false, false, false, false),
