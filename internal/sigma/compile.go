@@ -534,14 +534,23 @@ func (m *vmatch) matchString(s string) bool {
 	}
 	switch m.op {
 	case opEq:
+		if len(s) != len(m.s) && asciiDiffer(s, m.s) {
+			return false
+		}
 		return len(s) == len(m.s) && equalFoldLower(s, m.s) || len(s) != len(m.s) && !isASCII(s) && strings.EqualFold(s, m.s)
 	case opPrefix:
+		if match, decided := prefixFoldASCII(s, m.s); decided {
+			return match
+		}
 		return len(s) >= len(m.s) && equalFoldLower(s[:len(m.s)], m.s) || !isASCII(s) && strings.HasPrefix(strings.ToLower(s), m.s)
 	case opSuffix:
+		if match, decided := suffixFoldASCII(s, m.s); decided {
+			return match
+		}
 		return len(s) >= len(m.s) && equalFoldLower(s[len(s)-len(m.s):], m.s) || !isASCII(s) && strings.HasSuffix(strings.ToLower(s), m.s)
 	case opContains:
-		if isASCII(s) {
-			return containsFoldLower(s, m.s)
+		if found, ascii := containsFoldASCII(s, m.s); ascii {
+			return found
 		}
 		return strings.Contains(strings.ToLower(s), m.s)
 	case opAny:
@@ -579,29 +588,107 @@ func isASCII(s string) bool {
 	return true
 }
 
-// containsFoldLower reports whether ASCII s contains lower-cased p, folding s.
-func containsFoldLower(s, p string) bool {
-	if len(p) == 0 {
-		return true
-	}
-	if len(p) > len(s) {
+// asciiDiffer reports whether s and lower-cased p, whose lengths differ,
+// cannot be equal under case folding as their first bytes tell: both
+// ASCII and different once s's is lower-cased (strings of other lengths
+// fold equal only through a multi-byte rune, which is not ASCII). It
+// spares the scan of s for a non-ASCII byte that most values would pass.
+func asciiDiffer(s, p string) bool {
+	if len(s) == 0 || len(p) == 0 {
 		return false
+	}
+	c := s[0]
+	if c >= utf8.RuneSelf || p[0] >= utf8.RuneSelf {
+		return false
+	}
+	if c >= 'A' && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	return c != p[0]
+}
+
+// prefixFoldASCII tells whether strings.ToLower(s) starts with p (lower
+// case) when the answer is decided by ASCII bytes alone: decided is false
+// when a non-ASCII byte of s or p comes before the answer (the caller then
+// folds s whole). Lower-casing maps an ASCII byte to one ASCII byte, so an
+// ASCII start of s is an ASCII start of its lower case.
+func prefixFoldASCII(s, p string) (match, decided bool) {
+	n := min(len(s), len(p))
+	for i := 0; i < n; i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || p[i] >= utf8.RuneSelf {
+			return false, false
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != p[i] {
+			return false, true
+		}
+	}
+	if len(s) >= len(p) {
+		return true, true
+	}
+	// s, all ASCII, is shorter than p: so is its lower case.
+	return false, true
+}
+
+// suffixFoldASCII is prefixFoldASCII for strings.ToLower(s) ending with p,
+// comparing from the ends (an ASCII byte is a whole rune, so s's ASCII
+// end is its lower case's end).
+func suffixFoldASCII(s, p string) (match, decided bool) {
+	n := min(len(s), len(p))
+	for i := 1; i <= n; i++ {
+		c := s[len(s)-i]
+		if c >= utf8.RuneSelf || p[len(p)-i] >= utf8.RuneSelf {
+			return false, false
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != p[len(p)-i] {
+			return false, true
+		}
+	}
+	if len(s) >= len(p) {
+		return true, true
+	}
+	return false, true
+}
+
+// containsFoldASCII reports whether strings.ToLower(s) contains p (lower
+// case) when ASCII bytes decide it: a match in an ASCII start of s, or no
+// match in an ASCII s (ascii false: a non-ASCII byte came first, found is
+// meaningless). One pass: the ASCII test is made on the bytes the search
+// reads.
+func containsFoldASCII(s, p string) (found, ascii bool) {
+	if len(p) == 0 {
+		return true, true
 	}
 	first := p[0]
 	up := first
 	if first >= 'a' && first <= 'z' {
 		up = first - ('a' - 'A')
 	}
-	for i := 0; i+len(p) <= len(s); i++ {
+	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c != first && c != up {
+		if c >= utf8.RuneSelf {
+			return false, false
+		}
+		if c != first && c != up || i+len(p) > len(s) {
 			continue
 		}
 		if equalFoldLower(s[i:i+len(p)], p) {
-			return true
+			// s[:i] is ASCII: when the match is too, lower-casing s
+			// keeps it in place, whatever follows; otherwise
+			// equalFoldLower folded runes, which the caller decides.
+			if isASCII(s[i : i+len(p)]) {
+				return true, true
+			}
+			return false, false
 		}
 	}
-	return false
+	return false, true
 }
 
 // --- item compilation ---

@@ -64,7 +64,13 @@ type JSONEvent struct {
 	// topDots is set when a top-level member name contains a dot (only
 	// then can a dotted path name a top-level member whole).
 	topDots bool
-	cache   []cached
+	// cache holds the answers of Field for this event, looked up by the
+	// path string's identity (its bytes' address and length): the rule
+	// sets share one string per path (see NewRuleSet), so the rules of
+	// a set asking for one field find its answer in one probe. gen tells
+	// the slots written for this event from those of earlier ones.
+	cache *[cacheSlots]cached
+	gen   uint32
 	// objs holds the members of the sub-objects paths went through, so
 	// that several paths below one object (userIdentity.type,
 	// userIdentity.arn, ...) scan it once.
@@ -82,10 +88,23 @@ type kv struct {
 	val string // raw JSON value
 }
 
+// cacheSlots is the number of slots of an event's field cache (a power
+// of two); a path may sit in either of two neighbouring slots.
+const cacheSlots = 64
+
 type cached struct {
-	path string
-	val  Value
-	ok   bool
+	p   *byte // the path's bytes (unsafe.StringData)
+	n   int   // the path's length
+	gen uint32
+	ok  bool
+	val Value
+}
+
+// slot returns the first of the two cache slots of a path: its address
+// and length mixed (Fibonacci hashing), the slot pair's index.
+func slot(p *byte, n int) int {
+	h := (uint64(uintptr(unsafe.Pointer(p))) ^ uint64(n)<<48) * 0x9e3779b97f4a7c15
+	return int(h>>(64-6)) &^ 1
 }
 
 // NewJSONEvent returns an Event reading raw, one JSON object.
@@ -99,7 +118,12 @@ func NewJSONEvent(raw []byte) *JSONEvent {
 func (e *JSONEvent) Reset(raw []byte) {
 	e.raw = unsafe.String(unsafe.SliceData(raw), len(raw))
 	e.top = e.top[:0]
-	e.cache = e.cache[:0]
+	if e.gen++; e.gen == 0 { // wrapped: slots of 2^32 events ago would look current
+		if e.cache != nil {
+			*e.cache = [cacheSlots]cached{}
+		}
+		e.gen = 1
+	}
 	e.objs = e.objs[:0]
 	e.parsed, e.topDots = false, false
 }
@@ -111,6 +135,18 @@ func (e *JSONEvent) Reset(raw []byte) {
 // from them instead of scanning the event. Offsets out of raw's bounds
 // (a caller's bug) are ignored: the event is then scanned as by Reset.
 func (e *JSONEvent) ResetMembers(raw []byte, mem []int32) {
+	e.resetMembers(raw, mem, false, false)
+}
+
+// ResetMembersDots is ResetMembers for a caller that knows whether a
+// member's key holds a '.' (logs.Record.MemberDots, noted by the reader
+// while the keys were in the cache): the keys are not searched for one.
+// A wrong dots changes which member a dotted path may name.
+func (e *JSONEvent) ResetMembersDots(raw []byte, mem []int32, dots bool) {
+	e.resetMembers(raw, mem, true, dots)
+}
+
+func (e *JSONEvent) resetMembers(raw []byte, mem []int32, known, dots bool) {
 	e.Reset(raw)
 	if len(mem) == 0 || len(mem)%4 != 0 {
 		return
@@ -124,7 +160,12 @@ func (e *JSONEvent) ResetMembers(raw []byte, mem []int32) {
 			return
 		}
 		e.top = append(e.top, kv{key: e.raw[ks:ke], val: e.raw[vs:ve]})
-		e.topDots = e.topDots || dotIn(e.raw, int(ks), int(ke))
+		if !known {
+			e.topDots = e.topDots || dotIn(e.raw, int(ks), int(ke))
+		}
+	}
+	if known {
+		e.topDots = dots
 	}
 	e.parsed = true
 }
@@ -197,18 +238,26 @@ func (e *JSONEvent) index() {
 
 // Field implements Event.
 func (e *JSONEvent) Field(path string) (Value, bool) {
-	for i := range e.cache {
-		if e.cache[i].path == path {
-			return e.cache[i].val, e.cache[i].ok
-		}
+	if e.cache == nil {
+		e.cache, e.gen = new([cacheSlots]cached), max(e.gen, 1)
+	}
+	p, n := unsafe.StringData(path), len(path)
+	i := slot(p, n)
+	c := &e.cache[i]
+	if c.gen == e.gen && c.p == p && c.n == n {
+		return c.val, c.ok
+	}
+	if d := &e.cache[i+1]; d.gen == e.gen && d.p == p && d.n == n {
+		return d.val, d.ok
 	}
 	if !e.parsed {
 		e.index()
 	}
 	v, ok := e.lookup(path)
-	if len(e.cache) < 32 {
-		e.cache = append(e.cache, cached{path: path, val: v, ok: ok})
+	if c.gen == e.gen { // taken for this event: the second slot
+		c = &e.cache[i+1]
 	}
+	*c = cached{p: p, n: n, gen: e.gen, ok: ok, val: v}
 	return v, ok
 }
 

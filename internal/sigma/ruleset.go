@@ -35,6 +35,10 @@ const maxIndexKeys = 4
 // NewRuleSet builds a rule set over matchers compiled for one source.
 func NewRuleSet(ms []*Matcher) *RuleSet {
 	s := &RuleSet{all: ms}
+	in := interner{}
+	for _, m := range ms {
+		in.node(m.root)
+	}
 	// The distinct literals required of each field, over all matchers.
 	distinct := map[string]map[string]bool{}
 	for _, m := range ms {
@@ -100,7 +104,9 @@ func NewRuleSet(ms []*Matcher) *RuleSet {
 	at := map[string]int{}
 	for _, p := range keys {
 		at[p] = len(s.idx)
-		s.idx = append(s.idx, ruleIndex{key: p, paths: strings.Split(p, "\x00"), byVal: map[string][]int{}})
+		paths := strings.Split(p, "\x00")
+		in.paths(paths)
+		s.idx = append(s.idx, ruleIndex{key: p, paths: paths, byVal: map[string][]int{}})
 	}
 	for i, m := range ms {
 		k, ok := at[choice[i]]
@@ -208,4 +214,52 @@ func (ix *ruleIndex) candidates(ev Event, cand []int) []int {
 		b = append(b, c)
 	}
 	return append(cand, ix.byVal[string(b)]...)
+}
+
+// interner makes the matchers of a rule set read each event path through
+// one string: a JSONEvent caches field answers by the path string's
+// identity, so that the rules of a set asking for one field find the
+// first one's answer (Matchers compiled separately hold copies of the
+// path text, one per rule). Replacing a path by an equal string changes
+// no answer.
+type interner map[string]string
+
+func (in interner) path(p string) string {
+	if q, ok := in[p]; ok {
+		return q
+	}
+	in[p] = p
+	return p
+}
+
+func (in interner) paths(ps []string) {
+	for i := range ps {
+		ps[i] = in.path(ps[i])
+	}
+}
+
+func (in interner) node(n node) {
+	switch t := n.(type) {
+	case andNode:
+		for _, k := range t {
+			in.node(k)
+		}
+	case orNode:
+		for _, k := range t {
+			in.node(k)
+		}
+	case notNode:
+		in.node(t.n)
+	case *fieldNode:
+		// The paths slice may be the field map's own (shared by every
+		// rule of the source): a copy is written, never the original.
+		t.paths = slices.Clone(t.paths)
+		in.paths(t.paths)
+		for _, m := range append(slices.Clip(t.vals), t.other...) {
+			if m.kind == vFieldRef {
+				m.ref = slices.Clone(m.ref)
+				in.paths(m.ref)
+			}
+		}
+	}
 }
