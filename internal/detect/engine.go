@@ -653,7 +653,7 @@ func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 	m.hits, m.filtered = m.hits[:0], m.filtered[:0]
 	// The reader's member offsets spare the top-level scan of the event;
 	// they are valid only during this call (see logs.Record.Members).
-	m.ev.ResetMembers(rec.Raw, rec.Members)
+	m.ev.ResetMembersDots(rec.Raw, rec.Members, rec.MemberDots)
 	rec.Members = nil
 	if set := e.sets[rec.Source]; set != nil {
 		m.cur = m.ev

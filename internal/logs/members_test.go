@@ -31,8 +31,9 @@ var memberEvents = []string{
 // TestRecordMembers reads the events in a {"Records":[...]} file, in a
 // bare array and as JSON lines, through a Reader that lends buffers (so marks are reused
 // from file to file), and checks that every event has its member offsets
-// and that they locate exactly the members gjson finds, in order; and
-// that the event time read through them is the one gjson reads.
+// and that they locate exactly the members gjson finds, in order, and
+// MemberDots whether a key holds a dot (event 2's "a.b"); and that the
+// event time read through them is the one gjson reads.
 func TestRecordMembers(t *testing.T) {
 	dir := t.TempDir()
 	// One line each (a CloudTrail log file is one line; a document
@@ -72,6 +73,13 @@ func TestRecordMembers(t *testing.T) {
 			})
 			if len(r.Members) != 4*len(want) {
 				t.Fatalf("%s: event %d: %d offsets for %d members", p, n, len(r.Members), len(want))
+			}
+			dots := false
+			for _, w := range want {
+				dots = dots || strings.Contains(w[0], ".")
+			}
+			if r.MemberDots != dots {
+				t.Errorf("%s: event %d: MemberDots %v, want %v", p, n, r.MemberDots, dots)
 			}
 			for i, w := range want {
 				m := r.Members[4*i : 4*i+4]

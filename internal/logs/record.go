@@ -63,4 +63,8 @@ type Record struct {
 	// callback the reader passes the record to (the reader reuses it):
 	// a record kept longer must have it set to nil.
 	Members []int32
+	// MemberDots, with Members, tells whether a top-level member's key
+	// holds a '.' (only then can a dotted path name a member whole; see
+	// sigma.JSONEvent.ResetMembersDots).
+	MemberDots bool
 }

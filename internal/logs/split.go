@@ -772,6 +772,11 @@ func (s *splitter) element(b []byte, start, end int, sc *scope, valid bool, mem 
 	}
 	s.events++
 	rec := Record{Source: d.Name, Raw: ev, Shape: conv, File: s.name, Offset: s.base + int64(start), Desc: d, Members: mem}
+	if mem != nil {
+		// mem is the marks' last element's (other members are never
+		// passed on: see the callers).
+		rec.MemberDots = s.marks.lastDots
+	}
 	if s.lineMode {
 		rec.Line = s.curLine
 	} else {

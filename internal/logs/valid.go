@@ -30,12 +30,16 @@ type elemMarks struct {
 	// start and end), relative to the element's start: the event's
 	// member index (Record.Members), found by the validating pass.
 	mem []int32
+	// lastDots is the dots of the element end returned last.
+	lastDots bool
 }
 
-// elemBound is an element's bounds and the range of its members in mem.
+// elemBound is an element's bounds and the range of its members in mem;
+// dots is set when a member's key holds a '.' (Record.MemberDots).
 type elemBound struct {
 	start, end int
 	m0, m1     int32
+	dots       bool
 }
 
 func (m *elemMarks) reset(wrapped bool) {
@@ -55,10 +59,21 @@ func (m *elemMarks) inElem(stack []byte) bool {
 }
 
 // key records a member of the current element whose key's quoted text
-// is b[ks:ke] and whose value starts at vs.
-func (m *elemMarks) key(ks, ke, vs int) {
-	s := m.bounds[len(m.bounds)-1].start
+// is b[ks:ke] and whose value starts at vs, noting a '.' in the key (the
+// key was just validated: its bytes are in the cache now, where a
+// consumer looking for dots later would fetch them from memory again).
+func (m *elemMarks) key(b []byte, ks, ke, vs int) {
+	eb := &m.bounds[len(m.bounds)-1]
+	s := eb.start
 	m.mem = append(m.mem, int32(ks+1-s), int32(ke-1-s), int32(vs-s), -1)
+	if !eb.dots {
+		for _, c := range b[ks+1 : ke-1] {
+			if c == '.' {
+				eb.dots = true
+				break
+			}
+		}
+	}
 }
 
 // valEnd records the end of the current member's value.
@@ -88,6 +103,7 @@ func (m *elemMarks) end(start int) (int, []int32) {
 	}
 	m.next++
 	b := m.bounds[m.next-1]
+	m.lastDots = b.dots
 	if b.m1 <= b.m0 {
 		return b.end, nil
 	}
@@ -141,7 +157,7 @@ func validEndNL(b []byte, i int, marks *elemMarks, nl *bool) (end int, ok bool) 
 			}
 			i = skipWSNL(b, i+1, nl)
 			if marks != nil && marks.inElem(stack) {
-				marks.key(ks, e, i)
+				marks.key(b, ks, e, i)
 			}
 			continue
 		case '[':
@@ -220,7 +236,7 @@ func validEndNL(b []byte, i int, marks *elemMarks, nl *bool) (end int, ok bool) 
 					}
 					i = skipWSNL(b, i+1, nl)
 					if marks != nil && marks.inElem(stack) {
-						marks.key(ks, e, i)
+						marks.key(b, ks, e, i)
 					}
 				}
 				break // next value

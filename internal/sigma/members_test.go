@@ -37,6 +37,13 @@ func TestResetMembersSameFields(t *testing.T) {
 		if !a.parsed || len(a.top) != len(r.Members)/4 {
 			t.Fatalf("%s:%d: ResetMembers did not take the %d members", r.File, r.Offset, len(r.Members)/4)
 		}
+		dots := a.topDots
+		// The reader's note of a dotted key (MemberDots) is what the
+		// keys tell.
+		a.ResetMembersDots(r.Raw, r.Members, r.MemberDots)
+		if a.topDots != dots {
+			t.Fatalf("%s:%d: MemberDots %v, the keys say %v", r.File, r.Offset, r.MemberDots, dots)
+		}
 		b.Reset(r.Raw)
 		paths := []string{"EVENTNAME", "missing", "missing.x", "a.b"}
 		gjson.ParseBytes(r.Raw).ForEach(func(k, v gjson.Result) bool {
