@@ -522,6 +522,10 @@ func (s *splitter) array(b []byte, pos int, sc *scope) (int, error) {
 			// members).
 			if end, mem = s.marks.end(i); end < 0 {
 				end = norm.ValueEnd(b, i)
+			} else if m := &s.marks; m.next < len(m.bounds) {
+				// The next element is fetched while this one is
+				// processed (see prefetchNext).
+				s.prefetchNext(b, m.bounds[m.next])
 			}
 			valid = true
 		} else {
@@ -866,4 +870,15 @@ func span(b []byte, i int) (end int, valid bool) {
 		return e, true
 	}
 	return norm.ValueEnd(b, i), false
+}
+
+// prefetchNext asks for the bytes of the element after the one about to
+// be handed out: a long line (a CloudTrail log file of tens of megabytes)
+// is validated whole before its first element is handed out, so each
+// element's bytes have left the caches by the time it is matched, and
+// matching reads them in a scattered order, one miss after another.
+func (s *splitter) prefetchNext(b []byte, nb elemBound) {
+	if nb.start >= 0 && nb.start < nb.end && nb.end <= len(b) {
+		prefetch(b[nb.start:nb.end])
+	}
 }
