@@ -13,7 +13,9 @@ import (
 // which a hundred EC2 rules share), at most maxIndexKeys fields per set.
 // Per event only the matchers indexed under the event's values of those
 // fields, plus those that could not be indexed, are evaluated. A RuleSet is
-// safe for concurrent use.
+// safe for concurrent use. NewRuleSet makes its matchers share one string
+// per event path (see interner): it writes the matchers, so it must be
+// called before they are used, as the engine does.
 type RuleSet struct {
 	all  []*Matcher
 	idx  []ruleIndex
