@@ -271,7 +271,7 @@ func (e *evaluator) reportLoaded(reported map[string]bool) {
 }
 
 // inOrder runs work(i) for i in [0, n) on up to GOMAXPROCS goroutines, at
-// most a few ahead of the results delivered, and calls deliver with each
+// most one per worker ahead of the result delivered, and calls deliver with each
 // result in the order of i on the calling goroutine. It stops at the
 // first error of deliver or of ctx and returns it once the work started
 // has ended.
@@ -281,8 +281,11 @@ func inOrder[T any](ctx context.Context, n int, work func(int) T, deliver func(i
 	for i := range results {
 		results[i] = make(chan T, 1)
 	}
-	// slots bound the results computed but not yet delivered.
-	slots := make(chan struct{}, 2*workers)
+	// slots bound the results computed or being computed but not yet
+	// delivered to one per worker: a root evaluated ahead holds its
+	// instances until delivered (on the 1,000-file tree twice as many
+	// cost 12 MB of peak memory; a worker may wait on a slower root).
+	slots := make(chan struct{}, workers)
 	next, stop := make(chan int), make(chan struct{})
 	go func() {
 		defer close(next)
