@@ -14,8 +14,8 @@ import (
 func TestLowererMatchesNormID(t *testing.T) {
 	ids := []string{"", "plain", "/subscriptions/S1/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/VM-1",
 		"/subscriptions/s/resourcegroups/rg/x", "Ünïcode/RG", "MIXED\xffBYTES", "//compute.googleapis.com/projects/P/zones/z/instances/I",
-		"arn:aws:ec2:us-east-1:1:instance/I-ABC", strings.Repeat("AbC", lowerBlock/8)}
-	for i := range 3 * lowerBlock / 40 {
+		"arn:aws:ec2:us-east-1:1:instance/I-ABC", strings.Repeat("AbC", 64<<10/8)}
+	for i := range 3 * (64 << 10) / 40 {
 		ids = append(ids, fmt.Sprintf("/subscriptions/SUB/resourceGroups/RG-%d/providers/Microsoft.Network/NSG-%d", i, i))
 	}
 	var l lowerer

@@ -7,10 +7,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
-	"unsafe"
 
 	"github.com/vigil-sec/vigil/internal/resource"
+	"github.com/vigil-sec/vigil/internal/resource/idcase"
 )
 
 // Annotate computes the exposure of every compute instance, load balancer
@@ -277,44 +276,14 @@ func NewIndex(rs []*resource.Resource) *Index {
 // a million strings fewer for the collections during the derivation to
 // mark). A key's string keeps its block alive: the index's keys live
 // together.
-type lowerer struct {
-	block []byte
-}
-
-// lowerBlock is the size of a lowerer's blocks.
-const lowerBlock = 64 << 10
+type lowerer struct{ idcase.Lowerer }
 
 // normID is normID(p, id), the lower-cased text in the lowerer's blocks.
 func (l *lowerer) normID(p resource.Provider, id string) string {
 	if p != resource.Azure {
 		return normID(p, id)
 	}
-	upper := false
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if c >= utf8.RuneSelf {
-			return strings.ToLower(id) // as ToLower does, outside ASCII
-		}
-		upper = upper || 'A' <= c && c <= 'Z'
-	}
-	if !upper {
-		return id
-	}
-	if len(id) > lowerBlock/4 {
-		return strings.ToLower(id)
-	}
-	if cap(l.block)-len(l.block) < len(id) {
-		l.block = make([]byte, 0, lowerBlock)
-	}
-	start := len(l.block)
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		l.block = append(l.block, c)
-	}
-	return unsafe.String(&l.block[start], len(id))
+	return l.Keep(id)
 }
 
 // New indexes rs.
