@@ -52,8 +52,9 @@ def main():
     for c in exp["clean"]:
         if c["resource_id"] not in ids:
             print("UNSEEN   clean resource has no finding at all (ID mismatch?): %s" % c["resource_id"])
-        if fails.get(c["resource_id"]):
-            print("NOTCLEAN %s: %s" % (c["resource_id"], ", ".join(sorted(fails[c["resource_id"]]))))
+        bad_rules = sorted(set(fails.get(c["resource_id"], ())) - set(c.get("planted_rules", ())))
+        if bad_rules:
+            print("NOTCLEAN %s: %s" % (c["resource_id"], ", ".join(bad_rules)))
             bad += 1
     planted = {(p["rule_id"], p["resource_id"]) for p in exp["planted"]}
     incidental = exp.get("incidental") or []

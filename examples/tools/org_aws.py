@@ -780,7 +780,10 @@ def build_prod(out):
         "AlternateContactType": "SECURITY", "EmailAddress": "security@northwind-analytics.com",
         "Name": "Northwind Security Operations", "PhoneNumber": "+1-206-555-0142", "Title": "SecOps on-call"}},
         indent=4)
-    clean("aws", "account", acct_id(acct), "multi-region trail, GuardDuty on, EBS encryption by default")
+    # prod is also the organization's management account (aws/organizations.json, org_aws_cis.py): CIS AWS 7.0
+    # 2.1.3's workloads there are planted on it
+    clean("aws", "account", acct_id(acct), "multi-region trail, GuardDuty on, EBS encryption by default",
+          planted=["aws-org-management-account-workloads"])
     write_cred_report(os.path.join(root, "cli", "credential-report.csv"), iam.report)
     n = ue1.write(root)
 

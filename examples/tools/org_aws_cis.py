@@ -145,7 +145,7 @@ def build(v2, prod, dev):
     acct = lambda a: "aws-account/" + a  # noqa: E731
     v2.clean("account", acct(P), "CIS 2.6, 2.15, 2.17, 2.18, 4.3, 5.1-5.16: support role nw-prod-support, one valid server "
              "certificate, Access Analyzer, AWS Config, Security Hub and Macie in us-east-1, eu-west-1 and eu-central-1 (CIS 3.1.3: every region "
-             "holding its S3 buckets)")
+             "holding its S3 buckets)", planted=["aws-org-management-account-workloads"])
     why = "us-west-2 holds resources (batch-get-resource-config input) but has no %s"
     v2.plant("aws-config-not-all-regions", acct(D), why % "configuration recorder")
     v2.plant("aws-access-analyzer-not-all-regions", acct(D), why % "Access Analyzer analyzer")
@@ -209,6 +209,8 @@ def build(v2, prod, dev):
              "[RootSessions], no RootCredentialsManagement")
     v2.plant("aws-org-no-delegated-administrator", org_arn, "list-delegated-administrators: no account (GuardDuty, "
              "Security Hub and Config are administered from the management account)")
+    v2.plant("aws-org-management-account-workloads", acct(P), "prod is the organization's management account and "
+             "runs the whole production estate (instances, functions, databases, buckets)")
     v2.plant("aws-org-account-no-guardrails", acct(D), "nw-dev is a member account under the root with the AWS-managed "
              "FullAWSAccess SCP only (prod, the management account, is not judged)")
     v2.plant("aws-org-policies-not-delegated", org_arn, "describe-resource-policy: no resource policy, so only the "

@@ -45,8 +45,13 @@ PENDING = []  # planted on facts no rule reads yet: {"resource_id","class","bad"
 CLI = {}      # path -> document
 
 
-def clean(cls, id_, note):
-    CLEAN.append({"resource_id": id_, "provider": "aws", "class": cls, "note": note})
+def clean(cls, id_, note, planted=()):
+    """Documents a clean resource: no rule fails on it, except the rules of planted, each of which must also be
+    planted on it (a per-rule mark: the account that is clean for every account rule but one)."""
+    c = {"resource_id": id_, "provider": "aws", "class": cls, "note": note}
+    if planted:
+        c["planted_rules"] = sorted(planted)
+    CLEAN.append(c)
 
 
 def plant(rule, id_, why):
@@ -899,6 +904,10 @@ def main(org=ORG):
         plant("disk-unencrypted", it["ARN"], "root volume of nw-dev-notebook: encrypted false")
     for path, doc in sorted(CLI.items()):
         write_json(path, doc, indent=4)
+    for c in CLEAN:  # a clean resource's planted rules are planted on it, and no other rule is
+        on_it = {p["rule_id"] for p in PLANTED if p["resource_id"] == c["resource_id"]}
+        assert on_it == set(c.get("planted_rules", ())), "clean %s: planted %s, marked %s" % (
+            c["resource_id"], sorted(on_it), c.get("planted_rules"))
     exp = {"planted": PLANTED, "clean": CLEAN, "incidental": []}
     if PENDING:
         exp["planted_pending_rules"] = PENDING

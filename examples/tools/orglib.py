@@ -35,8 +35,13 @@ def incidental(provider, rule_id, id_contains, why):
     INCIDENTAL.append({"rule_id": rule_id, "resource_id_contains": id_contains, "why": why, "provider": provider})
 
 
-def clean(provider, cls, resource_id, note):
-    CLEAN.append({"resource_id": resource_id, "note": note, "provider": provider, "class": cls})
+def clean(provider, cls, resource_id, note, planted=()):
+    """Documents a clean resource: no rule fails on it, except the rules of planted (a per-rule mark), each of
+    which must be planted on it (gen_org.py checks both)."""
+    c = {"resource_id": resource_id, "note": note, "provider": provider, "class": cls}
+    if planted:
+        c["planted_rules"] = sorted(planted)
+    CLEAN.append(c)
 
 
 def uid(*parts):

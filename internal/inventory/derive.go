@@ -88,11 +88,12 @@ func deriveIndexed(rs []*resource.Resource, problems []source.Problem, ids map[m
 		d.admin()
 		d.accountStorageBlock()
 		d.trailDestinations()
-		d.azureRoles()      // azure_roles.go
-		d.vmAccess()        // azure_vm_access.go
-		d.danglingRecords() // dangling.go
-		d.copies()          // locations.go
-		d.locations()       // locations.go
+		d.azureRoles()          // azure_roles.go
+		d.vmAccess()            // azure_vm_access.go
+		d.managementWorkloads() // management.go
+		d.danglingRecords()     // dangling.go
+		d.copies()              // locations.go
+		d.locations()           // locations.go
 	}()
 	reach.AnnotateIndexed(rs, idx) // exposure: internal/reach
 	<-done

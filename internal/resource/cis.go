@@ -21,6 +21,17 @@ type AccountCIS struct {
 	// when that chain is complete in the input; nil for the management
 	// account, which no such policy restricts.
 	OrgGuardrails *bool `json:"org_guardrails,omitempty"`
+	// ManagementAccount: the account is its AWS organization's management
+	// account (set by internal/importer/awsorg when the organization names
+	// it). ManagementWorkloads are the workload resources the inventory
+	// holds in it (compute instances, functions, Kubernetes clusters,
+	// databases, data warehouses, load balancers, and buckets other than
+	// an audit trail's destination; CIS AWS 7.0 2.1.3), at most
+	// maxManagementWorkloads of them, ManagementWorkloadCount all of
+	// them; set by inventory.Derive on a management account.
+	ManagementAccount       *bool    `json:"management_account,omitempty"`
+	ManagementWorkloads     []string `json:"management_workloads,omitempty"`
+	ManagementWorkloadCount *int     `json:"management_workload_count,omitempty"`
 	// SecurityHubAllRegions: every region in use has Security Hub enabled
 	// (`aws securityhub describe-hub` per region; CIS AWS 5.16). Known when
 	// the input holds a hub of the account in some region.

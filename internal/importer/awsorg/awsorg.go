@@ -152,6 +152,12 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 			}
 			af.CIS.OrgGuardrails = g
 		}
+		if rd.mgmt != "" {
+			if af.CIS == nil {
+				af.CIS = &resource.AccountCIS{}
+			}
+			af.CIS.ManagementAccount = resource.Bool(a.short == rd.mgmt)
+		}
 	}
 	for _, r := range rd.res.Resources {
 		r.Source = path

@@ -1,0 +1,65 @@
+package inventory
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// TestManagementWorkloads: CIS AWS 7.0 2.1.3's workloads on the management
+// account: its instances, functions and buckets are listed, not a trail's
+// destination bucket nor another account's resources; a member account
+// gets nothing; a management account whose own resources the inventory
+// does not hold stays unknown.
+func TestManagementWorkloads(t *testing.T) {
+	account := func(id string, mgmt bool) *resource.Resource {
+		return &resource.Resource{Provider: resource.AWS, Account: id, Type: "AWS::::Account", ID: "aws-account/" + id,
+			Class: resource.ClassAccount, Facts: resource.Facts{Account: &resource.Account{CIS: &resource.AccountCIS{ManagementAccount: resource.Bool(mgmt)}}}}
+	}
+	res := func(acct string, class resource.Class, typ, id, name string) *resource.Resource {
+		return &resource.Resource{Provider: resource.AWS, Account: acct, Type: typ, ID: id, Name: name, Class: class}
+	}
+	trail := res("111111111111", resource.ClassAuditLog, "AWS::CloudTrail::Trail", "arn:aws:cloudtrail:us-east-1:111111111111:trail/org", "org")
+	trail.Facts.AuditLog = &resource.AuditLog{Destination: "org-trail-logs"}
+	show := func(c *resource.AccountCIS) string {
+		if c.ManagementWorkloadCount == nil {
+			return "unknown"
+		}
+		return fmt.Sprint(*c.ManagementWorkloadCount, c.ManagementWorkloads)
+	}
+	t.Run("workloads", func(t *testing.T) {
+		mg, member := account("111111111111", true), account("222222222222", false)
+		rs := []*resource.Resource{mg, member, trail,
+			res("111111111111", resource.ClassCompute, "AWS::EC2::Instance", "i-0abc", "web"),
+			res("111111111111", resource.ClassFunction, "AWS::Lambda::Function", "arn:aws:lambda:us-east-1:111111111111:function:etl", "etl"),
+			res("111111111111", resource.ClassObjectStorage, "AWS::S3::Bucket", "arn:aws:s3:::org-trail-logs", "org-trail-logs"),
+			res("111111111111", resource.ClassObjectStorage, "AWS::S3::Bucket", "arn:aws:s3:::customer-data", "customer-data"),
+			res("111111111111", resource.ClassKey, "AWS::KMS::Key", "arn:aws:kms:us-east-1:111111111111:key/k", "k"),
+			res("222222222222", resource.ClassCompute, "AWS::EC2::Instance", "i-0def", "app"),
+		}
+		derive(rs, nil)
+		if got, want := show(mg.Facts.Account.CIS), "3 [arn:aws:lambda:us-east-1:111111111111:function:etl arn:aws:s3:::customer-data i-0abc]"; got != want {
+			t.Errorf("management account: %s, want %s", got, want)
+		}
+		if got := show(member.Facts.Account.CIS); got != "unknown" {
+			t.Errorf("member account: %s, want unknown (not judged)", got)
+		}
+	})
+	t.Run("clean", func(t *testing.T) {
+		mg := account("111111111111", true)
+		rs := []*resource.Resource{mg, trail, res("111111111111", resource.ClassObjectStorage, "AWS::S3::Bucket", "arn:aws:s3:::org-trail-logs", "org-trail-logs")}
+		derive(rs, nil)
+		if got := show(mg.Facts.Account.CIS); got != "0 []" {
+			t.Errorf("management account with its trail only: %s, want 0 []", got)
+		}
+	})
+	t.Run("only the organization's document", func(t *testing.T) {
+		mg := account("111111111111", true)
+		rs := []*resource.Resource{mg, res("111111111111", resource.ClassOther, "AWS::Organizations::Policy", "arn:aws:organizations::111111111111:policy/o-x/tag_policy/p-1", "tags")}
+		derive(rs, nil)
+		if got := show(mg.Facts.Account.CIS); got != "unknown" {
+			t.Errorf("management account not in the inventory: %s, want unknown", got)
+		}
+	})
+}
