@@ -3,6 +3,7 @@ package logs
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"maps"
@@ -87,6 +88,8 @@ func TestOtherShapesSameOCSF(t *testing.T) {
 		{"m365_officeactivity_export.csv", "m365_audit.json", 2, 6, all, M365Audit},
 		{"gcp_workspace_reports.json", "gcp_workspace.jsonl", 0, 14, workspace, GCPAudit},
 		{"gcp_audit_bigquery.jsonl", "gcp_audit.jsonl", 0, 5, all, GCPAudit},
+		{"gcp_audit_pubsub_push.jsonl", "gcp_audit.jsonl", 0, 5, all, GCPAudit},
+		{"gcp_audit_pubsub_pull.json", "gcp_audit.jsonl", 0, 5, all, GCPAudit},
 		{"m365_graph_auditlog_records.json", "m365_audit.json", 0, 8, all, M365Audit},
 		{"m365_graph_auditlog_page.json", "m365_audit.json", 0, 3, all, M365Audit},
 		{"aws_cloudtrail_lookup_events.json", "aws_cloudtrail_lake.jsonl", 0, 2, all, AWSCloudTrail},
@@ -198,6 +201,42 @@ func TestUnknownShapes(t *testing.T) {
 	_, recs, errs = readOCSF(t, bq)
 	if len(recs) != 0 || len(errs) != 1 || !strings.Contains(errs[0].Error(), "BigQuery") || !strings.Contains(errs[0].Error(), "timestamp") {
 		t.Errorf("BigQuery row with a bad time: %d events, errors %v", len(recs), errs)
+	}
+}
+
+// TestPubSubOtherLogs: Pub/Sub messages whose data is another log's entry
+// (a sink routing more than audit logs), or no log entry at all, are one
+// skipped note saying what the first one held, not events or errors; the
+// audit entries among them are read. A pulled message without data is
+// not a Pub/Sub message of a log entry: an unknown event.
+func TestPubSubOtherLogs(t *testing.T) {
+	dir := t.TempDir()
+	push := func(data string) string {
+		return `{"message":{"data":"` + base64.StdEncoding.EncodeToString([]byte(data)) + `","messageId":"1","publishTime":"2024-03-14T13:05:24.318Z"},"subscription":"projects/p/subscriptions/s"}` + "\n"
+	}
+	audit := `{"protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","serviceName":"compute.googleapis.com","methodName":"v1.compute.firewalls.insert","authenticationInfo":{"principalEmail":"a@example.org"}},"logName":"projects/p/logs/cloudaudit.googleapis.com%2Factivity","timestamp":"2024-03-14T13:05:21Z","insertId":"x1"}`
+	syslog := `{"textPayload":"sshd[812]: Accepted publickey for priya","logName":"projects/p/logs/syslog","timestamp":"2024-03-14T13:05:22Z","insertId":"x2"}`
+	p := filepath.Join(dir, "push.jsonl")
+	if err := os.WriteFile(p, []byte(push(syslog)+push(audit)+push("not json")+push(syslog)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	evs, recs, errs := readOCSF(t, p)
+	if len(evs) != 1 || recs[0].Source != GCPAudit || recs[0].Shape != "Pub/Sub message" || recs[0].Line != 2 {
+		t.Errorf("%d events (%+v), want the audit entry on line 2", len(evs), recs)
+	}
+	if len(errs) != 1 || !errs[0].Skipped || !errors.Is(errs[0].Err, ErrNotAuditLog) || errs[0].Line != 1 ||
+		!strings.Contains(errs[0].Error(), "3 events of an unknown kind") || !strings.Contains(errs[0].Error(), "projects/p/logs/syslog") {
+		t.Errorf("notes %v: want one skipped note counting 3 and naming the syslog entry", errs)
+	}
+	if len(evs) == 1 && pick(evs[0], []string{"api.operation"})["api.operation"] != "v1.compute.firewalls.insert" {
+		t.Errorf("operation %v", pick(evs[0], []string{"api.operation"}))
+	}
+	empty := filepath.Join(dir, "empty.json")
+	if err := os.WriteFile(empty, []byte(`{"receivedMessages":[{"ackId":"a","message":{"attributes":{"k":"v"},"messageId":"1","publishTime":"2024-03-14T13:05:24.318Z"}}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if evs, _, errs := readOCSF(t, empty); len(evs) != 0 || len(errs) != 1 || !errs[0].Skipped || !strings.Contains(errs[0].Error(), "ackId, message") {
+		t.Errorf("message without data: %d events, notes %v", len(evs), errs)
 	}
 }
 

@@ -193,11 +193,14 @@ type splitter struct {
 	lineMode bool
 	curLine  int // in line mode, the current line number
 
-	events    int
-	unknown   int
-	unkLine   int
-	unkOff    int64
-	unkKeys   []string
+	events  int
+	unknown int
+	unkLine int
+	unkOff  int64
+	unkKeys []string
+	// unkWhy says why the first unknown event is not an audit event when
+	// a shape knew its envelope (logsource.ErrNotAudit).
+	unkWhy    string
 	stopErr   error
 	truncated bool
 	// csvShape names the CSV rows being read ("CSV row", "CSV AuditData
@@ -441,7 +444,10 @@ func (s *splitter) finish(lr *lineReader, off int64) {
 	}
 	if s.unknown > 0 {
 		var err error = ErrNotAuditLog
-		if len(s.unkKeys) > 0 {
+		switch {
+		case s.unkWhy != "":
+			err = fmt.Errorf("%w (first event: %s)", ErrNotAuditLog, s.unkWhy)
+		case len(s.unkKeys) > 0:
 			// Say what was found: an export of a shape vigil does not
 			// read is told from a file that is not a log at all.
 			err = fmt.Errorf("%w (first event's members: %s)", ErrNotAuditLog, strings.Join(s.unkKeys, ", "))
@@ -756,6 +762,15 @@ func (s *splitter) element(b []byte, start, end int, sc *scope, valid bool, mem 
 			s.unknownAt(start)
 			return nil
 		}
+		if errors.Is(err, logsource.ErrNotAudit) {
+			// The shape's envelope around another log: counted with the
+			// unknown events, the first one's reason in the note.
+			s.unknownAt(start)
+			if s.unknown == 1 {
+				s.unkWhy = shape + ": " + err.Error()
+			}
+			return nil
+		}
 		if err != nil {
 			s.onErr(InputError{File: s.name, Line: s.lineOf(start), Offset: s.base + int64(start), Err: fmt.Errorf("%s: %w", shape, err)})
 			return nil
@@ -801,7 +816,7 @@ func (s *splitter) element(b []byte, start, end int, sc *scope, valid bool, mem 
 
 func (s *splitter) unknownAt(pos int) {
 	if s.unknown == 0 {
-		s.unkLine, s.unkOff = s.lineOf(pos), s.base+int64(pos)
+		s.unkLine, s.unkOff, s.unkWhy = s.lineOf(pos), s.base+int64(pos), ""
 		// The first unknown event's member names, for the note.
 		s.unkKeys = s.unkKeys[:0]
 		if pos < len(s.doc) && s.doc[pos] == '{' {

@@ -31,8 +31,10 @@ func Descriptor() logsource.Descriptor {
 		Operation: "protoPayload.methodName",
 		// The Reports API's activities.list pages hold activities in
 		// items (after kind and etag).
-		AltWrappers: []string{"items"},
-		Shapes:      []logsource.Shape{ReportsActivity(), BigQueryRow()},
+		// subscriptions.pull responses hold pulled messages in
+		// receivedMessages.
+		AltWrappers: []string{"items", "receivedMessages"},
+		Shapes:      []logsource.Shape{ReportsActivity(), BigQueryRow(), PubSubMessage()},
 		Sigma: logsource.Sigma{
 			LogSources: []logsource.LogSource{
 				{Product: "gcp", Service: "gcp.audit", Coverage: "gcp audit"},

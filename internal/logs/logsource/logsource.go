@@ -124,6 +124,13 @@ func (d *Descriptor) Key(raw []byte) []byte {
 	return d.Identity(raw)
 }
 
+// ErrNotAudit marks a Shape.Convert error for an event of the shape that
+// holds no audit event of the source (a Pub/Sub message carrying another
+// log, an Event Hubs body of another category): the reader passes it over
+// as an event of an unknown kind, saying why, instead of reporting an
+// input error.
+var ErrNotAudit = errors.New("not an audit log event")
+
 // Shape is one other shape of a source's events (see Descriptor.Shapes).
 type Shape struct {
 	// Name names the shape in notes and docs ("Log Analytics
