@@ -113,10 +113,11 @@ func TestGraphBareObjectsAlert(t *testing.T) {
 	}
 	checked, alerted, rows := 0, 0, 0
 	for _, g := range groups {
-		var bare, la []string
+		var bare, la, ps []string
 		for _, ev := range g {
 			if b := toGraph(t, ev); b != "" {
 				bare = append(bare, b)
+				ps = append(ps, toPowerShell(t, b))
 			}
 			if r := toAuditLogsRow(t, ev); r != "" {
 				la = append(la, r)
@@ -134,6 +135,9 @@ func TestGraphBareObjectsAlert(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("bare Graph objects raised %v, the records %v:\n%s", got, want, strings.Join(bare, "\n"))
 		}
+		if got := titles(runWithTuning(t, NoTuning(), ps)); !slices.Equal(got, want) {
+			t.Errorf("Graph PowerShell objects raised %v, the records %v:\n%s", got, want, strings.Join(ps, "\n"))
+		}
 		if len(la) == len(g) {
 			rows++
 			if got := titles(runWithTuning(t, NoTuning(), la)); !slices.Equal(got, want) {
@@ -141,10 +145,46 @@ func TestGraphBareObjectsAlert(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d Entra ID groups read as bare Graph objects, %d of them alerting; %d audit groups as AuditLogs rows", checked, alerted, rows)
+	t.Logf("%d Entra ID groups read as bare Graph objects and as Graph PowerShell output, %d of them alerting; %d audit groups as AuditLogs rows", checked, alerted, rows)
 	if checked < 20 || alerted < 20 || rows < 10 {
 		t.Errorf("%d Entra ID groups checked, %d alerting: want at least 20 of each", checked, alerted)
 	}
+}
+
+// toPowerShell writes a bare Graph object as Microsoft Graph PowerShell's
+// ConvertTo-Json does (-Depth large enough): PascalCase property names
+// (IPAddress for ipAddress), an AdditionalProperties member on every
+// object.
+func toPowerShell(t *testing.T, bare string) string {
+	var v any
+	if err := json.Unmarshal([]byte(bare), &v); err != nil {
+		t.Fatal(err)
+	}
+	var conv func(any) any
+	conv = func(v any) any {
+		switch x := v.(type) {
+		case map[string]any:
+			out := map[string]any{"AdditionalProperties": map[string]any{}}
+			for k, val := range x {
+				name := strings.ToUpper(k[:1]) + k[1:]
+				if k == "ipAddress" {
+					name = "IPAddress"
+				}
+				out[name] = conv(val)
+			}
+			return out
+		case []any:
+			for i := range x {
+				x[i] = conv(x[i])
+			}
+		}
+		return v
+	}
+	b, err := json.Marshal(conv(v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // TestGraphPageRead: a Graph API page ({"@odata.context":...,"value":[...],

@@ -76,12 +76,31 @@ func TestOtherShapesSameOCSF(t *testing.T) {
 	workspace := []string{"class_uid", "activity_id", "type_uid", "time", "status_id",
 		"api.service.name", "actor.user.name", "actor.user.uid", "actor.user.type",
 		"src_endpoint.ip", "metadata.product.name", "metadata.version"}
+	// What the Entra admin center's downloads and Graph objects lack
+	// against a diagnostic record: the tenant (cloud.account), the
+	// diagnostic category and version; the sign-in download also the
+	// interactive flag, the risk levels (severity) and sub-second times
+	// (checked apart), the audit download the activity's id and the
+	// initiating app's id.
+	signIn := []string{"class_uid", "activity_id", "type_uid", "status_id", "status_code", "status_detail",
+		"actor.user.name", "actor.user.uid", "actor.user.type", "actor.user.full_name", "actor.app_name", "actor.app_uid",
+		"src_endpoint.ip", "src_endpoint.location.country", "src_endpoint.location.city", "src_endpoint.location.region",
+		"http_request.user_agent", "service.name", "service.uid", "is_mfa", "session.uid", "metadata.uid"}
+	audit := []string{"class_uid", "activity_id", "type_uid", "status_id", "status_detail", "api.operation", "api.service.name",
+		"actor.user.name", "actor.user.uid", "actor.user.type", "actor.app_name", "user.name", "user.uid", "user.type",
+		"policy.name", "resources", "src_endpoint.ip", "metadata.correlation_uid", "time"}
+	psSignIn := append([]string{"time", "severity_id", "logon_type", "auth_protocol"}, signIn...)
 	cases := []struct {
 		shape, own string
 		from, to   int // the own file's events the shape holds
 		paths      []string
 		source     Source
 	}{
+		{"azure_signin_graph_powershell.json", "azure_signin.jsonl", 0, 3, psSignIn, AzureSignIn},
+		{"azure_signin_portal.csv", "azure_signin.jsonl", 0, 2, append([]string{"auth_protocol"}, signIn...), AzureSignIn},
+		{"azure_signin_portal_serviceprincipals.csv", "azure_signin.jsonl", 2, 3, signIn, AzureSignIn},
+		{"azure_audit_graph_powershell.json", "azure_audit.json", 0, 4, append([]string{"metadata.uid", "actor.app_uid"}, audit...), AzureAudit},
+		{"azure_audit_portal.csv", "azure_audit.json", 0, 4, audit, AzureAudit},
 		{"m365_purview_export.csv", "m365_audit.json", 0, 8, all, M365Audit},
 		{"m365_search_unifiedauditlog.csv", "m365_audit.json", 0, 4, all, M365Audit},
 		{"m365_officeactivity.jsonl", "m365_audit.json", 0, 8, all, M365Audit},
@@ -201,6 +220,38 @@ func TestUnknownShapes(t *testing.T) {
 	_, recs, errs = readOCSF(t, bq)
 	if len(recs) != 0 || len(errs) != 1 || !strings.Contains(errs[0].Error(), "BigQuery") || !strings.Contains(errs[0].Error(), "timestamp") {
 		t.Errorf("BigQuery row with a bad time: %d events, errors %v", len(recs), errs)
+	}
+}
+
+// TestEntraPowerShellDepth: Graph PowerShell output that ConvertTo-Json cut
+// at its default -Depth 2 (the status or initiator written as its type
+// name) is an error that says how to export it again, not events without
+// their outcome or actor; the Entra admin center's sign-in download keeps
+// the sign-in's second.
+func TestEntraPowerShellDepth(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "signins.json")
+	cut := `[{"AppDisplayName":"Azure Portal","AppId":"c44b4083-3bb0-49c1-b47d-974e53cbdf3c","CreatedDateTime":"2024-03-14T08:58:12Z","Id":"1","IPAddress":"203.0.113.45","Status":"Microsoft.Graph.PowerShell.Models.MicrosoftGraphSignInStatus","UserPrincipalName":"a@contoso.com"},` +
+		`{"ActivityDateTime":"2024-03-14T11:00:03Z","ActivityDisplayName":"Add user","Category":"UserManagement","Id":"2","InitiatedBy":{"App":"Microsoft.Graph.PowerShell.Models.MicrosoftGraphAppIdentity","User":"Microsoft.Graph.PowerShell.Models.MicrosoftGraphUserIdentity"},"LoggedByService":"Core Directory","Result":"success"}]`
+	if err := os.WriteFile(p, []byte(cut), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	evs, _, errs := readOCSF(t, p)
+	if len(evs) != 0 || len(errs) != 2 {
+		t.Fatalf("%d events, errors %v: want two errors", len(evs), errs)
+	}
+	for i, shape := range []string{"Graph PowerShell signIn", "Graph PowerShell directoryAudit"} {
+		if errs[i].Skipped || !strings.Contains(errs[i].Error(), shape) || !strings.Contains(errs[i].Error(), "-Depth 10") {
+			t.Errorf("error %d: %v: want the shape and the -Depth advice", i, errs[i])
+		}
+	}
+	got, _, _ := readOCSF(t, filepath.Join("testdata", "shapes", "azure_signin_portal.csv"))
+	want, _, _ := readOCSF(t, filepath.Join("testdata", "samples", "azure_signin.jsonl"))
+	for i := range got {
+		g, w := got[i]["time"].(float64), want[i]["time"].(float64)
+		if g != float64(int64(w)/1000*1000) {
+			t.Errorf("sign-in %d at %v, want %v to the second", i, g, w)
+		}
 	}
 }
 

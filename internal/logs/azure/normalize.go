@@ -247,7 +247,11 @@ func NormalizeSignIn(raw []byte) (ocsf.Event, error) {
 		u.EmailAddr = u.Name
 	}
 	cat := b.Metadata.LogName
-	if spID := pascal(p, "servicePrincipalId"); (cat == "ServicePrincipalSignInLogs" || cat == "ManagedIdentitySignInLogs" || cat == "MicrosoftServicePrincipalSignInLogs") && spID != "" {
+	// A service principal's sign-in: by its diagnostic category, or (a bare
+	// Graph signIn, whose service principal sign-ins have no category) by
+	// a service principal without a user.
+	spCat := cat == "ServicePrincipalSignInLogs" || cat == "ManagedIdentitySignInLogs" || cat == "MicrosoftServicePrincipalSignInLogs"
+	if spID := pascal(p, "servicePrincipalId"); spID != "" && (spCat || u.UID == "" && u.Name == "") {
 		u = &ocsf.User{UID: spID, Name: norm.First(pascal(p, "servicePrincipalName"), pascal(p, "appDisplayName")), Type: "ServicePrincipal", TypeID: 99}
 	} else if u.Type == "" || strings.EqualFold(u.Type, "member") || strings.EqualFold(u.Type, "guest") {
 		u.TypeID = 1

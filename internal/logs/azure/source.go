@@ -105,6 +105,7 @@ func SignIn() logsource.Descriptor {
 		Recognise: graphOr(recogniser(false, "SignInLogs", "NonInteractiveUserSignInLogs", "ServicePrincipalSignInLogs",
 			"ManagedIdentitySignInLogs", "MicrosoftServicePrincipalSignInLogs", "ADFSSignInLogs"), graphSignIn),
 		Normalize: NormalizeSignIn,
+		Shapes:    []logsource.Shape{GraphPowerShellSignIn(), PortalSignInCSV()},
 		Time:      append(azureTime(), "createdDateTime"),
 		Actor:     []string{"properties.userPrincipalName", "properties.appId", "userPrincipalName", "appId"},
 		Operation: "operationName",
@@ -149,6 +150,7 @@ func Audit() logsource.Descriptor {
 		AltWrappers: []string{"value"},
 		Recognise:   graphOr(recogniser(false, "AuditLogs"), graphDirectoryAudit),
 		Normalize:   NormalizeAudit,
+		Shapes:      []logsource.Shape{GraphPowerShellAudit(), PortalAuditCSV()},
 		Time:        append(azureTime(), "activityDateTime"),
 		Actor: []string{
 			"properties.initiatedBy.user.userPrincipalName",
