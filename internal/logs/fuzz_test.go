@@ -44,9 +44,9 @@ func FuzzRead(f *testing.F) {
 		} else if whole := readAllData(t, data); whole != slow {
 			t.Fatalf("ReadData differs from line-by-line read:\n%s\n---\n%s", whole, slow)
 		}
-		// Decompressed or decoded (UTF-16) input: offsets are of the text
+		// Decompressed or decoded (UTF-16, Avro bodies) input: offsets are of the text
 		// read, not of data.
-		gz := len(data) > 1 && data[0] == 0x1f && data[1] == 0x8b || utf16BOM(data)
+		gz := len(data) > 1 && data[0] == 0x1f && data[1] == 0x8b || utf16BOM(data) || bytes.HasPrefix(data, avroMagic)
 		err := Read(context.Background(), "fuzz", bytes.NewReader(data), func(r Record) error {
 			if !gjson.ValidBytes(r.Raw) || len(r.Raw) == 0 || r.Raw[0] != '{' {
 				t.Fatalf("record is not a JSON object: %q", r.Raw)

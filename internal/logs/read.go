@@ -251,7 +251,7 @@ func (rd Reader) Read(ctx context.Context, name string, r io.Reader, fn func(Rec
 // lends nothing here). A caller that already holds a file's bytes (to hash
 // them, say) so reads the file once instead of twice.
 func (rd Reader) ReadData(ctx context.Context, name string, data []byte, fn func(Record) error, onErr func(InputError)) error {
-	if len(data) > 1 && (data[0] == 0x1f && data[1] == 0x8b || utf16BOM(data)) {
+	if len(data) > 1 && (data[0] == 0x1f && data[1] == 0x8b || utf16BOM(data) || bytes.HasPrefix(data, avroMagic)) {
 		return rd.read(ctx, name, bytes.NewReader(data), int64(len(data)), fn, onErr)
 	}
 	if onErr == nil {
@@ -286,6 +286,15 @@ func (rd Reader) read(ctx context.Context, name string, r io.Reader, size int64,
 		defer zr.Close()
 		r = zr
 		hint, known = min(hint*8, maxHint), 0
+	} else if magic, _ := br.Peek(len(avroMagic)); bytes.Equal(magic, avroMagic) {
+		// An Event Hubs Capture file: its records' bodies are read.
+		bodies, err := avroBodies(br)
+		if err != nil {
+			onErr(InputError{File: name, Offset: -1, Err: err, Skipped: errors.Is(err, ErrAvroNoBody)})
+			return nil
+		}
+		r = bodies
+		hint, known = min(hint, maxHint), 0
 	} else {
 		r = br
 	}
