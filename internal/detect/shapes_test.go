@@ -12,7 +12,9 @@ import (
 // TestOtherShapesSameAlerts: the built-in pack raises the same alerts on
 // the other shapes of a source's events (Purview and Search-UnifiedAuditLog
 // CSV exports, Log Analytics OfficeActivity rows, Reports API activities,
-// BigQuery sink rows) as on the source's own shape of the same records.
+// BigQuery sink rows, Pub/Sub messages, Graph PowerShell output, the Entra
+// admin center's audit download, Event Hubs Capture files) as on the
+// source's own shape of the same records.
 func TestOtherShapesSameAlerts(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join("..", "logs", "testdata")
@@ -46,6 +48,10 @@ func TestOtherShapesSameAlerts(t *testing.T) {
 		{"shapes/aws_cloudtrail_lookup_events.json", "samples/aws_cloudtrail_lake.jsonl"},
 		{"shapes/aws_cloudwatch_filter_log_events.json", "samples/aws_cloudtrail_lake.jsonl"},
 		{"shapes/aws_cloudwatch_subscription_firehose.gz", "samples/aws_cloudtrail_lake.jsonl"},
+		{"shapes/gcp_audit_pubsub_push.jsonl", "samples/gcp_audit.jsonl"},
+		{"shapes/gcp_audit_pubsub_pull.json", "samples/gcp_audit.jsonl"},
+		{"shapes/azure_audit_graph_powershell.json", "samples/azure_audit.json"},
+		{"shapes/azure_audit_portal.csv", "samples/azure_audit.json"},
 	} {
 		got, want := titles(c.shape), titles(c.own)
 		if len(want) == 0 {
@@ -54,6 +60,13 @@ func TestOtherShapesSameAlerts(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%s raises\n%q\n%s raises\n%q", c.shape, got, c.own, want)
 		}
+	}
+	// The Event Hubs Capture sample holds the Activity Log and sign-in
+	// samples' records as a diagnostic setting streams them.
+	want := append(titles("samples/azure_activity.json"), titles("samples/azure_signin.jsonl")...)
+	slices.Sort(want)
+	if got := titles("shapes/azure_eventhubs_capture.avro"); len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("azure_eventhubs_capture.avro raises\n%q\nthe records raise\n%q", got, want)
 	}
 	// BigQuery rows hold the first five entries of gcp_audit.jsonl.
 	if got := titles("shapes/gcp_audit_bigquery.jsonl"); len(got) == 0 {
