@@ -907,6 +907,7 @@ def cis6_rows():
           "Microsoft.Authorization/locks/* (locks are managed by Owners)")
     vpn_gateway()
     databricks_rows(law)
+    iot_hubs(law)
 
 
 def vpn_gateway():
@@ -933,6 +934,30 @@ def vpn_gateway():
         rg="rg-nw-network", sku=None, tags={"Environment": "prod", "Owner": "network"})
     plant("azure-vpn-p2s-auth-not-entra-only", SUB_ID, "vgw-nw-p2s accepts point-to-site clients by certificate "
           "(vpnAuthenticationTypes Certificate and AAD)")
+
+
+def iot_hubs(law):
+    """CIS 8.2.1: two IoT hubs of the plant telemetry; Defender for IoT was onboarded on the production hub only
+    (its IoT security solution lists that hub), the pilot plant's hub was added later without it."""
+    hubs = {}
+    for name, env in (("iot-nw-plants", "prod"), ("iot-nw-pilot", "pilot")):
+        hubs[name] = az.rid("rg-nw-iot", "Microsoft.Devices/IotHubs", name)
+        az.row(RES, hubs[name], "Microsoft.Devices/IotHubs", {
+            "provisioningState": "Succeeded", "state": "Active", "hostName": name + ".azure-devices.net",
+            "publicNetworkAccess": "Enabled", "minTlsVersion": "1.2", "disableLocalAuth": True,
+            "eventHubEndpoints": {"events": {"retentionTimeInDays": 1, "partitionCount": 4}},
+            "features": "None", "enableDataResidency": False},
+            rg="rg-nw-iot", sku={"name": "S1", "tier": "Standard", "capacity": 1},
+            tags={"Environment": env, "Owner": "plant-ops"})
+    sol = az.rid("rg-nw-iot", "Microsoft.Security/iotSecuritySolutions", "iot-nw-plants-defender")
+    az.row(RES, sol, "Microsoft.Security/iotSecuritySolutions", {
+        "displayName": "iot-nw-plants-defender", "status": "Enabled", "export": [], "disabledDataSources": [],
+        "workspace": law, "unmaskedIpLoggingStatus": "Disabled", "iotHubs": [hubs["iot-nw-plants"]],
+        "userDefinedResources": {"query": "", "querySubscriptions": []}, "recommendationsConfiguration": [],
+        "autoDiscoveredResources": [hubs["iot-nw-plants"]], "additionalWorkspaces": []},
+        rg="rg-nw-iot", tags={})
+    plant("azure-defender-iot-hub-disabled", SUB_ID, "IoT hub iot-nw-pilot is in no IoT security solution "
+          "(iot-nw-plants-defender lists iot-nw-plants only)")
 
 
 def databricks_rows(law):

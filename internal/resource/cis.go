@@ -134,6 +134,17 @@ type AccountCIS struct {
 	// one workspace discovers the organization's whole internet-facing
 	// surface, whichever subscription holds it (CIS Azure 6.0 8.1.16).
 	EASM *bool `json:"easm,omitempty"`
+	// IoTHubsDefender: every IoT hub (Microsoft.Devices/IotHubs) of the
+	// subscription is protected by Microsoft Defender for IoT, an enabled
+	// IoT security solution (Microsoft.Security/iotSecuritySolutions, in
+	// any subscription of the input) listing it in its iotHubs (CIS Azure
+	// 6.0 8.2.1); IoTHubsWithoutDefender are those that are not. Nil when
+	// the subscription holds no IoT hub, or a solution row of the input
+	// could not be read and some hub is not known protected. IoTHub: the
+	// subscription holds an IoT hub (nil otherwise).
+	IoTHub                 *bool    `json:"iot_hub,omitempty"`
+	IoTHubsDefender        *bool    `json:"iot_hubs_defender,omitempty"`
+	IoTHubsWithoutDefender []string `json:"iot_hubs_without_defender,omitempty"`
 	// VPNP2SEntraOnly: no virtual network gateway of the subscription has
 	// a point-to-site configuration authenticating VPN clients otherwise
 	// than with Microsoft Entra ID (vpnAuthenticationTypes other than

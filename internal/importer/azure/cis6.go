@@ -55,7 +55,7 @@ func init() {
 
 // cis6KeepsRaw lists the rows whose attributes finishCIS6 reads.
 func cis6KeepsRaw(typ string) bool {
-	return typ == TypeFileService || typ == TypeDiagnosticSetting || typ == TypeVNetGateway
+	return typ == TypeFileService || typ == TypeDiagnosticSetting || typ == TypeVNetGateway || typ == TypeIoTSecuritySolution
 }
 
 func storageRedundancy(r *resource.Resource, row, _ node) {
@@ -170,11 +170,13 @@ func finishCIS6(all []*resource.Resource, unread []string, byID map[string]*reso
 	}
 	var files, diags []*resource.Resource
 	var gateways []*resource.Resource
-	easm := false // a Defender EASM workspace in any subscription of the input
+	easm := false       // a Defender EASM workspace in any subscription of the input
+	var iot iotDefender // cis_iot.go
 	for _, r := range all {
 		if r.Provider != resource.Azure {
 			continue
 		}
+		iot.add(r)
 		s := get(r.Account)
 		switch r.Type {
 		case TypeFileService:
@@ -201,6 +203,7 @@ func finishCIS6(all []*resource.Resource, unread []string, byID map[string]*reso
 	read := rowReader(&problems)
 	lockRoles, lockRolesMG, rolesKnown := lockAdminRoles(all) // cis_locks.go
 	vpn := map[string]*vpnP2S{}                               // cis_vpn.go
+	iot.read(read)
 	for _, g := range gateways {
 		readVPNGateway(g, read, vpn)
 	}
@@ -293,6 +296,7 @@ func finishCIS6(all []*resource.Resource, unread []string, byID map[string]*reso
 			r.Facts.Account.CIS.BastionHost = resource.Bool(s.bastion)
 			r.Facts.Account.CIS.AppInsights = resource.Bool(s.insights)
 			r.Facts.Account.CIS.EASM = resource.Bool(easm)
+			iot.set(r.Facts.Account.CIS, r.Account)
 			setVPNP2S(r.Facts.Account.CIS, vpn[r.Account], s.partial)
 			setLockAdminRole(r.Facts.Account.CIS, r.Account, lockRoles, lockRolesMG, rolesKnown)
 		}
