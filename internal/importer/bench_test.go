@@ -21,6 +21,11 @@ var loadDir = flag.String("load-dir", "", "keep BenchmarkLoad's generated invent
 
 var loadMillion = flag.Bool("load-million", false, "BenchmarkLoad also imports 1,000,000 resources")
 
+// loadMix is the mix of BenchmarkLoad's inventories: rule-heavy (the
+// default, as the figures in docs/importers.md) or realistic (vigil
+// bench's default mix).
+var loadMix = flag.String("load-mix", "rule-heavy", "BenchmarkLoad's resource mix: rule-heavy or realistic")
+
 // BenchmarkLoad measures import alone (read, detect, decode, normalize,
 // merge, finalize) over a synthetic multi-cloud inventory, and reports
 // resources per second.
@@ -38,12 +43,21 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
-// benchInventory is the directory of a generated rule-heavy inventory of
-// n resources: a temporary one, or the one kept under -load-dir.
+// benchInventory is the directory of a generated inventory of n
+// resources of the -load-mix mix: a temporary one, or the one kept under
+// -load-dir.
 func benchInventory(b *testing.B, n int) string {
+	mix, name := synth.RuleHeavy, itoa(n)
+	switch *loadMix {
+	case "rule-heavy":
+	case "realistic":
+		mix, name = synth.Realistic, name+"-realistic"
+	default:
+		b.Fatalf("-load-mix %q: want rule-heavy or realistic", *loadMix)
+	}
 	dir := b.TempDir()
 	if *loadDir != "" {
-		dir = filepath.Join(*loadDir, itoa(n))
+		dir = filepath.Join(*loadDir, name)
 		if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 {
 			return dir
 		}
@@ -51,7 +65,7 @@ func benchInventory(b *testing.B, n int) string {
 			b.Fatal(err)
 		}
 	}
-	if _, err := synth.Generate(context.Background(), dir, n, synth.RuleHeavy); err != nil {
+	if _, err := synth.Generate(context.Background(), dir, n, mix); err != nil {
 		b.Fatal(err)
 	}
 	return dir
