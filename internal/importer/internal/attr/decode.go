@@ -105,6 +105,7 @@ const (
 	valueSlots = 1 << 13
 	numSlots   = 1 << 10
 	objSlots   = 1 << 12
+	arrSlots   = 1 << 12
 	seenSlots  = 1 << 14
 	// prefixSlots holds how small objects began (see prefixHash).
 	prefixSlots = 1 << 14
@@ -136,6 +137,17 @@ type objSlot struct {
 	m   M
 }
 
+// arrSlot caches one small array as objSlot caches an object: exports
+// repeat the same small arrays (a Cloud Asset's ancestors in every asset
+// of a project, protocols and port lists, members, tag lists of shared
+// objects), and an array found here costs neither its decoding nor its
+// slice and box. The same rules hold: only below a text's own value, only
+// the second time its hash is seen, and read-only for everyone.
+type arrSlot struct {
+	lit string // the array's text
+	a   any    // the boxed []any
+}
+
 type valueSlot struct {
 	s string
 	v any
@@ -155,6 +167,7 @@ type decoder struct {
 	strs                   [valueSlots]valueSlot
 	nums                   [numSlots]valueSlot
 	objs                   [objSlots]objSlot
+	arrs                   [arrSlots]arrSlot
 	seen                   [seenSlots]uint64
 	// prefixes holds the prefixHash of small objects decoded (a slot
 	// another prefix took only costs a missed sharing).
@@ -258,7 +271,7 @@ func (d *decoder) object(depth int) (any, bool) {
 	if share {
 		// Where the object ends is looked for (and its text hashed) only
 		// when a small object decoded before began the same way.
-		ph = d.prefixHash(start)
+		ph = d.prefixHash(start, '}')
 		if d.prefixes[ph&(prefixSlots-1)] == ph {
 			if end = objectEnd(d.buf, start); end > 0 {
 				lit := d.buf[start:end]
@@ -354,13 +367,14 @@ func (d *decoder) mapOf(base int) M {
 // prefixLen is how much of an object's text prefixHash reads.
 const prefixLen = 32
 
-// prefixHash hashes how the object at buf[start] begins: its first
-// prefixLen bytes, or up to its first '}' when that comes sooner (then it
-// may be the object's end: the bytes hashed are always the object's own,
-// so the same text has the same hash wherever it is). Never 0.
-func (d *decoder) prefixHash(start int) uint64 {
+// prefixHash hashes how the object (closer '}') or array (closer ']') at
+// buf[start] begins: its first prefixLen bytes, or up to its first closer
+// when that comes sooner (then it may be the value's end: the bytes hashed
+// are always the value's own, so the same text has the same hash wherever
+// it is). Never 0.
+func (d *decoder) prefixHash(start int, closer byte) uint64 {
 	p := d.buf[start:min(len(d.buf), start+prefixLen)]
-	if i := bytes.IndexByte(p, '}'); i >= 0 {
+	if i := bytes.IndexByte(p, closer); i >= 0 {
 		p = p[:i+1]
 	}
 	return shortHash(p) | 1
@@ -428,6 +442,27 @@ func (d *decoder) array(depth int) (any, bool) {
 	if depth > maxFastDepth {
 		return nil, false
 	}
+	start := d.pos
+	var h, ph uint64
+	var slot *arrSlot
+	end := -1
+	share := depth > 1 && depth <= maxFastDepth-objMax/2
+	if share {
+		// As object: where the array ends is looked for only when a small
+		// array decoded before began the same way.
+		ph = d.prefixHash(start, ']')
+		if d.prefixes[ph&(prefixSlots-1)] == ph {
+			if end = objectEnd(d.buf, start); end > 0 {
+				lit := d.buf[start:end]
+				h = maphash.Bytes(seed, lit)
+				slot = &d.arrs[h&(arrSlots-1)]
+				if slot.a != nil && slot.lit == string(lit) {
+					d.pos = end
+					return slot.a, true
+				}
+			}
+		}
+	}
 	d.pos++ // '['
 	d.skipSpace()
 	if d.pos < len(d.buf) && d.buf[d.pos] == ']' {
@@ -454,10 +489,32 @@ func (d *decoder) array(depth int) (any, bool) {
 			copy(a, d.items[base:])
 			d.itemsUsed = max(d.itemsUsed, len(d.items))
 			d.items = d.items[:base]
-			return a, true
+			var v any = a
+			if share && d.pos-start <= objMax {
+				if d.pos != end {
+					h, slot = 0, nil
+				}
+				d.rememberArray(start, ph, h, slot, v)
+			}
+			return v, true
 		default:
 			return nil, false
 		}
+	}
+}
+
+// rememberArray is remember for the small array v just decoded.
+func (d *decoder) rememberArray(start int, ph, h uint64, slot *arrSlot, v any) {
+	d.prefixes[ph&(prefixSlots-1)] = ph
+	lit := d.buf[start:d.pos]
+	if slot == nil {
+		h = maphash.Bytes(seed, lit)
+		slot = &d.arrs[h&(arrSlots-1)]
+	}
+	if seen := &d.seen[(h>>32)&(seenSlots-1)]; *seen == h {
+		*slot = arrSlot{lit: string(lit), a: v}
+	} else {
+		*seen = h
 	}
 }
 

@@ -384,3 +384,41 @@ func TestDecodeSharesLongStrings(t *testing.T) {
 		t.Errorf("shared strings' content: %q %q", str(2), str(3))
 	}
 }
+
+// TestDecodeSharesSmallArrays: a small array seen again below a text's own
+// value is the slice decoded before, with the same content, as small
+// objects are; a text's own array, longer texts and texts that differ by a
+// byte are decoded anew.
+func TestDecodeSharesSmallArrays(t *testing.T) {
+	long := `["` + strings.Repeat("x", objMax) + `"]`
+	text := `[["projects/1","folders/2"],["projects/1","folders/2"],["projects/1","folders/2"],["projects/1","folders/3"],` +
+		`{"a":[1,{"b":["c"]}]},{"a":[1,{"b":["c"]}]},{"x":[1,{"b":["c"]}]},[[]],[[]],[[]],` +
+		long + `,` + long + `,` + long + `]`
+	checkDecode(t, []byte(text))
+	var a []any
+	if err := Decode([]byte(text), &a); err != nil {
+		t.Fatal(err)
+	}
+	ptr := func(v any) unsafe.Pointer { return reflect.ValueOf(v).UnsafePointer() }
+	for _, c := range []struct {
+		x, y any
+		want bool
+	}{
+		{a[1], a[2], true}, {a[2], a[3], false}, {a[4], a[5], true},
+		{a[5].(M)["a"], a[6].(M)["x"], true}, {a[8], a[9], true}, {a[11], a[12], false},
+	} {
+		if got := ptr(c.x) == ptr(c.y); got != c.want {
+			t.Errorf("%v and %v shared: %v, want %v", c.x, c.y, got, c.want)
+		}
+	}
+	if got := a[3].([]any)[1]; got != "folders/3" {
+		t.Errorf("a shared array's neighbour: %v", got)
+	}
+	var b []any
+	if err := Decode([]byte(`["projects/1","folders/2"]`), &b); err != nil {
+		t.Fatal(err)
+	}
+	if ptr(b) == ptr(a[1]) {
+		t.Error("a text's own array is shared")
+	}
+}
