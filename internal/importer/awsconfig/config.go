@@ -321,7 +321,7 @@ func parseItems(ctx context.Context, res *attr.Result, path string, items []cite
 		case "ResourceDeleted", "ResourceDeletedNotRecorded":
 			continue
 		}
-		r, supported, problems := normalize(path, l.item, &tags, rawDropped)
+		r, supported, problems := normalize(path, l.item, l.at, &tags, rawDropped)
 		res.Problems = append(res.Problems, problems...)
 		if l.at.IsZero() {
 			r.CapturedAt = nil
@@ -389,8 +389,9 @@ func (it *item) relationships() ([]node, state) {
 // false when its type has no class (the resource is kept for derivation
 // and listed as unsupported). tc converts the tags (nil: every time).
 // rawDropped: the importer drops the Raw FinishRaw does not keep (an item
-// decoded along itemShape then gets no Raw it would drop).
-func normalize(path string, it citem, tc *attr.TagCache, rawDropped bool) (r *resource.Resource, supported bool, problems []attr.Problem) {
+// decoded along itemShape then gets no Raw it would drop). at is the
+// item's configurationItemCaptureTime, parsed (zero when it has none).
+func normalize(path string, it citem, at time.Time, tc *attr.TagCache, rawDropped bool) (r *resource.Resource, supported bool, problems []attr.Problem) {
 	acct := it.str("awsAccountId")
 	if acct == "" {
 		acct = it.str("accountId")
@@ -448,18 +449,29 @@ func normalize(path string, it citem, tc *attr.TagCache, rawDropped bool) (r *re
 		r.Aliases = append(r.Aliases, resID)
 	}
 	relsV, _ := it.get("relationships")
-	for _, rel := range attr.ObjsOf(relsV) {
-		target := attr.Str(rel, "resourceId")
-		if target == "" {
-			target = attr.Str(rel, "resourceName")
+	if rels := attr.AsArr(relsV); len(rels) > 0 {
+		// One slice for the item's relationships (the normalizers add a
+		// few more) rather than one per doubling as they are added.
+		r.Relationships = make([]resource.Relationship, 0, len(rels))
+		for _, e := range rels {
+			rel := attr.AsObj(e)
+			if rel == nil {
+				continue
+			}
+			target := attr.Str(rel, "resourceId")
+			if target == "" {
+				target = attr.Str(rel, "resourceName")
+			}
+			rt := attr.Str(rel, "name")
+			if rt == "" {
+				rt = attr.Str(rel, "relationshipName")
+			}
+			attr.Relate(r, rt, target)
 		}
-		rt := attr.Str(rel, "name")
-		if rt == "" {
-			rt = attr.Str(rel, "relationshipName")
+		if len(r.Relationships) == 0 {
+			r.Relationships = nil
 		}
-		attr.Relate(r, rt, target)
 	}
-	at, _ := time.Parse(time.RFC3339, it.str("configurationItemCaptureTime"))
 	if fill, ok := normalizers[typ]; ok {
 		fill(&item{r: r, root: root, ci: it, cfg: cfg, supp: supp, at: at})
 	}
