@@ -1560,6 +1560,9 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 			}
 			return c, true
 		}
+		if path, root, ok := sc.objectGetCount(call[1], op, b.Value); ok {
+			return directCond{path: path, root: root, op: op, value: b.Value, cnt: true, k: newConstant(b.Value)}, true
+		}
 		path, root, ok := sc.ref(call[1])
 		if !ok || len(path) == 0 && root == 0 {
 			return directCond{}, false
@@ -1571,6 +1574,49 @@ func (sc *scope) condition(e *ast.Expr) (directCond, bool) {
 		return directCond{}, false
 	}
 	return directCond{path: path, root: root, op: op, value: b.Value, negated: e.Negated, k: newConstant(b.Value)}, true
+}
+
+// objectGetCount reads the argument t of count(t) <op> <n> (not negated)
+// as object.get(<ref>, <string key>, <constant default>) whose default's
+// count does not meet the comparison, or whose count is an error: the
+// condition is then count(<ref>.<key>) <op> <n>, the path returned. Both
+// are false alike when the reference is undefined or not an object (a
+// type error of object.get, an undefined key below anything else), or
+// when the object lacks the key (the default fails the comparison, the
+// path is undefined); otherwise both count the key's value. A default
+// whose count meets the comparison is not read (ok false).
+func (sc *scope) objectGetCount(t *ast.Term, op cmpOp, n ast.Value) (path []*ast.Term, root uint8, ok bool) {
+	call, isCall := t.Value.(ast.Call)
+	if !isCall || len(call) != 4 || call[0].String() != ast.ObjectGet.Ref().String() {
+		return nil, 0, false
+	}
+	key, isStr := sc.constant(call[2]).(ast.String)
+	if !isStr || !call[3].IsGround() {
+		return nil, 0, false
+	}
+	size := -1 // count's type error: undefined, never meets it
+	switch d := call[3].Value.(type) {
+	case *ast.Array:
+		size = d.Len()
+	case ast.Set:
+		size = d.Len()
+	case ast.Object:
+		size = d.Len()
+	case ast.String:
+		size = utf8.RuneCountInString(string(d))
+	case ast.Number, ast.Boolean, ast.Null:
+	default:
+		return nil, 0, false
+	}
+	k := newConstant(n)
+	if size >= 0 && op.holds(k.compare(scalar{kind: 2, i: int64(size)})) {
+		return nil, 0, false
+	}
+	path, root, ok = sc.ref(call[1])
+	if !ok {
+		return nil, 0, false
+	}
+	return append(slices.Clone(path), ast.StringTerm(string(key))), root, true
 }
 
 // pair reads [<ref>, <ref>], a pair of references to facts.

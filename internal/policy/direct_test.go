@@ -144,19 +144,20 @@ func TestDirectMatchesOPA(t *testing.T) {
 
 // TestDirectMatchesOPAOnRuleTests evaluates the built-in pack, directly and
 // with OPA only, over the input of every assertion of the built-in rule
-// tests (inputs written around each rule's edge cases), and compares.
+// tests (inputs written around each rule's edge cases), and compares. The
+// opt-in sets (the governance rules) are evaluated too.
 func TestDirectMatchesOPAOnRuleTests(t *testing.T) {
 	ctx := context.Background()
 	src := Source{FS: rules.FS(), Name: "builtin", Builtin: true}
-	direct, err := New(ctx, []Source{src})
+	direct, err := New(ctx, []Source{src}, AllOptIn())
 	if err != nil {
 		t.Fatal(err)
 	}
-	opa, err := New(ctx, []Source{src}, withoutDirect())
+	opa, err := New(ctx, []Source{src}, withoutDirect(), AllOptIn())
 	if err != nil {
 		t.Fatal(err)
 	}
-	terms, err := New(ctx, []Source{src}, withoutGo())
+	terms, err := New(ctx, []Source{src}, withoutGo(), AllOptIn())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -603,6 +604,11 @@ func FuzzDirectMatchesOPA(f *testing.F) {
 		"count([l | some l in r.facts.load_balancer.listeners; l.port > 79]) > 0",
 		"not count([x | some x in r.tags; x == \"lb-2\"]) == 1",
 		"is_array(r.facts.load_balancer.listeners)",
+		"count(object.get(r.facts.load_balancer, \"listeners\", [])) > 0",
+		"not count(object.get(r.facts.load_balancer, \"listeners\", [])) > 0",
+		"count(object.get(r.tags, \"k\", \"xy\")) > 1",
+		"count(object.get(r.tags, \"ts\", null)) >= 0",
+		"some l in r.facts.load_balancer.listeners\n\tcount(object.get(l, \"protocol\", \"\")) == 4",
 	} {
 		f.Add(seed)
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -58,6 +59,13 @@ type msgExpr struct {
 	// body: msgSetJoin's conditions on the resource, ending with the
 	// opEmit of the comprehension's element.
 	body []directCond
+	// lvl: a msgRef, msgObjectGet, msgJoin or msgAge reads its path from
+	// the element a msgList binds at this level (0: from the resource).
+	lvl uint8
+	// level: an msgList over a collection (each) binds its elements at
+	// this level.
+	level uint8
+	each  bool
 }
 
 type msgKind uint8
@@ -109,7 +117,44 @@ const (
 	// r.facts...; <conditions>; some s in x...; <conditions>}): the
 	// elements every binding of the body reaches, sorted, joined.
 	msgSetJoin
+	// msgList is an array comprehension of texts, a list (only as
+	// concat's list, msgListJoin): either unrolled over a constant array
+	// (`[p | some k in ["a", "b"]; <conditions>; p := <text>]`: choices,
+	// one link per element, its conditions and text read with k replaced
+	// by the element), or (each) over a list below the resource, nav
+	// (`[f(l) | some l in r.facts...; <conditions on l>]`: choices[0],
+	// its conditions and text read on each element, bound at level): the
+	// texts of the links (elements) whose conditions hold and whose text
+	// is defined, in order.
+	msgList
+	// msgListJoin is concat(<separator>, <msgList>) (def the list).
+	msgListJoin
 )
+
+// msgEnv is what a message's parts are evaluated in: the resource, input.now
+// and the elements a msgList binds, by level, as reflect values (el) and
+// for the direct conditions (g.v).
+type msgEnv struct {
+	r  *resource.Resource
+	el [maxLevels + 1]reflect.Value
+	g  goEnv
+}
+
+// root is where a path of level lvl starts: the resource (0), or the
+// element bound at lvl.
+func (env *msgEnv) root(lvl uint8) reflect.Value {
+	if lvl > 0 {
+		return env.el[lvl]
+	}
+	return reflect.ValueOf(env.r).Elem()
+}
+
+// An elemBind is an element variable of a msgList (or a function's
+// parameter bound to one): its level and static type.
+type elemBind struct {
+	level uint8
+	t     reflect.Type
+}
 
 // A msgLink is one definition of a msgChoice's chain: its conditions on
 // the resource (direct form, on the Go fields) and its text.
@@ -229,8 +274,13 @@ func goMessage(m *ast.Module, class string, lib func(pkg string) *ast.Module) *m
 	if lib != nil {
 		mc.imports = importedLibs(m, lib)
 	}
-	// Then `<var> := object.get(...)` assignments the text may use.
-	for _, a := range msg.Body[2:] {
+	// Then `<var> := ...` assignments the text may use: object.get, lib/net's
+	// exposed_ports, an array comprehension (msgList), a reference below
+	// the resource (an alias: the rest of the body and the text read it
+	// in its place), or any text of the message's form.
+	body := slices.Clone(msg.Body[2:])
+	head := msg.Head.Value
+	for i, a := range body {
 		if !a.IsAssignment() || a.Negated || len(a.With) > 0 {
 			return nil
 		}
@@ -241,21 +291,37 @@ func goMessage(m *ast.Module, class string, lib func(pkg string) *ast.Module) *m
 		if _, shadows := mc.helpers.strs[string(name)]; shadows {
 			return nil
 		}
-		x, ok := mc.objectGet(a.Operand(1))
-		if !ok {
-			if x, ok = mc.exposedPorts(a.Operand(1)); !ok {
-				call, isCall := a.Operand(1).Value.(ast.Call)
-				if !isCall {
-					return nil
-				}
-				if x, ok = mc.choice(call, 1); !ok {
+		rhs := a.Operand(1)
+		if ref, isRef := rhs.Value.(ast.Ref); isRef && directRef(ref, v) {
+			// name := r.<path>: undefined when the path is (the guard).
+			x, ok := mc.expr(rhs, 1)
+			if !ok || x.kind != msgRef || declares(body[i+1:], name) {
+				return nil
+			}
+			if head, ok = substituteRef(head, name, ref); !ok {
+				return nil
+			}
+			for k := i + 1; k < len(body); k++ {
+				if body[k], ok = substituteExpr(body[k], name, ast.NewTerm(ref)); !ok {
 					return nil
 				}
 			}
+			mc.vars[name] = x
+			continue
+		}
+		x, ok := mc.objectGet(rhs)
+		if !ok {
+			x, ok = mc.exposedPorts(rhs)
+		}
+		if !ok {
+			x, ok = mc.expr(rhs, 1)
+		}
+		if !ok {
+			return nil
 		}
 		mc.vars[name] = x
 	}
-	e, ok := mc.text(msg.Head.Value, 0)
+	e, ok := mc.text(head, 0)
 	if !ok || e.isValue() && e.leafKind() != reflect.String {
 		return nil
 	}
@@ -263,12 +329,113 @@ func goMessage(m *ast.Module, class string, lib func(pkg string) *ast.Module) *m
 		// An assignment that is undefined leaves the resource without a
 		// message, whether the text uses its variable or not.
 		g := &msgExpr{kind: msgGuard, def: e}
-		for _, a := range msg.Body[2:] {
-			g.args = append(g.args, mc.vars[a.Operand(0).Value.(ast.Var)])
+		for _, a := range body {
+			if x := mc.vars[a.Operand(0).Value.(ast.Var)]; x != e {
+				g.args = append(g.args, x)
+			}
 		}
 		return g
 	}
 	return e
+}
+
+// declares reports whether exprs declare v anew (some v, v := ...), which
+// a substitution of v must not cross.
+func declares(exprs []*ast.Expr, v ast.Var) bool {
+	found := false
+	for _, x := range exprs {
+		ast.WalkExprs(x, func(e *ast.Expr) bool {
+			if sd, ok := e.Terms.(*ast.SomeDecl); ok {
+				for _, sym := range sd.Symbols {
+					ast.WalkVars(sym, func(w ast.Var) bool {
+						found = found || w == v
+						return false
+					})
+				}
+			}
+			if e.IsAssignment() && e.Operand(0).Equal(ast.VarTerm(string(v))) {
+				found = true
+			}
+			return found
+		})
+	}
+	return found
+}
+
+// substituteRef returns a copy of t with the variable v read as the
+// reference sub (v.<key> becomes <sub>.<key>, v itself <sub>); ok is false
+// when v is declared anew inside t (a comprehension's some v).
+func substituteRef(t *ast.Term, v ast.Var, sub ast.Ref) (*ast.Term, bool) {
+	if t == nil {
+		return nil, true
+	}
+	return substituteTerm(t, v, ast.NewTerm(sub))
+}
+
+// substituteTerm is substituteVar of a copy of t.
+func substituteTerm(t *ast.Term, v ast.Var, with *ast.Term) (*ast.Term, bool) {
+	out, ok := substituteVar(t.Copy(), v, with)
+	if !ok {
+		return nil, false
+	}
+	switch o := out.(type) {
+	case *ast.Term:
+		return o, true
+	case ast.Value:
+		return ast.NewTerm(o), true
+	}
+	return nil, false
+}
+
+// substituteExpr is substituteRef of an expression (with any term).
+func substituteExpr(e *ast.Expr, v ast.Var, with *ast.Term) (*ast.Expr, bool) {
+	out, ok := substituteVar(e.Copy(), v, with)
+	if !ok {
+		return nil, false
+	}
+	x, ok := out.(*ast.Expr)
+	return x, ok
+}
+
+// substituteVar replaces, in node x (a *ast.Term or *ast.Expr it may
+// change in place), the variable v by the term with: a reference
+// v.<key>... by with's reference extended (with a reference), a bare v by
+// with. ok is false when v is declared anew inside x, or with is not a
+// reference and heads one.
+func substituteVar(x any, v ast.Var, with *ast.Term) (any, bool) {
+	ok := true
+	ast.WalkExprs(x, func(e *ast.Expr) bool {
+		if declares([]*ast.Expr{e}, v) {
+			ok = false
+		}
+		return !ok
+	})
+	if !ok {
+		return nil, false
+	}
+	tr := func(x any) (any, error) {
+		switch y := x.(type) {
+		case ast.Ref:
+			if head, isVar := y[0].Value.(ast.Var); isVar && head == v {
+				base, isRef := with.Value.(ast.Ref)
+				if !isRef {
+					ok = false
+					return x, nil
+				}
+				return append(base.Copy(), y[1:].Copy()...), nil
+			}
+		case ast.Var:
+			if y == v {
+				return with.Value, nil
+			}
+		}
+		return x, nil
+	}
+	out, err := ast.Transform(ast.NewGenericTransformer(tr), x)
+	if err != nil || !ok {
+		return nil, false
+	}
+	return out, true
 }
 
 // goMessageDefs returns the Go form of a message of several definitions
@@ -335,6 +502,214 @@ type msgCompiler struct {
 	helpers *modCtx
 	imports map[string]*ast.Module // alias -> one-file library module
 	vars    map[ast.Var]*msgExpr   // assigned in the body
+	// elems are the element variables bound by the msgLists (or a
+	// function's parameter bound to one) around the text; level the
+	// deepest level bound.
+	elems map[ast.Var]elemBind
+	level uint8
+}
+
+// elem returns the element variable t names, if any.
+func (mc *msgCompiler) elem(t *ast.Term) (elemBind, bool) {
+	var v ast.Var
+	switch x := t.Value.(type) {
+	case ast.Var:
+		v = x
+	case ast.Ref:
+		if len(x) != 1 {
+			return elemBind{}, false
+		}
+		v, _ = x[0].Value.(ast.Var)
+	}
+	if _, local := mc.vars[v]; local || v == mc.res {
+		return elemBind{}, false
+	}
+	b, ok := mc.elems[v]
+	return b, ok
+}
+
+// scope is the scope of the direct conditions beside the text: the
+// resource and the element variables.
+func (mc *msgCompiler) scope() (*scope, *[maxLevels + 1]reflect.Type) {
+	sc := &scope{res: mc.res, vars: map[ast.Var]uint8{}, helpers: mc.helpers}
+	var types [maxLevels + 1]reflect.Type
+	for v, b := range mc.elems {
+		sc.vars[v] = b.level
+		types[b.level] = b.t
+	}
+	return sc, &types
+}
+
+// conds compiles conditions in the direct form (on the Go fields) beside
+// the text: on the resource and the element variables.
+func (mc *msgCompiler) conds(exprs []*ast.Expr) ([]directCond, bool) {
+	if len(exprs) == 0 {
+		return nil, true
+	}
+	sc, types := mc.scope()
+	cs, ok := sc.conds(exprs, mc.level)
+	if !ok {
+		return nil, false
+	}
+	setGoPaths(cs)
+	if !compileGoConds(cs, types) {
+		return nil, false
+	}
+	return cs, true
+}
+
+// inner returns a compiler for a nested text: the same names, and the
+// variables assigned so far.
+func (mc *msgCompiler) inner() *msgCompiler {
+	c := *mc
+	c.vars = maps.Clone(mc.vars)
+	if c.vars == nil {
+		c.vars = map[ast.Var]*msgExpr{}
+	}
+	return &c
+}
+
+// list reads an array comprehension of texts (msgList):
+//
+//	[<text> | some k in [<scalars>]; <conditions>; <var> := <text>...]
+//	[<text> | some l in <reference to a list>; <conditions>; <var> := <text>...]
+//
+// the first unrolled (each element replacing k), the second evaluated on
+// each element of the list (l bound at the next level). The conditions
+// are in the direct form on the resource and the elements, the
+// assignments are texts (undefined: no element).
+func (mc *msgCompiler) list(ac *ast.ArrayComprehension, depth int) (*msgExpr, bool) {
+	if len(ac.Body) == 0 || depth > 8 {
+		return nil, false
+	}
+	first := ac.Body[0]
+	sd, ok := first.Terms.(*ast.SomeDecl)
+	if !ok || first.Negated || len(first.With) > 0 || len(sd.Symbols) != 1 {
+		return nil, false
+	}
+	call, ok := sd.Symbols[0].Value.(ast.Call)
+	if !ok || len(call) != 3 || call[0].String() != ast.Member.Ref().String() {
+		return nil, false
+	}
+	x, ok := call[1].Value.(ast.Var)
+	if !ok || x.IsWildcard() || x == mc.res {
+		return nil, false
+	}
+	if _, taken := mc.vars[x]; taken {
+		return nil, false
+	}
+	if _, taken := mc.elems[x]; taken {
+		return nil, false
+	}
+	rest := ac.Body[1:]
+	if arr, isArr := call[2].Value.(*ast.Array); isArr {
+		e := &msgExpr{kind: msgList}
+		for i := range arr.Len() {
+			k := arr.Elem(i)
+			switch k.Value.(type) {
+			case ast.String, ast.Number, ast.Boolean, ast.Null:
+			default:
+				return nil, false
+			}
+			body := make([]*ast.Expr, len(rest))
+			for j, b := range rest {
+				if body[j], ok = substituteExpr(b, x, k); !ok {
+					return nil, false
+				}
+			}
+			term, ok := substituteTerm(ac.Term, x, k)
+			if !ok {
+				return nil, false
+			}
+			link, ok := mc.item(body, term, depth)
+			if !ok {
+				return nil, false
+			}
+			e.choices = append(e.choices, link)
+		}
+		return e, true
+	}
+	coll, ok := mc.expr(call[2], depth+1)
+	if !ok || coll.kind != msgRef || mc.level+1 > maxLevels {
+		return nil, false
+	}
+	lt := coll.nav.leaf
+	for lt.Kind() == reflect.Pointer {
+		lt = lt.Elem()
+	}
+	if lt.Kind() != reflect.Slice {
+		return nil, false
+	}
+	in := mc.inner()
+	in.level = mc.level + 1
+	in.elems = maps.Clone(mc.elems)
+	if in.elems == nil {
+		in.elems = map[ast.Var]elemBind{}
+	}
+	in.elems[x] = elemBind{level: in.level, t: lt.Elem()}
+	link, ok := in.item(rest, ac.Term, depth)
+	if !ok {
+		return nil, false
+	}
+	return &msgExpr{kind: msgList, each: true, nav: coll.nav, lvl: coll.lvl, level: in.level, choices: []msgLink{link}}, true
+}
+
+// item reads one element of a msgList: the comprehension's conditions and
+// assignments (body), and its term.
+func (mc *msgCompiler) item(body []*ast.Expr, term *ast.Term, depth int) (msgLink, bool) {
+	in := mc.inner()
+	var conds []*ast.Expr
+	var locals []*msgExpr
+	assigned := map[ast.Var]bool{}
+	for _, x := range body {
+		if !x.IsAssignment() {
+			conds = append(conds, x)
+			continue
+		}
+		name, ok := x.Operand(0).Value.(ast.Var)
+		if !ok || x.Negated || len(x.With) > 0 || name == mc.res || in.vars[name] != nil {
+			return msgLink{}, false
+		}
+		if _, taken := in.elems[name]; taken {
+			return msgLink{}, false
+		}
+		v, ok := in.expr(x.Operand(1), depth+1)
+		if !ok || v.kind == msgPorts {
+			return msgLink{}, false
+		}
+		in.vars[name] = v
+		assigned[name] = true
+		locals = append(locals, v)
+	}
+	// The conditions may not read the variables assigned here.
+	for _, c := range conds {
+		uses := false
+		ast.WalkVars(c, func(v ast.Var) bool {
+			uses = uses || assigned[v]
+			return uses
+		})
+		if uses {
+			return msgLink{}, false
+		}
+	}
+	text, ok := in.text(term, depth+1)
+	if !ok {
+		return msgLink{}, false
+	}
+	if len(locals) > 0 {
+		g := &msgExpr{kind: msgGuard, def: text}
+		for _, l := range locals {
+			if l != text {
+				g.args = append(g.args, l)
+			}
+		}
+		text = g
+	}
+	cs, ok := mc.conds(conds)
+	if !ok {
+		return msgLink{}, false
+	}
+	return msgLink{conds: cs, text: text}, true
 }
 
 // objectGet reads object.get(<ref to an object>, "<key>", <ref>), the
@@ -364,25 +739,30 @@ func (mc *msgCompiler) objectGet(t *ast.Term) (*msgExpr, bool) {
 		return nil, false
 	}
 	def, ok := mc.expr(call[3], 1)
-	if !ok || def.kind != msgRef {
+	if !ok || def.kind != msgRef && def.kind != msgConst {
 		return nil, false
 	}
-	return &msgExpr{kind: msgObjectGet, nav: obj.nav, key: key, def: def}, true
+	return &msgExpr{kind: msgObjectGet, nav: obj.nav, lvl: obj.lvl, key: key, def: def}, true
 }
 
 // value is the Go value of a msgRef or msgObjectGet; ok is false when it
 // is undefined.
-func (e *msgExpr) value(r *resource.Resource) (reflect.Value, bool) {
-	root := reflect.ValueOf(r).Elem()
+func (e *msgExpr) value(env *msgEnv) (reflect.Value, bool) {
+	root := env.root(e.lvl)
 	if e.kind == msgRef {
 		return e.nav.get(root)
 	}
 	// object.get: its arguments first (undefined: the call is), the
 	// object must be one (null is a type error: undefined), then the key's
 	// value when present, else the default.
-	def, ok := e.def.value(r)
-	if !ok {
-		return def, false
+	var def reflect.Value
+	if e.def.kind == msgConst {
+		def = reflect.ValueOf(e.def.s)
+	} else {
+		var ok bool
+		if def, ok = e.def.value(env); !ok {
+			return def, false
+		}
 	}
 	obj, ok := e.nav.get(root)
 	if !ok {
@@ -405,7 +785,11 @@ func (e *msgExpr) isValue() bool { return e.kind == msgRef || e.kind == msgObjec
 // leafKind is the static kind of a value expression.
 func (e *msgExpr) leafKind() reflect.Kind {
 	if e.kind == msgObjectGet {
-		if e.key.leaf.Kind() != e.def.nav.leaf.Kind() {
+		dk := reflect.String // a constant default
+		if e.def.kind == msgRef {
+			dk = e.def.nav.leaf.Kind()
+		}
+		if e.key.leaf.Kind() != dk {
 			return reflect.Invalid
 		}
 		return e.key.leaf.Kind()
@@ -417,7 +801,8 @@ func (e *msgExpr) leafKind() reflect.Kind {
 // message itself): a reference must be to a string field.
 func (mc *msgCompiler) text(t *ast.Term, depth int) (*msgExpr, bool) {
 	e, ok := mc.expr(t, depth)
-	if !ok || e.kind == msgPorts || e.kind == msgAge || e.kind == msgNum || e.kind == msgIndex || e.kind == msgDefs || e.isValue() && e.leafKind() != reflect.String {
+	if !ok || e.kind == msgPorts || e.kind == msgAge || e.kind == msgNum || e.kind == msgIndex || e.kind == msgDefs || e.kind == msgList ||
+		e.isValue() && e.leafKind() != reflect.String {
 		return nil, false
 	}
 	return e, true
@@ -439,11 +824,13 @@ func (mc *msgCompiler) choice(x ast.Call, depth int) (*msgExpr, bool) {
 	if !ok || !mc.moduleName(f) {
 		return nil, false
 	}
-	// The argument is the resource, or a reference below it (a
-	// sub-object: the parameter is then read as that reference, and the
-	// call is undefined when it is: argGuard).
+	// The argument is the resource, an element of a msgList, or a
+	// reference below the resource (a sub-object: the parameter is then
+	// read as that reference, and the call is undefined when it is:
+	// argGuard).
 	var sub ast.Ref
-	if arg, ok := mc.resArg(x[1]); !ok || !arg {
+	elem, isElem := mc.elem(x[1])
+	if arg, ok := mc.resArg(x[1]); !isElem && (!ok || !arg) {
 		ref, isRef := x[1].Value.(ast.Ref)
 		if !isRef || len(ref) < 2 || !directRef(ref, mc.res) {
 			return nil, false
@@ -466,34 +853,36 @@ func (mc *msgCompiler) choice(x ast.Call, depth int) (*msgExpr, bool) {
 		}
 		e.nav = nav
 	}
-	res := param // the variable the link's conditions and text read
+	// The links' conditions and texts read the parameter: as the resource,
+	// as the element (at its level), or (sub) the resource's variable with
+	// the parameter replaced by the reference. Their own some bind levels
+	// above the elements bound around the call.
+	in := &msgCompiler{res: param, helpers: mc.helpers, imports: mc.imports, vars: map[ast.Var]*msgExpr{}, level: mc.level}
+	switch {
+	case isElem:
+		in.res, in.elems = "", map[ast.Var]elemBind{param: elem}
+	case sub != nil:
+		in.res = mc.res
+	}
 	for orig := defs[0]; orig != nil; orig = orig.Else {
 		link := orig
 		if sub != nil {
 			if link = substituteParam(orig, param, sub, mc.res); link == nil {
 				return nil, false
 			}
-			res = mc.res
 		}
 		if link.Head.Value == nil {
 			return nil, false
 		}
 		var conds []directCond
 		if len(link.Body) != 1 || !link.Body[0].Equal(ast.NewExpr(ast.BooleanTerm(true))) {
-			sc := &scope{res: res, vars: map[ast.Var]uint8{}, helpers: mc.helpers}
-			cs, ok := sc.conds(link.Body, 0)
-			if !ok {
-				return nil, false
-			}
-			setGoPaths(cs)
-			var types [maxLevels + 1]reflect.Type
-			if !compileGoConds(cs, &types) {
+			cs, ok := in.conds(link.Body)
+			if !ok || len(cs) == 0 {
 				return nil, false
 			}
 			conds = cs
 		}
-		inner := &msgCompiler{res: res, helpers: mc.helpers, imports: mc.imports, vars: map[ast.Var]*msgExpr{}}
-		text, ok := inner.text(link.Head.Value, depth+1)
+		text, ok := in.inner().text(link.Head.Value, depth+1)
 		if !ok {
 			return nil, false
 		}
@@ -526,7 +915,7 @@ func substituteParam(link *ast.Rule, param ast.Var, sub ast.Ref, res ast.Var) *a
 			}
 		case ast.Var:
 			if v == param {
-				ok = false // the parameter itself as a value
+				return sub.Copy(), nil // the parameter itself: the sub-object
 			}
 		}
 		return x, nil
@@ -581,7 +970,7 @@ func (mc *msgCompiler) exposedPorts(t *ast.Term) (*msgExpr, bool) {
 		return nil, false
 	}
 	fw, ok := mc.expr(call[1], 1)
-	if !ok || fw.kind != msgRef {
+	if !ok || fw.kind != msgRef || fw.lvl != 0 {
 		return nil, false
 	}
 	ports, ok := mc.portSet(call[2])
@@ -697,18 +1086,38 @@ func (mc *msgCompiler) expr(t *ast.Term, depth int) (*msgExpr, bool) {
 		if s, ok := mc.helpers.strs[string(x)]; ok && x != mc.res {
 			return &msgExpr{kind: msgConst, s: string(s)}, true
 		}
+		if b, ok := mc.elem(ast.NewTerm(x)); ok {
+			nav, ok := compileNav(b.t, nil)
+			if !ok || nav.leaf == nil {
+				return nil, false
+			}
+			return &msgExpr{kind: msgRef, nav: nav, lvl: b.level}, true
+		}
 		if n, ok := mc.helpers.nums[string(x)]; ok && x != mc.res {
 			if i, ok := n.Int64(); ok && ast.Number(strconv.FormatInt(i, 10)) == n {
 				return &msgExpr{kind: msgNum, n: i}, true
 			}
 		}
 		return nil, false
+	case *ast.ArrayComprehension:
+		return mc.list(x, depth)
 	case ast.Ref:
 		if len(x) == 1 {
 			return mc.expr(x[0], depth)
 		}
 		if e, ok := mc.index(x); ok {
 			return e, true
+		}
+		if b, ok := mc.elem(x[0]); ok {
+			// <element>.<key>...
+			if !directRefFrom(x, x[0].Value.(ast.Var)) {
+				return nil, false
+			}
+			nav, ok := compileNav(b.t, x[1:])
+			if !ok || nav.leaf == nil {
+				return nil, false
+			}
+			return &msgExpr{kind: msgRef, nav: nav, lvl: b.level}, true
 		}
 		if !directRef(x, mc.res) {
 			return nil, false
@@ -822,7 +1231,9 @@ func (mc *msgCompiler) call(x ast.Call, depth int) (*msgExpr, bool) {
 				return list, true
 			}
 			if list, ok := mc.expr(x[2], depth+1); ok && list.kind == msgRef && isStringSlice(list.nav.leaf) {
-				return &msgExpr{kind: msgJoin, s: first.s, nav: list.nav}, true
+				return &msgExpr{kind: msgJoin, s: first.s, nav: list.nav, lvl: list.lvl}, true
+			} else if ok && list.kind == msgList {
+				return &msgExpr{kind: msgListJoin, s: first.s, def: list}, true
 			}
 		}
 		arr, ok := x[2].Value.(*ast.Array)
@@ -840,7 +1251,7 @@ func (mc *msgCompiler) call(x ast.Call, depth int) (*msgExpr, bool) {
 			} else {
 				a, ok = mc.expr(arr.Elem(i), depth+1)
 			}
-			if !ok {
+			if !ok || a.kind == msgList || a.kind == msgPorts {
 				return nil, false
 			}
 			e.args = append(e.args, a)
@@ -848,6 +1259,9 @@ func (mc *msgCompiler) call(x ast.Call, depth int) (*msgExpr, bool) {
 		return e, true
 	}
 	if e, ok := mc.choice(x, depth); ok {
+		return e, true
+	}
+	if e, ok := mc.objectGet(ast.NewTerm(x)); ok {
 		return e, true
 	}
 	if e, ok := mc.ageDays(x, depth); ok {
@@ -927,7 +1341,7 @@ func (mc *msgCompiler) ageDays(x ast.Call, depth int) (*msgExpr, bool) {
 	if !ok || ts.kind != msgRef {
 		return nil, false
 	}
-	return &msgExpr{kind: msgAge, nav: ts.nav}, true
+	return &msgExpr{kind: msgAge, nav: ts.nav, lvl: ts.lvl}, true
 }
 
 // portSet reads a constant set of integers: a literal, set(), or a set
@@ -969,11 +1383,19 @@ func (mc *msgCompiler) portSet(t *ast.Term) ([]int64, bool) {
 // eval computes the message of resource r; ok is false when it is
 // undefined.
 func (e *msgExpr) eval(r *resource.Resource, now goNow) (string, bool) {
+	env := msgEnv{r: r}
+	env.g.now = now
+	return e.evalIn(&env)
+}
+
+// evalIn computes the text e in env; ok is false when it is undefined.
+func (e *msgExpr) evalIn(env *msgEnv) (string, bool) {
+	r, now := env.r, env.g.now
 	switch e.kind {
 	case msgConst:
 		return e.s, true
 	case msgRef, msgObjectGet:
-		v, ok := e.value(r)
+		v, ok := e.value(env)
 		if !ok {
 			return "", false
 		}
@@ -996,18 +1418,18 @@ func (e *msgExpr) eval(r *resource.Resource, now goNow) (string, bool) {
 			parts[i] = strconv.FormatInt(p, 10)
 		}
 		return strings.Join(parts, e.s), true
-	case msgPorts, msgAge, msgNum, msgIndex:
-		return "", false // a set or a number, not a text (never a message's part)
+	case msgPorts, msgAge, msgNum, msgIndex, msgList:
+		return "", false // a set, a number or a list, not a text (never a message's part)
 	case msgDefs:
 		s, ok, _ := e.evalTop(r, now)
 		return s, ok
 	case msgSetJoin:
 		// The set's elements, sorted as OPA sorts strings; concat of
 		// anything else (null, a number) is a type error: undefined.
-		env := goEnv{out: map[setKey]struct{}{}, now: now}
-		allHoldOnGo(e.body, r, &env)
-		parts := make([]string, 0, len(env.out))
-		for k := range env.out {
+		genv := goEnv{out: map[setKey]struct{}{}, now: now}
+		allHoldOnGo(e.body, r, &genv)
+		parts := make([]string, 0, len(genv.out))
+		for k := range genv.out {
 			if k.n != 1 || k.a.kind != 3 {
 				return "", false
 			}
@@ -1018,7 +1440,7 @@ func (e *msgExpr) eval(r *resource.Resource, now goNow) (string, bool) {
 	case msgJoin:
 		// concat of an array of strings; null (a nil list that is not
 		// omitted) is concat's type error: undefined.
-		v, ok := e.nav.get(reflect.ValueOf(r).Elem())
+		v, ok := e.nav.get(env.root(e.lvl))
 		if !ok {
 			return "", false
 		}
@@ -1030,42 +1452,36 @@ func (e *msgExpr) eval(r *resource.Resource, now goNow) (string, bool) {
 			parts[i] = v.Index(i).String()
 		}
 		return strings.Join(parts, e.s), true
+	case msgListJoin:
+		// concat of a comprehension's texts (always defined: an array).
+		return strings.Join(e.def.items(env), e.s), true
 	case msgChoice:
 		if e.nav != nil {
 			// f(<ref below the resource>): undefined when the argument is.
-			if _, ok := e.nav.get(reflect.ValueOf(r).Elem()); !ok {
+			if _, ok := e.nav.get(env.root(0)); !ok {
 				return "", false
 			}
 		}
 		for _, l := range e.choices {
-			if len(l.conds) > 0 && !allHoldOnGo(l.conds, r, &goEnv{now: now}) {
+			if len(l.conds) > 0 && !allHoldOnGo(l.conds, r, &env.g) {
 				continue
 			}
-			if s, ok := l.text.eval(r, now); ok {
+			if s, ok := l.text.evalIn(env); ok {
 				return s, true
 			}
 		}
 		return "", false
 	case msgGuard:
 		for _, a := range e.args {
-			var ok bool
-			switch {
-			case a.kind == msgPorts:
-				_, ok = a.exposed(r, now)
-			case !a.isValue():
-				_, ok = a.eval(r, now)
-			default:
-				_, ok = a.value(r)
-			}
-			if !ok {
+			if !a.defined(env) {
 				return "", false
 			}
 		}
-		return e.def.eval(r, now)
+		return e.def.evalIn(env)
 	case msgConcat:
 		parts := make([]string, len(e.args))
 		for i, a := range e.args {
-			s, ok := a.eval(r, now)
+			s, ok := a.evalIn(env)
 			if !ok {
 				return "", false
 			}
@@ -1077,49 +1493,23 @@ func (e *msgExpr) eval(r *resource.Resource, now goNow) (string, bool) {
 	args := make([]any, len(e.args))
 	for i, a := range e.args {
 		switch a.kind {
-		case msgNum:
-			args[i] = a.n
-			continue
-		case msgIndex:
-			v, ok := a.nav.get(reflect.ValueOf(r).Elem())
-			if !ok {
-				return "", false
-			}
-			k, ok := goString(v)
-			if !ok {
-				return "", false
-			}
-			n, ok := a.table[k]
+		case msgNum, msgIndex, msgAge:
+			n, ok := a.number(env)
 			if !ok {
 				return "", false
 			}
 			args[i] = n
 			continue
-		case msgAge:
-			v, ok := a.nav.get(reflect.ValueOf(r).Elem())
-			if !ok {
-				return "", false
-			}
-			ts, ok := goString(v)
-			if !ok {
-				return "", false
-			}
-			age, ok := ageDays(now, ts)
-			if !ok {
-				return "", false
-			}
-			args[i] = age
-			continue
 		}
 		if !a.isValue() {
-			s, ok := a.eval(r, now)
+			s, ok := a.evalIn(env)
 			if !ok {
 				return "", false
 			}
 			args[i] = s
 			continue
 		}
-		v, ok := a.value(r)
+		v, ok := a.value(env)
 		if !ok {
 			return "", false
 		}
@@ -1130,6 +1520,93 @@ func (e *msgExpr) eval(r *resource.Resource, now goNow) (string, bool) {
 		args[i] = arg
 	}
 	return fmt.Sprintf(e.s, args...), true
+}
+
+// number is the value of a msgNum, msgIndex or msgAge; ok is false when
+// it is undefined.
+func (e *msgExpr) number(env *msgEnv) (int64, bool) {
+	switch e.kind {
+	case msgNum:
+		return e.n, true
+	case msgIndex:
+		v, ok := e.nav.get(env.root(0))
+		if !ok {
+			return 0, false
+		}
+		k, ok := goString(v)
+		if !ok {
+			return 0, false
+		}
+		n, ok := e.table[k]
+		return n, ok
+	case msgAge:
+		v, ok := e.nav.get(env.root(e.lvl))
+		if !ok {
+			return 0, false
+		}
+		ts, ok := goString(v)
+		if !ok {
+			return 0, false
+		}
+		return ageDays(env.g.now, ts)
+	}
+	return 0, false
+}
+
+// defined reports whether the value assigned (e) is defined in env.
+func (e *msgExpr) defined(env *msgEnv) bool {
+	var ok bool
+	switch {
+	case e.kind == msgPorts:
+		_, ok = e.exposed(env.r, env.g.now)
+	case e.kind == msgList:
+		ok = true // a comprehension is always defined
+	case e.kind == msgNum || e.kind == msgIndex || e.kind == msgAge:
+		_, ok = e.number(env)
+	case e.isValue():
+		_, ok = e.value(env)
+	default:
+		_, ok = e.evalIn(env)
+	}
+	return ok
+}
+
+// items are a msgList's texts in env: of each link (unrolled) or element
+// (each) whose conditions hold and whose text is defined, in order.
+func (e *msgExpr) items(env *msgEnv) []string {
+	var out []string
+	if !e.each {
+		for _, l := range e.choices {
+			if len(l.conds) > 0 && !allHoldOnGo(l.conds, env.r, &env.g) {
+				continue
+			}
+			if s, ok := l.text.evalIn(env); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	// some l in <list>: an undefined or null list has no elements.
+	v, ok := e.nav.get(env.root(e.lvl))
+	if !ok {
+		return nil
+	}
+	if v, ok = deref(v); !ok || v.Kind() != reflect.Slice {
+		return nil
+	}
+	l := &e.choices[0]
+	for i := range v.Len() {
+		el := v.Index(i)
+		env.el[e.level] = el
+		env.g.v[e.level] = gval{p: el.Addr().UnsafePointer()}
+		if len(l.conds) > 0 && !allHoldOnGo(l.conds, env.r, &env.g) {
+			continue
+		}
+		if s, ok := l.text.evalIn(env); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // evalTop computes the message of resource r as eval does, and for a

@@ -118,6 +118,26 @@ func TestGoMessagesMatchOPA(t *testing.T) {
 			"message[r.id] := \"same\" if {\n\tsome r in input.resources.compute\n\tr.facts.firewall\n}\n\n" +
 			"message[r.id] := sprintf(\"%d\", [max_days[r.provider]]) if {\n\tsome r in input.resources.compute\n\tnot r.facts.firewall\n}\n\n" +
 			"max_days := {\"gcp\": 90}\n#",
+		// A reference assigned (an alias, undefined: no message), an
+		// array comprehension over a constant list of keys with
+		// count(object.get(...)) and sprintf of a joined list, joined.
+		"concat(\"; \", parts) if {\n\tsome r in input.resources.compute\n\tr.id in fail\n\tc := r.facts.compute\n" +
+			"\tparts := [p |\n\t\tsome k in [\"identity\", \"public_ipv6\", \"public_ip\"]\n\t\tcount(object.get(c, k, [])) > 0\n" +
+			"\t\tp := sprintf(\"%s: %v\", [k, c[k]])\n\t]\n}\n#",
+		"concat(\"|\", [p | some k in [\"exposes\", \"undecided\"]; count(object.get(e, k, [])) > 0; p := sprintf(\"%s=%s\", [k, concat(\",\", e[k])])]) if {\n" +
+			"\tsome r in input.resources.compute\n\tr.id in fail\n\te := r.facts.exposure\n}\n#",
+		// A comprehension over a list of the resource, its elements
+		// filtered and passed to a function of the module with an else
+		// chain (object.get with a constant default, a bare element),
+		// nested over each element's own list.
+		"msg if {\n\tsome r in input.resources.compute\n\tr.id in fail\n" +
+			"\tps := [hop(p) | some p in r.facts.exposure.paths; p.protocol != \"icmp\"]\n" +
+			"\tmsg := sprintf(\"%s: %s\", [kind(r.facts.compute), concat(\"; \", ps)])\n}\n\n" +
+			"hop(p) := sprintf(\"%s %d via %s\", [p.protocol, p.from_port, concat(\" > \", [h.allows | some h in p.hops])]) if p.from_port >= p.to_port\n\n" +
+			"else := sprintf(\"%s %d-%d (%s)\", [p.protocol, p.from_port, p.to_port, object.get(p, \"family\", \"any\")]) if p.family\n\n" +
+			"else := object.get(p, \"protocol\", \"none\")\n\n" +
+			"kind(c) := sprintf(\"%s (%s)\", [object.get(c, \"identity\", \"anonymous\"), c.identity]) if count(object.get(c, \"identity\", \"\")) > 0\n\n" +
+			"else := object.get(c, \"identity\", \"anonymous\")\n#",
 	}
 	files := map[string]string{"net.rego": string(net)}
 	for i, msg := range messages {
@@ -164,6 +184,9 @@ func TestGoMessagesMatchOPA(t *testing.T) {
 		vm("exposes", resource.Facts{Firewall: &resource.Firewall{}, Exposure: &resource.Exposure{Internet: resource.Bool(true), Exposes: []string{"i-2", "i-1"},
 			Paths: []resource.ExposurePath{path("tcp", 3389, 3390, "nsg")}}}),
 		vm("undecided", resource.Facts{Exposure: &resource.Exposure{Undecided: []string{"no route table", "NACL unreadable"}, Paths: []resource.ExposurePath{path("icmp", 0, 0)}}}),
+		vm("paths", resource.Facts{Compute: &resource.Compute{Identity: "sa@x"}, Exposure: &resource.Exposure{Exposes: []string{}, Paths: []resource.ExposurePath{
+			path("tcp", 22, 22, "igw", "sg"), {Protocol: "tcp", FromPort: 80, ToPort: 90}, path("udp", 53, 60), {FromPort: 1, ToPort: 2}, path("icmp", 0, 0), path("tcp", 5, 5),
+		}}}),
 		vm("other-type", resource.Facts{Compute: &resource.Compute{Identity: "x"}}),
 		// Firewalls: ports opened from the internet, a rule shadowed by a
 		// deny, a disabled rule, UDP only, all protocols.

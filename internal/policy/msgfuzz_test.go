@@ -31,8 +31,20 @@ var messageSeeds = []struct {
 	{`concat(", ", sort(named(r)))`, true},
 	{`concat(", ", sort(ports(r)))`, true},
 	{`sprintf("%d days", [limits[r.provider]])`, true},
-	{`object.get(r.tags, "owner", r.id)`, false}, // object.get only assigned in the body
-	{`sprintf("%s/%s", [r.account, object.get(r.tags, "env", r.region)])`, false},
+	{`object.get(r.tags, "owner", r.id)`, true},
+	{`sprintf("%s/%s", [r.account, object.get(r.tags, "env", r.region)])`, true},
+	{`sprintf("%s/%s", [r.account, object.get(r.tags, "env", "none")])`, true},
+	// Array comprehensions joined: over the resource's list (a function of
+	// the element with an else chain, object.get of it), unrolled over
+	// constant keys (count(object.get(...)), sprintf of the key's value),
+	// the element itself; a default whose count meets the comparison is
+	// OPA's.
+	{`concat("; ", [rule_text(k) | some k in r.facts.firewall.rules; not k.action == "deny"])`, true},
+	{`concat(",", [p | some k in ["target_tags", "rules", "default"]; count(object.get(r.facts.firewall, k, [])) > 0; p := k])`, true},
+	{`concat(",", [p | some k in ["owner", "env"]; count(object.get(r.tags, k, "")) > 0; p := sprintf("%s=%s", [k, r.tags[k]])])`, true},
+	{`concat(" ", [x | some x in r.facts.firewall.target_tags])`, true},
+	{`concat(",", [concat("+", [s | some s in k.sources]) | some k in r.facts.firewall.rules])`, true},
+	{`concat(",", [p | some k in ["owner"]; count(object.get(r.tags, k, [])) == 0; p := k])`, false},
 	{`concat(", ", sort(deny_sources(r)))`, false}, // a body, not the direct form's
 	{`upper(r.name)`, false},
 	{`sprintf("%s", [count(r.facts.firewall.rules)])`, false},
@@ -58,6 +70,10 @@ public(r) := {s |
 }
 
 named(r) := {x.protocol | some x in r.facts.firewall.rules}
+
+rule_text(k) := sprintf("%s/%d", [object.get(k, "protocol", "any"), k.from_port]) if k.direction == "ingress"
+
+else := k.direction
 
 ports(r) := {k.from_port | some k in r.facts.firewall.rules}
 

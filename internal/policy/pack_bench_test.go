@@ -37,6 +37,18 @@ func synthInventory(tb testing.TB, n int, mix synth.Mix) []*resource.Resource {
 	if rs, ok := synthInv.byMix[mix]; ok {
 		return rs
 	}
+	rs := importSynth(tb, n, mix)
+	if synthInv.byMix == nil {
+		synthInv.byMix = map[synth.Mix][]*resource.Resource{}
+	}
+	synthInv.byMix[mix] = rs
+	return rs
+}
+
+// importSynth imports a synthetic inventory of about n resources, not
+// shared with other tests.
+func importSynth(tb testing.TB, n int, mix synth.Mix) []*resource.Resource {
+	tb.Helper()
 	dir, err := os.MkdirTemp("", "vigil-policy-bench-")
 	if err != nil {
 		tb.Fatal(err)
@@ -50,10 +62,6 @@ func synthInventory(tb testing.TB, n int, mix synth.Mix) []*resource.Resource {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if synthInv.byMix == nil {
-		synthInv.byMix = map[synth.Mix][]*resource.Resource{}
-	}
-	synthInv.byMix[mix] = inv.Resources
 	return inv.Resources
 }
 
