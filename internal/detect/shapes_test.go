@@ -75,9 +75,10 @@ func TestOtherShapesSameAlerts(t *testing.T) {
 }
 
 // TestM365CrossShapeDuplicatesAlertOnce: the same Microsoft 365 records
-// read from the Management Activity API's JSON and from Purview and
-// Search-UnifiedAuditLog exports (the AuditData column, other spacing) in
-// one run raise each alert once, as the API's file alone does, whatever
+// read from the Management Activity API's JSON, from Purview and
+// Search-UnifiedAuditLog exports (the AuditData column, other spacing),
+// from OfficeActivity rows and from Graph audit log queries in one run
+// raise each alert once, with the same ids, as the API's file alone does, whatever
 // order the files come in.
 func TestM365CrossShapeDuplicatesAlertOnce(t *testing.T) {
 	ctx := context.Background()
@@ -85,6 +86,8 @@ func TestM365CrossShapeDuplicatesAlertOnce(t *testing.T) {
 	api := filepath.Join(dir, "samples", "m365_audit.json")
 	purview := filepath.Join(dir, "shapes", "m365_purview_export.csv")
 	search := filepath.Join(dir, "shapes", "m365_search_unifiedauditlog.csv")
+	office := filepath.Join(dir, "shapes", "m365_officeactivity.jsonl")
+	graph := filepath.Join(dir, "shapes", "m365_graph_auditlog_records.json")
 	run := func(files ...string) []string {
 		t.Helper()
 		eng, err := New(ctx, Config{Version: "test"})
@@ -106,7 +109,7 @@ func TestM365CrossShapeDuplicatesAlertOnce(t *testing.T) {
 	if len(want) == 0 {
 		t.Fatal("the API's records raise no alert: the comparison shows nothing")
 	}
-	for _, files := range [][]string{{api, purview, search}, {search, purview, api}, {purview, search}} {
+	for _, files := range [][]string{{api, purview, search}, {search, purview, api}, {purview, search}, {office, api, graph}, {graph, office, purview}} {
 		if got := run(files...); !slices.Equal(got, want) {
 			t.Errorf("%v raise\n%q\nthe API's file alone\n%q", files, got, want)
 		}

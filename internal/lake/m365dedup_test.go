@@ -9,21 +9,29 @@ import (
 )
 
 // TestM365CrossShapeDuplicates: the same Microsoft 365 audit records
-// delivered by the Management Activity API (samples/m365_audit.json) and
+// delivered by the Management Activity API (samples/m365_audit.json),
 // exported from Purview or Search-UnifiedAuditLog (the AuditData column,
-// written with other spacing) are stored once, in either order and in
-// separate ingests; a record whose content differs is stored.
+// written with other spacing), queried from Log Analytics / Sentinel's
+// OfficeActivity table (JSON and CSV) and through Microsoft Graph's audit
+// log queries are stored once, in either order and in separate ingests; a
+// record whose outcome differs is stored.
 func TestM365CrossShapeDuplicates(t *testing.T) {
 	shapes := filepath.Join("..", "logs", "testdata", "shapes")
 	api := filepath.Join(samples, "m365_audit.json")
 	purview := filepath.Join(shapes, "m365_purview_export.csv")
 	search := filepath.Join(shapes, "m365_search_unifiedauditlog.csv")
+	// Log Analytics / Sentinel OfficeActivity rows (JSON and the portal's
+	// CSV) and Graph audit log query records of the same records.
+	officeActivity := filepath.Join(shapes, "m365_officeactivity.jsonl")
+	officeCSV := filepath.Join(shapes, "m365_officeactivity_export.csv")
+	graph := filepath.Join(shapes, "m365_graph_auditlog_records.json")
+	graphPage := filepath.Join(shapes, "m365_graph_auditlog_page.json")
 	per, _ := countRecords(t, api)
 	want := per[logs.M365Audit]
 	if want < 8 {
 		t.Fatalf("%d records in %s, want at least 8", want, api)
 	}
-	for _, order := range [][]string{{api, purview, search}, {search, purview, api}} {
+	for _, order := range [][]string{{api, purview, search, officeActivity, officeCSV, graph, graphPage}, {officeCSV, graphPage, search, officeActivity, purview, graph, api}} {
 		l, err := Open(t.TempDir())
 		if err != nil {
 			t.Fatal(err)

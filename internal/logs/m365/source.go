@@ -1,7 +1,6 @@
 package m365
 
 import (
-	"github.com/vigil-sec/vigil/internal/logs/internal/norm"
 	"github.com/vigil-sec/vigil/internal/logs/logsource"
 )
 
@@ -23,10 +22,11 @@ func Descriptor() logsource.Descriptor {
 		Actor:       []string{"UserId", "UserKey"},
 		Operation:   "Operation",
 		Shapes:      []logsource.Shape{OfficeActivity(), GraphAuditRecord()},
-		// The Management Activity API and the Purview / Search-UnifiedAuditLog
-		// exports' AuditData column write one record with other spacing,
-		// key order or escapes: copies are told by their content.
-		Identity: norm.Canonical,
+		// The Management Activity API, the Purview / Search-UnifiedAuditLog
+		// exports' AuditData column, Graph audit queries and OfficeActivity
+		// rows write one record in other bytes: copies are told by the
+		// record's Id, time, operation, outcome and user (see Identity).
+		Identity: Identity,
 		// The "audit" rules use the records' own names; the exchange,
 		// threat_management and threat_detection rules use
 		// eventSource/eventName/status (the Workload, the alert name of
