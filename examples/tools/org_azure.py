@@ -754,6 +754,10 @@ az graph query --subscriptions "$SUB" --first 1000 -o json \\
   -q "SecurityResources | where type in~ ('microsoft.security/pricings','microsoft.security/securitycontacts')" \\
   > securityresources.json
 az security setting list --subscription "$SUB" -o json > securitysettings.json
+# policy assignments of the subscription and of the management groups above it (CIS 8.1.11: the MCSB initiative)
+az graph query --management-groups "$TENANT" --first 1000 -o json \
+  -q "PolicyResources | where type =~ 'microsoft.authorization/policyassignments' | where subscriptionId in ('$SUB', '')" \
+  > policyresources.json
 az lock list --subscription "$SUB" -o json > locks.json
 # Key Vault certificates with their policies (data plane: a role such as Key Vault Reader on the vaults)
 for v in $(az keyvault list --subscription "$SUB" --query "[].name" -o tsv); do

@@ -1142,6 +1142,37 @@ def certificates(root):
     clean("secret", cid("api-nw-tls"), "certificate policy validityInMonths 12 (CIS 8.3.11)")
 
 
+def policy_assignments(root):
+    """CIS 8.1.11: the subscription's policy assignments (Resource Graph's PolicyResources, policyresources.json):
+    Defender for Cloud's Microsoft Cloud Security Benchmark assignment, in which two policies were set to
+    Disabled when their recommendations were judged noisy, and an allowed-locations assignment."""
+    def assignment(name, display, definition, params, desc):
+        return {"id": SUB_ID + "/providers/Microsoft.Authorization/policyAssignments/" + name, "name": name,
+                "type": "microsoft.authorization/policyassignments", "tenantId": az.TENANT, "kind": "",
+                "location": "", "resourceGroup": "", "subscriptionId": SUB, "managedBy": "", "sku": None,
+                "plan": None, "tags": None, "identity": None, "zones": None, "extendedLocation": None,
+                "properties": {"displayName": display, "description": desc, "scope": SUB_ID, "notScopes": [],
+                               "policyDefinitionId": definition, "definitionVersion": "1.*.*",
+                               "enforcementMode": "Default", "metadata": {"assignedBy": "Security Center"},
+                               "parameters": params, "nonComplianceMessages": []}}
+    rows = [
+        assignment("SecurityCenterBuiltIn", "ASC Default (subscription: %s)" % SUB,
+                   "/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8", {
+                       "systemUpdatesV2MonitoringEffect": {"value": "Disabled"},
+                       "identityRemoveExternalAccountWithWritePermissionsMonitoringEffect": {"value": "Disabled"},
+                       "diskEncryptionMonitoringEffect": {"value": "AuditIfNotExists"}},
+                   "This policy assignment was automatically created by Azure Security Center"),
+        assignment("nw-allowed-locations", "Allowed locations",
+                   "/providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c",
+                   {"listOfAllowedLocations": {"value": ["westeurope", "northeurope", "eastus"]}},
+                   "Northwind's regions")]
+    with open(os.path.join(root, "policyresources.json"), "w", encoding="utf-8") as f:
+        f.write(json.dumps({"count": len(rows), "data": rows, "skip_token": None, "total_records": len(rows)},
+                           indent=2, ensure_ascii=False) + "\n")
+    plant("azure-mcsb-policies-disabled", SUB_ID, "SecurityCenterBuiltIn sets systemUpdatesV2MonitoringEffect and "
+          "identityRemoveExternalAccountWithWritePermissionsMonitoringEffect to Disabled (policyresources.json)")
+
+
 def main(org=ORG):
     """Extend the Azure exports under org (examples/org), write org/expected-azure.json and return the
     number of rows added."""
@@ -1157,6 +1188,7 @@ def main(org=ORG):
             STORAGE_IDS.setdefault(r["name"], r["id"])
     locks(root)
     certificates(root)
+    policy_assignments(root)
     patch_cis(doc["data"])
     for r in doc["data"]:
         if r["id"] == VM_APP01:

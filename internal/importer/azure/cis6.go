@@ -55,7 +55,8 @@ func init() {
 
 // cis6KeepsRaw lists the rows whose attributes finishCIS6 reads.
 func cis6KeepsRaw(typ string) bool {
-	return typ == TypeFileService || typ == TypeDiagnosticSetting || typ == TypeVNetGateway || typ == TypeIoTSecuritySolution
+	return typ == TypeFileService || typ == TypeDiagnosticSetting || typ == TypeVNetGateway || typ == TypeIoTSecuritySolution ||
+		typ == TypePolicyAssignment
 }
 
 func storageRedundancy(r *resource.Resource, row, _ node) {
@@ -170,13 +171,15 @@ func finishCIS6(all []*resource.Resource, unread []string, byID map[string]*reso
 	}
 	var files, diags []*resource.Resource
 	var gateways []*resource.Resource
-	easm := false       // a Defender EASM workspace in any subscription of the input
-	var iot iotDefender // cis_iot.go
+	easm := false         // a Defender EASM workspace in any subscription of the input
+	var iot iotDefender   // cis_iot.go
+	var mcsb mcsbPolicies // cis_mcsb.go
 	for _, r := range all {
 		if r.Provider != resource.Azure {
 			continue
 		}
 		iot.add(r)
+		mcsb.add(r)
 		s := get(r.Account)
 		switch r.Type {
 		case TypeFileService:
@@ -204,6 +207,7 @@ func finishCIS6(all []*resource.Resource, unread []string, byID map[string]*reso
 	lockRoles, lockRolesMG, rolesKnown := lockAdminRoles(all) // cis_locks.go
 	vpn := map[string]*vpnP2S{}                               // cis_vpn.go
 	iot.read(read)
+	mcsb.read(read)
 	for _, g := range gateways {
 		readVPNGateway(g, read, vpn)
 	}
@@ -286,6 +290,12 @@ func finishCIS6(all []*resource.Resource, unread []string, byID map[string]*reso
 			}
 		}
 		if r.Type == TypeSubscription && r.Facts.Account != nil {
+			if mcsb.listed[strings.ToLower(r.Account)] {
+				if r.Facts.Account.CIS == nil {
+					r.Facts.Account.CIS = &resource.AccountCIS{}
+				}
+				mcsb.set(r.Facts.Account.CIS, r.Account, managementGroupsAbove(r, byID))
+			}
 			s := get(r.Account)
 			if !s.resources {
 				continue

@@ -1,0 +1,169 @@
+package azure
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/resource"
+)
+
+// The Microsoft Cloud Security Benchmark's policies (CIS Azure 6.0
+// 8.1.11): Defender for Cloud assigns the MCSB initiative (policy set
+// definition 1f3afdf9-d0c9-4c3d-847f-89da613e70a8, the assignment
+// SecurityCenterBuiltIn) to each subscription; a policy of it is turned
+// off by setting its effect parameter to "Disabled" in the assignment's
+// properties.parameters ({"<name>": {"value": "Disabled"}}), or by a
+// policyEffect override whose value is "Disabled". Assignments are rows of
+// Resource Graph's PolicyResources table (type
+// microsoft.authorization/policyassignments; `vigil collect` writes them
+// as policyresources.json) or `az policy assignment list` output, at the
+// subscription, a resource group or a management group above it.
+const (
+	TypePolicyAssignment = "Microsoft.Authorization/policyAssignments"
+	mcsbSetGUID          = "1f3afdf9-d0c9-4c3d-847f-89da613e70a8"
+	policyAssignmentPath = "/providers/microsoft.authorization/policyassignments/"
+)
+
+func init() {
+	normalizers[TypePolicyAssignment] = noFacts
+	canonical[strings.ToLower(TypePolicyAssignment)] = TypePolicyAssignment
+}
+
+// mcsbAssignment is one assignment of the MCSB initiative.
+type mcsbAssignment struct {
+	scope    string   // lower-case
+	disabled []string // parameter names (and overrides) set to Disabled
+}
+
+// mcsbPolicies collects the policy assignments of the input.
+type mcsbPolicies struct {
+	rows        []*resource.Resource
+	assignments []mcsbAssignment
+	listed      map[string]bool // lower-case subscription IDs whose assignments the input holds
+	unreadable  map[string]bool // lower-case scopes of an MCSB assignment whose fields could not be read
+}
+
+func (m *mcsbPolicies) add(r *resource.Resource) {
+	if r.Type == TypePolicyAssignment {
+		m.rows = append(m.rows, r)
+	}
+}
+
+// assignmentScope is the scope an assignment ID is below.
+func assignmentScope(id string) string {
+	l := strings.ToLower(id)
+	if i := strings.Index(l, policyAssignmentPath); i >= 0 {
+		return strings.TrimRight(l[:i], "/")
+	}
+	return ""
+}
+
+// read reads the assignments' rows.
+func (m *mcsbPolicies) read(read func(*resource.Resource) (node, func() bool)) {
+	m.listed, m.unreadable = map[string]bool{}, map[string]bool{}
+	for _, r := range m.rows {
+		p, failed := read(r)
+		scope := strings.ToLower(strings.TrimRight(p.S("scope"), "/"))
+		if scope == "" {
+			scope = assignmentScope(r.ID)
+		}
+		if sub := SubscriptionOf(scope); sub != "" {
+			m.listed[strings.ToLower(sub)] = true
+		}
+		def, _ := p.Str("policyDefinitionId")
+		if !strings.HasSuffix(strings.ToLower(def), "/policysetdefinitions/"+mcsbSetGUID) {
+			failed()
+			continue
+		}
+		a := mcsbAssignment{scope: scope}
+		params, _ := p.Obj("parameters")
+		for k := range params.M {
+			// values are of any type (lists of locations, numbers...)
+			if v, _ := params.Lookup(k, "value"); v != nil {
+				if s, isStr := v.(string); isStr && strings.EqualFold(s, "Disabled") {
+					a.disabled = append(a.disabled, k)
+				}
+			}
+		}
+		overrides, _ := p.Objs("overrides")
+		for _, o := range overrides {
+			if strings.EqualFold(o.S("kind"), "policyEffect") && strings.EqualFold(o.S("value"), "Disabled") {
+				var refs []string
+				sels, _ := o.Objs("selectors")
+				for _, s := range sels {
+					if strings.EqualFold(s.S("kind"), "policyDefinitionReferenceId") {
+						in, _ := s.Strs("in")
+						refs = append(refs, in...)
+					}
+				}
+				if len(refs) == 0 {
+					refs = []string{"every policy"}
+				}
+				a.disabled = append(a.disabled, "override: "+strings.Join(refs, ", "))
+			}
+		}
+		if failed() {
+			m.unreadable[scope] = true
+			continue
+		}
+		sort.Strings(a.disabled)
+		m.assignments = append(m.assignments, a)
+	}
+}
+
+// set sets a subscription's MCSB facts: known when the input holds
+// policy assignments of the subscription (Defender for Cloud's own MCSB
+// assignment is one, so a listing without any is taken as not collected).
+// groups are the lower-case management groups above the subscription.
+func (m *mcsbPolicies) set(c *resource.AccountCIS, sub string, groups []string) {
+	sub = strings.ToLower(sub)
+	if !m.listed[sub] {
+		return
+	}
+	scopes := map[string]bool{"/subscriptions/" + sub: true}
+	for _, g := range groups {
+		scopes[g] = true
+	}
+	for s := range m.unreadable {
+		if scopes[s] || strings.HasPrefix(s, "/subscriptions/"+sub+"/") {
+			return
+		}
+	}
+	assigned := false
+	var disabled []string
+	for _, a := range m.assignments {
+		if !scopes[a.scope] {
+			continue // a resource group's assignment covers part of the subscription only
+		}
+		assigned = true
+		disabled = append(disabled, a.disabled...)
+	}
+	sort.Strings(disabled)
+	disabled = slices.Compact(disabled)
+	c.MCSBAssigned = resource.Bool(assigned)
+	c.MCSBPoliciesEnabled = resource.Bool(assigned && len(disabled) == 0)
+	c.MCSBDisabledPolicies = disabled
+}
+
+// managementGroupsAbove lists the lower-case IDs of the management
+// groups above a subscription, from the subscription's parent up through
+// the groups' parents in the input.
+func managementGroupsAbove(sub *resource.Resource, byID map[string]*resource.Resource) []string {
+	var out []string
+	parent := ""
+	if sub.Facts.Account != nil {
+		parent = sub.Facts.Account.Parent
+	}
+	for seen := map[string]bool{}; parent != "" && !seen[strings.ToLower(parent)]; {
+		l := strings.ToLower(parent)
+		seen[l] = true
+		out = append(out, l)
+		g := byID[l]
+		if g == nil || g.Facts.OrgUnit == nil {
+			break
+		}
+		parent = g.Facts.OrgUnit.Parent
+	}
+	return out
+}
