@@ -555,6 +555,14 @@ func (e *Engine) prepare(h *Hit, ev sigma.Event, memo *allowMemo) {
 		}
 		return clients[k]
 	}
+	// Its cloud account, for allow-list entries limited to accounts (the
+	// OCSF event, made then for the alert anyway).
+	account := func(int) string {
+		if !h.normalized {
+			h.Norm, h.normalized = e.normalize(h.Record), true
+		}
+		return accountOf(h.Norm)
+	}
 	for i, r := range h.Rules {
 		info := e.info[r]
 		if info == nil || e.silent[r] {
@@ -566,7 +574,7 @@ func (e *Engine) prepare(h *Hit, ev sigma.Event, memo *allowMemo) {
 			h.prepared = make([]prepared, len(h.Rules))
 		}
 		p := &h.prepared[i]
-		p.level, p.why = e.tuning.decide(info, 1, identities, client, memo)
+		p.level, p.why = e.tuning.decide(info, 1, identities, client, account, memo)
 		if p.why != SuppressedNone {
 			continue
 		}

@@ -283,3 +283,87 @@ func TestM365SystemAccountsQuietByDefault(t *testing.T) {
 		t.Errorf("no alert with the default tuning on %s", user)
 	}
 }
+
+// TestM365SystemAccountsPerTenant: the Microsoft 365 system-account
+// allow-list is tunable per tenant. A tuning that extends the default,
+// drops its global system-account entries (remove_identities) and allows
+// them again for one tenant only (an allow_identities mapping with
+// accounts: the records' OrganizationId) keeps that tenant's system
+// records quiet and alerts on another tenant's; the default alone keeps
+// both quiet. An entry limited to accounts does not allow the same
+// identity elsewhere, nor another identity in that account.
+func TestM365SystemAccountsPerTenant(t *testing.T) {
+	const quiet, loud = "4b2d7c1e-9f3a-4e8b-a6d5-0c1f2e3d4a5b", "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"
+	tn, err := ParseTuning("tenant.yml", []byte(`extends: default
+remove_identities: ['NT AUTHORITY\\SYSTEM', 'NT AUTHORITY\\SYSTEM (*)', 'SHAREPOINT\\system']
+allow_identities:
+  - identity: 'NT AUTHORITY\\SYSTEM (*)'
+    accounts: ["`+quiet+`"]
+  - identity: 'SHAREPOINT\\system'
+    accounts: ["`+quiet+`"]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inTenant := func(ev, org string) string {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(ev), &m); err != nil {
+			t.Fatal(err)
+		}
+		m["OrganizationId"] = org
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	alerting := func(tu *Tuning, ev string) bool {
+		for _, a := range runWithTuning(t, tu, []string{ev}) {
+			if a.Level > LevelInformational {
+				return true
+			}
+		}
+		return false
+	}
+	var events []string
+	for _, c := range append(packCases(), olderCases()...) {
+		events = append(events, c.attack...)
+	}
+	for _, c := range append(append(accuracyCases(), identityCases()...), recallCases()...) {
+		events = append(events, c.attack...)
+	}
+	n := 0
+	for _, ev := range events {
+		sys := m365SystemAccount(t, ev)
+		if sys == "" || !alerting(NoTuning(), sys) {
+			continue
+		}
+		n++
+		q, l := inTenant(sys, quiet), inTenant(sys, loud)
+		if alerting(tn, q) {
+			t.Errorf("system record of the allowed tenant alerted: %s", q)
+		}
+		if !alerting(tn, l) {
+			t.Errorf("system record of another tenant raised nothing: %s", l)
+		}
+		if alerting(DefaultTuning(), l) {
+			t.Errorf("default tuning alerted on a system record: %s", l)
+		}
+	}
+	if n < 10 {
+		t.Fatalf("%d system-account records that alert untuned, want at least 10", n)
+	}
+	// A user of the allowed tenant still alerts.
+	user := inTenant(m365Op(3, "Add-MailboxPermission", `[{"Name":"Identity","Value":"ceo@contoso.example"},{"Name":"User","Value":"mallory@contoso.example"},{"Name":"AccessRights","Value":"FullAccess"}]`, "True"), quiet)
+	if !alerting(tn, user) {
+		t.Errorf("a user's record in the allowed tenant raised nothing: %s", user)
+	}
+	for _, bad := range []string{
+		"remove_identities: ['x']\n",
+		"extends: default\nallow_identities:\n  - accounts: ['1']\n",
+	} {
+		if _, err := ParseTuning("bad.yml", []byte(bad)); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+}

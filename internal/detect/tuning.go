@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/gobwas/glob"
 
+	"github.com/vigil-sec/vigil/internal/logs"
+	"github.com/vigil-sec/vigil/internal/ocsf"
 	"github.com/vigil-sec/vigil/internal/sigma"
 	"gopkg.in/yaml.v3"
 )
@@ -39,28 +42,63 @@ func DefaultTuningYAML() []byte { return bytes.Clone(defaultTuningYAML) }
 //	    disabled: false
 //	    reason: fires on every action of every assumed role
 type TuningConfig struct {
-	Extends         string       `yaml:"extends"`
-	MinLevel        string       `yaml:"min_level"`
-	AllowIdentities []string     `yaml:"allow_identities"`
-	AllowUserAgents []string     `yaml:"allow_user_agents"`
-	AllowServices   []string     `yaml:"allow_services"`
-	Rules           []RuleTuning `yaml:"rules"`
+	Extends         string          `yaml:"extends"`
+	MinLevel        string          `yaml:"min_level"`
+	AllowIdentities []AllowIdentity `yaml:"allow_identities"`
+	// RemoveIdentities drops allow_identities entries (the pattern as
+	// written) that the default lists, for a document that extends it:
+	// a tenant that wants SharePoint's system account alerted on.
+	RemoveIdentities []string     `yaml:"remove_identities"`
+	AllowUserAgents  []string     `yaml:"allow_user_agents"`
+	AllowServices    []string     `yaml:"allow_services"`
+	Rules            []RuleTuning `yaml:"rules"`
+}
+
+// AllowIdentity is one allow_identities entry: a glob over the identities
+// of an event, written as a string (every account), or as a mapping
+// {identity: GLOB, accounts: [GLOB, ...]} that holds only for events of
+// those accounts (the event's OCSF cloud.account.uid: AWS account id,
+// Azure subscription or Entra tenant id, GCP project, Microsoft 365
+// organization id).
+type AllowIdentity struct {
+	Identity string   `yaml:"identity"`
+	Accounts []string `yaml:"accounts"`
+}
+
+// UnmarshalYAML reads an entry written as a string or as a mapping.
+func (a *AllowIdentity) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		a.Identity, a.Accounts = n.Value, nil
+		return nil
+	}
+	type plain AllowIdentity
+	var p plain
+	if err := n.Decode(&p); err != nil {
+		return err
+	}
+	if p.Identity == "" {
+		return fmt.Errorf("line %d: an allow_identities mapping needs identity", n.Line)
+	}
+	*a = AllowIdentity(p)
+	return nil
 }
 
 // RuleTuning tunes one rule, named by id or title.
 type RuleTuning struct {
-	ID              string   `yaml:"id"`
-	Title           string   `yaml:"title"`
-	Level           string   `yaml:"level"`
-	AllowIdentities []string `yaml:"allow_identities"`
-	Disabled        bool     `yaml:"disabled"`
-	Reason          string   `yaml:"reason"`
+	ID              string          `yaml:"id"`
+	Title           string          `yaml:"title"`
+	Level           string          `yaml:"level"`
+	AllowIdentities []AllowIdentity `yaml:"allow_identities"`
+	Disabled        bool            `yaml:"disabled"`
+	Reason          string          `yaml:"reason"`
 }
 
 // Tuning is a compiled TuningConfig.
 type Tuning struct {
 	MinLevel Level
 	allow    []*glob.Pattern
+	// scoped are the allow_identities entries limited to accounts.
+	scoped   []scopedAllow
 	allowUA  []*glob.Pattern
 	allowSvc []*glob.Pattern
 	byID     map[string]*ruleTuning
@@ -70,7 +108,15 @@ type Tuning struct {
 type ruleTuning struct {
 	level    Level
 	allow    []*glob.Pattern
+	scoped   []scopedAllow
 	disabled bool
+}
+
+// scopedAllow is an allow_identities entry that holds only for events of
+// the accounts its globs match.
+type scopedAllow struct {
+	id       *glob.Pattern
+	accounts []*glob.Pattern
 }
 
 // Suppression reasons reported per rule.
@@ -106,14 +152,32 @@ func ParseTuning(name string, data []byte) (*Tuning, error) {
 		if cfg.MinLevel == "" {
 			cfg.MinLevel = base.MinLevel
 		}
-		cfg.AllowIdentities = append(base.AllowIdentities, cfg.AllowIdentities...)
+		cfg.AllowIdentities = append(removeIdentities(base.AllowIdentities, cfg.RemoveIdentities), cfg.AllowIdentities...)
 		cfg.AllowUserAgents = append(base.AllowUserAgents, cfg.AllowUserAgents...)
 		cfg.AllowServices = append(base.AllowServices, cfg.AllowServices...)
 		cfg.Rules = append(base.Rules, cfg.Rules...)
 	default:
 		return nil, fmt.Errorf("tuning %s: extends: only %q is supported, not %q", name, "default", cfg.Extends)
 	}
+	if len(cfg.RemoveIdentities) > 0 && cfg.Extends == "" {
+		return nil, fmt.Errorf("tuning %s: remove_identities drops entries of the default: it needs extends: default", name)
+	}
 	return compileTuning(name, &cfg)
+}
+
+// removeIdentities returns the entries of list whose pattern is not one
+// of drop (compared as written).
+func removeIdentities(list []AllowIdentity, drop []string) []AllowIdentity {
+	if len(drop) == 0 {
+		return list
+	}
+	out := make([]AllowIdentity, 0, len(list))
+	for _, a := range list {
+		if !slices.Contains(drop, a.Identity) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // LoadTuning reads a tuning file.
@@ -149,7 +213,7 @@ func compileTuning(name string, cfg *TuningConfig) (*Tuning, error) {
 		t.MinLevel = l
 	}
 	var err error
-	if t.allow, err = compileGlobs(cfg.AllowIdentities); err != nil {
+	if t.allow, t.scoped, err = compileAllow(cfg.AllowIdentities); err != nil {
 		return nil, fmt.Errorf("tuning %s: allow_identities: %w", name, err)
 	}
 	if t.allowUA, err = compileGlobs(cfg.AllowUserAgents); err != nil {
@@ -168,7 +232,7 @@ func compileTuning(name string, cfg *TuningConfig) (*Tuning, error) {
 				return nil, fmt.Errorf("tuning %s: rules[%d] (%s): %w", name, i, r.ID+r.Title, err)
 			}
 		}
-		if rt.allow, err = compileGlobs(r.AllowIdentities); err != nil {
+		if rt.allow, rt.scoped, err = compileAllow(r.AllowIdentities); err != nil {
 			return nil, fmt.Errorf("tuning %s: rules[%d] (%s): %w", name, i, r.ID+r.Title, err)
 		}
 		if r.ID != "" {
@@ -178,6 +242,27 @@ func compileTuning(name string, cfg *TuningConfig) (*Tuning, error) {
 		}
 	}
 	return t, nil
+}
+
+// compileAllow compiles allow_identities entries: those for every
+// account, and those limited to accounts.
+func compileAllow(entries []AllowIdentity) (all []*glob.Pattern, scoped []scopedAllow, err error) {
+	for _, a := range entries {
+		g, err := glob.Compile(a.Identity)
+		if err != nil {
+			return nil, nil, fmt.Errorf("pattern %q: %w", a.Identity, err)
+		}
+		if len(a.Accounts) == 0 {
+			all = append(all, g)
+			continue
+		}
+		accts, err := compileGlobs(a.Accounts)
+		if err != nil {
+			return nil, nil, fmt.Errorf("accounts of %q: %w", a.Identity, err)
+		}
+		scoped = append(scoped, scopedAllow{id: g, accounts: accts})
+	}
+	return all, scoped, nil
 }
 
 func compileGlobs(pats []string) ([]*glob.Pattern, error) {
@@ -218,14 +303,35 @@ func (t *Tuning) Decide(r *RuleInfo, events []Event) (Level, string) {
 		func(i int, service bool) string {
 			rec := events[i].Record
 			return clientIn(rec, sigma.NewJSONEvent(rec.Raw), service)
+		}, func(i int) string {
+			ev := events[i].Norm
+			if ev == nil {
+				ev, _ = logs.Normalize(events[i].Record)
+			}
+			return accountOf(ev)
 		}, nil)
+}
+
+// accountOf is an OCSF event's cloud account (AWS account, Azure
+// subscription or Entra tenant, GCP project, Microsoft 365 organization),
+// "" when it has none.
+func accountOf(ev ocsf.Event) string {
+	if ev == nil {
+		return ""
+	}
+	if c := ev.Common().Cloud; c != nil && c.Account != nil {
+		return c.Account.UID
+	}
+	return ""
 }
 
 // decide is Decide over n events whose identities ids and clients client
 // (user agent, or the invoking service when service is set) return
-// (called only when an allow-list needs them); memo, when not nil, holds
-// the global allow-list's answers for identities already looked at.
-func (t *Tuning) decide(r *RuleInfo, n int, ids func(i int) []string, client func(i int, service bool) string, memo *allowMemo) (Level, string) {
+// (called only when an allow-list needs them); account returns an event's
+// cloud account (called only when an identity matches an entry limited to
+// accounts); memo, when not nil, holds the global allow-list's answers for
+// identities already looked at.
+func (t *Tuning) decide(r *RuleInfo, n int, ids func(i int) []string, client func(i int, service bool) string, account func(i int) string, memo *allowMemo) (Level, string) {
 	level := levelOf(r.Level)
 	rt := t.rule(r)
 	if rt != nil {
@@ -236,10 +342,10 @@ func (t *Tuning) decide(r *RuleInfo, n int, ids func(i int) []string, client fun
 			level = rt.level
 		}
 	}
-	if n > 0 && (len(t.allow) > 0 || (rt != nil && len(rt.allow) > 0)) {
+	if n > 0 && (len(t.allow) > 0 || len(t.scoped) > 0 || (rt != nil && (len(rt.allow) > 0 || len(rt.scoped) > 0))) {
 		all := true
 		for i := range n {
-			if !t.allowed(rt, ids(i), memo) {
+			if !t.allowed(rt, ids(i), func() string { return account(i) }, memo) {
 				all = false
 				break
 			}
@@ -260,7 +366,7 @@ func (t *Tuning) decide(r *RuleInfo, n int, ids func(i int) []string, client fun
 	return level, SuppressedNone
 }
 
-func (t *Tuning) allowed(rt *ruleTuning, ids []string, memo *allowMemo) bool {
+func (t *Tuning) allowed(rt *ruleTuning, ids []string, account func() string, memo *allowMemo) bool {
 	for _, id := range ids {
 		if memo.allowed(t, id) {
 			return true
@@ -273,7 +379,34 @@ func (t *Tuning) allowed(rt *ruleTuning, ids []string, memo *allowMemo) bool {
 			}
 		}
 	}
-	return false
+	if len(t.scoped) == 0 && (rt == nil || len(rt.scoped) == 0) {
+		return false
+	}
+	// Entries limited to accounts: the event's account is looked up once,
+	// and only when one of them names an identity of the event.
+	acct, read := "", false
+	check := func(scoped []scopedAllow) bool {
+		for _, s := range scoped {
+			for _, id := range ids {
+				if !s.id.Match(id) {
+					continue
+				}
+				if !read {
+					acct, read = account(), true
+				}
+				for _, g := range s.accounts {
+					if acct != "" && g.Match(acct) {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	if check(t.scoped) {
+		return true
+	}
+	return rt != nil && check(rt.scoped)
 }
 
 // allClients reports whether every one of n events has a client (what
