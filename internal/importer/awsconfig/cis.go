@@ -55,8 +55,20 @@ func efsFileSystem(it *item) {
 // (IAM and other global resources aside).
 func regionsInUse(rs []*resource.Resource) map[string]map[string]bool {
 	out := map[string]map[string]bool{}
+	// Whether a region text is a region: asked once per text (an
+	// inventory has a few dozen), not twice per resource of a regex.
+	isRegion := map[string]bool{}
 	for _, r := range rs {
-		if r.Account == "" || !regionRe.MatchString(r.Region) || regionRe.FindStringSubmatch(r.Region)[1] != r.Region {
+		if r.Account == "" {
+			continue
+		}
+		is, asked := isRegion[r.Region]
+		if !asked {
+			m := regionRe.FindStringSubmatch(r.Region)
+			is = m != nil && m[1] == r.Region
+			isRegion[r.Region] = is
+		}
+		if !is {
 			continue
 		}
 		switch r.Type {
