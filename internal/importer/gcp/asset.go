@@ -120,7 +120,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 			f.lb.unresolved = true
 			continue
 		}
-		problems, err := f.addAsset(m, fmt.Sprintf("asset %d", i))
+		problems, err := f.addAsset(m, assetPos{"asset", i})
 		for _, p := range problems {
 			res.Problems = append(res.Problems, p)
 		}
@@ -144,7 +144,7 @@ func ParseNDJSON(ctx context.Context, path string, data []byte) *attr.Result {
 			f.lb.unresolved = true
 			continue
 		}
-		problems, err := f.addAsset(l.M, fmt.Sprintf("line %d", l.N))
+		problems, err := f.addAsset(l.M, assetPos{"line", l.N})
 		for _, p := range problems {
 			p.Line = l.N
 			res.Problems = append(res.Problems, p)
@@ -212,7 +212,7 @@ func (f *file) readLabels(data node) (map[string]string, state) {
 // both) into the file's result. It returns the problems of fields of the
 // wrong type, and a message when the asset cannot be read at all. pos is
 // where the asset is in the file ("line 3", "asset 2").
-func (f *file) addAsset(a attr.M, pos string) ([]attr.Problem, string) {
+func (f *file) addAsset(a attr.M, pos assetPos) ([]attr.Problem, string) {
 	res := f.res
 	name, _ := a["name"].(string)
 	typ, _ := first(a, "asset_type", "assetType").(string)
@@ -302,7 +302,7 @@ func iamPolicyNode(a attr.M, asset node) node {
 // key that cannot be read may be a user-managed one. An API key's trace (or
 // a nameless one) leaves its project's API keys unknown (finishCIS5). A line that is not
 // JSON leaves no trace: the file is reported as an input error.
-func (f *file) unreadable(a attr.M, name, typ, pos string) {
+func (f *file) unreadable(a attr.M, name, typ string, pos assetPos) {
 	switch {
 	case typ == TypeServiceAccountKey:
 	case typ == "" && name == "":
@@ -313,7 +313,7 @@ func (f *file) unreadable(a attr.M, name, typ, pos string) {
 	}
 	id := name
 	if id == "" {
-		id = f.path + "#" + pos
+		id = f.path + "#" + pos.String()
 	}
 	asset := node{m: a, c: &checker{name: id}} // the asset's problem is reported once, by the caller
 	rsrc := asset.o("resource")
@@ -322,6 +322,15 @@ func (f *file) unreadable(a attr.M, name, typ, pos string) {
 		Raw: a, Source: f.path, Class: resource.ClassOther,
 	})
 }
+
+// assetPos is where an asset is in its file ("line 12", "asset 3"), made
+// text only for the rare asset that needs it (unreadable).
+type assetPos struct {
+	kind string
+	n    int
+}
+
+func (p assetPos) String() string { return fmt.Sprintf("%s %d", p.kind, p.n) }
 
 // isAPIKeyName reports whether an asset name is an API key's
 // (//apikeys.googleapis.com/projects/P/locations/L/keys/K).
@@ -955,7 +964,6 @@ func appendAliases(have []string, add ...string) []string {
 // in other resources: its selfLink as written, the same URL on the other
 // API host and version, and the relative "projects/..." path.
 func computeAliases(self string) []string {
-	out := []string{self}
 	rel := self
 	for _, prefix := range []string{"https://www.googleapis.com/compute/", "https://compute.googleapis.com/compute/"} {
 		if rest, found := strings.CutPrefix(self, prefix); found {
@@ -965,12 +973,12 @@ func computeAliases(self string) []string {
 		}
 	}
 	if rel != self && strings.HasPrefix(rel, "projects/") {
-		out = append(out, rel,
-			"https://www.googleapis.com/compute/v1/"+rel,
-			"https://compute.googleapis.com/compute/v1/"+rel,
-			"https://www.googleapis.com/compute/beta/"+rel)
+		return []string{self, rel,
+			"https://www.googleapis.com/compute/v1/" + rel,
+			"https://compute.googleapis.com/compute/v1/" + rel,
+			"https://www.googleapis.com/compute/beta/" + rel}
 	}
-	return out
+	return []string{self}
 }
 
 var primitiveRoles = map[string]bool{"roles/owner": true, "roles/editor": true, "roles/viewer": true}
@@ -1027,15 +1035,22 @@ func iamPolicy(res *attr.Result, r *resource.Resource, p node, rawDropped bool) 
 			if cond != nil {
 				id += "#condition/" + cond.Title
 			}
-			bind := &resource.Resource{
-				Provider: resource.GCP, Account: r.Account, Region: "global", Type: TypeBinding,
-				ID: id, Name: role + " " + member, Source: r.Source,
-				Class: resource.ClassIAMBinding,
-				Facts: resource.Facts{Binding: &resource.Binding{
+			// One allocation for the binding's resource, facts and
+			// relationships (at most three below) rather than one each.
+			ba := &bindingAlloc{
+				b: resource.Binding{
 					Principal: member, PrincipalType: ptype, Role: role, RoleName: role, Scope: r.ID, ScopeLevel: level,
 					Public:    boolp(isPublic),
 					Condition: cond,
-				}},
+				},
+			}
+			bind := &ba.r
+			*bind = resource.Resource{
+				Provider: resource.GCP, Account: r.Account, Region: "global", Type: TypeBinding,
+				ID: id, Name: role + " " + member, Source: r.Source,
+				Class:         resource.ClassIAMBinding,
+				Facts:         resource.Facts{Binding: &ba.b},
+				Relationships: ba.rels[:0],
 			}
 			if !rawDropped {
 				bind.Raw = attr.M{"resource": r.ID, "role": role, "member": member, "condition": b.m["condition"]}
@@ -1096,6 +1111,14 @@ func iamPolicy(res *attr.Result, r *resource.Resource, p node, rawDropped bool) 
 			auditConfig(res, r, p)
 		}
 	}
+}
+
+// bindingAlloc holds a binding iamPolicy makes: its resource, its facts and
+// room for its relationships.
+type bindingAlloc struct {
+	r    resource.Resource
+	b    resource.Binding
+	rels [3]resource.Relationship
 }
 
 func scopeLevel(typ string) string {
