@@ -1,6 +1,7 @@
 package arm
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -86,7 +87,7 @@ func (m *mapper) mapAll(ins []*instance) {
 	out := make([]*resource.Resource, 0, len(rows))
 	byRes := map[*resource.Resource]*row{}
 	for _, r := range rows {
-		if r.in.maybe && configuresParent[strings.ToLower(r.in.typ)] {
+		if r.in.maybe && (configuresParent[strings.ToLower(r.in.typ)] || resourceDiagnosticSetting(r.in)) {
 			// A child that may not be deployed: what it adds to its
 			// parent is unknown.
 			r.m["properties"] = unk
@@ -112,7 +113,7 @@ func (m *mapper) mapAll(ins []*instance) {
 		m.f.probs = append(m.f.probs, p)
 	}
 	m.templateDefaults(out, rows)
-	aksDiagnostics(out, rows)
+	resourceDiagnostics(out, rows)
 	sqlAlertPolicies(out, rows)
 	vmBootSecrets(byRes)
 	seen := map[string]int{}
@@ -285,18 +286,20 @@ func (m *mapper) templateDefaults(out []*resource.Resource, rows []*row) {
 	}
 }
 
-// aksDiagnostics reads the control plane logs of the template's AKS
-// clusters from its diagnostic settings of them (a top-level
-// Microsoft.Insights/diagnosticSettings whose scope is the cluster, or the
-// older nested managedClusters/providers/diagnosticSettings form), as the
-// Terraform reader reads azurerm_monitor_diagnostic_setting: an enabled log
-// category or category group is control plane logging, kube-audit,
-// kube-audit-admin or the audit and allLogs groups audit logging. A cluster
-// the template gives no diagnostic setting has none (as in Terraform); a
-// setting under an undecided condition or with logs known only at deploy
-// leaves them unknown. Resource Graph rows do not hold diagnostic settings,
-// so live inventories leave these facts unknown.
-func aksDiagnostics(out []*resource.Resource, rows []*row) {
+// resourceDiagnostics reads the logs of the template's AKS clusters and
+// Key Vaults from its diagnostic settings of them (a top-level
+// Microsoft.Insights/diagnosticSettings whose scope is the resource, or the
+// older nested <type>/providers/diagnosticSettings form), as the Terraform
+// reader reads azurerm_monitor_diagnostic_setting: for a cluster an enabled
+// log category or category group is control plane logging, kube-audit,
+// kube-audit-admin or the audit and allLogs groups audit logging; for a
+// vault AuditEvent or the audit and allLogs groups is its logging (CIS
+// Azure 6.1.1.4). A resource the template gives no diagnostic setting has
+// none (as in Terraform, and as KICS reads it); a setting under an
+// undecided condition or with logs known only at deploy leaves them
+// unknown unless another setting decides. The importer reads a vault's
+// settings from the export's resource-scope diagnostic settings alike.
+func resourceDiagnostics(out []*resource.Resource, rows []*row) {
 	settings := map[string][]*row{} // lower-case scope ARM ID → its settings
 	for _, r := range rows {
 		if r.in.typ != azure.TypeDiagnosticSetting {
@@ -308,31 +311,53 @@ func aksDiagnostics(out []*resource.Resource, rows []*row) {
 		}
 	}
 	for _, res := range out {
-		k := res.Facts.Kubernetes
-		if res.Type != azure.TypeManagedCluster || k == nil {
+		var targets []**bool
+		var wants [][]string
+		switch {
+		case res.Type == azure.TypeManagedCluster && res.Facts.Kubernetes != nil:
+			k := res.Facts.Kubernetes
+			targets = []**bool{&k.ControlPlaneLogging, &k.AuditLogging}
+			wants = [][]string{nil, {"kube-audit", "kube-audit-admin", "audit", "alllogs"}}
+		case res.Type == azure.TypeKeyVault && res.Facts.KeyVault != nil:
+			targets = []**bool{&res.Facts.KeyVault.Logging}
+			wants = [][]string{{"auditevent", "audit", "alllogs"}}
+		default:
 			continue
 		}
-		cp, audit := resource.Bool(false), resource.Bool(false)
+		all, known := map[string]bool{}, true
 		for _, d := range settings[strings.ToLower(res.ID)] { // still the ARM ID here
-			cats, known := diagCategories(d)
-			if !known {
-				cp, audit = nil, nil
-				break
-			}
-			if len(cats) > 0 {
-				cp = resource.Bool(true)
-			}
-			if cats["kube-audit"] || cats["kube-audit-admin"] || cats["audit"] || cats["alllogs"] {
-				audit = resource.Bool(true)
+			cats, good := diagCategories(d)
+			known = known && good
+			for c := range cats {
+				all[c] = true
 			}
 		}
-		if k.ControlPlaneLogging == nil {
-			k.ControlPlaneLogging = cp
-		}
-		if k.AuditLogging == nil {
-			k.AuditLogging = audit
+		for i, t := range targets {
+			if *t == nil {
+				*t = logged(all, known, wants[i])
+			}
 		}
 	}
+}
+
+// resourceDiagnosticSetting: a diagnostic setting of a resource (a vault,
+// a cluster), which the importer joins onto it, not of a subscription.
+func resourceDiagnosticSetting(in *instance) bool {
+	return in.typ == azure.TypeDiagnosticSetting && strings.Count(strings.ToLower(in.armID), "/providers/") > 1
+}
+
+// logged: whether the categories include one of want (any category when
+// want is nil); false only when every setting was known.
+func logged(cats map[string]bool, known bool, want []string) *bool {
+	for c := range cats {
+		if want == nil || slices.Contains(want, c) {
+			return resource.Bool(true)
+		}
+	}
+	if !known {
+		return nil
+	}
+	return resource.Bool(false)
 }
 
 // diagCategories: the enabled log categories and category groups of a

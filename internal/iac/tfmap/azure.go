@@ -589,6 +589,10 @@ func keyVault(m *mapper, r *inst, out *resource.Resource) {
 	default:
 		kv.PublicNetwork = boolp(true)
 	}
+	// Audit logging (CIS Azure 6.1.1.4): a diagnostic setting sending the
+	// AuditEvent category or the audit / allLogs group.
+	cats, known := m.diagnosed(r)
+	kv.Logging = logged(cats, known, []string{"auditevent", "audit", "alllogs"})
 }
 
 // vaultKey: azurerm_key_vault_key.
@@ -710,22 +714,42 @@ func aks(m *mapper, r *inst, out *resource.Resource) {
 	pub := m.boolean(r.a, boolp(false), "default_node_pool", first(pool, "node_public_ip_enabled", "enable_node_public_ip"))
 	k.PrivateNodes = not(pub)
 	// Control plane logs: diagnostic settings of the configuration.
-	cp, audit := boolp(false), boolp(false)
+	cats, known := m.diagnosed(r)
+	k.ControlPlaneLogging = logged(cats, known, nil)
+	k.AuditLogging = logged(cats, known, []string{"kube-audit", "kube-audit-admin", "audit", "alllogs"})
+}
+
+// diagnosed: the enabled log categories (and category groups) of the
+// configuration's diagnostic settings of r, lower-cased, and whether every
+// one of those settings is known (none has logs known only after apply).
+// A resource no setting targets has none, as KICS and Checkov read it: a
+// setting made outside the configuration (an Azure Policy's
+// deployIfNotExists) is not in the code reviewed.
+func (m *mapper) diagnosed(r *inst) (map[string]bool, bool) {
+	all, known := map[string]bool{}, true
 	for _, d := range m.attachedTo(r, "azurerm_monitor_diagnostic_setting") {
 		cats, good := m.diagCategories(d)
-		if !good {
-			cp, audit = nil, nil
-			continue
-		}
-		if len(cats) > 0 {
-			cp = boolp(true)
-		}
-		if cats["kube-audit"] || cats["kube-audit-admin"] || cats["audit"] || cats["alllogs"] {
-			audit = boolp(true)
+		known = known && good
+		for c := range cats {
+			all[c] = true
 		}
 	}
 	m.cur = r
-	k.ControlPlaneLogging, k.AuditLogging = cp, audit
+	return all, known
+}
+
+// logged: whether the categories include one of want (any category when
+// want is nil); false only when every setting was known.
+func logged(cats map[string]bool, known bool, want []string) *bool {
+	for c := range cats {
+		if want == nil || contains(want, c) {
+			return boolp(true)
+		}
+	}
+	if !known {
+		return nil
+	}
+	return boolp(false)
 }
 
 // diagCategories: the enabled log categories (and category groups) of a

@@ -61,7 +61,7 @@ func TestAzure(t *testing.T) {
 			want: `{"database":{"engine":"postgresql","public_endpoint":true,"encrypted":true,"key_manager":"provider","backup_enabled":true,"backup_retention_days":7,"ssl_required":false,"multi_az":false,"credentials_in_source":false}}`},
 		{name: "key vault defaults", addr: "azurerm_key_vault.k",
 			insts: []tfmap.Instance{res("azurerm_key_vault", "k", obj{"name": "kv"})},
-			want:  `{"key_vault":{"soft_delete":true,"purge_protection":false,"rbac_authorization":false,"public_network":true}}`},
+			want:  `{"key_vault":{"soft_delete":true,"purge_protection":false,"rbac_authorization":false,"public_network":true,"logging":false}}`},
 		{name: "key without expiry", addr: "azurerm_key_vault_key.k",
 			insts: []tfmap.Instance{res("azurerm_key_vault_key", "k", obj{"key_type": "RSA"})},
 			want:  `{"key":{"customer_managed":true,"rotation_enabled":false,"enabled":true,"symmetric":false,"expiry_set":false}}`},

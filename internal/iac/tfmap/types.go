@@ -194,7 +194,7 @@ var (
 	sqlServerTypes  = []string{"azurerm_mssql_server", "azurerm_sql_server"}
 	flexTypes       = []string{"azurerm_postgresql_flexible_server", "azurerm_mysql_flexible_server"}
 	singleTypes     = []string{"azurerm_postgresql_server", "azurerm_mysql_server", "azurerm_mariadb_server"}
-	diagTargetTypes = []string{"azurerm_kubernetes_cluster"}
+	diagTargetTypes = []string{"azurerm_kubernetes_cluster", "azurerm_key_vault"}
 )
 
 var azureAttachments = map[string]attachment{
