@@ -194,7 +194,7 @@ def vnet(rg, name, prefix, subnets):
 # ---------------------------------------------------------------- compute
 
 def vm(rg, name, subnet_id, nsg_id, *, public_ip=None, identity=True, windows=False, size="Standard_D4s_v5",
-       tags=None, assessment="ImageDefault"):
+       tags=None, assessment="ImageDefault", password_logins=False):
     vm_id = rid(rg, "Microsoft.Compute/virtualMachines", name)
     nic_id = rid(rg, "Microsoft.Network/networkInterfaces", name + "-nic")
     disk_id = rid(rg, "Microsoft.Compute/disks", name + "-osdisk")
@@ -236,7 +236,7 @@ def vm(rg, name, subnet_id, nsg_id, *, public_ip=None, identity=True, windows=Fa
         image = {"publisher": "MicrosoftWindowsServer", "offer": "WindowsServer", "sku": "2019-datacenter-gensecond",
                  "version": "latest", "exactVersion": "17763.6414.241004"}
     else:
-        os_profile["linuxConfiguration"] = {"disablePasswordAuthentication": True, "provisionVMAgent": True,
+        os_profile["linuxConfiguration"] = {"disablePasswordAuthentication": not password_logins, "provisionVMAgent": True,
                                             "ssh": {"publicKeys": [{"path": "/home/nwadmin/.ssh/authorized_keys",
                                                                     "keyData": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA"
                                                                                + hexid(43, name) + " nwadmin"}]},
@@ -620,7 +620,7 @@ def build(out):
     vb, _ = vm("rg-nw-core-prod", "vm-nw-build-01", vn_prod + "/subnets/snet-build", nsg_ssh_denied,
                size="Standard_D8s_v5")
     vj, _ = vm("rg-nw-network", "vm-nw-jumpbox", vn_prod + "/subnets/snet-mgmt", nsg_jump, public_ip="20.121.44.210",
-               size="Standard_B2s")
+               size="Standard_B2s", password_logins=True)
     vw, _ = vm("rg-nw-legacy", "vm-nw-legacy-win01", vn_leg + "/subnets/snet-legacy", nsg_win,
                public_ip="40.76.115.9", identity=False, windows=True,
                tags={"environment": "legacy", "owner": "it-ops"})
@@ -632,6 +632,8 @@ def build(out):
         plant(A, "azure-vm-patch-assessment-disabled", v, n + ": patchSettings.assessmentMode ImageDefault "
               "(missing updates assessed only on demand)")
     plant(A, "compute-public-ip", vj, "NIC has public IP 20.121.44.210")
+    plant(A, "azure-vm-password-authentication", vj, "linuxConfiguration.disablePasswordAuthentication false: "
+          "SSH accepts passwords")
     plant(A, "compute-public-ip", vw, "NIC has public IP 40.76.115.9")
     plant(A, "azure-vm-no-managed-identity", vw, "identity null")
 

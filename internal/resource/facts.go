@@ -315,6 +315,13 @@ type Compute struct {
 	// PatchAssessment: an Azure VM's patch assessment mode is
 	// AutomaticByPlatform (missing updates assessed every 24 hours).
 	PatchAssessment *bool `json:"patch_assessment,omitempty"`
+	// OSType: an Azure VM's or scale set's operating system, "linux" or
+	// "windows" (its OS configuration or OS disk; empty when the source
+	// does not say). PasswordAuthentication: a Linux VM or scale set
+	// accepts SSH logins with a password (disablePasswordAuthentication
+	// false); nil for Windows, which has no other login.
+	OSType                 string `json:"os_type,omitempty"`
+	PasswordAuthentication *bool  `json:"password_authentication,omitempty"`
 	// OSUpdatesPending: how many package updates a GCE VM's OS inventory
 	// (VM Manager's OS Config agent; Cloud Asset Inventory's os-inventory
 	// content) lists as available and not installed (CIS GCP 5.0 4.12);

@@ -399,7 +399,8 @@ func diagCategories(d *row) (map[string]bool, bool) {
 }
 
 // vmBootSecrets reads the custom data (osProfile.customData) and user
-// data (userData) of the template's virtual machines, base64 as ARM takes
+// data (userData) of the template's virtual machines and scale sets
+// (their virtualMachineProfile), base64 as ARM takes
 // them, for credentials written in the boot script
 // (compute-user-data-secrets), as the Terraform reader reads custom_data
 // and user_data: none given is none; a value known only at deploy leaves
@@ -407,12 +408,15 @@ func diagCategories(d *row) (map[string]bool, bool) {
 func vmBootSecrets(byRes map[*resource.Resource]*row) {
 	for res, r := range byRes {
 		c := res.Facts.Compute
-		if res.Type != azure.TypeVM || c == nil || r.props == nil {
+		if (res.Type != azure.TypeVM && res.Type != azure.TypeVMSS) || c == nil || r.props == nil {
 			continue
 		}
 		var found []string
 		known := true
 		for _, path := range [][]string{{"osProfile", "customData"}, {"userData"}} {
+			if res.Type == azure.TypeVMSS { // a scale set's instances boot from its profile
+				path = append([]string{"virtualMachineProfile"}, path...)
+			}
 			v, has := lookupPath(r.props, path...)
 			if !has || v == nil {
 				continue

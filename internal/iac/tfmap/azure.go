@@ -389,6 +389,88 @@ func azureVM(m *mapper, r *inst, out *resource.Resource) {
 	if known {
 		c.UserDataSecrets, c.UserDataSecretNames = boolp(len(secrets) > 0), secrets
 	}
+	vmLogin(m, r, c)
+}
+
+// vmLogin: a VM's or scale set's operating system and, for Linux, whether
+// SSH accepts passwords (disable_password_authentication: true by default
+// on the azurerm_linux_* resources and in os_profile.linux_configuration
+// of an orchestrated scale set; false by default in os_profile_linux_config
+// of the legacy azurerm_virtual_machine_scale_set, required there in
+// azurerm_virtual_machine).
+func vmLogin(m *mapper, r *inst, c *resource.Compute) {
+	t := r.typ()
+	switch {
+	case strings.HasPrefix(t, "azurerm_linux_"):
+		c.OSType = "linux"
+		c.PasswordAuthentication = not(m.boolean(r.a, boolp(true), "disable_password_authentication"))
+	case strings.HasPrefix(t, "azurerm_windows_"):
+		c.OSType = "windows"
+	default:
+		for i, path := range [][]string{{"os_profile_linux_config"}, {"os_profile", "linux_configuration"}} {
+			if _, st := look(r.a, path...); st == ok {
+				c.OSType = "linux"
+				c.PasswordAuthentication = not(m.boolean(r.a, boolp(i == 1), append(path, "disable_password_authentication")...))
+				return
+			}
+		}
+		for _, path := range [][]string{{"os_profile_windows_config"}, {"os_profile", "windows_configuration"}} {
+			if _, st := look(r.a, path...); st == ok {
+				c.OSType = "windows"
+			}
+		}
+	}
+}
+
+// azureVMSS: a virtual machine scale set (azurerm_linux_ and
+// _windows_virtual_machine_scale_set, the orchestrated and legacy ones):
+// its instances are VMs of its profile, judged as the VM resources are.
+// Managed OS disks are encrypted at rest; a public IP configuration on a
+// network interface gives every instance a public address.
+func azureVMSS(m *mapper, r *inst, out *resource.Resource) {
+	c := &resource.Compute{DiskEncrypted: boolp(true)}
+	out.Facts.Compute = c
+	switch t, st := m.str(r.a, "identity", "type"); st {
+	case ok:
+		c.Identity = t
+	case absent:
+		c.Identity = ""
+	}
+	m.relate(out, resource.RelRunsAs, look1v(r.a, "identity", "identity_ids"), "azurerm_user_assigned_identity")
+	if r.typ() == "azurerm_virtual_machine_scale_set" {
+		if _, st := look(r.a, "storage_profile_os_disk", "managed_disk_type"); st != ok {
+			c.DiskEncrypted = nil // an unmanaged (VHD) disk: its storage account decides
+		}
+	} else {
+		c.SecureBoot = m.boolean(r.a, boolp(false), "secure_boot_enabled")
+	}
+	public := boolp(false)
+	for _, nicKey := range []string{"network_interface", "network_profile"} {
+		nics, st := m.blocks(r.a, nicKey)
+		if st == unknownSt || st == bad {
+			public = nil
+		}
+		for _, n := range nics {
+			ipcs, st := m.blocks(n, "ip_configuration")
+			if st == unknownSt || st == bad {
+				public = or3(public, nil)
+			}
+			for _, ipc := range ipcs {
+				public = or3(public, present(ipc, first(ipc, "public_ip_address", "public_ip_address_configuration")))
+			}
+		}
+	}
+	c.PublicIP = public
+	profile, _ := single(r.a["os_profile"]).(map[string]any) // legacy and orchestrated
+	secrets, known, _ := m.userData(r.a, "custom_data", "user_data")
+	if profile != nil {
+		more, k2, _ := m.userData(profile, "custom_data")
+		secrets, known = append(secrets, more...), known && k2
+	}
+	if known {
+		c.UserDataSecrets, c.UserDataSecretNames = boolp(len(secrets) > 0), secrets
+	}
+	vmLogin(m, r, c)
 }
 
 func look1v(p any, path ...string) any { v, _ := look1(p, path...); return v }

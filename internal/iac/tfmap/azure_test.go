@@ -42,7 +42,7 @@ func TestAzure(t *testing.T) {
 				res("azurerm_network_interface", "n", obj{"ip_configuration": blk(obj{"public_ip_address_id": ref("azurerm_public_ip.p")})}),
 				res("azurerm_linux_virtual_machine", "v", obj{"network_interface_ids": []any{ref("azurerm_network_interface.n")}}),
 			},
-			want:        `{"compute":{"public_ip":true,"disk_encrypted":true,"secure_boot":false,"user_data_secrets":false}}`,
+			want:        `{"compute":{"public_ip":true,"disk_encrypted":true,"secure_boot":false,"user_data_secrets":false,"os_type":"linux","password_authentication":false}}`,
 			unsupported: []string{"azurerm_network_interface.n"}},
 		{name: "managed disk defaults", addr: "azurerm_managed_disk.d",
 			insts: []tfmap.Instance{res("azurerm_managed_disk", "d", obj{"disk_size_gb": 32.0})},

@@ -47,7 +47,7 @@ func TestPublicIPv6(t *testing.T) {
 				res("azurerm_network_interface", "n", obj{"ip_configuration": blk(obj{"public_ip_address_id": ref("azurerm_public_ip.p6")})}),
 				res("azurerm_linux_virtual_machine", "v", obj{"network_interface_ids": []any{ref("azurerm_network_interface.n")}}),
 			},
-			want:        `{"compute":{"public_ip":true,"public_ipv6":true,"disk_encrypted":true,"secure_boot":false,"user_data_secrets":false}}`,
+			want:        `{"compute":{"public_ip":true,"public_ipv6":true,"disk_encrypted":true,"secure_boot":false,"user_data_secrets":false,"os_type":"linux","password_authentication":false}}`,
 			unsupported: []string{"azurerm_public_ip.p6", "azurerm_network_interface.n"}},
 		{name: "azurerm VM whose NIC uses an IPv4 public IP (the default version)", addr: "azurerm_linux_virtual_machine.v",
 			insts: []tfmap.Instance{
@@ -55,7 +55,7 @@ func TestPublicIPv6(t *testing.T) {
 				res("azurerm_network_interface", "n", obj{"ip_configuration": blk(obj{"public_ip_address_id": ref("azurerm_public_ip.p4")})}),
 				res("azurerm_linux_virtual_machine", "v", obj{"network_interface_ids": []any{ref("azurerm_network_interface.n")}}),
 			},
-			want:        `{"compute":{"public_ip":true,"public_ipv6":false,"disk_encrypted":true,"secure_boot":false,"user_data_secrets":false}}`,
+			want:        `{"compute":{"public_ip":true,"public_ipv6":false,"disk_encrypted":true,"secure_boot":false,"user_data_secrets":false,"os_type":"linux","password_authentication":false}}`,
 			unsupported: []string{"azurerm_public_ip.p4", "azurerm_network_interface.n"}},
 	})
 }

@@ -505,6 +505,7 @@ func vm(r *resource.Resource, row, p node) {
 	if p.M == nil {
 		return
 	}
+	vmLogin(r, row, p) // vmss.go
 	if os, st := p.Obj("storageProfile", "osDisk"); st == ok {
 		ade, ast := os.Boolean("encryptionSettings", "enabled")
 		eah, est := p.Boolean("securityProfile", "encryptionAtHost")

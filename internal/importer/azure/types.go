@@ -9,6 +9,7 @@ var normalizers = map[string]normalizer{
 	TypeBlobContainer:        noFacts,
 	TypeNSG:                  nsg,
 	TypeVM:                   vm,
+	TypeVMSS:                 vmss,
 	TypeNIC:                  nic,
 	TypePublicIP:             publicIP,
 	TypeDisk:                 disk,
