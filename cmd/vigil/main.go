@@ -10,6 +10,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	// First among vigil's imports to initialize: heap-profile sampling
+	// off before the dependencies' initializers allocate.
+	_ "github.com/vigil-sec/vigil/internal/heapsample"
 )
 
 // Exit codes shared by every command.
