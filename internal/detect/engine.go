@@ -312,6 +312,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if len(ocsfMatchers) > 0 {
 		e.ocsfSet = sigma.NewRuleSet(ocsfMatchers)
 		e.gate = newOpGate(ocsfMatchers)
+		e.gate.internOps(e.sets)
 	}
 	e.Rules = len(e.info)
 	if len(corrs) > 0 {
@@ -853,6 +854,13 @@ func (m *Matcher) fieldValue(r *sigma.Rule, rec logs.Record, view func() *ocsfEv
 	paths, ok := m.paths[pk]
 	if !ok {
 		paths = m.e.fieldMaps[rec.Source].Paths(field)
+		if set := m.e.sets[rec.Source]; set != nil {
+			// The matchers' own strings: their answers are cached.
+			paths = slices.Clone(paths)
+			for i, p := range paths {
+				paths[i] = set.Intern(p)
+			}
+		}
 		m.paths[pk] = paths
 	}
 	for _, p := range paths {

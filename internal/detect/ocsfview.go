@@ -2,6 +2,7 @@ package detect
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -130,6 +131,39 @@ type opGate struct {
 	open     bool
 	exact    map[string]bool
 	suffixes []string
+	// ops holds, per built-in source with a rule set, the paths of its
+	// operation (Descriptor.OperationPaths, else Operation) as the set's
+	// matchers hold them (sigma.RuleSet.Intern): the event's cache then
+	// answers the gate from the matchers' reads.
+	ops map[*logs.Descriptor]opPaths
+}
+
+// opPaths are a source's operation paths; shapes says they are its
+// OperationPaths (the first holding a string counts), else its Operation
+// (any value but null counts).
+type opPaths struct {
+	paths  []string
+	shapes bool
+}
+
+// internOps fills g.ops for the sources of sets.
+func (g *opGate) internOps(sets map[logs.Source]*sigma.RuleSet) {
+	g.ops = map[*logs.Descriptor]opPaths{}
+	for src, set := range sets {
+		d, ok := logs.Builtin().Lookup(src)
+		if !ok || d.Operation == "" {
+			continue
+		}
+		ps := slices.Clone(d.OperationPaths)
+		shapes := len(ps) > 0
+		if !shapes {
+			ps = []string{d.Operation}
+		}
+		for i, p := range ps {
+			ps[i] = set.Intern(p)
+		}
+		g.ops[d] = opPaths{ps, shapes}
+	}
 }
 
 func newOpGate(ms []*sigma.Matcher) opGate {
@@ -194,7 +228,15 @@ func (g *opGate) pass(rec logs.Record, ev *sigma.JSONEvent) bool {
 	}
 	var op []byte
 	var lb [128]byte
-	if len(d.OperationPaths) > 0 {
+	if ops, ok := g.ops[d]; ok {
+		// As below, through the matchers' strings.
+		for _, p := range ops.paths {
+			if v, ok := ev.Field(p); ok && (v.Kind == sigma.KindString || !ops.shapes && v.Kind != sigma.KindNull) {
+				op = appendLowerASCII(lb[:0], v.Str)
+				break
+			}
+		}
+	} else if len(d.OperationPaths) > 0 {
 		// Several event shapes: the first path holding a string.
 		for _, p := range d.OperationPaths {
 			if v, ok := ev.Field(p); ok && v.Kind == sigma.KindString {

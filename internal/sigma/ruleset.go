@@ -20,6 +20,9 @@ type RuleSet struct {
 	all  []*Matcher
 	idx  []ruleIndex
 	rest []int
+	// in holds the one string of each path the matchers read (see
+	// Intern); read-only once the set is built.
+	in interner
 }
 
 // ruleIndex indexes matchers by one required field.
@@ -36,8 +39,8 @@ const maxIndexKeys = 4
 
 // NewRuleSet builds a rule set over matchers compiled for one source.
 func NewRuleSet(ms []*Matcher) *RuleSet {
-	s := &RuleSet{all: ms}
 	in := interner{}
+	s := &RuleSet{all: ms, in: in}
 	for _, m := range ms {
 		in.node(m.root)
 	}
@@ -216,6 +219,18 @@ func (ix *ruleIndex) candidates(ev Event, cand []int) []int {
 		b = append(b, c)
 	}
 	return append(cand, ix.byVal[string(b)]...)
+}
+
+// Intern returns the string through which the set's matchers read the
+// event path p (equal to p), or p when none reads it: a caller reading
+// p from an event the set matched (a correlation's group-by field) then
+// finds the answer the matchers left in the event's cache instead of
+// resolving the path again.
+func (s *RuleSet) Intern(p string) string {
+	if q, ok := s.in[p]; ok {
+		return q
+	}
+	return p
 }
 
 // interner makes the matchers of a rule set read each event path through
