@@ -2,7 +2,9 @@ package sigma
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"unsafe"
 )
 
 // TestFieldNameFolding: a field is found under its exact name first, else
@@ -114,5 +116,58 @@ func TestRuleSetIndexSelective(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: set matched %d matchers, evaluating each %d", ev, len(got), len(want))
 		}
+	}
+}
+
+// TestRuleSetIntern: Intern gives back, for a path the set's matchers
+// read, the one string they read it through (so that a caller's read of
+// the path is answered from the event's field cache: fewer lookups),
+// and any other path as it is; the answers are those of the path text.
+func TestRuleSetIntern(t *testing.T) {
+	set := NewRuleSet([]*Matcher{
+		compileDetection(t, "sel:\n  userIdentity.accessKeyId|startswith: AKIA\n"+sel),
+		compileDetection(t, "sel:\n  userIdentity.accessKeyId|startswith: ASIA\n  eventName: GetObject\n"+sel),
+	})
+	var read string
+	var walk func(n node)
+	walk = func(n node) {
+		switch x := n.(type) {
+		case andNode:
+			for _, k := range x {
+				walk(k)
+			}
+		case *fieldNode:
+			if x.paths[0] == "userIdentity.accessKeyId" {
+				if read != "" && unsafe.StringData(read) != unsafe.StringData(x.paths[0]) {
+					t.Fatal("the matchers read one path through two strings")
+				}
+				read = x.paths[0]
+			}
+		}
+	}
+	for _, m := range set.all {
+		walk(m.root)
+	}
+	if read == "" {
+		t.Fatal("no matcher reads userIdentity.accessKeyId")
+	}
+	own := strings.Clone("userIdentity.accessKeyId")
+	got := set.Intern(own)
+	if got != own || unsafe.StringData(got) != unsafe.StringData(read) {
+		t.Errorf("Intern(%q) is not the matchers' string", own)
+	}
+	other := strings.Clone("sourceIPAddress")
+	if got := set.Intern(other); unsafe.StringData(got) != unsafe.StringData(other) {
+		t.Errorf("Intern(%q) changed a path no matcher reads", other)
+	}
+	// A read through the interned string after the set matched is the
+	// cached answer, equal to a fresh event's.
+	raw := []byte(`{"eventName":"GetObject","userIdentity":{"accessKeyId":"ASIAX"}}`)
+	ev := NewJSONEvent(raw)
+	set.Match(ev, func(*Matcher) {})
+	a, okA := ev.Field(got)
+	b, okB := NewJSONEvent(raw).Field(own)
+	if okA != okB || a.Str != b.Str || a.Str != "ASIAX" {
+		t.Errorf("Field through the interned path = %q %v, want %q %v", a.Str, okA, b.Str, okB)
 	}
 }
