@@ -81,6 +81,16 @@ func TestLongFirstLineSameAsLineByLine(t *testing.T) {
 		"json lines long first":   strings.Replace(recs[0], `"eventName"`, `"pad":"`+strings.Repeat("p", 5000)+`","eventName"`, 1) + "\n" + lines,
 		"array":                   "[" + strings.Join(recs, ",") + "]\n",
 		"array pretty after long": "[" + strings.Join(recs, ",") + ",\n" + recs[3] + "]\n",
+		// ReadData streams a long first line (streamFirstLine) and reads
+		// it again after records and errors went out at the first thing
+		// that is not a valid event: those are passed on once.
+		"bad time then invalid":   `{"Records":[` + strings.Replace(recs[0], `"eventTime":"`, `"eventTime":"x`, 1) + "," + strings.Join(recs[1:], ",") + `,{"a" 1}]}`,
+		"member after records":    doc[:len(doc)-1] + `,"x":1}` + "\n" + recs[4] + "\n",
+		"blanks before close":     doc[:len(doc)-2] + " ] \t}\r\n",
+		"newline before close":    doc[:len(doc)-1] + "\n}",
+		"not an event inside":     `{"Records":[` + strings.Join(recs[:20], ",") + `,"x",[1],{"a":1},` + strings.Join(recs[20:], ",") + `]}`,
+		"annotation first":        `{"kind":"x","Records":[` + strings.Join(recs, ",") + `]}`,
+		"nested deep then broken": `{"Records":[` + strings.Join(recs, ",") + `,{"a":` + strings.Repeat("[", 100) + strings.Repeat("]", 99) + `}]}`,
 	}
 	for name, in := range cases {
 		t.Run(name, func(t *testing.T) {

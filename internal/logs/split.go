@@ -210,6 +210,9 @@ type splitter struct {
 	// JSON is known before it is split: lineKnown, lineValid.
 	lineKnown bool
 	lineValid bool
+	// stream is set while streamFirstLine hands out a long first line's
+	// events.
+	stream bool
 	// marks holds the event array's element bounds found while the line
 	// was validated (see lineSpan).
 	marks elemMarks
@@ -228,6 +231,17 @@ func (s *splitter) runLines(lr *lineReader) error {
 	if s.pool != nil {
 		s.marks = s.pool.getMarks()
 		defer func() { s.pool.putMarks(s.marks) }()
+	}
+	if done, stop := s.streamFirstLine(lr); stop {
+		return s.stopErr
+	} else if done {
+		// Line mode, the first line's events validated and handed out
+		// one by one (see streamFirstLine).
+		if !s.lines(lr) {
+			return s.stopErr
+		}
+		s.finish(lr, lr.off)
+		return s.stopErr
 	}
 	if v, off, valid, ok := s.longFirstLine(lr); ok {
 		// Line mode, the first line validated where it lies (a one-line
@@ -348,29 +362,8 @@ const longLine = 4 << 10
 // as the validation. ok is false otherwise, lr then holds the bytes read,
 // unconsumed, for the line-by-line path, which gives the same result.
 func (s *splitter) longFirstLine(lr *lineReader) (v []byte, off int64, valid, ok bool) {
-	if lr.whole {
-		// Read before, whatever its size.
-		if lr.end-lr.start <= longLine {
-			return nil, 0, false, false
-		}
-	} else {
-		if lr.known <= 0 || lr.known > maxWhole || lr.first <= longLine {
-			return nil, 0, false, false
-		}
-		lr.fill()
-		for lr.end < len(lr.buf) && lr.err == nil {
-			lr.readOnce()
-		}
-	}
-	b := lr.buf[lr.start:lr.end]
-	p := 0
-	if bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
-		p = 3
-	}
-	for p < len(b) && (b[p] == ' ' || b[p] == '\t' || b[p] == '\r') {
-		p++
-	}
-	if p >= len(b) || (b[p] != '{' && b[p] != '[') || bytes.IndexByte(b[p:min(len(b), p+longLine)], '\n') >= 0 {
+	b, p, ok := s.readLongFirst(lr)
+	if !ok {
 		return nil, 0, false, false
 	}
 	nl := false
@@ -397,6 +390,212 @@ func (s *splitter) longFirstLine(lr *lineReader) (v []byte, off int64, valid, ok
 	lr.start += consumed
 	lr.line = 1
 	return v, off, true, true
+}
+
+// readLongFirst reads the whole stream when its first line may be one
+// long JSON value (see longFirstLine) and returns the unconsumed bytes and
+// the position of that value's first byte in them: ok is false when the
+// stream is not of that kind (lr then holds what was read, unconsumed).
+func (s *splitter) readLongFirst(lr *lineReader) (b []byte, p int, ok bool) {
+	if lr.whole {
+		// Read before, whatever its size.
+		if lr.end-lr.start <= longLine {
+			return nil, 0, false
+		}
+	} else {
+		if lr.known <= 0 || lr.known > maxWhole || lr.first <= longLine {
+			return nil, 0, false
+		}
+		if lr.buf == nil {
+			lr.fill()
+		}
+		for lr.end < len(lr.buf) && lr.err == nil {
+			lr.readOnce()
+		}
+	}
+	b = lr.buf[lr.start:lr.end]
+	if bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
+		p = 3
+	}
+	for p < len(b) && (b[p] == ' ' || b[p] == '\t' || b[p] == '\r') {
+		p++
+	}
+	if p >= len(b) || (b[p] != '{' && b[p] != '[') || bytes.IndexByte(b[p:min(len(b), p+longLine)], '\n') >= 0 {
+		return nil, 0, false
+	}
+	return b, p, true
+}
+
+// errRestart ends the streaming of a long first line (streamFirstLine)
+// at the first thing that is not a valid event of a valid one-line
+// value: the stream is then read again the other way.
+var errRestart = errors.New("restart")
+
+// streamFirstLine handles the common large input read before
+// (Reader.ReadData), data whose first line is one long event array or
+// {"Records":[...]} wrapper (a CloudTrail log file of up to hundreds of
+// megabytes), without validating the whole line first: each event is
+// validated (its members located) and handed out at once. The lake's
+// ingest then hands the first events of each file to its encoders at
+// once, where the validation of a 160 MB line first kept them waiting
+// (the other core idle) at the start of each file. It delivers and
+// reports exactly what longFirstLine and the line-by-line
+// path do: as long as the line holds only valid events with no line feed
+// between tokens, every path hands them out alike (line 1, the same
+// members); at the first anything else (an invalid or too deep value, a
+// line feed, a member after the event array, more than white space after
+// the value on its line) it stops, and the stream is read again from its
+// start the other way, the records and errors already passed on skipped
+// (the other way passes the same ones first). done says the line was
+// consumed (go on with the next lines), stop that the callback or the
+// context stopped the read (s.stopErr).
+func (s *splitter) streamFirstLine(lr *lineReader) (done, stop bool) {
+	if !lr.whole {
+		// Not for streams (detection's files): there each event is
+		// matched in the callback, and validating the whole line
+		// first measured 2-3% less CPU per event (validation in one
+		// stretch, matching in another).
+		return false, false
+	}
+	b, p, ok := s.readLongFirst(lr)
+	if !ok {
+		return false, false
+	}
+	v := b[p:]
+	if v[0] == '{' && !s.wrapperOpens(v[:min(len(v), longLine)]) {
+		return false, false
+	}
+	fn, onErr := s.fn, s.onErr
+	outs := 0
+	s.fn = func(r Record) error { outs++; return fn(r) }
+	s.onErr = func(e InputError) { outs++; onErr(e) }
+	s.doc, s.base, s.line0, s.lineAt, s.lineNum = v, lr.off+int64(p), 1, 0, 1
+	s.lineMode, s.curLine, s.stream = true, 1, true
+	end, err := s.top(v, 0)
+	s.stream = false
+	s.fn, s.onErr = fn, onErr
+	if err == nil {
+		j := p + end
+		for j < len(b) && (b[j] == ' ' || b[j] == '\t' || b[j] == '\r') {
+			j++
+		}
+		if j == len(b) || b[j] == '\n' {
+			// Consume the line as lr.next would have returned it.
+			if j < len(b) {
+				j++ // the '\n'
+			}
+			lr.off += int64(j)
+			lr.start += j
+			lr.line = 1
+			return true, false
+		}
+	} else if !errors.Is(err, errRestart) {
+		return false, true // errStop: s.stopErr is set
+	}
+	// Read again; the records and errors passed on are passed first again.
+	s.fn = func(r Record) error {
+		if outs > 0 {
+			outs--
+			return nil
+		}
+		return fn(r)
+	}
+	s.onErr = func(e InputError) {
+		if outs > 0 {
+			outs--
+			return
+		}
+		onErr(e)
+	}
+	s.lineMode, s.events, s.unknown, s.unkLine, s.unkOff, s.unkKeys = false, 0, 0, 0, 0, s.unkKeys[:0]
+	s.marks.reset(false)
+	return false, false
+}
+
+// wrapperOpens reports whether the object v starts with is a wrapper
+// whose event array opens within v: `{"Records":[`, valid, the key
+// without escapes (v holds no line feed: see readLongFirst).
+func (s *splitter) wrapperOpens(v []byte) bool {
+	i := norm.SkipWS(v, 1)
+	if i >= len(v) || v[i] != '"' {
+		return false
+	}
+	ke, ok := validString(v, i)
+	if !ok || bytes.IndexByte(v[i:ke], '\\') >= 0 || s.cls.wrapper(v[i+1:ke-1]) == nil {
+		return false
+	}
+	j := norm.SkipWS(v, ke)
+	if j >= len(v) || v[j] != ':' {
+		return false
+	}
+	j = norm.SkipWS(v, j+1)
+	return j < len(v) && v[j] == '['
+}
+
+// streamArray is array for streamFirstLine: each element validated by
+// itself, its members recorded, and handed out; errRestart at the first
+// element that is not valid, a line feed between tokens or a malformed
+// array.
+func (s *splitter) streamArray(b []byte, pos int, sc *scope) (int, error) {
+	nl := false
+	i := skipWSNL(b, pos+1, &nl)
+	if i < len(b) && b[i] == ']' && !nl {
+		return i + 1, nil
+	}
+	m := &s.marks
+	for first := true; ; first = false {
+		if nl || i >= len(b) {
+			return 0, errRestart
+		}
+		m.reset(false)
+		m.self = true
+		end, ok := validEndNL(b, i, m, &nl)
+		if !ok || nl || end-i > maxStreamed {
+			return 0, errRestart
+		}
+		_, mem := m.end(i)
+		sc = s.trust(b, i, end, sc, first)
+		if err := s.element(b, i, end, sc, true, mem); err != nil {
+			return 0, err
+		}
+		i = skipWSNL(b, end, &nl)
+		if i >= len(b) {
+			return 0, errRestart
+		}
+		switch b[i] {
+		case ',':
+			i = skipWSNL(b, i+1, &nl)
+		case ']':
+			if nl {
+				return 0, errRestart
+			}
+			return i + 1, nil
+		default:
+			return 0, errRestart
+		}
+	}
+}
+
+// maxStreamed is the largest element streamArray validates by itself:
+// validEndNL keeps no depth limit, and an element's nesting is that of
+// the whole line less two, so any size would do; the bound only keeps a
+// huge element (reported as too large anyway) on the ordinary path.
+const maxStreamed = MaxEventBytes
+
+// trust returns the scope an array's elements are classified in: for the
+// first element of a wrapper one source alone declares (CloudTrail's
+// Records), that source trusted if the element is its event (S3, SQS and
+// SNS notifications share CloudTrail's wrapper), else all sources.
+func (s *splitter) trust(b []byte, i, end int, sc *scope, first bool) *scope {
+	if first && sc != &s.cls.all && len(sc.cands) == 1 {
+		sc.trusted = sc.cands[0]
+		if b[i] == '{' {
+			if d, _, _ := s.cls.classify(b[i:end:end], &s.cls.all); d != sc.trusted {
+				return &s.cls.all
+			}
+		}
+	}
+	return sc
 }
 
 // lines processes the remaining lines in line mode; false means stop.
@@ -509,6 +708,9 @@ func (s *splitter) top(b []byte, pos int) (int, error) {
 // array iterates the elements of the array at b[pos], emitting each as an
 // event of one of sc's sources. Elements before a truncation are delivered.
 func (s *splitter) array(b []byte, pos int, sc *scope) (int, error) {
+	if s.stream {
+		return s.streamArray(b, pos, sc)
+	}
 	i := norm.SkipWS(b, pos+1)
 	if i < len(b) && b[i] == ']' {
 		return i + 1, nil
@@ -540,17 +742,7 @@ func (s *splitter) array(b []byte, pos int, sc *scope) (int, error) {
 		if end < 0 {
 			return 0, s.posErr(i, fmt.Errorf("%w: truncated or unterminated element", ErrMalformed))
 		}
-		if first && sc != &s.cls.all && len(sc.cands) == 1 {
-			// Trust a wrapper one source alone declares (CloudTrail's
-			// Records) only if its first event is that source's: S3, SQS
-			// and SNS notifications share CloudTrail's wrapper.
-			sc.trusted = sc.cands[0]
-			if b[i] == '{' {
-				if d, _, _ := s.cls.classify(b[i:end:end], &s.cls.all); d != sc.trusted {
-					sc = &s.cls.all
-				}
-			}
-		}
+		sc = s.trust(b, i, end, sc, first)
 		if err := s.element(b, i, end, sc, valid, mem); err != nil {
 			return 0, err
 		}
@@ -611,6 +803,15 @@ func (s *splitter) object(b []byte, pos int) (int, error) {
 						if err != nil {
 							return 0, err
 						}
+						if s.stream {
+							// No further member (none in the clouds'
+							// files): a valid close on the same line.
+							nl := false
+							if k := skipWSNL(b, end, &nl); k < len(b) && b[k] == '}' && !nl {
+								return k + 1, nil
+							}
+							return 0, errRestart
+						}
 						// Skip any further keys of the wrapper.
 						return s.closeObject(b, end)
 					}
@@ -623,6 +824,9 @@ func (s *splitter) object(b []byte, pos int) (int, error) {
 		valid bool
 		mem   []int32
 	)
+	if s.stream {
+		return 0, errRestart // not a wrapper after all
+	}
 	if s.lineKnown && pos == 0 {
 		end, valid = len(b), s.lineValid
 		if valid && s.marks.self {
