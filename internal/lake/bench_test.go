@@ -166,7 +166,8 @@ func BenchmarkIngestLarge(b *testing.B) {
 // benchIngest reports events/s and events per CPU-second (and the system
 // CPU time per event: reading, writing, faulting in memory), and the bytes
 // of Parquet stored per event (the compression's trade-off). The ingest
-// runs in a runtime/trace region named "ingest" (for -test.trace).
+// runs in a runtime/trace task and region named "ingest" (for -test.trace:
+// go run ./scripts/traceparallel tells how much of it kept both cores busy).
 func benchIngest(b *testing.B, paths []string) {
 	events := 0
 	var (
@@ -183,7 +184,9 @@ func benchIngest(b *testing.B, paths []string) {
 		u0, s0 := cpuTimes()
 		b.StartTimer()
 		ctx, task := trace.NewTask(context.Background(), "ingest")
+		region := trace.StartRegion(ctx, "ingest")
 		st, err := l.Ingest(ctx, paths, IngestOptions{})
+		region.End()
 		task.End()
 		if err != nil {
 			b.Fatal(err)
