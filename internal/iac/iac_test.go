@@ -3,6 +3,7 @@ package iac
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -329,4 +330,51 @@ func FuzzParseIgnores(f *testing.F) {
 			_ = fi.at(d.line + 1)
 		}
 	})
+}
+
+// TestHelmIgnoreAboveAction: in a Helm template, an ignore comment above
+// the {{- if }} that guards an object mutes the object's findings (a line
+// of template actions only is transparent, as a comment line is), and the
+// object is located at its own lines, not at the if.
+func TestHelmIgnoreAboveAction(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"agent/Chart.yaml":  "apiVersion: v2\nname: agent\nversion: 0.1.0\n",
+		"agent/values.yaml": "agent:\n  enabled: true\n",
+		"agent/templates/pods.yaml": "# vigil:ignore k8s-host-network the node agent reads the host's interfaces\n" +
+			"{{- if .Values.agent.enabled }}\n" +
+			"apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-agent\nspec:\n  hostNetwork: true\n" +
+			"  containers:\n    - name: agent\n      image: busybox:1.36\n" +
+			"{{- end }}\n---\n" +
+			"apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-other\nspec:\n  hostNetwork: true\n" +
+			"  containers:\n    - name: other\n      image: busybox:1.36\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := Scan(context.Background(), builtinEngine(t), Options{
+		Paths: []string{dir}, Readers: Builtin(ReaderOptions{}),
+		Scan: scan.Options{Now: testNow, Filter: finding.Filter{Rules: []string{"k8s-host-network"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Report.Findings {
+		loc := f.Resource.Location
+		got = append(got, fmt.Sprintf("%s %s:%d-%d %s muted=%v", f.Status, loc.File, loc.StartLine, loc.EndLine, loc.Address, f.Suppressed != nil))
+	}
+	slices.Sort(got)
+	want := []string{
+		"FAIL agent/templates/pods.yaml:14-22 Pod//release-other muted=false",
+		"FAIL agent/templates/pods.yaml:3-12 Pod//release-agent muted=true",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings\n%s\nwant\n%s\nwarnings %v", strings.Join(got, "\n"), strings.Join(want, "\n"), res.Warnings)
+	}
 }

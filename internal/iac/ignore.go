@@ -176,11 +176,16 @@ func (ig *ignores) file(file string) *fileIgnores {
 func parseIgnores(file string, data []byte) *fileIgnores {
 	fi := &fileIgnores{commentOnly: map[int]bool{}, byLine: map[int][]*directive{}}
 	n := 0
+	// In a Helm template a line holding only template actions ({{- if
+	// .Values.x }}) writes no text of the object: an ignore comment above
+	// it is above the object it guards, as a comment line between them
+	// would be.
+	helmTemplate := !strings.HasSuffix(file, ".tf") && !strings.HasSuffix(file, ".tf.json")
 	for raw := range bytes.Lines(data) {
 		n++
 		line := string(bytes.TrimRight(raw, "\r\n"))
 		trimmed := strings.TrimSpace(line)
-		if isComment(trimmed) {
+		if isComment(trimmed) || helmTemplate && actionsOnly(trimmed) {
 			fi.commentOnly[n] = true
 		}
 		i := strings.Index(line, IgnoreMarker)
@@ -206,6 +211,25 @@ func commentTail(before string) string {
 		}
 	}
 	return ""
+}
+
+// actionsOnly reports whether a line is made of Go template actions only
+// ({{- if .Values.enabled }}, {{- end }}, {{ with .Values.x }}{{ end }}).
+func actionsOnly(s string) bool {
+	if s == "" {
+		return false
+	}
+	for s != "" {
+		if !strings.HasPrefix(s, "{{") {
+			return false
+		}
+		end := strings.Index(s, "}}")
+		if end < 0 {
+			return false
+		}
+		s = strings.TrimSpace(s[end+2:])
+	}
+	return true
 }
 
 func isComment(s string) bool {

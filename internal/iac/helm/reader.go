@@ -316,12 +316,17 @@ func boundedFuncs() map[string]any {
 
 // readRendered parses a template's rendered output. Objects are located in
 // the template file: at their own lines when the template has no template
-// actions (its output is its text); when the template's documents (split
-// at its "---" lines) each keep their actions balanced, so that every one
-// renders into the output's document of the same rank, an object that is
-// alone in its document is located over the template's document; else in
-// the file with no line (the rendered output's lines are not the
-// template's).
+// actions (its output is its text); else from the first to the last of
+// their lines copied from the template (locator.object: each rendered
+// object aligned with the template's document of the same rank when the
+// template's documents, split at its "---" lines, each keep their actions
+// balanced, so that every one renders into the output's document of the
+// same rank, else with the whole template: objects a range or an if writes
+// are located at the template lines that write them), an object alone in
+// its document extending to the end of the template's document; else, with
+// no line copied (an object written whole by an include or toYaml), over
+// the template's document when it renders alone from it, else in the file
+// with no line (the rendered output's lines are not the template's).
 //
 // Helm installs a namespaced object that names no namespace in the release
 // namespace: with namespace set, the object is read as in it.
@@ -336,6 +341,7 @@ func readRendered(b *kubernetes.Builder, file string, src, text []byte, namespac
 			srcDocs = nil
 		}
 	}
+	var loc *locator
 	for i, doc := range outDocs {
 		objs, probs := kubernetes.ParseDocument(file, doc)
 		for _, p := range probs {
@@ -351,10 +357,34 @@ func readRendered(b *kubernetes.Builder, file string, src, text []byte, namespac
 				start, end = start+srcDocs[i].Line-1, end+srcDocs[i].Line-1
 			}
 		}
+		var rendered [][]byte
+		if !literal && src != nil && len(objs) > 0 {
+			switch {
+			case srcDocs != nil:
+				loc = newLocator(srcDocs[i].Text, srcDocs[i].Line)
+			case loc == nil:
+				loc = newLocator(src, 1)
+			}
+			rendered = splitLines(doc.Text)
+		}
 		for _, o := range objs {
 			if !literal {
-				o.StartLine, o.EndLine = start, end
+				// The object's lines copied from the template, else the
+				// template's document it alone renders from.
+				var s, e int
+				if a, b := o.StartLine-doc.Line, o.EndLine-doc.Line+1; a >= 0 && a < b && b <= len(rendered) {
+					s, e = loc.object(rendered[a:b])
+				}
+				switch {
+				case s > 0 && start > 0:
+					o.StartLine, o.EndLine = s, max(e, end)
+				case s > 0:
+					o.StartLine, o.EndLine = s, e
+				default:
+					o.StartLine, o.EndLine = start, end
+				}
 			}
+			start := o.StartLine
 			r, probs := b.Add(file, o, batch)
 			for i := range probs {
 				if !literal {

@@ -254,9 +254,19 @@ func TestRenderedLines(t *testing.T) {
 		{"literal", "# c\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n", "# c\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n", [][2]int{{2, 4}}},
 		{"one document", "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n", "apiVersion: v1\nkind: Service\nmetadata:\n  name: r\n", [][2]int{{1, 4}}},
 		{"aligned documents", "{{- if true }}\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n{{- end }}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: {{ .b }}}\n",
-			"\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\n", [][2]int{{1, 5}, {7, 9}}},
+			"\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\n", [][2]int{{2, 5}, {7, 9}}},
+		// Each object a range writes is located at the template lines
+		// that write it (they were in the file with no line).
 		{"range over documents", "{{- range .xs }}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: {{ . }}}\n{{- end }}\n",
-			"\n---\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\n", [][2]int{{0, 0}, {0, 0}}},
+			"\n---\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\n", [][2]int{{3, 4}, {3, 4}}},
+		// An if spanning two documents (unbalanced documents): each object
+		// at its own lines, the second after the first.
+		{"if over documents", "{{- if .a }}\napiVersion: v1\nkind: Service\nmetadata:\n  name: one\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: two\n{{- end }}\n",
+			"\napiVersion: v1\nkind: Service\nmetadata:\n  name: one\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: two\n", [][2]int{{2, 5}, {7, 10}}},
+		// A list written by a range inside one document: each item at the
+		// lines of the range's body.
+		{"range in a list", "apiVersion: v1\nkind: List\nitems:\n{{- range .xs }}\n  - apiVersion: v1\n    kind: Service\n    metadata:\n      name: {{ . }}\n{{- end }}\n",
+			"apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Service\n    metadata:\n      name: a\n  - apiVersion: v1\n    kind: Service\n    metadata:\n      name: b\n", [][2]int{{5, 7}, {5, 7}}},
 	} {
 		var batch source.Batch
 		readRendered(kubernetes.NewBuilder(), "t.yaml", []byte(c.src), []byte(c.out), "", &batch)
