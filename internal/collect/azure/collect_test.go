@@ -370,6 +370,7 @@ func TestPaginationLoop(t *testing.T) {
 		"RG resourcecontainers " + subA:                                                   {File: "rg-empty.json"},
 		"RG authorizationresources " + subA:                                               {File: "rg-empty.json"},
 		"RG securityresources " + subA:                                                    {File: "rg-trunc.json"},
+		"RG policyresources mg:" + tenantID + " " + subA:                                  {File: "rg-empty.json"},
 		"GET " + acct + "/blobServices":                                                   {File: "empty.json"},
 		"GET " + acct + "/blobServices/default/containers":                                {File: "arm-loop.json"},
 		"GET " + acct + "/blobServices/default/containers again":                          {File: "arm-loop.json"},
@@ -377,8 +378,8 @@ func TestPaginationLoop(t *testing.T) {
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/pricings":           {File: "empty.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/settings":           {File: "empty.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Authorization/locks":         {File: "empty.json"},
-		"GET /v1.0/users":                                                                 {File: "graph-loop.json"},
-		"GET /v1.0/users again":                                                           {File: "graph-loop.json"},
+		"GET /v1.0/users":       {File: "graph-loop.json"},
+		"GET /v1.0/users again": {File: "graph-loop.json"},
 	}
 	for _, l := range entraLists[1:] {
 		routes["GET /v1.0"+l.path] = route{File: "empty.json"}

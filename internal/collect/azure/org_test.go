@@ -53,6 +53,7 @@ func orgRoutes(t testing.TB, subs, accounts int, latency time.Duration) map[stri
 	rs["RG resourcecontainers mg:"+tenantID+" "+all] = route{Delay: latency, Body: rgEmpty}
 	rs["RG authorizationresources "+all] = route{Delay: latency, Body: rgEmpty}
 	rs["RG securityresources "+all] = route{Delay: latency, Body: rgEmpty}
+	rs["RG policyresources mg:"+tenantID+" "+all] = route{Delay: latency, Body: rgEmpty}
 	rs["GET /subscriptions"] = route{Delay: latency, Body: js(map[string]any{"value": subList})}
 	for _, l := range entraLists {
 		rs["GET /v1.0"+l.path] = route{Delay: latency, Body: empty}

@@ -49,6 +49,14 @@ var tables = []table{
 		return "AuthorizationResources | where type in~ ('microsoft.authorization/roleassignments','microsoft.authorization/roledefinitions'," +
 			"'microsoft.authorization/denyassignments')"
 	}},
+	// The policy assignments of the subscriptions and of the management
+	// groups above them (CIS Azure 6.0 8.1.11 reads the Microsoft Cloud
+	// Security Benchmark initiative's); not partialOK: part of them would
+	// read as the initiative not assigned.
+	{file: "policyresources.json", tenantScope: true, query: func(subs []string) string {
+		return "PolicyResources | where type =~ 'microsoft.authorization/policyassignments' | where subscriptionId in~ (" +
+			quoteList(subs) + ") or isempty(subscriptionId)"
+	}},
 	{file: "securityresources.json", findingsFile: "findings/defender-securityresources.json", query: func([]string) string {
 		// Defender plans and contacts for the posture; Defender for
 		// Cloud's alerts and its unhealthy recommendations

@@ -1,10 +1,13 @@
 package azure
 
 import (
+	"context"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -59,10 +62,51 @@ func assignmentScope(id string) string {
 	return ""
 }
 
+// policyListingFile is the file vigil collect writes a subscription's
+// policy assignments to (azure/<subscription>/policyresources.json), even
+// when the subscription has none.
+const policyListingFile = "policyresources.json"
+
+// policyListingSuffix ends the ID of the marker addPolicyListing adds.
+const policyListingSuffix = "/providers/microsoft.authorization/policyassignments"
+
+// addPolicyListing adds, for a policyresources.json in a directory named
+// after a subscription ID, a marker resource saying that the
+// subscription's policy assignments were listed (they may be none of its
+// own: an MCSB assignment of a management group above it is in the
+// tenant's file).
+func addPolicyListing(ctx context.Context, res *attr.Result, path string) {
+	if !strings.EqualFold(filepath.Base(path), policyListingFile) {
+		return
+	}
+	sub := strings.ToLower(filepath.Base(filepath.Dir(path)))
+	if !looksLikeGUID(sub) {
+		return
+	}
+	marker := Parse(ctx, "", attr.M{"id": "/subscriptions/" + sub + "/providers/Microsoft.Authorization/policyAssignments",
+		"name": "policyAssignments", "type": TypePolicyAssignment, "subscriptionId": sub})
+	for _, r := range marker.Resources {
+		r.Source = path
+		if why, unsupported := marker.Unsupported[r.ID]; unsupported {
+			if res.Unsupported == nil {
+				res.Unsupported = map[string]string{}
+			}
+			res.Unsupported[r.ID] = why
+		}
+	}
+	res.Resources = append(res.Resources, marker.Resources...)
+}
+
 // read reads the assignments' rows.
 func (m *mcsbPolicies) read(read func(*resource.Resource) (node, func() bool)) {
 	m.listed, m.unreadable = map[string]bool{}, map[string]bool{}
 	for _, r := range m.rows {
+		if l := strings.ToLower(r.ID); strings.HasSuffix(l, policyListingSuffix) {
+			if sub := SubscriptionOf(l); sub != "" && !strings.Contains(l, "/resourcegroups/") {
+				m.listed[strings.ToLower(sub)] = true // addPolicyListing's marker
+			}
+			continue
+		}
 		p, failed := read(r)
 		scope := strings.ToLower(strings.TrimRight(p.S("scope"), "/"))
 		if scope == "" {

@@ -1,9 +1,13 @@
 package azure
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+	"github.com/vigil-sec/vigil/internal/resource"
 )
 
 // TestMCSBPolicies: CIS Azure 6.0 8.1.11 from the PolicyResources rows of
@@ -62,6 +66,57 @@ func TestMCSBPolicies(t *testing.T) {
 		}
 		if got != c.want {
 			t.Errorf("%s: s1 %s, want %s", c.name, got, c.want)
+		}
+	}
+}
+
+// TestMCSBListingWithoutOwnAssignment: a subscription's policyresources.json
+// (vigil collect's, in a directory named after the subscription) without
+// any row still says its assignments were listed, so the MCSB assignment
+// of the management group above it, in the tenant's file, decides; the
+// same empty file elsewhere says nothing.
+func TestMCSBListingWithoutOwnAssignment(t *testing.T) {
+	const sub = "aaaaaaaa-0000-4000-8000-000000000001"
+	decode := func(s string) any {
+		var doc any
+		if err := attr.Decode([]byte(s), &doc); err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	subRow := `[{"id":"/subscriptions/` + sub + `","name":"` + sub + `","type":"microsoft.resources/subscriptions","subscriptionId":"` + sub +
+		`","properties":{"managementGroupAncestorsChain":[{"name":"mg-prod","displayName":"mg-prod"}]}}]`
+	mgAssign := `{"count":1,"data":[{"id":"/providers/Microsoft.Management/managementGroups/mg-prod/providers/Microsoft.Authorization/policyAssignments/mcsb",` +
+		`"name":"mcsb","type":"microsoft.authorization/policyassignments","subscriptionId":"","properties":{"scope":"/providers/Microsoft.Management/managementGroups/mg-prod",` +
+		`"policyDefinitionId":"/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8","parameters":{}}}]}`
+	empty := `{"count":0,"data":[],"skip_token":null,"total_records":0}`
+	for _, c := range []struct {
+		dir, want string
+	}{{"azure/" + sub, "true true"}, {"azure/exports", "unknown"}} {
+		var all []*resource.Resource
+		for _, f := range []struct{ path, doc string }{
+			{"azure/" + sub + "/resourcecontainers.json", subRow},
+			{"azure/tenant-t/policyresources.json", mgAssign},
+			{c.dir + "/policyresources.json", empty},
+		} {
+			res := Parse(context.Background(), f.path, decode(f.doc))
+			if len(res.Problems) > 0 {
+				t.Fatalf("%s: %v", f.path, res.Problems)
+			}
+			all = append(all, res.Resources...)
+		}
+		added, problems := Finalize(all)
+		if len(problems) > 0 {
+			t.Errorf("%v", problems)
+		}
+		got := "unknown"
+		for _, r := range append(all, added...) {
+			if r.ID == "/subscriptions/"+sub && r.Facts.Account.CIS != nil && r.Facts.Account.CIS.MCSBAssigned != nil {
+				got = fmt.Sprint(*r.Facts.Account.CIS.MCSBAssigned, " ", *r.Facts.Account.CIS.MCSBPoliciesEnabled)
+			}
+		}
+		if got != c.want {
+			t.Errorf("empty listing in %s: %s, want %s", c.dir, got, c.want)
 		}
 	}
 }

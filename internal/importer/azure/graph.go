@@ -142,6 +142,7 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 		its[i].m = attr.AsObj(raw)
 	}
 	parseRows(ctx, res, path, its)
+	addPolicyListing(ctx, res, path)
 	return res
 }
 
@@ -198,6 +199,7 @@ func ParseShaped(ctx context.Context, path string, data []byte) *attr.Result {
 	}
 	res := &attr.Result{Format: Format}
 	parseRows(ctx, res, path, its)
+	addPolicyListing(ctx, res, path)
 	return res
 }
 
