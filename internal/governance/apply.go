@@ -3,8 +3,11 @@ package governance
 import (
 	"context"
 	"math/bits"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/vigil-sec/vigil/internal/inventory"
@@ -32,16 +35,53 @@ import (
 // Slices Apply sets (categories, missing, invalid) may be shared between
 // resources: callers must not modify them.
 func Apply(ctx context.Context, pol *Policy, rs []*resource.Resource) error {
-	a := newApplier(pol)
-	for i, r := range rs {
-		if i&4095 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+	return applyOn(ctx, pol, rs, runtime.GOMAXPROCS(0))
+}
+
+// applyChunk is how many resources a worker of Apply takes at a time.
+const applyChunk = 4096
+
+// applyOn is Apply on up to workers goroutines, each with its own applier
+// taking chunks of resources in turn: every resource is judged alone, so
+// the facts are the same whatever the split (the shared slices are then
+// shared per worker).
+func applyOn(ctx context.Context, pol *Policy, rs []*resource.Resource, workers int) error {
+	return chunked(ctx, len(rs), workers, func() func(lo, hi int) {
+		a := newApplier(pol)
+		return func(lo, hi int) {
+			for _, r := range rs[lo:hi] {
+				a.apply(r)
 			}
 		}
-		a.apply(r)
+	})
+}
+
+// chunked calls the function each of up to workers goroutines makes
+// (worker) on ranges [lo, hi) of n items, applyChunk at a time, until
+// they are all done or ctx is; one goroutine when n is small.
+func chunked(ctx context.Context, n, workers int, worker func() func(lo, hi int)) error {
+	workers = max(1, min(workers, (n+applyChunk-1)/applyChunk))
+	var next atomic.Int64
+	run := func() {
+		do := worker()
+		for ctx.Err() == nil {
+			lo := int(next.Add(applyChunk)) - applyChunk
+			if lo >= n {
+				return
+			}
+			do(lo, min(lo+applyChunk, n))
+		}
 	}
-	return nil
+	if workers == 1 {
+		run()
+		return ctx.Err()
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(run)
+	}
+	wg.Wait()
+	return ctx.Err()
 }
 
 type applier struct {

@@ -2,8 +2,12 @@ package governance
 
 import (
 	"cmp"
+	"context"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"unsafe"
 
 	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/policy"
@@ -40,44 +44,87 @@ func (p *Policy) LeavesOut(r *policy.Rule) bool {
 // owner (the value of the policy's owner tag; "(no owner)" without it).
 // It returns nil when the policy has no tagging standard.
 func Coverage(p *Policy, rs []*resource.Resource) *finding.TagCoverage {
+	return coverageOn(p, rs, runtime.GOMAXPROCS(0))
+}
+
+// coverageOn is Coverage on up to workers goroutines.
+func coverageOn(p *Policy, rs []*resource.Resource, workers int) *finding.TagCoverage {
 	if len(p.tagging) == 0 {
 		return nil
 	}
 	type key struct{ provider, account string }
-	accounts, owners := map[key]*finding.TagCoverageRow{}, map[string]*finding.TagCoverageRow{}
-	c := &finding.TagCoverage{Policy: p.File, OwnerTag: p.OwnerTag}
-	var buf []byte
-	for _, r := range rs {
-		t := r.Facts.Tagging
-		if t == nil || !t.Selected {
-			continue
-		}
-		ok := len(t.Missing) == 0 && len(t.Invalid) == 0
-		owner := ""
-		for k, v := range r.Tags {
-			if buf = appendKey(buf[:0], k); string(buf) == p.ownerKey {
-				owner = strings.TrimSpace(v)
-				break
+	type part struct {
+		total    finding.TagCoverageRow
+		accounts map[key]*finding.TagCoverageRow
+		owners   map[string]*finding.TagCoverageRow
+	}
+	// Counted in chunks on every core, each worker into its own maps,
+	// then summed.
+	var mu sync.Mutex
+	var parts []*part
+	_ = chunked(context.Background(), len(rs), workers, func() func(lo, hi int) {
+		pt := &part{accounts: map[key]*finding.TagCoverageRow{}, owners: map[string]*finding.TagCoverageRow{}}
+		mu.Lock()
+		parts = append(parts, pt)
+		mu.Unlock()
+		var buf []byte
+		return func(lo, hi int) {
+			for _, r := range rs[lo:hi] {
+				t := r.Facts.Tagging
+				if t == nil || !t.Selected {
+					continue
+				}
+				ok := len(t.Missing) == 0 && len(t.Invalid) == 0
+				owner := ""
+				for k, v := range r.Tags {
+					if buf = appendKey(buf[:0], k); string(buf) == p.ownerKey {
+						owner = strings.TrimSpace(v)
+						break
+					}
+				}
+				if owner == "" {
+					owner = "(no owner)"
+				}
+				ak := key{string(r.Provider), r.Account}
+				a := pt.accounts[ak]
+				if a == nil {
+					a = &finding.TagCoverageRow{Provider: ak.provider, Account: ak.account}
+					pt.accounts[ak] = a
+				}
+				o := pt.owners[owner]
+				if o == nil {
+					o = &finding.TagCoverageRow{Owner: owner}
+					pt.owners[owner] = o
+				}
+				for _, row := range []*finding.TagCoverageRow{&pt.total, a, o} {
+					row.Resources++
+					if ok {
+						row.Compliant++
+					}
+				}
 			}
 		}
-		if owner == "" {
-			owner = "(no owner)"
+	})
+	c := &finding.TagCoverage{Policy: p.File, OwnerTag: p.OwnerTag}
+	accounts, owners := map[key]*finding.TagCoverageRow{}, map[string]*finding.TagCoverageRow{}
+	add := func(to, from *finding.TagCoverageRow) {
+		to.Resources += from.Resources
+		to.Compliant += from.Compliant
+	}
+	for _, pt := range parts {
+		add(&c.Total, &pt.total)
+		for k, row := range pt.accounts {
+			if a := accounts[k]; a != nil {
+				add(a, row)
+			} else {
+				accounts[k] = row
+			}
 		}
-		ak := key{string(r.Provider), r.Account}
-		a := accounts[ak]
-		if a == nil {
-			a = &finding.TagCoverageRow{Provider: ak.provider, Account: ak.account}
-			accounts[ak] = a
-		}
-		o := owners[owner]
-		if o == nil {
-			o = &finding.TagCoverageRow{Owner: owner}
-			owners[owner] = o
-		}
-		for _, row := range []*finding.TagCoverageRow{&c.Total, a, o} {
-			row.Resources++
-			if ok {
-				row.Compliant++
+		for k, row := range pt.owners {
+			if o := owners[k]; o != nil {
+				add(o, row)
+			} else {
+				owners[k] = row
 			}
 		}
 	}
@@ -104,34 +151,58 @@ func Coverage(p *Policy, rs []*resource.Resource) *finding.TagCoverage {
 // own severity in BaseSeverity, and labels every finding on a classified
 // resource with its data class. Apply must have run on rs.
 func Raise(fs []finding.Finding, rs []*resource.Resource) {
-	labels := map[string]string{}
-	sensitive := map[string]bool{}
+	// The distinct data classes (a few), and each classified resource's
+	// index among them.
+	type class struct {
+		label     string
+		sensitive bool
+	}
+	type classKey struct {
+		sensitivity string
+		cats        *string // Apply shares one categories slice per set
+		n           int
+	}
+	var classes []class
+	index := map[classKey]int32{}
+	of := make(map[string]int32, len(rs)/4)
 	for _, r := range rs {
 		d := r.Facts.Data
 		if d == nil || d.Classified == nil || !*d.Classified {
 			continue
 		}
-		labels[r.ID] = DataLabel(d)
-		sensitive[r.ID] = Sensitive(d.Sensitivity, d.Categories)
+		k := classKey{d.Sensitivity, unsafe.SliceData(d.Categories), len(d.Categories)}
+		c, ok := index[k]
+		if !ok {
+			c = int32(len(classes))
+			classes = append(classes, class{DataLabel(d), Sensitive(d.Sensitivity, d.Categories)})
+			index[k] = c
+		}
+		of[r.ID] = c
 	}
-	if len(labels) == 0 {
+	if len(of) == 0 {
 		return
 	}
-	for i := range fs {
-		f := &fs[i]
-		l, ok := labels[f.Resource.ID]
-		if !ok {
-			continue
+	// The findings in chunks on every core (the maps are only read).
+	_ = chunked(context.Background(), len(fs), runtime.GOMAXPROCS(0), func() func(lo, hi int) {
+		return func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				f := &fs[i]
+				c, ok := of[f.Resource.ID]
+				if !ok {
+					continue
+				}
+				cl := &classes[c]
+				f.DataClass = cl.label
+				if f.Status != finding.Fail || !cl.sensitive || f.Severity == finding.Critical {
+					continue
+				}
+				if f.BaseSeverity == "" {
+					f.BaseSeverity = f.Severity
+				}
+				f.Severity = f.Severity.Step(1)
+			}
 		}
-		f.DataClass = l
-		if f.Status != finding.Fail || !sensitive[f.Resource.ID] || f.Severity == finding.Critical {
-			continue
-		}
-		if f.BaseSeverity == "" {
-			f.BaseSeverity = f.Severity
-		}
-		f.Severity = f.Severity.Step(1)
-	}
+	})
 }
 
 // DataLabel names a resource's data class: its sensitivity and regulated
