@@ -1,0 +1,6 @@
+stores = {
+  logs = {}
+  data = {
+    open = true
+  }
+}
