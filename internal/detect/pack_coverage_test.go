@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"strings"
 	"testing"
@@ -141,8 +142,12 @@ func m365Obj(min int, op, params, result, objectID string) string {
 		workload, recordType = "SharePoint", 6
 		objectID = "https://contoso.sharepoint.com/sites/finance/Shared Documents/" + objectID
 	}
+	// Every record has an Id of its own (Microsoft 365 identifies records
+	// by it: see m365.Identity): one per minute, operation and object.
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d %s %s", min, op, objectID)
 	return fmt.Sprintf(`{"CreationTime":"2024-03-14T09:%02d:10","Id":"5e6f7a8b-9c0d-4e1f-a0b1-%012d","Operation":%q,"OrganizationId":"4b2d7c1e-9f3a-4e8b-a6d5-0c1f2e3d4a5b","RecordType":%d,"ResultStatus":%q,"UserKey":"10032002F5E6D7C8","UserType":0,"Version":1,"Workload":%q,"ClientIP":"203.0.113.45","ObjectId":%q,"UserId":"mallory@contoso.example","Parameters":%s}`,
-		min%60, min, op, recordType, result, workload, objectID, params)
+		min%60, h.Sum64()%1e12, op, recordType, result, workload, objectID, params)
 }
 
 // TestCoveragePackCorrelations: each correlation of the coverage pack
