@@ -132,20 +132,24 @@ const objMax = 512
 // is never shared: the map Decode returns is the caller's. The objects
 // and arrays inside it are read-only: whoever changes one (inventory's
 // merge of Raw) copies it first.
+//
+// Small arrays are shared the same way, in their own cache (arrs):
+// exports repeat them too (a Cloud Asset's ancestors in every asset of a
+// project, protocol and port lists, members), and an array found there
+// costs neither its decoding nor its slice and box.
 type objSlot struct {
-	lit string // the object's text
-	m   M
+	lit string // the object's or array's text
+	v   any    // the M or the boxed []any decoded from it
 }
 
-// arrSlot caches one small array as objSlot caches an object: exports
-// repeat the same small arrays (a Cloud Asset's ancestors in every asset
-// of a project, protocols and port lists, members, tag lists of shared
-// objects), and an array found here costs neither its decoding nor its
-// slice and box. The same rules hold: only below a text's own value, only
-// the second time its hash is seen, and read-only for everyone.
-type arrSlot struct {
-	lit string // the array's text
-	a   any    // the boxed []any
+// shareState is what lookShared found out about a small object or array
+// before decoding it, for rememberShared after: ph its prefixHash, and h
+// and slot its text's hash and cache slot when it was looked for (end:
+// where it was found to end), else 0, nil and -1.
+type shareState struct {
+	ph, h uint64
+	slot  *objSlot
+	end   int
 }
 
 type valueSlot struct {
@@ -167,7 +171,7 @@ type decoder struct {
 	strs                   [valueSlots]valueSlot
 	nums                   [numSlots]valueSlot
 	objs                   [objSlots]objSlot
-	arrs                   [arrSlots]arrSlot
+	arrs                   [arrSlots]objSlot
 	seen                   [seenSlots]uint64
 	// prefixes holds the prefixHash of small objects decoded (a slot
 	// another prefix took only costs a missed sharing).
@@ -264,24 +268,12 @@ func (d *decoder) object(depth int) (any, bool) {
 		return nil, false
 	}
 	start := d.pos
-	var h, ph uint64
-	var slot *objSlot
-	end := -1
+	var st shareState
 	share := depth > 1 && depth <= maxFastDepth-objMax/2
 	if share {
-		// Where the object ends is looked for (and its text hashed) only
-		// when a small object decoded before began the same way.
-		ph = d.prefixHash(start, '}')
-		if d.prefixes[ph&(prefixSlots-1)] == ph {
-			if end = objectEnd(d.buf, start); end > 0 {
-				lit := d.buf[start:end]
-				h = maphash.Bytes(seed, lit)
-				slot = &d.objs[h&(objSlots-1)]
-				if slot.m != nil && slot.lit == string(lit) {
-					d.pos = end
-					return slot.m, true
-				}
-			}
+		var v any
+		if st, v = d.lookShared('}', d.objs[:]); v != nil {
+			return v, true
 		}
 	}
 	d.pos++ // '{'
@@ -314,11 +306,8 @@ func (d *decoder) object(depth int) (any, bool) {
 		case '}':
 			d.pos++
 			m := d.mapOf(base)
-			if share && d.pos-start <= objMax {
-				if d.pos != end {
-					h, slot = 0, nil
-				}
-				d.remember(start, ph, h, slot, m)
+			if share {
+				d.rememberShared(start, st, d.objs[:], m)
 			}
 			return m, true
 		default:
@@ -380,20 +369,47 @@ func (d *decoder) prefixHash(start int, closer byte) uint64 {
 	return shortHash(p) | 1
 }
 
-// remember notes the small object m just decoded from d.buf[start:d.pos]
-// (ph: prefixHash; h and slot: its text's hash and cache slot when they
-// were computed on the way in, else 0 and nil): its beginning, so that the
-// next object beginning the same way is looked for in the cache, and its
-// text, cached the second time its hash is seen.
-func (d *decoder) remember(start int, ph, h uint64, slot *objSlot, m M) {
-	d.prefixes[ph&(prefixSlots-1)] = ph
+// lookShared looks in cache for the object or array (closed by closer)
+// at d.pos: where it ends is looked for (and its text hashed) only when a
+// small one decoded before began the same way. v is the value cached for
+// the same text (d.pos then past it), else nil, and st what rememberShared
+// needs once it is decoded.
+func (d *decoder) lookShared(closer byte, cache []objSlot) (st shareState, v any) {
+	start := d.pos
+	st.ph, st.end = d.prefixHash(start, closer), -1
+	if d.prefixes[st.ph&(prefixSlots-1)] != st.ph {
+		return st, nil
+	}
+	if st.end = objectEnd(d.buf, start); st.end > 0 {
+		lit := d.buf[start:st.end]
+		st.h = maphash.Bytes(seed, lit)
+		st.slot = &cache[st.h&uint64(len(cache)-1)]
+		if st.slot.v != nil && st.slot.lit == string(lit) {
+			d.pos = st.end
+			return st, st.slot.v
+		}
+	}
+	return st, nil
+}
+
+// rememberShared notes the small object or array v just decoded from
+// d.buf[start:d.pos] (st: what lookShared found before): its beginning,
+// so that the next one beginning the same way is looked for in cache, and
+// its text, cached the second time its hash is seen. A text longer than
+// objMax is not shared.
+func (d *decoder) rememberShared(start int, st shareState, cache []objSlot, v any) {
+	if d.pos-start > objMax {
+		return
+	}
+	d.prefixes[st.ph&(prefixSlots-1)] = st.ph
 	lit := d.buf[start:d.pos]
-	if slot == nil {
+	h, slot := st.h, st.slot
+	if d.pos != st.end {
 		h = maphash.Bytes(seed, lit)
-		slot = &d.objs[h&(objSlots-1)]
+		slot = &cache[h&uint64(len(cache)-1)]
 	}
 	if seen := &d.seen[(h>>32)&(seenSlots-1)]; *seen == h {
-		*slot = objSlot{lit: string(lit), m: m}
+		*slot = objSlot{lit: string(lit), v: v}
 	} else {
 		*seen = h
 	}
@@ -443,24 +459,12 @@ func (d *decoder) array(depth int) (any, bool) {
 		return nil, false
 	}
 	start := d.pos
-	var h, ph uint64
-	var slot *arrSlot
-	end := -1
+	var st shareState
 	share := depth > 1 && depth <= maxFastDepth-objMax/2
 	if share {
-		// As object: where the array ends is looked for only when a small
-		// array decoded before began the same way.
-		ph = d.prefixHash(start, ']')
-		if d.prefixes[ph&(prefixSlots-1)] == ph {
-			if end = objectEnd(d.buf, start); end > 0 {
-				lit := d.buf[start:end]
-				h = maphash.Bytes(seed, lit)
-				slot = &d.arrs[h&(arrSlots-1)]
-				if slot.a != nil && slot.lit == string(lit) {
-					d.pos = end
-					return slot.a, true
-				}
-			}
+		var v any
+		if st, v = d.lookShared(']', d.arrs[:]); v != nil {
+			return v, true
 		}
 	}
 	d.pos++ // '['
@@ -490,31 +494,13 @@ func (d *decoder) array(depth int) (any, bool) {
 			d.itemsUsed = max(d.itemsUsed, len(d.items))
 			d.items = d.items[:base]
 			var v any = a
-			if share && d.pos-start <= objMax {
-				if d.pos != end {
-					h, slot = 0, nil
-				}
-				d.rememberArray(start, ph, h, slot, v)
+			if share {
+				d.rememberShared(start, st, d.arrs[:], v)
 			}
 			return v, true
 		default:
 			return nil, false
 		}
-	}
-}
-
-// rememberArray is remember for the small array v just decoded.
-func (d *decoder) rememberArray(start int, ph, h uint64, slot *arrSlot, v any) {
-	d.prefixes[ph&(prefixSlots-1)] = ph
-	lit := d.buf[start:d.pos]
-	if slot == nil {
-		h = maphash.Bytes(seed, lit)
-		slot = &d.arrs[h&(arrSlots-1)]
-	}
-	if seen := &d.seen[(h>>32)&(seenSlots-1)]; *seen == h {
-		*slot = arrSlot{lit: string(lit), a: v}
-	} else {
-		*seen = h
 	}
 }
 
