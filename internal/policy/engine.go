@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"runtime/trace"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -539,6 +541,18 @@ func (e *Engine) Prepare(ctx context.Context, in *Input) error {
 	return err
 }
 
+// PrepareRules prepares the rules want selects that are not prepared yet,
+// whatever the classes of an input (a lazy engine otherwise prepares the
+// rules of the classes an evaluation's input holds, in that evaluation,
+// mostly on one core): a scan prepares them while its inventory is
+// imported. An evaluation still judges only the rules of the classes its
+// input holds, and a rule that fails to prepare here is prepared again,
+// with its error, by the evaluation that needs it.
+func (e *Engine) PrepareRules(ctx context.Context, want func(*Rule) bool) error {
+	_, err := e.ensurePrepared(ctx, func(i int) bool { return want(e.rules[i]) })
+	return err
+}
+
 // Rules returns the loaded rules, sorted by ID.
 func (e *Engine) Rules() []*Rule { return e.rules }
 
@@ -929,9 +943,17 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Findin
 func (e *Engine) evaluate(ctx context.Context, in *Input, once, compact bool) ([]finding.Finding, *finding.Passes, error) {
 	// The rules of a class no resource has judge nothing: a lazy engine
 	// leaves them unprepared.
-	ready, err := e.ensurePrepared(ctx, func(i int) bool { return len(in.byClass[e.rules[i].Class]) > 0 })
+	present := func(i int) bool { return len(in.byClass[e.rules[i].Class]) > 0 }
+	preparing := trace.StartRegion(ctx, "prepare")
+	ready, err := e.ensurePrepared(ctx, present)
+	preparing.End()
 	if err != nil {
 		return nil, nil, err
+	}
+	// Rules prepared beforehand (an eager engine, PrepareRules) whose class
+	// the input lacks have nothing to judge.
+	for i := range ready {
+		ready[i] = ready[i] && present(i)
 	}
 	// Build the terms the rules evaluated by OPA need first, using every
 	// core; the classes judged only on Go fields get none.
@@ -1020,28 +1042,14 @@ func (e *Engine) evaluate(ctx context.Context, in *Input, once, compact bool) ([
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if bj := batched[i]; bj != nil {
-					results[i], errs[i] = e.judgeBatched(ctx, i, in, bj)
-				} else {
-					results[i], errs[i] = e.judge(ctx, i, in)
-				}
-				judged(i)
-			}
-		}()
-	}
 	// Hand out the rules over the largest classes first, so the workers
 	// finish together rather than one waiting on a late large rule, and
 	// class by class.
-	order := make([]int, len(e.rules))
-	for i := range order {
-		order[i] = i
+	order := make([]int, 0, len(e.rules))
+	for i := range e.rules {
+		if ready[i] {
+			order = append(order, i)
+		}
 	}
 	sort.SliceStable(order, func(a, b int) bool {
 		ca, cb := e.rules[order[a]].Class, e.rules[order[b]].Class
@@ -1050,16 +1058,28 @@ func (e *Engine) evaluate(ctx context.Context, in *Input, once, compact bool) ([
 		}
 		return ca < cb
 	})
-	for _, i := range order {
-		if ctx.Err() != nil {
-			break
-		}
-		if !ready[i] {
-			continue
-		}
-		next <- i
+	// The workers take the rules in that order from a counter: handed out
+	// on a channel, each rule waited for this goroutine to be scheduled,
+	// which the busy workers held the cores from.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				k := int(next.Add(1)) - 1
+				if k >= len(order) {
+					return
+				}
+				i := order[k]
+				if bj := batched[i]; bj != nil {
+					results[i], errs[i] = e.judgeBatched(ctx, i, in, bj)
+				} else {
+					results[i], errs[i] = e.judge(ctx, i, in)
+				}
+				judged(i)
+			}
+		})
 	}
-	close(next)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
@@ -1067,6 +1087,7 @@ func (e *Engine) evaluate(ctx context.Context, in *Input, once, compact bool) ([
 	if once {
 		in.release()
 	}
+	defer trace.StartRegion(ctx, "build").End()
 	return e.buildAll(in, results, errs, once, compact)
 }
 
@@ -1157,11 +1178,20 @@ func (e *Engine) buildAll(in *Input, results []judgement, errs []error, once, co
 		jobs = append(jobs, job{rule: i})
 	}
 	out := make([]finding.Finding, total)
-	next := make(chan job)
+	// The workers take the jobs in turn from a counter: handed out on a
+	// channel, each job waited for this goroutine to be scheduled, which
+	// the busy workers held the cores from (a core idled for about a
+	// quarter of the build).
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range max(1, e.workers) {
 		wg.Go(func() {
-			for j := range next {
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(jobs) {
+					return
+				}
+				j := jobs[k]
 				if j.rule < 0 {
 					refs := passes.Refs[j.ref:]
 					for k, res := range in.byClass[j.c][j.from:j.to] {
@@ -1182,10 +1212,6 @@ func (e *Engine) buildAll(in *Input, results []judgement, errs []error, once, co
 			}
 		})
 	}
-	for _, j := range jobs {
-		next <- j
-	}
-	close(next)
 	wg.Wait()
 	return out, passes, nil
 }

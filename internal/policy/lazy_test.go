@@ -134,3 +134,73 @@ func BenchmarkNewBuiltin(b *testing.B) {
 		}
 	}
 }
+
+// TestPrepareRulesAhead: a lazy engine whose rules of some classes were
+// prepared before any input (PrepareRules, as a scan does while it
+// imports) judges an input like the eager engine, whether the input holds
+// those classes or not; the rules PrepareRules did not select are left to
+// the evaluation, and the rules of the classes the input lacks, prepared
+// or not, judge nothing.
+func TestPrepareRulesAhead(t *testing.T) {
+	ctx := context.Background()
+	inv := smallSynth(t)
+	eager, err := New(ctx, []Source{{FS: rules.FS(), Name: "builtin"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var classes []resource.Class
+	for _, r := range inv.Resources {
+		if !slices.Contains(classes, r.Class) {
+			classes = append(classes, r.Class)
+		}
+	}
+	slices.Sort(classes)
+	// The input holds every other class; the rules prepared ahead are
+	// those of every third class, so some prepared classes are absent.
+	held := func(c resource.Class) bool {
+		i, _ := slices.BinarySearch(classes, c)
+		return i%2 == 1 || c == resource.ClassAccount
+	}
+	ahead := func(r *Rule) bool {
+		i, found := slices.BinarySearch(classes, r.Class)
+		return found && i%3 == 0
+	}
+	some := slices.DeleteFunc(slices.Clone(inv.Resources), func(r *resource.Resource) bool { return !held(r.Class) })
+	for _, in := range [][]*resource.Resource{some, inv.Resources} {
+		lazy, err := New(ctx, []Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := lazy.PrepareRules(ctx, ahead); err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range lazy.rules {
+			if lazy.ready[i] != ahead(r) {
+				t.Fatalf("rule %s (class %s): prepared %v, selected %v", r.ID, r.Class, lazy.ready[i], ahead(r))
+			}
+		}
+		if len(lazy.modules) > 0 {
+			t.Errorf("PrepareRules left %d rule modules held", len(lazy.modules))
+		}
+		got, err := lazy.Evaluate(ctx, in, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := eager.Evaluate(ctx, in, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 {
+			t.Fatal("no findings")
+		}
+		if d := cmp.Diff(findingKeys(want), findingKeys(got)); d != "" {
+			t.Errorf("findings differ over %d resources (-eager +prepared ahead):\n%s", len(in), d)
+		}
+		for i, r := range lazy.rules {
+			present := slices.ContainsFunc(in, func(x *resource.Resource) bool { return x.Class == r.Class })
+			if !ahead(r) && lazy.ready[i] != present {
+				t.Errorf("rule %s (class %s) not selected ahead: prepared %v after an input holding its class %v", r.ID, r.Class, lazy.ready[i], present)
+			}
+		}
+	}
+}
