@@ -114,6 +114,9 @@ func runScan(cmd *cobra.Command, args []string, f scanFlags, lf liveFlags) error
 	// PASS findings can stay compact.
 	opts.CompactPasses = true
 	opts.NoSources = f.format != "sarif" // only SARIF prints them
+	// A cloud export holds most classes: its rules are prepared while it
+	// is imported.
+	opts.PrepareRules = true
 	var collected *live.Summary
 	var liveErr error
 	if f.live {

@@ -325,7 +325,7 @@ func benchOnce(ctx context.Context, e *policy.Engine, opts BenchOptions) (BenchR
 	t0 := time.Now()
 	res, err := Run(ctx, e, Options{Paths: []string{opts.Dir}, Now: BenchTime, TuneGC: true, Identity: opts.Identity,
 		Governance: opts.Governance, Logger: slog.New(slog.DiscardHandler), Progress: progress, CompactPasses: true,
-		NoSources: opts.Format != "sarif"})
+		NoSources: opts.Format != "sarif", PrepareRules: true})
 	cpuBuilt := cpuTime()
 	if err != nil {
 		return BenchResult{}, err

@@ -11,6 +11,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/report"
+	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/rules"
 	"github.com/vigil-sec/vigil/internal/suppress"
 	"github.com/vigil-sec/vigil/internal/synth"
@@ -102,5 +103,55 @@ func TestCompactPassesSameReports(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPrepareRulesSameReport: rules prepared while the inventory is
+// imported (Options.PrepareRules) give the report byte for byte, each scan
+// with a fresh lazy engine.
+func TestPrepareRulesSameReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scans the sample organization twice")
+	}
+	ctx := context.Background()
+	org := "../../examples/org"
+	var reports [2][]byte
+	for k, prepare := range []bool{false, true} {
+		e, err := policy.New(ctx, []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Run(ctx, e, Options{Paths: []string{org}, Now: readExpected(t, org).ScanTime, Identity: true,
+			CompactPasses: true, PrepareRules: prepare, Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := report.Write(ctx, &b, "json", res.Report); err != nil {
+			t.Fatal(err)
+		}
+		reports[k] = b.Bytes()
+	}
+	if !bytes.Equal(reports[0], reports[1]) {
+		t.Errorf("the report with the rules prepared during the import differs (%d bytes, %d without)", len(reports[1]), len(reports[0]))
+	}
+}
+
+// TestCloudRule: the rules a scan prepares while a cloud export is imported
+// are those of a cloud or of no provider named, not those of Kubernetes
+// objects alone.
+func TestCloudRule(t *testing.T) {
+	for _, c := range []struct {
+		providers []resource.Provider
+		want      bool
+	}{
+		{nil, true},
+		{[]resource.Provider{resource.AWS}, true},
+		{[]resource.Provider{resource.K8s}, false},
+		{[]resource.Provider{resource.K8s, resource.GCP}, true},
+	} {
+		if got := cloudRule(&policy.Rule{RuleInfo: finding.RuleInfo{Providers: c.providers}}); got != c.want {
+			t.Errorf("providers %v: %v, want %v", c.providers, got, c.want)
+		}
 	}
 }
