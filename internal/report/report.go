@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime/trace"
 	"sort"
 	"strings"
 	"sync"
@@ -79,11 +80,15 @@ func BuildWith(findings []finding.Finding, passes *finding.Passes, rules []findi
 	// the findings' order worked out while the summaries are counted: all
 	// of these only read the findings. Then they are moved.
 	var order finding.Order
+	ctx := context.Background() // for the execution trace's regions
+	summaries := trace.StartRegion(ctx, "summaries")
 	wg.Go(passes.Rank)
 	wg.Go(func() { r.Summary = finding.SummarizeWith(findings, passes, rules) })
 	wg.Go(func() { order = finding.WorstFirst(findings) })
 	r.Compliance = compliance.SummarizeWith(compliance.RulesFrom(rules), findings, passes, catalogues...)
 	wg.Wait()
+	summaries.End()
+	defer trace.StartRegion(ctx, "sort").End()
 	wg.Go(passes.Sort)
 	order.Apply(findings)
 	wg.Wait()

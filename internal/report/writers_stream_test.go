@@ -355,10 +355,12 @@ func TestEncodeFindingsInParallel(t *testing.T) {
 		t.Fatalf("%d findings encoded, want %d", len(want), len(fs))
 	}
 	for _, workers := range []int{2, 3, 8} {
+		// out runs on the encoding workers (one at a time): a mismatch
+		// stops the encoding with an error rather than t.Fatal.
 		n := 0
 		err := encodeFindings(fs, "    ", "  ", workers, func(b []byte) error {
 			if !bytes.Equal(b, want[n]) {
-				t.Fatalf("%d workers: finding %d:\n%s", workers, n, firstDiff(b, want[n]))
+				return fmt.Errorf("finding %d:\n%s", n, firstDiff(b, want[n]))
 			}
 			n++
 			return nil
