@@ -27,6 +27,10 @@ type Passes struct {
 	Refs []resource.Ref
 	// Runs are one rule's PASS findings each.
 	Runs []PassRun
+	// Labels, when set, are the data class of each reference's resource
+	// (Finding.DataClass, "" for none; a governance policy's labels,
+	// governance.RaisePasses), indexed as Refs.
+	Labels []string
 
 	// order is Refs' indexes ordered by ID, provider, then index, once
 	// Rank ran (nil before).
@@ -57,7 +61,19 @@ func (p *Passes) Len() int {
 func (p *Passes) Fill(dst *Finding, run, k int) {
 	r := &p.Runs[run]
 	*dst = r.Proto
-	dst.Resource = p.Refs[r.Res[k]]
+	i := r.Res[k]
+	dst.Resource = p.Refs[i]
+	if p.Labels != nil {
+		dst.DataClass = p.Labels[i]
+	}
+}
+
+// Label is the data class of reference i (Labels), "" for none.
+func (p *Passes) Label(i int32) string {
+	if p.Labels == nil {
+		return ""
+	}
+	return p.Labels[i]
 }
 
 // All yields the findings held, run by run; each is valid until the next.

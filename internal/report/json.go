@@ -94,6 +94,7 @@ func writeJSON(w io.Writer, r *Report) error {
 		return encodeChunks(v.n, workers, func() elementEncoder {
 			enc := newFindingEncoder(prefix, indent)
 			enc.shared = tags
+			var x finding.Finding
 			return func(dst []byte, i int) ([]byte, error) {
 				dst = append(dst, sep...)
 				run, k := v.where(i)
@@ -102,6 +103,12 @@ func writeJSON(w io.Writer, r *Report) error {
 				}
 				pr := &r.Passes.Runs[run]
 				ref := pr.Res[k]
+				if r.Passes.Label(ref) != "" {
+					// A resource labelled by a governance policy: its
+					// finding differs from the prototype in DataClass too.
+					r.Passes.Fill(&x, run, k)
+					return enc.append(dst, &x), nil
+				}
 				return enc.appendOn(dst, &pr.Proto, &r.Passes.Refs[ref], plain[ref]), nil
 			}
 		}, func(text []byte, ends []int) error { return a.emitSeparated(text, len(ends)) })

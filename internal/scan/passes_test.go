@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/governance"
 	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/report"
 	"github.com/vigil-sec/vigil/internal/resource"
@@ -44,10 +45,23 @@ func TestCompactPassesSameReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	org := "../../examples/org"
+	gov, err := governance.Load(filepath.Join(org, "governance.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	govEngine, err := policy.New(ctx, []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}},
+		policy.OptIn(governance.OptIn), policy.LeaveOut(gov.LeavesOut))
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name string
 		opts Options
 	}{
+		// With a governance policy the PASS findings of classified
+		// resources carry their data class (Passes.Labels).
+		{"sample org, governance", Options{Paths: []string{org}, Now: readExpected(t, org).ScanTime, Identity: true, Governance: gov}},
+		{"synthetic, governance", Options{Paths: []string{synthDir}, Now: BenchTime, Governance: gov}},
 		{"sample org", Options{Paths: []string{org}, Now: readExpected(t, org).ScanTime, Identity: true, Suppressions: supSet}},
 		{"sample org, aws high", Options{Paths: []string{org}, Now: readExpected(t, org).ScanTime,
 			Filter: finding.Filter{Providers: []string{"aws"}, MinSeverity: finding.High}}},
@@ -58,6 +72,10 @@ func TestCompactPassesSameReports(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			c.opts.Logger = slog.New(slog.DiscardHandler)
+			e := e
+			if c.opts.Governance != nil {
+				e = govEngine
+			}
 			full, err := Run(ctx, e, c.opts)
 			if err != nil {
 				t.Fatal(err)
@@ -69,6 +87,17 @@ func TestCompactPassesSameReports(t *testing.T) {
 			}
 			if compact.Report.Passes.Len() == 0 {
 				t.Fatal("the compact scan holds no PASS finding apart")
+			}
+			if c.opts.Governance != nil {
+				labelled := 0
+				for _, l := range compact.Report.Passes.Labels {
+					if l != "" {
+						labelled++
+					}
+				}
+				if labelled == 0 {
+					t.Fatal("no PASS finding's resource labelled with its data class")
+				}
 			}
 			for _, f := range compact.Report.Findings {
 				if f.Status == finding.Pass && f.RuleID[:min(len(f.RuleID), 9)] != "identity-" {

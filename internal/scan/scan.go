@@ -57,8 +57,9 @@ type Options struct {
 	// Report.Passes rather than in Report.Findings (finding.Passes: at
 	// 1,000,000 resources 0.7 GB less at the peak): for a caller that only
 	// writes the report (report.Write prints the same) or reads its FAIL
-	// and UNKNOWN findings. Report.Passes.Expand merges them. Left unset
-	// with a governance policy, which marks PASS findings too.
+	// and UNKNOWN findings. Report.Passes.Expand merges them. With a
+	// governance policy, the data class of the PASS findings' resources is
+	// in Report.Passes.Labels (governance.RaisePasses).
 	CompactPasses bool
 	// NoSources leaves Report.Sources (each resource's source file) empty:
 	// only the SARIF writer reads it, and it is a map of every resource (at
@@ -182,7 +183,7 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 	var fs []finding.Finding
 	var passes *finding.Passes
 	evaluating := trace.StartRegion(ctx, "evaluate")
-	if opts.CompactPasses && opts.Governance == nil {
+	if opts.CompactPasses {
 		fs, passes, err = e.EvaluatePasses(ctx, inv.Resources, now)
 	} else {
 		fs, err = e.Evaluate(ctx, inv.Resources, now)
@@ -204,6 +205,7 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 	trace.WithRegion(ctx, "lower", func() { lowerClosed(fs, <-closed) })
 	if opts.Governance != nil {
 		governance.Raise(fs, inv.Resources)
+		governance.RaisePasses(passes, inv.Resources)
 	}
 	evalTime := time.Since(t1)
 	log.Info("evaluated", "rules", len(infos), "findings", len(fs), "took", evalTime)
