@@ -345,13 +345,7 @@ func (m *mapper) nsgRule(o map[string]any) ([]resource.FirewallRule, bool) {
 func azureVM(m *mapper, r *inst, out *resource.Resource) {
 	c := &resource.Compute{}
 	out.Facts.Compute = c
-	switch t, st := m.str(r.a, "identity", "type"); st {
-	case ok:
-		c.Identity = t
-	case absent:
-		c.Identity = ""
-	}
-	m.relate(out, resource.RelRunsAs, look1v(r.a, "identity", "identity_ids"), "azurerm_user_assigned_identity")
+	vmIdentity(m, r, out, c)
 	if r.typ() == "azurerm_virtual_machine" {
 		if _, st := look(r.a, "storage_os_disk", "managed_disk_type"); st == ok {
 			c.DiskEncrypted = boolp(true)
@@ -380,7 +374,27 @@ func azureVM(m *mapper, r *inst, out *resource.Resource) {
 		c.PublicIP, c.PublicIPv6 = public, v6
 	}
 	m.relate(out, resource.RelUsesInterface, nicIDs, "azurerm_network_interface")
-	profile, _ := single(r.a["os_profile"]).(map[string]any) // azurerm_virtual_machine
+	vmBootSecrets(m, r, c)
+	vmLogin(m, r, c)
+}
+
+// vmIdentity: a VM's or scale set's managed identity type and its
+// user-assigned identities.
+func vmIdentity(m *mapper, r *inst, out *resource.Resource, c *resource.Compute) {
+	switch t, st := m.str(r.a, "identity", "type"); st {
+	case ok:
+		c.Identity = t
+	case absent:
+		c.Identity = ""
+	}
+	m.relate(out, resource.RelRunsAs, look1v(r.a, "identity", "identity_ids"), "azurerm_user_assigned_identity")
+}
+
+// vmBootSecrets: credentials in a VM's or scale set's boot script
+// (custom_data, user_data, and os_profile's custom_data of the legacy and
+// orchestrated resources).
+func vmBootSecrets(m *mapper, r *inst, c *resource.Compute) {
+	profile, _ := single(r.a["os_profile"]).(map[string]any)
 	secrets, known, _ := m.userData(r.a, "custom_data", "user_data")
 	if profile != nil {
 		more, k2, _ := m.userData(profile, "custom_data")
@@ -389,7 +403,6 @@ func azureVM(m *mapper, r *inst, out *resource.Resource) {
 	if known {
 		c.UserDataSecrets, c.UserDataSecretNames = boolp(len(secrets) > 0), secrets
 	}
-	vmLogin(m, r, c)
 }
 
 // vmLogin: a VM's or scale set's operating system and, for Linux, whether
@@ -430,13 +443,7 @@ func vmLogin(m *mapper, r *inst, c *resource.Compute) {
 func azureVMSS(m *mapper, r *inst, out *resource.Resource) {
 	c := &resource.Compute{DiskEncrypted: boolp(true)}
 	out.Facts.Compute = c
-	switch t, st := m.str(r.a, "identity", "type"); st {
-	case ok:
-		c.Identity = t
-	case absent:
-		c.Identity = ""
-	}
-	m.relate(out, resource.RelRunsAs, look1v(r.a, "identity", "identity_ids"), "azurerm_user_assigned_identity")
+	vmIdentity(m, r, out, c)
 	if r.typ() == "azurerm_virtual_machine_scale_set" {
 		if _, st := look(r.a, "storage_profile_os_disk", "managed_disk_type"); st != ok {
 			c.DiskEncrypted = nil // an unmanaged (VHD) disk: its storage account decides
@@ -461,15 +468,7 @@ func azureVMSS(m *mapper, r *inst, out *resource.Resource) {
 		}
 	}
 	c.PublicIP = public
-	profile, _ := single(r.a["os_profile"]).(map[string]any) // legacy and orchestrated
-	secrets, known, _ := m.userData(r.a, "custom_data", "user_data")
-	if profile != nil {
-		more, k2, _ := m.userData(profile, "custom_data")
-		secrets, known = append(secrets, more...), known && k2
-	}
-	if known {
-		c.UserDataSecrets, c.UserDataSecretNames = boolp(len(secrets) > 0), secrets
-	}
+	vmBootSecrets(m, r, c)
 	vmLogin(m, r, c)
 }
 
