@@ -487,13 +487,32 @@ func instanceTags(r *inst) map[string]string {
 		own = tags(r.a["labels"])
 	}
 	def := tags(r.in.DefaultTags)
-	if def == nil {
+	if def == nil || unlabelled(r.in.Type) {
 		return own
 	}
 	for k, v := range own {
 		def[k] = v
 	}
 	return def
+}
+
+// unlabelled reports the Google resource types without labels (Compute
+// Engine firewalls, networks, subnetworks, routes, load balancer backends,
+// URL maps, proxies and SSL policies, KMS key rings, IAM members, bindings
+// and policies): the provider's default_labels do not reach them, and
+// Cloud Asset Inventory shows none on them.
+func unlabelled(typ string) bool {
+	if !strings.HasPrefix(typ, "google_") {
+		return false
+	}
+	switch typ {
+	case "google_compute_firewall", "google_compute_network", "google_compute_subnetwork", "google_compute_route",
+		"google_compute_backend_service", "google_compute_region_backend_service", "google_compute_url_map",
+		"google_compute_target_http_proxy", "google_compute_target_https_proxy", "google_compute_ssl_policy",
+		"google_kms_key_ring":
+		return true
+	}
+	return strings.Contains(typ, "_iam_")
 }
 
 // tags reads a tags (or labels) map; values not known before apply are
