@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	gojson "github.com/goccy/go-json"
 	"github.com/tidwall/gjson"
@@ -96,6 +97,10 @@ type Event struct {
 	// validRaw says Record.Raw is known to be valid JSON (the engine's
 	// reader validated it): evidence takes it without checking again.
 	validRaw bool
+	// stableRaw says Record.Raw is the engine's own copy, never written
+	// again (a raw arena's, see Engine.own): the finding's raw_data is a
+	// string over it rather than a copy.
+	stableRaw bool
 }
 
 // context returns the OCSF objects an alert and its evidence show.
@@ -139,6 +144,26 @@ func (a *Alert) Encode() error {
 		return err
 	}
 	a.encoded = b
+	return nil
+}
+
+// maxScratch bounds the encoding buffer a worker keeps between alerts.
+const maxScratch = 1 << 20
+
+// encodeIn is Encode through *scratch, a buffer the calling goroutine
+// reuses from alert to alert: the finding is written into memory already
+// in the cache (a fresh buffer sized by findingSizeHint, twice the event
+// and more, was written once and mostly touched for the first time) and
+// copied out at its exact size.
+func (a *Alert) encodeIn(scratch *[]byte) error {
+	b, err := marshalFinding((*scratch)[:0], a)
+	if err != nil {
+		return err
+	}
+	a.encoded = append(make([]byte, 0, len(b)), b...)
+	if cap(b) <= maxScratch {
+		*scratch = b[:0]
+	}
 	return nil
 }
 
@@ -230,7 +255,11 @@ func NewAlert(rule *RuleInfo, level Level, group string, events []Event, version
 		// The last event completed the detection (for a correlation, the
 		// others are in Evidences, oldest first).
 		last := events[len(events)-1]
-		f.RawData = string(last.Record.Raw)
+		if last.stableRaw {
+			f.RawData = unsafe.String(unsafe.SliceData(last.Record.Raw), len(last.Record.Raw))
+		} else {
+			f.RawData = string(last.Record.Raw)
+		}
 		f.Cloud, f.Actor, f.SrcEndpoint, f.API, f.Resources = last.context()
 	}
 	// cloud and api belong to the cloud profile, actor (on findings) to

@@ -517,13 +517,15 @@ type prepared struct {
 // Prepare makes the tuning decision for every alerting rule h matched and
 // builds and encodes the alerts that go out. It only reads engine state,
 // so batch workers run it in parallel; Emit then only counts and writes.
-func (e *Engine) Prepare(h *Hit) { e.prepare(h, nil, nil) }
+func (e *Engine) Prepare(h *Hit) { e.prepare(h, nil, nil, nil) }
 
 // prepare is Prepare; ev, when not nil, is the record's event as matching
 // indexed it, from which the identities are read, and says the record
 // comes from the engine's reader (its JSON validated as read); memo, when
-// not nil, the calling goroutine's allow-list answers.
-func (e *Engine) prepare(h *Hit, ev sigma.Event, memo *allowMemo) {
+// not nil, the calling goroutine's allow-list answers; scratch, when not
+// nil, its encoding buffer (see Alert.encodeIn). With ev, the record's Raw
+// is the engine's own copy (see Engine.own), which the alerts keep.
+func (e *Engine) prepare(h *Hit, ev sigma.Event, memo *allowMemo, scratch *[]byte) {
 	// The event's identities, read once for all its rules' allow-lists.
 	var ids []string
 	idsRead := false
@@ -582,8 +584,14 @@ func (e *Engine) prepare(h *Hit, ev sigma.Event, memo *allowMemo) {
 		if !h.normalized {
 			h.Norm, h.normalized = e.normalize(h.Record), true
 		}
-		a := NewAlert(info, p.level, "", []Event{{Record: h.Record, Norm: h.Norm, OCSF: h.OCSF, Time: h.Time, validRaw: ev != nil}}, e.cfg.Version)
-		if err := a.Encode(); err != nil {
+		a := NewAlert(info, p.level, "", []Event{{Record: h.Record, Norm: h.Norm, OCSF: h.OCSF, Time: h.Time, validRaw: ev != nil, stableRaw: ev != nil}}, e.cfg.Version)
+		var err error
+		if scratch != nil {
+			err = a.encodeIn(scratch)
+		} else {
+			err = a.Encode()
+		}
+		if err != nil {
 			e.log.Debug("encode alert", "err", err)
 		}
 		p.alert = &a
@@ -616,6 +624,8 @@ type Matcher struct {
 	valSlab  []map[string]string
 	// allow remembers the tuning's allow-list answers per identity.
 	allow allowMemo
+	// scratch is the buffer alerts' findings are encoded in (encodeIn).
+	scratch []byte
 }
 
 type pathKey struct {

@@ -62,6 +62,11 @@ func OpenJSONLFile(path string) (*JSONLSink, error) {
 // MarshalFinding encodes a's finding as one JSON line (no trailing newline),
 // as goccy/go-json writes it with HTML escaping off (see appendFinding).
 func MarshalFinding(a *Alert) ([]byte, error) {
+	return marshalFinding(make([]byte, 0, findingSizeHint(&a.Finding)), a)
+}
+
+// marshalFinding is MarshalFinding appending to b.
+func marshalFinding(b []byte, a *Alert) ([]byte, error) {
 	var attacks []byte
 	if at := a.Finding.FindingInfo.Attacks; a.Rule != nil && len(at) > 0 {
 		// The rule's list, encoded once, when the finding still holds it.
@@ -69,7 +74,7 @@ func MarshalFinding(a *Alert) ([]byte, error) {
 			attacks = a.Rule.attacksJSON()
 		}
 	}
-	b, err := appendFinding(make([]byte, 0, findingSizeHint(&a.Finding)), &a.Finding, attacks, a.made)
+	b, err := appendFinding(b, &a.Finding, attacks, a.made)
 	if err != nil {
 		return nil, fmt.Errorf("encode alert %s: %w", a.Finding.FindingInfo.UID, err)
 	}

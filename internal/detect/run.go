@@ -374,7 +374,7 @@ func (e *Engine) matchFile(ctx context.Context, rd logs.Reader, m *Matcher, path
 		h.wm = newest
 		h.key, h.ord = kh.keys(&e.keySecret, h.Record)
 		h.keyed = true
-		e.prepare(h, m.ev, &m.allow)
+		e.prepare(h, m.ev, &m.allow, &m.scratch)
 		if len(cur) == hitChunk {
 			r.send(cur)
 			cur = nil
