@@ -106,9 +106,19 @@ func appendFinding(b []byte, f *ocsf.DetectionFinding, attacks []byte, compact b
 	}
 	b = append(b, '}')
 
+	// The finding's actor and api, written by go-json once: an evidence
+	// showing the same objects (a single-event alert's) copies them.
 	var err error
-	if b, err = appendMembers(b, &findingContext{Cloud: f.Cloud, Actor: f.Actor, API: f.API, Resources: f.Resources}); err != nil {
+	b = appendCloud(b, f.Cloud)
+	aa := len(b)
+	if b, err = appendMembers(b, &actorAPI{Actor: f.Actor, API: f.API}); err != nil {
 		return nil, err
+	}
+	actorAPIJSON := b[aa:len(b):len(b)]
+	if len(f.Resources) > 0 {
+		if b, err = appendMembers(b, &findingResources{Resources: f.Resources}); err != nil {
+			return nil, err
+		}
 	}
 	if len(f.Evidences) > 0 {
 		b = append(b, `,"evidences":[`...)
@@ -119,9 +129,14 @@ func appendFinding(b []byte, f *ocsf.DetectionFinding, attacks []byte, compact b
 			}
 			b = append(b, '{')
 			n := len(b)
-			if b, err = appendMembers(b, &evidenceContext{Actor: ev.Actor, API: ev.API, SrcEndpoint: ev.SrcEndpoint}); err != nil {
+			if ev.Actor == f.Actor && ev.API == f.API {
+				// actorAPIJSON is in b, before what is appended here; b
+				// may move as it grows, the bytes stay the same.
+				b = append(b, actorAPIJSON...)
+			} else if b, err = appendMembers(b, &actorAPI{Actor: ev.Actor, API: ev.API}); err != nil {
 				return nil, err
 			}
+			b = appendEndpoint(b, `,"src_endpoint":`, ev.SrcEndpoint)
 			if len(ev.Data) > 0 {
 				b = append(b, `,"data":`...)
 				if b, err = appendRaw(b, ev.Data, compact); err != nil {
@@ -146,20 +161,71 @@ func appendFinding(b []byte, f *ocsf.DetectionFinding, attacks []byte, compact b
 	return append(b, '}'), nil
 }
 
-// findingContext and evidenceContext are the runs of nested objects of a
-// finding and of an evidence that go-json writes, in the finding's member
-// order.
-type findingContext struct {
-	Cloud     *ocsf.Cloud            `json:"cloud,omitempty"`
-	Actor     *ocsf.Actor            `json:"actor,omitempty"`
-	API       *ocsf.API              `json:"api,omitempty"`
+// actorAPI and findingResources are the nested objects of a finding and
+// of an evidence that go-json writes (actor, api, resources: their
+// request and resource data are maps), in the finding's member order; the
+// cloud and the evidences' src_endpoint are written here (appendCloud,
+// appendEndpoint).
+type actorAPI struct {
+	Actor *ocsf.Actor `json:"actor,omitempty"`
+	API   *ocsf.API   `json:"api,omitempty"`
+}
+
+type findingResources struct {
 	Resources []ocsf.ResourceDetails `json:"resources,omitempty"`
 }
 
-type evidenceContext struct {
-	Actor       *ocsf.Actor    `json:"actor,omitempty"`
-	API         *ocsf.API      `json:"api,omitempty"`
-	SrcEndpoint *ocsf.Endpoint `json:"src_endpoint,omitempty"`
+// appendCloud appends `,"cloud":` and c as go-json writes an *ocsf.Cloud
+// (nothing when c is nil).
+func appendCloud(b []byte, c *ocsf.Cloud) []byte {
+	if c == nil {
+		return b
+	}
+	b = append(b, `,"cloud":{"provider":`...)
+	b = jsonenc.Append(b, c.Provider)
+	b = optString(b, `,"region":`, c.Region)
+	if a := c.Account; a != nil {
+		b = append(b, `,"account":{`...)
+		n := len(b)
+		b = optString(b, `,"uid":`, a.UID)
+		b = optString(b, `,"name":`, a.Name)
+		b = optString(b, `,"type":`, a.Type)
+		b = optInt(b, `,"type_id":`, int64(a.TypeID))
+		if len(b) > n {
+			b = append(b[:n], b[n+1:]...) // the first member's comma
+		}
+		b = append(b, '}')
+	}
+	return append(b, '}')
+}
+
+// appendEndpoint appends key and e as go-json writes an *ocsf.Endpoint
+// (nothing when e is nil).
+func appendEndpoint(b []byte, key string, e *ocsf.Endpoint) []byte {
+	if e == nil {
+		return b
+	}
+	b = append(b, key...)
+	b = append(b, '{')
+	n := len(b)
+	b = optString(b, `,"ip":`, e.IP)
+	b = optString(b, `,"domain":`, e.Domain)
+	b = optString(b, `,"hostname":`, e.Hostname)
+	if l := e.Location; l != nil {
+		b = append(b, `,"location":{`...)
+		m := len(b)
+		b = optString(b, `,"city":`, l.City)
+		b = optString(b, `,"country":`, l.Country)
+		b = optString(b, `,"region":`, l.Region)
+		if len(b) > m {
+			b = append(b[:m], b[m+1:]...)
+		}
+		b = append(b, '}')
+	}
+	if len(b) > n {
+		b = append(b[:n], b[n+1:]...)
+	}
+	return append(b, '}')
 }
 
 // appendMembers appends the members go-json writes for v (a struct), each

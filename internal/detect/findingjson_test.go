@@ -97,6 +97,21 @@ func TestAppendFindingSameAsGoJSON(t *testing.T) {
 	d.Finding.Metadata.Profiles, d.Finding.Metadata.Labels = []string{}, nil
 	d.Finding.StatusID, d.Finding.Confidence, d.Finding.RawData = 0, odd, odd
 	cases["other"] = &d
+	// The cloud and endpoints written by hand: every member, odd strings,
+	// empty objects; an evidence with the finding's actor but its own api.
+	o := a
+	o.Finding.Cloud = &ocsf.Cloud{Provider: odd, Region: odd, Account: &ocsf.Account{UID: odd, Name: odd, Type: odd, TypeID: 10}}
+	o.Finding.Evidences = []ocsf.Evidence{
+		{Actor: a.Finding.Actor, API: &ocsf.API{Operation: odd}, SrcEndpoint: &ocsf.Endpoint{IP: odd, Domain: odd, Hostname: odd, Location: &ocsf.Location{City: odd, Country: odd, Region: odd}}},
+		{Actor: a.Finding.Actor, API: a.Finding.API, SrcEndpoint: &ocsf.Endpoint{Location: &ocsf.Location{}}},
+		{SrcEndpoint: &ocsf.Endpoint{}},
+	}
+	cases["hand-written objects"] = &o
+	e := a
+	e.Finding.Cloud = &ocsf.Cloud{Account: &ocsf.Account{}}
+	e.Finding.Actor, e.Finding.API = nil, nil
+	e.Finding.Evidences = []ocsf.Evidence{{Data: a.Finding.Evidences[0].Data}}
+	cases["empty objects"] = &e
 	if len(a.Finding.FindingInfo.Attacks) == 0 || a.Finding.Actor == nil || len(a.Finding.Evidences) != 2 {
 		t.Fatalf("made-up alert lacks attacks, actor or evidences: %+v", a.Finding)
 	}
