@@ -90,8 +90,7 @@ func appendFinding(b []byte, f *ocsf.DetectionFinding, attacks []byte, compact b
 		b = append(b, `,"type_id":`...)
 		b = strconv.AppendInt(b, int64(a.TypeID), 10)
 		b = optString(b, `,"desc":`, a.Desc)
-		b = append(b[:n], b[n+1:]...) // the first member's comma
-		b = append(b, '}')
+		b = endObject(b, n)
 	}
 	if len(fi.Attacks) > 0 {
 		b = append(b, `,"attacks":`...)
@@ -143,10 +142,7 @@ func appendFinding(b []byte, f *ocsf.DetectionFinding, attacks []byte, compact b
 					return nil, err
 				}
 			}
-			if len(b) > n {
-				b = append(b[:n], b[n+1:]...) // the first member's comma
-			}
-			b = append(b, '}')
+			b = endObject(b, n)
 		}
 		b = append(b, ']')
 	}
@@ -191,10 +187,7 @@ func appendCloud(b []byte, c *ocsf.Cloud) []byte {
 		b = optString(b, `,"name":`, a.Name)
 		b = optString(b, `,"type":`, a.Type)
 		b = optInt(b, `,"type_id":`, int64(a.TypeID))
-		if len(b) > n {
-			b = append(b[:n], b[n+1:]...) // the first member's comma
-		}
-		b = append(b, '}')
+		b = endObject(b, n)
 	}
 	return append(b, '}')
 }
@@ -217,11 +210,14 @@ func appendEndpoint(b []byte, key string, e *ocsf.Endpoint) []byte {
 		b = optString(b, `,"city":`, l.City)
 		b = optString(b, `,"country":`, l.Country)
 		b = optString(b, `,"region":`, l.Region)
-		if len(b) > m {
-			b = append(b[:m], b[m+1:]...)
-		}
-		b = append(b, '}')
+		b = endObject(b, m)
 	}
+	return endObject(b, n)
+}
+
+// endObject closes the object whose members, each written after a comma,
+// start at b[n]: the first member's comma dropped.
+func endObject(b []byte, n int) []byte {
 	if len(b) > n {
 		b = append(b[:n], b[n+1:]...)
 	}
