@@ -70,23 +70,30 @@ func TestLazyMatchesEager(t *testing.T) {
 		return i%2 == 0 && r.Class != resource.ClassAccount
 	})
 	for _, in := range [][]*resource.Resource{some, inv.Resources} {
-		got, err := lazy.Evaluate(ctx, in, testNow)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := eager.Evaluate(ctx, in, testNow)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(want) == 0 {
-			t.Fatal("no findings")
-		}
-		if d := cmp.Diff(findingKeys(want), findingKeys(got)); d != "" {
-			t.Errorf("lazy and eager findings differ over %d resources (-eager +lazy):\n%s", len(in), d)
-		}
+		sameFindings(t, eager, lazy, in, "lazy")
 		if len(in) == len(some) && countTrue(lazy.ready) == len(lazy.rules) {
 			t.Errorf("an input without half the classes prepared every rule")
 		}
+	}
+}
+
+// sameFindings checks that e judges in as the eager engine does.
+func sameFindings(t *testing.T, eager, e *Engine, in []*resource.Resource, what string) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := e.Evaluate(ctx, in, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := eager.Evaluate(ctx, in, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) == 0 {
+		t.Fatal("no findings")
+	}
+	if d := cmp.Diff(findingKeys(want), findingKeys(got)); d != "" {
+		t.Errorf("findings differ over %d resources (-eager +%s):\n%s", len(in), what, d)
 	}
 }
 
@@ -182,20 +189,7 @@ func TestPrepareRulesAhead(t *testing.T) {
 		if len(lazy.modules) > 0 {
 			t.Errorf("PrepareRules left %d rule modules held", len(lazy.modules))
 		}
-		got, err := lazy.Evaluate(ctx, in, testNow)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := eager.Evaluate(ctx, in, testNow)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(want) == 0 {
-			t.Fatal("no findings")
-		}
-		if d := cmp.Diff(findingKeys(want), findingKeys(got)); d != "" {
-			t.Errorf("findings differ over %d resources (-eager +prepared ahead):\n%s", len(in), d)
-		}
+		sameFindings(t, eager, lazy, in, "prepared ahead")
 		for i, r := range lazy.rules {
 			present := slices.ContainsFunc(in, func(x *resource.Resource) bool { return x.Class == r.Class })
 			if !ahead(r) && lazy.ready[i] != present {
