@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -647,25 +648,7 @@ func FuzzDirectMatchesOPA(f *testing.F) {
 			"known(r) if is_boolean(r.facts.load_balancer.public)\n\n" + weakTLSText + "\n" + escText + "\n" +
 			"fail contains r.id if {\n\tsome r in input.resources.load_balancer\n\t" + cond + "\n}\n"
 		dir := writePack(t, map[string]string{"f.rego": src, "time.rego": string(timeLib)})
-		opa, err := New(context.Background(), []Source{DirSource(dir)}, withoutDirect())
-		if err != nil {
-			t.Skip("not a rule")
-		}
-		direct, err := New(context.Background(), []Source{DirSource(dir)})
-		if err != nil {
-			t.Fatalf("OPA loads the rule, the engine does not: %v", err)
-		}
-		fo, errO := opa.Evaluate(context.Background(), inv, testNow)
-		fd, errD := direct.Evaluate(context.Background(), inv, testNow)
-		if errO != nil {
-			return // OPA's own evaluation error (a conflict): not compared
-		}
-		if errD != nil {
-			t.Fatalf("OPA evaluates the rule, the engine fails: %v", errD)
-		}
-		if diff := cmp.Diff(fo, fd); diff != "" {
-			t.Errorf("condition %q: findings differ (-OPA +direct):\n%s", cond, diff)
-		}
+		fuzzSameAsOPA(t, dir, inv, "condition "+strconv.Quote(cond))
 	})
 }
 
@@ -718,5 +701,32 @@ func TestCountOfConstantSetMatchesOPA(t *testing.T) {
 		}
 		inv = append(inv, &resource.Resource{ID: "other", Provider: resource.AWS, Class: resource.ClassFirewall, Type: "U"})
 		compareEngines(t, direct, opa, inv)
+	}
+}
+
+// fuzzSameAsOPA loads the pack in dir into an OPA-only engine and the
+// engine as built, evaluates both over inv and fails the fuzz case when
+// their findings differ (what names the input in the message). A pack OPA
+// does not load is skipped, an evaluation OPA itself fails is not compared.
+func fuzzSameAsOPA(t *testing.T, dir string, inv []*resource.Resource, what string) {
+	t.Helper()
+	opa, err := New(context.Background(), []Source{DirSource(dir)}, withoutDirect())
+	if err != nil {
+		t.Skip("not a rule")
+	}
+	direct, err := New(context.Background(), []Source{DirSource(dir)})
+	if err != nil {
+		t.Fatalf("OPA loads the rule, the engine does not: %v", err)
+	}
+	fo, errO := opa.Evaluate(context.Background(), inv, testNow)
+	fd, errD := direct.Evaluate(context.Background(), inv, testNow)
+	if errO != nil {
+		return // OPA's own evaluation error (a conflict): not compared
+	}
+	if errD != nil {
+		t.Fatalf("OPA evaluates the rule, the engine fails: %v", errD)
+	}
+	if diff := cmp.Diff(fo, fd); diff != "" {
+		t.Errorf("%s: findings differ (-OPA +direct):\n%s", what, diff)
 	}
 }

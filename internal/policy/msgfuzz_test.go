@@ -1,10 +1,8 @@
 package policy
 
 import (
-	"context"
+	"strconv"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil-sec/vigil/internal/resource"
 )
@@ -148,24 +146,6 @@ func FuzzGoMessagesMatchOPA(f *testing.F) {
 	inv := messageInventory()
 	f.Fuzz(func(t *testing.T, text string) {
 		dir := writePack(t, map[string]string{"m.rego": messageModule(text)})
-		opa, err := New(context.Background(), []Source{DirSource(dir)}, withoutDirect())
-		if err != nil {
-			t.Skip("not a rule")
-		}
-		direct, err := New(context.Background(), []Source{DirSource(dir)})
-		if err != nil {
-			t.Fatalf("OPA loads the rule, the engine does not: %v", err)
-		}
-		fo, errO := opa.Evaluate(context.Background(), inv, testNow)
-		fd, errD := direct.Evaluate(context.Background(), inv, testNow)
-		if errO != nil {
-			return // OPA's own evaluation error (a conflict): not compared
-		}
-		if errD != nil {
-			t.Fatalf("OPA evaluates the rule, the engine fails: %v", errD)
-		}
-		if diff := cmp.Diff(fo, fd); diff != "" {
-			t.Errorf("message %q: findings differ (-OPA +direct):\n%s", text, diff)
-		}
+		fuzzSameAsOPA(t, dir, inv, "message "+strconv.Quote(text))
 	})
 }
