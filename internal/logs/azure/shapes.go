@@ -259,13 +259,9 @@ var portalWords = map[string]map[string]string{
 }
 
 func convertPortalSignIn(raw []byte) ([]byte, error) {
-	row, err := norm.DecodeObject(raw)
+	row, ts, err := portalRow(raw)
 	if err != nil {
 		return nil, err
-	}
-	ts, err := portalDate(row["Date (UTC)"])
-	if err != nil {
-		return nil, fmt.Errorf("Date (UTC): %w", err)
 	}
 	out := map[string]any{"createdDateTime": ts}
 	for col, v := range row {
@@ -342,13 +338,9 @@ func convertPortalSignIn(raw []byte) ([]byte, error) {
 }
 
 func convertPortalAudit(raw []byte) ([]byte, error) {
-	row, err := norm.DecodeObject(raw)
+	row, ts, err := portalRow(raw)
 	if err != nil {
 		return nil, err
-	}
-	ts, err := portalDate(row["Date (UTC)"])
-	if err != nil {
-		return nil, fmt.Errorf("Date (UTC): %w", err)
 	}
 	get := func(col string) string { return cell(row[col]) }
 	activity := get("Activity")
@@ -469,6 +461,20 @@ func cell(v any) string {
 // portalDate reads the download's "Date (UTC)": ISO 8601 (2025-12-04T08:19:41Z,
 // or with +00:00), else the US display form the older downloads wrote
 // (12/4/2025, 8:19:41 AM), in UTC either way.
+// portalRow decodes a row of an Entra admin center download and reads its
+// "Date (UTC)" column, which every one of its downloads has.
+func portalRow(raw []byte) (map[string]any, string, error) {
+	row, err := norm.DecodeObject(raw)
+	if err != nil {
+		return nil, "", err
+	}
+	ts, err := portalDate(row["Date (UTC)"])
+	if err != nil {
+		return nil, "", fmt.Errorf("Date (UTC): %w", err)
+	}
+	return row, ts, nil
+}
+
 func portalDate(v any) (string, error) {
 	s := cell(v)
 	if ts, err := norm.RFC3339(s); err == nil {
