@@ -390,17 +390,8 @@ func (c *directCond) holds(t *ast.Term, env *elems) bool {
 		return r != c.negated
 	}
 	if c.cnt {
-		var n int
-		switch x := v.(type) {
-		case *ast.Array:
-			n = x.Len()
-		case ast.Set:
-			n = x.Len()
-		case ast.Object:
-			n = x.Len()
-		case ast.String:
-			n = utf8.RuneCountInString(string(x))
-		default:
+		n, ok := astCount(v)
+		if !ok {
 			return false // count's type error: the expression is undefined
 		}
 		v = ast.Number(strconv.Itoa(n))
@@ -1594,19 +1585,14 @@ func (sc *scope) objectGetCount(t *ast.Term, op cmpOp, n ast.Value) (path []*ast
 	if !isStr || !call[3].IsGround() {
 		return nil, 0, false
 	}
-	size := -1 // count's type error: undefined, never meets it
-	switch d := call[3].Value.(type) {
-	case *ast.Array:
-		size = d.Len()
-	case ast.Set:
-		size = d.Len()
-	case ast.Object:
-		size = d.Len()
-	case ast.String:
-		size = utf8.RuneCountInString(string(d))
-	case ast.Number, ast.Boolean, ast.Null:
-	default:
-		return nil, 0, false
+	size, counted := astCount(call[3].Value)
+	if !counted {
+		switch call[3].Value.(type) {
+		case ast.Number, ast.Boolean, ast.Null:
+			size = -1 // count's type error: undefined, never meets it
+		default:
+			return nil, 0, false
+		}
 	}
 	k := newConstant(n)
 	if size >= 0 && op.holds(k.compare(scalar{kind: 2, i: int64(size)})) {
@@ -1949,4 +1935,21 @@ func (o cmpOp) holds(k int) bool {
 		return k >= 0
 	}
 	return false
+}
+
+// astCount is count(v) of a constant: the length of an array, set or
+// object, the characters of a string; ok is false for anything else
+// (count's type error).
+func astCount(v ast.Value) (n int, ok bool) {
+	switch x := v.(type) {
+	case *ast.Array:
+		return x.Len(), true
+	case ast.Set:
+		return x.Len(), true
+	case ast.Object:
+		return x.Len(), true
+	case ast.String:
+		return utf8.RuneCountInString(string(x)), true
+	}
+	return 0, false
 }
