@@ -29,7 +29,7 @@ type Passes struct {
 	Runs []PassRun
 	// Labels, when set, are the data class of each reference's resource
 	// (Finding.DataClass, "" for none; a governance policy's labels,
-	// governance.RaisePasses), indexed as Refs.
+	// governance.Raise), indexed as Refs.
 	Labels []string
 
 	// order is Refs' indexes ordered by ID, provider, then index, once

@@ -149,8 +149,11 @@ func coverageOn(p *Policy, rs []*resource.Resource, workers int) *finding.TagCov
 // (Sensitive: a confidential or restricted class, or a regulated
 // category) by one severity step, at most to CRITICAL, keeping the rule's
 // own severity in BaseSeverity, and labels every finding on a classified
-// resource with its data class. Apply must have run on rs.
-func Raise(fs []finding.Finding, rs []*resource.Resource) {
+// resource with its data class. The PASS findings held compactly in
+// passes (nil for none) get their resources' data class in passes.Labels:
+// a PASS finding is never raised, so that is all Raise changes in them.
+// Apply must have run on rs.
+func Raise(fs []finding.Finding, passes *finding.Passes, rs []*resource.Resource) {
 	// The distinct data classes (a few), and each classified resource's
 	// index among them.
 	type class struct {
@@ -181,6 +184,14 @@ func Raise(fs []finding.Finding, rs []*resource.Resource) {
 	}
 	if len(of) == 0 {
 		return
+	}
+	if passes != nil && len(passes.Refs) > 0 {
+		passes.Labels = make([]string, len(passes.Refs))
+		for i := range passes.Refs {
+			if c, ok := of[passes.Refs[i].ID]; ok {
+				passes.Labels[i] = classes[c].label
+			}
+		}
 	}
 	// The findings in chunks on every core (the maps are only read).
 	_ = chunked(context.Background(), len(fs), runtime.GOMAXPROCS(0), func() func(lo, hi int) {

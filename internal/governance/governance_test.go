@@ -153,7 +153,7 @@ func TestRaiseAndCoverage(t *testing.T) {
 		{RuleID: "x", Status: finding.Fail, Severity: finding.Critical, Resource: resource.Ref{ID: "secret"}},
 		{RuleID: "x", Status: finding.Fail, Severity: finding.Low, Resource: resource.Ref{ID: "bare"}},
 	}
-	Raise(fs, rs)
+	Raise(fs, nil, rs)
 	want := []struct {
 		sev, base finding.Severity
 		class     string

@@ -94,7 +94,7 @@ func TestApplySameOnWorkers(t *testing.T) {
 		}
 		fs := raiseFindings(one)
 		want := naiveRaise(fs, one)
-		Raise(fs, one)
+		Raise(fs, nil, one)
 		if !reflect.DeepEqual(want, fs) {
 			t.Errorf("%s: Raise differs from the per-finding reading (-want +got):\n%s", name, cmp.Diff(want, fs))
 		}

@@ -59,7 +59,7 @@ type Options struct {
 	// writes the report (report.Write prints the same) or reads its FAIL
 	// and UNKNOWN findings. Report.Passes.Expand merges them. With a
 	// governance policy, the data class of the PASS findings' resources is
-	// in Report.Passes.Labels (governance.RaisePasses).
+	// in Report.Passes.Labels (governance.Raise).
 	CompactPasses bool
 	// NoSources leaves Report.Sources (each resource's source file) empty:
 	// only the SARIF writer reads it, and it is a map of every resource (at
@@ -204,8 +204,7 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 	}
 	trace.WithRegion(ctx, "lower", func() { lowerClosed(fs, <-closed) })
 	if opts.Governance != nil {
-		governance.Raise(fs, inv.Resources)
-		governance.RaisePasses(passes, inv.Resources)
+		governance.Raise(fs, passes, inv.Resources)
 	}
 	evalTime := time.Since(t1)
 	log.Info("evaluated", "rules", len(infos), "findings", len(fs), "took", evalTime)
