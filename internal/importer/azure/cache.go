@@ -14,7 +14,7 @@ func redisCache(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassDatabase
 	d := &resource.Database{Engine: "redis", Encrypted: resource.Bool(true), KeyManager: "provider"}
 	r.Facts.Database = d
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	if nonTLS, st := p.Boolean("enableNonSslPort"); st == ok {

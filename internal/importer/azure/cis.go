@@ -62,7 +62,7 @@ func cisKeepsRaw(typ string) bool {
 // has no bot protection rule set); a WAF policy is joined by finishCIS.
 func appGatewayCIS(r *resource.Resource, _, p node) {
 	lb := r.Facts.LoadBalancer
-	if lb == nil || p.M == nil {
+	if lb == nil || !p.Present() {
 		return
 	}
 	lb.HTTP2 = p.B("enableHttp2")
@@ -124,7 +124,7 @@ func privateEndpoint(p node) *bool {
 
 func storageCIS(r *resource.Resource, _, p node) {
 	s := r.Facts.Storage
-	if s == nil || p.M == nil {
+	if s == nil || !p.Present() {
 		return
 	}
 	// allowSharedKeyAccess: "The default value is null, which is
@@ -171,13 +171,13 @@ func storageCIS(r *resource.Resource, _, p node) {
 }
 
 func keyVaultCIS(r *resource.Resource, _, p node) {
-	if kv := r.Facts.KeyVault; kv != nil && p.M != nil {
+	if kv := r.Facts.KeyVault; kv != nil && p.Present() {
 		kv.PrivateEndpoint = privateEndpoint(p)
 	}
 }
 
 func vnetCIS(r *resource.Resource, _, p node) {
-	if n := r.Facts.Network; n != nil && p.M != nil {
+	if n := r.Facts.Network; n != nil && p.Present() {
 		n.DDoSProtection = p.B("enableDdosProtection")
 	}
 }

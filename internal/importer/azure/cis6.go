@@ -73,7 +73,7 @@ func storageRedundancy(r *resource.Resource, row, _ node) {
 // one; unknown when a subnet is unreadable or the row lists no subnets.
 func subnetNSGs(r *resource.Resource, _, p node) {
 	n := r.Facts.Network
-	if n == nil || p.M == nil {
+	if n == nil || !p.Present() {
 		return
 	}
 	sns, st := p.Objs("subnets")

@@ -22,7 +22,7 @@ func init() {
 // no osProfile) or the mode is not a string.
 func vmPatchAssessment(r *resource.Resource, _, p node) {
 	c := r.Facts.Compute
-	if c == nil || p.M == nil {
+	if c == nil || !p.Present() {
 		return
 	}
 	for _, os := range []string{"windowsConfiguration", "linuxConfiguration"} {

@@ -54,7 +54,7 @@ func storageReplication(r *resource.Resource, row, p node) {
 	if st != ok || !geoRedundant(sku) || locationBad(row) {
 		return
 	}
-	if v, _ := row.Lookup("properties"); v != nil && attr.AsObj(v) == nil {
+	if _, st := row.Lookup("properties"); st == ok && !p.Present() {
 		return // properties of the wrong type: unknown
 	}
 	sec, st := p.Str("secondaryLocation")
@@ -96,7 +96,7 @@ func cosmosDB(r *resource.Resource, row, p node) {
 	r.Class = resource.ClassDatabase
 	d := &resource.Database{Engine: "cosmosdb", Encrypted: resource.Bool(true), KeyManager: "provider"}
 	r.Facts.Database = d
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	switch p.Enum(k("publicNetworkAccess"), "Enabled", "Disabled", "SecuredByPerimeter") {
@@ -133,7 +133,7 @@ func cosmosDB(r *resource.Resource, row, p node) {
 // the way or r's own region is unknown: a partial list could hide the
 // path that carries data out.
 func replicate(r *resource.Resource, row, p node, read func()) {
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	if locationBad(row) {
@@ -164,7 +164,7 @@ func synapseWorkspace(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassDataWarehouse
 	d := &resource.Database{Engine: "synapse", Encrypted: resource.Bool(true), KeyManager: "provider"}
 	r.Facts.Database = d
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	switch p.Enum(k("publicNetworkAccess"), "Enabled", "Disabled") {

@@ -25,7 +25,7 @@ func databricksWorkspace(r *resource.Resource, _, p node) {
 	w := &resource.DatabricksWorkspace{}
 	d.Databricks = w
 	r.Facts.Database = d
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	switch p.Enum(k("publicNetworkAccess"), "Enabled", "Disabled") {

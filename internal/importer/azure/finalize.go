@@ -104,7 +104,7 @@ func FinalizeUnread(all []*resource.Resource, unread []string) (added []*resourc
 				unknownNets[srv] = true
 			}
 			if srv != nil && srv.Facts.Database != nil {
-				addFirewallRange(srv.Facts.Database, fr.Raw)
+				addFirewallRange(srv.Facts.Database, node{M: fr.Raw})
 			}
 		}
 	}
@@ -175,7 +175,7 @@ func FinalizeUnread(all []*resource.Resource, unread []string) (added []*resourc
 		switch {
 		case vst == ok:
 			acct.Facts.Storage.Versioning = v
-		case vst == absent && p.M != nil:
+		case vst == absent && p.Present():
 			// ARM leaves the property out when versioning was never
 			// enabled; an explicit null (the storage data plane, which
 			// cannot tell) says nothing.

@@ -36,7 +36,7 @@ func init() {
 // the policy holds: one not in the inventory leaves its firewalls'
 // exposure undecided).
 func firewallPolicy(r *resource.Resource, _, p node) {
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	attr.Relate(r, RelBasePolicy, p.Ref("basePolicy"))
@@ -59,7 +59,7 @@ func firewallPolicy(r *resource.Resource, _, p node) {
 // firewall; DNAT traffic is allowed by the DNAT rule itself, so they are
 // not read for exposure.
 func firewallPolicyGroup(r *resource.Resource, _, p node) {
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	gprio := 0

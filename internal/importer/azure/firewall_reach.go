@@ -30,7 +30,7 @@ func init() {
 // (firewallPolicy.id, firewall_policy_reach.go) holds its rules elsewhere:
 // internal/reach adds its DNAT rules to the firewall's listeners.
 func azureFirewall(r *resource.Resource, _, p node) {
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	lb := &resource.LoadBalancer{Listeners: []resource.Listener{}}

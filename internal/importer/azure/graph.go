@@ -351,7 +351,7 @@ func storageAccount(r *resource.Resource, row, p node) {
 	s := &resource.ObjectStorage{}
 	r.Facts.Storage = s
 	storageReplication(r, row, p)
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	if allow := p.B("allowBlobPublicAccess"); allow != nil {
@@ -399,7 +399,7 @@ func nsg(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassFirewall
 	fw := &resource.Firewall{Default: resource.Bool(false)}
 	r.Facts.Firewall = fw
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	rules := []resource.FirewallRule{}
@@ -504,7 +504,7 @@ func vm(r *resource.Resource, row, p node) {
 	for _, uai := range userAssigned(row) {
 		attr.Relate(r, resource.RelRunsAs, uai)
 	}
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	vmLogin(r, row, p) // vmss.go
@@ -581,6 +581,14 @@ func nic(r *resource.Resource, _, p node) {
 	attr.Relate(r, resource.RelUsesFirewall, p.Ref("networkSecurityGroup"))
 }
 
+// scalar reads the member key of n formatted as text (attr.AsStr: numbers
+// and booleans formatted, "" for null, objects and arrays), reporting
+// nothing.
+func scalar(n node, key string) string {
+	v, _ := n.Lookup(key)
+	return attr.AsStr(v)
+}
+
 // vnetOfSubnet returns the VNet ID of a subnet ID.
 func vnetOfSubnet(id string) string {
 	l := strings.ToLower(id)
@@ -594,7 +602,7 @@ func sqlServer(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassDatabase
 	d := &resource.Database{Engine: "sqlserver"}
 	r.Facts.Database = d
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	switch p.Enum(k("publicNetworkAccess"), "Enabled", "Disabled") {
@@ -605,19 +613,21 @@ func sqlServer(r *resource.Resource, _, p node) {
 	}
 	frs, _ := p.Objs("firewallRules")
 	for _, fr := range frs {
-		addFirewallRange(d, fr.M)
+		addFirewallRange(d, fr)
 	}
 }
 
 // addFirewallRange adds a firewall rule's start-end range to the
 // authorized networks: 0.0.0.0-255.255.255.255 as "0.0.0.0/0", a single
-// address as itself, others as "start-end".
-func addFirewallRange(d *resource.Database, fr attr.M) {
-	p := attr.Obj(fr, "properties")
-	if p == nil {
-		p = fr
+// address as itself, others as "start-end". It reports nothing: a
+// properties that is not an object reads the rule itself, an address that
+// is not text reads as its JSON text ("" for an object or array).
+func addFirewallRange(d *resource.Database, fr node) {
+	p := fr
+	if v, _ := fr.Lookup("properties"); attr.AsObj(v) != nil {
+		p = node{M: attr.AsObj(v), C: fr.C}
 	}
-	start, end := attr.Str(p, "startIpAddress"), attr.Str(p, "endIpAddress")
+	start, end := scalar(p, "startIpAddress"), scalar(p, "endIpAddress")
 	var n string
 	switch {
 	case start == "":
@@ -642,7 +652,7 @@ func flexibleServer(engine string) normalizer {
 		r.Class = resource.ClassDatabase
 		d := &resource.Database{Engine: engine}
 		r.Facts.Database = d
-		if p.M == nil {
+		if !p.Present() {
 			return
 		}
 		switch p.Enum(k("network", "publicNetworkAccess"), "Enabled", "Disabled") {
@@ -680,7 +690,7 @@ func keyVault(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassKeyVault
 	kv := &resource.KeyVault{}
 	r.Facts.KeyVault = kv
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	// Since 2020 soft delete cannot be turned off; purge protection and
@@ -710,7 +720,7 @@ func vaultKey(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassKey
 	k := &resource.Key{CustomerManaged: resource.Bool(true)}
 	r.Facts.Key = k
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	if a, st := p.Obj("attributes"); st == ok {
@@ -777,7 +787,7 @@ func diagnosticSetting(r *resource.Resource, row, p node) {
 	r.Region = "global"
 	a := &resource.AuditLog{}
 	r.Facts.AuditLog = a
-	if p.M == nil {
+	if !p.Present() {
 		if _, st := row.Obj("properties"); st == bad {
 			return
 		}
@@ -854,7 +864,7 @@ func roleAssignment(r *resource.Resource, _, p node) {
 	r.Region = "global"
 	b := &resource.Binding{}
 	r.Facts.Binding = b
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	b.Principal = p.S("principalId")
@@ -936,7 +946,7 @@ func roleDefinition(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassRole
 	rd := &resource.RoleDefinition{}
 	r.Facts.Role = rd
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	if n := p.S("roleName"); n != "" {

@@ -61,7 +61,7 @@ func vnetLinks(r *resource.Resource, p node) {
 // unless the address itself is IPv6). Another version is an input
 // problem and leaves the family unknown (reachability: undecided).
 func publicIP(r *resource.Resource, _, p node) {
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	ad := &resource.Addressing{}

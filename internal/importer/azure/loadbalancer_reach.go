@@ -125,7 +125,7 @@ func lbForwards(p node, lb *resource.LoadBalancer) {
 		seen := map[string]bool{}
 		for _, id := range ids {
 			pool := pools[strings.ToLower(id)]
-			if id == "" || pool.M == nil || seen[strings.ToLower(id)] {
+			if id == "" || !pool.Present() || seen[strings.ToLower(id)] {
 				continue
 			}
 			seen[strings.ToLower(id)] = true
@@ -172,7 +172,7 @@ func agwForwards(p node, lb *resource.LoadBalancer) {
 		}
 		type target struct{ pool, setting string }
 		tgs := []target{{q.Ref("backendAddressPool"), q.Ref("backendHttpSettings")}}
-		if um := paths[strings.ToLower(q.Ref("urlPathMap"))]; um.M != nil {
+		if um := paths[strings.ToLower(q.Ref("urlPathMap"))]; um.Present() {
 			uq, _ := props(um)
 			tgs = append(tgs, target{uq.Ref("defaultBackendAddressPool"), uq.Ref("defaultBackendHttpSettings")})
 			prs, _ := uq.Objs("pathRules")
@@ -183,11 +183,11 @@ func agwForwards(p node, lb *resource.LoadBalancer) {
 		}
 		for _, t := range tgs {
 			pool := pools[strings.ToLower(t.pool)]
-			if pool.M == nil {
+			if !pool.Present() {
 				continue
 			}
 			port := 0
-			if st := settings[strings.ToLower(t.setting)]; st.M != nil {
+			if st := settings[strings.ToLower(t.setting)]; st.Present() {
 				sq, _ := props(st)
 				if v := sq.I("port"); v != nil {
 					port = *v

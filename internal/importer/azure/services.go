@@ -68,7 +68,7 @@ func denyAssignment(r *resource.Resource, _, p node) {
 	r.Region = "global"
 	b := &resource.Binding{Deny: resource.Bool(true)}
 	r.Facts.Binding = b
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	b.RoleName = p.S("denyAssignmentName")
@@ -156,7 +156,7 @@ func disk(r *resource.Resource, row, p node) {
 	r.Class = resource.ClassDisk
 	d := &resource.Disk{}
 	r.Facts.Disk = d
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	d.Encrypted = resource.Bool(true)
@@ -193,7 +193,7 @@ func snapshot(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassSnapshot
 	s := &resource.Snapshot{Kind: "snapshot"}
 	r.Facts.Snapshot = s
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	s.Encrypted = resource.Bool(true)
@@ -215,7 +215,7 @@ func image(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassSnapshot
 	s := &resource.Snapshot{Kind: "image"}
 	r.Facts.Snapshot = s
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	s.Encrypted = resource.Bool(true)
@@ -263,7 +263,7 @@ func webSite(r *resource.Resource, row, p node) {
 	for _, id := range userAssigned(row) {
 		attr.Relate(r, resource.RelRunsAs, id)
 	}
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	f.HTTPSOnly = p.B("httpsOnly")
@@ -399,7 +399,7 @@ func managedCluster(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassKubernetes
 	kc := &resource.Kubernetes{}
 	r.Facts.Kubernetes = kc
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	kc.Version = p.S("currentKubernetesVersion")
@@ -504,7 +504,7 @@ func loadBalancer(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassLoadBalancer
 	lb := &resource.LoadBalancer{}
 	r.Facts.LoadBalancer = lb
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	lb.Public = frontendsPublic(r, p)
@@ -565,7 +565,7 @@ func appGateway(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassLoadBalancer
 	lb := &resource.LoadBalancer{}
 	r.Facts.LoadBalancer = lb
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	lb.Public = frontendsPublic(r, p)
@@ -613,7 +613,7 @@ func appGateway(r *resource.Resource, _, p node) {
 			return
 		}
 		rc := redirects[strings.ToLower(q.Ref("redirectConfiguration"))]
-		if rc.M == nil {
+		if !rc.Present() {
 			continue
 		}
 		rq, _ := props(rc)
@@ -632,7 +632,7 @@ func appGateway(r *resource.Resource, _, p node) {
 			return
 		}
 		l := resource.Listener{Protocol: strings.ToUpper(proto)}
-		if pt := ports[strings.ToLower(q.Ref("frontendPort"))]; pt.M != nil {
+		if pt := ports[strings.ToLower(q.Ref("frontendPort"))]; pt.Present() {
 			pq, _ := props(pt)
 			if port, _ := pq.Integer("port"); port != nil {
 				l.Port = *port
@@ -647,7 +647,7 @@ func appGateway(r *resource.Resource, _, p node) {
 			}
 		case "HTTPS":
 			l.TLSPolicy, l.MinTLSVersion = gwName, gwMin
-			if prof := profiles[strings.ToLower(q.Ref("sslProfile"))]; prof.M != nil {
+			if prof := profiles[strings.ToLower(q.Ref("sslProfile"))]; prof.Present() {
 				pq, _ := props(prof)
 				name, min, good := sslPolicyMin(pq.O("sslPolicy"))
 				if !good {
@@ -694,7 +694,7 @@ func messaging(kind string) normalizer {
 		r.Class = resource.ClassQueue
 		q := &resource.Queue{Kind: kind}
 		r.Facts.Queue = q
-		if p.M == nil {
+		if !p.Present() {
 			return
 		}
 		if v := p.S("minimumTlsVersion"); v != "" {
@@ -754,7 +754,7 @@ func containerRegistry(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassContainerRegistry
 	g := &resource.Registry{}
 	r.Facts.Registry = g
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	g.AdminUser = p.B("adminUserEnabled")
@@ -796,7 +796,7 @@ func dnsZone(public bool) normalizer {
 			z.Public = resource.Bool(false)
 			return
 		}
-		if p.M == nil {
+		if !p.Present() {
 			return
 		}
 		switch p.Enum(k("zoneType"), "Public", "Private") {
@@ -827,7 +827,7 @@ func cdnEndpoint(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassCDN
 	c := &resource.CDN{}
 	r.Facts.CDN = c
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	httpAllowed, hst := p.Boolean("isHttpAllowed")
@@ -895,7 +895,7 @@ func frontDoor(r *resource.Resource, _, p node) {
 	c := &resource.CDN{}
 	r.Facts.CDN = c
 	r.Region = "global"
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	if fes, st := p.Objs("frontendEndpoints"); st == ok && len(fes) > 0 {
@@ -979,7 +979,7 @@ func apiManagement(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassAPIGateway
 	g := &resource.APIGateway{}
 	r.Facts.APIGateway = g
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	pna, pst := p.Str("publicNetworkAccess")
@@ -1015,7 +1015,7 @@ func flowLog(r *resource.Resource, _, p node) {
 	r.Class = resource.ClassFlowLog
 	f := &resource.FlowLog{}
 	r.Facts.FlowLog = f
-	if p.M == nil {
+	if !p.Present() {
 		return
 	}
 	f.Enabled = p.B("enabled")

@@ -17,7 +17,7 @@ const TypeVMSS = "Microsoft.Compute/virtualMachineScaleSets"
 // vmss: Microsoft.Compute/virtualMachineScaleSets.
 func vmss(r *resource.Resource, row, p node) {
 	prof := p
-	if p.M != nil {
+	if p.Present() {
 		var st state
 		if prof, st = p.Obj("virtualMachineProfile"); st != ok {
 			prof = node{}
@@ -26,7 +26,7 @@ func vmss(r *resource.Resource, row, p node) {
 	vm(r, row, prof)
 	vmPatchAssessment(r, row, prof)
 	c := r.Facts.Compute
-	if prof.M == nil {
+	if !prof.Present() {
 		return
 	}
 	confs, st := prof.Objs("networkProfile", "networkInterfaceConfigurations")
@@ -64,7 +64,7 @@ func vmss(r *resource.Resource, row, p node) {
 // image's, unknown).
 func vmLogin(r *resource.Resource, _, p node) {
 	c := r.Facts.Compute
-	if c == nil || p.M == nil {
+	if c == nil || !p.Present() {
 		return
 	}
 	if _, st := p.Obj("osProfile", "windowsConfiguration"); st == ok {

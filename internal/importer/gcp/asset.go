@@ -190,10 +190,10 @@ func (f *file) finish() {
 // readLabels reads data.strMap("labels"), one map for every asset whose
 // labels are the same decoded object (see attr.TagCache).
 func (f *file) readLabels(data node) (map[string]string, state) {
-	v, found := attr.Get(data.m, "labels")
+	v, st := data.lookup("labels")
 	o, isObj := v.(attr.M)
 	switch {
-	case !found || v == nil:
+	case st == absent:
 		return nil, absent
 	case !isObj:
 		return data.strMap("labels") // reported

@@ -15,7 +15,7 @@ func redisInstance(_ *file, r *resource.Resource, d, _ node) {
 	r.Class = resource.ClassDatabase
 	db := &resource.Database{Engine: "redis", PublicEndpoint: boolp(false), Encrypted: boolp(true), KeyManager: "provider"}
 	r.Facts.Database = db
-	if d.m == nil {
+	if !d.present() {
 		return
 	}
 	if d.s("customerManagedKey") != "" {

@@ -102,10 +102,10 @@ func projectCIS(byType map[string][]*resource.Resource, projects map[string]*res
 	aggregated := map[string]bool{} // "organizations/N", "folders/N" with a sink of every entry for their children
 	for _, s := range byType[TypeLogSink] {
 		d := assetData(s)
-		every := strings.TrimSpace(attr.Str(d, "filter")) == "" && !attr.Any(attr.Bool(d, "disabled")) && attr.Str(d, "destination") != ""
+		every := strings.TrimSpace(d.lstr("filter")) == "" && !attr.Any(d.lbool("disabled")) && d.lstr("destination") != ""
 		name := strings.TrimPrefix(s.ID, "//logging.googleapis.com/")
 		if i := strings.Index(name, "/sinks/"); i > 0 && !strings.HasPrefix(name, "projects/") {
-			if every && attr.Any(attr.Bool(d, "includeChildren")) {
+			if every && attr.Any(d.lbool("includeChildren")) {
 				aggregated[name[:i]] = true
 			}
 			continue
@@ -124,14 +124,14 @@ func projectCIS(byType map[string][]*resource.Resource, projects map[string]*res
 		}
 		logging[m.Account] = true
 		d := assetData(m)
-		name := attr.Str(d, "name")
+		name := d.lstr("name")
 		if i := strings.LastIndex(name, "/metrics/"); i >= 0 {
 			name = name[i+len("/metrics/"):]
 		}
 		if name == "" {
 			name = m.Name
 		}
-		metrics[m.Account] = append(metrics[m.Account], metric{name, normFilter(attr.Str(d, "filter"))})
+		metrics[m.Account] = append(metrics[m.Account], metric{name, normFilter(d.lstr("filter"))})
 	}
 	alertsKnown := map[string]bool{}
 	var alerts = map[string][]string{}
@@ -141,10 +141,11 @@ func projectCIS(byType map[string][]*resource.Resource, projects map[string]*res
 		}
 		alertsKnown[a.Account] = true
 		d := assetData(a)
-		if b := attr.Bool(d, "enabled"); b != nil && !*b {
+		if b := d.lbool("enabled"); b != nil && !*b {
 			continue
 		}
-		cond, _ := json.Marshal(d["conditions"])
+		conditions, _ := d.exact("conditions")
+		cond, _ := json.Marshal(conditions)
 		alerts[a.Account] = append(alerts[a.Account], string(cond))
 	}
 	// OS Login from the project's common instance metadata; instances
@@ -155,11 +156,11 @@ func projectCIS(byType map[string][]*resource.Resource, projects map[string]*res
 			continue
 		}
 		d := assetData(cp)
-		if d == nil {
+		if !d.present() {
 			continue
 		}
 		on := resource.Bool(false)
-		for _, it := range attr.Objs(attr.Obj(d, "commonInstanceMetadata"), "items") {
+		for _, it := range d.lobjs("commonInstanceMetadata", "items") {
 			if strings.EqualFold(attr.Str(it, "key"), "enable-oslogin") {
 				on = metadataBool(attr.Str(it, "value"))
 			}

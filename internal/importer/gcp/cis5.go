@@ -4,7 +4,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -52,7 +51,7 @@ func apiKey(d node) (k resource.APIKey, good, deleted bool) {
 		}
 	}
 	for _, app := range []string{"browserKeyRestrictions", "serverKeyRestrictions", "androidKeyRestrictions", "iosKeyRestrictions"} {
-		if o, st := rs.obj(app); st == ok && len(o.m) > 0 {
+		if o, st := rs.obj(app); st == ok && o.size() > 0 {
 			k.AppRestricted = true
 		}
 	}
@@ -250,5 +249,7 @@ func finishOrgContacts(all []*resource.Resource) {
 // read is an asset's resource data as a typed node; its problems were
 // reported when the asset was parsed.
 func read(r *resource.Resource) node {
-	return node{m: assetData(r), path: attr.PathOf("resource.data"), c: &checker{name: r.ID}}
+	d := assetData(r)
+	d.c = &checker{name: r.ID}
+	return d
 }

@@ -134,7 +134,7 @@ func finishVPCSC(all []*resource.Resource, cis map[string]*resource.AccountCIS) 
 				org = a
 			}
 		}
-		by := append(slices.Clone(protectedBy[attr.Str(d, "projectNumber")]), protectedBy[r.Account]...)
+		by := append(slices.Clone(protectedBy[d.lstr("projectNumber")]), protectedBy[r.Account]...)
 		var v *bool
 		switch {
 		case len(by) > 0:

@@ -28,7 +28,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		rs = append(rs, r)
 		if r.Type == TypeProject {
 			d := assetData(r)
-			if id, num := attr.Str(d, "projectId"), attr.Str(d, "projectNumber"); id != "" && num != "" {
+			if id, num := d.lstr("projectId"), d.lstr("projectNumber"); id != "" && num != "" {
 				numToID[num] = id
 			}
 		}
@@ -75,7 +75,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 		sas[sa.ID] = sa
 		d := assetData(sa)
 		for _, k := range []string{"uniqueId", "email"} {
-			if v := attr.Str(d, k); v != "" {
+			if v := d.lstr(k); v != "" {
 				sas[v] = sa
 			}
 		}
@@ -132,7 +132,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 	contact := map[string]bool{}
 	for _, c := range byType[TypeContact] {
 		d := assetData(c)
-		for _, cat := range attr.Strs(d, "notificationCategorySubscriptions") {
+		for _, cat := range d.lstrs("notificationCategorySubscriptions") {
 			if cat == "SECURITY" || cat == "ALL" {
 				contact[c.Account] = true
 			}
@@ -141,7 +141,7 @@ func Finalize(all []*resource.Resource) (added []*resource.Resource, problems []
 
 	acct := map[string]*resource.Resource{}
 	for _, p := range byType[TypeProject] {
-		if id := attr.Str(assetData(p), "projectId"); id != "" {
+		if id := assetData(p).lstr("projectId"); id != "" {
 			p.Name = id
 		}
 		acct[p.Account] = p
@@ -265,8 +265,11 @@ func (u *auditSummary) complete() bool {
 	return u.allServices && u.types["ADMIN_READ"] && u.types["DATA_READ"] && u.types["DATA_WRITE"] && !u.exempt
 }
 
-func assetData(r *resource.Resource) attr.M {
-	return attr.Obj(r.Raw, "resource", "data")
+// assetData is the resource.data of r's Raw (a zero node when it has
+// none), for the finishers' lenient reads (lstr...), which report nothing:
+// it has no checker (read gives one).
+func assetData(r *resource.Resource) node {
+	return node{m: attr.Obj(r.Raw, "resource", "data"), path: attr.PathOf("resource.data")}
 }
 
 // FinishRaw returns the part of r.Raw that Finalize reads (nil: none): the

@@ -36,20 +36,20 @@ func (f *file) firewallPolicies() {
 			continue
 		}
 		d := assetData(r)
-		if d == nil {
+		if !d.present() {
 			continue
 		}
 		if r.Type != TypeFirewallPolicy {
 			parts = append(parts, networkPolicy(r, d, order)...)
 			continue
 		}
-		if n := attr.Str(d, "shortName"); n != "" {
+		if n := d.lstr("shortName"); n != "" {
 			r.Name = n
-		} else if n := attr.Str(d, "displayName"); n != "" {
+		} else if n := d.lstr("displayName"); n != "" {
 			r.Name = n
 		}
 		var targets []string
-		for _, v := range attr.Arr(d, "associations") {
+		for _, v := range d.larr("associations") {
 			if t := attr.Str(attr.AsObj(v), "attachmentTarget"); t != "" {
 				targets = append(targets, t)
 				attr.Relate(r, RelAttachedTo, t)
@@ -57,7 +57,7 @@ func (f *file) firewallPolicies() {
 		}
 		byTargets := map[string]*resource.Resource{}
 		r.Facts.Firewall = &resource.Firewall{Rules: []resource.FirewallRule{}, InUse: boolp(len(targets) > 0)}
-		for _, v := range attr.Arr(d, "rules") {
+		for _, v := range d.larr("rules") {
 			rl := attr.AsObj(v)
 			nets := strs(attr.Arr(rl, "targetResources"))
 			sas := strs(attr.Arr(rl, "targetServiceAccounts"))
@@ -176,15 +176,15 @@ func (f *file) enforcementOrders() map[string]string {
 			continue
 		}
 		d := assetData(r)
-		if d == nil {
+		if !d.present() {
 			continue
 		}
-		o := strings.ToUpper(attr.Str(d, "networkFirewallPolicyEnforcementOrder"))
+		o := strings.ToUpper(d.lstr("networkFirewallPolicyEnforcementOrder"))
 		if o == "" {
 			o = "AFTER_CLASSIC_FIREWALL"
 		}
 		out[netPath(r.ID)] = o
-		if self := attr.Str(d, "selfLink"); self != "" {
+		if self := d.lstr("selfLink"); self != "" {
 			out[netPath(self)] = o
 		}
 	}
@@ -194,16 +194,16 @@ func (f *file) enforcementOrders() map[string]string {
 // networkPolicy reads a network firewall policy: its rules (those for
 // target service accounts or secure tags in parts of their own, the
 // secure tags as TargetTags "tagValues/..."), related to its networks.
-func networkPolicy(r *resource.Resource, d attr.M, order map[string]string) []*resource.Resource {
-	if n := attr.Str(d, "name"); n != "" {
+func networkPolicy(r *resource.Resource, d node, order map[string]string) []*resource.Resource {
+	if n := d.lstr("name"); n != "" {
 		r.Name = n
 	}
-	if reg := attr.Str(d, "region"); reg != "" && r.Region == "" {
+	if reg := d.lstr("region"); reg != "" && r.Region == "" {
 		r.Region = reg[strings.LastIndex(reg, "/")+1:]
 	}
 	type assoc struct{ rel, net string }
 	var nets []assoc
-	for _, v := range attr.Arr(d, "associations") {
+	for _, v := range d.larr("associations") {
 		t := attr.Str(attr.AsObj(v), "attachmentTarget")
 		if t == "" {
 			continue
@@ -226,7 +226,7 @@ func networkPolicy(r *resource.Resource, d attr.M, order map[string]string) []*r
 	var parts []*resource.Resource
 	byTargets := map[string]*resource.Resource{}
 	r.Facts.Firewall = &resource.Firewall{Rules: []resource.FirewallRule{}, InUse: boolp(len(nets) > 0)}
-	for _, v := range attr.Arr(d, "rules") {
+	for _, v := range d.larr("rules") {
 		rl := attr.AsObj(v)
 		sas := strs(attr.Arr(rl, "targetServiceAccounts"))
 		var tags []string

@@ -57,7 +57,7 @@ func (f *file) interconnectNetworks() {
 	routers := map[string]string{}
 	for _, r := range f.res.Resources {
 		if r.Type == TypeRouter {
-			if n := attr.Str(assetData(r), "network"); n != "" {
+			if n := assetData(r).lstr("network"); n != "" {
 				routers[gcpKey(r.ID)] = n
 				for _, a := range r.Aliases {
 					routers[gcpKey(a)] = n

@@ -45,29 +45,34 @@ func (f *file) lbTargets() {
 	members := map[string][]string{}     // instance group → instance IDs
 	backends := map[string]*resource.Resource{}
 	for _, r := range f.res.Resources {
+		switch r.Type {
+		case "compute.googleapis.com/TargetPool", "compute.googleapis.com/InstanceGroup", TypeInstance, TypeBackendService, TypeRegionBackendSvc:
+		default:
+			continue
+		}
 		d := assetData(r)
-		if d == nil {
+		if !d.present() {
 			continue
 		}
 		switch r.Type {
 		case "compute.googleapis.com/TargetPool":
 			var insts []string
-			for _, v := range attr.Arr(d, "instances") {
+			for _, v := range d.larr("instances") {
 				if s, ok := v.(string); ok {
 					insts = append(insts, s)
 				}
 			}
-			pools[relKey(r.ID)], pools[relKey(attr.Str(d, "selfLink"))] = insts, insts
+			pools[relKey(r.ID)], pools[relKey(d.lstr("selfLink"))] = insts, insts
 		case "compute.googleapis.com/InstanceGroup":
 			np := map[string]int{}
-			for _, v := range attr.Arr(d, "namedPorts") {
+			for _, v := range d.larr("namedPorts") {
 				if m := attr.AsObj(v); m != nil && attr.Int(m, "port") != nil {
 					np[attr.Str(m, "name")] = *attr.Int(m, "port")
 				}
 			}
 			ports[groupKey(r.ID)] = np
 		case TypeInstance:
-			for _, v := range attr.Arr(d, "metadata", "items") {
+			for _, v := range d.larr("metadata", "items") {
 				if m := attr.AsObj(v); m != nil && attr.Str(m, "key") == "created-by" {
 					k := groupKey(attr.Str(m, "value"))
 					members[k] = append(members[k], r.ID)
@@ -75,7 +80,7 @@ func (f *file) lbTargets() {
 			}
 		case TypeBackendService, TypeRegionBackendSvc:
 			backends[relKey(r.ID)] = r
-			if s := attr.Str(d, "selfLink"); s != "" {
+			if s := d.lstr("selfLink"); s != "" {
 				backends[relKey(s)] = r
 			}
 		}
@@ -88,12 +93,12 @@ func (f *file) lbTargets() {
 			return nil
 		}
 		d := assetData(b)
-		portName := attr.Str(d, "portName")
+		portName := d.lstr("portName")
 		if portName == "" {
 			portName = "http"
 		}
 		var out []resource.Forward
-		for _, v := range attr.Arr(d, "backends") {
+		for _, v := range d.larr("backends") {
 			g := groupKey(attr.Str(attr.AsObj(v), "group"))
 			p := port
 			if proxy {
@@ -148,11 +153,11 @@ func (f *file) cloudNATs() {
 			continue
 		}
 		d := assetData(r)
-		nats := attr.Arr(d, "nats")
-		if len(nats) == 0 || attr.Str(d, "network") == "" {
+		nats := d.larr("nats")
+		if len(nats) == 0 || d.lstr("network") == "" {
 			continue
 		}
-		l := &resource.NetworkLink{Kind: resource.LinkNAT, Networks: []string{attr.Str(d, "network")}}
+		l := &resource.NetworkLink{Kind: resource.LinkNAT, Networks: []string{d.lstr("network")}}
 		var names []string
 		for _, v := range nats {
 			n := attr.AsObj(v)
@@ -165,7 +170,7 @@ func (f *file) cloudNATs() {
 		}
 		l.State = strings.Join(names, ", ")
 		r.Facts.NetworkLink = l
-		if reg := attr.Str(d, "region"); reg != "" && r.Region == "" {
+		if reg := d.lstr("region"); reg != "" && r.Region == "" {
 			r.Region = reg[strings.LastIndex(reg, "/")+1:]
 		}
 	}

@@ -321,3 +321,24 @@ func (n node) enum(keys []string, values ...string) int {
 func k(keys ...string) []string { return keys }
 
 func boolp(v bool) *bool { return &v }
+
+// size is the number of members of the object n (0 when absent).
+func (n node) size() int { return len(n.m) }
+
+// exact is the member of exactly this key, without the case-insensitive
+// fallback of the other reads.
+func (n node) exact(key string) (any, bool) {
+	v, found := n.m[key]
+	return v, found
+}
+
+// The finishers' lenient reads of a resource's data (assetData), as
+// attr.Str, Arr, Objs, Bool and Strs read a map: nothing is reported, a
+// number or boolean read as text is formatted, a string holding a JSON
+// object or array is decoded, anything else reads as absent.
+
+func (n node) lstr(keys ...string) string    { return attr.Str(n.m, keys...) }
+func (n node) larr(keys ...string) []any     { return attr.Arr(n.m, keys...) }
+func (n node) lobjs(keys ...string) []attr.M { return attr.Objs(n.m, keys...) }
+func (n node) lbool(keys ...string) *bool    { return attr.Bool(n.m, keys...) }
+func (n node) lstrs(keys ...string) []string { return attr.Strs(n.m, keys...) }
