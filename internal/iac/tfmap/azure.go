@@ -349,8 +349,8 @@ func azureVM(m *mapper, r *inst, out *resource.Resource) {
 	if r.typ() == "azurerm_virtual_machine" {
 		if _, st := look(r.a, "storage_os_disk", "managed_disk_type"); st == ok {
 			c.DiskEncrypted = boolp(true)
-		} else if _, st := look(r.a, "storage_os_disk", "managed_disk_id"); st == ok {
-			c.DiskEncrypted = boolp(true)
+		} else if _, st := look(r.a, "storage_os_disk", "managed_disk_id"); st == ok || st == unknownSt {
+			c.DiskEncrypted = boolp(true) // a managed disk's ID, even one known only at apply
 		}
 	} else {
 		c.DiskEncrypted = boolp(true)
@@ -410,7 +410,8 @@ func vmBootSecrets(m *mapper, r *inst, c *resource.Compute) {
 // on the azurerm_linux_* resources and in os_profile.linux_configuration
 // of an orchestrated scale set; false by default in os_profile_linux_config
 // of the legacy azurerm_virtual_machine_scale_set, required there in
-// azurerm_virtual_machine).
+// azurerm_virtual_machine); without an OS configuration, the OS disk's
+// os_type.
 func vmLogin(m *mapper, r *inst, c *resource.Compute) {
 	t := r.typ()
 	switch {
@@ -430,6 +431,15 @@ func vmLogin(m *mapper, r *inst, c *resource.Compute) {
 		for _, path := range [][]string{{"os_profile_windows_config"}, {"os_profile", "windows_configuration"}} {
 			if _, st := look(r.a, path...); st == ok {
 				c.OSType = "windows"
+				return
+			}
+		}
+		// No OS configuration (a VM attached to a specialized disk): the OS
+		// disk's os_type, as the importer reads storageProfile.osDisk.osType;
+		// a Linux one's logins are its image's, unknown.
+		for _, disk := range []string{"storage_os_disk", "storage_profile_os_disk"} {
+			if os, st := m.str(r.a, disk, "os_type"); st == ok && os != "" {
+				c.OSType = strings.ToLower(os)
 			}
 		}
 	}

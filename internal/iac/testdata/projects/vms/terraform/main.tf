@@ -258,3 +258,43 @@ resource "azurerm_orchestrated_virtual_machine_scale_set" "flex" {
     }
   }
 }
+
+# Legacy VMs attached to specialized OS disks (create_option = "Attach"): no os_profile, the OS only in the disk's
+# os_type. The Windows one is not judged for SSH password logins; the Linux one's logins are its image's (unknown).
+resource "azurerm_managed_disk" "restored" {
+  name                 = "restored-os"
+  location             = azurerm_resource_group.rg.location
+  resource_group_name  = azurerm_resource_group.rg.name
+  storage_account_type = "Standard_LRS"
+  create_option        = "Copy"
+  source_resource_id   = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-vms/providers/Microsoft.Compute/snapshots/win-os"
+  os_type              = "Windows"
+}
+
+resource "azurerm_virtual_machine" "restored_windows" {
+  name                  = "vm-restored-win"
+  location              = azurerm_resource_group.rg.location
+  resource_group_name   = azurerm_resource_group.rg.name
+  network_interface_ids = [azurerm_network_interface.nic["windows"].id]
+  vm_size               = "Standard_B2s"
+  storage_os_disk {
+    name            = azurerm_managed_disk.restored.name
+    managed_disk_id = azurerm_managed_disk.restored.id
+    create_option   = "Attach"
+    os_type         = "Windows"
+  }
+}
+
+resource "azurerm_virtual_machine" "restored_linux" {
+  name                  = "vm-restored-linux"
+  location              = azurerm_resource_group.rg.location
+  resource_group_name   = azurerm_resource_group.rg.name
+  network_interface_ids = [azurerm_network_interface.nic["unset"].id]
+  vm_size               = "Standard_B2s"
+  storage_os_disk {
+    name              = "restored-linux-os"
+    managed_disk_type = "Standard_LRS"
+    create_option     = "Attach"
+    os_type           = "Linux"
+  }
+}
