@@ -135,12 +135,16 @@ func (m *mapper) refWritten(name string) (bool, bool) {
 	if strings.HasPrefix(name, "AWS::") {
 		return true, true
 	}
-	if _, given := m.opts.Parameters[name]; given {
+	if m.nest != nil {
+		if wd, given := m.nest.written[name]; given {
+			return wd[0], wd[1] // as the parent stack writes it
+		}
+	} else if _, given := m.opts.Parameters[name]; given {
 		return false, true
 	}
 	if p, ok := m.params[name]; ok {
-		if _, def := p["Default"]; def {
-			return true, true
+		if d, def := p["Default"]; def {
+			return m.written(d, 0) // a dynamic reference is not written
 		}
 		return false, true
 	}

@@ -62,6 +62,9 @@ type evaluator struct {
 	active    []string // conditions being evaluated, for cycles
 	steps     int
 	probs     []string
+	// given are the parameters a parent stack passes a nested stack's
+	// template (nil: a template deployed alone, given Options.Parameters).
+	given map[string]any
 }
 
 func newEvaluator(t *template, opts Options) *evaluator {
@@ -564,7 +567,7 @@ func (e *evaluator) ref(name string) any {
 		}
 		return v
 	}
-	if p, ok := e.t.params[name]; ok || e.opts.Parameters[name] != "" {
+	if p, ok := e.t.params[name]; ok || e.given == nil && e.opts.Parameters[name] != "" {
 		return e.param(name, p)
 	}
 	if _, ok := e.resources[name]; ok {
@@ -580,7 +583,16 @@ func (e *evaluator) param(name string, p map[string]any) any {
 		return open("${" + name + "}") // read from SSM at deploy time
 	}
 	var s string
-	if v, ok := e.opts.Parameters[name]; ok {
+	if v, ok := e.given[name]; ok {
+		switch t := v.(type) {
+		case []any, *unknown:
+			return v
+		default:
+			if s, ok = text(t); !ok {
+				return open("${" + name + "}")
+			}
+		}
+	} else if v, ok := e.opts.Parameters[name]; ok && e.given == nil {
 		s = v
 	} else if d, ok := p["Default"]; ok {
 		if l, isList := d.([]any); isList {

@@ -44,17 +44,27 @@ type mapper struct {
 	attached map[string][]*res
 	probs    []source.Problem
 	cur      *res
+	// nest is the nested stack being read (nil: a template read alone);
+	// reached are the nested stacks' templates read in place.
+	nest    *nest
+	reached []string
 }
 
 // Read parses the template data of file (relative to the scanned root) and
 // adds its resources, unsupported resource types and problems to batch.
 func Read(file string, data []byte, opts Options, batch *source.Batch) {
+	read(file, data, opts, nil, batch)
+}
+
+// read is Read, of a nested stack's template when n is not nil; it returns
+// the templates of the nested stacks it read in place.
+func read(file string, data []byte, opts Options, n *nest, batch *source.Batch) []string {
 	t, perrs := parse(file, data)
 	for _, pe := range perrs {
 		batch.Problems = append(batch.Problems, source.Problem{Path: file, Line: pe.line, Err: pe.msg})
 	}
 	if t == nil {
-		return
+		return nil
 	}
 	if len(t.loops) > 0 {
 		for _, pe := range expandLoops(t, opts) {
@@ -62,7 +72,10 @@ func Read(file string, data []byte, opts Options, batch *source.Batch) {
 		}
 	}
 	e := newEvaluator(t, opts)
-	m := &mapper{file: file, opts: opts, params: t.params, byID: map[string]*res{}, names: map[string]map[string]*res{}, types: map[string][]*res{}, attached: map[string][]*res{}}
+	m := &mapper{file: file, opts: opts, params: t.params, byID: map[string]*res{}, names: map[string]map[string]*res{}, types: map[string][]*res{}, attached: map[string][]*res{}, nest: n}
+	if n != nil {
+		e.given = n.values
+	}
 	for _, msg := range e.drain() {
 		m.probs = append(m.probs, source.Problem{Path: file, Err: msg})
 	}
@@ -153,6 +166,11 @@ func Read(file string, data []byte, opts Options, batch *source.Batch) {
 	}
 	m.cur = nil
 	m.metricAlarms(batch) // alarms.go: the account's CIS metric filter and alarm facts
+	if opts.load != nil {
+		for _, r := range m.all {
+			m.nested(r, batch) // nested.go: a nested stack's template read in place
+		}
+	}
 	for _, r := range m.all {
 		switch {
 		case r.out != nil:
@@ -162,13 +180,14 @@ func Read(file string, data []byte, opts Options, batch *source.Batch) {
 		}
 	}
 	batch.Problems = append(batch.Problems, m.probs...)
+	return m.reached
 }
 
 func (m *mapper) unsupported(batch *source.Batch, id, typ string) {
 	if batch.Unsupported == nil {
 		batch.Unsupported = map[string]string{}
 	}
-	batch.Unsupported[m.file+":"+id] = typ
+	batch.Unsupported[m.rid(id)] = typ
 }
 
 // withGlobals merges the SAM Globals.Function section under a function's
@@ -225,8 +244,14 @@ func (m *mapper) wouldFail(field, format string, args ...any) {
 	m.probs[len(m.probs)-1].Warning = true
 }
 
-// rid is the resource ID of a logical ID of the template.
-func (m *mapper) rid(id string) string { return m.file + ":" + id }
+// rid is the resource ID of a logical ID of the template: file:ID, after
+// the nested stack resource's ID and " > " in a nested stack.
+func (m *mapper) rid(id string) string {
+	if m.nest != nil {
+		return m.nest.id + " > " + m.file + ":" + id
+	}
+	return m.file + ":" + id
+}
 
 func (m *mapper) newResource(r *res, class resource.Class) *resource.Resource {
 	name := r.id()
@@ -239,7 +264,7 @@ func (m *mapper) newResource(r *res, class resource.Class) *resource.Resource {
 	return &resource.Resource{
 		Provider: resource.AWS, Account: m.opts.AccountID, Region: region, Type: r.typ(), ID: m.rid(r.id()), Name: name,
 		Tags: tags(r.p["Tags"]), Source: m.file, Class: class,
-		Location: &resource.Location{File: m.file, StartLine: r.raw.start, EndLine: r.raw.end, Address: r.id()},
+		Location: &resource.Location{File: m.file, StartLine: r.raw.start, EndLine: r.raw.end, Address: m.addr(r.id())},
 	}
 }
 

@@ -67,6 +67,10 @@ type Options struct {
 	// MaxFileBytes: a larger file is reported and not read; 0 means
 	// DefaultMaxFileBytes.
 	MaxFileBytes int64
+
+	// load reads a template of a nested stack (a path relative to the
+	// scanned root); nil: nested stacks are not read.
+	load func(file string) ([]byte, error)
 }
 
 // New returns the source reading the templates files (relative to root,
@@ -88,18 +92,47 @@ func (r *reader) Read(ctx context.Context, emit func(source.Batch) error) error 
 	if limit <= 0 {
 		limit = DefaultMaxFileBytes
 	}
+	load := func(f string) ([]byte, error) {
+		return iacfile.Read(filepath.Join(r.root, filepath.FromSlash(f)), limit)
+	}
+	// Templates deploying nested stacks are read first: the templates they
+	// deploy are read in their batch, with the parameters they pass, and
+	// not alone.
+	opts := r.opts
+	opts.load = load
+	parents := map[string]*source.Batch{}
+	nested := map[string]bool{}
 	for _, f := range r.files {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		batch := source.Batch{Input: f, Format: Format}
-		data, err := iacfile.Read(filepath.Join(r.root, filepath.FromSlash(f)), limit)
-		if err != nil {
-			batch.Problems = append(batch.Problems, source.Problem{Path: f, Err: err.Error()})
-		} else {
-			Read(f, data, r.opts, &batch)
+		data, err := load(f)
+		if err != nil || !bytes.Contains(data, []byte("AWS::CloudFormation::Stack")) && !bytes.Contains(data, []byte("AWS::Serverless::Application")) {
+			continue
 		}
-		if err := emit(batch); err != nil {
+		batch := &source.Batch{Input: f, Format: Format}
+		for _, n := range read(f, data, opts, nil, batch) {
+			nested[n] = true
+		}
+		parents[f] = batch
+	}
+	for _, f := range r.files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if nested[f] {
+			continue
+		}
+		batch := parents[f]
+		if batch == nil {
+			batch = &source.Batch{Input: f, Format: Format}
+			if data, err := load(f); err != nil {
+				batch.Problems = append(batch.Problems, source.Problem{Path: f, Err: err.Error()})
+			} else {
+				read(f, data, opts, nil, batch)
+			}
+		}
+		if err := emit(*batch); err != nil {
 			return err
 		}
 	}
