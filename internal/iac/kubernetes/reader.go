@@ -28,6 +28,9 @@ const Format = "kubernetes"
 // CloudFormation, ARM and Compose files have no such pair. Files of a Helm chart (a directory holding a
 // Chart.yaml) are the Helm reader's: the caller leaves them out.
 func Detect(p string, head []byte) bool {
+	if isKustomization(p) {
+		return true
+	}
 	switch strings.ToLower(path.Ext(p)) {
 	case ".yaml", ".yml":
 		return yamlTopLevel(head)
@@ -119,27 +122,68 @@ func (r *reader) Read(ctx context.Context, emit func(source.Batch) error) error 
 	r.b = NewBuilder()
 	b := r.b
 	b.DefaultNamespace = r.opts.Namespace
-	var pending *source.Batch
-	for _, f := range r.files {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		batch := source.Batch{Input: f, Format: Format}
+	load := func(f string) ([]byte, error) {
 		data, err := iacfile.Read(filepath.Join(r.root, filepath.FromSlash(f)), limit)
 		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
 			err = pe.Err // the message names the file once, relative to the root
 		}
-		if err != nil {
-			batch.Problems = append(batch.Problems, source.Problem{Path: f, Err: err.Error()})
-		} else {
-			b.AddFile(f, data, &batch)
-		}
+		return data, err
+	}
+	var pending *source.Batch
+	next := func(batch *source.Batch) error {
 		if pending != nil {
 			if err := emit(*pending); err != nil {
 				return err
 			}
 		}
-		pending = &batch
+		pending = batch
+		return nil
+	}
+	// Kustomizations first (kustomize.go): the files they read are not
+	// read alone.
+	k := &kustomizer{load: load, used: map[string]bool{}}
+	roots := k.roots(r.files)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var dir string
+		if len(roots) > 0 {
+			dir, roots = roots[0], roots[1:]
+		} else if dir = k.unbuilt(r.files); dir == "" {
+			break
+		}
+		k.probs = nil
+		objs := k.build(dir, nil)
+		batch := &source.Batch{Input: k.kustomizationFile(dir), Format: Format}
+		batch.Problems = append(batch.Problems, k.probs...)
+		for _, o := range objs {
+			res, probs := b.add(o.file, dir+" > "+o.file, o.obj, batch)
+			batch.Problems = append(batch.Problems, probs...)
+			if res != nil {
+				batch.Resources = append(batch.Resources, res)
+			}
+		}
+		if err := next(batch); err != nil {
+			return err
+		}
+	}
+	for _, f := range r.files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if k.used[f] || isKustomization(f) {
+			continue
+		}
+		batch := source.Batch{Input: f, Format: Format}
+		if data, err := load(f); err != nil {
+			batch.Problems = append(batch.Problems, source.Problem{Path: f, Err: err.Error()})
+		} else {
+			b.AddFile(f, data, &batch)
+		}
+		if err := next(&batch); err != nil {
+			return err
+		}
 	}
 	if pending == nil {
 		return nil
@@ -230,6 +274,12 @@ func (b *Builder) AddFile(file string, data []byte, batch *source.Batch) {
 // unsupported kind, listed in batch.Unsupported, and for a Namespace,
 // which Namespaces returns).
 func (b *Builder) Add(file string, o Object, batch *source.Batch) (*resource.Resource, []source.Problem) {
+	return b.add(file, file, o, batch)
+}
+
+// add is Add, the resource's ID made of idFile (a kustomization's object:
+// the kustomization's directory and the file it comes from).
+func (b *Builder) add(file, idFile string, o Object, batch *source.Batch) (*resource.Resource, []source.Problem) {
 	if o.Kind() == "" || o.APIVersion() == "" {
 		return nil, []source.Problem{{Path: file, Line: o.StartLine, Err: "document has no apiVersion or kind: not a Kubernetes object"}}
 	}
@@ -237,10 +287,7 @@ func (b *Builder) Add(file string, o Object, batch *source.Batch) (*resource.Res
 		md["namespace"] = b.DefaultNamespace
 	}
 	r, probs := Map(file, o)
-	id := file + ":" + Address(o)
-	if r != nil {
-		id = r.ID
-	}
+	id := idFile + ":" + Address(o)
 	base := id
 	if n := b.ids[base]; n > 0 {
 		probs = append(probs, source.Problem{Path: file, Line: o.StartLine, Resource: Address(o), Err: fmt.Sprintf("%s is defined more than once in the file", Address(o))})
