@@ -140,6 +140,6 @@ with the number of rules.`,
 	cmd.Flags().StringVar(&governanceFile, "governance", "", "apply this governance policy and evaluate the governance rules too (as vigil scan --governance)")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to FILE (for go tool pprof)")
 	cmd.Flags().StringVar(&traceFile, "trace", "", "write a Go execution trace of the run to FILE (go tool trace; go run ./scripts/traceparallel FILE prints how busy both cores were in each import stage)")
-	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write a Go heap profile of the first run to FILE, taken at the collection that found the largest live heap")
+	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write a Go heap profile of the first run to FILE, taken at the collection that found the largest live heap (at the run's end when it collected no garbage: -sample_index=alloc_space then covers the whole run)")
 	return cmd
 }

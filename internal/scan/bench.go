@@ -56,7 +56,9 @@ type BenchOptions struct {
 	// HeapProfile, when set, receives a heap profile of the first run,
 	// taken at the collection that found the largest live heap (what
 	// bounds the scan's memory: the collector lets the heap grow to a
-	// multiple of it). Taking it costs some CPU at each new largest.
+	// multiple of it), or at the run's end when the run collected no
+	// garbage (its alloc_space then covers the whole run). Taking it costs
+	// some CPU at each new largest.
 	HeapProfile io.Writer
 }
 
@@ -195,6 +197,7 @@ type peakHeap struct {
 	mu      sync.Mutex
 	stopped bool
 	live    uint64
+	seen    int // collections sampled before stop
 	prof    *bytes.Buffer
 	err     error
 }
@@ -214,6 +217,7 @@ func (p *peakHeap) sample() bool {
 	if p.stopped {
 		return false
 	}
+	p.seen++
 	if live := liveHeap(); live > p.live {
 		p.live = live
 		if p.prof != nil {
@@ -226,8 +230,13 @@ func (p *peakHeap) sample() bool {
 }
 
 // stop ends the watch (after one more collection, so that the last stage
-// is seen) and writes the profile to w.
+// is seen) and writes the profile to w. A run that collected no garbage (a
+// 100,000-resource scan) gets the profile taken at its end: its live heap
+// is the report's remains, but its alloc_space covers the whole run.
 func (p *peakHeap) stop(w io.Writer) (uint64, error) {
+	p.mu.Lock()
+	during := p.seen
+	p.mu.Unlock()
 	runtime.GC()
 	runtime.GC() // the finalizer of the first collection's sentinel has run
 	p.mu.Lock()
@@ -235,6 +244,12 @@ func (p *peakHeap) stop(w io.Writer) (uint64, error) {
 	p.stopped = true
 	if p.prof == nil || p.err != nil {
 		return p.live, p.err
+	}
+	if during == 0 {
+		p.prof.Reset()
+		if err := pprof.Lookup("heap").WriteTo(p.prof, 0); err != nil {
+			return p.live, err
+		}
 	}
 	_, err := w.Write(p.prof.Bytes())
 	return p.live, err
