@@ -51,11 +51,17 @@ func derive(rs []*resource.Resource, problems []source.Problem) { deriveIndexed(
 // merger.idIndex): the derivation adds the aliases to it rather than
 // building it again.
 func deriveIndexed(rs []*resource.Resource, problems []source.Problem, ids map[mergeKey]*resource.Resource) {
-	// The reachability graph's index of IDs and aliases (which the steps
-	// below do not change) is built on another core meanwhile.
+	// The reachability graph's index of GCP's IDs and aliases (which the
+	// steps below do not change) is built on another core meanwhile; it
+	// looks the other providers' up in the deriver's index (read only
+	// once built, also by the steps beside the annotation: each look-up
+	// lowers an Azure ID with a Lowerer of its own).
 	reachIndex := make(chan *reach.Index, 1)
-	go func() { reachIndex <- reach.NewIndex(rs) }()
-	d := newDeriverIndexed(rs, ids)
+	var d *deriver
+	var reachLow idcase.Lowerer
+	look := func(p resource.Provider, id string) *resource.Resource { return d.index[lookIn(&reachLow, p, id)] }
+	go func() { reachIndex <- reach.NewGCPIndex(rs, look) }()
+	d = newDeriverIndexed(rs, ids)
 	for _, p := range problems {
 		if p.Resource != "" {
 			if d.troubled == nil {
