@@ -1145,7 +1145,8 @@ def certificates(root):
 def policy_assignments(root):
     """CIS 8.1.11: the subscription's policy assignments (Resource Graph's PolicyResources, policyresources.json):
     Defender for Cloud's Microsoft Cloud Security Benchmark assignment, in which two policies were set to
-    Disabled when their recommendations were judged noisy, and an allowed-locations assignment."""
+    Disabled when their recommendations were judged noisy (and a deprecated one, which CIS does not count), and an
+    allowed-locations assignment."""
     def assignment(name, display, definition, params, desc):
         return {"id": SUB_ID + "/providers/Microsoft.Authorization/policyAssignments/" + name, "name": name,
                 "type": "microsoft.authorization/policyassignments", "tenantId": az.TENANT, "kind": "",
@@ -1160,6 +1161,7 @@ def policy_assignments(root):
                    "/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8", {
                        "systemUpdatesV2MonitoringEffect": {"value": "Disabled"},
                        "identityRemoveExternalAccountWithWritePermissionsMonitoringEffect": {"value": "Disabled"},
+                       "sqlAuditingMonitoringEffect": {"value": "Disabled"},
                        "diskEncryptionMonitoringEffect": {"value": "AuditIfNotExists"}},
                    "This policy assignment was automatically created by Azure Security Center"),
         assignment("nw-allowed-locations", "Allowed locations",
@@ -1170,7 +1172,8 @@ def policy_assignments(root):
         f.write(json.dumps({"count": len(rows), "data": rows, "skip_token": None, "total_records": len(rows)},
                            indent=2, ensure_ascii=False) + "\n")
     plant("azure-mcsb-policies-disabled", SUB_ID, "SecurityCenterBuiltIn sets systemUpdatesV2MonitoringEffect and "
-          "identityRemoveExternalAccountWithWritePermissionsMonitoringEffect to Disabled (policyresources.json)")
+          "identityRemoveExternalAccountWithWritePermissionsMonitoringEffect to Disabled (policyresources.json; "
+          "sqlAuditingMonitoringEffect, Disabled too, is a deprecated policy's and named apart)")
 
 
 def main(org=ORG):

@@ -56,7 +56,7 @@ func init() {
 // cis6KeepsRaw lists the rows whose attributes finishCIS6 reads.
 func cis6KeepsRaw(typ string) bool {
 	return typ == TypeFileService || typ == TypeDiagnosticSetting || typ == TypeVNetGateway || typ == TypeIoTSecuritySolution ||
-		typ == TypePolicyAssignment
+		typ == TypePolicyAssignment || typ == TypePolicySetDefinition
 }
 
 func storageRedundancy(r *resource.Resource, row, _ node) {

@@ -35,13 +35,15 @@ func init() {
 
 // mcsbAssignment is one assignment of the MCSB initiative.
 type mcsbAssignment struct {
-	scope    string   // lower-case
-	disabled []string // parameter names (and overrides) set to Disabled
+	scope      string   // lower-case
+	disabled   []string // parameter names (and overrides) set to Disabled
+	deprecated []string // the same, of policies the initiative has deprecated
 }
 
 // mcsbPolicies collects the policy assignments of the input.
 type mcsbPolicies struct {
 	rows        []*resource.Resource
+	definition  *resource.Resource // the MCSB initiative's own definition, when the input holds it
 	assignments []mcsbAssignment
 	listed      map[string]bool // lower-case subscription IDs whose assignments the input holds
 	unreadable  map[string]bool // lower-case scopes of an MCSB assignment whose fields could not be read
@@ -50,6 +52,9 @@ type mcsbPolicies struct {
 func (m *mcsbPolicies) add(r *resource.Resource) {
 	if r.Type == TypePolicyAssignment {
 		m.rows = append(m.rows, r)
+	}
+	if isMCSBDefinition(r) {
+		m.definition = r
 	}
 }
 
@@ -100,6 +105,13 @@ func addPolicyListing(ctx context.Context, res *attr.Result, path string) {
 // read reads the assignments' rows.
 func (m *mcsbPolicies) read(read func(*resource.Resource) (node, func() bool)) {
 	m.listed, m.unreadable = map[string]bool{}, map[string]bool{}
+	var dep mcsbDeprecation
+	if m.definition != nil {
+		p, failed := read(m.definition)
+		if d, ok := readMCSBDefinition(p); !failed() && ok {
+			dep = d
+		}
+	}
 	for _, r := range m.rows {
 		if l := strings.ToLower(r.ID); strings.HasSuffix(l, policyListingSuffix) {
 			if sub := SubscriptionOf(l); sub != "" && !strings.Contains(l, "/resourcegroups/") {
@@ -126,7 +138,11 @@ func (m *mcsbPolicies) read(read func(*resource.Resource) (node, func() bool)) {
 			// values are of any type (lists of locations, numbers...)
 			if v, _ := params.Lookup(k, "value"); v != nil {
 				if s, isStr := v.(string); isStr && strings.EqualFold(s, "Disabled") {
-					a.disabled = append(a.disabled, k)
+					if dep.deprecatedParam(k) {
+						a.deprecated = append(a.deprecated, k)
+					} else {
+						a.disabled = append(a.disabled, k)
+					}
 				}
 			}
 		}
@@ -141,10 +157,23 @@ func (m *mcsbPolicies) read(read func(*resource.Resource) (node, func() bool)) {
 						refs = append(refs, in...)
 					}
 				}
-				if len(refs) == 0 {
-					refs = []string{"every policy"}
+				var live, old []string
+				for _, ref := range refs {
+					if dep.deprecatedRef(ref) {
+						old = append(old, ref)
+					} else {
+						live = append(live, ref)
+					}
 				}
-				a.disabled = append(a.disabled, "override: "+strings.Join(refs, ", "))
+				if len(refs) == 0 {
+					live = []string{"every policy"}
+				}
+				if len(live) > 0 {
+					a.disabled = append(a.disabled, "override: "+strings.Join(live, ", "))
+				}
+				if len(old) > 0 {
+					a.deprecated = append(a.deprecated, "override: "+strings.Join(old, ", "))
+				}
 			}
 		}
 		if failed() {
@@ -152,6 +181,7 @@ func (m *mcsbPolicies) read(read func(*resource.Resource) (node, func() bool)) {
 			continue
 		}
 		sort.Strings(a.disabled)
+		sort.Strings(a.deprecated)
 		m.assignments = append(m.assignments, a)
 	}
 }
@@ -175,19 +205,21 @@ func (m *mcsbPolicies) set(c *resource.AccountCIS, sub string, groups []string) 
 		}
 	}
 	assigned := false
-	var disabled []string
+	var disabled, deprecated []string
 	for _, a := range m.assignments {
 		if !scopes[a.scope] {
 			continue // a resource group's assignment covers part of the subscription only
 		}
 		assigned = true
 		disabled = append(disabled, a.disabled...)
+		deprecated = append(deprecated, a.deprecated...)
 	}
 	sort.Strings(disabled)
-	disabled = slices.Compact(disabled)
+	sort.Strings(deprecated)
 	c.MCSBAssigned = resource.Bool(assigned)
 	c.MCSBPoliciesEnabled = resource.Bool(assigned && len(disabled) == 0)
-	c.MCSBDisabledPolicies = disabled
+	c.MCSBDisabledPolicies = slices.Compact(disabled)
+	c.MCSBDisabledDeprecated = slices.Compact(deprecated)
 }
 
 // managementGroupsAbove lists the lower-case IDs of the management

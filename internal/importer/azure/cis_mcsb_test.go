@@ -120,3 +120,61 @@ func TestMCSBListingWithoutOwnAssignment(t *testing.T) {
 		}
 	}
 }
+
+// TestMCSBDeprecatedPolicies: CIS Azure 6.0 8.1.11 asks that the
+// non-deprecated policies of the MCSB are not Disabled: an effect
+// parameter or override of a policy the initiative has deprecated is
+// named apart and does not fail the subscription. Without the
+// initiative's definition in the input the importer's list of deprecated
+// parameters decides; with it (a PolicyResources row, as Resource Graph
+// and `az policy set-definition show` give it), its parameters' metadata
+// and policy references do.
+func TestMCSBDeprecatedPolicies(t *testing.T) {
+	const mcsbDef = "/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8"
+	sub := `{"id":"/subscriptions/s1","name":"s1","type":"microsoft.resources/subscriptions","subscriptionId":"s1","properties":{}}`
+	assign := func(params, overrides string) string {
+		return `{"id":"/subscriptions/s1/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn","name":"SecurityCenterBuiltIn",` +
+			`"type":"microsoft.authorization/policyassignments","subscriptionId":"s1","properties":{"scope":"/subscriptions/s1",` +
+			`"policyDefinitionId":"` + mcsbDef + `","parameters":` + params + `,"overrides":` + overrides + `}}`
+	}
+	// The initiative's definition as Resource Graph lists a built-in one:
+	// here systemUpdatesMonitoringEffect is deprecated and
+	// sqlAuditingMonitoringEffect (deprecated in the built-in list) is not.
+	definition := `{"id":"` + mcsbDef + `","name":"1f3afdf9-d0c9-4c3d-847f-89da613e70a8","type":"microsoft.authorization/policysetdefinitions",` +
+		`"subscriptionId":"","properties":{"displayName":"Microsoft cloud security benchmark","policyType":"BuiltIn","parameters":{` +
+		`"systemUpdatesMonitoringEffect":{"type":"string","defaultValue":"AuditIfNotExists","metadata":{"displayName":"System updates","deprecated":true}},` +
+		`"sqlAuditingMonitoringEffect":{"type":"string","defaultValue":"AuditIfNotExists","metadata":{"displayName":"SQL auditing"}}},` +
+		`"policyDefinitions":[{"policyDefinitionId":"/providers/Microsoft.Authorization/policyDefinitions/86b3d65f-7626-441e-b690-81a8b71cff60",` +
+		`"policyDefinitionReferenceId":"systemUpdatesMonitoring","parameters":{"effect":{"value":"[parameters('systemUpdatesMonitoringEffect')]"}}},` +
+		`{"policyDefinitionId":"/providers/Microsoft.Authorization/policyDefinitions/a6fb4358-5bf4-4ad7-ba82-2cd2f41ce5e9",` +
+		`"policyDefinitionReferenceId":"sqlAuditing","parameters":{"effect":{"value":"[parameters('sqlAuditingMonitoringEffect')]"}}}]}}`
+	for _, c := range []struct {
+		name string
+		rows []string
+		want string
+	}{
+		{"deprecated parameter only", []string{sub, assign(`{"sqlAuditingMonitoringEffect":{"value":"Disabled"},"networkSecurityGroupsMonitoringEffect":{"value":"Disabled"}}`, "null")},
+			"true [] [networkSecurityGroupsMonitoringEffect sqlAuditingMonitoringEffect]"},
+		{"deprecated and live", []string{sub, assign(`{"sqlAuditingMonitoringEffect":{"value":"Disabled"},"systemUpdatesMonitoringEffect":{"value":"Disabled"}}`, "null")},
+			"false [systemUpdatesMonitoringEffect] [sqlAuditingMonitoringEffect]"},
+		{"deprecated override", []string{sub, assign(`{}`,
+			`[{"kind":"policyEffect","value":"Disabled","selectors":[{"kind":"policyDefinitionReferenceId","in":["sqlAuditingMonitoring","diskEncryptionMonitoring"]}]}]`)},
+			"false [override: diskEncryptionMonitoring] [override: sqlAuditingMonitoring]"},
+		{"the input's definition decides", []string{sub, definition, assign(`{"sqlAuditingMonitoringEffect":{"value":"Disabled"},"systemUpdatesMonitoringEffect":{"value":"Disabled"}}`,
+			`[{"kind":"policyEffect","value":"Disabled","selectors":[{"kind":"policyDefinitionReferenceId","in":["systemUpdatesMonitoring"]}]}]`)},
+			"false [sqlAuditingMonitoringEffect] [override: systemUpdatesMonitoring systemUpdatesMonitoringEffect]"},
+	} {
+		m, problems := loadRows(t, "["+strings.Join(c.rows, ",")+"]")
+		if len(problems) > 0 {
+			t.Errorf("%s: problems %v", c.name, problems)
+		}
+		got := "unknown"
+		if r := m["/subscriptions/s1"]; r != nil && r.Facts.Account.CIS != nil && r.Facts.Account.CIS.MCSBPoliciesEnabled != nil {
+			cis := r.Facts.Account.CIS
+			got = fmt.Sprint(*cis.MCSBPoliciesEnabled, " ", cis.MCSBDisabledPolicies, " ", cis.MCSBDisabledDeprecated)
+		}
+		if got != c.want {
+			t.Errorf("%s: s1 %s, want %s", c.name, got, c.want)
+		}
+	}
+}
