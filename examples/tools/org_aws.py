@@ -608,7 +608,15 @@ def build_prod(out):
              "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
              "Resource": "arn:aws:s3:::%s/*" % logs,
              "Condition": {"StringEquals": {"aws:SourceAccount": acct}}}])),
-        ("nw-prod-config-delivery", dict(sse="s3", log_to=logs)),
+        # AWS Config's delivery channel bucket (the policy the Config console writes): governance plumbing,
+        # not one of the management account's workloads (CIS AWS 7.0 2.1.3)
+        ("nw-prod-config-delivery", dict(sse="s3", log_to=logs, policy_stmts=[
+            {"Sid": "AWSConfigBucketPermissionsCheck", "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
+             "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::nw-prod-config-delivery",
+             "Condition": {"StringEquals": {"AWS:SourceAccount": acct}}},
+            {"Sid": "AWSConfigBucketDelivery", "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
+             "Action": "s3:PutObject", "Resource": "arn:aws:s3:::nw-prod-config-delivery/AWSLogs/%s/Config/*" % acct,
+             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "AWS:SourceAccount": acct}}}])),
         ("nw-prod-vpc-flow-logs", dict(sse="s3", log_to=logs)),
     ]
     listed = {"nw-prod-datalake-raw", "nw-prod-datalake-curated", "nw-prod-cloudtrail-logs", logs}

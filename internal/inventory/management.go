@@ -34,22 +34,27 @@ func (d *deriver) managementWorkloads() {
 	if len(mgmt) == 0 {
 		return
 	}
-	logBuckets := map[string]bool{} // lower bucket names and IDs audit trails write to
-	for _, l := range d.byClass[resource.ClassAuditLog] {
-		if l.Facts.AuditLog != nil && l.Facts.AuditLog.Destination != "" {
-			logBuckets[strings.ToLower(l.Facts.AuditLog.Destination)] = true
-		}
-		for _, t := range targets(l, resource.RelLogsTo) {
-			logBuckets[strings.ToLower(t)] = true
+	// lower bucket names and IDs audit trails and AWS Config's delivery
+	// channels (ClassOther, related by RelLogsTo) write to
+	logBuckets := map[string]bool{}
+	for _, cl := range []resource.Class{resource.ClassAuditLog, resource.ClassOther} {
+		for _, l := range d.byClass[cl] {
+			if l.Facts.AuditLog != nil && l.Facts.AuditLog.Destination != "" {
+				logBuckets[strings.ToLower(l.Facts.AuditLog.Destination)] = true
+			}
+			for _, t := range targets(l, resource.RelLogsTo) {
+				logBuckets[strings.ToLower(t)] = true
+			}
 		}
 	}
 	found := map[string][]string{}
 	for _, cl := range workloadClasses {
 		for _, r := range d.byClass[cl] {
-			if r.Provider != resource.AWS || mgmt[r.Account] == nil {
+			if r.Provider != resource.AWS || mgmt[r.Account] == nil || governancePlumbing(r) {
 				continue
 			}
-			if cl == resource.ClassObjectStorage && (logBuckets[strings.ToLower(r.Name)] || logBuckets[strings.ToLower(r.ID)]) {
+			if cl == resource.ClassObjectStorage && (logBuckets[strings.ToLower(r.Name)] || logBuckets[strings.ToLower(r.ID)] ||
+				logDeliveryBucket(r.Facts.ResourcePolicy)) {
 				continue
 			}
 			found[r.Account] = append(found[r.Account], r.ID)
@@ -75,4 +80,50 @@ func (d *deriver) managementWorkloads() {
 		c.ManagementWorkloadCount = &n
 		c.ManagementWorkloads = ids[:min(n, maxManagementWorkloads)]
 	}
+}
+
+// logDeliveryServices are the service principals that write an
+// organization's audit and configuration records to a bucket (CloudTrail,
+// AWS Config): the bucket policy of their destination lets them put
+// objects, which a workload's bucket has no reason to.
+var logDeliveryServices = map[string]bool{"cloudtrail.amazonaws.com": true, "config.amazonaws.com": true}
+
+// logDeliveryBucket says whether a bucket policy lets CloudTrail or AWS
+// Config put objects (the bucket is a trail's or a delivery channel's
+// destination, maybe of another account's trail or channel).
+func logDeliveryBucket(p *resource.PolicyDocument) bool {
+	if p == nil {
+		return false
+	}
+	for _, st := range p.Statements {
+		if !strings.EqualFold(st.Effect, "Allow") {
+			continue
+		}
+		service := false
+		for _, pr := range st.Principals {
+			service = service || (pr.Type == "Service" && logDeliveryServices[strings.ToLower(pr.ID)])
+		}
+		if !service {
+			continue
+		}
+		for _, a := range st.Actions {
+			if a = strings.ToLower(a); a == "s3:putobject" || a == "s3:*" || a == "*" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// governancePlumbing says whether a resource is one AWS Control Tower
+// deploys to govern the organization (its Lambda functions and buckets
+// are named aws-controltower-*; the stacks and stack sets it deploys are
+// named AWSControlTower* / StackSet-AWSControlTower*, which CloudFormation
+// tags each resource with): not a workload (CIS AWS 7.0 2.1.3).
+func governancePlumbing(r *resource.Resource) bool {
+	if strings.HasPrefix(strings.ToLower(r.Name), "aws-controltower-") {
+		return true
+	}
+	stack := r.Tags["aws:cloudformation:stack-name"]
+	return strings.HasPrefix(stack, "AWSControlTower") || strings.HasPrefix(stack, "StackSet-AWSControlTower")
 }

@@ -54,6 +54,34 @@ func TestManagementWorkloads(t *testing.T) {
 			t.Errorf("management account with its trail only: %s, want 0 []", got)
 		}
 	})
+	t.Run("governance plumbing", func(t *testing.T) {
+		// AWS Config's delivery channel (its bucket through RelLogsTo), a
+		// bucket whose policy lets CloudTrail or Config write, Control
+		// Tower's functions and stack-set resources, IAM roles (the
+		// recorder's, service-linked ones): none is a workload.
+		mg := account("111111111111", true)
+		channel := res("111111111111", resource.ClassOther, "AWS::Config::DeliveryChannel", "aws-config-delivery-channel:default", "default")
+		channel.Relationships = []resource.Relationship{{Type: resource.RelLogsTo, TargetID: "arn:aws:s3:::config-bucket-111111111111"}}
+		orgTrailBucket := res("111111111111", resource.ClassObjectStorage, "AWS::S3::Bucket", "arn:aws:s3:::org-trail-other-account", "org-trail-other-account")
+		orgTrailBucket.Facts.ResourcePolicy = &resource.PolicyDocument{Statements: []resource.Statement{
+			{Effect: "Allow", Principals: []resource.Principal{{Type: "Service", ID: "cloudtrail.amazonaws.com"}}, Actions: []string{"s3:GetBucketAcl"}},
+			{Effect: "Allow", Principals: []resource.Principal{{Type: "Service", ID: "cloudtrail.amazonaws.com"}}, Actions: []string{"s3:PutObject"}}}}
+		readOnly := res("111111111111", resource.ClassObjectStorage, "AWS::S3::Bucket", "arn:aws:s3:::reports", "reports")
+		readOnly.Facts.ResourcePolicy = &resource.PolicyDocument{Statements: []resource.Statement{
+			{Effect: "Allow", Principals: []resource.Principal{{Type: "Service", ID: "config.amazonaws.com"}}, Actions: []string{"s3:GetBucketAcl"}}}}
+		stackFn := res("111111111111", resource.ClassFunction, "AWS::Lambda::Function", "arn:aws:lambda:us-east-1:111111111111:function:lifecycle", "lifecycle")
+		stackFn.Tags = map[string]string{"aws:cloudformation:stack-name": "StackSet-AWSControlTowerBP-BASELINE-CONFIG-abc"}
+		rs := []*resource.Resource{mg, channel, orgTrailBucket, readOnly, stackFn,
+			res("111111111111", resource.ClassObjectStorage, "AWS::S3::Bucket", "arn:aws:s3:::config-bucket-111111111111", "config-bucket-111111111111"),
+			res("111111111111", resource.ClassFunction, "AWS::Lambda::Function", "arn:aws:lambda:us-east-1:111111111111:function:aws-controltower-NotificationForwarder", "aws-controltower-NotificationForwarder"),
+			res("111111111111", resource.ClassIdentity, "AWS::IAM::Role", "arn:aws:iam::111111111111:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig", "AWSServiceRoleForConfig"),
+			res("111111111111", resource.ClassIdentity, "AWS::IAM::Role", "arn:aws:iam::111111111111:role/config-recorder", "config-recorder"),
+		}
+		derive(rs, nil)
+		if got, want := show(mg.Facts.Account.CIS), "1 [arn:aws:s3:::reports]"; got != want {
+			t.Errorf("management account with governance plumbing: %s, want %s (a bucket Config may only read the ACL of is a workload)", got, want)
+		}
+	})
 	t.Run("only the organization's document", func(t *testing.T) {
 		mg := account("111111111111", true)
 		rs := []*resource.Resource{mg, res("111111111111", resource.ClassOther, "AWS::Organizations::Policy", "arn:aws:organizations::111111111111:policy/o-x/tag_policy/p-1", "tags")}

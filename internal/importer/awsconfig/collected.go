@@ -121,9 +121,15 @@ func parseCollected(res *attr.Result, path string, d attr.M) {
 				res.Problems = append(res.Problems, attr.Problemf(0, 0, "DeliveryChannels[%d] has no name", i))
 				continue
 			}
-			res.Resources = append(res.Resources, &resource.Resource{Provider: resource.AWS, Account: acct, Region: region,
+			r := &resource.Resource{Provider: resource.AWS, Account: acct, Region: region,
 				Type: TypeDeliveryChannel, ID: "aws-config-delivery-channel:" + name + "#" + path, Name: name,
-				Raw: attr.AsObj(c), Source: path, Class: resource.ClassOther})
+				Raw: attr.AsObj(c), Source: path, Class: resource.ClassOther}
+			if b := attr.Str(attr.AsObj(c), "s3BucketName"); b != "" {
+				// the bucket the channel delivers to: governance plumbing,
+				// not a workload (CIS AWS 7.0 2.1.3)
+				attr.Relate(r, resource.RelLogsTo, "arn:aws:s3:::"+b)
+			}
+			res.Resources = append(res.Resources, r)
 		}
 	case FormatDetectorIDs:
 		region := regionInPath(path)

@@ -341,6 +341,21 @@ func TestCollectedOutputsNotEvaluatedOncePerKind(t *testing.T) {
 			t.Errorf("files[%s] = %d, want 2", f, inv.Files[f])
 		}
 	}
+	// A delivery channel names the bucket it delivers to (governance
+	// plumbing, not a workload of a management account: CIS AWS 2.1.3).
+	channelsSeen := 0
+	for _, r := range inv.Resources {
+		if r.Type != awsconfig.TypeDeliveryChannel {
+			continue
+		}
+		channelsSeen++
+		if len(r.Relationships) != 1 || r.Relationships[0].Type != resource.RelLogsTo || r.Relationships[0].TargetID != "arn:aws:s3:::config-bucket-111122223333" {
+			t.Errorf("delivery channel %s relationships %+v, want logs_to arn:aws:s3:::config-bucket-111122223333", r.ID, r.Relationships)
+		}
+	}
+	if channelsSeen != 2 {
+		t.Errorf("%d delivery channels in the inventory, want 2", channelsSeen)
+	}
 }
 
 // `aws guardduty list-detectors` per region tells a region without a
