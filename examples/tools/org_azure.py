@@ -689,6 +689,12 @@ def build(out):
                                             ("Sentinel", "AlertSyncSettings", False))]
     plant(A, "azure-defender-endpoint-protection-disabled", SUB_ID, "settings/WDATP enabled false (and Defender for "
                                                                     "Servers on the Free tier)")
+    # Defender's vulnerability assessment for machines (not in Resource Graph): az rest prints the ARM list, empty
+    # since nobody turned the component on (and it needs Defender for Servers)
+    va_settings = {"value": []}
+    plant(A, "azure-defender-vulnerability-assessment-disabled", SUB_ID, "servervulnerabilityassessmentssettings.json "
+                                                                         "lists no setting (and Defender for Servers "
+                                                                         "on the Free tier)")
 
     # authorization
     owner = role_def_builtin("Owner")
@@ -734,6 +740,7 @@ def build(out):
     write_json(os.path.join(root, "authorizationresources.json"), out_doc(AUTH))
     write_json(os.path.join(root, "securityresources.json"), out_doc(SECURITY))
     write_json(os.path.join(root, "securitysettings.json"), settings)
+    write_json(os.path.join(root, "servervulnerabilityassessmentssettings.json"), va_settings)
     # `--query data` prints the bare array of rows instead of the envelope.
     write_json(os.path.join(root, "resourcecontainers.json"), CONTAINERS)
     write_text(os.path.join(root, "collect.sh"), COLLECT % {"sub": SUB, "tenant": TENANT})
@@ -756,6 +763,9 @@ az graph query --subscriptions "$SUB" --first 1000 -o json \\
   -q "SecurityResources | where type in~ ('microsoft.security/pricings','microsoft.security/securitycontacts')" \\
   > securityresources.json
 az security setting list --subscription "$SUB" -o json > securitysettings.json
+az rest --method get -o json \\
+  --url "https://management.azure.com/subscriptions/$SUB/providers/Microsoft.Security/serverVulnerabilityAssessmentsSettings?api-version=2023-05-01" \\
+  > servervulnerabilityassessmentssettings.json
 # policy assignments of the subscription and of the management groups above it (CIS 8.1.11: the MCSB initiative)
 az graph query --management-groups "$TENANT" --first 1000 -o json \
   -q "PolicyResources | where type =~ 'microsoft.authorization/policyassignments' | where subscriptionId in ('$SUB', '')" \

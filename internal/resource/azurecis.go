@@ -32,6 +32,14 @@ type DefenderPlans struct {
 	// no WDATP setting row (or it could not be read) and the plan is not
 	// known to be Free.
 	ServersEndpointProtection *bool `json:"servers_endpoint_protection,omitempty"`
+	// ServersVulnerabilityAssessment: the Defender for Servers plan's
+	// vulnerability assessment for machines component (the subscription's
+	// Microsoft.Security/serverVulnerabilityAssessmentsSettings: an
+	// AzureServersSetting selecting a provider, MdeTvm; CIS Azure 6.0
+	// 8.1.3.2): false when the settings were listed without one or the plan
+	// is Free; absent when the input has no listing of the settings (or a
+	// row could not be read) and the plan is not known to be Free.
+	ServersVulnerabilityAssessment *bool `json:"servers_vulnerability_assessment,omitempty"`
 }
 
 // SecurityNotifications are the email notifications of a subscription's

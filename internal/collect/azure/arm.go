@@ -52,6 +52,10 @@ var armLists = []armList{
 	// Defender for Cloud's settings (the WDATP endpoint protection integration, CIS Azure 6.0
 	// 8.1.3.3) are not in Resource Graph.
 	{file: "securitysettings.json", suffix: "/providers/Microsoft.Security/settings", apiVersion: "2022-05-01"},
+	// Defender for Cloud's vulnerability assessment for machines (CIS Azure 6.0 8.1.3.2) is not in
+	// Resource Graph; turning it off deletes the setting, so the empty listing is written too.
+	{file: "servervulnerabilityassessmentssettings.json", suffix: "/providers/Microsoft.Security/serverVulnerabilityAssessmentsSettings",
+		apiVersion: "2023-05-01", listing: true},
 	// Management locks at and below the subscription (CIS Azure 6.0 9.3.9, 9.3.10).
 	{file: "locks.json", suffix: "/providers/Microsoft.Authorization/locks", apiVersion: "2020-05-01", listing: true},
 }

@@ -92,18 +92,19 @@ func TestAzuriteBlobDataPlane(t *testing.T) {
 		t.Fatal(err)
 	}
 	routes := map[string]route{
-		"GET /subscriptions":                                                              {File: "subs.json"},
-		"RG resources " + subA:                                                            {File: "rg.json"},
-		"RG resourcecontainers mg:" + tenantID + " " + subA:                               {File: "rg-empty.json"},
-		"RG authorizationresources " + subA:                                               {File: "rg-empty.json"},
-		"RG securityresources " + subA:                                                    {File: "rg-empty.json"},
-		"RG policyresources mg:" + tenantID + " " + subA:                                  {File: "rg-empty.json"},
-		"GET " + acct + "/blobServices":                                                   {Status: []int{403}},
-		"GET " + acct + "/blobServices/default/containers":                                {File: "empty.json"},
-		"GET /subscriptions/" + subA + "/providers/Microsoft.Insights/diagnosticSettings": {File: "empty.json"},
-		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/pricings":           {File: "empty.json"},
-		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/settings":           {File: "empty.json"},
-		"GET /subscriptions/" + subA + "/providers/Microsoft.Authorization/locks":         {File: "empty.json"},
+		"GET /subscriptions":                                                                                  {File: "subs.json"},
+		"RG resources " + subA:                                                                                {File: "rg.json"},
+		"RG resourcecontainers mg:" + tenantID + " " + subA:                                                   {File: "rg-empty.json"},
+		"RG authorizationresources " + subA:                                                                   {File: "rg-empty.json"},
+		"RG securityresources " + subA:                                                                        {File: "rg-empty.json"},
+		"RG policyresources mg:" + tenantID + " " + subA:                                                      {File: "rg-empty.json"},
+		"GET " + acct + "/blobServices":                                                                       {Status: []int{403}},
+		"GET " + acct + "/blobServices/default/containers":                                                    {File: "empty.json"},
+		"GET /subscriptions/" + subA + "/providers/Microsoft.Insights/diagnosticSettings":                     {File: "empty.json"},
+		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/pricings":                               {File: "empty.json"},
+		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/settings":                               {File: "empty.json"},
+		"GET /subscriptions/" + subA + "/providers/Microsoft.Authorization/locks":                             {File: "empty.json"},
+		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/serverVulnerabilityAssessmentsSettings": {File: "empty.json"},
 	}
 	f := newFakeAzure(t, dir, routes)
 	o := f.options()

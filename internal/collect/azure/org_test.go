@@ -47,6 +47,7 @@ func orgRoutes(t testing.TB, subs, accounts int, latency time.Duration) map[stri
 		rs["GET /subscriptions/"+sub+"/providers/Microsoft.Security/pricings"] = route{Delay: latency, Body: empty}
 		rs["GET /subscriptions/"+sub+"/providers/Microsoft.Security/settings"] = route{Delay: latency, Body: empty}
 		rs["GET /subscriptions/"+sub+"/providers/Microsoft.Authorization/locks"] = route{Delay: latency, Body: empty}
+		rs["GET /subscriptions/"+sub+"/providers/Microsoft.Security/serverVulnerabilityAssessmentsSettings"] = route{Delay: latency, Body: empty}
 	}
 	all := strings.Join(subIDs, ",")
 	rs["RG resources "+all] = route{Delay: latency, Body: js(map[string]any{"totalRecords": len(allRows), "count": len(allRows), "data": allRows, "resultTruncated": "false"})}

@@ -1,6 +1,7 @@
 package azurecollect
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -72,9 +73,14 @@ func TestRoundTripSampleOrg(t *testing.T) {
 		for _, l := range []struct{ file, path string }{
 			{"securitysettings.json", "/providers/Microsoft.Security/settings"},
 			{"locks.json", "/providers/Microsoft.Authorization/locks"},
+			{"servervulnerabilityassessmentssettings.json", "/providers/Microsoft.Security/serverVulnerabilityAssessmentsSettings"},
 		} {
 			data, err := os.ReadFile(filepath.Join(sample, sub, l.file))
 			if err != nil {
+				continue
+			}
+			if bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) { // az rest: the ARM list itself
+				routes["GET /subscriptions/"+sub+l.path] = route{Body: data}
 				continue
 			}
 			var flat []map[string]any

@@ -54,7 +54,7 @@ func after(typ string, extra normalizer) {
 
 // cisKeepsRaw lists the rows whose attributes finishCIS reads.
 func cisKeepsRaw(typ string) bool {
-	return typ == TypeActivityLogAlert || typ == TypeWAFPolicy || typ == TypeSecuritySetting
+	return typ == TypeActivityLogAlert || typ == TypeWAFPolicy || typ == TypeSecuritySetting || typ == TypeServerVASetting
 }
 
 // appGatewayCIS reads HTTP/2 and, for a gateway with the WAF configuration
@@ -296,6 +296,8 @@ func finishCIS(all []*resource.Resource) (problems []attr.Problem) {
 	type sub struct {
 		defender      *resource.DefenderPlans
 		wdatp         *bool // the WDATP setting's enabled; nil: no row, or one that could not be read
+		vaListed      bool  // the vulnerability assessment settings were listed (cis_va.go)
+		vaOn, vaBad   bool  // one selects a provider; one could not be read
 		notify        *resource.SecurityNotifications
 		contactsBad   bool
 		alerts        *resource.ActivityLogAlerts
@@ -367,6 +369,10 @@ func finishCIS(all []*resource.Resource) (problems []attr.Problem) {
 			if strings.EqualFold(r.Name, "VirtualMachines") {
 				serverExtensions(s.defender, p, strings.EqualFold(tier, "Standard"))
 			}
+		case TypeServerVASetting:
+			s := get(r.Account)
+			on, bad := serverVA(r, read)
+			s.vaListed, s.vaOn, s.vaBad = true, s.vaOn || on, s.vaBad || bad
 		case TypeSecuritySetting:
 			if !strings.EqualFold(r.Name, "WDATP") {
 				continue
@@ -491,7 +497,7 @@ func finishCIS(all []*resource.Resource) (problems []attr.Problem) {
 			continue
 		}
 		af, s := a.Facts.Account, get(a.Account)
-		af.Defender = endpointProtection(s.defender, s.wdatp)
+		af.Defender = serverVAState(endpointProtection(s.defender, s.wdatp), s.vaListed, s.vaOn, s.vaBad)
 		if !s.contactsBad {
 			af.Notifications = s.notify
 		}

@@ -190,8 +190,19 @@ const lockListingSuffix = "/providers/microsoft.authorization/locks"
 // other document, and nil with the reason when the file is an empty lock
 // listing whose subscription the path does not name.
 func parseEmptyLockListing(ctx context.Context, path string, doc any) (*attr.Result, string) {
+	return parseEmptyListing(ctx, path, doc, "locks.json", TypeLock, "management-lock listing")
+}
+
+// parseEmptyListing reads an empty ARM listing of a subscription in a
+// file named file (an empty lock listing, an empty listing of Defender's
+// vulnerability assessment settings): a marker resource of type typ whose
+// ID is the listing's (/subscriptions/<sub>/providers/<typ>), the
+// subscription the nearest directory of the path named after a
+// subscription ID. It returns nil and "" for any other document, and nil
+// with the reason when the path names no subscription.
+func parseEmptyListing(ctx context.Context, path string, doc any, file, typ, what string) (*attr.Result, string) {
 	segs := strings.FieldsFunc(path, func(r rune) bool { return r == '/' || r == '\\' })
-	if len(segs) == 0 || !strings.EqualFold(segs[len(segs)-1], "locks.json") || !emptyList(doc) {
+	if len(segs) == 0 || !strings.EqualFold(segs[len(segs)-1], file) || !emptyList(doc) {
 		return nil, ""
 	}
 	sub := ""
@@ -201,11 +212,12 @@ func parseEmptyLockListing(ctx context.Context, path string, doc any) (*attr.Res
 		}
 	}
 	if sub == "" {
-		return nil, "an empty management-lock listing (locks.json) whose subscription the path does not name: " +
-			"put it in a directory named after the subscription ID (azure/<subscription>/locks.json)"
+		return nil, "an empty " + what + " (" + file + ") whose subscription the path does not name: " +
+			"put it in a directory named after the subscription ID (azure/<subscription>/" + file + ")"
 	}
-	id := "/subscriptions/" + sub + "/providers/Microsoft.Authorization/locks"
-	return Parse(ctx, path, attr.M{"id": id, "name": "locks", "type": TypeLock, "subscriptionId": sub}), ""
+	_, name, _ := strings.Cut(typ, "/")
+	id := "/subscriptions/" + sub + "/providers/" + typ
+	return Parse(ctx, path, attr.M{"id": id, "name": name, "type": typ, "subscriptionId": sub}), ""
 }
 
 // emptyList: [] or {"value": []} (with nothing else than a null nextLink).

@@ -192,5 +192,8 @@ func ParseByName(ctx context.Context, path, base string, doc any) (*attr.Result,
 		}
 		return res, ""
 	}
+	if res, why := parseEmptyListing(ctx, path, doc, vaListingFile, TypeServerVASetting, "listing of Defender's vulnerability assessment settings"); res != nil || why != "" {
+		return res, why
+	}
 	return parseEmptyLockListing(ctx, path, doc)
 }
