@@ -146,14 +146,18 @@ type AccountCIS struct {
 	// MCSBAssigned: the Microsoft Cloud Security Benchmark initiative
 	// (Defender for Cloud's default policy set) is assigned at the
 	// subscription or a management group above it; MCSBPoliciesEnabled:
-	// assigned with none of its policies' effects set to Disabled (CIS
-	// Azure 6.0 8.1.11), MCSBDisabledPolicies naming the effect
-	// parameters (and policyEffect overrides) that are. Known when the
-	// input holds the subscription's policy assignments (Resource Graph's
-	// PolicyResources table).
+	// assigned with none of its non-deprecated policies' effects set to
+	// Disabled (CIS Azure 6.0 8.1.11), MCSBDisabledPolicies naming the
+	// effect parameters (and policyEffect overrides) that are, and
+	// MCSBDisabledDeprecated those of policies the initiative has
+	// deprecated (not counted; from the initiative's definition in the
+	// input, else the importer's list). Known when the input holds the
+	// subscription's policy assignments (Resource Graph's PolicyResources
+	// table).
 	MCSBAssigned           *bool    `json:"mcsb_assigned,omitempty"`
 	MCSBPoliciesEnabled    *bool    `json:"mcsb_policies_enabled,omitempty"`
 	MCSBDisabledPolicies   []string `json:"mcsb_disabled_policies,omitempty"`
+	MCSBDisabledDeprecated []string `json:"mcsb_disabled_deprecated,omitempty"`
 	IoTHubsDefender        *bool    `json:"iot_hubs_defender,omitempty"`
 	IoTHubsWithoutDefender []string `json:"iot_hubs_without_defender,omitempty"`
 	// VPNP2SEntraOnly: no virtual network gateway of the subscription has
