@@ -148,6 +148,8 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 		var r *Rule
 		if m := f.meta; m != nil {
 			r, err = ruleFromMeta(f.name, f.pkg, m.title, m.description, m.custom)
+			// The decoded header (builtinHeaders' entry) is read only here.
+			files[k].meta = nil
 		} else {
 			r, err = ruleFromModule(f.name, f.module)
 		}
@@ -533,11 +535,12 @@ func (e *Engine) ensurePrepared(ctx context.Context, want func(i int) bool) ([]b
 	return slices.Clone(e.ready), nil
 }
 
-// Prepare prepares the rules of the classes in holds (a lazy engine
-// otherwise prepares them in its first evaluation of in): benchmarks
+// Prepare prepares the rules that have something to judge in in, a resource
+// of their class from one of their providers (a lazy engine otherwise
+// prepares them in its first evaluation of in): benchmarks
 // measure preparing a pack apart from evaluating it.
 func (e *Engine) Prepare(ctx context.Context, in *Input) error {
-	_, err := e.ensurePrepared(ctx, func(i int) bool { return len(in.byClass[e.rules[i].Class]) > 0 })
+	_, err := e.ensurePrepared(ctx, func(i int) bool { return in.judges(e.rules[i]) })
 	return err
 }
 
@@ -576,8 +579,10 @@ type Input struct {
 	want   map[resource.Class]bool
 	idOnce sync.Once
 	byID   map[string]*resource.Resource
-	// byClass lists resources per class, in input order.
-	byClass map[resource.Class][]*resource.Resource
+	// byClass lists resources per class, in input order; providers, the
+	// providers of each class's resources.
+	byClass   map[resource.Class][]*resource.Resource
+	providers map[resource.Class]map[resource.Provider]bool
 
 	mu sync.Mutex
 	// classes holds each class's terms, built on demand.
@@ -866,13 +871,40 @@ func NewInput(resources []*resource.Resource, now time.Time, classes ...resource
 		arrays:  map[string]*ast.Term{},
 	}
 	in.goNow = newGoNow(in.now)
-	for _, r := range resources {
+	in.providers = map[resource.Class]map[resource.Provider]bool{}
+	var lastC resource.Class
+	var lastP resource.Provider
+	for k, r := range resources {
 		if want != nil && !want[r.Class] {
 			continue
 		}
 		in.byClass[r.Class] = append(in.byClass[r.Class], r)
+		// Inventories come grouped: the set is written when the class or
+		// the provider changes from the resource before.
+		if k == 0 || r.Class != lastC || r.Provider != lastP {
+			lastC, lastP = r.Class, r.Provider
+			ps := in.providers[r.Class]
+			if ps == nil {
+				ps = map[resource.Provider]bool{}
+				in.providers[r.Class] = ps
+			}
+			ps[r.Provider] = true
+		}
 	}
 	return in, nil
+}
+
+// judges reports whether rule has something to judge in in: a resource of
+// its class from one of its providers (a rule judges only its providers'
+// resources, so without one it gives no finding).
+func (in *Input) judges(rule *Rule) bool {
+	ps := in.providers[rule.Class]
+	for _, p := range rule.Providers {
+		if ps[p] {
+			return true
+		}
+	}
+	return false
 }
 
 // byIDOf returns the kept resource with this ID (the last one given, if
@@ -941,9 +973,11 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) ([]finding.Findin
 // built, so that the two are not in memory together. compact: the PASS
 // findings are returned apart, compactly (EvaluatePasses).
 func (e *Engine) evaluate(ctx context.Context, in *Input, once, compact bool) ([]finding.Finding, *finding.Passes, error) {
-	// The rules of a class no resource has judge nothing: a lazy engine
-	// leaves them unprepared.
-	present := func(i int) bool { return len(in.byClass[e.rules[i].Class]) > 0 }
+	// The rules of a class no resource of their providers has judge
+	// nothing: a lazy engine leaves them unprepared (an IaC tree of three
+	// clouds holds accounts of two: the third's account rules are neither
+	// parsed nor compiled).
+	present := func(i int) bool { return in.judges(e.rules[i]) }
 	preparing := trace.StartRegion(ctx, "prepare")
 	ready, err := e.ensurePrepared(ctx, present)
 	preparing.End()
