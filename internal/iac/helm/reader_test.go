@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -361,5 +362,70 @@ func BenchmarkRenderChart(b *testing.B) {
 		if len(bs[0].Resources) < 5 {
 			b.Fatalf("%d resources", len(bs[0].Resources))
 		}
+	}
+}
+
+// TestRenderedLinesGreedy: an object too large to align by longest common
+// subsequence (rendered lines × template lines over maxAlignCells) is
+// matched greedily in order: each rendered line at the first template line
+// after the previous match holding the same text and no action, so lines
+// an if left out are skipped and the object keeps its first and last line.
+func TestRenderedLinesGreedy(t *testing.T) {
+	var src, out strings.Builder
+	src.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n")
+	out.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: r\ndata:\n")
+	const n = 1100
+	skipFrom, skipTo := 400, 420 // lines of an if that rendered nothing
+	for i := range n {
+		switch {
+		case i == skipFrom:
+			src.WriteString("{{- if .Values.extra }}\n")
+		case i > skipFrom && i < skipTo:
+			fmt.Fprintf(&src, "  extra%d: x\n", i)
+		case i == skipTo:
+			src.WriteString("{{- end }}\n")
+		case i%10 == 5: // the same line again and again: matched in order
+			src.WriteString("  # --\n")
+			out.WriteString("  # --\n")
+		case i%50 == 0:
+			fmt.Fprintf(&src, "  k%d: {{ .Values.v | quote }}\n", i)
+			fmt.Fprintf(&out, "  k%d: \"v\"\n", i)
+		default:
+			fmt.Fprintf(&src, "  k%d: v\n", i)
+			fmt.Fprintf(&out, "  k%d: v\n", i)
+		}
+	}
+	src.WriteString("{{- /* end */}}\n")
+	l := newLocator([]byte(src.String()), 3) // the template's first line is line 3 of its file
+	rendered := splitLines([]byte(out.String()))
+	tl := len(l.lines)
+	if len(rendered)*tl <= maxAlignCells {
+		t.Fatalf("%d × %d lines: not over maxAlignCells", len(rendered), tl)
+	}
+	got, matched := l.align(rendered, 0)
+	// Every rendered line but the actions' (name, the quoted k%50 lines) is
+	// matched, each at its own template line.
+	want := len(rendered) - 1 - (n/50 - 1) // k0 is at i == 0: 0%50 == 0 too
+	if matched != want {
+		t.Errorf("greedy alignment matched %d lines, want %d", matched, want)
+	}
+	prev := 0
+	for i, j := range got {
+		if j == 0 {
+			continue
+		}
+		if string(rendered[i]) != string(l.lines[j-1]) || j <= prev {
+			t.Fatalf("rendered line %d %q matched template line %d %q (after %d)", i+1, rendered[i], j, l.lines[j-1], prev)
+		}
+		prev = j
+	}
+	// The line after the skipped if: template line 5 + skipTo + 2.
+	after := slices.IndexFunc(rendered, func(b []byte) bool { return string(b) == fmt.Sprintf("  k%d: v", skipTo+1) })
+	if after < 0 || got[after] != 5+skipTo+2 {
+		t.Errorf("k%d matched template line %d, want %d", skipTo+1, got[after], 5+skipTo+2)
+	}
+	first, last := l.object(rendered)
+	if first != 3 || last != 3+tl-2 {
+		t.Errorf("object at lines %d-%d, want 3-%d (the last template line is an action)", first, last, 3+tl-2)
 	}
 }
