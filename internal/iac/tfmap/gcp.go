@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"github.com/vigil-sec/vigil/internal/iac/secrets"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -459,14 +460,13 @@ func gceInstance(m *mapper, r *inst, out *resource.Resource) {
 			case est == absent || (est == ok && (email == "" || email == "default" || strings.HasSuffix(email, "-compute@developer.gserviceaccount.com"))):
 				def = boolp(true)
 				c.Identity = computeDefaultSA
-				scopes, _, _ := m.strs(sa, "scopes")
-				for _, s := range scopes {
-					if s == "cloud-platform" || s == cloudPlatform {
-						full = boolp(true)
-					}
-				}
+				full = or3(full, hasFullScope(m, sa))
 			case est == ok:
 				c.Identity = email
+			case defaultSARef(sa["email"]):
+				def = boolp(true)
+				c.Identity = computeDefaultSA
+				full = or3(full, hasFullScope(m, sa))
 			default:
 				def, full = nil, nil
 				if ts := m.targets(sa["email"], "google_service_account"); len(ts) > 0 {
@@ -508,11 +508,30 @@ func gceInstance(m *mapper, r *inst, out *resource.Resource) {
 	}
 	c.IPForwarding = m.boolean(r.a, boolp(false), "can_ip_forward")
 	c.SecureBoot = m.boolean(r.a, boolp(false), "shielded_instance_config", "enable_secure_boot")
+	c.ConfidentialComputing = confidential(m, r.a)
+	if mt, st := m.str(r.a, "machine_type"); st == ok {
+		c.MachineType = mt[strings.LastIndex(mt, "/")+1:] // a URL's last segment, as the importer
+	}
 	c.DiskEncrypted = boolp(true) // every persistent disk is encrypted at rest
 	ads, _ := m.blocks(r.a, "attached_disk")
 	for _, ad := range ads {
 		m.relate(out, resource.RelUsesDisk, ad["source"], "google_compute_disk")
 	}
+}
+
+// confidential: a Confidential VM (confidential_instance_config's
+// enable_confidential_compute, or a confidential_instance_type other than
+// unspecified), as the importer reads confidentialInstanceConfig; no block:
+// not one.
+func confidential(m *mapper, a map[string]any) *bool {
+	on := m.boolean(a, boolp(false), "confidential_instance_config", "enable_confidential_compute")
+	switch t, st := m.str(a, "confidential_instance_config", "confidential_instance_type"); {
+	case st == ok && t != "" && t != "CONFIDENTIAL_INSTANCE_TYPE_UNSPECIFIED":
+		return boolp(true)
+	case st != ok && st != absent:
+		return or3(on, nil)
+	}
+	return on
 }
 
 // instanceMetadata reads block-project-ssh-keys (not set: false) and
@@ -610,6 +629,36 @@ func projectMetadataOSLogin(m *mapper, pm *inst) *bool {
 func projectMetadata(m *mapper, r *inst, out *resource.Resource) {
 	out.Region = "global"
 	out.Facts.Account = &resource.Account{CIS: &resource.AccountCIS{OSLogin: projectMetadataOSLogin(m, r)}}
+}
+
+// defaultSARef: an email known at plan only, read from the
+// data.google_compute_default_service_account of the configuration: the
+// Compute Engine default service account.
+func defaultSARef(v any) bool {
+	u, isU := unknownOf(v)
+	if !isU || len(u.Refs) == 0 {
+		return false
+	}
+	for _, ref := range u.Refs {
+		if !strings.HasPrefix(ref, "data.google_compute_default_service_account.") &&
+			!strings.Contains(ref, ".data.google_compute_default_service_account.") {
+			return false
+		}
+	}
+	return true
+}
+
+// hasFullScope: the service account block's scopes hold cloud-platform
+// (full access to every Cloud API); nil when they are not known.
+func hasFullScope(m *mapper, sa map[string]any) *bool {
+	scopes, unknowns, st := m.strs(sa, "scopes")
+	if slices.ContainsFunc(scopes, func(s string) bool { return s == "cloud-platform" || s == cloudPlatform }) {
+		return boolp(true)
+	}
+	if (st != ok && st != absent) || len(unknowns) > 0 {
+		return nil
+	}
+	return boolp(false)
 }
 
 // bigQueryDataset: google_bigquery_dataset, as the Cloud Asset importer

@@ -40,7 +40,7 @@ func TestPublicIPv6(t *testing.T) {
 		{name: "google instance with an ipv6_access_config only", addr: "google_compute_instance.i",
 			insts: []tfmap.Instance{res("google_compute_instance", "i", obj{"network_interface": blk(obj{"network": "default", "stack_type": "IPV4_IPV6",
 				"ipv6_access_config": blk(obj{"network_tier": "PREMIUM"})}), "service_account": blk(obj{"email": "app@p.iam.gserviceaccount.com"})})},
-			want: `{"compute":{"public_ip":true,"public_ipv6":true,"identity":"app@p.iam.gserviceaccount.com","default_service_account":false,"default_service_account_full_access":false,"disk_encrypted":true,"serial_port_enabled":false,"ip_forwarding":false,"block_project_ssh_keys":false,"secure_boot":false,"user_data_secrets":false},"addressing":{"public_families":["ipv6"]}}`},
+			want: `{"compute":{"public_ip":true,"public_ipv6":true,"identity":"app@p.iam.gserviceaccount.com","default_service_account":false,"default_service_account_full_access":false,"disk_encrypted":true,"serial_port_enabled":false,"ip_forwarding":false,"block_project_ssh_keys":false,"confidential_computing":false,"secure_boot":false,"user_data_secrets":false},"addressing":{"public_families":["ipv6"]}}`},
 		{name: "azurerm VM whose NIC uses an IPv6 public IP", addr: "azurerm_linux_virtual_machine.v",
 			insts: []tfmap.Instance{
 				res("azurerm_public_ip", "p6", obj{"ip_version": "IPv6"}),

@@ -216,22 +216,26 @@ func keyAttrs(typ string) []string {
 var defaultKeys = []string{"id", "arn", "name", "self_link"}
 
 var extraKeys = map[string][]string{
-	"aws_s3_bucket":                  {"id", "arn", "bucket"},
-	"aws_lambda_function":            {"id", "arn", "function_name", "invoke_arn"},
-	"aws_rds_cluster":                {"id", "arn", "cluster_identifier"},
-	"aws_db_instance":                {"id", "arn", "identifier"},
-	"aws_kms_key":                    {"id", "arn", "key_id"},
-	"aws_sqs_queue":                  {"id", "arn", "name", "url"},
-	"aws_route53_zone":               {"id", "arn", "zone_id", "name"},
-	"aws_secretsmanager_secret":      {"id", "arn", "name"},
-	"google_service_account":         {"id", "name", "email", "account_id", "unique_id"},
-	"google_storage_bucket":          {"id", "name", "self_link", "url"},
-	"google_kms_crypto_key":          {"id", "name", "self_link"},
-	"google_compute_network":         {"id", "name", "self_link"},
-	"azurerm_storage_account":        {"id", "name"},
-	"azurerm_key_vault":              {"id", "name", "vault_uri"},
-	"azurerm_mssql_server":           {"id", "name"},
-	"azurerm_network_security_group": {"id", "name"},
+	"aws_s3_bucket":             {"id", "arn", "bucket"},
+	"aws_lambda_function":       {"id", "arn", "function_name", "invoke_arn"},
+	"aws_rds_cluster":           {"id", "arn", "cluster_identifier"},
+	"aws_db_instance":           {"id", "arn", "identifier"},
+	"aws_kms_key":               {"id", "arn", "key_id"},
+	"aws_sqs_queue":             {"id", "arn", "name", "url"},
+	"aws_route53_zone":          {"id", "arn", "zone_id", "name"},
+	"aws_secretsmanager_secret": {"id", "arn", "name"},
+	"google_service_account":    {"id", "name", "email", "account_id", "unique_id"},
+	"google_storage_bucket":     {"id", "name", "self_link", "url"},
+	"google_kms_crypto_key":     {"id", "name", "self_link"},
+	// Named by their IDs within the project (dataset_id = x.dataset_id).
+	"google_bigquery_dataset":             {"id", "dataset_id", "self_link"},
+	"google_secret_manager_secret":        {"id", "name", "secret_id"},
+	"google_artifact_registry_repository": {"id", "name", "repository_id"},
+	"google_compute_network":              {"id", "name", "self_link"},
+	"azurerm_storage_account":             {"id", "name"},
+	"azurerm_key_vault":                   {"id", "name", "vault_uri"},
+	"azurerm_mssql_server":                {"id", "name"},
+	"azurerm_network_security_group":      {"id", "name"},
 }
 
 // targets are the instances of the given types a value designates: by a
