@@ -2,6 +2,7 @@ package azure
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -176,6 +177,31 @@ func TestSQLSecurityAlertPolicy(t *testing.T) {
 			if got := [2]string{show(d.ThreatAlerts), show(d.ThreatAlertRecipients)}; got != [2]string{c.alerts, c.recipients} {
 				t.Errorf("%s: alerts, recipients %v, want %v", c.props, got, [2]string{c.alerts, c.recipients})
 			}
+		}
+	}
+}
+
+// TestFinishRawKeepsProperties: of a row the finishers read, FinishRaw
+// keeps the properties alone when they are an object, the whole row
+// otherwise (a flat row, or properties of the wrong type or null, which
+// rowReader reads through the row), and nothing of a type they do not read.
+func TestFinishRawKeepsProperties(t *testing.T) {
+	props := attr.M{"publicAccess": "Blob"}
+	for _, tc := range []struct {
+		name string
+		typ  string
+		raw  attr.M
+		want attr.M
+	}{
+		{"properties", TypeBlobContainer, attr.M{"id": "c", "type": TypeBlobContainer, "properties": props}, attr.M{"properties": props}},
+		{"flat", TypeBlobContainer, attr.M{"id": "c", "publicAccess": "Blob"}, attr.M{"id": "c", "publicAccess": "Blob"}},
+		{"null", TypeBlobContainer, attr.M{"id": "c", "properties": nil, "publicAccess": "Blob"}, attr.M{"id": "c", "properties": nil, "publicAccess": "Blob"}},
+		{"wrong type", TypeBlobContainer, attr.M{"id": "c", "properties": 42}, attr.M{"id": "c", "properties": 42}},
+		{"not read", TypeVM, attr.M{"id": "v", "properties": props}, nil},
+	} {
+		got := FinishRaw(&resource.Resource{Type: tc.typ, Raw: tc.raw})
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: FinishRaw = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -281,8 +281,12 @@ func normalize(path string, rw rowItem, tc *attr.TagCache, rawDropped bool) (r *
 		// Raw as the map only when it is kept (KeepRaw, or a type
 		// FinishRaw keeps), once the type is final.
 		defer func() {
-			if r != nil && (!rawDropped || keepsRaw(r.Type)) {
+			switch {
+			case r == nil:
+			case !rawDropped:
 				r.Raw = rw.e.Map()
+			case keepsRaw(r.Type):
+				r.Raw = finishRaw(rw.e)
 			}
 		}()
 	}
