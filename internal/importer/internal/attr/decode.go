@@ -176,6 +176,9 @@ type decoder struct {
 	// prefixes holds the prefixHash of small objects decoded (a slot
 	// another prefix took only costs a missed sharing).
 	prefixes [prefixSlots]uint64
+	// prefixMiss counts, by prefix slot, the look-ups since the last one
+	// that found the text cached (see lookShared).
+	prefixMiss [prefixSlots]uint8
 	// longs and longSeen are internLong's cache and the hashes of the
 	// long strings seen once.
 	longs    [longSlots]valueSlot
@@ -353,6 +356,16 @@ func (d *decoder) mapOf(base int) M {
 	return m
 }
 
+// missSkip is how many look-ups in a row (see lookShared) may miss for
+// one beginning before the next ones are skipped, and missRetry-missSkip
+// how many are skipped before one more is made: objects that begin alike
+// but differ further on (an ID after a common first member) would
+// otherwise cost a search for their end and a hash of their text each.
+const (
+	missSkip  = 4
+	missRetry = 32
+)
+
 // prefixLen is how much of an object's text prefixHash reads.
 const prefixLen = 32
 
@@ -377,8 +390,18 @@ func (d *decoder) prefixHash(start int, closer byte) uint64 {
 func (d *decoder) lookShared(closer byte, cache []objSlot) (st shareState, v any) {
 	start := d.pos
 	st.ph, st.end = d.prefixHash(start, closer), -1
-	if d.prefixes[st.ph&(prefixSlots-1)] != st.ph {
+	slot := st.ph & (prefixSlots - 1)
+	if d.prefixes[slot] != st.ph {
 		return st, nil
+	}
+	if m := &d.prefixMiss[slot]; *m >= missSkip {
+		// This beginning kept leading to texts not cached: looked for
+		// again once in missRetry-missSkip+1 times.
+		if *m++; *m == missRetry {
+			*m = missSkip - 1
+		} else {
+			return st, nil
+		}
 	}
 	if st.end = objectEnd(d.buf, start); st.end > 0 {
 		lit := d.buf[start:st.end]
@@ -386,9 +409,11 @@ func (d *decoder) lookShared(closer byte, cache []objSlot) (st shareState, v any
 		st.slot = &cache[st.h&uint64(len(cache)-1)]
 		if st.slot.v != nil && st.slot.lit == string(lit) {
 			d.pos = st.end
+			d.prefixMiss[slot] = 0
 			return st, st.slot.v
 		}
 	}
+	d.prefixMiss[slot]++
 	return st, nil
 }
 
@@ -401,7 +426,9 @@ func (d *decoder) rememberShared(start int, st shareState, cache []objSlot, v an
 	if d.pos-start > objMax {
 		return
 	}
-	d.prefixes[st.ph&(prefixSlots-1)] = st.ph
+	if slot := st.ph & (prefixSlots - 1); d.prefixes[slot] != st.ph {
+		d.prefixes[slot], d.prefixMiss[slot] = st.ph, 0
+	}
 	lit := d.buf[start:d.pos]
 	h, slot := st.h, st.slot
 	if d.pos != st.end {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -266,6 +267,49 @@ func TestDecodeSharesWhateverFollows(t *testing.T) {
 		}
 	}
 	checkDecode(t, []byte(`[`+text))
+}
+
+// TestDecodeSkipsMissingBeginnings: objects that begin as a cached one but
+// differ further on stop being looked for after missSkip misses, and the
+// look-ups come back once such an object repeats (a retry finds it).
+func TestDecodeSkipsMissingBeginnings(t *testing.T) {
+	const begin = `{"name":"a-common-beginning-longer-than-the-prefix","id":"`
+	different := ""
+	for i := range 40 {
+		different += begin + strconv.Itoa(i) + `"},`
+	}
+	copies := strings.Repeat(begin+`same"},`, 60)
+	d := new(decoder)
+	if _, ok := d.decode([]byte("[" + different + "1]")); !ok {
+		t.Fatal("the fast path refused the different objects")
+	}
+	d.buf = []byte(different)
+	if m := d.prefixMiss[d.prefixHash(0, '}')&(prefixSlots-1)]; m < missSkip {
+		t.Fatalf("after 40 objects beginning alike, %d misses counted: look-ups not skipped", m)
+	}
+	text := "[" + different + copies + "1]"
+	d = new(decoder)
+	v, ok := d.decode([]byte(text))
+	if !ok {
+		t.Fatal("the fast path refused the text")
+	}
+	a := v.([]any)
+	maps := func(es []any) int {
+		seen := map[unsafe.Pointer]bool{}
+		for _, e := range es {
+			seen[reflect.ValueOf(e).UnsafePointer()] = true
+		}
+		return len(seen)
+	}
+	if n := maps(a[:40]); n != 40 {
+		t.Fatalf("%d maps for 40 different objects", n)
+	}
+	// The copies are looked for again after at most missRetry-missSkip
+	// skipped ones, then found.
+	if n := maps(a[40:100]); n > missRetry-missSkip+3 {
+		t.Fatalf("%d maps for 60 copies of one object: the look-ups did not come back", n)
+	}
+	checkDecode(t, []byte(text))
 }
 
 // TestObjectEnd: where a small object ends, past strings holding braces,
