@@ -54,7 +54,7 @@ func init() {
 	prev := normalizers["AWS::ElasticLoadBalancingV2::Listener"]
 	normalizers["AWS::ElasticLoadBalancingV2::Listener"] = func(it *item) {
 		prev(it)
-		if it.cfg.M == nil {
+		if !it.cfg.Present() {
 			return
 		}
 		before := it.cfg.C.Count()

@@ -26,7 +26,7 @@ func cacheReplicationGroup(it *item) {
 	r.Class = resource.ClassDatabase
 	d := &resource.Database{PublicEndpoint: boolp(false)}
 	r.Facts.Database = d
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	if id := cfg.S("replicationGroupId"); id != "" && r.Name == "" {
@@ -69,7 +69,7 @@ func searchDomain(engine string) normalizer {
 		r.Class = resource.ClassDatabase
 		d := &resource.Database{Engine: engine}
 		r.Facts.Database = d
-		if cfg.M == nil {
+		if !cfg.Present() {
 			return
 		}
 		if n := cfg.S("domainName"); n != "" && r.Name == "" {

@@ -37,7 +37,7 @@ func efsFileSystem(it *item) {
 	r.Class = resource.ClassDisk
 	d := &resource.Disk{}
 	r.Facts.Disk = d
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	d.Encrypted = cfg.B("Encrypted")

@@ -21,7 +21,7 @@ func init() { normalizers[TypeVPCEndpoint] = vpcEndpoint }
 // (state deleting, deleted, rejected, failed, expired) to its VPC.
 func vpcEndpoint(it *item) {
 	cfg := it.cfg
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	vpc := cfg.S("vpcId")

@@ -263,7 +263,7 @@ func parseCLI(res *attr.Result, path string, d attr.M) {
 			enc, ebs := true, 0
 			for _, bd := range bdms {
 				e := bd.O("Ebs")
-				if e.M == nil {
+				if !e.Present() {
 					continue // instance store
 				}
 				ebs++
@@ -504,7 +504,7 @@ func parseAPIResources(res *attr.Result, path string, d attr.M) {
 		if st != ok {
 			continue
 		}
-		for verb := range methods.M {
+		for verb := range methods.Map() {
 			if strings.EqualFold(verb, "OPTIONS") {
 				continue
 			}

@@ -375,7 +375,7 @@ func rdsSnapshot(encryptedKey, attrsKey string) normalizer {
 		r.Class = resource.ClassSnapshot
 		s := &resource.Snapshot{Kind: "snapshot"}
 		r.Facts.Snapshot = s
-		if cfg.M == nil {
+		if !cfg.Present() {
 			return
 		}
 		s.Encrypted = cfg.B(encryptedKey)

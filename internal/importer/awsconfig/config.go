@@ -435,15 +435,21 @@ func normalize(path string, it citem, at time.Time, tc *attr.TagCache, rawDroppe
 	supp, _ := root.ObjAt("supplementaryConfiguration", suppV, suppFound)
 	tagsV, _ := it.get("tags")
 	tags := tc.Tags(tagsV)
-	if tags == nil && cfg.M != nil {
-		tags = tc.Tags(getv(cfg.M, "tags"))
+	if tags == nil && cfg.Present() {
+		v, _ := cfg.Get("tags")
+		tags = tc.Tags(v)
 	}
 	r = &resource.Resource{
 		Provider: resource.AWS, Account: acct, Region: region, Type: typ, ID: id, Name: name,
 		Tags: tags, Source: path, Class: resource.ClassOther,
 	}
-	if it.e == nil || !rawDropped || keepsRaw(typ) {
+	switch {
+	case it.e == nil || !rawDropped:
 		r.Raw = it.raw()
+	case keepsRaw(typ):
+		// Only what FinishRaw keeps is built (a KMS key's resourceId,
+		// not a map of its whole item).
+		r.Raw = it.e.MapOf(func(k string) bool { return rawKeeps(typ, k) })
 	}
 	if resID != "" && resID != id {
 		r.Aliases = append(r.Aliases, resID)
@@ -513,11 +519,12 @@ func s3Bucket(it *item) {
 	r.Class = resource.ClassObjectStorage
 	s := &resource.ObjectStorage{}
 	r.Facts.Storage = s
-	if len(supp.M) == 0 {
+	if supp.Len() == 0 {
 		return // the item does not carry the bucket's settings
 	}
 	missing := map[string]bool{}
-	for _, k := range attr.Strs(supp.M, NotCollectedKey) {
+	notCollected, _ := supp.Get(NotCollectedKey)
+	for _, k := range attr.StrsOf(notCollected) {
 		missing[k] = true
 	}
 	// Block Public Access: all four settings on the bucket. Account-level
@@ -681,7 +688,7 @@ func securityGroup(it *item) {
 	r.Class = resource.ClassFirewall
 	fw := &resource.Firewall{}
 	r.Facts.Firewall = fw
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	if name, st := cfg.Str("groupName"); st == ok && name != "" {
@@ -768,7 +775,7 @@ func instance(it *item) {
 	r.Class = resource.ClassCompute
 	c := &resource.Compute{}
 	r.Facts.Compute = c
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	before := cfg.C.Count()
@@ -822,7 +829,7 @@ func kmsKey(it *item) {
 	r.Class = resource.ClassKey
 	k := &resource.Key{}
 	r.Facts.Key = k
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	if m := cfg.S("keyManager"); m != "" {
@@ -867,7 +874,7 @@ func trail(it *item) {
 	r.Class = resource.ClassAuditLog
 	a := &resource.AuditLog{}
 	r.Facts.AuditLog = a
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	a.MultiRegion = cfg.B("isMultiRegionTrail")

@@ -107,7 +107,7 @@ func dynamoDBTable(it *item) {
 	r.Class = resource.ClassDatabase
 	d := &resource.Database{Engine: "dynamodb", PublicEndpoint: boolp(false)}
 	r.Facts.Database = d
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	if n := cfg.S("tableName"); n != "" {
@@ -143,7 +143,7 @@ func dynamoDBGlobalTable(it *item) {
 	r, cfg := it.r, it.cfg
 	r.Class = resource.ClassDatabase
 	r.Facts.Database = &resource.Database{Engine: "dynamodb", PublicEndpoint: boolp(false), Encrypted: boolp(true)}
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	if n := cfg.S("TableName"); n != "" {
@@ -204,7 +204,7 @@ func redshiftCluster(it *item) {
 	r.Class = resource.ClassDataWarehouse
 	d := &resource.Database{Engine: "redshift"}
 	r.Facts.Database = d
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	d.PublicEndpoint = cfg.B("publiclyAccessible")

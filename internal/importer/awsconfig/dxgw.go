@@ -52,7 +52,7 @@ func parseDXAssociations(res *attr.Result, path string, d attr.M) {
 		n := node{M: attr.AsObj(v), Path: attr.PathOf("directConnectGatewayAssociations").Elem(i), C: c}
 		dxgw := n.S("directConnectGatewayId")
 		gw := cmpOr(n.S("associatedGateway", "id"), n.S("virtualGatewayId"))
-		if n.M == nil || dxgw == "" || gw == "" {
+		if !n.Present() || dxgw == "" || gw == "" {
 			res.Problems = append(res.Problems, attr.Problem{Path: path, Field: n.Path.String(), Err: n.Path.String() + " names no directConnectGatewayId or associated gateway"})
 			continue
 		}

@@ -317,6 +317,19 @@ func FinishRaw(r *resource.Resource) map[string]any {
 	return r.Raw
 }
 
+// rawKeeps tells the top-level members of a configuration item of a
+// keepsRaw type that FinishRaw may keep (keep it in step with FinishRaw):
+// an item's Raw is built of them alone when the rest is dropped.
+func rawKeeps(typ, key string) bool {
+	switch typ {
+	case "AWS::KMS::Key":
+		return strings.EqualFold(key, "resourceId")
+	case TypeLambda:
+		return key == "Policy" || key == "FunctionUrlConfigs"
+	}
+	return true
+}
+
 // keepsRaw tells the types of which FinishRaw keeps something.
 func keepsRaw(typ string) bool {
 	switch typ {

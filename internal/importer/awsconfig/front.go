@@ -41,7 +41,7 @@ func init() {
 		prev, key := normalizers[t], key
 		normalizers[t] = func(it *item) {
 			prev(it)
-			if it.cfg.M == nil {
+			if !it.cfg.Present() {
 				return
 			}
 			before := it.cfg.C.Count()
@@ -64,7 +64,7 @@ func init() {
 	prev := normalizers["AWS::CloudFront::Distribution"]
 	normalizers["AWS::CloudFront::Distribution"] = func(it *item) {
 		prev(it)
-		if it.r.Facts.CDN != nil && it.cfg.M != nil {
+		if it.r.Facts.CDN != nil && it.cfg.Present() {
 			before := it.cfg.C.Count()
 			if o := distributionOrigins(it.cfg.O("distributionConfig")); it.cfg.C.Count() == before {
 				it.r.Facts.CDN.Origins = o // a field of the wrong shape could hide or move an origin: unknown
@@ -89,7 +89,7 @@ func apiV2(it *item) {
 	r.Class = resource.ClassAPIGateway
 	a := &resource.APIGateway{}
 	r.Facts.APIGateway = a
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	if n := cfg.S("name"); n != "" {
@@ -131,7 +131,7 @@ var s3Endpoint = regexp.MustCompile(`^(.+?)\.s3(?:-website)?(?:[.-][a-z]{2}(?:-g
 
 // distributionOrigins: the origins cache behaviours forward to.
 func distributionOrigins(dc node) []resource.Origin {
-	if dc.M == nil {
+	if !dc.Present() {
 		return nil
 	}
 	if en := dc.B("enabled"); en != nil && !*en {
@@ -173,7 +173,7 @@ func distributionOrigins(dc node) []resource.Origin {
 		co := o.O("customOriginConfig")
 		for _, vp := range vps {
 			port := 443
-			if co.M != nil {
+			if co.Present() {
 				httpPort, httpsPort := 80, 443
 				if p := co.I("HTTPPort"); p != nil {
 					httpPort = *p
@@ -216,7 +216,7 @@ func apiOrigins(items []node, region string) []resource.Origin {
 	seen := map[string]bool{}
 	for _, it := range items {
 		methods, _ := it.Obj("resourceMethods")
-		for verb := range methods.M {
+		for verb := range methods.Map() {
 			in := methods.O(verb).O("methodIntegration")
 			t := strings.ToUpper(in.S("type"))
 			if fn := lambdaInvocation(in.S("uri")); (t == "AWS" || t == "AWS_PROXY") && fn != "" {

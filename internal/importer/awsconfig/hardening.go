@@ -25,7 +25,7 @@ func init() {
 // or absent when the instance has none.
 func instanceProfile(it *item) {
 	c := it.r.Facts.Compute
-	if c == nil || it.cfg.M == nil {
+	if c == nil || !it.cfg.Present() {
 		return
 	}
 	switch v, st := it.cfg.Lookup("iamInstanceProfile"); st {
@@ -46,7 +46,7 @@ func instanceProfile(it *item) {
 // item does not carry them.
 func trailDataEvents(it *item) {
 	a := it.r.Facts.AuditLog
-	if a == nil || it.supp.M == nil {
+	if a == nil || !it.supp.Present() {
 		return
 	}
 	before := it.supp.C.Count()

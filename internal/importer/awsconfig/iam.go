@@ -119,7 +119,7 @@ func iamPrincipal(kind string) normalizer {
 		r.Class = resource.ClassIdentity
 		id := &resource.Identity{Kind: kind}
 		r.Facts.Identity = id
-		if cfg.M == nil {
+		if !cfg.Present() {
 			return
 		}
 		if name := cfg.S(kind + "Name"); name != "" {
@@ -176,7 +176,7 @@ func iamGroup(it *item) {
 	r.Class = resource.ClassGroup
 	g := &resource.Group{}
 	r.Facts.Group = g
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	if name := cfg.S("groupName"); name != "" {
@@ -213,7 +213,7 @@ func iamPolicy(it *item) {
 		p.Managed = "aws"
 	}
 	r.Facts.Policy = p
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	if name := cfg.S("policyName"); name != "" {

@@ -20,7 +20,7 @@ func init() {
 	ec2 := normalizers["AWS::EC2::Instance"]
 	normalizers["AWS::EC2::Instance"] = func(it *item) {
 		ec2(it)
-		if c := it.r.Facts.Compute; c != nil && it.cfg.M != nil {
+		if c := it.r.Facts.Compute; c != nil && it.cfg.Present() {
 			c.PublicIPv6 = instanceIPv6(it.cfg)
 		}
 	}
@@ -71,7 +71,7 @@ func instanceIPv6(cfg node) *bool {
 // accepterVpcInfo, status.code).
 func vpcPeering(it *item) {
 	cfg := it.cfg
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	l := &resource.NetworkLink{Kind: resource.LinkPeering, State: strings.ToLower(cfg.S("status", "code"))}
@@ -120,7 +120,7 @@ func peerPrefixes(cfg node, side string) []string {
 // vpnGateway: the EC2 VpnGateway shape (vpcAttachments with state).
 func vpnGateway(it *item) {
 	cfg := it.cfg
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	l := &resource.NetworkLink{Kind: resource.LinkVPNGateway, State: cfg.S("state")}
@@ -140,7 +140,7 @@ func vpnGateway(it *item) {
 // customerGateway: the EC2 CustomerGateway shape: the other end's address.
 func customerGateway(it *item) {
 	cfg := it.cfg
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	l := &resource.NetworkLink{Kind: resource.LinkPeerGateway, State: cfg.S("state")}
@@ -155,7 +155,7 @@ func customerGateway(it *item) {
 // tunnelOptions, routes, vgwTelemetry).
 func vpnConnection(it *item) {
 	cfg := it.cfg
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	l := &resource.NetworkLink{Kind: resource.LinkVPNConnection, State: cfg.S("state"),

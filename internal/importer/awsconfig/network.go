@@ -15,7 +15,7 @@ import (
 // shape: routes, associations with subnetId or main).
 func routeTable(it *item) {
 	r, cfg := it.r, it.cfg
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	before := cfg.C.Count()
@@ -89,7 +89,7 @@ func networkACL(it *item) {
 	r, cfg := it.r, it.cfg
 	fw := &resource.Firewall{Stateless: boolp(true)}
 	r.Facts.Firewall = fw
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	fw.Default = cfg.B("isDefault")
@@ -176,7 +176,7 @@ func init() {
 // Addressing.Prefixes, related to its VPC.
 func subnet(it *item) {
 	cfg := it.cfg
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	it.r.Facts.Addressing = vpcAddressing(cfg)
@@ -194,7 +194,7 @@ func subnet(it *item) {
 // ipv6Addresses is absent or malformed).
 func networkInterface(it *item) {
 	r, cfg := it.r, it.cfg
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	attr.Relate(r, resource.RelInSubnet, cfg.S("subnetId"))

@@ -50,7 +50,7 @@ func rdsDatabase(it *item) *resource.Database {
 	r.Class = resource.ClassDatabase
 	d := &resource.Database{}
 	r.Facts.Database = d
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return nil
 	}
 	d.PublicEndpoint = cfg.B("publiclyAccessible")

@@ -103,7 +103,7 @@ func volume(it *item) {
 	r.Class = resource.ClassDisk
 	d := &resource.Disk{}
 	r.Facts.Disk = d
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	d.Encrypted = cfg.B("encrypted")
@@ -141,7 +141,7 @@ func flowLog(it *item) {
 	r.Class = resource.ClassFlowLog
 	f := &resource.FlowLog{}
 	r.Facts.FlowLog = f
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	if st, sst := cfg.Str("flowLogStatus"); sst == ok {
@@ -170,7 +170,7 @@ func accountPublicAccessBlock(it *item) {
 	r.Class = resource.ClassAccount
 	a := &resource.Account{}
 	r.Facts.Account = a
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	before := cfg.C.Count()
@@ -231,7 +231,7 @@ func lambdaFunction(it *item) {
 	r.Class = resource.ClassFunction
 	f := &resource.Function{}
 	r.Facts.Function = f
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	if name := cfg.S("functionName"); name != "" {
@@ -250,7 +250,7 @@ func lambdaFunction(it *item) {
 		switch vars, vst := env.Obj("variables"); vst {
 		case ok:
 			before := cfg.C.Count()
-			for name, v := range vars.M {
+			for name, v := range vars.Map() {
 				val, isStr := v.(string)
 				if !isStr && v != nil {
 					vars.C.Wrong(vars.Field(name), "string", v)
@@ -298,7 +298,7 @@ func eksCluster(it *item) {
 	r.Class = resource.ClassKubernetes
 	k := &resource.Kubernetes{}
 	r.Facts.Kubernetes = k
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	k.Version = cfg.S("Version")
@@ -386,7 +386,7 @@ func elbv2LoadBalancer(it *item) {
 	r.Class = resource.ClassLoadBalancer
 	lb := &resource.LoadBalancer{}
 	r.Facts.LoadBalancer = lb
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	if s := cfg.S("scheme"); s != "" {
@@ -420,7 +420,7 @@ func elbv2Listener(it *item) {
 		}
 	}
 	attr.Relate(r, "listener_of", lbARN)
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	before := cfg.C.Count()
@@ -463,7 +463,7 @@ func classicLoadBalancer(it *item) {
 	r.Class = resource.ClassLoadBalancer
 	lb := &resource.LoadBalancer{}
 	r.Facts.LoadBalancer = lb
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	if s := cfg.S("scheme"); s != "" {
@@ -526,7 +526,7 @@ func queueOrTopic(it *item, kind string) {
 	r.Class = resource.ClassQueue
 	q := &resource.Queue{Kind: kind}
 	r.Facts.Queue = q
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	kms, kst := cfg.Str("KmsMasterKeyId")
@@ -561,7 +561,7 @@ func secret(it *item) {
 	r.Class = resource.ClassSecret
 	s := &resource.Secret{}
 	r.Facts.Secret = s
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	if n := cfg.S("Name"); n != "" {
@@ -595,7 +595,7 @@ func ecrRepository(it *item) {
 	r.Class = resource.ClassContainerRegistry
 	g := &resource.Registry{}
 	r.Facts.Registry = g
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	if n := cfg.S("RepositoryName"); n != "" {
@@ -633,7 +633,7 @@ func hostedZone(it *item) {
 	r.Class = resource.ClassDNSZone
 	z := &resource.DNSZone{}
 	r.Facts.DNS = z
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	if n := cfg.S("Name"); n != "" {
@@ -647,7 +647,7 @@ func hostedZone(it *item) {
 	}
 	switch ql, st := cfg.Obj("QueryLoggingConfig"); st {
 	case ok:
-		z.QueryLogging = boolp(len(ql.M) > 0)
+		z.QueryLogging = boolp(ql.Len() > 0)
 	case absent:
 		z.QueryLogging = boolp(false)
 	}
@@ -678,7 +678,7 @@ func distribution(it *item) {
 	c := &resource.CDN{}
 	r.Facts.CDN = c
 	dc := cfg.O("distributionConfig")
-	if dc.M == nil {
+	if !dc.Present() {
 		return
 	}
 	before := cfg.C.Count()
@@ -705,7 +705,7 @@ func distribution(it *item) {
 	origins, ost := dc.Objs("origins", "items")
 	originHTTPS, s3, oac := true, 0, 0
 	for _, o := range origins {
-		if co := o.O("customOriginConfig"); co.M != nil {
+		if co := o.O("customOriginConfig"); co.Present() {
 			if co.S("originProtocolPolicy") != "https-only" {
 				originHTTPS = false
 			}
@@ -729,13 +729,13 @@ func apiStage(it *item) {
 	r.Class = resource.ClassAPIGateway
 	a := &resource.APIGateway{}
 	r.Facts.APIGateway = a
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	access, ast := cfg.Str("accessLogSettings", "destinationArn")
 	exec := false
 	if ms, st := cfg.Obj("methodSettings"); st == ok {
-		for k := range ms.M {
+		for k := range ms.Map() {
 			lvl := ms.O(k).S("loggingLevel")
 			if lvl == "INFO" || lvl == "ERROR" {
 				exec = true
@@ -762,7 +762,7 @@ func restAPI(it *item) {
 	r.Class = resource.ClassAPIGateway
 	a := &resource.APIGateway{}
 	r.Facts.APIGateway = a
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	if n := cfg.S("name"); n != "" {
@@ -784,7 +784,7 @@ func apiStageV2(it *item) {
 	r.Class = resource.ClassAPIGateway
 	a := &resource.APIGateway{}
 	r.Facts.APIGateway = a
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	access, ast := cfg.Str("accessLogSettings", "destinationArn")

@@ -20,7 +20,7 @@ func kinesisStream(it *item) {
 	r.Class = resource.ClassQueue
 	q := &resource.Queue{Kind: "stream"}
 	r.Facts.Queue = q
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	if n := cfg.S("name"); n != "" && r.Name == "" {

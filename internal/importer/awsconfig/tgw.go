@@ -93,7 +93,7 @@ func anyItemHas(d attr.M, list, key string) bool {
 // transitGateway: a Config AWS::EC2::TransitGateway item.
 func transitGateway(it *item) {
 	l := &resource.NetworkLink{Kind: resource.LinkTransitGateway}
-	if it.cfg.M != nil {
+	if it.cfg.Present() {
 		l.State = strings.ToLower(it.cfg.S("State"))
 	}
 	it.r.Facts.NetworkLink = l
@@ -103,7 +103,7 @@ func transitGateway(it *item) {
 // VPC attachment; its association is not recorded).
 func tgwAttachmentItem(it *item) {
 	cfg := it.cfg
-	if cfg.M == nil {
+	if !cfg.Present() {
 		return
 	}
 	vpc := cfg.S("VpcId")
@@ -119,7 +119,7 @@ func tgwAttachmentItem(it *item) {
 // tgwRouteTableItem: a Config AWS::EC2::TransitGatewayRouteTable item; its
 // routes are read from search-transit-gateway-routes.
 func tgwRouteTableItem(it *item) {
-	if it.cfg.M != nil {
+	if it.cfg.Present() {
 		attr.Relate(it.r, relTransitGateway, it.cfg.S("TransitGatewayId"))
 	}
 }
@@ -151,7 +151,7 @@ func parseTGWAttachments(res *attr.Result, path string, d attr.M) {
 		c := &checker{}
 		n := node{M: attr.AsObj(v), Path: attr.PathOf("TransitGatewayAttachments").Elem(i), C: c}
 		id, tgw := n.S("TransitGatewayAttachmentId"), n.S("TransitGatewayId")
-		if n.M == nil || id == "" || tgw == "" {
+		if !n.Present() || id == "" || tgw == "" {
 			res.Problems = append(res.Problems, attr.Problem{Path: path, Field: n.Path.String(), Err: n.Path.String() + " names no TransitGatewayAttachmentId or TransitGatewayId"})
 			continue
 		}
@@ -180,7 +180,7 @@ func parseTGWAttachments(res *attr.Result, path string, d attr.M) {
 		if st := strings.ToLower(n.S("Association", "State")); st == "" || st == "associated" {
 			l.RouteTable = n.S("Association", "TransitGatewayRouteTableId")
 		}
-		if o := n.O("Association"); c.Count() == 0 && o.M == nil {
+		if o := n.O("Association"); c.Count() == 0 && !o.Present() {
 			l.RouteTable = "none" // associated with no route table: it routes nothing
 		}
 		r.Facts.NetworkLink = l
@@ -244,7 +244,7 @@ func parseDXVIFs(res *attr.Result, path string, d attr.M) {
 		c := &checker{}
 		n := node{M: attr.AsObj(v), Path: attr.PathOf("virtualInterfaces").Elem(i), C: c}
 		id := n.S("virtualInterfaceId")
-		if n.M == nil || id == "" {
+		if !n.Present() || id == "" {
 			res.Problems = append(res.Problems, attr.Problem{Path: path, Field: n.Path.String(), Err: n.Path.String() + " names no virtualInterfaceId"})
 			continue
 		}

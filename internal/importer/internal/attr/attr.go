@@ -187,6 +187,12 @@ func Strs(m M, keys ...string) []string {
 	if !ok {
 		return nil
 	}
+	return StrsOf(v)
+}
+
+// StrsOf is Strs of the value found: the strings of an array, a string
+// holding a JSON array, or a single string as a one-element slice.
+func StrsOf(v any) []string {
 	if s, ok := v.(string); ok {
 		if a := AsArr(s); a != nil {
 			v = a

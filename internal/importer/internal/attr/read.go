@@ -204,6 +204,37 @@ func (n Node) Lookup(keys ...string) (any, State) {
 	return cur, OK
 }
 
+// Get is the member of key (Get on the node's object: present even as
+// null).
+func (n Node) Get(key string) (any, bool) {
+	if n.It != nil {
+		return n.It.Get(key)
+	}
+	return Get(n.M, key)
+}
+
+// Map is the node's object (nil when absent), read-only: for ranging over
+// its members or handing it to a reader of maps. Read single members
+// through the node's methods.
+func (n Node) Map() M {
+	if n.It != nil {
+		return n.It.Map()
+	}
+	return n.M
+}
+
+// Len is the number of members of the node's object (0 when absent).
+func (n Node) Len() int {
+	if n.It != nil {
+		c := len(n.It.rest)
+		for h := n.It.has; h != 0; h &= h - 1 {
+			c++
+		}
+		return c
+	}
+	return len(n.M)
+}
+
 // Has reports whether the key is present, even as null.
 func (n Node) Has(key string) bool {
 	if n.It != nil {

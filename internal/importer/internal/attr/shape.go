@@ -99,6 +99,22 @@ func (it *Item) Str(key string) string {
 	return AsStr(v)
 }
 
+// MapOf is Map of the members whose key keep accepts.
+func (it *Item) MapOf(keep func(key string) bool) M {
+	m := M{}
+	for i, k := range it.shape.keys {
+		if it.has&(1<<i) != 0 && keep(k) {
+			m[k] = it.vals[i]
+		}
+	}
+	for k, v := range it.rest {
+		if keep(k) {
+			m[k] = v
+		}
+	}
+	return m
+}
+
 // Map is the object as Decode gives it: a new map of the same members
 // (the values are shared, read-only).
 func (it *Item) Map() M {

@@ -139,3 +139,53 @@ func FuzzDecodeShaped(f *testing.F) {
 		checkShaped(t, data)
 	})
 }
+
+// TestItemMapOf: MapOf keeps the members the function accepts, of the
+// shape's keys and of the others, with the values Map gives.
+func TestItemMapOf(t *testing.T) {
+	_, items, ok := DecodeShaped([]byte(`{"items":[{"a":1,"b":{"x":2},"resourceId":"k","ResourceID":"K","zz":[3]}]}`), "items", testShape)
+	if !ok || len(items) != 1 {
+		t.Fatalf("DecodeShaped: %v, %d items", ok, len(items))
+	}
+	got := items[0].MapOf(func(k string) bool { return strings.EqualFold(k, "resourceId") || k == "b" })
+	want := M{"b": M{"x": 2.0}, "resourceId": "k", "ResourceID": "K"}
+	if err := sameTree(got, want, "$"); err != nil {
+		t.Fatal(err)
+	}
+	if got := items[0].MapOf(func(string) bool { return false }); len(got) != 0 {
+		t.Fatalf("MapOf of nothing = %v", got)
+	}
+}
+
+// TestNodeGetMapLen: a node over a map and over an Item answer Get, Map
+// and Len alike.
+func TestNodeGetMapLen(t *testing.T) {
+	text := `{"items":[{"a":1,"tags":{"k":"v"},"Other":null,"rest":"r"}]}`
+	_, items, ok := DecodeShaped([]byte(text), "items", testShape)
+	if !ok {
+		t.Fatal("DecodeShaped refused the text")
+	}
+	var doc M
+	if err := Decode([]byte(text), &doc); err != nil {
+		t.Fatal(err)
+	}
+	m := doc["items"].([]any)[0].(M)
+	for _, n := range []Node{{M: m}, {It: items[0]}} {
+		if n.Len() != 4 {
+			t.Fatalf("Len = %d, want 4", n.Len())
+		}
+		if err := sameTree(n.Map(), m, "Map"); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"a", "TAGS", "other", "rest", "absent"} {
+			gv, gf := n.Get(k)
+			wv, wf := Get(m, k)
+			if gf != wf || sameTree(gv, wv, k) != nil {
+				t.Fatalf("Get(%q) = %v, %v; want %v, %v", k, gv, gf, wv, wf)
+			}
+		}
+	}
+	if (Node{}).Len() != 0 || (Node{}).Map() != nil {
+		t.Fatal("a zero node has members")
+	}
+}
