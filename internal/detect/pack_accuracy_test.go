@@ -340,6 +340,9 @@ func accuracyCases() []accCase {
 			benign: []string{
 				ctAPI(2, "lambda.amazonaws.com", "AddPermission20150331v2", `"requestParameters":{"functionName":"billing-export","statementId":"s3","action":"lambda:InvokeFunction","principal":"s3.amazonaws.com","sourceArn":"arn:aws:s3:::acme-uploads","sourceAccount":"111122223333"}`),
 				ctAPI(3, "lambda.amazonaws.com", "AddPermission20150331v2", `"requestParameters":{"functionName":"billing-export","statementId":"org","action":"lambda:InvokeFunction","principal":"*","principalOrgID":"o-a1b2c3d4e5"}`),
+				// Another account, not anyone: '*' in the rule is the literal
+				// principal, not a wildcard (it matched every principal before).
+				ctAPI(4, "lambda.amazonaws.com", "AddPermission20150331v2", `"requestParameters":{"functionName":"billing-export","statementId":"partner","action":"lambda:InvokeFunction","principal":"444455556666"}`),
 			},
 		},
 		{

@@ -49,6 +49,17 @@ const (
 	readerRole  = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
 )
 
+// passwordDataDenied is n GetPasswordData calls refused, a second apart
+// from minute min, over the first `instances` of a set of instance ids.
+func passwordDataDenied(min, n, instances int) []string {
+	evs := make([]string, n)
+	for i := range n {
+		ev := ctAPI(min, "ec2.amazonaws.com", "GetPasswordData", fmt.Sprintf(`"requestParameters":{"instanceId":"i-0a1b2c3d4e5f6%04d"},"responseElements":null,"errorCode":"Client.UnauthorizedOperation","errorMessage":"You are not authorized to perform this operation."`, i%instances))
+		evs[i] = strings.Replace(ev, ":11Z", fmt.Sprintf(":%02dZ", 11+i), 1)
+	}
+	return evs
+}
+
 func ssmDecrypt(min int, name string) string {
 	return ctAPI(min, "ssm.amazonaws.com", "GetParameter", fmt.Sprintf(`"requestParameters":{"name":%q,"withDecryption":true},"responseElements":null,"readOnly":true`, name))
 }
@@ -184,9 +195,17 @@ func packCases() []packCase {
 			benign: []string{ctAPI(46, "ec2.amazonaws.com", "GetPasswordData", `"requestParameters":{"instanceId":"i-0123456789abcdef0"},"responseElements":null,"errorCode":"Client.UnauthorizedOperation","errorMessage":"You are not authorized to perform this operation."`)},
 		},
 		{
-			title: "AWS EC2 Windows Password Data Request Denied", level: LevelLow,
-			attack: []string{ctAPI(47, "ec2.amazonaws.com", "GetPasswordData", `"requestParameters":{"instanceId":"i-0123456789abcdef0"},"responseElements":null,"errorCode":"Client.UnauthorizedOperation","errorMessage":"You are not authorized to perform this operation."`)},
-			benign: []string{ctAPI(47, "ec2.amazonaws.com", "GetPasswordData", `"requestParameters":{"instanceId":"i-0123456789abcdef0"},"responseElements":null`)},
+			// A harvest refused on five instances alerts once, at low; the
+			// same instance asked again and again (a console page polling)
+			// and four refusals do not alert at all.
+			title: "AWS EC2 Windows Password Data Requests Denied Across Instances", level: LevelLow,
+			attack: passwordDataDenied(47, 5, 5),
+			benign: append(passwordDataDenied(47, 12, 1), ctAPI(47, "ec2.amazonaws.com", "GetPasswordData", `"requestParameters":{"instanceId":"i-0123456789abcdef0"},"responseElements":null`)),
+		},
+		{
+			title: "AWS EC2 Windows Password Data Requests Denied Across Instances", level: LevelLow,
+			attack: passwordDataDenied(40, 30, 30),
+			benign: passwordDataDenied(40, 4, 4),
 		},
 		{
 			// Matched, then suppressed by the default tuning before issue 7.

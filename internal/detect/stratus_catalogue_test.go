@@ -42,7 +42,7 @@ var stratusCatalogue = map[string]string{
 	"aws.defense-evasion.vpc-remove-flow-logs":                    "AWS VPC Flow Logs Removed",
 	"aws.defense-evasion.bedrock-guardrail-delete":                "AWS Bedrock Guardrail Deleted",
 	"aws.defense-evasion.bedrock-model-invocation-logging-delete": "AWS Bedrock Model Invocation Logging Deleted",
-	"aws.credential-access.ec2-get-password-data":                 "AWS EC2 Windows Password Data Request Denied",
+	"aws.credential-access.ec2-get-password-data":                 "AWS EC2 Windows Password Data Requests Denied Across Instances",
 	"aws.credential-access.ec2-steal-instance-credentials":        "AWS EC2 Instance Credentials Used From A Second Address",
 	"aws.credential-access.secretsmanager-batch-retrieve-secrets": "AWS Secrets Manager Batch Secret Read",
 	"aws.credential-access.secretsmanager-retrieve-secrets":       "AWS Mass Secret Retrieval",
