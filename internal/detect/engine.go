@@ -16,6 +16,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/vigil-sec/vigil/internal/logs"
+	azurelogs "github.com/vigil-sec/vigil/internal/logs/azure"
 	"github.com/vigil-sec/vigil/internal/ocsf"
 	"github.com/vigil-sec/vigil/internal/sigma"
 )
@@ -159,6 +160,13 @@ type Engine struct {
 	// arena holds the emitter's copies of events read into lent buffers
 	// that are kept past the buffer's release (evidence, alerts).
 	arena rawArena
+	// held are the alerts of Azure Activity Log Start records waiting
+	// for their operation's outcome, outcomes the outcomes read (see
+	// hold.go); holdSweep the next event time they are looked at for
+	// expiry.
+	held      map[opKey]*heldOp
+	outcomes  map[opKey]opOutcome
+	holdSweep time.Time
 	// LoadErrors lists the rule files (or documents) that could not be
 	// loaded, with reasons.
 	LoadErrors []sigma.LoadError
@@ -182,6 +190,8 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		corrInfo:   map[*sigma.Correlation]*RuleInfo{},
 		silentCorr: map[*sigma.Correlation]bool{},
 		bursts:     map[string]time.Time{},
+		held:       map[opKey]*heldOp{},
+		outcomes:   map[opKey]opOutcome{},
 		members:    map[*sigma.Rule][]corrMember{},
 		filtered:   map[*sigma.Rule]filteredRule{},
 		evbuf:      map[string]*[]bufEvent{},
@@ -693,6 +703,15 @@ func (m *Matcher) matchAt(rec logs.Record, t time.Time, out *Hit) bool {
 	}
 	if len(m.hits) == 0 && len(m.filtered) == 0 {
 		m.oev.reset(nil, nil)
+		if rec.Source == azurelogs.ActivityName {
+			// An Azure Activity Log operation's outcome settles the
+			// alert its Start raised, whether or not a rule matches
+			// it (see hold.go): a hit without rules.
+			if _, ph := activityOp(rec); ph == phaseSuccess || ph == phaseFailure {
+				*out = Hit{Record: rec, Time: t}
+				return true
+			}
+		}
 		return false
 	}
 	*out = Hit{Record: rec, Time: t, Norm: norm, normalized: normalized, Rules: m.rulesOf(m.hits)}
@@ -921,10 +940,36 @@ func (e *Engine) Emit(ctx context.Context, h *Hit, fn func(*Alert) error) error 
 			e.stats.suppress(info, SuppressedFilter)
 		}
 	}
+	// An Azure Activity Log operation's Start and its outcome raise one
+	// alert between them (see hold.go).
+	opk, ph := activityOp(h.Record)
+	if ph != phaseNone {
+		alert := func(i int) (*RuleInfo, Level, *Alert) {
+			info := e.info[h.Rules[i]]
+			if h.prepared != nil {
+				pr := h.prepared[i]
+				if pr.why != SuppressedNone {
+					e.stats.suppress(info, pr.why)
+					return info, pr.level, nil
+				}
+				return info, pr.level, pr.alert
+			}
+			level, why := e.tuning.Decide(info, []Event{{Record: h.Record}})
+			if why != SuppressedNone {
+				e.stats.suppress(info, why)
+				return info, level, nil
+			}
+			a := NewAlert(info, level, "", events(), e.cfg.Version)
+			return info, level, &a
+		}
+		if err := e.emitHeld(ctx, h, opk, ph, alert, fn); err != nil {
+			return err
+		}
+	}
 	nCorr := 0
 	for i, r := range h.Rules {
 		switch info := e.info[r]; {
-		case info == nil || e.silent[r]:
+		case info == nil || e.silent[r] || ph != phaseNone:
 		case h.prepared != nil:
 			pr := h.prepared[i]
 			if pr.why != SuppressedNone {
@@ -1104,6 +1149,9 @@ func (e *Engine) Flush(ctx context.Context, now time.Time, fn func(*Alert) error
 // correlations, in event-time order, and flushes every correlation window
 // at the end of a finite input (as if the input were followed by silence).
 func (e *Engine) FinishBatch(ctx context.Context, fn func(*Alert) error) error {
+	if err := e.FinishHeld(fn); err != nil {
+		return err
+	}
 	if e.corr == nil {
 		return nil
 	}
@@ -1272,6 +1320,9 @@ type engineState struct {
 	// Released is the newest event released by an idle flush
 	// (Engine.ReleasePending).
 	Released time.Time `json:"released,omitzero"`
+	// Hold holds the Azure Activity Log Start alerts waiting for their
+	// outcome and the outcomes read (see hold.go).
+	Hold *holdState `json:"hold,omitempty"`
 }
 
 // Snapshot returns the state that decides future alerts: correlation
@@ -1280,7 +1331,7 @@ type engineState struct {
 // uninterrupted run would.
 func (e *Engine) Snapshot() (json.RawMessage, error) {
 	st := engineState{Watermark: e.wm, NextTick: e.nextTick, Dedup: e.dedupState(), DedupSwept: e.dedupSwept, Released: e.released,
-		KeyVersion: keyVersion, KeySecret: e.keySecret[:]}
+		KeyVersion: keyVersion, KeySecret: e.keySecret[:], Hold: e.holdSnapshot()}
 	if e.legacy != nil {
 		st.DedupSHA = encodeDedup(e.legacy)
 	}
@@ -1314,6 +1365,7 @@ func (e *Engine) Restore(ctx context.Context, state json.RawMessage) error {
 		return fmt.Errorf("correlation restore: %w", err)
 	}
 	e.wm, e.nextTick, e.dedupSwept, e.released = st.Watermark, st.NextTick, st.DedupSwept, st.Released
+	e.holdRestore(st.Hold)
 	switch {
 	case st.KeyVersion > keyVersion:
 		return fmt.Errorf("correlation restore: event keys of version %d (this vigil reads up to %d)", st.KeyVersion, keyVersion)

@@ -266,6 +266,9 @@ func (e *Engine) Advance(ctx context.Context, t time.Time, fn func(*Alert) error
 	}
 	e.wm = t
 	e.sweepDedup()
+	if err := e.expireHeld(t, fn); err != nil {
+		return err
+	}
 	return e.release(ctx, e.bound(), fn)
 }
 
