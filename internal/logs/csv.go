@@ -150,7 +150,7 @@ func (s *splitter) csvRows(doc []byte, base int64, line int) bool {
 		// unknown events.
 		s.unknown = 0
 		s.onErr(InputError{File: s.name, Line: line, Offset: base, Skipped: true,
-			Err: fmt.Errorf("%w (columns %s): vigil reads Microsoft 365 exports with an AuditData column and Log Analytics rows of the tables it knows (OfficeActivity, AzureActivity, SigninLogs, AuditLogs...): %w", ErrUnknownCSV, strings.Join(firstN(cols, 8), ", "), ErrNotAuditLog)})
+			Err: fmt.Errorf("%w (columns %s): vigil reads Microsoft 365 exports with an AuditData column, Log Analytics rows of the tables it knows (OfficeActivity, AzureActivity, SigninLogs, AuditLogs...), the CloudTrail console's Event history download and the Entra admin center's sign-in and audit downloads with their English column names (a portal set to another language names the columns in it: download again with the portal's language set to English): %w", ErrUnknownCSV, strings.Join(firstN(cols, 8), ", "), ErrNotAuditLog)})
 	}
 	return true
 }

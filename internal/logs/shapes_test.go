@@ -89,6 +89,12 @@ func TestOtherShapesSameOCSF(t *testing.T) {
 	audit := []string{"class_uid", "activity_id", "type_uid", "status_id", "status_detail", "api.operation", "api.service.name",
 		"actor.user.name", "actor.user.uid", "actor.user.type", "actor.app_name", "user.name", "user.uid", "user.type",
 		"policy.name", "resources", "src_endpoint.ip", "metadata.correlation_uid", "time"}
+	// What the CloudTrail console's Event history CSV keeps of an event:
+	// its id, time, operation, service, region, address, outcome and
+	// the user's name (not the identity's type, ARN or account, the user
+	// agent or the request).
+	consoleCSV := []string{"class_uid", "activity_id", "type_uid", "time", "status_id", "api.operation", "api.service.name",
+		"api.request.uid", "cloud.region", "src_endpoint.ip", "metadata.uid", "actor.user.name"}
 	psSignIn := append([]string{"time", "severity_id", "logon_type", "auth_protocol"}, signIn...)
 	cases := []struct {
 		shape, own string
@@ -114,6 +120,9 @@ func TestOtherShapesSameOCSF(t *testing.T) {
 		{"aws_cloudtrail_lookup_events.json", "aws_cloudtrail_lake.jsonl", 0, 2, all, AWSCloudTrail},
 		{"aws_cloudwatch_filter_log_events.json", "aws_cloudtrail_lake.jsonl", 0, 2, all, AWSCloudTrail},
 		{"aws_cloudwatch_subscription_firehose.gz", "aws_cloudtrail_lake.jsonl", 0, 2, all, AWSCloudTrail},
+		{"m365_officeactivity_query_api.json", "m365_audit.json", 0, 8, all, M365Audit},
+		{"azure_resource_tables_query_api.json", "azure_resource_tables.jsonl", 0, 2, all, AzureResource},
+		{"aws_cloudtrail_console_history.csv", "aws_cloudtrail_lake.jsonl", 0, 2, consoleCSV, AWSCloudTrail},
 	}
 	for _, c := range cases {
 		t.Run(c.shape, func(t *testing.T) {
@@ -182,8 +191,40 @@ func TestUnknownShapes(t *testing.T) {
 	billing := write("billing.csv", "Date,Service,Cost\n2024-05-01,EC2,12.5\n2024-05-02,S3,1.25\n")
 	_, recs, errs := readOCSF(t, billing)
 	if len(recs) != 0 || len(errs) != 1 || !errs[0].Skipped || !errors.Is(errs[0].Err, ErrUnknownCSV) || !errors.Is(errs[0].Err, ErrNotAuditLog) ||
-		!strings.Contains(errs[0].Error(), "Date, Service, Cost") {
+		!strings.Contains(errs[0].Error(), "Date, Service, Cost") || !strings.Contains(errs[0].Error(), "language set to English") {
 		t.Errorf("billing CSV: %d events, notes %v", len(recs), errs)
+	}
+
+	// A Log Analytics query result that summarised the rows away (one
+	// line, as az rest writes it): one note naming its columns and what to
+	// query instead.
+	summary := write("summary.json", `{"tables":[{"name":"PrimaryResult","columns":[{"name":"Category","type":"string"},{"name":"count_","type":"long"}],"rows":[["Administrative",20839],["Alert",64]]}]}`+"\n")
+	_, recs, errs = readOCSF(t, summary)
+	if len(recs) != 0 || len(errs) != 1 || !errs[0].Skipped || !errors.Is(errs[0].Err, ErrUnknownTables) || !errors.Is(errs[0].Err, ErrNotAuditLog) ||
+		!strings.Contains(errs[0].Error(), "Category, count_") || !strings.Contains(errs[0].Error(), "without project or summarize") {
+		t.Errorf("summarised query result: %d events, notes %v", len(recs), errs)
+	}
+	// A query result row with more cells than columns, and one that is
+	// not an array, between two good rows (pretty-printed: lines count).
+	row := `["9a8b7c6d","2024-05-07T09:00:11.912Z","VaultGet","0","OK","203.0.113.9",12,"{\"claim\":{\"upn\":\"a@contoso.com\"}}","AZKVAuditLogs","/SUBSCRIPTIONS/S/RESOURCEGROUPS/R/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/KV"]`
+	cols := `[{"name":"TenantId","type":"string"},{"name":"TimeGenerated","type":"datetime"},{"name":"OperationName","type":"string"},{"name":"ResultType","type":"string"},{"name":"ResultSignature","type":"string"},{"name":"CallerIpAddress","type":"string"},{"name":"DurationMs","type":"long"},{"name":"Identity","type":"dynamic"},{"name":"Type","type":"string"},{"name":"_ResourceId","type":"string"}]`
+	mixed := write("mixed.json", "{\n \"tables\": [{\"name\": \"PrimaryResult\", \"columns\": "+cols+",\n \"rows\": [\n  "+row+",\n  [1,2,3,4,5,6,7,8,9,10,11],\n  \"x\",\n  "+row+"\n ]}]\n}\n")
+	_, recs, errs = readOCSF(t, mixed)
+	if len(recs) != 2 || len(errs) != 2 || errs[0].Line != 5 || errs[1].Line != 6 || !errors.Is(errs[0].Err, ErrMalformed) {
+		t.Errorf("query result with bad rows: %d events, errors %v", len(recs), errs)
+	}
+	if len(recs) == 2 && (recs[0].Source != AzureResource || recs[0].Line != 4 || recs[1].Line != 7 || recs[0].Shape != "Log Analytics query API row") {
+		t.Errorf("rows: %s at line %d (%q), line %d", recs[0].Source, recs[0].Line, recs[0].Shape, recs[1].Line)
+	}
+
+	// A CloudTrail console download whose Event time is not a time: an
+	// error naming it, the other row read.
+	console := write("console.csv", "Event ID,Event time,User name,Event name,AWS region,Source IP address,Event source\n"+
+		"e1,yesterday,bob,CreateUser,us-east-1,192.0.2.1,iam.amazonaws.com\n"+
+		"e2,2024-03-14T15:00:01Z,bob,CreateUser,us-east-1,192.0.2.1,iam.amazonaws.com\n")
+	_, recs, errs = readOCSF(t, console)
+	if len(recs) != 1 || len(errs) != 1 || errs[0].Line != 2 || !strings.Contains(errs[0].Error(), "Event time") || recs[0].Source != AWSCloudTrail {
+		t.Errorf("console CSV with a bad time: %d events, errors %v", len(recs), errs)
 	}
 
 	// JSON events of no known shape: the note names what the first one

@@ -827,6 +827,14 @@ func (s *splitter) object(b []byte, pos int) (int, error) {
 	if s.stream {
 		return 0, errRestart // not a wrapper after all
 	}
+	if tablesDoc(b, i) {
+		// A Log Analytics query API result: its rows are the events.
+		end, valid := span(b, pos)
+		if end < 0 || !valid {
+			return 0, s.posErr(pos, fmt.Errorf("%w: truncated or invalid query result", ErrMalformed))
+		}
+		return end, s.queryTables(b, pos, end)
+	}
 	if s.lineKnown && pos == 0 {
 		end, valid = len(b), s.lineValid
 		if valid && s.marks.self {

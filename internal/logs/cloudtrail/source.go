@@ -21,7 +21,7 @@ func Descriptor() logsource.Descriptor {
 		// (filter-log-events, get-log-events) and subscription records:
 		// their entries are the shapes below.
 		AltWrappers: []string{"Events", "events", "logEvents"},
-		Shapes:      []logsource.Shape{LookupEvents(), CloudWatchLogsEvent()},
+		Shapes:      []logsource.Shape{LookupEvents(), CloudWatchLogsEvent(), ConsoleCSV()},
 		Recognise:   Recognise,
 		Normalize:   Normalize,
 		Time:        []string{"eventTime"},
