@@ -19,18 +19,42 @@ import (
 // first trail. A value known only at deploy, or a resource whose Condition
 // is undecided, leaves the change unknown.
 
+// alarmInputs are the trails, metric filters and alarms of a stack and
+// the stacks nested in it, judged together; first is the first trail's
+// resource, where the account resource is located.
+type alarmInputs struct {
+	trails  []awsnorm.Trail
+	filters []awsnorm.MetricFilter
+	alarms  []awsnorm.Alarm
+	first   *resource.Resource
+}
+
 // metricAlarms adds the template's account resource with the audit
-// logging and CIS metric filter and alarm facts, when the template
-// declares a trail.
+// logging and CIS metric filter and alarm facts, when the template (or a
+// stack nested in it) declares a trail.
 func (m *mapper) metricAlarms(batch *source.Batch) {
-	var trails []awsnorm.Trail
-	var first *res
+	in := m.alarms
+	if in.first == nil {
+		return
+	}
+	audit, facts := awsnorm.MetricAlarms(in.trails, in.filters, in.alarms)
+	a := *in.first
+	a.ID, a.Type, a.Class = in.first.ID+"#account", "AWS::::Account", resource.ClassAccount
+	a.Name, a.Region, a.Relationships, a.Raw, a.Tags = "account", "global", nil, nil, nil
+	a.Facts = resource.Facts{Account: &resource.Account{AuditLogging: audit, CIS: &resource.AccountCIS{MetricFilterAlarms: facts}}}
+	batch.Resources = append(batch.Resources, &a)
+}
+
+// addAlarmInputs adds the template's trails, metric filters and alarms to
+// m.alarms.
+func (m *mapper) addAlarmInputs() {
+	in := m.alarms
 	for _, t := range m.types["AWS::CloudTrail::Trail"] {
 		if t.out == nil {
 			continue
 		}
-		if first == nil {
-			first = t
+		if in.first == nil {
+			in.first = t.out
 		}
 		tr := awsnorm.Trail{On: and3(deployed(t), boolProp(t.p, "IsLogging", nil), boolProp(t.p, "IsMultiRegionTrail", boolp(false)))}
 		switch v, st := look(t.p, "CloudWatchLogsLogGroupArn"); {
@@ -42,12 +66,8 @@ func (m *mapper) metricAlarms(batch *source.Batch) {
 		default:
 			tr.Sends, tr.Groups = true, m.logGroupKeys(v)
 		}
-		trails = append(trails, tr)
+		in.trails = append(in.trails, tr)
 	}
-	if first == nil {
-		return
-	}
-	var filters []awsnorm.MetricFilter
 	for _, f := range m.types["AWS::Logs::MetricFilter"] {
 		mf := awsnorm.MetricFilter{Deployed: deployed(f), Groups: m.logGroupKeys(f.p["LogGroupName"]), Pattern: strProp(f.p, "FilterPattern")}
 		if _, st := look(f.p, "FilterPattern"); st == absent {
@@ -57,9 +77,8 @@ func (m *mapper) metricAlarms(batch *source.Batch) {
 		for _, t := range awsnorm.List(ts) {
 			mf.Metrics = append(mf.Metrics, awsnorm.Metric{Name: strProp(t, "MetricName"), Namespace: strProp(t, "MetricNamespace")})
 		}
-		filters = append(filters, mf)
+		in.filters = append(in.filters, mf)
 	}
-	var alarms []awsnorm.Alarm
 	for _, a := range m.types["AWS::CloudWatch::Alarm"] {
 		al := awsnorm.Alarm{Acts: and3(deployed(a), boolProp(a.p, "ActionsEnabled", boolp(true)), hasActions(a.p))}
 		if v, st := look(a.p, "MetricName"); st != absent {
@@ -71,14 +90,8 @@ func (m *mapper) metricAlarms(batch *source.Batch) {
 				al.Metrics = append(al.Metrics, awsnorm.Metric{Name: m.metricName(v), Namespace: strProp(q, "MetricStat", "Metric", "Namespace")})
 			}
 		}
-		alarms = append(alarms, al)
+		in.alarms = append(in.alarms, al)
 	}
-	audit, facts := awsnorm.MetricAlarms(trails, filters, alarms)
-	a := *first.out
-	a.ID, a.Type, a.Class = first.out.ID+"#account", "AWS::::Account", resource.ClassAccount
-	a.Name, a.Region, a.Relationships, a.Raw, a.Tags = "account", "global", nil, nil, nil
-	a.Facts = resource.Facts{Account: &resource.Account{AuditLogging: audit, CIS: &resource.AccountCIS{MetricFilterAlarms: facts}}}
-	batch.Resources = append(batch.Resources, &a)
 }
 
 // deployed is true for a resource deployed with the stack, nil when its
@@ -102,12 +115,19 @@ func (m *mapper) metricName(v any) *string {
 	return nil
 }
 
-// logGroupKeys names the log group v designates: the logical ID of an
-// AWS::Logs::LogGroup of the template, or its literal name; nil when it is
-// known only at deploy.
+// logGroupKeys names the log group v designates: the resource ID of an
+// AWS::Logs::LogGroup of the template (or of an enclosing stack's, passed
+// as a parameter), or its literal name; nil when it is known only at
+// deploy.
 func (m *mapper) logGroupKeys(v any) []string {
 	if ids := m.targets(v, "AWS::Logs::LogGroup"); len(ids) > 0 {
+		for i, id := range ids {
+			ids[i] = m.rid(id) // unique across the nested stacks
+		}
 		return ids
+	}
+	if u, isU := v.(*unknown); isU && len(u.outer) > 0 {
+		return u.outer // an enclosing stack's resource
 	}
 	if s, isStr := v.(string); isStr && s != "" {
 		return []string{"name:" + s}

@@ -33,6 +33,10 @@ type unknown struct {
 	open bool
 	// text is how the template writes it ("${MyBucket.Arn}").
 	text string
+	// outer are the resource IDs (mapper.rid) of an enclosing stack's
+	// resources the value comes from, in a nested stack's template: a
+	// parameter given !Ref of the parent's log group.
+	outer []string
 }
 
 // noValue is AWS::NoValue: the property is removed.
@@ -99,6 +103,11 @@ func combine(text string, vs ...any) *unknown {
 			for _, r := range x.refs {
 				if !slices.Contains(u.refs, r) {
 					u.refs = append(u.refs, r)
+				}
+			}
+			for _, r := range x.outer {
+				if !slices.Contains(u.outer, r) {
+					u.outer = append(u.outer, r)
 				}
 			}
 		})

@@ -26,6 +26,9 @@ type nest struct {
 	written map[string][2]bool
 	// chain holds the templates from the outermost stack to this one.
 	chain []string
+	// alarms collects the CIS metric filter and alarm inputs of every
+	// template of the outermost stack (alarms.go), judged together.
+	alarms *alarmInputs
 }
 
 // nestedTemplate is the template file (relative to the scanned root) that
@@ -84,11 +87,11 @@ func (m *mapper) nested(r *res, batch *source.Batch) {
 		return
 	}
 	n := &nest{id: m.rid(r.id()), addr: m.addr(r.id()), values: map[string]any{}, written: map[string][2]bool{},
-		chain: append(slices.Clip(chain), file)}
+		chain: append(slices.Clip(chain), file), alarms: m.alarms}
 	params, _ := r.p["Parameters"].(map[string]any)
 	raw, _ := r.raw.props["Parameters"].(map[string]any)
 	for k, v := range params {
-		n.values[k] = foreign(v, 0)
+		n.values[k] = m.foreign(v, 0)
 		w, d := m.written(raw[k], 0)
 		n.written[k] = [2]bool{w, d}
 	}
@@ -107,25 +110,30 @@ func (m *mapper) addr(id string) string {
 	return id
 }
 
-// foreign is a parent stack's value as a nested template sees it: its
-// unknowns name no resource of the nested template.
-func foreign(v any, depth int) any {
+// foreign is a value of m's template as a nested template sees it: its
+// unknowns name no resource of the nested template, and keep the
+// resources they come from as outer resource IDs.
+func (m *mapper) foreign(v any, depth int) any {
 	if depth > maxDepth {
 		return open("")
 	}
 	switch t := v.(type) {
 	case *unknown:
-		return &unknown{open: t.open, text: t.text}
+		u := &unknown{open: t.open, text: t.text, outer: slices.Clone(t.outer)}
+		for _, r := range t.refs {
+			u.outer = append(u.outer, m.rid(r))
+		}
+		return u
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, x := range t {
-			out[k] = foreign(x, depth+1)
+			out[k] = m.foreign(x, depth+1)
 		}
 		return out
 	case []any:
 		out := make([]any, len(t))
 		for i, x := range t {
-			out[i] = foreign(x, depth+1)
+			out[i] = m.foreign(x, depth+1)
 		}
 		return out
 	}

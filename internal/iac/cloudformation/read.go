@@ -48,6 +48,7 @@ type mapper struct {
 	// reached are the nested stacks' templates read in place.
 	nest    *nest
 	reached []string
+	alarms  *alarmInputs
 }
 
 // Read parses the template data of file (relative to the scanned root) and
@@ -165,11 +166,18 @@ func read(file string, data []byte, opts Options, n *nest, batch *source.Batch) 
 		}
 	}
 	m.cur = nil
-	m.metricAlarms(batch) // alarms.go: the account's CIS metric filter and alarm facts
+	m.alarms = &alarmInputs{}
+	if n != nil {
+		m.alarms = n.alarms
+	}
+	m.addAlarmInputs() // alarms.go: the CIS metric filters and alarms
 	if opts.load != nil {
 		for _, r := range m.all {
 			m.nested(r, batch) // nested.go: a nested stack's template read in place
 		}
+	}
+	if n == nil {
+		m.metricAlarms(batch) // the account's facts, the nested stacks' inputs with the template's
 	}
 	for _, r := range m.all {
 		switch {
