@@ -82,15 +82,18 @@ func (d *deriver) managementWorkloads() {
 	}
 }
 
-// logDeliveryServices are the service principals that write an
-// organization's audit and configuration records to a bucket (CloudTrail,
-// AWS Config): the bucket policy of their destination lets them put
-// objects, which a workload's bucket has no reason to.
-var logDeliveryServices = map[string]bool{"cloudtrail.amazonaws.com": true, "config.amazonaws.com": true}
+// logDeliveryServices are the service principals that write logs and
+// records to a bucket: CloudTrail, AWS Config, the vended-log delivery
+// of VPC flow logs, load balancer and CloudFront logs
+// (delivery.logs.amazonaws.com) and S3 server access logging
+// (logging.s3.amazonaws.com). The bucket policy of their destination lets
+// them put objects, which a workload's bucket has no reason to.
+var logDeliveryServices = map[string]bool{"cloudtrail.amazonaws.com": true, "config.amazonaws.com": true,
+	"delivery.logs.amazonaws.com": true, "logging.s3.amazonaws.com": true}
 
-// logDeliveryBucket says whether a bucket policy lets CloudTrail or AWS
-// Config put objects (the bucket is a trail's or a delivery channel's
-// destination, maybe of another account's trail or channel).
+// logDeliveryBucket says whether a bucket policy lets a log delivery
+// service put objects (the bucket is a trail's, a delivery channel's or
+// a log delivery's destination, maybe of another account's).
 func logDeliveryBucket(p *resource.PolicyDocument) bool {
 	if p == nil {
 		return false

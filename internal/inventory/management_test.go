@@ -66,12 +66,15 @@ func TestManagementWorkloads(t *testing.T) {
 		orgTrailBucket.Facts.ResourcePolicy = &resource.PolicyDocument{Statements: []resource.Statement{
 			{Effect: "Allow", Principals: []resource.Principal{{Type: "Service", ID: "cloudtrail.amazonaws.com"}}, Actions: []string{"s3:GetBucketAcl"}},
 			{Effect: "Allow", Principals: []resource.Principal{{Type: "Service", ID: "cloudtrail.amazonaws.com"}}, Actions: []string{"s3:PutObject"}}}}
+		accessLogs := res("111111111111", resource.ClassObjectStorage, "AWS::S3::Bucket", "arn:aws:s3:::access-logs", "access-logs")
+		accessLogs.Facts.ResourcePolicy = &resource.PolicyDocument{Statements: []resource.Statement{
+			{Effect: "Allow", Principals: []resource.Principal{{Type: "Service", ID: "logging.s3.amazonaws.com"}}, Actions: []string{"s3:PutObject"}}}}
 		readOnly := res("111111111111", resource.ClassObjectStorage, "AWS::S3::Bucket", "arn:aws:s3:::reports", "reports")
 		readOnly.Facts.ResourcePolicy = &resource.PolicyDocument{Statements: []resource.Statement{
 			{Effect: "Allow", Principals: []resource.Principal{{Type: "Service", ID: "config.amazonaws.com"}}, Actions: []string{"s3:GetBucketAcl"}}}}
 		stackFn := res("111111111111", resource.ClassFunction, "AWS::Lambda::Function", "arn:aws:lambda:us-east-1:111111111111:function:lifecycle", "lifecycle")
 		stackFn.Tags = map[string]string{"aws:cloudformation:stack-name": "StackSet-AWSControlTowerBP-BASELINE-CONFIG-abc"}
-		rs := []*resource.Resource{mg, channel, orgTrailBucket, readOnly, stackFn,
+		rs := []*resource.Resource{mg, channel, orgTrailBucket, accessLogs, readOnly, stackFn,
 			res("111111111111", resource.ClassObjectStorage, "AWS::S3::Bucket", "arn:aws:s3:::config-bucket-111111111111", "config-bucket-111111111111"),
 			res("111111111111", resource.ClassFunction, "AWS::Lambda::Function", "arn:aws:lambda:us-east-1:111111111111:function:aws-controltower-NotificationForwarder", "aws-controltower-NotificationForwarder"),
 			res("111111111111", resource.ClassIdentity, "AWS::IAM::Role", "arn:aws:iam::111111111111:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig", "AWSServiceRoleForConfig"),
