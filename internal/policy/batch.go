@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vigil-sec/vigil/internal/resource"
 )
@@ -125,11 +126,19 @@ func (e *Engine) judgeGoBatches(ctx context.Context, in *Input, ready []bool, wo
 			jobs = append(jobs, job{class: c, chunk: k, lo: k * batchChunk, hi: min(n, (k+1)*batchChunk)})
 		}
 	}
-	next := make(chan job)
+	// The workers take the jobs from a counter: a goroutine handing them
+	// out on a channel needed a core to be woken on while the workers
+	// held them all (the other pools' reason too: docs/scan.md).
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range max(1, workers) {
 		wg.Go(func() {
-			for jb := range next {
+			for ctx.Err() == nil {
+				k := int(next.Add(1) - 1)
+				if k >= len(jobs) {
+					return
+				}
+				jb := jobs[k]
 				rules := byClass[jb.class]
 				p := part{verdicts: make([][]verdict, len(rules)), failed: make([][]int32, len(rules))}
 				for k, i := range rules {
@@ -140,13 +149,6 @@ func (e *Engine) judgeGoBatches(ctx context.Context, in *Input, ready []bool, wo
 			}
 		})
 	}
-	for _, jb := range jobs {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- jb
-	}
-	close(next)
 	wg.Wait()
 	if ctx.Err() != nil {
 		return nil
