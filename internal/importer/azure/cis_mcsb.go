@@ -134,7 +134,7 @@ func (m *mcsbPolicies) read(read func(*resource.Resource) (node, func() bool)) {
 		}
 		a := mcsbAssignment{scope: scope}
 		params, _ := p.Obj("parameters")
-		for k := range params.M {
+		for k := range params.Map() {
 			// values are of any type (lists of locations, numbers...)
 			if v, _ := params.Lookup(k, "value"); v != nil {
 				if s, isStr := v.(string); isStr && strings.EqualFold(s, "Disabled") {

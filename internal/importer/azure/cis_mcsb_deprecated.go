@@ -102,7 +102,7 @@ type mcsbDeprecation struct {
 func readMCSBDefinition(p node) (d mcsbDeprecation, ok bool) {
 	d = mcsbDeprecation{params: map[string]bool{}, refs: map[string]bool{}}
 	params, _ := p.Obj("parameters")
-	for name := range params.M {
+	for name := range params.Map() {
 		if dep, _ := params.Boolean(name, "metadata", "deprecated"); dep != nil && *dep {
 			d.params[strings.ToLower(name)] = true
 		}

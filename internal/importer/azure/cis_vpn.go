@@ -20,7 +20,7 @@ import (
 // configuration naming no type).
 func p2sAuth(p node, failed func() bool) (types []string, p2s, known bool) {
 	vc, st := p.Obj("vpnClientConfiguration")
-	if st != ok || len(vc.M) == 0 {
+	if st != ok || vc.Len() == 0 {
 		return nil, false, st != bad && !failed()
 	}
 	set := map[string]bool{}

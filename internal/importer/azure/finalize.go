@@ -179,7 +179,7 @@ func FinalizeUnread(all []*resource.Resource, unread []string) (added []*resourc
 			// ARM leaves the property out when versioning was never
 			// enabled; an explicit null (the storage data plane, which
 			// cannot tell) says nothing.
-			if _, present := p.M["isVersioningEnabled"]; !present {
+			if _, present := p.Map()["isVersioningEnabled"]; !present {
 				acct.Facts.Storage.Versioning = resource.Bool(false)
 			}
 		}

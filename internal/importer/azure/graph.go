@@ -552,8 +552,8 @@ func userAssigned(row node) []string {
 	if st != ok {
 		return nil
 	}
-	out := make([]string, 0, len(uai.M))
-	for id := range uai.M {
+	out := make([]string, 0, uai.Len())
+	for id := range uai.Map() {
 		out = append(out, id)
 	}
 	sortStrings(out)
