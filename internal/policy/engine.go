@@ -76,6 +76,20 @@ type Engine struct {
 	// whose preparation each body and class has (see prepare).
 	bodies    map[string][sha256.Size]byte
 	preparedB map[bodyClass]int
+	// late marks, per rule, a lazy engine's rule judged on the Go fields
+	// whose message only OPA computes, prepared by an evaluation: its
+	// message query is compiled when an evaluation first finds it failing
+	// something (lateMessages), into lateQ (guarded by mu), so a tree whose
+	// such rules all pass never runs OPA's compiler.
+	late  []bool
+	lateQ map[int]*lateQuery
+}
+
+// A lateQuery is a late rule's prepared message query and the classes its
+// view must hold (readClasses).
+type lateQuery struct {
+	q     rego.PreparedEvalQuery
+	reads map[resource.Class]bool
 }
 
 // bodyClass identifies what a rule's preparation depends on: its class
@@ -188,6 +202,7 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 		make([]*direct, n), make([]map[resource.Class]bool, n), make([]bool, n)
 	e.prefilter = make([]*direct, n)
 	e.goMessages = make([]*msgExpr, n)
+	e.late, e.lateQ = make([]bool, n), map[int]*lateQuery{}
 	if lazy {
 		e.isRule = map[string]bool{}
 		for _, r := range e.allRules {
@@ -203,7 +218,7 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 	for i := range all {
 		all[i] = i
 	}
-	if err := e.prepare(ctx, all, files); err != nil {
+	if err := e.prepare(ctx, all, files, false); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -217,7 +232,11 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 // prefilter. A pack copied with renamed packages and ids (BenchmarkRuleScaling)
 // is prepared about once whatever the number of copies; every rule is
 // still judged on its own.
-func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) error {
+//
+// late: a lazy engine's rule judged on the Go fields whose message only
+// OPA computes has its message query prepared when an evaluation needs it
+// (Engine.late), not now.
+func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile, late bool) error {
 	type dup struct{ rule, from int }
 	var dups []dup
 	own := make([]int, 0, len(idx))
@@ -238,7 +257,7 @@ func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) err
 			own = append(own, i)
 		}
 	}
-	if err := e.prepareRules(ctx, own, files); err != nil {
+	if err := e.prepareRules(ctx, own, files, late); err != nil {
 		return err
 	}
 	for k, i := range first {
@@ -247,7 +266,7 @@ func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) err
 	for _, d := range dups {
 		i, j := d.rule, d.from
 		e.direct[i], e.goMessages[i], e.prepared[i], e.messages[i] = e.direct[j], e.goMessages[j], e.prepared[j], e.messages[j]
-		e.reads[i], e.prefilter[i], e.ready[i] = e.reads[j], e.prefilter[j], e.ready[j]
+		e.reads[i], e.prefilter[i], e.ready[i], e.late[i] = e.reads[j], e.prefilter[j], e.ready[j], e.late[j]
 	}
 	return nil
 }
@@ -259,7 +278,7 @@ func (e *Engine) prepare(ctx context.Context, idx []int, files []parsedFile) err
 // one (filesFor): a rule judged wholly on the Go fields, its message
 // constant or computed in Go, needs none, and preparing it costs reading
 // its module, not OPA's compile of it.
-func (e *Engine) prepareRules(ctx context.Context, idx []int, files []parsedFile) error {
+func (e *Engine) prepareRules(ctx context.Context, idx []int, files []parsedFile, late bool) error {
 	lazy := files == nil
 	if lazy {
 		// The rule modules parsed here are dropped when it ends: the
@@ -297,7 +316,7 @@ func (e *Engine) prepareRules(ctx context.Context, idx []int, files []parsedFile
 				return err
 			}
 		}
-		e.prepareDirect(part, &opa, libs, lazy)
+		e.prepareDirect(part, &opa, libs, lazy, late)
 	}
 	if libErr != nil {
 		return libErr
@@ -326,12 +345,9 @@ func (e *Engine) prepareRules(ctx context.Context, idx []int, files []parsedFile
 		}
 		e.prepared[i] = pq
 		if e.defined[r.ID]["message"] {
-			// The rule's fail set is replaced by the ids of the failing
-			// resources the query sees (failIDs, in its input): a message
-			// over `r.id in fail` then need not evaluate fail again.
-			q, err := rego.New(rego.Compiler(c), rego.Query("message := "+r.Package+".message with "+r.Package+".fail as input."+failIDs)).PrepareForEval(ctx)
+			q, err := messageQuery(ctx, c, r)
 			if err != nil {
-				return fmt.Errorf("%s: preparing rule %s: %w", r.File, r.ID, err)
+				return err
 			}
 			e.messages[i] = &q
 		}
@@ -352,11 +368,101 @@ func (e *Engine) prepareRules(ctx context.Context, idx []int, files []parsedFile
 // form of at a time (prepareRules).
 const prepareChunk = 16
 
+// messageQuery prepares the query of rule r's message in c. The rule's
+// fail set is replaced by the ids of the failing resources the query sees
+// (failIDs, in its input): a message over `r.id in fail` then need not
+// evaluate fail again.
+func messageQuery(ctx context.Context, c *ast.Compiler, r *Rule) (rego.PreparedEvalQuery, error) {
+	q, err := rego.New(rego.Compiler(c), rego.Query("message := "+r.Package+".message with "+r.Package+".fail as input."+failIDs)).PrepareForEval(ctx)
+	if err != nil {
+		return q, fmt.Errorf("%s: preparing rule %s: %w", r.File, r.ID, err)
+	}
+	return q, nil
+}
+
+// prepareLate prepares the message queries of the late rules idx not
+// prepared yet, in one compile, and returns those of idx.
+func (e *Engine) prepareLate(ctx context.Context, idx []int) ([]*lateQuery, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var todo []int
+	for _, i := range idx {
+		if e.lateQ[i] == nil {
+			todo = append(todo, i)
+		}
+	}
+	if len(todo) > 0 {
+		defer clear(e.modules) // the modules parsed here, as prepareRules drops them
+		files, err := e.filesFor(todo)
+		if err != nil {
+			return nil, err
+		}
+		c, err := compile(files, false)
+		if err != nil {
+			return nil, err
+		}
+		rules := make([]*Rule, len(todo))
+		for k, i := range todo {
+			rules[k] = e.rules[i]
+		}
+		reads, _ := readClasses(c, rules)
+		for k, i := range todo {
+			q, err := messageQuery(ctx, c, e.rules[i])
+			if err != nil {
+				return nil, err
+			}
+			e.lateQ[i] = &lateQuery{q: q, reads: reads[k]}
+		}
+	}
+	out := make([]*lateQuery, len(idx))
+	for k, i := range idx {
+		out[k] = e.lateQ[i]
+	}
+	return out, nil
+}
+
+// lateMessages sets the messages of the late rules (Engine.late) that
+// failed resources of in, rules idx of results (judgements without
+// messages; errs[i] set: not asked). Their queries are prepared together,
+// and their views built from an input of in's resources whose terms are
+// built whole (in's own may hold only some providers' resources, or have
+// dropped a class).
+func (e *Engine) lateMessages(ctx context.Context, in *Input, idx []int, results []judgement, errs []error) error {
+	var need []int
+	for _, i := range idx {
+		if !e.late[i] || errs[i] != nil {
+			continue
+		}
+		if slices.ContainsFunc(results[i].verdicts, func(v verdict) bool { return v.status == vFail }) {
+			need = append(need, i)
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	qs, err := e.prepareLate(ctx, need)
+	if err != nil {
+		return err
+	}
+	whole := in.whole()
+	for k, i := range need {
+		var failed []int32
+		for _, v := range results[i].verdicts {
+			if v.status == vFail {
+				failed = append(failed, v.j)
+			}
+		}
+		results[i].messages = make(map[int32]string, len(failed))
+		errs[i] = e.queryMessages(ctx, i, &qs[k].q, qs[k].reads, whole, failed, results[i].messages)
+	}
+	return nil
+}
+
 // prepareDirect reads the direct form and Go message of rules part, whose
 // modules are parsed, marks a lazy engine's rules judged on the Go fields
 // ready and appends the others to opa. A lazy engine then drops the
 // modules of the rules it marked ready but those of the rules in opa.
-func (e *Engine) prepareDirect(part []int, opa *[]int, libs func(string) *ast.Module, lazy bool) {
+func (e *Engine) prepareDirect(part []int, opa *[]int, libs func(string) *ast.Module, lazy, late bool) {
 	var done []string // files of the rules marked ready
 	for _, i := range part {
 		r := e.rules[i]
@@ -378,7 +484,9 @@ func (e *Engine) prepareDirect(part []int, opa *[]int, libs func(string) *ast.Mo
 		}
 		e.prepared[i], e.messages[i], e.reads[i], e.prefilter[i] = rego.PreparedEvalQuery{}, nil, nil, nil
 		onGo := d != nil && d.onGo && (!hasMessage || d.hasMessage || e.goMessages[i] != nil)
-		if lazy && onGo {
+		// Judged on the Go fields, its message OPA's: prepared when needed.
+		e.late[i] = lazy && late && d != nil && d.onGo && !onGo
+		if lazy && (onGo || e.late[i]) {
 			e.ready[i] = true
 			done = append(done, r.File)
 			continue
@@ -518,7 +626,7 @@ func (e *Engine) filesFor(idx []int) ([]parsedFile, error) {
 
 // ensurePrepared prepares the rules want selects that are not prepared
 // yet and returns which rules are prepared, as of this call.
-func (e *Engine) ensurePrepared(ctx context.Context, want func(i int) bool) ([]bool, error) {
+func (e *Engine) ensurePrepared(ctx context.Context, want func(i int) bool, late bool) ([]bool, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var idx []int
@@ -528,7 +636,7 @@ func (e *Engine) ensurePrepared(ctx context.Context, want func(i int) bool) ([]b
 		}
 	}
 	if len(idx) > 0 {
-		if err := e.prepare(ctx, idx, nil); err != nil {
+		if err := e.prepare(ctx, idx, nil, late); err != nil {
 			return nil, err
 		}
 	}
@@ -540,7 +648,7 @@ func (e *Engine) ensurePrepared(ctx context.Context, want func(i int) bool) ([]b
 // prepares them in its first evaluation of in): benchmarks
 // measure preparing a pack apart from evaluating it.
 func (e *Engine) Prepare(ctx context.Context, in *Input) error {
-	_, err := e.ensurePrepared(ctx, func(i int) bool { return in.judges(e.rules[i]) })
+	_, err := e.ensurePrepared(ctx, func(i int) bool { return in.judges(e.rules[i]) }, false)
 	return err
 }
 
@@ -552,7 +660,7 @@ func (e *Engine) Prepare(ctx context.Context, in *Input) error {
 // input holds, and a rule that fails to prepare here is prepared again,
 // with its error, by the evaluation that needs it.
 func (e *Engine) PrepareRules(ctx context.Context, want func(*Rule) bool) error {
-	_, err := e.ensurePrepared(ctx, func(i int) bool { return want(e.rules[i]) })
+	_, err := e.ensurePrepared(ctx, func(i int) bool { return want(e.rules[i]) }, false)
 	return err
 }
 
@@ -979,7 +1087,7 @@ func (e *Engine) evaluate(ctx context.Context, in *Input, once, compact bool) ([
 	// parsed nor compiled).
 	present := func(i int) bool { return in.judges(e.rules[i]) }
 	preparing := trace.StartRegion(ctx, "prepare")
-	ready, err := e.ensurePrepared(ctx, present)
+	ready, err := e.ensurePrepared(ctx, present, true)
 	preparing.End()
 	if err != nil {
 		return nil, nil, err
@@ -1118,6 +1226,9 @@ func (e *Engine) evaluate(ctx context.Context, in *Input, once, compact bool) ([
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	if err := e.lateMessages(ctx, in, order, results, errs); err != nil {
+		return nil, nil, err
+	}
 	if once {
 		in.release()
 	}
@@ -1254,6 +1365,13 @@ func (e *Engine) buildAll(in *Input, results []judgement, errs []error, once, co
 // released terms' memory to the OS before allocating the findings.
 const freeOSAbove = 1_000_000
 
+// whole returns an input of in's resources with no terms built yet, whose
+// terms are built whole (every provider's resources) when read.
+func (in *Input) whole() *Input {
+	return &Input{now: in.now, goNow: in.goNow, all: in.all, want: in.want, byClass: in.byClass, providers: in.providers,
+		classes: map[resource.Class]*classTerms{}, views: map[string]ast.Value{}, arrays: map[string]*ast.Term{}}
+}
+
 // release drops the input's Rego terms (building the findings reads only
 // the resources): at 1,000,000 resources they hold gigabytes.
 func (in *Input) release() {
@@ -1330,12 +1448,23 @@ func (e *Engine) build(i int, in *Input, jd judgement, out []finding.Finding, ru
 
 // evalRule evaluates one rule and returns its findings.
 func (e *Engine) evalRule(ctx context.Context, i int, in *Input) ([]finding.Finding, error) {
-	if _, err := e.ensurePrepared(ctx, func(j int) bool { return j == i }); err != nil {
+	if _, err := e.ensurePrepared(ctx, func(j int) bool { return j == i }, true); err != nil {
 		return nil, err
 	}
 	jd, err := e.judge(ctx, i, in)
 	if err != nil {
 		return nil, err
+	}
+	if e.late[i] {
+		results, errs := make([]judgement, len(e.rules)), make([]error, len(e.rules))
+		results[i] = jd
+		if err := e.lateMessages(ctx, in, []int{i}, results, errs); err != nil {
+			return nil, err
+		}
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		jd = results[i]
 	}
 	out := make([]finding.Finding, len(jd.verdicts))
 	e.build(i, in, jd, out, nil, 0)
@@ -1473,7 +1602,7 @@ func (e *Engine) judgeMessages(ctx context.Context, i int, in *Input, jd *judgem
 	resources := in.byClass[e.rules[i].Class]
 	d := e.direct[i]
 	switch {
-	case len(failed) == 0:
+	case len(failed) == 0 || e.late[i]: // a late rule's: lateMessages
 	case d != nil && d.hasMessage:
 		jd.messages = make(map[int32]string, len(failed))
 		for _, j := range failed {
@@ -1620,8 +1749,14 @@ const messageBatch = 500
 // batches, and adds the messages to msgs. Other classes of the input stay
 // whole, so cross-resource rules see what they need.
 func (e *Engine) ruleMessages(ctx context.Context, i int, in *Input, failed []int32, msgs map[int32]string) error {
+	return e.queryMessages(ctx, i, e.messages[i], e.reads[i], in, failed, msgs)
+}
+
+// queryMessages evaluates rule i's message query q (its view holding the
+// classes reads) for its failing resources failed.
+func (e *Engine) queryMessages(ctx context.Context, i int, q *rego.PreparedEvalQuery, reads map[resource.Class]bool, in *Input, failed []int32, msgs map[int32]string) error {
 	rule := e.rules[i]
-	view, err := in.view(rule, e.reads[i], false, nil)
+	view, err := in.view(rule, reads, false, nil)
 	if err != nil {
 		return err
 	}
@@ -1645,7 +1780,7 @@ func (e *Engine) ruleMessages(ctx context.Context, i int, in *Input, failed []in
 			[2]*ast.Term{ast.StringTerm("resources"), ast.NewTerm(classes)},
 			[2]*ast.Term{ast.StringTerm(failIDs), ast.SetTerm(ids...)},
 		)
-		rs, err := e.messages[i].Eval(ctx, rego.EvalParsedInput(doc), rego.EvalGenerateJSON(keepTerm))
+		rs, err := q.Eval(ctx, rego.EvalParsedInput(doc), rego.EvalGenerateJSON(keepTerm))
 		if err != nil {
 			return fmt.Errorf("rule %s (%s): message: %w", rule.ID, rule.File, err)
 		}

@@ -12,7 +12,7 @@ var WithoutDirect = withoutDirect
 // of those not judged wholly on the Go fields (their fail set, and their
 // message when not constant).
 func JudgedOnGo(ctx context.Context, e *Engine, want func(*Rule) bool) ([]string, error) {
-	if _, err := e.ensurePrepared(ctx, func(i int) bool { return want(e.rules[i]) }); err != nil {
+	if _, err := e.ensurePrepared(ctx, func(i int) bool { return want(e.rules[i]) }, false); err != nil {
 		return nil, err
 	}
 	var off []string

@@ -5,10 +5,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"maps"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -54,7 +56,8 @@ type msgExpr struct {
 	// on the resource; nav is the firewall argument's path.
 	portConds [][]directCond
 	choices   []msgLink        // msgChoice, msgDefs
-	n         int64            // msgNum
+	n         int64            // msgNum; msgSubstring's offset
+	length    int64            // msgSubstring
 	table     map[string]int64 // msgIndex
 	// body: msgSetJoin's conditions on the resource, ending with the
 	// opEmit of the comprehension's element.
@@ -129,6 +132,10 @@ const (
 	msgList
 	// msgListJoin is concat(<separator>, <msgList>) (def the list).
 	msgListJoin
+	// msgSubstring is substring(<text>, <integer>, <integer>) (def the
+	// text, n the offset, length the length), as OPA's substring cuts it:
+	// in runes, a negative length taking the rest.
+	msgSubstring
 )
 
 // msgEnv is what a message's parts are evaluated in: the resource, input.now
@@ -1133,6 +1140,48 @@ func (mc *msgCompiler) expr(t *ast.Term, depth int) (*msgExpr, bool) {
 	return nil, false
 }
 
+// substring reads substring(<text>, <offset>, <length>), the offset and
+// length integer literals, the offset not negative (OPA's error).
+func (mc *msgCompiler) substring(x ast.Call, depth int) (*msgExpr, bool) {
+	base, ok := mc.text(x[1], depth+1)
+	if !ok {
+		return nil, false
+	}
+	var n [2]int64
+	for k, t := range x[2:4] {
+		num, isNum := t.Value.(ast.Number)
+		if !isNum {
+			return nil, false
+		}
+		i, isInt := num.Int64()
+		if !isInt || ast.Number(strconv.FormatInt(i, 10)) != num || i > math.MaxInt32 || i < math.MinInt32 {
+			return nil, false
+		}
+		n[k] = i
+	}
+	if n[0] < 0 {
+		return nil, false
+	}
+	return &msgExpr{kind: msgSubstring, def: base, n: n[0], length: n[1]}, true
+}
+
+// opaSubstring is OPA's substring(s, start, length), start >= 0: in runes,
+// the rest of s for a negative length, s itself when the cut is the whole
+// of it (invalid UTF-8 kept).
+func opaSubstring(s string, start, length int) string {
+	if start == 0 && length >= utf8.RuneCountInString(s) {
+		return s
+	}
+	runes := []rune(s)
+	if start >= len(runes) {
+		return ""
+	}
+	if length < 0 {
+		return string(runes[start:])
+	}
+	return string(runes[start : start+min(length, len(runes)-start)])
+}
+
 // sortedSet reads sort(f(r)), r the resource, f a function of the module
 // of one parameter defined once, without a body, whose value is a set
 // comprehension whose body is in the direct form on the parameter
@@ -1257,6 +1306,9 @@ func (mc *msgCompiler) call(x ast.Call, depth int) (*msgExpr, bool) {
 			e.args = append(e.args, a)
 		}
 		return e, true
+	}
+	if op == ast.Substring.Ref().String() && len(x) == 4 {
+		return mc.substring(x, depth)
 	}
 	if e, ok := mc.choice(x, depth); ok {
 		return e, true
@@ -1418,6 +1470,12 @@ func (e *msgExpr) evalIn(env *msgEnv) (string, bool) {
 			parts[i] = strconv.FormatInt(p, 10)
 		}
 		return strings.Join(parts, e.s), true
+	case msgSubstring:
+		t, ok := e.def.evalIn(env)
+		if !ok {
+			return "", false
+		}
+		return opaSubstring(t, int(e.n), int(e.length)), true
 	case msgPorts, msgAge, msgNum, msgIndex, msgList:
 		return "", false // a set, a number or a list, not a text (never a message's part)
 	case msgDefs:

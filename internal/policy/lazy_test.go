@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -199,5 +200,76 @@ func TestPrepareRulesAhead(t *testing.T) {
 				t.Errorf("rule %s (class %s, %v) not selected ahead: prepared %v after an input holding its class from its providers %v", r.ID, r.Class, r.Providers, lazy.ready[i], present)
 			}
 		}
+	}
+}
+
+// TestLateMessages: a rule judged on the Go fields whose message only OPA
+// computes (aws-root-access-keys: a count of the active keys) gets its
+// message query prepared only when an evaluation finds it failing: a lazy
+// engine judging an input where it passes compiles nothing for OPA, and
+// one where it fails words the finding as the eager engine does; a second
+// failing evaluation reuses the query, and evalRule (vigil rules test)
+// words it too.
+func TestLateMessages(t *testing.T) {
+	ctx := context.Background()
+	eager, err := New(ctx, []Source{{FS: rules.FS(), Name: "builtin"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := func(id string, keys ...bool) *resource.Resource {
+		ak := make([]resource.AccessKey, len(keys))
+		for k, active := range keys {
+			ak[k] = resource.AccessKey{ID: fmt.Sprintf("%s-k%d", id, k), Active: active}
+		}
+		return &resource.Resource{ID: id, Provider: resource.AWS, Class: resource.ClassIdentity, Type: "AWS::IAM::User",
+			Facts: resource.Facts{Identity: &resource.Identity{Kind: "root", AccessKeys: ak, AccessKeysKnown: resource.Bool(true)}}}
+	}
+	passing := []*resource.Resource{root("root-a", false)}
+	failing := []*resource.Resource{root("root-a", false), root("root-b", true, true, false)}
+	lazy, err := New(ctx, []Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(lazy.rules, func(r *Rule) bool { return r.ID == "aws-root-access-keys" })
+	if i < 0 {
+		t.Fatal("no rule aws-root-access-keys")
+	}
+	sameFindings(t, eager, lazy, passing, "lazy, passing")
+	if !lazy.late[i] || len(lazy.lateQ) != 0 {
+		t.Fatalf("after a passing input: late %v, %d late queries prepared, want true and 0", lazy.late[i], len(lazy.lateQ))
+	}
+	for range 2 {
+		sameFindings(t, eager, lazy, failing, "lazy, failing")
+		if lazy.lateQ[i] == nil || len(lazy.lateQ) != 1 {
+			t.Fatalf("after a failing input: %d late queries prepared, want the rule's", len(lazy.lateQ))
+		}
+	}
+	fs, err := eager.Evaluate(ctx, failing, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ""
+	for _, f := range fs {
+		if f.RuleID == "aws-root-access-keys" && f.Resource.ID == "root-b" {
+			want = f.Message
+		}
+	}
+	if want != "the root user has 2 active access key(s)" {
+		t.Fatalf("eager message %q", want)
+	}
+	in, err := NewInput(failing, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := New(ctx, []Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := fresh.evalRule(ctx, i, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j := slices.IndexFunc(got, func(f finding.Finding) bool { return f.Resource.ID == "root-b" }); j < 0 || got[j].Message != want {
+		t.Errorf("evalRule: %+v, want root-b worded %q", got, want)
 	}
 }

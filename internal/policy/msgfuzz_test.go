@@ -42,6 +42,15 @@ var messageSeeds = []struct {
 	{`concat(",", [p | some k in ["owner", "env"]; count(object.get(r.tags, k, "")) > 0; p := sprintf("%s=%s", [k, r.tags[k]])])`, true},
 	{`concat(" ", [x | some x in r.facts.firewall.target_tags])`, true},
 	{`concat(",", [concat("+", [s | some s in k.sources]) | some k in r.facts.firewall.rules])`, true},
+	// substring as OPA cuts it: in runes (a name with non-ASCII and
+	// invalid UTF-8), a negative length taking the rest, an offset past
+	// the end, the whole string; a negative offset (OPA's error) and a
+	// computed length are OPA's.
+	{`substring(r.name, 0, 2)`, true},
+	{`sprintf("%s|%s|%s|%s", [substring(r.name, 1, -1), substring(r.account, 5, 100), substring(r.name, 10, 1), substring(r.name, 0, 99)])`, true},
+	{`sprintf("%s at %s", [substring(object.get(r.tags, "owner", "nobody"), 1, 2), substring(r.tags.env, 0, 3)])`, true},
+	{`substring(r.name, -1, 2)`, false},
+	{`substring(r.name, 0, count(r.id))`, false},
 	{`concat(",", [p | some k in ["owner"]; count(object.get(r.tags, k, [])) == 0; p := k])`, false},
 	{`concat(", ", sort(deny_sources(r)))`, false}, // a body, not the direct form's
 	{`upper(r.name)`, false},
@@ -113,6 +122,7 @@ func messageInventory() []*resource.Resource {
 		fw("c", resource.AWS, "na\"me\n", nil, &resource.Firewall{}),
 		fw("d", resource.GCP, "x", map[string]string{"owner": ""}, nil),
 		fw("e", resource.Azure, "azure", nil, &resource.Firewall{Rules: []resource.FirewallRule{rule("ingress", "allow", "tcp", 22, "::/0")}}),
+		fw("g", resource.AWS, "zé\xffxyz", map[string]string{"owner": "ålice", "env": "pr"}, &resource.Firewall{}),
 		fw("f", resource.AWS, "dup", map[string]string{}, &resource.Firewall{Rules: []resource.FirewallRule{
 			rule("ingress", "allow", "tcp", 80, "b", "a"), rule("ingress", "allow", "udp", 80, "a", "c"), rule("ingress", "deny", "TCP", 8080, "b")}}),
 	}

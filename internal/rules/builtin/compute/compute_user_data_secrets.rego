@@ -24,14 +24,13 @@ fail contains r.id if {
 	r.facts.compute.user_data_secrets == true
 }
 
-message[r.id] := sprintf("the boot script assigns %s in the clear", [concat(", ", r.facts.compute.user_data_secret_names)]) if {
+# One message, the names when the facts list some: the engine computes it on
+# the Go fields (a function with else is a choice of texts there).
+message[r.id] := secret_message(r) if {
 	some r in input.resources.compute
 	r.id in fail
-	count(object.get(r.facts.compute, "user_data_secret_names", [])) > 0
 }
 
-message[r.id] := "the boot script holds a credential in the clear" if {
-	some r in input.resources.compute
-	r.id in fail
-	count(object.get(r.facts.compute, "user_data_secret_names", [])) == 0
-}
+secret_message(r) := sprintf("the boot script assigns %s in the clear", [concat(", ", r.facts.compute.user_data_secret_names)]) if {
+	count(object.get(r.facts.compute, "user_data_secret_names", [])) > 0
+} else := "the boot script holds a credential in the clear"
