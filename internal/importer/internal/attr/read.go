@@ -226,11 +226,7 @@ func (n Node) Map() M {
 // Len is the number of members of the node's object (0 when absent).
 func (n Node) Len() int {
 	if n.It != nil {
-		c := len(n.It.rest)
-		for h := n.It.has; h != 0; h &= h - 1 {
-			c++
-		}
-		return c
+		return n.It.Len()
 	}
 	return len(n.M)
 }

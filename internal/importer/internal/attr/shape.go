@@ -99,6 +99,15 @@ func (it *Item) Str(key string) string {
 	return AsStr(v)
 }
 
+// Len is the number of members of the object.
+func (it *Item) Len() int {
+	n := len(it.rest)
+	for h := it.has; h != 0; h &= h - 1 {
+		n++
+	}
+	return n
+}
+
 // MapOf is Map of the members whose key keep accepts.
 func (it *Item) MapOf(keep func(key string) bool) M {
 	m := M{}
@@ -118,11 +127,7 @@ func (it *Item) MapOf(keep func(key string) bool) M {
 // Map is the object as Decode gives it: a new map of the same members
 // (the values are shared, read-only).
 func (it *Item) Map() M {
-	n := len(it.rest)
-	for h := it.has; h != 0; h &= h - 1 {
-		n++
-	}
-	m := make(M, n)
+	m := make(M, it.Len())
 	for i, k := range it.shape.keys {
 		if it.has&(1<<i) != 0 {
 			m[k] = it.vals[i]
