@@ -293,6 +293,7 @@ func FinishRaw(r *resource.Resource) map[string]any {
 // ran).
 type RawPruner struct {
 	told map[projectNumber]bool
+	last projectNumber // the last one told: most resources of a file are of one project
 }
 
 type projectNumber struct{ id, num string }
@@ -316,22 +317,41 @@ func (p *RawPruner) FinishRaw(r *resource.Resource) map[string]any {
 	if id == "" || isNumber(id) {
 		return nil // Finalize reads no ancestors of it
 	}
-	var told projectNumber
-	for _, a := range attr.Strs(r.Raw, "ancestors") {
-		if num, isProject := strings.CutPrefix(a, "projects/"); isProject {
-			told = projectNumber{id, num}
-			break
-		}
-	}
-	if told.num == "" && told.id == "" {
+	num, found := projectAncestor(anc)
+	if !found {
 		return nil // no project number among them
 	}
-	if p.told[told] {
+	told := projectNumber{id, num}
+	if told == p.last || p.told[told] {
 		return nil
 	}
 	if p.told == nil {
 		p.told = map[projectNumber]bool{}
 	}
-	p.told[told] = true
+	p.told[told], p.last = true, told
 	return map[string]any{"ancestors": anc}
+}
+
+// projectAncestor is what follows "projects/" in the first such element of
+// an asset's ancestors, read as attr.Strs reads them (a string holding a
+// JSON array is that array, another string a list of itself), without
+// making the list: the pruner asks it of nearly every asset.
+func projectAncestor(anc any) (num string, found bool) {
+	if s, isStr := anc.(string); isStr {
+		a := attr.AsArr(s)
+		if a == nil {
+			if num, found := strings.CutPrefix(s, "projects/"); found {
+				return num, true
+			}
+			return "", false
+		}
+		anc = a
+	}
+	a, _ := anc.([]any)
+	for _, e := range a {
+		if num, found := strings.CutPrefix(attr.AsStr(e), "projects/"); found {
+			return num, true
+		}
+	}
+	return "", false
 }
