@@ -692,6 +692,8 @@ def build(out):
     # Defender's vulnerability assessment for machines (not in Resource Graph): az rest prints the ARM list, empty
     # since nobody turned the component on (and it needs Defender for Servers)
     va_settings = {"value": []}
+    plant(A, "azure-nsp-paas-unsecured", SUB_ID, "no network security perimeter: the storage accounts, key vaults and "
+                                                 "SQL servers are associated with none (nspassociations.json empty)")
     plant(A, "azure-defender-vulnerability-assessment-disabled", SUB_ID, "servervulnerabilityassessmentssettings.json "
                                                                          "lists no setting (and Defender for Servers "
                                                                          "on the Free tier)")
@@ -741,6 +743,9 @@ def build(out):
     write_json(os.path.join(root, "securityresources.json"), out_doc(SECURITY))
     write_json(os.path.join(root, "securitysettings.json"), settings)
     write_json(os.path.join(root, "servervulnerabilityassessmentssettings.json"), va_settings)
+    # the associations of the subscription's network security perimeters (none: no perimeter), as vigil collect
+    # writes them: no PaaS resource is secured by a perimeter (CIS 7.16)
+    write_json(os.path.join(root, "nspassociations.json"), {"value": []})
     # `--query data` prints the bare array of rows instead of the envelope.
     write_json(os.path.join(root, "resourcecontainers.json"), CONTAINERS)
     write_text(os.path.join(root, "collect.sh"), COLLECT % {"sub": SUB, "tenant": TENANT})
@@ -766,6 +771,10 @@ az security setting list --subscription "$SUB" -o json > securitysettings.json
 az rest --method get -o json \\
   --url "https://management.azure.com/subscriptions/$SUB/providers/Microsoft.Security/serverVulnerabilityAssessmentsSettings?api-version=2023-05-01" \\
   > servervulnerabilityassessmentssettings.json
+# the associations of every network security perimeter of the subscription (none here; nsp extension)
+for p in $(az network perimeter list --subscription "$SUB" --query "[].id" -o tsv); do
+  az rest --method get -o json --url "https://management.azure.com$p/resourceAssociations?api-version=2024-07-01" --query value
+done | jq -s '{value: add}' > nspassociations.json
 # policy assignments of the subscription and of the management groups above it (CIS 8.1.11: the MCSB initiative)
 az graph query --management-groups "$TENANT" --first 1000 -o json \
   -q "PolicyResources | where type =~ 'microsoft.authorization/policyassignments' | where subscriptionId in ('$SUB', '')" \

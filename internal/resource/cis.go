@@ -158,6 +158,16 @@ type AccountCIS struct {
 	MCSBPoliciesEnabled    *bool    `json:"mcsb_policies_enabled,omitempty"`
 	MCSBDisabledPolicies   []string `json:"mcsb_disabled_policies,omitempty"`
 	MCSBDisabledDeprecated []string `json:"mcsb_disabled_deprecated,omitempty"`
+	// NSPSecured: every PaaS resource of the subscription of a type
+	// onboarded to network security perimeters (storage accounts, key
+	// vaults, SQL servers, Cosmos DB accounts, Event Hubs namespaces, Log
+	// Analytics workspaces, AI Search services, Azure AI services) is
+	// associated with a perimeter of the input in Enforced access mode
+	// (CIS Azure 6.0 7.16); NSPUnsecured are those that are not (with the
+	// mode of a Learning or Audit association). Nil when the subscription
+	// holds none, or when a perimeter's associations are not in the input.
+	NSPSecured             *bool    `json:"nsp_secured,omitempty"`
+	NSPUnsecured           []string `json:"nsp_unsecured,omitempty"`
 	IoTHubsDefender        *bool    `json:"iot_hubs_defender,omitempty"`
 	IoTHubsWithoutDefender []string `json:"iot_hubs_without_defender,omitempty"`
 	// VPNP2SEntraOnly: no virtual network gateway of the subscription has

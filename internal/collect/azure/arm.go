@@ -29,8 +29,9 @@ type armList struct {
 	// onlyWithout: made only when the securityresources table gave no row
 	// of this type (Defender plans are in Resource Graph).
 	onlyWithout string
-	// listing: the file is written even when the list is empty (and every
-	// call succeeded), as the subscription's complete listing: the
+	// listing: the file is written even when the list is empty, and only
+	// when every call succeeded (for children, when the resources table
+	// was read whole), as the subscription's complete listing: the
 	// importer reads azure/<subscription>/<file> holding {"value": []} as
 	// "none" (locks.json: no lock) where a missing file is unknown.
 	listing bool
@@ -56,6 +57,10 @@ var armLists = []armList{
 	// Resource Graph; turning it off deletes the setting, so the empty listing is written too.
 	{file: "servervulnerabilityassessmentssettings.json", suffix: "/providers/Microsoft.Security/serverVulnerabilityAssessmentsSettings",
 		apiVersion: "2023-05-01", listing: true},
+	// The associations of each network security perimeter (CIS Azure 6.0 7.16) are not in Resource
+	// Graph; the listing says which PaaS resources no perimeter secures, so it is written even empty.
+	{file: "nspassociations.json", parentType: "Microsoft.Network/networkSecurityPerimeters", suffix: "/resourceAssociations",
+		apiVersion: "2024-07-01", listing: true},
 	// Management locks at and below the subscription (CIS Azure 6.0 9.3.9, 9.3.10).
 	{file: "locks.json", suffix: "/providers/Microsoft.Authorization/locks", apiVersion: "2020-05-01", listing: true},
 }
@@ -103,6 +108,8 @@ func (c *collector) details(ctx context.Context, s subscription, results []*tabl
 			parents = []string{"/subscriptions/" + s.id}
 		case l.parentType == "":
 			parents = []string{"/subscriptions/" + s.id}
+		case l.listing && (resources == nil || !resources.complete):
+			continue // the parents are not all known: no listing of all their children
 		case resources != nil:
 			parents = rowsOfType(resources.rows, l.parentType)
 		}
@@ -135,7 +142,10 @@ func (c *collector) details(ctx context.Context, s subscription, results []*tabl
 			}
 		}
 		made := out[li] != nil // the list was asked for (onlyWithout may skip it)
-		if len(rows) > 0 || (l.listing && made && !failed[li].Load()) {
+		if l.listing && failed[li].Load() {
+			continue // part of a listing would read as all of it
+		}
+		if len(rows) > 0 || (l.listing && made) {
 			if rows == nil {
 				rows = []any{}
 			}

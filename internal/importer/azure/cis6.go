@@ -56,7 +56,7 @@ func init() {
 // cis6KeepsRaw lists the rows whose attributes finishCIS6 reads.
 func cis6KeepsRaw(typ string) bool {
 	return typ == TypeFileService || typ == TypeDiagnosticSetting || typ == TypeVNetGateway || typ == TypeIoTSecuritySolution ||
-		typ == TypePolicyAssignment || typ == TypePolicySetDefinition
+		typ == TypePolicyAssignment || typ == TypePolicySetDefinition || typ == TypeNSPAssociation
 }
 
 func storageRedundancy(r *resource.Resource, row, _ node) {
@@ -173,12 +173,14 @@ func finishCIS6(all []*resource.Resource, unread []string, byID map[string]*reso
 	var gateways []*resource.Resource
 	easm := false         // a Defender EASM workspace in any subscription of the input
 	var iot iotDefender   // cis_iot.go
+	var nsp nspPerimeters // cis_nsp.go
 	var mcsb mcsbPolicies // cis_mcsb.go
 	for _, r := range all {
 		if r.Provider != resource.Azure {
 			continue
 		}
 		iot.add(r)
+		nsp.add(r)
 		mcsb.add(r)
 		s := get(r.Account)
 		switch r.Type {
@@ -207,6 +209,7 @@ func finishCIS6(all []*resource.Resource, unread []string, byID map[string]*reso
 	lockRoles, lockRolesMG, rolesKnown := lockAdminRoles(all) // cis_locks.go
 	vpn := map[string]*vpnP2S{}                               // cis_vpn.go
 	iot.read(read)
+	nsp.read(read)
 	mcsb.read(read)
 	for _, g := range gateways {
 		readVPNGateway(g, read, vpn)
@@ -307,6 +310,7 @@ func finishCIS6(all []*resource.Resource, unread []string, byID map[string]*reso
 			r.Facts.Account.CIS.AppInsights = resource.Bool(s.insights)
 			r.Facts.Account.CIS.EASM = resource.Bool(easm)
 			iot.set(r.Facts.Account.CIS, r.Account)
+			nsp.set(r.Facts.Account.CIS, r.Account)
 			setVPNP2S(r.Facts.Account.CIS, vpn[r.Account], s.partial)
 			setLockAdminRole(r.Facts.Account.CIS, r.Account, lockRoles, lockRolesMG, rolesKnown)
 		}
@@ -323,7 +327,7 @@ func resourcesTable(typ string) bool {
 			return false
 		}
 	}
-	return strings.Contains(l, "/") && !strings.EqualFold(typ, TypeDiagnosticSetting)
+	return strings.Contains(l, "/") && !strings.EqualFold(typ, TypeDiagnosticSetting) && !strings.EqualFold(typ, TypeNSPAssociation)
 }
 
 // databricksSubnetNSGs sets whether an injected workspace's two subnets

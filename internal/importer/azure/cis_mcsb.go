@@ -79,17 +79,26 @@ const policyListingSuffix = "/providers/microsoft.authorization/policyassignment
 // after a subscription ID, a marker resource saying that the
 // subscription's policy assignments were listed (they may be none of its
 // own: an MCSB assignment of a management group above it is in the
-// tenant's file).
+// tenant's file); likewise for an nspassociations.json, the associations
+// of the subscription's network security perimeters.
 func addPolicyListing(ctx context.Context, res *attr.Result, path string) {
-	if !strings.EqualFold(filepath.Base(path), policyListingFile) {
+	base := filepath.Base(path)
+	typ := ""
+	switch {
+	case strings.EqualFold(base, policyListingFile):
+		typ = TypePolicyAssignment
+	case strings.EqualFold(base, nspListingFile): // a subscription's perimeters' associations (cis_nsp.go)
+		typ = TypeNSPAssociation
+	default:
 		return
 	}
 	sub := strings.ToLower(filepath.Base(filepath.Dir(path)))
 	if !looksLikeGUID(sub) {
 		return
 	}
-	marker := Parse(ctx, "", attr.M{"id": "/subscriptions/" + sub + "/providers/Microsoft.Authorization/policyAssignments",
-		"name": "policyAssignments", "type": TypePolicyAssignment, "subscriptionId": sub})
+	_, name, _ := strings.Cut(typ, "/")
+	marker := Parse(ctx, "", attr.M{"id": "/subscriptions/" + sub + "/providers/" + typ,
+		"name": name, "type": typ, "subscriptionId": sub})
 	for _, r := range marker.Resources {
 		r.Source = path
 		if why, unsupported := marker.Unsupported[r.ID]; unsupported {

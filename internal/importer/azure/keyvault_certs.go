@@ -195,5 +195,8 @@ func ParseByName(ctx context.Context, path, base string, doc any) (*attr.Result,
 	if res, why := parseEmptyListing(ctx, path, doc, vaListingFile, TypeServerVASetting, "listing of Defender's vulnerability assessment settings"); res != nil || why != "" {
 		return res, why
 	}
+	if res, why := parseEmptyListing(ctx, path, doc, nspListingFile, TypeNSPAssociation, "listing of network security perimeter associations"); res != nil || why != "" {
+		return res, why
+	}
 	return parseEmptyLockListing(ctx, path, doc)
 }
