@@ -119,7 +119,7 @@ func readSources(ctx context.Context, srcs []Source, tests, headers bool) ([]par
 		}
 	}
 	parserOpts := parserOptions()
-	var decoded map[string]headerMeta
+	var decoded headerTable
 	if headers {
 		decoded = builtinHeaders()
 	}
@@ -128,7 +128,7 @@ func readSources(ctx context.Context, srcs []Source, tests, headers bool) ([]par
 		j.file.name = j.name
 		j.file.body = bodyKey(j.src)
 		if h, ok := packageHeader(j.src); ok && headers && !j.file.test {
-			if m, ok := decoded[headerKey(h)]; ok {
+			if m, ok := decoded.get(headerKey(h)); ok {
 				j.file.module, j.file.header, j.file.meta = m.headerModule(), true, &m
 				return
 			}
