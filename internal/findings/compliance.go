@@ -1,11 +1,11 @@
 package findings
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/lazyre"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -14,19 +14,19 @@ import (
 // benchmark of another version numbers its controls differently, so
 // "CIS AWS Foundations Benchmark v3.0.0/2.1.4" is no cis-aws-7.0 control.
 var requirementForms = []struct {
-	re        *regexp.Regexp
+	re        *lazyre.Regexp
 	framework string
 }{
 	// Security Hub: "NIST.800-53.r5 AC-2(1)"; SCC: "nist 800-53 R5/AC-2".
-	{regexp.MustCompile(`(?i)^NIST\.800-53\.r5 (\S+)$`), "nist-800-53-r5"},
-	{regexp.MustCompile(`(?i)^nist 800-53 r5/(\S+)$`), "nist-800-53-r5"},
+	{&lazyre.Regexp{Expr: `(?i)^NIST\.800-53\.r5 (\S+)$`}, "nist-800-53-r5"},
+	{&lazyre.Regexp{Expr: `(?i)^nist 800-53 r5/(\S+)$`}, "nist-800-53-r5"},
 	// Security Hub: "PCI DSS v4.0.1/1.2.5"; SCC: "pci 4.0/1.2.1".
-	{regexp.MustCompile(`(?i)^PCI DSS v4\.0(?:\.\d+)?/(\S+)$`), "pci-dss-4.0"},
-	{regexp.MustCompile(`(?i)^pci 4\.0(?:\.\d+)?/(\S+)$`), "pci-dss-4.0"},
+	{&lazyre.Regexp{Expr: `(?i)^PCI DSS v4\.0(?:\.\d+)?/(\S+)$`}, "pci-dss-4.0"},
+	{&lazyre.Regexp{Expr: `(?i)^pci 4\.0(?:\.\d+)?/(\S+)$`}, "pci-dss-4.0"},
 	// CIS of the versions vigil ships (a user's own catalogue of another
 	// version is keyed by that version, which these forms name too).
-	{regexp.MustCompile(`(?i)^CIS AWS Foundations Benchmark v7\.0(?:\.0)?/(\S+)$`), "cis-aws-7.0"},
-	{regexp.MustCompile(`(?i)^cis 5\.0(?:\.0)?/(\S+)$`), "cis-gcp-5.0"},
+	{&lazyre.Regexp{Expr: `(?i)^CIS AWS Foundations Benchmark v7\.0(?:\.0)?/(\S+)$`}, "cis-aws-7.0"},
+	{&lazyre.Regexp{Expr: `(?i)^cis 5\.0(?:\.0)?/(\S+)$`}, "cis-gcp-5.0"},
 }
 
 // ControlRefs maps a provider finding's requirements to the framework
@@ -37,7 +37,7 @@ func ControlRefs(f *Finding) []finding.Reference {
 	for _, req := range f.Requirements {
 		req = strings.TrimSpace(req)
 		for _, form := range requirementForms {
-			m := form.re.FindStringSubmatch(req)
+			m := form.re.Get().FindStringSubmatch(req)
 			if m == nil {
 				continue
 			}

@@ -11,18 +11,31 @@ import (
 
 // productNames are the names a product is given on the command line
 // (compared without case, spaces or dashes).
-var productNames = map[string]Product{
-	"guardduty": GuardDuty, "securityhub": SecurityHub, "inspector": Inspector, "inspector2": Inspector,
-	"defender": Defender, "defenderforcloud": Defender, "scc": SCC, "securitycommandcenter": SCC,
-	"artifact": ArtifactAnalysis, "artifactanalysis": ArtifactAnalysis, "containeranalysis": ArtifactAnalysis,
+var productNames = []struct {
+	name    string
+	product Product
+}{
+	{"guardduty", GuardDuty},
+	{"securityhub", SecurityHub},
+	{"inspector", Inspector},
+	{"inspector2", Inspector},
+	{"defender", Defender},
+	{"defenderforcloud", Defender},
+	{"scc", SCC},
+	{"securitycommandcenter", SCC},
+	{"artifact", ArtifactAnalysis},
+	{"artifactanalysis", ArtifactAnalysis},
+	{"containeranalysis", ArtifactAnalysis},
 }
 
 // ParseProduct reads a product name: "guardduty", "Security Hub",
 // "defender", "scc", "artifact-analysis"...
 func ParseProduct(s string) (Product, error) {
 	k := strings.NewReplacer(" ", "", "-", "", "_", "").Replace(strings.ToLower(strings.TrimSpace(s)))
-	if p, ok := productNames[k]; ok {
-		return p, nil
+	for _, p := range productNames {
+		if p.name == k {
+			return p.product, nil
+		}
 	}
 	return "", fmt.Errorf("unknown product %q (want guardduty, securityhub, inspector, defender, scc or artifact)", s)
 }

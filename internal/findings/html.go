@@ -16,20 +16,30 @@ import (
 //go:embed findings.html.tmpl
 var htmlSource string
 
-// htmlTemplate is parsed on first use, not at every start of the binary.
-var htmlTemplate = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("findings").Funcs(template.FuncMap{
-		"lower": func(s any) string { return strings.ToLower(fmt.Sprint(s)) },
-		"day": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.UTC().Format("2006-01-02 15:04")
-		},
-		"join":  strings.Join,
-		"deref": func(b *bool) bool { return b != nil && *b },
-	}).Parse(htmlSource))
-})
+// htmlOnce holds the template, parsed on first use (htmlTemplate). A
+// sync.Once in a variable rather than a sync.OnceValue: no initializer runs
+// at every start of the binary.
+var htmlOnce struct {
+	sync.Once
+	t *template.Template
+}
+
+func htmlTemplate() *template.Template {
+	htmlOnce.Do(func() {
+		htmlOnce.t = template.Must(template.New("findings").Funcs(template.FuncMap{
+			"lower": func(s any) string { return strings.ToLower(fmt.Sprint(s)) },
+			"day": func(t time.Time) string {
+				if t.IsZero() {
+					return ""
+				}
+				return t.UTC().Format("2006-01-02 15:04")
+			},
+			"join":  strings.Join,
+			"deref": func(b *bool) bool { return b != nil && *b },
+		}).Parse(htmlSource))
+	})
+	return htmlOnce.t
+}
 
 // count is one row of a summary table.
 type count struct {

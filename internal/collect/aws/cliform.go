@@ -24,8 +24,6 @@ func cliForm(v any, lower bool, drop ...string) any {
 	return out
 }
 
-var timeType = reflect.TypeOf(time.Time{})
-
 // cliValueOf converts one value; ok false: leave it out.
 func cliValueOf(v reflect.Value, lower bool, drop []string) (any, bool) {
 	if !v.IsValid() {
@@ -38,7 +36,7 @@ func cliValueOf(v reflect.Value, lower bool, drop []string) (any, bool) {
 		}
 		return cliValueOf(v.Elem(), lower, drop)
 	case reflect.Struct:
-		if v.Type() == timeType {
+		if v.Type() == reflect.TypeFor[time.Time]() {
 			t := v.Interface().(time.Time)
 			return cliTime(&t), !t.IsZero()
 		}

@@ -92,7 +92,7 @@ func Parse(raw []byte, decode findings.Decode) (findings.Finding, error) {
 			f.Requirements = append(f.Requirements, strings.TrimSpace(c.Standard+" "+c.Version)+"/"+id)
 		}
 	}
-	f.VigilRule = vigilRules[sf.Category]
+	f.VigilRule = vigilRule(sf.Category)
 	f.Severity, _ = findings.SeverityFromName(sf.Severity)
 	switch {
 	case sf.Mute == "MUTED":

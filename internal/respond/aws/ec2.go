@@ -4,15 +4,14 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/vigil-sec/vigil/internal/lazyre"
 	"github.com/vigil-sec/vigil/internal/respond"
 )
 
@@ -28,7 +27,7 @@ func ec2ID(v, input, prefix, arnType, action string) (id, account, region string
 			return "", "", "", fmt.Errorf("%w: %s: %s %q is not an EC2 %s ARN", respond.ErrInput, action, input, v, arnType)
 		}
 	}
-	if !ec2IDs().MatchString(v) || !strings.HasPrefix(v, prefix+"-") {
+	if !ec2IDs.Get().MatchString(v) || !strings.HasPrefix(v, prefix+"-") {
 		return "", "", "", fmt.Errorf("%w: %s: %s %q is not a %s-... ID", respond.ErrInput, action, input, v, prefix)
 	}
 	return v, account, region, nil
@@ -36,8 +35,8 @@ func ec2ID(v, input, prefix, arnType, action string) (id, account, region string
 
 // Compiled on first use, not at start-up of every command.
 var (
-	ec2IDs  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]+-[0-9a-f]{8,17}$`) })
-	ruleIDs = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^sgr-[0-9a-f]{8,17}$`) })
+	ec2IDs  = lazyre.Regexp{Expr: `^[a-z]+-[0-9a-f]{8,17}$`}
+	ruleIDs = lazyre.Regexp{Expr: `^sgr-[0-9a-f]{8,17}$`}
 )
 
 func ec2ARN(t target, typ, id string) string {
@@ -531,7 +530,7 @@ func (a *revokeRule) wanted(req *respond.Request) (sgRule, error) {
 	name := a.Spec().Name
 	var r sgRule
 	if id := in(req, "rule_id"); id != "" {
-		if !ruleIDs().MatchString(id) {
+		if !ruleIDs.Get().MatchString(id) {
 			return r, fmt.Errorf("%w: %s: rule_id %q is not a security group rule ID (sgr-...)", respond.ErrInput, name, id)
 		}
 		r.ID = id

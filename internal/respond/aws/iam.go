@@ -3,15 +3,14 @@ package awsrespond
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/vigil-sec/vigil/internal/lazyre"
 	"github.com/vigil-sec/vigil/internal/respond"
 )
 
@@ -48,7 +47,7 @@ func iamARN(t target, kind, name string) string {
 // user's other keys are never touched.
 type deactivateKey struct{ c *clients }
 
-var accessKeyID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z0-9]{16,128}$`) })
+var accessKeyID = lazyre.Regexp{Expr: `^[A-Z0-9]{16,128}$`}
 
 type keyState struct {
 	User   string `json:"user"`
@@ -118,7 +117,7 @@ func (a *deactivateKey) Plan(ctx context.Context, env *respond.Env, req *respond
 	if strings.HasPrefix(key, "ASIA") {
 		return nil, fmt.Errorf("%w: %s: %s is a temporary (STS) access key: it cannot be deactivated, its session's role can be made to refuse it", respond.ErrInput, name, key)
 	}
-	if !accessKeyID().MatchString(key) {
+	if !accessKeyID.Get().MatchString(key) {
 		return nil, fmt.Errorf("%w: %s: access_key_id %q is not an access key ID", respond.ErrInput, name, key)
 	}
 	u, err := required(req, name, "user")

@@ -110,13 +110,30 @@ func publicStatement(raw json.RawMessage) bool {
 	return anyone && !slices.ContainsFunc(s.Conditions, restricts)
 }
 
-// restrictingKeys are the condition keys that narrow a statement to
+// restrictingKey reports the condition keys that narrow a statement to
 // known principals, networks or sources (lower case).
-var restrictingKeys = map[string]bool{
-	"aws:sourceip": true, "aws:sourcevpc": true, "aws:sourcevpce": true, "aws:sourcearn": true, "aws:sourceaccount": true,
-	"aws:sourceowner": true, "aws:sourceorgid": true, "aws:sourceorgpaths": true, "aws:principalorgid": true,
-	"aws:principalorgpaths": true, "aws:principalaccount": true, "aws:principalarn": true, "aws:principalservicename": true,
-	"aws:userid": true, "aws:username": true, "s3:dataaccesspointarn": true, "s3:dataaccesspointaccount": true,
+func restrictingKey(k string) bool {
+	switch k {
+	case "aws:sourceip",
+		"aws:sourcevpc",
+		"aws:sourcevpce",
+		"aws:sourcearn",
+		"aws:sourceaccount",
+		"aws:sourceowner",
+		"aws:sourceorgid",
+		"aws:sourceorgpaths",
+		"aws:principalorgid",
+		"aws:principalorgpaths",
+		"aws:principalaccount",
+		"aws:principalarn",
+		"aws:principalservicename",
+		"aws:userid",
+		"aws:username",
+		"s3:dataaccesspointarn",
+		"s3:dataaccesspointaccount":
+		return true
+	}
+	return false
 }
 
 // restricts reports whether a condition keeps the statement from being
@@ -129,7 +146,7 @@ func restricts(c resource.Condition) bool {
 	if _, after, ok := strings.Cut(op, ":"); ok {
 		op = after // ForAnyValue:, ForAllValues:
 	}
-	if strings.Contains(op, "Not") || op == "Null" || strings.HasSuffix(op, "IfExists") || !restrictingKeys[strings.ToLower(c.Key)] {
+	if strings.Contains(op, "Not") || op == "Null" || strings.HasSuffix(op, "IfExists") || !restrictingKey(strings.ToLower(c.Key)) {
 		return false
 	}
 	if len(c.Values) == 0 {

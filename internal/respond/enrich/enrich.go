@@ -125,7 +125,21 @@ func (related) Spec() respond.Spec {
 		}}
 }
 
-var severityRank = map[string]int{"CRITICAL": 5, "HIGH": 4, "MEDIUM": 3, "LOW": 2, "INFO": 1}
+func severityRank(s string) int {
+	switch s {
+	case "CRITICAL":
+		return 5
+	case "HIGH":
+		return 4
+	case "MEDIUM":
+		return 3
+	case "LOW":
+		return 2
+	case "INFO":
+		return 1
+	}
+	return 0
+}
 
 func (related) Plan(_ context.Context, _ *respond.Env, req *respond.Request) (*respond.Change, error) {
 	const name = "enrich.related"
@@ -156,7 +170,7 @@ func (related) Plan(_ context.Context, _ *respond.Env, req *respond.Request) (*r
 		}
 	}
 	slices.SortStableFunc(rel, func(a, b *respond.Subject) int {
-		return severityRank[strings.ToUpper(b.Severity)] - severityRank[strings.ToUpper(a.Severity)]
+		return severityRank(strings.ToUpper(b.Severity)) - severityRank(strings.ToUpper(a.Severity))
 	})
 	var list, ids []string
 	for _, o := range rel[:min(max, len(rel))] {

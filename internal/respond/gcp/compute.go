@@ -3,12 +3,11 @@ package gcprespond
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
-	"sync"
 
 	"google.golang.org/api/compute/v1"
 
+	"github.com/vigil-sec/vigil/internal/lazyre"
 	"github.com/vigil-sec/vigil/internal/respond"
 )
 
@@ -27,10 +26,10 @@ type firewallState struct {
 
 // firewallName reads projects/P/global/firewalls/NAME out of a full
 // resource name or a self link.
-var firewallName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|/)projects/([^/]+)/global/firewalls/([^/]+)$`) })
+var firewallName = lazyre.Regexp{Expr: `(?:^|/)projects/([^/]+)/global/firewalls/([^/]+)$`}
 
 // ruleName is a firewall rule's name (RFC 1035).
-var ruleName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`) })
+var ruleName = lazyre.Regexp{Expr: `^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`}
 
 func (a *disableFirewall) Spec() respond.Spec {
 	return respond.Spec{
@@ -51,7 +50,7 @@ func (a *disableFirewall) parse(req *respond.Request) (project, name string, err
 	if err != nil {
 		return "", "", err
 	}
-	if m := firewallName().FindStringSubmatch(v); m != nil {
+	if m := firewallName.Get().FindStringSubmatch(v); m != nil {
 		project, name = m[1], m[2]
 	} else if !strings.Contains(v, "/") {
 		project, name = a.c.project(req), v
@@ -59,7 +58,7 @@ func (a *disableFirewall) parse(req *respond.Request) (project, name string, err
 			return "", "", fmt.Errorf("%w: %s: firewall %q names no project and neither the inputs nor the subject give one", respond.ErrInput, firewallAction, v)
 		}
 	}
-	if !ruleName().MatchString(name) || !projectID().MatchString(project) {
+	if !ruleName.Get().MatchString(name) || !projectID.Get().MatchString(project) {
 		return "", "", fmt.Errorf("%w: %s: %q is not a firewall rule (projects/P/global/firewalls/NAME)", respond.ErrInput, firewallAction, v)
 	}
 	return project, name, nil

@@ -45,7 +45,7 @@ func FuzzInputs(f *testing.F) {
 		check("firewall", err, fp, fn)
 		name, _, err := parseKey(req)
 		if err == nil {
-			m := keyName().FindStringSubmatch(name)
+			m := keyName.Get().FindStringSubmatch(name)
 			check("key", nil, m[1], m[2], m[3])
 		} else {
 			check("key", err)

@@ -3,12 +3,11 @@ package gcprespond
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
-	"sync"
 
 	iam "google.golang.org/api/iam/v1"
 
+	"github.com/vigil-sec/vigil/internal/lazyre"
 	"github.com/vigil-sec/vigil/internal/respond"
 )
 
@@ -18,9 +17,7 @@ type disableKey struct{ c *clients }
 
 // keyName is a key's resource name: projects/P/serviceAccounts/SA/keys/ID,
 // P a project or "-", SA an email or a unique ID, ID hexadecimal.
-var keyName = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^projects/(-|[a-z0-9][a-z0-9.:-]*)/serviceAccounts/([A-Za-z0-9][A-Za-z0-9@._-]*)/keys/([0-9a-fA-F]+)$`)
-})
+var keyName = lazyre.Regexp{Expr: `^projects/(-|[a-z0-9][a-z0-9.:-]*)/serviceAccounts/([A-Za-z0-9][A-Za-z0-9@._-]*)/keys/([0-9a-fA-F]+)$`}
 
 type disableKeyState struct {
 	Key    string `json:"key"`
@@ -54,7 +51,7 @@ func parseKey(req *respond.Request) (name, project string, err error) {
 		// "-" stands for the account's project, which the API infers.
 		v = "projects/-/serviceAccounts/" + sa + "/keys/" + v
 	}
-	m := keyName().FindStringSubmatch(v)
+	m := keyName.Get().FindStringSubmatch(v)
 	if m == nil {
 		return "", "", fmt.Errorf("%w: %s: key %q is not a key's name (projects/P/serviceAccounts/SA/keys/ID): one named key is disabled, never all of an account's", respond.ErrInput, keyAction, in(req, "key"))
 	}

@@ -4,14 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	crm "google.golang.org/api/cloudresourcemanager/v3"
 	"google.golang.org/api/storage/v1"
 
+	"github.com/vigil-sec/vigil/internal/lazyre"
 	"github.com/vigil-sec/vigil/internal/respond"
 )
 
@@ -143,7 +142,7 @@ var bucketPolicy = &policyKind{
 				break
 			}
 		}
-		if !bucketName().MatchString(name) {
+		if !bucketName.Get().MatchString(name) {
 			return policyTarget{}, fmt.Errorf("%w: gcp.storage.remove-public-members: %q is not a bucket name", respond.ErrInput, v)
 		}
 		return policyTarget{Name: name, Resource: "//storage.googleapis.com/" + name}, nil
@@ -153,7 +152,7 @@ var bucketPolicy = &policyKind{
 
 // bucketName is a bucket's name as Cloud Storage allows it (dotted names
 // up to 222 characters).
-var bucketName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$`) })
+var bucketName = lazyre.Regexp{Expr: `^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$`}
 
 var projectPolicy = &policyKind{
 	action: "gcp.resourcemanager.remove-public-members", service: "cloudresourcemanager.googleapis.com", what: "project", input: "project",
@@ -167,7 +166,7 @@ var projectPolicy = &policyKind{
 			return policyTarget{}, fmt.Errorf("%w: gcp.resourcemanager.remove-public-members: input \"project\" is required (the subject names no project)", respond.ErrInput)
 		}
 		id := strings.TrimPrefix(strings.TrimPrefix(v, "//cloudresourcemanager.googleapis.com/"), "projects/")
-		if !projectID().MatchString(id) {
+		if !projectID.Get().MatchString(id) {
 			return policyTarget{}, fmt.Errorf("%w: gcp.resourcemanager.remove-public-members: %q is not a project", respond.ErrInput, v)
 		}
 		return policyTarget{Name: id, Resource: "//cloudresourcemanager.googleapis.com/projects/" + id}, nil
@@ -176,9 +175,7 @@ var projectPolicy = &policyKind{
 }
 
 // projectID is a project ID or number (a domain-scoped ID has a colon).
-var projectID = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^([a-z][a-z0-9.-]*:)?[a-z0-9][a-z0-9-]{4,28}[a-z0-9]$`)
-})
+var projectID = lazyre.Regexp{Expr: `^([a-z][a-z0-9.-]*:)?[a-z0-9][a-z0-9-]{4,28}[a-z0-9]$`}
 
 func readBucketPolicy(ctx context.Context, c *clients, env *respond.Env, k *policyKind, t policyTarget) (*policy, error) {
 	svc, err := c.storageSvc(ctx)

@@ -140,32 +140,34 @@ func baseData(s *respond.Subject) map[string]any {
 	}
 }
 
-var funcs = template.FuncMap{
-	"lower": strings.ToLower,
-	"upper": strings.ToUpper,
-	"join": func(sep string, v any) string {
-		switch x := v.(type) {
-		case []any:
-			parts := make([]string, len(x))
-			for i, e := range x {
-				parts[i] = fmt.Sprint(e)
+func funcs() template.FuncMap {
+	return template.FuncMap{
+		"lower": strings.ToLower,
+		"upper": strings.ToUpper,
+		"join": func(sep string, v any) string {
+			switch x := v.(type) {
+			case []any:
+				parts := make([]string, len(x))
+				for i, e := range x {
+					parts[i] = fmt.Sprint(e)
+				}
+				return strings.Join(parts, sep)
+			case []string:
+				return strings.Join(x, sep)
 			}
-			return strings.Join(parts, sep)
-		case []string:
-			return strings.Join(x, sep)
-		}
-		return fmt.Sprint(v)
-	},
-	// default returns v, or def when v is empty.
-	"default": func(def string, v any) string {
-		if v == nil || fmt.Sprint(v) == "" {
-			return def
-		}
-		return fmt.Sprint(v)
-	},
-	// tag is filled per render (the subject's tags); this one is for
-	// parsing.
-	"tag": func(string) string { return "" },
+			return fmt.Sprint(v)
+		},
+		// default returns v, or def when v is empty.
+		"default": func(def string, v any) string {
+			if v == nil || fmt.Sprint(v) == "" {
+				return def
+			}
+			return fmt.Sprint(v)
+		},
+		// tag is filled per render (the subject's tags); this one is for
+		// parsing.
+		"tag": func(string) string { return "" },
+	}
 }
 
 // Render templates the step's inputs from s and the outputs of earlier

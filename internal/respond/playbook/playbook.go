@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/lazyre"
 	"github.com/vigil-sec/vigil/internal/respond"
 	"github.com/vigil-sec/vigil/internal/respond/engine"
 )
@@ -226,10 +226,10 @@ func Parse(file string, b []byte, reg *respond.Registry) ([]*Playbook, []error) 
 	return out, ps.errs
 }
 
-var lineRE = regexp.MustCompile(`line (\d+)`)
+var lineRE = lazyre.Regexp{Expr: `line (\d+)`}
 
 func yamlErrLine(err error) int {
-	if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
+	if m := lineRE.Get().FindStringSubmatch(err.Error()); m != nil {
 		var n int
 		fmt.Sscan(m[1], &n)
 		return n
@@ -271,7 +271,7 @@ func (ps *parser) str(n *yaml.Node, what string) string {
 	return n.Value
 }
 
-var stepIDRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+var stepIDRE = lazyre.Regexp{Expr: `^[a-z][a-z0-9_]*$`}
 
 func (ps *parser) playbook(n *yaml.Node) *Playbook {
 	f := ps.fields(n, "playbook", "name", "description", "trigger", "condition", "on_error", "steps")
@@ -361,7 +361,7 @@ func (ps *parser) step(n *yaml.Node, earlier map[string]bool) *Step {
 	switch {
 	case st.id == "":
 		ps.errorf(n, "step has no id")
-	case !stepIDRE.MatchString(st.id):
+	case !stepIDRE.Get().MatchString(st.id):
 		ps.errorf(f["id"], "step id %q: use lower-case letters, digits and _ (it is used in templates: .steps.%s)", st.id, st.id)
 	case earlier[st.id]:
 		ps.errorf(f["id"], "step id %q is used twice", st.id)
@@ -416,7 +416,7 @@ func (ps *parser) step(n *yaml.Node, earlier map[string]bool) *Step {
 					st.literal[k.Value] = v.Value
 					continue
 				}
-				tpl, err := template.New(k.Value).Option("missingkey=error").Funcs(funcs).Parse(v.Value)
+				tpl, err := template.New(k.Value).Option("missingkey=error").Funcs(funcs()).Parse(v.Value)
 				if err != nil {
 					ps.errorf(v, "step %s: input %s: %v", st.id, k.Value, err)
 					continue

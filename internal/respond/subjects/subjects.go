@@ -270,7 +270,21 @@ func fromVigilFinding(v gjson.Result, opts Options) (*respond.Subject, error) {
 	}, nil
 }
 
-var ocsfSeverity = map[int64]string{1: "INFO", 2: "LOW", 3: "MEDIUM", 4: "HIGH", 5: "CRITICAL", 6: "CRITICAL"}
+func ocsfSeverity(id int64) string {
+	switch id {
+	case 1:
+		return "INFO"
+	case 2:
+		return "LOW"
+	case 3:
+		return "MEDIUM"
+	case 4:
+		return "HIGH"
+	case 5, 6:
+		return "CRITICAL"
+	}
+	return ""
+}
 
 func fromCompliance(v gjson.Result, opts Options) (*respond.Subject, error) {
 	status := v.Get("compliance.status_code").String()
@@ -284,7 +298,7 @@ func fromCompliance(v gjson.Result, opts Options) (*respond.Subject, error) {
 	s := &respond.Subject{
 		Kind: "finding", ID: v.Get("finding_info.uid").String(), Rule: v.Get("compliance.control").String(),
 		Title: v.Get("finding_info.title").String(), Category: v.Get("finding_info.types.0").String(),
-		Severity: ocsfSeverity[v.Get("severity_id").Int()], Status: status,
+		Severity: ocsfSeverity(v.Get("severity_id").Int()), Status: status,
 		Message:  v.Get("compliance.status_detail").String(),
 		Provider: provider(v.Get("cloud.provider").String()), Account: v.Get("cloud.account.uid").String(),
 		Region: first(v.Get("resources.0.region").String(), v.Get("cloud.region").String()),
@@ -307,7 +321,7 @@ func fromDetection(v gjson.Result) (*respond.Subject, error) {
 	s := &respond.Subject{
 		Kind: "alert", ID: first(v.Get("finding_info.uid").String(), v.Get("metadata.uid").String()), Rule: rule,
 		Title: v.Get("finding_info.title").String(), Category: "detection",
-		Severity: ocsfSeverity[v.Get("severity_id").Int()],
+		Severity: ocsfSeverity(v.Get("severity_id").Int()),
 		// The effective level: tuning (vigil detect --tuning) may have
 		// raised or lowered the rule's own.
 		Level:     strings.ToLower(first(v.Get("unmapped.rule.tuned_level").String(), v.Get("unmapped.rule.level").String())),

@@ -39,14 +39,19 @@ const (
 	RemediationPartial      = 4
 )
 
-var tactics = map[string]struct {
-	id   int
-	name string
-}{
-	"isolate": {RemediationIsolate, "Isolate"},
-	"evict":   {RemediationEvict, "Evict"},
-	"restore": {RemediationRestore, "Restore"},
-	"harden":  {RemediationHarden, "Harden"},
+// tactic returns the OCSF remediation activity of a playbook tactic.
+func tactic(name string) (id int, label string, known bool) {
+	switch name {
+	case "isolate":
+		return RemediationIsolate, "Isolate", true
+	case "evict":
+		return RemediationEvict, "Evict", true
+	case "restore":
+		return RemediationRestore, "Restore", true
+	case "harden":
+		return RemediationHarden, "Harden", true
+	}
+	return 0, "", false
 }
 
 // BaseEvent is the OCSF Base Event (class_uid 0) of a trail entry.
@@ -150,17 +155,17 @@ func toOCSF(e Entry, version string) (any, error) {
 		b.ClassUID, b.ClassName = ClassRemediationActivity, "Remediation Activity"
 		b.CategoryUID, b.CategoryName = CategoryRemediation, "Remediation"
 		ev := &RemediationActivity{CommandUID: e.Hash}
-		t, known := tactics[strings.ToLower(e.Tactic)]
+		id, name, known := tactic(strings.ToLower(e.Tactic))
 		switch {
 		case e.Kind == KindRollback:
 			b.ActivityID, b.ActivityName = RemediationOther, "Rollback"
 		case known:
-			b.ActivityID, b.ActivityName = t.id, t.name
+			b.ActivityID, b.ActivityName = id, name
 		default:
 			b.ActivityID, b.ActivityName = RemediationOther, "Other"
 		}
 		if known {
-			ev.Countermeasures = []D3FEND{{Tactic: &D3FTactic{UID: "d3f:" + t.name, Name: t.name, SrcURL: "https://d3fend.mitre.org/tactic/d3f:" + t.name + "/"}}}
+			ev.Countermeasures = []D3FEND{{Tactic: &D3FTactic{UID: "d3f:" + name, Name: name, SrcURL: "https://d3fend.mitre.org/tactic/d3f:" + name + "/"}}}
 		}
 		b.TypeUID = ClassRemediationActivity*100 + b.ActivityID
 		b.TypeName = "Remediation Activity: " + b.ActivityName

@@ -59,9 +59,20 @@ type Action struct {
 	ResourceTypes []string
 }
 
+// loaded holds what Load decoded: a sync.Once in a variable rather than a
+// sync.OnceValues, so that no initializer runs at every start of the binary.
+var loaded struct {
+	sync.Once
+	data *Data
+	err  error
+}
+
 // Load decodes the embedded data once and returns it (the same value on
 // every call).
-var Load = sync.OnceValues(load)
+func Load() (*Data, error) {
+	loaded.Do(func() { loaded.data, loaded.err = load() })
+	return loaded.data, loaded.err
+}
 
 func load() (*Data, error) {
 	d := &Data{services: map[string]*Service{}, rcp: map[string]bool{}}

@@ -115,8 +115,20 @@ func Decode(r io.Reader) (*Roles, error) {
 // Load decodes the embedded reference data.
 func Load() (*Roles, error) { return Decode(bytes.NewReader(embedded)) }
 
+// decoded holds what Default decoded: a sync.Once in a variable rather
+// than a sync.OnceValues, so that no initializer runs at every start of the
+// binary.
+var decoded struct {
+	sync.Once
+	roles *Roles
+	err   error
+}
+
 // Default returns the embedded reference data, decoded once per process.
-var Default = sync.OnceValues(Load)
+func Default() (*Roles, error) {
+	decoded.Do(func() { decoded.roles, decoded.err = Load() })
+	return decoded.roles, decoded.err
+}
 
 // Len is the number of roles.
 func (rs *Roles) Len() int { return len(rs.list) }
