@@ -450,3 +450,5 @@ replace github.com/hashicorp/go-getter => ./third_party/hashicorp-go-getter
 replace k8s.io/client-go => ./third_party/k8s-client-go
 
 replace github.com/anchore/clio => ./third_party/anchore-clio
+
+replace github.com/jinzhu/inflection => ./third_party/jinzhu-inflection
