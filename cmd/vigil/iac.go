@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -106,14 +105,12 @@ func runIac(cmd *cobra.Command, args []string, f iacFlags) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	// The collector's pacing follows the tree's size (iac.GCPercent:
-	// GOGC 50 under 1 MiB, 200 under 4 MiB); an explicit GOGC is left
-	// alone. docs/iac.md, "Speed and memory".
-	if _, set := os.LookupEnv("GOGC"); !set {
-		if pct, ok := iac.GCPercent(args); ok {
-			defer debug.SetGCPercent(debug.SetGCPercent(pct))
-		}
-	}
+	// The collector's pacing follows the tree's size (iac.Pace: GOGC 50
+	// under 1 MiB, 200 under 4 MiB, a soft memory limit under 256 KiB); an
+	// explicit GOGC or GOMEMLIMIT wins. docs/iac.md, "Speed and memory".
+	_, gogcSet := os.LookupEnv("GOGC")
+	_, limitSet := os.LookupEnv("GOMEMLIMIT")
+	defer iac.Pace(args, gogcSet, limitSet)()
 	opts, failOn, engine, err := f.options(cmd)
 	if err != nil {
 		return err

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io/fs"
 	"path/filepath"
+	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 )
 
@@ -29,18 +31,84 @@ const (
 	mediumTreeGCPercent = 200
 )
 
+// Below tinyTree (terragoat's Terraform is 139 KB) a run also gets a soft
+// memory limit (debug.SetMemoryLimit): what the runtime holds when the run
+// starts (the initializers' heap and the runtime's own, about 18 MB) and a
+// budget, the larger of tinyTreeBudget and tinyTreeHeapPerByte per byte of
+// the tree. At GOGC 50 the heap may reach 1.5 times the live heap, two
+// thirds of which the initializers' tables; the limit makes the collector
+// run sooner only when the heap nears it, at the end of the run: terragoat
+// about 2 MB off the peak RSS for 0.03 CPU-s (docs/iac.md, "Scan heap").
+// A tree whose live heap outgrows the budget pays more collections (the
+// runtime caps the collector at half the CPU): the live heap of a small
+// tree is mostly the rules prepared for its classes, not its size, and two
+// trees of five formats at 233-244 KB paid 0.01-0.10 CPU-s for 0.4-3.4 MB,
+// so the limit is kept to trees below 160 KiB.
+const (
+	tinyTree            = 160 << 10
+	tinyTreeBudget      = 9 << 20
+	tinyTreeHeapPerByte = 48
+)
+
 // GCPercent returns the GOGC for a vigil iac run over paths, chosen by the
 // size of their files (smallTree, largeTree), and false when the runtime's
 // default suits it (a large tree, or a path that cannot be read). The
 // walk stops at largeTree. docs/iac.md, "Speed and memory".
 func GCPercent(paths []string) (int, bool) {
+	p := pacingFor(paths)
+	return p.gcPercent, p.ok
+}
+
+// pacing is the collector's pacing of a run: GOGC (ok false: the runtime's
+// default), and the memory the run may add to what the runtime holds at its
+// start (budget; 0: no limit).
+type pacing struct {
+	gcPercent int
+	ok        bool
+	budget    int64
+}
+
+func pacingFor(paths []string) pacing {
 	switch n := treeSize(paths, largeTree); {
+	case n < tinyTree:
+		return pacing{smallTreeGCPercent, true, max(tinyTreeBudget, 2<<20+tinyTreeHeapPerByte*n)}
 	case n < smallTree:
-		return smallTreeGCPercent, true
+		return pacing{smallTreeGCPercent, true, 0}
 	case n < largeTree:
-		return mediumTreeGCPercent, true
+		return pacing{mediumTreeGCPercent, true, 0}
 	}
-	return 0, false
+	return pacing{}
+}
+
+// Pace sets the collector's pacing for a vigil iac run over paths by the
+// size of their files (GCPercent, and below tinyTree a soft memory limit
+// above what the runtime holds now) and returns what puts the runtime's
+// settings back. An explicit GOGC (gogcSet) leaves both alone, an explicit
+// GOMEMLIMIT (limitSet) the limit.
+func Pace(paths []string, gogcSet, limitSet bool) (restore func()) {
+	p := pacingFor(paths)
+	if gogcSet || !p.ok {
+		return func() {}
+	}
+	pct := debug.SetGCPercent(p.gcPercent)
+	limit := int64(-1)
+	if p.budget > 0 && !limitSet {
+		limit = debug.SetMemoryLimit(runtimeHeld() + p.budget)
+	}
+	return func() {
+		debug.SetGCPercent(pct)
+		if limit >= 0 {
+			debug.SetMemoryLimit(limit)
+		}
+	}
+}
+
+// runtimeHeld is the memory the Go runtime holds from the OS and has not
+// returned, which a memory limit bounds.
+func runtimeHeld() int64 {
+	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(s)
+	return int64(s[0].Value.Uint64() - s[1].Value.Uint64())
 }
 
 // SizeBelow reports whether the regular files under paths (files or

@@ -1,8 +1,10 @@
 package iac
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -72,6 +74,60 @@ func TestGCPercent(t *testing.T) {
 	} {
 		if pct, ok := GCPercent(c.paths); pct != c.pct || ok != c.ok {
 			t.Errorf("GCPercent(%v) = %d, %v, want %d, %v", c.paths, pct, ok, c.pct, c.ok)
+		}
+	}
+}
+
+// TestPace: below tinyTree a run gets GOGC 50 and a soft memory limit of
+// what the runtime holds plus the budget (at least tinyTreeBudget, more for
+// a larger tree), put back afterwards; an explicit GOMEMLIMIT keeps the
+// limit alone, an explicit GOGC both; a small tree gets no limit.
+func TestPace(t *testing.T) {
+	dir := t.TempDir()
+	write := func(rel string, n int) {
+		t.Helper()
+		p := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, make([]byte, n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("tiny/main.tf", 10<<10)
+	write("tinyish/main.tf", 150<<10)
+	write("small/main.tf", 200<<10)
+	const noLimit = math.MaxInt64
+	pct0, lim0 := debug.SetGCPercent(100), debug.SetMemoryLimit(noLimit)
+	defer func() { debug.SetGCPercent(pct0); debug.SetMemoryLimit(lim0) }()
+	for _, c := range []struct {
+		tree               string
+		gogcSet, limitSet  bool
+		pct                int
+		minBudget, maxBudg int64 // the limit less what the runtime held
+	}{
+		{"tiny", false, false, 50, tinyTreeBudget, tinyTreeBudget},
+		{"tinyish", false, false, 50, 2<<20 + tinyTreeHeapPerByte*150<<10, 2<<20 + tinyTreeHeapPerByte*150<<10},
+		{"tiny", false, true, 50, -1, -1},
+		{"tiny", true, false, 100, -1, -1},
+		{"small", false, false, 50, -1, -1},
+	} {
+		held := runtimeHeld()
+		restore := Pace([]string{filepath.Join(dir, c.tree)}, c.gogcSet, c.limitSet)
+		pct, lim := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1)
+		debug.SetGCPercent(pct)
+		restore()
+		if pct != c.pct {
+			t.Errorf("%s (GOGC set %v, GOMEMLIMIT set %v): GOGC %d, want %d", c.tree, c.gogcSet, c.limitSet, pct, c.pct)
+		}
+		switch {
+		case c.minBudget < 0 && lim != noLimit:
+			t.Errorf("%s (GOGC set %v, GOMEMLIMIT set %v): limit %d, want none", c.tree, c.gogcSet, c.limitSet, lim)
+		case c.minBudget >= 0 && (lim-held < c.minBudget-1<<20 || lim-held > c.maxBudg+1<<20):
+			t.Errorf("%s: limit %d MiB above what the runtime held, want %d", c.tree, (lim-held)>>20, c.minBudget>>20)
+		}
+		if p, l := debug.SetGCPercent(100), debug.SetMemoryLimit(-1); p != 100 || l != noLimit {
+			t.Errorf("%s: not put back: GOGC %d, limit %d", c.tree, p, l)
 		}
 	}
 }
