@@ -7,7 +7,7 @@ import (
 )
 
 // stratusCatalogue maps each Stratus Red Team technique for AWS, EKS, GCP,
-// Azure and Entra ID (the technique pages of the catalogue as of December
+// Azure, Entra ID and Kubernetes (the technique pages of the catalogue as of December
 // 2026, older ids kept where a page still documents them) to the built-in
 // that alerts on its detonation. The detonation's events are those of that
 // built-in's test case, written from the technique page's documented event
@@ -129,6 +129,17 @@ var stratusCatalogue = map[string]string{
 	"entra-id.persistence.guest-user":                             "Entra ID External User Invited",
 	"entra-id.persistence.hidden-au":                              "Entra ID Administrative Unit Created Or Member Added",
 	"entra-id.persistence.restricted-au":                          "Entra ID Administrative Unit Created Or Member Added",
+	// Kubernetes techniques, as GKE's API server audit entries in Cloud
+	// Logging record them (vigil reads no other Kubernetes audit log).
+	"k8s.credential-access.dump-secrets":                "GKE Secrets Listed Across All Namespaces",
+	"k8s.credential-access.steal-serviceaccount-token":  "GKE Command Executed In A Pod",
+	"k8s.persistence.create-admin-clusterrole":          "GKE ClusterRole With Full Permissions Created",
+	"k8s.privilege-escalation.create-admin-clusterrole": "GKE ClusterRole With Full Permissions Created",
+	"k8s.persistence.create-client-certificate":         "GKE Client Certificate Signing Request Created Or Approved",
+	"k8s.persistence.create-token":                      "GKE Token Created For A kube-system Service Account",
+	"k8s.privilege-escalation.hostpath-volume":          "GKE Pod Or Workload Mounts A Sensitive Host Path",
+	"k8s.privilege-escalation.nodes-proxy":              "GKE Node Proxy API Used",
+	"k8s.privilege-escalation.privileged-pod":           "GKE Privileged Container Created",
 }
 
 // stratusUndetectable are the techniques whose detonation leaves nothing in
@@ -170,7 +181,7 @@ func caseEvents(title string) []string {
 			return c.attack
 		}
 	}
-	for _, c := range append(append(append(append(append(accuracyCases(), recallCases()...), azureResourceCases()...), stratusCases()...), identityCases()...), exposureCases()...) {
+	for _, c := range append(append(append(append(append(append(accuracyCases(), recallCases()...), azureResourceCases()...), stratusCases()...), identityCases()...), exposureCases()...), gkeCases()...) {
 		if c.title != title {
 			continue
 		}
