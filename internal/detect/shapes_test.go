@@ -2,8 +2,10 @@ package detect
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/logs"
@@ -52,6 +54,7 @@ func TestOtherShapesSameAlerts(t *testing.T) {
 		{"shapes/gcp_audit_pubsub_pull.json", "samples/gcp_audit.jsonl"},
 		{"shapes/azure_audit_graph_powershell.json", "samples/azure_audit.json"},
 		{"shapes/azure_audit_portal.csv", "samples/azure_audit.json"},
+		{"shapes/m365_officeactivity_query_api.json", "samples/m365_audit.json"},
 	} {
 		got, want := titles(c.shape), titles(c.own)
 		if len(want) == 0 {
@@ -112,6 +115,39 @@ func TestM365CrossShapeDuplicatesAlertOnce(t *testing.T) {
 	for _, files := range [][]string{{api, purview, search}, {search, purview, api}, {purview, search}, {office, api, graph}, {graph, office, purview}} {
 		if got := run(files...); !slices.Equal(got, want) {
 			t.Errorf("%v raise\n%q\nthe API's file alone\n%q", files, got, want)
+		}
+	}
+}
+
+// TestConsoleHistoryCSVAlerts: rows of the CloudTrail console's Event
+// history download alert on what the summary columns hold (operation,
+// service, outcome): a trail stopped raises "Cloud Audit Logging Disabled",
+// the same call refused does not. A console sign-in row does not say
+// whether it succeeded (no response element), so the root sign-in rule,
+// which needs it, cannot fire on the download.
+func TestConsoleHistoryCSVAlerts(t *testing.T) {
+	csv := "Event ID,Event time,User name,Event name,Resource type,Resource name,AWS access key,AWS region,Error code,Source IP address,Read-only,Event source\n" +
+		"e1,2024-03-14T15:04:30Z,deploy-bot,StopLogging,AWS::CloudTrail::Trail,arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail,AKIAEXAMPLEDEPLOY001,eu-west-1,,45.133.1.20,false,cloudtrail.amazonaws.com\n" +
+		"e2,2024-03-14T15:05:30Z,deploy-bot,StopLogging,AWS::CloudTrail::Trail,arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail,AKIAEXAMPLEDEPLOY001,eu-west-1,AccessDenied,45.133.1.20,false,cloudtrail.amazonaws.com\n"
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "event_history.csv"), []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := New(context.Background(), Config{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &collectSink{}
+	if err := eng.Run(context.Background(), []string{dir}, sink, RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := alertsOf(sink.alerts, "Cloud Audit Logging Disabled")
+	if len(got) != 1 || got[0].Level != LevelHigh || !strings.Contains(string(got[0].Events[0].Record.Raw), `"eventID":"e1"`) {
+		t.Fatalf("%d Cloud Audit Logging Disabled alerts, want 1 on e1 at high", len(got))
+	}
+	for _, a := range sink.alerts {
+		if a.Level > LevelLow && strings.Contains(string(a.Events[0].Record.Raw), `"eventID":"e2"`) {
+			t.Errorf("%q raised at %v on the refused call", a.Rule.Title, a.Level)
 		}
 	}
 }
