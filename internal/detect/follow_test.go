@@ -280,6 +280,24 @@ func bytesReader(b []byte) *os.File {
 	return r
 }
 
+// followOnce runs one pass of follow mode (Once) over watch with an engine
+// of cfg, its checkpoint ck, appending alerts to out.
+func followOnce(t *testing.T, cfg Config, watch, ck, out string) {
+	t.Helper()
+	eng, err := New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenJSONLFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := eng.Follow(context.Background(), s, FollowOptions{Dir: watch, Checkpoint: ck, OutputPath: out, Once: true}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestFollowOnceInProcess checks the follow loop without a binary: a grown
 // JSON-lines file is read again only from where it stopped.
 func TestFollowOnceInProcess(t *testing.T) {
@@ -294,20 +312,7 @@ func TestFollowOnceInProcess(t *testing.T) {
 	}
 	lp := filepath.Join(watch, "events.jsonl")
 	os.WriteFile(lp, []byte(line(1)+line(2)), 0o644)
-	run := func() {
-		eng, err := New(context.Background(), Config{RuleDirs: []string{rules}, NoBuiltins: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := OpenJSONLFile(out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		if err := eng.Follow(context.Background(), s, FollowOptions{Dir: watch, Checkpoint: ck, OutputPath: out, Once: true}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	run := func() { followOnce(t, Config{RuleDirs: []string{rules}, NoBuiltins: true}, watch, ck, out) }
 	run()
 	if n := countLines(t, out); n != 2 {
 		t.Fatalf("%d alerts, want 2", n)

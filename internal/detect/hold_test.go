@@ -100,21 +100,7 @@ func TestAzureStartOutcomeAcrossCheckpoint(t *testing.T) {
 	watch := t.TempDir()
 	out := filepath.Join(t.TempDir(), "alerts.jsonl")
 	ck := filepath.Join(t.TempDir(), "ck.json")
-	run := func() {
-		t.Helper()
-		eng, err := New(context.Background(), Config{Version: "test"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := OpenJSONLFile(out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		if err := eng.Follow(context.Background(), s, FollowOptions{Dir: watch, Checkpoint: ck, OutputPath: out, Once: true}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	run := func() { followOnce(t, Config{Version: "test"}, watch, ck, out) }
 	owner := func() int {
 		b, _ := os.ReadFile(out)
 		n := 0

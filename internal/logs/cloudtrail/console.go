@@ -132,7 +132,8 @@ func convertConsoleCSV(raw []byte) ([]byte, error) {
 	return norm.Encode(ev)
 }
 
-// checkEvent returns b when it is a CloudTrail event's JSON.
+// checkEvent returns b, the text of member col, when it is a CloudTrail
+// event's JSON.
 func checkEvent(b []byte, col string) ([]byte, error) {
 	var probe struct {
 		EventVersion *string `json:"eventVersion"`

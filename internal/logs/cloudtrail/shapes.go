@@ -73,18 +73,5 @@ func embedded(raw []byte, key string) ([]byte, error) {
 	if err := json.Unmarshal(m[key], &s); err != nil {
 		return nil, fmt.Errorf("%s: %w", key, err)
 	}
-	ev := bytes.TrimSpace([]byte(s))
-	var probe struct {
-		EventVersion *string `json:"eventVersion"`
-		EventSource  *string `json:"eventSource"`
-		EventName    *string `json:"eventName"`
-		EventTime    *string `json:"eventTime"`
-	}
-	if len(ev) == 0 || ev[0] != '{' || json.Unmarshal(ev, &probe) != nil {
-		return nil, fmt.Errorf("%s %w: not a JSON object", key, ErrNotCloudTrail)
-	}
-	if probe.EventVersion == nil || probe.EventSource == nil || probe.EventName == nil || probe.EventTime == nil {
-		return nil, fmt.Errorf("%s %w: no eventVersion, eventSource, eventName or eventTime", key, ErrNotCloudTrail)
-	}
-	return ev, nil
+	return checkEvent(bytes.TrimSpace([]byte(s)), key)
 }
