@@ -44,13 +44,20 @@ func Derive(rs []*resource.Resource) { derive(rs, nil) }
 // derive is Derive knowing the input problems: a resource a problem names
 // (a field of the wrong type) may lack relationships or facts, so what it
 // would decide in the passing direction is unknown instead.
-func derive(rs []*resource.Resource, problems []source.Problem) { deriveIndexed(rs, problems, nil) }
+func derive(rs []*resource.Resource, problems []source.Problem) {
+	deriveIndexed(rs, problems, nil, nil)
+}
 
 // deriveIndexed is derive given ids, when not nil, mapping the key of every
 // resource's ID in rs to it and nothing else (the merger's index: see
 // merger.idIndex): the derivation adds the aliases to it rather than
 // building it again.
-func deriveIndexed(rs []*resource.Resource, problems []source.Problem, ids map[mergeKey]*resource.Resource) {
+//
+// beside, when not nil, runs on another goroutine once the deriver's index
+// is complete (ids is not written after that) and is waited for: work
+// that reads the resources' identities but none of the derived facts
+// (Inventory.count) fills a core the derivation's serial steps leave idle.
+func deriveIndexed(rs []*resource.Resource, problems []source.Problem, ids map[mergeKey]*resource.Resource, beside func()) {
 	// The reachability graph's index of GCP's IDs and aliases (which the
 	// steps below do not change) is built on another core meanwhile; it
 	// looks the other providers' up in the deriver's index (read only
@@ -62,6 +69,16 @@ func deriveIndexed(rs []*resource.Resource, problems []source.Problem, ids map[m
 	look := func(p resource.Provider, id string) *resource.Resource { return d.index[lookIn(&reachLow, p, id)] }
 	go func() { reachIndex <- reach.NewGCPIndex(rs, look) }()
 	d = newDeriverIndexed(rs, ids)
+	besideDone := make(chan struct{})
+	if beside != nil {
+		go func() {
+			defer close(besideDone)
+			beside()
+		}()
+	} else {
+		close(besideDone)
+	}
+	defer func() { <-besideDone }()
 	for _, p := range problems {
 		if p.Resource != "" {
 			if d.troubled == nil {

@@ -121,9 +121,10 @@ func CollectWith(ctx context.Context, o Options, srcs ...source.Source) (*Invent
 		}
 	}
 	finish.End()
-	trace.WithRegion(ctx, "derive", func() { deriveIndexed(m.list, inv.Errors, m.idIndex()) })
+	// The counts read the resources' identities and classes, which the
+	// derivation does not write: they are made beside it.
 	inv.Resources = m.list
-	inv.count(m)
+	trace.WithRegion(ctx, "derive", func() { deriveIndexed(m.list, inv.Errors, m.idIndex(), func() { inv.count(m) }) })
 	return inv, nil
 }
 
