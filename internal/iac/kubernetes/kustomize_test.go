@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vigil-sec/vigil/internal/source"
 )
 
 // TestKustomize builds kustomizations: an overlay's patches (a strategic
@@ -116,4 +118,33 @@ spec:
 			t.Errorf("problems lack %q:\n%s", w, all)
 		}
 	}
+}
+
+// FuzzKustomize builds a kustomization of arbitrary text over an arbitrary
+// manifest and patch (strategic merge or JSON 6902): it must not panic nor
+// hang, and every object it gives comes from the manifest.
+func FuzzKustomize(f *testing.F) {
+	f.Add([]byte("namespace: n\nnamePrefix: p-\nresources: [m.yaml]\npatches:\n  - path: p.yaml\n    target: {kind: Pod}\nimages: [{name: a, newTag: '2'}]\n"),
+		[]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: c, image: a:1}], volumes: [{name: v}]}\n"),
+		[]byte("- {op: add, path: /spec/volumes/-, value: {name: w}}\n- {op: remove, path: /spec/volumes/0}\n- {op: replace, path: /spec/containers/0/image, value: b}\n"))
+	f.Add([]byte("resources: [m.yaml]\npatchesStrategicMerge: [p.yaml]\n"),
+		[]byte("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {spec: {containers: [{name: c, image: i}]}}}\n"),
+		[]byte("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {spec: {hostPID: true, containers: [{name: c, securityContext: null}, {name: e}]}}}\n"))
+	f.Fuzz(func(t *testing.T, kz, manifest, patch []byte) {
+		files := map[string][]byte{"kustomization.yaml": kz, "m.yaml": manifest, "p.yaml": patch}
+		k := &kustomizer{used: map[string]bool{}, load: func(f string) ([]byte, error) {
+			if d, ok := files[f]; ok {
+				return d, nil
+			}
+			return nil, os.ErrNotExist
+		}}
+		for _, o := range k.build(".", nil) {
+			if o.file != "m.yaml" {
+				t.Fatalf("object from %s", o.file)
+			}
+			b := NewBuilder()
+			var batch source.Batch
+			b.add(o.file, ". > "+o.file, o.obj, &batch)
+		}
+	})
 }
