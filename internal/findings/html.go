@@ -7,26 +7,22 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/lazy"
 )
 
 //go:embed findings.html.tmpl
 var htmlSource string
 
-// htmlOnce holds the template, parsed on first use (htmlTemplate). A
-// sync.Once in a variable rather than a sync.OnceValue: no initializer runs
-// at every start of the binary.
-var htmlOnce struct {
-	sync.Once
-	t *template.Template
-}
+// htmlParsed is the template, parsed on first use (lazy: no initializer at
+// every start of the binary).
+var htmlParsed lazy.Value[*template.Template]
 
 func htmlTemplate() *template.Template {
-	htmlOnce.Do(func() {
-		htmlOnce.t = template.Must(template.New("findings").Funcs(template.FuncMap{
+	t, _ := htmlParsed.Get(func() (*template.Template, error) {
+		return template.Must(template.New("findings").Funcs(template.FuncMap{
 			"lower": func(s any) string { return strings.ToLower(fmt.Sprint(s)) },
 			"day": func(t time.Time) string {
 				if t.IsZero() {
@@ -36,9 +32,9 @@ func htmlTemplate() *template.Template {
 			},
 			"join":  strings.Join,
 			"deref": func(b *bool) bool { return b != nil && *b },
-		}).Parse(htmlSource))
+		}).Parse(htmlSource)), nil
 	})
-	return htmlOnce.t
+	return t
 }
 
 // count is one row of a summary table.

@@ -13,6 +13,8 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
 	"github.com/vigil-sec/vigil/internal/resource"
+
+	"github.com/vigil-sec/vigil/internal/lazy"
 )
 
 //go:embed data/managed-policies.json.gz
@@ -59,19 +61,13 @@ type Action struct {
 	ResourceTypes []string
 }
 
-// loaded holds what Load decoded: a sync.Once in a variable rather than a
-// sync.OnceValues, so that no initializer runs at every start of the binary.
-var loaded struct {
-	sync.Once
-	data *Data
-	err  error
-}
+// loaded holds what Load decoded (lazy: no initializer at every start).
+var loaded lazy.Value[*Data]
 
 // Load decodes the embedded data once and returns it (the same value on
 // every call).
 func Load() (*Data, error) {
-	loaded.Do(func() { loaded.data, loaded.err = load() })
-	return loaded.data, loaded.err
+	return loaded.Get(load)
 }
 
 func load() (*Data, error) {

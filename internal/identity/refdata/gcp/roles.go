@@ -10,7 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
+
+	"github.com/vigil-sec/vigil/internal/lazy"
 )
 
 //go:generate go run ./gen -in ../../../../../shared/corpus/iam-reference/gcp-predefined-roles.json -out roles.txt.gz
@@ -115,19 +116,12 @@ func Decode(r io.Reader) (*Roles, error) {
 // Load decodes the embedded reference data.
 func Load() (*Roles, error) { return Decode(bytes.NewReader(embedded)) }
 
-// decoded holds what Default decoded: a sync.Once in a variable rather
-// than a sync.OnceValues, so that no initializer runs at every start of the
-// binary.
-var decoded struct {
-	sync.Once
-	roles *Roles
-	err   error
-}
+// decoded holds what Default decoded (lazy: no initializer at every start).
+var decoded lazy.Value[*Roles]
 
 // Default returns the embedded reference data, decoded once per process.
 func Default() (*Roles, error) {
-	decoded.Do(func() { decoded.roles, decoded.err = Load() })
-	return decoded.roles, decoded.err
+	return decoded.Get(Load)
 }
 
 // Len is the number of roles.
