@@ -68,8 +68,24 @@ func (s *Server) syncAlertFiles(ctx context.Context) {
 	}
 }
 
-// severityRanks are the OCSF severity_id of each severity name.
-var severityRanks = map[string]int{"informational": 1, "low": 2, "medium": 3, "high": 4, "critical": 5, "fatal": 6}
+// severityRank is the OCSF severity_id of a severity name, 0 for none.
+func severityRank(name string) int {
+	switch name {
+	case "informational":
+		return 1
+	case "low":
+		return 2
+	case "medium":
+		return 3
+	case "high":
+		return 4
+	case "critical":
+		return 5
+	case "fatal":
+		return 6
+	}
+	return 0
+}
 
 func parseTimeParam(q url.Values, key string) (time.Time, error) {
 	v := q.Get(key)
@@ -92,7 +108,7 @@ func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request, p *principal)
 	aq := history.AlertQuery{Rule: q.Get("rule"), Cloud: q.Get("cloud"), Account: q.Get("account")}
 	var err error
 	if m := q.Get("min"); m != "" {
-		if aq.MinRank = severityRanks[strings.ToLower(m)]; aq.MinRank == 0 {
+		if aq.MinRank = severityRank(strings.ToLower(m)); aq.MinRank == 0 {
 			s.apiError(w, http.StatusBadRequest, errors.New("min: want critical, high, medium, low or informational"))
 			return
 		}

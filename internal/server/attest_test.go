@@ -228,4 +228,4 @@ func sameSummary(a, b compliance.ReportSummary) bool {
 		a.NotApplicable == b.NotApplicable && a.Expired == b.Expired && a.Automated == b.Automated
 }
 
-func pctText(p *float64) string { return funcs["pct"].(func(*float64) string)(p) }
+func pctText(p *float64) string { return funcs()["pct"].(func(*float64) string)(p) }

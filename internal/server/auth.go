@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/vigil-sec/vigil/internal/lazy"
 )
 
 // Role is what a user or token may do; each role may do what the ones
@@ -235,10 +237,7 @@ func (s *Server) disableUser(ctx context.Context, id int64) (string, bool, error
 
 // dummyHash is checked against when the user does not exist, so that a
 // login takes as long for an unknown user as for a wrong password.
-var dummyHash = sync.OnceValue(func() string {
-	h, _ := hashPassword("vigil-no-such-user", DefaultArgon2)
-	return h
-})
+var dummyHash lazy.Value[string]
 
 // authenticate checks a user's password.
 func (s *Server) authenticate(ctx context.Context, name, password string) (*User, error) {
@@ -248,7 +247,8 @@ func (s *Server) authenticate(ctx context.Context, name, password string) (*User
 	err := s.db.queryRow(ctx, "SELECT id, name, role, password_hash, disabled FROM users WHERE name = ?", name).
 		Scan(&u.ID, &u.Name, &u.Role, &hash, &disabled)
 	if errors.Is(err, sql.ErrNoRows) {
-		checkPassword(password, dummyHash())
+		h, _ := dummyHash.Get(func() (string, error) { return hashPassword("vigil-no-such-user", DefaultArgon2) })
+		checkPassword(password, h)
 		return nil, nil
 	}
 	if err != nil {

@@ -17,6 +17,8 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
+
+	"github.com/vigil-sec/vigil/internal/lazy"
 )
 
 // OIDCConfig configures single sign-on with an OpenID Connect provider
@@ -255,13 +257,18 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request, _ *princip
 	// began on the provider's site.
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	continueTmpl.Execute(w, localPath(next))
+	t, _ := continueTmpl.Get(func() (*template.Template, error) { return template.New("continue").Parse(continuePage) })
+	t.Execute(w, localPath(next))
 }
 
-var continueTmpl = template.Must(template.New("continue").Parse(`<!DOCTYPE html>
+// continueTmpl is continuePage parsed on first use (lazy: no initializer
+// at every start of the binary).
+var continueTmpl lazy.Value[*template.Template]
+
+const continuePage = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={{.}}"><title>Signed in</title></head>
 <body><p>Signed in. <a href="{{.}}">Continue</a></p></body></html>
-`))
+`
 
 // userNameOf names an SSO user: preferred_username, else email, else the
 // subject.

@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,43 +21,48 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/history"
+	"github.com/vigil-sec/vigil/internal/lazyre"
 )
 
 // whenLayout is how the pages show a time.
 const whenLayout = "2006-01-02 15:04 UTC"
 
-var funcs = template.FuncMap{
-	"pct": func(p *float64) string {
-		if p == nil {
-			return "n/a"
-		}
-		return strconv.FormatFloat(*p, 'f', 1, 64) + "%"
-	},
-	"when": func(t any) string {
-		switch x := t.(type) {
-		case time.Time:
-			if x.IsZero() {
-				return ""
+// funcs are the pages' template functions (a function, not a map variable:
+// no initializer at every start of the binary).
+func funcs() template.FuncMap {
+	return template.FuncMap{
+		"pct": func(p *float64) string {
+			if p == nil {
+				return "n/a"
 			}
-			return x.UTC().Format(whenLayout)
-		case *time.Time:
-			if x == nil || x.IsZero() {
-				return ""
+			return strconv.FormatFloat(*p, 'f', 1, 64) + "%"
+		},
+		"when": func(t any) string {
+			switch x := t.(type) {
+			case time.Time:
+				if x.IsZero() {
+					return ""
+				}
+				return x.UTC().Format(whenLayout)
+			case *time.Time:
+				if x == nil || x.IsZero() {
+					return ""
+				}
+				return x.UTC().Format(whenLayout)
 			}
-			return x.UTC().Format(whenLayout)
-		}
-		return fmt.Sprint(t)
-	},
-	"dur":   func(ms int64) string { return (time.Duration(ms) * time.Millisecond).Round(time.Millisecond).String() },
-	"lower": func(s any) string { return strings.ToLower(fmt.Sprint(s)) },
-	"join":  strings.Join,
-	"query": queryString,
-	// weblink reports whether s is an http or https link (an attestation's
-	// evidence may be a document reference instead: shown as text).
-	"weblink": func(s string) bool {
-		u, err := url.Parse(s)
-		return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
-	},
+			return fmt.Sprint(t)
+		},
+		"dur":   func(ms int64) string { return (time.Duration(ms) * time.Millisecond).Round(time.Millisecond).String() },
+		"lower": func(s any) string { return strings.ToLower(fmt.Sprint(s)) },
+		"join":  strings.Join,
+		"query": queryString,
+		// weblink reports whether s is an http or https link (an attestation's
+		// evidence may be a document reference instead: shown as text).
+		"weblink": func(s string) bool {
+			u, err := url.Parse(s)
+			return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+		},
+	}
 }
 
 // queryString re-encodes a query string for an href after its "?": a
@@ -84,7 +88,7 @@ func parsePages() (map[string]*template.Template, error) {
 		if base == "layout.html" {
 			continue
 		}
-		t, err := template.New(base).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", n)
+		t, err := template.New(base).Funcs(funcs()).ParseFS(templateFiles, "templates/layout.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("server: template %s: %w", base, err)
 		}
@@ -133,7 +137,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, p *principal,
 }
 
 // loginTokenRE matches a token randomToken makes.
-var loginTokenRE = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
+var loginTokenRE = lazyre.Regexp{Expr: `^[A-Za-z0-9_-]{43}$`}
 
 // loginCookie is the login form's double-submit CSRF cookie.
 const loginCookie = "__Host-vigil_login"
@@ -147,7 +151,7 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, code int, msg
 	// the browser makes beside the page (its favicon, redirected here)
 	// must not replace the token of the form it shows.
 	tok := ""
-	if c, err := r.Cookie(loginCookie); err == nil && loginTokenRE.MatchString(c.Value) {
+	if c, err := r.Cookie(loginCookie); err == nil && loginTokenRE.Get().MatchString(c.Value) {
 		tok = c.Value
 	} else {
 		tok = randomToken()

@@ -37,7 +37,7 @@ const rowsTemplate = `{{$pg := .}}{{with .Data}}{{range .Findings}}<tr>
 {{else}}<tr><td colspan="10">No finding matches.</td></tr>{{end}}{{end}}`
 
 func TestFindingRowsMatchTemplate(t *testing.T) {
-	tm := template.Must(template.New("rows").Funcs(funcs).Parse(rowsTemplate))
+	tm := template.Must(template.New("rows").Funcs(funcs()).Parse(rowsTemplate))
 	at := time.Date(2026, 11, 2, 3, 4, 5, 0, time.FixedZone("x", 3600))
 	nasty := "<script>alert(1)</script>\"><img src=x onerror=alert(1)> & 'q' + \x00 \xff\xfe é ﷐ \uFFFF"
 	fs := []history.Finding{

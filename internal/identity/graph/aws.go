@@ -4,16 +4,16 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
 	awsiam "github.com/vigil-sec/vigil/internal/identity/aws"
 	"github.com/vigil-sec/vigil/internal/identity/decision"
+	"github.com/vigil-sec/vigil/internal/lazyre"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
-var accountID = regexp.MustCompile(`^\d{12}$`)
+var accountID = lazyre.Regexp{Expr: `^\d{12}$`}
 
 // awsTrust asks the evaluator ActionList for every AWS principal, adds the
 // admin edges, and the trust edges of every role's trust policy.
@@ -207,9 +207,9 @@ func (g *Graph) trustAWS(role, id, action, grant string, res decision.Result, wh
 		}
 		n := g.add(&Node{ID: "aws:*", Provider: resource.AWS, Kind: AWSAnyone, Name: "any AWS principal"})
 		g.link(Edge{From: n.ID, To: role, Kind: CanAssume, Action: action, Grant: grant, Result: worse(res, decision.Conditional), Reason: "any AWS principal whose own policies allow it; " + why})
-	case accountID.MatchString(id) || strings.HasSuffix(id, ":root"):
+	case accountID.Get().MatchString(id) || strings.HasSuffix(id, ":root"):
 		acct := id
-		if !accountID.MatchString(id) {
+		if !accountID.Get().MatchString(id) {
 			acct = strings.Split(id, ":")[4]
 		}
 		cands = byAccount[acct]

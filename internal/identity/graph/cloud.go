@@ -3,13 +3,13 @@ package graph
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
 	azurerbac "github.com/vigil-sec/vigil/internal/identity/azure"
 	"github.com/vigil-sec/vigil/internal/identity/decision"
 	gcpiam "github.com/vigil-sec/vigil/internal/identity/gcp"
+	"github.com/vigil-sec/vigil/internal/lazyre"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -85,11 +85,11 @@ func adminFact(r *resource.Resource) bool {
 	return false
 }
 
-var stsRole = regexp.MustCompile(`^arn:aws:sts::(\d{12}):assumed-role/([^/]+)`)
+var stsRole = lazyre.Regexp{Expr: `^arn:aws:sts::(\d{12}):assumed-role/([^/]+)`}
 
 // awsRoleOf returns the IAM role ARN of an AWS role or role session ARN.
 func awsRoleOf(s string) string {
-	if m := stsRole.FindStringSubmatch(s); m != nil {
+	if m := stsRole.Get().FindStringSubmatch(s); m != nil {
 		return "arn:aws:iam::" + m[1] + ":role/" + m[2]
 	}
 	return s
@@ -126,7 +126,7 @@ var Impersonation = []string{
 	"iam.serviceAccounts.implicitDelegation", "iam.serviceAccounts.actAs",
 }
 
-var poolMember = regexp.MustCompile(`^principal(?:Set)?://iam\.googleapis\.com/projects/[^/]+/locations/[^/]+/workloadIdentityPools/[^/]+/(subject|attribute\.[a-z_]+)/(.+)$`)
+var poolMember = lazyre.Regexp{Expr: `^principal(?:Set)?://iam\.googleapis\.com/projects/[^/]+/locations/[^/]+/workloadIdentityPools/[^/]+/(subject|attribute\.[a-z_]+)/(.+)$`}
 
 // gcpEdges adds service-account impersonation, workload identity
 // federation from AWS and Entra identities, and the GCP admins.
@@ -172,7 +172,7 @@ func (g *Graph) gcpEdges(ctx context.Context) error {
 		if n.Kind != GCPPool {
 			continue
 		}
-		m := poolMember.FindStringSubmatch(n.ID)
+		m := poolMember.Get().FindStringSubmatch(n.ID)
 		if m == nil {
 			continue
 		}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	azurerbac "github.com/vigil-sec/vigil/internal/identity/azure"
 	"github.com/vigil-sec/vigil/internal/identity/decision"
 	gcpiam "github.com/vigil-sec/vigil/internal/identity/gcp"
+	"github.com/vigil-sec/vigil/internal/lazyre"
 	"github.com/vigil-sec/vigil/internal/resource"
 )
 
@@ -355,7 +355,7 @@ func (n *Node) IsPrincipal() bool {
 	case Admin, AWSService, AWSAccount, AWSAnyone, GCPPublic:
 		return false
 	case GCPSA:
-		return !serviceAgent.MatchString(n.ID)
+		return !serviceAgent.Get().MatchString(n.ID)
 	}
 	return true
 }
@@ -365,4 +365,4 @@ func (n *Node) IsPrincipal() bool {
 // service-NUMBER@gcp-sa-*.iam.gserviceaccount.com,
 // NUMBER@cloudservices.gserviceaccount.com): Google acts as them, no
 // customer principal does.
-var serviceAgent = regexp.MustCompile(`^serviceAccount:(service-\d+@|\d+@cloudservices\.gserviceaccount\.com$)`)
+var serviceAgent = lazyre.Regexp{Expr: `^serviceAccount:(service-\d+@|\d+@cloudservices\.gserviceaccount\.com$)`}
