@@ -92,3 +92,42 @@ func TestNSPAssociations(t *testing.T) {
 		}
 	}
 }
+
+// TestSecuredByPerimeter: publicNetworkAccess "SecuredByPerimeter" (a
+// network security perimeter in Enforced mode governs public access in
+// place of the resource's own rules) closes a storage account's and a key
+// vault's public network as "Disabled" does, whatever their own ACLs'
+// default action, as it already did for the other PaaS types.
+func TestSecuredByPerimeter(t *testing.T) {
+	row := func(typ, name, props string) string {
+		return `{"id":"` + cisSub + `/resourceGroups/rg/providers/` + typ + `/` + name + `","name":"` + name + `","type":"` + strings.ToLower(typ) +
+			`","subscriptionId":"s1","location":"westeurope","properties":` + props + `}`
+	}
+	acl := `"networkAcls":{"defaultAction":"Allow","bypass":"AzureServices","ipRules":[],"virtualNetworkRules":[]}`
+	m, problems := loadRows(t, `{"count":4,"data":[`+strings.Join([]string{
+		row("Microsoft.Storage/storageAccounts", "stnsp", `{"publicNetworkAccess":"SecuredByPerimeter",`+acl+`}`),
+		row("Microsoft.Storage/storageAccounts", "stopen", `{"publicNetworkAccess":"Enabled",`+acl+`}`),
+		row("Microsoft.KeyVault/vaults", "kvnsp", `{"publicNetworkAccess":"SecuredByPerimeter",`+acl+`}`),
+		row("Microsoft.KeyVault/vaults", "kvopen", `{"publicNetworkAccess":"Enabled",`+acl+`}`),
+	}, ",")+`]}`)
+	if len(problems) > 0 {
+		t.Fatalf("problems %v", problems)
+	}
+	id := func(typ, name string) string {
+		return strings.ToLower(cisSub + "/resourceGroups/rg/providers/" + typ + "/" + name)
+	}
+	for _, c := range []struct {
+		name string
+		got  *bool
+		want bool
+	}{
+		{"stnsp network default deny", m[id("Microsoft.Storage/storageAccounts", "stnsp")].Facts.Storage.NetworkDefaultDeny, true},
+		{"stopen network default deny", m[id("Microsoft.Storage/storageAccounts", "stopen")].Facts.Storage.NetworkDefaultDeny, false},
+		{"kvnsp public network", m[id("Microsoft.KeyVault/vaults", "kvnsp")].Facts.KeyVault.PublicNetwork, false},
+		{"kvopen public network", m[id("Microsoft.KeyVault/vaults", "kvopen")].Facts.KeyVault.PublicNetwork, true},
+	} {
+		if c.got == nil || *c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.name, fb(c.got), c.want)
+		}
+	}
+}

@@ -388,7 +388,9 @@ func storageAccount(r *resource.Resource, row, p node) {
 	acl, aclSt := p.Obj("networkAcls")
 	_, pnaSt := p.Str("publicNetworkAccess")
 	switch {
-	case p.Enum(k("publicNetworkAccess"), "Disabled") == 0:
+	case p.Enum(k("publicNetworkAccess"), "Disabled", "SecuredByPerimeter") >= 0:
+		// SecuredByPerimeter: a network security perimeter in Enforced mode
+		// governs public access in place of the account's own rules
 		s.NetworkDefaultDeny = resource.Bool(true)
 	case aclSt == bad || pnaSt == bad:
 	case aclSt == ok:
@@ -712,7 +714,9 @@ func keyVault(r *resource.Resource, _, p node) {
 	acl, ast := p.Obj("networkAcls")
 	da, dst := acl.Str("defaultAction")
 	switch {
-	case strings.EqualFold(pna, "Disabled"), strings.EqualFold(da, "Deny"):
+	case strings.EqualFold(pna, "Disabled"), strings.EqualFold(pna, "SecuredByPerimeter"), strings.EqualFold(da, "Deny"):
+		// SecuredByPerimeter: a network security perimeter in Enforced mode
+		// governs public access in place of the vault's own rules
 		kv.PublicNetwork = resource.Bool(false)
 	case pst == bad || ast == bad || dst == bad:
 	default:
