@@ -44,16 +44,7 @@ func TestSizeBelow(t *testing.T) {
 
 func TestGCPercent(t *testing.T) {
 	dir := t.TempDir()
-	write := func(rel string, n int) {
-		t.Helper()
-		p := filepath.Join(dir, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, make([]byte, n), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(rel string, n int) { writeSized(t, dir, rel, n) }
 	write("small/main.tf", 900<<10)
 	write("small/.terraform/modules/big/main.tf", 8<<20) // skipped, as Walk skips it
 	write("medium/a.tf", 900<<10)
@@ -84,16 +75,7 @@ func TestGCPercent(t *testing.T) {
 // limit alone, an explicit GOGC both; a small tree gets no limit.
 func TestPace(t *testing.T) {
 	dir := t.TempDir()
-	write := func(rel string, n int) {
-		t.Helper()
-		p := filepath.Join(dir, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, make([]byte, n), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(rel string, n int) { writeSized(t, dir, rel, n) }
 	write("tiny/main.tf", 10<<10)
 	write("tinyish/main.tf", 150<<10)
 	write("small/main.tf", 200<<10)
@@ -129,5 +111,17 @@ func TestPace(t *testing.T) {
 		if p, l := debug.SetGCPercent(100), debug.SetMemoryLimit(-1); p != 100 || l != noLimit {
 			t.Errorf("%s: not put back: GOGC %d, limit %d", c.tree, p, l)
 		}
+	}
+}
+
+// writeSized writes n zero bytes to dir/rel.
+func writeSized(t *testing.T, dir, rel string, n int) {
+	t.Helper()
+	p := filepath.Join(dir, rel)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, make([]byte, n), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
