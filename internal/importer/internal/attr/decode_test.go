@@ -156,10 +156,8 @@ func TestDecodeSharesSmallObjects(t *testing.T) {
 		`{"enabled":true,"days":90,"x":null,"e":[]},{"a":{"b":1}},{"a":{"b":1}},{"a":{"b":1}},{"l":[1]},{"l":[1]},{"l":[1]},` +
 		long + `,` + long + `,` + long + `]`
 	checkDecode(t, []byte(text))
-	var a []any
-	if err := Decode([]byte(text), &a); err != nil {
-		t.Fatal(err)
-	}
+	d := new(decoder)
+	a := decodeFresh(t, d, []byte(text))
 	same := func(i, j int) bool {
 		return reflect.ValueOf(a[i]).UnsafePointer() == reflect.ValueOf(a[j]).UnsafePointer()
 	}
@@ -256,10 +254,8 @@ func BenchmarkDecode(b *testing.B) {
 // element of an array, the last member of an object, the end of the text).
 func TestDecodeSharesWhateverFollows(t *testing.T) {
 	text := `[{"a":1},{"a":1},{"a":1}],{"o":{"a":1}},{"p":{"a":1}}]`
-	var a []any
-	if err := Decode([]byte(`[`+text), &a); err != nil {
-		t.Fatal(err)
-	}
+	d := new(decoder)
+	a := decodeFresh(t, d, []byte(`[`+text))
 	first := a[0].([]any)
 	for i, v := range []any{first[2], a[1].(M)["o"], a[2].(M)["p"]} {
 		if reflect.ValueOf(v).UnsafePointer() != reflect.ValueOf(first[1]).UnsafePointer() {
@@ -410,10 +406,8 @@ func TestDecodeSharesLongStrings(t *testing.T) {
 	}
 	text := "[" + strings.Join(parts, ",") + "]"
 	checkDecode(t, []byte(text))
-	var a []any
-	if err := Decode([]byte(text), &a); err != nil {
-		t.Fatal(err)
-	}
+	d := new(decoder)
+	a := decodeFresh(t, d, []byte(text))
 	str := func(i int) string { return a[i].(M)["parent"].(string) }
 	same := func(i, j int) bool { return unsafe.StringData(str(i)) == unsafe.StringData(str(j)) }
 	for _, c := range []struct {
@@ -439,10 +433,11 @@ func TestDecodeSharesSmallArrays(t *testing.T) {
 		`{"a":[1,{"b":["c"]}]},{"a":[1,{"b":["c"]}]},{"x":[1,{"b":["c"]}]},[[]],[[]],[[]],` +
 		long + `,` + long + `,` + long + `]`
 	checkDecode(t, []byte(text))
-	var a []any
-	if err := Decode([]byte(text), &a); err != nil {
-		t.Fatal(err)
-	}
+	// Decoded twice by one decoder: the second decoding finds the first
+	// one's objects and arrays (a first sighting only notes a hash).
+	d := new(decoder)
+	decodeFresh(t, d, []byte(text))
+	a := decodeFresh(t, d, []byte(text))
 	ptr := func(v any) unsafe.Pointer { return reflect.ValueOf(v).UnsafePointer() }
 	for _, c := range []struct {
 		x, y any
@@ -458,11 +453,22 @@ func TestDecodeSharesSmallArrays(t *testing.T) {
 	if got := a[3].([]any)[1]; got != "folders/3" {
 		t.Errorf("a shared array's neighbour: %v", got)
 	}
-	var b []any
-	if err := Decode([]byte(`["projects/1","folders/2"]`), &b); err != nil {
-		t.Fatal(err)
-	}
+	b := decodeFresh(t, d, []byte(`["projects/1","folders/2"]`))
 	if ptr(b) == ptr(a[1]) {
 		t.Error("a text's own array is shared")
 	}
+}
+
+// decodeFresh decodes text, a JSON array, with d rather than a pooled
+// decoder: a pooled one carries the caches and miss counts (lookShared) of
+// whatever decoded before, so what the sharing tests see shared would
+// depend on the tests run before them and on when the pool was emptied.
+func decodeFresh(t *testing.T, d *decoder, text []byte) []any {
+	t.Helper()
+	v, ok := d.decode(text)
+	a, isArr := v.([]any)
+	if !ok || !isArr {
+		t.Fatalf("fast path refused %.60s", text)
+	}
+	return a
 }
