@@ -102,6 +102,22 @@ func apiDefaults(typ, api string, p map[string]any) {
 		if typ == azure.TypeKeyVaultKey {
 			set("rotationPolicy", map[string]any{})
 		}
+	case azure.TypeKeyVault:
+		// "When you create a new vault with API version 2026-02-01 or
+		// later, the default access control model is Azure RBAC
+		// (enableRbacAuthorization = true)"; before it, "if null or not
+		// specified, the vault is created with the default value of
+		// false" (access policies). A template's vault is created at its
+		// apiVersion; an apiVersion known only at deploy time leaves the
+		// model unknown.
+		switch {
+		case api == "":
+			set("enableRbacAuthorization", unk)
+		case api >= "2026-02-01":
+			set("enableRbacAuthorization", true)
+		default:
+			set("enableRbacAuthorization", false)
+		}
 	case azure.TypeManagedCluster:
 		set("enableRBAC", true) // Kubernetes RBAC is on unless disabled
 		// Without networkProfile a cluster has no network policy engine

@@ -119,3 +119,43 @@ func TestRulesJudgeTemplates(t *testing.T) {
 		}
 	}
 }
+
+// vaultTemplate is a key vault at an API version (%s), with the
+// enableRbacAuthorization property (%s, "" for none).
+const vaultTemplate = `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "api": { "type": "string", "defaultValue": "2023-07-01" } },
+  "resources": [
+    {
+      "type": "Microsoft.KeyVault/vaults",
+      "apiVersion": "%s",
+      "name": "kv",
+      "location": "westeurope",
+      "properties": { "tenantId": "00000000-0000-0000-0000-000000000001", "sku": { "family": "A", "name": "standard" }%s }
+    }
+  ]
+}`
+
+// TestKeyVaultRBACDefault: a vault a template creates without
+// enableRbacAuthorization uses Azure RBAC from API version 2026-02-01 and
+// access policies before it (CIS Azure 6.0 8.3.6); set, the property decides.
+func TestKeyVaultRBACDefault(t *testing.T) {
+	got := scanTemplates(t, map[string]string{
+		"old.json":      fmt.Sprintf(vaultTemplate, "2023-07-01", ""),
+		"new.json":      fmt.Sprintf(vaultTemplate, "2026-02-01", ""),
+		"preview.json":  fmt.Sprintf(vaultTemplate, "2026-04-01-preview", ""),
+		"newoff.json":   fmt.Sprintf(vaultTemplate, "2026-02-01", `, "enableRbacAuthorization": false`),
+		"oldon.json":    fmt.Sprintf(vaultTemplate, "2023-07-01", `, "enableRbacAuthorization": true`),
+		"unknown.json":  fmt.Sprintf(vaultTemplate, "[parameters('api')]", ""),
+		"unknown2.json": fmt.Sprintf(vaultTemplate, "[reference('x').apiVersion]", ""),
+	}, arm.Options{})
+	for file, want := range map[string]string{
+		"old.json": "FAIL", "new.json": "PASS", "preview.json": "PASS", "newoff.json": "FAIL", "oldon.json": "PASS",
+		"unknown.json": "FAIL", "unknown2.json": "UNKNOWN",
+	} {
+		if st, _ := status(got[file], "azure-keyvault-rbac-disabled"); st != want {
+			t.Errorf("%s: azure-keyvault-rbac-disabled %q, want %q", file, st, want)
+		}
+	}
+}

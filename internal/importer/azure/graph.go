@@ -701,6 +701,13 @@ func keyVault(r *resource.Resource, _, p node) {
 	}
 	// Since 2020 soft delete cannot be turned off; purge protection and
 	// RBAC are omitted from the properties when they were never enabled.
+	// enableRbacAuthorization absent (null) is access policies at every API
+	// version: API version 2026-02-01 made RBAC the default of vaults it
+	// creates, which it stores as true, while "vaults where
+	// enableRbacAuthorization is null (from older API versions) continue
+	// using access policies" (Key Vault's access-control-default page). A
+	// template's vault, not yet created, is given its API version's
+	// default by the ARM reader (iac/arm apiDefaults).
 	if v, st := p.Boolean("enableSoftDelete"); st != bad {
 		kv.SoftDelete = attr.BoolOr(v, true)
 	}
