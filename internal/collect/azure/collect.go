@@ -156,6 +156,15 @@ func Collect(ctx context.Context, opts Options, sink collect.Sink, rec *collect.
 			c.entra(ctx, tenant)
 		}()
 	}
+	if tenant != "" && len(subs) > 0 {
+		c.wg.Add(1)
+		c.prog.Add(1)
+		go func() {
+			defer c.wg.Done()
+			defer c.prog.Done()
+			c.mcsbDefinition(ctx, tenant)
+		}()
+	}
 	c.wg.Wait()
 	c.writeShared(ctx)
 	return ctx.Err()

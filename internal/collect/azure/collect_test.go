@@ -216,8 +216,8 @@ func TestCollect(t *testing.T) {
 
 // TestProgress: one unit per subscription and Resource Graph table, one
 // per subscription for the ARM calls after them, one per Entra ID listing
-// and one per diagnostic settings listing of the tenant;
-// all done at the end, the failures counted.
+// and one per diagnostic settings listing of the tenant, one for the MCSB
+// initiative's definition; all done at the end, the failures counted.
 func TestProgress(t *testing.T) {
 	f := newFakeAzure(t, filepath.Join("testdata", "server"), loadRoutes(t))
 	var tty bytes.Buffer
@@ -227,7 +227,7 @@ func TestProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	prog.Stop()
-	units := len(tables) + 2 + len(entraLists) + len(tenantDiagnostics) // one batch of the 2 subscriptions
+	units := len(tables) + 2 + len(entraLists) + len(tenantDiagnostics) + 1 // one batch of the 2 subscriptions
 	want := fmt.Sprintf("\rcollecting: %d/%d done, %d failed calls\n", units, units, len(rec.Failures()))
 	if tty.String() != want {
 		t.Errorf("progress %q, want %q", tty.String(), want)
@@ -379,8 +379,9 @@ func TestPaginationLoop(t *testing.T) {
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/settings":                               {File: "empty.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Authorization/locks":                             {File: "empty.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/serverVulnerabilityAssessmentsSettings": {File: "empty.json"},
-		"GET /v1.0/users":       {File: "graph-loop.json"},
-		"GET /v1.0/users again": {File: "graph-loop.json"},
+		"GET /v1.0/users":           {File: "graph-loop.json"},
+		"GET /v1.0/users again":     {File: "graph-loop.json"},
+		"GET " + mcsbDefinitionPath: {File: "empty.json"},
 	}
 	for _, l := range entraLists[1:] {
 		routes["GET /v1.0"+l.path] = route{File: "empty.json"}

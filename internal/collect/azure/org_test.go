@@ -62,6 +62,7 @@ func orgRoutes(t testing.TB, subs, accounts int, latency time.Duration) map[stri
 	for _, d := range tenantDiagnostics {
 		rs["GET "+d.path] = route{Delay: latency, Body: empty}
 	}
+	rs["GET "+mcsbDefinitionPath] = route{Delay: latency, Body: js(map[string]any{"id": mcsbDefinitionPath, "properties": map[string]any{}})}
 	return rs
 }
 
