@@ -69,6 +69,9 @@ type evaluator struct {
 	// given are the parameters a parent stack passes a nested stack's
 	// template (nil: a template deployed alone, given Options.Parameters).
 	given map[string]any
+	// stacks evaluates the outputs of the nested stacks the template
+	// deploys from files of the tree (nested.go); nil when none can be read.
+	stacks *stackOutputs
 }
 
 func newEvaluator(t *template, opts Options) *evaluator {
@@ -272,7 +275,7 @@ func (e *evaluator) fn(name string, a any, depth int) any {
 			e.problem("Fn::GetAtt of %q, which is not a resource of the template", res)
 			return open("")
 		}
-		return &unknown{refs: []string{res}, text: "${" + res + "." + att + "}"}
+		return e.attribute(res, att, depth)
 	case "Fn::Sub":
 		return e.sub(a, depth)
 	case "Fn::Join":
@@ -387,6 +390,9 @@ func (e *evaluator) fn(name string, a any, depth int) any {
 			return open("")
 		}
 		if hasUnknown(l[0]) || hasUnknown(l[1]) {
+			if l[0] == "" && neverEmpty(l[1]) || l[1] == "" && neverEmpty(l[0]) {
+				return false
+			}
 			return combine("", l[0], l[1])
 		}
 		return reflect.DeepEqual(normalize(l[0]), normalize(l[1]))
@@ -549,6 +555,31 @@ var pseudo = map[string]bool{
 
 // ref resolves a Ref: a parameter's value, a pseudo parameter, or an
 // unknown attribute of a resource.
+// attribute is Fn::GetAtt res.att of a resource of the template: known
+// only at deploy, an attribute of res, unless res is a nested stack whose
+// template is a file of the tree and att one of its outputs (the output as
+// that template gives it). The output of a stack not read may be anything.
+func (e *evaluator) attribute(res, att string, depth int) any {
+	text := "${" + res + "." + att + "}"
+	if name, isOutput := strings.CutPrefix(att, "Outputs."); isOutput && stackTypes[e.resources[res]] {
+		if e.stacks != nil {
+			if v, ok := e.stacks.output(res, name, depth); ok {
+				return v
+			}
+		}
+		return &unknown{refs: []string{res}, open: true, text: text}
+	}
+	return &unknown{refs: []string{res}, text: text}
+}
+
+// neverEmpty is true for a value known only at deploy that is an attribute
+// of resources the configuration creates (an ID, a name, an ARN), so never
+// the empty string: a condition comparing it with "" is false.
+func neverEmpty(v any) bool {
+	u, ok := v.(*unknown)
+	return ok && !u.open && (len(u.refs) > 0 || len(u.outer) > 0)
+}
+
 func (e *evaluator) ref(name string) any {
 	if pseudo[name] {
 		var v string
@@ -724,7 +755,7 @@ func (e *evaluator) sub(a any, depth int) any {
 		if x, ok := vars[name]; ok {
 			v = x
 		} else if res, att, dotted := strings.Cut(name, "."); dotted && e.resources[res] != "" {
-			v = &unknown{refs: []string{res}, text: "${" + res + "." + att + "}"}
+			v = e.attribute(res, att, depth)
 		} else {
 			v = e.ref(name)
 		}

@@ -95,6 +95,9 @@ func (m *mapper) relate(out *resource.Resource, typ string, v any) {
 		for _, id := range t.refs {
 			out.Relationships = append(out.Relationships, resource.Relationship{Type: typ, TargetID: m.rid(id)})
 		}
+		for _, id := range t.outer { // another template's of the stack
+			out.Relationships = append(out.Relationships, resource.Relationship{Type: typ, TargetID: id})
+		}
 	case []any:
 		for _, e := range t {
 			m.relate(out, typ, e)

@@ -119,3 +119,108 @@ Resources:
 		t.Errorf("problems %v: want a warning for the missing template and an error for the cycle", b.Problems)
 	}
 }
+
+// TestNestedStackOutputs: Fn::GetAtt Stack.Outputs.Name of a nested stack
+// whose template is a file of the tree is that template's output, evaluated
+// with the parameters the parent passes (two levels down too); its
+// resources are named by the resource IDs the child's mapper gives them.
+// The output of a stack not read, or one the template lacks, may be
+// anything; outputs depending on each other through the parent end.
+func TestNestedStackOutputs(t *testing.T) {
+	files := map[string]string{
+		"root.yaml": `Resources:
+  Net:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: child/net.yaml
+      Parameters: {Cidr: 10.0.0.0/8}
+  Remote:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: https://example-bucket.s3.amazonaws.com/net.yaml
+  A:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: child/echo.yaml
+      Parameters: {In: !GetAtt B.Outputs.Out}
+  B:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: child/echo.yaml
+      Parameters: {In: !GetAtt A.Outputs.Out}
+`,
+		"child/net.yaml": `Parameters:
+  Cidr: {Type: String, Default: 192.168.0.0/16}
+Resources:
+  Group:
+    Type: AWS::EC2::SecurityGroup
+    Properties: {GroupDescription: g}
+  Inner:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: inner.yaml
+Outputs:
+  AdminCidr: {Value: 0.0.0.0/0}
+  PassedCidr: {Value: !Ref Cidr}
+  GroupId: {Value: !GetAtt Group.GroupId}
+  LogBucket: {Value: !Sub "${Inner.Outputs.Name}"}
+`,
+		"child/inner.yaml": `Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+Outputs:
+  Name: {Value: !Ref Bucket}
+`,
+		"child/echo.yaml": `Parameters:
+  In: {Type: String}
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+Outputs:
+  Out: {Value: !Ref In}
+`,
+	}
+	opts := Options{load: func(f string) ([]byte, error) {
+		s, ok := files[f]
+		if !ok {
+			return nil, os.ErrNotExist
+		}
+		return []byte(s), nil
+	}}
+	tmpl, errs := parse("root.yaml", []byte(files["root.yaml"]))
+	if len(errs) > 0 {
+		t.Fatal(errs[0])
+	}
+	e := newEvaluator(tmpl, opts)
+	e.stacks = newStackOutputs(e, "root.yaml", func(id string) string { return "root.yaml:" + id }, []string{"root.yaml"}, opts)
+	get := func(stack, out string) any {
+		return e.eval(map[string]any{"Fn::GetAtt": []any{stack, "Outputs." + out}}, 0)
+	}
+	if v := get("Net", "AdminCidr"); v != "0.0.0.0/0" {
+		t.Errorf("a literal output is %#v", v)
+	}
+	if v := get("Net", "PassedCidr"); v != "10.0.0.0/8" {
+		t.Errorf("an output of the parameter the parent passes is %#v, want 10.0.0.0/8", v)
+	}
+	closed := func(name string, v any, outer string) {
+		t.Helper()
+		u, ok := v.(*unknown)
+		if !ok || u.open || len(u.outer) == 0 || u.outer[0] != outer || !slices.Equal(u.refs, []string{"Net"}) {
+			t.Errorf("%s is %#v, want an attribute of %s (and of the stack Net)", name, v, outer)
+		}
+	}
+	closed("GroupId", get("Net", "GroupId"), "root.yaml:Net > child/net.yaml:Group")
+	closed("LogBucket", get("Net", "LogBucket"), "root.yaml:Net > child/net.yaml:Inner > child/inner.yaml:Bucket")
+	if v := e.eval(map[string]any{"Fn::Equals": []any{map[string]any{"Fn::GetAtt": "Net.Outputs.LogBucket"}, ""}}, 0); v != false {
+		t.Errorf("a bucket's name compared with \"\" is %#v, want false", v)
+	}
+	for _, c := range [][2]string{{"Net", "Nothing"}, {"Remote", "Cidr"}, {"A", "Out"}} {
+		u, ok := get(c[0], c[1]).(*unknown)
+		if !ok || !u.open {
+			t.Errorf("%s.Outputs.%s is %#v, want a value that may be anything", c[0], c[1], u)
+		}
+	}
+	if v := e.eval(map[string]any{"Fn::Equals": []any{map[string]any{"Fn::GetAtt": "Remote.Outputs.Cidr"}, ""}}, 0); !hasUnknown(v) {
+		t.Errorf("an output of a stack not read compared with \"\" is %#v, want unknown", v)
+	}
+}

@@ -31,10 +31,13 @@ type template struct {
 	mappings   map[string]any
 	conditions map[string]any
 	globals    map[string]any // SAM Globals
-	resources  []*rawResource
-	loops      []*loop
-	data       []byte
-	conv       *converter
+	// outputs are the Outputs section (read only through a parent stack's
+	// Fn::GetAtt Stack.Outputs.Name; nil when absent or malformed).
+	outputs   map[string]any
+	resources []*rawResource
+	loops     []*loop
+	data      []byte
+	conv      *converter
 }
 
 // rawResource is a resource as written, not yet evaluated.
@@ -125,6 +128,7 @@ func parse(file string, data []byte) (*template, []*parseError) {
 	if t.globals, _, err = section("Globals"); err != nil {
 		errs = append(errs, err)
 	}
+	t.outputs, _, _ = section("Outputs") // a malformed one only leaves a parent's Fn::GetAtt unknown
 	// Macros other than those vigil reads change the template at deploy
 	// time: said, and the template read as written.
 	if tn := mapValue(n, "Transform"); tn != nil {

@@ -76,6 +76,9 @@ func read(file string, data []byte, opts Options, n *nest, batch *source.Batch) 
 	m := &mapper{file: file, opts: opts, params: t.params, byID: map[string]*res{}, names: map[string]map[string]*res{}, types: map[string][]*res{}, attached: map[string][]*res{}, nest: n}
 	if n != nil {
 		e.given = n.values
+		e.stacks = newStackOutputs(e, file, m.rid, n.chain, opts)
+	} else {
+		e.stacks = newStackOutputs(e, file, m.rid, []string{file}, opts)
 	}
 	for _, msg := range e.drain() {
 		m.probs = append(m.probs, source.Problem{Path: file, Err: msg})

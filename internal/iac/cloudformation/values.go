@@ -170,8 +170,8 @@ func keyManager(v any) string {
 		}
 		return "customer"
 	case *unknown:
-		if !t.open && len(t.refs) > 0 {
-			return "customer" // a key (or alias) the template creates
+		if !t.open && len(t.refs)+len(t.outer) > 0 {
+			return "customer" // a key (or alias) the stack creates
 		}
 	}
 	return ""
