@@ -16,9 +16,10 @@ import (
 // `kustomize build` builds it, for the parts that decide what the rules
 // judge: its resources (manifest files and other kustomization
 // directories), strategic merge and JSON 6902 patches (in files or inline),
-// namespace, namePrefix / nameSuffix and images. Generators, components,
-// replacements, Helm charts and remote resources are not applied (a
-// warning says so). Each kustomization no other one in the tree builds on
+// namespace, namePrefix / nameSuffix, images, components (kind: Component,
+// applied to the objects accumulated before them) and the ConfigMap and
+// Secret generators (generate.go). Replacements, Helm charts and remote
+// resources are not applied (a warning says so). Each kustomization no other one in the tree builds on
 // (an overlay, or a base used alone) gives its objects, located at the
 // object of the resource file each comes from; the files it reads are not
 // read alone.
@@ -59,16 +60,20 @@ type kustomization struct {
 		NewTag  string `yaml:"newTag"`
 		Digest  string `yaml:"digest"`
 	} `yaml:"images"`
-	HelmCharts         []any `yaml:"helmCharts"`
-	ConfigMapGenerator []any `yaml:"configMapGenerator"`
-	SecretGenerator    []any `yaml:"secretGenerator"`
-	Replacements       []any `yaml:"replacements"`
+	HelmCharts         []any       `yaml:"helmCharts"`
+	ConfigMapGenerator []yaml.Node `yaml:"configMapGenerator"`
+	SecretGenerator    []yaml.Node `yaml:"secretGenerator"`
+	GeneratorOptions   *kGenOpts   `yaml:"generatorOptions"`
+	Replacements       []any       `yaml:"replacements"`
 }
 
 // kObject is an object a kustomization builds and the file it comes from.
 type kObject struct {
 	file string
 	obj  Object
+	// hash: a generated ConfigMap or Secret whose name takes the hash of
+	// its content when the outermost build ends (generate.go).
+	hash bool
 }
 
 // kustomizer builds the tree's kustomizations.
@@ -141,41 +146,43 @@ func (k *kustomizer) kustomizationFile(dir string) string {
 	return ""
 }
 
-// build builds the kustomization of dir; chain holds the directories being
-// built, outermost first.
-func (k *kustomizer) build(dir string, chain []string) []kObject {
+// build builds the kustomization of dir, as the outermost build: the
+// generated objects' names take their hashes and the references to them
+// follow.
+func (k *kustomizer) build(dir string) []kObject {
+	objs := k.accumulate(dir, nil, nil)
+	hashNames(objs)
+	return objs
+}
+
+// accumulate builds the kustomization of dir onto objs (the objects a
+// kustomization accumulated before its component dir; nil for a resource);
+// chain holds the directories being built, outermost first.
+func (k *kustomizer) accumulate(dir string, chain []string, objs []kObject) []kObject {
 	if slices.Contains(chain, dir) || len(chain) >= maxKustomizeDepth {
 		k.problem(dir, "kustomization %s builds on itself or more than %d levels deep; not built", dir, maxKustomizeDepth)
-		return nil
+		return objs
 	}
 	chain = append(slices.Clip(chain), dir)
 	kf := k.kustomizationFile(dir)
 	if kf == "" {
 		k.problem(dir, "no kustomization file in %s", dir)
-		return nil
+		return objs
 	}
 	k.used[kf] = true
 	kz, err := k.read(kf)
 	if err != nil {
 		k.problem(kf, "%v", err)
-		return nil
+		return objs
 	}
-	for what, n := range map[string]int{"components": len(kz.Components), "helmCharts": len(kz.HelmCharts),
-		"configMapGenerator": len(kz.ConfigMapGenerator), "secretGenerator": len(kz.SecretGenerator),
-		"replacements": len(kz.Replacements)} {
+	for what, n := range map[string]int{"helmCharts": len(kz.HelmCharts), "replacements": len(kz.Replacements)} {
 		if n > 0 {
 			k.warn(kf, "kustomization %s: %s not applied; the objects are judged without them", what, what)
 		}
 	}
-	var objs []kObject
 	for _, r := range slices.Concat(kz.Resources, kz.Bases) {
-		if strings.Contains(r, "://") || strings.HasPrefix(r, "github.com/") || path.IsAbs(r) {
-			k.warn(kf, "kustomization resource %s is not in the scanned tree; not read", r)
-			continue
-		}
-		p := path.Clean(path.Join(dir, r))
-		if p == ".." || strings.HasPrefix(p, "../") {
-			k.warn(kf, "kustomization resource %s is outside the scanned tree; not read", r)
+		p, ok := k.local(kf, dir, "resource", r)
+		if !ok {
 			continue
 		}
 		if data, err := k.load(p); err == nil {
@@ -183,14 +190,22 @@ func (k *kustomizer) build(dir string, chain []string) []kObject {
 			objs = append(objs, k.objects(p, data)...)
 			continue
 		}
-		objs = append(objs, k.build(p, chain)...)
+		objs = append(objs, k.accumulate(p, chain, nil)...)
 	}
+	for _, c := range kz.Components {
+		p, ok := k.local(kf, dir, "component", c)
+		if ok {
+			objs = k.accumulate(p, chain, objs)
+		}
+	}
+	objs = k.generate(kf, dir, kz, objs) // generate.go
 	for _, p := range kz.PatchesStrategicMerge {
 		k.patch(kf, dir, kPatch{Path: p, Patch: p}, objs)
 	}
 	for _, p := range slices.Concat(kz.PatchesJSON6902, kz.Patches) {
 		k.patch(kf, dir, p, objs)
 	}
+	renamed := map[refKey]string{}
 	for i := range objs {
 		o := objs[i].obj
 		md, _ := o.Fields["metadata"].(map[string]any)
@@ -202,12 +217,32 @@ func (k *kustomizer) build(dir string, chain []string) []kObject {
 		}
 		if n, ok := md["name"].(string); ok && o.Kind() != "Namespace" && (kz.NamePrefix != "" || kz.NameSuffix != "") {
 			md["name"] = kz.NamePrefix + n + kz.NameSuffix
+			if o.Kind() == "ConfigMap" || o.Kind() == "Secret" {
+				renamed[refKey{o.Kind(), o.Namespace(), n}] = kz.NamePrefix + n + kz.NameSuffix
+			}
 		}
 		for _, img := range kz.Images {
 			setImages(o.Fields, img.Name, img.NewName, img.NewTag, img.Digest, 0)
 		}
 	}
+	followRenames(objs, renamed)
 	return objs
+}
+
+// local is the path of the resource or component r of the kustomization kf
+// in dir; ok is false (and a warning said) when it is remote or outside the
+// scanned tree.
+func (k *kustomizer) local(kf, dir, what, r string) (string, bool) {
+	if strings.Contains(r, "://") || strings.HasPrefix(r, "github.com/") || path.IsAbs(r) {
+		k.warn(kf, "kustomization %s %s is not in the scanned tree; not read", what, r)
+		return "", false
+	}
+	p := path.Clean(path.Join(dir, r))
+	if p == ".." || strings.HasPrefix(p, "../") {
+		k.warn(kf, "kustomization %s %s is outside the scanned tree; not read", what, r)
+		return "", false
+	}
+	return p, true
 }
 
 // objects parses the manifest file's objects (its problems are the

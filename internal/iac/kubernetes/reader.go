@@ -154,7 +154,7 @@ func (r *reader) Read(ctx context.Context, emit func(source.Batch) error) error 
 			break
 		}
 		k.probs = nil
-		objs := k.build(dir, nil)
+		objs := k.build(dir)
 		batch := &source.Batch{Input: k.kustomizationFile(dir), Format: Format}
 		batch.Problems = append(batch.Problems, k.probs...)
 		for _, o := range objs {
