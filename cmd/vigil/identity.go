@@ -29,7 +29,7 @@ privilege-escalation paths, across principals, accounts and clouds through trust
 
 Exit status: 0 answered; 2 usage error, nothing matched (said on stderr), or an input that could not be read.`,
 	}
-	cmd.AddCommand(newWhoCanCmd(), newWhatCanCmd(), newPathsCmd(), newAdminsCmd())
+	cmd.AddCommand(newWhoCanCmd(), newWhatCanCmd(), newPathsCmd(), newAdminsCmd(), newUnusedCmd())
 	return cmd
 }
 
