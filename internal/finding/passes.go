@@ -183,6 +183,16 @@ func (p *Passes) Rank() {
 	p.order = p.refOrder(runtime.GOMAXPROCS(0))
 }
 
+// RankOrder is the indexes of Refs ordered by ID, provider, then index,
+// once Rank ran (nil before): the order in which a sorted run reads its
+// references.
+func (p *Passes) RankOrder() []int32 {
+	if p == nil || len(p.order) != len(p.Refs) {
+		return nil
+	}
+	return p.order
+}
+
 // compareRefs orders the references at indexes a and b by ID, then
 // provider.
 func (p *Passes) compareRefs(a, b int32) int {

@@ -67,14 +67,14 @@ func writeJSON(w io.Writer, r *Report) error {
 	var (
 		v     *view
 		tags  *tagTable
-		plain []bool
+		texts *refTexts
 		wg    sync.WaitGroup
 	)
 	preparing := trace.StartRegion(context.Background(), "json-prepare")
 	wg.Go(func() { v = r.view() })
 	if fastFindingJSON {
-		wg.Go(func() { plain = plainRefs(r.Passes, workers) })
 		tags = r.tagTable(len(r.Findings)+r.Passes.Len(), prefix, indent, workers)
+		texts = newRefTexts(r.Passes, tags, prefix, indent, workers)
 	}
 	wg.Wait()
 	preparing.End()
@@ -95,9 +95,10 @@ func writeJSON(w io.Writer, r *Report) error {
 			enc := newFindingEncoder(prefix, indent)
 			enc.shared = tags
 			var x finding.Finding
+			var at cursor
 			return func(dst []byte, i int) ([]byte, error) {
 				dst = append(dst, sep...)
-				run, k := v.where(i)
+				run, k := v.whereFrom(&at, i)
 				if run < 0 {
 					return enc.append(dst, &r.Findings[k]), nil
 				}
@@ -109,7 +110,10 @@ func writeJSON(w io.Writer, r *Report) error {
 					r.Passes.Fill(&x, run, k)
 					return enc.append(dst, &x), nil
 				}
-				return enc.appendOn(dst, &pr.Proto, &r.Passes.Refs[ref], plain[ref]), nil
+				if res, tagText, ok := texts.of(ref); ok {
+					return enc.appendOnText(dst, &pr.Proto, res, tagText), nil
+				}
+				return enc.appendOn(dst, &pr.Proto, &r.Passes.Refs[ref]), nil
 			}
 		}, func(text []byte, ends []int) error { return a.emitSeparated(text, len(ends)) })
 	})
@@ -664,9 +668,15 @@ func appendFindingIndented(b []byte, f *finding.Finding, prefix, indent string) 
 
 // appendFindingPlain is appendFindingIndented of f on the resource r
 // (f.Resource not read) whose ID, type, provider, account, region and name
-// are written as they are (plainRef).
+// are written as they are (plainRef) and which has no location, as the
+// JSON writer writes it from refTexts.
 func appendFindingPlain(b []byte, f *finding.Finding, r *resource.Ref, prefix, indent string) []byte {
-	return (&findingEncoder{prefix: prefix, indent: indent}).appendOn(b, f, r, true)
+	e := newFindingEncoder(prefix, indent)
+	var tags []byte
+	if len(r.Tags) > 0 {
+		tags = e.encodeTags(nil, r.Tags)
+	}
+	return e.appendOnText(b, f, e.appendResourceStart(nil, r), tags)
 }
 
 // A findingEncoder writes findings as appendFindingIndented does, and keeps
@@ -719,26 +729,62 @@ func newFindingEncoder(prefix, indent string) *findingEncoder {
 }
 
 func (e *findingEncoder) append(b []byte, f *finding.Finding) []byte {
-	return e.appendOn(b, f, &f.Resource, false)
+	return e.appendOn(b, f, &f.Resource)
 }
 
-// appendOn is append of f on the resource r (f.Resource is not read);
-// plain says r's ID, type, provider, account, region and name are written
-// as they are between quotes (plainRef), without escaping.
-func (e *findingEncoder) appendOn(b []byte, f *finding.Finding, r *resource.Ref, plain bool) []byte {
+// appendOn is append of f on the resource r (f.Resource is not read).
+func (e *findingEncoder) appendOn(b []byte, f *finding.Finding, r *resource.Ref) []byte {
 	if e.heads == nil || f.RuleID == "" {
 		b = e.appendHead(b, f)
-		b = e.appendMiddle(b, f, r, plain)
+		b = e.appendMiddle(b, f, r)
 		return e.appendTail(b, f)
 	}
+	b = e.cachedHead(b, f)
+	b = e.appendMiddle(b, f, r)
+	return e.cachedTail(b, f)
+}
+
+// appendOnText is appendOn of f on a resource whose object's text up to
+// its tags is res and whose tags object is tags (nil for none): see
+// refTexts.
+func (e *findingEncoder) appendOnText(b []byte, f *finding.Finding, res, tags []byte) []byte {
+	if e.heads == nil || f.RuleID == "" {
+		b = e.appendHead(b, f)
+	} else {
+		b = e.cachedHead(b, f)
+	}
+	b = e.field(b, 1, false, "status", string(f.Status))
+	if f.Message != "" {
+		b = e.field(b, 1, false, "message", f.Message)
+	}
+	b = append(b, res...)
+	if tags != nil {
+		b = append(b, ',')
+		b = e.nl(b, 2)
+		b = append(b, tags...)
+	}
+	b = e.nl(b, 1)
+	b = append(b, '}')
+	if e.heads == nil || f.RuleID == "" {
+		return e.appendTail(b, f)
+	}
+	return e.cachedTail(b, f)
+}
+
+// cachedHead is appendHead from the encoder's cache of rules' heads.
+func (e *findingEncoder) cachedHead(b []byte, f *finding.Finding) []byte {
 	k := unsafe.StringData(f.RuleID)
 	h, ok := e.heads[k]
 	if !ok || h.ruleID != f.RuleID || h.title != f.Title || h.category != f.Category || h.severity != f.Severity {
 		h = cachedHead{ruleID: f.RuleID, title: f.Title, category: f.Category, severity: f.Severity, text: e.appendHead(nil, f)}
 		e.heads[k] = h
 	}
-	b = append(b, h.text...)
-	b = e.appendMiddle(b, f, r, plain)
+	return append(b, h.text...)
+}
+
+// cachedTail is appendTail with the frameworks and remediation from the
+// encoder's cache of rules' tails.
+func (e *findingEncoder) cachedTail(b []byte, f *finding.Finding) []byte {
 	if len(f.Frameworks) == 0 && f.Remediation == "" {
 		return e.appendTail(b, f)
 	}
@@ -805,9 +851,8 @@ func (e *findingEncoder) appendTail(b []byte, f *finding.Finding) []byte {
 	return e.appendSuppressed(e.appendFrameworks(b, f), f)
 }
 
-// appendMiddle appends the status, message and resource r (plain: see
-// appendOn).
-func (e *findingEncoder) appendMiddle(b []byte, f *finding.Finding, r *resource.Ref, plain bool) []byte {
+// appendMiddle appends the status, message and resource r.
+func (e *findingEncoder) appendMiddle(b []byte, f *finding.Finding, r *resource.Ref) []byte {
 	nl, field := e.nl, e.field
 	prefix, indent := e.prefix, e.indent
 	b = field(b, 1, false, "status", string(f.Status))
@@ -817,16 +862,12 @@ func (e *findingEncoder) appendMiddle(b []byte, f *finding.Finding, r *resource.
 	b = append(b, ',')
 	b = nl(b, 1)
 	b = append(b, `"resource": {`...)
-	if plain {
-		field = e.plainField
-	}
 	b = field(b, 2, true, "id", r.ID)
 	b = field(b, 2, false, "type", r.Type)
 	b = field(b, 2, false, "provider", string(r.Provider))
 	b = field(b, 2, false, "account", r.Account)
 	b = field(b, 2, false, "region", r.Region)
 	b = field(b, 2, false, "name", r.Name)
-	field = e.field
 	if len(r.Tags) > 0 {
 		b = append(b, ',')
 		b = nl(b, 2)
@@ -983,22 +1024,120 @@ func (r *Report) tagTable(n int, prefix, indent string, workers int) *tagTable {
 	return t
 }
 
-// plainRefs says, for each reference of p, whether its ID, type,
-// provider, account, region and name are written as they are between
-// quotes (jsonenc.Plain): the encoders copy those rather than escape them
-// byte by byte, once for each PASS finding on the resource (about 4.6 a
-// reference at 1,000,000 resources). Computed on workers goroutines.
-func plainRefs(p *finding.Passes, workers int) []bool {
-	if p == nil {
+// refTexts holds, for each reference of a report's PASS findings whose
+// ID, type, provider, account, region and name are written as they are
+// between quotes (plainRef) and which has no location, the text of its
+// resource object up to its tags (from the comma before "resource"), and
+// its tags object's entry in the tag table. The encoders copy it for each
+// PASS finding on the resource (about 2.9 a reference at 100,000
+// resources, 4.6 at 1,000,000) instead of writing six fields: in report
+// order a run's resources are read in ID order, each reference and its
+// strings somewhere else in the heap (a cache miss each, the most of the
+// encoding's CPU after the copies), while the texts are in the order of
+// the references' ranks, which is each run's order. One text with no
+// pointers, computed on the workers.
+type refTexts struct {
+	text []byte
+	// span[k] is reference k's text: text[at:at+n]; n == 0 when it has
+	// none (the encoder writes its fields).
+	span []refSpan
+	tags *tagTable
+	tag  []int32 // reference k's entry in tags, -1 for none
+}
+
+type refSpan struct{ at, n uint32 }
+
+// newRefTexts encodes the references of p (nil when p holds none, or with
+// no tag table: a small report).
+func newRefTexts(p *finding.Passes, tags *tagTable, prefix, indent string, workers int) *refTexts {
+	if p.Len() == 0 || tags == nil {
 		return nil
 	}
-	plain := make([]bool, len(p.Refs))
-	parallelParts(len(p.Refs), workers, func(_, lo, hi int) {
-		for k := lo; k < hi; k++ {
-			plain[k] = plainRef(&p.Refs[k])
+	e := newFindingEncoder(prefix, indent)
+	// The fixed part of a reference's text: the keys, quotes, separators
+	// and new lines of an empty resource.
+	fixed := len(e.appendResourceStart(nil, &resource.Ref{}))
+	order := p.RankOrder()
+	if order == nil {
+		order = make([]int32, len(p.Refs))
+		for k := range order {
+			order[k] = int32(k)
 		}
-	})
-	return plain
+	}
+	// Each worker writes the references of a part of the ranks into its
+	// own stretch of text, sized from the strings' lengths (a reference
+	// that is not plain leaves its room untouched).
+	starts := make([]int, workers+1)
+	per := (len(order) + workers - 1) / workers
+	for w := range workers {
+		size := 0
+		for _, k := range order[min(w*per, len(order)):min((w+1)*per, len(order))] {
+			r := &p.Refs[k]
+			size += fixed + len(r.ID) + len(r.Type) + len(r.Provider) + len(r.Account) + len(r.Region) + len(r.Name)
+		}
+		starts[w+1] = starts[w] + size
+	}
+	if starts[workers] > 1<<32-1 {
+		return nil
+	}
+	t := &refTexts{text: make([]byte, starts[workers]), span: make([]refSpan, len(p.Refs)), tags: tags,
+		tag: make([]int32, len(p.Refs))}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			enc := newFindingEncoder(prefix, indent)
+			b := t.text[starts[w]:starts[w]:starts[w+1]]
+			for _, k := range order[min(w*per, len(order)):min((w+1)*per, len(order))] {
+				r := &p.Refs[k]
+				t.tag[k] = -1
+				if len(r.Tags) > 0 {
+					i, ok := tags.at[mapID(r.Tags)]
+					if !ok {
+						continue // not in the table: written in full
+					}
+					t.tag[k] = i
+				}
+				if r.Location != nil || !plainRef(r) {
+					continue
+				}
+				at := len(b)
+				b = enc.appendResourceStart(b, r)
+				t.span[k] = refSpan{at: uint32(starts[w] + at), n: uint32(len(b) - at)}
+			}
+		})
+	}
+	wg.Wait()
+	return t
+}
+
+// of returns reference k's text and tags (nil for none), or false when it
+// has no text.
+func (t *refTexts) of(k int32) (res, tags []byte, ok bool) {
+	if t == nil {
+		return nil, nil, false
+	}
+	s := t.span[k]
+	if s.n == 0 {
+		return nil, nil, false
+	}
+	if i := t.tag[k]; i >= 0 {
+		tags = t.tags.text[t.tags.starts[i]:t.tags.starts[i+1]]
+	}
+	return t.text[s.at : s.at+s.n], tags, true
+}
+
+// appendResourceStart appends, for a plain reference r (plainRef), the text
+// appendMiddle writes from the comma before "resource" to its name.
+func (e *findingEncoder) appendResourceStart(b []byte, r *resource.Ref) []byte {
+	b = append(b, ',')
+	b = e.nl(b, 1)
+	b = append(b, `"resource": {`...)
+	b = e.plainField(b, 2, true, "id", r.ID)
+	b = e.plainField(b, 2, false, "type", r.Type)
+	b = e.plainField(b, 2, false, "provider", string(r.Provider))
+	b = e.plainField(b, 2, false, "account", r.Account)
+	b = e.plainField(b, 2, false, "region", r.Region)
+	return e.plainField(b, 2, false, "name", r.Name)
 }
 
 // plainRef says whether r's ID, type, provider, account, region and name

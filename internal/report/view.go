@@ -108,3 +108,27 @@ func (v *view) where(i int) (run, k int) {
 	}
 	return -1 - s.at, i - s.start
 }
+
+// A cursor remembers the segment of the last finding placed (whereFrom).
+type cursor struct{ seg int }
+
+// whereFrom is where for a caller that asks mostly for the findings after
+// the last it asked for (an encoder's chunk): it looks from the segment of
+// the last one before searching.
+func (v *view) whereFrom(c *cursor, i int) (run, k int) {
+	if v.segs == nil {
+		return -1, i
+	}
+	s := c.seg
+	if s+1 < len(v.segs) && v.segs[s+1].start <= i {
+		s++ // the next segment
+	}
+	if s >= len(v.segs) || v.segs[s].start > i || s+1 < len(v.segs) && v.segs[s+1].start <= i {
+		s = sort.Search(len(v.segs), func(k int) bool { return v.segs[k].start > i }) - 1
+	}
+	c.seg = s
+	if at := v.segs[s].at; at >= 0 {
+		return -1, at + i - v.segs[s].start
+	}
+	return -1 - v.segs[s].at, i - v.segs[s].start
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
 	"strings"
 	"testing"
@@ -334,7 +335,7 @@ func checkIndented(t *testing.T, f *finding.Finding, compact []byte) {
 			t.Fatalf("indented %q:\n%s", pi, firstDiff(got, want.Bytes()))
 		}
 		// A resource of plain strings is copied as it is: the same text.
-		if plainRef(&f.Resource) {
+		if plainRef(&f.Resource) && f.Resource.Location == nil {
 			if got := appendFindingPlain(nil, f, &f.Resource, pi[0], pi[1]); !bytes.Equal(got, want.Bytes()) {
 				t.Fatalf("indented %q, plain resource:\n%s", pi, firstDiff(got, want.Bytes()))
 			}
@@ -553,5 +554,39 @@ func TestEncodeChunksErrors(t *testing.T) {
 				t.Fatalf("%d workers: element %d written at %d", workers, k, i)
 			}
 		}
+	}
+}
+
+// TestWhereFromMatchesWhere: the encoders' cursor places every finding of
+// a compact report where the search does, read in order, in chunks taken
+// out of order (as the encoding workers take them), and at random.
+func TestWhereFromMatchesWhere(t *testing.T) {
+	c := compactReport(sharedResourcesReport(9*findingChunk+77, 3001, true))
+	v := c.view()
+	if len(v.segs) < 3 {
+		t.Fatalf("%d segments: the report should interleave PASS runs and findings", len(v.segs))
+	}
+	check := func(how string, at *cursor, i int) {
+		t.Helper()
+		run, k := v.where(i)
+		if gr, gk := v.whereFrom(at, i); gr != run || gk != k {
+			t.Fatalf("%s: finding %d placed at (%d, %d), want (%d, %d)", how, i, gr, gk, run, k)
+		}
+	}
+	var at cursor
+	for i := range v.n {
+		check("in order", &at, i)
+	}
+	var chunked cursor
+	chunks := (v.n + findingChunk - 1) / findingChunk
+	for _, ch := range rand.New(rand.NewPCG(1, 2)).Perm(chunks) {
+		for i := ch * findingChunk; i < min(v.n, (ch+1)*findingChunk); i++ {
+			check("by chunks", &chunked, i)
+		}
+	}
+	var random cursor
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 10000 {
+		check("at random", &random, rng.IntN(v.n))
 	}
 }
