@@ -510,7 +510,10 @@ def build(out):
                "      --output-path=gs://nw-cai-exports/2026-11-24/iam_policy.json\n"
                "  gcloud asset export --project=%s --content-type=os-inventory \\\n"
                "      --output-path=gs://nw-cai-exports/2026-11-24/os_inventory.json\n"
-               "then copied here with gcloud storage cp; and the Access Approval settings, which the exports lack:\n"
+               "then copied here with gcloud storage cp; and the Access Approval settings and Sensitive Data\n"
+               "Protection's discovery configurations, which the exports lack:\n"
                "  gcloud access-approval settings get --project=%s --format=json > accessapproval.json\n"
-               % (NUMBER, PROJECT, PROJECT, PROJECT, PROJECT))
+               "  curl -s -H \"Authorization: Bearer $(gcloud auth print-access-token)\" \\\n"
+               "      https://dlp.googleapis.com/v2/projects/%s/locations/global/discoveryConfigs > dlpdiscoveryconfigs.json\n"
+               % (NUMBER, PROJECT, PROJECT, PROJECT, PROJECT, PROJECT))
     return len(RES) + len(IAM)

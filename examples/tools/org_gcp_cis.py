@@ -38,6 +38,7 @@ ORG_EXTRA = []  # assets of the organization export (org_gcp_v2.main appends the
 ORG_ACCESS_POLICY = []  # the organization's access-policy export (org_gcp_v2.main writes access_policy.json)
 PROJECT_FILES = {}  # other files of the project directory: name -> JSON document (org_gcp_v2.main writes them)
 PROJECT_NDJSON = {}  # other exports of the project directory: name -> lines (org_gcp_v2.main writes them)
+ORG_FILES = {}  # other files of the organization directory: name -> JSON document (org_gcp_v2.main writes them)
 
 
 def dataproc(name, kms, labels):
@@ -261,6 +262,28 @@ def build(planted, clean=None):
     # Access Approval (CIS 2.16): never enabled; the API answers with the settings' name alone
     # (gcloud access-approval settings get --project nw-analytics-prod --format json)
     PROJECT_FILES["accessapproval.json"] = {"name": "projects/%s/accessApprovalSettings" % g.PROJECT}
+    # Sensitive Data Protection discovery (CIS 7.4): the organization's configuration profiles Cloud Storage
+    # only; the project's own BigQuery configuration was created paused and never started (the DLP API's
+    # discoveryConfigs lists: GET https://dlp.googleapis.com/v2/{organizations/ORG,projects/P}/locations/global/...)
+    def dlp(parent, cid, days, target, status, org_config=None):
+        c = {"name": "%s/locations/global/discoveryConfigs/%s" % (parent, cid), "displayName": cid,
+             "inspectTemplates": ["%s/locations/global/inspectTemplates/nw-default" % parent],
+             "actions": [{"exportData": {"profileTable": {"projectId": g.PROJECT, "datasetId": "nw_dlp_profiles",
+                                                          "tableId": "profiles"}}}],
+             "targets": [target], "createTime": iso(ago(days)), "updateTime": iso(ago(days)), "status": status}
+        if org_config:
+            c["orgConfig"] = org_config
+        return c
+    ORG_FILES["dlpdiscoveryconfigs.json"] = {"discoveryConfigs": [dlp(
+        "organizations/" + g.ORG, "nw-gcs-profiling", 210,
+        {"cloudStorageTarget": {"filter": {"others": {}}, "generationCadence": {"refreshFrequency": "UPDATE_FREQUENCY_MONTHLY"}}},
+        "RUNNING", {"location": {"organizationId": g.ORG}, "projectId": g.PROJECT})]}
+    PROJECT_FILES["dlpdiscoveryconfigs.json"] = {"discoveryConfigs": [dlp(
+        "projects/" + g.PROJECT, "nw-bq-profiling", 45,
+        {"bigQueryTarget": {"filter": {"otherTables": {}},
+                            "cadence": {"schemaModifiedCadence": {"frequency": "UPDATE_FREQUENCY_DAILY"},
+                                        "tableModifiedCadence": {"frequency": "UPDATE_FREQUENCY_DAILY"}}}},
+        "PAUSED")]}
     org = "//cloudresourcemanager.googleapis.com/organizations/" + g.ORG
     ORG_EXTRA.append({
         "name": "//essentialcontacts.googleapis.com/organizations/%s/contacts/%s" % (g.ORG, digits(12, "contact")),
@@ -304,7 +327,9 @@ def build(planted, clean=None):
         "cloudasset.googleapis.com is not among the project's enabled services (the exports run from the "
         "security team's tooling project)",
         "Access Approval settings enroll no service and no ancestor enrolls one",
-        "the organization's only service perimeter (nw_data_vault) holds another project; this one is in none"],
+        "the organization's only service perimeter (nw_data_vault) holds another project; this one is in none",
+        "its BigQuery datasets are profiled by no running discovery configuration: its own is paused and the "
+        "organization's profiles Cloud Storage only"],
         "gcp-log-sink-all-entries-missing", "gcp-project-os-login-disabled", *ALERT_RULES,
         "gcp-cloud-asset-inventory-disabled", "gcp-access-approval-disabled", "gcp-vpc-service-controls-missing",
-        "gcp-api-keys-exist", "gcp-api-key-app-unrestricted", "gcp-api-key-api-unrestricted", "gcp-api-key-not-rotated")
+        "gcp-bigquery-data-not-classified", "gcp-api-keys-exist", "gcp-api-key-app-unrestricted", "gcp-api-key-api-unrestricted", "gcp-api-key-not-rotated")

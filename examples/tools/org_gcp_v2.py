@@ -973,6 +973,9 @@ def main(org=ORG_DIR):
     write(os.path.join(org_root, "resource.json"), ores)
     write(os.path.join(org_root, "iam_policy.json"), oiam)
     write(os.path.join(org_root, "access_policy.json"), __import__("org_gcp_cis").ORG_ACCESS_POLICY)
+    for name, doc in __import__("org_gcp_cis").ORG_FILES.items():
+        with open(os.path.join(org_root, name), "w", encoding="utf-8") as f:
+            f.write(json.dumps(doc, indent=2) + "\n")
     with open(os.path.join(org_root, "README.txt"), "w", encoding="utf-8") as f:
         f.write("Cloud Asset Inventory exports of organization %s (%s), taken 2026-11-24: the organization, its\n"
                 "folders and organization-level custom roles, with their IAM policies:\n"
@@ -987,8 +990,12 @@ def main(org=ORG_DIR):
                 "      --output-path=gs://nw-cai-exports/2026-11-24/org-iam_policy.json\n"
                 "  gcloud asset export --organization=%s --content-type=access-policy \\\n"
                 "      --output-path=gs://nw-cai-exports/2026-11-24/org-access_policy.json\n"
-                "then copied here with gcloud storage cp as resource.json, iam_policy.json and access_policy.json.\n"
-                % (ORG, DOMAIN, ORG, ORG, ORG))
+                "then copied here with gcloud storage cp as resource.json, iam_policy.json and access_policy.json;\n"
+                "and Sensitive Data Protection's discovery configurations of the organization and its folders:\n"
+                "  curl -s -H \"Authorization: Bearer $(gcloud auth print-access-token)\" \\\n"
+                "      https://dlp.googleapis.com/v2/organizations/%s/locations/global/discoveryConfigs"
+                " > dlpdiscoveryconfigs.json\n"
+                % (ORG, DOMAIN, ORG, ORG, ORG, ORG))
     # planted: one entry per rule that fails on a planted resource (the rules of the issue-6 pack as of
     # 2026-12-04); planted_facts: the facts each planted resource has bad, rule or not.
     rows = [{"rule_id": r, "resource_id": p["resource_id"], "provider": "gcp", "why": "; ".join(p["bad"])}

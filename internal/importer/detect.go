@@ -80,6 +80,9 @@ func parseDataShaped(ctx context.Context, path string, data []byte, shaped bool)
 	if format, res := parseDocument(ctx, path, doc); res != nil {
 		return fileResult{format: format, res: res}
 	}
+	if res := gcp.ParseByName(ctx, path, filepath.Base(path), doc); res != nil {
+		return fileResult{format: gcp.FormatDLPDiscovery, res: res}
+	}
 	if res, why := azure.ParseByName(ctx, path, filepath.Base(path), doc); res != nil || why != "" {
 		if res == nil {
 			return fileResult{skip: why}
@@ -152,6 +155,7 @@ var documentFormats = []documentFormat{
 	{azure.DetectKeyVaultCertificates, azure.ParseKeyVaultCertificates},
 	{gcp.Detect, gcp.Parse},
 	{gcp.DetectAccessApproval, gcp.ParseAccessApproval},
+	{gcp.DetectDLPDiscovery, gcp.ParseDLPDiscovery},
 	{awsorg.Detect, awsorg.Parse},
 	{entra.Detect, entra.Parse},
 }

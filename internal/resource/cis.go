@@ -112,6 +112,19 @@ type AccountCIS struct {
 	// (`gcloud access-approval settings get`) enroll nothing; unknown
 	// without them.
 	AccessApproval *bool `json:"access_approval,omitempty"`
+	// BigQueryData: the project holds BigQuery datasets in the input
+	// (bigquery.googleapis.com/Dataset assets); unset otherwise.
+	BigQueryData *bool `json:"bigquery_data,omitempty"`
+	// BigQueryDiscovery: the project's BigQuery data is profiled
+	// (classified) by Sensitive Data Protection (CIS GCP 5.0 7.4): a RUNNING
+	// discovery configuration with a BigQuery target that is not disabled,
+	// of the project or starting at a folder above it or its organization
+	// (BigQueryDiscoveryConfigs names them). False when the input holds the
+	// DLP API's discovery configuration listing of the project and of its
+	// organization (dlpdiscoveryconfigs.json) and none covers it; unknown
+	// without them.
+	BigQueryDiscovery        *bool    `json:"bigquery_discovery,omitempty"`
+	BigQueryDiscoveryConfigs []string `json:"bigquery_discovery_configs,omitempty"`
 	// VPCServiceControls: the project is a resource of an enforced regular
 	// VPC Service Controls perimeter that restricts at least one service
 	// (CIS GCP 3.8; VPCServicePerimeters names them). Known when the input

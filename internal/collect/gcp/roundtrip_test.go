@@ -114,7 +114,20 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 
-	want, err := importer.Load(context.Background(), []string{examples})
+	// Sensitive Data Protection's discovery configurations (CIS GCP 5.0
+	// 7.4) are the DLP API's, which the collector does not read: the
+	// exports are compared without them.
+	var exported []string
+	err := filepath.WalkDir(examples, func(path string, e os.DirEntry, err error) error {
+		if err == nil && !e.IsDir() && e.Name() != "dlpdiscoveryconfigs.json" {
+			exported = append(exported, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := importer.Load(context.Background(), exported)
 	if err != nil {
 		t.Fatal(err)
 	}

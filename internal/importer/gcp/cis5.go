@@ -25,7 +25,7 @@ func init() {
 // cis5KeepsRaw lists the assets whose data finishCIS5 reads.
 func cis5KeepsRaw(typ string) bool {
 	return typ == TypeAPIKey || typ == TypeDNSPolicy || typ == TypeService || typ == TypeAccessApproval ||
-		typ == TypeAccessPolicy || typ == TypeServicePerimeter
+		typ == TypeAccessPolicy || typ == TypeServicePerimeter || typ == TypeDLPDiscovery
 }
 
 // apiKey reads an API key (the API Keys API's Key): its creation time and
@@ -85,8 +85,9 @@ func finishCIS5(all []*resource.Resource, cis map[string]*resource.AccountCIS) {
 	finishServices(all, cis) // cis_services.go
 	finishLogBuckets(all)    // cis_logbuckets.go
 	finishAccessApproval(all, cis)
-	finishVPCSC(all, cis) // cis_vpcsc.go
-	finishPSC(all)        // cis_psc.go
+	finishVPCSC(all, cis)        // cis_vpcsc.go
+	finishDLPDiscovery(all, cis) // cis_dlp.go
+	finishPSC(all)               // cis_psc.go
 	keys := map[string][]resource.APIKey{}
 	keysBad := map[string]bool{}
 	dnsKnown, dnsBad := map[string]bool{}, map[string]bool{}

@@ -33,12 +33,15 @@ func loadSample(t *testing.T) map[string]*resource.Resource {
 				return err
 			}
 			res := ParseNDJSON(ctx, f, data)
-			if filepath.Base(f) == "accessapproval.json" { // gcloud access-approval settings get
+			switch filepath.Base(f) {
+			case "accessapproval.json", dlpDiscoveryFile: // gcloud access-approval settings get; the DLP API's discoveryConfigs
 				var doc any
 				if err := attr.Decode(data, &doc); err != nil {
 					return err
 				}
-				res = ParseAccessApproval(ctx, f, doc)
+				if res = ParseByName(ctx, f, filepath.Base(f), doc); res == nil {
+					res = ParseAccessApproval(ctx, f, doc)
+				}
 			}
 			if err := emit(source.Batch{Input: f, Format: "gcp", Resources: res.Resources, Problems: res.Problems}); err != nil {
 				return err
