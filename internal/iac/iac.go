@@ -114,6 +114,7 @@ func Scan(ctx context.Context, e *policy.Engine, o Options) (*Result, error) {
 		return nil, err
 	}
 	unscopeAccounts(sr)
+	pointAtFields(sr.Report.Findings, e.Rules())
 	res.Result = sr
 	rep := sr.Report
 	rep.Inputs = o.Paths

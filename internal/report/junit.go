@@ -101,16 +101,20 @@ func writeJUnitCase(bw *bufio.Writer, f *finding.Finding) {
 		if l.Address != "" {
 			name = l.Address
 		}
+		line := l.StartLine
+		if l.Line > 0 {
+			line = l.Line // the field the finding is about
+		}
 		where = l.File
-		if l.StartLine > 0 {
-			where += ":" + strconv.Itoa(l.StartLine)
+		if line > 0 {
+			where += ":" + strconv.Itoa(line)
 		}
 		if l.Address != "" {
 			where += ": " + l.Address
 		}
 		fileAttrs = " file=" + xmlAttr(l.File)
-		if l.StartLine > 0 {
-			fileAttrs += fmt.Sprintf(" line=\"%d\"", l.StartLine)
+		if line > 0 {
+			fileAttrs += fmt.Sprintf(" line=\"%d\"", line)
 		}
 	}
 	fmt.Fprintf(bw, "    <testcase name=%s classname=%s%s time=\"0\"", xmlAttr(name), xmlAttr(class), fileAttrs)

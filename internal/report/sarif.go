@@ -262,6 +262,11 @@ func sarifResultFrom(f *finding.Finding, ruleIndex int, src string) *sarifResult
 		// is reported on the file's first line.
 		start := max(at.StartLine, 1)
 		loc.PhysicalLocation.Region = &sarifRegion{StartLine: start, EndLine: max(at.EndLine, start)}
+		if l.Line > 0 && at.File == l.File {
+			// The line of the field the finding is about (a container's
+			// privileged in a manifest or Helm template).
+			loc.PhysicalLocation.Region = &sarifRegion{StartLine: l.Line, EndLine: l.Line}
+		}
 		if l.Address != "" {
 			loc.LogicalLocations[0].Name = l.Address
 		}

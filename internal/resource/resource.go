@@ -113,6 +113,16 @@ type Location struct {
 	// first (the Terraform module blocks it comes through), so an inline
 	// suppression on a module block covers the module's resources.
 	Calls []Location `json:"calls,omitempty"`
+	// FactLines are, for a resource, the lines of File holding the field
+	// each fact was read from, where the reader knows it (a Kubernetes
+	// container's securityContext.privileged in a manifest or a Helm
+	// template), by fact path as rules require it
+	// ("facts.workload.privileged").
+	FactLines map[string]int `json:"-"`
+	// Line is, on a finding's copy of its resource's location, the line of
+	// the field the finding is about (the first fact its rule requires that
+	// has a line); 0 when not known.
+	Line int `json:"line,omitempty"`
 }
 
 // Ref is the short identity of a resource as it appears in findings.

@@ -2,6 +2,7 @@ package helm
 
 import (
 	"bytes"
+	"slices"
 )
 
 // maxAlignCells bounds the work of aligning an object's rendered lines
@@ -28,17 +29,19 @@ func newLocator(src []byte, first int) *locator {
 }
 
 // object returns the first and last template lines (in the file) that an
-// object's rendered lines were copied from, 0, 0 when none was. A template
-// line without a template action is written to the output unchanged, so
-// the longest common subsequence of the object's lines and the template's
-// (matching only such template lines) says where it comes from. Objects
-// are aligned one by one, each first against the template after the lines
-// the previous one was located at (the next document of an if, the next
-// resource of the file), else against the whole template when that matches
-// more (the next iteration of a range writes the same lines again).
-func (l *locator) object(rendered [][]byte) (int, int) {
+// object's rendered lines were copied from, 0, 0 when none was, and for
+// each rendered line the file line it comes from (fill), 0 when unknown.
+// A template line without a template action is written to the output
+// unchanged, so the longest common subsequence of the object's lines and
+// the template's (matching only such template lines) says where it comes
+// from. Objects are aligned one by one, each first against the template
+// after the lines the previous one was located at (the next document of an
+// if, the next resource of the file), else against the whole template when
+// that matches more (the next iteration of a range writes the same lines
+// again).
+func (l *locator) object(rendered [][]byte) (int, int, []int) {
 	if l == nil || len(rendered) == 0 {
-		return 0, 0
+		return 0, 0, nil
 	}
 	after, nAfter := l.align(rendered, l.last)
 	whole, nWhole := after, nAfter
@@ -59,11 +62,53 @@ func (l *locator) object(rendered [][]byte) (int, int) {
 		}
 		last = max(last, j)
 	}
-	if last > 0 {
-		l.last = last
-		return first + l.first - 1, last + l.first - 1
+	if last == 0 {
+		return 0, 0, nil
 	}
-	return 0, 0
+	l.last = last
+	lines := fill(out)
+	for i, j := range lines {
+		if j > 0 {
+			lines[i] = j + l.first - 1
+		}
+	}
+	return first + l.first - 1, last + l.first - 1, lines
+}
+
+// fill gives the rendered lines an action wrote (0 in out) the template
+// line they come from where the copied lines around them tell: between two
+// copied lines, as many rendered lines as template lines are taken one for
+// one (a value substituted in each line), and any number of rendered lines
+// for a single template line come from it (an include or toYaml writing
+// several lines); else they stay 0.
+func fill(out []int) []int {
+	lines := slices.Clone(out)
+	for i := 0; i < len(lines); {
+		if lines[i] != 0 || i == 0 {
+			i++
+			continue
+		}
+		j := i
+		for j < len(lines) && lines[j] == 0 {
+			j++
+		}
+		if j == len(lines) {
+			break
+		}
+		prev, next := lines[i-1], lines[j]
+		switch gap := next - prev - 1; {
+		case gap == j-i:
+			for k := i; k < j; k++ {
+				lines[k] = prev + 1 + k - i
+			}
+		case gap == 1:
+			for k := i; k < j; k++ {
+				lines[k] = prev + 1
+			}
+		}
+		i = j
+	}
+	return lines
 }
 
 // align matches rendered lines with the template's lines from index from

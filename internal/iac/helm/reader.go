@@ -372,8 +372,18 @@ func readRendered(b *kubernetes.Builder, file string, src, text []byte, namespac
 				// The object's lines copied from the template, else the
 				// template's document it alone renders from.
 				var s, e int
+				var lines []int
 				if a, b := o.StartLine-doc.Line, o.EndLine-doc.Line+1; a >= 0 && a < b && b <= len(rendered) {
-					s, e = loc.object(rendered[a:b])
+					s, e, lines = loc.object(rendered[a:b])
+				}
+				// A field's line in the rendered output (FieldLine) is the
+				// template line it was written from, where known.
+				from := o.StartLine
+				o.LineMap = func(line int) int {
+					if i := line - from; i >= 0 && i < len(lines) {
+						return lines[i]
+					}
+					return 0
 				}
 				switch {
 				case s > 0 && start > 0:

@@ -424,7 +424,7 @@ func TestRenderedLinesGreedy(t *testing.T) {
 	if after < 0 || got[after] != 5+skipTo+2 {
 		t.Errorf("k%d matched template line %d, want %d", skipTo+1, got[after], 5+skipTo+2)
 	}
-	first, last := l.object(rendered)
+	first, last, _ := l.object(rendered)
 	if first != 3 || last != 3+tl-2 {
 		t.Errorf("object at lines %d-%d, want 3-%d (the last template line is an action)", first, last, 3+tl-2)
 	}

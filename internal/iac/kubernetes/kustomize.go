@@ -290,8 +290,11 @@ func (k *kustomizer) patch(kf, dir string, p kPatch, objs []kObject) {
 				k.problem(kf, "patch %s: JSON 6902 operations without a target", p.Path)
 				return
 			}
-			for _, o := range objs {
+			for i, o := range objs {
 				if matches(o.obj, p.Target.Kind, p.Target.Name) {
+					// Operations by list index: the fields' lines in the
+					// resource file no longer follow the paths.
+					objs[i].obj.node = nil
 					for _, op := range t {
 						if err := jsonPatch(o.obj.Fields, op); err != nil {
 							k.problem(kf, "patch %s: %v", p.Path, err)

@@ -66,6 +66,7 @@ func Map(file string, o Object) (*resource.Resource, []source.Problem) {
 	case workloadKinds[typ]:
 		r.Class = resource.ClassKubernetesWorkload
 		r.Facts.Workload = m.workload()
+		r.Location.FactLines = m.lines
 	case typ == "Service":
 		r.Class = resource.ClassKubernetesService
 		r.Facts.K8sService = m.service()
@@ -90,6 +91,32 @@ type mapper struct {
 	obj   Object
 	addr  string
 	probs []source.Problem
+	// lines are the lines of the fields the facts were read from
+	// (resource.Location.FactLines), by fact path.
+	lines map[string]int
+}
+
+// mark records, for the workload fact (its name under facts.workload), the
+// line of the first of paths the object holds, unless it has one: the
+// field of the first container breaking the control, where the finding
+// about it points.
+func (m *mapper) mark(fact string, paths ...string) {
+	if m.obj.node == nil {
+		return
+	}
+	fact = "facts.workload." + fact
+	if _, done := m.lines[fact]; done {
+		return
+	}
+	for _, p := range paths {
+		if l := m.obj.FieldLine(p); l > 0 {
+			if m.lines == nil {
+				m.lines = map[string]int{}
+			}
+			m.lines[fact] = l
+			return
+		}
+	}
 }
 
 func (m *mapper) problem(field, msg string) {
@@ -212,6 +239,9 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 	w.HostPID = boolOr(spec, "hostPID", sp+".hostPID", false)
 	w.HostIPC = boolOr(spec, "hostIPC", sp+".hostIPC", false)
 	w.AutomountServiceAccountToken = boolOr(spec, "automountServiceAccountToken", sp+".automountServiceAccountToken", true)
+	for fact, key := range map[string]string{"host_network": "hostNetwork", "host_pid": "hostPID", "host_ipc": "hostIPC", "automount_service_account_token": "automountServiceAccountToken"} {
+		m.mark(fact, sp+"."+key)
+	}
 	w.ServiceAccount = "default"
 	if sa, set, _ := get[string](m, spec, "serviceAccountName", sp+".serviceAccountName"); set && sa != "" {
 		w.ServiceAccount = sa
@@ -241,6 +271,7 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 				volTypes.add(k)
 			}
 			if k == "hostPath" {
+				m.mark("host_paths", fmt.Sprintf("%s.volumes[%d].hostPath", sp, i))
 				hp, _ := vm[k].(map[string]any)
 				if p, isStr := hp["path"].(string); isStr {
 					hostPaths.add(p)
@@ -263,6 +294,7 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 		sm, _ := s.(map[string]any)
 		if n, isStr := sm["name"].(string); isStr {
 			sysctls.add(n)
+			m.mark("sysctls", sp+".securityContext.sysctls")
 		} else {
 			sysctls.unknown = true
 		}
@@ -297,6 +329,7 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 	podSELinux, _, _ := get[map[string]any](m, psc, "seLinuxOptions", sp+".securityContext.seLinuxOptions")
 	if podSELinux != nil && customSELinux(podSELinux) {
 		selinux.add("pod")
+		m.mark("selinux_custom", sp+".securityContext.seLinuxOptions")
 	}
 	podSeccomp := m.profileType(psc, "seccompProfile", sp+".securityContext")
 	if podSeccomp == "" {
@@ -349,7 +382,7 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 			// setting reads a boolean of the container's securityContext
 			// (fromPod: else the pod's): the container breaks the control
 			// when the value is breaking, or absent and absentBreaks.
-			setting := func(c *collect[string], key string, fromPod bool, breaking, absentBreaks bool) {
+			setting := func(c *collect[string], fact, key string, fromPod bool, breaking, absentBreaks bool) {
 				var v any
 				known := scOK
 				if fromPod {
@@ -365,28 +398,31 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 				case nil:
 					if absentBreaks {
 						c.add(name)
+						m.mark(fact, scp, path)
 					}
 				case bool:
 					if b == breaking {
 						c.add(name)
+						m.mark(fact, scp+"."+key, sp+".securityContext."+key)
 					}
 				default:
 					m.problem(scp+"."+key, "is "+kindOf(v)+", want a boolean")
 					c.unknown = true
 				}
 			}
-			setting(&privileged, "privileged", false, true, false)
+			setting(&privileged, "privileged", "privileged", false, true, false)
 			// allowPrivilegeEscalation, runAsNonRoot and readOnlyRootFilesystem
 			// must be set to pass: absent counts as breaking the control.
-			setting(&escalation, "allowPrivilegeEscalation", false, true, true)
-			setting(&nonRoot, "runAsNonRoot", true, false, true)
-			setting(&writable, "readOnlyRootFilesystem", false, false, true)
+			setting(&escalation, "privilege_escalation", "allowPrivilegeEscalation", false, true, true)
+			setting(&nonRoot, "run_as_non_root_unset", "runAsNonRoot", true, false, true)
+			setting(&writable, "writable_root_filesystem", "readOnlyRootFilesystem", false, false, true)
 			// runAsUser 0 is root; an ID unset or at most 10000 may
 			// collide with the node's own users and groups.
 			for _, id := range []struct {
-				key       string
+				key, fact string
 				root, low *collect[string]
-			}{{"runAsUser", &rootUser, &lowUID}, {"runAsGroup", nil, &lowGID}} {
+			}{{"runAsUser", "low_uid", &rootUser, &lowUID}, {"runAsGroup", "low_gid", nil, &lowGID}} {
+				at := []string{scp + "." + id.key, sp + ".securityContext." + id.key}
 				v, known := effective(id.key)
 				if !known {
 					id.low.unknown = true
@@ -398,12 +434,15 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 				switch u := v.(type) {
 				case nil:
 					id.low.add(name)
+					m.mark(id.fact, scp, path)
 				case int64:
 					if u == 0 && id.root != nil {
 						id.root.add(name)
+						m.mark("run_as_root_user", at...)
 					}
 					if u <= 10000 {
 						id.low.add(name)
+						m.mark(id.fact, at...)
 					}
 				default:
 					m.problem(scp+"."+id.key, "is "+kindOf(v)+", want a number")
@@ -417,6 +456,7 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 				hostProcess.unknown = true
 			} else if wo, _ := v.(map[string]any); wo["hostProcess"] == true {
 				hostProcess.add(name)
+				m.mark("host_process", scp+".windowsOptions.hostProcess", sp+".securityContext.windowsOptions.hostProcess")
 			}
 			// Capabilities.
 			if !scOK {
@@ -434,20 +474,24 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 				for _, a := range add {
 					s, _ := a.(string)
 					capsAdded.add(resource.KubernetesCapability{Container: name, Capability: capName(s)})
+					m.mark("capabilities_added", scp+".capabilities.add")
 				}
 				if ok && okDrop && !slices.ContainsFunc(drop, func(d any) bool { s, _ := d.(string); return capName(s) == "ALL" }) {
 					notDropAll.add(name)
+					m.mark("capabilities_not_dropping_all", scp+".capabilities.drop", scp+".capabilities", scp, path)
 				}
 			}
 			if v, known := effective("seLinuxOptions"); !known {
 				selinux.unknown = true
 			} else if so, _ := v.(map[string]any); so != nil && sc["seLinuxOptions"] != nil && customSELinux(so) {
 				selinux.add(name)
+				m.mark("selinux_custom", scp+".seLinuxOptions")
 			}
 			if !scOK {
 				procMount.unknown = true
 			} else if pm, _ := sc["procMount"].(string); pm != "" && pm != "Default" {
 				procMount.add(name)
+				m.mark("unmasked_proc_mount", scp+".procMount")
 			}
 			// Profiles: the container's, else the pod's, else the annotations.
 			if !scOK || !pscOK {
@@ -461,6 +505,9 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 					t = podSeccomp
 				}
 				seccomp.add(resource.KubernetesProfile{Container: name, Type: t})
+				if t == "Unconfined" {
+					m.mark("seccomp", scp+".seccompProfile", sp+".securityContext.seccompProfile")
+				}
 				a := m.profileType(sc, "appArmorProfile", scp)
 				if a == "" {
 					a = podAppArmor
@@ -469,19 +516,23 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 					a = annotationProfile(annotations, "container.apparmor.security.beta.kubernetes.io/"+name)
 				}
 				apparmor.add(resource.KubernetesProfile{Container: name, Type: a})
+				if a == "Unconfined" {
+					m.mark("apparmor", scp+".appArmorProfile", sp+".securityContext.appArmorProfile")
+				}
 			}
 			// Ports.
 			ports, _, ok := get[[]any](m, cm, "ports", path+".ports")
 			if !ok {
 				hostPorts.unknown = true
 			}
-			for _, p := range ports {
+			for j, p := range ports {
 				pm, _ := p.(map[string]any)
 				switch hp := pm["hostPort"].(type) {
 				case nil:
 				case int64:
 					if hp != 0 {
 						hostPorts.add(resource.KubernetesPort{Container: name, Port: int(hp)})
+						m.mark("host_ports", fmt.Sprintf("%s.ports[%d].hostPort", path, j))
 					}
 				default:
 					hostPorts.unknown = true
@@ -492,37 +543,41 @@ func (m *mapper) workload() *resource.KubernetesWorkload {
 				res, _, ok := get[map[string]any](m, cm, "resources", path+".resources")
 				lim, _, okL := get[map[string]any](m, res, "limits", path+".resources.limits")
 				req, _, okR := get[map[string]any](m, res, "requests", path+".resources.requests")
-				quantity := func(c *collect[string], q map[string]any, good bool, key string) {
+				quantity := func(c *collect[string], fact string, q map[string]any, good bool, key, at string) {
 					if !ok || !good {
 						c.unknown = true
 					} else if q[key] == nil || q[key] == "" {
 						c.add(name)
+						m.mark(fact, path+".resources."+at, path+".resources", path)
 					}
 				}
-				quantity(&noCPULim, lim, okL, "cpu")
-				quantity(&noMemLim, lim, okL, "memory")
+				quantity(&noCPULim, "no_cpu_limit", lim, okL, "cpu", "limits")
+				quantity(&noMemLim, "no_memory_limit", lim, okL, "memory", "limits")
 				// A request left out defaults to the limit (the API's default).
-				quantity(&noCPUReq, withLimits(req, lim), okR, "cpu")
-				quantity(&noMemReq, withLimits(req, lim), okR, "memory")
+				quantity(&noCPUReq, "no_cpu_request", withLimits(req, lim), okR, "cpu", "requests")
+				quantity(&noMemReq, "no_memory_request", withLimits(req, lim), okR, "memory", "requests")
 			}
 			env, _, ok := get[[]any](m, cm, "env", path+".env")
 			if !ok {
 				envSecrets.unknown = true
 			}
-			for _, e := range env {
+			for j, e := range env {
 				em, _ := e.(map[string]any)
 				n, _ := em["name"].(string)
 				v, isStr := em["value"].(string)
 				if isStr && v != "" && (secrets.Name.MatchString(n) || secrets.Value.MatchString(v)) {
 					envSecrets.add(name + ": " + n)
+					m.mark("environment_secrets", fmt.Sprintf("%s.env[%d].value", path, j))
 				}
 			}
 			if group.kind == "container" {
 				if cm["livenessProbe"] == nil {
 					noLive.add(name)
+					m.mark("no_liveness_probe", path)
 				}
 				if cm["readinessProbe"] == nil {
 					noReady.add(name)
+					m.mark("no_readiness_probe", path)
 				}
 			}
 		}

@@ -34,6 +34,74 @@ type Object struct {
 	Fields    map[string]any
 	StartLine int
 	EndLine   int
+	// LineMap maps a line of the parsed text to the line of the file it
+	// was written from (Helm: the template line a rendered line comes
+	// from), 0 when none; nil: the text is the file's.
+	LineMap func(line int) int
+	// node is the object's parsed YAML (nil for an object built or changed
+	// by other means: its fields' lines are not known), off the line of the
+	// text before its first.
+	node *yaml.Node
+	off  int
+}
+
+// FieldLine is the line of the file holding the field at path (keys and
+// list indexes, as "spec.containers[0].securityContext.privileged"), 0
+// when the object's fields have no known lines or the field is absent.
+func (o Object) FieldLine(path string) int {
+	n := o.node
+	if n == nil || path == "" {
+		return 0
+	}
+	line := 0
+	for _, seg := range strings.Split(path, ".") {
+		key, rest, _ := strings.Cut(seg, "[")
+		if key != "" {
+			var k *yaml.Node
+			k, n = mapKey(n, key)
+			if k != nil {
+				line = k.Line // the field's key: a block value starts below it
+			}
+		}
+		for n != nil && rest != "" {
+			idx, after, ok := strings.Cut(rest, "]")
+			i, err := strconv.Atoi(idx)
+			for n != nil && n.Kind == yaml.AliasNode {
+				n = n.Alias
+			}
+			if !ok || err != nil || n == nil || n.Kind != yaml.SequenceNode || i < 0 || i >= len(n.Content) {
+				return 0
+			}
+			n = n.Content[i]
+			line = n.Line
+			rest = strings.TrimPrefix(after, "[")
+		}
+		if n == nil {
+			return 0
+		}
+	}
+	line += o.off
+	if o.LineMap != nil {
+		return o.LineMap(line)
+	}
+	return line
+}
+
+// mapKey is the key and value nodes of key in a mapping node, nil when
+// absent.
+func mapKey(n *yaml.Node, key string) (k, v *yaml.Node) {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i], n.Content[i+1]
+		}
+	}
+	return nil, nil
 }
 
 // APIVersion, Kind, Name and Namespace read the object's identity ("" when
@@ -168,11 +236,11 @@ func ParseDocument(file string, doc Document) ([]Object, []source.Problem) {
 				probs = append(probs, source.Problem{Path: file, Line: node.Line + off, Field: fmt.Sprintf("items[%d]", i), Err: "list item is not an object"})
 				continue
 			}
-			objs = append(objs, Object{Fields: m, StartLine: node.Line + off, EndLine: lastLine(node, 0) + off})
+			objs = append(objs, Object{Fields: m, StartLine: node.Line + off, EndLine: lastLine(node, 0) + off, node: node, off: off})
 		}
 		return objs, probs
 	}
-	return []Object{{Fields: fields, StartLine: n.Line + off, EndLine: lastLine(n, 0) + off}}, nil
+	return []Object{{Fields: fields, StartLine: n.Line + off, EndLine: lastLine(n, 0) + off, node: n, off: off}}, nil
 }
 
 // mapValue returns the value node of key in a mapping node (aliases followed).
