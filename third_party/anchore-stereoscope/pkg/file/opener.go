@@ -1,0 +1,5 @@
+package file
+
+import "io"
+
+type Opener func() (io.ReadCloser, error)
