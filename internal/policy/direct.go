@@ -139,7 +139,7 @@ type directCond struct {
 	// <rhs>] (hasRHS) rather than the value at path.
 	tuple bool
 	// nat: opNative's predicate.
-	nat func(string) bool
+	nat *natCall
 	// tfn: opTime's function of lib/time (gotime.go); k holds the days
 	// of older_than and within.
 	tfn uint8
@@ -319,7 +319,7 @@ func (c *directCond) holds(t *ast.Term, env *elems) bool {
 		return true
 	case opNative:
 		str, ok := v.(ast.String)
-		return (ok && c.nat(string(str))) != c.negated
+		return (ok && c.nat.fn(string(str))) != c.negated
 	case opAny, opNone:
 		any := false
 		for _, alt := range c.alts {
@@ -1702,13 +1702,15 @@ func compileGo(path []*ast.Term, presence bool) *goPath {
 		}
 		names[i] = string(s)
 	}
-	var top *fieldInfo
-	for _, fi := range structFields(viewType) {
-		if fi.name == names[0] {
-			top = &fi
-			break
-		}
+	return compileGoKeys(names, presence)
+}
+
+// compileGoKeys is compileGo of a path of keys.
+func compileGoKeys(names []string, presence bool) *goPath {
+	if len(names) == 0 {
+		return nil
 	}
+	top := fieldNamed(viewType, names[0])
 	if top == nil {
 		return nil
 	}
@@ -1725,6 +1727,7 @@ func compileGo(path []*ast.Term, presence bool) *goPath {
 		g.tags, g.key, g.leaf = true, names[1], reflect.String
 		return g
 	}
+	g.steps = make([]goStep, 0, len(names))
 	g.steps = append(g.steps, goStep{off: rf.Offset, omit: top.omitEmpty})
 	t := rf.Type
 	for _, name := range names[1:] {
@@ -1734,13 +1737,7 @@ func compileGo(path []*ast.Term, presence bool) *goPath {
 		if t.Kind() != reflect.Struct {
 			return nil
 		}
-		var fi *fieldInfo
-		for _, f := range structFields(t) {
-			if f.name == name {
-				fi = &f
-				break
-			}
-		}
+		fi := fieldNamed(t, name)
 		if fi == nil {
 			return nil
 		}

@@ -287,9 +287,11 @@ func (e *Engine) prepareRules(ctx context.Context, idx []int, files []parsedFile
 	}
 	// Library packages of one file, which direct rules may call.
 	libFiles := map[string]string{}
+	libBodies := map[string][sha256.Size]byte{}
 	for _, f := range e.files {
 		if !f.test && e.pkgFiles[f.pkg] == 1 {
 			libFiles[f.pkg] = f.name
+			libBodies[f.pkg] = f.body
 		}
 	}
 	var libErr error
@@ -311,12 +313,15 @@ func (e *Engine) prepareRules(ctx context.Context, idx []int, files []parsedFile
 	// at once, which is most of what an IaC scan's heap peaks at.
 	for start := 0; start < len(idx); start += prepareChunk {
 		part := idx[start:min(start+prepareChunk, len(idx))]
+		var forms map[int]*ruleForm
 		if lazy {
-			if err := e.parseRules(part); err != nil {
+			var parse []int
+			forms, parse = e.builtinForms(part, libBodies)
+			if err := e.parseRules(parse); err != nil {
 				return err
 			}
 		}
-		e.prepareDirect(part, &opa, libs, lazy, late)
+		e.prepareDirect(part, &opa, libs, lazy, late, forms)
 	}
 	if libErr != nil {
 		return libErr
@@ -458,30 +463,74 @@ func (e *Engine) lateMessages(ctx context.Context, in *Input, idx []int, results
 	return nil
 }
 
+// builtinForms decodes the forms of the built-in rules of part that the
+// table holds (builtinFormData), read with the libraries of one file whose
+// bodies (bodyKey) are libBodies, and returns the rules left to parse. An
+// engine that compares its evaluations (withoutDirect, withoutGo) parses
+// every rule.
+func (e *Engine) builtinForms(part []int, libBodies map[string][sha256.Size]byte) (map[int]*ruleForm, []int) {
+	if e.noDirect || e.noGo {
+		return nil, part
+	}
+	var forms map[int]*ruleForm
+	parse := part[:0:0]
+	dep := func(d formDep) bool {
+		body, has := libBodies[d.pkg]
+		return has == d.has && body == d.body
+	}
+	for _, i := range part {
+		r := e.rules[i]
+		var f ruleForm
+		enc, ok := formTable(builtinFormData).lookup(formKey(r.Class, e.bodies[r.ID]))
+		if ok && r.Builtin && e.pkgFiles[r.Package] == 1 {
+			var err error
+			f, err = decodeForm(enc, dep)
+			ok = err == nil
+		}
+		if !ok {
+			parse = append(parse, i)
+			continue
+		}
+		if forms == nil {
+			forms = map[int]*ruleForm{}
+		}
+		forms[i] = &f
+		if e.defined[r.ID] == nil {
+			e.defined[r.ID] = f.names
+		}
+	}
+	return forms, parse
+}
+
 // prepareDirect reads the direct form and Go message of rules part, whose
-// modules are parsed, marks a lazy engine's rules judged on the Go fields
-// ready and appends the others to opa. A lazy engine then drops the
-// modules of the rules it marked ready but those of the rules in opa.
-func (e *Engine) prepareDirect(part []int, opa *[]int, libs func(string) *ast.Module, lazy, late bool) {
+// modules are parsed or whose forms are decoded (forms), marks a lazy
+// engine's rules judged on the Go fields ready and appends the others to
+// opa. A lazy engine then drops the modules of the rules it marked ready
+// but those of the rules in opa.
+func (e *Engine) prepareDirect(part []int, opa *[]int, libs func(string) *ast.Module, lazy, late bool, forms map[int]*ruleForm) {
 	var done []string // files of the rules marked ready
 	for _, i := range part {
 		r := e.rules[i]
+		hasMessage := e.defined[r.ID]["message"]
 		var d *direct
-		if m := e.modules[r.File]; !e.noDirect && e.pkgFiles[m.Package.Path.String()] == 1 {
-			d = directRule(m, string(r.Class), libs)
-			switch {
-			case d != nil && e.noGo && (len(d.derived) > 0 || d.usesTime()):
-				d = nil // derived sets and time functions are computed on the Go fields only
-			case d != nil && e.noGo:
-				d.onGo = false
+		var msg *msgExpr
+		if f := forms[i]; f != nil {
+			d, msg = f.d, f.msg
+		} else {
+			if m := e.modules[r.File]; !e.noDirect && e.pkgFiles[m.Package.Path.String()] == 1 {
+				d = directRule(m, string(r.Class), libs)
+				switch {
+				case d != nil && e.noGo && (len(d.derived) > 0 || d.usesTime()):
+					d = nil // derived sets and time functions are computed on the Go fields only
+				case d != nil && e.noGo:
+					d.onGo = false
+				}
+			}
+			if m := e.modules[r.File]; hasMessage && !e.noDirect && !e.noGo && (d == nil || !d.hasMessage) {
+				msg = goMessage(m, string(r.Class), libs)
 			}
 		}
-		e.direct[i] = d
-		e.goMessages[i] = nil
-		hasMessage := e.defined[r.ID]["message"]
-		if m := e.modules[r.File]; hasMessage && !e.noDirect && !e.noGo && (d == nil || !d.hasMessage) {
-			e.goMessages[i] = goMessage(m, string(r.Class), libs)
-		}
+		e.direct[i], e.goMessages[i] = d, msg
 		e.prepared[i], e.messages[i], e.reads[i], e.prefilter[i] = rego.PreparedEvalQuery{}, nil, nil, nil
 		onGo := d != nil && d.onGo && (!hasMessage || d.hasMessage || e.goMessages[i] != nil)
 		// Judged on the Go fields, its message OPA's: prepared when needed.

@@ -25,6 +25,9 @@ import (
 // goNav is a path of string keys compiled against the static Go type it
 // starts from (nil: the resource's rule view).
 type goNav struct {
+	// keys is the path compiled (a rule's form built at build time,
+	// forms.go, is compiled again from it).
+	keys  []string
 	steps []navStep
 	leaf  reflect.Type // the static type of the value reached
 	// The same path for the typed accessors (gotyped.go): from is the
@@ -108,16 +111,31 @@ func applyXfTo(xf uint8, s string, env *goEnv) string {
 // false when a step's type cannot be known statically or a leaf type is
 // one the Go comparisons do not handle.
 func compileNav(from reflect.Type, path []*ast.Term) (*goNav, bool) {
-	n := &goNav{}
-	if from != nil {
-		n.from = gtypeOf(from)
+	var keys []string
+	if len(path) > 0 {
+		keys = make([]string, len(path))
 	}
-	t := from
 	for k, p := range path {
 		s, ok := p.Value.(ast.String)
 		if !ok {
 			return nil, false
 		}
+		keys[k] = string(s)
+	}
+	return compileNavKeys(from, keys)
+}
+
+// compileNavKeys is compileNav of a path of keys.
+func compileNavKeys(from reflect.Type, keys []string) (*goNav, bool) {
+	n := &goNav{keys: keys}
+	if len(keys) > 0 {
+		n.steps, n.tsteps = make([]navStep, 0, len(keys)), make([]tstep, 0, len(keys))
+	}
+	if from != nil {
+		n.from = gtypeOf(from)
+	}
+	t := from
+	for k, s := range keys {
 		if t == nil && k == 0 {
 			st, ft, ok := viewStep(string(s))
 			if !ok {
@@ -133,13 +151,7 @@ func compileNav(from reflect.Type, path []*ast.Term) (*goNav, bool) {
 		}
 		switch t.Kind() {
 		case reflect.Struct:
-			var fi *fieldInfo
-			for _, f := range structFields(t) {
-				if f.name == string(s) {
-					fi = &f
-					break
-				}
-			}
+			fi := fieldNamed(t, s)
 			if fi == nil {
 				n.never()
 				return n, true
@@ -399,7 +411,7 @@ func (c *directCond) holdsOnGo(r *resource.Resource, env *goEnv) bool {
 		return true
 	case opNative:
 		s, ok := gString(v, t)
-		return (ok && c.nat(s)) != c.negated
+		return (ok && c.nat.fn(s)) != c.negated
 	case opTime:
 		s, ok := gString(v, t)
 		return (ok && timeHolds(c.tfn, s, &c.k, env.now)) != c.negated

@@ -34,9 +34,40 @@ type nativePred struct {
 	deps        []string
 	fingerprint string
 	eval        func(string) bool
-	// build, when eval is nil, makes the predicate from the module's
-	// constants (nil when they are not of the form it reads).
-	build func(mod *modCtx) func(string) bool
+	// args, when eval is nil, reads the module's constants the predicate
+	// is made of (false when they are not of the form it reads), and make
+	// makes it from them: a rule's form built at build time (forms.go)
+	// holds the constants and makes the predicate again.
+	args func(mod *modCtx) ([][]string, bool)
+	make func(args [][]string) func(string) bool
+}
+
+// A natCall is a native predicate as a condition holds it: its name, the
+// module's constants it was made of and the predicate.
+type natCall struct {
+	name string
+	args [][]string
+	fn   func(string) bool
+}
+
+// newNatCall makes the native predicate name of constants args (nil when
+// name is not one, or args are not what it reads).
+func newNatCall(name string, args [][]string) *natCall {
+	np, ok := nativePreds[name]
+	switch {
+	case !ok:
+		return nil
+	case np.eval != nil:
+		if len(args) != 0 {
+			return nil
+		}
+		return &natCall{name: name, fn: np.eval}
+	}
+	fn := np.make(args)
+	if fn == nil {
+		return nil
+	}
+	return &natCall{name: name, args: args, fn: fn}
 }
 
 // nativePreds are the known native predicates, by function name.
@@ -48,19 +79,19 @@ var nativePreds = map[string]nativePred{
 	// escalating(a): the action a, lower-cased, is one of the module's set
 	// escalation, or a pattern with * or ? that glob.match (no
 	// delimiters) matches to one (iam-policy-privilege-escalation).
-	"escalating": {deps: []string{"escalating", "wildcard"}, fingerprint: "d8187ea90dd6b47a645d6d029d87e4e05d76b0b253402301c52f27f8a508f8e1", build: escalatingPred},
+	"escalating": {deps: []string{"escalating", "wildcard"}, fingerprint: "d8187ea90dd6b47a645d6d029d87e4e05d76b0b253402301c52f27f8a508f8e1", args: setsArgs("escalation"), make: escalatingPred},
 	// grants(p): the Azure operation pattern p (* wildcards,
 	// case-insensitive) matches the module's constant azure_grant
 	// (role-custom-iam-admin).
-	"grants": {deps: []string{"grants"}, fingerprint: "2e6282e0a842a1c678548bacd08f8c107e6b0a869a60d73505dd95c0c33f74cd", build: grantsPred},
+	"grants": {deps: []string{"grants"}, fingerprint: "2e6282e0a842a1c678548bacd08f8c107e6b0a869a60d73505dd95c0c33f74cd", args: grantsArgs, make: grantsPred},
 	// confidential_type(mt): the machine type's family (before the first
 	// "-") is one of the module's set confidential_families
 	// (gcp-instance-confidential-computing-disabled).
-	"confidential_type": {deps: []string{"confidential_type"}, fingerprint: "645cf330e5d5364f4c2f7cf202e99a99d33bc283e8f0c9d3919815ed09ac4c9b", build: confidentialTypePred},
+	"confidential_type": {deps: []string{"confidential_type"}, fingerprint: "645cf330e5d5364f4c2f7cf202e99a99d33bc283e8f0c9d3919815ed09ac4c9b", args: setsArgs("confidential_families"), make: confidentialTypePred},
 	// outside_google(s): an address or a range that none of the module's
 	// sets google_ranges and private_ranges contains, as net.cidr_contains
 	// reads them (gcp-firewall-not-google-sources-only).
-	"outside_google": {deps: []string{"outside_google", "address", "within"}, fingerprint: "8da3b542494f6bc5d3d573fcf3d96a435280eba31545d59e557eadc853cd7707", build: outsideGooglePred},
+	"outside_google": {deps: []string{"outside_google", "address", "within"}, fingerprint: "8da3b542494f6bc5d3d573fcf3d96a435280eba31545d59e557eadc853cd7707", args: setsArgs("google_ranges", "private_ranges"), make: outsideGooglePred},
 }
 
 // funcFingerprint is the fingerprint of the Rego text of the definitions
@@ -82,15 +113,49 @@ func funcFingerprint(funcs map[string][]*ast.Rule, names []string) string {
 
 // nativeFor returns the native predicate the function name of mod is, if
 // any.
-func nativeFor(mod *modCtx, name string) func(string) bool {
+func nativeFor(mod *modCtx, name string) *natCall {
 	np, ok := nativePreds[name]
 	if !ok || funcFingerprint(mod.funcs, np.deps) != np.fingerprint {
 		return nil
 	}
-	if np.eval == nil {
-		return np.build(mod)
+	if np.eval != nil {
+		return newNatCall(name, nil)
 	}
-	return np.eval
+	args, ok := np.args(mod)
+	if !ok {
+		return nil
+	}
+	return newNatCall(name, args)
+}
+
+// setsArgs reads the module's constant sets of strings names, in order.
+func setsArgs(names ...string) func(mod *modCtx) ([][]string, bool) {
+	return func(mod *modCtx) ([][]string, bool) {
+		out := make([][]string, len(names))
+		for i, name := range names {
+			vals, ok := mod.valueSets[name]
+			if !ok {
+				return nil, false
+			}
+			for _, v := range vals {
+				s, ok := v.(ast.String)
+				if !ok {
+					return nil, false
+				}
+				out[i] = append(out[i], string(s))
+			}
+		}
+		return out, true
+	}
+}
+
+// grantsArgs reads the module's constant string azure_grant.
+func grantsArgs(mod *modCtx) ([][]string, bool) {
+	s, ok := mod.strs["azure_grant"]
+	if !ok {
+		return nil, false
+	}
+	return [][]string{{string(s)}}, true
 }
 
 var (
@@ -156,20 +221,14 @@ func weakTLS(v string) bool {
 // over the module's constant set of strings escalation: OPA's lower is
 // strings.ToLower, and glob.match compiles the pattern with gobwas/glob
 // and no delimiters (a pattern that does not compile is undefined).
-func escalatingPred(mod *modCtx) func(string) bool {
-	vals, ok := mod.valueSets["escalation"]
-	if !ok {
+func escalatingPred(args [][]string) func(string) bool {
+	if len(args) != 1 {
 		return nil
 	}
-	set := make(map[string]bool, len(vals))
-	list := make([]string, 0, len(vals))
-	for _, v := range vals {
-		s, ok := v.(ast.String)
-		if !ok {
-			return nil
-		}
-		set[string(s)] = true
-		list = append(list, string(s))
+	list := args[0]
+	set := make(map[string]bool, len(list))
+	for _, s := range list {
+		set[s] = true
 	}
 	return func(a string) bool {
 		p := strings.ToLower(a)
@@ -205,12 +264,11 @@ func escalatingPred(mod *modCtx) func(string) bool {
 // strings.ToLower, replace strings.ReplaceAll, and regex.match compiles
 // the pattern with Go's regexp (a pattern that does not compile is an
 // error, so the link is undefined: false).
-func grantsPred(mod *modCtx) func(string) bool {
-	s, ok := mod.strs["azure_grant"]
-	if !ok {
+func grantsPred(args [][]string) func(string) bool {
+	if len(args) != 1 || len(args[0]) != 1 {
 		return nil
 	}
-	grant := string(s)
+	grant := args[0][0]
 	return func(p string) bool {
 		l := strings.ToLower(p)
 		if l == grant {
@@ -231,18 +289,13 @@ func grantsPred(mod *modCtx) func(string) bool {
 // over the module's constant set of strings confidential_families: OPA's
 // split is strings.Split, whose first element is what precedes the first
 // "-" (the whole string without one).
-func confidentialTypePred(mod *modCtx) func(string) bool {
-	vals, ok := mod.valueSets["confidential_families"]
-	if !ok {
+func confidentialTypePred(args [][]string) func(string) bool {
+	if len(args) != 1 {
 		return nil
 	}
-	set := make(map[string]bool, len(vals))
-	for _, v := range vals {
-		s, ok := v.(ast.String)
-		if !ok {
-			return nil
-		}
-		set[string(s)] = true
+	set := make(map[string]bool, len(args[0]))
+	for _, s := range args[0] {
+		set[s] = true
 	}
 	return func(mt string) bool {
 		family, _, _ := strings.Cut(mt, "-")
@@ -279,19 +332,14 @@ func confidentialTypePred(mod *modCtx) func(string) bool {
 // private_ranges: a range that does not parse makes cidr_contains an error
 // (undefined, so it contains nothing), as does a source that is neither an
 // address nor a range (cidrContains).
-func outsideGooglePred(mod *modCtx) func(string) bool {
+func outsideGooglePred(args [][]string) func(string) bool {
+	if len(args) != 2 {
+		return nil
+	}
 	var ranges []*net.IPNet
-	for _, name := range []string{"google_ranges", "private_ranges"} {
-		vals, ok := mod.valueSets[name]
-		if !ok {
-			return nil
-		}
-		for _, v := range vals {
-			s, ok := v.(ast.String)
-			if !ok {
-				return nil
-			}
-			if _, n, err := net.ParseCIDR(string(s)); err == nil {
+	for _, set := range args {
+		for _, s := range set {
+			if _, n, err := net.ParseCIDR(s); err == nil {
 				ranges = append(ranges, n)
 			}
 		}

@@ -218,6 +218,18 @@ func structFields(t reflect.Type) []fieldInfo {
 	return out
 }
 
+// fieldNamed is the field of struct type t whose key is name
+// (structFields), or nil; it points into structFields' cached list.
+func fieldNamed(t reflect.Type, name string) *fieldInfo {
+	fs := structFields(t)
+	for k := range fs {
+		if fs[k].name == name {
+			return &fs[k]
+		}
+	}
+	return nil
+}
+
 // isEmptyValue is encoding/json's notion of empty for omitempty.
 func isEmptyValue(v reflect.Value) bool {
 	switch v.Kind() {
