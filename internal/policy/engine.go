@@ -159,6 +159,10 @@ func New(ctx context.Context, srcs []Source, opts ...Option) (*Engine, error) {
 		if f.test {
 			continue
 		}
+		if f.lib {
+			files[k].module = nil // parsed when a rule needs it (moduleOf)
+			continue
+		}
 		var r *Rule
 		if m := f.meta; m != nil {
 			r, err = ruleFromMeta(f.name, f.pkg, m.title, m.description, m.custom)
@@ -596,7 +600,8 @@ func (e *Engine) parseRules(idx []int) error {
 }
 
 // moduleOf returns the parsed module of the file name, parsing a rule
-// file a lazy engine has not (kept in e.modules until the prepare ends).
+// file a lazy engine has not (kept in e.modules until the prepare ends)
+// or a library whose header was decoded (kept).
 func (e *Engine) moduleOf(name string) (*ast.Module, error) {
 	if m := e.modules[name]; m != nil {
 		return m, nil
@@ -611,6 +616,10 @@ func (e *Engine) moduleOf(name string) (*ast.Module, error) {
 	m, err := parseFile(e.files[k])
 	if err != nil {
 		return nil, err
+	}
+	if e.files[k].lib {
+		e.files[k].module = m // a library is kept, as an eager engine's
+		return m, nil
 	}
 	e.modules[name] = m
 	return m, nil

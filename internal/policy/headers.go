@@ -17,7 +17,8 @@ import (
 // builtinHeaderText is the built-in rule files' headers decoded at build
 // time (headers_gen.jsonl, written by TestBuiltinHeaders -update from the
 // built-in pack): one JSON object per line, {"key": headerKey of the
-// header's text, "pkg", "title", "description", "custom"}, sorted by key.
+// header's text, "pkg", "title", "description", "custom"}, or for a
+// library's header {"key", "pkg", "library": true}, sorted by key.
 // It is data, not code: the table used to be a generated Go map literal,
 // 0.8 MB of code run once per start (and its function tables), where this
 // is 0.5 MB of read-only data whose strings the decoded headers share.
@@ -36,6 +37,10 @@ type headerMeta struct {
 	pkg                []string // the package path below data
 	title, description string
 	custom             map[string]any
+	// library: the header names no rule (a library package's, with only
+	// pkg): the engine parses the file when a rule first needs it, not
+	// when it loads the pack.
+	library bool
 }
 
 // headerTable maps a header's key to its line of the table, decoded when
@@ -109,6 +114,10 @@ func decodeHeaderLine(line string) (headerMeta, error) {
 			h.description, ok = v.(string)
 		case "custom":
 			h.custom, ok = v.(map[string]any)
+		case "library":
+			h.library, ok = v.(bool)
+			ok = ok && h.library
+			seen += 2 // stands for title, description and custom
 		default:
 			seen-- // key, or a member this reader does not know
 		}
@@ -126,8 +135,8 @@ func decodeHeaderLine(line string) (headerMeta, error) {
 	if d.space() < len(d.s) {
 		return h, d.errorf("text after the object")
 	}
-	if seen != 4 {
-		return h, d.errorf("want pkg, title, description and custom")
+	if seen != 4 || h.library && (h.title != "" || h.description != "" || h.custom != nil) {
+		return h, d.errorf("want pkg, title, description and custom, or pkg and library")
 	}
 	return h, nil
 }

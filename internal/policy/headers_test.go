@@ -25,8 +25,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite headers_gen.jsonl from the built-in rule pack")
 
-// parsedHeaders parses the header of every rule file of fsys as a lazy
-// engine without the table would: header text -> module.
+// parsedHeaders parses the header of every rule and library file of fsys
+// as a lazy engine without the table would: header text -> module (a
+// library's names no rule: packageAnnotation is nil).
 func parsedHeaders(t *testing.T, fsys fs.FS) map[string]*ast.Module {
 	t.Helper()
 	out := map[string]*ast.Module{}
@@ -43,8 +44,8 @@ func parsedHeaders(t *testing.T, fsys fs.FS) map[string]*ast.Module {
 			return nil
 		}
 		m, err := ast.ParseModuleWithOpts(path.Join("builtin", p), h, parserOptions())
-		if err != nil || packageAnnotation(m) == nil {
-			return nil // parsed whole by the engine: a library, or an error it reports
+		if err != nil {
+			return nil // parsed whole by the engine: an error it reports
 		}
 		out[h] = m
 		return nil
@@ -135,6 +136,13 @@ func headersTable(mods map[string]*ast.Module) ([]byte, error) {
 			pkg = append(pkg, string(s))
 		}
 		fmt.Fprintf(&b, "%s%s\",\"pkg\":", keyPrefix, k)
+		if ann == nil { // a library's header
+			if err := jsonLiteral(&b, pkg); err != nil {
+				return nil, err
+			}
+			b.WriteString(`,"library":true}` + "\n")
+			continue
+		}
 		for _, part := range []struct {
 			name string
 			v    any
@@ -179,12 +187,23 @@ func TestBuiltinHeaders(t *testing.T) {
 	if len(table) != len(mods) || len(table) < 300 {
 		t.Fatalf("table holds %d headers, the pack %d", len(table), len(mods))
 	}
+	libs := 0
 	for h, m := range mods {
 		meta, ok := table.get(headerKey(h))
 		if !ok {
 			t.Fatalf("%s: header not in the table, or its line does not decode", m.Package.Location.File)
 		}
 		file := m.Package.Location.File
+		if packageAnnotation(m) == nil {
+			libs++
+			if !meta.library || !meta.path().Equal(m.Package.Path) {
+				t.Errorf("%s: a library's header, read from the table as %+v", file, meta)
+			}
+			continue
+		}
+		if meta.library {
+			t.Errorf("%s: a rule's header, read from the table as a library's", file)
+		}
 		if ann := packageAnnotation(m); !reflect.DeepEqual(meta.custom, ann.Custom) {
 			t.Errorf("%s: custom from the table\n%#v\nfrom the parsed header\n%#v", file, meta.custom, ann.Custom)
 		}
@@ -202,6 +221,9 @@ func TestBuiltinHeaders(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: rule from the table\n%+v\nfrom the parsed header\n%+v", file, got, want)
 		}
+	}
+	if libs < 5 {
+		t.Errorf("%d libraries' headers in the table, want lib/*.rego's", libs)
 	}
 }
 
@@ -318,6 +340,19 @@ func TestHeaderJSON(t *testing.T) {
 	}
 	if _, err := decodeHeaderLine(`{"key":"k","pkg":["a",1],"title":"t","description":"d","custom":{}}`); err == nil {
 		t.Error("a package path holding a number decoded")
+	}
+	if h, err := decodeHeaderLine(`{"key":"k","pkg":["vigil","lib","net"],"library":true}`); err != nil || !h.library || h.path().String() != "data.vigil.lib.net" {
+		t.Errorf("a library's line decoded to %+v, %v", h, err)
+	}
+	for _, bad := range []string{
+		`{"key":"k","pkg":["a"],"library":false}`,
+		`{"key":"k","pkg":["a"],"library":true,"title":"t"}`,
+		`{"key":"k","pkg":["a"],"library":true,"custom":{}}`,
+		`{"key":"k","library":true}`,
+	} {
+		if h, err := decodeHeaderLine(bad); err == nil {
+			t.Errorf("%s decoded to %+v", bad, h)
+		}
 	}
 	if _, ok := builtinHeaders().get("not a key"); ok {
 		t.Error("a key not in the table found")

@@ -36,6 +36,11 @@ type parsedFile struct {
 	// nil: prepare parses it from fsys when it prepares the rule.
 	module *ast.Module
 	header bool // module holds only the header
+	// lib: a library file whose header was decoded at build time (a lazy
+	// engine's): module is a stand-in holding the package path until New
+	// has read it, then nil until a rule needs the library (moduleOf
+	// parses it, whole, and keeps it).
+	lib bool
 	// meta is the header decoded at build time (builtinHeaders): module
 	// is then a stand-in holding only the package path.
 	meta    *headerMeta
@@ -128,7 +133,10 @@ func readSources(ctx context.Context, srcs []Source, tests, headers bool) ([]par
 		j.file.name = j.name
 		j.file.body = bodyKey(j.src)
 		if h, ok := packageHeader(j.src); ok && headers && !j.file.test {
-			if m, ok := decoded.get(headerKey(h)); ok {
+			if m, ok := decoded.get(headerKey(h)); ok && m.library {
+				j.file.module, j.file.lib = m.headerModule(), true
+				return
+			} else if ok {
 				j.file.module, j.file.header, j.file.meta = m.headerModule(), true, &m
 				return
 			}
