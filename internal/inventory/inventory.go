@@ -124,7 +124,8 @@ func CollectWith(ctx context.Context, o Options, srcs ...source.Source) (*Invent
 	// The counts read the resources' identities and classes, which the
 	// derivation does not write: they are made beside it.
 	inv.Resources = m.list
-	trace.WithRegion(ctx, "derive", func() { deriveIndexed(m.list, inv.Errors, m.idIndex(), func() { inv.count(m) }) })
+	ids := m.idIndex()
+	trace.WithRegion(ctx, "derive", func() { deriveIndexed(m.list, inv.Errors, ids, func() { inv.count(m, ids != nil) }) })
 	return inv, nil
 }
 
@@ -161,29 +162,72 @@ func (inv *Inventory) addBatch(m *merger, b source.Batch) {
 	}
 }
 
-// count fills the summary's counts from the merged resources.
-func (inv *Inventory) count(m *merger) {
+// count fills the summary's counts from the merged resources. With
+// indexed (the merger's index still maps every resource's ID key to it:
+// merger.idIndex), a resource's own key is found among the unsupported
+// ones by the resource its entry names rather than by a look-up of every
+// unclassed resource's ID (about half of a realistic inventory).
+func (inv *Inventory) count(m *merger, indexed bool) {
 	inv.Summary.Resources = len(inv.Resources)
 	inv.Providers = map[string]int{}
 	inv.Classes = map[string]int{}
+	// flagged: the unclassed resources whose own ID's key is unsupported
+	// (indexed only): counted by that entry, not by their type.
+	var flagged map[*resource.Resource]bool
+	if indexed {
+		flagged = make(map[*resource.Resource]bool, len(m.unsupported))
+	}
 	for k, typ := range m.unsupported {
-		if r := m.byKey[k]; r != nil && r.Class != "" && r.Class != resource.ClassOther {
+		r := m.byKey[k]
+		if r != nil && r.Class != "" && r.Class != resource.ClassOther {
 			continue // another input classed it
 		}
 		inv.Unsupported[typ]++
+		if r != nil && indexed && lookIn(&m.low, r.Provider, r.ID) == k {
+			flagged[r] = true
+		}
 	}
+	// Runs of resources share their provider and class (an input's
+	// resources come together): counted by run, not one map update each.
+	var prov, class string
+	np, nc := 0, 0
 	for _, r := range inv.Resources {
-		inv.Providers[string(r.Provider)]++
-		if r.Class != "" && r.Class != resource.ClassOther {
-			inv.Classes[string(r.Class)]++
+		if p := string(r.Provider); p != prov || np == 0 {
+			if np > 0 {
+				inv.Providers[prov] += np
+			}
+			prov, np = p, 0
+		}
+		np++
+		c := string(r.Class)
+		if r.Class == "" {
+			c = string(resource.ClassOther)
+		}
+		if c != class || nc == 0 {
+			if nc > 0 {
+				inv.Classes[class] += nc
+			}
+			class, nc = c, 0
+		}
+		nc++
+		if c != string(resource.ClassOther) {
 			continue
 		}
-		inv.Classes[string(resource.ClassOther)]++
 		// Whatever no source flagged, a resource left without a class is
 		// evaluated by no rule: it is listed too (CLI outputs folded into
 		// their account's facts, rows kept only for derivation).
-		if _, flagged := m.unsupported[lookIn(&m.low, r.Provider, r.ID)]; !flagged {
+		if indexed {
+			if !flagged[r] {
+				inv.Unsupported[r.Type]++
+			}
+		} else if _, ok := m.unsupported[lookIn(&m.low, r.Provider, r.ID)]; !ok {
 			inv.Unsupported[r.Type]++
 		}
+	}
+	if np > 0 {
+		inv.Providers[prov] += np
+	}
+	if nc > 0 {
+		inv.Classes[class] += nc
 	}
 }

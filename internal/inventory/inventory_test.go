@@ -3,6 +3,7 @@ package inventory
 import (
 	"context"
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 
@@ -114,5 +115,58 @@ func TestProblemText(t *testing.T) {
 		if got := c.p.Error(); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.p, got, c.want)
 		}
+	}
+}
+
+// TestCountIndexed: the counts taken through the merger's index (a flagged
+// resource found by its unsupported entry) are the counts of looking up
+// every unclassed resource's ID, with runs of providers and classes
+// interleaved, Azure IDs in two cases, an alias equal to an unsupported
+// key, and unsupported keys of resources another input classed or that
+// are not listed.
+func TestCountIndexed(t *testing.T) {
+	build := func() *merger {
+		m := newMerger(16, 16)
+		add := func(p resource.Provider, id string, class resource.Class, typ string, flagged bool, aliases ...string) {
+			m.add(&resource.Resource{Provider: p, ID: id, Class: class, Type: typ, Aliases: aliases})
+			if flagged {
+				m.unsupported[keyIn(&m.low, p, id)] = typ
+			}
+		}
+		add(resource.AWS, "arn:1", resource.ClassOther, "AWS::X::A", true)
+		add(resource.AWS, "arn:2", resource.ClassOther, "AWS::X::A", false, "alias-of-2")
+		add(resource.AWS, "arn:3", resource.ClassCompute, "AWS::EC2::Instance", false)
+		add(resource.Azure, "/Subscriptions/S/X/1", "", "x/y", true)
+		add(resource.Azure, "/subscriptions/s/x/2", resource.ClassOther, "x/z", false)
+		add(resource.AWS, "arn:4", "", "AWS::X::B", false)
+		add(resource.GCP, "//c/1", resource.ClassNetwork, "compute.Network", true) // classed: not unsupported
+		add(resource.GCP, "//c/2", resource.ClassOther, "compute.Route", false)
+		add(resource.AWS, "arn:5", resource.ClassOther, "AWS::X::A", false)
+		m.unsupported[keyIn(&m.low, resource.AWS, "alias-of-2")] = "AWS::X::Alias" // names arn:2 through its alias
+		m.unsupported[keyIn(&m.low, resource.AWS, "arn:missing")] = "AWS::X::Gone"
+		return m
+	}
+	var got [2]*Inventory
+	for i, indexed := range []bool{true, false} {
+		m := build()
+		ids := m.idIndex()
+		if ids == nil {
+			t.Fatal("the merger's index should hold every ID")
+		}
+		newDeriverIndexed(m.list, ids) // the aliases, as when counted beside the derivation
+		inv := &Inventory{Resources: m.list, Summary: Summary{Unsupported: map[string]int{}}}
+		inv.count(m, indexed)
+		got[i] = inv
+	}
+	a, b := got[0], got[1]
+	if !maps.Equal(a.Providers, b.Providers) || !maps.Equal(a.Classes, b.Classes) || !maps.Equal(a.Unsupported, b.Unsupported) {
+		t.Fatalf("indexed: %v %v %v\nlooked up: %v %v %v", a.Providers, a.Classes, a.Unsupported, b.Providers, b.Classes, b.Unsupported)
+	}
+	want := map[string]int{"AWS::X::A": 3, "x/y": 1, "x/z": 1, "AWS::X::B": 1, "compute.Route": 1, "AWS::X::Alias": 1, "AWS::X::Gone": 1}
+	if !maps.Equal(a.Unsupported, want) {
+		t.Errorf("unsupported %v, want %v", a.Unsupported, want)
+	}
+	if a.Providers["aws"] != 5 || a.Classes["other"] != 7 || a.Classes["compute"] != 1 {
+		t.Errorf("providers %v classes %v", a.Providers, a.Classes)
 	}
 }
