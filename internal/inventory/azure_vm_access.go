@@ -74,6 +74,7 @@ func (d *deriver) vmAccess() {
 	if err != nil {
 		return // the built-in roles could not be read: unknown
 	}
+	d.azureRBAC = ev
 	// A VM with an assignment at it or below it is asked at itself.
 	own := map[string]bool{}
 	isVM := make(map[string]bool, len(vms))

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
+	azurerbac "github.com/vigil-sec/vigil/internal/identity/azure"
 	"github.com/vigil-sec/vigil/internal/reach"
 	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/resource/idcase"
@@ -57,7 +58,10 @@ func derive(rs []*resource.Resource, problems []source.Problem) {
 // is complete (ids is not written after that) and is waited for: work
 // that reads the resources' identities but none of the derived facts
 // (Inventory.count) fills a core the derivation's serial steps leave idle.
-func deriveIndexed(rs []*resource.Resource, problems []source.Problem, ids map[mergeKey]*resource.Resource, beside func()) {
+//
+// It returns the Azure RBAC evaluator the derivation built (vmAccess), nil
+// when it built none (Inventory.AzureRBAC).
+func deriveIndexed(rs []*resource.Resource, problems []source.Problem, ids map[mergeKey]*resource.Resource, beside func()) *azurerbac.Evaluator {
 	// The reachability graph's index of GCP's IDs and aliases (which the
 	// steps below do not change) is built on another core meanwhile; it
 	// looks the other providers' up in the deriver's index (read only
@@ -121,6 +125,7 @@ func deriveIndexed(rs []*resource.Resource, problems []source.Problem, ids map[m
 	reach.AnnotateIndexed(rs, idx) // exposure: internal/reach
 	<-done
 	d.doubtExposure(problems) // exposure.go
+	return d.azureRBAC
 }
 
 type deriver struct {
@@ -132,6 +137,8 @@ type deriver struct {
 	troubled map[string]bool
 	// low lower-cases the Azure IDs the derivation indexes and looks up.
 	low idcase.Lowerer
+	// azureRBAC is the Azure RBAC evaluator vmAccess built, if any.
+	azureRBAC *azurerbac.Evaluator
 }
 
 // doubtful reports whether an input problem names r.

@@ -6,6 +6,7 @@ import (
 	"runtime/trace"
 	"sync"
 
+	azurerbac "github.com/vigil-sec/vigil/internal/identity/azure"
 	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/source"
 )
@@ -15,7 +16,17 @@ import (
 type Inventory struct {
 	Resources []*resource.Resource `json:"-"`
 	Summary
+
+	azureRBAC *azurerbac.Evaluator
 }
+
+// AzureRBAC is the Azure RBAC evaluator the derivation built over
+// Resources (for identity.vm_access), nil when it built none. It answers
+// as one built by azurerbac.New(Resources, azurerbac.Options{}) as long as
+// the resources' Azure roles, principals, memberships, assignments and
+// hierarchy are not changed: the identity graph of the same inventory
+// takes it (graph.Options.AzureEvaluator) rather than building another.
+func (inv *Inventory) AzureRBAC() *azurerbac.Evaluator { return inv.azureRBAC }
 
 // Summary is the one account of an inventory's inputs: the report, the CLI
 // and the logs all read it.
@@ -125,7 +136,9 @@ func CollectWith(ctx context.Context, o Options, srcs ...source.Source) (*Invent
 	// derivation does not write: they are made beside it.
 	inv.Resources = m.list
 	ids := m.idIndex()
-	trace.WithRegion(ctx, "derive", func() { deriveIndexed(m.list, inv.Errors, ids, func() { inv.count(m, ids != nil) }) })
+	trace.WithRegion(ctx, "derive", func() {
+		inv.azureRBAC = deriveIndexed(m.list, inv.Errors, ids, func() { inv.count(m, ids != nil) })
+	})
 	return inv, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/governance"
+	"github.com/vigil-sec/vigil/internal/identity/escalate"
+	"github.com/vigil-sec/vigil/internal/identity/graph"
 	"github.com/vigil-sec/vigil/internal/policy"
 	"github.com/vigil-sec/vigil/internal/resource"
 	"github.com/vigil-sec/vigil/internal/rules"
@@ -375,4 +378,47 @@ func hasTag(r *resource.Resource, key string) bool {
 		}
 	}
 	return false
+}
+
+// TestSampleOrganizationSharedAzureRBAC: the identity analysis takes the
+// Azure RBAC evaluator the inventory's derivation built (for
+// identity.vm_access) rather than building another, and finds what it
+// finds with one of its own, once the rules have run over the inventory.
+func TestSampleOrganizationSharedAzureRBAC(t *testing.T) {
+	dir := filepath.Join("..", "..", "examples", "org")
+	exp := readExpected(t, dir)
+	ctx := context.Background()
+	e, err := policy.New(ctx, []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(ctx, e, Options{Paths: []string{dir}, Now: exp.ScanTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := res.Inventory.AzureRBAC()
+	if ev == nil {
+		t.Fatal("the derivation built no Azure RBAC evaluator: the sample organization has Azure VMs, users and role assignments")
+	}
+	g, err := graph.Build(ctx, res.Inventory.Resources, graph.Options{AzureEvaluator: ev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Azure != ev {
+		t.Error("the graph built an Azure evaluator of its own")
+	}
+	shared, err := escalate.ScanWith(ctx, res.Inventory.Resources, graph.Options{AzureEvaluator: ev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := escalate.Scan(ctx, res.Inventory.Resources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(own) == 0 {
+		t.Fatal("no identity finding in the sample organization")
+	}
+	if !reflect.DeepEqual(shared, own) {
+		t.Errorf("identity findings with the derivation's evaluator differ from a fresh one's: %d against %d", len(shared), len(own))
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/governance"
 	"github.com/vigil-sec/vigil/internal/identity/escalate"
+	"github.com/vigil-sec/vigil/internal/identity/graph"
 	"github.com/vigil-sec/vigil/internal/importer"
 	"github.com/vigil-sec/vigil/internal/inventory"
 	"github.com/vigil-sec/vigil/internal/policy"
@@ -195,7 +196,8 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 	infos := RuleInfos(e.Rules())
 	if opts.Identity {
 		progress("computing privilege-escalation and attack paths")
-		ifs, err := escalate.Scan(ctx, inv.Resources)
+		// The Azure RBAC evaluator the derivation built is the graph's.
+		ifs, err := escalate.ScanWith(ctx, inv.Resources, graph.Options{AzureEvaluator: inv.AzureRBAC()})
 		if err != nil {
 			return nil, err
 		}

@@ -40,7 +40,13 @@ func Rules() []finding.RuleInfo { return []finding.RuleInfo{escalationRule, atta
 // AttackPaths). Policies that did not parse and roles not found make the
 // decisions that depend on them uncertain, never guessed: no path uses them.
 func Scan(ctx context.Context, rs []*resource.Resource) ([]finding.Finding, error) {
-	g, err := graph.Build(ctx, rs, graph.Options{})
+	return ScanWith(ctx, rs, graph.Options{})
+}
+
+// ScanWith is Scan with the identity graph built with o (an evaluator the
+// inventory's derivation already built: graph.Options.AzureEvaluator).
+func ScanWith(ctx context.Context, rs []*resource.Resource, o graph.Options) ([]finding.Finding, error) {
+	g, err := graph.Build(ctx, rs, o)
 	if err != nil {
 		return nil, fmt.Errorf("identity graph: %w", err)
 	}

@@ -132,6 +132,11 @@ type Options struct {
 	AWS   awsiam.Options
 	Azure azurerbac.Options
 	GCP   gcpiam.Options
+	// AzureEvaluator, when set, is the Azure evaluator of the resources
+	// Build is given, built with Azure (an inventory's derivation builds
+	// one: inventory.Inventory.AzureRBAC): Build uses it rather than
+	// building another.
+	AzureEvaluator *azurerbac.Evaluator
 }
 
 // Graph is the entitlement graph of an inventory: its principals, the
@@ -174,8 +179,10 @@ func Build(ctx context.Context, rs []*resource.Resource, o Options) (*Graph, err
 	for _, p := range g.AWS.Problems() {
 		g.Problems = append(g.Problems, "aws: "+p.String())
 	}
-	if g.Azure, err = azurerbac.New(rs, o.Azure); err != nil {
-		return nil, fmt.Errorf("azure evaluator: %w", err)
+	if g.Azure = o.AzureEvaluator; g.Azure == nil {
+		if g.Azure, err = azurerbac.New(rs, o.Azure); err != nil {
+			return nil, fmt.Errorf("azure evaluator: %w", err)
+		}
 	}
 	for _, p := range g.Azure.Problems() {
 		g.Problems = append(g.Problems, "azure: "+p.Error())
