@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,6 +30,10 @@ type armList struct {
 	// onlyWithout: made only when the securityresources table gave no row
 	// of this type (Defender plans are in Resource Graph).
 	onlyWithout string
+	// noKinds: parents of these kinds (the resources table's kind) have
+	// no such child and are not asked (a blob-only account has no file
+	// service: asking fails).
+	noKinds []string
 	// listing: the file is written even when the list is empty, and only
 	// when every call succeeded (for children, when the resources table
 	// was read whole), as the subscription's complete listing: the
@@ -40,6 +45,10 @@ type armList struct {
 var armLists = []armList{
 	{file: "blobservices.json", parentType: "Microsoft.Storage/storageAccounts", suffix: "/blobServices", apiVersion: "2023-05-01"},
 	{file: "blobcontainers.json", parentType: "Microsoft.Storage/storageAccounts", suffix: "/blobServices/default/containers", apiVersion: "2023-05-01"},
+	// The file service's share soft delete and SMB settings (CIS Azure 6.0 9.1.1-9.1.3) are not in
+	// Resource Graph.
+	{file: "fileservices.json", parentType: "Microsoft.Storage/storageAccounts", suffix: "/fileServices", apiVersion: "2023-05-01",
+		noKinds: []string{"BlobStorage", "BlockBlobStorage"}},
 	{file: "keyvaultkeys.json", parentType: "Microsoft.KeyVault/vaults", suffix: "/keys", apiVersion: "2023-07-01"},
 	{file: "keyvaultsecrets.json", parentType: "Microsoft.KeyVault/vaults", suffix: "/secrets", apiVersion: "2023-07-01"},
 	{file: "sqlfirewallrules.json", parentType: "Microsoft.Sql/servers", suffix: "/firewallRules", apiVersion: "2021-11-01"},
@@ -96,6 +105,7 @@ func (c *collector) details(ctx context.Context, s subscription, results []*tabl
 			c.vaultCertificates(ctx, s, resources.rows)
 		}()
 	}
+	var kinds map[string]string           // lower-case ID -> kind, for noKinds
 	out := make([][][]any, len(armLists)) // list, parent: rows
 	failed := make([]atomic.Bool, len(armLists))
 	for li, l := range armLists {
@@ -112,6 +122,14 @@ func (c *collector) details(ctx context.Context, s subscription, results []*tabl
 			continue // the parents are not all known: no listing of all their children
 		case resources != nil:
 			parents = rowsOfType(resources.rows, l.parentType)
+			if len(l.noKinds) > 0 {
+				if kinds == nil {
+					kinds = kindsOf(resources.rows)
+				}
+				parents = slices.DeleteFunc(parents, func(id string) bool {
+					return slices.ContainsFunc(l.noKinds, func(k string) bool { return strings.EqualFold(k, kinds[strings.ToLower(id)]) })
+				})
+			}
 		}
 		out[li] = make([][]any, len(parents))
 		for i, p := range parents {
@@ -282,4 +300,19 @@ func (c *collector) get(ctx context.Context, pl runtime.Pipeline, u string) ([]b
 		return nil, runtime.NewResponseError(resp)
 	}
 	return runtime.Payload(resp)
+}
+
+// kindsOf maps the rows' lower-case IDs to their kinds, as the resources
+// table gives them.
+func kindsOf(rows []any) map[string]string {
+	out := map[string]string{}
+	for _, row := range rows {
+		m, _ := row.(map[string]any)
+		id, _ := m["id"].(string)
+		k, _ := m["kind"].(string)
+		if id != "" && k != "" {
+			out[strings.ToLower(id)] = k
+		}
+	}
+	return out
 }

@@ -374,6 +374,7 @@ func TestPaginationLoop(t *testing.T) {
 		"GET " + acct + "/blobServices":                                                                       {File: "empty.json"},
 		"GET " + acct + "/blobServices/default/containers":                                                    {File: "arm-loop.json"},
 		"GET " + acct + "/blobServices/default/containers again":                                              {File: "arm-loop.json"},
+		"GET " + acct + "/fileServices":                                                                       {File: "empty.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Insights/diagnosticSettings":                     {File: "empty.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/pricings":                               {File: "empty.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/settings":                               {File: "empty.json"},

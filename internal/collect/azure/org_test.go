@@ -40,6 +40,9 @@ func orgRoutes(t testing.TB, subs, accounts int, latency time.Duration) map[stri
 				"id": id + "/blobServices/default", "name": "default", "type": "Microsoft.Storage/storageAccounts/blobServices",
 				"properties": map[string]any{"isVersioningEnabled": a%2 == 0}}}})}
 			rs["GET "+id+"/blobServices/default/containers"] = route{Delay: latency, Body: empty}
+			rs["GET "+id+"/fileServices"] = route{Delay: latency, Body: js(map[string]any{"value": []any{map[string]any{
+				"id": id + "/fileServices/default", "name": "default", "type": "Microsoft.Storage/storageAccounts/fileServices",
+				"properties": map[string]any{"shareDeleteRetentionPolicy": map[string]any{"enabled": a%2 == 0, "days": 7}}}}})}
 		}
 		allRows = append(allRows, rows...)
 		subIDs = append(subIDs, sub)
