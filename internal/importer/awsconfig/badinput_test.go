@@ -39,7 +39,14 @@ func parseItems1(t *testing.T, items ...attr.M) *attr.Result {
 	for i, it := range items {
 		list[i] = it
 	}
-	return Parse(context.Background(), "snap.json", attr.M{"configurationItems": list})
+	doc := attr.M{"configurationItems": list}
+	// The same items as a snapshot's text, decoded along itemShape (with
+	// Raw dropped, their objects as attr.Objects) by ParseShaped, must
+	// give the same result: the bad-input guarantees hold on both paths.
+	if data, err := json.Marshal(doc); err == nil {
+		checkShaped(t, "snap.json", data)
+	}
+	return Parse(context.Background(), "snap.json", doc)
 }
 
 func hasProblem(res *attr.Result, id, field string) bool {

@@ -218,7 +218,14 @@ func ParseShaped(ctx context.Context, path string, data []byte) *attr.Result {
 	if !bytes.Contains(data[:min(len(data), 512)], []byte(`"configurationItems"`)) {
 		return nil
 	}
-	doc, items, decoded := attr.DecodeShaped(data, "configurationItems", itemShape)
+	decode := attr.DecodeShaped
+	if attr.RawDropped(ctx) {
+		// The payloads are read through nodes only, and a Raw is built
+		// (PlainMap, MapOf) only for the types FinishRaw keeps: their
+		// objects are decoded as attr.Objects, not maps.
+		decode = attr.DecodeShapedObjects
+	}
+	doc, items, decoded := decode(data, "configurationItems", itemShape)
 	if !decoded {
 		return nil
 	}
@@ -271,7 +278,7 @@ func (c citem) str(key string) string {
 // raw is the item as a map (Raw).
 func (c citem) raw() attr.M {
 	if c.e != nil {
-		return c.e.Map()
+		return c.e.PlainMap()
 	}
 	return c.m
 }
@@ -460,17 +467,19 @@ func normalize(path string, it citem, at time.Time, tc *attr.TagCache, rawDroppe
 		// few more) rather than one per doubling as they are added.
 		r.Relationships = make([]resource.Relationship, 0, len(rels))
 		for _, e := range rels {
-			rel := attr.AsObj(e)
-			if rel == nil {
+			if s, isText := e.(string); isText {
+				e = attr.AsObj(s)
+			}
+			if !attr.IsObject(e) {
 				continue
 			}
-			target := attr.Str(rel, "resourceId")
+			target := attr.MemberStr(e, "resourceId")
 			if target == "" {
-				target = attr.Str(rel, "resourceName")
+				target = attr.MemberStr(e, "resourceName")
 			}
-			rt := attr.Str(rel, "name")
+			rt := attr.MemberStr(e, "name")
 			if rt == "" {
-				rt = attr.Str(rel, "relationshipName")
+				rt = attr.MemberStr(e, "relationshipName")
 			}
 			attr.Relate(r, rt, target)
 		}
@@ -563,8 +572,8 @@ func s3Bucket(it *item) {
 			policyKnown, policyPublic, transport = true, boolp(false), boolp(false)
 		case ok:
 			switch v.(type) {
-			case string, attr.M:
-				doc := awspolicy.Parse(v)
+			case string, attr.M, *attr.Object:
+				doc := awspolicy.Parse(attr.Plain(v))
 				r.Facts.ResourcePolicy = doc
 				if doc == nil {
 					policyKnown, policyPublic, transport = true, boolp(false), boolp(false)

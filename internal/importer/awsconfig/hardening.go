@@ -32,8 +32,8 @@ func instanceProfile(it *item) {
 	case attr.Absent:
 		c.InstanceProfile = boolp(false)
 	case attr.OK:
-		if p, isObj := v.(attr.M); isObj {
-			c.InstanceProfile = boolp(attr.AsStr(p["arn"]) != "" || attr.AsStr(p["id"]) != "")
+		if attr.IsObject(v) {
+			c.InstanceProfile = boolp(attr.AsStr(attr.Exact(v, "arn")) != "" || attr.AsStr(attr.Exact(v, "id")) != "")
 		} else {
 			it.cfg.C.Wrong(it.cfg.Field("iamInstanceProfile"), "object", v)
 		}

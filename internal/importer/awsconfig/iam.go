@@ -56,8 +56,8 @@ func inlinePolicies(r *resource.Resource, cfg node, key string) (docs []resource
 		switch vst {
 		case ok:
 			switch v.(type) {
-			case string, attr.M:
-				doc = awspolicy.Parse(v)
+			case string, attr.M, *attr.Object:
+				doc = awspolicy.Parse(attr.Plain(v))
 			default:
 				p.C.Wrong(p.Field("policyDocument"), "string", v)
 			}
@@ -134,8 +134,8 @@ func iamPrincipal(kind string) normalizer {
 			v, st := cfg.Lookup("assumeRolePolicyDocument")
 			if st == ok {
 				switch v.(type) {
-				case string, attr.M:
-					id.TrustPolicy = awspolicy.Parse(v)
+				case string, attr.M, *attr.Object:
+					id.TrustPolicy = awspolicy.Parse(attr.Plain(v))
 				default:
 					cfg.C.Wrong(cfg.Field("assumeRolePolicyDocument"), "string", v)
 				}
@@ -234,8 +234,8 @@ func iamPolicy(it *item) {
 			continue
 		}
 		switch dv.(type) {
-		case string, attr.M:
-			p.Document = awspolicy.Parse(dv)
+		case string, attr.M, *attr.Object:
+			p.Document = awspolicy.Parse(attr.Plain(dv))
 		default:
 			v.C.Wrong(v.Field("document"), "string", dv)
 			continue

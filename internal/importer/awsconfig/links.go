@@ -45,11 +45,10 @@ func instanceIPv6(cfg node) *bool {
 		if e == nil {
 			continue
 		}
-		o := attr.AsObj(e)
-		if o == nil {
+		ni, isObj := attr.NodeOf(e, cfg.Path.Below("networkInterfaces").Elem(i), cfg.C)
+		if !isObj {
 			return nil
 		}
-		ni := node{M: o, Path: cfg.Path.Below("networkInterfaces").Elem(i), C: cfg.C}
 		addrs, st := ni.Objs("ipv6Addresses")
 		if st != attr.OK {
 			known = false

@@ -85,12 +85,12 @@ func docAt(n node, key, owner string) (*resource.PolicyDocument, state) {
 		return nil, st
 	}
 	switch v.(type) {
-	case string, attr.M:
+	case string, attr.M, *attr.Object:
 	default:
 		n.C.Wrong(n.Field(key), "string", v)
 		return nil, bad
 	}
-	d := awspolicy.Parse(v)
+	d := awspolicy.Parse(attr.Plain(v))
 	if d != nil && d.Error != "" {
 		policyProblem(n, n.Field(key), owner, key, d)
 		return d, bad

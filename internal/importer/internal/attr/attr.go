@@ -98,6 +98,8 @@ func AsObj(v any) M {
 	switch t := v.(type) {
 	case M:
 		return t
+	case *Object:
+		return t.Map()
 	case string:
 		s := strings.TrimSpace(t)
 		if strings.HasPrefix(s, "{") {
@@ -273,6 +275,15 @@ func BoolOr(b *bool, def bool) *bool {
 // array of {key,value} / {Key,Value} objects.
 func Tags(v any) map[string]string {
 	switch t := v.(type) {
+	case *Object:
+		if t.Len() == 0 {
+			return nil
+		}
+		out := make(map[string]string, t.Len())
+		for _, e := range t.ms {
+			out[e.k] = AsStr(e.v)
+		}
+		return out
 	case M:
 		if len(t) == 0 {
 			return nil

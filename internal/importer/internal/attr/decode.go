@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"math/bits"
+	"slices"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -70,7 +71,7 @@ func fastDecode(data []byte) (v any, ok bool) {
 
 // decode is fastDecode on d.
 func (d *decoder) decode(data []byte) (v any, ok bool) {
-	d.buf, d.pos = data, 0
+	d.buf, d.pos, d.objMode = data, 0, false
 	v, ok = d.value(0)
 	if ok {
 		d.skipSpace()
@@ -139,7 +140,10 @@ const objMax = 512
 // costs neither its decoding nor its slice and box.
 type objSlot struct {
 	lit string // the object's or array's text
-	v   any    // the M or the boxed []any decoded from it
+	v   any    // the M (or *Object) or the boxed []any decoded from it
+	// obj tells that v was decoded with objects as Objects (objMode): it is
+	// handed out only to a decoding in the same mode.
+	obj bool
 }
 
 // shareState is what lookShared found out about a small object or array
@@ -167,12 +171,19 @@ type decoder struct {
 	// entriesUsed and itemsUsed are how much of entries and items this
 	// decoding used (cleared once at its end).
 	entriesUsed, itemsUsed int
-	keys                   [keySlots]string
-	strs                   [valueSlots]valueSlot
-	nums                   [numSlots]valueSlot
-	objs                   [objSlots]objSlot
-	arrs                   [arrSlots]objSlot
-	seen                   [seenSlots]uint64
+	// objMode makes the objects decoded below the text's own object Objects
+	// rather than maps (see Object); keyHash is the shortHash of the key
+	// memberKey read last (0 when it did not hash it).
+	objMode bool
+	keyHash uint64
+	// itemObjs: DecodeShapedObjects' items (objMode below their members).
+	itemObjs bool
+	keys     [keySlots]string
+	strs     [valueSlots]valueSlot
+	nums     [numSlots]valueSlot
+	objs     [objSlots]objSlot
+	arrs     [arrSlots]objSlot
+	seen     [seenSlots]uint64
 	// prefixes holds the prefixHash of small objects decoded (a slot
 	// another prefix took only costs a missed sharing).
 	prefixes [prefixSlots]uint64
@@ -283,16 +294,30 @@ func (d *decoder) object(depth int) (any, bool) {
 	d.skipSpace()
 	if d.pos < len(d.buf) && d.buf[d.pos] == '}' {
 		d.pos++
-		if depth > 1 {
-			return emptyObject, true
+		switch {
+		case depth == 1:
+			return M{}, true
+		case d.objMode:
+			return emptyObj, true
 		}
-		return M{}, true
+		return emptyObject, true
 	}
 	base := len(d.entries)
+	// keys has a bit per hash of the keys read so far (objMode), and
+	// dup tells that one repeats: an Object holds each key once.
+	var keys uint64
+	dup := false
 	for {
 		k, ok := d.memberKey()
 		if !ok {
 			return nil, false
+		}
+		if d.objMode && !dup {
+			bit := uint64(1) << (d.keyHash & 63)
+			if d.keyHash == 0 || keys&bit != 0 {
+				dup = slices.ContainsFunc(d.entries[base:], func(e entry) bool { return e.k == k })
+			}
+			keys |= bit
 		}
 		v, ok := d.value(depth)
 		if !ok {
@@ -308,7 +333,12 @@ func (d *decoder) object(depth int) (any, bool) {
 			d.pos++
 		case '}':
 			d.pos++
-			m := d.mapOf(base)
+			var m any
+			if d.objMode && depth > 1 {
+				m = d.objOf(base, dup)
+			} else {
+				m = d.mapOf(base)
+			}
 			if share {
 				d.rememberShared(start, st, d.objs[:], m)
 			}
@@ -330,6 +360,7 @@ func (d *decoder) memberKey() (string, bool) {
 		return "", false
 	}
 	var k string
+	d.keyHash = 0
 	if plain {
 		k = d.internKey(lit)
 	} else if k, ok = unquote(lit); !ok {
@@ -354,6 +385,39 @@ func (d *decoder) mapOf(base int) M {
 	}
 	d.entries = d.entries[:base]
 	return m
+}
+
+// objOf makes the members decoded since entries[base] an Object, and drops
+// them from entries. dup: a key may appear twice (then the Object holds it
+// once, with its last value, as a map would).
+func (d *decoder) objOf(base int, dup bool) *Object {
+	es := d.entries[base:]
+	d.entriesUsed = max(d.entriesUsed, len(d.entries))
+	o := newObject(len(es))
+	copy(o.ms, es)
+	if dup {
+		o.ms = dedupe(o.ms)
+	}
+	d.entries = d.entries[:base]
+	return o
+}
+
+// dedupe keeps the first member of each key, with the value of its last.
+func dedupe(ms []entry) []entry {
+	n := 0
+next:
+	for _, e := range ms {
+		for i := range ms[:n] {
+			if ms[i].k == e.k {
+				ms[i].v = e.v
+				continue next
+			}
+		}
+		ms[n] = e
+		n++
+	}
+	clear(ms[n:])
+	return ms[:n]
 }
 
 // missSkip is how many look-ups in a row (see lookShared) may miss for
@@ -407,7 +471,7 @@ func (d *decoder) lookShared(closer byte, cache []objSlot) (st shareState, v any
 		lit := d.buf[start:st.end]
 		st.h = maphash.Bytes(seed, lit)
 		st.slot = &cache[st.h&uint64(len(cache)-1)]
-		if st.slot.v != nil && st.slot.lit == string(lit) {
+		if st.slot.v != nil && st.slot.obj == d.objMode && st.slot.lit == string(lit) {
 			d.pos = st.end
 			d.prefixMiss[slot] = 0
 			return st, st.slot.v
@@ -436,7 +500,7 @@ func (d *decoder) rememberShared(start int, st shareState, cache []objSlot, v an
 		slot = &cache[h&uint64(len(cache)-1)]
 	}
 	if seen := &d.seen[(h>>32)&(seenSlots-1)]; *seen == h {
-		*slot = objSlot{lit: string(lit), v: v}
+		*slot = objSlot{lit: string(lit), v: v, obj: d.objMode}
 	} else {
 		*seen = h
 	}
@@ -700,7 +764,9 @@ func (d *decoder) internKey(b []byte) string {
 	if len(b) > internMax {
 		return string(b)
 	}
-	slot := &d.keys[shortHash(b)&(keySlots-1)]
+	h := shortHash(b)
+	d.keyHash = h
+	slot := &d.keys[h&(keySlots-1)]
 	if *slot == string(b) {
 		return *slot
 	}

@@ -74,7 +74,7 @@ func Kind(v any) string {
 		return "number"
 	case []any:
 		return "array"
-	case M:
+	case M, *Object:
 		return "object"
 	}
 	return fmt.Sprintf("%T", v)
@@ -90,6 +90,9 @@ type Node struct {
 	// It holds the row's members when it was decoded along a Shape (then
 	// M is nil): the node reads them as it reads M's.
 	It *Item
+	// Ob holds the object's members when it was decoded as an Object
+	// (DecodeShapedObjects; then M is nil): read as M's.
+	Ob *Object
 }
 
 // Field is the path of the field at keys below the node.
@@ -166,10 +169,13 @@ func (p FieldPath) Elem(i int) FieldPath {
 // Lookup follows keys through nested objects. A value on the way that is
 // neither an object (nor a string holding one) nor null is reported.
 func (n Node) Lookup(keys ...string) (any, State) {
-	var cur any = n.M
+	var cur any
 	start := 0
 	switch {
 	case n.M != nil:
+		cur = n.M
+	case n.Ob != nil:
+		cur = n.Ob
 	case n.It == nil:
 		return nil, Absent
 	case len(keys) == 0:
@@ -183,19 +189,23 @@ func (n Node) Lookup(keys ...string) (any, State) {
 	}
 	for i := start; i < len(keys); i++ {
 		k := keys[i]
-		var o M
+		var v any
+		var found bool
 		switch t := cur.(type) {
 		case M:
-			o = t
+			v, found = Get(t, k)
+		case *Object:
+			v, found = t.Get(k)
 		case nil:
 			return nil, Absent
 		default:
-			if o = AsObj(t); o == nil {
+			o := AsObj(t)
+			if o == nil {
 				n.C.Wrong(n.Field(keys[:i]...), "object", t)
 				return nil, Bad
 			}
+			v, found = Get(o, k)
 		}
-		v, found := Get(o, k)
 		if !found || v == nil {
 			return nil, Absent
 		}
@@ -207,8 +217,11 @@ func (n Node) Lookup(keys ...string) (any, State) {
 // Get is the member of key (Get on the node's object: present even as
 // null).
 func (n Node) Get(key string) (any, bool) {
-	if n.It != nil {
+	switch {
+	case n.It != nil:
 		return n.It.Get(key)
+	case n.Ob != nil:
+		return n.Ob.Get(key)
 	}
 	return Get(n.M, key)
 }
@@ -217,31 +230,34 @@ func (n Node) Get(key string) (any, bool) {
 // its members or handing it to a reader of maps. Read single members
 // through the node's methods.
 func (n Node) Map() M {
-	if n.It != nil {
+	switch {
+	case n.It != nil:
 		return n.It.Map()
+	case n.Ob != nil:
+		return n.Ob.Map()
 	}
 	return n.M
 }
 
 // Len is the number of members of the node's object (0 when absent).
 func (n Node) Len() int {
-	if n.It != nil {
+	switch {
+	case n.It != nil:
 		return n.It.Len()
+	case n.Ob != nil:
+		return n.Ob.Len()
 	}
 	return len(n.M)
 }
 
 // Has reports whether the key is present, even as null.
 func (n Node) Has(key string) bool {
-	if n.It != nil {
-		_, found := n.It.Get(key)
-		return found
-	}
-	return n.M != nil && Has(n.M, key)
+	_, found := n.Get(key)
+	return found
 }
 
 // Present reports whether the node is an object the row carried.
-func (n Node) Present() bool { return n.M != nil || n.It != nil }
+func (n Node) Present() bool { return n.M != nil || n.It != nil || n.Ob != nil }
 
 // Str reads text. A number, boolean, object or array where text belongs
 // is a problem.
@@ -337,12 +353,27 @@ func (n Node) obj(keys []string, v any, st State) (Node, State) {
 	if st != OK {
 		return Node{C: n.C}, st
 	}
+	if o, isObj := v.(*Object); isObj {
+		return Node{Ob: o, Path: n.Path.Below(keys...), C: n.C}, OK
+	}
 	o := AsObj(v)
 	if o == nil {
 		n.C.Wrong(n.Field(keys...), "object", v)
 		return Node{C: n.C}, Bad
 	}
 	return Node{M: o, Path: n.Path.Below(keys...), C: n.C}, OK
+}
+
+// NodeOf is a node over the object v (a map, an Object or a string
+// holding an object) at path; isObj is false when v is not one.
+func NodeOf(v any, path FieldPath, c *Checker) (n Node, isObj bool) {
+	if o, is := v.(*Object); is {
+		return Node{Ob: o, Path: path, C: c}, true
+	}
+	if o := AsObj(v); o != nil {
+		return Node{M: o, Path: path, C: c}, true
+	}
+	return Node{C: c}, false
 }
 
 // O reads a nested object, a zero Node when Absent or wrong (reported).
@@ -370,6 +401,10 @@ func (n Node) objs(keys []string, v any, st State) ([]Node, State) {
 	base := n.Path.Below(keys...)
 	for i, e := range a {
 		if e == nil {
+			continue
+		}
+		if o, isObj := e.(*Object); isObj {
+			out = append(out, Node{Ob: o, Path: base.Elem(i), C: n.C})
 			continue
 		}
 		o := AsObj(e)

@@ -108,18 +108,33 @@ func (it *Item) Len() int {
 	return n
 }
 
-// MapOf is Map of the members whose key keep accepts.
+// MapOf is PlainMap of the members whose key keep accepts.
 func (it *Item) MapOf(keep func(key string) bool) M {
 	m := M{}
 	for i, k := range it.shape.keys {
 		if it.has&(1<<i) != 0 && keep(k) {
-			m[k] = it.vals[i]
+			m[k] = Plain(it.vals[i])
 		}
 	}
 	for k, v := range it.rest {
 		if keep(k) {
-			m[k] = v
+			m[k] = Plain(v)
 		}
+	}
+	return m
+}
+
+// PlainMap is Map with every Object below it made a map (Plain): the object
+// as Decode gives it, for a Raw.
+func (it *Item) PlainMap() M {
+	m := make(M, it.Len())
+	for i, k := range it.shape.keys {
+		if it.has&(1<<i) != 0 {
+			m[k] = Plain(it.vals[i])
+		}
+	}
+	for k, v := range it.rest {
+		m[k] = Plain(v)
 	}
 	return m
 }
@@ -151,20 +166,31 @@ const itemBlock = 256
 // appears twice, the last one is the list (as Decode keeps the last).
 func DecodeShaped(data []byte, list string, shape *Shape) (doc M, items []*Item, ok bool) {
 	d := decoders.Get().(*decoder)
-	doc, items, ok = d.shaped(data, list, shape)
+	doc, items, ok = d.shaped(data, list, shape, false)
 	decoders.Put(d)
 	return doc, items, ok
 }
 
-func (d *decoder) shaped(data []byte, list string, shape *Shape) (doc M, items []*Item, ok bool) {
-	d.buf, d.pos = data, 0
+// DecodeShapedObjects is DecodeShaped, but the objects below the items'
+// members are Objects rather than maps (see Object): for readers that read them
+// only through Node (and Member, Plain), with the items' Raw built by
+// PlainMap or MapOf.
+func DecodeShapedObjects(data []byte, list string, shape *Shape) (doc M, items []*Item, ok bool) {
+	d := decoders.Get().(*decoder)
+	doc, items, ok = d.shaped(data, list, shape, true)
+	decoders.Put(d)
+	return doc, items, ok
+}
+
+func (d *decoder) shaped(data []byte, list string, shape *Shape, objects bool) (doc M, items []*Item, ok bool) {
+	d.buf, d.pos, d.objMode, d.itemObjs = data, 0, false, objects
 	found := false
 	doc, ok = d.shapedDoc(list, shape, &items, &found)
 	if ok {
 		d.skipSpace()
 		ok = d.pos == len(d.buf) && found
 	}
-	d.buf = nil
+	d.buf, d.objMode, d.itemObjs = nil, false, false
 	clear(d.entries[:max(d.entriesUsed, len(d.entries))])
 	clear(d.items[:max(d.itemsUsed, len(d.items))])
 	d.entries, d.items = d.entries[:0], d.items[:0]
@@ -277,7 +303,9 @@ func (d *decoder) shapedList(shape *Shape) ([]*Item, bool) {
 
 // shapedMember decodes the value of an item's member k (at depth 3).
 func (d *decoder) shapedMember(it *Item, k string) bool {
+	d.objMode = d.itemObjs
 	v, ok := d.value(3)
+	d.objMode = false
 	if !ok {
 		return false
 	}

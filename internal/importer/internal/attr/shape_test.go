@@ -1,6 +1,7 @@
 package attr
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -70,7 +71,100 @@ func checkShaped(t *testing.T, data []byte) bool {
 	if err := sameTree(got, want, "$"); err != nil {
 		t.Fatalf("%q: %v", data, err)
 	}
+	checkShapedObjects(t, data, items)
 	return true
+}
+
+// checkShapedObjects decodes data (which DecodeShaped took, giving items)
+// with DecodeShapedObjects and fails on any difference: the same items,
+// PlainMap and MapOf giving each item's Map, and every Object in them
+// read (Exact, Get, Len, Node's reads) as the map in its place.
+func checkShapedObjects(t *testing.T, data []byte, items []*Item) {
+	t.Helper()
+	_, objs, ok := DecodeShapedObjects(data, "items", testShape)
+	if !ok || len(objs) != len(items) {
+		t.Fatalf("%q: DecodeShapedObjects gave %d items, %v; DecodeShaped %d", data, len(objs), ok, len(items))
+	}
+	for i, it := range objs {
+		want := items[i].Map()
+		if err := sameTree(it.PlainMap(), want, "$"); err != nil {
+			t.Fatalf("%q: item %d PlainMap: %v", data, i, err)
+		}
+		if err := sameTree(it.MapOf(func(k string) bool { return k != "a" }), items[i].MapOf(func(k string) bool { return k != "a" }), "$"); err != nil {
+			t.Fatalf("%q: item %d MapOf: %v", data, i, err)
+		}
+		for k, w := range want {
+			v, _ := it.Exact(k)
+			sameReading(t, v, w, k)
+		}
+	}
+}
+
+// sameReading fails unless the value v (decoded with Objects) reads as w
+// (the map tree) does.
+func sameReading(t *testing.T, v, w any, path string) {
+	t.Helper()
+	switch y := w.(type) {
+	case M:
+		o, isObj := v.(*Object)
+		if !isObj || o.Len() != len(y) || !IsObject(v) {
+			t.Fatalf("%s: %#v against an object of %d", path, v, len(y))
+		}
+		c := &Checker{}
+		n, isObj := NodeOf(v, PathOf(path), c)
+		if !isObj || !n.Present() || n.Len() != len(y) {
+			t.Fatalf("%s: NodeOf gave %v, %v", path, n, isObj)
+		}
+		if err := sameTree(Plain(v), y, path); err != nil {
+			t.Fatalf("%s: Plain: %v", path, err)
+		}
+		if m := n.Map(); len(m) != len(y) {
+			t.Fatalf("%s: Map has %d members, want %d", path, len(m), len(y))
+		} else {
+			for k, mv := range m {
+				sameReading(t, mv, y[k], path+"."+k)
+			}
+		}
+		for k, wv := range y {
+			ov, found := o.Exact(k)
+			if !found {
+				t.Fatalf("%s: Exact(%q) not found", path, k)
+			}
+			sameReading(t, ov, wv, path+"."+k)
+			for _, key := range []string{k, strings.ToUpper(k), strings.ToLower(k), k + "x"} {
+				gv, gfound := o.Get(key)
+				mv, mfound := Get(y, key)
+				if gfound != mfound {
+					t.Fatalf("%s: Get(%q) found %v, the map %v", path, key, gfound, mfound)
+				}
+				if gfound && !sameFold(y, key) {
+					if err := sameTree(Plain(gv), mv, path+"."+key); err != nil {
+						t.Fatalf("%s: Get(%q): %v", path, key, err)
+					}
+					if MemberStr(v, key) != Str(y, key) || Kind(gv) != Kind(mv) {
+						t.Fatalf("%s: MemberStr(%q) = %q, want %q", path, key, MemberStr(v, key), Str(y, key))
+					}
+					ns, nst := n.Str(key)
+					ms, mst := Node{M: y, C: &Checker{}}.Str(key)
+					if ns != ms || nst != mst {
+						t.Fatalf("%s: Node.Str(%q) = %q, %v; on the map %q, %v", path, key, ns, nst, ms, mst)
+					}
+				}
+			}
+		}
+	case []any:
+		x, isArr := v.([]any)
+		if !isArr || len(x) != len(y) {
+			t.Fatalf("%s: %#v against an array of %d", path, v, len(y))
+		}
+		for i := range y {
+			sameReading(t, x[i], y[i], fmt.Sprintf("%s[%d]", path, i))
+		}
+	default:
+		if err := sameTree(v, w, path); err != nil {
+			t.Fatalf("%v", err)
+		}
+	}
 }
 
 // sameFold reports whether m has several keys equal to key without regard
@@ -107,6 +201,9 @@ var shapedSeeds = []string{
 	`{"items":[{"configuration":{"a":{"b":[1,{"c":2}]}}},{"configuration":{"a":{"b":[1,{"c":2}]}}},{"configuration":{"a":{"b":[1,{"c":2}]}}}]}`,
 	`{"items":[` + strings.Repeat(`{"a":1,"tags":{"k":"v"}},`, 600) + `{"b":2}]}`,
 	`{"items":[{"a":` + strings.Repeat("[", 600) + strings.Repeat("]", 600) + `}]}`,
+	`{"items":[{"configuration":{"a":1,"b":{"x":1,"x":[2],"X":3},"a":{"y":{}},"c":[{"k":"v","k":"w"},{}]}},{"configuration":{"b":{"x":1,"x":[2],"X":3}}}]}`,
+	`{"items":[{"configuration":{"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k17":17,"k1":18,"k\u0031":19}}]}`,
+	`{"items":[{"tags":{"Name":"a","name":"b"},"relationships":[{"resourceId":"r","name":"n"}],"supplementaryConfiguration":{"P":"{\"a\":1}"}}]}`,
 }
 
 func TestDecodeShaped(t *testing.T) {

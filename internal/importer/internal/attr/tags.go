@@ -1,6 +1,9 @@
 package attr
 
-import "reflect"
+import (
+	"reflect"
+	"unsafe"
+)
 
 // TagCache converts tag objects to tag maps as Tags does, handing out one
 // map for every resource of a file whose tags are the same decoded
@@ -18,7 +21,7 @@ type TagCache struct {
 // tagsOf is a converted tag object; src keeps the object alive, so that
 // its address is not reused by another object while the cache holds it.
 type tagsOf struct {
-	src  M
+	src  any
 	tags map[string]string
 }
 
@@ -28,6 +31,15 @@ const tagCacheMax = 4096
 
 // Tags is Tags(v), the same map for the same decoded object.
 func (c *TagCache) Tags(v any) map[string]string {
+	if o, isObj := v.(*Object); isObj && c != nil && o.Len() > 0 {
+		key := uintptr(unsafe.Pointer(o))
+		if t, ok := c.byObj[key]; ok {
+			return t.tags
+		}
+		tags := Tags(o)
+		c.store(key, o, tags)
+		return tags
+	}
 	m, isObj := v.(M)
 	if c == nil || !isObj || len(m) == 0 {
 		return Tags(v)
@@ -55,10 +67,15 @@ func (c *TagCache) Store(m M, tags map[string]string) {
 	if c == nil {
 		return
 	}
+	c.store(objKey(m), m, tags)
+}
+
+// store records tags as what the object src (at key) converts to.
+func (c *TagCache) store(key uintptr, src any, tags map[string]string) {
 	if c.byObj == nil || len(c.byObj) >= tagCacheMax {
 		c.byObj = make(map[uintptr]tagsOf, 64)
 	}
-	c.byObj[objKey(m)] = tagsOf{src: m, tags: tags}
+	c.byObj[key] = tagsOf{src: src, tags: tags}
 }
 
 // objKey is the identity of a map.
