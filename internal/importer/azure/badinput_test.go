@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -349,7 +350,7 @@ func TestFieldTypeChangeNeverChangesAFact(t *testing.T) {
 			}
 			for _, m := range mutations(cur) {
 				set(m)
-				r, problems := normalize("x.json", rowItem{m: deepCopy(mutable).(map[string]any)}, nil, false)
+				r, problems := normalizeBoth(t, deepCopy(mutable).(map[string]any))
 				set(cur)
 				checked++
 				got := factsOf(r)
@@ -376,6 +377,32 @@ func TestFieldTypeChangeNeverChangesAFact(t *testing.T) {
 		})
 	}
 	t.Logf("%d mutations of %d rows", checked, len(rows))
+}
+
+// normalizeBoth normalizes the row decoded as a map and, from its text,
+// decoded along rowShape with its objects as attr.Objects (as ParseShaped
+// decodes rows when Raw is dropped): the facts and problems must be the
+// same.
+func normalizeBoth(t *testing.T, row map[string]any) (*resource.Resource, []attr.Problem) {
+	t.Helper()
+	data, err := json.Marshal(map[string]any{"count": 1, "data": []any{row}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, problems := normalize("x.json", rowItem{m: row}, nil, false)
+	_, items, ok := attr.DecodeShapedObjects(data, "data", rowShape)
+	if !ok || len(items) != 1 {
+		t.Fatalf("%s: DecodeShapedObjects refused the row", data)
+	}
+	ro, oproblems := normalize("x.json", rowItem{e: items[0]}, nil, true)
+	if (r == nil) != (ro == nil) {
+		t.Fatalf("%s: decoded as objects: %v, as maps %v", data, ro, r)
+	}
+	if r != nil && (!reflect.DeepEqual(factsOf(r), factsOf(ro)) || !reflect.DeepEqual(problems, oproblems) ||
+		!reflect.DeepEqual(r.Tags, ro.Tags) || !reflect.DeepEqual(r.Relationships, ro.Relationships) || !reflect.DeepEqual(r.Aliases, ro.Aliases)) {
+		t.Fatalf("%s: decoded as objects\n got %v %v %v\nwant %v %v %v", data, factsOf(ro), oproblems, ro.Relationships, factsOf(r), problems, r.Relationships)
+	}
+	return r, problems
 }
 
 func rowsOf(t *testing.T, data []byte) []map[string]any {

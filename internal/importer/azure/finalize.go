@@ -381,10 +381,10 @@ func FinishRaw(r *resource.Resource) map[string]any {
 // when the properties are an object; a flat row (az CLI outputs without
 // properties) is kept whole.
 func finishRaw(it *attr.Item) attr.M {
-	if p, found := it.Exact("properties"); found && attr.AsObj(p) != nil {
-		return attr.M{"properties": p}
+	if p, found := it.Exact("properties"); found && (attr.IsObject(p) || attr.AsObj(p) != nil) {
+		return attr.M{"properties": attr.Plain(p)}
 	}
-	return it.Map()
+	return it.PlainMap()
 }
 
 // keepsRaw tells the types whose Raw FinishRaw keeps.

@@ -171,7 +171,14 @@ func ParseShaped(ctx context.Context, path string, data []byte) *attr.Result {
 	if !bytes.Contains(data[:min(len(data), 512)], []byte(`"data"`)) {
 		return nil
 	}
-	doc, items, decoded := attr.DecodeShaped(data, "data", rowShape)
+	decode := attr.DecodeShaped
+	if attr.RawDropped(ctx) {
+		// The rows are read through nodes only, and a Raw is built
+		// (finishRaw) only for the types FinishRaw keeps: their objects
+		// are decoded as attr.Objects, not maps.
+		decode = attr.DecodeShapedObjects
+	}
+	doc, items, decoded := decode(data, "data", rowShape)
 	if !decoded {
 		return nil
 	}
@@ -284,7 +291,7 @@ func normalize(path string, rw rowItem, tc *attr.TagCache, rawDropped bool) (r *
 			switch {
 			case r == nil:
 			case !rawDropped:
-				r.Raw = rw.e.Map()
+				r.Raw = rw.e.PlainMap()
 			case keepsRaw(r.Type):
 				r.Raw = finishRaw(rw.e)
 			}
@@ -305,7 +312,7 @@ func normalize(path string, rw rowItem, tc *attr.TagCache, rawDropped bool) (r *
 		Raw: rw.m, Source: path, Class: resource.ClassOther,
 	}
 	if tv, st := row.Lookup("tags"); st == ok {
-		if attr.AsObj(tv) == nil {
+		if !attr.IsObject(tv) && attr.AsObj(tv) == nil {
 			if _, isArr := tv.([]any); !isArr {
 				c.Wrong("tags", "object", tv)
 			}
@@ -630,8 +637,10 @@ func sqlServer(r *resource.Resource, _, p node) {
 // is not text reads as its JSON text ("" for an object or array).
 func addFirewallRange(d *resource.Database, fr node) {
 	p := fr
-	if v, _ := fr.Lookup("properties"); attr.AsObj(v) != nil {
-		p = node{M: attr.AsObj(v), C: fr.C}
+	if v, _ := fr.Lookup("properties"); v != nil {
+		if pn, isObj := attr.NodeOf(v, attr.FieldPath{}, fr.C); isObj {
+			p = pn
+		}
 	}
 	start, end := scalar(p, "startIpAddress"), scalar(p, "endIpAddress")
 	var n string
