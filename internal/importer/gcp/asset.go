@@ -138,7 +138,14 @@ func Parse(ctx context.Context, path string, doc any) *attr.Result {
 func ParseNDJSON(ctx context.Context, path string, data []byte) *attr.Result {
 	res := &attr.Result{Format: Format}
 	f := newFile(ctx, res, path)
-	for l := range attr.Lines(ctx, data) {
+	lines := attr.Lines
+	if f.rawDropped {
+		// The assets are read through nodes, and the Raw FinishRaw
+		// keeps is made plain maps (attr.Plain): the objects below a
+		// line's own are decoded as attr.Objects, not maps.
+		lines = attr.LinesObjects
+	}
+	for l := range lines(ctx, data) {
 		if l.Err != nil {
 			res.Problems = append(res.Problems, attr.Problemf(l.N, 0, "malformed JSON: %v", l.Err))
 			f.lb.unresolved = true
@@ -191,7 +198,7 @@ func (f *file) finish() {
 // labels are the same decoded object (see attr.TagCache).
 func (f *file) readLabels(data node) (map[string]string, state) {
 	v, st := data.lookup("labels")
-	o, isObj := v.(attr.M)
+	o, isObj := v, attr.IsObject(v)
 	switch {
 	case st == absent:
 		return nil, absent
@@ -368,7 +375,7 @@ func shortName(name string) string {
 // to IDs when the input shows both.
 func projectOf(a, data node) string {
 	name := a.s("name")
-	if a.s(firstKey(a.m, "asset_type", "assetType")) == TypeProject {
+	if a.s(a.firstKey("asset_type", "assetType")) == TypeProject {
 		if id := data.s("projectId"); id != "" {
 			return id
 		}
@@ -837,8 +844,8 @@ func hierarchyParent(d, asset node) string {
 		switch t := v.(type) {
 		case string:
 			return crmName(t)
-		case attr.M:
-			pn := node{m: t, path: d.path.Below("parent"), c: d.c}
+		case attr.M, *attr.Object:
+			pn, _ := nodeOf(t, d.path.Below("parent"), d.c)
 			typ, id := pn.s("type"), pn.s("id")
 			if typ != "" && id != "" {
 				return crmName(typ + "s/" + id)
@@ -1053,7 +1060,8 @@ func iamPolicy(res *attr.Result, r *resource.Resource, p node, rawDropped bool) 
 				Relationships: ba.rels[:0],
 			}
 			if !rawDropped {
-				bind.Raw = attr.M{"resource": r.ID, "role": role, "member": member, "condition": b.m["condition"]}
+				cond, _ := b.exact("condition")
+				bind.Raw = attr.M{"resource": r.ID, "role": role, "member": member, "condition": attr.Plain(cond)}
 			}
 			custom := strings.HasPrefix(role, "projects/") || strings.HasPrefix(role, "organizations/")
 			if rst == ok { // what the role is cannot be told from a role that cannot be read
@@ -1107,7 +1115,7 @@ func iamPolicy(res *attr.Result, r *resource.Resource, p node, rawDropped bool) 
 	case TypeOrganization, TypeFolder:
 		// Audit configs set here apply to every project below
 		// (Finalize joins them); a node without any adds nothing.
-		if configs, _ := p.objs(firstKey(p.m, "audit_configs", "auditConfigs")); len(configs) > 0 {
+		if configs, _ := p.objs(p.firstKey("audit_configs", "auditConfigs")); len(configs) > 0 {
 			auditConfig(res, r, p)
 		}
 	}
@@ -1140,7 +1148,7 @@ var logTypes = map[string]string{"1": "ADMIN_READ", "2": "DATA_WRITE", "3": "DAT
 // resource, and whether it covers allServices on the project itself.
 func auditConfig(res *attr.Result, r *resource.Resource, p node) {
 	before := p.c.count()
-	configs, _ := p.objs(firstKey(p.m, "audit_configs", "auditConfigs"))
+	configs, _ := p.objs(p.firstKey("audit_configs", "auditConfigs"))
 	allServices, complete := false, false
 	for _, c := range configs {
 		if c.s("service") != "allServices" {
@@ -1149,15 +1157,15 @@ func auditConfig(res *attr.Result, r *resource.Resource, p node) {
 		allServices = true
 		have := map[string]bool{}
 		exempt := false
-		lcs, _ := c.objs(firstKey(c.m, "audit_log_configs", "auditLogConfigs"))
+		lcs, _ := c.objs(c.firstKey("audit_log_configs", "auditLogConfigs"))
 		for _, lc := range lcs {
-			v, _ := lc.lookup(firstKey(lc.m, "log_type", "logType"))
+			v, _ := lc.lookup(lc.firstKey("log_type", "logType"))
 			lt := attr.AsStr(v)
 			if n, found := logTypes[lt]; found {
 				lt = n
 			}
 			have[lt] = true
-			if ex, _ := lc.strs(firstKey(lc.m, "exempted_members", "exemptedMembers")); len(ex) > 0 {
+			if ex, _ := lc.strs(lc.firstKey("exempted_members", "exemptedMembers")); len(ex) > 0 {
 				exempt = true
 			}
 		}
@@ -1170,10 +1178,11 @@ func auditConfig(res *attr.Result, r *resource.Resource, p node) {
 		}
 		al.Enabled, al.AllServices = boolp(len(configs) > 0), boolp(complete)
 	}
+	configsV, _ := p.exact(p.firstKey("audit_configs", "auditConfigs"))
 	res.Resources = append(res.Resources, &resource.Resource{
 		Provider: resource.GCP, Account: r.Account, Region: "global", Type: TypeAuditConfig,
 		ID: r.ID + "#auditConfigs", Name: "audit-config", Source: r.Source,
-		Raw:           attr.M{"resource": r.ID, "audit_configs": first(p.m, "audit_configs", "auditConfigs")},
+		Raw:           attr.M{"resource": r.ID, "audit_configs": attr.Plain(configsV)},
 		Class:         resource.ClassAuditLog,
 		Facts:         resource.Facts{AuditLog: al},
 		Relationships: []resource.Relationship{{Type: "configures", TargetID: r.ID}},

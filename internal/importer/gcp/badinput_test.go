@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -85,7 +86,8 @@ func walk(v any, path string, f func(path string, cur any, set func(any))) {
 
 // parseLines imports assets (one NDJSON file) and returns the facts of
 // every resource by ID, and the problems.
-func parseLines(assets []map[string]any) (map[string]map[string]string, []attr.Problem) {
+func parseLines(t *testing.T, assets []map[string]any) (map[string]map[string]string, []attr.Problem) {
+	t.Helper()
 	var buf bytes.Buffer
 	for _, a := range assets {
 		b, _ := json.Marshal(a)
@@ -96,6 +98,16 @@ func parseLines(assets []map[string]any) (map[string]map[string]string, []attr.P
 	out := map[string]map[string]string{}
 	for _, r := range res.Resources {
 		out[r.ID] = factsOf(r)
+	}
+	// With Raw dropped, the objects below each line's own are decoded as
+	// attr.Objects (attr.LinesObjects): the same facts and problems.
+	dropped := ParseNDJSON(attr.WithRawDropped(context.Background()), "x.json", buf.Bytes())
+	got := map[string]map[string]string{}
+	for _, r := range dropped.Resources {
+		got[r.ID] = factsOf(r)
+	}
+	if !reflect.DeepEqual(got, out) || !reflect.DeepEqual(dropped.Problems, res.Problems) {
+		t.Fatalf("%s: decoded as objects\n got %v %v\nwant %v %v", buf.Bytes(), got, dropped.Problems, out, res.Problems)
 	}
 	return out, res.Problems
 }
@@ -155,7 +167,7 @@ func TestFieldTypeChangeNeverChangesAFact(t *testing.T) {
 		}
 		for _, set := range sets {
 			groups++
-			want, problems := parseLines(set)
+			want, problems := parseLines(t, set)
 			if len(problems) > 0 {
 				t.Fatalf("%s: baseline problems %+v", f, problems)
 			}
@@ -169,7 +181,7 @@ func TestFieldTypeChangeNeverChangesAFact(t *testing.T) {
 					}
 					for _, m := range mutations(cur) {
 						setv(m)
-						got, problems := parseLines(set)
+						got, problems := parseLines(t, set)
 						setv(cur)
 						checked++
 						lost := false

@@ -34,7 +34,7 @@ import (
 // says nothing. A line holding only the inventory keeps a Raw without its
 // items, which can be thousands.
 func osInventory(r *resource.Resource, asset node) {
-	key := firstKey(asset.m, "os_inventory", "osInventory")
+	key := asset.firstKey("os_inventory", "osInventory")
 	if !asset.has(key) || r.Facts.Compute == nil {
 		return
 	}
@@ -45,26 +45,26 @@ func osInventory(r *resource.Resource, asset node) {
 	if !asset.has("resource") {
 		raw := attr.M{"name": asset.m["name"], "asset_type": first(asset.m, "asset_type", "assetType")}
 		for _, k := range []string{"ancestors", "update_time", "updateTime"} {
-			if v, found := asset.m[k]; found {
-				raw[k] = v
+			if v, found := asset.exact(k); found {
+				raw[k] = attr.Plain(v)
 			}
 		}
 		compact := attr.M{}
 		for _, k := range []string{"name", "os_info", "osInfo", "update_time", "updateTime"} {
-			if v, found := inv.m[k]; found {
-				compact[k] = v
+			if v, found := inv.exact(k); found {
+				compact[k] = attr.Plain(v)
 			}
 		}
 		raw[key] = compact
 		r.Raw = raw
 	}
 	items, st := inv.obj("items")
-	if st != ok || len(items.m) == 0 {
+	if st != ok || items.size() == 0 {
 		return
 	}
 	before := items.c.count()
 	pending := 0
-	for id := range items.m {
+	for id := range items.members() {
 		it, st := items.obj(id)
 		if st != ok {
 			continue

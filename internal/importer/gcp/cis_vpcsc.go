@@ -60,7 +60,7 @@ func accessContextAsset(f *file, r *resource.Resource, _, asset node) {
 		}
 	}
 	if r.Type == TypeAccessPolicy {
-		p := asset.o(firstKey(asset.m, "access_policy", "accessPolicy"))
+		p := asset.o(asset.firstKey("access_policy", "accessPolicy"))
 		if parent := p.s("parent"); strings.HasPrefix(parent, "organizations/") {
 			raw[vpcscOrg] = parent
 		}
@@ -68,15 +68,15 @@ func accessContextAsset(f *file, r *resource.Resource, _, asset node) {
 		return
 	}
 	before := asset.c.count()
-	p := asset.o(firstKey(asset.m, "service_perimeter", "servicePerimeter"))
+	p := asset.o(asset.firstKey("service_perimeter", "servicePerimeter"))
 	raw[vpcscName] = p.s("title")
 	if raw[vpcscName] == "" {
 		raw[vpcscName] = shortName(r.ID)
 	}
-	typ := p.s(firstKey(p.m, "perimeter_type", "perimeterType"))
+	typ := p.s(p.firstKey("perimeter_type", "perimeterType"))
 	status := p.o("status")
 	members, _ := status.strs("resources")
-	restricted, _ := status.strs(firstKey(status.m, "restricted_services", "restrictedServices"))
+	restricted, _ := status.strs(status.firstKey("restricted_services", "restrictedServices"))
 	var protected []any
 	if typ == "" || typ == "PERIMETER_TYPE_REGULAR" || typ == "0" {
 		if len(restricted) > 0 {

@@ -269,7 +269,9 @@ func (u *auditSummary) complete() bool {
 // none), for the finishers' lenient reads (lstr...), which report nothing:
 // it has no checker (read gives one).
 func assetData(r *resource.Resource) node {
-	return node{m: attr.Obj(r.Raw, "resource", "data"), path: attr.PathOf("resource.data")}
+	n, _ := nodeOf(attr.ObjIn(r.Raw, "resource", "data"), attr.PathOf("resource.data"), nil)
+	n.path = attr.PathOf("resource.data")
+	return n
 }
 
 // FinishRaw returns the part of r.Raw that Finalize reads (nil: none): the
@@ -299,15 +301,16 @@ type RawPruner struct {
 type projectNumber struct{ id, num string }
 
 // FinishRaw is FinishRaw(r), nil when an earlier resource the pruner was
-// given told Finalize the same.
+// given told Finalize the same. What it keeps is made of maps throughout
+// (attr.PlainMap: an asset decoded with attr.LinesObjects holds Objects).
 func (p *RawPruner) FinishRaw(r *resource.Resource) map[string]any {
 	switch r.Type {
 	case TypeProject, TypeServiceAccount, TypeServiceAccountKey, "", TypeContact, TypeAuditConfig, TypeLogSink, TypeLogMetric,
 		TypeAlertPolicy, TypeComputeProject:
-		return r.Raw
+		return attr.PlainMap(r.Raw)
 	}
 	if cis5KeepsRaw(r.Type) {
-		return r.Raw
+		return attr.PlainMap(r.Raw)
 	}
 	anc, ok := r.Raw["ancestors"]
 	if !ok {
@@ -329,7 +332,7 @@ func (p *RawPruner) FinishRaw(r *resource.Resource) map[string]any {
 		p.told = map[projectNumber]bool{}
 	}
 	p.told[told], p.last = true, told
-	return map[string]any{"ancestors": anc}
+	return map[string]any{"ancestors": attr.Plain(anc)}
 }
 
 // projectAncestor is what follows "projects/" in the first such element of

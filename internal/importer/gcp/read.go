@@ -2,6 +2,8 @@ package gcp
 
 import (
 	"fmt"
+	"iter"
+	"maps"
 	"math"
 	"strconv"
 	"strings"
@@ -65,7 +67,7 @@ func jsonKind(v any) string {
 		return "number"
 	case []any:
 		return "array"
-	case attr.M:
+	case attr.M, *attr.Object:
 		return "object"
 	}
 	return fmt.Sprintf("%T", v)
@@ -73,40 +75,74 @@ func jsonKind(v any) string {
 
 // node is an object of an asset with its field path from the asset ("" for
 // the asset itself, "resource.data" for the resource's API representation)
-// and the asset's checker. A zero node (m nil) reads as absent.
+// and the asset's checker. A zero node (m and ob nil) reads as absent.
 type node struct {
-	m    attr.M
+	m attr.M
+	// ob holds the object when it was decoded as an attr.Object (the
+	// objects below a line's own, when Raw is dropped): read as m's.
+	ob   *attr.Object
 	path attr.FieldPath // text only when reported
 	c    *checker
 }
 
+// nodeOf is the node over the decoded object v (a map or an Object) at
+// path; ok is false when v is not one.
+func nodeOf(v any, path attr.FieldPath, c *checker) (n node, isObj bool) {
+	switch t := v.(type) {
+	case attr.M:
+		return node{m: t, path: path, c: c}, true
+	case *attr.Object:
+		return node{ob: t, path: path, c: c}, true
+	}
+	return node{c: c}, false
+}
+
 func (n node) field(keys ...string) string { return n.path.Below(keys...).String() }
 
+// get is the member of key (attr.Get on the node's object: present even
+// as null).
+func (n node) get(key string) (any, bool) {
+	if n.ob != nil {
+		return n.ob.Get(key)
+	}
+	return attr.Get(n.m, key)
+}
+
 // has reports whether the key is present, even as null.
-func (n node) has(key string) bool { return n.m != nil && attr.Has(n.m, key) }
+func (n node) has(key string) bool {
+	_, found := n.get(key)
+	return found
+}
 
 // present reports whether the node is an object the asset carried.
-func (n node) present() bool { return n.m != nil }
+func (n node) present() bool { return n.m != nil || n.ob != nil }
 
 // lookup follows keys through nested objects. A value on the way that is
 // neither an object nor null is reported.
 func (n node) lookup(keys ...string) (any, state) {
-	if n.m == nil {
+	var cur any
+	switch {
+	case n.m != nil:
+		cur = n.m
+	case n.ob != nil:
+		cur = n.ob
+	default:
 		return nil, absent
 	}
-	var cur any = n.m
 	for i, k := range keys {
-		var o attr.M
+		var v any
+		var found bool
 		switch t := cur.(type) {
 		case attr.M:
-			o = t
+			v, found = attr.Get(t, k)
+		case *attr.Object:
+			v, found = t.Get(k)
 		case nil:
 			return nil, absent
 		default:
 			n.c.wrong(n.field(keys[:i]...), "object", t)
 			return nil, bad
 		}
-		v, found := attr.Get(o, k)
 		if !found || v == nil {
 			return nil, absent
 		}
@@ -152,7 +188,7 @@ func (n node) b(keys ...string) *bool { v, _ := n.boolean(keys...); return v }
 // empty messages: absent reads as false when n itself is present, and as
 // unknown when n is not; a wrong type is unknown (reported).
 func (n node) flag(keys ...string) *bool {
-	if n.m == nil {
+	if !n.present() {
 		return nil
 	}
 	v, st := n.boolean(keys...)
@@ -211,12 +247,12 @@ func (n node) obj(keys ...string) (node, state) {
 	if st != ok {
 		return node{c: n.c}, st
 	}
-	o, isObj := v.(attr.M)
+	o, isObj := nodeOf(v, n.path.Below(keys...), n.c)
 	if !isObj {
 		n.c.wrong(n.field(keys...), "object", v)
 		return node{c: n.c}, bad
 	}
-	return node{m: o, path: n.path.Below(keys...), c: n.c}, ok
+	return o, ok
 }
 
 // o reads a nested object, a zero node when absent or wrong (reported).
@@ -241,12 +277,12 @@ func (n node) objs(keys ...string) ([]node, state) {
 		if e == nil {
 			continue
 		}
-		o, isObj := e.(attr.M)
+		o, isObj := nodeOf(e, base.Elem(i), n.c)
 		if !isObj {
 			n.c.wrong(base.Elem(i).String(), "object", e)
 			return nil, bad
 		}
-		out = append(out, node{m: o, path: base.Elem(i), c: n.c})
+		out = append(out, o)
 	}
 	return out, ok
 }
@@ -286,13 +322,13 @@ func (n node) strMap(keys ...string) (map[string]string, state) {
 	if st != ok {
 		return nil, st
 	}
-	o, isObj := v.(attr.M)
+	o, isObj := nodeOf(v, attr.FieldPath{}, n.c)
 	if !isObj {
 		n.c.wrong(n.field(keys...), "object", v)
 		return nil, bad
 	}
-	out := make(map[string]string, len(o))
-	for k, e := range o {
+	out := make(map[string]string, o.size())
+	for k, e := range o.members() {
 		s, isStr := e.(string)
 		if !isStr && e != nil {
 			n.c.wrong(n.field(keys...)+"."+k, "string", e)
@@ -301,6 +337,14 @@ func (n node) strMap(keys ...string) (map[string]string, state) {
 		out[k] = s
 	}
 	return out, ok
+}
+
+// members are the members of the node's object.
+func (n node) members() iter.Seq2[string, any] {
+	if n.ob != nil {
+		return n.ob.All()
+	}
+	return maps.All(n.m)
 }
 
 // enum reads text and compares it case-insensitively with the values: the
@@ -323,13 +367,32 @@ func k(keys ...string) []string { return keys }
 func boolp(v bool) *bool { return &v }
 
 // size is the number of members of the object n (0 when absent).
-func (n node) size() int { return len(n.m) }
+func (n node) size() int {
+	if n.ob != nil {
+		return n.ob.Len()
+	}
+	return len(n.m)
+}
 
 // exact is the member of exactly this key, without the case-insensitive
 // fallback of the other reads.
 func (n node) exact(key string) (any, bool) {
+	if n.ob != nil {
+		return n.ob.Exact(key)
+	}
 	v, found := n.m[key]
 	return v, found
+}
+
+// firstKey is the first of the keys the node's object has exactly, else
+// the first key.
+func (n node) firstKey(keys ...string) string {
+	for _, k := range keys {
+		if _, found := n.exact(k); found {
+			return k
+		}
+	}
+	return keys[0]
 }
 
 // The finishers' lenient reads of a resource's data (assetData), as
@@ -337,8 +400,19 @@ func (n node) exact(key string) (any, bool) {
 // number or boolean read as text is formatted, a string holding a JSON
 // object or array is decoded, anything else reads as absent.
 
-func (n node) lstr(keys ...string) string    { return attr.Str(n.m, keys...) }
-func (n node) larr(keys ...string) []any     { return attr.Arr(n.m, keys...) }
-func (n node) lobjs(keys ...string) []attr.M { return attr.Objs(n.m, keys...) }
-func (n node) lbool(keys ...string) *bool    { return attr.Bool(n.m, keys...) }
-func (n node) lstrs(keys ...string) []string { return attr.Strs(n.m, keys...) }
+func (n node) lstr(keys ...string) string    { return attr.StrIn(n.root(), keys...) }
+func (n node) larr(keys ...string) []any     { return attr.ArrIn(n.root(), keys...) }
+func (n node) lobjs(keys ...string) []attr.M { return attr.ObjsIn(n.root(), keys...) }
+func (n node) lbool(keys ...string) *bool    { return attr.BoolIn(n.root(), keys...) }
+func (n node) lstrs(keys ...string) []string { return attr.StrsIn(n.root(), keys...) }
+
+// root is the node's object (a map or an Object; nil when absent).
+func (n node) root() any {
+	if n.ob != nil {
+		return n.ob
+	}
+	if n.m == nil {
+		return nil
+	}
+	return n.m
+}

@@ -77,18 +77,24 @@ func Has(m M, key string) bool {
 // Path follows keys through nested objects. A value that is a string holding
 // a JSON object or array (as AWS Config writes configuration and
 // supplementaryConfiguration in API outputs) is decoded on the way.
-func Path(m M, keys ...string) (any, bool) {
-	var cur any = m
+func Path(m M, keys ...string) (any, bool) { return PathIn(m, keys...) }
+
+// PathIn is Path from v, an object (a map or an Object), through nested
+// maps and Objects.
+func PathIn(v any, keys ...string) (any, bool) {
+	cur := v
 	for _, k := range keys {
-		o := AsObj(cur)
-		if o == nil {
-			return nil, false
+		var next any
+		var ok bool
+		if o, isObj := cur.(*Object); isObj {
+			next, ok = o.Get(k)
+		} else if m := AsObj(cur); m != nil {
+			next, ok = Get(m, k)
 		}
-		v, ok := Get(o, k)
 		if !ok {
 			return nil, false
 		}
-		cur = v
+		cur = next
 	}
 	return cur, true
 }
@@ -136,14 +142,20 @@ func Obj(m M, keys ...string) M {
 }
 
 // Arr returns the array at the path, or nil.
-func Arr(m M, keys ...string) []any {
-	v, _ := Path(m, keys...)
+func Arr(m M, keys ...string) []any { return ArrIn(m, keys...) }
+
+// ArrIn is Arr from v, an object (a map or an Object).
+func ArrIn(v any, keys ...string) []any {
+	v, _ = PathIn(v, keys...)
 	return AsArr(v)
 }
 
 // Objs returns the objects of the array at the path, skipping other elements.
-func Objs(m M, keys ...string) []M {
-	v, _ := Path(m, keys...)
+func Objs(m M, keys ...string) []M { return ObjsIn(m, keys...) }
+
+// ObjsIn is Objs from v, an object (a map or an Object).
+func ObjsIn(v any, keys ...string) []M {
+	v, _ = PathIn(v, keys...)
 	return ObjsOf(v)
 }
 
@@ -162,8 +174,11 @@ func ObjsOf(v any) []M {
 
 // Str returns the string at the path; numbers and booleans are formatted;
 // anything else (including null) gives "".
-func Str(m M, keys ...string) string {
-	v, _ := Path(m, keys...)
+func Str(m M, keys ...string) string { return StrIn(m, keys...) }
+
+// StrIn is Str from v, an object (a map or an Object).
+func StrIn(v any, keys ...string) string {
+	v, _ = PathIn(v, keys...)
 	return AsStr(v)
 }
 
@@ -184,8 +199,11 @@ func AsStr(v any) string {
 
 // Strs returns the strings of the array at the path; a single string gives
 // a one-element slice.
-func Strs(m M, keys ...string) []string {
-	v, ok := Path(m, keys...)
+func Strs(m M, keys ...string) []string { return StrsIn(m, keys...) }
+
+// StrsIn is Strs from v, an object (a map or an Object).
+func StrsIn(v any, keys ...string) []string {
+	v, ok := PathIn(v, keys...)
 	if !ok {
 		return nil
 	}
@@ -214,8 +232,11 @@ func StrsOf(v any) []string {
 
 // Bool returns the boolean at the path: JSON true/false or the strings
 // "true"/"false" (any case); nil when absent or anything else.
-func Bool(m M, keys ...string) *bool {
-	v, _ := Path(m, keys...)
+func Bool(m M, keys ...string) *bool { return BoolIn(m, keys...) }
+
+// BoolIn is Bool from v, an object (a map or an Object).
+func BoolIn(v any, keys ...string) *bool {
+	v, _ = PathIn(v, keys...)
 	return AsBool(v)
 }
 

@@ -60,6 +60,22 @@ func Decode(data []byte, v any) error {
 	return gojson.Unmarshal(data, v)
 }
 
+// DecodeObjects decodes a JSON object as Decode does into a map, but the
+// objects below it are Objects rather than maps (see Object) when the fast
+// path takes the text; a text it does not take is decoded by Decode (maps
+// throughout, or the error).
+func DecodeObjects(data []byte) (M, error) {
+	d := decoders.Get().(*decoder)
+	v, ok := d.decodeMode(data, true)
+	decoders.Put(d)
+	if m, isObj := v.(M); ok && isObj {
+		return m, nil
+	}
+	var m M
+	err := Decode(data, &m)
+	return m, err
+}
+
 // fastDecode decodes a whole JSON text into a generic tree; ok is false
 // when the text is not one the fast path takes (see above).
 func fastDecode(data []byte) (v any, ok bool) {
@@ -71,13 +87,19 @@ func fastDecode(data []byte) (v any, ok bool) {
 
 // decode is fastDecode on d.
 func (d *decoder) decode(data []byte) (v any, ok bool) {
-	d.buf, d.pos, d.objMode = data, 0, false
+	return d.decodeMode(data, false)
+}
+
+// decodeMode is decode, with the objects below the text's own decoded as
+// Objects when objects is set.
+func (d *decoder) decodeMode(data []byte, objects bool) (v any, ok bool) {
+	d.buf, d.pos, d.objMode = data, 0, objects
 	v, ok = d.value(0)
 	if ok {
 		d.skipSpace()
 		ok = d.pos == len(d.buf)
 	}
-	d.buf = nil
+	d.buf, d.objMode = nil, false
 	// The members and elements decoded are dropped from the buffers
 	// without clearing them one object at a time: what this decoding used
 	// of them is cleared here, so that a pooled decoder holds no decoded

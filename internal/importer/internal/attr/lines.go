@@ -32,12 +32,19 @@ const (
 // next ones. The sequence stops when ctx is cancelled (checked every
 // block, or every 1,024 lines).
 func Lines(ctx context.Context, data []byte) iter.Seq[Line] {
-	return lines(ctx, data, parallelLinesMin, linesBlock)
+	return lines(ctx, data, parallelLinesMin, linesBlock, false)
+}
+
+// LinesObjects is Lines with each line decoded by DecodeObjects: the
+// objects below a line's own are Objects rather than maps (see Object).
+func LinesObjects(ctx context.Context, data []byte) iter.Seq[Line] {
+	return lines(ctx, data, parallelLinesMin, linesBlock, true)
 }
 
 // lines is Lines decoding inputs of minParallel bytes or more in blocks of
-// about blockSize bytes (tests use small ones).
-func lines(ctx context.Context, data []byte, minParallel, blockSize int) iter.Seq[Line] {
+// about blockSize bytes (tests use small ones), with DecodeObjects when
+// objects is set.
+func lines(ctx context.Context, data []byte, minParallel, blockSize int, objects bool) iter.Seq[Line] {
 	workers := runtime.GOMAXPROCS(0)
 	if len(data) < minParallel || workers < 2 {
 		return func(yield func(Line) bool) {
@@ -49,7 +56,7 @@ func lines(ctx context.Context, data []byte, minParallel, blockSize int) iter.Se
 				if n%1024 == 0 && ctx.Err() != nil {
 					return
 				}
-				if dl, ok := decodeLine(n, l); ok && !yield(dl) {
+				if dl, ok := decodeLine(n, l, objects); ok && !yield(dl) {
 					return
 				}
 			}
@@ -101,7 +108,7 @@ func lines(ctx context.Context, data []byte, minParallel, blockSize int) iter.Se
 					for len(d) > 0 && ctx.Err() == nil {
 						var l []byte
 						l, d = cutLine(d)
-						if dl, ok := decodeLine(n, l); ok {
+						if dl, ok := decodeLine(n, l, objects); ok {
 							ls = append(ls, dl)
 						}
 						n++
@@ -137,14 +144,21 @@ func cutLine(data []byte) (line, rest []byte) {
 	return data, nil
 }
 
-// decodeLine decodes line number n, trimmed; ok is false for a blank line.
-func decodeLine(n int, l []byte) (Line, bool) {
+// decodeLine decodes line number n, trimmed (with DecodeObjects when
+// objects is set); ok is false for a blank line.
+func decodeLine(n int, l []byte, objects bool) (Line, bool) {
 	l = bytes.TrimSpace(l)
 	if len(l) == 0 {
 		return Line{}, false
 	}
 	var m M
-	if err := Decode(l, &m); err != nil {
+	var err error
+	if objects {
+		m, err = DecodeObjects(l)
+	} else {
+		err = Decode(l, &m)
+	}
+	if err != nil {
 		return Line{N: n, Err: err}, true
 	}
 	return Line{N: n, M: m}, true

@@ -40,7 +40,7 @@ func sequential(data []byte) []Line {
 	for n := 1; len(data) > 0; n++ {
 		var l []byte
 		l, data = cutLine(data)
-		if dl, ok := decodeLine(n, l); ok {
+		if dl, ok := decodeLine(n, l, false); ok {
 			ls = append(ls, dl)
 		}
 	}
@@ -140,16 +140,34 @@ func sameLines(got, want []Line) error {
 func FuzzLines(f *testing.F) {
 	f.Add([]byte("{\"a\":1}\n\n  {\"b\":[1,2]}\r\n[3]\n{bad\n{\"c\":\"\\n\"}"), 7)
 	f.Add(ndjson(2000), 64)
+	f.Add([]byte(`{"a":{"x":1,"x":2,"X":3},"b":[{"k":1,"k":{}},{}],"c":{"d":{"e":[{"f":"g"}]}}}`+"\n"+`{"a":{"x":1,"x":2,"X":3}}`), 16)
 	f.Fuzz(func(t *testing.T, data []byte, block int) {
 		if runtime.GOMAXPROCS(0) < 2 {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 		}
 		block = 1 + abs(block)%256
 		var got []Line
-		for l := range lines(context.Background(), data, 0, block) {
+		for l := range lines(context.Background(), data, 0, block, false) {
 			got = append(got, l)
 		}
-		if err := sameLines(got, sequential(data)); err != nil {
+		want := sequential(data)
+		if err := sameLines(got, want); err != nil {
+			t.Fatal(err)
+		}
+		// Decoded with the objects below each line's own as Objects
+		// (LinesObjects): the same lines, read the same, made the same
+		// maps by Plain.
+		var objs []Line
+		for l := range lines(context.Background(), data, 0, block, true) {
+			if l.M != nil {
+				for k, v := range l.M {
+					sameReading(t, v, want[len(objs)].M[k], k)
+				}
+				l.M = PlainMap(l.M)
+			}
+			objs = append(objs, l)
+		}
+		if err := sameLines(objs, want); err != nil {
 			t.Fatal(err)
 		}
 	})

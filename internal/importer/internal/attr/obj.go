@@ -1,6 +1,9 @@
 package attr
 
-import "strings"
+import (
+	"iter"
+	"strings"
+)
 
 // Objects held as member lists. A Go map costs two allocations and at
 // least 312 bytes whatever its size (a table of 8 slots and its header),
@@ -121,6 +124,17 @@ func (o *Object) Get(key string) (any, bool) {
 	return nil, false
 }
 
+// All is the members in the text's order.
+func (o *Object) All() iter.Seq2[string, any] {
+	return func(yield func(string, any) bool) {
+		for _, e := range o.ms {
+			if !yield(e.k, e.v) {
+				return
+			}
+		}
+	}
+}
+
 // Map is the object as a map of the same members, made at each call: for
 // ranging over the members or handing them to a reader of maps. The
 // values are shared as they are (nested objects stay Objects): a tree that
@@ -140,6 +154,28 @@ func (o *Object) Map() M {
 func Plain(v any) any {
 	p, _ := plain(v)
 	return p
+}
+
+// PlainMap is m with Plain applied to its members: m itself when none
+// holds an Object, else a copy.
+func PlainMap(m M) M {
+	var out M
+	for k, v := range m {
+		p, changed := plain(v)
+		if changed && out == nil {
+			out = make(M, len(m))
+			for k2, v2 := range m {
+				out[k2] = v2
+			}
+		}
+		if out != nil {
+			out[k] = p
+		}
+	}
+	if out == nil {
+		return m
+	}
+	return out
 }
 
 // plain is Plain, with whether anything changed.
@@ -197,6 +233,20 @@ func Exact(v any, key string) any {
 		return t[key]
 	case *Object:
 		m, _ := t.Exact(key)
+		return m
+	}
+	return nil
+}
+
+// ObjIn is the object at the path from v (a map or an Object) as Obj
+// finds it, but a nested Object is returned as it is, not made a map: a
+// map, an Object, or nil.
+func ObjIn(v any, keys ...string) any {
+	v, _ = PathIn(v, keys...)
+	if o, isObj := v.(*Object); isObj {
+		return o
+	}
+	if m := AsObj(v); m != nil {
 		return m
 	}
 	return nil

@@ -31,52 +31,56 @@ const tagCacheMax = 4096
 
 // Tags is Tags(v), the same map for the same decoded object.
 func (c *TagCache) Tags(v any) map[string]string {
-	if o, isObj := v.(*Object); isObj && c != nil && o.Len() > 0 {
-		key := uintptr(unsafe.Pointer(o))
-		if t, ok := c.byObj[key]; ok {
-			return t.tags
+	switch t := v.(type) {
+	case M:
+		if c == nil || len(t) == 0 {
+			return Tags(v)
 		}
-		tags := Tags(o)
-		c.store(key, o, tags)
-		return tags
-	}
-	m, isObj := v.(M)
-	if c == nil || !isObj || len(m) == 0 {
+	case *Object:
+		if c == nil || t.Len() == 0 {
+			return Tags(v)
+		}
+	default:
 		return Tags(v)
 	}
-	if tags, ok := c.Lookup(m); ok {
+	if tags, ok := c.Lookup(v); ok {
 		return tags
 	}
-	tags := Tags(m)
-	c.Store(m, tags)
+	tags := Tags(v)
+	c.Store(v, tags)
 	return tags
 }
 
-// Lookup returns the tags converted from the object m (Store), if any.
-func (c *TagCache) Lookup(m M) (map[string]string, bool) {
+// Lookup returns the tags converted from the decoded object o (a map or
+// an Object; Store), if any.
+func (c *TagCache) Lookup(o any) (map[string]string, bool) {
 	if c == nil || c.byObj == nil {
 		return nil, false
 	}
-	t, ok := c.byObj[objKey(m)]
+	t, ok := c.byObj[objKey(o)]
 	return t.tags, ok
 }
 
-// Store records tags as what the object m converts to (for a format's own
-// conversion, as GCP labels).
-func (c *TagCache) Store(m M, tags map[string]string) {
-	if c == nil {
+// Store records tags as what the decoded object o (a map or an Object)
+// converts to (for a format's own conversion, as GCP labels).
+func (c *TagCache) Store(o any, tags map[string]string) {
+	key := objKey(o)
+	if c == nil || key == 0 {
 		return
 	}
-	c.store(objKey(m), m, tags)
-}
-
-// store records tags as what the object src (at key) converts to.
-func (c *TagCache) store(key uintptr, src any, tags map[string]string) {
 	if c.byObj == nil || len(c.byObj) >= tagCacheMax {
 		c.byObj = make(map[uintptr]tagsOf, 64)
 	}
-	c.byObj[key] = tagsOf{src: src, tags: tags}
+	c.byObj[key] = tagsOf{src: o, tags: tags}
 }
 
-// objKey is the identity of a map.
-func objKey(m M) uintptr { return uintptr(reflect.ValueOf(m).UnsafePointer()) }
+// objKey is the identity of a decoded object (0 for anything else).
+func objKey(o any) uintptr {
+	switch t := o.(type) {
+	case M:
+		return uintptr(reflect.ValueOf(t).UnsafePointer())
+	case *Object:
+		return uintptr(unsafe.Pointer(t))
+	}
+	return 0
+}
