@@ -25,8 +25,11 @@ import (
 type armList struct {
 	file       string // output file
 	parentType string // the resources table's type the call is made for; "" per subscription
-	suffix     string // appended to the parent's ID (or /subscriptions/<id>)
-	apiVersion string
+	// moreParents: other types the call is made for too (one listing of
+	// them all).
+	moreParents []string
+	suffix      string // appended to the parent's ID (or /subscriptions/<id>)
+	apiVersion  string
 	// onlyWithout: made only when the securityresources table gave no row
 	// of this type (Defender plans are in Resource Graph).
 	onlyWithout string
@@ -70,6 +73,11 @@ var armLists = []armList{
 	// Graph; the listing says which PaaS resources no perimeter secures, so it is written even empty.
 	{file: "nspassociations.json", parentType: "Microsoft.Network/networkSecurityPerimeters", suffix: "/resourceAssociations",
 		apiVersion: "2024-07-01", listing: true},
+	// The diagnostic settings of each key vault (CIS Azure 6.0 6.1.1.4, AuditEvent logs) and Azure
+	// Databricks workspace (2.1.7), which Resource Graph lacks; one listing of both, written even when
+	// empty: a vault without any setting is then known not to log.
+	{file: "resourcediagnosticsettings.json", parentType: "Microsoft.KeyVault/vaults", moreParents: []string{"Microsoft.Databricks/workspaces"},
+		suffix: "/providers/Microsoft.Insights/diagnosticSettings", apiVersion: "2021-05-01-preview", listing: true},
 	// Management locks at and below the subscription (CIS Azure 6.0 9.3.9, 9.3.10).
 	{file: "locks.json", suffix: "/providers/Microsoft.Authorization/locks", apiVersion: "2020-05-01", listing: true},
 }
@@ -122,6 +130,9 @@ func (c *collector) details(ctx context.Context, s subscription, results []*tabl
 			continue // the parents are not all known: no listing of all their children
 		case resources != nil:
 			parents = rowsOfType(resources.rows, l.parentType)
+			for _, t := range l.moreParents {
+				parents = append(parents, rowsOfType(resources.rows, t)...)
+			}
 			if len(l.noKinds) > 0 {
 				if kinds == nil {
 					kinds = kindsOf(resources.rows)

@@ -22,6 +22,10 @@ const (
 	// Management workspace (CIS Azure 6.0 8.1.16).
 	TypeEASMWorkspace = "Microsoft.Easm/workspaces"
 	diagSettingsPath  = "/providers/microsoft.insights/diagnosticsettings/"
+	// resourceDiagListingFile is where vigil collect writes the diagnostic
+	// settings of a subscription's key vaults and Databricks workspaces,
+	// even when there are none.
+	resourceDiagListingFile = "resourcediagnosticsettings.json"
 )
 
 // smbVersions and smbChannelEncryption are the values the file service
@@ -247,7 +251,9 @@ func finishCIS6(all []*resource.Resource, unread []string, byID map[string]*reso
 	}
 	// Key Vault and Databricks logging: known false when the input holds
 	// resource-scope diagnostic settings of the subscription (they were
-	// collected).
+	// collected), or vigil collect's listing of them, even empty
+	// (resourcediagnosticsettings.json: its marker, an ID ending in
+	// /providers/Microsoft.Insights/diagnosticSettings, is of no resource).
 	vaultLogs, vaultBad := map[*resource.Resource]bool{}, map[*resource.Resource]bool{}
 	for _, d := range diags {
 		l := strings.ToLower(d.ID)

@@ -198,5 +198,8 @@ func ParseByName(ctx context.Context, path, base string, doc any) (*attr.Result,
 	if res, why := parseEmptyListing(ctx, path, doc, nspListingFile, TypeNSPAssociation, "listing of network security perimeter associations"); res != nil || why != "" {
 		return res, why
 	}
+	if res, why := parseEmptyListing(ctx, path, doc, resourceDiagListingFile, TypeDiagnosticSetting, "listing of key vaults' and Databricks workspaces' diagnostic settings"); res != nil || why != "" {
+		return res, why
+	}
 	return parseEmptyLockListing(ctx, path, doc)
 }
