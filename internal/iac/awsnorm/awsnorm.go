@@ -153,3 +153,27 @@ func PeeringLink(ids []string, prefixes [][]string) *resource.NetworkLink {
 	}
 	return l
 }
+
+// APIGatewayTLS is the minimum TLS version of an API Gateway custom
+// domain's security policy, as Terraform and CloudFormation name it: the
+// legacy TLS_1_0 and TLS_1_2, or an enhanced SecurityPolicy_TLS13_... /
+// SecurityPolicy_TLS12_... policy; "" for a name it does not know.
+func APIGatewayTLS(policy string) string {
+	p := strings.ToUpper(policy)
+	switch {
+	case p == "TLS_1_0":
+		return "1.0"
+	case p == "TLS_1_2":
+		return "1.2"
+	case strings.HasPrefix(p, "SECURITYPOLICY_TLS13_"), strings.HasPrefix(p, "SECURITYPOLICY_TLS12_"):
+		// The enhanced policies name their lowest version after the
+		// highest (SecurityPolicy_TLS13_1_2_...: TLS 1.3 and 1.2), else
+		// the version they are named after.
+		rest := p[len("SECURITYPOLICY_TLS13_"):]
+		if len(rest) >= 3 && rest[0] == '1' && rest[1] == '_' && rest[2] >= '0' && rest[2] <= '3' {
+			return "1." + rest[2:3]
+		}
+		return "1." + p[len("SECURITYPOLICY_TLS1"):len("SECURITYPOLICY_TLS1")+1]
+	}
+	return ""
+}

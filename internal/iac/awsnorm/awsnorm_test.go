@@ -97,3 +97,17 @@ func TestGatewayHop(t *testing.T) {
 		t.Errorf("one side's prefixes unknown: %+v", l)
 	}
 }
+
+// TestAPIGatewayTLS: the minimum TLS version of API Gateway's legacy and
+// enhanced security policies.
+func TestAPIGatewayTLS(t *testing.T) {
+	for policy, want := range map[string]string{
+		"TLS_1_0": "1.0", "TLS_1_2": "1.2", "tls_1_2": "1.2",
+		"SecurityPolicy_TLS13_1_3_2025_09": "1.3", "SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09": "1.2",
+		"SecurityPolicy_TLS12_PFS_2025_EDGE": "1.2", "SecurityPolicy_TLS13_2025_EDGE": "1.3", "SSL_3": "",
+	} {
+		if got := APIGatewayTLS(policy); got != want {
+			t.Errorf("APIGatewayTLS(%q) = %q, want %q", policy, got, want)
+		}
+	}
+}

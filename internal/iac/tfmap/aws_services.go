@@ -3,6 +3,7 @@ package tfmap
 import (
 	"github.com/vigil-sec/vigil/internal/iac/secrets"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -976,7 +977,12 @@ func apiStage(m *mapper, r *inst, out *resource.Resource) {
 	out.Facts.APIGateway = a
 	_, ast := look(r.a, "access_log_settings", "destination_arn")
 	exec := false
+	apis := m.targets(r.a["rest_api_id"], "aws_api_gateway_rest_api")
 	for _, s := range m.attachedTo(r, "aws_api_gateway_method_settings") {
+		// A stage name is unique within its REST API only.
+		if theirs := m.targets(s.a["rest_api_id"], "aws_api_gateway_rest_api"); len(apis) > 0 && len(theirs) > 0 && !slices.ContainsFunc(theirs, func(x *inst) bool { return slices.Contains(apis, x) }) {
+			continue
+		}
 		if lvl := m.s(s.a, "settings", "logging_level"); lvl == "INFO" || lvl == "ERROR" {
 			exec = true
 		}
@@ -995,6 +1001,33 @@ func apiStageV2(m *mapper, r *inst, out *resource.Resource) {
 	lvl := m.s(r.a, "default_route_settings", "logging_level")
 	a.Logging = boolp(ast != absent || lvl == "INFO" || lvl == "ERROR")
 	a.ClientCertificate = boolp(r.a["client_certificate_id"] != nil)
+}
+
+// apiDomain: aws_api_gateway_domain_name, a REST API custom domain whose
+// security_policy sets the minimum TLS version its clients may use
+// (TLS_1_0, TLS_1_2, or an enhanced SecurityPolicy_TLS13_... /
+// SecurityPolicy_TLS12_... policy); left out, the default is not
+// documented for every endpoint type, so it is unknown.
+func apiDomain(m *mapper, r *inst, out *resource.Resource) {
+	a := &resource.APIGateway{}
+	out.Facts.APIGateway = a
+	if p, st := m.str(r.a, "security_policy"); st == ok {
+		a.MinTLSVersion = awsnorm.APIGatewayTLS(p)
+	}
+}
+
+// apiDomainV2: aws_apigatewayv2_domain_name (HTTP and WebSocket APIs),
+// whose only security policy is TLS_1_2.
+func apiDomainV2(m *mapper, r *inst, out *resource.Resource) {
+	a := &resource.APIGateway{}
+	out.Facts.APIGateway = a
+	p := "TLS_1_2"
+	if s, st := m.str(r.a, "domain_name_configuration", "security_policy"); st == ok {
+		p = s
+	} else if st != absent {
+		return
+	}
+	a.MinTLSVersion = awsnorm.APIGatewayTLS(p)
 }
 
 // hostedZone: aws_route53_zone (public unless a vpc block makes it private).

@@ -224,9 +224,11 @@ var extraKeys = map[string][]string{
 	"aws_sqs_queue":             {"id", "arn", "name", "url"},
 	"aws_route53_zone":          {"id", "arn", "zone_id", "name"},
 	"aws_secretsmanager_secret": {"id", "arn", "name"},
-	"google_service_account":    {"id", "name", "email", "account_id", "unique_id"},
-	"google_storage_bucket":     {"id", "name", "self_link", "url"},
-	"google_kms_crypto_key":     {"id", "name", "self_link"},
+	// Method settings name their stage by stage_name (with rest_api_id).
+	"aws_api_gateway_stage":  {"id", "arn", "stage_name"},
+	"google_service_account": {"id", "name", "email", "account_id", "unique_id"},
+	"google_storage_bucket":  {"id", "name", "self_link", "url"},
+	"google_kms_crypto_key":  {"id", "name", "self_link"},
 	// Named by their IDs within the project (dataset_id = x.dataset_id).
 	"google_bigquery_dataset":             {"id", "dataset_id", "self_link"},
 	"google_secret_manager_secret":        {"id", "name", "secret_id"},

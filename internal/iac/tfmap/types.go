@@ -90,6 +90,8 @@ var awsTypes = map[string]typeMapper{
 	"aws_guardduty_detector":              {native: "AWS::::Account", class: resource.ClassAccount, fill: guardDuty},
 	"aws_account_alternate_contact":       {native: "AWS::::Account", class: resource.ClassAccount, fill: alternateContact},
 	"aws_api_gateway_rest_api":            {native: "AWS::ApiGateway::RestApi", class: resource.ClassAPIGateway, fill: restAPI},
+	"aws_api_gateway_domain_name":         {native: "AWS::ApiGateway::DomainName", class: resource.ClassAPIGateway, fill: apiDomain},
+	"aws_apigatewayv2_domain_name":        {native: "AWS::ApiGatewayV2::DomainName", class: resource.ClassAPIGateway, fill: apiDomainV2},
 	"aws_route53_zone":                    {native: "AWS::Route53::HostedZone", class: resource.ClassDNSZone, fill: hostedZone},
 	"aws_dynamodb_table":                  {native: "AWS::DynamoDB::Table", class: resource.ClassDatabase, fill: dynamoDBTable},
 	"aws_network_acl":                     {native: "AWS::EC2::NetworkAcl", class: resource.ClassNetworkACL, fill: networkACL},
