@@ -100,7 +100,11 @@ func writeJSON(w io.Writer, r *Report) error {
 				dst = append(dst, sep...)
 				run, k := v.whereFrom(&at, i)
 				if run < 0 {
-					return enc.append(dst, &r.Findings[k]), nil
+					f := &r.Findings[k]
+					if res, tagText, ok := texts.ofResource(&f.Resource); ok {
+						return enc.appendOnText(dst, f, res, tagText), nil
+					}
+					return enc.append(dst, f), nil
 				}
 				pr := &r.Passes.Runs[run]
 				ref := pr.Res[k]
@@ -1043,6 +1047,11 @@ type refTexts struct {
 	span []refSpan
 	tags *tagTable
 	tag  []int32 // reference k's entry in tags, -1 for none
+	// refs are the references; byID finds one with text by its ID's
+	// bytes (a FAIL or UNKNOWN finding's resource is the reference of
+	// the same resource, its strings the same).
+	refs []resource.Ref
+	byID map[*byte]int32
 }
 
 type refSpan struct{ at, n uint32 }
@@ -1081,7 +1090,7 @@ func newRefTexts(p *finding.Passes, tags *tagTable, prefix, indent string, worke
 		return nil
 	}
 	t := &refTexts{text: make([]byte, starts[workers]), span: make([]refSpan, len(p.Refs)), tags: tags,
-		tag: make([]int32, len(p.Refs))}
+		tag: make([]int32, len(p.Refs)), refs: p.Refs}
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
@@ -1107,7 +1116,37 @@ func newRefTexts(p *finding.Passes, tags *tagTable, prefix, indent string, worke
 		})
 	}
 	wg.Wait()
+	t.byID = make(map[*byte]int32, len(p.Refs))
+	for k := range p.Refs {
+		if t.span[k].n > 0 {
+			t.byID[unsafe.StringData(p.Refs[k].ID)] = int32(k)
+		}
+	}
 	return t
+}
+
+// ofResource is of for the reference r is a copy of (the same strings,
+// tags map and no location), if it has a text.
+func (t *refTexts) ofResource(r *resource.Ref) (res, tags []byte, ok bool) {
+	if t == nil || r.Location != nil || len(r.ID) == 0 {
+		return nil, nil, false
+	}
+	k, found := t.byID[unsafe.StringData(r.ID)]
+	if !found {
+		return nil, nil, false
+	}
+	ref := &t.refs[k]
+	if !same(r.ID, ref.ID) || !same(r.Type, ref.Type) || !same(string(r.Provider), string(ref.Provider)) ||
+		!same(r.Account, ref.Account) || !same(r.Region, ref.Region) || !same(r.Name, ref.Name) ||
+		mapID(r.Tags) != mapID(ref.Tags) || ref.Location != nil {
+		return nil, nil, false
+	}
+	return t.of(k)
+}
+
+// same reports whether a and b are the same bytes in memory.
+func same(a, b string) bool {
+	return len(a) == len(b) && (len(a) == 0 || unsafe.StringData(a) == unsafe.StringData(b))
 }
 
 // of returns reference k's text and tags (nil for none), or false when it
