@@ -7,6 +7,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/logs/azureresource"
 	"github.com/vigil-sec/vigil/internal/logs/cloudtrail"
 	"github.com/vigil-sec/vigil/internal/logs/gcp"
+	"github.com/vigil-sec/vigil/internal/logs/k8saudit"
 	"github.com/vigil-sec/vigil/internal/logs/logsource"
 	"github.com/vigil-sec/vigil/internal/logs/m365"
 )
@@ -24,6 +25,9 @@ const (
 	// Storage read/write/delete).
 	AzureResource = azureresource.Name
 	GCPAudit      = gcp.Name
+	// K8sAudit is Kubernetes API server audit events (plain, EKS through
+	// CloudWatch Logs, AKS diagnostic records and tables).
+	K8sAudit = k8saudit.Name
 	// M365Audit is the Microsoft 365 unified audit log as the Office 365
 	// Management Activity API delivers it.
 	M365Audit = m365.Name

@@ -7,6 +7,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/logs/azureresource"
 	"github.com/vigil-sec/vigil/internal/logs/cloudtrail"
 	"github.com/vigil-sec/vigil/internal/logs/gcp"
+	"github.com/vigil-sec/vigil/internal/logs/k8saudit"
 	"github.com/vigil-sec/vigil/internal/logs/logsource"
 	"github.com/vigil-sec/vigil/internal/logs/m365"
 )
@@ -32,6 +33,9 @@ var builtin = sync.OnceValue(func() *Registry {
 		azure.SignIn(),
 		azure.Audit(),
 		azureresource.Descriptor(),
+		// Kubernetes audit Events last: their EKS and AKS deliveries are
+		// shapes tried after every source's own events.
+		k8saudit.Descriptor(),
 	)
 	if err != nil {
 		panic("logs: built-in log sources: " + err.Error())

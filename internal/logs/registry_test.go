@@ -13,8 +13,8 @@ import (
 // normalizes an event of the samples.
 func TestBuiltinDescriptorsComplete(t *testing.T) {
 	reg := Builtin()
-	if reg.Len() != 7 {
-		t.Fatalf("%d built-in sources, want 7: %v", reg.Len(), reg.Names())
+	if reg.Len() != 8 {
+		t.Fatalf("%d built-in sources, want 8: %v", reg.Len(), reg.Names())
 	}
 	for _, d := range reg.All() {
 		if miss := logsource.Missing(d); len(miss) > 0 {

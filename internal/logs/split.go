@@ -855,11 +855,13 @@ func (s *splitter) object(b []byte, pos int) (int, error) {
 // pageAnnotation reports whether key is a page's annotation written
 // before its list of events: OData's ("@odata.*": Microsoft Graph, the
 // Azure REST API), Google APIs' kind and etag (the Reports API's
-// activities.list pages) and a CloudWatch Logs subscription record's
-// envelope.
+// activities.list pages), a Kubernetes list's apiVersion and metadata (an
+// audit EventList) and a CloudWatch Logs subscription record's envelope.
 func pageAnnotation(key []byte) bool {
 	switch string(key) {
 	case "kind", "etag",
+		// A Kubernetes list (an audit EventList) before its items.
+		"apiVersion", "metadata",
 		// A CloudWatch Logs subscription filter's record (Kinesis, Firehose
 		// to S3) before its logEvents.
 		"messageType", "owner", "logGroup", "logStream", "subscriptionFilters":
