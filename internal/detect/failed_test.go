@@ -13,6 +13,13 @@ import (
 // when ev is already a failure or its source has no failure form here.
 func failedVariant(ev string) string {
 	switch {
+	case strings.Contains(ev, `"auditID":`) && !strings.Contains(ev, `"protoPayload":`):
+		// Kubernetes audit Events: the response's HTTP status.
+		if regexp.MustCompile(`"responseStatus":\{[^}]*"code":[45]\d\d`).MatchString(ev) {
+			return ""
+		}
+		return regexp.MustCompile(`"responseStatus":\{"metadata":\{\},"code":\d+\}`).ReplaceAllString(ev,
+			`"responseStatus":{"metadata":{},"status":"Failure","message":"forbidden","reason":"Forbidden","code":403}`)
 	case strings.Contains(ev, `"eventSource":`):
 		if strings.Contains(ev, `"errorCode":`) || strings.Contains(ev, `"ConsoleLogin":"Failure"`) {
 			return ""

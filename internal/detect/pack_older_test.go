@@ -184,7 +184,7 @@ func TestEveryBuiltinTested(t *testing.T) {
 	for _, c := range olderCases() {
 		hasBenign(c.title, len(c.benign))
 	}
-	for _, c := range append(append(append(append(append(append(append(accuracyCases(), recallCases()...), azureResourceCases()...), stratusCases()...), identityCases()...), exposureCases()...), gkeCases()...), discoveryCases()...) {
+	for _, c := range append(append(append(append(append(append(append(append(accuracyCases(), recallCases()...), azureResourceCases()...), stratusCases()...), identityCases()...), exposureCases()...), gkeCases()...), discoveryCases()...), k8sCases()...) {
 		hasBenign(c.title, len(c.benign)+len(c.benignSequence))
 	}
 	for _, n := range coverageCorrelationRules {

@@ -162,6 +162,10 @@ func asServiceAgent(t *testing.T, ev string) string {
 			return ""
 		}
 		pp["authenticationInfo"] = map[string]any{"principalEmail": "service-482193745210@compute-system.iam.gserviceaccount.com"}
+	case m["auditID"] != nil:
+		// Kubernetes: a kube-system controller (the control plane's own
+		// service account).
+		m["user"] = map[string]any{"username": "system:serviceaccount:kube-system:generic-garbage-collector", "groups": []any{"system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"}}
 	default:
 		return ""
 	}
@@ -185,7 +189,7 @@ func TestServiceAgentsQuietByDefault(t *testing.T) {
 	for _, c := range append(packCases(), olderCases()...) {
 		events = append(events, c.attack...)
 	}
-	for _, c := range append(append(append(append(append(append(accuracyCases(), recallCases()...), azureResourceCases()...), stratusCases()...), identityCases()...), exposureCases()...), gkeCases()...) {
+	for _, c := range append(append(append(append(append(append(append(accuracyCases(), recallCases()...), azureResourceCases()...), stratusCases()...), identityCases()...), exposureCases()...), gkeCases()...), k8sCases()...) {
 		events = append(events, c.attack...)
 	}
 	n := 0
