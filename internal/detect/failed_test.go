@@ -20,6 +20,14 @@ func failedVariant(ev string) string {
 		}
 		return regexp.MustCompile(`"responseStatus":\{"metadata":\{\},"code":\d+\}`).ReplaceAllString(ev,
 			`"responseStatus":{"metadata":{},"status":"Failure","message":"forbidden","reason":"Forbidden","code":403}`)
+	case strings.Contains(ev, `\"auditID\":`):
+		// A Kubernetes audit Event inside an EKS or AKS delivery (the
+		// Event's JSON text in a string).
+		if regexp.MustCompile(`\\"responseStatus\\":\{[^}]*\\"code\\":[45]\d\d`).MatchString(ev) {
+			return ""
+		}
+		return regexp.MustCompile(`\\"responseStatus\\":\{\\"metadata\\":\{\},\\"code\\":\d+\}`).ReplaceAllString(ev,
+			`\"responseStatus\":{\"metadata\":{},\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403}`)
 	case strings.Contains(ev, `"eventSource":`):
 		if strings.Contains(ev, `"errorCode":`) || strings.Contains(ev, `"ConsoleLogin":"Failure"`) {
 			return ""

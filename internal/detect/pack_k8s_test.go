@@ -109,6 +109,16 @@ func k8sCases() []accCase {
 	anon := func(uri string, code int) string {
 		return k8sEvent(4, "get", uri, "system:anonymous", ref("secrets", "kube-system", "", ""), code, "")
 	}
+	const eksAdmin = "arn:aws:sts::111122223333:assumed-role/DevOps/alice"
+	nodeRole := `- rolearn: arn:aws:iam::111122223333:role/eks-nodes\n  username: system:node:{{EC2PrivateDNSName}}\n  groups:\n  - system:bootstrappers\n  - system:nodes\n`
+	backdoor := nodeRole + `- rolearn: arn:aws:iam::999988887777:role/stratus-red-team-backdoor\n  username: backdoor\n  groups:\n  - system:masters\n`
+	awsAuth := func(verb, user, mapRoles string) string {
+		extra := ""
+		if mapRoles != "" {
+			extra = `"requestObject":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"aws-auth","namespace":"kube-system"},"data":{"mapRoles":"` + mapRoles + `"}}`
+		}
+		return k8sEvent(16, verb, "/api/v1/namespaces/kube-system/configmaps/aws-auth", user, ref("configmaps", "kube-system", "aws-auth", ""), 200, extra)
+	}
 	return []accCase{
 		{
 			// Stratus Red Team k8s.credential-access.dump-secrets: LIST
@@ -290,6 +300,30 @@ func k8sCases() []accCase {
 			},
 		},
 		{
+			// Stratus Red Team eks.persistence.backdoor-aws-auth-configmap:
+			// a role mapped to system:masters, through EKS's CloudWatch
+			// Logs.
+			title: "Amazon EKS aws-auth ConfigMap Grants system:masters", level: LevelHigh,
+			attack: []string{asEKS(awsAuth("update", eksAdmin, backdoor)), awsAuth("patch", eksAdmin, backdoor)},
+			// A node role's mapping; another ConfigMap with the same text;
+			// EKS's own identity.
+			benign: []string{
+				awsAuth("update", eksAdmin, nodeRole),
+				strings.Replace(awsAuth("update", eksAdmin, backdoor), `"name":"aws-auth"`, `"name":"aws-auth-notes"`, 1),
+				awsAuth("update", "eks:node-manager", backdoor),
+			},
+		},
+		{
+			title: "Amazon EKS aws-auth ConfigMap Changed", level: LevelMedium,
+			attack: []string{asEKS(awsAuth("update", eksAdmin, nodeRole)), awsAuth("delete", eksAdmin, "")},
+			// The ConfigMap read; a system:masters grant (the high rule's
+			// alone).
+			benign: []string{
+				awsAuth("get", eksAdmin, ""),
+				awsAuth("update", eksAdmin, backdoor),
+			},
+		},
+		{
 			title: "Kubernetes CronJob Created Or Changed By A Person", level: LevelLow,
 			attack: []string{k8sEvent(15, "create", "/apis/batch/v1/namespaces/payments/cronjobs", dev, ref("cronjobs", "payments", "backup", ""), 201, "")},
 			// A deploy pipeline's service account; the CronJob controller
@@ -305,7 +339,7 @@ func k8sCases() []accCase {
 // TestK8sPack: every rule of vigil_pack_k8s.yml has a case and every case
 // holds (checkAccCase), on plain Events and on EKS's and AKS's deliveries.
 func TestK8sPack(t *testing.T) {
-	checkPackFile(t, "vigil_pack_k8s.yml", k8sCases(), 16)
+	checkPackFile(t, "vigil_pack_k8s.yml", k8sCases(), 18)
 }
 
 // TestSigmaHQKubernetesFields: rules of logsource kubernetes/audit in

@@ -131,6 +131,7 @@ var stratusCatalogue = map[string]string{
 	"entra-id.persistence.restricted-au":                          "Entra ID Administrative Unit Created Or Member Added",
 	// Kubernetes techniques, as GKE's API server audit entries in Cloud
 	// Logging record them (vigil reads no other Kubernetes audit log).
+	"eks.persistence.backdoor-aws-auth-configmap":       "Amazon EKS aws-auth ConfigMap Grants system:masters",
 	"k8s.credential-access.dump-secrets":                "GKE Secrets Listed Across All Namespaces",
 	"k8s.credential-access.steal-serviceaccount-token":  "GKE Command Executed In A Pod",
 	"k8s.persistence.create-admin-clusterrole":          "GKE ClusterRole With Full Permissions Created",
@@ -147,7 +148,6 @@ var stratusCatalogue = map[string]string{
 var stratusUndetectable = map[string]string{
 	"aws.impact.s3-ransomware-client-side-encryption":     "objects read and written again in place: data events without a field that tells an encrypted rewrite from an update",
 	"aws.persistence.cognito-refresh-token-reuse":         "Cognito user pool token refreshes are not in CloudTrail management events",
-	"eks.persistence.backdoor-aws-auth-configmap":         "a Kubernetes API write: needs the EKS audit log, which vigil does not read",
 	"gcp.defense-evasion.reduce-sink-log-retention":       "the bucket update's audit entry holds no lifecycle rule",
 	"gcp.discovery.download-instance-metadata":            "compute.instances.get is every console's and tool's call",
 	"gcp.impact.gcs-ransomware-client-side-encryption":    "objects read and rewritten in place (no deletion burst)",
@@ -181,7 +181,7 @@ func caseEvents(title string) []string {
 			return c.attack
 		}
 	}
-	for _, c := range append(append(append(append(append(append(accuracyCases(), recallCases()...), azureResourceCases()...), stratusCases()...), identityCases()...), exposureCases()...), gkeCases()...) {
+	for _, c := range append(append(append(append(append(append(append(accuracyCases(), recallCases()...), azureResourceCases()...), stratusCases()...), identityCases()...), exposureCases()...), gkeCases()...), k8sCases()...) {
 		if c.title != title {
 			continue
 		}
