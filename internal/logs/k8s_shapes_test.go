@@ -1,6 +1,8 @@
 package logs
 
 import (
+	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -22,7 +24,18 @@ func k8sShapes(t *testing.T) map[string]string {
 	}
 	rid := "/SUBSCRIPTIONS/00000000-1111-2222-3333-444444444444/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/AKS-PROD"
 	row := `{"TimeGenerated":"2024-05-07T09:02:31.9Z","Level":"Metadata","AuditId":"c4a9f3e1-2b7d-4e58-a6c0-91d2e8f7b3a4","Stage":"ResponseComplete","RequestUri":"/api/v1/namespaces/payments/pods/api-7d9f/exec?command=sh&container=main&stdin=true&tty=true","Verb":"create","User":"{\"username\":\"dev@acme.example\",\"groups\":[\"ops\",\"system:authenticated\"]}","SourceIps":["203.0.113.24"],"UserAgent":"kubectl/v1.29.2 (linux/amd64) kubernetes/4b8e819","ObjectRef":{"resource":"pods","namespace":"payments","name":"api-7d9f","apiVersion":"v1","subresource":"exec"},"ResponseStatus":{"metadata":{},"code":101},"RequestReceivedTime":"2024-05-07T09:02:30.5Z","StageReceivedTime":"2024-05-07T09:02:31.9Z","Annotations":{"authorization.k8s.io/decision":"allow"},"PodName":"kube-apiserver-6d8f7c9b5-x2k4q","Type":"AKSAudit","_ResourceId":"` + strings.ToLower(rid) + `"}`
+	// The portal's CSV export of the same AKSAudit row: dynamic columns as
+	// JSON text, times in the portal's form in " [UTC]" columns.
+	var csvBuf bytes.Buffer
+	w := csv.NewWriter(&csvBuf)
+	_ = w.Write([]string{"TimeGenerated [UTC]", "Level", "AuditId", "Stage", "RequestUri", "Verb", "User", "SourceIps", "UserAgent", "ObjectRef", "ResponseStatus", "RequestReceivedTime [UTC]", "StageReceivedTime [UTC]", "Annotations", "PodName", "Type", "_ResourceId"})
+	_ = w.Write([]string{"5/7/2024, 9:02:31.900 AM", "Metadata", "c4a9f3e1-2b7d-4e58-a6c0-91d2e8f7b3a4", "ResponseComplete", "/api/v1/namespaces/payments/pods/api-7d9f/exec?command=sh&container=main&stdin=true&tty=true", "create",
+		`{"username":"dev@acme.example","groups":["ops","system:authenticated"]}`, `["203.0.113.24"]`, "kubectl/v1.29.2 (linux/amd64) kubernetes/4b8e819",
+		`{"resource":"pods","namespace":"payments","name":"api-7d9f","apiVersion":"v1","subresource":"exec"}`, `{"metadata":{},"code":101}`,
+		"5/7/2024, 9:02:30.500 AM", "5/7/2024, 9:02:31.900 AM", `{"authorization.k8s.io/decision":"allow"}`, "kube-apiserver-6d8f7c9b5-x2k4q", "AKSAudit", strings.ToLower(rid)})
+	w.Flush()
 	return map[string]string{
+		"aks-table.csv":     csvBuf.String(),
 		"plain.jsonl":       k8sExec + "\n",
 		"eventlist.json":    "{\n  \"kind\": \"EventList\",\n  \"apiVersion\": \"audit.k8s.io/v1\",\n  \"metadata\": {},\n  \"items\": [\n    " + k8sExec + "\n  ]\n}\n",
 		"eventlist-1l.json": `{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[` + k8sExec + `]}` + "\n",
@@ -37,7 +50,7 @@ func k8sShapes(t *testing.T) map[string]string {
 // TestK8sAuditShapes: one audit Event read from each delivery (plain, an
 // EventList pretty or on one line, EKS's CloudWatch Logs output and
 // Firehose records, AKS's diagnostic records, AzureDiagnostics and AKSAudit
-// rows) is one k8s_audit event with the same OCSF (the cloud aside: AKS's
+// rows, as JSON and as the portal's CSV export) is one k8s_audit event with the same OCSF (the cloud aside: AKS's
 // records name the subscription).
 func TestK8sAuditShapes(t *testing.T) {
 	dir := t.TempDir()
