@@ -1,8 +1,7 @@
 package azureresource
 
 import (
-	"slices"
-
+	"github.com/vigil-sec/vigil/internal/logs/internal/norm"
 	"github.com/vigil-sec/vigil/internal/logs/logsource"
 )
 
@@ -115,14 +114,14 @@ func Descriptor() logsource.Descriptor {
 // operation name, as other Azure logs reuse category names) or a table row
 // by its Type.
 func Recognise(p logsource.Probe) ([]byte, bool) {
-	if t, ok := p.Member("Type"); ok && isOneOf(t, Types) {
+	if t, ok := p.Member("Type"); ok && norm.IsOneOf(t, Types) {
 		return nil, true
 	}
 	c, ok := p.Member("category")
 	if !ok {
 		c, ok = p.Member("Category")
 	}
-	if !ok || !isOneOf(c, Categories) {
+	if !ok || !norm.IsOneOf(c, Categories) {
 		return nil, false
 	}
 	for _, k := range []string{"operationName", "OperationName"} {
@@ -131,12 +130,4 @@ func Recognise(p logsource.Probe) ([]byte, bool) {
 		}
 	}
 	return nil, false
-}
-
-// isOneOf reports whether the raw JSON value v is a string among list.
-func isOneOf(v []byte, list []string) bool {
-	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
-		return false
-	}
-	return slices.Contains(list, string(v[1:len(v)-1]))
 }

@@ -57,7 +57,7 @@ func AKSRecord() logsource.Shape {
 			if !ok {
 				c, ok = p.Member("Category")
 			}
-			if !ok || !isOneOf(c, aksCategories) {
+			if !ok || !norm.IsOneOf(c, aksCategories) {
 				return false
 			}
 			if props, ok := p.Member("properties"); ok && len(props) > 0 && props[0] == '{' {
@@ -170,7 +170,7 @@ func AKSTableRow() logsource.Shape {
 		Name: "Log Analytics AKSAudit row",
 		Recognise: func(p logsource.Probe) bool {
 			t, ok := p.Member("Type")
-			if !ok || !isOneOf(t, aksTables) {
+			if !ok || !norm.IsOneOf(t, aksTables) {
 				return false
 			}
 			_, ok = p.Member("AuditId")
@@ -256,18 +256,4 @@ func checkEvent(ev []byte, from string) ([]byte, error) {
 		}
 	}
 	return ev, nil
-}
-
-// isOneOf reports whether the raw JSON value v is a string among list.
-func isOneOf(v []byte, list []string) bool {
-	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
-		return false
-	}
-	s := string(v[1 : len(v)-1])
-	for _, x := range list {
-		if s == x {
-			return true
-		}
-	}
-	return false
 }

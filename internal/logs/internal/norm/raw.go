@@ -2,6 +2,7 @@ package norm
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -317,4 +318,13 @@ func MembersAt(obj []byte, mem []int32, f func(key string, val []byte) bool) boo
 		}
 	}
 	return true
+}
+
+// IsOneOf reports whether the raw JSON value v is a string (without
+// escapes) among list: a recogniser's test of a category or table name.
+func IsOneOf(v []byte, list []string) bool {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return false
+	}
+	return slices.Contains(list, string(v[1:len(v)-1]))
 }
