@@ -347,7 +347,7 @@ func TestK8sPack(t *testing.T) {
 // names, and capabilities / hostPath for what the pod spec holds) load
 // and match wherever the pod spec carries them: a Pod's containers or init
 // containers, a workload's template, a CronJob's job template; and not a
-// pod without them.
+// pod without them; responseStatus.code 'ALLOW' is a request carried out.
 func TestSigmaHQKubernetesFields(t *testing.T) {
 	dir := t.TempDir()
 	rule := func(name, title, field string) {
@@ -381,6 +381,22 @@ func TestSigmaHQKubernetesFields(t *testing.T) {
 		if len(got) != 1 {
 			t.Errorf("%s: %d alerts of %q, want 1", tc.name, len(got), tc.title)
 		}
+	}
+	// responseStatus.code 'ALLOW' (SigmaHQ's enumeration rules): a
+	// request carried out, not one refused.
+	allow := "title: Kubernetes Enumeration Tool\nid: 597a7e84-187d-458b-9e4f-2f5a0e676711\nstatus: test\nlogsource:\n    product: kubernetes\n    service: audit\ndetection:\n    selection_user_agent:\n        userAgent|contains: trufflehog\n    selection_status:\n        responseStatus.code: 'ALLOW'\n    condition: selection_user_agent and selection_status\nlevel: medium\n"
+	if err := os.WriteFile(filepath.Join(dir, "allow.yml"), []byte(allow), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tool := func(code int) string {
+		return strings.Replace(k8sEvent(5, "list", "/api/v1/secrets", "system:serviceaccount:payments:api", `"resource":"secrets","apiVersion":"v1"`, code, ""),
+			`"userAgent":"kubectl/v1.29.2 (linux/amd64) kubernetes/4b8e819"`, `"userAgent":"trufflehog/3.63.2"`, 1)
+	}
+	if got := alertsOf(runWith(t, []string{dir}, []string{tool(200)}), "Kubernetes Enumeration Tool"); len(got) != 1 {
+		t.Errorf("allowed request: %d alerts, want 1", len(got))
+	}
+	if got := alertsOf(runWith(t, []string{dir}, []string{tool(403)}), "Kubernetes Enumeration Tool"); len(got) != 0 {
+		t.Errorf("refused request: %d alerts, want 0", len(got))
 	}
 	for _, title := range []string{"Privileged Container Deployed", "Container With A hostPath Mount Created"} {
 		if got := alertsOf(runWith(t, []string{dir}, []string{obj("pods", plain)}), title); len(got) != 0 {

@@ -34,6 +34,10 @@ func specPaths(suffix string, containers bool) []string {
 	return out
 }
 
+// allowedCodes are the HTTP statuses of requests the API server carried
+// out (informational, success and redirection statuses).
+var allowedCodes = []string{"100", "101", "200", "201", "202", "203", "204", "205", "206", "207", "300", "301", "302", "303", "304", "307", "308"}
+
 // Descriptor describes Kubernetes API server audit events.
 func Descriptor() logsource.Descriptor {
 	return logsource.Descriptor{
@@ -65,6 +69,14 @@ func Descriptor() logsource.Descriptor {
 				"hostpid":      specPaths("hostPID", false),
 				"hostipc":      specPaths("hostIPC", false),
 				"image":        specPaths("image", true),
+			},
+			// SigmaHQ's kubernetes enumeration rules ask for
+			// responseStatus.code 'ALLOW' (the authorizer's decision, in
+			// the pipeline they were written for); the Event records the
+			// HTTP status: a request the authorizer allowed is answered
+			// with a status below 400 (refused ones with 401 or 403).
+			Values: map[string]map[string][]string{
+				"responsestatus.code": {"allow": allowedCodes},
 			},
 		},
 		LakeView: string(Name),
