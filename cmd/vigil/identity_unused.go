@@ -1,13 +1,18 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/vigil-sec/vigil/internal/finding"
+	"github.com/vigil-sec/vigil/internal/identity/graph"
 	"github.com/vigil-sec/vigil/internal/identity/unused"
 	"github.com/vigil-sec/vigil/internal/lake"
+	"github.com/vigil-sec/vigil/internal/resource"
 )
 
 func newUnusedCmd() *cobra.Command {
@@ -72,4 +77,24 @@ account of the inventory in the window (the accounts it holds are named).`,
 	cmd.Flags().StringVar(&since, "since", "90d", "window before now: days (90d), weeks (12w) or a Go duration")
 	cmd.Flags().StringVar(&now, "now", "", "end of the window (RFC 3339 or YYYY-MM-DD) instead of now")
 	return cmd
+}
+
+// unusedFindings returns the scan hook that adds vigil identity unused's
+// findings from the lake at dir over the window since before now.
+func unusedFindings(dir, since string, now time.Time) (func(context.Context, []*resource.Resource) ([]finding.Finding, []finding.RuleInfo, error), error) {
+	d, err := unused.ParseSince(since)
+	if err != nil {
+		return nil, usageErr(fmt.Errorf("--since: %w", err))
+	}
+	return func(ctx context.Context, rs []*resource.Resource) ([]finding.Finding, []finding.RuleInfo, error) {
+		g, err := graph.Build(ctx, rs, graph.Options{})
+		if err != nil {
+			return nil, nil, fmt.Errorf("identity graph: %w", err)
+		}
+		rep, err := unused.FromLake(ctx, g, dir, unused.Options{Since: d, Now: now})
+		if err != nil {
+			return nil, nil, fmt.Errorf("--lake: %w", err)
+		}
+		return unused.Findings(g, rep), unused.Rules(), nil
+	}, nil
 }

@@ -78,3 +78,57 @@ func TestIdentityUnused(t *testing.T) {
 		}
 	}
 }
+
+// vigil scan --lake adds the two rules' findings: FAIL for the unused,
+// PASS for the used, UNKNOWN where the accounts have no logs.
+func TestScanLakeUnusedFindings(t *testing.T) {
+	lake := filepath.Join(t.TempDir(), "lake")
+	if code, out := runCLI(t, "logs", "ingest", "--lake", lake, unusedLogs); code != 0 {
+		t.Fatalf("ingest: exit %d\n%s", code, out)
+	}
+	code, out, errs := runCLI2(t, "scan", sampleOrg, "--lake", lake, "--now", "2026-11-25", "--rule", "identity-unused-p*", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	var rep struct {
+		Findings []struct {
+			RuleID   string `json:"rule_id"`
+			Status   string
+			Severity string
+			Resource struct{ ID string }
+			Message  string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range rep.Findings {
+		got[f.RuleID+" "+f.Resource.ID] = f.Status + " " + f.Severity
+	}
+	for k, want := range map[string]string{
+		"identity-unused-principal arn:aws:iam::111122223333:user/bob.okafor":                                                "FAIL MEDIUM",
+		"identity-unused-principal arn:aws:iam::444455556666:user/dev-admin-shared":                                          "FAIL HIGH",
+		"identity-unused-principal arn:aws:iam::111122223333:user/alice.nguyen":                                              "PASS MEDIUM",
+		"identity-unused-permissions arn:aws:iam::111122223333:user/alice.nguyen":                                            "FAIL LOW",
+		"identity-unused-permissions arn:aws:iam::111122223333:user/dave.martin":                                             "FAIL MEDIUM",
+		"identity-unused-principal /tenants/3c9a7e21-6d4f-4b8a-a1e5-0f2d9c7b8e46/users/4e65d986-eabd-5636-88e3-0890b7fd371d": "FAIL HIGH",
+	} {
+		if got[k] != want {
+			t.Errorf("%s: %q, want %q", k, got[k], want)
+		}
+	}
+	unknown := 0
+	for k, v := range got {
+		if strings.HasPrefix(k, "identity-unused-principal ") && strings.HasPrefix(v, "UNKNOWN") {
+			unknown++
+		}
+	}
+	if unknown == 0 {
+		t.Error("no UNKNOWN finding for the principals of the tenant without logs")
+	}
+	// A lake covering no account of the inventory fails the scan.
+	if code, _, errs := runCLI2(t, "scan", sampleOrg, "--lake", filepath.Join(t.TempDir(), "none")); code != 2 || !strings.Contains(errs, "no lake at") {
+		t.Errorf("scan --lake with no lake: exit %d, %s", code, errs)
+	}
+}

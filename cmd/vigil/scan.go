@@ -34,6 +34,7 @@ type scanFlags struct {
 	save                                                         string
 	noIdentity                                                   bool
 	governance                                                   string
+	lake, since                                                  string
 }
 
 func newScanCmd() *cobra.Command {
@@ -59,6 +60,7 @@ read, or a cloud that could not be collected (the rest is still scanned and repo
   vigil scan exports/ --framework cis-azure-6.0 --format html --output report.html
   vigil scan exports/ --format sarif --output vigil.sarif --suppressions suppressions.yaml
   vigil scan examples/org --governance examples/org/governance.yaml --rule 'governance-*' 
+  vigil scan examples/org --lake .vigil/lake --since 30d --rule 'identity-unused-*'  
   vigil scan --live --cloud aws --aws-role ReadOnlyAudit --save inventory/`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if live, _ := cmd.Flags().GetBool("live"); !live && len(args) == 0 {
@@ -72,6 +74,8 @@ read, or a cloud that could not be collected (the rest is still scanned and repo
 	cmd.Flags().BoolVar(&f.live, "live", false, "collect the clouds live, read-only, and scan that")
 	cmd.Flags().BoolVar(&f.noIdentity, "no-identity", false, "leave out the identity analysis (privilege-escalation and attack paths; see vigil identity)")
 	cmd.Flags().StringVar(&f.save, "save", "", "with --live: keep the collected exports in this directory")
+	cmd.Flags().StringVar(&f.lake, "lake", "", "audit log lake (vigil logs ingest): add the unused-principal and unused-permission findings of vigil identity unused")
+	cmd.Flags().StringVar(&f.since, "since", "90d", "with --lake: the window before --now (or now) the audit logs are read over")
 	lf.register(cmd.Flags())
 	return cmd
 }
@@ -110,6 +114,11 @@ func runScan(cmd *cobra.Command, args []string, f scanFlags, lf liveFlags) error
 	}
 	opts.Paths = args
 	opts.Identity = !f.noIdentity
+	if f.lake != "" {
+		if opts.Extra, err = unusedFindings(f.lake, f.since, opts.Now); err != nil {
+			return err
+		}
+	}
 	// The report is written and its FAIL and UNKNOWN findings read: the
 	// PASS findings can stay compact.
 	opts.CompactPasses = true

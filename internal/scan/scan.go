@@ -54,6 +54,11 @@ type Options struct {
 	// paths and attack paths over the entitlement graph of the inventory
 	// (internal/identity/escalate), with their rules in the report.
 	Identity bool
+	// Extra, when set, adds the findings it computes from the imported
+	// inventory, with their rules, after the rules and the identity
+	// analysis (vigil scan --lake: unused principals and permissions from
+	// the audit logs, internal/identity/unused). Its error fails the scan.
+	Extra func(ctx context.Context, rs []*resource.Resource) ([]finding.Finding, []finding.RuleInfo, error)
 	// CompactPasses holds the PASS findings of the rules compactly in
 	// Report.Passes rather than in Report.Findings (finding.Passes: at
 	// 1,000,000 resources 0.7 GB less at the peak): for a caller that only
@@ -203,6 +208,14 @@ func Run(ctx context.Context, e *policy.Engine, opts Options) (*Result, error) {
 		}
 		fs = append(fs, ifs...)
 		infos = append(infos, escalate.Rules()...)
+	}
+	if opts.Extra != nil {
+		xfs, xinfos, err := opts.Extra(ctx, inv.Resources)
+		if err != nil {
+			return nil, err
+		}
+		fs = append(fs, xfs...)
+		infos = append(infos, xinfos...)
 	}
 	trace.WithRegion(ctx, "lower", func() { lowerClosed(fs, <-closed) })
 	if opts.Governance != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -36,6 +37,8 @@ type Data struct {
 	parsed  sync.Map          // ARN → *resource.PolicyDocument
 
 	services map[string]*Service
+	// prefixes are the services' prefixes, sorted (set by load).
+	prefixes []string
 	rcp      map[string]bool
 }
 
@@ -110,7 +113,9 @@ func load() (*Data, error) {
 			sv.Actions = append(sv.Actions, Action{Name: prefix + ":" + a.Name, AccessLevel: a.Level, ResourceTypes: a.RTypes})
 		}
 		d.services[prefix] = sv
+		d.prefixes = append(d.prefixes, prefix)
 	}
+	sort.Strings(d.prefixes)
 	return d, nil
 }
 
@@ -198,14 +203,7 @@ func (d *Data) Known(action string) bool { _, ok := d.Lookup(action); return ok 
 func (d *Data) ServiceKnown(prefix string) bool { return d.services[strings.ToLower(prefix)] != nil }
 
 // Services returns the service prefixes, sorted.
-func (d *Data) Services() []string {
-	out := make([]string, 0, len(d.services))
-	for p := range d.services {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
-}
+func (d *Data) Services() []string { return slices.Clone(d.prefixes) }
 
 // RCPSupported tells whether resource control policies apply to the
 // service.
@@ -217,7 +215,7 @@ func (d *Data) RCPSupported(prefix string) bool { return d.rcp[strings.ToLower(p
 func (d *Data) Expand(pattern string) []string {
 	var out []string
 	if pattern == "*" {
-		for _, p := range d.Services() {
+		for _, p := range d.prefixes {
 			for _, a := range d.services[p].Actions {
 				out = append(out, a.Name)
 			}
@@ -228,7 +226,15 @@ func (d *Data) Expand(pattern string) []string {
 	if !ok {
 		return nil
 	}
-	for _, p := range d.Services() {
+	prefixes := d.prefixes
+	if !strings.ContainsAny(svc, "*?") {
+		// A literal service: only its own actions can match.
+		if d.services[svc] == nil {
+			return nil
+		}
+		prefixes = []string{svc}
+	}
+	for _, p := range prefixes {
 		if !Wildcard(svc, p) {
 			continue
 		}
