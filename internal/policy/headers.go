@@ -289,7 +289,7 @@ func (d *jsonText) str() (string, error) {
 
 // headerKey identifies a header by its text.
 func headerKey(header string) string {
-	sum := sha256.Sum256([]byte(header))
+	sum := sha256.Sum256(readOnly(header))
 	return hex.EncodeToString(sum[:])
 }
 
