@@ -59,6 +59,16 @@ func TestAzureStartOutcomeOneAlert(t *testing.T) {
 		{"two resources, one correlation", []string{start, success,
 			strings.ReplaceAll(strings.ReplaceAll(start, "0d1e2f3a-4b5c", "1e2f3a4b-5c6d"), "0D1E2F3A-4B5C", "1E2F3A4B-5C6D"),
 			strings.ReplaceAll(strings.ReplaceAll(success, "0d1e2f3a-4b5c", "1e2f3a4b-5c6d"), "0D1E2F3A-4B5C", "1E2F3A4B-5C6D")}, 2, "Success"},
+		// A correlationId reused for another operation on the same
+		// resource (the assignment removed in the same deployment, and
+		// refused): the write's Start is not settled by the delete's
+		// Failure (operations are keyed by correlationId, operationName
+		// and resource).
+		{"another operation, one correlation, refused", []string{start,
+			strings.Replace(azureAssignAt("09:20", corrA, "Failure", false), "ROLEASSIGNMENTS/WRITE", "ROLEASSIGNMENTS/DELETE", 1)}, 1, "Start"},
+		// Then the write's own outcome: one alert, the outcome's.
+		{"another operation between Start and outcome", []string{start,
+			strings.Replace(azureAssignAt("09:20", corrA, "Failure", false), "ROLEASSIGNMENTS/WRITE", "ROLEASSIGNMENTS/DELETE", 1), success}, 1, "Success"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := alertsOf(runDefault(t, tc.events), ownerTitle)
