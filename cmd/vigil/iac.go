@@ -106,7 +106,7 @@ func runIac(cmd *cobra.Command, args []string, f iacFlags) error {
 		return usageErr(err)
 	}
 	// The collector's pacing follows the tree's size (iac.Pace: GOGC 50
-	// under 1 MiB, 200 under 4 MiB, a soft memory limit under 256 KiB); an
+	// under 1 MiB, 200 under 4 MiB, a soft memory limit under 160 KiB); an
 	// explicit GOGC or GOMEMLIMIT wins. docs/iac.md, "Speed and memory".
 	_, gogcSet := os.LookupEnv("GOGC")
 	_, limitSet := os.LookupEnv("GOMEMLIMIT")

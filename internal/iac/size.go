@@ -33,22 +33,24 @@ const (
 
 // Below tinyTree (terragoat's Terraform is 139 KB) a run also gets a soft
 // memory limit (debug.SetMemoryLimit): what the runtime holds when the run
-// starts (the initializers' heap and the runtime's own, about 18 MB) and a
-// budget, the larger of tinyTreeBudget and tinyTreeHeapPerByte per byte of
-// the tree. At GOGC 50 the heap may reach 1.5 times the live heap, two
-// thirds of which the initializers' tables; the limit makes the collector
-// run sooner only when the heap nears it, at the end of the run: terragoat
-// 2-3 MB off the peak RSS for 0-0.03 CPU-s (docs/iac.md, "Scan heap"). A
-// tree whose live heap nears the budget pays more collections (the runtime
-// caps the collector at half the CPU): the live heap of a small tree is
-// mostly the rules prepared for its classes, not its size, and
-// internal/iac's `cases` project (147 KiB of five formats, many classes)
-// paid 0.07 CPU-s for 3 MB where the 59 KiB `heldout` paid nothing
-// measurable.
+// starts (the initializers' heap and the runtime's own, about 17 MB) and a
+// budget, the larger of tinyTreeBudget and 2 MiB plus tinyTreeHeapPerByte
+// per byte of the tree. At GOGC 50 the heap may reach 1.5 times the live
+// heap, two thirds of which the initializers' tables; the limit makes the
+// collector run sooner when the heap nears it, at the end of the run. Since
+// the rules' forms are build-time data (no Rego parsed for terragoat), the
+// scan's live heap is smaller and a tighter budget costs little: 6 MiB
+// rather than 9 took terragoat's peak RSS from 100.4 to 98.4 MB for +0.03
+// CPU-s, the `heldout` project (59 KiB) 103.1 -> 100.8 MB for +0.04 and
+// `cases` (147 KiB of five formats, many classes, so many rules prepared)
+// 103.1 -> 102.2 MB for +0.05; 5 MiB cost `cases` +0.11 CPU-s and
+// terragoat +0.07 for 1.3 MB more (docs/iac.md, "Sixth start-up session").
+// A tree whose live heap nears the budget pays more collections (the
+// runtime caps the collector at half the CPU).
 const (
 	tinyTree            = 160 << 10
-	tinyTreeBudget      = 9 << 20
-	tinyTreeHeapPerByte = 48
+	tinyTreeBudget      = 6 << 20
+	tinyTreeHeapPerByte = 32
 )
 
 // GCPercent returns the GOGC for a vigil iac run over paths, chosen by the
