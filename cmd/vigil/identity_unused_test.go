@@ -9,14 +9,22 @@ import (
 
 const unusedLogs = "../../internal/identity/unused/testdata/logs"
 
-// vigil logs ingest, then vigil identity unused over the sample
-// organization: text and JSON, and the errors that must not read as
-// "everyone unused".
-func TestIdentityUnused(t *testing.T) {
+// ingestUnusedLogs runs vigil logs ingest of the hand-written logs into a
+// new lake and returns its directory.
+func ingestUnusedLogs(t *testing.T) string {
+	t.Helper()
 	lake := filepath.Join(t.TempDir(), "lake")
 	if code, out := runCLI(t, "logs", "ingest", "--lake", lake, unusedLogs); code != 0 {
 		t.Fatalf("ingest: exit %d\n%s", code, out)
 	}
+	return lake
+}
+
+// vigil logs ingest, then vigil identity unused over the sample
+// organization: text and JSON, and the errors that must not read as
+// "everyone unused".
+func TestIdentityUnused(t *testing.T) {
+	lake := ingestUnusedLogs(t)
 	code, out, errs := runIdentity(t, "unused", "--lake", lake, "--now", "2026-11-25", sampleOrg)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
@@ -82,10 +90,7 @@ func TestIdentityUnused(t *testing.T) {
 // vigil scan --lake adds the two rules' findings: FAIL for the unused,
 // PASS for the used, UNKNOWN where the accounts have no logs.
 func TestScanLakeUnusedFindings(t *testing.T) {
-	lake := filepath.Join(t.TempDir(), "lake")
-	if code, out := runCLI(t, "logs", "ingest", "--lake", lake, unusedLogs); code != 0 {
-		t.Fatalf("ingest: exit %d\n%s", code, out)
-	}
+	lake := ingestUnusedLogs(t)
 	code, out, errs := runCLI2(t, "scan", sampleOrg, "--lake", lake, "--now", "2026-11-25", "--rule", "identity-unused-p*", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
