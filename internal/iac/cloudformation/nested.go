@@ -251,15 +251,16 @@ func (so *stackOutputs) child(id string, depth int) *evaluator {
 	}
 	opts := so.opts
 	opts.StackName = ""
-	if len(t.loops) > 0 {
-		expandLoops(t, opts)
-	}
-	ce := newEvaluator(t, opts)
-	ce.given = map[string]any{}
+	given := map[string]any{}
 	params, _ := so.e.eval(r.props["Parameters"], depth+1).(map[string]any)
 	for k, v := range params {
-		ce.given[k] = foreign(v, so.rid, 0)
+		given[k] = foreign(v, so.rid, 0)
 	}
+	if len(t.loops) > 0 {
+		expandLoops(t, opts, given)
+	}
+	ce := newEvaluator(t, opts)
+	ce.given = given
 	nestID := so.rid(id)
 	ce.stacks = newStackOutputs(ce, file, func(x string) string { return nestID + " > " + file + ":" + x },
 		append(slices.Clip(so.chain), file), opts)

@@ -224,3 +224,44 @@ Outputs:
 		t.Errorf("an output of a stack not read compared with \"\" is %#v, want unknown", v)
 	}
 }
+
+// TestNestedStackLoops: a nested template's Fn::ForEach over a parameter
+// loops over what the parent passes, not the parameter's default.
+func TestNestedStackLoops(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"root.yaml": `Resources:
+  Loops:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: child.yaml
+      Parameters: {Names: "alpha,beta"}
+`,
+		"child.yaml": `Transform: AWS::LanguageExtensions
+Parameters:
+  Names: {Type: CommaDelimitedList, Default: only}
+Resources:
+  Fn::ForEach::Buckets:
+    - Name
+    - !Ref Names
+    - Bucket${Name}:
+        Type: AWS::S3::Bucket
+`,
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	batches := readAll(t, root, []string{"child.yaml", "root.yaml"}, Options{})
+	var addrs []string
+	for _, b := range batches {
+		for _, r := range b.Resources {
+			addrs = append(addrs, r.Location.Address)
+		}
+	}
+	slices.Sort(addrs)
+	if want := []string{"Loops > Bucketalpha", "Loops > Bucketbeta"}; !slices.Equal(addrs, want) {
+		t.Errorf("resources %v, want %v (the loop over the parameter the parent passes)", addrs, want)
+	}
+}

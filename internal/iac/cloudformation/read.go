@@ -68,7 +68,11 @@ func read(file string, data []byte, opts Options, n *nest, batch *source.Batch) 
 		return nil
 	}
 	if len(t.loops) > 0 {
-		for _, pe := range expandLoops(t, opts) {
+		var given map[string]any
+		if n != nil {
+			given = n.values // a nested stack's loops over the parameters its parent passes
+		}
+		for _, pe := range expandLoops(t, opts, given) {
 			batch.Problems = append(batch.Problems, source.Problem{Path: file, Line: pe.line, Err: pe.msg})
 		}
 	}
@@ -468,10 +472,12 @@ type binding struct{ ident, val string }
 
 // expandLoops adds the resources of the template's Fn::ForEach loops,
 // their collections evaluated with the parameters and mappings (the
-// AWS::LanguageExtensions transform). Each resource is located at its
-// output key in the loop's fragment.
-func expandLoops(t *template, opts Options) []*parseError {
+// AWS::LanguageExtensions transform); given are the parameters a parent
+// stack passes (nil for a template deployed alone). Each resource is
+// located at its output key in the loop's fragment.
+func expandLoops(t *template, opts Options, given map[string]any) []*parseError {
 	e := newEvaluator(t, opts)
+	e.given = given
 	seen := map[string]bool{}
 	for _, r := range t.resources {
 		seen[r.id] = true
