@@ -1,6 +1,7 @@
 package azure
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
@@ -101,13 +102,7 @@ func cosmosDB(r *resource.Resource, row, p node) {
 	}
 	switch p.Enum(k("publicNetworkAccess"), "Enabled", "Disabled", "SecuredByPerimeter") {
 	case 0:
-		switch filtered, st := p.Boolean("isVirtualNetworkFilterEnabled"); {
-		case st == bad:
-		case filtered != nil && *filtered:
-			d.PublicEndpoint = resource.Bool(false)
-		default:
-			d.PublicEndpoint = resource.Bool(true)
-		}
+		cosmosFirewall(d, p)
 	case 1, 2:
 		d.PublicEndpoint = resource.Bool(false)
 	}
@@ -126,6 +121,44 @@ func cosmosDB(r *resource.Resource, row, p node) {
 			}
 		}
 	})
+}
+
+// cosmosFirewall reads the firewall of a Cosmos DB account whose public
+// network access is Enabled: properties.ipRules[].ipAddressOrRange (an
+// address or a CIDR range) admit those addresses, and
+// isVirtualNetworkFilterEnabled admits the subnets of virtualNetworkRules.
+// With neither (no IP rule, the filter off or absent: its default) the
+// account accepts every address, which its authorized networks say as
+// 0.0.0.0/0; with IP rules they are the rules' ranges; with only the
+// virtual-network filter the public endpoint is closed. A field of the
+// wrong type leaves both facts unknown. (0.0.0.0 is Cosmos DB's "accept
+// connections from within public Azure datacenters", kept as written.)
+func cosmosFirewall(d *resource.Database, p node) {
+	filtered, fst := p.Boolean("isVirtualNetworkFilterEnabled")
+	rules, rst := p.Objs("ipRules")
+	if fst == bad || rst == bad {
+		return
+	}
+	mark := p.C.Count()
+	var nets []string
+	for _, r := range rules {
+		if v := strings.TrimSpace(r.S("ipAddressOrRange")); v != "" && !slices.Contains(nets, v) {
+			nets = append(nets, v)
+		}
+	}
+	if p.C.Count() != mark {
+		return
+	}
+	switch {
+	case len(nets) > 0:
+		d.PublicEndpoint = resource.Bool(true)
+		d.AuthorizedNetworks = nets
+	case attr.Any(filtered):
+		d.PublicEndpoint = resource.Bool(false)
+	default:
+		d.PublicEndpoint = resource.Bool(true)
+		d.AuthorizedNetworks = []string{"0.0.0.0/0"}
+	}
 }
 
 // replicate runs read, which records r's replication paths from p, and

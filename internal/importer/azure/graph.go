@@ -618,10 +618,12 @@ func sqlServer(r *resource.Resource, _, p node) {
 	if !p.Present() {
 		return
 	}
-	switch p.Enum(k("publicNetworkAccess"), "Enabled", "Disabled") {
+	// SecuredByPerimeter: a network security perimeter governs public
+	// access in place of the server's own rules. Another value is unknown.
+	switch p.Enum(k("publicNetworkAccess"), "Enabled", "Disabled", "SecuredByPerimeter") {
 	case 0:
 		d.PublicEndpoint = resource.Bool(true)
-	case 1, -1:
+	case 1, 2:
 		d.PublicEndpoint = resource.Bool(false)
 	}
 	frs, _ := p.Objs("firewallRules")
@@ -670,18 +672,20 @@ func flexibleServer(engine string) normalizer {
 		if !p.Present() {
 			return
 		}
+		// A server in a virtual network (delegatedSubnetResourceId) says
+		// Disabled; a value this reader does not know is unknown.
 		switch p.Enum(k("network", "publicNetworkAccess"), "Enabled", "Disabled") {
 		case 0:
 			d.PublicEndpoint = resource.Bool(true)
-		case 1, -1:
+		case 1:
 			d.PublicEndpoint = resource.Bool(false)
 		}
 		// Flexible servers always encrypt storage; the data encryption type says whose key.
 		d.Encrypted = resource.Bool(true)
-		switch p.Enum(k("dataEncryption", "type"), "AzureKeyVault") {
+		switch p.Enum(k("dataEncryption", "type"), "AzureKeyVault", "SystemManaged") {
 		case 0:
 			d.KeyManager = "customer"
-		case -1:
+		case 1:
 			d.KeyManager = "provider"
 		case -2:
 			if _, st := p.Str("dataEncryption", "type"); st == absent {
@@ -692,10 +696,13 @@ func flexibleServer(engine string) normalizer {
 			d.BackupRetentionDays = days
 			d.BackupEnabled = resource.Bool(*days > 0)
 		}
-		switch p.Enum(k("highAvailability", "mode"), "Disabled") {
+		// A standby (ZoneRedundant, or SameZone, which the rules accept as
+		// database-not-highly-available's remediation says); a mode this
+		// reader does not know is unknown.
+		switch p.Enum(k("highAvailability", "mode"), "Disabled", "SameZone", "ZoneRedundant") {
 		case 0:
 			d.MultiAZ = resource.Bool(false)
-		case -1:
+		case 1, 2:
 			d.MultiAZ = resource.Bool(true)
 		}
 	}

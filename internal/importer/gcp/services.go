@@ -297,11 +297,45 @@ func cloudFunctionV2(_ *file, r *resource.Resource, d, _ node) {
 		fn.InVPC = boolp(conn != "")
 	}
 	ingress(fn, sc, "ingressSettings")
-	// A 2nd gen function is served by Cloud Run, whose URLs are HTTPS only.
-	fn.HTTPSOnly = boolp(true)
+	fn.HTTPSOnly = functionV2HTTPS(d, sc)
 	if svc := sc.s("service"); svc != "" {
 		attr.Relate(r, "served_by", svc)
 	}
+}
+
+// functionV2HTTPS: whether a function of the v2 API serves HTTPS only. A
+// 2nd gen function (environment GEN_2) is served by Cloud Run, whose URLs
+// are HTTPS only. The v2 API lists 1st gen functions too (environment
+// GEN_1): their URL accepts HTTP unless serviceConfig.securityLevel is
+// SECURE_ALWAYS (unset or SECURITY_LEVEL_UNSPECIFIED is SECURE_OPTIONAL);
+// an event-triggered 1st gen function has no URL (unknown, as in the v1
+// reader). Without environment, a securityLevel says it, else 2nd gen.
+func functionV2HTTPS(d, sc node) *bool {
+	if _, st := sc.lookup("securityLevel"); st == bad {
+		return nil
+	}
+	level := sc.enum(k("securityLevel"), "SECURE_ALWAYS", "SECURE_OPTIONAL", "SECURITY_LEVEL_UNSPECIFIED")
+	switch d.enum(k("environment"), "GEN_1", "GEN_2") {
+	case 0:
+		switch {
+		case level == 0:
+			return boolp(true)
+		case level == -1, d.has("eventTrigger"):
+			return nil
+		}
+		return boolp(false)
+	case 1:
+		return boolp(true)
+	case -1:
+		return nil // ENVIRONMENT_UNSPECIFIED or a newer value
+	}
+	switch level {
+	case 1:
+		return boolp(false)
+	case -1, 2:
+		return nil
+	}
+	return boolp(true)
 }
 
 // runService fills a Cloud Run service (Knative serving.knative.dev/v1
