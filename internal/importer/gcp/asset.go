@@ -178,6 +178,10 @@ type file struct {
 	// rawDropped: the importer drops the Raw attributes FinishRaw does not
 	// keep (attr.RawDropped), so the bindings get none.
 	rawDropped bool
+	// serialUnset: the instances whose metadata does not set
+	// serial-port-enable, which follow their project's common instance
+	// metadata (projectSerialPorts).
+	serialUnset []*resource.Resource
 }
 
 func newFile(ctx context.Context, res *attr.Result, path string) *file {
@@ -192,6 +196,34 @@ func (f *file) finish() {
 	f.cloudNATs()
 	f.firewallPolicies()
 	f.interconnectNetworks()
+	f.projectSerialPorts()
+}
+
+// projectSerialPorts: serial-port-enable set in a project's common
+// instance metadata (the compute.googleapis.com/Project asset) enables the
+// serial console of every instance of the project that does not set the
+// key itself. Read from the project assets of the same file; an instance
+// whose project's metadata is elsewhere keeps its own reading.
+func (f *file) projectSerialPorts() {
+	if len(f.serialUnset) == 0 {
+		return
+	}
+	on := map[string]bool{}
+	for _, r := range f.res.Resources {
+		if r.Type != TypeComputeProject || r.Account == "" {
+			continue
+		}
+		for _, it := range assetData(r).lobjs("commonInstanceMetadata", "items") {
+			if attr.Str(it, "key") == serialPortKey {
+				on[r.Account] = serialPortOn(attr.Str(it, "value"))
+			}
+		}
+	}
+	for _, in := range f.serialUnset {
+		if c := in.Facts.Compute; c != nil && on[in.Account] {
+			c.SerialPortEnabled = boolp(true)
+		}
+	}
 }
 
 // readLabels reads data.strMap("labels"), one map for every asset whose
@@ -575,7 +607,16 @@ const (
 	cloudPlatformAuth = "https://www.googleapis.com/auth/cloud-platform"
 )
 
-func instance(_ *file, r *resource.Resource, d, _ node) {
+// serialPortKey is the metadata key enabling a VM's interactive serial
+// console; serialPortOn reads its value as GCE does (TRUE, true, 1).
+const serialPortKey = "serial-port-enable"
+
+func serialPortOn(v string) bool {
+	v = strings.ToLower(v)
+	return v == "true" || v == "1"
+}
+
+func instance(f *file, r *resource.Resource, d, _ node) {
 	r.Class = resource.ClassCompute
 	c := &resource.Compute{}
 	r.Facts.Compute = c
@@ -632,16 +673,18 @@ func instance(_ *file, r *resource.Resource, d, _ node) {
 		}
 	}
 	before = d.c.count()
-	serial := false
+	serial, set := false, false
 	items, _ := d.objs("metadata", "items")
 	for _, it := range items {
-		if it.s("key") == "serial-port-enable" {
-			v := strings.ToLower(it.s("value"))
-			serial = v == "true" || v == "1"
+		if it.s("key") == serialPortKey {
+			serial, set = serialPortOn(it.s("value")), true
 		}
 	}
 	if d.c.count() == before || serial {
 		c.SerialPortEnabled = boolp(serial)
+	}
+	if d.c.count() == before && !set && f != nil {
+		f.serialUnset = append(f.serialUnset, r)
 	}
 	c.IPForwarding = d.flag("canIpForward")
 	if sh, st := d.obj("shieldedInstanceConfig"); st == ok {

@@ -1,6 +1,12 @@
 package gcp
 
-import "testing"
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/importer/internal/attr"
+)
 
 // A cloudfunctions.googleapis.com/Function asset (Cloud Functions API v2)
 // lists 1st gen functions too (environment GEN_1), whose URL accepts HTTP
@@ -31,5 +37,40 @@ func TestFunctionV2HTTPSByGeneration(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%s: https only %s, want %s", tc.data, got, tc.want)
 		}
+	}
+}
+
+// serial-port-enable in the project's common instance metadata (a
+// compute.googleapis.com/Project asset) enables the serial console of the
+// project's instances that do not set it themselves; an instance's own
+// "false" wins. Read with and without Raw kept.
+func TestProjectSerialPortEnable(t *testing.T) {
+	const proj = `{"name":"//compute.googleapis.com/projects/p","asset_type":"compute.googleapis.com/Project","resource":{"version":"v1","data":{"name":"p","commonInstanceMetadata":{"items":[{"key":"serial-port-enable","value":"TRUE"},{"key":"enable-oslogin","value":"TRUE"}]}}}}`
+	const inst = "//compute.googleapis.com/projects/p/zones/us-central1-a/instances/"
+	vm := func(name, meta string) string {
+		return line(inst+name, TypeInstance, `{"name":"`+name+`","status":"RUNNING","metadata":{"items":[`+meta+`]}}`)
+	}
+	for _, ctx := range []context.Context{context.Background(), attr.WithRawDropped(context.Background())} {
+		for _, order := range [][]string{{proj, vm("a", ``), vm("b", `{"key":"serial-port-enable","value":"false"}`)},
+			{vm("a", ``), vm("b", `{"key":"serial-port-enable","value":"false"}`), proj}} {
+			res := ParseNDJSON(ctx, "x.json", []byte(strings.Join(order, "\n")))
+			got := map[string]string{}
+			for _, r := range res.Resources {
+				if c := r.Facts.Compute; c != nil {
+					got[r.Name] = "unknown"
+					if c.SerialPortEnabled != nil {
+						got[r.Name] = map[bool]string{true: "true", false: "false"}[*c.SerialPortEnabled]
+					}
+				}
+			}
+			if got["a"] != "true" || got["b"] != "false" {
+				t.Errorf("raw dropped %v: serial ports %v, want a true (the project's), b false (its own)", attr.RawDropped(ctx), got)
+			}
+		}
+	}
+	// Without the project's metadata the instance's own reading stays.
+	m := parse(t, vm("c", ``))
+	if c := m[inst+"c"].Facts.Compute; c.SerialPortEnabled == nil || *c.SerialPortEnabled {
+		t.Errorf("no project metadata: %v", c.SerialPortEnabled)
 	}
 }
