@@ -192,17 +192,7 @@ func TestSampleOrganization(t *testing.T) {
 // public IP but admits SSH from the office range only: reachability finds
 // no path from the internet, so it is no attack path.
 func TestSampleOrganizationAttackPaths(t *testing.T) {
-	dir := filepath.Join("..", "..", "examples", "org")
-	exp := readExpected(t, dir)
-	ctx := context.Background()
-	e, err := policy.New(ctx, []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Run(ctx, e, Options{Paths: []string{dir}, Now: exp.ScanTime, Identity: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, _ := scanSampleOrg(t, true)
 	want := map[string][]string{ // exposed resource (suffix) -> what the message must name
 		"zones/us-central1-a/instances/nw-nat-gw":         {"sa-etl@nw-analytics-prod", "nw-eu-patients-pg", "cloudsql.instances.connect"},
 		"function:nw-dev-report-mailer":                   {"role/nw-dev-sandbox", "admin"},
@@ -385,17 +375,8 @@ func hasTag(r *resource.Resource, key string) bool {
 // identity.vm_access) rather than building another, and finds what it
 // finds with one of its own, once the rules have run over the inventory.
 func TestSampleOrganizationSharedAzureRBAC(t *testing.T) {
-	dir := filepath.Join("..", "..", "examples", "org")
-	exp := readExpected(t, dir)
+	res, _ := scanSampleOrg(t, false)
 	ctx := context.Background()
-	e, err := policy.New(ctx, []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Run(ctx, e, Options{Paths: []string{dir}, Now: exp.ScanTime})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ev := res.Inventory.AzureRBAC()
 	if ev == nil {
 		t.Fatal("the derivation built no Azure RBAC evaluator: the sample organization has Azure VMs, users and role assignments")
@@ -421,4 +402,22 @@ func TestSampleOrganizationSharedAzureRBAC(t *testing.T) {
 	if !reflect.DeepEqual(shared, own) {
 		t.Errorf("identity findings with the derivation's evaluator differ from a fresh one's: %d against %d", len(shared), len(own))
 	}
+}
+
+// scanSampleOrg scans the sample organization with the built-in rules at
+// its expected scan time (with the identity analysis when identity).
+func scanSampleOrg(t *testing.T, identity bool) (*Result, expected) {
+	t.Helper()
+	dir := filepath.Join("..", "..", "examples", "org")
+	exp := readExpected(t, dir)
+	ctx := context.Background()
+	e, err := policy.New(ctx, []policy.Source{{FS: rules.FS(), Name: "builtin", Builtin: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(ctx, e, Options{Paths: []string{dir}, Now: exp.ScanTime, Identity: identity})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, exp
 }
