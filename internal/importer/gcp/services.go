@@ -350,11 +350,19 @@ func runService(_ *file, r *resource.Resource, d, _ node) {
 		return
 	}
 	meta := d.o("metadata")
+	// The run.googleapis.com/ingress annotation; without it (a service
+	// whose metadata says nothing of ingress) Cloud Run's default, all.
 	switch meta.enum(k("annotations", "run.googleapis.com/ingress"), "all", "internal", "internal-and-cloud-load-balancing") {
 	case 0:
 		fn.PublicNetwork = boolp(true)
 	case 1, 2:
 		fn.PublicNetwork = boolp(false)
+	case -2:
+		if _, st := meta.lookup("annotations", "run.googleapis.com/ingress"); st == absent && meta.present() {
+			if _, ast := meta.lookup("annotations"); ast != bad {
+				fn.PublicNetwork = boolp(true)
+			}
+		}
 	}
 	tmpl := d.o("spec", "template")
 	if conn := tmpl.s("metadata", "annotations", "run.googleapis.com/vpc-access-connector"); conn != "" {

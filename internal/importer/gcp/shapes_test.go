@@ -74,3 +74,28 @@ func TestProjectSerialPortEnable(t *testing.T) {
 		t.Errorf("no project metadata: %v", c.SerialPortEnabled)
 	}
 }
+
+// A Cloud Run service (Admin API v1, as Cloud Asset Inventory holds it)
+// whose metadata has no run.googleapis.com/ingress annotation takes the
+// default, all: reachable from the internet. Metadata of the wrong type, or
+// an ingress value not documented, stays unknown.
+func TestRunServiceIngressDefault(t *testing.T) {
+	const run = "//run.googleapis.com/projects/p/locations/us-central1/services/api"
+	for data, want := range map[string]string{
+		`{"apiVersion":"serving.knative.dev/v1","kind":"Service","metadata":{"name":"api","annotations":{"run.googleapis.com/ingress":"internal"}},"spec":{}}`:      "false",
+		`{"apiVersion":"serving.knative.dev/v1","kind":"Service","metadata":{"name":"api","annotations":{"run.googleapis.com/ingress":"all"}},"spec":{}}`:           "true",
+		`{"apiVersion":"serving.knative.dev/v1","kind":"Service","metadata":{"name":"api","annotations":{"serving.knative.dev/creator":"x@p.com"}},"spec":{}}`:      "true",
+		`{"apiVersion":"serving.knative.dev/v1","kind":"Service","metadata":{"name":"api"},"spec":{}}`:                                                              "true",
+		`{"apiVersion":"serving.knative.dev/v1","kind":"Service","metadata":{"name":"api","annotations":{"run.googleapis.com/ingress":"internal-only"}},"spec":{}}`: "unknown",
+		`{"apiVersion":"serving.knative.dev/v1","kind":"Service","spec":{}}`:                                                                                        "unknown",
+	} {
+		m := parse(t, line(run, TypeRunService, data))
+		got := "unknown"
+		if b := m[run].Facts.Function.PublicNetwork; b != nil {
+			got = map[bool]string{true: "true", false: "false"}[*b]
+		}
+		if got != want {
+			t.Errorf("%s: public network %s, want %s", data, got, want)
+		}
+	}
+}
