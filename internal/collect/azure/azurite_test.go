@@ -100,6 +100,7 @@ func TestAzuriteBlobDataPlane(t *testing.T) {
 		"RG policyresources mg:" + tenantID + " " + subA:                                                      {File: "rg-empty.json"},
 		"GET " + acct + "/blobServices":                                                                       {Status: []int{403}},
 		"GET " + acct + "/blobServices/default/containers":                                                    {File: "empty.json"},
+		"GET " + acct + "/fileServices":                                                                       {File: "empty.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Insights/diagnosticSettings":                     {File: "empty.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/pricings":                               {File: "empty.json"},
 		"GET /subscriptions/" + subA + "/providers/Microsoft.Security/settings":                               {File: "empty.json"},
