@@ -61,6 +61,9 @@ func Findings(g *graph.Graph, r *Report) []finding.Finding {
 		if res := byID[nodeResource(g, p.ID)]; res != nil {
 			ref = res.Ref()
 		}
+		if notJudged(p) {
+			continue
+		}
 		switch p.Status {
 		case NoLogs:
 			out = append(out, principalRule.New(ref, finding.Unknown, "none of the accounts it could act in has audit logs in the lake for "+window, nil))
@@ -89,6 +92,15 @@ func Findings(g *graph.Graph, r *Report) []finding.Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// notJudged says whether a principal gets no finding: an AWS root user
+// left unused is what CIS AWS asks for (its use is aws-root-used-recently's
+// concern), and a service-linked role is the service's to use and delete,
+// as IAM Access Analyzer's unused-access findings leave both out. The
+// command's report still lists them.
+func notJudged(p *Principal) bool {
+	return p.Kind == graph.AWSRoot || (p.Kind == graph.AWSRole && strings.Contains(p.ID, ":role/aws-service-role/"))
 }
 
 func nodeResource(g *graph.Graph, id string) string {

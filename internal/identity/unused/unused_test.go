@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-sec/vigil/internal/finding"
 	"github.com/vigil-sec/vigil/internal/identity/graph"
 	awsref "github.com/vigil-sec/vigil/internal/identity/refdata/aws"
 	"github.com/vigil-sec/vigil/internal/importer"
@@ -407,5 +408,45 @@ func TestSharedKeyAnswersAlike(t *testing.T) {
 	}
 	if shared == 0 {
 		t.Error("no two principals of the sample organization share a key: the test checks nothing")
+	}
+}
+
+// TestFindingsLeaveRootAndServiceLinkedRoles: the sample organization's
+// root users and its Config service-linked role are unused in the window
+// (the report says so) but get no unused-principal finding; the other
+// unused principals do.
+func TestFindingsLeaveRootAndServiceLinkedRoles(t *testing.T) {
+	g := sampleGraph(t)
+	r, err := FromLake(context.Background(), g, ingest(t, "testdata/logs"), Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reported := map[string]string{}
+	for _, p := range r.Principals {
+		reported[p.ID] = p.Status
+	}
+	skipped := []string{
+		"arn:aws:iam::111122223333:root",
+		"arn:aws:iam::444455556666:root",
+		"arn:aws:iam::111122223333:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
+	}
+	for _, id := range skipped {
+		if reported[id] != Unused {
+			t.Errorf("%s reported %q, want unused in the report", id, reported[id])
+		}
+	}
+	failed := map[string]bool{}
+	for _, f := range Findings(g, r) {
+		if f.Status == finding.Fail && f.RuleID == principalRule.ID {
+			failed[f.Resource.ID] = true
+		}
+		for _, id := range skipped {
+			if f.Resource.ID == id {
+				t.Errorf("finding %s %s on %s, want none", f.RuleID, f.Status, id)
+			}
+		}
+	}
+	if !failed["arn:aws:iam::111122223333:user/bob.okafor"] {
+		t.Errorf("no unused-principal FAIL for bob.okafor (unused in the window): %v", slices.Sorted(maps.Keys(failed)))
 	}
 }
