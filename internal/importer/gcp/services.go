@@ -349,6 +349,10 @@ func runService(_ *file, r *resource.Resource, d, _ node) {
 		fn.HTTPSOnly = nil
 		return
 	}
+	if !d.has("spec") && !d.has("metadata") && (d.has("template") || d.has("ingress")) {
+		runServiceV2(fn, d)
+		return
+	}
 	meta := d.o("metadata")
 	// The run.googleapis.com/ingress annotation; without it (a service
 	// whose metadata says nothing of ingress) Cloud Run's default, all.
@@ -374,6 +378,43 @@ func runService(_ *file, r *resource.Resource, d, _ node) {
 	}
 	spec := tmpl.o("spec")
 	fn.Identity = spec.s("serviceAccountName")
+	runEnvSecrets(fn, d, spec)
+}
+
+// runServiceV2 fills a Cloud Run service in the shape of the Cloud Run
+// Admin API v2 (google.cloud.run.v2.Service): top-level ingress
+// (INGRESS_TRAFFIC_*; absent is Cloud Run's default, all) and the
+// revision template's serviceAccount, vpcAccess (a connector or Direct
+// VPC networkInterfaces) and containers.
+func runServiceV2(fn *resource.Function, d node) {
+	switch d.enum(k("ingress"), "INGRESS_TRAFFIC_ALL", "INGRESS_TRAFFIC_INTERNAL_ONLY",
+		"INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER", "INGRESS_TRAFFIC_NONE") {
+	case 0:
+		fn.PublicNetwork = boolp(true)
+	case 1, 2, 3:
+		fn.PublicNetwork = boolp(false)
+	case -2:
+		if _, st := d.lookup("ingress"); st == absent {
+			fn.PublicNetwork = boolp(true)
+		}
+	}
+	tmpl := d.o("template")
+	before := d.c.count()
+	nics, _ := tmpl.objs("vpcAccess", "networkInterfaces")
+	switch {
+	case tmpl.s("vpcAccess", "connector") != "" || len(nics) > 0:
+		fn.InVPC = boolp(true)
+	case tmpl.present() && d.c.count() == before:
+		fn.InVPC = boolp(false)
+	}
+	fn.Identity = tmpl.s("serviceAccount")
+	runEnvSecrets(fn, d, tmpl)
+}
+
+// runEnvSecrets reads the plain environment values of a Cloud Run
+// revision's containers (v1 spec.template.spec, v2 template) whose names
+// look like credentials; references to Secret Manager have no value.
+func runEnvSecrets(fn *resource.Function, d, spec node) {
 	before := d.c.count()
 	containers, _ := spec.objs("containers")
 	var names []string
@@ -392,6 +433,50 @@ func runService(_ *file, r *resource.Resource, d, _ node) {
 }
 
 // ---------------------------------------------------------------- GKE
+
+// authorizedNetworks is the cluster's control plane allow-list: the
+// authorized networks of controlPlaneEndpointsConfig.ipEndpointsConfig
+// when set (GKE rejects a cluster that sets both), else the legacy
+// masterAuthorizedNetworksConfig; 0.0.0.0/0 for a public endpoint without
+// any. gcpPublicCidrsAccessEnabled (an optional field: written when set)
+// lets every Google Cloud public address in, which anyone can rent, so
+// true reads as 0.0.0.0/0 beside the blocks; without it the list is
+// unknown (GKE's default depends on the kind of cluster) unless a block
+// already admits any address.
+func authorizedNetworks(d node, public *bool) []string {
+	man, st := d.obj("controlPlaneEndpointsConfig", "ipEndpointsConfig", "authorizedNetworksConfig")
+	if st == absent {
+		man, st = d.obj("masterAuthorizedNetworksConfig")
+	}
+	on, est := man.boolean("enabled")
+	if st == bad || est == bad {
+		return nil
+	}
+	if !attr.Any(on) {
+		if attr.Any(public) {
+			return []string{"0.0.0.0/0"}
+		}
+		return nil
+	}
+	blocks, bst := man.objs("cidrBlocks")
+	if bst == bad {
+		return nil
+	}
+	cidrs, open := []string{}, false
+	for _, b := range blocks {
+		if c := b.s("cidrBlock"); c != "" {
+			cidrs = append(cidrs, c)
+			open = open || c == "0.0.0.0/0" || c == "::/0"
+		}
+	}
+	switch gcp, gst := man.boolean("gcpPublicCidrsAccessEnabled"); {
+	case gst == ok && *gcp && !open:
+		return append(cidrs, "0.0.0.0/0")
+	case gst == ok || open:
+		return cidrs
+	}
+	return nil
+}
 
 func cluster(_ *file, r *resource.Resource, d, _ node) {
 	r.Class = resource.ClassKubernetes
@@ -425,20 +510,7 @@ func cluster(_ *file, r *resource.Resource, d, _ node) {
 		}
 	}
 	kc.PublicEndpoint = public
-	if man, st := d.obj("masterAuthorizedNetworksConfig"); st == ok && attr.Any(man.b("enabled")) {
-		blocks, bst := man.objs("cidrBlocks")
-		if bst != bad {
-			cidrs := []string{}
-			for _, b := range blocks {
-				if c := b.s("cidrBlock"); c != "" {
-					cidrs = append(cidrs, c)
-				}
-			}
-			kc.EndpointAllowedCIDRs = cidrs
-		}
-	} else if st != bad && attr.Any(public) {
-		kc.EndpointAllowedCIDRs = []string{"0.0.0.0/0"}
-	}
+	kc.EndpointAllowedCIDRs = authorizedNetworks(d, public)
 	before = d.c.count()
 	private, _ := pc.boolean("enablePrivateNodes")
 	defaultPrivate, _ := d.boolean("networkConfig", "defaultEnablePrivateNodes")

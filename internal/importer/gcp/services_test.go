@@ -91,7 +91,7 @@ func TestGKEShapes(t *testing.T) {
 	const a = "//container.googleapis.com/projects/p/locations/l/clusters/auto"
 	const d = "//container.googleapis.com/projects/p/locations/l/clusters/dns"
 	m := parse(t,
-		line(a, TypeCluster, `{"autopilot":{"enabled":true},"privateClusterConfig":{"enablePrivateNodes":true},"masterAuthorizedNetworksConfig":{"enabled":true,"cidrBlocks":[{"cidrBlock":"203.0.113.0/24"}]},"loggingConfig":{"componentConfig":{"enableComponents":["SYSTEM_COMPONENTS"]}},"networkConfig":{"datapathProvider":"ADVANCED_DATAPATH"},"databaseEncryption":{"state":"ENCRYPTED","keyName":"projects/p/locations/l/keyRings/r/cryptoKeys/k"},"masterAuth":{"clusterCaCertificate":"x"}}`),
+		line(a, TypeCluster, `{"autopilot":{"enabled":true},"privateClusterConfig":{"enablePrivateNodes":true},"masterAuthorizedNetworksConfig":{"enabled":true,"cidrBlocks":[{"cidrBlock":"203.0.113.0/24"}],"gcpPublicCidrsAccessEnabled":false},"loggingConfig":{"componentConfig":{"enableComponents":["SYSTEM_COMPONENTS"]}},"networkConfig":{"datapathProvider":"ADVANCED_DATAPATH"},"databaseEncryption":{"state":"ENCRYPTED","keyName":"projects/p/locations/l/keyRings/r/cryptoKeys/k"},"masterAuth":{"clusterCaCertificate":"x"}}`),
 		line(d, TypeCluster, `{"controlPlaneEndpointsConfig":{"ipEndpointsConfig":{"enabled":false},"dnsEndpointConfig":{"allowExternalTraffic":false}},"networkConfig":{"defaultEnablePrivateNodes":true},"loggingService":"logging.googleapis.com/kubernetes","networkPolicy":{"provider":"CALICO","enabled":true},"nodePools":[{"management":{"autoUpgrade":true}},{"management":{"autoRepair":true}}],"masterAuth":{"username":"admin","password":"x"}}`),
 	)
 	k := m[a].Facts.Kubernetes
