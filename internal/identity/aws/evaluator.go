@@ -37,6 +37,8 @@ type Evaluator struct {
 	resPolicies map[string]*Policy
 	accounts    map[string]*accountOrg
 	problems    []Problem
+	// fast holds the action bitsets of AllowedActionNames.
+	fast *fastIndex
 }
 
 // Principal is an AWS principal of the inventory with the policies that
@@ -75,7 +77,7 @@ func New(rs []*resource.Resource, o Options) (*Evaluator, error) {
 			return nil, fmt.Errorf("loading AWS IAM reference data: %w", err)
 		}
 	}
-	e := &Evaluator{ref: ref, principals: map[string]*Principal{}, roles: map[string]*Principal{}, tags: map[string]map[string]string{}, resPolicies: map[string]*Policy{}, accounts: map[string]*accountOrg{}}
+	e := &Evaluator{ref: ref, principals: map[string]*Principal{}, roles: map[string]*Principal{}, tags: map[string]map[string]string{}, resPolicies: map[string]*Policy{}, accounts: map[string]*accountOrg{}, fast: &fastIndex{}}
 	b := &builder{e: e, managed: map[string]*Policy{}, byID: map[string]*resource.Resource{}, groups: map[string]*resource.Resource{}, org: map[string]*Policy{}, groupInline: map[string][]*Policy{}}
 	for _, r := range rs {
 		if r.Provider != resource.AWS {
@@ -609,6 +611,20 @@ func allowResources(ps *PolicySet, action string) []string {
 // its identity policies through the action catalog: what-can.
 func (e *Evaluator) AllowedActions(principal string, ctx Context) []Grant {
 	ps := e.PolicySet(principal, "", "")
+	var out []Grant
+	for _, g := range e.Actions(principal, allowedCandidates(e, ps), ctx) {
+		if !g.Decision.Result.Denied() {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// allowedCandidates are the catalog actions some Allow statement of the
+// identity policies may grant: every action when one has NotAction or
+// Action "*" (in catalog order), else their actions and expanded
+// wildcards, sorted.
+func allowedCandidates(e *Evaluator, ps *PolicySet) []string {
 	cand := map[string]bool{}
 	all := false
 	for _, p := range ps.Identity {
@@ -636,22 +652,15 @@ func (e *Evaluator) AllowedActions(principal string, ctx Context) []Grant {
 			}
 		}
 	}
-	var actions []string
 	if all {
-		actions = e.ref.Expand("*")
-	} else {
-		for a := range cand {
-			actions = append(actions, a)
-		}
-		sort.Strings(actions)
+		return e.ref.Expand("*")
 	}
-	var out []Grant
-	for _, g := range e.Actions(principal, actions, ctx) {
-		if !g.Decision.Result.Denied() {
-			out = append(out, g)
-		}
+	actions := make([]string, 0, len(cand))
+	for a := range cand {
+		actions = append(actions, a)
 	}
-	return out
+	sort.Strings(actions)
+	return actions
 }
 
 // Access is one principal's answer in WhoCan.

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	awsiam "github.com/vigil-sec/vigil/internal/identity/aws"
 	azurerbac "github.com/vigil-sec/vigil/internal/identity/azure"
 	"github.com/vigil-sec/vigil/internal/identity/decision"
 	gcpiam "github.com/vigil-sec/vigil/internal/identity/gcp"
@@ -892,9 +891,9 @@ func (c *awsGrantCache) of(g *graph.Graph, principal string) awsGranted {
 
 func allowed(g *graph.Graph, principal string) awsGranted {
 	v := awsGranted{actions: map[string]bool{}, perService: map[string]int{}}
-	for _, gr := range g.AWS.AllowedActions(principal, awsiam.Context{}) {
-		v.actions[gr.Action] = true
-		s, _, _ := strings.Cut(gr.Action, ":")
+	for _, a := range g.AWS.AllowedActionNames(principal) {
+		v.actions[a] = true
+		s, _, _ := strings.Cut(a, ":")
 		v.perService[s]++
 	}
 	return v
