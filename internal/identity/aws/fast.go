@@ -2,8 +2,11 @@ package awsiam
 
 import (
 	"math/bits"
+	"sort"
 	"strings"
 	"sync"
+
+	awsref "github.com/vigil-sec/vigil/internal/identity/refdata/aws"
 )
 
 // The fast path of AllowedActionNames: per policy document, the catalog
@@ -58,18 +61,35 @@ func (s actionSet) count() int {
 // without a condition matches; deny, a Deny statement without a condition
 // that covers every resource matches; unsure, a statement with a
 // condition (or an undocumented operator) matches.
+// cand (candAll: every action) are the actions its Allow statements name,
+// as allowedCandidates lists them.
 type policyBits struct {
-	allow, deny, unsure actionSet
+	allow, deny, unsure, cand actionSet
+	candAll                   bool
+	// candMissing: an action Lookup or Expand named is not in the index.
+	candMissing bool
+}
+
+func (pb *policyBits) setCand(f *fastIndex, action string) {
+	if i, ok := f.index[strings.ToLower(action)]; ok {
+		pb.cand.set(i)
+	} else {
+		pb.candMissing = true
+	}
 }
 
 // fastIndex is the catalog's action index and the policies' bitsets,
 // built on first use; safe for concurrent use.
 type fastIndex struct {
-	once     sync.Once
-	actions  []string       // lower-cased catalog actions, index order
-	index    map[string]int // lower-cased action -> index
-	known    actionSet      // the catalog knows the action (checkAction)
-	policies sync.Map       // *Policy -> *policyBitsEntry
+	once    sync.Once
+	actions []string       // lower-cased catalog actions, index order
+	names   []string       // the same, as the catalog spells them
+	index   map[string]int // lower-cased action -> index
+	// dup: two catalog actions differ only in case; the candidates are
+	// then listed by allowedCandidates.
+	dup      bool
+	known    actionSet // the catalog knows the action (checkAction)
+	policies sync.Map  // *Policy -> *policyBitsEntry
 }
 
 type policyBitsEntry struct {
@@ -85,10 +105,12 @@ func (e *Evaluator) fastIdx() *fastIndex {
 		for _, a := range all {
 			la := strings.ToLower(a)
 			if _, dup := f.index[la]; dup {
+				f.dup = true
 				continue
 			}
 			f.index[la] = len(f.actions)
 			f.actions = append(f.actions, la)
+			f.names = append(f.names, a)
 		}
 		f.known = newActionSet(len(f.actions))
 		for i, a := range f.actions {
@@ -101,18 +123,39 @@ func (e *Evaluator) fastIdx() *fastIndex {
 }
 
 // bitsOf returns the policy's bitsets, computed once per policy.
-func (f *fastIndex) bitsOf(p *Policy) *policyBits {
+func (f *fastIndex) bitsOf(ref *awsref.Data, p *Policy) *policyBits {
 	v, _ := f.policies.LoadOrStore(p, &policyBitsEntry{})
 	en := v.(*policyBitsEntry)
-	en.once.Do(func() { en.v = f.compute(p) })
+	en.once.Do(func() { en.v = f.compute(ref, p) })
 	return en.v
 }
 
 // compute applies, to every catalog action, the statements whose Action or
 // NotAction matches it (as forEach selects them), each decided as
 // matchStmt decides it for a request on any resource without conditions.
-func (f *fastIndex) compute(p *Policy) *policyBits {
-	pb := &policyBits{allow: newActionSet(len(f.actions)), deny: newActionSet(len(f.actions)), unsure: newActionSet(len(f.actions))}
+func (f *fastIndex) compute(ref *awsref.Data, p *Policy) *policyBits {
+	n := len(f.actions)
+	pb := &policyBits{allow: newActionSet(n), deny: newActionSet(n), unsure: newActionSet(n), cand: newActionSet(n)}
+	for i := range p.stmts {
+		st := &p.stmts[i]
+		if !st.allow {
+			continue
+		}
+		if st.notAction || st.actAll {
+			pb.candAll = true
+			continue
+		}
+		for _, a := range st.actExact {
+			if act, ok := ref.Lookup(a); ok {
+				pb.setCand(f, act.Name)
+			}
+		}
+		for _, g := range st.actGlobs {
+			for _, a := range ref.Expand(g) {
+				pb.setCand(f, a)
+			}
+		}
+	}
 	apply := func(i int, st *stmt) {
 		switch {
 		case len(st.conds) > 0 || len(st.badOps) > 0:
@@ -205,18 +248,22 @@ func (e *Evaluator) fastAllowed(principal string) (names []string, ok bool) {
 	}
 	f := e.fastIdx()
 	n := len(f.actions)
-	allow, deny, unsure := newActionSet(n), newActionSet(n), newActionSet(n)
+	allow, deny, unsure, candBits := newActionSet(n), newActionSet(n), newActionSet(n), newActionSet(n)
+	candAll, candMissing := false, false
 	for _, p := range ps.Identity {
 		if p == nil {
 			continue
 		}
-		b := f.bitsOf(p)
+		b := f.bitsOf(e.ref, p)
 		allow.or(b.allow)
 		deny.or(b.deny)
 		unsure.or(b.unsure)
+		candBits.or(b.cand)
+		candAll = candAll || b.candAll
+		candMissing = candMissing || b.candMissing
 	}
 	if ps.Boundary != nil {
-		b := f.bitsOf(ps.Boundary)
+		b := f.bitsOf(e.ref, ps.Boundary)
 		allow.and(b.allow)
 		deny.or(b.deny)
 		unsure.or(b.unsure)
@@ -228,7 +275,7 @@ func (e *Evaluator) fastAllowed(principal string) (names []string, ok bool) {
 				if p == nil {
 					continue
 				}
-				b := f.bitsOf(p)
+				b := f.bitsOf(e.ref, p)
 				lv.or(b.allow)
 				deny.or(b.deny)
 				unsure.or(b.unsure)
@@ -237,36 +284,60 @@ func (e *Evaluator) fastAllowed(principal string) (names []string, ok bool) {
 		}
 	}
 	allow.andNot(deny)
-	cand := allowedCandidates(e, ps)
+	// The candidates as catalog indexes (-1: not in the index).
+	type candidate struct {
+		name string
+		i    int
+	}
+	var cand []candidate
+	switch {
+	case f.dup || candMissing:
+		for _, a := range allowedCandidates(e, ps) {
+			i, in := f.index[strings.ToLower(a)]
+			if !in {
+				i = -1
+			}
+			cand = append(cand, candidate{a, i})
+		}
+	case candAll:
+		cand = make([]candidate, len(f.names)) // Expand("*"), without duplicates
+		for i, a := range f.names {
+			cand[i] = candidate{a, i}
+		}
+	default:
+		for i, a := range f.names {
+			if candBits.has(i) {
+				cand = append(cand, candidate{a, i})
+			}
+		}
+		sort.Slice(cand, func(a, b int) bool { return cand[a].name < cand[b].name })
+	}
 	// The actions the bitsets cannot decide, asked of the evaluator.
 	var ask []string
-	for _, a := range cand {
-		la := strings.ToLower(a)
-		if i, in := f.index[la]; !in || unsure.has(i) {
-			ask = append(ask, a)
+	for _, c := range cand {
+		if c.i < 0 || unsure.has(c.i) {
+			ask = append(ask, c.name)
 		}
 	}
 	asked := make(map[string]bool, len(ask))
 	for _, g := range e.Actions(principal, ask, Context{}) {
 		asked[g.Action] = !g.Decision.Result.Denied()
 	}
-	for _, a := range cand {
-		la := strings.ToLower(a)
-		i, in := f.index[la]
+	for _, c := range cand {
 		switch {
-		case !in || unsure.has(i):
-			if !asked[a] {
+		case c.i < 0 || unsure.has(c.i):
+			if !asked[c.name] {
 				continue
 			}
-		case la == "sts:getcalleridentity":
+		case f.actions[c.i] == "sts:getcalleridentity":
 			// evaluate allows it whatever the policies say.
-		case allow.has(i):
-		case !f.known.has(i) && !deny.has(i):
+		case allow.has(c.i):
+		case !f.known.has(c.i) && !deny.has(c.i):
 			// checkAction: an unknown action is Uncertain unless denied.
 		default:
 			continue
 		}
-		names = append(names, a)
+		names = append(names, c.name)
 	}
 	return names, true
 }
