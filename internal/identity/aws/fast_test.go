@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/vigil-sec/vigil/internal/iam/awspolicy"
@@ -255,5 +256,39 @@ func TestAllowedActionNamesGenerated(t *testing.T) {
 	// incomplete SCP chains and service-linked roles fall back.
 	if fast < total/3 || fast == total {
 		t.Errorf("%d of %d principals on the bitset path", fast, total)
+	}
+}
+
+// TestAllowedActionNamesConcurrent builds the bitsets from many goroutines
+// at once (run with -race) and checks each answer.
+func TestAllowedActionNamesConcurrent(t *testing.T) {
+	e, err := New(inventoryFixture(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{}
+	for _, p := range e.Principals() {
+		for _, g := range e.AllowedActions(p, Context{}) {
+			want[p] = append(want[p], g.Action)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, p := range e.Principals() {
+				if got := e.AllowedActionNames(p); !slices.Equal(got, want[p]) {
+					errs <- p
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for p := range errs {
+		t.Errorf("%s: concurrent answer differs", p)
 	}
 }
