@@ -917,6 +917,12 @@ func gkeCluster(m *mapper, r *inst, out *resource.Resource) {
 					cidrs = append(cidrs, c)
 				}
 			}
+			// Google Cloud's public ranges let in any VM anyone rents
+			// there, as the export importer reads it; unset is the
+			// provider's computed default, left as the blocks say.
+			if g := m.boolean(man, nil, "gcp_public_cidrs_access_enabled"); g != nil && *g {
+				cidrs = append(cidrs, "0.0.0.0/0")
+			}
 			k.EndpointAllowedCIDRs = cidrs
 		}
 	case absent:

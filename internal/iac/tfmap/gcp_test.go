@@ -79,6 +79,14 @@ func TestGCP(t *testing.T) {
 		{name: "gke defaults", addr: "google_container_cluster.c",
 			insts: []tfmap.Instance{res("google_container_cluster", "c", obj{"name": "c"})},
 			want:  `{"kubernetes":{"public_endpoint":true,"endpoint_allowed_cidrs":["0.0.0.0/0"],"control_plane_logging":true,"network_policy":false,"rbac":true,"legacy_auth":false,"node_auto_upgrade":true,"secrets_encrypted":false,"private_nodes":false}}`},
+		{name: "gke authorized networks with Google Cloud's public ranges", addr: "google_container_cluster.c",
+			insts: []tfmap.Instance{res("google_container_cluster", "c", obj{"name": "c", "master_authorized_networks_config": blk(obj{
+				"cidr_blocks": blk(obj{"cidr_block": "10.0.0.0/8"}), "gcp_public_cidrs_access_enabled": true})})},
+			want: `{"kubernetes":{"public_endpoint":true,"endpoint_allowed_cidrs":["10.0.0.0/8","0.0.0.0/0"],"control_plane_logging":true,"network_policy":false,"rbac":true,"legacy_auth":false,"node_auto_upgrade":true,"secrets_encrypted":false,"private_nodes":false}}`},
+		{name: "gke authorized networks without Google Cloud's public ranges", addr: "google_container_cluster.c",
+			insts: []tfmap.Instance{res("google_container_cluster", "c", obj{"name": "c", "master_authorized_networks_config": blk(obj{
+				"cidr_blocks": blk(obj{"cidr_block": "10.0.0.0/8"}), "gcp_public_cidrs_access_enabled": false})})},
+			want: `{"kubernetes":{"public_endpoint":true,"endpoint_allowed_cidrs":["10.0.0.0/8"],"control_plane_logging":true,"network_policy":false,"rbac":true,"legacy_auth":false,"node_auto_upgrade":true,"secrets_encrypted":false,"private_nodes":false}}`},
 		{name: "project owner binding", addr: "google_project_iam_binding.o",
 			insts: []tfmap.Instance{res("google_project_iam_binding", "o", obj{"project": "p1", "role": "roles/owner", "members": []any{"user:a@x.com"}})},
 			want:  `{"binding":{"principal":"user:a@x.com","principal_type":"user","role":"roles/owner","role_name":"roles/owner","scope":"//cloudresourcemanager.googleapis.com/projects/p1","scope_level":"account","primitive":true,"privileged":true,"public":false}}`},
