@@ -233,15 +233,8 @@ func (st *stmt) matchResource(s *requestState, res string) truth {
 		return tTrue
 	}
 	if s.anyResource {
-		if st.allow {
+		if st.allow || denyAnyResource(st) {
 			return tTrue
-		}
-		if !st.notRes {
-			for i := range st.res {
-				if st.res[i].all {
-					return tTrue
-				}
-			}
 		}
 		return tFalse
 	}
