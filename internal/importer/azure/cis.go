@@ -33,10 +33,7 @@ const TypeSecuritySetting = "Microsoft.Security/settings"
 const relWAFPolicy = "uses_waf_policy"
 
 func init() {
-	for _, t := range []string{TypeActivityLogAlert, TypeWAFPolicy, TypeSecuritySetting} {
-		normalizers[t] = noFacts
-		canonical[strings.ToLower(t)] = t
-	}
+	noFactTypes(TypeActivityLogAlert, TypeWAFPolicy, TypeSecuritySetting)
 	after(TypeAppGateway, appGatewayCIS)
 	after(TypeStorageAccount, storageCIS)
 	after(TypeKeyVault, keyVaultCIS)

@@ -49,10 +49,7 @@ var subnetsWithoutNSG = map[string]bool{
 func SubnetWithoutNSG(name string) bool { return subnetsWithoutNSG[strings.ToLower(name)] }
 
 func init() {
-	for _, t := range []string{TypeFileService, TypeBastionHost, TypeAppInsights, TypeEASMWorkspace} {
-		normalizers[t] = noFacts
-		canonical[strings.ToLower(t)] = t
-	}
+	noFactTypes(TypeFileService, TypeBastionHost, TypeAppInsights, TypeEASMWorkspace)
 	after(TypeStorageAccount, storageRedundancy)
 	after(TypeVNet, subnetNSGs)
 }

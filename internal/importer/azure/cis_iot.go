@@ -18,10 +18,7 @@ const (
 )
 
 func init() {
-	for _, t := range []string{TypeIoTHub, TypeIoTSecuritySolution} {
-		normalizers[t] = noFacts
-		canonical[strings.ToLower(t)] = t
-	}
+	noFactTypes(TypeIoTHub, TypeIoTSecuritySolution)
 }
 
 // iotDefender collects, over the input, the IoT hubs of each subscription

@@ -92,8 +92,7 @@ const TypeLock = "Microsoft.Authorization/locks"
 const lockPath = "/providers/microsoft.authorization/locks/"
 
 func init() {
-	normalizers[TypeLock] = noFacts
-	canonical[strings.ToLower(TypeLock)] = TypeLock
+	noFactTypes(TypeLock)
 }
 
 // finishLocks sets the CIS Azure 6.0 9.3.9 and 9.3.10 facts of the storage

@@ -29,8 +29,7 @@ const (
 )
 
 func init() {
-	normalizers[TypePolicyAssignment] = noFacts
-	canonical[strings.ToLower(TypePolicyAssignment)] = TypePolicyAssignment
+	noFactTypes(TypePolicyAssignment)
 }
 
 // mcsbAssignment is one assignment of the MCSB initiative.

@@ -16,8 +16,7 @@ import (
 const TypePolicySetDefinition = "Microsoft.Authorization/policySetDefinitions"
 
 func init() {
-	normalizers[TypePolicySetDefinition] = noFacts
-	canonical[strings.ToLower(TypePolicySetDefinition)] = TypePolicySetDefinition
+	noFactTypes(TypePolicySetDefinition)
 }
 
 // mcsbDeprecatedBuiltin are the MCSB initiative's parameters whose

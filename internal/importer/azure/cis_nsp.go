@@ -26,10 +26,7 @@ const (
 )
 
 func init() {
-	for _, t := range []string{TypeNSP, TypeNSPAssociation} {
-		normalizers[t] = noFacts
-		canonical[strings.ToLower(t)] = t
-	}
+	noFactTypes(TypeNSP, TypeNSPAssociation)
 }
 
 // nspTypes are the lower-case resource types onboarded to network

@@ -27,8 +27,7 @@ const vaListingFile = "servervulnerabilityassessmentssettings.json"
 const vaListingSuffix = "/providers/microsoft.security/servervulnerabilityassessmentssettings"
 
 func init() {
-	normalizers[TypeServerVASetting] = noFacts
-	canonical[strings.ToLower(TypeServerVASetting)] = TypeServerVASetting
+	noFactTypes(TypeServerVASetting)
 }
 
 // serverVA reads one setting row (or an empty listing's marker) of a

@@ -345,6 +345,15 @@ type normalizer func(r *resource.Resource, row, props node)
 // noFacts keeps a row as class other: read for derivation, judged by no rule.
 func noFacts(*resource.Resource, node, node) {}
 
+// noFactTypes registers resource types that are read (by a finisher, or to
+// be counted) but carry no facts of their own, under their canonical case.
+func noFactTypes(types ...string) {
+	for _, t := range types {
+		normalizers[t] = noFacts
+		canonical[strings.ToLower(t)] = t
+	}
+}
+
 // tlsVersion normalizes "TLS1_2", "1.2", "TLSv1_2", "Tls12", "TLS12" to "1.2".
 func tlsVersion(v string) string {
 	u := strings.ToUpper(strings.TrimSpace(v))
